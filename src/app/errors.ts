@@ -1,0 +1,25 @@
+import type { Localized } from '../core/i18n';
+import type { ImportIssue } from '../core/order-input';
+
+/** Input that broke a rule: each issue names the field (and row); nothing was changed. HTTP 400. */
+export class ValidationError extends Error {
+  constructor(readonly issues: ImportIssue[]) {
+    super(issues.slice(0, 5).map((i) => `row ${i.row}, ${i.field}: ${i.message.en}`).join('\n') + (issues.length > 5 ? `\n… and ${issues.length - 5} more` : ''));
+    this.name = 'ValidationError';
+  }
+}
+
+/** A state rule refused an action. HTTP 409 with the rule. */
+export class ConflictError extends Error {
+  constructor(readonly rule: string, readonly localizedMessage: Localized, readonly state?: string) {
+    super(localizedMessage.en);
+    this.name = 'ConflictError';
+  }
+}
+
+export class NotFoundError extends Error {
+  constructor(readonly localizedMessage: Localized) {
+    super(localizedMessage.en);
+    this.name = 'NotFoundError';
+  }
+}

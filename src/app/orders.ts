@@ -1,0 +1,314 @@
+/**
+ * Order use cases: upsert (import, API, marketplace sync), actions (accept, cancel, …), and reads.
+ * Each public function runs in one transaction; a transition and its event are written together.
+ */
+import type { Transaction } from 'kysely';
+import { localized } from '../core/i18n';
+import { ORDER_MILESTONE, orderMachine, type OrderAction, type OrderState } from '../core/order';
+import { fallbackShipBy, orderContentHash, platformStatusChange } from '../core/order-facts';
+import { orderTotal, type ImportIssue, type OrderInput } from '../core/order-input';
+import { decide, isAction } from '../core/state-machine';
+import type { Store } from '../store/database';
+import { orderBulkWriter } from '../store/order-bulk';
+import * as orders from '../store/orders';
+import type { Database, NewOrderEventRow, NewOrderRow, OrderRow, OrderUpdate } from '../store/schema';
+import type { AppContext } from './context';
+import { ConflictError, NotFoundError, ValidationError } from './errors';
+
+export interface IncomingOrder {
+  order: OrderInput;
+  /** The source row (file row or request index) of the order's first line, for error reports. */
+  row: number;
+}
+
+export interface UpsertResult {
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** Orders refused by a state rule (their platform status cannot follow ours); nothing of them was written. */
+  issues: ImportIssue[];
+  /** shipby ids of the orders written or found, by platform order id. */
+  ids: Map<string, number>;
+}
+
+export interface WriteMeta {
+  now: number;
+  actor: string;
+  /** e.g. the file name, recorded on each event. */
+  source?: string;
+}
+
+function newOrderRow(shopId: string, order: OrderInput, hash: string, now: number): NewOrderRow {
+  const shipBy = fallbackShipBy(order);
+  const milestone = ORDER_MILESTONE[order.status];
+  const row: NewOrderRow = {
+    shop_id: shopId,
+    platform: order.platform,
+    platform_order_id: order.platformOrderId,
+    status: order.status,
+    platform_status: order.platformStatus,
+    currency: order.currency,
+    total_amount: orderTotal(order),
+    buyer_name: order.buyer.name,
+    buyer_country: order.buyer.country,
+    address_line1: order.buyer.addressLine1,
+    city: order.buyer.city,
+    postcode: order.buyer.postcode,
+    phone: order.buyer.phone,
+    handling_days: order.handlingDays,
+    logistics_service: order.logisticsService,
+    paid_at: order.paidAt,
+    risk_passed_at: order.riskPassedAt,
+    ship_by_at: shipBy.shipByAt,
+    ship_by_source: shipBy.source,
+    platform_ship_by_at: order.platformShipByAt,
+    accepted_at: null,
+    packed_at: null,
+    handed_over_at: null,
+    tracking_uploaded_at: null,
+    first_scan_at: null,
+    delivered_at: null,
+    receipt_confirmed_at: null,
+    cancelled_at: null,
+    closed_at: null,
+    content_hash: hash,
+    version: 1,
+    created_at: now,
+    updated_at: now,
+  };
+  if (milestone) (row as Record<string, unknown>)[milestone] = now;
+  return row;
+}
+
+/** The order fields an import may change, compared to tell the seller what changed. */
+const COMPARED: Array<[keyof OrderRow, (o: OrderInput) => unknown]> = [
+  ['platform_status', (o) => o.platformStatus],
+  ['paid_at', (o) => o.paidAt],
+  ['risk_passed_at', (o) => o.riskPassedAt],
+  ['platform_ship_by_at', (o) => o.platformShipByAt],
+  ['buyer_name', (o) => o.buyer.name],
+  ['buyer_country', (o) => o.buyer.country],
+  ['address_line1', (o) => o.buyer.addressLine1],
+  ['city', (o) => o.buyer.city],
+  ['postcode', (o) => o.buyer.postcode],
+  ['phone', (o) => o.buyer.phone],
+  ['currency', (o) => o.currency],
+  ['handling_days', (o) => o.handlingDays],
+  ['logistics_service', (o) => o.logisticsService],
+];
+
+/**
+ * Upserts a batch of orders of one shop inside `trx`. Unchanged orders (same content fingerprint) are
+ * not touched; changed ones are updated with an `updated` event listing what changed, and a platform
+ * status change is applied through the state machine, one `transition` event per step.
+ */
+export async function upsertOrdersInTransaction(
+  store: Store,
+  trx: Transaction<Database>,
+  shopId: string,
+  batch: IncomingOrder[],
+  meta: WriteMeta,
+): Promise<UpsertResult> {
+  const result: UpsertResult = { created: 0, updated: 0, unchanged: 0, issues: [], ids: new Map() };
+  if (batch.length === 0) return result;
+  const writer = orderBulkWriter(store, trx);
+  const existing = new Map(
+    (await writer.findKeys(shopId, batch.map((b) => b.order.platformOrderId))).map((e) => [e.platform_order_id, e]),
+  );
+  const fresh: Array<{ incoming: IncomingOrder; hash: string }> = [];
+  const changed: Array<{ incoming: IncomingOrder; hash: string; key: orders.ExistingOrderKey }> = [];
+  for (const incoming of batch) {
+    const hash = orderContentHash(incoming.order);
+    const key = existing.get(incoming.order.platformOrderId);
+    if (!key) fresh.push({ incoming, hash });
+    else if (key.content_hash === hash) {
+      result.unchanged++;
+      result.ids.set(incoming.order.platformOrderId, key.id);
+    } else changed.push({ incoming, hash, key });
+  }
+
+  if (fresh.length) {
+    const ids = await writer.insertOrders(fresh.map((f) => newOrderRow(shopId, f.incoming.order, f.hash, meta.now)));
+    const lines: Array<{ order_id: number; line_no: number; sku: string; quantity: number; unit_price: number }> = [];
+    const events: NewOrderEventRow[] = [];
+    const data = meta.source ? JSON.stringify({ source: meta.source }) : null;
+    for (const { incoming } of fresh) {
+      const id = ids.get(incoming.order.platformOrderId)!;
+      result.ids.set(incoming.order.platformOrderId, id);
+      incoming.order.lines.forEach((line, i) =>
+        lines.push({ order_id: id, line_no: i + 1, sku: line.sku, quantity: line.quantity, unit_price: line.unitPrice }),
+      );
+      events.push({ order_id: id, parcel_id: null, at: meta.now, actor: meta.actor, kind: 'created', action: null, from_state: null, to_state: incoming.order.status, reason: null, data });
+    }
+    await writer.insertLines(lines);
+    await writer.appendEvents(events);
+    result.created += fresh.length;
+  }
+
+  for (const { incoming, hash, key } of changed) {
+    const issue = await applyOrderChange(trx, key.id, incoming, hash, meta);
+    if (issue) result.issues.push(issue);
+    else {
+      result.updated++;
+      result.ids.set(incoming.order.platformOrderId, key.id);
+    }
+  }
+  return result;
+}
+
+async function applyOrderChange(
+  trx: Transaction<Database>,
+  orderId: number,
+  incoming: IncomingOrder,
+  hash: string,
+  meta: WriteMeta,
+): Promise<ImportIssue | undefined> {
+  const order = incoming.order;
+  const current = (await orders.getOrder(trx, undefined, orderId))!;
+  const currentState = current.status as OrderState;
+  const change = platformStatusChange(currentState, order.status);
+  if (change.kind === 'illegal') {
+    return {
+      row: incoming.row,
+      field: 'status',
+      message: localized(
+        `order ${order.platformOrderId} is ${currentState} in shipby; its status cannot become ${order.status} (${order.platformStatus}).`,
+        `订单 ${order.platformOrderId} 在 shipby 中为「${currentState}」，其状态不能变为「${order.status}」（${order.platformStatus}）。`,
+      ),
+    };
+  }
+  const diff: Record<string, [unknown, unknown]> = {};
+  for (const [column, read] of COMPARED) {
+    const next = read(order);
+    if (current[column] !== next) diff[column] = [current[column], next];
+  }
+  const oldLines = await orders.getOrderLines(trx, orderId);
+  const linesText = (ls: Array<{ sku: string; quantity: number; unit_price?: number; unitPrice?: number }>) =>
+    ls.map((l) => `${l.sku}×${l.quantity}@${l.unit_price ?? l.unitPrice}`).join(', ');
+  const newLinesText = linesText(order.lines);
+  if (linesText(oldLines) !== newLinesText) diff.lines = [linesText(oldLines), newLinesText];
+
+  const shipBy = fallbackShipBy(order);
+  const update: OrderUpdate = {
+    platform_status: order.platformStatus,
+    currency: order.currency,
+    total_amount: orderTotal(order),
+    buyer_name: order.buyer.name,
+    buyer_country: order.buyer.country,
+    address_line1: order.buyer.addressLine1,
+    city: order.buyer.city,
+    postcode: order.buyer.postcode,
+    phone: order.buyer.phone,
+    handling_days: order.handlingDays,
+    logistics_service: order.logisticsService,
+    paid_at: order.paidAt,
+    risk_passed_at: order.riskPassedAt,
+    platform_ship_by_at: order.platformShipByAt,
+    ship_by_at: shipBy.shipByAt,
+    ship_by_source: shipBy.source,
+    content_hash: hash,
+    updated_at: meta.now,
+  };
+  const events: NewOrderEventRow[] = [];
+  if (Object.keys(diff).length) {
+    events.push({ order_id: orderId, parcel_id: null, at: meta.now, actor: meta.actor, kind: 'updated', action: null, from_state: null, to_state: null, reason: null, data: JSON.stringify({ source: meta.source, changes: diff }) });
+  }
+  if (change.kind === 'transitions') {
+    let state = currentState;
+    for (const action of change.actions) {
+      const decision = decide(orderMachine, state, action, { reason: `reported by ${order.platform}: ${order.platformStatus}` });
+      if (!decision.ok) throw new Error(`unreachable: path step ${action} refused`);
+      events.push(transitionEvent(orderId, meta, decision.from, decision.to, action, `reported by ${order.platform}: ${order.platformStatus}`));
+      const milestone = ORDER_MILESTONE[decision.to];
+      if (milestone && current[milestone as keyof OrderRow] === null) (update as Record<string, unknown>)[milestone] = meta.now;
+      state = decision.to;
+    }
+    update.status = state;
+  }
+  if (!(await orders.updateOrder(trx, orderId, current.version, update))) {
+    throw new ConflictError('order.version', localized(`order ${order.platformOrderId} was changed by someone else; try again.`, `订单 ${order.platformOrderId} 已被他人修改，请重试。`));
+  }
+  if (diff.lines) {
+    await orders.replaceOrderLines(trx, orderId, order.lines.map((l, i) => ({ order_id: orderId, line_no: i + 1, sku: l.sku, quantity: l.quantity, unit_price: l.unitPrice })));
+  }
+  await orders.appendEvents(trx, events);
+  return undefined;
+}
+
+function transitionEvent(orderId: number, meta: WriteMeta, from: string, to: string, action: string, reason: string | null, parcelId: number | null = null): NewOrderEventRow {
+  return { order_id: orderId, parcel_id: parcelId, at: meta.now, actor: meta.actor, kind: 'transition', action, from_state: from, to_state: to, reason, data: null };
+}
+
+/** Upserts orders from the API or the marketplace in one transaction; refuses all if any is refused. */
+export async function upsertOrders(ctx: AppContext, shopId: string, batch: IncomingOrder[], actor: string): Promise<UpsertResult> {
+  const platform = batch[0]?.order.platform ?? 'aliexpress';
+  return ctx.store.db.transaction().execute(async (trx) => {
+    await orders.ensureShop(trx, { id: shopId, platform }, ctx.now());
+    const result = await upsertOrdersInTransaction(ctx.store, trx, shopId, batch, { now: ctx.now(), actor });
+    if (result.issues.length) throw new ValidationError(result.issues);
+    return result;
+  });
+}
+
+export interface ActionRequest {
+  action: string;
+  reason?: string;
+  actor: string;
+  shopIds?: string[];
+}
+
+/** Applies a seller action to an order; refused actions change nothing and name the rule. */
+export async function applyOrderAction(ctx: AppContext, orderId: number, request: ActionRequest): Promise<OrderRow> {
+  if (!isAction(orderMachine, request.action)) {
+    throw new ValidationError([{ row: 0, field: 'action', message: localized(`unknown action "${request.action}".`, `未知操作「${request.action}」。`) }]);
+  }
+  const action: OrderAction = request.action;
+  return ctx.store.db.transaction().execute(async (trx) => {
+    const current = await orders.getOrder(trx, undefined, orderId);
+    if (!current || (request.shopIds && !request.shopIds.includes(current.shop_id))) {
+      throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
+    }
+    const decision = decide(orderMachine, current.status as OrderState, action, { reason: request.reason });
+    if (!decision.ok) throw new ConflictError(decision.rule, decision.message, current.status);
+    const now = ctx.now();
+    const update: OrderUpdate = { status: decision.to, updated_at: now };
+    const milestone = ORDER_MILESTONE[decision.to];
+    if (milestone) (update as Record<string, unknown>)[milestone] = now;
+    if (!(await orders.updateOrder(trx, orderId, current.version, update))) {
+      throw new ConflictError('order.version', localized('the order was changed by someone else; try again.', '订单已被他人修改，请重试。'), current.status);
+    }
+    await orders.appendEvents(trx, [transitionEvent(orderId, { now, actor: request.actor }, decision.from, decision.to, action, request.reason?.trim() || null)]);
+    return (await orders.getOrder(trx, undefined, orderId))!;
+  });
+}
+
+export interface OrderDetail {
+  order: OrderRow;
+  lines: Awaited<ReturnType<typeof orders.getOrderLines>>;
+  parcels: Awaited<ReturnType<typeof orders.getParcels>>;
+  timeline: Awaited<ReturnType<typeof orders.getEvents>>;
+}
+
+export async function getOrderDetail(ctx: AppContext, orderId: number, shopIds?: string[]): Promise<OrderDetail> {
+  const db = ctx.store.db;
+  const order = await orders.getOrder(db, undefined, orderId);
+  if (!order || (shopIds && !shopIds.includes(order.shop_id))) {
+    throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
+  }
+  const [lines, parcels, timeline] = await Promise.all([orders.getOrderLines(db, orderId), orders.getParcels(db, orderId), orders.getEvents(db, orderId)]);
+  return { order, lines, parcels, timeline };
+}
+
+/** Resolves an order reference (shipby id or platform order id) to one order. */
+export async function resolveOrder(ctx: AppContext, reference: string, shopId?: string): Promise<OrderRow> {
+  const found = await orders.findOrdersByReference(ctx.store.db, reference, shopId);
+  if (found.length === 0) throw new NotFoundError(localized(`order ${reference} not found.`, `未找到订单 ${reference}。`));
+  if (found.length > 1) {
+    throw new ConflictError('order.ambiguous', localized(`"${reference}" matches orders in several shops; add --shop.`, `「${reference}」匹配多个店铺的订单，请加上 --shop。`));
+  }
+  return found[0]!;
+}
+
+export async function listOrders(ctx: AppContext, filter: orders.OrderListFilter) {
+  return orders.listOrders(ctx.store.db, filter);
+}

@@ -1,0 +1,74 @@
+/**
+ * How an order looks outside shipby (API answers, CLI --json): ISO times, money with its currency,
+ * the timeline with actor and reason. One shape for every edge.
+ */
+import { toIso } from '../core/time';
+import type { OrderEventRow, OrderLineRow, OrderRow, ParcelRow } from '../store/schema';
+
+export function presentOrder(o: OrderRow) {
+  return {
+    id: o.id,
+    shop_id: o.shop_id,
+    platform: o.platform,
+    platform_order_id: o.platform_order_id,
+    status: o.status,
+    platform_status: o.platform_status,
+    total: { amount: o.total_amount, currency: o.currency },
+    buyer: { name: o.buyer_name, country: o.buyer_country, address_line1: o.address_line1, city: o.city, postcode: o.postcode, phone: o.phone },
+    handling_days: o.handling_days,
+    logistics_service: o.logistics_service,
+    ship_by_at: toIso(o.ship_by_at),
+    ship_by_source: o.ship_by_source,
+    milestones: {
+      paid_at: toIso(o.paid_at),
+      risk_passed_at: toIso(o.risk_passed_at),
+      accepted_at: toIso(o.accepted_at),
+      packed_at: toIso(o.packed_at),
+      handed_over_at: toIso(o.handed_over_at),
+      tracking_uploaded_at: toIso(o.tracking_uploaded_at),
+      first_scan_at: toIso(o.first_scan_at),
+      delivered_at: toIso(o.delivered_at),
+      receipt_confirmed_at: toIso(o.receipt_confirmed_at),
+      cancelled_at: toIso(o.cancelled_at),
+      closed_at: toIso(o.closed_at),
+    },
+    version: o.version,
+    created_at: toIso(o.created_at),
+    updated_at: toIso(o.updated_at),
+  };
+}
+
+export function presentLine(l: OrderLineRow, currency: string) {
+  return { line_no: l.line_no, sku: l.sku, quantity: l.quantity, unit_price: { amount: l.unit_price, currency } };
+}
+
+export function presentParcel(p: ParcelRow) {
+  return {
+    id: p.id,
+    status: p.status,
+    carrier: p.carrier,
+    service: p.service,
+    tracking_number: p.tracking_number,
+    weight_g: p.weight_g,
+    packed_at: toIso(p.packed_at),
+    handed_over_at: toIso(p.handed_over_at),
+    tracking_uploaded_at: toIso(p.tracking_uploaded_at),
+    first_scan_at: toIso(p.first_scan_at),
+    delivered_at: toIso(p.delivered_at),
+  };
+}
+
+export function presentEvent(e: OrderEventRow) {
+  return {
+    id: e.id,
+    at: toIso(e.at),
+    actor: e.actor,
+    kind: e.kind,
+    action: e.action,
+    from: e.from_state,
+    to: e.to_state,
+    reason: e.reason,
+    parcel_id: e.parcel_id,
+    data: e.data ? JSON.parse(e.data) : null,
+  };
+}

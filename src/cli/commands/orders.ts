@@ -1,0 +1,108 @@
+import type { Command } from 'commander';
+import { applyOrderAction, getOrderDetail, listOrders, resolveOrder } from '../../app/orders';
+import { presentEvent, presentLine, presentOrder, presentParcel } from '../../app/present';
+import { formatMoney } from '../../core/money';
+import { ORDER_STATES } from '../../core/order';
+import { toIso } from '../../core/time';
+import { action, printJson, printTable, withApp } from '../support';
+
+function timeLeft(shipByAt: number | null, now: number): string {
+  if (shipByAt === null) return '';
+  const minutes = Math.round((shipByAt - now) / 60_000);
+  const sign = minutes < 0 ? '-' : '';
+  const abs = Math.abs(minutes);
+  return `${sign}${Math.floor(abs / 1440)}d${String(Math.floor((abs % 1440) / 60)).padStart(2, '0')}h${String(abs % 60).padStart(2, '0')}m`;
+}
+
+export function register(program: Command): void {
+  program
+    .command('orders')
+    .description('List orders, the most urgent first')
+    .option('--shop <shop>', 'only this shop')
+    .option('--status <status>', `only this state (${ORDER_STATES.join(', ')}); comma-separated for several`)
+    .option('--limit <n>', 'how many', '50')
+    .option('--json', 'print JSON')
+    .action(
+      action(async (options: { shop?: string; status?: string; limit: string; json?: boolean }) => {
+        const statuses = options.status?.split(',').map((s) => s.trim()).filter(Boolean);
+        const unknown = statuses?.find((s) => !(ORDER_STATES as readonly string[]).includes(s));
+        if (unknown) throw new Error(`--status ${unknown} is not a state; states are: ${ORDER_STATES.join(', ')}`);
+        const limit = Number(options.limit);
+        if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new Error('--limit must be a whole number from 1 to 10000');
+        await withApp(async (ctx) => {
+          const rows = await listOrders(ctx, { shopIds: options.shop ? [options.shop] : undefined, statuses, sort: 'ship_by', limit });
+          if (options.json) return printJson(rows.map(presentOrder));
+          const now = ctx.now();
+          printTable(
+            rows.map((o) => ({
+              id: o.id, shop: o.shop_id, order: o.platform_order_id, status: o.status, buyer: `${o.buyer_name} (${o.buyer_country})`,
+              total: formatMoney({ amount: o.total_amount, currency: o.currency }), ship_by: toIso(o.ship_by_at)?.slice(0, 16).replace('T', ' ') ?? '',
+              left: ['new', 'awaiting_shipment', 'partially_shipped'].includes(o.status) ? timeLeft(o.ship_by_at, now) : '',
+            })),
+            ['id', 'shop', 'order', 'status', 'buyer', 'total', 'ship_by', 'left'],
+          );
+        });
+      }),
+    );
+
+  program
+    .command('order')
+    .description('Show one order: its lines, parcels and timeline')
+    .argument('<order>', 'shipby id or platform order id')
+    .option('--shop <shop>', 'the shop, when the platform order id is in several')
+    .option('--json', 'print JSON')
+    .action(
+      action(async (reference: string, options: { shop?: string; json?: boolean }) => {
+        await withApp(async (ctx) => {
+          const found = await resolveOrder(ctx, reference, options.shop);
+          const detail = await getOrderDetail(ctx, found.id);
+          const o = detail.order;
+          const view = {
+            ...presentOrder(o),
+            lines: detail.lines.map((l) => presentLine(l, o.currency)),
+            parcels: detail.parcels.map(presentParcel),
+            timeline: detail.timeline.map(presentEvent),
+          };
+          if (options.json) return printJson(view);
+          console.log(`order ${o.platform_order_id} (#${o.id}) · shop ${o.shop_id} · ${o.platform}`);
+          console.log(`status: ${o.status}${o.platform_status ? ` (platform: ${o.platform_status})` : ''}`);
+          console.log(`ship by: ${toIso(o.ship_by_at) ?? 'unknown'}${o.ship_by_source ? ` (${o.ship_by_source})` : ''}`);
+          console.log(`buyer: ${o.buyer_name}, ${o.address_line1}, ${o.city} ${o.postcode ?? ''}, ${o.buyer_country}${o.phone ? ', ' + o.phone : ''}`);
+          console.log(`total: ${formatMoney({ amount: o.total_amount, currency: o.currency })}\n`);
+          printTable(detail.lines.map((l) => ({ '#': l.line_no, sku: l.sku, qty: l.quantity, unit_price: formatMoney({ amount: l.unit_price, currency: o.currency }) })), ['#', 'sku', 'qty', 'unit_price']);
+          console.log('');
+          if (detail.parcels.length) {
+            printTable(detail.parcels.map((p) => ({ parcel: p.id, status: p.status, carrier: p.carrier, tracking: p.tracking_number })), ['parcel', 'status', 'carrier', 'tracking']);
+            console.log('');
+          } else console.log('parcels: none yet\n');
+          printTable(
+            detail.timeline.map((e) => ({ at: toIso(e.at), actor: e.actor, event: e.kind === 'transition' ? `${e.action}: ${e.from_state} → ${e.to_state}` : e.kind + (e.to_state ? ` (${e.to_state})` : ''), reason: e.reason ?? '' })),
+            ['at', 'actor', 'event', 'reason'],
+          );
+        });
+      }),
+    );
+
+  for (const [name, description] of [
+    ['accept', 'Accept an order that passed the risk review (new → awaiting_shipment)'],
+    ['cancel', 'Cancel an order, with a reason'],
+  ] as const) {
+    program
+      .command(name)
+      .description(description)
+      .argument('<order>', 'shipby id or platform order id')
+      .option('--shop <shop>', 'the shop, when the platform order id is in several')
+      .option('--reason <reason>', 'why (required to cancel)')
+      .option('--json', 'print JSON')
+      .action(
+        action(async (reference: string, options: { shop?: string; reason?: string; json?: boolean }) => {
+          await withApp(async (ctx) => {
+            const found = await resolveOrder(ctx, reference, options.shop);
+            const updated = await applyOrderAction(ctx, found.id, { action: name, reason: options.reason, actor: 'cli' });
+            if (options.json) printJson(presentOrder(updated));
+            else console.log(`order ${updated.platform_order_id}: ${found.status} → ${updated.status}`);
+          });
+        }),
+      );
+  }
+}

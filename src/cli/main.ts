@@ -1,0 +1,11 @@
+import { Command } from 'commander';
+import { commandModules } from './commands/index';
+
+const program = new Command();
+program.name('shipby').description('Ship every order before its deadline.').showHelpAfterError();
+for (const module of commandModules) module.register(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = process.exitCode || 1;
+});

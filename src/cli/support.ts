@@ -1,0 +1,65 @@
+/**
+ * What every CLI command shares: the database from DATABASE_URL (migrated on open), the locale, and output.
+ */
+import { createContext, type AppContext } from '../app/context';
+import { ConflictError, NotFoundError, ValidationError } from '../app/errors';
+import { pickLocale, type Locale, type Localized } from '../core/i18n';
+import { migrateToLatest, openStore } from '../store/database';
+
+export function cliLocale(): Locale {
+  return pickLocale(process.env.SHIPBY_LANG || process.env.LC_ALL || process.env.LANG);
+}
+
+export function say(message: Localized): string {
+  return message[cliLocale()];
+}
+
+/** Opens the store, runs the command, and always closes it. */
+export async function withApp<T>(run: (ctx: AppContext) => Promise<T>): Promise<T> {
+  const store = openStore();
+  try {
+    await migrateToLatest(store);
+    return await run(createContext(store));
+  } finally {
+    await store.close();
+  }
+}
+
+/** Prints an error the way a seller can act on it, and sets the exit code. */
+export function reportError(error: unknown): void {
+  const locale = cliLocale();
+  if (error instanceof ValidationError) {
+    for (const issue of error.issues) console.error(`row ${issue.row}, ${issue.field}: ${issue.message[locale]}`);
+  } else if (error instanceof ConflictError) {
+    console.error(`${error.localizedMessage[locale]} [${error.rule}]`);
+  } else if (error instanceof NotFoundError) {
+    console.error(error.localizedMessage[locale]);
+  } else {
+    console.error(error instanceof Error ? error.message : String(error));
+  }
+  process.exitCode = 1;
+}
+
+/** Wraps a command action so any failure is reported, not thrown as a stack trace. */
+export function action<A extends unknown[]>(run: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await run(...args);
+    } catch (error) {
+      reportError(error);
+    }
+  };
+}
+
+export function printTable(rows: Array<Record<string, unknown>>, columns: string[]): void {
+  const text = rows.map((r) => columns.map((c) => (r[c] === null || r[c] === undefined ? '' : String(r[c]))));
+  const widths = columns.map((c, i) => Math.max(c.length, ...text.map((t) => t[i]!.length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
+  console.log(line(columns));
+  console.log(line(widths.map((w) => '-'.repeat(w))));
+  for (const t of text) console.log(line(t));
+}
+
+export function printJson(value: unknown): void {
+  console.log(JSON.stringify(value, null, 2));
+}

@@ -1,0 +1,24 @@
+/**
+ * Every message a seller sees exists in English and Simplified Chinese.
+ * Core code returns `Localized` values (or message keys with params); the edges pick the locale.
+ */
+export const LOCALES = ['en', 'zh-CN'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+export interface Localized {
+  en: string;
+  'zh-CN': string;
+}
+
+export function localized(en: string, zh: string): Localized {
+  return { en, 'zh-CN': zh };
+}
+
+export function pickLocale(header: string | undefined | null): Locale {
+  if (!header) return 'en';
+  return /\bzh\b|zh-CN|zh-Hans/i.test(header) ? 'zh-CN' : 'en';
+}
+
+export function render(message: Localized, locale: Locale): string {
+  return message[locale];
+}

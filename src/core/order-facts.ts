@@ -1,0 +1,69 @@
+/**
+ * Pure derivations from an order input: its content fingerprint (so a replayed import changes nothing),
+ * the fields that differ between two versions, and the transition a platform status change means.
+ */
+import { createHash } from 'node:crypto';
+import { orderMachine, ORDER_PROGRESS, type OrderAction, type OrderState } from './order';
+import type { OrderInput } from './order-input';
+import { DAY_MS } from './time';
+
+export function orderContentHash(order: OrderInput): string {
+  const b = order.buyer;
+  const parts = [
+    order.platform, order.platformStatus, order.status, order.paidAt, order.riskPassedAt, order.platformShipByAt,
+    b.name, b.country, b.addressLine1, b.city, b.postcode, b.phone, order.currency, order.handlingDays, order.logisticsService,
+  ];
+  for (const line of order.lines) parts.push(line.sku, line.quantity, line.unitPrice);
+  return createHash('sha1').update(parts.join('\u0001')).digest('base64url');
+}
+
+/**
+ * The ship-by deadline until a policy says otherwise: the platform's own deadline when it gives one
+ * (it always wins, rules digest take-away 1), else clock start (risk passed, falling back to payment)
+ * plus the handling days as continuous 24-hour days (digest 1.3).
+ */
+export function fallbackShipBy(order: Pick<OrderInput, 'platformShipByAt' | 'riskPassedAt' | 'paidAt' | 'handlingDays'>): {
+  shipByAt: number | null;
+  source: 'platform' | 'computed' | null;
+} {
+  if (order.platformShipByAt !== null) return { shipByAt: order.platformShipByAt, source: 'platform' };
+  if (order.handlingDays !== null) {
+    return { shipByAt: (order.riskPassedAt ?? order.paidAt) + order.handlingDays * DAY_MS, source: 'computed' };
+  }
+  return { shipByAt: null, source: null };
+}
+
+export type StatusChange =
+  | { kind: 'same' }
+  | { kind: 'stale' } // the platform lags behind what shipby already knows
+  | { kind: 'transitions'; actions: OrderAction[] } // the shortest legal path, one event per step
+  | { kind: 'illegal' };
+
+/** What a status reported by the platform means for an order that shipby holds in `current`. */
+export function platformStatusChange(current: OrderState, reported: OrderState): StatusChange {
+  if (current === reported) return { kind: 'same' };
+  const path = shortestPath(current, reported);
+  if (path) return { kind: 'transitions', actions: path };
+  if (ORDER_PROGRESS[reported] < ORDER_PROGRESS[current]) return { kind: 'stale' };
+  return { kind: 'illegal' };
+}
+
+function shortestPath(from: OrderState, to: OrderState): OrderAction[] | undefined {
+  const rules = Object.entries(orderMachine.transitions) as [OrderAction, { from: readonly OrderState[]; to: OrderState }][];
+  const previous = new Map<OrderState, { state: OrderState; action: OrderAction } | null>([[from, null]]);
+  const queue: OrderState[] = [from];
+  while (queue.length) {
+    const state = queue.shift()!;
+    if (state === to) break;
+    for (const [action, rule] of rules) {
+      if (rule.from.includes(state) && !previous.has(rule.to) && rule.to !== state) {
+        previous.set(rule.to, { state, action });
+        queue.push(rule.to);
+      }
+    }
+  }
+  if (!previous.has(to)) return undefined;
+  const actions: OrderAction[] = [];
+  for (let step = previous.get(to); step; step = previous.get(step.state)) actions.unshift(step.action);
+  return actions;
+}

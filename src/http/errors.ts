@@ -1,0 +1,48 @@
+/**
+ * One error shape for every API answer: { error: { code, message, messages: {en, zh-CN}, … } }.
+ * `message` follows Accept-Language; both languages are always there.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { ConflictError, NotFoundError, ValidationError } from '../app/errors';
+import { localized, pickLocale, type Localized } from '../core/i18n';
+
+export function errorBody(request: FastifyRequest, code: string, message: Localized, extra: Record<string, unknown> = {}) {
+  const locale = pickLocale(request.headers['accept-language']);
+  return { error: { code, message: message[locale], messages: message, ...extra } };
+}
+
+export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
+  const locale = pickLocale(request.headers['accept-language']);
+  if (error instanceof ValidationError) {
+    return reply.status(400).send(
+      errorBody(request, 'validation', localized('The request has invalid fields; nothing was changed.', '请求中有无效字段；未做任何更改。'), {
+        issues: error.issues.map((i) => ({ path: i.field, row: i.row, message: i.message[locale], messages: i.message })),
+      }),
+    );
+  }
+  if (error instanceof ConflictError) {
+    return reply.status(409).send(errorBody(request, 'conflict', error.localizedMessage, { rule: error.rule, state: error.state }));
+  }
+  if (error instanceof NotFoundError) {
+    return reply.status(404).send(errorBody(request, 'not_found', error.localizedMessage));
+  }
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) {
+    return reply.status(400).send(
+      errorBody(request, 'validation', localized('The request has invalid fields; nothing was changed.', '请求中有无效字段；未做任何更改。'), {
+        issues: fastifyError.validation.map((v) => {
+          const missing = (v.params as { missingProperty?: string })?.missingProperty;
+          const extraField = (v.params as { additionalProperty?: string })?.additionalProperty;
+          const path = [fastifyError.validationContext, ...v.instancePath.split('/').filter(Boolean), missing ?? extraField].filter(Boolean).join('.');
+          const text = extraField ? localized(`unknown field "${extraField}".`, `未知字段「${extraField}」。`) : localized(`${path} ${v.message ?? 'is invalid'}.`, `${path} 无效（${v.message ?? ''}）。`);
+          return { path, message: text[locale], messages: text };
+        }),
+      }),
+    );
+  }
+  if (fastifyError.statusCode && fastifyError.statusCode < 500) {
+    return reply.status(fastifyError.statusCode).send(errorBody(request, fastifyError.code ?? 'bad_request', localized(fastifyError.message, fastifyError.message)));
+  }
+  request.log.error({ err: error }, 'request failed');
+  return reply.status(500).send(errorBody(request, 'internal', localized('Something went wrong on our side; nothing was lost, try again.', '服务器出错；未丢失任何数据，请重试。')));
+}

@@ -1,0 +1,168 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../app/context';
+import { ValidationError } from '../../app/errors';
+import { applyOrderAction, getOrderDetail, listOrders, upsertOrders, type IncomingOrder } from '../../app/orders';
+import { presentEvent, presentLine, presentOrder, presentParcel } from '../../app/present';
+import { localized } from '../../core/i18n';
+import { ORDER_STATES, orderMachine } from '../../core/order';
+import { IMPORT_COLUMNS, LINE_COLUMNS, parseJsonOrder, type ImportIssue } from '../../core/order-input';
+import { parseDuration } from '../../core/time';
+
+const MAX_ORDERS_PER_REQUEST = 500;
+
+const orderInputSchema = {
+  type: 'object',
+  description: 'An order with its lines: the same fields as the import file. Timestamps carry a zone or offset (bare AliExpress times are US Pacific); unit_price is a decimal in major units.',
+  properties: {
+    ...Object.fromEntries(IMPORT_COLUMNS.filter((c) => !(LINE_COLUMNS as readonly string[]).includes(c)).map((c) => [c, { type: ['string', 'number', 'null'] }])),
+    lines: {
+      type: 'array',
+      items: { type: 'object', properties: Object.fromEntries(LINE_COLUMNS.map((c) => [c, { type: ['string', 'number'] }])) },
+    },
+  },
+} as const;
+
+const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
+
+function encodeCursor(shipByAt: number | null, id: number): string {
+  return Buffer.from(JSON.stringify([shipByAt, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { shipByAt: number | null; id: number } | undefined {
+  try {
+    const [shipByAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
+    if ((shipByAt === null || Number.isSafeInteger(shipByAt)) && Number.isSafeInteger(id)) return { shipByAt: shipByAt as number | null, id: id as number };
+  } catch {
+    /* fall through */
+  }
+  return undefined;
+}
+
+export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.post<{ Body: { shop_id: string; orders: unknown[] } }>('/orders', {
+    schema: {
+      tags: ['orders'],
+      summary: 'Create or update orders (upsert by shop + platform order id; a replay changes nothing)',
+      body: {
+        type: 'object',
+        required: ['shop_id', 'orders'],
+        additionalProperties: false,
+        properties: {
+          shop_id: { type: 'string', minLength: 1, maxLength: 64 },
+          orders: { type: 'array', minItems: 1, maxItems: MAX_ORDERS_PER_REQUEST, items: orderInputSchema },
+        },
+      },
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            created: { type: 'integer' }, updated: { type: 'integer' }, unchanged: { type: 'integer' },
+            orders: { type: 'array', items: { type: 'object', properties: { platform_order_id: { type: 'string' }, id: { type: 'integer' } } } },
+          },
+        },
+        400: errorSchema,
+        409: errorSchema,
+      },
+    },
+    handler: async (request) => {
+      const issues: ImportIssue[] = [];
+      const batch: IncomingOrder[] = [];
+      const seen = new Set<string>();
+      request.body.orders.forEach((value, index) => {
+        const order = parseJsonOrder(value, `orders[${index}]`, index + 1, issues);
+        if (!order) return;
+        if (seen.has(order.platformOrderId)) {
+          issues.push({ row: index + 1, field: `orders[${index}].order_id`, message: localized(`order ${order.platformOrderId} appears twice in this request.`, `订单 ${order.platformOrderId} 在此请求中出现两次。`) });
+          return;
+        }
+        seen.add(order.platformOrderId);
+        batch.push({ order, row: index + 1 });
+      });
+      if (issues.length) throw new ValidationError(issues);
+      const result = await upsertOrders(ctx, request.body.shop_id, batch, 'api');
+      return {
+        created: result.created,
+        updated: result.updated,
+        unchanged: result.unchanged,
+        orders: [...result.ids].map(([platform_order_id, id]) => ({ platform_order_id, id })),
+      };
+    },
+  });
+
+  app.get<{ Querystring: { shop?: string; status?: string; due_within?: string; limit?: number; cursor?: string } }>('/orders', {
+    schema: {
+      tags: ['orders'],
+      summary: 'List orders by deadline (the most urgent first), with filters and cursor pagination',
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          shop: { type: 'string', description: 'shop id; comma-separated for several' },
+          status: { type: 'string', description: `state; comma-separated for several (${ORDER_STATES.join(', ')})` },
+          due_within: { type: 'string', description: 'only orders whose ship-by deadline is within this duration from now, e.g. 24h, 2d (overdue ones included)' },
+          limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+          cursor: { type: 'string', description: 'next_cursor of the previous page' },
+        },
+      },
+      response: { 400: errorSchema },
+    },
+    handler: async (request) => {
+      const q = request.query;
+      const issues: ImportIssue[] = [];
+      const statuses = q.status?.split(',').map((s) => s.trim()).filter(Boolean);
+      const unknown = statuses?.find((s) => !(ORDER_STATES as readonly string[]).includes(s));
+      if (unknown) issues.push({ row: 0, field: 'status', message: localized(`"${unknown}" is not a state (${ORDER_STATES.join(', ')}).`, `「${unknown}」不是有效状态（${ORDER_STATES.join('、')}）。`) });
+      let dueBefore: number | undefined;
+      if (q.due_within !== undefined) {
+        const ms = parseDuration(q.due_within);
+        if (ms === undefined) issues.push({ row: 0, field: 'due_within', message: localized(`"${q.due_within}" is not a duration such as 24h or 2d.`, `「${q.due_within}」不是有效时长（例如 24h 或 2d）。`) });
+        else dueBefore = ctx.now() + ms;
+      }
+      const after = q.cursor ? decodeCursor(q.cursor) : undefined;
+      if (q.cursor && !after) issues.push({ row: 0, field: 'cursor', message: localized('the cursor is not one this API gave out.', '该游标无效。') });
+      if (issues.length) throw new ValidationError(issues);
+      const limit = q.limit ?? 50;
+      const rows = await listOrders(ctx, { shopIds: q.shop?.split(',').map((s) => s.trim()).filter(Boolean), statuses, dueBefore, after, sort: 'ship_by', limit: limit + 1 });
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return { items: page.map(presentOrder), next_cursor: rows.length > limit && last ? encodeCursor(last.ship_by_at, last.id) : null };
+    },
+  });
+
+  app.get<{ Params: { id: number } }>('/orders/:id', {
+    schema: {
+      tags: ['orders'],
+      summary: 'One order with its lines, parcels and timeline',
+      params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] },
+      response: { 404: errorSchema },
+    },
+    handler: async (request) => {
+      const detail = await getOrderDetail(ctx, request.params.id);
+      return {
+        ...presentOrder(detail.order),
+        lines: detail.lines.map((l) => presentLine(l, detail.order.currency)),
+        parcels: detail.parcels.map(presentParcel),
+        timeline: detail.timeline.map(presentEvent),
+      };
+    },
+  });
+
+  app.post<{ Params: { id: number; action: string }; Body: { reason?: string } | undefined }>('/orders/:id/actions/:action', {
+    schema: {
+      tags: ['orders'],
+      summary: 'Apply an action to an order; answers the new state, or 409 with the rule that refused it',
+      params: {
+        type: 'object',
+        required: ['id', 'action'],
+        properties: { id: { type: 'integer', minimum: 1 }, action: { type: 'string', enum: ['accept', 'cancel'] } },
+      },
+      body: { type: ['object', 'null'], additionalProperties: false, properties: { reason: { type: 'string', maxLength: 500 } } },
+      response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
+    },
+    handler: async (request) => {
+      void orderMachine;
+      const order = await applyOrderAction(ctx, request.params.id, { action: request.params.action, reason: request.body?.reason, actor: 'api' });
+      return presentOrder(order);
+    },
+  });
+}

@@ -1,0 +1,200 @@
+/**
+ * Platform order JSON (the `findorderbyid` `target`) → shipby's order input, the snake_case shape shared with the
+ * file import and the HTTP API.
+ *
+ * Times: AliExpress writes America/Los_Angeles wall-clock time (with DST, marketplace-rules.md §1.3); they are
+ * emitted as ISO-8601 strings carrying the offset that applied at that instant (`-08:00` in winter, `-07:00` in
+ * summer). Money: decimal strings in major units, normalised to the currency's minor digits, never floats.
+ */
+import { minorDigits, parseMajorAmount } from '../../core/money';
+import { PLATFORM_ZONE, SHIPPABLE_STATUSES, formatPlatformIso, parsePlatformTime } from './protocol';
+import type { PlatformChildOrder, PlatformId, PlatformLogisticInfo, PlatformOrderDetail } from './platform-types';
+
+export interface OrderInputLine {
+  sku: string;
+  quantity: number;
+  /** Decimal string, major units (e.g. "4.99"). */
+  unit_price: string;
+}
+
+export interface OrderInput {
+  order_id: string;
+  platform: 'aliexpress';
+  /** The platform status string, e.g. WAIT_SELLER_SEND_GOODS. */
+  status: string;
+  paid_at: string;
+  risk_passed_at?: string;
+  /** The platform's own ship-by deadline (`over_time_left`), only while the order awaits shipment. */
+  ship_by?: string;
+  buyer_name: string;
+  buyer_country: string;
+  address_line1: string;
+  city: string;
+  postcode: string;
+  phone: string;
+  currency: string;
+  handling_days?: number;
+  logistics_service?: string;
+  freight_commit_days?: number;
+  lines: OrderInputLine[];
+}
+
+/** A shipment the platform already knows about (for reading back after an ambiguous write). */
+export interface DeclaredShipment {
+  logistics_no: string;
+  service_name: string | undefined;
+  sent_at: string | undefined;
+  receive_status: string | undefined;
+}
+
+export class OrderMappingError extends Error {
+  override readonly name = 'OrderMappingError';
+  constructor(
+    readonly orderId: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`AliExpress order ${orderId} cannot be imported: ${problems.join('; ')}`);
+  }
+}
+
+/** Pacific wall-clock text → ISO string with the offset in force then; undefined for empty or invalid text. */
+export function platformTimeToIso(text: string | undefined): string | undefined {
+  if (!text?.trim()) return undefined;
+  const instant = parsePlatformTime(text);
+  return instant === undefined ? undefined : formatPlatformIso(instant);
+}
+
+/** Maps one `findorderbyid` target. Throws OrderMappingError listing everything that is missing or malformed. */
+export function mapOrderDetail(target: PlatformOrderDetail): OrderInput {
+  const problems: string[] = [];
+  const orderId = idText(target.id);
+  if (!orderId) problems.push('order id is missing or not a safe integer (parse with parsePlatformJson)');
+  const label = orderId ?? '(unknown)';
+
+  const status = target.order_status?.trim();
+  if (!status) problems.push('order_status is missing');
+
+  const paidAt = platformTimeToIso(target.gmt_pay_success);
+  if (!paidAt) problems.push(`gmt_pay_success is missing or not a ${PLATFORM_ZONE} time`);
+
+  const currency = target.order_amount?.currency_code ?? target.settlement_currency;
+  if (!currency) problems.push('the order currency is missing');
+
+  const children = target.child_order_list?.aeop_tp_child_order_dto ?? [];
+  if (children.length === 0) problems.push('the order has no lines');
+  const lines: OrderInputLine[] = [];
+  for (const [index, child] of children.entries()) {
+    const line = mapLine(child, currency, index, problems);
+    if (line) lines.push(line);
+  }
+
+  const address = target.receipt_address ?? {};
+  const buyerName =
+    nonEmpty(address.contact_person) ??
+    nonEmpty(target.buyer_signer_fullname) ??
+    nonEmpty([target.buyer_info?.first_name, target.buyer_info?.last_name].filter(Boolean).join(' '));
+  if (!buyerName) problems.push('the buyer name is missing');
+  const buyerCountry = nonEmpty(address.country) ?? nonEmpty(target.buyer_info?.country);
+  if (!buyerCountry) problems.push('the destination country is missing');
+
+  if (problems.length > 0) throw new OrderMappingError(label, problems);
+
+  const input: OrderInput = {
+    order_id: orderId!,
+    platform: 'aliexpress',
+    status: status!,
+    paid_at: paidAt!,
+    buyer_name: buyerName!,
+    buyer_country: buyerCountry!.toUpperCase(),
+    address_line1: [nonEmpty(address.detail_address), nonEmpty(address.address2)].filter(Boolean).join(', '),
+    city: address.city?.trim() ?? '',
+    postcode: address.zip?.trim() ?? '',
+    phone: phoneOf(address),
+    currency: currency!,
+    lines,
+  };
+
+  // The countdown means "ship by" only while the seller owes a shipment; afterwards it is the buyer's receipt clock.
+  if ((SHIPPABLE_STATUSES as readonly string[]).includes(status!)) {
+    const shipBy = platformTimeToIso(target.over_time_left);
+    if (shipBy) input.ship_by = shipBy;
+  }
+  // The shortest handling time bounds the order: the conservative fallback if the countdown is ever missing.
+  const handling = children.map((child) => child.goods_prepare_time).filter(isPositiveInteger);
+  if (handling.length > 0) input.handling_days = Math.min(...handling);
+  const service = children.map((child) => nonEmpty(child.logistics_type)).find(Boolean);
+  if (service) input.logistics_service = service;
+  const commit = children.map((child) => Number(child.freight_commit_day)).filter(isPositiveInteger);
+  if (commit.length > 0) input.freight_commit_days = Math.max(...commit);
+  return input;
+}
+
+/** The shipments the platform lists on the order (`logistic_info_list`). */
+export function mapDeclaredShipments(target: PlatformOrderDetail): DeclaredShipment[] {
+  const infos: PlatformLogisticInfo[] = target.logistic_info_list?.aeop_tp_logistic_info_dto ?? [];
+  return infos.map((info) => ({
+    logistics_no: info.logistics_no,
+    service_name: info.logistics_type_code ?? info.logistics_service_name,
+    sent_at: platformTimeToIso(info.gmt_send),
+    receive_status: info.receive_status,
+  }));
+}
+
+function mapLine(
+  child: PlatformChildOrder,
+  orderCurrency: string | undefined,
+  index: number,
+  problems: string[],
+): OrderInputLine | undefined {
+  const where = `line ${index + 1}`;
+  const sku = nonEmpty(child.sku_code) ?? idText(child.product_id);
+  if (!sku) problems.push(`${where}: neither sku_code nor product_id`);
+  if (!isPositiveInteger(child.product_count)) problems.push(`${where}: product_count must be a positive integer`);
+  const price = child.product_price;
+  const currency = price?.currency_code ?? orderCurrency;
+  let unitPrice: string | undefined;
+  if (!price || !currency) {
+    problems.push(`${where}: product_price is missing`);
+  } else if (orderCurrency && currency !== orderCurrency) {
+    problems.push(`${where}: price in ${currency} but the order is in ${orderCurrency}`);
+  } else {
+    const minor = parseMajorAmount(price.amount, currency);
+    if (minor === undefined || minor < 0) problems.push(`${where}: product_price ${price.amount} is not an amount`);
+    else unitPrice = formatMinorAsMajor(minor, currency);
+  }
+  if (!sku || !unitPrice || !isPositiveInteger(child.product_count)) return undefined;
+  return { sku, quantity: child.product_count, unit_price: unitPrice };
+}
+
+/** 499 USD → "4.99"; 1200 JPY → "1200". */
+function formatMinorAsMajor(minor: number, currency: string): string {
+  const digits = minorDigits(currency);
+  if (digits === 0) return String(minor);
+  const text = String(Math.abs(minor)).padStart(digits + 1, '0');
+  return `${minor < 0 ? '-' : ''}${text.slice(0, -digits)}.${text.slice(-digits)}`;
+}
+
+function phoneOf(address: PlatformOrderDetail['receipt_address'] & object): string {
+  const country = nonEmpty(address.phone_country);
+  const prefix = country ? (country.startsWith('+') ? country : `+${country}`) : undefined;
+  const mobile = nonEmpty(address.mobile_no);
+  const landline = [nonEmpty(address.phone_area), nonEmpty(address.phone_number)].filter(Boolean).join('-') || undefined;
+  const number = mobile ?? landline;
+  if (!number) return '';
+  return prefix && !number.startsWith('+') ? `${prefix} ${number}` : number;
+}
+
+function idText(id: PlatformId | undefined): string | undefined {
+  if (typeof id === 'string') return /^\d+$/.test(id.trim()) ? id.trim() : undefined;
+  if (typeof id === 'number') return Number.isSafeInteger(id) && id > 0 ? String(id) : undefined;
+  return undefined;
+}
+
+function nonEmpty(text: string | undefined | null): string | undefined {
+  const trimmed = text?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+function isPositiveInteger(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0;
+}

@@ -1,0 +1,124 @@
+/**
+ * One set of migrations for both dialects. `idColumn` and `instant` hide the few type differences.
+ * Add a migration by appending to `migrations` with the next number; never edit a released one.
+ */
+import type { Kysely, Migration } from 'kysely';
+
+import type { Dialect } from '../database';
+
+export function buildMigrations(dialect: Dialect): Record<string, Migration> {
+  return {
+    '0001_orders': {
+      async up(db: Kysely<any>) {
+        const idType = dialect === 'postgres' ? 'bigserial' : 'integer';
+        const instant = dialect === 'postgres' ? 'bigint' : 'integer';
+        const money = dialect === 'postgres' ? 'bigint' : 'integer';
+
+        await db.schema
+          .createTable('shops')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('platform', 'text', (c) => c.notNull())
+          .addColumn('created_at', instant, (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('orders')
+          .addColumn('id', idType, (c) => c.primaryKey())
+          .addColumn('shop_id', 'text', (c) => c.notNull().references('shops.id'))
+          .addColumn('platform', 'text', (c) => c.notNull())
+          .addColumn('platform_order_id', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('platform_status', 'text')
+          .addColumn('currency', 'text', (c) => c.notNull())
+          .addColumn('total_amount', money, (c) => c.notNull())
+          .addColumn('buyer_name', 'text', (c) => c.notNull())
+          .addColumn('buyer_country', 'text', (c) => c.notNull())
+          .addColumn('address_line1', 'text', (c) => c.notNull())
+          .addColumn('city', 'text', (c) => c.notNull())
+          .addColumn('postcode', 'text')
+          .addColumn('phone', 'text')
+          .addColumn('handling_days', 'integer')
+          .addColumn('logistics_service', 'text')
+          .addColumn('paid_at', instant, (c) => c.notNull())
+          .addColumn('risk_passed_at', instant)
+          .addColumn('ship_by_at', instant)
+          .addColumn('ship_by_source', 'text')
+          .addColumn('platform_ship_by_at', instant)
+          .addColumn('accepted_at', instant)
+          .addColumn('packed_at', instant)
+          .addColumn('handed_over_at', instant)
+          .addColumn('tracking_uploaded_at', instant)
+          .addColumn('first_scan_at', instant)
+          .addColumn('delivered_at', instant)
+          .addColumn('receipt_confirmed_at', instant)
+          .addColumn('cancelled_at', instant)
+          .addColumn('closed_at', instant)
+          .addColumn('content_hash', 'text', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+          .addColumn('created_at', instant, (c) => c.notNull())
+          .addColumn('updated_at', instant, (c) => c.notNull())
+          .addUniqueConstraint('orders_shop_platform_order_uq', ['shop_id', 'platform_order_id'])
+          .execute();
+        // The deadline queries: open orders of a shop by time left.
+        await db.schema.createIndex('orders_shop_status_ship_by_idx').on('orders').columns(['shop_id', 'status', 'ship_by_at']).execute();
+        await db.schema.createIndex('orders_status_ship_by_idx').on('orders').columns(['status', 'ship_by_at']).execute();
+
+        await db.schema
+          .createTable('order_lines')
+          .addColumn('id', idType, (c) => c.primaryKey())
+          .addColumn('order_id', dialect === 'postgres' ? 'bigint' : 'integer', (c) => c.notNull().references('orders.id').onDelete('cascade'))
+          .addColumn('line_no', 'integer', (c) => c.notNull())
+          .addColumn('sku', 'text', (c) => c.notNull())
+          .addColumn('quantity', 'integer', (c) => c.notNull())
+          .addColumn('unit_price', money, (c) => c.notNull())
+          .addUniqueConstraint('order_lines_order_sku_uq', ['order_id', 'sku'])
+          .execute();
+
+        await db.schema
+          .createTable('parcels')
+          .addColumn('id', idType, (c) => c.primaryKey())
+          .addColumn('order_id', dialect === 'postgres' ? 'bigint' : 'integer', (c) => c.notNull().references('orders.id').onDelete('cascade'))
+          .addColumn('shop_id', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('carrier', 'text')
+          .addColumn('service', 'text')
+          .addColumn('tracking_number', 'text')
+          .addColumn('weight_g', 'integer')
+          .addColumn('packed_at', instant)
+          .addColumn('labelled_at', instant)
+          .addColumn('handed_over_at', instant)
+          .addColumn('tracking_uploaded_at', instant)
+          .addColumn('first_scan_at', instant)
+          .addColumn('delivered_at', instant)
+          .addColumn('created_at', instant, (c) => c.notNull())
+          .addColumn('updated_at', instant, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('parcels_order_idx').on('parcels').column('order_id').execute();
+        await db.schema.createIndex('parcels_tracking_idx').on('parcels').column('tracking_number').execute();
+
+        await db.schema
+          .createTable('order_events')
+          .addColumn('id', idType, (c) => c.primaryKey())
+          .addColumn('order_id', dialect === 'postgres' ? 'bigint' : 'integer', (c) => c.notNull().references('orders.id').onDelete('cascade'))
+          .addColumn('parcel_id', dialect === 'postgres' ? 'bigint' : 'integer')
+          .addColumn('at', instant, (c) => c.notNull())
+          .addColumn('actor', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('action', 'text')
+          .addColumn('from_state', 'text')
+          .addColumn('to_state', 'text')
+          .addColumn('reason', 'text')
+          .addColumn('data', 'text')
+          .execute();
+        await db.schema.createIndex('order_events_order_idx').on('order_events').columns(['order_id', 'id']).execute();
+        await db.schema.createIndex('order_events_kind_at_idx').on('order_events').columns(['kind', 'at']).execute();
+      },
+      async down(db: Kysely<any>) {
+        for (const table of ['order_events', 'parcels', 'order_lines', 'orders', 'shops']) {
+          await db.schema.dropTable(table).ifExists().execute();
+        }
+      },
+    },
+  };
+}

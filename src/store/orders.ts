@@ -1,0 +1,164 @@
+/**
+ * Order persistence: batched upsert by natural key (shop, platform order id), reads, and the event log.
+ * Every function takes the transaction it runs in; only the app layer opens transactions.
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database, NewOrderEventRow, NewOrderRow, OrderEventRow, OrderLineRow, OrderRow, OrderUpdate, ParcelRow } from './schema';
+
+export type Executor = Kysely<Database> | Transaction<Database>;
+
+// SQLite allows 32766 bound parameters per statement and PostgreSQL 65535; orders have 33 columns.
+const ORDER_INSERT_CHUNK = 400;
+const SMALL_INSERT_CHUNK = 2000;
+
+export async function ensureShop(db: Executor, shop: { id: string; name?: string; platform: string }, now: number): Promise<void> {
+  await db
+    .insertInto('shops')
+    .values({ id: shop.id, name: shop.name ?? shop.id, platform: shop.platform, created_at: now })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+}
+
+export async function findShop(db: Executor, id: string) {
+  return db.selectFrom('shops').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listShops(db: Executor) {
+  return db.selectFrom('shops').selectAll().orderBy('id').execute();
+}
+
+export interface ExistingOrderKey {
+  id: number;
+  platform_order_id: string;
+  content_hash: string;
+  status: string;
+  version: number;
+}
+
+export async function findOrderKeys(db: Executor, shopId: string, platformOrderIds: string[]): Promise<ExistingOrderKey[]> {
+  if (platformOrderIds.length === 0) return [];
+  return db
+    .selectFrom('orders')
+    .select(['id', 'platform_order_id', 'content_hash', 'status', 'version'])
+    .where('shop_id', '=', shopId)
+    .where('platform_order_id', 'in', platformOrderIds)
+    .execute();
+}
+
+/** Inserts orders and returns their ids keyed by platform order id. */
+export async function insertOrders(db: Executor, rows: NewOrderRow[]): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  for (let i = 0; i < rows.length; i += ORDER_INSERT_CHUNK) {
+    const inserted = await db
+      .insertInto('orders')
+      .values(rows.slice(i, i + ORDER_INSERT_CHUNK))
+      .returning(['id', 'platform_order_id'])
+      .execute();
+    for (const r of inserted) ids.set(r.platform_order_id, r.id);
+  }
+  return ids;
+}
+
+export async function insertOrderLines(db: Executor, rows: Array<Omit<OrderLineRow, 'id'>>): Promise<void> {
+  for (let i = 0; i < rows.length; i += SMALL_INSERT_CHUNK) {
+    await db.insertInto('order_lines').values(rows.slice(i, i + SMALL_INSERT_CHUNK)).execute();
+  }
+}
+
+export async function replaceOrderLines(db: Executor, orderId: number, rows: Array<Omit<OrderLineRow, 'id'>>): Promise<void> {
+  await db.deleteFrom('order_lines').where('order_id', '=', orderId).execute();
+  await insertOrderLines(db, rows);
+}
+
+export async function appendEvents(db: Executor, events: NewOrderEventRow[]): Promise<void> {
+  for (let i = 0; i < events.length; i += SMALL_INSERT_CHUNK) {
+    await db.insertInto('order_events').values(events.slice(i, i + SMALL_INSERT_CHUNK)).execute();
+  }
+}
+
+/**
+ * Updates an order only if nobody changed it since `expectedVersion` was read (optimistic lock);
+ * returns false when the version moved, so the caller can re-read and decide again.
+ */
+export async function updateOrder(db: Executor, id: number, expectedVersion: number, changes: OrderUpdate): Promise<boolean> {
+  const result = await db
+    .updateTable('orders')
+    .set({ ...changes, version: expectedVersion + 1 })
+    .where('id', '=', id)
+    .where('version', '=', expectedVersion)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function getOrder(db: Executor, shopId: string | undefined, id: number): Promise<OrderRow | undefined> {
+  let query = db.selectFrom('orders').selectAll().where('id', '=', id);
+  if (shopId) query = query.where('shop_id', '=', shopId);
+  return query.executeTakeFirst();
+}
+
+export async function getOrderByPlatformId(db: Executor, shopId: string, platformOrderId: string): Promise<OrderRow | undefined> {
+  return db.selectFrom('orders').selectAll().where('shop_id', '=', shopId).where('platform_order_id', '=', platformOrderId).executeTakeFirst();
+}
+
+/** Finds orders by shipby id or platform order id, for commands that take either. */
+export async function findOrdersByReference(db: Executor, reference: string, shopId?: string): Promise<OrderRow[]> {
+  let query = db.selectFrom('orders').selectAll();
+  query = /^\d+$/.test(reference) && reference.length < 16
+    ? query.where((eb) => eb.or([eb('id', '=', Number(reference)), eb('platform_order_id', '=', reference)]))
+    : query.where('platform_order_id', '=', reference);
+  if (shopId) query = query.where('shop_id', '=', shopId);
+  return query.limit(10).execute();
+}
+
+export async function getOrderLines(db: Executor, orderId: number): Promise<OrderLineRow[]> {
+  return db.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).orderBy('line_no').execute();
+}
+
+export async function getParcels(db: Executor, orderId: number): Promise<ParcelRow[]> {
+  return db.selectFrom('parcels').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
+}
+
+export async function getEvents(db: Executor, orderId: number): Promise<OrderEventRow[]> {
+  return db.selectFrom('order_events').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
+}
+
+export interface OrderListFilter {
+  shopIds?: string[];
+  statuses?: string[];
+  dueBefore?: number;
+  /** Keyset cursor: the last row of the previous page. */
+  after?: { shipByAt: number | null; id: number };
+  sort: 'ship_by' | 'id';
+  limit: number;
+}
+
+/**
+ * Orders by deadline (nulls last) or by id, with keyset pagination so a page costs the same at any depth.
+ */
+export async function listOrders(db: Executor, filter: OrderListFilter): Promise<OrderRow[]> {
+  let query = db.selectFrom('orders').selectAll();
+  if (filter.shopIds?.length) query = query.where('shop_id', 'in', filter.shopIds);
+  if (filter.statuses?.length) query = query.where('status', 'in', filter.statuses);
+  if (filter.dueBefore !== undefined) query = query.where('ship_by_at', '<=', filter.dueBefore);
+  if (filter.sort === 'id') {
+    if (filter.after) query = query.where('id', '>', filter.after.id);
+    return query.orderBy('id').limit(filter.limit).execute();
+  }
+  // ship_by_at ascending with NULLs last, then id: encode NULL as +infinity in the comparison.
+  const farFuture = 8.64e15;
+  const key = sql<number>`coalesce(ship_by_at, ${farFuture})`;
+  if (filter.after) {
+    const afterKey = filter.after.shipByAt ?? farFuture;
+    query = query.where((eb) =>
+      eb.or([eb(key, '>', afterKey), eb.and([eb(key, '=', afterKey), eb('id', '>', filter.after!.id)])]),
+    );
+  }
+  return query.orderBy(key).orderBy('id').limit(filter.limit).execute();
+}
+
+export async function countOrdersByStatus(db: Executor, shopId?: string): Promise<Array<{ status: string; count: number }>> {
+  let query = db.selectFrom('orders').select(['status', (eb) => eb.fn.countAll<number>().as('count')]);
+  if (shopId) query = query.where('shop_id', '=', shopId);
+  const rows = await query.groupBy('status').orderBy('status').execute();
+  return rows.map((r) => ({ status: r.status, count: Number(r.count) }));
+}

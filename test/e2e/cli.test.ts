@@ -1,0 +1,62 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../support/backends';
+import { orderRow, writeCsv } from '../support/files';
+
+const run = promisify(execFile);
+const bin = path.resolve('bin/shipby');
+const dir = tempDir();
+const env = { ...process.env, DATABASE_URL: `sqlite:${path.join(dir, 'cli.db')}`, SHIPBY_LANG: 'en' };
+
+async function shipby(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(bin, args, { env, cwd: dir });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('the shipby command', () => {
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('imports the example file, lists, shows and acts on orders', async () => {
+    const example = path.resolve('examples/orders.csv');
+    const imported = await shipby('import', example, '--shop', 'demo');
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toMatch(/4 orders — 4 new, 0 updated, 0 unchanged/);
+    expect((await shipby('import', example, '--shop', 'demo', '--json')).stdout).toMatch(/"unchanged": 4/);
+
+    const listed = JSON.parse((await shipby('orders', '--shop', 'demo', '--status', 'awaiting_shipment', '--json')).stdout);
+    expect(listed.map((o: { platform_order_id: string }) => o.platform_order_id)).toEqual(['8190000000000003', '8190000000000004', '8190000000000001']);
+
+    const accepted = await shipby('accept', '8190000000000002');
+    expect(accepted.stdout).toMatch(/new → awaiting_shipment/);
+    const refused = await shipby('cancel', '8190000000000002');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/needs a reason\. \[order\.cancel\.guard\]/);
+
+    const shown = JSON.parse((await shipby('order', '8190000000000002', '--json')).stdout);
+    expect(shown.timeline.map((e: { kind: string; action: string | null }) => [e.kind, e.action])).toEqual([['created', null], ['transition', 'accept']]);
+    const table = await shipby('order', '8190000000000001');
+    expect(table.stdout).toMatch(/USB-C-CABLE-1M/);
+  });
+
+  it('refuses a bad file whole with row and field, and with --skip-invalid writes the rejects', async () => {
+    const file = writeCsv(dir, 'bad.csv', [orderRow('9001', 'A'), orderRow('9002', 'A', { quantity: '0' })]);
+    const refused = await shipby('import', file, '--shop', 'demo');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/nothing was imported/);
+    expect(refused.stderr).toMatch(/row 3, quantity/);
+    const zh = await run(bin, ['import', file, '--shop', 'demo'], { env: { ...env, SHIPBY_LANG: 'zh-CN' }, cwd: dir }).catch((e) => e);
+    expect(zh.stderr).toMatch(/未导入任何内容/);
+    const skipped = await shipby('import', file, '--shop', 'demo', '--skip-invalid');
+    expect(skipped.code).toBe(0);
+    expect(skipped.stdout).toMatch(/1 new/);
+    expect(fs.readFileSync(`${file}.rejects.csv`, 'utf8')).toMatch(/^3,quantity,/m);
+  });
+});

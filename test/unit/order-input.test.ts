@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { formatMoney, parseMajorAmount } from '../../src/core/money';
+import { parseJsonOrder, parseLineFields, parseOrderFields, type ImportIssue } from '../../src/core/order-input';
+import { parseDuration, parseInstant } from '../../src/core/time';
+
+const base = {
+  order_id: 'A-1', platform: 'aliexpress', status: 'WAIT_SELLER_SEND_GOODS', paid_at: '2026-03-07 10:00:00',
+  buyer_name: 'Maria', buyer_country: 'es', address_line1: 'Calle 1', city: 'Madrid', currency: 'usd',
+  sku: 'SKU-1', quantity: '2', unit_price: '3.99',
+};
+
+describe('timestamps', () => {
+  it('reads bare AliExpress times as US Pacific, across the DST switch', () => {
+    // 2026-03-08 02:00 PST → PDT. Before: UTC-8, after: UTC-7.
+    expect(new Date(parseInstant('2026-03-07 10:00:00', 'America/Los_Angeles')!).toISOString()).toBe('2026-03-07T18:00:00.000Z');
+    expect(new Date(parseInstant('2026-03-09 10:00:00', 'America/Los_Angeles')!).toISOString()).toBe('2026-03-09T17:00:00.000Z');
+  });
+  it('honours offsets and Z, and refuses bad dates and bare times without a zone', () => {
+    expect(parseInstant('2026-11-20T10:00:00+08:00')).toBe(Date.UTC(2026, 10, 20, 2));
+    expect(parseInstant('2026-11-20T10:00:00.5Z')).toBe(Date.UTC(2026, 10, 20, 10, 0, 0, 500));
+    expect(parseInstant('2026-02-30T10:00:00Z')).toBeUndefined();
+    expect(parseInstant('2026-11-20 10:00:00')).toBeUndefined();
+    expect(parseInstant('yesterday', 'America/Los_Angeles')).toBeUndefined();
+  });
+  it('parses durations', () => {
+    expect(parseDuration('24h')).toBe(86_400_000);
+    expect(parseDuration('1d12h')).toBe(1.5 * 86_400_000);
+    expect(parseDuration('soon')).toBeUndefined();
+  });
+});
+
+describe('money', () => {
+  it('parses amounts into minor units by currency, without floats', () => {
+    expect(parseMajorAmount('3.99', 'USD')).toBe(399);
+    expect(parseMajorAmount('0.1', 'USD')).toBe(10);
+    expect(parseMajorAmount('1500', 'JPY')).toBe(1500);
+    expect(parseMajorAmount('1.5', 'JPY')).toBeUndefined();
+    expect(parseMajorAmount('1.234', 'KWD')).toBe(1234);
+    expect(parseMajorAmount('1,299.00', 'USD')).toBeUndefined();
+    expect(formatMoney({ amount: 1234, currency: 'KWD' })).toBe('1.234 KWD');
+  });
+});
+
+describe('order rows', () => {
+  it('normalises a good row', () => {
+    const issues: ImportIssue[] = [];
+    const fields = parseOrderFields(base, 2, issues)!;
+    expect(issues).toEqual([]);
+    expect(fields).toMatchObject({ platformOrderId: 'A-1', status: 'awaiting_shipment', currency: 'USD', buyer: { country: 'ES' } });
+    expect(parseLineFields(base, 2, 'USD', issues)).toEqual({ sku: 'SKU-1', quantity: 2, unitPrice: 399 });
+  });
+
+  it.each([
+    ['order_id', { order_id: '' }, /order_id is required/],
+    ['quantity', { quantity: '0' }, /quantity "0"/],
+    ['quantity', { quantity: '-3' }, /quantity "-3"/],
+    ['currency', { currency: 'XYZ' }, /not an ISO 4217/],
+    ['paid_at', { paid_at: '2026-13-01 10:00:00' }, /not a valid date/],
+    ['buyer_country', { buyer_country: 'XX' }, /ISO 3166/],
+    ['status', { status: 'SHIPPED_BY_MAGIC' }, /not a known aliexpress order status/],
+    ['handling_days', { handling_days: '0' }, /from 1 to 90/],
+    ['unit_price', { unit_price: 'free' }, /not an amount in USD/],
+  ])('names the field %s', (field, change, message) => {
+    const issues: ImportIssue[] = [];
+    const raw = { ...base, ...change };
+    const fields = parseOrderFields(raw, 7, issues);
+    parseLineFields(raw, 7, fields?.currency ?? 'USD', issues);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ row: 7, field });
+    expect(issues[0]!.message.en).toMatch(message);
+    expect(issues[0]!.message['zh-CN']).toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  it('reports JSON problems at their path, all of them at once', () => {
+    const issues: ImportIssue[] = [];
+    const order = parseJsonOrder(
+      { ...base, sku: undefined, quantity: undefined, unit_price: undefined, buyer_country: 'XX', surprise: 1, lines: [{ sku: 'A', quantity: 0, unit_price: 1 }, { sku: 'A', quantity: 1, unit_price: 1 }] },
+      'orders[3]', 4, issues,
+    );
+    expect(order).toBeUndefined();
+    expect(issues.map((i) => i.field)).toEqual(['orders[3].sku', 'orders[3].quantity', 'orders[3].unit_price', 'orders[3].surprise']);
+    const second: ImportIssue[] = [];
+    const { sku: _s, quantity: _q, unit_price: _u, ...orderOnly } = base;
+    parseJsonOrder({ ...orderOnly, buyer_country: 'XX', lines: [{ sku: 'A', quantity: 0, unit_price: 1 }] }, 'orders[0]', 1, second);
+    expect(second.map((i) => i.field)).toEqual(['orders[0].buyer_country', 'orders[0].lines[0].quantity']);
+  });
+});
