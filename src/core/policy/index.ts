@@ -1,0 +1,4 @@
+/** Platform policies: schema, shipped data, registry. See schema.ts and registry.ts for the API. */
+export * from './schema';
+export * from './registry';
+export { compilePolicy, zoneClock, HOUR_MS, DAY_MS, type CompiledPolicy } from './compiled';

@@ -1,0 +1,481 @@
+/**
+ * Platform policies as validated, versioned data.
+ *
+ * A policy document says, for one platform mode, how the ship-by deadline is computed, what being late
+ * costs and which seller metrics are watched. It carries an `id` (the lineage, e.g. `aliexpress_pop`),
+ * a `version` and an `effectiveFrom` instant: an order follows the newest version in force when it was
+ * paid (see registry.ts), so a policy changed later never rewrites the past.
+ *
+ * API
+ * - `PolicySchema` (zod v4): the document schema. `PolicyInput` is what a data file writes (defaults may be
+ *   omitted), `Policy` is the validated, deeply frozen result.
+ * - `parsePolicy(input)`: validates and freezes, or throws `PolicyValidationError` whose `issues` name the
+ *   path of each bad field (`fine.steps.1.afterHours`).
+ * - `applyOverrides(policy, overrides)`: deep-merges a seller's partial document (objects merge, arrays
+ *   and scalars replace, `undefined` is ignored) and re-validates. Used for a shop's own stricter
+ *   targets without editing code.
+ *
+ * Units: durations are hours (decimals allowed), money is integer minor units of the named currency,
+ * percentages are integers, rates are fractions in [0, 1]. Dates in windows are local calendar dates in the
+ * window's (or the policy's) IANA zone, both ends inclusive.
+ */
+import { z } from 'zod';
+import { IANAZone } from 'luxon';
+import Holidays from 'date-holidays';
+import { localized, type Localized } from '../i18n';
+import { isCurrency } from '../money';
+
+export const SOURCE_QUALITIES = ['OFF', 'REAL', 'SEC', 'WEAK', 'VERIFIED', 'ASSUMPTION'] as const;
+export type SourceQuality = (typeof SOURCE_QUALITIES)[number];
+
+export const PLATFORMS = ['aliexpress', 'amazon', 'shopee', 'tiktok', 'temu'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+export const PLATFORM_MODES = [
+  'aliexpress_pop',
+  'aliexpress_semi_jit',
+  'aliexpress_semi_self_send',
+  'aliexpress_full_jit',
+  'aliexpress_overseas',
+  'amazon_seller_fulfilled',
+  'shopee',
+  'tiktok_shop',
+  'temu',
+] as const;
+export type PlatformMode = (typeof PLATFORM_MODES)[number];
+
+export const METRIC_KEYS = [
+  'late_shipment_rate',
+  'non_fulfilment_rate',
+  'valid_tracking_rate',
+  'online_rate_48h',
+  'online_rate_72h',
+  'online_rate_5d',
+  'online_rate_7d',
+] as const;
+export type MetricKey = (typeof METRIC_KEYS)[number];
+
+/** The order event that counts as "shipped" for the platform's deadline. */
+export const SHIPPED_EVENTS = ['tracking_uploaded', 'handed_over', 'carrier_scan', 'warehouse_received'] as const;
+export type ShippedEvent = (typeof SHIPPED_EVENTS)[number];
+
+export const HOLIDAY_TYPES = ['public', 'bank', 'school', 'optional', 'observance'] as const;
+
+const KNOWN_HOLIDAY_COUNTRIES = new Set(Object.keys(new Holidays().getCountries()));
+
+export function isValidZone(name: string): boolean {
+  // Only IANA names: fixed offsets ("UTC+8") would silently ignore daylight saving.
+  return /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(name) && IANAZone.isValidZone(name);
+}
+
+const zoneName = z.string().refine(isValidZone, { message: 'not an IANA time zone' });
+const currencyCode = z.string().refine((code) => /^[A-Z]{3}$/.test(code) && isCurrency(code), {
+  message: 'not an ISO 4217 currency code',
+});
+const hours = z.number().min(0).max(24 * 366);
+const positiveHours = z.number().positive({ message: 'must be more than zero' }).max(24 * 366);
+const minorAmount = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
+const percent = z.int().min(0).max(100_000);
+const rate = z.number().min(0).max(1);
+const localDate = z.iso.date();
+
+const LocalizedSchema = z.strictObject({ en: z.string().min(1), 'zh-CN': z.string().min(1) });
+
+const SourceSchema = z
+  .strictObject({
+    url: z.url().optional(),
+    quality: z.enum(SOURCE_QUALITIES),
+    note: z.string().min(1),
+  })
+  .refine((source) => source.url !== undefined || source.quality === 'ASSUMPTION', {
+    message: 'a source needs a url unless it is an ASSUMPTION',
+    path: ['url'],
+  });
+
+/** A range of local dates, both ends inclusive, in `zone` (default: the policy's zone). */
+const DateWindowSchema = z
+  .strictObject({
+    name: LocalizedSchema,
+    from: localDate,
+    to: localDate,
+    zone: zoneName.optional(),
+  })
+  .refine((window) => window.from <= window.to, { message: 'ends before it starts', path: ['to'] });
+
+const CalendarSchema = z
+  .strictObject({
+    /** ISO weekdays (1 = Monday … 7 = Sunday) that are not working days. */
+    weekendDays: z.array(z.int().min(1).max(7)).default([6, 7]),
+    /** Public holidays from the date-holidays data set; null = none. */
+    holidays: z
+      .strictObject({
+        country: z.string().refine((code) => KNOWN_HOLIDAY_COUNTRIES.has(code), {
+          message: 'not a country known to date-holidays',
+        }),
+        state: z.string().optional(),
+        region: z.string().optional(),
+        types: z.array(z.enum(HOLIDAY_TYPES)).min(1).default(['public']),
+        /** Holidays (by their name in the data set) that do not close businesses, e.g. CN Children's Day. */
+        ignoreNames: z.array(z.string()).default([]),
+      })
+      .nullable()
+      .default(null),
+    /** Extra non-working dates (official bridge days, the logistics partner's closures). */
+    closedDates: z.array(localDate).default([]),
+    /** Working dates that override weekends and holidays (China's make-up working days, 调休). */
+    workingDates: z.array(localDate).default([]),
+  })
+  .superRefine((calendar, ctx) => {
+    if (new Set(calendar.weekendDays).size === 7) {
+      ctx.addIssue({ code: 'custom', message: 'every weekday is a weekend day: no business day left', path: ['weekendDays'] });
+    }
+    if (calendar.holidays) {
+      const { country, state, region } = calendar.holidays;
+      const hd = new Holidays();
+      if (state && !Object.keys(hd.getStates(country) ?? {}).includes(state)) {
+        ctx.addIssue({ code: 'custom', message: `not a state of ${country} in date-holidays`, path: ['holidays', 'state'] });
+      } else if (state && region && !Object.keys(hd.getRegions(country, state) ?? {}).includes(region)) {
+        ctx.addIssue({ code: 'custom', message: `not a region of ${country}/${state}`, path: ['holidays', 'region'] });
+      }
+    }
+  });
+
+const HandlingSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    /** Continuous clock time: N days = N × 24 h of elapsed time, weekends and DST switches included. */
+    kind: z.literal('elapsed_hours'),
+    defaultHours: positiveHours,
+    /** Above this the platform would not normally accept the listing; exceeding it is reported, not capped. */
+    maxHours: positiveHours.optional(),
+  }),
+  z.strictObject({
+    /** Whole business days in the policy's zone; the deadline is the end (24:00) of the last one. */
+    kind: z.literal('business_days'),
+    defaultDays: z.int().positive({ message: 'must be more than zero' }).max(366),
+    maxDays: z.int().positive().max(366).optional(),
+    calendar: CalendarSchema,
+  }),
+]);
+
+const CapSchema = z.strictObject({ amount: minorAmount, currency: currencyCode });
+
+/** Every fine step applies when lateness is strictly more than `afterHours` (until the next step). */
+const FineScheduleSchema = z
+  .discriminatedUnion('basis', [
+    z.strictObject({
+      basis: z.literal('fixed'),
+      currency: currencyCode,
+      perUnit: z.boolean().default(false),
+      steps: z.array(z.strictObject({ afterHours: hours, amount: minorAmount })),
+      caps: z.array(CapSchema).default([]),
+      note: z.string().min(1),
+    }),
+    z.strictObject({
+      basis: z.literal('product_price'),
+      perUnit: z.boolean().default(false),
+      steps: z.array(z.strictObject({ afterHours: hours, percent })),
+      caps: z.array(CapSchema).default([]),
+      note: z.string().min(1),
+    }),
+    z.strictObject({
+      basis: z.literal('order_total'),
+      perUnit: z.boolean().default(false),
+      steps: z.array(z.strictObject({ afterHours: hours, percent })),
+      caps: z.array(CapSchema).default([]),
+      note: z.string().min(1),
+    }),
+    z.strictObject({
+      /** A fixed amount chosen by the order total: the first tier whose `orderTotalBelow` exceeds the total. */
+      basis: z.literal('order_total_tiers'),
+      currency: currencyCode,
+      perUnit: z.boolean().default(false),
+      steps: z.array(
+        z.strictObject({
+          afterHours: hours,
+          tiers: z.array(z.strictObject({ orderTotalBelow: minorAmount, amount: minorAmount })).min(1),
+          otherwise: minorAmount,
+        }),
+      ),
+      caps: z.array(CapSchema).default([]),
+      note: z.string().min(1),
+    }),
+  ])
+  .superRefine((schedule, ctx) => {
+    const steps = schedule.steps as ReadonlyArray<{ afterHours: number }>;
+    for (let i = 1; i < steps.length; i++) {
+      if (steps[i]!.afterHours <= steps[i - 1]!.afterHours) {
+        ctx.addIssue({ code: 'custom', message: 'steps go backwards: afterHours must increase', path: ['steps', i, 'afterHours'] });
+      }
+    }
+    const currencies = schedule.caps.map((cap) => cap.currency);
+    if (new Set(currencies).size !== currencies.length) {
+      ctx.addIssue({ code: 'custom', message: 'one cap per currency', path: ['caps'] });
+    }
+    if (schedule.basis === 'fixed') {
+      schedule.steps.forEach((step, i) => {
+        if (i > 0 && step.amount < schedule.steps[i - 1]!.amount) {
+          ctx.addIssue({ code: 'custom', message: 'steps go backwards: the fine would decrease', path: ['steps', i, 'amount'] });
+        }
+      });
+    } else if (schedule.basis === 'product_price' || schedule.basis === 'order_total') {
+      schedule.steps.forEach((step, i) => {
+        if (i > 0 && step.percent < schedule.steps[i - 1]!.percent) {
+          ctx.addIssue({ code: 'custom', message: 'steps go backwards: the fine would decrease', path: ['steps', i, 'percent'] });
+        }
+      });
+    } else {
+      schedule.steps.forEach((step, i) => {
+        step.tiers.forEach((tier, t) => {
+          if (t > 0 && tier.orderTotalBelow <= step.tiers[t - 1]!.orderTotalBelow) {
+            ctx.addIssue({ code: 'custom', message: 'tiers must be in increasing order total', path: ['steps', i, 'tiers', t, 'orderTotalBelow'] });
+          }
+        });
+        if (i === 0) return;
+        const previous = schedule.steps[i - 1]!;
+        const sameTiers =
+          previous.tiers.length === step.tiers.length &&
+          previous.tiers.every((tier, t) => tier.orderTotalBelow === step.tiers[t]!.orderTotalBelow);
+        if (!sameTiers) {
+          ctx.addIssue({ code: 'custom', message: 'every step must use the same order-total tiers', path: ['steps', i, 'tiers'] });
+          return;
+        }
+        step.tiers.forEach((tier, t) => {
+          if (tier.amount < previous.tiers[t]!.amount) {
+            ctx.addIssue({ code: 'custom', message: 'steps go backwards: the fine would decrease', path: ['steps', i, 'tiers', t, 'amount'] });
+          }
+        });
+        if (step.otherwise < previous.otherwise) {
+          ctx.addIssue({ code: 'custom', message: 'steps go backwards: the fine would decrease', path: ['steps', i, 'otherwise'] });
+        }
+      });
+    }
+  });
+
+const PointsSchema = z
+  .strictObject({
+    /** Score points deducted per order, a step function of lateness like the fine. */
+    steps: z.array(z.strictObject({ afterHours: hours, points: z.int().min(0) })),
+    note: z.string().min(1),
+  })
+  .superRefine((points, ctx) => {
+    points.steps.forEach((step, i) => {
+      if (i === 0) return;
+      const previous = points.steps[i - 1]!;
+      if (step.afterHours <= previous.afterHours) {
+        ctx.addIssue({ code: 'custom', message: 'steps go backwards: afterHours must increase', path: ['steps', i, 'afterHours'] });
+      }
+      if (step.points < previous.points) {
+        ctx.addIssue({ code: 'custom', message: 'steps go backwards: points would decrease', path: ['steps', i, 'points'] });
+      }
+    });
+  });
+
+const MetricThresholdSchema = z
+  .strictObject({
+    metric: z.enum(METRIC_KEYS),
+    direction: z.enum(['at_most', 'at_least']),
+    /** Early-warning level; null = none. */
+    warn: rate.nullable().default(null),
+    /** The platform's (or the assumed) enforcement level. */
+    limit: rate,
+    /** Windows (days) the platform assesses this metric over, for display. */
+    assessedOverDays: z.array(z.int().positive()).default([]),
+    note: z.string().min(1),
+  })
+  .superRefine((threshold, ctx) => {
+    if (threshold.warn === null) return;
+    const ordered = threshold.direction === 'at_most' ? threshold.warn <= threshold.limit : threshold.warn >= threshold.limit;
+    if (!ordered) {
+      ctx.addIssue({ code: 'custom', message: 'the warning level must come before the limit', path: ['warn'] });
+    }
+  });
+
+export const PolicySchema = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, { message: 'lower-case letters, digits, _ . - only' }),
+    version: z.int().positive(),
+    /** Orders paid at or after this instant follow this version (until a newer version takes effect). */
+    effectiveFrom: z.iso.datetime({ offset: true }),
+    platform: z.enum(PLATFORMS),
+    mode: z.enum(PLATFORM_MODES),
+    name: LocalizedSchema,
+    /** The zone in which calendar days, business days and "24:00 of the day" are counted. */
+    zone: zoneName,
+    sources: z.array(SourceSchema).min(1),
+
+    clockStart: z.enum(['risk_passed_else_payment', 'payment']),
+    platformDeadline: z.strictObject({
+      /** true: the platform's own countdown, when given, is the deadline; ours is only a cross-check. */
+      wins: z.boolean(),
+      crossCheckToleranceMinutes: z.number().min(0).default(60),
+    }),
+    handling: HandlingSchema,
+    /** `end_of_local_day`: the deadline is 24:00 of its local day (e.g. a semi-managed pickup day). */
+    deadlineAt: z.enum(['instant', 'end_of_local_day']).default('instant'),
+    /** Platform-announced windows during which the handling clock stands still (festival extensions). */
+    clockPauses: z.array(DateWindowSchema).default([]),
+    buyerExtensions: z.strictObject({
+      allowed: z.boolean(),
+      /** Most hours all extensions together may add; null = no limit known. */
+      maxTotalHours: positiveHours.nullable().default(null),
+    }),
+    shippedWhen: z.enum(SHIPPED_EVENTS),
+    /** Hours between handing a parcel over and the counted event (e.g. first carrier scan). */
+    handOverLeadHours: hours.default(0),
+    /** The shop's own stricter target; both parts optional. */
+    internalTarget: z
+      .strictObject({
+        hoursBeforeDeadline: hours.default(0),
+        maxHandlingHours: positiveHours.nullable().default(null),
+      })
+      .default({ hoursBeforeDeadline: 0, maxHandlingHours: null }),
+    /** Hours before the deadline at which a warning is sent, each once. */
+    warningHoursBefore: z.array(positiveHours).default([48, 24, 6, 2]),
+    /** Hours after the deadline during which shipping is fine-free. */
+    graceHours: hours.default(0),
+    closing: z.strictObject({
+      /** Hours after the deadline at which the platform closes the order (no tracking upload after it); null = never/unknown. */
+      hoursAfterDeadline: hours.nullable(),
+      note: z.string().min(1),
+    }),
+    fine: FineScheduleSchema,
+    points: PointsSchema,
+    cancellation: z.strictObject({
+      /** What a seller-caused cancellation is fined as: nothing, the first or the last step of the schedule. */
+      fine: z.enum(['none', 'first_step', 'last_step']),
+      points: z.int().min(0).default(0),
+      note: z.string().min(1),
+    }),
+    /** Which seller metrics an order hits when shipped late, left unfulfilled, or cancelled by the seller. */
+    effects: z.strictObject({
+      late: z.array(z.enum(METRIC_KEYS)),
+      unfulfilled: z.array(z.enum(METRIC_KEYS)),
+      cancelledBySeller: z.array(z.enum(METRIC_KEYS)),
+    }),
+    metricThresholds: z.array(MetricThresholdSchema).default([]),
+    /** Windows excluded from online-rate statistics (AliExpress: National Day, Spring Festival). */
+    metricPauses: z.array(DateWindowSchema).default([]),
+  })
+  .superRefine((policy, ctx) => {
+    const warnings = policy.warningHoursBefore;
+    for (let i = 1; i < warnings.length; i++) {
+      if (warnings[i]! >= warnings[i - 1]!) {
+        ctx.addIssue({ code: 'custom', message: 'warning thresholds must decrease (e.g. 48, 24, 6, 2)', path: ['warningHoursBefore', i] });
+      }
+    }
+    const firstStep = (policy.fine.steps as ReadonlyArray<{ afterHours: number }>)[0];
+    if (firstStep && firstStep.afterHours < policy.graceHours) {
+      ctx.addIssue({ code: 'custom', message: `a fine step inside the grace period (graceHours = ${policy.graceHours})`, path: ['fine', 'steps', 0, 'afterHours'] });
+    }
+    const handling = policy.handling;
+    if (handling.kind === 'elapsed_hours' && handling.maxHours !== undefined && handling.maxHours < handling.defaultHours) {
+      ctx.addIssue({ code: 'custom', message: 'maxHours is below defaultHours', path: ['handling', 'maxHours'] });
+    }
+    if (handling.kind === 'business_days' && handling.maxDays !== undefined && handling.maxDays < handling.defaultDays) {
+      ctx.addIssue({ code: 'custom', message: 'maxDays is below defaultDays', path: ['handling', 'maxDays'] });
+    }
+    const metrics = policy.metricThresholds.map((threshold) => threshold.metric);
+    metrics.forEach((metric, i) => {
+      if (metrics.indexOf(metric) !== i) {
+        ctx.addIssue({ code: 'custom', message: `duplicate threshold for ${metric}`, path: ['metricThresholds', i, 'metric'] });
+      }
+    });
+    if (Number.isNaN(Date.parse(policy.effectiveFrom))) {
+      ctx.addIssue({ code: 'custom', message: 'not a valid instant', path: ['effectiveFrom'] });
+    }
+  });
+
+type DeepReadonly<T> = T extends (infer E)[]
+  ? ReadonlyArray<DeepReadonly<E>>
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
+/** What a policy data file writes: defaults may be left out. */
+export type PolicyInput = z.input<typeof PolicySchema>;
+/** A validated, frozen policy. */
+export type Policy = DeepReadonly<z.output<typeof PolicySchema>>;
+export type FineSchedule = Policy['fine'];
+
+type DeepPartial<T> = T extends ReadonlyArray<unknown>
+  ? T
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> | undefined }
+    : T;
+/** A seller's partial document: objects merge, arrays and scalars replace. */
+export type PolicyOverrides = DeepPartial<PolicyInput>;
+
+export interface PolicyIssue {
+  /** Dotted path of the bad field, e.g. `fine.steps.1.afterHours`. */
+  path: string;
+  message: string;
+}
+
+export class PolicyValidationError extends Error {
+  readonly issues: readonly PolicyIssue[];
+  readonly localized: Localized;
+
+  constructor(issues: readonly PolicyIssue[], what = 'policy') {
+    const list = issues.map((issue) => `${issue.path || '(root)'}: ${issue.message}`).join('; ');
+    super(`invalid ${what}: ${list}`);
+    this.name = 'PolicyValidationError';
+    this.issues = issues;
+    this.localized = localized(`The ${what} was refused: ${list}`, `策略被拒绝（${what}）：${list}`);
+  }
+}
+
+function toIssues(error: z.ZodError): PolicyIssue[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.map(String);
+    // zod reports unknown keys at the parent; name the key itself so the path points at the typo.
+    if (issue.code === 'unrecognized_keys' && issue.keys.length === 1) path.push(issue.keys[0]!);
+    return { path: path.join('.'), message: issue.message };
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/** Validates a policy document; throws `PolicyValidationError` naming each bad field's path. */
+export function parsePolicy(input: unknown): Policy {
+  const result = PolicySchema.safeParse(input);
+  if (!result.success) throw new PolicyValidationError(toIssues(result.error));
+  return deepFreeze(result.data) as Policy;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function deepMerge(base: unknown, patch: unknown): unknown {
+  if (patch === undefined) return base;
+  if (!isPlainObject(base) || !isPlainObject(patch)) return patch;
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(patch)) {
+    // A discriminated part (handling, fine) switched to another kind starts afresh, so no stale keys leak in.
+    const base = merged[key];
+    const switchesKind =
+      isPlainObject(base) && isPlainObject(value) &&
+      (('kind' in value && value.kind !== base.kind) || ('basis' in value && value.basis !== base.basis));
+    merged[key] = switchesKind ? value : deepMerge(base, value);
+  }
+  return merged;
+}
+
+/**
+ * A seller's overrides on top of a policy, re-validated. Refuses (PolicyValidationError) with the path of
+ * the bad field, e.g. a negative grace or a fine schedule that would go backwards.
+ */
+export function applyOverrides(policy: Policy, overrides: PolicyOverrides): Policy {
+  if (!isPlainObject(overrides)) {
+    throw new PolicyValidationError([{ path: '', message: 'overrides must be an object' }], 'policy override');
+  }
+  const result = PolicySchema.safeParse(deepMerge(policy, overrides));
+  if (!result.success) throw new PolicyValidationError(toIssues(result.error), 'policy override');
+  return deepFreeze(result.data) as Policy;
+}
