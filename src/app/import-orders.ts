@@ -6,14 +6,13 @@
 import fs from 'node:fs';
 import { stringify } from 'csv-stringify';
 import { localized } from '../core/i18n';
-import {
-  checkDuplicateLines, checkSameOrder, IMPORT_COLUMNS, knownCurrency, parseJsonOrder, parseLineFields, parseOrderFields,
-  type ImportIssue, type OrderFields, type OrderLineInput, type RawRow,
-} from '../core/order-input';
-import { FileFormatError, readOrderFile } from '../integrations/files/order-file';
+import { IMPORT_COLUMNS, type ImportIssue, type RawRow } from '../core/order-input';
+import { FileFormatError } from '../integrations/files/order-file';
 import * as orders from '../store/orders';
 import type { AppContext } from './context';
-import { upsertOrdersInTransaction, type IncomingOrder } from './orders';
+import { validatedOrders, type SourceRows } from './order-stream';
+import { shouldUseWorker, validatedOrdersInWorker } from './order-stream-worker';
+import { upsertOrdersInTransaction } from './orders';
 
 export interface ImportOptions {
   shopId: string;
@@ -44,28 +43,10 @@ export interface ImportReport {
   rejectsFile?: string;
 }
 
-interface PendingOrder extends IncomingOrder {
-  raws: Array<{ row: number; raw: RawRow | unknown }>;
-}
-
 class RejectWholeFile extends Error {}
 
-interface OrderGroup {
-  orderId: string;
-  firstRow: number;
-  firstRaw: RawRow;
-  raws: PendingOrder['raws'];
-  fields?: OrderFields;
-  lines: Array<{ row: number; line: OrderLineInput }>;
-  issues: ImportIssue[];
-  ok: boolean;
-}
-
-function addLine(group: OrderGroup, raw: RawRow, row: number): void {
-  const line = parseLineFields(raw, row, group.fields?.currency ?? knownCurrency(raw), group.issues);
-  if (line) group.lines.push({ row, line });
-  else group.ok = false;
-}
+/** Files at least this big are parsed in a worker thread, in parallel with the writes (when the runtime allows). */
+const WORKER_MIN_BYTES = 8 * 1024 * 1024;
 
 export async function importOrderFile(ctx: AppContext, options: ImportOptions): Promise<ImportReport> {
   const batchSize = options.batchSize ?? 500;
@@ -82,104 +63,44 @@ export async function importOrderFile(ctx: AppContext, options: ImportOptions): 
     report.issueCount += issues.length;
     for (const issue of issues) if (report.issues.length < maxIssues) report.issues.push(issue);
   };
-  const reject = (raws: PendingOrder['raws'], issues: ImportIssue[]) => {
+  const reject = (raws: SourceRows, issues: ImportIssue[]) => {
     note(issues);
     report.rejectedOrders++;
     report.rejectedRows += raws.length;
     rejects?.write(raws, issues);
   };
 
+  const keepRaws = Boolean(options.skipInvalid);
+  const size = fs.statSync(options.file, { throwIfNoEntry: false })?.size ?? 0;
+  const batches = shouldUseWorker(size, WORKER_MIN_BYTES)
+    ? validatedOrdersInWorker(options.file, { keepRaws, batchSize })
+    : validatedOrders(options.file, { keepRaws, batchSize });
+
   try {
     await ctx.store.db.transaction().execute(async (trx) => {
       const now = ctx.now();
       let shopReady = false;
-      let batch: PendingOrder[] = [];
-      const flush = async () => {
-        if (batch.length === 0) return;
-        const pending = batch;
-        batch = [];
+      for await (const batch of batches) {
+        report.rows += batch.rowsRead;
+        for (const refused of batch.refused) reject(refused.raws, refused.issues);
+        report.orders += batch.valid.length;
         // Without --skip-invalid, the first issue dooms the file: keep validating, stop writing.
-        if (!options.skipInvalid && report.issueCount > 0) return;
-        if (!shopReady) {
-          await orders.ensureShop(trx, { id: options.shopId, platform: pending[0]!.order.platform }, now);
-          shopReady = true;
-        }
-        const result = await upsertOrdersInTransaction(ctx.store, trx, options.shopId, pending, { now, actor, source: options.file });
-        report.created += result.created;
-        report.updated += result.updated;
-        report.unchanged += result.unchanged;
-        for (const issue of result.issues) {
-          const refused = pending.find((p) => p.row === issue.row);
-          reject(refused?.raws ?? [], [issue]);
-        }
-      };
-      const accept = async (order: PendingOrder) => {
-        report.orders++;
-        batch.push(order);
-        if (batch.length >= batchSize) await flush();
-      };
-
-      // Rows of one order stand together; `seen` catches an order whose rows are split apart.
-      const seen = new Map<string, number>();
-      let group: OrderGroup | undefined;
-      const closeGroup = async () => {
-        if (!group) return;
-        const g = group;
-        group = undefined;
-        if (g.ok && g.fields && checkDuplicateLines(g.fields.platformOrderId, g.lines, g.issues)) {
-          await accept({ order: { ...g.fields, lines: g.lines.map((l) => l.line) }, row: g.firstRow, raws: g.raws });
-        } else reject(g.raws, g.issues);
-      };
-
-      for await (const records of readOrderFile(options.file)) {
-        for (const record of records) {
-          report.rows++;
-          if (record.kind === 'json') {
-            await closeGroup();
-            const issues: ImportIssue[] = [];
-            const order = parseJsonOrder(record.value, record.path, record.row, issues);
-            const id = order?.platformOrderId;
-            if (order && id !== undefined && seen.has(id)) {
-              issues.push({ row: record.row, field: `${record.path ? record.path + '.' : ''}order_id`, message: localized(`order ${id} appears twice in the file (also at ${seen.get(id)}).`, `订单 ${id} 在文件中出现两次（另见第 ${seen.get(id)} 条）。`) });
-            }
-            if (order && issues.length === 0) {
-              seen.set(Buffer.from(order.platformOrderId).toString(), record.row);
-              await accept({ order, row: record.row, raws: [{ row: record.row, raw: record.value }] });
-            } else reject([{ row: record.row, raw: record.value }], issues);
-            continue;
+        if (batch.valid.length && (options.skipInvalid || report.issueCount === 0)) {
+          if (!shopReady) {
+            await orders.ensureShop(trx, { id: options.shopId, platform: batch.valid[0]!.order.platform }, now);
+            shopReady = true;
           }
-          const raw = record.raw;
-          const orderId = (raw.order_id ?? '').trim();
-          if (group && group.orderId === orderId) {
-            // A later row of the same order: its order fields must repeat the first row's; read only its line.
-            group.raws.push({ row: record.row, raw });
-            if (!checkSameOrder(group.firstRaw, group.firstRow, raw, record.row, group.issues)) group.ok = false;
-            else addLine(group, raw, record.row);
-            continue;
+          const result = await upsertOrdersInTransaction(ctx.store, trx, options.shopId, batch.valid, { now, actor, source: options.file });
+          report.created += result.created;
+          report.updated += result.updated;
+          report.unchanged += result.unchanged;
+          for (const issue of result.issues) {
+            const refused = batch.valid.find((p) => p.row === issue.row);
+            reject(refused?.raws ?? [], [issue]);
           }
-          await closeGroup();
-          const g: OrderGroup = { orderId, firstRow: record.row, firstRaw: raw, raws: [{ row: record.row, raw }], lines: [], issues: [], ok: true };
-          group = g;
-          if (orderId && seen.has(orderId)) {
-            g.ok = false;
-            g.issues.push({
-              row: record.row, field: 'order_id',
-              message: localized(
-                `the rows of order ${orderId} must stand together (it already appeared at row ${seen.get(orderId)}); sort the file by order_id.`,
-                `订单 ${orderId} 的各行必须相邻（它已在第 ${seen.get(orderId)} 行出现）；请按 order_id 排序文件。`,
-              ),
-            });
-          }
-          // A detached copy: the parsed id is a slice of a 1 MB chunk of the file, which the map would keep alive.
-          if (orderId) seen.set(Buffer.from(orderId).toString(), record.row);
-          g.fields = parseOrderFields(raw, record.row, g.issues);
-          if (!g.fields) g.ok = false;
-          addLine(g, raw, record.row);
         }
         options.onProgress?.(report.rows);
       }
-      await closeGroup();
-      await flush();
       if (report.rows === 0) {
         note([{ row: 0, field: 'file', message: localized('the file has no order rows.', '文件中没有订单行。') }]);
       }
@@ -206,7 +127,7 @@ function openRejects(path: string) {
   csv.pipe(out);
   return {
     path,
-    write(raws: PendingOrder['raws'], issues: ImportIssue[]) {
+    write(raws: SourceRows, issues: ImportIssue[]) {
       for (const { row, raw } of raws) {
         const own = issues.filter((i) => i.row === row);
         const first = own[0] ?? issues[0];

@@ -2,19 +2,20 @@
  * Pure derivations from an order input: its content fingerprint (so a replayed import changes nothing),
  * the fields that differ between two versions, and the transition a platform status change means.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { orderMachine, ORDER_PROGRESS, type OrderAction, type OrderState } from './order';
 import type { OrderInput } from './order-input';
 import { DAY_MS } from './time';
 
 export function orderContentHash(order: OrderInput): string {
   const b = order.buyer;
-  const parts = [
-    order.platform, order.platformStatus, order.status, order.paidAt, order.riskPassedAt, order.platformShipByAt,
-    b.name, b.country, b.addressLine1, b.city, b.postcode, b.phone, order.currency, order.handlingDays, order.logisticsService,
-  ];
-  for (const line of order.lines) parts.push(line.sku, line.quantity, line.unitPrice);
-  return createHash('sha1').update(parts.join('\u0001')).digest('base64url');
+  const S = '\u0001';
+  let text =
+    order.platform + S + order.platformStatus + S + order.status + S + order.paidAt + S + order.riskPassedAt + S +
+    order.platformShipByAt + S + b.name + S + b.country + S + b.addressLine1 + S + b.city + S + b.postcode + S + b.phone +
+    S + order.currency + S + order.handlingDays + S + order.logisticsService;
+  for (const line of order.lines) text += S + line.sku + S + line.quantity + S + line.unitPrice;
+  return hash('sha1', text, 'base64url');
 }
 
 /**

@@ -30,6 +30,8 @@ describe('the shipby command', () => {
     expect(imported.code).toBe(0);
     expect(imported.stdout).toMatch(/4 orders — 4 new, 0 updated, 0 unchanged/);
     expect((await shipby('import', example, '--shop', 'demo', '--json')).stdout).toMatch(/"unchanged": 4/);
+    const workerRun = await run(bin, ['import', example, '--shop', 'demo', '--json'], { env: { ...env, SHIPBY_IMPORT_WORKER: '1' }, cwd: dir });
+    expect(JSON.parse(workerRun.stdout)).toMatchObject({ committed: true, rows: 7, orders: 4, unchanged: 4 });
 
     const listed = JSON.parse((await shipby('orders', '--shop', 'demo', '--status', 'awaiting_shipment', '--json')).stdout);
     expect(listed.map((o: { platform_order_id: string }) => o.platform_order_id)).toEqual(['8190000000000003', '8190000000000004', '8190000000000001']);
@@ -54,6 +56,9 @@ describe('the shipby command', () => {
     expect(refused.stderr).toMatch(/row 3, quantity/);
     const zh = await run(bin, ['import', file, '--shop', 'demo'], { env: { ...env, SHIPBY_LANG: 'zh-CN' }, cwd: dir }).catch((e) => e);
     expect(zh.stderr).toMatch(/未导入任何内容/);
+    // The same file through the worker-thread parser (used for big files) gives the same answer.
+    const viaWorker = await run(bin, ['import', file, '--shop', 'demo', '--json'], { env: { ...env, SHIPBY_IMPORT_WORKER: '1' }, cwd: dir }).catch((e) => e);
+    expect(JSON.parse(viaWorker.stdout)).toMatchObject({ committed: false, issueCount: 1, issues: [{ row: 3, field: 'quantity' }] });
     const skipped = await shipby('import', file, '--shop', 'demo', '--skip-invalid');
     expect(skipped.code).toBe(0);
     expect(skipped.stdout).toMatch(/1 new/);
