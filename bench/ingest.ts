@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createContext } from '../src/app/context';
 import { importOrderFile } from '../src/app/import-orders';
-import { fallbackShipBy, orderContentHash } from '../src/core/order-facts';
+import { deadlineFactsOf, deadlineFor, resolverFor } from '../src/app/policies';
+import { orderContentHash } from '../src/core/order-facts';
 import { orderTotal, parseLineFields, parseOrderFields, type ImportIssue, type OrderInput } from '../src/core/order-input';
 import { migrateToLatest, openStore, type Store } from '../src/store/database';
 import { createScratchDatabase } from '../src/store/pg-admin';
@@ -42,16 +43,17 @@ function* bareChunks(count: number, chunk: number) {
   let orders: unknown[][] = [];
   let lines: Array<[string, number, string, number, number]> = [];
   const now = Date.now();
+  const resolver = resolverFor({ id: 'bench', platform: 'aliexpress', policy_id: null, policy_by_type: null, policy_overrides: null });
   for (const group of generateOrderRows(count)) {
     const issues: ImportIssue[] = [];
     const fields = parseOrderFields(group[0]!, 2, issues)!;
     const order: OrderInput = { ...fields, lines: group.map((raw, i) => parseLineFields(raw, i + 2, fields.currency, issues)!) };
-    const shipBy = fallbackShipBy(order);
+    const deadline = deadlineFor(resolver, deadlineFactsOf(order));
     orders.push([
       'bench', order.platform, order.platformOrderId, order.status, order.platformStatus, order.currency, orderTotal(order),
       order.buyer.name, order.buyer.country, order.buyer.addressLine1, order.buyer.city, order.buyer.postcode, order.buyer.phone,
-      order.handlingDays, order.logisticsService, order.paidAt, order.riskPassedAt, shipBy.shipByAt, shipBy.source,
-      order.platformShipByAt, order.status === 'awaiting_shipment' ? now : null, orderContentHash(order), 1, now, now,
+      order.handlingDays, order.logisticsService, order.paidAt, order.riskPassedAt, deadline.shipBy?.shipByAt ?? null, deadline.shipBy?.source ?? null,
+      order.platformShipByAt, order.status === 'awaiting_shipment' ? now : null, orderContentHash(order), 1, now, now, deadline.policy.id, deadline.policy.version,
     ]);
     order.lines.forEach((l, i) => lines.push([order.platformOrderId, i + 1, l.sku, l.quantity, l.unitPrice]));
     if (orders.length >= chunk) {
@@ -63,7 +65,7 @@ function* bareChunks(count: number, chunk: number) {
   if (orders.length) yield { orders, lines };
 }
 
-const ORDER_COLUMNS = 'shop_id, platform, platform_order_id, status, platform_status, currency, total_amount, buyer_name, buyer_country, address_line1, city, postcode, phone, handling_days, logistics_service, paid_at, risk_passed_at, ship_by_at, ship_by_source, platform_ship_by_at, accepted_at, content_hash, version, created_at, updated_at';
+const ORDER_COLUMNS = 'shop_id, platform, platform_order_id, status, platform_status, currency, total_amount, buyer_name, buyer_country, address_line1, city, postcode, phone, handling_days, logistics_service, paid_at, risk_passed_at, ship_by_at, ship_by_source, platform_ship_by_at, accepted_at, content_hash, version, created_at, updated_at, policy_id, policy_version';
 
 async function bareSqlite(file: string, count: number): Promise<number> {
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });

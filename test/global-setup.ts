@@ -21,11 +21,15 @@ export default async function setup(project: TestProject) {
     await client.end().catch(() => undefined);
   }
   project.provide('pgAdminUrl', url);
+  // Scratch databases of this run share a prefix, so the clean-up never touches another run's (a developer
+  // may run two suites at once).
+  const runPrefix = `shipby_t_${process.pid.toString(36)}`;
+  project.provide('pgDatabasePrefix', runPrefix);
   return async () => {
-    // Drop scratch databases that a crashed test file left behind.
+    // Drop the scratch databases that a crashed test file of this run left behind.
     const c = new pg.Client({ connectionString: url });
     await c.connect();
-    const { rows } = await c.query<{ datname: string }>("select datname from pg_database where datname like 'shipby_t_%'");
+    const { rows } = await c.query<{ datname: string }>('select datname from pg_database where datname like $1', [`${runPrefix}\\_%`]);
     for (const r of rows) await c.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`).catch(() => undefined);
     await c.end();
   };
@@ -34,5 +38,6 @@ export default async function setup(project: TestProject) {
 declare module 'vitest' {
   export interface ProvidedContext {
     pgAdminUrl: string;
+    pgDatabasePrefix: string;
   }
 }

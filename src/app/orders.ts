@@ -5,7 +5,8 @@
 import type { Transaction } from 'kysely';
 import { localized } from '../core/i18n';
 import { ORDER_MILESTONE, orderMachine, type OrderAction, type OrderState } from '../core/order';
-import { fallbackShipBy, orderContentHash, platformStatusChange } from '../core/order-facts';
+import { orderContentHash, platformStatusChange } from '../core/order-facts';
+import type { ShopPolicyResolver } from '../core/policy/registry';
 import { orderTotal, type ImportIssue, type OrderInput } from '../core/order-input';
 import { decide, isAction } from '../core/state-machine';
 import type { Store } from '../store/database';
@@ -14,6 +15,8 @@ import * as orders from '../store/orders';
 import type { Database, NewOrderEventRow, NewOrderRow, OrderRow, OrderUpdate } from '../store/schema';
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
+import { deadlineFactsOf, deadlineFor, extensionFromRow, loadShopResolver } from './policies';
+import { releaseBeforeLineChange, settleAfterLineChange, settleOrdersStock } from './stock-reservations';
 
 export interface IncomingOrder {
   order: OrderInput;
@@ -38,8 +41,8 @@ export interface WriteMeta {
   source?: string;
 }
 
-function newOrderRow(shopId: string, order: OrderInput, hash: string, now: number): NewOrderRow {
-  const shipBy = fallbackShipBy(order);
+function newOrderRow(shopId: string, order: OrderInput, hash: string, now: number, resolver: ShopPolicyResolver): NewOrderRow {
+  const deadline = deadlineFor(resolver, deadlineFactsOf(order));
   const milestone = ORDER_MILESTONE[order.status];
   const row: NewOrderRow = {
     shop_id: shopId,
@@ -59,9 +62,11 @@ function newOrderRow(shopId: string, order: OrderInput, hash: string, now: numbe
     logistics_service: order.logisticsService,
     paid_at: order.paidAt,
     risk_passed_at: order.riskPassedAt,
-    ship_by_at: shipBy.shipByAt,
-    ship_by_source: shipBy.source,
+    ship_by_at: deadline.shipBy?.shipByAt ?? null,
+    ship_by_source: deadline.shipBy?.source ?? null,
     platform_ship_by_at: order.platformShipByAt,
+    policy_id: deadline.policy.id,
+    policy_version: deadline.policy.version,
     accepted_at: null,
     packed_at: null,
     handed_over_at: null,
@@ -112,6 +117,7 @@ export async function upsertOrdersInTransaction(
   const result: UpsertResult = { created: 0, updated: 0, unchanged: 0, issues: [], ids: new Map() };
   if (batch.length === 0) return result;
   const writer = orderBulkWriter(store, trx);
+  const resolver = await loadShopResolver(trx, shopId);
   const existing = new Map(
     (await writer.findKeys(shopId, batch.map((b) => b.order.platformOrderId))).map((e) => [e.platform_order_id, e]),
   );
@@ -128,7 +134,7 @@ export async function upsertOrdersInTransaction(
   }
 
   if (fresh.length) {
-    const ids = await writer.insertOrders(fresh.map((f) => newOrderRow(shopId, f.incoming.order, f.hash, meta.now)));
+    const ids = await writer.insertOrders(fresh.map((f) => newOrderRow(shopId, f.incoming.order, f.hash, meta.now, resolver)));
     const lines: Array<{ order_id: number; line_no: number; sku: string; quantity: number; unit_price: number }> = [];
     const events: NewOrderEventRow[] = [];
     const data = meta.source ? JSON.stringify({ source: meta.source }) : null;
@@ -142,11 +148,13 @@ export async function upsertOrdersInTransaction(
     }
     await writer.insertLines(lines);
     await writer.appendEvents(events);
+    // Orders that arrive accepted reserve their stock now (or wait for it), in this transaction.
+    await settleOrdersStock(store, trx, fresh.filter((f) => f.incoming.order.status === 'awaiting_shipment' || f.incoming.order.status === 'awaiting_stock').map((f) => ids.get(f.incoming.order.platformOrderId)!), meta);
     result.created += fresh.length;
   }
 
   for (const { incoming, hash, key } of changed) {
-    const issue = await applyOrderChange(trx, key.id, incoming, hash, meta);
+    const issue = await applyOrderChange(store, trx, key.id, incoming, hash, meta, resolver);
     if (issue) result.issues.push(issue);
     else {
       result.updated++;
@@ -157,16 +165,20 @@ export async function upsertOrdersInTransaction(
 }
 
 async function applyOrderChange(
+  store: Store,
   trx: Transaction<Database>,
   orderId: number,
   incoming: IncomingOrder,
   hash: string,
   meta: WriteMeta,
+  resolver: ShopPolicyResolver,
 ): Promise<ImportIssue | undefined> {
   const order = incoming.order;
   const current = (await orders.getOrder(trx, undefined, orderId))!;
   const currentState = current.status as OrderState;
-  const change = platformStatusChange(currentState, order.status);
+  // The platform cannot tell awaiting_stock from awaiting_shipment: stock decides between those two, not the platform.
+  const stockStates: readonly OrderState[] = ['awaiting_shipment', 'awaiting_stock'];
+  const change = stockStates.includes(currentState) && stockStates.includes(order.status) ? { kind: 'same' as const } : platformStatusChange(currentState, order.status === 'awaiting_stock' ? 'awaiting_shipment' : order.status);
   if (change.kind === 'illegal') {
     return {
       row: incoming.row,
@@ -188,7 +200,8 @@ async function applyOrderChange(
   const newLinesText = linesText(order.lines);
   if (linesText(oldLines) !== newLinesText) diff.lines = [linesText(oldLines), newLinesText];
 
-  const shipBy = fallbackShipBy(order);
+  const extensions = (await trx.selectFrom('order_extensions').selectAll().where('order_id', '=', orderId).execute()).map(extensionFromRow);
+  const deadline = deadlineFor(resolver, { ...deadlineFactsOf(order), orderType: current.order_type }, extensions);
   const update: OrderUpdate = {
     platform_status: order.platformStatus,
     currency: order.currency,
@@ -204,8 +217,10 @@ async function applyOrderChange(
     paid_at: order.paidAt,
     risk_passed_at: order.riskPassedAt,
     platform_ship_by_at: order.platformShipByAt,
-    ship_by_at: shipBy.shipByAt,
-    ship_by_source: shipBy.source,
+    ship_by_at: deadline.shipBy?.shipByAt ?? null,
+    ship_by_source: deadline.shipBy?.source ?? null,
+    policy_id: deadline.policy.id,
+    policy_version: deadline.policy.version,
     content_hash: hash,
     updated_at: meta.now,
   };
@@ -228,10 +243,13 @@ async function applyOrderChange(
   if (!(await orders.updateOrder(trx, orderId, current.version, update))) {
     throw new ConflictError('order.version', localized(`order ${order.platformOrderId} was changed by someone else; try again.`, `订单 ${order.platformOrderId} 已被他人修改，请重试。`));
   }
+  const held = diff.lines ? await releaseBeforeLineChange(store, trx, orderId, meta) : [];
   if (diff.lines) {
     await orders.replaceOrderLines(trx, orderId, order.lines.map((l, i) => ({ order_id: orderId, line_no: i + 1, sku: l.sku, quantity: l.quantity, unit_price: l.unitPrice })));
   }
   await orders.appendEvents(trx, events);
+  if (diff.lines) await settleAfterLineChange(store, trx, orderId, held, meta);
+  else if (update.status !== undefined && update.status !== currentState) await settleOrdersStock(store, trx, [orderId], meta);
   return undefined;
 }
 
@@ -278,6 +296,7 @@ export async function applyOrderAction(ctx: AppContext, orderId: number, request
       throw new ConflictError('order.version', localized('the order was changed by someone else; try again.', '订单已被他人修改，请重试。'), current.status);
     }
     await orders.appendEvents(trx, [transitionEvent(orderId, { now, actor: request.actor }, decision.from, decision.to, action, request.reason?.trim() || null)]);
+    await settleOrdersStock(ctx.store, trx, [orderId], { now, actor: request.actor });
     return (await orders.getOrder(trx, undefined, orderId))!;
   });
 }

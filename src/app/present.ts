@@ -72,3 +72,32 @@ export function presentEvent(e: OrderEventRow) {
     data: e.data ? JSON.parse(e.data) : null,
   };
 }
+
+export function presentMoney(m: { amount: number; currency: string } | null | undefined) {
+  return m ? { amount: m.amount, currency: m.currency } : null;
+}
+
+/** The verdict as the API and `--json` show it: both languages for every sentence. */
+export function presentVerdict(v: import('../core/penalty').Verdict, policy: { id: string; version: number }) {
+  return {
+    policy: `${policy.id}@${policy.version}`,
+    status: v.status,
+    can_still_ship: v.canStillShip,
+    closed_by_platform: v.closedByPlatform,
+    ship_by_at: toIso(v.shipBy.shipByAt),
+    ship_by_source: v.shipBy.source,
+    time_left_ms: v.timeLeftMs,
+    latest_hand_over_at: toIso(v.latestHandOverAt),
+    closes_at: toIso(v.closesAt),
+    lateness_ms: v.latenessMs,
+    fine_now: presentMoney(v.fine.money),
+    points_now: v.points,
+    steps_ahead: v.stepsAhead.map((s) => ({ starts_at: toIso(s.startsAt), hand_over_by: toIso(s.handOverBy), fine: presentMoney(s.fine), points: s.points })),
+    metric_effects: v.metricEffects,
+    options: v.options.map((o) => ({ course: o.course, available: o.available, cost: presentMoney(o.cost), points: o.points, explanation: o.explanation })),
+    recommended: v.recommended,
+    headline: v.headline,
+    sentences: v.sentences,
+    reasons: v.shipBy.reasons,
+  };
+}

@@ -1,6 +1,12 @@
 import { Command } from 'commander';
 import { commandModules } from './commands/index';
 
+// A reader that stops early (`| head`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const program = new Command();
 program.name('shipby').description('Ship every order before its deadline.').showHelpAfterError();
 for (const module of commandModules) module.register(program);

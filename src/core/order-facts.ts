@@ -5,7 +5,6 @@
 import { hash } from 'node:crypto';
 import { orderMachine, ORDER_PROGRESS, type OrderAction, type OrderState } from './order';
 import type { OrderInput } from './order-input';
-import { DAY_MS } from './time';
 
 export function orderContentHash(order: OrderInput): string {
   const b = order.buyer;
@@ -16,22 +15,6 @@ export function orderContentHash(order: OrderInput): string {
     S + order.currency + S + order.handlingDays + S + order.logisticsService;
   for (const line of order.lines) text += S + line.sku + S + line.quantity + S + line.unitPrice;
   return hash('sha1', text, 'base64url');
-}
-
-/**
- * The ship-by deadline until a policy says otherwise: the platform's own deadline when it gives one
- * (it always wins, rules digest take-away 1), else clock start (risk passed, falling back to payment)
- * plus the handling days as continuous 24-hour days (digest 1.3).
- */
-export function fallbackShipBy(order: Pick<OrderInput, 'platformShipByAt' | 'riskPassedAt' | 'paidAt' | 'handlingDays'>): {
-  shipByAt: number | null;
-  source: 'platform' | 'computed' | null;
-} {
-  if (order.platformShipByAt !== null) return { shipByAt: order.platformShipByAt, source: 'platform' };
-  if (order.handlingDays !== null) {
-    return { shipByAt: (order.riskPassedAt ?? order.paidAt) + order.handlingDays * DAY_MS, source: 'computed' };
-  }
-  return { shipByAt: null, source: null };
 }
 
 export type StatusChange =

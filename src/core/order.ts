@@ -8,6 +8,7 @@ import { defineMachine, type Decision } from './state-machine';
 export const ORDER_STATES = [
   'new', // paid, in the platform's risk review
   'awaiting_shipment', // risk passed: the ship-by clock runs
+  'awaiting_stock', // accepted, but no warehouse holds all of it: waits for stock (the clock still runs)
   'partially_shipped',
   'shipped', // every parcel handed over
   'in_transit',
@@ -18,7 +19,7 @@ export const ORDER_STATES = [
 ] as const;
 export type OrderState = (typeof ORDER_STATES)[number];
 
-export const OPEN_ORDER_STATES: readonly OrderState[] = ['new', 'awaiting_shipment', 'partially_shipped'];
+export const OPEN_ORDER_STATES: readonly OrderState[] = ['new', 'awaiting_shipment', 'awaiting_stock', 'partially_shipped'];
 export const TERMINAL_ORDER_STATES: readonly OrderState[] = ['completed', 'cancelled', 'closed_unfulfilled'];
 
 export interface OrderGuardContext {
@@ -31,17 +32,21 @@ export const orderMachine = defineMachine({
   transitions: {
     accept: { from: ['new'], to: 'awaiting_shipment' },
     cancel: {
-      from: ['new', 'awaiting_shipment'],
+      from: ['new', 'awaiting_shipment', 'awaiting_stock'],
       to: 'cancelled',
       guard: (c: OrderGuardContext) =>
         c.reason && c.reason.trim() ? undefined : localized('A cancellation needs a reason.', '取消订单需要填写原因。'),
     },
-    close_unfulfilled: { from: ['new', 'awaiting_shipment', 'partially_shipped'], to: 'closed_unfulfilled' },
-    ship_part: { from: ['awaiting_shipment', 'partially_shipped'], to: 'partially_shipped' },
-    ship_all: { from: ['awaiting_shipment', 'partially_shipped'], to: 'shipped' },
+    close_unfulfilled: { from: ['new', 'awaiting_shipment', 'awaiting_stock', 'partially_shipped'], to: 'closed_unfulfilled' },
+    // From awaiting_stock only when the platform reports a shipment shipby did not make.
+    ship_part: { from: ['awaiting_shipment', 'awaiting_stock', 'partially_shipped'], to: 'partially_shipped' },
+    ship_all: { from: ['awaiting_shipment', 'awaiting_stock', 'partially_shipped'], to: 'shipped' },
     report_in_transit: { from: ['shipped'], to: 'in_transit' },
     report_delivered: { from: ['shipped', 'in_transit'], to: 'delivered' },
     confirm_receipt: { from: ['shipped', 'in_transit', 'delivered'], to: 'completed' },
+    // Taken by the stock service only (app/stock.ts): no warehouse can serve it whole / now one can.
+    wait_for_stock: { from: ['awaiting_shipment'], to: 'awaiting_stock' },
+    reserve_stock: { from: ['awaiting_stock'], to: 'awaiting_shipment' },
   },
 });
 export type OrderAction = keyof typeof orderMachine.transitions;
@@ -83,6 +88,7 @@ export type ParcelAction = keyof typeof parcelMachine.transitions;
 export const ORDER_PROGRESS: Record<OrderState, number> = {
   new: 0,
   awaiting_shipment: 1,
+  awaiting_stock: 1,
   partially_shipped: 2,
   shipped: 3,
   in_transit: 4,

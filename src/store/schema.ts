@@ -3,12 +3,18 @@
  * money is integer minor units. JSON payloads are stored as text so both dialects read them alike.
  */
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { DeadlineTables } from './schema-deadlines';
+import type { StockTables } from './schema-stock';
 
 export interface ShopsTable {
   id: string;
   name: string;
   platform: string;
   created_at: number;
+  /** The shop's policy choice (migration 0004): default policy id, JSON {orderType: policyId}, JSON overrides per policy. */
+  policy_id: string | null;
+  policy_by_type: string | null;
+  policy_overrides: string | null;
 }
 
 export interface OrdersTable {
@@ -46,6 +52,10 @@ export interface OrdersTable {
   version: number;
   created_at: number;
   updated_at: number;
+  /** Migration 0004: the order type that picks the shop's policy, and the policy version the deadline follows. */
+  order_type: string | null;
+  policy_id: string | null;
+  policy_version: number | null;
 }
 
 export interface OrderLinesTable {
@@ -90,12 +100,15 @@ export interface OrderEventsTable {
   data: string | null;
 }
 
-export interface Database {
+export interface Database extends DeadlineTables, StockTables {
   shops: ShopsTable;
   orders: OrdersTable;
   order_lines: OrderLinesTable;
   parcels: ParcelsTable;
   order_events: OrderEventsTable;
+  marketplace_connections: MarketplaceConnectionsTable;
+  marketplace_orders: MarketplaceOrdersTable;
+  outbox: OutboxTable;
 }
 
 export type OrderRow = Selectable<OrdersTable>;
@@ -105,3 +118,74 @@ export type OrderLineRow = Selectable<OrderLinesTable>;
 export type ParcelRow = Selectable<ParcelsTable>;
 export type OrderEventRow = Selectable<OrderEventsTable>;
 export type NewOrderEventRow = Insertable<OrderEventsTable>;
+
+/** A shop's marketplace API access (issue 6). Secrets are AES-256-GCM ciphertexts (app/secrets.ts), never plain. */
+export interface MarketplaceConnectionsTable {
+  shop_id: string;
+  platform: string;
+  app_key: string;
+  app_secret_enc: string;
+  access_token_enc: string;
+  /** `iop` or `top`. */
+  gateway_protocol: string;
+  /** null = the platform's public gateway. */
+  gateway_url: string | null;
+  /** When tracking numbers are uploaded: `label` | `first_scan` | `early` (core/upload-rules.ts). */
+  upload_timing: string;
+  /** Orders modified up to this instant have been synced (the next run starts a little before it). */
+  sync_cursor_at: number | null;
+  /** A sync run holds the shop until then, so two processes never sync one shop at once. */
+  sync_lease_until: number | null;
+  last_sync_at: number | null;
+  /** JSON: counts and problems of the last run. */
+  last_sync_report: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** What the sync learnt about a platform order beyond the order itself: who to message, and when it last changed. */
+export interface MarketplaceOrdersTable {
+  order_id: number;
+  shop_id: string;
+  buyer_login_id: string | null;
+  seller_login_id: string | null;
+  platform_modified_at: number | null;
+  synced_at: number;
+}
+
+/**
+ * The transactional outbox: a marketplace write (a tracking upload, a buyer notice) is a row written in the same
+ * transaction as the change that calls for it, and a worker delivers it.
+ */
+export interface OutboxTable {
+  id: Generated<number>;
+  /** `upload_tracking` | `buyer_notice`. */
+  kind: string;
+  shop_id: string;
+  order_id: number;
+  parcel_id: number | null;
+  /** One row per thing to deliver (e.g. `upload:<parcel id>`): a repeated request cannot queue it twice. */
+  dedupe_key: string;
+  /** JSON: what to send (platform order id, tracking number, service, …). */
+  payload: string;
+  /** Uploads only: `part` | `all`; an `all` waits until every other upload of its order is delivered. */
+  send_type: string | null;
+  /** `held` | `pending` | `in_flight` | `delivered` | `dead` | `refused` | `cancelled`. */
+  status: string;
+  /** Queue order: the ship-by deadline (earliest first). */
+  priority_at: number;
+  next_attempt_at: number;
+  attempts: number;
+  /** 1 when the last attempt's outcome is unknown: read the platform's order back before sending again. */
+  needs_readback: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+  done_at: number | null;
+}
+
+export type MarketplaceConnectionRow = Selectable<MarketplaceConnectionsTable>;
+export type OutboxRow = Selectable<OutboxTable>;
+export type NewOutboxRow = Insertable<OutboxTable>;

@@ -33,7 +33,7 @@ export const backends: TestBackend[] = [
   {
     name: 'postgres',
     async open() {
-      const scratch = await createScratchDatabase('shipby_t', inject('pgAdminUrl'));
+      const scratch = await createScratchDatabase(inject('pgDatabasePrefix'), inject('pgAdminUrl'));
       const store = openStore(scratch.url, { poolSize: 4 });
       await migrateToLatest(store);
       return {

@@ -1,10 +1,14 @@
 import type { Command } from 'commander';
+import * as deadlines from './deadlines';
 import * as fakeAliexpress from './fake-aliexpress';
-import * as trackingNumber from './tracking-number';
 import * as importOrders from './import';
+import * as marketplace from './marketplace';
 import * as migrate from './migrate';
 import * as orders from './orders';
+import * as plan from './plan';
 import * as serve from './serve';
+import * as stock from './stock';
+import * as trackingNumber from './tracking-number';
 
 /** Each command module exports `register(program)`; add one line here per module. */
-export const commandModules: Array<{ register: (program: Command) => void }> = [serve, migrate, importOrders, orders, fakeAliexpress, trackingNumber];
+export const commandModules: Array<{ register: (program: Command) => void }> = [serve, migrate, importOrders, orders, deadlines, fakeAliexpress, trackingNumber, plan, marketplace, stock];

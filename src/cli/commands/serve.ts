@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { createContext } from '../../app/context';
 import { buildServer } from '../../http/server';
+import { startDeadlineJobs } from '../../jobs/deadline-jobs';
+import { startMarketplaceJobs } from '../../jobs/marketplace-jobs';
 import { describeUrl, migrateToLatest, openStore } from '../../store/database';
 import { action } from '../support';
 
@@ -14,8 +16,13 @@ export function register(program: Command): void {
       action(async (options: { port: string; host: string }) => {
         const store = openStore();
         await migrateToLatest(store);
-        const app = await buildServer(createContext(store), { logger: true });
+        const ctx = createContext(store);
+        const app = await buildServer(ctx, { logger: true });
+        const log = { info: (m: string) => app.log.info(m), error: (m: string) => app.log.error(m) };
+        const jobs = startMarketplaceJobs(ctx, log);
+        const deadlineJobs = startDeadlineJobs(ctx, log);
         const close = async () => {
+          await Promise.all([jobs.stop(), deadlineJobs.stop()]);
           await app.close();
           await store.close();
           process.exit(0);

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context';
+import { describeRisk } from '../../app/deadlines';
 import { ValidationError } from '../../app/errors';
 import { applyOrderAction, getOrderDetail, listOrders, upsertOrders, type IncomingOrder } from '../../app/orders';
 import { presentEvent, presentLine, presentOrder, presentParcel } from '../../app/present';
@@ -99,7 +100,7 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
         properties: {
           shop: { type: 'string', description: 'shop id; comma-separated for several' },
           status: { type: 'string', description: `state; comma-separated for several (${ORDER_STATES.join(', ')})` },
-          due_within: { type: 'string', description: 'only orders whose ship-by deadline is within this duration from now, e.g. 24h, 2d (overdue ones included)' },
+          due_within: { type: 'string', description: 'the at-risk view: only orders whose ship-by deadline is within this duration from now, e.g. 24h, 2d (overdue ones included), each with its countdown, the fine if missed now, and why' },
           limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
           cursor: { type: 'string', description: 'next_cursor of the previous page' },
         },
@@ -125,7 +126,14 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
       const rows = await listOrders(ctx, { shopIds: q.shop?.split(',').map((s) => s.trim()).filter(Boolean), statuses, dueBefore, after, sort: 'ship_by', limit: limit + 1 });
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
-      return { items: page.map(presentOrder), next_cursor: rows.length > limit && last ? encodeCursor(last.ship_by_at, last.id) : null };
+      const next_cursor = rows.length > limit && last ? encodeCursor(last.ship_by_at, last.id) : null;
+      if (dueBefore === undefined) return { items: page.map(presentOrder), next_cursor };
+      // The at-risk view: each order with its countdown, the fine if it is missed now, and why.
+      const risk = await describeRisk(ctx, page, ctx.now());
+      return {
+        items: risk.map((r) => ({ ...presentOrder(r.order), deadline: { time_left_ms: r.timeLeftMs, fine_if_missed: r.fineIfMissed, status: r.status, why: r.why } })),
+        next_cursor,
+      };
     },
   });
 

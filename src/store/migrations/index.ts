@@ -5,6 +5,8 @@
 import type { Kysely, Migration } from 'kysely';
 
 import type { Dialect } from '../database';
+import { stockMigration } from './0003-stock';
+import { deadlinesMigration } from './0004-deadlines';
 
 export function buildMigrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -120,5 +122,74 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
         }
       },
     },
+    '0002_marketplace': {
+      async up(db: Kysely<any>) {
+        const idType = dialect === 'postgres' ? 'bigserial' : 'integer';
+        const instant = dialect === 'postgres' ? 'bigint' : 'integer';
+        const ref = dialect === 'postgres' ? 'bigint' : 'integer';
+
+        await db.schema
+          .createTable('marketplace_connections')
+          .addColumn('shop_id', 'text', (c) => c.primaryKey().references('shops.id'))
+          .addColumn('platform', 'text', (c) => c.notNull())
+          .addColumn('app_key', 'text', (c) => c.notNull())
+          .addColumn('app_secret_enc', 'text', (c) => c.notNull())
+          .addColumn('access_token_enc', 'text', (c) => c.notNull())
+          .addColumn('gateway_protocol', 'text', (c) => c.notNull())
+          .addColumn('gateway_url', 'text')
+          .addColumn('upload_timing', 'text', (c) => c.notNull().defaultTo('label'))
+          .addColumn('sync_cursor_at', instant)
+          .addColumn('sync_lease_until', instant)
+          .addColumn('last_sync_at', instant)
+          .addColumn('last_sync_report', 'text')
+          .addColumn('created_at', instant, (c) => c.notNull())
+          .addColumn('updated_at', instant, (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('marketplace_orders')
+          .addColumn('order_id', ref, (c) => c.primaryKey().references('orders.id').onDelete('cascade'))
+          .addColumn('shop_id', 'text', (c) => c.notNull())
+          .addColumn('buyer_login_id', 'text')
+          .addColumn('seller_login_id', 'text')
+          .addColumn('platform_modified_at', instant)
+          .addColumn('synced_at', instant, (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('outbox')
+          .addColumn('id', idType, (c) => c.primaryKey())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('shop_id', 'text', (c) => c.notNull())
+          .addColumn('order_id', ref, (c) => c.notNull().references('orders.id').onDelete('cascade'))
+          .addColumn('parcel_id', ref)
+          .addColumn('dedupe_key', 'text', (c) => c.notNull().unique())
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .addColumn('send_type', 'text')
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('priority_at', instant, (c) => c.notNull())
+          .addColumn('next_attempt_at', instant, (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('needs_readback', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('lease_owner', 'text')
+          .addColumn('lease_until', instant)
+          .addColumn('last_error', 'text')
+          .addColumn('created_at', instant, (c) => c.notNull())
+          .addColumn('updated_at', instant, (c) => c.notNull())
+          .addColumn('done_at', instant)
+          .execute();
+        // The claim: due rows of a status, most urgent first.
+        await db.schema.createIndex('outbox_status_priority_idx').on('outbox').columns(['status', 'priority_at', 'id']).execute();
+        // Siblings of an upload (the part/all rule) and an order's uploads.
+        await db.schema.createIndex('outbox_order_idx').on('outbox').columns(['order_id', 'kind']).execute();
+      },
+      async down(db: Kysely<any>) {
+        for (const table of ['outbox', 'marketplace_orders', 'marketplace_connections']) {
+          await db.schema.dropTable(table).ifExists().execute();
+        }
+      },
+    },
+    '0003_stock': stockMigration(dialect),
+    '0004_deadlines': deadlinesMigration(dialect),
   };
 }

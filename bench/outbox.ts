@@ -1,0 +1,124 @@
+/**
+ * npm run bench:outbox — tracking uploads per second through the outbox to the fake marketplace, no faults, on
+ * PostgreSQL, with 1 and with 3 worker processes (the real entrypoint, src/jobs/outbox-worker-main.ts). In the same
+ * run, the fake's own limit: fulfil calls per second that 3 load processes get from it without any database, and the
+ * ratio of each outbox rate to that limit. Each accepted upload also queues a buyer notice (a second request); the
+ * notices are the least urgent rows, so they go after the uploads.
+ *   PARCELS (default 10,000) per run; WORKER_CONCURRENCY (default 24) deliveries in flight per worker.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import { createContext, type AppContext } from '../src/app/context';
+import { startFakeAliExpressServer, type FakeAliExpressServer } from '../src/integrations/aliexpress/fake-server';
+import { migrateToLatest, openStore } from '../src/store/database';
+import { createScratchDatabase } from '../src/store/pg-admin';
+import { FAKE_APP_KEY, FAKE_APP_SECRET, FAKE_TOKEN, TEST_MASTER_KEY_TEXT, connectFakeShop, seedOrders, shipAll } from '../test/support/outbox-fixtures';
+
+const PARCELS = Number(process.env.PARCELS ?? 10_000);
+const CONCURRENCY = Number(process.env.WORKER_CONCURRENCY ?? 24);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const tsx = path.join(root, 'node_modules/tsx/dist/loader.mjs');
+
+function run(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', tsx, path.join(root, script), ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${script} exited ${code}: ${err}`))));
+  });
+}
+
+async function outboxRun(ctx: AppContext, fake: FakeAliExpressServer, url: string, workers: number, shop: string, firstId: number, firstSerial: number) {
+  await connectFakeShop(ctx, fake, shop);
+  const seeded = await seedOrders(ctx, fake, { shop, count: PARCELS, parcelsOf: () => 1, firstId });
+  await shipAll(ctx, seeded, firstSerial);
+  fake.resetStats();
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: workers }, (_, i) =>
+      run('src/jobs/outbox-worker-main.ts', ['--drain'], {
+        DATABASE_URL: url,
+        SHIPBY_MASTER_KEY: TEST_MASTER_KEY_TEXT,
+        SHIPBY_WORKER_ID: `${shop}-w${i + 1}`,
+        SHIPBY_OUTBOX_CONCURRENCY: String(CONCURRENCY),
+        SHIPBY_OUTBOX_IDLE_POLL_MS: '100',
+      }),
+    ),
+  );
+  const wallMs = Date.now() - started;
+  // From the first recorded attempt to the last upload delivered: the workers' start-up (tsx) is not counted.
+  const { rows } = await sql<{ first_at: string; last_done: string; last_any: string; delivered: string }>`
+    select (select min(e.at) from order_events e join orders o on o.id = e.order_id where o.shop_id = ${shop} and e.kind = 'upload_attempt') as first_at,
+           (select max(done_at) from outbox where shop_id = ${shop}) as last_any,
+           max(done_at) as last_done, count(*) as delivered
+    from outbox where shop_id = ${shop} and kind = 'upload_tracking' and status = 'delivered'`.execute(ctx.store.db);
+  const row = rows[0]!;
+  const activeMs = Number(row.last_done) - Number(row.first_at);
+  const stats = fake.stats();
+  const accepted = fake.marketplace.declarations.filter((d) => d.accepted && d.orderId >= String(firstId)).length;
+  const requestsPerSecond = stats.total / ((Number(row.last_any) - Number(row.first_at)) / 1000);
+  return { workers, delivered: Number(row.delivered), accepted, activeMs, wallMs, uploadsPerSecond: Number(row.delivered) / (activeMs / 1000), requests: stats.total, requestsPerSecond };
+}
+
+async function main(): Promise<void> {
+  const fake = await startFakeAliExpressServer({ appKey: FAKE_APP_KEY, appSecret: FAKE_APP_SECRET, accessTokens: [FAKE_TOKEN], seed: 1 });
+  const scratch = await createScratchDatabase('shipby_bench');
+  const store = openStore(scratch.url, { poolSize: 4 });
+  try {
+    await migrateToLatest(store);
+    const ctx = createContext(store);
+    console.log(`outbox benchmark: ${PARCELS} parcels per run, PostgreSQL, fake marketplace in this process, ${CONCURRENCY} in flight per worker`);
+
+    const one = await outboxRun(ctx, fake, scratch.url, 1, 'bench1', 8100000000000000, 0);
+    console.log(`1 worker : ${one.delivered} uploads in ${(one.activeMs / 1000).toFixed(1)} s = ${one.uploadsPerSecond.toFixed(0)} uploads/s (${one.requests} requests incl. notices; wall ${(one.wallMs / 1000).toFixed(1)} s)`);
+    const three = await outboxRun(ctx, fake, scratch.url, 3, 'bench3', 8200000000000000, 1_000_000);
+    console.log(`3 workers: ${three.delivered} uploads in ${(three.activeMs / 1000).toFixed(1)} s = ${three.uploadsPerSecond.toFixed(0)} uploads/s (${three.requests} requests incl. notices; wall ${(three.wallMs / 1000).toFixed(1)} s)`);
+
+    // The fake's own limit: the same fulfil call from 3 load processes, no database, no outbox.
+    const loadFirst = 8300000000000000;
+    for (let i = 0; i < PARCELS; i++) {
+      fake.marketplace.addOrder({ order_id: String(loadFirst + i * 10), status: 'WAIT_SELLER_SEND_GOODS', lines: [{ sku: 'S', quantity: 1, unit_price: '1.00' }] }, fake.now());
+    }
+    fake.marketplace.invalidate();
+    fake.resetStats();
+    const per = Math.floor(PARCELS / 3);
+    const loads = await Promise.all(
+      [0, 1, 2].map((i) => run('bench/lib/fake-load.ts', [fake.url, String(loadFirst + i * per * 10), String(per), String(CONCURRENCY), String(2_000_000 + i * per)])),
+    );
+    const results = loads.map((text) => JSON.parse(text.trim().split('\n').pop()!) as { requests: number; failures: number; startedAt: number; endedAt: number });
+    const limitMs = Math.max(...results.map((r) => r.endedAt)) - Math.min(...results.map((r) => r.startedAt));
+    const limitRequests = results.reduce((sum, r) => sum + r.requests - r.failures, 0);
+    const fakeLimit = limitRequests / (limitMs / 1000);
+    console.log(`fake limit: ${limitRequests} fulfil calls in ${(limitMs / 1000).toFixed(1)} s = ${fakeLimit.toFixed(0)} requests/s (3 load processes, ${CONCURRENCY} in flight each)`);
+    const ratio1 = one.uploadsPerSecond / fakeLimit;
+    const ratio3 = three.uploadsPerSecond / fakeLimit;
+    console.log(`ratio to the fake's limit: 1 worker ${ratio1.toFixed(2)}, 3 workers ${ratio3.toFixed(2)} (an upload also sends its buyer notice: 2 requests)`);
+    console.log(`requests/s through the outbox (uploads + notices): 1 worker ${one.requestsPerSecond.toFixed(0)}, 3 workers ${three.requestsPerSecond.toFixed(0)} = ${(one.requestsPerSecond / fakeLimit).toFixed(2)} and ${(three.requestsPerSecond / fakeLimit).toFixed(2)} of the limit`);
+    console.log(JSON.stringify({
+      parcels: PARCELS,
+      concurrency_per_worker: CONCURRENCY,
+      uploads_per_s_1_worker: Math.round(one.uploadsPerSecond),
+      uploads_per_s_3_workers: Math.round(three.uploadsPerSecond),
+      fake_limit_requests_per_s: Math.round(fakeLimit),
+      ratio_1_worker: Number(ratio1.toFixed(3)),
+      ratio_3_workers: Number(ratio3.toFixed(3)),
+      requests_per_s_1_worker: Math.round(one.requestsPerSecond),
+      requests_per_s_3_workers: Math.round(three.requestsPerSecond),
+      request_ratio_1_worker: Number((one.requestsPerSecond / fakeLimit).toFixed(3)),
+      request_ratio_3_workers: Number((three.requestsPerSecond / fakeLimit).toFixed(3)),
+      requests_per_upload_1_worker: Number((one.requests / one.delivered).toFixed(2)),
+      requests_per_upload_3_workers: Number((three.requests / three.delivered).toFixed(2)),
+      exactly_once: one.accepted === one.delivered && three.accepted === three.delivered,
+    }));
+  } finally {
+    await store.close();
+    await scratch.drop();
+    await fake.close();
+  }
+}
+
+await main();

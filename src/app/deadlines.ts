@@ -1,0 +1,328 @@
+/**
+ * Deadline use cases: the verdict for one order ("can I still ship?"), the at-risk list, the warning
+ * sweep (each threshold once per order, even with several sweepers), alert webhooks, and seller metrics.
+ */
+import { createHmac } from 'node:crypto';
+import { sql } from 'kysely';
+import { warningsDue } from '../core/deadline';
+import { localized, type Localized } from '../core/i18n';
+import { computeMetrics, type MetricOrderRecord, type MetricsReport } from '../core/metrics';
+import { OPEN_ORDER_STATES } from '../core/order';
+import { fineAt, verdict, type OrderFacts, type Verdict } from '../core/penalty';
+import type { Policy } from '../core/policy/schema';
+import { HOUR_MS, toIso } from '../core/time';
+import { openStatusCondition } from '../store/open-orders';
+import type { Executor } from '../store/orders';
+import type { OrderRow } from '../store/schema';
+import type { AppContext } from './context';
+import { NotFoundError, ValidationError } from './errors';
+import { extensionFromRow, loadShopResolver } from './policies';
+
+interface OrderMoneyFacts {
+  units: number;
+  productAmount: number;
+}
+
+async function moneyFacts(db: Executor, orderIds: number[]): Promise<Map<number, OrderMoneyFacts>> {
+  const facts = new Map<number, OrderMoneyFacts>();
+  if (!orderIds.length) return facts;
+  const rows = await db
+    .selectFrom('order_lines')
+    .select(['order_id', (eb) => eb.fn.sum<number>('quantity').as('units'), (eb) => eb.fn.sum<number>(sql<number>`quantity * unit_price`).as('amount')])
+    .where('order_id', 'in', orderIds)
+    .groupBy('order_id')
+    .execute();
+  for (const r of rows) facts.set(r.order_id, { units: Number(r.units), productAmount: Number(r.amount) });
+  return facts;
+}
+
+/** What the policy engine needs to know about an order, from its row, lines, parcels and extensions. */
+export function orderFacts(order: OrderRow, money: OrderMoneyFacts | undefined, extensions: OrderFacts['extensions']): OrderFacts {
+  const total = { amount: order.total_amount, currency: order.currency };
+  return {
+    paidAt: order.paid_at,
+    riskPassedAt: order.risk_passed_at ?? undefined,
+    platformShipByAt: order.platform_ship_by_at ?? undefined,
+    handlingDays: order.handling_days ?? undefined,
+    extensions,
+    orderTotal: total,
+    productPrice: money ? { amount: money.productAmount, currency: order.currency } : total,
+    units: money?.units ?? 1,
+    trackingUploadedAt: order.tracking_uploaded_at ?? undefined,
+    handedOverAt: order.handed_over_at ?? undefined,
+    carrierScanAt: order.first_scan_at ?? undefined,
+    cancelledAt: order.cancelled_at ?? undefined,
+    cancelledBy: order.cancelled_at ? 'seller' : undefined,
+    platformClosedAt: order.closed_at ?? undefined,
+  };
+}
+
+export interface OrderVerdict {
+  order: OrderRow;
+  policy: Policy;
+  verdict: Verdict;
+}
+
+export async function explainOrder(ctx: AppContext, orderId: number, shopIds?: string[]): Promise<OrderVerdict> {
+  const db = ctx.store.db;
+  const order = await db.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirst();
+  if (!order || (shopIds && !shopIds.includes(order.shop_id))) throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
+  const resolver = await loadShopResolver(db, order.shop_id);
+  const policy = resolver.forOrder(order.paid_at, order.order_type ?? undefined);
+  const extensions = (await db.selectFrom('order_extensions').selectAll().where('order_id', '=', orderId).execute()).map(extensionFromRow);
+  const money = await moneyFacts(db, [orderId]);
+  return { order, policy, verdict: verdict(orderFacts(order, money.get(orderId), extensions), policy, ctx.now()) };
+}
+
+export interface AtRiskItem {
+  order: OrderRow;
+  timeLeftMs: number | null;
+  /** The fine if the order misses its deadline now (or, when late, the fine now). */
+  fineIfMissed: { amount: number; currency: string } | null;
+  status: Verdict['status'] | 'no_deadline';
+  why: Localized;
+}
+
+/**
+ * The open orders by time left (overdue first), each with its countdown, the fine if it is missed now,
+ * and why. `within`: only orders due within that many ms from now.
+ */
+export async function atRisk(ctx: AppContext, options: { shopIds?: string[]; withinMs?: number; limit?: number }): Promise<AtRiskItem[]> {
+  const db = ctx.store.db;
+  const now = ctx.now();
+  const rows = await atRiskOrders(db, { ...options, now });
+  return describeRisk(ctx, rows, now);
+}
+
+/** The query behind the at-risk list: open orders with a deadline, the most urgent first (partial index). */
+export async function atRiskOrders(db: Executor, options: { shopIds?: string[]; withinMs?: number; limit?: number; now: number }): Promise<OrderRow[]> {
+  let query = db.selectFrom('orders').selectAll().where(openStatusCondition()).where('ship_by_at', 'is not', null);
+  if (options.shopIds?.length === 1) query = query.where('shop_id', '=', options.shopIds[0]!);
+  else if (options.shopIds?.length) query = query.where('shop_id', 'in', options.shopIds);
+  if (options.withinMs !== undefined) query = query.where('ship_by_at', '<=', options.now + options.withinMs);
+  return query.orderBy('ship_by_at').orderBy('id').limit(options.limit ?? 100).execute();
+}
+
+export async function describeRisk(ctx: AppContext, rows: OrderRow[], now: number): Promise<AtRiskItem[]> {
+  const db = ctx.store.db;
+  const ids = rows.map((r) => r.id);
+  const [money, extensionRows] = await Promise.all([
+    moneyFacts(db, ids),
+    ids.length ? db.selectFrom('order_extensions').selectAll().where('order_id', 'in', ids).execute() : Promise.resolve([]),
+  ]);
+  const resolvers = new Map<string, Awaited<ReturnType<typeof loadShopResolver>>>();
+  const items: AtRiskItem[] = [];
+  for (const order of rows) {
+    let resolver = resolvers.get(order.shop_id);
+    if (!resolver) resolvers.set(order.shop_id, (resolver = await loadShopResolver(db, order.shop_id)));
+    const policy = resolver.forOrder(order.paid_at, order.order_type ?? undefined);
+    if (order.ship_by_at === null) {
+      items.push({ order, timeLeftMs: null, fineIfMissed: null, status: 'no_deadline', why: localized('No deadline: the order has no handling time and the platform gave none.', '无截止时间：订单没有备货期，平台也未提供。') });
+      continue;
+    }
+    const facts = orderFacts(order, money.get(order.id), extensionRows.filter((e) => e.order_id === order.id).map(extensionFromRow));
+    const v = verdict(facts, policy, now);
+    // Missed now: the fine one moment after the deadline, or the current one when already late.
+    const quote = v.timeLeftMs > 0 ? fineAt(policy, facts, 1) : v.fine;
+    items.push({ order, timeLeftMs: v.timeLeftMs, fineIfMissed: quote.money, status: v.status, why: v.headline });
+  }
+  return items;
+}
+
+export interface SweepReport {
+  examined: number;
+  warned: number;
+  deliveriesQueued: number;
+}
+
+/**
+ * Emits each due warning once per order: the (order, threshold) row is the claim, so a second sweep, or a
+ * sweep on another worker at the same time, finds it taken and stays silent.
+ */
+export async function runWarningSweep(ctx: AppContext, log: (line: string) => void = () => undefined): Promise<SweepReport> {
+  const db = ctx.store.db;
+  const now = ctx.now();
+  const report: SweepReport = { examined: 0, warned: 0, deliveriesQueued: 0 };
+  const shops = await db.selectFrom('shops').select('id').execute();
+  for (const { id: shopId } of shops) {
+    const resolver = await loadShopResolver(db, shopId);
+    const horizon = 24 * 30 * HOUR_MS; // no policy warns more than 30 days ahead
+    const candidates = await db
+      .selectFrom('orders')
+      .selectAll()
+      .where('shop_id', '=', shopId)
+      .where('status', 'in', [...OPEN_ORDER_STATES])
+      .where('ship_by_at', '>', now)
+      .where('ship_by_at', '<=', now + horizon)
+      .orderBy('ship_by_at')
+      .execute();
+    report.examined += candidates.length;
+    for (const order of candidates) {
+      const policy = resolver.forOrder(order.paid_at, order.order_type ?? undefined);
+      const thresholds = policy.warningHoursBefore;
+      if (now < order.ship_by_at! - Math.max(...thresholds) * HOUR_MS) continue;
+      const sent = (await db.selectFrom('order_warnings').select('hours_before').where('order_id', '=', order.id).execute()).map((r) => r.hours_before);
+      const due = warningsDue(order.ship_by_at!, now, thresholds, sent);
+      if (!due.length) continue;
+      await db.transaction().execute(async (trx) => {
+        const claimed = await trx
+          .insertInto('order_warnings')
+          .values(due.map((d) => ({ order_id: order.id, hours_before: d.hoursBefore, sent_at: now })))
+          .onConflict((oc) => oc.columns(['order_id', 'hours_before']).doNothing())
+          .returning('hours_before')
+          .execute();
+        if (!claimed.length) return;
+        // Send only the most urgent of the thresholds crossed at once; record them all.
+        const mostUrgent = Math.min(...claimed.map((c) => c.hours_before));
+        const leftMs = order.ship_by_at! - now;
+        const message = localized(
+          `Order ${order.platform_order_id} must ship within ${Math.floor(leftMs / HOUR_MS)} h ${Math.round((leftMs % HOUR_MS) / 60_000)} min (by ${toIso(order.ship_by_at)}).`,
+          `订单 ${order.platform_order_id} 须在 ${Math.floor(leftMs / HOUR_MS)} 小时 ${Math.round((leftMs % HOUR_MS) / 60_000)} 分钟内发货（截止 ${toIso(order.ship_by_at)}）。`,
+        );
+        const payload = {
+          kind: 'deadline_warning', shop_id: shopId, order_id: order.id, platform_order_id: order.platform_order_id,
+          hours_before: mostUrgent, ship_by_at: toIso(order.ship_by_at), at: toIso(now), message,
+        };
+        await trx
+          .insertInto('order_events')
+          .values({ order_id: order.id, parcel_id: null, at: now, actor: 'sweep', kind: 'deadline_warning', action: null, from_state: null, to_state: null, reason: message.en, data: JSON.stringify({ hours_before: claimed.map((c) => c.hours_before).sort((a, b) => b - a), sent: mostUrgent }) })
+          .execute();
+        report.warned++;
+        report.deliveriesQueued += await queueAlert(trx, shopId, `deadline_warning:${order.id}:${mostUrgent}`, payload, now);
+        log(`deadline warning: ${message.en}`);
+      });
+    }
+  }
+  return report;
+}
+
+/** Queues an alert to each webhook of the shop (and the all-shops ones); returns how many were queued. */
+export async function queueAlert(db: Executor, shopId: string, dedupeKey: string, payload: { kind: string } & Record<string, unknown>, now: number): Promise<number> {
+  const hooks = await db.selectFrom('alert_webhooks').select('id').where((eb) => eb.or([eb('shop_id', '=', shopId), eb('shop_id', 'is', null)])).execute();
+  if (!hooks.length) return 0;
+  const inserted = await db
+    .insertInto('webhook_deliveries')
+    .values(hooks.map((h) => ({ webhook_id: h.id, dedupe_key: dedupeKey, kind: payload.kind, payload: JSON.stringify(payload), status: 'pending' as const, attempts: 0, next_attempt_at: now, lease_until: null, last_error: null, created_at: now, delivered_at: null })))
+    .onConflict((oc) => oc.columns(['webhook_id', 'dedupe_key']).doNothing())
+    .returning('id')
+    .execute();
+  return inserted.length;
+}
+
+export function signWebhook(secret: string, timestamp: string, body: string): string {
+  return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+}
+
+export const WEBHOOK_MAX_ATTEMPTS = 8;
+
+/**
+ * Delivers due alerts: POST JSON with `X-Shipby-Timestamp` and `X-Shipby-Signature: sha256=HMAC(secret,
+ * timestamp.body)`. A failure is retried with exponential backoff; after WEBHOOK_MAX_ATTEMPTS it is dead.
+ * Each delivery is leased first, so two workers never send the same one at once.
+ */
+export async function deliverWebhooks(
+  ctx: AppContext,
+  options: { fetch?: typeof fetch; limit?: number; timeoutMs?: number } = {},
+): Promise<{ delivered: number; failed: number; dead: number }> {
+  const db = ctx.store.db;
+  const send = options.fetch ?? fetch;
+  const now = ctx.now();
+  const result = { delivered: 0, failed: 0, dead: 0 };
+  const due = await db
+    .selectFrom('webhook_deliveries')
+    .innerJoin('alert_webhooks', 'alert_webhooks.id', 'webhook_deliveries.webhook_id')
+    .select(['webhook_deliveries.id', 'webhook_deliveries.payload', 'webhook_deliveries.attempts', 'alert_webhooks.url', 'alert_webhooks.secret'])
+    .where('webhook_deliveries.status', '=', 'pending')
+    .where('webhook_deliveries.next_attempt_at', '<=', now)
+    .where((eb) => eb.or([eb('webhook_deliveries.lease_until', 'is', null), eb('webhook_deliveries.lease_until', '<', now)]))
+    .orderBy('webhook_deliveries.next_attempt_at')
+    .limit(options.limit ?? 50)
+    .execute();
+  for (const delivery of due) {
+    const lease = await db
+      .updateTable('webhook_deliveries')
+      .set({ lease_until: now + 60_000 })
+      .where('id', '=', delivery.id)
+      .where('status', '=', 'pending')
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+      .executeTakeFirst();
+    if (Number(lease.numUpdatedRows) !== 1) continue; // another worker has it
+    const timestamp = String(Math.floor(now / 1000));
+    let error: string | null = null;
+    try {
+      const response = await send(delivery.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-shipby-timestamp': timestamp, 'x-shipby-signature': `sha256=${signWebhook(delivery.secret, timestamp, delivery.payload)}` },
+        body: delivery.payload,
+        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+      });
+      if (!response.ok) error = `HTTP ${response.status}`;
+    } catch (e) {
+      error = e instanceof Error ? e.message : String(e);
+    }
+    const attempts = delivery.attempts + 1;
+    if (!error) {
+      await db.updateTable('webhook_deliveries').set({ status: 'delivered', attempts, delivered_at: ctx.now(), lease_until: null, last_error: null }).where('id', '=', delivery.id).execute();
+      result.delivered++;
+    } else if (attempts >= WEBHOOK_MAX_ATTEMPTS) {
+      await db.updateTable('webhook_deliveries').set({ status: 'dead', attempts, lease_until: null, last_error: error }).where('id', '=', delivery.id).execute();
+      result.dead++;
+    } else {
+      const backoff = Math.min(60 * 60_000, 30_000 * 2 ** (attempts - 1));
+      await db.updateTable('webhook_deliveries').set({ attempts, next_attempt_at: now + backoff, lease_until: null, last_error: error }).where('id', '=', delivery.id).execute();
+      result.failed++;
+    }
+  }
+  return result;
+}
+
+export async function addWebhook(ctx: AppContext, input: { shopId?: string; url: string; secret: string }) {
+  let url: URL;
+  try {
+    url = new URL(input.url);
+  } catch {
+    throw new ValidationError([{ row: 0, field: 'url', message: localized(`"${input.url}" is not a URL.`, `「${input.url}」不是有效的网址。`) }]);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ValidationError([{ row: 0, field: 'url', message: localized('the URL must be http or https.', '网址必须是 http 或 https。') }]);
+  }
+  if (input.secret.length < 16) {
+    throw new ValidationError([{ row: 0, field: 'secret', message: localized('the secret must be at least 16 characters.', 'secret 至少需要 16 个字符。') }]);
+  }
+  const row = await ctx.store.db
+    .insertInto('alert_webhooks')
+    .values({ shop_id: input.shopId ?? null, url: url.toString(), secret: input.secret, created_at: ctx.now() })
+    .returning(['id', 'shop_id', 'url', 'created_at'])
+    .executeTakeFirstOrThrow();
+  return row;
+}
+
+/** The seller's metrics over 7- and 30-day windows, from the orders' milestones, against the shop's policy. */
+export async function sellerMetrics(ctx: AppContext, shopId: string, windowsDays: number[] = [7, 30]): Promise<MetricsReport> {
+  const db = ctx.store.db;
+  const now = ctx.now();
+  const resolver = await loadShopResolver(db, shopId);
+  const policy = resolver.forOrder(now);
+  const longest = Math.max(...windowsDays);
+  const since = now - (2 * longest + 10) * 24 * HOUR_MS;
+  const rows = await db
+    .selectFrom('orders')
+    .select(['platform_order_id', 'paid_at', 'risk_passed_at', 'ship_by_at', 'tracking_uploaded_at', 'handed_over_at', 'first_scan_at', 'status', 'cancelled_at', 'closed_at'])
+    .where('shop_id', '=', shopId)
+    .where('paid_at', '>=', since)
+    .execute();
+  const records: MetricOrderRecord[] = rows.map((o) => ({
+    orderId: o.platform_order_id,
+    paidAt: o.paid_at,
+    riskPassedAt: o.risk_passed_at ?? undefined,
+    shipByAt: o.ship_by_at ?? undefined,
+    trackingUploadedAt: o.tracking_uploaded_at ?? undefined,
+    handedOverAt: o.handed_over_at ?? undefined,
+    carrierScanAt: o.first_scan_at ?? undefined,
+    fullyShipped: o.status !== 'partially_shipped',
+    cancelledAt: o.cancelled_at ?? undefined,
+    cancelledBy: o.cancelled_at ? 'seller' : undefined,
+    closedUnfulfilledAt: o.closed_at ?? undefined,
+  }));
+  return computeMetrics(records, policy, now, windowsDays);
+}

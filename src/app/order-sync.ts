@@ -1,0 +1,205 @@
+/**
+ * Order sync, per shop: pull the orders the marketplace changed since the shop's cursor and upsert them through the
+ * same path as the file import (`upsertOrdersInTransaction`), so statuses walk the order machine and countdowns
+ * become ship-by deadlines exactly as they do for an imported file.
+ *
+ * Nothing slips through:
+ * - the window starts `overlapMs` before the cursor (late-visible changes, clock skew between us and the platform);
+ * - pages are read from the LAST to the first. The list is newest-created first and filtered by modified time; while
+ *   we page, an order can only leave the window (a change moves its modified time past the window's end), which
+ *   shifts later items towards the front — into pages not read yet when reading backwards, never past us;
+ * - the cursor moves to the window's end only after every page and every order of the run was written.
+ * Orders whose platform modified time is unchanged since the last sync are not fetched again, so the overlap is cheap.
+ * A run holds the shop's sync lease, so two processes never sync one shop at once.
+ */
+import { localized } from '../core/i18n';
+import type { ImportIssue } from '../core/order-input';
+import { parseJsonOrder } from '../core/order-input';
+import { DAY_MS } from '../core/time';
+import type { AliExpressClient, OrderSummary } from '../integrations/aliexpress/client';
+import { mapOrderDetail, OrderMappingError } from '../integrations/aliexpress/mapping';
+import { parsePlatformTime } from '../integrations/aliexpress/protocol';
+import * as marketplace from '../store/marketplace';
+import * as orders from '../store/orders';
+import type { AppContext } from './context';
+import { clientFromConnection, notConnected, type ClientOptions } from './marketplace';
+import { upsertOrdersInTransaction, type IncomingOrder } from './orders';
+
+export interface SyncOptions {
+  masterKey: Buffer;
+  clientOptions?: ClientOptions;
+  /** How far before the cursor each run starts again. Default 15 minutes. */
+  overlapMs?: number;
+  /** The first run of a shop looks back this far. Default 30 days. */
+  initialLookbackMs?: number;
+  /** How long a run may hold the shop. Default 15 minutes. */
+  leaseMs?: number;
+  /** Order details fetched at once. Default 4. */
+  detailConcurrency?: number;
+  /** Orders per write transaction. Default 50. */
+  batchSize?: number;
+  actor?: string;
+}
+
+export interface SyncReport {
+  shopId: string;
+  status: 'ok' | 'busy' | 'failed';
+  window?: { from: number; to: number };
+  /** Orders the platform listed as changed in the window. */
+  listed: number;
+  /** Orders whose detail was fetched (changed since the last sync, or new). */
+  fetched: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** Orders not written, each with the reason (mapping or state rule), in both languages. */
+  skipped: Array<{ orderId: string; reason: { en: string; 'zh-CN': string } }>;
+  error?: string;
+}
+
+export async function syncShopOrders(ctx: AppContext, shopId: string, options: SyncOptions): Promise<SyncReport> {
+  const db = ctx.store.db;
+  const connection = await marketplace.getConnection(db, shopId);
+  if (!connection) throw notConnected(shopId);
+  const report: SyncReport = { shopId, status: 'ok', listed: 0, fetched: 0, created: 0, updated: 0, unchanged: 0, skipped: [] };
+  const startedAt = ctx.now();
+  if (!(await marketplace.takeSyncLease(db, shopId, startedAt, startedAt + (options.leaseMs ?? 15 * 60_000)))) {
+    return { ...report, status: 'busy' };
+  }
+  const to = startedAt;
+  const from = Math.max(0, (connection.sync_cursor_at ?? to - (options.initialLookbackMs ?? 30 * DAY_MS)) - (options.overlapMs ?? 15 * 60_000));
+  report.window = { from, to };
+  try {
+    const client = clientFromConnection(connection, options.masterKey, options.clientOptions ?? {});
+    const changed = await listChangedOrders(client, from, to);
+    report.listed = changed.size;
+
+    const known = new Map<string, number | null>();
+    const ids = [...changed.keys()];
+    for (let i = 0; i < ids.length; i += 1000) {
+      for (const [id, at] of await marketplace.knownModifiedTimes(db, shopId, ids.slice(i, i + 1000))) known.set(id, at);
+    }
+    const toFetch = ids.filter((id) => {
+      const modifiedAt = changed.get(id)!.modifiedAt;
+      return !(modifiedAt !== undefined && known.has(id) && known.get(id) === modifiedAt);
+    });
+    report.unchanged += ids.length - toFetch.length;
+
+    const batchSize = options.batchSize ?? 50;
+    for (let i = 0; i < toFetch.length; i += batchSize) {
+      const chunk = toFetch.slice(i, i + batchSize);
+      const details = await mapWithConcurrency(chunk, options.detailConcurrency ?? 4, (id) => client.getOrder(id));
+      report.fetched += chunk.length;
+      const incoming: IncomingOrder[] = [];
+      const refs = new Map<string, { buyer: string | null; seller: string | null; modifiedAt: number | null }>();
+      details.forEach((detail, index) => {
+        const orderId = chunk[index]!;
+        const issues: ImportIssue[] = [];
+        let order;
+        try {
+          // The import shape does not carry the receipt countdown (freight_commit_days); the sync drops it.
+          const { freight_commit_days: _freightCommitDays, ...mapped } = mapOrderDetail(detail);
+          order = parseJsonOrder(mapped, '', i + index + 1, issues);
+        } catch (error) {
+          if (!(error instanceof OrderMappingError)) throw error;
+          report.skipped.push({ orderId, reason: localized(error.message, `速卖通订单 ${orderId} 无法导入：${error.problems.join('；')}`) });
+          return;
+        }
+        if (!order) {
+          const first = issues[0];
+          report.skipped.push({
+            orderId,
+            reason: first
+              ? localized(`${first.field}: ${first.message.en}`, `${first.field}：${first.message['zh-CN']}`)
+              : localized('the order is not valid.', '订单无效。'),
+          });
+          return;
+        }
+        incoming.push({ order, row: i + index + 1 });
+        const modifiedAt = changed.get(orderId)?.modifiedAt ?? (detail.gmt_modified ? parsePlatformTime(detail.gmt_modified) : undefined);
+        refs.set(order.platformOrderId, {
+          buyer: detail.buyerloginid ?? detail.buyer_info?.login_id ?? null,
+          seller: detail.seller_operator_login_id ?? null,
+          modifiedAt: modifiedAt ?? null,
+        });
+      });
+      if (incoming.length === 0) continue;
+      const now = ctx.now();
+      await db.transaction().execute(async (trx) => {
+        await orders.ensureShop(trx, { id: shopId, platform: connection.platform }, now);
+        const result = await upsertOrdersInTransaction(ctx.store, trx, shopId, incoming, { now, actor: options.actor ?? 'sync', source: `${connection.platform} sync` });
+        report.created += result.created;
+        report.updated += result.updated;
+        report.unchanged += result.unchanged;
+        for (const issue of result.issues) {
+          const refused = incoming.find((entry) => entry.row === issue.row);
+          report.skipped.push({ orderId: refused?.order.platformOrderId ?? `row ${issue.row}`, reason: issue.message });
+        }
+        await marketplace.upsertOrderRefs(
+          trx,
+          [...result.ids].map(([platformOrderId, id]) => {
+            const ref = refs.get(platformOrderId)!;
+            return { order_id: id, shop_id: shopId, buyer_login_id: ref.buyer, seller_login_id: ref.seller, platform_modified_at: ref.modifiedAt, synced_at: now };
+          }),
+        );
+      });
+    }
+    await marketplace.finishSync(db, shopId, { cursorAt: to, at: ctx.now(), report: JSON.stringify(summaryOf(report)) });
+    return report;
+  } catch (error) {
+    report.status = 'failed';
+    report.error = error instanceof Error ? error.message : String(error);
+    // The cursor stays: the next run covers this window again.
+    await marketplace.finishSync(db, shopId, { at: ctx.now(), report: JSON.stringify(summaryOf(report)) }).catch(() => undefined);
+    return report;
+  }
+}
+
+/** Every connected shop, one after the other; a failing shop does not stop the others. */
+export async function syncAllShops(ctx: AppContext, options: SyncOptions, shopIds?: string[]): Promise<SyncReport[]> {
+  const shops = shopIds ?? (await marketplace.listConnections(ctx.store.db)).map((row) => row.shop_id);
+  const reports: SyncReport[] = [];
+  for (const shopId of shops) reports.push(await syncShopOrders(ctx, shopId, options));
+  return reports;
+}
+
+/** The orders changed in [from, to], by id, paging backwards (see the top of the file). */
+async function listChangedOrders(client: AliExpressClient, from: number, to: number): Promise<Map<string, OrderSummary>> {
+  const pageSize = 50;
+  const probe = await client.listOrdersModified({ from, to, page: 1, pageSize: 1 });
+  const pages = Math.ceil(probe.totalCount / pageSize);
+  const found = new Map<string, OrderSummary>();
+  for (let page = pages; page >= 1; page--) {
+    const result = await client.listOrdersModified({ from, to, page, pageSize });
+    for (const summary of result.orders) found.set(summary.orderId, summary);
+  }
+  return found;
+}
+
+async function mapWithConcurrency<T, R>(items: T[], limit: number, run: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await run(items[index]!);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+function summaryOf(report: SyncReport) {
+  return {
+    status: report.status,
+    window: report.window,
+    listed: report.listed,
+    fetched: report.fetched,
+    created: report.created,
+    updated: report.updated,
+    unchanged: report.unchanged,
+    skipped: report.skipped.length,
+    first_skipped: report.skipped.slice(0, 5),
+    ...(report.error ? { error: report.error } : {}),
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * Secrets at rest: AES-256-GCM under a master key from `SHIPBY_MASTER_KEY` (32 bytes, base64 or hex).
+ * A ciphertext is `v1.<iv>.<tag>.<data>` (base64url); the additional authenticated data binds it to its owner and
+ * field (e.g. `shop:demo:app_secret`), so a ciphertext copied onto another shop or column does not decrypt.
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { localized, type Localized } from '../core/i18n';
+
+export const MASTER_KEY_ENV = 'SHIPBY_MASTER_KEY';
+const VERSION = 'v1';
+
+/** A missing or malformed master key, or a ciphertext that does not open with it. */
+export class SecretsError extends Error {
+  constructor(readonly localizedMessage: Localized) {
+    super(localizedMessage.en);
+    this.name = 'SecretsError';
+  }
+}
+
+/** Reads the 32-byte master key: 64 hex digits, or base64 / base64url of 32 bytes. */
+export function parseMasterKey(text: string | undefined): Buffer {
+  const value = text?.trim();
+  if (!value) {
+    throw new SecretsError(
+      localized(
+        `${MASTER_KEY_ENV} is not set. Marketplace credentials are encrypted with it: set it to 32 random bytes, ` +
+          `e.g. SHIPBY_MASTER_KEY=$(openssl rand -base64 32), and keep it safe — without it the stored secrets cannot be read.`,
+        `未设置 ${MASTER_KEY_ENV}。店铺的平台凭据用它加密：请设置为 32 个随机字节，例如 SHIPBY_MASTER_KEY=$(openssl rand -base64 32)，` +
+          `并妥善保管——丢失后已保存的密钥将无法解密。`,
+      ),
+    );
+  }
+  let key: Buffer | undefined;
+  if (/^[0-9a-fA-F]{64}$/.test(value)) key = Buffer.from(value, 'hex');
+  else if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(value)) key = Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  if (!key || key.length !== 32) {
+    throw new SecretsError(
+      localized(
+        `${MASTER_KEY_ENV} must be 32 bytes written as 64 hex digits or as base64 (it decodes to ${key?.length ?? 0} bytes).`,
+        `${MASTER_KEY_ENV} 必须是 32 字节，写成 64 位十六进制或 base64（当前解码为 ${key?.length ?? 0} 字节）。`,
+      ),
+    );
+  }
+  return key;
+}
+
+export function masterKeyFromEnv(env: NodeJS.ProcessEnv = process.env): Buffer {
+  return parseMasterKey(env[MASTER_KEY_ENV]);
+}
+
+export function encryptSecret(key: Buffer, plaintext: string, context: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(context, 'utf8'));
+  const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return [VERSION, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), data.toString('base64url')].join('.');
+}
+
+export function decryptSecret(key: Buffer, ciphertext: string, context: string): string {
+  const parts = ciphertext.split('.');
+  if (parts.length !== 4 || parts[0] !== VERSION) {
+    throw new SecretsError(localized('A stored secret is not in a known format.', '已保存的密钥格式无法识别。'));
+  }
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(parts[1]!, 'base64url'));
+    decipher.setAAD(Buffer.from(context, 'utf8'));
+    decipher.setAuthTag(Buffer.from(parts[2]!, 'base64url'));
+    return Buffer.concat([decipher.update(Buffer.from(parts[3]!, 'base64url')), decipher.final()]).toString('utf8');
+  } catch {
+    throw new SecretsError(
+      localized(
+        `A stored secret does not open with this ${MASTER_KEY_ENV}: the key changed, or the data was altered. Connect the shop again.`,
+        `无法用当前的 ${MASTER_KEY_ENV} 解密已保存的密钥：密钥已更换或数据被改动。请重新连接店铺。`,
+      ),
+    );
+  }
+}
+
+/** For display: the first and last characters only. */
+export function maskSecret(value: string): string {
+  if (value.length <= 6) return '*'.repeat(value.length);
+  return `${value.slice(0, 3)}…${value.slice(-2)}`;
+}

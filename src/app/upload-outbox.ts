@@ -1,0 +1,574 @@
+/**
+ * The upload outbox: claim due rows, deliver them to the marketplace, and record what happened, so that every
+ * tracking number reaches the platform exactly once in effect.
+ *
+ * - An attempt whose outcome is unknown (AmbiguousOutcomeError, or a worker that died holding the row) marks the row
+ *   `needs_readback`; the next attempt first reads the order back from the platform and sends nothing if the number
+ *   is already declared there. A number is therefore never declared twice.
+ * - An `all` upload is not claimable until every other upload of its order is delivered (store/outbox.ts), so `all`
+ *   is never declared before the last parcel.
+ * - Nothing is sent for an order that is closed or cancelled, here or on the platform.
+ * - Every attempt is an event on the order's timeline; after `maxAttempts` failed attempts a row is dead-lettered
+ *   (`upload_dead_lettered`), and `retryOutboxRow` puts it back.
+ * - Accepted uploads move the parcel (`upload_tracking`) and the order (`ship_part` / `ship_all`) through `decide`,
+ *   and queue the buyer's notice, in the transaction that records the acceptance.
+ */
+import { localized, type Localized } from '../core/i18n';
+import { ORDER_MILESTONE, ORDER_PROGRESS, orderMachine, parcelMachine, type OrderState, type ParcelState } from '../core/order';
+import { mapPlatformStatus } from '../core/platform-status';
+import { decide } from '../core/state-machine';
+import {
+  DEFAULT_RETRY_POLICY,
+  NO_DEADLINE_PRIORITY,
+  afterFailure,
+  buyerNoticeText,
+  isClosedForUpload,
+  nextAttemptAt,
+  readbackVerdict,
+  type ReadbackVerdict,
+  type RetryPolicy,
+} from '../core/upload-rules';
+import type { AliExpressClient } from '../integrations/aliexpress/client';
+import { AmbiguousOutcomeError, PermanentMarketplaceError, RetryableMarketplaceError } from '../integrations/aliexpress/errors';
+import { mapDeclaredShipments } from '../integrations/aliexpress/mapping';
+import { SHIPPABLE_STATUSES } from '../integrations/aliexpress/protocol';
+import * as marketplace from '../store/marketplace';
+import * as orders from '../store/orders';
+import * as outbox from '../store/outbox';
+import type { ClaimedRow } from '../store/outbox';
+import type { NewOrderEventRow, NewOutboxRow, OrderRow, OrderUpdate, OutboxRow, ParcelRow } from '../store/schema';
+import type { AppContext } from './context';
+import { ConflictError, NotFoundError } from './errors';
+import { event, type UploadPayload } from './shipments';
+
+export interface OutboxSettings {
+  /** How long a claim holds a row; a worker that dies is replaced after it. Longer than any attempt can take. */
+  leaseMs: number;
+  retry: RetryPolicy;
+}
+
+export const DEFAULT_OUTBOX_SETTINGS: OutboxSettings = { leaseMs: 120_000, retry: DEFAULT_RETRY_POLICY };
+
+export interface NoticePayload {
+  platformOrderId: string;
+  trackingNumber: string;
+  content: string;
+  buyerLoginId: string | null;
+  sellerLoginId: string | null;
+}
+
+/** The platform's copy of the order, as far as an upload cares. */
+export interface ReadbackSummary {
+  status: string;
+  declared: string[];
+  verdict: ReadbackVerdict;
+}
+
+export type DeliveryOutcome =
+  | { type: 'accepted'; via: 'declared' | 'readback'; readback?: ReadbackSummary }
+  | { type: 'notice_sent' }
+  /** The message may or may not have gone; it is not sent again (a buyer gets at most one notice per parcel). */
+  | { type: 'notice_unconfirmed'; code: string; message: string }
+  | { type: 'retry'; needsReadback: boolean; code: string; message: string; retryAfterMs?: number; readback?: ReadbackSummary }
+  | { type: 'refused'; reason: 'order_closed' | 'all_declared'; message: Localized; readback?: ReadbackSummary }
+  /** Permanent: the platform refused the request itself (credentials, parameters); dead-lettered at once. */
+  | { type: 'failed'; code: string; message: string; readback?: ReadbackSummary }
+  /** The worker stopped before anything was sent: the claim is handed back and the attempt does not count. */
+  | { type: 'interrupted' };
+
+// ---------------------------------------------------------------------------------------------------------------
+// Claim
+
+/** Claims due rows for `worker` (most urgent first) in one transaction; a takeover records the lost attempt. */
+export async function claimOutboxRows(
+  ctx: AppContext,
+  worker: string,
+  options: { limit: number; leaseMs: number; kinds?: readonly string[] },
+): Promise<ClaimedRow[]> {
+  const now = ctx.now();
+  return withRetries(() =>
+    ctx.store.db.transaction().execute(async (trx) => {
+      const rows = await outbox.claimDueRows(trx, {
+        dialect: ctx.store.dialect,
+        worker,
+        now,
+        leaseMs: options.leaseMs,
+        limit: options.limit,
+        ...(options.kinds ? { kinds: options.kinds } : {}),
+      });
+      const lost = rows.filter((row) => row.claimed_from === 'in_flight');
+      if (lost.length) {
+        await orders.appendEvents(
+          trx,
+          lost.map((row) =>
+            event(row.order_id, row.parcel_id, now, worker, attemptKind(row), null, null, null,
+              `attempt ${row.attempts - 1}: worker ${row.previous_owner} stopped before recording it; the outcome is unknown, so the order is read back before anything is sent`,
+              JSON.stringify({ outbox_id: row.id, attempt: row.attempts - 1, outcome: 'lost', worker: row.previous_owner })),
+          ),
+        );
+      }
+      return rows;
+    }),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Deliver (network; no transaction is open meanwhile)
+
+/** Order states of the claimed rows' orders, read once per batch: nothing is sent for a closed order. */
+export async function orderStatesOf(ctx: AppContext, rows: OutboxRow[]): Promise<Map<number, OrderState>> {
+  const ids = [...new Set(rows.map((row) => row.order_id))];
+  if (ids.length === 0) return new Map();
+  const found = await ctx.store.db.selectFrom('orders').select(['id', 'status']).where('id', 'in', ids).execute();
+  return new Map(found.map((row) => [row.id, row.status as OrderState]));
+}
+
+export async function deliverOutboxRow(
+  row: OutboxRow,
+  client: AliExpressClient,
+  context: { orderState: OrderState | undefined; signal?: AbortSignal },
+): Promise<DeliveryOutcome> {
+  if (context.signal?.aborted) return { type: 'interrupted' };
+  if (row.kind === outbox.UPLOAD_KIND) return deliverUpload(row, JSON.parse(row.payload) as UploadPayload, client, context);
+  if (row.kind === outbox.NOTICE_KIND) return deliverNotice(JSON.parse(row.payload) as NoticePayload, client, context.signal);
+  return { type: 'failed', code: 'UNKNOWN_KIND', message: `unknown outbox kind ${row.kind}` };
+}
+
+async function deliverUpload(
+  row: OutboxRow,
+  payload: UploadPayload,
+  client: AliExpressClient,
+  context: { orderState: OrderState | undefined; signal?: AbortSignal },
+): Promise<DeliveryOutcome> {
+  if (context.orderState && isClosedForUpload(context.orderState)) {
+    return {
+      type: 'refused',
+      reason: 'order_closed',
+      message: localized(
+        `order ${payload.platformOrderId} is ${context.orderState}: nothing is uploaded after closure.`,
+        `订单 ${payload.platformOrderId} 已${context.orderState === 'cancelled' ? '取消' : '关闭'}：关闭后不再上传。`,
+      ),
+    };
+  }
+  const options = context.signal ? { signal: context.signal } : {};
+  let readback: ReadbackSummary | undefined;
+  if (row.needs_readback) {
+    try {
+      readback = await readBack(client, payload, options);
+    } catch (error) {
+      return failure(error, true, undefined);
+    }
+    const decided = verdictOutcome(readback, payload);
+    if (decided) return decided;
+  }
+  try {
+    await client.declareShipment(
+      { orderId: payload.platformOrderId, serviceName: payload.serviceName, logisticsNo: payload.trackingNumber, sendType: payload.sendType },
+      options,
+    );
+    return readback ? { type: 'accepted', via: 'declared', readback } : { type: 'accepted', via: 'declared' };
+  } catch (error) {
+    if (error instanceof PermanentMarketplaceError && (error.reason === 'business_rule' || error.reason === 'not_found')) {
+      // Find out why: closed meanwhile, or the number is there already (an earlier attempt went through).
+      try {
+        const why = await readBack(client, payload, options);
+        const decided = verdictOutcome(why, payload);
+        if (decided) return decided;
+        return { type: 'failed', code: error.code, message: error.message, readback: why };
+      } catch (readError) {
+        return failure(readError, false, readback);
+      }
+    }
+    return failure(error, false, readback);
+  }
+}
+
+async function readBack(client: AliExpressClient, payload: UploadPayload, options: { signal?: AbortSignal }): Promise<ReadbackSummary> {
+  const order = await client.getOrder(payload.platformOrderId, options);
+  const declared = mapDeclaredShipments(order).map((shipment) => shipment.logistics_no);
+  const status = order.order_status ?? '';
+  const verdict = readbackVerdict({
+    trackingNumber: payload.trackingNumber,
+    declaredNumbers: declared,
+    declarable: (SHIPPABLE_STATUSES as readonly string[]).includes(status),
+    platformState: mapPlatformStatus('aliexpress', status),
+  });
+  return { status, declared, verdict };
+}
+
+function verdictOutcome(readback: ReadbackSummary, payload: UploadPayload): DeliveryOutcome | undefined {
+  switch (readback.verdict) {
+    case 'already_declared':
+      return { type: 'accepted', via: 'readback', readback };
+    case 'order_closed':
+      return {
+        type: 'refused',
+        reason: 'order_closed',
+        readback,
+        message: localized(
+          `AliExpress closed order ${payload.platformOrderId} (${readback.status}): the number is not uploaded after closure.`,
+          `速卖通已关闭订单 ${payload.platformOrderId}（${readback.status}）：关闭后不再上传单号。`,
+        ),
+      };
+    case 'all_declared':
+      return {
+        type: 'refused',
+        reason: 'all_declared',
+        readback,
+        message: localized(
+          `AliExpress holds order ${payload.platformOrderId} as fully shipped (${readback.status}) without ${payload.trackingNumber}; correct the shipment by hand.`,
+          `速卖通已将订单 ${payload.platformOrderId} 视为全部发货（${readback.status}），但不含单号 ${payload.trackingNumber}；请手动更正。`,
+        ),
+      };
+    case 'wait':
+      return { type: 'retry', needsReadback: false, code: 'NOT_DECLARABLE', message: `the platform order is ${readback.status}; not declarable now`, readback };
+    case 'send':
+      return undefined;
+  }
+}
+
+function failure(error: unknown, stillNeedsReadback: boolean, readback: ReadbackSummary | undefined): DeliveryOutcome {
+  const extra = readback ? { readback } : {};
+  if (error instanceof AmbiguousOutcomeError) {
+    return { type: 'retry', needsReadback: true, code: error.code, message: error.message, ...extra };
+  }
+  if (error instanceof RetryableMarketplaceError) {
+    return {
+      type: 'retry',
+      needsReadback: stillNeedsReadback,
+      code: error.code,
+      message: error.message,
+      ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
+      ...extra,
+    };
+  }
+  if (error instanceof PermanentMarketplaceError) return { type: 'failed', code: error.code, message: error.message, ...extra };
+  if (error instanceof RangeError) return { type: 'failed', code: 'INVALID_REQUEST', message: error.message, ...extra };
+  // Anything else happened somewhere we cannot see: treat it as an unknown outcome.
+  return { type: 'retry', needsReadback: true, code: 'UNEXPECTED', message: error instanceof Error ? error.message : String(error), ...extra };
+}
+
+async function deliverNotice(payload: NoticePayload, client: AliExpressClient, signal: AbortSignal | undefined): Promise<DeliveryOutcome> {
+  const options = signal ? { signal } : {};
+  let buyer = payload.buyerLoginId;
+  let seller = payload.sellerLoginId;
+  try {
+    if (!buyer || !seller) {
+      const order = await client.getOrder(payload.platformOrderId, options);
+      buyer = order.buyerloginid ?? order.buyer_info?.login_id ?? null;
+      seller = order.seller_operator_login_id ?? null;
+      if (!buyer || !seller) return { type: 'failed', code: 'NO_BUYER', message: 'the platform order names no buyer or seller login id' };
+    }
+  } catch (error) {
+    return failure(error, false, undefined);
+  }
+  try {
+    await client.sendBuyerMessage({ orderId: payload.platformOrderId, buyerLoginId: buyer, sellerLoginId: seller, content: payload.content }, options);
+    return { type: 'notice_sent' };
+  } catch (error) {
+    if (error instanceof AmbiguousOutcomeError) return { type: 'notice_unconfirmed', code: error.code, message: error.message };
+    return failure(error, false, undefined);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Record
+
+export interface RecordSummary {
+  accepted: number;
+  retried: number;
+  dead: number;
+  refused: number;
+  notices: number;
+  /** Outcomes dropped because the claim had expired and another worker holds the row now. */
+  lostClaims: number;
+}
+
+/** Records the outcomes of claimed rows in ONE transaction (fenced by the claim). */
+export async function recordOutboxOutcomes(
+  ctx: AppContext,
+  worker: string,
+  results: Array<{ row: ClaimedRow | OutboxRow; outcome: DeliveryOutcome }>,
+  settings: OutboxSettings = DEFAULT_OUTBOX_SETTINGS,
+  random: () => number = Math.random,
+): Promise<RecordSummary> {
+  if (results.length === 0) return { accepted: 0, retried: 0, dead: 0, refused: 0, notices: 0, lostClaims: 0 };
+  return withRetries(() => ctx.store.db.transaction().execute(async (trx) => {
+    const now = ctx.now();
+    const summary: RecordSummary = { accepted: 0, retried: 0, dead: 0, refused: 0, notices: 0, lostClaims: 0 };
+    const events: NewOrderEventRow[] = [];
+    const acceptedUploads: Array<{ row: OutboxRow; outcome: DeliveryOutcome }> = [];
+    for (const { row, outcome } of results) {
+      const kind = attemptKind(row);
+      const base = { outbox_id: row.id, attempt: row.attempts, worker };
+      let settled: boolean;
+      switch (outcome.type) {
+        case 'interrupted':
+          settled = await outbox.settleClaimedRow(trx, row.id, worker, now, { status: 'pending', next_attempt_at: now, attempts_delta: -1 });
+          if (!settled) summary.lostClaims++;
+          continue;
+        case 'accepted':
+        case 'notice_sent':
+        case 'notice_unconfirmed': {
+          settled = await outbox.settleClaimedRow(trx, row.id, worker, now, {
+            status: 'delivered',
+            needs_readback: 0,
+            done_at: now,
+            last_error: outcome.type === 'notice_unconfirmed' ? `${outcome.code}: ${outcome.message}` : null,
+          });
+          if (!settled) break;
+          if (outcome.type === 'accepted') {
+            summary.accepted++;
+            acceptedUploads.push({ row, outcome });
+            events.push(event(row.order_id, row.parcel_id, now, worker, kind, null, null, null,
+              outcome.via === 'readback' ? `attempt ${row.attempts}: the number is already on the platform's order (read back); not sent again` : `attempt ${row.attempts}: accepted`,
+              JSON.stringify({ ...base, outcome: outcome.via === 'readback' ? 'confirmed_by_readback' : 'accepted', ...(outcome.readback ? { readback: outcome.readback } : {}) })));
+          } else {
+            summary.notices++;
+            const payload = JSON.parse(row.payload) as NoticePayload;
+            events.push(event(row.order_id, row.parcel_id, now, worker, kind, null, null, null,
+              outcome.type === 'notice_sent' ? `attempt ${row.attempts}: the buyer was sent the tracking number` : `attempt ${row.attempts}: the answer was lost; the message may have reached the buyer and is not sent again`,
+              JSON.stringify({ ...base, outcome: outcome.type === 'notice_sent' ? 'sent' : 'unconfirmed', tracking_number: payload.trackingNumber, content: payload.content })));
+          }
+          break;
+        }
+        case 'retry': {
+          const verdict = afterFailure(row.attempts, settings.retry);
+          const next = nextAttemptAt({ now, attempt: row.attempts, policy: settings.retry, deadlineAt: row.priority_at >= NO_DEADLINE_PRIORITY ? null : row.priority_at, retryAfterMs: outcome.retryAfterMs, random: random() });
+          settled = await outbox.settleClaimedRow(trx, row.id, worker, now, {
+            status: verdict === 'retry' ? 'pending' : 'dead',
+            next_attempt_at: next,
+            needs_readback: outcome.needsReadback ? 1 : 0,
+            last_error: `${outcome.code}: ${outcome.message}`.slice(0, 1000),
+          });
+          if (!settled) break;
+          events.push(event(row.order_id, row.parcel_id, now, worker, kind, null, null, null,
+            `attempt ${row.attempts}: ${outcome.needsReadback ? 'outcome unknown' : 'failed'} (${outcome.code})${verdict === 'retry' ? `; next try in ${Math.round((next - now) / 1000)} s${outcome.needsReadback ? ', after reading the order back' : ''}` : ''}`,
+            JSON.stringify({ ...base, outcome: outcome.needsReadback ? 'ambiguous' : 'retryable', code: outcome.code, ...(verdict === 'retry' ? { next_attempt_at: next } : {}), ...(outcome.readback ? { readback: outcome.readback } : {}) })));
+          if (verdict === 'retry') summary.retried++;
+          else {
+            summary.dead++;
+            events.push(deadLetterEvent(row, now, worker, `${row.attempts} attempts failed; the last: ${outcome.code}`));
+          }
+          break;
+        }
+        case 'failed': {
+          settled = await outbox.settleClaimedRow(trx, row.id, worker, now, { status: 'dead', needs_readback: 1, last_error: `${outcome.code}: ${outcome.message}`.slice(0, 1000) });
+          if (!settled) break;
+          summary.dead++;
+          events.push(event(row.order_id, row.parcel_id, now, worker, kind, null, null, null, `attempt ${row.attempts}: refused by the platform (${outcome.code})`,
+            JSON.stringify({ ...base, outcome: 'failed', code: outcome.code, message: outcome.message, ...(outcome.readback ? { readback: outcome.readback } : {}) })));
+          events.push(deadLetterEvent(row, now, worker, `the platform refused the request (${outcome.code}); it will not pass by retrying alone`));
+          break;
+        }
+        case 'refused': {
+          settled = await outbox.settleClaimedRow(trx, row.id, worker, now, { status: 'refused', needs_readback: 0, done_at: now, last_error: outcome.message.en });
+          if (!settled) break;
+          summary.refused++;
+          events.push(event(row.order_id, row.parcel_id, now, worker, 'upload_refused', null, null, null, outcome.message.en,
+            JSON.stringify({ ...base, reason: outcome.reason, message: outcome.message, ...(outcome.readback ? { readback: outcome.readback } : {}) })));
+          break;
+        }
+      }
+      if (!settled) summary.lostClaims++;
+    }
+    if (acceptedUploads.length) await applyAcceptedUploads(ctx, trx, acceptedUploads.map((a) => a.row), now, worker, events);
+    await orders.appendEvents(trx, events);
+    return summary;
+  }));
+}
+
+function deadLetterEvent(row: OutboxRow, now: number, worker: string, why: string): NewOrderEventRow {
+  return event(row.order_id, row.parcel_id, now, worker, row.kind === outbox.UPLOAD_KIND ? 'upload_dead_lettered' : 'buyer_notice_dead_lettered', null, null, null,
+    `${why}; see shipby outbox dead, and shipby outbox retry ${row.id}`, JSON.stringify({ outbox_id: row.id, attempts: row.attempts }));
+}
+
+/** Parcel `upload_tracking`, order `ship_part` / `ship_all` through `decide`, and the buyer's notice queued. */
+async function applyAcceptedUploads(
+  ctx: AppContext,
+  trx: orders.Executor,
+  rows: OutboxRow[],
+  now: number,
+  worker: string,
+  events: NewOrderEventRow[],
+): Promise<void> {
+  const orderIds = [...new Set(rows.map((row) => row.order_id))].sort((a, b) => a - b);
+  let orderQuery = trx.selectFrom('orders').selectAll().where('id', 'in', orderIds).orderBy('id');
+  if (ctx.store.dialect === 'postgres') orderQuery = orderQuery.forUpdate();
+  const orderRows = new Map<number, OrderRow>((await orderQuery.execute()).map((order) => [order.id, order]));
+  const parcelIds = rows.map((row) => row.parcel_id).filter((id): id is number => id !== null);
+  const parcels = new Map<number, ParcelRow>(
+    parcelIds.length ? (await trx.selectFrom('parcels').selectAll().where('id', 'in', parcelIds).execute()).map((p) => [p.id, p]) : [],
+  );
+  const refs = new Map((await marketplace.getOrderRefs(trx, orderIds)).map((ref) => [ref.order_id, ref]));
+  const notices: NewOutboxRow[] = [];
+
+  for (const row of rows) {
+    const payload = JSON.parse(row.payload) as UploadPayload;
+    const parcel = row.parcel_id !== null ? parcels.get(row.parcel_id) : undefined;
+    if (parcel) {
+      const decision = decide(parcelMachine, parcel.status as ParcelState, 'upload_tracking', {});
+      if (decision.ok) {
+        events.push(event(row.order_id, parcel.id, now, worker, 'transition', 'upload_tracking', decision.from, decision.to, 'accepted by the marketplace', null));
+      } else {
+        // e.g. an early upload for a parcel not labelled yet: the platform has the number; the parcel keeps its state.
+        events.push(event(row.order_id, parcel.id, now, worker, 'upload_accepted_parcel_unchanged', null, null, null, decision.message.en, JSON.stringify({ rule: decision.rule, parcel_state: parcel.status })));
+      }
+      await trx
+        .updateTable('parcels')
+        .set({ ...(decision.ok ? { status: decision.to } : {}), tracking_uploaded_at: now, updated_at: now })
+        .where('id', '=', parcel.id)
+        .execute();
+    }
+
+    const order = orderRows.get(row.order_id);
+    if (order) {
+      const target: OrderState = payload.sendType === 'all' ? 'shipped' : 'partially_shipped';
+      const current = order.status as OrderState;
+      const update: OrderUpdate = { updated_at: now };
+      if (order.tracking_uploaded_at === null) update.tracking_uploaded_at = now;
+      // The sync may have brought the platform's new status first; then there is nothing left to move.
+      if (ORDER_PROGRESS[current] < ORDER_PROGRESS[target]) {
+        const action = payload.sendType === 'all' ? 'ship_all' : 'ship_part';
+        const decision = decide(orderMachine, current, action, {});
+        if (decision.ok) {
+          update.status = decision.to;
+          const milestone = ORDER_MILESTONE[decision.to];
+          if (milestone && order[milestone as keyof OrderRow] === null) (update as Record<string, unknown>)[milestone] = now;
+          events.push(event(order.id, row.parcel_id, now, worker, 'transition', action, decision.from, decision.to, `tracking number ${payload.trackingNumber} accepted (send_type=${payload.sendType})`, null));
+        } else {
+          events.push(event(order.id, row.parcel_id, now, worker, 'upload_accepted_order_unchanged', null, null, null, decision.message.en, JSON.stringify({ rule: decision.rule })));
+        }
+      }
+      if (!(await orders.updateOrder(trx, order.id, order.version, update))) {
+        throw new ConflictError('order.version', localized('the order changed meanwhile; recording again.', '订单已被修改，正在重新记录。'));
+      }
+      orderRows.set(order.id, { ...order, ...(update as Partial<OrderRow>), version: order.version + 1 });
+    }
+
+    const ref = refs.get(row.order_id);
+    const notice: NoticePayload = {
+      platformOrderId: payload.platformOrderId,
+      trackingNumber: payload.trackingNumber,
+      content: buyerNoticeText({ platformOrderId: payload.platformOrderId, trackingNumber: payload.trackingNumber, carrierName: payload.serviceName, lastParcel: payload.sendType === 'all' }),
+      buyerLoginId: ref?.buyer_login_id ?? null,
+      sellerLoginId: ref?.seller_login_id ?? null,
+    };
+    notices.push({
+      kind: outbox.NOTICE_KIND,
+      shop_id: row.shop_id,
+      order_id: row.order_id,
+      parcel_id: row.parcel_id,
+      dedupe_key: `notice:${row.parcel_id ?? row.id}:${payload.trackingNumber}`,
+      payload: JSON.stringify(notice),
+      send_type: null,
+      status: 'pending',
+      // After every upload: a notice never delays a number.
+      priority_at: NO_DEADLINE_PRIORITY,
+      next_attempt_at: now,
+      attempts: 0,
+      needs_readback: 0,
+      lease_owner: null,
+      lease_until: null,
+      last_error: null,
+      created_at: now,
+      updated_at: now,
+      done_at: null,
+    });
+  }
+  await outbox.insertOutboxRows(trx, notices);
+}
+
+function attemptKind(row: OutboxRow): string {
+  return row.kind === outbox.UPLOAD_KIND ? 'upload_attempt' : 'buyer_notice_attempt';
+}
+
+/** PostgreSQL deadlocks and lost optimistic locks are retried a few times; anything else is thrown. */
+async function withRetries<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      const retriable = code === '40P01' || code === '40001' || (error instanceof ConflictError && error.rule === 'order.version');
+      if (!retriable || attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.floor(Math.random() * 20)));
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Dead letters and the seller's view
+
+export interface OutboxEntryView {
+  id: number;
+  kind: string;
+  shopId: string;
+  orderId: number;
+  platformOrderId: string;
+  parcelId: number | null;
+  trackingNumber: string;
+  sendType: string | null;
+  status: string;
+  attempts: number;
+  lastError: string | null;
+  updatedAt: number;
+}
+
+export async function listOutboxEntries(ctx: AppContext, filter: { statuses?: string[]; shopId?: string; limit?: number }): Promise<OutboxEntryView[]> {
+  const rows = await outbox.listOutbox(ctx.store.db, { ...filter, limit: filter.limit ?? 200 });
+  return rows.map(entryView);
+}
+
+function entryView(row: OutboxRow): OutboxEntryView {
+  const payload = JSON.parse(row.payload) as { platformOrderId: string; trackingNumber: string };
+  return {
+    id: row.id,
+    kind: row.kind,
+    shopId: row.shop_id,
+    orderId: row.order_id,
+    platformOrderId: payload.platformOrderId,
+    parcelId: row.parcel_id,
+    trackingNumber: payload.trackingNumber,
+    sendType: row.send_type,
+    status: row.status,
+    attempts: row.attempts,
+    lastError: row.last_error,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Rows still to deliver (pending or in flight), for a worker that stops once the queue is drained. */
+export async function openOutboxCount(ctx: AppContext, kinds?: readonly string[]): Promise<number> {
+  return outbox.countOpenRows(ctx.store.db, kinds);
+}
+
+export async function outboxCounts(ctx: AppContext) {
+  return outbox.countOutbox(ctx.store.db);
+}
+
+/**
+ * Puts a dead-lettered row back in the queue: due now, attempts counted afresh, and read back first (its last
+ * attempts may have gone through).
+ */
+export async function retryOutboxRow(ctx: AppContext, id: number, actor: string): Promise<OutboxEntryView> {
+  const now = ctx.now();
+  await ctx.store.db.transaction().execute(async (trx) => {
+    const row = await outbox.getOutboxRow(trx, id);
+    if (!row) throw new NotFoundError(localized(`outbox entry ${id} not found.`, `未找到待发送记录 ${id}。`));
+    if (row.status !== 'dead') {
+      throw new ConflictError(
+        'outbox.retry.status',
+        localized(`outbox entry ${id} is ${row.status}; only dead-lettered entries are retried.`, `待发送记录 ${id} 的状态为「${row.status}」；只能重试死信记录。`),
+        row.status,
+      );
+    }
+    const updated = await outbox.updateOutboxRow(trx, id, 'dead', { status: 'pending', attempts: 0, needs_readback: 1, next_attempt_at: now, updated_at: now });
+    if (!updated) throw new ConflictError('outbox.retry.race', localized('the entry changed meanwhile; try again.', '记录已被修改，请重试。'), row.status);
+    await orders.appendEvents(trx, [
+      event(row.order_id, row.parcel_id, now, actor, row.kind === outbox.UPLOAD_KIND ? 'upload_retry_requested' : 'buyer_notice_retry_requested', null, null, null,
+        `back in the queue after ${row.attempts} attempts (last: ${row.last_error ?? 'none'})`, JSON.stringify({ outbox_id: id })),
+    ]);
+  });
+  return entryView((await outbox.getOutboxRow(ctx.store.db, id))!);
+}

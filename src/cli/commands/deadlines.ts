@@ -1,0 +1,191 @@
+import type { Command } from 'commander';
+import { addWebhook, atRisk, deliverWebhooks, explainOrder, runWarningSweep, sellerMetrics } from '../../app/deadlines';
+import { resolveOrder } from '../../app/orders';
+import { recordExtension, setShopPolicy } from '../../app/policies';
+import { presentMoney, presentOrder, presentVerdict } from '../../app/present';
+import { builtInRegistry } from '../../core/policy/registry';
+import { formatMoney } from '../../core/money';
+import { parseDuration, parseInstant, toIso } from '../../core/time';
+import { action, cliLocale, printJson, printTable, say, withApp } from '../support';
+
+function countdown(ms: number | null): string {
+  if (ms === null) return '';
+  const sign = ms < 0 ? '-' : '';
+  const minutes = Math.floor(Math.abs(ms) / 60_000);
+  return `${sign}${Math.floor(minutes / 1440)}d${String(Math.floor((minutes % 1440) / 60)).padStart(2, '0')}h${String(minutes % 60).padStart(2, '0')}m`;
+}
+
+export function register(program: Command): void {
+  program
+    .command('at-risk')
+    .description('Open orders by time left, with the countdown, the fine if each is missed now, and why')
+    .option('--shop <shop>', 'only this shop')
+    .option('--within <duration>', 'only orders due within this time (e.g. 24h, 2d); overdue ones included')
+    .option('--limit <n>', 'how many', '50')
+    .option('--json', 'print JSON')
+    .action(
+      action(async (options: { shop?: string; within?: string; limit: string; json?: boolean }) => {
+        const withinMs = options.within === undefined ? undefined : parseDuration(options.within);
+        if (options.within !== undefined && withinMs === undefined) throw new Error(`--within ${options.within} is not a duration such as 24h or 2d`);
+        await withApp(async (ctx) => {
+          const items = await atRisk(ctx, { shopIds: options.shop ? [options.shop] : undefined, withinMs, limit: Number(options.limit) });
+          if (options.json) {
+            return printJson(items.map((i) => ({ ...presentOrder(i.order), time_left_ms: i.timeLeftMs, fine_if_missed: presentMoney(i.fineIfMissed), deadline_status: i.status, why: i.why })));
+          }
+          printTable(
+            items.map((i) => ({
+              id: i.order.id, shop: i.order.shop_id, order: i.order.platform_order_id, left: countdown(i.timeLeftMs),
+              ship_by: toIso(i.order.ship_by_at)?.slice(0, 16).replace('T', ' '), fine: i.fineIfMissed ? formatMoney(i.fineIfMissed) : '', why: say(i.why),
+            })),
+            ['id', 'shop', 'order', 'left', 'ship_by', 'fine', 'why'],
+          );
+        });
+      }),
+    );
+
+  program
+    .command('explain')
+    .description('Can I still ship? The deadline, the fine now and at each next step, and the cheaper course')
+    .argument('<order>', 'shipby id or platform order id')
+    .option('--shop <shop>', 'the shop, when the platform order id is in several')
+    .option('--json', 'print JSON')
+    .action(
+      action(async (reference: string, options: { shop?: string; json?: boolean }) => {
+        await withApp(async (ctx) => {
+          const found = await resolveOrder(ctx, reference, options.shop);
+          const { verdict, policy } = await explainOrder(ctx, found.id);
+          if (options.json) return printJson(presentVerdict(verdict, policy));
+          const locale = cliLocale();
+          console.log(`${found.platform_order_id} · ${policy.id}@${policy.version}`);
+          console.log(verdict.headline[locale]);
+          for (const sentence of verdict.sentences) console.log(`  ${sentence[locale]}`);
+          for (const option of verdict.options) {
+            console.log(`  ${option.course === verdict.recommended ? '→' : ' '} ${option.course}${option.cost ? ` (${formatMoney(option.cost)})` : ''}: ${option.explanation[locale]}`);
+          }
+        });
+      }),
+    );
+
+  program
+    .command('metrics')
+    .description("The seller's metrics over 7 and 30 days against the policy's thresholds")
+    .requiredOption('--shop <shop>', 'the shop')
+    .option('--json', 'print JSON')
+    .action(
+      action(async (options: { shop: string; json?: boolean }) => {
+        await withApp(async (ctx) => {
+          const report = await sellerMetrics(ctx, options.shop);
+          if (options.json) return printJson(report);
+          for (const window of report.windows) {
+            console.log(`${window.days} days (${report.policyId}@${report.policyVersion})`);
+            printTable(
+              window.metrics.map((m) => ({
+                metric: say(m.label), value: m.value === null ? '—' : `${(m.value * 100).toFixed(1)}%`, orders: `${m.numerator}/${m.denominator}`,
+                limit: m.threshold ? `${m.direction === 'at_most' ? '≤' : '≥'} ${(m.threshold.limit * 100).toFixed(1)}%` : '', status: m.status, trend: m.trend,
+              })),
+              ['metric', 'value', 'orders', 'limit', 'status', 'trend'],
+            );
+            console.log('');
+          }
+        });
+      }),
+    );
+
+  const policy = program.command('policy').description("Platform policies and a shop's choice of them");
+  policy
+    .command('list')
+    .description('The policies shipby knows, with their versions and effective dates')
+    .option('--json', 'print JSON')
+    .action(
+      action(async (options: { json?: boolean }) => {
+        const registry = builtInRegistry();
+        const rows = registry.ids().flatMap((id) => registry.versions(id).map((p) => ({ id: p.id, version: p.version, effective_from: p.effectiveFrom, platform: p.platform, mode: p.mode })));
+        if (options.json) printJson(rows);
+        else printTable(rows, ['id', 'version', 'effective_from', 'platform', 'mode']);
+      }),
+    );
+  policy
+    .command('show')
+    .argument('<id>', 'policy id')
+    .description('A policy document (the newest version)')
+    .action(
+      action(async (id: string) => {
+        const versions = builtInRegistry().versions(id);
+        if (!versions.length) throw new Error(`no policy named ${id}; see shipby policy list`);
+        printJson(versions[versions.length - 1]);
+      }),
+    );
+  policy
+    .command('set')
+    .description("Set a shop's policy, per order type, and overrides (JSON); open orders' deadlines are recomputed")
+    .requiredOption('--shop <shop>', 'the shop')
+    .option('--policy <id>', 'the default policy')
+    .option('--type <type=policy...>', 'a policy for an order type, e.g. jit=aliexpress_semi_jit')
+    .option('--overrides <json>', 'overrides per policy id, e.g. {"aliexpress_pop":{"warningHoursBefore":[72,24,4]}}')
+    .action(
+      action(async (options: { shop: string; policy?: string; type?: string[]; overrides?: string }) => {
+        let overrides: Record<string, never> | undefined;
+        if (options.overrides) {
+          try {
+            overrides = JSON.parse(options.overrides);
+          } catch (error) {
+            throw new Error(`--overrides is not JSON: ${(error as Error).message}`);
+          }
+        }
+        const byType = options.type ? Object.fromEntries(options.type.map((t) => t.split('=') as [string, string])) : undefined;
+        await withApp(async (ctx) => {
+          const result = await setShopPolicy(ctx, options.shop, { policy_id: options.policy, by_order_type: byType, overrides }, 'cli');
+          console.log(`shop ${options.shop}: ${result.recomputed} open orders recomputed, ${result.changed} deadlines changed`);
+        });
+      }),
+    );
+
+  program
+    .command('extend')
+    .description('Record a deadline extension the buyer agreed to')
+    .argument('<order>', 'shipby id or platform order id')
+    .option('--shop <shop>', 'the shop, when the platform order id is in several')
+    .option('--hours <n>', 'extra hours')
+    .option('--until <time>', 'the new deadline (ISO time with offset)')
+    .requiredOption('--agreed-by <who>', 'who agreed (the buyer, the platform…)')
+    .option('--note <text>', 'a note')
+    .action(
+      action(async (reference: string, options: { shop?: string; hours?: string; until?: string; agreedBy: string; note?: string }) => {
+        const newDeadlineAt = options.until === undefined ? undefined : parseInstant(options.until);
+        if (options.until !== undefined && newDeadlineAt === undefined) throw new Error(`--until ${options.until} is not a time with a zone or offset`);
+        await withApp(async (ctx) => {
+          const found = await resolveOrder(ctx, reference, options.shop);
+          const updated = await recordExtension(ctx, found.id, { hours: options.hours === undefined ? undefined : Number(options.hours), newDeadlineAt, agreedBy: options.agreedBy, note: options.note }, 'cli');
+          console.log(`order ${updated.platform_order_id}: ship by ${toIso(found.ship_by_at)} → ${toIso(updated.ship_by_at)}`);
+        });
+      }),
+    );
+
+  program
+    .command('sweep')
+    .description('Run the deadline warning sweep and deliver pending alert webhooks once (the server does this every minute)')
+    .action(
+      action(async () => {
+        await withApp(async (ctx) => {
+          const sweep = await runWarningSweep(ctx, (line) => console.log(line));
+          const delivery = await deliverWebhooks(ctx);
+          console.log(`examined ${sweep.examined}, warned ${sweep.warned}, alerts queued ${sweep.deliveriesQueued}; delivered ${delivery.delivered}, failed ${delivery.failed}, dead ${delivery.dead}`);
+        });
+      }),
+    );
+
+  program
+    .command('webhook')
+    .description('Add an alert webhook (JSON POSTs signed with HMAC-SHA256)')
+    .requiredOption('--url <url>', 'where to POST')
+    .requiredOption('--secret <secret>', 'the signing key (at least 16 characters)')
+    .option('--shop <shop>', 'only this shop (default: every shop)')
+    .action(
+      action(async (options: { url: string; secret: string; shop?: string }) => {
+        await withApp(async (ctx) => {
+          const hook = await addWebhook(ctx, { url: options.url, secret: options.secret, shopId: options.shop });
+          console.log(`webhook ${hook.id} → ${hook.url}${hook.shop_id ? ` (shop ${hook.shop_id})` : ' (all shops)'}`);
+        });
+      }),
+    );
+}

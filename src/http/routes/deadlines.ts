@@ -1,0 +1,98 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../app/context';
+import { addWebhook, explainOrder, sellerMetrics } from '../../app/deadlines';
+import { recordExtension, setShopPolicy } from '../../app/policies';
+import { presentOrder, presentVerdict } from '../../app/present';
+import { ValidationError } from '../../app/errors';
+import { localized } from '../../core/i18n';
+import { builtInRegistry } from '../../core/policy/registry';
+import { parseInstant } from '../../core/time';
+
+const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
+
+export function deadlineRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get<{ Params: { id: number } }>('/orders/:id/verdict', {
+    schema: {
+      tags: ['deadlines'],
+      summary: 'Can I still ship? Time left and the latest hand-over; after the deadline the fine now and at each next step, the points, and the cheaper course with its arithmetic (English and Chinese)',
+      params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } },
+      response: { 404: errorSchema },
+    },
+    handler: async (request) => {
+      const { verdict, policy, order } = await explainOrder(ctx, request.params.id);
+      return { order_id: order.id, platform_order_id: order.platform_order_id, ...presentVerdict(verdict, policy) };
+    },
+  });
+
+  app.post<{ Params: { id: number }; Body: { hours?: number; new_deadline_at?: string; agreed_by: string; agreed_at?: string; note?: string } }>('/orders/:id/extensions', {
+    schema: {
+      tags: ['deadlines'],
+      summary: 'Record a deadline extension the buyer agreed to; the deadline is recomputed',
+      params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } },
+      body: {
+        type: 'object', additionalProperties: false, required: ['agreed_by'],
+        properties: { hours: { type: 'integer', minimum: 1 }, new_deadline_at: { type: 'string' }, agreed_by: { type: 'string', minLength: 1 }, agreed_at: { type: 'string' }, note: { type: 'string', maxLength: 500 } },
+      },
+      response: { 400: errorSchema, 404: errorSchema },
+    },
+    handler: async (request) => {
+      const b = request.body;
+      const instant = (field: string, value: string | undefined) => {
+        if (value === undefined) return undefined;
+        const parsed = parseInstant(value);
+        if (parsed === undefined) throw new ValidationError([{ row: 0, field, message: localized(`${field} "${value}" is not a time with a zone or offset.`, `${field}「${value}」不是带时区或偏移量的时间。`) }]);
+        return parsed;
+      };
+      const order = await recordExtension(ctx, request.params.id, { hours: b.hours, newDeadlineAt: instant('new_deadline_at', b.new_deadline_at), agreedBy: b.agreed_by, agreedAt: instant('agreed_at', b.agreed_at), note: b.note }, 'api');
+      return presentOrder(order);
+    },
+  });
+
+  app.get('/policies', { schema: { tags: ['deadlines'], summary: 'The platform policies shipby knows, every version' } }, async () => {
+    const registry = builtInRegistry();
+    return registry.ids().flatMap((id) => registry.versions(id));
+  });
+
+  app.put<{ Params: { shop: string }; Body: { policy_id?: string; by_order_type?: Record<string, string>; overrides?: Record<string, never> } }>('/shops/:shop/policy', {
+    schema: {
+      tags: ['deadlines'],
+      summary: "Set a shop's policy (default, per order type, overrides). A policy that fails validation is refused with the path of the bad field, and the running one stays",
+      params: { type: 'object', required: ['shop'], properties: { shop: { type: 'string' } } },
+      body: {
+        type: 'object', additionalProperties: false,
+        properties: { policy_id: { type: 'string' }, by_order_type: { type: 'object', additionalProperties: { type: 'string' } }, overrides: { type: 'object', additionalProperties: { type: 'object' } } },
+      },
+      response: { 400: errorSchema, 404: errorSchema },
+    },
+    handler: async (request) => setShopPolicy(ctx, request.params.shop, request.body, 'api'),
+  });
+
+  app.get<{ Querystring: { shop: string; windows?: string } }>('/metrics/seller', {
+    schema: {
+      tags: ['deadlines'],
+      summary: "The seller's metrics over rolling windows (default 7 and 30 days), each against its policy threshold with its trend",
+      querystring: { type: 'object', required: ['shop'], additionalProperties: false, properties: { shop: { type: 'string' }, windows: { type: 'string', description: 'comma-separated days, e.g. 7,30' } } },
+      response: { 400: errorSchema, 404: errorSchema },
+    },
+    handler: async (request) => {
+      const windows = request.query.windows?.split(',').map(Number);
+      if (windows && windows.some((d) => !Number.isInteger(d) || d < 1 || d > 365)) {
+        throw new ValidationError([{ row: 0, field: 'windows', message: localized('windows are whole days from 1 to 365.', 'windows 必须是 1 到 365 的整数天。') }]);
+      }
+      return sellerMetrics(ctx, request.query.shop, windows);
+    },
+  });
+
+  app.post<{ Body: { url: string; secret: string; shop_id?: string } }>('/webhooks', {
+    schema: {
+      tags: ['deadlines'],
+      summary: 'Add an alert webhook: JSON POSTs with X-Shipby-Timestamp and X-Shipby-Signature (sha256=HMAC(secret, timestamp.body)), retried with backoff',
+      body: { type: 'object', required: ['url', 'secret'], additionalProperties: false, properties: { url: { type: 'string' }, secret: { type: 'string' }, shop_id: { type: 'string' } } },
+      response: { 400: errorSchema },
+    },
+    handler: async (request, reply) => {
+      const hook = await addWebhook(ctx, { url: request.body.url, secret: request.body.secret, shopId: request.body.shop_id });
+      return reply.status(201).send(hook);
+    },
+  });
+}

@@ -1,0 +1,47 @@
+/**
+ * The marketplace jobs `serve` runs: the order sync of every connected shop on a schedule (SHIPBY_SYNC_INTERVAL,
+ * default 10 minutes), and one outbox worker delivering uploads continuously (SHIPBY_OUTBOX_WORKER=off to run the
+ * workers elsewhere). Without SHIPBY_MASTER_KEY both report the missing key and the server keeps serving.
+ */
+import type { AppContext } from '../app/context';
+import { syncAllShops } from '../app/order-sync';
+import { masterKeyFromEnv } from '../app/secrets';
+import { outboxSettingsFromEnv, runOutboxWorker } from './outbox-worker';
+import { parseInterval, startScheduler, type ScheduledJob } from './scheduler';
+
+export interface JobLog {
+  info(message: string): void;
+  error(message: string): void;
+}
+
+export function startMarketplaceJobs(ctx: AppContext, log: JobLog, env: NodeJS.ProcessEnv = process.env): { stop(): Promise<void> } {
+  const intervalMs = parseInterval(env.SHIPBY_SYNC_INTERVAL, 10 * 60_000);
+  const jobs: ScheduledJob[] = [
+    {
+      name: 'order-sync',
+      intervalMs,
+      run: async () => {
+        const reports = await syncAllShops(ctx, { masterKey: masterKeyFromEnv(env) });
+        for (const report of reports) {
+          const line = `sync ${report.shopId}: ${report.status}, ${report.listed} listed, ${report.created} new, ${report.updated} updated, ${report.skipped.length} skipped`;
+          if (report.status === 'failed') log.error(`${line}: ${report.error}`);
+          else log.info(line);
+        }
+      },
+    },
+  ];
+  if ((env.SHIPBY_OUTBOX_WORKER ?? 'on').toLowerCase() !== 'off') {
+    const { settings, concurrency, timeoutMs } = outboxSettingsFromEnv(env);
+    jobs.push({
+      name: 'outbox-worker',
+      // The worker returns only when stopped; after a crash (e.g. no master key yet) it starts again a minute later.
+      intervalMs: 60_000,
+      run: async (signal) => {
+        const stats = await runOutboxWorker(ctx, { masterKey: masterKeyFromEnv(env), settings, concurrency, clientOptions: { timeoutMs }, signal, log: log.error });
+        log.info(`outbox worker ${stats.workerId} stopped: ${stats.accepted} uploads accepted, ${stats.notices} notices, ${stats.dead} dead-lettered`);
+      },
+    });
+  }
+  log.info(`marketplace jobs: order sync every ${Math.round(intervalMs / 1000)} s${jobs.length > 1 ? ', outbox worker running' : ''}`);
+  return startScheduler(jobs, (job, error) => log.error(`${job}: ${error instanceof Error ? error.message : String(error)}`));
+}

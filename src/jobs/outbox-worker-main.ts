@@ -1,0 +1,43 @@
+/**
+ * Process entrypoint of one outbox worker (what `shipby outbox work` runs, without loading the whole CLI):
+ *   node --import tsx src/jobs/outbox-worker-main.ts [--drain]
+ * DATABASE_URL and SHIPBY_MASTER_KEY as everywhere; tuning in SHIPBY_OUTBOX_* (outboxSettingsFromEnv).
+ * SIGTERM / SIGINT stop claiming, finish and record what is in flight, then exit. On exit it prints one JSON line
+ * with its counts.
+ */
+import { createContext } from '../app/context';
+import { masterKeyFromEnv } from '../app/secrets';
+import { migrateToLatest, openStore } from '../store/database';
+import { outboxSettingsFromEnv, runOutboxWorker } from './outbox-worker';
+
+async function main(): Promise<void> {
+  const drain = process.argv.includes('--drain');
+  const masterKey = masterKeyFromEnv();
+  const { settings, concurrency, timeoutMs } = outboxSettingsFromEnv();
+  const store = openStore(undefined, { poolSize: 4 });
+  const stop = new AbortController();
+  process.once('SIGTERM', () => stop.abort());
+  process.once('SIGINT', () => stop.abort());
+  try {
+    await migrateToLatest(store);
+    const stats = await runOutboxWorker(createContext(store), {
+      masterKey,
+      settings,
+      concurrency,
+      clientOptions: { timeoutMs },
+      stopWhenDrained: drain,
+      idlePollMs: Number(process.env.SHIPBY_OUTBOX_IDLE_POLL_MS ?? 1000),
+      signal: stop.signal,
+      ...(process.env.SHIPBY_WORKER_ID ? { workerId: process.env.SHIPBY_WORKER_ID } : {}),
+      log: (line) => console.error(line),
+    });
+    console.log(JSON.stringify(stats));
+  } finally {
+    await store.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+});

@@ -1,0 +1,202 @@
+/**
+ * The outbox worker: claims due rows (most urgent first), delivers them with up to `concurrency` requests in flight,
+ * and records the outcomes in batches, one transaction per batch (app/upload-outbox.ts holds the rules).
+ * Any number of workers may run against PostgreSQL (claims use FOR UPDATE SKIP LOCKED under a lease); on SQLite run
+ * one. A worker that dies leaves its rows leased; when the lease runs out another worker takes them over and reads
+ * each order back before sending anything.
+ *
+ * Every HTTP request of an upload is an outbox attempt (the client's own retries are off), so the order's timeline
+ * shows every attempt, and backoff, dead-lettering and urgency are decided in one place.
+ */
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { AppContext } from '../app/context';
+import { openShopClient, type ClientOptions } from '../app/marketplace';
+import {
+  DEFAULT_OUTBOX_SETTINGS,
+  claimOutboxRows,
+  deliverOutboxRow,
+  openOutboxCount,
+  orderStatesOf,
+  recordOutboxOutcomes,
+  type DeliveryOutcome,
+  type OutboxSettings,
+} from '../app/upload-outbox';
+import { DEFAULT_RETRY_POLICY } from '../core/upload-rules';
+import type { AliExpressClient } from '../integrations/aliexpress/client';
+import type { ClaimedRow } from '../store/outbox';
+
+export interface OutboxWorkerOptions {
+  masterKey: Buffer;
+  workerId?: string;
+  /** Deliveries in flight at once. Default 16. */
+  concurrency?: number;
+  settings?: OutboxSettings;
+  /** Client settings (per-request timeout). The client's own retries are always off here. */
+  clientOptions?: ClientOptions;
+  /** Sleep between polls when nothing is due. Default 1 s. */
+  idlePollMs?: number;
+  /** Outcomes are written at most this long after they happen. Default 25 ms. */
+  flushMs?: number;
+  kinds?: string[];
+  /** Return once no row is pending or in flight (tests, benchmarks, `outbox work --drain`). */
+  stopWhenDrained?: boolean;
+  /** Stop claiming; finish what is in flight, record it, and return. */
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+}
+
+export interface OutboxWorkerStats {
+  workerId: string;
+  claimed: number;
+  takenOver: number;
+  accepted: number;
+  retried: number;
+  dead: number;
+  refused: number;
+  notices: number;
+  lostClaims: number;
+  transactions: number;
+}
+
+export function newWorkerId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+}
+
+export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOptions): Promise<OutboxWorkerStats> {
+  const workerId = options.workerId ?? newWorkerId();
+  const settings = options.settings ?? DEFAULT_OUTBOX_SETTINGS;
+  const concurrency = Math.max(1, options.concurrency ?? 16);
+  const flushMs = options.flushMs ?? 25;
+  const idlePollMs = options.idlePollMs ?? 1000;
+  const log = options.log ?? (() => undefined);
+  const timeoutMs = options.clientOptions?.timeoutMs ?? 15_000;
+  // A delivery makes at most three requests; it is cut short before its lease can run out, so no other worker
+  // takes over a row whose request is still travelling.
+  const deliveryBudgetMs = Math.max(1000, settings.leaseMs - Math.max(2000, Math.floor(settings.leaseMs / 10)));
+  if (deliveryBudgetMs < timeoutMs) log(`warning: lease ${settings.leaseMs} ms leaves less than one request timeout (${timeoutMs} ms) per delivery`);
+
+  const stats: OutboxWorkerStats = { workerId, claimed: 0, takenOver: 0, accepted: 0, retried: 0, dead: 0, refused: 0, notices: 0, lostClaims: 0, transactions: 0 };
+  const clients = new Map<string, AliExpressClient>();
+  const clientFor = async (shopId: string): Promise<AliExpressClient> => {
+    let client = clients.get(shopId);
+    if (!client) {
+      client = await openShopClient(ctx, options.masterKey, shopId, { ...options.clientOptions, retry: { ...options.clientOptions?.retry, maxAttempts: 1 } });
+      clients.set(shopId, client);
+    }
+    return client;
+  };
+
+  const inFlight = new Set<Promise<void>>();
+  const finished: Array<{ row: ClaimedRow; outcome: DeliveryOutcome }> = [];
+  let oldestFinishedAt = 0;
+  let nothingDue = false;
+
+  const start = (row: ClaimedRow, orderState: Parameters<typeof deliverOutboxRow>[2]['orderState']) => {
+    const task = (async () => {
+      let outcome: DeliveryOutcome;
+      try {
+        const client = await clientFor(row.shop_id);
+        outcome = await deliverOutboxRow(row, client, { orderState, signal: AbortSignal.timeout(deliveryBudgetMs) });
+      } catch (error) {
+        // Not a marketplace answer (e.g. the credentials do not decrypt): nothing was sent.
+        outcome = { type: 'failed', code: 'WORKER', message: error instanceof Error ? error.message : String(error) };
+      }
+      if (finished.length === 0) oldestFinishedAt = Date.now();
+      finished.push({ row, outcome });
+    })();
+    inFlight.add(task);
+    void task.finally(() => inFlight.delete(task));
+  };
+
+  const flush = async () => {
+    const batch = finished.splice(0);
+    if (batch.length === 0) return;
+    try {
+      const summary = await recordOutboxOutcomes(ctx, workerId, batch, settings);
+      stats.transactions++;
+      stats.accepted += summary.accepted;
+      stats.retried += summary.retried;
+      stats.dead += summary.dead;
+      stats.refused += summary.refused;
+      stats.notices += summary.notices;
+      stats.lostClaims += summary.lostClaims;
+    } catch (error) {
+      // The rows stay leased to us; when the lease runs out they are taken over and read back first.
+      log(`recording ${batch.length} outcomes failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+
+  while (true) {
+    const stopping = options.signal?.aborted === true;
+    const free = concurrency - inFlight.size;
+    if (!stopping && free > 0 && (inFlight.size === 0 || free >= Math.ceil(concurrency / 4))) {
+      try {
+        const rows = await claimOutboxRows(ctx, workerId, { limit: free, leaseMs: settings.leaseMs, ...(options.kinds ? { kinds: options.kinds } : {}) });
+        nothingDue = rows.length === 0;
+        if (rows.length) {
+          stats.claimed += rows.length;
+          stats.takenOver += rows.filter((row) => row.claimed_from === 'in_flight').length;
+          const states = await orderStatesOf(ctx, rows);
+          for (const row of rows) start(row, states.get(row.order_id));
+        }
+      } catch (error) {
+        log(`claim failed: ${error instanceof Error ? error.message : String(error)}`);
+        nothingDue = true;
+      }
+    }
+    if (finished.length && (finished.length >= concurrency || inFlight.size === 0 || Date.now() - oldestFinishedAt >= flushMs || stopping)) {
+      await flush();
+    }
+    if (inFlight.size === 0 && finished.length === 0) {
+      if (stopping) break;
+      if (nothingDue) {
+        if (options.stopWhenDrained && (await openOutboxCount(ctx, options.kinds).catch(() => 1)) === 0) break;
+        await sleep(idlePollMs, options.signal);
+        continue;
+      }
+      continue;
+    }
+    await Promise.race([...inFlight, sleep(flushMs)]);
+  }
+  return stats;
+}
+
+/** Worker settings from the environment (the `serve` process, `outbox work`, the worker entrypoint). */
+export function outboxSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): { settings: OutboxSettings; concurrency: number; timeoutMs: number } {
+  const number = (name: string, fallback: number) => {
+    const value = env[name];
+    if (value === undefined || value === '') return fallback;
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`${name} must be a positive number, got "${value}"`);
+    return parsed;
+  };
+  const base = number('SHIPBY_OUTBOX_BACKOFF_MS', DEFAULT_RETRY_POLICY.baseDelayMs);
+  return {
+    settings: {
+      leaseMs: number('SHIPBY_OUTBOX_LEASE_MS', DEFAULT_OUTBOX_SETTINGS.leaseMs),
+      retry: {
+        ...DEFAULT_RETRY_POLICY,
+        baseDelayMs: base,
+        maxDelayMs: number('SHIPBY_OUTBOX_MAX_BACKOFF_MS', Math.max(base, DEFAULT_RETRY_POLICY.maxDelayMs)),
+        urgentMaxDelayMs: Math.min(number('SHIPBY_OUTBOX_MAX_BACKOFF_MS', DEFAULT_RETRY_POLICY.urgentMaxDelayMs), DEFAULT_RETRY_POLICY.urgentMaxDelayMs),
+        maxAttempts: number('SHIPBY_OUTBOX_MAX_ATTEMPTS', DEFAULT_RETRY_POLICY.maxAttempts),
+      },
+    },
+    concurrency: number('SHIPBY_OUTBOX_CONCURRENCY', 16),
+    timeoutMs: number('SHIPBY_MARKETPLACE_TIMEOUT_MS', 15_000),
+  };
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

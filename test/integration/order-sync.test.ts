@@ -1,0 +1,105 @@
+/**
+ * The order sync against the fake marketplace, on SQLite AND PostgreSQL: several pages, statuses walked through the
+ * order machine, countdowns as ship-by deadlines, the cursor with its overlap, unchanged orders not fetched again.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createContext, type AppContext } from '../../src/app/context';
+import { describeConnection } from '../../src/app/marketplace';
+import { getOrderDetail, resolveOrder } from '../../src/app/orders';
+import { syncShopOrders } from '../../src/app/order-sync';
+import { startFakeAliExpressServer, type FakeAliExpressServer } from '../../src/integrations/aliexpress/fake-server';
+import { shipByDeadline } from '../../src/integrations/aliexpress/fake-marketplace';
+import type { Store } from '../../src/store/database';
+import { backends } from '../support/backends';
+import { FAKE_APP_KEY, FAKE_APP_SECRET, FAKE_TOKEN, TEST_MASTER_KEY, connectFakeShop } from '../support/outbox-fixtures';
+
+const HOUR = 3_600_000;
+let fake: FakeAliExpressServer;
+beforeAll(async () => {
+  fake = await startFakeAliExpressServer({ appKey: FAKE_APP_KEY, appSecret: FAKE_APP_SECRET, accessTokens: [FAKE_TOKEN], seed: 5 });
+});
+afterAll(async () => {
+  await fake.close();
+});
+afterEach(() => {
+  fake.marketplace.reset();
+  fake.clearFaults();
+});
+
+function seedFake(count: number, now: number): string[] {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const order = fake.marketplace.addOrder(
+      {
+        order_id: String(8190000000100000 + i * 10),
+        status: i % 10 === 0 ? 'RISK_CONTROL' : 'WAIT_SELLER_SEND_GOODS',
+        paid_at: now - 5 * HOUR,
+        risk_passed_at: i % 10 === 0 ? now + 5 * HOUR : now - 4 * HOUR,
+        modified_at: now - 3 * HOUR + i * 1000,
+        handling_days: 3,
+        freight_commit_days: 45,
+        lines: [{ sku: `S-${i}`, quantity: 1, unit_price: '4.50' }],
+      },
+      now,
+    );
+    ids.push(order.orderId);
+  }
+  fake.marketplace.invalidate();
+  return ids;
+}
+
+describe.each(backends)('order sync on $name', (backend) => {
+  let store: Store;
+  let dispose: () => Promise<void>;
+  let ctx: AppContext;
+  beforeEach(async () => {
+    ({ store, dispose } = await backend.open());
+    ctx = createContext(store);
+    await connectFakeShop(ctx, fake, 'shop');
+  });
+  afterEach(async () => {
+    await dispose();
+  });
+
+  it('pulls every changed order over several pages, then only what changed since', async () => {
+    const now = Date.now();
+    const ids = seedFake(120, now);
+    const first = await syncShopOrders(ctx, 'shop', { masterKey: TEST_MASTER_KEY, overlapMs: 10 * 60_000 });
+    expect(first).toMatchObject({ status: 'ok', listed: 120, fetched: 120, created: 120, skipped: [] });
+    const sample = await resolveOrder(ctx, ids[1]!, 'shop');
+    expect(sample.status).toBe('awaiting_shipment');
+    // The platform's countdown is the ship-by deadline (whole seconds on the wall clock).
+    expect(Math.floor(sample.ship_by_at! / 1000)).toBe(Math.floor(shipByDeadline(fake.marketplace.orders.get(ids[1]!)!) / 1000));
+    expect(sample.ship_by_source).toBe('platform');
+    expect((await resolveOrder(ctx, ids[0]!, 'shop')).status).toBe('new');
+    expect((await describeConnection(ctx, TEST_MASTER_KEY, 'shop')).syncCursorAt).toBe(first.window!.to);
+
+    // Two orders change on the platform: one is partly shipped by the seller elsewhere, one is closed.
+    fake.marketplace.orders.get(ids[1]!)!.shipments.push({ serviceName: 'CPAM', logisticsNo: 'RR473124829CN', sendType: 'part', declaredAt: Date.now() });
+    fake.marketplace.setStatus(ids[1]!, 'SELLER_PART_SEND_GOODS', Date.now());
+    fake.marketplace.setStatus(ids[2]!, 'FINISH', Date.now());
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // platform times have whole seconds
+    const second = await syncShopOrders(ctx, 'shop', { masterKey: TEST_MASTER_KEY, overlapMs: 10 * 60_000 });
+    expect(second.window!.from).toBe(first.window!.to - 10 * 60_000);
+    expect(second).toMatchObject({ status: 'ok', listed: 2, fetched: 2, updated: 2 });
+    const partly = await getOrderDetail(ctx, sample.id);
+    expect(partly.order.status).toBe('partially_shipped');
+    expect(partly.timeline.filter((e) => e.kind === 'transition').map((e) => [e.action, e.actor])).toEqual([['ship_part', 'sync']]);
+    expect((await resolveOrder(ctx, ids[2]!, 'shop')).status).toBe('completed');
+
+    // Nothing changed: the overlap lists them again, and they are not fetched again.
+    const third = await syncShopOrders(ctx, 'shop', { masterKey: TEST_MASTER_KEY, overlapMs: 10 * 60_000 });
+    expect(third).toMatchObject({ status: 'ok', listed: 2, fetched: 0, unchanged: 2 });
+  });
+
+  it('keeps the cursor when a run fails, so the next run covers the window again', async () => {
+    seedFake(3, Date.now());
+    fake.setFaults({ serverError: { probability: 1, status: 503 } });
+    const failed = await syncShopOrders(ctx, 'shop', { masterKey: TEST_MASTER_KEY, clientOptions: { retry: { maxAttempts: 1 } } });
+    expect(failed.status).toBe('failed');
+    expect((await describeConnection(ctx, TEST_MASTER_KEY, 'shop')).syncCursorAt).toBeNull();
+    fake.clearFaults();
+    const ok = await syncShopOrders(ctx, 'shop', { masterKey: TEST_MASTER_KEY });
+    expect(ok).toMatchObject({ status: 'ok', created: 3 });
+  });
+});

@@ -1,0 +1,95 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decryptSecret, encryptSecret, maskSecret, parseMasterKey, SecretsError } from '../../src/app/secrets';
+import {
+  DEFAULT_RETRY_POLICY,
+  afterFailure,
+  nextAttemptAt,
+  readbackVerdict,
+  refuseNewUpload,
+  sendTypeFor,
+  uploadPriority,
+} from '../../src/core/upload-rules';
+import { parseInterval } from '../../src/jobs/scheduler';
+
+describe('upload rules', () => {
+  it('declares the last parcel `all` and nothing after it, and a number once per order', () => {
+    expect(sendTypeFor(false)).toBe('part');
+    expect(sendTypeFor(true)).toBe('all');
+    const queued = [{ trackingNumber: 'RR473124829CN', sendType: 'part' as const, status: 'delivered' }];
+    expect(refuseNewUpload(queued, 'RR123456785CN')).toBeUndefined();
+    expect(refuseNewUpload(queued, 'RR473124829CN')?.en).toMatch(/declared once/);
+    expect(refuseNewUpload([...queued, { trackingNumber: 'X', sendType: 'all', status: 'pending' }], 'Y')?.en).toMatch(/last parcel/);
+    // A cancelled upload no longer counts.
+    expect(refuseNewUpload([{ trackingNumber: 'X', sendType: 'all', status: 'cancelled' }], 'X')).toBeUndefined();
+  });
+
+  it('reads the platform order back into one verdict', () => {
+    const base = { trackingNumber: 'rr 473124829 cn', declaredNumbers: [] as string[], declarable: true, platformState: 'awaiting_shipment' as const };
+    expect(readbackVerdict({ ...base, declaredNumbers: ['RR473124829CN'], declarable: false, platformState: undefined })).toBe('already_declared');
+    expect(readbackVerdict(base)).toBe('send');
+    expect(readbackVerdict({ ...base, declarable: false, platformState: 'completed' })).toBe('order_closed');
+    expect(readbackVerdict({ ...base, declarable: false, platformState: 'cancelled' })).toBe('order_closed');
+    expect(readbackVerdict({ ...base, declarable: false, platformState: 'shipped' })).toBe('all_declared');
+    expect(readbackVerdict({ ...base, declarable: false, platformState: 'new' })).toBe('wait');
+  });
+
+  it('backs off exponentially, honours Retry-After, and stays short near the deadline', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 30 }), fc.double({ min: 0, max: 0.999, noNaN: true }), fc.integer({ min: 0, max: 120_000 }), (attempt, random, retryAfterMs) => {
+        const now = 1_000_000;
+        const far = nextAttemptAt({ now, attempt, policy: DEFAULT_RETRY_POLICY, deadlineAt: now + 30 * 86_400_000, random, retryAfterMs });
+        const near = nextAttemptAt({ now, attempt, policy: DEFAULT_RETRY_POLICY, deadlineAt: now + 3_600_000, random, retryAfterMs });
+        const step = Math.min(DEFAULT_RETRY_POLICY.maxDelayMs, DEFAULT_RETRY_POLICY.baseDelayMs * 2 ** (attempt - 1));
+        expect(far - now).toBeGreaterThanOrEqual(Math.max(Math.floor(step / 2), retryAfterMs));
+        expect(far - now).toBeLessThanOrEqual(Math.max(step, retryAfterMs));
+        expect(near - now).toBeLessThanOrEqual(Math.max(DEFAULT_RETRY_POLICY.urgentMaxDelayMs, retryAfterMs));
+        expect(near).toBeLessThanOrEqual(far);
+      }),
+    );
+    expect(afterFailure(DEFAULT_RETRY_POLICY.maxAttempts - 1, DEFAULT_RETRY_POLICY)).toBe('retry');
+    expect(afterFailure(DEFAULT_RETRY_POLICY.maxAttempts, DEFAULT_RETRY_POLICY)).toBe('dead');
+    expect(uploadPriority(5)).toBeLessThan(uploadPriority(null));
+  });
+});
+
+describe('secrets at rest', () => {
+  const key = parseMasterKey(Buffer.alloc(32, 1).toString('base64'));
+
+  it('reads the master key as hex or base64, and says clearly what is wrong', () => {
+    expect(parseMasterKey('ab'.repeat(32))).toEqual(Buffer.alloc(32, 0xab));
+    expect(() => parseMasterKey(undefined)).toThrow(SecretsError);
+    expect(() => parseMasterKey(undefined)).toThrow(/SHIPBY_MASTER_KEY is not set/);
+    expect(() => parseMasterKey('c2hvcnQ=')).toThrow(/32 bytes/);
+  });
+
+  it('round-trips, never stores the plain text, and is bound to its owner and field', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 200 }), (secret) => {
+        const sealed = encryptSecret(key, secret, 'shop:a:app_secret');
+        expect(decryptSecret(key, sealed, 'shop:a:app_secret')).toBe(secret);
+        if (secret.length > 3) expect(sealed.includes(secret)).toBe(false);
+      }),
+      { numRuns: 50 },
+    );
+    const sealed = encryptSecret(key, 'sEcReT-value', 'shop:a:app_secret');
+    expect(encryptSecret(key, 'sEcReT-value', 'shop:a:app_secret')).not.toBe(sealed); // a fresh IV each time
+    expect(() => decryptSecret(key, sealed, 'shop:b:app_secret')).toThrow(SecretsError);
+    expect(() => decryptSecret(Buffer.alloc(32, 2), sealed, 'shop:a:app_secret')).toThrow(/does not open/);
+    const tampered = sealed.slice(0, -2) + (sealed.endsWith('A') ? 'B' : 'A') + sealed.slice(-1);
+    expect(() => decryptSecret(key, tampered, 'shop:a:app_secret')).toThrow(SecretsError);
+    expect(maskSecret('sEcReT-value')).toBe('sEc…ue');
+  });
+});
+
+describe('scheduler intervals', () => {
+  it('reads ms, s, m and h', () => {
+    expect(parseInterval(undefined, 600_000)).toBe(600_000);
+    expect(parseInterval('10m', 0)).toBe(600_000);
+    expect(parseInterval('90s', 0)).toBe(90_000);
+    expect(parseInterval('1h', 0)).toBe(3_600_000);
+    expect(parseInterval('5000', 0)).toBe(5000);
+    expect(() => parseInterval('soon', 0)).toThrow(/not an interval/);
+    expect(() => parseInterval('10ms', 0)).toThrow(/too short/);
+  });
+});

@@ -1,0 +1,263 @@
+/**
+ * The API client: every call sends the chosen language, and every refusal becomes an ApiError that keeps
+ * the API's messages in both languages, its rule and its field issues (so a form can show each at its field).
+ */
+export type Locale = 'en' | 'zh-CN';
+
+export interface Localized {
+  en: string;
+  'zh-CN': string;
+}
+
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+export interface ApiIssue {
+  path: string;
+  message: string;
+  messages?: Localized;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly messages: Localized,
+    readonly issues: ApiIssue[] = [],
+    readonly rule?: string,
+  ) {
+    super(messages.en);
+  }
+
+  /**
+   * The issues about one field or anything under it (`overrides` gets `overrides.handling.x`); the API's
+   * schema check prefixes paths with where the field was (`body.hours`), which is dropped here.
+   */
+  issuesAt(field: string): ApiIssue[] {
+    return this.issues.filter((i) => {
+      const path = i.path.replace(/^(body|querystring|params)\./, '');
+      return path === field || path.startsWith(`${field}.`) || path.startsWith(`${field}[`);
+    });
+  }
+}
+
+/** A network failure (server down, connection lost): the screens keep their last data and say so. */
+export class NetworkError extends Error {}
+
+let currentLocale: Locale = 'en';
+export function setApiLocale(locale: Locale): void {
+  currentLocale = locale;
+}
+
+export async function api<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: init.method ?? 'GET',
+      headers: { 'accept-language': currentLocale, accept: 'application/json', ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
+      signal: init.signal,
+    });
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+    throw new NetworkError((error as Error).message);
+  }
+  const text = await response.text();
+  const json = text ? safeJson(text) : undefined;
+  if (!response.ok) {
+    const e = (json as { error?: { code?: string; message?: string; messages?: Localized; issues?: ApiIssue[]; rule?: string } } | undefined)?.error;
+    const fallback = `${response.status} ${response.statusText}`;
+    throw new ApiError(response.status, e?.code ?? 'http', e?.messages ?? { en: e?.message ?? fallback, 'zh-CN': e?.message ?? fallback }, e?.issues ?? [], e?.rule);
+  }
+  return json as T;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+// ---- The shapes the API answers (see /docs) ----
+
+export interface Buyer {
+  name: string;
+  country: string;
+  address_line1: string | null;
+  city: string | null;
+  postcode: string | null;
+  phone: string | null;
+}
+
+export interface Order {
+  id: number;
+  shop_id: string;
+  platform: string;
+  platform_order_id: string;
+  status: string;
+  platform_status: string | null;
+  total: Money;
+  buyer: Buyer;
+  handling_days: number | null;
+  logistics_service: string | null;
+  ship_by_at: string | null;
+  ship_by_source: string | null;
+  milestones: Record<string, string | null>;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AtRiskOrder extends Order {
+  deadline: { time_left_ms: number | null; fine_if_missed: Money | null; status: string; why: Localized };
+}
+
+export interface OrderPage<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+export interface OrderLine {
+  line_no: number;
+  sku: string;
+  quantity: number;
+  unit_price: Money;
+}
+
+export interface Parcel {
+  id: number;
+  status: string;
+  carrier: string | null;
+  service: string | null;
+  tracking_number: string | null;
+  weight_g: number | null;
+  packed_at: string | null;
+  handed_over_at: string | null;
+  tracking_uploaded_at: string | null;
+  first_scan_at: string | null;
+  delivered_at: string | null;
+}
+
+export interface TimelineEvent {
+  id: number;
+  at: string;
+  actor: string;
+  kind: string;
+  action: string | null;
+  from: string | null;
+  to: string | null;
+  reason: string | null;
+  parcel_id: number | null;
+  data: unknown;
+}
+
+export interface OrderDetail extends Order {
+  lines: OrderLine[];
+  parcels: Parcel[];
+  timeline: TimelineEvent[];
+}
+
+export interface VerdictOption {
+  course: string;
+  available: boolean;
+  cost: Money | null;
+  points: number;
+  explanation: Localized;
+}
+
+export interface Verdict {
+  order_id: number;
+  policy: string;
+  status: string;
+  can_still_ship: boolean;
+  closed_by_platform: boolean;
+  ship_by_at: string | null;
+  time_left_ms: number | null;
+  latest_hand_over_at: string | null;
+  closes_at: string | null;
+  fine_now: Money | null;
+  points_now: number;
+  steps_ahead: Array<{ starts_at: string | null; hand_over_by: string | null; fine: Money | null; points: number }>;
+  options: VerdictOption[];
+  recommended: string | null;
+  headline: Localized;
+  sentences: Localized[];
+  reasons: Localized[];
+}
+
+export interface Policy {
+  id: string;
+  version: number;
+  name: Localized;
+  zone: string;
+  platform: string;
+  warningHoursBefore?: number[];
+}
+
+export interface ShopPolicyChoice {
+  policy_id: string;
+  by_order_type: Record<string, string> | null;
+  overrides: Record<string, unknown> | null;
+}
+
+export interface Shop {
+  id: string;
+  name: string;
+  platform: string;
+  policy: ShopPolicyChoice;
+}
+
+export interface Webhook {
+  id: number;
+  shop_id: string | null;
+  url: string;
+  created_at: string;
+}
+
+export interface Metric {
+  metric: string;
+  label: Localized;
+  value: number | null;
+  numerator: number;
+  denominator: number;
+  direction: 'at_most' | 'at_least';
+  threshold: { limit: number; warn: number | null } | null;
+  status: string;
+  trend: string;
+  delta: number | null;
+  summary: Localized;
+}
+
+export interface MetricsReport {
+  now: number;
+  policyId: string;
+  policyVersion: number;
+  windows: Array<{ days: number; metrics: Metric[] }>;
+}
+
+export interface StockRow {
+  sku: string;
+  warehouse_id: string;
+  name: string | null;
+  on_hand: number;
+  reserved: number;
+  available: number;
+  incoming: number;
+  waiting: number;
+  low_stock_threshold: number | null;
+}
+
+export interface Shortage {
+  sku: string;
+  warehouse_id: string | null;
+  short_by: number;
+  needed: number;
+  available: number;
+  incoming: number;
+  earliest_ship_by_at: string | null;
+  orders: Array<{ order_id: number; platform_order_id: string; shop_id: string; ship_by_at: string | null; needed: number; missing: number }>;
+}

@@ -1,0 +1,152 @@
+import type { ReactNode } from 'react';
+import { ApiError, NetworkError, type Money as MoneyValue } from './api';
+import { useData } from './data';
+import { durationParts, formatDateTime, formatMoney, urgencyOf, zoneAbbreviation, type Urgency } from './format';
+import { useI18n, type Translate } from './i18n';
+
+export function Money({ value }: { value: MoneyValue | null | undefined }) {
+  const { locale } = useI18n();
+  return <span className="money">{formatMoney(value, locale)}</span>;
+}
+
+/** A time in the user's zone; with `platformZone`, the platform's wall-clock time beside it (deadlines are set there). */
+export function DateTime({ iso, platformZone }: { iso: string | null | undefined; platformZone?: string }) {
+  const { locale, userZone, t } = useI18n();
+  if (!iso) return <span className="muted">—</span>;
+  const showPlatform = platformZone && platformZone !== userZone;
+  return (
+    <span className="datetime" title={`${iso} (UTC)`}>
+      <time dateTime={iso}>{formatDateTime(iso, locale, userZone)}</time>
+      {showPlatform ? (
+        <span className="platform-time">
+          {t('time.platform', { time: formatDateTime(iso, locale, platformZone), zone: zoneAbbreviation(iso, locale, platformZone) })}
+        </span>
+      ) : null}
+    </span>
+  );
+}
+
+export function formatCountdown(ms: number, t: Translate): string {
+  const { days, hours, minutes, seconds } = durationParts(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const span = days > 0 ? t('duration.days', { d: days, h: hours, m: pad(minutes) }) : hours > 0 ? t('duration.hours', { h: hours, m: pad(minutes), s: pad(seconds) }) : t('duration.minutes', { m: minutes, s: pad(seconds) });
+  return ms <= 0 ? t('duration.overdue', { span }) : span;
+}
+
+/** A live countdown: the API's time left at `receivedAt`, minus the time since (client clock). */
+export function Countdown({ timeLeftMs, receivedAt, now, warningHours }: { timeLeftMs: number | null; receivedAt: number; now: number; warningHours?: readonly number[] }) {
+  const { t } = useI18n();
+  if (timeLeftMs === null) return <span className="urgency urgency-none">{t('deadline.none')}</span>;
+  const left = timeLeftMs - Math.max(0, now - receivedAt);
+  const urgency = urgencyOf(left, warningHours);
+  return (
+    <span className={`urgency urgency-${urgency}`} data-urgency={urgency}>
+      {formatCountdown(left, t)}
+    </span>
+  );
+}
+
+export function UrgencyLegend({ warningHours }: { warningHours: readonly number[] }) {
+  const { t } = useI18n();
+  const sorted = [...warningHours].sort((a, b) => a - b);
+  const bands: Array<[Urgency, string]> = [
+    ['overdue', t('urgency.overdue')],
+    ...sorted.slice(0, 4).map((h, i) => [(['h2', 'h6', 'h24', 'h48'] as const)[i]!, t('urgency.within', { hours: h })] as [Urgency, string]),
+    ['calm', t('urgency.calm')],
+  ];
+  return (
+    <div className="legend" aria-label={t('urgency.legend')}>
+      {bands.map(([band, label]) => (
+        <span key={band} className={`urgency urgency-${band}`}>
+          {label}
+        </span>
+      ))}
+    </div>
+  );
+}
+
+export function StateBadge({ state }: { state: string }) {
+  const { term } = useI18n();
+  return <span className={`badge state-${state}`}>{term('state', state)}</span>;
+}
+
+/** The API's refusal in the user's language (with the rule that refused, when there is one). */
+export function ErrorText({ error }: { error: unknown }) {
+  const { pick, t } = useI18n();
+  if (!error) return null;
+  if (error instanceof ApiError) {
+    const fieldless = error.issues.length ? error.issues.map((i) => (i.messages ? pick(i.messages) : i.message)).join(' ') : '';
+    return (
+      <p className="error" role="alert">
+        {pick(error.messages)} {fieldless}
+        {error.rule ? <span className="rule"> [{error.rule}]</span> : null}
+      </p>
+    );
+  }
+  if (error instanceof NetworkError) return <p className="error" role="alert">{t('error.network')}</p>;
+  return <p className="error" role="alert">{t('error.unexpected')}</p>;
+}
+
+/** The messages the API gave for one field, shown under that field. */
+export function FieldError({ error, field, id }: { error: unknown; field: string; id?: string }) {
+  const { pick } = useI18n();
+  if (!(error instanceof ApiError)) return null;
+  const issues = error.issuesAt(field);
+  if (!issues.length) return null;
+  // Inside a JSON field the API names the exact place (overrides.handling.defaultHours): say which.
+  const where = (path: string) => {
+    const inner = path.replace(/^(body|querystring|params)\./, '').slice(field.length).replace(/^[.]/, '');
+    return inner ? `${inner}: ` : '';
+  };
+  return (
+    <p className="field-error" role="alert" id={id} data-field={field}>
+      {issues.map((i) => `${where(i.path)}${i.messages ? pick(i.messages) : i.message}`).join(' ')}
+    </p>
+  );
+}
+
+/** Whether the API's refusal is about fields the form shows (then the form shows each at its field, not at the top). */
+export function onlyFieldIssues(error: unknown, fields: string[]): boolean {
+  return error instanceof ApiError && error.issues.length > 0 && error.issues.every((i) => fields.some((f) => error.issuesAt(f).includes(i)));
+}
+
+export function LiveBadge({ receivedAt, error, now }: { receivedAt: number; error: unknown; now: number }) {
+  const { t } = useI18n();
+  if (error instanceof NetworkError) return <span className="live live-offline">{t('live.offline')}</span>;
+  if (!receivedAt) return <span className="live">{t('live.loading')}</span>;
+  const seconds = Math.max(0, Math.round((now - receivedAt) / 1000));
+  return (
+    <span className="live live-on" title={t('live.hint')}>
+      {t('live.updated', { seconds })}
+    </span>
+  );
+}
+
+export function Card({ title, children, className, actions }: { title?: ReactNode; children: ReactNode; className?: string; actions?: ReactNode }) {
+  return (
+    <section className={`card ${className ?? ''}`}>
+      {title || actions ? (
+        <header className="card-header">
+          {title ? <h2>{title}</h2> : null}
+          {actions}
+        </header>
+      ) : null}
+      {children}
+    </section>
+  );
+}
+
+export function ShopSelect({ value, onChange, allowAll, id }: { value: string; onChange: (shop: string) => void; allowAll?: boolean; id?: string }) {
+  const { t } = useI18n();
+  const { shops } = useData();
+  return (
+    <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+      {allowAll ? <option value="">{t('filter.allShops')}</option> : null}
+      {shops.map((s) => (
+        <option key={s.id} value={s.id}>
+          {s.name && s.name !== s.id ? `${s.name} (${s.id})` : s.id}
+        </option>
+      ))}
+    </select>
+  );
+}

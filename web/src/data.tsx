@@ -1,0 +1,89 @@
+/**
+ * What several screens share: the shops (with their policy choice) and the platform policies (their names,
+ * time zones and warning thresholds). Loaded once, refreshed after a settings change.
+ */
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { api, type Policy, type Shop } from './api';
+import { DEFAULT_WARNING_HOURS } from './format';
+import { useStored } from './hooks';
+
+interface SharedData {
+  shops: Shop[];
+  policies: Policy[];
+  /** The newest version of each policy, by id. */
+  latestPolicy: Map<string, Policy>;
+  /** Paths the API offers (from its OpenAPI document): screens of features not built yet say so. */
+  apiPaths: Set<string> | undefined;
+  /** The shop the single-shop screens (performance, settings) show. */
+  shopId: string;
+  setShopId: (id: string) => void;
+  reloadShops: () => Promise<void>;
+  /** The time zone of the shop's platform policy: shown beside deadlines. */
+  zoneOfShop: (shopId: string) => string | undefined;
+  warningHoursOfShop: (shopId: string) => readonly number[];
+  loaded: boolean;
+}
+
+const DataContext = createContext<SharedData | undefined>(undefined);
+
+export function DataProvider({ children }: { children: ReactNode }) {
+  const [shops, setShops] = useState<Shop[]>([]);
+  const [policies, setPolicies] = useState<Policy[]>([]);
+  const [apiPaths, setApiPaths] = useState<Set<string> | undefined>(undefined);
+  const [loaded, setLoaded] = useState(false);
+  const [storedShop, setShopId] = useStored('shipby.shop', '');
+
+  const reloadShops = useCallback(async () => {
+    const answer = await api<{ items: Shop[] }>('/shops');
+    setShops(answer.items);
+  }, []);
+
+  useEffect(() => {
+    let cancelled = false;
+    const load = async () => {
+      const [shopAnswer, policyAnswer, spec] = await Promise.all([
+        api<{ items: Shop[] }>('/shops').catch(() => ({ items: [] as Shop[] })),
+        api<Policy[]>('/policies').catch(() => [] as Policy[]),
+        api<{ paths?: Record<string, unknown> }>('/docs/json').catch(() => ({ paths: undefined })),
+      ]);
+      if (cancelled) return;
+      setShops(shopAnswer.items);
+      setPolicies(policyAnswer);
+      setApiPaths(spec.paths ? new Set(Object.keys(spec.paths)) : undefined);
+      setLoaded(true);
+    };
+    void load();
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+
+  const value = useMemo<SharedData>(() => {
+    const latestPolicy = new Map<string, Policy>();
+    for (const p of policies) if ((latestPolicy.get(p.id)?.version ?? -1) < p.version) latestPolicy.set(p.id, p);
+    const policyOf = (shopId: string) => {
+      const shop = shops.find((s) => s.id === shopId);
+      return shop ? latestPolicy.get(shop.policy.policy_id) : undefined;
+    };
+    const shopId = shops.some((s) => s.id === storedShop) ? storedShop : (shops[0]?.id ?? '');
+    return {
+      shops,
+      policies,
+      latestPolicy,
+      apiPaths,
+      shopId,
+      setShopId,
+      reloadShops,
+      zoneOfShop: (id) => policyOf(id)?.zone,
+      warningHoursOfShop: (id) => policyOf(id)?.warningHoursBefore ?? DEFAULT_WARNING_HOURS,
+      loaded,
+    };
+  }, [shops, policies, apiPaths, storedShop, setShopId, reloadShops, loaded]);
+  return <DataContext.Provider value={value}>{children}</DataContext.Provider>;
+}
+
+export function useData(): SharedData {
+  const value = useContext(DataContext);
+  if (!value) throw new Error('useData outside DataProvider');
+  return value;
+}

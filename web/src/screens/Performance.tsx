@@ -1,0 +1,165 @@
+/**
+ * Performance: the seller's metrics over rolling windows against the policy's thresholds — a chart per
+ * window (bars for the value, a mark for the limit and the warning level) and the figures with their trend.
+ */
+import { BarController, BarElement, CategoryScale, Chart as ChartJS, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartData, type ChartOptions } from 'chart.js';
+import { Chart } from 'react-chartjs-2';
+import { api, type Metric, type MetricsReport } from '../api';
+import { Card, ErrorText, LiveBadge, ShopSelect } from '../components';
+import { useData } from '../data';
+import { POLL_MS, useNow, usePoll } from '../hooks';
+import { useI18n } from '../i18n';
+
+// Only the parts of Chart.js these charts use, so the bundle stays small.
+ChartJS.register(BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Tooltip, Legend);
+
+const STATUS_COLOURS: Record<string, string> = {
+  ok: '#2f9e44',
+  warning: '#f08c00',
+  breach: '#e03131',
+  no_threshold: '#748ffc',
+  no_data: '#adb5bd',
+};
+
+const percent = (value: number | null | undefined) => (value === null || value === undefined ? null : Math.round(value * 10_000) / 100);
+
+export function Performance() {
+  const { t, term, pick, locale } = useI18n();
+  const { shopId, setShopId, shops, loaded } = useData();
+  const now = useNow(1000);
+  const polled = usePoll((signal) => (shopId ? api<MetricsReport>(`/metrics/seller?shop=${encodeURIComponent(shopId)}&windows=7,30`, { signal }) : Promise.resolve(undefined)), [shopId], POLL_MS * 6);
+  const report = polled.data;
+
+  return (
+    <div className="screen performance">
+      <div className="screen-title">
+        <h1>{t('performance.title')}</h1>
+        <LiveBadge receivedAt={polled.receivedAt} error={polled.error} now={now} />
+      </div>
+      <div className="toolbar">
+        <label>
+          {t('filter.shop')}
+          <ShopSelect value={shopId} onChange={setShopId} />
+        </label>
+        {report ? <span className="muted">{t('performance.policy', { policy: `${report.policyId}@${report.policyVersion}` })}</span> : null}
+      </div>
+      {loaded && shops.length === 0 ? <p className="empty">{t('shops.none')}</p> : null}
+      <ErrorText error={polled.error} />
+      <div className="metric-windows">
+        {report?.windows.map((w) => (
+          <Card key={w.days} title={t('performance.window', { days: w.days })}>
+            <div className="chart-box">
+              <Chart type="bar" data={chartData(w.metrics, pick, t)} options={chartOptions(t, locale)} aria-label={t('performance.chartLabel', { days: w.days })} role="img" />
+            </div>
+            <table className="compact metrics" data-testid={`metrics-${w.days}`}>
+              <thead>
+                <tr>
+                  <th>{t('performance.metric')}</th>
+                  <th className="num">{t('performance.value')}</th>
+                  <th className="num">{t('performance.threshold')}</th>
+                  <th>{t('performance.status')}</th>
+                  <th>{t('performance.trend')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {w.metrics.map((m) => (
+                  <tr key={m.metric} title={pick(m.summary)}>
+                    <td>{pick(m.label)}</td>
+                    <td className="num">{m.value === null ? '—' : t('performance.ratio', { percent: percent(m.value)!, numerator: m.numerator, denominator: m.denominator })}</td>
+                    <td className="num">{thresholdText(m, t)}</td>
+                    <td>
+                      <span className={`badge metric-${m.status}`}>{term('metricStatus', m.status)}</span>
+                    </td>
+                    <td>{term('trend', m.trend)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <details className="summaries">
+              <summary>{t('performance.inWords')}</summary>
+              <ul>
+                {w.metrics.map((m) => (
+                  <li key={m.metric}>{pick(m.summary)}</li>
+                ))}
+              </ul>
+            </details>
+          </Card>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+function thresholdText(m: Metric, t: ReturnType<typeof useI18n>['t']): string {
+  if (!m.threshold) return t('performance.noThreshold');
+  const key = m.direction === 'at_most' ? 'performance.atMost' : 'performance.atLeast';
+  const limit = t(key, { percent: percent(m.threshold.limit)! });
+  return m.threshold.warn === null ? limit : `${limit} · ${t('performance.warnAt', { percent: percent(m.threshold.warn)! })}`;
+}
+
+function chartData(metrics: Metric[], pick: ReturnType<typeof useI18n>['pick'], t: ReturnType<typeof useI18n>['t']): ChartData<'bar' | 'line', Array<number | null>, string | string[]> {
+  return {
+    labels: metrics.map((m) => wrapLabel(pick(m.label))),
+    datasets: [
+      {
+        type: 'bar',
+        label: t('performance.value'),
+        data: metrics.map((m) => percent(m.value)),
+        backgroundColor: metrics.map((m) => STATUS_COLOURS[m.status] ?? '#868e96'),
+        order: 2,
+      },
+      {
+        type: 'line',
+        label: t('performance.limit'),
+        data: metrics.map((m) => percent(m.threshold?.limit)),
+        showLine: false,
+        pointStyle: 'line',
+        pointRadius: 22,
+        pointHoverRadius: 24,
+        borderWidth: 3,
+        borderColor: '#c92a2a',
+        backgroundColor: '#c92a2a',
+        order: 1,
+      },
+      {
+        type: 'line',
+        label: t('performance.warn'),
+        data: metrics.map((m) => percent(m.threshold?.warn)),
+        showLine: false,
+        pointStyle: 'line',
+        pointRadius: 22,
+        pointHoverRadius: 24,
+        borderWidth: 2,
+        borderDash: [4, 3],
+        borderColor: '#e67700',
+        backgroundColor: '#e67700',
+        order: 1,
+      },
+    ],
+  };
+}
+
+function chartOptions(t: ReturnType<typeof useI18n>['t'], locale: string): ChartOptions<'bar' | 'line'> {
+  return {
+    responsive: true,
+    maintainAspectRatio: false,
+    animation: false,
+    locale,
+    scales: {
+      y: { min: 0, max: 100, ticks: { callback: (v) => `${v} %` }, title: { display: true, text: t('performance.percent') } },
+      x: { ticks: { autoSkip: false, maxRotation: 0, font: { size: 11 } } },
+    },
+    plugins: {
+      legend: { position: 'bottom', labels: { boxWidth: 14 } },
+      tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${item.formattedValue} %` } },
+    },
+  };
+}
+
+/** Axis labels on two lines at most, so seven metrics fit side by side. */
+function wrapLabel(label: string): string | string[] {
+  const words = label.split(' ');
+  if (words.length < 2) return label;
+  const middle = Math.ceil(words.length / 2);
+  return [words.slice(0, middle).join(' '), words.slice(middle).join(' ')];
+}

@@ -1,0 +1,236 @@
+/**
+ * Settings: the shop's policy (which platform policy, per order type, overrides as JSON) and the alert
+ * webhooks. A setting the API refuses shows the API's message at the field it is about; nothing changes.
+ */
+import { useEffect, useState, type FormEvent } from 'react';
+import { api, ApiError, type Shop, type Webhook } from '../api';
+import { Card, DateTime, ErrorText, FieldError, onlyFieldIssues, ShopSelect } from '../components';
+import { useData } from '../data';
+import { usePoll } from '../hooks';
+import { DICTIONARIES, useI18n } from '../i18n';
+
+const POLICY_FIELDS = ['policy_id', 'by_order_type', 'overrides'];
+const WEBHOOK_FIELDS = ['url', 'secret', 'shop_id'];
+
+export function Settings() {
+  const { t } = useI18n();
+  const { shopId, setShopId, shops, loaded } = useData();
+  const shop = shops.find((s) => s.id === shopId);
+  return (
+    <div className="screen settings">
+      <div className="screen-title">
+        <h1>{t('settings.title')}</h1>
+      </div>
+      <div className="toolbar">
+        <label>
+          {t('filter.shop')}
+          <ShopSelect value={shopId} onChange={setShopId} />
+        </label>
+      </div>
+      {loaded && !shop ? <p className="empty">{t('shops.none')}</p> : null}
+      <div className="settings-grid">
+        {shop ? <PolicyForm key={shop.id} shop={shop} /> : null}
+        <Webhooks shopId={shop?.id} />
+      </div>
+    </div>
+  );
+}
+
+/** A JSON field's text: empty means "not set". Returns the value, or an error to show at that field. */
+function parseJsonField(text: string, field: string): { value?: unknown; error?: ApiError } {
+  if (!text.trim()) return {};
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return { value };
+  } catch {
+    /* reported below */
+  }
+  const messages = { en: DICTIONARIES.en['settings.notJson'], 'zh-CN': DICTIONARIES['zh-CN']['settings.notJson'] };
+  return { error: new ApiError(400, 'client_validation', messages, [{ path: field, message: messages.en, messages }]) };
+}
+
+const pretty = (value: unknown) => (value && Object.keys(value as object).length ? JSON.stringify(value, null, 2) : '');
+
+function PolicyForm({ shop }: { shop: Shop }) {
+  const { t, pick } = useI18n();
+  const { latestPolicy, reloadShops } = useData();
+  const [policyId, setPolicyId] = useState(shop.policy.policy_id);
+  const [byType, setByType] = useState(pretty(shop.policy.by_order_type));
+  const [overrides, setOverrides] = useState(pretty(shop.policy.overrides));
+  const [error, setError] = useState<unknown>(undefined);
+  const [saved, setSaved] = useState<{ recomputed: number; changed: number } | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const chosen = latestPolicy.get(policyId);
+  const policies = [...latestPolicy.values()].sort((a, b) => a.platform.localeCompare(b.platform) || a.id.localeCompare(b.id));
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setSaved(undefined);
+    setError(undefined);
+    const typeField = parseJsonField(byType, 'by_order_type');
+    const overridesField = parseJsonField(overrides, 'overrides');
+    const clientError = typeField.error ?? overridesField.error;
+    if (clientError) {
+      setError(clientError);
+      return;
+    }
+    setBusy(true);
+    try {
+      const body: Record<string, unknown> = { policy_id: policyId, by_order_type: typeField.value ?? {}, overrides: overridesField.value ?? {} };
+      const result = await api<{ recomputed: number; changed: number }>(`/shops/${encodeURIComponent(shop.id)}/policy`, { method: 'PUT', body });
+      setSaved(result);
+      await reloadShops();
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Card title={t('settings.policy')}>
+      <form className="form-grid" onSubmit={(e) => void submit(e)} noValidate data-testid="policy-form">
+        <label htmlFor="policy-id">{t('settings.policyId')}</label>
+        <div>
+          <select id="policy-id" name="policy_id" value={policyId} onChange={(e) => setPolicyId(e.target.value)}>
+            {!latestPolicy.has(policyId) ? <option value={policyId}>{policyId}</option> : null}
+            {policies.map((p) => (
+              <option key={p.id} value={p.id}>
+                {pick(p.name)} ({p.id})
+              </option>
+            ))}
+          </select>
+          <FieldError error={error} field="policy_id" />
+          {chosen ? (
+            <p className="hint">
+              {t('settings.policyFacts', { zone: chosen.zone, version: chosen.version, warnings: (chosen.warningHoursBefore ?? []).join(' / ') || '—' })}
+            </p>
+          ) : null}
+        </div>
+        <label htmlFor="policy-by-type">{t('settings.byOrderType')}</label>
+        <div>
+          <textarea id="policy-by-type" name="by_order_type" rows={2} spellCheck={false} value={byType} onChange={(e) => setByType(e.target.value)} placeholder='{"choice": "aliexpress_full_jit"}' aria-invalid={error instanceof ApiError && error.issuesAt('by_order_type').length > 0} />
+          <FieldError error={error} field="by_order_type" />
+        </div>
+        <label htmlFor="policy-overrides">{t('settings.overrides')}</label>
+        <div>
+          <textarea id="policy-overrides" name="overrides" rows={7} spellCheck={false} value={overrides} onChange={(e) => setOverrides(e.target.value)} placeholder={`{"${policyId}": {"handling": {"defaultHours": 72}}}`} aria-invalid={error instanceof ApiError && error.issuesAt('overrides').length > 0} />
+          <FieldError error={error} field="overrides" />
+          <p className="hint">{t('settings.overridesHint')}</p>
+        </div>
+        <div className="form-actions">
+          <button type="submit" className="primary" disabled={busy} data-testid="save-policy">
+            {busy ? t('action.working') : t('settings.save')}
+          </button>
+          {saved ? (
+            <span className="ok" role="status">
+              {t('settings.saved', { changed: saved.changed, recomputed: saved.recomputed })}
+            </span>
+          ) : null}
+        </div>
+      </form>
+      {error && !onlyFieldIssues(error, POLICY_FIELDS) ? <ErrorText error={error} /> : error ? <p className="error">{t('settings.refused')}</p> : null}
+    </Card>
+  );
+}
+
+function Webhooks({ shopId }: { shopId: string | undefined }) {
+  const { t } = useI18n();
+  const { apiPaths } = useData();
+  const listed = apiPaths?.has('/webhooks') ?? true;
+  const hooks = usePoll((signal) => api<{ items: Webhook[] }>('/webhooks', { signal }), [], 30_000);
+  const [url, setUrl] = useState('');
+  const [secret, setSecret] = useState('');
+  const [scope, setScope] = useState<'shop' | 'all'>('shop');
+  const [error, setError] = useState<unknown>(undefined);
+  const [added, setAdded] = useState<Webhook | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => setAdded(undefined), [shopId]);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    setAdded(undefined);
+    try {
+      const body: Record<string, string> = { url: url.trim(), secret };
+      if (scope === 'shop' && shopId) body.shop_id = shopId;
+      const hook = await api<Webhook>('/webhooks', { method: 'POST', body });
+      setAdded(hook);
+      setUrl('');
+      setSecret('');
+      await hooks.refresh();
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const visible = (hooks.data?.items ?? []).filter((h) => h.shop_id === null || h.shop_id === shopId);
+  return (
+    <Card title={t('webhooks.title')}>
+      <p className="hint">{t('webhooks.hint')}</p>
+      {listed ? (
+        visible.length ? (
+          <table className="compact" data-testid="webhooks">
+            <thead>
+              <tr>
+                <th>{t('webhooks.url')}</th>
+                <th>{t('webhooks.scope')}</th>
+                <th>{t('webhooks.added')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {visible.map((h) => (
+                <tr key={h.id}>
+                  <td className="url">{h.url}</td>
+                  <td>{h.shop_id ? t('webhooks.thisShop', { shop: h.shop_id }) : t('webhooks.allShops')}</td>
+                  <td>
+                    <DateTime iso={h.created_at} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p className="muted">{t('webhooks.none')}</p>
+        )
+      ) : null}
+      <form className="form-grid" onSubmit={(e) => void submit(e)} noValidate data-testid="webhook-form">
+        <label htmlFor="hook-url">{t('webhooks.url')}</label>
+        <div>
+          <input id="hook-url" name="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://example.com/shipby-alerts" />
+          <FieldError error={error} field="url" />
+        </div>
+        <label htmlFor="hook-secret">{t('webhooks.secret')}</label>
+        <div>
+          <input id="hook-secret" name="secret" type="password" autoComplete="new-password" value={secret} onChange={(e) => setSecret(e.target.value)} />
+          <FieldError error={error} field="secret" />
+          <p className="hint">{t('webhooks.secretHint')}</p>
+        </div>
+        <label htmlFor="hook-scope">{t('webhooks.scope')}</label>
+        <div>
+          <select id="hook-scope" name="shop_id" value={scope} onChange={(e) => setScope(e.target.value as 'shop' | 'all')}>
+            {shopId ? <option value="shop">{t('webhooks.thisShop', { shop: shopId })}</option> : null}
+            <option value="all">{t('webhooks.allShops')}</option>
+          </select>
+          <FieldError error={error} field="shop_id" />
+        </div>
+        <div className="form-actions">
+          <button type="submit" disabled={busy} data-testid="add-webhook">
+            {busy ? t('action.working') : t('webhooks.add')}
+          </button>
+          {added ? (
+            <span className="ok" role="status">
+              {t('webhooks.addedOk', { url: added.url })}
+            </span>
+          ) : null}
+        </div>
+      </form>
+      {error && !onlyFieldIssues(error, WEBHOOK_FIELDS) ? <ErrorText error={error} /> : null}
+    </Card>
+  );
+}
