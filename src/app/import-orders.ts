@@ -45,9 +45,6 @@ export interface ImportReport {
 
 class RejectWholeFile extends Error {}
 
-/** Files at least this big are parsed in a worker thread, in parallel with the writes (when the runtime allows). */
-const WORKER_MIN_BYTES = 8 * 1024 * 1024;
-
 export async function importOrderFile(ctx: AppContext, options: ImportOptions): Promise<ImportReport> {
   const batchSize = options.batchSize ?? 500;
   const maxIssues = options.maxIssuesReported ?? 200;
@@ -71,8 +68,7 @@ export async function importOrderFile(ctx: AppContext, options: ImportOptions): 
   };
 
   const keepRaws = Boolean(options.skipInvalid);
-  const size = fs.statSync(options.file, { throwIfNoEntry: false })?.size ?? 0;
-  const batches = shouldUseWorker(size, WORKER_MIN_BYTES)
+  const batches = shouldUseWorker()
     ? validatedOrdersInWorker(options.file, { keepRaws, batchSize })
     : validatedOrders(options.file, { keepRaws, batchSize });
 

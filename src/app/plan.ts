@@ -9,7 +9,10 @@ import { performance } from 'node:perf_hooks';
 import { localized } from '../core/i18n';
 import { OPEN_ORDER_STATES } from '../core/order';
 import { fineAt } from '../core/penalty';
-import { dailyInstants, dailyShifts, plan, type Job, type Plan, type PlanInput } from '../core/schedule';
+import {
+  dailyInstants, dailyShifts, plan, whatIf, withExtraPickup, withExtraStation, withLaterDeadlines,
+  type Job, type Plan, type PlanInput, type PlanOptions, type Scenario, type ScenarioOutcome,
+} from '../core/schedule';
 import { HOUR_MS } from '../core/time';
 import type { AppContext } from './context';
 import { orderFacts } from './deadlines';
@@ -33,6 +36,8 @@ export interface PlanSettings {
   horizonDays: number;
   timeBudgetMs: number;
   seed: number;
+  /** Costs of the what-if fixes, minor units of the plan's currency (sellers set their own). */
+  fixCosts: { packerHour: number; extraPickup: number; expressPerOrder: number };
 }
 
 export const DEFAULT_PLAN_SETTINGS: PlanSettings = {
@@ -47,6 +52,7 @@ export const DEFAULT_PLAN_SETTINGS: PlanSettings = {
   horizonDays: 14,
   timeBudgetMs: 500,
   seed: 1,
+  fixCosts: { packerHour: 500, extraPickup: 2000, expressPerOrder: 800 },
 };
 
 export interface WorkPlan {
@@ -56,6 +62,8 @@ export interface WorkPlan {
   mixedCurrencies: boolean;
   /** Orders waiting for stock: not workable until their goods arrive, so not in the plan. */
   waitingForStock: number;
+  /** When some orders are late even in the best plan: the cheapest fixes, each a re-plan of a changed input. */
+  fixes: ScenarioOutcome[];
 }
 
 export async function planOpenOrders(ctx: AppContext, settings: PlanSettings): Promise<WorkPlan> {
@@ -111,8 +119,31 @@ export async function planOpenOrders(ctx: AppContext, settings: PlanSettings): P
     stations: Array.from({ length: settings.stations }, (_, i) => ({ id: `station-${i + 1}`, shifts })),
     pickups: settings.pickups.length ? { times: dailyInstants({ zone: settings.zone, from: now, days: settings.horizonDays, times: settings.pickups }) } : undefined,
   };
-  const result = plan(input, { seed: settings.seed, timeBudgetMs: settings.timeBudgetMs, clock: () => performance.now() });
-  return { plan: result, orders, mixedCurrencies: currencies.size > 1, waitingForStock: candidates.length - open.length };
+  const options = { seed: settings.seed, timeBudgetMs: settings.timeBudgetMs, clock: () => performance.now() };
+  const result = plan(input, options);
+  const fixes = result.lateJobs.length ? whatIfFixes(input, result, settings, options) : [];
+  return { plan: result, orders, mixedCurrencies: currencies.size > 1, waitingForStock: candidates.length - open.length, fixes };
+}
+
+/**
+ * The fixes a seller can buy when orders will be late anyway: one more packer for two hours from the next
+ * shift, one more pick-up an hour before the first late order's deadline, or an express service (a later
+ * collection) for the late orders. Each is a full re-plan; the best net saving comes first.
+ */
+function whatIfFixes(input: PlanInput, base: Plan, settings: PlanSettings, options: PlanOptions): ScenarioOutcome[] {
+  const firstShift = input.stations[0]?.shifts?.find((s) => s.end > input.now);
+  const start = Math.max(input.now, firstShift?.start ?? input.now);
+  const lateIds = base.lateJobs.map((j) => j.jobId);
+  const firstLateDue = Math.min(...base.lateJobs.map((j) => input.jobs.find((job) => job.id === j.jobId)!.dueAt));
+  const scenarios: Scenario[] = [
+    { name: 'extra_packer_2h', input: withExtraStation(input, { id: 'extra-packer', shifts: [{ start, end: start + 2 * HOUR_MS }] }), fixCost: 2 * settings.fixCosts.packerHour },
+    { name: 'express_service_for_late_orders', input: withLaterDeadlines(input, lateIds, 4 * HOUR_MS), fixCost: lateIds.length * settings.fixCosts.expressPerOrder },
+  ];
+  if (firstLateDue - HOUR_MS > input.now) {
+    scenarios.push({ name: 'extra_pickup', input: withExtraPickup(input, firstLateDue - HOUR_MS), fixCost: settings.fixCosts.extraPickup });
+  }
+  const budget = { ...options, timeBudgetMs: Math.max(50, Math.round((options.timeBudgetMs ?? 500) / 2)) };
+  return whatIf(input, scenarios, budget).outcomes;
 }
 
 /** The plan as the API and `--json` show it. */
@@ -139,6 +170,14 @@ export function presentWorkPlan(work: WorkPlan) {
     method: p.method,
     late: p.lateJobs.map(job),
     stations: p.stations.map((s) => ({ station: s.stationId, queue: s.queue.map(job) })),
+    fixes: work.fixes.map((f) => ({
+      fix: f.name,
+      penalty: f.plan.totalPenalty,
+      penalty_delta: f.penaltyDelta,
+      net_saving: f.netSaving,
+      rescued_orders: f.rescuedJobs.map((id) => work.orders.get(id)?.platformOrderId ?? id),
+      newly_late_orders: f.newlyLateJobs.map((id) => work.orders.get(id)?.platformOrderId ?? id),
+    })),
     notes: p.notes,
   };
 }

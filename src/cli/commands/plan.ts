@@ -76,6 +76,12 @@ async function planStoreOrders(opts: PlanCliOptions): Promise<void> {
       `${view.jobs} orders on ${view.stations.length} stations: expected penalty ${money(view.total_penalty)}, earliest-deadline-first would cost ${money(view.edd_penalty)}${view.optimal ? ' (proven optimal)' : ''}.`,
       `${view.jobs} 个订单、${view.stations.length} 个工位：预计罚款 ${money(view.total_penalty)}，按最早截止优先则为 ${money(view.edd_penalty)}${view.optimal ? '（已证明最优）' : ''}。`,
     )));
+    for (const fix of view.fixes) {
+      console.log(say(localized(
+        `What if ${fix.fix.replace(/_/g, ' ')}: penalty ${money(fix.penalty)} (${fix.net_saving >= 0 ? 'saves' : 'costs'} ${money(Math.abs(fix.net_saving))} net of its cost), rescues ${fix.rescued_orders.length} order(s).`,
+        `假设 ${fix.fix}：罚款 ${money(fix.penalty)}（扣除其成本后${fix.net_saving >= 0 ? '节省' : '多花'} ${money(Math.abs(fix.net_saving))}），可挽救 ${fix.rescued_orders.length} 个订单。`,
+      )));
+    }
     if (view.waiting_for_stock) console.log(say(localized(`${view.waiting_for_stock} orders wait for stock and are not planned.`, `${view.waiting_for_stock} 个订单在等待库存，未排入计划。`)));
     for (const station of view.stations) {
       console.log(`\n${station.station}`);
