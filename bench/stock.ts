@@ -253,6 +253,9 @@ async function runBackend(name: string, w: Workload) {
     await migrateToLatest(store);
     const seedStart = performance.now();
     const ids = await seed(store, w);
+    // A live database has planner statistics; a freshly bulk-loaded one has none until autovacuum gets to it.
+    const { sql } = await import('kysely');
+    await sql`ANALYZE`.execute(store.db);
     console.log(`${name}: seeded ${ids.length.toLocaleString()} orders, ${SKUS} SKUs × ${WAREHOUSES.length} warehouses in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
     const ctx = createContext(store, () => NOW);
     // SQLite has one writer: concurrent transactions on one connection only queue, so it runs one worker.

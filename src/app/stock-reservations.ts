@@ -23,7 +23,7 @@ import { orderMachine, type OrderAction, type OrderState } from '../core/order';
 import { decide } from '../core/state-machine';
 import type { Store } from '../store/database';
 import type { Database, NewOrderEventRow } from '../store/schema';
-import type { StockLevelRow, StockReservationRow } from '../store/schema-stock';
+import type { StockReservationRow } from '../store/schema-stock';
 import * as stock from '../store/stock';
 import { settlementReader, writeSettlement, type SettlementReader } from '../store/stock-bulk';
 import type { AppContext } from './context';
@@ -35,6 +35,18 @@ export interface StockMeta {
 }
 
 const strategies = new WeakMap<Store, WarehouseStrategy>();
+const nonEmptyCatalogues = new WeakSet<Store>();
+
+/** nextCutoffAt, remembered: the next cut-off stays the same until it has passed (luxon is slow on the hot path). */
+const cutoffs = new Map<string, { from: number; at: number }>();
+function cutoffAfter(now: number, timeZone: string, cutoffTime: string): number {
+  const key = `${timeZone}|${cutoffTime}`;
+  const known = cutoffs.get(key);
+  if (known && known.from <= now && now <= known.at) return known.at;
+  const at = nextCutoffAt(now, timeZone, cutoffTime);
+  cutoffs.set(key, { from: now, at });
+  return at;
+}
 
 /** Replaces the warehouse strategy for one store (the default is `deadlineFirstStrategy`). */
 export function useWarehouseStrategy(store: Store, strategy: WarehouseStrategy): void {
@@ -146,29 +158,23 @@ const RELEASED_STATES: readonly string[] = ['new', 'cancelled', 'closed_unfulfil
 async function loadDemand(read: SettlementReader, heads: readonly stock.OrderHead[]): Promise<Map<number, Demand>> {
   const demand = new Map<number, Demand>();
   if (heads.length === 0) return demand;
-  const lines = await read.linesOfOrders(heads.map((h) => h.id));
-  const platformSkus = [...new Set(lines.map((l) => l.sku))];
-  const shops = [...new Set(heads.map((h) => h.shop_id))];
-  const mapped = new Map<string, SkuComponent[]>();
-  for (const m of await read.mappingsFor(shops, platformSkus)) {
-    const key = `${m.shop_id}\u0001${m.platform_sku}`;
-    const list = mapped.get(key) ?? [];
-    list.push({ sku: m.sku, units: m.units });
-    mapped.set(key, list);
-  }
-  const identity = await read.existingSkus(platformSkus);
-  const linesByOrder = new Map<number, typeof lines>();
-  for (const l of lines) {
-    const list = linesByOrder.get(l.order_id) ?? [];
-    list.push(l);
-    linesByOrder.set(l.order_id, list);
-  }
+  const byOrder = group(await read.demandLines(heads.map((h) => h.id)), (l) => l.order_id);
   for (const head of heads) {
-    const own = linesByOrder.get(head.id) ?? [];
-    const componentsOf = (platformSku: string) =>
-      mapped.get(`${head.shop_id}\u0001${platformSku}`) ?? (identity.has(platformSku) ? [{ sku: platformSku, units: 1 }] : undefined);
-    const { needs } = lineNeeds(own.map((l) => ({ lineId: l.id, platformSku: l.sku, quantity: l.quantity })), componentsOf);
-    demand.set(head.id, { needs, lines: own.map((l) => ({ id: l.id, sku: l.sku, quantity: l.quantity })), componentsOf });
+    const rows = byOrder.get(head.id) ?? [];
+    const lines: Demand['lines'] = [];
+    const components = new Map<string, SkuComponent[]>();
+    for (const r of rows) {
+      // A line appears once per component of its mapping (or once, unmapped).
+      if (!lines.some((l) => l.id === r.id)) lines.push({ id: r.id, sku: r.sku, quantity: r.quantity });
+      if (r.mapped_sku !== null) {
+        const list = components.get(r.sku) ?? [];
+        if (!list.some((c) => c.sku === r.mapped_sku)) list.push({ sku: r.mapped_sku, units: r.units! });
+        components.set(r.sku, list);
+      } else if (r.own_sku !== null) components.set(r.sku, [{ sku: r.own_sku, units: 1 }]);
+    }
+    const componentsOf = (platformSku: string) => components.get(platformSku);
+    const { needs } = lineNeeds(lines.map((l) => ({ lineId: l.id, platformSku: l.sku, quantity: l.quantity })), componentsOf);
+    demand.set(head.id, { needs, lines, componentsOf });
   }
   return demand;
 }
@@ -203,7 +209,10 @@ export async function settleStockInTransaction(store: Store, trx: Transaction<Da
   if (targets.length === 0 && changes.length === 0) return report;
   // Nothing in the catalogue: nothing is tracked, so nothing can be held either (the common case of a shop
   // that does not manage stock in shipby costs one indexed read).
-  if (changes.length === 0 && (await stock.catalogIsEmpty(trx))) return report;
+  if (changes.length === 0 && !nonEmptyCatalogues.has(store)) {
+    if (await stock.catalogIsEmpty(trx)) return report;
+    nonEmptyCatalogues.add(store); // SKUs are never deleted: once there is one, there always is
+  }
   const postgres = store.dialect === 'postgres';
   const strategy = strategies.get(store) ?? deadlineFirstStrategy;
 
@@ -211,10 +220,10 @@ export async function settleStockInTransaction(store: Store, trx: Transaction<Da
   const intents = new Map<number, SettleIntent>();
   for (const t of targets) intents.set(t.orderId, t.intent ?? { kind: 'settle' });
   const read = settlementReader(store, trx);
-  const heads = await read.orderHeads([...intents.keys()], postgres ? 'wait' : 'none');
+  const heads = await read.settlingOrders([...intents.keys()], postgres ? 'wait' : 'none');
   const headIds = heads.map((h) => h.id);
-  const heldByOrder = group(await read.reservationsOfOrders(headIds), (r) => r.order_id);
-  const recordedShortfalls = group(await read.shortfallsOfOrders(headIds), (s) => s.order_id);
+  const heldByOrder = group(await read.reservationsOfOrders(heads.filter((h) => h.held > 0).map((h) => h.id)), (r) => r.order_id);
+  const recordedShortfalls = group(await read.shortfallsOfOrders(heads.filter((h) => h.short > 0).map((h) => h.id)), (s) => s.order_id);
   const demandHeads = heads.filter((h) => {
     const intent = intents.get(h.id)!;
     return intent.kind === 'carry' || intent.kind === 'consume' || (intent.kind === 'settle' && STOCK_STATES.includes(h.status));
@@ -283,12 +292,16 @@ export async function settleStockInTransaction(store: Store, trx: Transaction<Da
   for (const c of changes) skus.add(c.sku);
   for (const d of waiterDemand.values()) for (const n of d.needs) skus.add(n.sku);
   if (changes.length) await stock.ensureStockLevels(trx, changes.map((c) => ({ warehouse_id: c.warehouseId, sku: c.sku })), meta.now);
-  const views: WarehouseView[] = (await stock.listWarehouses(trx)).map((w) => ({
-    warehouse: { id: w.id, name: w.name, kind: w.kind as WarehouseKind, country: w.country, timeZone: w.time_zone, cutoffTime: w.cutoff_time },
-    nextCutoffAt: nextCutoffAt(meta.now, w.time_zone, w.cutoff_time),
-  }));
-
-  const levels = await read.stockLevels([...skus], postgres ? 'wait' : 'none');
+  const levels = await read.levelsWithWarehouses([...skus], postgres ? 'wait' : 'none');
+  // The warehouses that stock any of these SKUs: one without a row for them has none to give.
+  const views: WarehouseView[] = [];
+  for (const l of levels) {
+    if (views.some((v) => v.warehouse.id === l.warehouse_id)) continue;
+    views.push({
+      warehouse: { id: l.warehouse_id, name: l.name, kind: l.kind as WarehouseKind, country: l.country, timeZone: l.time_zone, cutoffTime: l.cutoff_time },
+      nextCutoffAt: cutoffAfter(meta.now, l.time_zone, l.cutoff_time),
+    });
+  }
   if (postgres && serve) {
     // Now that the rows are ours, take the waiters again, locked: ones that started waiting while we queued for
     // the rows are seen, ones another transaction holds are left to it (it will find this stock), and their
@@ -303,7 +316,7 @@ export async function settleStockInTransaction(store: Store, trx: Transaction<Da
 
   /** Steps 5–7, against the locked rows. */
   async function settleAgainst(
-    levels: StockLevelRow[],
+    levels: stock.LevelWithWarehouse[],
     waiters: stock.OrderHead[],
     waiterShortfalls: Map<number, Array<{ sku: string; warehouse_id: string | null; needed: number; missing: number }>>,
   ): Promise<SettleReport> {

@@ -38,6 +38,10 @@ describe.each(backends)('stock on $name', (backend) => {
     await seedCatalogue(ctx, SHOP);
   });
   afterAll(async () => {
+    // pg-pool's end() resolves before its sockets close, and dispose() drops the database WITH (FORCE) at once:
+    // close first and give the sockets a moment, or the drop kills them mid-close (closing twice is a no-op).
+    await store.close();
+    await new Promise((resolve) => setTimeout(resolve, 200));
     await dispose();
     fs.rmSync(dir, { recursive: true, force: true });
   });
