@@ -4,6 +4,7 @@
  * parsing overlaps with the database writes (order-stream-worker.ts).
  */
 import { localized } from '../core/i18n';
+import { IdFingerprints } from '../core/id-fingerprints';
 import {
   checkDuplicateLines, checkSameOrder, knownCurrency, parseJsonOrder, parseLineFields, parseOrderFields,
   type ImportIssue, type OrderFields, type OrderInput, type OrderLineInput, type RawRow,
@@ -60,7 +61,7 @@ function addLine(group: OrderGroup, raw: RawRow, row: number): void {
  */
 export async function* validatedOrders(file: string, options: StreamOptions): AsyncGenerator<OrderBatch> {
   const batchSize = options.batchSize ?? 500;
-  const seen = new Map<string, number>();
+  const seen = new IdFingerprints();
   let batch: OrderBatch = { rowsRead: 0, valid: [], refused: [] };
   let group: OrderGroup | undefined;
 
@@ -72,8 +73,7 @@ export async function* validatedOrders(file: string, options: StreamOptions): As
       batch.valid.push({ order: { ...g.fields, lines: g.lines.map((l) => l.line) }, row: g.firstRow, raws: options.keepRaws ? g.raws : undefined });
     } else batch.refused.push({ raws: g.raws, issues: g.issues });
   };
-  // A detached copy: a parsed id is a slice of a 1 MB chunk of the file, which the map would keep alive.
-  const remember = (orderId: string, row: number) => seen.set(Buffer.from(orderId).toString(), row);
+  const remember = (orderId: string, row: number) => seen.set(orderId, row);
 
   for await (const records of readOrderFile(file)) {
     for (const record of records) {

@@ -279,6 +279,8 @@ export async function settleStockInTransaction(store: Store, trx: Transaction<Da
   for (const r of toRelease) growing.add(r.res.sku);
   for (const c of changes) if (c.set !== undefined || (c.delta ?? 0) > 0) growing.add(c.sku);
   const serve = request.serveWaiting !== false && growing.size > 0;
+  const nothingToDo = !toRelease.length && !toConsume.length && !toPlan.length && !toCarry.length && !changes.length && !serve;
+  if (nothingToDo && recordedShortfalls.size === 0) return report; // e.g. an order none of whose SKUs is stocked here
   const targetIds = new Set(headIds);
   let waiters = serve ? (await stock.waitingOrdersNeeding(trx, [...growing], 'none')).filter((h) => !targetIds.has(h.id)) : [];
   const waiterDemand = await loadDemand(read, waiters);

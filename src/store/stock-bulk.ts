@@ -60,6 +60,7 @@ export async function writeSettlement(store: Store, trx: Executor, w: Settlement
   for (const p of w.partlyConsumed) await stock.setReservationQuantity(trx, p.id, p.quantity);
   await stock.deleteShortfalls(trx, w.clearShortfalls);
   await stock.insertShortfalls(trx, w.shortfalls);
+  if (!w.reservations.length && !w.movements.length && !w.events.length && !w.transitions.length && !w.deltas.length) return { written: [], moved: [] };
   const parameters = w.reservations.length * 6 + w.movements.length * 11 + w.events.length * 10 + w.deltas.length * 5 + w.transitions.reduce((n, t) => n + t.ids.length + 3, 0);
   if (parameters > MAX_PARAMETERS) return writeInParts(trx, w);
   return writePostgresStatement(trx, w);

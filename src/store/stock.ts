@@ -94,15 +94,6 @@ export async function listMappings(db: Executor, shopId?: string) {
   return query.orderBy('shop_id').orderBy('platform_sku').orderBy('sku').execute();
 }
 
-export async function mappingsFor(db: Executor, shopIds: readonly string[], platformSkus: readonly string[]) {
-  const rows: Array<{ shop_id: string; platform_sku: string; sku: string; units: number }> = [];
-  if (shopIds.length === 0 || platformSkus.length === 0) return rows;
-  for (const part of chunks([...new Set(platformSkus)], IN_CHUNK)) {
-    rows.push(...(await db.selectFrom('sku_mappings').selectAll().where('shop_id', 'in', [...new Set(shopIds)]).where('platform_sku', 'in', part).execute()));
-  }
-  return rows;
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Orders as stock sees them
 
@@ -117,7 +108,7 @@ export interface OrderHead {
 
 const HEAD_COLUMNS = ['id', 'shop_id', 'platform_order_id', 'status', 'ship_by_at', 'buyer_country'] as const;
 
-/** The orders to settle, locked (PostgreSQL) in id order so two settlers queue rather than deadlock. */
+/** Orders by id, in id order (locked on PostgreSQL when asked, so two lockers queue rather than deadlock). */
 export async function lockOrderHeads(db: Executor, ids: readonly number[], lock: LockMode): Promise<OrderHead[]> {
   const rows: OrderHead[] = [];
   for (const part of chunks([...new Set(ids)].sort((a, b) => a - b), IN_CHUNK)) {
@@ -129,10 +120,6 @@ export async function lockOrderHeads(db: Executor, ids: readonly number[], lock:
   return rows;
 }
 
-/**
- * Orders waiting for stock that need any of `skus`, the earliest deadline first. With `skip`, orders another
- * transaction holds are left out (it is settling them and will see this stock when it gets the rows).
- */
 export interface SettlingOrder extends OrderHead {
   /** Reservation rows it holds and shortfall rows it has: the common fresh order has neither, and reads no more. */
   held: number;
@@ -217,6 +204,10 @@ export async function lockLevelsWithWarehouses(db: Executor, skus: readonly stri
   return rows;
 }
 
+/**
+ * Orders waiting for stock that need any of `skus`, the earliest deadline first. With `skip`, orders another
+ * transaction holds are left out (it is settling them and will see this stock when it gets the rows).
+ */
 export async function waitingOrdersNeeding(db: Executor, skus: readonly string[], lock: LockMode): Promise<OrderHead[]> {
   if (skus.length === 0) return [];
   const ids = new Set<number>();
@@ -313,20 +304,6 @@ export async function ensureStockLevels(db: Executor, keys: ReadonlyArray<{ ware
       .onConflict((oc) => oc.columns(['warehouse_id', 'sku']).doNothing())
       .execute();
   }
-}
-
-/** Every stock row of the given SKUs (all warehouses), locked in (warehouse_id, sku) order. */
-export async function lockStockLevels(db: Executor, skus: readonly string[], lock: LockMode): Promise<StockLevelRow[]> {
-  if (skus.length === 0) return [];
-  const rows: StockLevelRow[] = [];
-  // One statement when it fits, so the lock order is global; several only for very large batches.
-  for (const part of chunks([...new Set(skus)].sort(), IN_CHUNK * 4)) {
-    let query = db.selectFrom('stock_levels').selectAll().where('sku', 'in', part).orderBy('warehouse_id').orderBy('sku');
-    if (lock === 'wait') query = query.forNoKeyUpdate();
-    if (lock === 'skip') query = query.forNoKeyUpdate().skipLocked();
-    rows.push(...(await query.execute()));
-  }
-  return rows;
 }
 
 export interface StockDelta {
