@@ -46,6 +46,11 @@ export function openStore(url: string = process.env.DATABASE_URL || DEFAULT_DATA
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+    // An idle client's connection can drop (a server restart, an admin terminating it): the pool replaces it;
+    // without a listener the error would end the process.
+    pool.on('error', (error) => {
+      if (!/terminating connection/.test(error.message)) console.error(`PostgreSQL idle connection error: ${error.message}`);
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', url, close: () => db.destroy() };
   }
