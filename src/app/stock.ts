@@ -3,6 +3,8 @@
  * shortages, replenishment, purchase orders, low-stock alerts and the invariant audit. Each opens one
  * transaction; reservations themselves are in stock-reservations.ts.
  */
+import type { Transaction } from 'kysely';
+import type { Database } from '../store/schema';
 import { localized } from '../core/i18n';
 import {
   checkAdjustment, isCutoffTime, nextCutoffAt, rankReplenishment, suggestReplenishment, WAREHOUSE_KINDS, type ReplenishmentLine,
@@ -387,13 +389,14 @@ export async function purchaseOrderAction(
  */
 export async function deliverStockAlerts(
   ctx: AppContext,
-  deliver: (alerts: Awaited<ReturnType<typeof stock.pendingAlerts>>) => Promise<void>,
+  /** Runs inside the claiming transaction (`trx`), so what it queues commits with the claim. */
+  deliver: (alerts: Awaited<ReturnType<typeof stock.pendingAlerts>>, trx: Transaction<Database>) => Promise<void>,
   limit = 100,
 ): Promise<number> {
   return ctx.store.db.transaction().execute(async (trx) => {
     const alerts = await stock.pendingAlerts(trx, limit, ctx.store.dialect === 'postgres' ? 'skip' : 'none');
     if (alerts.length === 0) return 0;
-    await deliver(alerts);
+    await deliver(alerts, trx);
     await stock.markAlertsNotified(trx, alerts.map((a) => a.id), ctx.now());
     return alerts.length;
   });

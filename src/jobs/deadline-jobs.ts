@@ -1,9 +1,10 @@
 /**
  * The deadline jobs `serve` runs every minute (SHIPBY_SWEEP_INTERVAL): the warning sweep (each threshold
- * once per order, safe with several servers) and the delivery of pending alert webhooks.
+ * once per order, safe with several servers), low-stock alerts, and the delivery of pending alert webhooks.
  */
 import type { AppContext } from '../app/context';
-import { deliverWebhooks, runWarningSweep } from '../app/deadlines';
+import { deliverWebhooks, queueAlert, runWarningSweep } from '../app/deadlines';
+import { deliverStockAlerts } from '../app/stock';
 import { parseInterval, startScheduler } from './scheduler';
 
 export function startDeadlineJobs(ctx: AppContext, log: { info(m: string): void; error(m: string): void }, env: NodeJS.ProcessEnv = process.env) {
@@ -15,6 +16,12 @@ export function startDeadlineJobs(ctx: AppContext, log: { info(m: string): void;
         intervalMs,
         run: async () => {
           const report = await runWarningSweep(ctx, log.info);
+          // Low-stock alerts go out through the same webhooks (to the hooks of every shop: stock is shared).
+          await deliverStockAlerts(ctx, async (alerts, trx) => {
+            for (const a of alerts) {
+              await queueAlert(trx, '', `stock_alert:${a.id}`, { kind: `stock_${a.kind}`, warehouse_id: a.warehouse_id, sku: a.sku, available: a.available, threshold: a.threshold, at: new Date(a.at).toISOString() }, ctx.now());
+            }
+          });
           const delivery = await deliverWebhooks(ctx);
           if (report.warned || delivery.delivered || delivery.failed || delivery.dead) {
             log.info(`deadline sweep: ${report.warned} warned; alerts delivered ${delivery.delivered}, failed ${delivery.failed}, dead ${delivery.dead}`);
