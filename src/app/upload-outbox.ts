@@ -14,6 +14,7 @@
  *   and queue the buyer's notice, in the transaction that records the acceptance.
  */
 import { localized, type Localized } from '../core/i18n';
+import { queueAlert } from './deadlines';
 import { ORDER_MILESTONE, ORDER_PROGRESS, orderMachine, parcelMachine, type OrderState, type ParcelState } from '../core/order';
 import { mapPlatformStatus } from '../core/platform-status';
 import { decide } from '../core/state-machine';
@@ -374,6 +375,12 @@ export async function recordOutboxOutcomes(
     }
     if (acceptedUploads.length) await applyAcceptedUploads(ctx, trx, acceptedUploads.map((a) => a.row), now, worker, events);
     await orders.appendEvents(trx, events);
+    // A dead upload is a missed deadline in the making: alert the seller through the webhooks, with the claim.
+    for (const e of events) {
+      if (e.kind !== 'upload_dead_lettered') continue;
+      const row = results.find((r) => r.row.id === JSON.parse(e.data!).outbox_id)!.row;
+      await queueAlert(trx, row.shop_id, `upload_dead:${row.id}:${row.attempts}`, { kind: 'upload_dead_lettered', shop_id: row.shop_id, order_id: row.order_id, parcel_id: row.parcel_id, outbox_id: row.id, reason: e.reason, at: new Date(now).toISOString() }, now);
+    }
     return summary;
   }));
 }

@@ -5,6 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context';
+import { addWebhook } from '../../src/app/deadlines';
 import { ConflictError, ValidationError } from '../../src/app/errors';
 import { applyOrderAction, getOrderDetail } from '../../src/app/orders';
 import { markParcelShipped, markParcelsShipped, recordFirstScan } from '../../src/app/shipments';
@@ -164,9 +165,14 @@ describe.each(backends)('upload outbox on $name', (backend) => {
   it('dead-letters after the last attempt, and a retry delivers it', async () => {
     const order = orders[0]!;
     const shipped = await markParcelShipped(ctx, { orderId: order.orderId, trackingNumber: s10For(50), serviceName: 'CPAM', lastParcel: true }, 't');
+    await addWebhook(ctx, { url: 'http://127.0.0.1:9/alerts', secret: 'sixteen-chars-secret' });
     fake.setFaults({ serverError: { probability: 1, status: 503 } });
     const stats = await drain(ctx);
     expect(stats.dead).toBe(1);
+    // The dead letter is alerted through the webhooks.
+    const alerts = await ctx.store.db.selectFrom('webhook_deliveries').select(['kind', 'payload']).where('kind', '=', 'upload_dead_lettered').execute();
+    expect(alerts).toHaveLength(1);
+    expect(JSON.parse(alerts[0]!.payload)).toMatchObject({ order_id: order.orderId, outbox_id: shipped.outboxId });
     const dead = await listOutboxEntries(ctx, { statuses: ['dead'] });
     expect(dead.map((e) => [e.id, e.attempts])).toEqual([[shipped.outboxId, 4]]);
     expect((await events(ctx, order.orderId)).filter((e) => e.kind === 'upload_dead_lettered')).toHaveLength(1);
