@@ -7,24 +7,15 @@ import { chooseService, compileRulesFor, compileServices, type ChoiceBasis, type
 import { LOGISTICS_CLASSES, type LogisticsClass } from '../src/core/carrier/logistics-class';
 import type { ShippingRule } from '../src/core/carrier/rules';
 import { SAMPLE_CARRIER_SERVICES } from '../src/core/data/carriers/index';
+import { seededRandom } from './lib/random';
 
 const PARCELS = Number(process.argv[2] ?? 100_000);
 const RULES = 200;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-// Deterministic PRNG (mulberry32) so every run measures the same work.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = rng(20250604);
+// Deterministic PRNG so every run measures the same work.
+const random = seededRandom(20250604);
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
 const between = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
 

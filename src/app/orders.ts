@@ -15,7 +15,7 @@ import * as orders from '../store/orders';
 import type { Database, NewOrderEventRow, NewOrderRow, OrderRow, OrderUpdate } from '../store/schema';
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
-import { deadlineFactsOf, deadlineFor, extensionFromRow, loadShopResolver } from './policies';
+import { deadlineFactsOf, deadlineFor, extensionFromRow, loadShopResolver, type OrderDeadline } from './policies';
 import { releaseBeforeLineChange, settleAfterLineChange, settleOrdersStock } from './stock-reservations';
 
 export interface IncomingOrder {
@@ -49,6 +49,27 @@ function newOrderRow(shopId: string, order: OrderInput, hash: string, now: numbe
     platform: order.platform,
     platform_order_id: order.platformOrderId,
     status: order.status,
+    ...importedFields(order, deadline, hash),
+    accepted_at: null,
+    packed_at: null,
+    handed_over_at: null,
+    tracking_uploaded_at: null,
+    first_scan_at: null,
+    delivered_at: null,
+    receipt_confirmed_at: null,
+    cancelled_at: null,
+    closed_at: null,
+    version: 1,
+    created_at: now,
+    updated_at: now,
+  };
+  if (milestone) (row as Record<string, unknown>)[milestone] = now;
+  return row;
+}
+
+/** The columns an order's input sets, on creation and on every later change alike. */
+function importedFields(order: OrderInput, deadline: OrderDeadline, hash: string) {
+  return {
     platform_status: order.platformStatus,
     currency: order.currency,
     total_amount: orderTotal(order),
@@ -62,27 +83,13 @@ function newOrderRow(shopId: string, order: OrderInput, hash: string, now: numbe
     logistics_service: order.logisticsService,
     paid_at: order.paidAt,
     risk_passed_at: order.riskPassedAt,
+    platform_ship_by_at: order.platformShipByAt,
     ship_by_at: deadline.shipBy?.shipByAt ?? null,
     ship_by_source: deadline.shipBy?.source ?? null,
-    platform_ship_by_at: order.platformShipByAt,
     policy_id: deadline.policy.id,
     policy_version: deadline.policy.version,
-    accepted_at: null,
-    packed_at: null,
-    handed_over_at: null,
-    tracking_uploaded_at: null,
-    first_scan_at: null,
-    delivered_at: null,
-    receipt_confirmed_at: null,
-    cancelled_at: null,
-    closed_at: null,
     content_hash: hash,
-    version: 1,
-    created_at: now,
-    updated_at: now,
   };
-  if (milestone) (row as Record<string, unknown>)[milestone] = now;
-  return row;
 }
 
 /** The order fields an import may change, compared to tell the seller what changed. */
@@ -202,28 +209,7 @@ async function applyOrderChange(
 
   const extensions = (await trx.selectFrom('order_extensions').selectAll().where('order_id', '=', orderId).execute()).map(extensionFromRow);
   const deadline = deadlineFor(resolver, { ...deadlineFactsOf(order), orderType: current.order_type }, extensions);
-  const update: OrderUpdate = {
-    platform_status: order.platformStatus,
-    currency: order.currency,
-    total_amount: orderTotal(order),
-    buyer_name: order.buyer.name,
-    buyer_country: order.buyer.country,
-    address_line1: order.buyer.addressLine1,
-    city: order.buyer.city,
-    postcode: order.buyer.postcode,
-    phone: order.buyer.phone,
-    handling_days: order.handlingDays,
-    logistics_service: order.logisticsService,
-    paid_at: order.paidAt,
-    risk_passed_at: order.riskPassedAt,
-    platform_ship_by_at: order.platformShipByAt,
-    ship_by_at: deadline.shipBy?.shipByAt ?? null,
-    ship_by_source: deadline.shipBy?.source ?? null,
-    policy_id: deadline.policy.id,
-    policy_version: deadline.policy.version,
-    content_hash: hash,
-    updated_at: meta.now,
-  };
+  const update: OrderUpdate = { ...importedFields(order, deadline, hash), updated_at: meta.now };
   const events: NewOrderEventRow[] = [];
   if (Object.keys(diff).length) {
     events.push({ order_id: orderId, parcel_id: null, at: meta.now, actor: meta.actor, kind: 'updated', action: null, from_state: null, to_state: null, reason: null, data: JSON.stringify({ source: meta.source, changes: diff }) });

@@ -63,3 +63,11 @@ export function printTable(rows: Array<Record<string, unknown>>, columns: string
 export function printJson(value: unknown): void {
   console.log(JSON.stringify(value, null, 2));
 }
+
+/** Time left as "1d04h07m", negative when overdue. */
+export function countdown(ms: number | null): string {
+  if (ms === null) return '';
+  const sign = ms < 0 ? '-' : '';
+  const minutes = Math.floor(Math.abs(ms) / 60_000);
+  return `${sign}${Math.floor(minutes / 1440)}d${String(Math.floor((minutes % 1440) / 60)).padStart(2, '0')}h${String(minutes % 60).padStart(2, '0')}m`;
+}

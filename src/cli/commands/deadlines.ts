@@ -6,14 +6,7 @@ import { presentMoney, presentOrder, presentVerdict } from '../../app/present';
 import { builtInRegistry } from '../../core/policy/registry';
 import { formatMoney } from '../../core/money';
 import { parseDuration, parseInstant, toIso } from '../../core/time';
-import { action, cliLocale, printJson, printTable, say, withApp } from '../support';
-
-function countdown(ms: number | null): string {
-  if (ms === null) return '';
-  const sign = ms < 0 ? '-' : '';
-  const minutes = Math.floor(Math.abs(ms) / 60_000);
-  return `${sign}${Math.floor(minutes / 1440)}d${String(Math.floor((minutes % 1440) / 60)).padStart(2, '0')}h${String(minutes % 60).padStart(2, '0')}m`;
-}
+import { action, cliLocale, countdown, printJson, printTable, say, withApp } from '../support';
 
 export function register(program: Command): void {
   program

@@ -4,15 +4,7 @@ import { presentEvent, presentLine, presentOrder, presentParcel } from '../../ap
 import { formatMoney } from '../../core/money';
 import { ORDER_STATES } from '../../core/order';
 import { toIso } from '../../core/time';
-import { action, printJson, printTable, withApp } from '../support';
-
-function timeLeft(shipByAt: number | null, now: number): string {
-  if (shipByAt === null) return '';
-  const minutes = Math.round((shipByAt - now) / 60_000);
-  const sign = minutes < 0 ? '-' : '';
-  const abs = Math.abs(minutes);
-  return `${sign}${Math.floor(abs / 1440)}d${String(Math.floor((abs % 1440) / 60)).padStart(2, '0')}h${String(abs % 60).padStart(2, '0')}m`;
-}
+import { action, countdown, printJson, printTable, withApp } from '../support';
 
 export function register(program: Command): void {
   program
@@ -37,7 +29,7 @@ export function register(program: Command): void {
             rows.map((o) => ({
               id: o.id, shop: o.shop_id, order: o.platform_order_id, status: o.status, buyer: `${o.buyer_name} (${o.buyer_country})`,
               total: formatMoney({ amount: o.total_amount, currency: o.currency }), ship_by: toIso(o.ship_by_at)?.slice(0, 16).replace('T', ' ') ?? '',
-              left: ['new', 'awaiting_shipment', 'partially_shipped'].includes(o.status) ? timeLeft(o.ship_by_at, now) : '',
+              left: ['new', 'awaiting_shipment', 'partially_shipped'].includes(o.status) ? countdown(o.ship_by_at === null ? null : o.ship_by_at - now) : '',
             })),
             ['id', 'shop', 'order', 'status', 'buyer', 'total', 'ship_by', 'left'],
           );
