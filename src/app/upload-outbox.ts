@@ -15,6 +15,9 @@
  */
 import { localized, type Localized } from '../core/i18n';
 import { queueAlert } from './deadlines';
+import { settleOrdersStock } from './stock-reservations';
+import type { Transaction } from 'kysely';
+import type { Database } from '../store/schema';
 import { ORDER_MILESTONE, ORDER_PROGRESS, orderMachine, parcelMachine, type OrderState, type ParcelState } from '../core/order';
 import { mapPlatformStatus } from '../core/platform-status';
 import { decide } from '../core/state-machine';
@@ -451,6 +454,8 @@ async function applyAcceptedUploads(
         throw new ConflictError('order.version', localized('the order changed meanwhile; recording again.', '订单已被修改，正在重新记录。'));
       }
       orderRows.set(order.id, { ...order, ...(update as Partial<OrderRow>), version: order.version + 1 });
+      // The last parcel is declared: the goods have left, so the order's reserved stock is consumed.
+      if (update.status === 'shipped') await settleOrdersStock(ctx.store, trx as Transaction<Database>, [order.id], { now, actor: worker });
     }
 
     const ref = refs.get(row.order_id);

@@ -34,7 +34,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   const app = Fastify({
     logger: options.logger ? { level: process.env.LOG_LEVEL ?? 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
     bodyLimit: 5 * 1024 * 1024,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true, allowUnionTypes: true } },
   });
   app.setErrorHandler(handleError);
   await app.register(swagger, {

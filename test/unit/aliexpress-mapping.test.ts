@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   OrderMappingError,
@@ -10,7 +11,8 @@ import { parsePlatformJson } from '../../src/integrations/aliexpress/protocol';
 import type { PlatformOrderDetail } from '../../src/integrations/aliexpress/platform-types';
 import { parseJsonOrder, type ImportIssue } from '../../src/core/order-input';
 
-const SAMPLES = '/work/shared/domain/samples';
+// shared/ stands beside the repository (in CI too).
+const SAMPLES = fileURLToPath(new URL('../../../shared/domain/samples', import.meta.url));
 
 function sampleTarget(file: string): PlatformOrderDetail {
   const body = parsePlatformJson(readFileSync(`${SAMPLES}/${file}`, 'utf8')) as {
@@ -85,6 +87,13 @@ describe('AliExpress order mapping', () => {
     const input = mapOrderDetail(big);
     expect(input.order_id).toBe('98190000000123400');
     expect(input.lines[0]!.unit_price).toBe('5.50');
+  });
+
+  it('maps an order the platform closed for a missed deadline to closed_unfulfilled, not completed', () => {
+    const target = { ...sampleTarget('aliexpress-findorderbyid.response.json'), order_status: 'FINISH', order_end_reason: 'seller_send_goods_timeout' };
+    expect(mapOrderDetail(target).status).toBe('closed_unfulfilled');
+    expect(mapOrderDetail({ ...target, order_end_reason: 'buyer_cancel_order' }).status).toBe('cancelled');
+    expect(mapOrderDetail({ ...target, order_end_reason: undefined }).status).toBe('FINISH');
   });
 
   it('refuses an order it cannot import, naming every problem', () => {

@@ -64,6 +64,18 @@ export function platformTimeToIso(text: string | undefined): string | undefined 
   return instant === undefined ? undefined : formatPlatformIso(instant);
 }
 
+/**
+ * A finished order is not always a completed one: the platform also "finishes" an order it closed because the
+ * seller did not ship in time (order_end_reason …send_goods_timeout) or one that was cancelled. Those map to
+ * shipby's own closed_unfulfilled / cancelled states, so a missed order never looks shipped and received.
+ */
+function finalStatus(status: string, endReason: string | undefined): string {
+  if (status !== 'FINISH' || !endReason) return status;
+  if (/send_goods_timeout|seller_send.*timeout/i.test(endReason)) return 'closed_unfulfilled';
+  if (/cancel/i.test(endReason)) return 'cancelled';
+  return status;
+}
+
 /** Maps one `findorderbyid` target. Throws OrderMappingError listing everything that is missing or malformed. */
 export function mapOrderDetail(target: PlatformOrderDetail): OrderInput {
   const problems: string[] = [];
@@ -102,7 +114,7 @@ export function mapOrderDetail(target: PlatformOrderDetail): OrderInput {
   const input: OrderInput = {
     order_id: orderId!,
     platform: 'aliexpress',
-    status: status!,
+    status: finalStatus(status!, target.order_end_reason),
     paid_at: paidAt!,
     buyer_name: buyerName!,
     buyer_country: buyerCountry!.toUpperCase(),
