@@ -14,6 +14,7 @@ import {
   type Job, type Plan, type PlanInput, type PlanOptions, type Scenario, type ScenarioOutcome,
 } from '../core/schedule';
 import { HOUR_MS } from '../core/time';
+import * as packing from '../store/packing';
 import type { AppContext } from './context';
 import { orderFacts } from './deadlines';
 import { ValidationError } from './errors';
@@ -75,7 +76,23 @@ export async function planOpenOrders(ctx: AppContext, settings: PlanSettings): P
   let query = db.selectFrom('orders').selectAll().where('status', 'in', [...OPEN_ORDER_STATES]).where('ship_by_at', 'is not', null);
   if (settings.shopIds?.length) query = query.where('shop_id', 'in', settings.shopIds);
   const candidates = await query.orderBy('ship_by_at').execute();
-  const open = candidates.filter((o) => o.status !== 'awaiting_stock');
+  // No work is left for an order whose parcels are all labelled (or further): they wait for the pick-up.
+  const parcelRows = candidates.length
+    ? await db.selectFrom('parcels').select(['order_id', 'status']).where('order_id', 'in', candidates.map((o) => o.id)).where('status', '!=', 'voided').execute()
+    : [];
+  const workLeft = new Map<number, boolean>();
+  for (const p of parcelRows) workLeft.set(p.order_id, (workLeft.get(p.order_id) ?? false) || p.status === 'created' || p.status === 'packed');
+  const open = candidates.filter((o) => o.status !== 'awaiting_stock' && workLeft.get(o.id) !== false);
+  // An order on a packing station now is never reordered: it stays first on its station.
+  const stationIds = Array.from({ length: settings.stations }, (_, i) => `station-${i + 1}`);
+  const inProgress = new Map<number, { stationId: string; startedAt: number }>();
+  const freeStations = [...stationIds];
+  for (const session of await packing.ordersBeingPacked(db, settings.shopIds)) {
+    const named = session.station && freeStations.includes(session.station) ? session.station : freeStations[0];
+    if (!named || inProgress.has(session.order_id)) continue;
+    freeStations.splice(freeStations.indexOf(named), 1);
+    inProgress.set(session.order_id, { stationId: named, startedAt: Math.min(session.started_at, now) });
+  }
   const ids = open.map((o) => o.id);
   const [lines, extensions] = ids.length
     ? await Promise.all([
@@ -108,7 +125,7 @@ export async function planOpenOrders(ctx: AppContext, settings: PlanSettings): P
       latenessMs <= 0 ? 0 : fineAt(policy, facts, latenessMs).money.amount + Math.floor((hourly * latenessMs) / HOUR_MS);
     currencies.add(fineAt(policy, facts, 1).money.currency);
     const id = String(order.id);
-    jobs.push({ id, processingMs: Math.round(minutes * 60_000), dueAt: order.ship_by_at!, penalty });
+    jobs.push({ id, processingMs: Math.round(minutes * 60_000), dueAt: order.ship_by_at!, penalty, inProgress: inProgress.get(order.id) });
     orders.set(id, { id: order.id, platformOrderId: order.platform_order_id, shopId: order.shop_id, shipByAt: order.ship_by_at! });
   }
   const shifts = dailyShifts({ zone: settings.zone, from: now, days: settings.horizonDays, windows: [settings.shift] });
@@ -116,7 +133,7 @@ export async function planOpenOrders(ctx: AppContext, settings: PlanSettings): P
     now,
     currency: currencies.size === 1 ? [...currencies][0]! : 'USD',
     jobs,
-    stations: Array.from({ length: settings.stations }, (_, i) => ({ id: `station-${i + 1}`, shifts })),
+    stations: stationIds.map((id) => ({ id, shifts })),
     pickups: settings.pickups.length ? { times: dailyInstants({ zone: settings.zone, from: now, days: settings.horizonDays, times: settings.pickups }) } : undefined,
   };
   const options = { seed: settings.seed, timeBudgetMs: settings.timeBudgetMs, clock: () => performance.now() };

@@ -26,6 +26,7 @@ import * as marketplace from '../store/marketplace';
 import * as outbox from '../store/outbox';
 import type { NewOrderEventRow, NewOutboxRow, OrderRow, ParcelRow } from '../store/schema';
 import type { AppContext } from './context';
+import { planFirstScan, uploadReleasedEvent } from './first-scan';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
 
 export interface ShipParcelInput {
@@ -326,30 +327,21 @@ export async function recordFirstScan(ctx: AppContext, parcelId: number, scanned
   return ctx.store.db.transaction().execute(async (trx) => {
     const parcel = (await parcelsById(trx, [parcelId]))[0];
     if (!parcel) throw new NotFoundError(localized(`parcel ${parcelId} not found.`, `未找到包裹 ${parcelId}。`));
-    const events: NewOrderEventRow[] = [];
-    let state = parcel.status as ParcelState;
-    if (state === 'labelled') {
-      const decision = decide(parcelMachine, state, 'hand_over', {});
-      if (decision.ok) {
-        events.push(event(parcel.order_id, parcel.id, now, actor, 'transition', 'hand_over', decision.from, decision.to, 'first carrier scan', null));
-        state = decision.to;
-      }
-    }
+    // The same plan as carrier tracking's (app/first-scan.ts).
+    const plan = planFirstScan(parcel, scannedAt, now, actor);
+    const events: NewOrderEventRow[] = plan.events;
     await trx
       .updateTable('parcels')
       .set({
-        status: state,
-        first_scan_at: parcel.first_scan_at ?? scannedAt,
-        ...(state !== parcel.status ? { handed_over_at: scannedAt } : {}),
+        status: plan.status,
+        first_scan_at: plan.firstScanAt,
+        ...(plan.handedOverAt !== null ? { handed_over_at: plan.handedOverAt } : {}),
         updated_at: now,
       })
       .where('id', '=', parcel.id)
       .execute();
-    events.push(event(parcel.order_id, parcel.id, now, actor, 'first_scan', null, null, null, null, JSON.stringify({ scanned_at: scannedAt })));
     const released = await outbox.releaseHeldUploads(trx, parcel.id, now);
-    for (const row of released) {
-      events.push(event(parcel.order_id, parcel.id, now, actor, 'upload_released', null, null, null, "the carrier's first scan", JSON.stringify({ outbox_id: row.id })));
-    }
+    for (const row of released) events.push(uploadReleasedEvent(parcel.order_id, parcel.id, row.id, now, actor));
     await orders.appendEvents(trx, events);
     return { released: released.length };
   });

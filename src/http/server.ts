@@ -17,7 +17,9 @@ import { handleError } from './errors';
 import { deadlineRoutes } from './routes/deadlines';
 import { planRoutes } from './routes/plan';
 import { orderRoutes } from './routes/orders';
+import { packRoutes } from './routes/pack';
 import { stockRoutes } from './routes/stock';
+import { trackingRoutes } from './routes/tracking';
 
 export interface ServerOptions {
   logger?: boolean;
@@ -41,7 +43,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     openapi: {
       openapi: '3.0.3',
       info: { title: 'shipby API', version: '0.1.0', description: 'Ship every order before its deadline. Errors carry English and Chinese (zh-CN) messages.' },
-      tags: [{ name: 'orders' }, { name: 'deadlines' }, { name: 'stock' }, { name: 'system' }],
+      tags: [{ name: 'orders' }, { name: 'deadlines' }, { name: 'stock' }, { name: 'tracking' }, { name: 'system' }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -55,6 +57,8 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   deadlineRoutes(app, ctx);
   planRoutes(app, ctx);
   stockRoutes(app, ctx);
+  trackingRoutes(app, ctx);
+  packRoutes(app, ctx);
 
   // What the dashboard needs besides the resource routes: the shops with their policy choice, and the
   // alert webhooks (never their secrets).

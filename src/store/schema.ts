@@ -4,7 +4,9 @@
  */
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { DeadlineTables } from './schema-deadlines';
+import type { PackingTables } from './schema-packing';
 import type { StockTables } from './schema-stock';
+import type { TrackingTables } from './schema-tracking';
 
 export interface ShopsTable {
   id: string;
@@ -100,7 +102,7 @@ export interface OrderEventsTable {
   data: string | null;
 }
 
-export interface Database extends DeadlineTables, StockTables {
+export interface Database extends DeadlineTables, StockTables, TrackingTables, PackingTables {
   shops: ShopsTable;
   orders: OrdersTable;
   order_lines: OrderLinesTable;

@@ -176,6 +176,16 @@ describe.each(backends)('the work plan on $name', (backend) => {
       expect(plan.total_penalty).toBe(queued.reduce((sum: number, j: { penalty: number }) => sum + j.penalty, 0));
       for (let i = 1; i < queued.length; i++) expect(Date.parse(queued[i].start)).toBeGreaterThanOrEqual(Date.parse(queued[i - 1].finish));
       expect(plan.late.every((j: { lateness_minutes: number }) => j.lateness_minutes > 0)).toBe(true);
+
+      // An order on the packing station stays first on it, whatever its deadline: it is never reordered.
+      const latest = queued.reduce((a: { platform_order_id: string; ship_by_at: string }, b: { platform_order_id: string; ship_by_at: string }) => (Date.parse(b.ship_by_at) > Date.parse(a.ship_by_at) ? b : a));
+      const latestId = (await store.db.selectFrom('orders').select('id').where('platform_order_id', '=', latest.platform_order_id).executeTakeFirstOrThrow()).id;
+      await store.db.insertInto('pack_sessions').values({
+        order_id: latestId, shop_id: 'plan-shop', status: 'scanning', current_parcel_id: null, station: 'station-1', packer: 'li', tolerance_bp: 500,
+        tolerance_min_g: 20, started_at: clock.now(), updated_at: clock.now(), finished_at: null, version: 1,
+      }).execute();
+      const pinned = (await app.inject({ method: 'GET', url: '/plan?shop=plan-shop&stations=1&budget_ms=200' })).json();
+      expect(pinned.stations[0].queue[0]).toMatchObject({ platform_order_id: latest.platform_order_id, pinned: true });
     } finally {
       await app.close();
       await dispose();

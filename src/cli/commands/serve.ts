@@ -3,6 +3,7 @@ import { createContext } from '../../app/context';
 import { buildServer } from '../../http/server';
 import { startDeadlineJobs } from '../../jobs/deadline-jobs';
 import { startMarketplaceJobs } from '../../jobs/marketplace-jobs';
+import { startTrackingJobs } from '../../jobs/tracking-jobs';
 import { describeUrl, migrateToLatest, openStore } from '../../store/database';
 import { action } from '../support';
 
@@ -21,8 +22,9 @@ export function register(program: Command): void {
         const log = { info: (m: string) => app.log.info(m), error: (m: string) => app.log.error(m) };
         const jobs = startMarketplaceJobs(ctx, log);
         const deadlineJobs = startDeadlineJobs(ctx, log);
+        const trackingJobs = startTrackingJobs(ctx, log);
         const close = async () => {
-          await Promise.all([jobs.stop(), deadlineJobs.stop()]);
+          await Promise.all([jobs.stop(), deadlineJobs.stop(), trackingJobs.stop()]);
           await app.close();
           await store.close();
           process.exit(0);

@@ -7,6 +7,8 @@ import type { Kysely, Migration } from 'kysely';
 import type { Dialect } from '../database';
 import { stockMigration } from './0003-stock';
 import { deadlinesMigration } from './0004-deadlines';
+import { trackingMigration } from './0005-tracking';
+import { packingMigration } from './0006-packing';
 
 export function buildMigrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -191,5 +193,7 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     },
     '0003_stock': stockMigration(dialect),
     '0004_deadlines': deadlinesMigration(dialect),
+    '0005_tracking': trackingMigration(dialect),
+    '0006_packing': packingMigration(dialect),
   };
 }

@@ -1,0 +1,635 @@
+/**
+ * Packing an order: choosing boxes (core/packing.ts `chooseBoxes`) and creating the parcels, then scan-to-pack.
+ *
+ * - `packOrder`: the order's lines as seller SKUs (bundles expanded), less what is already in its parcels, packed
+ *   into the cheapest boxes of the shop's catalogue; one parcel (state `created`) per box, each with what it holds
+ *   and its expected gross weight (`parcel_packages`). A split is said in the answer and on the timeline.
+ * - A pack session (`startPackSession`, by scanning the order's barcode = its platform order id) marks the order as
+ *   being packed (one open session per order, enforced by a unique index) and walks its planned parcels one by
+ *   one: `scanItem` accepts an item only when the current parcel still needs it (a wrong item or one too many is
+ *   refused on the spot, 409, with what is expected); when every line is complete the parcel takes the `pack`
+ *   transition; `recordWeight` then compares the scale with the expected gross weight: outside the tolerance the
+ *   parcel is held for a check (409) until it is re-weighed within range or accepted with a reason.
+ * Every state change goes through `decide` and writes its `order_events` row in the same transaction.
+ */
+import { chooseBoxes, type Box, type PackingResult } from '../core/packing';
+import { localized, type Localized } from '../core/i18n';
+import { parcelMachine, type ParcelState } from '../core/order';
+import type { ImportIssue } from '../core/order-input';
+import {
+  DEFAULT_WEIGHT_TOLERANCE,
+  describeRemaining,
+  isWeightTolerance,
+  judgeScan,
+  judgeWeight,
+  progressOf,
+  sellerUnits,
+  subtractItems,
+  weightRange,
+  type ExpectedItem,
+  type ItemProgress,
+  type WeightTolerance,
+} from '../core/pack-station';
+import { decide } from '../core/state-machine';
+import { toIso } from '../core/time';
+import * as orderStore from '../store/orders';
+import type { Executor } from '../store/orders';
+import * as packing from '../store/packing';
+import type { NewOrderEventRow, OrderRow } from '../store/schema';
+import type { BoxRow, PackSessionRow, ParcelPackageRow } from '../store/schema-packing';
+import type { AppContext } from './context';
+import { ConflictError, NotFoundError, ValidationError } from './errors';
+import { event } from './shipments';
+
+/** Orders a packer may work on: accepted and not yet fully shipped (not waiting for stock, not closed). */
+export const PACKABLE_ORDER_STATES = ['awaiting_shipment', 'partially_shipped'] as const;
+
+/** A refusal at the station (wrong scan, weight out of range): a 409 that also says what is expected. */
+export class PackStationRefusal extends ConflictError {
+  constructor(
+    rule: string,
+    message: Localized,
+    state: string,
+    readonly details: Record<string, unknown>,
+  ) {
+    super(rule, message, state);
+    this.name = 'PackStationRefusal';
+  }
+}
+
+export function toBox(row: BoxRow): Box {
+  return {
+    code: row.code,
+    innerMm: [row.inner_length_mm, row.inner_width_mm, row.inner_height_mm],
+    ...(row.outer_length_mm !== null ? { outerMm: [row.outer_length_mm, row.outer_width_mm!, row.outer_height_mm!] as const } : {}),
+    maxWeightG: row.max_weight_g,
+    tareG: row.tare_g,
+    cost: row.cost,
+  };
+}
+
+export function contentsOf(pkg: Pick<ParcelPackageRow, 'contents'>): ExpectedItem[] {
+  return JSON.parse(pkg.contents) as ExpectedItem[];
+}
+
+async function lockOrder(ctx: AppContext, trx: Executor, orderId: number): Promise<OrderRow> {
+  let query = trx.selectFrom('orders').selectAll().where('id', '=', orderId);
+  if (ctx.store.dialect === 'postgres') query = query.forUpdate();
+  const order = await query.executeTakeFirst();
+  if (!order) throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
+  return order;
+}
+
+function requirePackable(order: OrderRow): void {
+  if (!(PACKABLE_ORDER_STATES as readonly string[]).includes(order.status)) {
+    throw new ConflictError(
+      'pack.order_state',
+      localized(
+        `order ${order.platform_order_id} is ${order.status.replace(/_/g, ' ')}: only orders awaiting shipment (or partly shipped) are packed.`,
+        `订单 ${order.platform_order_id} 状态为「${order.status}」：只有待发货（或部分发货）的订单可以打包。`,
+      ),
+      order.status,
+    );
+  }
+}
+
+export interface PlannedParcel {
+  parcelId: number;
+  position: number;
+  of: number;
+  status: string;
+  box: string;
+  outerMm: [number, number, number];
+  contents: ExpectedItem[];
+  contentWeightG: number;
+  expectedGrossG: number;
+  boxCost: { amount: number; currency: string };
+  measuredG: number | null;
+  weightStatus: string;
+}
+
+export interface PackOutcome {
+  orderId: number;
+  platformOrderId: string;
+  created: boolean;
+  split: boolean;
+  message: Localized;
+  parcels: PlannedParcel[];
+}
+
+/** Builds the plan for what is left to pack (ValidationError naming missing sizes or boxes; 409 when nothing fits). */
+async function choosePlan(trx: Executor, order: OrderRow, packages: ParcelPackageRow[], liveParcelIds: Set<number>): Promise<{ result: PackingResult; currency: string } | undefined> {
+  const lines = await orderStore.getOrderLines(trx, order.id);
+  const mappings = await packing.mappingsFor(trx, order.shop_id, lines.map((l) => l.sku));
+  const wanted = sellerUnits(lines, mappings);
+  const taken = packages.filter((p) => liveParcelIds.has(p.parcel_id)).flatMap(contentsOf);
+  const remaining = subtractItems(wanted, taken);
+  if (remaining.length === 0) return undefined;
+  const issues: ImportIssue[] = [];
+  const dims = new Map((await packing.getSkuDimensions(trx, remaining.map((i) => i.sku))).map((d) => [d.sku, d]));
+  const missing = remaining.filter((i) => !dims.has(i.sku)).map((i) => i.sku);
+  if (missing.length) {
+    issues.push({ row: 0, field: 'sku', message: localized(`no size and weight for ${missing.join(', ')}: set them first (shipby pack sku-dims, PUT /skus/dimensions).`, `缺少 ${missing.join('、')} 的尺寸和重量：请先设置（shipby pack sku-dims 或 PUT /skus/dimensions）。`) });
+  }
+  const boxes = await packing.listBoxes(trx, order.shop_id, true);
+  if (boxes.length === 0) {
+    issues.push({ row: 0, field: 'boxes', message: localized(`shop ${order.shop_id} has no boxes: add its box catalogue first (shipby pack box, PUT /shops/:shop/boxes/:code).`, `店铺 ${order.shop_id} 没有包装箱：请先添加箱子目录（shipby pack box 或 PUT /shops/:shop/boxes/:code）。`) });
+  }
+  if (issues.length) throw new ValidationError(issues);
+  const result = chooseBoxes(
+    remaining.map((item) => {
+      const d = dims.get(item.sku)!;
+      return { sku: item.sku, dimsMm: [d.length_mm, d.width_mm, d.height_mm] as const, weightG: d.weight_g, quantity: item.quantity };
+    }),
+    boxes.map(toBox),
+  );
+  if (result.unpackable.length > 0) {
+    throw new ConflictError('pack.unpackable', result.message, order.status);
+  }
+  return { result, currency: boxes[0]!.currency };
+}
+
+/** Creates the parcels of a plan (state `created`), their packages and events. */
+async function createPlannedParcels(trx: Executor, order: OrderRow, plan: { result: PackingResult; currency: string }, now: number, actor: string): Promise<void> {
+  const { result, currency } = plan;
+  const inserted = await trx
+    .insertInto('parcels')
+    .values(result.parcels.map(() => ({ order_id: order.id, shop_id: order.shop_id, status: 'created', carrier: null, service: null, tracking_number: null, weight_g: null, packed_at: null, labelled_at: null, handed_over_at: null, tracking_uploaded_at: null, first_scan_at: null, delivered_at: null, created_at: now, updated_at: now })))
+    .returning('id')
+    .execute();
+  // Ids are drawn in VALUES order within one statement; RETURNING's row order is not promised.
+  const ids = inserted.map((r) => Number(r.id)).sort((a, b) => a - b);
+  const events: NewOrderEventRow[] = [];
+  await packing.insertPackages(
+    trx,
+    result.parcels.map((parcel, i) => {
+      const contents = new Map<string, number>();
+      for (const p of parcel.placements) contents.set(p.sku, (contents.get(p.sku) ?? 0) + 1);
+      const items = [...contents].map(([sku, quantity]) => ({ sku, quantity }));
+      events.push(
+        event(order.id, ids[i]!, now, actor, 'parcel_created', null, null, 'created', `box ${parcel.box.code}${result.parcels.length > 1 ? ` (${i + 1} of ${result.parcels.length})` : ''}`, JSON.stringify({ box: parcel.box.code, contents: items, expected_gross_g: parcel.grossWeightG })),
+      );
+      return {
+        parcel_id: ids[i]!,
+        order_id: order.id,
+        box_code: parcel.box.code,
+        outer_length_mm: parcel.outerMm[0],
+        outer_width_mm: parcel.outerMm[1],
+        outer_height_mm: parcel.outerMm[2],
+        contents: JSON.stringify(items),
+        content_weight_g: parcel.contentWeightG,
+        expected_gross_g: parcel.grossWeightG,
+        box_cost: parcel.box.cost,
+        currency,
+        measured_g: null,
+        weight_status: 'pending',
+        weight_note: null,
+        created_at: now,
+        updated_at: now,
+      };
+    }),
+  );
+  events.push(event(order.id, null, now, actor, 'packing_planned', null, null, null, result.message.en, JSON.stringify({ message: result.message, split: result.split, boxes: result.parcels.map((p) => p.box.code), box_cost: { amount: result.boxCost, currency }, exact: result.exact })));
+  await orderStore.appendEvents(trx, events);
+}
+
+/** The order's parcels that `pack` planned (not voided), with box, contents and weights, in parcel order. */
+export async function planView(trx: Executor, orderId: number): Promise<PlannedParcel[]> {
+  const parcels = (await orderStore.getParcels(trx, orderId)).filter((p) => p.status !== 'voided');
+  const packages = new Map((await packing.packagesOf(trx, parcels.map((p) => p.id))).map((p) => [p.parcel_id, p]));
+  const planned = parcels.filter((p) => packages.has(p.id));
+  return planned.map((parcel, i) => {
+    const pkg = packages.get(parcel.id)!;
+    return {
+      parcelId: parcel.id,
+      position: i + 1,
+      of: planned.length,
+      status: parcel.status,
+      box: pkg.box_code,
+      outerMm: [pkg.outer_length_mm, pkg.outer_width_mm, pkg.outer_height_mm],
+      contents: contentsOf(pkg),
+      contentWeightG: pkg.content_weight_g,
+      expectedGrossG: pkg.expected_gross_g,
+      boxCost: { amount: pkg.box_cost, currency: pkg.currency },
+      measuredG: pkg.measured_g,
+      weightStatus: pkg.weight_status,
+    };
+  });
+}
+
+/** The plan `pack` would make for what is left to pack, without writing it (undefined: nothing is left). */
+export async function previewPacking(db: Executor, order: OrderRow): Promise<{ result: PackingResult; currency: string } | undefined> {
+  const parcels = await orderStore.getParcels(db, order.id);
+  const packages = await packing.packagesOfOrder(db, order.id);
+  return choosePlan(db, order, packages, new Set(parcels.filter((p) => p.status !== 'voided').map((p) => p.id)));
+}
+
+/**
+ * Plans and creates the parcels for what is left to pack. Idempotent: while planned parcels are still `created`,
+ * they are the answer (`replan` voids them through the parcel machine and plans again).
+ */
+export async function packOrder(ctx: AppContext, orderId: number, actor: string, options: { replan?: boolean } = {}): Promise<PackOutcome> {
+  const now = ctx.now();
+  return ctx.store.db.transaction().execute(async (trx) => {
+    const order = await lockOrder(ctx, trx, orderId);
+    requirePackable(order);
+    const created = await ensurePlan(ctx, trx, order, now, actor, options.replan === true);
+    const parcels = await planView(trx, order.id);
+    const split = parcels.filter((p) => p.status === 'created').length > 1;
+    const pending = parcels.filter((p) => p.status === 'created');
+    const message = created ?? describePlan(pending);
+    return { orderId: order.id, platformOrderId: order.platform_order_id, created: created !== undefined, split, message, parcels };
+  });
+}
+
+function describePlan(parcels: PlannedParcel[]): Localized {
+  if (parcels.length === 0) return localized('Everything is packed.', '已全部打包。');
+  const list = parcels.map((p) => `${p.box} (${p.contents.reduce((n, i) => n + i.quantity, 0)}, ${p.expectedGrossG} g)`).join(', ');
+  return parcels.length > 1
+    ? localized(`Already planned, split into ${parcels.length} parcels: ${list}.`, `已有装箱计划，拆分为 ${parcels.length} 个包裹：${list}。`)
+    : localized(`Already planned: ${list}.`, `已有装箱计划：${list}。`);
+}
+
+/** Makes sure the order has planned parcels for everything not yet packed; returns the new plan's message if it made one. */
+async function ensurePlan(ctx: AppContext, trx: Executor, order: OrderRow, now: number, actor: string, replan: boolean): Promise<Localized | undefined> {
+  let parcels = await orderStore.getParcels(trx, order.id);
+  let packages = await packing.packagesOfOrder(trx, order.id);
+  const packaged = new Set(packages.map((p) => p.parcel_id));
+  if (replan) {
+    if (await packing.openSessionOfOrder(trx, order.id)) {
+      throw new ConflictError('pack.session_open', localized('a packer is working on this order: finish or cancel the pack session first.', '该订单正在打包：请先完成或取消打包会话。'), order.status);
+    }
+    const events: NewOrderEventRow[] = [];
+    for (const parcel of parcels.filter((p) => p.status === 'created' && packaged.has(p.id))) {
+      const decision = decide(parcelMachine, parcel.status as ParcelState, 'void', {});
+      if (!decision.ok) throw new ConflictError(decision.rule, decision.message, parcel.status);
+      await trx.updateTable('parcels').set({ status: decision.to, updated_at: now }).where('id', '=', parcel.id).execute();
+      events.push(event(order.id, parcel.id, now, actor, 'transition', 'void', decision.from, decision.to, 'packing planned again', null));
+    }
+    await orderStore.appendEvents(trx, events);
+    parcels = await orderStore.getParcels(trx, order.id);
+    packages = await packing.packagesOfOrder(trx, order.id);
+  } else if (parcels.some((p) => p.status === 'created' && packaged.has(p.id))) {
+    return undefined;
+  }
+  const live = new Set(parcels.filter((p) => p.status !== 'voided').map((p) => p.id));
+  const plan = await choosePlan(trx, order, packages, live);
+  if (!plan) return undefined;
+  await createPlannedParcels(trx, order, plan, now, actor);
+  return plan.result.message;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Scan-to-pack sessions
+
+export interface StartSessionInput {
+  /** The order's barcode: its platform order id (or shipby id). */
+  barcode: string;
+  shopId?: string;
+  station?: string;
+  packer?: string;
+  tolerance?: Partial<WeightTolerance>;
+}
+
+export interface PackSessionView {
+  id: number;
+  orderId: number;
+  platformOrderId: string;
+  shopId: string;
+  shipByAt: string | null;
+  status: string;
+  beingPacked: boolean;
+  station: string | null;
+  packer: string | null;
+  tolerance: WeightTolerance;
+  startedAt: string | null;
+  finishedAt: string | null;
+  current: null | {
+    parcelId: number;
+    position: number;
+    of: number;
+    box: string;
+    items: ItemProgress[];
+    remaining: Localized;
+    expectedGrossG: number;
+    weightRange: { minG: number; maxG: number };
+  };
+  parcels: PlannedParcel[];
+}
+
+async function sessionView(trx: Executor, session: PackSessionRow): Promise<PackSessionView> {
+  const order = (await orderStore.getOrder(trx, undefined, session.order_id))!;
+  const parcels = await planView(trx, session.order_id);
+  const tolerance = { basisPoints: session.tolerance_bp, minG: session.tolerance_min_g };
+  let current: PackSessionView['current'] = null;
+  const parcel = parcels.find((p) => p.parcelId === session.current_parcel_id);
+  if (parcel && (session.status === 'scanning' || session.status === 'weighing' || session.status === 'held')) {
+    const counts = await packing.scannedCounts(trx, session.id, parcel.parcelId);
+    const items = session.status === 'scanning' ? progressOf(parcel.contents, counts) : parcel.contents.map((c) => ({ sku: c.sku, expected: c.quantity, scanned: c.quantity, remaining: 0 }));
+    current = {
+      parcelId: parcel.parcelId,
+      position: parcel.position,
+      of: parcel.of,
+      box: parcel.box,
+      items,
+      remaining: describeRemaining(items),
+      expectedGrossG: parcel.expectedGrossG,
+      weightRange: weightRange(parcel.expectedGrossG, tolerance),
+    };
+  }
+  return {
+    id: session.id,
+    orderId: order.id,
+    platformOrderId: order.platform_order_id,
+    shopId: order.shop_id,
+    shipByAt: toIso(order.ship_by_at),
+    status: session.status,
+    beingPacked: (packing.OPEN_PACK_SESSION_STATES as readonly string[]).includes(session.status),
+    station: session.station,
+    packer: session.packer,
+    tolerance,
+    startedAt: toIso(session.started_at),
+    finishedAt: toIso(session.finished_at),
+    current,
+    parcels,
+  };
+}
+
+async function resolveOrderByBarcode(ctx: AppContext, barcode: string, shopId?: string): Promise<OrderRow> {
+  const code = barcode.trim();
+  if (!code) throw new ValidationError([{ row: 0, field: 'order_barcode', message: localized('scan the order barcode.', '请扫描订单条码。') }]);
+  const found = await orderStore.findOrdersByReference(ctx.store.db, code, shopId);
+  if (found.length === 0) throw new NotFoundError(localized(`no order with barcode ${code}.`, `没有条码为 ${code} 的订单。`));
+  if (found.length > 1) {
+    throw new ConflictError('order.ambiguous', localized(`barcode ${code} matches orders in several shops: give the shop.`, `条码 ${code} 匹配多个店铺的订单：请指定店铺。`));
+  }
+  return found[0]!;
+}
+
+export async function startPackSession(ctx: AppContext, input: StartSessionInput, actor: string): Promise<{ resumed: boolean; message: Localized; session: PackSessionView }> {
+  const tolerance: WeightTolerance = { ...DEFAULT_WEIGHT_TOLERANCE, ...input.tolerance };
+  if (!isWeightTolerance(tolerance)) {
+    throw new ValidationError([{ row: 0, field: 'tolerance', message: localized('tolerance: percent 0–50 (basis points 0–5000) and at least 0–10000 g.', '容差：百分比 0–50（基点 0–5000），最小克数 0–10000。') }]);
+  }
+  const found = await resolveOrderByBarcode(ctx, input.barcode, input.shopId);
+  const now = ctx.now();
+  return ctx.store.db.transaction().execute(async (trx) => {
+    const order = await lockOrder(ctx, trx, found.id);
+    const open = await packing.openSessionOfOrder(trx, order.id);
+    if (open) {
+      const view = await sessionView(trx, open);
+      return { resumed: true, message: localized(`Resumed pack session ${open.id} (${open.station ?? 'no station'}).`, `继续打包会话 ${open.id}（${open.station ?? '未指定工位'}）。`), session: view };
+    }
+    requirePackable(order);
+    const planned = await ensurePlan(ctx, trx, order, now, actor, false);
+    const parcels = await planView(trx, order.id);
+    const first = parcels.find((p) => p.status === 'created');
+    if (!first) {
+      throw new ConflictError('pack.nothing_left', localized(`every item of order ${order.platform_order_id} is already packed.`, `订单 ${order.platform_order_id} 的所有商品都已打包。`), order.status);
+    }
+    const id = await packing.insertSession(trx, {
+      order_id: order.id,
+      shop_id: order.shop_id,
+      status: 'scanning',
+      current_parcel_id: first.parcelId,
+      station: input.station?.trim() || null,
+      packer: input.packer?.trim() || null,
+      tolerance_bp: tolerance.basisPoints,
+      tolerance_min_g: tolerance.minG,
+      started_at: now,
+      updated_at: now,
+      finished_at: null,
+      version: 1,
+    });
+    await orderStore.appendEvents(trx, [
+      event(order.id, null, now, actor, 'packing_started', null, null, null, input.station ? `station ${input.station}` : null, JSON.stringify({ session_id: id, station: input.station ?? null, packer: input.packer ?? null })),
+    ]);
+    const session = (await packing.getSession(trx, id, false))!;
+    const view = await sessionView(trx, session);
+    const pending = parcels.filter((p) => p.status === 'created');
+    const head = planned ?? describePlan(pending);
+    const first_ = view.current!;
+    return {
+      resumed: false,
+      message: localized(
+        `${head.en} Parcel ${first_.position} of ${first_.of}: box ${first_.box}; scan ${first_.remaining.en}.`,
+        `${head['zh-CN']} 第 ${first_.position}/${first_.of} 个包裹：箱子 ${first_.box}；请扫描 ${first_.remaining['zh-CN']}。`,
+      ),
+      session: view,
+    };
+  });
+}
+
+async function lockSession(ctx: AppContext, trx: Executor, id: number): Promise<PackSessionRow> {
+  const session = await packing.getSession(trx, id, ctx.store.dialect === 'postgres');
+  if (!session) throw new NotFoundError(localized(`pack session ${id} not found.`, `未找到打包会话 ${id}。`));
+  return session;
+}
+
+function refuseUnlessStatus(session: PackSessionRow, allowed: readonly string[], doing: Localized): void {
+  if (allowed.includes(session.status)) return;
+  const why: Record<string, Localized> = {
+    scanning: localized('items are still being scanned', '商品仍在扫描中'),
+    weighing: localized('the packed parcel must be weighed first', '已装好的包裹需要先称重'),
+    held: localized('the parcel is held for a weight check: re-weigh it or accept it with a reason', '包裹因重量异常暂停：请重新称重或填写理由放行'),
+    done: localized('the session is finished', '会话已完成'),
+    cancelled: localized('the session was cancelled', '会话已取消'),
+  };
+  const reason = why[session.status] ?? localized(session.status, session.status);
+  throw new ConflictError('pack.session_state', localized(`Cannot ${doing.en} now: ${reason.en}.`, `现在不能${doing['zh-CN']}：${reason['zh-CN']}。`), session.status);
+}
+
+async function saveSession(trx: Executor, session: PackSessionRow, changes: Partial<Omit<PackSessionRow, 'id' | 'version'>>): Promise<PackSessionRow> {
+  if (!(await packing.updateSession(trx, session.id, session.version, changes))) {
+    throw new ConflictError('pack.session_changed', localized('the session changed meanwhile (another scan?): scan again.', '会话已被修改（另一次扫描？）：请重新扫描。'), session.status);
+  }
+  return { ...session, ...changes, version: session.version + 1 };
+}
+
+export interface ScanOutcome {
+  accepted: true;
+  sku: string;
+  parcelPacked: boolean;
+  message: Localized;
+  session: PackSessionView;
+}
+
+/**
+ * One scan of an item barcode (a seller SKU or the item's own barcode). Accepted scans count towards the current
+ * parcel; the last missing one packs it (`pack` transition). A refused scan is recorded (the audit, and the measure
+ * of a station's mistakes) and answered with PackStationRefusal carrying what is expected.
+ */
+export async function scanItem(ctx: AppContext, sessionId: number, code: string, actor: string): Promise<ScanOutcome> {
+  const scanned = code.trim();
+  if (!scanned) throw new ValidationError([{ row: 0, field: 'code', message: localized('the scanned code is empty.', '扫描的条码为空。') }]);
+  const now = ctx.now();
+  const outcome = await ctx.store.db.transaction().execute(async (trx) => {
+    let session = await lockSession(ctx, trx, sessionId);
+    refuseUnlessStatus(session, ['scanning'], localized('scan items', '扫描商品'));
+    const parcelId = session.current_parcel_id!;
+    const packages = await packing.packagesOfOrder(trx, session.order_id);
+    const pkg = packages.find((p) => p.parcel_id === parcelId)!;
+    const expected = contentsOf(pkg);
+    const counts = await packing.scannedCounts(trx, session.id, parcelId);
+    const sku = (await packing.skuForCode(trx, scanned)) ?? (await packing.isCatalogueSku(trx, scanned));
+    const parcels = (await orderStore.getParcels(trx, session.order_id)).filter((p) => p.status !== 'voided' && packages.some((k) => k.parcel_id === p.id));
+    const other = sku === undefined ? undefined : parcels.findIndex((p) => p.id !== parcelId && p.status === 'created' && contentsOf(packages.find((k) => k.parcel_id === p.id)!).some((i) => i.sku === sku));
+    const judgement = judgeScan(expected, counts, { code: scanned, ...(sku !== undefined ? { sku } : {}), ...(other !== undefined && other >= 0 ? { inOtherParcel: other + 1 } : {}) });
+    await packing.insertScan(trx, {
+      session_id: session.id,
+      parcel_id: parcelId,
+      at: now,
+      code: scanned,
+      sku: sku ?? null,
+      accepted: judgement.accepted ? 1 : 0,
+      refusal: judgement.accepted ? null : judgement.refusal,
+      actor,
+    });
+    if (!judgement.accepted) {
+      session = await saveSession(trx, session, { updated_at: now });
+      return { judgement, session: await sessionView(trx, session), packed: false };
+    }
+    let packed = false;
+    if (judgement.complete) {
+      const parcel = parcels.find((p) => p.id === parcelId)!;
+      const decision = decide(parcelMachine, parcel.status as ParcelState, 'pack', {});
+      if (!decision.ok) throw new ConflictError(decision.rule, decision.message, parcel.status);
+      await trx.updateTable('parcels').set({ status: decision.to, packed_at: now, weight_g: pkg.expected_gross_g, updated_at: now }).where('id', '=', parcelId).execute();
+      await orderStore.appendEvents(trx, [
+        event(session.order_id, parcelId, now, actor, 'transition', 'pack', decision.from, decision.to, `every item scanned (pack session ${session.id})`, JSON.stringify({ session_id: session.id, box: pkg.box_code, contents: expected })),
+      ]);
+      session = await saveSession(trx, session, { status: 'weighing', updated_at: now });
+      packed = true;
+    } else {
+      session = await saveSession(trx, session, { updated_at: now });
+    }
+    return { judgement, session: await sessionView(trx, session), packed };
+  });
+  const { judgement, session } = outcome;
+  if (!judgement.accepted) {
+    throw new PackStationRefusal(`pack.scan.${judgement.refusal}`, judgement.message, session.status, {
+      refusal: judgement.refusal,
+      scanned: scanned,
+      sku: judgement.sku ?? null,
+      expected: judgement.progress.filter((p) => p.remaining > 0).map((p) => ({ sku: p.sku, quantity: p.remaining })),
+      session_id: session.id,
+      parcel_id: session.current?.parcelId ?? null,
+    });
+  }
+  const message = outcome.packed
+    ? localized(`${judgement.message.en} Parcel ${session.current!.position} packed: weigh it (expected ${session.current!.expectedGrossG} g).`, `${judgement.message['zh-CN']} 第 ${session.current!.position} 个包裹已装好：请称重（应为 ${session.current!.expectedGrossG} 克）。`)
+    : judgement.message;
+  return { accepted: true, sku: judgement.sku, parcelPacked: outcome.packed, message, session };
+}
+
+export interface WeighInput {
+  grams: number;
+  /** Accepts a weight outside the tolerance (the packer checked the parcel): recorded on the timeline. */
+  overrideReason?: string;
+}
+
+export interface WeighOutcome {
+  ok: true;
+  overridden: boolean;
+  message: Localized;
+  session: PackSessionView;
+}
+
+export async function recordWeight(ctx: AppContext, sessionId: number, input: WeighInput, actor: string): Promise<WeighOutcome> {
+  if (!Number.isInteger(input.grams) || input.grams <= 0 || input.grams > 1_000_000) {
+    throw new ValidationError([{ row: 0, field: 'grams', message: localized('the weight must be whole grams above 0.', '重量须为大于 0 的整数克。') }]);
+  }
+  const reason = input.overrideReason?.trim();
+  const now = ctx.now();
+  const outcome = await ctx.store.db.transaction().execute(async (trx) => {
+    let session = await lockSession(ctx, trx, sessionId);
+    refuseUnlessStatus(session, ['weighing', 'held'], localized('weigh a parcel', '称重'));
+    const parcelId = session.current_parcel_id!;
+    const pkg = (await packing.packagesOf(trx, [parcelId]))[0]!;
+    const tolerance = { basisPoints: session.tolerance_bp, minG: session.tolerance_min_g };
+    const judgement = judgeWeight(pkg.expected_gross_g, input.grams, tolerance);
+    const data = JSON.stringify({ session_id: session.id, measured_g: input.grams, expected_g: pkg.expected_gross_g, range: judgement.range });
+    if (!judgement.ok && !reason) {
+      await packing.updatePackageWeight(trx, parcelId, input.grams, 'held', judgement.message.en, now);
+      await orderStore.appendEvents(trx, [event(session.order_id, parcelId, now, actor, 'parcel_held', null, null, null, judgement.message.en, data)]);
+      session = await saveSession(trx, session, { status: 'held', updated_at: now });
+      return { judgement, held: true, overridden: false, session: await sessionView(trx, session), next: undefined as Localized | undefined };
+    }
+    const overridden = !judgement.ok;
+    await packing.updatePackageWeight(trx, parcelId, input.grams, overridden ? 'overridden' : 'ok', overridden ? reason! : null, now);
+    await trx.updateTable('parcels').set({ weight_g: input.grams, updated_at: now }).where('id', '=', parcelId).execute();
+    const events: NewOrderEventRow[] = [
+      event(session.order_id, parcelId, now, actor, overridden ? 'weight_override' : 'parcel_weighed', null, null, null, overridden ? reason! : judgement.message.en, data),
+    ];
+    // Next planned parcel of the order, or the end of the session.
+    const parcels = await planView(trx, session.order_id);
+    const next = parcels.find((p) => p.status === 'created');
+    let nextMessage: Localized;
+    if (next) {
+      session = await saveSession(trx, session, { status: 'scanning', current_parcel_id: next.parcelId, updated_at: now });
+      nextMessage = localized(`Next: parcel ${next.position} of ${next.of}, box ${next.box}.`, `下一个：第 ${next.position}/${next.of} 个包裹，箱子 ${next.box}。`);
+    } else {
+      session = await saveSession(trx, session, { status: 'done', finished_at: now, updated_at: now });
+      events.push(event(session.order_id, null, now, actor, 'packing_finished', null, null, null, null, JSON.stringify({ session_id: session.id, parcels: parcels.map((p) => p.parcelId) })));
+      nextMessage = localized('Every parcel of the order is packed and weighed.', '该订单的所有包裹都已打包并称重。');
+    }
+    await orderStore.appendEvents(trx, events);
+    return { judgement, held: false, overridden, session: await sessionView(trx, session), next: nextMessage };
+  });
+  if (outcome.held) {
+    throw new PackStationRefusal('pack.weight_out_of_tolerance', outcome.judgement.message, 'held', {
+      measured_g: outcome.judgement.measuredG,
+      expected_g: outcome.judgement.expectedG,
+      range: outcome.judgement.range,
+      deviation_g: outcome.judgement.deviationG,
+      session_id: outcome.session.id,
+      parcel_id: outcome.session.current?.parcelId ?? null,
+    });
+  }
+  const head = outcome.overridden
+    ? localized(`Accepted outside the range (${outcome.judgement.measuredG} g; expected ${outcome.judgement.range.minG}–${outcome.judgement.range.maxG} g): ${reason}.`, `超出范围但已放行（${outcome.judgement.measuredG} 克；应为 ${outcome.judgement.range.minG}–${outcome.judgement.range.maxG} 克）：${reason}。`)
+    : outcome.judgement.message;
+  return { ok: true, overridden: outcome.overridden, message: localized(`${head.en} ${outcome.next!.en}`, `${head['zh-CN']}${outcome.next!['zh-CN']}`), session: outcome.session };
+}
+
+/** Stops a session: items scanned into the unfinished parcel are discarded (the next session starts it over). */
+export async function cancelPackSession(ctx: AppContext, sessionId: number, reason: string, actor: string): Promise<PackSessionView> {
+  const now = ctx.now();
+  return ctx.store.db.transaction().execute(async (trx) => {
+    let session = await lockSession(ctx, trx, sessionId);
+    refuseUnlessStatus(session, packing.OPEN_PACK_SESSION_STATES, localized('cancel the session', '取消会话'));
+    session = await saveSession(trx, session, { status: 'cancelled', finished_at: now, updated_at: now });
+    await orderStore.appendEvents(trx, [event(session.order_id, null, now, actor, 'packing_cancelled', null, null, null, reason.trim() || null, JSON.stringify({ session_id: session.id }))]);
+    return sessionView(trx, session);
+  });
+}
+
+export async function getPackSession(ctx: AppContext, sessionId: number): Promise<PackSessionView & { scans: Array<{ at: string | null; code: string; sku: string | null; accepted: boolean; refusal: string | null; parcel_id: number | null }> }> {
+  const session = await packing.getSession(ctx.store.db, sessionId, false);
+  if (!session) throw new NotFoundError(localized(`pack session ${sessionId} not found.`, `未找到打包会话 ${sessionId}。`));
+  const view = await sessionView(ctx.store.db, session);
+  const scans = (await packing.scansOfSession(ctx.store.db, sessionId)).map((s) => ({ at: toIso(s.at), code: s.code, sku: s.sku, accepted: s.accepted === 1, refusal: s.refusal, parcel_id: s.parcel_id }));
+  return { ...view, scans };
+}
+
+export async function listPackSessions(ctx: AppContext, filter: { open?: boolean; shopIds?: string[]; limit?: number }): Promise<PackSessionView[]> {
+  const rows = await packing.listSessions(ctx.store.db, filter);
+  const views: PackSessionView[] = [];
+  for (const row of rows) views.push(await sessionView(ctx.store.db, row));
+  return views;
+}
+
+/** The orders being packed right now (an open pack session each): what the planner pins at the head of its queue. */
+export async function ordersBeingPacked(ctx: AppContext, shopIds?: string[]) {
+  return packing.ordersBeingPacked(ctx.store.db, shopIds);
+}
+
+/** The order's planned parcels (boxes, contents, weights) and its pack sessions. */
+export async function orderPacking(ctx: AppContext, orderId: number) {
+  const order = await orderStore.getOrder(ctx.store.db, undefined, orderId);
+  if (!order) throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
+  const parcels = await planView(ctx.store.db, orderId);
+  const open = await packing.openSessionOfOrder(ctx.store.db, orderId);
+  return { orderId, platformOrderId: order.platform_order_id, beingPacked: open !== undefined, openSessionId: open?.id ?? null, parcels };
+}
+

@@ -1,0 +1,183 @@
+/**
+ * Which carrier service each parcel of an order should take, and why (`shipby quote ORDER`, GET /orders/:id/quotes).
+ *
+ * The parcels are the ones `pack` planned and not yet labelled, or — before packing — the plan `pack` would make.
+ * For each, core/carrier `chooseService` applies the seller's rules first (first match whose service fits), else
+ * rate shopping (the cheapest service whose 9-in-10 arrival keeps the delivery promise, picked up before the ship-by
+ * deadline), and explains every candidate: cost, pick-up, arrival, and why each one was dropped.
+ *
+ * The promise: shipping now + the order's promised delivery days (`freight_commit_day`, kept by the sync in
+ * `order_receipts`), else the receipt policy's fallback for the order's logistics class (core/receipt.ts).
+ */
+import { chooseService, type ServiceChoice } from '../core/carrier/choose';
+import type { BatteryKind } from '../core/carrier/types';
+import { localized, type Localized } from '../core/i18n';
+import type { ExpectedItem } from '../core/pack-station';
+import { DEFAULT_RECEIPT_RULES, receiptClassOf } from '../core/receipt';
+import { buyerLogisticsClassOf, deliveryPromise, prorate, type DeliveryPromise } from '../core/shipping-facts';
+import { toIso } from '../core/time';
+import * as orderStore from '../store/orders';
+import type { Executor } from '../store/orders';
+import * as packing from '../store/packing';
+import type { OrderRow } from '../store/schema';
+import { loadShippingCatalog, type ShippingCatalog } from './carrier-contracts';
+import type { AppContext } from './context';
+import { NotFoundError } from './errors';
+import { planView, previewPacking } from './pack';
+
+/** ASSUMPTION: minutes of packing still ahead of a parcel that is not packed yet (it shifts the first pick-up). */
+export const DEFAULT_PACKING_MINUTES = 20;
+
+export interface ParcelToQuote {
+  parcelId: number | null;
+  status: string;
+  box: string;
+  outerMm: [number, number, number];
+  grossWeightG: number;
+  contents: ExpectedItem[];
+}
+
+export interface QuotedParcel extends ParcelToQuote {
+  choice: ServiceChoice;
+  marketplaceService: string | null;
+}
+
+export interface OrderQuotes {
+  order: OrderRow;
+  source: ShippingCatalog['source'];
+  promise: DeliveryPromise;
+  buyerLogisticsClass: string | null;
+  parcels: QuotedParcel[];
+  message: Localized;
+}
+
+const BATTERY_RANK: Record<BatteryKind, number> = { none: 0, contained: 1, standalone: 2 };
+
+export async function promiseFor(db: Executor, order: OrderRow, now: number, promisedDays?: number): Promise<DeliveryPromise> {
+  if (promisedDays !== undefined) return deliveryPromise(now, promisedDays, 'order');
+  const receipt = await db.selectFrom('order_receipts').select('freight_commit_days').where('order_id', '=', order.id).executeTakeFirst();
+  if (receipt?.freight_commit_days) return deliveryPromise(now, receipt.freight_commit_days, 'order');
+  const receiptClass = receiptClassOf(order.logistics_service, order.policy_id);
+  return deliveryPromise(now, DEFAULT_RECEIPT_RULES.fallbackDays[receiptClass], 'policy', receiptClass);
+}
+
+/** The parcels still to be labelled: planned ones, or the plan `pack` would make. */
+export async function parcelsToQuote(db: Executor, order: OrderRow): Promise<ParcelToQuote[]> {
+  const planned = (await planView(db, order.id)).filter((p) => p.status === 'created' || p.status === 'packed');
+  if (planned.length) {
+    return planned.map((p) => ({ parcelId: p.parcelId, status: p.status, box: p.box, outerMm: p.outerMm, grossWeightG: p.measuredG ?? p.expectedGrossG, contents: p.contents }));
+  }
+  const preview = await previewPacking(db, order);
+  if (!preview) return [];
+  return preview.result.parcels.map((parcel) => {
+    const contents = new Map<string, number>();
+    for (const p of parcel.placements) contents.set(p.sku, (contents.get(p.sku) ?? 0) + 1);
+    return { parcelId: null, status: 'unplanned', box: parcel.box.code, outerMm: [...parcel.outerMm] as [number, number, number], grossWeightG: parcel.grossWeightG, contents: [...contents].map(([sku, quantity]) => ({ sku, quantity })) };
+  });
+}
+
+export interface QuoteOptions {
+  /** Override the promised delivery days (else the order's, else the policy's). */
+  promisedDays?: number;
+  /** Packing still to do before an unpacked parcel is ready (default DEFAULT_PACKING_MINUTES). */
+  remainingWorkMinutes?: number;
+  /** Quote only these parcels. */
+  parcelIds?: number[];
+}
+
+export async function quoteOrder(ctx: AppContext, orderId: number, options: QuoteOptions = {}): Promise<OrderQuotes> {
+  const db = ctx.store.db;
+  const now = ctx.now();
+  const order = await orderStore.getOrder(db, undefined, orderId);
+  if (!order) throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
+  const catalog = await loadShippingCatalog(ctx);
+  const promise = await promiseFor(db, order, now, options.promisedDays);
+  let parcels = await parcelsToQuote(db, order);
+  if (options.parcelIds) parcels = parcels.filter((p) => p.parcelId !== null && options.parcelIds!.includes(p.parcelId));
+  const skus = [...new Set(parcels.flatMap((p) => p.contents.map((c) => c.sku)))];
+  const dims = new Map((await packing.getSkuDimensions(db, skus)).map((d) => [d.sku, d]));
+  const units = parcels.map((p) => p.contents.reduce((n, c) => n + c.quantity, 0));
+  const values = prorate(order.total_amount, units);
+  const buyerClass = buyerLogisticsClassOf(order.logistics_service);
+  const quoted = parcels.map((parcel, i) => {
+    let batteries: BatteryKind = 'none';
+    let liquids = false;
+    for (const c of parcel.contents) {
+      const d = dims.get(c.sku);
+      if (d && BATTERY_RANK[d.batteries as BatteryKind] > BATTERY_RANK[batteries]) batteries = d.batteries as BatteryKind;
+      liquids ||= d?.liquids === 1;
+    }
+    const packed = parcel.status === 'packed';
+    const choice = chooseService(
+      {
+        destinationCountry: order.buyer_country,
+        grossWeightG: parcel.grossWeightG,
+        declaredValue: { amount: values[i]!, currency: order.currency },
+        skus: parcel.contents.map((c) => c.sku),
+        shop: order.shop_id,
+        ...(buyerClass ? { buyerLogisticsClass: buyerClass } : {}),
+        dimsMm: parcel.outerMm,
+        batteries,
+        liquids,
+      },
+      catalog.services,
+      catalog.rules,
+      {
+        now,
+        remainingWorkMs: packed ? 0 : (options.remainingWorkMinutes ?? DEFAULT_PACKING_MINUTES) * 60_000,
+        ...(order.ship_by_at !== null ? { shipByAt: order.ship_by_at } : {}),
+        promisedDeliveryAt: promise.at,
+      },
+    );
+    return { ...parcel, choice, marketplaceService: choice.service ? (catalog.marketplaceServices.get(choice.service) ?? null) : null };
+  });
+  const sample = catalog.source === 'sample' ? localized(' Prices are SAMPLE rates: import your contract (shipby carrier import FILE).', ' 价格为示例运价：请导入您的合同运价（shipby carrier import FILE）。') : localized('', '');
+  const message =
+    quoted.length === 0
+      ? localized('Nothing to quote: every parcel of the order is labelled.', '无需报价：该订单的所有包裹都已打印面单。')
+      : localized(
+          `${quoted.length} parcel${quoted.length > 1 ? 's' : ''}; ${promise.explanation.en}.${sample.en}`,
+          `${quoted.length} 个包裹；${promise.explanation['zh-CN']}。${sample['zh-CN']}`,
+        );
+  return { order, source: catalog.source, promise, buyerLogisticsClass: buyerClass ?? null, parcels: quoted, message };
+}
+
+/** The answer as the API and `--json` show it: every sentence in both languages, instants as ISO. */
+export function presentQuotes(q: OrderQuotes) {
+  return {
+    order: { id: q.order.id, platform_order_id: q.order.platform_order_id, destination: q.order.buyer_country, ship_by_at: toIso(q.order.ship_by_at), logistics_service: q.order.logistics_service },
+    source: q.source,
+    buyer_logistics_class: q.buyerLogisticsClass,
+    promise: { at: toIso(q.promise.at), days: q.promise.days, source: q.promise.source, explanation: q.promise.explanation },
+    message: q.message,
+    parcels: q.parcels.map((p) => ({
+      parcel_id: p.parcelId,
+      status: p.status,
+      box: p.box,
+      outer_mm: p.outerMm,
+      gross_weight_g: p.grossWeightG,
+      contents: p.contents,
+      chosen: p.choice.service ?? null,
+      marketplace_service: p.marketplaceService,
+      basis: p.choice.basis,
+      rule: p.choice.rule ?? null,
+      cost: p.choice.cost ?? null,
+      pickup_at: toIso(p.choice.pickupAt),
+      arrival_p90_at: toIso(p.choice.arrivalP90At),
+      promise_kept: p.choice.promiseKept ?? null,
+      explanation: p.choice.explanation,
+      candidates: p.choice.candidates.map((c) => ({
+        service: c.service,
+        name: c.name,
+        chosen: c.chosen,
+        cost: c.quote ? { amount: c.quote.total, currency: c.quote.currency } : null,
+        chargeable_g: c.quote?.chargeableG ?? null,
+        pickup_at: toIso(c.pickupAt),
+        arrival_p50_at: toIso(c.arrivalP50At),
+        arrival_p90_at: toIso(c.arrivalP90At),
+        dropped_because: c.reasons.map((r) => ({ code: r.code, message: r.message })),
+      })),
+      skipped_rules: p.choice.skippedRules.map((r) => ({ id: r.id, name: r.name ?? null, service: r.service, reasons: r.reasons.map((x) => ({ code: x.code, message: x.message })) })),
+    })),
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * The demo's seams to parts of shipby that do not exist yet. Each is a small interface with a stand-in that
+ * behaves like the real thing would, so the simulated day is whole today and each stand-in can be swapped out alone:
+ *
+ * - `LabelHook` — where a parcel's label and tracking number come from. Stand-in: `localCainiaoLabels`, which issues
+ *   Cainiao order codes (LP + 14 digits). Swap for the sample carrier (labels) when it lands in
+ *   src/integrations/carriers/.
+ * - `TrackingHook` — the carrier's events after the collection. The demo uses the sample tracking provider
+ *   (tracking-sample.ts, polled through app/tracking.ts); `scheduledFirstScans` is the stand-in without it, which
+ *   records each parcel's first scan at the sorting centre through `recordFirstScan` (the seller's first-scan use case).
+ * - `signInLink` — the dashboard link to print once accounts exist; there are none yet, so it gives nothing.
+ */
+import type { AppContext } from '../app/context';
+import { recordFirstScan } from '../app/shipments';
+import { localized, type Localized } from '../core/i18n';
+import { HOUR_MS } from '../core/time';
+
+export interface LabelRequest {
+  orderId: number;
+  platformOrderId: string;
+  buyerCountry: string;
+  /** The logistics service the buyer chose on the marketplace (e.g. CAINIAO_STANDARD), if known. */
+  logisticsService: string | null;
+}
+
+export interface DemoLabel {
+  trackingNumber: string;
+  /** The marketplace's logistics service key the number is declared under. */
+  serviceName: string;
+  /** The carrier for the number's format checks. */
+  carrier: string;
+}
+
+export interface LabelHook {
+  /** What it is, for the demo's banner. */
+  readonly name: Localized;
+  createLabel(request: LabelRequest, at: number): Promise<DemoLabel>;
+}
+
+/** Stand-in for the sample carrier: Cainiao order codes, unique per run, under the buyer's Cainiao service. */
+export function localCainiaoLabels(seed: number): LabelHook {
+  // A run-specific prefix keeps numbers from two demo runs apart; the counter keeps them unique within one.
+  const prefix = String(100 + (Math.abs(Math.floor(seed)) % 900));
+  let next = 1;
+  return {
+    name: localized('stand-in Cainiao labels (hook: the sample carrier)', '本地模拟的菜鸟面单（接口预留：示例承运商）'),
+    async createLabel(request) {
+      const service = request.logisticsService?.toUpperCase().startsWith('CAINIAO') ? request.logisticsService.toUpperCase() : 'CAINIAO_STANDARD';
+      const serial = String(next++).padStart(11, '0');
+      return { trackingNumber: `LP${prefix}${serial}`, serviceName: service, carrier: 'cainiao' };
+    },
+  };
+}
+
+export interface CollectedParcel {
+  parcelId: number;
+  trackingNumber: string;
+  carrier: string;
+  /** The buyer's country. */
+  destination: string;
+}
+
+export interface TrackingHook {
+  readonly name: Localized;
+  /** The carrier issued the label of this parcel at `at` (its history with the carrier begins). */
+  labelled(parcel: CollectedParcel, at: number): void;
+  /** The carrier collected these parcels at `at`. */
+  collected(parcels: readonly CollectedParcel[], at: number): void;
+  /** Brings the carrier events due by `now` into shipby; returns how many were recorded. */
+  flush(ctx: AppContext, now: number): Promise<number>;
+}
+
+/** Stand-in for a tracking provider: each collected parcel is scanned at the sorting centre 1–3 h later. */
+export function scheduledFirstScans(random: () => number): TrackingHook {
+  const due: Array<{ parcelId: number; scanAt: number }> = [];
+  return {
+    name: localized('stand-in first scans at the sorting centre', '本地模拟的分拣中心首次扫描'),
+    labelled() {},
+    collected(parcels, at) {
+      for (const parcel of parcels) due.push({ parcelId: parcel.parcelId, scanAt: at + Math.round(HOUR_MS + random() * 2 * HOUR_MS) });
+      due.sort((a, b) => a.scanAt - b.scanAt);
+    },
+    async flush(ctx, now) {
+      let recorded = 0;
+      while (due.length && due[0]!.scanAt <= now) {
+        const scan = due.shift()!;
+        await recordFirstScan(ctx, scan.parcelId, scan.scanAt, 'carrier');
+        recorded++;
+      }
+      return recorded;
+    },
+  };
+}
+
+/** The sign-in link for the dashboard. shipby has no accounts yet, so there is none; the demo prints it when there is. */
+export async function signInLink(_ctx: AppContext, _dashboardUrl: string): Promise<string | undefined> {
+  return undefined;
+}

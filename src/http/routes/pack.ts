@@ -1,0 +1,348 @@
+/**
+ * Pack and ship over HTTP: the box catalogue and SKU sizes, packing plans, scan-to-pack sessions (a wrong item or
+ * one too many is a 409 that says what is expected; a weight out of tolerance is a 409 that holds the parcel),
+ * carrier quotes with their explanation, labels, and the PDFs (batch labels, packing slips).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { listCarrierServices, listShippingRules, setShippingRules } from '../../app/carrier-contracts';
+import type { AppContext } from '../../app/context';
+import { ValidationError } from '../../app/errors';
+import { labelParcels, labelsPdf, packingSlipPdf } from '../../app/labels';
+import {
+  cancelPackSession,
+  getPackSession,
+  listPackSessions,
+  orderPacking,
+  ordersBeingPacked,
+  packOrder,
+  PackStationRefusal,
+  recordWeight,
+  scanItem,
+  startPackSession,
+  type PackSessionView,
+  type PlannedParcel,
+} from '../../app/pack';
+import { defineBox, listBoxes, listSkuDimensions, presentBox, presentSkuDimensions, setBuyerNote, setSender, setSkuDimensions } from '../../app/packing-catalog';
+import { presentQuotes, quoteOrder } from '../../app/quotes';
+import { localized } from '../../core/i18n';
+import { isPrintOrder, PRINT_ORDERS } from '../../core/shipping-facts';
+import { toIso } from '../../core/time';
+import { errorBody } from '../errors';
+
+
+const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
+const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] } as const;
+const dims = { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 3, maxItems: 3 } as const;
+
+export function presentPlanned(p: PlannedParcel) {
+  return {
+    parcel_id: p.parcelId,
+    position: p.position,
+    of: p.of,
+    status: p.status,
+    box: p.box,
+    outer_mm: p.outerMm,
+    contents: p.contents,
+    content_weight_g: p.contentWeightG,
+    expected_gross_g: p.expectedGrossG,
+    box_cost: p.boxCost,
+    measured_g: p.measuredG,
+    weight_status: p.weightStatus,
+  };
+}
+
+export function presentSession(s: PackSessionView) {
+  return {
+    id: s.id,
+    order_id: s.orderId,
+    platform_order_id: s.platformOrderId,
+    shop_id: s.shopId,
+    ship_by_at: s.shipByAt,
+    status: s.status,
+    being_packed: s.beingPacked,
+    station: s.station,
+    packer: s.packer,
+    tolerance: { percent: s.tolerance.basisPoints / 100, min_g: s.tolerance.minG },
+    started_at: s.startedAt,
+    finished_at: s.finishedAt,
+    current_parcel: s.current
+      ? {
+          parcel_id: s.current.parcelId,
+          position: s.current.position,
+          of: s.current.of,
+          box: s.current.box,
+          items: s.current.items,
+          remaining: s.current.remaining,
+          expected_gross_g: s.current.expectedGrossG,
+          weight_range: { min_g: s.current.weightRange.minG, max_g: s.current.weightRange.maxG },
+        }
+      : null,
+    parcels: s.parcels.map(presentPlanned),
+  };
+}
+
+/** A station refusal goes out as 409 with what is expected (the shared handler would drop the details). */
+async function station<T>(request: FastifyRequest, reply: FastifyReply, run: () => Promise<T>): Promise<T | FastifyReply> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof PackStationRefusal) {
+      return reply.status(409).send(errorBody(request, 'conflict', error.localizedMessage, { rule: error.rule, state: error.state, ...error.details }));
+    }
+    throw error;
+  }
+}
+
+function actorOf(request: FastifyRequest, fallback: string): string {
+  const header = request.headers['x-shipby-actor'];
+  return typeof header === 'string' && header.trim() ? header.trim().slice(0, 64) : fallback;
+}
+
+export function packRoutes(app: FastifyInstance, ctx: AppContext): void {
+  // --- Catalogue ---------------------------------------------------------------------------------------------
+  app.put<{ Params: { shop: string; code: string }; Body: { inner_mm: [number, number, number]; outer_mm?: [number, number, number] | null; max_weight_g: number; tare_g: number; cost: { amount: number; currency: string }; active?: boolean } }>('/shops/:shop/boxes/:code', {
+    schema: {
+      tags: ['pack'],
+      summary: "Add or change a box of the shop's catalogue (inner size, max gross weight, tare, cost)",
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['inner_mm', 'max_weight_g', 'tare_g', 'cost'],
+        properties: {
+          inner_mm: dims,
+          outer_mm: { anyOf: [dims, { type: 'null' }] },
+          max_weight_g: { type: 'integer' },
+          tare_g: { type: 'integer' },
+          cost: { type: 'object', required: ['amount', 'currency'], properties: { amount: { type: 'integer', minimum: 0 }, currency: { type: 'string' } } },
+          active: { type: 'boolean' },
+        },
+      },
+      response: { 400: errorSchema, 404: errorSchema },
+    },
+    handler: async (request) => {
+      const b = request.body;
+      const row = await defineBox(ctx, request.params.shop, { code: request.params.code, innerMm: b.inner_mm, outerMm: b.outer_mm ?? null, maxWeightG: b.max_weight_g, tareG: b.tare_g, cost: b.cost.amount, currency: b.cost.currency, ...(b.active !== undefined ? { active: b.active } : {}) });
+      return presentBox(row);
+    },
+  });
+
+  app.get<{ Params: { shop: string } }>('/shops/:shop/boxes', { schema: { tags: ['pack'], summary: "The shop's boxes, cheapest first" } }, async (request) => ({ items: (await listBoxes(ctx, request.params.shop)).map(presentBox) }));
+
+  app.put<{ Body: { items: Array<{ sku: string; dims_mm: [number, number, number]; weight_g: number; barcode?: string | null; batteries?: string; liquids?: boolean }> } }>('/skus/dimensions', {
+    schema: {
+      tags: ['pack'],
+      summary: "Set seller SKUs' unit size, weight and item barcode (all or none)",
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['items'],
+        properties: {
+          items: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 5000,
+            items: { type: 'object', additionalProperties: false, required: ['sku', 'dims_mm', 'weight_g'], properties: { sku: { type: 'string' }, dims_mm: dims, weight_g: { type: 'integer' }, barcode: { type: ['string', 'null'] }, batteries: { type: 'string' }, liquids: { type: 'boolean' } } },
+          },
+        },
+      },
+      response: { 400: errorSchema },
+    },
+    handler: async (request) => ({
+      updated: await setSkuDimensions(
+        ctx,
+        request.body.items.map((i) => ({ sku: i.sku, dimsMm: i.dims_mm, weightG: i.weight_g, ...(i.barcode !== undefined ? { barcode: i.barcode } : {}), ...(i.batteries !== undefined ? { batteries: i.batteries } : {}), ...(i.liquids !== undefined ? { liquids: i.liquids } : {}) })),
+      ),
+    }),
+  });
+
+  app.get<{ Querystring: { sku?: string } }>('/skus/dimensions', {
+    schema: { tags: ['pack'], summary: 'Sizes and weights of seller SKUs', querystring: { type: 'object', properties: { sku: { type: 'string', description: 'comma-separated SKUs (default: all)' } } } },
+    handler: async (request) => ({ items: (await listSkuDimensions(ctx, request.query.sku?.split(',').map((s) => s.trim()).filter(Boolean))).map(presentSkuDimensions) }),
+  });
+
+  app.put<{ Params: { shop: string }; Body: { name: string; address_line1: string; address_line2?: string | null; city: string; postcode?: string | null; country: string; phone?: string | null } }>('/shops/:shop/sender', {
+    schema: {
+      tags: ['pack'],
+      summary: "The shop's sender (return) address printed on labels",
+      body: { type: 'object', additionalProperties: false, required: ['name', 'address_line1', 'city', 'country'], properties: { name: { type: 'string' }, address_line1: { type: 'string' }, address_line2: { type: ['string', 'null'] }, city: { type: 'string' }, postcode: { type: ['string', 'null'] }, country: { type: 'string' }, phone: { type: ['string', 'null'] } } },
+      response: { 400: errorSchema, 404: errorSchema },
+    },
+    handler: async (request) => {
+      const b = request.body;
+      const row = await setSender(ctx, request.params.shop, { name: b.name, addressLine1: b.address_line1, addressLine2: b.address_line2 ?? null, city: b.city, postcode: b.postcode ?? null, country: b.country, phone: b.phone ?? null });
+      return { shop_id: row.shop_id, name: row.name, address_line1: row.address_line1, address_line2: row.address_line2, city: row.city, postcode: row.postcode, country: row.country, phone: row.phone };
+    },
+  });
+
+  app.put<{ Params: { id: number }; Body: { note: string } }>('/orders/:id/note', {
+    schema: { tags: ['pack'], summary: "The buyer's note (printed on the packing slip); empty removes it", params: idParams, body: { type: 'object', additionalProperties: false, required: ['note'], properties: { note: { type: 'string' } } }, response: { 400: errorSchema, 404: errorSchema } },
+    handler: async (request) => {
+      await setBuyerNote(ctx, request.params.id, request.body.note);
+      return { order_id: request.params.id, note: request.body.note.trim() || null };
+    },
+  });
+
+  // --- Packing plan ------------------------------------------------------------------------------------------
+  app.post<{ Params: { id: number }; Body: { replan?: boolean } | undefined }>('/orders/:id/pack', {
+    schema: { tags: ['pack'], summary: 'Choose boxes and create the parcels (split when no single box holds the order, and say so)', params: idParams, body: { type: ['object', 'null'], additionalProperties: false, properties: { replan: { type: 'boolean' } } }, response: { 400: errorSchema, 404: errorSchema, 409: errorSchema } },
+    handler: async (request) => {
+      const outcome = await packOrder(ctx, request.params.id, actorOf(request, 'api'), { replan: request.body?.replan === true });
+      return { order_id: outcome.orderId, platform_order_id: outcome.platformOrderId, created: outcome.created, split: outcome.split, message: outcome.message, parcels: outcome.parcels.map(presentPlanned) };
+    },
+  });
+
+  app.get<{ Params: { id: number } }>('/orders/:id/packing', {
+    schema: { tags: ['pack'], summary: "The order's planned parcels (box, contents, weights) and whether it is being packed", params: idParams, response: { 404: errorSchema } },
+    handler: async (request) => {
+      const p = await orderPacking(ctx, request.params.id);
+      return { order_id: p.orderId, platform_order_id: p.platformOrderId, being_packed: p.beingPacked, open_session_id: p.openSessionId, parcels: p.parcels.map(presentPlanned) };
+    },
+  });
+
+  // --- Scan-to-pack ------------------------------------------------------------------------------------------
+  app.post<{ Body: { order_barcode: string; shop_id?: string; station?: string; packer?: string; tolerance_percent?: number; tolerance_min_g?: number } }>('/pack/sessions', {
+    schema: {
+      tags: ['pack'],
+      summary: "Start packing an order by scanning its barcode (its platform order id); resumes the order's open session",
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['order_barcode'],
+        properties: { order_barcode: { type: 'string', minLength: 1, maxLength: 64 }, shop_id: { type: 'string' }, station: { type: 'string', maxLength: 64 }, packer: { type: 'string', maxLength: 64 }, tolerance_percent: { type: 'number', minimum: 0, maximum: 50 }, tolerance_min_g: { type: 'integer', minimum: 0, maximum: 10000 } },
+      },
+      response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
+    },
+    handler: async (request, reply) => {
+      const b = request.body;
+      const tolerance = { ...(b.tolerance_percent !== undefined ? { basisPoints: Math.round(b.tolerance_percent * 100) } : {}), ...(b.tolerance_min_g !== undefined ? { minG: b.tolerance_min_g } : {}) };
+      const started = await startPackSession(ctx, { barcode: b.order_barcode, ...(b.shop_id ? { shopId: b.shop_id } : {}), ...(b.station ? { station: b.station } : {}), ...(b.packer ? { packer: b.packer } : {}), tolerance }, actorOf(request, b.packer ? `packer:${b.packer}` : 'pack-station'));
+      reply.status(started.resumed ? 200 : 201);
+      return { resumed: started.resumed, message: started.message, session: presentSession(started.session) };
+    },
+  });
+
+  app.get<{ Querystring: { open?: boolean; shop?: string; limit?: number } }>('/pack/sessions', {
+    schema: { tags: ['pack'], summary: 'Pack sessions, newest first; open=true: the orders being packed now', querystring: { type: 'object', additionalProperties: false, properties: { open: { type: 'boolean' }, shop: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 500 } } } },
+    handler: async (request) => {
+      const q = request.query;
+      const sessions = await listPackSessions(ctx, { ...(q.open !== undefined ? { open: q.open } : {}), ...(q.shop ? { shopIds: q.shop.split(',') } : {}), ...(q.limit ? { limit: q.limit } : {}) });
+      return { items: sessions.map(presentSession) };
+    },
+  });
+
+  app.get<{ Querystring: { shop?: string } }>('/pack/being-packed', {
+    schema: { tags: ['pack'], summary: 'Orders a station is packing right now (one open session each): the planner pins them', querystring: { type: 'object', additionalProperties: false, properties: { shop: { type: 'string' } } } },
+    handler: async (request) => ({
+      items: (await ordersBeingPacked(ctx, request.query.shop?.split(','))).map((r) => ({ order_id: r.order_id, session_id: r.session_id, station: r.station, started_at: toIso(r.started_at) })),
+    }),
+  });
+
+  app.get<{ Params: { id: number } }>('/pack/sessions/:id', {
+    schema: { tags: ['pack'], summary: 'A pack session with its progress and every scan', params: idParams, response: { 404: errorSchema } },
+    handler: async (request) => {
+      const s = await getPackSession(ctx, request.params.id);
+      return { ...presentSession(s), scans: s.scans };
+    },
+  });
+
+  app.post<{ Params: { id: number }; Body: { code: string } }>('/pack/sessions/:id/scans', {
+    schema: {
+      tags: ['pack'],
+      summary: 'Scan an item (its SKU or item barcode): a wrong item or one too many is refused (409) with what is expected; the last missing item packs the parcel',
+      params: idParams,
+      body: { type: 'object', additionalProperties: false, required: ['code'], properties: { code: { type: 'string', minLength: 1, maxLength: 128 } } },
+      response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
+    },
+    handler: async (request, reply) =>
+      station(request, reply, async () => {
+        const outcome = await scanItem(ctx, request.params.id, request.body.code, actorOf(request, 'pack-station'));
+        return { accepted: true, sku: outcome.sku, parcel_packed: outcome.parcelPacked, message: outcome.message, session: presentSession(outcome.session) };
+      }),
+  });
+
+  app.post<{ Params: { id: number }; Body: { grams: number; override_reason?: string } }>('/pack/sessions/:id/weight', {
+    schema: {
+      tags: ['pack'],
+      summary: 'The scale reading of the packed parcel: outside the tolerance the parcel is held for a check (409) until re-weighed within range or accepted with override_reason',
+      params: idParams,
+      body: { type: 'object', additionalProperties: false, required: ['grams'], properties: { grams: { type: 'integer', minimum: 1 }, override_reason: { type: 'string', maxLength: 500 } } },
+      response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
+    },
+    handler: async (request, reply) =>
+      station(request, reply, async () => {
+        const outcome = await recordWeight(ctx, request.params.id, { grams: request.body.grams, ...(request.body.override_reason ? { overrideReason: request.body.override_reason } : {}) }, actorOf(request, 'pack-station'));
+        return { ok: true, overridden: outcome.overridden, message: outcome.message, session: presentSession(outcome.session) };
+      }),
+  });
+
+  app.post<{ Params: { id: number }; Body: { reason?: string } | undefined }>('/pack/sessions/:id/cancel', {
+    schema: { tags: ['pack'], summary: 'Stop a pack session (items scanned into the unfinished parcel are discarded)', params: idParams, body: { type: ['object', 'null'], properties: { reason: { type: 'string', maxLength: 500 } } }, response: { 404: errorSchema, 409: errorSchema } },
+    handler: async (request) => ({ session: presentSession(await cancelPackSession(ctx, request.params.id, request.body?.reason ?? '', actorOf(request, 'pack-station'))) }),
+  });
+
+  // --- Carrier choice and labels ------------------------------------------------------------------------------
+  app.get<{ Params: { id: number }; Querystring: { promised_days?: number; remaining_work_minutes?: number } }>('/orders/:id/quotes', {
+    schema: {
+      tags: ['pack'],
+      summary: "The carrier service for each parcel: seller rules first, else the cheapest that keeps the promise and the ship-by deadline; every candidate with cost, arrival and why it was dropped",
+      params: idParams,
+      querystring: { type: 'object', additionalProperties: false, properties: { promised_days: { type: 'integer', minimum: 1, maximum: 365 }, remaining_work_minutes: { type: 'integer', minimum: 0, maximum: 10080 } } },
+      response: { 400: errorSchema, 404: errorSchema },
+    },
+    handler: async (request) => {
+      const q = request.query;
+      return presentQuotes(await quoteOrder(ctx, request.params.id, { ...(q.promised_days !== undefined ? { promisedDays: q.promised_days } : {}), ...(q.remaining_work_minutes !== undefined ? { remainingWorkMinutes: q.remaining_work_minutes } : {}) }));
+    },
+  });
+
+  app.post<{ Params: { id: number }; Body: { service?: string; parcel_ids?: number[]; override_reason?: string } | undefined }>('/orders/:id/labels', {
+    schema: {
+      tags: ['pack'],
+      summary: "Buy labels for the order's packed parcels: the number is checked (format, check digit, re-use within 12 months, the buyer's logistics class) and queued for upload",
+      params: idParams,
+      body: { type: ['object', 'null'], additionalProperties: false, properties: { service: { type: 'string' }, parcel_ids: { type: 'array', items: { type: 'integer', minimum: 1 } }, override_reason: { type: 'string', maxLength: 500 } } },
+      response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
+    },
+    handler: async (request, reply) => {
+      const b = request.body ?? {};
+      const labelled = await labelParcels(ctx, { orderId: request.params.id, ...(b.service ? { service: b.service } : {}), ...(b.parcel_ids ? { parcelIds: b.parcel_ids } : {}), ...(b.override_reason ? { overrideReason: b.override_reason } : {}) }, actorOf(request, 'api'));
+      reply.status(201);
+      return {
+        items: labelled.map((l) => ({ parcel_id: l.parcelId, tracking_number: l.trackingNumber, carrier: l.carrier, service: l.service, marketplace_service: l.marketplaceService, routing_code: l.routingCode, cost: l.cost, upload: l.upload, checks: l.checks, warnings: l.warnings })),
+      };
+    },
+  });
+
+  app.get<{ Querystring: { order_by?: string; order?: string; shop?: string; limit?: number } }>('/labels.pdf', {
+    schema: {
+      tags: ['pack'],
+      summary: 'Labels (100 × 150 mm) in one PDF: the print queue (labelled, not yet handed over) or the given orders, sorted by deadline, carrier or SKU',
+      querystring: { type: 'object', additionalProperties: false, properties: { order_by: { type: 'string', enum: [...PRINT_ORDERS] }, order: { type: 'string', description: 'comma-separated order ids' }, shop: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 5000 } } },
+    },
+    handler: async (request, reply) => {
+      const q = request.query;
+      const orderBy = q.order_by ?? 'deadline';
+      if (!isPrintOrder(orderBy)) throw new ValidationError([{ row: 0, field: 'order_by', message: localized(`order_by must be ${PRINT_ORDERS.join(', ')}.`, `order_by 须为 ${PRINT_ORDERS.join('、')}。`) }]);
+      const orderIds = q.order?.split(',').map((s) => Number(s.trim())).filter((n) => Number.isSafeInteger(n) && n > 0);
+      const result = await labelsPdf(ctx, { orderBy, ...(orderIds?.length ? { orderIds } : {}), ...(q.shop ? { shopIds: q.shop.split(',') } : {}), ...(q.limit ? { limit: q.limit } : {}) });
+      reply.type('application/pdf').header('content-disposition', 'inline; filename="labels.pdf"').header('x-shipby-label-count', String(result.count));
+      return reply.send(result.pdf);
+    },
+  });
+
+  app.get<{ Params: { id: number }; Querystring: { size?: 'A6' | 'A4' } }>('/orders/:id/packing-slip.pdf', {
+    schema: { tags: ['pack'], summary: "The order's packing slip (A6 or A4): order barcode, items with SKU barcodes, buyer's note", params: idParams, querystring: { type: 'object', additionalProperties: false, properties: { size: { type: 'string', enum: ['A6', 'A4'] } } }, response: { 404: errorSchema } },
+    handler: async (request, reply) => {
+      const pdf = await packingSlipPdf(ctx, request.params.id, request.query.size ?? 'A6');
+      reply.type('application/pdf').header('content-disposition', `inline; filename="packing-slip-${request.params.id}.pdf"`);
+      return reply.send(pdf);
+    },
+  });
+
+  app.get('/carrier/services', { schema: { tags: ['pack'], summary: 'The carrier services in use (imported contract, else the SAMPLE services)' } }, async () => listCarrierServices(ctx));
+  app.get('/carrier/rules', { schema: { tags: ['pack'], summary: "The seller's shipping rules, in order (first match wins)" } }, async () => ({ items: await listShippingRules(ctx) }));
+  app.put<{ Body: unknown[] }>('/carrier/rules', {
+    schema: { tags: ['pack'], summary: "Replace the seller's shipping rules (validated whole)", body: { type: 'array', items: { type: 'object', additionalProperties: true } }, response: { 400: errorSchema } },
+    handler: async (request) => ({ items: await setShippingRules(ctx, request.body) }),
+  });
+}

@@ -1,0 +1,176 @@
+import type { FastifyInstance } from 'fastify';
+import { addPhotoEvidence, getCase, inrRate, listCases, openCase, stepCase } from '../../app/after-sales';
+import type { AppContext } from '../../app/context';
+import { ValidationError } from '../../app/errors';
+import { receiptOf, recordAcceptanceExtension, setPromisedDeliveryDays } from '../../app/receipt';
+import { deliveryDrainerOf, getParcelTracking, listProblems, listProviders, listUnmatchedEvents, receiveWebhook, saveProvider } from '../../app/tracking';
+import { localized } from '../../core/i18n';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../integrations/tracking/provider';
+import { errorBody } from '../errors';
+
+const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
+const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
+
+export function trackingRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const drainer = deliveryDrainerOf(ctx, (error) => app.log.error({ err: error }, 'tracking deliveries: processing failed; the job retries them'));
+
+  // The webhook needs the body exactly as signed: its own scope reads every content type as a string.
+  void app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 2 * 1024 * 1024 }, (_request, body, done) => done(null, body));
+    scope.post<{ Params: { provider: string }; Body: string }>('/tracking/webhooks/:provider', {
+      schema: {
+        tags: ['tracking'],
+        summary: `Carrier events from a tracking provider. Signed: ${TIMESTAMP_HEADER} (Unix seconds, within 5 min) and ${SIGNATURE_HEADER}: sha256=HMAC(secret, timestamp.body). Stored before the answer (202) and processed behind it; bad signature 401 (stored nowhere), malformed 400, replay 409`,
+        params: { type: 'object', required: ['provider'], properties: { provider: { type: 'string' } } },
+      },
+      handler: async (request, reply) => {
+        const header = (name: string) => {
+          const value = request.headers[name];
+          return Array.isArray(value) ? value[0] : value;
+        };
+        const body = typeof request.body === 'string' ? request.body : '';
+        const answer = await receiveWebhook(ctx, request.params.provider, { timestamp: header(TIMESTAMP_HEADER), signature: header(SIGNATURE_HEADER) }, body);
+        switch (answer.status) {
+          case 202:
+            drainer.kick();
+            return reply.status(202).send({ accepted: true, delivery_id: answer.deliveryId });
+          case 401:
+            return reply.status(401).send(errorBody(request, answer.reason === 'stale' ? 'stale' : 'unauthorized', answer.reason === 'stale'
+              ? localized('The signature timestamp is too old or in the future; nothing was stored.', '签名时间戳过期或超前；未保存任何内容。')
+              : localized('The signature is missing or wrong; nothing was stored.', '签名缺失或错误；未保存任何内容。')));
+          case 404:
+            return reply.status(404).send(errorBody(request, 'not_found', localized(`No tracking provider "${request.params.provider}".`, `没有名为「${request.params.provider}」的物流追踪服务商。`)));
+          case 400:
+            request.log.warn({ provider: request.params.provider, problem: answer.message }, 'malformed tracking webhook');
+            return reply.status(400).send(errorBody(request, 'malformed', localized(`The body is not a ${request.params.provider} webhook: ${answer.message}.`, `请求体不是有效的 ${request.params.provider} 推送：${answer.message}。`)));
+          case 409:
+            return reply.status(409).send(errorBody(request, 'replay', localized('This delivery was received before (same signature); it is not taken twice.', '该推送已接收过（签名相同）；不会重复处理。')));
+        }
+      },
+    });
+  });
+
+  app.get('/tracking/providers', { schema: { tags: ['tracking'], summary: 'The tracking providers (never their secrets)' } }, async () => ({ items: await listProviders(ctx) }));
+
+  app.put<{ Params: { name: string }; Body: { kind: string; base_url?: string; api_key?: string; webhook_secret: string; polls?: boolean; cadence?: Record<string, number> } }>('/tracking/providers/:name', {
+    schema: {
+      tags: ['tracking'],
+      summary: 'Add or change a tracking provider: its webhook secret, and whether (and how often) it is polled',
+      params: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
+      body: {
+        type: 'object', required: ['kind', 'webhook_secret'], additionalProperties: false,
+        properties: { kind: { type: 'string' }, base_url: { type: 'string' }, api_key: { type: 'string' }, webhook_secret: { type: 'string' }, polls: { type: 'boolean' }, cadence: { type: 'object', additionalProperties: { type: 'number' } } },
+      },
+      response: { 400: errorSchema },
+    },
+    handler: async (request) => {
+      const b = request.body;
+      return saveProvider(ctx, { name: request.params.name, kind: b.kind, baseUrl: b.base_url ?? null, apiKey: b.api_key ?? null, webhookSecret: b.webhook_secret, polls: b.polls ?? false, cadence: b.cadence ?? null });
+    },
+  });
+
+  app.get<{ Querystring: { problem?: string; shop?: string; limit?: number } }>('/parcels', {
+    schema: {
+      tags: ['tracking'],
+      summary: 'Parcels with an open problem: not_online, invalid_number, scan_before_payment, wrong_destination (false_shipment = those three), stalled, delivery_failed, returning, returned, lost_damaged, extension_proposed, or any',
+      querystring: { type: 'object', additionalProperties: false, properties: { problem: { type: 'string' }, shop: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 1000 } } },
+      response: { 400: errorSchema },
+    },
+    handler: async (request) => ({ items: await listProblems(ctx, { kind: request.query.problem ?? 'any', shopIds: request.query.shop ? [request.query.shop] : undefined, limit: request.query.limit }) }),
+  });
+
+  app.get<{ Params: { id: number } }>('/parcels/:id/tracking', {
+    schema: { tags: ['tracking'], summary: "A parcel's tracking: normalised status beside the carrier's raw one, every event, and its problems", params: idParams, response: { 404: errorSchema } },
+    handler: async (request) => getParcelTracking(ctx, request.params.id),
+  });
+
+  app.get('/tracking/unmatched', { schema: { tags: ['tracking'], summary: 'Carrier events kept aside: no parcel has their number yet (matched when one does)' } }, async () => ({ items: await listUnmatchedEvents(ctx) }));
+
+  app.get<{ Params: { id: number } }>('/orders/:id/receipt', {
+    schema: { tags: ['tracking'], summary: "When the order confirms itself: last shipment + promised delivery days (or the class fallback), in the policy's zone", params: idParams, response: { 404: errorSchema } },
+    handler: async (request) => receiptOf(ctx, request.params.id),
+  });
+
+  app.put<{ Params: { id: number }; Body: { freight_commit_days: number } }>('/orders/:id/receipt', {
+    schema: {
+      tags: ['tracking'],
+      summary: "Set the order's promised delivery days (freight_commit_day); the receipt clock is recomputed",
+      params: idParams,
+      body: { type: 'object', required: ['freight_commit_days'], additionalProperties: false, properties: { freight_commit_days: { type: 'integer' } } },
+      response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
+    },
+    handler: async (request) => setPromisedDeliveryDays(ctx, request.params.id, request.body.freight_commit_days, 'api'),
+  });
+
+  app.post<{ Params: { id: number }; Body: { days: number; note?: string } }>('/orders/:id/receipt/extensions', {
+    schema: {
+      tags: ['tracking'],
+      summary: "Record an extension of the buyer's acceptance time agreed on the platform",
+      params: idParams,
+      body: { type: 'object', required: ['days'], additionalProperties: false, properties: { days: { type: 'integer' }, note: { type: 'string', maxLength: 500 } } },
+      response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
+    },
+    handler: async (request) => recordAcceptanceExtension(ctx, request.params.id, request.body.days, 'api', request.body.note),
+  });
+
+  app.post<{ Params: { id: number }; Body: { kind: string; reason: string; platform_case_id?: string } }>('/orders/:id/cases', {
+    schema: {
+      tags: ['tracking'],
+      summary: 'Open an after-sales case (not_received, not_as_described, return_requested, refund); the tracking history is kept as evidence',
+      params: idParams,
+      body: { type: 'object', required: ['kind', 'reason'], additionalProperties: false, properties: { kind: { type: 'string' }, reason: { type: 'string', maxLength: 2000 }, platform_case_id: { type: 'string' } } },
+      response: { 400: errorSchema, 404: errorSchema },
+    },
+    handler: async (request, reply) => reply.status(201).send(await openCase(ctx, { orderId: request.params.id, kind: request.body.kind, reason: request.body.reason, platformCaseId: request.body.platform_case_id }, 'api')),
+  });
+
+  app.get<{ Querystring: { shop?: string; state?: 'open' | 'closed' | 'all'; order_id?: number } }>('/cases', {
+    schema: {
+      tags: ['tracking'],
+      summary: 'After-sales cases, the most urgent answer first',
+      querystring: { type: 'object', additionalProperties: false, properties: { shop: { type: 'string' }, state: { type: 'string', enum: ['open', 'closed', 'all'] }, order_id: { type: 'integer' } } },
+    },
+    handler: async (request) => ({ items: await listCases(ctx, { shopIds: request.query.shop ? [request.query.shop] : undefined, state: request.query.state, orderId: request.query.order_id }) }),
+  });
+
+  app.get<{ Params: { id: number } }>('/cases/:id', {
+    schema: { tags: ['tracking'], summary: 'One case with its evidence', params: idParams, response: { 404: errorSchema } },
+    handler: async (request) => getCase(ctx, request.params.id),
+  });
+
+  app.post<{ Params: { id: number }; Body: { action: string; note?: string; outcome?: string; refunded_amount?: number } }>('/cases/:id/steps', {
+    schema: {
+      tags: ['tracking'],
+      summary: 'Move a case: respond (with a note), escalate, resolve (outcome + refunded_amount in minor units), withdraw',
+      params: idParams,
+      body: { type: 'object', required: ['action'], additionalProperties: false, properties: { action: { type: 'string' }, note: { type: 'string', maxLength: 4000 }, outcome: { type: 'string' }, refunded_amount: { type: 'integer' } } },
+      response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
+    },
+    handler: async (request) => stepCase(ctx, request.params.id, { action: request.body.action, note: request.body.note, outcome: request.body.outcome, refundedAmount: request.body.refunded_amount }, 'api'),
+  });
+
+  app.post<{ Params: { id: number }; Body: { file_name: string; content_base64: string } }>('/cases/:id/evidence', {
+    schema: {
+      tags: ['tracking'],
+      summary: 'Add a photo (or PDF) to a case; stored under the data dir by its SHA-256',
+      params: idParams,
+      body: { type: 'object', required: ['file_name', 'content_base64'], additionalProperties: false, properties: { file_name: { type: 'string' }, content_base64: { type: 'string' } } },
+      response: { 400: errorSchema, 404: errorSchema },
+    },
+    handler: async (request) => {
+      const content = Buffer.from(request.body.content_base64, 'base64');
+      if (content.length === 0) throw new ValidationError([{ row: 0, field: 'content_base64', message: localized('the file is empty or not base64.', '文件为空或不是 base64。') }]);
+      return addPhotoEvidence(ctx, request.params.id, { name: request.body.file_name, content }, 'api');
+    },
+  });
+
+  app.get<{ Querystring: { shop: string; days?: number } }>('/metrics/inr', {
+    schema: {
+      tags: ['tracking'],
+      summary: 'The item-not-received dispute rate over a window (default 30 days)',
+      querystring: { type: 'object', required: ['shop'], additionalProperties: false, properties: { shop: { type: 'string' }, days: { type: 'integer', minimum: 1, maximum: 365 } } },
+    },
+    handler: async (request) => inrRate(ctx, request.query.shop, request.query.days ?? 30),
+  });
+}

@@ -1,0 +1,88 @@
+/**
+ * Every carrier speaks to shipby through the same four calls (Karrio's idea): `quote`, `createLabel` (→ tracking
+ * number + label data), `void` and `track`. An adapter turns one carrier's API into these; the app never sees a
+ * carrier's own protocol.
+ */
+import type { Money } from '../../core/money';
+
+export interface PostalAddress {
+  name: string;
+  line1: string;
+  line2?: string | null;
+  city: string;
+  postcode?: string | null;
+  country: string; // ISO 3166-1 alpha-2
+  phone?: string | null;
+}
+
+export interface CarrierQuoteRequest {
+  service: string;
+  destinationCountry: string;
+  grossWeightG: number;
+  dimsMm: readonly [number, number, number];
+}
+
+export interface CarrierQuote {
+  service: string;
+  cost: Money;
+  zone: string | null;
+  transitDays: { p50: number; p90: number } | null;
+}
+
+export interface LabelRequest {
+  service: string;
+  /** Our reference printed on the label and kept by the carrier (the platform order id). */
+  reference: string;
+  /** The same key returns the same label: a retried request never buys a second one. */
+  idempotencyKey: string;
+  sender: PostalAddress;
+  recipient: PostalAddress;
+  grossWeightG: number;
+  dimsMm: readonly [number, number, number];
+  declaredValue: Money;
+  contents: ReadonlyArray<{ sku: string; quantity: number }>;
+}
+
+export interface CreatedLabel {
+  trackingNumber: string;
+  carrierLabelId: string;
+  /** The carrier's sorting code for the destination, printed large on the label. */
+  routingCode: string | null;
+  cost: Money | null;
+}
+
+export interface CarrierTrackingEvent {
+  at: number;
+  status: string;
+  description: string;
+  location: string | null;
+}
+
+export interface CarrierAdapter {
+  /** What it talks to, for messages: e.g. `sample-http http://127.0.0.1:4100`. */
+  readonly describe: string;
+  quote(request: CarrierQuoteRequest): Promise<CarrierQuote>;
+  createLabel(request: LabelRequest): Promise<CreatedLabel>;
+  void(carrierLabelId: string): Promise<void>;
+  track(trackingNumber: string): Promise<CarrierTrackingEvent[]>;
+}
+
+/** The carrier said no (bad request, unknown service, cannot void): retrying the same request will not help. */
+export class CarrierRefusedError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CarrierRefusedError';
+  }
+}
+
+/** The carrier could not be reached or failed (network, timeout, 5xx): the outcome of a write is unknown. */
+export class CarrierUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CarrierUnavailableError';
+  }
+}

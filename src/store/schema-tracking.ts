@@ -1,0 +1,170 @@
+/** Tables of tracking, receipt and after-sales (migration 0005, issue 7). */
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+/** A tracking provider shipby listens to (webhooks) and may poll. */
+export interface TrackingProvidersTable {
+  /** The name in the webhook URL: POST /tracking/webhooks/:name. */
+  name: string;
+  /** `seventeen` (17TRACK-like) or `aftership`. */
+  kind: string;
+  /** Base URL for polling; null: webhooks only. */
+  base_url: string | null;
+  api_key: string | null;
+  /** The HMAC key webhooks are signed with (needed in clear to verify; never returned by the API). */
+  webhook_secret: string;
+  /** 1: new parcels are polled through this provider. */
+  polls: number;
+  /** JSON: the polling cadence over the defaults (core/tracking-poll.ts). */
+  cadence: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A webhook delivery as received, stored before it is answered; processed from here. */
+export interface TrackingDeliveriesTable {
+  id: Generated<number>;
+  provider: string;
+  received_at: number;
+  /** The signature header: a replay carries the same one and is refused. */
+  signature: string;
+  signed_at: number;
+  body: string;
+  /** `pending` | `processed` | `failed` | `dead` | `malformed`. */
+  status: string;
+  attempts: number;
+  lease_until: number | null;
+  processed_at: number | null;
+  events: number | null;
+  error: string | null;
+}
+
+/** One carrier event, unique by (tracking number, carrier, event key); parcel_id null = kept aside for matching. */
+export interface TrackingEventsTable {
+  id: Generated<number>;
+  tracking_number: string;
+  carrier: string;
+  event_key: string;
+  provider: string;
+  parcel_id: number | null;
+  occurred_at: number;
+  status: string;
+  raw_status: string | null;
+  raw_substatus: string | null;
+  description: string | null;
+  location: string | null;
+  destination_country: string | null;
+  received_at: number;
+}
+
+/** A parcel's tracking state: the fold of its events (core/tracking-status.ts) and its polling schedule. */
+export interface ParcelTrackingTable {
+  parcel_id: number;
+  tracking_number: string;
+  provider: string | null;
+  status: string | null;
+  phase: number;
+  status_at: number | null;
+  status_rank: number;
+  status_key: string;
+  raw_status: string | null;
+  raw_substatus: string | null;
+  description: string | null;
+  location: string | null;
+  first_scan_at: number | null;
+  last_event_at: number | null;
+  delivered_at: number | null;
+  returned_at: number | null;
+  destination_country: string | null;
+  destination_key: string;
+  event_count: number;
+  open_problems: number;
+  registered_at: number;
+  next_poll_at: number | null;
+  last_polled_at: number | null;
+  polls: number;
+  updated_at: number;
+}
+
+/** A problem raised once per (order, key): parcel problems and order-level ones (extension proposals). */
+export interface TrackingProblemsTable {
+  id: Generated<number>;
+  order_id: number;
+  parcel_id: number | null;
+  shop_id: string;
+  problem_key: string;
+  kind: string;
+  level: string;
+  detected_at: number;
+  resolved_at: number | null;
+  /** JSON Localized. */
+  message: string;
+  /** JSON Localized: what to do. */
+  action: string;
+  data: string | null;
+}
+
+/** What the receipt clock of an order needs beyond the order row. */
+export interface OrderReceiptsTable {
+  order_id: number;
+  /** The promised delivery days the order gave (`freight_commit_day`); null: fallback by class. */
+  freight_commit_days: number | null;
+  extension_days: number;
+  /** Computed when the order was last shipped (and again on every change of the terms). */
+  last_shipped_at: number | null;
+  auto_confirm_at: number | null;
+  updated_at: number;
+}
+
+export interface AfterSalesCasesTable {
+  id: Generated<number>;
+  order_id: number;
+  shop_id: string;
+  kind: string;
+  state: string;
+  /** `manual` | `sync`. */
+  source: string;
+  platform_case_id: string | null;
+  reason: string;
+  opened_at: number;
+  opened_by: string;
+  respond_by: number;
+  responded_at: number | null;
+  outcome: string | null;
+  refunded_amount: number | null;
+  currency: string;
+  resolved_at: number | null;
+  version: number;
+  updated_at: number;
+}
+
+export interface AfterSalesEvidenceTable {
+  id: Generated<number>;
+  case_id: number;
+  /** `tracking_snapshot` | `photo` | `note`. */
+  kind: string;
+  /** Under the data dir, for files. */
+  file_path: string | null;
+  sha256: string | null;
+  content: string | null;
+  added_at: number;
+  added_by: string;
+}
+
+export interface TrackingTables {
+  tracking_providers: TrackingProvidersTable;
+  tracking_deliveries: TrackingDeliveriesTable;
+  tracking_events: TrackingEventsTable;
+  parcel_tracking: ParcelTrackingTable;
+  tracking_problems: TrackingProblemsTable;
+  order_receipts: OrderReceiptsTable;
+  after_sales_cases: AfterSalesCasesTable;
+  after_sales_evidence: AfterSalesEvidenceTable;
+}
+
+export type TrackingProviderRow = Selectable<TrackingProvidersTable>;
+export type TrackingEventRow = Selectable<TrackingEventsTable>;
+export type NewTrackingEventRow = Insertable<TrackingEventsTable>;
+export type ParcelTrackingRow = Selectable<ParcelTrackingTable>;
+export type TrackingProblemRow = Selectable<TrackingProblemsTable>;
+export type AfterSalesCaseRow = Selectable<AfterSalesCasesTable>;
+export type AfterSalesEvidenceRow = Selectable<AfterSalesEvidenceTable>;

@@ -1,0 +1,398 @@
+/**
+ * Tracking persistence. The ingestion write path is batched (like order-bulk.ts): on PostgreSQL multi-row statements
+ * (events inserted with ON CONFLICT DO NOTHING RETURNING, updates as UPDATE … FROM (VALUES …)); on SQLite cached
+ * better-sqlite3 prepared statements on the transaction's connection. Every function runs in the caller's transaction.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import { sql } from 'kysely';
+import type { Store } from './database';
+import { orderBulkWriter, type OrderBulkWriter } from './order-bulk';
+import type { Executor } from './orders';
+import type { NewOrderEventRow } from './schema';
+import type { NewTrackingEventRow, ParcelTrackingRow } from './schema-tracking';
+
+export const EVENT_COLUMNS = [
+  'tracking_number', 'carrier', 'event_key', 'provider', 'parcel_id', 'occurred_at', 'status', 'raw_status', 'raw_substatus',
+  'description', 'location', 'destination_country', 'received_at',
+] as const satisfies ReadonlyArray<keyof NewTrackingEventRow>;
+
+export const TRACKING_COLUMNS = [
+  'parcel_id', 'tracking_number', 'provider', 'status', 'phase', 'status_at', 'status_rank', 'status_key', 'raw_status', 'raw_substatus',
+  'description', 'location', 'first_scan_at', 'last_event_at', 'delivered_at', 'returned_at', 'destination_country', 'destination_key',
+  'event_count', 'open_problems', 'registered_at', 'next_poll_at', 'last_polled_at', 'polls', 'updated_at',
+] as const satisfies ReadonlyArray<keyof ParcelTrackingRow>;
+
+/** A parcel as the ingestion sees it: the parcel, what it needs of its order, and its tracking state (if any). */
+export interface ParcelContext {
+  parcel_id: number;
+  order_id: number;
+  shop_id: string;
+  parcel_status: string;
+  carrier: string | null;
+  tracking_number: string;
+  labelled_at: number | null;
+  tracking_uploaded_at: number | null;
+  parcel_first_scan_at: number | null;
+  parcel_handed_over_at: number | null;
+  parcel_delivered_at: number | null;
+  order_status: string;
+  paid_at: number;
+  buyer_country: string;
+  order_first_scan_at: number | null;
+  order_delivered_at: number | null;
+  order_version: number;
+  tracking: ParcelTrackingRow | null;
+}
+
+export interface ParcelUpdate {
+  id: number;
+  status: string;
+  first_scan_at: number | null;
+  handed_over_at: number | null;
+  delivered_at: number | null;
+  updated_at: number;
+}
+
+export interface OrderTrackingUpdate {
+  id: number;
+  /** The version read with the parcel: the update applies only if nobody changed the order since. */
+  version: number;
+  status: string;
+  first_scan_at: number | null;
+  delivered_at: number | null;
+  updated_at: number;
+}
+
+export interface SiblingParcel {
+  id: number;
+  order_id: number;
+  status: string;
+  delivered_at: number | null;
+}
+
+/** An event to store, as the ingestion has it (written straight into the statement, no row object per event). */
+export interface EventToStore {
+  trackingNumber: string;
+  carrier: string;
+  event: {
+    key: string;
+    occurredAt: number;
+    status: string;
+    rawStatus: string | null;
+    rawSubstatus: string | null;
+    description: string | null;
+    location: string | null;
+    destinationCountry: string | null;
+  };
+}
+
+export interface TrackingBulkWriter {
+  /** The latest parcel per number (locked on PostgreSQL until the transaction ends). */
+  findParcels(numbers: string[]): Promise<Map<string, ParcelContext>>;
+  /** Inserts events; for each, whether it was new (false: that event was already stored). */
+  insertEvents(events: EventToStore[], parcelIds: Array<number | null>, provider: string, receivedAt: number): Promise<boolean[]>;
+  /** Attaches stored, unmatched events to their parcel. */
+  matchEvents(ids: number[], parcelId: number): Promise<void>;
+  /** Inserts or replaces tracking rows; `existing`: parcels known to have one already (updated in place). */
+  upsertTracking(rows: ParcelTrackingRow[], existing?: ReadonlySet<number>): Promise<void>;
+  updateParcels(rows: ParcelUpdate[]): Promise<void>;
+  /** Returns how many were updated; fewer than given means an order changed meanwhile (optimistic lock). */
+  updateOrders(rows: OrderTrackingUpdate[]): Promise<number>;
+  /** The order timeline rows of the batch. */
+  appendOrderEvents(rows: NewOrderEventRow[]): Promise<void>;
+  /** Every parcel of these orders (a multi-parcel order is delivered when all are). */
+  parcelsOfOrders(orderIds: number[]): Promise<SiblingParcel[]>;
+}
+
+const CONTEXT_COLUMNS = [
+  'parcel_id', 'order_id', 'shop_id', 'parcel_status', 'carrier', 'tracking_number', 'labelled_at', 'tracking_uploaded_at', 'parcel_first_scan_at',
+  'parcel_handed_over_at', 'parcel_delivered_at', 'order_status', 'paid_at', 'buyer_country', 'order_first_scan_at', 'order_delivered_at', 'order_version',
+] as const satisfies ReadonlyArray<keyof ParcelContext>;
+
+const PARCEL_SELECT = `
+  p.id AS parcel_id, p.order_id, p.shop_id, p.status AS parcel_status, p.carrier, p.tracking_number, p.labelled_at,
+  p.tracking_uploaded_at, p.first_scan_at AS parcel_first_scan_at, p.handed_over_at AS parcel_handed_over_at,
+  p.delivered_at AS parcel_delivered_at, o.status AS order_status, o.paid_at, o.buyer_country,
+  o.first_scan_at AS order_first_scan_at, o.delivered_at AS order_delivered_at, o.version AS order_version,
+  ${TRACKING_COLUMNS.map((c) => `t.${c} AS t_${c}`).join(', ')}`;
+
+/** The same row read as an array (better-sqlite3 raw mode): no object with 41 keys per parcel on the hot path. */
+function contextOfArray(row: unknown[]): ParcelContext {
+  const context = {} as Record<string, unknown>;
+  for (let i = 0; i < CONTEXT_COLUMNS.length; i++) context[CONTEXT_COLUMNS[i]!] = row[i];
+  const base = CONTEXT_COLUMNS.length;
+  if (row[base] === null || row[base] === undefined) {
+    context.tracking = null;
+  } else {
+    const tracking = {} as Record<string, unknown>;
+    for (let i = 0; i < TRACKING_COLUMNS.length; i++) tracking[TRACKING_COLUMNS[i]!] = row[base + i];
+    context.tracking = tracking;
+  }
+  return context as unknown as ParcelContext;
+}
+
+function toContext(row: Record<string, unknown>): ParcelContext {
+  const tracking = row.t_parcel_id === null || row.t_parcel_id === undefined ? null : (Object.fromEntries(TRACKING_COLUMNS.map((c) => [c, row[`t_${c}`]])) as unknown as ParcelTrackingRow);
+  return {
+    parcel_id: row.parcel_id as number,
+    order_id: row.order_id as number,
+    shop_id: row.shop_id as string,
+    parcel_status: row.parcel_status as string,
+    carrier: row.carrier as string | null,
+    tracking_number: row.tracking_number as string,
+    labelled_at: row.labelled_at as number | null,
+    tracking_uploaded_at: row.tracking_uploaded_at as number | null,
+    parcel_first_scan_at: row.parcel_first_scan_at as number | null,
+    parcel_handed_over_at: row.parcel_handed_over_at as number | null,
+    parcel_delivered_at: row.parcel_delivered_at as number | null,
+    order_status: row.order_status as string,
+    paid_at: row.paid_at as number,
+    buyer_country: row.buyer_country as string,
+    order_first_scan_at: row.order_first_scan_at as number | null,
+    order_delivered_at: row.order_delivered_at as number | null,
+    order_version: row.order_version as number,
+    tracking,
+  };
+}
+
+interface SqliteStatements {
+  findParcel: BetterSqlite3.Statement;
+  insertEvent: BetterSqlite3.Statement;
+  matchEvent: BetterSqlite3.Statement;
+  insertTracking: BetterSqlite3.Statement;
+  updateTracking: BetterSqlite3.Statement;
+  updateParcel: BetterSqlite3.Statement;
+  updateOrder: BetterSqlite3.Statement;
+  parcelsOfOrder: BetterSqlite3.Statement;
+}
+const statementCache = new WeakMap<BetterSqlite3.Database, SqliteStatements>();
+
+function sqliteStatements(db: BetterSqlite3.Database): SqliteStatements {
+  let cached = statementCache.get(db);
+  if (!cached) {
+    const updates = TRACKING_COLUMNS.filter((c) => c !== 'parcel_id').map((c) => `${c} = excluded.${c}`).join(', ');
+    cached = {
+      findParcel: db
+        .prepare(
+          `SELECT ${PARCEL_SELECT} FROM parcels p JOIN orders o ON o.id = p.order_id LEFT JOIN parcel_tracking t ON t.parcel_id = p.id
+           WHERE p.tracking_number = ? ORDER BY p.id DESC LIMIT 1`,
+        )
+        .raw(true),
+      insertEvent: db.prepare(`INSERT INTO tracking_events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`),
+      matchEvent: db.prepare('UPDATE tracking_events SET parcel_id = ? WHERE id = ? AND parcel_id IS NULL'),
+      insertTracking: db.prepare(
+        `INSERT INTO parcel_tracking (${TRACKING_COLUMNS.join(', ')}) VALUES (${TRACKING_COLUMNS.map(() => '?').join(', ')})
+         ON CONFLICT (parcel_id) DO UPDATE SET ${updates}`,
+      ),
+      // The common case, a parcel that has its row: a plain update by primary key (no failed insert first).
+      updateTracking: db.prepare(`UPDATE parcel_tracking SET ${TRACKING_COLUMNS.filter((c) => c !== 'parcel_id').map((c) => `${c} = ?`).join(', ')} WHERE parcel_id = ?`),
+      updateParcel: db.prepare('UPDATE parcels SET status = ?, first_scan_at = ?, handed_over_at = ?, delivered_at = ?, updated_at = ? WHERE id = ?'),
+      updateOrder: db.prepare('UPDATE orders SET status = ?, first_scan_at = ?, delivered_at = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?'),
+      parcelsOfOrder: db.prepare('SELECT id, order_id, status, delivered_at FROM parcels WHERE order_id = ?'),
+    };
+    statementCache.set(db, cached);
+  }
+  return cached;
+}
+
+/** `trx` must be a transaction of `store`; on SQLite the statements run on its single connection. */
+export function trackingBulkWriter(store: Store, trx: Executor): TrackingBulkWriter {
+  if (store.dialect === 'sqlite' && store.sqlite) return sqliteWriter(sqliteStatements(store.sqlite), orderBulkWriter(store, trx));
+  return postgresWriter(trx);
+}
+
+function sqliteWriter(s: SqliteStatements, events: OrderBulkWriter): TrackingBulkWriter {
+  const eventValues: unknown[] = new Array(EVENT_COLUMNS.length);
+  const trackingValues: unknown[] = new Array(TRACKING_COLUMNS.length);
+  const updateValues: unknown[] = new Array(TRACKING_COLUMNS.length);
+  return {
+    async findParcels(numbers) {
+      const found = new Map<string, ParcelContext>();
+      for (const number of numbers) {
+        const row = s.findParcel.get(number) as unknown[] | undefined;
+        if (row) found.set(number, contextOfArray(row));
+      }
+      return found;
+    },
+    async insertEvents(events, parcelIds, provider, receivedAt) {
+      const fresh: boolean[] = new Array(events.length);
+      for (let r = 0; r < events.length; r++) {
+        const { trackingNumber, carrier, event } = events[r]!;
+        // EVENT_COLUMNS order.
+        eventValues[0] = trackingNumber;
+        eventValues[1] = carrier;
+        eventValues[2] = event.key;
+        eventValues[3] = provider;
+        eventValues[4] = parcelIds[r] ?? null;
+        eventValues[5] = event.occurredAt;
+        eventValues[6] = event.status;
+        eventValues[7] = event.rawStatus;
+        eventValues[8] = event.rawSubstatus;
+        eventValues[9] = event.description;
+        eventValues[10] = event.location;
+        eventValues[11] = event.destinationCountry;
+        eventValues[12] = receivedAt;
+        fresh[r] = s.insertEvent.run(eventValues).changes === 1;
+      }
+      return fresh;
+    },
+    async matchEvents(ids, parcelId) {
+      for (const id of ids) s.matchEvent.run(parcelId, id);
+    },
+    async upsertTracking(rows, existing) {
+      for (const row of rows) {
+        if (existing?.has(row.parcel_id)) {
+          for (let i = 1; i < TRACKING_COLUMNS.length; i++) updateValues[i - 1] = row[TRACKING_COLUMNS[i]!];
+          updateValues[TRACKING_COLUMNS.length - 1] = row.parcel_id;
+          if (s.updateTracking.run(updateValues).changes === 1) continue;
+        }
+        for (let i = 0; i < TRACKING_COLUMNS.length; i++) trackingValues[i] = row[TRACKING_COLUMNS[i]!];
+        s.insertTracking.run(trackingValues);
+      }
+    },
+    async updateParcels(rows) {
+      for (const r of rows) s.updateParcel.run(r.status, r.first_scan_at, r.handed_over_at, r.delivered_at, r.updated_at, r.id);
+    },
+    async updateOrders(rows) {
+      let updated = 0;
+      for (const r of rows) updated += s.updateOrder.run(r.status, r.first_scan_at, r.delivered_at, r.updated_at, r.id, r.version).changes;
+      return updated;
+    },
+    appendOrderEvents: (rows) => events.appendEvents(rows),
+    async parcelsOfOrders(orderIds) {
+      const all: SiblingParcel[] = [];
+      for (const id of orderIds) all.push(...(s.parcelsOfOrder.all(id) as SiblingParcel[]));
+      return all;
+    },
+  };
+}
+
+const PG_CHUNK = 5000;
+
+/** A column of values as a PostgreSQL array parameter: `unnest` turns N arrays into rows (one parameter per column). */
+function column<T>(rows: readonly T[], pick: (row: T) => unknown, type: 'text' | 'bigint' | 'int') {
+  return sql`${rows.map(pick)}::${sql.raw(type)}[]`;
+}
+
+const TRACKING_TYPES: Record<(typeof TRACKING_COLUMNS)[number], 'text' | 'bigint' | 'int'> = {
+  parcel_id: 'bigint', tracking_number: 'text', provider: 'text', status: 'text', phase: 'int', status_at: 'bigint', status_rank: 'int', status_key: 'text',
+  raw_status: 'text', raw_substatus: 'text', description: 'text', location: 'text', first_scan_at: 'bigint', last_event_at: 'bigint', delivered_at: 'bigint',
+  returned_at: 'bigint', destination_country: 'text', destination_key: 'text', event_count: 'int', open_problems: 'int', registered_at: 'bigint',
+  next_poll_at: 'bigint', last_polled_at: 'bigint', polls: 'int', updated_at: 'bigint',
+};
+
+function postgresWriter(trx: Executor): TrackingBulkWriter {
+  return {
+    async findParcels(numbers) {
+      const found = new Map<string, ParcelContext>();
+      for (let i = 0; i < numbers.length; i += 5000) {
+        // Locked in id order (ORDER BY under FOR UPDATE), so two batches never wait on each other in a circle.
+        const result = await sql<Record<string, unknown>>`
+          SELECT ${sql.raw(PARCEL_SELECT)} FROM parcels p JOIN orders o ON o.id = p.order_id LEFT JOIN parcel_tracking t ON t.parcel_id = p.id
+          WHERE p.tracking_number = ANY(${numbers.slice(i, i + 5000)}::text[]) ORDER BY p.id FOR UPDATE OF p`.execute(trx);
+        // Ascending ids: a later (newer) parcel with the same number replaces an earlier one.
+        for (const row of result.rows) found.set(row.tracking_number as string, toContext(row));
+      }
+      return found;
+    },
+    async insertEvents(events, parcelIds, provider, receivedAt) {
+      const fresh: boolean[] = new Array(events.length).fill(false);
+      for (let i = 0; i < events.length; i += PG_CHUNK) {
+        const chunk = events.slice(i, i + PG_CHUNK);
+        const ids = parcelIds.slice(i, i + PG_CHUNK);
+        const inserted = await sql<{ tracking_number: string; carrier: string; event_key: string }>`
+          INSERT INTO tracking_events (${sql.raw(EVENT_COLUMNS.join(', '))})
+          SELECT v.tracking_number, v.carrier, v.event_key, ${provider}::text, v.parcel_id, v.occurred_at, v.status, v.raw_status, v.raw_substatus,
+                 v.description, v.location, v.destination_country, ${receivedAt}::bigint
+          FROM unnest(${column(chunk, (e) => e.trackingNumber, 'text')}, ${column(chunk, (e) => e.carrier, 'text')}, ${column(chunk, (e) => e.event.key, 'text')},
+                      ${sql`${ids}::bigint[]`}, ${column(chunk, (e) => e.event.occurredAt, 'bigint')}, ${column(chunk, (e) => e.event.status, 'text')},
+                      ${column(chunk, (e) => e.event.rawStatus, 'text')}, ${column(chunk, (e) => e.event.rawSubstatus, 'text')}, ${column(chunk, (e) => e.event.description, 'text')},
+                      ${column(chunk, (e) => e.event.location, 'text')}, ${column(chunk, (e) => e.event.destinationCountry, 'text')})
+            AS v(tracking_number, carrier, event_key, parcel_id, occurred_at, status, raw_status, raw_substatus, description, location, destination_country)
+          ON CONFLICT (tracking_number, carrier, event_key) DO NOTHING
+          RETURNING tracking_number, carrier, event_key`.execute(trx);
+        const keys = new Set(inserted.rows.map((r) => `${r.tracking_number}\u0000${r.carrier}\u0000${r.event_key}`));
+        // Two copies of one event in a chunk: the first is the new one.
+        chunk.forEach((e, j) => {
+          const key = `${e.trackingNumber}\u0000${e.carrier}\u0000${e.event.key}`;
+          if (keys.delete(key)) fresh[i + j] = true;
+        });
+      }
+      return fresh;
+    },
+    async matchEvents(ids, parcelId) {
+      if (ids.length) await trx.updateTable('tracking_events').set({ parcel_id: parcelId }).where('id', 'in', ids).where('parcel_id', 'is', null).execute();
+    },
+    async upsertTracking(rows) {
+      const updates = TRACKING_COLUMNS.filter((c) => c !== 'parcel_id').map((c) => `${c} = EXCLUDED.${c}`).join(', ');
+      for (let i = 0; i < rows.length; i += PG_CHUNK) {
+        const chunk = rows.slice(i, i + PG_CHUNK);
+        const arrays = TRACKING_COLUMNS.map((c) => column(chunk, (r) => r[c], TRACKING_TYPES[c]));
+        await sql`INSERT INTO parcel_tracking (${sql.raw(TRACKING_COLUMNS.join(', '))})
+          SELECT * FROM unnest(${sql.join(arrays)})
+          ON CONFLICT (parcel_id) DO UPDATE SET ${sql.raw(updates)}`.execute(trx);
+      }
+    },
+    async updateParcels(rows) {
+      for (let i = 0; i < rows.length; i += PG_CHUNK) {
+        const c = rows.slice(i, i + PG_CHUNK);
+        await sql`UPDATE parcels AS p SET status = v.status, first_scan_at = v.first_scan_at, handed_over_at = v.handed_over_at, delivered_at = v.delivered_at, updated_at = v.updated_at
+          FROM unnest(${column(c, (r) => r.id, 'bigint')}, ${column(c, (r) => r.status, 'text')}, ${column(c, (r) => r.first_scan_at, 'bigint')}, ${column(c, (r) => r.handed_over_at, 'bigint')},
+                      ${column(c, (r) => r.delivered_at, 'bigint')}, ${column(c, (r) => r.updated_at, 'bigint')}) AS v(id, status, first_scan_at, handed_over_at, delivered_at, updated_at)
+          WHERE p.id = v.id`.execute(trx);
+      }
+    },
+    async updateOrders(rows) {
+      let updated = 0;
+      for (let i = 0; i < rows.length; i += PG_CHUNK) {
+        const c = rows.slice(i, i + PG_CHUNK);
+        const result = await sql`UPDATE orders AS o SET status = v.status, first_scan_at = v.first_scan_at, delivered_at = v.delivered_at, updated_at = v.updated_at, version = o.version + 1
+          FROM unnest(${column(c, (r) => r.id, 'bigint')}, ${column(c, (r) => r.version, 'int')}, ${column(c, (r) => r.status, 'text')}, ${column(c, (r) => r.first_scan_at, 'bigint')},
+                      ${column(c, (r) => r.delivered_at, 'bigint')}, ${column(c, (r) => r.updated_at, 'bigint')}) AS v(id, version, status, first_scan_at, delivered_at, updated_at)
+          WHERE o.id = v.id AND o.version = v.version`.execute(trx);
+        updated += Number(result.numAffectedRows ?? 0);
+      }
+      return updated;
+    },
+    async appendOrderEvents(rows) {
+      for (let i = 0; i < rows.length; i += PG_CHUNK) {
+        const c = rows.slice(i, i + PG_CHUNK);
+        await sql`INSERT INTO order_events (order_id, parcel_id, at, actor, kind, action, from_state, to_state, reason, data)
+          SELECT * FROM unnest(${column(c, (r) => r.order_id, 'bigint')}, ${column(c, (r) => r.parcel_id ?? null, 'bigint')}, ${column(c, (r) => r.at, 'bigint')},
+                               ${column(c, (r) => r.actor, 'text')}, ${column(c, (r) => r.kind, 'text')}, ${column(c, (r) => r.action ?? null, 'text')},
+                               ${column(c, (r) => r.from_state ?? null, 'text')}, ${column(c, (r) => r.to_state ?? null, 'text')}, ${column(c, (r) => r.reason ?? null, 'text')},
+                               ${column(c, (r) => r.data ?? null, 'text')})`.execute(trx);
+      }
+    },
+    async parcelsOfOrders(orderIds) {
+      if (orderIds.length === 0) return [];
+      const all: SiblingParcel[] = [];
+      for (let i = 0; i < orderIds.length; i += 5000) {
+        all.push(...(await trx.selectFrom('parcels').select(['id', 'order_id', 'status', 'delivered_at']).where('order_id', 'in', orderIds.slice(i, i + 5000)).execute()));
+      }
+      return all;
+    },
+  };
+}
+
+/** Held tracking uploads of these parcels become due (the carrier's first scan): one statement per batch. */
+export async function releaseHeldUploadsOf(db: Executor, parcels: Array<{ parcelId: number; orderId: number }>, now: number) {
+  if (parcels.length === 0) return [];
+  const released: Array<{ id: number; parcel_id: number | null; order_id: number }> = [];
+  for (let i = 0; i < parcels.length; i += 2000) {
+    const chunk = parcels.slice(i, i + 2000);
+    released.push(
+      ...(await db
+        .updateTable('outbox')
+        .set({ status: 'pending', next_attempt_at: now, updated_at: now })
+        // order_id first: the outbox is indexed by (order_id, kind).
+        .where('order_id', 'in', [...new Set(chunk.map((p) => p.orderId))])
+        .where('kind', '=', 'upload_tracking')
+        .where('status', '=', 'held')
+        .where('parcel_id', 'in', chunk.map((p) => p.parcelId))
+        .returning(['id', 'parcel_id', 'order_id'])
+        .execute()),
+    );
+  }
+  return released;
+}

@@ -1,0 +1,140 @@
+/**
+ * `npm run demo`, fast: a few simulated hours at 1500× on a temp database, then what the day left behind is checked
+ * through the app, the HTTP API and the fake marketplace's own records.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { explainOrder } from '../../src/app/deadlines';
+import { getOrderDetail, listOrders } from '../../src/app/orders';
+import { listPurchaseOrders } from '../../src/app/stock';
+import { DEMO_SHOP_ID } from '../../src/demo/catalogue';
+import { startDemo, type RunningDemo } from '../../src/demo/run';
+import type { OrderRow } from '../../src/store/schema';
+import { tempDir } from '../support/backends';
+
+// 08:00 in Shenzhen: the packers' shift starts with the demo.
+const START = Date.UTC(2026, 10, 26, 0, 0);
+const HOURS = 5;
+const dir = tempDir();
+const lines: string[] = [];
+let demo: RunningDemo;
+let orders: OrderRow[];
+
+beforeAll(async () => {
+  demo = await startDemo({
+    speed: 1500,
+    hours: HOURS,
+    port: 0,
+    startAt: START,
+    seed: 7,
+    databaseFile: path.join(dir, 'demo.db'),
+    dashboardDir: path.join(dir, 'no-dashboard'),
+    say: (line) => lines.push(line.en),
+  });
+  await demo.dayOver;
+  // The clock stands still now, but the outbox worker still records what was already due: wait until it is quiet.
+  let last = '';
+  for (let quiet = 0; quiet < 4; ) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const now = JSON.stringify(await demo.snapshot());
+    quiet = now === last ? quiet + 1 : 0;
+    last = now;
+  }
+  orders = await listOrders(demo.ctx, { shopIds: [DEMO_SHOP_ID], sort: 'id', limit: 100_000 });
+}, 90_000);
+
+afterAll(async () => {
+  await demo?.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the demo day', () => {
+  it('ran the simulated hours on the injected clock, printed an hourly line, and no step failed', async () => {
+    expect(demo.clock.frozen).toBe(true);
+    expect(demo.clock.now()).toBeGreaterThanOrEqual(START + HOURS * 3_600_000);
+    expect(demo.clock.now()).toBeLessThan(START + (HOURS + 0.5) * 3_600_000);
+    expect(lines.some((line) => line.includes(demo.dashboardUrl))).toBe(true);
+    const hourly = lines.filter((line) => / Shenzhen · \d+ orders/.test(line));
+    expect(hourly.length).toBeGreaterThanOrEqual(HOURS);
+    // One line per simulated hour, stamped with the warehouse's local time (a busy machine may print it a minute late).
+    for (const hour of ['09', '10', '11', '12']) expect(hourly.filter((line) => line.startsWith(`Thu ${hour}:`)).length).toBeGreaterThanOrEqual(1);
+    expect(demo.driver.counters.errors).toEqual([]);
+    const health = await fetch(`${demo.dashboardUrl}health`);
+    expect(await health.json()).toMatchObject({ ok: true, database: 'sqlite' });
+  });
+
+  it('brought the orders in through the sync from the fake marketplace: the backlog and the new buyers', async () => {
+    const onPlatform = demo.fake.marketplace.orders;
+    expect(demo.driver.counters.arrivedOrders).toBeGreaterThan(10);
+    expect(orders.length).toBeGreaterThan(demo.driver.counters.backlogOrders + 10);
+    for (const order of orders) expect(onPlatform.has(order.platform_order_id)).toBe(true);
+    // Buyers who paid during the day, not only the opening backlog; their first event is the sync's.
+    const newcomers = orders.filter((o) => o.paid_at >= START);
+    expect(newcomers.length).toBeGreaterThan(10);
+    const { timeline } = await getOrderDetail(demo.ctx, newcomers[0]!.id);
+    expect(timeline[0]).toMatchObject({ kind: 'created', actor: 'sync' });
+    // Every order the platform had long enough before the last sync reached shipby.
+    const synced = new Set(orders.map((o) => o.platform_order_id));
+    const stale = [...onPlatform.values()].filter((o) => o.modifiedAt < demo.clock.now() - 10 * 60_000 && !synced.has(o.orderId));
+    expect(stale).toEqual([]);
+  });
+
+  it('shipped parcels and uploaded each tracking number exactly once, despite injected marketplace faults', async () => {
+    const accepted = new Map<string, number>();
+    for (const d of demo.fake.marketplace.declarations) if (d.accepted) accepted.set(d.logisticsNo, (accepted.get(d.logisticsNo) ?? 0) + 1);
+    expect(accepted.size).toBeGreaterThanOrEqual(20);
+    expect([...accepted.values()].every((count) => count === 1)).toBe(true);
+    const uploaded = orders.filter((o) => o.tracking_uploaded_at !== null);
+    expect(uploaded.length).toBeGreaterThanOrEqual(20);
+    for (const order of uploaded) {
+      const { parcels } = await getOrderDetail(demo.ctx, order.id);
+      expect(parcels).toHaveLength(1);
+      expect(accepted.get(parcels[0]!.tracking_number!)).toBe(1);
+      expect(demo.fake.marketplace.orders.get(order.platform_order_id)!.status).toBe('WAIT_BUYER_ACCEPT_GOODS');
+    }
+    const snapshot = await demo.snapshot();
+    expect(snapshot.uploadsDead).toBe(0);
+    expect(snapshot.uploadsDelivered).toBe(uploaded.length);
+    const stats = demo.fake.stats().outcomes;
+    expect(stats.injectedServerError + stats.droppedAfterCommit).toBeGreaterThan(0);
+  });
+
+  it('handed the parcels to the carrier at the noon collection, and the sample tracking provider reported their events', async () => {
+    expect(demo.driver.counters.collected).toBeGreaterThan(0);
+    expect(demo.driver.counters.carrierEvents).toBeGreaterThan(0);
+  });
+
+  it('let some orders go late, and says so in the verdict and the at-risk list', async () => {
+    const now = demo.clock.now();
+    const late = orders.filter((o) => o.ship_by_at !== null && o.ship_by_at < (o.tracking_uploaded_at ?? now));
+    expect(late.length).toBeGreaterThan(0);
+    expect((await demo.snapshot()).late).toBe(late.length);
+    for (const order of late) {
+      const { verdict } = await explainOrder(demo.ctx, order.id);
+      expect(['late', 'shipped_late', 'closed', 'awaiting_count']).toContain(verdict.status);
+    }
+    // Orders still open close to their deadline are listed with their countdown.
+    const response = await fetch(`${demo.dashboardUrl}orders?shop=${DEMO_SHOP_ID}&due_within=48h`);
+    const atRisk = (await response.json()) as { items: unknown[] };
+    expect(response.status).toBe(200);
+    expect(atRisk.items.length).toBeGreaterThan(0);
+  });
+
+  it('ran short of a SKU and replenished it through a purchase order received later', async () => {
+    const received = await listPurchaseOrders(demo.ctx, { status: 'received' });
+    expect(received.length).toBeGreaterThan(0);
+    const po = received[received.length - 1]!;
+    expect(po.received_at! - po.ordered_at!).toBeGreaterThanOrEqual(3 * 3_600_000);
+    expect(demo.driver.counters.ordersServedByReceipts).toBeGreaterThan(0);
+    // An order that waited for the goods got them from the receipt and was shipped afterwards.
+    let servedAndShipped = 0;
+    for (const order of orders.filter((o) => o.tracking_uploaded_at !== null)) {
+      const { timeline } = await getOrderDetail(demo.ctx, order.id);
+      const waited = timeline.some((e) => e.action === 'wait_for_stock');
+      const served = timeline.find((e) => e.action === 'reserve_stock');
+      if (waited && served && served.at >= po.received_at!) servedAndShipped++;
+    }
+    expect(servedAndShipped).toBeGreaterThan(0);
+  });
+});
