@@ -11,8 +11,8 @@ import { parsePlatformJson } from '../../src/integrations/aliexpress/protocol';
 import type { PlatformOrderDetail } from '../../src/integrations/aliexpress/platform-types';
 import { parseJsonOrder, type ImportIssue } from '../../src/core/order-input';
 
-// shared/ stands beside the repository (in CI too).
-const SAMPLES = fileURLToPath(new URL('../../../shared/domain/samples', import.meta.url));
+// Copies of shared/domain/samples (synthetic payloads in the platform's shapes).
+const SAMPLES = fileURLToPath(new URL('../fixtures/aliexpress', import.meta.url));
 
 function sampleTarget(file: string): PlatformOrderDetail {
   const body = parsePlatformJson(readFileSync(`${SAMPLES}/${file}`, 'utf8')) as {
