@@ -418,6 +418,7 @@ async function applyBatch(
 ): Promise<void> {
   const now = ctx.now();
   const writer = trackingBulkWriter(ctx.store, trx);
+  await writer.beginBatch();
   const items = input.kind === 'ingest' ? input.events.map((e) => ({ number: e.trackingNumber, event: e.event })) : input.rows.map((r) => ({ number: r.tracking_number, event: eventOfRow(r) }));
   report.received += items.length;
   const numbers = [...new Set(items.map((item) => item.number))];
@@ -548,7 +549,7 @@ async function applyEffects(
     // A late event can show an earlier delivery: the parcel was delivered at the first delivered scan.
     if ((status === 'delivered' || status === 'returned') && deliveredAt !== null && after.deliveredAt !== null && after.deliveredAt < deliveredAt) deliveredAt = after.deliveredAt;
     if (status !== parcel.parcel_status || firstScanAt !== parcel.parcel_first_scan_at || handedOverAt !== parcel.parcel_handed_over_at || deliveredAt !== parcel.parcel_delivered_at) {
-      parcelUpdates.push({ id: parcel.parcel_id, status, first_scan_at: firstScanAt, handed_over_at: handedOverAt, delivered_at: deliveredAt, updated_at: now });
+      parcelUpdates.push({ id: parcel.parcel_id, expected_status: parcel.parcel_status, expected_first_scan_at: parcel.parcel_first_scan_at, status, first_scan_at: firstScanAt, handed_over_at: handedOverAt, delivered_at: deliveredAt, updated_at: now });
     }
     if (before.status !== after.status && (after.status === 'returning' || after.status === 'returned') && !voided) {
       events.push({ order_id: parcel.order_id, parcel_id: parcel.parcel_id, at: now, actor, kind: `parcel_${after.status}`, action: null, from_state: before.status, to_state: after.status, reason: `carrier: ${labelOf(after)}`, data: JSON.stringify({ tracking_number: parcel.tracking_number, event_at: toIso(after.statusAt) }) });
@@ -614,16 +615,18 @@ async function applyEffects(
     report,
   );
 
-  const trackingRows: ParcelTrackingRow[] = new Array(touched.length);
+  const trackingWrites: Array<{ row: ParcelTrackingRow; base: ParcelTrackingRow | null }> = [];
   for (let i = 0; i < touched.length; i++) {
     const t = touched[i]!;
     const existing = t.parcel.tracking;
+    const change = problemChanges.get(t.parcel.parcel_id) ?? 0;
+    // A late event that changes nothing (an older scan, a copy under another key) writes nothing.
+    if (existing && change === 0 && sameTrackingState(t.before, t.after)) continue;
     const registeredAt = existing?.registered_at ?? now;
     const provider = existing ? existing.provider : poller?.name ?? null;
     const polled = provider !== null && (existing ? existing.next_poll_at !== null : true);
-    const change = problemChanges.get(t.parcel.parcel_id) ?? 0;
     const state = t.after;
-    trackingRows[i] = {
+    const row: ParcelTrackingRow = {
       parcel_id: t.parcel.parcel_id,
       tracking_number: t.parcel.tracking_number,
       provider,
@@ -642,17 +645,24 @@ async function applyEffects(
       returned_at: state.returnedAt,
       destination_country: state.destinationCountry,
       destination_key: state.destinationKey,
-      event_count: (existing?.event_count ?? 0) + t.newEvents,
       open_problems: change === 0 ? existing?.open_problems ?? 0 : Math.max(0, (existing?.open_problems ?? 0) + change),
       registered_at: registeredAt,
       next_poll_at: polled ? existing?.next_poll_at ?? nextPollAt(registeredAt, state, now, cadence) : null,
       last_polled_at: existing?.last_polled_at ?? null,
       polls: existing?.polls ?? 0,
       updated_at: now,
+      version: existing?.version ?? 1,
     };
+    trackingWrites.push({ row, base: existing });
   }
-  await writer.upsertTracking(trackingRows, new Set(touched.filter((t) => t.parcel.tracking !== null).map((t) => t.parcel.parcel_id)));
-  await writer.updateParcels(parcelUpdates);
+  if ((await writer.upsertTracking(trackingWrites)) !== trackingWrites.length) {
+    throw new ConflictError('order.version', localized('a parcel\'s tracking changed while it was applied; applying again.', '应用物流信息时包裹轨迹已被修改；正在重新应用。'));
+  }
+  // Parcels are not locked either: one changed since it was read (a first scan from another batch, an upload
+  // accepted) fails the batch, which runs again from fresh reads — so no first scan or transition is recorded twice.
+  if ((await writer.updateParcels(parcelUpdates)) !== parcelUpdates.length) {
+    throw new ConflictError('order.version', localized('a parcel changed while its tracking was applied; applying again.', '应用物流信息时包裹已被修改；正在重新应用。'));
+  }
   // Orders are not locked: an order changed since it was read (a sync, an upload) fails the batch, which runs again.
   if ((await writer.updateOrders(orderUpdates)) !== orderUpdates.length) {
     throw new ConflictError('order.version', localized('an order changed while its tracking was applied; applying again.', '应用物流信息时订单已被修改；正在重新应用。'));
@@ -662,6 +672,13 @@ async function applyEffects(
     report.uploadsReleased++;
   }
   await writer.appendOrderEvents(events);
+}
+
+function sameTrackingState(a: TrackingState, b: TrackingState): boolean {
+  return (
+    a.status === b.status && a.statusAt === b.statusAt && a.statusKey === b.statusKey && a.firstScanAt === b.firstScanAt && a.lastEventAt === b.lastEventAt &&
+    a.deliveredAt === b.deliveredAt && a.returnedAt === b.returnedAt && a.destinationCountry === b.destinationCountry && a.destinationKey === b.destinationKey
+  );
 }
 
 function trackingColumns(state: TrackingState) {
@@ -861,7 +878,6 @@ export async function registerParcels(ctx: AppContext, options: { limit?: number
         parcel_id: r.id,
         tracking_number: r.tracking_number!,
         provider: poller?.name ?? null,
-        event_count: 0,
         open_problems: 0,
         registered_at: now,
         next_poll_at: poller ? now : null,
@@ -937,7 +953,7 @@ export async function pollDueParcels(
         const current = fresh.get(row.parcel_id) ?? row;
         await ctx.store.db
           .updateTable('parcel_tracking')
-          .set({ next_poll_at: nextPollAt(current.registered_at, stateOfRow(current), now, cadence), last_polled_at: now, polls: current.polls + 1, updated_at: now })
+          .set((eb) => ({ next_poll_at: nextPollAt(current.registered_at, stateOfRow(current), now, cadence), last_polled_at: now, polls: current.polls + 1, updated_at: now, version: eb('version', '+', 1) }))
           .where('parcel_id', '=', row.parcel_id)
           .execute();
       }
@@ -989,6 +1005,7 @@ export async function runTrackingSweep(ctx: AppContext, options: { rules?: Probl
     await withRetries(() =>
       ctx.store.db.transaction().execute(async (trx) => {
         const writer = trackingBulkWriter(ctx.store, trx);
+        await writer.beginBatch();
         const parcels = await writer.findParcels(chunk);
         const events: NewOrderEventRow[] = [];
         const ingest = emptyIngestReport();
@@ -998,12 +1015,14 @@ export async function runTrackingSweep(ctx: AppContext, options: { rules?: Probl
         for (const parcel of list) {
           const change = delta.get(parcel.parcel_id) ?? 0;
           if (!parcel.tracking) {
-            if (change !== 0) rows.push({ ...trackingColumns(EMPTY_TRACKING_STATE), parcel_id: parcel.parcel_id, tracking_number: parcel.tracking_number, provider: null, event_count: 0, open_problems: Math.max(0, change), registered_at: now, next_poll_at: null, last_polled_at: null, polls: 0, updated_at: now });
+            if (change !== 0) rows.push({ ...trackingColumns(EMPTY_TRACKING_STATE), parcel_id: parcel.parcel_id, tracking_number: parcel.tracking_number, provider: null, open_problems: Math.max(0, change), registered_at: now, next_poll_at: null, last_polled_at: null, polls: 0, updated_at: now, version: 1 });
           } else if (change !== 0) {
             rows.push({ ...parcel.tracking, open_problems: Math.max(0, parcel.tracking.open_problems + change), updated_at: now });
           }
         }
-        await writer.upsertTracking(rows);
+        if ((await writer.upsertTracking(rows.map((row) => ({ row, base: parcels.get(row.tracking_number)?.tracking ?? null })))) !== rows.length) {
+          throw new ConflictError('order.version', localized('a parcel\'s tracking changed meanwhile; sweeping again.', '包裹轨迹已被修改；正在重新检查。'));
+        }
         await writer.appendOrderEvents(events);
         report.problemsRaised += ingest.problemsRaised;
         report.problemsResolved += ingest.problemsResolved;
@@ -1067,6 +1086,7 @@ export async function reconcileShippedOrders(ctx: AppContext, options: { limit?:
   await withRetries(() =>
     ctx.store.db.transaction().execute(async (trx) => {
       const writer = trackingBulkWriter(ctx.store, trx);
+      await writer.beginBatch();
       const parcels = [...(await writer.findParcels(numbers)).values()].filter((p) => p.tracking);
       const touched = parcels.map((parcel) => {
         const state = stateOfRow(parcel.tracking);
@@ -1205,7 +1225,7 @@ export async function withRetries<T>(run: () => Promise<T>): Promise<T> {
       return await run();
     } catch (error) {
       const code = (error as { code?: unknown }).code;
-      const retriable = code === '40P01' || code === '40001' || code === 'SQLITE_BUSY' || (error instanceof ConflictError && error.rule === 'order.version');
+      const retriable = code === '40P01' || code === '40001' || (typeof code === 'string' && code.startsWith('SQLITE_BUSY')) || (error instanceof ConflictError && error.rule === 'order.version');
       if (!retriable || attempt >= 5) throw error;
       await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.floor(Math.random() * 20)));
     }

@@ -76,13 +76,14 @@ export interface ParcelTrackingTable {
   returned_at: number | null;
   destination_country: string | null;
   destination_key: string;
-  event_count: number;
   open_problems: number;
   registered_at: number;
   next_poll_at: number | null;
   last_polled_at: number | null;
   polls: number;
   updated_at: number;
+  /** Optimistic lock of the ingestion. */
+  version: Generated<number>;
 }
 
 /** A problem raised once per (order, key): parcel problems and order-level ones (extension proposals). */

@@ -19,7 +19,7 @@ export const EVENT_COLUMNS = [
 export const TRACKING_COLUMNS = [
   'parcel_id', 'tracking_number', 'provider', 'status', 'phase', 'status_at', 'status_rank', 'status_key', 'raw_status', 'raw_substatus',
   'description', 'location', 'first_scan_at', 'last_event_at', 'delivered_at', 'returned_at', 'destination_country', 'destination_key',
-  'event_count', 'open_problems', 'registered_at', 'next_poll_at', 'last_polled_at', 'polls', 'updated_at',
+  'open_problems', 'registered_at', 'next_poll_at', 'last_polled_at', 'polls', 'updated_at',
 ] as const satisfies ReadonlyArray<keyof ParcelTrackingRow>;
 
 /** A parcel as the ingestion sees it: the parcel, what it needs of its order, and its tracking state (if any). */
@@ -46,6 +46,9 @@ export interface ParcelContext {
 
 export interface ParcelUpdate {
   id: number;
+  /** What was read: the update applies only if the parcel still is so (optimistic lock). */
+  expected_status: string;
+  expected_first_scan_at: number | null;
   status: string;
   first_scan_at: number | null;
   handed_over_at: number | null;
@@ -87,6 +90,12 @@ export interface EventToStore {
 }
 
 export interface TrackingBulkWriter {
+  /**
+   * Call first in the batch's transaction. PostgreSQL: a batch is a few thousand keys against tables of millions, so
+   * the plan must be index lookups (nested loops); the planner would otherwise hash-join whole tables, and each batch
+   * would cost as much as the tables are big. `SET LOCAL` lasts until the transaction ends.
+   */
+  beginBatch(): Promise<void>;
   /** The latest parcel per number (locked on PostgreSQL until the transaction ends). */
   findParcels(numbers: string[]): Promise<Map<string, ParcelContext>>;
   /** Inserts events; for each, whether it was new (false: that event was already stored). */
@@ -94,8 +103,13 @@ export interface TrackingBulkWriter {
   /** Attaches stored, unmatched events to their parcel. */
   matchEvents(ids: number[], parcelId: number): Promise<void>;
   /** Inserts or replaces tracking rows; `existing`: parcels known to have one already (updated in place). */
-  upsertTracking(rows: ParcelTrackingRow[], existing?: ReadonlySet<number>): Promise<void>;
-  updateParcels(rows: ParcelUpdate[]): Promise<void>;
+  /**
+   * Writes tracking states over the rows as read (`base`; null: there was none). Optimistic: returns how many were
+   * written; fewer than given means another batch wrote one meanwhile, and the caller runs its batch again.
+   */
+  upsertTracking(rows: Array<{ row: ParcelTrackingRow; base: ParcelTrackingRow | null }>): Promise<number>;
+  /** Returns how many were updated; fewer than given means a parcel changed meanwhile (optimistic lock). */
+  updateParcels(rows: ParcelUpdate[]): Promise<number>;
   /** Returns how many were updated; fewer than given means an order changed meanwhile (optimistic lock). */
   updateOrders(rows: OrderTrackingUpdate[]): Promise<number>;
   /** The order timeline rows of the batch. */
@@ -114,7 +128,7 @@ const PARCEL_SELECT = `
   p.tracking_uploaded_at, p.first_scan_at AS parcel_first_scan_at, p.handed_over_at AS parcel_handed_over_at,
   p.delivered_at AS parcel_delivered_at, o.status AS order_status, o.paid_at, o.buyer_country,
   o.first_scan_at AS order_first_scan_at, o.delivered_at AS order_delivered_at, o.version AS order_version,
-  ${TRACKING_COLUMNS.map((c) => `t.${c} AS t_${c}`).join(', ')}`;
+  ${TRACKING_COLUMNS.map((c) => `t.${c} AS t_${c}`).join(', ')}, t.version AS t_version`;
 
 /** The same row read as an array (better-sqlite3 raw mode): no object with 41 keys per parcel on the hot path. */
 function contextOfArray(row: unknown[]): ParcelContext {
@@ -126,33 +140,26 @@ function contextOfArray(row: unknown[]): ParcelContext {
   } else {
     const tracking = {} as Record<string, unknown>;
     for (let i = 0; i < TRACKING_COLUMNS.length; i++) tracking[TRACKING_COLUMNS[i]!] = row[base + i];
+    tracking.version = row[base + TRACKING_COLUMNS.length];
     context.tracking = tracking;
   }
   return context as unknown as ParcelContext;
 }
 
+const T_KEYS = TRACKING_COLUMNS.map((c) => `t_${c}`);
+
 function toContext(row: Record<string, unknown>): ParcelContext {
-  const tracking = row.t_parcel_id === null || row.t_parcel_id === undefined ? null : (Object.fromEntries(TRACKING_COLUMNS.map((c) => [c, row[`t_${c}`]])) as unknown as ParcelTrackingRow);
-  return {
-    parcel_id: row.parcel_id as number,
-    order_id: row.order_id as number,
-    shop_id: row.shop_id as string,
-    parcel_status: row.parcel_status as string,
-    carrier: row.carrier as string | null,
-    tracking_number: row.tracking_number as string,
-    labelled_at: row.labelled_at as number | null,
-    tracking_uploaded_at: row.tracking_uploaded_at as number | null,
-    parcel_first_scan_at: row.parcel_first_scan_at as number | null,
-    parcel_handed_over_at: row.parcel_handed_over_at as number | null,
-    parcel_delivered_at: row.parcel_delivered_at as number | null,
-    order_status: row.order_status as string,
-    paid_at: row.paid_at as number,
-    buyer_country: row.buyer_country as string,
-    order_first_scan_at: row.order_first_scan_at as number | null,
-    order_delivered_at: row.order_delivered_at as number | null,
-    order_version: row.order_version as number,
-    tracking,
-  };
+  const context = {} as Record<string, unknown>;
+  for (const c of CONTEXT_COLUMNS) context[c] = row[c];
+  if (row.t_parcel_id === null || row.t_parcel_id === undefined) {
+    context.tracking = null;
+  } else {
+    const tracking = {} as Record<string, unknown>;
+    for (let i = 0; i < TRACKING_COLUMNS.length; i++) tracking[TRACKING_COLUMNS[i]!] = row[T_KEYS[i]!];
+    tracking.version = row.t_version;
+    context.tracking = tracking;
+  }
+  return context as unknown as ParcelContext;
 }
 
 interface SqliteStatements {
@@ -170,7 +177,6 @@ const statementCache = new WeakMap<BetterSqlite3.Database, SqliteStatements>();
 function sqliteStatements(db: BetterSqlite3.Database): SqliteStatements {
   let cached = statementCache.get(db);
   if (!cached) {
-    const updates = TRACKING_COLUMNS.filter((c) => c !== 'parcel_id').map((c) => `${c} = excluded.${c}`).join(', ');
     cached = {
       findParcel: db
         .prepare(
@@ -180,13 +186,11 @@ function sqliteStatements(db: BetterSqlite3.Database): SqliteStatements {
         .raw(true),
       insertEvent: db.prepare(`INSERT INTO tracking_events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`),
       matchEvent: db.prepare('UPDATE tracking_events SET parcel_id = ? WHERE id = ? AND parcel_id IS NULL'),
-      insertTracking: db.prepare(
-        `INSERT INTO parcel_tracking (${TRACKING_COLUMNS.join(', ')}) VALUES (${TRACKING_COLUMNS.map(() => '?').join(', ')})
-         ON CONFLICT (parcel_id) DO UPDATE SET ${updates}`,
+      insertTracking: db.prepare(`INSERT INTO parcel_tracking (${TRACKING_COLUMNS.join(', ')}) VALUES (${TRACKING_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`),
+      updateTracking: db.prepare(
+        `UPDATE parcel_tracking SET ${TRACKING_COLUMNS.filter((c) => c !== 'parcel_id').map((c) => `${c} = ?`).join(', ')}, version = version + 1 WHERE parcel_id = ? AND version = ?`,
       ),
-      // The common case, a parcel that has its row: a plain update by primary key (no failed insert first).
-      updateTracking: db.prepare(`UPDATE parcel_tracking SET ${TRACKING_COLUMNS.filter((c) => c !== 'parcel_id').map((c) => `${c} = ?`).join(', ')} WHERE parcel_id = ?`),
-      updateParcel: db.prepare('UPDATE parcels SET status = ?, first_scan_at = ?, handed_over_at = ?, delivered_at = ?, updated_at = ? WHERE id = ?'),
+      updateParcel: db.prepare('UPDATE parcels SET status = ?, first_scan_at = ?, handed_over_at = ?, delivered_at = ?, updated_at = ? WHERE id = ? AND status = ? AND first_scan_at IS ?'),
       updateOrder: db.prepare('UPDATE orders SET status = ?, first_scan_at = ?, delivered_at = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?'),
       parcelsOfOrder: db.prepare('SELECT id, order_id, status, delivered_at FROM parcels WHERE order_id = ?'),
     };
@@ -204,8 +208,9 @@ export function trackingBulkWriter(store: Store, trx: Executor): TrackingBulkWri
 function sqliteWriter(s: SqliteStatements, events: OrderBulkWriter): TrackingBulkWriter {
   const eventValues: unknown[] = new Array(EVENT_COLUMNS.length);
   const trackingValues: unknown[] = new Array(TRACKING_COLUMNS.length);
-  const updateValues: unknown[] = new Array(TRACKING_COLUMNS.length);
+  const updateValues: unknown[] = new Array(TRACKING_COLUMNS.length + 1);
   return {
+    async beginBatch() {},
     async findParcels(numbers) {
       const found = new Map<string, ParcelContext>();
       for (const number of numbers) {
@@ -239,19 +244,25 @@ function sqliteWriter(s: SqliteStatements, events: OrderBulkWriter): TrackingBul
     async matchEvents(ids, parcelId) {
       for (const id of ids) s.matchEvent.run(parcelId, id);
     },
-    async upsertTracking(rows, existing) {
-      for (const row of rows) {
-        if (existing?.has(row.parcel_id)) {
+    async upsertTracking(rows) {
+      let written = 0;
+      for (const { row, base } of rows) {
+        if (base) {
           for (let i = 1; i < TRACKING_COLUMNS.length; i++) updateValues[i - 1] = row[TRACKING_COLUMNS[i]!];
           updateValues[TRACKING_COLUMNS.length - 1] = row.parcel_id;
-          if (s.updateTracking.run(updateValues).changes === 1) continue;
+          updateValues[TRACKING_COLUMNS.length] = base.version;
+          written += s.updateTracking.run(updateValues).changes;
+        } else {
+          for (let i = 0; i < TRACKING_COLUMNS.length; i++) trackingValues[i] = row[TRACKING_COLUMNS[i]!];
+          written += s.insertTracking.run(trackingValues).changes;
         }
-        for (let i = 0; i < TRACKING_COLUMNS.length; i++) trackingValues[i] = row[TRACKING_COLUMNS[i]!];
-        s.insertTracking.run(trackingValues);
       }
+      return written;
     },
     async updateParcels(rows) {
-      for (const r of rows) s.updateParcel.run(r.status, r.first_scan_at, r.handed_over_at, r.delivered_at, r.updated_at, r.id);
+      let updated = 0;
+      for (const r of rows) updated += s.updateParcel.run(r.status, r.first_scan_at, r.handed_over_at, r.delivered_at, r.updated_at, r.id, r.expected_status, r.expected_first_scan_at).changes;
+      return updated;
     },
     async updateOrders(rows) {
       let updated = 0;
@@ -277,21 +288,27 @@ function column<T>(rows: readonly T[], pick: (row: T) => unknown, type: 'text' |
 const TRACKING_TYPES: Record<(typeof TRACKING_COLUMNS)[number], 'text' | 'bigint' | 'int'> = {
   parcel_id: 'bigint', tracking_number: 'text', provider: 'text', status: 'text', phase: 'int', status_at: 'bigint', status_rank: 'int', status_key: 'text',
   raw_status: 'text', raw_substatus: 'text', description: 'text', location: 'text', first_scan_at: 'bigint', last_event_at: 'bigint', delivered_at: 'bigint',
-  returned_at: 'bigint', destination_country: 'text', destination_key: 'text', event_count: 'int', open_problems: 'int', registered_at: 'bigint',
+  returned_at: 'bigint', destination_country: 'text', destination_key: 'text', open_problems: 'int', registered_at: 'bigint',
   next_poll_at: 'bigint', last_polled_at: 'bigint', polls: 'int', updated_at: 'bigint',
 };
 
 function postgresWriter(trx: Executor): TrackingBulkWriter {
   return {
+    async beginBatch() {
+      await sql`SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; SET LOCAL enable_seqscan = off`.execute(trx);
+    },
     async findParcels(numbers) {
       const found = new Map<string, ParcelContext>();
       for (let i = 0; i < numbers.length; i += 5000) {
-        // Locked in id order (ORDER BY under FOR UPDATE), so two batches never wait on each other in a circle.
+        // Not locked: parcel and order updates are optimistic, tracking states merge (see upsertTracking).
         const result = await sql<Record<string, unknown>>`
           SELECT ${sql.raw(PARCEL_SELECT)} FROM parcels p JOIN orders o ON o.id = p.order_id LEFT JOIN parcel_tracking t ON t.parcel_id = p.id
-          WHERE p.tracking_number = ANY(${numbers.slice(i, i + 5000)}::text[]) ORDER BY p.id FOR UPDATE OF p`.execute(trx);
-        // Ascending ids: a later (newer) parcel with the same number replaces an earlier one.
-        for (const row of result.rows) found.set(row.tracking_number as string, toContext(row));
+          WHERE p.tracking_number = ANY(${numbers.slice(i, i + 5000)}::text[])`.execute(trx);
+        // A number used twice: the newer parcel (higher id) has it.
+        for (const row of result.rows) {
+          const known = found.get(row.tracking_number as string);
+          if (!known || known.parcel_id < (row.parcel_id as number)) found.set(row.tracking_number as string, toContext(row));
+        }
       }
       return found;
     },
@@ -323,24 +340,42 @@ function postgresWriter(trx: Executor): TrackingBulkWriter {
     async matchEvents(ids, parcelId) {
       if (ids.length) await trx.updateTable('tracking_events').set({ parcel_id: parcelId }).where('id', 'in', ids).where('parcel_id', 'is', null).execute();
     },
-    async upsertTracking(rows) {
-      const updates = TRACKING_COLUMNS.filter((c) => c !== 'parcel_id').map((c) => `${c} = EXCLUDED.${c}`).join(', ');
-      for (let i = 0; i < rows.length; i += PG_CHUNK) {
-        const chunk = rows.slice(i, i + PG_CHUNK);
-        const arrays = TRACKING_COLUMNS.map((c) => column(chunk, (r) => r[c], TRACKING_TYPES[c]));
-        await sql`INSERT INTO parcel_tracking (${sql.raw(TRACKING_COLUMNS.join(', '))})
-          SELECT * FROM unnest(${sql.join(arrays)})
-          ON CONFLICT (parcel_id) DO UPDATE SET ${sql.raw(updates)}`.execute(trx);
+    async upsertTracking(entries) {
+      let written = 0;
+      const updates = entries.filter((e) => e.base !== null);
+      const inserts = entries.filter((e) => e.base === null).map((e) => e.row);
+      const set = TRACKING_COLUMNS.filter((c) => c !== 'parcel_id').map((c) => `${c} = v.${c}`).join(', ');
+      for (let i = 0; i < updates.length; i += PG_CHUNK) {
+        const chunk = updates.slice(i, i + PG_CHUNK);
+        const rows = chunk.map((e) => e.row);
+        const arrays = TRACKING_COLUMNS.map((c) => column(rows, (r) => r[c], TRACKING_TYPES[c]));
+        const result = await sql`UPDATE parcel_tracking AS t SET ${sql.raw(set)}, version = t.version + 1
+          FROM unnest(${sql.join(arrays)}, ${column(chunk, (e) => e.base!.version, 'int')}) AS v(${sql.raw(TRACKING_COLUMNS.join(', '))}, version)
+          WHERE t.parcel_id = v.parcel_id AND t.version = v.version`.execute(trx);
+        written += Number(result.numAffectedRows ?? 0);
       }
+      for (let i = 0; i < inserts.length; i += PG_CHUNK) {
+        const rows = inserts.slice(i, i + PG_CHUNK);
+        const arrays = TRACKING_COLUMNS.map((c) => column(rows, (r) => r[c], TRACKING_TYPES[c]));
+        const result = await sql`INSERT INTO parcel_tracking (${sql.raw(TRACKING_COLUMNS.join(', '))})
+          SELECT * FROM unnest(${sql.join(arrays)}) ON CONFLICT (parcel_id) DO NOTHING`.execute(trx);
+        written += Number(result.numAffectedRows ?? 0);
+      }
+      return written;
     },
     async updateParcels(rows) {
+      let updated = 0;
       for (let i = 0; i < rows.length; i += PG_CHUNK) {
         const c = rows.slice(i, i + PG_CHUNK);
-        await sql`UPDATE parcels AS p SET status = v.status, first_scan_at = v.first_scan_at, handed_over_at = v.handed_over_at, delivered_at = v.delivered_at, updated_at = v.updated_at
+        const result = await sql`UPDATE parcels AS p SET status = v.status, first_scan_at = v.first_scan_at, handed_over_at = v.handed_over_at, delivered_at = v.delivered_at, updated_at = v.updated_at
           FROM unnest(${column(c, (r) => r.id, 'bigint')}, ${column(c, (r) => r.status, 'text')}, ${column(c, (r) => r.first_scan_at, 'bigint')}, ${column(c, (r) => r.handed_over_at, 'bigint')},
-                      ${column(c, (r) => r.delivered_at, 'bigint')}, ${column(c, (r) => r.updated_at, 'bigint')}) AS v(id, status, first_scan_at, handed_over_at, delivered_at, updated_at)
-          WHERE p.id = v.id`.execute(trx);
+                      ${column(c, (r) => r.delivered_at, 'bigint')}, ${column(c, (r) => r.updated_at, 'bigint')}, ${column(c, (r) => r.expected_status, 'text')},
+                      ${column(c, (r) => r.expected_first_scan_at, 'bigint')})
+            AS v(id, status, first_scan_at, handed_over_at, delivered_at, updated_at, expected_status, expected_first_scan_at)
+          WHERE p.id = v.id AND p.status = v.expected_status AND p.first_scan_at IS NOT DISTINCT FROM v.expected_first_scan_at`.execute(trx);
+        updated += Number(result.numAffectedRows ?? 0);
       }
+      return updated;
     },
     async updateOrders(rows) {
       let updated = 0;

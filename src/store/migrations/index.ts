@@ -8,6 +8,7 @@ import type { Dialect } from '../database';
 import { stockMigration } from './0003-stock';
 import { deadlinesMigration } from './0004-deadlines';
 import { trackingMigration } from './0005-tracking';
+import { trackingVersionMigration } from './0007-tracking-version';
 import { packingMigration } from './0006-packing';
 
 export function buildMigrations(dialect: Dialect): Record<string, Migration> {
@@ -195,5 +196,6 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     '0004_deadlines': deadlinesMigration(dialect),
     '0005_tracking': trackingMigration(dialect),
     '0006_packing': packingMigration(dialect),
+    '0007_tracking_version': trackingVersionMigration(dialect),
   };
 }
