@@ -22,6 +22,8 @@ import { parsePlatformTime } from '../integrations/aliexpress/protocol';
 import * as marketplace from '../store/marketplace';
 import * as orders from '../store/orders';
 import type { AppContext } from './context';
+import { ConflictError } from './errors';
+import { setPromisedDeliveryDays } from './receipt';
 import { clientFromConnection, notConnected, type ClientOptions } from './marketplace';
 import { upsertOrdersInTransaction, type IncomingOrder } from './orders';
 
@@ -92,14 +94,17 @@ export async function syncShopOrders(ctx: AppContext, shopId: string, options: S
       report.fetched += chunk.length;
       const incoming: IncomingOrder[] = [];
       const refs = new Map<string, { buyer: string | null; seller: string | null; modifiedAt: number | null }>();
+      // The platform's promised delivery days (freight_commit_day) drive the receipt clock; set after the upsert.
+      const promised = new Map<string, number>();
       details.forEach((detail, index) => {
         const orderId = chunk[index]!;
         const issues: ImportIssue[] = [];
         let order;
         try {
-          // The import shape does not carry the receipt countdown (freight_commit_days); the sync drops it.
-          const { freight_commit_days: _freightCommitDays, ...mapped } = mapOrderDetail(detail);
+          // The import shape does not carry the promised delivery days: kept aside for the receipt terms.
+          const { freight_commit_days: freightCommitDays, ...mapped } = mapOrderDetail(detail);
           order = parseJsonOrder(mapped, '', i + index + 1, issues);
+          if (order && typeof freightCommitDays === 'number' && Number.isInteger(freightCommitDays)) promised.set(order.platformOrderId, freightCommitDays);
         } catch (error) {
           if (!(error instanceof OrderMappingError)) throw error;
           report.skipped.push({ orderId, reason: localized(error.message, `速卖通订单 ${orderId} 无法导入：${error.problems.join('；')}`) });
@@ -125,12 +130,14 @@ export async function syncShopOrders(ctx: AppContext, shopId: string, options: S
       });
       if (incoming.length === 0) continue;
       const now = ctx.now();
+      const written = new Map<string, number>();
       await db.transaction().execute(async (trx) => {
         await orders.ensureShop(trx, { id: shopId, platform: connection.platform }, now);
         const result = await upsertOrdersInTransaction(ctx.store, trx, shopId, incoming, { now, actor: options.actor ?? 'sync', source: `${connection.platform} sync` });
         report.created += result.created;
         report.updated += result.updated;
         report.unchanged += result.unchanged;
+        for (const [platformOrderId, id] of result.ids) written.set(platformOrderId, id);
         for (const issue of result.issues) {
           const refused = incoming.find((entry) => entry.row === issue.row);
           report.skipped.push({ orderId: refused?.order.platformOrderId ?? `row ${issue.row}`, reason: issue.message });
@@ -143,6 +150,18 @@ export async function syncShopOrders(ctx: AppContext, shopId: string, options: S
           }),
         );
       });
+      for (const [platformOrderId, days] of promised) {
+        const id = written.get(platformOrderId);
+        if (id === undefined) continue;
+        const current = await db.selectFrom('order_receipts').select('freight_commit_days').where('order_id', '=', id).executeTakeFirst();
+        if (current?.freight_commit_days === days) continue;
+        try {
+          await setPromisedDeliveryDays(ctx, id, days, options.actor ?? 'sync');
+        } catch (error) {
+          // A finished order's receipt clock has ended: nothing to set.
+          if (!(error instanceof ConflictError)) throw error;
+        }
+      }
     }
     await marketplace.finishSync(db, shopId, { cursorAt: to, at: ctx.now(), report: JSON.stringify(summaryOf(report)) });
     return report;

@@ -71,6 +71,9 @@ describe.each(backends)('order sync on $name', (backend) => {
     // The platform's countdown is the ship-by deadline (whole seconds on the wall clock).
     expect(Math.floor(sample.ship_by_at! / 1000)).toBe(Math.floor(shipByDeadline(fake.marketplace.orders.get(ids[1]!)!) / 1000));
     expect(sample.ship_by_source).toBe('platform');
+    // The platform's promised delivery days become the order's receipt terms.
+    const terms = await ctx.store.db.selectFrom('order_receipts').select('freight_commit_days').where('order_id', '=', sample.id).executeTakeFirst();
+    expect(terms?.freight_commit_days).toBe(fake.marketplace.orders.get(ids[1]!)!.freightCommitDays);
     expect((await resolveOrder(ctx, ids[0]!, 'shop')).status).toBe('new');
     expect((await describeConnection(ctx, TEST_MASTER_KEY, 'shop')).syncCursorAt).toBe(first.window!.to);
 
