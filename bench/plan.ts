@@ -7,7 +7,9 @@
  * 2. A realistic day: 10,000 open orders, 6 stations on shifts, 2 carrier pick-ups a day, AliExpress-style fine
  *    schedules plus a per-hour cost; plan time and penalty against EDD.
  *
- * Usage: npx tsx bench/plan.ts [--data DIR] [--budget-ms 80] [--day-budget-ms 800] [--seed 1] [--only wt40|day]
+ * 3. The stored plan after a small change (50 new orders): full recompute against a warm start; the time ratio.
+ *
+ * Usage: npx tsx bench/plan.ts [--data DIR] [--budget-ms 80] [--day-budget-ms 800] [--seed 1] [--only wt40|day|warm]
  * The last line printed is one JSON object with every figure.
  */
 import { readFileSync } from 'node:fs';
@@ -276,9 +278,56 @@ function benchDay() {
   };
 }
 
+/**
+ * The stored plan recomputed after a small change: the day's plan, then 50 new orders arrive (and the 6 orders
+ * on the stations are done). A full recompute (construction + local search with the day's budget) against a warm
+ * start from the stored queues (new orders inserted where they cost least, then local search with an eighth of
+ * the budget): time and penalty of each, and their ratio.
+ */
+function benchWarmStart() {
+  const day = realisticDay(10_000, 6);
+  const previous = plan(day, { seed, timeBudgetMs: dayBudgetMs, clock });
+  const queues = previous.stations.map((s) => ({ stationId: s.stationId, jobIds: s.queue.filter((j) => !j.pinned).map((j) => j.jobId) }));
+  const more = realisticDay(10_050, 6).jobs.slice(10_000).map((job, k) => ({ ...job, id: `new-order-${k + 1}` }));
+  const changed: PlanInput = { ...day, jobs: [...day.jobs.slice(6), ...more] };
+  const warmBudgetMs = Math.max(20, Math.round(dayBudgetMs / 8));
+  const fullStarted = clock();
+  const full = plan(changed, { seed, timeBudgetMs: dayBudgetMs, clock });
+  const fullMs = clock() - fullStarted;
+  const insertStarted = clock();
+  const insertedOnly = plan(changed, { seed, warmStart: queues, constructionOnly: true });
+  const insertMs = clock() - insertStarted;
+  const warmStarted = clock();
+  const warm = plan(changed, { seed, timeBudgetMs: warmBudgetMs, clock, warmStart: queues });
+  const warmMs = clock() - warmStarted;
+  const usd = (cents: number) => `USD ${(cents / 100).toFixed(2)}`;
+  console.log('');
+  console.log(`Recompute after 50 new orders (and the 6 on the stations done) in the ${day.jobs.length}-order day`);
+  console.log(`  full recompute         ${usd(full.totalPenalty).padStart(14)}  ${fullMs.toFixed(0).padStart(5)} ms (budget ${dayBudgetMs} ms)`);
+  console.log(`  warm start, insertion  ${usd(insertedOnly.totalPenalty).padStart(14)}  ${insertMs.toFixed(0).padStart(5)} ms (${insertedOnly.warmStart?.kept} kept, ${insertedOnly.warmStart?.inserted} inserted)`);
+  console.log(`  warm start + search    ${usd(warm.totalPenalty).padStart(14)}  ${warmMs.toFixed(0).padStart(5)} ms (budget ${warmBudgetMs} ms, ${warm.iterations} kicks)`);
+  console.log(
+    `  full / warm time: ${(fullMs / warmMs).toFixed(1)}×; full / insertion-only time: ${(fullMs / insertMs).toFixed(1)}×; warm / full penalty: ${(warm.totalPenalty / Math.max(1, full.totalPenalty)).toFixed(4)}`,
+  );
+  return {
+    newOrders: more.length,
+    fullMs: round(fullMs, 1),
+    fullPenaltyCents: full.totalPenalty,
+    insertionMs: round(insertMs, 1),
+    insertionPenaltyCents: insertedOnly.totalPenalty,
+    warmBudgetMs,
+    warmMs: round(warmMs, 1),
+    warmPenaltyCents: warm.totalPenalty,
+    fullToWarmTime: round(fullMs / warmMs, 2),
+    fullToInsertionTime: round(fullMs / insertMs, 2),
+    warmToFullPenalty: round(warm.totalPenalty / Math.max(1, full.totalPenalty), 4),
+  };
+}
+
 const figures: Record<string, unknown> = {};
-if (only !== 'day') figures.wt40 = benchWt40();
-if (only !== 'wt40') figures.day = benchDay();
+if (only !== 'day' && only !== 'warm') figures.wt40 = benchWt40();
+if (only !== 'wt40' && only !== 'warm') figures.day = benchDay();
+if (only !== 'wt40') figures.warmStart = benchWarmStart();
 console.log(JSON.stringify(figures));
 
 function round(x: number, digits: number): number {

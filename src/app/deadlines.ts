@@ -326,3 +326,13 @@ export async function sellerMetrics(ctx: AppContext, shopId: string, windowsDays
   }));
   return computeMetrics(records, policy, now, windowsDays);
 }
+
+/** The alert webhooks (never their secrets): those of the given shops and those for every shop (shop_id null). */
+export async function listWebhooks(ctx: AppContext, shopIds?: readonly string[]) {
+  let query = ctx.store.db.selectFrom('alert_webhooks').select(['id', 'shop_id', 'url', 'created_at']).orderBy('id');
+  if (shopIds) {
+    const shops = [...shopIds];
+    query = query.where((eb) => eb.or([eb('shop_id', 'is', null), ...(shops.length ? [eb('shop_id', 'in', shops)] : [])]));
+  }
+  return query.execute();
+}

@@ -23,3 +23,28 @@ export class NotFoundError extends Error {
     this.name = 'NotFoundError';
   }
 }
+
+/** No valid credentials (no session, bad password, revoked key). HTTP 401. */
+export class AuthenticationError extends Error {
+  constructor(readonly localizedMessage: Localized) {
+    super(localizedMessage.en);
+    this.name = 'AuthenticationError';
+  }
+}
+
+/** Signed in, but the role does not allow this. HTTP 403. */
+export class ForbiddenError extends Error {
+  constructor(readonly localizedMessage: Localized) {
+    super(localizedMessage.en);
+    this.name = 'ForbiddenError';
+  }
+}
+
+/** Too many attempts (password guessing lockout). HTTP 429 with Retry-After. */
+export class TooManyAttemptsError extends Error {
+  readonly statusCode = 429;
+  constructor(readonly localizedMessage: Localized, readonly retryAfterSeconds: number, readonly code = 'too_many_attempts') {
+    super(localizedMessage.en);
+    this.name = 'TooManyAttemptsError';
+  }
+}

@@ -286,6 +286,8 @@ export interface StartSessionInput {
   /** The order's barcode: its platform order id (or shipby id). */
   barcode: string;
   shopId?: string;
+  /** Only orders of these shops (the caller's). */
+  shopIds?: readonly string[];
   station?: string;
   packer?: string;
   tolerance?: Partial<WeightTolerance>;
@@ -355,10 +357,10 @@ async function sessionView(trx: Executor, session: PackSessionRow): Promise<Pack
   };
 }
 
-async function resolveOrderByBarcode(ctx: AppContext, barcode: string, shopId?: string): Promise<OrderRow> {
+async function resolveOrderByBarcode(ctx: AppContext, barcode: string, shopId?: string, shopIds?: readonly string[]): Promise<OrderRow> {
   const code = barcode.trim();
   if (!code) throw new ValidationError([{ row: 0, field: 'order_barcode', message: localized('scan the order barcode.', '请扫描订单条码。') }]);
-  const found = await orderStore.findOrdersByReference(ctx.store.db, code, shopId);
+  const found = await orderStore.findOrdersByReference(ctx.store.db, code, shopId, shopIds);
   if (found.length === 0) throw new NotFoundError(localized(`no order with barcode ${code}.`, `没有条码为 ${code} 的订单。`));
   if (found.length > 1) {
     throw new ConflictError('order.ambiguous', localized(`barcode ${code} matches orders in several shops: give the shop.`, `条码 ${code} 匹配多个店铺的订单：请指定店铺。`));
@@ -371,7 +373,7 @@ export async function startPackSession(ctx: AppContext, input: StartSessionInput
   if (!isWeightTolerance(tolerance)) {
     throw new ValidationError([{ row: 0, field: 'tolerance', message: localized('tolerance: percent 0–50 (basis points 0–5000) and at least 0–10000 g.', '容差：百分比 0–50（基点 0–5000），最小克数 0–10000。') }]);
   }
-  const found = await resolveOrderByBarcode(ctx, input.barcode, input.shopId);
+  const found = await resolveOrderByBarcode(ctx, input.barcode, input.shopId, input.shopIds);
   const now = ctx.now();
   return ctx.store.db.transaction().execute(async (trx) => {
     const order = await lockOrder(ctx, trx, found.id);

@@ -3,32 +3,46 @@
  * fine schedule under its policy plus a per-hour cost), planned on the stations' shifts and the carrier's
  * pick-ups by the core planner, next to what earliest-deadline-first would cost.
  *
- * Staffing is passed in (CLI flags / query parameters) until warehouses store it.
+ * Staffing and the default work estimate come in the settings: from the warehouse's stored staffing (app/planning.ts,
+ * which also keeps the last plan per warehouse and recomputes it on change) or from the caller for a what-if.
  */
+import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { localized } from '../core/i18n';
 import { OPEN_ORDER_STATES } from '../core/order';
 import { fineAt } from '../core/penalty';
 import {
   dailyInstants, dailyShifts, plan, whatIf, withExtraPickup, withExtraStation, withLaterDeadlines,
-  type Job, type Plan, type PlanInput, type PlanOptions, type Scenario, type ScenarioOutcome,
+  type Job, type LocalWindow, type Plan, type PlanInput, type PlanOptions, type Scenario, type ScenarioOutcome,
 } from '../core/schedule';
+import { workMinutes, type EstimateInForce } from '../core/work-estimate';
 import { HOUR_MS } from '../core/time';
 import * as packing from '../store/packing';
+import * as planning from '../store/planning';
 import type { AppContext } from './context';
 import { orderFacts } from './deadlines';
 import { ValidationError } from './errors';
 import { extensionFromRow, loadShopResolver } from './policies';
+import { estimatesInForce } from './work-estimates';
 
 export interface PlanSettings {
   shopIds?: string[];
+  /** Plan only the orders this warehouse serves (through their stock reservations; see `orderWarehouses`). */
+  warehouseId?: string;
   stations: number;
   zone: string;
   /** Local working window, e.g. 09:00–18:00. */
   shift: { start: string; end: string };
+  /** Several working windows a day (e.g. 09:00–12:00 and 13:00–18:00); when given, `shift` is not used. */
+  shifts?: LocalWindow[];
+  /** ISO weekdays worked (1 = Monday); omitted = every day. */
+  weekdays?: number[];
   /** Local pick-up times, e.g. ["11:00", "17:00"]. */
   pickups: string[];
-  /** Work estimate: minutes per order + per line + per unit. */
+  /**
+   * The seller's default work estimate: minutes per order + per line + per unit. A shop's or warehouse's own figures
+   * (`plan estimates`) come first, and figures learned from measured packing sessions before them.
+   */
   minutesPerOrder: number;
   minutesPerLine: number;
   minutesPerUnit: number;
@@ -56,18 +70,84 @@ export const DEFAULT_PLAN_SETTINGS: PlanSettings = {
   fixCosts: { packerHour: 500, extraPickup: 2000, expressPerOrder: 800 },
 };
 
+type OrderRef = { id: number; platformOrderId: string; shopId: string; shipByAt: number };
+
+/** The planning problem read from the store, before any planning. */
+export interface PlanProblem {
+  input: PlanInput;
+  orders: Map<string, OrderRef>;
+  mixedCurrencies: boolean;
+  /** Orders waiting for stock with no known arrival: not workable, so not in the plan. */
+  waitingForStock: number;
+  /** With a warehouse: open orders that no warehouse can be said to serve (no reservation, several warehouses). */
+  unassigned: number;
+  /** The work estimate in force per shop in the plan. */
+  estimates: Map<string, EstimateInForce>;
+  /** SHA-1 of everything the plan depends on but the clock: jobs, staffing, settings. Same inputs, same fingerprint. */
+  fingerprint: string;
+}
+
 export interface WorkPlan {
   plan: Plan;
   /** Orders in the plan by job id, for the edges to show. */
-  orders: Map<string, { id: number; platformOrderId: string; shopId: string; shipByAt: number }>;
+  orders: Map<string, OrderRef>;
   mixedCurrencies: boolean;
   /** Orders waiting for stock: not workable until their goods arrive, so not in the plan. */
   waitingForStock: number;
+  unassigned?: number;
+  estimates?: Map<string, EstimateInForce>;
   /** When some orders are late even in the best plan: the cheapest fixes, each a re-plan of a changed input. */
   fixes: ScenarioOutcome[];
 }
 
 export async function planOpenOrders(ctx: AppContext, settings: PlanSettings): Promise<WorkPlan> {
+  return computeWorkPlan(await loadPlanProblem(ctx, settings), settings);
+}
+
+/**
+ * The warehouse each order is served from: the one holding most of its reserved units (lowest id on a tie); for an
+ * order waiting for stock, the warehouse it waits on; for an order with neither, the only warehouse if there is
+ * just one (or none is defined), else none (`undefined`).
+ */
+export async function orderWarehouses(ctx: AppContext, orderIds: readonly number[]): Promise<Map<number, string | undefined>> {
+  const db = ctx.store.db;
+  const [reserved, shortfalls, warehouses] = await Promise.all([planning.reservedUnitsByWarehouse(db, orderIds), planning.shortfallsOf(db, orderIds), db.selectFrom('warehouses').select('id').execute()]);
+  const best = new Map<number, { warehouseId: string; units: number }>();
+  for (const r of reserved) {
+    const b = best.get(r.orderId);
+    if (!b || r.units > b.units || (r.units === b.units && r.warehouseId < b.warehouseId)) best.set(r.orderId, { warehouseId: r.warehouseId, units: r.units });
+  }
+  for (const f of shortfalls) if (f.warehouse_id && !best.has(f.order_id)) best.set(f.order_id, { warehouseId: f.warehouse_id, units: 0 });
+  const only = warehouses.length === 1 ? warehouses[0]!.id : undefined;
+  return new Map(orderIds.map((id) => [id, best.get(id)?.warehouseId ?? only]));
+}
+
+/**
+ * When each order waiting for stock can be worked: when the last of its missing SKUs arrives at the warehouse it
+ * waits on (the earliest placed purchase order expected there). Orders missing a SKU no purchase order brings are
+ * left out (not in the map).
+ */
+async function stockReleaseTimes(ctx: AppContext, waitingIds: readonly number[], now: number): Promise<Map<number, number>> {
+  if (!waitingIds.length) return new Map();
+  const [shortfalls, arrivals] = await Promise.all([planning.shortfallsOf(ctx.store.db, waitingIds), planning.incomingArrivals(ctx.store.db)]);
+  const arrives = new Map<string, number>();
+  for (const a of arrivals) {
+    const key = `${a.warehouse_id}\u0001${a.sku}`;
+    arrives.set(key, Math.min(arrives.get(key) ?? Infinity, Number(a.expected_at)));
+  }
+  const release = new Map<number, number>();
+  const blocked = new Set<number>();
+  for (const f of shortfalls) {
+    const at = f.warehouse_id ? arrives.get(`${f.warehouse_id}\u0001${f.sku}`) : undefined;
+    if (at === undefined) blocked.add(f.order_id);
+    else release.set(f.order_id, Math.max(release.get(f.order_id) ?? now, at));
+  }
+  for (const id of blocked) release.delete(id);
+  return release;
+}
+
+/** Reads the open orders of the plan's scope and turns them into jobs on the staffing's stations and pick-ups. */
+export async function loadPlanProblem(ctx: AppContext, settings: PlanSettings): Promise<PlanProblem> {
   if (!(settings.stations >= 1 && settings.stations <= 500)) {
     throw new ValidationError([{ row: 0, field: 'stations', message: localized('stations must be from 1 to 500.', '工位数必须在 1 到 500 之间。') }]);
   }
@@ -75,19 +155,29 @@ export async function planOpenOrders(ctx: AppContext, settings: PlanSettings): P
   const now = ctx.now();
   let query = db.selectFrom('orders').selectAll().where('status', 'in', [...OPEN_ORDER_STATES]).where('ship_by_at', 'is not', null);
   if (settings.shopIds?.length) query = query.where('shop_id', 'in', settings.shopIds);
-  const candidates = await query.orderBy('ship_by_at').execute();
+  let candidates = await query.orderBy('ship_by_at').orderBy('id').execute();
+  let unassigned = 0;
+  if (settings.warehouseId !== undefined) {
+    const served = await orderWarehouses(ctx, candidates.map((o) => o.id));
+    unassigned = candidates.filter((o) => served.get(o.id) === undefined).length;
+    candidates = candidates.filter((o) => served.get(o.id) === settings.warehouseId);
+  }
   // No work is left for an order whose parcels are all labelled (or further): they wait for the pick-up.
   const parcelRows = candidates.length
     ? await db.selectFrom('parcels').select(['order_id', 'status']).where('order_id', 'in', candidates.map((o) => o.id)).where('status', '!=', 'voided').execute()
     : [];
   const workLeft = new Map<number, boolean>();
   for (const p of parcelRows) workLeft.set(p.order_id, (workLeft.get(p.order_id) ?? false) || p.status === 'created' || p.status === 'packed');
-  const open = candidates.filter((o) => o.status !== 'awaiting_stock' && workLeft.get(o.id) !== false);
+  // An order waiting for stock is workable from when its goods arrive, if a placed purchase order says when.
+  const release = await stockReleaseTimes(ctx, candidates.filter((o) => o.status === 'awaiting_stock').map((o) => o.id), now);
+  const open = candidates.filter((o) => (o.status !== 'awaiting_stock' || release.has(o.id)) && workLeft.get(o.id) !== false);
   // An order on a packing station now is never reordered: it stays first on its station.
   const stationIds = Array.from({ length: settings.stations }, (_, i) => `station-${i + 1}`);
   const inProgress = new Map<number, { stationId: string; startedAt: number }>();
   const freeStations = [...stationIds];
+  const openIds = new Set(open.map((o) => o.id));
   for (const session of await packing.ordersBeingPacked(db, settings.shopIds)) {
+    if (!openIds.has(session.order_id)) continue;
     const named = session.station && freeStations.includes(session.station) ? session.station : freeStations[0];
     if (!named || inProgress.has(session.order_id)) continue;
     freeStations.splice(freeStations.indexOf(named), 1);
@@ -108,38 +198,85 @@ export async function planOpenOrders(ctx: AppContext, settings: PlanSettings): P
     s.amount += l.quantity * l.unit_price;
     byOrder.set(l.order_id, s);
   }
+  const shopIds = [...new Set(open.map((o) => o.shop_id))];
+  const estimateOf = await estimatesInForce(ctx, shopIds, settings.warehouseId, {
+    minutesPerOrder: settings.minutesPerOrder, minutesPerLine: settings.minutesPerLine, minutesPerUnit: settings.minutesPerUnit,
+  });
   const resolvers = new Map<string, Awaited<ReturnType<typeof loadShopResolver>>>();
   const jobs: Job[] = [];
-  const orders: WorkPlan['orders'] = new Map();
+  const orders: PlanProblem['orders'] = new Map();
   const currencies = new Set<string>();
+  const fingerprint = createHash('sha1');
+  fingerprint.update(JSON.stringify({
+    w: settings.warehouseId ?? null, shops: settings.shopIds ?? null, stations: settings.stations, zone: settings.zone,
+    shifts: settings.shifts ?? [settings.shift], weekdays: settings.weekdays ?? null, pickups: settings.pickups, hourly: settings.hourlyCost,
+    horizon: settings.horizonDays, seed: settings.seed, fix: settings.fixCosts,
+  }));
   for (const order of open) {
     let resolver = resolvers.get(order.shop_id);
-    if (!resolver) resolvers.set(order.shop_id, (resolver = await loadShopResolver(db, order.shop_id)));
+    if (!resolver) {
+      resolvers.set(order.shop_id, (resolver = await loadShopResolver(db, order.shop_id)));
+      const shop = await db.selectFrom('shops').select(['policy_id', 'policy_by_type', 'policy_overrides']).where('id', '=', order.shop_id).executeTakeFirst();
+      fingerprint.update(`\u0002${order.shop_id}:${JSON.stringify(shop ?? null)}`);
+    }
     const policy = resolver.forOrder(order.paid_at, order.order_type ?? undefined);
     const size = byOrder.get(order.id) ?? { lines: 1, units: 1, amount: order.total_amount };
     const facts = orderFacts(order, { units: size.units, productAmount: size.amount }, extensions.filter((e) => e.order_id === order.id).map(extensionFromRow));
-    const minutes = settings.minutesPerOrder + settings.minutesPerLine * size.lines + settings.minutesPerUnit * size.units;
+    const minutes = workMinutes(estimateOf(order.shop_id), size.lines, size.units);
     const hourly = settings.hourlyCost;
     // Any non-decreasing function: the policy's fine for that lateness, plus the per-hour cost.
     const penalty = (latenessMs: number) =>
       latenessMs <= 0 ? 0 : fineAt(policy, facts, latenessMs).money.amount + Math.floor((hourly * latenessMs) / HOUR_MS);
     currencies.add(fineAt(policy, facts, 1).money.currency);
     const id = String(order.id);
-    jobs.push({ id, processingMs: Math.round(minutes * 60_000), dueAt: order.ship_by_at!, penalty, inProgress: inProgress.get(order.id) });
+    const processingMs = Math.round(minutes * 60_000);
+    const started = inProgress.get(order.id);
+    const releaseAt = release.get(order.id);
+    jobs.push({ id, processingMs, dueAt: order.ship_by_at!, penalty, inProgress: started, ...(releaseAt !== undefined ? { releaseAt } : {}) });
     orders.set(id, { id: order.id, platformOrderId: order.platform_order_id, shopId: order.shop_id, shipByAt: order.ship_by_at! });
+    // The order's version moves with every change of its content, state or deadline; the rest is what the job holds.
+    fingerprint.update(`\u0001${id}|${order.version}|${order.updated_at}|${processingMs}|${order.ship_by_at}|${releaseAt ?? ''}|${started ? `${started.stationId}@${started.startedAt}` : ''}|${size.lines}|${size.units}|${size.amount}`);
   }
-  const shifts = dailyShifts({ zone: settings.zone, from: now, days: settings.horizonDays, windows: [settings.shift] });
+  const windows = settings.shifts?.length ? settings.shifts : [settings.shift];
+  const calendar = { zone: settings.zone, from: now, days: settings.horizonDays, ...(settings.weekdays?.length ? { weekdays: settings.weekdays } : {}) };
+  const shifts = dailyShifts({ ...calendar, windows });
   const input: PlanInput = {
     now,
     currency: currencies.size === 1 ? [...currencies][0]! : 'USD',
     jobs,
     stations: stationIds.map((id) => ({ id, shifts })),
-    pickups: settings.pickups.length ? { times: dailyInstants({ zone: settings.zone, from: now, days: settings.horizonDays, times: settings.pickups }) } : undefined,
+    pickups: settings.pickups.length ? { times: dailyInstants({ ...calendar, times: settings.pickups }) } : undefined,
   };
-  const options = { seed: settings.seed, timeBudgetMs: settings.timeBudgetMs, clock: () => performance.now() };
-  const result = plan(input, options);
-  const fixes = result.lateJobs.length ? whatIfFixes(input, result, settings, options) : [];
-  return { plan: result, orders, mixedCurrencies: currencies.size > 1, waitingForStock: candidates.length - open.length, fixes };
+  const estimates = new Map(shopIds.map((shopId) => [shopId, estimateOf(shopId)]));
+  return {
+    input, orders, mixedCurrencies: currencies.size > 1, waitingForStock: candidates.filter((o) => o.status === 'awaiting_stock' && !release.has(o.id)).length,
+    unassigned, estimates, fingerprint: fingerprint.digest('base64url'),
+  };
+}
+
+/**
+ * Plans a problem: from scratch, or warm-started from a previous plan's queues. `timeBudgetMs` overrides the
+ * settings' budget (a warm start needs less).
+ */
+export function computeWorkPlan(
+  problem: PlanProblem,
+  settings: PlanSettings,
+  warm?: { queues: ReadonlyArray<{ stationId: string; jobIds: readonly string[] }>; timeBudgetMs: number },
+): WorkPlan {
+  const input = problem.input;
+  const base = { seed: settings.seed, timeBudgetMs: warm?.timeBudgetMs ?? settings.timeBudgetMs, clock: () => performance.now() };
+  const result = plan(input, warm ? { ...base, warmStart: warm.queues } : base);
+  // The fixes are planned afresh (an extra station is empty in any previous plan), within the same budget.
+  const fixes = result.lateJobs.length ? whatIfFixes(input, result, settings, base) : [];
+  return {
+    plan: result, orders: problem.orders, mixedCurrencies: problem.mixedCurrencies, waitingForStock: problem.waitingForStock,
+    unassigned: problem.unassigned, estimates: problem.estimates, fixes,
+  };
+}
+
+/** A plan's queues as a warm start takes them: the jobs each station does, in order, pinned ones left out. */
+export function queuesOf(result: Plan): Array<{ stationId: string; jobIds: string[] }> {
+  return result.stations.map((s) => ({ stationId: s.stationId, jobIds: s.queue.filter((j) => !j.pinned).map((j) => j.jobId) }));
 }
 
 /**
@@ -180,6 +317,7 @@ export function presentWorkPlan(work: WorkPlan) {
     mixed_currencies: work.mixedCurrencies,
     jobs: work.orders.size,
     waiting_for_stock: work.waitingForStock,
+    ...(work.unassigned !== undefined ? { unassigned: work.unassigned } : {}),
     total_penalty: p.totalPenalty,
     edd_penalty: p.eddPenalty,
     saving_vs_edd: p.eddPenalty - p.totalPenalty,
@@ -194,6 +332,10 @@ export function presentWorkPlan(work: WorkPlan) {
       net_saving: f.netSaving,
       rescued_orders: f.rescuedJobs.map((id) => work.orders.get(id)?.platformOrderId ?? id),
       newly_late_orders: f.newlyLateJobs.map((id) => work.orders.get(id)?.platformOrderId ?? id),
+    })),
+    ...(p.warmStart ? { warm_start: { used: p.warmStart.used, kept: p.warmStart.kept, inserted: p.warmStart.inserted, start_penalty: p.warmStart.startPenalty } } : {}),
+    estimates: [...(work.estimates ?? new Map()).entries()].map(([shopId, e]) => ({
+      shop_id: shopId, source: e.source, minutes_per_order: e.minutesPerOrder, minutes_per_line: e.minutesPerLine, minutes_per_unit: e.minutesPerUnit, sessions: e.sessions,
     })),
     notes: p.notes,
   };

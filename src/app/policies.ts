@@ -6,7 +6,7 @@
  * against every version of the policy when set. The version in force when the order was paid is the one
  * it follows, so a later policy version never rewrites the past.
  */
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { computeShipBy, DeadlineInputError, type BuyerExtension, type ShipBy } from '../core/deadline';
 import { localized } from '../core/i18n';
 import { OPEN_ORDER_STATES } from '../core/order';
@@ -216,4 +216,12 @@ export async function recordExtension(
     await recomputeOpenDeadlines(trx, order.shop_id, now, actor, 'buyer extension', orderId);
     return trx.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirstOrThrow();
   });
+}
+
+/** The shops (all, or those given) with their policy choice, for the dashboard's settings. */
+export async function listShopsWithPolicy(ctx: AppContext, shopIds?: readonly string[]) {
+  let query = ctx.store.db.selectFrom('shops').selectAll().orderBy('id');
+  if (shopIds) query = shopIds.length ? query.where('id', 'in', [...shopIds]) : query.where(sql<boolean>`1 = 0`);
+  const shops = await query.execute();
+  return shops.map((shop) => ({ shop, choice: shopPolicyChoice(shop) }));
 }

@@ -2,6 +2,7 @@
  * How an order looks outside shipby (API answers, CLI --json): ISO times, money with its currency,
  * the timeline with actor and reason. One shape for every edge.
  */
+import type { AuditRow } from '../store/schema-accounts';
 import { toIso } from '../core/time';
 import type { OrderEventRow, OrderLineRow, OrderRow, ParcelRow } from '../store/schema';
 
@@ -99,5 +100,24 @@ export function presentVerdict(v: import('../core/penalty').Verdict, policy: { i
     headline: v.headline,
     sentences: v.sentences,
     reasons: v.shipBy.reasons,
+  };
+}
+
+/**
+ * An audit line on the order's timeline: who called which route, from where, with what outcome. The id is
+ * negative so it never collides with an event's, and the dashboard can tell the two apart.
+ */
+export function presentAuditOnTimeline(a: AuditRow) {
+  return {
+    id: -a.id,
+    at: toIso(a.at),
+    actor: a.actor_kind === 'key' ? `key:${a.actor_name}` : a.actor_name,
+    kind: 'audit',
+    action: a.action,
+    from: null,
+    to: null,
+    reason: a.outcome,
+    parcel_id: null,
+    data: { ip: a.ip, ...(a.detail ? JSON.parse(a.detail) : {}) },
   };
 }

@@ -335,7 +335,7 @@ export async function getPurchaseOrder(ctx: AppContext, id: number) {
   return po;
 }
 
-export async function listPurchaseOrders(ctx: AppContext, filter: { status?: string; warehouseId?: string; limit?: number } = {}) {
+export async function listPurchaseOrders(ctx: AppContext, filter: { status?: string; warehouseId?: string; warehouseIds?: readonly string[]; limit?: number } = {}) {
   return stock.listPurchaseOrders(ctx.store.db, { ...filter, limit: filter.limit ?? 100 });
 }
 

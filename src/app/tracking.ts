@@ -1193,6 +1193,67 @@ export async function getParcelTracking(ctx: AppContext, parcelId: number): Prom
   };
 }
 
+export interface ParcelListItem {
+  parcel_id: number;
+  order_id: number;
+  platform_order_id: string;
+  shop_id: string;
+  destination: string;
+  parcel_status: string;
+  carrier: string | null;
+  service: string | null;
+  tracking_number: string | null;
+  tracking_status: string | null;
+  tracking_label: Localized | null;
+  last_event_at: string | null;
+  first_scan_at: string | null;
+  delivered_at: string | null;
+  open_problems: number;
+  created_at: string | null;
+}
+
+/**
+ * Every parcel that has a tracking number (or a label coming), newest first, with its normalised tracking status:
+ * the parcels screen lists them under the problems. Keyset pagination by id (`before` = the last id of the page).
+ */
+export async function listParcels(ctx: AppContext, filter: { shopIds?: string[]; limit?: number; before?: number } = {}): Promise<{ items: ParcelListItem[]; next_before: number | null }> {
+  const limit = Math.min(Math.max(filter.limit ?? 100, 1), 500);
+  let query = ctx.store.db
+    .selectFrom('parcels as p')
+    .innerJoin('orders as o', 'o.id', 'p.order_id')
+    .leftJoin('parcel_tracking as t', 't.parcel_id', 'p.id')
+    .select([
+      'p.id', 'p.order_id', 'o.platform_order_id', 'p.shop_id', 'o.buyer_country', 'p.status', 'p.carrier', 'p.service', 'p.tracking_number', 'p.created_at',
+      't.status as tracking_status', 't.last_event_at', 'p.first_scan_at', 'p.delivered_at', 't.open_problems',
+    ])
+    .where('p.status', '!=', 'voided');
+  if (filter.shopIds?.length) query = query.where('p.shop_id', 'in', filter.shopIds);
+  if (filter.before !== undefined) query = query.where('p.id', '<', filter.before);
+  const rows = await query.orderBy('p.id', 'desc').limit(limit + 1).execute();
+  const page = rows.slice(0, limit);
+  return {
+    items: page.map((r) => ({
+      parcel_id: r.id,
+      order_id: r.order_id,
+      platform_order_id: r.platform_order_id,
+      shop_id: r.shop_id,
+      destination: r.buyer_country,
+      parcel_status: r.status,
+      carrier: r.carrier,
+      service: r.service,
+      tracking_number: r.tracking_number,
+      tracking_status: r.tracking_status,
+      tracking_label: r.tracking_status && isTrackingStatus(r.tracking_status) ? TRACKING_STATUS_LABELS[r.tracking_status] : null,
+      last_event_at: toIso(r.last_event_at),
+      first_scan_at: toIso(r.first_scan_at),
+      delivered_at: toIso(r.delivered_at),
+      open_problems: Number(r.open_problems ?? 0),
+      created_at: toIso(r.created_at),
+    })),
+    next_before: rows.length > limit ? page[page.length - 1]!.id : null,
+  };
+}
+
 /** Events kept aside because no parcel has their number yet. */
 export async function listUnmatchedEvents(ctx: AppContext, limit = 200) {
   const rows = await ctx.store.db.selectFrom('tracking_events').selectAll().where('parcel_id', 'is', null).orderBy('id', 'desc').limit(limit).execute();

@@ -8,7 +8,8 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 const program = new Command();
-program.name('shipby').description('Ship every order before its deadline.').showHelpAfterError();
+// Positional options: after a subcommand, options are its own (`plan staffing --warehouse W` is not `plan --warehouse W`).
+program.name('shipby').description('Ship every order before its deadline.').showHelpAfterError().enablePositionalOptions();
 for (const module of commandModules) module.register(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

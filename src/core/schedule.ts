@@ -28,6 +28,7 @@ export type {
   Shift,
   Station,
   StationQueue,
+  WarmStartReport,
   WhatIfReport,
 } from './schedule/types';
 export { PlanInputError } from './schedule/model';

@@ -18,6 +18,9 @@ export const DEMO_WAREHOUSE = {
   cutoffTime: '17:00',
 };
 
+/** The return address on the demo's labels. */
+export const DEMO_SENDER = { name: 'Demo Shop (Shenzhen warehouse)', line1: '1 Keji South Road, Nanshan', city: 'Shenzhen', postcode: '518057', country: 'CN', phone: '+86 755 0000 0000' };
+
 /** The packing shift and the carrier's collections, in the warehouse's zone. */
 export const DEMO_SHIFT = { start: '08:00', end: '20:00' };
 export const DEMO_PICKUPS = ['12:00', '18:00'];

@@ -486,13 +486,21 @@ export class DemoDriver {
   }
 
   async #ship(station: Station, orderId: number): Promise<void> {
-    const { order, parcels } = await getOrderDetail(this.#ctx, orderId);
+    const { order, parcels, lines } = await getOrderDetail(this.#ctx, orderId);
     if (order.status !== 'awaiting_shipment' || parcels.length > 0) {
       this.counters.notShipped++;
       return;
     }
     const label = await this.#o.labels.createLabel(
-      { orderId, platformOrderId: order.platform_order_id, buyerCountry: order.buyer_country, logisticsService: order.logistics_service },
+      {
+        orderId,
+        platformOrderId: order.platform_order_id,
+        buyerCountry: order.buyer_country,
+        logisticsService: order.logistics_service,
+        recipient: { name: order.buyer_name, line1: order.address_line1, city: order.city, postcode: order.postcode },
+        units: lines.reduce((sum, line) => sum + line.quantity, 0),
+        declaredValue: { amount: order.total_amount, currency: order.currency },
+      },
       this.#ctx.now(),
     );
     const actor = `packer ${station.id}`;

@@ -2,9 +2,9 @@
  * The demo's seams to parts of shipby that do not exist yet. Each is a small interface with a stand-in that
  * behaves like the real thing would, so the simulated day is whole today and each stand-in can be swapped out alone:
  *
- * - `LabelHook` — where a parcel's label and tracking number come from. Stand-in: `localCainiaoLabels`, which issues
- *   Cainiao order codes (LP + 14 digits). Swap for the sample carrier (labels) when it lands in
- *   src/integrations/carriers/.
+ * - `LabelHook` — where a parcel's label and tracking number come from. The demo buys them from the sample carrier
+ *   (`sampleCarrierLabels`: src/integrations/carriers, a real local HTTP server, through the same adapter shipby's
+ *   labelling uses); `localCainiaoLabels` is the stand-in without it (Cainiao order codes, LP + 14 digits).
  * - `TrackingHook` — the carrier's events after the collection. The demo uses the sample tracking provider
  *   (tracking-sample.ts, polled through app/tracking.ts); `scheduledFirstScans` is the stand-in without it, which
  *   records each parcel's first scan at the sorting centre through `recordFirstScan` (the seller's first-scan use case).
@@ -14,6 +14,7 @@ import type { AppContext } from '../app/context';
 import { recordFirstScan } from '../app/shipments';
 import { localized, type Localized } from '../core/i18n';
 import { HOUR_MS } from '../core/time';
+import type { CarrierAdapter, PostalAddress } from '../integrations/carriers/types';
 
 export interface LabelRequest {
   orderId: number;
@@ -21,6 +22,11 @@ export interface LabelRequest {
   buyerCountry: string;
   /** The logistics service the buyer chose on the marketplace (e.g. CAINIAO_STANDARD), if known. */
   logisticsService: string | null;
+  /** Where it goes (printed on the label). */
+  recipient: { name: string; line1: string; city: string; postcode: string | null };
+  /** Units in the parcel (the demo estimates the weight from them). */
+  units: number;
+  declaredValue: { amount: number; currency: string };
 }
 
 export interface DemoLabel {
@@ -48,6 +54,38 @@ export function localCainiaoLabels(seed: number): LabelHook {
       const service = request.logisticsService?.toUpperCase().startsWith('CAINIAO') ? request.logisticsService.toUpperCase() : 'CAINIAO_STANDARD';
       const serial = String(next++).padStart(11, '0');
       return { trackingNumber: `LP${prefix}${serial}`, serviceName: service, carrier: 'cainiao' };
+    },
+  };
+}
+
+/** The sample carrier's service for the buyer's marketplace service: Cainiao's lines (numbers LP + 14 digits). */
+function sampleServiceFor(logisticsService: string | null): string {
+  return logisticsService?.toUpperCase() === 'CAINIAO_ECONOMY' ? 'cainiao-super-economy' : 'aliexpress-standard';
+}
+
+/**
+ * Labels bought from the sample carrier (src/integrations/carriers/sample-server.ts) through its adapter: a priced
+ * label with a real-format tracking number, one per order (the idempotency key is the order, so a retried step never
+ * buys twice). The number is declared under the buyer's Cainiao service, as the stand-in did.
+ */
+export function sampleCarrierLabels(adapter: CarrierAdapter, sender: PostalAddress): LabelHook {
+  return {
+    name: localized(`the sample carrier (${adapter.describe})`, `示例承运商（${adapter.describe}）`),
+    async createLabel(request) {
+      const service = sampleServiceFor(request.logisticsService);
+      const label = await adapter.createLabel({
+        service,
+        reference: request.platformOrderId,
+        idempotencyKey: `demo-order-${request.orderId}`,
+        sender,
+        recipient: { name: request.recipient.name, line1: request.recipient.line1, city: request.recipient.city, postcode: request.recipient.postcode, country: request.buyerCountry },
+        grossWeightG: 120 + 180 * Math.max(1, request.units),
+        dimsMm: [220, 160, 60 + 20 * Math.min(request.units, 6)],
+        declaredValue: request.declaredValue,
+        contents: [],
+      });
+      const declared = request.logisticsService?.toUpperCase().startsWith('CAINIAO') ? request.logisticsService.toUpperCase() : 'CAINIAO_STANDARD';
+      return { trackingNumber: label.trackingNumber, serviceName: declared, carrier: 'cainiao' };
     },
   };
 }

@@ -1,8 +1,9 @@
 /**
  * `shipby demo`: shipby on a fresh SQLite file, the fake AliExpress marketplace, the dashboard and API, the upload
  * outbox worker and the simulated day's driver, all in this one process and all on one simulated clock
- * (`speed` × real time). Nothing leaves the machine: the marketplace is the local fake, labels and carrier scans are
- * local stand-ins (see hooks.ts).
+ * (`speed` × real time). Nothing leaves the machine: the marketplace is the local fake, labels come from the sample
+ * carrier and carrier events from the sample tracking provider, both local HTTP servers (see hooks.ts).
+ * The sample carrier is also shipby's carrier account, so the pack station's labels in the dashboard work too.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -18,10 +19,13 @@ import { startFakeAliExpressServer, type FakeAliExpressServer } from '../integra
 import { runOutboxWorker, type OutboxWorkerStats } from '../jobs/outbox-worker';
 import { migrateToLatest, openStore } from '../store/database';
 import { demoRandom } from './arrivals';
-import { DEMO_APP_KEY, DEMO_APP_SECRET, DEMO_WAREHOUSE } from './catalogue';
+import { DEMO_APP_KEY, DEMO_APP_SECRET, DEMO_SENDER, DEMO_WAREHOUSE } from './catalogue';
 import { createSimClock, type SimClock } from './clock';
 import { DemoDriver, type DemoSnapshot } from './driver';
-import { localCainiaoLabels, scheduledFirstScans, signInLink, type TrackingHook } from './hooks';
+import { setCarrierAccount } from '../app/carrier-contracts';
+import { createHttpCarrier } from '../integrations/carriers/http-carrier';
+import { startSampleCarrierServer } from '../integrations/carriers/sample-server';
+import { localCainiaoLabels, sampleCarrierLabels, scheduledFirstScans, signInLink, type LabelHook, type TrackingHook } from './hooks';
 import { startSampleTracking } from './tracking-sample';
 
 export interface DemoOptions {
@@ -45,6 +49,8 @@ export interface DemoOptions {
   dashboardDir?: string;
   /** Carrier events from the sample tracking provider, polled by shipby's tracking (default); false: a local stand-in. */
   sampleTracking?: boolean;
+  /** Labels from the sample carrier, a local HTTP server (default); false: locally made-up Cainiao numbers. */
+  sampleCarrier?: boolean;
   /** Where progress lines go. */
   say?: (line: Localized) => void;
 }
@@ -115,7 +121,15 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       cleanups.push(() => sample.close());
       tracking = sample;
     }
-    const driverHooks = { labels: localCainiaoLabels(seed), tracking };
+    let labels: LabelHook = localCainiaoLabels(seed);
+    if (options.sampleCarrier !== false) {
+      const apiKey = randomBytes(16).toString('hex');
+      const carrier = await startSampleCarrierServer({ apiKey, now: clock.now });
+      cleanups.push(() => carrier.close());
+      await setCarrierAccount(ctx, { carrier: '*', protocol: 'sample-http', baseUrl: carrier.url, apiKey });
+      labels = sampleCarrierLabels(createHttpCarrier({ baseUrl: carrier.url, apiKey }), DEMO_SENDER);
+    }
+    const driverHooks = { labels, tracking };
     const driver = new DemoDriver({
       ctx,
       clock,
@@ -129,7 +143,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     });
     await driver.setUp();
 
-    const app = await buildServer(ctx, options.dashboardDir ? { dashboardDir: options.dashboardDir } : {});
+    const app = await buildServer(ctx, { authentication: false, ...(options.dashboardDir ? { dashboardDir: options.dashboardDir } : {}) });
     cleanups.push(() => app.close());
     await app.listen({ port: options.port ?? 3000, host: options.host ?? '127.0.0.1' });
     const address = app.server.address();

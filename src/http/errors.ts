@@ -3,7 +3,7 @@
  * `message` follows Accept-Language; both languages are always there.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ConflictError, NotFoundError, ValidationError } from '../app/errors';
+import { AuthenticationError, ConflictError, ForbiddenError, NotFoundError, TooManyAttemptsError, ValidationError } from '../app/errors';
 import { localized, pickLocale, type Localized } from '../core/i18n';
 
 export function errorBody(request: FastifyRequest, code: string, message: Localized, extra: Record<string, unknown> = {}) {
@@ -25,6 +25,15 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
   }
   if (error instanceof NotFoundError) {
     return reply.status(404).send(errorBody(request, 'not_found', error.localizedMessage));
+  }
+  if (error instanceof AuthenticationError) {
+    return reply.status(401).send(errorBody(request, 'unauthenticated', error.localizedMessage));
+  }
+  if (error instanceof ForbiddenError) {
+    return reply.status(403).send(errorBody(request, 'forbidden', error.localizedMessage));
+  }
+  if (error instanceof TooManyAttemptsError) {
+    return reply.status(429).header('retry-after', String(error.retryAfterSeconds)).send(errorBody(request, error.code, error.localizedMessage, { retry_after_seconds: error.retryAfterSeconds }));
   }
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {

@@ -2,19 +2,28 @@
  * The HTTP API (Fastify): OpenAPI 3 at /docs, JSON errors in English and Chinese, and the dashboard (web/,
  * built by `npm run build:web` into web/dist) at `/`: one process, no separate web server.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from '../app/context';
-import { shopPolicyChoice } from '../app/policies';
+import { listWebhooks } from '../app/deadlines';
+import { listShopsWithPolicy } from '../app/policies';
+import { localized } from '../core/i18n';
+import { maskPersonalData } from '../core/personal-data';
 import { toIso } from '../core/time';
-import { countOrdersByStatus, listShops } from '../store/orders';
+import { registerAccess, SESSION_COOKIE } from './access';
 import { handleError } from './errors';
+import { TooManyAttemptsError, ValidationError } from '../app/errors';
+import { authRoutes } from './routes/auth';
 import { deadlineRoutes } from './routes/deadlines';
+import { liveRoutes } from './routes/live';
 import { planRoutes } from './routes/plan';
 import { orderRoutes } from './routes/orders';
 import { packRoutes } from './routes/pack';
@@ -25,6 +34,13 @@ export interface ServerOptions {
   logger?: boolean;
   /** The built dashboard (default web/dist); without its index.html, `/` says how to build it. */
   dashboardDir?: string;
+  /**
+   * Sign-in and roles (default on). Off only in code: tests of other capabilities, and the limit that
+   * `bench:api` measures authentication against. No command or variable turns it off.
+   */
+  authentication?: boolean;
+  /** Requests per minute per API key, session or IP (SHIPBY_RATE_LIMIT, default 1200), and sign-ins per minute per IP. */
+  rateLimit?: { perMinute?: number; loginPerMinute?: number };
 }
 
 export const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -34,7 +50,19 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 export async function buildServer(ctx: AppContext, options: ServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ? { level: process.env.LOG_LEVEL ?? 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
+    logger: options.logger
+      ? {
+          level: process.env.LOG_LEVEL ?? 'info',
+          redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
+          // Buyers' phones and addresses never reach a log line, whatever a caller logs (core/personal-data.ts).
+          hooks: {
+            logMethod(args, method) {
+              method.apply(this, args.map((arg) => maskPersonalData(arg)) as Parameters<typeof method>);
+            },
+          },
+        }
+      : false,
+    // Bodies over the limit are refused (413) from their Content-Length, before a byte is parsed.
     bodyLimit: 5 * 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true, allowUnionTypes: true } },
   });
@@ -45,6 +73,35 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       info: { title: 'shipby API', version: '0.1.0', description: 'Ship every order before its deadline. Errors carry English and Chinese (zh-CN) messages.' },
       tags: [{ name: 'orders' }, { name: 'deadlines' }, { name: 'stock' }, { name: 'tracking' }, { name: 'system' }],
     },
+  });
+  await app.register(fastifyCookie);
+  const perMinute = options.rateLimit?.perMinute ?? Number(process.env.SHIPBY_RATE_LIMIT ?? 1200);
+  await app.register(rateLimit, {
+    max: perMinute,
+    timeWindow: 60_000,
+    // Per caller: an API key or a session by its token (hashed, so the limiter never holds one), else the IP.
+    keyGenerator: (request) => {
+      const authorization = request.headers.authorization;
+      const session = request.cookies?.[SESSION_COOKIE];
+      const token = authorization ?? session;
+      return token ? `t:${createHash('sha256').update(token).digest('base64url').slice(0, 22)}` : `ip:${request.ip}`;
+    },
+    // Thrown by the plugin and answered by handleError: 429, Retry-After, the message in both languages.
+    errorResponseBuilder: (_request, context) => {
+      const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
+      return new TooManyAttemptsError(localized(`Too many requests: at most ${context.max} a minute. Try again in ${seconds} s.`, `请求过于频繁：每分钟最多 ${context.max} 次。请 ${seconds} 秒后重试。`), seconds, 'rate_limited');
+    },
+  });
+  registerAccess(app, ctx, { required: options.authentication !== false });
+  // Query strings need type coercion ("5" → 5), which would also turn a body of `false` or `[{}]` into null or an
+  // object: a body whose schema is an object must arrive as one.
+  app.addHook('preValidation', async (request) => {
+    const schema = request.routeOptions.schema?.body as { type?: string | string[] } | undefined;
+    if (!schema || request.body === undefined || request.body === null) return;
+    const types = [schema.type].flat();
+    if (types.includes('object') && !types.includes('array') && (typeof request.body !== 'object' || Array.isArray(request.body))) {
+      throw new ValidationError([{ row: 0, field: 'body', message: localized('The body must be a JSON object.', '请求体必须是 JSON 对象。') }]);
+    }
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
@@ -59,20 +116,20 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   stockRoutes(app, ctx);
   trackingRoutes(app, ctx);
   packRoutes(app, ctx);
+  liveRoutes(app, ctx);
 
-  // What the dashboard needs besides the resource routes: the shops with their policy choice, and the
-  // alert webhooks (never their secrets).
-  app.get('/shops', { schema: { tags: ['system'], summary: 'The shops, each with its policy choice (default policy, per order type, overrides)' } }, async () => {
-    const shops = await listShops(ctx.store.db);
+  authRoutes(app, ctx, { loginPerMinute: options.rateLimit?.loginPerMinute ?? 20 });
+
+  // What the dashboard needs besides the resource routes: the caller's shops with their policy choice, and
+  // the alert webhooks (never their secrets).
+  app.get('/shops', { schema: { tags: ['system'], summary: 'Your shops, each with its policy choice (default policy, per order type, overrides)' } }, async (request) => {
+    const shops = await listShopsWithPolicy(ctx, request.access.shops);
     return {
-      items: shops.map((shop) => {
-        const choice = shopPolicyChoice(shop);
-        return { id: shop.id, name: shop.name, platform: shop.platform, created_at: toIso(shop.created_at), policy: { policy_id: choice.defaultPolicyId, by_order_type: choice.byOrderType ?? null, overrides: choice.overrides ?? null } };
-      }),
+      items: shops.map(({ shop, choice }) => ({ id: shop.id, name: shop.name, platform: shop.platform, created_at: toIso(shop.created_at), policy: { policy_id: choice.defaultPolicyId, by_order_type: choice.byOrderType ?? null, overrides: choice.overrides ?? null } })),
     };
   });
-  app.get('/webhooks', { schema: { tags: ['deadlines'], summary: 'The alert webhooks (URL and scope; the secret is never returned)' } }, async () => {
-    const rows = await ctx.store.db.selectFrom('alert_webhooks').select(['id', 'shop_id', 'url', 'created_at']).orderBy('id').execute();
+  app.get('/webhooks', { schema: { tags: ['deadlines'], summary: 'The alert webhooks of your shops (URL and scope; the secret is never returned)' } }, async (request) => {
+    const rows = await listWebhooks(ctx, request.access.shops);
     return { items: rows.map((r) => ({ ...r, created_at: toIso(r.created_at) })) };
   });
 
@@ -89,16 +146,14 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       },
     });
   } else {
+    // Public: says the server runs and how to build the dashboard, nothing about any shop.
     app.get('/', { schema: { hide: true } }, async (_request, reply) => {
-      const [shops, counts] = await Promise.all([listShops(ctx.store.db), countOrdersByStatus(ctx.store.db)]);
-      const rows = counts.map((c) => `<tr><td>${c.status}</td><td>${c.count}</td></tr>`).join('');
       reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache');
       return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>shipby</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:46rem;margin:3rem auto;padding:0 1rem}td,th{padding:.2rem 1rem .2rem 0;text-align:left}</style></head>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:46rem;margin:3rem auto;padding:0 1rem}</style></head>
 <body><h1>shipby is running</h1>
 <p>Order fulfilment that ships every order before its deadline. 订单履约系统：确保每个订单在截止时间前发货。</p>
-<p>Database: ${ctx.store.dialect}. Shops: ${shops.length}. API: <a href="/docs">OpenAPI documentation (/docs)</a>, <a href="/orders">/orders</a>.</p>
-<table><thead><tr><th>Order state 订单状态</th><th>Orders 订单数</th></tr></thead><tbody>${rows || '<tr><td colspan="2">No orders yet — import some with <code>./bin/shipby import FILE --shop SHOP</code>.</td></tr>'}</tbody></table>
+<p>Database: ${ctx.store.dialect}. API: <a href="/docs">OpenAPI documentation (/docs)</a>.</p>
 <p>The dashboard is not built: run <code>npm run build:web</code> (npm start does it first). 仪表板尚未构建：请运行 <code>npm run build:web</code>。</p></body></html>`;
     });
   }

@@ -101,12 +101,13 @@ export async function getOrderByPlatformId(db: Executor, shopId: string, platfor
 }
 
 /** Finds orders by shipby id or platform order id, for commands that take either. */
-export async function findOrdersByReference(db: Executor, reference: string, shopId?: string): Promise<OrderRow[]> {
+export async function findOrdersByReference(db: Executor, reference: string, shopId?: string, shopIds?: readonly string[]): Promise<OrderRow[]> {
   let query = db.selectFrom('orders').selectAll();
   query = /^\d+$/.test(reference) && reference.length < 16
     ? query.where((eb) => eb.or([eb('id', '=', Number(reference)), eb('platform_order_id', '=', reference)]))
     : query.where('platform_order_id', '=', reference);
   if (shopId) query = query.where('shop_id', '=', shopId);
+  if (shopIds) query = shopIds.length ? query.where('shop_id', 'in', [...shopIds]) : query.where('id', '<', 0);
   return query.limit(10).execute();
 }
 
@@ -120,6 +121,12 @@ export async function getParcels(db: Executor, orderId: number): Promise<ParcelR
 
 export async function getEvents(db: Executor, orderId: number): Promise<OrderEventRow[]> {
   return db.selectFrom('order_events').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
+}
+
+/** The newest order event's id (0 when there is none): an index-only read, cheap to ask every second. */
+export async function latestOrderEventId(db: Executor): Promise<number> {
+  const row = await db.selectFrom('order_events').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return row ? Number(row.id) : 0;
 }
 
 export interface OrderListFilter {

@@ -17,6 +17,8 @@ export interface WarehousesTable {
   cutoff_time: string;
   created_at: number;
   updated_at: number;
+  /** Migration 0009: the account that owns the warehouse. */
+  account_id: Generated<string>;
 }
 
 export interface ProductsTable {

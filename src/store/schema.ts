@@ -3,8 +3,10 @@
  * money is integer minor units. JSON payloads are stored as text so both dialects read them alike.
  */
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { AccountTables } from './schema-accounts';
 import type { DeadlineTables } from './schema-deadlines';
 import type { PackingTables } from './schema-packing';
+import type { PlanningTables } from './schema-planning';
 import type { StockTables } from './schema-stock';
 import type { TrackingTables } from './schema-tracking';
 
@@ -17,6 +19,8 @@ export interface ShopsTable {
   policy_id: string | null;
   policy_by_type: string | null;
   policy_overrides: string | null;
+  /** Migration 0009: the account that owns the shop. */
+  account_id: Generated<string>;
 }
 
 export interface OrdersTable {
@@ -102,7 +106,7 @@ export interface OrderEventsTable {
   data: string | null;
 }
 
-export interface Database extends DeadlineTables, StockTables, TrackingTables, PackingTables {
+export interface Database extends DeadlineTables, StockTables, TrackingTables, PackingTables, AccountTables, PlanningTables {
   shops: ShopsTable;
   orders: OrdersTable;
   order_lines: OrderLinesTable;

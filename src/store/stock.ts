@@ -467,6 +467,8 @@ export interface MovementFilter {
   orderId?: number;
   kind?: string;
   beforeId?: number;
+  /** Only these warehouses (the caller's account). */
+  warehouseIds?: readonly string[];
   limit: number;
 }
 
@@ -474,6 +476,7 @@ export async function listMovements(db: Executor, filter: MovementFilter) {
   let query = db.selectFrom('stock_movements').selectAll();
   if (filter.sku) query = query.where('sku', '=', filter.sku);
   if (filter.warehouseId) query = query.where('warehouse_id', '=', filter.warehouseId);
+  if (filter.warehouseIds) query = filter.warehouseIds.length ? query.where('warehouse_id', 'in', [...filter.warehouseIds]) : query.where('id', '<', 0);
   if (filter.orderId !== undefined) query = query.where('order_id', '=', filter.orderId);
   if (filter.kind) query = query.where('kind', '=', filter.kind);
   if (filter.beforeId !== undefined) query = query.where('id', '<', filter.beforeId);
@@ -576,10 +579,11 @@ export async function setReceivedQuantities(db: Executor, purchaseOrderId: numbe
   }
 }
 
-export async function listPurchaseOrders(db: Executor, filter: { status?: string; warehouseId?: string; limit: number }) {
+export async function listPurchaseOrders(db: Executor, filter: { status?: string; warehouseId?: string; warehouseIds?: readonly string[]; limit: number }) {
   let query = db.selectFrom('purchase_orders').selectAll();
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.warehouseId) query = query.where('warehouse_id', '=', filter.warehouseId);
+  if (filter.warehouseIds) query = filter.warehouseIds.length ? query.where('warehouse_id', 'in', [...filter.warehouseIds]) : query.where('id', '<', 0);
   const pos = await query.orderBy('id', 'desc').limit(filter.limit).execute();
   if (pos.length === 0) return [];
   const lines = await db.selectFrom('purchase_order_lines').selectAll().where('purchase_order_id', 'in', pos.map((p) => p.id)).orderBy('sku').execute();

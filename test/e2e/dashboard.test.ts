@@ -1,8 +1,11 @@
 /**
  * The dashboard in a real browser: Debian's Chromium driven by playwright-core, against the real server
- * (buildServer on a fresh SQLite file, an ephemeral port) with the example orders imported. Walks an order
- * from the at-risk list to accepted, live updates and bulk accept, the language switch, a refused setting
- * shown at its field, and each screen at 1366×768 (screenshots in test-results/). Any console error fails.
+ * (buildServer on a fresh SQLite file, an ephemeral port) with the example orders imported and the sample carrier
+ * (a real local HTTP server) as the carrier account. Walks an order from the at-risk list to accepted, live updates
+ * (server-sent events) and bulk accept, a new order from arrival to receipt through the pack station (a wrong scan,
+ * a weight out of tolerance, the label bought and printed) and the parcels screen (a problem, then the tracking
+ * history), the language switch, a refused setting shown at its field, and each screen at 1366×768 (screenshots in
+ * test-results/). Any console error fails.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,9 +15,14 @@ import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createContext } from '../../src/app/context';
+import { setCarrierAccount } from '../../src/app/carrier-contracts';
+import { createContext, type AppContext } from '../../src/app/context';
 import { importOrderFile } from '../../src/app/import-orders';
+import { defineBox, setSender, setSkuDimensions } from '../../src/app/packing-catalog';
+import { ingestTrackingEvents } from '../../src/app/tracking';
+import type { TrackingStatus } from '../../src/core/tracking-status';
 import { buildServer } from '../../src/http/server';
+import { startSampleCarrierServer, type SampleCarrierServer } from '../../src/integrations/carriers/sample-server';
 import { migrateToLatest, openStore, type Store } from '../../src/store/database';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -27,6 +35,8 @@ const CLOCK_START = Date.parse('2026-11-26T12:00:00Z');
 const run = promisify(execFile);
 let workDir: string;
 let store: Store;
+let ctx: AppContext;
+let carrier: SampleCarrierServer;
 let app: FastifyInstance;
 let base: string;
 let browser: BrowserContext;
@@ -44,6 +54,15 @@ async function api<T>(pathname: string, init: { method?: string; body?: unknown 
   return (await response.json()) as T;
 }
 
+/** An order as the marketplace (or POST /orders) brings it. */
+function newOrder(id: string, country: string, extra: { status?: string; lines?: Array<{ sku: string; quantity: number; unit_price: string }> } = {}) {
+  return {
+    order_id: id, platform: 'aliexpress', status: extra.status ?? 'RISK_CONTROL', paid_at: '2026-11-26T08:00:00Z', buyer_name: `Buyer ${id}`, buyer_country: country,
+    address_line1: 'Main St 1', city: country === 'ES' ? 'Madrid' : 'Berlin', postcode: country === 'ES' ? '28013' : '10115', currency: 'USD', handling_days: 3,
+    logistics_service: 'CAINIAO_STANDARD', lines: extra.lines ?? [{ sku: 'SKU-1', quantity: 1, unit_price: '9.99' }],
+  };
+}
+
 async function screenshot(name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `dashboard-${name}.png`) });
 }
@@ -59,10 +78,24 @@ beforeAll(async () => {
   store = openStore(`sqlite:${path.join(workDir, 'e2e.db')}`);
   await migrateToLatest(store);
   const startedAt = Date.now();
-  const ctx = createContext(store, () => CLOCK_START + (Date.now() - startedAt));
+  ctx = createContext(store, () => CLOCK_START + (Date.now() - startedAt));
   const report = await importOrderFile(ctx, { shopId: 'demo', file: path.resolve('examples/orders.csv'), actor: 'cli:import' });
   expect(report.committed).toBe(true);
-  app = await buildServer(ctx, { dashboardDir });
+  // What the pack station needs: item sizes and barcodes, a box, the sender on the label, and a carrier to buy from.
+  await setSkuDimensions(ctx, [
+    { sku: 'GADGET-1', dimsMm: [100, 80, 50], weightG: 200, barcode: '4006381333931' },
+    { sku: 'PHONE-CASE-BLK', dimsMm: [160, 90, 15], weightG: 40 },
+    { sku: 'USB-C-CABLE-1M', dimsMm: [120, 80, 20], weightG: 30 },
+    { sku: 'SCREEN-PROTECTOR', dimsMm: [170, 90, 5], weightG: 20 },
+    { sku: 'LED-STRIP-5M', dimsMm: [150, 150, 40], weightG: 250 },
+    { sku: 'SMART-WATCH-S1', dimsMm: [110, 90, 70], weightG: 180 },
+  ]);
+  await defineBox(ctx, 'demo', { code: 'M', innerMm: [250, 200, 120], maxWeightG: 5_000, tareG: 100, cost: 150, currency: 'CNY' });
+  await setSender(ctx, 'demo', { name: 'Demo Shop', addressLine1: '1 Keji Road', city: 'Shenzhen', postcode: '518000', country: 'CN', phone: '+86 755 0000 0000' });
+  carrier = await startSampleCarrierServer({ apiKey: 'e2e-carrier-key' });
+  await setCarrierAccount(ctx, { carrier: '*', protocol: 'sample-http', baseUrl: carrier.url, apiKey: 'e2e-carrier-key' });
+  // Signing in is not part of these journeys (accounts have their own tests): the API answers without a session.
+  app = await buildServer(ctx, { dashboardDir, authentication: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('no port');
@@ -92,6 +125,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await app?.close();
+  await carrier?.close();
   await store?.close();
   fs.rmSync(workDir, { recursive: true, force: true });
 });
@@ -176,17 +210,39 @@ describe('the dashboard', () => {
     await screenshot('order');
   });
 
+  it('says "changed" on GET /events when orders change (server-sent events)', async () => {
+    const abort = new AbortController();
+    const response = await fetch(`${base}/events`, { signal: abort.signal });
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = response.body!.getReader();
+    let received = '';
+    const until = async (pattern: RegExp) => {
+      const deadline = Date.now() + 8000;
+      while (!pattern.test(received)) {
+        if (Date.now() > deadline) throw new Error(`no ${pattern} in ${received}`);
+        const { value } = await reader.read();
+        received += new TextDecoder().decode(value);
+      }
+    };
+    await until(/event: hello/);
+    // Give the watcher its first read, then an order arrives (already finished on the platform: no screen lists it).
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    const created = await api<{ created: number }>('/orders', { method: 'POST', body: { shop_id: 'demo', orders: [newOrder('8190000000000099', 'DE', { status: 'FINISH' })] } });
+    expect(created.created).toBe(1);
+    await until(/event: changed\ndata: \{"version":\d+\}/);
+    abort.abort();
+    await reader.cancel().catch(() => undefined);
+  });
+
   it('shows new orders without a reload and accepts several at once', async () => {
     await page.goto(`${base}/#/`);
     const rows = page.locator('table.orders tbody tr');
     await expect.poll(() => rows.count()).toBe(4);
-    const order = (id: string, country: string) => ({
-      order_id: id, platform: 'aliexpress', status: 'RISK_CONTROL', paid_at: '2026-11-26T08:00:00Z', buyer_name: `Buyer ${id}`, buyer_country: country,
-      address_line1: 'Main St 1', city: 'Berlin', postcode: '10115', currency: 'USD', handling_days: 3, lines: [{ sku: 'SKU-1', quantity: 1, unit_price: '9.99' }],
-    });
-    const created = await api<{ created: number }>('/orders', { method: 'POST', body: { shop_id: 'demo', orders: [order('8190000000000101', 'DE'), order('8190000000000102', 'DE')] } });
+    // The live stream is open before the orders arrive: they show within a second or two, not at the next poll.
+    await page.waitForTimeout(1500);
+    const created = await api<{ created: number }>('/orders', { method: 'POST', body: { shop_id: 'demo', orders: [newOrder('8190000000000101', 'DE'), newOrder('8190000000000102', 'DE')] } });
     expect(created.created).toBe(2);
-    await expect.poll(() => rows.count(), { timeout: 12_000 }).toBe(6);
+    await expect.poll(() => rows.count(), { timeout: 4000 }).toBe(6);
 
     await page.getByRole('checkbox', { name: /Select every order/ }).check();
     await expect.poll(() => page.getByTestId('bulk-accept').innerText()).toBe('Accept selected (2)');
@@ -194,6 +250,130 @@ describe('the dashboard', () => {
     await expect.poll(() => page.getByRole('status').innerText()).toContain('Accepted 2 orders.');
     const states = await api<{ items: Array<{ platform_order_id: string; status: string }> }>('/orders?shop=demo&limit=50');
     expect(states.items.filter((o) => o.platform_order_id.endsWith('101') || o.platform_order_id.endsWith('102')).map((o) => o.status)).toEqual(['awaiting_shipment', 'awaiting_shipment']);
+  });
+
+  it('takes a new order from arrival to receipt: accepted, scan-packed (a wrong scan is loud), weighed, labelled, tracked, confirmed', async () => {
+    const ORDER = '8190000000000201';
+    await page.goto(`${base}/#/`);
+    const rows = page.locator('table.orders tbody tr');
+    await expect.poll(() => rows.count()).toBeGreaterThan(0);
+    // Arrival: the marketplace brings the order; the at-risk list shows it without a reload.
+    const lines = [{ sku: 'GADGET-1', quantity: 2, unit_price: '15.00' }, { sku: 'PHONE-CASE-BLK', quantity: 1, unit_price: '3.99' }];
+    await api('/orders', { method: 'POST', body: { shop_id: 'demo', orders: [newOrder(ORDER, 'ES', { lines })] } });
+    await page.locator(`tr[data-order="${ORDER}"]`).waitFor({ timeout: 6000 });
+    await page.getByRole('link', { name: ORDER }).click();
+    await page.getByTestId('accept').click();
+    await expect.poll(() => page.locator('h1 .badge').innerText()).toBe('awaiting shipment');
+
+    // The pack station: everything by keyboard, as a scanner types (the code, then Enter).
+    await page.goto(`${base}/#/pack`);
+    const input = page.getByTestId('scan-input');
+    const alert = page.getByTestId('pack-alert');
+    const station = page.locator('.pack-station');
+    await expect.poll(() => page.evaluate('document.activeElement && document.activeElement.id')).toBe('scan-input');
+    await expect.poll(() => page.getByTestId('pack-next').count()).toBe(1);
+    await screenshot('pack-station');
+    const scan = async (code: string) => {
+      await expect.poll(() => station.getAttribute('data-busy'), { timeout: 5000 }).toBe('false');
+      await page.keyboard.type(code);
+      await page.keyboard.press('Enter');
+    };
+    await scan(ORDER);
+    await expect.poll(() => station.getAttribute('data-phase')).toBe('items');
+    expect(await alert.getAttribute('data-tone')).toBe('ok');
+    expect(await page.getByTestId('pack-items').innerText()).toMatch(/GADGET-1[\s\S]*PHONE-CASE-BLK/);
+
+    // A wrong item: refused by the API (409), loud on the screen — red, a sound, the API's message.
+    expectedRefusals.push({ path: '/scans', status: 409 });
+    await scan('USB-C-CABLE-1M');
+    await expect.poll(() => alert.getAttribute('data-tone')).toBe('error');
+    expect(await alert.innerText()).toMatch(/Wrong item: USB-C-CABLE-1M is not in this parcel[\s\S]*Expected: GADGET-1 ×2, PHONE-CASE-BLK ×1/);
+    expect(await alert.getAttribute('role')).toBe('alert');
+    expect(await station.getAttribute('class')).toMatch(/flash-error/);
+    expect(await station.getAttribute('data-sound')).toBe('error');
+    await screenshot('pack-station-wrong-scan');
+    // The flash passes; the message stays red until the next good scan.
+    await expect.poll(() => station.getAttribute('class'), { timeout: 4000 }).not.toMatch(/flash-error/);
+    const background = (el: unknown) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor;
+    expect(await alert.evaluate(background)).toBe('rgb(201, 42, 42)');
+
+    // The right items (one by its own barcode): accepted, and the last one packs the parcel.
+    await scan('4006381333931');
+    await expect.poll(() => alert.getAttribute('data-tone')).toBe('ok');
+    expect(await station.getAttribute('data-sound')).toBe('ok');
+    await scan('GADGET-1');
+    await scan('PHONE-CASE-BLK');
+    await expect.poll(() => station.getAttribute('data-phase')).toBe('weight');
+    const sessions = await api<{ items: Array<{ platform_order_id: string; current_parcel: { expected_gross_g: number } }> }>('/pack/sessions?open=true');
+    const expected = sessions.items.find((x) => x.platform_order_id === ORDER)!.current_parcel.expected_gross_g;
+
+    // Weighed far off: held, with the API's message; weighed right: done.
+    expectedRefusals.push({ path: '/weight', status: 409 });
+    await scan(String(expected * 3));
+    await expect.poll(() => alert.getAttribute('data-tone')).toBe('error');
+    expect(await alert.innerText()).toMatch(/stopped for a check/);
+    await expect.poll(() => page.getByTestId('pack-status').innerText()).toBe('held: weight check');
+    await scan(String(expected + 5));
+    await expect.poll(() => station.getAttribute('data-phase')).toBe('label');
+    await expect.poll(() => page.getByTestId('pack-quotes').innerText()).toMatch(/\S/);
+
+    // Enter: the label is bought from the sample carrier and printed with the packing slip.
+    await page.keyboard.press('Enter');
+    await expect.poll(() => station.getAttribute('data-phase'), { timeout: 15_000 }).toBe('printed');
+    const listed = await api<{ items: Array<{ id: number; platform_order_id: string }> }>('/orders?shop=demo&limit=500');
+    const orderId = listed.items.find((o) => o.platform_order_id === ORDER)!.id;
+    const detail = await api<{ id: number; parcels: Array<{ id: number; tracking_number: string | null; carrier: string | null }> }>(`/orders/${orderId}`);
+    const number = detail.parcels[0]!.tracking_number!;
+    expect(number).toMatch(/^[A-Z0-9]{10,}$/);
+    expect(await alert.innerText()).toContain(`Label printed: ${number}`);
+    expect(await page.getByTestId('pack-printed').innerText()).toContain(number);
+    for (const pdf of ['label-pdf', 'slip-pdf']) {
+      const href = (await page.getByTestId(pdf).getAttribute('href'))!;
+      expect(href).toMatch(/^blob:/);
+      const blob = await page.evaluate(async (url) => {
+        const b = await (await fetch(url)).blob();
+        return { type: b.type, size: b.size, head: await b.slice(0, 5).text() };
+      }, href);
+      expect(blob).toMatchObject({ type: 'application/pdf', head: '%PDF-' });
+      expect(blob.size).toBeGreaterThan(1000);
+    }
+    // The next order comes from the work queue's plan: the first of this station's queue nobody is packing.
+    const plan = await api<{ stations: Array<{ station: string; queue: Array<{ platform_order_id: string }> }> }>('/plan?stations=2&budget_ms=200');
+    const queue = plan.stations.find((q) => q.station === 'station-1')!.queue.map((j) => j.platform_order_id).filter((id) => id !== ORDER);
+    await expect.poll(() => page.getByTestId('pack-next').getAttribute('data-order')).toBe(queue[0]);
+    await screenshot('pack-station-printed');
+
+    // The carrier's events and the platform's word: shipped, then a failed delivery attempt (a problem, listed
+    // first on the parcels screen), then delivered, and the buyer confirms receipt on the platform.
+    const at = Date.parse('2026-11-26T14:00:00Z');
+    const event = (status: TrackingStatus, hours: number, description: string, location: string) => ({
+      trackingNumber: number, carrier: detail.parcels[0]!.carrier ?? 'cainiao',
+      event: { key: `${status}-${hours}`, occurredAt: at + hours * 3_600_000, status, rawStatus: null, rawSubstatus: null, description, location, destinationCountry: 'ES' },
+    });
+    await api('/orders', { method: 'POST', body: { shop_id: 'demo', orders: [newOrder(ORDER, 'ES', { lines, status: 'WAIT_BUYER_ACCEPT_GOODS' })] } });
+    await ingestTrackingEvents(ctx, [event('accepted', 0, 'Picked up by the courier', 'Shenzhen, CN'), event('in_transit', 20, 'Departed from the sorting centre', 'Guangzhou, CN'), event('delivery_failed', 200, 'Delivery attempt failed: nobody at home', 'Madrid, ES')], { provider: 'sample' });
+    await page.goto(`${base}/#/parcels`);
+    const problems = page.getByTestId('problems');
+    await expect.poll(() => problems.innerText()).toMatch(/delivery failed/);
+    expect(await problems.innerText()).toContain(ORDER);
+    await page.getByTestId('all-parcels').getByRole('link', { name: number }).click();
+    await expect.poll(() => page.getByTestId('tracking-status').innerText()).toBe('delivery failed');
+    await screenshot('parcels-problem');
+
+    await ingestTrackingEvents(ctx, [event('delivered', 220, 'Delivered to the buyer', 'Madrid, ES')], { provider: 'sample' });
+    await api('/orders', { method: 'POST', body: { shop_id: 'demo', orders: [newOrder(ORDER, 'ES', { lines, status: 'FINISH' })] } });
+    await expect.poll(() => page.getByTestId('tracking-status').innerText(), { timeout: 20_000 }).toMatch(/delivered/);
+    const history = page.getByTestId('tracking-events').locator('li');
+    expect(await history.count()).toBe(4);
+    expect(await history.first().innerText()).toMatch(/delivered[\s\S]*Madrid, ES/);
+    await screenshot('parcels');
+
+    // Receipt: the order page says completed, its timeline every step.
+    await page.goto(`${base}/#/orders/${detail.id}`);
+    await expect.poll(() => page.locator('h1 .badge').innerText()).toBe('completed');
+    const timeline = await page.getByTestId('timeline').innerText();
+    for (const step of [/Accepted/, /Receipt confirmed/]) expect(timeline).toMatch(step);
+    await screenshot('order-completed');
   });
 
   it('switches to Chinese and back, everywhere, and remembers the choice', async () => {
@@ -211,6 +391,16 @@ describe('the dashboard', () => {
     await expect.poll(() => page.getByTestId('verdict-headline').innerText()).toMatch(/[\u4e00-\u9fff]/);
     expect(await page.getByTestId('timeline').innerText()).toMatch(/操作者/);
     await screenshot('order-zh');
+    await page.goto(`${base}/#/pack`);
+    await expect.poll(() => page.locator('h1').innerText()).toBe('打包台');
+    expect(await page.getByTestId('scan-prompt').innerText()).toMatch(/扫描订单条码/);
+    await screenshot('pack-station-zh');
+    await page.goto(`${base}/#/parcels`);
+    await expect.poll(() => page.locator('h1').innerText()).toBe('包裹');
+    await expect.poll(() => page.locator('main').innerText()).toMatch(/全部包裹/);
+    await screenshot('parcels-zh');
+    await page.goto(`${base}/#/orders/1`);
+    await expect.poll(() => page.getByTestId('verdict-headline').innerText()).toMatch(/[\u4e00-\u9fff]/);
     await page.locator('button[data-locale="en"]').click();
     await expect.poll(() => page.locator('h1').innerText()).toMatch(/^Order 8190000000000001/);
     expect(await page.getByTestId('verdict-headline').innerText()).not.toMatch(/[\u4e00-\u9fff]/);
@@ -262,18 +452,20 @@ describe('the dashboard', () => {
     await screenshot('performance');
   });
 
-  it('shows stock from its API, and says plainly which screens are still coming', async () => {
+  it('shows stock from its API; no screen is left "coming soon"', async () => {
     await page.goto(`${base}/#/stock`);
     await expect.poll(() => page.locator('h1').innerText()).toBe('Stock');
     await expect.poll(() => page.locator('main').innerText()).toMatch(/Nothing is short/);
     await screenshot('stock');
-    await page.goto(`${base}/#/pack`);
-    await expect.poll(() => page.getByTestId('coming-soon').innerText()).toMatch(/Coming soon/);
-    await screenshot('pack-station');
+    for (const [hash, title] of [['#/pack', 'Pack station'], ['#/parcels', 'Parcels']]) {
+      await page.goto(`${base}/${hash}`);
+      await expect.poll(() => page.locator('h1').innerText()).toBe(title);
+      expect(await page.getByTestId('coming-soon').count()).toBe(0);
+    }
   });
 
   it('fits a 1366×768 laptop without sideways scrolling', async () => {
-    for (const hash of ['#/', '#/orders/2', '#/performance', '#/settings']) {
+    for (const hash of ['#/', '#/orders/2', '#/performance', '#/settings', '#/stock', '#/pack', '#/parcels', '#/parcels/1']) {
       await page.goto(`${base}/${hash}`);
       await page.locator('h1').waitFor();
       await page.waitForTimeout(200);

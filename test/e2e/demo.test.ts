@@ -55,6 +55,8 @@ describe('the demo day', () => {
     expect(demo.clock.now()).toBeGreaterThanOrEqual(START + HOURS * 3_600_000);
     expect(demo.clock.now()).toBeLessThan(START + (HOURS + 0.5) * 3_600_000);
     expect(lines.some((line) => line.includes(demo.dashboardUrl))).toBe(true);
+    // Labels come from the sample carrier (a local HTTP server), not a stand-in.
+    expect(lines.some((line) => /^\s+labels\s+the sample carrier \(sample-http http:\/\/127\.0\.0\.1:\d+\)/.test(line))).toBe(true);
     const hourly = lines.filter((line) => / Shenzhen · \d+ orders/.test(line));
     expect(hourly.length).toBeGreaterThanOrEqual(HOURS);
     // One line per simulated hour, stamped with the warehouse's local time (a busy machine may print it a minute late).

@@ -34,7 +34,7 @@ describe.each(backends)('deadlines on $name', (backend) => {
   beforeAll(async () => {
     ({ store, dispose } = await backend.open());
     ctx = contextFor(store, clock);
-    app = await buildServer(ctx);
+    app = await buildServer(ctx, { authentication: false });
     await upsertOrders(ctx, 'ae', [order('D1'), order('D2', { handling_days: 7 }), order('D3', { lines: [{ sku: 'B', quantity: 1, unit_price: '5.00' }] })], 'test');
   });
   afterAll(async () => {
@@ -163,7 +163,7 @@ describe.each(backends)('the work plan on $name', (backend) => {
     const { store, dispose } = await backend.open();
     const clock = manualClock(DEADLINE - 30 * HOUR_MS);
     const ctx = contextFor(store, clock);
-    const app = await buildServer(ctx);
+    const app = await buildServer(ctx, { authentication: false });
     try {
       const batch = Array.from({ length: 12 }, (_, i) => order(`P${i}`, { handling_days: 1 + (i % 3), lines: [{ sku: 'A', quantity: 1 + (i % 4), unit_price: `${5 + i}.00` }] }));
       await upsertOrders(ctx, 'plan-shop', batch, 'test');

@@ -346,7 +346,7 @@ describe.each(backends)('pack and ship on $name', (backend) => {
   });
 
   it('serves scan-to-pack, quotes and PDFs over HTTP', async () => {
-    const app = await buildServer(ctx);
+    const app = await buildServer(ctx, { authentication: false });
     try {
       const start = await app.inject({ method: 'POST', url: '/pack/sessions', payload: { order_barcode: 'SO-1001', station: 'S2', tolerance_percent: 3 } });
       expect(start.statusCode).toBe(201);

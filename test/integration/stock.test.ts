@@ -260,7 +260,7 @@ describe.each(backends)('stock on $name', (backend) => {
   it('serves GET /stock/shortages', async () => {
     await setStock(ctx, 'SZ', 'A', 1);
     await placeOrder(ctx, SHOP, 'H1', [{ sku: 'AE-A', quantity: 3 }], { status: 'WAIT_SELLER_SEND_GOODS', shipBy: '2026-11-27T00:00:00Z' });
-    const app = await buildServer(ctx);
+    const app = await buildServer(ctx, { authentication: false });
     try {
       const response = await app.inject({ method: 'GET', url: '/stock/shortages' });
       expect(response.statusCode).toBe(200);

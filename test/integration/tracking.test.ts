@@ -99,7 +99,7 @@ describe.each(backends)('tracking to receipt on $name', (backend) => {
   beforeAll(async () => {
     ({ store, dispose } = await backend.open());
     ctx = contextFor(store, clock);
-    app = await buildServer(ctx);
+    app = await buildServer(ctx, { authentication: false });
     await app.ready();
     await connectShop(ctx, MASTER_KEY, { shopId: 'ae', appKey: 'k', appSecret: 's', accessToken: 't', gatewayUrl: 'http://127.0.0.1:9' });
     await connectShop(ctx, MASTER_KEY, { shopId: 'fs', appKey: 'k', appSecret: 's', accessToken: 't', gatewayUrl: 'http://127.0.0.1:9', uploadTiming: 'first_scan' });

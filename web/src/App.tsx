@@ -10,6 +10,9 @@ import { Stock } from './screens/Stock';
 
 // The charting library loads only with the performance screen, so the first visit stays small.
 const Performance = lazy(() => import('./screens/Performance').then((m) => ({ default: m.Performance })));
+// The pack station and the parcels load with their screens too: the first visit carries what the seller opens first.
+const PackStation = lazy(() => import('./screens/PackStation').then((m) => ({ default: m.PackStation })));
+const Parcels = lazy(() => import('./screens/Parcels').then((m) => ({ default: m.Parcels })));
 
 export function App() {
   return (
@@ -60,7 +63,7 @@ function Shell() {
         </div>
       </header>
       <main>
-        <ErrorBoundary key={JSON.stringify(route)}>
+        <ErrorBoundary key={route.screen === 'parcels' ? route.screen : JSON.stringify(route)}>
           <Screen route={route} />
         </ErrorBoundary>
       </main>
@@ -86,9 +89,21 @@ function Screen({ route }: { route: Route }) {
     case 'stock':
       return apiPaths && !offers('/stock') ? <ComingSoon title={t('nav.stock')} waitsFor={t('soon.stock')} apiReady={false} /> : <Stock />;
     case 'pack':
-      return <ComingSoon title={t('nav.pack')} waitsFor={t('soon.pack')} apiReady={offers('/pack') || offers('/pack-station')} />;
+      return apiPaths && !offers('/pack') ? (
+        <ComingSoon title={t('nav.pack')} waitsFor={t('soon.pack')} apiReady={false} />
+      ) : (
+        <Suspense fallback={<p className="empty">{t('live.loading')}</p>}>
+          <PackStation />
+        </Suspense>
+      );
     case 'parcels':
-      return <ComingSoon title={t('nav.parcels')} waitsFor={t('soon.parcels')} apiReady={offers('/parcels') || offers('/shipments')} />;
+      return apiPaths && !offers('/parcels') ? (
+        <ComingSoon title={t('nav.parcels')} waitsFor={t('soon.parcels')} apiReady={false} />
+      ) : (
+        <Suspense fallback={<p className="empty">{t('live.loading')}</p>}>
+          <Parcels parcelId={route.parcel} />
+        </Suspense>
+      );
     default:
       return <AtRisk />;
   }

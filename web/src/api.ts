@@ -66,12 +66,15 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   }
   const text = await response.text();
   const json = text ? safeJson(text) : undefined;
-  if (!response.ok) {
-    const e = (json as { error?: { code?: string; message?: string; messages?: Localized; issues?: ApiIssue[]; rule?: string } } | undefined)?.error;
-    const fallback = `${response.status} ${response.statusText}`;
-    throw new ApiError(response.status, e?.code ?? 'http', e?.messages ?? { en: e?.message ?? fallback, 'zh-CN': e?.message ?? fallback }, e?.issues ?? [], e?.rule);
-  }
+  if (!response.ok) throw refusalOf(response, json);
   return json as T;
+}
+
+/** The API's refusal (its `error` body) as an ApiError; a body that is not one keeps the HTTP status line. */
+function refusalOf(response: Response, json: unknown): ApiError {
+  const e = (json as { error?: { code?: string; message?: string; messages?: Localized; issues?: ApiIssue[]; rule?: string } } | undefined)?.error;
+  const fallback = `${response.status} ${response.statusText}`;
+  return new ApiError(response.status, e?.code ?? 'http', e?.messages ?? { en: e?.message ?? fallback, 'zh-CN': e?.message ?? fallback }, e?.issues ?? [], e?.rule);
 }
 
 function safeJson(text: string): unknown {
@@ -260,4 +263,177 @@ export interface Shortage {
   incoming: number;
   earliest_ship_by_at: string | null;
   orders: Array<{ order_id: number; platform_order_id: string; shop_id: string; ship_by_at: string | null; needed: number; missing: number }>;
+}
+
+/**
+ * A document (label or packing-slip PDF) as a Blob, through the same door as every other call (the language
+ * header now; credentials and CSRF later), so a screen can show or print it.
+ */
+export async function apiBlob(path: string, init: { signal?: AbortSignal } = {}): Promise<Blob> {
+  let response: Response;
+  try {
+    response = await fetch(path, { headers: { 'accept-language': currentLocale, accept: 'application/pdf' }, signal: init.signal });
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+    throw new NetworkError((error as Error).message);
+  }
+  if (!response.ok) throw refusalOf(response, safeJson(await response.text()));
+  return response.blob();
+}
+
+/**
+ * The live-update stream (server-sent events, GET /events): `changed` whenever orders change. Opened here so
+ * that credentials are set in one place (same-origin cookies go with `withCredentials`).
+ */
+export function openEventStream(): EventSource | undefined {
+  if (typeof EventSource === 'undefined') return undefined;
+  try {
+    return new EventSource('/events', { withCredentials: true });
+  } catch {
+    return undefined;
+  }
+}
+
+// ---- Pack station ----
+
+export interface PackItemProgress {
+  sku: string;
+  expected: number;
+  scanned: number;
+  remaining: number;
+}
+
+export interface PlannedParcel {
+  parcel_id: number;
+  position: number;
+  of: number;
+  status: string;
+  box: string;
+  contents: Array<{ sku: string; quantity: number }>;
+  expected_gross_g: number;
+  measured_g: number | null;
+  weight_status: string | null;
+}
+
+export interface PackSession {
+  id: number;
+  order_id: number;
+  platform_order_id: string;
+  shop_id: string;
+  ship_by_at: string | null;
+  status: string;
+  being_packed: boolean;
+  station: string | null;
+  packer: string | null;
+  tolerance: { percent: number; min_g: number };
+  current_parcel: null | {
+    parcel_id: number;
+    position: number;
+    of: number;
+    box: string;
+    items: PackItemProgress[];
+    remaining: Localized;
+    expected_gross_g: number;
+    weight_range: { min_g: number; max_g: number };
+  };
+  parcels: PlannedParcel[];
+}
+
+export interface PackAnswer {
+  message: Localized;
+  session: PackSession;
+}
+
+export interface PlanJob {
+  order_id: number;
+  platform_order_id: string;
+  shop_id: string;
+  position: number;
+  start: string;
+  ship_by_at: string;
+  lateness_minutes: number;
+}
+
+export interface WorkPlan {
+  jobs: number;
+  stations: Array<{ station: string; queue: PlanJob[] }>;
+}
+
+export interface ParcelQuote {
+  parcel_id: number;
+  chosen: string | null;
+  marketplace_service: string | null;
+  cost: Money | null;
+  explanation: Localized | null;
+}
+
+export interface OrderQuotes {
+  message: Localized | null;
+  parcels: ParcelQuote[];
+}
+
+export interface IssuedLabel {
+  parcel_id: number;
+  tracking_number: string;
+  carrier: string;
+  service: string;
+  cost: Money | null;
+  upload: string;
+  warnings: Localized[];
+}
+
+// ---- Parcels and tracking ----
+
+export interface ParcelProblem {
+  id: number;
+  order_id: number;
+  platform_order_id: string;
+  shop_id: string;
+  parcel_id: number | null;
+  tracking_number: string | null;
+  tracking_status: string | null;
+  kind: string;
+  level: string;
+  detected_at: string | null;
+  message: Localized;
+  what_to_do: Localized;
+}
+
+export interface ParcelListItem {
+  parcel_id: number;
+  order_id: number;
+  platform_order_id: string;
+  shop_id: string;
+  destination: string;
+  parcel_status: string;
+  carrier: string | null;
+  service: string | null;
+  tracking_number: string | null;
+  tracking_status: string | null;
+  tracking_label: Localized | null;
+  last_event_at: string | null;
+  first_scan_at: string | null;
+  delivered_at: string | null;
+  open_problems: number;
+}
+
+export interface ParcelTracking {
+  parcel_id: number;
+  order_id: number;
+  tracking_number: string | null;
+  parcel_status: string;
+  tracking: null | {
+    status: string | null;
+    label: Localized | null;
+    raw_status: string | null;
+    raw_substatus: string | null;
+    description: string | null;
+    status_at: string | null;
+    first_scan_at: string | null;
+    last_event_at: string | null;
+    delivered_at: string | null;
+    destination_country: string | null;
+  };
+  events: Array<{ at: string | null; status: string; raw_status: string | null; raw_substatus: string | null; description: string | null; location: string | null; provider: string }>;
+  problems: ParcelProblem[];
 }

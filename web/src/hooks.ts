@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type DependencyList } from 'react';
-import { ApiError, NetworkError } from './api';
+import { ApiError, NetworkError, openEventStream } from './api';
 
 /** The current time, re-read every `intervalMs` (drives the live countdowns). */
 export function useNow(intervalMs = 1000): number {
@@ -20,14 +20,71 @@ export interface Polled<T> {
   refresh: () => Promise<void>;
 }
 
-/** How often the screens ask the API again: live without reloading, light on a small server. */
+/** How often the screens ask the API again when the live stream is not there: live without reloading, light on a small server. */
 export const POLL_MS = 5000;
+/** With the live stream open, a screen still re-reads this often (what changes without an order event: tracking, stock). */
+export const LIVE_SAFETY_MS = 30_000;
 
 /**
- * Loads now, then again every `intervalMs` while the tab is visible (and at once when it becomes visible
+ * The live-update stream, shared by every screen: one EventSource (GET /events) while anything listens. Each
+ * `changed` message calls the listeners; `connected` says whether the stream is open (if not, screens poll).
+ */
+const live = {
+  source: undefined as EventSource | undefined,
+  connected: false,
+  listeners: new Set<() => void>(),
+  closing: undefined as ReturnType<typeof setTimeout> | undefined,
+};
+
+function openLive(): void {
+  if (live.closing) clearTimeout(live.closing);
+  live.closing = undefined;
+  if (live.source) return;
+  const source = openEventStream();
+  if (!source) return;
+  live.source = source;
+  source.onopen = () => {
+    live.connected = true;
+  };
+  // The browser reconnects by itself (the server asks for 3 s); meanwhile the screens poll.
+  source.onerror = () => {
+    live.connected = false;
+  };
+  source.addEventListener('changed', () => {
+    for (const listener of [...live.listeners]) listener();
+  });
+}
+
+/** Calls `listener` when the server says orders changed; returns the unsubscribe. */
+export function onLiveChange(listener: () => void): () => void {
+  live.listeners.add(listener);
+  openLive();
+  return () => {
+    live.listeners.delete(listener);
+    // A screen that replaces another subscribes right after: keep the stream a moment rather than reconnect.
+    if (live.listeners.size === 0 && live.source && !live.closing) {
+      live.closing = setTimeout(() => {
+        live.closing = undefined;
+        if (live.listeners.size > 0 || !live.source) return;
+        live.source.close();
+        live.source = undefined;
+        live.connected = false;
+      }, 5000);
+    }
+  };
+}
+
+export function liveConnected(): boolean {
+  return live.connected;
+}
+
+/**
+ * Loads now, then again whenever the live stream says orders changed, and every `intervalMs` while the stream is
+ * down (every LIVE_SAFETY_MS while it is up), only while the tab is visible (and at once when it becomes visible
  * again). A slow answer never overwrites a newer one; a failure keeps the last data and reports the error.
  */
-export function usePoll<T>(load: (signal: AbortSignal) => Promise<T>, deps: DependencyList, intervalMs = POLL_MS): Polled<T> {
+export function usePoll<T>(load: (signal: AbortSignal) => Promise<T>, deps: DependencyList, intervalMs = POLL_MS, options: { live?: boolean } = {}): Polled<T> {
+  const followLive = options.live !== false;
   const [state, setState] = useState<{ data: T | undefined; receivedAt: number; error: ApiError | NetworkError | undefined; loading: boolean }>({ data: undefined, receivedAt: 0, error: undefined, loading: true });
   const sequence = useRef(0);
   const controller = useRef<AbortController | undefined>(undefined);
@@ -50,21 +107,42 @@ export function usePoll<T>(load: (signal: AbortSignal) => Promise<T>, deps: Depe
 
   useEffect(() => {
     setState((s) => ({ ...s, data: undefined, loading: true, error: undefined }));
-    void refresh();
+    let lastAt = Date.now();
+    const load = () => {
+      lastAt = Date.now();
+      void refresh();
+    };
+    load();
     const timer = setInterval(() => {
-      if (!document.hidden) void refresh();
+      if (document.hidden) return;
+      if (!followLive || !liveConnected() || Date.now() - lastAt >= Math.max(intervalMs, LIVE_SAFETY_MS)) load();
     }, intervalMs);
+    // Changes close together (a bulk accept, a busy warehouse) make one re-read: at most one per `gap`, the last
+    // change always read. Slow screens (metrics every 30 s) follow changes at a slower pace too.
+    const gap = Math.min(Math.round(intervalMs / 3), 10_000);
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    const stopLive = !followLive
+      ? () => undefined
+      : onLiveChange(() => {
+          if (pending || document.hidden) return;
+          pending = setTimeout(() => {
+            pending = undefined;
+            load();
+          }, Math.max(150, lastAt + gap - Date.now()));
+        });
     const onVisible = () => {
-      if (!document.hidden) void refresh();
+      if (!document.hidden) load();
     };
     document.addEventListener('visibilitychange', onVisible);
     return () => {
       clearInterval(timer);
+      if (pending) clearTimeout(pending);
+      stopLive();
       document.removeEventListener('visibilitychange', onVisible);
       sequence.current++;
       controller.current?.abort();
     };
-  }, [refresh, intervalMs]);
+  }, [refresh, intervalMs, followLive]);
 
   return { ...state, refresh };
 }
@@ -76,13 +154,15 @@ export type Route =
   | { screen: 'settings' }
   | { screen: 'stock' }
   | { screen: 'pack' }
-  | { screen: 'parcels' };
+  | { screen: 'parcels'; parcel?: number };
 
 /** Hash routes (#/orders/12): the server serves one page at `/` and never sees the route. */
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';
   const order = /^\/orders\/(\d+)$/.exec(path);
   if (order) return { screen: 'order', id: Number(order[1]) };
+  const parcel = /^\/parcels\/(\d+)$/.exec(path);
+  if (parcel) return { screen: 'parcels', parcel: Number(parcel[1]) };
   switch (path) {
     case '/performance':
       return { screen: 'performance' };

@@ -17,6 +17,7 @@ interface DemoFlags {
   start?: string;
   faults: boolean;
   trackingProvider: boolean;
+  sampleCarrier: boolean;
   supplierLeadHours: string;
   exit?: boolean;
 }
@@ -41,6 +42,7 @@ export function register(program: Command): void {
     .option('--start <time>', 'when the simulated day starts (ISO 8601; default 08:00 today in Shenzhen)')
     .option('--no-faults', 'no injected marketplace failures on uploads')
     .option('--no-tracking-provider', 'record first scans locally instead of running the sample tracking provider')
+    .option('--no-sample-carrier', 'make up Cainiao numbers locally instead of buying labels from the sample carrier')
     .option('--supplier-lead-hours <n>', 'simulated hours from a purchase order to its delivery', '3')
     .option('--exit', 'exit when the simulated hours are over instead of keeping the dashboard up')
     .action(
@@ -62,6 +64,7 @@ export function register(program: Command): void {
           seed: Number(flags.seed),
           faults: flags.faults,
           sampleTracking: flags.trackingProvider,
+          sampleCarrier: flags.sampleCarrier,
           supplierLeadHours: positive('supplier-lead-hours', flags.supplierLeadHours),
           ...(flags.db ? { databaseFile: flags.db } : {}),
           ...(startAt !== undefined ? { startAt } : {}),

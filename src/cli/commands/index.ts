@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import * as access from './access';
 import * as carrier from './carrier';
 import * as deadlines from './deadlines';
 import * as demo from './demo';
@@ -16,4 +17,4 @@ import * as tracking from './tracking';
 import * as trackingNumber from './tracking-number';
 
 /** Each command module exports `register(program)`; add one line here per module. */
-export const commandModules: Array<{ register: (program: Command) => void }> = [serve, migrate, importOrders, orders, deadlines, fakeAliexpress, trackingNumber, plan, marketplace, stock, tracking, demo, pack, carrier, sampleCarrier];
+export const commandModules: Array<{ register: (program: Command) => void }> = [serve, migrate, access, importOrders, orders, deadlines, fakeAliexpress, trackingNumber, plan, marketplace, stock, tracking, demo, pack, carrier, sampleCarrier];

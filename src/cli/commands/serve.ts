@@ -5,7 +5,10 @@ import { startDeadlineJobs } from '../../jobs/deadline-jobs';
 import { startMarketplaceJobs } from '../../jobs/marketplace-jobs';
 import { startTrackingJobs } from '../../jobs/tracking-jobs';
 import { describeUrl, migrateToLatest, openStore } from '../../store/database';
-import { action } from '../support';
+import { action, say } from '../support';
+import { ensureFirstOwner } from '../../app/accounts';
+import { localized } from '../../core/i18n';
+import { signInUrl } from './access';
 
 export function register(program: Command): void {
   program
@@ -33,6 +36,12 @@ export function register(program: Command): void {
         process.once('SIGTERM', close);
         await app.listen({ port: Number(options.port), host: options.host });
         app.log.info(`shipby on http://localhost:${options.port} (database ${describeUrl(store.url)})`);
+        // A fresh installation has no user: its owner signs in once through this link, then sets a password.
+        const first = await ensureFirstOwner(ctx);
+        if (first) {
+          const url = signInUrl(`http://localhost:${options.port}`, first.token);
+          console.log(say(localized(`\nNo user yet: ${first.email} owns this installation. Open this one-time link (valid 24 h) to sign in:\n  ${url}\nor add users with ./bin/shipby user add EMAIL --owner\n`, `\n尚无用户：${first.email} 是本系统的店主。打开此一次性链接（24 小时内有效）登录：\n  ${url}\n或用 ./bin/shipby user add 邮箱 --owner 添加用户\n`)));
+        }
       }),
     );
 }

@@ -259,3 +259,34 @@ export function bestConstruction(model: Model): { sequences: Sequences; cost: nu
   }
   return best;
 }
+
+/**
+ * A previous plan's queues mapped onto this model: each movable job it names stays in its order on its station
+ * (when that station still takes work); `fresh` lists the movable jobs it does not place, latest start first
+ * inserted last (ascending effective due − work, input index on ties).
+ */
+export function keptSequences(model: Model, previous: ReadonlyArray<{ stationId: string; jobIds: readonly string[] }>): { sequences: Sequences; kept: number; fresh: number[] } {
+  const sequences: Sequences = Array.from({ length: model.stationCount }, () => []);
+  const stationOf = new Map<string, number>();
+  for (let s = 0; s < model.stationCount; s++) stationOf.set(model.stationIds[s]!, s);
+  const indexOf = new Map<string, number>();
+  for (let i = 0; i < model.movable.length; i++) indexOf.set(model.jobIds[model.movable[i]!]!, model.movable[i]!);
+  const placed = new Uint8Array(model.jobCount);
+  let kept = 0;
+  for (const queue of previous) {
+    const s = stationOf.get(queue.stationId);
+    if (s === undefined) continue;
+    for (const id of queue.jobIds) {
+      const j = indexOf.get(id);
+      if (j === undefined || placed[j]) continue;
+      placed[j] = 1;
+      sequences[s]!.push(j);
+      kept++;
+    }
+  }
+  const fresh: number[] = [];
+  for (let i = 0; i < model.movable.length; i++) if (!placed[model.movable[i]!]) fresh.push(model.movable[i]!);
+  const latestStart = (j: number) => model.effectiveDue[j]! - model.proc[j]!;
+  fresh.sort((a, b) => latestStart(a) - latestStart(b) || a - b);
+  return { sequences, kept, fresh };
+}

@@ -4,10 +4,10 @@
  * reports what the change saves.
  */
 import { localized, type Localized } from '../i18n';
-import { bestConstruction, eddSequences, movableCost, type Sequences } from './construct';
+import { bestConstruction, eddSequences, keptSequences, movableCost, type Sequences } from './construct';
 import { solveExactly } from './exact';
 import { compileModel, costAt, describeSchedule, leavesAt, startOn, type Model } from './model';
-import { Search } from './search';
+import { Search, type Solution } from './search';
 import type {
   Job,
   OptimalityProof,
@@ -18,6 +18,7 @@ import type {
   Scenario,
   ScenarioOutcome,
   Station,
+  WarmStartReport,
   WhatIfReport,
 } from './types';
 
@@ -48,20 +49,11 @@ export function plan(input: PlanInput, options: PlanOptions = {}): Plan {
   const stopAt = clock && options.timeBudgetMs !== undefined ? startedAt + options.timeBudgetMs : Infinity;
 
   const eddPenalty = model.pinnedPenalty + movableCost(model, eddSequences(model));
-  const construction = bestConstruction(model);
-  let sequences: Sequences = construction.sequences;
-  let cost = construction.cost;
-  let method: Plan['method'] = 'construction';
-  let iterations = 0;
-  let bestIteration = 0;
-  let foundAt = clock ? clock() : NaN;
-
   // The bound is cheap (one look per job and station) and lets the search stop as soon as it is reached.
   const bound = lowerBound(model);
   const target = bound.penalty - model.pinnedPenalty;
-  // One job on one station has nothing to search; one job on several stations may still move.
-  if (!options.constructionOnly && (n > 1 || (n === 1 && model.stationCount > 1)) && cost > target) {
-    const search = new Search(model, {
+  const newSearch = () =>
+    new Search(model, {
       target,
       seed: options.seed ?? 1,
       maxIterations: options.maxIterations ?? Infinity,
@@ -69,7 +61,43 @@ export function plan(input: PlanInput, options: PlanOptions = {}): Plan {
       clock,
       stopAt,
     });
-    const best = search.iterate(search.solution(sequences));
+
+  let sequences: Sequences;
+  let cost: number;
+  let method: Plan['method'] = 'construction';
+  let search: Search | undefined;
+  let start: Solution | undefined;
+  let wake: number[] | undefined;
+  let warmStart: WarmStartReport | undefined;
+  const warm = options.warmStart ? keptSequences(model, options.warmStart) : undefined;
+  // Inserting is dear (each place is re-timed): past a share of new jobs, constructing afresh is cheaper.
+  // A station the previous plan did not have would stay empty (long queues try no moves across stations): afresh.
+  const everyStationKnown = warm !== undefined && Array.from({ length: model.stationCount }, (_, s) => model.stationIds[s]!).every((id) => options.warmStart!.some((q) => q.stationId === id));
+  if (warm && everyStationKnown && warm.fresh.length <= Math.max(WARM_START_MIN_FRESH, WARM_START_MAX_FRESH_SHARE * n)) {
+    search = newSearch();
+    start = search.solution(warm.sequences);
+    search.insertJobs(start, warm.fresh);
+    sequences = start.sequences();
+    cost = start.total;
+    method = 'warm-start';
+    // The first descent looks at the inserted jobs (marked by the insertion) and at every late one.
+    wake = [];
+    for (let s = 0; s < model.stationCount; s++) for (let k = 0; k < start.len[s]!; k++) if (start.cost[s]![k]! > 0) wake.push(start.seq[s]![k]!);
+    warmStart = { used: true, kept: warm.kept, inserted: warm.fresh.length, startPenalty: model.pinnedPenalty + cost };
+  } else {
+    const construction = bestConstruction(model);
+    sequences = construction.sequences;
+    cost = construction.cost;
+    if (warm) warmStart = { used: false, kept: 0, inserted: 0, startPenalty: model.pinnedPenalty + cost };
+  }
+  let iterations = 0;
+  let bestIteration = 0;
+  let foundAt = clock ? clock() : NaN;
+
+  // One job on one station has nothing to search; one job on several stations may still move.
+  if (!options.constructionOnly && (n > 1 || (n === 1 && model.stationCount > 1)) && cost > target) {
+    search ??= newSearch();
+    const best = search.iterate(start ?? search.solution(sequences), wake);
     iterations = search.iterations;
     bestIteration = search.lastImprovement;
     if (best.total < cost) {
@@ -95,8 +123,13 @@ export function plan(input: PlanInput, options: PlanOptions = {}): Plan {
   }
   const result = describePlan(model, sequences, { currency: input.currency, eddPenalty, method, iterations, bestIteration, proof, bound });
   if (clock) result.foundAfterMs = foundAt - startedAt;
+  if (warmStart) result.warmStart = warmStart;
   return result;
 }
+
+/** A warm start inserts at most this many new jobs, or this share of the queue, whichever is more. */
+export const WARM_START_MIN_FRESH = 200;
+export const WARM_START_MAX_FRESH_SHARE = 0.1;
 
 /**
  * A lower bound on any plan's penalty: pinned work as it is, every other job alone at its earliest possible finish

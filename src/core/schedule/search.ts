@@ -189,8 +189,9 @@ export class Search {
    * Re-times station s with positions [a, b) replaced by the first `size` jobs of the scratch buffer and returns the
    * cost change; with `commit` it also writes the new queue. The walk along the queue keeps a cursor in the shift
    * windows and the pick-ups (times only grow along a queue), and stops where a job finishes as it did before.
+   * `giveUpAt` (scoring only, for moves that never lower a cost): stop once the change reaches it.
    */
-  private retime(sol: Solution, s: number, a: number, b: number, size: number, commit: boolean): number {
+  private retime(sol: Solution, s: number, a: number, b: number, size: number, commit: boolean, giveUpAt = Infinity): number {
     const model = this.model;
     const proc = model.proc;
     const release = model.release;
@@ -285,6 +286,8 @@ export class Search {
         c = penaltyOfFn(model, j, leaves - due[j]!);
       }
       delta += c - oldCost;
+      // Only for insertions, where no cost falls: the move already costs as much as the best one known.
+      if (delta >= giveUpAt) return delta;
       if (commit) {
         const k = idx < size ? a + idx : tailStart + (idx - size);
         seq[k] = j;
@@ -482,6 +485,49 @@ export class Search {
   }
 
   /**
+   * Cheapest insertion of each job (in the given order) into the solution: on every station, the places within
+   * `window` of where its latest start falls, and the end of the queue. Ties go to the place nearest its latest
+   * start, then to the station that is free soonest. An insertion only delays what follows it, and costs never fall
+   * when a job finishes later, so scoring a place stops as soon as it costs as much as the best one found.
+   */
+  insertJobs(sol: Solution, jobs: readonly number[], window = 8): void {
+    const model = this.model;
+    const order = Array.from({ length: this.m }, (_, s) => s);
+    const centre = new Int32Array(this.m);
+    const free = new Float64Array(this.m);
+    for (const x of jobs) {
+      const latestStart = model.effectiveDue[x]! - model.proc[x]!;
+      for (let s = 0; s < this.m; s++) {
+        const len = sol.len[s]!;
+        free[s] = len > 0 ? sol.end[s]![len - 1]! : model.ready[s]!;
+        centre[s] = this.positionAt(sol, s, latestStart);
+      }
+      order.sort((a, b) => free[a]! - free[b]! || a - b);
+      let best = Infinity;
+      let bestStation = -1;
+      let bestAt = 0;
+      const consider = (s: number, k: number) => {
+        const d = this.retime(sol, s, k, k, this.fill(sol.seq[s]!, x, k, k, NONE), false, best);
+        if (d < best) {
+          best = d;
+          bestStation = s;
+          bestAt = k;
+        }
+      };
+      for (let distance = 0; distance <= window && best > 0; distance++) {
+        for (const s of order) {
+          const len = sol.len[s]!;
+          const c = centre[s]!;
+          if (c - distance >= 0 && c - distance <= len) consider(s, c - distance);
+          if (distance > 0 && c + distance <= len) consider(s, c + distance);
+        }
+      }
+      for (const s of order) if (best > 0 && centre[s]! + window < sol.len[s]!) consider(s, sol.len[s]!);
+      this.apply(sol, bestStation, bestAt, x, bestAt, bestAt, NONE, bestAt);
+    }
+  }
+
+  /**
    * Descends until no job has an improving move (or time is up). Jobs whose neighbourhood did not change since
    * they were last found stuck are skipped ("don't look bits"), so a descent after a small kick stays local.
    */
@@ -555,13 +601,17 @@ export class Search {
   /**
    * Iterated local search: descend, kick, descend again; keep the new local optimum when it is no worse, and go back
    * to the best one after a run of failures. Stops on the iteration, stall or time limit, or at zero cost.
+   * `wake`: the jobs the first descent looks at besides those already marked by `insertJobs` (default: all).
    */
-  iterate(start: Solution): Solution {
+  iterate(start: Solution, wake?: ArrayLike<number>): Solution {
     const best = new Solution(this.m, this.capacity);
     const current = new Solution(this.m, this.capacity);
     const candidate = new Solution(this.m, this.capacity);
     current.copyFrom(start);
-    this.wakeAll();
+    // A warm start looks first only at what changed (the jobs given, and those `insertJobs` moved); a cold one at
+    // every job.
+    if (wake) for (let k = 0; k < wake.length; k++) this.active[wake[k]!] = 1;
+    else this.wakeAll();
     this.descend(current);
     best.copyFrom(current);
     if (this.limits.clock) this.lastImprovementAt = this.limits.clock();

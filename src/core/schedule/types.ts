@@ -101,6 +101,23 @@ export interface PlanOptions {
   exactStateBudget?: number;
   /** Skip local search: return the best constructed plan (for comparisons). */
   constructionOnly?: boolean;
+  /**
+   * Warm start from a previous plan: its queues (job ids per station, in order). Jobs still movable keep their
+   * order on their station (if it still takes work); the others are inserted where they cost least (a few places
+   * around their latest start on every station); local search then starts there, with only the inserted and the
+   * late jobs looked at first, so the result is never worse than that start. When most jobs are new, or a station
+   * is new, the warm start is not cheaper or not good: the planner constructs afresh (`Plan.warmStart.used` false).
+   */
+  warmStart?: ReadonlyArray<{ stationId: string; jobIds: readonly string[] }>;
+}
+
+/** What a warm start did: jobs kept in their previous order, jobs inserted, and the penalty of that start. */
+export interface WarmStartReport {
+  used: boolean;
+  kept: number;
+  inserted: number;
+  /** Penalty of the kept-plus-inserted sequences before local search (pinned work included). */
+  startPenalty: number;
 }
 
 /** Where and when one job is done in a plan. */
@@ -150,8 +167,10 @@ export interface Plan {
   /** True only when proven: no plan of this input costs less. */
   optimal: boolean;
   proof?: OptimalityProof;
-  /** Which method produced the plan. */
-  method: 'edd' | 'construction' | 'local-search' | 'exact';
+  /** Which method produced the plan ('warm-start': the previous queues with new jobs inserted, not improved on). */
+  method: 'edd' | 'construction' | 'warm-start' | 'local-search' | 'exact';
+  /** Present when `warmStart` was given. */
+  warmStart?: WarmStartReport;
   /** Perturbation rounds of the local search, and the round that found the returned plan (0 = the first descent). */
   iterations: number;
   bestIteration: number;

@@ -43,7 +43,7 @@ export function deadlineRoutes(app: FastifyInstance, ctx: AppContext): void {
         if (parsed === undefined) throw new ValidationError([{ row: 0, field, message: localized(`${field} "${value}" is not a time with a zone or offset.`, `${field}「${value}」不是带时区或偏移量的时间。`) }]);
         return parsed;
       };
-      const order = await recordExtension(ctx, request.params.id, { hours: b.hours, newDeadlineAt: instant('new_deadline_at', b.new_deadline_at), agreedBy: b.agreed_by, agreedAt: instant('agreed_at', b.agreed_at), note: b.note }, 'api');
+      const order = await recordExtension(ctx, request.params.id, { hours: b.hours, newDeadlineAt: instant('new_deadline_at', b.new_deadline_at), agreedBy: b.agreed_by, agreedAt: instant('agreed_at', b.agreed_at), note: b.note }, request.access.actor);
       return presentOrder(order);
     },
   });
@@ -64,7 +64,7 @@ export function deadlineRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
       response: { 400: errorSchema, 404: errorSchema },
     },
-    handler: async (request) => setShopPolicy(ctx, request.params.shop, request.body, 'api'),
+    handler: async (request) => setShopPolicy(ctx, request.params.shop, request.body, request.access.actor),
   });
 
   app.get<{ Querystring: { shop: string; windows?: string } }>('/metrics/seller', {

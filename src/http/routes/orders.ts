@@ -3,11 +3,13 @@ import type { AppContext } from '../../app/context';
 import { describeRisk } from '../../app/deadlines';
 import { ValidationError } from '../../app/errors';
 import { applyOrderAction, getOrderDetail, listOrders, upsertOrders, type IncomingOrder } from '../../app/orders';
-import { presentEvent, presentLine, presentOrder, presentParcel } from '../../app/present';
+import { auditOfOrder } from '../../app/accounts';
+import { presentAuditOnTimeline, presentEvent, presentLine, presentOrder, presentParcel } from '../../app/present';
 import { localized } from '../../core/i18n';
 import { ORDER_STATES, orderMachine } from '../../core/order';
 import { IMPORT_COLUMNS, LINE_COLUMNS, parseJsonOrder, type ImportIssue } from '../../core/order-input';
 import { parseDuration } from '../../core/time';
+import { shopFilter } from '../access';
 
 const MAX_ORDERS_PER_REQUEST = 500;
 
@@ -80,7 +82,7 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
         batch.push({ order, row: index + 1 });
       });
       if (issues.length) throw new ValidationError(issues);
-      const result = await upsertOrders(ctx, request.body.shop_id, batch, 'api');
+      const result = await upsertOrders(ctx, request.body.shop_id, batch, request.access.actor);
       return {
         created: result.created,
         updated: result.updated,
@@ -123,7 +125,7 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
       if (q.cursor && !after) issues.push({ row: 0, field: 'cursor', message: localized('the cursor is not one this API gave out.', '该游标无效。') });
       if (issues.length) throw new ValidationError(issues);
       const limit = q.limit ?? 50;
-      const rows = await listOrders(ctx, { shopIds: q.shop?.split(',').map((s) => s.trim()).filter(Boolean), statuses, dueBefore, after, sort: 'ship_by', limit: limit + 1 });
+      const rows = await listOrders(ctx, { shopIds: shopFilter(request, q.shop), statuses, dueBefore, after, sort: 'ship_by', limit: limit + 1 });
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
       const next_cursor = rows.length > limit && last ? encodeCursor(last.ship_by_at, last.id) : null;
@@ -146,11 +148,14 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     handler: async (request) => {
       const detail = await getOrderDetail(ctx, request.params.id);
+      // The timeline: the order's events and, interleaved by time, the audit lines of who acted on it and from where.
+      const audit = (await auditOfOrder(ctx, request.params.id)).map(presentAuditOnTimeline);
+      const timeline = [...detail.timeline.map(presentEvent), ...audit].sort((x, y) => (x.at ?? '').localeCompare(y.at ?? '') || Math.abs(x.id) - Math.abs(y.id));
       return {
         ...presentOrder(detail.order),
         lines: detail.lines.map((l) => presentLine(l, detail.order.currency)),
         parcels: detail.parcels.map(presentParcel),
-        timeline: detail.timeline.map(presentEvent),
+        timeline,
       };
     },
   });
@@ -169,7 +174,7 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     handler: async (request) => {
       void orderMachine;
-      const order = await applyOrderAction(ctx, request.params.id, { action: request.params.action, reason: request.body?.reason, actor: 'api' });
+      const order = await applyOrderAction(ctx, request.params.id, { action: request.params.action, reason: request.body?.reason, actor: request.access.actor });
       return presentOrder(order);
     },
   });

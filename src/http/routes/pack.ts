@@ -27,6 +27,7 @@ import { presentQuotes, quoteOrder } from '../../app/quotes';
 import { localized } from '../../core/i18n';
 import { isPrintOrder, PRINT_ORDERS } from '../../core/shipping-facts';
 import { toIso } from '../../core/time';
+import { shopFilter } from '../access';
 import { errorBody } from '../errors';
 
 
@@ -93,7 +94,9 @@ async function station<T>(request: FastifyRequest, reply: FastifyReply, run: () 
   }
 }
 
+/** The signed-in caller; with access off, the station's own name (x-shipby-actor) or the fallback. */
 function actorOf(request: FastifyRequest, fallback: string): string {
+  if (request.principal) return request.access.actor;
   const header = request.headers['x-shipby-actor'];
   return typeof header === 'string' && header.trim() ? header.trim().slice(0, 64) : fallback;
 }
@@ -215,7 +218,7 @@ export function packRoutes(app: FastifyInstance, ctx: AppContext): void {
     handler: async (request, reply) => {
       const b = request.body;
       const tolerance = { ...(b.tolerance_percent !== undefined ? { basisPoints: Math.round(b.tolerance_percent * 100) } : {}), ...(b.tolerance_min_g !== undefined ? { minG: b.tolerance_min_g } : {}) };
-      const started = await startPackSession(ctx, { barcode: b.order_barcode, ...(b.shop_id ? { shopId: b.shop_id } : {}), ...(b.station ? { station: b.station } : {}), ...(b.packer ? { packer: b.packer } : {}), tolerance }, actorOf(request, b.packer ? `packer:${b.packer}` : 'pack-station'));
+      const started = await startPackSession(ctx, { barcode: b.order_barcode, ...(b.shop_id ? { shopId: b.shop_id } : {}), ...(request.access.shops ? { shopIds: request.access.shops } : {}), ...(b.station ? { station: b.station } : {}), ...(b.packer ? { packer: b.packer } : {}), tolerance }, actorOf(request, b.packer ? `packer:${b.packer}` : 'pack-station'));
       reply.status(started.resumed ? 200 : 201);
       return { resumed: started.resumed, message: started.message, session: presentSession(started.session) };
     },
@@ -225,7 +228,7 @@ export function packRoutes(app: FastifyInstance, ctx: AppContext): void {
     schema: { tags: ['pack'], summary: 'Pack sessions, newest first; open=true: the orders being packed now', querystring: { type: 'object', additionalProperties: false, properties: { open: { type: 'boolean' }, shop: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 500 } } } },
     handler: async (request) => {
       const q = request.query;
-      const sessions = await listPackSessions(ctx, { ...(q.open !== undefined ? { open: q.open } : {}), ...(q.shop ? { shopIds: q.shop.split(',') } : {}), ...(q.limit ? { limit: q.limit } : {}) });
+      const sessions = await listPackSessions(ctx, { ...(q.open !== undefined ? { open: q.open } : {}), ...(shopFilter(request, q.shop) ? { shopIds: shopFilter(request, q.shop) } : {}), ...(q.limit ? { limit: q.limit } : {}) });
       return { items: sessions.map(presentSession) };
     },
   });
@@ -233,7 +236,7 @@ export function packRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Querystring: { shop?: string } }>('/pack/being-packed', {
     schema: { tags: ['pack'], summary: 'Orders a station is packing right now (one open session each): the planner pins them', querystring: { type: 'object', additionalProperties: false, properties: { shop: { type: 'string' } } } },
     handler: async (request) => ({
-      items: (await ordersBeingPacked(ctx, request.query.shop?.split(','))).map((r) => ({ order_id: r.order_id, session_id: r.session_id, station: r.station, started_at: toIso(r.started_at) })),
+      items: (await ordersBeingPacked(ctx, shopFilter(request, request.query.shop))).map((r) => ({ order_id: r.order_id, session_id: r.session_id, station: r.station, started_at: toIso(r.started_at) })),
     }),
   });
 
@@ -276,7 +279,7 @@ export function packRoutes(app: FastifyInstance, ctx: AppContext): void {
   });
 
   app.post<{ Params: { id: number }; Body: { reason?: string } | undefined }>('/pack/sessions/:id/cancel', {
-    schema: { tags: ['pack'], summary: 'Stop a pack session (items scanned into the unfinished parcel are discarded)', params: idParams, body: { type: ['object', 'null'], properties: { reason: { type: 'string', maxLength: 500 } } }, response: { 404: errorSchema, 409: errorSchema } },
+    schema: { tags: ['pack'], summary: 'Stop a pack session (items scanned into the unfinished parcel are discarded)', params: idParams, body: { type: ['object', 'null'], additionalProperties: false, properties: { reason: { type: 'string', maxLength: 500 } } }, response: { 404: errorSchema, 409: errorSchema } },
     handler: async (request) => ({ session: presentSession(await cancelPackSession(ctx, request.params.id, request.body?.reason ?? '', actorOf(request, 'pack-station'))) }),
   });
 
@@ -324,7 +327,7 @@ export function packRoutes(app: FastifyInstance, ctx: AppContext): void {
       const orderBy = q.order_by ?? 'deadline';
       if (!isPrintOrder(orderBy)) throw new ValidationError([{ row: 0, field: 'order_by', message: localized(`order_by must be ${PRINT_ORDERS.join(', ')}.`, `order_by 须为 ${PRINT_ORDERS.join('、')}。`) }]);
       const orderIds = q.order?.split(',').map((s) => Number(s.trim())).filter((n) => Number.isSafeInteger(n) && n > 0);
-      const result = await labelsPdf(ctx, { orderBy, ...(orderIds?.length ? { orderIds } : {}), ...(q.shop ? { shopIds: q.shop.split(',') } : {}), ...(q.limit ? { limit: q.limit } : {}) });
+      const result = await labelsPdf(ctx, { orderBy, ...(orderIds?.length ? { orderIds } : {}), ...(shopFilter(request, q.shop) ? { shopIds: shopFilter(request, q.shop) } : {}), ...(q.limit ? { limit: q.limit } : {}) });
       reply.type('application/pdf').header('content-disposition', 'inline; filename="labels.pdf"').header('x-shipby-label-count', String(result.count));
       return reply.send(result.pdf);
     },

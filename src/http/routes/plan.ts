@@ -1,40 +1,122 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context';
-import { DEFAULT_PLAN_SETTINGS, planOpenOrders, presentWorkPlan } from '../../app/plan';
+import { DEFAULT_PLAN_SETTINGS } from '../../app/plan';
+import { currentPlan, getStaffing, parseShifts, parseTimes, refreshPlans, setStaffing } from '../../app/planning';
+import { listWorkEstimates, setWorkEstimate } from '../../app/work-estimates';
+import { shopFilter } from '../access';
+
+const HHMM = '^\\d{1,2}:\\d{2}$';
+const window = { type: 'object', additionalProperties: false, required: ['start', 'end'], properties: { start: { type: 'string', pattern: HHMM }, end: { type: 'string', pattern: HHMM } } };
+const estimateBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['minutes_per_order', 'minutes_per_line', 'minutes_per_unit'],
+  properties: { minutes_per_order: { type: 'number' }, minutes_per_line: { type: 'number' }, minutes_per_unit: { type: 'number' } },
+};
+type EstimateBody = { minutes_per_order: number; minutes_per_line: number; minutes_per_unit: number };
+const defaults = () => ({ minutesPerOrder: DEFAULT_PLAN_SETTINGS.minutesPerOrder, minutesPerLine: DEFAULT_PLAN_SETTINGS.minutesPerLine, minutesPerUnit: DEFAULT_PLAN_SETTINGS.minutesPerUnit });
 
 export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get<{ Querystring: { shop?: string; stations?: number; shift?: string; pickups?: string; zone?: string; hourly_cost?: number; budget_ms?: number } }>('/plan', {
+  app.get<{
+    Querystring: { warehouse?: string; shop?: string; stations?: number; shift?: string; pickups?: string; zone?: string; hourly_cost?: number; budget_ms?: number; refresh?: 'auto' | 'warm' | 'full' };
+  }>('/plan', {
     schema: {
       tags: ['plan'],
-      summary: 'The work queue per station that keeps penalties lowest: expected finish, lateness and penalty of each order, the orders late even so, and what earliest-deadline-first would cost',
+      summary:
+        'The work queue per station that keeps penalties lowest: expected finish, lateness and penalty of each order, the orders late even so, and what earliest-deadline-first would cost. With `warehouse`, that warehouse\'s orders on its stored staffing: the stored plan while nothing changed, else recomputed (warm) and stored. Staffing parameters make it a what-if, planned afresh and not stored.',
       querystring: {
         type: 'object',
         additionalProperties: false,
         properties: {
+          warehouse: { type: 'string' },
           shop: { type: 'string' },
           stations: { type: 'integer', minimum: 1, maximum: 500 },
-          shift: { type: 'string', pattern: '^\\d{1,2}:\\d{2}-\\d{1,2}:\\d{2}$' },
+          shift: { type: 'string', pattern: '^\\d{1,2}:\\d{2}-\\d{1,2}:\\d{2}(,\\d{1,2}:\\d{2}-\\d{1,2}:\\d{2})*$', description: 'one or more local windows, e.g. 09:00-12:00,13:00-18:00' },
           pickups: { type: 'string', description: 'comma-separated local times, e.g. 11:00,17:00' },
           zone: { type: 'string' },
           hourly_cost: { type: 'integer', minimum: 0 },
           budget_ms: { type: 'integer', minimum: 10, maximum: 10_000 },
+          refresh: { type: 'string', enum: ['auto', 'warm', 'full'], description: 'auto (default): the stored plan while its inputs are unchanged; warm or full: recompute now' },
         },
       },
     },
     handler: async (request) => {
       const q = request.query;
-      const [start, end] = (q.shift ?? `${DEFAULT_PLAN_SETTINGS.shift.start}-${DEFAULT_PLAN_SETTINGS.shift.end}`).split('-') as [string, string];
-      const work = await planOpenOrders(ctx, {
-        ...DEFAULT_PLAN_SETTINGS,
-        shopIds: q.shop ? q.shop.split(',') : undefined,
-        stations: q.stations ?? DEFAULT_PLAN_SETTINGS.stations,
-        shift: { start, end },
-        pickups: q.pickups !== undefined ? q.pickups.split(',').map((t) => t.trim()).filter(Boolean) : DEFAULT_PLAN_SETTINGS.pickups,
-        zone: q.zone ?? DEFAULT_PLAN_SETTINGS.zone,
-        hourlyCost: q.hourly_cost ?? 0,
-        timeBudgetMs: q.budget_ms ?? DEFAULT_PLAN_SETTINGS.timeBudgetMs,
+      // A warehouse's plan covers the orders it serves (the access table checks the caller may see the warehouse);
+      // without one, the caller's shops.
+      const shopIds = q.warehouse ? q.shop?.split(',').map((s) => s.trim()).filter(Boolean) : shopFilter(request, q.shop);
+      return currentPlan(ctx, {
+        warehouseId: q.warehouse,
+        shopIds,
+        overrides: {
+          stations: q.stations,
+          shifts: q.shift !== undefined ? parseShifts(q.shift) : undefined,
+          pickups: q.pickups !== undefined ? parseTimes(q.pickups) : undefined,
+          zone: q.zone,
+          hourlyCost: q.hourly_cost,
+        },
+        timeBudgetMs: q.budget_ms,
+        refresh: q.refresh,
       });
-      return presentWorkPlan(work);
     },
+  });
+
+  app.post<{ Body: { warehouse?: string; mode?: 'auto' | 'warm' | 'full' } | undefined }>('/plan/refresh', {
+    schema: {
+      tags: ['plan'],
+      summary: 'Bring the stored plans up to date now (every warehouse with staffing or a stored plan, or the one given): recomputed where their inputs changed',
+      body: { type: 'object', additionalProperties: false, properties: { warehouse: { type: 'string' }, mode: { type: 'string', enum: ['auto', 'warm', 'full'] } } },
+    },
+    handler: async (request) => refreshPlans(ctx, { warehouseId: request.body?.warehouse, refresh: request.body?.mode }),
+  });
+
+  app.get<{ Params: { id: string } }>('/warehouses/:id/staffing', {
+    schema: { tags: ['plan'], summary: 'A warehouse\'s staffing: stations, shifts, carrier pick-ups, time zone, lateness cost per hour (the defaults when none is stored)' },
+    handler: async (request) => getStaffing(ctx, request.params.id),
+  });
+
+  app.put<{ Params: { id: string }; Body: { stations?: number; shifts?: Array<{ start: string; end: string }>; pickups?: string[]; time_zone?: string | null; hourly_cost?: number; weekdays?: number[] | null } }>(
+    '/warehouses/:id/staffing',
+    {
+      schema: {
+        tags: ['plan'],
+        summary: 'Set a warehouse\'s staffing (the fields given; the others stay). Its plan is recomputed when next asked for',
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            stations: { type: 'integer' },
+            shifts: { type: 'array', items: window },
+            pickups: { type: 'array', items: { type: 'string' } },
+            time_zone: { type: ['string', 'null'] },
+            hourly_cost: { type: 'integer' },
+            weekdays: { type: ['array', 'null'], items: { type: 'integer' } },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const b = request.body;
+      return setStaffing(ctx, request.params.id, { stations: b.stations, shifts: b.shifts, pickups: b.pickups, timeZone: b.time_zone, hourlyCost: b.hourly_cost, weekdays: b.weekdays });
+    },
+  );
+
+  app.get('/plan/estimates', {
+    schema: { tags: ['plan'], summary: 'Work estimates: per shop the one in force (learned from measured packing sessions, or set), with its source and session count; per warehouse what is set' },
+    handler: async (request) => {
+      const { shops, warehouses } = request.access;
+      const items = await listWorkEstimates(ctx, defaults());
+      return { items: items.filter((e) => (e.scope === 'shop' ? !shops || shops.includes(e.id) : !warehouses || warehouses.includes(e.id))) };
+    },
+  });
+
+  app.put<{ Params: { shop: string }; Body: EstimateBody }>('/shops/:shop/work-estimate', {
+    schema: { tags: ['plan'], summary: 'Set a shop\'s work estimate, minutes per order + per line + per unit (used until enough packing sessions are measured)', body: estimateBody },
+    handler: async (request) => setWorkEstimate(ctx, { scope: 'shop', id: request.params.shop, minutesPerOrder: request.body.minutes_per_order, minutesPerLine: request.body.minutes_per_line, minutesPerUnit: request.body.minutes_per_unit }),
+  });
+
+  app.put<{ Params: { id: string }; Body: EstimateBody }>('/warehouses/:id/work-estimate', {
+    schema: { tags: ['plan'], summary: 'Set a warehouse\'s work estimate (for shops with neither their own figures nor enough measured sessions)', body: estimateBody },
+    handler: async (request) => setWorkEstimate(ctx, { scope: 'warehouse', id: request.params.id, minutesPerOrder: request.body.minutes_per_order, minutesPerLine: request.body.minutes_per_line, minutesPerUnit: request.body.minutes_per_unit }),
   });
 }

@@ -5,6 +5,7 @@ import {
 } from '../../app/stock';
 import { ADJUSTMENT_REASONS } from '../../core/inventory';
 import { toIso } from '../../core/time';
+import { inWarehouses } from '../access';
 
 const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
 
@@ -25,15 +26,20 @@ export function stockRoutes(app: FastifyInstance, ctx: AppContext): void {
       querystring: { type: 'object', additionalProperties: false, properties: { sku: { type: 'string' }, warehouse: { type: 'string' } } },
     },
     handler: async (request) => {
-      const rows = await listStock(ctx, { sku: request.query.sku, warehouseId: request.query.warehouse });
+      const rows = inWarehouses(request, await listStock(ctx, { sku: request.query.sku, warehouseId: request.query.warehouse }));
       return { items: rows.map((r) => ({ ...r, updated_at: toIso(r.updated_at) })) };
     },
   });
 
   app.get('/stock/shortages', {
     schema: { tags: ['stock'], summary: 'Each SKU short (per warehouse), by how much, and the orders it blocks with their deadlines; the earliest deadline first' },
-    handler: async () => {
-      const shortages = await listShortages(ctx);
+    handler: async (request) => {
+      // A SKU stocked nowhere has no warehouse: its shortage belongs to the shops of the orders it blocks.
+      const { shops, warehouses } = request.access;
+      const shortages = (await listShortages(ctx))
+        .filter((s) => !warehouses || s.warehouse_id === null || warehouses.includes(s.warehouse_id))
+        .map((s) => (shops ? { ...s, orders: s.orders.filter((o) => shops.includes(o.shop_id)) } : s))
+        .filter((s) => s.orders.length > 0);
       return {
         items: shortages.map((s) => ({
           ...s,
@@ -63,7 +69,8 @@ export function stockRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     handler: async (request) => {
       const q = request.query;
-      const lines = await replenishment(ctx, { windowDays: q.window_days, leadDays: q.lead_days, safetyDays: q.safety_days, cycleDays: q.cycle_days, all: q.all });
+      const warehouses = request.access.warehouses;
+      const lines = (await replenishment(ctx, { windowDays: q.window_days, leadDays: q.lead_days, safetyDays: q.safety_days, cycleDays: q.cycle_days, all: q.all })).filter((l) => !warehouses || warehouses.includes(l.warehouseId));
       return { items: lines.map((l) => ({ ...l, earliestBlockedDeadline: toIso(l.earliestBlockedDeadline) })) };
     },
   });
@@ -84,7 +91,7 @@ export function stockRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     handler: async (request) => {
       const q = request.query;
-      const rows = await listLedger(ctx, { sku: q.sku, warehouseId: q.warehouse, orderId: q.order, kind: q.kind, beforeId: q.before, limit: q.limit ?? 100 });
+      const rows = await listLedger(ctx, { sku: q.sku, warehouseId: q.warehouse, ...(request.access.warehouses ? { warehouseIds: request.access.warehouses } : {}), orderId: q.order, kind: q.kind, beforeId: q.before, limit: q.limit ?? 100 });
       return { items: rows.map((m) => ({ ...m, at: toIso(m.at) })) };
     },
   });
@@ -109,14 +116,14 @@ export function stockRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     handler: async (request) => {
       const b = request.body;
-      const result = await adjustStock(ctx, { warehouseId: b.warehouse, sku: b.sku, reason: b.reason, by: b.by, to: b.to, note: b.note, actor: 'api' });
+      const result = await adjustStock(ctx, { warehouseId: b.warehouse, sku: b.sku, reason: b.reason, by: b.by, to: b.to, note: b.note, actor: request.access.actor });
       return { on_hand: result.onHand, reserved: result.reserved, available: result.onHand - result.reserved, served_orders: result.report.served };
     },
   });
 
   app.get<{ Querystring: { status?: string; warehouse?: string } }>('/purchase-orders', {
     schema: { tags: ['stock'], summary: 'Purchase orders, newest first', querystring: { type: 'object', additionalProperties: false, properties: { status: { type: 'string' }, warehouse: { type: 'string' } } } },
-    handler: async (request) => ({ items: (await listPurchaseOrders(ctx, { status: request.query.status, warehouseId: request.query.warehouse })).map(presentPurchaseOrder) }),
+    handler: async (request) => ({ items: (await listPurchaseOrders(ctx, { status: request.query.status, warehouseId: request.query.warehouse, ...(request.access.warehouses ? { warehouseIds: request.access.warehouses } : {}) })).map(presentPurchaseOrder) }),
   });
 
   app.post<{ Body: { warehouse: string; supplier: string; reference?: string; lines: Array<{ sku: string; quantity: number }> } }>('/purchase-orders', {
@@ -154,7 +161,7 @@ export function stockRoutes(app: FastifyInstance, ctx: AppContext): void {
       response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
     },
     handler: async (request) => {
-      const result = await purchaseOrderAction(ctx, request.params.id, request.params.action, { actor: 'api', received: request.body?.received });
+      const result = await purchaseOrderAction(ctx, request.params.id, request.params.action, { actor: request.access.actor, received: request.body?.received });
       return { status: result.status, served_orders: result.report?.served ?? [] };
     },
   });

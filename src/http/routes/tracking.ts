@@ -3,9 +3,10 @@ import { addPhotoEvidence, getCase, inrRate, listCases, openCase, stepCase } fro
 import type { AppContext } from '../../app/context';
 import { ValidationError } from '../../app/errors';
 import { receiptOf, recordAcceptanceExtension, setPromisedDeliveryDays } from '../../app/receipt';
-import { deliveryDrainerOf, getParcelTracking, listProblems, listProviders, listUnmatchedEvents, receiveWebhook, saveProvider } from '../../app/tracking';
+import { deliveryDrainerOf, getParcelTracking, listParcels, listProblems, listProviders, listUnmatchedEvents, receiveWebhook, saveProvider } from '../../app/tracking';
 import { localized } from '../../core/i18n';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../integrations/tracking/provider';
+import { shopFilter } from '../access';
 import { errorBody } from '../errors';
 
 const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
@@ -77,7 +78,16 @@ export function trackingRoutes(app: FastifyInstance, ctx: AppContext): void {
       querystring: { type: 'object', additionalProperties: false, properties: { problem: { type: 'string' }, shop: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 1000 } } },
       response: { 400: errorSchema },
     },
-    handler: async (request) => ({ items: await listProblems(ctx, { kind: request.query.problem ?? 'any', shopIds: request.query.shop ? [request.query.shop] : undefined, limit: request.query.limit }) }),
+    handler: async (request) => ({ items: await listProblems(ctx, { kind: request.query.problem ?? 'any', shopIds: shopFilter(request, request.query.shop), limit: request.query.limit }) }),
+  });
+
+  app.get<{ Querystring: { shop?: string; limit?: number; before?: number } }>('/parcels/all', {
+    schema: {
+      tags: ['tracking'],
+      summary: 'Every parcel (voided ones aside), newest first, with its normalised tracking status and open problem count; `before` = next_before of the previous page',
+      querystring: { type: 'object', additionalProperties: false, properties: { shop: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 500 }, before: { type: 'integer', minimum: 1 } } },
+    },
+    handler: async (request) => listParcels(ctx, { shopIds: shopFilter(request, request.query.shop), limit: request.query.limit, before: request.query.before }),
   });
 
   app.get<{ Params: { id: number } }>('/parcels/:id/tracking', {
@@ -100,7 +110,7 @@ export function trackingRoutes(app: FastifyInstance, ctx: AppContext): void {
       body: { type: 'object', required: ['freight_commit_days'], additionalProperties: false, properties: { freight_commit_days: { type: 'integer' } } },
       response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
     },
-    handler: async (request) => setPromisedDeliveryDays(ctx, request.params.id, request.body.freight_commit_days, 'api'),
+    handler: async (request) => setPromisedDeliveryDays(ctx, request.params.id, request.body.freight_commit_days, request.access.actor),
   });
 
   app.post<{ Params: { id: number }; Body: { days: number; note?: string } }>('/orders/:id/receipt/extensions', {
@@ -111,7 +121,7 @@ export function trackingRoutes(app: FastifyInstance, ctx: AppContext): void {
       body: { type: 'object', required: ['days'], additionalProperties: false, properties: { days: { type: 'integer' }, note: { type: 'string', maxLength: 500 } } },
       response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
     },
-    handler: async (request) => recordAcceptanceExtension(ctx, request.params.id, request.body.days, 'api', request.body.note),
+    handler: async (request) => recordAcceptanceExtension(ctx, request.params.id, request.body.days, request.access.actor, request.body.note),
   });
 
   app.post<{ Params: { id: number }; Body: { kind: string; reason: string; platform_case_id?: string } }>('/orders/:id/cases', {
@@ -122,7 +132,7 @@ export function trackingRoutes(app: FastifyInstance, ctx: AppContext): void {
       body: { type: 'object', required: ['kind', 'reason'], additionalProperties: false, properties: { kind: { type: 'string' }, reason: { type: 'string', maxLength: 2000 }, platform_case_id: { type: 'string' } } },
       response: { 400: errorSchema, 404: errorSchema },
     },
-    handler: async (request, reply) => reply.status(201).send(await openCase(ctx, { orderId: request.params.id, kind: request.body.kind, reason: request.body.reason, platformCaseId: request.body.platform_case_id }, 'api')),
+    handler: async (request, reply) => reply.status(201).send(await openCase(ctx, { orderId: request.params.id, kind: request.body.kind, reason: request.body.reason, platformCaseId: request.body.platform_case_id }, request.access.actor)),
   });
 
   app.get<{ Querystring: { shop?: string; state?: 'open' | 'closed' | 'all'; order_id?: number } }>('/cases', {
@@ -131,7 +141,7 @@ export function trackingRoutes(app: FastifyInstance, ctx: AppContext): void {
       summary: 'After-sales cases, the most urgent answer first',
       querystring: { type: 'object', additionalProperties: false, properties: { shop: { type: 'string' }, state: { type: 'string', enum: ['open', 'closed', 'all'] }, order_id: { type: 'integer' } } },
     },
-    handler: async (request) => ({ items: await listCases(ctx, { shopIds: request.query.shop ? [request.query.shop] : undefined, state: request.query.state, orderId: request.query.order_id }) }),
+    handler: async (request) => ({ items: await listCases(ctx, { shopIds: shopFilter(request, request.query.shop), state: request.query.state, orderId: request.query.order_id }) }),
   });
 
   app.get<{ Params: { id: number } }>('/cases/:id', {
@@ -147,7 +157,7 @@ export function trackingRoutes(app: FastifyInstance, ctx: AppContext): void {
       body: { type: 'object', required: ['action'], additionalProperties: false, properties: { action: { type: 'string' }, note: { type: 'string', maxLength: 4000 }, outcome: { type: 'string' }, refunded_amount: { type: 'integer' } } },
       response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
     },
-    handler: async (request) => stepCase(ctx, request.params.id, { action: request.body.action, note: request.body.note, outcome: request.body.outcome, refundedAmount: request.body.refunded_amount }, 'api'),
+    handler: async (request) => stepCase(ctx, request.params.id, { action: request.body.action, note: request.body.note, outcome: request.body.outcome, refundedAmount: request.body.refunded_amount }, request.access.actor),
   });
 
   app.post<{ Params: { id: number }; Body: { file_name: string; content_base64: string } }>('/cases/:id/evidence', {
@@ -161,7 +171,7 @@ export function trackingRoutes(app: FastifyInstance, ctx: AppContext): void {
     handler: async (request) => {
       const content = Buffer.from(request.body.content_base64, 'base64');
       if (content.length === 0) throw new ValidationError([{ row: 0, field: 'content_base64', message: localized('the file is empty or not base64.', '文件为空或不是 base64。') }]);
-      return addPhotoEvidence(ctx, request.params.id, { name: request.body.file_name, content }, 'api');
+      return addPhotoEvidence(ctx, request.params.id, { name: request.body.file_name, content }, request.access.actor);
     },
   });
 

@@ -10,6 +10,8 @@ import { deadlinesMigration } from './0004-deadlines';
 import { trackingMigration } from './0005-tracking';
 import { trackingVersionMigration } from './0007-tracking-version';
 import { packingMigration } from './0006-packing';
+import { planningMigration } from './0008-planning';
+import { accountsMigration } from './0009-accounts';
 
 export function buildMigrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -197,5 +199,7 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     '0005_tracking': trackingMigration(dialect),
     '0006_packing': packingMigration(dialect),
     '0007_tracking_version': trackingVersionMigration(dialect),
+    '0008_planning': planningMigration(dialect),
+    '0009_accounts': accountsMigration(dialect),
   };
 }

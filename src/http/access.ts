@@ -1,0 +1,347 @@
+/**
+ * Access to the API (issue 10), in one place:
+ * - ROUTE_ACCESS declares, for every route, the permission it needs and where its shop comes from. A route that
+ *   is not in the table makes buildServer throw, so it cannot ship undeclared (and every test fails).
+ * - `onRequest` finds the caller: an API key (`Authorization: Bearer sbk_…`) or a browser session cookie.
+ * - `preValidation` applies the route's declaration before the body is validated or any handler runs:
+ *   nobody → 401; a role without the permission → 403; another shop's (or account's) object → 404, the same
+ *   answer as for an object that does not exist, so ids cannot be probed. Cookie sessions must echo their CSRF
+ *   token in `x-csrf-token` on every unsafe request.
+ * - Handlers read `request.access`: the shops and warehouses the caller may see, and the actor name to record.
+ * - Every unsafe request of a known caller goes to the audit log with its outcome.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { actorLabel, DEFAULT_ACCOUNT_ID, principalOfApiKey, principalOfSession, recordAudit, type Principal } from '../app/accounts';
+import { accountOfPurchaseOrder, accountOfWarehouse, shopOfObject, warehousesOfAccount, type OwnedObject } from '../app/access-scope';
+import type { AppContext } from '../app/context';
+import { AuthenticationError, ForbiddenError, NotFoundError, ValidationError } from '../app/errors';
+import { shopsAllowing, type Permission } from '../core/access';
+import { localized } from '../core/i18n';
+
+export const SESSION_COOKIE = 'shipby_session';
+export const CSRF_HEADER = 'x-csrf-token';
+
+interface Where {
+  in: 'params' | 'query' | 'body';
+  field: string;
+}
+
+export type RouteAccess =
+  /** No caller needed: health, sign-in, provider webhooks (signed by the provider), the dashboard's files, docs. */
+  | { scope: 'public' }
+  /** Any signed-in caller, about itself (session, logout, own password). */
+  | { scope: 'signed-in' }
+  /** The shop named at `shop` (comma-separated or an array: each one), else every shop where the permission is held. */
+  | { scope: 'shops'; permission: Permission; shop?: Where; required?: boolean; warehouse?: Where }
+  /** An object addressed by `:id`: its shop must be one of the caller's. */
+  | { scope: OwnedObject; permission: Permission }
+  /** The caller's account: its warehouses and stock; `warehouse` (when given) must be one of them. */
+  | { scope: 'account'; permission: Permission; warehouse?: Where }
+  | { scope: 'purchase-order'; permission: Permission }
+  /**
+   * Catalogues shared by the whole installation (policies, SKU sizes, carrier contracts and rules, tracking
+   * providers): read with the permission in any shop; changed only by an owner of the default account.
+   */
+  | { scope: 'installation'; permission: Permission };
+
+const PUBLIC: RouteAccess = { scope: 'public' };
+const SIGNED_IN: RouteAccess = { scope: 'signed-in' };
+const q = (field: string): Where => ({ in: 'query', field });
+const b = (field: string): Where => ({ in: 'body', field });
+const p = (field: string): Where => ({ in: 'params', field });
+const shops = (permission: Permission, shop?: Where, required = false, warehouse?: Where): RouteAccess => ({ scope: 'shops', permission, ...(shop ? { shop } : {}), required, ...(warehouse ? { warehouse } : {}) });
+const account = (permission: Permission, warehouse?: Where): RouteAccess => ({ scope: 'account', permission, ...(warehouse ? { warehouse } : {}) });
+const order = (permission: Permission): RouteAccess => ({ scope: 'order', permission });
+
+/** Every route of the API and the permission it needs. Keys are `METHOD /path` as Fastify declares them. */
+export const ROUTE_ACCESS: Record<string, RouteAccess> = {
+  // system
+  'GET /health': PUBLIC,
+  'GET /': PUBLIC,
+  'GET /*': PUBLIC,
+  'GET /shops': shops('orders:read'),
+  'GET /events': shops('orders:read'),
+  'GET /policies': { scope: 'installation', permission: 'settings:read' },
+  // accounts and access
+  'POST /auth/login': PUBLIC,
+  'GET /auth/link': PUBLIC,
+  'POST /auth/logout': SIGNED_IN,
+  'GET /auth/session': SIGNED_IN,
+  'PUT /auth/password': SIGNED_IN,
+  'GET /users': shops('owner'),
+  'GET /keys': shops('owner'),
+  'POST /keys': shops('owner', b('shops'), true),
+  'DELETE /keys/:id': shops('owner'),
+  'GET /audit': shops('owner', q('shop')),
+  'GET /shops/:shop/buyers/export': shops('owner', p('shop'), true),
+  'POST /shops/:shop/buyers/erase': shops('owner', p('shop'), true),
+  // orders and deadlines
+  'POST /orders': shops('orders:write', b('shop_id'), true),
+  'GET /orders': shops('orders:read', q('shop')),
+  'GET /orders/:id': order('orders:read'),
+  'POST /orders/:id/actions/:action': order('orders:write'),
+  'GET /orders/:id/verdict': order('orders:read'),
+  'POST /orders/:id/extensions': order('orders:write'),
+  'PUT /shops/:shop/policy': shops('owner', p('shop'), true),
+  'GET /metrics/seller': shops('orders:read', q('shop'), true),
+  'GET /webhooks': shops('settings:read'),
+  'POST /webhooks': shops('owner', b('shop_id'), true),
+  'GET /plan': shops('orders:read', q('shop'), false, q('warehouse')),
+  'GET /plan/estimates': shops('orders:read', q('shop'), false, q('warehouse')),
+  'POST /plan/refresh': account('orders:write', b('warehouse')),
+  'GET /warehouses/:id/staffing': account('orders:read', p('id')),
+  'PUT /warehouses/:id/staffing': account('settings:write', p('id')),
+  'PUT /warehouses/:id/work-estimate': account('settings:write', p('id')),
+  'PUT /shops/:shop/work-estimate': shops('settings:write', p('shop'), true),
+  // stock
+  'GET /stock': { scope: 'account', permission: 'stock:read', warehouse: q('warehouse') },
+  'GET /stock/shortages': { scope: 'account', permission: 'stock:read' },
+  'GET /stock/replenishment': { scope: 'account', permission: 'stock:read' },
+  'GET /stock/ledger': { scope: 'account', permission: 'stock:read', warehouse: q('warehouse') },
+  'POST /stock/adjustments': { scope: 'account', permission: 'stock:write', warehouse: b('warehouse') },
+  'GET /purchase-orders': { scope: 'account', permission: 'stock:read', warehouse: q('warehouse') },
+  'POST /purchase-orders': { scope: 'account', permission: 'stock:write', warehouse: b('warehouse') },
+  'POST /purchase-orders/:id/actions/:action': { scope: 'purchase-order', permission: 'stock:write' },
+  // tracking, receipt, after-sales
+  'POST /tracking/webhooks/:provider': PUBLIC,
+  'GET /tracking/providers': { scope: 'installation', permission: 'settings:read' },
+  'PUT /tracking/providers/:name': { scope: 'installation', permission: 'owner' },
+  'GET /tracking/unmatched': { scope: 'installation', permission: 'settings:read' },
+  'GET /parcels': shops('parcels:read', q('shop')),
+  'GET /parcels/all': shops('parcels:read', q('shop')),
+  'GET /parcels/:id/tracking': { scope: 'parcel', permission: 'parcels:read' },
+  'GET /orders/:id/receipt': order('orders:read'),
+  'PUT /orders/:id/receipt': order('orders:write'),
+  'POST /orders/:id/receipt/extensions': order('orders:write'),
+  'POST /orders/:id/cases': order('orders:write'),
+  'GET /cases': shops('orders:read', q('shop')),
+  'GET /cases/:id': { scope: 'case', permission: 'orders:read' },
+  'POST /cases/:id/steps': { scope: 'case', permission: 'orders:write' },
+  'POST /cases/:id/evidence': { scope: 'case', permission: 'orders:write' },
+  'GET /metrics/inr': shops('orders:read', q('shop'), true),
+  // pack and ship
+  'PUT /shops/:shop/boxes/:code': shops('settings:write', p('shop'), true),
+  'GET /shops/:shop/boxes': shops('settings:read', p('shop'), true),
+  'PUT /skus/dimensions': { scope: 'installation', permission: 'settings:write' },
+  'GET /skus/dimensions': { scope: 'installation', permission: 'settings:read' },
+  'PUT /shops/:shop/sender': shops('settings:write', p('shop'), true),
+  'PUT /orders/:id/note': order('orders:write'),
+  'POST /orders/:id/pack': order('pack'),
+  'GET /orders/:id/packing': order('pack'),
+  'POST /pack/sessions': shops('pack', b('shop_id')),
+  'GET /pack/sessions': shops('pack', q('shop')),
+  'GET /pack/being-packed': shops('pack', q('shop')),
+  'GET /pack/sessions/:id': { scope: 'pack-session', permission: 'pack' },
+  'POST /pack/sessions/:id/scans': { scope: 'pack-session', permission: 'pack' },
+  'POST /pack/sessions/:id/weight': { scope: 'pack-session', permission: 'pack' },
+  'POST /pack/sessions/:id/cancel': { scope: 'pack-session', permission: 'pack' },
+  'GET /orders/:id/quotes': order('pack'),
+  'POST /orders/:id/labels': order('pack'),
+  'GET /labels.pdf': shops('pack', q('shop')),
+  'GET /orders/:id/packing-slip.pdf': order('pack'),
+  'GET /carrier/services': { scope: 'installation', permission: 'settings:read' },
+  'GET /carrier/rules': { scope: 'installation', permission: 'settings:read' },
+  'PUT /carrier/rules': { scope: 'installation', permission: 'settings:write' },
+};
+
+/** Routes that plugins add (OpenAPI docs and their assets): public, by prefix. */
+const PUBLIC_PREFIXES = ['/docs'];
+
+export function accessOf(method: string, url: string): RouteAccess | undefined {
+  if (PUBLIC_PREFIXES.some((prefix) => url === prefix || url.startsWith(`${prefix}/`))) return PUBLIC;
+  // Fastify adds a HEAD route beside each GET: it needs what the GET needs.
+  return ROUTE_ACCESS[`${method === 'HEAD' ? 'GET' : method} ${url}`];
+}
+
+/** What a handler may see and whom it records as the actor. `shops`/`warehouses` undefined: no limit (auth off). */
+export interface AccessGrant {
+  shops?: string[];
+  warehouses?: string[];
+  actor: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+    access: AccessGrant;
+  }
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+}
+
+export interface AccessOptions {
+  /** false: every caller may do everything (tests of other capabilities, and the limit in `bench:api`). */
+  required: boolean;
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+const notFound = () => new NotFoundError(localized('Not found, or not one of your shops.', '未找到，或不属于您的店铺。'));
+const forbidden = (permission: Permission) =>
+  new ForbiddenError(localized(`Your role does not allow this (it needs the "${permission}" permission).`, `您的角色无权执行此操作（需要「${permission}」权限）。`));
+
+function valuesAt(request: FastifyRequest, where: Where): string[] | undefined {
+  const source = (where.in === 'params' ? request.params : where.in === 'query' ? request.query : request.body) as Record<string, unknown> | undefined | null;
+  const value = source && typeof source === 'object' ? source[where.field] : undefined;
+  if (value === undefined || value === null || value === '') return undefined;
+  if (Array.isArray(value)) return value.map(String);
+  return String(value).split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function idParam(request: FastifyRequest): number | undefined {
+  const raw = (request.params as Record<string, unknown>)?.['id'];
+  const id = Number(raw);
+  return Number.isSafeInteger(id) && id > 0 ? id : undefined;
+}
+
+export function registerAccess(app: FastifyInstance, ctx: AppContext, options: AccessOptions): void {
+  app.decorateRequest('principal', undefined);
+  app.decorateRequest('access', undefined as unknown as AccessGrant);
+
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      const access = accessOf(method, route.url);
+      if (!access) {
+        throw new Error(`Route ${method} ${route.url} has no declared permission: add it to ROUTE_ACCESS in src/http/access.ts.`);
+      }
+      route.config = { ...(route.config ?? {}), access };
+    }
+  });
+
+  app.addHook('onRequest', async (request) => {
+    request.access = { actor: 'api' };
+    if (!options.required) return;
+    const authorization = request.headers.authorization;
+    if (authorization) {
+      const [scheme, token] = authorization.split(' ');
+      const principal = scheme?.toLowerCase() === 'bearer' && token ? await principalOfApiKey(ctx, token, { ip: request.ip }) : undefined;
+      // A wrong key is an error even on public routes: a machine that sends one wants to know.
+      if (!principal) throw new AuthenticationError(localized('The API key is unknown or revoked.', 'API 密钥无效或已撤销。'));
+      request.principal = principal;
+      return;
+    }
+    const token = request.cookies?.[SESSION_COOKIE];
+    if (token) request.principal = await principalOfSession(ctx, token);
+  });
+
+  app.addHook('preValidation', async (request) => {
+    const access = request.routeOptions.config.access;
+    if (!access) return;
+    if (!options.required) {
+      const header = request.headers['x-shipby-actor'];
+      request.access = { actor: typeof header === 'string' && header.trim() ? header.trim().slice(0, 64) : 'api' };
+      return;
+    }
+    if (access.scope === 'public') return;
+    const principal = request.principal;
+    if (!principal) throw new AuthenticationError(localized('Sign in first (or send an API key).', '请先登录（或提供 API 密钥）。'));
+    if (principal.csrfToken && UNSAFE.has(request.method) && request.headers[CSRF_HEADER] !== principal.csrfToken) {
+      throw new ForbiddenError(localized(`The request lacks this session's CSRF token (${CSRF_HEADER}); reload the page.`, `请求缺少本次会话的 CSRF 令牌（${CSRF_HEADER}）；请刷新页面。`));
+    }
+    request.access = { actor: actorLabel(principal) };
+    if (access.scope === 'signed-in') return;
+
+    const allowed = shopsAllowing(principal.roles, access.permission);
+    if (allowed.length === 0) throw forbidden(access.permission);
+    // A warehouse named beside the shops must be one of the account's.
+    if ((access.scope === 'shops' || access.scope === 'account') && access.warehouse) {
+      for (const warehouse of valuesAt(request, access.warehouse) ?? []) {
+        if ((await accountOfWarehouse(ctx, warehouse)) !== principal.accountId) throw notFound();
+      }
+    }
+    switch (access.scope) {
+      case 'shops': {
+        const named = access.shop ? valuesAt(request, access.shop) : undefined;
+        if (!named) {
+          if (access.required && access.shop) {
+            throw new ValidationError([{ row: 0, field: access.shop.field, message: localized(`${access.shop.field} is required: name the shop.`, `${access.shop.field} 为必填项：请指定店铺。`) }]);
+          }
+          request.access.shops = allowed;
+          return;
+        }
+        for (const shop of named) {
+          if (!principal.roles.has(shop)) throw notFound();
+          if (!allowed.includes(shop)) throw forbidden(access.permission);
+        }
+        request.access.shops = named;
+        return;
+      }
+      case 'order':
+      case 'parcel':
+      case 'case':
+      case 'pack-session': {
+        const id = idParam(request);
+        if (id === undefined) return; // validation answers 400; there is nothing to see
+        const shop = await shopOfObject(ctx, access.scope, id);
+        if (!shop || !principal.roles.has(shop)) throw notFound();
+        if (!allowed.includes(shop)) throw forbidden(access.permission);
+        request.access.shops = [shop];
+        return;
+      }
+      case 'account': {
+        const warehouses = await warehousesOfAccount(ctx, principal.accountId);
+        const named = access.warehouse ? valuesAt(request, access.warehouse) : undefined;
+        request.access.shops = allowed;
+        request.access.warehouses = named ?? warehouses;
+        return;
+      }
+      case 'purchase-order': {
+        const id = idParam(request);
+        if (id !== undefined && (await accountOfPurchaseOrder(ctx, id)) !== principal.accountId) throw notFound();
+        request.access.shops = allowed;
+        return;
+      }
+      case 'installation': {
+        // Shared by every account: only the installation's own owners change them.
+        if (UNSAFE.has(request.method) && !(principal.accountOwner && principal.accountId === DEFAULT_ACCOUNT_ID)) {
+          throw new ForbiddenError(localized('Only an owner of the installation (default account) changes shared settings.', '只有本系统（默认账户）的店主可以修改共享设置。'));
+        }
+        request.access.shops = allowed;
+        return;
+      }
+    }
+  });
+
+  // Who did what, when and from where: every unsafe request of a known caller, with its outcome.
+  // Written before the answer leaves (onSend), so a client that reads the log next finds its own request there.
+  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    const principal = request.principal;
+    if (!principal || !UNSAFE.has(request.method)) return payload;
+    const access = request.routeOptions.config.access;
+    const url = request.routeOptions.url ?? request.url;
+    if (url.startsWith('/auth/')) return payload; // sign-in and sign-out record themselves
+    const status = reply.statusCode;
+    const isOrder = access?.scope === 'order' && status !== 404;
+    try {
+      await recordAudit(ctx, {
+        accountId: principal.accountId,
+        shopId: request.access?.shops?.length === 1 ? request.access.shops[0]! : null,
+        orderId: isOrder ? (idParam(request) ?? null) : null,
+        actorKind: principal.kind,
+        actorId: String(principal.id),
+        actorName: principal.name,
+        action: `${request.method} ${url}`,
+        target: request.url.split('?')[0]!.slice(0, 200),
+        outcome: status < 400 ? 'ok' : status === 401 || status === 403 || status === 404 ? 'denied' : 'failed',
+        ip: request.ip,
+        detail: { status },
+      });
+    } catch (error) {
+      request.log.error({ err: error }, 'audit log write failed');
+    }
+    return payload;
+  });
+}
+
+/** The shops a list may show: the caller's (narrowed to those named), or those named when access is off. */
+export function shopFilter(request: FastifyRequest, named: string | undefined): string[] | undefined {
+  return request.access.shops ?? named?.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** Keeps the rows of the caller's warehouses (all rows when access is off). */
+export function inWarehouses<T extends { warehouse_id: string | null }>(request: FastifyRequest, rows: T[]): T[] {
+  const warehouses = request.access.warehouses;
+  return warehouses ? rows.filter((r) => r.warehouse_id !== null && warehouses.includes(r.warehouse_id)) : rows;
+}

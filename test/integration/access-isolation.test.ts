@@ -1,0 +1,127 @@
+/**
+ * Isolation, generated from the route table (src/http/access.ts ROUTE_ACCESS), not written per route: every
+ * route is called against shop B's objects (another account) as each role of shop A — by browser session and by
+ * API key — and as no one. Each answer must be 401, 403 or 404 (a read of a list may answer 200, but nothing of
+ * B's may be in it), and nothing in the database may change.
+ */
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../src/app/context';
+import { ROLES } from '../../src/core/access';
+import { ROUTE_ACCESS, type RouteAccess } from '../../src/http/access';
+import { buildServer } from '../../src/http/server';
+import { buildAccessWorld, keyCaller, signIn, snapshot, type AccessWorld, type Caller } from '../support/access-world';
+import { backends, contextFor } from '../support/backends';
+
+/** Bodies that would change B's data if a check were missing (beside the scoped fields filled from the table). */
+function bodyFor(route: string, world: AccessWorld): Record<string, unknown> | undefined {
+  const order = { order_id: 'RIVAL-B-NEW', platform: 'aliexpress', status: 'WAIT_SELLER_SEND_GOODS', paid_at: '2026-11-20T10:00:00Z', buyer_name: 'X', buyer_country: 'FR', address_line1: 'a', city: 'Paris', currency: 'EUR', handling_days: 5, lines: [{ sku: 'SKU-1', quantity: 1, unit_price: '5.00' }] };
+  const bodies: Record<string, Record<string, unknown>> = {
+    'POST /orders': { orders: [order] },
+    'POST /orders/:id/extensions': { hours: 24, agreed_by: 'buyer' },
+    'PUT /shops/:shop/policy': { policy_id: 'aliexpress_pop' },
+    'POST /webhooks': { url: 'https://attacker.example/hook', secret: '0123456789abcdef0' },
+    'POST /stock/adjustments': { sku: 'SKU-1', reason: 'counted', to: 1 },
+    'POST /purchase-orders': { supplier: 'x', lines: [{ sku: 'SKU-1', quantity: 1 }] },
+    'PUT /orders/:id/receipt': { freight_commit_days: 30 },
+    'POST /orders/:id/receipt/extensions': { days: 5 },
+    'POST /orders/:id/cases': { kind: 'refund', reason: 'x' },
+    'POST /cases/:id/steps': { action: 'respond', note: 'x' },
+    'POST /cases/:id/evidence': { file_name: 'a.jpg', content_base64: Buffer.from('jpeg').toString('base64') },
+    'PUT /shops/:shop/boxes/:code': { inner_mm: [100, 100, 100], max_weight_g: 1000, tare_g: 10, cost: { amount: 1, currency: 'CNY' } },
+    'PUT /shops/:shop/sender': { name: 'x', address_line1: 'x', city: 'x', country: 'CN' },
+    'PUT /orders/:id/note': { note: 'x' },
+    'POST /pack/sessions': { order_barcode: world.b.platformOrderId },
+    'POST /pack/sessions/:id/scans': { code: 'SKU-1' },
+    'POST /pack/sessions/:id/weight': { grams: 300 },
+    'POST /keys': { name: 'stolen', role: 'owner' },
+    'POST /shops/:shop/buyers/erase': { buyer: world.b.buyer },
+    'PUT /skus/dimensions': { items: [{ sku: 'SKU-1', dims_mm: [1, 1, 1], weight_g: 1 }] },
+    'PUT /carrier/rules': [] as never,
+    'PUT /tracking/providers/:name': { kind: 'aftership', webhook_secret: '0123456789abcdef0' },
+  };
+  return bodies[route] ?? {};
+}
+
+function requestFor(route: string, access: RouteAccess, world: AccessWorld) {
+  const [method, pattern] = route.split(' ') as [string, string];
+  const objectId: Record<string, number> = { order: world.b.orderId, parcel: world.b.parcelId, case: world.b.caseId, 'pack-session': world.b.packSessionId, 'purchase-order': world.purchaseOrderB };
+  const params: Record<string, string> = {
+    id: String(access.scope === 'account' ? world.warehouseB : route.startsWith('DELETE /keys') ? world.keyIdB : (objectId[access.scope] ?? world.b.orderId)),
+    shop: world.b.shop,
+    action: access.scope === 'purchase-order' ? 'place' : 'cancel',
+    code: 'M',
+    name: 'rival-provider',
+    provider: 'sample',
+  };
+  const url = pattern.replace(/:(\w+)/g, (_m, name: string) => encodeURIComponent(params[name] ?? 'x'));
+  const query: Record<string, string> = {};
+  const body = method === 'GET' || method === 'DELETE' ? undefined : bodyFor(route, world);
+  const place = (where: { in: string; field: string } | undefined) => {
+    if (!where || where.in === 'params') return;
+    const value = where.field === 'warehouse' ? world.warehouseB : where.field === 'shops' ? [world.b.shop] : world.b.shop;
+    if (where.in === 'query') query[where.field] = String(value);
+    else if (body && !Array.isArray(body)) body[where.field] = value;
+  };
+  if (access.scope === 'shops') place(access.shop);
+  if (access.scope === 'shops' || access.scope === 'account') place(access.warehouse);
+  if (route === 'GET /shops/:shop/buyers/export') query['buyer'] = world.b.buyer;
+  if (route === 'GET /metrics/seller' || route === 'GET /metrics/inr') query['shop'] = world.b.shop;
+  const search = new URLSearchParams(query).toString();
+  return { method: method as 'GET', url: search ? `${url}?${search}` : url, ...(body !== undefined ? { payload: body as object } : {}) };
+}
+
+describe.each(backends)('isolation between shops and accounts on $name', (backend) => {
+  let dispose: () => Promise<void>;
+  let ctx: AppContext;
+  let app: FastifyInstance;
+  let world: AccessWorld;
+  const callers: Caller[] = [];
+
+  beforeAll(async () => {
+    const opened = await backend.open();
+    dispose = opened.dispose;
+    ctx = contextFor(opened.store);
+    world = await buildAccessWorld(ctx);
+    app = await buildServer(ctx, { rateLimit: { perMinute: 1_000_000, loginPerMinute: 1000 } });
+    for (const role of ROLES) callers.push(await signIn(app, world.emails[role]), keyCaller(role, world.keys[role]));
+  }, 120_000);
+  afterAll(async () => {
+    await app?.close();
+    await dispose?.();
+  });
+
+  it('every route of the table exists, and every route the server has is in the table', () => {
+    for (const route of Object.keys(ROUTE_ACCESS)) {
+      const [method, url] = route.split(' ') as [string, string];
+      if (url === '/*' || url === '/') continue; // the dashboard's files: present only when it is built
+      expect(app.hasRoute({ method: method as 'GET', url }), route).toBe(true);
+    }
+  });
+
+  it("no role of shop A reaches shop B's objects, no one reaches anything, and nothing changes", async () => {
+    const before = await snapshot(ctx);
+    const failures: string[] = [];
+    let calls = 0;
+    for (const [route, access] of Object.entries(ROUTE_ACCESS)) {
+      if (access.scope === 'public' || access.scope === 'signed-in') continue;
+      const request = requestFor(route, access, world);
+      const anonymous = await app.inject(request);
+      calls++;
+      if (anonymous.statusCode !== 401) failures.push(`${route} as no one: ${anonymous.statusCode}`);
+      // The live stream never ends for a caller it admits (it carries only a version number, no shop's data).
+      if (route === 'GET /events') continue;
+      for (const caller of callers) {
+        const response = await app.inject({ ...request, headers: caller.headers });
+        calls++;
+        const status = response.statusCode;
+        if (status === 401 || status === 403 || status === 404) continue;
+        const leaked = world.markersOfB.filter((marker) => response.body.includes(marker));
+        if (request.method !== 'GET' || status >= 300 || leaked.length > 0) failures.push(`${route} as ${caller.name}: ${status}${leaked.length ? ` leaks ${leaked.join(', ')}` : ''} ${response.body.slice(0, 160)}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(calls).toBeGreaterThan(Object.keys(ROUTE_ACCESS).length * 5);
+    expect(await snapshot(ctx)).toBe(before);
+  }, 180_000);
+});
