@@ -337,7 +337,10 @@ export function registerAccess(app: FastifyInstance, ctx: AppContext, options: A
 
 /** The shops a list may show: the caller's (narrowed to those named), or those named when access is off. */
 export function shopFilter(request: FastifyRequest, named: string | undefined): string[] | undefined {
-  return request.access.shops ?? named?.split(',').map((s) => s.trim()).filter(Boolean);
+  const shops = request.access.shops;
+  // Many list queries read an empty list as "no filter": the caller's list is never allowed to be empty.
+  if (shops && shops.length === 0) throw new ForbiddenError(localized('You hold no role in any shop.', '您在任何店铺都没有角色。'));
+  return shops ?? named?.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
 /** Keeps the rows of the caller's warehouses (all rows when access is off). */
