@@ -7,12 +7,15 @@
  * started on, off, off, on, … (ROUNDS pairs, ABBA against drift); each endpoint gets WARMUP s of warm-up, then
  * SECONDS s measured; the median of the rounds is reported, with the server's own CPU per request (µs, read
  * from the child) beside each rate. Rate limiting stays on in both (perMinute 1e9): with a key, its bucket is
- * keyed by the key's hash, without one by the IP. Then, in this process, the parts of authentication are timed
- * one by one: hashing the token, the API key lookup, one audit log write.
+ * keyed by the key's hash, without one by the IP. The API key lookup alone is measured in the server too (on the
+ * first server with authentication on): `GET /health`, a public route, with the key and without it, PARTS_SECONDS s
+ * each. Then, in this process, the parts of authentication are timed one by one: hashing the token, the API key
+ * lookup, one audit log write.
  *
- *   SEED (orders in the shop, 20000), CONNECTIONS (50), SECONDS (8), WARMUP (2), ROUNDS (2),
+ *   SEED (orders in the shop, 20000), CONNECTIONS (50), SECONDS (8), WARMUP (2), ROUNDS (2), PARTS_SECONDS (4),
  *   POST_MODE ("new": every POST creates a new order, its id from a counter in autocannon's setupRequest;
- *   "replay": every POST replays one seeded order, an upsert that changes nothing), ORDERS_PER_POST (1)
+ *   "replay": every POST replays one seeded order, an upsert that changes nothing), ORDERS_PER_POST (1).
+ * POSTs write to a second shop (the key holds both), so the shop that GET pages through stays at SEED orders.
  *
  * The last line printed is one JSON object with every figure.
  */
@@ -38,7 +41,10 @@ const WARMUP = Number(process.env.WARMUP ?? 2);
 const ROUNDS = Number(process.env.ROUNDS ?? 2);
 const POST_MODE = process.env.POST_MODE === 'replay' ? 'replay' : 'new';
 const ORDERS_PER_POST = Number(process.env.ORDERS_PER_POST ?? 1);
+const PARTS_SECONDS = Number(process.env.PARTS_SECONDS ?? 4);
 const SHOP = 'bench';
+/** POSTs write to a shop of their own, so the shop that GET pages through keeps its SEED orders all run long. */
+const POST_SHOP = 'bench-post';
 const TARGET_COST = 0.1;
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -69,19 +75,19 @@ function incoming(json: Record<string, unknown>, row: number): IncomingOrder {
   return { order, row };
 }
 
-/** SEED orders in one shop (of the default account), an owner API key of it, and the order a replay sends. */
+/** SEED orders in one shop (of the default account), the order a replay sends in another, an owner API key of both. */
 async function seed(): Promise<{ token: string; replayOrder: Record<string, unknown> }> {
   const store = openStore(url);
   try {
     await migrateToLatest(store);
     const ctx = createContext(store);
     const replayOrder = orderJson('REPLAY-1');
-    await upsertOrders(ctx, SHOP, [incoming(replayOrder, 1)], 'bench');
+    await upsertOrders(ctx, POST_SHOP, [incoming(replayOrder, 1)], 'bench');
     for (let start = 0; start < SEED; start += 500) {
       const batch = Array.from({ length: Math.min(500, SEED - start) }, (_, j) => incoming(orderJson(`S${start + j}`), j + 1));
       await upsertOrders(ctx, SHOP, batch, 'bench');
     }
-    const { token } = await createApiKey(ctx, { accountId: 'default', name: 'bench', role: 'owner', shopIds: [SHOP], createdBy: 'bench' });
+    const { token } = await createApiKey(ctx, { accountId: 'default', name: 'bench', role: 'owner', shopIds: [SHOP, POST_SHOP], createdBy: 'bench' });
     return { token, replayOrder };
   } finally {
     await store.close();
@@ -151,26 +157,26 @@ function requestsFor(endpoint: Endpoint, mode: Mode, token: string, replayOrder:
   if (endpoint === 'get') return [{ method: 'GET', path: `/orders?shop=${SHOP}&limit=50`, headers }];
   const post = { method: 'POST', path: '/orders', headers: { ...headers, 'content-type': 'application/json' } };
   if (POST_MODE === 'replay') {
-    return [{ ...post, body: JSON.stringify({ shop_id: SHOP, orders: [replayOrder] }) }];
+    return [{ ...post, body: JSON.stringify({ shop_id: POST_SHOP, orders: [replayOrder] }) }];
   }
   return [{
     ...post,
     setupRequest: (request) => ({
       ...request,
-      body: JSON.stringify({ shop_id: SHOP, orders: Array.from({ length: ORDERS_PER_POST }, () => orderJson(`P${nextOrder++}`)) }),
+      body: JSON.stringify({ shop_id: POST_SHOP, orders: Array.from({ length: ORDERS_PER_POST }, () => orderJson(`P${nextOrder++}`)) }),
     }),
   }];
 }
 
-async function measure(server: Server, endpoint: Endpoint, mode: Mode, token: string, replayOrder: Record<string, unknown>): Promise<Figures> {
-  const options = { url: `http://127.0.0.1:${server.port}`, connections: CONNECTIONS, requests: requestsFor(endpoint, mode, token, replayOrder) };
-  if (WARMUP > 0) await autocannon({ ...options, duration: WARMUP });
+async function measure(server: Server, label: string, requests: autocannon.Request[], warmup = WARMUP, seconds = SECONDS): Promise<Figures> {
+  const options = { url: `http://127.0.0.1:${server.port}`, connections: CONNECTIONS, requests };
+  if (warmup > 0) await autocannon({ ...options, duration: warmup });
   const cpuBefore = await server.cpu();
-  const result = await autocannon({ ...options, duration: SECONDS });
+  const result = await autocannon({ ...options, duration: seconds });
   const cpuUsed = (await server.cpu()) - cpuBefore;
   const ok = result['2xx'];
   if (result.non2xx || result.errors || result.timeouts || ok === 0) {
-    throw new Error(`${endpoint} with authentication ${mode}: ${ok} 2xx, ${result.non2xx} other answers (${JSON.stringify(result.statusCodeStats)}), ${result.errors} errors, ${result.timeouts} timeouts`);
+    throw new Error(`${label}: ${ok} 2xx, ${result.non2xx} other answers (${JSON.stringify(result.statusCodeStats)}), ${result.errors} errors, ${result.timeouts} timeouts`);
   }
   return {
     requestsPerSecond: ok / result.duration,
@@ -234,18 +240,28 @@ try {
   );
   console.log(
     POST_MODE === 'new'
-      ? `POST /orders: every request creates ${ORDERS_PER_POST} new order${ORDERS_PER_POST > 1 ? 's' : ''} (ids from a counter in autocannon's setupRequest)`
-      : `POST /orders: every request replays the same seeded order (an idempotent upsert that changes nothing)`,
+      ? `POST /orders: every request creates ${ORDERS_PER_POST} new order${ORDERS_PER_POST > 1 ? 's' : ''} in shop "${POST_SHOP}" (ids from a counter in autocannon's setupRequest)`
+      : `POST /orders: every request replays the same seeded order of shop "${POST_SHOP}" (an idempotent upsert that changes nothing)`,
   );
 
   const runs: Record<Endpoint, Record<Mode, Figures[]>> = { get: { on: [], off: [] }, post: { on: [], off: [] } };
   const order: Mode[] = [];
   for (let r = 0; r < ROUNDS; r++) order.push(...((r % 2 ? ['off', 'on'] : ['on', 'off']) as Mode[]));
+  let lookupInServer: { withoutKey: Figures; withKey: Figures } | undefined;
   for (const [i, mode] of order.entries()) {
     const server = await startServer(mode);
     try {
+      if (mode === 'on' && !lookupInServer && PARTS_SECONDS > 0) {
+        const health = (headers: Record<string, string>) => [{ method: 'GET', path: '/health', headers }];
+        const partsWarmup = Math.min(WARMUP, 1);
+        const withoutKey = await measure(server, 'GET /health without a key', health({}), partsWarmup, PARTS_SECONDS);
+        const withKey = await measure(server, 'GET /health with the key', health({ authorization: `Bearer ${token}` }), partsWarmup, PARTS_SECONDS);
+        lookupInServer = { withoutKey, withKey };
+        console.log(`  API key lookup in the server: GET /health (public) without a key ${describe(withoutKey)}`);
+        console.log(`  API key lookup in the server: GET /health (public) with the key ${describe(withKey)}`);
+      }
       for (const endpoint of ['get', 'post'] as const) {
-        const figures = await measure(server, endpoint, mode, token, replayOrder);
+        const figures = await measure(server, `${endpoint} with authentication ${mode}`, requestsFor(endpoint, mode, token, replayOrder));
         runs[endpoint][mode].push(figures);
         console.log(`  round ${Math.floor(i / 2) + 1}, authentication ${mode.padEnd(3)} ${endpoint === 'get' ? 'GET ' : 'POST'}: ${describe(figures)}`);
       }
@@ -277,7 +293,18 @@ try {
     };
   }
 
-  const parts = await timeParts(token);
+  const lookupCpu = lookupInServer ? lookupInServer.withKey.serverCpuMicros - lookupInServer.withoutKey.serverCpuMicros : undefined;
+  if (lookupCpu !== undefined) {
+    const postCost = (results.post as { authCpuMicrosPerRequest: number }).authCpuMicrosPerRequest;
+    console.log(
+      `API key lookup in the server: ${Math.round(lookupCpu)} µs of server CPU per request (GET /health with the key vs without); ` +
+        `the rest of the POST's ${postCost} µs (audit write in onSend, access checks) ≈ ${Math.round(postCost - lookupCpu)} µs`,
+    );
+  }
+  const parts = {
+    ...(await timeParts(token)),
+    ...(lookupInServer ? { serverLookupCpuMicros: Math.round(lookupCpu!), healthWithoutKey: rounded(lookupInServer.withoutKey), healthWithKey: rounded(lookupInServer.withKey) } : {}),
+  };
   console.log(
     `parts, one at a time in this process (µs per call): SHA-256 of the token ${parts.sha256Micros} (twice a request: the key lookup and the rate limiter's bucket), ` +
       `API key lookup (hash + key + its shops; last use written at most once a minute) ${parts.apiKeyLookupMicros}, audit log write (unsafe requests only) ${parts.auditWriteMicros}`,

@@ -112,6 +112,7 @@ export async function grantRole(ctx: AppContext, email: string, shopId: string, 
     await grantInTransaction(trx, user.id, user.account_id, shopId, role, ctx.now());
     await store.insertAudit(trx, [auditRow(ctx.now(), { accountId: user.account_id, shopId, actorKind: 'cli', actorName: 'cli', action: 'user.grant', target: `${user.email} ${role}`, outcome: 'ok' })]);
   });
+  forgetPrincipals();
 }
 
 async function requireUser(db: Executor, email: string) {
@@ -131,6 +132,7 @@ export async function resetPassword(ctx: AppContext, email: string, password = g
     await trx.deleteFrom('user_sessions').where('user_id', '=', user.id).execute();
     await store.insertAudit(trx, [auditRow(ctx.now(), { accountId: user.account_id, actorKind: 'cli', actorName: 'cli', action: 'user.reset-password', target: user.email, outcome: 'ok' })]);
   });
+  forgetPrincipals((p) => p.kind === 'user' && p.name === email.trim().toLowerCase());
   return password;
 }
 
@@ -213,9 +215,37 @@ async function openSession(ctx: AppContext, user: NonNullable<Awaited<ReturnType
   return { token, csrfToken, expiresAt, principal: { kind: 'user', id: user.id, name: user.email, accountId: user.account_id, accountOwner: user.account_owner === 1, roles: await rolesOf(ctx.store.db, user), csrfToken } };
 }
 
+/**
+ * Who a token is, remembered for a few seconds of real time (not the injected clock): without it every request
+ * pays two or three queries (issue 10's bench:api). Sign-out, revocation, password resets and role changes made in
+ * this process forget at once; made in another process, they take effect within PRINCIPAL_CACHE_MS.
+ */
+export const PRINCIPAL_CACHE_MS = 5_000;
+const principalCache = new Map<string, { principal: Principal; until: number }>();
+
+function cachedPrincipal(hash: string): Principal | undefined {
+  const hit = principalCache.get(hash);
+  if (hit && hit.until > Date.now()) return hit.principal;
+  if (hit) principalCache.delete(hash);
+  return undefined;
+}
+
+function rememberPrincipal(hash: string, principal: Principal): Principal {
+  if (principalCache.size >= 10_000) principalCache.clear();
+  principalCache.set(hash, { principal, until: Date.now() + PRINCIPAL_CACHE_MS });
+  return principal;
+}
+
+/** Forgets the remembered callers that match (all of them without a test). */
+export function forgetPrincipals(match?: (principal: Principal) => boolean): void {
+  for (const [hash, entry] of principalCache) if (!match || match(entry.principal)) principalCache.delete(hash);
+}
+
 export async function principalOfSession(ctx: AppContext, token: string): Promise<Principal | undefined> {
-  const now = ctx.now();
   const hash = tokenHash(token);
+  const known = cachedPrincipal(hash);
+  if (known) return known;
+  const now = ctx.now();
   const session = await store.findLiveSession(ctx.store.db, hash, now);
   if (!session) return undefined;
   const user = await store.findUser(ctx.store.db, session.user_id);
@@ -224,11 +254,12 @@ export async function principalOfSession(ctx: AppContext, token: string): Promis
     // Sliding expiry: a session in use stays alive; an idle one ends SESSION_TTL_MS after its last use.
     await ctx.store.db.updateTable('user_sessions').set({ last_seen_at: now, expires_at: now + SESSION_TTL_MS }).where('token_hash', '=', hash).execute();
   }
-  return { kind: 'user', id: user.id, name: user.email, accountId: user.account_id, accountOwner: user.account_owner === 1, roles: await rolesOf(ctx.store.db, user), csrfToken: session.csrf_token };
+  return rememberPrincipal(hash, { kind: 'user', id: user.id, name: user.email, accountId: user.account_id, accountOwner: user.account_owner === 1, roles: await rolesOf(ctx.store.db, user), csrfToken: session.csrf_token });
 }
 
 export async function logout(ctx: AppContext, token: string, origin: Origin = {}): Promise<void> {
   const hash = tokenHash(token);
+  principalCache.delete(hash);
   const session = await store.findLiveSession(ctx.store.db, hash, ctx.now());
   await ctx.store.db.deleteFrom('user_sessions').where('token_hash', '=', hash).execute();
   if (session) await recordAudit(ctx, { accountId: session.account_id, actorKind: 'user', actorId: String(session.user_id), actorName: session.email, action: 'logout', outcome: 'ok', ip: origin.ip });
@@ -332,12 +363,16 @@ export async function listApiKeys(ctx: AppContext, accountId: string) {
 export async function revokeApiKey(ctx: AppContext, accountId: string, id: number, by: string): Promise<void> {
   const result = await ctx.store.db.updateTable('api_keys').set({ revoked_at: ctx.now() }).where('id', '=', id).where('account_id', '=', accountId).where('revoked_at', 'is', null).executeTakeFirst();
   if (Number(result.numUpdatedRows) === 0) throw new NotFoundError(localized(`There is no live API key ${id}.`, `不存在有效的 API 密钥 ${id}。`));
+  forgetPrincipals((p) => p.kind === 'key' && p.id === id);
   await recordAudit(ctx, { accountId, actorKind: 'user', actorName: by, action: 'key.revoke', target: String(id), outcome: 'ok' });
 }
 
 export async function principalOfApiKey(ctx: AppContext, token: string, origin: Origin = {}): Promise<Principal | undefined> {
   if (!token.startsWith(API_KEY_PREFIX)) return undefined;
-  const found = await store.findLiveApiKey(ctx.store.db, tokenHash(token));
+  const hash = tokenHash(token);
+  const known = cachedPrincipal(hash);
+  if (known) return known;
+  const found = await store.findLiveApiKey(ctx.store.db, hash);
   if (!found) return undefined;
   const { key, shopIds } = found;
   const role = key.role;
@@ -350,7 +385,7 @@ export async function principalOfApiKey(ctx: AppContext, token: string, origin: 
       await store.insertAudit(trx, [auditRow(now, { accountId: key.account_id, actorKind: 'key', actorId: String(key.id), actorName: key.name, action: 'key.use', target: key.prefix, outcome: 'ok', ip: origin.ip })]);
     });
   }
-  return { kind: 'key', id: key.id, name: key.name, accountId: key.account_id, accountOwner: false, roles: new Map(shopIds.map((s) => [s, role] as const)) };
+  return rememberPrincipal(hash, { kind: 'key', id: key.id, name: key.name, accountId: key.account_id, accountOwner: false, roles: new Map(shopIds.map((s) => [s, role] as const)) });
 }
 
 // --- Audit ----------------------------------------------------------------------------------------------------
@@ -389,7 +424,7 @@ function auditRow(at: number, entry: AuditEntry) {
 
 export async function recordAudit(ctx: AppContext, ...entries: AuditEntry[]): Promise<void> {
   const now = ctx.now();
-  await store.insertAudit(ctx.store.db, entries.map((e) => auditRow(now, e)));
+  await store.insertAuditRows(ctx.store, entries.map((e) => auditRow(now, e)));
 }
 
 export interface AuditQuery {
@@ -428,6 +463,7 @@ export async function addShop(ctx: AppContext, input: { id: string; accountId: s
     if (existing) throw new ConflictError('shop_exists', localized(`Shop ${input.id} exists already (account ${existing.account_id}).`, `店铺 ${input.id} 已存在（账户 ${existing.account_id}）。`));
     await trx.insertInto('shops').values({ id: input.id, name: input.name ?? input.id, platform: input.platform ?? 'aliexpress', created_at: ctx.now(), account_id: input.accountId, policy_id: null, policy_by_type: null, policy_overrides: null }).execute();
   });
+  forgetPrincipals(); // account owners hold every shop of their account
 }
 
 /** Gives a warehouse (and so its stock and purchase orders) to an account. */

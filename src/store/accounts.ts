@@ -2,6 +2,7 @@
  * Accounts, users, memberships, sessions, sign-in links, API keys and the audit log (issue 10).
  * Tokens are looked up by their SHA-256 hash; the tokens themselves are never stored.
  */
+import type { Store } from './database';
 import type { Executor } from './orders';
 import type { AuditLogTable } from './schema-accounts';
 import type { Insertable } from 'kysely';
@@ -83,4 +84,27 @@ export async function findLiveApiKey(db: Executor, tokenHash: string) {
 
 export async function insertAudit(db: Executor, rows: Insertable<AuditLogTable>[]): Promise<void> {
   if (rows.length > 0) await db.insertInto('audit_log').values(rows).execute();
+}
+
+const AUDIT_COLUMNS = ['at', 'account_id', 'shop_id', 'order_id', 'actor_kind', 'actor_id', 'actor_name', 'action', 'target', 'outcome', 'ip', 'detail'] as const;
+const auditStatements = new WeakMap<object, { run: (...values: unknown[]) => unknown }>();
+
+/**
+ * Audit lines outside any transaction (one per write request). On SQLite a cached prepared statement on the
+ * connection, taken through Kysely so it never lands inside another request's open transaction; it costs a
+ * fraction of a query built each time.
+ */
+export async function insertAuditRows(store: Store, rows: Insertable<AuditLogTable>[]): Promise<void> {
+  if (rows.length === 0) return;
+  const sqlite = store.sqlite;
+  if (!sqlite) return insertAudit(store.db, rows);
+  let statement = auditStatements.get(sqlite);
+  if (!statement) {
+    statement = sqlite.prepare<unknown[]>(`INSERT INTO audit_log (${AUDIT_COLUMNS.join(', ')}) VALUES (${AUDIT_COLUMNS.map(() => '?').join(', ')})`);
+    auditStatements.set(sqlite, statement);
+  }
+  const prepared = statement;
+  await store.db.connection().execute(async () => {
+    for (const row of rows) prepared.run(...AUDIT_COLUMNS.map((c) => (row as Record<string, unknown>)[c] ?? null));
+  });
 }

@@ -3,6 +3,7 @@
  * Every function takes the transaction it runs in; only the app layer opens transactions.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { ORDER_LIST_FAR_FUTURE } from './migrations/0010-order-list-index';
 import type { Database, NewOrderEventRow, NewOrderRow, OrderEventRow, OrderLineRow, OrderRow, OrderUpdate, ParcelRow } from './schema';
 
 export type Executor = Kysely<Database> | Transaction<Database>;
@@ -151,9 +152,10 @@ export async function listOrders(db: Executor, filter: OrderListFilter): Promise
     if (filter.after) query = query.where('id', '>', filter.after.id);
     return query.orderBy('id').limit(filter.limit).execute();
   }
-  // ship_by_at ascending with NULLs last, then id: encode NULL as +infinity in the comparison.
-  const farFuture = 8.64e15;
-  const key = sql<number>`coalesce(ship_by_at, ${farFuture})`;
+  // ship_by_at ascending with NULLs last, then id: encode NULL as +infinity in the comparison. Written as a literal,
+  // not a parameter, so the expression is the one orders_shop_list_idx holds (migration 0010).
+  const farFuture = ORDER_LIST_FAR_FUTURE;
+  const key = sql<number>`coalesce(ship_by_at, ${sql.lit(farFuture)})`;
   if (filter.after) {
     const afterKey = filter.after.shipByAt ?? farFuture;
     query = query.where((eb) =>

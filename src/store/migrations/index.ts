@@ -12,6 +12,7 @@ import { trackingVersionMigration } from './0007-tracking-version';
 import { packingMigration } from './0006-packing';
 import { planningMigration } from './0008-planning';
 import { accountsMigration } from './0009-accounts';
+import { orderListIndexMigration } from './0010-order-list-index';
 
 export function buildMigrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -201,5 +202,6 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     '0007_tracking_version': trackingVersionMigration(dialect),
     '0008_planning': planningMigration(dialect),
     '0009_accounts': accountsMigration(dialect),
+    '0010_order_list_index': orderListIndexMigration(),
   };
 }
