@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { listCarrierServices, listShippingRules, setShippingRules } from '../../app/carrier-contracts';
 import type { AppContext } from '../../app/context';
 import { ValidationError } from '../../app/errors';
+import { handOverOrder } from '../../app/handover';
 import { labelParcels, labelsPdf, packingSlipPdf } from '../../app/labels';
 import {
   cancelPackSession,
@@ -313,6 +314,20 @@ export function packRoutes(app: FastifyInstance, ctx: AppContext): void {
       return {
         items: labelled.map((l) => ({ parcel_id: l.parcelId, tracking_number: l.trackingNumber, carrier: l.carrier, service: l.service, marketplace_service: l.marketplaceService, routing_code: l.routingCode, cost: l.cost, upload: l.upload, checks: l.checks, warnings: l.warnings })),
       };
+    },
+  });
+
+  app.post<{ Params: { id: number }; Body: Record<string, never> | undefined }>('/orders/:id/handover', {
+    schema: {
+      tags: ['pack'],
+      summary: "Hand the order's labelled parcels to the carrier (mark shipped); 409 with the rule when there is nothing to hand over",
+      params: idParams,
+      body: { type: ['object', 'null'], additionalProperties: false, properties: {} },
+      response: { 404: errorSchema, 409: errorSchema },
+    },
+    handler: async (request) => {
+      const r = await handOverOrder(ctx, request.params.id, actorOf(request, 'api'));
+      return { order_id: r.orderId, platform_order_id: r.platformOrderId, status: r.status, complete: r.complete, parcels: r.parcels.map((p) => ({ parcel_id: p.parcelId, tracking_number: p.trackingNumber })), message: r.message };
     },
   });
 

@@ -1,0 +1,135 @@
+/**
+ * Handing an order's labelled parcels to the carrier (the dashboard's "mark shipped", `POST /orders/:id/handover`).
+ *
+ * In ONE transaction: every `labelled` parcel of the order takes the parcel machine's `hand_over` transition
+ * (`handed_over_at` = now); when nothing of the order is left to hand over (every parcel with the carrier, nothing
+ * left to pack), the order's `handed_over_at` milestone is set. The order's STATE follows the marketplace's
+ * acceptance of the numbers when the shop is connected (the upload path moves it, `app/upload-outbox.ts`), so a
+ * hand-over never hides an order whose number is not uploaded yet; a shop without a marketplace connection has no
+ * upload to wait for, so there the hand-over moves the order (`ship_all`, or `ship_part` while parcels remain) and
+ * settles its stock when all of it has left.
+ *
+ * Refusals are 409s with their rule: the order is closed (`handover.order_closed`), no parcel carries a label yet
+ * (`handover.no_label`), everything is already with the carrier (`handover.already_handed_over`), or the order
+ * machine refuses the move (its own rule, e.g. an order not accepted yet).
+ */
+import type { Transaction } from 'kysely';
+import { localized, type Localized } from '../core/i18n';
+import { orderMachine, ORDER_MILESTONE, ORDER_PROGRESS, parcelMachine, type OrderState, type ParcelState } from '../core/order';
+import { decide } from '../core/state-machine';
+import * as marketplace from '../store/marketplace';
+import * as orders from '../store/orders';
+import type { Database, NewOrderEventRow, OrderRow, OrderUpdate, ParcelRow } from '../store/schema';
+import type { AppContext } from './context';
+import { ConflictError, NotFoundError } from './errors';
+import { previewPacking } from './pack';
+import { event } from './shipments';
+import { settleOrdersStock } from './stock-reservations';
+
+export interface HandOverResult {
+  orderId: number;
+  platformOrderId: string;
+  /** The parcels handed over by this call. */
+  parcels: Array<{ parcelId: number; trackingNumber: string | null }>;
+  /** The order's state afterwards. */
+  status: OrderState;
+  /** Nothing of the order is left to hand over. */
+  complete: boolean;
+  message: Localized;
+}
+
+const CLOSED: readonly OrderState[] = ['cancelled', 'closed_unfulfilled'];
+/** Parcel states that mean "with the carrier or further". */
+const WITH_CARRIER: readonly ParcelState[] = ['handed_over', 'tracking_uploaded', 'in_transit', 'delivered', 'returned'];
+
+export async function handOverOrder(ctx: AppContext, orderId: number, actor: string): Promise<HandOverResult> {
+  const now = ctx.now();
+  return ctx.store.db.transaction().execute(async (trx) => {
+    let orderQuery = trx.selectFrom('orders').selectAll().where('id', '=', orderId);
+    if (ctx.store.dialect === 'postgres') orderQuery = orderQuery.forUpdate();
+    const order: OrderRow | undefined = await orderQuery.executeTakeFirst();
+    if (!order) throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
+    const state = order.status as OrderState;
+    const ref = order.platform_order_id;
+    if (CLOSED.includes(state)) {
+      throw new ConflictError(
+        'handover.order_closed',
+        localized(`order ${ref} is ${state}: its parcels are not handed to the carrier.`, `订单 ${ref} 已${state === 'cancelled' ? '取消' : '关闭'}：其包裹不再交给承运商。`),
+        state,
+      );
+    }
+    let parcelQuery = trx.selectFrom('parcels').selectAll().where('order_id', '=', order.id).orderBy('id');
+    if (ctx.store.dialect === 'postgres') parcelQuery = parcelQuery.forUpdate();
+    const parcels: ParcelRow[] = (await parcelQuery.execute()).filter((p) => p.status !== 'voided');
+    const labelled = parcels.filter((p) => p.status === 'labelled');
+    if (labelled.length === 0) {
+      const withCarrier = parcels.filter((p) => WITH_CARRIER.includes(p.status as ParcelState));
+      if (withCarrier.length && withCarrier.length === parcels.length) {
+        throw new ConflictError(
+          'handover.already_handed_over',
+          localized(`order ${ref}: every parcel is already with the carrier.`, `订单 ${ref}：所有包裹都已交给承运商。`),
+          state,
+        );
+      }
+      const waiting = parcels.filter((p) => p.status === 'created' || p.status === 'packed');
+      throw new ConflictError(
+        'handover.no_label',
+        waiting.length
+          ? localized(
+              `order ${ref} has no labelled parcel to hand over (${waiting.length} not labelled yet): pack it and buy its label first.`,
+              `订单 ${ref} 没有已打印面单的包裹可交接（${waiting.length} 个尚未打印面单）：请先装箱并购买面单。`,
+            )
+          : localized(`order ${ref} has no parcel yet: pack it and buy its label first.`, `订单 ${ref} 还没有包裹：请先装箱并购买面单。`),
+        state,
+      );
+    }
+
+    const events: NewOrderEventRow[] = [];
+    for (const parcel of labelled) {
+      const decision = decide(parcelMachine, parcel.status as ParcelState, 'hand_over', {});
+      if (!decision.ok) throw new ConflictError(decision.rule, decision.message, parcel.status);
+      events.push(event(order.id, parcel.id, now, actor, 'transition', 'hand_over', decision.from, decision.to, 'handed over to the carrier', null));
+      await trx.updateTable('parcels').set({ status: decision.to, handed_over_at: now, updated_at: now }).where('id', '=', parcel.id).execute();
+    }
+
+    // Nothing left: every parcel with the carrier, and no item still to pack.
+    const remaining = parcels.filter((p) => p.status !== 'labelled' && !WITH_CARRIER.includes(p.status as ParcelState));
+    const morePlanned = remaining.length === 0 ? await previewPacking(trx, order).then((plan) => plan !== undefined, () => true) : true;
+    const complete = remaining.length === 0 && !morePlanned;
+
+    const update: OrderUpdate = { updated_at: now };
+    if (complete && order.handed_over_at === null) update.handed_over_at = now;
+    let status = state;
+    const connected = (await marketplace.getConnection(trx, order.shop_id)) !== undefined;
+    if (!connected) {
+      const action = complete ? 'ship_all' : 'ship_part';
+      const target: OrderState = complete ? 'shipped' : 'partially_shipped';
+      if (ORDER_PROGRESS[state] < ORDER_PROGRESS[target]) {
+        const decision = decide(orderMachine, state, action, {});
+        if (!decision.ok) throw new ConflictError(decision.rule, decision.message, state);
+        update.status = decision.to;
+        status = decision.to;
+        const milestone = ORDER_MILESTONE[decision.to];
+        if (milestone && order[milestone as keyof OrderRow] === null) (update as Record<string, unknown>)[milestone] = now;
+        events.push(event(order.id, null, now, actor, 'transition', action, decision.from, decision.to, 'handed over to the carrier (no marketplace connection: no upload to wait for)', null));
+      }
+    }
+    if (!(await orders.updateOrder(trx, order.id, order.version, update))) {
+      throw new ConflictError('order.version', localized('the order changed meanwhile; try again.', '订单已被修改，请重试。'), state);
+    }
+    if (status === 'shipped' && state !== 'shipped') await settleOrdersStock(ctx.store, trx as Transaction<Database>, [order.id], { now, actor });
+    await orders.appendEvents(trx, events);
+
+    const n = labelled.length;
+    return {
+      orderId: order.id,
+      platformOrderId: ref,
+      parcels: labelled.map((p) => ({ parcelId: p.id, trackingNumber: p.tracking_number })),
+      status,
+      complete,
+      message: complete
+        ? localized(`order ${ref}: ${n} parcel(s) handed over to the carrier; nothing left to hand over.`, `订单 ${ref}：${n} 个包裹已交给承运商；已全部交接。`)
+        : localized(`order ${ref}: ${n} parcel(s) handed over to the carrier; more parcels remain.`, `订单 ${ref}：${n} 个包裹已交给承运商；仍有包裹待交接。`),
+    };
+  });
+}

@@ -1,0 +1,50 @@
+/**
+ * Pack-and-ship fixtures shared by the hand-over tests: an order ready to ship, and one scan-packed, weighed and
+ * labelled (from whatever carrier account the test set up).
+ */
+import type { AppContext } from '../../src/app/context';
+import { labelParcels } from '../../src/app/labels';
+import { upsertOrders } from '../../src/app/orders';
+import { recordWeight, scanItem, startPackSession } from '../../src/app/pack';
+
+const HOUR = 3_600_000;
+
+/** An accepted AliExpress order to Madrid of one item, paid 3 h before `now`, due `shipInHours` after it. */
+export async function addAwaitingOrder(ctx: AppContext, shop: string, id: string, options: { now: number; shipInHours: number; sku: string; logisticsService?: string }): Promise<number> {
+  const paidAt = options.now - 3 * HOUR;
+  const result = await upsertOrders(
+    ctx,
+    shop,
+    [
+      {
+        row: 1,
+        order: {
+          platformOrderId: id,
+          platform: 'aliexpress',
+          status: 'awaiting_shipment',
+          platformStatus: 'WAIT_SELLER_SEND_GOODS',
+          paidAt,
+          riskPassedAt: paidAt + HOUR,
+          platformShipByAt: options.now + options.shipInHours * HOUR,
+          buyer: { name: `Buyer ${id}`, country: 'ES', addressLine1: 'Calle Mayor 12', city: 'Madrid', postcode: '28013', phone: '+34 600 111 222' },
+          currency: 'USD',
+          handlingDays: 3,
+          logisticsService: options.logisticsService ?? 'CPAM',
+          lines: [{ sku: options.sku, quantity: 1, unitPrice: 1999 }],
+        },
+      },
+    ],
+    'test',
+  );
+  return result.ids.get(id)!;
+}
+
+/** Scan-packs every planned parcel at its expected weight, then buys its labels. */
+export async function packAndLabel(ctx: AppContext, platformOrderId: string, orderId: number): Promise<void> {
+  const { session } = await startPackSession(ctx, { barcode: platformOrderId, station: 'station-1' }, 'packer');
+  for (const parcel of session.parcels.filter((p) => p.status === 'created')) {
+    for (const item of parcel.contents) for (let i = 0; i < item.quantity; i++) await scanItem(ctx, session.id, item.sku, 'packer');
+    await recordWeight(ctx, session.id, { grams: parcel.expectedGrossG }, 'packer');
+  }
+  await labelParcels(ctx, { orderId }, 'packer');
+}
