@@ -8,8 +8,9 @@
  * - `TrackingHook` — the carrier's events after the collection. The demo uses the sample tracking provider
  *   (tracking-sample.ts, polled through app/tracking.ts); `scheduledFirstScans` is the stand-in without it, which
  *   records each parcel's first scan at the sorting centre through `recordFirstScan` (the seller's first-scan use case).
- * - `signInLink` — the dashboard link to print once accounts exist; there are none yet, so it gives nothing.
+ * - `signInLink` — the dashboard link printed for the demo's owner: a one-time sign-in link (GET /auth/link).
  */
+import { createSignInLink, ensureFirstOwner } from '../app/accounts';
 import type { AppContext } from '../app/context';
 import { recordFirstScan } from '../app/shipments';
 import { localized, type Localized } from '../core/i18n';
@@ -130,7 +131,17 @@ export function scheduledFirstScans(random: () => number): TrackingHook {
   };
 }
 
-/** The sign-in link for the dashboard. shipby has no accounts yet, so there is none; the demo prints it when there is. */
-export async function signInLink(_ctx: AppContext, _dashboardUrl: string): Promise<string | undefined> {
-  return undefined;
+/** The demo's owner: owner of the default account, so of every shop the demo creates. */
+export const DEMO_OWNER_EMAIL = 'owner@demo.shipby.local';
+
+/**
+ * The dashboard's address carrying a one-time sign-in link for the demo's owner (created here, on the fresh
+ * database, with no password: Settings sets one). Opening it signs the browser in and lands on the dashboard.
+ * The link's lifetime runs on the demo's simulated clock, so it is given the whole simulated run (`validForMs`)
+ * rather than the first owner's 24 h, which at 60× would be 24 real minutes.
+ */
+export async function signInLink(ctx: AppContext, dashboardUrl: string, validForMs = 48 * HOUR_MS): Promise<string | undefined> {
+  await ensureFirstOwner(ctx, DEMO_OWNER_EMAIL);
+  const token = await createSignInLink(ctx, DEMO_OWNER_EMAIL, validForMs);
+  return new URL(`auth/link?token=${encodeURIComponent(token)}`, dashboardUrl).toString();
 }

@@ -25,7 +25,7 @@ import { DemoDriver, type DemoSnapshot } from './driver';
 import { setCarrierAccount } from '../app/carrier-contracts';
 import { createHttpCarrier } from '../integrations/carriers/http-carrier';
 import { startSampleCarrierServer } from '../integrations/carriers/sample-server';
-import { localCainiaoLabels, sampleCarrierLabels, scheduledFirstScans, signInLink, type LabelHook, type TrackingHook } from './hooks';
+import { DEMO_OWNER_EMAIL, localCainiaoLabels, sampleCarrierLabels, scheduledFirstScans, signInLink, type LabelHook, type TrackingHook } from './hooks';
 import { startSampleTracking } from './tracking-sample';
 
 export interface DemoOptions {
@@ -57,7 +57,7 @@ export interface DemoOptions {
 
 export interface RunningDemo {
   dashboardUrl: string;
-  /** Set once accounts exist (hooks.ts `signInLink`). */
+  /** The dashboard's address with a one-time sign-in link for the demo's owner (hooks.ts `signInLink`). */
   signInUrl: string | undefined;
   fakeUrl: string;
   databaseFile: string;
@@ -143,7 +143,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     });
     await driver.setUp();
 
-    const app = await buildServer(ctx, { authentication: false, ...(options.dashboardDir ? { dashboardDir: options.dashboardDir } : {}) });
+    const app = await buildServer(ctx, options.dashboardDir ? { dashboardDir: options.dashboardDir } : {});
     cleanups.push(() => app.close());
     await app.listen({ port: options.port ?? 3000, host: options.host ?? '127.0.0.1' });
     const address = app.server.address();
@@ -167,10 +167,18 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       return undefined;
     });
 
-    const signInUrl = await signInLink(ctx, dashboardUrl);
+    // Sign-in is on, as in production: the dashboard's address carries a one-time link for the demo's owner.
+    const signInUrl = await signInLink(ctx, dashboardUrl, (hours + 24) * HOUR_MS);
     say(localized(`shipby demo: a simulated day at ${speed}× (one real second is ${formatSeconds(speed)} simulated)`, `shipby 演示：以 ${speed} 倍速模拟一天（现实 1 秒 = 模拟 ${formatSeconds(speed, 'zh-CN')}）`));
-    say(localized(`  dashboard        ${dashboardUrl}`, `  仪表板           ${dashboardUrl}`));
-    if (signInUrl) say(localized(`  sign in          ${signInUrl}`, `  登录             ${signInUrl}`));
+    say(localized(`  dashboard        ${signInUrl ?? dashboardUrl}`, `  仪表板           ${signInUrl ?? dashboardUrl}`));
+    if (signInUrl) {
+      say(
+        localized(
+          `                   (a one-time sign-in link for ${DEMO_OWNER_EMAIL}: opening it signs the browser in; then ${dashboardUrl}, and Settings sets a password)`,
+          `                   （${DEMO_OWNER_EMAIL} 的一次性登录链接：打开即登录；之后访问 ${dashboardUrl}，可在“设置”中设置密码）`,
+        ),
+      );
+    }
     say(localized(`  API docs         ${dashboardUrl}docs`, `  API 文档         ${dashboardUrl}docs`));
     say(localized(`  fake AliExpress  ${fake.url}/__fake/orders (declared shipments: /__fake/shipments)`, `  模拟速卖通       ${fake.url}/__fake/orders（已申报发货：/__fake/shipments）`));
     say(localized(`  database         ${databaseFile}`, `  数据库           ${databaseFile}`));

@@ -5,7 +5,10 @@
  * (server-sent events) and bulk accept, a new order from arrival to receipt through the pack station (a wrong scan,
  * a weight out of tolerance, the label bought and printed) and the parcels screen (a problem, then the tracking
  * history), the language switch, a refused setting shown at its field, and each screen at 1366×768 (screenshots in
- * test-results/). Any console error fails.
+ * test-results/). Authentication is on, as in production: the browser signs in through the sign-in screen (a wrong
+ * password first), the test's own API calls use an owner's API key, a packer sees the pack station and parcels only,
+ * a viewer no write buttons, guessing gets locked out, and signing out returns to the sign-in screen.
+ * Any console error fails.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,6 +18,7 @@ import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { addUser, createApiKey, DEFAULT_ACCOUNT_ID } from '../../src/app/accounts';
 import { setCarrierAccount } from '../../src/app/carrier-contracts';
 import { createContext, type AppContext } from '../../src/app/context';
 import { importOrderFile } from '../../src/app/import-orders';
@@ -44,14 +48,36 @@ let page: Page;
 let consoleErrors: string[];
 /** Requests a test expects the API to refuse (Chromium logs each refused request as a console error). */
 let expectedRefusals: Array<{ path: string; status: number }>;
+/** The test's own calls to the API (what the marketplace or an ERP would send) go with an owner's API key. */
+let apiKey: string;
+const OWNER = { email: 'owner@e2e.shipby.test', password: 'owner-password-1' };
+const PACKER = { email: 'packer@e2e.shipby.test', password: 'packer-password-1' };
+const VIEWER = { email: 'viewer@e2e.shipby.test', password: 'viewer-password-1' };
+const GUESSED = { email: 'guessed@e2e.shipby.test', password: 'guessed-password-1' };
 
 async function api<T>(pathname: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
   const response = await fetch(`${base}${pathname}`, {
     method: init.method ?? 'GET',
-    headers: init.body ? { 'content-type': 'application/json' } : {},
+    headers: { authorization: `Bearer ${apiKey}`, ...(init.body ? { 'content-type': 'application/json' } : {}) },
     body: init.body ? JSON.stringify(init.body) : undefined,
   });
   return (await response.json()) as T;
+}
+
+/** Opens the dashboard signed out (its GET /auth/session is answered 401, as expected) and signs in on the sign-in screen. */
+async function signIn(user: { email: string; password: string }): Promise<void> {
+  expectedRefusals.push({ path: '/auth/session', status: 401 });
+  await page.goto(`${base}/`);
+  await page.getByTestId('sign-in').waitFor();
+  await page.fill('#sign-in-email', user.email);
+  await page.fill('#sign-in-password', user.password);
+  await page.getByTestId('sign-in-submit').click();
+  await expect.poll(() => page.getByTestId('signed-in-as').innerText()).toBe(user.email);
+}
+
+async function signOut(): Promise<void> {
+  await page.getByTestId('sign-out').click();
+  await page.getByTestId('sign-in').waitFor();
 }
 
 /** An order as the marketplace (or POST /orders) brings it. */
@@ -94,8 +120,14 @@ beforeAll(async () => {
   await setSender(ctx, 'demo', { name: 'Demo Shop', addressLine1: '1 Keji Road', city: 'Shenzhen', postcode: '518000', country: 'CN', phone: '+86 755 0000 0000' });
   carrier = await startSampleCarrierServer({ apiKey: 'e2e-carrier-key' });
   await setCarrierAccount(ctx, { carrier: '*', protocol: 'sample-http', baseUrl: carrier.url, apiKey: 'e2e-carrier-key' });
-  // Signing in is not part of these journeys (accounts have their own tests): the API answers without a session.
-  app = await buildServer(ctx, { dashboardDir, authentication: false });
+  // Authentication on: an owner of the default account (so of shop demo) signs in through the sign-in screen; a
+  // packer and a viewer of shop demo, and a user whose password gets guessed; the test's own calls use a key.
+  await addUser(ctx, { ...OWNER, accountOwner: true });
+  await addUser(ctx, { ...PACKER, shops: [{ shopId: 'demo', role: 'packer' }] });
+  await addUser(ctx, { ...VIEWER, shops: [{ shopId: 'demo', role: 'viewer' }] });
+  await addUser(ctx, { ...GUESSED, shops: [{ shopId: 'demo', role: 'viewer' }] });
+  apiKey = (await createApiKey(ctx, { accountId: DEFAULT_ACCOUNT_ID, name: 'e2e marketplace', role: 'owner', shopIds: ['demo'], createdBy: 'e2e' })).token;
+  app = await buildServer(ctx, { dashboardDir });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('no port');
@@ -154,6 +186,37 @@ describe('the dashboard', () => {
     expect(await api('/health')).toMatchObject({ ok: true });
     expect(await api('/docs/json')).toMatchObject({ openapi: expect.stringMatching(/^3\./) });
     expect(await api('/shops')).toMatchObject({ items: [{ id: 'demo', policy: { policy_id: 'aliexpress_pop' } }] });
+    // Without a session or a key the API answers 401, in both languages.
+    const anonymous = await fetch(`${base}/orders`);
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toMatchObject({ error: { code: 'unauthenticated', messages: { en: expect.any(String), 'zh-CN': expect.any(String) } } });
+  });
+
+  it('shows the sign-in screen first: a wrong password is refused in the form, the right one opens the dashboard', async () => {
+    expectedRefusals.push({ path: '/auth/session', status: 401 });
+    await page.goto(`${base}/`);
+    await page.getByTestId('sign-in').waitFor();
+    expect(await page.locator('h1').innerText()).toBe('Sign in to shipby');
+    expect(await page.locator('nav').count()).toBe(0);
+    await screenshot('sign-in');
+
+    expectedRefusals.push({ path: '/auth/login', status: 401 });
+    await page.fill('#sign-in-email', OWNER.email);
+    await page.fill('#sign-in-password', 'not-the-password');
+    await page.getByTestId('sign-in-submit').click();
+    await expect.poll(() => page.getByTestId('sign-in-error').innerText()).toBe('The e-mail or the password is wrong.');
+    await screenshot('sign-in-refused');
+
+    await page.fill('#sign-in-password', OWNER.password);
+    await page.getByTestId('sign-in-submit').click();
+    await expect.poll(() => page.getByTestId('signed-in-as').innerText()).toBe(OWNER.email);
+    await expect.poll(() => page.locator('h1').innerText()).toBe('Orders at risk');
+    expect(await page.locator('nav').innerText()).toMatch(/At risk[\s\S]*Stock[\s\S]*Pack station[\s\S]*Parcels[\s\S]*Performance[\s\S]*Settings/);
+    // The session survives a reload (the HttpOnly cookie; the CSRF token is read again from GET /auth/session).
+    await page.reload();
+    await expect.poll(() => page.getByTestId('signed-in-as').innerText()).toBe(OWNER.email);
+    const cookies = await browser.cookies(base);
+    expect(cookies.find((c) => c.name === 'shipby_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
   });
 
   it('walks an order from at risk to accepted, with the timeline showing who did it', async () => {
@@ -199,7 +262,7 @@ describe('the dashboard', () => {
     const accepted = page.locator('[data-testid="timeline"] li[data-action="accept"]');
     await expect.poll(() => accepted.count()).toBe(1);
     expect(await accepted.innerText()).toMatch(/Accepted: new \(risk review\) → awaiting shipment/);
-    expect(await accepted.innerText()).toMatch(/by API \/ dashboard/);
+    expect(await accepted.innerText()).toContain(`by ${OWNER.email}`);
     await expect.poll(() => page.locator('h1 .badge').innerText()).toBe('awaiting shipment');
     expect(await page.getByTestId('accept').isDisabled()).toBe(true);
 
@@ -212,7 +275,7 @@ describe('the dashboard', () => {
 
   it('says "changed" on GET /events when orders change (server-sent events)', async () => {
     const abort = new AbortController();
-    const response = await fetch(`${base}/events`, { signal: abort.signal });
+    const response = await fetch(`${base}/events`, { signal: abort.signal, headers: { authorization: `Bearer ${apiKey}` } });
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const reader = response.body!.getReader();
     let received = '';
@@ -443,6 +506,57 @@ describe('the dashboard', () => {
     await screenshot('settings');
   });
 
+  it('changes the password in Settings: a wrong current password is refused at its field', async () => {
+    await page.goto(`${base}/#/settings`);
+    const form = page.getByTestId('password-form');
+    await form.waitFor();
+    expectedRefusals.push({ path: '/auth/password', status: 400 });
+    await page.fill('#current-password', 'not-the-password');
+    await page.fill('#new-password', 'a-new-password-2');
+    await page.getByTestId('change-password').click();
+    await expect.poll(() => page.locator('[data-field="current_password"]').innerText()).toBe('The current password is wrong.');
+    await page.fill('#current-password', OWNER.password);
+    await page.fill('#new-password', 'short');
+    await page.getByTestId('change-password').click();
+    await expect.poll(() => page.locator('[data-field="new_password"]').innerText()).toMatch(/at least 10 characters/);
+    await page.fill('#new-password', 'owner-password-2');
+    await page.getByTestId('change-password').click();
+    await expect.poll(() => form.getByRole('status').innerText()).toBe('The password is changed.');
+    OWNER.password = 'owner-password-2';
+    await screenshot('settings-password');
+  });
+
+  it('lists, creates (shown once) and revokes API keys in Settings for an owner', async () => {
+    await page.goto(`${base}/#/settings`);
+    const keys = page.getByTestId('api-keys');
+    // The test's own key is listed by its prefix, role, shops and last use; never the key itself.
+    await expect.poll(() => keys.innerText()).toMatch(/e2e marketplace\s+sbk_\S{6}…\s+owner\s+demo/);
+    expect(await keys.innerText()).not.toContain(apiKey);
+    await page.fill('#key-name', 'ERP sync');
+    await page.selectOption('#key-role', 'viewer');
+    await page.getByTestId('create-key').click();
+    const shown = page.getByTestId('new-key');
+    await expect.poll(() => shown.innerText()).toMatch(/Copy the key now: it is not shown again\./);
+    const key = await shown.locator('input').inputValue();
+    expect(key).toMatch(/^sbk_/);
+    // The new key works, as a viewer of shop demo.
+    const asKey = await fetch(`${base}/orders?shop=demo`, { headers: { authorization: `Bearer ${key}` } });
+    expect(asKey.status).toBe(200);
+    await asKey.text();
+    const row = keys.locator(`tr[data-key="${key.slice(0, 10)}"]`);
+    await expect.poll(() => row.innerText()).toMatch(/ERP sync[\s\S]*viewer[\s\S]*demo/);
+    await screenshot('settings-api-keys');
+    await row.getByTestId('revoke-key').click();
+    await expect.poll(() => row.innerText()).toMatch(/revoked/);
+    // The next page (or a reload) no longer has the key; a revoked key is refused.
+    await page.reload();
+    await page.getByTestId('key-form').waitFor();
+    expect(await page.getByTestId('new-key').count()).toBe(0);
+    const revoked = await fetch(`${base}/orders?shop=demo`, { headers: { authorization: `Bearer ${key}` } });
+    expect(revoked.status).toBe(401);
+    await revoked.text();
+  });
+
   it('charts the seller metrics against their thresholds', async () => {
     await page.goto(`${base}/#/performance`);
     await page.getByTestId('metrics-7').waitFor();
@@ -472,5 +586,76 @@ describe('the dashboard', () => {
       const width = Number(await page.evaluate('document.documentElement.scrollWidth'));
       expect(width, hash).toBeLessThanOrEqual(VIEWPORT.width);
     }
+  });
+
+  it('signs out back to the sign-in screen; the old session no longer reaches the API', async () => {
+    await page.goto(`${base}/#/`);
+    await expect.poll(() => page.getByTestId('signed-in-as').innerText()).toBe(OWNER.email);
+    await signOut();
+    expect(await page.locator('nav').count()).toBe(0);
+    expect((await browser.cookies(base)).some((c) => c.name === 'shipby_session')).toBe(false);
+    // A reload stays on the sign-in screen.
+    expectedRefusals.push({ path: '/auth/session', status: 401 });
+    await page.reload();
+    await page.getByTestId('sign-in').waitFor();
+  });
+
+  it('shows a packer the pack station and the parcels only, and a viewer no write buttons', async () => {
+    await signIn(PACKER);
+    // At #/ a packer gets the pack station: the seller's screens are not there at all.
+    await expect.poll(() => page.locator('h1').innerText()).toBe('Pack station');
+    expect(await page.locator('nav a').allInnerTexts()).toEqual(['Pack station', 'Parcels']);
+    await page.getByTestId('scan-input').waitFor();
+    await screenshot('packer');
+    await page.goto(`${base}/#/parcels`);
+    await expect.poll(() => page.locator('h1').innerText()).toBe('Parcels');
+    await expect.poll(() => page.locator('main').innerText()).toMatch(/All parcels/);
+    for (const hash of ['#/performance', '#/stock', '#/orders/1']) {
+      await page.goto(`${base}/${hash}`);
+      await expect.poll(() => page.locator('h1').innerText(), { message: hash }).toBe('Pack station');
+    }
+    // Settings (through the name in the header) has only the packer's own password.
+    await page.getByTestId('signed-in-as').click();
+    await page.getByTestId('password-form').waitFor();
+    expect(await page.locator('#policy-overrides').count()).toBe(0);
+    expect(await page.getByTestId('key-form').count()).toBe(0);
+    await signOut();
+
+    await signIn(VIEWER);
+    await expect.poll(() => page.locator('table.orders tbody tr').count()).toBeGreaterThan(0);
+    expect(await page.locator('nav a').allInnerTexts()).toEqual(['At risk', 'Stock', 'Parcels', 'Performance', 'Settings']);
+    expect(await page.getByTestId('bulk-accept').count()).toBe(0);
+    expect(await page.locator('table.orders tbody input[type="checkbox"]').count()).toBe(0);
+    await page.goto(`${base}/#/orders/1`);
+    await expect.poll(() => page.getByTestId('verdict-headline').innerText()).toMatch(/\S/);
+    expect(await page.getByTestId('accept').count()).toBe(0);
+    expect(await page.getByTestId('cancel').count()).toBe(0);
+    await page.goto(`${base}/#/settings`);
+    await page.locator('#policy-overrides').waitFor();
+    expect(await page.getByTestId('save-policy').isDisabled()).toBe(true);
+    expect(await page.getByTestId('webhook-form').count()).toBe(0);
+    expect(await page.getByTestId('key-form').count()).toBe(0);
+    await screenshot('viewer-settings');
+    await signOut();
+  });
+
+  it('locks out a password-guessing loop, and says so on the sign-in screen', async () => {
+    expectedRefusals.push({ path: '/auth/session', status: 401 }, { path: '/auth/login', status: 401 }, { path: '/auth/login', status: 429 });
+    await page.goto(`${base}/`);
+    await page.getByTestId('sign-in').waitFor();
+    await page.fill('#sign-in-email', GUESSED.email);
+    const error = page.getByTestId('sign-in-error');
+    for (let guess = 1; guess <= 5; guess++) {
+      await page.fill('#sign-in-password', `guess-number-${guess}`);
+      await page.getByTestId('sign-in-submit').click();
+      await expect.poll(() => error.innerText()).toMatch(guess < 5 ? /The e-mail or the password is wrong/ : /Too many wrong passwords: signing in is locked for \d+ s/);
+      await expect.poll(() => page.getByTestId('sign-in-submit').isDisabled()).toBe(false);
+    }
+    expect(await error.getAttribute('data-locked')).toBe('true');
+    // Locked, even the right password is refused.
+    await page.fill('#sign-in-password', GUESSED.password);
+    await page.getByTestId('sign-in-submit').click();
+    await expect.poll(() => error.innerText()).toMatch(/locked for \d+ s/);
+    await screenshot('sign-in-locked');
   });
 });

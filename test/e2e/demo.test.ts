@@ -20,6 +20,8 @@ const dir = tempDir();
 const lines: string[] = [];
 let demo: RunningDemo;
 let orders: OrderRow[];
+/** The session cookie the demo's sign-in link set (`shipby_session=…`). */
+let cookie: string;
 
 beforeAll(async () => {
   demo = await startDemo({
@@ -42,6 +44,15 @@ beforeAll(async () => {
     last = now;
   }
   orders = await listOrders(demo.ctx, { shopIds: [DEMO_SHOP_ID], sort: 'id', limit: 100_000 });
+  // Sign in as the demo's owner the way a browser does: open the printed one-time link, keep the cookie.
+  const link = await fetch(demo.signInUrl!, { redirect: 'manual' });
+  expect(link.status).toBe(303);
+  expect(link.headers.get('location')).toBe('/');
+  const setCookie = link.headers.get('set-cookie') ?? '';
+  expect(setCookie).toMatch(/HttpOnly/i);
+  expect(setCookie).toMatch(/SameSite=Strict/i);
+  cookie = setCookie.split(';')[0]!;
+  expect(cookie).toMatch(/^shipby_session=./);
 }, 90_000);
 
 afterAll(async () => {
@@ -55,6 +66,9 @@ describe('the demo day', () => {
     expect(demo.clock.now()).toBeGreaterThanOrEqual(START + HOURS * 3_600_000);
     expect(demo.clock.now()).toBeLessThan(START + (HOURS + 0.5) * 3_600_000);
     expect(lines.some((line) => line.includes(demo.dashboardUrl))).toBe(true);
+    // Sign-in is on: the dashboard's printed address carries the one-time sign-in link for the demo's owner.
+    expect(demo.signInUrl).toMatch(new RegExp(`^${demo.dashboardUrl}auth/link\\?token=[\\w-]{20,}$`));
+    expect(lines.some((line) => /^\s+dashboard\s+http:\/\/localhost:\d+\/auth\/link\?token=/.test(line))).toBe(true);
     // Labels come from the sample carrier (a local HTTP server), not a stand-in.
     expect(lines.some((line) => /^\s+labels\s+the sample carrier \(sample-http http:\/\/127\.0\.0\.1:\d+\)/.test(line))).toBe(true);
     const hourly = lines.filter((line) => / Shenzhen · \d+ orders/.test(line));
@@ -64,6 +78,9 @@ describe('the demo day', () => {
     expect(demo.driver.counters.errors).toEqual([]);
     const health = await fetch(`${demo.dashboardUrl}health`);
     expect(await health.json()).toMatchObject({ ok: true, database: 'sqlite' });
+    // The link signed in the demo's owner: an owner of the demo's shop.
+    const session = await fetch(`${demo.dashboardUrl}auth/session`, { headers: { cookie } });
+    expect(await session.json()).toMatchObject({ name: 'owner@demo.shipby.local', account_owner: true, shops: expect.arrayContaining([expect.objectContaining({ id: DEMO_SHOP_ID, role: 'owner' })]) });
   });
 
   it('brought the orders in through the sync from the fake marketplace: the backlog and the new buyers', async () => {
@@ -116,11 +133,19 @@ describe('the demo day', () => {
       const { verdict } = await explainOrder(demo.ctx, order.id);
       expect(['late', 'shipped_late', 'closed', 'awaiting_count']).toContain(verdict.status);
     }
-    // Orders still open close to their deadline are listed with their countdown.
-    const response = await fetch(`${demo.dashboardUrl}orders?shop=${DEMO_SHOP_ID}&due_within=48h`);
+    // Orders still open close to their deadline are listed with their countdown, to the signed-in owner only.
+    const url = `${demo.dashboardUrl}orders?shop=${DEMO_SHOP_ID}&due_within=48h`;
+    const signedOut = await fetch(url);
+    expect(signedOut.status).toBe(401);
+    expect(await signedOut.json()).toMatchObject({ error: { code: 'unauthenticated' } });
+    const response = await fetch(url, { headers: { cookie } });
     const atRisk = (await response.json()) as { items: unknown[] };
     expect(response.status).toBe(200);
     expect(atRisk.items.length).toBeGreaterThan(0);
+    // The link was one-time: opening it again signs nobody in.
+    const again = await fetch(demo.signInUrl!, { redirect: 'manual' });
+    expect(again.status).toBe(401);
+    await again.text();
   });
 
   it('ran short of a SKU and replenished it through a purchase order received later', async () => {

@@ -1,11 +1,14 @@
 import { Component, lazy, Suspense, type ReactNode } from 'react';
+import { AuthProvider, useAuth } from './auth';
 import { DataProvider, useData } from './data';
 import { useRoute, type Route } from './hooks';
-import { DICTIONARIES, I18nProvider, LOCALES, useI18n } from './i18n';
+import { LanguageSwitch } from './components';
+import { I18nProvider, useI18n } from './i18n';
 import { AtRisk } from './screens/AtRisk';
 import { ComingSoon } from './screens/ComingSoon';
 import { Order } from './screens/Order';
 import { Settings } from './screens/Settings';
+import { SignIn } from './screens/SignIn';
 import { Stock } from './screens/Stock';
 
 // The charting library loads only with the performance screen, so the first visit stays small.
@@ -17,14 +20,30 @@ const Parcels = lazy(() => import('./screens/Parcels').then((m) => ({ default: m
 export function App() {
   return (
     <I18nProvider>
-      <DataProvider>
-        <Shell />
-      </DataProvider>
+      <AuthProvider>
+        <Gate />
+      </AuthProvider>
     </I18nProvider>
   );
 }
 
-const NAV: Array<{ screen: Route['screen']; href: string; label: 'nav.atRisk' | 'nav.performance' | 'nav.settings' | 'nav.stock' | 'nav.pack' | 'nav.parcels' }> = [
+/** The sign-in screen until GET /auth/session (or a sign-in) says who is there; then the dashboard for that session. */
+function Gate() {
+  const { t } = useI18n();
+  const { state } = useAuth();
+  if (state.status === 'checking') return <p className="empty">{t('live.loading')}</p>;
+  if (state.status === 'signed-out') return <SignIn unreachable={state.unreachable} />;
+  return (
+    <DataProvider key={`${state.session.account_id}/${state.session.name}`}>
+      <Shell />
+    </DataProvider>
+  );
+}
+
+type ScreenName = Route['screen'];
+type NavLabel = 'nav.atRisk' | 'nav.performance' | 'nav.settings' | 'nav.stock' | 'nav.pack' | 'nav.parcels';
+
+const NAV: Array<{ screen: ScreenName; href: string; label: NavLabel }> = [
   { screen: 'at-risk', href: '#/', label: 'nav.atRisk' },
   { screen: 'stock', href: '#/stock', label: 'nav.stock' },
   { screen: 'pack', href: '#/pack', label: 'nav.pack' },
@@ -33,9 +52,40 @@ const NAV: Array<{ screen: Route['screen']; href: string; label: 'nav.atRisk' | 
   { screen: 'settings', href: '#/settings', label: 'nav.settings' },
 ];
 
+/**
+ * Which screens the session's roles open. The seller's screens (orders, performance, settings) are for the roles
+ * that read the settings (owner, manager, viewer); a packer gets the pack station and the parcels only.
+ */
+function useScreens(): { allowed: (screen: ScreenName) => boolean; inNav: (screen: ScreenName) => boolean } {
+  const { can } = useAuth();
+  const seller = can('settings:read');
+  const allowed = (screen: ScreenName): boolean => {
+    switch (screen) {
+      case 'at-risk':
+      case 'order':
+      case 'performance':
+        return seller && can('orders:read');
+      case 'stock':
+        return seller && can('stock:read');
+      case 'pack':
+        return can('pack');
+      case 'parcels':
+        return can('parcels:read');
+      case 'settings':
+        return true; // everyone's own password is there; the shop's settings only for those who read them
+    }
+  };
+  return { allowed, inNav: (screen) => allowed(screen) && (screen !== 'settings' || seller) };
+}
+
 function Shell() {
-  const { t, locale, setLocale, userZone } = useI18n();
-  const route = useRoute();
+  const { t, userZone } = useI18n();
+  const { session, signOut } = useAuth();
+  const asked = useRoute();
+  const { allowed, inNav } = useScreens();
+  // A screen the role does not open shows the first one it does (a packer at #/ gets the pack station).
+  const fallback = NAV.find((item) => inNav(item.screen))?.screen ?? 'settings';
+  const route: Route = allowed(asked.screen) ? asked : fallback === 'parcels' ? { screen: 'parcels' } : ({ screen: fallback } as Route);
   const active = route.screen === 'order' ? 'at-risk' : route.screen;
   return (
     <div className="app">
@@ -44,7 +94,7 @@ function Shell() {
           shipby
         </a>
         <nav aria-label={t('nav.label')}>
-          {NAV.map((item) => (
+          {NAV.filter((item) => inNav(item.screen)).map((item) => (
             <a key={item.screen} href={item.href} className={active === item.screen ? 'active' : ''} aria-current={active === item.screen ? 'page' : undefined}>
               {t(item.label)}
             </a>
@@ -54,12 +104,14 @@ function Shell() {
         <span className="zone" title={t('time.zoneHint')}>
           {t('time.yourZone', { zone: userZone })}
         </span>
-        <div className="lang" role="group" aria-label={t('lang.label')}>
-          {LOCALES.map((l) => (
-            <button key={l} type="button" lang={l} className={l === locale ? 'active' : ''} aria-pressed={l === locale} onClick={() => setLocale(l)} data-locale={l}>
-              {DICTIONARIES[l]['lang.name']}
-            </button>
-          ))}
+        <LanguageSwitch />
+        <div className="who">
+          <a href="#/settings" title={t('auth.signedInAs', { name: session?.name ?? '' })} data-testid="signed-in-as">
+            {session?.name}
+          </a>
+          <button type="button" onClick={() => void signOut()} data-testid="sign-out">
+            {t('auth.signOut')}
+          </button>
         </div>
       </header>
       <main>

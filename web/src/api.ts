@@ -51,19 +51,44 @@ export function setApiLocale(locale: Locale): void {
   currentLocale = locale;
 }
 
-export async function api<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+// ---- Credentials: the one door every request goes through ----
+// The session itself is an HttpOnly cookie (same-origin, sent by the browser); what the page keeps is the
+// session's CSRF token, in memory only (from GET /auth/session or POST /auth/login), echoed on unsafe methods.
+
+export const CSRF_HEADER = 'x-csrf-token';
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+let csrfToken: string | undefined;
+let signedIn = false;
+let onUnauthenticated: (() => void) | undefined;
+
+/** The session signed in (its CSRF token is kept for unsafe requests), or undefined when signed out. */
+export function setSignedIn(session: { csrf_token: string | null } | undefined): void {
+  signedIn = session !== undefined;
+  csrfToken = session?.csrf_token ?? undefined;
+}
+
+/** Called whenever the API answers 401: the session ended (signed out elsewhere, expired), so the app shows the sign-in screen. */
+export function setUnauthenticatedHandler(handler: (() => void) | undefined): void {
+  onUnauthenticated = handler;
+}
+
+async function send(path: string, method: string, accept: string, body: unknown, signal: AbortSignal | undefined): Promise<Response> {
+  const headers: Record<string, string> = { 'accept-language': currentLocale, accept };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (UNSAFE.has(method) && csrfToken) headers[CSRF_HEADER] = csrfToken;
   let response: Response;
   try {
-    response = await fetch(path, {
-      method: init.method ?? 'GET',
-      headers: { 'accept-language': currentLocale, accept: 'application/json', ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
-      signal: init.signal,
-    });
+    response = await fetch(path, { method, credentials: 'same-origin', headers, body: body !== undefined ? JSON.stringify(body) : undefined, signal });
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;
     throw new NetworkError((error as Error).message);
   }
+  if (response.status === 401) onUnauthenticated?.();
+  return response;
+}
+
+export async function api<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+  const response = await send(path, init.method ?? 'GET', 'application/json', init.body, init.signal);
   const text = await response.text();
   const json = text ? safeJson(text) : undefined;
   if (!response.ok) throw refusalOf(response, json);
@@ -266,32 +291,62 @@ export interface Shortage {
 }
 
 /**
- * A document (label or packing-slip PDF) as a Blob, through the same door as every other call (the language
- * header now; credentials and CSRF later), so a screen can show or print it.
+ * A document (label or packing-slip PDF) as a Blob, through the same door as every other call (the language,
+ * the session cookie, a 401 signing the page out), so a screen can show or print it.
  */
 export async function apiBlob(path: string, init: { signal?: AbortSignal } = {}): Promise<Blob> {
-  let response: Response;
-  try {
-    response = await fetch(path, { headers: { 'accept-language': currentLocale, accept: 'application/pdf' }, signal: init.signal });
-  } catch (error) {
-    if ((error as Error).name === 'AbortError') throw error;
-    throw new NetworkError((error as Error).message);
-  }
+  const response = await send(path, 'GET', 'application/pdf', undefined, init.signal);
   if (!response.ok) throw refusalOf(response, safeJson(await response.text()));
   return response.blob();
 }
 
 /**
- * The live-update stream (server-sent events, GET /events): `changed` whenever orders change. Opened here so
- * that credentials are set in one place (same-origin cookies go with `withCredentials`).
+ * The live-update stream (server-sent events, GET /events): `changed` whenever orders change. Opened here, the
+ * one door for credentials: the same-origin session cookie goes with it (`withCredentials`); it needs no CSRF
+ * token (a GET). Not opened while signed out (it would only be refused).
  */
 export function openEventStream(): EventSource | undefined {
-  if (typeof EventSource === 'undefined') return undefined;
+  if (typeof EventSource === 'undefined' || !signedIn) return undefined;
   try {
     return new EventSource('/events', { withCredentials: true });
   } catch {
     return undefined;
   }
+}
+
+// ---- Accounts and access ----
+
+export type Permission = 'orders:read' | 'orders:write' | 'stock:read' | 'stock:write' | 'parcels:read' | 'pack' | 'settings:read' | 'settings:write' | 'owner';
+export type Role = 'owner' | 'manager' | 'packer' | 'viewer';
+
+/** Who is signed in (GET /auth/session, POST /auth/login): the shops, with the role and permissions in each. */
+export interface Session {
+  kind: 'user' | 'key';
+  name: string;
+  account_id: string;
+  account_owner: boolean;
+  shops: Array<{ id: string; role: Role; permissions: Permission[] }>;
+  csrf_token: string | null;
+}
+
+export interface ApiKey {
+  id: number;
+  name: string;
+  prefix: string;
+  role: Role;
+  shops: string[];
+  created_by: string;
+  created_at: string;
+  last_used_at: string | null;
+  last_used_ip: string | null;
+  revoked_at: string | null;
+}
+
+export interface NewApiKey {
+  id: number;
+  key: string;
+  prefix: string;
+  warning: Localized;
 }
 
 // ---- Pack station ----

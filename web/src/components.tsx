@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { ApiError, NetworkError, type Money as MoneyValue } from './api';
 import { useData } from './data';
 import { durationParts, formatDateTime, formatMoney, urgencyOf, zoneAbbreviation, type Urgency } from './format';
-import { useI18n, type Translate } from './i18n';
+import { DICTIONARIES, LOCALES, useI18n, type Translate } from './i18n';
 
 export function Money({ value }: { value: MoneyValue | null | undefined }) {
   const { locale } = useI18n();
@@ -148,5 +148,19 @@ export function ShopSelect({ value, onChange, allowAll, id }: { value: string; o
         </option>
       ))}
     </select>
+  );
+}
+
+/** English / 中文, each named in its own words; the choice is remembered (header and sign-in screen). */
+export function LanguageSwitch() {
+  const { t, locale, setLocale } = useI18n();
+  return (
+    <div className="lang" role="group" aria-label={t('lang.label')}>
+      {LOCALES.map((l) => (
+        <button key={l} type="button" lang={l} className={l === locale ? 'active' : ''} aria-pressed={l === locale} onClick={() => setLocale(l)} data-locale={l}>
+          {DICTIONARIES[l]['lang.name']}
+        </button>
+      ))}
+    </div>
   );
 }

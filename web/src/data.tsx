@@ -4,6 +4,7 @@
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, type Policy, type Shop } from './api';
+import { useAuth } from './auth';
 import { DEFAULT_WARNING_HOURS } from './format';
 import { useStored } from './hooks';
 
@@ -32,22 +33,27 @@ export function DataProvider({ children }: { children: ReactNode }) {
   const [apiPaths, setApiPaths] = useState<Set<string> | undefined>(undefined);
   const [loaded, setLoaded] = useState(false);
   const [storedShop, setShopId] = useStored('shipby.shop', '');
+  // Only what the session reaches: the shops it holds a role in, and the policies when its roles read settings
+  // (a packer's would be refused).
+  const { session, can } = useAuth();
+  const readsPolicies = can('settings:read');
+  const sessionShops = session?.shops;
 
   const reloadShops = useCallback(async () => {
     const answer = await api<{ items: Shop[] }>('/shops');
-    setShops(answer.items);
-  }, []);
+    setShops(answer.items.filter((shop) => !sessionShops || sessionShops.some((s) => s.id === shop.id)));
+  }, [sessionShops]);
 
   useEffect(() => {
     let cancelled = false;
     const load = async () => {
       const [shopAnswer, policyAnswer, spec] = await Promise.all([
         api<{ items: Shop[] }>('/shops').catch(() => ({ items: [] as Shop[] })),
-        api<Policy[]>('/policies').catch(() => [] as Policy[]),
+        readsPolicies ? api<Policy[]>('/policies').catch(() => [] as Policy[]) : Promise.resolve([] as Policy[]),
         api<{ paths?: Record<string, unknown> }>('/docs/json').catch(() => ({ paths: undefined })),
       ]);
       if (cancelled) return;
-      setShops(shopAnswer.items);
+      setShops(shopAnswer.items.filter((shop) => !sessionShops || sessionShops.some((s) => s.id === shop.id)));
       setPolicies(policyAnswer);
       setApiPaths(spec.paths ? new Set(Object.keys(spec.paths)) : undefined);
       setLoaded(true);
@@ -56,7 +62,7 @@ export function DataProvider({ children }: { children: ReactNode }) {
     return () => {
       cancelled = true;
     };
-  }, []);
+  }, [readsPolicies, sessionShops]);
 
   const value = useMemo<SharedData>(() => {
     const latestPolicy = new Map<string, Policy>();

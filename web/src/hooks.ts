@@ -46,9 +46,11 @@ function openLive(): void {
   source.onopen = () => {
     live.connected = true;
   };
-  // The browser reconnects by itself (the server asks for 3 s); meanwhile the screens poll.
+  // The browser reconnects by itself (the server asks for 3 s); meanwhile the screens poll. A refused stream
+  // (401 after the session ended) is closed for good: it is dropped, so the next subscriber opens a new one.
   source.onerror = () => {
     live.connected = false;
+    if (source.readyState === EventSource.CLOSED && live.source === source) live.source = undefined;
   };
   source.addEventListener('changed', () => {
     for (const listener of [...live.listeners]) listener();
@@ -72,6 +74,15 @@ export function onLiveChange(listener: () => void): () => void {
       }, 5000);
     }
   };
+}
+
+/** Ends the live stream now (signing out): nothing may reach the server with the old session afterwards. */
+export function closeLiveStream(): void {
+  if (live.closing) clearTimeout(live.closing);
+  live.closing = undefined;
+  live.source?.close();
+  live.source = undefined;
+  live.connected = false;
 }
 
 export function liveConnected(): boolean {

@@ -33,7 +33,9 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, options: AuthR
       sameSite: 'strict',
       // Secure whenever the request came over HTTPS (directly or through a proxy that says so).
       secure: request.protocol === 'https' || process.env.SHIPBY_SECURE_COOKIES === '1',
-      expires: new Date(signedIn.expiresAt),
+      // Relative (Max-Age), not Expires: the session's end is on the server's clock (injected: shifted in tests,
+      // simulated in the demo), and the browser compares an Expires date with its own, dropping the cookie at once.
+      maxAge: Math.max(1, Math.round((signedIn.expiresAt - ctx.now()) / 1000)),
     });
   };
   const origin = (request: FastifyRequest) => ({ ip: request.ip, userAgent: request.headers['user-agent'] });

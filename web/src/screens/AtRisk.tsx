@@ -1,14 +1,17 @@
 /**
  * At risk: the open orders by time left, with live countdowns coloured by the warning thresholds, the fine
- * if each is missed now, filters, bulk accept, and the total penalty exposure at the top.
+ * if each is missed now, filters, bulk accept, print labels and mark shipped (atRisk/BulkShipping.tsx), and the
+ * total penalty exposure at the top.
  */
 import { useMemo, useState } from 'react';
 import { api, ApiError, type AtRiskOrder, type OrderPage } from '../api';
 import { Countdown, DateTime, ErrorText, LiveBadge, Money, ShopSelect, StateBadge, UrgencyLegend } from '../components';
+import { useAuth } from '../auth';
 import { useData } from '../data';
 import { DEFAULT_WARNING_HOURS, sumByCurrency, urgencyOf, type Urgency } from '../format';
 import { useNow, usePoll, useStored } from '../hooks';
 import { useI18n } from '../i18n';
+import { BulkOutcomeView, BulkShippingButtons, type BulkOutcome } from './atRisk/BulkShipping';
 
 const OPEN_STATES = ['new', 'awaiting_shipment', 'awaiting_stock', 'partially_shipped'] as const;
 const WINDOWS = ['6h', '24h', '48h', '7d', '30d', '365d'] as const;
@@ -22,6 +25,9 @@ interface AcceptResult {
 export function AtRisk() {
   const { t, term, pick } = useI18n();
   const { zoneOfShop, warningHoursOfShop, shops } = useData();
+  // Accepting needs orders:write in the order's shop (a viewer sees no bulk action).
+  const { can } = useAuth();
+  const writes = can('orders:write');
   const [shop, setShop] = useStored('shipby.atRisk.shop', '');
   const [state, setState] = useStored('shipby.atRisk.state', '');
   const [country, setCountry] = useState('');
@@ -29,6 +35,7 @@ export function AtRisk() {
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<AcceptResult | undefined>(undefined);
+  const [shipOutcome, setShipOutcome] = useState<BulkOutcome | undefined>(undefined);
   const now = useNow(1000);
 
   const shopFilter = shops.some((s) => s.id === shop) ? shop : '';
@@ -57,8 +64,14 @@ export function AtRisk() {
     bandCounts[band] = (bandCounts[band] ?? 0) + 1;
   }
   const exposure = sumByCurrency(items.map((o) => o.deadline.fine_if_missed));
-  const acceptable = items.filter((o) => o.status === 'new');
+  const acceptable = items.filter((o) => o.status === 'new' && can('orders:write', o.shop_id));
   const selectedVisible = acceptable.filter((o) => selected.has(o.id));
+  // Print labels and mark shipped: the orders of the shops where the caller packs.
+  const shippable = items.filter((o) => can('pack', o.shop_id));
+  const selectedShippable = shippable.filter((o) => selected.has(o.id));
+  const selectableIds = new Set([...acceptable, ...shippable].map((o) => o.id));
+  const selectable = items.filter((o) => selectableIds.has(o.id));
+  const selectedSelectable = selectable.filter((o) => selected.has(o.id));
 
   const toggle = (id: number) =>
     setSelected((s) => {
@@ -67,7 +80,7 @@ export function AtRisk() {
       else next.add(id);
       return next;
     });
-  const toggleAll = () => setSelected(selectedVisible.length === acceptable.length ? new Set() : new Set(acceptable.map((o) => o.id)));
+  const toggleAll = () => setSelected(selectedSelectable.length === selectable.length ? new Set() : new Set(selectable.map((o) => o.id)));
 
   const acceptSelected = async () => {
     setBusy(true);
@@ -81,6 +94,7 @@ export function AtRisk() {
         outcome.refused.push({ order: order.platform_order_id, error });
       }
     }
+    setShipOutcome(undefined);
     setResult(outcome);
     setSelected(new Set());
     setBusy(false);
@@ -150,11 +164,27 @@ export function AtRisk() {
           </select>
         </label>
         <span className="spacer" />
-        <button type="button" className="primary" disabled={busy || selectedVisible.length === 0} onClick={() => void acceptSelected()} data-testid="bulk-accept">
-          {busy ? t('action.working') : t('atRisk.acceptSelected', { count: selectedVisible.length })}
-        </button>
+        {writes ? (
+          <button type="button" className="primary" disabled={busy || selectedVisible.length === 0} onClick={() => void acceptSelected()} data-testid="bulk-accept">
+            {busy ? t('action.working') : t('atRisk.acceptSelected', { count: selectedVisible.length })}
+          </button>
+        ) : null}
+        {can('pack') ? (
+          <BulkShippingButtons
+            orders={selectedShippable}
+            onResult={(outcome) => {
+              setResult(undefined);
+              setShipOutcome(outcome);
+            }}
+            onDone={async () => {
+              setSelected(new Set());
+              await polled.refresh();
+            }}
+          />
+        ) : null}
       </div>
 
+      {shipOutcome ? <BulkOutcomeView outcome={shipOutcome} onClose={() => setShipOutcome(undefined)} /> : null}
       {result ? (
         <div className={result.refused.length ? 'notice notice-warn' : 'notice notice-ok'} role="status">
           {t('atRisk.acceptedCount', { count: result.accepted })}
@@ -174,7 +204,7 @@ export function AtRisk() {
           <thead>
             <tr>
               <th className="check">
-                <input type="checkbox" aria-label={t('atRisk.selectAll')} checked={acceptable.length > 0 && selectedVisible.length === acceptable.length} disabled={acceptable.length === 0} onChange={toggleAll} />
+                <input type="checkbox" aria-label={t('bulk.selectAll')} checked={selectable.length > 0 && selectedSelectable.length === selectable.length} disabled={selectable.length === 0} onChange={toggleAll} />
               </th>
               <th>{t('col.timeLeft')}</th>
               <th>{t('col.shipBy')}</th>
@@ -191,7 +221,7 @@ export function AtRisk() {
             {items.map((o) => (
               <tr key={o.id} className={`row-${urgencyOfItem(o)}`} data-order={o.platform_order_id}>
                 <td className="check">
-                  {o.status === 'new' ? <input type="checkbox" aria-label={t('atRisk.select', { order: o.platform_order_id })} checked={selected.has(o.id)} onChange={() => toggle(o.id)} /> : null}
+                  {selectableIds.has(o.id) ? <input type="checkbox" aria-label={t('atRisk.select', { order: o.platform_order_id })} checked={selected.has(o.id)} onChange={() => toggle(o.id)} /> : null}
                 </td>
                 <td>
                   <Countdown timeLeftMs={o.deadline.time_left_ms} receivedAt={polled.receivedAt} now={now} warningHours={warningHoursOfShop(o.shop_id)} />

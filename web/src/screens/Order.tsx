@@ -6,6 +6,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, type OrderDetail, type TimelineEvent, type Verdict } from '../api';
 import { Card, Countdown, DateTime, ErrorText, FieldError, LiveBadge, Money, onlyFieldIssues, StateBadge } from '../components';
+import { useAuth } from '../auth';
 import { useData } from '../data';
 import { localInputToIso } from '../format';
 import { useNow, usePoll } from '../hooks';
@@ -19,6 +20,7 @@ interface OrderView {
 export function Order({ id }: { id: number }) {
   const { t, term } = useI18n();
   const { latestPolicy, zoneOfShop } = useData();
+  const { can } = useAuth();
   const now = useNow(1000);
   const polled = usePoll(
     async (signal) => {
@@ -74,8 +76,9 @@ export function Order({ id }: { id: number }) {
           </Card>
         </div>
         <div className="order-side">
-          <ActionsCard order={order} onDone={polled.refresh} />
-          <ExtensionCard order={order} onDone={polled.refresh} />
+          {/* Order actions need orders:write in the order's shop: a viewer's page has no write buttons. */}
+          {can('orders:write', order.shop_id) ? <ActionsCard order={order} onDone={polled.refresh} /> : null}
+          {can('orders:write', order.shop_id) ? <ExtensionCard order={order} onDone={polled.refresh} /> : null}
           <Card title={t('order.details')}>
             <dl className="facts">
               <dt>{t('order.buyer')}</dt>
@@ -302,6 +305,8 @@ function VerdictCard({ verdict, receivedAt, now, platformZone }: { verdict: Verd
 function describeEvent(e: TimelineEvent, term: (group: string, value: string | null | undefined) => string, t: ReturnType<typeof useI18n>['t']): string {
   if (e.kind === 'transition') return t('event.transition', { action: term('action', e.action), from: term('state', e.from), to: term('state', e.to) });
   if (e.kind === 'created') return t('event.createdAs', { state: term('state', e.to) });
+  // An audit line: who called which route, with what outcome, from where (the actor is shown beside it).
+  if (e.kind === 'audit') return t('event.audit', { action: e.action ?? '', outcome: e.reason ?? '', ip: String((e.data as { ip?: string } | null)?.ip ?? '?') });
   return term('event', e.kind);
 }
 

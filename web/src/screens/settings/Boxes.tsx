@@ -1,0 +1,211 @@
+/**
+ * Settings → boxes: the shop's box catalogue (`GET /shops/:shop/boxes`, cheapest first) and a form to add a box or
+ * change one (`PUT /shops/:shop/boxes/:code`: inner size, max gross weight, tare, cost). The API's 400 is shown at
+ * the field it names; nothing changes.
+ */
+import { useState, type FormEvent } from 'react';
+import { api, ApiError, type Localized, type Money as MoneyValue } from '../../api';
+import { useAuth } from '../../auth';
+import { Card, ErrorText, FieldError, Money, onlyFieldIssues } from '../../components';
+import { currencyDigits } from '../../format';
+import { usePoll } from '../../hooks';
+import { DICTIONARIES, useI18n } from '../../i18n';
+
+export interface Box {
+  code: string;
+  inner_mm: [number, number, number];
+  outer_mm: [number, number, number] | null;
+  max_weight_g: number;
+  tare_g: number;
+  cost: MoneyValue;
+  active: boolean;
+}
+
+const FIELDS = ['code', 'inner_mm', 'max_weight_g', 'tare_g', 'cost', 'currency', 'active'];
+
+interface Draft {
+  code: string;
+  length: string;
+  width: string;
+  height: string;
+  maxWeight: string;
+  tare: string;
+  cost: string;
+  currency: string;
+  active: boolean;
+}
+
+const EMPTY: Draft = { code: '', length: '', width: '', height: '', maxWeight: '', tare: '', cost: '', currency: '', active: true };
+
+/** A number field's value: an empty or unreadable one goes as null, so the API names the field. */
+const num = (text: string): number | null => (text.trim() === '' || !Number.isFinite(Number(text)) ? null : Number(text));
+
+function draftOf(box: Box): Draft {
+  const digits = currencyDigits(box.cost.currency);
+  return {
+    code: box.code,
+    length: String(box.inner_mm[0]),
+    width: String(box.inner_mm[1]),
+    height: String(box.inner_mm[2]),
+    maxWeight: String(box.max_weight_g),
+    tare: String(box.tare_g),
+    cost: (box.cost.amount / 10 ** digits).toFixed(digits),
+    currency: box.cost.currency,
+    active: box.active,
+  };
+}
+
+function clientError(field: string, key: 'boxes.codeRequired'): ApiError {
+  const messages: Localized = { en: DICTIONARIES.en[key], 'zh-CN': DICTIONARIES['zh-CN'][key] };
+  return new ApiError(400, 'client_validation', messages, [{ path: field, message: messages.en, messages }]);
+}
+
+export function Boxes({ shopId }: { shopId: string }) {
+  const { t } = useI18n();
+  const { can } = useAuth();
+  const writes = can('settings:write', shopId);
+  const boxes = usePoll((signal) => api<{ items: Box[] }>(`/shops/${encodeURIComponent(shopId)}/boxes`, { signal }), [shopId], 60_000, { live: false });
+  const items = boxes.data?.items ?? [];
+  const [draft, setDraft] = useState<Draft>(EMPTY);
+  const [error, setError] = useState<unknown>(undefined);
+  const [saved, setSaved] = useState<string | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const currency = draft.currency.trim().toUpperCase() || items[0]?.cost.currency || 'CNY';
+  const set = (field: keyof Draft) => (value: string | boolean) => setDraft((d) => ({ ...d, [field]: value }));
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(undefined);
+    setSaved(undefined);
+    const code = draft.code.trim();
+    if (!code) {
+      setError(clientError('code', 'boxes.codeRequired'));
+      return;
+    }
+    const cost = num(draft.cost);
+    const existing = items.find((b) => b.code === code);
+    const body = {
+      inner_mm: [num(draft.length), num(draft.width), num(draft.height)],
+      // The form does not edit the outer size: a changed box keeps the one it has.
+      ...(existing?.outer_mm ? { outer_mm: existing.outer_mm } : {}),
+      max_weight_g: num(draft.maxWeight),
+      tare_g: num(draft.tare),
+      cost: { amount: cost === null ? null : Math.round(cost * 10 ** currencyDigits(currency)), currency },
+      active: draft.active,
+    };
+    setBusy(true);
+    try {
+      const box = await api<Box>(`/shops/${encodeURIComponent(shopId)}/boxes/${encodeURIComponent(code)}`, { method: 'PUT', body });
+      setSaved(box.code);
+      setDraft(EMPTY);
+      await boxes.refresh();
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const invalid = (field: string) => error instanceof ApiError && error.issuesAt(field).length > 0;
+  return (
+    <Card title={t('boxes.title')}>
+      <p className="hint">{t('boxes.hint')}</p>
+      {boxes.error ? <ErrorText error={boxes.error} /> : null}
+      {items.length ? (
+        <table className="compact" data-testid="boxes">
+          <thead>
+            <tr>
+              <th>{t('boxes.code')}</th>
+              <th>{t('boxes.inner')}</th>
+              <th className="num">{t('boxes.maxWeight')}</th>
+              <th className="num">{t('boxes.tare')}</th>
+              <th className="num">{t('boxes.cost')}</th>
+              <th>{t('boxes.active')}</th>
+              {writes ? <th /> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((b) => (
+              <tr key={b.code} data-box={b.code}>
+                <td>{b.code}</td>
+                <td>{t('boxes.size', { l: b.inner_mm[0], w: b.inner_mm[1], h: b.inner_mm[2] })}</td>
+                <td className="num">{b.max_weight_g}</td>
+                <td className="num">{b.tare_g}</td>
+                <td className="num">
+                  <Money value={b.cost} />
+                </td>
+                <td>{b.active ? t('boxes.yes') : t('boxes.no')}</td>
+                {writes ? (
+                  <td>
+                    <button type="button" className="link" onClick={() => {
+                        setDraft(draftOf(b));
+                        setError(undefined);
+                        setSaved(undefined);
+                      }}>
+                      {t('boxes.edit')}
+                    </button>
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : boxes.data ? (
+        <p className="muted">{t('boxes.none')}</p>
+      ) : null}
+      {writes ? (
+        <form className="form-grid" onSubmit={(e) => void submit(e)} noValidate data-testid="box-form">
+          <label htmlFor="box-code">{t('boxes.code')}</label>
+          <div>
+            <input id="box-code" name="code" value={draft.code} onChange={(e) => set('code')(e.target.value)} placeholder="M-30" aria-invalid={invalid('code')} />
+            <FieldError error={error} field="code" />
+          </div>
+          <label htmlFor="box-length">{t('boxes.innerMm')}</label>
+          <div>
+            <div className="inline-fields">
+              <input id="box-length" name="inner_length" type="number" min={1} value={draft.length} onChange={(e) => set('length')(e.target.value)} aria-label={t('boxes.length')} placeholder={t('boxes.length')} aria-invalid={invalid('inner_mm')} />
+              <input name="inner_width" type="number" min={1} value={draft.width} onChange={(e) => set('width')(e.target.value)} aria-label={t('boxes.width')} placeholder={t('boxes.width')} aria-invalid={invalid('inner_mm')} />
+              <input name="inner_height" type="number" min={1} value={draft.height} onChange={(e) => set('height')(e.target.value)} aria-label={t('boxes.height')} placeholder={t('boxes.height')} aria-invalid={invalid('inner_mm')} />
+            </div>
+            <FieldError error={error} field="inner_mm" />
+          </div>
+          <label htmlFor="box-max-weight">{t('boxes.maxWeight')}</label>
+          <div>
+            <input id="box-max-weight" name="max_weight_g" type="number" min={1} value={draft.maxWeight} onChange={(e) => set('maxWeight')(e.target.value)} aria-invalid={invalid('max_weight_g')} />
+            <FieldError error={error} field="max_weight_g" />
+          </div>
+          <label htmlFor="box-tare">{t('boxes.tare')}</label>
+          <div>
+            <input id="box-tare" name="tare_g" type="number" min={0} value={draft.tare} onChange={(e) => set('tare')(e.target.value)} aria-invalid={invalid('tare_g')} />
+            <FieldError error={error} field="tare_g" />
+          </div>
+          <label htmlFor="box-cost">{t('boxes.costIn', { currency })}</label>
+          <div>
+            <div className="inline-fields">
+              <input id="box-cost" name="cost" type="number" min={0} step="any" value={draft.cost} onChange={(e) => set('cost')(e.target.value)} aria-invalid={invalid('cost')} />
+              <input name="currency" value={draft.currency} onChange={(e) => set('currency')(e.target.value)} placeholder={currency} aria-label={t('boxes.currency')} maxLength={3} aria-invalid={invalid('currency')} />
+            </div>
+            <FieldError error={error} field="cost" />
+            <FieldError error={error} field="currency" />
+          </div>
+          <label htmlFor="box-active">{t('boxes.active')}</label>
+          <div>
+            <input id="box-active" name="active" type="checkbox" checked={draft.active} onChange={(e) => set('active')(e.target.checked)} />
+          </div>
+          <div className="form-actions">
+            <button type="submit" disabled={busy} data-testid="save-box">
+              {busy ? t('action.working') : t('boxes.save')}
+            </button>
+            {saved ? (
+              <span className="ok" role="status">
+                {t('boxes.saved', { code: saved })}
+              </span>
+            ) : null}
+          </div>
+        </form>
+      ) : null}
+      {error && !onlyFieldIssues(error, FIELDS) ? <ErrorText error={error} /> : error ? <p className="error">{t('settings.refused')}</p> : null}
+    </Card>
+  );
+}

@@ -1,0 +1,183 @@
+/**
+ * Settings → carriers: the carrier services in use (`GET /carrier/services`, read-only: an imported contract, else
+ * the sample services) and the seller's shipping rules (`GET /carrier/rules`, in order: the first match wins),
+ * edited as JSON and replaced whole (`PUT /carrier/rules`); a refusal lists each problem with its path (the
+ * rule's number and the field in it). Both are shared by the whole installation.
+ */
+import { useState, type FormEvent } from 'react';
+import { api, ApiError, type ApiIssue, type Localized } from '../../api';
+import { useAuth } from '../../auth';
+import { Card, ErrorText } from '../../components';
+import { usePoll } from '../../hooks';
+import { DICTIONARIES, useI18n } from '../../i18n';
+
+export interface CarrierService {
+  code: string;
+  carrier: string;
+  name: Localized;
+  logistics_class: string;
+  currency: string;
+  sample: boolean;
+  marketplace_service: string | null;
+  zones: string[];
+}
+
+export function CarrierServices() {
+  const { t, pick } = useI18n();
+  const services = usePoll((signal) => api<{ source: string; services: CarrierService[] }>('/carrier/services', { signal }), [], 300_000, { live: false });
+  const items = services.data?.services ?? [];
+  return (
+    <Card title={t('carriers.title')}>
+      <p className="hint">{services.data ? t('carriers.source', { source: services.data.source }) : t('live.loading')}</p>
+      {services.error ? <ErrorText error={services.error} /> : null}
+      {items.length ? (
+        <table className="compact" data-testid="carrier-services">
+          <thead>
+            <tr>
+              <th>{t('carriers.code')}</th>
+              <th>{t('carriers.name')}</th>
+              <th>{t('carriers.carrier')}</th>
+              <th>{t('carriers.class')}</th>
+              <th>{t('carriers.marketplace')}</th>
+              <th>{t('carriers.zones')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((s) => (
+              <tr key={s.code} data-service={s.code}>
+                <td>{s.code}</td>
+                <td>
+                  {pick(s.name)}
+                  {s.sample ? <span className="badge"> {t('carriers.sample')}</span> : null}
+                </td>
+                <td>{s.carrier}</td>
+                <td>{s.logistics_class}</td>
+                <td>{s.marketplace_service ?? '—'}</td>
+                <td>{s.zones.join(', ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : services.data ? (
+        <p className="muted">{t('carriers.none')}</p>
+      ) : null}
+    </Card>
+  );
+}
+
+const pretty = (rules: unknown[]) => JSON.stringify(rules, null, 2);
+
+/** The issues of a refused rule set, each with where it is: the rule's number and the field in it. */
+function RuleIssues({ error }: { error: ApiError }) {
+  const { t, pick } = useI18n();
+  return (
+    <ul className="field-error rule-issues" role="alert" data-field="rules">
+      {error.issues.map((i: ApiIssue & { row?: number }, index) => (
+        <li key={index}>
+          <code>{i.row ? t('rules.at', { row: i.row, path: i.path }) : i.path}</code> {i.messages ? pick(i.messages) : i.message}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function ShippingRules() {
+  const { t } = useI18n();
+  const { can } = useAuth();
+  const writes = can('settings:write');
+  const rules = usePoll((signal) => api<{ items: Array<Record<string, unknown>> }>('/carrier/rules', { signal }), [], 300_000, { live: false });
+  const items = rules.data?.items ?? [];
+  const [text, setText] = useState<string | undefined>(undefined);
+  const [error, setError] = useState<unknown>(undefined);
+  const [saved, setSaved] = useState<number | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const editing = text !== undefined;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(undefined);
+    setSaved(undefined);
+    let body: unknown;
+    try {
+      body = JSON.parse(text ?? '[]');
+    } catch {
+      body = undefined;
+    }
+    if (!Array.isArray(body)) {
+      const messages = { en: DICTIONARIES.en['rules.notJson'], 'zh-CN': DICTIONARIES['zh-CN']['rules.notJson'] };
+      setError(new ApiError(400, 'client_validation', messages, [{ path: 'rules', message: messages.en, messages }]));
+      return;
+    }
+    setBusy(true);
+    try {
+      const answer = await api<{ items: unknown[] }>('/carrier/rules', { method: 'PUT', body });
+      setSaved(answer.items.length);
+      setText(undefined);
+      await rules.refresh();
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Card title={t('rules.title')}>
+      <p className="hint">{t('rules.hint')}</p>
+      {rules.error ? <ErrorText error={rules.error} /> : null}
+      {!editing ? (
+        items.length ? (
+          <ol className="rules" data-testid="carrier-rules">
+            {items.map((rule, index) => (
+              <li key={index}>
+                <code>{JSON.stringify(rule)}</code>
+              </li>
+            ))}
+          </ol>
+        ) : rules.data ? (
+          <p className="muted">{t('rules.none')}</p>
+        ) : null
+      ) : (
+        <form onSubmit={(e) => void submit(e)} noValidate data-testid="rules-form">
+          <textarea name="rules" rows={12} spellCheck={false} value={text} onChange={(e) => setText(e.target.value)} aria-label={t('rules.json')} aria-invalid={error instanceof ApiError} className="json" />
+          {error instanceof ApiError && error.issues.length ? <RuleIssues error={error} /> : error ? <ErrorText error={error} /> : null}
+          <div className="form-actions">
+            <button type="submit" className="primary" disabled={busy} data-testid="save-rules">
+              {busy ? t('action.working') : t('rules.save')}
+            </button>
+            <button
+              type="button"
+              onClick={() => {
+                setText(undefined);
+                setError(undefined);
+              }}
+            >
+              {t('rules.cancel')}
+            </button>
+          </div>
+        </form>
+      )}
+      {!editing && writes ? (
+        <div className="form-actions">
+          <button
+            type="button"
+            onClick={() => {
+              setText(pretty(items));
+              setSaved(undefined);
+            }}
+            disabled={!rules.data}
+            data-testid="edit-rules"
+          >
+            {t('rules.edit')}
+          </button>
+          {saved !== undefined ? (
+            <span className="ok" role="status">
+              {t('rules.saved', { count: saved })}
+            </span>
+          ) : null}
+        </div>
+      ) : null}
+    </Card>
+  );
+}
