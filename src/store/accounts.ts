@@ -87,24 +87,62 @@ export async function insertAudit(db: Executor, rows: Insertable<AuditLogTable>[
 }
 
 const AUDIT_COLUMNS = ['at', 'account_id', 'shop_id', 'order_id', 'actor_kind', 'actor_id', 'actor_name', 'action', 'target', 'outcome', 'ip', 'detail'] as const;
-const auditStatements = new WeakMap<object, { run: (...values: unknown[]) => unknown }>();
+
+type AuditRowInput = Insertable<AuditLogTable>;
 
 /**
- * Audit lines outside any transaction (one per write request). On SQLite a cached prepared statement on the
- * connection, taken through Kysely so it never lands inside another request's open transaction; it costs a
- * fraction of a query built each time.
+ * Group commit of audit lines on SQLite: the lines of the requests that finish in the same turn of the event loop
+ * are written in one transaction (a cached prepared statement, taken on Kysely's connection so it never lands
+ * inside another request's open transaction), and each caller waits for the commit that holds its line — so the
+ * line is written before the answer leaves, while 50 concurrent writers share one commit instead of paying one each.
  */
-export async function insertAuditRows(store: Store, rows: Insertable<AuditLogTable>[]): Promise<void> {
+class SqliteAuditWriter {
+  private pending: Array<{ row: AuditRowInput; done: (error?: unknown) => void }> = [];
+  private scheduled = false;
+  private readonly insertAll: (rows: AuditRowInput[]) => void;
+
+  constructor(private readonly store: Store, sqlite: NonNullable<Store['sqlite']>) {
+    const statement = sqlite.prepare<unknown[]>(`INSERT INTO audit_log (${AUDIT_COLUMNS.join(', ')}) VALUES (${AUDIT_COLUMNS.map(() => '?').join(', ')})`);
+    this.insertAll = sqlite.transaction((rows: AuditRowInput[]) => {
+      for (const row of rows) statement.run(...AUDIT_COLUMNS.map((c) => (row as Record<string, unknown>)[c] ?? null));
+    });
+  }
+
+  write(rows: AuditRowInput[]): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let left = rows.length;
+      for (const row of rows) this.pending.push({ row, done: (error) => (error ? reject(error) : --left === 0 && resolve()) });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    this.scheduled = false;
+    try {
+      await this.store.db.connection().execute(async () => this.insertAll(batch.map((p) => p.row)));
+      for (const p of batch) p.done();
+    } catch (error) {
+      for (const p of batch) p.done(error);
+    }
+  }
+}
+
+const auditWriters = new WeakMap<object, SqliteAuditWriter>();
+
+/** Audit lines outside any transaction (one per write request): grouped per event-loop turn on SQLite. */
+export async function insertAuditRows(store: Store, rows: AuditRowInput[]): Promise<void> {
   if (rows.length === 0) return;
   const sqlite = store.sqlite;
   if (!sqlite) return insertAudit(store.db, rows);
-  let statement = auditStatements.get(sqlite);
-  if (!statement) {
-    statement = sqlite.prepare<unknown[]>(`INSERT INTO audit_log (${AUDIT_COLUMNS.join(', ')}) VALUES (${AUDIT_COLUMNS.map(() => '?').join(', ')})`);
-    auditStatements.set(sqlite, statement);
+  let writer = auditWriters.get(sqlite);
+  if (!writer) {
+    writer = new SqliteAuditWriter(store, sqlite);
+    auditWriters.set(sqlite, writer);
   }
-  const prepared = statement;
-  await store.db.connection().execute(async () => {
-    for (const row of rows) prepared.run(...AUDIT_COLUMNS.map((c) => (row as Record<string, unknown>)[c] ?? null));
-  });
+  return writer.write(rows);
 }
