@@ -6,7 +6,7 @@ import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import { warningsDue } from '../core/deadline';
 import { localized, type Localized } from '../core/i18n';
-import { computeMetrics, type MetricOrderRecord, type MetricsReport } from '../core/metrics';
+import { computeMetrics, dailySeries, type DailySeries, type FineOrderRecord, type MetricsReport } from '../core/metrics';
 import { OPEN_ORDER_STATES } from '../core/order';
 import { fineAt, verdict, type OrderFacts, type Verdict } from '../core/penalty';
 import type { Policy } from '../core/policy/schema';
@@ -297,21 +297,47 @@ export async function addWebhook(ctx: AppContext, input: { shopId?: string; url:
   return row;
 }
 
-/** The seller's metrics over 7- and 30-day windows, from the orders' milestones, against the shop's policy. */
-export async function sellerMetrics(ctx: AppContext, shopId: string, windowsDays: number[] = [7, 30]): Promise<MetricsReport> {
+/**
+ * The seller's metrics over 7- and 30-day windows, from the orders' milestones, against the shop's policy; and
+ * `daily`: the rates and the fines paid and avoided (core/metrics.ts `dailySeries`) for each day of the longest
+ * window, each order judged by the policy version it keeps.
+ */
+export async function sellerMetrics(ctx: AppContext, shopId: string, windowsDays: number[] = [7, 30]): Promise<MetricsReport & { daily: DailySeries }> {
   const db = ctx.store.db;
   const now = ctx.now();
   const resolver = await loadShopResolver(db, shopId);
   const policy = resolver.forOrder(now);
   const longest = Math.max(...windowsDays);
   const since = now - (2 * longest + 10) * 24 * HOUR_MS;
-  const rows = await db
-    .selectFrom('orders')
-    .select(['platform_order_id', 'paid_at', 'risk_passed_at', 'ship_by_at', 'tracking_uploaded_at', 'handed_over_at', 'first_scan_at', 'status', 'cancelled_at', 'closed_at'])
-    .where('shop_id', '=', shopId)
-    .where('paid_at', '>=', since)
-    .execute();
-  const records: MetricOrderRecord[] = rows.map((o) => ({
+  const [rows, lines, warnings] = await Promise.all([
+    db
+      .selectFrom('orders')
+      .select(['id', 'platform_order_id', 'paid_at', 'order_type', 'risk_passed_at', 'ship_by_at', 'tracking_uploaded_at', 'handed_over_at', 'first_scan_at', 'status', 'cancelled_at', 'closed_at', 'total_amount', 'currency'])
+      .where('shop_id', '=', shopId)
+      .where('paid_at', '>=', since)
+      .execute(),
+    // The goods value and units per order (the percentage and per-unit fines), and the first warning: one grouped
+    // read each over the same orders, not a list of ids.
+    db
+      .selectFrom('order_lines')
+      .innerJoin('orders', 'orders.id', 'order_lines.order_id')
+      .select(['order_lines.order_id', (eb) => eb.fn.sum<number>('order_lines.quantity').as('units'), (eb) => eb.fn.sum<number>(sql<number>`order_lines.quantity * order_lines.unit_price`).as('amount')])
+      .where('orders.shop_id', '=', shopId)
+      .where('orders.paid_at', '>=', since)
+      .groupBy('order_lines.order_id')
+      .execute(),
+    db
+      .selectFrom('order_warnings')
+      .innerJoin('orders', 'orders.id', 'order_warnings.order_id')
+      .select(['order_warnings.order_id', (eb) => eb.fn.min<number>('order_warnings.sent_at').as('first')])
+      .where('orders.shop_id', '=', shopId)
+      .where('orders.paid_at', '>=', since)
+      .groupBy('order_warnings.order_id')
+      .execute(),
+  ]);
+  const money = new Map(lines.map((l) => [l.order_id, { units: Number(l.units), productAmount: Number(l.amount) }]));
+  const warnedAt = new Map(warnings.map((w) => [w.order_id, Number(w.first)]));
+  const records: FineOrderRecord[] = rows.map((o) => ({
     orderId: o.platform_order_id,
     paidAt: o.paid_at,
     riskPassedAt: o.risk_passed_at ?? undefined,
@@ -323,8 +349,13 @@ export async function sellerMetrics(ctx: AppContext, shopId: string, windowsDays
     cancelledAt: o.cancelled_at ?? undefined,
     cancelledBy: o.cancelled_at ? 'seller' : undefined,
     closedUnfulfilledAt: o.closed_at ?? undefined,
+    orderTotal: { amount: o.total_amount, currency: o.currency },
+    productPrice: money.has(o.id) ? { amount: money.get(o.id)!.productAmount, currency: o.currency } : undefined,
+    units: money.get(o.id)?.units || 1,
+    warnedAt: warnedAt.get(o.id),
+    policy: resolver.forOrder(o.paid_at, o.order_type ?? undefined),
   }));
-  return computeMetrics(records, policy, now, windowsDays);
+  return { ...computeMetrics(records, policy, now, windowsDays), daily: dailySeries(records, policy, now, longest) };
 }
 
 /** The alert webhooks (never their secrets): those of the given shops and those for every shop (shop_id null). */

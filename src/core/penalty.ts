@@ -71,7 +71,7 @@ function checkMoney(value: Money, field: string): void {
 }
 
 /** The fine if step `stepIndex` applies (-1: none). */
-function fineForStep(policy: Policy, order: OrderMoney, stepIndex: number): FineQuote {
+export function fineForStep(policy: Policy, order: OrderMoney, stepIndex: number): FineQuote {
   const fine = policy.fine;
   const units = unitsOf(order);
   checkMoney(order.orderTotal, 'orderTotal');

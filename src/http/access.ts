@@ -77,7 +77,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'POST /shops/:shop/buyers/erase': shops('owner', p('shop'), true),
   // orders and deadlines
   'POST /orders': shops('orders:write', b('shop_id'), true),
-  'GET /orders': shops('orders:read', q('shop')),
+  'GET /orders': shops('orders:read', q('shop'), false, q('warehouse')),
   'GET /orders/:id': order('orders:read'),
   'POST /orders/:id/actions/:action': order('orders:write'),
   'GET /orders/:id/verdict': order('orders:read'),

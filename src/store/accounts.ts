@@ -29,7 +29,7 @@ export async function findUser(db: Executor, id: number) {
 }
 
 export async function listUsers(db: Executor, accountId?: string) {
-  let query = db.selectFrom('users').select(['id', 'account_id', 'email', 'name', 'locked_until', 'disabled_at', 'created_at']).orderBy('id');
+  let query = db.selectFrom('users').select(['id', 'account_id', 'email', 'name', 'account_owner', 'locked_until', 'disabled_at', 'created_at']).orderBy('id');
   if (accountId) query = query.where('account_id', '=', accountId);
   return query.execute();
 }

@@ -134,6 +134,10 @@ export interface OrderListFilter {
   shopIds?: string[];
   statuses?: string[];
   dueBefore?: number;
+  /** Orders with stock reserved in, or waiting for stock at, one of these warehouses. */
+  warehouseIds?: string[];
+  /** Orders with a parcel (not voided) of one of these carriers. */
+  carriers?: string[];
   /** Keyset cursor: the last row of the previous page. */
   after?: { shipByAt: number | null; id: number };
   sort: 'ship_by' | 'id';
@@ -148,6 +152,23 @@ export async function listOrders(db: Executor, filter: OrderListFilter): Promise
   if (filter.shopIds?.length) query = query.where('shop_id', 'in', filter.shopIds);
   if (filter.statuses?.length) query = query.where('status', 'in', filter.statuses);
   if (filter.dueBefore !== undefined) query = query.where('ship_by_at', '<=', filter.dueBefore);
+  // The warehouse and carrier filters are EXISTS subqueries (indexed by order_id), so an order is listed once
+  // however many lines, reservations or parcels match, and the keyset order and its index stay as they are.
+  const warehouseIds = filter.warehouseIds;
+  if (warehouseIds?.length) {
+    query = query.where((eb) =>
+      eb.or([
+        eb.exists(eb.selectFrom('stock_reservations').select(sql.lit(1).as('one')).whereRef('stock_reservations.order_id', '=', 'orders.id').where('stock_reservations.warehouse_id', 'in', warehouseIds)),
+        eb.exists(eb.selectFrom('stock_shortfalls').select(sql.lit(1).as('one')).whereRef('stock_shortfalls.order_id', '=', 'orders.id').where('stock_shortfalls.warehouse_id', 'in', warehouseIds)),
+      ]),
+    );
+  }
+  const carriers = filter.carriers;
+  if (carriers?.length) {
+    query = query.where((eb) =>
+      eb.exists(eb.selectFrom('parcels').select(sql.lit(1).as('one')).whereRef('parcels.order_id', '=', 'orders.id').where('parcels.carrier', 'in', carriers).where('parcels.status', '!=', 'voided')),
+    );
+  }
   if (filter.sort === 'id') {
     if (filter.after) query = query.where('id', '>', filter.after.id);
     return query.orderBy('id').limit(filter.limit).execute();

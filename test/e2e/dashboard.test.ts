@@ -560,7 +560,9 @@ describe('the dashboard', () => {
   it('charts the seller metrics against their thresholds', async () => {
     await page.goto(`${base}/#/performance`);
     await page.getByTestId('metrics-7').waitFor();
-    expect(await page.locator('canvas').count()).toBe(2);
+    // The 7- and 30-day bars against the thresholds, the rates day by day, and the fines day by day.
+    await expect.poll(() => page.locator('canvas').count()).toBe(4);
+    await page.getByTestId('fines-chart').waitFor();
     expect(await page.getByTestId('metrics-7').innerText()).toMatch(/late-shipment rate/);
     await page.waitForTimeout(300);
     await screenshot('performance');

@@ -16,6 +16,8 @@ const Performance = lazy(() => import('./screens/Performance').then((m) => ({ de
 // The pack station and the parcels load with their screens too: the first visit carries what the seller opens first.
 const PackStation = lazy(() => import('./screens/PackStation').then((m) => ({ default: m.PackStation })));
 const Parcels = lazy(() => import('./screens/Parcels').then((m) => ({ default: m.Parcels })));
+// Only owners open the access screen (users and the audit log).
+const Access = lazy(() => import('./screens/Access').then((m) => ({ default: m.Access })));
 
 export function App() {
   return (
@@ -41,7 +43,7 @@ function Gate() {
 }
 
 type ScreenName = Route['screen'];
-type NavLabel = 'nav.atRisk' | 'nav.performance' | 'nav.settings' | 'nav.stock' | 'nav.pack' | 'nav.parcels';
+type NavLabel = 'nav.atRisk' | 'nav.performance' | 'nav.settings' | 'nav.stock' | 'nav.pack' | 'nav.parcels' | 'nav.access';
 
 const NAV: Array<{ screen: ScreenName; href: string; label: NavLabel }> = [
   { screen: 'at-risk', href: '#/', label: 'nav.atRisk' },
@@ -50,6 +52,7 @@ const NAV: Array<{ screen: ScreenName; href: string; label: NavLabel }> = [
   { screen: 'parcels', href: '#/parcels', label: 'nav.parcels' },
   { screen: 'performance', href: '#/performance', label: 'nav.performance' },
   { screen: 'settings', href: '#/settings', label: 'nav.settings' },
+  { screen: 'access', href: '#/access', label: 'nav.access' },
 ];
 
 /**
@@ -73,6 +76,8 @@ function useScreens(): { allowed: (screen: ScreenName) => boolean; inNav: (scree
         return can('parcels:read');
       case 'settings':
         return true; // everyone's own password is there; the shop's settings only for those who read them
+      case 'access':
+        return can('owner'); // the users and the audit log: an owner in some shop
     }
   };
   return { allowed, inNav: (screen) => allowed(screen) && (screen !== 'settings' || seller) };
@@ -154,6 +159,12 @@ function Screen({ route }: { route: Route }) {
       ) : (
         <Suspense fallback={<p className="empty">{t('live.loading')}</p>}>
           <Parcels parcelId={route.parcel} />
+        </Suspense>
+      );
+    case 'access':
+      return (
+        <Suspense fallback={<p className="empty">{t('live.loading')}</p>}>
+          <Access />
         </Suspense>
       );
     default:

@@ -18,6 +18,8 @@ export interface ApiIssue {
   path: string;
   message: string;
   messages?: Localized;
+  /** The 1-based line of a list a use case's check is about (a purchase order's line), when it names one. */
+  row?: number;
 }
 
 export class ApiError extends Error {
@@ -265,6 +267,13 @@ export interface MetricsReport {
   policyId: string;
   policyVersion: number;
   windows: Array<{ days: number; metrics: Metric[] }>;
+  /** Each day of the longest window (policy zone), today so far last: the rates and the fines paid and avoided. */
+  daily: {
+    days: number;
+    zone: string;
+    points: Array<{ day: string; partial: boolean; rates: Record<string, number | null>; finesPaid: Money[]; finesAvoided: Money[]; lateOrders: number; savedOrders: number }>;
+    totals: { finesPaid: Money[]; finesAvoided: Money[]; lateOrders: number; savedOrders: number };
+  };
 }
 
 export interface StockRow {
@@ -491,4 +500,72 @@ export interface ParcelTracking {
   };
   events: Array<{ at: string | null; status: string; raw_status: string | null; raw_substatus: string | null; description: string | null; location: string | null; provider: string }>;
   problems: ParcelProblem[];
+}
+
+// ---- Replenishment and purchase orders ----
+
+/** GET /stock/replenishment: what to reorder per SKU and warehouse (core/inventory.ts ReplenishmentLine). */
+export interface ReplenishmentItem {
+  sku: string;
+  warehouseId: string;
+  unitsSold: number;
+  windowDays: number;
+  leadDays: number;
+  safetyDays: number;
+  cycleDays: number;
+  onHand: number;
+  reserved: number;
+  incoming: number;
+  backlog: number;
+  earliestBlockedDeadline: string | null;
+  blockedOrders: number;
+  dailySales: number;
+  available: number;
+  position: number;
+  demandUntilArrival: number;
+  suggest: boolean;
+  quantity: number;
+  coverDays: number | null;
+}
+
+export interface PurchaseOrder {
+  id: number;
+  warehouse_id: string;
+  supplier: string;
+  reference: string | null;
+  status: 'draft' | 'ordered' | 'received' | 'cancelled' | string;
+  expected_at: string | null;
+  ordered_at: string | null;
+  received_at: string | null;
+  cancelled_at: string | null;
+  lines: Array<{ sku: string; quantity: number; received_quantity: number | null }>;
+  created_at: string;
+}
+
+// ---- Users and the audit log (owners) ----
+
+export interface AccountUser {
+  id: number;
+  email: string;
+  name: string;
+  account_owner: boolean;
+  locked_until: string | null;
+  disabled_at: string | null;
+  created_at: string;
+  shops: Array<{ shop_id: string; role: Role }>;
+}
+
+export interface AuditLine {
+  id: number;
+  at: string;
+  shop_id: string | null;
+  order_id: number | null;
+  /** user | key | cli | system | anonymous */
+  actor_kind: string;
+  actor_name: string;
+  action: string;
+  target: string | null;
+  /** ok | denied | failed */
+  outcome: string;
+  ip: string | null;
 }

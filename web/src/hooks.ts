@@ -165,7 +165,8 @@ export type Route =
   | { screen: 'settings' }
   | { screen: 'stock' }
   | { screen: 'pack' }
-  | { screen: 'parcels'; parcel?: number };
+  | { screen: 'parcels'; parcel?: number }
+  | { screen: 'access' };
 
 /** Hash routes (#/orders/12): the server serves one page at `/` and never sees the route. */
 export function parseRoute(hash: string): Route {
@@ -185,6 +186,8 @@ export function parseRoute(hash: string): Route {
       return { screen: 'pack' };
     case '/parcels':
       return { screen: 'parcels' };
+    case '/access':
+      return { screen: 'access' };
     default:
       return { screen: 'at-risk' };
   }

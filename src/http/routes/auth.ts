@@ -98,7 +98,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, options: AuthR
   app.get('/users', { schema: { tags: ['access'], summary: "The account's users and their roles per shop (owners)" } }, async (request) => {
     const principal = requirePrincipal(request);
     const users = await listUsers(ctx, principal.accountId);
-    return { items: users.map((u) => ({ id: u.id, email: u.email, name: u.name, locked_until: toIso(u.locked_until), disabled_at: toIso(u.disabled_at), created_at: toIso(u.created_at), shops: u.shops })) };
+    return { items: users.map((u) => ({ id: u.id, email: u.email, name: u.name, account_owner: u.account_owner === 1, locked_until: toIso(u.locked_until), disabled_at: toIso(u.disabled_at), created_at: toIso(u.created_at), shops: u.shops })) };
   });
 
   app.get('/keys', { schema: { tags: ['access'], summary: "The account's API keys: name, prefix, role, shops, last use (never the key)" } }, async (request) => {

@@ -41,6 +41,11 @@ function decodeCursor(cursor: string): { shipByAt: number | null; id: number } |
   return undefined;
 }
 
+function commaList(value: string | undefined): string[] | undefined {
+  const list = value?.split(',').map((s) => s.trim()).filter(Boolean);
+  return list?.length ? list : undefined;
+}
+
 export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post<{ Body: { shop_id: string; orders: unknown[] } }>('/orders', {
     schema: {
@@ -92,7 +97,7 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
   });
 
-  app.get<{ Querystring: { shop?: string; status?: string; due_within?: string; limit?: number; cursor?: string } }>('/orders', {
+  app.get<{ Querystring: { shop?: string; status?: string; due_within?: string; warehouse?: string; carrier?: string; limit?: number; cursor?: string } }>('/orders', {
     schema: {
       tags: ['orders'],
       summary: 'List orders by deadline (the most urgent first), with filters and cursor pagination',
@@ -102,6 +107,16 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
         properties: {
           shop: { type: 'string', description: 'shop id; comma-separated for several' },
           status: { type: 'string', description: `state; comma-separated for several (${ORDER_STATES.join(', ')})` },
+          warehouse: {
+            type: 'string',
+            description:
+              "warehouse id (comma-separated for several, each one of the caller's account): orders whose stock is reserved in that warehouse or that wait for stock there (stock_reservations, stock_shortfalls). An order is reserved when accepted, so orders not yet accepted, and shipped orders whose stock was consumed, have no warehouse and are not listed; an order is not split across warehouses, so this is the warehouse the work queue (GET /plan?warehouse=) serves it from",
+          },
+          carrier: {
+            type: 'string',
+            description:
+              "carrier code as in GET /carrier/services' `carrier` (comma-separated for several): orders with a parcel (not voided) of that carrier, i.e. packed and labelled with one of its services. The buyer's logistics_service is not matched (it names the marketplace's service class, not who carries the parcel), so orders without a label are not listed",
+          },
           due_within: { type: 'string', description: 'the at-risk view: only orders whose ship-by deadline is within this duration from now, e.g. 24h, 2d (overdue ones included), each with its countdown, the fine if missed now, and why' },
           limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
           cursor: { type: 'string', description: 'next_cursor of the previous page' },
@@ -125,7 +140,9 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
       if (q.cursor && !after) issues.push({ row: 0, field: 'cursor', message: localized('the cursor is not one this API gave out.', '该游标无效。') });
       if (issues.length) throw new ValidationError(issues);
       const limit = q.limit ?? 50;
-      const rows = await listOrders(ctx, { shopIds: shopFilter(request, q.shop), statuses, dueBefore, after, sort: 'ship_by', limit: limit + 1 });
+      const warehouseIds = commaList(q.warehouse);
+      const carriers = commaList(q.carrier);
+      const rows = await listOrders(ctx, { shopIds: shopFilter(request, q.shop), statuses, dueBefore, warehouseIds, carriers, after, sort: 'ship_by', limit: limit + 1 });
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
       const next_cursor = rows.length > limit && last ? encodeCursor(last.ship_by_at, last.id) : null;

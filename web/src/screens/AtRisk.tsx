@@ -1,10 +1,10 @@
 /**
  * At risk: the open orders by time left, with live countdowns coloured by the warning thresholds, the fine
- * if each is missed now, filters, bulk accept, print labels and mark shipped (atRisk/BulkShipping.tsx), and the
+ * if each is missed now, filters (shop, warehouse, carrier, state, country, window), bulk accept, print labels and mark shipped (atRisk/BulkShipping.tsx), and the
  * total penalty exposure at the top.
  */
 import { useMemo, useState } from 'react';
-import { api, ApiError, type AtRiskOrder, type OrderPage } from '../api';
+import { api, ApiError, type AtRiskOrder, type OrderPage, type StockRow } from '../api';
 import { Countdown, DateTime, ErrorText, LiveBadge, Money, ShopSelect, StateBadge, UrgencyLegend } from '../components';
 import { useAuth } from '../auth';
 import { useData } from '../data';
@@ -12,6 +12,7 @@ import { DEFAULT_WARNING_HOURS, sumByCurrency, urgencyOf, type Urgency } from '.
 import { useNow, usePoll, useStored } from '../hooks';
 import { useI18n } from '../i18n';
 import { BulkOutcomeView, BulkShippingButtons, type BulkOutcome } from './atRisk/BulkShipping';
+import type { CarrierService } from './settings/Carriers';
 
 const OPEN_STATES = ['new', 'awaiting_shipment', 'awaiting_stock', 'partially_shipped'] as const;
 const WINDOWS = ['6h', '24h', '48h', '7d', '30d', '365d'] as const;
@@ -31,6 +32,8 @@ export function AtRisk() {
   const [shop, setShop] = useStored('shipby.atRisk.shop', '');
   const [state, setState] = useStored('shipby.atRisk.state', '');
   const [country, setCountry] = useState('');
+  const [warehouse, setWarehouse] = useStored('shipby.atRisk.warehouse', '');
+  const [carrier, setCarrier] = useStored('shipby.atRisk.carrier', '');
   const [window, setWindow] = useStored('shipby.atRisk.window', '30d');
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [busy, setBusy] = useState(false);
@@ -38,14 +41,31 @@ export function AtRisk() {
   const [shipOutcome, setShipOutcome] = useState<BulkOutcome | undefined>(undefined);
   const now = useNow(1000);
 
+  // The choices: the warehouses the stock lists (GET /stock) and the carriers of the services in use
+  // (GET /carrier/services), each asked only by a role that may read it; rarely changed, so not live.
+  const stock = usePoll((signal) => (can('stock:read') ? api<{ items: StockRow[] }>('/stock', { signal }) : Promise.resolve({ items: [] })), [], 300_000, { live: false });
+  const services = usePoll(
+    (signal) => (can('settings:read') ? api<{ services: CarrierService[] }>('/carrier/services', { signal }) : Promise.resolve({ services: [] })),
+    [],
+    300_000,
+    { live: false },
+  );
+  const warehouses = useMemo(() => [...new Set((stock.data?.items ?? []).map((r) => r.warehouse_id))].sort(), [stock.data]);
+  const carriers = useMemo(() => [...new Set((services.data?.services ?? []).map((s) => s.carrier))].sort(), [services.data]);
+
   const shopFilter = shops.some((s) => s.id === shop) ? shop : '';
+  // A remembered choice that is no longer offered is not sent (another account's warehouse would be a 404).
+  const warehouseFilter = warehouses.includes(warehouse) ? warehouse : '';
+  const carrierFilter = carriers.includes(carrier) ? carrier : '';
   const polled = usePoll(
     (signal) => {
       const query = new URLSearchParams({ due_within: window, status: state || OPEN_STATES.join(','), limit: String(PAGE_LIMIT) });
       if (shopFilter) query.set('shop', shopFilter);
+      if (warehouseFilter) query.set('warehouse', warehouseFilter);
+      if (carrierFilter) query.set('carrier', carrierFilter);
       return api<OrderPage<AtRiskOrder>>(`/orders?${query}`, { signal });
     },
-    [window, state, shopFilter],
+    [window, state, shopFilter, warehouseFilter, carrierFilter],
   );
 
   const items = useMemo(() => {
@@ -138,6 +158,28 @@ export function AtRisk() {
             {OPEN_STATES.map((s) => (
               <option key={s} value={s}>
                 {term('state', s)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label title={t('filter.warehouseHint')}>
+          {t('filter.warehouse')}
+          <select value={warehouseFilter} onChange={(e) => setWarehouse(e.target.value)} name="warehouse">
+            <option value="">{t('filter.allWarehouses')}</option>
+            {warehouses.map((w) => (
+              <option key={w} value={w}>
+                {w}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label title={t('filter.carrierHint')}>
+          {t('filter.carrier')}
+          <select value={carrierFilter} onChange={(e) => setCarrier(e.target.value)} name="carrier">
+            <option value="">{t('filter.allCarriers')}</option>
+            {carriers.map((c) => (
+              <option key={c} value={c}>
+                {c}
               </option>
             ))}
           </select>

@@ -1,11 +1,14 @@
 /**
  * Performance: the seller's metrics over rolling windows against the policy's thresholds — a chart per
- * window (bars for the value, a mark for the limit and the warning level) and the figures with their trend.
+ * window (bars for the value, a mark for the limit and the warning level) and the figures with their trend —
+ * then day by day over the longest window: each rate as a line, and the fines paid and avoided as bars with their
+ * totals (core/metrics.ts `dailySeries` defines both).
  */
 import { BarController, BarElement, CategoryScale, Chart as ChartJS, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartData, type ChartOptions } from 'chart.js';
 import { Chart } from 'react-chartjs-2';
-import { api, type Metric, type MetricsReport } from '../api';
-import { Card, ErrorText, LiveBadge, ShopSelect } from '../components';
+import { api, type Metric, type MetricsReport, type Money as MoneyValue } from '../api';
+import { Card, ErrorText, LiveBadge, Money, ShopSelect } from '../components';
+import { currencyDigits } from '../format';
 import { useData } from '../data';
 import { POLL_MS, useNow, usePoll } from '../hooks';
 import { useI18n } from '../i18n';
@@ -86,8 +89,90 @@ export function Performance() {
           </Card>
         ))}
       </div>
+      {report?.daily ? <DailyCharts report={report} /> : null}
     </div>
   );
+}
+
+const RATE_COLOURS = ['#e03131', '#f08c00', '#1971c2', '#2f9e44', '#7048e8', '#0c8599', '#c2255c', '#5c940d'];
+
+/** The rates day by day, and the fines paid and avoided per day in the main currency with every currency's total. */
+function DailyCharts({ report }: { report: MetricsReport }) {
+  const { t, pick, locale } = useI18n();
+  const { daily } = report;
+  const labels = daily.points.map((p) => p.day.slice(5));
+  const metrics = report.windows[0]?.metrics ?? [];
+  const rateData: ChartData<'line', Array<number | null>, string> = {
+    labels,
+    datasets: metrics.map((m, i) => ({
+      label: pick(m.label),
+      data: daily.points.map((p) => percent(p.rates[m.metric])),
+      borderColor: RATE_COLOURS[i % RATE_COLOURS.length],
+      backgroundColor: RATE_COLOURS[i % RATE_COLOURS.length],
+      pointRadius: 2,
+      borderWidth: 2,
+      spanGaps: true,
+    })),
+  };
+  // The chart shows one currency: the one with the most at stake (a shop's fines are nearly always in one).
+  const totals = new Map<string, number>();
+  for (const m of [...daily.totals.finesPaid, ...daily.totals.finesAvoided]) totals.set(m.currency, (totals.get(m.currency) ?? 0) + m.amount);
+  const currency = [...totals].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'USD';
+  const major = (list: MoneyValue[]) => (list.find((m) => m.currency === currency)?.amount ?? 0) / 10 ** currencyDigits(currency);
+  const fineData: ChartData<'bar', number[], string> = {
+    labels,
+    datasets: [
+      { label: t('performance.finesPaid'), data: daily.points.map((p) => major(p.finesPaid)), backgroundColor: '#e03131' },
+      { label: t('performance.finesAvoided'), data: daily.points.map((p) => major(p.finesAvoided)), backgroundColor: '#2f9e44' },
+    ],
+  };
+  const moneyList = (list: MoneyValue[]) => (list.length ? list.map((m) => <Money key={m.currency} value={m} />) : <Money value={{ amount: 0, currency }} />);
+  return (
+    <div className="metric-windows">
+      <Card title={t('performance.overTime', { days: daily.days })}>
+        <div className="chart-box">
+          <Chart type="line" data={rateData} options={dayOptions<'line'>(locale, t('performance.percent'), true)} aria-label={t('performance.overTimeLabel', { days: daily.days })} role="img" />
+        </div>
+        <p className="muted">{t('performance.overTimeHint')}</p>
+      </Card>
+      <Card title={t('performance.fines')}>
+        <div className="summary" data-testid="fines">
+          <div className="summary-item" data-testid="fines-paid">
+            <span className="summary-label">{t('performance.finesPaid')}</span>
+            <span className="summary-value">{moneyList(daily.totals.finesPaid)}</span>
+            <span className="summary-hint">
+              {t('performance.finesOrders', { count: daily.totals.lateOrders })} · {t('performance.finesPaidHint')}
+            </span>
+          </div>
+          <div className="summary-item" data-testid="fines-avoided">
+            <span className="summary-label">{t('performance.finesAvoided')}</span>
+            <span className="summary-value">{moneyList(daily.totals.finesAvoided)}</span>
+            <span className="summary-hint">
+              {t('performance.finesOrders', { count: daily.totals.savedOrders })} · {t('performance.finesAvoidedHint')}
+            </span>
+          </div>
+        </div>
+        <div className="chart-box" data-testid="fines-chart">
+          <Chart type="bar" data={fineData} options={dayOptions<'bar'>(locale, t('performance.finesAmount', { currency }), false)} aria-label={t('performance.finesLabel', { days: daily.days, currency })} role="img" />
+        </div>
+      </Card>
+    </div>
+  );
+}
+
+/** A chart over days: rates in percent (with the percent tooltip), or amounts in a currency. */
+function dayOptions<T extends 'line' | 'bar'>(locale: string, yTitle: string, percentScale: boolean): ChartOptions<T> {
+  return {
+    responsive: true,
+    maintainAspectRatio: false,
+    animation: false,
+    locale,
+    scales: { y: percentScale ? { min: 0, max: 100, ticks: { callback: (v: string | number) => `${v} %` }, title: { display: true, text: yTitle } } : { min: 0, title: { display: true, text: yTitle } } },
+    plugins: {
+      legend: { position: 'bottom', labels: { boxWidth: 14 } },
+      ...(percentScale ? { tooltip: { callbacks: { label: (item: { dataset: { label?: string }; formattedValue: string }) => `${item.dataset.label}: ${item.formattedValue} %` } } } : {}),
+    },
+  } as unknown as ChartOptions<T>;
 }
 
 function thresholdText(m: Metric, t: ReturnType<typeof useI18n>['t']): string {

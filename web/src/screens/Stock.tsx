@@ -1,23 +1,41 @@
 /**
- * Stock: what is short and which orders it blocks (earliest deadline first), and the levels per SKU and
- * warehouse. Shown when the stock API is there; otherwise the screen says it is coming.
+ * Stock: what is short and which orders it blocks (earliest deadline first), what to reorder (the deadlines at
+ * risk first) with a button that drafts a purchase order from it, the purchase orders (place, receive, cancel),
+ * and the levels per SKU and warehouse. Shown when the stock API is there; otherwise the screen says it is coming.
+ * Stock belongs to the account, so the write buttons are for a caller with `stock:write` in any shop.
  */
-import { api, type Shortage, type StockRow } from '../api';
+import { useRef, useState } from 'react';
+import { api, type PurchaseOrder, type ReplenishmentItem, type Shortage, type StockRow } from '../api';
+import { useAuth } from '../auth';
 import { Card, DateTime, ErrorText, LiveBadge } from '../components';
 import { useNow, usePoll } from '../hooks';
 import { useI18n } from '../i18n';
+import { PurchaseOrderForm, PurchaseOrders } from './stock/PurchaseOrders';
+import { Replenishment, type PoDraft } from './stock/Replenishment';
 
 export function Stock() {
   const { t } = useI18n();
+  const { can } = useAuth();
+  const writable = can('stock:write');
   const now = useNow(1000);
   const polled = usePoll(
     async (signal) => {
-      const [shortages, levels] = await Promise.all([api<{ items: Shortage[] }>('/stock/shortages', { signal }), api<{ items: StockRow[] }>('/stock', { signal })]);
-      return { shortages: shortages.items, levels: levels.items };
+      const [shortages, levels, replenishment, purchaseOrders] = await Promise.all([
+        api<{ items: Shortage[] }>('/stock/shortages', { signal }),
+        api<{ items: StockRow[] }>('/stock', { signal }),
+        api<{ items: ReplenishmentItem[] }>('/stock/replenishment', { signal }),
+        api<{ items: PurchaseOrder[] }>('/purchase-orders', { signal }),
+      ]);
+      return { shortages: shortages.items, levels: levels.items, replenishment: replenishment.items, purchaseOrders: purchaseOrders.items };
     },
     [],
     15_000,
   );
+  const [draft, setDraft] = useState<PoDraft | undefined>(undefined);
+  // The orders' marketplace ids, remembered from the shortages: a served order has left them when its PO is received.
+  const orderIds = useRef(new Map<number, string>());
+  for (const s of polled.data?.shortages ?? []) for (const o of s.orders) orderIds.current.set(o.order_id, o.platform_order_id);
+  const warehouses = [...new Set((polled.data?.levels ?? []).map((l) => l.warehouse_id))].sort();
   const data = polled.data;
   return (
     <div className="screen stock">
@@ -29,7 +47,7 @@ export function Stock() {
       <Card title={t('stock.shortages')}>
         {data && data.shortages.length === 0 ? <p className="muted">{t('stock.noShortages')}</p> : null}
         {data && data.shortages.length > 0 ? (
-          <table className="compact">
+          <table className="compact" data-testid="shortages">
             <thead>
               <tr>
                 <th>{t('lines.sku')}</th>
@@ -44,7 +62,7 @@ export function Stock() {
             </thead>
             <tbody>
               {data.shortages.map((s) => (
-                <tr key={`${s.warehouse_id}/${s.sku}`}>
+                <tr key={`${s.warehouse_id}/${s.sku}`} data-sku={s.sku}>
                   <td>{s.sku}</td>
                   <td>{s.warehouse_id ?? t('stock.noWarehouse')}</td>
                   <td className="num strong">{s.short_by}</td>
@@ -68,6 +86,12 @@ export function Stock() {
           </table>
         ) : null}
       </Card>
+      <Replenishment
+        items={data?.replenishment}
+        onDraft={writable ? (r) => setDraft({ warehouse: r.warehouseId, lines: [{ sku: r.sku, quantity: String(r.quantity) }], nonce: Date.now() }) : undefined}
+      />
+      <PurchaseOrders items={data?.purchaseOrders} writable={writable} onChanged={polled.refresh} orderLabel={(id) => orderIds.current.get(id) ?? `#${id}`} />
+      {writable ? <PurchaseOrderForm draft={draft} warehouses={warehouses} onCreated={polled.refresh} /> : null}
       <Card title={t('stock.levels')}>
         {data && data.levels.length === 0 ? <p className="muted">{t('stock.noLevels')}</p> : null}
         {data && data.levels.length > 0 ? (
