@@ -14,7 +14,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { actorLabel, DEFAULT_ACCOUNT_ID, principalOfApiKey, principalOfSession, recordAudit, type Principal } from '../app/accounts';
 import { accountOfPurchaseOrder, accountOfWarehouse, shopOfObject, warehousesOfAccount, type OwnedObject } from '../app/access-scope';
 import type { AppContext } from '../app/context';
-import { AuthenticationError, ForbiddenError, NotFoundError, ValidationError } from '../app/errors';
+import { AuthenticationError, ForbiddenError, NotFoundError, TooManyAttemptsError, ValidationError } from '../app/errors';
 import { shopsAllowing, type Permission } from '../core/access';
 import { localized } from '../core/i18n';
 
@@ -174,6 +174,32 @@ declare module 'fastify' {
 export interface AccessOptions {
   /** false: every caller may do everything (tests of other capabilities, and the limit in `bench:api`). */
   required: boolean;
+  /** Unknown API keys an IP may send a minute before it gets 429 (default 30). */
+  badCredentialsPerMinute?: number;
+}
+
+/**
+ * The rate limiter counts per key, so a loop that sends a new made-up key each time would never meet it: unknown
+ * keys are counted per IP here, and past the limit that IP is answered 429 before any lookup.
+ */
+export class BadCredentialCounter {
+  private readonly windows = new Map<string, { count: number; resetAt: number }>();
+  constructor(private readonly perMinute: number) {}
+
+  /** Seconds to wait, when the IP is over the limit. */
+  blockedFor(ip: string, now = Date.now()): number | undefined {
+    const window = this.windows.get(ip);
+    if (!window || window.resetAt <= now) return undefined;
+    return window.count >= this.perMinute ? Math.ceil((window.resetAt - now) / 1000) : undefined;
+  }
+
+  record(ip: string, now = Date.now()): void {
+    const window = this.windows.get(ip);
+    if (!window || window.resetAt <= now) {
+      if (this.windows.size >= 100_000) this.windows.clear();
+      this.windows.set(ip, { count: 1, resetAt: now + 60_000 });
+    } else window.count++;
+  }
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -211,20 +237,31 @@ export function registerAccess(app: FastifyInstance, ctx: AppContext, options: A
     }
   });
 
-  app.addHook('onRequest', async (request) => {
+  const badCredentials = new BadCredentialCounter(options.badCredentialsPerMinute ?? 30);
+  app.addHook('onRequest', async (request, reply) => {
     request.access = { actor: 'api' };
     if (!options.required) return;
     const authorization = request.headers.authorization;
     if (authorization) {
+      const wait = badCredentials.blockedFor(request.ip);
+      if (wait !== undefined) {
+        throw new TooManyAttemptsError(localized(`Too many unknown API keys from this address: try again in ${wait} s.`, `此地址发送了过多无效的 API 密钥：请 ${wait} 秒后重试。`), wait, 'rate_limited');
+      }
       const [scheme, token] = authorization.split(' ');
       const principal = scheme?.toLowerCase() === 'bearer' && token ? await principalOfApiKey(ctx, token, { ip: request.ip }) : undefined;
-      // A wrong key is an error even on public routes: a machine that sends one wants to know.
-      if (!principal) throw new AuthenticationError(localized('The API key is unknown or revoked.', 'API 密钥无效或已撤销。'));
+      if (!principal) {
+        badCredentials.record(request.ip);
+        // A wrong key is an error even on public routes: a machine that sends one wants to know.
+        throw new AuthenticationError(localized('The API key is unknown or revoked.', 'API 密钥无效或已撤销。'));
+      }
       request.principal = principal;
       return;
     }
-    const token = request.cookies?.[SESSION_COOKIE];
-    if (token) request.principal = await principalOfSession(ctx, token);
+    const cookie = request.cookies?.[SESSION_COOKIE];
+    if (!cookie) return;
+    request.principal = await principalOfSession(ctx, cookie);
+    // An ended session is ordinary: the browser is told to drop the cookie, and the caller is no one.
+    if (!request.principal) reply.clearCookie(SESSION_COOKIE, { path: '/' });
   });
 
   app.addHook('preValidation', async (request) => {

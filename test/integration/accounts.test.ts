@@ -193,6 +193,18 @@ describe.each(backends.slice(0, 1))('rate limits on $name', (backend) => {
       for (let i = 0; i < 4; i++) logins.push((await app.inject({ method: 'POST', url: '/auth/login', payload: { email: 'x@y.z', password: 'nope-nope-1' } })).statusCode);
       expect(logins).toEqual([401, 401, 401, 429]);
       await app.close();
+
+      // Made-up keys, a new one each time, meet a limit per IP (the per-key limit would never see them twice).
+      const guarded = await buildServer(ctx, { rateLimit: { perMinute: 1000, loginPerMinute: 1000 } });
+      const guesses: number[] = [];
+      for (let i = 0; i < 32; i++) guesses.push((await guarded.inject({ method: 'GET', url: '/orders', headers: { authorization: `Bearer sbk_madeup${i}` } })).statusCode);
+      expect(guesses.slice(0, 30).every((s) => s === 401)).toBe(true);
+      expect(guesses.slice(30)).toEqual([429, 429]);
+      // An ended session's cookie is told to go, and the caller is no one.
+      const dead = await guarded.inject({ method: 'GET', url: '/orders', headers: { cookie: 'shipby_session=ended' } });
+      expect(dead.statusCode).toBe(401);
+      expect(String(dead.headers['set-cookie'])).toMatch(/shipby_session=;/);
+      await guarded.close();
     } finally {
       await dispose();
     }
