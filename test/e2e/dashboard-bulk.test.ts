@@ -7,123 +7,52 @@
  * the API's message and rule. Then a box is added in Settings with a bad value (the 400 at its field), then a good
  * one (it appears in the list). Screenshots in test-results/; any console error fails.
  */
-import { execFile } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import type { FastifyInstance } from 'fastify';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { addUser } from '../../src/app/accounts';
-import { setCarrierAccount } from '../../src/app/carrier-contracts';
-import { createContext, type AppContext } from '../../src/app/context';
-import { defineBox, setSender, setSkuDimensions } from '../../src/app/packing-catalog';
-import { buildServer } from '../../src/http/server';
-import { startSampleCarrierServer, type SampleCarrierServer } from '../../src/integrations/carriers/sample-server';
-import { migrateToLatest, openStore, type Store } from '../../src/store/database';
-import { addAwaitingOrder, packAndLabel } from '../support/pack';
+import type { AppContext } from '../../src/app/context';
+import { setSkuDimensions } from '../../src/app/packing-catalog';
+import { browserHooks, BrowserWorld } from '../support/browser';
+import { addAwaitingOrder, packAndLabel, setUpSampleShipping } from '../support/pack';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOTS = path.resolve('test-results');
-const VIEWPORT = { width: 1366, height: 768 };
 // The server's clock is the real one: the session cookie's expiry (12 h from the server's now) must lie ahead for
 // the browser to keep it.
 const CLOCK_START = Math.floor(Date.now() / 60_000) * 60_000;
 const OWNER = { email: 'owner@bulk.test', password: 'correct horse battery staple' };
 
-const run = promisify(execFile);
-let workDir: string;
-let store: Store;
+let world: BrowserWorld;
 let ctx: AppContext;
-let carrier: SampleCarrierServer;
-let app: FastifyInstance;
 let base: string;
-let browser: BrowserContext;
 let page: Page;
-let consoleErrors: string[];
-/** Requests a test expects the API to refuse (Chromium logs each refused request as a console error). */
-let expectedRefusals: Array<{ path: string; status: number }>;
 
-async function screenshot(name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `dashboard-bulk-${name}.png`) });
-}
+const screenshot = (name: string) => world.screenshot(name);
 
 const addOrder = (id: string, shipInHours: number) => addAwaitingOrder(ctx, 'demo', id, { now: CLOCK_START, shipInHours, sku: 'GADGET-1', logisticsService: 'CAINIAO_STANDARD' });
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (as .ci/run does), or set CHROMIUM_PATH.`);
-  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipby-dashboard-bulk-'));
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  // Build the dashboard from the current source into a scratch folder: the test never sees a stale build.
-  const dashboardDir = path.join(workDir, 'dist');
-  await run(path.resolve('node_modules/.bin/vite'), ['build', '--config', 'web/vite.config.ts', '--outDir', dashboardDir, '--emptyOutDir', '--logLevel', 'error']);
-
-  store = openStore(`sqlite:${path.join(workDir, 'e2e.db')}`);
-  await migrateToLatest(store);
-  const startedAt = Date.now();
-  ctx = createContext(store, () => CLOCK_START + (Date.now() - startedAt));
+  world = await BrowserWorld.open('dashboard-bulk', { clockStart: CLOCK_START });
+  ctx = world.ctx;
   await setSkuDimensions(ctx, [{ sku: 'GADGET-1', dimsMm: [100, 80, 50], weightG: 200, barcode: '4006381333931' }]);
   const first = await addOrder('BULK-1', 20);
   const second = await addOrder('BULK-2', 30);
   await addOrder('BULK-3', 40); // not packed: no label
-  await defineBox(ctx, 'demo', { code: 'M', innerMm: [250, 200, 120], maxWeightG: 5_000, tareG: 100, cost: 150, currency: 'CNY' });
-  await setSender(ctx, 'demo', { name: 'Demo Shop', addressLine1: '1 Keji Road', city: 'Shenzhen', postcode: '518000', country: 'CN', phone: '+86 755 0000 0000' });
-  carrier = await startSampleCarrierServer({ apiKey: 'e2e-carrier-key' });
-  await setCarrierAccount(ctx, { carrier: '*', protocol: 'sample-http', baseUrl: carrier.url, apiKey: 'e2e-carrier-key' });
+  const carrier = await setUpSampleShipping(ctx, 'demo');
+  world.onClose(() => carrier.close());
   await packAndLabel(ctx, 'BULK-1', first);
   await packAndLabel(ctx, 'BULK-2', second);
   await addUser(ctx, { email: OWNER.email, password: OWNER.password, accountOwner: true });
 
-  app = await buildServer(ctx, { dashboardDir, authentication: true });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('no port');
-  base = `http://127.0.0.1:${address.port}`;
-
-  browser = await chromium.launchPersistentContext(path.join(workDir, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: VIEWPORT,
-    timezoneId: 'Asia/Shanghai',
-    locale: 'en-US',
-  });
-  page = browser.pages()[0] ?? (await browser.newPage());
-  page.setDefaultTimeout(10_000);
-  page.on('console', (message) => {
-    if (message.type() !== 'error') return;
-    const url = message.location().url;
-    const refused = /Failed to load resource: the server responded with a status of (\d+)/.exec(message.text());
-    if (refused && expectedRefusals.some((r) => url.includes(r.path) && Number(refused[1]) === r.status)) return;
-    consoleErrors.push(`${message.text()} (${url})`);
-  });
-  page.on('pageerror', (error) => consoleErrors.push(`page error: ${error.message}`));
+  await world.start({ authentication: true });
+  ({ base, page } = world);
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await carrier?.close();
-  await store?.close();
-  if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
-});
-
-beforeEach(() => {
-  consoleErrors = [];
-  expectedRefusals = [];
-});
-
-afterEach(() => {
-  expect(consoleErrors).toEqual([]);
-});
+browserHooks(() => world);
 
 describe('the dashboard: bulk shipping and the pack settings', () => {
   it('signs in, prints the selected orders\' labels and marks them shipped, each order with its outcome', async () => {
     // Sign in as the owner: the browser context holds the session cookie (the page reads its CSRF token from
     // GET /auth/session on load).
-    const login = await page.request.post(`${base}/auth/login`, { data: OWNER });
-    expect(login.status()).toBe(200);
+    await world.signIn(OWNER);
     await page.goto(`${base}/`);
 
     const rows = page.locator('table.orders tbody tr');
@@ -157,7 +86,7 @@ describe('the dashboard: bulk shipping and the pack settings', () => {
 
     // Mark shipped: the two labelled orders are handed over (the shop has no marketplace connection, so they
     // ship); the third is refused with the API's message and rule.
-    expectedRefusals.push({ path: '/handover', status: 409 });
+    world.console.expectRefusal({ path: '/handover', status: 409 });
     await page.locator('[data-testid="bulk-ship"]').click();
     await expect.poll(() => outcome.getAttribute('data-action')).toBe('ship');
     for (const id of ['BULK-1', 'BULK-2']) {
@@ -193,7 +122,7 @@ describe('the dashboard: bulk shipping and the pack settings', () => {
     await form.locator('#box-max-weight').fill('1000');
     await form.locator('#box-tare').fill('1500'); // heavier than the box may weigh in all
     await form.locator('#box-cost').fill('2.50');
-    expectedRefusals.push({ path: '/shops/demo/boxes/E2E-BOX', status: 400 });
+    world.console.expectRefusal({ path: '/shops/demo/boxes/E2E-BOX', status: 400 });
     await form.locator('[data-testid="save-box"]').click();
     const tareError = form.locator('.field-error[data-field="tare_g"]');
     await tareError.waitFor();

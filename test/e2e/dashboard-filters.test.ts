@@ -7,60 +7,35 @@
  * (warned, then shipped in time), which the performance screen charts and totals. Screenshots in test-results/;
  * any console error fails.
  */
-import { execFile } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import type { FastifyInstance } from 'fastify';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { addUser } from '../../src/app/accounts';
 import { listCarrierServices } from '../../src/app/carrier-contracts';
-import { createContext, type AppContext } from '../../src/app/context';
+import type { AppContext } from '../../src/app/context';
 import { sellerMetrics } from '../../src/app/deadlines';
 import { defineSku, defineWarehouse } from '../../src/app/stock';
-import { buildServer } from '../../src/http/server';
-import { migrateToLatest, openStore, type Store } from '../../src/store/database';
+import { browserHooks, BrowserWorld } from '../support/browser';
 import { addAwaitingOrder } from '../support/pack';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOTS = path.resolve('test-results');
-const VIEWPORT = { width: 1366, height: 768 };
 // The real clock: the session cookie's expiry (12 h from the server's now) must lie ahead for the browser to keep it.
 const CLOCK_START = Math.floor(Date.now() / 60_000) * 60_000;
 const HOUR = 3_600_000;
 const OWNER = { email: 'owner@filters.test', password: 'correct horse battery staple' };
 
-const run = promisify(execFile);
-let workDir: string;
-let store: Store;
+let world: BrowserWorld;
 let ctx: AppContext;
-let app: FastifyInstance;
 let base: string;
-let browser: BrowserContext;
 let page: Page;
-let consoleErrors: string[];
 let carriers: [string, string];
 
-async function screenshot(name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `dashboard-filters-${name}.png`) });
-}
+const screenshot = (name: string) => world.screenshot(name);
 
 const addOrder = (id: string, shipInHours: number) => addAwaitingOrder(ctx, 'demo', id, { now: CLOCK_START, shipInHours, sku: 'GADGET-1' });
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (as .ci/run does), or set CHROMIUM_PATH.`);
-  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipby-dashboard-filters-'));
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  const dashboardDir = path.join(workDir, 'dist');
-  await run(path.resolve('node_modules/.bin/vite'), ['build', '--config', 'web/vite.config.ts', '--outDir', dashboardDir, '--emptyOutDir', '--logLevel', 'error']);
-
-  store = openStore(`sqlite:${path.join(workDir, 'e2e.db')}`);
-  await migrateToLatest(store);
-  const startedAt = Date.now();
-  ctx = createContext(store, () => CLOCK_START + (Date.now() - startedAt));
-  const db = store.db;
+  world = await BrowserWorld.open('dashboard-filters', { clockStart: CLOCK_START });
+  ctx = world.ctx;
+  const db = world.store.db;
 
   // Two carriers of the services in use (the sample services).
   const codes = [...new Set((await listCarrierServices(ctx)).services.map((s) => s.carrier))].sort();
@@ -97,44 +72,12 @@ beforeAll(async () => {
   await db.insertInto('order_warnings').values({ order_id: saved, hours_before: 24, sent_at: CLOCK_START - 3 * HOUR }).execute();
   await addUser(ctx, { email: OWNER.email, password: OWNER.password, accountOwner: true });
 
-  app = await buildServer(ctx, { dashboardDir, authentication: true });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('no port');
-  base = `http://127.0.0.1:${address.port}`;
-
-  browser = await chromium.launchPersistentContext(path.join(workDir, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: VIEWPORT,
-    timezoneId: 'Asia/Shanghai',
-    locale: 'en-US',
-  });
-  page = browser.pages()[0] ?? (await browser.newPage());
-  page.setDefaultTimeout(10_000);
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(`${message.text()} (${message.location().url})`);
-  });
-  page.on('pageerror', (error) => consoleErrors.push(`page error: ${error.message}`));
-  const login = await page.request.post(`${base}/auth/login`, { data: OWNER });
-  expect(login.status()).toBe(200);
+  await world.start({ authentication: true });
+  ({ base, page } = world);
+  await world.signIn(OWNER);
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await store?.close();
-  if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
-});
-
-beforeEach(() => {
-  consoleErrors = [];
-});
-
-afterEach(() => {
-  expect(consoleErrors).toEqual([]);
-});
+browserHooks(() => world);
 
 describe('the dashboard: at-risk filters and the fines', () => {
   it('filters the at-risk orders by warehouse and by carrier', async () => {

@@ -9,25 +9,15 @@
  * lines, narrows to a shop and links an order's line to the order. A manager has no access menu. Screenshots in
  * test-results/; any console error fails.
  */
-import { execFile } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import type { FastifyInstance } from 'fastify';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { addUser, DEFAULT_ACCOUNT_ID, recordAudit } from '../../src/app/accounts';
-import { createContext, type AppContext } from '../../src/app/context';
 import { adjustStock, defineSku, defineWarehouse } from '../../src/app/stock';
-import { buildServer } from '../../src/http/server';
-import { migrateToLatest, openStore, type Store } from '../../src/store/database';
+import type { Store } from '../../src/store/database';
+import { browserHooks, BrowserWorld } from '../support/browser';
 import { addAwaitingOrder } from '../support/pack';
 import { orderState } from '../support/stock';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOTS = path.resolve('test-results');
-const VIEWPORT = { width: 1366, height: 768 };
 // The real clock: the session cookie's expiry (12 h from the server's now) must lie ahead for the browser to keep it.
 const CLOCK_START = Math.floor(Date.now() / 60_000) * 60_000;
 const OWNER = { email: 'owner@stock.test', password: 'correct horse battery staple' };
@@ -35,40 +25,18 @@ const MANAGER = { email: 'manager@stock.test', password: 'another horse battery 
 /** Old audit lines, so the newest page (50) does not hold everything and "older" has something to read. */
 const FILLER_LINES = 55;
 
-const run = promisify(execFile);
-let workDir: string;
+let world: BrowserWorld;
 let store: Store;
-let ctx: AppContext;
-let app: FastifyInstance;
 let base: string;
-let browser: BrowserContext;
 let page: Page;
 let waitingOrderId: number;
-let consoleErrors: string[];
-/** Requests a test expects the API to refuse (Chromium logs each refused request as a console error). */
-let expectedRefusals: Array<{ path: string; status: number }>;
 
-async function screenshot(name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `dashboard-stock-access-${name}.png`), fullPage: true });
-}
-
-async function signInAs(user: { email: string; password: string }): Promise<void> {
-  const login = await page.request.post(`${base}/auth/login`, { data: user });
-  expect(login.status()).toBe(200);
-}
+const screenshot = (name: string) => world.screenshot(name);
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (as .ci/run does), or set CHROMIUM_PATH.`);
-  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipby-dashboard-stock-'));
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  // Build the dashboard from the current source into a scratch folder: the test never sees a stale build.
-  const dashboardDir = path.join(workDir, 'dist');
-  await run(path.resolve('node_modules/.bin/vite'), ['build', '--config', 'web/vite.config.ts', '--outDir', dashboardDir, '--emptyOutDir', '--logLevel', 'error']);
-
-  store = openStore(`sqlite:${path.join(workDir, 'e2e.db')}`);
-  await migrateToLatest(store);
-  const startedAt = Date.now();
-  ctx = createContext(store, () => CLOCK_START + (Date.now() - startedAt));
+  world = await BrowserWorld.open('dashboard-stock-access', { clockStart: CLOCK_START, fullPageScreenshots: true });
+  const { ctx } = world;
+  store = world.store;
   await defineWarehouse(ctx, { id: 'SZ', name: 'Shenzhen', kind: 'domestic', country: 'CN', timeZone: 'Asia/Shanghai', cutoffTime: '16:00' });
   await defineSku(ctx, { sku: 'WIDGET-1', name: 'Widget', productId: 'P1', leadDays: 7, safetyDays: 3, cycleDays: 14 });
   await adjustStock(ctx, { warehouseId: 'SZ', sku: 'WIDGET-1', reason: 'found', by: 1, actor: 'test' });
@@ -79,51 +47,15 @@ beforeAll(async () => {
   await addUser(ctx, { email: MANAGER.email, password: MANAGER.password, shops: [{ shopId: 'demo', role: 'manager' }] });
   await recordAudit(ctx, ...Array.from({ length: FILLER_LINES }, (_, i) => ({ accountId: DEFAULT_ACCOUNT_ID, actorKind: 'cli' as const, actorName: 'seed', action: 'test.filler', target: `filler-${i}`, outcome: 'ok' as const })));
 
-  app = await buildServer(ctx, { dashboardDir, authentication: true });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('no port');
-  base = `http://127.0.0.1:${address.port}`;
-
-  browser = await chromium.launchPersistentContext(path.join(workDir, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: VIEWPORT,
-    timezoneId: 'Asia/Shanghai',
-    locale: 'en-US',
-  });
-  page = browser.pages()[0] ?? (await browser.newPage());
-  page.setDefaultTimeout(10_000);
-  page.on('console', (message) => {
-    if (message.type() !== 'error') return;
-    const url = message.location().url;
-    const refused = /Failed to load resource: the server responded with a status of (\d+)/.exec(message.text());
-    if (refused && expectedRefusals.some((r) => url.includes(r.path) && Number(refused[1]) === r.status)) return;
-    consoleErrors.push(`${message.text()} (${url})`);
-  });
-  page.on('pageerror', (error) => consoleErrors.push(`page error: ${error.message}`));
+  await world.start({ authentication: true });
+  ({ base, page } = world);
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await store?.close();
-  if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
-});
-
-beforeEach(() => {
-  consoleErrors = [];
-  expectedRefusals = [];
-});
-
-afterEach(() => {
-  expect(consoleErrors).toEqual([]);
-});
+browserHooks(() => world);
 
 describe('the dashboard: replenishment, purchase orders and the access screen', () => {
   it('suggests a reorder for the short SKU; a bad purchase order is refused at its field; one drafted from the suggestion is placed and received and serves the waiting order', async () => {
-    await signInAs(OWNER);
+    await world.signIn(OWNER);
     await page.goto(`${base}/#/stock`);
     await expect.poll(() => page.locator('h1').innerText()).toBe('Stock');
 
@@ -147,7 +79,7 @@ describe('the dashboard: replenishment, purchase orders and the access screen', 
     await form.locator('#po-supplier').fill('Yiwu Widgets');
     await form.locator('#po-sku-0').fill('WIDGET-1');
     await form.locator('input[name="lines.0.quantity"]').fill('0');
-    expectedRefusals.push({ path: '/purchase-orders', status: 400 });
+    world.console.expectRefusal({ path: '/purchase-orders', status: 400 });
     await page.getByTestId('create-po').click();
     const quantityError = form.locator('.field-error[data-field="lines.0.quantity"]');
     await quantityError.waitFor();
@@ -157,7 +89,7 @@ describe('the dashboard: replenishment, purchase orders and the access screen', 
     // An unknown warehouse: the API's answer at the warehouse field.
     await form.locator('input[name="lines.0.quantity"]').fill('2');
     await form.locator('#po-warehouse').fill('NOWHERE');
-    expectedRefusals.push({ path: '/purchase-orders', status: 404 });
+    world.console.expectRefusal({ path: '/purchase-orders', status: 404 });
     await page.getByTestId('create-po').click();
     const warehouseError = form.locator('.field-error[data-field="warehouse"]');
     await warehouseError.waitFor();
@@ -255,7 +187,7 @@ describe('the dashboard: replenishment, purchase orders and the access screen', 
   });
 
   it('does not show a manager the access screen', async () => {
-    await signInAs(MANAGER);
+    await world.signIn(MANAGER);
     // A fresh page load, so the app reads the manager's session (a hash change alone keeps the owner's in memory).
     await page.goto('about:blank');
     await page.goto(`${base}/#/access`);

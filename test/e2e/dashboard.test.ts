@@ -10,44 +10,27 @@
  * a viewer no write buttons, guessing gets locked out, and signing out returns to the sign-in screen.
  * Any console error fails.
  */
-import { execFile } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import type { FastifyInstance } from 'fastify';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { addUser, createApiKey, DEFAULT_ACCOUNT_ID } from '../../src/app/accounts';
-import { setCarrierAccount } from '../../src/app/carrier-contracts';
-import { createContext, type AppContext } from '../../src/app/context';
+import type { AppContext } from '../../src/app/context';
 import { importOrderFile } from '../../src/app/import-orders';
-import { defineBox, setSender, setSkuDimensions } from '../../src/app/packing-catalog';
+import { setSkuDimensions } from '../../src/app/packing-catalog';
 import { ingestTrackingEvents } from '../../src/app/tracking';
 import type { TrackingStatus } from '../../src/core/tracking-status';
-import { buildServer } from '../../src/http/server';
-import { startSampleCarrierServer, type SampleCarrierServer } from '../../src/integrations/carriers/sample-server';
-import { migrateToLatest, openStore, type Store } from '../../src/store/database';
+import { browserHooks, BrowserWorld, VIEWPORT } from '../support/browser';
+import { setUpSampleShipping } from '../support/pack';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOTS = path.resolve('test-results');
-const VIEWPORT = { width: 1366, height: 768 };
 // The example orders were paid on 2026-11-20…23; the server's clock starts at this instant and runs on, so
 // the list holds overdue orders, one due within 24 h and one within 48 h, and the countdowns tick.
 const CLOCK_START = Date.parse('2026-11-26T12:00:00Z');
 
-const run = promisify(execFile);
-let workDir: string;
-let store: Store;
+let world: BrowserWorld;
 let ctx: AppContext;
-let carrier: SampleCarrierServer;
-let app: FastifyInstance;
 let base: string;
 let browser: BrowserContext;
 let page: Page;
-let consoleErrors: string[];
-/** Requests a test expects the API to refuse (Chromium logs each refused request as a console error). */
-let expectedRefusals: Array<{ path: string; status: number }>;
 /** The test's own calls to the API (what the marketplace or an ERP would send) go with an owner's API key. */
 let apiKey: string;
 const OWNER = { email: 'owner@e2e.shipby.test', password: 'owner-password-1' };
@@ -66,7 +49,7 @@ async function api<T>(pathname: string, init: { method?: string; body?: unknown 
 
 /** Opens the dashboard signed out (its GET /auth/session is answered 401, as expected) and signs in on the sign-in screen. */
 async function signIn(user: { email: string; password: string }): Promise<void> {
-  expectedRefusals.push({ path: '/auth/session', status: 401 });
+  world.console.expectRefusal({ path: '/auth/session', status: 401 });
   await page.goto(`${base}/`);
   await page.getByTestId('sign-in').waitFor();
   await page.fill('#sign-in-email', user.email);
@@ -89,22 +72,11 @@ function newOrder(id: string, country: string, extra: { status?: string; lines?:
   };
 }
 
-async function screenshot(name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `dashboard-${name}.png`) });
-}
+const screenshot = (name: string) => world.screenshot(name);
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (as .ci/run does), or set CHROMIUM_PATH.`);
-  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipby-dashboard-'));
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  // Build the dashboard from the current source into a scratch folder: the test never sees a stale build.
-  const dashboardDir = path.join(workDir, 'dist');
-  await run(path.resolve('node_modules/.bin/vite'), ['build', '--config', 'web/vite.config.ts', '--outDir', dashboardDir, '--emptyOutDir', '--logLevel', 'error']);
-
-  store = openStore(`sqlite:${path.join(workDir, 'e2e.db')}`);
-  await migrateToLatest(store);
-  const startedAt = Date.now();
-  ctx = createContext(store, () => CLOCK_START + (Date.now() - startedAt));
+  world = await BrowserWorld.open('dashboard', { clockStart: CLOCK_START });
+  ctx = world.ctx;
   const report = await importOrderFile(ctx, { shopId: 'demo', file: path.resolve('examples/orders.csv'), actor: 'cli:import' });
   expect(report.committed).toBe(true);
   // What the pack station needs: item sizes and barcodes, a box, the sender on the label, and a carrier to buy from.
@@ -116,10 +88,8 @@ beforeAll(async () => {
     { sku: 'LED-STRIP-5M', dimsMm: [150, 150, 40], weightG: 250 },
     { sku: 'SMART-WATCH-S1', dimsMm: [110, 90, 70], weightG: 180 },
   ]);
-  await defineBox(ctx, 'demo', { code: 'M', innerMm: [250, 200, 120], maxWeightG: 5_000, tareG: 100, cost: 150, currency: 'CNY' });
-  await setSender(ctx, 'demo', { name: 'Demo Shop', addressLine1: '1 Keji Road', city: 'Shenzhen', postcode: '518000', country: 'CN', phone: '+86 755 0000 0000' });
-  carrier = await startSampleCarrierServer({ apiKey: 'e2e-carrier-key' });
-  await setCarrierAccount(ctx, { carrier: '*', protocol: 'sample-http', baseUrl: carrier.url, apiKey: 'e2e-carrier-key' });
+  const carrier = await setUpSampleShipping(ctx, 'demo');
+  world.onClose(() => carrier.close());
   // Authentication on: an owner of the default account (so of shop demo) signs in through the sign-in screen; a
   // packer and a viewer of shop demo, and a user whose password gets guessed; the test's own calls use a key.
   await addUser(ctx, { ...OWNER, accountOwner: true });
@@ -127,49 +97,12 @@ beforeAll(async () => {
   await addUser(ctx, { ...VIEWER, shops: [{ shopId: 'demo', role: 'viewer' }] });
   await addUser(ctx, { ...GUESSED, shops: [{ shopId: 'demo', role: 'viewer' }] });
   apiKey = (await createApiKey(ctx, { accountId: DEFAULT_ACCOUNT_ID, name: 'e2e marketplace', role: 'owner', shopIds: ['demo'], createdBy: 'e2e' })).token;
-  app = await buildServer(ctx, { dashboardDir });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('no port');
-  base = `http://127.0.0.1:${address.port}`;
-
-  browser = await chromium.launchPersistentContext(path.join(workDir, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: VIEWPORT,
-    // A seller in China: times in Shanghai, AliExpress deadlines also in the platform's zone (Los Angeles).
-    timezoneId: 'Asia/Shanghai',
-    locale: 'en-US',
-  });
-  page = browser.pages()[0] ?? (await browser.newPage());
-  page.setDefaultTimeout(10_000);
-  page.on('console', (message) => {
-    if (message.type() !== 'error') return;
-    const url = message.location().url;
-    const refused = /Failed to load resource: the server responded with a status of (\d+)/.exec(message.text());
-    if (refused && expectedRefusals.some((r) => url.includes(r.path) && Number(refused[1]) === r.status)) return;
-    consoleErrors.push(`${message.text()} (${url})`);
-  });
-  page.on('pageerror', (error) => consoleErrors.push(`page error: ${error.message}`));
+  await world.start();
+  ({ base, page } = world);
+  browser = world.browser!;
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await carrier?.close();
-  await store?.close();
-  fs.rmSync(workDir, { recursive: true, force: true });
-});
-
-beforeEach(() => {
-  consoleErrors = [];
-  expectedRefusals = [];
-});
-
-afterEach(() => {
-  expect(consoleErrors).toEqual([]);
-});
+browserHooks(() => world);
 
 describe('the dashboard', () => {
   it('serves the built page with caching headers, beside the API and /docs', async () => {
@@ -193,14 +126,14 @@ describe('the dashboard', () => {
   });
 
   it('shows the sign-in screen first: a wrong password is refused in the form, the right one opens the dashboard', async () => {
-    expectedRefusals.push({ path: '/auth/session', status: 401 });
+    world.console.expectRefusal({ path: '/auth/session', status: 401 });
     await page.goto(`${base}/`);
     await page.getByTestId('sign-in').waitFor();
     expect(await page.locator('h1').innerText()).toBe('Sign in to shipby');
     expect(await page.locator('nav').count()).toBe(0);
     await screenshot('sign-in');
 
-    expectedRefusals.push({ path: '/auth/login', status: 401 });
+    world.console.expectRefusal({ path: '/auth/login', status: 401 });
     await page.fill('#sign-in-email', OWNER.email);
     await page.fill('#sign-in-password', 'not-the-password');
     await page.getByTestId('sign-in-submit').click();
@@ -267,7 +200,7 @@ describe('the dashboard', () => {
     expect(await page.getByTestId('accept').isDisabled()).toBe(true);
 
     // Cancelling without a reason is refused by the order's rule, shown at the reason field.
-    expectedRefusals.push({ path: '/actions/cancel', status: 409 });
+    world.console.expectRefusal({ path: '/actions/cancel', status: 409 });
     await page.getByTestId('cancel').click();
     await expect.poll(() => page.locator('#cancel-error').innerText()).toMatch(/needs a reason.*order\.cancel\.guard/);
     await screenshot('order');
@@ -347,7 +280,7 @@ describe('the dashboard', () => {
     expect(await page.getByTestId('pack-items').innerText()).toMatch(/GADGET-1[\s\S]*PHONE-CASE-BLK/);
 
     // A wrong item: refused by the API (409), loud on the screen — red, a sound, the API's message.
-    expectedRefusals.push({ path: '/scans', status: 409 });
+    world.console.expectRefusal({ path: '/scans', status: 409 });
     await scan('USB-C-CABLE-1M');
     await expect.poll(() => alert.getAttribute('data-tone')).toBe('error');
     expect(await alert.innerText()).toMatch(/Wrong item: USB-C-CABLE-1M is not in this parcel[\s\S]*Expected: GADGET-1 ×2, PHONE-CASE-BLK ×1/);
@@ -371,7 +304,7 @@ describe('the dashboard', () => {
     const expected = sessions.items.find((x) => x.platform_order_id === ORDER)!.current_parcel.expected_gross_g;
 
     // Weighed far off: held, with the API's message; weighed right: done.
-    expectedRefusals.push({ path: '/weight', status: 409 });
+    world.console.expectRefusal({ path: '/weight', status: 409 });
     await scan(String(expected * 3));
     await expect.poll(() => alert.getAttribute('data-tone')).toBe('error');
     expect(await alert.innerText()).toMatch(/stopped for a check/);
@@ -480,7 +413,7 @@ describe('the dashboard', () => {
     await expect.poll(() => page.locator('[data-field="overrides"]').innerText()).toMatch(/Not a JSON object/);
 
     // Valid JSON, invalid policy: the API refuses it, and its message shows under the overrides field.
-    expectedRefusals.push({ path: '/shops/demo/policy', status: 400 });
+    world.console.expectRefusal({ path: '/shops/demo/policy', status: 400 });
     await overrides.fill('{"aliexpress_pop": {"handling": {"defaultHours": -5}}}');
     await page.getByTestId('save-policy').click();
     await expect.poll(() => page.locator('[data-field="overrides"]').innerText()).toMatch(/more than zero/);
@@ -489,7 +422,7 @@ describe('the dashboard', () => {
     expect(await api('/shops')).toMatchObject({ items: [{ id: 'demo', policy: { overrides: null } }] });
 
     // A webhook with a short secret: refused at the secret field; a good one is listed.
-    expectedRefusals.push({ path: '/webhooks', status: 400 });
+    world.console.expectRefusal({ path: '/webhooks', status: 400 });
     await page.fill('#hook-url', 'https://alerts.example.com/shipby');
     await page.fill('#hook-secret', 'short');
     await page.getByTestId('add-webhook').click();
@@ -510,7 +443,7 @@ describe('the dashboard', () => {
     await page.goto(`${base}/#/settings`);
     const form = page.getByTestId('password-form');
     await form.waitFor();
-    expectedRefusals.push({ path: '/auth/password', status: 400 });
+    world.console.expectRefusal({ path: '/auth/password', status: 400 });
     await page.fill('#current-password', 'not-the-password');
     await page.fill('#new-password', 'a-new-password-2');
     await page.getByTestId('change-password').click();
@@ -597,7 +530,7 @@ describe('the dashboard', () => {
     expect(await page.locator('nav').count()).toBe(0);
     expect((await browser.cookies(base)).some((c) => c.name === 'shipby_session')).toBe(false);
     // A reload stays on the sign-in screen.
-    expectedRefusals.push({ path: '/auth/session', status: 401 });
+    world.console.expectRefusal({ path: '/auth/session', status: 401 });
     await page.reload();
     await page.getByTestId('sign-in').waitFor();
   });
@@ -642,7 +575,7 @@ describe('the dashboard', () => {
   });
 
   it('locks out a password-guessing loop, and says so on the sign-in screen', async () => {
-    expectedRefusals.push({ path: '/auth/session', status: 401 }, { path: '/auth/login', status: 401 }, { path: '/auth/login', status: 429 });
+    world.console.expectRefusal({ path: '/auth/session', status: 401 }, { path: '/auth/login', status: 401 }, { path: '/auth/login', status: 429 });
     await page.goto(`${base}/`);
     await page.getByTestId('sign-in').waitFor();
     await page.fill('#sign-in-email', GUESSED.email);

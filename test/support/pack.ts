@@ -1,11 +1,15 @@
 /**
  * Pack-and-ship fixtures shared by the hand-over tests: an order ready to ship, and one scan-packed, weighed and
- * labelled (from whatever carrier account the test set up).
+ * labelled (from whatever carrier account the test set up); for the dashboard's, a shop set up to pack and buy
+ * labels from the sample carrier.
  */
+import { setCarrierAccount } from '../../src/app/carrier-contracts';
 import type { AppContext } from '../../src/app/context';
 import { labelParcels } from '../../src/app/labels';
 import { upsertOrders } from '../../src/app/orders';
 import { recordWeight, scanItem, startPackSession } from '../../src/app/pack';
+import { defineBox, setSender } from '../../src/app/packing-catalog';
+import { startSampleCarrierServer, type SampleCarrierServer } from '../../src/integrations/carriers/sample-server';
 
 const HOUR = 3_600_000;
 
@@ -47,4 +51,21 @@ export async function packAndLabel(ctx: AppContext, platformOrderId: string, ord
     await recordWeight(ctx, session.id, { grams: parcel.expectedGrossG }, 'packer');
   }
   await labelParcels(ctx, { orderId }, 'packer');
+}
+
+/**
+ * What the pack station needs besides the item sizes: box M, the sender on the label (Demo Shop, Shenzhen), and the
+ * sample carrier (a real local HTTP server, started here: the caller closes it) as the carrier account.
+ */
+export async function setUpSampleShipping(ctx: AppContext, shop: string): Promise<SampleCarrierServer> {
+  await defineBox(ctx, shop, { code: 'M', innerMm: [250, 200, 120], maxWeightG: 5_000, tareG: 100, cost: 150, currency: 'CNY' });
+  await setSender(ctx, shop, { name: 'Demo Shop', addressLine1: '1 Keji Road', city: 'Shenzhen', postcode: '518000', country: 'CN', phone: '+86 755 0000 0000' });
+  const carrier = await startSampleCarrierServer({ apiKey: 'e2e-carrier-key' });
+  try {
+    await setCarrierAccount(ctx, { carrier: '*', protocol: 'sample-http', baseUrl: carrier.url, apiKey: 'e2e-carrier-key' });
+  } catch (error) {
+    await carrier.close();
+    throw error;
+  }
+  return carrier;
 }

@@ -9,6 +9,7 @@ import { Card, Countdown, DateTime, ErrorText, FieldError, LiveBadge, Money, onl
 import { useAuth } from '../auth';
 import { useData } from '../data';
 import { localInputToIso } from '../format';
+import { useApiForm } from '../forms';
 import { useNow, usePoll } from '../hooks';
 import { useI18n } from '../i18n';
 
@@ -403,16 +404,14 @@ function ExtensionCard({ order, onDone }: { order: OrderDetail; onDone: () => Pr
   const [until, setUntil] = useState('');
   const [agreedBy, setAgreedBy] = useState('');
   const [note, setNote] = useState('');
-  const [error, setError] = useState<unknown>(undefined);
+  const { error, setError, busy, run } = useApiForm();
   const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
     setError(undefined);
     setSaved(false);
-    try {
+    await run(async () => {
       const body: Record<string, unknown> = { agreed_by: agreedBy.trim() };
       if (hours.trim()) body.hours = Number(hours);
       if (until) body.new_deadline_at = localInputToIso(until, userZone) ?? until;
@@ -423,12 +422,7 @@ function ExtensionCard({ order, onDone }: { order: OrderDetail; onDone: () => Pr
       setNote('');
       setSaved(true);
       await onDone();
-    } catch (e) {
-      if (!(e instanceof ApiError)) throw e;
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

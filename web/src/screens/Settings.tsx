@@ -9,8 +9,9 @@ import { api, ApiError, type ApiKey, type NewApiKey, type Role, type Shop, type 
 import { useAuth } from '../auth';
 import { Card, DateTime, ErrorText, FieldError, onlyFieldIssues, ShopSelect } from '../components';
 import { useData } from '../data';
+import { clientError, useApiForm } from '../forms';
 import { usePoll } from '../hooks';
-import { DICTIONARIES, useI18n } from '../i18n';
+import { useI18n } from '../i18n';
 import { Boxes } from './settings/Boxes';
 import { CarrierServices, ShippingRules } from './settings/Carriers';
 
@@ -59,8 +60,7 @@ function parseJsonField(text: string, field: string): { value?: unknown; error?:
   } catch {
     /* reported below */
   }
-  const messages = { en: DICTIONARIES.en['settings.notJson'], 'zh-CN': DICTIONARIES['zh-CN']['settings.notJson'] };
-  return { error: new ApiError(400, 'client_validation', messages, [{ path: field, message: messages.en, messages }]) };
+  return { error: clientError(field, 'settings.notJson') };
 }
 
 const pretty = (value: unknown) => (value && Object.keys(value as object).length ? JSON.stringify(value, null, 2) : '');
@@ -73,9 +73,8 @@ function PolicyForm({ shop }: { shop: Shop }) {
   const [policyId, setPolicyId] = useState(shop.policy.policy_id);
   const [byType, setByType] = useState(pretty(shop.policy.by_order_type));
   const [overrides, setOverrides] = useState(pretty(shop.policy.overrides));
-  const [error, setError] = useState<unknown>(undefined);
+  const { error, setError, busy, run, invalid } = useApiForm();
   const [saved, setSaved] = useState<{ recomputed: number; changed: number } | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
   const chosen = latestPolicy.get(policyId);
   const policies = [...latestPolicy.values()].sort((a, b) => a.platform.localeCompare(b.platform) || a.id.localeCompare(b.id));
 
@@ -90,18 +89,12 @@ function PolicyForm({ shop }: { shop: Shop }) {
       setError(clientError);
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       const body: Record<string, unknown> = { policy_id: policyId, by_order_type: typeField.value ?? {}, overrides: overridesField.value ?? {} };
       const result = await api<{ recomputed: number; changed: number }>(`/shops/${encodeURIComponent(shop.id)}/policy`, { method: 'PUT', body });
       setSaved(result);
       await reloadShops();
-    } catch (e) {
-      if (!(e instanceof ApiError)) throw e;
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -126,12 +119,12 @@ function PolicyForm({ shop }: { shop: Shop }) {
         </div>
         <label htmlFor="policy-by-type">{t('settings.byOrderType')}</label>
         <div>
-          <textarea id="policy-by-type" name="by_order_type" rows={2} spellCheck={false} value={byType} onChange={(e) => setByType(e.target.value)} placeholder='{"choice": "aliexpress_full_jit"}' aria-invalid={error instanceof ApiError && error.issuesAt('by_order_type').length > 0} />
+          <textarea id="policy-by-type" name="by_order_type" rows={2} spellCheck={false} value={byType} onChange={(e) => setByType(e.target.value)} placeholder='{"choice": "aliexpress_full_jit"}' aria-invalid={invalid('by_order_type')} />
           <FieldError error={error} field="by_order_type" />
         </div>
         <label htmlFor="policy-overrides">{t('settings.overrides')}</label>
         <div>
-          <textarea id="policy-overrides" name="overrides" rows={7} spellCheck={false} value={overrides} onChange={(e) => setOverrides(e.target.value)} placeholder={`{"${policyId}": {"handling": {"defaultHours": 72}}}`} aria-invalid={error instanceof ApiError && error.issuesAt('overrides').length > 0} />
+          <textarea id="policy-overrides" name="overrides" rows={7} spellCheck={false} value={overrides} onChange={(e) => setOverrides(e.target.value)} placeholder={`{"${policyId}": {"handling": {"defaultHours": 72}}}`} aria-invalid={invalid('overrides')} />
           <FieldError error={error} field="overrides" />
           <p className="hint">{t('settings.overridesHint')}</p>
         </div>
@@ -162,17 +155,15 @@ function Webhooks({ shopId }: { shopId: string | undefined }) {
   const [url, setUrl] = useState('');
   const [secret, setSecret] = useState('');
   const [scope, setScope] = useState<'shop' | 'all'>('shop');
-  const [error, setError] = useState<unknown>(undefined);
+  const { error, setError, busy, run } = useApiForm();
   const [added, setAdded] = useState<Webhook | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
   useEffect(() => setAdded(undefined), [shopId]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
     setError(undefined);
     setAdded(undefined);
-    try {
+    await run(async () => {
       const body: Record<string, string> = { url: url.trim(), secret };
       if (scope === 'shop' && shopId) body.shop_id = shopId;
       const hook = await api<Webhook>('/webhooks', { method: 'POST', body });
@@ -180,12 +171,7 @@ function Webhooks({ shopId }: { shopId: string | undefined }) {
       setUrl('');
       setSecret('');
       await hooks.refresh();
-    } catch (e) {
-      if (!(e instanceof ApiError)) throw e;
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const visible = (hooks.data?.items ?? []).filter((h) => h.shop_id === null || h.shop_id === shopId);
@@ -264,26 +250,19 @@ function PasswordForm() {
   const { t } = useI18n();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
-  const [error, setError] = useState<unknown>(undefined);
+  const { error, setError, busy, run, invalid } = useApiForm();
   const [changed, setChanged] = useState(false);
-  const [busy, setBusy] = useState(false);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
     setError(undefined);
     setChanged(false);
-    try {
+    await run(async () => {
       await api('/auth/password', { method: 'PUT', body: { ...(current ? { current_password: current } : {}), new_password: next } });
       setChanged(true);
       setCurrent('');
       setNext('');
-    } catch (e) {
-      if (!(e instanceof ApiError)) throw e;
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -291,13 +270,13 @@ function PasswordForm() {
       <form className="form-grid" onSubmit={(e) => void submit(e)} noValidate data-testid="password-form">
         <label htmlFor="current-password">{t('password.current')}</label>
         <div>
-          <input id="current-password" name="current_password" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} aria-invalid={error instanceof ApiError && error.issuesAt('current_password').length > 0} />
+          <input id="current-password" name="current_password" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} aria-invalid={invalid('current_password')} />
           <FieldError error={error} field="current_password" />
           <p className="hint">{t('password.currentHint')}</p>
         </div>
         <label htmlFor="new-password">{t('password.new')}</label>
         <div>
-          <input id="new-password" name="new_password" type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} aria-invalid={error instanceof ApiError && error.issuesAt('new_password').length > 0} />
+          <input id="new-password" name="new_password" type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} aria-invalid={invalid('new_password')} />
           <FieldError error={error} field="new_password" />
           <p className="hint">{t('password.newHint')}</p>
         </div>
@@ -329,29 +308,22 @@ function ApiKeys() {
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('viewer');
   const [shops, setShops] = useState<string[]>(() => owned.slice(0, 1));
-  const [error, setError] = useState<unknown>(undefined);
+  const { error, setError, busy, run, invalid } = useApiForm();
   const [created, setCreated] = useState<NewApiKey | undefined>(undefined);
   const [revoked, setRevoked] = useState<string | undefined>(undefined);
   const [copied, setCopied] = useState(false);
-  const [busy, setBusy] = useState(false);
 
   const create = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
     setError(undefined);
     setCreated(undefined);
     setRevoked(undefined);
     setCopied(false);
-    try {
+    await run(async () => {
       setCreated(await api<NewApiKey>('/keys', { method: 'POST', body: { name: name.trim(), role, shops } }));
       setName('');
       await keys.refresh();
-    } catch (e) {
-      if (!(e instanceof ApiError)) throw e;
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const revoke = async (key: ApiKey) => {
@@ -436,7 +408,7 @@ function ApiKeys() {
       <form className="form-grid" onSubmit={(e) => void create(e)} noValidate data-testid="key-form">
         <label htmlFor="key-name">{t('keys.name')}</label>
         <div>
-          <input id="key-name" name="name" value={name} onChange={(e) => setName(e.target.value)} placeholder={t('keys.namePlaceholder')} aria-invalid={error instanceof ApiError && error.issuesAt('name').length > 0} />
+          <input id="key-name" name="name" value={name} onChange={(e) => setName(e.target.value)} placeholder={t('keys.namePlaceholder')} aria-invalid={invalid('name')} />
           <FieldError error={error} field="name" />
         </div>
         <label htmlFor="key-role">{t('keys.role')}</label>

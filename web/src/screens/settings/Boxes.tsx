@@ -4,12 +4,13 @@
  * the field it names; nothing changes.
  */
 import { useState, type FormEvent } from 'react';
-import { api, ApiError, type Localized, type Money as MoneyValue } from '../../api';
+import { api, type Money as MoneyValue } from '../../api';
 import { useAuth } from '../../auth';
 import { Card, ErrorText, FieldError, Money, onlyFieldIssues } from '../../components';
 import { currencyDigits } from '../../format';
+import { clientError, useApiForm } from '../../forms';
 import { usePoll } from '../../hooks';
-import { DICTIONARIES, useI18n } from '../../i18n';
+import { useI18n } from '../../i18n';
 
 export interface Box {
   code: string;
@@ -55,11 +56,6 @@ function draftOf(box: Box): Draft {
   };
 }
 
-function clientError(field: string, key: 'boxes.codeRequired'): ApiError {
-  const messages: Localized = { en: DICTIONARIES.en[key], 'zh-CN': DICTIONARIES['zh-CN'][key] };
-  return new ApiError(400, 'client_validation', messages, [{ path: field, message: messages.en, messages }]);
-}
-
 export function Boxes({ shopId }: { shopId: string }) {
   const { t } = useI18n();
   const { can } = useAuth();
@@ -67,9 +63,8 @@ export function Boxes({ shopId }: { shopId: string }) {
   const boxes = usePoll((signal) => api<{ items: Box[] }>(`/shops/${encodeURIComponent(shopId)}/boxes`, { signal }), [shopId], 60_000, { live: false });
   const items = boxes.data?.items ?? [];
   const [draft, setDraft] = useState<Draft>(EMPTY);
-  const [error, setError] = useState<unknown>(undefined);
+  const { error, setError, busy, run, invalid } = useApiForm();
   const [saved, setSaved] = useState<string | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
   const currency = draft.currency.trim().toUpperCase() || items[0]?.cost.currency || 'CNY';
   const set = (field: keyof Draft) => (value: string | boolean) => setDraft((d) => ({ ...d, [field]: value }));
 
@@ -93,21 +88,14 @@ export function Boxes({ shopId }: { shopId: string }) {
       cost: { amount: cost === null ? null : Math.round(cost * 10 ** currencyDigits(currency)), currency },
       active: draft.active,
     };
-    setBusy(true);
-    try {
+    await run(async () => {
       const box = await api<Box>(`/shops/${encodeURIComponent(shopId)}/boxes/${encodeURIComponent(code)}`, { method: 'PUT', body });
       setSaved(box.code);
       setDraft(EMPTY);
       await boxes.refresh();
-    } catch (e) {
-      if (!(e instanceof ApiError)) throw e;
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
-  const invalid = (field: string) => error instanceof ApiError && error.issuesAt(field).length > 0;
   return (
     <Card title={t('boxes.title')}>
       <p className="hint">{t('boxes.hint')}</p>

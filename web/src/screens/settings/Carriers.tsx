@@ -8,8 +8,9 @@ import { useState, type FormEvent } from 'react';
 import { api, ApiError, type ApiIssue, type Localized } from '../../api';
 import { useAuth } from '../../auth';
 import { Card, ErrorText } from '../../components';
+import { clientError, useApiForm } from '../../forms';
 import { usePoll } from '../../hooks';
-import { DICTIONARIES, useI18n } from '../../i18n';
+import { useI18n } from '../../i18n';
 
 export interface CarrierService {
   code: string;
@@ -88,9 +89,8 @@ export function ShippingRules() {
   const rules = usePoll((signal) => api<{ items: Array<Record<string, unknown>> }>('/carrier/rules', { signal }), [], 300_000, { live: false });
   const items = rules.data?.items ?? [];
   const [text, setText] = useState<string | undefined>(undefined);
-  const [error, setError] = useState<unknown>(undefined);
+  const { error, setError, busy, run } = useApiForm();
   const [saved, setSaved] = useState<number | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
   const editing = text !== undefined;
 
   const submit = async (event: FormEvent) => {
@@ -104,22 +104,15 @@ export function ShippingRules() {
       body = undefined;
     }
     if (!Array.isArray(body)) {
-      const messages = { en: DICTIONARIES.en['rules.notJson'], 'zh-CN': DICTIONARIES['zh-CN']['rules.notJson'] };
-      setError(new ApiError(400, 'client_validation', messages, [{ path: 'rules', message: messages.en, messages }]));
+      setError(clientError('rules', 'rules.notJson'));
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       const answer = await api<{ items: unknown[] }>('/carrier/rules', { method: 'PUT', body });
       setSaved(answer.items.length);
       setText(undefined);
       await rules.refresh();
-    } catch (e) {
-      if (!(e instanceof ApiError)) throw e;
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

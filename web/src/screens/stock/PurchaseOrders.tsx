@@ -6,6 +6,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, type ApiIssue, type PurchaseOrder } from '../../api';
 import { Card, DateTime, ErrorText, FieldError, onlyFieldIssues } from '../../components';
+import { useApiForm } from '../../forms';
 import { useI18n } from '../../i18n';
 import type { PoDraft } from './Replenishment';
 
@@ -179,9 +180,8 @@ export function PurchaseOrderForm({ draft, warehouses, onCreated }: { draft: PoD
   const [supplier, setSupplier] = useState('');
   const [reference, setReference] = useState('');
   const [lines, setLines] = useState([emptyLine()]);
-  const [error, setError] = useState<unknown>(undefined);
+  const { error, setError, busy, run, invalid } = useApiForm();
   const [created, setCreated] = useState<number | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
   const supplierField = useRef<HTMLInputElement>(null);
 
   // A suggestion's "draft a purchase order" fills the form and brings it into view.
@@ -207,25 +207,21 @@ export function PurchaseOrderForm({ draft, warehouses, onCreated }: { draft: PoD
       ...(reference.trim() ? { reference: reference.trim() } : {}),
       lines: lines.map((l) => ({ sku: l.sku.trim(), quantity: l.quantity.trim() === '' ? 0 : Number(l.quantity) })),
     };
-    setBusy(true);
-    try {
-      const answer = await api<{ id: number }>('/purchase-orders', { method: 'POST', body });
-      setCreated(answer.id);
-      setWarehouse('');
-      setSupplier('');
-      setReference('');
-      setLines([emptyLine()]);
-      await onCreated();
-    } catch (e) {
-      if (!(e instanceof ApiError)) throw e;
+    await run(
+      async () => {
+        const answer = await api<{ id: number }>('/purchase-orders', { method: 'POST', body });
+        setCreated(answer.id);
+        setWarehouse('');
+        setSupplier('');
+        setReference('');
+        setLines([emptyLine()]);
+        await onCreated();
+      },
       // The only thing the route looks up before its checks is the warehouse: a 404 is about that field.
-      setError(e.status === 404 ? new ApiError(404, e.code, e.messages, [{ path: 'warehouse', message: e.messages.en, messages: e.messages }]) : e);
-    } finally {
-      setBusy(false);
-    }
+      (e) => (e.status === 404 ? new ApiError(404, e.code, e.messages, [{ path: 'warehouse', message: e.messages.en, messages: e.messages }]) : e),
+    );
   };
 
-  const invalid = (field: string) => error instanceof ApiError && error.issuesAt(field).length > 0;
   return (
     <Card title={t('po.new')}>
       <form className="form-grid" onSubmit={(e) => void submit(e)} noValidate data-testid="po-form">
