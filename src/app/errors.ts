@@ -9,42 +9,34 @@ export class ValidationError extends Error {
   }
 }
 
-/** A state rule refused an action. HTTP 409 with the rule. */
-export class ConflictError extends Error {
-  constructor(readonly rule: string, readonly localizedMessage: Localized, readonly state?: string) {
+/** An error whose message a seller reads, in English and Chinese; the subclass says which answer it is. */
+export class LocalizedError extends Error {
+  constructor(readonly localizedMessage: Localized) {
     super(localizedMessage.en);
-    this.name = 'ConflictError';
+    this.name = new.target.name;
   }
 }
 
-export class NotFoundError extends Error {
-  constructor(readonly localizedMessage: Localized) {
-    super(localizedMessage.en);
-    this.name = 'NotFoundError';
+/** A state rule refused an action. HTTP 409 with the rule. */
+export class ConflictError extends LocalizedError {
+  constructor(readonly rule: string, localizedMessage: Localized, readonly state?: string) {
+    super(localizedMessage);
   }
 }
+
+/** HTTP 404: no such object, or not one the caller may see. */
+export class NotFoundError extends LocalizedError {}
 
 /** No valid credentials (no session, bad password, revoked key). HTTP 401. */
-export class AuthenticationError extends Error {
-  constructor(readonly localizedMessage: Localized) {
-    super(localizedMessage.en);
-    this.name = 'AuthenticationError';
-  }
-}
+export class AuthenticationError extends LocalizedError {}
 
 /** Signed in, but the role does not allow this. HTTP 403. */
-export class ForbiddenError extends Error {
-  constructor(readonly localizedMessage: Localized) {
-    super(localizedMessage.en);
-    this.name = 'ForbiddenError';
-  }
-}
+export class ForbiddenError extends LocalizedError {}
 
-/** Too many attempts (password guessing lockout). HTTP 429 with Retry-After. */
-export class TooManyAttemptsError extends Error {
+/** Too many attempts (password guessing lockout, rate limits). HTTP 429 with Retry-After. */
+export class TooManyAttemptsError extends LocalizedError {
   readonly statusCode = 429;
-  constructor(readonly localizedMessage: Localized, readonly retryAfterSeconds: number, readonly code = 'too_many_attempts') {
-    super(localizedMessage.en);
-    this.name = 'TooManyAttemptsError';
+  constructor(localizedMessage: Localized, readonly retryAfterSeconds: number, readonly code = 'too_many_attempts') {
+    super(localizedMessage);
   }
 }

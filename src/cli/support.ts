@@ -2,7 +2,7 @@
  * What every CLI command shares: the database from DATABASE_URL (migrated on open), the locale, and output.
  */
 import { createContext, type AppContext } from '../app/context';
-import { AuthenticationError, ConflictError, ForbiddenError, NotFoundError, TooManyAttemptsError, ValidationError } from '../app/errors';
+import { ConflictError, LocalizedError, ValidationError } from '../app/errors';
 import { pickLocale, type Locale, type Localized } from '../core/i18n';
 import { migrateToLatest, openStore } from '../store/database';
 
@@ -32,7 +32,7 @@ export function reportError(error: unknown): void {
     for (const issue of error.issues) console.error(`row ${issue.row}, ${issue.field}: ${issue.message[locale]}`);
   } else if (error instanceof ConflictError) {
     console.error(`${error.localizedMessage[locale]} [${error.rule}]`);
-  } else if (error instanceof NotFoundError || error instanceof AuthenticationError || error instanceof ForbiddenError || error instanceof TooManyAttemptsError) {
+  } else if (error instanceof LocalizedError) {
     console.error(error.localizedMessage[locale]);
   } else {
     console.error(error instanceof Error ? error.message : String(error));
