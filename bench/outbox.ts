@@ -3,10 +3,12 @@
  * PostgreSQL, with 1 and with 3 worker processes (the real entrypoint, src/jobs/outbox-worker-main.ts). In the same
  * run, the fake's own limit: fulfil calls per second that 3 load processes get from it without any database, and the
  * ratio of each outbox rate to that limit. Each accepted upload also queues a buyer notice (a second request); the
- * notices are the least urgent rows, so they go after the uploads.
+ * notices are the least urgent rows, so they go after the uploads. Per run it also prints the CPU the workers and the
+ * fake used per upload, how busy the whole machine was, and how many rows each record transaction wrote.
  *   PARCELS (default 10,000) per run; WORKER_CONCURRENCY (default 24) deliveries in flight per worker.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
@@ -20,10 +22,12 @@ const PARCELS = Number(process.env.PARCELS ?? 10_000);
 const CONCURRENCY = Number(process.env.WORKER_CONCURRENCY ?? 24);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tsx = path.join(root, 'node_modules/tsx/dist/loader.mjs');
+// e.g. BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the workers and load processes.
+const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 function run(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', tsx, path.join(root, script), ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, '--import', tsx, path.join(root, script), ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -38,7 +42,9 @@ async function outboxRun(ctx: AppContext, fake: FakeAliExpressServer, url: strin
   await shipAll(ctx, seeded, firstSerial);
   fake.resetStats();
   const started = Date.now();
-  await Promise.all(
+  const machineBefore = machineCpu();
+  const benchCpuBefore = process.cpuUsage();
+  const outputs = await Promise.all(
     Array.from({ length: workers }, (_, i) =>
       run('src/jobs/outbox-worker-main.ts', ['--drain'], {
         DATABASE_URL: url,
@@ -50,6 +56,10 @@ async function outboxRun(ctx: AppContext, fake: FakeAliExpressServer, url: strin
     ),
   );
   const wallMs = Date.now() - started;
+  const machine = machineCpu();
+  const benchCpu = process.cpuUsage(benchCpuBefore);
+  // Each worker's last line: its counts and CPU time (start-up included).
+  const workerStats = outputs.map((text) => JSON.parse(text.trim().split('\n').pop()!) as { transactions: number; claimed: number; cpu_ms: number });
   // From the first recorded attempt to the last upload delivered: the workers' start-up (tsx) is not counted.
   const { rows } = await sql<{ first_at: string; last_done: string; last_any: string; delivered: string }>`
     select (select min(e.at) from order_events e join orders o on o.id = e.order_id where o.shop_id = ${shop} and e.kind = 'upload_attempt') as first_at,
@@ -61,7 +71,29 @@ async function outboxRun(ctx: AppContext, fake: FakeAliExpressServer, url: strin
   const stats = fake.stats();
   const accepted = fake.marketplace.declarations.filter((d) => d.accepted && d.orderId >= String(firstId)).length;
   const requestsPerSecond = stats.total / ((Number(row.last_any) - Number(row.first_at)) / 1000);
-  return { workers, delivered: Number(row.delivered), accepted, activeMs, wallMs, uploadsPerSecond: Number(row.delivered) / (activeMs / 1000), requests: stats.total, requestsPerSecond };
+  const delivered = Number(row.delivered);
+  const cpu = {
+    workerMsPerUpload: workerStats.reduce((sum, w) => sum + w.cpu_ms, 0) / delivered,
+    // This process: the fake marketplace answering (and the bench's own idle waiting).
+    fakeMsPerUpload: (benchCpu.user + benchCpu.system) / 1000 / delivered,
+    // Every process on the machine (PostgreSQL, the workers, the fake, and whatever else runs), over the wall time.
+    machineBusy: (machine.busy - machineBefore.busy) / (machine.total - machineBefore.total),
+    recordTransactions: workerStats.reduce((sum, w) => sum + w.transactions, 0),
+    claimed: workerStats.reduce((sum, w) => sum + w.claimed, 0),
+  };
+  return { workers, delivered, accepted, activeMs, wallMs, uploadsPerSecond: delivered / (activeMs / 1000), requests: stats.total, requestsPerSecond, cpu };
+}
+
+/** Jiffies of all CPUs since boot: busy (everything but idle and iowait) and total. */
+function machineCpu(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((sum, value) => sum + value, 0);
+  return { busy: total - fields[3]! - (fields[4] ?? 0), total };
+}
+
+function cpuLine(run: Awaited<ReturnType<typeof outboxRun>>): string {
+  const c = run.cpu;
+  return `   CPU: workers ${c.workerMsPerUpload.toFixed(2)} ms/upload (start-up included), fake ${c.fakeMsPerUpload.toFixed(2)} ms/upload, machine ${(c.machineBusy * 100).toFixed(0)} % busy; ${c.recordTransactions} record transactions (${((c.claimed) / Math.max(1, c.recordTransactions)).toFixed(1)} rows each)`;
 }
 
 async function main(): Promise<void> {
@@ -75,8 +107,10 @@ async function main(): Promise<void> {
 
     const one = await outboxRun(ctx, fake, scratch.url, 1, 'bench1', 8100000000000000, 0);
     console.log(`1 worker : ${one.delivered} uploads in ${(one.activeMs / 1000).toFixed(1)} s = ${one.uploadsPerSecond.toFixed(0)} uploads/s (${one.requests} requests incl. notices; wall ${(one.wallMs / 1000).toFixed(1)} s)`);
+    console.log(cpuLine(one));
     const three = await outboxRun(ctx, fake, scratch.url, 3, 'bench3', 8200000000000000, 1_000_000);
     console.log(`3 workers: ${three.delivered} uploads in ${(three.activeMs / 1000).toFixed(1)} s = ${three.uploadsPerSecond.toFixed(0)} uploads/s (${three.requests} requests incl. notices; wall ${(three.wallMs / 1000).toFixed(1)} s)`);
+    console.log(cpuLine(three));
 
     // The fake's own limit: the same fulfil call from 3 load processes, no database, no outbox.
     const loadFirst = 8300000000000000;
@@ -112,6 +146,10 @@ async function main(): Promise<void> {
       request_ratio_3_workers: Number((three.requestsPerSecond / fakeLimit).toFixed(3)),
       requests_per_upload_1_worker: Number((one.requests / one.delivered).toFixed(2)),
       requests_per_upload_3_workers: Number((three.requests / three.delivered).toFixed(2)),
+      worker_cpu_ms_per_upload_1_worker: Number(one.cpu.workerMsPerUpload.toFixed(2)),
+      worker_cpu_ms_per_upload_3_workers: Number(three.cpu.workerMsPerUpload.toFixed(2)),
+      machine_busy_1_worker: Number(one.cpu.machineBusy.toFixed(2)),
+      machine_busy_3_workers: Number(three.cpu.machineBusy.toFixed(2)),
       exactly_once: one.accepted === one.delivered && three.accepted === three.delivered,
     }));
   } finally {

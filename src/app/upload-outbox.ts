@@ -40,7 +40,7 @@ import * as marketplace from '../store/marketplace';
 import * as orders from '../store/orders';
 import * as outbox from '../store/outbox';
 import type { ClaimedRow } from '../store/outbox';
-import type { NewOrderEventRow, NewOutboxRow, OrderRow, OrderUpdate, OutboxRow, ParcelRow } from '../store/schema';
+import type { NewOrderEventRow, NewOutboxRow, OrderRow, OutboxRow, ParcelRow } from '../store/schema';
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError } from './errors';
 import { event, type UploadPayload } from './shipments';
@@ -288,7 +288,12 @@ export interface RecordSummary {
   lostClaims: number;
 }
 
-/** Records the outcomes of claimed rows in ONE transaction (fenced by the claim). */
+/**
+ * Records the outcomes of claimed rows in ONE transaction, set-based: one fenced UPDATE settles every row (a row
+ * whose claim was lost is left alone and counted), then the accepted uploads move their parcels and orders with one
+ * statement per kind of change, the shipped orders' stock is settled together, and the events and notices are
+ * inserted in bulk. The statements per batch do not grow with its size, so a bigger batch costs little more.
+ */
 export async function recordOutboxOutcomes(
   ctx: AppContext,
   worker: string,
@@ -300,92 +305,102 @@ export async function recordOutboxOutcomes(
   return withRetries(() => ctx.store.db.transaction().execute(async (trx) => {
     const now = ctx.now();
     const summary: RecordSummary = { accepted: 0, retried: 0, dead: 0, refused: 0, notices: 0, lostClaims: 0 };
+    // 1. What each outcome writes, decided before anything is written.
+    const planned = results.map(({ row, outcome }) => ({ row, outcome, ...planOutcome(row, outcome, now, worker, settings, random) }));
+    // 2. One fenced statement settles them all; a row missing from the answer was taken over by another worker.
+    const settled = await outbox.settleClaimedRows(trx, worker, now, planned.map((p) => ({ id: p.row.id, changes: p.changes })));
     const events: NewOrderEventRow[] = [];
-    const acceptedUploads: Array<{ row: OutboxRow; outcome: DeliveryOutcome }> = [];
-    for (const { row, outcome } of results) {
-      const kind = attemptKind(row);
-      const base = { outbox_id: row.id, attempt: row.attempts, worker };
-      let settled: boolean;
-      switch (outcome.type) {
-        case 'interrupted':
-          settled = await outbox.settleClaimedRow(trx, row.id, worker, now, { status: 'pending', next_attempt_at: now, attempts_delta: -1 });
-          if (!settled) summary.lostClaims++;
-          continue;
-        case 'accepted':
-        case 'notice_sent':
-        case 'notice_unconfirmed': {
-          settled = await outbox.settleClaimedRow(trx, row.id, worker, now, {
-            status: 'delivered',
-            needs_readback: 0,
-            done_at: now,
-            last_error: outcome.type === 'notice_unconfirmed' ? `${outcome.code}: ${outcome.message}` : null,
-          });
-          if (!settled) break;
-          if (outcome.type === 'accepted') {
-            summary.accepted++;
-            acceptedUploads.push({ row, outcome });
-            events.push(event(row.order_id, row.parcel_id, now, worker, kind, null, null, null,
-              outcome.via === 'readback' ? `attempt ${row.attempts}: the number is already on the platform's order (read back); not sent again` : `attempt ${row.attempts}: accepted`,
-              JSON.stringify({ ...base, outcome: outcome.via === 'readback' ? 'confirmed_by_readback' : 'accepted', ...(outcome.readback ? { readback: outcome.readback } : {}) })));
-          } else {
-            summary.notices++;
-            const payload = JSON.parse(row.payload) as NoticePayload;
-            events.push(event(row.order_id, row.parcel_id, now, worker, kind, null, null, null,
-              outcome.type === 'notice_sent' ? `attempt ${row.attempts}: the buyer was sent the tracking number` : `attempt ${row.attempts}: the answer was lost; the message may have reached the buyer and is not sent again`,
-              JSON.stringify({ ...base, outcome: outcome.type === 'notice_sent' ? 'sent' : 'unconfirmed', tracking_number: payload.trackingNumber, content: payload.content })));
-          }
-          break;
-        }
-        case 'retry': {
-          const verdict = afterFailure(row.attempts, settings.retry);
-          const next = nextAttemptAt({ now, attempt: row.attempts, policy: settings.retry, deadlineAt: row.priority_at >= NO_DEADLINE_PRIORITY ? null : row.priority_at, retryAfterMs: outcome.retryAfterMs, random: random() });
-          settled = await outbox.settleClaimedRow(trx, row.id, worker, now, {
-            status: verdict === 'retry' ? 'pending' : 'dead',
-            next_attempt_at: next,
-            needs_readback: outcome.needsReadback ? 1 : 0,
-            last_error: `${outcome.code}: ${outcome.message}`.slice(0, 1000),
-          });
-          if (!settled) break;
-          events.push(event(row.order_id, row.parcel_id, now, worker, kind, null, null, null,
-            `attempt ${row.attempts}: ${outcome.needsReadback ? 'outcome unknown' : 'failed'} (${outcome.code})${verdict === 'retry' ? `; next try in ${Math.round((next - now) / 1000)} s${outcome.needsReadback ? ', after reading the order back' : ''}` : ''}`,
-            JSON.stringify({ ...base, outcome: outcome.needsReadback ? 'ambiguous' : 'retryable', code: outcome.code, ...(verdict === 'retry' ? { next_attempt_at: next } : {}), ...(outcome.readback ? { readback: outcome.readback } : {}) })));
-          if (verdict === 'retry') summary.retried++;
-          else {
-            summary.dead++;
-            events.push(deadLetterEvent(row, now, worker, `${row.attempts} attempts failed; the last: ${outcome.code}`));
-          }
-          break;
-        }
-        case 'failed': {
-          settled = await outbox.settleClaimedRow(trx, row.id, worker, now, { status: 'dead', needs_readback: 1, last_error: `${outcome.code}: ${outcome.message}`.slice(0, 1000) });
-          if (!settled) break;
-          summary.dead++;
-          events.push(event(row.order_id, row.parcel_id, now, worker, kind, null, null, null, `attempt ${row.attempts}: refused by the platform (${outcome.code})`,
-            JSON.stringify({ ...base, outcome: 'failed', code: outcome.code, message: outcome.message, ...(outcome.readback ? { readback: outcome.readback } : {}) })));
-          events.push(deadLetterEvent(row, now, worker, `the platform refused the request (${outcome.code}); it will not pass by retrying alone`));
-          break;
-        }
-        case 'refused': {
-          settled = await outbox.settleClaimedRow(trx, row.id, worker, now, { status: 'refused', needs_readback: 0, done_at: now, last_error: outcome.message.en });
-          if (!settled) break;
-          summary.refused++;
-          events.push(event(row.order_id, row.parcel_id, now, worker, 'upload_refused', null, null, null, outcome.message.en,
-            JSON.stringify({ ...base, reason: outcome.reason, message: outcome.message, ...(outcome.readback ? { readback: outcome.readback } : {}) })));
-          break;
-        }
+    const acceptedUploads: OutboxRow[] = [];
+    const deadRows: Array<{ row: OutboxRow; event: NewOrderEventRow }> = [];
+    const counted = new Set<number>();
+    for (const p of planned) {
+      // A row given twice in one batch is settled once, by its first entry (the second one finds it settled).
+      if (!settled.has(p.row.id) || counted.has(p.row.id)) {
+        summary.lostClaims++;
+        continue;
       }
-      if (!settled) summary.lostClaims++;
+      counted.add(p.row.id);
+      if (p.counts) summary[p.counts]++;
+      events.push(...p.events);
+      if (p.outcome.type === 'accepted') acceptedUploads.push(p.row);
+      if (p.deadLetter) deadRows.push({ row: p.row, event: p.deadLetter });
     }
-    if (acceptedUploads.length) await applyAcceptedUploads(ctx, trx, acceptedUploads.map((a) => a.row), now, worker, events);
+    if (acceptedUploads.length) await applyAcceptedUploads(ctx, trx, acceptedUploads, now, worker, events);
     await orders.appendEvents(trx, events);
     // A dead upload is a missed deadline in the making: alert the seller through the webhooks, with the claim.
-    for (const e of events) {
-      if (e.kind !== 'upload_dead_lettered') continue;
-      const row = results.find((r) => r.row.id === JSON.parse(e.data!).outbox_id)!.row;
+    for (const { row, event: e } of deadRows) {
       await queueAlert(trx, row.shop_id, `upload_dead:${row.id}:${row.attempts}`, { kind: 'upload_dead_lettered', shop_id: row.shop_id, order_id: row.order_id, parcel_id: row.parcel_id, outbox_id: row.id, reason: e.reason, at: new Date(now).toISOString() }, now);
     }
     return summary;
   }));
+}
+
+interface PlannedOutcome {
+  changes: outbox.SettleChanges;
+  /** The timeline events written when the row is settled (the dead letter's included). */
+  events: NewOrderEventRow[];
+  counts?: Exclude<keyof RecordSummary, 'lostClaims'>;
+  deadLetter?: NewOrderEventRow;
+}
+
+/** What recording one outcome writes: the row's new state, its events, and what it counts as. */
+function planOutcome(row: OutboxRow, outcome: DeliveryOutcome, now: number, worker: string, settings: OutboxSettings, random: () => number): PlannedOutcome {
+  const kind = attemptKind(row);
+  const base = { outbox_id: row.id, attempt: row.attempts, worker };
+  switch (outcome.type) {
+    case 'interrupted':
+      return { changes: { status: 'pending', next_attempt_at: now, attempts_delta: -1 }, events: [] };
+    case 'accepted':
+      return {
+        changes: { status: 'delivered', needs_readback: 0, done_at: now, last_error: null },
+        counts: 'accepted',
+        events: [event(row.order_id, row.parcel_id, now, worker, kind, null, null, null,
+          outcome.via === 'readback' ? `attempt ${row.attempts}: the number is already on the platform's order (read back); not sent again` : `attempt ${row.attempts}: accepted`,
+          JSON.stringify({ ...base, outcome: outcome.via === 'readback' ? 'confirmed_by_readback' : 'accepted', ...(outcome.readback ? { readback: outcome.readback } : {}) }))],
+      };
+    case 'notice_sent':
+    case 'notice_unconfirmed': {
+      const payload = JSON.parse(row.payload) as NoticePayload;
+      return {
+        changes: { status: 'delivered', needs_readback: 0, done_at: now, last_error: outcome.type === 'notice_unconfirmed' ? `${outcome.code}: ${outcome.message}` : null },
+        counts: 'notices',
+        events: [event(row.order_id, row.parcel_id, now, worker, kind, null, null, null,
+          outcome.type === 'notice_sent' ? `attempt ${row.attempts}: the buyer was sent the tracking number` : `attempt ${row.attempts}: the answer was lost; the message may have reached the buyer and is not sent again`,
+          JSON.stringify({ ...base, outcome: outcome.type === 'notice_sent' ? 'sent' : 'unconfirmed', tracking_number: payload.trackingNumber, content: payload.content }))],
+      };
+    }
+    case 'retry': {
+      const verdict = afterFailure(row.attempts, settings.retry);
+      const next = nextAttemptAt({ now, attempt: row.attempts, policy: settings.retry, deadlineAt: row.priority_at >= NO_DEADLINE_PRIORITY ? null : row.priority_at, retryAfterMs: outcome.retryAfterMs, random: random() });
+      const attempt = event(row.order_id, row.parcel_id, now, worker, kind, null, null, null,
+        `attempt ${row.attempts}: ${outcome.needsReadback ? 'outcome unknown' : 'failed'} (${outcome.code})${verdict === 'retry' ? `; next try in ${Math.round((next - now) / 1000)} s${outcome.needsReadback ? ', after reading the order back' : ''}` : ''}`,
+        JSON.stringify({ ...base, outcome: outcome.needsReadback ? 'ambiguous' : 'retryable', code: outcome.code, ...(verdict === 'retry' ? { next_attempt_at: next } : {}), ...(outcome.readback ? { readback: outcome.readback } : {}) }));
+      const changes = { status: verdict === 'retry' ? 'pending' : 'dead', next_attempt_at: next, needs_readback: outcome.needsReadback ? 1 : 0, last_error: `${outcome.code}: ${outcome.message}`.slice(0, 1000) };
+      if (verdict === 'retry') return { changes, counts: 'retried', events: [attempt] };
+      const dead = deadLetterEvent(row, now, worker, `${row.attempts} attempts failed; the last: ${outcome.code}`);
+      return { changes, counts: 'dead', events: [attempt, dead], deadLetter: dead };
+    }
+    case 'failed': {
+      const dead = deadLetterEvent(row, now, worker, `the platform refused the request (${outcome.code}); it will not pass by retrying alone`);
+      return {
+        changes: { status: 'dead', needs_readback: 1, last_error: `${outcome.code}: ${outcome.message}`.slice(0, 1000) },
+        counts: 'dead',
+        events: [
+          event(row.order_id, row.parcel_id, now, worker, kind, null, null, null, `attempt ${row.attempts}: refused by the platform (${outcome.code})`,
+            JSON.stringify({ ...base, outcome: 'failed', code: outcome.code, message: outcome.message, ...(outcome.readback ? { readback: outcome.readback } : {}) })),
+          dead,
+        ],
+        deadLetter: dead,
+      };
+    }
+    case 'refused':
+      return {
+        changes: { status: 'refused', needs_readback: 0, done_at: now, last_error: outcome.message.en },
+        counts: 'refused',
+        events: [event(row.order_id, row.parcel_id, now, worker, 'upload_refused', null, null, null, outcome.message.en,
+          JSON.stringify({ ...base, reason: outcome.reason, message: outcome.message, ...(outcome.readback ? { readback: outcome.readback } : {}) }))],
+      };
+  }
 }
 
 function deadLetterEvent(row: OutboxRow, now: number, worker: string, why: string): NewOrderEventRow {
@@ -393,7 +408,12 @@ function deadLetterEvent(row: OutboxRow, now: number, worker: string, why: strin
     `${why}; see shipby outbox dead, and shipby outbox retry ${row.id}`, JSON.stringify({ outbox_id: row.id, attempts: row.attempts }));
 }
 
-/** Parcel `upload_tracking`, order `ship_part` / `ship_all` through `decide`, and the buyer's notice queued. */
+/**
+ * Parcel `upload_tracking`, order `ship_part` / `ship_all` through `decide`, and the buyer's notice queued, for a
+ * batch: decided row by row in memory (two parcels of one order see each other's move), then written with one
+ * statement per distinct change (parcels by their new state, orders by their new state; each order only at the
+ * version read under its lock), the stock of the orders now shipped settled in one call, the notices in one insert.
+ */
 async function applyAcceptedUploads(
   ctx: AppContext,
   trx: orders.Executor,
@@ -405,13 +425,19 @@ async function applyAcceptedUploads(
   const orderIds = [...new Set(rows.map((row) => row.order_id))].sort((a, b) => a - b);
   let orderQuery = trx.selectFrom('orders').selectAll().where('id', 'in', orderIds).orderBy('id');
   if (ctx.store.dialect === 'postgres') orderQuery = orderQuery.forUpdate();
-  const orderRows = new Map<number, OrderRow>((await orderQuery.execute()).map((order) => [order.id, order]));
+  const readOrders = await orderQuery.execute();
+  const asRead = new Map(readOrders.map((order) => [order.id, { version: order.version, status: order.status }]));
+  const orderRows = new Map<number, OrderRow>(readOrders.map((order) => [order.id, order]));
   const parcelIds = rows.map((row) => row.parcel_id).filter((id): id is number => id !== null);
   const parcels = new Map<number, ParcelRow>(
     parcelIds.length ? (await trx.selectFrom('parcels').selectAll().where('id', 'in', parcelIds).execute()).map((p) => [p.id, p]) : [],
   );
   const refs = new Map((await marketplace.getOrderRefs(trx, orderIds)).map((ref) => [ref.order_id, ref]));
   const notices: NewOutboxRow[] = [];
+  // Parcel ids by their new state ('' = the state stays); orders touched; the milestones each order reached.
+  const parcelMoves = new Map<string, number[]>();
+  const touched = new Set<number>();
+  const milestones = new Map<number, Set<string>>();
 
   for (const row of rows) {
     const payload = JSON.parse(row.payload) as UploadPayload;
@@ -420,42 +446,33 @@ async function applyAcceptedUploads(
       const decision = decide(parcelMachine, parcel.status as ParcelState, 'upload_tracking', {});
       if (decision.ok) {
         events.push(event(row.order_id, parcel.id, now, worker, 'transition', 'upload_tracking', decision.from, decision.to, 'accepted by the marketplace', null));
+        parcels.set(parcel.id, { ...parcel, status: decision.to });
       } else {
         // e.g. an early upload for a parcel not labelled yet: the platform has the number; the parcel keeps its state.
         events.push(event(row.order_id, parcel.id, now, worker, 'upload_accepted_parcel_unchanged', null, null, null, decision.message.en, JSON.stringify({ rule: decision.rule, parcel_state: parcel.status })));
       }
-      await trx
-        .updateTable('parcels')
-        .set({ ...(decision.ok ? { status: decision.to } : {}), tracking_uploaded_at: now, updated_at: now })
-        .where('id', '=', parcel.id)
-        .execute();
+      const to = decision.ok ? decision.to : '';
+      parcelMoves.set(to, [...(parcelMoves.get(to) ?? []), parcel.id]);
     }
 
     const order = orderRows.get(row.order_id);
     if (order) {
       const target: OrderState = payload.sendType === 'all' ? 'shipped' : 'partially_shipped';
       const current = order.status as OrderState;
-      const update: OrderUpdate = { updated_at: now };
-      if (order.tracking_uploaded_at === null) update.tracking_uploaded_at = now;
+      touched.add(order.id);
       // The sync may have brought the platform's new status first; then there is nothing left to move.
       if (ORDER_PROGRESS[current] < ORDER_PROGRESS[target]) {
         const action = payload.sendType === 'all' ? 'ship_all' : 'ship_part';
         const decision = decide(orderMachine, current, action, {});
         if (decision.ok) {
-          update.status = decision.to;
+          orderRows.set(order.id, { ...order, status: decision.to });
           const milestone = ORDER_MILESTONE[decision.to];
-          if (milestone && order[milestone as keyof OrderRow] === null) (update as Record<string, unknown>)[milestone] = now;
+          if (milestone) milestones.set(order.id, (milestones.get(order.id) ?? new Set()).add(milestone));
           events.push(event(order.id, row.parcel_id, now, worker, 'transition', action, decision.from, decision.to, `tracking number ${payload.trackingNumber} accepted (send_type=${payload.sendType})`, null));
         } else {
           events.push(event(order.id, row.parcel_id, now, worker, 'upload_accepted_order_unchanged', null, null, null, decision.message.en, JSON.stringify({ rule: decision.rule })));
         }
       }
-      if (!(await orders.updateOrder(trx, order.id, order.version, update))) {
-        throw new ConflictError('order.version', localized('the order changed meanwhile; recording again.', '订单已被修改，正在重新记录。'));
-      }
-      orderRows.set(order.id, { ...order, ...(update as Partial<OrderRow>), version: order.version + 1 });
-      // The last parcel is declared: the goods have left, so the order's reserved stock is consumed.
-      if (update.status === 'shipped') await settleOrdersStock(ctx.store, trx as Transaction<Database>, [order.id], { now, actor: worker });
     }
 
     const ref = refs.get(row.order_id);
@@ -488,6 +505,37 @@ async function applyAcceptedUploads(
       done_at: null,
     });
   }
+
+  for (const [to, ids] of parcelMoves) {
+    await orders.updateParcels(trx, ids, { ...(to ? { status: to } : {}), tracking_uploaded_at: now, updated_at: now });
+  }
+  // Orders grouped by what changes: the new state (or none) and the milestones it stamps (first time only).
+  const orderGroups = new Map<string, { status: string | null; milestones: string[]; ids: number[] }>();
+  for (const id of touched) {
+    const status = orderRows.get(id)!.status;
+    const moved = status !== asRead.get(id)!.status ? status : null;
+    const stamps = [...(milestones.get(id) ?? [])].sort();
+    const key = `${moved ?? ''}|${stamps.join(',')}`;
+    const group = orderGroups.get(key) ?? { status: moved, milestones: stamps, ids: [] };
+    group.ids.push(id);
+    orderGroups.set(key, group);
+  }
+  for (const group of orderGroups.values()) {
+    const updated = await orders.updateOrdersAtVersions(
+      trx,
+      group.ids.map((id) => ({ id, version: asRead.get(id)!.version })),
+      {
+        set: { updated_at: now, ...(group.status ? { status: group.status } : {}) },
+        setIfNull: { tracking_uploaded_at: now, ...Object.fromEntries(group.milestones.map((column) => [column, now])) },
+      },
+    );
+    if (updated.size !== group.ids.length) {
+      throw new ConflictError('order.version', localized('the order changed meanwhile; recording again.', '订单已被修改，正在重新记录。'));
+    }
+  }
+  // The last parcel is declared: the goods have left, so the orders' reserved stock is consumed.
+  const shipped = [...touched].filter((id) => orderRows.get(id)!.status === 'shipped' && asRead.get(id)!.status !== 'shipped');
+  if (shipped.length) await settleOrdersStock(ctx.store, trx as Transaction<Database>, shipped, { now, actor: worker });
   await outbox.insertOutboxRows(trx, notices);
 }
 

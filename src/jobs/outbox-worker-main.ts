@@ -3,7 +3,7 @@
  *   node --import tsx src/jobs/outbox-worker-main.ts [--drain]
  * DATABASE_URL and SHIPBY_MASTER_KEY as everywhere; tuning in SHIPBY_OUTBOX_* (outboxSettingsFromEnv).
  * SIGTERM / SIGINT stop claiming, finish and record what is in flight, then exit. On exit it prints one JSON line
- * with its counts.
+ * with its counts and the CPU time it used (`cpu_ms`, start-up included).
  */
 import { createContext } from '../app/context';
 import { masterKeyFromEnv } from '../app/secrets';
@@ -31,7 +31,8 @@ async function main(): Promise<void> {
       ...(process.env.SHIPBY_WORKER_ID ? { workerId: process.env.SHIPBY_WORKER_ID } : {}),
       log: (line) => console.error(line),
     });
-    console.log(JSON.stringify(stats));
+    const cpu = process.cpuUsage();
+    console.log(JSON.stringify({ ...stats, cpu_ms: Math.round((cpu.user + cpu.system) / 1000) }));
   } finally {
     await store.close();
   }

@@ -109,6 +109,9 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
     void task.finally(() => inFlight.delete(task));
   };
 
+  // One recording transaction at a time, in the background: claims and deliveries go on while it commits, and the
+  // outcomes that finish meanwhile make the next batch (bigger batches under load, at the same cost per batch).
+  let flushing: Promise<void> | undefined;
   const flush = async () => {
     const batch = finished.splice(0);
     if (batch.length === 0) return;
@@ -145,10 +148,14 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
         nothingDue = true;
       }
     }
-    if (finished.length && (finished.length >= concurrency || inFlight.size === 0 || Date.now() - oldestFinishedAt >= flushMs || stopping)) {
-      await flush();
+    if (!flushing && finished.length && (finished.length >= concurrency || inFlight.size === 0 || Date.now() - oldestFinishedAt >= flushMs || stopping)) {
+      flushing = flush().finally(() => (flushing = undefined));
     }
     if (inFlight.size === 0 && finished.length === 0) {
+      if (flushing) {
+        await flushing;
+        continue;
+      }
       if (stopping) break;
       if (nothingDue) {
         if (options.stopWhenDrained && (await openOutboxCount(ctx, options.kinds).catch(() => 1)) === 0) break;
@@ -157,7 +164,7 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
       }
       continue;
     }
-    await Promise.race([...inFlight, sleep(flushMs)]);
+    await Promise.race([...inFlight, ...(flushing ? [flushing] : []), sleep(flushMs)]);
   }
   return stats;
 }

@@ -2,9 +2,9 @@
  * Order persistence: batched upsert by natural key (shop, platform order id), reads, and the event log.
  * Every function takes the transaction it runs in; only the app layer opens transactions.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
 import { ORDER_LIST_FAR_FUTURE } from './migrations/0010-order-list-index';
-import type { Database, NewOrderEventRow, NewOrderRow, OrderEventRow, OrderLineRow, OrderRow, OrderUpdate, ParcelRow } from './schema';
+import type { Database, NewOrderEventRow, NewOrderRow, OrderEventRow, OrderLineRow, OrderRow, OrderUpdate, ParcelRow, ParcelsTable } from './schema';
 
 export type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -89,6 +89,40 @@ export async function updateOrder(db: Executor, id: number, expectedVersion: num
     .where('version', '=', expectedVersion)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+/**
+ * Applies the same change to many orders, one statement per 1,000, each order only if its version is still the one
+ * read (optimistic lock), and bumps the version. `setIfNull` columns are set only where they are still empty (a
+ * milestone keeps its first time). Returns the ids updated; a missing one changed meanwhile.
+ */
+export async function updateOrdersAtVersions(
+  db: Executor,
+  targets: ReadonlyArray<{ id: number; version: number }>,
+  changes: { set: OrderUpdate; setIfNull?: OrderUpdate },
+): Promise<Set<number>> {
+  const updated = new Set<number>();
+  const ifNull = Object.fromEntries(
+    Object.entries(changes.setIfNull ?? {}).map(([column, value]) => [column, sql`COALESCE(${sql.ref(column)}, ${value})`]),
+  );
+  for (let i = 0; i < targets.length; i += 1000) {
+    const pairs = sql.join(targets.slice(i, i + 1000).map((t) => sql`(CAST(${t.id} AS bigint), CAST(${t.version} AS bigint))`));
+    const rows = await db
+      .updateTable('orders')
+      .set({ ...changes.set, ...ifNull, version: sql<number>`version + 1` })
+      .where(sql<boolean>`(id, version) IN (VALUES ${pairs})`)
+      .returning('id')
+      .execute();
+    for (const row of rows) updated.add(Number(row.id));
+  }
+  return updated;
+}
+
+/** The same change to many parcels (one statement per 5,000). */
+export async function updateParcels(db: Executor, ids: readonly number[], changes: Updateable<ParcelsTable>): Promise<void> {
+  for (let i = 0; i < ids.length; i += 5000) {
+    await db.updateTable('parcels').set(changes).where('id', 'in', ids.slice(i, i + 5000)).execute();
+  }
 }
 
 export async function getOrder(db: Executor, shopId: string | undefined, id: number): Promise<OrderRow | undefined> {

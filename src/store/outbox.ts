@@ -1,11 +1,12 @@
 /**
  * The outbox table: insert, claim, settle. The claim differs by backend:
- * - PostgreSQL: `SELECT … ORDER BY priority_at, id LIMIT n FOR UPDATE SKIP LOCKED`, then mark the rows in flight
- *   under a lease, in one transaction; any number of worker processes claim disjoint rows, and a row whose lease
- *   ran out (its worker died) is claimed again;
+ * - PostgreSQL: one statement, `WITH … SELECT … ORDER BY priority_at, id LIMIT n FOR UPDATE SKIP LOCKED` feeding an
+ *   `UPDATE … FROM` that marks the rows in flight under a lease; any number of worker processes claim disjoint rows,
+ *   and a row whose lease ran out (its worker died) is claimed again;
  * - SQLite: one process; the same select, then an `UPDATE … WHERE status = 'pending' …` that only takes rows still
  *   claimable (the guard), so a claim never takes a row twice even when two claims interleave in one process.
  * An `all` upload is not claimable while another upload of its order is undelivered (the part/all rule).
+ * Settling is set-based too: one fenced `UPDATE … FROM (VALUES …)` for a whole batch of outcomes.
  */
 import { sql } from 'kysely';
 import type { Dialect } from './database';
@@ -48,41 +49,70 @@ export interface ClaimRequest {
   kinds?: readonly string[];
 }
 
-/** Claims up to `limit` due rows, most urgent first. Run it inside a transaction. */
+/**
+ * Claims up to `limit` due rows, most urgent first. Run it inside a transaction.
+ *
+ * The due rows are read in two parts, each walking `outbox_status_priority_idx` in urgency order and stopping after
+ * `limit` rows: pending rows that are due, and rows in flight whose lease ran out (few: at most what the workers
+ * hold). One query with an OR over both would read and sort every due row on each claim, a cost that grows with the
+ * backlog (18 ms a claim at 10,000 pending rows on PostgreSQL, against under 1 ms this way). PostgreSQL walks the
+ * index once its statistics know the rows are there: right after a burst of new rows, until autovacuum's next
+ * ANALYZE (about a minute), it may still read every pending row through a bitmap scan and a sort, as before.
+ */
 export async function claimDueRows(db: Executor, request: ClaimRequest): Promise<ClaimedRow[]> {
   const { now } = request;
-  let query = db
-    .selectFrom('outbox as o')
-    .select(['o.id', 'o.status', 'o.lease_owner'])
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('o.status', '=', 'pending'), eb('o.next_attempt_at', '<=', now)]),
-        eb.and([eb('o.status', '=', 'in_flight'), eb('o.lease_until', '<', now)]),
-      ]),
-    )
-    .where((eb) =>
-      eb.or([
-        eb('o.send_type', 'is', null),
-        eb('o.send_type', '<>', 'all'),
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom('outbox as s')
-              .select(sql`1`.as('one'))
-              .whereRef('s.order_id', '=', 'o.order_id')
-              .where('s.kind', '=', UPLOAD_KIND)
-              .whereRef('s.id', '<>', 'o.id')
-              .where('s.status', 'in', [...UNDELIVERED_UPLOAD_STATUSES]),
+  const candidates = (part: 'pending' | 'in_flight') => {
+    let query = db
+      .selectFrom('outbox as o')
+      .select(['o.id', 'o.status', 'o.lease_owner', 'o.priority_at'])
+      .where('o.status', '=', part)
+      .where(part === 'pending' ? 'o.next_attempt_at' : 'o.lease_until', part === 'pending' ? '<=' : '<', now)
+      .where((eb) =>
+        eb.or([
+          eb('o.send_type', 'is', null),
+          eb('o.send_type', '<>', 'all'),
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('outbox as s')
+                .select(sql`1`.as('one'))
+                .whereRef('s.order_id', '=', 'o.order_id')
+                .where('s.kind', '=', UPLOAD_KIND)
+                .whereRef('s.id', '<>', 'o.id')
+                .where('s.status', 'in', [...UNDELIVERED_UPLOAD_STATUSES]),
+            ),
           ),
-        ),
-      ]),
-    )
-    .orderBy('o.priority_at')
-    .orderBy('o.id')
-    .limit(request.limit);
-  if (request.kinds?.length) query = query.where('o.kind', 'in', [...request.kinds]);
-  if (request.dialect === 'postgres') query = query.forUpdate().skipLocked();
-  const picked = await query.execute();
+        ]),
+      )
+      .orderBy('o.priority_at')
+      .orderBy('o.id')
+      .limit(request.limit);
+    if (request.kinds?.length) query = query.where('o.kind', 'in', [...request.kinds]);
+    return request.dialect === 'postgres' ? query.forUpdate().skipLocked() : query;
+  };
+  if (request.dialect === 'postgres') {
+    // One statement: lock the due rows other workers have not locked (SKIP LOCKED), keep the most urgent `limit`
+    // of both parts, mark them in flight, and return them with the status they had (a takeover): one round trip.
+    // The rows locked but not kept are released at commit.
+    const { rows } = await sql<OutboxRow & { claimed_from: string; previous_owner: string | null }>`
+      WITH expired AS (${candidates('in_flight')}),
+           due AS (${candidates('pending')}),
+           picked AS (SELECT * FROM expired UNION ALL SELECT * FROM due ORDER BY priority_at, id LIMIT ${request.limit})
+      UPDATE outbox
+         SET status = 'in_flight',
+             lease_owner = ${request.worker},
+             lease_until = ${now + request.leaseMs},
+             attempts = outbox.attempts + 1,
+             needs_readback = CASE WHEN outbox.status = 'in_flight' THEN 1 ELSE outbox.needs_readback END,
+             updated_at = ${now}
+        FROM picked
+       WHERE outbox.id = picked.id
+      RETURNING outbox.*, picked.status AS claimed_from, picked.lease_owner AS previous_owner`.execute(db);
+    return rows.sort((a, b) => a.priority_at - b.priority_at || a.id - b.id);
+  }
+  const picked = [...(await candidates('in_flight').execute()), ...(await candidates('pending').execute())]
+    .sort((a, b) => a.priority_at - b.priority_at || a.id - b.id)
+    .slice(0, request.limit);
   if (picked.length === 0) return [];
 
   const before = new Map(picked.map((row) => [row.id, row]));
@@ -98,7 +128,8 @@ export async function claimDueRows(db: Executor, request: ClaimRequest): Promise
       updated_at: now,
     }))
     .where('id', 'in', picked.map((row) => row.id))
-    // The guard: only rows that are still claimable (SQLite has no row locks to rely on).
+    // The guard: only rows that are still claimable (SQLite has no row locks to rely on). SQLite's RETURNING cannot
+    // name the FROM side of an UPDATE, hence the separate select for the statuses before.
     .where((eb) =>
       eb.or([
         eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', now)]),
@@ -122,23 +153,44 @@ export interface SettleChanges {
   attempts_delta?: number;
 }
 
-/** Settles a claimed row, only if this worker still holds it; false when the claim was lost (lease expired). */
-export async function settleClaimedRow(db: Executor, id: number, worker: string, now: number, changes: SettleChanges): Promise<boolean> {
-  const { attempts_delta, ...rest } = changes;
-  const result = await db
-    .updateTable('outbox')
-    .set((eb) => ({
-      ...rest,
-      ...(attempts_delta ? { attempts: eb('attempts', '+', attempts_delta) } : {}),
-      lease_owner: null,
-      lease_until: null,
-      updated_at: now,
-    }))
-    .where('id', '=', id)
-    .where('lease_owner', '=', worker)
-    .where('status', '=', 'in_flight')
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+/** Rows settled per statement (8 parameters each). */
+const SETTLE_CHUNK = 500;
+
+/**
+ * Settles claimed rows in one statement per SETTLE_CHUNK rows, each only if this worker still holds it (fenced by
+ * `lease_owner` and `in_flight`); returns the ids settled; a missing id is a lost claim (the lease ran out and
+ * another worker took the row over). An id given twice is settled once, by its first entry.
+ */
+export async function settleClaimedRows(db: Executor, worker: string, now: number, settles: ReadonlyArray<{ id: number; changes: SettleChanges }>): Promise<Set<number>> {
+  const settled = new Set<number>();
+  const seen = new Set<number>();
+  const unique = settles.filter(({ id }) => !seen.has(id) && seen.add(id));
+  for (let i = 0; i < unique.length; i += SETTLE_CHUNK) {
+    // Absent fields keep the row's value: next_attempt_at and needs_readback are NOT NULL (null = keep); last_error
+    // and done_at may be set to null, so a flag says whether they are set.
+    const values = sql.join(
+      unique.slice(i, i + SETTLE_CHUNK).map(({ id, changes: c }) => sql`(CAST(${id} AS bigint), CAST(${c.status} AS text), CAST(${c.next_attempt_at ?? null} AS bigint),
+        CAST(${c.needs_readback ?? null} AS integer), CAST(${c.last_error === undefined ? 0 : 1} AS integer), CAST(${c.last_error ?? null} AS text),
+        CAST(${c.done_at === undefined ? 0 : 1} AS integer), CAST(${c.done_at ?? null} AS bigint), CAST(${c.attempts_delta ?? 0} AS integer))`),
+    );
+    const result = await sql<{ id: number }>`
+      WITH v(id, status, next_attempt_at, needs_readback, set_error, last_error, set_done, done_at, attempts_delta) AS (VALUES ${values})
+      UPDATE outbox
+         SET status = v.status,
+             next_attempt_at = COALESCE(v.next_attempt_at, outbox.next_attempt_at),
+             needs_readback = COALESCE(v.needs_readback, outbox.needs_readback),
+             last_error = CASE WHEN v.set_error = 1 THEN v.last_error ELSE outbox.last_error END,
+             done_at = CASE WHEN v.set_done = 1 THEN v.done_at ELSE outbox.done_at END,
+             attempts = outbox.attempts + v.attempts_delta,
+             lease_owner = NULL,
+             lease_until = NULL,
+             updated_at = ${now}
+        FROM v
+       WHERE outbox.id = v.id AND outbox.lease_owner = ${worker} AND outbox.status = 'in_flight'
+      RETURNING outbox.id`.execute(db);
+    for (const row of result.rows) settled.add(Number(row.id));
+  }
+  return settled;
 }
 
 export async function getOutboxRow(db: Executor, id: number): Promise<OutboxRow | undefined> {
