@@ -499,7 +499,7 @@ async function applyEffects(
   const events: NewOrderEventRow[] = [];
   const parcelUpdates: ParcelUpdate[] = [];
   const releases: Array<{ parcelId: number; orderId: number }> = [];
-  const orderChanges = new Map<number, { parcel: ParcelContext; firstScanAt: number | null; milestones: Set<string> }>();
+  const orderChanges = new Map<number, { parcel: ParcelContext; firstScanAt: number | null; milestones: Set<string>; deliveryChanged: boolean }>();
   const cadence = cadenceOf(poller);
 
   for (const entry of touched) {
@@ -555,9 +555,10 @@ async function applyEffects(
       events.push({ order_id: parcel.order_id, parcel_id: parcel.parcel_id, at: now, actor, kind: `parcel_${after.status}`, action: null, from_state: before.status, to_state: after.status, reason: `carrier: ${labelOf(after)}`, data: JSON.stringify({ tracking_number: parcel.tracking_number, event_at: toIso(after.statusAt) }) });
     }
     if (!voided && (firstScanAt !== null || milestone !== 'none')) {
-      const change = orderChanges.get(parcel.order_id) ?? { parcel, firstScanAt: null, milestones: new Set<string>() };
+      const change = orderChanges.get(parcel.order_id) ?? { parcel, firstScanAt: null, milestones: new Set<string>(), deliveryChanged: false };
       if (firstScanAt !== null && (change.firstScanAt === null || firstScanAt < change.firstScanAt)) change.firstScanAt = firstScanAt;
       change.milestones.add(status);
+      if (deliveredAt !== parcel.parcel_delivered_at) change.deliveryChanged = true;
       orderChanges.set(parcel.order_id, change);
     }
     entry.parcel = { ...parcel, parcel_status: status, parcel_delivered_at: deliveredAt };
@@ -566,7 +567,14 @@ async function applyEffects(
   // Orders: first scan (the earliest of its parcels), in transit, delivered when every parcel is.
   const orderUpdates: OrderTrackingUpdate[] = [];
   const orderIds = [...orderChanges.keys()];
-  const needSiblings = orderIds.filter((id) => [...orderChanges.get(id)!.milestones].some((s) => s === 'delivered' || s === 'returned'));
+  // The siblings decide whether every parcel is delivered, and the order's delivery time (the latest of theirs). An
+  // order already delivered needs them only when this batch moved a parcel's delivery time: otherwise (a late scan
+  // of a delivered parcel, the common case) nothing they could change did change.
+  const needSiblings = orderIds.filter((id) => {
+    const change = orderChanges.get(id)!;
+    if (change.parcel.order_status === 'delivered' && !change.deliveryChanged) return false;
+    return [...change.milestones].some((s) => s === 'delivered' || s === 'returned');
+  });
   const siblings = new Map<number, Array<{ id: number; status: string; delivered_at: number | null }>>();
   for (const s of await writer.parcelsOfOrders(needSiblings)) siblings.set(s.order_id, [...(siblings.get(s.order_id) ?? []), s]);
   const touchedByParcel = new Map(touched.map((t) => [t.parcel.parcel_id, t]));

@@ -146,20 +146,60 @@ function contextOfArray(row: unknown[]): ParcelContext {
   return context as unknown as ParcelContext;
 }
 
-const T_KEYS = TRACKING_COLUMNS.map((c) => `t_${c}`);
-
-function toContext(row: Record<string, unknown>): ParcelContext {
-  const context = {} as Record<string, unknown>;
-  for (const c of CONTEXT_COLUMNS) context[c] = row[c];
-  if (row.t_parcel_id === null || row.t_parcel_id === undefined) {
-    context.tracking = null;
-  } else {
-    const tracking = {} as Record<string, unknown>;
-    for (let i = 0; i < TRACKING_COLUMNS.length; i++) tracking[TRACKING_COLUMNS[i]!] = row[T_KEYS[i]!];
-    tracking.version = row.t_version;
-    context.tracking = tracking;
-  }
-  return context as unknown as ParcelContext;
+/**
+ * A PostgreSQL row of PARCEL_SELECT as the context. Written as literals of a fixed shape: one such object per parcel of
+ * a batch of thousands, where building them key by key cost more than reading the rows.
+ */
+function toContext(row: Record<string, any>): ParcelContext {
+  return {
+    parcel_id: row.parcel_id,
+    order_id: row.order_id,
+    shop_id: row.shop_id,
+    parcel_status: row.parcel_status,
+    carrier: row.carrier,
+    tracking_number: row.tracking_number,
+    labelled_at: row.labelled_at,
+    tracking_uploaded_at: row.tracking_uploaded_at,
+    parcel_first_scan_at: row.parcel_first_scan_at,
+    parcel_handed_over_at: row.parcel_handed_over_at,
+    parcel_delivered_at: row.parcel_delivered_at,
+    order_status: row.order_status,
+    paid_at: row.paid_at,
+    buyer_country: row.buyer_country,
+    order_first_scan_at: row.order_first_scan_at,
+    order_delivered_at: row.order_delivered_at,
+    order_version: row.order_version,
+    tracking:
+      row.t_parcel_id === null || row.t_parcel_id === undefined
+        ? null
+        : {
+            parcel_id: row.t_parcel_id,
+            tracking_number: row.t_tracking_number,
+            provider: row.t_provider,
+            status: row.t_status,
+            phase: row.t_phase,
+            status_at: row.t_status_at,
+            status_rank: row.t_status_rank,
+            status_key: row.t_status_key,
+            raw_status: row.t_raw_status,
+            raw_substatus: row.t_raw_substatus,
+            description: row.t_description,
+            location: row.t_location,
+            first_scan_at: row.t_first_scan_at,
+            last_event_at: row.t_last_event_at,
+            delivered_at: row.t_delivered_at,
+            returned_at: row.t_returned_at,
+            destination_country: row.t_destination_country,
+            destination_key: row.t_destination_key,
+            open_problems: row.t_open_problems,
+            registered_at: row.t_registered_at,
+            next_poll_at: row.t_next_poll_at,
+            last_polled_at: row.t_last_polled_at,
+            polls: row.t_polls,
+            updated_at: row.t_updated_at,
+            version: row.t_version,
+          },
+  };
 }
 
 interface SqliteStatements {
@@ -285,12 +325,59 @@ function column<T>(rows: readonly T[], pick: (row: T) => unknown, type: 'text' |
   return sql`${rows.map(pick)}::${sql.raw(type)}[]`;
 }
 
+type RecordColumns = ReadonlyArray<readonly [string, 'text' | 'bigint' | 'int']>;
+
+const ARRAY_QUOTE = /[\\"]/;
+const ARRAY_QUOTES = /[\\"]/g;
+
+/**
+ * One column of `rows` as a PostgreSQL array literal, written straight: numbers as they are, text quoted (a backslash
+ * or a double quote escaped). node-postgres would serialise an array parameter value by value through its generic
+ * path (each value prepared, quoted and escaped with regular expressions), several times slower; a JSON parameter
+ * (`json_to_recordset`) was cheap to build but costs the server more to parse than an array literal.
+ */
+function arrayLiteral(rows: readonly object[], key: string, type: 'text' | 'bigint' | 'int'): string {
+  // Pieces joined once: numbers stay numbers (join writes them), a text is its quotes around it (no string per value).
+  const parts: unknown[] = ['{'];
+  for (let i = 0; i < rows.length; i++) {
+    if (i > 0) parts.push(',');
+    const value = (rows[i] as Record<string, unknown>)[key];
+    if (value === null || value === undefined) parts.push('NULL');
+    else if (type !== 'text') parts.push(value);
+    else {
+      const text = String(value);
+      parts.push('"', ARRAY_QUOTE.test(text) ? text.replace(ARRAY_QUOTES, '\\$&') : text, '"');
+    }
+  }
+  parts.push('}');
+  return parts.join('');
+}
+
+/** Rows as a relation `v` with these columns: `unnest` of one array parameter per column (a missing key is null). */
+function recordset(rows: readonly object[], columns: RecordColumns) {
+  const arrays = columns.map(([key, type]) => sql`${arrayLiteral(rows, key, type)}::${sql.raw(type)}[]`);
+  return sql`unnest(${sql.join(arrays)}) AS v(${sql.raw(columns.map(([key]) => key).join(', '))})`;
+}
+
 const TRACKING_TYPES: Record<(typeof TRACKING_COLUMNS)[number], 'text' | 'bigint' | 'int'> = {
   parcel_id: 'bigint', tracking_number: 'text', provider: 'text', status: 'text', phase: 'int', status_at: 'bigint', status_rank: 'int', status_key: 'text',
   raw_status: 'text', raw_substatus: 'text', description: 'text', location: 'text', first_scan_at: 'bigint', last_event_at: 'bigint', delivered_at: 'bigint',
   returned_at: 'bigint', destination_country: 'text', destination_key: 'text', open_problems: 'int', registered_at: 'bigint',
   next_poll_at: 'bigint', last_polled_at: 'bigint', polls: 'int', updated_at: 'bigint',
 };
+const TRACKING_RECORD: RecordColumns = TRACKING_COLUMNS.map((c) => [c, TRACKING_TYPES[c]] as const);
+const TRACKING_RECORD_WITH_VERSION: RecordColumns = [...TRACKING_RECORD, ['version', 'int']];
+const PARCEL_UPDATE_RECORD = [
+  ['id', 'bigint'], ['status', 'text'], ['first_scan_at', 'bigint'], ['handed_over_at', 'bigint'], ['delivered_at', 'bigint'], ['updated_at', 'bigint'],
+  ['expected_status', 'text'], ['expected_first_scan_at', 'bigint'],
+] as const satisfies ReadonlyArray<readonly [keyof ParcelUpdate, string]>;
+const ORDER_UPDATE_RECORD = [
+  ['id', 'bigint'], ['version', 'int'], ['status', 'text'], ['first_scan_at', 'bigint'], ['delivered_at', 'bigint'], ['updated_at', 'bigint'],
+] as const satisfies ReadonlyArray<readonly [keyof OrderTrackingUpdate, string]>;
+const ORDER_EVENT_RECORD = [
+  ['order_id', 'bigint'], ['parcel_id', 'bigint'], ['at', 'bigint'], ['actor', 'text'], ['kind', 'text'], ['action', 'text'], ['from_state', 'text'],
+  ['to_state', 'text'], ['reason', 'text'], ['data', 'text'],
+] as const satisfies ReadonlyArray<readonly [keyof NewOrderEventRow, string]>;
 
 function postgresWriter(trx: Executor): TrackingBulkWriter {
   return {
@@ -300,10 +387,12 @@ function postgresWriter(trx: Executor): TrackingBulkWriter {
     async findParcels(numbers) {
       const found = new Map<string, ParcelContext>();
       for (let i = 0; i < numbers.length; i += 5000) {
-        // Not locked: parcel and order updates are optimistic, tracking states merge (see upsertTracking).
+        // Not locked: parcel and order updates are optimistic, tracking states merge (see upsertTracking). Driven by
+        // the numbers (a join from unnest, one index lookup each): `tracking_number = ANY(…)` was planned as a walk
+        // of the whole parcels primary key, filtering every parcel against the array — a cost that grew with the table.
         const result = await sql<Record<string, unknown>>`
-          SELECT ${sql.raw(PARCEL_SELECT)} FROM parcels p JOIN orders o ON o.id = p.order_id LEFT JOIN parcel_tracking t ON t.parcel_id = p.id
-          WHERE p.tracking_number = ANY(${numbers.slice(i, i + 5000)}::text[])`.execute(trx);
+          SELECT ${sql.raw(PARCEL_SELECT)} FROM unnest(${numbers.slice(i, i + 5000)}::text[]) AS n(tracking_number)
+            JOIN parcels p ON p.tracking_number = n.tracking_number JOIN orders o ON o.id = p.order_id LEFT JOIN parcel_tracking t ON t.parcel_id = p.id`.execute(trx);
         // A number used twice: the newer parcel (higher id) has it.
         for (const row of result.rows) {
           const known = found.get(row.tracking_number as string);
@@ -342,23 +431,24 @@ function postgresWriter(trx: Executor): TrackingBulkWriter {
     },
     async upsertTracking(entries) {
       let written = 0;
-      const updates = entries.filter((e) => e.base !== null);
-      const inserts = entries.filter((e) => e.base === null).map((e) => e.row);
+      const updates: ParcelTrackingRow[] = [];
+      const inserts: ParcelTrackingRow[] = [];
+      // `version` in the parameter is the version read (the row's own is that one unless the caller says otherwise).
+      for (const { row, base } of entries) {
+        if (base === null) inserts.push(row);
+        else updates.push(row.version === base.version ? row : { ...row, version: base.version });
+      }
       const set = TRACKING_COLUMNS.filter((c) => c !== 'parcel_id').map((c) => `${c} = v.${c}`).join(', ');
       for (let i = 0; i < updates.length; i += PG_CHUNK) {
-        const chunk = updates.slice(i, i + PG_CHUNK);
-        const rows = chunk.map((e) => e.row);
-        const arrays = TRACKING_COLUMNS.map((c) => column(rows, (r) => r[c], TRACKING_TYPES[c]));
         const result = await sql`UPDATE parcel_tracking AS t SET ${sql.raw(set)}, version = t.version + 1
-          FROM unnest(${sql.join(arrays)}, ${column(chunk, (e) => e.base!.version, 'int')}) AS v(${sql.raw(TRACKING_COLUMNS.join(', '))}, version)
+          FROM ${recordset(updates.slice(i, i + PG_CHUNK), TRACKING_RECORD_WITH_VERSION)}
           WHERE t.parcel_id = v.parcel_id AND t.version = v.version`.execute(trx);
         written += Number(result.numAffectedRows ?? 0);
       }
       for (let i = 0; i < inserts.length; i += PG_CHUNK) {
-        const rows = inserts.slice(i, i + PG_CHUNK);
-        const arrays = TRACKING_COLUMNS.map((c) => column(rows, (r) => r[c], TRACKING_TYPES[c]));
         const result = await sql`INSERT INTO parcel_tracking (${sql.raw(TRACKING_COLUMNS.join(', '))})
-          SELECT * FROM unnest(${sql.join(arrays)}) ON CONFLICT (parcel_id) DO NOTHING`.execute(trx);
+          SELECT ${sql.raw(TRACKING_COLUMNS.map((c) => `v.${c}`).join(', '))} FROM ${recordset(inserts.slice(i, i + PG_CHUNK), TRACKING_RECORD)}
+          ON CONFLICT (parcel_id) DO NOTHING`.execute(trx);
         written += Number(result.numAffectedRows ?? 0);
       }
       return written;
@@ -366,12 +456,8 @@ function postgresWriter(trx: Executor): TrackingBulkWriter {
     async updateParcels(rows) {
       let updated = 0;
       for (let i = 0; i < rows.length; i += PG_CHUNK) {
-        const c = rows.slice(i, i + PG_CHUNK);
         const result = await sql`UPDATE parcels AS p SET status = v.status, first_scan_at = v.first_scan_at, handed_over_at = v.handed_over_at, delivered_at = v.delivered_at, updated_at = v.updated_at
-          FROM unnest(${column(c, (r) => r.id, 'bigint')}, ${column(c, (r) => r.status, 'text')}, ${column(c, (r) => r.first_scan_at, 'bigint')}, ${column(c, (r) => r.handed_over_at, 'bigint')},
-                      ${column(c, (r) => r.delivered_at, 'bigint')}, ${column(c, (r) => r.updated_at, 'bigint')}, ${column(c, (r) => r.expected_status, 'text')},
-                      ${column(c, (r) => r.expected_first_scan_at, 'bigint')})
-            AS v(id, status, first_scan_at, handed_over_at, delivered_at, updated_at, expected_status, expected_first_scan_at)
+          FROM ${recordset(rows.slice(i, i + PG_CHUNK), PARCEL_UPDATE_RECORD)}
           WHERE p.id = v.id AND p.status = v.expected_status AND p.first_scan_at IS NOT DISTINCT FROM v.expected_first_scan_at`.execute(trx);
         updated += Number(result.numAffectedRows ?? 0);
       }
@@ -380,10 +466,8 @@ function postgresWriter(trx: Executor): TrackingBulkWriter {
     async updateOrders(rows) {
       let updated = 0;
       for (let i = 0; i < rows.length; i += PG_CHUNK) {
-        const c = rows.slice(i, i + PG_CHUNK);
         const result = await sql`UPDATE orders AS o SET status = v.status, first_scan_at = v.first_scan_at, delivered_at = v.delivered_at, updated_at = v.updated_at, version = o.version + 1
-          FROM unnest(${column(c, (r) => r.id, 'bigint')}, ${column(c, (r) => r.version, 'int')}, ${column(c, (r) => r.status, 'text')}, ${column(c, (r) => r.first_scan_at, 'bigint')},
-                      ${column(c, (r) => r.delivered_at, 'bigint')}, ${column(c, (r) => r.updated_at, 'bigint')}) AS v(id, version, status, first_scan_at, delivered_at, updated_at)
+          FROM ${recordset(rows.slice(i, i + PG_CHUNK), ORDER_UPDATE_RECORD)}
           WHERE o.id = v.id AND o.version = v.version`.execute(trx);
         updated += Number(result.numAffectedRows ?? 0);
       }
@@ -391,19 +475,17 @@ function postgresWriter(trx: Executor): TrackingBulkWriter {
     },
     async appendOrderEvents(rows) {
       for (let i = 0; i < rows.length; i += PG_CHUNK) {
-        const c = rows.slice(i, i + PG_CHUNK);
         await sql`INSERT INTO order_events (order_id, parcel_id, at, actor, kind, action, from_state, to_state, reason, data)
-          SELECT * FROM unnest(${column(c, (r) => r.order_id, 'bigint')}, ${column(c, (r) => r.parcel_id ?? null, 'bigint')}, ${column(c, (r) => r.at, 'bigint')},
-                               ${column(c, (r) => r.actor, 'text')}, ${column(c, (r) => r.kind, 'text')}, ${column(c, (r) => r.action ?? null, 'text')},
-                               ${column(c, (r) => r.from_state ?? null, 'text')}, ${column(c, (r) => r.to_state ?? null, 'text')}, ${column(c, (r) => r.reason ?? null, 'text')},
-                               ${column(c, (r) => r.data ?? null, 'text')})`.execute(trx);
+          SELECT v.order_id, v.parcel_id, v.at, v.actor, v.kind, v.action, v.from_state, v.to_state, v.reason, v.data
+          FROM ${recordset(rows.slice(i, i + PG_CHUNK), ORDER_EVENT_RECORD)}`.execute(trx);
       }
     },
     async parcelsOfOrders(orderIds) {
       if (orderIds.length === 0) return [];
       const all: SiblingParcel[] = [];
       for (let i = 0; i < orderIds.length; i += 5000) {
-        all.push(...(await trx.selectFrom('parcels').select(['id', 'order_id', 'status', 'delivered_at']).where('order_id', 'in', orderIds.slice(i, i + 5000)).execute()));
+        const result = await sql<SiblingParcel>`SELECT id, order_id, status, delivered_at FROM parcels WHERE order_id = ANY(${orderIds.slice(i, i + 5000)}::bigint[])`.execute(trx);
+        all.push(...result.rows);
       }
       return all;
     },

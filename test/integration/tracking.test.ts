@@ -177,6 +177,21 @@ describe.each(backends)('tracking to receipt on $name', (backend) => {
     );
   });
 
+  it('stores the carrier\'s words as they are, quotes, backslashes, braces and the word NULL included', async () => {
+    clock.set(Date.UTC(2026, 10, 2, 0));
+    const { ids: created } = await upsertOrders(ctx, 'ae', [order('Q1')], 'test');
+    ids.set('Q1', created.get('Q1')!);
+    const parcelId = await ship('Q1', 90);
+    const at = Date.UTC(2026, 10, 1, 20);
+    const words = { rawSubstatus: 'In "transit", {hub} \\ 1', description: 'Said "hi" \\ left, {at} the door', location: 'NULL' };
+    const event = { key: 'q1-1', occurredAt: at, status: 'in_transit' as const, rawStatus: 'InTransit', destinationCountry: 'ES', ...words };
+    await ingestTrackingEvents(ctx, [{ trackingNumber: number(90), carrier: 'china-post', event }], { provider: 'sample' });
+    const tracking = await store.db.selectFrom('parcel_tracking').selectAll().where('parcel_id', '=', parcelId).executeTakeFirstOrThrow();
+    expect(tracking).toMatchObject({ raw_substatus: words.rawSubstatus, description: words.description, location: 'NULL', status: 'in_transit' });
+    const timeline = await store.db.selectFrom('order_events').select(['reason', 'data']).where('order_id', '=', ids.get('Q1')!).where('parcel_id', '=', parcelId).where('kind', '=', 'transition').execute();
+    expect(timeline.map((e) => e.reason)).toContain(`carrier: in transit (${words.rawSubstatus})`);
+  });
+
   it('loses nothing when several ingestions touch one parcel at once', async () => {
     clock.set(Date.UTC(2026, 10, 2, 0));
     const { ids: created } = await upsertOrders(ctx, 'ae', [order('C1')], 'test');
