@@ -21,10 +21,6 @@ export async function shopOfObject(ctx: AppContext, kind: OwnedObject, id: numbe
   }
 }
 
-export async function accountOfWarehouse(ctx: AppContext, warehouseId: string): Promise<string | undefined> {
-  return (await ctx.store.db.selectFrom('warehouses').select('account_id').where('id', '=', warehouseId).executeTakeFirst())?.account_id;
-}
-
 export async function accountOfPurchaseOrder(ctx: AppContext, id: number): Promise<string | undefined> {
   const row = await ctx.store.db
     .selectFrom('purchase_orders')

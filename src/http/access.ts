@@ -12,7 +12,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { actorLabel, DEFAULT_ACCOUNT_ID, principalOfApiKey, principalOfSession, recordAudit, type Principal } from '../app/accounts';
-import { accountOfPurchaseOrder, accountOfWarehouse, shopOfObject, warehousesOfAccount, type OwnedObject } from '../app/access-scope';
+import { accountOfPurchaseOrder, shopOfObject, warehousesOfAccount, type OwnedObject } from '../app/access-scope';
 import type { AppContext } from '../app/context';
 import { AuthenticationError, ForbiddenError, NotFoundError, TooManyAttemptsError, ValidationError } from '../app/errors';
 import { shopsAllowing, type Permission } from '../core/access';
@@ -268,8 +268,7 @@ export function registerAccess(app: FastifyInstance, ctx: AppContext, options: A
     const access = request.routeOptions.config.access;
     if (!access) return;
     if (!options.required) {
-      const header = request.headers['x-shipby-actor'];
-      request.access = { actor: typeof header === 'string' && header.trim() ? header.trim().slice(0, 64) : 'api' };
+      request.access = { actor: actorOf(request) };
       return;
     }
     if (access.scope === 'public') return;
@@ -283,11 +282,11 @@ export function registerAccess(app: FastifyInstance, ctx: AppContext, options: A
 
     const allowed = shopsAllowing(principal.roles, access.permission);
     if (allowed.length === 0) throw forbidden(access.permission);
-    // A warehouse named beside the shops must be one of the account's.
-    if ((access.scope === 'shops' || access.scope === 'account') && access.warehouse) {
-      for (const warehouse of valuesAt(request, access.warehouse) ?? []) {
-        if ((await accountOfWarehouse(ctx, warehouse)) !== principal.accountId) throw notFound();
-      }
+    // A warehouse named (beside the shops, or for the account's stock) must be one of the account's.
+    const namedWarehouses = (access.scope === 'shops' || access.scope === 'account') && access.warehouse ? valuesAt(request, access.warehouse) : undefined;
+    if (namedWarehouses) {
+      const ours = await warehousesOfAccount(ctx, principal.accountId);
+      if (!namedWarehouses.every((w) => ours.includes(w))) throw notFound();
     }
     switch (access.scope) {
       case 'shops': {
@@ -319,10 +318,8 @@ export function registerAccess(app: FastifyInstance, ctx: AppContext, options: A
         return;
       }
       case 'account': {
-        const warehouses = await warehousesOfAccount(ctx, principal.accountId);
-        const named = access.warehouse ? valuesAt(request, access.warehouse) : undefined;
         request.access.shops = allowed;
-        request.access.warehouses = named ?? warehouses;
+        request.access.warehouses = namedWarehouses ?? (await warehousesOfAccount(ctx, principal.accountId));
         return;
       }
       case 'purchase-order': {
@@ -371,6 +368,14 @@ export function registerAccess(app: FastifyInstance, ctx: AppContext, options: A
     }
     return payload;
   });
+}
+
+/** Whom to record as the actor: the signed-in caller; with access off, the name a station or script gives in
+ * x-shipby-actor, else the fallback. */
+export function actorOf(request: FastifyRequest, fallback = 'api'): string {
+  if (request.principal) return actorLabel(request.principal);
+  const header = request.headers['x-shipby-actor'];
+  return typeof header === 'string' && header.trim() ? header.trim().slice(0, 64) : fallback;
 }
 
 /** The shops a list may show: the caller's (narrowed to those named), or those named when access is off. */

@@ -28,7 +28,7 @@ import { presentQuotes, quoteOrder } from '../../app/quotes';
 import { localized } from '../../core/i18n';
 import { isPrintOrder, PRINT_ORDERS } from '../../core/shipping-facts';
 import { toIso } from '../../core/time';
-import { shopFilter } from '../access';
+import { actorOf, shopFilter } from '../access';
 import { errorBody } from '../errors';
 
 
@@ -93,13 +93,6 @@ async function station<T>(request: FastifyRequest, reply: FastifyReply, run: () 
     }
     throw error;
   }
-}
-
-/** The signed-in caller; with access off, the station's own name (x-shipby-actor) or the fallback. */
-function actorOf(request: FastifyRequest, fallback: string): string {
-  if (request.principal) return request.access.actor;
-  const header = request.headers['x-shipby-actor'];
-  return typeof header === 'string' && header.trim() ? header.trim().slice(0, 64) : fallback;
 }
 
 export function packRoutes(app: FastifyInstance, ctx: AppContext): void {
