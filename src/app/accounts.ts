@@ -43,6 +43,8 @@ function invalid(field: string, en: string, zh: string): ValidationError {
   return new ValidationError([{ row: 0, field, message: localized(en, zh) }]);
 }
 
+const noShopInAccount = (shopId: string) => new NotFoundError(localized(`The account has no shop "${shopId}".`, `该账户下没有店铺「${shopId}」。`));
+
 function normaliseEmail(email: string): string {
   const value = email.trim().toLowerCase();
   if (!/^[^\s@]+@[^\s@]+$/.test(value) || value.length > 200) throw invalid('email', `"${email}" is not an e-mail address.`, `「${email}」不是有效的电子邮箱地址。`);
@@ -92,7 +94,7 @@ export async function addUser(ctx: AppContext, input: NewUser): Promise<{ id: nu
 async function grantInTransaction(trx: Executor, userId: number, accountId: string, shopId: string, role: Role, now: number): Promise<void> {
   const shop = await trx.selectFrom('shops').select(['id', 'account_id']).where('id', '=', shopId).executeTakeFirst();
   if (!shop || shop.account_id !== accountId) {
-    throw new NotFoundError(localized(`The account has no shop "${shopId}".`, `该账户下没有店铺「${shopId}」。`));
+    throw noShopInAccount(shopId);
   }
   await trx
     .insertInto('memberships')
@@ -340,7 +342,7 @@ export async function createApiKey(ctx: AppContext, input: NewApiKey): Promise<{
   const id = await ctx.store.db.transaction().execute(async (trx) => {
     const shops = await trx.selectFrom('shops').select(['id', 'account_id']).where('id', 'in', input.shopIds).execute();
     for (const shopId of input.shopIds) {
-      if (!shops.some((s) => s.id === shopId && s.account_id === input.accountId)) throw new NotFoundError(localized(`The account has no shop "${shopId}".`, `该账户下没有店铺「${shopId}」。`));
+      if (!shops.some((s) => s.id === shopId && s.account_id === input.accountId)) throw noShopInAccount(shopId);
     }
     const row = await trx
       .insertInto('api_keys')

@@ -2,7 +2,6 @@
  * The HTTP API (Fastify): OpenAPI 3 at /docs, JSON errors in English and Chinese, and the dashboard (web/,
  * built by `npm run build:web` into web/dist) at `/`: one process, no separate web server.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +13,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from '../app/context';
 import { listWebhooks } from '../app/deadlines';
+import { tokenHash } from '../app/passwords';
 import { listShopsWithPolicy } from '../app/policies';
 import { localized } from '../core/i18n';
 import { maskPersonalData } from '../core/personal-data';
@@ -84,7 +84,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       const authorization = request.headers.authorization;
       const session = request.cookies?.[SESSION_COOKIE];
       const token = authorization ?? session;
-      return token ? `t:${createHash('sha256').update(token).digest('base64url').slice(0, 22)}` : `ip:${request.ip}`;
+      return token ? `t:${tokenHash(token).slice(0, 22)}` : `ip:${request.ip}`;
     },
     // Thrown by the plugin and answered by handleError: 429, Retry-After, the message in both languages.
     errorResponseBuilder: (_request, context) => {

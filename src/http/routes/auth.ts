@@ -39,9 +39,11 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, options: AuthR
     });
   };
   const origin = (request: FastifyRequest) => ({ ip: request.ip, userAgent: request.headers['user-agent'] });
+  // Sign-in by password and by link: each has this many tries a minute per IP, beside the per-user lockout.
+  const signInLimit = { rateLimit: { max: options.loginPerMinute, timeWindow: 60_000, keyGenerator: (request: FastifyRequest) => `login:${request.ip}` } };
 
   app.post<{ Body: { email: string; password: string } }>('/auth/login', {
-    config: { rateLimit: { max: options.loginPerMinute, timeWindow: 60_000, keyGenerator: (request: FastifyRequest) => `login:${request.ip}` } },
+    config: signInLimit,
     schema: {
       tags: ['access'],
       summary: 'Sign in with e-mail and password: sets the HttpOnly session cookie and answers the CSRF token to echo in x-csrf-token. Wrong passwords lock the user out for a growing time (429 with Retry-After)',
@@ -56,7 +58,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, options: AuthR
   });
 
   app.get<{ Querystring: { token: string } }>('/auth/link', {
-    config: { rateLimit: { max: options.loginPerMinute, timeWindow: 60_000, keyGenerator: (request: FastifyRequest) => `login:${request.ip}` } },
+    config: signInLimit,
     schema: {
       tags: ['access'],
       summary: 'A one-time sign-in link (first start, demo, `shipby user link`): opens a session and goes to the dashboard',
