@@ -151,6 +151,20 @@ export function ShopSelect({ value, onChange, allowAll, id }: { value: string; o
   );
 }
 
+/** A list filter: "all" (the empty value) first, then each choice, shown as `label` gives it (itself by default). */
+export function FilterSelect({ name, value, onChange, allLabel, choices, label = (c) => c }: { name: string; value: string; onChange: (value: string) => void; allLabel: string; choices: readonly string[]; label?: (choice: string) => string }) {
+  return (
+    <select value={value} onChange={(e) => onChange(e.target.value)} name={name}>
+      <option value="">{allLabel}</option>
+      {choices.map((c) => (
+        <option key={c} value={c}>
+          {label(c)}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 /** English / 中文, each named in its own words; the choice is remembered (header and sign-in screen). */
 export function LanguageSwitch() {
   const { t, locale, setLocale } = useI18n();

@@ -5,7 +5,7 @@
  */
 import { useMemo, useState } from 'react';
 import { api, ApiError, type AtRiskOrder, type OrderPage, type StockRow } from '../api';
-import { Countdown, DateTime, ErrorText, LiveBadge, Money, ShopSelect, StateBadge, UrgencyLegend } from '../components';
+import { Countdown, DateTime, ErrorText, FilterSelect, LiveBadge, Money, ShopSelect, StateBadge, UrgencyLegend } from '../components';
 import { useAuth } from '../auth';
 import { useData } from '../data';
 import { DEFAULT_WARNING_HOURS, sumByCurrency, urgencyOf, type Urgency } from '../format';
@@ -153,47 +153,19 @@ export function AtRisk() {
         </label>
         <label>
           {t('filter.state')}
-          <select value={state} onChange={(e) => setState(e.target.value)} name="state">
-            <option value="">{t('filter.allOpen')}</option>
-            {OPEN_STATES.map((s) => (
-              <option key={s} value={s}>
-                {term('state', s)}
-              </option>
-            ))}
-          </select>
+          <FilterSelect name="state" value={state} onChange={setState} allLabel={t('filter.allOpen')} choices={OPEN_STATES} label={(s) => term('state', s)} />
         </label>
         <label title={t('filter.warehouseHint')}>
           {t('filter.warehouse')}
-          <select value={warehouseFilter} onChange={(e) => setWarehouse(e.target.value)} name="warehouse">
-            <option value="">{t('filter.allWarehouses')}</option>
-            {warehouses.map((w) => (
-              <option key={w} value={w}>
-                {w}
-              </option>
-            ))}
-          </select>
+          <FilterSelect name="warehouse" value={warehouseFilter} onChange={setWarehouse} allLabel={t('filter.allWarehouses')} choices={warehouses} />
         </label>
         <label title={t('filter.carrierHint')}>
           {t('filter.carrier')}
-          <select value={carrierFilter} onChange={(e) => setCarrier(e.target.value)} name="carrier">
-            <option value="">{t('filter.allCarriers')}</option>
-            {carriers.map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
-            ))}
-          </select>
+          <FilterSelect name="carrier" value={carrierFilter} onChange={setCarrier} allLabel={t('filter.allCarriers')} choices={carriers} />
         </label>
         <label>
           {t('filter.country')}
-          <select value={country} onChange={(e) => setCountry(e.target.value)} name="country">
-            <option value="">{t('filter.allCountries')}</option>
-            {countries.map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
-            ))}
-          </select>
+          <FilterSelect name="country" value={country} onChange={setCountry} allLabel={t('filter.allCountries')} choices={countries} />
         </label>
         <label>
           {t('filter.dueWithin')}
