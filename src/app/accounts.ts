@@ -250,13 +250,13 @@ export async function principalOfSession(ctx: AppContext, token: string): Promis
   const now = ctx.now();
   const session = await store.findLiveSession(ctx.store.db, hash, now);
   if (!session) return undefined;
-  const user = await store.findUser(ctx.store.db, session.user_id);
-  if (!user) return undefined;
   if (now - session.last_seen_at > TOUCH_EVERY_MS) {
     // Sliding expiry: a session in use stays alive; an idle one ends SESSION_TTL_MS after its last use.
     await ctx.store.db.updateTable('user_sessions').set({ last_seen_at: now, expires_at: now + SESSION_TTL_MS }).where('token_hash', '=', hash).execute();
   }
-  return rememberPrincipal(hash, { kind: 'user', id: user.id, name: user.email, accountId: user.account_id, accountOwner: user.account_owner === 1, roles: await rolesOf(ctx.store.db, user), csrfToken: session.csrf_token });
+  // The session's query already joined its user: no second read.
+  const user = { id: session.user_id, account_id: session.account_id, account_owner: session.account_owner };
+  return rememberPrincipal(hash, { kind: 'user', id: user.id, name: session.email, accountId: user.account_id, accountOwner: user.account_owner === 1, roles: await rolesOf(ctx.store.db, user), csrfToken: session.csrf_token });
 }
 
 export async function logout(ctx: AppContext, token: string, origin: Origin = {}): Promise<void> {

@@ -64,7 +64,7 @@ export async function findLiveSession(db: Executor, tokenHash: string, now: numb
     .where('user_sessions.token_hash', '=', tokenHash)
     .where('user_sessions.expires_at', '>', now)
     .where('users.disabled_at', 'is', null)
-    .select(['user_sessions.token_hash', 'user_sessions.csrf_token', 'user_sessions.last_seen_at', 'user_sessions.expires_at', 'users.id as user_id', 'users.email', 'users.name', 'users.account_id'])
+    .select(['user_sessions.token_hash', 'user_sessions.csrf_token', 'user_sessions.last_seen_at', 'user_sessions.expires_at', 'users.id as user_id', 'users.email', 'users.name', 'users.account_id', 'users.account_owner'])
     .executeTakeFirst();
 }
 
