@@ -62,7 +62,10 @@ export async function handOverOrder(ctx: AppContext, orderId: number, actor: str
     if (ctx.store.dialect === 'postgres') parcelQuery = parcelQuery.forUpdate();
     const parcels: ParcelRow[] = (await parcelQuery.execute()).filter((p) => p.status !== 'voided');
     const labelled = parcels.filter((p) => p.status === 'labelled');
-    if (labelled.length === 0) {
+    // A number the marketplace accepted before the hand-over moved its parcel on (`tracking_uploaded`) without one:
+    // the hand-over is still recorded on it, with no state change.
+    const uploadedFirst = parcels.filter((p) => WITH_CARRIER.includes(p.status as ParcelState) && p.handed_over_at === null);
+    if (labelled.length === 0 && uploadedFirst.length === 0) {
       const withCarrier = parcels.filter((p) => WITH_CARRIER.includes(p.status as ParcelState));
       if (withCarrier.length && withCarrier.length === parcels.length) {
         throw new ConflictError(
@@ -91,6 +94,11 @@ export async function handOverOrder(ctx: AppContext, orderId: number, actor: str
       events.push(event(order.id, parcel.id, now, actor, 'transition', 'hand_over', decision.from, decision.to, 'handed over to the carrier', null));
       await trx.updateTable('parcels').set({ status: decision.to, handed_over_at: now, updated_at: now }).where('id', '=', parcel.id).execute();
     }
+    for (const parcel of uploadedFirst) {
+      events.push(event(order.id, parcel.id, now, actor, 'handed_over', null, null, null, 'handed over to the carrier (its number was already uploaded)', null));
+      await trx.updateTable('parcels').set({ handed_over_at: now, updated_at: now }).where('id', '=', parcel.id).execute();
+    }
+    const handedOver = [...labelled, ...uploadedFirst];
 
     // Nothing left: every parcel with the carrier, and no item still to pack.
     const remaining = parcels.filter((p) => p.status !== 'labelled' && !WITH_CARRIER.includes(p.status as ParcelState));
@@ -120,11 +128,11 @@ export async function handOverOrder(ctx: AppContext, orderId: number, actor: str
     if (status === 'shipped' && state !== 'shipped') await settleOrdersStock(ctx.store, trx as Transaction<Database>, [order.id], { now, actor });
     await orders.appendEvents(trx, events);
 
-    const n = labelled.length;
+    const n = handedOver.length;
     return {
       orderId: order.id,
       platformOrderId: ref,
-      parcels: labelled.map((p) => ({ parcelId: p.id, trackingNumber: p.tracking_number })),
+      parcels: handedOver.map((p) => ({ parcelId: p.id, trackingNumber: p.tracking_number })),
       status,
       complete,
       message: complete

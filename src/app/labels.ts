@@ -1,42 +1,47 @@
 /**
- * Labelling packed parcels and printing.
+ * Labelling packed parcels.
  *
- * `labelParcels` (a saga of steps that know how to undo themselves):
+ * `labelParcels` holds the order's label lease (store/leases.ts) for its whole run, so two requests for one order (a
+ * double click, a client retrying a slow request, two stations) never buy or use labels at once: the second waits
+ * for the first, then finds the parcels labelled and answers with the first's labels (`repeatedAnswer`). Under
+ * the lease, a saga of steps that know how to undo themselves:
  *   1. the service: the one asked for, else the quote's choice (rules, then rate shopping); a service below the
  *      buyer's logistics class is refused before anything is bought, unless overridden with a reason;
- *   2. the carrier adapter's `createLabel` (idempotency key per parcel and attempt: a retry never buys twice);
+ *   2. the carrier adapter's `createLabel`, keyed `shipby-parcel-<parcel>-<n>` where n counts the parcel's label
+ *      rows (`obtainLabel`): a retry after a lost answer (no row yet) sends the same key and gets the same label; a
+ *      label row left `issued` by a process that died is resumed, not bought again; only a really new attempt (the
+ *      last label voided) gets a new key;
  *   3. the number is checked (core/tracking `checkTrackingNumber`: the carrier's format, the S10 check digit, not
  *      used by another order within 12 months — parcels and labels in the database — and the buyer's logistics
  *      class with the override's reason); a refused number is voided at the carrier and the label kept as voided;
  *   4. the label row is written (`issued`), then the parcel takes the `label` transition and its number is handed
  *      to the existing upload path (`markParcelsShipped`: one transaction with the outbox row). A shop without a
- *      marketplace connection gets the transition alone (upload by hand). If this step fails the label is voided.
- * `labelsPdf` prints labels in one PDF in a chosen order; `packingSlipPdf` the order's slip (A6 or A4).
+ *      marketplace connection gets the transition alone (upload by hand). If this step fails the label is voided,
+ *      unless its number is on a parcel or queued for upload (`voidUnlessInUse`): a number in use is never voided.
+ * Printing is in label-printing.ts.
  */
 import { meetsLogisticsClass, LOGISTICS_CLASS_LABELS } from '../core/carrier/logistics-class';
 import type { CarrierService } from '../core/carrier/types';
 import { localized, type Localized } from '../core/i18n';
 import { parcelMachine, type ParcelState } from '../core/order';
-import { sellerUnits } from '../core/pack-station';
-import { buyerLogisticsClassOf, sortForPrinting, type PrintOrder } from '../core/shipping-facts';
+import { buyerLogisticsClassOf } from '../core/shipping-facts';
 import { decide } from '../core/state-machine';
-import { carrierName, resolveCarrier } from '../core/tracking/formats';
 import { checkTrackingNumber, type TrackingCheck } from '../core/tracking/number-check';
-import { toIso } from '../core/time';
-import { renderLabels, type LabelData } from '../documents/label';
-import { renderPackingSlip, type SlipItem, type SlipSize } from '../documents/packing-slip';
-import { CarrierRefusedError, CarrierUnavailableError, type CarrierAdapter } from '../integrations/carriers/types';
+import { CarrierRefusedError, CarrierUnavailableError, type CarrierAdapter, type CreatedLabel } from '../integrations/carriers/types';
+import { LeaseBusy, withLease } from '../store/leases';
 import * as marketplace from '../store/marketplace';
 import * as orderStore from '../store/orders';
+import * as outbox from '../store/outbox';
 import * as packing from '../store/packing';
-import type { OrderRow, ParcelRow } from '../store/schema';
+import type { OrderRow } from '../store/schema';
 import type { ParcelLabelRow, ShopSenderRow } from '../store/schema-packing';
 import { loadShippingCatalog, storedCarrierResolver, type CarrierResolver } from './carrier-contracts';
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
-import { planView, previewPacking } from './pack';
+import { senderAddress } from './label-printing';
+import { planView, previewPacking, type PlannedParcel } from './pack';
 import { quoteOrder } from './quotes';
-import { event, markParcelsShipped } from './shipments';
+import { event, markParcelsShipped, type UploadPayload } from './shipments';
 
 export interface LabelRequestInput {
   orderId: number;
@@ -56,8 +61,8 @@ export interface LabelledParcel {
   marketplaceService: string;
   routingCode: string | null;
   cost: { amount: number; currency: string } | null;
-  /** `pending` / `held` when queued for upload; `not_connected` when the shop has no marketplace connection. */
-  upload: 'pending' | 'held' | 'not_connected';
+  /** `pending` / `held` when queued for upload, `uploaded` once the marketplace has it; `not_connected` when the shop has no marketplace connection. */
+  upload: 'pending' | 'held' | 'uploaded' | 'not_connected';
   checks: TrackingCheck[];
   warnings: Localized[];
 }
@@ -94,23 +99,45 @@ async function isLastOf(ctx: AppContext, order: OrderRow, labelling: Set<number>
   return !more;
 }
 
+/** How long one label request may hold its order, and how long a second request waits for the first. */
+const LABEL_LEASE = { ttlMs: 60_000, waitMs: 45_000 };
+
 export async function labelParcels(ctx: AppContext, input: LabelRequestInput, actor: string, resolver: CarrierResolver = storedCarrierResolver(ctx)): Promise<LabelledParcel[]> {
-  const db = ctx.store.db;
-  const order = await orderStore.getOrder(db, undefined, input.orderId);
+  const order = await orderStore.getOrder(ctx.store.db, undefined, input.orderId);
   if (!order) throw new NotFoundError(localized(`order ${input.orderId} not found.`, `未找到订单 ${input.orderId}。`));
+  try {
+    return await withLease(ctx.store.db, `label:order:${order.id}`, LABEL_LEASE, () => labelUnderLease(ctx, order.id, input, actor, resolver));
+  } catch (error) {
+    if (!(error instanceof LeaseBusy)) throw error;
+    throw new ConflictError(
+      'label.busy',
+      localized(
+        `Another label request for order ${order.platform_order_id} is still under way: wait a moment, then open the order to see its label.`,
+        `订单 ${order.platform_order_id} 的另一个面单请求仍在处理中：请稍候，再打开订单查看面单。`,
+      ),
+      order.status,
+    );
+  }
+}
+
+/** The whole request, with the order's label lease held. */
+async function labelUnderLease(ctx: AppContext, orderId: number, input: LabelRequestInput, actor: string, resolver: CarrierResolver): Promise<LabelledParcel[]> {
+  const db = ctx.store.db;
+  const order = (await orderStore.getOrder(db, undefined, orderId))!;
   const sender = await packing.getSender(db, order.shop_id);
   if (!sender) {
     throw new ValidationError([{ row: 0, field: 'sender', message: localized(`shop ${order.shop_id} has no sender address for its labels: set it first (shipby pack sender, PUT /shops/:shop/sender).`, `店铺 ${order.shop_id} 没有面单寄件人地址：请先设置（shipby pack sender 或 PUT /shops/:shop/sender）。`) }]);
   }
   const planned = await planView(db, order.id);
-  const open = await packing.openSessionOfOrder(db, order.id);
-  let targets = planned.filter((p) => p.status === 'packed');
   if (input.parcelIds) {
     const unknown = input.parcelIds.filter((id) => !planned.some((p) => p.parcelId === id));
     if (unknown.length) throw new ValidationError([{ row: 0, field: 'parcel', message: localized(`parcel ${unknown.join(', ')} is not a packed parcel of this order.`, `包裹 ${unknown.join('、')} 不是该订单已打包的包裹。`) }]);
-    targets = targets.filter((p) => input.parcelIds!.includes(p.parcelId));
   }
+  const asked = input.parcelIds ? planned.filter((p) => input.parcelIds!.includes(p.parcelId)) : planned;
+  const targets = asked.filter((p) => p.status === 'packed');
   if (targets.length === 0) {
+    const repeat = await repeatedAnswer(ctx, order, asked);
+    if (repeat.length) return repeat;
     const waiting = planned.some((p) => p.status === 'created');
     throw new ConflictError(
       'label.nothing_packed',
@@ -120,6 +147,7 @@ export async function labelParcels(ctx: AppContext, input: LabelRequestInput, ac
       order.status,
     );
   }
+  const open = await packing.openSessionOfOrder(db, order.id);
   for (const parcel of targets) {
     if (parcel.weightStatus === 'held') {
       throw new ConflictError('label.weight_held', localized(`parcel ${parcel.parcelId} is held for a weight check (${parcel.measuredG} g, expected ${parcel.expectedGrossG} g): re-weigh it or accept it with a reason first.`, `包裹 ${parcel.parcelId} 因重量异常暂停（${parcel.measuredG} 克，应为 ${parcel.expectedGrossG} 克）：请先重新称重或填写理由放行。`), 'held');
@@ -162,34 +190,18 @@ export async function labelParcels(ctx: AppContext, input: LabelRequestInput, ac
   }
 
   const connection = await marketplace.getConnection(db, order.shop_id);
-  const labelling = new Set(targets.map((t) => t.parcelId));
-  const last = await isLastOf(ctx, order, labelling);
+  const last = await isLastOf(ctx, order, new Set(targets.map((t) => t.parcelId)));
   const results: LabelledParcel[] = [];
   for (const [index, parcel] of targets.entries()) {
-    const service = chosen.get(parcel.parcelId)!;
-    const adapter = await resolver(service.carrier);
+    const wanted = chosen.get(parcel.parcelId)!;
+    const adapter = await resolver(wanted.carrier);
     if (!adapter) {
-      throw new ValidationError([{ row: 0, field: 'carrier', message: localized(`no carrier account for ${service.carrier}: add one (shipby carrier account ${service.carrier} --url URL --api-key KEY).`, `没有 ${service.carrier} 的承运商账号：请先添加（shipby carrier account ${service.carrier} --url URL --api-key KEY）。`) }]);
+      throw new ValidationError([{ row: 0, field: 'carrier', message: localized(`no carrier account for ${wanted.carrier}: add one (shipby carrier account ${wanted.carrier} --url URL --api-key KEY).`, `没有 ${wanted.carrier} 的承运商账号：请先添加（shipby carrier account ${wanted.carrier} --url URL --api-key KEY）。`) }]);
     }
+    // 2. Buy the label, or resume the one a dead process bought.
+    const { created, resumed, key } = await obtainLabel(ctx, order, parcel, wanted, adapter, sender);
+    const service = (resumed && servicesByCode.get(resumed.service)) || wanted;
     const marketplaceService = catalog.marketplaceServices.get(service.code) ?? service.code.toUpperCase();
-    const attempt = (await db.selectFrom('parcel_labels').select((eb) => eb.fn.countAll<number>().as('n')).where('parcel_id', '=', parcel.parcelId).where('status', '=', 'voided').executeTakeFirst())?.n ?? 0;
-    // 2. Buy the label.
-    let created;
-    try {
-      created = await adapter.createLabel({
-        service: service.code,
-        reference: order.platform_order_id,
-        idempotencyKey: `shipby-parcel-${parcel.parcelId}-${Number(attempt) + 1}`,
-        sender: senderAddress(sender),
-        recipient: { name: order.buyer_name, line1: order.address_line1, city: order.city, postcode: order.postcode, country: order.buyer_country, phone: order.phone },
-        grossWeightG: parcel.measuredG ?? parcel.expectedGrossG,
-        dimsMm: parcel.outerMm,
-        declaredValue: { amount: order.total_amount, currency: order.currency },
-        contents: parcel.contents,
-      });
-    } catch (error) {
-      throw carrierProblem(error);
-    }
     const now = ctx.now();
     // 3. Check the number it gave.
     const number = created.trackingNumber.replace(/[\s-]+/g, '').toUpperCase();
@@ -222,17 +234,20 @@ export async function labelParcels(ctx: AppContext, input: LabelRequestInput, ac
       created_at: now,
       updated_at: now,
       voided_at: report.valid ? null : now,
+      idempotency_key: key,
     };
     if (!report.valid) {
       const voidProblem = await voidQuietly(adapter, created.carrierLabelId);
+      const problem = voidProblem ? `${report.summary.en} Void failed: ${voidProblem}` : report.summary.en;
       await db.transaction().execute(async (trx) => {
-        await packing.insertLabel(trx, { ...labelRow, problem: voidProblem ? `${report.summary.en} Void failed: ${voidProblem}` : report.summary.en });
+        if (resumed) await packing.setLabelStatus(trx, resumed.id, 'voided', problem, now);
+        else await packing.insertLabel(trx, { ...labelRow, problem });
         await orderStore.appendEvents(trx, [event(order.id, parcel.parcelId, now, actor, 'label_refused', null, null, null, report.summary.en, JSON.stringify({ tracking_number: number, service: service.code, failed: report.failed, voided: voidProblem === null }))]);
       });
       throw new LabelRefused('label.number_refused', localized(`${report.summary.en} The label was voided at the carrier.`, `${report.summary['zh-CN']} 已在承运商处作废该面单。`), order.status);
     }
     // 4. Keep the label, then the parcel: label transition + the upload path.
-    const labelId = await db.transaction().execute((trx) => packing.insertLabel(trx, labelRow));
+    const labelId = resumed ? resumed.id : await db.transaction().execute((trx) => packing.insertLabel(trx, labelRow));
     const lastParcel = last && index === targets.length - 1;
     let upload: LabelledParcel['upload'] = 'not_connected';
     const warnings: Localized[] = report.checks.filter((c) => c.result === 'warn').map((c) => c.message);
@@ -246,9 +261,9 @@ export async function labelParcels(ctx: AppContext, input: LabelRequestInput, ac
         warnings.push(localized('The shop has no marketplace connection: upload this number on the marketplace yourself.', '该店铺未连接平台：请自行在平台上传此单号。'));
       }
     } catch (error) {
-      const voidProblem = await voidQuietly(adapter, created.carrierLabelId);
       const why = error instanceof Error ? error.message : String(error);
-      await db.transaction().execute((trx) => packing.setLabelStatus(trx, labelId, 'voided', voidProblem ? `${why} Void failed: ${voidProblem}` : why, ctx.now()));
+      const voidProblem = await voidUnlessInUse(ctx, order.id, number, adapter, created.carrierLabelId);
+      if (voidProblem !== 'in_use') await db.transaction().execute((trx) => packing.setLabelStatus(trx, labelId, 'voided', voidProblem ? `${why} Void failed: ${voidProblem}` : why, ctx.now()));
       throw error;
     }
     const done = ctx.now();
@@ -263,14 +278,101 @@ export async function labelParcels(ctx: AppContext, input: LabelRequestInput, ac
   return results;
 }
 
-function displayCarrier(code: string | null): string {
-  if (!code) return '';
-  const known = resolveCarrier(code);
-  return known ? carrierName(known).en : code;
+/**
+ * Step 2: the parcel's label from the carrier. A row left `issued` (bought, checked, not yet on the parcel: the
+ * process died) is resumed as it is; otherwise the carrier is called with the key of the next attempt — the same
+ * key as an attempt whose answer was lost, so the carrier returns that label rather than selling a second one.
+ */
+async function obtainLabel(ctx: AppContext, order: OrderRow, parcel: PlannedParcel, service: CarrierService, adapter: CarrierAdapter, sender: ShopSenderRow): Promise<{ created: CreatedLabel; resumed: ParcelLabelRow | null; key: string }> {
+  const rows = await ctx.store.db.selectFrom('parcel_labels').selectAll().where('parcel_id', '=', parcel.parcelId).orderBy('id').execute();
+  const unfinished = rows.find((row) => row.status === 'issued');
+  if (unfinished) {
+    const created: CreatedLabel = {
+      trackingNumber: unfinished.tracking_number,
+      carrierLabelId: unfinished.carrier_label_id,
+      routingCode: unfinished.routing_code,
+      cost: unfinished.cost !== null && unfinished.currency ? { amount: unfinished.cost, currency: unfinished.currency } : null,
+    };
+    return { created, resumed: unfinished, key: unfinished.idempotency_key ?? `shipby-parcel-${parcel.parcelId}-${rows.indexOf(unfinished) + 1}` };
+  }
+  const key = `shipby-parcel-${parcel.parcelId}-${rows.length + 1}`;
+  try {
+    const created = await adapter.createLabel({
+      service: service.code,
+      reference: order.platform_order_id,
+      idempotencyKey: key,
+      sender: senderAddress(sender),
+      recipient: { name: order.buyer_name, line1: order.address_line1, city: order.city, postcode: order.postcode, country: order.buyer_country, phone: order.phone },
+      grossWeightG: parcel.measuredG ?? parcel.expectedGrossG,
+      dimsMm: parcel.outerMm,
+      declaredValue: { amount: order.total_amount, currency: order.currency },
+      contents: parcel.contents,
+    });
+    return { created, resumed: null, key };
+  } catch (error) {
+    throw carrierProblem(error);
+  }
 }
 
-function senderAddress(s: ShopSenderRow) {
-  return { name: s.name, line1: s.address_line1, line2: s.address_line2, city: s.city, postcode: s.postcode, country: s.country, phone: s.phone };
+/**
+ * A request whose parcels are already labelled (the repeat of a request that went through, or that waited for it):
+ * the answer the first request gave, read back from the parcels, their active labels and their uploads. A label
+ * left `issued` whose number is on its parcel (the process died after the parcel changed) is made active here.
+ */
+async function repeatedAnswer(ctx: AppContext, order: OrderRow, asked: PlannedParcel[]): Promise<LabelledParcel[]> {
+  const db = ctx.store.db;
+  const parcels = new Map((await orderStore.getParcels(db, order.id)).map((p) => [p.id, p]));
+  const withNumber = asked.map((p) => parcels.get(p.parcelId)!).filter((p) => p.tracking_number !== null && p.status !== 'voided' && p.status !== 'packed' && p.status !== 'created');
+  if (withNumber.length === 0) return [];
+  const labels = await db.selectFrom('parcel_labels').selectAll().where('parcel_id', 'in', withNumber.map((p) => p.id)).where('status', '!=', 'voided').orderBy('id').execute();
+  const uploads = await outbox.uploadsOfOrders(db, [order.id]);
+  const connected = (await marketplace.getConnection(db, order.shop_id)) !== undefined;
+  const catalog = await loadShippingCatalog(ctx);
+  const buyerClass = buyerLogisticsClassOf(order.logistics_service);
+  const results: LabelledParcel[] = [];
+  for (const parcel of withNumber) {
+    const label = labels.find((l) => l.parcel_id === parcel.id && l.tracking_number === parcel.tracking_number);
+    if (!label) continue; // numbered by hand (`ship`), not by a label request
+    if (label.status === 'issued') await packing.setLabelStatus(db, label.id, 'active', null, ctx.now());
+    const queued = uploads.find((u) => (JSON.parse(u.payload) as UploadPayload).trackingNumber === parcel.tracking_number);
+    const upload: LabelledParcel['upload'] = !connected || !queued ? 'not_connected' : queued.status === 'held' ? 'held' : queued.status === 'done' ? 'uploaded' : 'pending';
+    const service = catalog.services.find((s) => s.code === label.service);
+    const usedBy = (await packing.numberUses(db, [label.tracking_number])).filter((u) => u.order_id !== order.id).map((u) => ({ orderId: u.platform_order_id, usedAt: u.used_at }));
+    const report = checkTrackingNumber(label.tracking_number, {
+      carrier: label.carrier,
+      country: order.buyer_country,
+      ...(service ? { service: { code: service.code, name: service.name, logisticsClass: service.logisticsClass, ...(service.s10IndicatorFirstLetters ? { s10IndicatorFirstLetters: service.s10IndicatorFirstLetters } : {}) } } : {}),
+      ...(buyerClass ? { buyerLogisticsClass: buyerClass } : {}),
+      usedBy,
+      now: label.created_at,
+      reuseWindowDays: 365,
+    });
+    results.push({
+      parcelId: parcel.id,
+      trackingNumber: label.tracking_number,
+      carrier: label.carrier,
+      service: label.service,
+      marketplaceService: label.marketplace_service,
+      routingCode: label.routing_code,
+      cost: label.cost !== null && label.currency ? { amount: label.cost, currency: label.currency } : null,
+      upload,
+      checks: report.checks,
+      warnings: [localized('This parcel was already labelled by an earlier request: this is that label.', '该包裹已由之前的请求打印面单：这是那张面单。')],
+    });
+  }
+  return results;
+}
+
+/**
+ * Voids a label after a failed step 4, unless its number is on a parcel or queued for upload (then voiding it would
+ * make that number a false shipment): `in_use` then, else null or the carrier's reason the void failed.
+ */
+async function voidUnlessInUse(ctx: AppContext, orderId: number, number: string, adapter: CarrierAdapter, carrierLabelId: string): Promise<string | null | 'in_use'> {
+  const db = ctx.store.db;
+  const onParcel = await db.selectFrom('parcels').select('id').where('tracking_number', '=', number).where('status', '!=', 'voided').executeTakeFirst();
+  const queued = (await outbox.uploadsOfOrders(db, [orderId])).some((u) => (JSON.parse(u.payload) as UploadPayload).trackingNumber === number);
+  if (onParcel || queued) return 'in_use';
+  return voidQuietly(adapter, carrierLabelId);
 }
 
 /** For shops without a marketplace connection: the `label` transition and the number on the parcel, no upload. */
@@ -285,101 +387,5 @@ async function labelWithoutUpload(ctx: AppContext, order: OrderRow, parcelId: nu
     await trx.updateTable('parcels').set({ status: decision.to, tracking_number: number, carrier: service.carrier, service: service.code, labelled_at: now, updated_at: now }).where('id', '=', parcelId).execute();
     await orderStore.appendEvents(trx, [event(order.id, parcelId, now, actor, 'transition', 'label', decision.from, decision.to, `tracking number ${number}`, null)]);
   });
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Printing
-
-export interface LabelsPdfFilter {
-  orderBy: PrintOrder;
-  /** Only these orders' labels; default: every parcel labelled and not yet handed over (the print queue). */
-  orderIds?: number[];
-  shopIds?: string[];
-  limit?: number;
-}
-
-export async function labelsPdf(ctx: AppContext, filter: LabelsPdfFilter): Promise<{ pdf: Buffer; count: number; order: Array<{ parcelId: number; trackingNumber: string; orderReference: string }> }> {
-  const db = ctx.store.db;
-  let query = db
-    .selectFrom('parcels as p')
-    .innerJoin('orders as o', 'o.id', 'p.order_id')
-    .selectAll('p')
-    .select(['o.platform_order_id', 'o.ship_by_at', 'o.shop_id as order_shop'])
-    .where('p.tracking_number', 'is not', null);
-  if (filter.orderIds?.length) query = query.where('p.order_id', 'in', filter.orderIds).where('p.status', '!=', 'voided');
-  else query = query.where('p.status', '=', 'labelled');
-  if (filter.shopIds?.length) query = query.where('p.shop_id', 'in', filter.shopIds);
-  const rows = await query.orderBy('p.id').limit(filter.limit ?? 1_000).execute();
-  const data = await labelDataFor(ctx, rows);
-  const sorted = sortForPrinting(data, filter.orderBy);
-  return { pdf: await renderLabels(sorted.map((d) => d.label)), count: sorted.length, order: sorted.map((d) => ({ parcelId: d.parcelId, trackingNumber: d.label.trackingNumber, orderReference: d.label.orderReference })) };
-}
-
-async function labelDataFor(ctx: AppContext, rows: Array<ParcelRow & { platform_order_id: string; ship_by_at: number | null }>) {
-  const db = ctx.store.db;
-  const orderIds = [...new Set(rows.map((r) => r.order_id))];
-  const orders = new Map<number, OrderRow>();
-  for (const id of orderIds) orders.set(id, (await orderStore.getOrder(db, undefined, id))!);
-  const senders = new Map<string, ShopSenderRow | undefined>();
-  for (const shop of new Set(rows.map((r) => r.shop_id))) senders.set(shop, await packing.getSender(db, shop));
-  const labels = await db.selectFrom('parcel_labels').selectAll().where('parcel_id', 'in', rows.length ? rows.map((r) => r.id) : [0]).where('status', '!=', 'voided').execute();
-  const catalog = await loadShippingCatalog(ctx);
-  const names = new Map(catalog.services.map((s) => [s.code, s.name.en]));
-  const plans = new Map<number, Awaited<ReturnType<typeof planView>>>();
-  for (const id of orderIds) plans.set(id, await planView(db, id));
-  return rows.map((row) => {
-    const order = orders.get(row.order_id)!;
-    const sender = senders.get(row.shop_id);
-    const label = labels.find((l) => l.parcel_id === row.id && l.tracking_number === row.tracking_number);
-    const plan = plans.get(row.order_id)!;
-    const planned = plan.find((p) => p.parcelId === row.id);
-    const all = plan.length || 1;
-    const data: LabelData = {
-      trackingNumber: row.tracking_number!,
-      carrierName: displayCarrier(row.carrier),
-      serviceName: (label && names.get(label.service)) || (row.service && names.get(row.service)) || label?.marketplace_service || row.service || '',
-      routingCode: label?.routing_code ?? null,
-      sender: sender ? senderAddress(sender) : { name: row.shop_id, line1: '', city: '', country: 'CN' },
-      recipient: { name: order.buyer_name, line1: order.address_line1, city: order.city, postcode: order.postcode, country: order.buyer_country, phone: order.phone },
-      orderReference: order.platform_order_id,
-      parcelPosition: planned?.position ?? 1,
-      parcelCount: planned ? all : 1,
-      weightG: row.weight_g ?? planned?.expectedGrossG ?? 0,
-      box: planned?.box ?? null,
-      labelledOn: new Date(row.labelled_at ?? row.updated_at).toISOString().slice(0, 10),
-    };
-    return { parcelId: row.id, shipByAt: order.ship_by_at, carrier: row.carrier ?? '', service: row.service ?? '', skus: planned?.contents.map((c) => c.sku) ?? [], label: data };
-  });
-}
-
-export async function packingSlipPdf(ctx: AppContext, orderId: number, size: SlipSize): Promise<Buffer> {
-  const db = ctx.store.db;
-  const order = await orderStore.getOrder(db, undefined, orderId);
-  if (!order) throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
-  const [lines, shop, notes, plan] = await Promise.all([orderStore.getOrderLines(db, orderId), orderStore.findShop(db, order.shop_id), packing.getBuyerNotes(db, [orderId]), planView(db, orderId)]);
-  const mappings = await packing.mappingsFor(db, order.shop_id, lines.map((l) => l.sku));
-  const items: SlipItem[] = [];
-  if (plan.length > 1) {
-    for (const parcel of plan) for (const c of parcel.contents) items.push({ sku: c.sku, quantity: c.quantity, parcel: `${parcel.position}/${parcel.of} (${parcel.box})` });
-  } else {
-    for (const unit of sellerUnits(lines, mappings)) {
-      const from = lines.filter((l) => mappings.get(l.sku)?.some((c) => c.sku === unit.sku)).map((l) => l.sku);
-      items.push({ sku: unit.sku, quantity: unit.quantity, fromPlatformSku: from.length ? from.join(', ') : null, parcel: plan[0] ? `1/1 (${plan[0].box})` : null });
-    }
-  }
-  return renderPackingSlip(
-    {
-      orderReference: order.platform_order_id,
-      shopName: shop?.name ?? order.shop_id,
-      shipBy: order.ship_by_at !== null ? `${toIso(order.ship_by_at)!.slice(0, 16).replace('T', ' ')} UTC` : null,
-      buyerName: order.buyer_name,
-      buyerCountry: order.buyer_country,
-      buyerCity: order.city,
-      items,
-      buyerNote: notes.get(orderId) ?? null,
-      printedOn: new Date(ctx.now()).toISOString().slice(0, 16).replace('T', ' '),
-    },
-    size,
-  );
 }
 

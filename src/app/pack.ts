@@ -545,6 +545,8 @@ export async function recordWeight(ctx: AppContext, sessionId: number, input: We
   const now = ctx.now();
   const outcome = await ctx.store.db.transaction().execute(async (trx) => {
     let session = await lockSession(ctx, trx, sessionId);
+    const repeat = await repeatedWeighing(trx, session, input.grams);
+    if (repeat) return repeat;
     refuseUnlessStatus(session, ['weighing', 'held'], localized('weigh a parcel', '称重'));
     const parcelId = session.current_parcel_id!;
     const pkg = (await packing.packagesOf(trx, [parcelId]))[0]!;
@@ -592,6 +594,34 @@ export async function recordWeight(ctx: AppContext, sessionId: number, input: We
     ? localized(`Accepted outside the range (${outcome.judgement.measuredG} g; expected ${outcome.judgement.range.minG}–${outcome.judgement.range.maxG} g): ${reason}.`, `超出范围但已放行（${outcome.judgement.measuredG} 克；应为 ${outcome.judgement.range.minG}–${outcome.judgement.range.maxG} 克）：${reason}。`)
     : outcome.judgement.message;
   return { ok: true, overridden: outcome.overridden, message: localized(`${head.en} ${outcome.next!.en}`, `${head['zh-CN']}${outcome.next!['zh-CN']}`), session: outcome.session };
+}
+
+/**
+ * A weighing sent again after it went through (a retry after a lost answer, a double press): when the session's
+ * last weighing read the same grams and nothing was scanned since, the same outcome, read back; else undefined.
+ */
+async function repeatedWeighing(trx: Executor, session: PackSessionRow, grams: number) {
+  if (session.status !== 'scanning' && session.status !== 'done') return undefined;
+  const last = await trx
+    .selectFrom('order_events')
+    .select(['kind', 'parcel_id', 'data'])
+    .where('order_id', '=', session.order_id)
+    .where('kind', 'in', ['parcel_weighed', 'weight_override'])
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!last?.data || last.parcel_id === null) return undefined;
+  const data = JSON.parse(last.data) as { session_id?: number; measured_g?: number };
+  if (data.session_id !== session.id || data.measured_g !== grams) return undefined;
+  if (session.status === 'scanning' && session.current_parcel_id !== null && (await packing.scannedCounts(trx, session.id, session.current_parcel_id)).size > 0) return undefined;
+  const pkg = (await packing.packagesOf(trx, [last.parcel_id]))[0]!;
+  const judgement = judgeWeight(pkg.expected_gross_g, grams, { basisPoints: session.tolerance_bp, minG: session.tolerance_min_g });
+  const parcels = await planView(trx, session.order_id);
+  const next = parcels.find((p) => p.parcelId === session.current_parcel_id && session.status === 'scanning');
+  const nextMessage = next
+    ? localized(`Next: parcel ${next.position} of ${next.of}, box ${next.box}.`, `下一个：第 ${next.position}/${next.of} 个包裹，箱子 ${next.box}。`)
+    : localized('Every parcel of the order is packed and weighed.', '该订单的所有包裹都已打包并称重。');
+  return { judgement, held: false, overridden: last.kind === 'weight_override', session: await sessionView(trx, session), next: nextMessage as Localized | undefined };
 }
 
 /** Stops a session: items scanned into the unfinished parcel are discarded (the next session starts it over). */

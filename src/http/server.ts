@@ -19,6 +19,7 @@ import { localized } from '../core/i18n';
 import { maskPersonalData } from '../core/personal-data';
 import { toIso } from '../core/time';
 import { registerAccess, SESSION_COOKIE } from './access';
+import { registerIdempotency } from './idempotency';
 import { handleError } from './errors';
 import { TooManyAttemptsError, ValidationError } from '../app/errors';
 import { authRoutes } from './routes/auth';
@@ -93,6 +94,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     },
   });
   registerAccess(app, ctx, { required: options.authentication !== false });
+  registerIdempotency(app, ctx);
   // Query strings need type coercion ("5" → 5), which would also turn a body of `false` or `[{}]` into null or an
   // object: a body whose schema is an object must arrive as one.
   app.addHook('preValidation', async (request) => {

@@ -164,6 +164,8 @@ export interface ParcelLabelsTable {
   created_at: number;
   updated_at: number;
   voided_at: number | null;
+  /** The key the carrier was called with (unique): one carrier label, one row. null before migration 0011. */
+  idempotency_key: string | null;
 }
 
 /** The buyer's note to the seller (printed on the packing slip). */

@@ -2,6 +2,7 @@
  * Table types for Kysely. Instants are epoch ms (BIGINT on PostgreSQL, INTEGER on SQLite);
  * money is integer minor units. JSON payloads are stored as text so both dialects read them alike.
  */
+import type { ReliabilityTables } from './schema-reliability';
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountTables } from './schema-accounts';
 import type { DeadlineTables } from './schema-deadlines';
@@ -106,7 +107,7 @@ export interface OrderEventsTable {
   data: string | null;
 }
 
-export interface Database extends DeadlineTables, StockTables, TrackingTables, PackingTables, AccountTables, PlanningTables {
+export interface Database extends DeadlineTables, StockTables, TrackingTables, PackingTables, AccountTables, PlanningTables, ReliabilityTables {
   shops: ShopsTable;
   orders: OrdersTable;
   order_lines: OrderLinesTable;

@@ -79,6 +79,29 @@ describe.each(backends)('hand-over on $name', (backend) => {
     }
   });
 
+  it('records a hand-over that comes after the marketplace already accepted the number', async () => {
+    const orderId = await addOrder(ctx, 'connected', 'HO-5');
+    await packAndLabel(ctx, 'HO-5', orderId);
+    // What the upload worker leaves when the number is accepted before anyone pressed "mark shipped".
+    await store.db.updateTable('parcels').set({ status: 'tracking_uploaded', tracking_uploaded_at: START }).where('order_id', '=', orderId).execute();
+    const app = await buildServer(ctx, { authentication: false });
+    try {
+      const done = await app.inject({ method: 'POST', url: `/orders/${orderId}/handover` });
+      expect(done.statusCode).toBe(200);
+      expect(done.json()).toMatchObject({ complete: true });
+      expect(done.json().parcels).toHaveLength(1);
+      const detail = await getOrderDetail(ctx, orderId);
+      expect(detail.parcels.map((p) => [p.status, p.handed_over_at])).toEqual([['tracking_uploaded', START]]);
+      expect(detail.order.handed_over_at).toBe(START);
+      expect(detail.timeline.some((e) => e.kind === 'handed_over')).toBe(true);
+      const again = await app.inject({ method: 'POST', url: `/orders/${orderId}/handover` });
+      expect(again.statusCode).toBe(409);
+      expect(again.json().error.rule).toBe('handover.already_handed_over');
+    } finally {
+      await app.close();
+    }
+  });
+
   it('refuses an order with no label (409 with the rule, both languages), and ships an order of an unconnected shop', async () => {
     const unlabelled = await addOrder(ctx, 'connected', 'HO-2');
     const local = await addOrder(ctx, 'local', 'HO-3');

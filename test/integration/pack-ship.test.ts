@@ -12,7 +12,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { importCarrierContract, setCarrierAccount, setShippingRules } from '../../src/app/carrier-contracts';
 import type { AppContext } from '../../src/app/context';
 import { ConflictError, ValidationError } from '../../src/app/errors';
-import { labelParcels, labelsPdf, packingSlipPdf } from '../../src/app/labels';
+import { labelsPdf, packingSlipPdf } from '../../src/app/label-printing';
+import { labelParcels } from '../../src/app/labels';
 import { connectShop } from '../../src/app/marketplace';
 import { getOrderDetail, upsertOrders } from '../../src/app/orders';
 import { getPackSession, ordersBeingPacked, packOrder, PackStationRefusal, recordWeight, scanItem, startPackSession } from '../../src/app/pack';
@@ -211,6 +212,15 @@ describe.each(backends)('pack and ship on $name', (backend) => {
     const next = await recordWeight(ctx, session.id, { grams: 420 }, 'packer');
     expect(next.session.current).toMatchObject({ position: 2, of: 3 });
     expect(next.message.en).toContain('Next: parcel 2 of 3, box XS.');
+    // The same weighing sent again (its answer was lost) answers the same; once parcel 2 is scanned, it is refused.
+    const repeated = await recordWeight(ctx, session.id, { grams: 420 }, 'packer');
+    expect(repeated.message).toEqual(next.message);
+    expect(repeated.session.current).toMatchObject({ position: 2, of: 3 });
+    await expect(recordWeight(ctx, session.id, { grams: 421 }, 'packer')).rejects.toMatchObject({ rule: 'pack.session_state' });
+    await scanItem(ctx, session.id, 'SKU-A', 'packer');
+    await expect(recordWeight(ctx, session.id, { grams: 420 }, 'packer')).rejects.toMatchObject({ rule: 'pack.session_state' });
+    const weighed = (await getOrderDetail(ctx, id)).timeline.filter((e) => e.kind === 'parcel_weighed');
+    expect(weighed).toHaveLength(1);
   });
 
   it('explains the carrier choice: rate shopping, then a seller rule first', async () => {

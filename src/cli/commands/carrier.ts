@@ -11,7 +11,8 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { importCarrierContract, listCarrierAccounts, listCarrierServices, setCarrierAccount, setShippingRules } from '../../app/carrier-contracts';
-import { labelParcels, labelsPdf } from '../../app/labels';
+import { labelsPdf } from '../../app/label-printing';
+import { labelParcels } from '../../app/labels';
 import { resolveOrder } from '../../app/orders';
 import { presentQuotes, quoteOrder } from '../../app/quotes';
 import { render } from '../../core/i18n';

@@ -11,7 +11,7 @@
  */
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { packingSlipPdf } from '../../app/labels';
+import { packingSlipPdf } from '../../app/label-printing';
 import { listPackSessions, packOrder } from '../../app/pack';
 import { defineBox, listBoxes, presentBox, setBuyerNote, setSender, setSkuDimensions } from '../../app/packing-catalog';
 import { resolveOrder } from '../../app/orders';

@@ -8,7 +8,8 @@ import { listCarrierServices, listShippingRules, setShippingRules } from '../../
 import type { AppContext } from '../../app/context';
 import { ValidationError } from '../../app/errors';
 import { handOverOrder } from '../../app/handover';
-import { labelParcels, labelsPdf, packingSlipPdf } from '../../app/labels';
+import { labelsPdf, packingSlipPdf } from '../../app/label-printing';
+import { labelParcels } from '../../app/labels';
 import {
   cancelPackSession,
   getPackSession,

@@ -376,6 +376,7 @@ export const en = {
   'packStatus.cancelled': 'stopped',
   'upload.pending': 'tracking upload queued',
   'upload.held': 'upload waits for the first scan',
+  'upload.uploaded': 'tracking number uploaded',
   'upload.not_connected': 'shop not connected: upload by hand',
   'parcelsScreen.title': 'Parcels',
   'parcelsScreen.problems': 'Problems ({count})',

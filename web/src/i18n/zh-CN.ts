@@ -374,6 +374,7 @@ export const zhCN: Record<MessageKey, string> = {
   'packStatus.cancelled': '已停止',
   'upload.pending': '单号上传已排队',
   'upload.held': '等待首次扫描后上传',
+  'upload.uploaded': '单号已上传',
   'upload.not_connected': '店铺未连接：请手动上传',
   'parcelsScreen.title': '包裹',
   'parcelsScreen.problems': '问题（{count}）',

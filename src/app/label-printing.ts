@@ -1,0 +1,124 @@
+/**
+ * Printing: `labelsPdf` prints labels (100 × 150 mm, Code 128) in one PDF in a chosen order; `packingSlipPdf` the
+ * order's slip (A6 or A4).
+ */
+import { sellerUnits } from '../core/pack-station';
+import { sortForPrinting, type PrintOrder } from '../core/shipping-facts';
+import { carrierName, resolveCarrier } from '../core/tracking/formats';
+import { localized } from '../core/i18n';
+import { toIso } from '../core/time';
+import { renderLabels, type LabelData } from '../documents/label';
+import { renderPackingSlip, type SlipItem, type SlipSize } from '../documents/packing-slip';
+import * as orderStore from '../store/orders';
+import * as packing from '../store/packing';
+import type { OrderRow, ParcelRow } from '../store/schema';
+import type { ShopSenderRow } from '../store/schema-packing';
+import { loadShippingCatalog } from './carrier-contracts';
+import type { AppContext } from './context';
+import { NotFoundError } from './errors';
+import { planView } from './pack';
+
+function displayCarrier(code: string | null): string {
+  if (!code) return '';
+  const known = resolveCarrier(code);
+  return known ? carrierName(known).en : code;
+}
+
+export function senderAddress(s: ShopSenderRow) {
+  return { name: s.name, line1: s.address_line1, line2: s.address_line2, city: s.city, postcode: s.postcode, country: s.country, phone: s.phone };
+}
+
+
+export interface LabelsPdfFilter {
+  orderBy: PrintOrder;
+  /** Only these orders' labels; default: every parcel labelled and not yet handed over (the print queue). */
+  orderIds?: number[];
+  shopIds?: string[];
+  limit?: number;
+}
+
+export async function labelsPdf(ctx: AppContext, filter: LabelsPdfFilter): Promise<{ pdf: Buffer; count: number; order: Array<{ parcelId: number; trackingNumber: string; orderReference: string }> }> {
+  const db = ctx.store.db;
+  let query = db
+    .selectFrom('parcels as p')
+    .innerJoin('orders as o', 'o.id', 'p.order_id')
+    .selectAll('p')
+    .select(['o.platform_order_id', 'o.ship_by_at', 'o.shop_id as order_shop'])
+    .where('p.tracking_number', 'is not', null);
+  if (filter.orderIds?.length) query = query.where('p.order_id', 'in', filter.orderIds).where('p.status', '!=', 'voided');
+  else query = query.where('p.status', '=', 'labelled');
+  if (filter.shopIds?.length) query = query.where('p.shop_id', 'in', filter.shopIds);
+  const rows = await query.orderBy('p.id').limit(filter.limit ?? 1_000).execute();
+  const data = await labelDataFor(ctx, rows);
+  const sorted = sortForPrinting(data, filter.orderBy);
+  return { pdf: await renderLabels(sorted.map((d) => d.label)), count: sorted.length, order: sorted.map((d) => ({ parcelId: d.parcelId, trackingNumber: d.label.trackingNumber, orderReference: d.label.orderReference })) };
+}
+
+async function labelDataFor(ctx: AppContext, rows: Array<ParcelRow & { platform_order_id: string; ship_by_at: number | null }>) {
+  const db = ctx.store.db;
+  const orderIds = [...new Set(rows.map((r) => r.order_id))];
+  const orders = new Map<number, OrderRow>();
+  for (const id of orderIds) orders.set(id, (await orderStore.getOrder(db, undefined, id))!);
+  const senders = new Map<string, ShopSenderRow | undefined>();
+  for (const shop of new Set(rows.map((r) => r.shop_id))) senders.set(shop, await packing.getSender(db, shop));
+  const labels = await db.selectFrom('parcel_labels').selectAll().where('parcel_id', 'in', rows.length ? rows.map((r) => r.id) : [0]).where('status', '!=', 'voided').execute();
+  const catalog = await loadShippingCatalog(ctx);
+  const names = new Map(catalog.services.map((s) => [s.code, s.name.en]));
+  const plans = new Map<number, Awaited<ReturnType<typeof planView>>>();
+  for (const id of orderIds) plans.set(id, await planView(db, id));
+  return rows.map((row) => {
+    const order = orders.get(row.order_id)!;
+    const sender = senders.get(row.shop_id);
+    const label = labels.find((l) => l.parcel_id === row.id && l.tracking_number === row.tracking_number);
+    const plan = plans.get(row.order_id)!;
+    const planned = plan.find((p) => p.parcelId === row.id);
+    const all = plan.length || 1;
+    const data: LabelData = {
+      trackingNumber: row.tracking_number!,
+      carrierName: displayCarrier(row.carrier),
+      serviceName: (label && names.get(label.service)) || (row.service && names.get(row.service)) || label?.marketplace_service || row.service || '',
+      routingCode: label?.routing_code ?? null,
+      sender: sender ? senderAddress(sender) : { name: row.shop_id, line1: '', city: '', country: 'CN' },
+      recipient: { name: order.buyer_name, line1: order.address_line1, city: order.city, postcode: order.postcode, country: order.buyer_country, phone: order.phone },
+      orderReference: order.platform_order_id,
+      parcelPosition: planned?.position ?? 1,
+      parcelCount: planned ? all : 1,
+      weightG: row.weight_g ?? planned?.expectedGrossG ?? 0,
+      box: planned?.box ?? null,
+      labelledOn: new Date(row.labelled_at ?? row.updated_at).toISOString().slice(0, 10),
+    };
+    return { parcelId: row.id, shipByAt: order.ship_by_at, carrier: row.carrier ?? '', service: row.service ?? '', skus: planned?.contents.map((c) => c.sku) ?? [], label: data };
+  });
+}
+
+export async function packingSlipPdf(ctx: AppContext, orderId: number, size: SlipSize): Promise<Buffer> {
+  const db = ctx.store.db;
+  const order = await orderStore.getOrder(db, undefined, orderId);
+  if (!order) throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
+  const [lines, shop, notes, plan] = await Promise.all([orderStore.getOrderLines(db, orderId), orderStore.findShop(db, order.shop_id), packing.getBuyerNotes(db, [orderId]), planView(db, orderId)]);
+  const mappings = await packing.mappingsFor(db, order.shop_id, lines.map((l) => l.sku));
+  const items: SlipItem[] = [];
+  if (plan.length > 1) {
+    for (const parcel of plan) for (const c of parcel.contents) items.push({ sku: c.sku, quantity: c.quantity, parcel: `${parcel.position}/${parcel.of} (${parcel.box})` });
+  } else {
+    for (const unit of sellerUnits(lines, mappings)) {
+      const from = lines.filter((l) => mappings.get(l.sku)?.some((c) => c.sku === unit.sku)).map((l) => l.sku);
+      items.push({ sku: unit.sku, quantity: unit.quantity, fromPlatformSku: from.length ? from.join(', ') : null, parcel: plan[0] ? `1/1 (${plan[0].box})` : null });
+    }
+  }
+  return renderPackingSlip(
+    {
+      orderReference: order.platform_order_id,
+      shopName: shop?.name ?? order.shop_id,
+      shipBy: order.ship_by_at !== null ? `${toIso(order.ship_by_at)!.slice(0, 16).replace('T', ' ')} UTC` : null,
+      buyerName: order.buyer_name,
+      buyerCountry: order.buyer_country,
+      buyerCity: order.city,
+      items,
+      buyerNote: notes.get(orderId) ?? null,
+      printedOn: new Date(ctx.now()).toISOString().slice(0, 16).replace('T', ' '),
+    },
+    size,
+  );
+}
+

@@ -1,0 +1,85 @@
+/**
+ * The stored answers of POSTs sent with an `Idempotency-Key` (http/idempotency.ts). A key is claimed by one
+ * statement (an insert that only overwrites an expired row, or one whose request died before answering), so two
+ * requests with the same key never both run.
+ */
+import type { Executor } from './orders';
+import { newLeaseOwner } from './leases';
+
+export interface StoredAnswer {
+  statusCode: number;
+  contentType: string | null;
+  body: string | Buffer;
+}
+
+export type Claim =
+  | { kind: 'claimed'; owner: string }
+  | { kind: 'answered'; answer: StoredAnswer }
+  | { kind: 'mismatch'; request: string }
+  | { kind: 'busy' };
+
+export async function claim(db: Executor, input: { scope: string; key: string; request: string; bodyHash: string; keepMs: number; lockMs: number }): Promise<Claim> {
+  const now = Date.now();
+  const owner = newLeaseOwner();
+  const fresh = {
+    request: input.request,
+    body_hash: input.bodyHash,
+    status_code: null,
+    content_type: null,
+    response: null,
+    encoding: null,
+    owner,
+    locked_until: now + input.lockMs,
+    created_at: now,
+    expires_at: now + input.keepMs,
+  };
+  const taken = await db
+    .insertInto('idempotency_keys')
+    .values({ scope: input.scope, key: input.key, ...fresh })
+    .onConflict((oc) =>
+      oc
+        .columns(['scope', 'key'])
+        .doUpdateSet(fresh)
+        .where((eb) => eb.or([eb('idempotency_keys.expires_at', '<', now), eb.and([eb('idempotency_keys.status_code', 'is', null), eb('idempotency_keys.locked_until', '<', now)])])),
+    )
+    .returning('key')
+    .executeTakeFirst();
+  if (taken) {
+    if (Math.random() < 0.01) await purgeExpired(db, now);
+    return { kind: 'claimed', owner };
+  }
+  const row = await db.selectFrom('idempotency_keys').selectAll().where('scope', '=', input.scope).where('key', '=', input.key).executeTakeFirst();
+  if (!row) return { kind: 'busy' }; // released between the two statements: the next try claims it
+  if (row.request !== input.request || row.body_hash !== input.bodyHash) return { kind: 'mismatch', request: row.request };
+  if (row.status_code === null) return { kind: 'busy' };
+  const body = row.encoding === 'base64' ? Buffer.from(row.response ?? '', 'base64') : (row.response ?? '');
+  return { kind: 'answered', answer: { statusCode: row.status_code, contentType: row.content_type, body } };
+}
+
+/** Stores the answer of the request that holds the key. */
+export async function settle(db: Executor, held: { scope: string; key: string; owner: string }, answer: StoredAnswer): Promise<void> {
+  const binary = Buffer.isBuffer(answer.body);
+  await db
+    .updateTable('idempotency_keys')
+    .set({
+      status_code: answer.statusCode,
+      content_type: answer.contentType,
+      response: binary ? (answer.body as Buffer).toString('base64') : (answer.body as string),
+      encoding: binary ? 'base64' : 'utf8',
+      locked_until: null,
+    })
+    .where('scope', '=', held.scope)
+    .where('key', '=', held.key)
+    .where('owner', '=', held.owner)
+    .execute();
+}
+
+/** Frees a key whose request ended without an answer worth keeping (a 5xx, a 429, a lost connection). */
+export async function release(db: Executor, scope: string, key: string, owner: string): Promise<void> {
+  await db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).where('owner', '=', owner).where('status_code', 'is', null).execute();
+}
+
+export async function purgeExpired(db: Executor, now = Date.now()): Promise<number> {
+  const result = await db.deleteFrom('idempotency_keys').where('expires_at', '<', now).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,52 @@
+/**
+ * Writes a client may repeat (the reliability issue):
+ * - `leases`: a named lease held by one process at a time (e.g. `label:order:42` while that order's labels are
+ *   bought), with its owner (`host:pid:nonce:n`, so a lease of a process that died on this host is taken over at
+ *   once) and its expiry (for owners elsewhere);
+ * - `parcel_labels.idempotency_key`: the key the carrier was called with, unique, so one carrier label is one row
+ *   and a retry after a lost answer resumes that row instead of writing a second;
+ * - `idempotency_keys`: the `Idempotency-Key` header of POST requests, per caller, with the first answer (24 h).
+ */
+import { sql, type Kysely, type Migration } from 'kysely';
+import type { Dialect } from '../database';
+
+export function reliabilityMigration(dialect: Dialect): Migration {
+  const instant = dialect === 'postgres' ? 'bigint' : 'integer';
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('leases')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('owner', 'text', (c) => c.notNull())
+        .addColumn('until', instant, (c) => c.notNull())
+        .execute();
+
+      await db.schema.alterTable('parcel_labels').addColumn('idempotency_key', 'text').execute();
+      await sql`CREATE UNIQUE INDEX parcel_labels_idempotency_key_uq ON parcel_labels (idempotency_key) WHERE idempotency_key IS NOT NULL`.execute(db);
+
+      await db.schema
+        .createTable('idempotency_keys')
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('request', 'text', (c) => c.notNull())
+        .addColumn('body_hash', 'text', (c) => c.notNull())
+        .addColumn('status_code', 'integer')
+        .addColumn('content_type', 'text')
+        .addColumn('response', 'text')
+        .addColumn('encoding', 'text')
+        .addColumn('owner', 'text')
+        .addColumn('locked_until', instant)
+        .addColumn('created_at', instant, (c) => c.notNull())
+        .addColumn('expires_at', instant, (c) => c.notNull())
+        .addPrimaryKeyConstraint('idempotency_keys_pk', ['scope', 'key'])
+        .execute();
+      await db.schema.createIndex('idempotency_keys_expiry_idx').on('idempotency_keys').column('expires_at').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('idempotency_keys').ifExists().execute();
+      await db.schema.dropIndex('parcel_labels_idempotency_key_uq').ifExists().execute();
+      await db.schema.alterTable('parcel_labels').dropColumn('idempotency_key').execute();
+      await db.schema.dropTable('leases').ifExists().execute();
+    },
+  };
+}
