@@ -17,6 +17,10 @@
  *   "replay": every POST replays one seeded order, an upsert that changes nothing), ORDERS_PER_POST (1).
  * POSTs write to a second shop (the key holds both), so the shop that GET pages through stays at SEED orders.
  *
+ * Idempotency keys (the reliability issue): on each server with authentication on, `POST /orders` is measured a
+ * second time with a new `Idempotency-Key` on every request (its answer stored for 24 h), and its rate is set
+ * against the plain POST of the same server: what storing the keys costs.
+ *
  * The last line printed is one JSON object with every figure.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -168,6 +172,17 @@ function requestsFor(endpoint: Endpoint, mode: Mode, token: string, replayOrder:
   }];
 }
 
+/** The same POSTs, each with a new Idempotency-Key. */
+function keyedRequests(token: string, replayOrder: Record<string, unknown>): autocannon.Request[] {
+  return requestsFor('post', 'on', token, replayOrder).map((request) => ({
+    ...request,
+    setupRequest: (req: autocannon.Request, context: Record<string, unknown>) => {
+      const built = (request.setupRequest ? request.setupRequest(req, context) : req) ?? req;
+      return { ...built, headers: { ...(built.headers ?? {}), 'idempotency-key': `bench-${process.pid}-${nextOrder++}` } };
+    },
+  }));
+}
+
 async function measure(server: Server, label: string, requests: autocannon.Request[], warmup = WARMUP, seconds = SECONDS): Promise<Figures> {
   const options = { url: `http://127.0.0.1:${server.port}`, connections: CONNECTIONS, requests };
   if (warmup > 0) await autocannon({ ...options, duration: warmup });
@@ -248,6 +263,7 @@ try {
   const order: Mode[] = [];
   for (let r = 0; r < ROUNDS; r++) order.push(...((r % 2 ? ['off', 'on'] : ['on', 'off']) as Mode[]));
   let lookupInServer: { withoutKey: Figures; withKey: Figures } | undefined;
+  const keyed: Figures[] = [];
   for (const [i, mode] of order.entries()) {
     const server = await startServer(mode);
     try {
@@ -264,6 +280,11 @@ try {
         const figures = await measure(server, `${endpoint} with authentication ${mode}`, requestsFor(endpoint, mode, token, replayOrder));
         runs[endpoint][mode].push(figures);
         console.log(`  round ${Math.floor(i / 2) + 1}, authentication ${mode.padEnd(3)} ${endpoint === 'get' ? 'GET ' : 'POST'}: ${describe(figures)}`);
+      }
+      if (mode === 'on') {
+        const figures = await measure(server, 'post with an Idempotency-Key', keyedRequests(token, replayOrder));
+        keyed.push(figures);
+        console.log(`  round ${Math.floor(i / 2) + 1}, authentication on  POST with an Idempotency-Key: ${describe(figures)}`);
       }
     } finally {
       await server.stop();
@@ -292,6 +313,15 @@ try {
       rounds: { on: runs[endpoint].on.map(rounded), off: runs[endpoint].off.map(rounded) },
     };
   }
+
+  const keyedMedian = medianFigures(keyed);
+  const plainPost = medianFigures(runs.post.on);
+  const keyedRatio = keyedMedian.requestsPerSecond / plainPost.requestsPerSecond;
+  console.log('POST /orders with a new Idempotency-Key on every request (authentication on)');
+  console.log(`  with the key   : ${describe(keyedMedian)}`);
+  console.log(`  without a key  : ${describe(plainPost)}`);
+  console.log(`  with/without ${keyedRatio.toFixed(3)}: storing the keys costs ${((1 - keyedRatio) * 100).toFixed(1)} % of the rate, ${Math.round(keyedMedian.serverCpuMicros - plainPost.serverCpuMicros)} µs of server CPU per request`);
+  results.idempotencyKey = { with: rounded(keyedMedian), without: rounded(plainPost), ratio: Number(keyedRatio.toFixed(3)), rounds: keyed.map(rounded) };
 
   const lookupCpu = lookupInServer ? lookupInServer.withKey.serverCpuMicros - lookupInServer.withoutKey.serverCpuMicros : undefined;
   if (lookupCpu !== undefined) {

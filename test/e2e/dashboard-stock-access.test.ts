@@ -100,10 +100,11 @@ describe('the dashboard: replenishment, purchase orders and the access screen', 
 
     // Draft from the suggestion: the form takes its warehouse, SKU and quantity; the supplier is ours.
     await suggestion.getByTestId('draft-po').click();
-    expect(await form.locator('#po-warehouse').inputValue()).toBe('SZ');
-    expect(await form.locator('#po-sku-0').inputValue()).toBe('WIDGET-1');
-    expect(Number(await form.locator('input[name="lines.0.quantity"]').inputValue())).toBe(suggested);
-    expect(await form.locator('.field-error').count()).toBe(0);
+    // The form fills on the next render: wait for it (a busy machine renders late).
+    await expect.poll(() => form.locator('#po-warehouse').inputValue()).toBe('SZ');
+    await expect.poll(() => form.locator('#po-sku-0').inputValue()).toBe('WIDGET-1');
+    await expect.poll(async () => Number(await form.locator('input[name="lines.0.quantity"]').inputValue())).toBe(suggested);
+    await expect.poll(() => form.locator('.field-error').count()).toBe(0);
     await form.locator('#po-reference').fill('PO-E2E-1');
     await page.getByTestId('create-po').click();
     await expect.poll(() => form.locator('[role="status"]').innerText()).toMatch(/^Draft purchase order #1 created/);
