@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context';
 import { connectShop } from '../../src/app/marketplace';
-import { recordWeight, scanItem, startPackSession } from '../../src/app/pack';
+import { recordWeight, scanItem, startPackSession } from '../../src/app/pack-sessions';
 import { setSkuDimensions } from '../../src/app/packing-catalog';
 import { buildServer } from '../../src/http/server';
 import type { SampleCarrierServer } from '../../src/integrations/carriers/sample-server';

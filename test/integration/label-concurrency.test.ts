@@ -10,7 +10,7 @@ import type { AppContext } from '../../src/app/context';
 import { labelParcels } from '../../src/app/labels';
 import { connectShop } from '../../src/app/marketplace';
 import { defineBox, setSender, setSkuDimensions } from '../../src/app/packing-catalog';
-import { recordWeight, scanItem, startPackSession } from '../../src/app/pack';
+import { recordWeight, scanItem, startPackSession } from '../../src/app/pack-sessions';
 import { startSampleCarrierServer, type SampleCarrierServer } from '../../src/integrations/carriers/sample-server';
 import type { Store } from '../../src/store/database';
 import { addAwaitingOrder } from '../support/pack';

@@ -7,7 +7,7 @@ import { setCarrierAccount } from '../../src/app/carrier-contracts';
 import type { AppContext } from '../../src/app/context';
 import { labelParcels } from '../../src/app/labels';
 import { upsertOrders } from '../../src/app/orders';
-import { recordWeight, scanItem, startPackSession } from '../../src/app/pack';
+import { recordWeight, scanItem, startPackSession } from '../../src/app/pack-sessions';
 import { defineBox, setSender } from '../../src/app/packing-catalog';
 import { startSampleCarrierServer, type SampleCarrierServer } from '../../src/integrations/carriers/sample-server';
 

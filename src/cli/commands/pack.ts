@@ -12,7 +12,8 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { packingSlipPdf } from '../../app/label-printing';
-import { listPackSessions, packOrder } from '../../app/pack';
+import { packOrder } from '../../app/pack';
+import { listPackSessions } from '../../app/pack-sessions';
 import { defineBox, listBoxes, presentBox, setBuyerNote, setSender, setSkuDimensions } from '../../app/packing-catalog';
 import { resolveOrder } from '../../app/orders';
 import { formatMoney, minorDigits, parseMajorAmount } from '../../core/money';

@@ -10,20 +10,8 @@ import { ValidationError } from '../../app/errors';
 import { handOverOrder } from '../../app/handover';
 import { labelsPdf, packingSlipPdf } from '../../app/label-printing';
 import { labelParcels } from '../../app/labels';
-import {
-  cancelPackSession,
-  getPackSession,
-  listPackSessions,
-  orderPacking,
-  ordersBeingPacked,
-  packOrder,
-  PackStationRefusal,
-  recordWeight,
-  scanItem,
-  startPackSession,
-  type PackSessionView,
-  type PlannedParcel,
-} from '../../app/pack';
+import { packOrder, PackStationRefusal, type PlannedParcel } from '../../app/pack';
+import { cancelPackSession, getPackSession, listPackSessions, orderPacking, ordersBeingPacked, recordWeight, scanItem, startPackSession, type PackSessionView } from '../../app/pack-sessions';
 import { defineBox, listBoxes, listSkuDimensions, presentBox, presentSkuDimensions, setBuyerNote, setSender, setSkuDimensions } from '../../app/packing-catalog';
 import { presentQuotes, quoteOrder } from '../../app/quotes';
 import { localized } from '../../core/i18n';

@@ -1,0 +1,418 @@
+/**
+ * Scan-to-pack at the pack station. A pack session (`startPackSession`, by scanning the order's barcode = its
+ * platform order id) marks the order as being packed (one open session per order, enforced by a unique index) and
+ * walks its planned parcels (pack.ts) one by one: `scanItem` accepts an item only when the current parcel still
+ * needs it (a wrong item or one too many is refused on the spot, 409, with what is expected); when every line is
+ * complete the parcel takes the `pack` transition; `recordWeight` then compares the scale with the expected gross
+ * weight: outside the tolerance the parcel is held for a check (409) until it is re-weighed within range or
+ * accepted with a reason. A weighing sent again after it went through answers the same (`repeatedWeighing`).
+ * Every state change goes through `decide` and writes its `order_events` row in the same transaction.
+ */
+import { localized, type Localized } from '../core/i18n';
+import { parcelMachine, type ParcelState } from '../core/order';
+import {
+  DEFAULT_WEIGHT_TOLERANCE,
+  describeRemaining,
+  isWeightTolerance,
+  judgeScan,
+  judgeWeight,
+  progressOf,
+  weightRange,
+  type ItemProgress,
+  type WeightTolerance,
+} from '../core/pack-station';
+import { decide } from '../core/state-machine';
+import { toIso } from '../core/time';
+import * as orderStore from '../store/orders';
+import type { Executor } from '../store/orders';
+import * as packing from '../store/packing';
+import type { NewOrderEventRow, OrderRow } from '../store/schema';
+import type { PackSessionRow } from '../store/schema-packing';
+import type { AppContext } from './context';
+import { ConflictError, NotFoundError, ValidationError } from './errors';
+import { contentsOf, describePlan, ensurePlan, lockOrder, PackStationRefusal, planView, requirePackable, type PlannedParcel } from './pack';
+import { event } from './shipments';
+
+export interface StartSessionInput {
+  /** The order's barcode: its platform order id (or shipby id). */
+  barcode: string;
+  shopId?: string;
+  /** Only orders of these shops (the caller's). */
+  shopIds?: readonly string[];
+  station?: string;
+  packer?: string;
+  tolerance?: Partial<WeightTolerance>;
+}
+
+export interface PackSessionView {
+  id: number;
+  orderId: number;
+  platformOrderId: string;
+  shopId: string;
+  shipByAt: string | null;
+  status: string;
+  beingPacked: boolean;
+  station: string | null;
+  packer: string | null;
+  tolerance: WeightTolerance;
+  startedAt: string | null;
+  finishedAt: string | null;
+  current: null | {
+    parcelId: number;
+    position: number;
+    of: number;
+    box: string;
+    items: ItemProgress[];
+    remaining: Localized;
+    expectedGrossG: number;
+    weightRange: { minG: number; maxG: number };
+  };
+  parcels: PlannedParcel[];
+}
+
+async function sessionView(trx: Executor, session: PackSessionRow): Promise<PackSessionView> {
+  const order = (await orderStore.getOrder(trx, undefined, session.order_id))!;
+  const parcels = await planView(trx, session.order_id);
+  const tolerance = { basisPoints: session.tolerance_bp, minG: session.tolerance_min_g };
+  let current: PackSessionView['current'] = null;
+  const parcel = parcels.find((p) => p.parcelId === session.current_parcel_id);
+  if (parcel && (session.status === 'scanning' || session.status === 'weighing' || session.status === 'held')) {
+    const counts = await packing.scannedCounts(trx, session.id, parcel.parcelId);
+    const items = session.status === 'scanning' ? progressOf(parcel.contents, counts) : parcel.contents.map((c) => ({ sku: c.sku, expected: c.quantity, scanned: c.quantity, remaining: 0 }));
+    current = {
+      parcelId: parcel.parcelId,
+      position: parcel.position,
+      of: parcel.of,
+      box: parcel.box,
+      items,
+      remaining: describeRemaining(items),
+      expectedGrossG: parcel.expectedGrossG,
+      weightRange: weightRange(parcel.expectedGrossG, tolerance),
+    };
+  }
+  return {
+    id: session.id,
+    orderId: order.id,
+    platformOrderId: order.platform_order_id,
+    shopId: order.shop_id,
+    shipByAt: toIso(order.ship_by_at),
+    status: session.status,
+    beingPacked: (packing.OPEN_PACK_SESSION_STATES as readonly string[]).includes(session.status),
+    station: session.station,
+    packer: session.packer,
+    tolerance,
+    startedAt: toIso(session.started_at),
+    finishedAt: toIso(session.finished_at),
+    current,
+    parcels,
+  };
+}
+
+async function resolveOrderByBarcode(ctx: AppContext, barcode: string, shopId?: string, shopIds?: readonly string[]): Promise<OrderRow> {
+  const code = barcode.trim();
+  if (!code) throw new ValidationError([{ row: 0, field: 'order_barcode', message: localized('scan the order barcode.', '请扫描订单条码。') }]);
+  const found = await orderStore.findOrdersByReference(ctx.store.db, code, shopId, shopIds);
+  if (found.length === 0) throw new NotFoundError(localized(`no order with barcode ${code}.`, `没有条码为 ${code} 的订单。`));
+  if (found.length > 1) {
+    throw new ConflictError('order.ambiguous', localized(`barcode ${code} matches orders in several shops: give the shop.`, `条码 ${code} 匹配多个店铺的订单：请指定店铺。`));
+  }
+  return found[0]!;
+}
+
+export async function startPackSession(ctx: AppContext, input: StartSessionInput, actor: string): Promise<{ resumed: boolean; message: Localized; session: PackSessionView }> {
+  const tolerance: WeightTolerance = { ...DEFAULT_WEIGHT_TOLERANCE, ...input.tolerance };
+  if (!isWeightTolerance(tolerance)) {
+    throw new ValidationError([{ row: 0, field: 'tolerance', message: localized('tolerance: percent 0–50 (basis points 0–5000) and at least 0–10000 g.', '容差：百分比 0–50（基点 0–5000），最小克数 0–10000。') }]);
+  }
+  const found = await resolveOrderByBarcode(ctx, input.barcode, input.shopId, input.shopIds);
+  const now = ctx.now();
+  return ctx.store.db.transaction().execute(async (trx) => {
+    const order = await lockOrder(ctx, trx, found.id);
+    const open = await packing.openSessionOfOrder(trx, order.id);
+    if (open) {
+      const view = await sessionView(trx, open);
+      return { resumed: true, message: localized(`Resumed pack session ${open.id} (${open.station ?? 'no station'}).`, `继续打包会话 ${open.id}（${open.station ?? '未指定工位'}）。`), session: view };
+    }
+    requirePackable(order);
+    const planned = await ensurePlan(ctx, trx, order, now, actor, false);
+    const parcels = await planView(trx, order.id);
+    const first = parcels.find((p) => p.status === 'created');
+    if (!first) {
+      throw new ConflictError('pack.nothing_left', localized(`every item of order ${order.platform_order_id} is already packed.`, `订单 ${order.platform_order_id} 的所有商品都已打包。`), order.status);
+    }
+    const id = await packing.insertSession(trx, {
+      order_id: order.id,
+      shop_id: order.shop_id,
+      status: 'scanning',
+      current_parcel_id: first.parcelId,
+      station: input.station?.trim() || null,
+      packer: input.packer?.trim() || null,
+      tolerance_bp: tolerance.basisPoints,
+      tolerance_min_g: tolerance.minG,
+      started_at: now,
+      updated_at: now,
+      finished_at: null,
+      version: 1,
+    });
+    await orderStore.appendEvents(trx, [
+      event(order.id, null, now, actor, 'packing_started', null, null, null, input.station ? `station ${input.station}` : null, JSON.stringify({ session_id: id, station: input.station ?? null, packer: input.packer ?? null })),
+    ]);
+    const session = (await packing.getSession(trx, id, false))!;
+    const view = await sessionView(trx, session);
+    const pending = parcels.filter((p) => p.status === 'created');
+    const head = planned ?? describePlan(pending);
+    const first_ = view.current!;
+    return {
+      resumed: false,
+      message: localized(
+        `${head.en} Parcel ${first_.position} of ${first_.of}: box ${first_.box}; scan ${first_.remaining.en}.`,
+        `${head['zh-CN']} 第 ${first_.position}/${first_.of} 个包裹：箱子 ${first_.box}；请扫描 ${first_.remaining['zh-CN']}。`,
+      ),
+      session: view,
+    };
+  });
+}
+
+async function lockSession(ctx: AppContext, trx: Executor, id: number): Promise<PackSessionRow> {
+  const session = await packing.getSession(trx, id, ctx.store.dialect === 'postgres');
+  if (!session) throw new NotFoundError(localized(`pack session ${id} not found.`, `未找到打包会话 ${id}。`));
+  return session;
+}
+
+function refuseUnlessStatus(session: PackSessionRow, allowed: readonly string[], doing: Localized): void {
+  if (allowed.includes(session.status)) return;
+  const why: Record<string, Localized> = {
+    scanning: localized('items are still being scanned', '商品仍在扫描中'),
+    weighing: localized('the packed parcel must be weighed first', '已装好的包裹需要先称重'),
+    held: localized('the parcel is held for a weight check: re-weigh it or accept it with a reason', '包裹因重量异常暂停：请重新称重或填写理由放行'),
+    done: localized('the session is finished', '会话已完成'),
+    cancelled: localized('the session was cancelled', '会话已取消'),
+  };
+  const reason = why[session.status] ?? localized(session.status, session.status);
+  throw new ConflictError('pack.session_state', localized(`Cannot ${doing.en} now: ${reason.en}.`, `现在不能${doing['zh-CN']}：${reason['zh-CN']}。`), session.status);
+}
+
+async function saveSession(trx: Executor, session: PackSessionRow, changes: Partial<Omit<PackSessionRow, 'id' | 'version'>>): Promise<PackSessionRow> {
+  if (!(await packing.updateSession(trx, session.id, session.version, changes))) {
+    throw new ConflictError('pack.session_changed', localized('the session changed meanwhile (another scan?): scan again.', '会话已被修改（另一次扫描？）：请重新扫描。'), session.status);
+  }
+  return { ...session, ...changes, version: session.version + 1 };
+}
+
+export interface ScanOutcome {
+  accepted: true;
+  sku: string;
+  parcelPacked: boolean;
+  message: Localized;
+  session: PackSessionView;
+}
+
+/**
+ * One scan of an item barcode (a seller SKU or the item's own barcode). Accepted scans count towards the current
+ * parcel; the last missing one packs it (`pack` transition). A refused scan is recorded (the audit, and the measure
+ * of a station's mistakes) and answered with PackStationRefusal carrying what is expected.
+ */
+export async function scanItem(ctx: AppContext, sessionId: number, code: string, actor: string): Promise<ScanOutcome> {
+  const scanned = code.trim();
+  if (!scanned) throw new ValidationError([{ row: 0, field: 'code', message: localized('the scanned code is empty.', '扫描的条码为空。') }]);
+  const now = ctx.now();
+  const outcome = await ctx.store.db.transaction().execute(async (trx) => {
+    let session = await lockSession(ctx, trx, sessionId);
+    refuseUnlessStatus(session, ['scanning'], localized('scan items', '扫描商品'));
+    const parcelId = session.current_parcel_id!;
+    const packages = await packing.packagesOfOrder(trx, session.order_id);
+    const pkg = packages.find((p) => p.parcel_id === parcelId)!;
+    const expected = contentsOf(pkg);
+    const counts = await packing.scannedCounts(trx, session.id, parcelId);
+    const sku = (await packing.skuForCode(trx, scanned)) ?? (await packing.isCatalogueSku(trx, scanned));
+    const parcels = (await orderStore.getParcels(trx, session.order_id)).filter((p) => p.status !== 'voided' && packages.some((k) => k.parcel_id === p.id));
+    const other = sku === undefined ? undefined : parcels.findIndex((p) => p.id !== parcelId && p.status === 'created' && contentsOf(packages.find((k) => k.parcel_id === p.id)!).some((i) => i.sku === sku));
+    const judgement = judgeScan(expected, counts, { code: scanned, ...(sku !== undefined ? { sku } : {}), ...(other !== undefined && other >= 0 ? { inOtherParcel: other + 1 } : {}) });
+    await packing.insertScan(trx, {
+      session_id: session.id,
+      parcel_id: parcelId,
+      at: now,
+      code: scanned,
+      sku: sku ?? null,
+      accepted: judgement.accepted ? 1 : 0,
+      refusal: judgement.accepted ? null : judgement.refusal,
+      actor,
+    });
+    if (!judgement.accepted) {
+      session = await saveSession(trx, session, { updated_at: now });
+      return { judgement, session: await sessionView(trx, session), packed: false };
+    }
+    let packed = false;
+    if (judgement.complete) {
+      const parcel = parcels.find((p) => p.id === parcelId)!;
+      const decision = decide(parcelMachine, parcel.status as ParcelState, 'pack', {});
+      if (!decision.ok) throw new ConflictError(decision.rule, decision.message, parcel.status);
+      await trx.updateTable('parcels').set({ status: decision.to, packed_at: now, weight_g: pkg.expected_gross_g, updated_at: now }).where('id', '=', parcelId).execute();
+      await orderStore.appendEvents(trx, [
+        event(session.order_id, parcelId, now, actor, 'transition', 'pack', decision.from, decision.to, `every item scanned (pack session ${session.id})`, JSON.stringify({ session_id: session.id, box: pkg.box_code, contents: expected })),
+      ]);
+      session = await saveSession(trx, session, { status: 'weighing', updated_at: now });
+      packed = true;
+    } else {
+      session = await saveSession(trx, session, { updated_at: now });
+    }
+    return { judgement, session: await sessionView(trx, session), packed };
+  });
+  const { judgement, session } = outcome;
+  if (!judgement.accepted) {
+    throw new PackStationRefusal(`pack.scan.${judgement.refusal}`, judgement.message, session.status, {
+      refusal: judgement.refusal,
+      scanned: scanned,
+      sku: judgement.sku ?? null,
+      expected: judgement.progress.filter((p) => p.remaining > 0).map((p) => ({ sku: p.sku, quantity: p.remaining })),
+      session_id: session.id,
+      parcel_id: session.current?.parcelId ?? null,
+    });
+  }
+  const message = outcome.packed
+    ? localized(`${judgement.message.en} Parcel ${session.current!.position} packed: weigh it (expected ${session.current!.expectedGrossG} g).`, `${judgement.message['zh-CN']} 第 ${session.current!.position} 个包裹已装好：请称重（应为 ${session.current!.expectedGrossG} 克）。`)
+    : judgement.message;
+  return { accepted: true, sku: judgement.sku, parcelPacked: outcome.packed, message, session };
+}
+
+export interface WeighInput {
+  grams: number;
+  /** Accepts a weight outside the tolerance (the packer checked the parcel): recorded on the timeline. */
+  overrideReason?: string;
+}
+
+export interface WeighOutcome {
+  ok: true;
+  overridden: boolean;
+  message: Localized;
+  session: PackSessionView;
+}
+
+export async function recordWeight(ctx: AppContext, sessionId: number, input: WeighInput, actor: string): Promise<WeighOutcome> {
+  if (!Number.isInteger(input.grams) || input.grams <= 0 || input.grams > 1_000_000) {
+    throw new ValidationError([{ row: 0, field: 'grams', message: localized('the weight must be whole grams above 0.', '重量须为大于 0 的整数克。') }]);
+  }
+  const reason = input.overrideReason?.trim();
+  const now = ctx.now();
+  const outcome = await ctx.store.db.transaction().execute(async (trx) => {
+    let session = await lockSession(ctx, trx, sessionId);
+    const repeat = await repeatedWeighing(trx, session, input.grams);
+    if (repeat) return repeat;
+    refuseUnlessStatus(session, ['weighing', 'held'], localized('weigh a parcel', '称重'));
+    const parcelId = session.current_parcel_id!;
+    const pkg = (await packing.packagesOf(trx, [parcelId]))[0]!;
+    const tolerance = { basisPoints: session.tolerance_bp, minG: session.tolerance_min_g };
+    const judgement = judgeWeight(pkg.expected_gross_g, input.grams, tolerance);
+    const data = JSON.stringify({ session_id: session.id, measured_g: input.grams, expected_g: pkg.expected_gross_g, range: judgement.range });
+    if (!judgement.ok && !reason) {
+      await packing.updatePackageWeight(trx, parcelId, input.grams, 'held', judgement.message.en, now);
+      await orderStore.appendEvents(trx, [event(session.order_id, parcelId, now, actor, 'parcel_held', null, null, null, judgement.message.en, data)]);
+      session = await saveSession(trx, session, { status: 'held', updated_at: now });
+      return { judgement, held: true, overridden: false, session: await sessionView(trx, session), next: undefined as Localized | undefined };
+    }
+    const overridden = !judgement.ok;
+    await packing.updatePackageWeight(trx, parcelId, input.grams, overridden ? 'overridden' : 'ok', overridden ? reason! : null, now);
+    await trx.updateTable('parcels').set({ weight_g: input.grams, updated_at: now }).where('id', '=', parcelId).execute();
+    const events: NewOrderEventRow[] = [
+      event(session.order_id, parcelId, now, actor, overridden ? 'weight_override' : 'parcel_weighed', null, null, null, overridden ? reason! : judgement.message.en, data),
+    ];
+    // Next planned parcel of the order, or the end of the session.
+    const parcels = await planView(trx, session.order_id);
+    const next = parcels.find((p) => p.status === 'created');
+    let nextMessage: Localized;
+    if (next) {
+      session = await saveSession(trx, session, { status: 'scanning', current_parcel_id: next.parcelId, updated_at: now });
+      nextMessage = localized(`Next: parcel ${next.position} of ${next.of}, box ${next.box}.`, `下一个：第 ${next.position}/${next.of} 个包裹，箱子 ${next.box}。`);
+    } else {
+      session = await saveSession(trx, session, { status: 'done', finished_at: now, updated_at: now });
+      events.push(event(session.order_id, null, now, actor, 'packing_finished', null, null, null, null, JSON.stringify({ session_id: session.id, parcels: parcels.map((p) => p.parcelId) })));
+      nextMessage = localized('Every parcel of the order is packed and weighed.', '该订单的所有包裹都已打包并称重。');
+    }
+    await orderStore.appendEvents(trx, events);
+    return { judgement, held: false, overridden, session: await sessionView(trx, session), next: nextMessage };
+  });
+  if (outcome.held) {
+    throw new PackStationRefusal('pack.weight_out_of_tolerance', outcome.judgement.message, 'held', {
+      measured_g: outcome.judgement.measuredG,
+      expected_g: outcome.judgement.expectedG,
+      range: outcome.judgement.range,
+      deviation_g: outcome.judgement.deviationG,
+      session_id: outcome.session.id,
+      parcel_id: outcome.session.current?.parcelId ?? null,
+    });
+  }
+  const head = outcome.overridden
+    ? localized(`Accepted outside the range (${outcome.judgement.measuredG} g; expected ${outcome.judgement.range.minG}–${outcome.judgement.range.maxG} g): ${reason}.`, `超出范围但已放行（${outcome.judgement.measuredG} 克；应为 ${outcome.judgement.range.minG}–${outcome.judgement.range.maxG} 克）：${reason}。`)
+    : outcome.judgement.message;
+  return { ok: true, overridden: outcome.overridden, message: localized(`${head.en} ${outcome.next!.en}`, `${head['zh-CN']}${outcome.next!['zh-CN']}`), session: outcome.session };
+}
+
+/**
+ * A weighing sent again after it went through (a retry after a lost answer, a double press): when the session's
+ * last weighing read the same grams and nothing was scanned since, the same outcome, read back; else undefined.
+ */
+async function repeatedWeighing(trx: Executor, session: PackSessionRow, grams: number) {
+  if (session.status !== 'scanning' && session.status !== 'done') return undefined;
+  const last = await trx
+    .selectFrom('order_events')
+    .select(['kind', 'parcel_id', 'data'])
+    .where('order_id', '=', session.order_id)
+    .where('kind', 'in', ['parcel_weighed', 'weight_override'])
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!last?.data || last.parcel_id === null) return undefined;
+  const data = JSON.parse(last.data) as { session_id?: number; measured_g?: number };
+  if (data.session_id !== session.id || data.measured_g !== grams) return undefined;
+  if (session.status === 'scanning' && session.current_parcel_id !== null && (await packing.scannedCounts(trx, session.id, session.current_parcel_id)).size > 0) return undefined;
+  const pkg = (await packing.packagesOf(trx, [last.parcel_id]))[0]!;
+  const judgement = judgeWeight(pkg.expected_gross_g, grams, { basisPoints: session.tolerance_bp, minG: session.tolerance_min_g });
+  const parcels = await planView(trx, session.order_id);
+  const next = parcels.find((p) => p.parcelId === session.current_parcel_id && session.status === 'scanning');
+  const nextMessage = next
+    ? localized(`Next: parcel ${next.position} of ${next.of}, box ${next.box}.`, `下一个：第 ${next.position}/${next.of} 个包裹，箱子 ${next.box}。`)
+    : localized('Every parcel of the order is packed and weighed.', '该订单的所有包裹都已打包并称重。');
+  return { judgement, held: false, overridden: last.kind === 'weight_override', session: await sessionView(trx, session), next: nextMessage as Localized | undefined };
+}
+
+/** Stops a session: items scanned into the unfinished parcel are discarded (the next session starts it over). */
+export async function cancelPackSession(ctx: AppContext, sessionId: number, reason: string, actor: string): Promise<PackSessionView> {
+  const now = ctx.now();
+  return ctx.store.db.transaction().execute(async (trx) => {
+    let session = await lockSession(ctx, trx, sessionId);
+    refuseUnlessStatus(session, packing.OPEN_PACK_SESSION_STATES, localized('cancel the session', '取消会话'));
+    session = await saveSession(trx, session, { status: 'cancelled', finished_at: now, updated_at: now });
+    await orderStore.appendEvents(trx, [event(session.order_id, null, now, actor, 'packing_cancelled', null, null, null, reason.trim() || null, JSON.stringify({ session_id: session.id }))]);
+    return sessionView(trx, session);
+  });
+}
+
+export async function getPackSession(ctx: AppContext, sessionId: number): Promise<PackSessionView & { scans: Array<{ at: string | null; code: string; sku: string | null; accepted: boolean; refusal: string | null; parcel_id: number | null }> }> {
+  const session = await packing.getSession(ctx.store.db, sessionId, false);
+  if (!session) throw new NotFoundError(localized(`pack session ${sessionId} not found.`, `未找到打包会话 ${sessionId}。`));
+  const view = await sessionView(ctx.store.db, session);
+  const scans = (await packing.scansOfSession(ctx.store.db, sessionId)).map((s) => ({ at: toIso(s.at), code: s.code, sku: s.sku, accepted: s.accepted === 1, refusal: s.refusal, parcel_id: s.parcel_id }));
+  return { ...view, scans };
+}
+
+export async function listPackSessions(ctx: AppContext, filter: { open?: boolean; shopIds?: string[]; limit?: number }): Promise<PackSessionView[]> {
+  const rows = await packing.listSessions(ctx.store.db, filter);
+  const views: PackSessionView[] = [];
+  for (const row of rows) views.push(await sessionView(ctx.store.db, row));
+  return views;
+}
+
+/** The orders being packed right now (an open pack session each): what the planner pins at the head of its queue. */
+export async function ordersBeingPacked(ctx: AppContext, shopIds?: string[]) {
+  return packing.ordersBeingPacked(ctx.store.db, shopIds);
+}
+
+/** The order's planned parcels (boxes, contents, weights) and its pack sessions. */
+export async function orderPacking(ctx: AppContext, orderId: number) {
+  const order = await orderStore.getOrder(ctx.store.db, undefined, orderId);
+  if (!order) throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
+  const parcels = await planView(ctx.store.db, orderId);
+  const open = await packing.openSessionOfOrder(ctx.store.db, orderId);
+  return { orderId, platformOrderId: order.platform_order_id, beingPacked: open !== undefined, openSessionId: open?.id ?? null, parcels };
+}
+
