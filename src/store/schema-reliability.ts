@@ -1,14 +1,5 @@
-/** Tables of migration 0011: named leases and the stored answers of repeated POSTs. */
+/** Tables of migration 0012: the stored answers of repeated POSTs. */
 import type { Selectable } from 'kysely';
-
-/** A named lease: one holder at a time (store/leases.ts). */
-export interface LeasesTable {
-  name: string;
-  /** `host:pid:nonce:n`: one request or job of one process. */
-  owner: string;
-  /** Epoch ms (wall clock); after it the lease may be taken over. */
-  until: number;
-}
 
 /** A POST's `Idempotency-Key`, per caller, with the first answer (http/idempotency.ts). */
 export interface IdempotencyKeysTable {
@@ -34,7 +25,6 @@ export interface IdempotencyKeysTable {
 }
 
 export interface ReliabilityTables {
-  leases: LeasesTable;
   idempotency_keys: IdempotencyKeysTable;
 }
 

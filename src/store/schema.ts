@@ -2,12 +2,13 @@
  * Table types for Kysely. Instants are epoch ms (BIGINT on PostgreSQL, INTEGER on SQLite);
  * money is integer minor units. JSON payloads are stored as text so both dialects read them alike.
  */
-import type { ReliabilityTables } from './schema-reliability';
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountTables } from './schema-accounts';
 import type { DeadlineTables } from './schema-deadlines';
+import type { LeaseTables } from './schema-leases';
 import type { PackingTables } from './schema-packing';
 import type { PlanningTables } from './schema-planning';
+import type { ReliabilityTables } from './schema-reliability';
 import type { StockTables } from './schema-stock';
 import type { TrackingTables } from './schema-tracking';
 
@@ -107,7 +108,7 @@ export interface OrderEventsTable {
   data: string | null;
 }
 
-export interface Database extends DeadlineTables, StockTables, TrackingTables, PackingTables, AccountTables, PlanningTables, ReliabilityTables {
+export interface Database extends DeadlineTables, StockTables, TrackingTables, PackingTables, AccountTables, PlanningTables, LeaseTables, ReliabilityTables {
   shops: ShopsTable;
   orders: OrdersTable;
   order_lines: OrderLinesTable;

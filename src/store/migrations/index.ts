@@ -13,7 +13,8 @@ import { packingMigration } from './0006-packing';
 import { planningMigration } from './0008-planning';
 import { accountsMigration } from './0009-accounts';
 import { orderListIndexMigration } from './0010-order-list-index';
-import { reliabilityMigration } from './0011-reliability';
+import { storeLeasesMigration } from './0011-store-leases';
+import { reliabilityMigration } from './0012-reliability';
 
 export function buildMigrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -204,6 +205,7 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     '0008_planning': planningMigration(dialect),
     '0009_accounts': accountsMigration(dialect),
     '0010_order_list_index': orderListIndexMigration(),
-    '0011_reliability': reliabilityMigration(dialect),
+    '0011_store_leases': storeLeasesMigration(dialect),
+    '0012_reliability': reliabilityMigration(dialect),
   };
 }

@@ -1,8 +1,6 @@
 /**
- * Writes a client may repeat (the reliability issue):
- * - `leases`: a named lease held by one process at a time (e.g. `label:order:42` while that order's labels are
- *   bought), with its owner (`host:pid:nonce:n`, so a lease of a process that died on this host is taken over at
- *   once) and its expiry (for owners elsewhere);
+ * Writes a client may repeat (the reliability issue; the leases they hold, e.g. `label:order:42`, are the
+ * `store_leases` of 0011):
  * - `parcel_labels.idempotency_key`: the key the carrier was called with, unique, so one carrier label is one row
  *   and a retry after a lost answer resumes that row instead of writing a second;
  * - `idempotency_keys`: the `Idempotency-Key` header of POST requests, per caller, with the first answer (24 h).
@@ -14,13 +12,6 @@ export function reliabilityMigration(dialect: Dialect): Migration {
   const instant = dialect === 'postgres' ? 'bigint' : 'integer';
   return {
     async up(db: Kysely<any>) {
-      await db.schema
-        .createTable('leases')
-        .addColumn('name', 'text', (c) => c.primaryKey())
-        .addColumn('owner', 'text', (c) => c.notNull())
-        .addColumn('until', instant, (c) => c.notNull())
-        .execute();
-
       await db.schema.alterTable('parcel_labels').addColumn('idempotency_key', 'text').execute();
       await sql`CREATE UNIQUE INDEX parcel_labels_idempotency_key_uq ON parcel_labels (idempotency_key) WHERE idempotency_key IS NOT NULL`.execute(db);
 
@@ -46,7 +37,6 @@ export function reliabilityMigration(dialect: Dialect): Migration {
       await db.schema.dropTable('idempotency_keys').ifExists().execute();
       await db.schema.dropIndex('parcel_labels_idempotency_key_uq').ifExists().execute();
       await db.schema.alterTable('parcel_labels').dropColumn('idempotency_key').execute();
-      await db.schema.dropTable('leases').ifExists().execute();
     },
   };
 }
