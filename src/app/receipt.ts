@@ -20,7 +20,7 @@ import type { NewOrderEventRow, OrderRow } from '../store/schema';
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
 import { loadShopResolver } from './policies';
-import { raiseProblems } from './tracking';
+import { raiseProblems } from './tracking-effects';
 
 const AWAITING_RECEIPT: readonly OrderState[] = ['shipped', 'in_transit', 'delivered'];
 

@@ -8,7 +8,9 @@
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../app/context';
 import { localized } from '../core/i18n';
-import { pollDueParcels, registerParcels, saveProvider } from '../app/tracking';
+import { registerParcels } from '../app/tracking';
+import { pollDueParcels } from '../app/tracking-polling';
+import { saveProvider } from '../app/tracking-providers';
 import { SampleTrackingProvider } from '../integrations/tracking/sample-provider';
 import type { TrackingHook } from './hooks';
 

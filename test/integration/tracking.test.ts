@@ -16,17 +16,11 @@ import { connectShop } from '../../src/app/marketplace';
 import { getOrderDetail, upsertOrders } from '../../src/app/orders';
 import { receiptOf, runReceiptSweep, setPromisedDeliveryDays } from '../../src/app/receipt';
 import { markParcelShipped } from '../../src/app/shipments';
-import {
-  deliveryDrainerOf,
-  getParcelTracking,
-  ingestTrackingEvents,
-  listUnmatchedEvents,
-  matchUnmatchedEvents,
-  pollDueParcels,
-  registerParcels,
-  runTrackingSweep,
-  saveProvider,
-} from '../../src/app/tracking';
+import { ingestTrackingEvents, matchUnmatchedEvents, registerParcels } from '../../src/app/tracking';
+import { deliveryDrainerOf } from '../../src/app/tracking-deliveries';
+import { pollDueParcels, runTrackingSweep } from '../../src/app/tracking-polling';
+import { saveProvider } from '../../src/app/tracking-providers';
+import { getParcelTracking, listUnmatchedEvents } from '../../src/app/tracking-views';
 import { claimOutboxRows, recordOutboxOutcomes } from '../../src/app/upload-outbox';
 import { parseJsonOrder, type ImportIssue } from '../../src/core/order-input';
 import { DAY_MS, HOUR_MS } from '../../src/core/time';

@@ -10,19 +10,11 @@ import { addPhotoEvidence, getCase, inrRate, listCases, openCase, stepCase, type
 import { openCasesFromSync } from '../../app/after-sales';
 import { resolveOrder } from '../../app/orders';
 import { receiptOf, recordAcceptanceExtension, runReceiptSweep, setPromisedDeliveryDays } from '../../app/receipt';
-import {
-  getParcelTracking,
-  ingestTrackingEvents,
-  listProblems,
-  listProviders,
-  listUnmatchedEvents,
-  matchUnmatchedEvents,
-  pollDueParcels,
-  processDeliveries,
-  registerParcels,
-  runTrackingSweep,
-  saveProvider,
-} from '../../app/tracking';
+import { ingestTrackingEvents, matchUnmatchedEvents, registerParcels } from '../../app/tracking';
+import { processDeliveries } from '../../app/tracking-deliveries';
+import { pollDueParcels, runTrackingSweep } from '../../app/tracking-polling';
+import { listProviders, saveProvider } from '../../app/tracking-providers';
+import { getParcelTracking, listProblems, listUnmatchedEvents } from '../../app/tracking-views';
 import { localized } from '../../core/i18n';
 import { parseMajorAmount } from '../../core/money';
 import { parseDuration } from '../../core/time';

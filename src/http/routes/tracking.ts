@@ -3,7 +3,9 @@ import { addPhotoEvidence, getCase, inrRate, listCases, openCase, stepCase } fro
 import type { AppContext } from '../../app/context';
 import { ValidationError } from '../../app/errors';
 import { receiptOf, recordAcceptanceExtension, setPromisedDeliveryDays } from '../../app/receipt';
-import { deliveryDrainerOf, getParcelTracking, listParcels, listProblems, listProviders, listUnmatchedEvents, receiveWebhook, saveProvider } from '../../app/tracking';
+import { deliveryDrainerOf, receiveWebhook } from '../../app/tracking-deliveries';
+import { listProviders, saveProvider } from '../../app/tracking-providers';
+import { getParcelTracking, listParcels, listProblems, listUnmatchedEvents } from '../../app/tracking-views';
 import { localized } from '../../core/i18n';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../integrations/tracking/provider';
 import { shopFilter } from '../access';

@@ -1,0 +1,181 @@
+/**
+ * Tracking webhooks: verified, stored raw (`tracking_deliveries`) and answered at once, then processed from the
+ * table in batches (`processDeliveries`, behind the answer by the drainer and on schedule). A delivery is claimed
+ * under a lease; a lease held by a process that is gone from this host is taken over at once.
+ */
+import { MalformedPayloadError, isProviderKind, parseWebhookBody, verifyTrackingSignature, type ProviderEvent } from '../integrations/tracking/provider';
+import type { AppContext } from './context';
+import { IngestReport, emptyIngestReport, ingestTrackingEvents, mergeReports } from './tracking';
+import { getProviderRow } from './tracking-providers';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Webhooks: verify, store raw, answer; processed from the table
+
+export type WebhookAnswer =
+  | { status: 202; deliveryId: number }
+  | { status: 401; reason: 'missing' | 'stale' | 'bad_signature' }
+  | { status: 404 }
+  | { status: 400; message: string }
+  | { status: 409; reason: 'replay' };
+
+/**
+ * The request path: nothing but a signature check, a parse (to refuse a malformed body at once) and one insert.
+ * A bad or stale signature is stored nowhere; a malformed body is stored as `malformed` (with its provider) for
+ * whoever looks into it; a replay (the same signature again) is refused — its first copy is already stored.
+ */
+export async function receiveWebhook(
+  ctx: AppContext,
+  providerName: string,
+  headers: { timestamp: string | undefined; signature: string | undefined },
+  body: string,
+): Promise<WebhookAnswer> {
+  const now = ctx.now();
+  const provider = await getProviderRow(ctx.store.db, providerName);
+  if (!provider || !isProviderKind(provider.kind)) return { status: 404 };
+  const verdict = verifyTrackingSignature(provider.webhook_secret, headers, body, now);
+  if (!verdict.ok) return { status: 401, reason: verdict.reason };
+  let malformed: string | null = null;
+  try {
+    parseWebhookBody(provider.kind, body, now);
+  } catch (error) {
+    if (!(error instanceof MalformedPayloadError)) throw error;
+    malformed = error.message;
+  }
+  const inserted = await ctx.store.db
+    .insertInto('tracking_deliveries')
+    .values({
+      provider: provider.name,
+      received_at: now,
+      signature: headers.signature!,
+      signed_at: verdict.signedAt,
+      body,
+      status: malformed ? 'malformed' : 'pending',
+      attempts: 0,
+      lease_until: null,
+      processed_at: null,
+      events: null,
+      error: malformed,
+    })
+    .onConflict((oc) => oc.columns(['provider', 'signature']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!inserted) return { status: 409, reason: 'replay' };
+  if (malformed) return { status: 400, message: malformed };
+  return { status: 202, deliveryId: inserted.id };
+}
+
+export interface ProcessReport {
+  deliveries: number;
+  failed: number;
+  ingest: IngestReport;
+}
+
+const DELIVERY_MAX_ATTEMPTS = 8;
+
+/** Processes stored deliveries (oldest first); a failure is retried later, dead after DELIVERY_MAX_ATTEMPTS. */
+export async function processDeliveries(ctx: AppContext, options: { limit?: number; leaseMs?: number } = {}): Promise<ProcessReport> {
+  const report: ProcessReport = { deliveries: 0, failed: 0, ingest: emptyIngestReport() };
+  const now = ctx.now();
+  const claimed = await claimDeliveries(ctx, now, options.limit ?? 200, options.leaseMs ?? 120_000);
+  if (claimed.length === 0) return report;
+  const providers = new Map((await ctx.store.db.selectFrom('tracking_providers').selectAll().execute()).map((p) => [p.name, p]));
+  // One ingestion per provider (its name is recorded on every event).
+  const byProvider = new Map<string, ProviderEvent[]>();
+  const parsed: Array<{ id: number; events: number }> = [];
+  for (const delivery of claimed) {
+    const provider = providers.get(delivery.provider);
+    try {
+      if (!provider || !isProviderKind(provider.kind)) throw new Error(`provider ${delivery.provider} is not configured any more`);
+      const result = parseWebhookBody(provider.kind, delivery.body, delivery.received_at);
+      const list = byProvider.get(delivery.provider) ?? [];
+      for (const e of result.events) list.push(e);
+      byProvider.set(delivery.provider, list);
+      parsed.push({ id: delivery.id, events: result.events.length });
+    } catch (error) {
+      report.failed++;
+      await ctx.store.db
+        .updateTable('tracking_deliveries')
+        .set({ status: delivery.attempts >= DELIVERY_MAX_ATTEMPTS ? 'dead' : 'pending', lease_until: now + 60_000 * delivery.attempts, error: (error as Error).message.slice(0, 1000) })
+        .where('id', '=', delivery.id)
+        .execute();
+    }
+  }
+  for (const [provider, list] of byProvider) {
+    if (list.length) mergeReports(report.ingest, await ingestTrackingEvents(ctx, list, { provider }));
+  }
+  // Marked only after their events are in: a crash before this leaves them pending, and a replay changes nothing.
+  for (const delivery of parsed) {
+    await ctx.store.db
+      .updateTable('tracking_deliveries')
+      .set({ status: 'processed', processed_at: ctx.now(), lease_until: null, events: delivery.events, error: null })
+      .where('id', '=', delivery.id)
+      .execute();
+  }
+  report.deliveries = parsed.length;
+  return report;
+}
+
+async function claimDeliveries(ctx: AppContext, now: number, limit: number, leaseMs: number) {
+  const db = ctx.store.db;
+  return db.transaction().execute(async (trx) => {
+    let query = trx
+      .selectFrom('tracking_deliveries')
+      .select('id')
+      .where('status', '=', 'pending')
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+      .orderBy('id')
+      .limit(limit);
+    if (ctx.store.dialect === 'postgres') query = query.forUpdate().skipLocked();
+    const ids = (await query.execute()).map((r) => r.id);
+    if (ids.length === 0) return [];
+    return trx
+      .updateTable('tracking_deliveries')
+      .set((eb) => ({ lease_until: now + leaseMs, attempts: eb('attempts', '+', 1) }))
+      .where('id', 'in', ids)
+      .returningAll()
+      .execute();
+  });
+}
+
+/**
+ * Processes stored deliveries behind the webhook's answer, in this process: one run at a time, and a kick during a
+ * run makes it go round once more. Whatever it misses (a crash, another server's delivery) the scheduled job takes.
+ */
+export interface DeliveryDrainer {
+  kick(): void;
+  /** Resolves when no run is going. */
+  idle(): Promise<void>;
+}
+
+const drainers = new WeakMap<AppContext, DeliveryDrainer>();
+
+export function deliveryDrainerOf(ctx: AppContext, onError: (error: unknown) => void = () => undefined): DeliveryDrainer {
+  let drainer = drainers.get(ctx);
+  if (drainer) return drainer;
+  let running: Promise<void> | undefined;
+  let again = false;
+  const run = async () => {
+    do {
+      again = false;
+      try {
+        while ((await processDeliveries(ctx, { limit: 200 })).deliveries > 0) {
+          // keep going while there is work
+        }
+      } catch (error) {
+        onError(error);
+      }
+    } while (again);
+    running = undefined;
+  };
+  drainer = {
+    kick() {
+      if (running) again = true;
+      else running = new Promise<void>((resolve) => setImmediate(() => void run().then(resolve)));
+    },
+    async idle() {
+      while (running) await running;
+    },
+  };
+  drainers.set(ctx, drainer);
+  return drainer;
+}

@@ -1,0 +1,84 @@
+/** Tracking providers (17TRACK-style, AfterShip-style): their webhook secret, polling access and cadence. */
+import { localized } from '../core/i18n';
+import { DEFAULT_POLL_CADENCE, parsePollCadence, type PollCadence } from '../core/tracking-poll';
+import { isProviderKind } from '../integrations/tracking/provider';
+import type { Executor } from '../store/orders';
+import type { TrackingProviderRow } from '../store/schema-tracking';
+import type { AppContext } from './context';
+import { ValidationError } from './errors';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Providers
+
+export interface ProviderInput {
+  name: string;
+  kind: string;
+  baseUrl?: string | null;
+  apiKey?: string | null;
+  webhookSecret: string;
+  polls?: boolean;
+  cadence?: Partial<PollCadence> | null;
+}
+
+export async function saveProvider(ctx: AppContext, input: ProviderInput): Promise<TrackingProviderView> {
+  const issues = [];
+  if (!/^[a-z0-9][a-z0-9_-]{0,39}$/.test(input.name)) issues.push({ row: 0, field: 'name', message: localized('the name is lower-case letters, digits, _ and - (at most 40).', '名称只能包含小写字母、数字、_ 和 -（最多 40 个字符）。') });
+  if (!isProviderKind(input.kind)) issues.push({ row: 0, field: 'kind', message: localized('kind is seventeen or aftership.', 'kind 必须是 seventeen 或 aftership。') });
+  if (!input.webhookSecret || input.webhookSecret.length < 16) issues.push({ row: 0, field: 'webhook_secret', message: localized('the webhook secret must be at least 16 characters.', 'webhook secret 至少需要 16 个字符。') });
+  if (input.baseUrl && !/^https?:\/\/\S+$/.test(input.baseUrl)) issues.push({ row: 0, field: 'base_url', message: localized('base_url must be an http(s) URL.', 'base_url 必须是 http(s) 地址。') });
+  if (input.polls && (!input.baseUrl || input.kind !== 'seventeen')) issues.push({ row: 0, field: 'polls', message: localized('only a seventeen provider with a base_url can be polled.', '只有配置了 base_url 的 seventeen 服务商可以轮询。') });
+  let cadence: PollCadence | null = null;
+  try {
+    cadence = input.cadence ? parsePollCadence(input.cadence) : null;
+  } catch (error) {
+    issues.push({ row: 0, field: 'cadence', message: localized(`the cadence is not valid: ${(error as Error).message}`, `轮询频率无效：${(error as Error).message}`) });
+  }
+  if (issues.length) throw new ValidationError(issues);
+  const now = ctx.now();
+  const row = {
+    name: input.name,
+    kind: input.kind,
+    base_url: input.baseUrl ?? null,
+    api_key: input.apiKey ?? null,
+    webhook_secret: input.webhookSecret,
+    polls: input.polls ? 1 : 0,
+    cadence: cadence ? JSON.stringify(cadence) : null,
+    created_at: now,
+    updated_at: now,
+  };
+  await ctx.store.db
+    .insertInto('tracking_providers')
+    .values(row)
+    .onConflict((oc) => oc.column('name').doUpdateSet({ kind: row.kind, base_url: row.base_url, api_key: row.api_key, webhook_secret: row.webhook_secret, polls: row.polls, cadence: row.cadence, updated_at: now }))
+    .execute();
+  return providerView((await getProviderRow(ctx.store.db, input.name))!);
+}
+
+export interface TrackingProviderView {
+  name: string;
+  kind: string;
+  base_url: string | null;
+  polls: boolean;
+  cadence: PollCadence;
+  webhook_path: string;
+}
+
+function providerView(row: TrackingProviderRow): TrackingProviderView {
+  return { name: row.name, kind: row.kind, base_url: row.base_url, polls: row.polls === 1, cadence: cadenceOf(row), webhook_path: `/tracking/webhooks/${row.name}` };
+}
+
+export function cadenceOf(row: TrackingProviderRow | undefined): PollCadence {
+  return row?.cadence ? parsePollCadence(JSON.parse(row.cadence)) : DEFAULT_POLL_CADENCE;
+}
+
+export async function listProviders(ctx: AppContext): Promise<TrackingProviderView[]> {
+  return (await ctx.store.db.selectFrom('tracking_providers').selectAll().orderBy('name').execute()).map(providerView);
+}
+
+export async function getProviderRow(db: Executor, name: string): Promise<TrackingProviderRow | undefined> {
+  return db.selectFrom('tracking_providers').selectAll().where('name', '=', name).executeTakeFirst();
+}
+
+export async function pollingProvider(db: Executor): Promise<TrackingProviderRow | undefined> {
+  return db.selectFrom('tracking_providers').selectAll().where('polls', '=', 1).orderBy('name').limit(1).executeTakeFirst();
+}
