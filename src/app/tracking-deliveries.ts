@@ -4,6 +4,7 @@
  * under a lease; a lease held by a process that is gone from this host is taken over at once.
  */
 import { MalformedPayloadError, isProviderKind, parseWebhookBody, verifyTrackingSignature, type ProviderEvent } from '../integrations/tracking/provider';
+import { ownerIsGone, processOwnerId } from '../store/leases';
 import type { AppContext } from './context';
 import { IngestReport, emptyIngestReport, ingestTrackingEvents, mergeReports } from './tracking';
 import { getProviderRow } from './tracking-providers';
@@ -95,7 +96,7 @@ export async function processDeliveries(ctx: AppContext, options: { limit?: numb
       report.failed++;
       await ctx.store.db
         .updateTable('tracking_deliveries')
-        .set({ status: delivery.attempts >= DELIVERY_MAX_ATTEMPTS ? 'dead' : 'pending', lease_until: now + 60_000 * delivery.attempts, error: (error as Error).message.slice(0, 1000) })
+        .set({ status: delivery.attempts >= DELIVERY_MAX_ATTEMPTS ? 'dead' : 'pending', lease_until: now + 60_000 * delivery.attempts, lease_owner: null, error: (error as Error).message.slice(0, 1000) })
         .where('id', '=', delivery.id)
         .execute();
     }
@@ -107,7 +108,7 @@ export async function processDeliveries(ctx: AppContext, options: { limit?: numb
   for (const delivery of parsed) {
     await ctx.store.db
       .updateTable('tracking_deliveries')
-      .set({ status: 'processed', processed_at: ctx.now(), lease_until: null, events: delivery.events, error: null })
+      .set({ status: 'processed', processed_at: ctx.now(), lease_until: null, lease_owner: null, events: delivery.events, error: null })
       .where('id', '=', delivery.id)
       .execute();
   }
@@ -118,11 +119,14 @@ export async function processDeliveries(ctx: AppContext, options: { limit?: numb
 async function claimDeliveries(ctx: AppContext, now: number, limit: number, leaseMs: number) {
   const db = ctx.store.db;
   return db.transaction().execute(async (trx) => {
+    // Leases of processes that are gone from this host are free now, not when they run out.
+    const holders = await trx.selectFrom('tracking_deliveries').select('lease_owner').distinct().where('status', '=', 'pending').where('lease_owner', 'is not', null).where('lease_until', '>=', now).execute();
+    const gone = holders.map((h) => h.lease_owner!).filter(ownerIsGone);
     let query = trx
       .selectFrom('tracking_deliveries')
       .select('id')
       .where('status', '=', 'pending')
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now), ...(gone.length ? [eb('lease_owner', 'in', gone)] : [])]))
       .orderBy('id')
       .limit(limit);
     if (ctx.store.dialect === 'postgres') query = query.forUpdate().skipLocked();
@@ -130,7 +134,7 @@ async function claimDeliveries(ctx: AppContext, now: number, limit: number, leas
     if (ids.length === 0) return [];
     return trx
       .updateTable('tracking_deliveries')
-      .set((eb) => ({ lease_until: now + leaseMs, attempts: eb('attempts', '+', 1) }))
+      .set((eb) => ({ lease_until: now + leaseMs, lease_owner: processOwnerId(), attempts: eb('attempts', '+', 1) }))
       .where('id', 'in', ids)
       .returningAll()
       .execute();

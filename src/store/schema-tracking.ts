@@ -33,6 +33,8 @@ export interface TrackingDeliveriesTable {
   status: string;
   attempts: number;
   lease_until: number | null;
+  /** The process holding the lease (store/leases.ts owner id); null when not leased. Migration 0012. */
+  lease_owner: string | null;
   processed_at: number | null;
   events: number | null;
   error: string | null;

@@ -3,7 +3,9 @@
  * 60-event China → Spain history replayed out of order and twice, kept-aside events matched later, problems with
  * alerts, polling against the sample provider, receipt auto-confirmation, and after-sales cases.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { DateTime } from 'luxon';
@@ -17,7 +19,7 @@ import { getOrderDetail, upsertOrders } from '../../src/app/orders';
 import { receiptOf, runReceiptSweep, setPromisedDeliveryDays } from '../../src/app/receipt';
 import { markParcelShipped } from '../../src/app/shipments';
 import { ingestTrackingEvents, matchUnmatchedEvents, registerParcels } from '../../src/app/tracking';
-import { deliveryDrainerOf } from '../../src/app/tracking-deliveries';
+import { deliveryDrainerOf, processDeliveries } from '../../src/app/tracking-deliveries';
 import { pollDueParcels, runTrackingSweep } from '../../src/app/tracking-polling';
 import { saveProvider } from '../../src/app/tracking-providers';
 import { getParcelTracking, listUnmatchedEvents } from '../../src/app/tracking-views';
@@ -414,5 +416,22 @@ describe.each(backends)('tracking to receipt on $name', (backend) => {
     expect(rate).toMatchObject({ inr_cases: 2, inr_withdrawn: 0 });
     expect(rate.rate).toBe(2 / (rate.confirmed_orders + rate.refund_requested_orders));
     expect((await app.inject({ method: 'GET', url: '/metrics/inr?shop=ae' })).json().inr_cases).toBe(2);
+  });
+
+  it('takes over at once a delivery leased by a process that died, instead of waiting out its lease', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!; // a process of this host that has ended
+    const body = cnEsWebhook(CN_ES_EVENTS.slice(0, 3), 'RR000000000XX');
+    const [row] = await store.db
+      .insertInto('tracking_deliveries')
+      .values({ provider: 'sample', received_at: clock.now(), signature: 'sha256=dead-process', signed_at: clock.now(), body, status: 'pending', attempts: 1, lease_until: clock.now() + 120_000, lease_owner: `${hostname()}:${dead}:abcdef`, processed_at: null, events: null, error: null })
+      .returning('id')
+      .execute();
+    const report = await processDeliveries(ctx);
+    expect(report.deliveries).toBeGreaterThanOrEqual(1);
+    const after = await store.db.selectFrom('tracking_deliveries').select(['status', 'lease_owner', 'events']).where('id', '=', row!.id).executeTakeFirstOrThrow();
+    expect(after).toEqual({ status: 'processed', lease_owner: null, events: 3 });
+    // Leave nothing behind for the tests after this one.
+    await store.db.deleteFrom('tracking_events').where('tracking_number', '=', 'RR000000000XX').execute();
+    await store.db.deleteFrom('tracking_deliveries').where('id', '=', row!.id).execute();
   });
 });
