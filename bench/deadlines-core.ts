@@ -7,7 +7,8 @@
  * Run: npx tsx bench/deadlines-core.ts [orders]
  */
 import { computeShipBy } from '../src/core/deadline';
-import { verdict, type OrderFacts } from '../src/core/penalty';
+import type { OrderFacts } from '../src/core/penalty';
+import { verdict } from '../src/core/verdict';
 import { builtInRegistry, type Policy } from '../src/core/policy';
 
 const ORDERS = Number(process.argv[2] ?? 1_000_000);

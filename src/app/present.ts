@@ -79,7 +79,7 @@ export function presentMoney(m: { amount: number; currency: string } | null | un
 }
 
 /** The verdict as the API and `--json` show it: both languages for every sentence. */
-export function presentVerdict(v: import('../core/penalty').Verdict, policy: { id: string; version: number }) {
+export function presentVerdict(v: import('../core/verdict').Verdict, policy: { id: string; version: number }) {
   return {
     policy: `${policy.id}@${policy.version}`,
     status: v.status,

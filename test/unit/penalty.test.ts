@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  fineAt,
-  orderFactsFromEvents,
-  pointsAt,
-  verdict,
-  type OrderFactEvent,
-  type OrderFacts,
-  type Verdict,
-} from '../../src/core/penalty';
+import { fineAt, orderFactsFromEvents, pointsAt, type OrderFactEvent, type OrderFacts } from '../../src/core/penalty';
+import { verdict, type Verdict } from '../../src/core/verdict';
 import { DeadlineInputError } from '../../src/core/deadline';
 import { applyOverrides, builtInRegistry, type Policy } from '../../src/core/policy';
 import type { Money } from '../../src/core/money';
