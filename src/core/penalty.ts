@@ -28,6 +28,12 @@ export interface OrderMoney {
 
 export type CancelledBy = 'buyer' | 'seller' | 'platform';
 
+/** An order that cannot ship for want of stock: what it waits for, and when the stock is expected (null: nothing is on order). */
+export interface StockWait {
+  skus: string[];
+  expectedAt: number | null;
+}
+
 /** Everything the verdict needs to know about one order. */
 export interface OrderFacts extends ShipByFacts, OrderMoney {
   /** What the seller earns if the order is fulfilled; makes "cancel" cost it. */
@@ -40,6 +46,8 @@ export interface OrderFacts extends ShipByFacts, OrderMoney {
   cancelledBy?: CancelledBy;
   /** The platform reported the order closed (e.g. AliExpress timeout closure). */
   platformClosedAt?: number;
+  /** Present while the order waits for stock. */
+  stock?: StockWait;
 }
 
 export interface FineQuote {

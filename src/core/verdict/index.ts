@@ -17,6 +17,7 @@ import { closedVerdict } from './closed';
 import { openVerdict } from './open';
 import { shippedVerdict } from './shipped';
 import type { Verdict, VerdictInput } from './types';
+import { waitingStockVerdict } from './waiting-stock';
 
 export type { Course, CourseOption, StepAhead, Verdict, VerdictStatus } from './types';
 
@@ -84,5 +85,6 @@ export function verdict(order: OrderFacts, policy: Policy, now: number): Verdict
   if (closedAt !== undefined) return closedVerdict(input, closedAt);
   const leftAt = parcelLeftAt(order, policy.shippedWhen);
   if (leftAt !== undefined) return awaitingCountVerdict(input, leftAt);
+  if (order.stock) return waitingStockVerdict(input, order.stock);
   return openVerdict(input);
 }

@@ -19,12 +19,14 @@ export type VerdictStatus =
   | 'late'
   /** Handed over; waiting for the event the platform counts (carrier scan, warehouse receipt). */
   | 'awaiting_count'
+  /** Open, but it cannot ship until stock arrives. */
+  | 'waiting_for_stock'
   | 'shipped_on_time'
   | 'shipped_late'
   | 'cancelled'
   | 'closed';
 
-export type Course = 'ship_now' | 'ask_extension' | 'cancel' | 'void_label' | 'none';
+export type Course = 'ship_now' | 'ask_extension' | 'cancel' | 'void_label' | 'wait_for_stock' | 'none';
 
 export interface CourseOption {
   course: Exclude<Course, 'none'>;
