@@ -8,91 +8,57 @@ import { warningsDue } from '../core/deadline';
 import { localized, type Localized } from '../core/i18n';
 import { computeMetrics, dailySeries, type DailySeries, type FineOrderRecord, type MetricsReport } from '../core/metrics';
 import { OPEN_ORDER_STATES } from '../core/order';
-import { fineAt, type OrderFacts } from '../core/penalty';
-import { verdict, type Verdict } from '../core/verdict';
+import { situationOf, type Situation, type SituationKind } from '../core/situation';
+import type { Verdict } from '../core/verdict';
 import type { Policy } from '../core/policy/schema';
 import { HOUR_MS, toIso } from '../core/time';
 import { openStatusCondition } from '../store/open-orders';
 import type { Executor } from '../store/orders';
 import type { OrderRow } from '../store/schema';
 import type { AppContext } from './context';
-import { NotFoundError, ValidationError } from './errors';
-import { extensionFromRow, loadShopResolver } from './policies';
-
-interface OrderMoneyFacts {
-  units: number;
-  productAmount: number;
-}
-
-async function moneyFacts(db: Executor, orderIds: number[]): Promise<Map<number, OrderMoneyFacts>> {
-  const facts = new Map<number, OrderMoneyFacts>();
-  if (!orderIds.length) return facts;
-  const rows = await db
-    .selectFrom('order_lines')
-    .select(['order_id', (eb) => eb.fn.sum<number>('quantity').as('units'), (eb) => eb.fn.sum<number>(sql<number>`quantity * unit_price`).as('amount')])
-    .where('order_id', 'in', orderIds)
-    .groupBy('order_id')
-    .execute();
-  for (const r of rows) facts.set(r.order_id, { units: Number(r.units), productAmount: Number(r.amount) });
-  return facts;
-}
-
-/** What the policy engine needs to know about an order, from its row, lines, parcels and extensions. */
-export function orderFacts(order: OrderRow, money: OrderMoneyFacts | undefined, extensions: OrderFacts['extensions']): OrderFacts {
-  const total = { amount: order.total_amount, currency: order.currency };
-  return {
-    paidAt: order.paid_at,
-    riskPassedAt: order.risk_passed_at ?? undefined,
-    platformShipByAt: order.platform_ship_by_at ?? undefined,
-    handlingDays: order.handling_days ?? undefined,
-    extensions,
-    orderTotal: total,
-    productPrice: money ? { amount: money.productAmount, currency: order.currency } : total,
-    units: money?.units ?? 1,
-    trackingUploadedAt: order.tracking_uploaded_at ?? undefined,
-    handedOverAt: order.handed_over_at ?? undefined,
-    carrierScanAt: order.first_scan_at ?? undefined,
-    cancelledAt: order.cancelled_at ?? undefined,
-    cancelledBy: order.cancelled_at ? 'seller' : undefined,
-    platformClosedAt: order.closed_at ?? undefined,
-  };
-}
+import { ValidationError } from './errors';
+import { situationOfOrder, situationsOf } from './order-situation';
+import { loadShopResolver } from './policies';
 
 export interface OrderVerdict {
   order: OrderRow;
   policy: Policy;
   verdict: Verdict;
+  situation: Situation;
 }
 
-export async function explainOrder(ctx: AppContext, orderId: number, shopIds?: string[]): Promise<OrderVerdict> {
-  const db = ctx.store.db;
-  const order = await db.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirst();
-  if (!order || (shopIds && !shopIds.includes(order.shop_id))) throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
-  const resolver = await loadShopResolver(db, order.shop_id);
-  const policy = resolver.forOrder(order.paid_at, order.order_type ?? undefined);
-  const extensions = (await db.selectFrom('order_extensions').selectAll().where('order_id', '=', orderId).execute()).map(extensionFromRow);
-  const money = await moneyFacts(db, [orderId]);
-  return { order, policy, verdict: verdict(orderFacts(order, money.get(orderId), extensions), policy, ctx.now()) };
+/** "Can I still ship?" for one order at `at` (default now): its situation (app/order-situation.ts) and verdict. */
+export async function explainOrder(ctx: AppContext, orderId: number, shopIds?: string[], at: number = ctx.now()): Promise<OrderVerdict> {
+  const { order, policy, facts, situation } = await situationOfOrder(ctx, orderId, at, shopIds);
+  const resolved = situation ?? situationOf(facts, policy, at);
+  return { order, policy, verdict: resolved.verdict, situation: resolved };
 }
 
 export interface AtRiskItem {
   order: OrderRow;
   timeLeftMs: number | null;
-  /** The fine if the order misses its deadline now (or, when late, the fine now). */
+  /** What the order puts at stake now (the situation's exposure): the fine if it misses now, or of the course at hand once it will miss. */
   fineIfMissed: { amount: number; currency: string } | null;
   status: Verdict['status'] | 'no_deadline';
+  situation: SituationKind | 'no_deadline';
   why: Localized;
 }
 
 /**
  * The open orders by time left (overdue first), each with its countdown, the fine if it is missed now,
- * and why. `within`: only orders due within that many ms from now.
+ * and why. `within`: only orders due within that many ms from `at`. Orders whose situation is settled (closed by
+ * the platform at its closing point, cancelled, shipped) are left out: they are in no queue and no total.
  */
-export async function atRisk(ctx: AppContext, options: { shopIds?: string[]; withinMs?: number; limit?: number }): Promise<AtRiskItem[]> {
+export async function atRisk(ctx: AppContext, options: { shopIds?: string[]; withinMs?: number; limit?: number; at?: number }): Promise<AtRiskItem[]> {
   const db = ctx.store.db;
-  const now = ctx.now();
+  const now = options.at ?? ctx.now();
   const rows = await atRiskOrders(db, { ...options, now });
-  return describeRisk(ctx, rows, now);
+  return (await describeRisk(ctx, rows, now)).filter(isQueued);
+}
+
+/** An item of the at-risk view: its situation is still open (or it has no deadline yet to judge it by). */
+export function isQueued(item: Pick<AtRiskItem, 'situation'>): boolean {
+  return item.situation === 'no_deadline' || item.situation === 'open' || item.situation === 'at_risk' || item.situation === 'will_miss';
 }
 
 /** The query behind the at-risk list: open orders with a deadline, the most urgent first (partial index). */
@@ -104,30 +70,13 @@ export async function atRiskOrders(db: Executor, options: { shopIds?: string[]; 
   return query.orderBy('ship_by_at').orderBy('id').limit(options.limit ?? 100).execute();
 }
 
+/** Each order's countdown, exposure, situation and why, read from its situation. */
 export async function describeRisk(ctx: AppContext, rows: OrderRow[], now: number): Promise<AtRiskItem[]> {
-  const db = ctx.store.db;
-  const ids = rows.map((r) => r.id);
-  const [money, extensionRows] = await Promise.all([
-    moneyFacts(db, ids),
-    ids.length ? db.selectFrom('order_extensions').selectAll().where('order_id', 'in', ids).execute() : Promise.resolve([]),
-  ]);
-  const resolvers = new Map<string, Awaited<ReturnType<typeof loadShopResolver>>>();
-  const items: AtRiskItem[] = [];
-  for (const order of rows) {
-    let resolver = resolvers.get(order.shop_id);
-    if (!resolver) resolvers.set(order.shop_id, (resolver = await loadShopResolver(db, order.shop_id)));
-    const policy = resolver.forOrder(order.paid_at, order.order_type ?? undefined);
-    if (order.ship_by_at === null) {
-      items.push({ order, timeLeftMs: null, fineIfMissed: null, status: 'no_deadline', why: localized('No deadline: the order has no handling time and the platform gave none.', '无截止时间：订单没有备货期，平台也未提供。') });
-      continue;
-    }
-    const facts = orderFacts(order, money.get(order.id), extensionRows.filter((e) => e.order_id === order.id).map(extensionFromRow));
-    const v = verdict(facts, policy, now);
-    // Missed now: the fine one moment after the deadline, or the current one when already late.
-    const quote = v.timeLeftMs > 0 ? fineAt(policy, facts, 1) : v.fine;
-    items.push({ order, timeLeftMs: v.timeLeftMs, fineIfMissed: quote.money, status: v.status, why: v.headline });
-  }
-  return items;
+  return (await situationsOf(ctx, rows, now)).map(({ order, situation }) =>
+    situation === null
+      ? { order, timeLeftMs: null, fineIfMissed: null, status: 'no_deadline' as const, situation: 'no_deadline' as const, why: localized('No deadline: the order has no handling time and the platform gave none.', '无截止时间：订单没有备货期，平台也未提供。') }
+      : { order, timeLeftMs: situation.verdict.timeLeftMs, fineIfMissed: situation.exposure, status: situation.verdict.status, situation: situation.kind, why: situation.reasons[0] ?? situation.verdict.headline },
+  );
 }
 
 export interface SweepReport {

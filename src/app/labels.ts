@@ -39,6 +39,7 @@ import { loadShippingCatalog, storedCarrierResolver, type CarrierResolver } from
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
 import { senderAddress } from './label-printing';
+import { refuseSettledOrders } from './order-situation';
 import { planView, previewPacking, type PlannedParcel } from './pack';
 import { quoteOrder } from './quotes';
 import { event, markParcelsShipped, type UploadPayload } from './shipments';
@@ -124,6 +125,7 @@ export async function labelParcels(ctx: AppContext, input: LabelRequestInput, ac
 async function labelUnderLease(ctx: AppContext, orderId: number, input: LabelRequestInput, actor: string, resolver: CarrierResolver): Promise<LabelledParcel[]> {
   const db = ctx.store.db;
   const order = (await orderStore.getOrder(db, undefined, orderId))!;
+  await refuseSettledOrders(ctx, [order.id], { en: 'buying a label', zh: '购买面单' });
   const sender = await packing.getSender(db, order.shop_id);
   if (!sender) {
     throw new ValidationError([{ row: 0, field: 'sender', message: localized(`shop ${order.shop_id} has no sender address for its labels: set it first (shipby pack sender, PUT /shops/:shop/sender).`, `店铺 ${order.shop_id} 没有面单寄件人地址：请先设置（shipby pack sender 或 PUT /shops/:shop/sender）。`) }]);

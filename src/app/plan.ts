@@ -20,7 +20,7 @@ import { HOUR_MS } from '../core/time';
 import * as packing from '../store/packing';
 import * as planning from '../store/planning';
 import type { AppContext } from './context';
-import { orderFacts } from './deadlines';
+import { orderFacts } from './order-situation';
 import { ValidationError } from './errors';
 import { extensionFromRow, loadShopResolver } from './policies';
 import { estimatesInForce } from './work-estimates';

@@ -103,6 +103,11 @@ export function presentVerdict(v: import('../core/verdict').Verdict, policy: { i
   };
 }
 
+/** The order's situation (core/situation.ts) as the API and `--json` show it. */
+export function presentSituation(s: import('../core/situation').Situation) {
+  return { kind: s.kind, reasons: s.reasons, actionable: s.actionable, in_queues: s.inQueues, exposure: presentMoney(s.exposure), assumptions: s.assumptions };
+}
+
 /**
  * An audit line on the order's timeline: who called which route, from where, with what outcome. The id is
  * negative so it never collides with an event's, and the dashboard can tell the two apart.

@@ -27,6 +27,7 @@ import * as outbox from '../store/outbox';
 import type { NewOrderEventRow, NewOutboxRow, OrderRow, ParcelRow } from '../store/schema';
 import type { AppContext } from './context';
 import { planFirstScan, uploadReleasedEvent } from './first-scan';
+import { refuseSettledOrders } from './order-situation';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
 
 export interface ShipParcelInput {
@@ -101,6 +102,9 @@ const UPLOADABLE_STATES: readonly ParcelState[] = ['created', 'packed', 'labelle
 export async function markParcelsShipped(ctx: AppContext, inputs: ShipParcelInput[], actor: string): Promise<ShippedParcel[]> {
   if (inputs.length === 0) return [];
   const now = ctx.now();
+  // The situation decides (core/situation.ts): an order the platform closed at its closing point, or cancelled,
+  // takes no tracking number — the seller would pay postage on a refunded order.
+  await refuseSettledOrders(ctx, [...new Set(inputs.map((input) => input.orderId))], { en: 'shipping it', zh: '发货' });
   return ctx.store.db.transaction().execute(async (trx) => {
     const orderIds = [...new Set(inputs.map((input) => input.orderId))].sort((a, b) => a - b);
     const orderRows = await lockOrders(ctx, trx, orderIds);

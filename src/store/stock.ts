@@ -436,6 +436,16 @@ export async function incomingUnits(db: Executor) {
   return rows.map((r) => ({ ...r, quantity: Number(r.quantity) }));
 }
 
+/** Each line of each placed purchase order with its expected date: what the waiting orders can expect, and when. */
+export async function incomingLines(db: Executor) {
+  return db
+    .selectFrom('purchase_order_lines as pl')
+    .innerJoin('purchase_orders as p', 'p.id', 'pl.purchase_order_id')
+    .select(['p.id as purchase_order_id', 'p.warehouse_id', 'pl.sku', 'pl.quantity', 'p.expected_at'])
+    .where('p.status', '=', 'ordered')
+    .execute();
+}
+
 /** What orders waiting for stock need, with their deadlines: the shortage report and the backlog. */
 export async function waitingNeeds(db: Executor) {
   return db

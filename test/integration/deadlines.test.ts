@@ -55,10 +55,16 @@ describe.each(backends)('deadlines on $name', (backend) => {
     const after = (await app.inject({ method: 'GET', url: `/orders/${d1.id}/verdict` })).json();
     // POP: the platform closes the order at the deadline; 30 USD ≥ 20 USD → USD 2 non-fulfilment fine.
     expect(after).toMatchObject({ status: 'closed', can_still_ship: false, fine_now: { amount: 200, currency: 'USD' } });
+    expect(after.situation).toMatchObject({ kind: 'closed', actionable: false, in_queues: false, exposure: null });
+    // Closed orders are in no queue and no total: the at-risk view leaves D1 and D3 out.
     const atRisk = (await app.inject({ method: 'GET', url: '/orders?shop=ae&due_within=24h' })).json();
-    expect(atRisk.items.map((i: { platform_order_id: string; deadline: { fine_if_missed: unknown } }) => [i.platform_order_id, i.deadline.fine_if_missed])).toEqual([
-      ['D1', { amount: 200, currency: 'USD' }],
-      ['D3', { amount: 100, currency: 'USD' }],
+    expect(atRisk.items.map((i: { platform_order_id: string }) => i.platform_order_id)).toEqual([]);
+    // Six hours before the deadline they are at risk, each with the fine if missed (30 USD ≥ 20 → USD 2; 5 USD → USD 1).
+    clock.set(DEADLINE - 6 * HOUR_MS);
+    const soon = (await app.inject({ method: 'GET', url: '/orders?shop=ae&due_within=24h' })).json();
+    expect(soon.items.map((i: { platform_order_id: string; deadline: { fine_if_missed: unknown; situation: string } }) => [i.platform_order_id, i.deadline.fine_if_missed, i.deadline.situation])).toEqual([
+      ['D1', { amount: 200, currency: 'USD' }, 'at_risk'],
+      ['D3', { amount: 100, currency: 'USD' }, 'at_risk'],
     ]);
     clock.set(DEADLINE - 30 * HOUR_MS);
   });

@@ -43,7 +43,7 @@ function order(id: string, extra: Record<string, unknown> = {}) {
   const issues: ImportIssue[] = [];
   const o = parseJsonOrder({
     order_id: id, platform: 'aliexpress', status: 'WAIT_SELLER_SEND_GOODS', paid_at: new Date(PAID).toISOString(), risk_passed_at: new Date(PAID + HOUR_MS).toISOString(),
-    buyer_name: 'Lucía', buyer_country: 'ES', address_line1: 'Calle Mayor 1', city: 'Madrid', postcode: '28013', currency: 'EUR', handling_days: 5, logistics_service: 'CPAM',
+    buyer_name: 'Lucía', buyer_country: 'ES', address_line1: 'Calle Mayor 1', city: 'Madrid', postcode: '28013', currency: 'EUR', handling_days: 20, logistics_service: 'CPAM',
     lines: [{ sku: 'A', quantity: 1, unit_price: '20.00' }], ...extra,
   }, '', 1, issues);
   if (!o) throw new Error(JSON.stringify(issues));
@@ -99,7 +99,8 @@ describe.each(backends)('tracking to receipt on $name', (backend) => {
     await app.ready();
     await connectShop(ctx, MASTER_KEY, { shopId: 'ae', appKey: 'k', appSecret: 's', accessToken: 't', gatewayUrl: 'http://127.0.0.1:9' });
     await connectShop(ctx, MASTER_KEY, { shopId: 'fs', appKey: 'k', appSecret: 's', accessToken: 't', gatewayUrl: 'http://127.0.0.1:9', uploadTiming: 'first_scan' });
-    const result = await upsertOrders(ctx, 'ae', ['T1', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'T8', 'T9'].map((id) => order(id)), 'test');
+    // T7 ships a month after the others (the poller's registration test): the platform gave it a later deadline.
+    const result = await upsertOrders(ctx, 'ae', ['T1', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'T8', 'T9'].map((id) => order(id, id === 'T7' ? { ship_by: '2027-01-31T00:00:00Z' } : {})), 'test');
     for (const [k, v] of result.ids) ids.set(k, v);
     for (const [k, v] of (await upsertOrders(ctx, 'fs', [order('F1')], 'test')).ids) ids.set(k, v);
     await saveProvider(ctx, { name: 'sample', kind: 'seventeen', webhookSecret: SECRET });

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { addWebhook, atRisk, deliverWebhooks, explainOrder, runWarningSweep, sellerMetrics } from '../../app/deadlines';
 import { resolveOrder } from '../../app/orders';
 import { recordExtension, setShopPolicy } from '../../app/policies';
-import { presentMoney, presentOrder, presentVerdict } from '../../app/present';
+import { presentMoney, presentOrder, presentSituation, presentVerdict } from '../../app/present';
 import { builtInRegistry } from '../../core/policy/registry';
 import { formatMoney } from '../../core/money';
 import { parseDuration, parseInstant, toIso } from '../../core/time';
@@ -23,7 +23,7 @@ export function register(program: Command): void {
         await withApp(async (ctx) => {
           const items = await atRisk(ctx, { shopIds: options.shop ? [options.shop] : undefined, withinMs, limit: Number(options.limit) });
           if (options.json) {
-            return printJson(items.map((i) => ({ ...presentOrder(i.order), time_left_ms: i.timeLeftMs, fine_if_missed: presentMoney(i.fineIfMissed), deadline_status: i.status, why: i.why })));
+            return printJson(items.map((i) => ({ ...presentOrder(i.order), time_left_ms: i.timeLeftMs, fine_if_missed: presentMoney(i.fineIfMissed), deadline_status: i.status, situation: i.situation, why: i.why })));
           }
           printTable(
             items.map((i) => ({
@@ -46,11 +46,13 @@ export function register(program: Command): void {
       action(async (reference: string, options: { shop?: string; json?: boolean }) => {
         await withApp(async (ctx) => {
           const found = await resolveOrder(ctx, reference, options.shop);
-          const { verdict, policy } = await explainOrder(ctx, found.id);
-          if (options.json) return printJson(presentVerdict(verdict, policy));
+          const { verdict, policy, situation } = await explainOrder(ctx, found.id);
+          if (options.json) return printJson({ ...presentVerdict(verdict, policy), situation: presentSituation(situation) });
           const locale = cliLocale();
-          console.log(`${found.platform_order_id} · ${policy.id}@${policy.version}`);
+          console.log(`${found.platform_order_id} · ${policy.id}@${policy.version} · ${situation.kind}`);
           console.log(verdict.headline[locale]);
+          for (const reason of situation.reasons.filter((r) => r.en !== verdict.headline.en)) console.log(`  ${reason[locale]}`);
+          for (const assumption of situation.assumptions) console.log(`  ${assumption[locale]}`);
           for (const sentence of verdict.sentences) console.log(`  ${sentence[locale]}`);
           for (const option of verdict.options) {
             console.log(`  ${option.course === verdict.recommended ? '→' : ' '} ${option.course}${option.cost ? ` (${formatMoney(option.cost)})` : ''}: ${option.explanation[locale]}`);

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context';
 import { addWebhook, explainOrder, sellerMetrics } from '../../app/deadlines';
 import { recordExtension, setShopPolicy } from '../../app/policies';
-import { presentOrder, presentVerdict } from '../../app/present';
+import { presentOrder, presentSituation, presentVerdict } from '../../app/present';
 import { ValidationError } from '../../app/errors';
 import { localized } from '../../core/i18n';
 import { builtInRegistry } from '../../core/policy/registry';
@@ -19,8 +19,8 @@ export function deadlineRoutes(app: FastifyInstance, ctx: AppContext): void {
       response: { 404: errorSchema },
     },
     handler: async (request) => {
-      const { verdict, policy, order } = await explainOrder(ctx, request.params.id);
-      return { order_id: order.id, platform_order_id: order.platform_order_id, ...presentVerdict(verdict, policy) };
+      const { verdict, policy, order, situation } = await explainOrder(ctx, request.params.id);
+      return { order_id: order.id, platform_order_id: order.platform_order_id, ...presentVerdict(verdict, policy), situation: presentSituation(situation) };
     },
   });
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context';
-import { describeRisk } from '../../app/deadlines';
+import { describeRisk, isQueued } from '../../app/deadlines';
 import { ValidationError } from '../../app/errors';
 import { applyOrderAction, getOrderDetail, listOrders, upsertOrders, type IncomingOrder } from '../../app/orders';
 import { auditOfOrder } from '../../app/accounts';
@@ -148,9 +148,10 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
       const next_cursor = rows.length > limit && last ? encodeCursor(last.ship_by_at, last.id) : null;
       if (dueBefore === undefined) return { items: page.map(presentOrder), next_cursor };
       // The at-risk view: each order with its countdown, the fine if it is missed now, and why.
-      const risk = await describeRisk(ctx, page, ctx.now());
+      // Orders whose situation is settled (closed at the platform's closing point, cancelled, shipped) are in no queue.
+      const risk = (await describeRisk(ctx, page, ctx.now())).filter(isQueued);
       return {
-        items: risk.map((r) => ({ ...presentOrder(r.order), deadline: { time_left_ms: r.timeLeftMs, fine_if_missed: r.fineIfMissed, status: r.status, why: r.why } })),
+        items: risk.map((r) => ({ ...presentOrder(r.order), deadline: { time_left_ms: r.timeLeftMs, fine_if_missed: r.fineIfMissed, status: r.status, situation: r.situation, why: r.why } })),
         next_cursor,
       };
     },

@@ -303,6 +303,7 @@ export const en = {
   'verdict.hand_over_window_missed': 'hand-over window missed',
   'verdict.late': 'late',
   'verdict.awaiting_count': 'awaiting carrier scan',
+  'verdict.waiting_for_stock': 'waiting for stock',
   'verdict.shipped_on_time': 'shipped on time',
   'verdict.shipped_late': 'shipped late',
   'verdict.cancelled': 'cancelled',
@@ -313,6 +314,7 @@ export const en = {
   'course.ask_extension': 'Ask the buyer for more time',
   'course.cancel': 'Cancel',
   'course.void_label': 'Void the label',
+  'course.wait_for_stock': 'Wait for the stock',
 
   'metricStatus.ok': 'ok',
   'metricStatus.warning': 'warning',

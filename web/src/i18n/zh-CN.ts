@@ -301,6 +301,7 @@ export const zhCN: Record<MessageKey, string> = {
   'verdict.hand_over_window_missed': '已错过交运窗口',
   'verdict.late': '已超时',
   'verdict.awaiting_count': '等待承运商扫描',
+  'verdict.waiting_for_stock': '等待库存',
   'verdict.shipped_on_time': '按时发货',
   'verdict.shipped_late': '延迟发货',
   'verdict.cancelled': '已取消',
@@ -309,6 +310,7 @@ export const zhCN: Record<MessageKey, string> = {
 
   'course.ship_now': '立即发货',
   'course.ask_extension': '请买家延长发货期',
+  'course.wait_for_stock': '等待到货',
   'course.cancel': '取消订单',
   'course.void_label': '作废面单',
 

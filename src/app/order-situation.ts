@@ -1,0 +1,139 @@
+/**
+ * The one place that gathers an order's facts for its situation (core/situation.ts): the order row, its lines'
+ * money, its buyer-agreed extensions, its policy version, and — while it waits for stock — which SKUs and when the
+ * placed purchase orders bring them. Every reader (the verdict, the at-risk list and its totals, the queues, the
+ * guards on label, ship, hand-over and upload) asks here, so they cannot disagree.
+ */
+import { sql } from 'kysely';
+import type { OrderFacts } from '../core/penalty';
+import type { Policy } from '../core/policy/schema';
+import { situationOf, type Situation } from '../core/situation';
+import { expectedStock } from '../core/stock-arrival';
+import { localized } from '../core/i18n';
+import { OPEN_ORDER_STATES, type OrderState } from '../core/order';
+import type { Executor } from '../store/orders';
+import type { OrderRow } from '../store/schema';
+import * as stock from '../store/stock';
+import type { AppContext } from './context';
+import { ConflictError, NotFoundError } from './errors';
+import { extensionFromRow, loadShopResolver } from './policies';
+
+export interface OrderMoneyFacts {
+  units: number;
+  productAmount: number;
+}
+
+export async function moneyFacts(db: Executor, orderIds: number[]): Promise<Map<number, OrderMoneyFacts>> {
+  const facts = new Map<number, OrderMoneyFacts>();
+  if (!orderIds.length) return facts;
+  const rows = await db
+    .selectFrom('order_lines')
+    .select(['order_id', (eb) => eb.fn.sum<number>('quantity').as('units'), (eb) => eb.fn.sum<number>(sql<number>`quantity * unit_price`).as('amount')])
+    .where('order_id', 'in', orderIds)
+    .groupBy('order_id')
+    .execute();
+  for (const r of rows) facts.set(r.order_id, { units: Number(r.units), productAmount: Number(r.amount) });
+  return facts;
+}
+
+/** What the policy engine needs to know about an order, from its row, lines, extensions and stock. */
+export function orderFacts(order: OrderRow, money: OrderMoneyFacts | undefined, extensions: OrderFacts['extensions'], waiting?: OrderFacts['stock']): OrderFacts {
+  const total = { amount: order.total_amount, currency: order.currency };
+  const facts: OrderFacts = {
+    paidAt: order.paid_at,
+    riskPassedAt: order.risk_passed_at ?? undefined,
+    platformShipByAt: order.platform_ship_by_at ?? undefined,
+    handlingDays: order.handling_days ?? undefined,
+    extensions,
+    orderTotal: total,
+    productPrice: money ? { amount: money.productAmount, currency: order.currency } : total,
+    units: money?.units ?? 1,
+    trackingUploadedAt: order.tracking_uploaded_at ?? undefined,
+    handedOverAt: order.handed_over_at ?? undefined,
+    carrierScanAt: order.first_scan_at ?? undefined,
+    cancelledAt: order.cancelled_at ?? undefined,
+    cancelledBy: order.cancelled_at ? 'seller' : undefined,
+    platformClosedAt: order.closed_at ?? (order.status === 'closed_unfulfilled' ? order.updated_at : undefined),
+  };
+  if (order.status === 'cancelled' && facts.cancelledAt === undefined) facts.cancelledAt = order.updated_at;
+  if (waiting) facts.stock = waiting;
+  return facts;
+}
+
+export interface OrderSituation {
+  order: OrderRow;
+  policy: Policy;
+  facts: OrderFacts;
+  /** null: the order has no deadline yet (no handling time and none from the platform). */
+  situation: Situation | null;
+}
+
+/** The situation of each order at `at`, in the order given. */
+export async function situationsOf(ctx: AppContext, rows: readonly OrderRow[], at: number): Promise<OrderSituation[]> {
+  const db = ctx.store.db;
+  const ids = rows.map((r) => r.id);
+  const waitingIds = rows.filter((r) => r.status === 'awaiting_stock').map((r) => r.id);
+  const [money, extensionRows, waiting] = await Promise.all([
+    moneyFacts(db, ids),
+    ids.length ? db.selectFrom('order_extensions').selectAll().where('order_id', 'in', ids).execute() : Promise.resolve([]),
+    waitingIds.length ? stockExpectations(db) : Promise.resolve(new Map<number, OrderFacts['stock']>()),
+  ]);
+  const resolvers = new Map<string, Awaited<ReturnType<typeof loadShopResolver>>>();
+  const out: OrderSituation[] = [];
+  for (const order of rows) {
+    let resolver = resolvers.get(order.shop_id);
+    if (!resolver) resolvers.set(order.shop_id, (resolver = await loadShopResolver(db, order.shop_id)));
+    const policy = resolver.forOrder(order.paid_at, order.order_type ?? undefined);
+    const stockWait = order.status === 'awaiting_stock' ? (waiting.get(order.id) ?? { skus: [], expectedAt: null }) : undefined;
+    const facts = orderFacts(order, money.get(order.id), extensionRows.filter((e) => e.order_id === order.id).map(extensionFromRow), stockWait);
+    const hasDeadline = order.ship_by_at !== null || order.platform_ship_by_at !== null || order.handling_days !== null;
+    out.push({ order, policy, facts, situation: hasDeadline ? situationOf(facts, policy, at) : null });
+  }
+  return out;
+}
+
+/** One order's situation; NotFound when it is not one of `shopIds`. */
+export async function situationOfOrder(ctx: AppContext, orderId: number, at: number, shopIds?: readonly string[]): Promise<OrderSituation> {
+  const order = await ctx.store.db.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirst();
+  if (!order || (shopIds && !shopIds.includes(order.shop_id))) throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
+  return (await situationsOf(ctx, [order], at))[0]!;
+}
+
+/** Every waiting order's expected stock (all of them: the purchase orders serve the earliest deadlines first). */
+async function stockExpectations(db: Executor): Promise<Map<number, OrderFacts['stock']>> {
+  const [needs, lines] = await Promise.all([stock.waitingNeeds(db), stock.incomingLines(db)]);
+  return expectedStock(
+    needs.map((n) => ({ orderId: n.order_id, shipByAt: n.ship_by_at, sku: n.sku, warehouseId: n.warehouse_id, missing: n.missing })),
+    lines.map((l) => ({ purchaseOrderId: l.purchase_order_id, warehouseId: l.warehouse_id, sku: l.sku, quantity: Number(l.quantity), expectedAt: l.expected_at })),
+  );
+}
+
+/**
+ * The guard of every write that ships an order (buy a label, mark shipped, hand over, upload): refused with a 409
+ * naming the rule (`order.closed`, `order.cancelled`) when an order's situation is closed or cancelled — the
+ * platform no longer takes it. Orders that do not exist are left to the caller's own "not found".
+ */
+export async function refuseSettledOrders(ctx: AppContext, orderIds: readonly number[], doing: { en: string; zh: string }): Promise<void> {
+  if (orderIds.length === 0) return;
+  const rows = await ctx.store.db.selectFrom('orders').selectAll().where('id', 'in', [...orderIds]).execute();
+  for (const { order, situation } of await situationsOf(ctx, rows, ctx.now())) {
+    // A row already cancelled or closed is refused by each use case with its own rule; this catches the order whose
+    // row is still open while its situation says the platform has closed it (its closing point has passed).
+    if (!situation || (situation.kind !== 'closed' && situation.kind !== 'cancelled') || !OPEN_ORDER_STATES.includes(order.status as OrderState)) continue;
+    const ref = order.platform_order_id;
+    throw new ConflictError(
+      situation.kind === 'closed' ? 'order.closed' : 'order.cancelled',
+      situation.kind === 'closed'
+        ? localized(
+            `Order ${ref} is closed: ${situation.verdict.headline.en} ${capitalise(doing.en)} is refused, since the seller would pay postage on a refunded order.`,
+            `订单 ${ref} 已关闭：${situation.verdict.headline['zh-CN']} 不能${doing.zh}，否则会为已退款的订单支付运费。`,
+          )
+        : localized(`Order ${ref} is cancelled: ${doing.en} is refused.`, `订单 ${ref} 已取消：不能${doing.zh}。`),
+      order.status,
+    );
+  }
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

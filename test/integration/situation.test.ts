@@ -1,0 +1,106 @@
+/**
+ * One truth per order, on SQLite AND PostgreSQL: the verdict, the at-risk view and the guards on shipping read the
+ * same situation (app/order-situation.ts → core/situation.ts). An order the platform closed at its closing point is
+ * in no queue and takes no label, shipment or hand-over; an order waiting for stock says when it comes and whether
+ * that is in time.
+ */
+import type { FastifyInstance } from 'fastify';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../src/app/context';
+import { ConflictError } from '../../src/app/errors';
+import { connectShop } from '../../src/app/marketplace';
+import { situationOfOrder } from '../../src/app/order-situation';
+import { markParcelShipped } from '../../src/app/shipments';
+import { createPurchaseOrder, purchaseOrderAction } from '../../src/app/stock';
+import { buildServer } from '../../src/http/server';
+import type { Store } from '../../src/store/database';
+import { backends, contextFor, manualClock } from '../support/backends';
+import { TEST_MASTER_KEY } from '../support/outbox-fixtures';
+import { placeOrder, seedCatalogue } from '../support/stock';
+
+const H = 3_600_000;
+// Orders of support/stock.ts are paid 2026-11-20 10:00 UTC with 5 handling days: due 2026-11-25 10:00 UTC.
+const DUE = Date.UTC(2026, 10, 25, 10);
+const SHOP = 'shop-s';
+
+describe.each(backends)('the situation of an order on $name', (backend) => {
+  let store: Store;
+  let dispose: () => Promise<void>;
+  let ctx: AppContext;
+  let app: FastifyInstance;
+  const clock = manualClock(DUE - 48 * H);
+
+  beforeEach(async () => {
+    ({ store, dispose } = await backend.open());
+    clock.set(DUE - 48 * H);
+    ctx = contextFor(store, clock);
+    await seedCatalogue(ctx, SHOP);
+    await connectShop(ctx, TEST_MASTER_KEY, { shopId: SHOP, appKey: 'k', appSecret: 's', accessToken: 't', gatewayUrl: 'http://127.0.0.1:9' });
+    app = await buildServer(ctx, { authentication: false });
+  });
+  afterEach(async () => {
+    await app.close();
+    await dispose();
+  });
+
+  const verdictOf = async (id: number) => (await app.inject({ method: 'GET', url: `/orders/${id}/verdict` })).json();
+  const atRiskView = async () => (await app.inject({ method: 'GET', url: `/orders?shop=${SHOP}&due_within=72h&status=new,awaiting_shipment,awaiting_stock,partially_shipped` })).json().items as Array<{ id: number; deadline: { situation: string; fine_if_missed: unknown; status: string } }>;
+
+  it('a regular order past its deadline is closed for every reader: out of the at-risk view, refused for shipping, with the rule in both languages', async () => {
+    const late = await placeOrder(ctx, SHOP, 'CLOSED-1', [{ sku: 'UNTRACKED', quantity: 1 }], { status: 'WAIT_SELLER_SEND_GOODS' });
+    const fine = await placeOrder(ctx, SHOP, 'OPEN-1', [{ sku: 'UNTRACKED', quantity: 1 }], { status: 'WAIT_SELLER_SEND_GOODS', shipBy: new Date(DUE + 30 * H).toISOString() });
+    clock.set(DUE + 2 * H);
+
+    const closed = await verdictOf(late);
+    expect(closed.situation).toMatchObject({ kind: 'closed', actionable: false, in_queues: false, exposure: null });
+    expect(closed.status).toBe('closed');
+    const open = await verdictOf(fine);
+    expect(open.situation).toMatchObject({ kind: 'open', actionable: true });
+
+    // The at-risk view shows the same situation and exposure the verdict gives, and leaves the closed order out.
+    const view = await atRiskView();
+    expect(view.map((i) => i.id)).toEqual([fine]);
+    expect(view[0]!.deadline).toMatchObject({ situation: open.situation.kind, fine_if_missed: open.situation.exposure, status: open.status });
+
+    // Shipping it would pay postage on a refunded order: refused, nothing queued, the row untouched.
+    const refusal = await markParcelShipped(ctx, { orderId: late, trackingNumber: 'RR123456785CN', serviceName: 'CPAM', lastParcel: true }, 'test').catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(ConflictError);
+    expect((refusal as ConflictError).rule).toBe('order.closed');
+    expect((refusal as ConflictError).localizedMessage['zh-CN']).toMatch(/已关闭/);
+    expect(await store.db.selectFrom('outbox').select('id').where('order_id', '=', late).execute()).toEqual([]);
+    const handover = await app.inject({ method: 'POST', url: `/orders/${late}/handover`, headers: { 'accept-language': 'zh-CN' } });
+    expect(handover.statusCode).toBe(409);
+    expect(handover.json().error).toMatchObject({ rule: 'order.closed' });
+    expect(handover.json().error.message).toMatch(/已关闭/);
+    const labels = await app.inject({ method: 'POST', url: `/orders/${late}/labels`, payload: {} });
+    expect(labels.statusCode).toBe(409);
+    expect(labels.json().error.rule).toBe('order.closed');
+  });
+
+  it('an order waiting for stock: will miss with none on order, at risk once a purchase order is due in time, will miss when it is due too late', async () => {
+    const id = await placeOrder(ctx, SHOP, 'STOCK-1', [{ sku: 'AE-A', quantity: 2 }], { status: 'WAIT_SELLER_SEND_GOODS' });
+    expect((await store.db.selectFrom('orders').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status).toBe('awaiting_stock');
+
+    const none = await verdictOf(id);
+    expect(none.status).toBe('waiting_for_stock');
+    expect(none.situation.kind).toBe('will_miss');
+    expect(none.headline.en).toMatch(/none is expected: this order will miss/);
+    expect(none.options.map((o: { course: string }) => o.course)).toEqual(['wait_for_stock', 'cancel']);
+
+    const inTime = await createPurchaseOrder(ctx, { warehouseId: 'SZ', supplier: 'Yiwu', expectedAt: DUE - 24 * H, lines: [{ sku: 'A', quantity: 5 }] });
+    await purchaseOrderAction(ctx, inTime, 'place', { actor: 'test' });
+    const coming = await verdictOf(id);
+    expect(coming.situation.kind).toBe('at_risk');
+    expect(coming.headline.en).toMatch(/expected .*in time if it is handed over by/);
+
+    await purchaseOrderAction(ctx, inTime, 'cancel', { actor: 'test' });
+    const tooLate = await createPurchaseOrder(ctx, { warehouseId: 'SZ', supplier: 'Yiwu', expectedAt: DUE + 24 * H, lines: [{ sku: 'A', quantity: 5 }] });
+    await purchaseOrderAction(ctx, tooLate, 'place', { actor: 'test' });
+    const late = await situationOfOrder(ctx, id, ctx.now());
+    expect(late.situation!.kind).toBe('will_miss');
+    expect(late.facts.stock).toEqual({ skus: ['A'], expectedAt: DUE + 24 * H });
+    // The at-risk view reads the same situation.
+    const view = await atRiskView();
+    expect(view.find((i) => i.id === id)!.deadline.situation).toBe('will_miss');
+  });
+});
