@@ -9,13 +9,10 @@ export class ValidationError extends Error {
   }
 }
 
-/** An error whose message a seller reads, in English and Chinese; the subclass says which answer it is. */
-export class LocalizedError extends Error {
-  constructor(readonly localizedMessage: Localized) {
-    super(localizedMessage.en);
-    this.name = new.target.name;
-  }
-}
+import { LocalizedError } from '../core/i18n';
+
+/** The base of every error a seller reads (declared in core, so the store can refuse in both languages too). */
+export { LocalizedError };
 
 /** A state rule refused an action. HTTP 409 with the rule. */
 export class ConflictError extends LocalizedError {

@@ -6,10 +6,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationResultSet } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, type MigrationResultSet } from 'kysely';
 import pg from 'pg';
+import { repairHalfAppliedMigration } from './migration-repair';
 import { buildMigrations } from './migrations/index';
 import type { Database } from './schema';
+import { DEFAULT_BUSY_WAIT_MS, ShipbySqliteDialect } from './sqlite-dialect';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -41,7 +43,8 @@ export function openStore(url: string = process.env.DATABASE_URL || DEFAULT_DATA
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const busyWaitMs = Number(process.env.SHIPBY_SQLITE_BUSY_WAIT_MS) || DEFAULT_BUSY_WAIT_MS;
+    const db = new Kysely<Database>({ dialect: new ShipbySqliteDialect(sqlite, busyWaitMs) });
     return { db, dialect: 'sqlite', url, sqlite, close: () => db.destroy() };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
@@ -58,6 +61,8 @@ export function openStore(url: string = process.env.DATABASE_URL || DEFAULT_DATA
 }
 
 export async function migrateToLatest(store: Store): Promise<MigrationResultSet> {
+  // Migrations are atomic on SQLite now; a store half-migrated by an older shipby is repaired first, or refused.
+  if (store.sqlite) await repairHalfAppliedMigration(store.sqlite, store.url.slice('sqlite:'.length));
   const migrator = new Migrator({
     db: store.db,
     provider: { getMigrations: async () => buildMigrations(store.dialect) },
