@@ -1,4 +1,4 @@
-import type { Localized } from '../core/i18n';
+import { localized, type Localized } from '../core/i18n';
 import type { ImportIssue } from '../core/order-input';
 
 /** Input that broke a rule: each issue names the field (and row); nothing was changed. HTTP 400. */
@@ -36,4 +36,27 @@ export class TooManyAttemptsError extends LocalizedError {
   constructor(localizedMessage: Localized, readonly retryAfterSeconds: number, readonly code = 'too_many_attempts') {
     super(localizedMessage);
   }
+}
+
+/** The disk holding the database (or a file being written) is full: the transaction rolled back. HTTP 507. */
+export class DiskFullError extends LocalizedError {
+  constructor(override readonly cause?: unknown) {
+    super(
+      localized(
+        'The disk holding the database is full: nothing was saved. Free some space (or move the database to a larger disk) and try again.',
+        '数据库所在的磁盘已满：未保存任何内容。请释放磁盘空间（或把数据库移到更大的磁盘）后重试。',
+      ),
+    );
+  }
+}
+
+/** SQLite's SQLITE_FULL (a full disk, or the database's page limit), PostgreSQL's 53100 disk_full, a file's ENOSPC. */
+export function isDiskFull(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_FULL' || code === '53100' || code === 'ENOSPC' || error instanceof DiskFullError;
+}
+
+/** The error a seller should read for a failure from below: a full disk becomes a DiskFullError, the rest unchanged. */
+export function sellerError(error: unknown): unknown {
+  return isDiskFull(error) && !(error instanceof DiskFullError) ? new DiskFullError(error) : error;
 }
