@@ -5,6 +5,7 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountTables } from './schema-accounts';
 import type { DeadlineTables } from './schema-deadlines';
+import type { LeaseTables } from './schema-leases';
 import type { PackingTables } from './schema-packing';
 import type { PlanningTables } from './schema-planning';
 import type { StockTables } from './schema-stock';
@@ -106,7 +107,7 @@ export interface OrderEventsTable {
   data: string | null;
 }
 
-export interface Database extends DeadlineTables, StockTables, TrackingTables, PackingTables, AccountTables, PlanningTables {
+export interface Database extends DeadlineTables, StockTables, TrackingTables, PackingTables, AccountTables, PlanningTables, LeaseTables {
   shops: ShopsTable;
   orders: OrdersTable;
   order_lines: OrderLinesTable;
