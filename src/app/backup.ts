@@ -9,7 +9,7 @@ import { localized } from '../core/i18n';
 import { describeUrl, migrateToLatest, openStore } from '../store/database';
 import { markUndeliveredForReadback } from '../store/outbox';
 import { checkDatabaseFile, replaceDatabaseFile, vacuumInto, type FileCheck } from '../store/sqlite-backup';
-import { DEFAULT_BUSY_WAIT_MS } from '../store/sqlite-dialect';
+import { busyWaitMs } from '../store/sqlite-dialect';
 import type { AppContext } from './context';
 import { LocalizedError } from './errors';
 import { runningServers } from './store-leases';
@@ -47,7 +47,7 @@ function corrupt(file: string, check: FileCheck): LocalizedError {
 export async function backupStore(ctx: AppContext, file: string): Promise<BackupReport> {
   const sqlite = ctx.store.sqlite;
   if (!sqlite) throw postgresGuidance(ctx.store.url);
-  await vacuumInto(sqlite, file, Number(process.env.SHIPBY_SQLITE_BUSY_WAIT_MS) || DEFAULT_BUSY_WAIT_MS);
+  await vacuumInto(sqlite, file, busyWaitMs());
   const check = checkDatabaseFile(file);
   if (!check.ok) throw corrupt(file, check);
   return { file, bytes: fs.statSync(file).size, orders: check.orders, migrations: check.migrations };

@@ -11,7 +11,7 @@ import pg from 'pg';
 import { repairHalfAppliedMigration } from './migration-repair';
 import { buildMigrations } from './migrations/index';
 import type { Database } from './schema';
-import { DEFAULT_BUSY_WAIT_MS, ShipbySqliteDialect } from './sqlite-dialect';
+import { busyWaitMs, ShipbySqliteDialect } from './sqlite-dialect';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -43,8 +43,7 @@ export function openStore(url: string = process.env.DATABASE_URL || DEFAULT_DATA
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    const busyWaitMs = Number(process.env.SHIPBY_SQLITE_BUSY_WAIT_MS) || DEFAULT_BUSY_WAIT_MS;
-    const db = new Kysely<Database>({ dialect: new ShipbySqliteDialect(sqlite, busyWaitMs) });
+    const db = new Kysely<Database>({ dialect: new ShipbySqliteDialect(sqlite, busyWaitMs()) });
     return { db, dialect: 'sqlite', url, sqlite, close: () => db.destroy() };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
