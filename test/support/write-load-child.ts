@@ -5,40 +5,15 @@
  * argv[2] is the id prefix; it runs until killed.
  */
 import { createContext } from '../../src/app/context';
-import { upsertOrders } from '../../src/app/orders';
 import { openStore } from '../../src/store/database';
+import { addAwaitingOrder } from './pack';
 
 const prefix = process.argv[2]!;
-const store = openStore();
-const ctx = createContext(store);
-const paidAt = Date.UTC(2026, 10, 20, 2);
+const ctx = createContext(openStore());
 try {
   for (let i = 1; ; i++) {
     const id = `${prefix}${i}`;
-    await upsertOrders(
-      ctx,
-      'load',
-      [
-        {
-          row: 1,
-          order: {
-            platformOrderId: id,
-            platform: 'aliexpress',
-            status: 'awaiting_shipment',
-            platformStatus: 'WAIT_SELLER_SEND_GOODS',
-            paidAt,
-            riskPassedAt: paidAt,
-            platformShipByAt: paidAt + 72 * 3_600_000,
-            buyer: { name: 'Load Test', country: 'ES', addressLine1: 'Calle 1', city: 'Madrid', postcode: '28014', phone: null },
-            currency: 'USD',
-            handlingDays: 3,
-            logisticsService: 'CPAM',
-            lines: [{ sku: 'SKU-L', quantity: 1, unitPrice: 999 }],
-          },
-        },
-      ],
-      'load',
-    );
+    await addAwaitingOrder(ctx, 'load', id, { now: Date.UTC(2026, 10, 20, 5), shipInHours: 72, sku: 'SKU-L' });
     process.stdout.write(`${id}\n`);
   }
 } catch (error) {
