@@ -13,7 +13,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import { LocalizedError, localized } from '../core/i18n';
 import { buildMigrations } from './migrations/index';
-import { ShipbySqliteDialect } from './sqlite-dialect';
+import { busyWaitMs, retryWhileBusy, ShipbySqliteDialect } from './sqlite-dialect';
 
 interface SchemaObject {
   type: 'table' | 'index';
@@ -62,11 +62,20 @@ async function expectedSchemas(names: string[]): Promise<Schema[]> {
 /** Repairs a half-applied SQLite store, or refuses it; does nothing to a store whose migrations are whole. */
 export async function repairHalfAppliedMigration(sqlite: SqliteDatabase.Database, file: string): Promise<string[]> {
   const all = Object.keys(buildMigrations('sqlite'));
+  // A first look outside any transaction: nothing pending, or a fresh file, is the usual start.
+  const recorded = recordedMigrations(sqlite);
+  if (recorded.length >= all.length || (recorded.length === 0 && readSchema(sqlite).size === 0)) return [];
+  const expected = await expectedSchemas(all);
+  // Decided and done under the write lock, on what is there then: another process may be migrating this file now
+  // (its migrations commit whole, so it is seen either before or after them, never half-way).
+  return retryWhileBusy(() => sqlite.transaction(() => repairUnderLock(sqlite, file, all, expected)).immediate(), busyWaitMs());
+}
+
+function repairUnderLock(sqlite: SqliteDatabase.Database, file: string, all: string[], expected: Schema[]): string[] {
   const recorded = recordedMigrations(sqlite);
   if (recorded.length >= all.length) return [];
   const actual = readSchema(sqlite);
   if (recorded.length === 0 && actual.size === 0) return [];
-  const expected = await expectedSchemas(all);
   const now = expected[recorded.length]!;
   const latest = expected[all.length]!;
   const drops: string[] = [];
@@ -103,10 +112,9 @@ export async function repairHalfAppliedMigration(sqlite: SqliteDatabase.Database
   // Indexes first, then columns and tables, newest first, so nothing dropped is still referenced.
   const ordered = [...drops.filter((d) => d.startsWith('DROP INDEX')), ...drops.filter((d) => !d.startsWith('DROP INDEX')).reverse()];
   try {
-    sqlite.transaction(() => {
-      for (const statement of ordered) sqlite.exec(statement);
-    }).immediate();
+    for (const statement of ordered) sqlite.exec(statement);
   } catch (error) {
+    // Thrown out of the transaction: SQLite rolls back what was dropped.
     throw refuse(`its leftovers could not be removed (${error instanceof Error ? error.message : String(error)})`, `无法清除其残留（${error instanceof Error ? error.message : String(error)}）`);
   }
   return ordered;

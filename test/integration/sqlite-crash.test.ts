@@ -53,6 +53,26 @@ describe('SIGKILL during a SQLite migration', () => {
   });
 });
 
+describe('several processes migrating one fresh SQLite file at once', () => {
+  it('all succeed and the store is whole: none takes the fresh tables of another for leftovers', async () => {
+    const migrations = Object.keys(buildMigrations('sqlite'));
+    for (let round = 0; round < 3; round++) {
+      const file = path.join(dir, `together-${round}.db`);
+      const runs = await Promise.all([0, 1, 2].map(() => migrateInChild(file, 0)));
+      expect(runs.map((r) => r.signal)).toEqual([null, null, null]);
+      expect(runs.every((r) => /"statements":\d+/.test(r.stdout))).toBe(true);
+      const store = openStore(`sqlite:${file}`);
+      try {
+        const applied = await store.db.selectFrom('kysely_migration' as never).select('name' as never).orderBy('name' as never).execute();
+        expect(applied.map((r) => (r as { name: string }).name)).toEqual(migrations);
+        expect(await store.db.selectFrom('store_leases').selectAll().execute()).toEqual([]);
+      } finally {
+        await store.close();
+      }
+    }
+  });
+});
+
 /**
  * A store as shipby left it before migrations were atomic: Kysely's own SqliteDialect (no transaction), the
  * migrations up to `recordedUpTo` recorded, then the next one killed after `statements` of its statements.
