@@ -1,5 +1,6 @@
 import { localized, type Localized } from '../core/i18n';
 import type { ImportIssue } from '../core/order-input';
+import { isSqliteBusy } from '../store/sqlite-dialect';
 
 /** Input that broke a rule: each issue names the field (and row); nothing was changed. HTTP 400. */
 export class ValidationError extends Error {
@@ -56,7 +57,23 @@ export function isDiskFull(error: unknown): boolean {
   return code === 'SQLITE_FULL' || code === '53100' || code === 'ENOSPC' || error instanceof DiskFullError;
 }
 
-/** The error a seller should read for a failure from below: a full disk becomes a DiskFullError, the rest unchanged. */
+/** Another process held the SQLite file's write lock for longer than the wait (SHIPBY_SQLITE_BUSY_WAIT_MS). HTTP 503. */
+export class StoreBusyError extends LocalizedError {
+  readonly retryAfterSeconds = 5;
+  constructor(override readonly cause?: unknown) {
+    super(
+      localized(
+        'The database is busy with another process (a large import?): nothing was saved. Try again in a moment.',
+        '数据库正被另一个进程占用（可能是大批量导入）：未保存任何内容。请稍后重试。',
+      ),
+    );
+  }
+}
+
+/** The error a seller should read for a failure from below: a full disk or a busy file becomes one they can act on. */
 export function sellerError(error: unknown): unknown {
-  return isDiskFull(error) && !(error instanceof DiskFullError) ? new DiskFullError(error) : error;
+  if (error instanceof LocalizedError) return error;
+  if (isDiskFull(error)) return new DiskFullError(error);
+  if (isSqliteBusy(error)) return new StoreBusyError(error);
+  return error;
 }

@@ -3,7 +3,7 @@
  * `message` follows Accept-Language; both languages are always there.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AuthenticationError, ConflictError, DiskFullError, ForbiddenError, NotFoundError, sellerError, TooManyAttemptsError, ValidationError } from '../app/errors';
+import { AuthenticationError, ConflictError, DiskFullError, ForbiddenError, NotFoundError, sellerError, StoreBusyError, TooManyAttemptsError, ValidationError } from '../app/errors';
 import { localized, pickLocale, type Localized } from '../core/i18n';
 
 export function errorBody(request: FastifyRequest, code: string, message: Localized, extra: Record<string, unknown> = {}) {
@@ -17,6 +17,10 @@ export function handleError(thrown: FastifyError | Error, request: FastifyReques
   if (error instanceof DiskFullError) {
     request.log.error({ err: error.cause }, 'disk full');
     return reply.status(507).send(errorBody(request, 'disk_full', error.localizedMessage));
+  }
+  if (error instanceof StoreBusyError) {
+    request.log.warn({ err: error.cause }, 'database busy');
+    return reply.status(503).header('retry-after', String(error.retryAfterSeconds)).send(errorBody(request, 'busy', error.localizedMessage, { retry_after_seconds: error.retryAfterSeconds }));
   }
   if (error instanceof ValidationError) {
     return reply.status(400).send(

@@ -42,8 +42,11 @@ export function openStore(url: string = process.env.DATABASE_URL || DEFAULT_DATA
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
-    const db = new Kysely<Database>({ dialect: new ShipbySqliteDialect(sqlite, busyWaitMs()) });
+    // Each statement waits up to 5 s for another process's lock (blocking); the dialect then waits on without
+    // blocking the event loop, up to SHIPBY_SQLITE_BUSY_WAIT_MS in all.
+    const waitMs = busyWaitMs();
+    sqlite.pragma(`busy_timeout = ${Math.min(5000, waitMs)}`);
+    const db = new Kysely<Database>({ dialect: new ShipbySqliteDialect(sqlite, waitMs) });
     return { db, dialect: 'sqlite', url, sqlite, close: () => db.destroy() };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {

@@ -1,15 +1,18 @@
 /**
  * A full disk is "disk full" in English and Chinese — HTTP 507 with the usual error body, the CLI's message — and
  * nothing half-written. SQLite's `max_page_count` caps a test store so that a real write path hits SQLITE_FULL;
- * PostgreSQL's 53100 disk_full maps the same way.
+ * PostgreSQL's 53100 disk_full maps the same way. A SQLite file locked by another process for longer than the wait
+ * is a 503 "busy" with Retry-After, not a 500.
  */
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DiskFullError, sellerError } from '../../src/app/errors';
+import { DiskFullError, sellerError, StoreBusyError } from '../../src/app/errors';
 import { importOrderFile } from '../../src/app/import-orders';
 import { reportError } from '../../src/cli/support';
 import { buildServer } from '../../src/http/server';
-import type { Store } from '../../src/store/database';
+import { migrateToLatest, openStore, type Store } from '../../src/store/database';
 import { backends, contextFor, tempDir } from '../support/backends';
 import { orderRow, writeCsv } from '../support/files';
 
@@ -91,5 +94,35 @@ describe('a full disk on PostgreSQL', () => {
     const pgError = Object.assign(new Error('could not extend file "base/16384/16385": No space left on device'), { code: '53100' });
     expect(sellerError(pgError)).toBeInstanceOf(DiskFullError);
     expect(sellerError(new Error('other'))).not.toBeInstanceOf(DiskFullError);
+  });
+});
+
+describe('a SQLite file locked by another process for longer than the wait', () => {
+  it('answers 503 "busy" with Retry-After in both languages, and writes once the lock is gone', async () => {
+    const file = path.join(tempDir(), 'busy.db');
+    const previous = process.env.SHIPBY_SQLITE_BUSY_WAIT_MS;
+    process.env.SHIPBY_SQLITE_BUSY_WAIT_MS = '300';
+    const store = openStore(`sqlite:${file}`);
+    if (previous === undefined) delete process.env.SHIPBY_SQLITE_BUSY_WAIT_MS;
+    else process.env.SHIPBY_SQLITE_BUSY_WAIT_MS = previous;
+    await migrateToLatest(store);
+    const app = await buildServer(contextFor(store), { authentication: false });
+    const other = new SqliteDatabase(file);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      const busy = await app.inject({ method: 'POST', url: '/orders', payload: { shop_id: 'web', orders: [order('B1')] } });
+      expect(busy.statusCode).toBe(503);
+      expect(busy.headers['retry-after']).toBe('5');
+      expect(busy.json().error).toMatchObject({ code: 'busy', retry_after_seconds: 5 });
+      expect(busy.json().error.messages.en).toMatch(/database is busy with another process.*nothing was saved/);
+      expect(busy.json().error.messages['zh-CN']).toMatch(/数据库正被另一个进程占用/);
+      other.exec('ROLLBACK');
+      expect((await app.inject({ method: 'POST', url: '/orders', payload: { shop_id: 'web', orders: [order('B1')] } })).statusCode).toBe(200);
+    } finally {
+      other.close();
+      await app.close();
+      await store.close();
+    }
+    expect(sellerError(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }))).toBeInstanceOf(StoreBusyError);
   });
 });
