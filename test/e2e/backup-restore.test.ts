@@ -7,10 +7,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { backupStore, restoreStore } from '../../src/app/backup';
 import { createContext } from '../../src/app/context';
+import { LocalizedError } from '../../src/app/errors';
 import { announceServer, releaseProcessLeases } from '../../src/app/store-leases';
 import { migrateToLatest, openStore } from '../../src/store/database';
-import { tempDir } from '../support/backends';
+import { backends, tempDir } from '../support/backends';
 import { shipby, startChild, stop, waitUntil, type Child } from '../support/processes';
 
 const dir = tempDir();
@@ -105,5 +107,22 @@ describe('backup and restore of a SQLite store', () => {
     fs.writeFileSync(notADatabase, 'not a database at all, but long enough to have a header of sorts\n'.repeat(100));
     expect((await shipby(['restore', notADatabase], env)).stderr).toMatch(/is not a sound shipby backup/);
     expect(orderIds(live)).toEqual(ordersBefore);
+  });
+});
+
+describe('backup and restore on PostgreSQL', () => {
+  it('write nothing and say how to use pg_dump and pg_restore, in both languages', async () => {
+    const { store, dispose } = await backends.find((b) => b.name === 'postgres')!.open();
+    try {
+      for (const attempt of [backupStore(createContext(store), path.join(dir, 'pg.db')), restoreStore(store.url, path.join(dir, 'backup.db'))]) {
+        const error = await attempt.then(() => null, (e: unknown) => e);
+        expect(error).toBeInstanceOf(LocalizedError);
+        expect((error as LocalizedError).localizedMessage.en).toMatch(/pg_dump --format=custom[\s\S]*pg_restore --clean/);
+        expect((error as LocalizedError).localizedMessage['zh-CN']).toMatch(/请用 pg_dump/);
+      }
+      expect(fs.existsSync(path.join(dir, 'pg.db'))).toBe(false);
+    } finally {
+      await dispose();
+    }
   });
 });
