@@ -13,7 +13,7 @@ import { LocalizedError } from '../../src/app/errors';
 import { announceServer, releaseProcessLeases } from '../../src/app/store-leases';
 import { migrateToLatest, openStore } from '../../src/store/database';
 import { backends, tempDir } from '../support/backends';
-import { shipby, startChild, stop, waitUntil, type Child } from '../support/processes';
+import { CHILD_PROCESS_TIMEOUT, shipby, startChild, stop, waitUntil, type Child } from '../support/processes';
 
 const dir = tempDir();
 const live = path.join(dir, 'live.db');
@@ -76,7 +76,7 @@ describe('backup and restore of a SQLite store', () => {
       db.close();
     }
     expect(orderIds(live)).toEqual(inBackup);
-  });
+  }, CHILD_PROCESS_TIMEOUT);
 
   it('refuses to restore while a server runs on the store, and a corrupt backup; the store is left as it was', async () => {
     const backup = path.join(dir, 'backup.db');
@@ -107,7 +107,7 @@ describe('backup and restore of a SQLite store', () => {
     fs.writeFileSync(notADatabase, 'not a database at all, but long enough to have a header of sorts\n'.repeat(100));
     expect((await shipby(['restore', notADatabase], env)).stderr).toMatch(/is not a sound shipby backup/);
     expect(orderIds(live)).toEqual(ordersBefore);
-  });
+  }, CHILD_PROCESS_TIMEOUT);
 });
 
 describe('backup and restore on PostgreSQL', () => {
@@ -124,5 +124,5 @@ describe('backup and restore on PostgreSQL', () => {
     } finally {
       await dispose();
     }
-  });
+  }, CHILD_PROCESS_TIMEOUT);
 });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/backends';
 import { orderRow, writeCsv } from '../support/files';
-import { shipby, startChild, stop, waitUntil, type Child } from '../support/processes';
+import { CHILD_PROCESS_TIMEOUT, shipby, startChild, stop, waitUntil, type Child } from '../support/processes';
 
 const dir = tempDir();
 const env = { DATABASE_URL: `sqlite:${path.join(dir, 'shared.db')}`, SHIPBY_LANG: 'en', LOG_LEVEL: 'info' };
@@ -91,5 +91,5 @@ describe('two servers and an import on one SQLite file', () => {
     const logs = servers.flatMap((s) => s.lines);
     expect(logs.filter((l) => /database is locked|SQLITE_BUSY/i.test(l))).toEqual([]);
     expect(logs.filter((l) => /"statusCode":5\d\d/.test(l))).toEqual([]);
-  });
+  }, CHILD_PROCESS_TIMEOUT);
 });

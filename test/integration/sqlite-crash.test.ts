@@ -2,7 +2,6 @@
  * A process killed (SIGKILL) at any point of a SQLite migration leaves a store that opens and migrates: the
  * migrations and their `kysely_migration` rows are one transaction (store/sqlite-dialect.ts).
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
@@ -12,17 +11,14 @@ import { LocalizedError } from '../../src/app/errors';
 import { migrateToLatest, openStore } from '../../src/store/database';
 import { buildMigrations } from '../../src/store/migrations/index';
 import { tempDir } from '../support/backends';
+import { CHILD_PROCESS_TIMEOUT, startChild } from '../support/processes';
 
-const child = path.resolve('test/support/migrate-child.ts');
-const loader = path.resolve('node_modules/tsx/dist/loader.mjs');
 const dir = tempDir();
 
-function migrateInChild(file: string, killAt: number): Promise<{ signal: NodeJS.Signals | null; stdout: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', loader, child, file, String(killAt)], { encoding: 'utf8' }, (error, stdout) => {
-      resolve({ signal: (error as { signal?: NodeJS.Signals } | null)?.signal ?? null, stdout });
-    });
-  });
+async function migrateInChild(file: string, killAt: number): Promise<{ signal: NodeJS.Signals | null; stdout: string }> {
+  const run = startChild('test/support/migrate-child.ts', [file, String(killAt)], {});
+  const { signal } = await run.exited;
+  return { signal, stdout: run.lines.join('\n') };
 }
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -50,7 +46,7 @@ describe('SIGKILL during a SQLite migration', () => {
         await store.close();
       }
     }
-  });
+  }, CHILD_PROCESS_TIMEOUT);
 });
 
 describe('several processes migrating one fresh SQLite file at once', () => {
@@ -70,7 +66,7 @@ describe('several processes migrating one fresh SQLite file at once', () => {
         await store.close();
       }
     }
-  });
+  }, CHILD_PROCESS_TIMEOUT);
 });
 
 /**
@@ -118,7 +114,7 @@ describe('a store half-migrated by an older shipby', () => {
         await store.close();
       }
     }
-  });
+  }, CHILD_PROCESS_TIMEOUT);
 
   it('is refused, in English and Chinese, when it holds something no migration makes', async () => {
     const file = path.join(dir, 'half-stray.db');
@@ -139,5 +135,5 @@ describe('a store half-migrated by an older shipby', () => {
     } finally {
       await store.close();
     }
-  });
+  }, CHILD_PROCESS_TIMEOUT);
 });

@@ -6,6 +6,9 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { vi } from 'vitest';
 
+/** Child processes start slowly on a busy 2-core machine (tsx): a ceiling for tests that spawn them, not a measured time. */
+export const CHILD_PROCESS_TIMEOUT = 180_000;
+
 const bin = path.resolve('bin/shipby');
 const loader = path.resolve('node_modules/tsx/dist/loader.mjs');
 
@@ -15,7 +18,7 @@ export interface Child {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Runs `node --import tsx FILE ARGS…` (or the shipby CLI with `cli: true`), collecting stdout and stderr lines. */
+/** Runs `node --import tsx FILE ARGS…`, collecting stdout and stderr lines; `exited` waits for both to close. */
 export function startChild(file: string, args: string[], env: NodeJS.ProcessEnv): Child {
   const child = spawn(process.execPath, ['--import', loader, path.resolve(file), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
@@ -27,10 +30,11 @@ export function startChild(file: string, args: string[], env: NodeJS.ProcessEnv)
       rest = parts.pop()!;
       lines.push(...parts);
     });
+    stream?.on('end', () => rest && lines.push(rest));
   };
   collect(child.stdout);
   collect(child.stderr);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
   return { process: child, lines, exited };
 }
 
