@@ -1,7 +1,8 @@
 /**
  * Several processes on one SQLite file: two `serve` processes taking writes at once while a third process imports a
  * file (which holds the write lock for its whole transaction) → every request answered 200, the import committed,
- * and no "database is locked" anywhere; exactly one of the servers runs the background jobs.
+ * and no "database is locked" anywhere; exactly one of the servers runs the background jobs, and the other takes
+ * them over when that one is killed.
  */
 import fs from 'node:fs';
 import net from 'node:net';
@@ -12,7 +13,7 @@ import { orderRow, writeCsv } from '../support/files';
 import { CHILD_PROCESS_TIMEOUT, shipby, startChild, stop, waitUntil, type Child } from '../support/processes';
 
 const dir = tempDir();
-const env = { DATABASE_URL: `sqlite:${path.join(dir, 'shared.db')}`, SHIPBY_LANG: 'en', LOG_LEVEL: 'info' };
+const env = { DATABASE_URL: `sqlite:${path.join(dir, 'shared.db')}`, SHIPBY_LANG: 'en', LOG_LEVEL: 'info', SHIPBY_JOB_LEASE_MS: '3000' };
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -85,6 +86,16 @@ describe('two servers and an import on one SQLite file', () => {
 
       const listed = await fetch(`http://127.0.0.1:${ports[1]}/orders?shop=demo&limit=1`, { headers: { authorization: `Bearer ${key}` } });
       expect(listed.status).toBe(200);
+
+      // The job runner is killed (no chance to give its lease back): the other server takes the jobs over once the
+      // lease expires.
+      // (The lease is short here, so it may already have moved during the import: whoever holds it now is killed.)
+      const holds = (s: Child) => s.lines.filter((l) => /background jobs: (run by this process|.* took them over)/.test(l)).at(-1)?.includes('run by this process') === true;
+      await waitUntil(() => expect(servers.filter(holds)).toHaveLength(1));
+      const owner = servers.find(holds)!;
+      const other = servers.find((s) => s !== owner)!;
+      await stop(owner, 'SIGKILL');
+      await waitUntil(() => expect(holds(other)).toBe(true));
     } finally {
       for (const s of servers) await stop(s);
     }
