@@ -143,7 +143,8 @@ export async function setSkuDimensions(ctx: AppContext, inputs: SkuDimensionsInp
   const now = ctx.now();
   await ctx.store.db.transaction().execute(async (trx) => {
     // A barcode already on another SKU would make a scan ambiguous.
-    const existing = await trx.selectFrom('sku_dimensions').select(['sku', 'barcode']).where('barcode', 'in', barcodes.size ? [...barcodes.keys()] : ['\u0000']).execute();
+    // No barcode given: nothing to clash with (a NUL placeholder is refused by PostgreSQL's UTF-8 text).
+    const existing = barcodes.size ? await trx.selectFrom('sku_dimensions').select(['sku', 'barcode']).where('barcode', 'in', [...barcodes.keys()]).execute() : [];
     const clashes = existing.filter((e) => {
       if (barcodes.get(e.barcode!) === e.sku) return false;
       // Fine when the same request moves that SKU to another barcode.

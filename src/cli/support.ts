@@ -2,7 +2,7 @@
  * What every CLI command shares: the database from DATABASE_URL (migrated on open), the locale, and output.
  */
 import { createContext, type AppContext } from '../app/context';
-import { ConflictError, LocalizedError, ValidationError } from '../app/errors';
+import { ConflictError, LocalizedError, sellerError, ValidationError } from '../app/errors';
 import { pickLocale, type Locale, type Localized } from '../core/i18n';
 import { migrateToLatest, openStore } from '../store/database';
 
@@ -26,8 +26,9 @@ export async function withApp<T>(run: (ctx: AppContext) => Promise<T>): Promise<
 }
 
 /** Prints an error the way a seller can act on it, and sets the exit code. */
-export function reportError(error: unknown): void {
+export function reportError(thrown: unknown): void {
   const locale = cliLocale();
+  const error = sellerError(thrown);
   if (error instanceof ValidationError) {
     for (const issue of error.issues) console.error(`row ${issue.row}, ${issue.field}: ${issue.message[locale]}`);
   } else if (error instanceof ConflictError) {

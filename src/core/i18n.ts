@@ -22,3 +22,11 @@ export function pickLocale(header: string | undefined | null): Locale {
 export function render(message: Localized, locale: Locale): string {
   return message[locale];
 }
+
+/** An error whose message a seller reads, in English and Chinese; subclasses (app/errors.ts) say which answer it is. */
+export class LocalizedError extends Error {
+  constructor(readonly localizedMessage: Localized) {
+    super(localizedMessage.en);
+    this.name = new.target.name;
+  }
+}

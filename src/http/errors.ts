@@ -3,7 +3,7 @@
  * `message` follows Accept-Language; both languages are always there.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AuthenticationError, ConflictError, ForbiddenError, NotFoundError, TooManyAttemptsError, ValidationError } from '../app/errors';
+import { AuthenticationError, ConflictError, DiskFullError, ForbiddenError, NotFoundError, sellerError, StoreBusyError, TooManyAttemptsError, ValidationError } from '../app/errors';
 import { localized, pickLocale, type Localized } from '../core/i18n';
 
 export function errorBody(request: FastifyRequest, code: string, message: Localized, extra: Record<string, unknown> = {}) {
@@ -11,8 +11,17 @@ export function errorBody(request: FastifyRequest, code: string, message: Locali
   return { error: { code, message: message[locale], messages: message, ...extra } };
 }
 
-export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
+export function handleError(thrown: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
   const locale = pickLocale(request.headers['accept-language']);
+  const error = sellerError(thrown) as FastifyError | Error;
+  if (error instanceof DiskFullError) {
+    request.log.error({ err: error.cause }, 'disk full');
+    return reply.status(507).send(errorBody(request, 'disk_full', error.localizedMessage));
+  }
+  if (error instanceof StoreBusyError) {
+    request.log.warn({ err: error.cause }, 'database busy');
+    return reply.status(503).header('retry-after', String(error.retryAfterSeconds)).send(errorBody(request, 'busy', error.localizedMessage, { retry_after_seconds: error.retryAfterSeconds }));
+  }
   if (error instanceof ValidationError) {
     return reply.status(400).send(
       errorBody(request, 'validation', localized('The request has invalid fields; nothing was changed.', '请求中有无效字段；未做任何更改。'), {

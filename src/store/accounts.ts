@@ -6,6 +6,8 @@ import type { Store } from './database';
 import type { Executor } from './orders';
 import type { AuditLogTable } from './schema-accounts';
 import type { Insertable } from 'kysely';
+import type SqliteDatabase from 'better-sqlite3';
+import { busyWaitMs, retryWhileBusy } from './sqlite-dialect';
 
 export async function findAccount(db: Executor, id: string) {
   return db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
@@ -99,7 +101,7 @@ type AuditRowInput = Insertable<AuditLogTable>;
 class SqliteAuditWriter {
   private pending: Array<{ row: AuditRowInput; done: (error?: unknown) => void }> = [];
   private scheduled = false;
-  private readonly insertAll: (rows: AuditRowInput[]) => void;
+  private readonly insertAll: SqliteDatabase.Transaction<(rows: AuditRowInput[]) => void>;
 
   constructor(private readonly store: Store, sqlite: NonNullable<Store['sqlite']>) {
     const statement = sqlite.prepare<unknown[]>(`INSERT INTO audit_log (${AUDIT_COLUMNS.join(', ')}) VALUES (${AUDIT_COLUMNS.map(() => '?').join(', ')})`);
@@ -124,7 +126,9 @@ class SqliteAuditWriter {
     this.pending = [];
     this.scheduled = false;
     try {
-      await this.store.db.connection().execute(async () => this.insertAll(batch.map((p) => p.row)));
+      // BEGIN IMMEDIATE, and a file another process holds is waited for without blocking the event loop.
+      const rows = batch.map((p) => p.row);
+      await retryWhileBusy(() => this.store.db.connection().execute(async () => this.insertAll.immediate(rows)), busyWaitMs());
       for (const p of batch) p.done();
     } catch (error) {
       for (const p of batch) p.done(error);

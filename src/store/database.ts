@@ -6,10 +6,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationResultSet } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, type MigrationResultSet } from 'kysely';
 import pg from 'pg';
+import { repairHalfAppliedMigration } from './migration-repair';
 import { buildMigrations } from './migrations/index';
 import type { Database } from './schema';
+import { busyWaitMs, ShipbySqliteDialect } from './sqlite-dialect';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -40,8 +42,11 @@ export function openStore(url: string = process.env.DATABASE_URL || DEFAULT_DATA
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    // Each statement waits up to 5 s for another process's lock (blocking); the dialect then waits on without
+    // blocking the event loop, up to SHIPBY_SQLITE_BUSY_WAIT_MS in all.
+    const waitMs = busyWaitMs();
+    sqlite.pragma(`busy_timeout = ${Math.min(5000, waitMs)}`);
+    const db = new Kysely<Database>({ dialect: new ShipbySqliteDialect(sqlite, waitMs) });
     return { db, dialect: 'sqlite', url, sqlite, close: () => db.destroy() };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
@@ -58,6 +63,8 @@ export function openStore(url: string = process.env.DATABASE_URL || DEFAULT_DATA
 }
 
 export async function migrateToLatest(store: Store): Promise<MigrationResultSet> {
+  // Migrations are atomic on SQLite now; a store half-migrated by an older shipby is repaired first, or refused.
+  if (store.sqlite) await repairHalfAppliedMigration(store.sqlite, store.url.slice('sqlite:'.length));
   const migrator = new Migrator({
     db: store.db,
     provider: { getMigrations: async () => buildMigrations(store.dialect) },

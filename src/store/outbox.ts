@@ -255,3 +255,9 @@ export async function releaseHeldUploads(db: Executor, parcelId: number, now: nu
     .returningAll()
     .execute();
 }
+
+/** After a restore: an upload the backup holds as undelivered may have gone out since, so each reads the order back first. */
+export async function markUndeliveredForReadback(db: Executor): Promise<number> {
+  const result = await db.updateTable('outbox').set({ needs_readback: 1 }).where('kind', '=', UPLOAD_KIND).where('status', 'in', [...UNDELIVERED_UPLOAD_STATUSES]).executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

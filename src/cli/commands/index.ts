@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import * as access from './access';
+import * as backup from './backup';
 import * as carrier from './carrier';
 import * as deadlines from './deadlines';
 import * as demo from './demo';
@@ -17,4 +18,4 @@ import * as tracking from './tracking';
 import * as trackingNumber from './tracking-number';
 
 /** Each command module exports `register(program)`; add one line here per module. */
-export const commandModules: Array<{ register: (program: Command) => void }> = [serve, migrate, access, importOrders, orders, deadlines, fakeAliexpress, trackingNumber, plan, marketplace, stock, tracking, demo, pack, carrier, sampleCarrier];
+export const commandModules: Array<{ register: (program: Command) => void }> = [serve, migrate, backup, access, importOrders, orders, deadlines, fakeAliexpress, trackingNumber, plan, marketplace, stock, tracking, demo, pack, carrier, sampleCarrier];

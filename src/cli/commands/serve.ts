@@ -2,11 +2,13 @@ import type { Command } from 'commander';
 import { createContext } from '../../app/context';
 import { buildServer } from '../../http/server';
 import { startDeadlineJobs } from '../../jobs/deadline-jobs';
+import { runJobsWhileOwner } from '../../jobs/job-owner';
 import { startMarketplaceJobs } from '../../jobs/marketplace-jobs';
 import { startTrackingJobs } from '../../jobs/tracking-jobs';
 import { describeUrl, migrateToLatest, openStore } from '../../store/database';
 import { action, say } from '../support';
 import { ensureFirstOwner } from '../../app/accounts';
+import { processOwnerId } from '../../app/store-leases';
 import { localized } from '../../core/i18n';
 import { signInUrl } from './access';
 
@@ -23,11 +25,10 @@ export function register(program: Command): void {
         const ctx = createContext(store);
         const app = await buildServer(ctx, { logger: true });
         const log = { info: (m: string) => app.log.info(m), error: (m: string) => app.log.error(m) };
-        const jobs = startMarketplaceJobs(ctx, log);
-        const deadlineJobs = startDeadlineJobs(ctx, log);
-        const trackingJobs = startTrackingJobs(ctx, log);
+        // One process per SQLite store runs the background jobs; the others serve and stand by (jobs/job-owner.ts).
+        const jobs = runJobsWhileOwner(ctx, processOwnerId(), () => [startMarketplaceJobs(ctx, log), startDeadlineJobs(ctx, log), startTrackingJobs(ctx, log)], log);
         const close = async () => {
-          await Promise.all([jobs.stop(), deadlineJobs.stop(), trackingJobs.stop()]);
+          await jobs.stop();
           await app.close();
           await store.close();
           process.exit(0);
