@@ -133,15 +133,17 @@ describe('the demo day', () => {
       const { verdict } = await explainOrder(demo.ctx, order.id);
       expect(['late', 'shipped_late', 'closed', 'awaiting_count']).toContain(verdict.status);
     }
-    // Orders still open close to their deadline are listed with their countdown, to the signed-in owner only.
-    const url = `${demo.dashboardUrl}orders?shop=${DEMO_SHOP_ID}&due_within=48h`;
+    // Orders still open are listed with their countdown and situation, to the signed-in owner only; those the
+    // platform closed at their deadline are in no queue.
+    const url = `${demo.dashboardUrl}orders?shop=${DEMO_SHOP_ID}&due_within=7d&status=new,awaiting_shipment,awaiting_stock,partially_shipped`;
     const signedOut = await fetch(url);
     expect(signedOut.status).toBe(401);
     expect(await signedOut.json()).toMatchObject({ error: { code: 'unauthenticated' } });
     const response = await fetch(url, { headers: { cookie } });
-    const atRisk = (await response.json()) as { items: unknown[] };
+    const atRisk = (await response.json()) as { items: Array<{ deadline: { situation: string } }> };
     expect(response.status).toBe(200);
     expect(atRisk.items.length).toBeGreaterThan(0);
+    for (const item of atRisk.items) expect(['open', 'at_risk', 'will_miss', 'no_deadline']).toContain(item.deadline.situation);
     // The link was one-time: opening it again signs nobody in.
     const again = await fetch(demo.signInUrl!, { redirect: 'manual' });
     expect(again.status).toBe(401);
