@@ -19,7 +19,8 @@ import { localized } from '../core/i18n';
 import { maskPersonalData } from '../core/personal-data';
 import { toIso } from '../core/time';
 import { registerAccess, SESSION_COOKIE } from './access';
-import { handleError } from './errors';
+import { DATABASE_RETRY_AFTER_SECONDS, errorBody, handleError } from './errors';
+import { databaseHealth } from '../app/health';
 import { TooManyAttemptsError, ValidationError } from '../app/errors';
 import { authRoutes } from './routes/auth';
 import { deadlineRoutes } from './routes/deadlines';
@@ -105,9 +106,15 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  app.get('/health', { schema: { tags: ['system'], summary: 'Liveness and the database in use' } }, async () => {
-    await ctx.store.db.selectFrom('shops').select('id').limit(1).execute();
-    return { ok: true, database: ctx.store.dialect };
+  // Which dependency is down, if any: 200 when the database answers, 503 (with Retry-After) when it does not.
+  app.get('/health', { schema: { tags: ['system'], summary: 'Liveness, the database in use, and whether each dependency is up (503 when one is down)' } }, async (request, reply) => {
+    const database = await databaseHealth(ctx);
+    if (database.up) return { ok: true, database: ctx.store.dialect, dependencies: { database: 'up' } };
+    request.log.warn(`health: database down (${database.error})`);
+    return reply
+      .status(503)
+      .header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
+      .send({ ok: false, database: ctx.store.dialect, dependencies: { database: 'down' }, ...errorBody(request, 'database_unavailable', localized('The database is unavailable; shipby reconnects by itself when it is back.', '数据库不可用；恢复后 shipby 会自动重新连接。')) });
   });
 
   orderRoutes(app, ctx);

@@ -23,6 +23,7 @@ import {
   type OutboxSettings,
 } from '../app/upload-outbox';
 import { DEFAULT_RETRY_POLICY } from '../core/upload-rules';
+import { isDatabaseUnavailable } from '../app/errors';
 import type { AliExpressClient } from '../integrations/aliexpress/client';
 import type { ClaimedRow } from '../store/outbox';
 
@@ -91,6 +92,21 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
   const finished: Array<{ row: ClaimedRow; outcome: DeliveryOutcome }> = [];
   let oldestFinishedAt = 0;
   let nothingDue = false;
+  // While the database is away nothing is claimed or recorded: outcomes wait in memory (their rows stay leased to
+  // us) and the database is tried again every `idlePollMs`; said once when it goes, once when it is back.
+  let databaseAwayUntil = 0;
+  let databaseAway = false;
+  const databaseError = (what: string, error: unknown): boolean => {
+    if (!isDatabaseUnavailable(error)) return false;
+    databaseAwayUntil = Date.now() + idlePollMs;
+    if (!databaseAway) log(`${what}: the database is unavailable (${error instanceof Error ? error.message : String(error)}); paused, trying again every ${idlePollMs} ms`);
+    databaseAway = true;
+    return true;
+  };
+  const databaseAnswered = () => {
+    if (databaseAway) log('the database is back; claiming and recording again');
+    databaseAway = false;
+  };
 
   const start = (row: ClaimedRow, orderState: Parameters<typeof deliverOutboxRow>[2]['orderState']) => {
     const task = (async () => {
@@ -117,6 +133,7 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
     if (batch.length === 0) return;
     try {
       const summary = await recordOutboxOutcomes(ctx, workerId, batch, settings);
+      databaseAnswered();
       stats.transactions++;
       stats.accepted += summary.accepted;
       stats.retried += summary.retried;
@@ -125,7 +142,13 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
       stats.notices += summary.notices;
       stats.lostClaims += summary.lostClaims;
     } catch (error) {
-      // The rows stay leased to us; when the lease runs out they are taken over and read back first.
+      // The database is away: keep the outcomes and record them when it is back (the settle is fenced by our
+      // lease owner, so a row another worker took over meanwhile is not touched). When stopping, or on any other
+      // error, the rows stay leased to us; when the lease runs out they are taken over and read back first.
+      if (databaseError('recording', error) && !options.signal?.aborted) {
+        finished.unshift(...batch);
+        return;
+      }
       log(`recording ${batch.length} outcomes failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
@@ -133,9 +156,11 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
   while (true) {
     const stopping = options.signal?.aborted === true;
     const free = concurrency - inFlight.size;
-    if (!stopping && free > 0 && (inFlight.size === 0 || free >= Math.ceil(concurrency / 4))) {
+    const databaseWait = databaseAwayUntil - Date.now();
+    if (!stopping && databaseWait <= 0 && free > 0 && (inFlight.size === 0 || free >= Math.ceil(concurrency / 4))) {
       try {
         const rows = await claimOutboxRows(ctx, workerId, { limit: free, leaseMs: settings.leaseMs, ...(options.kinds ? { kinds: options.kinds } : {}) });
+        databaseAnswered();
         nothingDue = rows.length === 0;
         if (rows.length) {
           stats.claimed += rows.length;
@@ -144,11 +169,11 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
           for (const row of rows) start(row, states.get(row.order_id));
         }
       } catch (error) {
-        log(`claim failed: ${error instanceof Error ? error.message : String(error)}`);
+        if (!databaseError('claim', error)) log(`claim failed: ${error instanceof Error ? error.message : String(error)}`);
         nothingDue = true;
       }
     }
-    if (!flushing && finished.length && (finished.length >= concurrency || inFlight.size === 0 || Date.now() - oldestFinishedAt >= flushMs || stopping)) {
+    if (!flushing && finished.length && (databaseWait <= 0 || stopping) && (finished.length >= concurrency || inFlight.size === 0 || Date.now() - oldestFinishedAt >= flushMs || stopping)) {
       flushing = flush().finally(() => (flushing = undefined));
     }
     if (inFlight.size === 0 && finished.length === 0) {
@@ -164,7 +189,7 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
       }
       continue;
     }
-    await Promise.race([...inFlight, ...(flushing ? [flushing] : []), sleep(flushMs)]);
+    await Promise.race([...inFlight, ...(flushing ? [flushing] : []), sleep(Math.max(flushMs, databaseAwayUntil - Date.now()), options.signal)]);
   }
   return stats;
 }

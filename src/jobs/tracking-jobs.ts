@@ -9,7 +9,7 @@ import { openCasesFromSync } from '../app/after-sales';
 import type { AppContext } from '../app/context';
 import { runReceiptSweep } from '../app/receipt';
 import { matchUnmatchedEvents, pollDueParcels, processDeliveries, registerParcels, runTrackingSweep } from '../app/tracking';
-import { parseInterval, startScheduler } from './scheduler';
+import { parseInterval, startScheduler, reportJobErrors } from './scheduler';
 
 export function startTrackingJobs(ctx: AppContext, log: { info(m: string): void; error(m: string): void }, env: NodeJS.ProcessEnv = process.env) {
   return startScheduler(
@@ -50,6 +50,6 @@ export function startTrackingJobs(ctx: AppContext, log: { info(m: string): void;
         },
       },
     ],
-    (job, error) => log.error(`${job}: ${error instanceof Error ? error.message : String(error)}`),
+    reportJobErrors(log),
   );
 }
