@@ -46,6 +46,10 @@ describe.skipIf(!BIN)('serve on PostgreSQL through database outages', () => {
   let token: string;
   let output = '';
   let exited: { code: number | null; signal: string | null } | undefined;
+  // A separate outbox worker (`outbox work`) on the same database: it must live through the outages too.
+  let worker: ChildProcess;
+  let workerOutput = '';
+  let workerExited: { code: number | null; signal: string | null } | undefined;
 
   beforeAll(async () => {
     cluster = await startPrivateCluster(BIN!);
@@ -60,11 +64,21 @@ describe.skipIf(!BIN)('serve on PostgreSQL through database outages', () => {
     token = (await createApiKey(ctx, { accountId: 'default', name: 'load', role: 'manager', shopIds: ['load'], createdBy: 'test' })).token;
     await store.close();
 
+    const masterKey = randomBytes(32).toString('hex');
+    worker = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/cli/main.ts', 'outbox', 'work'], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: cluster.url('shipby'), SHIPBY_MASTER_KEY: masterKey },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    worker.stdout!.on('data', (chunk: Buffer) => (workerOutput += chunk.toString()));
+    worker.stderr!.on('data', (chunk: Buffer) => (workerOutput += chunk.toString()));
+    worker.on('exit', (code, signal) => (workerExited = { code, signal }));
+
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     server = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/cli/main.ts', 'serve', '--port', String(port), '--host', '127.0.0.1'], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: cluster.url('shipby'), SHIPBY_MASTER_KEY: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn', SHIPBY_SWEEP_INTERVAL: '2s', SHIPBY_PLAN_INTERVAL: '2s', SHIPBY_TRACKING_INTERVAL: '2s' },
+      env: { ...process.env, DATABASE_URL: cluster.url('shipby'), SHIPBY_MASTER_KEY: masterKey, LOG_LEVEL: 'warn', SHIPBY_SWEEP_INTERVAL: '2s', SHIPBY_PLAN_INTERVAL: '2s', SHIPBY_TRACKING_INTERVAL: '2s' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     server.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -80,6 +94,10 @@ describe.skipIf(!BIN)('serve on PostgreSQL through database outages', () => {
     if (server && !exited) {
       server.kill('SIGTERM');
       await until('serve to stop', () => exited !== undefined, 30_000).catch(() => server.kill('SIGKILL'));
+    }
+    if (worker && !workerExited) {
+      worker.kill('SIGTERM');
+      await until('the worker to stop', () => workerExited !== undefined, 30_000).catch(() => worker.kill('SIGKILL'));
     }
     cluster?.destroy();
   });
@@ -152,6 +170,9 @@ describe.skipIf(!BIN)('serve on PostgreSQL through database outages', () => {
       loading = false;
       await Promise.all(writers);
 
+      // Neither the server nor the outbox worker exited; the worker said the outage once, and its end.
+      expect(workerExited).toBeUndefined();
+      expect(workerOutput.match(/the database is unavailable/g)?.length ?? 0).toBeLessThanOrEqual(2);
       // The server never exited; 503s only, each with Retry-After and both languages; no 500, no lost answer.
       expect(exited).toBeUndefined();
       expect(other).toEqual([]);
@@ -172,7 +193,7 @@ describe.skipIf(!BIN)('serve on PostgreSQL through database outages', () => {
       expect((await health()).body.dependencies?.database).toBe('up');
 
       console.log(
-        `pg-outage: PG stopped ${Math.round(OUTAGE_MS / 1000)} s under load: server alive, ${unavailableDuringOutage} 503s with Retry-After during it ` +
+        `pg-outage: PG stopped ${Math.round(OUTAGE_MS / 1000)} s under load: server and outbox worker alive, ${unavailableDuringOutage} 503s with Retry-After during it ` +
           `(${unavailable.length} in all, ${terminated.rowCount} connections terminated later), ${statuses.get(500) ?? 0} 500s, ` +
           `${acknowledged.size - missing.length}/${acknowledged.size} acknowledged writes present, 20 writes acknowledged ${(recoveredInMs / 1000).toFixed(1)} s after the restart; ` +
           `statuses ${JSON.stringify(Object.fromEntries(statuses))}`,
@@ -181,6 +202,7 @@ describe.skipIf(!BIN)('serve on PostgreSQL through database outages', () => {
       loading = false;
       await Promise.allSettled(writers);
       if (exited) console.error(`serve exited ${JSON.stringify(exited)}:\n${output}`);
+      if (workerExited) console.error(`outbox work exited ${JSON.stringify(workerExited)}:\n${workerOutput}`);
     }
   }, 400_000);
 });
