@@ -30,8 +30,11 @@ import {
   nextAttemptAt,
   readbackVerdict,
   type ReadbackVerdict,
+  uploadClosesAt,
   type RetryPolicy,
 } from '../core/upload-rules';
+import type { AvailabilitySignal } from '../core/marketplace-outage';
+import { builtInRegistry } from '../core/policy/registry';
 import type { AliExpressClient } from '../integrations/aliexpress/client';
 import { AmbiguousOutcomeError, PermanentMarketplaceError, RetryableMarketplaceError } from '../integrations/aliexpress/errors';
 import { mapDeclaredShipments } from '../integrations/aliexpress/mapping';
@@ -73,7 +76,8 @@ export type DeliveryOutcome =
   | { type: 'notice_sent' }
   /** The message may or may not have gone; it is not sent again (a buyer gets at most one notice per parcel). */
   | { type: 'notice_unconfirmed'; code: string; message: string }
-  | { type: 'retry'; needsReadback: boolean; code: string; message: string; retryAfterMs?: number; readback?: ReadbackSummary }
+  /** Transient; `outage` when the failure is of the kind an outage of the platform causes (5xx, timeout, no connection). */
+  | { type: 'retry'; needsReadback: boolean; code: string; message: string; retryAfterMs?: number; readback?: ReadbackSummary; outage?: boolean }
   | { type: 'refused'; reason: 'order_closed' | 'all_declared'; message: Localized; readback?: ReadbackSummary }
   /** Permanent: the platform refused the request itself (credentials, parameters); dead-lettered at once. */
   | { type: 'failed'; code: string; message: string; readback?: ReadbackSummary }
@@ -234,12 +238,13 @@ function verdictOutcome(readback: ReadbackSummary, payload: UploadPayload): Deli
 function failure(error: unknown, stillNeedsReadback: boolean, readback: ReadbackSummary | undefined): DeliveryOutcome {
   const extra = readback ? { readback } : {};
   if (error instanceof AmbiguousOutcomeError) {
-    return { type: 'retry', needsReadback: true, code: error.code, message: error.message, ...extra };
+    return { type: 'retry', needsReadback: true, code: error.code, message: error.message, outage: error.reason !== 'bad_response', ...extra };
   }
   if (error instanceof RetryableMarketplaceError) {
     return {
       type: 'retry',
       needsReadback: stillNeedsReadback,
+      outage: error.reason === 'server_error' || error.reason === 'network' || error.reason === 'timeout',
       code: error.code,
       message: error.message,
       ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
@@ -275,6 +280,23 @@ async function deliverNotice(payload: NoticePayload, client: AliExpressClient, s
   }
 }
 
+/** What a delivery's outcome says about the platform being there (core/marketplace-outage.ts). */
+export function availabilitySignal(outcome: DeliveryOutcome): AvailabilitySignal {
+  switch (outcome.type) {
+    case 'accepted':
+    case 'notice_sent':
+    case 'refused':
+      return 'answered';
+    case 'failed':
+      // A refusal with the platform's code is an answer; WORKER, UNKNOWN_KIND, NO_BUYER… happened on our side.
+      return outcome.code === 'WORKER' || outcome.code === 'UNKNOWN_KIND' || outcome.code === 'NO_BUYER' ? 'neutral' : 'answered';
+    case 'retry':
+      return outcome.outage ? 'outage' : outcome.readback ? 'answered' : 'neutral';
+    default:
+      return 'neutral';
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Record
 
@@ -305,8 +327,9 @@ export async function recordOutboxOutcomes(
   return withRetries(() => ctx.store.db.transaction().execute(async (trx) => {
     const now = ctx.now();
     const summary: RecordSummary = { accepted: 0, retried: 0, dead: 0, refused: 0, notices: 0, lostClaims: 0 };
-    // 1. What each outcome writes, decided before anything is written.
-    const planned = results.map(({ row, outcome }) => ({ row, outcome, ...planOutcome(row, outcome, now, worker, settings, random) }));
+    // 1. What each outcome writes, decided before anything is written; a failed upload needs its order's closing point.
+    const closing = await closingPoints(trx, results.filter(({ row, outcome }) => outcome.type === 'retry' && row.kind === outbox.UPLOAD_KIND).map(({ row }) => row));
+    const planned = results.map(({ row, outcome }) => ({ row, outcome, ...planOutcome(row, outcome, now, worker, settings, random, closing.get(row.order_id) ?? null) }));
     // 2. One fenced statement settles them all; a row missing from the answer was taken over by another worker.
     const settled = await outbox.settleClaimedRows(trx, worker, now, planned.map((p) => ({ id: p.row.id, changes: p.changes })));
     const events: NewOrderEventRow[] = [];
@@ -344,7 +367,7 @@ interface PlannedOutcome {
 }
 
 /** What recording one outcome writes: the row's new state, its events, and what it counts as. */
-function planOutcome(row: OutboxRow, outcome: DeliveryOutcome, now: number, worker: string, settings: OutboxSettings, random: () => number): PlannedOutcome {
+function planOutcome(row: OutboxRow, outcome: DeliveryOutcome, now: number, worker: string, settings: OutboxSettings, random: () => number, closesAt: number | null): PlannedOutcome {
   const kind = attemptKind(row);
   const base = { outbox_id: row.id, attempt: row.attempts, worker };
   switch (outcome.type) {
@@ -370,14 +393,17 @@ function planOutcome(row: OutboxRow, outcome: DeliveryOutcome, now: number, work
       };
     }
     case 'retry': {
-      const verdict = afterFailure(row.attempts, settings.retry);
-      const next = nextAttemptAt({ now, attempt: row.attempts, policy: settings.retry, deadlineAt: row.priority_at >= NO_DEADLINE_PRIORITY ? null : row.priority_at, retryAfterMs: outcome.retryAfterMs, random: random() });
+      // Transient: retried until the order's closing point (an upload is never abandoned while its order can be saved).
+      const verdict = afterFailure({ attempts: row.attempts, permanent: false, now, closesAt, policy: settings.retry });
+      const next = nextAttemptAt({ now, attempt: row.attempts, policy: settings.retry, deadlineAt: row.priority_at >= NO_DEADLINE_PRIORITY ? null : row.priority_at, closesAt, retryAfterMs: outcome.retryAfterMs, random: random() });
       const attempt = event(row.order_id, row.parcel_id, now, worker, kind, null, null, null,
         `attempt ${row.attempts}: ${outcome.needsReadback ? 'outcome unknown' : 'failed'} (${outcome.code})${verdict === 'retry' ? `; next try in ${Math.round((next - now) / 1000)} s${outcome.needsReadback ? ', after reading the order back' : ''}` : ''}`,
         JSON.stringify({ ...base, outcome: outcome.needsReadback ? 'ambiguous' : 'retryable', code: outcome.code, ...(verdict === 'retry' ? { next_attempt_at: next } : {}), ...(outcome.readback ? { readback: outcome.readback } : {}) }));
       const changes = { status: verdict === 'retry' ? 'pending' : 'dead', next_attempt_at: next, needs_readback: outcome.needsReadback ? 1 : 0, last_error: `${outcome.code}: ${outcome.message}`.slice(0, 1000) };
       if (verdict === 'retry') return { changes, counts: 'retried', events: [attempt] };
-      const dead = deadLetterEvent(row, now, worker, `${row.attempts} attempts failed; the last: ${outcome.code}`);
+      const dead = deadLetterEvent(row, now, worker, closesAt !== null
+        ? `${row.attempts} attempts failed (the last: ${outcome.code}) and the order's closing point (${new Date(closesAt).toISOString()}) has passed: the platform no longer takes a number for it`
+        : `${row.attempts} attempts failed; the last: ${outcome.code}`);
       return { changes, counts: 'dead', events: [attempt, dead], deadLetter: dead };
     }
     case 'failed': {
@@ -401,6 +427,25 @@ function planOutcome(row: OutboxRow, outcome: DeliveryOutcome, now: number, work
           JSON.stringify({ ...base, reason: outcome.reason, message: outcome.message, ...(outcome.readback ? { readback: outcome.readback } : {}) }))],
       };
   }
+}
+
+/**
+ * The closing point of each failed upload's order: its deadline (the order's current ship-by, else the row's
+ * priority) plus the policy's closing hours, else its grace (core/upload-rules.ts `uploadClosesAt`).
+ */
+async function closingPoints(trx: orders.Executor, rows: OutboxRow[]): Promise<Map<number, number | null>> {
+  const ids = [...new Set(rows.map((row) => row.order_id))];
+  if (ids.length === 0) return new Map();
+  const found = new Map((await trx.selectFrom('orders').select(['id', 'ship_by_at', 'policy_id', 'policy_version']).where('id', 'in', ids).execute()).map((o) => [o.id, o]));
+  const registry = builtInRegistry();
+  const result = new Map<number, number | null>();
+  for (const row of rows) {
+    const order = found.get(row.order_id);
+    const deadline = order?.ship_by_at ?? (row.priority_at >= NO_DEADLINE_PRIORITY ? null : row.priority_at);
+    const policy = order?.policy_id && order.policy_version !== null ? registry.get(order.policy_id, order.policy_version) : undefined;
+    result.set(row.order_id, uploadClosesAt(deadline, policy ? { closingHoursAfterDeadline: policy.closing.hoursAfterDeadline, graceHours: policy.graceHours } : undefined));
+  }
+  return result;
 }
 
 function deadLetterEvent(row: OutboxRow, now: number, worker: string, why: string): NewOrderEventRow {

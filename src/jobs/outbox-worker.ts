@@ -18,12 +18,14 @@ import {
   deliverOutboxRow,
   openOutboxCount,
   orderStatesOf,
+  availabilitySignal,
   recordOutboxOutcomes,
   type DeliveryOutcome,
   type OutboxSettings,
 } from '../app/upload-outbox';
 import { DEFAULT_RETRY_POLICY } from '../core/upload-rules';
 import { isDatabaseUnavailable } from '../app/errors';
+import { newOutageTracker, noteMarketplaceSignals } from '../app/marketplace-outage';
 import type { AliExpressClient } from '../integrations/aliexpress/client';
 import type { ClaimedRow } from '../store/outbox';
 
@@ -77,6 +79,8 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
   const deliveryBudgetMs = Math.max(1000, settings.leaseMs - Math.max(2000, Math.floor(settings.leaseMs / 10)));
   if (deliveryBudgetMs < timeoutMs) log(`warning: lease ${settings.leaseMs} ms leaves less than one request timeout (${timeoutMs} ms) per delivery`);
 
+  // The marketplace's availability as this worker sees it: an outage is recorded and alerted once, and its end too.
+  const outage = newOutageTracker();
   const stats: OutboxWorkerStats = { workerId, claimed: 0, takenOver: 0, accepted: 0, retried: 0, dead: 0, refused: 0, notices: 0, lostClaims: 0, transactions: 0 };
   const clients = new Map<string, AliExpressClient>();
   const clientFor = async (shopId: string): Promise<AliExpressClient> => {
@@ -115,8 +119,9 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
         const client = await clientFor(row.shop_id);
         outcome = await deliverOutboxRow(row, client, { orderState, signal: AbortSignal.timeout(deliveryBudgetMs) });
       } catch (error) {
-        // Not a marketplace answer (e.g. the credentials do not decrypt): nothing was sent.
-        outcome = { type: 'failed', code: 'WORKER', message: error instanceof Error ? error.message : String(error) };
+        // Not a marketplace answer: nothing was sent. The database away (reading the shop's credentials) hands the
+        // claim back; anything else (e.g. the credentials do not decrypt) will not pass by retrying.
+        outcome = isDatabaseUnavailable(error) ? { type: 'interrupted' } : { type: 'failed', code: 'WORKER', message: error instanceof Error ? error.message : String(error) };
       }
       if (finished.length === 0) oldestFinishedAt = Date.now();
       finished.push({ row, outcome });
@@ -141,6 +146,14 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
       stats.refused += summary.refused;
       stats.notices += summary.notices;
       stats.lostClaims += summary.lostClaims;
+      const signals = batch.map(({ outcome }) => ({ signal: availabilitySignal(outcome), ...('code' in outcome ? { error: `${outcome.code}: ${outcome.message}`.slice(0, 300) } : {}) }));
+      // Apart from the recording: the outcomes are written whatever happens here.
+      const change = await noteMarketplaceSignals(ctx, outage, signals).catch((error: unknown) => {
+        log(`marketplace availability not recorded: ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+      });
+      if (change?.change === 'began') log(`the marketplace is not answering (${outage.lastError ?? 'no answer'}); uploads keep retrying until their orders' closing points${change.recorded ? '; outage alerted' : ''}`);
+      if (change?.change === 'ended') log(`the marketplace answers again; ${change.released ?? 0} waiting uploads released, most urgent first`);
     } catch (error) {
       // The database is away: keep the outcomes and record them when it is back (the settle is fenced by our
       // lease owner, so a row another worker took over meanwhile is not touched). When stopping, or on any other
@@ -189,7 +202,9 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
       }
       continue;
     }
-    await Promise.race([...inFlight, ...(flushing ? [flushing] : []), sleep(Math.max(flushMs, databaseAwayUntil - Date.now()), options.signal)]);
+    // Not cut short by the stop signal: while stopping, this waits for the deliveries in flight (a sleep that
+    // returned at once would spin without ever letting their answers in).
+    await Promise.race([...inFlight, ...(flushing ? [flushing] : []), sleep(Math.max(flushMs, databaseAwayUntil - Date.now()))]);
   }
   return stats;
 }

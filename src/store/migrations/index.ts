@@ -13,6 +13,7 @@ import { packingMigration } from './0006-packing';
 import { planningMigration } from './0008-planning';
 import { accountsMigration } from './0009-accounts';
 import { orderListIndexMigration } from './0010-order-list-index';
+import { marketplaceOutagesMigration } from './0011-marketplace-outages';
 
 export function buildMigrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -203,5 +204,6 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     '0008_planning': planningMigration(dialect),
     '0009_accounts': accountsMigration(dialect),
     '0010_order_list_index': orderListIndexMigration(),
+    '0011_marketplace_outages': marketplaceOutagesMigration(dialect),
   };
 }
