@@ -61,6 +61,8 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /*': PUBLIC,
   'GET /shops': shops('orders:read'),
   'GET /events': shops('orders:read'),
+  // Installation-wide notices (a marketplace outage): no shop's data.
+  'GET /notices': shops('orders:read'),
   'GET /policies': { scope: 'installation', permission: 'settings:read' },
   // accounts and access
   'POST /auth/login': PUBLIC,

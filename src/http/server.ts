@@ -15,7 +15,8 @@ import type { AppContext } from '../app/context';
 import { listWebhooks } from '../app/deadlines';
 import { tokenHash } from '../app/passwords';
 import { listShopsWithPolicy } from '../app/policies';
-import { localized } from '../core/i18n';
+import { localized, pickLocale } from '../core/i18n';
+import { marketplaceNotices } from '../app/marketplace-outage';
 import { maskPersonalData } from '../core/personal-data';
 import { toIso } from '../core/time';
 import { registerAccess, SESSION_COOKIE } from './access';
@@ -134,6 +135,12 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     return {
       items: shops.map(({ shop, choice }) => ({ id: shop.id, name: shop.name, platform: shop.platform, created_at: toIso(shop.created_at), policy: { policy_id: choice.defaultPolicyId, by_order_type: choice.byOrderType ?? null, overrides: choice.overrides ?? null } })),
     };
+  });
+  // What the dashboard shows above every screen: an outage of a marketplace while it lasts, with what to do.
+  app.get('/notices', { schema: { tags: ['system'], summary: 'Notices for every screen: each marketplace outage in progress (since when, what to do), in English and Chinese' } }, async (request) => {
+    const locale = pickLocale(request.headers['accept-language']);
+    const notices = await marketplaceNotices(ctx);
+    return { items: notices.map((n) => ({ kind: n.kind, level: n.level, platform: n.platform, since: toIso(n.since), failures: n.failures, message: n.message[locale], messages: n.message })) };
   });
   app.get('/webhooks', { schema: { tags: ['deadlines'], summary: 'The alert webhooks of your shops (URL and scope; the secret is never returned)' } }, async (request) => {
     const rows = await listWebhooks(ctx, request.access.shops);

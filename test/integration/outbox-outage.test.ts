@@ -12,6 +12,7 @@ import { marketplaceNotices } from '../../src/app/marketplace-outage';
 import { DEFAULT_OUTBOX_SETTINGS } from '../../src/app/upload-outbox';
 import { startFakeAliExpressServer, type FakeAliExpressServer } from '../../src/integrations/aliexpress/fake-server';
 import { runOutboxWorker } from '../../src/jobs/outbox-worker';
+import { buildServer } from '../../src/http/server';
 import type { Store } from '../../src/store/database';
 import { UPLOAD_KIND } from '../../src/store/outbox';
 import { backends, contextFor, manualClock } from '../support/backends';
@@ -92,6 +93,14 @@ describe.each(backends)('a marketplace outage on $name', (backend) => {
       expect(notices[0]!.message.en).toMatch(/At risk/);
       expect(notices[0]!.message.en).not.toMatch(/\.\/bin|shipby outbox/);
       expect(await alerts('upload_dead_lettered')).toHaveLength(0);
+      // The dashboard reads it from GET /notices, in the reader's language.
+      const app = await buildServer(ctx, { authentication: false });
+      const answer = await app.inject({ method: 'GET', url: '/notices', headers: { 'accept-language': 'zh-CN' } });
+      await app.close();
+      expect(answer.statusCode).toBe(200);
+      expect(answer.json().items).toHaveLength(1);
+      expect(answer.json().items[0]).toMatchObject({ kind: 'marketplace_outage', platform: 'aliexpress' });
+      expect(answer.json().items[0].message).toMatch(/速卖通/);
 
       // The platform is back. The clock moves only to the first retry that comes due: the upload that finds the
       // platform back ends the outage, and the others are released together, to be claimed most urgent first.
