@@ -322,6 +322,8 @@ export async function recordOutboxOutcomes(
   results: Array<{ row: ClaimedRow | OutboxRow; outcome: DeliveryOutcome }>,
   settings: OutboxSettings = DEFAULT_OUTBOX_SETTINGS,
   random: () => number = Math.random,
+  /** A marketplace outage is open (app/marketplace-outage.ts): retries come due together, on a grid. */
+  context: { outageOpen?: boolean } = {},
 ): Promise<RecordSummary> {
   if (results.length === 0) return { accepted: 0, retried: 0, dead: 0, refused: 0, notices: 0, lostClaims: 0 };
   return withRetries(() => ctx.store.db.transaction().execute(async (trx) => {
@@ -329,7 +331,7 @@ export async function recordOutboxOutcomes(
     const summary: RecordSummary = { accepted: 0, retried: 0, dead: 0, refused: 0, notices: 0, lostClaims: 0 };
     // 1. What each outcome writes, decided before anything is written; a failed upload needs its order's closing point.
     const closing = await closingPoints(trx, results.filter(({ row, outcome }) => outcome.type === 'retry' && row.kind === outbox.UPLOAD_KIND).map(({ row }) => row));
-    const planned = results.map(({ row, outcome }) => ({ row, outcome, ...planOutcome(row, outcome, now, worker, settings, random, closing.get(row.order_id) ?? null) }));
+    const planned = results.map(({ row, outcome }) => ({ row, outcome, ...planOutcome(row, outcome, now, worker, settings, random, closing.get(row.order_id) ?? null, context.outageOpen === true) }));
     // 2. One fenced statement settles them all; a row missing from the answer was taken over by another worker.
     const settled = await outbox.settleClaimedRows(trx, worker, now, planned.map((p) => ({ id: p.row.id, changes: p.changes })));
     const events: NewOrderEventRow[] = [];
@@ -367,7 +369,7 @@ interface PlannedOutcome {
 }
 
 /** What recording one outcome writes: the row's new state, its events, and what it counts as. */
-function planOutcome(row: OutboxRow, outcome: DeliveryOutcome, now: number, worker: string, settings: OutboxSettings, random: () => number, closesAt: number | null): PlannedOutcome {
+function planOutcome(row: OutboxRow, outcome: DeliveryOutcome, now: number, worker: string, settings: OutboxSettings, random: () => number, closesAt: number | null, outageOpen: boolean): PlannedOutcome {
   const kind = attemptKind(row);
   const base = { outbox_id: row.id, attempt: row.attempts, worker };
   switch (outcome.type) {
@@ -395,7 +397,7 @@ function planOutcome(row: OutboxRow, outcome: DeliveryOutcome, now: number, work
     case 'retry': {
       // Transient: retried until the order's closing point (an upload is never abandoned while its order can be saved).
       const verdict = afterFailure({ attempts: row.attempts, permanent: false, now, closesAt, policy: settings.retry });
-      const next = nextAttemptAt({ now, attempt: row.attempts, policy: settings.retry, deadlineAt: row.priority_at >= NO_DEADLINE_PRIORITY ? null : row.priority_at, closesAt, retryAfterMs: outcome.retryAfterMs, random: random() });
+      const next = nextAttemptAt({ now, attempt: row.attempts, policy: settings.retry, deadlineAt: row.priority_at >= NO_DEADLINE_PRIORITY ? null : row.priority_at, closesAt, retryAfterMs: outcome.retryAfterMs, random: random(), alignMs: outageOpen && outcome.outage ? settings.retry.urgentMaxDelayMs : undefined });
       const attempt = event(row.order_id, row.parcel_id, now, worker, kind, null, null, null,
         `attempt ${row.attempts}: ${outcome.needsReadback ? 'outcome unknown' : 'failed'} (${outcome.code})${verdict === 'retry' ? `; next try in ${Math.round((next - now) / 1000)} s${outcome.needsReadback ? ', after reading the order back' : ''}` : ''}`,
         JSON.stringify({ ...base, outcome: outcome.needsReadback ? 'ambiguous' : 'retryable', code: outcome.code, ...(verdict === 'retry' ? { next_attempt_at: next } : {}), ...(outcome.readback ? { readback: outcome.readback } : {}) }));

@@ -134,7 +134,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
  * When to try again after the `attempt`-th attempt failed: exponential backoff with "equal jitter" (at least half the
  * step), at least as long as the platform asked (`retryAfterMs`), and short when the ship-by deadline is near so an
  * urgent upload is not parked behind a long backoff. Never later than the closing point (`closesAt`), so the last
- * chance to save the order is tried.
+ * chance to save the order is tried. During a marketplace outage (`alignMs`) the time is rounded up to a multiple of
+ * it: the waiting uploads come due together, so the claim (most urgent first) probes with the most urgent one.
  */
 export function nextAttemptAt(input: {
   now: number;
@@ -145,13 +146,15 @@ export function nextAttemptAt(input: {
   retryAfterMs?: number | undefined;
   /** In [0, 1). */
   random: number;
+  alignMs?: number | undefined;
 }): number {
   const { policy } = input;
   const urgent = input.deadlineAt !== null && input.deadlineAt - input.now <= policy.urgentWithinMs;
   const cap = urgent ? Math.min(policy.maxDelayMs, policy.urgentMaxDelayMs) : policy.maxDelayMs;
   const step = Math.min(cap, policy.baseDelayMs * 2 ** Math.max(0, input.attempt - 1));
   const delay = Math.floor(step / 2 + input.random * (step / 2));
-  const next = input.now + Math.max(delay, input.retryAfterMs ?? 0);
+  const unaligned = input.now + Math.max(delay, input.retryAfterMs ?? 0);
+  const next = input.alignMs ? Math.ceil(unaligned / input.alignMs) * input.alignMs : unaligned;
   return input.closesAt != null && input.closesAt > input.now ? Math.min(next, input.closesAt) : next;
 }
 

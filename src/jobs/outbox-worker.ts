@@ -137,7 +137,7 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
     const batch = finished.splice(0);
     if (batch.length === 0) return;
     try {
-      const summary = await recordOutboxOutcomes(ctx, workerId, batch, settings);
+      const summary = await recordOutboxOutcomes(ctx, workerId, batch, settings, Math.random, { outageOpen: outage.state === 'down' });
       databaseAnswered();
       stats.transactions++;
       stats.accepted += summary.accepted;

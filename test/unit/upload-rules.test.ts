@@ -142,6 +142,22 @@ describe('an upload is never abandoned while its order can still be saved', () =
     );
   });
 
+  it('during an outage, retries come due together on a grid, never past the closing point', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.double({ min: 0, max: 0.999, noNaN: true }), fc.integer({ min: 0, max: 3 * HOUR }), (attempt, random, deadlineIn) => {
+        const now = 1_700_000_000_123;
+        const deadline = now + deadlineIn;
+        const plain = nextAttemptAt({ now, attempt, policy, deadlineAt: deadline, random });
+        const aligned = nextAttemptAt({ now, attempt, policy, deadlineAt: deadline, random, alignMs: policy.urgentMaxDelayMs });
+        expect(aligned % policy.urgentMaxDelayMs).toBe(0);
+        expect(aligned).toBeGreaterThanOrEqual(plain);
+        expect(aligned - plain).toBeLessThan(policy.urgentMaxDelayMs);
+        const closesAt = now + 1000;
+        expect(nextAttemptAt({ now, attempt, policy, deadlineAt: deadline, closesAt, random, alignMs: policy.urgentMaxDelayMs })).toBeLessThanOrEqual(closesAt);
+      }),
+    );
+  });
+
   it('closes at the deadline plus the closing hours, else plus the grace', () => {
     expect(uploadClosesAt(1000, { closingHoursAfterDeadline: 96, graceHours: 12 })).toBe(1000 + 96 * HOUR);
     expect(uploadClosesAt(1000, { closingHoursAfterDeadline: null, graceHours: 12 })).toBe(1000 + 12 * HOUR);
