@@ -134,8 +134,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
  * When to try again after the `attempt`-th attempt failed: exponential backoff with "equal jitter" (at least half the
  * step), at least as long as the platform asked (`retryAfterMs`), and short when the ship-by deadline is near so an
  * urgent upload is not parked behind a long backoff. Never later than the closing point (`closesAt`), so the last
- * chance to save the order is tried. During a marketplace outage (`alignMs`) the time is rounded up to a multiple of
- * it: the waiting uploads come due together, so the claim (most urgent first) probes with the most urgent one.
+ * chance to save the order is tried. During a marketplace outage (`alignMs`) it is a point of a grid: the waiting
+ * uploads come due together, so the claim (most urgent first) probes with the most urgent one.
  */
 export function nextAttemptAt(input: {
   now: number;
@@ -153,9 +153,18 @@ export function nextAttemptAt(input: {
   const cap = urgent ? Math.min(policy.maxDelayMs, policy.urgentMaxDelayMs) : policy.maxDelayMs;
   const step = Math.min(cap, policy.baseDelayMs * 2 ** Math.max(0, input.attempt - 1));
   const delay = Math.floor(step / 2 + input.random * (step / 2));
-  const unaligned = input.now + Math.max(delay, input.retryAfterMs ?? 0);
-  const next = input.alignMs ? Math.ceil(unaligned / input.alignMs) * input.alignMs : unaligned;
+  const next = input.alignMs ? alignedAttemptAt(input.now, delay, input.retryAfterMs ?? 0, input.alignMs) : input.now + Math.max(delay, input.retryAfterMs ?? 0);
   return input.closesAt != null && input.closesAt > input.now ? Math.min(next, input.closesAt) : next;
+}
+
+/**
+ * On the grid of `alignMs`: as many grid points after the current grid period as the delay needs (at least one), so
+ * every upload tried within one period comes due at the same point whatever its jitter; never before Retry-After.
+ */
+function alignedAttemptAt(now: number, delayMs: number, retryAfterMs: number, alignMs: number): number {
+  const steps = Math.max(1, Math.ceil(delayMs / alignMs));
+  const aligned = (Math.floor(now / alignMs) + steps) * alignMs;
+  return aligned >= now + retryAfterMs ? aligned : Math.ceil((now + retryAfterMs) / alignMs) * alignMs;
 }
 
 /**

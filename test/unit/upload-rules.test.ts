@@ -144,14 +144,20 @@ describe('an upload is never abandoned while its order can still be saved', () =
 
   it('during an outage, retries come due together on a grid, never past the closing point', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 40 }), fc.double({ min: 0, max: 0.999, noNaN: true }), fc.integer({ min: 0, max: 3 * HOUR }), (attempt, random, deadlineIn) => {
-        const now = 1_700_000_000_123;
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.double({ min: 0, max: 0.999, noNaN: true }), fc.double({ min: 0, max: 0.999, noNaN: true }), fc.integer({ min: 0, max: 3 * HOUR }), fc.integer({ min: 0, max: 29_999 }), fc.option(fc.integer({ min: 0, max: 120_000 }), { nil: undefined }), (attempt, random, otherRandom, deadlineIn, offset, retryAfterMs) => {
+        const align = policy.urgentMaxDelayMs;
+        const now = 1_700_000_010_000 + offset;
         const deadline = now + deadlineIn;
-        const plain = nextAttemptAt({ now, attempt, policy, deadlineAt: deadline, random });
-        const aligned = nextAttemptAt({ now, attempt, policy, deadlineAt: deadline, random, alignMs: policy.urgentMaxDelayMs });
-        expect(aligned % policy.urgentMaxDelayMs).toBe(0);
-        expect(aligned).toBeGreaterThanOrEqual(plain);
-        expect(aligned - plain).toBeLessThan(policy.urgentMaxDelayMs);
+        const aligned = nextAttemptAt({ now, attempt, policy, deadlineAt: deadline, random, retryAfterMs, alignMs: align });
+        expect(aligned % align).toBe(0);
+        expect(aligned).toBeGreaterThan(now);
+        expect(aligned).toBeGreaterThanOrEqual(now + (retryAfterMs ?? 0));
+        expect(aligned - now).toBeLessThanOrEqual(Math.max(policy.maxDelayMs, retryAfterMs ?? 0) + align);
+        // Two urgent uploads tried in the same grid period come due at the same point, whatever their jitter.
+        if (deadlineIn <= policy.urgentWithinMs && attempt >= 5 && retryAfterMs === undefined) {
+          const other = nextAttemptAt({ now: now - offset + ((offset * 7) % align), attempt, policy, deadlineAt: deadline, random: otherRandom, alignMs: align });
+          expect(other).toBe(aligned);
+        }
         const closesAt = now + 1000;
         expect(nextAttemptAt({ now, attempt, policy, deadlineAt: deadline, closesAt, random, alignMs: policy.urgentMaxDelayMs })).toBeLessThanOrEqual(closesAt);
       }),
