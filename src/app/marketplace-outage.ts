@@ -26,11 +26,13 @@ export interface OutageTracker {
   platform: string;
   state: MarketplaceState | 'unknown';
   consecutiveFailures: number;
+  /** When the current run of consecutive failures began (the clock of the batch that started it). */
+  failingSince: number | null;
   lastError: string | null;
 }
 
 export function newOutageTracker(platform = 'aliexpress'): OutageTracker {
-  return { platform, state: 'unknown', consecutiveFailures: 0, lastError: null };
+  return { platform, state: 'unknown', consecutiveFailures: 0, failingSince: null, lastError: null };
 }
 
 export interface OutageChange {
@@ -48,13 +50,16 @@ export async function noteMarketplaceSignals(ctx: AppContext, tracker: OutageTra
   if (signals.length === 0) return undefined;
   const answered = signals.some((s) => s.signal === 'answered');
   const failures = signals.filter((s) => s.signal === 'outage');
-  tracker.consecutiveFailures = countOutageFailures(tracker.consecutiveFailures, signals.map((s) => s.signal));
-  if (failures.length) tracker.lastError = failures[failures.length - 1]!.error ?? tracker.lastError;
   const now = ctx.now();
+  tracker.consecutiveFailures = countOutageFailures(tracker.consecutiveFailures, signals.map((s) => s.signal));
+  if (tracker.consecutiveFailures === 0) tracker.failingSince = null;
+  else tracker.failingSince ??= now;
+  if (failures.length) tracker.lastError = failures[failures.length - 1]!.error ?? tracker.lastError;
+  const failingFor = tracker.failingSince === null ? 0 : now - tracker.failingSince;
   // `unknown` acts as either state: an answer may end an outage another process opened; failures may open one.
   const action = tracker.state === 'unknown'
-    ? (answered && tracker.consecutiveFailures === 0 ? 'outage_ended' : outageTransition('up', tracker.consecutiveFailures, false))
-    : outageTransition(tracker.state, tracker.consecutiveFailures, answered && tracker.consecutiveFailures === 0);
+    ? (answered && tracker.consecutiveFailures === 0 ? 'outage_ended' : outageTransition('up', tracker.consecutiveFailures, false, failingFor))
+    : outageTransition(tracker.state, tracker.consecutiveFailures, answered && tracker.consecutiveFailures === 0, failingFor);
   if (action) {
     if (tracker.state !== 'unknown') {
       const decision = decide(marketplaceMachine, tracker.state, action, {});

@@ -19,8 +19,13 @@ export const marketplaceMachine = defineMachine<MarketplaceState, 'outage_began'
   },
 });
 
-/** Consecutive outage-like failures (no platform answer in between) that make an outage. */
+/**
+ * An outage: at least this many consecutive outage-like failures (no platform answer in between), spanning at
+ * least `OUTAGE_MIN_MS`. The span keeps scattered faults from being called an outage: under a 15 % fault rate five
+ * failures in a row happen now and then, but not 30 s without a single answer.
+ */
 export const OUTAGE_FAILURE_THRESHOLD = 5;
+export const OUTAGE_MIN_MS = 30_000;
 
 /**
  * What one delivery says about the platform: `answered` (any answer of the platform's own, accepted or refused),
@@ -39,10 +44,13 @@ export function countOutageFailures(previous: number, signals: readonly Availabi
   return count;
 }
 
-/** The transition a run of signals calls for, if any, from the state the worker believes in. */
-export function outageTransition(state: MarketplaceState, consecutiveFailures: number, answered: boolean): 'outage_began' | 'outage_ended' | undefined {
+/**
+ * The transition a run of signals calls for, if any, from the state the worker believes in; `failingForMs` is how
+ * long the current run of consecutive failures has lasted.
+ */
+export function outageTransition(state: MarketplaceState, consecutiveFailures: number, answered: boolean, failingForMs: number): 'outage_began' | 'outage_ended' | undefined {
   if (state === 'down' && answered) return 'outage_ended';
-  if (state === 'up' && consecutiveFailures >= OUTAGE_FAILURE_THRESHOLD) return 'outage_began';
+  if (state === 'up' && consecutiveFailures >= OUTAGE_FAILURE_THRESHOLD && failingForMs >= OUTAGE_MIN_MS) return 'outage_began';
   return undefined;
 }
 

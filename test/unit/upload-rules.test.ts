@@ -11,7 +11,7 @@ import {
   uploadClosesAt,
   uploadPriority,
 } from '../../src/core/upload-rules';
-import { OUTAGE_FAILURE_THRESHOLD, countOutageFailures, outageNotice, outageTransition, type AvailabilitySignal } from '../../src/core/marketplace-outage';
+import { OUTAGE_FAILURE_THRESHOLD, OUTAGE_MIN_MS, countOutageFailures, outageNotice, outageTransition, type AvailabilitySignal } from '../../src/core/marketplace-outage';
 import { parseInterval } from '../../src/jobs/scheduler';
 
 describe('upload rules', () => {
@@ -181,10 +181,12 @@ describe('marketplace outages', () => {
         expect(count).toBe(signals.slice(lastAnswer + 1).filter((s) => s === 'outage').length);
       }),
     );
-    expect(outageTransition('up', OUTAGE_FAILURE_THRESHOLD - 1, false)).toBeUndefined();
-    expect(outageTransition('up', OUTAGE_FAILURE_THRESHOLD, false)).toBe('outage_began');
-    expect(outageTransition('down', 50, false)).toBeUndefined();
-    expect(outageTransition('down', 0, true)).toBe('outage_ended');
+    expect(outageTransition('up', OUTAGE_FAILURE_THRESHOLD - 1, false, OUTAGE_MIN_MS)).toBeUndefined();
+    // Scattered faults in quick succession are not an outage; the same run lasting 30 s is.
+    expect(outageTransition('up', OUTAGE_FAILURE_THRESHOLD, false, OUTAGE_MIN_MS - 1)).toBeUndefined();
+    expect(outageTransition('up', OUTAGE_FAILURE_THRESHOLD, false, OUTAGE_MIN_MS)).toBe('outage_began');
+    expect(outageTransition('down', 50, false, 60_000)).toBeUndefined();
+    expect(outageTransition('down', 0, true, 0)).toBe('outage_ended');
     expect(outageNotice('aliexpress', '2026-12-06T23:00:00Z', null)['zh-CN']).toMatch(/速卖通/);
     expect(outageNotice('aliexpress', '2026-12-06T23:00:00Z', null).en).not.toMatch(/\.\/bin|shipby (outbox|sync|serve|order|retry) /);
   });
