@@ -103,7 +103,7 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
   const databaseError = (what: string, error: unknown): boolean => {
     if (!isDatabaseUnavailable(error)) return false;
     databaseAwayUntil = Date.now() + idlePollMs;
-    if (!databaseAway) log(`${what}: the database is unavailable (${error instanceof Error ? error.message : String(error)}); paused, trying again every ${idlePollMs} ms`);
+    if (!databaseAway) log(`${what}: ${error instanceof Error ? error.message : String(error)}; paused, trying again every ${idlePollMs} ms`);
     databaseAway = true;
     return true;
   };

@@ -36,7 +36,7 @@ export function reportJobErrors(log: { info(m: string): void; error(m: string): 
       if (!isDatabaseUnavailable(error)) return log.error(`${job}: ${message}`);
       if (paused.has(job)) return;
       paused.add(job);
-      log.error(`${job}: paused, the database is unavailable (${message}); trying again every tick`);
+      log.error(`${job}: paused, ${message}; trying again every tick`);
     },
     onSuccess(job) {
       if (paused.delete(job)) log.info(`${job}: the database is back; running again`);

@@ -192,6 +192,12 @@ describe.skipIf(!BIN)('serve on PostgreSQL through database outages', () => {
       expect(missing).toEqual([]);
       expect((await health()).body.dependencies?.database).toBe('up');
 
+      // The jobs said the outage once each (and their recovery), not once per tick.
+      const paused = output.split('\n').filter((line) => line.includes('paused, the database is unavailable'));
+      if (process.env.SHOW_SERVE_LOG) console.log(output);
+      expect(paused.length).toBeLessThanOrEqual(2 * 6);
+      // No error line per request: thousands of 503s above, a handful of error lines in all.
+      expect(output.split('\n').filter((line) => line.includes('"level":50')).length).toBeLessThanOrEqual(20);
       console.log(
         `pg-outage: PG stopped ${Math.round(OUTAGE_MS / 1000)} s under load: server and outbox worker alive, ${unavailableDuringOutage} 503s with Retry-After during it ` +
           `(${unavailable.length} in all, ${terminated.rowCount} connections terminated later), ${statuses.get(500) ?? 0} 500s, ` +
