@@ -36,21 +36,32 @@ const SERVER_CODES = new Set(['57P01', '57P02', '57P03']);
 /** pg's own messages for a connection lost or never made (it sets no code on them). */
 const LOST_CONNECTION = /Connection terminated|Client has encountered a connection error|Client was closed and is not queryable|timeout exceeded when trying to connect|Connection ended unexpectedly|terminating connection/i;
 
-/** Whether an error means the database is unreachable now (as opposed to a query the database refused). */
+/**
+ * Whether an error means the database is unreachable now (as opposed to a query the database refused): a
+ * `DatabaseUnavailableError`, which only the database's own connections raise — a carrier or tracking provider
+ * refusing its connection (ECONNREFUSED too) is not the database being away.
+ */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  if (error instanceof DatabaseUnavailableError) return true;
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof DatabaseUnavailableError) return true;
+  }
+  return false;
+}
+
+/** Whether a driver error is a lost or refused connection to the database (the wrapper below types it). */
+export function isConnectionError(error: unknown): boolean {
   if (!error || typeof error !== 'object') return false;
   const { code, message } = error as { code?: unknown; message?: unknown };
   if (typeof code === 'string' && (NETWORK_CODES.has(code) || SERVER_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
   if (typeof message === 'string' && LOST_CONNECTION.test(message)) return true;
   const cause = (error as { cause?: unknown }).cause;
   // AggregateError (several addresses refused), or an error wrapping the driver's.
-  if (Array.isArray((error as { errors?: unknown }).errors) && (error as { errors: unknown[] }).errors.some(isDatabaseUnavailable)) return true;
-  return cause !== undefined && cause !== error && isDatabaseUnavailable(cause);
+  if (Array.isArray((error as { errors?: unknown }).errors) && (error as { errors: unknown[] }).errors.some(isConnectionError)) return true;
+  return cause !== undefined && cause !== error && isConnectionError(cause);
 }
 
 function typed(error: unknown): unknown {
-  return !(error instanceof DatabaseUnavailableError) && isDatabaseUnavailable(error) ? new DatabaseUnavailableError(error) : error;
+  return !(error instanceof DatabaseUnavailableError) && isConnectionError(error) ? new DatabaseUnavailableError(error) : error;
 }
 
 /**
