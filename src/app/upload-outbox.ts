@@ -183,7 +183,7 @@ function planOutcome(row: OutboxRow, outcome: DeliveryOutcome, now: number, work
     }
     case 'retry': {
       // Transient: retried until the order's closing point (an upload is never abandoned while its order can be saved).
-      const verdict = afterFailure({ attempts: row.attempts, permanent: false, now, closesAt, policy: settings.retry });
+      const verdict = afterFailure({ attempts: row.attempts, permanent: false, now, closesAt, policy: settings.retry, duringOutage: outageOpen && outcome.outage === true });
       const next = nextAttemptAt({ now, attempt: row.attempts, policy: settings.retry, deadlineAt: row.priority_at >= NO_DEADLINE_PRIORITY ? null : row.priority_at, closesAt, retryAfterMs: outcome.retryAfterMs, random: random(), alignMs: outageOpen && outcome.outage ? settings.retry.urgentMaxDelayMs : undefined });
       const attempt = event(row.order_id, row.parcel_id, now, worker, kind, null, null, null,
         `attempt ${row.attempts}: ${outcome.needsReadback ? 'outcome unknown' : 'failed'} (${outcome.code})${verdict === 'retry' ? `; next try in ${Math.round((next - now) / 1000)} s${outcome.needsReadback ? ', after reading the order back' : ''}` : ''}`,

@@ -185,11 +185,13 @@ export function uploadClosesAt(deadlineAt: number | null, policy: { closingHours
  * - a transient failure (5xx, timeout, refused connection, rate limit, an unknown outcome) is retried as long as the
  *   order's closing point has not passed, however many attempts that takes; once it has, the order cannot be saved
  *   and the row is dead;
- * - a row with no closing point (a buyer's notice, an upload without a deadline) is dead after `maxAttempts`.
+ * - a row with no closing point (a buyer's notice, an upload without a deadline) is dead after `maxAttempts`, except
+ *   that the attempts made while the marketplace is down (`duringOutage`) do not use them up.
  */
-export function afterFailure(input: { attempts: number; permanent: boolean; now: number; closesAt: number | null; policy: RetryPolicy }): 'retry' | 'dead' {
+export function afterFailure(input: { attempts: number; permanent: boolean; now: number; closesAt: number | null; policy: RetryPolicy; duringOutage?: boolean }): 'retry' | 'dead' {
   if (input.permanent) return 'dead';
   if (input.closesAt !== null) return input.now < input.closesAt ? 'retry' : 'dead';
+  if (input.duringOutage) return 'retry';
   return input.attempts >= input.policy.maxAttempts ? 'dead' : 'retry';
 }
 

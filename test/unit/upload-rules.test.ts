@@ -53,6 +53,9 @@ describe('upload rules', () => {
     const noClosing = { permanent: false, now: 0, closesAt: null, policy: DEFAULT_RETRY_POLICY };
     expect(afterFailure({ ...noClosing, attempts: DEFAULT_RETRY_POLICY.maxAttempts - 1 })).toBe('retry');
     expect(afterFailure({ ...noClosing, attempts: DEFAULT_RETRY_POLICY.maxAttempts })).toBe('dead');
+    // …except while the marketplace is down: a buyer's notice outlives the outage.
+    expect(afterFailure({ ...noClosing, attempts: 100, duringOutage: true })).toBe('retry');
+    expect(afterFailure({ ...noClosing, attempts: 100, duringOutage: true, permanent: true })).toBe('dead');
     expect(uploadPriority(5)).toBeLessThan(uploadPriority(null));
   });
 });
