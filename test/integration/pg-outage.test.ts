@@ -50,6 +50,11 @@ describe.skipIf(!BIN)('serve on PostgreSQL through database outages', () => {
   let worker: ChildProcess;
   let workerOutput = '';
   let workerExited: { code: number | null; signal: string | null } | undefined;
+  // One more, started while the database is down: it waits for it instead of exiting.
+  let lateWorker: ChildProcess | undefined;
+  let lateOutput = '';
+  let lateExited: { code: number | null; signal: string | null } | undefined;
+  let masterKey = '';
 
   beforeAll(async () => {
     cluster = await startPrivateCluster(BIN!);
@@ -64,7 +69,7 @@ describe.skipIf(!BIN)('serve on PostgreSQL through database outages', () => {
     token = (await createApiKey(ctx, { accountId: 'default', name: 'load', role: 'manager', shopIds: ['load'], createdBy: 'test' })).token;
     await store.close();
 
-    const masterKey = randomBytes(32).toString('hex');
+    masterKey = randomBytes(32).toString('hex');
     worker = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/cli/main.ts', 'outbox', 'work'], {
       cwd: ROOT,
       env: { ...process.env, DATABASE_URL: cluster.url('shipby'), SHIPBY_MASTER_KEY: masterKey },
@@ -94,6 +99,10 @@ describe.skipIf(!BIN)('serve on PostgreSQL through database outages', () => {
     if (server && !exited) {
       server.kill('SIGTERM');
       await until('serve to stop', () => exited !== undefined, 30_000).catch(() => server.kill('SIGKILL'));
+    }
+    if (lateWorker && !lateExited) {
+      lateWorker.kill('SIGTERM');
+      await until('the late worker to stop', () => lateExited !== undefined, 30_000).catch(() => lateWorker!.kill('SIGKILL'));
     }
     if (worker && !workerExited) {
       worker.kill('SIGTERM');
@@ -145,6 +154,14 @@ describe.skipIf(!BIN)('serve on PostgreSQL through database outages', () => {
       cluster.stop('fast');
       const stoppedAt = Date.now();
       await until('503s during the outage', () => unavailable.length >= 3);
+      lateWorker = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/cli/main.ts', 'outbox', 'work'], {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_URL: cluster.url('shipby'), SHIPBY_MASTER_KEY: masterKey },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      lateWorker.stdout!.on('data', (chunk: Buffer) => (lateOutput += chunk.toString()));
+      lateWorker.stderr!.on('data', (chunk: Buffer) => (lateOutput += chunk.toString()));
+      lateWorker.on('exit', (code, signal) => (lateExited = { code, signal }));
       const down = await health();
       expect(down.status).toBe(503);
       expect(down.body.dependencies?.database).toBe('down');
@@ -170,6 +187,9 @@ describe.skipIf(!BIN)('serve on PostgreSQL through database outages', () => {
       loading = false;
       await Promise.all(writers);
 
+      // The worker started during the outage waited for the database, and runs.
+      expect(lateExited, lateOutput).toBeUndefined();
+      await until('the late worker to say it waited', async () => /waiting for the database/.test(lateOutput) && /the database answers; starting/.test(lateOutput), 60_000);
       // Neither the server nor the outbox worker exited; the worker said the outage once, and its end.
       expect(workerExited).toBeUndefined();
       expect(workerOutput.match(/the database is unavailable/g)?.length ?? 0).toBeLessThanOrEqual(2);
@@ -199,7 +219,7 @@ describe.skipIf(!BIN)('serve on PostgreSQL through database outages', () => {
       // No error line per request: thousands of 503s above, a handful of error lines in all.
       expect(output.split('\n').filter((line) => line.includes('"level":50')).length).toBeLessThanOrEqual(20);
       console.log(
-        `pg-outage: PG stopped ${Math.round(OUTAGE_MS / 1000)} s under load: server and outbox worker alive, ${unavailableDuringOutage} 503s with Retry-After during it ` +
+        `pg-outage: PG stopped ${Math.round(OUTAGE_MS / 1000)} s under load: server and outbox workers alive (one started during the outage), ${unavailableDuringOutage} 503s with Retry-After during it ` +
           `(${unavailable.length} in all, ${terminated.rowCount} connections terminated later), ${statuses.get(500) ?? 0} 500s, ` +
           `${acknowledged.size - missing.length}/${acknowledged.size} acknowledged writes present, 20 writes acknowledged ${(recoveredInMs / 1000).toFixed(1)} s after the restart; ` +
           `statuses ${JSON.stringify(Object.fromEntries(statuses))}`,
