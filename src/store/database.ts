@@ -46,7 +46,8 @@ export function openStore(url: string = process.env.DATABASE_URL || DEFAULT_DATA
     return { db, dialect: 'sqlite', url, sqlite, close: () => db.destroy() };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    // A connection attempt (waiting for a pool slot included) gives up after 10 s, so a request during an outage is answered (503), not left hanging.
+    // A connection attempt (waiting for a pool slot included) gives up after 10 s, so a request during an outage
+    // is answered (503), not left hanging.
     const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
     // Connections drop when the server restarts or an admin terminates them: each is handled (no process exits),
     // the query in progress fails with DatabaseUnavailableError, and the pool connects afresh when asked.
