@@ -2,6 +2,9 @@ import { localized, type Localized } from '../core/i18n';
 import type { ImportIssue } from '../core/order-input';
 import { isSqliteBusy } from '../store/sqlite-dialect';
 
+/** The database cannot be reached now (HTTP 503 with Retry-After); raised by the store, named here for the callers. */
+export { DatabaseUnavailableError, isDatabaseUnavailable } from '../store/unavailable';
+
 /** Input that broke a rule: each issue names the field (and row); nothing was changed. HTTP 400. */
 export class ValidationError extends Error {
   constructor(readonly issues: ImportIssue[]) {

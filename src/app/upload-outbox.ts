@@ -8,42 +8,37 @@
  * - An `all` upload is not claimable until every other upload of its order is delivered (store/outbox.ts), so `all`
  *   is never declared before the last parcel.
  * - Nothing is sent for an order that is closed or cancelled, here or on the platform.
- * - Every attempt is an event on the order's timeline; after `maxAttempts` failed attempts a row is dead-lettered
- *   (`upload_dead_lettered`), and `retryOutboxRow` puts it back.
+ * - Every attempt is an event on the order's timeline. A transient failure is retried until the order's closing
+ *   point (an upload is never abandoned while its order can still be saved); a permanent refusal, or a transient
+ *   failure after the closing point, dead-letters the row (`upload_dead_lettered`, alerted on the webhooks), and
+ *   `retryOutboxRow` puts it back. A buyer's notice has no closing point: dead after `maxAttempts`.
+ * - This file claims and records; delivery (network) is upload-delivery.ts, the seller's view outbox-entries.ts,
+ *   and a marketplace outage (recorded and alerted once) marketplace-outage.ts.
  * - Accepted uploads move the parcel (`upload_tracking`) and the order (`ship_part` / `ship_all`) through `decide`,
  *   and queue the buyer's notice, in the transaction that records the acceptance.
  */
-import { localized, type Localized } from '../core/i18n';
+import { localized } from '../core/i18n';
 import { queueAlert } from './deadlines';
 import { settleOrdersStock } from './stock-reservations';
 import type { Transaction } from 'kysely';
 import type { Database } from '../store/schema';
 import { ORDER_MILESTONE, ORDER_PROGRESS, orderMachine, parcelMachine, type OrderState, type ParcelState } from '../core/order';
-import { mapPlatformStatus } from '../core/platform-status';
 import { decide } from '../core/state-machine';
-import {
-  DEFAULT_RETRY_POLICY,
-  NO_DEADLINE_PRIORITY,
-  afterFailure,
-  buyerNoticeText,
-  isClosedForUpload,
-  nextAttemptAt,
-  readbackVerdict,
-  type ReadbackVerdict,
-  type RetryPolicy,
-} from '../core/upload-rules';
-import type { AliExpressClient } from '../integrations/aliexpress/client';
-import { AmbiguousOutcomeError, PermanentMarketplaceError, RetryableMarketplaceError } from '../integrations/aliexpress/errors';
-import { mapDeclaredShipments } from '../integrations/aliexpress/mapping';
-import { SHIPPABLE_STATUSES } from '../integrations/aliexpress/protocol';
+import { DEFAULT_RETRY_POLICY, NO_DEADLINE_PRIORITY, afterFailure, buyerNoticeText, nextAttemptAt, uploadClosesAt, type RetryPolicy } from '../core/upload-rules';
+import { builtInRegistry } from '../core/policy/registry';
 import * as marketplace from '../store/marketplace';
 import * as orders from '../store/orders';
 import * as outbox from '../store/outbox';
 import type { ClaimedRow } from '../store/outbox';
 import type { NewOrderEventRow, NewOutboxRow, OrderRow, OutboxRow, ParcelRow } from '../store/schema';
 import type { AppContext } from './context';
-import { ConflictError, NotFoundError } from './errors';
+import { ConflictError } from './errors';
 import { event, type UploadPayload } from './shipments';
+import type { DeliveryOutcome, NoticePayload } from './upload-delivery';
+
+// Delivery (network) and the seller's view live beside this file; their API is re-exported here.
+export * from './upload-delivery';
+export * from './outbox-entries';
 
 export interface OutboxSettings {
   /** How long a claim holds a row; a worker that dies is replaced after it. Longer than any attempt can take. */
@@ -52,33 +47,6 @@ export interface OutboxSettings {
 }
 
 export const DEFAULT_OUTBOX_SETTINGS: OutboxSettings = { leaseMs: 120_000, retry: DEFAULT_RETRY_POLICY };
-
-export interface NoticePayload {
-  platformOrderId: string;
-  trackingNumber: string;
-  content: string;
-  buyerLoginId: string | null;
-  sellerLoginId: string | null;
-}
-
-/** The platform's copy of the order, as far as an upload cares. */
-export interface ReadbackSummary {
-  status: string;
-  declared: string[];
-  verdict: ReadbackVerdict;
-}
-
-export type DeliveryOutcome =
-  | { type: 'accepted'; via: 'declared' | 'readback'; readback?: ReadbackSummary }
-  | { type: 'notice_sent' }
-  /** The message may or may not have gone; it is not sent again (a buyer gets at most one notice per parcel). */
-  | { type: 'notice_unconfirmed'; code: string; message: string }
-  | { type: 'retry'; needsReadback: boolean; code: string; message: string; retryAfterMs?: number; readback?: ReadbackSummary }
-  | { type: 'refused'; reason: 'order_closed' | 'all_declared'; message: Localized; readback?: ReadbackSummary }
-  /** Permanent: the platform refused the request itself (credentials, parameters); dead-lettered at once. */
-  | { type: 'failed'; code: string; message: string; readback?: ReadbackSummary }
-  /** The worker stopped before anything was sent: the claim is handed back and the attempt does not count. */
-  | { type: 'interrupted' };
 
 // ---------------------------------------------------------------------------------------------------------------
 // Claim
@@ -117,165 +85,6 @@ export async function claimOutboxRows(
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Deliver (network; no transaction is open meanwhile)
-
-/** Order states of the claimed rows' orders, read once per batch: nothing is sent for a closed order. */
-export async function orderStatesOf(ctx: AppContext, rows: OutboxRow[]): Promise<Map<number, OrderState>> {
-  const ids = [...new Set(rows.map((row) => row.order_id))];
-  if (ids.length === 0) return new Map();
-  const found = await ctx.store.db.selectFrom('orders').select(['id', 'status']).where('id', 'in', ids).execute();
-  return new Map(found.map((row) => [row.id, row.status as OrderState]));
-}
-
-export async function deliverOutboxRow(
-  row: OutboxRow,
-  client: AliExpressClient,
-  context: { orderState: OrderState | undefined; signal?: AbortSignal },
-): Promise<DeliveryOutcome> {
-  if (context.signal?.aborted) return { type: 'interrupted' };
-  if (row.kind === outbox.UPLOAD_KIND) return deliverUpload(row, JSON.parse(row.payload) as UploadPayload, client, context);
-  if (row.kind === outbox.NOTICE_KIND) return deliverNotice(JSON.parse(row.payload) as NoticePayload, client, context.signal);
-  return { type: 'failed', code: 'UNKNOWN_KIND', message: `unknown outbox kind ${row.kind}` };
-}
-
-async function deliverUpload(
-  row: OutboxRow,
-  payload: UploadPayload,
-  client: AliExpressClient,
-  context: { orderState: OrderState | undefined; signal?: AbortSignal },
-): Promise<DeliveryOutcome> {
-  if (context.orderState && isClosedForUpload(context.orderState)) {
-    return {
-      type: 'refused',
-      reason: 'order_closed',
-      message: localized(
-        `order ${payload.platformOrderId} is ${context.orderState}: nothing is uploaded after closure.`,
-        `订单 ${payload.platformOrderId} 已${context.orderState === 'cancelled' ? '取消' : '关闭'}：关闭后不再上传。`,
-      ),
-    };
-  }
-  const options = context.signal ? { signal: context.signal } : {};
-  let readback: ReadbackSummary | undefined;
-  if (row.needs_readback) {
-    try {
-      readback = await readBack(client, payload, options);
-    } catch (error) {
-      return failure(error, true, undefined);
-    }
-    const decided = verdictOutcome(readback, payload);
-    if (decided) return decided;
-  }
-  try {
-    await client.declareShipment(
-      { orderId: payload.platformOrderId, serviceName: payload.serviceName, logisticsNo: payload.trackingNumber, sendType: payload.sendType },
-      options,
-    );
-    return readback ? { type: 'accepted', via: 'declared', readback } : { type: 'accepted', via: 'declared' };
-  } catch (error) {
-    if (error instanceof PermanentMarketplaceError && (error.reason === 'business_rule' || error.reason === 'not_found')) {
-      // Find out why: closed meanwhile, or the number is there already (an earlier attempt went through).
-      try {
-        const why = await readBack(client, payload, options);
-        const decided = verdictOutcome(why, payload);
-        if (decided) return decided;
-        return { type: 'failed', code: error.code, message: error.message, readback: why };
-      } catch (readError) {
-        return failure(readError, false, readback);
-      }
-    }
-    return failure(error, false, readback);
-  }
-}
-
-async function readBack(client: AliExpressClient, payload: UploadPayload, options: { signal?: AbortSignal }): Promise<ReadbackSummary> {
-  const order = await client.getOrder(payload.platformOrderId, options);
-  const declared = mapDeclaredShipments(order).map((shipment) => shipment.logistics_no);
-  const status = order.order_status ?? '';
-  const verdict = readbackVerdict({
-    trackingNumber: payload.trackingNumber,
-    declaredNumbers: declared,
-    declarable: (SHIPPABLE_STATUSES as readonly string[]).includes(status),
-    platformState: mapPlatformStatus('aliexpress', status),
-  });
-  return { status, declared, verdict };
-}
-
-function verdictOutcome(readback: ReadbackSummary, payload: UploadPayload): DeliveryOutcome | undefined {
-  switch (readback.verdict) {
-    case 'already_declared':
-      return { type: 'accepted', via: 'readback', readback };
-    case 'order_closed':
-      return {
-        type: 'refused',
-        reason: 'order_closed',
-        readback,
-        message: localized(
-          `AliExpress closed order ${payload.platformOrderId} (${readback.status}): the number is not uploaded after closure.`,
-          `速卖通已关闭订单 ${payload.platformOrderId}（${readback.status}）：关闭后不再上传单号。`,
-        ),
-      };
-    case 'all_declared':
-      return {
-        type: 'refused',
-        reason: 'all_declared',
-        readback,
-        message: localized(
-          `AliExpress holds order ${payload.platformOrderId} as fully shipped (${readback.status}) without ${payload.trackingNumber}; correct the shipment by hand.`,
-          `速卖通已将订单 ${payload.platformOrderId} 视为全部发货（${readback.status}），但不含单号 ${payload.trackingNumber}；请手动更正。`,
-        ),
-      };
-    case 'wait':
-      return { type: 'retry', needsReadback: false, code: 'NOT_DECLARABLE', message: `the platform order is ${readback.status}; not declarable now`, readback };
-    case 'send':
-      return undefined;
-  }
-}
-
-function failure(error: unknown, stillNeedsReadback: boolean, readback: ReadbackSummary | undefined): DeliveryOutcome {
-  const extra = readback ? { readback } : {};
-  if (error instanceof AmbiguousOutcomeError) {
-    return { type: 'retry', needsReadback: true, code: error.code, message: error.message, ...extra };
-  }
-  if (error instanceof RetryableMarketplaceError) {
-    return {
-      type: 'retry',
-      needsReadback: stillNeedsReadback,
-      code: error.code,
-      message: error.message,
-      ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
-      ...extra,
-    };
-  }
-  if (error instanceof PermanentMarketplaceError) return { type: 'failed', code: error.code, message: error.message, ...extra };
-  if (error instanceof RangeError) return { type: 'failed', code: 'INVALID_REQUEST', message: error.message, ...extra };
-  // Anything else happened somewhere we cannot see: treat it as an unknown outcome.
-  return { type: 'retry', needsReadback: true, code: 'UNEXPECTED', message: error instanceof Error ? error.message : String(error), ...extra };
-}
-
-async function deliverNotice(payload: NoticePayload, client: AliExpressClient, signal: AbortSignal | undefined): Promise<DeliveryOutcome> {
-  const options = signal ? { signal } : {};
-  let buyer = payload.buyerLoginId;
-  let seller = payload.sellerLoginId;
-  try {
-    if (!buyer || !seller) {
-      const order = await client.getOrder(payload.platformOrderId, options);
-      buyer = order.buyerloginid ?? order.buyer_info?.login_id ?? null;
-      seller = order.seller_operator_login_id ?? null;
-      if (!buyer || !seller) return { type: 'failed', code: 'NO_BUYER', message: 'the platform order names no buyer or seller login id' };
-    }
-  } catch (error) {
-    return failure(error, false, undefined);
-  }
-  try {
-    await client.sendBuyerMessage({ orderId: payload.platformOrderId, buyerLoginId: buyer, sellerLoginId: seller, content: payload.content }, options);
-    return { type: 'notice_sent' };
-  } catch (error) {
-    if (error instanceof AmbiguousOutcomeError) return { type: 'notice_unconfirmed', code: error.code, message: error.message };
-    return failure(error, false, undefined);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 // Record
 
 export interface RecordSummary {
@@ -300,13 +109,16 @@ export async function recordOutboxOutcomes(
   results: Array<{ row: ClaimedRow | OutboxRow; outcome: DeliveryOutcome }>,
   settings: OutboxSettings = DEFAULT_OUTBOX_SETTINGS,
   random: () => number = Math.random,
+  /** A marketplace outage is open (app/marketplace-outage.ts): retries come due together, on a grid. */
+  context: { outageOpen?: boolean } = {},
 ): Promise<RecordSummary> {
   if (results.length === 0) return { accepted: 0, retried: 0, dead: 0, refused: 0, notices: 0, lostClaims: 0 };
   return withRetries(() => ctx.store.db.transaction().execute(async (trx) => {
     const now = ctx.now();
     const summary: RecordSummary = { accepted: 0, retried: 0, dead: 0, refused: 0, notices: 0, lostClaims: 0 };
-    // 1. What each outcome writes, decided before anything is written.
-    const planned = results.map(({ row, outcome }) => ({ row, outcome, ...planOutcome(row, outcome, now, worker, settings, random) }));
+    // 1. What each outcome writes, decided before anything is written; a failed upload needs its order's closing point.
+    const closing = await closingPoints(trx, results.filter(({ row, outcome }) => outcome.type === 'retry' && row.kind === outbox.UPLOAD_KIND).map(({ row }) => row));
+    const planned = results.map(({ row, outcome }) => ({ row, outcome, ...planOutcome(row, outcome, now, worker, settings, random, closing.get(row.order_id) ?? null, context.outageOpen === true) }));
     // 2. One fenced statement settles them all; a row missing from the answer was taken over by another worker.
     const settled = await outbox.settleClaimedRows(trx, worker, now, planned.map((p) => ({ id: p.row.id, changes: p.changes })));
     const events: NewOrderEventRow[] = [];
@@ -344,7 +156,7 @@ interface PlannedOutcome {
 }
 
 /** What recording one outcome writes: the row's new state, its events, and what it counts as. */
-function planOutcome(row: OutboxRow, outcome: DeliveryOutcome, now: number, worker: string, settings: OutboxSettings, random: () => number): PlannedOutcome {
+function planOutcome(row: OutboxRow, outcome: DeliveryOutcome, now: number, worker: string, settings: OutboxSettings, random: () => number, closesAt: number | null, outageOpen: boolean): PlannedOutcome {
   const kind = attemptKind(row);
   const base = { outbox_id: row.id, attempt: row.attempts, worker };
   switch (outcome.type) {
@@ -370,14 +182,17 @@ function planOutcome(row: OutboxRow, outcome: DeliveryOutcome, now: number, work
       };
     }
     case 'retry': {
-      const verdict = afterFailure(row.attempts, settings.retry);
-      const next = nextAttemptAt({ now, attempt: row.attempts, policy: settings.retry, deadlineAt: row.priority_at >= NO_DEADLINE_PRIORITY ? null : row.priority_at, retryAfterMs: outcome.retryAfterMs, random: random() });
+      // Transient: retried until the order's closing point (an upload is never abandoned while its order can be saved).
+      const verdict = afterFailure({ attempts: row.attempts, permanent: false, now, closesAt, policy: settings.retry, duringOutage: outageOpen && outcome.outage === true });
+      const next = nextAttemptAt({ now, attempt: row.attempts, policy: settings.retry, deadlineAt: row.priority_at >= NO_DEADLINE_PRIORITY ? null : row.priority_at, closesAt, retryAfterMs: outcome.retryAfterMs, random: random(), alignMs: outageOpen && outcome.outage ? settings.retry.urgentMaxDelayMs : undefined });
       const attempt = event(row.order_id, row.parcel_id, now, worker, kind, null, null, null,
         `attempt ${row.attempts}: ${outcome.needsReadback ? 'outcome unknown' : 'failed'} (${outcome.code})${verdict === 'retry' ? `; next try in ${Math.round((next - now) / 1000)} s${outcome.needsReadback ? ', after reading the order back' : ''}` : ''}`,
         JSON.stringify({ ...base, outcome: outcome.needsReadback ? 'ambiguous' : 'retryable', code: outcome.code, ...(verdict === 'retry' ? { next_attempt_at: next } : {}), ...(outcome.readback ? { readback: outcome.readback } : {}) }));
       const changes = { status: verdict === 'retry' ? 'pending' : 'dead', next_attempt_at: next, needs_readback: outcome.needsReadback ? 1 : 0, last_error: `${outcome.code}: ${outcome.message}`.slice(0, 1000) };
       if (verdict === 'retry') return { changes, counts: 'retried', events: [attempt] };
-      const dead = deadLetterEvent(row, now, worker, `${row.attempts} attempts failed; the last: ${outcome.code}`);
+      const dead = deadLetterEvent(row, now, worker, closesAt !== null
+        ? `${row.attempts} attempts failed (the last: ${outcome.code}) and the order's closing point (${new Date(closesAt).toISOString()}) has passed: the platform no longer takes a number for it`
+        : `${row.attempts} attempts failed; the last: ${outcome.code}`);
       return { changes, counts: 'dead', events: [attempt, dead], deadLetter: dead };
     }
     case 'failed': {
@@ -401,6 +216,25 @@ function planOutcome(row: OutboxRow, outcome: DeliveryOutcome, now: number, work
           JSON.stringify({ ...base, reason: outcome.reason, message: outcome.message, ...(outcome.readback ? { readback: outcome.readback } : {}) }))],
       };
   }
+}
+
+/**
+ * The closing point of each failed upload's order: its deadline (the order's current ship-by, else the row's
+ * priority) plus the policy's closing hours, else its grace (core/upload-rules.ts `uploadClosesAt`).
+ */
+async function closingPoints(trx: orders.Executor, rows: OutboxRow[]): Promise<Map<number, number | null>> {
+  const ids = [...new Set(rows.map((row) => row.order_id))];
+  if (ids.length === 0) return new Map();
+  const found = new Map((await trx.selectFrom('orders').select(['id', 'ship_by_at', 'policy_id', 'policy_version']).where('id', 'in', ids).execute()).map((o) => [o.id, o]));
+  const registry = builtInRegistry();
+  const result = new Map<number, number | null>();
+  for (const row of rows) {
+    const order = found.get(row.order_id);
+    const deadline = order?.ship_by_at ?? (row.priority_at >= NO_DEADLINE_PRIORITY ? null : row.priority_at);
+    const policy = order?.policy_id && order.policy_version !== null ? registry.get(order.policy_id, order.policy_version) : undefined;
+    result.set(row.order_id, uploadClosesAt(deadline, policy ? { closingHoursAfterDeadline: policy.closing.hoursAfterDeadline, graceHours: policy.graceHours } : undefined));
+  }
+  return result;
 }
 
 function deadLetterEvent(row: OutboxRow, now: number, worker: string, why: string): NewOrderEventRow {
@@ -555,80 +389,4 @@ async function withRetries<T>(run: () => Promise<T>): Promise<T> {
       await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.floor(Math.random() * 20)));
     }
   }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Dead letters and the seller's view
-
-export interface OutboxEntryView {
-  id: number;
-  kind: string;
-  shopId: string;
-  orderId: number;
-  platformOrderId: string;
-  parcelId: number | null;
-  trackingNumber: string;
-  sendType: string | null;
-  status: string;
-  attempts: number;
-  lastError: string | null;
-  updatedAt: number;
-}
-
-export async function listOutboxEntries(ctx: AppContext, filter: { statuses?: string[]; shopId?: string; limit?: number }): Promise<OutboxEntryView[]> {
-  const rows = await outbox.listOutbox(ctx.store.db, { ...filter, limit: filter.limit ?? 200 });
-  return rows.map(entryView);
-}
-
-function entryView(row: OutboxRow): OutboxEntryView {
-  const payload = JSON.parse(row.payload) as { platformOrderId: string; trackingNumber: string };
-  return {
-    id: row.id,
-    kind: row.kind,
-    shopId: row.shop_id,
-    orderId: row.order_id,
-    platformOrderId: payload.platformOrderId,
-    parcelId: row.parcel_id,
-    trackingNumber: payload.trackingNumber,
-    sendType: row.send_type,
-    status: row.status,
-    attempts: row.attempts,
-    lastError: row.last_error,
-    updatedAt: row.updated_at,
-  };
-}
-
-/** Rows still to deliver (pending or in flight), for a worker that stops once the queue is drained. */
-export async function openOutboxCount(ctx: AppContext, kinds?: readonly string[]): Promise<number> {
-  return outbox.countOpenRows(ctx.store.db, kinds);
-}
-
-export async function outboxCounts(ctx: AppContext) {
-  return outbox.countOutbox(ctx.store.db);
-}
-
-/**
- * Puts a dead-lettered row back in the queue: due now, attempts counted afresh, and read back first (its last
- * attempts may have gone through).
- */
-export async function retryOutboxRow(ctx: AppContext, id: number, actor: string): Promise<OutboxEntryView> {
-  const now = ctx.now();
-  await ctx.store.db.transaction().execute(async (trx) => {
-    const row = await outbox.getOutboxRow(trx, id);
-    if (!row) throw new NotFoundError(localized(`outbox entry ${id} not found.`, `未找到待发送记录 ${id}。`));
-    if (row.status !== 'dead') {
-      throw new ConflictError(
-        'outbox.retry.status',
-        localized(`outbox entry ${id} is ${row.status}; only dead-lettered entries are retried.`, `待发送记录 ${id} 的状态为「${row.status}」；只能重试死信记录。`),
-        row.status,
-      );
-    }
-    const updated = await outbox.updateOutboxRow(trx, id, 'dead', { status: 'pending', attempts: 0, needs_readback: 1, next_attempt_at: now, updated_at: now });
-    if (!updated) throw new ConflictError('outbox.retry.race', localized('the entry changed meanwhile; try again.', '记录已被修改，请重试。'), row.status);
-    await orders.appendEvents(trx, [
-      event(row.order_id, row.parcel_id, now, actor, row.kind === outbox.UPLOAD_KIND ? 'upload_retry_requested' : 'buyer_notice_retry_requested', null, null, null,
-        `back in the queue after ${row.attempts} attempts (last: ${row.last_error ?? 'none'})`, JSON.stringify({ outbox_id: id })),
-    ]);
-  });
-  return entryView((await outbox.getOutboxRow(ctx.store.db, id))!);
 }

@@ -107,7 +107,11 @@ function normaliseNumber(number: string): string {
 }
 
 export interface RetryPolicy {
-  /** Failed attempts after which the upload goes to the dead-letter list. */
+  /**
+   * Failed attempts after which an outbox row WITHOUT a closing point (a buyer's notice, an upload without a
+   * deadline) goes to the dead-letter list. An upload whose order can still be saved is never given up for
+   * transient failures, however many (`afterFailure`).
+   */
   maxAttempts: number;
   /** First backoff step; doubles per failed attempt. */
   baseDelayMs: number;
@@ -129,28 +133,66 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 /**
  * When to try again after the `attempt`-th attempt failed: exponential backoff with "equal jitter" (at least half the
  * step), at least as long as the platform asked (`retryAfterMs`), and short when the ship-by deadline is near so an
- * urgent upload is not parked behind a long backoff.
+ * urgent upload is not parked behind a long backoff. Never later than the closing point (`closesAt`), so the last
+ * chance to save the order is tried. During a marketplace outage (`alignMs`) it is a point of a grid: the waiting
+ * uploads come due together, so the claim (most urgent first) probes with the most urgent one.
  */
 export function nextAttemptAt(input: {
   now: number;
   attempt: number;
   policy: RetryPolicy;
   deadlineAt: number | null;
+  closesAt?: number | null;
   retryAfterMs?: number | undefined;
   /** In [0, 1). */
   random: number;
+  alignMs?: number | undefined;
 }): number {
   const { policy } = input;
   const urgent = input.deadlineAt !== null && input.deadlineAt - input.now <= policy.urgentWithinMs;
   const cap = urgent ? Math.min(policy.maxDelayMs, policy.urgentMaxDelayMs) : policy.maxDelayMs;
   const step = Math.min(cap, policy.baseDelayMs * 2 ** Math.max(0, input.attempt - 1));
   const delay = Math.floor(step / 2 + input.random * (step / 2));
-  return input.now + Math.max(delay, input.retryAfterMs ?? 0);
+  const next = input.alignMs ? alignedAttemptAt(input.now, delay, input.retryAfterMs ?? 0, input.alignMs) : input.now + Math.max(delay, input.retryAfterMs ?? 0);
+  return input.closesAt != null && input.closesAt > input.now ? Math.min(next, input.closesAt) : next;
 }
 
-/** After a failed attempt: retry, or give up into the dead-letter list. */
-export function afterFailure(attempts: number, policy: RetryPolicy): 'retry' | 'dead' {
-  return attempts >= policy.maxAttempts ? 'dead' : 'retry';
+/**
+ * On the grid of `alignMs`: as many grid points after the current grid period as the delay needs (at least one), so
+ * every upload tried within one period comes due at the same point whatever its jitter; never before Retry-After.
+ */
+function alignedAttemptAt(now: number, delayMs: number, retryAfterMs: number, alignMs: number): number {
+  const steps = Math.max(1, Math.ceil(delayMs / alignMs));
+  const aligned = (Math.floor(now / alignMs) + steps) * alignMs;
+  return aligned >= now + retryAfterMs ? aligned : Math.ceil((now + retryAfterMs) / alignMs) * alignMs;
+}
+
+/**
+ * The point after which the platform closes the order and no number can be uploaded any more: the ship-by
+ * deadline plus the policy's closing hours (`closing.hoursAfterDeadline`), or, when the policy names none, plus its
+ * grace (`graceHours`; 0 without a policy). Null when the order has no deadline.
+ */
+export function uploadClosesAt(deadlineAt: number | null, policy: { closingHoursAfterDeadline: number | null; graceHours: number } | undefined): number | null {
+  if (deadlineAt === null) return null;
+  const hours = policy ? (policy.closingHoursAfterDeadline ?? policy.graceHours) : 0;
+  return deadlineAt + hours * HOUR_MS;
+}
+
+/**
+ * After a failed attempt: retry, or give up into the dead-letter list. "An upload is never abandoned while its
+ * order can still be saved":
+ * - a permanent refusal (credentials, parameters, a business rule the read-back could not explain) is dead at once;
+ * - a transient failure (5xx, timeout, refused connection, rate limit, an unknown outcome) is retried as long as the
+ *   order's closing point has not passed, however many attempts that takes; once it has, the order cannot be saved
+ *   and the row is dead;
+ * - a row with no closing point (a buyer's notice, an upload without a deadline) is dead after `maxAttempts`, except
+ *   that the attempts made while the marketplace is down (`duringOutage`) do not use them up.
+ */
+export function afterFailure(input: { attempts: number; permanent: boolean; now: number; closesAt: number | null; policy: RetryPolicy; duringOutage?: boolean }): 'retry' | 'dead' {
+  if (input.permanent) return 'dead';
+  if (input.closesAt !== null) return input.now < input.closesAt ? 'retry' : 'dead';
+  if (input.duringOutage) return 'retry';
+  return input.attempts >= input.policy.maxAttempts ? 'dead' : 'retry';
 }
 
 /** The queue order: the earliest ship-by deadline first; uploads without one after all that have one. */

@@ -14,7 +14,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { actorLabel, DEFAULT_ACCOUNT_ID, principalOfApiKey, principalOfSession, recordAudit, type Principal } from '../app/accounts';
 import { accountOfPurchaseOrder, shopOfObject, warehousesOfAccount, type OwnedObject } from '../app/access-scope';
 import type { AppContext } from '../app/context';
-import { AuthenticationError, ForbiddenError, NotFoundError, TooManyAttemptsError, ValidationError } from '../app/errors';
+import { AuthenticationError, ForbiddenError, NotFoundError, TooManyAttemptsError, ValidationError, isDatabaseUnavailable } from '../app/errors';
 import { shopsAllowing, type Permission } from '../core/access';
 import { localized } from '../core/i18n';
 
@@ -61,6 +61,8 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /*': PUBLIC,
   'GET /shops': shops('orders:read'),
   'GET /events': shops('orders:read'),
+  // Installation-wide notices (a marketplace outage): no shop's data.
+  'GET /notices': shops('orders:read'),
   'GET /policies': { scope: 'installation', permission: 'settings:read' },
   // accounts and access
   'POST /auth/login': PUBLIC,
@@ -364,7 +366,10 @@ export function registerAccess(app: FastifyInstance, ctx: AppContext, options: A
         detail: { status },
       });
     } catch (error) {
-      request.log.error({ err: error }, 'audit log write failed');
+      // The database away: a request answered 503 for it did nothing and cannot be audited (no line per request
+      // during an outage); one that finished just before gets a short line, without a stack.
+      if (!isDatabaseUnavailable(error)) request.log.error({ err: error }, 'audit log write failed');
+      else if (status !== 503) request.log.warn(`audit line not written for ${request.method} ${url} (${status}): ${(error as Error).message}`);
     }
     return payload;
   });

@@ -3,7 +3,7 @@
  * `message` follows Accept-Language; both languages are always there.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AuthenticationError, ConflictError, DiskFullError, ForbiddenError, NotFoundError, sellerError, StoreBusyError, TooManyAttemptsError, ValidationError } from '../app/errors';
+import { AuthenticationError, ConflictError, DiskFullError, ForbiddenError, isDatabaseUnavailable, NotFoundError, sellerError, StoreBusyError, TooManyAttemptsError, ValidationError } from '../app/errors';
 import { localized, pickLocale, type Localized } from '../core/i18n';
 
 export function errorBody(request: FastifyRequest, code: string, message: Localized, extra: Record<string, unknown> = {}) {
@@ -44,6 +44,7 @@ export function handleError(thrown: FastifyError | Error, request: FastifyReques
   if (error instanceof TooManyAttemptsError) {
     return reply.status(429).header('retry-after', String(error.retryAfterSeconds)).send(errorBody(request, error.code, error.localizedMessage, { retry_after_seconds: error.retryAfterSeconds }));
   }
+  if (isDatabaseUnavailable(error)) return databaseUnavailable(request, reply);
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
     return reply.status(400).send(
@@ -63,4 +64,25 @@ export function handleError(thrown: FastifyError | Error, request: FastifyReques
   }
   request.log.error({ err: error }, 'request failed');
   return reply.status(500).send(errorBody(request, 'internal', localized('Something went wrong on our side; nothing was lost, try again.', '服务器出错；未丢失任何数据，请重试。')));
+}
+
+/** Seconds a client is asked to wait while the database is away; the pool reconnects by itself when it is back. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/** The database is away (a restart, a failover): 503 with Retry-After; nothing was done, the request can be repeated. */
+export function databaseUnavailable(request: FastifyRequest, reply: FastifyReply) {
+  return reply
+    .status(503)
+    .header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
+    .send(
+      errorBody(
+        request,
+        'database_unavailable',
+        localized(
+          `The database is unavailable for a moment. Try again in ${DATABASE_RETRY_AFTER_SECONDS} s.`,
+          `数据库暂时不可用。请 ${DATABASE_RETRY_AFTER_SECONDS} 秒后重试。`,
+        ),
+        { retry_after_seconds: DATABASE_RETRY_AFTER_SECONDS },
+      ),
+    );
 }

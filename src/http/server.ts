@@ -15,12 +15,14 @@ import type { AppContext } from '../app/context';
 import { listWebhooks } from '../app/deadlines';
 import { tokenHash } from '../app/passwords';
 import { listShopsWithPolicy } from '../app/policies';
-import { localized } from '../core/i18n';
+import { localized, pickLocale } from '../core/i18n';
+import { marketplaceNotices } from '../app/marketplace-outage';
 import { maskPersonalData } from '../core/personal-data';
 import { toIso } from '../core/time';
 import { registerAccess, SESSION_COOKIE } from './access';
+import { DATABASE_RETRY_AFTER_SECONDS, errorBody, handleError } from './errors';
 import { registerIdempotency } from './idempotency';
-import { handleError } from './errors';
+import { databaseHealth } from '../app/health';
 import { TooManyAttemptsError, ValidationError } from '../app/errors';
 import { authRoutes } from './routes/auth';
 import { deadlineRoutes } from './routes/deadlines';
@@ -107,9 +109,15 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  app.get('/health', { schema: { tags: ['system'], summary: 'Liveness and the database in use' } }, async () => {
-    await ctx.store.db.selectFrom('shops').select('id').limit(1).execute();
-    return { ok: true, database: ctx.store.dialect };
+  // Which dependency is down, if any: 200 when the database answers, 503 (with Retry-After) when it does not.
+  app.get('/health', { schema: { tags: ['system'], summary: 'Liveness, the database in use, and whether each dependency is up (503 when one is down)' } }, async (request, reply) => {
+    const database = await databaseHealth(ctx);
+    if (database.up) return { ok: true, database: ctx.store.dialect, dependencies: { database: 'up' } };
+    request.log.warn(`health: database down (${database.error})`);
+    return reply
+      .status(503)
+      .header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
+      .send({ ok: false, database: ctx.store.dialect, dependencies: { database: 'down' }, ...errorBody(request, 'database_unavailable', localized('The database is unavailable; shipby reconnects by itself when it is back.', '数据库不可用；恢复后 shipby 会自动重新连接。')) });
   });
 
   orderRoutes(app, ctx);
@@ -129,6 +137,12 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     return {
       items: shops.map(({ shop, choice }) => ({ id: shop.id, name: shop.name, platform: shop.platform, created_at: toIso(shop.created_at), policy: { policy_id: choice.defaultPolicyId, by_order_type: choice.byOrderType ?? null, overrides: choice.overrides ?? null } })),
     };
+  });
+  // What the dashboard shows above every screen: an outage of a marketplace while it lasts, with what to do.
+  app.get('/notices', { schema: { tags: ['system'], summary: 'Notices for every screen: each marketplace outage in progress (since when, what to do), in English and Chinese' } }, async (request) => {
+    const locale = pickLocale(request.headers['accept-language']);
+    const notices = await marketplaceNotices(ctx);
+    return { items: notices.map((n) => ({ kind: n.kind, level: n.level, platform: n.platform, since: toIso(n.since), failures: n.failures, message: n.message[locale], messages: n.message })) };
   });
   app.get('/webhooks', { schema: { tags: ['deadlines'], summary: 'The alert webhooks of your shops (URL and scope; the secret is never returned)' } }, async (request) => {
     const rows = await listWebhooks(ctx, request.access.shops);

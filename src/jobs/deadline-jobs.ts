@@ -7,7 +7,7 @@ import type { AppContext } from '../app/context';
 import { deliverWebhooks, queueAlert, runWarningSweep } from '../app/deadlines';
 import { refreshPlans } from '../app/planning';
 import { deliverStockAlerts } from '../app/stock';
-import { parseInterval, startScheduler } from './scheduler';
+import { parseInterval, startScheduler, reportJobErrors } from './scheduler';
 
 export function startDeadlineJobs(ctx: AppContext, log: { info(m: string): void; error(m: string): void }, env: NodeJS.ProcessEnv = process.env) {
   const intervalMs = parseInterval(env.SHIPBY_SWEEP_INTERVAL, 60_000);
@@ -42,6 +42,6 @@ export function startDeadlineJobs(ctx: AppContext, log: { info(m: string): void;
         },
       },
     ],
-    (job, error) => log.error(`${job}: ${error instanceof Error ? error.message : String(error)}`),
+    reportJobErrors(log),
   );
 }

@@ -7,7 +7,7 @@ import type { AppContext } from '../app/context';
 import { syncAllShops } from '../app/order-sync';
 import { masterKeyFromEnv } from '../app/secrets';
 import { outboxSettingsFromEnv, runOutboxWorker } from './outbox-worker';
-import { parseInterval, startScheduler, type ScheduledJob } from './scheduler';
+import { parseInterval, startScheduler, type ScheduledJob, reportJobErrors } from './scheduler';
 
 export interface JobLog {
   info(message: string): void;
@@ -43,5 +43,5 @@ export function startMarketplaceJobs(ctx: AppContext, log: JobLog, env: NodeJS.P
     });
   }
   log.info(`marketplace jobs: order sync every ${Math.round(intervalMs / 1000)} s${jobs.length > 1 ? ', outbox worker running' : ''}`);
-  return startScheduler(jobs, (job, error) => log.error(`${job}: ${error instanceof Error ? error.message : String(error)}`));
+  return startScheduler(jobs, reportJobErrors(log));
 }

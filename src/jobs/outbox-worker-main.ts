@@ -7,7 +7,8 @@
  */
 import { createContext } from '../app/context';
 import { masterKeyFromEnv } from '../app/secrets';
-import { migrateToLatest, openStore } from '../store/database';
+import { openStore } from '../store/database';
+import { migrateWhenReachable } from '../app/health';
 import { outboxSettingsFromEnv, runOutboxWorker } from './outbox-worker';
 
 async function main(): Promise<void> {
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => stop.abort());
   process.once('SIGINT', () => stop.abort());
   try {
-    await migrateToLatest(store);
+    await migrateWhenReachable(store, { log: (line) => console.error(line), signal: stop.signal });
     const stats = await runOutboxWorker(createContext(store), {
       masterKey,
       settings,

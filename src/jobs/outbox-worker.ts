@@ -18,11 +18,14 @@ import {
   deliverOutboxRow,
   openOutboxCount,
   orderStatesOf,
+  availabilitySignal,
   recordOutboxOutcomes,
   type DeliveryOutcome,
   type OutboxSettings,
 } from '../app/upload-outbox';
 import { DEFAULT_RETRY_POLICY } from '../core/upload-rules';
+import { isDatabaseUnavailable } from '../app/errors';
+import { newOutageTracker, noteMarketplaceSignals } from '../app/marketplace-outage';
 import type { AliExpressClient } from '../integrations/aliexpress/client';
 import type { ClaimedRow } from '../store/outbox';
 
@@ -76,6 +79,8 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
   const deliveryBudgetMs = Math.max(1000, settings.leaseMs - Math.max(2000, Math.floor(settings.leaseMs / 10)));
   if (deliveryBudgetMs < timeoutMs) log(`warning: lease ${settings.leaseMs} ms leaves less than one request timeout (${timeoutMs} ms) per delivery`);
 
+  // The marketplace's availability as this worker sees it: an outage is recorded and alerted once, and its end too.
+  const outage = newOutageTracker();
   const stats: OutboxWorkerStats = { workerId, claimed: 0, takenOver: 0, accepted: 0, retried: 0, dead: 0, refused: 0, notices: 0, lostClaims: 0, transactions: 0 };
   const clients = new Map<string, AliExpressClient>();
   const clientFor = async (shopId: string): Promise<AliExpressClient> => {
@@ -91,6 +96,21 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
   const finished: Array<{ row: ClaimedRow; outcome: DeliveryOutcome }> = [];
   let oldestFinishedAt = 0;
   let nothingDue = false;
+  // While the database is away nothing is claimed or recorded: outcomes wait in memory (their rows stay leased to
+  // us) and the database is tried again every `idlePollMs`; said once when it goes, once when it is back.
+  let databaseAwayUntil = 0;
+  let databaseAway = false;
+  const databaseError = (what: string, error: unknown): boolean => {
+    if (!isDatabaseUnavailable(error)) return false;
+    databaseAwayUntil = Date.now() + idlePollMs;
+    if (!databaseAway) log(`${what}: ${error instanceof Error ? error.message : String(error)}; paused, trying again every ${idlePollMs} ms`);
+    databaseAway = true;
+    return true;
+  };
+  const databaseAnswered = () => {
+    if (databaseAway) log('the database is back; claiming and recording again');
+    databaseAway = false;
+  };
 
   const start = (row: ClaimedRow, orderState: Parameters<typeof deliverOutboxRow>[2]['orderState']) => {
     const task = (async () => {
@@ -99,8 +119,9 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
         const client = await clientFor(row.shop_id);
         outcome = await deliverOutboxRow(row, client, { orderState, signal: AbortSignal.timeout(deliveryBudgetMs) });
       } catch (error) {
-        // Not a marketplace answer (e.g. the credentials do not decrypt): nothing was sent.
-        outcome = { type: 'failed', code: 'WORKER', message: error instanceof Error ? error.message : String(error) };
+        // Not a marketplace answer: nothing was sent. The database away (reading the shop's credentials) hands the
+        // claim back; anything else (e.g. the credentials do not decrypt) will not pass by retrying.
+        outcome = isDatabaseUnavailable(error) ? { type: 'interrupted' } : { type: 'failed', code: 'WORKER', message: error instanceof Error ? error.message : String(error) };
       }
       if (finished.length === 0) oldestFinishedAt = Date.now();
       finished.push({ row, outcome });
@@ -116,7 +137,8 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
     const batch = finished.splice(0);
     if (batch.length === 0) return;
     try {
-      const summary = await recordOutboxOutcomes(ctx, workerId, batch, settings);
+      const summary = await recordOutboxOutcomes(ctx, workerId, batch, settings, Math.random, { outageOpen: outage.state === 'down' });
+      databaseAnswered();
       stats.transactions++;
       stats.accepted += summary.accepted;
       stats.retried += summary.retried;
@@ -124,8 +146,22 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
       stats.refused += summary.refused;
       stats.notices += summary.notices;
       stats.lostClaims += summary.lostClaims;
+      const signals = batch.map(({ outcome }) => ({ signal: availabilitySignal(outcome), ...('code' in outcome ? { error: `${outcome.code}: ${outcome.message}`.slice(0, 300) } : {}) }));
+      // Apart from the recording: the outcomes are written whatever happens here.
+      const change = await noteMarketplaceSignals(ctx, outage, signals).catch((error: unknown) => {
+        log(`marketplace availability not recorded: ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+      });
+      if (change?.change === 'began') log(`the marketplace is not answering (${outage.lastError ?? 'no answer'}); uploads keep retrying until their orders' closing points${change.recorded ? '; outage alerted' : ''}`);
+      if (change?.change === 'ended') log(`the marketplace answers again; ${change.released ?? 0} waiting uploads released, most urgent first`);
     } catch (error) {
-      // The rows stay leased to us; when the lease runs out they are taken over and read back first.
+      // The database is away: keep the outcomes and record them when it is back (the settle is fenced by our
+      // lease owner, so a row another worker took over meanwhile is not touched). When stopping, or on any other
+      // error, the rows stay leased to us; when the lease runs out they are taken over and read back first.
+      if (databaseError('recording', error) && !options.signal?.aborted) {
+        finished.unshift(...batch);
+        return;
+      }
       log(`recording ${batch.length} outcomes failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
@@ -133,9 +169,11 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
   while (true) {
     const stopping = options.signal?.aborted === true;
     const free = concurrency - inFlight.size;
-    if (!stopping && free > 0 && (inFlight.size === 0 || free >= Math.ceil(concurrency / 4))) {
+    const databaseWait = databaseAwayUntil - Date.now();
+    if (!stopping && databaseWait <= 0 && free > 0 && (inFlight.size === 0 || free >= Math.ceil(concurrency / 4))) {
       try {
         const rows = await claimOutboxRows(ctx, workerId, { limit: free, leaseMs: settings.leaseMs, ...(options.kinds ? { kinds: options.kinds } : {}) });
+        databaseAnswered();
         nothingDue = rows.length === 0;
         if (rows.length) {
           stats.claimed += rows.length;
@@ -144,11 +182,11 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
           for (const row of rows) start(row, states.get(row.order_id));
         }
       } catch (error) {
-        log(`claim failed: ${error instanceof Error ? error.message : String(error)}`);
+        if (!databaseError('claim', error)) log(`claim failed: ${error instanceof Error ? error.message : String(error)}`);
         nothingDue = true;
       }
     }
-    if (!flushing && finished.length && (finished.length >= concurrency || inFlight.size === 0 || Date.now() - oldestFinishedAt >= flushMs || stopping)) {
+    if (!flushing && finished.length && (databaseWait <= 0 || stopping) && (finished.length >= concurrency || inFlight.size === 0 || Date.now() - oldestFinishedAt >= flushMs || stopping)) {
       flushing = flush().finally(() => (flushing = undefined));
     }
     if (inFlight.size === 0 && finished.length === 0) {
@@ -164,7 +202,9 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
       }
       continue;
     }
-    await Promise.race([...inFlight, ...(flushing ? [flushing] : []), sleep(flushMs)]);
+    // Not cut short by the stop signal: while stopping, this waits for the deliveries in flight (a sleep that
+    // returned at once would spin without ever letting their answers in).
+    await Promise.race([...inFlight, ...(flushing ? [flushing] : []), sleep(Math.max(flushMs, databaseAwayUntil - Date.now()))]);
   }
   return stats;
 }

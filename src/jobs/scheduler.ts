@@ -1,7 +1,11 @@
 /**
  * A small in-process scheduler: each job runs, then waits its interval, then runs again — never two runs of one job
  * at once, and a failing run is reported and does not stop the schedule. `stop()` waits for running jobs to end.
+ * A job that fails because the database is away is paused, not broken: `reportJobErrors` logs that once per
+ * outage and once when the job runs again, and the job simply tries again next tick.
  */
+import { isDatabaseUnavailable } from '../app/errors';
+
 export interface ScheduledJob {
   name: string;
   intervalMs: number;
@@ -15,13 +19,40 @@ export interface Scheduler {
   stop(): Promise<void>;
 }
 
-export function startScheduler(jobs: ScheduledJob[], onError: (job: string, error: unknown) => void): Scheduler {
+export interface JobErrorReporter {
+  onError(job: string, error: unknown): void;
+  onSuccess?(job: string): void;
+}
+
+/**
+ * Errors of scheduled jobs to a log: each error as a line, except that "the database is unavailable" is said once
+ * per job and outage ("paused until it is back"), and its end once ("running again").
+ */
+export function reportJobErrors(log: { info(m: string): void; error(m: string): void }): JobErrorReporter {
+  const paused = new Set<string>();
+  return {
+    onError(job, error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (!isDatabaseUnavailable(error)) return log.error(`${job}: ${message}`);
+      if (paused.has(job)) return;
+      paused.add(job);
+      log.error(`${job}: paused, ${message}; trying again every tick`);
+    },
+    onSuccess(job) {
+      if (paused.delete(job)) log.info(`${job}: the database is back; running again`);
+    },
+  };
+}
+
+export function startScheduler(jobs: ScheduledJob[], reporter: JobErrorReporter | ((job: string, error: unknown) => void)): Scheduler {
+  const { onError, onSuccess } = typeof reporter === 'function' ? { onError: reporter, onSuccess: undefined } : reporter;
   const stopping = new AbortController();
   const loops = jobs.map(async (job) => {
     if (job.runAtStart === false) await wait(job.intervalMs, stopping.signal);
     while (!stopping.signal.aborted) {
       try {
         await job.run(stopping.signal);
+        onSuccess?.(job.name);
       } catch (error) {
         onError(job.name, error);
       }

@@ -11,7 +11,7 @@ import { runReceiptSweep } from '../app/receipt';
 import { matchUnmatchedEvents, registerParcels } from '../app/tracking';
 import { processDeliveries } from '../app/tracking-deliveries';
 import { pollDueParcels, runTrackingSweep } from '../app/tracking-polling';
-import { parseInterval, startScheduler } from './scheduler';
+import { parseInterval, reportJobErrors, startScheduler } from './scheduler';
 
 export function startTrackingJobs(ctx: AppContext, log: { info(m: string): void; error(m: string): void }, env: NodeJS.ProcessEnv = process.env) {
   return startScheduler(
@@ -52,6 +52,6 @@ export function startTrackingJobs(ctx: AppContext, log: { info(m: string): void;
         },
       },
     ],
-    (job, error) => log.error(`${job}: ${error instanceof Error ? error.message : String(error)}`),
+    reportJobErrors(log),
   );
 }

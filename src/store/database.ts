@@ -10,6 +10,7 @@ import { Kysely, Migrator, PostgresDialect, type MigrationResultSet } from 'kyse
 import pg from 'pg';
 import { repairHalfAppliedMigration } from './migration-repair';
 import { buildMigrations } from './migrations/index';
+import { resilientPool } from './unavailable';
 import type { Database } from './schema';
 import { busyWaitMs, ShipbySqliteDialect } from './sqlite-dialect';
 
@@ -50,13 +51,19 @@ export function openStore(url: string = process.env.DATABASE_URL || DEFAULT_DATA
     return { db, dialect: 'sqlite', url, sqlite, close: () => db.destroy() };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
-    // An idle client's connection can drop (a server restart, an admin terminating it): the pool replaces it;
-    // without a listener the error would end the process.
-    pool.on('error', (error) => {
-      if (!/terminating connection/.test(error.message)) console.error(`PostgreSQL idle connection error: ${error.message}`);
-    });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    // A connection attempt (waiting for a pool slot included) gives up after 10 s, so a request during an outage
+    // is answered (503), not left hanging.
+    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
+    // Connections drop when the server restarts or an admin terminates them: each is handled (no process exits),
+    // the query in progress fails with DatabaseUnavailableError, and the pool connects afresh when asked.
+    let lastReport = 0;
+    const onConnectionError = (error: Error) => {
+      // One line per burst: a restart drops every connection at once.
+      if (Date.now() - lastReport < 10_000) return;
+      lastReport = Date.now();
+      console.error(`PostgreSQL connection lost: ${error.message}`);
+    };
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: resilientPool(pool, onConnectionError) }) });
     return { db, dialect: 'postgres', url, close: () => db.destroy() };
   }
   throw new Error(`DATABASE_URL "${describeUrl(url)}" is neither sqlite:PATH nor postgres://…`);

@@ -33,6 +33,21 @@ export async function insertOutboxRows(db: Executor, rows: NewOutboxRow[]): Prom
   return ids;
 }
 
+/**
+ * After a marketplace outage: every waiting upload is due now, so the claim (most urgent first) sends them in
+ * urgency order instead of as their backoffs happen to end. Returns how many.
+ */
+export async function releaseWaitingUploads(db: Executor, now: number): Promise<number> {
+  const result = await db
+    .updateTable('outbox')
+    .set({ next_attempt_at: now, updated_at: now })
+    .where('status', '=', 'pending')
+    .where('kind', '=', UPLOAD_KIND)
+    .where('next_attempt_at', '>', now)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 export interface ClaimedRow extends OutboxRow {
   /** The status before the claim: `in_flight` means the previous worker's lease ran out. */
   claimed_from: string;

@@ -164,7 +164,7 @@ export interface ParcelLabelsTable {
   created_at: number;
   updated_at: number;
   voided_at: number | null;
-  /** The key the carrier was called with (unique): one carrier label, one row. null before migration 0011. */
+  /** The key the carrier was called with (unique): one carrier label, one row. null before migration 0012. */
   idempotency_key: string | null;
 }
 

@@ -117,6 +117,18 @@ export interface Database extends DeadlineTables, StockTables, TrackingTables, P
   marketplace_connections: MarketplaceConnectionsTable;
   marketplace_orders: MarketplaceOrdersTable;
   outbox: OutboxTable;
+  marketplace_outages: MarketplaceOutagesTable;
+}
+
+/** One outage of a marketplace as the outbox saw it; open while `ended_at` is null (one open per platform). */
+export interface MarketplaceOutagesTable {
+  id: Generated<number>;
+  platform: string;
+  started_at: number;
+  ended_at: number | null;
+  failures: number;
+  last_error: string | null;
+  updated_at: number;
 }
 
 export type OrderRow = Selectable<OrdersTable>;

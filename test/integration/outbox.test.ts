@@ -162,9 +162,11 @@ describe.each(backends)('upload outbox on $name', (backend) => {
     expect((await events(ctx, order.orderId)).map((e) => e.kind)).toContain('upload_refused');
   });
 
-  it('dead-letters after the last attempt, and a retry delivers it', async () => {
+  it('dead-letters a transient failure only once the order can no longer be saved, and a retry delivers it', async () => {
     const order = orders[0]!;
     const shipped = await markParcelShipped(ctx, { orderId: order.orderId, trackingNumber: s10For(50), serviceName: 'CPAM', lastParcel: true }, 't');
+    // Its deadline 30 days ago: past any policy's closing point (transient failures before it are retried forever).
+    await store.db.updateTable('orders').set({ ship_by_at: Date.now() - 30 * 86_400_000 }).where('id', '=', order.orderId).execute();
     await addWebhook(ctx, { url: 'http://127.0.0.1:9/alerts', secret: 'sixteen-chars-secret' });
     fake.setFaults({ serverError: { probability: 1, status: 503 } });
     const stats = await drain(ctx);
@@ -174,7 +176,8 @@ describe.each(backends)('upload outbox on $name', (backend) => {
     expect(alerts).toHaveLength(1);
     expect(JSON.parse(alerts[0]!.payload)).toMatchObject({ order_id: order.orderId, outbox_id: shipped.outboxId });
     const dead = await listOutboxEntries(ctx, { statuses: ['dead'] });
-    expect(dead.map((e) => [e.id, e.attempts])).toEqual([[shipped.outboxId, 4]]);
+    expect(dead.map((e) => [e.id, e.attempts])).toEqual([[shipped.outboxId, 1]]);
+    expect((await events(ctx, order.orderId)).find((e) => e.kind === 'upload_dead_lettered')!.reason).toMatch(/closing point/);
     expect((await events(ctx, order.orderId)).filter((e) => e.kind === 'upload_dead_lettered')).toHaveLength(1);
     fake.clearFaults();
     await retryOutboxRow(ctx, shipped.outboxId, 't');
@@ -182,7 +185,7 @@ describe.each(backends)('upload outbox on $name', (backend) => {
     expect(fake.marketplace.declarations.filter((d) => d.accepted).map((d) => d.logisticsNo)).toEqual([s10For(50)]);
     const kinds = (await events(ctx, order.orderId)).map((e) => e.kind);
     expect(kinds).toContain('upload_retry_requested');
-    expect(kinds.filter((k) => k === 'upload_attempt')).toHaveLength(5);
+    expect(kinds.filter((k) => k === 'upload_attempt')).toHaveLength(2);
   });
 
   it('holds the upload until the first scan when the shop says so; early uploads warn', async () => {

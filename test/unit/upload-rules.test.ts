@@ -8,8 +8,10 @@ import {
   readbackVerdict,
   refuseNewUpload,
   sendTypeFor,
+  uploadClosesAt,
   uploadPriority,
 } from '../../src/core/upload-rules';
+import { OUTAGE_FAILURE_THRESHOLD, OUTAGE_MIN_MS, countOutageFailures, outageNotice, outageTransition, type AvailabilitySignal } from '../../src/core/marketplace-outage';
 import { parseInterval } from '../../src/jobs/scheduler';
 
 describe('upload rules', () => {
@@ -47,8 +49,13 @@ describe('upload rules', () => {
         expect(near).toBeLessThanOrEqual(far);
       }),
     );
-    expect(afterFailure(DEFAULT_RETRY_POLICY.maxAttempts - 1, DEFAULT_RETRY_POLICY)).toBe('retry');
-    expect(afterFailure(DEFAULT_RETRY_POLICY.maxAttempts, DEFAULT_RETRY_POLICY)).toBe('dead');
+    // Without a closing point (a buyer's notice), maxAttempts still bounds the tries.
+    const noClosing = { permanent: false, now: 0, closesAt: null, policy: DEFAULT_RETRY_POLICY };
+    expect(afterFailure({ ...noClosing, attempts: DEFAULT_RETRY_POLICY.maxAttempts - 1 })).toBe('retry');
+    expect(afterFailure({ ...noClosing, attempts: DEFAULT_RETRY_POLICY.maxAttempts })).toBe('dead');
+    // …except while the marketplace is down: a buyer's notice outlives the outage.
+    expect(afterFailure({ ...noClosing, attempts: 100, duringOutage: true })).toBe('retry');
+    expect(afterFailure({ ...noClosing, attempts: 100, duringOutage: true, permanent: true })).toBe('dead');
     expect(uploadPriority(5)).toBeLessThan(uploadPriority(null));
   });
 });
@@ -91,5 +98,99 @@ describe('scheduler intervals', () => {
     expect(parseInterval('5000', 0)).toBe(5000);
     expect(() => parseInterval('soon', 0)).toThrow(/not an interval/);
     expect(() => parseInterval('10ms', 0)).toThrow(/too short/);
+  });
+});
+
+describe('an upload is never abandoned while its order can still be saved', () => {
+  const HOUR = 3_600_000;
+  const policy = DEFAULT_RETRY_POLICY;
+
+  it('retries any run of transient failures before the closing point, at bounded steps, never past it', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 200 * HOUR }),
+        fc.integer({ min: 0, max: 96 }),
+        fc.array(fc.record({ waitMs: fc.integer({ min: 0, max: 2 * HOUR }), random: fc.double({ min: 0, max: 0.999, noNaN: true }), retryAfterMs: fc.option(fc.integer({ min: 0, max: 600_000 }), { nil: undefined }) }), { minLength: 1, maxLength: 60 }),
+        (deadlineIn, closingHours, failures) => {
+          const start = 1_700_000_000_000;
+          const deadline = start + deadlineIn;
+          const closesAt = uploadClosesAt(deadline, { closingHoursAfterDeadline: closingHours, graceHours: 0 })!;
+          let now = start;
+          let attempt = 0;
+          for (const failure of failures) {
+            now += failure.waitMs;
+            if (now >= closesAt) break;
+            attempt++;
+            // However many attempts, a transient failure before the closing point is never dead.
+            expect(afterFailure({ attempts: attempt, permanent: false, now, closesAt, policy })).toBe('retry');
+            const next = nextAttemptAt({ now, attempt, policy, deadlineAt: deadline, closesAt, retryAfterMs: failure.retryAfterMs, random: failure.random });
+            expect(next).toBeGreaterThanOrEqual(now);
+            expect(next).toBeLessThanOrEqual(closesAt);
+            // Near the deadline the next try stays near (unless the platform asked for longer).
+            if (deadline - now <= policy.urgentWithinMs) expect(next - now).toBeLessThanOrEqual(Math.max(policy.urgentMaxDelayMs, failure.retryAfterMs ?? 0));
+          }
+        },
+      ),
+    );
+  });
+
+  it('gives up a transient failure only once the order can no longer be saved, and a permanent refusal at once', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 0, max: 100 * HOUR }), fc.option(fc.integer({ min: 0, max: 200 * HOUR }), { nil: null }), (attempts, after, closesIn) => {
+        const now = 1_700_000_000_000;
+        const closesAt = closesIn === null ? null : now + closesIn;
+        expect(afterFailure({ attempts, permanent: true, now, closesAt, policy })).toBe('dead');
+        if (closesAt !== null) expect(afterFailure({ attempts, permanent: false, now: closesAt + after, closesAt, policy })).toBe('dead');
+      }),
+    );
+  });
+
+  it('during an outage, retries come due together on a grid, never past the closing point', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.double({ min: 0, max: 0.999, noNaN: true }), fc.double({ min: 0, max: 0.999, noNaN: true }), fc.integer({ min: 0, max: 3 * HOUR }), fc.integer({ min: 0, max: 29_999 }), fc.option(fc.integer({ min: 0, max: 120_000 }), { nil: undefined }), (attempt, random, otherRandom, deadlineIn, offset, retryAfterMs) => {
+        const align = policy.urgentMaxDelayMs;
+        const now = 1_700_000_010_000 + offset;
+        const deadline = now + deadlineIn;
+        const aligned = nextAttemptAt({ now, attempt, policy, deadlineAt: deadline, random, retryAfterMs, alignMs: align });
+        expect(aligned % align).toBe(0);
+        expect(aligned).toBeGreaterThan(now);
+        expect(aligned).toBeGreaterThanOrEqual(now + (retryAfterMs ?? 0));
+        expect(aligned - now).toBeLessThanOrEqual(Math.max(policy.maxDelayMs, retryAfterMs ?? 0) + align);
+        // Two urgent uploads tried in the same grid period come due at the same point, whatever their jitter.
+        if (deadlineIn <= policy.urgentWithinMs && attempt >= 5 && retryAfterMs === undefined) {
+          const other = nextAttemptAt({ now: now - offset + ((offset * 7) % align), attempt, policy, deadlineAt: deadline, random: otherRandom, alignMs: align });
+          expect(other).toBe(aligned);
+        }
+        const closesAt = now + 1000;
+        expect(nextAttemptAt({ now, attempt, policy, deadlineAt: deadline, closesAt, random, alignMs: policy.urgentMaxDelayMs })).toBeLessThanOrEqual(closesAt);
+      }),
+    );
+  });
+
+  it('closes at the deadline plus the closing hours, else plus the grace', () => {
+    expect(uploadClosesAt(1000, { closingHoursAfterDeadline: 96, graceHours: 12 })).toBe(1000 + 96 * HOUR);
+    expect(uploadClosesAt(1000, { closingHoursAfterDeadline: null, graceHours: 12 })).toBe(1000 + 12 * HOUR);
+    expect(uploadClosesAt(1000, undefined)).toBe(1000);
+    expect(uploadClosesAt(null, { closingHoursAfterDeadline: 96, graceHours: 0 })).toBeNull();
+  });
+});
+
+describe('marketplace outages', () => {
+  it('begins after consecutive outage-like failures, and ends at the first answer', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom<AvailabilitySignal>('answered', 'outage', 'neutral'), { maxLength: 40 }), (signals) => {
+        const count = countOutageFailures(0, signals);
+        const lastAnswer = signals.lastIndexOf('answered');
+        expect(count).toBe(signals.slice(lastAnswer + 1).filter((s) => s === 'outage').length);
+      }),
+    );
+    expect(outageTransition('up', OUTAGE_FAILURE_THRESHOLD - 1, false, OUTAGE_MIN_MS)).toBeUndefined();
+    // Scattered faults in quick succession are not an outage; the same run lasting 30 s is.
+    expect(outageTransition('up', OUTAGE_FAILURE_THRESHOLD, false, OUTAGE_MIN_MS - 1)).toBeUndefined();
+    expect(outageTransition('up', OUTAGE_FAILURE_THRESHOLD, false, OUTAGE_MIN_MS)).toBe('outage_began');
+    expect(outageTransition('down', 50, false, 60_000)).toBeUndefined();
+    expect(outageTransition('down', 0, true, 0)).toBe('outage_ended');
+    expect(outageNotice('aliexpress', '2026-12-06T23:00:00Z', null)['zh-CN']).toMatch(/速卖通/);
+    expect(outageNotice('aliexpress', '2026-12-06T23:00:00Z', null).en).not.toMatch(/\.\/bin|shipby (outbox|sync|serve|order|retry) /);
   });
 });

@@ -2,7 +2,7 @@ import { Component, lazy, Suspense, type ReactNode } from 'react';
 import { AuthProvider, useAuth } from './auth';
 import { DataProvider, useData } from './data';
 import { useRoute, type Route } from './hooks';
-import { LanguageSwitch } from './components';
+import { LanguageSwitch, Notices } from './components';
 import { I18nProvider, useI18n } from './i18n';
 import { AtRisk } from './screens/AtRisk';
 import { ComingSoon } from './screens/ComingSoon';
@@ -119,6 +119,7 @@ function Shell() {
           </button>
         </div>
       </header>
+      <Notices />
       <main>
         <ErrorBoundary key={route.screen === 'parcels' ? route.screen : JSON.stringify(route)}>
           <Screen route={route} />

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import { ApiError, NetworkError, type Money as MoneyValue } from './api';
+import { ApiError, NetworkError, api, type Money as MoneyValue } from './api';
+import { usePoll } from './hooks';
 import { useData } from './data';
 import { durationParts, formatDateTime, formatMoney, urgencyOf, zoneAbbreviation, type Urgency } from './format';
 import { DICTIONARIES, LOCALES, useI18n, type Translate } from './i18n';
@@ -174,6 +175,33 @@ export function LanguageSwitch() {
         <button key={l} type="button" lang={l} className={l === locale ? 'active' : ''} aria-pressed={l === locale} onClick={() => setLocale(l)} data-locale={l}>
           {DICTIONARIES[l]['lang.name']}
         </button>
+      ))}
+    </div>
+  );
+}
+
+interface NoticeItem {
+  kind: string;
+  level: string;
+  platform: string;
+  since: string;
+  messages: Record<string, string>;
+}
+
+/**
+ * Notices above every screen (GET /notices): a marketplace outage while it lasts, in the reader's language, with
+ * what to do. Nothing is shown when there is none, or when the notices cannot be read.
+ */
+export function Notices() {
+  const { locale } = useI18n();
+  const { data } = usePoll((signal) => api<{ items: NoticeItem[] }>('/notices', { signal }), [], 30_000, { live: false });
+  if (!data?.items.length) return null;
+  return (
+    <div className="notices">
+      {data.items.map((n) => (
+        <p key={`${n.kind}:${n.platform}:${n.since}`} className={`notice notice-${n.level}`} role="status" data-testid="notice">
+          {n.messages[locale] ?? n.messages.en}
+        </p>
       ))}
     </div>
   );

@@ -3,6 +3,8 @@
  * Secrets are never printed (only masked), and never taken from anywhere but the command line or the store.
  */
 import { InvalidArgumentError, type Command } from 'commander';
+import { createContext } from '../../app/context';
+import { migrateWhenReachable } from '../../app/health';
 import { connectShop, describeConnection, setUploadTiming } from '../../app/marketplace';
 import { syncAllShops } from '../../app/order-sync';
 import { resolveOrder } from '../../app/orders';
@@ -13,6 +15,7 @@ import { localized } from '../../core/i18n';
 import { parseInstant, toIso } from '../../core/time';
 import { UPLOAD_TIMINGS, UPLOAD_TIMING_LABELS, isUploadTiming } from '../../core/upload-rules';
 import { outboxSettingsFromEnv, runOutboxWorker } from '../../jobs/outbox-worker';
+import { openStore } from '../../store/database';
 import { action, printJson, printTable, say, withApp } from '../support';
 
 /** The master key, or the missing-key message in the seller's language. */
@@ -227,10 +230,15 @@ export function register(program: Command): void {
         const stop = new AbortController();
         process.once('SIGTERM', () => stop.abort());
         process.once('SIGINT', () => stop.abort());
-        await withApp(async (ctx) => {
-          const stats = await runOutboxWorker(ctx, { masterKey, settings, concurrency, clientOptions: { timeoutMs }, stopWhenDrained: options.drain === true, signal: stop.signal, log: (line) => console.error(line) });
+        // Long-running: waits for the database at start rather than exit (a restart of it is weather).
+        const store = openStore();
+        try {
+          await migrateWhenReachable(store, { log: (line) => console.error(line), signal: stop.signal });
+          const stats = await runOutboxWorker(createContext(store), { masterKey, settings, concurrency, clientOptions: { timeoutMs }, stopWhenDrained: options.drain === true, signal: stop.signal, log: (line) => console.error(line) });
           console.log(JSON.stringify(stats));
-        });
+        } finally {
+          await store.close();
+        }
       }),
     );
 }

@@ -5,7 +5,8 @@ import { startDeadlineJobs } from '../../jobs/deadline-jobs';
 import { runJobsWhileOwner } from '../../jobs/job-owner';
 import { startMarketplaceJobs } from '../../jobs/marketplace-jobs';
 import { startTrackingJobs } from '../../jobs/tracking-jobs';
-import { describeUrl, migrateToLatest, openStore } from '../../store/database';
+import { describeUrl, openStore } from '../../store/database';
+import { migrateWhenReachable } from '../../app/health';
 import { action, say } from '../support';
 import { ensureFirstOwner } from '../../app/accounts';
 import { processOwnerId } from '../../app/store-leases';
@@ -21,7 +22,8 @@ export function register(program: Command): void {
     .action(
       action(async (options: { port: string; host: string }) => {
         const store = openStore();
-        await migrateToLatest(store);
+        // The database may be restarting as we start: wait for it rather than exit.
+        await migrateWhenReachable(store, { log: (line) => console.error(line) });
         const ctx = createContext(store);
         const app = await buildServer(ctx, { logger: true });
         const log = { info: (m: string) => app.log.info(m), error: (m: string) => app.log.error(m) };

@@ -15,6 +15,7 @@ import { accountsMigration } from './0009-accounts';
 import { orderListIndexMigration } from './0010-order-list-index';
 import { storeLeasesMigration } from './0011-store-leases';
 import { reliabilityMigration } from './0012-reliability';
+import { marketplaceOutagesMigration } from './0013-marketplace-outages';
 
 export function buildMigrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -207,5 +208,6 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     '0010_order_list_index': orderListIndexMigration(),
     '0011_store_leases': storeLeasesMigration(dialect),
     '0012_reliability': reliabilityMigration(dialect),
+    '0013_marketplace_outages': marketplaceOutagesMigration(dialect),
   };
 }

@@ -1,0 +1,222 @@
+/**
+ * Delivering one claimed outbox row to the marketplace (network only; no transaction is open meanwhile): an upload
+ * (read back first when an earlier outcome is unknown; a refusal explained by reading the order back) or a buyer's
+ * notice, each ending in a `DeliveryOutcome` that app/upload-outbox.ts records. `availabilitySignal` says what an
+ * outcome tells about the platform being there (app/marketplace-outage.ts).
+ */
+import { localized, type Localized } from '../core/i18n';
+import type { AvailabilitySignal } from '../core/marketplace-outage';
+import type { OrderState } from '../core/order';
+import { mapPlatformStatus } from '../core/platform-status';
+import { isClosedForUpload, readbackVerdict, type ReadbackVerdict } from '../core/upload-rules';
+import type { AliExpressClient } from '../integrations/aliexpress/client';
+import { AmbiguousOutcomeError, PermanentMarketplaceError, RetryableMarketplaceError } from '../integrations/aliexpress/errors';
+import { mapDeclaredShipments } from '../integrations/aliexpress/mapping';
+import { SHIPPABLE_STATUSES } from '../integrations/aliexpress/protocol';
+import * as outbox from '../store/outbox';
+import type { OutboxRow } from '../store/schema';
+import type { AppContext } from './context';
+import type { UploadPayload } from './shipments';
+
+export interface NoticePayload {
+  platformOrderId: string;
+  trackingNumber: string;
+  content: string;
+  buyerLoginId: string | null;
+  sellerLoginId: string | null;
+}
+
+/** The platform's copy of the order, as far as an upload cares. */
+export interface ReadbackSummary {
+  status: string;
+  declared: string[];
+  verdict: ReadbackVerdict;
+}
+
+export type DeliveryOutcome =
+  | { type: 'accepted'; via: 'declared' | 'readback'; readback?: ReadbackSummary }
+  | { type: 'notice_sent' }
+  /** The message may or may not have gone; it is not sent again (a buyer gets at most one notice per parcel). */
+  | { type: 'notice_unconfirmed'; code: string; message: string }
+  /** Transient; `outage` when the failure is of the kind an outage of the platform causes (5xx, timeout, no connection). */
+  | { type: 'retry'; needsReadback: boolean; code: string; message: string; retryAfterMs?: number; readback?: ReadbackSummary; outage?: boolean }
+  | { type: 'refused'; reason: 'order_closed' | 'all_declared'; message: Localized; readback?: ReadbackSummary }
+  /** Permanent: the platform refused the request itself (credentials, parameters); dead-lettered at once. */
+  | { type: 'failed'; code: string; message: string; readback?: ReadbackSummary }
+  /** The worker stopped before anything was sent: the claim is handed back and the attempt does not count. */
+  | { type: 'interrupted' };
+
+
+/** Order states of the claimed rows' orders, read once per batch: nothing is sent for a closed order. */
+export async function orderStatesOf(ctx: AppContext, rows: OutboxRow[]): Promise<Map<number, OrderState>> {
+  const ids = [...new Set(rows.map((row) => row.order_id))];
+  if (ids.length === 0) return new Map();
+  const found = await ctx.store.db.selectFrom('orders').select(['id', 'status']).where('id', 'in', ids).execute();
+  return new Map(found.map((row) => [row.id, row.status as OrderState]));
+}
+
+export async function deliverOutboxRow(
+  row: OutboxRow,
+  client: AliExpressClient,
+  context: { orderState: OrderState | undefined; signal?: AbortSignal },
+): Promise<DeliveryOutcome> {
+  if (context.signal?.aborted) return { type: 'interrupted' };
+  if (row.kind === outbox.UPLOAD_KIND) return deliverUpload(row, JSON.parse(row.payload) as UploadPayload, client, context);
+  if (row.kind === outbox.NOTICE_KIND) return deliverNotice(JSON.parse(row.payload) as NoticePayload, client, context.signal);
+  return { type: 'failed', code: 'UNKNOWN_KIND', message: `unknown outbox kind ${row.kind}` };
+}
+
+async function deliverUpload(
+  row: OutboxRow,
+  payload: UploadPayload,
+  client: AliExpressClient,
+  context: { orderState: OrderState | undefined; signal?: AbortSignal },
+): Promise<DeliveryOutcome> {
+  if (context.orderState && isClosedForUpload(context.orderState)) {
+    return {
+      type: 'refused',
+      reason: 'order_closed',
+      message: localized(
+        `order ${payload.platformOrderId} is ${context.orderState}: nothing is uploaded after closure.`,
+        `订单 ${payload.platformOrderId} 已${context.orderState === 'cancelled' ? '取消' : '关闭'}：关闭后不再上传。`,
+      ),
+    };
+  }
+  const options = context.signal ? { signal: context.signal } : {};
+  let readback: ReadbackSummary | undefined;
+  if (row.needs_readback) {
+    try {
+      readback = await readBack(client, payload, options);
+    } catch (error) {
+      return failure(error, true, undefined);
+    }
+    const decided = verdictOutcome(readback, payload);
+    if (decided) return decided;
+  }
+  try {
+    await client.declareShipment(
+      { orderId: payload.platformOrderId, serviceName: payload.serviceName, logisticsNo: payload.trackingNumber, sendType: payload.sendType },
+      options,
+    );
+    return readback ? { type: 'accepted', via: 'declared', readback } : { type: 'accepted', via: 'declared' };
+  } catch (error) {
+    if (error instanceof PermanentMarketplaceError && (error.reason === 'business_rule' || error.reason === 'not_found')) {
+      // Find out why: closed meanwhile, or the number is there already (an earlier attempt went through).
+      try {
+        const why = await readBack(client, payload, options);
+        const decided = verdictOutcome(why, payload);
+        if (decided) return decided;
+        return { type: 'failed', code: error.code, message: error.message, readback: why };
+      } catch (readError) {
+        return failure(readError, false, readback);
+      }
+    }
+    return failure(error, false, readback);
+  }
+}
+
+async function readBack(client: AliExpressClient, payload: UploadPayload, options: { signal?: AbortSignal }): Promise<ReadbackSummary> {
+  const order = await client.getOrder(payload.platformOrderId, options);
+  const declared = mapDeclaredShipments(order).map((shipment) => shipment.logistics_no);
+  const status = order.order_status ?? '';
+  const verdict = readbackVerdict({
+    trackingNumber: payload.trackingNumber,
+    declaredNumbers: declared,
+    declarable: (SHIPPABLE_STATUSES as readonly string[]).includes(status),
+    platformState: mapPlatformStatus('aliexpress', status),
+  });
+  return { status, declared, verdict };
+}
+
+function verdictOutcome(readback: ReadbackSummary, payload: UploadPayload): DeliveryOutcome | undefined {
+  switch (readback.verdict) {
+    case 'already_declared':
+      return { type: 'accepted', via: 'readback', readback };
+    case 'order_closed':
+      return {
+        type: 'refused',
+        reason: 'order_closed',
+        readback,
+        message: localized(
+          `AliExpress closed order ${payload.platformOrderId} (${readback.status}): the number is not uploaded after closure.`,
+          `速卖通已关闭订单 ${payload.platformOrderId}（${readback.status}）：关闭后不再上传单号。`,
+        ),
+      };
+    case 'all_declared':
+      return {
+        type: 'refused',
+        reason: 'all_declared',
+        readback,
+        message: localized(
+          `AliExpress holds order ${payload.platformOrderId} as fully shipped (${readback.status}) without ${payload.trackingNumber}; correct the shipment by hand.`,
+          `速卖通已将订单 ${payload.platformOrderId} 视为全部发货（${readback.status}），但不含单号 ${payload.trackingNumber}；请手动更正。`,
+        ),
+      };
+    case 'wait':
+      return { type: 'retry', needsReadback: false, code: 'NOT_DECLARABLE', message: `the platform order is ${readback.status}; not declarable now`, readback };
+    case 'send':
+      return undefined;
+  }
+}
+
+function failure(error: unknown, stillNeedsReadback: boolean, readback: ReadbackSummary | undefined): DeliveryOutcome {
+  const extra = readback ? { readback } : {};
+  if (error instanceof AmbiguousOutcomeError) {
+    return { type: 'retry', needsReadback: true, code: error.code, message: error.message, outage: error.reason !== 'bad_response', ...extra };
+  }
+  if (error instanceof RetryableMarketplaceError) {
+    return {
+      type: 'retry',
+      needsReadback: stillNeedsReadback,
+      outage: error.reason === 'server_error' || error.reason === 'network' || error.reason === 'timeout',
+      code: error.code,
+      message: error.message,
+      ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
+      ...extra,
+    };
+  }
+  if (error instanceof PermanentMarketplaceError) return { type: 'failed', code: error.code, message: error.message, ...extra };
+  if (error instanceof RangeError) return { type: 'failed', code: 'INVALID_REQUEST', message: error.message, ...extra };
+  // Anything else happened somewhere we cannot see: treat it as an unknown outcome.
+  return { type: 'retry', needsReadback: true, code: 'UNEXPECTED', message: error instanceof Error ? error.message : String(error), ...extra };
+}
+
+async function deliverNotice(payload: NoticePayload, client: AliExpressClient, signal: AbortSignal | undefined): Promise<DeliveryOutcome> {
+  const options = signal ? { signal } : {};
+  let buyer = payload.buyerLoginId;
+  let seller = payload.sellerLoginId;
+  try {
+    if (!buyer || !seller) {
+      const order = await client.getOrder(payload.platformOrderId, options);
+      buyer = order.buyerloginid ?? order.buyer_info?.login_id ?? null;
+      seller = order.seller_operator_login_id ?? null;
+      if (!buyer || !seller) return { type: 'failed', code: 'NO_BUYER', message: 'the platform order names no buyer or seller login id' };
+    }
+  } catch (error) {
+    return failure(error, false, undefined);
+  }
+  try {
+    await client.sendBuyerMessage({ orderId: payload.platformOrderId, buyerLoginId: buyer, sellerLoginId: seller, content: payload.content }, options);
+    return { type: 'notice_sent' };
+  } catch (error) {
+    if (error instanceof AmbiguousOutcomeError) return { type: 'notice_unconfirmed', code: error.code, message: error.message };
+    return failure(error, false, undefined);
+  }
+}
+
+/** What a delivery's outcome says about the platform being there (core/marketplace-outage.ts). */
+export function availabilitySignal(outcome: DeliveryOutcome): AvailabilitySignal {
+  switch (outcome.type) {
+    case 'accepted':
+    case 'notice_sent':
+    case 'refused':
+      return 'answered';
+    case 'failed':
+      // A refusal with the platform's code is an answer; WORKER, UNKNOWN_KIND, NO_BUYER… happened on our side.
+      return outcome.code === 'WORKER' || outcome.code === 'UNKNOWN_KIND' || outcome.code === 'NO_BUYER' ? 'neutral' : 'answered';
+    case 'retry':
+      return outcome.outage ? 'outage' : outcome.readback ? 'answered' : 'neutral';
+    default:
+      return 'neutral';
+  }
+}
