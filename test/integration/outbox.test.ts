@@ -75,6 +75,19 @@ describe.each(backends)('upload outbox on $name', (backend) => {
     expect((await listOutboxEntries(ctx, {})).map((e) => e.trackingNumber)).toEqual([s10For(1), s10For(2)]);
   });
 
+  it('refuses an unrecognised number with no carrier unless the seller confirms it, and records the reason', async () => {
+    const [a, b] = orders;
+    await expect(markParcelShipped(ctx, { orderId: a!.orderId, trackingNumber: 'ZX9988776655', serviceName: 'LOCAL_COURIER', lastParcel: true }, 't')).rejects.toThrow(/Format not recognised/);
+    await expect(markParcelShipped(ctx, { orderId: a!.orderId, trackingNumber: 'RA20001400TR', serviceName: 'LOCAL_COURIER', lastParcel: true, confirmUnrecognised: { reason: 'sure' } }, 't')).rejects.toThrow(/S10 needs 8 digits/);
+    expect(await listOutboxEntries(ctx, {})).toEqual([]);
+    await markParcelShipped(ctx, { orderId: a!.orderId, trackingNumber: 'ZX9988776655', serviceName: 'LOCAL_COURIER', lastParcel: true, confirmUnrecognised: { reason: 'Speedy local courier, checked on its site' } }, 't');
+    const queued = (await events(ctx, a!.orderId)).find((e) => e.kind === 'upload_queued');
+    expect(JSON.stringify(queued)).toContain('Speedy local courier, checked on its site');
+    // A number that needed no confirmation records none.
+    await markParcelShipped(ctx, { orderId: b!.orderId, trackingNumber: s10For(7), serviceName: 'CPAM', lastParcel: true, confirmUnrecognised: { reason: 'not needed' } }, 't');
+    expect(JSON.stringify((await events(ctx, b!.orderId)).find((e) => e.kind === 'upload_queued'))).not.toContain('not needed');
+  });
+
   it('claims the most urgent first, never the same row twice, and takes over an expired lease', async () => {
     const clock = manualClock(Date.now());
     const timed = contextFor(store, clock);
