@@ -72,18 +72,21 @@ describe('receipt auto-confirmation', () => {
     expect(receiptClassOf('CAINIAO_STANDARD', 'aliexpress_full_jit')).toBe('choice');
   });
 
-  it('counts calendar days in the policy\'s zone, across a DST change, whatever the server\'s zone', () => {
-    // Shipped 2026-10-20 10:00 Pacific (PDT, UTC−7). 27 days later is 2026-11-16 10:00 PST (UTC−8): 27 × 24 h + 1 h.
+  it('adds hours, not calendar days: the countdown is N × 24 h across a DST change, whatever the zone (§1.3)', () => {
+    // Shipped 2026-10-20 10:00 Pacific (PDT, UTC−7). 27 × 24 h later is 2026-11-16 09:00 PST (UTC−8) on the wall clock.
     const shipped = Date.UTC(2026, 9, 20, 17);
     const la = autoConfirmationOf({ lastShippedAt: shipped, freightCommitDays: 27, receiptClass: 'standard', extensionDays: 0, zone: 'America/Los_Angeles' });
-    expect(la.at).toBe(Date.UTC(2026, 10, 16, 18));
-    expect(la.at - shipped).toBe(27 * DAY_MS + HOUR_MS);
-    // Beijing has no DST: exactly 27 × 24 h.
-    const sh = autoConfirmationOf({ lastShippedAt: shipped, freightCommitDays: 27, receiptClass: 'standard', extensionDays: 0, zone: 'Asia/Shanghai' });
-    expect(sh.at - shipped).toBe(27 * DAY_MS);
-    // Madrid changes on 2026-10-25: also one hour more.
-    const md = autoConfirmationOf({ lastShippedAt: shipped, freightCommitDays: 27, receiptClass: 'standard', extensionDays: 0, zone: 'Europe/Madrid' });
-    expect(md.at - shipped).toBe(27 * DAY_MS + HOUR_MS);
+    expect(la.at - shipped).toBe(27 * DAY_MS);
+    expect(la.at).toBe(Date.UTC(2026, 10, 16, 17));
+    expect(la.explanation.en).toContain('27 × 24 h');
+    for (const zone of ['Asia/Shanghai', 'Europe/Madrid', 'America/Los_Angeles']) {
+      const r = autoConfirmationOf({ lastShippedAt: shipped, freightCommitDays: 27, receiptClass: 'standard', extensionDays: 0, zone });
+      expect(r.at - shipped, zone).toBe(27 * DAY_MS);
+    }
+    // The case: 108 promised days across the spring switch (2026-03-08 in Los Angeles) are 2592 h, not 2591 h.
+    const winter = Date.UTC(2026, 0, 15, 18);
+    const long = autoConfirmationOf({ lastShippedAt: winter, freightCommitDays: 108, receiptClass: 'choice', extensionDays: 0, zone: 'America/Los_Angeles' });
+    expect((long.at - winter) / HOUR_MS).toBe(2592);
     expect(isAutoConfirmDue(la.at, la.at - 1, false)).toBe(false);
     expect(isAutoConfirmDue(la.at, la.at, false)).toBe(true);
     expect(isAutoConfirmDue(la.at, la.at + DAY_MS, true)).toBe(false);
