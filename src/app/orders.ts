@@ -292,6 +292,8 @@ export interface OrderDetail {
   lines: Awaited<ReturnType<typeof orders.getOrderLines>>;
   parcels: Awaited<ReturnType<typeof orders.getParcels>>;
   timeline: Awaited<ReturnType<typeof orders.getEvents>>;
+  /** The instant the detail is read for (now, or the `at` asked for). */
+  asOf: number;
 }
 
 export async function getOrderDetail(ctx: AppContext, orderId: number, shopIds?: string[]): Promise<OrderDetail> {
@@ -301,7 +303,7 @@ export async function getOrderDetail(ctx: AppContext, orderId: number, shopIds?:
     throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
   }
   const [lines, parcels, timeline] = await Promise.all([orders.getOrderLines(db, orderId), orders.getParcels(db, orderId), orders.getEvents(db, orderId)]);
-  return { order, lines, parcels, timeline };
+  return { order, lines, parcels, timeline, asOf: ctx.now() };
 }
 
 /** Resolves an order reference (shipby id or platform order id) to one order. */

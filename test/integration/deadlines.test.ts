@@ -63,6 +63,29 @@ describe.each(backends)('deadlines on $name', (backend) => {
     clock.set(DEADLINE - 30 * HOUR_MS);
   });
 
+  it('answers the verdict, the order, the at-risk view and the receipt as of at=, and refuses a bad at with a 400 naming it', async () => {
+    const id = await idOf('D1');
+    const later = new Date(DEADLINE + 2 * HOUR_MS).toISOString();
+    // The clock says 30 h before the deadline; at= asks for 2 h after it.
+    const verdict = (await app.inject({ method: 'GET', url: `/orders/${id}/verdict?at=${encodeURIComponent(later)}` })).json();
+    expect(verdict).toMatchObject({ status: 'closed', can_still_ship: false, fine_now: { amount: 200, currency: 'USD' } });
+    expect((await app.inject({ method: 'GET', url: `/orders/${id}/verdict` })).json()).toMatchObject({ status: 'on_track', time_left_ms: 30 * HOUR_MS });
+    const detail = (await app.inject({ method: 'GET', url: `/orders/${id}?at=2026-11-25T00:00:00%2B00:00` })).json();
+    expect(detail).toMatchObject({ as_of: '2026-11-25T00:00:00.000Z', time_left_ms: 2 * HOUR_MS });
+    const atRisk = (await app.inject({ method: 'GET', url: `/orders?shop=ae&due_within=1h&at=${encodeURIComponent(later)}` })).json();
+    expect(atRisk.items.map((i: { platform_order_id: string; deadline: { time_left_ms: number } }) => [i.platform_order_id, i.deadline.time_left_ms])).toEqual([
+      ['D1', -2 * HOUR_MS],
+      ['D3', -2 * HOUR_MS],
+    ]);
+    const receipt = (await app.inject({ method: 'GET', url: `/orders/${id}/receipt?at=${encodeURIComponent(later)}` })).json();
+    expect(receipt).toMatchObject({ as_of: later, time_left_ms: null });
+    for (const url of [`/orders/${id}/verdict?at=yesterday`, `/orders/${id}?at=2026-11-25T00:00:00`, `/orders?shop=ae&due_within=24h&at=2026-13-01T00:00:00Z`, `/orders/${id}/receipt?at=soon`]) {
+      const bad = await app.inject({ method: 'GET', url });
+      expect(bad.statusCode, url).toBe(400);
+      expect(JSON.stringify(bad.json().error), url).toContain('"at"');
+    }
+  });
+
   it('refuses a bad policy with the path of the field and keeps the running one; a good one recomputes open orders', async () => {
     const bad = await app.inject({ method: 'PUT', url: '/shops/ae/policy', payload: { overrides: { aliexpress_pop: { timeZone: 'Mars/Olympus' } } } });
     expect(bad.statusCode).toBe(400);

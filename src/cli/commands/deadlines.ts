@@ -6,7 +6,8 @@ import { presentMoney, presentOrder, presentVerdict } from '../../app/present';
 import { builtInRegistry } from '../../core/policy/registry';
 import { formatMoney } from '../../core/money';
 import { parseDuration, parseInstant, toIso } from '../../core/time';
-import { action, cliLocale, countdown, printJson, printTable, say, withApp } from '../support';
+import { contextAt } from '../../app/as-of';
+import { action, atOption, cliLocale, countdown, printJson, printTable, say, withApp } from '../support';
 
 export function register(program: Command): void {
   program
@@ -15,13 +16,15 @@ export function register(program: Command): void {
     .option('--shop <shop>', 'only this shop')
     .option('--within <duration>', 'only orders due within this time (e.g. 24h, 2d); overdue ones included')
     .option('--limit <n>', 'how many', '50')
+    .option('--at <time>', 'as of this time (ISO 8601 with Z or an offset; default now)')
     .option('--json', 'print JSON')
     .action(
-      action(async (options: { shop?: string; within?: string; limit: string; json?: boolean }) => {
+      action(async (options: { shop?: string; within?: string; limit: string; at?: string; json?: boolean }) => {
+        const at = atOption(options.at);
         const withinMs = options.within === undefined ? undefined : parseDuration(options.within);
         if (options.within !== undefined && withinMs === undefined) throw new Error(`--within ${options.within} is not a duration such as 24h or 2d`);
         await withApp(async (ctx) => {
-          const items = await atRisk(ctx, { shopIds: options.shop ? [options.shop] : undefined, withinMs, limit: Number(options.limit) });
+          const items = await atRisk(contextAt(ctx, at), { shopIds: options.shop ? [options.shop] : undefined, withinMs, limit: Number(options.limit) });
           if (options.json) {
             return printJson(items.map((i) => ({ ...presentOrder(i.order), time_left_ms: i.timeLeftMs, fine_if_missed: presentMoney(i.fineIfMissed), deadline_status: i.status, why: i.why })));
           }
@@ -41,12 +44,14 @@ export function register(program: Command): void {
     .description('Can I still ship? The deadline, the fine now and at each next step, and the cheaper course')
     .argument('<order>', 'shipby id or platform order id')
     .option('--shop <shop>', 'the shop, when the platform order id is in several')
+    .option('--at <time>', 'as of this time (ISO 8601 with Z or an offset; default now)')
     .option('--json', 'print JSON')
     .action(
-      action(async (reference: string, options: { shop?: string; json?: boolean }) => {
+      action(async (reference: string, options: { shop?: string; at?: string; json?: boolean }) => {
+        const at = atOption(options.at);
         await withApp(async (ctx) => {
           const found = await resolveOrder(ctx, reference, options.shop);
-          const { verdict, policy } = await explainOrder(ctx, found.id);
+          const { verdict, policy } = await explainOrder(contextAt(ctx, at), found.id);
           if (options.json) return printJson(presentVerdict(verdict, policy));
           const locale = cliLocale();
           console.log(`${found.platform_order_id} · ${policy.id}@${policy.version}`);
