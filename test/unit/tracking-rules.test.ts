@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { caseMachine, inrDisputeRate, responseDeadline } from '../../src/core/after-sales';
 import { autoConfirmationOf, extensionProposal, isAutoConfirmDue, receiptClassOf } from '../../src/core/receipt';
@@ -90,6 +91,23 @@ describe('receipt auto-confirmation', () => {
     expect(isAutoConfirmDue(la.at, la.at - 1, false)).toBe(false);
     expect(isAutoConfirmDue(la.at, la.at, false)).toBe(true);
     expect(isAutoConfirmDue(la.at, la.at + DAY_MS, true)).toBe(false);
+  });
+
+  it('property: the receipt clock is (promised + extension days) × 24 h after the last shipment, in every zone', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(2025, 0, 1), max: Date.UTC(2027, 11, 31) }),
+        fc.option(fc.integer({ min: 1, max: 365 }), { nil: null }),
+        fc.integer({ min: 0, max: 90 }),
+        fc.constantFrom('America/Los_Angeles', 'Europe/Madrid', 'Asia/Shanghai', 'Australia/Sydney', 'America/Sao_Paulo'),
+        (shipped, promised, extensionDays, zone) => {
+          const r = autoConfirmationOf({ lastShippedAt: shipped, freightCommitDays: promised, receiptClass: 'standard', extensionDays, zone });
+          expect(r.at - shipped).toBe(r.days * DAY_MS);
+          expect(r.days).toBe((promised ?? 45) + extensionDays);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('proposes extending the acceptance time only while a parcel still moves, close to the time', () => {
