@@ -69,6 +69,18 @@ describe('the shipby command', () => {
     expect(JSON.parse((await shipby('order', '8190000000000003', '--json')).stdout).timeline).toEqual(JSON.parse(before).timeline);
   });
 
+  it('warns on an order, and in policy show, when a deadline falls past the end of the holiday data', async () => {
+    const file = writeCsv(dir, 'far.csv', [orderRow('9900', 'A', { paid_at: '2027-12-30 09:00:00', risk_passed_at: '2027-12-30 10:00:00', handling_days: '7' })]);
+    expect((await shipby('import', file, '--shop', 'far')).code).toBe(0);
+    const shown = JSON.parse((await shipby('order', '9900', '--json')).stdout);
+    expect(shown.warnings[0].en).toContain('falls after the end of the holiday and festival data of policy aliexpress_pop (2027-12-31)');
+    expect((await shipby('order', '9900')).stdout).toMatch(/^! The deadline \(2028-01-06\) falls after/m);
+    const policy = await shipby('policy', 'show', 'aliexpress_pop');
+    expect(JSON.parse(policy.stdout)).toMatchObject({ id: 'aliexpress_pop' });
+    expect(policy.stderr).toMatch(/holiday and festival data: until 2027-12-31/);
+    expect(policy.stderr).toMatch(/1 open order\(s\) under policy aliexpress_pop have a deadline after the end of its holiday and festival data \(2027-12-31\), e\.g\. 9900/);
+  });
+
   it('refuses a bad file whole with row and field, and with --skip-invalid writes the rejects', async () => {
     const file = writeCsv(dir, 'bad.csv', [orderRow('9001', 'A'), orderRow('9002', 'A', { quantity: '0' })]);
     const refused = await shipby('import', file, '--shop', 'demo');

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext, type AppContext } from '../../src/app/context';
 import { addWebhook, deliverWebhooks, runWarningSweep, signWebhook, WEBHOOK_MAX_ATTEMPTS } from '../../src/app/deadlines';
 import { upsertOrders } from '../../src/app/orders';
+import { ordersPastCalendarData } from '../../src/app/calendar-coverage';
 import { parseJsonOrder, type ImportIssue } from '../../src/core/order-input';
 import { HOUR_MS } from '../../src/core/time';
 import { buildServer } from '../../src/http/server';
@@ -84,6 +85,22 @@ describe.each(backends)('deadlines on $name', (backend) => {
       expect(bad.statusCode, url).toBe(400);
       expect(JSON.stringify(bad.json().error), url).toContain('"at"');
     }
+  });
+
+  it('warns on an order whose deadline falls past the end of its policy\'s holiday data, and lists such orders', async () => {
+    // Paid 2027-12-30, 7 handling days under AliExpress POP → ship by 2028-01-06, past the data (to 2027-12-31).
+    await upsertOrders(ctx, 'far', [order('F1', { paid_at: '2027-12-30T00:00:00Z', risk_passed_at: '2027-12-30T01:00:00Z', handling_days: 7 }), order('F2', { paid_at: '2027-12-01T00:00:00Z', risk_passed_at: '2027-12-01T01:00:00Z' })], 'test');
+    const far = (await app.inject({ method: 'GET', url: `/orders/${await idOf('F1')}` })).json();
+    expect(far.ship_by_at).toBe('2028-01-06T01:00:00.000Z');
+    expect(far.warnings).toHaveLength(1);
+    expect(far.warnings[0].en).toContain('falls after the end of the holiday and festival data of policy aliexpress_pop (2027-12-31)');
+    expect(far.warnings[0]['zh-CN']).toMatch(/[\u4e00-\u9fff]/);
+    expect((await app.inject({ method: 'GET', url: `/orders/${await idOf('F2')}` })).json().warnings).toEqual([]);
+    expect((await app.inject({ method: 'GET', url: `/orders/${await idOf('D1')}` })).json().warnings).toEqual([]);
+    const groups = await ordersPastCalendarData(ctx);
+    expect(groups.map((g) => [g.policyId, g.until, g.count, g.orders.map((o) => o.platformOrderId)])).toEqual([['aliexpress_pop', '2027-12-31', 1, ['F1']]]);
+    expect(groups[0]!.message.en).toContain('dashboard');
+    expect(await ordersPastCalendarData(ctx, { policyId: 'shopee' })).toEqual([]);
   });
 
   it('refuses a bad policy with the path of the field and keeps the running one; a good one recomputes open orders', async () => {

@@ -7,6 +7,9 @@ import { builtInRegistry } from '../../core/policy/registry';
 import { formatMoney } from '../../core/money';
 import { parseDuration, parseInstant, toIso } from '../../core/time';
 import { contextAt } from '../../app/as-of';
+import { ordersPastCalendarData } from '../../app/calendar-coverage';
+import { localized } from '../../core/i18n';
+import { calendarDataUntil } from '../../core/policy/calendar-coverage';
 import { action, atOption, cliLocale, countdown, printJson, printTable, say, withApp } from '../support';
 
 export function register(program: Command): void {
@@ -105,12 +108,19 @@ export function register(program: Command): void {
   policy
     .command('show')
     .argument('<id>', 'policy id')
-    .description('A policy document (the newest version)')
+    .description("A policy document (the newest version); on stderr, how far its holiday data reaches and the open orders whose deadline is past it")
     .action(
       action(async (id: string) => {
         const versions = builtInRegistry().versions(id);
         if (!versions.length) throw new Error(`no policy named ${id}; see shipby policy list`);
-        printJson(versions[versions.length - 1]);
+        const newest = versions[versions.length - 1]!;
+        printJson(newest);
+        const until = calendarDataUntil(newest);
+        if (until === null) return;
+        console.error(say(localized(`holiday and festival data: until ${until}`, `节假日数据：至 ${until}`)));
+        await withApp(async (ctx) => {
+          for (const group of await ordersPastCalendarData(ctx, { policyId: id })) console.error(`! ${say(group.message)}`);
+        });
       }),
     );
   policy

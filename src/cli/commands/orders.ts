@@ -5,7 +5,7 @@ import { presentAsOf, presentEvent, presentLine, presentOrder, presentParcel } f
 import { formatMoney } from '../../core/money';
 import { ORDER_STATES } from '../../core/order';
 import { toIso } from '../../core/time';
-import { action, atOption, countdown, printJson, printTable, withApp } from '../support';
+import { action, atOption, countdown, printJson, printTable, say, withApp } from '../support';
 
 export function register(program: Command): void {
   program
@@ -56,6 +56,7 @@ export function register(program: Command): void {
           const view = {
             ...presentOrder(o),
             ...asOf,
+            warnings: detail.warnings,
             lines: detail.lines.map((l) => presentLine(l, o.currency)),
             parcels: detail.parcels.map(presentParcel),
             timeline: detail.timeline.map(presentEvent),
@@ -66,6 +67,7 @@ export function register(program: Command): void {
           console.log(`ship by: ${toIso(o.ship_by_at) ?? 'unknown'}${o.ship_by_source ? ` (${o.ship_by_source})` : ''}${asOf.time_left_ms !== null ? ` · ${countdown(asOf.time_left_ms)} left at ${asOf.as_of}` : ''}`);
           console.log(`buyer: ${o.buyer_name}, ${o.address_line1}, ${o.city} ${o.postcode ?? ''}, ${o.buyer_country}${o.phone ? ', ' + o.phone : ''}`);
           console.log(`total: ${formatMoney({ amount: o.total_amount, currency: o.currency })}\n`);
+          for (const warning of detail.warnings) console.log(`! ${say(warning)}\n`);
           printTable(detail.lines.map((l) => ({ '#': l.line_no, sku: l.sku, qty: l.quantity, unit_price: formatMoney({ amount: l.unit_price, currency: o.currency }) })), ['#', 'sku', 'qty', 'unit_price']);
           console.log('');
           if (detail.parcels.length) {

@@ -171,7 +171,7 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Params: { id: number }; Querystring: { at?: string } }>('/orders/:id', {
     schema: {
       tags: ['orders'],
-      summary: 'One order with its lines, parcels and timeline; as_of and the time left to ship at that instant',
+      summary: 'One order with its lines, parcels and timeline; as_of and the time left to ship at that instant; warnings (English and Chinese), e.g. a deadline past the end of its policy\'s holiday data',
       params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] },
       querystring: { type: 'object', properties: { at: AT_PARAM } },
       response: { 400: errorSchema, 404: errorSchema },
@@ -184,6 +184,7 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
       return {
         ...presentOrder(detail.order),
         ...presentAsOf(detail.order, detail.asOf),
+        warnings: detail.warnings,
         lines: detail.lines.map((l) => presentLine(l, detail.order.currency)),
         parcels: detail.parcels.map(presentParcel),
         timeline,
