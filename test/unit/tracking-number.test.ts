@@ -231,8 +231,8 @@ describe('China cross-border formats (marketplace-rules.md §4.2)', () => {
     const refused = checkTrackingNumber('ZX9988776655');
     expect(refused.valid).toBe(false);
     expect(refused.failed).toEqual(['format']);
-    expect(refused.summary.en).toContain('dashboard');
-    expect(refused.summary['zh-CN']).toContain('控制台');
+    expect(refused.summary.en).toContain("declare the parcel's carrier");
+    expect(refused.summary['zh-CN']).toContain('确认理由');
     expect(checkTrackingNumber('ZX9988776655', { confirmUnrecognised: { reason: '  ' } }).valid).toBe(false);
     const confirmed = checkTrackingNumber('ZX9988776655', { confirmUnrecognised: { reason: 'Local courier Speedy, checked on its site' } });
     expect(confirmed.valid).toBe(true);

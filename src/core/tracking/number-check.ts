@@ -263,8 +263,8 @@ function checkFormat(number: string, declared: TrackingCarrier | undefined, opti
       id: 'format',
       result: 'fail',
       message: localized(
-        "Format not recognised and no carrier declared: choose the parcel's carrier in the dashboard so its format can be checked, or confirm the number there with a reason.",
-        '无法识别单号格式且未填写承运商：请在控制台为包裹选择承运商以便校验格式，或在控制台填写理由确认此单号。',
+        "Format not recognised and no carrier declared: declare the parcel's carrier so its format can be checked, or confirm the number with the reason you are sure of it (recorded on the order's timeline).",
+        '无法识别单号格式且未填写承运商：请填写包裹的承运商以便校验格式，或填写确认理由以确认此单号（理由将记录在订单时间线上）。',
       ),
     },
   };
