@@ -43,7 +43,7 @@ export interface PastCalendarGroup {
 export async function ordersPastCalendarData(ctx: AppContext, options: { policyId?: string } = {}): Promise<PastCalendarGroup[]> {
   const db = ctx.store.db;
   const registry = builtInRegistry();
-  const ends = registry.ids().flatMap((id) => registry.versions(id).map(calendarDataUntil)).filter((until): until is string => until !== null);
+  const ends = registry.ids().flatMap((id) => registry.versions(id).map((policy) => calendarDataUntil(policy, 'deadline'))).filter((until): until is string => until !== null);
   if (ends.length === 0) return [];
   // Only deadlines after the earliest end can be past one; the policy of each decides.
   const earliest = Date.parse(`${ends.reduce((min, until) => (until < min ? until : min))}T00:00:00Z`);
@@ -59,7 +59,7 @@ export async function ordersPastCalendarData(ctx: AppContext, options: { policyI
   for (const order of rows) {
     const policy = await policyOf(db, order);
     if (!policy || (options.policyId && policy.id !== options.policyId) || !calendarWarning(policy, order.ship_by_at)) continue;
-    const until = calendarDataUntil(policy)!;
+    const until = calendarDataUntil(policy, 'deadline')!;
     const key = `${policy.id}|${until}`;
     const group = groups.get(key) ?? { policyId: policy.id, until, count: 0, orders: [], message: localized('', '') };
     group.count += 1;

@@ -70,15 +70,18 @@ describe('the shipby command', () => {
   });
 
   it('warns on an order, and in policy show, when a deadline falls past the end of the holiday data', async () => {
-    const file = writeCsv(dir, 'far.csv', [orderRow('9900', 'A', { paid_at: '2027-12-30 09:00:00', risk_passed_at: '2027-12-30 10:00:00', handling_days: '7' })]);
+    // Shopee counts Chinese working days over the holiday data (to 2027-12-31); 7 of them from 2027-12-30 run past it.
+    const file = writeCsv(dir, 'far.csv', [orderRow('9900', 'A', { paid_at: '2027-12-30T02:00:00Z', risk_passed_at: '2027-12-30T03:00:00Z', handling_days: '7' })]);
     expect((await shipby('import', file, '--shop', 'far')).code).toBe(0);
+    expect((await shipby('policy', 'set', '--shop', 'far', '--policy', 'shopee')).code).toBe(0);
     const shown = JSON.parse((await shipby('order', '9900', '--json')).stdout);
-    expect(shown.warnings[0].en).toContain('falls after the end of the holiday and festival data of policy aliexpress_pop (2027-12-31)');
-    expect((await shipby('order', '9900')).stdout).toMatch(/^! The deadline \(2028-01-06\) falls after/m);
-    const policy = await shipby('policy', 'show', 'aliexpress_pop');
-    expect(JSON.parse(policy.stdout)).toMatchObject({ id: 'aliexpress_pop' });
+    expect(shown.warnings[0].en).toContain('falls after the end of the holiday and festival data of policy shopee (2027-12-31)');
+    expect((await shipby('order', '9900')).stdout).toMatch(/^! The deadline \(2028-01-10\) falls after/m);
+    const policy = await shipby('policy', 'show', 'shopee');
+    expect(JSON.parse(policy.stdout)).toMatchObject({ id: 'shopee' });
     expect(policy.stderr).toMatch(/holiday and festival data: until 2027-12-31/);
-    expect(policy.stderr).toMatch(/1 open order\(s\) under policy aliexpress_pop have a deadline after the end of its holiday and festival data \(2027-12-31\), e\.g\. 9900/);
+    expect(policy.stderr).toMatch(/1 open order\(s\) under policy shopee have a deadline after the end of its holiday and festival data \(2027-12-31\), e\.g\. 9900/);
+    expect((await shipby('policy', 'show', 'aliexpress_pop')).stderr).toMatch(/until 2027-12-31 \(statistics pauses only/);
   });
 
   it('refuses a bad file whole with row and field, and with --skip-invalid writes the rejects', async () => {

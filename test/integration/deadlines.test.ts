@@ -88,19 +88,24 @@ describe.each(backends)('deadlines on $name', (backend) => {
   });
 
   it('warns on an order whose deadline falls past the end of its policy\'s holiday data, and lists such orders', async () => {
-    // Paid 2027-12-30, 7 handling days under AliExpress POP → ship by 2028-01-06, past the data (to 2027-12-31).
-    await upsertOrders(ctx, 'far', [order('F1', { paid_at: '2027-12-30T00:00:00Z', risk_passed_at: '2027-12-30T01:00:00Z', handling_days: 7 }), order('F2', { paid_at: '2027-12-01T00:00:00Z', risk_passed_at: '2027-12-01T01:00:00Z' })], 'test');
+    // Shopee counts Chinese working days over the holiday data (to 2027-12-31). Paid Thu 2027-12-30 10:00 Beijing,
+    // 7 working days → past it; paid 2027-12-01 → within it.
+    await upsertOrders(ctx, 'far', [order('F1', { paid_at: '2027-12-30T02:00:00Z', risk_passed_at: '2027-12-30T03:00:00Z', handling_days: 7 }), order('F2', { paid_at: '2027-12-01T02:00:00Z', risk_passed_at: '2027-12-01T03:00:00Z', handling_days: 2 })], 'test');
+    // Under AliExpress POP (elapsed hours) the holiday data shapes no deadline: no warning.
+    expect((await app.inject({ method: 'GET', url: `/orders/${await idOf('F1')}` })).json().warnings).toEqual([]);
+    expect((await app.inject({ method: 'PUT', url: '/shops/far/policy', payload: { policy_id: 'shopee' } })).statusCode).toBe(200);
     const far = (await app.inject({ method: 'GET', url: `/orders/${await idOf('F1')}` })).json();
-    expect(far.ship_by_at).toBe('2028-01-06T01:00:00.000Z');
+    // Fri 31 Dec, then Mon 3 … Fri 7 and Mon 10 Jan 2028: the end of that day in Beijing.
+    expect(far.ship_by_at).toBe('2028-01-10T16:00:00.000Z');
     expect(far.warnings).toHaveLength(1);
-    expect(far.warnings[0].en).toContain('falls after the end of the holiday and festival data of policy aliexpress_pop (2027-12-31)');
+    expect(far.warnings[0].en).toContain('falls after the end of the holiday and festival data of policy shopee (2027-12-31)');
     expect(far.warnings[0]['zh-CN']).toMatch(/[\u4e00-\u9fff]/);
     expect((await app.inject({ method: 'GET', url: `/orders/${await idOf('F2')}` })).json().warnings).toEqual([]);
     expect((await app.inject({ method: 'GET', url: `/orders/${await idOf('D1')}` })).json().warnings).toEqual([]);
     const groups = await ordersPastCalendarData(ctx);
-    expect(groups.map((g) => [g.policyId, g.until, g.count, g.orders.map((o) => o.platformOrderId)])).toEqual([['aliexpress_pop', '2027-12-31', 1, ['F1']]]);
+    expect(groups.map((g) => [g.policyId, g.until, g.count, g.orders.map((o) => o.platformOrderId)])).toEqual([['shopee', '2027-12-31', 1, ['F1']]]);
     expect(groups[0]!.message.en).toContain('dashboard');
-    expect(await ordersPastCalendarData(ctx, { policyId: 'shopee' })).toEqual([]);
+    expect(await ordersPastCalendarData(ctx, { policyId: 'aliexpress_pop' })).toEqual([]);
   });
 
   it('refuses a bad policy with the path of the field and keeps the running one; a good one recomputes open orders', async () => {

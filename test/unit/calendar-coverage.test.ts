@@ -40,15 +40,20 @@ describe('Chinese festival data through 2027', () => {
 });
 
 describe('a deadline past the end of the calendar data', () => {
-  it('knows how far each policy\'s dated data reaches', () => {
-    for (const id of ['aliexpress_pop', 'aliexpress_semi_jit', 'aliexpress_full_jit', 'shopee']) expect(calendarDataUntil(policy(id)), id).toBe('2027-12-31');
-    expect(calendarDataUntil(policy('amazon_seller_fulfilled'))).toBeNull(); // date-holidays rules only: no dated data to run out
+  it('knows how far each policy\'s dated data reaches, and which of it shapes deadlines', () => {
+    for (const id of ['aliexpress_pop', 'aliexpress_semi_jit', 'aliexpress_full_jit', 'shopee']) expect(calendarDataUntil(policy(id), 'all'), id).toBe('2027-12-31');
+    expect(calendarDataUntil(policy('shopee'), 'deadline')).toBe('2027-12-31'); // Chinese working days
+    // AliExpress deadlines are elapsed hours: only its statistics pauses are dated, so no deadline can run past them.
+    expect(calendarDataUntil(policy('aliexpress_pop'), 'deadline')).toBeNull();
+    expect(calendarWarning(policy('aliexpress_pop'), t('2030-01-01T00:00:00Z'))).toBeUndefined();
+    expect(calendarDataUntil(policy('amazon_seller_fulfilled'), 'all')).toBeNull(); // date-holidays rules only: no dated data to run out
   });
 
   it('warns, in English and Chinese, from the first local day after it, in the policy\'s zone', () => {
     const shopee = policy('shopee'); // Asia/Shanghai
     expect(calendarWarning(shopee, t('2027-12-31T15:59:59Z'))).toBeUndefined(); // 23:59:59 on 31 Dec in Beijing
-    const warning = calendarWarning(shopee, t('2027-12-31T16:00:00Z'));
+    expect(calendarWarning(shopee, t('2027-12-31T16:00:00Z'))).toBeUndefined(); // 24:00 on 31 Dec: the end of that day
+    const warning = calendarWarning(shopee, t('2027-12-31T16:00:01Z'));
     expect(warning?.en).toContain('The deadline (2028-01-01) falls after the end of the holiday and festival data of policy shopee (2027-12-31)');
     expect(warning?.en).toContain('dashboard');
     expect(warning?.['zh-CN']).toContain('控制台');
@@ -57,11 +62,11 @@ describe('a deadline past the end of the calendar data', () => {
   });
 
   it('property: a warning exactly when the local deadline date is after the data', () => {
-    const pop = policy('aliexpress_pop'); // America/Los_Angeles
+    const shopee = policy('shopee'); // Asia/Shanghai
     fc.assert(
       fc.property(fc.integer({ min: t('2026-06-01T00:00:00Z'), max: t('2029-01-01T00:00:00Z') }), (deadline) => {
-        const local = new Date(deadline).toLocaleDateString('sv-SE', { timeZone: 'America/Los_Angeles' });
-        expect(calendarWarning(pop, deadline) !== undefined).toBe(local > '2027-12-31');
+        const local = new Date(deadline - 1).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+        expect(calendarWarning(shopee, deadline) !== undefined).toBe(local > '2027-12-31');
       }),
       { numRuns: 300 },
     );

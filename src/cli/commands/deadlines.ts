@@ -115,9 +115,15 @@ export function register(program: Command): void {
         if (!versions.length) throw new Error(`no policy named ${id}; see shipby policy list`);
         const newest = versions[versions.length - 1]!;
         printJson(newest);
-        const until = calendarDataUntil(newest);
+        const until = calendarDataUntil(newest, 'all');
         if (until === null) return;
-        console.error(say(localized(`holiday and festival data: until ${until}`, `节假日数据：至 ${until}`)));
+        const deadlineUntil = calendarDataUntil(newest, 'deadline');
+        console.error(
+          deadlineUntil === null
+            ? say(localized(`holiday and festival data: until ${until} (statistics pauses only; deadlines do not depend on it)`, `节假日数据：至 ${until}（仅用于统计暂停；截止时间不受其影响）`))
+            : say(localized(`holiday and festival data: until ${until}`, `节假日数据：至 ${until}`)),
+        );
+        if (deadlineUntil === null) return;
         await withApp(async (ctx) => {
           for (const group of await ordersPastCalendarData(ctx, { policyId: id })) console.error(`! ${say(group.message)}`);
         });
