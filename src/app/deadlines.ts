@@ -16,7 +16,7 @@ import { openStatusCondition } from '../store/open-orders';
 import type { Executor } from '../store/orders';
 import type { OrderRow } from '../store/schema';
 import type { AppContext } from './context';
-import { ValidationError } from './errors';
+import { ConflictError, ValidationError } from './errors';
 import { situationOfOrder, situationsOf } from './order-situation';
 import { loadShopResolver } from './policies';
 
@@ -29,7 +29,8 @@ export interface OrderVerdict {
 
 /** "Can I still ship?" for one order at `at` (default now): its situation (app/order-situation.ts) and verdict. */
 export async function explainOrder(ctx: AppContext, orderId: number, shopIds?: string[], at: number = ctx.now()): Promise<OrderVerdict> {
-  const { order, policy, facts, situation } = await situationOfOrder(ctx, orderId, at, shopIds);
+  const { order, policy, facts, situation, problem } = await situationOfOrder(ctx, orderId, at, shopIds);
+  if (problem) throw new ConflictError('verdict.cannot_judge', problem, order.status);
   const resolved = situation ?? situationOf(facts, policy, at);
   return { order, policy, verdict: resolved.verdict, situation: resolved };
 }
@@ -72,9 +73,9 @@ export async function atRiskOrders(db: Executor, options: { shopIds?: string[]; 
 
 /** Each order's countdown, exposure, situation and why, read from its situation. */
 export async function describeRisk(ctx: AppContext, rows: OrderRow[], now: number): Promise<AtRiskItem[]> {
-  return (await situationsOf(ctx, rows, now)).map(({ order, situation }) =>
+  return (await situationsOf(ctx, rows, now)).map(({ order, situation, problem }) =>
     situation === null
-      ? { order, timeLeftMs: null, fineIfMissed: null, status: 'no_deadline' as const, situation: 'no_deadline' as const, why: localized('No deadline: the order has no handling time and the platform gave none.', '无截止时间：订单没有备货期，平台也未提供。') }
+      ? { order, timeLeftMs: null, fineIfMissed: null, status: 'no_deadline' as const, situation: 'no_deadline' as const, why: problem ?? localized('No deadline: the order has no handling time and the platform gave none.', '无截止时间：订单没有备货期，平台也未提供。') }
       : { order, timeLeftMs: situation.verdict.timeLeftMs, fineIfMissed: situation.exposure, status: situation.verdict.status, situation: situation.kind, why: situation.reasons[0] ?? situation.verdict.headline },
   );
 }

@@ -9,7 +9,8 @@ import type { OrderFacts } from '../core/penalty';
 import type { Policy } from '../core/policy/schema';
 import { situationOf, type Situation } from '../core/situation';
 import { expectedStock } from '../core/stock-arrival';
-import { localized } from '../core/i18n';
+import { DeadlineInputError } from '../core/deadline';
+import { localized, type Localized } from '../core/i18n';
 import { OPEN_ORDER_STATES, type OrderState } from '../core/order';
 import type { Executor } from '../store/orders';
 import type { OrderRow } from '../store/schema';
@@ -64,8 +65,10 @@ export interface OrderSituation {
   order: OrderRow;
   policy: Policy;
   facts: OrderFacts;
-  /** null: the order has no deadline yet (no handling time and none from the platform). */
+  /** null: the order has no deadline yet (no handling time and none from the platform), or its facts cannot be judged (`problem`). */
   situation: Situation | null;
+  /** Why the facts cannot be judged (e.g. no exchange rate for its currency): said instead of a verdict. */
+  problem?: Localized;
 }
 
 /** The situation of each order at `at`, in the order given. */
@@ -87,7 +90,17 @@ export async function situationsOf(ctx: AppContext, rows: readonly OrderRow[], a
     const stockWait = order.status === 'awaiting_stock' ? (waiting.get(order.id) ?? { skus: [], expectedAt: null }) : undefined;
     const facts = orderFacts(order, money.get(order.id), extensionRows.filter((e) => e.order_id === order.id).map(extensionFromRow), stockWait);
     const hasDeadline = order.ship_by_at !== null || order.platform_ship_by_at !== null || order.handling_days !== null;
-    out.push({ order, policy, facts, situation: hasDeadline ? situationOf(facts, policy, at) : null });
+    if (!hasDeadline) {
+      out.push({ order, policy, facts, situation: null });
+      continue;
+    }
+    // One order whose facts cannot be judged never takes the others' answers down with it.
+    try {
+      out.push({ order, policy, facts, situation: situationOf(facts, policy, at) });
+    } catch (error) {
+      if (!(error instanceof DeadlineInputError)) throw error;
+      out.push({ order, policy, facts, situation: null, problem: error.localized });
+    }
   }
   return out;
 }

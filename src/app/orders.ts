@@ -3,7 +3,7 @@
  * Each public function runs in one transaction; a transition and its event are written together.
  */
 import type { Transaction } from 'kysely';
-import { localized } from '../core/i18n';
+import { localized, type Localized } from '../core/i18n';
 import { ORDER_MILESTONE, orderMachine, type OrderAction, type OrderState } from '../core/order';
 import { orderContentHash, platformStatusChange } from '../core/order-facts';
 import type { ShopPolicyResolver } from '../core/policy/registry';
@@ -13,6 +13,7 @@ import type { Store } from '../store/database';
 import { orderBulkWriter } from '../store/order-bulk';
 import * as orders from '../store/orders';
 import type { Database, NewOrderEventRow, NewOrderRow, OrderRow, OrderUpdate } from '../store/schema';
+import { orderCalendarWarnings } from './calendar-coverage';
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
 import { deadlineFactsOf, deadlineFor, extensionFromRow, loadShopResolver, type OrderDeadline } from './policies';
@@ -292,6 +293,10 @@ export interface OrderDetail {
   lines: Awaited<ReturnType<typeof orders.getOrderLines>>;
   parcels: Awaited<ReturnType<typeof orders.getParcels>>;
   timeline: Awaited<ReturnType<typeof orders.getEvents>>;
+  /** The instant the detail is read for (now, or the `at` asked for). */
+  asOf: number;
+  /** What to look at on this order (e.g. its deadline past its policy's holiday data), in English and Chinese. */
+  warnings: Localized[];
 }
 
 export async function getOrderDetail(ctx: AppContext, orderId: number, shopIds?: string[]): Promise<OrderDetail> {
@@ -300,8 +305,8 @@ export async function getOrderDetail(ctx: AppContext, orderId: number, shopIds?:
   if (!order || (shopIds && !shopIds.includes(order.shop_id))) {
     throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
   }
-  const [lines, parcels, timeline] = await Promise.all([orders.getOrderLines(db, orderId), orders.getParcels(db, orderId), orders.getEvents(db, orderId)]);
-  return { order, lines, parcels, timeline };
+  const [lines, parcels, timeline, warnings] = await Promise.all([orders.getOrderLines(db, orderId), orders.getParcels(db, orderId), orders.getEvents(db, orderId), orderCalendarWarnings(db, order)]);
+  return { order, lines, parcels, timeline, asOf: ctx.now(), warnings };
 }
 
 /** Resolves an order reference (shipby id or platform order id) to one order. */

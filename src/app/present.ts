@@ -3,6 +3,7 @@
  * the timeline with actor and reason. One shape for every edge.
  */
 import type { AuditRow } from '../store/schema-accounts';
+import { OPEN_ORDER_STATES, type OrderState } from '../core/order';
 import { toIso } from '../core/time';
 import type { OrderEventRow, OrderLineRow, OrderRow, ParcelRow } from '../store/schema';
 
@@ -125,4 +126,10 @@ export function presentAuditOnTimeline(a: AuditRow) {
     parcel_id: null,
     data: { ip: a.ip, ...(a.detail ? JSON.parse(a.detail) : {}) },
   };
+}
+
+/** An order's deadline as of an instant: the instant, and the time left to ship while the order is open. */
+export function presentAsOf(o: OrderRow, asOf: number) {
+  const open = OPEN_ORDER_STATES.includes(o.status as OrderState);
+  return { as_of: toIso(asOf), time_left_ms: open && o.ship_by_at !== null ? o.ship_by_at - asOf : null };
 }

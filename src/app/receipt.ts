@@ -69,10 +69,15 @@ export interface ReceiptView {
   explanation: Localized | null;
   extension_days: number;
   open_cases: number;
+  /** The instant the view is for (now, or the `at` asked for). */
+  as_of: string;
+  /** Until the automatic confirmation, from `as_of` (negative: past it); null when there is no clock or it is done. */
+  time_left_ms: number | null;
 }
 
 export async function receiptOf(ctx: AppContext, orderId: number, rules: ReceiptRules = DEFAULT_RECEIPT_RULES): Promise<ReceiptView> {
   const db = ctx.store.db;
+  const now = ctx.now();
   const order = await orders.getOrder(db, undefined, orderId);
   if (!order) throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
   const terms = await db.selectFrom('order_receipts').selectAll().where('order_id', '=', orderId).executeTakeFirst();
@@ -90,6 +95,8 @@ export async function receiptOf(ctx: AppContext, orderId: number, rules: Receipt
     explanation: computed?.confirmation.explanation ?? null,
     extension_days: terms?.extension_days ?? 0,
     open_cases: open.length,
+    as_of: toIso(now)!,
+    time_left_ms: computed && order.receipt_confirmed_at === null ? computed.confirmation.at - now : null,
   };
 }
 

@@ -41,6 +41,8 @@ export interface ShipParcelInput {
   carrier?: string;
   /** The order's last parcel: declared `all`; earlier ones `part`. */
   lastParcel: boolean;
+  /** The seller's confirmation of a number in no known format with no carrier declared (refused without it). */
+  confirmUnrecognised?: { reason: string };
 }
 
 export interface ShippedParcel {
@@ -70,14 +72,21 @@ export function validateTrackingNumber(input: {
   country: string;
   usedBy: Array<{ orderId: string; usedAt: number }>;
   now: number;
-}): { number: string; refusal?: Localized } {
+  /** An unrecognised format with no carrier is refused unless confirmed with a reason (then recorded). */
+  confirmUnrecognised?: { reason: string } | undefined;
+}): { number: string; refusal?: Localized; confirmedUnrecognised?: string } {
   const report = checkTrackingNumber(input.trackingNumber, {
     ...(input.carrier ? { carrier: input.carrier } : {}),
     country: input.country,
     usedBy: input.usedBy,
     now: input.now,
+    ...(input.confirmUnrecognised ? { confirmUnrecognised: input.confirmUnrecognised } : {}),
   });
-  return report.valid ? { number: report.number } : { number: report.number, refusal: report.summary };
+  if (!report.valid) return { number: report.number, refusal: report.summary };
+  // The confirmation counts only when it was needed: the format check passed on the seller's word.
+  const format = report.checks.find((check) => check.id === 'format');
+  const reason = input.confirmUnrecognised?.reason.trim();
+  return format?.result === 'warn' && reason && !input.carrier ? { number: report.number, confirmedUnrecognised: reason } : { number: report.number };
 }
 
 /** The carrier behind an AliExpress logistics service key, for the number's format checks. */
@@ -127,7 +136,7 @@ export async function markParcelsShipped(ctx: AppContext, inputs: ShipParcelInpu
     const issues: ImportIssue[] = [];
     const numberInBatch = new Map<string, number>();
     const conflicts: Array<{ rule: string; message: Localized; state: string }> = [];
-    const plans: Array<{ input: ShipParcelInput; order: OrderRow; number: string; timing: UploadTiming; parcel: ParcelRow | undefined; path: ParcelAction[]; warnings: Localized[] }> = [];
+    const plans: Array<{ input: ShipParcelInput; order: OrderRow; number: string; timing: UploadTiming; parcel: ParcelRow | undefined; path: ParcelAction[]; warnings: Localized[]; confirmedUnrecognised: string | undefined }> = [];
     inputs.forEach((input, index) => {
       const row = index + 1;
       const order = byId.get(input.orderId);
@@ -180,7 +189,7 @@ export async function markParcelsShipped(ctx: AppContext, inputs: ShipParcelInpu
         .filter((use) => use.order_id !== order.id)
         .map((use) => ({ orderId: use.platform_order_id, usedAt: use.used_at }));
       const carrier = input.carrier ?? carrierForService(input.serviceName);
-      const check = validateTrackingNumber({ trackingNumber: number, carrier, country: order.buyer_country, usedBy, now });
+      const check = validateTrackingNumber({ trackingNumber: number, carrier, country: order.buyer_country, usedBy, now, confirmUnrecognised: input.confirmUnrecognised });
       if (check.refusal) {
         issues.push({ row, field: 'tracking_number', message: check.refusal });
         return;
@@ -214,7 +223,7 @@ export async function markParcelsShipped(ctx: AppContext, inputs: ShipParcelInpu
       const warnings = timing === 'early' ? [EARLY_UPLOAD_WARNING] : [];
       already.push({ trackingNumber: number, sendType, status: 'pending' });
       queued.set(order.id, already);
-      plans.push({ input, order, number, timing, parcel, path, warnings });
+      plans.push({ input, order, number, timing, parcel, path, warnings, confirmedUnrecognised: check.confirmedUnrecognised });
     });
     if (issues.length) throw new ValidationError(issues);
     if (conflicts.length) {
@@ -309,7 +318,7 @@ export async function markParcelsShipped(ctx: AppContext, inputs: ShipParcelInpu
       events.push(
         event(plan.order.id, row.parcel_id!, now, actor, 'upload_queued', null, null, null,
           results[i]!.uploadStatus === 'held' ? "held until the carrier's first scan" : plan.timing === 'early' ? 'early upload (virtual shipment)' : null,
-          JSON.stringify({ outbox_id: id, tracking_number: plan.number, service: plan.input.serviceName.trim(), send_type: row.send_type, timing: plan.timing, ...(plan.warnings.length ? { warning: plan.warnings[0] } : {}) })),
+          JSON.stringify({ outbox_id: id, tracking_number: plan.number, service: plan.input.serviceName.trim(), send_type: row.send_type, timing: plan.timing, ...(plan.warnings.length ? { warning: plan.warnings[0] } : {}), ...(plan.confirmedUnrecognised ? { unrecognised_format_confirmed: plan.confirmedUnrecognised } : {}) })),
       );
     });
     await orders.appendEvents(trx, events);

@@ -1,6 +1,7 @@
 /**
  * What every CLI command shares: the database from DATABASE_URL (migrated on open), the locale, and output.
  */
+import { parseAsOf } from '../app/as-of';
 import { createContext, type AppContext } from '../app/context';
 import { ConflictError, LocalizedError, sellerError, ValidationError } from '../app/errors';
 import { pickLocale, type Locale, type Localized } from '../core/i18n';
@@ -25,10 +26,29 @@ export async function withApp<T>(run: (ctx: AppContext) => Promise<T>): Promise<
   }
 }
 
+/** A command line that cannot be acted on (a bad option): nothing ran, exit code 2. */
+export class UsageError extends LocalizedError {}
+
+/** `--at TIME` of the read commands: undefined when not given; a time that does not parse is a UsageError. */
+export function atOption(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseAsOf(text, '--at');
+  } catch (error) {
+    if (error instanceof ValidationError) throw new UsageError(error.issues[0]!.message);
+    throw error;
+  }
+}
+
 /** Prints an error the way a seller can act on it, and sets the exit code. */
 export function reportError(thrown: unknown): void {
   const locale = cliLocale();
   const error = sellerError(thrown);
+  if (error instanceof UsageError) {
+    console.error(error.localizedMessage[locale]);
+    process.exitCode = 2;
+    return;
+  }
   if (error instanceof ValidationError) {
     for (const issue of error.issues) console.error(`row ${issue.row}, ${issue.field}: ${issue.message[locale]}`);
   } else if (error instanceof ConflictError) {

@@ -38,7 +38,7 @@ import type { MetricKey, Policy, ShippedEvent } from './policy/schema';
 import { METRIC_KEYS } from './policy/schema';
 import { compilePolicy, DAY_MS, HOUR_MS, runningTimeBetween, type Interval } from './policy/compiled';
 import { METRIC_NAMES, percentText } from './policy/wording';
-import { fineAt, fineForStep, type CancelledBy, type OrderMoney } from './penalty';
+import { fineAt, fineForStep, type CancelledBy, type FineOrder, type OrderMoney } from './penalty';
 import type { Money } from './money';
 
 export interface MetricOrderRecord {
@@ -298,7 +298,8 @@ export function fineOutcome(record: FineOrderRecord, policy: Policy = record.pol
   const shipByAt = record.shipByAt;
   const orderTotal = record.orderTotal;
   if (shipByAt === undefined || !orderTotal) return undefined;
-  const money: OrderMoney = { orderTotal, productPrice: record.productPrice, units: record.units };
+  // The paid time's exchange rate applies when the fine's tiers are in another currency.
+  const money: FineOrder = { orderTotal, productPrice: record.productPrice, units: record.units, paidAt: record.paidAt, ...(record.orderTotalUsd ? { orderTotalUsd: record.orderTotalUsd } : {}) };
   const outcome = (kind: FineOutcome['kind'], at: number, fine: Money): FineOutcome | undefined => (fine.amount > 0 ? { kind, at, fine } : undefined);
   const counted = countedAt(record, policy.shippedWhen);
   const lastStep = policy.fine.steps.length - 1;

@@ -10,6 +10,7 @@
  * - `orderFactsFromEvents` folds an order's events into facts in a way that does not depend on the order the
  *   events arrived in.
  */
+import { convertMoney, type Conversion } from './exchange';
 import { localized, type Localized } from './i18n';
 import type { Money } from './money';
 import type { Policy } from './policy/schema';
@@ -24,7 +25,12 @@ export interface OrderMoney {
   productPrice?: Money;
   /** Units in the order, for per-unit fines and caps; default 1. */
   units?: number;
+  /** The platform's own USD amount of the order total, when it gives one: wins over any conversion. */
+  orderTotalUsd?: Money;
 }
+
+/** The money facts and, for a conversion between currencies, the instant whose rate applies (the paid time). */
+export type FineOrder = OrderMoney & { paidAt?: number };
 
 export type CancelledBy = 'buyer' | 'seller' | 'platform';
 
@@ -57,8 +63,11 @@ export interface FineQuote {
   /** The price or total a percentage was taken of. */
   basisAmount: Money | null;
   capped: boolean;
-  /** The order total is in another currency than the tiers: the highest tier amount was assumed. */
-  assumedHighestTier: boolean;
+  /**
+   * The order total is in another currency than the tiers: the amount the tier was chosen by, converted at the
+   * dated rate (`rate`, `rateDate`) or given by the platform (`rate` null).
+   */
+  conversion?: Conversion | { from: Money; to: Money; rate: null; rateDate: null };
 }
 
 function unitsOf(order: OrderMoney): number {
@@ -75,8 +84,25 @@ function checkMoney(value: Money, field: string): void {
   }
 }
 
-/** The fine if step `stepIndex` applies (-1: none). */
-export function fineForStep(policy: Policy, order: OrderMoney, stepIndex: number): FineQuote {
+/** The order total in the tiers' currency: as it is, the platform's USD amount, or converted at the rate of `at`. */
+function tierBasis(order: FineOrder, currency: string, at: number | undefined): FineQuote['conversion'] | undefined {
+  if (order.orderTotal.currency === currency) return undefined;
+  if (order.orderTotalUsd && order.orderTotalUsd.currency === currency) {
+    checkMoney(order.orderTotalUsd, 'orderTotalUsd');
+    return { from: order.orderTotal, to: order.orderTotalUsd, rate: null, rateDate: null };
+  }
+  const instant = at ?? order.paidAt;
+  if (instant === undefined) {
+    throw new DeadlineInputError('at', localized('the paid time is needed to convert the order total at that day\'s rate', '需要付款时间才能按当日汇率换算订单总额'));
+  }
+  return convertMoney(order.orderTotal, currency, instant);
+}
+
+/**
+ * The fine if step `stepIndex` applies (-1: none). `at`: the instant whose exchange rate applies when the fine's
+ * tiers are in another currency than the order (default the order's paid time).
+ */
+export function fineForStep(policy: Policy, order: FineOrder, stepIndex: number, at?: number): FineQuote {
   const fine = policy.fine;
   const units = unitsOf(order);
   checkMoney(order.orderTotal, 'orderTotal');
@@ -84,7 +110,7 @@ export function fineForStep(policy: Policy, order: OrderMoney, stepIndex: number
   let amount = 0;
   let currency: string;
   let basisAmount: Money | null = null;
-  let assumedHighestTier = false;
+  let conversion: FineQuote['conversion'];
   switch (fine.basis) {
     case 'fixed': {
       currency = fine.currency;
@@ -103,14 +129,10 @@ export function fineForStep(policy: Policy, order: OrderMoney, stepIndex: number
       basisAmount = order.orderTotal;
       if (stepIndex >= 0) {
         const step = fine.steps[stepIndex]!;
-        if (order.orderTotal.currency === fine.currency) {
-          const tier = step.tiers.find((candidate) => order.orderTotal.amount < candidate.orderTotalBelow);
-          amount = tier ? tier.amount : step.otherwise;
-        } else {
-          assumedHighestTier = true;
-          amount = Math.max(step.otherwise, ...step.tiers.map((tier) => tier.amount));
-        }
-        amount *= fine.perUnit ? units : 1;
+        conversion = tierBasis(order, fine.currency, at);
+        const total = conversion ? conversion.to.amount : order.orderTotal.amount;
+        const tier = step.tiers.find((candidate) => total < candidate.orderTotalBelow);
+        amount = (tier ? tier.amount : step.otherwise) * (fine.perUnit ? units : 1);
       }
       break;
     }
@@ -124,7 +146,7 @@ export function fineForStep(policy: Policy, order: OrderMoney, stepIndex: number
       capped = true;
     }
   }
-  return { money: { amount, currency }, stepIndex, basisAmount, capped, assumedHighestTier };
+  return { money: { amount, currency }, stepIndex, basisAmount, capped, ...(conversion ? { conversion } : {}) };
 }
 
 function stepIndexAt(startsMs: readonly number[], latenessMs: number): number {
@@ -136,12 +158,12 @@ function stepIndexAt(startsMs: readonly number[], latenessMs: number): number {
   return index;
 }
 
-/** The fine for a shipment counted `latenessMs` after the deadline (≤ 0 = on time). */
-export function fineAt(policy: Policy, order: OrderMoney, latenessMs: number): FineQuote {
+/** The fine for a shipment counted `latenessMs` after the deadline (≤ 0 = on time); `at` as `fineForStep`. */
+export function fineAt(policy: Policy, order: FineOrder, latenessMs: number, at?: number): FineQuote {
   if (Number.isNaN(latenessMs)) {
     throw new DeadlineInputError('lateness', localized('lateness is not a number', '延迟时长不是数字'));
   }
-  return fineForStep(policy, order, stepIndexAt(compilePolicy(policy).fineStepStartsMs, latenessMs));
+  return fineForStep(policy, order, stepIndexAt(compilePolicy(policy).fineStepStartsMs, latenessMs), at);
 }
 
 /** Score points deducted for a shipment counted `latenessMs` after the deadline. */
@@ -151,7 +173,7 @@ export function pointsAt(policy: Policy, latenessMs: number): number {
 }
 
 /** The arithmetic behind a fine quote, as a sentence. */
-export function explainFine(policy: Policy, order: OrderMoney, quote: FineQuote): Localized {
+export function explainFine(policy: Policy, order: FineOrder, quote: FineQuote): Localized {
   const fine = policy.fine;
   if (quote.stepIndex < 0) {
     return fine.steps.length === 0
@@ -181,17 +203,20 @@ export function explainFine(policy: Policy, order: OrderMoney, quote: FineQuote)
     }
     case 'order_total_tiers': {
       const step = fine.steps[quote.stepIndex]!;
-      const total = money(order.orderTotal);
-      if (quote.assumedHighestTier) {
-        en = `${stepEn}: the order total ${total} is not in ${fine.currency}, so the highest tier is assumed`;
-        zh = `${stepZh}：订单总额 ${total} 不是 ${fine.currency}，按最高档计算`;
-      } else {
-        const tier = step.tiers.find((candidate) => order.orderTotal.amount < candidate.orderTotalBelow);
-        const last = step.tiers[step.tiers.length - 1]!;
-        const threshold = money({ amount: tier ? tier.orderTotalBelow : last.orderTotalBelow, currency: fine.currency });
-        en = tier ? `${stepEn}: order total ${total} is below ${threshold}` : `${stepEn}: order total ${total} is at least ${threshold}`;
-        zh = tier ? `${stepZh}：订单总额 ${total} 低于 ${threshold}` : `${stepZh}：订单总额 ${total} 不低于 ${threshold}`;
+      const conversion = quote.conversion;
+      const basis = conversion ? conversion.to : order.orderTotal;
+      let total = money(basis);
+      let totalZh = total;
+      if (conversion) {
+        const from = money(conversion.from);
+        total = conversion.rate === null ? `${from} (the platform's amount: ${total})` : `${from} ≈ ${total} at ${conversion.rate} (rate of ${conversion.rateDate})`;
+        totalZh = conversion.rate === null ? `${from}（平台给出的金额：${totalZh}）` : `${from} ≈ ${totalZh}，汇率 ${conversion.rate}（${conversion.rateDate} 的汇率）`;
       }
+      const tier = step.tiers.find((candidate) => basis.amount < candidate.orderTotalBelow);
+      const last = step.tiers[step.tiers.length - 1]!;
+      const threshold = money({ amount: tier ? tier.orderTotalBelow : last.orderTotalBelow, currency: fine.currency });
+      en = tier ? `${stepEn}: order total ${total} is below ${threshold}` : `${stepEn}: order total ${total} is at least ${threshold}`;
+      zh = tier ? `${stepZh}：订单总额 ${totalZh} 低于 ${threshold}` : `${stepZh}：订单总额 ${totalZh} 不低于 ${threshold}`;
       if (fine.perUnit) {
         en += ` (per unit × ${units})`;
         zh += `（每件 × ${units}）`;

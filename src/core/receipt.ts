@@ -2,11 +2,12 @@
  * Receipt confirmation (marketplace-rules.md §1.12, §6 "Receipt auto-confirm", "Extension of acceptance time").
  *
  * After the last shipment the platform waits for the buyer; when the promised delivery time (`freight_commit_day`
- * days after shipment) runs out without a dispute, the order is confirmed automatically. The days are calendar days
- * counted in the policy's zone (a day across a DST change is 23 or 25 hours, as on the platform's own clock). When
- * the order does not give them, the fallbacks by logistics class apply (ASSUMPTION in the digest).
+ * days after shipment) runs out without a dispute, the order is confirmed automatically. The days are the platform's
+ * countdown (`over_time_left` = shipment + N days, exact to the second, §1.3 and §1.12): N × 24 hours of elapsed
+ * time, NOT N calendar days in a zone, so a countdown across a daylight-saving switch ends an hour earlier or later
+ * on the local wall clock (108 days = 2592 h, whatever the zone). The policy's zone is where the time is shown. When
+ * the order does not give the days, the fallbacks by logistics class apply (ASSUMPTION in the digest).
  */
-import { DateTime } from 'luxon';
 import { localized, type Localized } from './i18n';
 import { DAY_MS } from './time';
 import type { TrackingStatus } from './tracking-status';
@@ -54,7 +55,7 @@ export interface ReceiptFacts {
   receiptClass: ReceiptClass;
   /** Days the buyer's acceptance time was extended by. */
   extensionDays: number;
-  /** The policy's zone, in which calendar days are counted. */
+  /** The policy's zone, in which the time is shown (the countdown itself is elapsed hours). */
   zone: string;
 }
 
@@ -69,8 +70,8 @@ export function autoConfirmationOf(facts: ReceiptFacts, rules: ReceiptRules = DE
   const fromOrder = facts.freightCommitDays !== null && facts.freightCommitDays > 0;
   const base = fromOrder ? facts.freightCommitDays! : rules.fallbackDays[facts.receiptClass];
   const days = base + Math.max(0, facts.extensionDays);
-  const start = DateTime.fromMillis(facts.lastShippedAt, { zone: facts.zone });
-  const at = start.isValid ? start.plus({ days }).toMillis() : facts.lastShippedAt + days * DAY_MS;
+  // Add hours, not calendar days: the platform's countdown is elapsed time (marketplace-rules.md §1.3).
+  const at = facts.lastShippedAt + days * DAY_MS;
   const extension = facts.extensionDays > 0 ? ` + ${facts.extensionDays} d extension` : '';
   const extensionZh = facts.extensionDays > 0 ? ` + 延长 ${facts.extensionDays} 天` : '';
   return {
@@ -78,10 +79,10 @@ export function autoConfirmationOf(facts: ReceiptFacts, rules: ReceiptRules = DE
     days,
     source: fromOrder ? 'order' : 'fallback',
     explanation: fromOrder
-      ? localized(`last shipment + ${base} promised delivery days (freight_commit_day)${extension}, counted in ${facts.zone}`, `最后发货时间 + 承诺运达 ${base} 天（freight_commit_day）${extensionZh}，按 ${facts.zone} 计算`)
+      ? localized(`last shipment + ${base} promised delivery days (freight_commit_day)${extension}, ${days} × 24 h as the platform counts, shown in ${facts.zone}`, `最后发货时间 + 承诺运达 ${base} 天（freight_commit_day）${extensionZh}，按平台计时为 ${days} × 24 小时，以 ${facts.zone} 时间显示`)
       : localized(
-          `last shipment + ${base} days (fallback for ${facts.receiptClass} shipping: the order gives no promised delivery time)${extension}, counted in ${facts.zone}`,
-          `最后发货时间 + ${base} 天（订单未提供承诺运达时间，按${RECEIPT_CLASS_ZH[facts.receiptClass]}默认值）${extensionZh}，按 ${facts.zone} 计算`,
+          `last shipment + ${base} days (fallback for ${facts.receiptClass} shipping: the order gives no promised delivery time)${extension}, ${days} × 24 h as the platform counts, shown in ${facts.zone}`,
+          `最后发货时间 + ${base} 天（订单未提供承诺运达时间，按${RECEIPT_CLASS_ZH[facts.receiptClass]}默认值）${extensionZh}，按平台计时为 ${days} × 24 小时，以 ${facts.zone} 时间显示`,
         ),
   };
 }
@@ -114,8 +115,8 @@ export function extensionProposal(
       `订单将在 ${leftDays} 天后自动确认收货，但包裹仍在途中。`,
     ),
     action: localized(
-      `Extend the buyer's acceptance time by ${rules.proposedExtensionDays} days (aliexpress.trade.redefining.extendsbuyeracceptgoodstime) so the buyer does not open a dispute before the parcel arrives; record it with shipby receipt extend.`,
-      `请将买家确认收货时间延长 ${rules.proposedExtensionDays} 天（aliexpress.trade.redefining.extendsbuyeracceptgoodstime），以免买家在包裹到达前发起纠纷；并用 shipby receipt extend 记录。`,
+      `Extend the buyer's acceptance time by ${rules.proposedExtensionDays} days on the marketplace so the buyer does not open a dispute before the parcel arrives, and record the extension on the order's receipt in the dashboard.`,
+      `请在平台上将买家确认收货时间延长 ${rules.proposedExtensionDays} 天，以免买家在包裹到达前发起纠纷；并在控制台订单的收货确认处记录此次延长。`,
     ),
   };
 }

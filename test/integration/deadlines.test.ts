@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext, type AppContext } from '../../src/app/context';
 import { addWebhook, deliverWebhooks, runWarningSweep, signWebhook, WEBHOOK_MAX_ATTEMPTS } from '../../src/app/deadlines';
 import { upsertOrders } from '../../src/app/orders';
+import { ordersPastCalendarData } from '../../src/app/calendar-coverage';
 import { parseJsonOrder, type ImportIssue } from '../../src/core/order-input';
 import { HOUR_MS } from '../../src/core/time';
 import { buildServer } from '../../src/http/server';
@@ -67,6 +68,50 @@ describe.each(backends)('deadlines on $name', (backend) => {
       ['D3', { amount: 100, currency: 'USD' }, 'at_risk'],
     ]);
     clock.set(DEADLINE - 30 * HOUR_MS);
+  });
+
+  it('answers the verdict, the order, the at-risk view and the receipt as of at=, and refuses a bad at with a 400 naming it', async () => {
+    const id = await idOf('D1');
+    const later = new Date(DEADLINE + 2 * HOUR_MS).toISOString();
+    // The clock says 30 h before the deadline; at= asks for 2 h after it.
+    const verdict = (await app.inject({ method: 'GET', url: `/orders/${id}/verdict?at=${encodeURIComponent(later)}` })).json();
+    expect(verdict).toMatchObject({ status: 'closed', can_still_ship: false, fine_now: { amount: 200, currency: 'USD' } });
+    expect((await app.inject({ method: 'GET', url: `/orders/${id}/verdict` })).json()).toMatchObject({ status: 'on_track', time_left_ms: 30 * HOUR_MS });
+    const detail = (await app.inject({ method: 'GET', url: `/orders/${id}?at=2026-11-25T00:00:00%2B00:00` })).json();
+    expect(detail).toMatchObject({ as_of: '2026-11-25T00:00:00.000Z', time_left_ms: 2 * HOUR_MS });
+    const atRisk = (await app.inject({ method: 'GET', url: `/orders?shop=ae&due_within=1h&at=${encodeURIComponent(later)}` })).json();
+    expect(atRisk.items.map((i: { platform_order_id: string; deadline: { time_left_ms: number } }) => [i.platform_order_id, i.deadline.time_left_ms])).toEqual([
+      ['D1', -2 * HOUR_MS],
+      ['D3', -2 * HOUR_MS],
+    ]);
+    const receipt = (await app.inject({ method: 'GET', url: `/orders/${id}/receipt?at=${encodeURIComponent(later)}` })).json();
+    expect(receipt).toMatchObject({ as_of: later, time_left_ms: null });
+    for (const url of [`/orders/${id}/verdict?at=yesterday`, `/orders/${id}?at=2026-11-25T00:00:00`, `/orders?shop=ae&due_within=24h&at=2026-13-01T00:00:00Z`, `/orders/${id}/receipt?at=soon`]) {
+      const bad = await app.inject({ method: 'GET', url });
+      expect(bad.statusCode, url).toBe(400);
+      expect(JSON.stringify(bad.json().error), url).toContain('"at"');
+    }
+  });
+
+  it('warns on an order whose deadline falls past the end of its policy\'s holiday data, and lists such orders', async () => {
+    // Shopee counts Chinese working days over the holiday data (to 2027-12-31). Paid Thu 2027-12-30 10:00 Beijing,
+    // 7 working days → past it; paid 2027-12-01 → within it.
+    await upsertOrders(ctx, 'far', [order('F1', { paid_at: '2027-12-30T02:00:00Z', risk_passed_at: '2027-12-30T03:00:00Z', handling_days: 7 }), order('F2', { paid_at: '2027-12-01T02:00:00Z', risk_passed_at: '2027-12-01T03:00:00Z', handling_days: 2 })], 'test');
+    // Under AliExpress POP (elapsed hours) the holiday data shapes no deadline: no warning.
+    expect((await app.inject({ method: 'GET', url: `/orders/${await idOf('F1')}` })).json().warnings).toEqual([]);
+    expect((await app.inject({ method: 'PUT', url: '/shops/far/policy', payload: { policy_id: 'shopee' } })).statusCode).toBe(200);
+    const far = (await app.inject({ method: 'GET', url: `/orders/${await idOf('F1')}` })).json();
+    // Fri 31 Dec, then Mon 3 … Fri 7 and Mon 10 Jan 2028: the end of that day in Beijing.
+    expect(far.ship_by_at).toBe('2028-01-10T16:00:00.000Z');
+    expect(far.warnings).toHaveLength(1);
+    expect(far.warnings[0].en).toContain('falls after the end of the holiday and festival data of policy shopee (2027-12-31)');
+    expect(far.warnings[0]['zh-CN']).toMatch(/[\u4e00-\u9fff]/);
+    expect((await app.inject({ method: 'GET', url: `/orders/${await idOf('F2')}` })).json().warnings).toEqual([]);
+    expect((await app.inject({ method: 'GET', url: `/orders/${await idOf('D1')}` })).json().warnings).toEqual([]);
+    const groups = await ordersPastCalendarData(ctx);
+    expect(groups.map((g) => [g.policyId, g.until, g.count, g.orders.map((o) => o.platformOrderId)])).toEqual([['shopee', '2027-12-31', 1, ['F1']]]);
+    expect(groups[0]!.message.en).toContain('dashboard');
+    expect(await ordersPastCalendarData(ctx, { policyId: 'aliexpress_pop' })).toEqual([]);
   });
 
   it('refuses a bad policy with the path of the field and keeps the running one; a good one recomputes open orders', async () => {

@@ -16,6 +16,7 @@ import { runOutboxWorker } from '../../src/jobs/outbox-worker';
 import { backends, contextFor, manualClock } from '../support/backends';
 import { FAKE_APP_KEY, FAKE_APP_SECRET, FAKE_TOKEN, TEST_MASTER_KEY, connectFakeShop, s10For, seedOrders, type SeededOrder } from '../support/outbox-fixtures';
 import { createContext } from '../../src/app/context';
+import { buildServer } from '../../src/http/server';
 import type { Store } from '../../src/store/database';
 
 let fake: FakeAliExpressServer;
@@ -73,6 +74,33 @@ describe.each(backends)('upload outbox on $name', (backend) => {
       { orderId: orders[3]!.orderId, trackingNumber: 'LP123', serviceName: 'CAINIAO_STANDARD', lastParcel: true },
     ], 't')).rejects.toBeInstanceOf(ValidationError);
     expect((await listOutboxEntries(ctx, {})).map((e) => e.trackingNumber)).toEqual([s10For(1), s10For(2)]);
+  });
+
+  it('refuses an unrecognised number with no carrier unless the seller confirms it, and records the reason', async () => {
+    const [a, b] = orders;
+    await expect(markParcelShipped(ctx, { orderId: a!.orderId, trackingNumber: 'ZX9988776655', serviceName: 'LOCAL_COURIER', lastParcel: true }, 't')).rejects.toThrow(/Format not recognised/);
+    await expect(markParcelShipped(ctx, { orderId: a!.orderId, trackingNumber: 'RA20001400TR', serviceName: 'LOCAL_COURIER', lastParcel: true, confirmUnrecognised: { reason: 'sure' } }, 't')).rejects.toThrow(/S10 needs 8 digits/);
+    expect(await listOutboxEntries(ctx, {})).toEqual([]);
+    await markParcelShipped(ctx, { orderId: a!.orderId, trackingNumber: 'ZX9988776655', serviceName: 'LOCAL_COURIER', lastParcel: true, confirmUnrecognised: { reason: 'Speedy local courier, checked on its site' } }, 't');
+    const queued = (await events(ctx, a!.orderId)).find((e) => e.kind === 'upload_queued');
+    expect(JSON.stringify(queued)).toContain('Speedy local courier, checked on its site');
+    // The same through the API route that marks a parcel shipped.
+    const app = await buildServer(ctx, { authentication: false });
+    try {
+      const c = orders[2]!;
+      const refused = await app.inject({ method: 'POST', url: `/orders/${c.orderId}/shipments`, payload: { tracking_number: 'QW1234567890', service: 'LOCAL_COURIER', last: true } });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().error.issues[0]).toMatchObject({ path: 'tracking_number' });
+      const shipped = await app.inject({ method: 'POST', url: `/orders/${c.orderId}/shipments`, payload: { tracking_number: 'QW1234567890', service: 'LOCAL_COURIER', last: true, confirm_unrecognised: { reason: 'local courier, number read to us by phone' } } });
+      expect(shipped.statusCode).toBe(201);
+      expect(shipped.json()).toMatchObject({ order_id: c.orderId, send_type: 'all', upload_status: 'pending' });
+      expect(JSON.stringify((await events(ctx, c.orderId)).find((e) => e.kind === 'upload_queued'))).toContain('local courier, number read to us by phone');
+    } finally {
+      await app.close();
+    }
+    // A number that needed no confirmation records none.
+    await markParcelShipped(ctx, { orderId: b!.orderId, trackingNumber: s10For(7), serviceName: 'CPAM', lastParcel: true, confirmUnrecognised: { reason: 'not needed' } }, 't');
+    expect(JSON.stringify((await events(ctx, b!.orderId)).find((e) => e.kind === 'upload_queued'))).not.toContain('not needed');
   });
 
   it('claims the most urgent first, never the same row twice, and takes over an expired lease', async () => {

@@ -112,6 +112,14 @@ describe('dailySeries', () => {
     expect(series.totals.finesPaid).toEqual([{ amount: 10_00, currency: 'EUR' }, usd(3_00)]);
   });
 
+  it("a USD-tier fine on a EUR order uses the paid day's rate, or the platform's USD amount", () => {
+    // EUR 17.50 paid 2026-06-12: ≈ USD 20.30 at 1.16, at least USD 20 → USD 2 (it used to assume the highest tier).
+    const eur = order('2026-06-15T10:00:00', { trackingUploadedAt: pdt('2026-06-15T12:00:00'), orderTotal: { amount: 17_50, currency: 'EUR' } });
+    expect(fineOutcome(eur, pop)?.fine).toEqual(usd(2_00));
+    expect(fineOutcome({ ...eur, orderTotal: { amount: 17_00, currency: 'EUR' } }, pop)?.fine).toEqual(usd(1_00)); // ≈ USD 19.72
+    expect(fineOutcome({ ...eur, orderTotalUsd: usd(19_00) }, pop)?.fine).toEqual(usd(1_00));
+  });
+
   it('refuses a bad number of days', () => {
     expect(() => dailySeries(records, pop, NOW, 0)).toThrow(RangeError);
   });

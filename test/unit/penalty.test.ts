@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { fineAt, orderFactsFromEvents, pointsAt, type OrderFactEvent, type OrderFacts } from '../../src/core/penalty';
+import { explainFine, fineAt, orderFactsFromEvents, pointsAt, type OrderFactEvent, type OrderFacts } from '../../src/core/penalty';
 import { verdict, type Verdict } from '../../src/core/verdict';
 import { DeadlineInputError } from '../../src/core/deadline';
 import { applyOverrides, builtInRegistry, type Policy } from '../../src/core/policy';
 import type { Money } from '../../src/core/money';
+import { USD_RATES } from '../../src/core/data/exchange-rates';
+import { convertMoney } from '../../src/core/exchange';
 
 const registry = builtInRegistry();
 const NOW = Date.parse('2026-11-27T12:00:00Z');
@@ -50,9 +52,69 @@ describe('fineAt: the digest\'s fine schedules', () => {
     expect(quote.money).toEqual(usd(expected));
   });
 
-  it('POP: an order total in another currency assumes the higher tier and says so', () => {
-    const quote = fineAt(policy('aliexpress_pop'), { orderTotal: { amount: 1000, currency: 'EUR' } }, H);
-    expect(quote).toMatchObject({ money: usd(200), assumedHighestTier: true });
+  it('POP: an order total in another currency is converted at the dated rate of the paid time, and the sentence says so', () => {
+    const pop = policy('aliexpress_pop'); // USD 1 below USD 20.00, else USD 2
+    const eur = (amount: number) => ({ amount, currency: 'EUR' });
+    // EUR 17.50 ≈ USD 18.11 at 1.035 (2025-01) is below USD 20; at 1.175 (2025-07) it is USD 20.56, at least USD 20.
+    const january = fineAt(pop, { orderTotal: eur(17_50), paidAt: Date.parse('2025-01-10T08:00:00Z') }, H);
+    expect(january.money).toEqual(usd(100));
+    expect(january.conversion).toMatchObject({ to: usd(18_11), rate: '1.035', rateDate: '2025-01-01' });
+    const july = fineAt(pop, { orderTotal: eur(17_50) }, H, Date.parse('2025-07-10T08:00:00Z'));
+    expect(july.money).toEqual(usd(200));
+    const order = { orderTotal: eur(45_00), paidAt: Date.parse('2026-11-05T08:00:00Z') };
+    const text = explainFine(pop, order, fineAt(pop, order, H));
+    expect(text.en).toBe('step "more than 0 h late": order total 45.00 EUR ≈ 52.20 USD at 1.16 (rate of 2026-11-01) is at least 20.00 USD = 2.00 USD.');
+    expect(text['zh-CN']).toContain('45.00 EUR ≈ 52.20 USD，汇率 1.16（2026-11-01 的汇率）');
+    // A JPY order (no minor units) and a cross through USD to the tiers' currency.
+    expect(fineAt(pop, { orderTotal: { amount: 2_000, currency: 'JPY' }, paidAt: Date.parse('2025-05-02T00:00:00Z') }, H).conversion?.to).toEqual(usd(13_99));
+  });
+
+  it("POP: the platform's USD amount wins over the rate", () => {
+    const pop = policy('aliexpress_pop');
+    const order = { orderTotal: { amount: 45_00, currency: 'EUR' }, orderTotalUsd: usd(19_99), paidAt: Date.parse('2026-11-05T08:00:00Z') };
+    const quote = fineAt(pop, order, H);
+    expect(quote.money).toEqual(usd(100));
+    expect(explainFine(pop, order, quote).en).toContain("45.00 EUR (the platform's amount: 19.99 USD) is below 20.00 USD");
+  });
+
+  it('a currency with no rate for the day is an error naming currency, never a guess', () => {
+    const pop = policy('aliexpress_pop');
+    const attempt = (currency: string, paidAt: number) => () => fineAt(pop, { orderTotal: { amount: 10_00, currency }, paidAt }, H);
+    // The newest rate (2026-12) stands in for 92 days after its month, named by its date; after that, an error.
+    const stale = fineAt(pop, { orderTotal: { amount: 10_00, currency: 'EUR' }, paidAt: Date.parse('2027-02-15T00:00:00Z') }, H);
+    expect(stale.conversion?.rateDate).toBe('2026-12-01');
+    for (const [currency, at] of [['NZD', Date.parse('2026-03-01T00:00:00Z')], ['EUR', Date.parse('2027-04-03T00:00:00Z')], ['EUR', Date.parse('2024-12-31T23:59:59Z')]] as const) {
+      expect(attempt(currency, at)).toThrow(DeadlineInputError);
+      try {
+        attempt(currency, at)();
+      } catch (error) {
+        expect((error as DeadlineInputError).field).toBe('currency');
+        expect((error as DeadlineInputError).localized['zh-CN']).toContain(currency);
+      }
+    }
+    // Without a paid time nor `at` the instant is what is missing.
+    expect(() => fineAt(pop, { orderTotal: { amount: 10_00, currency: 'EUR' } }, H)).toThrow(/^at:/);
+    // On time: no step applies, so nothing needs converting.
+    expect(fineAt(pop, { orderTotal: { amount: 10_00, currency: 'NZD' } }, 0).money).toEqual(usd(0));
+  });
+
+  it('property: a converted order total never goes down as the amount goes up, and a rate of 1 changes nothing', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...Object.keys(USD_RATES)),
+        fc.integer({ min: 0, max: 1_000_000_000 }),
+        fc.integer({ min: 0, max: 1_000_000 }),
+        fc.integer({ min: Date.parse('2025-01-01T00:00:00Z'), max: Date.parse('2026-12-31T23:59:59Z') }),
+        (currency, amount, more, at) => {
+          const lower = convertMoney({ amount, currency }, 'USD', at).to.amount;
+          const higher = convertMoney({ amount: amount + more, currency }, 'USD', at).to.amount;
+          expect(Number.isSafeInteger(lower)).toBe(true);
+          expect(higher).toBeGreaterThanOrEqual(lower);
+          expect(convertMoney({ amount, currency: 'USD' }, 'USD', at).to.amount).toBe(amount);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('caps apply per unit in their currency; fixed per-unit amounts multiply', () => {
@@ -95,7 +157,7 @@ describe('fineAt: the digest\'s fine schedules', () => {
         fc.integer({ min: -10 * H, max: 300 * H }),
         fc.integer({ min: 0, max: 300 * H }),
         (p, orderTotal, productPrice, units, lateness, more) => {
-          const order = { orderTotal, productPrice, units };
+          const order = { orderTotal, productPrice, units, paidAt: NOW };
           const sooner = fineAt(p, order, lateness).money;
           const later = fineAt(p, order, lateness + more).money;
           expect(later.currency).toBe(sooner.currency);

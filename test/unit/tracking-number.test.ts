@@ -110,6 +110,66 @@ describe('UPU S10 (marketplace-rules.md §4.1 vectors)', () => {
     );
   });
 
+  it('a number shaped like S10 with a digit missing or extra is invalid, not unrecognised', () => {
+    const short = checkTrackingNumber('RA20001400TR');
+    expect(short.valid).toBe(false);
+    expect(short.failed).toEqual(['format']);
+    expect(short.summary.en).toContain('S10 needs 8 digits and a check digit (9 in all), this has 8');
+    expect(short.summary['zh-CN']).toContain('此单号有 8 位数字');
+    // also with a carrier declared whose list is incomplete, and with a carrier we keep no formats for
+    expect(checkTrackingNumber('RA20001400TR', { carrier: 'cainiao' }).failed).toEqual(['format']);
+    expect(checkTrackingNumber('RB1234567850GB', { carrier: 'Royal Mail' }).failed).toEqual(['format']);
+    // two letters + digits + letters that are no country is not S10-shaped: judged as an unknown format instead
+    expect(checkTrackingNumber('UA12345678YP', { carrier: 'yanwen' }).valid).toBe(true);
+  });
+
+  it('property: any valid S10 with one digit dropped or added is invalid (with or without a carrier)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 99_999_999 }),
+        fc.constantFrom('RR', 'LX', 'EA', 'CP', 'UA', 'HA', 'EE', 'LZ', 'AV'),
+        fc.constantFrom('CN', 'US', 'GB', 'TR', 'MO', 'ES'),
+        fc.integer({ min: 2, max: 10 }),
+        fc.integer({ min: 0, max: 9 }),
+        fc.boolean(),
+        fc.constantFrom(undefined, 'china-post', 'cainiao', 'usps', 'Royal Mail'),
+        (serial, indicator, country, position, digit, drop, carrier) => {
+          const number = makeS10(serial, indicator, country);
+          const mutated = drop ? number.slice(0, position) + number.slice(position + 1) : number.slice(0, position) + digit + number.slice(position);
+          const report = checkTrackingNumber(mutated, carrier ? { carrier } : {});
+          expect(report.valid, `${number} → ${mutated} (${carrier ?? 'no carrier'})`).toBe(false);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('property: any valid S10 with one digit changed is invalid, but for the C = 5 blind spot of the scheme', () => {
+    const weights = [8, 6, 4, 2, 3, 5, 9, 7];
+    const remainder = (serial: string) => [...serial].reduce((s, d, i) => s + Number(d) * weights[i]!, 0) % 11;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 99_999_999 }),
+        fc.constantFrom('RR', 'LX', 'EA', 'CP'),
+        fc.constantFrom('CN', 'US', 'GB', 'TR'),
+        fc.integer({ min: 2, max: 10 }),
+        fc.integer({ min: 1, max: 9 }),
+        (serial, indicator, country, position, delta) => {
+          const number = makeS10(serial, indicator, country);
+          const mutated = number.slice(0, position) + ((Number(number[position]) + delta) % 10) + number.slice(position + 1);
+          const before = remainder(number.slice(2, 10));
+          const after = remainder(mutated.slice(2, 10));
+          const blindSpot = position < 10 && ((before === 0 && after === 6) || (before === 6 && after === 0));
+          expect(checkTrackingNumber(mutated).valid, `${number} → ${mutated}`).toBe(blindSpot);
+        },
+      ),
+      { numRuns: 500 },
+    );
+    // The blind spot, concretely: serials 12345678 (remainder 6) and 32345678 (remainder 0) both take check digit 5.
+    expect(checkTrackingNumber('RB123456785GB').valid).toBe(true);
+    expect(checkTrackingNumber('RB323456785GB').valid).toBe(true);
+  });
+
   it('makeS10 refuses what no post would issue', () => {
     expect(makeS10('47312482', 'RR', 'CN')).toBe('RR473124829CN');
     expect(() => makeS10('1234567', 'RR', 'CN')).toThrow(RangeError);
@@ -165,6 +225,21 @@ describe('China cross-border formats (marketplace-rules.md §4.2)', () => {
     expect(report.valid).toBe(true);
     // A Yanwen …YP number is not judged as S10 (YP is no country) when nothing else is declared.
     expect(checkTrackingNumber('UA123456789YP').valid).toBe(true);
+  });
+
+  it('an unrecognised format with no carrier declared is refused unless the seller confirms it with a reason', () => {
+    const refused = checkTrackingNumber('ZX9988776655');
+    expect(refused.valid).toBe(false);
+    expect(refused.failed).toEqual(['format']);
+    expect(refused.summary.en).toContain("declare the parcel's carrier");
+    expect(refused.summary['zh-CN']).toContain('确认理由');
+    expect(checkTrackingNumber('ZX9988776655', { confirmUnrecognised: { reason: '  ' } }).valid).toBe(false);
+    const confirmed = checkTrackingNumber('ZX9988776655', { confirmUnrecognised: { reason: 'Local courier Speedy, checked on its site' } });
+    expect(confirmed.valid).toBe(true);
+    expect(resultOf(confirmed, 'format')).toBe('warn');
+    expect(confirmed.checks[0]!.message.en).toContain('Local courier Speedy');
+    // with a carrier declared the carrier's formats decide, as before
+    expect(checkTrackingNumber('ZX9988776655', { carrier: 'yunexpress' }).valid).toBe(true);
   });
 
   it('resolves common carrier names', () => {

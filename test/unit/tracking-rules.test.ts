@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { caseMachine, inrDisputeRate, responseDeadline } from '../../src/core/after-sales';
 import { autoConfirmationOf, extensionProposal, isAutoConfirmDue, receiptClassOf } from '../../src/core/receipt';
@@ -72,21 +73,41 @@ describe('receipt auto-confirmation', () => {
     expect(receiptClassOf('CAINIAO_STANDARD', 'aliexpress_full_jit')).toBe('choice');
   });
 
-  it('counts calendar days in the policy\'s zone, across a DST change, whatever the server\'s zone', () => {
-    // Shipped 2026-10-20 10:00 Pacific (PDT, UTC−7). 27 days later is 2026-11-16 10:00 PST (UTC−8): 27 × 24 h + 1 h.
+  it('adds hours, not calendar days: the countdown is N × 24 h across a DST change, whatever the zone (§1.3)', () => {
+    // Shipped 2026-10-20 10:00 Pacific (PDT, UTC−7). 27 × 24 h later is 2026-11-16 09:00 PST (UTC−8) on the wall clock.
     const shipped = Date.UTC(2026, 9, 20, 17);
     const la = autoConfirmationOf({ lastShippedAt: shipped, freightCommitDays: 27, receiptClass: 'standard', extensionDays: 0, zone: 'America/Los_Angeles' });
-    expect(la.at).toBe(Date.UTC(2026, 10, 16, 18));
-    expect(la.at - shipped).toBe(27 * DAY_MS + HOUR_MS);
-    // Beijing has no DST: exactly 27 × 24 h.
-    const sh = autoConfirmationOf({ lastShippedAt: shipped, freightCommitDays: 27, receiptClass: 'standard', extensionDays: 0, zone: 'Asia/Shanghai' });
-    expect(sh.at - shipped).toBe(27 * DAY_MS);
-    // Madrid changes on 2026-10-25: also one hour more.
-    const md = autoConfirmationOf({ lastShippedAt: shipped, freightCommitDays: 27, receiptClass: 'standard', extensionDays: 0, zone: 'Europe/Madrid' });
-    expect(md.at - shipped).toBe(27 * DAY_MS + HOUR_MS);
+    expect(la.at - shipped).toBe(27 * DAY_MS);
+    expect(la.at).toBe(Date.UTC(2026, 10, 16, 17));
+    expect(la.explanation.en).toContain('27 × 24 h');
+    for (const zone of ['Asia/Shanghai', 'Europe/Madrid', 'America/Los_Angeles']) {
+      const r = autoConfirmationOf({ lastShippedAt: shipped, freightCommitDays: 27, receiptClass: 'standard', extensionDays: 0, zone });
+      expect(r.at - shipped, zone).toBe(27 * DAY_MS);
+    }
+    // The case: 108 promised days across the spring switch (2026-03-08 in Los Angeles) are 2592 h, not 2591 h.
+    const winter = Date.UTC(2026, 0, 15, 18);
+    const long = autoConfirmationOf({ lastShippedAt: winter, freightCommitDays: 108, receiptClass: 'choice', extensionDays: 0, zone: 'America/Los_Angeles' });
+    expect((long.at - winter) / HOUR_MS).toBe(2592);
     expect(isAutoConfirmDue(la.at, la.at - 1, false)).toBe(false);
     expect(isAutoConfirmDue(la.at, la.at, false)).toBe(true);
     expect(isAutoConfirmDue(la.at, la.at + DAY_MS, true)).toBe(false);
+  });
+
+  it('property: the receipt clock is (promised + extension days) × 24 h after the last shipment, in every zone', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(2025, 0, 1), max: Date.UTC(2027, 11, 31) }),
+        fc.option(fc.integer({ min: 1, max: 365 }), { nil: null }),
+        fc.integer({ min: 0, max: 90 }),
+        fc.constantFrom('America/Los_Angeles', 'Europe/Madrid', 'Asia/Shanghai', 'Australia/Sydney', 'America/Sao_Paulo'),
+        (shipped, promised, extensionDays, zone) => {
+          const r = autoConfirmationOf({ lastShippedAt: shipped, freightCommitDays: promised, receiptClass: 'standard', extensionDays, zone });
+          expect(r.at - shipped).toBe(r.days * DAY_MS);
+          expect(r.days).toBe((promised ?? 45) + extensionDays);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('proposes extending the acceptance time only while a parcel still moves, close to the time', () => {

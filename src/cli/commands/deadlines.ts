@@ -6,7 +6,11 @@ import { presentMoney, presentOrder, presentSituation, presentVerdict } from '..
 import { builtInRegistry } from '../../core/policy/registry';
 import { formatMoney } from '../../core/money';
 import { parseDuration, parseInstant, toIso } from '../../core/time';
-import { action, cliLocale, countdown, printJson, printTable, say, withApp } from '../support';
+import { contextAt } from '../../app/as-of';
+import { ordersPastCalendarData } from '../../app/calendar-coverage';
+import { localized } from '../../core/i18n';
+import { calendarDataUntil } from '../../core/policy/calendar-coverage';
+import { action, atOption, cliLocale, countdown, printJson, printTable, say, withApp } from '../support';
 
 export function register(program: Command): void {
   program
@@ -15,13 +19,15 @@ export function register(program: Command): void {
     .option('--shop <shop>', 'only this shop')
     .option('--within <duration>', 'only orders due within this time (e.g. 24h, 2d); overdue ones included')
     .option('--limit <n>', 'how many', '50')
+    .option('--at <time>', 'as of this time (ISO 8601 with Z or an offset; default now)')
     .option('--json', 'print JSON')
     .action(
-      action(async (options: { shop?: string; within?: string; limit: string; json?: boolean }) => {
+      action(async (options: { shop?: string; within?: string; limit: string; at?: string; json?: boolean }) => {
+        const at = atOption(options.at);
         const withinMs = options.within === undefined ? undefined : parseDuration(options.within);
         if (options.within !== undefined && withinMs === undefined) throw new Error(`--within ${options.within} is not a duration such as 24h or 2d`);
         await withApp(async (ctx) => {
-          const items = await atRisk(ctx, { shopIds: options.shop ? [options.shop] : undefined, withinMs, limit: Number(options.limit) });
+          const items = await atRisk(contextAt(ctx, at), { shopIds: options.shop ? [options.shop] : undefined, withinMs, limit: Number(options.limit) });
           if (options.json) {
             return printJson(items.map((i) => ({ ...presentOrder(i.order), time_left_ms: i.timeLeftMs, fine_if_missed: presentMoney(i.fineIfMissed), deadline_status: i.status, situation: i.situation, why: i.why })));
           }
@@ -41,12 +47,14 @@ export function register(program: Command): void {
     .description('Can I still ship? The deadline, the fine now and at each next step, and the cheaper course')
     .argument('<order>', 'shipby id or platform order id')
     .option('--shop <shop>', 'the shop, when the platform order id is in several')
+    .option('--at <time>', 'as of this time (ISO 8601 with Z or an offset; default now)')
     .option('--json', 'print JSON')
     .action(
-      action(async (reference: string, options: { shop?: string; json?: boolean }) => {
+      action(async (reference: string, options: { shop?: string; at?: string; json?: boolean }) => {
+        const at = atOption(options.at);
         await withApp(async (ctx) => {
           const found = await resolveOrder(ctx, reference, options.shop);
-          const { verdict, policy, situation } = await explainOrder(ctx, found.id);
+          const { verdict, policy, situation } = await explainOrder(contextAt(ctx, at), found.id);
           if (options.json) return printJson({ ...presentVerdict(verdict, policy), situation: presentSituation(situation) });
           const locale = cliLocale();
           console.log(`${found.platform_order_id} · ${policy.id}@${policy.version} · ${situation.kind}`);
@@ -102,12 +110,25 @@ export function register(program: Command): void {
   policy
     .command('show')
     .argument('<id>', 'policy id')
-    .description('A policy document (the newest version)')
+    .description("A policy document (the newest version); on stderr, how far its holiday data reaches and the open orders whose deadline is past it")
     .action(
       action(async (id: string) => {
         const versions = builtInRegistry().versions(id);
         if (!versions.length) throw new Error(`no policy named ${id}; see shipby policy list`);
-        printJson(versions[versions.length - 1]);
+        const newest = versions[versions.length - 1]!;
+        printJson(newest);
+        const until = calendarDataUntil(newest, 'all');
+        if (until === null) return;
+        const deadlineUntil = calendarDataUntil(newest, 'deadline');
+        console.error(
+          deadlineUntil === null
+            ? say(localized(`holiday and festival data: until ${until} (statistics pauses only; deadlines do not depend on it)`, `节假日数据：至 ${until}（仅用于统计暂停；截止时间不受其影响）`))
+            : say(localized(`holiday and festival data: until ${until}`, `节假日数据：至 ${until}`)),
+        );
+        if (deadlineUntil === null) return;
+        await withApp(async (ctx) => {
+          for (const group of await ordersPastCalendarData(ctx, { policyId: id })) console.error(`! ${say(group.message)}`);
+        });
       }),
     );
   policy

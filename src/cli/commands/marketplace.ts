@@ -140,13 +140,14 @@ export function register(program: Command): void {
     .option('--last', 'this is the order\'s last parcel (declared send_type=all)')
     .option('--parcel <id>', 'an existing parcel of the order', positiveInteger('--parcel'))
     .option('--shop <shop>', 'the shop, when the platform order id is in several')
+    .option('--confirm-unrecognised <reason>', 'ship a number in no known format with no carrier declared; the reason is recorded on the timeline')
     .action(
-      action(async (reference: string, options: { tracking: string; service: string; carrier?: string; last?: boolean; parcel?: number; shop?: string }) => {
+      action(async (reference: string, options: { tracking: string; service: string; carrier?: string; last?: boolean; parcel?: number; shop?: string; confirmUnrecognised?: string }) => {
         await withApp(async (ctx) => {
           const order = await resolveOrder(ctx, reference, options.shop);
           const shipped = await markParcelShipped(
             ctx,
-            { orderId: order.id, trackingNumber: options.tracking, serviceName: options.service, lastParcel: options.last === true, ...(options.carrier ? { carrier: options.carrier } : {}), ...(options.parcel ? { parcelId: options.parcel } : {}) },
+            { orderId: order.id, trackingNumber: options.tracking, serviceName: options.service, lastParcel: options.last === true, ...(options.carrier ? { carrier: options.carrier } : {}), ...(options.parcel ? { parcelId: options.parcel } : {}), ...(options.confirmUnrecognised !== undefined ? { confirmUnrecognised: { reason: options.confirmUnrecognised } } : {}) },
             'cli',
           );
           console.log(say(localized(

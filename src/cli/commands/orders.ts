@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { applyOrderAction, getOrderDetail, listOrders, resolveOrder } from '../../app/orders';
-import { presentEvent, presentLine, presentOrder, presentParcel } from '../../app/present';
+import { contextAt } from '../../app/as-of';
+import { presentAsOf, presentEvent, presentLine, presentOrder, presentParcel } from '../../app/present';
 import { formatMoney } from '../../core/money';
 import { ORDER_STATES } from '../../core/order';
 import { toIso } from '../../core/time';
-import { action, countdown, printJson, printTable, withApp } from '../support';
+import { action, atOption, countdown, printJson, printTable, say, withApp } from '../support';
 
 export function register(program: Command): void {
   program
@@ -42,15 +43,20 @@ export function register(program: Command): void {
     .description('Show one order: its lines, parcels and timeline')
     .argument('<order>', 'shipby id or platform order id')
     .option('--shop <shop>', 'the shop, when the platform order id is in several')
+    .option('--at <time>', 'as of this time (ISO 8601 with Z or an offset; default now)')
     .option('--json', 'print JSON')
     .action(
-      action(async (reference: string, options: { shop?: string; json?: boolean }) => {
+      action(async (reference: string, options: { shop?: string; at?: string; json?: boolean }) => {
+        const at = atOption(options.at);
         await withApp(async (ctx) => {
           const found = await resolveOrder(ctx, reference, options.shop);
-          const detail = await getOrderDetail(ctx, found.id);
+          const detail = await getOrderDetail(contextAt(ctx, at), found.id);
           const o = detail.order;
+          const asOf = presentAsOf(o, detail.asOf);
           const view = {
             ...presentOrder(o),
+            ...asOf,
+            warnings: detail.warnings,
             lines: detail.lines.map((l) => presentLine(l, o.currency)),
             parcels: detail.parcels.map(presentParcel),
             timeline: detail.timeline.map(presentEvent),
@@ -58,9 +64,10 @@ export function register(program: Command): void {
           if (options.json) return printJson(view);
           console.log(`order ${o.platform_order_id} (#${o.id}) · shop ${o.shop_id} · ${o.platform}`);
           console.log(`status: ${o.status}${o.platform_status ? ` (platform: ${o.platform_status})` : ''}`);
-          console.log(`ship by: ${toIso(o.ship_by_at) ?? 'unknown'}${o.ship_by_source ? ` (${o.ship_by_source})` : ''}`);
+          console.log(`ship by: ${toIso(o.ship_by_at) ?? 'unknown'}${o.ship_by_source ? ` (${o.ship_by_source})` : ''}${asOf.time_left_ms !== null ? ` · ${countdown(asOf.time_left_ms)} left at ${asOf.as_of}` : ''}`);
           console.log(`buyer: ${o.buyer_name}, ${o.address_line1}, ${o.city} ${o.postcode ?? ''}, ${o.buyer_country}${o.phone ? ', ' + o.phone : ''}`);
           console.log(`total: ${formatMoney({ amount: o.total_amount, currency: o.currency })}\n`);
+          for (const warning of detail.warnings) console.log(`! ${say(warning)}\n`);
           printTable(detail.lines.map((l) => ({ '#': l.line_no, sku: l.sku, qty: l.quantity, unit_price: formatMoney({ amount: l.unit_price, currency: o.currency }) })), ['#', 'sku', 'qty', 'unit_price']);
           console.log('');
           if (detail.parcels.length) {

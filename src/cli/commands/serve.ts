@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { ordersPastCalendarData } from '../../app/calendar-coverage';
 import { createContext } from '../../app/context';
 import { buildServer } from '../../http/server';
 import { startDeadlineJobs } from '../../jobs/deadline-jobs';
@@ -39,6 +40,8 @@ export function register(program: Command): void {
         process.once('SIGTERM', close);
         await app.listen({ port: Number(options.port), host: options.host });
         app.log.info(`shipby on http://localhost:${options.port} (database ${describeUrl(store.url)})`);
+        // Deadlines past the end of the holiday and festival data may be off: say so once, at start.
+        for (const group of await ordersPastCalendarData(ctx)) app.log.warn(`${group.message.en} / ${group.message['zh-CN']}`);
         // A fresh installation has no user: its owner signs in once through this link, then sets a password.
         const first = await ensureFirstOwner(ctx);
         if (first) {

@@ -24,11 +24,13 @@ export function register(program: Command): void {
     .argument('<number>', 'the tracking number')
     .option('--carrier <carrier>', "declared carrier, e.g. cainiao, china-post, ems, yunexpress, 4px, yanwen, ups, dhl")
     .option('--country <cc>', "order's destination country (ISO 3166-1 alpha-2)")
+    .option('--confirm-unrecognised <reason>', 'accept a number in no known format with no carrier declared, for this reason (as `ship` does)')
     .option('--json', 'print the full report as JSON')
     .option('--lang <locale>', 'en or zh-CN', 'en')
-    .action((number: string, opts: { carrier?: string; country?: string; json?: boolean; lang?: string }) => {
+    .action((number: string, opts: { carrier?: string; country?: string; confirmUnrecognised?: string; json?: boolean; lang?: string }) => {
       const report = checkTrackingNumber(number, {
         ...(opts.carrier !== undefined ? { carrier: opts.carrier } : {}),
+        ...(opts.confirmUnrecognised !== undefined ? { confirmUnrecognised: { reason: opts.confirmUnrecognised } } : {}),
         ...(opts.country !== undefined ? { country: opts.country.toUpperCase() } : {}),
       });
       if (opts.json) {

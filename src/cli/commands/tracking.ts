@@ -8,6 +8,7 @@ import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { addPhotoEvidence, getCase, inrRate, listCases, openCase, stepCase, type CaseView } from '../../app/after-sales';
 import { openCasesFromSync } from '../../app/after-sales';
+import { contextAt } from '../../app/as-of';
 import { resolveOrder } from '../../app/orders';
 import { receiptOf, recordAcceptanceExtension, runReceiptSweep, setPromisedDeliveryDays } from '../../app/receipt';
 import { ingestTrackingEvents, matchUnmatchedEvents, registerParcels } from '../../app/tracking';
@@ -20,7 +21,7 @@ import { parseMajorAmount } from '../../core/money';
 import { parseDuration } from '../../core/time';
 import { isProviderKind, parseSeventeenTrackResponse, parseWebhookBody } from '../../integrations/tracking/provider';
 import { SampleTrackingProvider } from '../../integrations/tracking/sample-provider';
-import { action, cliLocale, printJson, printTable, say, withApp } from '../support';
+import { action, atOption, cliLocale, countdown, printJson, printTable, say, withApp } from '../support';
 
 function positiveInteger(name: string) {
   return (value: string): number => {
@@ -218,13 +219,18 @@ export function register(program: Command): void {
     .command('show')
     .argument('<order>', 'shipby id or platform order id')
     .option('--shop <shop>', 'the shop, when the platform order id is in several')
+    .option('--at <time>', 'as of this time (ISO 8601 with Z or an offset; default now)')
+    .option('--json', 'print JSON')
     .action(
-      action(async (reference: string, options: { shop?: string }) => {
+      action(async (reference: string, options: { shop?: string; at?: string; json?: boolean }) => {
+        const at = atOption(options.at);
         await withApp(async (ctx) => {
           const order = await resolveOrder(ctx, reference, options.shop);
-          const view = await receiptOf(ctx, order.id);
+          const view = await receiptOf(contextAt(ctx, at), order.id);
+          if (options.json) return printJson(view);
           console.log(`${order.platform_order_id} · ${view.status}${view.receipt_confirmed_at ? ` · confirmed ${view.receipt_confirmed_at}` : ''}`);
           console.log(view.auto_confirm_at ? `${say(localized('confirms itself at', '自动确认收货时间'))} ${view.auto_confirm_at}: ${view.explanation ? say(view.explanation) : ''}` : say(localized('not shipped yet: no receipt clock.', '尚未发货：无确认收货计时。')));
+          if (view.time_left_ms !== null) console.log(say(localized(`${countdown(view.time_left_ms)} left at ${view.as_of}`, `截至 ${view.as_of} 剩余 ${countdown(view.time_left_ms)}`)));
           if (view.open_cases) console.log(say(localized(`${view.open_cases} open case(s): no automatic confirmation while a case is open.`, `有 ${view.open_cases} 个未结纠纷：纠纷期间不会自动确认收货。`)));
         });
       }),

@@ -3,7 +3,9 @@
  * (AliExpress "false shipment", marketplace-rules.md §1.8 and §6 "False-shipment checks before upload").
  *
  * `checkTrackingNumber(number, options)` runs, in order:
- *   1. `format`                — syntax for the declared carrier (or, with none declared, a recognisable format);
+ *   1. `format`                — syntax for the declared carrier (or, with none declared, a recognisable format:
+ *                                an unrecognised one is refused unless the seller confirms it with a reason); a
+ *                                number shaped like S10 with a digit missing or extra is refused whatever is declared;
  *   2. `s10-check-digit`       — UPU S10 check digit (only when the number is read as S10);
  *   3. `s10-service-indicator` — reserved J… and K… refused, domestic-only flagged, and it must fit the declared service;
  *   4. `s10-country`           — the last two letters are a real ISO country with an S10-issuing post;
@@ -21,7 +23,6 @@ import {
   meetsLogisticsClass,
   type LogisticsClass,
 } from '../carrier/logistics-class';
-import { isIsoCountry, s10PostFor } from './countries';
 import {
   carrierFormatsAreComplete,
   carrierName,
@@ -32,7 +33,8 @@ import {
   type FormatMatch,
   type TrackingCarrier,
 } from './formats';
-import { classifyS10Indicator, parseS10, s10CheckDigit, type S10Parts } from './s10';
+import { s10Checks, s10ShapeProblem } from './s10-checks';
+import { parseS10, type S10Parts } from './s10';
 
 export const TRACKING_CHECK_IDS = [
   'format',
@@ -84,6 +86,8 @@ export interface TrackingCheckOptions {
   now?: number; // with `now`, uses older than the re-use window are ignored
   reuseWindowDays?: number; // default 365: S10 numbers must not be re-used within 12 months
   override?: { reason: string }; // seller's reason for shipping below the buyer's logistics class
+  /** Seller's confirmation of a number in no format we know, with no carrier declared (refused without it). */
+  confirmUnrecognised?: { reason: string };
 }
 
 export interface TrackingNumberReport {
@@ -113,7 +117,8 @@ interface FormatOutcome {
   declaredMatches?: FormatMatch[];
 }
 
-function checkFormat(number: string, declared: TrackingCarrier | undefined, declaredText: string | undefined, hints: FormatMatch[]): FormatOutcome {
+function checkFormat(number: string, declared: TrackingCarrier | undefined, options: TrackingCheckOptions, hints: FormatMatch[]): FormatOutcome {
+  const declaredText = options.carrier;
   const bad = number.match(/[^A-Z0-9]/);
   if (bad) {
     return {
@@ -149,7 +154,13 @@ function checkFormat(number: string, declared: TrackingCarrier | undefined, decl
     };
   }
 
+  // A mistyped S10 (a digit missing or extra) is invalid whatever else is declared, unless the declared carrier has a
+  // format that explains the shape.
+  const s10Problem = s10ShapeProblem(number);
+  const malformedS10 = (): FormatOutcome => ({ declaredMatches: [], check: { id: 'format', result: 'fail', message: s10Problem! } });
+
   if (declaredText !== undefined && declared === undefined) {
+    if (s10Problem) return malformedS10();
     return {
       check: {
         id: 'format',
@@ -176,6 +187,7 @@ function checkFormat(number: string, declared: TrackingCarrier | undefined, decl
         },
       };
     }
+    if (s10Problem) return malformedS10();
     const nearMisses = nearMissFormats(number, declared);
     if (nearMisses.length > 0) {
       return {
@@ -216,6 +228,7 @@ function checkFormat(number: string, declared: TrackingCarrier | undefined, decl
     };
   }
 
+  if (s10Problem) return { check: malformedS10().check };
   if (hints.length > 0) {
     const d = describeMatches(hints);
     return {
@@ -231,13 +244,27 @@ function checkFormat(number: string, declared: TrackingCarrier | undefined, decl
       check: { id: 'format', result: 'pass', message: localized('UPU S10 format.', '符合 UPU S10 格式。') },
     };
   }
+  // Unrecognised and no carrier to check it against: refused unless the seller confirms it with a reason.
+  const reason = options.confirmUnrecognised?.reason.trim();
+  if (reason) {
+    return {
+      check: {
+        id: 'format',
+        result: 'warn',
+        message: localized(
+          `Format not recognised and no carrier declared; confirmed by the seller: ${reason}`,
+          `无法识别单号格式且未填写承运商；卖家已确认：${reason}`,
+        ),
+      },
+    };
+  }
   return {
     check: {
       id: 'format',
-      result: 'warn',
+      result: 'fail',
       message: localized(
-        'Format not recognised and no carrier declared; declare the carrier so its format can be checked.',
-        '无法识别单号格式且未填写承运商；请填写承运商以便校验格式。',
+        "Format not recognised and no carrier declared: declare the parcel's carrier so its format can be checked, or confirm the number with the reason you are sure of it (recorded on the order's timeline).",
+        '无法识别单号格式且未填写承运商：请填写包裹的承运商以便校验格式，或填写确认理由以确认此单号（理由将记录在订单时间线上）。',
       ),
     },
   };
@@ -251,108 +278,6 @@ function readsAsS10(parts: S10Parts | undefined, declaredMatches: FormatMatch[] 
   if (declaredMatches) return true; // declared carrier did not recognise it: judge the S10 reading as well
   // No carrier declared: same preference, from the detection hints.
   return !hints.some((m) => !m.s10);
-}
-
-function s10Checks(parts: S10Parts, options: TrackingCheckOptions): TrackingCheck[] {
-  const checks: TrackingCheck[] = [];
-  const expected = s10CheckDigit(parts.serial);
-  checks.push(
-    expected === parts.checkDigit
-      ? {
-          id: 's10-check-digit',
-          result: 'pass',
-          message: localized(`Check digit ${parts.checkDigit} is correct.`, `校验位 ${parts.checkDigit} 正确。`),
-        }
-      : {
-          id: 's10-check-digit',
-          result: 'fail',
-          message: localized(
-            `Check digit is ${parts.checkDigit} but serial ${parts.serial} requires ${expected}: mistyped or invented number.`,
-            `校验位为 ${parts.checkDigit}，而序号 ${parts.serial} 对应的校验位应为 ${expected}：单号输错或为编造。`,
-          ),
-        },
-  );
-
-  const info = classifyS10Indicator(parts.indicator);
-  const serviceLetters = options.service?.s10IndicatorFirstLetters;
-  const serviceName = options.service?.name ?? localized(options.service?.code ?? '', options.service?.code ?? '');
-  if (info.kind === 'reserved') {
-    checks.push({
-      id: 's10-service-indicator',
-      result: 'fail',
-      message: localized(
-        `Service indicator ${parts.indicator} is reserved by the UPU and never issued.`,
-        `业务代码 ${parts.indicator} 为万国邮联保留代码，从不签发。`,
-      ),
-    });
-  } else if (serviceLetters && !serviceLetters.includes(parts.indicator[0]!)) {
-    checks.push({
-      id: 's10-service-indicator',
-      result: 'fail',
-      message: localized(
-        `${parts.indicator} is ${info.label.en}, but the declared service ${serviceName.en} issues ${[...serviceLetters].map((l) => l + '…').join(' / ')} numbers: wrong logistics method.`,
-        `${parts.indicator} 表示${info.label['zh-CN']}，而申报的物流服务 ${serviceName['zh-CN']} 使用 ${[...serviceLetters].map((l) => l + '…').join(' / ')} 开头的单号：物流方式不符。`,
-      ),
-    });
-  } else if (info.kind === 'domestic') {
-    const abroad = options.country !== undefined && options.country !== parts.country;
-    checks.push({
-      id: 's10-service-indicator',
-      result: 'warn',
-      message: abroad
-        ? localized(
-            `${parts.indicator} is for domestic/bilateral use in ${parts.country}, but the order goes to ${options.country}: check it is not a domestic parcel's number.`,
-            `${parts.indicator} 仅用于 ${parts.country} 国内或双边邮件，而订单寄往 ${options.country}：请确认不是国内包裹的单号。`,
-          )
-        : localized(
-            `${parts.indicator} is a domestic/bilateral service indicator: normal only for a last-mile number in the destination country.`,
-            `${parts.indicator} 是国内或双边业务代码：仅在目的国尾程单号中属正常情况。`,
-          ),
-    });
-  } else if (info.kind === 'unassigned') {
-    checks.push({
-      id: 's10-service-indicator',
-      result: 'warn',
-      message: localized(
-        `${parts.indicator} is not a service indicator in the UPU allocation we know.`,
-        `${parts.indicator} 不在已知的万国邮联业务代码分配表中。`,
-      ),
-    });
-  } else {
-    checks.push({
-      id: 's10-service-indicator',
-      result: 'pass',
-      message: localized(`${parts.indicator}: ${info.label.en}.`, `${parts.indicator}：${info.label['zh-CN']}。`),
-    });
-  }
-
-  const post = s10PostFor(parts.country);
-  if (post) {
-    checks.push({
-      id: 's10-country',
-      result: 'pass',
-      message: localized(`Issued by ${post.post} (${post.countryName}).`, `由 ${post.post}（${parts.country}）签发。`),
-    });
-  } else if (isIsoCountry(parts.country)) {
-    checks.push({
-      id: 's10-country',
-      result: 'warn',
-      message: localized(
-        `${parts.country} is an ISO country, but no S10-issuing post for it is on file.`,
-        `${parts.country} 是 ISO 国家代码，但系统中没有该地区签发 S10 单号的邮政记录。`,
-      ),
-    });
-  } else {
-    checks.push({
-      id: 's10-country',
-      result: 'fail',
-      message: localized(
-        `${parts.country} is not a country code: an S10 number ends with the issuing post's ISO country.`,
-        `${parts.country} 不是国家代码：S10 单号以签发邮政的 ISO 国家代码结尾。`,
-      ),
-    });
-  }
-  return checks;
 }
 
 function reuseCheck(options: TrackingCheckOptions): TrackingCheck {
@@ -429,7 +354,7 @@ export function checkTrackingNumber(input: string, options: TrackingCheckOptions
   const declared = options.carrier !== undefined ? resolveCarrier(options.carrier) : undefined;
   const sane = /^[A-Z0-9]+$/.test(number);
   const hints = sane ? detectCarriers(number) : [];
-  const format = checkFormat(number, declared, options.carrier, hints);
+  const format = checkFormat(number, declared, options, hints);
   const checks: TrackingCheck[] = [format.check];
 
   const parts = sane ? parseS10(number) : undefined;

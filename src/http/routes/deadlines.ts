@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { contextAsOf } from '../../app/as-of';
 import type { AppContext } from '../../app/context';
 import { addWebhook, explainOrder, sellerMetrics } from '../../app/deadlines';
 import { recordExtension, setShopPolicy } from '../../app/policies';
@@ -10,16 +11,20 @@ import { parseInstant } from '../../core/time';
 
 const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
 
+/** `at=` of a read route: the view as of that instant (default now); a time that does not parse is a 400 naming `at`. */
+export const AT_PARAM = { type: 'string', description: 'as of this instant, ISO 8601 with Z or an offset (default now)' } as const;
+
 export function deadlineRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get<{ Params: { id: number } }>('/orders/:id/verdict', {
+  app.get<{ Params: { id: number }; Querystring: { at?: string } }>('/orders/:id/verdict', {
     schema: {
       tags: ['deadlines'],
       summary: 'Can I still ship? Time left and the latest hand-over; after the deadline the fine now and at each next step, the points, and the cheaper course with its arithmetic (English and Chinese)',
       params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } },
-      response: { 404: errorSchema },
+      querystring: { type: 'object', properties: { at: AT_PARAM } },
+      response: { 400: errorSchema, 404: errorSchema },
     },
     handler: async (request) => {
-      const { verdict, policy, order, situation } = await explainOrder(ctx, request.params.id);
+      const { verdict, policy, order, situation } = await explainOrder(contextAsOf(ctx, request.query.at), request.params.id);
       return { order_id: order.id, platform_order_id: order.platform_order_id, ...presentVerdict(verdict, policy), situation: presentSituation(situation) };
     },
   });

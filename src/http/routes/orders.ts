@@ -1,15 +1,17 @@
 import type { FastifyInstance } from 'fastify';
+import { contextAsOf, contextAt, parseAsOf } from '../../app/as-of';
 import type { AppContext } from '../../app/context';
 import { describeRisk, isQueued } from '../../app/deadlines';
 import { ValidationError } from '../../app/errors';
 import { applyOrderAction, getOrderDetail, listOrders, upsertOrders, type IncomingOrder } from '../../app/orders';
 import { auditOfOrder } from '../../app/accounts';
-import { presentAuditOnTimeline, presentEvent, presentLine, presentOrder, presentParcel } from '../../app/present';
+import { presentAsOf, presentAuditOnTimeline, presentEvent, presentLine, presentOrder, presentParcel } from '../../app/present';
 import { localized } from '../../core/i18n';
 import { ORDER_STATES, orderMachine } from '../../core/order';
 import { IMPORT_COLUMNS, LINE_COLUMNS, parseJsonOrder, type ImportIssue } from '../../core/order-input';
 import { parseDuration } from '../../core/time';
 import { shopFilter } from '../access';
+import { AT_PARAM } from './deadlines';
 
 const MAX_ORDERS_PER_REQUEST = 500;
 
@@ -97,7 +99,7 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
   });
 
-  app.get<{ Querystring: { shop?: string; status?: string; due_within?: string; warehouse?: string; carrier?: string; limit?: number; cursor?: string } }>('/orders', {
+  app.get<{ Querystring: { shop?: string; status?: string; due_within?: string; warehouse?: string; carrier?: string; limit?: number; cursor?: string; at?: string } }>('/orders', {
     schema: {
       tags: ['orders'],
       summary: 'List orders by deadline (the most urgent first), with filters and cursor pagination',
@@ -120,6 +122,7 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
           due_within: { type: 'string', description: 'the at-risk view: only orders whose ship-by deadline is within this duration from now, e.g. 24h, 2d (overdue ones included), each with its countdown, the fine if missed now, and why' },
           limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
           cursor: { type: 'string', description: 'next_cursor of the previous page' },
+          at: { ...AT_PARAM, description: 'the at-risk view (due_within) as of this instant, ISO 8601 with Z or an offset (default now)' },
         },
       },
       response: { 400: errorSchema },
@@ -127,6 +130,15 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
     handler: async (request) => {
       const q = request.query;
       const issues: ImportIssue[] = [];
+      let now = ctx.now();
+      if (q.at !== undefined) {
+        try {
+          now = parseAsOf(q.at, 'at');
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error;
+          issues.push(...error.issues);
+        }
+      }
       const statuses = q.status?.split(',').map((s) => s.trim()).filter(Boolean);
       const unknown = statuses?.find((s) => !(ORDER_STATES as readonly string[]).includes(s));
       if (unknown) issues.push({ row: 0, field: 'status', message: localized(`"${unknown}" is not a state (${ORDER_STATES.join(', ')}).`, `「${unknown}」不是有效状态（${ORDER_STATES.join('、')}）。`) });
@@ -134,7 +146,7 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
       if (q.due_within !== undefined) {
         const ms = parseDuration(q.due_within);
         if (ms === undefined) issues.push({ row: 0, field: 'due_within', message: localized(`"${q.due_within}" is not a duration such as 24h or 2d.`, `「${q.due_within}」不是有效时长（例如 24h 或 2d）。`) });
-        else dueBefore = ctx.now() + ms;
+        else dueBefore = now + ms;
       }
       const after = q.cursor ? decodeCursor(q.cursor) : undefined;
       if (q.cursor && !after) issues.push({ row: 0, field: 'cursor', message: localized('the cursor is not one this API gave out.', '该游标无效。') });
@@ -149,7 +161,7 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
       if (dueBefore === undefined) return { items: page.map(presentOrder), next_cursor };
       // The at-risk view: each order with its countdown, the fine if it is missed now, and why.
       // Orders whose situation is settled (closed at the platform's closing point, cancelled, shipped) are in no queue.
-      const risk = (await describeRisk(ctx, page, ctx.now())).filter(isQueued);
+      const risk = (await describeRisk(contextAt(ctx, now), page, now)).filter(isQueued);
       return {
         items: risk.map((r) => ({ ...presentOrder(r.order), deadline: { time_left_ms: r.timeLeftMs, fine_if_missed: r.fineIfMissed, status: r.status, situation: r.situation, why: r.why } })),
         next_cursor,
@@ -157,20 +169,23 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
   });
 
-  app.get<{ Params: { id: number } }>('/orders/:id', {
+  app.get<{ Params: { id: number }; Querystring: { at?: string } }>('/orders/:id', {
     schema: {
       tags: ['orders'],
-      summary: 'One order with its lines, parcels and timeline',
+      summary: 'One order with its lines, parcels and timeline; as_of and the time left to ship at that instant; warnings (English and Chinese), e.g. a deadline past the end of its policy\'s holiday data',
       params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] },
-      response: { 404: errorSchema },
+      querystring: { type: 'object', properties: { at: AT_PARAM } },
+      response: { 400: errorSchema, 404: errorSchema },
     },
     handler: async (request) => {
-      const detail = await getOrderDetail(ctx, request.params.id);
+      const detail = await getOrderDetail(contextAsOf(ctx, request.query.at), request.params.id);
       // The timeline: the order's events and, interleaved by time, the audit lines of who acted on it and from where.
       const audit = (await auditOfOrder(ctx, request.params.id)).map(presentAuditOnTimeline);
       const timeline = [...detail.timeline.map(presentEvent), ...audit].sort((x, y) => (x.at ?? '').localeCompare(y.at ?? '') || Math.abs(x.id) - Math.abs(y.id));
       return {
         ...presentOrder(detail.order),
+        ...presentAsOf(detail.order, detail.asOf),
+        warnings: detail.warnings,
         lines: detail.lines.map((l) => presentLine(l, detail.order.currency)),
         parcels: detail.parcels.map(presentParcel),
         timeline,

@@ -14,6 +14,7 @@ import { packOrder, PackStationRefusal, type PlannedParcel } from '../../app/pac
 import { cancelPackSession, getPackSession, listPackSessions, orderPacking, ordersBeingPacked, recordWeight, scanItem, startPackSession, type PackSessionView } from '../../app/pack-sessions';
 import { defineBox, listBoxes, listSkuDimensions, presentBox, presentSkuDimensions, setBuyerNote, setSender, setSkuDimensions } from '../../app/packing-catalog';
 import { presentQuotes, quoteOrder } from '../../app/quotes';
+import { markParcelShipped } from '../../app/shipments';
 import { localized } from '../../core/i18n';
 import { isPrintOrder, PRINT_ORDERS } from '../../core/shipping-facts';
 import { toIso } from '../../core/time';
@@ -296,6 +297,47 @@ export function packRoutes(app: FastifyInstance, ctx: AppContext): void {
       return {
         items: labelled.map((l) => ({ parcel_id: l.parcelId, tracking_number: l.trackingNumber, carrier: l.carrier, service: l.service, marketplace_service: l.marketplaceService, routing_code: l.routingCode, cost: l.cost, upload: l.upload, checks: l.checks, warnings: l.warnings })),
       };
+    },
+  });
+
+  app.post<{ Params: { id: number }; Body: { tracking_number: string; service: string; carrier?: string; last?: boolean; parcel_id?: number; confirm_unrecognised?: { reason: string } } }>('/orders/:id/shipments', {
+    schema: {
+      tags: ['pack'],
+      summary:
+        "Mark a parcel shipped with a tracking number typed in (as `ship`): the number is checked and its upload queued in one transaction. A number in no known format with no carrier (given or implied by the service) is refused unless confirm_unrecognised gives the reason, which the timeline records",
+      params: idParams,
+      body: {
+        type: 'object',
+        required: ['tracking_number', 'service'],
+        additionalProperties: false,
+        properties: {
+          tracking_number: { type: 'string', minLength: 1, maxLength: 64 },
+          service: { type: 'string', minLength: 1, maxLength: 64, description: 'the marketplace logistics service key, e.g. CAINIAO_STANDARD, CPAM' },
+          carrier: { type: 'string', maxLength: 64 },
+          last: { type: 'boolean', description: "the order's last parcel (declared send_type=all)" },
+          parcel_id: { type: 'integer', minimum: 1 },
+          confirm_unrecognised: { type: 'object', required: ['reason'], additionalProperties: false, properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } } },
+        },
+      },
+      response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
+    },
+    handler: async (request, reply) => {
+      const b = request.body;
+      const shipped = await markParcelShipped(
+        ctx,
+        {
+          orderId: request.params.id,
+          trackingNumber: b.tracking_number,
+          serviceName: b.service,
+          lastParcel: b.last === true,
+          ...(b.carrier ? { carrier: b.carrier } : {}),
+          ...(b.parcel_id ? { parcelId: b.parcel_id } : {}),
+          ...(b.confirm_unrecognised ? { confirmUnrecognised: { reason: b.confirm_unrecognised.reason } } : {}),
+        },
+        actorOf(request, 'api'),
+      );
+      reply.status(201);
+      return { order_id: shipped.orderId, parcel_id: shipped.parcelId, outbox_id: shipped.outboxId, send_type: shipped.sendType, upload_status: shipped.uploadStatus, warnings: shipped.warnings };
     },
   });
 

@@ -10,6 +10,8 @@ import { localized } from '../../core/i18n';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../integrations/tracking/provider';
 import { shopFilter } from '../access';
 import { errorBody } from '../errors';
+import { contextAsOf } from '../../app/as-of';
+import { AT_PARAM } from './deadlines';
 
 const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
@@ -99,9 +101,15 @@ export function trackingRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get('/tracking/unmatched', { schema: { tags: ['tracking'], summary: 'Carrier events kept aside: no parcel has their number yet (matched when one does)' } }, async () => ({ items: await listUnmatchedEvents(ctx) }));
 
-  app.get<{ Params: { id: number } }>('/orders/:id/receipt', {
-    schema: { tags: ['tracking'], summary: "When the order confirms itself: last shipment + promised delivery days (or the class fallback), in the policy's zone", params: idParams, response: { 404: errorSchema } },
-    handler: async (request) => receiptOf(ctx, request.params.id),
+  app.get<{ Params: { id: number }; Querystring: { at?: string } }>('/orders/:id/receipt', {
+    schema: {
+      tags: ['tracking'],
+      summary: "When the order confirms itself: last shipment + promised delivery days (or the class fallback) × 24 h, shown in the policy's zone; as_of and the time left at that instant",
+      params: idParams,
+      querystring: { type: 'object', properties: { at: AT_PARAM } },
+      response: { 400: errorSchema, 404: errorSchema },
+    },
+    handler: async (request) => receiptOf(contextAsOf(ctx, request.query.at), request.params.id),
   });
 
   app.put<{ Params: { id: number }; Body: { freight_commit_days: number } }>('/orders/:id/receipt', {
