@@ -79,11 +79,14 @@ describe.each(backends)('deadlines on $name', (backend) => {
     expect((await app.inject({ method: 'GET', url: `/orders/${id}/verdict` })).json()).toMatchObject({ status: 'on_track', time_left_ms: 30 * HOUR_MS });
     const detail = (await app.inject({ method: 'GET', url: `/orders/${id}?at=2026-11-25T00:00:00%2B00:00` })).json();
     expect(detail).toMatchObject({ as_of: '2026-11-25T00:00:00.000Z', time_left_ms: 2 * HOUR_MS });
-    const atRisk = (await app.inject({ method: 'GET', url: `/orders?shop=ae&due_within=1h&at=${encodeURIComponent(later)}` })).json();
-    expect(atRisk.items.map((i: { platform_order_id: string; deadline: { time_left_ms: number } }) => [i.platform_order_id, i.deadline.time_left_ms])).toEqual([
-      ['D1', -2 * HOUR_MS],
-      ['D3', -2 * HOUR_MS],
+    const sooner = new Date(DEADLINE - 2 * HOUR_MS).toISOString();
+    const atRisk = (await app.inject({ method: 'GET', url: `/orders?shop=ae&due_within=3h&at=${encodeURIComponent(sooner)}` })).json();
+    expect(atRisk.items.map((i: { platform_order_id: string; deadline: { time_left_ms: number; situation: string } }) => [i.platform_order_id, i.deadline.time_left_ms, i.deadline.situation])).toEqual([
+      ['D1', 2 * HOUR_MS, 'at_risk'],
+      ['D3', 2 * HOUR_MS, 'at_risk'],
     ]);
+    // As of 2 h after the deadline the platform has closed both: in no queue.
+    expect((await app.inject({ method: 'GET', url: `/orders?shop=ae&due_within=1h&at=${encodeURIComponent(later)}` })).json().items).toEqual([]);
     const receipt = (await app.inject({ method: 'GET', url: `/orders/${id}/receipt?at=${encodeURIComponent(later)}` })).json();
     expect(receipt).toMatchObject({ as_of: later, time_left_ms: null });
     for (const url of [`/orders/${id}/verdict?at=yesterday`, `/orders/${id}?at=2026-11-25T00:00:00`, `/orders?shop=ae&due_within=24h&at=2026-13-01T00:00:00Z`, `/orders/${id}/receipt?at=soon`]) {
