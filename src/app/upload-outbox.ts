@@ -29,6 +29,7 @@ import { builtInRegistry } from '../core/policy/registry';
 import * as marketplace from '../store/marketplace';
 import * as orders from '../store/orders';
 import * as outbox from '../store/outbox';
+import { ownerIsGone } from '../store/leases';
 import type { ClaimedRow } from '../store/outbox';
 import type { NewOrderEventRow, NewOutboxRow, OrderRow, OutboxRow, ParcelRow } from '../store/schema';
 import type { AppContext } from './context';
@@ -51,6 +52,23 @@ export const DEFAULT_OUTBOX_SETTINGS: OutboxSettings = { leaseMs: 120_000, retry
 // ---------------------------------------------------------------------------------------------------------------
 // Claim
 
+/** How often a process looks for workers of this host that died holding uploads. */
+const DEAD_WORKER_CHECK_MS = 5_000;
+const deadWorkerChecks = new WeakMap<AppContext, number>();
+
+/**
+ * The workers of this host that died holding uploads in flight (store/leases.ts `ownerIsGone`): their rows are
+ * taken over at once rather than when their lease runs out. Looked for at most every DEAD_WORKER_CHECK_MS per
+ * process (wall clock), so the claim's hot path stays one statement.
+ */
+async function deadWorkers(ctx: AppContext, now: number): Promise<string[]> {
+  const last = deadWorkerChecks.get(ctx) ?? 0;
+  if (Date.now() - last < DEAD_WORKER_CHECK_MS) return [];
+  deadWorkerChecks.set(ctx, Date.now());
+  const holders = await outbox.inFlightOwners(ctx.store.db, now);
+  return holders.filter(ownerIsGone);
+}
+
 /** Claims due rows for `worker` (most urgent first) in one transaction; a takeover records the lost attempt. */
 export async function claimOutboxRows(
   ctx: AppContext,
@@ -58,6 +76,7 @@ export async function claimOutboxRows(
   options: { limit: number; leaseMs: number; kinds?: readonly string[] },
 ): Promise<ClaimedRow[]> {
   const now = ctx.now();
+  const goneOwners = await deadWorkers(ctx, now);
   return withRetries(() =>
     ctx.store.db.transaction().execute(async (trx) => {
       const rows = await outbox.claimDueRows(trx, {
@@ -66,6 +85,7 @@ export async function claimOutboxRows(
         now,
         leaseMs: options.leaseMs,
         limit: options.limit,
+        goneOwners,
         ...(options.kinds ? { kinds: options.kinds } : {}),
       });
       const lost = rows.filter((row) => row.claimed_from === 'in_flight');

@@ -62,6 +62,14 @@ export interface ClaimRequest {
   leaseMs: number;
   limit: number;
   kinds?: readonly string[];
+  /** Workers known to be dead (their process is gone from this host): their rows in flight are claimable now. */
+  goneOwners?: readonly string[];
+}
+
+/** The workers holding rows in flight under a lease not yet run out. */
+export async function inFlightOwners(db: Executor, now: number): Promise<string[]> {
+  const rows = await db.selectFrom('outbox').select('lease_owner').distinct().where('status', '=', 'in_flight').where('lease_until', '>=', now).where('lease_owner', 'is not', null).execute();
+  return rows.map((r) => r.lease_owner!);
 }
 
 /**
@@ -76,12 +84,19 @@ export interface ClaimRequest {
  */
 export async function claimDueRows(db: Executor, request: ClaimRequest): Promise<ClaimedRow[]> {
   const { now } = request;
+  const gone = request.goneOwners?.length ? [...request.goneOwners] : null;
   const candidates = (part: 'pending' | 'in_flight') => {
     let query = db
       .selectFrom('outbox as o')
       .select(['o.id', 'o.status', 'o.lease_owner', 'o.priority_at'])
       .where('o.status', '=', part)
-      .where(part === 'pending' ? 'o.next_attempt_at' : 'o.lease_until', part === 'pending' ? '<=' : '<', now)
+      .where((eb) =>
+        part === 'pending'
+          ? eb('o.next_attempt_at', '<=', now)
+          : gone
+            ? eb.or([eb('o.lease_until', '<', now), eb('o.lease_owner', 'in', gone)])
+            : eb('o.lease_until', '<', now),
+      )
       .where((eb) =>
         eb.or([
           eb('o.send_type', 'is', null),
@@ -148,7 +163,7 @@ export async function claimDueRows(db: Executor, request: ClaimRequest): Promise
     .where((eb) =>
       eb.or([
         eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', now)]),
-        eb.and([eb('status', '=', 'in_flight'), eb('lease_until', '<', now)]),
+        eb.and([eb('status', '=', 'in_flight'), gone ? eb.or([eb('lease_until', '<', now), eb('lease_owner', 'in', gone)]) : eb('lease_until', '<', now)]),
       ]),
     )
     .returningAll()

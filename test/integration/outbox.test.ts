@@ -3,6 +3,8 @@
  * the claim (urgency order, no double claim, lease takeover), and delivery to the fake marketplace (read-back after a
  * lost answer, refusal after closure, dead letters and retry, the buyer's notice, the timeline).
  */
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context';
 import { addWebhook } from '../../src/app/deadlines';
@@ -101,6 +103,18 @@ describe.each(backends)('upload outbox on $name', (backend) => {
     // A number that needed no confirmation records none.
     await markParcelShipped(ctx, { orderId: b!.orderId, trackingNumber: s10For(7), serviceName: 'CPAM', lastParcel: true, confirmUnrecognised: { reason: 'not needed' } }, 't');
     expect(JSON.stringify((await events(ctx, b!.orderId)).find((e) => e.kind === 'upload_queued'))).not.toContain('not needed');
+  });
+
+  it('takes over at once the uploads of a worker whose process died, without waiting out its lease', async () => {
+    const clock = manualClock(Date.now());
+    const timed = contextFor(store, clock);
+    await markParcelShipped(timed, { orderId: orders[0]!.orderId, trackingNumber: s10For(40), serviceName: 'CPAM', lastParcel: true }, 't');
+    // A worker of this host that ended (its pid no longer runs) claimed it under a 10-minute lease.
+    const deadWorker = `${hostname()}:${spawnSync(process.execPath, ['-e', '']).pid}:abcdef`;
+    const held = await claimOutboxRows(timed, deadWorker, { limit: 5, leaseMs: 600_000 });
+    expect(held).toHaveLength(1);
+    const taken = await claimOutboxRows(createContext(store, clock.now), 'survivor', { limit: 5, leaseMs: 1_000 });
+    expect(taken.map((r) => [r.order_id, r.claimed_from, r.previous_owner, r.needs_readback])).toEqual([[orders[0]!.orderId, 'in_flight', deadWorker, 1]]);
   });
 
   it('claims the most urgent first, never the same row twice, and takes over an expired lease', async () => {
