@@ -5,10 +5,13 @@
  * shipped; a bad ship time refuses the whole file (or request), naming the field and the row.
  */
 import fs from 'node:fs';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context';
 import { importOrderFile } from '../../src/app/import-orders';
+import { IMPORT_COLUMNS } from '../../src/core/order-input';
 import { buildServer } from '../../src/http/server';
 import type { Store } from '../../src/store/database';
 import { backends, contextFor, manualClock, tempDir } from '../support/backends';
@@ -115,6 +118,29 @@ describe.each(backends)('orders shipped outside shipby on $name', (backend) => {
     }
     expect(await store.db.selectFrom('orders').select('id').execute()).toEqual([]);
     expect(await store.db.selectFrom('order_events').select('id').execute()).toEqual([]);
+  });
+
+  it('reads shipped_at from XLSX (an Excel date = US Pacific wall clock) and NDJSON, and refuses a bad one there with its row', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('orders');
+    sheet.addRow([...IMPORT_COLUMNS]);
+    const r = orderRow('X-1', 'SKU-A', { status: 'WAIT_BUYER_ACCEPT_GOODS' });
+    // An Excel date has no zone: 2026-11-25 07:00 read as Pacific = DUE - 3 h.
+    sheet.addRow(IMPORT_COLUMNS.map((c) => (c === 'shipped_at' ? new Date(Date.UTC(2026, 10, 25, 7)) : r[c] ?? '')));
+    const xlsx = path.join(dir, 'shipped.xlsx');
+    await workbook.xlsx.writeFile(xlsx);
+    expect(await importOrderFile(ctx, { shopId: SHOP, file: xlsx })).toMatchObject({ committed: true, created: 1 });
+    expect(await rowOf('X-1')).toMatchObject({ tracking_uploaded_at: DUE - 3 * H });
+    expect((await verdictOf('X-1')).situation.kind).toBe('shipped_in_time');
+
+    const ndjson = path.join(dir, 'shipped.ndjson');
+    fs.writeFileSync(ndjson, [apiOrder('N-1', { status: 'FINISH', shipped_at: pacific(DUE + H) }), apiOrder('N-2', { status: 'FINISH', shipped_at: '25/11/2026' })].map((o) => JSON.stringify(o)).join('\n') + '\n');
+    const bad = await importOrderFile(ctx, { shopId: SHOP, file: ndjson });
+    expect(bad.committed).toBe(false);
+    expect(bad.issues.map((i) => [i.row, i.field])).toEqual([[2, 'shipped_at']]);
+    fs.writeFileSync(ndjson, JSON.stringify(apiOrder('N-1', { status: 'FINISH', shipped_at: pacific(DUE + H) })) + '\n');
+    expect(await importOrderFile(ctx, { shopId: SHOP, file: ndjson })).toMatchObject({ committed: true, created: 1 });
+    expect((await verdictOf('N-1')).situation.kind).toBe('shipped_late');
   });
 
   it('through the HTTP API: shipped in time, late, no ship time, and a bad one refused with its path', async () => {
