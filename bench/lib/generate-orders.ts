@@ -53,6 +53,7 @@ export function* generateOrderRows(count: number, seed = 42, startMs = Date.UTC(
       currency: buyer[6],
       handling_days: String(handling),
       logistics_service: pick(random, SERVICES),
+      shipped_at: '',
     };
     yield [...skus].map((sku) => ({
       ...base,

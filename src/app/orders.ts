@@ -4,7 +4,7 @@
  */
 import type { Transaction } from 'kysely';
 import { localized, type Localized } from '../core/i18n';
-import { ORDER_MILESTONE, orderMachine, type OrderAction, type OrderState } from '../core/order';
+import { ORDER_MILESTONE, ORDER_PROGRESS, orderMachine, type OrderAction, type OrderState } from '../core/order';
 import { orderContentHash, platformStatusChange } from '../core/order-facts';
 import type { ShopPolicyResolver } from '../core/policy/registry';
 import { orderTotal, type ImportIssue, type OrderInput } from '../core/order-input';
@@ -42,6 +42,32 @@ export interface WriteMeta {
   source?: string;
 }
 
+/** Shipped, in transit, delivered or completed: the seller's part is done (cancelled and closed orders are not). */
+export function isShippedOrLater(state: OrderState): boolean {
+  return ORDER_PROGRESS[state] >= ORDER_PROGRESS.shipped && state !== 'cancelled' && state !== 'closed_unfulfilled';
+}
+
+/**
+ * An order that arrives shipped outside shipby (import, API, sync) had its number uploaded where shipby did not see
+ * it: its upload time (what the regular mode counts) and hand-over are the platform's ship time when given, else the
+ * time shipby first saw it shipped. The timeline event says which.
+ */
+function shippedOutsideEvent(orderId: number, meta: WriteMeta, order: OrderInput, at: number): NewOrderEventRow {
+  const fromPlatform = order.shippedAt != null;
+  return {
+    order_id: orderId,
+    parcel_id: null,
+    at: meta.now,
+    actor: meta.actor,
+    kind: fromPlatform ? 'upload_time_from_platform' : 'upload_time_first_seen',
+    action: null,
+    from_state: null,
+    to_state: null,
+    reason: null,
+    data: JSON.stringify({ source: meta.source, platform_status: order.platformStatus, tracking_uploaded_at: at, shipped_at: order.shippedAt ?? null }),
+  };
+}
+
 function newOrderRow(shopId: string, order: OrderInput, hash: string, now: number, resolver: ShopPolicyResolver): NewOrderRow {
   const deadline = deadlineFor(resolver, deadlineFactsOf(order));
   const milestone = ORDER_MILESTONE[order.status];
@@ -65,6 +91,7 @@ function newOrderRow(shopId: string, order: OrderInput, hash: string, now: numbe
     updated_at: now,
   };
   if (milestone) (row as Record<string, unknown>)[milestone] = now;
+  if (isShippedOrLater(order.status)) row.handed_over_at = row.tracking_uploaded_at = order.shippedAt ?? now;
   return row;
 }
 
@@ -153,6 +180,7 @@ export async function upsertOrdersInTransaction(
         lines.push({ order_id: id, line_no: i + 1, sku: line.sku, quantity: line.quantity, unit_price: line.unitPrice }),
       );
       events.push({ order_id: id, parcel_id: null, at: meta.now, actor: meta.actor, kind: 'created', action: null, from_state: null, to_state: incoming.order.status, reason: null, data });
+      if (isShippedOrLater(incoming.order.status)) events.push(shippedOutsideEvent(id, meta, incoming.order, incoming.order.shippedAt ?? meta.now));
     }
     await writer.insertLines(lines);
     await writer.appendEvents(events);
@@ -227,6 +255,21 @@ async function applyOrderChange(
     }
     update.status = state;
   }
+  // Shipped outside shipby: the upload time shipby never saw. One shipby recorded itself is never overwritten; only
+  // its own guess (the time it first saw the order shipped) gives way to the platform's ship time.
+  const reached = (update.status ?? currentState) as OrderState;
+  if (isShippedOrLater(order.status) && isShippedOrLater(reached)) {
+    const justShipped = !isShippedOrLater(currentState);
+    const guess = current.tracking_uploaded_at !== null && order.shippedAt != null && order.shippedAt !== current.tracking_uploaded_at
+      ? await firstSeenGuess(trx, orderId, current.tracking_uploaded_at)
+      : false;
+    if ((current.tracking_uploaded_at === null && (order.shippedAt != null || justShipped)) || guess) {
+      const at = order.shippedAt ?? meta.now;
+      update.tracking_uploaded_at = at;
+      if (current.handed_over_at === null || (guess && current.handed_over_at === current.tracking_uploaded_at)) update.handed_over_at = at;
+      events.push(shippedOutsideEvent(orderId, meta, order, at));
+    }
+  }
   if (!(await orders.updateOrder(trx, orderId, current.version, update))) {
     throw new ConflictError('order.version', localized(`order ${order.platformOrderId} was changed by someone else; try again.`, `订单 ${order.platformOrderId} 已被他人修改，请重试。`));
   }
@@ -238,6 +281,14 @@ async function applyOrderChange(
   if (diff.lines) await settleAfterLineChange(store, trx, orderId, held, meta);
   else if (update.status !== undefined && update.status !== currentState) await settleOrdersStock(store, trx, [orderId], meta);
   return undefined;
+}
+
+/** The order's upload time is shipby's guess (it first saw the order shipped then), not an upload it recorded. */
+async function firstSeenGuess(trx: Transaction<Database>, orderId: number, uploadedAt: number): Promise<boolean> {
+  const events = await trx.selectFrom('order_events').select(['kind', 'data']).where('order_id', '=', orderId).where('kind', 'in', ['upload_time_first_seen', 'upload_time_from_platform']).orderBy('id', 'desc').limit(1).execute();
+  const last = events[0];
+  if (last?.kind !== 'upload_time_first_seen' || !last.data) return false;
+  return (JSON.parse(last.data) as { tracking_uploaded_at?: number }).tracking_uploaded_at === uploadedAt;
 }
 
 function transitionEvent(orderId: number, meta: WriteMeta, from: string, to: string, action: string, reason: string | null, parcelId: number | null = null): NewOrderEventRow {

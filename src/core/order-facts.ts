@@ -14,6 +14,8 @@ export function orderContentHash(order: OrderInput): string {
     order.platformShipByAt + S + b.name + S + b.country + S + b.addressLine1 + S + b.city + S + b.postcode + S + b.phone +
     S + order.currency + S + order.handlingDays + S + order.logisticsService;
   for (const line of order.lines) text += S + line.sku + S + line.quantity + S + line.unitPrice;
+  // Only when given, so the fingerprints of orders without a ship time stay as they were.
+  if (order.shippedAt != null) text += S + 'shipped_at' + S + order.shippedAt;
   return hash('sha1', text, 'base64url');
 }
 

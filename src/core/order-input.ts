@@ -27,11 +27,12 @@ export const ORDER_COLUMNS = [
   'currency',
   'handling_days',
   'logistics_service',
+  'shipped_at',
 ] as const;
 export const LINE_COLUMNS = ['sku', 'quantity', 'unit_price'] as const;
 export const IMPORT_COLUMNS = [...ORDER_COLUMNS, ...LINE_COLUMNS] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
-const OPTIONAL_COLUMNS = new Set<ImportColumn>(['risk_passed_at', 'ship_by', 'postcode', 'phone', 'handling_days', 'logistics_service']);
+const OPTIONAL_COLUMNS = new Set<ImportColumn>(['risk_passed_at', 'ship_by', 'postcode', 'phone', 'handling_days', 'logistics_service', 'shipped_at']);
 export const REQUIRED_COLUMNS = IMPORT_COLUMNS.filter((c) => !OPTIONAL_COLUMNS.has(c));
 const BUYER_COLUMNS: readonly ImportColumn[] = ['buyer_name', 'buyer_country', 'address_line1', 'city', 'postcode', 'phone'];
 
@@ -73,6 +74,11 @@ export interface OrderInput {
   currency: string;
   handlingDays: number | null;
   logisticsService: string | null;
+  /**
+   * When the platform says the order was shipped (import `shipped_at`, AliExpress `gmt_send`), for an order that
+   * arrives shipped outside shipby: it stands in for the upload time shipby never saw (app/orders.ts).
+   */
+  shippedAt?: number | null;
   lines: OrderLineInput[];
 }
 
@@ -185,6 +191,16 @@ export function parseOrderFields(raw: RawRow, row: number, issues: ImportIssue[]
   if (paidAt !== null && shipBy !== null && shipBy <= paidAt) {
     r.fail('ship_by', localized('ship_by is not after paid_at.', 'ship_by 不晚于 paid_at。'));
   }
+  const shippedAt = r.instant('shipped_at', false, bareZone);
+  if (paidAt !== null && shippedAt !== null && shippedAt < paidAt) {
+    r.fail(
+      'shipped_at',
+      localized(
+        `${name('shipped_at')} is earlier than paid_at: give the time the platform shows the order as shipped (at or after the payment), or leave it empty, and import or send the order again.`,
+        `${name('shipped_at')} 早于 paid_at：请填写平台显示的发货时间（不早于付款时间），或留空，然后重新导入或提交该订单。`,
+      ),
+    );
+  }
 
   const buyerName = r.need('buyer_name', 200);
   const country = r.need('buyer_country', 2).toUpperCase();
@@ -219,6 +235,7 @@ export function parseOrderFields(raw: RawRow, row: number, issues: ImportIssue[]
     currency,
     handlingDays,
     logisticsService: logisticsService || null,
+    shippedAt,
   };
 }
 

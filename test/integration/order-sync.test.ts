@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createContext, type AppContext } from '../../src/app/context';
 import { describeConnection } from '../../src/app/marketplace';
 import { getOrderDetail, resolveOrder } from '../../src/app/orders';
+import { situationOfOrder } from '../../src/app/order-situation';
 import { syncShopOrders } from '../../src/app/order-sync';
 import { startFakeAliExpressServer, type FakeAliExpressServer } from '../../src/integrations/aliexpress/fake-server';
 import { shipByDeadline } from '../../src/integrations/aliexpress/fake-marketplace';
@@ -104,5 +105,24 @@ describe.each(backends)('order sync on $name', (backend) => {
     fake.clearFaults();
     const ok = await syncShopOrders(ctx, 'shop', { masterKey: TEST_MASTER_KEY });
     expect(ok).toMatchObject({ status: 'ok', created: 3 });
+  });
+  it("an order shipped outside shipby takes the earliest gmt_send of the order detail as its upload time: shipped in time, not closed", async () => {
+    const now = Date.now();
+    const paidAt = Math.floor((now - 80 * HOUR) / 1000) * 1000;
+    const order = fake.marketplace.addOrder(
+      { order_id: '8190000000900000', status: 'WAIT_BUYER_ACCEPT_GOODS', paid_at: paidAt, risk_passed_at: paidAt + HOUR, modified_at: now - HOUR, handling_days: 3, lines: [{ sku: 'S-X', quantity: 1, unit_price: '4.50' }] },
+      now,
+    );
+    // Two parcels declared elsewhere, the later one listed first; the deadline (risk passed + 72 h) has passed since.
+    order.shipments.push({ serviceName: 'CAINIAO_STANDARD', logisticsNo: 'LX000000002NL', sendType: 'all', declaredAt: paidAt + 40 * HOUR });
+    order.shipments.push({ serviceName: 'CAINIAO_STANDARD', logisticsNo: 'LX000000001NL', sendType: 'part', declaredAt: paidAt + 30 * HOUR });
+    fake.marketplace.invalidate();
+    expect(await syncShopOrders(ctx, 'shop', { masterKey: TEST_MASTER_KEY })).toMatchObject({ status: 'ok', created: 1, skipped: [] });
+    const row = await resolveOrder(ctx, order.orderId, 'shop');
+    expect(row).toMatchObject({ status: 'shipped', tracking_uploaded_at: paidAt + 30 * HOUR, handed_over_at: paidAt + 30 * HOUR });
+    expect((await getOrderDetail(ctx, row.id)).timeline.map((e) => e.kind).slice(0, 2)).toEqual(['created', 'upload_time_from_platform']);
+    const { situation } = await situationOfOrder(ctx, row.id, Date.now());
+    expect(situation!.kind).toBe('shipped_in_time');
+    expect(situation!.verdict.fine.money.amount).toBe(0);
   });
 });

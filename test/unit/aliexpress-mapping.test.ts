@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   OrderMappingError,
   mapDeclaredShipments,
+  earliestSend,
   mapOrderDetail,
   platformTimeToIso,
 } from '../../src/integrations/aliexpress/mapping';
@@ -54,6 +55,37 @@ describe('AliExpress order mapping', () => {
     expect(mapDeclaredShipments(target)).toEqual([
       { logistics_no: 'LX123456785NL', service_name: 'CAINIAO_STANDARD', sent_at: '2024-03-03T18:40:02-08:00', receive_status: 'not_received' },
     ]);
+  });
+
+  it("reads the platform's ship time from the shipped sample: gmt_send, US Pacific, into the import's shipped_at", () => {
+    const input = mapOrderDetail(sampleTarget('aliexpress-findorderbyid.shipped.response.json'));
+    expect(input.shipped_at).toBe('2024-03-03T18:40:02-08:00');
+    const issues: ImportIssue[] = [];
+    const parsed = parseJsonOrder(input, '', 1, issues);
+    expect(issues).toEqual([]);
+    expect(parsed).toMatchObject({ status: 'shipped', platformStatus: 'WAIT_BUYER_ACCEPT_GOODS', shippedAt: Date.UTC(2024, 2, 4, 2, 40, 2) });
+    // The order awaiting shipment declares no parcel: no ship time.
+    expect(mapOrderDetail(sampleTarget('aliexpress-findorderbyid.response.json')).shipped_at).toBeUndefined();
+  });
+
+  it('takes the earliest gmt_send of several parcels, compared as instants across the DST switch; unreadable ones are skipped', () => {
+    const target = sampleTarget('aliexpress-findorderbyid.shipped.response.json');
+    const first = target.logistic_info_list!.aeop_tp_logistic_info_dto![0]!;
+    const several: PlatformOrderDetail = {
+      ...target,
+      logistic_info_list: {
+        aeop_tp_logistic_info_dto: [
+          { ...first, logistics_no: 'LX000000002NL', gmt_send: '2024-03-10 03:10:00' }, // PDT: 10:10 UTC
+          { ...first, logistics_no: 'LX000000003NL', gmt_send: 'not a time' },
+          { ...first, logistics_no: 'LX000000001NL', gmt_send: '2024-03-10 01:30:00' }, // PST: 09:30 UTC, the earliest
+          { ...first, logistics_no: 'LX000000004NL', gmt_send: undefined },
+        ],
+      },
+    };
+    expect(earliestSend(several)).toBe('2024-03-10T01:30:00-08:00');
+    expect(mapOrderDetail(several).shipped_at).toBe('2024-03-10T01:30:00-08:00');
+    expect(earliestSend({ ...target, logistic_info_list: { aeop_tp_logistic_info_dto: [] } })).toBeUndefined();
+    expect(earliestSend({ ...target, logistic_info_list: undefined })).toBeUndefined();
   });
 
   it('reads a countdown across the spring DST switch as elapsed hours (receipt clock = 60 × 24 h)', () => {

@@ -60,6 +60,8 @@ describe('order rows', () => {
     ['status', { status: 'SHIPPED_BY_MAGIC' }, /not a known aliexpress order status/],
     ['handling_days', { handling_days: '0' }, /from 1 to 90/],
     ['unit_price', { unit_price: 'free' }, /not an amount in USD/],
+    ['shipped_at', { status: 'WAIT_BUYER_ACCEPT_GOODS', shipped_at: 'yesterday' }, /shipped_at "yesterday" is not a valid date/],
+    ['shipped_at', { status: 'WAIT_BUYER_ACCEPT_GOODS', shipped_at: '2026-03-07 09:59:59' }, /shipped_at is earlier than paid_at/],
   ])('names the field %s', (field, change, message) => {
     const issues: ImportIssue[] = [];
     const raw = { ...base, ...change };
@@ -69,6 +71,24 @@ describe('order rows', () => {
     expect(issues[0]).toMatchObject({ row: 7, field });
     expect(issues[0]!.message.en).toMatch(message);
     expect(issues[0]!.message['zh-CN']).toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  it('reads the optional shipped_at as the platform writes it (bare = US Pacific) or with an offset; absent = null', () => {
+    const issues: ImportIssue[] = [];
+    expect(parseOrderFields({ ...base, status: 'WAIT_BUYER_ACCEPT_GOODS', shipped_at: '2026-03-09 08:30:00' }, 2, issues)).toMatchObject({ status: 'shipped', shippedAt: Date.UTC(2026, 2, 9, 15, 30) });
+    // 2026-03-08 is the spring switch in Los Angeles: before it PST (-08:00), after it PDT (-07:00).
+    expect(parseOrderFields({ ...base, status: 'FINISH', shipped_at: '2026-03-07 23:00:00' }, 2, issues)).toMatchObject({ status: 'completed', shippedAt: Date.UTC(2026, 2, 8, 7) });
+    expect(parseOrderFields({ ...base, shipped_at: '2026-03-08T01:00:00Z' }, 2, issues)!.shippedAt).toBe(Date.UTC(2026, 2, 8, 1));
+    expect(parseOrderFields(base, 2, issues)!.shippedAt).toBeNull();
+    expect(issues).toEqual([]);
+    // The payment instant itself is a valid ship time; in JSON the field is named at its path.
+    const json: ImportIssue[] = [];
+    const { sku: _s, quantity: _q, unit_price: _u, ...orderOnly } = base;
+    expect(parseJsonOrder({ ...orderOnly, status: 'WAIT_BUYER_ACCEPT_GOODS', shipped_at: base.paid_at, lines: [{ sku: 'A', quantity: 1, unit_price: 1 }] }, 'orders[0]', 1, json)!.shippedAt).toBe(Date.UTC(2026, 2, 7, 18));
+    parseJsonOrder({ ...orderOnly, shipped_at: '2026-03-01 10:00:00', lines: [{ sku: 'A', quantity: 1, unit_price: 1 }] }, 'orders[0]', 3, json);
+    expect(json).toMatchObject([{ row: 3, field: 'orders[0].shipped_at' }]);
+    expect(json[0]!.message.en).toMatch(/^orders\[0\]\.shipped_at is earlier than paid_at/);
+    expect(json[0]!.message['zh-CN']).toMatch(/早于 paid_at/);
   });
 
   it('reports JSON problems at their path, all of them at once', () => {

@@ -36,6 +36,8 @@ export interface OrderInput {
   handling_days?: number;
   logistics_service?: string;
   freight_commit_days?: number;
+  /** When the platform says the order shipped: the earliest `logistic_info_list[].gmt_send` (US Pacific). */
+  shipped_at?: string;
   lines: OrderInputLine[];
 }
 
@@ -138,7 +140,24 @@ export function mapOrderDetail(target: PlatformOrderDetail): OrderInput {
   if (service) input.logistics_service = service;
   const commit = children.map((child) => Number(child.freight_commit_day)).filter(isPositiveInteger);
   if (commit.length > 0) input.freight_commit_days = Math.max(...commit);
+  const shippedAt = earliestSend(target);
+  if (shippedAt) input.shipped_at = shippedAt;
   return input;
+}
+
+/**
+ * The platform's ship time: the earliest `gmt_send` of the declared shipments (the first upload is the one the
+ * regular mode counts), as an ISO string with its Pacific offset; undefined when none is declared or readable.
+ * Only the detail (`findorderbyid`) carries it: the order list (`orderlist.get`) has no shipment times.
+ */
+export function earliestSend(target: PlatformOrderDetail): string | undefined {
+  let earliest: number | undefined;
+  for (const info of target.logistic_info_list?.aeop_tp_logistic_info_dto ?? []) {
+    const text = info.gmt_send?.trim();
+    const at = text ? parsePlatformTime(text) : undefined;
+    if (at !== undefined && (earliest === undefined || at < earliest)) earliest = at;
+  }
+  return earliest === undefined ? undefined : formatPlatformIso(earliest);
 }
 
 /** The shipments the platform lists on the order (`logistic_info_list`). */

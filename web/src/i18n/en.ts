@@ -276,6 +276,8 @@ export const en = {
   'event.extension_recorded': 'Buyer extension recorded',
   'event.stock_reserved': 'Stock reserved',
   'event.stock_short': 'Stock short',
+  'event.upload_time_from_platform': "Shipped outside shipby: its upload time is the platform's ship time",
+  'event.upload_time_first_seen': 'Shipped outside shipby, no ship time given: its upload time is when shipby first saw it shipped',
 
   'actor.api': 'API / dashboard',
   'actor.cli': 'command line',

@@ -274,6 +274,8 @@ export const zhCN: Record<MessageKey, string> = {
   'event.extension_recorded': '已记录买家延期',
   'event.stock_reserved': '已预留库存',
   'event.stock_short': '库存不足',
+  'event.upload_time_from_platform': '在 shipby 之外发货：上传时间取平台的发货时间',
+  'event.upload_time_first_seen': '在 shipby 之外发货，未给出发货时间：上传时间取 shipby 首次看到其已发货的时间',
 
   'actor.api': 'API / 仪表板',
   'actor.cli': '命令行',
