@@ -17,7 +17,7 @@ import type { Executor } from '../store/orders';
 import type { OrderRow } from '../store/schema';
 import type { AppContext } from './context';
 import { ConflictError, ValidationError } from './errors';
-import { situationOfOrder, situationsOf } from './order-situation';
+import { orderFacts, situationOfOrder, situationsOf } from './order-situation';
 import { loadShopResolver } from './policies';
 
 export interface OrderVerdict {
@@ -261,12 +261,7 @@ export async function sellerMetrics(ctx: AppContext, shopId: string, windowsDays
   const longest = Math.max(...windowsDays);
   const since = now - (2 * longest + 10) * 24 * HOUR_MS;
   const [rows, lines, warnings] = await Promise.all([
-    db
-      .selectFrom('orders')
-      .select(['id', 'platform_order_id', 'paid_at', 'order_type', 'risk_passed_at', 'ship_by_at', 'tracking_uploaded_at', 'handed_over_at', 'first_scan_at', 'status', 'cancelled_at', 'closed_at', 'total_amount', 'currency'])
-      .where('shop_id', '=', shopId)
-      .where('paid_at', '>=', since)
-      .execute(),
+    db.selectFrom('orders').selectAll().where('shop_id', '=', shopId).where('paid_at', '>=', since).execute(),
     // The goods value and units per order (the percentage and per-unit fines), and the first warning: one grouped
     // read each over the same orders, not a list of ids.
     db
@@ -288,6 +283,19 @@ export async function sellerMetrics(ctx: AppContext, shopId: string, windowsDays
   ]);
   const money = new Map(lines.map((l) => [l.order_id, { units: Number(l.units), productAmount: Number(l.amount) }]));
   const warnedAt = new Map(warnings.map((w) => [w.order_id, Number(w.first)]));
+  // The situation says when an order the platform closed unfulfilled closed: reported (closed_at), or its closing
+  // point passed with nothing shipped — so an unshipped regular order past its deadline counts as non-fulfilment,
+  // not as a late shipment.
+  const closedAtOf = (o: (typeof rows)[number]): number | undefined => {
+    if (o.closed_at !== null) return o.closed_at;
+    const facts = orderFacts(o, money.get(o.id), []);
+    try {
+      const s = situationOf(facts, resolver.forOrder(o.paid_at, o.order_type ?? undefined), now);
+      return s.kind === 'closed' ? (s.verdict.closesAt ?? undefined) : undefined;
+    } catch {
+      return undefined; // facts it cannot judge (e.g. no exchange rate): counted as the row says
+    }
+  };
   const records: FineOrderRecord[] = rows.map((o) => ({
     orderId: o.platform_order_id,
     paidAt: o.paid_at,
@@ -299,7 +307,7 @@ export async function sellerMetrics(ctx: AppContext, shopId: string, windowsDays
     fullyShipped: o.status !== 'partially_shipped',
     cancelledAt: o.cancelled_at ?? undefined,
     cancelledBy: o.cancelled_at ? 'seller' : undefined,
-    closedUnfulfilledAt: o.closed_at ?? undefined,
+    closedUnfulfilledAt: o.ship_by_at === null ? (o.closed_at ?? undefined) : closedAtOf(o),
     orderTotal: { amount: o.total_amount, currency: o.currency },
     productPrice: money.has(o.id) ? { amount: money.get(o.id)!.productAmount, currency: o.currency } : undefined,
     units: money.get(o.id)?.units || 1,

@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { localized } from '../core/i18n';
 import { OPEN_ORDER_STATES } from '../core/order';
 import { fineAt } from '../core/penalty';
+import { situationOf } from '../core/situation';
 import {
   dailyInstants, dailyShifts, plan, whatIf, withExtraPickup, withExtraStation, withLaterDeadlines,
   type Job, type LocalWindow, type Plan, type PlanInput, type PlanOptions, type Scenario, type ScenarioOutcome,
@@ -222,6 +223,8 @@ export async function loadPlanProblem(ctx: AppContext, settings: PlanSettings): 
     const policy = resolver.forOrder(order.paid_at, order.order_type ?? undefined);
     const size = byOrder.get(order.id) ?? { lines: 1, units: 1, amount: order.total_amount };
     const facts = orderFacts(order, { units: size.units, productAmount: size.amount }, extensions.filter((e) => e.order_id === order.id).map(extensionFromRow));
+    // The situation decides what is in the queue: an order the platform closed at its closing point is not work.
+    if (!situationOf(facts, policy, now).inQueues) continue;
     const minutes = workMinutes(estimateOf(order.shop_id), size.lines, size.units);
     const hourly = settings.hourlyCost;
     // Any non-decreasing function: the policy's fine for that lateness, plus the per-hour cost.

@@ -219,7 +219,7 @@ describe.each(backends)('the work plan on $name', (backend) => {
     const ctx = contextFor(store, clock);
     const app = await buildServer(ctx, { authentication: false });
     try {
-      const batch = Array.from({ length: 12 }, (_, i) => order(`P${i}`, { handling_days: 1 + (i % 3), lines: [{ sku: 'A', quantity: 1 + (i % 4), unit_price: `${5 + i}.00` }] }));
+      const batch = Array.from({ length: 12 }, (_, i) => order(`P${i}`, { handling_days: 4 + (i % 3), lines: [{ sku: 'A', quantity: 1 + (i % 4), unit_price: `${5 + i}.00` }] }));
       await upsertOrders(ctx, 'plan-shop', batch, 'test');
       const res = await app.inject({ method: 'GET', url: '/plan?shop=plan-shop&stations=1&shift=09:00-18:00&pickups=17:00&zone=Asia/Shanghai&budget_ms=200' });
       expect(res.statusCode).toBe(200);

@@ -20,7 +20,8 @@ const order = (id: string, extra: { handling_days?: number; lines?: Array<{ sku:
   row: 1,
 });
 
-// Paid 2026-11-20, risk passed 02:00 UTC: the deadlines fall from 2026-11-21 on.
+// Paid 2026-11-20, risk passed 02:00 UTC: the deadlines fall from 2026-11-24 on (the clock starts 2026-11-23 20:00,
+// so every order is still open: an order past a regular-mode deadline is closed and no work).
 const DEADLINE = Date.UTC(2026, 10, 25, 2);
 type Queued = { platform_order_id: string; pinned: boolean; start: string; finish: string };
 
@@ -35,7 +36,7 @@ describe.each(backends)('planning state on $name', (backend) => {
     ctx = contextFor(store, clock);
     app = await buildServer(ctx, { authentication: false });
     await defineWarehouse(ctx, { id: 'wh1', kind: 'domestic', timeZone: 'Asia/Shanghai', cutoffTime: '17:00' });
-    const batch = Array.from({ length: 10 }, (_, i) => order(`W${i}`, { handling_days: 1 + (i % 3), lines: [{ sku: 'A', quantity: 1 + (i % 4) }] }));
+    const batch = Array.from({ length: 10 }, (_, i) => order(`W${i}`, { handling_days: 4 + (i % 3), lines: [{ sku: 'A', quantity: 1 + (i % 4) }] }));
     await upsertOrders(ctx, 'plan-shop', batch, 'test');
   });
   afterAll(async () => {
@@ -70,7 +71,7 @@ describe.each(backends)('planning state on $name', (backend) => {
     expect(again.stored).toMatchObject({ version: 1, recomputed: false, fingerprint: first.stored.fingerprint });
     expect(again.stations).toEqual(first.stations);
 
-    await upsertOrders(ctx, 'plan-shop', [order('W-new', { handling_days: 1 })], 'test');
+    await upsertOrders(ctx, 'plan-shop', [order('W-new', { handling_days: 4 })], 'test');
     const changed = (await app.inject({ method: 'GET', url: '/plan?warehouse=wh1' })).json();
     expect(changed.stored).toMatchObject({ version: 2, recomputed: true, method: 'warm' });
     expect(changed.warm_start).toMatchObject({ used: true, kept: 10, inserted: 1 });

@@ -75,6 +75,23 @@ describe.each(backends)('the situation of an order on $name', (backend) => {
     const labels = await app.inject({ method: 'POST', url: `/orders/${late}/labels`, payload: {} });
     expect(labels.statusCode).toBe(409);
     expect(labels.json().error.rule).toBe('order.closed');
+    // The work queue plans the open order only (a what-if plan of the shop).
+    const plan = (await app.inject({ method: 'GET', url: `/plan?shop=${SHOP}&stations=1` })).json();
+    const planned = JSON.stringify(plan);
+    expect(planned).toContain('OPEN-1');
+    expect(planned).not.toContain('CLOSED-1');
+  });
+
+  it('the metrics count what the rules count: an unshipped regular order past its deadline is non-fulfilment, not a late shipment', async () => {
+    await placeOrder(ctx, SHOP, 'MISSED-1', [{ sku: 'UNTRACKED', quantity: 1 }], { status: 'WAIT_SELLER_SEND_GOODS' });
+    clock.set(DUE + 3 * 24 * H);
+    const metrics = (await app.inject({ method: 'GET', url: `/metrics/seller?shop=${SHOP}` })).json();
+    // Paid 2026-11-20 (before the 7-day window): the 30-day window holds it.
+    const month = metrics.windows.find((w: { days: number }) => w.days === 30);
+    const metric = (key: string) => month.metrics.find((m: { key?: string; metric?: string }) => (m.key ?? m.metric) === key);
+    // The catalogue's seed order (completed) is the other order of the window.
+    expect(metric('non_fulfilment_rate')).toMatchObject({ numerator: 1, denominator: 2 });
+    expect(metric('late_shipment_rate').numerator).toBe(0);
   });
 
   it('an order waiting for stock: will miss with none on order, at risk once a purchase order is due in time, will miss when it is due too late', async () => {
