@@ -1,13 +1,15 @@
 /**
- * Pure-core benchmark: ship-by deadline and "can I still ship?" verdict for 1,000,000 orders across the
- * shipped policies (AliExpress POP with and without the platform countdown, semi-managed JIT and
- * self-send, Amazon, Shopee and TikTok business days), with a mix of open, late, shipped and extended
- * orders. Prints the figures; the last line is one JSON object.
+ * Pure-core benchmark: ship-by deadline, "can I still ship?" verdict, and the order's situation (core/situation.ts,
+ * which includes the verdict: the one truth every reader reads) for 1,000,000 orders across the shipped policies
+ * (AliExpress POP with and without the platform countdown, semi-managed JIT and self-send, Amazon, Shopee and TikTok
+ * business days), with a mix of open, late, shipped, cancelled, extended and waiting-for-stock orders. The target
+ * (issue 14): situation + verdict ≥ 50,000 orders/s. Prints the figures; the last line is one JSON object.
  *
  * Run: npx tsx bench/deadlines-core.ts [orders]
  */
 import { computeShipBy } from '../src/core/deadline';
 import type { OrderFacts } from '../src/core/penalty';
+import { situationOf } from '../src/core/situation';
 import { verdict } from '../src/core/verdict';
 import { builtInRegistry, type Policy } from '../src/core/policy';
 
@@ -61,6 +63,8 @@ for (let i = 0; i < POOL; i++) {
   else if (roll < 0.22) {
     order.cancelledAt = paidAt + between(1, 48) * H;
     order.cancelledBy = 'seller';
+  } else if (roll < 0.27) {
+    order.stock = { skus: ['SKU-1'], expectedAt: random() < 0.5 ? null : paidAt + between(12, 150) * H };
   }
   facts.push(order);
   policies.push(policy);
@@ -94,6 +98,12 @@ const judged = run('verdict (includes its own deadline)', (i) => {
   const k = i % POOL;
   return verdict(facts[k]!, policies[k]!, nows[k]! + (i >= POOL ? (i % 5) * H : 0)).sentences.length;
 });
+const situated = run('situation (includes the verdict and its deadline)', (i) => {
+  const k = i % POOL;
+  return situationOf(facts[k]!, policies[k]!, nows[k]! + (i >= POOL ? (i % 5) * H : 0)).reasons.length;
+});
+const TARGET = 50_000;
+console.log(`situation + verdict: ${situated.perSecond.toLocaleString('en')} orders/s against the target of ${TARGET.toLocaleString('en')} (${(situated.perSecond / TARGET).toFixed(2)}×)`);
 const combinedPerSecond = Math.round(ORDERS / (deadline.seconds + judged.seconds));
 const combinedPerCpuSecond = Math.round(ORDERS / (deadline.cpuSeconds + judged.cpuSeconds));
 console.log(`deadline + verdict: ${combinedPerSecond.toLocaleString('en')} orders/s (${combinedPerCpuSecond.toLocaleString('en')} per CPU-second)`);
@@ -104,5 +114,8 @@ console.log(
     verdict_orders_per_s: judged.perSecond,
     deadline_plus_verdict_orders_per_s: combinedPerSecond,
     deadline_plus_verdict_orders_per_cpu_s: combinedPerCpuSecond,
+    situation_orders_per_s: situated.perSecond,
+    situation_orders_per_cpu_s: situated.perCpuSecond,
+    situation_vs_target: Number((situated.perSecond / TARGET).toFixed(2)),
   }),
 );
