@@ -68,7 +68,7 @@ export function registerIdempotency(app: FastifyInstance, ctx: AppContext, optio
     const giveUpAt = Date.now() + waitMs;
     let pause = 25;
     for (;;) {
-      const outcome = await keys.claim(ctx.store.db, { scope, key, request: route, bodyHash: hash, keepMs, lockMs });
+      const outcome = await keys.claim(ctx.store, { scope, key, request: route, bodyHash: hash, keepMs, lockMs });
       if (outcome.kind === 'claimed') {
         request.idempotency = { scope, key, owner: outcome.owner };
         return;
@@ -102,7 +102,7 @@ export function registerIdempotency(app: FastifyInstance, ctx: AppContext, optio
       return payload;
     }
     const contentType = reply.getHeader('content-type');
-    await keys.settle(ctx.store.db, held, { statusCode: status, contentType: typeof contentType === 'string' ? contentType : null, body }).catch((error) => request.log.error({ err: error }, 'idempotency answer not stored'));
+    await keys.settle(ctx.store, held, { statusCode: status, contentType: typeof contentType === 'string' ? contentType : null, body }).catch((error) => request.log.error({ err: error }, 'idempotency answer not stored'));
     return payload;
   });
 
