@@ -6,8 +6,7 @@ import type { Store } from './database';
 import type { Executor } from './orders';
 import type { AuditLogTable } from './schema-accounts';
 import type { Insertable } from 'kysely';
-import type SqliteDatabase from 'better-sqlite3';
-import { busyWaitMs, retryWhileBusy } from './sqlite-dialect';
+import { groupCommitFor, type SqliteGroupCommit } from './sqlite-group-commit';
 
 export async function findAccount(db: Executor, id: string) {
   return db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
@@ -92,61 +91,17 @@ const AUDIT_COLUMNS = ['at', 'account_id', 'shop_id', 'order_id', 'actor_kind', 
 
 type AuditRowInput = Insertable<AuditLogTable>;
 
-/**
- * Group commit of audit lines on SQLite: the lines of the requests that finish in the same turn of the event loop
- * are written in one transaction (a cached prepared statement, taken on Kysely's connection so it never lands
- * inside another request's open transaction), and each caller waits for the commit that holds its line — so the
- * line is written before the answer leaves, while 50 concurrent writers share one commit instead of paying one each.
- */
-class SqliteAuditWriter {
-  private pending: Array<{ row: AuditRowInput; done: (error?: unknown) => void }> = [];
-  private scheduled = false;
-  private readonly insertAll: SqliteDatabase.Transaction<(rows: AuditRowInput[]) => void>;
-
-  constructor(private readonly store: Store, sqlite: NonNullable<Store['sqlite']>) {
-    const statement = sqlite.prepare<unknown[]>(`INSERT INTO audit_log (${AUDIT_COLUMNS.join(', ')}) VALUES (${AUDIT_COLUMNS.map(() => '?').join(', ')})`);
-    this.insertAll = sqlite.transaction((rows: AuditRowInput[]) => {
-      for (const row of rows) statement.run(...AUDIT_COLUMNS.map((c) => (row as Record<string, unknown>)[c] ?? null));
-    });
-  }
-
-  write(rows: AuditRowInput[]): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      let left = rows.length;
-      for (const row of rows) this.pending.push({ row, done: (error) => (error ? reject(error) : --left === 0 && resolve()) });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => void this.flush());
-      }
-    });
-  }
-
-  private async flush(): Promise<void> {
-    const batch = this.pending;
-    this.pending = [];
-    this.scheduled = false;
-    try {
-      // BEGIN IMMEDIATE, and a file another process holds is waited for without blocking the event loop.
-      const rows = batch.map((p) => p.row);
-      await retryWhileBusy(() => this.store.db.connection().execute(async () => this.insertAll.immediate(rows)), busyWaitMs());
-      for (const p of batch) p.done();
-    } catch (error) {
-      for (const p of batch) p.done(error);
-    }
-  }
-}
-
-const auditWriters = new WeakMap<object, SqliteAuditWriter>();
+const auditWriters = new WeakMap<object, SqliteGroupCommit<AuditRowInput, unknown>>();
 
 /** Audit lines outside any transaction (one per write request): grouped per event-loop turn on SQLite. */
 export async function insertAuditRows(store: Store, rows: AuditRowInput[]): Promise<void> {
   if (rows.length === 0) return;
-  const sqlite = store.sqlite;
-  if (!sqlite) return insertAudit(store.db, rows);
-  let writer = auditWriters.get(sqlite);
-  if (!writer) {
-    writer = new SqliteAuditWriter(store, sqlite);
-    auditWriters.set(sqlite, writer);
-  }
-  return writer.write(rows);
+  // On SQLite the lines of one event-loop turn share one commit (store/sqlite-group-commit.ts), each request waiting
+  // for the commit that holds its line — so the line is written before the answer leaves.
+  const writer = groupCommitFor(auditWriters, store, (sqlite) => {
+    const statement = sqlite.prepare<unknown[]>(`INSERT INTO audit_log (${AUDIT_COLUMNS.join(', ')}) VALUES (${AUDIT_COLUMNS.map(() => '?').join(', ')})`);
+    return (row: AuditRowInput) => statement.run(...AUDIT_COLUMNS.map((c) => (row as Record<string, unknown>)[c] ?? null));
+  });
+  if (!writer) return insertAudit(store.db, rows);
+  await Promise.all(rows.map((row) => writer.write(row)));
 }

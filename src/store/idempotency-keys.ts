@@ -2,14 +2,13 @@
  * The stored answers of POSTs sent with an `Idempotency-Key` (http/idempotency.ts). A key is claimed by one
  * statement (an insert that only overwrites an expired row, or one whose request died before answering), so two
  * requests with the same key never both run. On SQLite the claims and the stored answers of the requests of one
- * event-loop turn share one transaction (`SqliteKeyWriter`, the audit log's group commit): 50 concurrent callers
+ * event-loop turn share one transaction (store/sqlite-group-commit.ts, as the audit log's lines do): 50 concurrent callers
  * pay one commit, not one each.
  */
-import type SqliteDatabase from 'better-sqlite3';
 import type { Store } from './database';
 import type { Executor } from './orders';
 import { newLeaseOwner } from './leases';
-import { busyWaitMs, retryWhileBusy } from './sqlite-dialect';
+import { groupCommitFor, type SqliteGroupCommit } from './sqlite-group-commit';
 
 export interface StoredAnswer {
   statusCode: number;
@@ -98,15 +97,13 @@ export async function purgeExpired(db: Executor, now = Date.now()): Promise<numb
 
 type ClaimParams = [scope: string, key: string, request: string, bodyHash: string, owner: string, lockedUntil: number, createdAt: number, expiresAt: number, expiredBefore: number, lockedBefore: number];
 type SettleParams = [statusCode: number, contentType: string | null, response: string, encoding: string, scope: string, key: string, owner: string];
-type Op = { kind: 'claim'; params: ClaimParams; done: (taken: unknown, error?: unknown) => void } | { kind: 'settle'; params: SettleParams; done: (taken: unknown, error?: unknown) => void };
+type Op = { kind: 'claim'; params: ClaimParams } | { kind: 'settle'; params: SettleParams };
 
-/** The claims and answers of one event-loop turn in one SQLite transaction, each caller waiting for its commit. */
-class SqliteKeyWriter {
-  private pending: Op[] = [];
-  private scheduled = false;
-  private readonly run: SqliteDatabase.Transaction<(ops: Op[]) => unknown[]>;
+const writers = new WeakMap<object, SqliteGroupCommit<Op, unknown>>();
 
-  constructor(private readonly store: Store, sqlite: NonNullable<Store['sqlite']>) {
+/** The claims and answers of one event-loop turn in one SQLite transaction (store/sqlite-group-commit.ts). */
+function sqliteWriter(store: Store) {
+  const writer = groupCommitFor(writers, store, (sqlite) => {
     const claim = sqlite.prepare<unknown[]>(
       `INSERT INTO idempotency_keys (scope, key, request, body_hash, status_code, content_type, response, encoding, owner, locked_until, created_at, expires_at)
        VALUES (?, ?, ?, ?, NULL, NULL, NULL, NULL, ?, ?, ?, ?)
@@ -118,48 +115,10 @@ class SqliteKeyWriter {
     const settle = sqlite.prepare<unknown[]>(
       'UPDATE idempotency_keys SET status_code = ?, content_type = ?, response = ?, encoding = ?, locked_until = NULL WHERE scope = ? AND key = ? AND owner = ?',
     );
-    this.run = sqlite.transaction((ops: Op[]) => ops.map((op) => (op.kind === 'claim' ? claim.get(...op.params) : settle.run(...op.params))));
-  }
-
-  claim(params: ClaimParams): Promise<unknown> {
-    return this.queue({ kind: 'claim', params, done: () => undefined });
-  }
-
-  async settle(params: SettleParams): Promise<void> {
-    await this.queue({ kind: 'settle', params, done: () => undefined });
-  }
-
-  private queue(op: Op): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      op.done = (result, error) => (error ? reject(error) : resolve(result));
-      this.pending.push(op);
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => void this.flush());
-      }
-    });
-  }
-
-  private async flush(): Promise<void> {
-    const batch = this.pending;
-    this.pending = [];
-    this.scheduled = false;
-    try {
-      // On Kysely's connection (never inside another request's open transaction), BEGIN IMMEDIATE, waiting on a busy file.
-      const results = await retryWhileBusy(() => this.store.db.connection().execute(async () => this.run.immediate(batch)), busyWaitMs());
-      batch.forEach((op, i) => op.done(results[i]));
-    } catch (error) {
-      for (const op of batch) op.done(undefined, error);
-    }
-  }
-}
-
-const writers = new WeakMap<object, SqliteKeyWriter>();
-
-function sqliteWriter(store: Store): SqliteKeyWriter | undefined {
-  const sqlite = store.sqlite;
-  if (!sqlite) return undefined;
-  let writer = writers.get(sqlite);
-  if (!writer) writers.set(sqlite, (writer = new SqliteKeyWriter(store, sqlite)));
-  return writer;
+    return (op: Op): unknown => (op.kind === 'claim' ? claim.get(...op.params) : settle.run(...op.params));
+  });
+  return writer && {
+    claim: (params: ClaimParams) => writer.write({ kind: 'claim', params }),
+    settle: async (params: SettleParams) => void (await writer.write({ kind: 'settle', params })),
+  };
 }
