@@ -16,6 +16,7 @@ import type { ExpectedItem } from '../core/pack-station';
 import { DEFAULT_RECEIPT_RULES, receiptClassOf } from '../core/receipt';
 import { buyerLogisticsClassOf, deliveryPromise, prorate, type DeliveryPromise } from '../core/shipping-facts';
 import { toIso } from '../core/time';
+import * as marketplace from '../store/marketplace';
 import * as orderStore from '../store/orders';
 import type { Executor } from '../store/orders';
 import * as packing from '../store/packing';
@@ -23,6 +24,7 @@ import type { OrderRow } from '../store/schema';
 import { loadShippingCatalog, type ShippingCatalog } from './carrier-contracts';
 import type { AppContext } from './context';
 import { NotFoundError } from './errors';
+import { loadShopResolver } from './policies';
 import { planView, previewPacking } from './pack';
 
 /** ASSUMPTION: minutes of packing still ahead of a parcel that is not packed yet (it shifts the first pick-up). */
@@ -52,6 +54,33 @@ export interface OrderQuotes {
 }
 
 const BATTERY_RANK: Record<BatteryKind, number> = { none: 0, contained: 1, standalone: 2 };
+
+/**
+ * What the order's policy counts as shipped, for the carrier choice: the tracking upload (AliExpress's regular mode:
+ * a label bought and uploaded now makes the deadline whatever the pick-up) or the carrier's pick-up. A shop that
+ * uploads only after the carrier's first scan makes the pick-up count again, and is told so.
+ */
+async function countedEventOf(ctx: AppContext, order: OrderRow): Promise<{ at: 'pickup' | 'upload'; note: Localized | null }> {
+  const policy = (await loadShopResolver(ctx.store.db, order.shop_id)).forOrder(order.paid_at, order.order_type ?? undefined);
+  if (policy.shippedWhen !== 'tracking_uploaded') return { at: 'pickup', note: null };
+  const connection = await marketplace.getConnection(ctx.store.db, order.shop_id);
+  if (connection?.upload_timing === 'first_scan') {
+    return {
+      at: 'pickup',
+      note: localized(
+        'The platform counts the tracking upload, but this shop uploads only after the carrier\'s first scan (its upload timing): the pick-up must then come before the deadline.',
+        '平台以上传运单号为准，但该店铺在承运商首次扫描后才上传（上传时机设置）：揽收必须在截止前完成。',
+      ),
+    };
+  }
+  return {
+    at: 'upload',
+    note: localized(
+      'The platform counts the tracking upload: a label bought now is uploaded at once and makes the deadline, even when the pick-up is after it.',
+      '平台以上传运单号为准：现在购买面单会立即上传单号，即使揽收在截止之后也能按时。',
+    ),
+  };
+}
 
 export async function promiseFor(db: Executor, order: OrderRow, now: number, promisedDays?: number): Promise<DeliveryPromise> {
   if (promisedDays !== undefined) return deliveryPromise(now, promisedDays, 'order');
@@ -92,6 +121,7 @@ export async function quoteOrder(ctx: AppContext, orderId: number, options: Quot
   if (!order) throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
   const catalog = await loadShippingCatalog(ctx);
   const promise = await promiseFor(db, order, now, options.promisedDays);
+  const counted = await countedEventOf(ctx, order);
   let parcels = await parcelsToQuote(db, order);
   if (options.parcelIds) parcels = parcels.filter((p) => p.parcelId !== null && options.parcelIds!.includes(p.parcelId));
   const skus = [...new Set(parcels.flatMap((p) => p.contents.map((c) => c.sku)))];
@@ -126,6 +156,7 @@ export async function quoteOrder(ctx: AppContext, orderId: number, options: Quot
         now,
         remainingWorkMs: packed ? 0 : (options.remainingWorkMinutes ?? DEFAULT_PACKING_MINUTES) * 60_000,
         ...(order.ship_by_at !== null ? { shipByAt: order.ship_by_at } : {}),
+        countedAt: counted.at,
         promisedDeliveryAt: promise.at,
       },
     );
@@ -136,8 +167,8 @@ export async function quoteOrder(ctx: AppContext, orderId: number, options: Quot
     quoted.length === 0
       ? localized('Nothing to quote: every parcel of the order is labelled.', '无需报价：该订单的所有包裹都已打印面单。')
       : localized(
-          `${quoted.length} parcel${quoted.length > 1 ? 's' : ''}; ${promise.explanation.en}.${sample.en}`,
-          `${quoted.length} 个包裹；${promise.explanation['zh-CN']}。${sample['zh-CN']}`,
+          `${quoted.length} parcel${quoted.length > 1 ? 's' : ''}; ${promise.explanation.en}.${counted.note ? ` ${counted.note.en}` : ''}${sample.en}`,
+          `${quoted.length} 个包裹；${promise.explanation['zh-CN']}。${counted.note ? counted.note['zh-CN'] : ''}${sample['zh-CN']}`,
         );
   return { order, source: catalog.source, promise, buyerLogisticsClass: buyerClass ?? null, parcels: quoted, message };
 }

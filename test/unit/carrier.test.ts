@@ -254,6 +254,22 @@ describe('chooseService: rate shopping', () => {
     expect(late.explanation.en).toContain('No service can take this parcel');
   });
 
+  it('when the platform counts the upload (regular mode), a pick-up after the deadline is fine; a parcel ready only after it is not', () => {
+    const friday = shanghai(2025, 6, 6, 19);
+    const context = { now: friday, shipByAt: shanghai(2025, 6, 7, 12), promisedDeliveryAt: friday + 30 * DAY, countedAt: 'upload' as const };
+    // Two more hours of packing miss the 20:00 collection: with the pick-up counting nothing could ship (above);
+    // with the upload counting, a label bought at 21:00 and uploaded then makes the Saturday-noon deadline.
+    const late = chooseService(parcel(), SAMPLE_CARRIER_SERVICES, [], { ...context, remainingWorkMs: 2 * HOUR });
+    expect(late.service).toBeDefined();
+    expect(late.candidates.flatMap((c) => c.reasons.map((r) => r.code))).not.toContain('misses-ship-by');
+    const dhl = late.candidates.find((c) => c.service === 'dhl-express')!;
+    expect(dhl.pickupAt).toBe(shanghai(2025, 6, 9, 18)); // Monday, after the deadline, and still a candidate
+    // Ready only after the deadline: no number can be uploaded in time.
+    const tooLate = chooseService(parcel(), SAMPLE_CARRIER_SERVICES, [], { ...context, remainingWorkMs: 20 * HOUR });
+    expect(tooLate.service).toBeUndefined();
+    expect(tooLate.candidates[0]!.reasons.find((r) => r.code === 'misses-ship-by')!.message.en).toMatch(/its number cannot be uploaded in time/);
+  });
+
   it('limits: weight, size, batteries, liquids, destination', () => {
     const heavy = chooseService(parcel({ grossWeightG: 2_500, dimsMm: [300, 200, 100] }), SAMPLE_CARRIER_SERVICES, [], roomy);
     expect(heavy.candidates.find((c) => c.service === 'epacket')!.reasons.map((r) => r.code)).toContain('overweight');

@@ -4,7 +4,8 @@
  * `chooseService(parcel, services, rules, context)`:
  *   1. Every service is evaluated: destination served, limits (weight, longest side, sum of sides, length + girth,
  *      declared value, batteries, liquids), a rate for the chargeable weight, at least the buyer's logistics class,
- *      next pick-up cut-off at or after `readyAt = now + remainingWorkMs` and no later than the ship-by deadline,
+ *      next pick-up cut-off at or after `readyAt = now + remainingWorkMs` and no later than the ship-by deadline
+ *      (when the platform counts the tracking upload instead, `countedAt: 'upload'`, only `readyAt` must be),
  *      p50/p90 arrival = pick-up + transit days.
  *   2. Seller rules, in their fixed order: the first rule whose conditions match AND whose service fits (all of the
  *      above except the delivery promise, which is the seller's call when they write a rule) wins.
@@ -34,7 +35,13 @@ export interface ShipmentParcel extends RuleParcelFacts {
 export interface ShippingContext {
   now: number; // epoch ms
   remainingWorkMs?: number; // picking/packing still to do: the parcel is ready at now + this
-  shipByAt?: number; // the marketplace's ship-by deadline (first carrier scan must happen by then)
+  shipByAt?: number; // the marketplace's ship-by deadline
+  /**
+   * What must happen by `shipByAt` (the policy's counted event): the carrier's pick-up (default), or the upload of
+   * the tracking number (AliExpress's regular mode): then a label bought and uploaded now makes the deadline even
+   * when the pick-up is the next morning, and only a parcel not ready before the deadline misses it.
+   */
+  countedAt?: 'pickup' | 'upload';
   promisedDeliveryAt?: number; // the delivery date promised to the buyer
 }
 
@@ -320,7 +327,18 @@ function evaluate(service: CompiledService, parcel: ShipmentParcel, readyAt: num
   } else {
     candidate.pickupAt = pickupAt;
     const shipByAt = context.shipByAt;
-    if (shipByAt !== undefined && pickupAt > shipByAt) {
+    if (shipByAt !== undefined && context.countedAt === 'upload') {
+      if (readyAt > shipByAt) {
+        reasons.push(
+          reason('misses-ship-by', () =>
+            localized(
+              `The parcel is ready only at ${instant(readyAt)}, after the ship-by deadline ${instant(shipByAt)}: its number cannot be uploaded in time.`,
+              `包裹要到 ${instant(readyAt)} 才能备好，晚于发货截止时间 ${instant(shipByAt)}：无法按时上传单号。`,
+            ),
+          ),
+        );
+      }
+    } else if (shipByAt !== undefined && pickupAt > shipByAt) {
       reasons.push(
         reason('misses-ship-by', () =>
           localized(
