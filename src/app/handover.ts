@@ -21,7 +21,7 @@ import * as marketplace from '../store/marketplace';
 import * as orders from '../store/orders';
 import type { Database, NewOrderEventRow, OrderRow, OrderUpdate, ParcelRow } from '../store/schema';
 import type { AppContext } from './context';
-import { ConflictError, NotFoundError } from './errors';
+import { ConflictError, NotFoundError, ValidationError } from './errors';
 import { refuseSettledOrders } from './order-situation';
 import { previewPacking } from './pack';
 import { event } from './shipments';
@@ -146,4 +146,35 @@ export async function handOverOrder(ctx: AppContext, orderId: number, actor: str
 
 async function orderExists(ctx: AppContext, orderId: number): Promise<boolean> {
   return (await ctx.store.db.selectFrom('orders').select('id').where('id', '=', orderId).executeTakeFirst()) !== undefined;
+}
+
+/**
+ * The parcel's receipt at the platform's warehouse (the event a self-send order's policy counts), recorded by hand
+ * when the platform confirms it: the verdict then judges the order by it. Refused before the hand-over (field `at`)
+ * or for an order not handed over yet; recording the same receipt again changes nothing.
+ */
+export async function recordWarehouseReceipt(ctx: AppContext, orderId: number, input: { at?: number }, actor: string): Promise<OrderRow> {
+  const now = ctx.now();
+  const at = input.at ?? now;
+  return ctx.store.db.transaction().execute(async (trx) => {
+    let query = trx.selectFrom('orders').selectAll().where('id', '=', orderId);
+    if (ctx.store.dialect === 'postgres') query = query.forUpdate();
+    const order = await query.executeTakeFirst();
+    if (!order) throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
+    const ref = order.platform_order_id;
+    if (order.handed_over_at === null) {
+      throw new ConflictError('receipt.not_handed_over', localized(`order ${ref} has not been handed over yet: mark it shipped first.`, `订单 ${ref} 尚未交接：请先标记发货。`), order.status);
+    }
+    if (at < order.handed_over_at) {
+      throw new ValidationError([{ row: 0, field: 'at', message: localized(`the warehouse cannot have received order ${ref} before it was handed over (${new Date(order.handed_over_at).toISOString()}).`, `仓库签收时间不能早于交接时间（${new Date(order.handed_over_at).toISOString()}）。`) }]);
+    }
+    if (at > now) throw new ValidationError([{ row: 0, field: 'at', message: localized('a receipt cannot be recorded in the future.', '签收时间不能晚于现在。') }]);
+    if (order.warehouse_received_at === at) return order;
+    const update: OrderUpdate = { warehouse_received_at: at, updated_at: now };
+    if (!(await orders.updateOrder(trx, order.id, order.version, update))) {
+      throw new ConflictError('order.version', localized('the order changed meanwhile; try again.', '订单已被修改，请重试。'), order.status);
+    }
+    await orders.appendEvents(trx, [event(order.id, null, now, actor, 'warehouse_received', null, null, null, `received at the platform's warehouse at ${new Date(at).toISOString()}`, JSON.stringify({ at: new Date(at).toISOString(), previous: order.warehouse_received_at }))]);
+    return { ...order, ...update, version: order.version + 1 } as OrderRow;
+  });
 }

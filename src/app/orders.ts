@@ -82,6 +82,7 @@ function newOrderRow(shopId: string, order: OrderInput, hash: string, now: numbe
     handed_over_at: null,
     tracking_uploaded_at: null,
     first_scan_at: null,
+    warehouse_received_at: null,
     delivered_at: null,
     receipt_confirmed_at: null,
     cancelled_at: null,

@@ -80,9 +80,10 @@ export function presentMoney(m: { amount: number; currency: string } | null | un
 }
 
 /** The verdict as the API and `--json` show it: both languages for every sentence. */
-export function presentVerdict(v: import('../core/verdict').Verdict, policy: { id: string; version: number }) {
+export function presentVerdict(v: import('../core/verdict').Verdict, policy: { id: string; version: number; shippedWhen?: string }) {
   return {
     policy: `${policy.id}@${policy.version}`,
+    counted_event: policy.shippedWhen ?? null,
     status: v.status,
     can_still_ship: v.canStillShip,
     closed_by_platform: v.closedByPlatform,

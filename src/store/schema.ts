@@ -52,6 +52,8 @@ export interface OrdersTable {
   handed_over_at: number | null;
   tracking_uploaded_at: number | null;
   first_scan_at: number | null;
+  /** Receipt at the platform's warehouse (self-send), recorded by hand or from the platform. Migration 0014. */
+  warehouse_received_at: number | null;
   delivered_at: number | null;
   receipt_confirmed_at: number | null;
   cancelled_at: number | null;

@@ -94,6 +94,37 @@ describe.each(backends)('the situation of an order on $name', (backend) => {
     expect(metric('late_shipment_rate').numerator).toBe(0);
   });
 
+  it('a self-send order handed over in time waits for its warehouse receipt without drifting late, and reads shipped in time once it is recorded', async () => {
+    expect((await app.inject({ method: 'PUT', url: `/shops/${SHOP}/policy`, payload: { policy_id: 'aliexpress_semi_self_send' } })).statusCode).toBe(200);
+    const id = await placeOrder(ctx, SHOP, 'SELF-1', [{ sku: 'UNTRACKED', quantity: 1 }], { status: 'WAIT_SELLER_SEND_GOODS' });
+    const deadline = (await verdictOf(id)).ship_by_at as string;
+    const handedOver = Date.parse(deadline) - 30 * H;
+    const notYet = await app.inject({ method: 'POST', url: `/orders/${id}/warehouse-receipt`, payload: {} });
+    expect(notYet.statusCode).toBe(409);
+    expect(notYet.json().error.rule).toBe('receipt.not_handed_over');
+    await store.db.updateTable('orders').set({ handed_over_at: handedOver }).where('id', '=', id).execute();
+
+    // Days later, nothing recorded: still waiting for the count (no drift to late, no "closed"), said as not known yet.
+    clock.set(Date.parse(deadline) + 10 * 24 * H);
+    const waiting = await verdictOf(id);
+    expect(waiting).toMatchObject({ status: 'awaiting_count', counted_event: 'warehouse_received', fine_now: { amount: 0 } });
+    expect(waiting.situation.kind).toBe('awaiting_count');
+    expect(waiting.headline.en).toMatch(/warehouse receipt is not known yet .*Record it on the order page/);
+    expect(waiting.situation.assumptions.map((a: { en: string }) => a.en).join(' ')).toMatch(/24 h after the hand-over/);
+
+    // A receipt before the hand-over is refused at its field, and nothing changes.
+    const early = await app.inject({ method: 'POST', url: `/orders/${id}/warehouse-receipt`, payload: { at: new Date(handedOver - H).toISOString() } });
+    expect(early.statusCode).toBe(400);
+    expect(early.json().error.issues[0].path).toBe('at');
+    expect((await store.db.selectFrom('orders').select('warehouse_received_at').where('id', '=', id).executeTakeFirstOrThrow()).warehouse_received_at).toBeNull();
+
+    const recorded = await app.inject({ method: 'POST', url: `/orders/${id}/warehouse-receipt`, payload: { at: new Date(handedOver + 20 * H).toISOString() } });
+    expect(recorded.statusCode).toBe(200);
+    const shipped = await verdictOf(id);
+    expect(shipped.status).toBe('shipped_on_time');
+    expect(shipped.situation.kind).toBe('shipped_in_time');
+  });
+
   it('an order waiting for stock: will miss with none on order, at risk once a purchase order is due in time, will miss when it is due too late', async () => {
     const id = await placeOrder(ctx, SHOP, 'STOCK-1', [{ sku: 'AE-A', quantity: 2 }], { status: 'WAIT_SELLER_SEND_GOODS' });
     expect((await store.db.selectFrom('orders').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status).toBe('awaiting_stock');

@@ -217,6 +217,19 @@ export interface Verdict {
   headline: Localized;
   sentences: Localized[];
   reasons: Localized[];
+  /** The event the policy counts as shipped (`tracking_uploaded`, `handed_over`, `carrier_scan`, `warehouse_received`). */
+  counted_event?: string;
+  situation?: Situation;
+}
+
+/** The order's situation (one truth per order: core/situation.ts). */
+export interface Situation {
+  kind: string;
+  reasons: Localized[];
+  actionable: boolean;
+  in_queues: boolean;
+  exposure: Money | null;
+  assumptions: Localized[];
 }
 
 export interface Policy {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { applyOrderAction, getOrderDetail, listOrders, resolveOrder } from '../../app/orders';
 import { contextAt } from '../../app/as-of';
+import { recordWarehouseReceipt } from '../../app/handover';
 import { presentAsOf, presentEvent, presentLine, presentOrder, presentParcel } from '../../app/present';
 import { formatMoney } from '../../core/money';
 import { ORDER_STATES } from '../../core/order';
@@ -104,4 +105,23 @@ export function register(program: Command): void {
         }),
       );
   }
+
+  program
+    .command('warehouse-received')
+    .description("Record that the platform's warehouse received a self-send order (the event its policy counts)")
+    .argument('<order>', 'shipby id or platform order id')
+    .option('--shop <shop>', 'the shop, when the platform order id is in several')
+    .option('--at <time>', 'when the warehouse received it (ISO 8601 with Z or an offset; default now)')
+    .option('--json', 'print JSON')
+    .action(
+      action(async (reference: string, options: { shop?: string; at?: string; json?: boolean }) => {
+        const at = atOption(options.at);
+        await withApp(async (ctx) => {
+          const found = await resolveOrder(ctx, reference, options.shop);
+          const updated = await recordWarehouseReceipt(ctx, found.id, at === undefined ? {} : { at }, 'cli');
+          if (options.json) printJson(presentOrder(updated));
+          else console.log(`order ${updated.platform_order_id}: received at the platform's warehouse ${toIso(updated.warehouse_received_at)}`);
+        });
+      }),
+    );
 }

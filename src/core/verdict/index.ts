@@ -81,10 +81,12 @@ export function verdict(order: OrderFacts, policy: Policy, now: number): Verdict
   const counted = countedAt(order, policy.shippedWhen);
   if (counted !== undefined) return shippedVerdict(input, counted);
   if (order.cancelledAt !== undefined) return cancelledVerdict(input, order.cancelledAt);
-  const closedAt = order.platformClosedAt !== undefined ? order.platformClosedAt : closesAt !== null && now > closesAt ? closesAt : undefined;
-  if (closedAt !== undefined) return closedVerdict(input, closedAt);
+  if (order.platformClosedAt !== undefined) return closedVerdict(input, order.platformClosedAt);
+  // Handed over, the counted event still to come: the parcel is with the carrier or the platform, so the clock's
+  // closing point does not close it; the verdict waits for the event instead of guessing it.
   const leftAt = parcelLeftAt(order, policy.shippedWhen);
   if (leftAt !== undefined) return awaitingCountVerdict(input, leftAt);
+  if (closesAt !== null && now > closesAt) return closedVerdict(input, closesAt);
   if (order.stock) return waitingStockVerdict(input, order.stock);
   return openVerdict(input);
 }

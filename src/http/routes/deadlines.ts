@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { contextAsOf } from '../../app/as-of';
 import type { AppContext } from '../../app/context';
 import { addWebhook, explainOrder, sellerMetrics } from '../../app/deadlines';
+import { recordWarehouseReceipt } from '../../app/handover';
 import { recordExtension, setShopPolicy } from '../../app/policies';
 import { presentOrder, presentSituation, presentVerdict } from '../../app/present';
 import { ValidationError } from '../../app/errors';
@@ -49,6 +50,23 @@ export function deadlineRoutes(app: FastifyInstance, ctx: AppContext): void {
         return parsed;
       };
       const order = await recordExtension(ctx, request.params.id, { hours: b.hours, newDeadlineAt: instant('new_deadline_at', b.new_deadline_at), agreedBy: b.agreed_by, agreedAt: instant('agreed_at', b.agreed_at), note: b.note }, request.access.actor);
+      return presentOrder(order);
+    },
+  });
+
+  app.post<{ Params: { id: number }; Body: { at?: string } | undefined }>('/orders/:id/warehouse-receipt', {
+    schema: {
+      tags: ['deadlines'],
+      summary: "Record that the platform's warehouse received the order's parcels (the event a self-send policy counts); `at` defaults to now",
+      params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } },
+      body: { type: ['object', 'null'], additionalProperties: false, properties: { at: { type: 'string', description: 'ISO 8601 with Z or an offset' } } },
+      response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
+    },
+    handler: async (request) => {
+      const raw = request.body?.at;
+      const at = raw === undefined ? undefined : parseInstant(raw);
+      if (raw !== undefined && at === undefined) throw new ValidationError([{ row: 0, field: 'at', message: localized(`at "${raw}" is not a time with a zone or offset.`, `at「${raw}」不是带时区或偏移量的时间。`) }]);
+      const order = await recordWarehouseReceipt(ctx, request.params.id, at === undefined ? {} : { at }, request.access.actor);
       return presentOrder(order);
     },
   });

@@ -16,6 +16,7 @@ import { orderListIndexMigration } from './0010-order-list-index';
 import { storeLeasesMigration } from './0011-store-leases';
 import { reliabilityMigration } from './0012-reliability';
 import { marketplaceOutagesMigration } from './0013-marketplace-outages';
+import { warehouseReceiptMigration } from './0014-warehouse-receipt';
 
 export function buildMigrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -209,5 +210,6 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     '0011_store_leases': storeLeasesMigration(dialect),
     '0012_reliability': reliabilityMigration(dialect),
     '0013_marketplace_outages': marketplaceOutagesMigration(dialect),
+    '0014_warehouse_receipt': warehouseReceiptMigration(dialect),
   };
 }

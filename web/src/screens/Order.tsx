@@ -12,6 +12,7 @@ import { localInputToIso } from '../format';
 import { useApiForm } from '../forms';
 import { useNow, usePoll } from '../hooks';
 import { useI18n } from '../i18n';
+import { VerdictCard } from './OrderVerdict';
 
 interface OrderView {
   order: OrderDetail;
@@ -71,7 +72,7 @@ export function Order({ id }: { id: number }) {
 
       <div className="order-grid">
         <div className="order-main">
-          <VerdictCard verdict={verdict} receivedAt={polled.receivedAt} now={now} platformZone={platformZone} />
+          <VerdictCard verdict={verdict} receivedAt={polled.receivedAt} now={now} platformZone={platformZone} canRecord={can('orders:write', order.shop_id)} onRecorded={polled.refresh} />
           <Card title={t('timeline.title')}>
             <Timeline events={order.timeline} platformZone={platformZone} />
           </Card>
@@ -184,122 +185,6 @@ function FactRow({ label, at }: { label: string; at: string | null }) {
         <DateTime iso={at} />
       </dd>
     </>
-  );
-}
-
-function VerdictCard({ verdict, receivedAt, now, platformZone }: { verdict: Verdict | undefined; receivedAt: number; now: number; platformZone: string | undefined }) {
-  const { t, pick, term } = useI18n();
-  if (!verdict) {
-    return (
-      <Card title={t('verdict.title')}>
-        <p className="muted">{t('verdict.unavailable')}</p>
-      </Card>
-    );
-  }
-  return (
-    <Card title={t('verdict.title')} className={`verdict verdict-card-${verdict.status}`}>
-      <p className="headline" data-testid="verdict-headline">
-        <span className={`badge verdict-${verdict.status}`}>{term('verdict', verdict.status)}</span> {pick(verdict.headline)}
-      </p>
-      <dl className="facts facts-wide">
-        <dt>{t('col.timeLeft')}</dt>
-        <dd>
-          <Countdown timeLeftMs={verdict.time_left_ms} receivedAt={receivedAt} now={now} />
-        </dd>
-        <dt>{t('col.shipBy')}</dt>
-        <dd>
-          <DateTime iso={verdict.ship_by_at} platformZone={platformZone} />
-        </dd>
-        <dt>{t('verdict.latestHandOver')}</dt>
-        <dd>
-          <DateTime iso={verdict.latest_hand_over_at} platformZone={platformZone} />
-        </dd>
-        <dt>{t('verdict.closesAt')}</dt>
-        <dd>
-          <DateTime iso={verdict.closes_at} platformZone={platformZone} />
-        </dd>
-        <dt>{t('verdict.fineNow')}</dt>
-        <dd>
-          <Money value={verdict.fine_now} /> {verdict.points_now ? t('verdict.points', { points: verdict.points_now }) : ''}
-        </dd>
-        <dt>{t('verdict.policy')}</dt>
-        <dd>{verdict.policy}</dd>
-      </dl>
-      {verdict.sentences.length ? (
-        <>
-          <h3>{t('verdict.why')}</h3>
-          <ul className="sentences">
-            {verdict.sentences.map((s, i) => (
-              <li key={i}>{pick(s)}</li>
-            ))}
-          </ul>
-        </>
-      ) : null}
-      {verdict.options.length ? (
-        <>
-          <h3>{t('verdict.options')}</h3>
-          <table className="compact options">
-            <thead>
-              <tr>
-                <th>{t('verdict.course')}</th>
-                <th className="num">{t('verdict.cost')}</th>
-                <th>{t('verdict.explanation')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {verdict.options.map((o) => (
-                <tr key={o.course} className={o.available ? '' : 'unavailable'}>
-                  <td>
-                    {term('course', o.course)} {verdict.recommended === o.course ? <span className="badge recommended">{t('verdict.recommended')}</span> : null}
-                    {!o.available ? <span className="badge">{t('verdict.notAvailable')}</span> : null}
-                  </td>
-                  <td className="num">
-                    <Money value={o.cost} />
-                    {o.points ? <div className="muted">{t('verdict.points', { points: o.points })}</div> : null}
-                  </td>
-                  <td>{pick(o.explanation)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
-      ) : null}
-      {verdict.steps_ahead.length ? (
-        <>
-          <h3>{t('verdict.stepsAhead')}</h3>
-          <table className="compact">
-            <thead>
-              <tr>
-                <th>{t('verdict.stepStarts')}</th>
-                <th className="num">{t('verdict.fine')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {verdict.steps_ahead.map((s, i) => (
-                <tr key={i}>
-                  <td>
-                    <DateTime iso={s.starts_at} platformZone={platformZone} />
-                  </td>
-                  <td className="num">
-                    <Money value={s.fine} /> {s.points ? t('verdict.points', { points: s.points }) : ''}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
-      ) : null}
-      {verdict.reasons.length ? (
-        <details className="reasons">
-          <summary>{t('verdict.reasons')}</summary>
-          <ul>
-            {verdict.reasons.map((r, i) => (
-              <li key={i}>{pick(r)}</li>
-            ))}
-          </ul>
-        </details>
-      ) : null}
-    </Card>
   );
 }
 
