@@ -54,6 +54,7 @@ export function* generateOrderRows(count: number, seed = 42, startMs = Date.UTC(
       handling_days: String(handling),
       logistics_service: pick(random, SERVICES),
       shipped_at: '',
+      order_type: '',
     };
     yield [...skus].map((sku) => ({
       ...base,

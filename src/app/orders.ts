@@ -118,6 +118,8 @@ function importedFields(order: OrderInput, deadline: OrderDeadline, hash: string
     policy_id: deadline.policy.id,
     policy_version: deadline.policy.version,
     content_hash: hash,
+    // Only when the input names it: an update without a type keeps the one the order has.
+    ...(order.orderType ? { order_type: order.orderType } : {}),
   };
 }
 
@@ -238,7 +240,7 @@ async function applyOrderChange(
   if (linesText(oldLines) !== newLinesText) diff.lines = [linesText(oldLines), newLinesText];
 
   const extensions = (await trx.selectFrom('order_extensions').selectAll().where('order_id', '=', orderId).execute()).map(extensionFromRow);
-  const deadline = deadlineFor(resolver, { ...deadlineFactsOf(order), orderType: current.order_type }, extensions);
+  const deadline = deadlineFor(resolver, { ...deadlineFactsOf(order), orderType: order.orderType ?? current.order_type }, extensions);
   const update: OrderUpdate = { ...importedFields(order, deadline, hash), updated_at: meta.now };
   const events: NewOrderEventRow[] = [];
   if (Object.keys(diff).length) {

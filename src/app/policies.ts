@@ -107,7 +107,7 @@ export function deadlineFor(resolver: ShopPolicyResolver, facts: DeadlineFacts, 
 
 export function deadlineFactsOf(order: OrderInput | OrderRow): DeadlineFacts {
   if ('platformOrderId' in order) {
-    return { paidAt: order.paidAt, riskPassedAt: order.riskPassedAt, platformShipByAt: order.platformShipByAt, handlingDays: order.handlingDays };
+    return { paidAt: order.paidAt, riskPassedAt: order.riskPassedAt, platformShipByAt: order.platformShipByAt, handlingDays: order.handlingDays, orderType: order.orderType ?? null };
   }
   return { paidAt: order.paid_at, riskPassedAt: order.risk_passed_at, platformShipByAt: order.platform_ship_by_at, handlingDays: order.handling_days, orderType: order.order_type };
 }

@@ -16,6 +16,7 @@ export function orderContentHash(order: OrderInput): string {
   for (const line of order.lines) text += S + line.sku + S + line.quantity + S + line.unitPrice;
   // Only when given, so the fingerprints of orders without a ship time stay as they were.
   if (order.shippedAt != null) text += S + 'shipped_at' + S + order.shippedAt;
+  if (order.orderType != null) text += S + 'order_type' + S + order.orderType;
   return hash('sha1', text, 'base64url');
 }
 

@@ -28,11 +28,12 @@ export const ORDER_COLUMNS = [
   'handling_days',
   'logistics_service',
   'shipped_at',
+  'order_type',
 ] as const;
 export const LINE_COLUMNS = ['sku', 'quantity', 'unit_price'] as const;
 export const IMPORT_COLUMNS = [...ORDER_COLUMNS, ...LINE_COLUMNS] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
-const OPTIONAL_COLUMNS = new Set<ImportColumn>(['risk_passed_at', 'ship_by', 'postcode', 'phone', 'handling_days', 'logistics_service', 'shipped_at']);
+const OPTIONAL_COLUMNS = new Set<ImportColumn>(['risk_passed_at', 'ship_by', 'postcode', 'phone', 'handling_days', 'logistics_service', 'shipped_at', 'order_type']);
 export const REQUIRED_COLUMNS = IMPORT_COLUMNS.filter((c) => !OPTIONAL_COLUMNS.has(c));
 const BUYER_COLUMNS: readonly ImportColumn[] = ['buyer_name', 'buyer_country', 'address_line1', 'city', 'postcode', 'phone'];
 
@@ -79,6 +80,11 @@ export interface OrderInput {
    * arrives shipped outside shipby: it stands in for the upload time shipby never saw (app/orders.ts).
    */
   shippedAt?: number | null;
+  /**
+   * The order's type on the platform, when one shop mixes them (e.g. `jit`, `self_send` for semi-managed): the
+   * shop's policy for that type applies (set per type in the shop's policy choice). Import column `order_type`.
+   */
+  orderType?: string | null;
   lines: OrderLineInput[];
 }
 
@@ -222,6 +228,10 @@ export function parseOrderFields(raw: RawRow, row: number, issues: ImportIssue[]
     }
   }
   const logisticsService = r.optional('logistics_service', 100);
+  const orderType = r.optional('order_type', 32);
+  if (orderType && !/^[a-z][a-z0-9_]*$/.test(orderType)) {
+    r.fail('order_type', localized(`order_type "${orderType}" must be a type name in lower-case letters, digits and _ (e.g. jit, self_send).`, `order_type「${orderType}」必须是由小写字母、数字和 _ 组成的类型名（例如 jit、self_send）。`));
+  }
   if (r.failed) return undefined;
   return {
     platformOrderId: orderId,
@@ -236,6 +246,7 @@ export function parseOrderFields(raw: RawRow, row: number, issues: ImportIssue[]
     handlingDays,
     logisticsService: logisticsService || null,
     shippedAt,
+    ...(orderType ? { orderType } : {}),
   };
 }
 

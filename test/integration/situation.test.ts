@@ -125,6 +125,25 @@ describe.each(backends)('the situation of an order on $name', (backend) => {
     expect(shipped.situation.kind).toBe('shipped_in_time');
   });
 
+  it("one shop mixes order types: an order of type self_send follows the shop's policy for that type, the others the default", async () => {
+    const set = await app.inject({ method: 'PUT', url: `/shops/${SHOP}/policy`, payload: { policy_id: 'aliexpress_semi_jit', by_order_type: { self_send: 'aliexpress_semi_self_send' } } });
+    expect(set.statusCode).toBe(200);
+    const json = (id: string, extra: Record<string, unknown>) => ({
+      order_id: id, platform: 'aliexpress', status: 'WAIT_SELLER_SEND_GOODS', paid_at: '2026-11-20T10:00:00Z', buyer_name: 'B', buyer_country: 'FR',
+      address_line1: 'a', city: 'Paris', currency: 'EUR', handling_days: 5, lines: [{ sku: 'UNTRACKED', quantity: 1, unit_price: '5.00' }], ...extra,
+    });
+    const posted = await app.inject({ method: 'POST', url: '/orders', payload: { shop_id: SHOP, orders: [json('TYPE-SELF', { order_type: 'self_send' }), json('TYPE-JIT', {})] } });
+    expect(posted.statusCode).toBe(200);
+    const idOf = async (ref: string) => (await store.db.selectFrom('orders').select(['id', 'order_type']).where('platform_order_id', '=', ref).executeTakeFirstOrThrow());
+    const self = await idOf('TYPE-SELF');
+    expect(self.order_type).toBe('self_send');
+    expect((await verdictOf(self.id)).policy).toBe('aliexpress_semi_self_send@1');
+    expect((await verdictOf((await idOf('TYPE-JIT')).id)).policy).toBe('aliexpress_semi_jit@1');
+    const bad = await app.inject({ method: 'POST', url: '/orders', payload: { shop_id: SHOP, orders: [json('TYPE-BAD', { order_type: 'Self Send' })] } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.issues[0].path).toBe('orders[0].order_type');
+  });
+
   it('an order waiting for stock: will miss with none on order, at risk once a purchase order is due in time, will miss when it is due too late', async () => {
     const id = await placeOrder(ctx, SHOP, 'STOCK-1', [{ sku: 'AE-A', quantity: 2 }], { status: 'WAIT_SELLER_SEND_GOODS' });
     expect((await store.db.selectFrom('orders').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status).toBe('awaiting_stock');

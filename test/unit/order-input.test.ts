@@ -62,6 +62,7 @@ describe('order rows', () => {
     ['unit_price', { unit_price: 'free' }, /not an amount in USD/],
     ['shipped_at', { status: 'WAIT_BUYER_ACCEPT_GOODS', shipped_at: 'yesterday' }, /shipped_at "yesterday" is not a valid date/],
     ['shipped_at', { status: 'WAIT_BUYER_ACCEPT_GOODS', shipped_at: '2026-03-07 09:59:59' }, /shipped_at is earlier than paid_at/],
+    ['order_type', { order_type: 'Self Send' }, /order_type "Self Send" must be a type name/],
   ])('names the field %s', (field, change, message) => {
     const issues: ImportIssue[] = [];
     const raw = { ...base, ...change };
