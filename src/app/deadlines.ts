@@ -108,7 +108,11 @@ export async function runWarningSweep(ctx: AppContext, log: (line: string) => vo
       .orderBy('ship_by_at')
       .execute();
     report.examined += candidates.length;
+    // The warning says what the order's situation is (one truth): an order that will miss says so and why.
+    const situations = new Map((await situationsOf(ctx, candidates, now)).map((s) => [s.order.id, s.situation]));
     for (const order of candidates) {
+      const situation = situations.get(order.id) ?? null;
+      if (situation && !situation.inQueues) continue;
       const policy = resolver.forOrder(order.paid_at, order.order_type ?? undefined);
       const thresholds = policy.warningHoursBefore;
       if (now < order.ship_by_at! - Math.max(...thresholds) * HOUR_MS) continue;
@@ -126,13 +130,15 @@ export async function runWarningSweep(ctx: AppContext, log: (line: string) => vo
         // Send only the most urgent of the thresholds crossed at once; record them all.
         const mostUrgent = Math.min(...claimed.map((c) => c.hours_before));
         const leftMs = order.ship_by_at! - now;
-        const message = localized(
+        const mustShip = localized(
           `Order ${order.platform_order_id} must ship within ${Math.floor(leftMs / HOUR_MS)} h ${Math.round((leftMs % HOUR_MS) / 60_000)} min (by ${toIso(order.ship_by_at)}).`,
           `订单 ${order.platform_order_id} 须在 ${Math.floor(leftMs / HOUR_MS)} 小时 ${Math.round((leftMs % HOUR_MS) / 60_000)} 分钟内发货（截止 ${toIso(order.ship_by_at)}）。`,
         );
+        const why = situation?.kind === 'will_miss' ? situation.reasons[0] : undefined;
+        const message = why ? localized(`${mustShip.en} ${why.en}`, `${mustShip['zh-CN']}${why['zh-CN']}`) : mustShip;
         const payload = {
           kind: 'deadline_warning', shop_id: shopId, order_id: order.id, platform_order_id: order.platform_order_id,
-          hours_before: mostUrgent, ship_by_at: toIso(order.ship_by_at), at: toIso(now), message,
+          hours_before: mostUrgent, ship_by_at: toIso(order.ship_by_at), at: toIso(now), situation: situation?.kind ?? null, message,
         };
         await trx
           .insertInto('order_events')

@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context';
+import { addWebhook, runWarningSweep } from '../../src/app/deadlines';
 import { ConflictError } from '../../src/app/errors';
 import { connectShop } from '../../src/app/marketplace';
 import { situationOfOrder } from '../../src/app/order-situation';
@@ -163,6 +164,13 @@ describe.each(backends)('the situation of an order on $name', (backend) => {
     await purchaseOrderAction(ctx, inTime, 'cancel', { actor: 'test' });
     const tooLate = await createPurchaseOrder(ctx, { warehouseId: 'SZ', supplier: 'Yiwu', expectedAt: DUE + 24 * H, lines: [{ sku: 'A', quantity: 5 }] });
     await purchaseOrderAction(ctx, tooLate, 'place', { actor: 'test' });
+    // The deadline warning says it will miss, and why (the alert's payload carries the situation).
+    await addWebhook(ctx, { url: 'http://127.0.0.1:9/alerts', secret: 'alert-secret-0000001' });
+    expect((await runWarningSweep(ctx)).warned).toBe(1);
+    const warning = await store.db.selectFrom('order_events').select(['reason']).where('order_id', '=', id).where('kind', '=', 'deadline_warning').executeTakeFirstOrThrow();
+    expect(warning.reason).toMatch(/must ship within .* Waiting for stock of A, expected .*This order will miss/);
+    const alert = await store.db.selectFrom('webhook_deliveries').select(['payload']).where('kind', '=', 'deadline_warning').executeTakeFirstOrThrow();
+    expect(JSON.parse(alert.payload)).toMatchObject({ situation: 'will_miss', platform_order_id: 'STOCK-1' });
     const late = await situationOfOrder(ctx, id, ctx.now());
     expect(late.situation!.kind).toBe('will_miss');
     expect(late.facts.stock).toEqual({ skus: ['A'], expectedAt: DUE + 24 * H });
