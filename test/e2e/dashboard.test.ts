@@ -161,6 +161,10 @@ describe('the dashboard', () => {
     expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-order')))).toEqual(['8190000000000002', '8190000000000001']);
     const bands = await page.locator('table.orders tbody tr [data-urgency]').evaluateAll((els) => els.map((e) => e.getAttribute('data-urgency')));
     expect(bands).toEqual(['h24', 'h48']);
+    // Each row carries its situation, as the verdict decides it.
+    const situations = await page.locator('table.orders tbody tr [data-situation]').evaluateAll((els) => els.map((e) => e.getAttribute('data-situation')));
+    expect(situations).toHaveLength(2);
+    expect(situations.every((s) => s === 'open' || s === 'at_risk')).toBe(true);
     const closed = await api<{ items: Array<{ id: number; platform_order_id: string }> }>('/orders?shop=demo&limit=50');
     const third = closed.items.find((o) => o.platform_order_id === '8190000000000003')!;
     expect(await api(`/orders/${third.id}/verdict`)).toMatchObject({ status: 'closed', situation: { kind: 'closed', in_queues: false } });

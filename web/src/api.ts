@@ -143,7 +143,8 @@ export interface Order {
 }
 
 export interface AtRiskOrder extends Order {
-  deadline: { time_left_ms: number | null; fine_if_missed: Money | null; status: string; why: Localized };
+  /** `situation`: the order's situation (open, at_risk, will_miss; no_deadline when it has none yet). */
+  deadline: { time_left_ms: number | null; fine_if_missed: Money | null; status: string; situation?: string; why: Localized };
 }
 
 export interface OrderPage<T> {

@@ -259,7 +259,14 @@ export function AtRisk() {
                 </td>
                 <td className="why" title={pick(o.deadline.why)}>
                   <span className="why-text">
-                    <span className={`badge verdict-${o.deadline.status}`}>{term('verdict', o.deadline.status)}</span> {pick(o.deadline.why)}
+                    {o.deadline.situation && o.deadline.situation !== 'no_deadline' ? (
+                      <span className={`badge situation-${o.deadline.situation}`} data-situation={o.deadline.situation}>
+                        {term('situation', o.deadline.situation)}
+                      </span>
+                    ) : (
+                      <span className={`badge verdict-${o.deadline.status}`}>{term('verdict', o.deadline.status)}</span>
+                    )}{' '}
+                    {pick(o.deadline.why)}
                   </span>
                 </td>
               </tr>
