@@ -13,6 +13,7 @@ import { parseStockRow, STOCK_COLUMNS, type StockRowInput } from '../core/stock-
 import { FileFormatError } from '../integrations/files/order-file';
 import { readStockFile, type StockFileRow } from '../integrations/files/stock-file';
 import * as stock from '../store/stock';
+import * as stockReads from '../store/stock-reads';
 import type { AppContext } from './context';
 import { inStockTransaction, refusalMessage, settleStockInTransaction, StockChangeRefused } from './stock-reservations';
 
@@ -95,7 +96,7 @@ export async function importStockFile(ctx: AppContext, options: StockImportOptio
     } else firstRow.set(key, p.row);
   }
   // A count below what is reserved would oversell orders already promised: name them.
-  const levels = new Map((await stock.listStockLevels(db)).map((l) => [`${l.warehouse_id}\u0001${l.sku}`, l]));
+  const levels = new Map((await stockReads.listStockLevels(db)).map((l) => [`${l.warehouse_id}\u0001${l.sku}`, l]));
   for (const p of parsed) {
     const level = levels.get(`${p.warehouseId}\u0001${p.sku}`);
     if (level && p.onHand < level.reserved && !issuesByRow.has(p.row)) {

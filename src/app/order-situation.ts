@@ -15,6 +15,7 @@ import { OPEN_ORDER_STATES, type OrderState } from '../core/order';
 import type { Executor } from '../store/orders';
 import type { OrderRow } from '../store/schema';
 import * as stock from '../store/stock';
+import * as stockReads from '../store/stock-reads';
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError } from './errors';
 import { extensionFromRow, loadShopResolver } from './policies';
@@ -115,7 +116,7 @@ export async function situationOfOrder(ctx: AppContext, orderId: number, at: num
 
 /** Every waiting order's expected stock (all of them: the purchase orders serve the earliest deadlines first). */
 async function stockExpectations(db: Executor): Promise<Map<number, OrderFacts['stock']>> {
-  const [needs, lines] = await Promise.all([stock.waitingNeeds(db), stock.incomingLines(db)]);
+  const [needs, lines] = await Promise.all([stockReads.waitingNeeds(db), stockReads.incomingLines(db)]);
   return expectedStock(
     needs.map((n) => ({ orderId: n.order_id, shipByAt: n.ship_by_at, sku: n.sku, warehouseId: n.warehouse_id, missing: n.missing })),
     lines.map((l) => ({ purchaseOrderId: l.purchase_order_id, warehouseId: l.warehouse_id, sku: l.sku, quantity: Number(l.quantity), expectedAt: l.expected_at })),

@@ -15,6 +15,8 @@ import { decide, isAction } from '../core/state-machine';
 import { DAY_MS, isValidTimeZone } from '../core/time';
 import * as orderStore from '../store/orders';
 import * as stock from '../store/stock';
+import * as purchaseOrders from '../store/purchase-orders';
+import * as stockReads from '../store/stock-reads';
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
 import { inStockTransaction, refusalMessage, settleStockInTransaction, StockChangeRefused, type SettleReport } from './stock-reservations';
@@ -150,7 +152,7 @@ export async function adjustStock(ctx: AppContext, input: AdjustmentInput): Prom
   if (input.to !== undefined && !(Number.isSafeInteger(input.to) && input.to >= 0)) {
     throw new ValidationError([issue('to', 'the counted quantity must be a whole number ≥ 0.', '盘点数量须为 ≥ 0 的整数。')]);
   }
-  const levels = await stock.listStockLevels(ctx.store.db, { sku: input.sku, warehouseId: input.warehouseId });
+  const levels = await stockReads.listStockLevels(ctx.store.db, { sku: input.sku, warehouseId: input.warehouseId });
   const known = await stock.existingSkus(ctx.store.db, [input.sku]);
   if (!known.has(input.sku)) throw new NotFoundError(localized(`SKU ${input.sku} is not in the catalogue.`, `目录中没有 SKU ${input.sku}。`));
   if (!(await stock.listWarehouses(ctx.store.db)).some((w) => w.id === input.warehouseId)) {
@@ -169,7 +171,7 @@ export async function adjustStock(ctx: AppContext, input: AdjustmentInput): Prom
           ...(input.to !== undefined ? { set: input.to } : { delta }),
         }],
       }, { now: ctx.now(), actor: input.actor });
-      const after = (await stock.listStockLevels(trx, { sku: input.sku, warehouseId: input.warehouseId }))[0]!;
+      const after = (await stockReads.listStockLevels(trx, { sku: input.sku, warehouseId: input.warehouseId }))[0]!;
       return { onHand: after.on_hand, reserved: after.reserved, report };
     });
   } catch (error) {
@@ -181,9 +183,9 @@ export async function adjustStock(ctx: AppContext, input: AdjustmentInput): Prom
 // ---------------------------------------------------------------------------------------------------------
 // Reads
 
-export async function listStock(ctx: AppContext, filter: stock.LevelFilter = {}) {
+export async function listStock(ctx: AppContext, filter: stockReads.LevelFilter = {}) {
   const db = ctx.store.db;
-  const [levels, incoming, waiting] = await Promise.all([stock.listStockLevels(db, filter), stock.incomingUnits(db), stock.waitingNeeds(db)]);
+  const [levels, incoming, waiting] = await Promise.all([stockReads.listStockLevels(db, filter), stockReads.incomingUnits(db), stockReads.waitingNeeds(db)]);
   const key = (w: string | null, s: string) => `${w}\u0001${s}`;
   const incomingBy = new Map(incoming.map((i) => [key(i.warehouse_id, i.sku), i.quantity]));
   const waitingBy = new Map<string, number>();
@@ -195,8 +197,8 @@ export async function listStock(ctx: AppContext, filter: stock.LevelFilter = {})
   }));
 }
 
-export async function listLedger(ctx: AppContext, filter: stock.MovementFilter) {
-  return stock.listMovements(ctx.store.db, filter);
+export async function listLedger(ctx: AppContext, filter: stockReads.MovementFilter) {
+  return stockReads.listMovements(ctx.store.db, filter);
 }
 
 export interface Shortage {
@@ -216,7 +218,7 @@ export interface Shortage {
 /** Each SKU short, by how much, the orders it blocks and their deadlines; the earliest deadline first. */
 export async function listShortages(ctx: AppContext): Promise<Shortage[]> {
   const db = ctx.store.db;
-  const [needs, levels, incoming] = await Promise.all([stock.waitingNeeds(db), stock.listStockLevels(db), stock.incomingUnits(db)]);
+  const [needs, levels, incoming] = await Promise.all([stockReads.waitingNeeds(db), stockReads.listStockLevels(db), stockReads.incomingUnits(db)]);
   const key = (w: string | null, s: string) => `${w}\u0001${s}`;
   const free = new Map(levels.map((l) => [key(l.warehouse_id, l.sku), l.on_hand - l.reserved]));
   const incomingBy = new Map(incoming.map((i) => [key(i.warehouse_id, i.sku), i.quantity]));
@@ -262,7 +264,7 @@ export async function replenishment(ctx: AppContext, options: ReplenishmentOptio
   const db = ctx.store.db;
   const now = ctx.now();
   const [levels, incoming, waiting, sold] = await Promise.all([
-    stock.listStockLevels(db), stock.incomingUnits(db), stock.waitingNeeds(db), stock.reservedFlowSince(db, now - windowDays * DAY_MS),
+    stockReads.listStockLevels(db), stockReads.incomingUnits(db), stockReads.waitingNeeds(db), stockReads.reservedFlowSince(db, now - windowDays * DAY_MS),
   ]);
   const key = (w: string | null, s: string) => `${w}\u0001${s}`;
   const incomingBy = new Map(incoming.map((i) => [key(i.warehouse_id, i.sku), i.quantity]));
@@ -325,18 +327,18 @@ export async function createPurchaseOrder(ctx: AppContext, input: PurchaseOrderI
   }
   if (issues.length) throw new ValidationError(issues);
   return ctx.store.db.transaction().execute((trx) =>
-    stock.insertPurchaseOrder(trx, { warehouse_id: input.warehouseId, supplier: input.supplier.trim(), reference: input.reference?.trim() || null, expected_at: input.expectedAt ?? null }, input.lines, ctx.now()),
+    purchaseOrders.insertPurchaseOrder(trx, { warehouse_id: input.warehouseId, supplier: input.supplier.trim(), reference: input.reference?.trim() || null, expected_at: input.expectedAt ?? null }, input.lines, ctx.now()),
   );
 }
 
 export async function getPurchaseOrder(ctx: AppContext, id: number) {
-  const po = await stock.getPurchaseOrder(ctx.store.db, id);
+  const po = await purchaseOrders.getPurchaseOrder(ctx.store.db, id);
   if (!po) throw new NotFoundError(localized(`purchase order ${id} not found.`, `未找到采购单 ${id}。`));
   return po;
 }
 
 export async function listPurchaseOrders(ctx: AppContext, filter: { status?: string; warehouseId?: string; warehouseIds?: readonly string[]; limit?: number } = {}) {
-  return stock.listPurchaseOrders(ctx.store.db, { ...filter, limit: filter.limit ?? 100 });
+  return purchaseOrders.listPurchaseOrders(ctx.store.db, { ...filter, limit: filter.limit ?? 100 });
 }
 
 /**
@@ -356,12 +358,12 @@ export async function purchaseOrderAction(
   const act: PurchaseOrderAction = action;
   return inStockTransaction(ctx, async (trx) => {
     const now = ctx.now();
-    const po = await stock.getPurchaseOrder(trx, id, ctx.store.dialect === 'postgres' ? 'wait' : 'none');
+    const po = await purchaseOrders.getPurchaseOrder(trx, id, ctx.store.dialect === 'postgres' ? 'wait' : 'none');
     if (!po) throw new NotFoundError(localized(`purchase order ${id} not found.`, `未找到采购单 ${id}。`));
     const decision = decide(purchaseOrderMachine, po.status as PurchaseOrderState, act, {});
     if (!decision.ok) throw new ConflictError(decision.rule, purchaseOrderRefusal(decision, id), po.status);
     const stamp = { place: 'ordered_at', receive: 'received_at', cancel: 'cancelled_at' } as const;
-    if (!(await stock.updatePurchaseOrder(trx, id, po.version, { status: decision.to, [stamp[act]]: now }, now))) {
+    if (!(await purchaseOrders.updatePurchaseOrder(trx, id, po.version, { status: decision.to, [stamp[act]]: now }, now))) {
       throw new ConflictError('purchase_order.version', localized('the purchase order was changed by someone else; try again.', '采购单已被他人修改，请重试。'), po.status);
     }
     if (act !== 'receive') return { status: decision.to };
@@ -369,7 +371,7 @@ export async function purchaseOrderAction(
     const stray = options.received?.find((r) => !po.lines.some((l) => l.sku === r.sku));
     if (stray) throw new ValidationError([issue('sku', `${stray.sku} is not on purchase order ${id}.`, `${stray.sku} 不在采购单 ${id} 中。`)]);
     if (received.some((r) => !(Number.isInteger(r.quantity) && r.quantity >= 0))) throw new ValidationError([issue('quantity', 'a received quantity must be a whole number ≥ 0.', '收货数量须为 ≥ 0 的整数。')]);
-    await stock.setReceivedQuantities(trx, id, received);
+    await purchaseOrders.setReceivedQuantities(trx, id, received);
     const report = await settleStockInTransaction(ctx.store, trx, {
       changes: received.filter((r) => r.quantity > 0).map((r) => ({
         warehouseId: po.warehouse_id, sku: r.sku, delta: r.quantity, kind: 'receive' as const, reason: null, note: `${po.supplier}${po.reference ? ' ' + po.reference : ''}`, purchaseOrderId: id,
@@ -420,8 +422,8 @@ export async function auditStock(ctx: AppContext): Promise<StockAuditProblem[]> 
   const problems: StockAuditProblem[] = [];
   const levels = await db.selectFrom('stock_levels').selectAll().execute();
   const key = (w: string, s: string) => `${w}/${s}`;
-  const held = new Map((await stock.reservationTotals(db)).map((r) => [key(r.warehouse_id, r.sku), r.quantity]));
-  const ledger = new Map((await stock.ledgerTotals(db)).map((r) => [key(r.warehouse_id, r.sku), r]));
+  const held = new Map((await stockReads.reservationTotals(db)).map((r) => [key(r.warehouse_id, r.sku), r.quantity]));
+  const ledger = new Map((await stockReads.ledgerTotals(db)).map((r) => [key(r.warehouse_id, r.sku), r]));
   for (const l of levels) {
     const k = key(l.warehouse_id, l.sku);
     if (l.reserved < 0 || l.on_hand < l.reserved) problems.push({ rule: 'oversold', detail: `${k}: on_hand ${l.on_hand}, reserved ${l.reserved}` });
@@ -434,8 +436,8 @@ export async function auditStock(ctx: AppContext): Promise<StockAuditProblem[]> 
     ledger.delete(k);
   }
   for (const [k, q] of held) problems.push({ rule: 'reservations', detail: `${k}: reservations hold ${q} with no stock row` });
-  for (const r of await stock.strayReservations(db)) problems.push({ rule: 'stray_reservation', detail: `order ${r.order_id} is ${r.status} but holds ${r.quantity} × ${r.sku} at ${r.warehouse_id}` });
-  for (const o of await stock.inconsistentShortfalls(db)) {
+  for (const r of await stockReads.strayReservations(db)) problems.push({ rule: 'stray_reservation', detail: `order ${r.order_id} is ${r.status} but holds ${r.quantity} × ${r.sku} at ${r.warehouse_id}` });
+  for (const o of await stockReads.inconsistentShortfalls(db)) {
     problems.push({ rule: 'shortfall', detail: o.status === 'awaiting_stock' ? `order ${o.id} waits for stock without a recorded shortfall` : `order ${o.id} is ${o.status} but has a recorded shortfall` });
   }
   return problems;
