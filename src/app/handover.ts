@@ -45,7 +45,7 @@ const WITH_CARRIER: readonly ParcelState[] = ['handed_over', 'tracking_uploaded'
 
 export async function handOverOrder(ctx: AppContext, orderId: number, actor: string): Promise<HandOverResult> {
   const now = ctx.now();
-  if (await orderExists(ctx, orderId)) await refuseSettledOrders(ctx, [orderId], { en: 'handing it over', zh: '交接' });
+  await refuseSettledOrders(ctx, [orderId], { en: 'handing it over', zh: '交接' });
   return ctx.store.db.transaction().execute(async (trx) => {
     let orderQuery = trx.selectFrom('orders').selectAll().where('id', '=', orderId);
     if (ctx.store.dialect === 'postgres') orderQuery = orderQuery.forUpdate();
@@ -142,10 +142,6 @@ export async function handOverOrder(ctx: AppContext, orderId: number, actor: str
         : localized(`order ${ref}: ${n} parcel(s) handed over to the carrier; more parcels remain.`, `订单 ${ref}：${n} 个包裹已交给承运商；仍有包裹待交接。`),
     };
   });
-}
-
-async function orderExists(ctx: AppContext, orderId: number): Promise<boolean> {
-  return (await ctx.store.db.selectFrom('orders').select('id').where('id', '=', orderId).executeTakeFirst()) !== undefined;
 }
 
 /**

@@ -213,7 +213,7 @@ async function labelUnderLease(ctx: AppContext, orderId: number, input: LabelReq
     const report = checkTrackingNumber(number, {
       carrier: service.carrier,
       country: order.buyer_country,
-      service: { code: service.code, name: service.name, logisticsClass: service.logisticsClass, ...(service.s10IndicatorFirstLetters ? { s10IndicatorFirstLetters: service.s10IndicatorFirstLetters } : {}) },
+      service: serviceToCheck(service),
       ...(buyerClass ? { buyerLogisticsClass: buyerClass } : {}),
       usedBy,
       now,
@@ -280,6 +280,11 @@ async function labelUnderLease(ctx: AppContext, orderId: number, input: LabelReq
   return results;
 }
 
+/** What the number check needs of a carrier service (its format, class and S10 indicator). */
+function serviceToCheck(service: CarrierService) {
+  return { code: service.code, name: service.name, logisticsClass: service.logisticsClass, ...(service.s10IndicatorFirstLetters ? { s10IndicatorFirstLetters: service.s10IndicatorFirstLetters } : {}) };
+}
+
 /**
  * Step 2: the parcel's label from the carrier. A row left `issued` (bought, checked, not yet on the parcel: the
  * process died) is resumed as it is; otherwise the carrier is called with the key of the next attempt — the same
@@ -343,7 +348,7 @@ async function repeatedAnswer(ctx: AppContext, order: OrderRow, asked: PlannedPa
     const report = checkTrackingNumber(label.tracking_number, {
       carrier: label.carrier,
       country: order.buyer_country,
-      ...(service ? { service: { code: service.code, name: service.name, logisticsClass: service.logisticsClass, ...(service.s10IndicatorFirstLetters ? { s10IndicatorFirstLetters: service.s10IndicatorFirstLetters } : {}) } } : {}),
+      ...(service ? { service: serviceToCheck(service) } : {}),
       ...(buyerClass ? { buyerLogisticsClass: buyerClass } : {}),
       usedBy,
       now: label.created_at,
