@@ -1,18 +1,32 @@
 /**
- * Imports an order file into one shop: stream, validate, upsert in batches, all in ONE transaction.
- * A file with any invalid row is rejected whole (nothing stored) unless `skipInvalid`, in which case the
- * good orders go in and every row of a refused order goes to a rejects file with its reason.
+ * Imports an order file into one shop, in named steps (issue 20):
+ *   1. open a run; 2. stage: stream and validate the file, writing its new orders and its changes into staging
+ *   tables in short committed chunks, so other writers are never held for the whole file; 3. decide: a file with any
+ *   invalid row is refused whole (nothing merged) unless `skipInvalid`; 4. merge: ONE transaction moves the staged
+ *   orders into `orders` with set-based statements and applies the changes, so the file's rows become visible all at
+ *   once or not at all (a refused change, a kill or a full disk rolls the whole file back); 5. drop the run's staging
+ *   rows. With `skipInvalid` the good orders go in and every row of a refused order goes to a rejects file with its reason.
  */
 import fs from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { stringify } from 'csv-stringify';
 import { localized } from '../core/i18n';
+import { orderContentHash } from '../core/order-facts';
 import { IMPORT_COLUMNS, type ImportIssue, type RawRow } from '../core/order-input';
+import type { ShopPolicyResolver } from '../core/policy/registry';
 import { FileFormatError } from '../integrations/files/order-file';
+import * as staging from '../store/import-staging';
+import { newLeaseOwner } from '../store/leases';
 import * as orders from '../store/orders';
+import type { Executor } from '../store/orders';
 import type { AppContext } from './context';
-import { validatedOrders, type SourceRows } from './order-stream';
+import { validatedOrders, type SourceRows, type ValidOrder } from './order-stream';
 import { shouldUseWorker, validatedOrdersInWorker } from './order-stream-worker';
-import { upsertOrdersInTransaction } from './orders';
+import { newOrderRecords, upsertOrdersInTransaction, type WriteMeta } from './orders';
+import { settleOrdersStock } from './stock-reservations';
+import type { Transaction } from 'kysely';
+import type { Database } from '../store/schema';
+import { resolverFor, loadShopResolver } from './policies';
 
 export interface ImportOptions {
   shopId: string;
@@ -45,10 +59,14 @@ export interface ImportReport {
 
 class RejectWholeFile extends Error {}
 
+const ARRIVAL_STATUSES = ['awaiting_shipment', 'awaiting_stock'] as const;
+/** The runs this process is importing now (a run of ours not in here was left behind). */
+const activeRuns = new Set<string>();
+
 export async function importOrderFile(ctx: AppContext, options: ImportOptions): Promise<ImportReport> {
   const batchSize = options.batchSize ?? 500;
   const maxIssues = options.maxIssuesReported ?? 200;
-  const actor = options.actor ?? 'import';
+  const meta: WriteMeta = { now: ctx.now(), actor: options.actor ?? 'import', source: options.file };
   const report: ImportReport = {
     file: options.file, shopId: options.shopId, rows: 0, orders: 0, created: 0, updated: 0, unchanged: 0,
     rejectedOrders: 0, rejectedRows: 0, issueCount: 0, issues: [], committed: false,
@@ -66,55 +84,152 @@ export async function importOrderFile(ctx: AppContext, options: ImportOptions): 
     report.rejectedRows += raws.length;
     rejects?.write(raws, issues);
   };
+  const write = (work: (trx: Transaction<Database>) => Promise<void>) => ctx.store.db.transaction().execute(work);
 
-  const keepRaws = Boolean(options.skipInvalid);
-  const batches = shouldUseWorker()
-    ? validatedOrdersInWorker(options.file, { keepRaws, batchSize })
-    : validatedOrders(options.file, { keepRaws, batchSize });
+  // 1. Open a run (and drop what runs killed earlier left behind).
+  const importId = `imp-${randomUUID()}`;
+  activeRuns.add(importId);
+  for (const abandoned of await staging.abandonedRuns(ctx.store.db, meta.now, activeRuns)) await staging.dropImportRun(write, ctx.store.db, abandoned);
+  await write((trx) => staging.openImportRun(trx, { id: importId, shopId: options.shopId, file: options.file, owner: newLeaseOwner(), now: meta.now }));
 
   try {
-    await ctx.store.db.transaction().execute(async (trx) => {
-      const now = ctx.now();
-      let shopReady = false;
-      for await (const batch of batches) {
-        report.rows += batch.rowsRead;
-        for (const refused of batch.refused) reject(refused.raws, refused.issues);
-        report.orders += batch.valid.length;
-        // Without --skip-invalid, the first issue dooms the file: keep validating, stop writing.
-        if (batch.valid.length && (options.skipInvalid || report.issueCount === 0)) {
-          if (!shopReady) {
-            await orders.ensureShop(trx, { id: options.shopId, platform: batch.valid[0]!.order.platform }, now);
-            shopReady = true;
-          }
-          const result = await upsertOrdersInTransaction(ctx.store, trx, options.shopId, batch.valid, { now, actor, source: options.file });
+    // 2. Stage, one short transaction per batch.
+    const keepRaws = Boolean(options.skipInvalid);
+    const batches = shouldUseWorker() ? validatedOrdersInWorker(options.file, { keepRaws, batchSize }) : validatedOrders(options.file, { keepRaws, batchSize });
+    let platform: string | undefined;
+    let resolver: ShopPolicyResolver | undefined;
+    let seq = 0;
+    for await (const batch of batches) {
+      report.rows += batch.rowsRead;
+      for (const refused of batch.refused) reject(refused.raws, refused.issues);
+      report.orders += batch.valid.length;
+      // Without --skip-invalid, the first issue dooms the file: keep validating, stop writing.
+      if (batch.valid.length && (options.skipInvalid || report.issueCount === 0)) {
+        platform ??= batch.valid[0]!.order.platform;
+        resolver ??= await shopResolver(ctx, options.shopId, platform);
+        // One short transaction per `batchSize` orders, however much the reader handed over at once.
+        for (let i = 0; i < batch.valid.length; i += batchSize) {
+          const numbered = batch.valid.slice(i, i + batchSize).map((item) => ({ item, seq: ++seq }));
+          await write(async (trx) => {
+            report.unchanged += await stageBatch(ctx, trx, importId, options.shopId, numbered, meta, resolver!);
+          });
+        }
+      }
+      options.onProgress?.(report.rows);
+    }
+    if (report.rows === 0) note([{ row: 0, field: 'file', message: localized('the file has no order rows.', '文件中没有订单行。') }]);
+
+    // 3. Decide.
+    if (!options.skipInvalid && report.issueCount > 0) throw new RejectWholeFile();
+
+    // 4. Merge, all at once.
+    if (platform) {
+      await write(async (trx) => {
+        await orders.ensureShop(trx, { id: options.shopId, platform: platform! }, meta.now);
+        await staging.turnConflictsIntoChanges(trx, importId, options.shopId);
+        report.created = await staging.mergeStagedOrders(trx, importId, options.shopId);
+        await settleArrivals(ctx, trx, importId, options.shopId, meta);
+        for (let after = 0; ; ) {
+          const changes = await staging.stagedChanges(trx, importId, after, batchSize);
+          if (changes.length === 0) break;
+          after = changes[changes.length - 1]!.seq;
+          const items = changes.map((c) => JSON.parse(c.payload) as ValidOrder);
+          const result = await upsertOrdersInTransaction(ctx.store, trx, options.shopId, items, meta);
           report.created += result.created;
           report.updated += result.updated;
           report.unchanged += result.unchanged;
-          for (const issue of result.issues) {
-            const refused = batch.valid.find((p) => p.row === issue.row);
-            reject(refused?.raws ?? [], [issue]);
-          }
+          for (const issue of result.issues) reject(items.find((p) => p.row === issue.row)?.raws ?? [], [issue]);
         }
-        options.onProgress?.(report.rows);
-      }
-      if (report.rows === 0) {
-        note([{ row: 0, field: 'file', message: localized('the file has no order rows.', '文件中没有订单行。') }]);
-      }
-      if (!options.skipInvalid && report.issueCount > 0) throw new RejectWholeFile();
-    });
+        if (!options.skipInvalid && report.issueCount > 0) throw new RejectWholeFile();
+      });
+    }
     report.committed = true;
   } catch (error) {
     if (error instanceof FileFormatError) {
       note([error.issue]);
     } else if (!(error instanceof RejectWholeFile)) {
       await rejects?.close();
+      await dropQuietly(write, ctx, importId);
+      activeRuns.delete(importId);
       throw error;
     }
     report.committed = false;
     report.created = report.updated = report.unchanged = 0;
   }
+  // 5. Drop the run's staging rows.
+  await dropQuietly(write, ctx, importId);
+  activeRuns.delete(importId);
   await rejects?.close();
   return report;
+}
+
+/** The shop's policy resolver; a shop the import will create gets the platform's defaults, as `ensureShop` makes it. */
+async function shopResolver(ctx: AppContext, shopId: string, platform: string): Promise<ShopPolicyResolver> {
+  const shop = await orders.findShop(ctx.store.db, shopId);
+  if (shop) return loadShopResolver(ctx.store.db, shopId);
+  return resolverFor({ id: shopId, platform, policy_id: null, policy_by_type: null, policy_overrides: null });
+}
+
+/**
+ * Stages one batch: an order unknown to the shop becomes a staged new order with its lines and events; a known one
+ * whose content changed (or one the file repeats) becomes a staged change; a known unchanged one is only counted.
+ */
+async function stageBatch(
+  ctx: AppContext,
+  trx: Transaction<Database>,
+  importId: string,
+  shopId: string,
+  batch: Array<{ item: ValidOrder; seq: number }>,
+  meta: WriteMeta,
+  resolver: ShopPolicyResolver,
+): Promise<number> {
+  const known = new Map((await orders.findOrderKeys(trx, shopId, batch.map((b) => b.item.order.platformOrderId))).map((k) => [k.platform_order_id, k]));
+  let unchanged = 0;
+  const fresh: Array<{ seq: number; item: ValidOrder; records: ReturnType<typeof newOrderRecords> }> = [];
+  const changes: staging.StagedChange[] = [];
+  for (const { item, seq } of batch) {
+    const hash = orderContentHash(item.order);
+    const key = known.get(item.order.platformOrderId);
+    if (!key) fresh.push({ seq, item, records: newOrderRecords(shopId, item.order, hash, meta, resolver) });
+    else if (key.content_hash === hash) unchanged++;
+    else changes.push({ import_id: importId, seq, payload: JSON.stringify(item) });
+  }
+  const repeated = await staging.stageOrders(
+    ctx.store,
+    trx,
+    fresh.map(({ seq, item, records }) => ({ ...records.row, import_id: importId, seq, payload: JSON.stringify(item) }) as staging.StagedOrder),
+  );
+  const lines: staging.StagedLine[] = [];
+  const events: staging.StagedEvent[] = [];
+  for (const { seq, item, records } of fresh) {
+    const id = item.order.platformOrderId;
+    if (repeated.has(seq)) {
+      // Already staged by this file (an order it repeats): this occurrence is a change of it.
+      changes.push({ import_id: importId, seq, payload: JSON.stringify(item) });
+      continue;
+    }
+    for (const line of records.lines) lines.push({ import_id: importId, seq, platform_order_id: id, ...line });
+    records.events.forEach((e, n) => events.push({ import_id: importId, seq, event_no: n, platform_order_id: id, at: e.at, actor: e.actor, kind: e.kind, to_state: e.to_state ?? null, data: e.data ?? null }));
+  }
+  await staging.stageLines(ctx.store, trx, lines);
+  await staging.stageEvents(ctx.store, trx, events);
+  await staging.stageChanges(trx, changes);
+  return unchanged;
+}
+
+/** New orders that arrive accepted reserve their stock (or wait for it), in the merge's transaction, in file order. */
+async function settleArrivals(ctx: AppContext, trx: Transaction<Database>, importId: string, shopId: string, meta: WriteMeta): Promise<void> {
+  const ids = await staging.mergedOrderIds(trx, importId, shopId, ARRIVAL_STATUSES);
+  for (let i = 0; i < ids.length; i += 500) await settleOrdersStock(ctx.store, trx, ids.slice(i, i + 500), meta);
+}
+
+/** Staging rows are scratch: failing to drop them (a full disk) must not hide the import's own answer; the next import drops them. */
+async function dropQuietly(write: (work: (trx: Transaction<Database>) => Promise<void>) => Promise<void>, ctx: AppContext, importId: string): Promise<void> {
+  try {
+    await staging.dropImportRun(write, ctx.store.db, importId);
+  } catch {
+    // left for the next import's abandonedRuns
+  }
 }
 
 function openRejects(path: string) {

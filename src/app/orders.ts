@@ -96,6 +96,32 @@ function newOrderRow(shopId: string, order: OrderInput, hash: string, now: numbe
   return row;
 }
 
+/** What a new order writes: its row, its lines and its first events (each without the order id it is given on insert). */
+export interface NewOrderRecords {
+  row: NewOrderRow;
+  lines: Array<{ line_no: number; sku: string; quantity: number; unit_price: number }>;
+  events: Array<Omit<NewOrderEventRow, 'order_id'>>;
+}
+
+export function newOrderRecords(shopId: string, order: OrderInput, hash: string, meta: WriteMeta, resolver: ShopPolicyResolver): NewOrderRecords {
+  const row = newOrderRow(shopId, order, hash, meta.now, resolver);
+  const lines = order.lines.map((line, i) => ({ line_no: i + 1, sku: line.sku, quantity: line.quantity, unit_price: line.unitPrice }));
+  const data = meta.source ? JSON.stringify({ source: meta.source }) : null;
+  const events: Array<Omit<NewOrderEventRow, 'order_id'>> = [
+    { parcel_id: null, at: meta.now, actor: meta.actor, kind: 'created', action: null, from_state: null, to_state: order.status, reason: null, data },
+  ];
+  if (isShippedOrLater(order.status)) {
+    const { order_id: _unset, ...shipped } = shippedOutsideEvent(0, meta, order, order.shippedAt ?? meta.now);
+    events.push(shipped);
+  }
+  return { row, lines, events };
+}
+
+/** Orders that arrive accepted reserve their stock on arrival (or wait for it). */
+export function reservesOnArrival(status: string): boolean {
+  return status === 'awaiting_shipment' || status === 'awaiting_stock';
+}
+
 /** The columns an order's input sets, on creation and on every later change alike. */
 function importedFields(order: OrderInput, deadline: OrderDeadline, hash: string) {
   return {
@@ -172,23 +198,20 @@ export async function upsertOrdersInTransaction(
   }
 
   if (fresh.length) {
-    const ids = await writer.insertOrders(fresh.map((f) => newOrderRow(shopId, f.incoming.order, f.hash, meta.now, resolver)));
+    const records = fresh.map((f) => newOrderRecords(shopId, f.incoming.order, f.hash, meta, resolver));
+    const ids = await writer.insertOrders(records.map((r) => r.row));
     const lines: Array<{ order_id: number; line_no: number; sku: string; quantity: number; unit_price: number }> = [];
     const events: NewOrderEventRow[] = [];
-    const data = meta.source ? JSON.stringify({ source: meta.source }) : null;
-    for (const { incoming } of fresh) {
-      const id = ids.get(incoming.order.platformOrderId)!;
-      result.ids.set(incoming.order.platformOrderId, id);
-      incoming.order.lines.forEach((line, i) =>
-        lines.push({ order_id: id, line_no: i + 1, sku: line.sku, quantity: line.quantity, unit_price: line.unitPrice }),
-      );
-      events.push({ order_id: id, parcel_id: null, at: meta.now, actor: meta.actor, kind: 'created', action: null, from_state: null, to_state: incoming.order.status, reason: null, data });
-      if (isShippedOrLater(incoming.order.status)) events.push(shippedOutsideEvent(id, meta, incoming.order, incoming.order.shippedAt ?? meta.now));
+    for (const record of records) {
+      const id = ids.get(record.row.platform_order_id)!;
+      result.ids.set(record.row.platform_order_id, id);
+      for (const line of record.lines) lines.push({ order_id: id, ...line });
+      for (const event of record.events) events.push({ order_id: id, ...event });
     }
     await writer.insertLines(lines);
     await writer.appendEvents(events);
     // Orders that arrive accepted reserve their stock now (or wait for it), in this transaction.
-    await settleOrdersStock(store, trx, fresh.filter((f) => f.incoming.order.status === 'awaiting_shipment' || f.incoming.order.status === 'awaiting_stock').map((f) => ids.get(f.incoming.order.platformOrderId)!), meta);
+    await settleOrdersStock(store, trx, records.filter((r) => reservesOnArrival(r.row.status)).map((r) => ids.get(r.row.platform_order_id)!), meta);
     result.created += fresh.length;
   }
 

@@ -17,7 +17,7 @@ export interface OrderBulkWriter {
   appendEvents(rows: NewOrderEventRow[]): Promise<void>;
 }
 
-const ORDER_COLUMNS = [
+export const ORDER_COLUMNS = [
   'shop_id', 'platform', 'platform_order_id', 'status', 'platform_status', 'currency', 'total_amount', 'buyer_name',
   'buyer_country', 'address_line1', 'city', 'postcode', 'phone', 'handling_days', 'logistics_service', 'paid_at',
   'risk_passed_at', 'ship_by_at', 'ship_by_source', 'platform_ship_by_at', 'accepted_at', 'packed_at', 'handed_over_at',

@@ -6,6 +6,7 @@ import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountTables } from './schema-accounts';
 import type { DeadlineTables } from './schema-deadlines';
 import type { LeaseTables } from './schema-leases';
+import type { ImportStagingTables } from './schema-imports';
 import type { PackingTables } from './schema-packing';
 import type { PlanningTables } from './schema-planning';
 import type { ReliabilityTables } from './schema-reliability';
@@ -110,7 +111,7 @@ export interface OrderEventsTable {
   data: string | null;
 }
 
-export interface Database extends DeadlineTables, StockTables, TrackingTables, PackingTables, AccountTables, PlanningTables, LeaseTables, ReliabilityTables {
+export interface Database extends DeadlineTables, StockTables, TrackingTables, PackingTables, AccountTables, PlanningTables, LeaseTables, ReliabilityTables, ImportStagingTables {
   shops: ShopsTable;
   orders: OrdersTable;
   order_lines: OrderLinesTable;
