@@ -233,6 +233,11 @@ describe('China cross-border formats (marketplace-rules.md §4.2)', () => {
     expect(refused.failed).toEqual(['format']);
     expect(refused.summary.en).toContain("declare the parcel's carrier");
     expect(refused.summary['zh-CN']).toContain('确认理由');
+    // Only this refusal asks for the seller's reason; a mistyped S10 or a bad check digit is not overruled by one.
+    expect(refused.needsConfirmation).toBe(true);
+    expect(checkTrackingNumber('RA20001400TR').needsConfirmation).toBe(false);
+    expect(checkTrackingNumber('RR473124828CN').needsConfirmation).toBe(false);
+    expect(checkTrackingNumber('RR473124829CN').needsConfirmation).toBe(false);
     expect(checkTrackingNumber('ZX9988776655', { confirmUnrecognised: { reason: '  ' } }).valid).toBe(false);
     const confirmed = checkTrackingNumber('ZX9988776655', { confirmUnrecognised: { reason: 'Local courier Speedy, checked on its site' } });
     expect(confirmed.valid).toBe(true);
