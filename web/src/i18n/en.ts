@@ -136,7 +136,7 @@ export const en = {
   'extension.saved': 'Recorded; the deadline is recomputed.',
 
   'order.warnings': 'Check this order',
-  'pack.blockedHint': 'Stop packing it (Esc twice) and put its items back; the next order of the queue is waiting.',
+  'pack.blockedHint': 'Stop packing it (Esc twice) and put its items back.',
   'ship.title': 'Label and tracking number',
   'ship.closed': 'This order cannot be labelled or shipped: the platform has closed it. {why} Buying a label or entering a tracking number now would pay postage on a refunded order; nothing is left to do for it here.',
   'ship.cancelled': 'This order cannot be labelled or shipped: it is cancelled. {why} Put its items back on the shelf if they were picked.',
