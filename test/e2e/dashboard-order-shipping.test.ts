@@ -4,7 +4,7 @@
  * receipt recorded from the verdict's form; a tracking number typed in for a parcel sent another way (a mistyped
  * S10 refused at its field, a valid number recorded, an unrecognised one asked for a reason, then recorded); a
  * closed order's page and the pack station saying why it gets no label; the calendar warning of an order due past
- * the holiday data. English and Chinese. Screenshots in test-results/; any console error but an expected refusal fails.
+ * the holiday data; a packed order's label bought from its page. English and Chinese. Screenshots in test-results/; any console error but an expected refusal fails.
  */
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { addUser } from '../../src/app/accounts';
 import type { AppContext } from '../../src/app/context';
 import { connectShop } from '../../src/app/marketplace';
 import { getOrderDetail } from '../../src/app/orders';
+import { recordWeight, scanItem, startPackSession } from '../../src/app/pack-sessions';
 import { setSkuDimensions } from '../../src/app/packing-catalog';
 import { setShopPolicy } from '../../src/app/policies';
 import { browserHooks, BrowserWorld } from '../support/browser';
@@ -47,10 +48,15 @@ beforeAll(async () => {
   // Shop demo (the regular mode: the upload of a valid number counts), connected so a typed-in number can be uploaded.
   await add('demo', 'SHIP-1', 30);
   await add('demo', 'CLOSED-1', -2); // its deadline passed 2 h ago: the platform has closed it
+  await add('demo', 'LABEL-1', 30);
   await connectShop(ctx, TEST_MASTER_KEY, { shopId: 'demo', appKey: 'k', appSecret: 's', accessToken: 't', gatewayUrl: 'http://127.0.0.1:9' });
   await setSkuDimensions(ctx, [{ sku: SKU, dimsMm: [100, 80, 50], weightG: 200 }]);
   const carrier = await setUpSampleShipping(ctx, 'demo');
   world.onClose(() => carrier.close());
+  // LABEL-1 packed and weighed at the pack station; its label is bought on the order page.
+  const { session } = await startPackSession(ctx, { barcode: 'LABEL-1', station: 'station-2' }, 'packer');
+  await scanItem(ctx, session.id, SKU, 'packer');
+  await recordWeight(ctx, session.id, { grams: session.parcels[0]!.expectedGrossG }, 'packer');
   // The closed order has a packed parcel, so only its situation stands between it and a label.
   await db.insertInto('parcels').values({ order_id: ids['CLOSED-1']!, shop_id: 'demo', status: 'packed', carrier: null, service: null, weight_g: 300, packed_at: CLOCK_START - HOUR, created_at: CLOCK_START - HOUR, updated_at: CLOCK_START - HOUR }).execute();
 
@@ -132,6 +138,22 @@ describe('the order page does what the situation says', () => {
     expect(queued).toHaveLength(2);
     expect(JSON.stringify(queued)).toContain('Local courier Speedy, checked on its site');
     await expect.poll(() => page.locator('[data-kind="upload_queued"]').count()).toBe(2);
+  });
+
+  it('buys the label of a packed order from its page', async () => {
+    const id = ids['LABEL-1']!;
+    await page.goto(`${base}/#/orders/${id}`);
+    const buy = page.getByTestId('buy-label');
+    await expect.poll(() => buy.isEnabled()).toBe(true);
+    await buy.click();
+    const bought = page.getByTestId('label-bought');
+    await bought.waitFor();
+    const parcels = (await getOrderDetail(ctx, id)).parcels;
+    expect(parcels.map((p) => p.status)).toEqual(['labelled']);
+    expect(await bought.textContent()).toContain(parcels[0]!.tracking_number!);
+    expect(await bought.locator('a').getAttribute('href')).toMatch(/^blob:/);
+    // Labelled: nothing is packed any more, so the button waits for the next packed parcel.
+    await expect.poll(() => buy.isDisabled()).toBe(true);
   });
 
   it('says in Chinese why a closed order cannot be labelled, on its page and at the pack station, with no usable label button', async () => {
