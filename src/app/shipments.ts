@@ -150,8 +150,8 @@ export async function markParcelsShipped(ctx: AppContext, inputs: ShipParcelInpu
           row,
           field: 'shop',
           message: localized(
-            `shop ${order.shop_id} has no marketplace connection, so nothing could upload the number (shipby shop connect).`,
-            `店铺 ${order.shop_id} 未连接平台，无法上传单号（请先运行 shipby shop connect）。`,
+            `shop ${order.shop_id} is not connected to its marketplace, so shipby cannot upload this number: enter it in the marketplace's seller centre yourself, or have the account's owner connect the shop first.`,
+            `店铺 ${order.shop_id} 未连接平台，shipby 无法上传此单号：请自行在平台卖家后台填写，或请账户所有者先连接店铺。`,
           ),
         });
         return;

@@ -98,12 +98,18 @@ describe('the order page does what the situation says', () => {
     await form.waitFor();
     const numberError = form.locator('.field-error[data-field="tracking_number"]');
 
-    // An S10 with a digit missing: invalid (not "unrecognised"), at the number's field, nothing recorded.
+    // No service: refused at the service's field, named.
     world.console.expectRefusal({ path: `/orders/${id}/shipments`, status: 400 });
-    await page.fill('#ship-service', 'CPAM');
     await page.fill('#ship-number', 'RA20001400TR');
     await form.locator('button[type="submit"]').click();
-    await expect.poll(() => numberError.textContent()).toMatch(/S10 needs 8 digits/);
+    await expect.poll(() => form.locator('.field-error[data-field="service"]').textContent()).toMatch(/^Logistics service: /);
+    expect(await page.locator('#ship-service').getAttribute('aria-invalid')).toBe('true');
+
+    // An S10 with a digit missing: invalid (not "unrecognised"), at the number's field, nothing recorded.
+    await page.fill('#ship-service', 'CPAM');
+    await form.locator('button[type="submit"]').click();
+    await expect.poll(() => numberError.textContent()).toMatch(/^Tracking number: .*S10 needs 8 digits/);
+    expect(await form.locator('.field-error[data-field="service"]').count()).toBe(0);
     expect(await page.locator('#ship-number').getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('#ship-reason').count()).toBe(0);
     expect((await getOrderDetail(ctx, id)).parcels).toEqual([]);
@@ -125,7 +131,7 @@ describe('the order page does what the situation says', () => {
     await form.locator('button[type="submit"]').click();
     const reason = page.locator('#ship-reason');
     await reason.waitFor();
-    expect(await form.locator('.field-error[data-field="confirm_unrecognised.reason"]').textContent()).toMatch(/Format not recognised/);
+    expect(await form.locator('.field-error[data-field="confirm_unrecognised.reason"]').textContent()).toMatch(/^Reason: .*Format not recognised/);
     expect((await getOrderDetail(ctx, id)).parcels).toHaveLength(1);
     await screenshot('tracking-reason-asked');
     await reason.fill('Local courier Speedy, checked on its site');

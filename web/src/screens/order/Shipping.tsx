@@ -112,24 +112,24 @@ function TrackingNumberForm({ orderId, onDone }: { orderId: number; onDone: () =
       <label htmlFor="ship-service">{t('ship.service')}</label>
       <div>
         <input id="ship-service" name="service" value={service} onChange={(e) => setService(e.target.value)} aria-invalid={invalid('service')} />
-        <FieldError error={error} field="service" />
+        <FieldError error={error} field="service" label={t('ship.field.service')} />
       </div>
       <label htmlFor="ship-carrier">{t('ship.carrier')}</label>
       <div>
         <input id="ship-carrier" name="carrier" value={carrier} onChange={(e) => setCarrier(e.target.value)} aria-invalid={invalid('carrier')} />
-        <FieldError error={error} field="carrier" />
+        <FieldError error={error} field="carrier" label={t('ship.field.carrier')} />
       </div>
       <label htmlFor="ship-number">{t('ship.number')}</label>
       <div>
         <input id="ship-number" name="tracking_number" value={number} onChange={(e) => setNumber(e.target.value)} autoComplete="off" spellCheck={false} aria-invalid={invalid('tracking_number')} />
-        <FieldError error={error} field="tracking_number" />
+        <FieldError error={error} field="tracking_number" label={t('ship.number')} />
       </div>
       {asked ? (
         <>
           <label htmlFor="ship-reason">{t('ship.reason')}</label>
           <div>
             <input id="ship-reason" name="confirm_unrecognised.reason" value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} aria-invalid={invalid('confirm_unrecognised.reason')} />
-            <FieldError error={error} field="confirm_unrecognised.reason" />
+            <FieldError error={error} field="confirm_unrecognised.reason" label={t('ship.field.reason')} />
           </div>
         </>
       ) : null}
