@@ -28,7 +28,7 @@ export function ShippingCard({ order, verdict, onDone }: { order: OrderDetail; v
       ) : order.status === 'new' ? (
         <p className="muted">{t('ship.notYet')}</p>
       ) : null}
-      <LabelButton orderId={order.id} packed={packed.length} blocked={settled !== undefined} onDone={onDone} />
+      {order.status === 'new' && !settled ? null : <LabelButton orderId={order.id} packed={packed.length} blocked={settled !== undefined} onDone={onDone} />}
       {!settled && SHIPPABLE.includes(order.status) ? <TrackingNumberForm orderId={order.id} onDone={onDone} /> : null}
     </Card>
   );
