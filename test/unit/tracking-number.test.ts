@@ -247,6 +247,31 @@ describe('China cross-border formats (marketplace-rules.md §4.2)', () => {
     expect(checkTrackingNumber('ZX9988776655', { carrier: 'yunexpress' }).valid).toBe(true);
   });
 
+  it('asks for the seller\'s reason exactly when a reason alone would pass the number (property)', () => {
+    const number = fc.oneof(
+      fc.stringMatching(/^[A-Z0-9]{6,24}$/),
+      fc.tuple(fc.integer({ min: 0, max: 99_999_999 }), fc.constantFrom('RR', 'LX', 'EA', 'UA'), fc.constantFrom('CN', 'ES', 'TR', 'MO')).map(([serial, prefix, country]) => makeS10(serial, prefix, country)),
+      fc.tuple(fc.constantFrom('RA', 'ZX', 'LP'), fc.stringMatching(/^[0-9]{5,12}$/), fc.constantFrom('TR', 'CN', '')).map(([a, b, c]) => `${a}${b}${c}`),
+    );
+    fc.assert(
+      fc.property(number, fc.option(fc.constantFrom('yunexpress', 'china-post', 'cainiao'), { nil: undefined }), (input, carrier) => {
+        const options = carrier ? { carrier } : {};
+        const report = checkTrackingNumber(input, options);
+        const confirmed = checkTrackingNumber(input, { ...options, confirmUnrecognised: { reason: 'checked with the courier' } });
+        if (report.needsConfirmation) {
+          expect(report.valid).toBe(false);
+          expect(report.failed).toEqual(['format']);
+          expect(carrier).toBeUndefined();
+          expect(confirmed.valid).toBe(true);
+        } else if (!report.valid) {
+          // Any other refusal stands whatever the seller says.
+          expect(confirmed.valid).toBe(false);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('resolves common carrier names', () => {
     expect(resolveCarrier('EMS')).toBe('china-ems');
     expect(resolveCarrier('China Post')).toBe('china-post');
