@@ -133,6 +133,8 @@ describe('the order page does what the situation says', () => {
     await reason.waitFor();
     expect(await form.locator('.field-error[data-field="confirm_unrecognised.reason"]').textContent()).toMatch(/^Reason: .*Format not recognised/);
     expect((await getOrderDetail(ctx, id)).parcels).toHaveLength(1);
+    // The form with every field open still fits the window: no sideways scrolling.
+    expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(Number(await page.evaluate('document.documentElement.clientWidth')));
     await screenshot('tracking-reason-asked');
     await reason.fill('Local courier Speedy, checked on its site');
     await form.locator('button[type="submit"]').click();
