@@ -74,7 +74,7 @@ export function validateTrackingNumber(input: {
   now: number;
   /** An unrecognised format with no carrier is refused unless confirmed with a reason (then recorded). */
   confirmUnrecognised?: { reason: string } | undefined;
-}): { number: string; refusal?: Localized; confirmedUnrecognised?: string } {
+}): { number: string; refusal?: Localized; needsConfirmation?: boolean; confirmedUnrecognised?: string } {
   const report = checkTrackingNumber(input.trackingNumber, {
     ...(input.carrier ? { carrier: input.carrier } : {}),
     country: input.country,
@@ -82,7 +82,7 @@ export function validateTrackingNumber(input: {
     now: input.now,
     ...(input.confirmUnrecognised ? { confirmUnrecognised: input.confirmUnrecognised } : {}),
   });
-  if (!report.valid) return { number: report.number, refusal: report.summary };
+  if (!report.valid) return { number: report.number, refusal: report.summary, needsConfirmation: report.needsConfirmation };
   // The confirmation counts only when it was needed: the format check passed on the seller's word.
   const format = report.checks.find((check) => check.id === 'format');
   const reason = input.confirmUnrecognised?.reason.trim();
@@ -150,8 +150,8 @@ export async function markParcelsShipped(ctx: AppContext, inputs: ShipParcelInpu
           row,
           field: 'shop',
           message: localized(
-            `shop ${order.shop_id} has no marketplace connection, so nothing could upload the number (shipby shop connect).`,
-            `店铺 ${order.shop_id} 未连接平台，无法上传单号（请先运行 shipby shop connect）。`,
+            `shop ${order.shop_id} is not connected to its marketplace, so shipby cannot upload this number: enter it in the marketplace's seller centre yourself, or have the account's owner connect the shop first.`,
+            `店铺 ${order.shop_id} 未连接平台，shipby 无法上传此单号：请自行在平台卖家后台填写，或请账户所有者先连接店铺。`,
           ),
         });
         return;
@@ -191,7 +191,8 @@ export async function markParcelsShipped(ctx: AppContext, inputs: ShipParcelInpu
       const carrier = input.carrier ?? carrierForService(input.serviceName);
       const check = validateTrackingNumber({ trackingNumber: number, carrier, country: order.buyer_country, usedBy, now, confirmUnrecognised: input.confirmUnrecognised });
       if (check.refusal) {
-        issues.push({ row, field: 'tracking_number', message: check.refusal });
+        // Refused only for want of the seller's word: the issue names the field that would pass it, so a form can ask.
+        issues.push({ row, field: check.needsConfirmation ? 'confirm_unrecognised.reason' : 'tracking_number', message: check.refusal });
         return;
       }
       const already = queued.get(order.id) ?? [];

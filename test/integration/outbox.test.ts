@@ -92,7 +92,11 @@ describe.each(backends)('upload outbox on $name', (backend) => {
       const c = orders[2]!;
       const refused = await app.inject({ method: 'POST', url: `/orders/${c.orderId}/shipments`, payload: { tracking_number: 'QW1234567890', service: 'LOCAL_COURIER', last: true } });
       expect(refused.statusCode).toBe(400);
-      expect(refused.json().error.issues[0]).toMatchObject({ path: 'tracking_number' });
+      // The refusal names the field that would pass it, so the dashboard's form asks for the reason.
+      expect(refused.json().error.issues[0]).toMatchObject({ path: 'confirm_unrecognised.reason' });
+      expect(refused.json().error.issues[0].messages['zh-CN']).toContain('确认理由');
+      const mistyped = await app.inject({ method: 'POST', url: `/orders/${c.orderId}/shipments`, payload: { tracking_number: 'RA20001400TR', service: 'LOCAL_COURIER', last: true } });
+      expect(mistyped.json().error.issues[0]).toMatchObject({ path: 'tracking_number' });
       const shipped = await app.inject({ method: 'POST', url: `/orders/${c.orderId}/shipments`, payload: { tracking_number: 'QW1234567890', service: 'LOCAL_COURIER', last: true, confirm_unrecognised: { reason: 'local courier, number read to us by phone' } } });
       expect(shipped.statusCode).toBe(201);
       expect(shipped.json()).toMatchObject({ order_id: c.orderId, send_type: 'all', upload_status: 'pending' });

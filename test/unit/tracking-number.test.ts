@@ -233,6 +233,11 @@ describe('China cross-border formats (marketplace-rules.md §4.2)', () => {
     expect(refused.failed).toEqual(['format']);
     expect(refused.summary.en).toContain("declare the parcel's carrier");
     expect(refused.summary['zh-CN']).toContain('确认理由');
+    // Only this refusal asks for the seller's reason; a mistyped S10 or a bad check digit is not overruled by one.
+    expect(refused.needsConfirmation).toBe(true);
+    expect(checkTrackingNumber('RA20001400TR').needsConfirmation).toBe(false);
+    expect(checkTrackingNumber('RR473124828CN').needsConfirmation).toBe(false);
+    expect(checkTrackingNumber('RR473124829CN').needsConfirmation).toBe(false);
     expect(checkTrackingNumber('ZX9988776655', { confirmUnrecognised: { reason: '  ' } }).valid).toBe(false);
     const confirmed = checkTrackingNumber('ZX9988776655', { confirmUnrecognised: { reason: 'Local courier Speedy, checked on its site' } });
     expect(confirmed.valid).toBe(true);
@@ -240,6 +245,31 @@ describe('China cross-border formats (marketplace-rules.md §4.2)', () => {
     expect(confirmed.checks[0]!.message.en).toContain('Local courier Speedy');
     // with a carrier declared the carrier's formats decide, as before
     expect(checkTrackingNumber('ZX9988776655', { carrier: 'yunexpress' }).valid).toBe(true);
+  });
+
+  it('asks for the seller\'s reason exactly when a reason alone would pass the number (property)', () => {
+    const number = fc.oneof(
+      fc.stringMatching(/^[A-Z0-9]{6,24}$/),
+      fc.tuple(fc.integer({ min: 0, max: 99_999_999 }), fc.constantFrom('RR', 'LX', 'EA', 'UA'), fc.constantFrom('CN', 'ES', 'TR', 'MO')).map(([serial, prefix, country]) => makeS10(serial, prefix, country)),
+      fc.tuple(fc.constantFrom('RA', 'ZX', 'LP'), fc.stringMatching(/^[0-9]{5,12}$/), fc.constantFrom('TR', 'CN', '')).map(([a, b, c]) => `${a}${b}${c}`),
+    );
+    fc.assert(
+      fc.property(number, fc.option(fc.constantFrom('yunexpress', 'china-post', 'cainiao'), { nil: undefined }), (input, carrier) => {
+        const options = carrier ? { carrier } : {};
+        const report = checkTrackingNumber(input, options);
+        const confirmed = checkTrackingNumber(input, { ...options, confirmUnrecognised: { reason: 'checked with the courier' } });
+        if (report.needsConfirmation) {
+          expect(report.valid).toBe(false);
+          expect(report.failed).toEqual(['format']);
+          expect(carrier).toBeUndefined();
+          expect(confirmed.valid).toBe(true);
+        } else if (!report.valid) {
+          // Any other refusal stands whatever the seller says.
+          expect(confirmed.valid).toBe(false);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('resolves common carrier names', () => {

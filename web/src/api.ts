@@ -187,6 +187,8 @@ export interface TimelineEvent {
 }
 
 export interface OrderDetail extends Order {
+  /** What to check on this order, e.g. a deadline past the end of its policy's holiday and festival data. */
+  warnings: Localized[];
   lines: OrderLine[];
   parcels: Parcel[];
   timeline: TimelineEvent[];

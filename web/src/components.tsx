@@ -88,8 +88,8 @@ export function ErrorText({ error }: { error: unknown }) {
   return <p className="error" role="alert">{t('error.unexpected')}</p>;
 }
 
-/** The messages the API gave for one field, shown under that field. */
-export function FieldError({ error, field, id }: { error: unknown; field: string; id?: string }) {
+/** The messages the API gave for one field, shown under that field (after the field's name when `label` gives it). */
+export function FieldError({ error, field, id, label }: { error: unknown; field: string; id?: string; label?: string }) {
   const { pick } = useI18n();
   if (!(error instanceof ApiError)) return null;
   const issues = error.issuesAt(field);
@@ -101,6 +101,7 @@ export function FieldError({ error, field, id }: { error: unknown; field: string
   };
   return (
     <p className="field-error" role="alert" id={id} data-field={field}>
+      {label ? `${label}: ` : ''}
       {issues.map((i) => `${where(i.path)}${i.messages ? pick(i.messages) : i.message}`).join(' ')}
     </p>
   );

@@ -60,6 +60,8 @@ export interface TrackingCheck {
   id: TrackingCheckId;
   result: TrackingCheckResult;
   message: Localized;
+  /** A failed format check the seller may overrule with a reason (an unrecognised format, no carrier declared). */
+  confirmable?: true;
 }
 
 /** Another order that already carries this number (from the store's lookup). */
@@ -100,6 +102,8 @@ export interface TrackingNumberReport {
   hints: FormatMatch[]; // carriers whose formats the number matches: a hint, never a verdict
   s10?: S10Parts;
   summary: Localized;
+  /** Refused only because its format is unrecognised with no carrier declared: a reason (confirmUnrecognised) would pass it. */
+  needsConfirmation: boolean;
 }
 
 const DAY_MS = 86_400_000;
@@ -262,6 +266,7 @@ function checkFormat(number: string, declared: TrackingCarrier | undefined, opti
     check: {
       id: 'format',
       result: 'fail',
+      confirmable: true,
       message: localized(
         "Format not recognised and no carrier declared: declare the parcel's carrier so its format can be checked, or confirm the number with the reason you are sure of it (recorded on the order's timeline).",
         '无法识别单号格式且未填写承运商：请填写包裹的承运商以便校验格式，或填写确认理由以确认此单号（理由将记录在订单时间线上）。',
@@ -397,5 +402,6 @@ export function checkTrackingNumber(input: string, options: TrackingCheckOptions
     hints,
     ...(parts ? { s10: parts } : {}),
     summary,
+    needsConfirmation: failed.length === 1 && checks.some((check) => check.id === 'format' && check.result === 'fail' && check.confirmable === true),
   };
 }

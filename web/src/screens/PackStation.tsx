@@ -3,65 +3,26 @@
  * large enough for a tablet. One field takes everything in turn: the order's barcode, then each item, then the
  * weight; Enter then buys and prints the label and the slip, and Enter again starts the next order of the work
  * queue's plan (the first of this station's queue that nobody is packing). A wrong scan is loud: a red flash, a
- * low double beep (Web Audio) and the API's message. Esc twice stops packing the order.
+ * low double beep (Web Audio) and the API's message. Esc twice stops packing the order. An order closed or
+ * cancelled meanwhile (its situation) says why and offers no label. Its parts are in pack/.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { api, apiBlob, ApiError, NetworkError, type IssuedLabel, type OrderQuotes, type PackAnswer, type PackSession, type PlanJob, type WorkPlan } from '../api';
-import { Card, DateTime, ErrorText, Money } from '../components';
+import { api, apiBlob, ApiError, NetworkError, type IssuedLabel, type Localized, type OrderQuotes, type PackAnswer, type PackSession, type PlanJob, type Verdict, type WorkPlan } from '../api';
+import { Card, DateTime } from '../components';
 import { useData } from '../data';
 import { usePoll, useStored } from '../hooks';
 import { useI18n } from '../i18n';
-import type { MessageKey } from '../i18n/en';
+import { settledOf, type Settled } from '../settled';
+import { LabelPanel, type Printed } from './pack/LabelPanel';
+import { phaseOf, PROMPT } from './pack/phase';
+import { QueueCard } from './pack/QueueCard';
+import { beep } from './pack/sound';
 
-type Phase = 'order' | 'items' | 'weight' | 'label' | 'printed';
 type Tone = 'ok' | 'error' | 'info';
 type Notice = { tone: Tone; text: string; rule?: string | undefined } | undefined;
 
-interface Printed {
-  labels: IssuedLabel[];
-  labelUrl: string;
-  slipUrl: string;
-}
-
-function phaseOf(session: PackSession | undefined, printed: Printed | undefined): Phase {
-  if (!session) return 'order';
-  if (printed) return 'printed';
-  if (session.status === 'scanning') return 'items';
-  if (session.status === 'weighing' || session.status === 'held') return 'weight';
-  return 'label';
-}
-
-const PROMPT: Record<Phase, MessageKey> = {
-  order: 'pack.prompt.order',
-  items: 'pack.prompt.items',
-  weight: 'pack.prompt.weight',
-  label: 'pack.prompt.label',
-  printed: 'pack.prompt.next',
-};
-
-// ---- Sound: loud on a wrong scan, a short tick on a good one ----
-
-let audio: AudioContext | undefined;
-function beep(kind: 'ok' | 'error'): void {
-  try {
-    audio ??= new AudioContext();
-    const ctx = audio;
-    if (ctx.state === 'suspended') void ctx.resume();
-    const tones = kind === 'ok' ? [{ f: 1320, at: 0, d: 0.07 }] : [{ f: 220, at: 0, d: 0.22 }, { f: 160, at: 0.27, d: 0.32 }];
-    for (const tone of tones) {
-      const osc = ctx.createOscillator();
-      const gain = ctx.createGain();
-      osc.type = kind === 'ok' ? 'sine' : 'square';
-      osc.frequency.value = tone.f;
-      gain.gain.value = kind === 'ok' ? 0.15 : 0.35;
-      osc.connect(gain).connect(ctx.destination);
-      osc.start(ctx.currentTime + tone.at);
-      osc.stop(ctx.currentTime + tone.at + tone.d);
-    }
-  } catch {
-    /* no audio device: the flash and the message still say it */
-  }
-}
+/** A refusal the station makes itself (already in the user's language), shown as loud as the API's. */
+class Refusal extends Error {}
 
 export function PackStation() {
   const { t, pick, term } = useI18n();
@@ -120,7 +81,9 @@ export function PackStation() {
     const text =
       error instanceof ApiError
         ? pick(error.messages) + (error.issues.length ? ` ${error.issues.map((i) => (i.messages ? pick(i.messages) : i.message)).join(' ')}` : '')
-        : t(error instanceof NetworkError ? 'error.network' : 'error.unexpected');
+        : error instanceof Refusal
+          ? error.message
+          : t(error instanceof NetworkError ? 'error.network' : 'error.unexpected');
     setNotice({ tone: 'error', text, rule: error instanceof ApiError ? error.rule : undefined });
     setFlash((f) => ({ tone: 'error', n: (f?.n ?? 0) + 1 }));
     setSound((s) => ({ kind: 'error', n: s.n + 1 }));
@@ -227,6 +190,26 @@ export function PackStation() {
       void plan.refresh();
     });
 
+  // A closed or cancelled order (its situation, read again when the label is due) cannot be labelled: say why
+  // instead of offering a label the API would refuse with 409 order.closed.
+  const [settled, setSettled] = useState<(Settled & { why: Localized }) | undefined>();
+  const sessionOrder = session?.order_id;
+  useEffect(() => {
+    setSettled(undefined);
+    if (sessionOrder === undefined) return;
+    let cancelled = false;
+    api<Verdict>(`/orders/${sessionOrder}/verdict`)
+      .then((verdict) => {
+        const found = settledOf(verdict);
+        if (!cancelled) setSettled(found ? { ...found, why: verdict.headline } : undefined);
+      })
+      .catch(() => undefined);
+    return () => {
+      cancelled = true;
+    };
+  }, [sessionOrder, phase === 'label']);
+  const settledText = settled ? `${t(settled.key, { why: pick(settled.why) })} ${t('pack.blockedHint')}` : undefined;
+
   // The carrier choice is shown before the label is bought.
   useEffect(() => {
     if (phase !== 'label' || !session) return;
@@ -260,7 +243,8 @@ export function PackStation() {
         if (value) void weigh(value);
         return;
       case 'label':
-        void printLabel();
+        if (settledText) loud(new Refusal(settledText));
+        else void printLabel();
         return;
       case 'printed':
         if (value) void startOrder(value);
@@ -329,7 +313,7 @@ export function PackStation() {
             aria-busy={busy}
             data-testid="scan-input"
           />
-          <button type="submit" className="primary big" disabled={busy}>
+          <button type="submit" className="primary big" disabled={busy || (phase === 'label' && settled !== undefined)} aria-describedby={settled ? 'pack-blocked' : undefined}>
             {phase === 'label' ? t('pack.printLabel') : phase === 'weight' ? t('pack.weigh') : t('pack.enter')}
           </button>
         </div>
@@ -360,6 +344,11 @@ export function PackStation() {
                 </span>{' '}
                 {t('pack.shipBy')} <DateTime iso={session.ship_by_at} platformZone={zone} /> · <a href={`#/orders/${session.order_id}`}>{t('pack.openOrder')}</a>
               </p>
+              {settledText ? (
+                <p className="blocked" role="alert" id="pack-blocked" data-testid="pack-blocked" data-kind={settled!.kind}>
+                  {settledText}
+                </p>
+              ) : null}
               {current ? (
                 <>
                   <h3>{t('pack.parcelOf', { position: current.position, of: current.of, box: current.box })}</h3>
@@ -398,33 +387,7 @@ export function PackStation() {
                   ))}
                 </ul>
               ) : null}
-              {phase === 'label' && quotes ? (
-                <div className="pack-quotes" data-testid="pack-quotes">
-                  {quotes.parcels.map((q) => (
-                    <p key={q.parcel_id}>
-                      <strong>{q.chosen ?? t('pack.noService')}</strong> {q.cost ? <Money value={q.cost} /> : null} <span className="muted">{pick(q.explanation)}</span>
-                    </p>
-                  ))}
-                </div>
-              ) : null}
-              {printed ? (
-                <div className="pack-printed" data-testid="pack-printed">
-                  {printed.labels.map((l) => (
-                    <p key={l.parcel_id}>
-                      {t('pack.labelFor', { number: l.tracking_number, service: l.service })} {l.cost ? <Money value={l.cost} /> : null} · {term('upload', l.upload)}
-                    </p>
-                  ))}
-                  <p>
-                    <a href={printed.labelUrl} target="_blank" rel="noopener" data-testid="label-pdf">
-                      {t('pack.openLabel')}
-                    </a>{' '}
-                    ·{' '}
-                    <a href={printed.slipUrl} target="_blank" rel="noopener" data-testid="slip-pdf">
-                      {t('pack.openSlip')}
-                    </a>
-                  </p>
-                </div>
-              ) : null}
+              <LabelPanel quotes={phase === 'label' && !settled ? quotes : undefined} printed={printed} />
               {session.being_packed ? (
                 <button type="button" className="danger" onClick={() => void cancel()} disabled={busy}>
                   {t('pack.cancel')}
@@ -436,36 +399,7 @@ export function PackStation() {
           )}
         </Card>
 
-        <Card title={t('pack.queueTitle', { station })} className="pack-queue">
-          <ErrorText error={plan.error} />
-          {next ? (
-            <p className="pack-next" data-testid="pack-next" data-order={next.job.platform_order_id}>
-              {next.resume ? t('pack.resumeNext', { order: next.job.platform_order_id }) : t('pack.nextOrder', { order: next.job.platform_order_id })}
-              <br />
-              <span className="muted">
-                {t('pack.shipBy')} <DateTime iso={next.job.ship_by_at} />
-              </span>
-            </p>
-          ) : plan.data ? (
-            <p className="muted" data-testid="pack-next-none">
-              {t('pack.queueEmpty')}
-            </p>
-          ) : (
-            <p className="muted">{t('live.loading')}</p>
-          )}
-          {plan.data ? (
-            <ol className="pack-queue-list">
-              {(plan.data.work.stations.find((s) => s.station === stationId)?.queue ?? []).slice(0, 8).map((job) => (
-                <li key={job.order_id} className={job.lateness_minutes > 0 ? 'late' : ''}>
-                  {job.platform_order_id}
-                  {plan.data!.packing.some((p) => p.order_id === job.order_id) ? ` · ${t('pack.beingPacked')}` : ''}
-                  {job.lateness_minutes > 0 ? ` · ${t('pack.lateBy', { minutes: job.lateness_minutes })}` : ''}
-                </li>
-              ))}
-            </ol>
-          ) : null}
-          <p className="hint">{t('pack.queueHint')}</p>
-        </Card>
+        <QueueCard station={station} stationId={stationId} plan={plan} next={next} />
       </div>
     </div>
   );
