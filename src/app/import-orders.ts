@@ -20,6 +20,7 @@ import { newLeaseOwner } from '../store/leases';
 import * as orders from '../store/orders';
 import type { Executor } from '../store/orders';
 import type { AppContext } from './context';
+import { ConflictError } from './errors';
 import { validatedOrders, type SourceRows, type ValidOrder } from './order-stream';
 import { shouldUseWorker, validatedOrdersInWorker } from './order-stream-worker';
 import { newOrderRecords, upsertOrdersInTransaction, type WriteMeta } from './orders';
@@ -40,6 +41,10 @@ export interface ImportOptions {
   maxIssuesReported?: number;
   onProgress?: (rowsRead: number) => void;
 }
+
+/** Orders of the file that another writer created between staging and merge: the import starts again, once or twice. */
+class CreatedMeanwhile extends Error {}
+const ATTEMPTS = 3;
 
 export interface ImportReport {
   file: string;
@@ -64,6 +69,22 @@ const ARRIVAL_STATUSES = ['awaiting_shipment', 'awaiting_stock'] as const;
 const activeRuns = new Set<string>();
 
 export async function importOrderFile(ctx: AppContext, options: ImportOptions): Promise<ImportReport> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await importOnce(ctx, options);
+    } catch (error) {
+      if (!(error instanceof CreatedMeanwhile)) throw error;
+      if (attempt === ATTEMPTS) {
+        throw new ConflictError('import.created_meanwhile', localized(
+          'Orders of this file kept being added by the marketplace sync while it was imported; nothing was imported. Import the file again from the Orders screen.',
+          '导入期间，此文件中的订单不断被平台同步新增；未导入任何内容。请在「订单」页面重新导入该文件。',
+        ));
+      }
+    }
+  }
+}
+
+async function importOnce(ctx: AppContext, options: ImportOptions): Promise<ImportReport> {
   const batchSize = options.batchSize ?? 500;
   const maxIssues = options.maxIssuesReported ?? 200;
   const meta: WriteMeta = { now: ctx.now(), actor: options.actor ?? 'import', source: options.file };
@@ -126,9 +147,11 @@ export async function importOrderFile(ctx: AppContext, options: ImportOptions): 
     if (platform) {
       await write(async (trx) => {
         await orders.ensureShop(trx, { id: options.shopId, platform: platform! }, meta.now);
-        await staging.turnConflictsIntoChanges(trx, importId, options.shopId);
-        report.created = await staging.mergeStagedOrders(trx, importId, options.shopId);
-        await settleArrivals(ctx, trx, importId, options.shopId, meta);
+        // Rare: the sync created some of the file's new orders meanwhile. Staging again sees them as changes.
+        if ((await staging.conflictsWithOrders(trx, importId, options.shopId)) > 0) throw new CreatedMeanwhile();
+        const merged = await staging.mergeStagedOrders(ctx.store, trx, importId, options.shopId, { at: meta.now, actor: meta.actor, data: meta.source ? JSON.stringify({ source: meta.source }) : null });
+        report.created = merged.count;
+        await settleArrivals(ctx, trx, merged, meta);
         for (let after = 0; ; ) {
           const changes = await staging.stagedChanges(trx, importId, after, batchSize);
           if (changes.length === 0) break;
@@ -148,6 +171,7 @@ export async function importOrderFile(ctx: AppContext, options: ImportOptions): 
     if (error instanceof FileFormatError) {
       note([error.issue]);
     } else if (!(error instanceof RejectWholeFile)) {
+      // CreatedMeanwhile included: importOrderFile starts again with a fresh run.
       await rejects?.close();
       await dropQuietly(write, ctx, importId);
       activeRuns.delete(importId);
@@ -171,8 +195,9 @@ async function shopResolver(ctx: AppContext, shopId: string, platform: string): 
 }
 
 /**
- * Stages one batch: an order unknown to the shop becomes a staged new order with its lines and events; a known one
- * whose content changed (or one the file repeats) becomes a staged change; a known unchanged one is only counted.
+ * Stages one batch: an order unknown to the shop becomes a staged new order with its lines and later events (the
+ * merge writes its "created" event); a known one whose content changed becomes a staged change; a known unchanged
+ * one is only counted.
  */
 async function stageBatch(
   ctx: AppContext,
@@ -185,32 +210,28 @@ async function stageBatch(
 ): Promise<number> {
   const known = new Map((await orders.findOrderKeys(trx, shopId, batch.map((b) => b.item.order.platformOrderId))).map((k) => [k.platform_order_id, k]));
   let unchanged = 0;
-  const fresh: Array<{ seq: number; item: ValidOrder; records: ReturnType<typeof newOrderRecords> }> = [];
+  const fresh: staging.StagedOrder[] = [];
+  const lines: staging.StagedLine[] = [];
+  const events: staging.StagedEvent[] = [];
   const changes: staging.StagedChange[] = [];
   for (const { item, seq } of batch) {
     const hash = orderContentHash(item.order);
     const key = known.get(item.order.platformOrderId);
-    if (!key) fresh.push({ seq, item, records: newOrderRecords(shopId, item.order, hash, meta, resolver) });
-    else if (key.content_hash === hash) unchanged++;
-    else changes.push({ import_id: importId, seq, payload: JSON.stringify(item) });
-  }
-  const repeated = await staging.stageOrders(
-    ctx.store,
-    trx,
-    fresh.map(({ seq, item, records }) => ({ ...records.row, import_id: importId, seq, payload: JSON.stringify(item) }) as staging.StagedOrder),
-  );
-  const lines: staging.StagedLine[] = [];
-  const events: staging.StagedEvent[] = [];
-  for (const { seq, item, records } of fresh) {
-    const id = item.order.platformOrderId;
-    if (repeated.has(seq)) {
-      // Already staged by this file (an order it repeats): this occurrence is a change of it.
-      changes.push({ import_id: importId, seq, payload: JSON.stringify(item) });
+    if (key) {
+      if (key.content_hash === hash) unchanged++;
+      else changes.push({ import_id: importId, seq, payload: JSON.stringify(item) });
       continue;
     }
+    const records = newOrderRecords(shopId, item.order, hash, meta, resolver);
+    const { warehouse_received_at: _none, ...row } = records.row;
+    const id = item.order.platformOrderId;
+    fresh.push({ ...row, import_id: importId, seq });
     for (const line of records.lines) lines.push({ import_id: importId, seq, platform_order_id: id, ...line });
-    records.events.forEach((e, n) => events.push({ import_id: importId, seq, event_no: n, platform_order_id: id, at: e.at, actor: e.actor, kind: e.kind, to_state: e.to_state ?? null, data: e.data ?? null }));
+    records.events.forEach((e, n) => {
+      if (n > 0) events.push({ import_id: importId, seq, event_no: n, platform_order_id: id, at: e.at, actor: e.actor, kind: e.kind, to_state: e.to_state ?? null, data: e.data ?? null });
+    });
   }
+  await staging.stageOrders(ctx.store, trx, fresh);
   await staging.stageLines(ctx.store, trx, lines);
   await staging.stageEvents(ctx.store, trx, events);
   await staging.stageChanges(trx, changes);
@@ -218,8 +239,8 @@ async function stageBatch(
 }
 
 /** New orders that arrive accepted reserve their stock (or wait for it), in the merge's transaction, in file order. */
-async function settleArrivals(ctx: AppContext, trx: Transaction<Database>, importId: string, shopId: string, meta: WriteMeta): Promise<void> {
-  const ids = await staging.mergedOrderIds(trx, importId, shopId, ARRIVAL_STATUSES);
+async function settleArrivals(ctx: AppContext, trx: Transaction<Database>, merged: staging.MergedRun, meta: WriteMeta): Promise<void> {
+  const ids = await staging.mergedOrderIds(trx, merged, ARRIVAL_STATUSES);
   for (let i = 0; i < ids.length; i += 500) await settleOrdersStock(ctx.store, trx, ids.slice(i, i + 500), meta);
 }
 

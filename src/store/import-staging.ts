@@ -12,7 +12,7 @@ import { ORDER_COLUMNS } from './order-bulk';
 import type { Executor } from './orders';
 import type { ImportStagedChangesTable, ImportStagedEventsTable, ImportStagedLinesTable, ImportStagedOrdersTable } from './schema-imports';
 
-const STAGED_ORDER_COLUMNS = ['import_id', 'seq', ...ORDER_COLUMNS, 'payload'] as const;
+const STAGED_ORDER_COLUMNS = ['import_id', 'seq', ...ORDER_COLUMNS] as const;
 const PG_ROWS_PER_STATEMENT = 400;
 const DELETE_SPAN = 5_000;
 
@@ -37,34 +37,24 @@ export async function abandonedRuns(db: Executor, now: number, active: ReadonlyS
     .map((r) => r.id);
 }
 
-/**
- * Stages new orders; returns the `seq` of each one whose order this run had already staged (an order twice in the
- * file), which the caller stages as a change instead. Lines and events must be staged only for the accepted ones.
- */
-export async function stageOrders(store: Store, trx: Executor, rows: StagedOrder[]): Promise<Set<number>> {
-  const repeated = new Set<number>();
-  if (rows.length === 0) return repeated;
+/** Stages new orders. Lines and events are staged separately, keyed by the order's `seq`. */
+export async function stageOrders(store: Store, trx: Executor, rows: StagedOrder[]): Promise<void> {
   if (store.dialect === 'sqlite' && store.sqlite) {
     const insert = sqliteStatements(store.sqlite).insertOrder;
     const values: unknown[] = new Array(STAGED_ORDER_COLUMNS.length);
     for (const row of rows) {
       for (let i = 0; i < STAGED_ORDER_COLUMNS.length; i++) values[i] = (row as Record<string, unknown>)[STAGED_ORDER_COLUMNS[i]!] ?? null;
-      if (insert.run(values).changes === 0) repeated.add(row.seq);
+      insert.run(values);
     }
-    return repeated;
+    return;
   }
   for (let i = 0; i < rows.length; i += PG_ROWS_PER_STATEMENT) {
     const chunk = rows.slice(i, i + PG_ROWS_PER_STATEMENT);
-    const accepted = await trx
+    await trx
       .insertInto('import_staged_orders')
       .values(chunk.map((row) => Object.fromEntries(STAGED_ORDER_COLUMNS.map((c) => [c, (row as Record<string, unknown>)[c] ?? null])) as StagedOrder))
-      .onConflict((oc) => oc.columns(['import_id', 'platform_order_id']).doNothing())
-      .returning('seq')
       .execute();
-    const seqs = new Set(accepted.map((a) => a.seq));
-    for (const row of chunk) if (!seqs.has(row.seq)) repeated.add(row.seq);
   }
-  return repeated;
 }
 
 export async function stageLines(store: Store, trx: Executor, rows: StagedLine[]): Promise<void> {
@@ -89,51 +79,74 @@ export async function stageChanges(trx: Executor, rows: StagedChange[]): Promise
   for (let i = 0; i < rows.length; i += PG_ROWS_PER_STATEMENT) await trx.insertInto('import_staged_changes').values(rows.slice(i, i + PG_ROWS_PER_STATEMENT)).execute();
 }
 
-/**
- * Staged new orders that another writer created meanwhile (e.g. the marketplace sync): they leave the new-order
- * set and become changes, applied like any other at the merge. Returns how many moved.
- */
-export async function turnConflictsIntoChanges(trx: Executor, importId: string, shopId: string): Promise<number> {
-  const conflicts = await trx
+/** How many staged new orders another writer created meanwhile (e.g. the marketplace sync). */
+export async function conflictsWithOrders(trx: Executor, importId: string, shopId: string): Promise<number> {
+  const row = await trx
     .selectFrom('import_staged_orders as s')
     .innerJoin('orders as o', (j) => j.onRef('o.platform_order_id', '=', 's.platform_order_id').on('o.shop_id', '=', shopId))
-    .select(['s.seq', 's.payload', 's.platform_order_id'])
+    .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('s.import_id', '=', importId)
-    .execute();
-  if (conflicts.length === 0) return 0;
-  const ids = conflicts.map((c) => c.platform_order_id);
-  for (let i = 0; i < ids.length; i += PG_ROWS_PER_STATEMENT) {
-    const some = ids.slice(i, i + PG_ROWS_PER_STATEMENT);
-    await trx.deleteFrom('import_staged_orders').where('import_id', '=', importId).where('platform_order_id', 'in', some).execute();
-    await trx.deleteFrom('import_staged_lines').where('import_id', '=', importId).where('platform_order_id', 'in', some).execute();
-    await trx.deleteFrom('import_staged_events').where('import_id', '=', importId).where('platform_order_id', 'in', some).execute();
-  }
-  await stageChanges(trx, conflicts.map((c) => ({ import_id: importId, seq: c.seq, payload: c.payload })));
-  return conflicts.length;
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
-/** Writes the staged new orders, their lines and events into the real tables; returns how many orders. */
-export async function mergeStagedOrders(trx: Executor, importId: string, shopId: string): Promise<number> {
+/** The outcome of a merge: how many orders, and on SQLite the id base (an order's id is `base + seq`). */
+export interface MergedRun {
+  importId: string;
+  shopId: string;
+  count: number;
+  idBase: number | null;
+}
+
+/**
+ * Writes the staged new orders, their lines, their "created" events (`created`: at, actor, data) and any further
+ * staged events into the real tables, in file order. On SQLite, which holds the write lock for the whole merge,
+ * each order gets the id `max(id) + seq`, so lines and events need no lookup by platform order id; on PostgreSQL,
+ * where other writers insert meanwhile, ids come from the sequence and lines and events join on the shop's key.
+ */
+export async function mergeStagedOrders(store: Store, trx: Executor, importId: string, shopId: string, created: { at: number; actor: string; data: string | null }): Promise<MergedRun> {
   const columns = sql.raw(ORDER_COLUMNS.join(', '));
+  if (store.dialect === 'sqlite') {
+    const top = await sql<{ top: number | null }>`SELECT MAX(id) AS top FROM orders`.execute(trx);
+    const base = Number(top.rows[0]?.top ?? 0);
+    const inserted = await sql`INSERT INTO orders (id, ${columns}) SELECT ${base} + seq, ${columns} FROM import_staged_orders WHERE import_id = ${importId} ORDER BY seq`.execute(trx);
+    await sql`INSERT INTO order_lines (order_id, line_no, sku, quantity, unit_price)
+      SELECT ${base} + seq, line_no, sku, quantity, unit_price FROM import_staged_lines WHERE import_id = ${importId} ORDER BY seq, line_no`.execute(trx);
+    await sql`INSERT INTO order_events (order_id, parcel_id, at, actor, kind, action, from_state, to_state, reason, data)
+      SELECT ${base} + seq, NULL, ${created.at}, ${created.actor}, 'created', NULL, NULL, status, NULL, ${created.data}
+      FROM import_staged_orders WHERE import_id = ${importId} ORDER BY seq`.execute(trx);
+    await sql`INSERT INTO order_events (order_id, parcel_id, at, actor, kind, action, from_state, to_state, reason, data)
+      SELECT ${base} + seq, NULL, at, actor, kind, NULL, NULL, to_state, NULL, data FROM import_staged_events
+      WHERE import_id = ${importId} ORDER BY seq, event_no`.execute(trx);
+    return { importId, shopId, count: Number(inserted.numAffectedRows ?? 0n), idBase: base };
+  }
   const inserted = await sql`INSERT INTO orders (${columns}) SELECT ${columns} FROM import_staged_orders WHERE import_id = ${importId} ORDER BY seq`.execute(trx);
   await sql`INSERT INTO order_lines (order_id, line_no, sku, quantity, unit_price)
     SELECT o.id, l.line_no, l.sku, l.quantity, l.unit_price FROM import_staged_lines l
     JOIN orders o ON o.shop_id = ${shopId} AND o.platform_order_id = l.platform_order_id
     WHERE l.import_id = ${importId} ORDER BY l.seq, l.line_no`.execute(trx);
   await sql`INSERT INTO order_events (order_id, parcel_id, at, actor, kind, action, from_state, to_state, reason, data)
+    SELECT o.id, NULL, ${created.at}, ${created.actor}, 'created', NULL, NULL, s.status, NULL, ${created.data} FROM import_staged_orders s
+    JOIN orders o ON o.shop_id = ${shopId} AND o.platform_order_id = s.platform_order_id
+    WHERE s.import_id = ${importId} ORDER BY s.seq`.execute(trx);
+  await sql`INSERT INTO order_events (order_id, parcel_id, at, actor, kind, action, from_state, to_state, reason, data)
     SELECT o.id, NULL, e.at, e.actor, e.kind, NULL, NULL, e.to_state, NULL, e.data FROM import_staged_events e
     JOIN orders o ON o.shop_id = ${shopId} AND o.platform_order_id = e.platform_order_id
     WHERE e.import_id = ${importId} ORDER BY e.seq, e.event_no`.execute(trx);
-  return Number(inserted.numAffectedRows ?? 0n);
+  return { importId, shopId, count: Number(inserted.numAffectedRows ?? 0n), idBase: null };
 }
 
 /** The shipby ids of the merged orders whose status is one of `statuses`, in file order. */
-export async function mergedOrderIds(trx: Executor, importId: string, shopId: string, statuses: readonly string[]): Promise<number[]> {
+export async function mergedOrderIds(trx: Executor, run: MergedRun, statuses: readonly string[]): Promise<number[]> {
+  if (run.idBase !== null) {
+    const rows = await trx.selectFrom('import_staged_orders').select('seq').where('import_id', '=', run.importId).where('status', 'in', [...statuses]).orderBy('seq').execute();
+    return rows.map((r) => run.idBase! + r.seq);
+  }
   const rows = await trx
     .selectFrom('import_staged_orders as s')
-    .innerJoin('orders as o', (j) => j.onRef('o.platform_order_id', '=', 's.platform_order_id').on('o.shop_id', '=', shopId))
+    .innerJoin('orders as o', (j) => j.onRef('o.platform_order_id', '=', 's.platform_order_id').on('o.shop_id', '=', run.shopId))
     .select('o.id')
-    .where('s.import_id', '=', importId)
+    .where('s.import_id', '=', run.importId)
     .where('s.status', 'in', [...statuses])
     .orderBy('s.seq')
     .execute();
@@ -180,7 +193,7 @@ function sqliteStatements(db: BetterSqlite3.Database): SqliteStatements {
   if (!cached) {
     cached = {
       insertOrder: db.prepare(
-        `INSERT INTO import_staged_orders (${STAGED_ORDER_COLUMNS.join(', ')}) VALUES (${STAGED_ORDER_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`,
+        `INSERT INTO import_staged_orders (${STAGED_ORDER_COLUMNS.join(', ')}) VALUES (${STAGED_ORDER_COLUMNS.map(() => '?').join(', ')})`,
       ),
       insertLine: db.prepare('INSERT INTO import_staged_lines (import_id, seq, platform_order_id, line_no, sku, quantity, unit_price) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       insertEvent: db.prepare('INSERT INTO import_staged_events (import_id, seq, event_no, platform_order_id, at, actor, kind, to_state, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),

@@ -10,12 +10,10 @@ export interface ImportRunsTable {
   started_at: number;
 }
 
-/** A new order of a file being imported, with the columns it will have in `orders`; invisible until the merge. */
+/** A new order of a file being imported, with the columns it will have in `orders`; invisible until the merge. A file holds an order once (the reader refuses a repeated one). */
 export type ImportStagedOrdersTable = Omit<Insertable<OrdersTable>, 'id' | 'warehouse_received_at'> & {
   import_id: string;
   seq: number;
-  /** The order as validated (app/orders.ts IncomingOrder), for the rare order that must be applied as a change. */
-  payload: string;
 };
 
 export interface ImportStagedLinesTable {
@@ -31,7 +29,7 @@ export interface ImportStagedLinesTable {
 export interface ImportStagedEventsTable {
   import_id: string;
   seq: number;
-  /** The event's place among its order's first events. */
+  /** The event's place among its order's first events (0 is the "created" event, which the merge writes itself). */
   event_no: number;
   platform_order_id: string;
   at: number;
@@ -41,7 +39,7 @@ export interface ImportStagedEventsTable {
   data: string | null;
 }
 
-/** An order the file changes (it existed when staged, or came twice in the file), applied in file order at the merge. */
+/** An order the file changes (it existed when staged), applied in file order at the merge. */
 export interface ImportStagedChangesTable {
   import_id: string;
   seq: number;

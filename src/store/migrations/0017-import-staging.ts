@@ -31,15 +31,13 @@ export function importStagingMigration(dialect: Dialect): Migration {
         .addColumn('started_at', instant, (c) => c.notNull())
         .execute();
 
-      let orders: any = db.schema
+      let orders = db.schema
         .createTable('import_staged_orders')
         .addColumn('import_id', 'text', (c) => c.notNull())
         .addColumn('seq', 'integer', (c) => c.notNull());
-      for (const [name, type] of orderColumns) orders = orders.addColumn(name, type as 'text');
-      await orders
-        .addColumn('payload', 'text', (c: any) => c.notNull())
-        .addPrimaryKeyConstraint('import_staged_orders_pk', ['import_id', 'platform_order_id'])
-        .execute();
+      for (const [name, type] of orderColumns) orders = orders.addColumn(name, type as 'text') as typeof orders;
+      await orders.execute();
+      await db.schema.createIndex('import_staged_orders_run').on('import_staged_orders').columns(['import_id', 'seq']).execute();
 
       await db.schema
         .createTable('import_staged_lines')
@@ -54,6 +52,7 @@ export function importStagingMigration(dialect: Dialect): Migration {
       await db.schema.createIndex('import_staged_lines_run').on('import_staged_lines').columns(['import_id', 'seq']).execute();
 
       await db.schema
+        // Events beyond the "created" one the merge writes itself (an order that arrives shipped).
         .createTable('import_staged_events')
         .addColumn('import_id', 'text', (c) => c.notNull())
         .addColumn('seq', 'integer', (c) => c.notNull())
