@@ -6,6 +6,7 @@
  */
 import { sql } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
+import { preparedStatements } from './sqlite-statements';
 import type { Store } from './database';
 import { ownerIsGone, processOwnerId } from './leases';
 import { ORDER_COLUMNS } from './order-bulk';
@@ -186,19 +187,11 @@ interface SqliteStatements {
   insertLine: BetterSqlite3.Statement;
   insertEvent: BetterSqlite3.Statement;
 }
-const statementCache = new WeakMap<BetterSqlite3.Database, SqliteStatements>();
 
-function sqliteStatements(db: BetterSqlite3.Database): SqliteStatements {
-  let cached = statementCache.get(db);
-  if (!cached) {
-    cached = {
-      insertOrder: db.prepare(
-        `INSERT INTO import_staged_orders (${STAGED_ORDER_COLUMNS.join(', ')}) VALUES (${STAGED_ORDER_COLUMNS.map(() => '?').join(', ')})`,
-      ),
-      insertLine: db.prepare('INSERT INTO import_staged_lines (import_id, seq, platform_order_id, line_no, sku, quantity, unit_price) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      insertEvent: db.prepare('INSERT INTO import_staged_events (import_id, seq, event_no, platform_order_id, at, actor, kind, to_state, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-    };
-    statementCache.set(db, cached);
-  }
-  return cached;
-}
+const sqliteStatements = preparedStatements((db): SqliteStatements => ({
+  insertOrder: db.prepare(
+    `INSERT INTO import_staged_orders (${STAGED_ORDER_COLUMNS.join(', ')}) VALUES (${STAGED_ORDER_COLUMNS.map(() => '?').join(', ')})`,
+  ),
+  insertLine: db.prepare('INSERT INTO import_staged_lines (import_id, seq, platform_order_id, line_no, sku, quantity, unit_price) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+  insertEvent: db.prepare('INSERT INTO import_staged_events (import_id, seq, event_no, platform_order_id, at, actor, kind, to_state, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+}));

@@ -5,6 +5,7 @@
  * more than the writes themselves (bench:ingest).
  */
 import type BetterSqlite3 from 'better-sqlite3';
+import { preparedStatements } from './sqlite-statements';
 import type { Store } from './database';
 import * as orders from './orders';
 import type { Executor, ExistingOrderKey } from './orders';
@@ -32,21 +33,13 @@ interface SqliteStatements {
   insertLine: BetterSqlite3.Statement;
   insertEvent: BetterSqlite3.Statement;
 }
-const statementCache = new WeakMap<BetterSqlite3.Database, SqliteStatements>();
 
-function sqliteStatements(db: BetterSqlite3.Database): SqliteStatements {
-  let cached = statementCache.get(db);
-  if (!cached) {
-    cached = {
-      findKey: db.prepare('SELECT id, platform_order_id, content_hash, status, version FROM orders WHERE shop_id = ? AND platform_order_id = ?'),
-      insertOrder: db.prepare(`INSERT INTO orders (${ORDER_COLUMNS.join(', ')}) VALUES (${ORDER_COLUMNS.map(() => '?').join(', ')})`),
-      insertLine: db.prepare('INSERT INTO order_lines (order_id, line_no, sku, quantity, unit_price) VALUES (?, ?, ?, ?, ?)'),
-      insertEvent: db.prepare(`INSERT INTO order_events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`),
-    };
-    statementCache.set(db, cached);
-  }
-  return cached;
-}
+const sqliteStatements = preparedStatements((db): SqliteStatements => ({
+  findKey: db.prepare('SELECT id, platform_order_id, content_hash, status, version FROM orders WHERE shop_id = ? AND platform_order_id = ?'),
+  insertOrder: db.prepare(`INSERT INTO orders (${ORDER_COLUMNS.join(', ')}) VALUES (${ORDER_COLUMNS.map(() => '?').join(', ')})`),
+  insertLine: db.prepare('INSERT INTO order_lines (order_id, line_no, sku, quantity, unit_price) VALUES (?, ?, ?, ?, ?)'),
+  insertEvent: db.prepare(`INSERT INTO order_events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`),
+}));
 
 /** `trx` must be a transaction of `store`; on SQLite the statements run on its single connection. */
 export function orderBulkWriter(store: Store, trx: Executor): OrderBulkWriter {

@@ -10,6 +10,7 @@
  *    building and preparing a fresh multi-row statement per batch cost more than the writes (as in order-bulk.ts).
  */
 import type BetterSqlite3 from 'better-sqlite3';
+import { preparedStatements } from './sqlite-statements';
 import { sql, type RawBuilder } from 'kysely';
 import type { Store } from './database';
 import { orderBulkWriter } from './order-bulk';
@@ -131,30 +132,22 @@ interface SqliteStatements {
   moveOrder: BetterSqlite3.Statement;
   applyDelta: BetterSqlite3.Statement;
 }
-const statementCache = new WeakMap<BetterSqlite3.Database, SqliteStatements>();
 
-function sqliteStatements(db: BetterSqlite3.Database): SqliteStatements {
-  let cached = statementCache.get(db);
-  if (!cached) {
-    cached = {
-      deleteReservation: db.prepare('DELETE FROM stock_reservations WHERE id = ?'),
-      setReservationQuantity: db.prepare('UPDATE stock_reservations SET quantity = ? WHERE id = ?'),
-      deleteShortfalls: db.prepare('DELETE FROM stock_shortfalls WHERE order_id = ?'),
-      insertShortfall: db.prepare('INSERT INTO stock_shortfalls (order_id, sku, warehouse_id, needed, missing, recorded_at) VALUES (?, ?, ?, ?, ?, ?)'),
-      insertReservation: db.prepare(`INSERT INTO stock_reservations (${RESERVATION_COLUMNS.join(', ')}) VALUES (${RESERVATION_COLUMNS.map(() => '?').join(', ')})`),
-      insertMovement: db.prepare(`INSERT INTO stock_movements (${MOVEMENT_COLUMNS.join(', ')}) VALUES (${MOVEMENT_COLUMNS.map(() => '?').join(', ')})`),
-      // By primary key, with the state it must still be in (an IN list here lets SQLite pick the status index).
-      moveOrder: db.prepare('UPDATE orders SET status = ?, updated_at = ?, version = version + 1 WHERE id = ? AND status = ?'),
-      applyDelta: db.prepare(`UPDATE stock_levels
-          SET on_hand = on_hand + ?, reserved = reserved + ?,
-              low_stock_threshold = CASE WHEN ? >= 0 THEN ? ELSE low_stock_threshold END, updated_at = ?
-        WHERE warehouse_id = ? AND sku = ? AND on_hand - reserved >= ? AND reserved + ? >= 0
-        RETURNING warehouse_id, sku, on_hand, reserved, low_stock_threshold`),
-    };
-    statementCache.set(db, cached);
-  }
-  return cached;
-}
+const sqliteStatements = preparedStatements((db): SqliteStatements => ({
+  deleteReservation: db.prepare('DELETE FROM stock_reservations WHERE id = ?'),
+  setReservationQuantity: db.prepare('UPDATE stock_reservations SET quantity = ? WHERE id = ?'),
+  deleteShortfalls: db.prepare('DELETE FROM stock_shortfalls WHERE order_id = ?'),
+  insertShortfall: db.prepare('INSERT INTO stock_shortfalls (order_id, sku, warehouse_id, needed, missing, recorded_at) VALUES (?, ?, ?, ?, ?, ?)'),
+  insertReservation: db.prepare(`INSERT INTO stock_reservations (${RESERVATION_COLUMNS.join(', ')}) VALUES (${RESERVATION_COLUMNS.map(() => '?').join(', ')})`),
+  insertMovement: db.prepare(`INSERT INTO stock_movements (${MOVEMENT_COLUMNS.join(', ')}) VALUES (${MOVEMENT_COLUMNS.map(() => '?').join(', ')})`),
+  // By primary key, with the state it must still be in (an IN list here lets SQLite pick the status index).
+  moveOrder: db.prepare('UPDATE orders SET status = ?, updated_at = ?, version = version + 1 WHERE id = ? AND status = ?'),
+  applyDelta: db.prepare(`UPDATE stock_levels
+      SET on_hand = on_hand + ?, reserved = reserved + ?,
+          low_stock_threshold = CASE WHEN ? >= 0 THEN ? ELSE low_stock_threshold END, updated_at = ?
+    WHERE warehouse_id = ? AND sku = ? AND on_hand - reserved >= ? AND reserved + ? >= 0
+    RETURNING warehouse_id, sku, on_hand, reserved, low_stock_threshold`),
+}));
 
 async function writeSqlite(store: Store, trx: Executor, w: SettlementWrite): Promise<SettlementResult> {
   const s = sqliteStatements(store.sqlite!);
@@ -194,32 +187,26 @@ interface SqliteReads {
   demand: BetterSqlite3.Statement;
   levels: BetterSqlite3.Statement;
 }
-const readCache = new WeakMap<BetterSqlite3.Database, SqliteReads>();
 
-function sqliteReads(db: BetterSqlite3.Database): SqliteReads {
-  let cached = readCache.get(db);
-  if (!cached) {
-    const list = '(SELECT value FROM json_each(?))';
-    cached = {
-      orders: db.prepare(`SELECT o.id, o.shop_id, o.platform_order_id, o.status, o.ship_by_at, o.buyer_country,
-          (SELECT count(*) FROM stock_reservations r WHERE r.order_id = o.id) AS held,
-          (SELECT count(*) FROM stock_shortfalls f WHERE f.order_id = o.id) AS short
-        FROM orders o WHERE o.id IN ${list} ORDER BY o.id`),
-      reservations: db.prepare(`SELECT * FROM stock_reservations WHERE order_id IN ${list}`),
-      shortfalls: db.prepare(`SELECT * FROM stock_shortfalls WHERE order_id IN ${list}`),
-      demand: db.prepare(`SELECT l.id, l.order_id, l.sku, l.quantity, m.sku AS mapped_sku, m.units, s.sku AS own_sku
-        FROM order_lines l JOIN orders o ON o.id = l.order_id
-        LEFT JOIN sku_mappings m ON m.shop_id = o.shop_id AND m.platform_sku = l.sku
-        LEFT JOIN skus s ON s.sku = l.sku
-        WHERE l.order_id IN ${list} ORDER BY l.order_id, l.line_no`),
-      levels: db.prepare(`SELECT l.*, w.name, w.kind, w.country, w.time_zone, w.cutoff_time
-        FROM stock_levels l JOIN warehouses w ON w.id = l.warehouse_id
-        WHERE l.sku IN ${list} ORDER BY l.warehouse_id, l.sku`),
-    };
-    readCache.set(db, cached);
-  }
-  return cached;
-}
+const sqliteReads = preparedStatements((db): SqliteReads => {
+  const list = '(SELECT value FROM json_each(?))';
+  return {
+    orders: db.prepare(`SELECT o.id, o.shop_id, o.platform_order_id, o.status, o.ship_by_at, o.buyer_country,
+        (SELECT count(*) FROM stock_reservations r WHERE r.order_id = o.id) AS held,
+        (SELECT count(*) FROM stock_shortfalls f WHERE f.order_id = o.id) AS short
+      FROM orders o WHERE o.id IN ${list} ORDER BY o.id`),
+    reservations: db.prepare(`SELECT * FROM stock_reservations WHERE order_id IN ${list}`),
+    shortfalls: db.prepare(`SELECT * FROM stock_shortfalls WHERE order_id IN ${list}`),
+    demand: db.prepare(`SELECT l.id, l.order_id, l.sku, l.quantity, m.sku AS mapped_sku, m.units, s.sku AS own_sku
+      FROM order_lines l JOIN orders o ON o.id = l.order_id
+      LEFT JOIN sku_mappings m ON m.shop_id = o.shop_id AND m.platform_sku = l.sku
+      LEFT JOIN skus s ON s.sku = l.sku
+      WHERE l.order_id IN ${list} ORDER BY l.order_id, l.line_no`),
+    levels: db.prepare(`SELECT l.*, w.name, w.kind, w.country, w.time_zone, w.cutoff_time
+      FROM stock_levels l JOIN warehouses w ON w.id = l.warehouse_id
+      WHERE l.sku IN ${list} ORDER BY l.warehouse_id, l.sku`),
+  };
+});
 
 export function settlementReader(store: Store, trx: Executor): SettlementReader {
   if (store.dialect !== 'sqlite' || !store.sqlite) {
