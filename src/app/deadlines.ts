@@ -43,6 +43,8 @@ export interface AtRiskItem {
   status: Verdict['status'] | 'no_deadline';
   situation: SituationKind | 'no_deadline';
   why: Localized;
+  /** An open cancellation request of the buyer: its answer is due by then (null: none open). */
+  cancellationAnswerBy: number | null;
 }
 
 /**
@@ -54,7 +56,26 @@ export async function atRisk(ctx: AppContext, options: { shopIds?: string[]; wit
   const db = ctx.store.db;
   const now = options.at ?? ctx.now();
   const rows = await atRiskOrders(db, { ...options, now });
-  return (await describeRisk(ctx, rows, now)).filter(isQueued);
+  const dueBefore = options.withinMs === undefined ? undefined : now + options.withinMs;
+  const requests = await requestsDueBy(ctx, { shopIds: options.shopIds, dueBefore, beyondShipBy: dueBefore, now });
+  const listed = new Set(requests.map((r) => r.order.id));
+  return [...requests, ...(await describeRisk(ctx, rows.filter((r) => !listed.has(r.id)), now)).filter(isQueued)];
+}
+
+/**
+ * Orders with a buyer's cancellation request still open whose answer is due by `dueBefore` (any, when undefined),
+ * read through their situation. `beyondShipBy`: only those whose own deadline is later (the deadline list holds the
+ * others). The at-risk view puts them first: unanswered, the platform cancels the order.
+ */
+export async function requestsDueBy(ctx: AppContext, options: { shopIds?: readonly string[]; dueBefore?: number; beyondShipBy?: number; now: number }): Promise<AtRiskItem[]> {
+  let query = ctx.store.db.selectFrom('orders').selectAll().where('cancel_requested_at', 'is not', null).where('cancel_answer', 'is', null).where(openStatusCondition());
+  if (options.shopIds?.length) query = query.where('shop_id', 'in', [...options.shopIds]);
+  const beyond = options.beyondShipBy;
+  if (beyond !== undefined) query = query.where((eb) => eb.or([eb('ship_by_at', 'is', null), eb('ship_by_at', '>', beyond)]));
+  const rows = await query.orderBy('cancel_requested_at').orderBy('id').limit(500).execute();
+  return (await describeRisk(ctx, rows, options.now)).filter(
+    (item) => isQueued(item) && item.cancellationAnswerBy !== null && (options.dueBefore === undefined || item.cancellationAnswerBy <= options.dueBefore),
+  );
 }
 
 /** An item of the at-risk view: its situation is still open (or it has no deadline yet to judge it by). */
@@ -75,8 +96,16 @@ export async function atRiskOrders(db: Executor, options: { shopIds?: string[]; 
 export async function describeRisk(ctx: AppContext, rows: OrderRow[], now: number): Promise<AtRiskItem[]> {
   return (await situationsOf(ctx, rows, now)).map(({ order, situation, problem }) =>
     situation === null
-      ? { order, timeLeftMs: null, fineIfMissed: null, status: 'no_deadline' as const, situation: 'no_deadline' as const, why: problem ?? localized('No deadline: the order has no handling time and the platform gave none.', '无截止时间：订单没有备货期，平台也未提供。') }
-      : { order, timeLeftMs: situation.verdict.timeLeftMs, fineIfMissed: situation.exposure, status: situation.verdict.status, situation: situation.kind, why: situation.reasons[0] ?? situation.verdict.headline },
+      ? { order, timeLeftMs: null, fineIfMissed: null, status: 'no_deadline' as const, situation: 'no_deadline' as const, why: problem ?? localized('No deadline: the order has no handling time and the platform gave none.', '无截止时间：订单没有备货期，平台也未提供。'), cancellationAnswerBy: null }
+      : {
+          order,
+          timeLeftMs: situation.verdict.timeLeftMs,
+          fineIfMissed: situation.exposure,
+          status: situation.verdict.status,
+          situation: situation.kind,
+          why: situation.reasons[0] ?? situation.verdict.headline,
+          cancellationAnswerBy: situation.cancellationRequest?.state === 'open' ? situation.cancellationRequest.answerBy : null,
+        },
   );
 }
 

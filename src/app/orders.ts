@@ -327,19 +327,35 @@ export async function applyOrderAction(ctx: AppContext, orderId: number, request
     if (!current || (request.shopIds && !request.shopIds.includes(current.shop_id))) {
       throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
     }
-    const decision = decide(orderMachine, current.status as OrderState, action, { reason: request.reason });
-    if (!decision.ok) throw new ConflictError(decision.rule, decision.message, current.status);
-    const now = ctx.now();
-    const update: OrderUpdate = { status: decision.to, updated_at: now };
-    const milestone = ORDER_MILESTONE[decision.to];
-    if (milestone) (update as Record<string, unknown>)[milestone] = now;
-    if (!(await orders.updateOrder(trx, orderId, current.version, update))) {
-      throw new ConflictError('order.version', localized('the order was changed by someone else; try again.', '订单已被他人修改，请重试。'), current.status);
-    }
-    await orders.appendEvents(trx, [transitionEvent(orderId, { now, actor: request.actor }, decision.from, decision.to, action, request.reason?.trim() || null)]);
-    await settleOrdersStock(ctx.store, trx, [orderId], { now, actor: request.actor });
-    return (await orders.getOrder(trx, undefined, orderId))!;
+    return transitionOrder(ctx, trx, current, action, { reason: request.reason, actor: request.actor }, action === 'cancel' ? { cancelled_by: 'seller' } : {});
   });
+}
+
+/**
+ * One order transition inside the caller's transaction: decided by the order machine (a refusal is a 409 naming
+ * the rule), the state and its milestone written at the row's version with `extra` columns, the event appended, the
+ * stock settled. Answers the order as it now is.
+ */
+export async function transitionOrder(
+  ctx: AppContext,
+  trx: Transaction<Database>,
+  current: OrderRow,
+  action: OrderAction,
+  by: { reason?: string; actor: string },
+  extra: OrderUpdate = {},
+): Promise<OrderRow> {
+  const decision = decide(orderMachine, current.status as OrderState, action, { reason: by.reason });
+  if (!decision.ok) throw new ConflictError(decision.rule, decision.message, current.status);
+  const now = ctx.now();
+  const update: OrderUpdate = { ...extra, status: decision.to, updated_at: now };
+  const milestone = ORDER_MILESTONE[decision.to];
+  if (milestone) (update as Record<string, unknown>)[milestone] = now;
+  if (!(await orders.updateOrder(trx, current.id, current.version, update))) {
+    throw new ConflictError('order.version', localized('the order was changed by someone else; try again.', '订单已被他人修改，请重试。'), current.status);
+  }
+  await orders.appendEvents(trx, [transitionEvent(current.id, { now, actor: by.actor }, decision.from, decision.to, action, by.reason?.trim() || null)]);
+  await settleOrdersStock(ctx.store, trx, [current.id], { now, actor: by.actor });
+  return (await orders.getOrder(trx, undefined, current.id))!;
 }
 
 export interface OrderDetail {

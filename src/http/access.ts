@@ -82,6 +82,8 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /orders': shops('orders:read', q('shop'), false, q('warehouse')),
   'GET /orders/:id': order('orders:read'),
   'POST /orders/:id/actions/:action': order('orders:write'),
+  'POST /orders/:id/cancellation-request': order('orders:write'),
+  'POST /orders/:id/cancellation-request/answer': order('orders:write'),
   'GET /orders/:id/verdict': order('orders:read'),
   'POST /orders/:id/extensions': order('orders:write'),
   'PUT /shops/:shop/policy': shops('owner', p('shop'), true),
