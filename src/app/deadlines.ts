@@ -4,20 +4,22 @@
  */
 import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
-import { warningsDue } from '../core/deadline';
+import { DeadlineInputError, warningsDue } from '../core/deadline';
 import { localized, type Localized } from '../core/i18n';
 import { computeMetrics, dailySeries, type DailySeries, type FineOrderRecord, type MetricsReport } from '../core/metrics';
 import { OPEN_ORDER_STATES } from '../core/order';
 import { situationOf, type Situation, type SituationKind } from '../core/situation';
 import type { Verdict } from '../core/verdict';
 import type { Policy } from '../core/policy/schema';
+import type { ShopPolicyResolver } from '../core/policy/registry';
 import { HOUR_MS, toIso } from '../core/time';
 import { openStatusCondition } from '../store/open-orders';
 import type { Executor } from '../store/orders';
 import type { OrderRow } from '../store/schema';
 import type { AppContext } from './context';
 import { ConflictError, ValidationError } from './errors';
-import { orderFacts, situationOfOrder, situationsOf } from './order-situation';
+import { cancelledByOf, orderFacts, parcelRuleFacts, situationOfOrder, situationsOf, type OrderMoneyFacts } from './order-situation';
+import { sumViolations, type PricedViolation, type ViolationTotals } from '../core/violations';
 import { loadShopResolver } from './policies';
 
 export interface OrderVerdict {
@@ -288,7 +290,7 @@ export async function addWebhook(ctx: AppContext, input: { shopId?: string; url:
  * `daily`: the rates and the fines paid and avoided (core/metrics.ts `dailySeries`) for each day of the longest
  * window, each order judged by the policy version it keeps.
  */
-export async function sellerMetrics(ctx: AppContext, shopId: string, windowsDays: number[] = [7, 30]): Promise<MetricsReport & { daily: DailySeries }> {
+export async function sellerMetrics(ctx: AppContext, shopId: string, windowsDays: number[] = [7, 30]): Promise<MetricsReport & { daily: DailySeries; violations: ViolationTotals[] }> {
   const db = ctx.store.db;
   const now = ctx.now();
   const resolver = await loadShopResolver(db, shopId);
@@ -341,7 +343,7 @@ export async function sellerMetrics(ctx: AppContext, shopId: string, windowsDays
     carrierScanAt: o.first_scan_at ?? undefined,
     fullyShipped: o.status !== 'partially_shipped',
     cancelledAt: o.cancelled_at ?? undefined,
-    cancelledBy: o.cancelled_at ? 'seller' : undefined,
+    cancelledBy: o.cancelled_at ? cancelledByOf(o.cancelled_by) : undefined,
     closedUnfulfilledAt: o.ship_by_at === null ? (o.closed_at ?? undefined) : closedAtOf(o),
     orderTotal: { amount: o.total_amount, currency: o.currency },
     productPrice: money.has(o.id) ? { amount: money.get(o.id)!.productAmount, currency: o.currency } : undefined,
@@ -349,7 +351,28 @@ export async function sellerMetrics(ctx: AppContext, shopId: string, windowsDays
     warnedAt: warnedAt.get(o.id),
     policy: resolver.forOrder(o.paid_at, o.order_type ?? undefined),
   }));
-  return { ...computeMetrics(records, policy, now, windowsDays), daily: dailySeries(records, policy, now, longest) };
+  return { ...computeMetrics(records, policy, now, windowsDays), daily: dailySeries(records, policy, now, longest), violations: await violationTotals(ctx, rows, money, resolver, since) };
+}
+
+/**
+ * The priced violations (false shipment, weight mismatch) of the shop's orders paid since `since`, summed: each
+ * order's read from its situation (the open false-shipment signs on its parcels, its warehouse weights).
+ */
+async function violationTotals(ctx: AppContext, rows: OrderRow[], money: Map<number, OrderMoneyFacts>, resolver: ShopPolicyResolver, since: number): Promise<ViolationTotals[]> {
+  const shopId = rows[0]?.shop_id;
+  const parcels = shopId === undefined ? new Map() : await parcelRuleFacts(ctx.store.db, { shopId, paidSince: since });
+  const now = ctx.now();
+  const perOrder: PricedViolation[][] = [];
+  for (const order of rows) {
+    const found = parcels.get(order.id);
+    if (!found) continue;
+    try {
+      perOrder.push(situationOf(orderFacts(order, money.get(order.id), [], undefined, found), resolver.forOrder(order.paid_at, order.order_type ?? undefined), now).violations);
+    } catch (error) {
+      if (!(error instanceof DeadlineInputError)) throw error; // facts it cannot judge (e.g. no exchange rate): not summed
+    }
+  }
+  return sumViolations(perOrder);
 }
 
 /** The alert webhooks (never their secrets): those of the given shops and those for every shop (shop_id null). */

@@ -48,15 +48,24 @@ export interface ParcelRuleFacts {
 
 /**
  * Per order: its open false-shipment signs (tracking problems) and its parcels weighed at the platform's warehouse.
- * Two indexed reads over the given orders; orders with neither are absent.
+ * Two indexed reads, over the given orders or over a shop's orders paid since an instant; orders with neither are
+ * absent.
  */
-export async function parcelRuleFacts(db: Executor, orderIds: number[]): Promise<Map<number, ParcelRuleFacts>> {
+export async function parcelRuleFacts(db: Executor, scope: number[] | { shopId: string; paidSince: number }): Promise<Map<number, ParcelRuleFacts>> {
   const out = new Map<number, ParcelRuleFacts>();
-  if (!orderIds.length) return out;
-  const [signs, weights] = await Promise.all([
-    db.selectFrom('tracking_problems').select(['order_id', 'kind']).where('order_id', 'in', orderIds).where('resolved_at', 'is', null).where('kind', 'in', [...FALSE_SHIPMENT_KINDS]).orderBy('kind').execute(),
-    db.selectFrom('parcels').select(['order_id', 'id', 'weight_g', 'warehouse_weight_g']).where('order_id', 'in', orderIds).where('warehouse_weight_g', 'is not', null).where('weight_g', 'is not', null).where('status', '!=', 'voided').orderBy('id').execute(),
-  ]);
+  if (Array.isArray(scope) && !scope.length) return out;
+  let signQuery = db.selectFrom('tracking_problems').innerJoin('orders', 'orders.id', 'tracking_problems.order_id').select(['tracking_problems.order_id', 'tracking_problems.kind'])
+    .where('tracking_problems.resolved_at', 'is', null).where('tracking_problems.kind', 'in', [...FALSE_SHIPMENT_KINDS]);
+  let weightQuery = db.selectFrom('parcels').innerJoin('orders', 'orders.id', 'parcels.order_id').select(['parcels.order_id', 'parcels.id', 'parcels.weight_g', 'parcels.warehouse_weight_g'])
+    .where('parcels.warehouse_weight_g', 'is not', null).where('parcels.weight_g', 'is not', null).where('parcels.status', '!=', 'voided');
+  if (Array.isArray(scope)) {
+    signQuery = signQuery.where('tracking_problems.order_id', 'in', scope);
+    weightQuery = weightQuery.where('parcels.order_id', 'in', scope);
+  } else {
+    signQuery = signQuery.where('tracking_problems.shop_id', '=', scope.shopId).where('orders.paid_at', '>=', scope.paidSince);
+    weightQuery = weightQuery.where('orders.shop_id', '=', scope.shopId).where('orders.paid_at', '>=', scope.paidSince);
+  }
+  const [signs, weights] = await Promise.all([signQuery.orderBy('tracking_problems.kind').execute(), weightQuery.orderBy('parcels.id').execute()]);
   const entry = (id: number): ParcelRuleFacts => {
     let found = out.get(id);
     if (!found) out.set(id, (found = {}));

@@ -55,6 +55,7 @@ export function presentParcel(p: ParcelRow) {
     service: p.service,
     tracking_number: p.tracking_number,
     weight_g: p.weight_g,
+    warehouse_weight_g: p.warehouse_weight_g,
     packed_at: toIso(p.packed_at),
     handed_over_at: toIso(p.handed_over_at),
     tracking_uploaded_at: toIso(p.tracking_uploaded_at),

@@ -118,3 +118,32 @@ export function weightMismatchViolation(policy: Policy, parcels: readonly Parcel
     ),
   };
 }
+
+/** The violations of a seller's orders, per kind: how many orders, the points, and the fines per currency. */
+export interface ViolationTotals {
+  kind: ViolationKind;
+  orders: number;
+  points: number;
+  /** One amount per currency (never converted), in the order the currencies first came. */
+  fines: Money[];
+  /** Orders whose violation the policy gives no amount for (e.g. weight bands not set). */
+  unpriced: number;
+}
+
+/** Sums the violations of each order's situation, per kind (false shipment first). */
+export function sumViolations(perOrder: Iterable<readonly PricedViolation[]>): ViolationTotals[] {
+  const totals = new Map<ViolationKind, ViolationTotals>();
+  for (const kind of ['false_shipment', 'weight_mismatch'] as const) totals.set(kind, { kind, orders: 0, points: 0, fines: [], unpriced: 0 });
+  for (const violations of perOrder) {
+    for (const violation of violations) {
+      const total = totals.get(violation.kind)!;
+      total.orders += 1;
+      total.points += violation.points;
+      if (!violation.priced) total.unpriced += 1;
+      const same = total.fines.find((fine) => fine.currency === violation.fine.currency);
+      if (same) same.amount += violation.fine.amount;
+      else total.fines.push({ ...violation.fine });
+    }
+  }
+  return [...totals.values()];
+}

@@ -143,6 +143,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'POST /orders/:id/labels': order('pack'),
   'POST /orders/:id/handover': order('pack'),
   'POST /orders/:id/warehouse-receipt': order('pack'),
+  'POST /orders/:id/warehouse-weight': order('pack'),
   'POST /orders/:id/shipments': order('pack'),
   'GET /labels.pdf': shops('pack', q('shop')),
   'GET /orders/:id/packing-slip.pdf': order('pack'),
