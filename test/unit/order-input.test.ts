@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatMoney, parseMajorAmount } from '../../src/core/money';
-import { parseJsonOrder, parseLineFields, parseOrderFields, type ImportIssue } from '../../src/core/order-input';
+import { parseLineFields, parseOrderFields, type ImportIssue } from '../../src/core/order-input';
+import { parseJsonOrder } from '../../src/core/order-input-json';
 import { parseDuration, parseInstant } from '../../src/core/time';
 
 const base = {

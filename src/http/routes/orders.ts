@@ -9,7 +9,8 @@ import { answerCancellationRequest, recordCancellationRequest } from '../../app/
 import { presentAsOf, presentAuditOnTimeline, presentEvent, presentLine, presentOrder, presentParcel } from '../../app/present';
 import { localized } from '../../core/i18n';
 import { ORDER_STATES, orderMachine } from '../../core/order';
-import { IMPORT_COLUMNS, LINE_COLUMNS, parseJsonOrder, type ImportIssue } from '../../core/order-input';
+import { IMPORT_COLUMNS, LINE_COLUMNS, type ImportIssue } from '../../core/order-input';
+import { parseJsonOrder } from '../../core/order-input-json';
 import { parseDuration, parseInstant, toIso } from '../../core/time';
 import { shopFilter } from '../access';
 import { AT_PARAM } from './deadlines';
