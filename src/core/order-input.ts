@@ -29,11 +29,12 @@ export const ORDER_COLUMNS = [
   'logistics_service',
   'shipped_at',
   'order_type',
+  'cancel_requested_at',
 ] as const;
 export const LINE_COLUMNS = ['sku', 'quantity', 'unit_price'] as const;
 export const IMPORT_COLUMNS = [...ORDER_COLUMNS, ...LINE_COLUMNS] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
-const OPTIONAL_COLUMNS = new Set<ImportColumn>(['risk_passed_at', 'ship_by', 'postcode', 'phone', 'handling_days', 'logistics_service', 'shipped_at', 'order_type']);
+const OPTIONAL_COLUMNS = new Set<ImportColumn>(['risk_passed_at', 'ship_by', 'postcode', 'phone', 'handling_days', 'logistics_service', 'shipped_at', 'order_type', 'cancel_requested_at']);
 export const REQUIRED_COLUMNS = IMPORT_COLUMNS.filter((c) => !OPTIONAL_COLUMNS.has(c));
 const BUYER_COLUMNS: readonly ImportColumn[] = ['buyer_name', 'buyer_country', 'address_line1', 'city', 'postcode', 'phone'];
 
@@ -85,6 +86,11 @@ export interface OrderInput {
    * shop's policy for that type applies (set per type in the shop's policy choice). Import column `order_type`.
    */
   orderType?: string | null;
+  /**
+   * When the buyer asked to cancel (import column `cancel_requested_at`), for the seller to answer within the
+   * policy's answer time (app/cancellation-requests.ts). Only when given: an update without it keeps the request.
+   */
+  cancelRequestedAt?: number | null;
   lines: OrderLineInput[];
 }
 
@@ -208,6 +214,17 @@ export function parseOrderFields(raw: RawRow, row: number, issues: ImportIssue[]
     );
   }
 
+  const cancelRequestedAt = r.instant('cancel_requested_at', false, bareZone);
+  if (paidAt !== null && cancelRequestedAt !== null && cancelRequestedAt < paidAt) {
+    r.fail(
+      'cancel_requested_at',
+      localized(
+        `${name('cancel_requested_at')} is earlier than paid_at: give the time the platform shows the buyer's cancellation request (at or after the payment), or leave it empty, and import or send the order again.`,
+        `${name('cancel_requested_at')} 早于 paid_at：请填写平台显示的买家取消申请时间（不早于付款时间），或留空，然后重新导入或提交该订单。`,
+      ),
+    );
+  }
+
   const buyerName = r.need('buyer_name', 200);
   const country = r.need('buyer_country', 2).toUpperCase();
   if (country && !COUNTRIES.has(country)) r.fail('buyer_country', localized(`buyer_country "${country}" is not an ISO 3166 country code.`, `buyer_country「${country}」不是 ISO 3166 国家代码。`));
@@ -247,6 +264,7 @@ export function parseOrderFields(raw: RawRow, row: number, issues: ImportIssue[]
     logisticsService: logisticsService || null,
     shippedAt,
     ...(orderType ? { orderType } : {}),
+    ...(cancelRequestedAt !== null ? { cancelRequestedAt } : {}),
   };
 }
 

@@ -124,6 +124,26 @@ describe.each(backends)('buyer cancellation requests over HTTP on $name', (backe
     expect(late.json().error.rule).toBe('cancel_request.lapsed');
   });
 
+  it("from the API's order body (cancel_requested_at): the request is on the order, a replay changes nothing, a later one after a refusal starts afresh", async () => {
+    const body = (at: string) => ({
+      shop_id: SHOP,
+      orders: [{ order_id: 'CANCEL-API', platform: 'aliexpress', status: 'WAIT_SELLER_SEND_GOODS', paid_at: '2026-11-20T10:00:00Z', buyer_name: 'B', buyer_country: 'FR', address_line1: 'a', city: 'Paris', currency: 'EUR', handling_days: 5, cancel_requested_at: at, lines: [{ sku: 'AE-A', quantity: 1, unit_price: '5.00' }] }],
+    });
+    const first = await post('/orders', body('2026-11-20T11:00:00Z'));
+    expect(first.statusCode).toBe(200);
+    const id = first.json().orders[0].id as number;
+    expect((await verdictOf(id)).situation.cancellation_request).toMatchObject({ state: 'open', answer_by: '2026-11-22T11:00:00.000Z' });
+    expect((await post('/orders', body('2026-11-20T11:00:00Z'))).json()).toMatchObject({ unchanged: 1 });
+    await post(`/orders/${id}/cancellation-request/answer`, { answer: 'refuse' });
+    expect((await verdictOf(id)).situation.cancellation_request.state).toBe('refused');
+    clock.set(PAID + 10 * H);
+    expect((await post('/orders', body('2026-11-20T19:00:00Z'))).json()).toMatchObject({ updated: 1 });
+    expect((await verdictOf(id)).situation.cancellation_request).toMatchObject({ state: 'open', answer_by: '2026-11-22T19:00:00.000Z' });
+    const bad = await post('/orders', body('2026-11-19T00:00:00Z'));
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.stringify(bad.json().error)).toContain('orders[0].cancel_requested_at');
+  });
+
   it('bad input names the field and changes nothing; an unknown order is a 404', async () => {
     const id = await placeOrder(ctx, SHOP, 'CANCEL-4', [{ sku: 'AE-A', quantity: 1 }], { status: 'WAIT_SELLER_SEND_GOODS' });
     const before = await row(id);
