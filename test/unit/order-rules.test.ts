@@ -10,7 +10,7 @@ import type { Money } from '../../src/core/money';
 import type { OrderFacts } from '../../src/core/penalty';
 import { applyOverrides, builtInRegistry, PolicyValidationError, type Policy } from '../../src/core/policy';
 import { situationOf } from '../../src/core/situation';
-import { falseShipmentViolation, weightMismatchViolation } from '../../src/core/violations';
+import { falseShipmentViolation, sumViolations, weightMismatchViolation, type PricedViolation } from '../../src/core/violations';
 
 const registry = builtInRegistry();
 const H = 3_600_000;
@@ -206,5 +206,36 @@ describe('semi-managed weight mismatch (§1.9)', () => {
       expect(error).toBeInstanceOf(PolicyValidationError);
       expect((error as PolicyValidationError).issues.map((i) => i.path)).toEqual(['weightMismatch.bands.1.overGrams', 'weightMismatch.bands.1.amount']);
     }
+  });
+});
+
+describe('the violations summed for the seller metrics', () => {
+  it('property: per kind, the orders, points and each currency\'s fines are the sums of the orders\' violations', () => {
+    const violation = fc.record({
+      kind: fc.constantFrom('false_shipment' as const, 'weight_mismatch' as const),
+      fine: fc.record({ amount: fc.integer({ min: 0, max: 10_000 }), currency: fc.constantFrom('USD', 'CNY', 'EUR') }),
+      points: fc.integer({ min: 0, max: 12 }),
+      priced: fc.boolean(),
+      explanation: fc.constant({ en: 'x', 'zh-CN': '某' }),
+    });
+    fc.assert(
+      fc.property(fc.array(fc.array(violation, { maxLength: 2 }), { maxLength: 30 }), (orders: PricedViolation[][]) => {
+        const before = JSON.stringify(orders);
+        const totals = sumViolations(orders);
+        expect(totals.map((t) => t.kind)).toEqual(['false_shipment', 'weight_mismatch']);
+        for (const total of totals) {
+          const mine = orders.flat().filter((v) => v.kind === total.kind);
+          expect(total.orders).toBe(mine.length);
+          expect(total.points).toBe(mine.reduce((sum, v) => sum + v.points, 0));
+          expect(total.unpriced).toBe(mine.filter((v) => !v.priced).length);
+          for (const currency of ['USD', 'CNY', 'EUR']) {
+            const expected = mine.filter((v) => v.fine.currency === currency).reduce((sum, v) => sum + v.fine.amount, 0);
+            expect(total.fines.find((f) => f.currency === currency)?.amount ?? 0).toBe(expected);
+          }
+        }
+        // Summing leaves each order's violations as they were.
+        expect(JSON.stringify(orders)).toBe(before);
+      }),
+    );
   });
 });
