@@ -34,7 +34,8 @@ import autocannon from 'autocannon';
 import { createApiKey, principalOfApiKey, recordAudit } from '../src/app/accounts';
 import { createContext } from '../src/app/context';
 import { upsertOrders, type IncomingOrder } from '../src/app/orders';
-import { parseJsonOrder, type ImportIssue } from '../src/core/order-input';
+import { type ImportIssue } from '../src/core/order-input';
+import { parseJsonOrder } from '../src/core/order-input-json';
 import { migrateToLatest, openStore } from '../src/store/database';
 import { seededRandom } from './lib/random';
 

@@ -55,6 +55,7 @@ export function* generateOrderRows(count: number, seed = 42, startMs = Date.UTC(
       logistics_service: pick(random, SERVICES),
       shipped_at: '',
       order_type: '',
+      cancel_requested_at: '',
     };
     yield [...skus].map((sku) => ({
       ...base,

@@ -4,20 +4,22 @@
  */
 import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
-import { warningsDue } from '../core/deadline';
+import { DeadlineInputError, warningsDue } from '../core/deadline';
 import { localized, type Localized } from '../core/i18n';
 import { computeMetrics, dailySeries, type DailySeries, type FineOrderRecord, type MetricsReport } from '../core/metrics';
 import { OPEN_ORDER_STATES } from '../core/order';
 import { situationOf, type Situation, type SituationKind } from '../core/situation';
 import type { Verdict } from '../core/verdict';
 import type { Policy } from '../core/policy/schema';
+import type { ShopPolicyResolver } from '../core/policy/registry';
 import { HOUR_MS, toIso } from '../core/time';
 import { openStatusCondition } from '../store/open-orders';
 import type { Executor } from '../store/orders';
 import type { OrderRow } from '../store/schema';
 import type { AppContext } from './context';
 import { ConflictError, ValidationError } from './errors';
-import { orderFacts, situationOfOrder, situationsOf } from './order-situation';
+import { cancelledByOf, orderFacts, parcelRuleFacts, situationOfOrder, situationsOf, type OrderMoneyFacts } from './order-situation';
+import { sumViolations, type PricedViolation, type ViolationTotals } from '../core/violations';
 import { loadShopResolver } from './policies';
 
 export interface OrderVerdict {
@@ -43,6 +45,8 @@ export interface AtRiskItem {
   status: Verdict['status'] | 'no_deadline';
   situation: SituationKind | 'no_deadline';
   why: Localized;
+  /** An open cancellation request of the buyer: its answer is due by then (null: none open). */
+  cancellationAnswerBy: number | null;
 }
 
 /**
@@ -54,7 +58,26 @@ export async function atRisk(ctx: AppContext, options: { shopIds?: string[]; wit
   const db = ctx.store.db;
   const now = options.at ?? ctx.now();
   const rows = await atRiskOrders(db, { ...options, now });
-  return (await describeRisk(ctx, rows, now)).filter(isQueued);
+  const dueBefore = options.withinMs === undefined ? undefined : now + options.withinMs;
+  const requests = await requestsDueBy(ctx, { shopIds: options.shopIds, dueBefore, beyondShipBy: dueBefore, now });
+  const listed = new Set(requests.map((r) => r.order.id));
+  return [...requests, ...(await describeRisk(ctx, rows.filter((r) => !listed.has(r.id)), now)).filter(isQueued)];
+}
+
+/**
+ * Orders with a buyer's cancellation request still open whose answer is due by `dueBefore` (any, when undefined),
+ * read through their situation. `beyondShipBy`: only those whose own deadline is later (the deadline list holds the
+ * others). The at-risk view puts them first: unanswered, the platform cancels the order.
+ */
+export async function requestsDueBy(ctx: AppContext, options: { shopIds?: readonly string[]; dueBefore?: number; beyondShipBy?: number; now: number }): Promise<AtRiskItem[]> {
+  let query = ctx.store.db.selectFrom('orders').selectAll().where('cancel_requested_at', 'is not', null).where('cancel_answer', 'is', null).where(openStatusCondition());
+  if (options.shopIds?.length) query = query.where('shop_id', 'in', [...options.shopIds]);
+  const beyond = options.beyondShipBy;
+  if (beyond !== undefined) query = query.where((eb) => eb.or([eb('ship_by_at', 'is', null), eb('ship_by_at', '>', beyond)]));
+  const rows = await query.orderBy('cancel_requested_at').orderBy('id').limit(500).execute();
+  return (await describeRisk(ctx, rows, options.now)).filter(
+    (item) => isQueued(item) && item.cancellationAnswerBy !== null && (options.dueBefore === undefined || item.cancellationAnswerBy <= options.dueBefore),
+  );
 }
 
 /** An item of the at-risk view: its situation is still open (or it has no deadline yet to judge it by). */
@@ -75,8 +98,16 @@ export async function atRiskOrders(db: Executor, options: { shopIds?: string[]; 
 export async function describeRisk(ctx: AppContext, rows: OrderRow[], now: number): Promise<AtRiskItem[]> {
   return (await situationsOf(ctx, rows, now)).map(({ order, situation, problem }) =>
     situation === null
-      ? { order, timeLeftMs: null, fineIfMissed: null, status: 'no_deadline' as const, situation: 'no_deadline' as const, why: problem ?? localized('No deadline: the order has no handling time and the platform gave none.', '无截止时间：订单没有备货期，平台也未提供。') }
-      : { order, timeLeftMs: situation.verdict.timeLeftMs, fineIfMissed: situation.exposure, status: situation.verdict.status, situation: situation.kind, why: situation.reasons[0] ?? situation.verdict.headline },
+      ? { order, timeLeftMs: null, fineIfMissed: null, status: 'no_deadline' as const, situation: 'no_deadline' as const, why: problem ?? localized('No deadline: the order has no handling time and the platform gave none.', '无截止时间：订单没有备货期，平台也未提供。'), cancellationAnswerBy: null }
+      : {
+          order,
+          timeLeftMs: situation.verdict.timeLeftMs,
+          fineIfMissed: situation.exposure,
+          status: situation.verdict.status,
+          situation: situation.kind,
+          why: situation.reasons[0] ?? situation.verdict.headline,
+          cancellationAnswerBy: situation.cancellationRequest?.state === 'open' ? situation.cancellationRequest.answerBy : null,
+        },
   );
 }
 
@@ -259,7 +290,7 @@ export async function addWebhook(ctx: AppContext, input: { shopId?: string; url:
  * `daily`: the rates and the fines paid and avoided (core/metrics.ts `dailySeries`) for each day of the longest
  * window, each order judged by the policy version it keeps.
  */
-export async function sellerMetrics(ctx: AppContext, shopId: string, windowsDays: number[] = [7, 30]): Promise<MetricsReport & { daily: DailySeries }> {
+export async function sellerMetrics(ctx: AppContext, shopId: string, windowsDays: number[] = [7, 30]): Promise<MetricsReport & { daily: DailySeries; violations: ViolationTotals[] }> {
   const db = ctx.store.db;
   const now = ctx.now();
   const resolver = await loadShopResolver(db, shopId);
@@ -312,7 +343,7 @@ export async function sellerMetrics(ctx: AppContext, shopId: string, windowsDays
     carrierScanAt: o.first_scan_at ?? undefined,
     fullyShipped: o.status !== 'partially_shipped',
     cancelledAt: o.cancelled_at ?? undefined,
-    cancelledBy: o.cancelled_at ? 'seller' : undefined,
+    cancelledBy: o.cancelled_at ? cancelledByOf(o.cancelled_by) : undefined,
     closedUnfulfilledAt: o.ship_by_at === null ? (o.closed_at ?? undefined) : closedAtOf(o),
     orderTotal: { amount: o.total_amount, currency: o.currency },
     productPrice: money.has(o.id) ? { amount: money.get(o.id)!.productAmount, currency: o.currency } : undefined,
@@ -320,7 +351,28 @@ export async function sellerMetrics(ctx: AppContext, shopId: string, windowsDays
     warnedAt: warnedAt.get(o.id),
     policy: resolver.forOrder(o.paid_at, o.order_type ?? undefined),
   }));
-  return { ...computeMetrics(records, policy, now, windowsDays), daily: dailySeries(records, policy, now, longest) };
+  return { ...computeMetrics(records, policy, now, windowsDays), daily: dailySeries(records, policy, now, longest), violations: await violationTotals(ctx, rows, money, resolver, since) };
+}
+
+/**
+ * The priced violations (false shipment, weight mismatch) of the shop's orders paid since `since`, summed: each
+ * order's read from its situation (the open false-shipment signs on its parcels, its warehouse weights).
+ */
+async function violationTotals(ctx: AppContext, rows: OrderRow[], money: Map<number, OrderMoneyFacts>, resolver: ShopPolicyResolver, since: number): Promise<ViolationTotals[]> {
+  const shopId = rows[0]?.shop_id;
+  const parcels = shopId === undefined ? new Map() : await parcelRuleFacts(ctx.store.db, { shopId, paidSince: since });
+  const now = ctx.now();
+  const perOrder: PricedViolation[][] = [];
+  for (const order of rows) {
+    const found = parcels.get(order.id);
+    if (!found) continue;
+    try {
+      perOrder.push(situationOf(orderFacts(order, money.get(order.id), [], undefined, found), resolver.forOrder(order.paid_at, order.order_type ?? undefined), now).violations);
+    } catch (error) {
+      if (!(error instanceof DeadlineInputError)) throw error; // facts it cannot judge (e.g. no exchange rate): not summed
+    }
+  }
+  return sumViolations(perOrder);
 }
 
 /** The alert webhooks (never their secrets): those of the given shops and those for every shop (shop_id null). */

@@ -174,3 +174,31 @@ export async function recordWarehouseReceipt(ctx: AppContext, orderId: number, i
     return { ...order, ...update, version: order.version + 1 } as OrderRow;
   });
 }
+
+/**
+ * The weight the platform's warehouse found for one of the order's parcels (semi-managed), beside the weight it was
+ * declared with: the order's situation then carries the weight-mismatch fine of the shop's bands. Refused for a parcel
+ * of another order or one never weighed at packing (field `parcel_id`), or a weight that is not whole grams above
+ * zero (field `grams`); recording the same weight again changes nothing.
+ */
+export async function recordWarehouseWeight(ctx: AppContext, orderId: number, input: { parcelId: number; grams: number }, actor: string): Promise<ParcelRow> {
+  const now = ctx.now();
+  if (!Number.isInteger(input.grams) || input.grams <= 0 || input.grams > 1_000_000) {
+    throw new ValidationError([{ row: 0, field: 'grams', message: localized('the warehouse weight must be whole grams, above zero and at most 1,000,000.', '仓库称重必须是大于零且不超过 1,000,000 的整数克数。') }]);
+  }
+  return ctx.store.db.transaction().execute(async (trx) => {
+    const order = await orders.getOrder(trx, undefined, orderId);
+    if (!order) throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
+    const parcel = await trx.selectFrom('parcels').selectAll().where('id', '=', input.parcelId).where('order_id', '=', orderId).executeTakeFirst();
+    if (!parcel || parcel.status === 'voided') {
+      throw new ValidationError([{ row: 0, field: 'parcel_id', message: localized(`parcel ${input.parcelId} is not a parcel of order ${order.platform_order_id}.`, `包裹 ${input.parcelId} 不属于订单 ${order.platform_order_id}。`) }]);
+    }
+    if (parcel.weight_g === null) {
+      throw new ValidationError([{ row: 0, field: 'parcel_id', message: localized(`parcel ${parcel.id} has no declared weight: weigh it at the pack station first.`, `包裹 ${parcel.id} 没有申报重量：请先在打包台称重。`) }]);
+    }
+    if (parcel.warehouse_weight_g === input.grams) return parcel;
+    await trx.updateTable('parcels').set({ warehouse_weight_g: input.grams, updated_at: now }).where('id', '=', parcel.id).execute();
+    await orders.appendEvents(trx, [event(order.id, parcel.id, now, actor, 'warehouse_weighed', null, null, null, `the platform's warehouse weighed parcel ${parcel.id} at ${input.grams} g (declared ${parcel.weight_g} g)`, JSON.stringify({ grams: input.grams, declared: parcel.weight_g, previous: parcel.warehouse_weight_g }))]);
+    return { ...parcel, warehouse_weight_g: input.grams, updated_at: now };
+  });
+}

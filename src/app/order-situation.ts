@@ -5,7 +5,9 @@
  * guards on label, ship, hand-over and upload) asks here, so they cannot disagree.
  */
 import { sql } from 'kysely';
-import type { OrderFacts } from '../core/penalty';
+import type { CancelledBy, OrderFacts } from '../core/penalty';
+import { FALSE_SHIPMENT_KINDS } from '../core/tracking-problems';
+import type { ParcelWeight } from '../core/violations';
 import type { Policy } from '../core/policy/schema';
 import { situationOf, type Situation } from '../core/situation';
 import { expectedStock } from '../core/stock-arrival';
@@ -38,8 +40,48 @@ export async function moneyFacts(db: Executor, orderIds: number[]): Promise<Map<
   return facts;
 }
 
-/** What the policy engine needs to know about an order, from its row, lines, extensions and stock. */
-export function orderFacts(order: OrderRow, money: OrderMoneyFacts | undefined, extensions: OrderFacts['extensions'], waiting?: OrderFacts['stock']): OrderFacts {
+/** What the parcels and their tracking say beyond the order row: open false-shipment signs, warehouse weights. */
+export interface ParcelRuleFacts {
+  falseShipmentSigns?: string[];
+  parcelWeights?: ParcelWeight[];
+}
+
+/**
+ * Per order: its open false-shipment signs (tracking problems) and its parcels weighed at the platform's warehouse.
+ * Two indexed reads, over the given orders or over a shop's orders paid since an instant; orders with neither are
+ * absent.
+ */
+export async function parcelRuleFacts(db: Executor, scope: number[] | { shopId: string; paidSince: number }): Promise<Map<number, ParcelRuleFacts>> {
+  const out = new Map<number, ParcelRuleFacts>();
+  if (Array.isArray(scope) && !scope.length) return out;
+  let signQuery = db.selectFrom('tracking_problems').innerJoin('orders', 'orders.id', 'tracking_problems.order_id').select(['tracking_problems.order_id', 'tracking_problems.kind'])
+    .where('tracking_problems.resolved_at', 'is', null).where('tracking_problems.kind', 'in', [...FALSE_SHIPMENT_KINDS]);
+  let weightQuery = db.selectFrom('parcels').innerJoin('orders', 'orders.id', 'parcels.order_id').select(['parcels.order_id', 'parcels.id', 'parcels.weight_g', 'parcels.warehouse_weight_g'])
+    .where('parcels.warehouse_weight_g', 'is not', null).where('parcels.weight_g', 'is not', null).where('parcels.status', '!=', 'voided');
+  if (Array.isArray(scope)) {
+    signQuery = signQuery.where('tracking_problems.order_id', 'in', scope);
+    weightQuery = weightQuery.where('parcels.order_id', 'in', scope);
+  } else {
+    signQuery = signQuery.where('tracking_problems.shop_id', '=', scope.shopId).where('orders.paid_at', '>=', scope.paidSince);
+    weightQuery = weightQuery.where('orders.shop_id', '=', scope.shopId).where('orders.paid_at', '>=', scope.paidSince);
+  }
+  const [signs, weights] = await Promise.all([signQuery.orderBy('tracking_problems.kind').execute(), weightQuery.orderBy('parcels.id').execute()]);
+  const entry = (id: number): ParcelRuleFacts => {
+    let found = out.get(id);
+    if (!found) out.set(id, (found = {}));
+    return found;
+  };
+  for (const sign of signs) {
+    const facts = entry(sign.order_id);
+    facts.falseShipmentSigns ??= [];
+    if (!facts.falseShipmentSigns.includes(sign.kind)) facts.falseShipmentSigns.push(sign.kind);
+  }
+  for (const parcel of weights) (entry(parcel.order_id).parcelWeights ??= []).push({ parcelId: parcel.id, declaredGrams: parcel.weight_g!, warehouseGrams: parcel.warehouse_weight_g! });
+  return out;
+}
+
+/** What the policy engine needs to know about an order, from its row, lines, extensions, stock and parcels. */
+export function orderFacts(order: OrderRow, money: OrderMoneyFacts | undefined, extensions: OrderFacts['extensions'], waiting?: OrderFacts['stock'], parcels?: ParcelRuleFacts): OrderFacts {
   const total = { amount: order.total_amount, currency: order.currency };
   const facts: OrderFacts = {
     paidAt: order.paid_at,
@@ -55,12 +97,26 @@ export function orderFacts(order: OrderRow, money: OrderMoneyFacts | undefined, 
     carrierScanAt: order.first_scan_at ?? undefined,
     warehouseReceivedAt: order.warehouse_received_at ?? undefined,
     cancelledAt: order.cancelled_at ?? undefined,
-    cancelledBy: order.cancelled_at ? 'seller' : undefined,
+    cancelledBy: order.cancelled_at ? cancelledByOf(order.cancelled_by) : undefined,
     platformClosedAt: order.closed_at ?? (order.status === 'closed_unfulfilled' ? order.updated_at : undefined),
   };
   if (order.status === 'cancelled' && facts.cancelledAt === undefined) facts.cancelledAt = order.updated_at;
   if (waiting) facts.stock = waiting;
+  if (order.cancel_requested_at !== null) {
+    facts.cancellationRequest = { requestedAt: order.cancel_requested_at };
+    if (order.cancel_answered_at !== null && (order.cancel_answer === 'accepted' || order.cancel_answer === 'refused')) {
+      facts.cancellationRequest.answeredAt = order.cancel_answered_at;
+      facts.cancellationRequest.answer = order.cancel_answer;
+    }
+  }
+  if (parcels?.falseShipmentSigns) facts.falseShipmentSigns = parcels.falseShipmentSigns;
+  if (parcels?.parcelWeights) facts.parcelWeights = parcels.parcelWeights;
   return facts;
+}
+
+/** Who cancelled, from the row (older rows say nothing: the seller, as before migration 0015). */
+export function cancelledByOf(value: string | null): CancelledBy {
+  return value === 'buyer' || value === 'platform' ? value : 'seller';
 }
 
 export interface OrderSituation {
@@ -78,10 +134,11 @@ export async function situationsOf(ctx: AppContext, rows: readonly OrderRow[], a
   const db = ctx.store.db;
   const ids = rows.map((r) => r.id);
   const waitingIds = rows.filter((r) => r.status === 'awaiting_stock').map((r) => r.id);
-  const [money, extensionRows, waiting] = await Promise.all([
+  const [money, extensionRows, waiting, parcelFacts] = await Promise.all([
     moneyFacts(db, ids),
     ids.length ? db.selectFrom('order_extensions').selectAll().where('order_id', 'in', ids).execute() : Promise.resolve([]),
     waitingIds.length ? stockExpectations(db) : Promise.resolve(new Map<number, OrderFacts['stock']>()),
+    parcelRuleFacts(db, ids),
   ]);
   const resolvers = new Map<string, Awaited<ReturnType<typeof loadShopResolver>>>();
   const out: OrderSituation[] = [];
@@ -90,7 +147,7 @@ export async function situationsOf(ctx: AppContext, rows: readonly OrderRow[], a
     if (!resolver) resolvers.set(order.shop_id, (resolver = await loadShopResolver(db, order.shop_id)));
     const policy = resolver.forOrder(order.paid_at, order.order_type ?? undefined);
     const stockWait = order.status === 'awaiting_stock' ? (waiting.get(order.id) ?? { skus: [], expectedAt: null }) : undefined;
-    const facts = orderFacts(order, money.get(order.id), extensionRows.filter((e) => e.order_id === order.id).map(extensionFromRow), stockWait);
+    const facts = orderFacts(order, money.get(order.id), extensionRows.filter((e) => e.order_id === order.id).map(extensionFromRow), stockWait, parcelFacts.get(order.id));
     const hasDeadline = order.ship_by_at !== null || order.platform_ship_by_at !== null || order.handling_days !== null;
     if (!hasDeadline) {
       out.push({ order, policy, facts, situation: null });

@@ -5,10 +5,8 @@
  */
 import { localized } from '../core/i18n';
 import { IdFingerprints } from '../core/id-fingerprints';
-import {
-  checkDuplicateLines, checkSameOrder, knownCurrency, parseJsonOrder, parseLineFields, parseOrderFields,
-  type ImportIssue, type OrderFields, type OrderInput, type OrderLineInput, type RawRow,
-} from '../core/order-input';
+import { checkDuplicateLines, checkSameOrder, knownCurrency, parseLineFields, parseOrderFields, type ImportIssue, type OrderFields, type OrderInput, type OrderLineInput, type RawRow } from '../core/order-input';
+import { parseJsonOrder } from '../core/order-input-json';
 import { FileFormatError, readOrderFile } from '../integrations/files/order-file';
 
 export type SourceRows = Array<{ row: number; raw: RawRow | unknown }>;

@@ -14,7 +14,7 @@
  */
 import { localized } from '../core/i18n';
 import type { ImportIssue } from '../core/order-input';
-import { parseJsonOrder } from '../core/order-input';
+import { parseJsonOrder } from '../core/order-input-json';
 import { DAY_MS } from '../core/time';
 import type { AliExpressClient, OrderSummary } from '../integrations/aliexpress/client';
 import { mapOrderDetail, OrderMappingError } from '../integrations/aliexpress/mapping';

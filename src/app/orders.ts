@@ -17,6 +17,7 @@ import { orderCalendarWarnings } from './calendar-coverage';
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
 import { deadlineFactsOf, deadlineFor, extensionFromRow, loadShopResolver, type OrderDeadline } from './policies';
+import { cancelRequestedEvent, firstSeenGuess, shippedOutsideEvent, transitionEvent } from './order-events';
 import { releaseBeforeLineChange, settleAfterLineChange, settleOrdersStock } from './stock-reservations';
 
 export interface IncomingOrder {
@@ -47,27 +48,6 @@ export function isShippedOrLater(state: OrderState): boolean {
   return ORDER_PROGRESS[state] >= ORDER_PROGRESS.shipped && state !== 'cancelled' && state !== 'closed_unfulfilled';
 }
 
-/**
- * An order that arrives shipped outside shipby (import, API, sync) had its number uploaded where shipby did not see
- * it: its upload time (what the regular mode counts) and hand-over are the platform's ship time when given, else the
- * time shipby first saw it shipped. The timeline event says which.
- */
-function shippedOutsideEvent(orderId: number, meta: WriteMeta, order: OrderInput, at: number): NewOrderEventRow {
-  const fromPlatform = order.shippedAt != null;
-  return {
-    order_id: orderId,
-    parcel_id: null,
-    at: meta.now,
-    actor: meta.actor,
-    kind: fromPlatform ? 'upload_time_from_platform' : 'upload_time_first_seen',
-    action: null,
-    from_state: null,
-    to_state: null,
-    reason: null,
-    data: JSON.stringify({ source: meta.source, platform_status: order.platformStatus, tracking_uploaded_at: at, shipped_at: order.shippedAt ?? null }),
-  };
-}
-
 function newOrderRow(shopId: string, order: OrderInput, hash: string, now: number, resolver: ShopPolicyResolver): NewOrderRow {
   const deadline = deadlineFor(resolver, deadlineFactsOf(order));
   const milestone = ORDER_MILESTONE[order.status];
@@ -93,6 +73,7 @@ function newOrderRow(shopId: string, order: OrderInput, hash: string, now: numbe
   };
   if (milestone) (row as Record<string, unknown>)[milestone] = now;
   if (isShippedOrLater(order.status)) row.handed_over_at = row.tracking_uploaded_at = order.shippedAt ?? now;
+  if (order.cancelRequestedAt != null) row.cancel_requested_at = order.cancelRequestedAt;
   return row;
 }
 
@@ -113,6 +94,10 @@ export function newOrderRecords(shopId: string, order: OrderInput, hash: string,
   if (isShippedOrLater(order.status)) {
     const { order_id: _unset, ...shipped } = shippedOutsideEvent(0, meta, order, order.shippedAt ?? meta.now);
     events.push(shipped);
+  }
+  if (order.cancelRequestedAt != null) {
+    const { order_id: _none, ...requested } = cancelRequestedEvent(0, meta, order.cancelRequestedAt);
+    events.push(requested);
   }
   return { row, lines, events };
 }
@@ -296,6 +281,13 @@ async function applyOrderChange(
       events.push(shippedOutsideEvent(orderId, meta, order, at));
     }
   }
+  // The buyer's cancellation request the platform reports: a new one after an answer starts afresh.
+  const requested = order.cancelRequestedAt;
+  if (requested != null && requested !== current.cancel_requested_at) {
+    update.cancel_requested_at = requested;
+    if (current.cancel_answer !== null && requested > (current.cancel_answered_at ?? 0)) update.cancel_answer = update.cancel_answered_at = null;
+    events.push(cancelRequestedEvent(orderId, meta, requested));
+  }
   if (!(await orders.updateOrder(trx, orderId, current.version, update))) {
     throw new ConflictError('order.version', localized(`order ${order.platformOrderId} was changed by someone else; try again.`, `订单 ${order.platformOrderId} 已被他人修改，请重试。`));
   }
@@ -307,18 +299,6 @@ async function applyOrderChange(
   if (diff.lines) await settleAfterLineChange(store, trx, orderId, held, meta);
   else if (update.status !== undefined && update.status !== currentState) await settleOrdersStock(store, trx, [orderId], meta);
   return undefined;
-}
-
-/** The order's upload time is shipby's guess (it first saw the order shipped then), not an upload it recorded. */
-async function firstSeenGuess(trx: Transaction<Database>, orderId: number, uploadedAt: number): Promise<boolean> {
-  const events = await trx.selectFrom('order_events').select(['kind', 'data']).where('order_id', '=', orderId).where('kind', 'in', ['upload_time_first_seen', 'upload_time_from_platform']).orderBy('id', 'desc').limit(1).execute();
-  const last = events[0];
-  if (last?.kind !== 'upload_time_first_seen' || !last.data) return false;
-  return (JSON.parse(last.data) as { tracking_uploaded_at?: number }).tracking_uploaded_at === uploadedAt;
-}
-
-function transitionEvent(orderId: number, meta: WriteMeta, from: string, to: string, action: string, reason: string | null, parcelId: number | null = null): NewOrderEventRow {
-  return { order_id: orderId, parcel_id: parcelId, at: meta.now, actor: meta.actor, kind: 'transition', action, from_state: from, to_state: to, reason, data: null };
 }
 
 /** Upserts orders from the API or the marketplace in one transaction; refuses all if any is refused. */
@@ -350,19 +330,35 @@ export async function applyOrderAction(ctx: AppContext, orderId: number, request
     if (!current || (request.shopIds && !request.shopIds.includes(current.shop_id))) {
       throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
     }
-    const decision = decide(orderMachine, current.status as OrderState, action, { reason: request.reason });
-    if (!decision.ok) throw new ConflictError(decision.rule, decision.message, current.status);
-    const now = ctx.now();
-    const update: OrderUpdate = { status: decision.to, updated_at: now };
-    const milestone = ORDER_MILESTONE[decision.to];
-    if (milestone) (update as Record<string, unknown>)[milestone] = now;
-    if (!(await orders.updateOrder(trx, orderId, current.version, update))) {
-      throw new ConflictError('order.version', localized('the order was changed by someone else; try again.', '订单已被他人修改，请重试。'), current.status);
-    }
-    await orders.appendEvents(trx, [transitionEvent(orderId, { now, actor: request.actor }, decision.from, decision.to, action, request.reason?.trim() || null)]);
-    await settleOrdersStock(ctx.store, trx, [orderId], { now, actor: request.actor });
-    return (await orders.getOrder(trx, undefined, orderId))!;
+    return transitionOrder(ctx, trx, current, action, { reason: request.reason, actor: request.actor }, action === 'cancel' ? { cancelled_by: 'seller' } : {});
   });
+}
+
+/**
+ * One order transition inside the caller's transaction: decided by the order machine (a refusal is a 409 naming
+ * the rule), the state and its milestone written at the row's version with `extra` columns, the event appended, the
+ * stock settled. Answers the order as it now is.
+ */
+export async function transitionOrder(
+  ctx: AppContext,
+  trx: Transaction<Database>,
+  current: OrderRow,
+  action: OrderAction,
+  by: { reason?: string; actor: string },
+  extra: OrderUpdate = {},
+): Promise<OrderRow> {
+  const decision = decide(orderMachine, current.status as OrderState, action, { reason: by.reason });
+  if (!decision.ok) throw new ConflictError(decision.rule, decision.message, current.status);
+  const now = ctx.now();
+  const update: OrderUpdate = { ...extra, status: decision.to, updated_at: now };
+  const milestone = ORDER_MILESTONE[decision.to];
+  if (milestone) (update as Record<string, unknown>)[milestone] = now;
+  if (!(await orders.updateOrder(trx, current.id, current.version, update))) {
+    throw new ConflictError('order.version', localized('the order was changed by someone else; try again.', '订单已被他人修改，请重试。'), current.status);
+  }
+  await orders.appendEvents(trx, [transitionEvent(current.id, { now, actor: by.actor }, decision.from, decision.to, action, by.reason?.trim() || null)]);
+  await settleOrdersStock(ctx.store, trx, [current.id], { now, actor: by.actor });
+  return (await orders.getOrder(trx, undefined, current.id))!;
 }
 
 export interface OrderDetail {

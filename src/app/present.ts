@@ -34,6 +34,9 @@ export function presentOrder(o: OrderRow) {
       cancelled_at: toIso(o.cancelled_at),
       closed_at: toIso(o.closed_at),
     },
+    cancelled_by: o.cancelled_at === null ? null : (o.cancelled_by ?? 'seller'),
+    cancellation_request:
+      o.cancel_requested_at === null ? null : { requested_at: toIso(o.cancel_requested_at), answer: o.cancel_answer, answered_at: toIso(o.cancel_answered_at) },
     version: o.version,
     created_at: toIso(o.created_at),
     updated_at: toIso(o.updated_at),
@@ -52,6 +55,7 @@ export function presentParcel(p: ParcelRow) {
     service: p.service,
     tracking_number: p.tracking_number,
     weight_g: p.weight_g,
+    warehouse_weight_g: p.warehouse_weight_g,
     packed_at: toIso(p.packed_at),
     handed_over_at: toIso(p.handed_over_at),
     tracking_uploaded_at: toIso(p.tracking_uploaded_at),
@@ -107,7 +111,17 @@ export function presentVerdict(v: import('../core/verdict').Verdict, policy: { i
 
 /** The order's situation (core/situation.ts) as the API and `--json` show it. */
 export function presentSituation(s: import('../core/situation').Situation) {
-  return { kind: s.kind, reasons: s.reasons, actionable: s.actionable, in_queues: s.inQueues, exposure: presentMoney(s.exposure), assumptions: s.assumptions };
+  const request = s.cancellationRequest;
+  return {
+    kind: s.kind,
+    reasons: s.reasons,
+    actionable: s.actionable,
+    in_queues: s.inQueues,
+    exposure: presentMoney(s.exposure),
+    assumptions: s.assumptions,
+    cancellation_request: request === null ? null : { state: request.state, requested_at: toIso(request.requestedAt), answer_by: toIso(request.answerBy), answered_at: toIso(request.answeredAt) },
+    violations: s.violations.map((v) => ({ kind: v.kind, fine: presentMoney(v.fine), points: v.points, priced: v.priced, explanation: v.explanation })),
+  };
 }
 
 /**

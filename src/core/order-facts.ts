@@ -17,6 +17,7 @@ export function orderContentHash(order: OrderInput): string {
   // Only when given, so the fingerprints of orders without a ship time stay as they were.
   if (order.shippedAt != null) text += S + 'shipped_at' + S + order.shippedAt;
   if (order.orderType != null) text += S + 'order_type' + S + order.orderType;
+  if (order.cancelRequestedAt != null) text += S + 'cancel_requested_at' + S + order.cancelRequestedAt;
   return hash('sha1', text, 'base64url');
 }
 

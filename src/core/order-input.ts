@@ -29,11 +29,12 @@ export const ORDER_COLUMNS = [
   'logistics_service',
   'shipped_at',
   'order_type',
+  'cancel_requested_at',
 ] as const;
 export const LINE_COLUMNS = ['sku', 'quantity', 'unit_price'] as const;
 export const IMPORT_COLUMNS = [...ORDER_COLUMNS, ...LINE_COLUMNS] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
-const OPTIONAL_COLUMNS = new Set<ImportColumn>(['risk_passed_at', 'ship_by', 'postcode', 'phone', 'handling_days', 'logistics_service', 'shipped_at', 'order_type']);
+const OPTIONAL_COLUMNS = new Set<ImportColumn>(['risk_passed_at', 'ship_by', 'postcode', 'phone', 'handling_days', 'logistics_service', 'shipped_at', 'order_type', 'cancel_requested_at']);
 export const REQUIRED_COLUMNS = IMPORT_COLUMNS.filter((c) => !OPTIONAL_COLUMNS.has(c));
 const BUYER_COLUMNS: readonly ImportColumn[] = ['buyer_name', 'buyer_country', 'address_line1', 'city', 'postcode', 'phone'];
 
@@ -85,6 +86,11 @@ export interface OrderInput {
    * shop's policy for that type applies (set per type in the shop's policy choice). Import column `order_type`.
    */
   orderType?: string | null;
+  /**
+   * When the buyer asked to cancel (import column `cancel_requested_at`), for the seller to answer within the
+   * policy's answer time (app/cancellation-requests.ts). Only when given: an update without it keeps the request.
+   */
+  cancelRequestedAt?: number | null;
   lines: OrderLineInput[];
 }
 
@@ -208,6 +214,17 @@ export function parseOrderFields(raw: RawRow, row: number, issues: ImportIssue[]
     );
   }
 
+  const cancelRequestedAt = r.instant('cancel_requested_at', false, bareZone);
+  if (paidAt !== null && cancelRequestedAt !== null && cancelRequestedAt < paidAt) {
+    r.fail(
+      'cancel_requested_at',
+      localized(
+        `${name('cancel_requested_at')} is earlier than paid_at: give the time the platform shows the buyer's cancellation request (at or after the payment), or leave it empty, and import or send the order again.`,
+        `${name('cancel_requested_at')} 早于 paid_at：请填写平台显示的买家取消申请时间（不早于付款时间），或留空，然后重新导入或提交该订单。`,
+      ),
+    );
+  }
+
   const buyerName = r.need('buyer_name', 200);
   const country = r.need('buyer_country', 2).toUpperCase();
   if (country && !COUNTRIES.has(country)) r.fail('buyer_country', localized(`buyer_country "${country}" is not an ISO 3166 country code.`, `buyer_country「${country}」不是 ISO 3166 国家代码。`));
@@ -247,6 +264,7 @@ export function parseOrderFields(raw: RawRow, row: number, issues: ImportIssue[]
     logisticsService: logisticsService || null,
     shippedAt,
     ...(orderType ? { orderType } : {}),
+    ...(cancelRequestedAt !== null ? { cancelRequestedAt } : {}),
   };
 }
 
@@ -329,84 +347,8 @@ export function orderTotal(order: Pick<OrderInput, 'lines'>): number {
   return total;
 }
 
-/** The rows of a JSON order ({ ...order fields, lines: [...] }), as strings, for the row parsers. */
-export function flattenJsonOrder(value: unknown, path: string, issues: ImportIssue[], row: number): RawRow[] | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    issues.push({ row, field: path || '(order)', message: localized('an order must be a JSON object.', '订单必须是 JSON 对象。') });
-    return undefined;
-  }
-  const record = value as Record<string, unknown>;
-  const before = issues.length;
-  const known = new Set<string>([...ORDER_COLUMNS, 'lines']);
-  for (const key of Object.keys(record)) {
-    if (!known.has(key)) issues.push({ row, field: join(path, key), message: localized(`unknown field "${key}".`, `未知字段「${key}」。`) });
-  }
-  const lines = record.lines;
-  if (!Array.isArray(lines) || lines.length === 0) {
-    issues.push({ row, field: join(path, 'lines'), message: localized('lines must be a non-empty list.', 'lines 必须是非空列表。') });
-    return undefined;
-  }
-  const base: RawRow = {};
-  for (const column of ORDER_COLUMNS) {
-    const v = record[column];
-    const s = scalarText(v);
-    if (s === undefined) issues.push({ row, field: join(path, column), message: localized(`${column} must be a string or a number.`, `${column} 必须是字符串或数字。`) });
-    else base[column] = s;
-  }
-  const rows: RawRow[] = [];
-  lines.forEach((line, i) => {
-    const linePath = `${join(path, 'lines')}[${i}]`;
-    if (typeof line !== 'object' || line === null || Array.isArray(line)) {
-      issues.push({ row, field: linePath, message: localized('a line must be a JSON object.', '订单行必须是 JSON 对象。') });
-      return;
-    }
-    const out: RawRow = { ...base };
-    for (const key of Object.keys(line)) {
-      if (!(LINE_COLUMNS as readonly string[]).includes(key)) {
-        issues.push({ row, field: `${linePath}.${key}`, message: localized(`unknown field "${key}".`, `未知字段「${key}」。`) });
-      }
-    }
-    for (const column of LINE_COLUMNS) {
-      const s = scalarText((line as Record<string, unknown>)[column]);
-      if (s === undefined) issues.push({ row, field: `${linePath}.${column}`, message: localized(`${column} must be a string or a number.`, `${column} 必须是字符串或数字。`) });
-      else out[column] = s;
-    }
-    rows.push(out);
-  });
-  return issues.length > before ? undefined : rows;
-}
-
-/**
- * Validates one JSON order (file import or API body) into an `OrderInput`, with issues at JSON paths.
- */
-export function parseJsonOrder(value: unknown, path: string, row: number, issues: ImportIssue[]): OrderInput | undefined {
-  const rows = flattenJsonOrder(value, path, issues, row);
-  if (!rows || !rows[0]) return undefined;
-  const fields = parseOrderFields(rows[0], row, issues, (c) => join(path, c));
-  const lines: Array<{ row: number; line: OrderLineInput }> = [];
-  let ok = fields !== undefined;
-  rows.forEach((raw, i) => {
-    const line = parseLineFields(raw, row, fields?.currency ?? knownCurrency(raw), issues, (c) => `${join(path, 'lines')}[${i}].${c}`);
-    if (line) lines.push({ row, line });
-    else ok = false;
-  });
-  if (!ok || !fields || !checkDuplicateLines(fields.platformOrderId, lines, issues, (i) => `${join(path, 'lines')}[${i}].sku`)) return undefined;
-  return { ...fields, lines: lines.map((l) => l.line) };
-}
-
 /** The row's currency when it is a real one, so line prices can still be checked when other order fields failed. */
 export function knownCurrency(raw: RawRow): string | undefined {
   const code = (raw.currency ?? '').trim().toUpperCase();
   return isCurrency(code) ? code : undefined;
-}
-
-function join(path: string, key: string): string {
-  return path ? `${path}.${key}` : key;
-}
-
-function scalarText(v: unknown): string | undefined {
-  if (v === undefined || v === null) return '';
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  return undefined;
 }

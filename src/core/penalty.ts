@@ -10,7 +10,9 @@
  * - `orderFactsFromEvents` folds an order's events into facts in a way that does not depend on the order the
  *   events arrived in.
  */
+import type { CancellationRequestFacts } from './cancellation-request';
 import { convertMoney, type Conversion } from './exchange';
+import type { ParcelWeight } from './violations';
 import { localized, type Localized } from './i18n';
 import type { Money } from './money';
 import type { Policy } from './policy/schema';
@@ -54,6 +56,12 @@ export interface OrderFacts extends ShipByFacts, OrderMoney {
   platformClosedAt?: number;
   /** Present while the order waits for stock. */
   stock?: StockWait;
+  /** The buyer asked to cancel (core/cancellation-request.ts), with the seller's answer if any. */
+  cancellationRequest?: CancellationRequestFacts;
+  /** Signs of a false shipment open on its parcels (tracking problem kinds: invalid_number, …). */
+  falseShipmentSigns?: readonly string[];
+  /** Its parcels as the platform's warehouse weighed them, beside their declared weight. */
+  parcelWeights?: readonly ParcelWeight[];
 }
 
 export interface FineQuote {
@@ -85,7 +93,7 @@ function checkMoney(value: Money, field: string): void {
 }
 
 /** The order total in the tiers' currency: as it is, the platform's USD amount, or converted at the rate of `at`. */
-function tierBasis(order: FineOrder, currency: string, at: number | undefined): FineQuote['conversion'] | undefined {
+export function tierBasis(order: FineOrder, currency: string, at: number | undefined): FineQuote['conversion'] | undefined {
   if (order.orderTotal.currency === currency) return undefined;
   if (order.orderTotalUsd && order.orderTotalUsd.currency === currency) {
     checkMoney(order.orderTotalUsd, 'orderTotalUsd');

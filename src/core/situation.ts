@@ -17,13 +17,20 @@
  * seller can still act on the order (`actionable`: label, ship, hand over, upload), whether it counts in the queues
  * and totals (`inQueues`), what it puts at stake (`exposure`), and the assumptions the answer rests on, each with
  * the policy's id, version and effective date.
+ *
+ * Also the rules beside the deadline: a buyer's cancellation request (core/cancellation-request.ts) with its answer
+ * time — open, it is a reason (what happens unanswered) and makes the order at risk near its answer time; lapsed,
+ * the platform has cancelled the order — and the violations the policy prices (core/violations.ts: false shipment,
+ * the semi-managed weight mismatch) in `violations`, also said in the verdict's sentences.
  */
 import { localized, type Localized } from './i18n';
 import type { Money } from './money';
 import { fineAt, type OrderFacts } from './penalty';
 import type { Policy } from './policy/schema';
-import { HOUR_MS } from './policy/compiled';
+import { compilePolicy, HOUR_MS } from './policy/compiled';
 import { verdict, type Verdict } from './verdict';
+import { answerTimeIsAssumed, cancellationRequestOf, type CancellationRequest } from './cancellation-request';
+import { falseShipmentViolation, weightMismatchViolation, type PricedViolation } from './violations';
 
 export const SITUATION_KINDS = ['open', 'at_risk', 'will_miss', 'awaiting_count', 'shipped_in_time', 'shipped_late', 'closed', 'cancelled'] as const;
 export type SituationKind = (typeof SITUATION_KINDS)[number];
@@ -41,6 +48,10 @@ export interface Situation {
   exposure: Money | null;
   /** What the answer assumes rather than knows, with the policy it comes from. */
   assumptions: Localized[];
+  /** The buyer's cancellation request, if one was made: open (answer by when), lapsed, accepted or refused. */
+  cancellationRequest: CancellationRequest | null;
+  /** Violations priced from the policy beside the lateness fine: false shipment, weight mismatch (core/violations.ts). */
+  violations: PricedViolation[];
 }
 
 /** Orders with less than this to their latest hand-over are at risk. */
@@ -83,20 +94,60 @@ export function assumptionsOf(policy: Policy, v: Verdict): Localized[] {
   return out;
 }
 
+/** The request's sentence: when it came, the answer time, and what happens if it goes unanswered. */
+function requestReason(request: CancellationRequest, policy: Policy, describe: (ms: number) => string): Localized {
+  const asked = describe(request.requestedAt);
+  if (request.answerBy === null) {
+    return localized(
+      `The buyer asked to cancel at ${asked}: accept or refuse the request on the order page.`,
+      `买家于 ${asked} 申请取消：请在订单页面接受或拒绝该申请。`,
+    );
+  }
+  const by = describe(request.answerBy);
+  const hours = policy.buyerCancellation!.answerHours;
+  return localized(
+    `The buyer asked to cancel at ${asked}: accept or refuse it on the order page by ${by} (${hours} h). Unanswered, the platform cancels the order at ${by}.`,
+    `买家于 ${asked} 申请取消：请在 ${by}（${hours} 小时内）之前在订单页面接受或拒绝。逾期未答复，平台将于 ${by} 自动取消订单。`,
+  );
+}
+
+function requestAssumption(policy: Policy): Localized {
+  const label = policyLabel(policy);
+  const hours = policy.buyerCancellation!.answerHours;
+  const source = policy.sources.find((s) => /cancel/i.test(s.note) && s.url);
+  const from = source ? ` (source: ${source.url}, ${source.quality})` : '';
+  return localized(
+    `Assumption (${label.en}): a cancellation request left unanswered for ${hours} h cancels the order automatically${from}.`,
+    `假设（${label.zh}）：取消申请 ${hours} 小时未答复，订单将被自动取消${source ? `（来源：${source.url}，${source.quality}）` : ''}。`,
+  );
+}
+
 export function situationOf(facts: OrderFacts, policy: Policy, at: number): Situation {
   const v = verdict(facts, policy, at);
   const assumptions = assumptionsOf(policy, v);
+  const request = facts.cancellationRequest === undefined ? null : cancellationRequestOf(facts.cancellationRequest, policy, at);
+  if (request !== null && (request.state === 'open' || request.state === 'lapsed') && answerTimeIsAssumed(policy)) assumptions.push(requestAssumption(policy));
+  const violations: PricedViolation[] = [];
+  if (facts.falseShipmentSigns !== undefined || facts.parcelWeights !== undefined) {
+    const falseShipment = facts.falseShipmentSigns ? falseShipmentViolation(policy, facts, facts.falseShipmentSigns) : null;
+    if (falseShipment) violations.push(falseShipment);
+    const weight = facts.parcelWeights ? weightMismatchViolation(policy, facts.parcelWeights) : null;
+    if (weight) violations.push(weight);
+    for (const violation of violations) v.sentences.push(violation.explanation);
+  }
   const settled = SETTLED[v.status];
   if (settled) {
     const pending = settled === 'awaiting_count';
     return {
       kind: settled,
-      reasons: [],
+      reasons: request !== null && request.state === 'lapsed' ? [v.headline] : [],
       verdict: v,
       actionable: false,
       inQueues: false,
       exposure: pending && v.latenessMs > 0 ? v.fine.money : null,
       assumptions,
+      cancellationRequest: request,
+      violations,
     };
   }
   let kind: SituationKind;
@@ -116,7 +167,16 @@ export function situationOf(facts: OrderFacts, policy: Policy, at: number): Situ
   } else {
     kind = 'open';
   }
+  // An open cancellation request: its answer is due, and unanswered the platform cancels the order. Near its answer
+  // time the order is at risk, and the request is the first reason when it comes before the hand-over.
+  if (request !== null && request.state === 'open') {
+    const reason = requestReason(request, policy, (ms) => compilePolicy(policy).zone.describe(ms));
+    const dueFirst = request.answerBy !== null && request.answerBy < v.latestHandOverAt;
+    if (dueFirst) reasons.unshift(reason);
+    else reasons.push(reason);
+    if (kind === 'open' && request.answerBy !== null && request.answerBy - at <= AT_RISK_WITHIN_MS) kind = 'at_risk';
+  }
   // At stake: once it will miss, the course at hand; before, what missing the deadline a moment from now costs.
   const exposure = kind === 'will_miss' ? v.fine.money : v.timeLeftMs > 0 ? fineAt(policy, facts, 1).money : v.fine.money;
-  return { kind, reasons, verdict: v, actionable: true, inQueues: true, exposure, assumptions };
+  return { kind, reasons, verdict: v, actionable: true, inQueues: true, exposure, assumptions, cancellationRequest: request, violations };
 }

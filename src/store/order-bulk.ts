@@ -23,7 +23,7 @@ export const ORDER_COLUMNS = [
   'buyer_country', 'address_line1', 'city', 'postcode', 'phone', 'handling_days', 'logistics_service', 'paid_at',
   'risk_passed_at', 'ship_by_at', 'ship_by_source', 'platform_ship_by_at', 'accepted_at', 'packed_at', 'handed_over_at',
   'tracking_uploaded_at', 'first_scan_at', 'delivered_at', 'receipt_confirmed_at', 'cancelled_at', 'closed_at',
-  'content_hash', 'version', 'created_at', 'updated_at', 'policy_id', 'policy_version', 'order_type',
+  'content_hash', 'version', 'created_at', 'updated_at', 'policy_id', 'policy_version', 'order_type', 'cancel_requested_at',
 ] as const satisfies ReadonlyArray<keyof NewOrderRow>;
 const EVENT_COLUMNS = ['order_id', 'parcel_id', 'at', 'actor', 'kind', 'action', 'from_state', 'to_state', 'reason', 'data'] as const;
 

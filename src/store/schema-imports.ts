@@ -1,4 +1,5 @@
 import type { Insertable } from 'kysely';
+import type { ORDER_COLUMNS } from './order-bulk';
 import type { OrdersTable } from './schema';
 
 /** Migration 0017: an import in progress, owned by one process (`owner` as in store/leases.ts). */
@@ -11,7 +12,7 @@ export interface ImportRunsTable {
 }
 
 /** A new order of a file being imported, with the columns it will have in `orders`; invisible until the merge. A file holds an order once (the reader refuses a repeated one). */
-export type ImportStagedOrdersTable = Omit<Insertable<OrdersTable>, 'id' | 'warehouse_received_at'> & {
+export type ImportStagedOrdersTable = Pick<Insertable<OrdersTable>, (typeof ORDER_COLUMNS)[number]> & {
   import_id: string;
   seq: number;
 };

@@ -59,6 +59,12 @@ export interface OrdersTable {
   receipt_confirmed_at: number | null;
   cancelled_at: number | null;
   closed_at: number | null;
+  /** Migration 0015: a buyer's cancellation request, the seller's answer (`accepted` | `refused`) and when. */
+  cancel_requested_at: number | null;
+  cancel_answered_at: number | null;
+  cancel_answer: string | null;
+  /** Migration 0015: who cancelled it (`seller` | `buyer` | `platform`); null on older rows (read as the seller). */
+  cancelled_by: string | null;
   content_hash: string;
   version: number;
   created_at: number;
@@ -87,6 +93,8 @@ export interface ParcelsTable {
   service: string | null;
   tracking_number: string | null;
   weight_g: number | null;
+  /** Migration 0015: the weight the platform's warehouse found (semi-managed), beside `weight_g`, the declared one. */
+  warehouse_weight_g: number | null;
   packed_at: number | null;
   labelled_at: number | null;
   handed_over_at: number | null;

@@ -23,7 +23,8 @@ import { pollDueParcels, runTrackingSweep } from '../../src/app/tracking-polling
 import { saveProvider } from '../../src/app/tracking-providers';
 import { getParcelTracking, listUnmatchedEvents } from '../../src/app/tracking-views';
 import { claimOutboxRows, recordOutboxOutcomes } from '../../src/app/upload-outbox';
-import { parseJsonOrder, type ImportIssue } from '../../src/core/order-input';
+import { type ImportIssue } from '../../src/core/order-input';
+import { parseJsonOrder } from '../../src/core/order-input-json';
 import { DAY_MS, HOUR_MS } from '../../src/core/time';
 import { makeS10 } from '../../src/core/tracking/s10';
 import { buildServer } from '../../src/http/server';

@@ -6,7 +6,8 @@ import { expect } from 'vitest';
 import type { AppContext } from '../../src/app/context';
 import { upsertOrders } from '../../src/app/orders';
 import { auditStock, defineSku, defineWarehouse, mapPlatformSku } from '../../src/app/stock';
-import { parseJsonOrder, type ImportIssue } from '../../src/core/order-input';
+import { type ImportIssue } from '../../src/core/order-input';
+import { parseJsonOrder } from '../../src/core/order-input-json';
 import type { Store } from '../../src/store/database';
 
 export async function seedCatalogue(ctx: AppContext, shopId = 'shop-s'): Promise<void> {

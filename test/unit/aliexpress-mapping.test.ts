@@ -10,7 +10,8 @@ import {
 } from '../../src/integrations/aliexpress/mapping';
 import { parsePlatformJson } from '../../src/integrations/aliexpress/protocol';
 import type { PlatformOrderDetail } from '../../src/integrations/aliexpress/platform-types';
-import { parseJsonOrder, type ImportIssue } from '../../src/core/order-input';
+import { type ImportIssue } from '../../src/core/order-input';
+import { parseJsonOrder } from '../../src/core/order-input-json';
 
 // Copies of shared/domain/samples (synthetic payloads in the platform's shapes).
 const SAMPLES = fileURLToPath(new URL('../fixtures/aliexpress', import.meta.url));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatMoney, parseMajorAmount } from '../../src/core/money';
-import { parseJsonOrder, parseLineFields, parseOrderFields, type ImportIssue } from '../../src/core/order-input';
+import { parseLineFields, parseOrderFields, type ImportIssue } from '../../src/core/order-input';
+import { parseJsonOrder } from '../../src/core/order-input-json';
 import { parseDuration, parseInstant } from '../../src/core/time';
 
 const base = {
@@ -63,6 +64,8 @@ describe('order rows', () => {
     ['shipped_at', { status: 'WAIT_BUYER_ACCEPT_GOODS', shipped_at: 'yesterday' }, /shipped_at "yesterday" is not a valid date/],
     ['shipped_at', { status: 'WAIT_BUYER_ACCEPT_GOODS', shipped_at: '2026-03-07 09:59:59' }, /shipped_at is earlier than paid_at/],
     ['order_type', { order_type: 'Self Send' }, /order_type "Self Send" must be a type name/],
+    ['cancel_requested_at', { cancel_requested_at: 'soon' }, /cancel_requested_at "soon" is not a valid date/],
+    ['cancel_requested_at', { cancel_requested_at: '2026-03-07 09:59:59' }, /cancel_requested_at is earlier than paid_at/],
   ])('names the field %s', (field, change, message) => {
     const issues: ImportIssue[] = [];
     const raw = { ...base, ...change };
@@ -72,6 +75,13 @@ describe('order rows', () => {
     expect(issues[0]).toMatchObject({ row: 7, field });
     expect(issues[0]!.message.en).toMatch(message);
     expect(issues[0]!.message['zh-CN']).toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  it("reads the optional cancel_requested_at (the buyer's cancellation request) like every platform time; absent, the field is not there", () => {
+    const issues: ImportIssue[] = [];
+    expect(parseOrderFields({ ...base, cancel_requested_at: '2026-03-09 08:30:00' }, 2, issues)!.cancelRequestedAt).toBe(Date.UTC(2026, 2, 9, 15, 30));
+    expect(parseOrderFields(base, 2, issues)).not.toHaveProperty('cancelRequestedAt');
+    expect(issues).toEqual([]);
   });
 
   it('reads the optional shipped_at as the platform writes it (bare = US Pacific) or with an offset; absent = null', () => {

@@ -77,3 +77,45 @@ export const ONLINE_RATE_THRESHOLDS: PolicyInput['metricThresholds'] = [
     note: 'The 7-day online rate is the floor (campaign entry, store tiers); thresholds are an ASSUMPTION.',
   },
 ];
+
+export const ALIEXPRESS_CANCELLATION_REQUESTS: Source = {
+  url: 'https://guide-aliexpress.com/en/when-will-my-aliexpress-order-be-shipped/',
+  quality: 'WEAK',
+  note: "A buyer's cancellation request the seller does not answer within 48 h cancels the order automatically (rule since 2020-03-16; a buyer guide, digest 1.5).",
+};
+
+/** Digest 1.5, from a WEAK source only: marked as an assumption, so every screen says so. */
+export const ALIEXPRESS_BUYER_CANCELLATION: PolicyInput['buyerCancellation'] = {
+  answerHours: 48,
+  note: 'ASSUMPTION (WEAK source, guide-aliexpress.com, rule since 2020-03-16): a cancellation request left unanswered for 48 h cancels the order automatically.',
+};
+
+export const ALIEXPRESS_FALSE_SHIPMENT_RULE: Source = {
+  url: 'https://christinasbeautyjourney.blogspot.com/2022/01/asking-for-help-false-shipment-12192021.html',
+  quality: 'SEC',
+  note: 'False shipment (invalid number, number unrelated to the order, no online information, wrong method): general violation 2 points per occurrence, plus the per-order fines of non-fulfilment (digest 1.8).',
+};
+
+/** Digest 1.7 (the fine table) and 1.8 (the points). */
+export const ALIEXPRESS_FALSE_SHIPMENT: PolicyInput['falseShipment'] = {
+  pointsPerOccurrence: 2,
+  currency: 'USD',
+  tiers: [{ orderTotalBelow: 20_00, amount: 1_00 }],
+  otherwise: 2_00,
+  note: 'False shipment, general violation: 2 points per occurrence; USD 1 per order when the order total is below USD 20, else USD 2.',
+};
+
+export const ALIEXPRESS_WEIGHT_MISMATCH_RULE: Source = {
+  url: 'https://en.hb2b.com/ask/190554.html',
+  quality: 'SEC',
+  note: 'Semi-managed: the warehouse weight differing from the declared weight is fined by weight band; the source gives no amounts (digest 1.9).',
+};
+
+/** Digest 1.9: no amounts are known, so no bands: the seller sets them in the shop's policy overrides. */
+export const SEMI_MANAGED_WEIGHT_MISMATCH: PolicyInput['weightMismatch'] = {
+  currency: 'CNY',
+  bands: [],
+  note:
+    'NOT SET: the source gives no amounts; set your bands (the shop policy overrides, weightMismatch.bands: [{overGrams, amount}]). ' +
+    'ASSUMPTION: a band is chosen by the difference between the warehouse and the declared weight, per parcel.',
+};

@@ -15,6 +15,10 @@ import {
   ALIEXPRESS_PACIFIC_TIME,
   ALIEXPRESS_RISK_PASSED_CLOCK,
   ONLINE_RATE_THRESHOLDS,
+  ALIEXPRESS_BUYER_CANCELLATION,
+  ALIEXPRESS_CANCELLATION_REQUESTS,
+  ALIEXPRESS_FALSE_SHIPMENT,
+  ALIEXPRESS_FALSE_SHIPMENT_RULE,
 } from './aliexpress-common';
 
 export const aliexpressOverseas = {
@@ -37,6 +41,8 @@ export const aliexpressOverseas = {
     { quality: 'ASSUMPTION', note: 'Closing, fines and extensions as for POP (no overseas-specific rule was found).' },
     ALIEXPRESS_ONLINE_RATE_THRESHOLD,
     ALIEXPRESS_FESTIVAL_PAUSE_DATES,
+    ALIEXPRESS_CANCELLATION_REQUESTS,
+    ALIEXPRESS_FALSE_SHIPMENT_RULE,
   ],
   clockStart: 'risk_passed_else_payment',
   platformDeadline: { wins: true, crossCheckToleranceMinutes: 60 },
@@ -62,6 +68,8 @@ export const aliexpressOverseas = {
     unfulfilled: ['non_fulfilment_rate'],
     cancelledBySeller: ['non_fulfilment_rate'],
   },
+  buyerCancellation: ALIEXPRESS_BUYER_CANCELLATION,
+  falseShipment: ALIEXPRESS_FALSE_SHIPMENT,
   metricThresholds: ONLINE_RATE_THRESHOLDS,
   metricPauses: ALIEXPRESS_METRIC_PAUSES,
 } satisfies PolicyInput;

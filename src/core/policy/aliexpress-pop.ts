@@ -16,6 +16,10 @@ import {
   ALIEXPRESS_POINTS,
   ALIEXPRESS_RISK_PASSED_CLOCK,
   ONLINE_RATE_THRESHOLDS,
+  ALIEXPRESS_BUYER_CANCELLATION,
+  ALIEXPRESS_CANCELLATION_REQUESTS,
+  ALIEXPRESS_FALSE_SHIPMENT,
+  ALIEXPRESS_FALSE_SHIPMENT_RULE,
 } from './aliexpress-common';
 
 export const aliexpressPop = {
@@ -53,6 +57,8 @@ export const aliexpressPop = {
     { quality: 'ASSUMPTION', note: 'The ship-by countdown does not skip weekends or festivals (no source says it does).' },
     ALIEXPRESS_ONLINE_RATE_THRESHOLD,
     ALIEXPRESS_FESTIVAL_PAUSE_DATES,
+    ALIEXPRESS_CANCELLATION_REQUESTS,
+    ALIEXPRESS_FALSE_SHIPMENT_RULE,
   ],
   clockStart: 'risk_passed_else_payment',
   platformDeadline: { wins: true, crossCheckToleranceMinutes: 60 },
@@ -88,6 +94,8 @@ export const aliexpressPop = {
     unfulfilled: ['non_fulfilment_rate'],
     cancelledBySeller: ['non_fulfilment_rate'],
   },
+  buyerCancellation: ALIEXPRESS_BUYER_CANCELLATION,
+  falseShipment: ALIEXPRESS_FALSE_SHIPMENT,
   metricThresholds: ONLINE_RATE_THRESHOLDS,
   metricPauses: ALIEXPRESS_METRIC_PAUSES,
 } satisfies PolicyInput;

@@ -9,6 +9,8 @@ import {
   ALIEXPRESS_METRIC_PAUSES,
   ALIEXPRESS_ORDER_STATES,
   ALIEXPRESS_RISK_PASSED_CLOCK,
+  ALIEXPRESS_WEIGHT_MISMATCH_RULE,
+  SEMI_MANAGED_WEIGHT_MISMATCH,
 } from './aliexpress-common';
 
 export const aliexpressSemiJit = {
@@ -35,6 +37,7 @@ export const aliexpressSemiJit = {
     { quality: 'ASSUMPTION', note: 'Not shipping at all ("short shipment / not shipped") costs the top tier, 1x product price.' },
     { quality: 'ASSUMPTION', note: 'The effective date is unknown; set early so older orders resolve.' },
     ALIEXPRESS_FESTIVAL_PAUSE_DATES,
+    ALIEXPRESS_WEIGHT_MISMATCH_RULE,
   ],
   clockStart: 'risk_passed_else_payment',
   platformDeadline: { wins: true, crossCheckToleranceMinutes: 60 },
@@ -62,6 +65,7 @@ export const aliexpressSemiJit = {
     unfulfilled: ['non_fulfilment_rate'],
     cancelledBySeller: ['non_fulfilment_rate'],
   },
+  weightMismatch: SEMI_MANAGED_WEIGHT_MISMATCH,
   metricThresholds: [],
   metricPauses: ALIEXPRESS_METRIC_PAUSES,
 } satisfies PolicyInput;

@@ -9,6 +9,8 @@ import {
   ALIEXPRESS_METRIC_PAUSES,
   ALIEXPRESS_ORDER_STATES,
   ALIEXPRESS_RISK_PASSED_CLOCK,
+  ALIEXPRESS_WEIGHT_MISMATCH_RULE,
+  SEMI_MANAGED_WEIGHT_MISMATCH,
 } from './aliexpress-common';
 
 export const aliexpressSemiSelfSend = {
@@ -32,6 +34,7 @@ export const aliexpressSemiSelfSend = {
     { quality: 'ASSUMPTION', note: 'Stop trying 96 h after the deadline (where the top fine tier starts) and raise a manual task.' },
     { quality: 'ASSUMPTION', note: 'The effective date is unknown; set early so older orders resolve.' },
     ALIEXPRESS_FESTIVAL_PAUSE_DATES,
+    ALIEXPRESS_WEIGHT_MISMATCH_RULE,
   ],
   clockStart: 'risk_passed_else_payment',
   platformDeadline: { wins: true, crossCheckToleranceMinutes: 60 },
@@ -59,6 +62,7 @@ export const aliexpressSemiSelfSend = {
     unfulfilled: ['non_fulfilment_rate'],
     cancelledBySeller: ['non_fulfilment_rate'],
   },
+  weightMismatch: SEMI_MANAGED_WEIGHT_MISMATCH,
   metricThresholds: [],
   metricPauses: ALIEXPRESS_METRIC_PAUSES,
 } satisfies PolicyInput;

@@ -23,7 +23,7 @@ import { z } from 'zod';
 import { IANAZone } from 'luxon';
 import Holidays from 'date-holidays';
 import { localized, type Localized } from '../i18n';
-import { isCurrency } from '../money';
+import { BuyerCancellationSchema, FalseShipmentSchema, FineScheduleSchema, hours, PointsSchema, positiveHours, WeightMismatchSchema } from './schema-fines';
 
 export const SOURCE_QUALITIES = ['OFF', 'REAL', 'SEC', 'WEAK', 'VERIFIED', 'ASSUMPTION'] as const;
 export type SourceQuality = (typeof SOURCE_QUALITIES)[number];
@@ -69,13 +69,6 @@ export function isValidZone(name: string): boolean {
 }
 
 const zoneName = z.string().refine(isValidZone, { message: 'not an IANA time zone' });
-const currencyCode = z.string().refine((code) => /^[A-Z]{3}$/.test(code) && isCurrency(code), {
-  message: 'not an ISO 4217 currency code',
-});
-const hours = z.number().min(0).max(24 * 366);
-const positiveHours = z.number().positive({ message: 'must be more than zero' }).max(24 * 366);
-const minorAmount = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
-const percent = z.int().min(0).max(100_000);
 const rate = z.number().min(0).max(1);
 const localDate = z.iso.date();
 
@@ -157,119 +150,6 @@ const HandlingSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
-const CapSchema = z.strictObject({ amount: minorAmount, currency: currencyCode });
-
-/** Every fine step applies when lateness is strictly more than `afterHours` (until the next step). */
-const FineScheduleSchema = z
-  .discriminatedUnion('basis', [
-    z.strictObject({
-      basis: z.literal('fixed'),
-      currency: currencyCode,
-      perUnit: z.boolean().default(false),
-      steps: z.array(z.strictObject({ afterHours: hours, amount: minorAmount })),
-      caps: z.array(CapSchema).default([]),
-      note: z.string().min(1),
-    }),
-    z.strictObject({
-      basis: z.literal('product_price'),
-      perUnit: z.boolean().default(false),
-      steps: z.array(z.strictObject({ afterHours: hours, percent })),
-      caps: z.array(CapSchema).default([]),
-      note: z.string().min(1),
-    }),
-    z.strictObject({
-      basis: z.literal('order_total'),
-      perUnit: z.boolean().default(false),
-      steps: z.array(z.strictObject({ afterHours: hours, percent })),
-      caps: z.array(CapSchema).default([]),
-      note: z.string().min(1),
-    }),
-    z.strictObject({
-      /** A fixed amount chosen by the order total: the first tier whose `orderTotalBelow` exceeds the total. */
-      basis: z.literal('order_total_tiers'),
-      currency: currencyCode,
-      perUnit: z.boolean().default(false),
-      steps: z.array(
-        z.strictObject({
-          afterHours: hours,
-          tiers: z.array(z.strictObject({ orderTotalBelow: minorAmount, amount: minorAmount })).min(1),
-          otherwise: minorAmount,
-        }),
-      ),
-      caps: z.array(CapSchema).default([]),
-      note: z.string().min(1),
-    }),
-  ])
-  .superRefine((schedule, ctx) => {
-    const steps = schedule.steps as ReadonlyArray<{ afterHours: number }>;
-    for (let i = 1; i < steps.length; i++) {
-      if (steps[i]!.afterHours <= steps[i - 1]!.afterHours) {
-        ctx.addIssue({ code: 'custom', message: 'steps go backwards: afterHours must increase', path: ['steps', i, 'afterHours'] });
-      }
-    }
-    const currencies = schedule.caps.map((cap) => cap.currency);
-    if (new Set(currencies).size !== currencies.length) {
-      ctx.addIssue({ code: 'custom', message: 'one cap per currency', path: ['caps'] });
-    }
-    if (schedule.basis === 'fixed') {
-      schedule.steps.forEach((step, i) => {
-        if (i > 0 && step.amount < schedule.steps[i - 1]!.amount) {
-          ctx.addIssue({ code: 'custom', message: 'steps go backwards: the fine would decrease', path: ['steps', i, 'amount'] });
-        }
-      });
-    } else if (schedule.basis === 'product_price' || schedule.basis === 'order_total') {
-      schedule.steps.forEach((step, i) => {
-        if (i > 0 && step.percent < schedule.steps[i - 1]!.percent) {
-          ctx.addIssue({ code: 'custom', message: 'steps go backwards: the fine would decrease', path: ['steps', i, 'percent'] });
-        }
-      });
-    } else {
-      schedule.steps.forEach((step, i) => {
-        step.tiers.forEach((tier, t) => {
-          if (t > 0 && tier.orderTotalBelow <= step.tiers[t - 1]!.orderTotalBelow) {
-            ctx.addIssue({ code: 'custom', message: 'tiers must be in increasing order total', path: ['steps', i, 'tiers', t, 'orderTotalBelow'] });
-          }
-        });
-        if (i === 0) return;
-        const previous = schedule.steps[i - 1]!;
-        const sameTiers =
-          previous.tiers.length === step.tiers.length &&
-          previous.tiers.every((tier, t) => tier.orderTotalBelow === step.tiers[t]!.orderTotalBelow);
-        if (!sameTiers) {
-          ctx.addIssue({ code: 'custom', message: 'every step must use the same order-total tiers', path: ['steps', i, 'tiers'] });
-          return;
-        }
-        step.tiers.forEach((tier, t) => {
-          if (tier.amount < previous.tiers[t]!.amount) {
-            ctx.addIssue({ code: 'custom', message: 'steps go backwards: the fine would decrease', path: ['steps', i, 'tiers', t, 'amount'] });
-          }
-        });
-        if (step.otherwise < previous.otherwise) {
-          ctx.addIssue({ code: 'custom', message: 'steps go backwards: the fine would decrease', path: ['steps', i, 'otherwise'] });
-        }
-      });
-    }
-  });
-
-const PointsSchema = z
-  .strictObject({
-    /** Score points deducted per order, a step function of lateness like the fine. */
-    steps: z.array(z.strictObject({ afterHours: hours, points: z.int().min(0) })),
-    note: z.string().min(1),
-  })
-  .superRefine((points, ctx) => {
-    points.steps.forEach((step, i) => {
-      if (i === 0) return;
-      const previous = points.steps[i - 1]!;
-      if (step.afterHours <= previous.afterHours) {
-        ctx.addIssue({ code: 'custom', message: 'steps go backwards: afterHours must increase', path: ['steps', i, 'afterHours'] });
-      }
-      if (step.points < previous.points) {
-        ctx.addIssue({ code: 'custom', message: 'steps go backwards: points would decrease', path: ['steps', i, 'points'] });
-      }
-    });
-  });
-
 const MetricThresholdSchema = z
   .strictObject({
     metric: z.enum(METRIC_KEYS),
@@ -346,6 +226,12 @@ export const PolicySchema = z
       points: z.int().min(0).default(0),
       note: z.string().min(1),
     }),
+    /** A buyer's cancellation request and the time the seller has to answer it (schema-fines.ts). */
+    buyerCancellation: BuyerCancellationSchema,
+    /** False shipment's points and per-order fine (schema-fines.ts). */
+    falseShipment: FalseShipmentSchema,
+    /** Semi-managed: the fine bands when the warehouse weight differs from the declared one (schema-fines.ts). */
+    weightMismatch: WeightMismatchSchema,
     /** Which seller metrics an order hits when shipped late, left unfulfilled, or cancelled by the seller. */
     effects: z.strictObject({
       late: z.array(z.enum(METRIC_KEYS)),

@@ -12,6 +12,7 @@ import { SHIPPED_EVENT_NAMES } from '../policy/wording';
 import { computeShipBy, DeadlineInputError } from '../deadline';
 import { fineForStep, type OrderFacts } from '../penalty';
 import { awaitingCountVerdict } from './awaiting-count';
+import { cancellationRequestOf } from '../cancellation-request';
 import { cancelledVerdict } from './cancelled';
 import { closedVerdict } from './closed';
 import { openVerdict } from './open';
@@ -82,6 +83,11 @@ export function verdict(order: OrderFacts, policy: Policy, now: number): Verdict
   if (counted !== undefined) return shippedVerdict(input, counted);
   if (order.cancelledAt !== undefined) return cancelledVerdict(input, order.cancelledAt);
   if (order.platformClosedAt !== undefined) return closedVerdict(input, order.platformClosedAt);
+  // A buyer's cancellation request left unanswered past its answer time: the platform has cancelled the order.
+  if (order.cancellationRequest !== undefined) {
+    const request = cancellationRequestOf(order.cancellationRequest, policy, now);
+    if (request.state === 'lapsed') return cancelledVerdict(input, request.answerBy!, true);
+  }
   // Handed over, the counted event still to come: the parcel is with the carrier or the platform, so the clock's
   // closing point does not close it; the verdict waits for the event instead of guessing it.
   const leftAt = parcelLeftAt(order, policy.shippedWhen);

@@ -2,9 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { contextAsOf } from '../../app/as-of';
 import type { AppContext } from '../../app/context';
 import { addWebhook, explainOrder, sellerMetrics } from '../../app/deadlines';
-import { recordWarehouseReceipt } from '../../app/handover';
+import { recordWarehouseReceipt, recordWarehouseWeight } from '../../app/handover';
 import { recordExtension, setShopPolicy } from '../../app/policies';
-import { presentOrder, presentSituation, presentVerdict } from '../../app/present';
+import { presentOrder, presentParcel, presentSituation, presentVerdict } from '../../app/present';
 import { ValidationError } from '../../app/errors';
 import { localized } from '../../core/i18n';
 import { builtInRegistry } from '../../core/policy/registry';
@@ -68,6 +68,20 @@ export function deadlineRoutes(app: FastifyInstance, ctx: AppContext): void {
       if (raw !== undefined && at === undefined) throw new ValidationError([{ row: 0, field: 'at', message: localized(`at "${raw}" is not a time with a zone or offset.`, `at「${raw}」不是带时区或偏移量的时间。`) }]);
       const order = await recordWarehouseReceipt(ctx, request.params.id, at === undefined ? {} : { at }, request.access.actor);
       return presentOrder(order);
+    },
+  });
+
+  app.post<{ Params: { id: number }; Body: { parcel_id: number; grams: number } }>('/orders/:id/warehouse-weight', {
+    schema: {
+      tags: ['deadlines'],
+      summary: "Record the weight the platform's warehouse found for one of the order's parcels (semi-managed): with the shop's weight bands set, the order's situation carries the weight-mismatch fine",
+      params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } },
+      body: { type: 'object', required: ['parcel_id', 'grams'], additionalProperties: false, properties: { parcel_id: { type: 'integer', minimum: 1 }, grams: { type: 'integer' } } },
+      response: { 400: errorSchema, 404: errorSchema },
+    },
+    handler: async (request) => {
+      const parcel = await recordWarehouseWeight(ctx, request.params.id, { parcelId: request.body.parcel_id, grams: request.body.grams }, request.access.actor);
+      return presentParcel(parcel);
     },
   });
 

@@ -1,15 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import { contextAsOf, contextAt, parseAsOf } from '../../app/as-of';
 import type { AppContext } from '../../app/context';
-import { describeRisk, isQueued } from '../../app/deadlines';
+import { describeRisk, isQueued, requestsDueBy } from '../../app/deadlines';
 import { ValidationError } from '../../app/errors';
 import { applyOrderAction, getOrderDetail, listOrders, upsertOrders, type IncomingOrder } from '../../app/orders';
 import { auditOfOrder } from '../../app/accounts';
+import { answerCancellationRequest, recordCancellationRequest } from '../../app/cancellation-requests';
 import { presentAsOf, presentAuditOnTimeline, presentEvent, presentLine, presentOrder, presentParcel } from '../../app/present';
 import { localized } from '../../core/i18n';
 import { ORDER_STATES, orderMachine } from '../../core/order';
-import { IMPORT_COLUMNS, LINE_COLUMNS, parseJsonOrder, type ImportIssue } from '../../core/order-input';
-import { parseDuration } from '../../core/time';
+import { IMPORT_COLUMNS, LINE_COLUMNS, type ImportIssue } from '../../core/order-input';
+import { parseJsonOrder } from '../../core/order-input-json';
+import { parseDuration, parseInstant, toIso } from '../../core/time';
 import { shopFilter } from '../access';
 import { AT_PARAM } from './deadlines';
 
@@ -161,9 +163,17 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
       if (dueBefore === undefined) return { items: page.map(presentOrder), next_cursor };
       // The at-risk view: each order with its countdown, the fine if it is missed now, and why.
       // Orders whose situation is settled (closed at the platform's closing point, cancelled, shipped) are in no queue.
-      const risk = (await describeRisk(contextAt(ctx, now), page, now)).filter(isQueued);
+      const asOf = contextAt(ctx, now);
+      // The first page starts with the orders whose buyer's cancellation request must be answered within the window
+      // while their own deadline is later (unanswered, the platform cancels them); the deadline pages follow.
+      const requests = q.cursor || warehouseIds || carriers ? [] : (await requestsDueBy(asOf, { shopIds: shopFilter(request, q.shop), dueBefore, beyondShipBy: dueBefore, now })).filter((r) => !statuses || statuses.includes(r.order.status));
+      const listed = new Set(requests.map((r) => r.order.id));
+      const risk = [...requests, ...(await describeRisk(asOf, page.filter((o) => !listed.has(o.id)), now)).filter(isQueued)];
       return {
-        items: risk.map((r) => ({ ...presentOrder(r.order), deadline: { time_left_ms: r.timeLeftMs, fine_if_missed: r.fineIfMissed, status: r.status, situation: r.situation, why: r.why } })),
+        items: risk.map((r) => ({
+          ...presentOrder(r.order),
+          deadline: { time_left_ms: r.timeLeftMs, fine_if_missed: r.fineIfMissed, status: r.status, situation: r.situation, why: r.why, cancellation_answer_by: toIso(r.cancellationAnswerBy) },
+        })),
         next_cursor,
       };
     },
@@ -208,6 +218,44 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
     handler: async (request) => {
       void orderMachine;
       const order = await applyOrderAction(ctx, request.params.id, { action: request.params.action, reason: request.body?.reason, actor: request.access.actor });
+      return presentOrder(order);
+    },
+  });
+
+  app.post<{ Params: { id: number }; Body: { at?: string } | undefined }>('/orders/:id/cancellation-request', {
+    schema: {
+      tags: ['orders'],
+      summary: "Record a buyer's cancellation request (`at` defaults to now): the order's situation shows it with its answer time, and the at-risk list when the answer time is near",
+      params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } },
+      body: { type: ['object', 'null'], additionalProperties: false, properties: { at: { type: 'string', description: 'ISO 8601 with Z or an offset' } } },
+      response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
+    },
+    handler: async (request, reply) => {
+      const raw = request.body?.at;
+      const at = raw === undefined ? undefined : parseInstant(raw);
+      if (raw !== undefined && at === undefined) throw new ValidationError([{ row: 0, field: 'at', message: localized(`at "${raw}" is not a time with a zone or offset.`, `at「${raw}」不是带时区或偏移量的时间。`) }]);
+      const order = await recordCancellationRequest(ctx, request.params.id, at === undefined ? {} : { at }, request.access.actor);
+      reply.code(201);
+      return presentOrder(order);
+    },
+  });
+
+  app.post<{ Params: { id: number }; Body: { answer: 'accept' | 'refuse'; reason?: string } }>('/orders/:id/cancellation-request/answer', {
+    schema: {
+      tags: ['orders'],
+      summary: "Answer the buyer's open cancellation request: `accept` cancels the order (cancelled by the buyer), `refuse` keeps it open; 409 with the rule when there is none or its answer time has passed",
+      params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } },
+      body: {
+        type: 'object',
+        required: ['answer'],
+        additionalProperties: false,
+        properties: { answer: { type: 'string', enum: ['accept', 'refuse'] }, reason: { type: 'string', maxLength: 500 } },
+      },
+      response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
+    },
+    handler: async (request) => {
+      const answer = request.body.answer === 'accept' ? 'accepted' : 'refused';
+      const order = await answerCancellationRequest(ctx, request.params.id, { answer, reason: request.body.reason }, request.access.actor);
       return presentOrder(order);
     },
   });

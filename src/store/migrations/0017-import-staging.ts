@@ -19,6 +19,8 @@ export function importStagingMigration(dialect: Dialect): Migration {
     ['tracking_uploaded_at', instant], ['first_scan_at', instant], ['delivered_at', instant], ['receipt_confirmed_at', instant],
     ['cancelled_at', instant], ['closed_at', instant], ['content_hash', 'text'], ['version', 'integer'], ['created_at', instant],
     ['updated_at', instant], ['policy_id', 'text'], ['policy_version', 'integer'], ['order_type', 'text'],
+    // Migration 0015's column that an order may arrive with.
+    ['cancel_requested_at', instant],
   ];
   return {
     async up(db: Kysely<any>) {

@@ -17,6 +17,7 @@ import { storeLeasesMigration } from './0011-store-leases';
 import { reliabilityMigration } from './0012-reliability';
 import { marketplaceOutagesMigration } from './0013-marketplace-outages';
 import { warehouseReceiptMigration } from './0014-warehouse-receipt';
+import { orderRulesMigration } from './0015-order-rules';
 import { importStagingMigration } from './0017-import-staging';
 
 export function buildMigrations(dialect: Dialect): Record<string, Migration> {
@@ -212,6 +213,7 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     '0012_reliability': reliabilityMigration(dialect),
     '0013_marketplace_outages': marketplaceOutagesMigration(dialect),
     '0014_warehouse_receipt': warehouseReceiptMigration(dialect),
+    '0015_order_rules': orderRulesMigration(dialect),
     '0017_import_staging': importStagingMigration(dialect),
   };
 }

@@ -1,12 +1,14 @@
 /**
  * The order's verdict ("can I still ship?") with its situation and the assumptions it rests on, and — for a self-send
- * order waiting for its warehouse receipt — the form that records the receipt when the platform confirms it.
+ * order waiting for its warehouse receipt — the form that records the receipt when the platform confirms it; the
+ * buyer's cancellation request with its answer buttons (CancellationRequest.tsx).
  */
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, type Verdict } from '../api';
 import { Card, Countdown, DateTime, ErrorText, Money } from '../components';
 import { localInputToIso } from '../format';
 import { useI18n } from '../i18n';
+import { CancellationRequest, type CancellationRequestView } from './CancellationRequest';
 
 export function VerdictCard({ verdict, receivedAt, now, platformZone, canRecord, onRecorded }: { verdict: Verdict | undefined; receivedAt: number; now: number; platformZone: string | undefined; canRecord: boolean; onRecorded: () => Promise<void> }) {
   const { t, pick, term } = useI18n();
@@ -40,6 +42,16 @@ export function VerdictCard({ verdict, receivedAt, now, platformZone, canRecord,
         </ul>
       ) : null}
       {canRecord && verdict.status === 'awaiting_count' && verdict.counted_event === 'warehouse_received' ? <WarehouseReceipt orderId={verdict.order_id} onDone={onRecorded} /> : null}
+      {verdict.situation ? (
+        <CancellationRequest
+          orderId={verdict.order_id}
+          request={(verdict.situation as { cancellation_request?: CancellationRequestView | null }).cancellation_request ?? null}
+          actionable={verdict.situation.actionable}
+          platformZone={platformZone}
+          canWrite={canRecord}
+          onDone={onRecorded}
+        />
+      ) : null}
       <dl className="facts facts-wide">
         <dt>{t('col.timeLeft')}</dt>
         <dd>
