@@ -228,7 +228,7 @@ async function stageBatch(
     fresh.push({ ...row, import_id: importId, seq });
     for (const line of records.lines) lines.push({ import_id: importId, seq, platform_order_id: id, ...line });
     records.events.forEach((e, n) => {
-      if (n > 0) events.push({ import_id: importId, seq, event_no: n, platform_order_id: id, at: e.at, actor: e.actor, kind: e.kind, to_state: e.to_state ?? null, data: e.data ?? null });
+      if (n > 0) events.push({ import_id: importId, seq, event_no: n, platform_order_id: id, at: e.at, actor: e.actor, kind: e.kind, to_state: e.to_state ?? null, reason: e.reason ?? null, data: e.data ?? null });
     });
   }
   await staging.stageOrders(ctx.store, trx, fresh);

@@ -70,7 +70,7 @@ export async function stageLines(store: Store, trx: Executor, rows: StagedLine[]
 export async function stageEvents(store: Store, trx: Executor, rows: StagedEvent[]): Promise<void> {
   if (store.dialect === 'sqlite' && store.sqlite) {
     const insert = sqliteStatements(store.sqlite).insertEvent;
-    for (const e of rows) insert.run(e.import_id, e.seq, e.event_no, e.platform_order_id, e.at, e.actor, e.kind, e.to_state ?? null, e.data ?? null);
+    for (const e of rows) insert.run(e.import_id, e.seq, e.event_no, e.platform_order_id, e.at, e.actor, e.kind, e.to_state ?? null, e.reason ?? null, e.data ?? null);
     return;
   }
   for (let i = 0; i < rows.length; i += PG_ROWS_PER_STATEMENT) await trx.insertInto('import_staged_events').values(rows.slice(i, i + PG_ROWS_PER_STATEMENT)).execute();
@@ -117,7 +117,7 @@ export async function mergeStagedOrders(store: Store, trx: Executor, importId: s
       SELECT ${base} + seq, NULL, ${created.at}, ${created.actor}, 'created', NULL, NULL, status, NULL, ${created.data}
       FROM import_staged_orders WHERE import_id = ${importId} ORDER BY seq`.execute(trx);
     await sql`INSERT INTO order_events (order_id, parcel_id, at, actor, kind, action, from_state, to_state, reason, data)
-      SELECT ${base} + seq, NULL, at, actor, kind, NULL, NULL, to_state, NULL, data FROM import_staged_events
+      SELECT ${base} + seq, NULL, at, actor, kind, NULL, NULL, to_state, reason, data FROM import_staged_events
       WHERE import_id = ${importId} ORDER BY seq, event_no`.execute(trx);
     return { importId, shopId, count: Number(inserted.numAffectedRows ?? 0n), idBase: base };
   }
@@ -131,7 +131,7 @@ export async function mergeStagedOrders(store: Store, trx: Executor, importId: s
     JOIN orders o ON o.shop_id = ${shopId} AND o.platform_order_id = s.platform_order_id
     WHERE s.import_id = ${importId} ORDER BY s.seq`.execute(trx);
   await sql`INSERT INTO order_events (order_id, parcel_id, at, actor, kind, action, from_state, to_state, reason, data)
-    SELECT o.id, NULL, e.at, e.actor, e.kind, NULL, NULL, e.to_state, NULL, e.data FROM import_staged_events e
+    SELECT o.id, NULL, e.at, e.actor, e.kind, NULL, NULL, e.to_state, e.reason, e.data FROM import_staged_events e
     JOIN orders o ON o.shop_id = ${shopId} AND o.platform_order_id = e.platform_order_id
     WHERE e.import_id = ${importId} ORDER BY e.seq, e.event_no`.execute(trx);
   return { importId, shopId, count: Number(inserted.numAffectedRows ?? 0n), idBase: null };
@@ -193,5 +193,5 @@ const sqliteStatements = preparedStatements((db): SqliteStatements => ({
     `INSERT INTO import_staged_orders (${STAGED_ORDER_COLUMNS.join(', ')}) VALUES (${STAGED_ORDER_COLUMNS.map(() => '?').join(', ')})`,
   ),
   insertLine: db.prepare('INSERT INTO import_staged_lines (import_id, seq, platform_order_id, line_no, sku, quantity, unit_price) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-  insertEvent: db.prepare('INSERT INTO import_staged_events (import_id, seq, event_no, platform_order_id, at, actor, kind, to_state, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+  insertEvent: db.prepare('INSERT INTO import_staged_events (import_id, seq, event_no, platform_order_id, at, actor, kind, to_state, reason, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
 }));

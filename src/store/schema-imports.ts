@@ -37,6 +37,7 @@ export interface ImportStagedEventsTable {
   actor: string;
   kind: string;
   to_state: string | null;
+  reason: string | null;
   data: string | null;
 }
 

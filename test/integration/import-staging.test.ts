@@ -7,6 +7,8 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context';
 import { importOrderFile } from '../../src/app/import-orders';
+import { validatedOrders } from '../../src/app/order-stream';
+import { upsertOrders } from '../../src/app/orders';
 import type { Store } from '../../src/store/database';
 import { backends, contextFor, manualClock, tempDir } from '../support/backends';
 import { orderRow, writeCsv } from '../support/files';
@@ -56,6 +58,37 @@ describe.each(backends)('an import stages in chunks on $name', (backend) => {
     const events = await store.db.selectFrom('order_events').select(['order_id', 'kind']).where('order_id', 'in', merged.map((o) => o.id)).execute();
     expect(events.filter((e) => e.kind === 'created')).toHaveLength(24);
     expect(await stagingRows(store)).toBe(0);
+  });
+
+  it('writes exactly what the one-by-one upsert writes: the same rows, lines and events (shipped, cancel requested)', async () => {
+    const file = writeCsv(dir, 'same.csv', [
+      orderRow('S1', 'SKU-A', { quantity: '2' }),
+      orderRow('S2', 'SKU-B', { status: 'WAIT_BUYER_ACCEPT_GOODS', shipped_at: '2026-11-21 08:00:00' }),
+      orderRow('S3', 'SKU-C', { cancel_requested_at: '2026-11-22 09:30:00' }),
+      orderRow('S4', 'SKU-A', { status: 'RISK_CONTROL', risk_passed_at: '', order_type: 'jit' }),
+    ]);
+    expect(await importOrderFile(ctx, { shopId: 'shop-staged', file })).toMatchObject({ committed: true, created: 4 });
+    const incoming = [];
+    for await (const batch of validatedOrders(file, { keepRaws: false })) incoming.push(...batch.valid);
+    await upsertOrders(ctx, 'shop-direct', incoming, 'import');
+    const written = async (shopId: string) => {
+      const rows = await store.db.selectFrom('orders').selectAll().where('shop_id', '=', shopId).orderBy('platform_order_id').execute();
+      const out = [];
+      for (const { id, shop_id: _shop, ...row } of rows) {
+        const lines = await store.db.selectFrom('order_lines').select(['line_no', 'sku', 'quantity', 'unit_price']).where('order_id', '=', id).orderBy('line_no').execute();
+        const events = await store.db.selectFrom('order_events').select(['kind', 'to_state', 'reason', 'data', 'actor']).where('order_id', '=', id).orderBy('id').execute();
+        // The file's name is the only difference: the import records it as the source, the API has none.
+        const withoutSource = events.map((e) => {
+          const { source: _source, ...data } = e.data ? (JSON.parse(e.data) as Record<string, unknown>) : {};
+          return { ...e, data: Object.keys(data).length ? data : null };
+        });
+        out.push({ row, lines, events: withoutSource });
+      }
+      return out;
+    };
+    const staged = await written('shop-staged');
+    expect(staged.map((o) => o.events.map((e) => e.kind))).toEqual([['created'], ['created', 'upload_time_from_platform'], ['created', 'cancel_requested'], ['created']]);
+    expect(staged).toEqual(await written('shop-direct'));
   });
 
   it('a file refused for one bad row merges nothing and leaves no staging rows', async () => {

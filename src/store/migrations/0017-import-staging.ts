@@ -64,6 +64,7 @@ export function importStagingMigration(dialect: Dialect): Migration {
         .addColumn('actor', 'text', (c) => c.notNull())
         .addColumn('kind', 'text', (c) => c.notNull())
         .addColumn('to_state', 'text')
+        .addColumn('reason', 'text')
         .addColumn('data', 'text')
         .execute();
       await db.schema.createIndex('import_staged_events_run').on('import_staged_events').columns(['import_id', 'seq']).execute();
