@@ -3,11 +3,11 @@
  * sweep (each threshold once per order, even with several sweepers), alert webhooks, and seller metrics.
  */
 import { createHmac } from 'node:crypto';
-import { sql } from 'kysely';
 import { warningsDue } from '../core/deadline';
 import { localized, type Localized } from '../core/i18n';
 import { computeMetrics, type MetricsReport } from '../core/metrics';
 import { dailySeries, type DailySeries, type FineOrderRecord } from '../core/metrics-daily';
+import { metricRecordOf } from '../core/metrics-record';
 import { OPEN_ORDER_STATES } from '../core/order';
 import { situationOf, type Situation, type SituationKind } from '../core/situation';
 import type { Verdict } from '../core/verdict';
@@ -18,7 +18,7 @@ import type { Executor } from '../store/orders';
 import type { OrderRow } from '../store/schema';
 import type { AppContext } from './context';
 import { ConflictError, ValidationError } from './errors';
-import { orderFacts, situationOfOrder, situationsOf } from './order-situation';
+import { situationOfOrder, situationsOf } from './order-situation';
 import { loadShopResolver } from './policies';
 
 export interface OrderVerdict {
@@ -267,18 +267,9 @@ export async function sellerMetrics(ctx: AppContext, shopId: string, windowsDays
   const policy = resolver.forOrder(now);
   const longest = Math.max(...windowsDays);
   const since = now - (2 * longest + 10) * 24 * HOUR_MS;
-  const [rows, lines, warnings] = await Promise.all([
-    db.selectFrom('orders').selectAll().where('shop_id', '=', shopId).where('paid_at', '>=', since).execute(),
-    // The goods value and units per order (the percentage and per-unit fines), and the first warning: one grouped
-    // read each over the same orders, not a list of ids.
-    db
-      .selectFrom('order_lines')
-      .innerJoin('orders', 'orders.id', 'order_lines.order_id')
-      .select(['order_lines.order_id', (eb) => eb.fn.sum<number>('order_lines.quantity').as('units'), (eb) => eb.fn.sum<number>(sql<number>`order_lines.quantity * order_lines.unit_price`).as('amount')])
-      .where('orders.shop_id', '=', shopId)
-      .where('orders.paid_at', '>=', since)
-      .groupBy('order_lines.order_id')
-      .execute(),
+  const [rows, warnings] = await Promise.all([
+    db.selectFrom('orders').selectAll().where('shop_id', '=', shopId).where('paid_at', '>=', since).orderBy('id').execute(),
+    // The first warning per order: one grouped read over the same orders, not a list of ids.
     db
       .selectFrom('order_warnings')
       .innerJoin('orders', 'orders.id', 'order_warnings.order_id')
@@ -288,41 +279,44 @@ export async function sellerMetrics(ctx: AppContext, shopId: string, windowsDays
       .groupBy('order_warnings.order_id')
       .execute(),
   ]);
-  const money = new Map(lines.map((l) => [l.order_id, { units: Number(l.units), productAmount: Number(l.amount) }]));
   const warnedAt = new Map(warnings.map((w) => [w.order_id, Number(w.first)]));
-  // The situation says when an order the platform closed unfulfilled closed: reported (closed_at), or its closing
-  // point passed with nothing shipped — so an unshipped regular order past its deadline counts as non-fulfilment,
-  // not as a late shipment.
-  const closedAtOf = (o: (typeof rows)[number]): number | undefined => {
-    if (o.closed_at !== null) return o.closed_at;
-    const facts = orderFacts(o, money.get(o.id), []);
-    try {
-      const s = situationOf(facts, resolver.forOrder(o.paid_at, o.order_type ?? undefined), now);
-      return s.kind === 'closed' ? (s.verdict.closesAt ?? undefined) : undefined;
-    } catch {
-      return undefined; // facts it cannot judge (e.g. no exchange rate): counted as the row says
+  // Each order counts as its situation says (one truth, core/metrics-record.ts): the deadline with its extensions,
+  // its own policy's counted event, closed unfulfilled when the situation is closed (so an unshipped regular order
+  // past its deadline is non-fulfilment, not a late shipment), and not yet judged while its counted event is awaited.
+  const records: FineOrderRecord[] = [];
+  for (let i = 0; i < rows.length; i += METRICS_BATCH) {
+    for (const { order: o, policy: own, facts, situation } of await situationsOf(ctx, rows.slice(i, i + METRICS_BATCH), now)) {
+      const extras = { orderId: o.platform_order_id, fullyShipped: o.status !== 'partially_shipped', warnedAt: warnedAt.get(o.id) };
+      if (situation) {
+        records.push(metricRecordOf(facts, own, situation, extras));
+        continue;
+      }
+      // No deadline to judge it by (or facts it cannot judge, e.g. no exchange rate): counted as the row says.
+      records.push({
+        ...extras,
+        paidAt: o.paid_at,
+        riskPassedAt: o.risk_passed_at ?? undefined,
+        shipByAt: o.ship_by_at ?? undefined,
+        trackingUploadedAt: o.tracking_uploaded_at ?? undefined,
+        handedOverAt: o.handed_over_at ?? undefined,
+        carrierScanAt: o.first_scan_at ?? undefined,
+        warehouseReceivedAt: o.warehouse_received_at ?? undefined,
+        cancelledAt: facts.cancelledAt,
+        cancelledBy: facts.cancelledBy,
+        closedUnfulfilledAt: facts.platformClosedAt,
+        shippedWhen: own.shippedWhen,
+        orderTotal: facts.orderTotal,
+        productPrice: facts.productPrice,
+        units: facts.units || 1,
+        policy: own,
+      });
     }
-  };
-  const records: FineOrderRecord[] = rows.map((o) => ({
-    orderId: o.platform_order_id,
-    paidAt: o.paid_at,
-    riskPassedAt: o.risk_passed_at ?? undefined,
-    shipByAt: o.ship_by_at ?? undefined,
-    trackingUploadedAt: o.tracking_uploaded_at ?? undefined,
-    handedOverAt: o.handed_over_at ?? undefined,
-    carrierScanAt: o.first_scan_at ?? undefined,
-    fullyShipped: o.status !== 'partially_shipped',
-    cancelledAt: o.cancelled_at ?? undefined,
-    cancelledBy: o.cancelled_at ? 'seller' : undefined,
-    closedUnfulfilledAt: o.ship_by_at === null ? (o.closed_at ?? undefined) : closedAtOf(o),
-    orderTotal: { amount: o.total_amount, currency: o.currency },
-    productPrice: money.has(o.id) ? { amount: money.get(o.id)!.productAmount, currency: o.currency } : undefined,
-    units: money.get(o.id)?.units || 1,
-    warnedAt: warnedAt.get(o.id),
-    policy: resolver.forOrder(o.paid_at, o.order_type ?? undefined),
-  }));
+  }
   return { ...computeMetrics(records, policy, now, windowsDays), daily: dailySeries(records, policy, now, longest) };
 }
+
+/** Orders read per batch for the metrics (each batch's facts are one read per table by id). */
+const METRICS_BATCH = 1000;
 
 /** The alert webhooks (never their secrets): those of the given shops and those for every shop (shop_id null). */
 export async function listWebhooks(ctx: AppContext, shopIds?: readonly string[]) {

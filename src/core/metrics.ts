@@ -9,7 +9,10 @@
  * Definitions (digest 1.10 and section 2):
  * - late_shipment_rate: orders whose deadline fell in the window and were shipped (or are still unshipped
  *   past it); late when the event the policy counts (upload, hand-over, carrier scan…) came after the
- *   deadline, or has not come. Orders cancelled or closed without shipping are left out (see non-fulfilment).
+ *   deadline, or has not come. Orders cancelled or closed without shipping are left out (see non-fulfilment), and
+ *   so are orders handed over whose counted event is not known yet (`awaitingCount`). The counted event is the
+ *   order's own policy's (`shippedWhen`) when the record says it. Records are built from each order's situation
+ *   (core/metrics-record.ts `metricRecordOf`), so the metrics count what the verdict says.
  * - non_fulfilment_rate: orders whose clock started (risk passed, else payment) in the window, without
  *   buyer/platform cancellations; unfulfilled = closed by the platform unfulfilled, or cancelled by the seller.
  * - valid_tracking_rate: orders whose tracking was uploaded in the window; valid = at least one carrier scan.
@@ -44,6 +47,10 @@ export interface MetricOrderRecord {
   cancelledBy?: CancelledBy;
   /** Closed by the platform without shipment (timeout). */
   closedUnfulfilledAt?: number;
+  /** The event the order's own policy counts as shipped (a shop may mix modes); default the report's policy's. */
+  shippedWhen?: ShippedEvent;
+  /** Handed over, the counted event not known yet (e.g. a warehouse receipt): not judged late or on time until it is. */
+  awaitingCount?: boolean;
 }
 
 export type MetricStatus = 'ok' | 'warning' | 'breach' | 'no_data' | 'no_threshold';
@@ -138,8 +145,8 @@ export function countMetric(
   for (const record of records) {
     if (metric === 'late_shipment_rate') {
       if (!inWindow(record.shipByAt, from, to)) continue;
-      const counted = countedAt(record, shippedWhen);
-      if (counted === undefined && (record.cancelledAt !== undefined || record.closedUnfulfilledAt !== undefined)) continue;
+      const counted = countedAt(record, record.shippedWhen ?? shippedWhen);
+      if (counted === undefined && (record.cancelledAt !== undefined || record.closedUnfulfilledAt !== undefined || record.awaitingCount)) continue;
       denominator++;
       if (counted !== undefined ? counted > record.shipByAt : now > record.shipByAt) numerator++;
     } else if (metric === 'non_fulfilment_rate') {
