@@ -25,7 +25,11 @@ import { queuedWork } from '../../src/core/situation';
 import { buildServer } from '../../src/http/server';
 import type { Store } from '../../src/store/database';
 import { ensureShop } from '../../src/store/orders';
+import { setCarrierAccount } from '../../src/app/carrier-contracts';
+import { defineBox, setSender, setSkuDimensions } from '../../src/app/packing-catalog';
+import { startSampleCarrierServer, type SampleCarrierServer } from '../../src/integrations/carriers/sample-server';
 import { backends, contextFor, manualClock } from '../support/backends';
+import { addAwaitingOrder, packAndLabel } from '../support/pack';
 import { s10For, TEST_MASTER_KEY } from '../support/outbox-fixtures';
 import { jsonOrder, seedCatalogue } from '../support/stock';
 
@@ -197,4 +201,42 @@ describe.each(backends)('every reader agrees with the situation on $name', (back
     // The runs reach the settled situations and the open ones alike, not one kind only.
     expect(seen.size).toBeGreaterThanOrEqual(6);
   }, 120_000);
+});
+
+describe.each(backends)('a shop without a marketplace connection on $name', (backend) => {
+  let store: Store;
+  let dispose: () => Promise<void>;
+  let carrier: SampleCarrierServer;
+  const START = Date.UTC(2026, 10, 25, 2);
+  const clock = manualClock(START);
+
+  beforeAll(async () => {
+    carrier = await startSampleCarrierServer({ apiKey: 'carrier-key' });
+    ({ store, dispose } = await backend.open());
+  });
+  afterAll(async () => {
+    await dispose?.();
+    await carrier?.close();
+  });
+
+  it('the hand-over ships a regular-mode order for every reader: shipped in time, out of the queues, never "closed, void the label"', async () => {
+    const ctx = contextFor(store, clock);
+    await setSkuDimensions(ctx, [{ sku: 'SKU-A', dimsMm: [100, 80, 50], weightG: 200, barcode: '6901234567892' }]);
+    await setCarrierAccount(ctx, { carrier: '*', protocol: 'sample-http', baseUrl: carrier.url, apiKey: 'carrier-key' });
+    const id = await addAwaitingOrder(ctx, 'offline', 'OFF-1', { now: START, shipInHours: 48, sku: 'SKU-A' });
+    await defineBox(ctx, 'offline', { code: 'S', innerMm: [200, 150, 100], maxWeightG: 3_000, tareG: 80, cost: 120, currency: 'CNY' });
+    await setSender(ctx, 'offline', { name: 'Shenzhen Example Co', addressLine1: '1 Keji Road', city: 'Shenzhen', postcode: '518000', country: 'CN', phone: '+86 755 0000 0000' });
+    await packAndLabel(ctx, 'OFF-1', id);
+    const handedOver = await handOverOrder(ctx, id, 'packer');
+    expect(handedOver.status).toBe('shipped');
+    for (const hours of [10, 47, 49, 200]) {
+      const at = START + hours * H;
+      const { situation } = await situationOfOrder(ctx, id, at);
+      // The hand-over is the last thing shipby sees of a shop that declares its numbers on the platform itself.
+      expect({ hours, kind: situation!.kind, status: situation!.verdict.status, fine: situation!.verdict.fine.money.amount }).toEqual({ hours, kind: 'shipped_in_time', status: 'shipped_on_time', fine: 0 });
+      expect((await atRisk(ctx, { shopIds: ['offline'], at })).map((i) => i.order.id)).not.toContain(id);
+      const report = await sellerMetrics(contextAt(ctx, at), 'offline', [30]);
+      expect(report.windows[0]!.metrics.find((m) => m.metric === 'non_fulfilment_rate')!.numerator).toBe(0);
+    }
+  });
 });
