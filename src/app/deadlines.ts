@@ -52,10 +52,42 @@ export interface AtRiskItem {
  * the platform at its closing point, cancelled, shipped) are left out: they are in no queue and no total.
  */
 export async function atRisk(ctx: AppContext, options: { shopIds?: string[]; withinMs?: number; limit?: number; at?: number }): Promise<AtRiskItem[]> {
-  const db = ctx.store.db;
   const now = options.at ?? ctx.now();
-  const rows = await atRiskOrders(db, { ...options, now });
-  return (await describeRisk(ctx, rows, now)).filter(isQueued);
+  const read = (after: RiskCursor | undefined, size: number) => atRiskOrders(ctx.store.db, { ...options, now, limit: size, after });
+  return (await queuedRisk(ctx, now, options.limit ?? 100, read)).items;
+}
+
+export type RiskCursor = { shipByAt: number | null; id: number };
+
+/**
+ * The at-risk view, a page of `limit` queued orders: rows are read most urgent first and described by their
+ * situation, and settled ones (closed at the closing point, cancelled, shipped) take no place in the page, so the
+ * list and its totals hold every queued order up to the limit however many settled rows come before them. `next`:
+ * the last row examined when more queued orders follow (the cursor to go on from), else null.
+ */
+export async function queuedRisk(
+  ctx: AppContext,
+  now: number,
+  limit: number,
+  read: (after: RiskCursor | undefined, size: number) => Promise<OrderRow[]>,
+  start?: RiskCursor,
+): Promise<{ items: AtRiskItem[]; next: OrderRow | null }> {
+  const items: AtRiskItem[] = [];
+  let after = start;
+  let last: OrderRow | null = null;
+  for (;;) {
+    const rows = await read(after, limit + 1);
+    for (const item of await describeRisk(ctx, rows, now)) {
+      if (isQueued(item)) {
+        if (items.length === limit) return { items, next: last };
+        items.push(item);
+      }
+      last = item.order;
+    }
+    const tail = rows[rows.length - 1];
+    if (rows.length <= limit || !tail) return { items, next: null };
+    after = { shipByAt: tail.ship_by_at, id: tail.id };
+  }
 }
 
 /** An item of the at-risk view: its situation is still open (or it has no deadline yet to judge it by). */
@@ -64,8 +96,13 @@ export function isQueued(item: Pick<AtRiskItem, 'situation'>): boolean {
 }
 
 /** The query behind the at-risk list: open orders with a deadline, the most urgent first (partial index). */
-export async function atRiskOrders(db: Executor, options: { shopIds?: string[]; withinMs?: number; limit?: number; now: number }): Promise<OrderRow[]> {
+export async function atRiskOrders(db: Executor, options: { shopIds?: string[]; withinMs?: number; limit?: number; now: number; after?: RiskCursor }): Promise<OrderRow[]> {
   let query = db.selectFrom('orders').selectAll().where(openStatusCondition()).where('ship_by_at', 'is not', null);
+  const after = options.after;
+  if (after && after.shipByAt !== null) {
+    const key = after.shipByAt;
+    query = query.where((eb) => eb.or([eb('ship_by_at', '>', key), eb.and([eb('ship_by_at', '=', key), eb('id', '>', after.id)])]));
+  }
   if (options.shopIds?.length === 1) query = query.where('shop_id', '=', options.shopIds[0]!);
   else if (options.shopIds?.length) query = query.where('shop_id', 'in', options.shopIds);
   if (options.withinMs !== undefined) query = query.where('ship_by_at', '<=', options.now + options.withinMs);

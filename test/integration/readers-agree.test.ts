@@ -201,6 +201,27 @@ describe.each(backends)('every reader agrees with the situation on $name', (back
     // The runs reach the settled situations and the open ones alike, not one kind only.
     expect(seen.size).toBeGreaterThanOrEqual(6);
   }, 120_000);
+  it('settled orders take no place in the at-risk page: the list and its totals hold every queued order up to the limit', async () => {
+    const shop = 'shop-page';
+    clock.set(PAID + H);
+    await ensureShop(store.db, { id: shop, platform: 'aliexpress' }, clock.now());
+    // Three regular-mode orders due first (closed by the platform at their deadline once it passes), two due later.
+    const early = ['P-1', 'P-2', 'P-3'].map((ref) => ({ order: jsonOrder(ref, 'WAIT_SELLER_SEND_GOODS', [{ sku: 'UNTRACKED', quantity: 1 }]), row: 1 }));
+    const late = ['P-4', 'P-5'].map((ref) => ({ order: jsonOrder(ref, 'WAIT_SELLER_SEND_GOODS', [{ sku: 'UNTRACKED', quantity: 1 }], { ship_by: '2026-12-20T10:00:00Z' }), row: 1 }));
+    await upsertOrders(ctx, shop, [...early, ...late], 'test');
+    const at = Date.UTC(2026, 11, 1);
+    const listed = await atRisk(ctx, { shopIds: [shop], at, limit: 2 });
+    expect(listed.map((i) => i.order.platform_order_id)).toEqual(['P-4', 'P-5']);
+    // Over HTTP, page by page: the first page is full of queued orders, and the cursor goes on after them.
+    const first = (await app.inject({ method: 'GET', url: `/orders?shop=${shop}&due_within=60d&limit=1&at=${new Date(at).toISOString()}` })).json();
+    expect(first.items.map((i: { platform_order_id: string }) => i.platform_order_id)).toEqual(['P-4']);
+    const second = (await app.inject({ method: 'GET', url: `/orders?shop=${shop}&due_within=60d&limit=1&at=${new Date(at).toISOString()}&cursor=${first.next_cursor}` })).json();
+    expect(second.items.map((i: { platform_order_id: string }) => i.platform_order_id)).toEqual(['P-5']);
+    expect(second.next_cursor).toBeNull();
+    // The totals are the queued situations' exposure.
+    const truths = await Promise.all(listed.map((i) => situationOfOrder(ctx, i.order.id, at)));
+    expect(listed.map((i) => i.fineIfMissed)).toEqual(truths.map((t) => t.situation!.exposure));
+  });
 });
 
 describe.each(backends)('a shop without a marketplace connection on $name', (backend) => {

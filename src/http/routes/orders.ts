@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { contextAsOf, contextAt, parseAsOf } from '../../app/as-of';
 import type { AppContext } from '../../app/context';
-import { describeRisk, isQueued } from '../../app/deadlines';
+import { queuedRisk, type RiskCursor } from '../../app/deadlines';
 import { ValidationError } from '../../app/errors';
 import { applyOrderAction, getOrderDetail, listOrders, upsertOrders, type IncomingOrder } from '../../app/orders';
 import { auditOfOrder } from '../../app/accounts';
@@ -154,17 +154,22 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
       const limit = q.limit ?? 50;
       const warehouseIds = commaList(q.warehouse);
       const carriers = commaList(q.carrier);
-      const rows = await listOrders(ctx, { shopIds: shopFilter(request, q.shop), statuses, dueBefore, warehouseIds, carriers, after, sort: 'ship_by', limit: limit + 1 });
-      const page = rows.slice(0, limit);
-      const last = page[page.length - 1];
-      const next_cursor = rows.length > limit && last ? encodeCursor(last.ship_by_at, last.id) : null;
-      if (dueBefore === undefined) return { items: page.map(presentOrder), next_cursor };
-      // The at-risk view: each order with its countdown, the fine if it is missed now, and why.
-      // Orders whose situation is settled (closed at the platform's closing point, cancelled, shipped) are in no queue.
-      const risk = (await describeRisk(contextAt(ctx, now), page, now)).filter(isQueued);
+      const filter = { shopIds: shopFilter(request, q.shop), statuses, dueBefore, warehouseIds, carriers, sort: 'ship_by' as const };
+      if (dueBefore === undefined) {
+        const rows = await listOrders(ctx, { ...filter, after, limit: limit + 1 });
+        const page = rows.slice(0, limit);
+        const last = page[page.length - 1];
+        const next_cursor = rows.length > limit && last ? encodeCursor(last.ship_by_at, last.id) : null;
+        return { items: page.map(presentOrder), next_cursor };
+      }
+      // The at-risk view: each order with its countdown, the fine if it is missed now, and why. Orders whose situation
+      // is settled (closed at the platform's closing point, cancelled, shipped) are in no queue and take no place in
+      // the page, so its totals hold every queued order up to the limit.
+      const read = (from: RiskCursor | undefined, size: number) => listOrders(ctx, { ...filter, after: from, limit: size });
+      const { items: risk, next } = await queuedRisk(contextAt(ctx, now), now, limit, read, after);
       return {
         items: risk.map((r) => ({ ...presentOrder(r.order), deadline: { time_left_ms: r.timeLeftMs, fine_if_missed: r.fineIfMissed, status: r.status, situation: r.situation, why: r.why } })),
-        next_cursor,
+        next_cursor: next ? encodeCursor(next.ship_by_at, next.id) : null,
       };
     },
   });
