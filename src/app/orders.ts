@@ -2,6 +2,8 @@
  * Order use cases: upsert (import, API, marketplace sync), actions (accept, cancel, …), and reads.
  * Each public function runs in one transaction; a transition and its event are written together.
  */
+import type { Situation } from '../core/situation';
+import { situationsOf } from './order-situation';
 import type { Transaction } from 'kysely';
 import { localized, type Localized } from '../core/i18n';
 import { ORDER_MILESTONE, ORDER_PROGRESS, orderMachine, type OrderAction, type OrderState } from '../core/order';
@@ -351,6 +353,8 @@ export interface OrderDetail {
   asOf: number;
   /** What to look at on this order (e.g. its deadline past its policy's holiday data), in English and Chinese. */
   warnings: Localized[];
+  /** Its situation at `asOf` (app/order-situation.ts); null without a deadline or facts it can judge. */
+  situation: Situation | null;
 }
 
 export async function getOrderDetail(ctx: AppContext, orderId: number, shopIds?: string[]): Promise<OrderDetail> {
@@ -359,8 +363,11 @@ export async function getOrderDetail(ctx: AppContext, orderId: number, shopIds?:
   if (!order || (shopIds && !shopIds.includes(order.shop_id))) {
     throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
   }
-  const [lines, parcels, timeline, warnings] = await Promise.all([orders.getOrderLines(db, orderId), orders.getParcels(db, orderId), orders.getEvents(db, orderId), orderCalendarWarnings(db, order)]);
-  return { order, lines, parcels, timeline, asOf: ctx.now(), warnings };
+  const asOf = ctx.now();
+  const [lines, parcels, timeline, warnings, [read]] = await Promise.all([
+    orders.getOrderLines(db, orderId), orders.getParcels(db, orderId), orders.getEvents(db, orderId), orderCalendarWarnings(db, order), situationsOf(ctx, [order], asOf),
+  ]);
+  return { order, lines, parcels, timeline, asOf, warnings, situation: read?.situation ?? null };
 }
 
 /** Resolves an order reference (shipby id or platform order id) to one order. */

@@ -177,6 +177,12 @@ describe.each(databases)('the situations table on $name, through the command and
     // The two readers tell the same story, word for word.
     expect(viaCli.situation).toEqual(viaHttp.situation);
     expect(viaCli.sentences).toEqual(viaHttp.sentences);
+    // The order page (`order --at`, GET /orders/:id?at=) reads the same situation, with a countdown only while queued.
+    const page = await json('order', c.ref, '--shop', c.shop, '--at', at);
+    const pageHttp = (await app.inject({ method: 'GET', url: `/orders/${await idOf(c.ref)}?at=${encodeURIComponent(at)}` })).json();
+    for (const shown of [page, pageHttp]) {
+      expect({ situation: shown.situation, time_left_ms: shown.time_left_ms }).toEqual({ situation: c.kind, time_left_ms: viaCli.situation.in_queues ? viaCli.time_left_ms : null });
+    }
   });
 
   it('a receipt at the platform warehouse, recorded through the command, turns the awaiting order shipped in time', async () => {

@@ -189,7 +189,7 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
       const timeline = [...detail.timeline.map(presentEvent), ...audit].sort((x, y) => (x.at ?? '').localeCompare(y.at ?? '') || Math.abs(x.id) - Math.abs(y.id));
       return {
         ...presentOrder(detail.order),
-        ...presentAsOf(detail.order, detail.asOf),
+        ...presentAsOf(detail.order, detail.asOf, detail.situation),
         warnings: detail.warnings,
         lines: detail.lines.map((l) => presentLine(l, detail.order.currency)),
         parcels: detail.parcels.map(presentParcel),
