@@ -353,8 +353,6 @@ export interface OrderDetail {
   asOf: number;
   /** What to look at on this order (e.g. its deadline past its policy's holiday data), in English and Chinese. */
   warnings: Localized[];
-  /** Its situation at `asOf` (app/order-situation.ts); null without a deadline or facts it can judge. */
-  situation: Situation | null;
 }
 
 export async function getOrderDetail(ctx: AppContext, orderId: number, shopIds?: string[]): Promise<OrderDetail> {
@@ -363,11 +361,15 @@ export async function getOrderDetail(ctx: AppContext, orderId: number, shopIds?:
   if (!order || (shopIds && !shopIds.includes(order.shop_id))) {
     throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
   }
-  const asOf = ctx.now();
-  const [lines, parcels, timeline, warnings, [read]] = await Promise.all([
-    orders.getOrderLines(db, orderId), orders.getParcels(db, orderId), orders.getEvents(db, orderId), orderCalendarWarnings(db, order), situationsOf(ctx, [order], asOf),
-  ]);
-  return { order, lines, parcels, timeline, asOf, warnings, situation: read?.situation ?? null };
+  const [lines, parcels, timeline, warnings] = await Promise.all([orders.getOrderLines(db, orderId), orders.getParcels(db, orderId), orders.getEvents(db, orderId), orderCalendarWarnings(db, order)]);
+  return { order, lines, parcels, timeline, asOf: ctx.now(), warnings };
+}
+
+/** The order page (`GET /orders/:id`, `order`): the detail and the order's situation at its instant. */
+export async function getOrderPage(ctx: AppContext, orderId: number, shopIds?: string[]): Promise<OrderDetail & { situation: Situation | null }> {
+  const detail = await getOrderDetail(ctx, orderId, shopIds);
+  const [read] = await situationsOf(ctx, [detail.order], detail.asOf);
+  return { ...detail, situation: read?.situation ?? null };
 }
 
 /** Resolves an order reference (shipby id or platform order id) to one order. */

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { applyOrderAction, getOrderDetail, listOrders, resolveOrder } from '../../app/orders';
+import { applyOrderAction, getOrderPage, listOrders, resolveOrder } from '../../app/orders';
 import { contextAt } from '../../app/as-of';
 import { recordWarehouseReceipt } from '../../app/handover';
 import { presentAsOf, presentEvent, presentLine, presentOrder, presentParcel } from '../../app/present';
@@ -51,7 +51,7 @@ export function register(program: Command): void {
         const at = atOption(options.at);
         await withApp(async (ctx) => {
           const found = await resolveOrder(ctx, reference, options.shop);
-          const detail = await getOrderDetail(contextAt(ctx, at), found.id);
+          const detail = await getOrderPage(contextAt(ctx, at), found.id);
           const o = detail.order;
           const asOf = presentAsOf(o, detail.asOf, detail.situation);
           const view = {

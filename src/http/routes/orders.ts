@@ -3,7 +3,7 @@ import { contextAsOf, contextAt, parseAsOf } from '../../app/as-of';
 import type { AppContext } from '../../app/context';
 import { queuedRisk, type RiskCursor } from '../../app/deadlines';
 import { ValidationError } from '../../app/errors';
-import { applyOrderAction, getOrderDetail, listOrders, upsertOrders, type IncomingOrder } from '../../app/orders';
+import { applyOrderAction, getOrderPage, listOrders, upsertOrders, type IncomingOrder } from '../../app/orders';
 import { auditOfOrder } from '../../app/accounts';
 import { presentAsOf, presentAuditOnTimeline, presentEvent, presentLine, presentOrder, presentParcel } from '../../app/present';
 import { localized } from '../../core/i18n';
@@ -183,7 +183,7 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
       response: { 400: errorSchema, 404: errorSchema },
     },
     handler: async (request) => {
-      const detail = await getOrderDetail(contextAsOf(ctx, request.query.at), request.params.id);
+      const detail = await getOrderPage(contextAsOf(ctx, request.query.at), request.params.id);
       // The timeline: the order's events and, interleaved by time, the audit lines of who acted on it and from where.
       const audit = (await auditOfOrder(ctx, request.params.id)).map(presentAuditOnTimeline);
       const timeline = [...detail.timeline.map(presentEvent), ...audit].sort((x, y) => (x.at ?? '').localeCompare(y.at ?? '') || Math.abs(x.id) - Math.abs(y.id));
