@@ -4,9 +4,11 @@
  */
 import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
-import { DeadlineInputError, warningsDue } from '../core/deadline';
+import { warningsDue } from '../core/deadline';
 import { localized, type Localized } from '../core/i18n';
-import { computeMetrics, dailySeries, type DailySeries, type FineOrderRecord, type MetricsReport } from '../core/metrics';
+import { computeMetrics, type MetricsReport } from '../core/metrics';
+import { dailySeries, type DailySeries, type FineOrderRecord } from '../core/metrics-daily';
+import { metricRecordOf } from '../core/metrics-record';
 import { OPEN_ORDER_STATES } from '../core/order';
 import { situationOf, type Situation, type SituationKind } from '../core/situation';
 import type { Verdict } from '../core/verdict';
@@ -18,7 +20,7 @@ import type { Executor } from '../store/orders';
 import type { OrderRow } from '../store/schema';
 import type { AppContext } from './context';
 import { ConflictError, ValidationError } from './errors';
-import { cancelledByOf, orderFacts, parcelRuleFacts, situationOfOrder, situationsOf, type OrderMoneyFacts } from './order-situation';
+import { situationOfOrder, situationsOf } from './order-situation';
 import { sumViolations, type PricedViolation, type ViolationTotals } from '../core/violations';
 import { loadShopResolver } from './policies';
 
@@ -55,13 +57,14 @@ export interface AtRiskItem {
  * the platform at its closing point, cancelled, shipped) are left out: they are in no queue and no total.
  */
 export async function atRisk(ctx: AppContext, options: { shopIds?: string[]; withinMs?: number; limit?: number; at?: number }): Promise<AtRiskItem[]> {
-  const db = ctx.store.db;
   const now = options.at ?? ctx.now();
-  const rows = await atRiskOrders(db, { ...options, now });
   const dueBefore = options.withinMs === undefined ? undefined : now + options.withinMs;
+  // Orders whose buyer asked to cancel come first: unanswered, the platform cancels them.
   const requests = await requestsDueBy(ctx, { shopIds: options.shopIds, dueBefore, beyondShipBy: dueBefore, now });
   const listed = new Set(requests.map((r) => r.order.id));
-  return [...requests, ...(await describeRisk(ctx, rows.filter((r) => !listed.has(r.id)), now)).filter(isQueued)];
+  const read = (after: RiskCursor | undefined, size: number) => atRiskOrders(ctx.store.db, { ...options, now, limit: size, after });
+  const { items } = await queuedRisk(ctx, now, options.limit ?? 100, read);
+  return [...requests, ...items.filter((item) => !listed.has(item.order.id))];
 }
 
 /**
@@ -80,14 +83,52 @@ export async function requestsDueBy(ctx: AppContext, options: { shopIds?: readon
   );
 }
 
+export type RiskCursor = { shipByAt: number | null; id: number };
+
+/**
+ * The at-risk view, a page of `limit` queued orders: rows are read most urgent first and described by their
+ * situation, and settled ones (closed at the closing point, cancelled, shipped) take no place in the page, so the
+ * list and its totals hold every queued order up to the limit however many settled rows come before them. `next`:
+ * the last row examined when more queued orders follow (the cursor to go on from), else null.
+ */
+export async function queuedRisk(
+  ctx: AppContext,
+  now: number,
+  limit: number,
+  read: (after: RiskCursor | undefined, size: number) => Promise<OrderRow[]>,
+  start?: RiskCursor,
+): Promise<{ items: AtRiskItem[]; next: OrderRow | null }> {
+  const items: AtRiskItem[] = [];
+  let after = start;
+  let last: OrderRow | null = null;
+  for (;;) {
+    const rows = await read(after, limit + 1);
+    for (const item of await describeRisk(ctx, rows, now)) {
+      if (isQueued(item)) {
+        if (items.length === limit) return { items, next: last };
+        items.push(item);
+      }
+      last = item.order;
+    }
+    const tail = rows[rows.length - 1];
+    if (rows.length <= limit || !tail) return { items, next: null };
+    after = { shipByAt: tail.ship_by_at, id: tail.id };
+  }
+}
+
 /** An item of the at-risk view: its situation is still open (or it has no deadline yet to judge it by). */
 export function isQueued(item: Pick<AtRiskItem, 'situation'>): boolean {
   return item.situation === 'no_deadline' || item.situation === 'open' || item.situation === 'at_risk' || item.situation === 'will_miss';
 }
 
 /** The query behind the at-risk list: open orders with a deadline, the most urgent first (partial index). */
-export async function atRiskOrders(db: Executor, options: { shopIds?: string[]; withinMs?: number; limit?: number; now: number }): Promise<OrderRow[]> {
+export async function atRiskOrders(db: Executor, options: { shopIds?: string[]; withinMs?: number; limit?: number; now: number; after?: RiskCursor }): Promise<OrderRow[]> {
   let query = db.selectFrom('orders').selectAll().where(openStatusCondition()).where('ship_by_at', 'is not', null);
+  const after = options.after;
+  if (after && after.shipByAt !== null) {
+    const key = after.shipByAt;
+    query = query.where((eb) => eb.or([eb('ship_by_at', '>', key), eb.and([eb('ship_by_at', '=', key), eb('id', '>', after.id)])]));
+  }
   if (options.shopIds?.length === 1) query = query.where('shop_id', '=', options.shopIds[0]!);
   else if (options.shopIds?.length) query = query.where('shop_id', 'in', options.shopIds);
   if (options.withinMs !== undefined) query = query.where('ship_by_at', '<=', options.now + options.withinMs);
@@ -297,18 +338,9 @@ export async function sellerMetrics(ctx: AppContext, shopId: string, windowsDays
   const policy = resolver.forOrder(now);
   const longest = Math.max(...windowsDays);
   const since = now - (2 * longest + 10) * 24 * HOUR_MS;
-  const [rows, lines, warnings] = await Promise.all([
-    db.selectFrom('orders').selectAll().where('shop_id', '=', shopId).where('paid_at', '>=', since).execute(),
-    // The goods value and units per order (the percentage and per-unit fines), and the first warning: one grouped
-    // read each over the same orders, not a list of ids.
-    db
-      .selectFrom('order_lines')
-      .innerJoin('orders', 'orders.id', 'order_lines.order_id')
-      .select(['order_lines.order_id', (eb) => eb.fn.sum<number>('order_lines.quantity').as('units'), (eb) => eb.fn.sum<number>(sql<number>`order_lines.quantity * order_lines.unit_price`).as('amount')])
-      .where('orders.shop_id', '=', shopId)
-      .where('orders.paid_at', '>=', since)
-      .groupBy('order_lines.order_id')
-      .execute(),
+  const [rows, warnings] = await Promise.all([
+    db.selectFrom('orders').selectAll().where('shop_id', '=', shopId).where('paid_at', '>=', since).orderBy('id').execute(),
+    // The first warning per order: one grouped read over the same orders, not a list of ids.
     db
       .selectFrom('order_warnings')
       .innerJoin('orders', 'orders.id', 'order_warnings.order_id')
@@ -318,62 +350,47 @@ export async function sellerMetrics(ctx: AppContext, shopId: string, windowsDays
       .groupBy('order_warnings.order_id')
       .execute(),
   ]);
-  const money = new Map(lines.map((l) => [l.order_id, { units: Number(l.units), productAmount: Number(l.amount) }]));
   const warnedAt = new Map(warnings.map((w) => [w.order_id, Number(w.first)]));
-  // The situation says when an order the platform closed unfulfilled closed: reported (closed_at), or its closing
-  // point passed with nothing shipped — so an unshipped regular order past its deadline counts as non-fulfilment,
-  // not as a late shipment.
-  const closedAtOf = (o: (typeof rows)[number]): number | undefined => {
-    if (o.closed_at !== null) return o.closed_at;
-    const facts = orderFacts(o, money.get(o.id), []);
-    try {
-      const s = situationOf(facts, resolver.forOrder(o.paid_at, o.order_type ?? undefined), now);
-      return s.kind === 'closed' ? (s.verdict.closesAt ?? undefined) : undefined;
-    } catch {
-      return undefined; // facts it cannot judge (e.g. no exchange rate): counted as the row says
-    }
-  };
-  const records: FineOrderRecord[] = rows.map((o) => ({
-    orderId: o.platform_order_id,
-    paidAt: o.paid_at,
-    riskPassedAt: o.risk_passed_at ?? undefined,
-    shipByAt: o.ship_by_at ?? undefined,
-    trackingUploadedAt: o.tracking_uploaded_at ?? undefined,
-    handedOverAt: o.handed_over_at ?? undefined,
-    carrierScanAt: o.first_scan_at ?? undefined,
-    fullyShipped: o.status !== 'partially_shipped',
-    cancelledAt: o.cancelled_at ?? undefined,
-    cancelledBy: o.cancelled_at ? cancelledByOf(o.cancelled_by) : undefined,
-    closedUnfulfilledAt: o.ship_by_at === null ? (o.closed_at ?? undefined) : closedAtOf(o),
-    orderTotal: { amount: o.total_amount, currency: o.currency },
-    productPrice: money.has(o.id) ? { amount: money.get(o.id)!.productAmount, currency: o.currency } : undefined,
-    units: money.get(o.id)?.units || 1,
-    warnedAt: warnedAt.get(o.id),
-    policy: resolver.forOrder(o.paid_at, o.order_type ?? undefined),
-  }));
-  return { ...computeMetrics(records, policy, now, windowsDays), daily: dailySeries(records, policy, now, longest), violations: await violationTotals(ctx, rows, money, resolver, since) };
-}
-
-/**
- * The priced violations (false shipment, weight mismatch) of the shop's orders paid since `since`, summed: each
- * order's read from its situation (the open false-shipment signs on its parcels, its warehouse weights).
- */
-async function violationTotals(ctx: AppContext, rows: OrderRow[], money: Map<number, OrderMoneyFacts>, resolver: ShopPolicyResolver, since: number): Promise<ViolationTotals[]> {
-  const shopId = rows[0]?.shop_id;
-  const parcels = shopId === undefined ? new Map() : await parcelRuleFacts(ctx.store.db, { shopId, paidSince: since });
-  const now = ctx.now();
-  const perOrder: PricedViolation[][] = [];
-  for (const order of rows) {
-    const found = parcels.get(order.id);
-    if (!found) continue;
-    try {
-      perOrder.push(situationOf(orderFacts(order, money.get(order.id), [], undefined, found), resolver.forOrder(order.paid_at, order.order_type ?? undefined), now).violations);
-    } catch (error) {
-      if (!(error instanceof DeadlineInputError)) throw error; // facts it cannot judge (e.g. no exchange rate): not summed
+  // Each order counts as its situation says (one truth, core/metrics-record.ts): the deadline with its extensions,
+  // its own policy's counted event, closed unfulfilled when the situation is closed (so an unshipped regular order
+  // past its deadline is non-fulfilment, not a late shipment), and not yet judged while its counted event is awaited.
+  const records: FineOrderRecord[] = [];
+  const violations: PricedViolation[][] = [];
+  for (let i = 0; i < rows.length; i += METRICS_BATCH) {
+    for (const { order: o, policy: own, facts, situation } of await situationsOf(ctx, rows.slice(i, i + METRICS_BATCH), now)) {
+      const extras = { orderId: o.platform_order_id, fullyShipped: o.status !== 'partially_shipped', warnedAt: warnedAt.get(o.id) };
+      if (situation) {
+        records.push(metricRecordOf(facts, own, situation, extras));
+        // The priced violations (false shipment, weight mismatch) as the situation reads them from the parcels.
+        if (situation.violations.length) violations.push(situation.violations);
+        continue;
+      }
+      // No deadline to judge it by (or facts it cannot judge, e.g. no exchange rate): counted as the row says.
+      records.push({
+        ...extras,
+        paidAt: o.paid_at,
+        riskPassedAt: o.risk_passed_at ?? undefined,
+        shipByAt: o.ship_by_at ?? undefined,
+        trackingUploadedAt: o.tracking_uploaded_at ?? undefined,
+        handedOverAt: o.handed_over_at ?? undefined,
+        carrierScanAt: o.first_scan_at ?? undefined,
+        warehouseReceivedAt: o.warehouse_received_at ?? undefined,
+        cancelledAt: facts.cancelledAt,
+        cancelledBy: facts.cancelledBy,
+        closedUnfulfilledAt: facts.platformClosedAt,
+        shippedWhen: own.shippedWhen,
+        orderTotal: facts.orderTotal,
+        productPrice: facts.productPrice,
+        units: facts.units || 1,
+        policy: own,
+      });
     }
   }
-  return sumViolations(perOrder);
+  return { ...computeMetrics(records, policy, now, windowsDays), daily: dailySeries(records, policy, now, longest), violations: sumViolations(violations) };
 }
+
+/** Orders read per batch for the metrics (each batch's facts are one read per table by id). */
+const METRICS_BATCH = 1000;
 
 /** The alert webhooks (never their secrets): those of the given shops and those for every shop (shop_id null). */
 export async function listWebhooks(ctx: AppContext, shopIds?: readonly string[]) {

@@ -6,8 +6,9 @@
  * left to pack), the order's `handed_over_at` milestone is set. The order's STATE follows the marketplace's
  * acceptance of the numbers when the shop is connected (the upload path moves it, `app/upload-outbox.ts`), so a
  * hand-over never hides an order whose number is not uploaded yet; a shop without a marketplace connection has no
- * upload to wait for, so there the hand-over moves the order (`ship_all`, or `ship_part` while parcels remain) and
- * settles its stock when all of it has left.
+ * upload to wait for, so there the hand-over moves the order (`ship_all`, or `ship_part` while parcels remain),
+ * settles its stock when all of it has left, and stands for the upload time once all of it has (the seller declares
+ * the numbers on the platform by hand; every reader then sees the order shipped).
  *
  * Refusals are 409s with their rule: the order is closed (`handover.order_closed`), no parcel carries a label yet
  * (`handover.no_label`), everything is already with the carrier (`handover.already_handed_over`), or the order
@@ -121,6 +122,10 @@ export async function handOverOrder(ctx: AppContext, orderId: number, actor: str
         status = decision.to;
         const milestone = ORDER_MILESTONE[decision.to];
         if (milestone && order[milestone as keyof OrderRow] === null) (update as Record<string, unknown>)[milestone] = now;
+        // The seller declares this shop's numbers on the platform by hand: the hand-over of the last parcel is the
+        // last shipby sees of it, so it stands for the upload the regular mode counts (as an import's ship time does).
+        // Without it the order read "on track, ship now", then "closed, void the label", while no queue showed it.
+        if (complete && order.tracking_uploaded_at === null) update.tracking_uploaded_at = now;
         events.push(event(order.id, null, now, actor, 'transition', action, decision.from, decision.to, 'handed over to the carrier (no marketplace connection: no upload to wait for)', null));
       }
     }

@@ -2,6 +2,8 @@
  * Order use cases: upsert (import, API, marketplace sync), actions (accept, cancel, …), and reads.
  * Each public function runs in one transaction; a transition and its event are written together.
  */
+import type { Situation } from '../core/situation';
+import { situationsOf } from './order-situation';
 import type { Transaction } from 'kysely';
 import { localized, type Localized } from '../core/i18n';
 import { ORDER_MILESTONE, ORDER_PROGRESS, orderMachine, type OrderAction, type OrderState } from '../core/order';
@@ -380,6 +382,13 @@ export async function getOrderDetail(ctx: AppContext, orderId: number, shopIds?:
   }
   const [lines, parcels, timeline, warnings] = await Promise.all([orders.getOrderLines(db, orderId), orders.getParcels(db, orderId), orders.getEvents(db, orderId), orderCalendarWarnings(db, order)]);
   return { order, lines, parcels, timeline, asOf: ctx.now(), warnings };
+}
+
+/** The order page (`GET /orders/:id`, `order`): the detail and the order's situation at its instant. */
+export async function getOrderPage(ctx: AppContext, orderId: number, shopIds?: string[]): Promise<OrderDetail & { situation: Situation | null }> {
+  const detail = await getOrderDetail(ctx, orderId, shopIds);
+  const [read] = await situationsOf(ctx, [detail.order], detail.asOf);
+  return { ...detail, situation: read?.situation ?? null };
 }
 
 /** Resolves an order reference (shipby id or platform order id) to one order. */

@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { localized } from '../core/i18n';
 import { OPEN_ORDER_STATES } from '../core/order';
 import { fineAt } from '../core/penalty';
-import { situationOf } from '../core/situation';
+import { queuedWork, type QueuedWork } from '../core/situation';
 import {
   dailyInstants, dailyShifts, plan, whatIf, withExtraPickup, withExtraStation, withLaterDeadlines,
   type Job, type LocalWindow, type Plan, type PlanInput, type PlanOptions, type Scenario, type ScenarioOutcome,
@@ -21,9 +21,8 @@ import { HOUR_MS } from '../core/time';
 import * as packing from '../store/packing';
 import * as planning from '../store/planning';
 import type { AppContext } from './context';
-import { orderFacts } from './order-situation';
+import { situationsOf, type OrderSituation } from './order-situation';
 import { ValidationError } from './errors';
-import { extensionFromRow, loadShopResolver } from './policies';
 import { estimatesInForce } from './work-estimates';
 
 export interface PlanSettings {
@@ -123,30 +122,6 @@ export async function orderWarehouses(ctx: AppContext, orderIds: readonly number
   return new Map(orderIds.map((id) => [id, best.get(id)?.warehouseId ?? only]));
 }
 
-/**
- * When each order waiting for stock can be worked: when the last of its missing SKUs arrives at the warehouse it
- * waits on (the earliest placed purchase order expected there). Orders missing a SKU no purchase order brings are
- * left out (not in the map).
- */
-async function stockReleaseTimes(ctx: AppContext, waitingIds: readonly number[], now: number): Promise<Map<number, number>> {
-  if (!waitingIds.length) return new Map();
-  const [shortfalls, arrivals] = await Promise.all([planning.shortfallsOf(ctx.store.db, waitingIds), planning.incomingArrivals(ctx.store.db)]);
-  const arrives = new Map<string, number>();
-  for (const a of arrivals) {
-    const key = `${a.warehouse_id}\u0001${a.sku}`;
-    arrives.set(key, Math.min(arrives.get(key) ?? Infinity, Number(a.expected_at)));
-  }
-  const release = new Map<number, number>();
-  const blocked = new Set<number>();
-  for (const f of shortfalls) {
-    const at = f.warehouse_id ? arrives.get(`${f.warehouse_id}\u0001${f.sku}`) : undefined;
-    if (at === undefined) blocked.add(f.order_id);
-    else release.set(f.order_id, Math.max(release.get(f.order_id) ?? now, at));
-  }
-  for (const id of blocked) release.delete(id);
-  return release;
-}
-
 /** Reads the open orders of the plan's scope and turns them into jobs on the staffing's stations and pick-ups. */
 export async function loadPlanProblem(ctx: AppContext, settings: PlanSettings): Promise<PlanProblem> {
   if (!(settings.stations >= 1 && settings.stations <= 500)) {
@@ -169,9 +144,18 @@ export async function loadPlanProblem(ctx: AppContext, settings: PlanSettings): 
     : [];
   const workLeft = new Map<number, boolean>();
   for (const p of parcelRows) workLeft.set(p.order_id, (workLeft.get(p.order_id) ?? false) || p.status === 'created' || p.status === 'packed');
-  // An order waiting for stock is workable from when its goods arrive, if a placed purchase order says when.
-  const release = await stockReleaseTimes(ctx, candidates.filter((o) => o.status === 'awaiting_stock').map((o) => o.id), now);
-  const open = candidates.filter((o) => (o.status !== 'awaiting_stock' || release.has(o.id)) && workLeft.get(o.id) !== false);
+  // The situation decides what is work (one truth): an order in no queue (closed at its closing point, cancelled) is
+  // not, nor one waiting for stock that nothing brings; one whose goods are expected is workable from then. Its
+  // deadline is the situation's.
+  const situations = await situationsOf(ctx, candidates.filter((o) => workLeft.get(o.id) !== false), now);
+  const work = new Map<number, { situation: OrderSituation; queued: QueuedWork }>();
+  let waitingForStock = 0;
+  for (const s of situations) {
+    const queued = s.situation ? queuedWork(s.situation, s.facts) : null;
+    if (queued) work.set(s.order.id, { situation: s, queued });
+    else if (s.order.status === 'awaiting_stock' && s.situation?.inQueues) waitingForStock++;
+  }
+  const open = candidates.filter((o) => work.has(o.id));
   // An order on a packing station now is never reordered: it stays first on its station.
   const stationIds = Array.from({ length: settings.stations }, (_, i) => `station-${i + 1}`);
   const inProgress = new Map<number, { stationId: string; startedAt: number }>();
@@ -185,12 +169,7 @@ export async function loadPlanProblem(ctx: AppContext, settings: PlanSettings): 
     inProgress.set(session.order_id, { stationId: named, startedAt: Math.min(session.started_at, now) });
   }
   const ids = open.map((o) => o.id);
-  const [lines, extensions] = ids.length
-    ? await Promise.all([
-        db.selectFrom('order_lines').select(['order_id', 'quantity', 'unit_price']).where('order_id', 'in', ids).execute(),
-        db.selectFrom('order_extensions').selectAll().where('order_id', 'in', ids).execute(),
-      ])
-    : [[], []];
+  const lines = ids.length ? await db.selectFrom('order_lines').select(['order_id', 'quantity', 'unit_price']).where('order_id', 'in', ids).execute() : [];
   const byOrder = new Map<number, { lines: number; units: number; amount: number }>();
   for (const l of lines) {
     const s = byOrder.get(l.order_id) ?? { lines: 0, units: 0, amount: 0 };
@@ -203,7 +182,7 @@ export async function loadPlanProblem(ctx: AppContext, settings: PlanSettings): 
   const estimateOf = await estimatesInForce(ctx, shopIds, settings.warehouseId, {
     minutesPerOrder: settings.minutesPerOrder, minutesPerLine: settings.minutesPerLine, minutesPerUnit: settings.minutesPerUnit,
   });
-  const resolvers = new Map<string, Awaited<ReturnType<typeof loadShopResolver>>>();
+  const fingerprinted = new Set<string>();
   const jobs: Job[] = [];
   const orders: PlanProblem['orders'] = new Map();
   const currencies = new Set<string>();
@@ -214,17 +193,13 @@ export async function loadPlanProblem(ctx: AppContext, settings: PlanSettings): 
     horizon: settings.horizonDays, seed: settings.seed, fix: settings.fixCosts,
   }));
   for (const order of open) {
-    let resolver = resolvers.get(order.shop_id);
-    if (!resolver) {
-      resolvers.set(order.shop_id, (resolver = await loadShopResolver(db, order.shop_id)));
+    if (!fingerprinted.has(order.shop_id)) {
+      fingerprinted.add(order.shop_id);
       const shop = await db.selectFrom('shops').select(['policy_id', 'policy_by_type', 'policy_overrides']).where('id', '=', order.shop_id).executeTakeFirst();
       fingerprint.update(`\u0002${order.shop_id}:${JSON.stringify(shop ?? null)}`);
     }
-    const policy = resolver.forOrder(order.paid_at, order.order_type ?? undefined);
+    const { situation: { policy, facts }, queued } = work.get(order.id)!;
     const size = byOrder.get(order.id) ?? { lines: 1, units: 1, amount: order.total_amount };
-    const facts = orderFacts(order, { units: size.units, productAmount: size.amount }, extensions.filter((e) => e.order_id === order.id).map(extensionFromRow));
-    // The situation decides what is in the queue: an order the platform closed at its closing point is not work.
-    if (!situationOf(facts, policy, now).inQueues) continue;
     const minutes = workMinutes(estimateOf(order.shop_id), size.lines, size.units);
     const hourly = settings.hourlyCost;
     // Any non-decreasing function: the policy's fine for that lateness, plus the per-hour cost.
@@ -234,11 +209,11 @@ export async function loadPlanProblem(ctx: AppContext, settings: PlanSettings): 
     const id = String(order.id);
     const processingMs = Math.round(minutes * 60_000);
     const started = inProgress.get(order.id);
-    const releaseAt = release.get(order.id);
-    jobs.push({ id, processingMs, dueAt: order.ship_by_at!, penalty, inProgress: started, ...(releaseAt !== undefined ? { releaseAt } : {}) });
-    orders.set(id, { id: order.id, platformOrderId: order.platform_order_id, shopId: order.shop_id, shipByAt: order.ship_by_at! });
+    const releaseAt = queued.releaseAt;
+    jobs.push({ id, processingMs, dueAt: queued.dueAt, penalty, inProgress: started, ...(releaseAt !== undefined ? { releaseAt } : {}) });
+    orders.set(id, { id: order.id, platformOrderId: order.platform_order_id, shopId: order.shop_id, shipByAt: queued.dueAt });
     // The order's version moves with every change of its content, state or deadline; the rest is what the job holds.
-    fingerprint.update(`\u0001${id}|${order.version}|${order.updated_at}|${processingMs}|${order.ship_by_at}|${releaseAt ?? ''}|${started ? `${started.stationId}@${started.startedAt}` : ''}|${size.lines}|${size.units}|${size.amount}`);
+    fingerprint.update(`\u0001${id}|${order.version}|${order.updated_at}|${processingMs}|${queued.dueAt}|${releaseAt ?? ''}|${started ? `${started.stationId}@${started.startedAt}` : ''}|${size.lines}|${size.units}|${size.amount}`);
   }
   const windows = settings.shifts?.length ? settings.shifts : [settings.shift];
   const calendar = { zone: settings.zone, from: now, days: settings.horizonDays, ...(settings.weekdays?.length ? { weekdays: settings.weekdays } : {}) };
@@ -252,7 +227,7 @@ export async function loadPlanProblem(ctx: AppContext, settings: PlanSettings): 
   };
   const estimates = new Map(shopIds.map((shopId) => [shopId, estimateOf(shopId)]));
   return {
-    input, orders, mixedCurrencies: currencies.size > 1, waitingForStock: candidates.filter((o) => o.status === 'awaiting_stock' && !release.has(o.id)).length,
+    input, orders, mixedCurrencies: currencies.size > 1, waitingForStock,
     unassigned, estimates, fingerprint: fingerprint.digest('base64url'),
   };
 }

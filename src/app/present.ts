@@ -143,8 +143,13 @@ export function presentAuditOnTimeline(a: AuditRow) {
   };
 }
 
-/** An order's deadline as of an instant: the instant, and the time left to ship while the order is open. */
-export function presentAsOf(o: OrderRow, asOf: number) {
+/**
+ * An order's deadline as of an instant: the instant, its situation's kind, and the time left to ship while its
+ * situation keeps it in the queues (the verdict's; none once it is closed, cancelled or shipped). Without a situation
+ * (no deadline, or facts it cannot judge) the time left is read from the row while it is open.
+ */
+export function presentAsOf(o: OrderRow, asOf: number, situation: import('../core/situation').Situation | null) {
+  if (situation) return { as_of: toIso(asOf), situation: situation.kind, time_left_ms: situation.inQueues ? situation.verdict.timeLeftMs : null };
   const open = OPEN_ORDER_STATES.includes(o.status as OrderState);
-  return { as_of: toIso(asOf), time_left_ms: open && o.ship_by_at !== null ? o.ship_by_at - asOf : null };
+  return { as_of: toIso(asOf), situation: null, time_left_ms: open && o.ship_by_at !== null ? o.ship_by_at - asOf : null };
 }

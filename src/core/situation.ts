@@ -180,3 +180,24 @@ export function situationOf(facts: OrderFacts, policy: Policy, at: number): Situ
   const exposure = kind === 'will_miss' ? v.fine.money : v.timeLeftMs > 0 ? fineAt(policy, facts, 1).money : v.fine.money;
   return { kind, reasons, verdict: v, actionable: true, inQueues: true, exposure, assumptions, cancellationRequest: request, violations };
 }
+
+/** What the work queues (the plan, the pack queue) take of an order. */
+export interface QueuedWork {
+  /** The deadline the work is due by: the verdict's, with the buyer's extensions. */
+  dueAt: number;
+  /** While it waits for stock: when its goods are expected (work cannot start before). */
+  releaseAt?: number;
+}
+
+/**
+ * An order's place in the work queues, read from its situation: none when it is in no queue (closed, cancelled,
+ * shipped, awaiting the count) or cannot be worked (it waits for stock that nothing brings); else its deadline and,
+ * while it waits for stock, when the goods are expected.
+ */
+export function queuedWork(s: Situation, facts: OrderFacts): QueuedWork | null {
+  if (!s.inQueues) return null;
+  const dueAt = s.verdict.shipBy.shipByAt;
+  if (!facts.stock) return { dueAt };
+  if (facts.stock.expectedAt === null) return null;
+  return { dueAt, releaseAt: Math.max(s.verdict.now, facts.stock.expectedAt) };
+}

@@ -96,17 +96,6 @@ export async function shortfallsOf(db: Executor, orderIds: readonly number[]) {
   return inChunks(orderIds, (chunk) => db.selectFrom('stock_shortfalls').select(['order_id', 'sku', 'warehouse_id', 'missing']).where('order_id', 'in', chunk).execute());
 }
 
-/** Placed purchase orders with an expected arrival: when each SKU is due at each warehouse. */
-export async function incomingArrivals(db: Executor) {
-  return db
-    .selectFrom('purchase_orders')
-    .innerJoin('purchase_order_lines', 'purchase_order_lines.purchase_order_id', 'purchase_orders.id')
-    .select(['purchase_orders.warehouse_id', 'purchase_order_lines.sku', 'purchase_orders.expected_at'])
-    .where('purchase_orders.status', '=', 'ordered')
-    .where('purchase_orders.expected_at', 'is not', null)
-    .execute();
-}
-
 export async function getStoredPlan(db: Executor, warehouseId: string): Promise<StoredPlanRow | undefined> {
   return db.selectFrom('stored_plans').selectAll().where('warehouse_id', '=', warehouseId).executeTakeFirst();
 }

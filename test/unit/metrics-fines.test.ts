@@ -3,7 +3,7 @@
  * (`dailySeries`): which orders count, at what value, on which day.
  */
 import { describe, expect, it } from 'vitest';
-import { dailySeries, fineOutcome, type FineOrderRecord } from '../../src/core/metrics';
+import { dailySeries, fineOutcome, type FineOrderRecord } from '../../src/core/metrics-daily';
 import { applyOverrides, builtInRegistry, type Policy } from '../../src/core/policy';
 
 const registry = builtInRegistry();

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { applyOrderAction, getOrderDetail, listOrders, resolveOrder } from '../../app/orders';
+import { applyOrderAction, getOrderPage, listOrders, resolveOrder } from '../../app/orders';
 import { contextAt } from '../../app/as-of';
 import { recordWarehouseReceipt } from '../../app/handover';
 import { presentAsOf, presentEvent, presentLine, presentOrder, presentParcel } from '../../app/present';
@@ -51,9 +51,9 @@ export function register(program: Command): void {
         const at = atOption(options.at);
         await withApp(async (ctx) => {
           const found = await resolveOrder(ctx, reference, options.shop);
-          const detail = await getOrderDetail(contextAt(ctx, at), found.id);
+          const detail = await getOrderPage(contextAt(ctx, at), found.id);
           const o = detail.order;
-          const asOf = presentAsOf(o, detail.asOf);
+          const asOf = presentAsOf(o, detail.asOf, detail.situation);
           const view = {
             ...presentOrder(o),
             ...asOf,
@@ -65,7 +65,7 @@ export function register(program: Command): void {
           if (options.json) return printJson(view);
           console.log(`order ${o.platform_order_id} (#${o.id}) · shop ${o.shop_id} · ${o.platform}`);
           console.log(`status: ${o.status}${o.platform_status ? ` (platform: ${o.platform_status})` : ''}`);
-          console.log(`ship by: ${toIso(o.ship_by_at) ?? 'unknown'}${o.ship_by_source ? ` (${o.ship_by_source})` : ''}${asOf.time_left_ms !== null ? ` · ${countdown(asOf.time_left_ms)} left at ${asOf.as_of}` : ''}`);
+          console.log(`ship by: ${toIso(o.ship_by_at) ?? 'unknown'}${o.ship_by_source ? ` (${o.ship_by_source})` : ''}${asOf.time_left_ms !== null ? ` · ${countdown(asOf.time_left_ms)} left at ${asOf.as_of}` : ''}${asOf.situation ? ` · ${asOf.situation.replace(/_/g, ' ')}` : ''}`);
           console.log(`buyer: ${o.buyer_name}, ${o.address_line1}, ${o.city} ${o.postcode ?? ''}, ${o.buyer_country}${o.phone ? ', ' + o.phone : ''}`);
           console.log(`total: ${formatMoney({ amount: o.total_amount, currency: o.currency })}\n`);
           for (const warning of detail.warnings) console.log(`! ${say(warning)}\n`);

@@ -2,6 +2,7 @@
  * Stock commands: `stock …` (catalogue, levels, import, adjust, ledger, sweep, audit), `shortages`,
  * `replenishment` and `po …` (purchase orders).
  */
+import { parseAsOf } from '../../app/as-of';
 import type { Command } from 'commander';
 import { importStockFile } from '../../app/import-stock';
 import {
@@ -277,8 +278,10 @@ export function register(program: Command): void {
     .requiredOption('--warehouse <id>')
     .requiredOption('--supplier <name>')
     .option('--reference <ref>')
-    .action(action(async (lines: string[], options: { warehouse: string; supplier: string; reference?: string }) => {
-      const id = await withApp((ctx) => createPurchaseOrder(ctx, { warehouseId: options.warehouse, supplier: options.supplier, reference: options.reference, lines: pairs(lines, 'QUANTITY') }));
+    .option('--expected <time>', "when the supplier's goods are expected at the warehouse (ISO 8601 with Z or an offset): the verdict of each order waiting for them says whether that is in time")
+    .action(action(async (lines: string[], options: { warehouse: string; supplier: string; reference?: string; expected?: string }) => {
+      const expectedAt = options.expected === undefined ? undefined : parseAsOf(options.expected, '--expected');
+      const id = await withApp((ctx) => createPurchaseOrder(ctx, { warehouseId: options.warehouse, supplier: options.supplier, reference: options.reference, lines: pairs(lines, 'QUANTITY'), ...(expectedAt !== undefined ? { expectedAt } : {}) }));
       console.log(`purchase order ${id} created (draft)`);
     }));
   po

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { contextAsOf, contextAt, parseAsOf } from '../../app/as-of';
 import type { AppContext } from '../../app/context';
-import { describeRisk, isQueued, requestsDueBy } from '../../app/deadlines';
+import { queuedRisk, requestsDueBy, type RiskCursor } from '../../app/deadlines';
 import { ValidationError } from '../../app/errors';
-import { applyOrderAction, getOrderDetail, listOrders, upsertOrders, type IncomingOrder } from '../../app/orders';
+import { applyOrderAction, getOrderPage, listOrders, upsertOrders, type IncomingOrder } from '../../app/orders';
 import { auditOfOrder } from '../../app/accounts';
 import { answerCancellationRequest, recordCancellationRequest } from '../../app/cancellation-requests';
 import { presentAsOf, presentAuditOnTimeline, presentEvent, presentLine, presentOrder, presentParcel } from '../../app/present';
@@ -156,25 +156,31 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
       const limit = q.limit ?? 50;
       const warehouseIds = commaList(q.warehouse);
       const carriers = commaList(q.carrier);
-      const rows = await listOrders(ctx, { shopIds: shopFilter(request, q.shop), statuses, dueBefore, warehouseIds, carriers, after, sort: 'ship_by', limit: limit + 1 });
-      const page = rows.slice(0, limit);
-      const last = page[page.length - 1];
-      const next_cursor = rows.length > limit && last ? encodeCursor(last.ship_by_at, last.id) : null;
-      if (dueBefore === undefined) return { items: page.map(presentOrder), next_cursor };
-      // The at-risk view: each order with its countdown, the fine if it is missed now, and why.
-      // Orders whose situation is settled (closed at the platform's closing point, cancelled, shipped) are in no queue.
+      const filter = { shopIds: shopFilter(request, q.shop), statuses, dueBefore, warehouseIds, carriers, sort: 'ship_by' as const };
+      if (dueBefore === undefined) {
+        const rows = await listOrders(ctx, { ...filter, after, limit: limit + 1 });
+        const page = rows.slice(0, limit);
+        const last = page[page.length - 1];
+        const next_cursor = rows.length > limit && last ? encodeCursor(last.ship_by_at, last.id) : null;
+        return { items: page.map(presentOrder), next_cursor };
+      }
+      // The at-risk view: each order with its countdown, the fine if it is missed now, and why. Orders whose situation
+      // is settled (closed at the platform's closing point, cancelled, shipped) are in no queue and take no place in
+      // the page, so its totals hold every queued order up to the limit.
       const asOf = contextAt(ctx, now);
       // The first page starts with the orders whose buyer's cancellation request must be answered within the window
       // while their own deadline is later (unanswered, the platform cancels them); the deadline pages follow.
       const requests = q.cursor || warehouseIds || carriers ? [] : (await requestsDueBy(asOf, { shopIds: shopFilter(request, q.shop), dueBefore, beyondShipBy: dueBefore, now })).filter((r) => !statuses || statuses.includes(r.order.status));
       const listed = new Set(requests.map((r) => r.order.id));
-      const risk = [...requests, ...(await describeRisk(asOf, page.filter((o) => !listed.has(o.id)), now)).filter(isQueued)];
+      const read = (from: RiskCursor | undefined, size: number) => listOrders(ctx, { ...filter, after: from, limit: size });
+      const { items: queued, next } = await queuedRisk(asOf, now, limit, read, after);
+      const risk = [...requests, ...queued.filter((r) => !listed.has(r.order.id))];
       return {
         items: risk.map((r) => ({
           ...presentOrder(r.order),
           deadline: { time_left_ms: r.timeLeftMs, fine_if_missed: r.fineIfMissed, status: r.status, situation: r.situation, why: r.why, cancellation_answer_by: toIso(r.cancellationAnswerBy) },
         })),
-        next_cursor,
+        next_cursor: next ? encodeCursor(next.ship_by_at, next.id) : null,
       };
     },
   });
@@ -188,13 +194,13 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
       response: { 400: errorSchema, 404: errorSchema },
     },
     handler: async (request) => {
-      const detail = await getOrderDetail(contextAsOf(ctx, request.query.at), request.params.id);
+      const detail = await getOrderPage(contextAsOf(ctx, request.query.at), request.params.id);
       // The timeline: the order's events and, interleaved by time, the audit lines of who acted on it and from where.
       const audit = (await auditOfOrder(ctx, request.params.id)).map(presentAuditOnTimeline);
       const timeline = [...detail.timeline.map(presentEvent), ...audit].sort((x, y) => (x.at ?? '').localeCompare(y.at ?? '') || Math.abs(x.id) - Math.abs(y.id));
       return {
         ...presentOrder(detail.order),
-        ...presentAsOf(detail.order, detail.asOf),
+        ...presentAsOf(detail.order, detail.asOf, detail.situation),
         warnings: detail.warnings,
         lines: detail.lines.map((l) => presentLine(l, detail.order.currency)),
         parcels: detail.parcels.map(presentParcel),

@@ -1,3 +1,4 @@
+import { parseAsOf } from '../../app/as-of';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context';
 import {
@@ -126,7 +127,7 @@ export function stockRoutes(app: FastifyInstance, ctx: AppContext): void {
     handler: async (request) => ({ items: (await listPurchaseOrders(ctx, { status: request.query.status, warehouseId: request.query.warehouse, ...(request.access.warehouses ? { warehouseIds: request.access.warehouses } : {}) })).map(presentPurchaseOrder) }),
   });
 
-  app.post<{ Body: { warehouse: string; supplier: string; reference?: string; lines: Array<{ sku: string; quantity: number }> } }>('/purchase-orders', {
+  app.post<{ Body: { warehouse: string; supplier: string; reference?: string; expected_at?: string; lines: Array<{ sku: string; quantity: number }> } }>('/purchase-orders', {
     schema: {
       tags: ['stock'],
       summary: 'Create a draft purchase order',
@@ -136,6 +137,7 @@ export function stockRoutes(app: FastifyInstance, ctx: AppContext): void {
         additionalProperties: false,
         properties: {
           warehouse: { type: 'string', minLength: 1 }, supplier: { type: 'string', minLength: 1 }, reference: { type: 'string' },
+          expected_at: { type: 'string', description: "when the goods are expected at the warehouse, ISO 8601 with Z or an offset: each waiting order's verdict says whether that is in time" },
           lines: { type: 'array', minItems: 1, maxItems: 1000, items: { type: 'object', required: ['sku', 'quantity'], additionalProperties: false, properties: { sku: { type: 'string' }, quantity: { type: 'integer', minimum: 1 } } } },
         },
       },
@@ -143,7 +145,8 @@ export function stockRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     handler: async (request) => {
       const b = request.body;
-      const id = await createPurchaseOrder(ctx, { warehouseId: b.warehouse, supplier: b.supplier, reference: b.reference, lines: b.lines });
+      const expectedAt = b.expected_at === undefined ? undefined : parseAsOf(b.expected_at, 'expected_at');
+      const id = await createPurchaseOrder(ctx, { warehouseId: b.warehouse, supplier: b.supplier, reference: b.reference, lines: b.lines, ...(expectedAt !== undefined ? { expectedAt } : {}) });
       return { id, status: 'draft' };
     },
   });
