@@ -2,6 +2,8 @@
  * The demo's clock: simulated time that runs `speed` times faster than the real one (60 = a simulated minute per
  * real second). Every part of the demo reads it — the use cases (through `createContext(store, clock.now)`), the
  * fake marketplace, the signed client's request timestamps — so the whole system lives in the same simulated day.
+ * The driver holds it at the next minute it will simulate (`holdAt`): on a busy machine simulated time waits for the
+ * driver instead of running past minutes it never stepped, then catches up as fast as the driver goes.
  */
 export interface SimClock {
   /** Simulated epoch ms. */
@@ -12,8 +14,10 @@ export interface SimClock {
   realMsUntil(at: number): number;
   /** Sleeps (real time) until simulated `at`, or until the signal fires. */
   sleepUntil(at: number, signal?: AbortSignal): Promise<void>;
-  /** Stops the clock where it is (the demo's day is over; the dashboard stays still). */
-  freeze(): void;
+  /** Simulated time goes no further than `at` until the next `holdAt`. */
+  holdAt(at: number): void;
+  /** Stops the clock where it is, or at `at` if that is earlier (the demo's day is over; the dashboard stays still). */
+  freeze(at?: number): void;
   readonly frozen: boolean;
 }
 
@@ -23,7 +27,9 @@ export function createSimClock(options: { startAt: number; speed: number; realNo
   const realStart = realNow();
   const { startAt, speed } = options;
   let frozenAt: number | undefined;
-  const now = () => frozenAt ?? Math.floor(startAt + (realNow() - realStart) * speed);
+  let ceiling: number | undefined;
+  const wall = () => Math.floor(startAt + (realNow() - realStart) * speed);
+  const now = () => frozenAt ?? (ceiling === undefined ? wall() : Math.min(wall(), ceiling));
   return {
     now,
     speed,
@@ -42,8 +48,11 @@ export function createSimClock(options: { startAt: number; speed: number; realNo
         signal?.addEventListener('abort', done, { once: true });
       });
     },
-    freeze() {
-      frozenAt ??= now();
+    holdAt(at) {
+      ceiling = at;
+    },
+    freeze(at) {
+      frozenAt ??= at === undefined ? now() : Math.min(now(), at);
     },
     get frozen() {
       return frozenAt !== undefined;

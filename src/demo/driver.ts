@@ -163,12 +163,14 @@ export class DemoDriver {
   async run(untilAt: number, signal: AbortSignal): Promise<void> {
     const { clock } = this.#o;
     while (!signal.aborted) {
-      if (clock.now() >= untilAt) clock.freeze();
+      if (clock.now() >= untilAt) clock.freeze(untilAt);
       const now = clock.now();
       await this.step(now);
       if (clock.frozen) break;
-      const nextMinute = (Math.floor(now / MINUTE_MS) + 1) * MINUTE_MS;
-      await clock.sleepUntil(Math.min(nextMinute, untilAt), signal);
+      // Every simulated minute gets its step: the clock waits at the next one until this loop gets there.
+      const next = Math.min((Math.floor(now / MINUTE_MS) + 1) * MINUTE_MS, untilAt);
+      clock.holdAt(next);
+      await clock.sleepUntil(next, signal);
     }
   }
 

@@ -67,8 +67,8 @@ afterAll(async () => {
 describe('the demo day', () => {
   it('ran the simulated hours on the injected clock, printed an hourly line, and no step failed', async () => {
     expect(demo.clock.frozen).toBe(true);
-    expect(demo.clock.now()).toBeGreaterThanOrEqual(START + HOURS * 3_600_000);
-    expect(demo.clock.now()).toBeLessThan(START + (HOURS + 0.5) * 3_600_000);
+    // The clock stopped at the day's end exactly, however busy the machine (it waits for the driver's steps).
+    expect(demo.clock.now()).toBe(START + HOURS * 3_600_000);
     expect(lines.some((line) => line.includes(demo.dashboardUrl))).toBe(true);
     // Sign-in is on: the dashboard's printed address carries the one-time sign-in link for the demo's owner.
     expect(demo.signInUrl).toMatch(new RegExp(`^${demo.dashboardUrl}auth/link\\?token=[\\w-]{20,}$`));
