@@ -127,6 +127,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'PUT /skus/dimensions': { scope: 'installation', permission: 'settings:write' },
   'GET /skus/dimensions': { scope: 'installation', permission: 'settings:read' },
   'PUT /shops/:shop/sender': shops('settings:write', p('shop'), true),
+  'GET /shops/:shop/sender': shops('settings:read', p('shop'), true),
   'PUT /orders/:id/note': order('orders:write'),
   'POST /orders/:id/pack': order('pack'),
   'GET /orders/:id/packing': order('pack'),
@@ -147,6 +148,8 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /carrier/services': { scope: 'installation', permission: 'settings:read' },
   'GET /carrier/rules': { scope: 'installation', permission: 'settings:read' },
   'PUT /carrier/rules': { scope: 'installation', permission: 'settings:write' },
+  'GET /carrier/accounts': { scope: 'installation', permission: 'settings:read' },
+  'PUT /carrier/accounts/:carrier': { scope: 'installation', permission: 'owner' },
 };
 
 /** Routes that plugins add (OpenAPI docs and their assets): public, by prefix. */

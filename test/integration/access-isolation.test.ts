@@ -38,6 +38,7 @@ function bodyFor(route: string, world: AccessWorld): Record<string, unknown> | u
     'POST /shops/:shop/buyers/erase': { buyer: world.b.buyer },
     'PUT /skus/dimensions': { items: [{ sku: 'SKU-1', dims_mm: [1, 1, 1], weight_g: 1 }] },
     'PUT /carrier/rules': [] as never,
+    'PUT /carrier/accounts/:carrier': { url: 'https://attacker.example/labels', api_key: 'stolen' },
     'PUT /tracking/providers/:name': { kind: 'aftership', webhook_secret: '0123456789abcdef0' },
   };
   return bodies[route] ?? {};
