@@ -162,7 +162,7 @@ export type Route =
   | { screen: 'at-risk' }
   | { screen: 'order'; id: number }
   | { screen: 'performance' }
-  | { screen: 'settings' }
+  | { screen: 'settings'; section?: string }
   | { screen: 'stock' }
   | { screen: 'pack' }
   | { screen: 'parcels'; parcel?: number }
@@ -175,6 +175,9 @@ export function parseRoute(hash: string): Route {
   if (order) return { screen: 'order', id: Number(order[1]) };
   const parcel = /^\/parcels\/(\d+)$/.exec(path);
   if (parcel) return { screen: 'parcels', parcel: Number(parcel[1]) };
+  // A part of Settings an error's link points at (#/settings/sender): the screen, scrolled to that part.
+  const section = /^\/settings\/([a-z][a-z-]*)$/.exec(path);
+  if (section) return { screen: 'settings', section: section[1]! };
   switch (path) {
     case '/performance':
       return { screen: 'performance' };

@@ -3,7 +3,10 @@
  * and by test/unit/dashboard-i18n.test.ts). Keys `group.value` (state.new, event.created…) name values the
  * API sends; a value without a key is shown as it comes.
  */
+import { setupEn } from './setup.en';
+
 export const en = {
+  ...setupEn,
   'app.title': 'shipby — ship every order on time',
   'lang.name': 'English',
   'lang.label': 'Language',

@@ -1,7 +1,9 @@
 /** Simplified Chinese: the same keys and placeholders as en.ts (the type makes a missing key a compile error). */
 import type { MessageKey } from './en';
+import { setupZh } from './setup.zh-CN';
 
 export const zhCN: Record<MessageKey, string> = {
+  ...setupZh,
   'app.title': 'shipby — 每个订单按时发货',
   'lang.name': '中文',
   'lang.label': '语言',
