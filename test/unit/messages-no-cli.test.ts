@@ -6,7 +6,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ValidationError } from '../../src/app/errors';
+import { reportError } from '../../src/cli/support';
+import { FIX_SCREENS, missingSetting, type FixScreen } from '../../src/core/fix';
+import { localized } from '../../src/core/i18n';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SRC = path.join(ROOT, 'src');
@@ -121,5 +125,42 @@ describe('messages a seller or packer reads', () => {
       }
     }
     expect(found).toEqual([]);
+  });
+});
+
+describe('a refusal for a missing setting', () => {
+  const lang = process.env.SHIPBY_LANG;
+  const exitCode = process.exitCode;
+  afterEach(() => {
+    process.env.SHIPBY_LANG = lang;
+    process.exitCode = exitCode;
+    vi.restoreAllMocks();
+  });
+
+  it('names its dashboard screen in both languages and points at it, for every screen', () => {
+    for (const screen of Object.keys(FIX_SCREENS) as FixScreen[]) {
+      const issue = missingSetting('x', screen, localized('Shop demo lacks it', '店铺 demo 缺少它'));
+      expect(issue.fix).toEqual({ screen });
+      expect(issue.message.en).toBe(`Shop demo lacks it: set it in the dashboard under ${FIX_SCREENS[screen].en}, then try again.`);
+      expect(issue.message['zh-CN']).toBe(`店铺 demo 缺少它：请在后台「${FIX_SCREENS[screen]['zh-CN']}」中设置，然后重试。`);
+      expect(forbiddenIn(issue.message.en) ?? forbiddenIn(issue.message['zh-CN'])).toBeUndefined();
+    }
+  });
+
+  it('at the command line, also names the command that sets the same thing (a real one of the CLI)', () => {
+    const printed: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((line: string) => void printed.push(line));
+    for (const [lang, hint] of [['en', 'From the command line'], ['zh_CN.UTF-8', '命令行']] as const) {
+      process.env.SHIPBY_LANG = lang;
+      for (const screen of Object.keys(FIX_SCREENS) as FixScreen[]) {
+        printed.length = 0;
+        reportError(new ValidationError([missingSetting('x', screen, localized('Missing', '缺少'))]));
+        expect(printed).toHaveLength(2);
+        const command = new RegExp(`^  ${hint}[:：] ?shipby ([a-z-]+) ([a-z-]+) --help$`).exec(printed[1]!);
+        expect(command, printed[1]).not.toBeNull();
+        expect(COMMANDS).toEqual(expect.arrayContaining([command![1], command![2]]));
+      }
+    }
+    expect(process.exitCode).toBe(1);
   });
 });
