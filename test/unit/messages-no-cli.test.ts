@@ -150,7 +150,7 @@ describe('a refusal for a missing setting', () => {
   it('at the command line, also names the command that sets the same thing (a real one of the CLI)', () => {
     const printed: string[] = [];
     vi.spyOn(console, 'error').mockImplementation((line: string) => void printed.push(line));
-    for (const [lang, hint] of [['en', 'From the command line'], ['zh_CN.UTF-8', '命令行']] as const) {
+    for (const [lang, hint] of [['en', 'From the command line'], ['zh-CN', '命令行']] as const) {
       process.env.SHIPBY_LANG = lang;
       for (const screen of Object.keys(FIX_SCREENS) as FixScreen[]) {
         printed.length = 0;
