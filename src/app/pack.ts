@@ -131,7 +131,7 @@ async function choosePlan(trx: Executor, order: OrderRow, packages: ParcelPackag
   const dims = new Map((await packing.getSkuDimensions(trx, remaining.map((i) => i.sku))).map((d) => [d.sku, d]));
   const missing = remaining.filter((i) => !dims.has(i.sku)).map((i) => i.sku);
   if (missing.length) {
-    issues.push(missingSetting('sku', 'settings/skus', localized(`No size and weight for ${missing.join(', ')}`, `缺少 ${missing.join('、')} 的尺寸和重量`)));
+    issues.push(missingSetting('sku', 'settings/skus', localized(`No size and weight for ${missing.join(', ')}`, `缺少 ${missing.join('、')} 的尺寸和重量`), missing));
   }
   const boxes = await packing.listBoxes(trx, order.shop_id, true);
   if (boxes.length === 0) {

@@ -20,6 +20,8 @@ export type FixScreen = keyof typeof FIX_SCREENS;
 /** The machine-readable pointer: the dashboard's route to the screen (`#/` + screen). */
 export interface Fix {
   screen: FixScreen;
+  /** What to set there, when the refusal names it (the SKUs without a size): the screen opens on the first. */
+  for?: string[];
 }
 
 /** The screen's name in both languages, to put in a message. */
@@ -31,12 +33,12 @@ export function screenName(screen: FixScreen): Localized {
  * A setting the action needs is missing: what is missing, then where to set it in the dashboard (named in the
  * message and pointed at by `fix`). `what` is the sentence's start in each language, without the full stop.
  */
-export function missingSetting(field: string, screen: FixScreen, what: Localized): ImportIssue {
+export function missingSetting(field: string, screen: FixScreen, what: Localized, subjects?: string[]): ImportIssue {
   const where = FIX_SCREENS[screen];
   return {
     row: 0,
     field,
     message: localized(`${what.en}: set it in the dashboard under ${where.en}, then try again.`, `${what['zh-CN']}：请在后台「${where['zh-CN']}」中设置，然后重试。`),
-    fix: { screen },
+    fix: subjects?.length ? { screen, for: subjects } : { screen },
   };
 }

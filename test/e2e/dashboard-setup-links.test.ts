@@ -72,16 +72,18 @@ describe('a missing setting links to the screen that sets it', () => {
     expect(text).toContain('设置 → SKU 尺寸和重量');
     expect(text).not.toMatch(CLI_OR_API);
     const link = alert.getByTestId('fix-link');
-    expect(await link.getAttribute('href')).toBe('#/settings/skus');
+    expect(await link.getAttribute('href')).toBe(`#/settings/skus?for=${SKU}`);
     expect(await link.innerText()).toBe('打开「设置 → SKU 尺寸和重量」');
     await screenshot('pack-unsized-zh');
 
     await link.click();
     const card = page.locator('#settings-skus');
     await expect.poll(() => card.getAttribute('class')).toMatch(/fix-target/);
-    expect(page.url()).toMatch(/#\/settings\/skus$/);
+    expect(page.url()).toMatch(/#\/settings\/skus\?for=/);
     const form = page.getByTestId('sku-form');
-    await form.locator('input[name="sku"]').fill(SKU);
+    // The link came for this SKU: the form starts on it, the cursor in its size.
+    expect(await form.locator('input[name="sku"]').inputValue()).toBe(SKU);
+    await expect.poll(() => page.evaluate('document.activeElement && document.activeElement.id')).toBe('sku-length');
     await form.locator('input[name="length"]').fill('120');
     await form.locator('input[name="width"]').fill('80');
     await form.locator('input[name="height"]').fill('60');

@@ -43,8 +43,8 @@ describe.each(backends)('setup refusals and forms on $name', (backend) => {
   });
 
   const issuesOf = (body: { error: { issues: Issue[] } }) => body.error.issues;
-  const expectPointsAt = (issue: Issue, screen: keyof typeof FIX_SCREENS) => {
-    expect(issue.fix).toEqual({ screen });
+  const expectPointsAt = (issue: Issue, screen: keyof typeof FIX_SCREENS, subjects?: string[]) => {
+    expect(issue.fix).toEqual(subjects ? { screen, for: subjects } : { screen });
     expect(issue.messages.en).toContain(FIX_SCREENS[screen].en);
     expect(issue.messages['zh-CN']).toContain(FIX_SCREENS[screen]['zh-CN']);
     expect(issue.messages.en).not.toMatch(CLI_OR_API);
@@ -59,7 +59,7 @@ describe.each(backends)('setup refusals and forms on $name', (backend) => {
     expect(unplanned.statusCode).toBe(400);
     const planIssues = issuesOf(unplanned.json());
     expect(planIssues.map((i) => i.path).sort()).toEqual(['boxes', 'sku']);
-    expectPointsAt(planIssues.find((i) => i.path === 'sku')!, 'settings/skus');
+    expectPointsAt(planIssues.find((i) => i.path === 'sku')!, 'settings/skus', [SKU]);
     expectPointsAt(planIssues.find((i) => i.path === 'boxes')!, 'settings/boxes');
     expect(planIssues.find((i) => i.path === 'sku')!.messages.en).toContain(SKU);
 

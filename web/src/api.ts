@@ -21,7 +21,7 @@ export interface ApiIssue {
   /** The 1-based line of a list a use case's check is about (a purchase order's line), when it names one. */
   row?: number;
   /** The dashboard screen that fixes this (a missing setting): its route, `#/` + screen (`settings/sender`). */
-  fix?: { screen: string };
+  fix?: { screen: string; for?: string[] };
 }
 
 export class ApiError extends Error {

@@ -94,14 +94,16 @@ export function ErrorText({ error }: { error: unknown }) {
 export function FixLinks({ error }: { error: unknown }) {
   const { t } = useI18n();
   if (!(error instanceof ApiError)) return null;
-  const screens = [...new Set(error.issues.flatMap((i) => (i.fix ? [i.fix.screen] : [])))];
+  // One link per screen; what to set there (the SKUs without a size) goes along, so the form opens on it.
+  const screens = new Map<string, string[]>();
+  for (const fix of error.issues.flatMap((i) => (i.fix ? [i.fix] : []))) screens.set(fix.screen, [...(screens.get(fix.screen) ?? []), ...(fix.for ?? [])]);
   return (
     <>
-      {screens.map((screen) => {
+      {[...screens].map(([screen, subjects]) => {
         const key = `fix.${screen}`;
         const name = key in DICTIONARIES.en ? t(key as MessageKey) : screen;
         return (
-          <a key={screen} className="fix-link" href={`#/${screen}`} data-testid="fix-link" data-screen={screen}>
+          <a key={screen} className="fix-link" href={`#/${screen}${subjects.length ? `?for=${encodeURIComponent(subjects.join(','))}` : ''}`} data-testid="fix-link" data-screen={screen}>
             {t('fix.open', { screen: name })}
           </a>
         );

@@ -23,7 +23,7 @@ import { SkuDimensions } from './settings/Skus';
 const POLICY_FIELDS = ['policy_id', 'by_order_type', 'overrides'];
 const WEBHOOK_FIELDS = ['url', 'secret', 'shop_id'];
 
-export function Settings({ section }: { section?: string | undefined }) {
+export function Settings({ section, subjects }: { section?: string | undefined; subjects?: string[] | undefined }) {
   const { t } = useI18n();
   const { shopId, setShopId, shops, loaded } = useData();
   const { can } = useAuth();
@@ -52,7 +52,7 @@ export function Settings({ section }: { section?: string | undefined }) {
       {readsSettings && loaded && !shop ? <p className="empty">{t('shops.none')}</p> : null}
       <div className="settings-grid">
         {readsSettings && shop ? <Sender key={`sender-${shop.id}`} shopId={shop.id} /> : null}
-        {readsSettings ? <SkuDimensions /> : null}
+        {readsSettings ? <SkuDimensions wanted={section === 'skus' ? subjects : undefined} /> : null}
         {readsSettings && shop ? <Boxes key={`boxes-${shop.id}`} shopId={shop.id} /> : null}
         {readsSettings ? <CarrierAccounts /> : null}
         {readsSettings ? <CarrierServices /> : null}
@@ -74,7 +74,9 @@ function useSectionInView(section: string | undefined, ready: boolean) {
     if (!card) return;
     card.classList.add('fix-target');
     card.scrollIntoView({ block: 'start' });
-    card.querySelector<HTMLElement>('input, select, textarea')?.focus({ preventScroll: true });
+    // The first empty field of its form: where to type (after a SKU the link filled in, its size).
+    const fields = [...card.querySelectorAll<HTMLInputElement>('form input:not([type="checkbox"]):not([readonly])')];
+    (fields.find((f) => !f.value) ?? fields[0])?.focus({ preventScroll: true });
     return () => card.classList.remove('fix-target');
   }, [section, ready]);
 }

@@ -45,13 +45,14 @@ function atItemFields(error: ApiError): ApiError {
   return new ApiError(error.status, error.code, error.messages, issues, error.rule);
 }
 
-export function SkuDimensions() {
+/** `wanted`: the SKUs an error's link came for (a plan lacked their size); the form starts on the first. */
+export function SkuDimensions({ wanted: linked }: { wanted?: string[] | undefined }) {
   const { t } = useI18n();
   const { can } = useAuth();
   const writes = can('settings:write');
   const skus = usePoll((signal) => api<{ items: SkuSize[] }>('/skus/dimensions', { signal }), [], 300_000, { live: false });
   const [filter, setFilter] = useState('');
-  const [draft, setDraft] = useState<Draft>(EMPTY);
+  const [draft, setDraft] = useState<Draft>(() => ({ ...EMPTY, sku: linked?.[0] ?? '' }));
   const { error, setError, busy, run, invalid } = useApiForm();
   const [saved, setSaved] = useState<string | undefined>(undefined);
   const set = (field: keyof Draft) => (value: string) => setDraft((d) => ({ ...d, [field]: value }));
