@@ -4,8 +4,8 @@
  * on, the account's owner packing): at the pack station, an order whose SKU has no size is refused with a link to
  * Settings → SKU sizes and weights, where a negative weight is refused at its field (nothing stored) and a right one
  * saved, and the order then packs; its label is refused for the missing sender address with a link to Settings →
- * Sender address, where the address is saved, and the label is then bought. No message names a CLI command or an
- * API path. English and Chinese. Screenshots in test-results/; any console error but an expected refusal fails.
+ * Sender address, where the address is saved, and the label is then bought; a packer, who cannot change settings,
+ * is told there to ask the owner or a manager. No message names a CLI command or an API path. English and Chinese. Screenshots in test-results/; any console error but an expected refusal fails.
  */
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +21,7 @@ import { addAwaitingOrder } from '../support/pack';
 // The real clock: the session cookie's expiry (12 h from the server's now) must lie ahead for the browser to keep it.
 const CLOCK_START = Math.floor(Date.now() / 60_000) * 60_000;
 const OWNER = { email: 'owner@setup-links.test', password: 'correct horse battery staple' };
+const PACKER = { email: 'packer@setup-links.test', password: 'packer-password-1' };
 const SKU = 'LAMP-NEW-1';
 const ORDER = 'SETUP-1';
 /** What a seller or packer must never be told to do: run a CLI command or call an API path. */
@@ -49,6 +50,7 @@ beforeAll(async () => {
   world.onClose(() => carrier.close());
   await setCarrierAccount(ctx, { carrier: '*', protocol: 'sample-http', baseUrl: carrier.url, apiKey: 'e2e-carrier-key' });
   await addUser(ctx, { email: OWNER.email, password: OWNER.password, accountOwner: true });
+  await addUser(ctx, { ...PACKER, shops: [{ shopId: 'demo', role: 'packer' }] });
   await world.start({ authentication: true });
   ({ base, page } = world);
   await world.signIn(OWNER);
@@ -178,5 +180,23 @@ describe('a missing setting links to the screen that sets it', () => {
     const parcels = (await getOrderDetail(ctx, orderId)).parcels;
     expect(parcels.map((p) => p.status)).toEqual(['labelled']);
     expect(await bought.innerText()).toContain(parcels[0]!.tracking_number!);
+  });
+
+  it('a packer, who cannot change settings, follows the link and is told to ask the owner or a manager', async () => {
+    await addAwaitingOrder(ctx, 'demo', 'SETUP-2', { now: ctx.now(), shipInHours: 30, sku: 'LAMP-NEW-2' });
+    await world.signIn(PACKER);
+    await page.goto(`${base}/#/pack`);
+    await page.reload();
+    const alert = page.getByTestId('pack-alert');
+    await page.getByTestId('scan-input').waitFor();
+    world.console.expectRefusal({ path: '/pack/sessions', status: 400 });
+    await page.getByTestId('scan-input').fill('SETUP-2');
+    await page.getByTestId('scan-input').press('Enter');
+    await expect.poll(() => alert.getAttribute('data-tone')).toBe('error');
+    expect(await alert.innerText()).not.toMatch(CLI_OR_API);
+    await alert.getByTestId('fix-link').click();
+    await expect.poll(() => page.getByTestId('fix-ask-owner').innerText()).toBe("Your role cannot change this setting: ask the shop's owner or manager to set it.");
+    expect(await page.getByTestId('sku-form').count()).toBe(0);
+    await screenshot('packer-ask-owner');
   });
 });
