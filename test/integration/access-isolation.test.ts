@@ -1,5 +1,5 @@
 /**
- * Isolation, generated from the route table (src/http/access.ts ROUTE_ACCESS), not written per route: every
+ * Isolation, generated from the route table (src/http/route-access.ts ROUTE_ACCESS), not written per route: every
  * route is called against shop B's objects (another account) as each role of shop A — by browser session and by
  * API key — and as no one. Each answer must be 401, 403 or 404 (a read of a list may answer 200, but nothing of
  * B's may be in it), and nothing in the database may change.
