@@ -302,7 +302,7 @@ export async function redeemSignInLink(ctx: AppContext, token: string, origin: O
     .executeTakeFirst();
   const user = used ? await store.findUser(ctx.store.db, used.user_id) : undefined;
   if (!user || user.disabled_at !== null) {
-    throw new AuthenticationError(localized('This sign-in link is used, expired or unknown. Ask for a new one (./bin/shipby user link EMAIL).', '此登录链接已使用、已过期或无效。请重新获取（./bin/shipby user link 邮箱）。'));
+    throw new AuthenticationError(localized('This sign-in link is used, expired or unknown. Ask the account\'s owner for a new one, or sign in with your password.', '此登录链接已使用、已过期或无效。请向账户所有者索取新链接，或用密码登录。'));
   }
   return openSession(ctx, user, origin, 'link');
 }

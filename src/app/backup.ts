@@ -27,7 +27,7 @@ function postgresGuidance(url: string): LocalizedError {
   const shown = describeUrl(url);
   return new LocalizedError(
     localized(
-      `backup and restore copy SQLite stores; this one is PostgreSQL (${shown}). Back it up with pg_dump, online and consistent:\n  pg_dump --format=custom --file=shipby.dump '${shown}'\nand restore it, with every shipby process stopped, with:\n  pg_restore --clean --if-exists --no-owner --dbname='${shown}' shipby.dump`,
+      `backup and restore copy SQLite stores; this one is PostgreSQL (${shown}). Back it up with pg_dump, online and consistent:\n  pg_dump --format=custom --file=shipby.dump '${shown}'\nand restore it, with every server and worker of shipby stopped, with:\n  pg_restore --clean --if-exists --no-owner --dbname='${shown}' shipby.dump`,
       `backup 和 restore 只复制 SQLite 数据库；此数据库是 PostgreSQL（${shown}）。请用 pg_dump 在线一致地备份：\n  pg_dump --format=custom --file=shipby.dump '${shown}'\n恢复时先停止所有 shipby 进程，再运行：\n  pg_restore --clean --if-exists --no-owner --dbname='${shown}' shipby.dump`,
     ),
   );
@@ -37,7 +37,7 @@ function corrupt(file: string, check: FileCheck): LocalizedError {
   const why = check.problems.length ? check.problems.slice(0, 5).join('; ') : 'no shipby migrations recorded';
   return new LocalizedError(
     localized(
-      `${file} is not a sound shipby backup (${why}); nothing was restored.`,
+      `${file} is not a sound backup of shipby (${why}); nothing was restored.`,
       `${file} 不是完好的 shipby 备份（${why}）；未恢复任何内容。`,
     ),
   );

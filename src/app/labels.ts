@@ -22,6 +22,7 @@
  */
 import { meetsLogisticsClass, LOGISTICS_CLASS_LABELS } from '../core/carrier/logistics-class';
 import type { CarrierService } from '../core/carrier/types';
+import { missingSetting } from '../core/fix';
 import { localized, type Localized } from '../core/i18n';
 import { parcelMachine, type ParcelState } from '../core/order';
 import { buyerLogisticsClassOf } from '../core/shipping-facts';
@@ -128,7 +129,7 @@ async function labelUnderLease(ctx: AppContext, orderId: number, input: LabelReq
   await refuseSettledOrders(ctx, [order.id], { en: 'buying a label', zh: '购买面单' });
   const sender = await packing.getSender(db, order.shop_id);
   if (!sender) {
-    throw new ValidationError([{ row: 0, field: 'sender', message: localized(`shop ${order.shop_id} has no sender address for its labels: set it first (shipby pack sender, PUT /shops/:shop/sender).`, `店铺 ${order.shop_id} 没有面单寄件人地址：请先设置（shipby pack sender 或 PUT /shops/:shop/sender）。`) }]);
+    throw new ValidationError([missingSetting('sender', 'settings/sender', localized(`Shop ${order.shop_id} has no sender address to print on its labels`, `店铺 ${order.shop_id} 没有印在面单上的寄件人地址`))]);
   }
   const planned = await planView(db, order.id);
   if (input.parcelIds) {
@@ -198,7 +199,7 @@ async function labelUnderLease(ctx: AppContext, orderId: number, input: LabelReq
     const wanted = chosen.get(parcel.parcelId)!;
     const adapter = await resolver(wanted.carrier);
     if (!adapter) {
-      throw new ValidationError([{ row: 0, field: 'carrier', message: localized(`no carrier account for ${wanted.carrier}: add one (shipby carrier account ${wanted.carrier} --url URL --api-key KEY).`, `没有 ${wanted.carrier} 的承运商账号：请先添加（shipby carrier account ${wanted.carrier} --url URL --api-key KEY）。`) }]);
+      throw new ValidationError([missingSetting('carrier', 'settings/carrier-accounts', localized(`No carrier account for ${wanted.carrier} to buy its labels with`, `没有用于购买 ${wanted.carrier} 面单的承运商账号`))]);
     }
     // 2. Buy the label, or resume the one a dead process bought.
     const { created, resumed, key } = await obtainLabel(ctx, order, parcel, wanted, adapter, sender);

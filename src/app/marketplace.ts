@@ -122,8 +122,8 @@ async function requireConnection(ctx: AppContext, shopId: string): Promise<Marke
 export function notConnected(shopId: string): NotFoundError {
   return new NotFoundError(
     localized(
-      `shop ${shopId} has no marketplace connection; run: shipby shop connect --shop ${shopId} --app-key … --app-secret … --access-token …`,
-      `店铺 ${shopId} 尚未连接平台；请运行：shipby shop connect --shop ${shopId} --app-key … --app-secret … --access-token …`,
+      `Shop ${shopId} is not connected to its marketplace: ask the account's owner to connect it, then try again.`,
+      `店铺 ${shopId} 尚未连接平台：请让账户所有者连接该店铺，然后重试。`,
     ),
   );
 }

@@ -14,6 +14,7 @@
  * Every state change goes through `decide` and writes its `order_events` row in the same transaction.
  */
 import { chooseBoxes, type Box, type PackingResult } from '../core/packing';
+import { missingSetting } from '../core/fix';
 import { localized, type Localized } from '../core/i18n';
 import { parcelMachine, type ParcelState } from '../core/order';
 import type { ImportIssue } from '../core/order-input';
@@ -130,11 +131,11 @@ async function choosePlan(trx: Executor, order: OrderRow, packages: ParcelPackag
   const dims = new Map((await packing.getSkuDimensions(trx, remaining.map((i) => i.sku))).map((d) => [d.sku, d]));
   const missing = remaining.filter((i) => !dims.has(i.sku)).map((i) => i.sku);
   if (missing.length) {
-    issues.push({ row: 0, field: 'sku', message: localized(`no size and weight for ${missing.join(', ')}: set them first (shipby pack sku-dims, PUT /skus/dimensions).`, `缺少 ${missing.join('、')} 的尺寸和重量：请先设置（shipby pack sku-dims 或 PUT /skus/dimensions）。`) });
+    issues.push(missingSetting('sku', 'settings/skus', localized(`No size and weight for ${missing.join(', ')}`, `缺少 ${missing.join('、')} 的尺寸和重量`), missing));
   }
   const boxes = await packing.listBoxes(trx, order.shop_id, true);
   if (boxes.length === 0) {
-    issues.push({ row: 0, field: 'boxes', message: localized(`shop ${order.shop_id} has no boxes: add its box catalogue first (shipby pack box, PUT /shops/:shop/boxes/:code).`, `店铺 ${order.shop_id} 没有包装箱：请先添加箱子目录（shipby pack box 或 PUT /shops/:shop/boxes/:code）。`) });
+    issues.push(missingSetting('boxes', 'settings/boxes', localized(`Shop ${order.shop_id} has no boxes to pack into`, `店铺 ${order.shop_id} 没有可用的箱子`)));
   }
   if (issues.length) throw new ValidationError(issues);
   const result = chooseBoxes(

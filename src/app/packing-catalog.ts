@@ -215,7 +215,12 @@ export async function setSender(ctx: AppContext, shopId: string, input: SenderIn
 }
 
 export async function getSender(ctx: AppContext, shopId: string): Promise<ShopSenderRow | undefined> {
+  await requireShop(ctx, shopId);
   return packing.getSender(ctx.store.db, shopId);
+}
+
+export function presentSender(row: ShopSenderRow) {
+  return { shop_id: row.shop_id, name: row.name, address_line1: row.address_line1, address_line2: row.address_line2, city: row.city, postcode: row.postcode, country: row.country, phone: row.phone };
 }
 
 /** The buyer's note to the seller, printed on the packing slip; an empty note removes it. */

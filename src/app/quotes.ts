@@ -162,7 +162,7 @@ export async function quoteOrder(ctx: AppContext, orderId: number, options: Quot
     );
     return { ...parcel, choice, marketplaceService: choice.service ? (catalog.marketplaceServices.get(choice.service) ?? null) : null };
   });
-  const sample = catalog.source === 'sample' ? localized(' Prices are SAMPLE rates: import your contract (shipby carrier import FILE).', ' 价格为示例运价：请导入您的合同运价（shipby carrier import FILE）。') : localized('', '');
+  const sample = catalog.source === 'sample' ? localized(' Prices are SAMPLE rates, not your contract\'s (Settings → Carrier services shows which services are in use).', ' 价格为示例运价，并非您的合同运价（在「设置 → 物流服务」中可查看当前使用的服务）。') : localized('', '');
   const message =
     quoted.length === 0
       ? localized('Nothing to quote: every parcel of the order is labelled.', '无需报价：该订单的所有包裹都已打印面单。')

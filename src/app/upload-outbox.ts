@@ -259,7 +259,7 @@ async function closingPoints(trx: orders.Executor, rows: OutboxRow[]): Promise<M
 
 function deadLetterEvent(row: OutboxRow, now: number, worker: string, why: string): NewOrderEventRow {
   return event(row.order_id, row.parcel_id, now, worker, row.kind === outbox.UPLOAD_KIND ? 'upload_dead_lettered' : 'buyer_notice_dead_lettered', null, null, null,
-    `${why}; see shipby outbox dead, and shipby outbox retry ${row.id}`, JSON.stringify({ outbox_id: row.id, attempts: row.attempts }));
+    `${why}; nothing more is tried: enter the number in the marketplace's seller centre, or ask the installation's administrator to retry upload ${row.id}`, JSON.stringify({ outbox_id: row.id, attempts: row.attempts }));
 }
 
 /**

@@ -4,6 +4,7 @@
 import { parseAsOf } from '../app/as-of';
 import { createContext, type AppContext } from '../app/context';
 import { ConflictError, LocalizedError, sellerError, ValidationError } from '../app/errors';
+import type { FixScreen } from '../core/fix';
 import { pickLocale, type Locale, type Localized } from '../core/i18n';
 import { migrateToLatest, openStore } from '../store/database';
 
@@ -40,6 +41,15 @@ export function atOption(text: string | undefined): number | undefined {
   }
 }
 
+/** The command that sets what each dashboard screen sets, for a refusal read at the command line. */
+const CLI_FIX: Record<FixScreen, string> = {
+  'settings/sender': 'pack sender',
+  'settings/skus': 'pack sku-dims',
+  'settings/boxes': 'pack box',
+  'settings/carriers': 'carrier import',
+  'settings/carrier-accounts': 'carrier account',
+};
+
 /** Prints an error the way a seller can act on it, and sets the exit code. */
 export function reportError(thrown: unknown): void {
   const locale = cliLocale();
@@ -50,7 +60,11 @@ export function reportError(thrown: unknown): void {
     return;
   }
   if (error instanceof ValidationError) {
-    for (const issue of error.issues) console.error(`row ${issue.row}, ${issue.field}: ${issue.message[locale]}`);
+    for (const issue of error.issues) {
+      console.error(`row ${issue.row}, ${issue.field}: ${issue.message[locale]}`);
+      // A message points at the dashboard; at the command line, the command that sets the same thing.
+      if (issue.fix) console.error(locale === 'zh-CN' ? `  命令行：shipby ${CLI_FIX[issue.fix.screen]} --help` : `  From the command line: shipby ${CLI_FIX[issue.fix.screen]} --help`);
+    }
   } else if (error instanceof ConflictError) {
     console.error(`${error.localizedMessage[locale]} [${error.rule}]`);
   } else if (error instanceof LocalizedError) {

@@ -5,6 +5,7 @@
  * Validation is per field, with a message in English and Chinese naming the field and the row.
  * The same rules serve JSON (files and the HTTP API): a JSON order is flattened into rows first.
  */
+import type { Fix } from './fix';
 import { localized, type Localized } from './i18n';
 import { isCurrency, parseMajorAmount } from './money';
 import type { OrderState } from './order';
@@ -46,6 +47,8 @@ export interface ImportIssue {
   /** The field name (CSV column) or JSON path such as `orders[2].lines[0].quantity`. */
   field: string;
   message: Localized;
+  /** The dashboard screen where the seller fixes this (a setting the action needs), when there is one. */
+  fix?: Fix;
 }
 
 export interface OrderLineInput {

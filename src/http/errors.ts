@@ -25,7 +25,7 @@ export function handleError(thrown: FastifyError | Error, request: FastifyReques
   if (error instanceof ValidationError) {
     return reply.status(400).send(
       errorBody(request, 'validation', localized('The request has invalid fields; nothing was changed.', '请求中有无效字段；未做任何更改。'), {
-        issues: error.issues.map((i) => ({ path: i.field, row: i.row, message: i.message[locale], messages: i.message })),
+        issues: error.issues.map((i) => ({ path: i.field, row: i.row, message: i.message[locale], messages: i.message, ...(i.fix ? { fix: i.fix } : {}) })),
       }),
     );
   }

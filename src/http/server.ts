@@ -30,6 +30,7 @@ import { liveRoutes } from './routes/live';
 import { planRoutes } from './routes/plan';
 import { orderRoutes } from './routes/orders';
 import { packRoutes } from './routes/pack';
+import { setupRoutes } from './routes/setup';
 import { stockRoutes } from './routes/stock';
 import { trackingRoutes } from './routes/tracking';
 
@@ -126,6 +127,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   stockRoutes(app, ctx);
   trackingRoutes(app, ctx);
   packRoutes(app, ctx);
+  setupRoutes(app, ctx);
   liveRoutes(app, ctx);
 
   authRoutes(app, ctx, { loginPerMinute: options.rateLimit?.loginPerMinute ?? 20 });

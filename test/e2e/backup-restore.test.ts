@@ -102,10 +102,10 @@ describe('backup and restore of a SQLite store', () => {
     fs.writeFileSync(corrupt, bytes);
     const bad = await shipby(['restore', corrupt], env);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/corrupt\.db is not a sound shipby backup .*nothing was restored/);
+    expect(bad.stderr).toMatch(/corrupt\.db is not a sound backup of shipby .*nothing was restored/);
     const notADatabase = path.join(dir, 'notes.txt');
     fs.writeFileSync(notADatabase, 'not a database at all, but long enough to have a header of sorts\n'.repeat(100));
-    expect((await shipby(['restore', notADatabase], env)).stderr).toMatch(/is not a sound shipby backup/);
+    expect((await shipby(['restore', notADatabase], env)).stderr).toMatch(/is not a sound backup of shipby/);
     expect(orderIds(live)).toEqual(ordersBefore);
   }, CHILD_PROCESS_TIMEOUT);
 });

@@ -1,5 +1,5 @@
 /**
- * Isolation, generated from the route table (src/http/access.ts ROUTE_ACCESS), not written per route: every
+ * Isolation, generated from the route table (src/http/route-access.ts ROUTE_ACCESS), not written per route: every
  * route is called against shop B's objects (another account) as each role of shop A — by browser session and by
  * API key — and as no one. Each answer must be 401, 403 or 404 (a read of a list may answer 200, but nothing of
  * B's may be in it), and nothing in the database may change.
@@ -38,6 +38,7 @@ function bodyFor(route: string, world: AccessWorld): Record<string, unknown> | u
     'POST /shops/:shop/buyers/erase': { buyer: world.b.buyer },
     'PUT /skus/dimensions': { items: [{ sku: 'SKU-1', dims_mm: [1, 1, 1], weight_g: 1 }] },
     'PUT /carrier/rules': [] as never,
+    'PUT /carrier/accounts/:carrier': { url: 'https://attacker.example/labels', api_key: 'stolen' },
     'PUT /tracking/providers/:name': { kind: 'aftership', webhook_secret: '0123456789abcdef0' },
   };
   return bodies[route] ?? {};

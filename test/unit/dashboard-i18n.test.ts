@@ -10,7 +10,7 @@ import { en } from '../../web/src/i18n/en';
 import { zhCN } from '../../web/src/i18n/zh-CN';
 
 /** Keys whose text is the same in both languages on purpose (a code, an abbreviation). */
-const SAME_IN_BOTH = new Set(['lines.sku']);
+const SAME_IN_BOTH = new Set(['lines.sku', 'skus.sku']);
 const HAN = /[\u3400-\u9fff]/;
 
 describe('the dashboard dictionaries', () => {

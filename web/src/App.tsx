@@ -143,7 +143,7 @@ function Screen({ route }: { route: Route }) {
         </Suspense>
       );
     case 'settings':
-      return <Settings />;
+      return <Settings section={route.section} subjects={route.subjects} />;
     case 'stock':
       return apiPaths && !offers('/stock') ? <ComingSoon title={t('nav.stock')} waitsFor={t('soon.stock')} apiReady={false} /> : <Stock />;
     case 'pack':

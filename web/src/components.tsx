@@ -4,6 +4,7 @@ import { usePoll } from './hooks';
 import { useData } from './data';
 import { durationParts, formatDateTime, formatMoney, urgencyOf, zoneAbbreviation, type Urgency } from './format';
 import { DICTIONARIES, LOCALES, useI18n, type Translate } from './i18n';
+import type { MessageKey } from './i18n/en';
 
 export function Money({ value }: { value: MoneyValue | null | undefined }) {
   const { locale } = useI18n();
@@ -81,11 +82,34 @@ export function ErrorText({ error }: { error: unknown }) {
       <p className="error" role="alert">
         {pick(error.messages)} {fieldless}
         {error.rule ? <span className="rule"> [{error.rule}]</span> : null}
+        <FixLinks error={error} />
       </p>
     );
   }
   if (error instanceof NetworkError) return <p className="error" role="alert">{t('error.network')}</p>;
   return <p className="error" role="alert">{t('error.unexpected')}</p>;
+}
+
+/** The screens a refusal's issues point at (a missing setting), each a link: "Open Settings → Sender address". */
+export function FixLinks({ error }: { error: unknown }) {
+  const { t } = useI18n();
+  if (!(error instanceof ApiError)) return null;
+  // One link per screen; what to set there (the SKUs without a size) goes along, so the form opens on it.
+  const screens = new Map<string, string[]>();
+  for (const fix of error.issues.flatMap((i) => (i.fix ? [i.fix] : []))) screens.set(fix.screen, [...(screens.get(fix.screen) ?? []), ...(fix.for ?? [])]);
+  return (
+    <>
+      {[...screens].map(([screen, subjects]) => {
+        const key = `fix.${screen}`;
+        const name = key in DICTIONARIES.en ? t(key as MessageKey) : screen;
+        return (
+          <a key={screen} className="fix-link" href={`#/${screen}${subjects.length ? `?for=${encodeURIComponent(subjects.join(','))}` : ''}`} data-testid="fix-link" data-screen={screen}>
+            {t('fix.open', { screen: name })}
+          </a>
+        );
+      })}
+    </>
+  );
 }
 
 /** The messages the API gave for one field, shown under that field (after the field's name when `label` gives it). */
@@ -124,9 +148,9 @@ export function LiveBadge({ receivedAt, error, now }: { receivedAt: number; erro
   );
 }
 
-export function Card({ title, children, className, actions }: { title?: ReactNode; children: ReactNode; className?: string; actions?: ReactNode }) {
+export function Card({ title, children, className, actions, id }: { title?: ReactNode; children: ReactNode; className?: string; actions?: ReactNode; id?: string }) {
   return (
-    <section className={`card ${className ?? ''}`}>
+    <section className={`card ${className ?? ''}`} id={id}>
       {title || actions ? (
         <header className="card-header">
           {title ? <h2>{title}</h2> : null}

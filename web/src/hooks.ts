@@ -162,7 +162,7 @@ export type Route =
   | { screen: 'at-risk' }
   | { screen: 'order'; id: number }
   | { screen: 'performance' }
-  | { screen: 'settings' }
+  | { screen: 'settings'; section?: string; subjects?: string[] }
   | { screen: 'stock' }
   | { screen: 'pack' }
   | { screen: 'parcels'; parcel?: number }
@@ -175,6 +175,10 @@ export function parseRoute(hash: string): Route {
   if (order) return { screen: 'order', id: Number(order[1]) };
   const parcel = /^\/parcels\/(\d+)$/.exec(path);
   if (parcel) return { screen: 'parcels', parcel: Number(parcel[1]) };
+  // A part of Settings an error's link points at (#/settings/sender): the screen, scrolled to that part.
+  // `?for=A,B` names what to set there (the SKUs a plan lacked): the form opens on the first.
+  const section = /^\/settings\/([a-z][a-z-]*)(?:\?for=([^&]*))?$/.exec(path);
+  if (section) return { screen: 'settings', section: section[1]!, ...(section[2] ? { subjects: decodeURIComponent(section[2]).split(',').filter(Boolean) } : {}) };
   switch (path) {
     case '/performance':
       return { screen: 'performance' };

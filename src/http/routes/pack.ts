@@ -4,7 +4,6 @@
  * carrier quotes with their explanation, labels, and the PDFs (batch labels, packing slips).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { listCarrierServices, listShippingRules, setShippingRules } from '../../app/carrier-contracts';
 import type { AppContext } from '../../app/context';
 import { ValidationError } from '../../app/errors';
 import { handOverOrder } from '../../app/handover';
@@ -12,7 +11,7 @@ import { labelsPdf, packingSlipPdf } from '../../app/label-printing';
 import { labelParcels } from '../../app/labels';
 import { packOrder, PackStationRefusal, type PlannedParcel } from '../../app/pack';
 import { cancelPackSession, getPackSession, listPackSessions, orderPacking, ordersBeingPacked, recordWeight, scanItem, startPackSession, type PackSessionView } from '../../app/pack-sessions';
-import { defineBox, listBoxes, listSkuDimensions, presentBox, presentSkuDimensions, setBuyerNote, setSender, setSkuDimensions } from '../../app/packing-catalog';
+import { setBuyerNote } from '../../app/packing-catalog';
 import { presentQuotes, quoteOrder } from '../../app/quotes';
 import { markParcelShipped } from '../../app/shipments';
 import { localized } from '../../core/i18n';
@@ -24,7 +23,6 @@ import { errorBody } from '../errors';
 
 const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
 const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] } as const;
-const dims = { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 3, maxItems: 3 } as const;
 
 export function presentPlanned(p: PlannedParcel) {
   return {
@@ -86,81 +84,6 @@ async function station<T>(request: FastifyRequest, reply: FastifyReply, run: () 
 }
 
 export function packRoutes(app: FastifyInstance, ctx: AppContext): void {
-  // --- Catalogue ---------------------------------------------------------------------------------------------
-  app.put<{ Params: { shop: string; code: string }; Body: { inner_mm: [number, number, number]; outer_mm?: [number, number, number] | null; max_weight_g: number; tare_g: number; cost: { amount: number; currency: string }; active?: boolean } }>('/shops/:shop/boxes/:code', {
-    schema: {
-      tags: ['pack'],
-      summary: "Add or change a box of the shop's catalogue (inner size, max gross weight, tare, cost)",
-      body: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['inner_mm', 'max_weight_g', 'tare_g', 'cost'],
-        properties: {
-          inner_mm: dims,
-          outer_mm: { anyOf: [dims, { type: 'null' }] },
-          max_weight_g: { type: 'integer' },
-          tare_g: { type: 'integer' },
-          cost: { type: 'object', required: ['amount', 'currency'], properties: { amount: { type: 'integer', minimum: 0 }, currency: { type: 'string' } } },
-          active: { type: 'boolean' },
-        },
-      },
-      response: { 400: errorSchema, 404: errorSchema },
-    },
-    handler: async (request) => {
-      const b = request.body;
-      const row = await defineBox(ctx, request.params.shop, { code: request.params.code, innerMm: b.inner_mm, outerMm: b.outer_mm ?? null, maxWeightG: b.max_weight_g, tareG: b.tare_g, cost: b.cost.amount, currency: b.cost.currency, ...(b.active !== undefined ? { active: b.active } : {}) });
-      return presentBox(row);
-    },
-  });
-
-  app.get<{ Params: { shop: string } }>('/shops/:shop/boxes', { schema: { tags: ['pack'], summary: "The shop's boxes, cheapest first" } }, async (request) => ({ items: (await listBoxes(ctx, request.params.shop)).map(presentBox) }));
-
-  app.put<{ Body: { items: Array<{ sku: string; dims_mm: [number, number, number]; weight_g: number; barcode?: string | null; batteries?: string; liquids?: boolean }> } }>('/skus/dimensions', {
-    schema: {
-      tags: ['pack'],
-      summary: "Set seller SKUs' unit size, weight and item barcode (all or none)",
-      body: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['items'],
-        properties: {
-          items: {
-            type: 'array',
-            minItems: 1,
-            maxItems: 5000,
-            items: { type: 'object', additionalProperties: false, required: ['sku', 'dims_mm', 'weight_g'], properties: { sku: { type: 'string' }, dims_mm: dims, weight_g: { type: 'integer' }, barcode: { type: ['string', 'null'] }, batteries: { type: 'string' }, liquids: { type: 'boolean' } } },
-          },
-        },
-      },
-      response: { 400: errorSchema },
-    },
-    handler: async (request) => ({
-      updated: await setSkuDimensions(
-        ctx,
-        request.body.items.map((i) => ({ sku: i.sku, dimsMm: i.dims_mm, weightG: i.weight_g, ...(i.barcode !== undefined ? { barcode: i.barcode } : {}), ...(i.batteries !== undefined ? { batteries: i.batteries } : {}), ...(i.liquids !== undefined ? { liquids: i.liquids } : {}) })),
-      ),
-    }),
-  });
-
-  app.get<{ Querystring: { sku?: string } }>('/skus/dimensions', {
-    schema: { tags: ['pack'], summary: 'Sizes and weights of seller SKUs', querystring: { type: 'object', properties: { sku: { type: 'string', description: 'comma-separated SKUs (default: all)' } } } },
-    handler: async (request) => ({ items: (await listSkuDimensions(ctx, request.query.sku?.split(',').map((s) => s.trim()).filter(Boolean))).map(presentSkuDimensions) }),
-  });
-
-  app.put<{ Params: { shop: string }; Body: { name: string; address_line1: string; address_line2?: string | null; city: string; postcode?: string | null; country: string; phone?: string | null } }>('/shops/:shop/sender', {
-    schema: {
-      tags: ['pack'],
-      summary: "The shop's sender (return) address printed on labels",
-      body: { type: 'object', additionalProperties: false, required: ['name', 'address_line1', 'city', 'country'], properties: { name: { type: 'string' }, address_line1: { type: 'string' }, address_line2: { type: ['string', 'null'] }, city: { type: 'string' }, postcode: { type: ['string', 'null'] }, country: { type: 'string' }, phone: { type: ['string', 'null'] } } },
-      response: { 400: errorSchema, 404: errorSchema },
-    },
-    handler: async (request) => {
-      const b = request.body;
-      const row = await setSender(ctx, request.params.shop, { name: b.name, addressLine1: b.address_line1, addressLine2: b.address_line2 ?? null, city: b.city, postcode: b.postcode ?? null, country: b.country, phone: b.phone ?? null });
-      return { shop_id: row.shop_id, name: row.name, address_line1: row.address_line1, address_line2: row.address_line2, city: row.city, postcode: row.postcode, country: row.country, phone: row.phone };
-    },
-  });
-
   app.put<{ Params: { id: number }; Body: { note: string } }>('/orders/:id/note', {
     schema: { tags: ['pack'], summary: "The buyer's note (printed on the packing slip); empty removes it", params: idParams, body: { type: 'object', additionalProperties: false, required: ['note'], properties: { note: { type: 'string' } } }, response: { 400: errorSchema, 404: errorSchema } },
     handler: async (request) => {
@@ -381,10 +304,4 @@ export function packRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
   });
 
-  app.get('/carrier/services', { schema: { tags: ['pack'], summary: 'The carrier services in use (imported contract, else the SAMPLE services)' } }, async () => listCarrierServices(ctx));
-  app.get('/carrier/rules', { schema: { tags: ['pack'], summary: "The seller's shipping rules, in order (first match wins)" } }, async () => ({ items: await listShippingRules(ctx) }));
-  app.put<{ Body: unknown[] }>('/carrier/rules', {
-    schema: { tags: ['pack'], summary: "Replace the seller's shipping rules (validated whole)", body: { type: 'array', items: { type: 'object', additionalProperties: true } }, response: { 400: errorSchema } },
-    handler: async (request) => ({ items: await setShippingRules(ctx, request.body) }),
-  });
 }

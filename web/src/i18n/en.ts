@@ -6,11 +6,13 @@
 import { enPackParcels } from './en-pack-parcels';
 import { enStock } from './en-stock';
 import { enVerdict } from './en-verdict';
+import { setupEn } from './setup.en';
 
 export const en = {
   ...enStock,
   ...enPackParcels,
   ...enVerdict,
+  ...setupEn,
   'app.title': 'shipby — ship every order on time',
   'lang.name': 'English',
   'lang.label': 'Language',

@@ -3,11 +3,13 @@ import type { MessageKey } from './en';
 import { zhCNPackParcels } from './zh-CN-pack-parcels';
 import { zhCNStock } from './zh-CN-stock';
 import { zhCNVerdict } from './zh-CN-verdict';
+import { setupZh } from './setup.zh-CN';
 
 export const zhCN: Record<MessageKey, string> = {
   ...zhCNStock,
   ...zhCNPackParcels,
   ...zhCNVerdict,
+  ...setupZh,
   'app.title': 'shipby — 每个订单按时发货',
   'lang.name': '中文',
   'lang.label': '语言',

@@ -7,22 +7,18 @@
  * cancelled meanwhile (its situation) says why and offers no label. Its parts are in pack/.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { api, apiBlob, ApiError, NetworkError, type IssuedLabel, type Localized, type OrderQuotes, type PackAnswer, type PackSession, type PlanJob, type Verdict, type WorkPlan } from '../api';
+import { api, apiBlob, ApiError, type IssuedLabel, type Localized, type OrderQuotes, type PackAnswer, type PackSession, type PlanJob, type Verdict, type WorkPlan } from '../api';
 import { Card, DateTime } from '../components';
 import { useData } from '../data';
 import { usePoll, useStored } from '../hooks';
 import { useI18n } from '../i18n';
 import { settledOf, type Settled } from '../settled';
+import { noticeOf, PackAlert, Refusal, type Notice } from './pack/Alert';
 import { LabelPanel, type Printed } from './pack/LabelPanel';
 import { phaseOf, PROMPT } from './pack/phase';
 import { QueueCard } from './pack/QueueCard';
 import { beep } from './pack/sound';
 
-type Tone = 'ok' | 'error' | 'info';
-type Notice = { tone: Tone; text: string; rule?: string | undefined } | undefined;
-
-/** A refusal the station makes itself (already in the user's language), shown as loud as the API's. */
-class Refusal extends Error {}
 
 export function PackStation() {
   const { t, pick, term } = useI18n();
@@ -78,13 +74,7 @@ export function PackStation() {
   }, [phase, focus]);
 
   const loud = useCallback((error: unknown) => {
-    const text =
-      error instanceof ApiError
-        ? pick(error.messages) + (error.issues.length ? ` ${error.issues.map((i) => (i.messages ? pick(i.messages) : i.message)).join(' ')}` : '')
-        : error instanceof Refusal
-          ? error.message
-          : t(error instanceof NetworkError ? 'error.network' : 'error.unexpected');
-    setNotice({ tone: 'error', text, rule: error instanceof ApiError ? error.rule : undefined });
+    setNotice(noticeOf(error, pick, t));
     setFlash((f) => ({ tone: 'error', n: (f?.n ?? 0) + 1 }));
     setSound((s) => ({ kind: 'error', n: s.n + 1 }));
     beep('error');
@@ -326,13 +316,7 @@ export function PackStation() {
         <p className="hint">{t('pack.keys')}</p>
       </form>
 
-      {notice ? (
-        <div className={`pack-alert pack-alert-${notice.tone}`} role={notice.tone === 'error' ? 'alert' : 'status'} data-testid="pack-alert" data-tone={notice.tone}>
-          {notice.tone === 'error' ? <strong>{t('pack.wrong')} </strong> : null}
-          {notice.text}
-          {notice.rule ? <span className="rule"> [{notice.rule}]</span> : null}
-        </div>
-      ) : null}
+      <PackAlert notice={notice} />
 
       <div className="pack-grid">
         <Card title={session ? t('pack.orderTitle', { order: session.platform_order_id }) : t('pack.noOrder')} className="pack-order">

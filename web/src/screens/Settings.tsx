@@ -1,34 +1,46 @@
 /**
  * Settings: the shop's policy (which platform policy, per order type, overrides as JSON) and the alert
- * webhooks (changed by the shop's owner; read by the roles that read settings), one's own password, and the
+ * webhooks (changed by the shop's owner; read by the roles that read settings), what the first label needs (the
+ * sender address, SKU sizes and weights, boxes, carrier services and accounts), one's own password, and the
  * account's API keys (owners). A setting the API refuses shows the API's message at the field it is about;
- * nothing changes.
+ * nothing changes. An error's link (#/settings/sender) opens this screen at that part, highlighted.
  */
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, ApiError, type ApiKey, type NewApiKey, type Role, type Shop, type Webhook } from '../api';
+import { api, ApiError, type Shop, type Webhook } from '../api';
 import { useAuth } from '../auth';
 import { Card, DateTime, ErrorText, FieldError, onlyFieldIssues, ShopSelect } from '../components';
 import { useData } from '../data';
 import { clientError, useApiForm } from '../forms';
 import { usePoll } from '../hooks';
 import { useI18n } from '../i18n';
+import { ApiKeys, PasswordForm } from './settings/Account';
 import { Boxes } from './settings/Boxes';
+import { CarrierAccounts } from './settings/CarrierAccounts';
 import { CarrierServices, ShippingRules } from './settings/Carriers';
+import { Sender } from './settings/Sender';
+import { SkuDimensions } from './settings/Skus';
 
 const POLICY_FIELDS = ['policy_id', 'by_order_type', 'overrides'];
 const WEBHOOK_FIELDS = ['url', 'secret', 'shop_id'];
 
-export function Settings() {
+export function Settings({ section, subjects }: { section?: string | undefined; subjects?: string[] | undefined }) {
   const { t } = useI18n();
   const { shopId, setShopId, shops, loaded } = useData();
   const { can } = useAuth();
   const shop = shops.find((s) => s.id === shopId);
   const readsSettings = can('settings:read');
+  const ready = loaded && (!readsSettings || Boolean(shop));
+  useSectionInView(section, ready);
   return (
     <div className="screen settings">
       <div className="screen-title">
         <h1>{t('settings.title')}</h1>
       </div>
+      {section && !readsSettings ? (
+        <p className="warning" role="status" data-testid="fix-ask-owner">
+          {t('fix.askOwner')}
+        </p>
+      ) : null}
       {readsSettings ? (
         <div className="toolbar">
           <label>
@@ -39,16 +51,34 @@ export function Settings() {
       ) : null}
       {readsSettings && loaded && !shop ? <p className="empty">{t('shops.none')}</p> : null}
       <div className="settings-grid">
-        {readsSettings && shop ? <PolicyForm key={shop.id} shop={shop} /> : null}
-        {readsSettings ? <Webhooks shopId={shop?.id} /> : null}
+        {readsSettings && shop ? <Sender key={`sender-${shop.id}`} shopId={shop.id} /> : null}
+        {readsSettings ? <SkuDimensions wanted={section === 'skus' ? subjects : undefined} /> : null}
         {readsSettings && shop ? <Boxes key={`boxes-${shop.id}`} shopId={shop.id} /> : null}
+        {readsSettings ? <CarrierAccounts /> : null}
         {readsSettings ? <CarrierServices /> : null}
         {readsSettings ? <ShippingRules /> : null}
+        {readsSettings && shop ? <PolicyForm key={shop.id} shop={shop} /> : null}
+        {readsSettings ? <Webhooks shopId={shop?.id} /> : null}
         <PasswordForm />
         {can('owner') ? <ApiKeys /> : null}
       </div>
     </div>
   );
+}
+
+/** Scrolls the part an error's link names (its card has the id `settings-<section>`) into view, highlighted, once it is shown. */
+function useSectionInView(section: string | undefined, ready: boolean) {
+  useEffect(() => {
+    if (!section || !ready) return;
+    const card = document.getElementById(`settings-${section}`);
+    if (!card) return;
+    card.classList.add('fix-target');
+    card.scrollIntoView({ block: 'start' });
+    // The first empty field of its form: where to type (after a SKU the link filled in, its size).
+    const fields = [...card.querySelectorAll<HTMLInputElement>('form input:not([type="checkbox"]):not([readonly])')];
+    (fields.find((f) => !f.value) ?? fields[0])?.focus({ preventScroll: true });
+    return () => card.classList.remove('fix-target');
+  }, [section, ready]);
 }
 
 /** A JSON field's text: empty means "not set". Returns the value, or an error to show at that field. */
@@ -239,205 +269,6 @@ function Webhooks({ shopId }: { shopId: string | undefined }) {
         </form>
       ) : null}
       {error && !onlyFieldIssues(error, WEBHOOK_FIELDS) ? <ErrorText error={error} /> : null}
-    </Card>
-  );
-}
-
-const PASSWORD_FIELDS = ['current_password', 'new_password'];
-
-/** One's own password (PUT /auth/password). A user who came in through a sign-in link has none yet and sets one. */
-function PasswordForm() {
-  const { t } = useI18n();
-  const [current, setCurrent] = useState('');
-  const [next, setNext] = useState('');
-  const { error, setError, busy, run, invalid } = useApiForm();
-  const [changed, setChanged] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(undefined);
-    setChanged(false);
-    await run(async () => {
-      await api('/auth/password', { method: 'PUT', body: { ...(current ? { current_password: current } : {}), new_password: next } });
-      setChanged(true);
-      setCurrent('');
-      setNext('');
-    });
-  };
-
-  return (
-    <Card title={t('password.title')}>
-      <form className="form-grid" onSubmit={(e) => void submit(e)} noValidate data-testid="password-form">
-        <label htmlFor="current-password">{t('password.current')}</label>
-        <div>
-          <input id="current-password" name="current_password" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} aria-invalid={invalid('current_password')} />
-          <FieldError error={error} field="current_password" />
-          <p className="hint">{t('password.currentHint')}</p>
-        </div>
-        <label htmlFor="new-password">{t('password.new')}</label>
-        <div>
-          <input id="new-password" name="new_password" type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} aria-invalid={invalid('new_password')} />
-          <FieldError error={error} field="new_password" />
-          <p className="hint">{t('password.newHint')}</p>
-        </div>
-        <div className="form-actions">
-          <button type="submit" disabled={busy || !next} data-testid="change-password">
-            {busy ? t('action.working') : t('password.save')}
-          </button>
-          {changed ? (
-            <span className="ok" role="status">
-              {t('password.changed')}
-            </span>
-          ) : null}
-        </div>
-      </form>
-      {error && !onlyFieldIssues(error, PASSWORD_FIELDS) ? <ErrorText error={error} /> : null}
-    </Card>
-  );
-}
-
-const KEY_FIELDS = ['name', 'role', 'shops'];
-const KEY_ROLES: Role[] = ['viewer', 'packer', 'manager', 'owner'];
-
-/** The account's API keys (owners): listed without the key; a new one is shown once; revoking is immediate. */
-function ApiKeys() {
-  const { t, term, pick } = useI18n();
-  const { shopsWith } = useAuth();
-  const owned = shopsWith('owner');
-  const keys = usePoll((signal) => api<{ items: ApiKey[] }>('/keys', { signal }), [], 30_000, { live: false });
-  const [name, setName] = useState('');
-  const [role, setRole] = useState<Role>('viewer');
-  const [shops, setShops] = useState<string[]>(() => owned.slice(0, 1));
-  const { error, setError, busy, run, invalid } = useApiForm();
-  const [created, setCreated] = useState<NewApiKey | undefined>(undefined);
-  const [revoked, setRevoked] = useState<string | undefined>(undefined);
-  const [copied, setCopied] = useState(false);
-
-  const create = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(undefined);
-    setCreated(undefined);
-    setRevoked(undefined);
-    setCopied(false);
-    await run(async () => {
-      setCreated(await api<NewApiKey>('/keys', { method: 'POST', body: { name: name.trim(), role, shops } }));
-      setName('');
-      await keys.refresh();
-    });
-  };
-
-  const revoke = async (key: ApiKey) => {
-    setError(undefined);
-    setRevoked(undefined);
-    try {
-      await api(`/keys/${key.id}`, { method: 'DELETE' });
-      setRevoked(key.prefix);
-      await keys.refresh();
-    } catch (e) {
-      if (!(e instanceof ApiError)) throw e;
-      setError(e);
-    }
-  };
-
-  const copy = async () => {
-    if (!created) return;
-    try {
-      await navigator.clipboard.writeText(created.key);
-      setCopied(true);
-    } catch {
-      /* no clipboard (an insecure page): the key is selectable in its field */
-    }
-  };
-
-  const items = keys.data?.items ?? [];
-  return (
-    <Card title={t('keys.title')}>
-      <p className="hint">{t('keys.hint')}</p>
-      {items.length ? (
-        <table className="compact" data-testid="api-keys">
-          <thead>
-            <tr>
-              <th>{t('keys.name')}</th>
-              <th>{t('keys.prefix')}</th>
-              <th>{t('keys.role')}</th>
-              <th>{t('keys.shops')}</th>
-              <th>{t('keys.lastUsed')}</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((k) => (
-              <tr key={k.id} data-key={k.prefix} className={k.revoked_at ? 'muted' : ''}>
-                <td>{k.name}</td>
-                <td className="url">{k.prefix}…</td>
-                <td>{term('role', k.role)}</td>
-                <td>{k.shops.join(', ')}</td>
-                <td>{k.last_used_at ? <DateTime iso={k.last_used_at} /> : <span className="muted">{t('keys.never')}</span>}</td>
-                <td>
-                  {k.revoked_at ? (
-                    <span className="muted">{t('keys.revoked')}</span>
-                  ) : (
-                    <button type="button" className="danger" onClick={() => void revoke(k)} data-testid="revoke-key">
-                      {t('keys.revoke')}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : keys.data ? (
-        <p className="muted">{t('keys.none')}</p>
-      ) : null}
-      {revoked ? (
-        <p className="ok" role="status">
-          {t('keys.revokedOk', { prefix: revoked })}
-        </p>
-      ) : null}
-      {created ? (
-        <div className="new-key-box" data-testid="new-key">
-          <p className="warning" role="status">
-            {t('keys.created', { prefix: created.prefix })} {pick(created.warning)}
-          </p>
-          <input className="new-key" readOnly value={created.key} onFocus={(e) => e.target.select()} aria-label={t('keys.prefix')} />
-          <button type="button" onClick={() => void copy()}>
-            {copied ? t('keys.copied') : t('keys.copy')}
-          </button>
-        </div>
-      ) : null}
-      <form className="form-grid" onSubmit={(e) => void create(e)} noValidate data-testid="key-form">
-        <label htmlFor="key-name">{t('keys.name')}</label>
-        <div>
-          <input id="key-name" name="name" value={name} onChange={(e) => setName(e.target.value)} placeholder={t('keys.namePlaceholder')} aria-invalid={invalid('name')} />
-          <FieldError error={error} field="name" />
-        </div>
-        <label htmlFor="key-role">{t('keys.role')}</label>
-        <div>
-          <select id="key-role" name="role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {KEY_ROLES.map((r) => (
-              <option key={r} value={r}>
-                {term('role', r)}
-              </option>
-            ))}
-          </select>
-          <FieldError error={error} field="role" />
-        </div>
-        <span>{t('keys.shops')}</span>
-        <div>
-          {owned.map((id) => (
-            <label key={id} className="check">
-              <input type="checkbox" name="shops" value={id} checked={shops.includes(id)} onChange={(e) => setShops((s) => (e.target.checked ? [...s, id] : s.filter((x) => x !== id)))} /> {id}
-            </label>
-          ))}
-          <FieldError error={error} field="shops" />
-        </div>
-        <div className="form-actions">
-          <button type="submit" disabled={busy || !name.trim() || shops.length === 0} data-testid="create-key">
-            {busy ? t('action.working') : t('keys.create')}
-          </button>
-        </div>
-      </form>
-      {error && !onlyFieldIssues(error, KEY_FIELDS) ? <ErrorText error={error} /> : null}
     </Card>
   );
 }

@@ -97,7 +97,7 @@ export function Boxes({ shopId }: { shopId: string }) {
   };
 
   return (
-    <Card title={t('boxes.title')}>
+    <Card id="settings-boxes" title={t('boxes.title')}>
       <p className="hint">{t('boxes.hint')}</p>
       {boxes.error ? <ErrorText error={boxes.error} /> : null}
       {items.length ? (

@@ -28,7 +28,7 @@ export function CarrierServices() {
   const services = usePoll((signal) => api<{ source: string; services: CarrierService[] }>('/carrier/services', { signal }), [], 300_000, { live: false });
   const items = services.data?.services ?? [];
   return (
-    <Card title={t('carriers.title')}>
+    <Card id="settings-carriers" title={t('carriers.title')}>
       <p className="hint">{services.data ? t('carriers.source', { source: services.data.source }) : t('live.loading')}</p>
       {services.error ? <ErrorText error={services.error} /> : null}
       {items.length ? (

@@ -1,0 +1,115 @@
+/**
+ * Settings → carrier accounts: the account each carrier's labels are bought with (`GET /carrier/accounts`, keys
+ * masked) and a form to add or replace one (`PUT /carrier/accounts/:carrier`, owners of the installation). A label
+ * is refused while its carrier has no account (and no `*` account), with a link here.
+ */
+import { useState, type FormEvent } from 'react';
+import { api } from '../../api';
+import { useAuth } from '../../auth';
+import { Card, ErrorText, FieldError, onlyFieldIssues } from '../../components';
+import { clientError, useApiForm } from '../../forms';
+import { usePoll } from '../../hooks';
+import { useI18n } from '../../i18n';
+
+interface CarrierAccount {
+  carrier: string;
+  protocol: string;
+  base_url: string;
+  api_key: string;
+}
+
+const FIELDS = ['carrier', 'url', 'api_key', 'protocol'];
+
+export function CarrierAccounts() {
+  const { t } = useI18n();
+  const { can } = useAuth();
+  const writes = can('owner');
+  const accounts = usePoll((signal) => api<{ items: CarrierAccount[] }>('/carrier/accounts', { signal }), [], 300_000, { live: false });
+  const items = accounts.data?.items ?? [];
+  const [carrier, setCarrier] = useState('');
+  const [url, setUrl] = useState('');
+  const [apiKey, setApiKey] = useState('');
+  const { error, setError, busy, run, invalid } = useApiForm();
+  const [saved, setSaved] = useState<string | undefined>(undefined);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(undefined);
+    setSaved(undefined);
+    const code = carrier.trim();
+    if (!code) {
+      setError(clientError('carrier', 'accounts.carrierRequired'));
+      return;
+    }
+    await run(async () => {
+      await api(`/carrier/accounts/${encodeURIComponent(code)}`, { method: 'PUT', body: { url: url.trim(), api_key: apiKey } });
+      setSaved(code);
+      setCarrier('');
+      setUrl('');
+      setApiKey('');
+      await accounts.refresh();
+    });
+  };
+
+  return (
+    <Card id="settings-carrier-accounts" title={t('accounts.title')}>
+      <p className="hint">{t('accounts.hint')}</p>
+      {accounts.error ? <ErrorText error={accounts.error} /> : null}
+      {items.length ? (
+        <table className="compact" data-testid="carrier-accounts">
+          <thead>
+            <tr>
+              <th>{t('accounts.carrier')}</th>
+              <th>{t('accounts.url')}</th>
+              <th>{t('accounts.apiKey')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((a) => (
+              <tr key={a.carrier} data-carrier={a.carrier}>
+                <td>{a.carrier}</td>
+                <td className="url">{a.base_url}</td>
+                <td>{a.api_key}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : accounts.data ? (
+        <p className="warning">{t('accounts.none')}</p>
+      ) : null}
+      {writes ? (
+        <form className="form-grid" onSubmit={(e) => void submit(e)} noValidate data-testid="carrier-account-form">
+          <label htmlFor="account-carrier">{t('accounts.carrier')}</label>
+          <div>
+            <input id="account-carrier" name="carrier" value={carrier} onChange={(e) => setCarrier(e.target.value)} placeholder="china-post, *" aria-invalid={invalid('carrier')} />
+            <FieldError error={error} field="carrier" />
+          </div>
+          <label htmlFor="account-url">{t('accounts.url')}</label>
+          <div>
+            <input id="account-url" name="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://" aria-invalid={invalid('url')} />
+            <FieldError error={error} field="url" />
+          </div>
+          <label htmlFor="account-key">{t('accounts.apiKey')}</label>
+          <div>
+            <input id="account-key" name="api_key" type="password" autoComplete="off" value={apiKey} onChange={(e) => setApiKey(e.target.value)} aria-invalid={invalid('api_key')} />
+            <FieldError error={error} field="api_key" />
+            <FieldError error={error} field="protocol" />
+          </div>
+          <div className="form-actions">
+            <button type="submit" disabled={busy} data-testid="save-carrier-account">
+              {busy ? t('action.working') : t('accounts.save')}
+            </button>
+            {saved ? (
+              <span className="ok" role="status">
+                {t('accounts.saved', { carrier: saved })}
+              </span>
+            ) : null}
+          </div>
+        </form>
+      ) : (
+        <p className="muted">{t('auth.readOnly')}</p>
+      )}
+      {error && !onlyFieldIssues(error, FIELDS) ? <ErrorText error={error} /> : null}
+    </Card>
+  );
+}
