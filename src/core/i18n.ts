@@ -16,7 +16,8 @@ export function localized(en: string, zh: string): Localized {
 
 export function pickLocale(header: string | undefined | null): Locale {
   if (!header) return 'en';
-  return /\bzh\b|zh-CN|zh-Hans/i.test(header) ? 'zh-CN' : 'en';
+  // `zh`, `zh-CN`, `zh-Hans` (Accept-Language) and `zh_CN.UTF-8` (LANG, where `_` would defeat a word boundary).
+  return /(?:^|[^a-z])zh(?![a-z])/i.test(header) ? 'zh-CN' : 'en';
 }
 
 export function render(message: Localized, locale: Locale): string {

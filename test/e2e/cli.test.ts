@@ -21,7 +21,8 @@ async function shipby(...args: string[]): Promise<{ code: number; stdout: string
   }
 }
 
-describe('the shipby command', () => {
+// Each test starts the command many times (about 1 s each on an idle machine, 6 s under heavy load): a generous limit.
+describe('the shipby command', { timeout: 300_000 }, () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('imports the example file, lists, shows and acts on orders', async () => {

@@ -24,7 +24,8 @@ async function shipby(...args: string[]): Promise<{ code: number; stdout: string
   }
 }
 
-describe('the pack and carrier commands', () => {
+// Each test starts the command many times (about 1 s each on an idle machine, 6 s under heavy load): a generous limit.
+describe('the pack and carrier commands', { timeout: 300_000 }, () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('plans boxes, quotes with reasons, imports contracts and writes a packing slip', async () => {
