@@ -30,6 +30,7 @@ import type { PackSessionRow } from '../store/schema-packing';
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
 import { contentsOf, describePlan, ensurePlan, lockOrder, PackStationRefusal, planView, requirePackable } from './pack';
+import { afterPackSessionTransition, type PackSessionHookContext } from './pack-session-hooks';
 import { sessionView, type PackSessionView } from './pack-session-view';
 import { event } from './shipments';
 
@@ -143,8 +144,20 @@ const DOING: Record<PackSessionAction, Localized> = {
 };
 
 /** Writes the session at its version, moved by `action` (decided by the machine: the one place its state changes). */
-async function moveSession(trx: Executor, session: PackSessionRow, action: PackSessionAction, changes: Partial<Omit<PackSessionRow, 'id' | 'version' | 'status'>>): Promise<PackSessionRow> {
-  return saveSession(trx, session, { ...changes, status: decideSession(session, action, DOING[action]) });
+/** Its declared after-hooks (pack-session-hooks.ts) then run, their events pushed to `hooks.events`. */
+async function moveSession(
+  trx: Executor,
+  session: PackSessionRow,
+  action: PackSessionAction,
+  changes: Partial<Omit<PackSessionRow, 'id' | 'version' | 'status'>>,
+  hooks?: PackSessionHookContext,
+): Promise<PackSessionRow> {
+  const moved = await saveSession(trx, session, { ...changes, status: decideSession(session, action, DOING[action]) });
+  for (const hook of afterPackSessionTransition[action]) {
+    if (!hooks) throw new Error(`pack session: the ${action} move runs hooks and needs their context`);
+    await hook.run(trx, moved, hooks);
+  }
+  return moved;
 }
 
 async function saveSession(trx: Executor, session: PackSessionRow, changes: Partial<Omit<PackSessionRow, 'id' | 'version'>>): Promise<PackSessionRow> {
@@ -279,8 +292,7 @@ export async function recordWeight(ctx: AppContext, sessionId: number, input: We
       session = await moveSession(trx, session, 'next_parcel', { current_parcel_id: next.parcelId, updated_at: now });
       nextMessage = localized(`Next: parcel ${next.position} of ${next.of}, box ${next.box}.`, `下一个：第 ${next.position}/${next.of} 个包裹，箱子 ${next.box}。`);
     } else {
-      session = await moveSession(trx, session, 'finish', { finished_at: now, updated_at: now });
-      events.push(event(session.order_id, null, now, actor, 'packing_finished', null, null, null, null, JSON.stringify({ session_id: session.id, parcels: parcels.map((p) => p.parcelId) })));
+      session = await moveSession(trx, session, 'finish', { finished_at: now, updated_at: now }, { now, actor, events });
       nextMessage = localized('Every parcel of the order is packed and weighed.', '该订单的所有包裹都已打包并称重。');
     }
     await orderStore.appendEvents(trx, events);
@@ -335,8 +347,9 @@ export async function cancelPackSession(ctx: AppContext, sessionId: number, reas
   const now = ctx.now();
   return ctx.store.db.transaction().execute(async (trx) => {
     let session = await lockSession(ctx, trx, sessionId);
-    session = await moveSession(trx, session, 'cancel', { finished_at: now, updated_at: now });
-    await orderStore.appendEvents(trx, [event(session.order_id, null, now, actor, 'packing_cancelled', null, null, null, reason.trim() || null, JSON.stringify({ session_id: session.id }))]);
+    const events: NewOrderEventRow[] = [];
+    session = await moveSession(trx, session, 'cancel', { finished_at: now, updated_at: now }, { now, actor, reason, events });
+    await orderStore.appendEvents(trx, events);
     return sessionView(trx, session);
   });
 }
