@@ -152,3 +152,31 @@ export async function refuseSettledOrders(ctx: AppContext, orderIds: readonly nu
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+export interface SettledOrder {
+  order: OrderRow;
+  kind: 'closed' | 'cancelled';
+  /** The situation's headline when the row is still open but its situation is settled (the closing point passed). */
+  why?: Localized;
+}
+
+/**
+ * The orders among `orderIds` that are closed or cancelled at `at`: by their row, or by their situation while the row
+ * is still open. Only an open order whose deadline has passed (or is not stored) can have been closed by the platform,
+ * so only those are judged; the others cost one read.
+ */
+export async function settledOrdersOf(ctx: AppContext, orderIds: readonly number[], at: number): Promise<Map<number, SettledOrder>> {
+  const settled = new Map<number, SettledOrder>();
+  if (orderIds.length === 0) return settled;
+  const rows = await ctx.store.db.selectFrom('orders').selectAll().where('id', 'in', [...new Set(orderIds)]).execute();
+  const toJudge: OrderRow[] = [];
+  for (const order of rows) {
+    if (order.status === 'cancelled') settled.set(order.id, { order, kind: 'cancelled' });
+    else if (order.status === 'closed_unfulfilled') settled.set(order.id, { order, kind: 'closed' });
+    else if (OPEN_ORDER_STATES.includes(order.status as OrderState) && (order.ship_by_at === null || order.ship_by_at <= at)) toJudge.push(order);
+  }
+  for (const { order, situation } of await situationsOf(ctx, toJudge, at)) {
+    if (situation && (situation.kind === 'closed' || situation.kind === 'cancelled')) settled.set(order.id, { order, kind: situation.kind, why: situation.verdict.headline });
+  }
+  return settled;
+}
