@@ -129,19 +129,17 @@ async function stockExpectations(db: Executor): Promise<Map<number, OrderFacts['
  * platform no longer takes it. Orders that do not exist are left to the caller's own "not found".
  */
 export async function refuseSettledOrders(ctx: AppContext, orderIds: readonly number[], doing: { en: string; zh: string }): Promise<void> {
-  if (orderIds.length === 0) return;
-  const rows = await ctx.store.db.selectFrom('orders').selectAll().where('id', 'in', [...orderIds]).execute();
-  for (const { order, situation } of await situationsOf(ctx, rows, ctx.now())) {
+  for (const { order, kind, why } of (await settledOrdersOf(ctx, orderIds, ctx.now())).values()) {
     // A row already cancelled or closed is refused by each use case with its own rule; this catches the order whose
     // row is still open while its situation says the platform has closed it (its closing point has passed).
-    if (!situation || (situation.kind !== 'closed' && situation.kind !== 'cancelled') || !OPEN_ORDER_STATES.includes(order.status as OrderState)) continue;
+    if (!why) continue;
     const ref = order.platform_order_id;
     throw new ConflictError(
-      situation.kind === 'closed' ? 'order.closed' : 'order.cancelled',
-      situation.kind === 'closed'
+      kind === 'closed' ? 'order.closed' : 'order.cancelled',
+      kind === 'closed'
         ? localized(
-            `Order ${ref} is closed: ${situation.verdict.headline.en} ${capitalise(doing.en)} is refused, since the seller would pay postage on a refunded order.`,
-            `订单 ${ref} 已关闭：${situation.verdict.headline['zh-CN']} 不能${doing.zh}，否则会为已退款的订单支付运费。`,
+            `Order ${ref} is closed: ${why.en} ${capitalise(doing.en)} is refused, since the seller would pay postage on a refunded order.`,
+            `订单 ${ref} 已关闭：${why['zh-CN']} 不能${doing.zh}，否则会为已退款的订单支付运费。`,
           )
         : localized(`Order ${ref} is cancelled: ${doing.en} is refused.`, `订单 ${ref} 已取消：不能${doing.zh}。`),
       order.status,
