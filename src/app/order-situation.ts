@@ -166,12 +166,16 @@ export interface SettledOrder {
 export async function settledOrdersOf(ctx: AppContext, orderIds: readonly number[], at: number): Promise<Map<number, SettledOrder>> {
   const settled = new Map<number, SettledOrder>();
   if (orderIds.length === 0) return settled;
-  const rows = await ctx.store.db.selectFrom('orders').selectAll().where('id', 'in', [...new Set(orderIds)]).execute();
+  // The narrow read first (the upload worker's every batch); whole rows only for the orders that are settled or judged.
+  const heads = await ctx.store.db.selectFrom('orders').select(['id', 'status', 'ship_by_at']).where('id', 'in', [...new Set(orderIds)]).execute();
+  const wanted = heads.filter((o) => !OPEN_ORDER_STATES.includes(o.status as OrderState) ? o.status === 'cancelled' || o.status === 'closed_unfulfilled' : o.ship_by_at === null || o.ship_by_at <= at);
+  if (wanted.length === 0) return settled;
+  const rows = await ctx.store.db.selectFrom('orders').selectAll().where('id', 'in', wanted.map((o) => o.id)).execute();
   const toJudge: OrderRow[] = [];
   for (const order of rows) {
     if (order.status === 'cancelled') settled.set(order.id, { order, kind: 'cancelled' });
     else if (order.status === 'closed_unfulfilled') settled.set(order.id, { order, kind: 'closed' });
-    else if (OPEN_ORDER_STATES.includes(order.status as OrderState) && (order.ship_by_at === null || order.ship_by_at <= at)) toJudge.push(order);
+    else toJudge.push(order);
   }
   for (const { order, situation } of await situationsOf(ctx, toJudge, at)) {
     if (situation && (situation.kind === 'closed' || situation.kind === 'cancelled')) settled.set(order.id, { order, kind: situation.kind, why: situation.verdict.headline });
