@@ -12,7 +12,7 @@ import type { OrderRow, OrderUpdate } from '../store/schema';
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
 import { situationOfOrder } from './order-situation';
-import { transitionOrder } from './orders';
+import { transitionOrder } from './order-transition';
 import { event } from './shipments';
 
 function notFound(orderId: number): NotFoundError {
@@ -77,7 +77,8 @@ export async function answerCancellationRequest(
     const answered: OrderUpdate = { cancel_answer: input.answer, cancel_answered_at: now };
     if (input.answer === 'accepted') {
       const reason = `accepted the buyer's cancellation request${note ? `: ${note}` : ''}`;
-      return transitionOrder(ctx, trx, order, 'cancel', { reason, actor }, { ...answered, cancelled_by: 'buyer' });
+      await transitionOrder(trx, { order, actions: ['cancel'], reason, guard: { reason }, set: { ...answered, cancelled_by: 'buyer' } }, { store: ctx.store, now, actor });
+      return (await orders.getOrder(trx, undefined, order.id))!;
     }
     const update: OrderUpdate = { ...answered, updated_at: now };
     if (!(await orders.updateOrder(trx, order.id, order.version, update))) {

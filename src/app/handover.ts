@@ -6,27 +6,27 @@
  * left to pack), the order's `handed_over_at` milestone is set. The order's STATE follows the marketplace's
  * acceptance of the numbers when the shop is connected (the upload path moves it, `app/upload-outbox.ts`), so a
  * hand-over never hides an order whose number is not uploaded yet; a shop without a marketplace connection has no
- * upload to wait for, so there the hand-over moves the order (`ship_all`, or `ship_part` while parcels remain),
- * settles its stock when all of it has left, and stands for the upload time once all of it has (the seller declares
- * the numbers on the platform by hand; every reader then sees the order shipped).
+ * upload to wait for, so there the hand-over moves the order (`ship_all`, or `ship_part` while parcels remain)
+ * through the one order transition (app/order-transition.ts), whose `ship_all` hook settles its stock, and the
+ * hand-over of the last parcel stands for the upload time (the seller declares the numbers on the platform by hand;
+ * every reader then sees the order shipped).
  *
  * Refusals are 409s with their rule: the order is closed (`handover.order_closed`), no parcel carries a label yet
  * (`handover.no_label`), everything is already with the carrier (`handover.already_handed_over`), or the order
  * machine refuses the move (its own rule, e.g. an order not accepted yet).
  */
-import type { Transaction } from 'kysely';
 import { localized, type Localized } from '../core/i18n';
-import { orderMachine, ORDER_MILESTONE, ORDER_PROGRESS, parcelMachine, type OrderState, type ParcelState } from '../core/order';
+import { ORDER_PROGRESS, parcelMachine, type OrderState, type ParcelState } from '../core/order';
 import { decide } from '../core/state-machine';
 import * as marketplace from '../store/marketplace';
 import * as orders from '../store/orders';
-import type { Database, NewOrderEventRow, OrderRow, OrderUpdate, ParcelRow } from '../store/schema';
+import type { NewOrderEventRow, OrderRow, OrderUpdate, ParcelRow } from '../store/schema';
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
 import { refuseSettledOrders } from './order-situation';
 import { previewPacking } from './pack';
+import { transitionOrder } from './order-transition';
 import { event } from './shipments';
-import { settleOrdersStock } from './stock-reservations';
 
 export interface HandOverResult {
   orderId: number;
@@ -108,32 +108,29 @@ export async function handOverOrder(ctx: AppContext, orderId: number, actor: str
     const morePlanned = remaining.length === 0 ? await previewPacking(trx, order).then((plan) => plan !== undefined, () => true) : true;
     const complete = remaining.length === 0 && !morePlanned;
 
-    const update: OrderUpdate = { updated_at: now };
-    if (complete && order.handed_over_at === null) update.handed_over_at = now;
+    // The milestone of a complete hand-over; the state moves only where no upload will move it (no connection).
+    const stamp: OrderUpdate = complete ? { handed_over_at: now } : {};
     let status = state;
     const connected = (await marketplace.getConnection(trx, order.shop_id)) !== undefined;
-    if (!connected) {
-      const action = complete ? 'ship_all' : 'ship_part';
-      const target: OrderState = complete ? 'shipped' : 'partially_shipped';
-      if (ORDER_PROGRESS[state] < ORDER_PROGRESS[target]) {
-        const decision = decide(orderMachine, state, action, {});
-        if (!decision.ok) throw new ConflictError(decision.rule, decision.message, state);
-        update.status = decision.to;
-        status = decision.to;
-        const milestone = ORDER_MILESTONE[decision.to];
-        if (milestone && order[milestone as keyof OrderRow] === null) (update as Record<string, unknown>)[milestone] = now;
+    const target: OrderState = complete ? 'shipped' : 'partially_shipped';
+    if (!connected && ORDER_PROGRESS[state] < ORDER_PROGRESS[target]) {
+      await orders.appendEvents(trx, events);
+      const moved = await transitionOrder(trx, {
+        order,
+        actions: [complete ? 'ship_all' : 'ship_part'],
+        reason: 'handed over to the carrier (no marketplace connection: no upload to wait for)',
         // The seller declares this shop's numbers on the platform by hand: the hand-over of the last parcel is the
         // last shipby sees of it, so it stands for the upload the regular mode counts (as an import's ship time does).
         // Without it the order read "on track, ship now", then "closed, void the label", while no queue showed it.
-        if (complete && order.tracking_uploaded_at === null) update.tracking_uploaded_at = now;
-        events.push(event(order.id, null, now, actor, 'transition', action, decision.from, decision.to, 'handed over to the carrier (no marketplace connection: no upload to wait for)', null));
+        setIfNull: complete ? { ...stamp, tracking_uploaded_at: now } : stamp,
+      }, { store: ctx.store, now, actor });
+      status = moved.to;
+    } else {
+      if (!(await orders.updateOrdersAtVersions(trx, [{ id: order.id, version: order.version }], { set: { updated_at: now }, setIfNull: stamp })).size) {
+        throw new ConflictError('order.version', localized('the order changed meanwhile; try again.', '订单已被修改，请重试。'), state);
       }
+      await orders.appendEvents(trx, events);
     }
-    if (!(await orders.updateOrder(trx, order.id, order.version, update))) {
-      throw new ConflictError('order.version', localized('the order changed meanwhile; try again.', '订单已被修改，请重试。'), state);
-    }
-    if (status === 'shipped' && state !== 'shipped') await settleOrdersStock(ctx.store, trx as Transaction<Database>, [order.id], { now, actor });
-    await orders.appendEvents(trx, events);
 
     const n = handedOver.length;
     return {

@@ -186,19 +186,17 @@ async function stockExpectations(db: Executor): Promise<Map<number, OrderFacts['
  * platform no longer takes it. Orders that do not exist are left to the caller's own "not found".
  */
 export async function refuseSettledOrders(ctx: AppContext, orderIds: readonly number[], doing: { en: string; zh: string }): Promise<void> {
-  if (orderIds.length === 0) return;
-  const rows = await ctx.store.db.selectFrom('orders').selectAll().where('id', 'in', [...orderIds]).execute();
-  for (const { order, situation } of await situationsOf(ctx, rows, ctx.now())) {
+  for (const { order, kind, why } of (await settledOrdersOf(ctx, orderIds, ctx.now())).values()) {
     // A row already cancelled or closed is refused by each use case with its own rule; this catches the order whose
     // row is still open while its situation says the platform has closed it (its closing point has passed).
-    if (!situation || (situation.kind !== 'closed' && situation.kind !== 'cancelled') || !OPEN_ORDER_STATES.includes(order.status as OrderState)) continue;
+    if (!why) continue;
     const ref = order.platform_order_id;
     throw new ConflictError(
-      situation.kind === 'closed' ? 'order.closed' : 'order.cancelled',
-      situation.kind === 'closed'
+      kind === 'closed' ? 'order.closed' : 'order.cancelled',
+      kind === 'closed'
         ? localized(
-            `Order ${ref} is closed: ${situation.verdict.headline.en} ${capitalise(doing.en)} is refused, since the seller would pay postage on a refunded order.`,
-            `订单 ${ref} 已关闭：${situation.verdict.headline['zh-CN']} 不能${doing.zh}，否则会为已退款的订单支付运费。`,
+            `Order ${ref} is closed: ${why.en} ${capitalise(doing.en)} is refused, since the seller would pay postage on a refunded order.`,
+            `订单 ${ref} 已关闭：${why['zh-CN']} 不能${doing.zh}，否则会为已退款的订单支付运费。`,
           )
         : localized(`Order ${ref} is cancelled: ${doing.en} is refused.`, `订单 ${ref} 已取消：不能${doing.zh}。`),
       order.status,
@@ -208,4 +206,36 @@ export async function refuseSettledOrders(ctx: AppContext, orderIds: readonly nu
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+export interface SettledOrder {
+  order: OrderRow;
+  kind: 'closed' | 'cancelled';
+  /** The situation's headline when the row is still open but its situation is settled (the closing point passed). */
+  why?: Localized;
+}
+
+/**
+ * The orders among `orderIds` that are closed or cancelled at `at`: by their row, or by their situation while the row
+ * is still open. Only an open order whose deadline has passed (or is not stored) can have been closed by the platform,
+ * so only those are judged; the others cost one read.
+ */
+export async function settledOrdersOf(ctx: AppContext, orderIds: readonly number[], at: number): Promise<Map<number, SettledOrder>> {
+  const settled = new Map<number, SettledOrder>();
+  if (orderIds.length === 0) return settled;
+  // The narrow read first (the upload worker's every batch); whole rows only for the orders that are settled or judged.
+  const heads = await ctx.store.db.selectFrom('orders').select(['id', 'status', 'ship_by_at']).where('id', 'in', [...new Set(orderIds)]).execute();
+  const wanted = heads.filter((o) => !OPEN_ORDER_STATES.includes(o.status as OrderState) ? o.status === 'cancelled' || o.status === 'closed_unfulfilled' : o.ship_by_at === null || o.ship_by_at <= at);
+  if (wanted.length === 0) return settled;
+  const rows = await ctx.store.db.selectFrom('orders').selectAll().where('id', 'in', wanted.map((o) => o.id)).execute();
+  const toJudge: OrderRow[] = [];
+  for (const order of rows) {
+    if (order.status === 'cancelled') settled.set(order.id, { order, kind: 'cancelled' });
+    else if (order.status === 'closed_unfulfilled') settled.set(order.id, { order, kind: 'closed' });
+    else toJudge.push(order);
+  }
+  for (const { order, situation } of await situationsOf(ctx, toJudge, at)) {
+    if (situation && (situation.kind === 'closed' || situation.kind === 'cancelled')) settled.set(order.id, { order, kind: situation.kind, why: situation.verdict.headline });
+  }
+  return settled;
 }

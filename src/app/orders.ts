@@ -20,6 +20,7 @@ import type { AppContext } from './context';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
 import { deadlineFactsOf, deadlineFor, extensionFromRow, loadShopResolver, type OrderDeadline } from './policies';
 import { cancelRequestedEvent, firstSeenGuess, shippedOutsideEvent, transitionEvent } from './order-events';
+import { transitionOrder } from './order-transition';
 import { releaseBeforeLineChange, settleAfterLineChange, settleOrdersStock } from './stock-reservations';
 
 export interface IncomingOrder {
@@ -256,21 +257,11 @@ async function applyOrderChange(
   if (Object.keys(diff).length) {
     events.push({ order_id: orderId, parcel_id: null, at: meta.now, actor: meta.actor, kind: 'updated', action: null, from_state: null, to_state: null, reason: null, data: JSON.stringify({ source: meta.source, changes: diff }) });
   }
-  if (change.kind === 'transitions') {
-    let state = currentState;
-    for (const action of change.actions) {
-      const decision = decide(orderMachine, state, action, { reason: `reported by ${order.platform}: ${order.platformStatus}` });
-      if (!decision.ok) throw new Error(`unreachable: path step ${action} refused`);
-      events.push(transitionEvent(orderId, meta, decision.from, decision.to, action, `reported by ${order.platform}: ${order.platformStatus}`));
-      const milestone = ORDER_MILESTONE[decision.to];
-      if (milestone && current[milestone as keyof OrderRow] === null) (update as Record<string, unknown>)[milestone] = meta.now;
-      state = decision.to;
-    }
-    update.status = state;
-  }
   // Shipped outside shipby: the upload time shipby never saw. One shipby recorded itself is never overwritten; only
   // its own guess (the time it first saw the order shipped) gives way to the platform's ship time.
-  const reached = (update.status ?? currentState) as OrderState;
+  const path = change.kind === 'transitions' ? change.actions : [];
+  const reached = path.length ? finalState(currentState, path) : currentState;
+  let shippedOutside: NewOrderEventRow | undefined;
   if (isShippedOrLater(order.status) && isShippedOrLater(reached)) {
     const justShipped = !isShippedOrLater(currentState);
     const guess = current.tracking_uploaded_at !== null && order.shippedAt != null && order.shippedAt !== current.tracking_uploaded_at
@@ -280,7 +271,7 @@ async function applyOrderChange(
       const at = order.shippedAt ?? meta.now;
       update.tracking_uploaded_at = at;
       if (current.handed_over_at === null || (guess && current.handed_over_at === current.tracking_uploaded_at)) update.handed_over_at = at;
-      events.push(shippedOutsideEvent(orderId, meta, order, at));
+      shippedOutside = shippedOutsideEvent(orderId, meta, order, at);
     }
   }
   // The buyer's cancellation request the platform reports: a new one after an answer starts afresh.
@@ -290,17 +281,37 @@ async function applyOrderChange(
     if (current.cancel_answer !== null && requested > (current.cancel_answered_at ?? 0)) update.cancel_answer = update.cancel_answered_at = null;
     events.push(cancelRequestedEvent(orderId, meta, requested));
   }
-  if (!(await orders.updateOrder(trx, orderId, current.version, update))) {
-    throw new ConflictError('order.version', localized(`order ${order.platformOrderId} was changed by someone else; try again.`, `订单 ${order.platformOrderId} 已被他人修改，请重试。`));
-  }
+  // New lines replace the old ones first (their reservations given back), so the transition's stock hook settles the new.
   const held = diff.lines ? await releaseBeforeLineChange(store, trx, orderId, meta) : [];
   if (diff.lines) {
     await orders.replaceOrderLines(trx, orderId, order.lines.map((l, i) => ({ order_id: orderId, line_no: i + 1, sku: l.sku, quantity: l.quantity, unit_price: l.unitPrice })));
   }
-  await orders.appendEvents(trx, events);
+  if (path.length) {
+    // The platform's steps through the one transition: state, milestones (first time only), one event per step, and
+    // the declared hooks (the stock settles as the new state says).
+    await orders.appendEvents(trx, events);
+    const reason = `reported by ${order.platform}: ${order.platformStatus}`;
+    await transitionOrder(trx, { order: current, actions: path, reason, guard: { reason }, set: update }, { store, now: meta.now, actor: meta.actor });
+  } else {
+    if (!(await orders.updateOrder(trx, orderId, current.version, update))) {
+      throw new ConflictError('order.version', localized(`order ${order.platformOrderId} was changed by someone else; try again.`, `订单 ${order.platformOrderId} 已被他人修改，请重试。`));
+    }
+    await orders.appendEvents(trx, events);
+  }
+  if (shippedOutside) await orders.appendEvents(trx, [shippedOutside]);
   if (diff.lines) await settleAfterLineChange(store, trx, orderId, held, meta);
-  else if (update.status !== undefined && update.status !== currentState) await settleOrdersStock(store, trx, [orderId], meta);
   return undefined;
+}
+
+/** Where a path of order actions leads (the transition decides each step again when it is taken). */
+function finalState(from: OrderState, path: readonly OrderAction[]): OrderState {
+  let state = from;
+  for (const action of path) {
+    const decision = decide(orderMachine, state, action, { reason: 'platform' });
+    if (!decision.ok) return state;
+    state = decision.to;
+  }
+  return state;
 }
 
 /** Upserts orders from the API or the marketplace in one transaction; refuses all if any is refused. */
@@ -332,35 +343,12 @@ export async function applyOrderAction(ctx: AppContext, orderId: number, request
     if (!current || (request.shopIds && !request.shopIds.includes(current.shop_id))) {
       throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
     }
-    return transitionOrder(ctx, trx, current, action, { reason: request.reason, actor: request.actor }, action === 'cancel' ? { cancelled_by: 'seller' } : {});
+    const reason = request.reason?.trim() || null;
+    // A seller's cancellation is the seller's (non-fulfilment counts it); the buyer's is recorded by its request's answer.
+    const set: OrderUpdate = action === 'cancel' ? { cancelled_by: 'seller' } : {};
+    await transitionOrder(trx, { order: current, actions: [action], reason, guard: { reason: request.reason }, set }, { store: ctx.store, now: ctx.now(), actor: request.actor });
+    return (await orders.getOrder(trx, undefined, orderId))!;
   });
-}
-
-/**
- * One order transition inside the caller's transaction: decided by the order machine (a refusal is a 409 naming
- * the rule), the state and its milestone written at the row's version with `extra` columns, the event appended, the
- * stock settled. Answers the order as it now is.
- */
-export async function transitionOrder(
-  ctx: AppContext,
-  trx: Transaction<Database>,
-  current: OrderRow,
-  action: OrderAction,
-  by: { reason?: string; actor: string },
-  extra: OrderUpdate = {},
-): Promise<OrderRow> {
-  const decision = decide(orderMachine, current.status as OrderState, action, { reason: by.reason });
-  if (!decision.ok) throw new ConflictError(decision.rule, decision.message, current.status);
-  const now = ctx.now();
-  const update: OrderUpdate = { ...extra, status: decision.to, updated_at: now };
-  const milestone = ORDER_MILESTONE[decision.to];
-  if (milestone) (update as Record<string, unknown>)[milestone] = now;
-  if (!(await orders.updateOrder(trx, current.id, current.version, update))) {
-    throw new ConflictError('order.version', localized('the order was changed by someone else; try again.', '订单已被他人修改，请重试。'), current.status);
-  }
-  await orders.appendEvents(trx, [transitionEvent(current.id, { now, actor: by.actor }, decision.from, decision.to, action, by.reason?.trim() || null)]);
-  await settleOrdersStock(ctx.store, trx, [current.id], { now, actor: by.actor });
-  return (await orders.getOrder(trx, undefined, current.id))!;
 }
 
 export interface OrderDetail {

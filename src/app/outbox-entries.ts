@@ -3,6 +3,8 @@
  * putting a dead-lettered entry back in the queue (read back first).
  */
 import { localized } from '../core/i18n';
+import { outboxMachine, type OutboxState } from '../core/outbox-row';
+import { decide } from '../core/state-machine';
 import * as orders from '../store/orders';
 import * as outbox from '../store/outbox';
 import type { OutboxRow } from '../store/schema';
@@ -66,14 +68,15 @@ export async function retryOutboxRow(ctx: AppContext, id: number, actor: string)
   await ctx.store.db.transaction().execute(async (trx) => {
     const row = await outbox.getOutboxRow(trx, id);
     if (!row) throw new NotFoundError(localized(`outbox entry ${id} not found.`, `未找到待发送记录 ${id}。`));
-    if (row.status !== 'dead') {
+    const decision = decide(outboxMachine, row.status as OutboxState, 'requeue', {});
+    if (!decision.ok) {
       throw new ConflictError(
         'outbox.retry.status',
         localized(`outbox entry ${id} is ${row.status}; only dead-lettered entries are retried.`, `待发送记录 ${id} 的状态为「${row.status}」；只能重试死信记录。`),
         row.status,
       );
     }
-    const updated = await outbox.updateOutboxRow(trx, id, 'dead', { status: 'pending', attempts: 0, needs_readback: 1, next_attempt_at: now, updated_at: now });
+    const updated = await outbox.updateOutboxRow(trx, id, decision.from, { status: decision.to, attempts: 0, needs_readback: 1, next_attempt_at: now, updated_at: now });
     if (!updated) throw new ConflictError('outbox.retry.race', localized('the entry changed meanwhile; try again.', '记录已被修改，请重试。'), row.status);
     await orders.appendEvents(trx, [
       event(row.order_id, row.parcel_id, now, actor, row.kind === outbox.UPLOAD_KIND ? 'upload_retry_requested' : 'buyer_notice_retry_requested', null, null, null,

@@ -12,13 +12,12 @@ import { localized, type Localized } from '../core/i18n';
 import { parcelMachine, type ParcelState } from '../core/order';
 import {
   DEFAULT_WEIGHT_TOLERANCE,
-  describeRemaining,
   isWeightTolerance,
   judgeScan,
   judgeWeight,
-  progressOf,
-  weightRange,
-  type ItemProgress,
+  packSessionMachine,
+  type PackSessionAction,
+  type PackSessionState,
   type WeightTolerance,
 } from '../core/pack-station';
 import { decide } from '../core/state-machine';
@@ -30,8 +29,12 @@ import type { NewOrderEventRow, OrderRow } from '../store/schema';
 import type { PackSessionRow } from '../store/schema-packing';
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
-import { contentsOf, describePlan, ensurePlan, lockOrder, PackStationRefusal, planView, requirePackable, type PlannedParcel } from './pack';
+import { contentsOf, describePlan, ensurePlan, lockOrder, PackStationRefusal, planView, requirePackable } from './pack';
+import { afterPackSessionTransition, type PackSessionHookContext } from './pack-session-hooks';
+import { sessionView, type PackSessionView } from './pack-session-view';
 import { event } from './shipments';
+
+export type { PackSessionView } from './pack-session-view';
 
 export interface StartSessionInput {
   /** The order's barcode: its platform order id (or shipby id). */
@@ -42,70 +45,6 @@ export interface StartSessionInput {
   station?: string;
   packer?: string;
   tolerance?: Partial<WeightTolerance>;
-}
-
-export interface PackSessionView {
-  id: number;
-  orderId: number;
-  platformOrderId: string;
-  shopId: string;
-  shipByAt: string | null;
-  status: string;
-  beingPacked: boolean;
-  station: string | null;
-  packer: string | null;
-  tolerance: WeightTolerance;
-  startedAt: string | null;
-  finishedAt: string | null;
-  current: null | {
-    parcelId: number;
-    position: number;
-    of: number;
-    box: string;
-    items: ItemProgress[];
-    remaining: Localized;
-    expectedGrossG: number;
-    weightRange: { minG: number; maxG: number };
-  };
-  parcels: PlannedParcel[];
-}
-
-async function sessionView(trx: Executor, session: PackSessionRow): Promise<PackSessionView> {
-  const order = (await orderStore.getOrder(trx, undefined, session.order_id))!;
-  const parcels = await planView(trx, session.order_id);
-  const tolerance = { basisPoints: session.tolerance_bp, minG: session.tolerance_min_g };
-  let current: PackSessionView['current'] = null;
-  const parcel = parcels.find((p) => p.parcelId === session.current_parcel_id);
-  if (parcel && (session.status === 'scanning' || session.status === 'weighing' || session.status === 'held')) {
-    const counts = await packing.scannedCounts(trx, session.id, parcel.parcelId);
-    const items = session.status === 'scanning' ? progressOf(parcel.contents, counts) : parcel.contents.map((c) => ({ sku: c.sku, expected: c.quantity, scanned: c.quantity, remaining: 0 }));
-    current = {
-      parcelId: parcel.parcelId,
-      position: parcel.position,
-      of: parcel.of,
-      box: parcel.box,
-      items,
-      remaining: describeRemaining(items),
-      expectedGrossG: parcel.expectedGrossG,
-      weightRange: weightRange(parcel.expectedGrossG, tolerance),
-    };
-  }
-  return {
-    id: session.id,
-    orderId: order.id,
-    platformOrderId: order.platform_order_id,
-    shopId: order.shop_id,
-    shipByAt: toIso(order.ship_by_at),
-    status: session.status,
-    beingPacked: (packing.OPEN_PACK_SESSION_STATES as readonly string[]).includes(session.status),
-    station: session.station,
-    packer: session.packer,
-    tolerance,
-    startedAt: toIso(session.started_at),
-    finishedAt: toIso(session.finished_at),
-    current,
-    parcels,
-  };
 }
 
 async function resolveOrderByBarcode(ctx: AppContext, barcode: string, shopId?: string, shopIds?: readonly string[]): Promise<OrderRow> {
@@ -179,8 +118,10 @@ async function lockSession(ctx: AppContext, trx: Executor, id: number): Promise<
   return session;
 }
 
-function refuseUnlessStatus(session: PackSessionRow, allowed: readonly string[], doing: Localized): void {
-  if (allowed.includes(session.status)) return;
+/** The session's move by `action`, decided by its machine; refused (409 `pack.session_state`) with why, else the new state. */
+function decideSession(session: PackSessionRow, action: PackSessionAction, doing: Localized): PackSessionState {
+  const decision = decide(packSessionMachine, session.status as PackSessionState, action, {});
+  if (decision.ok) return decision.to;
   const why: Record<string, Localized> = {
     scanning: localized('items are still being scanned', '商品仍在扫描中'),
     weighing: localized('the packed parcel must be weighed first', '已装好的包裹需要先称重'),
@@ -190,6 +131,33 @@ function refuseUnlessStatus(session: PackSessionRow, allowed: readonly string[],
   };
   const reason = why[session.status] ?? localized(session.status, session.status);
   throw new ConflictError('pack.session_state', localized(`Cannot ${doing.en} now: ${reason.en}.`, `现在不能${doing['zh-CN']}：${reason['zh-CN']}。`), session.status);
+}
+
+/** What each move is, in the refusal's words. */
+const DOING: Record<PackSessionAction, Localized> = {
+  scan: localized('scan items', '扫描商品'),
+  pack_parcel: localized('scan items', '扫描商品'),
+  hold: localized('weigh a parcel', '称重'),
+  next_parcel: localized('weigh a parcel', '称重'),
+  finish: localized('weigh a parcel', '称重'),
+  cancel: localized('cancel the session', '取消会话'),
+};
+
+/** Writes the session at its version, moved by `action` (decided by the machine: the one place its state changes). */
+/** Its declared after-hooks (pack-session-hooks.ts) then run, their events pushed to `hooks.events`. */
+async function moveSession(
+  trx: Executor,
+  session: PackSessionRow,
+  action: PackSessionAction,
+  changes: Partial<Omit<PackSessionRow, 'id' | 'version' | 'status'>>,
+  hooks?: PackSessionHookContext,
+): Promise<PackSessionRow> {
+  const moved = await saveSession(trx, session, { ...changes, status: decideSession(session, action, DOING[action]) });
+  for (const hook of afterPackSessionTransition[action]) {
+    if (!hooks) throw new Error(`pack session: the ${action} move runs hooks and needs their context`);
+    await hook.run(trx, moved, hooks);
+  }
+  return moved;
 }
 
 async function saveSession(trx: Executor, session: PackSessionRow, changes: Partial<Omit<PackSessionRow, 'id' | 'version'>>): Promise<PackSessionRow> {
@@ -218,7 +186,7 @@ export async function scanItem(ctx: AppContext, sessionId: number, code: string,
   const now = ctx.now();
   const outcome = await ctx.store.db.transaction().execute(async (trx) => {
     let session = await lockSession(ctx, trx, sessionId);
-    refuseUnlessStatus(session, ['scanning'], localized('scan items', '扫描商品'));
+    decideSession(session, 'scan', DOING.scan);
     const parcelId = session.current_parcel_id!;
     const packages = await packing.packagesOfOrder(trx, session.order_id);
     const pkg = packages.find((p) => p.parcel_id === parcelId)!;
@@ -239,7 +207,7 @@ export async function scanItem(ctx: AppContext, sessionId: number, code: string,
       actor,
     });
     if (!judgement.accepted) {
-      session = await saveSession(trx, session, { updated_at: now });
+      session = await moveSession(trx, session, 'scan', { updated_at: now });
       return { judgement, session: await sessionView(trx, session), packed: false };
     }
     let packed = false;
@@ -251,10 +219,10 @@ export async function scanItem(ctx: AppContext, sessionId: number, code: string,
       await orderStore.appendEvents(trx, [
         event(session.order_id, parcelId, now, actor, 'transition', 'pack', decision.from, decision.to, `every item scanned (pack session ${session.id})`, JSON.stringify({ session_id: session.id, box: pkg.box_code, contents: expected })),
       ]);
-      session = await saveSession(trx, session, { status: 'weighing', updated_at: now });
+      session = await moveSession(trx, session, 'pack_parcel', { updated_at: now });
       packed = true;
     } else {
-      session = await saveSession(trx, session, { updated_at: now });
+      session = await moveSession(trx, session, 'scan', { updated_at: now });
     }
     return { judgement, session: await sessionView(trx, session), packed };
   });
@@ -298,7 +266,7 @@ export async function recordWeight(ctx: AppContext, sessionId: number, input: We
     let session = await lockSession(ctx, trx, sessionId);
     const repeat = await repeatedWeighing(trx, session, input.grams);
     if (repeat) return repeat;
-    refuseUnlessStatus(session, ['weighing', 'held'], localized('weigh a parcel', '称重'));
+    decideSession(session, 'finish', DOING.finish);
     const parcelId = session.current_parcel_id!;
     const pkg = (await packing.packagesOf(trx, [parcelId]))[0]!;
     const tolerance = { basisPoints: session.tolerance_bp, minG: session.tolerance_min_g };
@@ -307,7 +275,7 @@ export async function recordWeight(ctx: AppContext, sessionId: number, input: We
     if (!judgement.ok && !reason) {
       await packing.updatePackageWeight(trx, parcelId, input.grams, 'held', judgement.message.en, now);
       await orderStore.appendEvents(trx, [event(session.order_id, parcelId, now, actor, 'parcel_held', null, null, null, judgement.message.en, data)]);
-      session = await saveSession(trx, session, { status: 'held', updated_at: now });
+      session = await moveSession(trx, session, 'hold', { updated_at: now });
       return { judgement, held: true, overridden: false, session: await sessionView(trx, session), next: undefined as Localized | undefined };
     }
     const overridden = !judgement.ok;
@@ -321,11 +289,10 @@ export async function recordWeight(ctx: AppContext, sessionId: number, input: We
     const next = parcels.find((p) => p.status === 'created');
     let nextMessage: Localized;
     if (next) {
-      session = await saveSession(trx, session, { status: 'scanning', current_parcel_id: next.parcelId, updated_at: now });
+      session = await moveSession(trx, session, 'next_parcel', { current_parcel_id: next.parcelId, updated_at: now });
       nextMessage = localized(`Next: parcel ${next.position} of ${next.of}, box ${next.box}.`, `下一个：第 ${next.position}/${next.of} 个包裹，箱子 ${next.box}。`);
     } else {
-      session = await saveSession(trx, session, { status: 'done', finished_at: now, updated_at: now });
-      events.push(event(session.order_id, null, now, actor, 'packing_finished', null, null, null, null, JSON.stringify({ session_id: session.id, parcels: parcels.map((p) => p.parcelId) })));
+      session = await moveSession(trx, session, 'finish', { finished_at: now, updated_at: now }, { now, actor, events });
       nextMessage = localized('Every parcel of the order is packed and weighed.', '该订单的所有包裹都已打包并称重。');
     }
     await orderStore.appendEvents(trx, events);
@@ -380,9 +347,9 @@ export async function cancelPackSession(ctx: AppContext, sessionId: number, reas
   const now = ctx.now();
   return ctx.store.db.transaction().execute(async (trx) => {
     let session = await lockSession(ctx, trx, sessionId);
-    refuseUnlessStatus(session, packing.OPEN_PACK_SESSION_STATES, localized('cancel the session', '取消会话'));
-    session = await saveSession(trx, session, { status: 'cancelled', finished_at: now, updated_at: now });
-    await orderStore.appendEvents(trx, [event(session.order_id, null, now, actor, 'packing_cancelled', null, null, null, reason.trim() || null, JSON.stringify({ session_id: session.id }))]);
+    const events: NewOrderEventRow[] = [];
+    session = await moveSession(trx, session, 'cancel', { finished_at: now, updated_at: now }, { now, actor, reason, events });
+    await orderStore.appendEvents(trx, events);
     return sessionView(trx, session);
   });
 }

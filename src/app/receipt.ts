@@ -9,9 +9,8 @@
  */
 import { OPEN_CASE_STATES } from '../core/after-sales';
 import { localized, type Localized } from '../core/i18n';
-import { orderMachine, type OrderState } from '../core/order';
+import type { OrderState } from '../core/order';
 import { DEFAULT_RECEIPT_RULES, autoConfirmationOf, extensionProposal, receiptClassOf, type AutoConfirmation, type ReceiptRules } from '../core/receipt';
-import { decide } from '../core/state-machine';
 import { DAY_MS, toIso } from '../core/time';
 import { isTrackingStatus, type TrackingStatus } from '../core/tracking-status';
 import * as orders from '../store/orders';
@@ -19,6 +18,7 @@ import type { Executor } from '../store/orders';
 import type { NewOrderEventRow, OrderRow } from '../store/schema';
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
+import { transitionOrder } from './order-transition';
 import { loadShopResolver } from './policies';
 import { raiseProblems } from './tracking-effects';
 
@@ -250,24 +250,20 @@ async function autoConfirm(ctx: AppContext, orderId: number, now: number, rules:
     // Computed again inside the transaction: a recorded extension may have moved it since the sweep's read.
     const computed = await computeReceipt(trx, order, terms, rules);
     if (!computed || computed.confirmation.at > now) return 'skipped';
-    const decision = decide(orderMachine, order.status as OrderState, 'confirm_receipt', {});
-    if (!decision.ok) return 'skipped';
     const confirmedAt = computed.confirmation.at;
-    if (!(await orders.updateOrder(trx, orderId, order.version, { status: decision.to, receipt_confirmed_at: confirmedAt, updated_at: now }))) return 'skipped';
-    await orders.appendEvents(trx, [
-      {
-        order_id: orderId,
-        parcel_id: null,
-        at: now,
-        actor: 'auto-confirm',
-        kind: 'transition',
-        action: 'confirm_receipt',
-        from_state: decision.from,
-        to_state: decision.to,
+    try {
+      await transitionOrder(trx, {
+        order,
+        actions: ['confirm_receipt'],
         reason: `receipt confirmed automatically: ${computed.confirmation.explanation.en}`,
         data: JSON.stringify({ auto_confirm_at: toIso(confirmedAt), days: computed.confirmation.days, source: computed.confirmation.source, zone: computed.zone, explanation: computed.confirmation.explanation }),
-      },
-    ]);
+        milestoneAt: confirmedAt,
+      }, { store: ctx.store, now, actor: 'auto-confirm' });
+    } catch (error) {
+      // Refused, or the order changed since it was read: the next sweep looks again.
+      if (error instanceof ConflictError) return 'skipped';
+      throw error;
+    }
     await trx.updateTable('tracking_problems').set({ resolved_at: now }).where('order_id', '=', orderId).where('kind', '=', 'extension_proposed').where('resolved_at', 'is', null).execute();
     return 'confirmed';
   });

@@ -6,9 +6,8 @@
  */
 import { localized, type Localized } from '../core/i18n';
 import type { AvailabilitySignal } from '../core/marketplace-outage';
-import type { OrderState } from '../core/order';
 import { mapPlatformStatus } from '../core/platform-status';
-import { isClosedForUpload, readbackVerdict, type ReadbackVerdict } from '../core/upload-rules';
+import { readbackVerdict, type ReadbackVerdict } from '../core/upload-rules';
 import type { AliExpressClient } from '../integrations/aliexpress/client';
 import { AmbiguousOutcomeError, PermanentMarketplaceError, RetryableMarketplaceError } from '../integrations/aliexpress/errors';
 import { mapDeclaredShipments } from '../integrations/aliexpress/mapping';
@@ -16,7 +15,9 @@ import { SHIPPABLE_STATUSES } from '../integrations/aliexpress/protocol';
 import * as outbox from '../store/outbox';
 import type { OutboxRow } from '../store/schema';
 import type { AppContext } from './context';
+import { settledOrdersOf } from './order-situation';
 import type { UploadPayload } from './shipments';
+import { closedOrderUploadReason } from './upload-refusal';
 
 export interface NoticePayload {
   platformOrderId: string;
@@ -47,18 +48,29 @@ export type DeliveryOutcome =
   | { type: 'interrupted' };
 
 
-/** Order states of the claimed rows' orders, read once per batch: nothing is sent for a closed order. */
-export async function orderStatesOf(ctx: AppContext, rows: OutboxRow[]): Promise<Map<number, OrderState>> {
-  const ids = [...new Set(rows.map((row) => row.order_id))];
-  if (ids.length === 0) return new Map();
-  const found = await ctx.store.db.selectFrom('orders').select(['id', 'status']).where('id', 'in', ids).execute();
-  return new Map(found.map((row) => [row.id, row.status as OrderState]));
+/** Why an upload's order takes no number: closed by the platform or cancelled, by its row or by its situation. */
+export interface SettledStanding {
+  kind: 'closed' | 'cancelled';
+  message: Localized;
+}
+
+/**
+ * The claimed uploads' orders that are closed or cancelled, read once per batch from the one situation
+ * (app/order-situation.ts `settledOrdersOf`): nothing is sent for them.
+ */
+export async function settledOrdersOfRows(ctx: AppContext, rows: OutboxRow[]): Promise<Map<number, SettledStanding>> {
+  const ids = [...new Set(rows.filter((row) => row.kind === outbox.UPLOAD_KIND).map((row) => row.order_id))];
+  const result = new Map<number, SettledStanding>();
+  for (const [id, settled] of await settledOrdersOf(ctx, ids, ctx.now())) {
+    result.set(id, { kind: settled.kind, message: closedOrderUploadReason(settled.order.platform_order_id, settled.kind, settled.why) });
+  }
+  return result;
 }
 
 export async function deliverOutboxRow(
   row: OutboxRow,
   client: AliExpressClient,
-  context: { orderState: OrderState | undefined; signal?: AbortSignal },
+  context: { settled: SettledStanding | undefined; signal?: AbortSignal },
 ): Promise<DeliveryOutcome> {
   if (context.signal?.aborted) return { type: 'interrupted' };
   if (row.kind === outbox.UPLOAD_KIND) return deliverUpload(row, JSON.parse(row.payload) as UploadPayload, client, context);
@@ -70,18 +82,10 @@ async function deliverUpload(
   row: OutboxRow,
   payload: UploadPayload,
   client: AliExpressClient,
-  context: { orderState: OrderState | undefined; signal?: AbortSignal },
+  context: { settled: SettledStanding | undefined; signal?: AbortSignal },
 ): Promise<DeliveryOutcome> {
-  if (context.orderState && isClosedForUpload(context.orderState)) {
-    return {
-      type: 'refused',
-      reason: 'order_closed',
-      message: localized(
-        `order ${payload.platformOrderId} is ${context.orderState}: nothing is uploaded after closure.`,
-        `订单 ${payload.platformOrderId} 已${context.orderState === 'cancelled' ? '取消' : '关闭'}：关闭后不再上传。`,
-      ),
-    };
-  }
+  // The order's situation says the platform closed it (or it is cancelled): a number for a refunded order is never sent.
+  if (context.settled) return { type: 'refused', reason: 'order_closed', message: context.settled.message };
   const options = context.signal ? { signal: context.signal } : {};
   let readback: ReadbackSummary | undefined;
   if (row.needs_readback) {

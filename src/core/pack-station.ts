@@ -9,8 +9,11 @@
  *   with what is still expected.
  * - `judgeWeight(expectedG, measuredG, tolerance)`: within ± max(minG, expected × basisPoints / 10000) of the
  *   expected gross weight, or the parcel is stopped for a check.
+ * - `packSessionMachine`: the session's states and moves (scanning → weighing → scanning … → done; held for a weight
+ *   check; cancelled), one declared table like the order's.
  */
 import { localized, type Localized } from './i18n';
+import { defineMachine } from './state-machine';
 
 export interface OrderLineUnits {
   sku: string; // the order line's (marketplace) SKU
@@ -192,3 +195,32 @@ export function judgeWeight(expectedG: number, measuredG: number, tolerance: Wei
 export function isWeightTolerance(value: { basisPoints: number; minG: number }): boolean {
   return Number.isInteger(value.basisPoints) && value.basisPoints >= 0 && value.basisPoints <= 5_000 && Number.isInteger(value.minG) && value.minG >= 0 && value.minG <= 10_000;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// The pack session's lifecycle: one declared table (state-machine.ts), checked by `decide` in app/pack-sessions.ts.
+
+export const PACK_SESSION_STATES = ['scanning', 'weighing', 'held', 'done', 'cancelled'] as const;
+export type PackSessionState = (typeof PACK_SESSION_STATES)[number];
+
+export const packSessionMachine = defineMachine({
+  name: 'pack_session',
+  label: { en: 'pack session', zh: '打包会话' },
+  states: PACK_SESSION_STATES,
+  transitions: {
+    /** An item scanned into the current parcel (or refused): the parcel still needs more. */
+    scan: { from: ['scanning'], to: 'scanning' },
+    /** The current parcel's last item: the parcel is packed and waits for the scale. */
+    pack_parcel: { from: ['scanning'], to: 'weighing' },
+    /** The scale reads outside the tolerance: the parcel is held for a check. */
+    hold: { from: ['weighing', 'held'], to: 'held' },
+    /** Weighed (or accepted with a reason), and another planned parcel is left to pack. */
+    next_parcel: { from: ['weighing', 'held'], to: 'scanning' },
+    /** Weighed, and every parcel of the order is packed. */
+    finish: { from: ['weighing', 'held'], to: 'done' },
+    cancel: { from: ['scanning', 'weighing', 'held'], to: 'cancelled' },
+  },
+});
+export type PackSessionAction = keyof typeof packSessionMachine.transitions;
+
+/** The states of a session still being packed (the order's one open session). */
+export const OPEN_PACK_SESSION_STATES: readonly PackSessionState[] = packSessionMachine.transitions.cancel.from;

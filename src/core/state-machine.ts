@@ -16,6 +16,8 @@ export type TransitionTable<S extends string, A extends string, C> = Record<A, T
 
 export interface MachineDefinition<S extends string, A extends string, C> {
   name: string;
+  /** How the thing is called in messages (default: the name, and 订单 / 包裹 for the order and parcel). */
+  label?: { en: string; zh: string };
   states: readonly S[];
   transitions: TransitionTable<S, A, C>;
 }
@@ -59,8 +61,8 @@ export function decide<S extends string, A extends string, C>(
       from,
       rule: `${machine.name}.${action}.from`,
       message: localized(
-        `Cannot ${action.replace(/_/g, ' ')} a ${machine.name} that is ${from.replace(/_/g, ' ')} (allowed from: ${rule.from.join(', ')}).`,
-        `${machine.name === 'order' ? '订单' : '包裹'}当前状态为「${from}」，不能执行「${action}」（允许的状态：${rule.from.join('、')}）。`,
+        `Cannot ${action.replace(/_/g, ' ')} a ${machine.label?.en ?? machine.name} that is ${from.replace(/_/g, ' ')} (allowed from: ${rule.from.join(', ')}).`,
+        `${machine.label?.zh ?? (machine.name === 'order' ? '订单' : '包裹')}当前状态为「${from}」，不能执行「${action}」（允许的状态：${rule.from.join('、')}）。`,
       ),
     };
   }

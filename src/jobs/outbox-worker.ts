@@ -17,7 +17,7 @@ import {
   claimOutboxRows,
   deliverOutboxRow,
   openOutboxCount,
-  orderStatesOf,
+  settledOrdersOfRows,
   availabilitySignal,
   recordOutboxOutcomes,
   type DeliveryOutcome,
@@ -112,12 +112,12 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
     databaseAway = false;
   };
 
-  const start = (row: ClaimedRow, orderState: Parameters<typeof deliverOutboxRow>[2]['orderState']) => {
+  const start = (row: ClaimedRow, settled: Parameters<typeof deliverOutboxRow>[2]['settled']) => {
     const task = (async () => {
       let outcome: DeliveryOutcome;
       try {
         const client = await clientFor(row.shop_id);
-        outcome = await deliverOutboxRow(row, client, { orderState, signal: AbortSignal.timeout(deliveryBudgetMs) });
+        outcome = await deliverOutboxRow(row, client, { settled, signal: AbortSignal.timeout(deliveryBudgetMs) });
       } catch (error) {
         // Not a marketplace answer: nothing was sent. The database away (reading the shop's credentials) hands the
         // claim back; anything else (e.g. the credentials do not decrypt) will not pass by retrying.
@@ -178,8 +178,8 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
         if (rows.length) {
           stats.claimed += rows.length;
           stats.takenOver += rows.filter((row) => row.claimed_from === 'in_flight').length;
-          const states = await orderStatesOf(ctx, rows);
-          for (const row of rows) start(row, states.get(row.order_id));
+          const settled = await settledOrdersOfRows(ctx, rows);
+          for (const row of rows) start(row, settled.get(row.order_id));
         }
       } catch (error) {
         if (!databaseError('claim', error)) log(`claim failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -11,6 +11,7 @@
 import { sql } from 'kysely';
 import type { Dialect } from './database';
 import type { Executor } from './orders';
+import { outboxMachine } from '../core/outbox-row';
 import type { NewOutboxRow, OutboxRow } from './schema';
 
 export const UPLOAD_KIND = 'upload_tracking';
@@ -275,13 +276,15 @@ export async function updateOutboxRow(db: Executor, id: number, expectedStatus: 
   return Number(result.numUpdatedRows) === 1;
 }
 
+/** The outbox machine's `release` (core/outbox-row.ts), for the held uploads of a parcel: due now. */
 export async function releaseHeldUploads(db: Executor, parcelId: number, now: number): Promise<OutboxRow[]> {
+  const release = outboxMachine.transitions.release;
   return db
     .updateTable('outbox')
-    .set({ status: 'pending', next_attempt_at: now, updated_at: now })
+    .set({ status: release.to, next_attempt_at: now, updated_at: now })
     .where('parcel_id', '=', parcelId)
     .where('kind', '=', UPLOAD_KIND)
-    .where('status', '=', 'held')
+    .where('status', 'in', [...release.from])
     .returningAll()
     .execute();
 }

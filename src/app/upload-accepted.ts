@@ -1,0 +1,125 @@
+/**
+ * What an accepted upload moves (the outbox machine's `accept` hook, outbox-hooks.ts): the parcel takes
+ * `upload_tracking`, the order `ship_part` / `ship_all` through the one order transition (order-transition.ts, which
+ * stamps the milestone, writes at the version read under lock, and runs the order's own hooks: the stock of the
+ * orders now shipped is consumed), and the buyer's notice is queued. Set-based: decided row by row in memory (two
+ * parcels of one order see each other's move), then written with one statement per distinct change.
+ */
+import { localized } from '../core/i18n';
+import { parcelMachine, ORDER_PROGRESS, type OrderAction, type OrderState, type ParcelState } from '../core/order';
+import { decide } from '../core/state-machine';
+import { buyerNoticeText, NO_DEADLINE_PRIORITY } from '../core/upload-rules';
+import * as marketplace from '../store/marketplace';
+import * as orders from '../store/orders';
+import * as outbox from '../store/outbox';
+import type { NewOrderEventRow, NewOutboxRow, OrderRow, OutboxRow, ParcelRow } from '../store/schema';
+import type { AppContext } from './context';
+import { ConflictError } from './errors';
+import { transitionOrders, type OrderTransitionRequest } from './order-transition';
+import { event, type UploadPayload } from './shipments';
+import type { NoticePayload } from './upload-delivery';
+
+export async function applyAcceptedUploads(ctx: AppContext, trx: orders.Executor, rows: readonly OutboxRow[], now: number, worker: string, events: NewOrderEventRow[]): Promise<void> {
+  const orderIds = [...new Set(rows.map((row) => row.order_id))].sort((a, b) => a - b);
+  let orderQuery = trx.selectFrom('orders').selectAll().where('id', 'in', orderIds).orderBy('id');
+  if (ctx.store.dialect === 'postgres') orderQuery = orderQuery.forUpdate();
+  const orderRows = new Map<number, OrderRow>((await orderQuery.execute()).map((order) => [order.id, order]));
+  const parcelIds = rows.map((row) => row.parcel_id).filter((id): id is number => id !== null);
+  const parcels = new Map<number, ParcelRow>(
+    parcelIds.length ? (await trx.selectFrom('parcels').selectAll().where('id', 'in', parcelIds).execute()).map((p) => [p.id, p]) : [],
+  );
+  const refs = new Map((await marketplace.getOrderRefs(trx, orderIds)).map((ref) => [ref.order_id, ref]));
+  const notices: NewOutboxRow[] = [];
+  // Parcel ids by their new state ('' = the state stays); the moves asked of each order, in row order.
+  const parcelMoves = new Map<string, number[]>();
+  const asked = new Map<number, { actions: OrderAction[]; parcelId: number | null; reason: string; reached: OrderState }>();
+
+  for (const row of rows) {
+    const payload = JSON.parse(row.payload) as UploadPayload;
+    const parcel = row.parcel_id !== null ? parcels.get(row.parcel_id) : undefined;
+    if (parcel) {
+      const decision = decide(parcelMachine, parcel.status as ParcelState, 'upload_tracking', {});
+      if (decision.ok) {
+        events.push(event(row.order_id, parcel.id, now, worker, 'transition', 'upload_tracking', decision.from, decision.to, 'accepted by the marketplace', null));
+        parcels.set(parcel.id, { ...parcel, status: decision.to });
+      } else {
+        // e.g. an early upload for a parcel not labelled yet: the platform has the number; the parcel keeps its state.
+        events.push(event(row.order_id, parcel.id, now, worker, 'upload_accepted_parcel_unchanged', null, null, null, decision.message.en, JSON.stringify({ rule: decision.rule, parcel_state: parcel.status })));
+      }
+      const to = decision.ok ? decision.to : '';
+      parcelMoves.set(to, [...(parcelMoves.get(to) ?? []), parcel.id]);
+    }
+
+    const order = orderRows.get(row.order_id);
+    if (order) {
+      const target: OrderState = payload.sendType === 'all' ? 'shipped' : 'partially_shipped';
+      const move = asked.get(order.id) ?? { actions: [], parcelId: row.parcel_id, reason: '', reached: order.status as OrderState };
+      // The sync may have brought the platform's new status first; then there is nothing left to move.
+      if (ORDER_PROGRESS[move.reached] < ORDER_PROGRESS[target]) {
+        move.actions.push(payload.sendType === 'all' ? 'ship_all' : 'ship_part');
+        move.reached = target;
+        move.parcelId = row.parcel_id;
+        move.reason = `tracking number ${payload.trackingNumber} accepted (send_type=${payload.sendType})`;
+      }
+      asked.set(order.id, move);
+    }
+    notices.push(noticeRow(row, payload, refs.get(row.order_id), now));
+  }
+
+  for (const [to, ids] of parcelMoves) {
+    await orders.updateParcels(trx, ids, { ...(to ? { status: to } : {}), tracking_uploaded_at: now, updated_at: now });
+  }
+  // Every touched order is written at the version read under its lock: the upload time stamped (first time only),
+  // and its move, if any, through the one transition. Orders grouped by their path, so a batch is a few statements.
+  const requests: OrderTransitionRequest[] = [];
+  const unmoved: OrderRow[] = [];
+  for (const [id, move] of asked) {
+    const order = orderRows.get(id)!;
+    if (move.actions.length === 0) unmoved.push(order);
+    else requests.push({ order, actions: move.actions, reason: move.reason, parcelId: move.parcelId, setIfNull: { tracking_uploaded_at: now } });
+  }
+  for (const outcome of await transitionOrders(trx, requests, { store: ctx.store, now, actor: worker, events })) {
+    if (!outcome.ok) {
+      events.push(event(outcome.order.id, asked.get(outcome.order.id)!.parcelId, now, worker, 'upload_accepted_order_unchanged', null, null, null, outcome.refusal.message.en, JSON.stringify({ rule: outcome.refusal.rule })));
+      unmoved.push(outcome.order);
+    }
+  }
+  if (unmoved.length) {
+    const updated = await orders.updateOrdersAtVersions(trx, unmoved.map((o) => ({ id: o.id, version: o.version })), { set: { updated_at: now }, setIfNull: { tracking_uploaded_at: now } });
+    if (updated.size !== unmoved.length) {
+      throw new ConflictError('order.version', localized('the order changed meanwhile; recording again.', '订单已被修改，正在重新记录。'));
+    }
+  }
+  await outbox.insertOutboxRows(trx, notices);
+}
+
+function noticeRow(row: OutboxRow, payload: UploadPayload, ref: { buyer_login_id: string | null; seller_login_id: string | null } | undefined, now: number): NewOutboxRow {
+  const notice: NoticePayload = {
+    platformOrderId: payload.platformOrderId,
+    trackingNumber: payload.trackingNumber,
+    content: buyerNoticeText({ platformOrderId: payload.platformOrderId, trackingNumber: payload.trackingNumber, carrierName: payload.serviceName, lastParcel: payload.sendType === 'all' }),
+    buyerLoginId: ref?.buyer_login_id ?? null,
+    sellerLoginId: ref?.seller_login_id ?? null,
+  };
+  return {
+    kind: outbox.NOTICE_KIND,
+    shop_id: row.shop_id,
+    order_id: row.order_id,
+    parcel_id: row.parcel_id,
+    dedupe_key: `notice:${row.parcel_id ?? row.id}:${payload.trackingNumber}`,
+    payload: JSON.stringify(notice),
+    send_type: null,
+    status: 'pending',
+    // After every upload: a notice never delays a number.
+    priority_at: NO_DEADLINE_PRIORITY,
+    next_attempt_at: now,
+    attempts: 0,
+    needs_readback: 0,
+    lease_owner: null,
+    lease_until: null,
+    last_error: null,
+    created_at: now,
+    updated_at: now,
+    done_at: null,
+  };
+}
