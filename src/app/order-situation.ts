@@ -95,7 +95,9 @@ export function orderFacts(order: OrderRow, money: OrderMoneyFacts | undefined, 
     trackingUploadedAt: order.tracking_uploaded_at ?? undefined,
     handedOverAt: order.handed_over_at ?? undefined,
     carrierScanAt: order.first_scan_at ?? undefined,
-    warehouseReceivedAt: order.warehouse_received_at ?? undefined,
+    // Read only where the policy counts the receipt at the platform's warehouse (self-send): there the tracked parcel
+    // is the one sent to that warehouse, so its delivery is the receipt, until one is recorded by hand (which wins).
+    warehouseReceivedAt: order.warehouse_received_at ?? order.delivered_at ?? undefined,
     cancelledAt: order.cancelled_at ?? undefined,
     cancelledBy: order.cancelled_at ? cancelledByOf(order.cancelled_by) : undefined,
     platformClosedAt: order.closed_at ?? (order.status === 'closed_unfulfilled' ? order.updated_at : undefined),

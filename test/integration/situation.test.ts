@@ -126,6 +126,21 @@ describe.each(backends)('the situation of an order on $name', (backend) => {
     expect(shipped.situation.kind).toBe('shipped_in_time');
   });
 
+  it("a self-send order's receipt at the platform's warehouse is read from its tracking's delivery there, until one is recorded by hand", async () => {
+    expect((await app.inject({ method: 'PUT', url: `/shops/${SHOP}/policy`, payload: { policy_id: 'aliexpress_semi_self_send' } })).statusCode).toBe(200);
+    const id = await placeOrder(ctx, SHOP, 'SELF-TRACKED', [{ sku: 'UNTRACKED', quantity: 1 }], { status: 'WAIT_SELLER_SEND_GOODS' });
+    const deadline = Date.parse((await verdictOf(id)).ship_by_at as string);
+    // Handed over 10 h before the deadline; the courier delivered it to the platform's warehouse 70 h after the deadline.
+    await store.db.updateTable('orders').set({ handed_over_at: deadline - 10 * H, delivered_at: deadline + 70 * H }).where('id', '=', id).execute();
+    clock.set(deadline + 100 * H);
+    const late = await verdictOf(id);
+    expect(late.situation.kind).toBe('shipped_late');
+    expect(late.counted_event).toBe('warehouse_received');
+    // The seller records the receipt the platform's warehouse reports (before the deadline, not as the tracking said): it wins.
+    expect((await app.inject({ method: 'POST', url: `/orders/${id}/warehouse-receipt`, payload: { at: new Date(deadline - 5 * H).toISOString() } })).statusCode).toBe(200);
+    expect((await verdictOf(id)).situation.kind).toBe('shipped_in_time');
+  });
+
   it("one shop mixes order types: an order of type self_send follows the shop's policy for that type, the others the default", async () => {
     const set = await app.inject({ method: 'PUT', url: `/shops/${SHOP}/policy`, payload: { policy_id: 'aliexpress_semi_jit', by_order_type: { self_send: 'aliexpress_semi_self_send' } } });
     expect(set.statusCode).toBe(200);
