@@ -42,7 +42,7 @@ export async function startSampleTracking(ctx: AppContext, options: { now: () =>
     throw error;
   }
   return {
-    name: localized(`sample tracking provider (17TRACK-like) ${url}, polled by shipby`, `示例物流轨迹服务（类 17TRACK）${url}，由 shipby 轮询`),
+    name: localized(`sample tracking provider (17TRACK's API v2.4) ${url}, polled by shipby`, `示例物流轨迹服务（17TRACK API v2.4）${url}，由 shipby 轮询`),
     url,
     labelled(parcel, at) {
       provider.register({ number: parcel.trackingNumber, carrier: parcel.carrier, start_at: at, destination: parcel.destination });

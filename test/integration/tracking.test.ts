@@ -1,5 +1,5 @@
 /**
- * Tracking to receipt on SQLite AND PostgreSQL: signed webhooks (stored raw, processed behind the answer), the
+ * Tracking to receipt on SQLite AND PostgreSQL: webhooks signed as 17TRACK signs them (stored raw, processed behind the answer), the
  * 60-event China → Spain history replayed out of order and twice, kept-aside events matched later, problems with
  * alerts, polling against the sample provider, receipt auto-confirmation, and after-sales cases.
  */
@@ -27,7 +27,8 @@ import { parseJsonOrder, type ImportIssue } from '../../src/core/order-input';
 import { DAY_MS, HOUR_MS } from '../../src/core/time';
 import { makeS10 } from '../../src/core/tracking/s10';
 import { buildServer } from '../../src/http/server';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, parseWebhookBody, signTrackingWebhook } from '../../src/integrations/tracking/provider';
+import { parseWebhookBody } from '../../src/integrations/tracking/provider';
+import { SEVENTEEN_SIGNATURE_HEADER, seventeenTrackSign } from '../../src/integrations/tracking/seventeen-track';
 import { SampleTrackingProvider } from '../../src/integrations/tracking/sample-provider';
 import type { Store } from '../../src/store/database';
 import { backends, contextFor, manualClock, tempDir } from '../support/backends';
@@ -78,12 +79,11 @@ describe.each(backends)('tracking to receipt on $name', (backend) => {
     return shipped.parcelId;
   }
 
-  function post(body: string, options: { provider?: string; secret?: string; at?: number; signature?: string } = {}) {
-    const timestamp = String(Math.floor((options.at ?? clock.now()) / 1000));
+  function post(body: string, options: { provider?: string; secret?: string; signature?: string } = {}) {
     return app.inject({
       method: 'POST',
       url: `/tracking/webhooks/${options.provider ?? 'sample'}`,
-      headers: { 'content-type': 'application/json', [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: options.signature ?? `sha256=${signTrackingWebhook(options.secret ?? SECRET, timestamp, body)}` },
+      headers: { 'content-type': 'application/json', [SEVENTEEN_SIGNATURE_HEADER]: options.signature ?? seventeenTrackSign(options.secret ?? SECRET, body) },
       payload: body,
     });
   }
@@ -120,10 +120,10 @@ describe.each(backends)('tracking to receipt on $name', (backend) => {
     const answers = [];
     for (const body of bodies) answers.push(await post(body));
     expect(answers.map((a) => a.statusCode)).toEqual([202, 202, 202]);
-    // The same delivery again (same signature): refused, its first copy is stored.
-    const replayTs = String(Math.floor(clock.now() / 1000));
-    const replaySig = `sha256=${signTrackingWebhook(SECRET, replayTs, bodies[0]!)}`;
-    expect((await post(bodies[0]!, { signature: replaySig })).statusCode).toBe(409);
+    // The same delivery again (17TRACK retries it; same sign): acknowledged, not stored twice.
+    const replay = await post(bodies[0]!);
+    expect(replay.statusCode).toBe(200);
+    expect(replay.json()).toEqual({ accepted: true, duplicate: true });
     // The whole history again in one new delivery: every event a duplicate.
     clock.advance(1000);
     expect((await post(cnEsWebhook(CN_ES_EVENTS, number(1)))).statusCode).toBe(202);
@@ -204,25 +204,40 @@ describe.each(backends)('tracking to receipt on $name', (backend) => {
     expect(timeline.filter((e) => e.action === 'report_delivered')).toHaveLength(2); // the parcel's and the order's
   });
 
-  it('refuses bad and stale signatures (stored nowhere), malformed bodies (400, kept with their provider), unknown providers', async () => {
+  it('refuses bad signatures (stored nowhere), bodies of an unknown shape (400, kept with their provider), unknown providers; sets a bad event aside', async () => {
     const before = Number((await store.db.selectFrom('tracking_deliveries').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
     const body = cnEsWebhook(CN_ES_EVENTS.slice(0, 2), number(99));
     expect((await post(body, { secret: 'wrong-secret-wrong-secret' })).statusCode).toBe(401);
-    const stale = await post(body, { at: clock.now() - 10 * 60_000 });
-    expect(stale.statusCode).toBe(401);
-    expect(stale.json().error.code).toBe('stale');
-    expect((await app.inject({ method: 'POST', url: '/tracking/webhooks/sample', payload: body, headers: { 'content-type': 'application/json' } })).statusCode).toBe(401);
+    expect((await post(body, { signature: 'sha256=abc' })).statusCode).toBe(401);
+    const unsigned = await app.inject({ method: 'POST', url: '/tracking/webhooks/sample', payload: body, headers: { 'content-type': 'application/json' } });
+    expect(unsigned.statusCode).toBe(401);
+    expect(unsigned.json().error.messages.en).toMatch(/sign/);
     expect((await post(body, { provider: 'nobody' })).statusCode).toBe(404);
     const after401 = Number((await store.db.selectFrom('tracking_deliveries').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
     expect(after401).toBe(before);
 
-    const malformed = await post('{"event":"TRACKING_UPDATED","data":{"number":"X1","track_info":{"tracking":{"providers":[{"events":[{"stage":"InTransit"}]}]}}}}');
+    const malformed = await post('{"event":"TRACKING_UPDATED","data":{"track_info":{}}}');
     expect(malformed.statusCode).toBe(400);
+    expect(malformed.json().error.messages.en).toMatch(/data\.number/);
     expect(malformed.json().error.messages['zh-CN']).toMatch(/[\u4e00-\u9fff]/);
     expect((await post('not json')).statusCode).toBe(400);
     const kept = await store.db.selectFrom('tracking_deliveries').selectAll().where('status', '=', 'malformed').execute();
     expect(kept.map((k) => k.provider)).toEqual(['sample', 'sample']);
-    expect(kept[0]!.error).toMatch(/no time/);
+    expect(kept[0]!.error).toMatch(/tracking number/);
+
+    // One event without a time in a delivery: set aside with its reason; the other is taken.
+    const oneBad = JSON.parse(cnEsWebhook(CN_ES_EVENTS.slice(0, 2), 'XB000000001CN')) as { data: { track_info: { tracking: { providers: Array<{ events: Array<Record<string, unknown>> }> } } } };
+    const events = oneBad.data.track_info.tracking.providers[0]!.events;
+    events[0] = { stage: 'InTransit', sub_status: 'InTransit_Other', description: 'no time at all' };
+    const answer = await post(JSON.stringify(oneBad));
+    expect(answer.statusCode).toBe(202);
+    expect(answer.json().set_aside).toBe(1);
+    await deliveryDrainerOf(ctx).idle();
+    const stored = await store.db.selectFrom('tracking_deliveries').select(['status', 'events', 'notes']).where('id', '=', answer.json().delivery_id).executeTakeFirstOrThrow();
+    expect(stored.status).toBe('processed');
+    expect(stored.events).toBe(1);
+    expect(JSON.parse(stored.notes!).set_aside).toEqual([{ number: 'XB000000001CN', index: 0, reason: expect.stringMatching(/no readable time/) }]);
+    await store.db.deleteFrom('tracking_events').where('tracking_number', '=', 'XB000000001CN').execute();
   });
 
   it('keeps an event for an unknown number aside and matches it when the parcel appears; the first scan releases a held upload', async () => {
@@ -312,12 +327,12 @@ describe.each(backends)('tracking to receipt on $name', (backend) => {
       clock.set(start + 205 * HOUR_MS + 30 * DAY_MS);
       await pollDueParcels(ctx);
       expect((await tracking()).next_poll_at).toBeNull();
-      // An unregistered number is registered with the provider on the first poll.
+      // A parcel whose label is bought is registered with the provider at once, with 17TRACK's carrier key.
       const p7 = await ship('T7', 7);
       await registerParcels(ctx);
+      expect(provider.parcels.get(number(7))?.carrier).toBe('china-post');
       const first = await pollDueParcels(ctx);
-      expect(first.registered).toBe(1);
-      expect(provider.parcels.has(number(7))).toBe(true);
+      expect(first.polled).toBe(1);
       expect((await store.db.selectFrom('parcel_tracking').select('polls').where('parcel_id', '=', p7).executeTakeFirstOrThrow()).polls).toBe(1);
     } finally {
       await provider.close();
@@ -422,7 +437,7 @@ describe.each(backends)('tracking to receipt on $name', (backend) => {
     const body = cnEsWebhook(CN_ES_EVENTS.slice(0, 3), 'RR000000000XX');
     const [row] = await store.db
       .insertInto('tracking_deliveries')
-      .values({ provider: 'sample', received_at: clock.now(), signature: 'sha256=dead-process', signed_at: clock.now(), body, status: 'pending', attempts: 1, lease_until: clock.now() + 120_000, lease_owner: `${hostname()}:${dead}:abcdef`, processed_at: null, events: null, error: null })
+      .values({ provider: 'sample', received_at: clock.now(), signature: 'sign:dead-process', signed_at: clock.now(), body, status: 'pending', attempts: 1, lease_until: clock.now() + 120_000, lease_owner: `${hostname()}:${dead}:abcdef`, processed_at: null, events: null, error: null, notes: null })
       .returning('id')
       .execute();
     const report = await processDeliveries(ctx);

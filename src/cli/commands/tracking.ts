@@ -78,17 +78,18 @@ export function register(program: Command): void {
     .command('provider')
     .description('Add or change a tracking provider (webhooks at POST /tracking/webhooks/NAME)')
     .argument('<name>', 'the name in the webhook URL')
-    .requiredOption('--kind <kind>', 'seventeen (17TRACK-like) or aftership')
-    .requiredOption('--secret <secret>', 'the webhook signing secret (at least 16 characters)')
-    .option('--url <url>', 'base URL, to poll it')
-    .option('--api-key <key>', 'API key for polling')
+    .requiredOption('--kind <kind>', 'seventeen (17TRACK) or aftership')
+    .requiredOption('--secret <secret>', "the webhook secret: 17TRACK's security key, AfterShip's webhook secret (at least 16 characters)")
+    .option('--url <url>', "base URL of the provider's API (default: the provider's own; a stand-in's for tests)")
+    .option('--api-key <key>', "API key (17TRACK's 17token, AfterShip's as-api-key): numbers are registered with the provider")
+    .option('--api-version <version>', '17TRACK v2.4 (default) or v2.2; AfterShip 2025-01 (default), 2024-10 or 2024-07')
     .option('--poll', 'poll new parcels through this provider')
     .option('--before-first-scan <duration>', 'poll every … until the first scan (default 6h)', hours('--before-first-scan'))
     .option('--after-first-scan <duration>', 'then every … (default 12h)', hours('--after-first-scan'))
     .option('--daily-after-days <days>', 'once a day after this many days (default 20)', positiveInteger('--daily-after-days'))
     .option('--stop-after-delivery-days <days>', 'stop this many days after delivery (default 30)', positiveInteger('--stop-after-delivery-days'))
     .action(
-      action(async (name: string, options: { kind: string; secret: string; url?: string; apiKey?: string; poll?: boolean; beforeFirstScan?: number; afterFirstScan?: number; dailyAfterDays?: number; stopAfterDeliveryDays?: number }) => {
+      action(async (name: string, options: { kind: string; secret: string; url?: string; apiKey?: string; apiVersion?: string; poll?: boolean; beforeFirstScan?: number; afterFirstScan?: number; dailyAfterDays?: number; stopAfterDeliveryDays?: number }) => {
         await withApp(async (ctx) => {
           const cadence = {
             ...(options.beforeFirstScan !== undefined ? { beforeFirstScanHours: options.beforeFirstScan } : {}),
@@ -96,7 +97,7 @@ export function register(program: Command): void {
             ...(options.dailyAfterDays !== undefined ? { dailyAfterDays: options.dailyAfterDays } : {}),
             ...(options.stopAfterDeliveryDays !== undefined ? { stopDaysAfterDelivery: options.stopAfterDeliveryDays } : {}),
           };
-          const view = await saveProvider(ctx, { name, kind: options.kind, baseUrl: options.url ?? null, apiKey: options.apiKey ?? null, webhookSecret: options.secret, polls: options.poll ?? false, cadence: Object.keys(cadence).length ? cadence : null });
+          const view = await saveProvider(ctx, { name, kind: options.kind, baseUrl: options.url ?? null, apiKey: options.apiKey ?? null, apiVersion: options.apiVersion ?? null, webhookSecret: options.secret, polls: options.poll ?? false, cadence: Object.keys(cadence).length ? cadence : null });
           printJson(view);
         });
       }),
@@ -175,12 +176,12 @@ export function register(program: Command): void {
 
   program
     .command('sample-tracking')
-    .description('Run the sample tracking provider (17TRACK-like API) on this machine, pushing signed webhooks')
+    .description('Run the sample tracking provider (17TRACK API v2.4) on this machine, pushing webhooks signed as 17TRACK signs them')
     .option('--port <port>', 'port', '4200')
     .option('--host <host>', 'address', '127.0.0.1')
     .option('--api-key <key>', 'the 17token clients must send')
     .option('--webhook <url>', "where to push webhooks, e.g. http://127.0.0.1:3000/tracking/webhooks/sample")
-    .option('--secret <secret>', 'the webhook signing secret')
+    .option('--secret <secret>', 'the security key pushes are signed with (the provider secret in shipby)')
     .option('--speed <factor>', 'how many times faster than real time the histories unfold (60 = an hour a minute)', '60')
     .option('--push-every <seconds>', 'push interval', '5')
     .option('--auto-register', 'register unknown numbers when asked about them')
@@ -196,7 +197,7 @@ export function register(program: Command): void {
           defaultDestination: options.destination,
         });
         const url = await provider.listen(Number(options.port), options.host);
-        console.log(`sample tracking provider on ${url} (POST /track/v2.2/register, /track/v2.2/gettrackinfo)${options.webhook ? `; pushing to ${options.webhook} every ${options.pushEvery} s` : ''}`);
+        console.log(`sample tracking provider on ${url} (17TRACK API: POST /track/v2.4/register, /track/v2.4/gettrackinfo, v2.2 alike)${options.webhook ? `; pushing to ${options.webhook} every ${options.pushEvery} s` : ''}`);
         const timer = options.webhook && options.secret
           ? setInterval(() => {
               void provider.pushWebhooks().then((r) => {

@@ -18,6 +18,7 @@ import { reliabilityMigration } from './0012-reliability';
 import { marketplaceOutagesMigration } from './0013-marketplace-outages';
 import { warehouseReceiptMigration } from './0014-warehouse-receipt';
 import { importStagingMigration } from './0017-import-staging';
+import { trackingProvidersMigration } from './0020-tracking-providers';
 
 export function buildMigrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -213,5 +214,6 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     '0013_marketplace_outages': marketplaceOutagesMigration(dialect),
     '0014_warehouse_receipt': warehouseReceiptMigration(dialect),
     '0017_import_staging': importStagingMigration(dialect),
+    '0020_tracking_providers': trackingProvidersMigration(dialect),
   };
 }
