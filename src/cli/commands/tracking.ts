@@ -19,6 +19,7 @@ import { getParcelTracking, listProblems, listUnmatchedEvents } from '../../app/
 import { localized } from '../../core/i18n';
 import { parseMajorAmount } from '../../core/money';
 import { parseDuration } from '../../core/time';
+import { parseAfterShipTrackings } from '../../integrations/tracking/aftership-client';
 import { isProviderKind, parseSeventeenTrackResponse, parseWebhookBody } from '../../integrations/tracking/provider';
 import { SampleTrackingProvider } from '../../integrations/tracking/sample-provider';
 import { action, atOption, cliLocale, countdown, printJson, printTable, say, withApp } from '../support';
@@ -126,7 +127,7 @@ export function register(program: Command): void {
     );
   tracking
     .command('ingest')
-    .description('Ingest a saved webhook body or gettrackinfo answer (JSON file) as if the provider had sent it')
+    .description("Ingest a saved webhook body, 17TRACK gettrackinfo answer or AfterShip trackings answer (JSON file) as if the provider had sent it")
     .argument('<file>', 'JSON file')
     .requiredOption('--provider <name>', 'the provider it came from')
     .action(
@@ -136,8 +137,13 @@ export function register(program: Command): void {
           const provider = providers.find((p) => p.name === options.provider);
           if (!provider || !isProviderKind(provider.kind)) throw new Error(`no tracking provider "${options.provider}" (shipby tracking provider …)`);
           const text = fs.readFileSync(file, 'utf8');
-          const json = JSON.parse(text) as { data?: { accepted?: unknown } };
-          const parsed = json.data && 'accepted' in json.data ? parseSeventeenTrackResponse(json, ctx.now()) : parseWebhookBody(provider.kind, text, ctx.now());
+          const json = JSON.parse(text) as { data?: { accepted?: unknown; trackings?: unknown } };
+          const parsed = json.data && 'accepted' in json.data
+            ? parseSeventeenTrackResponse(json, ctx.now())
+            : json.data && 'trackings' in json.data
+              ? parseAfterShipTrackings(json, [])
+              : parseWebhookBody(provider.kind, text, ctx.now());
+          if (parsed.setAside.length || parsed.flagged.length) console.error(JSON.stringify({ set_aside: parsed.setAside, flagged: parsed.flagged }));
           printJson(await ingestTrackingEvents(ctx, parsed.events, { provider: provider.name, actor: 'cli' }));
         });
       }),
