@@ -2,11 +2,15 @@
  * Registration, polling and webhooks against local stand-ins that speak the providers' real protocols (17TRACK API
  * v2.4 and v2.2, AfterShip 2025-01), on SQLite AND PostgreSQL: the exact requests shipby sends (path, headers, body),
  * the documented answers (test/fixtures/tracking) ingested, polling stopped after delivery, one poller per parcel,
- * and the documented AfterShip webhook taken over HTTP (a byte changed: 401, stored nowhere; a retry: 200, once).
+ * and the documented AfterShip webhook taken over HTTP (a byte changed: 401, stored nowhere; a retry: 200, once);
+ * 17TRACK pushes with a bad signature or of an unknown shape, an unreadable event set aside, and deliveries leased by
+ * a process that died taken over.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +20,7 @@ import { upsertOrders } from '../../src/app/orders';
 import { markParcelShipped } from '../../src/app/shipments';
 import { registerParcels } from '../../src/app/tracking';
 import { registerWithProviders } from '../../src/app/tracking-registration';
-import { deliveryDrainerOf } from '../../src/app/tracking-deliveries';
+import { deliveryDrainerOf, processDeliveries } from '../../src/app/tracking-deliveries';
 import { claimPolls, pollDueParcels } from '../../src/app/tracking-polling';
 import { saveProvider } from '../../src/app/tracking-providers';
 import { parseJsonOrder, type ImportIssue } from '../../src/core/order-input';
@@ -24,8 +28,10 @@ import { DAY_MS, HOUR_MS } from '../../src/core/time';
 import { makeS10 } from '../../src/core/tracking/s10';
 import { buildServer } from '../../src/http/server';
 import { AFTERSHIP_SIGNATURE_HEADER, afterShipSignature } from '../../src/integrations/tracking/aftership';
+import { SEVENTEEN_SIGNATURE_HEADER, seventeenTrackSign } from '../../src/integrations/tracking/seventeen-track';
 import type { Store } from '../../src/store/database';
 import { backends, contextFor, manualClock } from '../support/backends';
+import { CN_ES_EVENTS, cnEsWebhook } from '../support/tracking-history-cn-es';
 
 const fixture = (name: string) => fs.readFileSync(path.join(__dirname, '../fixtures/tracking', `${name}.json`), 'utf8');
 const SECRET = 'aftership-webhook-secret-0001';
@@ -74,6 +80,15 @@ describe.each(backends)('tracking providers in their own protocols on $name', (b
     return (await markParcelShipped(ctx, { orderId: ids.get(platformId)!, trackingNumber: number, serviceName: 'CPAM', carrier: 'china-post', lastParcel: true }, 'test')).parcelId;
   }
   const trackingOf = (parcelId: number) => store.db.selectFrom('parcel_tracking').selectAll().where('parcel_id', '=', parcelId).executeTakeFirstOrThrow();
+  /** A delivery signed as 17TRACK signs it, to the webhooks-only provider `sample`. */
+  function post17(body: string, options: { provider?: string; secret?: string; signature?: string } = {}) {
+    return app.inject({
+      method: 'POST',
+      url: `/tracking/webhooks/${options.provider ?? 'sample'}`,
+      headers: { 'content-type': 'application/json', [SEVENTEEN_SIGNATURE_HEADER]: options.signature ?? seventeenTrackSign(options.secret ?? SECRET, body) },
+      payload: body,
+    });
+  }
   const stopPolling = async () => store.db.updateTable('tracking_providers').set({ polls: 0, api_key: null, base_url: null }).execute();
 
   beforeAll(async () => {
@@ -84,6 +99,7 @@ describe.each(backends)('tracking providers in their own protocols on $name', (b
     await connectShop(ctx, Buffer.alloc(32, 7), { shopId: 'ae', appKey: 'k', appSecret: 's', accessToken: 't', gatewayUrl: 'http://127.0.0.1:9' });
     const result = await upsertOrders(ctx, 'ae', ['S1', 'S2', 'A1', 'A2', 'C1', 'C2', 'C3'].map(order), 'test');
     for (const [k, v] of result.ids) ids.set(k, v);
+    await saveProvider(ctx, { name: 'sample', kind: 'seventeen', webhookSecret: SECRET });
   });
   afterAll(async () => {
     await app.close();
@@ -201,6 +217,59 @@ describe.each(backends)('tracking providers in their own protocols on $name', (b
       { carrier: 'usps', occurred_at: Date.UTC(2021, 0, 2, 14, 1), provider: 'aftership' },
       { carrier: 'usps', occurred_at: Date.UTC(2021, 0, 2, 20, 43), provider: 'aftership' },
     ]);
+  });
+
+  it('refuses bad signatures (stored nowhere), bodies of an unknown shape (400, kept with their provider), unknown providers; sets a bad event aside', async () => {
+    const before = Number((await store.db.selectFrom('tracking_deliveries').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const body = cnEsWebhook(CN_ES_EVENTS.slice(0, 2), makeS10(30_000_099, 'RR', 'CN'));
+    expect((await post17(body, { secret: 'wrong-secret-wrong-secret' })).statusCode).toBe(401);
+    expect((await post17(body, { signature: 'sha256=abc' })).statusCode).toBe(401);
+    const unsigned = await app.inject({ method: 'POST', url: '/tracking/webhooks/sample', payload: body, headers: { 'content-type': 'application/json' } });
+    expect(unsigned.statusCode).toBe(401);
+    expect(unsigned.json().error.messages.en).toMatch(/sign/);
+    expect((await post17(body, { provider: 'nobody' })).statusCode).toBe(404);
+    const after401 = Number((await store.db.selectFrom('tracking_deliveries').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    expect(after401).toBe(before);
+
+    const malformed = await post17('{"event":"TRACKING_UPDATED","data":{"track_info":{}}}');
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json().error.messages.en).toMatch(/data\.number/);
+    expect(malformed.json().error.messages['zh-CN']).toMatch(/[\u4e00-\u9fff]/);
+    expect((await post17('not json')).statusCode).toBe(400);
+    const kept = await store.db.selectFrom('tracking_deliveries').selectAll().where('status', '=', 'malformed').execute();
+    expect(kept.map((k) => k.provider)).toEqual(['sample', 'sample']);
+    expect(kept[0]!.error).toMatch(/tracking number/);
+
+    // One event without a time in a delivery: set aside with its reason; the other is taken.
+    const oneBad = JSON.parse(cnEsWebhook(CN_ES_EVENTS.slice(0, 2), 'XB000000001CN')) as { data: { track_info: { tracking: { providers: Array<{ events: Array<Record<string, unknown>> }> } } } };
+    const events = oneBad.data.track_info.tracking.providers[0]!.events;
+    events[0] = { stage: 'InTransit', sub_status: 'InTransit_Other', description: 'no time at all' };
+    const answer = await post17(JSON.stringify(oneBad));
+    expect(answer.statusCode).toBe(202);
+    expect(answer.json().set_aside).toBe(1);
+    await deliveryDrainerOf(ctx).idle();
+    const stored = await store.db.selectFrom('tracking_deliveries').select(['status', 'events', 'notes']).where('id', '=', answer.json().delivery_id).executeTakeFirstOrThrow();
+    expect(stored.status).toBe('processed');
+    expect(stored.events).toBe(1);
+    expect(JSON.parse(stored.notes!).set_aside).toEqual([{ number: 'XB000000001CN', index: 0, reason: expect.stringMatching(/no readable time/) }]);
+    await store.db.deleteFrom('tracking_events').where('tracking_number', '=', 'XB000000001CN').execute();
+  });
+
+  it('takes over at once a delivery leased by a process that died, instead of waiting out its lease', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!; // a process of this host that has ended
+    const body = cnEsWebhook(CN_ES_EVENTS.slice(0, 3), 'RR000000000XX');
+    const [row] = await store.db
+      .insertInto('tracking_deliveries')
+      .values({ provider: 'sample', received_at: clock.now(), signature: 'sign:dead-process', signed_at: clock.now(), body, status: 'pending', attempts: 1, lease_until: clock.now() + 120_000, lease_owner: `${hostname()}:${dead}:abcdef`, processed_at: null, events: null, error: null, notes: null })
+      .returning('id')
+      .execute();
+    const report = await processDeliveries(ctx);
+    expect(report.deliveries).toBeGreaterThanOrEqual(1);
+    const after = await store.db.selectFrom('tracking_deliveries').select(['status', 'lease_owner', 'events']).where('id', '=', row!.id).executeTakeFirstOrThrow();
+    expect(after).toEqual({ status: 'processed', lease_owner: null, events: 3 });
+    // Leave nothing behind for the tests after this one.
+    await store.db.deleteFrom('tracking_events').where('tracking_number', '=', 'RR000000000XX').execute();
+    await store.db.deleteFrom('tracking_deliveries').where('id', '=', row!.id).execute();
   });
 
   it('claims each parcel for one poller: concurrent polls ask the provider once per parcel; a run-out claim is taken again', async () => {
