@@ -5,7 +5,7 @@ import type { Generated, Insertable, Selectable } from 'kysely';
 export interface TrackingProvidersTable {
   /** The name in the webhook URL: POST /tracking/webhooks/:name. */
   name: string;
-  /** `seventeen` (17TRACK-like) or `aftership`. */
+  /** `seventeen` (17TRACK) or `aftership` (AfterShip). */
   kind: string;
   /** Base URL for polling; null: webhooks only. */
   base_url: string | null;
