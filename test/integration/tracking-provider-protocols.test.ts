@@ -272,6 +272,22 @@ describe.each(backends)('tracking providers in their own protocols on $name', (b
     await store.db.deleteFrom('tracking_deliveries').where('id', '=', row!.id).execute();
   });
 
+  it('refuses a provider of an API version it does not speak, or polled without an API key, naming the field; saves nothing', async () => {
+    const put = (name: string, payload: Record<string, unknown>) => app.inject({ method: 'PUT', url: `/tracking/providers/${name}`, payload });
+    const version = await put('newone', { kind: 'seventeen', webhook_secret: SECRET, api_key: 'k', api_version: 'v9' });
+    expect(version.statusCode).toBe(400);
+    expect(JSON.stringify(version.json())).toMatch(/api_version/);
+    expect(JSON.stringify(version.json())).toMatch(/v2\.4, v2\.2/);
+    const unpolled = await put('newone', { kind: 'aftership', webhook_secret: SECRET, polls: true });
+    expect(unpolled.statusCode).toBe(400);
+    expect(JSON.stringify(unpolled.json())).toMatch(/"polls"/);
+    expect(await store.db.selectFrom('tracking_providers').select('name').where('name', '=', 'newone').execute()).toEqual([]);
+    const saved = await put('newone', { kind: 'aftership', webhook_secret: SECRET, api_key: 'as-key', api_version: '2024-10' });
+    expect(saved.json()).toMatchObject({ name: 'newone', kind: 'aftership', api_version: '2024-10', webhook_path: '/tracking/webhooks/newone' });
+    expect(JSON.stringify(saved.json())).not.toMatch(/as-key|webhook-secret/);
+    await store.db.deleteFrom('tracking_providers').where('name', '=', 'newone').execute();
+  });
+
   it('claims each parcel for one poller: concurrent polls ask the provider once per parcel; a run-out claim is taken again', async () => {
     clock.set(Date.UTC(2026, 10, 5, 0));
     const numbers = [makeS10(30_000_011, 'RR', 'CN'), makeS10(30_000_012, 'RR', 'CN'), makeS10(30_000_013, 'RR', 'CN')];
