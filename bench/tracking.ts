@@ -5,7 +5,10 @@
  *   EVENTS (default 5,000,000) for PARCELS (default 500,000) into a fresh SQLite file;
  *   PG_EVENTS (default 1,000,000) for PG_PARCELS (default 100,000) into a fresh PostgreSQL database.
  * Events arrive shuffled, 10 % of them duplicates of others. Each parcel's history: label, pickup (first scan),
- * five transit scans, out for delivery, delivered.
+ * five transit scans, out for delivery, delivered. They arrive in the providers' real payload shapes (issue 16): each
+ * batch as a 17TRACK `gettrackinfo` answer (even parcels) and an AfterShip `GET trackings` answer (odd parcels), as
+ * bytes; the ingestion's time includes JSON.parse and the adapters' mapping (building the bytes, the provider's work,
+ * does not count). The limit inserts the same rows, already mapped.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,7 +16,8 @@ import { sql } from 'kysely';
 import { createContext } from '../src/app/context';
 import { ingestTrackingEvents } from '../src/app/tracking';
 import { eventKeyOf, type TrackingStatus } from '../src/core/tracking-status';
-import type { ProviderEvent } from '../src/integrations/tracking/provider';
+import { parseAfterShipTrackings } from '../src/integrations/tracking/aftership-client';
+import { parseSeventeenTrackResponse, type ProviderEvent } from '../src/integrations/tracking/provider';
 import { migrateToLatest, openStore, type Store } from '../src/store/database';
 import { createScratchDatabase } from '../src/store/pg-admin';
 import { trackingBulkWriter } from '../src/store/tracking';
@@ -29,16 +33,17 @@ fs.mkdirSync(OUT, { recursive: true });
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 10, 1);
-const HISTORY: Array<{ hours: number; status: TrackingStatus; stage: string; sub: string; text: string }> = [
-  { hours: 0, status: 'label_created', stage: 'InfoReceived', sub: 'InfoReceived', text: 'Shipment information received' },
-  { hours: 9, status: 'accepted', stage: 'InTransit', sub: 'InTransit_PickedUp', text: 'Accepted by the carrier' },
-  { hours: 20, status: 'in_transit', stage: 'InTransit', sub: 'InTransit_Departure', text: 'Departed from the sorting centre' },
-  { hours: 70, status: 'in_transit', stage: 'InTransit', sub: 'InTransit_Departure', text: 'Flight departed' },
-  { hours: 92, status: 'in_transit', stage: 'InTransit', sub: 'InTransit_Arrival', text: 'Arrived in the destination country' },
-  { hours: 131, status: 'in_transit', stage: 'InTransit', sub: 'InTransit_CustomsReleased', text: 'Released by customs' },
-  { hours: 160, status: 'in_transit', stage: 'InTransit', sub: 'InTransit_Arrival', text: 'Arrived at the delivery office' },
-  { hours: 198, status: 'out_for_delivery', stage: 'OutForDelivery', sub: 'OutForDelivery_Other', text: 'Out for delivery' },
-  { hours: 205, status: 'delivered', stage: 'Delivered', sub: 'Delivered_Other', text: 'Delivered' },
+/** Each step in 17TRACK's words (stage, sub) and AfterShip's (tag, subtag). */
+const HISTORY: Array<{ hours: number; status: TrackingStatus; stage: string; sub: string; tag: string; subtag: string; text: string }> = [
+  { hours: 0, status: 'label_created', stage: 'InfoReceived', sub: 'InfoReceived', tag: 'InfoReceived', subtag: 'InfoReceived_001', text: 'Shipment information received' },
+  { hours: 9, status: 'accepted', stage: 'InTransit', sub: 'InTransit_PickedUp', tag: 'InTransit', subtag: 'InTransit_002', text: 'Accepted by the carrier' },
+  { hours: 20, status: 'in_transit', stage: 'InTransit', sub: 'InTransit_Departure', tag: 'InTransit', subtag: 'InTransit_007', text: 'Departed from the sorting centre' },
+  { hours: 70, status: 'in_transit', stage: 'InTransit', sub: 'InTransit_Departure', tag: 'InTransit', subtag: 'InTransit_007', text: 'Flight departed' },
+  { hours: 92, status: 'in_transit', stage: 'InTransit', sub: 'InTransit_Arrival', tag: 'InTransit', subtag: 'InTransit_003', text: 'Arrived in the destination country' },
+  { hours: 131, status: 'in_transit', stage: 'InTransit', sub: 'InTransit_CustomsReleased', tag: 'InTransit', subtag: 'InTransit_005', text: 'Released by customs' },
+  { hours: 160, status: 'in_transit', stage: 'InTransit', sub: 'InTransit_Arrival', tag: 'InTransit', subtag: 'InTransit_003', text: 'Arrived at the delivery office' },
+  { hours: 198, status: 'out_for_delivery', stage: 'OutForDelivery', sub: 'OutForDelivery_Other', tag: 'OutForDelivery', subtag: 'OutForDelivery_001', text: 'Out for delivery' },
+  { hours: 205, status: 'delivered', stage: 'Delivered', sub: 'Delivered_Other', tag: 'Delivered', subtag: 'Delivered_001', text: 'Delivered' },
 ];
 
 const numberOf = (parcel: number) => `BN${String(parcel).padStart(10, '0')}`;
@@ -66,7 +71,42 @@ function eventOf(u: number): ProviderEvent {
   return {
     trackingNumber: numberOf(parcel),
     carrier: 'china-post',
-    event: { key: eventKeyOf(null, at, step.sub), occurredAt: at, status: step.status, rawStatus: step.stage, rawSubstatus: step.sub, description: step.text, location: 'Madrid, ES', destinationCountry: 'ES' },
+    // In the words of the parcel's provider (providerBodies): 17TRACK for even parcels, AfterShip for odd ones.
+    event: parcel % 2 === 0
+      ? { key: eventKeyOf(null, at, step.sub), occurredAt: at, status: step.status, rawStatus: step.stage, rawSubstatus: step.sub, description: step.text, location: 'Madrid, ES', destinationCountry: 'ES' }
+      : { key: eventKeyOf(null, at, step.subtag), occurredAt: at, status: step.status, rawStatus: step.tag, rawSubstatus: step.subtag, description: step.text, location: 'Madrid, ES', destinationCountry: 'ES' },
+  };
+}
+
+/**
+ * One batch as the providers send it: a 17TRACK gettrackinfo answer for the even parcels, an AfterShip trackings
+ * answer for the odd ones (the same event twice in a batch is twice in its parcel's list, as a provider repeats it).
+ */
+function providerBodies(batch: Uint32Array): { seventeen: string; aftership: string; asked: string[] } {
+  const seventeen = new Map<string, unknown[]>();
+  const aftership = new Map<string, unknown[]>();
+  for (const u of batch) {
+    const parcel = Math.floor(u / HISTORY.length) + 1;
+    const step = HISTORY[u % HISTORY.length]!;
+    const at = T0 + step.hours * HOUR + (parcel % 1440) * 60_000;
+    const number = numberOf(parcel);
+    if (parcel % 2 === 0) {
+      const utc = new Date(at).toISOString().replace('.000Z', 'Z');
+      const list = seventeen.get(number) ?? [];
+      list.push({ time_iso: utc.replace('Z', '+00:00'), time_utc: utc, description: step.text, location: 'Madrid, ES', stage: step.stage, sub_status: step.sub, address: { country: 'ES', city: 'Madrid' } });
+      seventeen.set(number, list);
+    } else {
+      const list = aftership.get(number) ?? [];
+      list.push({ slug: 'china-post', checkpoint_time: new Date(at).toISOString().replace('.000Z', '+00:00'), tag: step.tag, subtag: step.subtag, message: step.text, location: 'Madrid, ES', country_region: 'ESP' });
+      aftership.set(number, list);
+    }
+  }
+  const accepted = [...seventeen].map(([number, events]) => ({ number, carrier: 3011, param: null, tag: null, track_info: { shipping_info: { recipient_address: { country: 'ES' } }, tracking: { providers: [{ provider: { key: 3011 }, events }] } } }));
+  const trackings = [...aftership].map(([number, checkpoints]) => ({ tracking_number: number, slug: 'china-post', destination_country_region: 'ESP', checkpoints }));
+  return {
+    seventeen: JSON.stringify({ code: 0, data: { accepted, rejected: [] } }),
+    aftership: JSON.stringify({ meta: { code: 200 }, data: { pagination: { total: trackings.length }, trackings } }),
+    asked: [...aftership.keys()],
   };
 }
 
@@ -98,17 +138,20 @@ async function seed(store: Store, parcels: number): Promise<void> {
 
 async function runIngest(store: Store, order: Uint32Array): Promise<{ ms: number; report: Awaited<ReturnType<typeof ingestTrackingEvents>> }> {
   const ctx = createContext(store);
-  const started = performance.now();
+  let ms = 0;
   let report: Awaited<ReturnType<typeof ingestTrackingEvents>> | undefined;
   for (let i = 0; i < order.length; i += BATCH) {
-    const batch: ProviderEvent[] = [];
-    for (let j = i; j < Math.min(order.length, i + BATCH); j++) batch.push(eventOf(order[j]!));
+    const bodies = providerBodies(order.subarray(i, Math.min(order.length, i + BATCH)));
+    const started = performance.now();
+    const now = ctx.now();
+    const batch: ProviderEvent[] = [...parseSeventeenTrackResponse(JSON.parse(bodies.seventeen), now).events, ...parseAfterShipTrackings(JSON.parse(bodies.aftership), bodies.asked).events];
     const part = await ingestTrackingEvents(ctx, batch, { provider: 'bench', batchSize: BATCH });
+    ms += performance.now() - started;
     if (!report) report = part;
     else for (const key of Object.keys(report) as Array<keyof typeof report>) report[key] += part[key];
-    if ((i / BATCH) % 100 === 99) process.stderr.write(`  ${i + BATCH} events, ${Math.round((i + BATCH) / ((performance.now() - started) / 1000))}/s\n`);
+    if ((i / BATCH) % 100 === 99) process.stderr.write(`  ${i + BATCH} events, ${Math.round((i + BATCH) / (ms / 1000))}/s\n`);
   }
-  return { ms: performance.now() - started, report: report! };
+  return { ms, report: report! };
 }
 
 /**

@@ -1,9 +1,12 @@
 /**
- * Tracking webhooks: verified, stored raw (`tracking_deliveries`) and answered at once, then processed from the
- * table in batches (`processDeliveries`, behind the answer by the drainer and on schedule). A delivery is claimed
- * under a lease; a lease held by a process that is gone from this host is taken over at once.
+ * Tracking webhooks as each provider sends them: verified by the provider's own adapter over the raw body (17TRACK's
+ * `sign`, AfterShip's `aftership-hmac-sha256`; no timestamp is demanded — neither provider sends one), stored raw
+ * (`tracking_deliveries`) and answered at once, then processed from the table in batches (`processDeliveries`, behind
+ * the answer by the drainer and on schedule). A replay is known by the provider's identity of the delivery
+ * (AfterShip's `event_id`, 17TRACK's `sign`, a digest of the body) and taken once. A delivery is claimed under a lease;
+ * a lease held by a process that is gone from this host is taken over at once.
  */
-import { MalformedPayloadError, isProviderKind, parseWebhookBody, verifyTrackingSignature, type ProviderEvent } from '../integrations/tracking/provider';
+import { MalformedPayloadError, isProviderKind, parseJsonBody, webhookAdapterFor, type ParsedDelivery, type ProviderEvent } from '../integrations/tracking/provider';
 import { ownerIsGone, processOwnerId } from '../store/leases';
 import type { AppContext } from './context';
 import { IngestReport, emptyIngestReport, ingestTrackingEvents, mergeReports } from './tracking';
@@ -13,31 +16,38 @@ import { getProviderRow } from './tracking-providers';
 // Webhooks: verify, store raw, answer; processed from the table
 
 export type WebhookAnswer =
-  | { status: 202; deliveryId: number }
-  | { status: 401; reason: 'missing' | 'stale' | 'bad_signature' }
+  | { status: 202; deliveryId: number; setAside: number }
+  | { status: 200; duplicate: true }
+  | { status: 401; reason: 'missing' | 'bad_signature'; header: string }
   | { status: 404 }
-  | { status: 400; message: string }
-  | { status: 409; reason: 'replay' };
+  | { status: 400; message: string };
+
+/** What processing a delivery set aside and flagged, as stored in `tracking_deliveries.notes`. */
+export function deliveryNotes(parsed: ParsedDelivery): string | null {
+  if (parsed.setAside.length === 0 && parsed.flagged.length === 0) return null;
+  return JSON.stringify({ set_aside: parsed.setAside, flagged: parsed.flagged });
+}
 
 /**
- * The request path: nothing but a signature check, a parse (to refuse a malformed body at once) and one insert.
- * A bad or stale signature is stored nowhere; a malformed body is stored as `malformed` (with its provider) for
- * whoever looks into it; a replay (the same signature again) is refused — its first copy is already stored.
+ * The request path: nothing but the provider's signature check, a parse (to refuse a body of an unknown shape at
+ * once) and one insert. A missing or wrong signature is stored nowhere; a body of an unknown shape is stored as
+ * `malformed` (with its provider, never applied) for whoever looks into it; a replay is answered 200 (the provider
+ * stops retrying) and not stored again.
  */
-export async function receiveWebhook(
-  ctx: AppContext,
-  providerName: string,
-  headers: { timestamp: string | undefined; signature: string | undefined },
-  body: string,
-): Promise<WebhookAnswer> {
+export async function receiveWebhook(ctx: AppContext, providerName: string, headers: Record<string, string | undefined>, body: string): Promise<WebhookAnswer> {
   const now = ctx.now();
   const provider = await getProviderRow(ctx.store.db, providerName);
   if (!provider || !isProviderKind(provider.kind)) return { status: 404 };
-  const verdict = verifyTrackingSignature(provider.webhook_secret, headers, body, now);
-  if (!verdict.ok) return { status: 401, reason: verdict.reason };
+  const adapter = webhookAdapterFor(provider.kind);
+  const signature = headers[adapter.signatureHeader];
+  if (!signature) return { status: 401, reason: 'missing', header: adapter.signatureHeader };
+  if (!adapter.verify(provider.webhook_secret, signature, body)) return { status: 401, reason: 'bad_signature', header: adapter.signatureHeader };
   let malformed: string | null = null;
+  let json: unknown = null;
+  let parsed: ParsedDelivery | null = null;
   try {
-    parseWebhookBody(provider.kind, body, now);
+    json = parseJsonBody(body);
+    parsed = adapter.parse(json, now);
   } catch (error) {
     if (!(error instanceof MalformedPayloadError)) throw error;
     malformed = error.message;
@@ -47,8 +57,8 @@ export async function receiveWebhook(
     .values({
       provider: provider.name,
       received_at: now,
-      signature: headers.signature!,
-      signed_at: verdict.signedAt,
+      signature: adapter.identity(signature, json),
+      signed_at: now,
       body,
       status: malformed ? 'malformed' : 'pending',
       attempts: 0,
@@ -56,13 +66,14 @@ export async function receiveWebhook(
       processed_at: null,
       events: null,
       error: malformed,
+      notes: parsed ? deliveryNotes(parsed) : null,
     })
     .onConflict((oc) => oc.columns(['provider', 'signature']).doNothing())
     .returning('id')
     .executeTakeFirst();
-  if (!inserted) return { status: 409, reason: 'replay' };
+  if (!inserted) return { status: 200, duplicate: true };
   if (malformed) return { status: 400, message: malformed };
-  return { status: 202, deliveryId: inserted.id };
+  return { status: 202, deliveryId: inserted.id, setAside: parsed?.setAside.length ?? 0 };
 }
 
 export interface ProcessReport {
@@ -82,16 +93,16 @@ export async function processDeliveries(ctx: AppContext, options: { limit?: numb
   const providers = new Map((await ctx.store.db.selectFrom('tracking_providers').selectAll().execute()).map((p) => [p.name, p]));
   // One ingestion per provider (its name is recorded on every event).
   const byProvider = new Map<string, ProviderEvent[]>();
-  const parsed: Array<{ id: number; events: number }> = [];
+  const parsed: Array<{ id: number; events: number; notes: string | null }> = [];
   for (const delivery of claimed) {
     const provider = providers.get(delivery.provider);
     try {
       if (!provider || !isProviderKind(provider.kind)) throw new Error(`provider ${delivery.provider} is not configured any more`);
-      const result = parseWebhookBody(provider.kind, delivery.body, delivery.received_at);
+      const result = webhookAdapterFor(provider.kind).parse(parseJsonBody(delivery.body), delivery.received_at);
       const list = byProvider.get(delivery.provider) ?? [];
       for (const e of result.events) list.push(e);
       byProvider.set(delivery.provider, list);
-      parsed.push({ id: delivery.id, events: result.events.length });
+      parsed.push({ id: delivery.id, events: result.events.length, notes: deliveryNotes(result) });
     } catch (error) {
       report.failed++;
       await ctx.store.db
@@ -108,7 +119,7 @@ export async function processDeliveries(ctx: AppContext, options: { limit?: numb
   for (const delivery of parsed) {
     await ctx.store.db
       .updateTable('tracking_deliveries')
-      .set({ status: 'processed', processed_at: ctx.now(), lease_until: null, lease_owner: null, events: delivery.events, error: null })
+      .set({ status: 'processed', processed_at: ctx.now(), lease_until: null, lease_owner: null, events: delivery.events, error: null, notes: delivery.notes })
       .where('id', '=', delivery.id)
       .execute();
   }

@@ -17,10 +17,11 @@ import type { ParcelTrackingRow, TrackingEventRow, TrackingProviderRow } from '.
 import { trackingBulkWriter, type ParcelContext } from '../store/tracking';
 import type { AppContext } from './context';
 import { ConflictError } from './errors';
-import { applyEffects, trackingColumns } from './tracking-effects';
+import { applyEffects } from './tracking-effects';
 import { pollingProvider } from './tracking-providers';
 
 export const TRACKING_ACTOR = 'tracking';
+export { registerParcels } from './tracking-registration';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Ingestion
@@ -188,7 +189,7 @@ async function applyBatch(
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Kept-aside events and registration
+// Kept-aside events (registration: tracking-registration.ts)
 
 /** Attaches kept-aside events to parcels that have appeared since, and folds them in. */
 export async function matchUnmatchedEvents(ctx: AppContext, options: { limit?: number } = {}): Promise<IngestReport> {
@@ -210,42 +211,6 @@ export async function matchUnmatchedEvents(ctx: AppContext, options: { limit?: n
     }),
   );
   return report;
-}
-
-/** Parcels with a number and no tracking row get one (polled by the polling provider, if any). */
-export async function registerParcels(ctx: AppContext, options: { limit?: number } = {}): Promise<number> {
-  const now = ctx.now();
-  const poller = await pollingProvider(ctx.store.db);
-  const rows = await ctx.store.db
-    .selectFrom('parcels as p')
-    .leftJoin('parcel_tracking as t', 't.parcel_id', 'p.id')
-    .select(['p.id', 'p.tracking_number'])
-    .where('t.parcel_id', 'is', null)
-    .where('p.tracking_number', 'is not', null)
-    .where('p.status', 'in', ['labelled', 'handed_over', 'tracking_uploaded', 'in_transit'])
-    .orderBy('p.id')
-    .limit(options.limit ?? 5000)
-    .execute();
-  if (rows.length === 0) return 0;
-  await ctx.store.db
-    .insertInto('parcel_tracking')
-    .values(
-      rows.map((r) => ({
-        ...trackingColumns(EMPTY_TRACKING_STATE),
-        parcel_id: r.id,
-        tracking_number: r.tracking_number!,
-        provider: poller?.name ?? null,
-        open_problems: 0,
-        registered_at: now,
-        next_poll_at: poller ? now : null,
-        last_polled_at: null,
-        polls: 0,
-        updated_at: now,
-      })),
-    )
-    .onConflict((oc) => oc.column('parcel_id').doNothing())
-    .execute();
-  return rows.length;
 }
 
 /** PostgreSQL deadlocks and serialisation failures are retried a few times; anything else is thrown. */

@@ -1,9 +1,9 @@
 /**
  * The demo's carrier events from the sample tracking provider (integrations/tracking/sample-provider.ts, a local
- * 17TRACK-like server): when a label is issued the carrier's history of the parcel starts on the provider
+ * server speaking 17TRACK's API v2.4): when a label is issued the carrier's history of the parcel starts on the provider
  * (information received; accepted by the carrier some hours later, then the sorting centre, the flight, customs …),
  * and shipby learns of it the way it would in production — its tracking registers the parcels and polls the provider
- * (app/tracking.ts), so first scans, transit and problems reach the parcels and the timelines.
+ * (app/tracking-registration.ts, app/tracking-polling.ts), so first scans, transit and problems reach the parcels and the timelines.
  */
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../app/context';
@@ -42,7 +42,7 @@ export async function startSampleTracking(ctx: AppContext, options: { now: () =>
     throw error;
   }
   return {
-    name: localized(`sample tracking provider (17TRACK-like) ${url}, polled by shipby`, `示例物流轨迹服务（类 17TRACK）${url}，由 shipby 轮询`),
+    name: localized(`sample tracking provider (17TRACK's API v2.4) ${url}, polled by shipby`, `示例物流轨迹服务（17TRACK API v2.4）${url}，由 shipby 轮询`),
     url,
     labelled(parcel, at) {
       provider.register({ number: parcel.trackingNumber, carrier: parcel.carrier, start_at: at, destination: parcel.destination });

@@ -27,7 +27,14 @@ export function startTrackingJobs(ctx: AppContext, log: { info(m: string): void;
             if (report.deliveries === 0) break;
           }
           const matched = await matchUnmatchedEvents(ctx);
-          const registered = await registerParcels(ctx);
+          const registered = await registerParcels(ctx, {
+            onRegistered: (results) => {
+              for (const r of results) {
+                if (r.error) log.error(`tracking: registering numbers with ${r.provider} failed (${r.error}); the first poll registers them`);
+                if (r.refused.length) log.error(`tracking: ${r.provider} refused ${r.refused.length} number(s): ${r.refused.slice(0, 3).map((x) => `${x.number} (${x.reason})`).join(', ')}`);
+              }
+            },
+          });
           if (processed || matched.matched || registered) log.info(`tracking: ${processed} deliveries processed, ${matched.matched} kept-aside events matched, ${registered} parcels registered`);
         },
       },

@@ -5,7 +5,7 @@ import type { Generated, Insertable, Selectable } from 'kysely';
 export interface TrackingProvidersTable {
   /** The name in the webhook URL: POST /tracking/webhooks/:name. */
   name: string;
-  /** `seventeen` (17TRACK-like) or `aftership`. */
+  /** `seventeen` (17TRACK) or `aftership` (AfterShip). */
   kind: string;
   /** Base URL for polling; null: webhooks only. */
   base_url: string | null;
@@ -16,6 +16,8 @@ export interface TrackingProvidersTable {
   polls: number;
   /** JSON: the polling cadence over the defaults (core/tracking-poll.ts). */
   cadence: string | null;
+  /** The provider API version spoken (17TRACK `v2.4` | `v2.2`, AfterShip `2025-01` …); null: the current one. Migration 0020. */
+  api_version: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -25,8 +27,12 @@ export interface TrackingDeliveriesTable {
   id: Generated<number>;
   provider: string;
   received_at: number;
-  /** The signature header: a replay carries the same one and is refused. */
+  /**
+   * The delivery's identity with its provider (AfterShip's `event_id`, else the signature header, itself a digest of
+   * the body): a replay carries the same one and is not taken twice.
+   */
   signature: string;
+  /** When it was received (neither provider sends a signing time). */
   signed_at: number;
   body: string;
   /** `pending` | `processed` | `failed` | `dead` | `malformed`. */
@@ -38,6 +44,16 @@ export interface TrackingDeliveriesTable {
   processed_at: number | null;
   events: number | null;
   error: string | null;
+  /** JSON {set_aside: [{number, index, reason}], flagged: [{number, key, flag}]}. Migration 0020. */
+  notes: string | null;
+}
+
+/** A parcel being polled: one claim per parcel across processes (migration 0020). */
+export interface TrackingPollClaimsTable {
+  parcel_id: number;
+  /** store/leases.ts owner id. */
+  owner: string;
+  until: number;
 }
 
 /** One carrier event, unique by (tracking number, carrier, event key); parcel_id null = kept aside for matching. */
@@ -156,6 +172,7 @@ export interface AfterSalesEvidenceTable {
 export interface TrackingTables {
   tracking_providers: TrackingProvidersTable;
   tracking_deliveries: TrackingDeliveriesTable;
+  tracking_poll_claims: TrackingPollClaimsTable;
   tracking_events: TrackingEventsTable;
   parcel_tracking: ParcelTrackingTable;
   tracking_problems: TrackingProblemsTable;

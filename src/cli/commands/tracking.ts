@@ -19,6 +19,7 @@ import { getParcelTracking, listProblems, listUnmatchedEvents } from '../../app/
 import { localized } from '../../core/i18n';
 import { parseMajorAmount } from '../../core/money';
 import { parseDuration } from '../../core/time';
+import { parseAfterShipTrackings } from '../../integrations/tracking/aftership-client';
 import { isProviderKind, parseSeventeenTrackResponse, parseWebhookBody } from '../../integrations/tracking/provider';
 import { SampleTrackingProvider } from '../../integrations/tracking/sample-provider';
 import { action, atOption, cliLocale, countdown, printJson, printTable, say, withApp } from '../support';
@@ -78,17 +79,18 @@ export function register(program: Command): void {
     .command('provider')
     .description('Add or change a tracking provider (webhooks at POST /tracking/webhooks/NAME)')
     .argument('<name>', 'the name in the webhook URL')
-    .requiredOption('--kind <kind>', 'seventeen (17TRACK-like) or aftership')
-    .requiredOption('--secret <secret>', 'the webhook signing secret (at least 16 characters)')
-    .option('--url <url>', 'base URL, to poll it')
-    .option('--api-key <key>', 'API key for polling')
+    .requiredOption('--kind <kind>', 'seventeen (17TRACK) or aftership')
+    .requiredOption('--secret <secret>', "the webhook secret: 17TRACK's security key, AfterShip's webhook secret (at least 16 characters)")
+    .option('--url <url>', "base URL of the provider's API (default: the provider's own; a stand-in's for tests)")
+    .option('--api-key <key>', "API key (17TRACK's 17token, AfterShip's as-api-key): numbers are registered with the provider")
+    .option('--api-version <version>', '17TRACK v2.4 (default) or v2.2; AfterShip 2025-01 (default), 2024-10 or 2024-07')
     .option('--poll', 'poll new parcels through this provider')
     .option('--before-first-scan <duration>', 'poll every … until the first scan (default 6h)', hours('--before-first-scan'))
     .option('--after-first-scan <duration>', 'then every … (default 12h)', hours('--after-first-scan'))
     .option('--daily-after-days <days>', 'once a day after this many days (default 20)', positiveInteger('--daily-after-days'))
     .option('--stop-after-delivery-days <days>', 'stop this many days after delivery (default 30)', positiveInteger('--stop-after-delivery-days'))
     .action(
-      action(async (name: string, options: { kind: string; secret: string; url?: string; apiKey?: string; poll?: boolean; beforeFirstScan?: number; afterFirstScan?: number; dailyAfterDays?: number; stopAfterDeliveryDays?: number }) => {
+      action(async (name: string, options: { kind: string; secret: string; url?: string; apiKey?: string; apiVersion?: string; poll?: boolean; beforeFirstScan?: number; afterFirstScan?: number; dailyAfterDays?: number; stopAfterDeliveryDays?: number }) => {
         await withApp(async (ctx) => {
           const cadence = {
             ...(options.beforeFirstScan !== undefined ? { beforeFirstScanHours: options.beforeFirstScan } : {}),
@@ -96,7 +98,7 @@ export function register(program: Command): void {
             ...(options.dailyAfterDays !== undefined ? { dailyAfterDays: options.dailyAfterDays } : {}),
             ...(options.stopAfterDeliveryDays !== undefined ? { stopDaysAfterDelivery: options.stopAfterDeliveryDays } : {}),
           };
-          const view = await saveProvider(ctx, { name, kind: options.kind, baseUrl: options.url ?? null, apiKey: options.apiKey ?? null, webhookSecret: options.secret, polls: options.poll ?? false, cadence: Object.keys(cadence).length ? cadence : null });
+          const view = await saveProvider(ctx, { name, kind: options.kind, baseUrl: options.url ?? null, apiKey: options.apiKey ?? null, apiVersion: options.apiVersion ?? null, webhookSecret: options.secret, polls: options.poll ?? false, cadence: Object.keys(cadence).length ? cadence : null });
           printJson(view);
         });
       }),
@@ -125,7 +127,7 @@ export function register(program: Command): void {
     );
   tracking
     .command('ingest')
-    .description('Ingest a saved webhook body or gettrackinfo answer (JSON file) as if the provider had sent it')
+    .description("Ingest a saved webhook body, 17TRACK gettrackinfo answer or AfterShip trackings answer (JSON file) as if the provider had sent it")
     .argument('<file>', 'JSON file')
     .requiredOption('--provider <name>', 'the provider it came from')
     .action(
@@ -135,8 +137,13 @@ export function register(program: Command): void {
           const provider = providers.find((p) => p.name === options.provider);
           if (!provider || !isProviderKind(provider.kind)) throw new Error(`no tracking provider "${options.provider}" (shipby tracking provider …)`);
           const text = fs.readFileSync(file, 'utf8');
-          const json = JSON.parse(text) as { data?: { accepted?: unknown } };
-          const parsed = json.data && 'accepted' in json.data ? parseSeventeenTrackResponse(json, ctx.now()) : parseWebhookBody(provider.kind, text, ctx.now());
+          const json = JSON.parse(text) as { data?: { accepted?: unknown; trackings?: unknown } };
+          const parsed = json.data && 'accepted' in json.data
+            ? parseSeventeenTrackResponse(json, ctx.now())
+            : json.data && 'trackings' in json.data
+              ? parseAfterShipTrackings(json, [])
+              : parseWebhookBody(provider.kind, text, ctx.now());
+          if (parsed.setAside.length || parsed.flagged.length) console.error(JSON.stringify({ set_aside: parsed.setAside, flagged: parsed.flagged }));
           printJson(await ingestTrackingEvents(ctx, parsed.events, { provider: provider.name, actor: 'cli' }));
         });
       }),
@@ -175,12 +182,12 @@ export function register(program: Command): void {
 
   program
     .command('sample-tracking')
-    .description('Run the sample tracking provider (17TRACK-like API) on this machine, pushing signed webhooks')
+    .description('Run the sample tracking provider (17TRACK API v2.4) on this machine, pushing webhooks signed as 17TRACK signs them')
     .option('--port <port>', 'port', '4200')
     .option('--host <host>', 'address', '127.0.0.1')
     .option('--api-key <key>', 'the 17token clients must send')
     .option('--webhook <url>', "where to push webhooks, e.g. http://127.0.0.1:3000/tracking/webhooks/sample")
-    .option('--secret <secret>', 'the webhook signing secret')
+    .option('--secret <secret>', 'the security key pushes are signed with (the provider secret in shipby)')
     .option('--speed <factor>', 'how many times faster than real time the histories unfold (60 = an hour a minute)', '60')
     .option('--push-every <seconds>', 'push interval', '5')
     .option('--auto-register', 'register unknown numbers when asked about them')
@@ -196,7 +203,7 @@ export function register(program: Command): void {
           defaultDestination: options.destination,
         });
         const url = await provider.listen(Number(options.port), options.host);
-        console.log(`sample tracking provider on ${url} (POST /track/v2.2/register, /track/v2.2/gettrackinfo)${options.webhook ? `; pushing to ${options.webhook} every ${options.pushEvery} s` : ''}`);
+        console.log(`sample tracking provider on ${url} (17TRACK API: POST /track/v2.4/register, /track/v2.4/gettrackinfo, v2.2 alike)${options.webhook ? `; pushing to ${options.webhook} every ${options.pushEvery} s` : ''}`);
         const timer = options.webhook && options.secret
           ? setInterval(() => {
               void provider.pushWebhooks().then((r) => {

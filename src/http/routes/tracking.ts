@@ -7,7 +7,6 @@ import { deliveryDrainerOf, receiveWebhook } from '../../app/tracking-deliveries
 import { listProviders, saveProvider } from '../../app/tracking-providers';
 import { getParcelTracking, listParcels, listProblems, listUnmatchedEvents } from '../../app/tracking-views';
 import { localized } from '../../core/i18n';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../integrations/tracking/provider';
 import { shopFilter } from '../access';
 import { errorBody } from '../errors';
 import { contextAsOf } from '../../app/as-of';
@@ -26,31 +25,29 @@ export function trackingRoutes(app: FastifyInstance, ctx: AppContext): void {
     scope.post<{ Params: { provider: string }; Body: string }>('/tracking/webhooks/:provider', {
       schema: {
         tags: ['tracking'],
-        summary: `Carrier events from a tracking provider. Signed: ${TIMESTAMP_HEADER} (Unix seconds, within 5 min) and ${SIGNATURE_HEADER}: sha256=HMAC(secret, timestamp.body). Stored before the answer (202) and processed behind it; bad signature 401 (stored nowhere), malformed 400, replay 409`,
+        summary: "Carrier events from a tracking provider, as the provider sends them: 17TRACK signs with header `sign` (SHA-256 of body + '/' + key), AfterShip with `aftership-hmac-sha256` (base64 HMAC-SHA256 of the body). Stored before the answer (202) and processed behind it; missing or wrong signature 401 (stored nowhere), unknown shape 400 (stored, never applied), a delivery received before 200",
         params: { type: 'object', required: ['provider'], properties: { provider: { type: 'string' } } },
       },
       handler: async (request, reply) => {
-        const header = (name: string) => {
-          const value = request.headers[name];
-          return Array.isArray(value) ? value[0] : value;
-        };
+        const headers: Record<string, string | undefined> = {};
+        for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = Array.isArray(value) ? value[0] : value;
         const body = typeof request.body === 'string' ? request.body : '';
-        const answer = await receiveWebhook(ctx, request.params.provider, { timestamp: header(TIMESTAMP_HEADER), signature: header(SIGNATURE_HEADER) }, body);
+        const answer = await receiveWebhook(ctx, request.params.provider, headers, body);
         switch (answer.status) {
           case 202:
             drainer.kick();
-            return reply.status(202).send({ accepted: true, delivery_id: answer.deliveryId });
+            return reply.status(202).send({ accepted: true, delivery_id: answer.deliveryId, set_aside: answer.setAside });
+          case 200:
+            return reply.status(200).send({ accepted: true, duplicate: true });
           case 401:
-            return reply.status(401).send(errorBody(request, answer.reason === 'stale' ? 'stale' : 'unauthorized', answer.reason === 'stale'
-              ? localized('The signature timestamp is too old or in the future; nothing was stored.', '签名时间戳过期或超前；未保存任何内容。')
-              : localized('The signature is missing or wrong; nothing was stored.', '签名缺失或错误；未保存任何内容。')));
+            return reply.status(401).send(errorBody(request, 'unauthorized', answer.reason === 'missing'
+              ? localized(`The ${answer.header} signature header is missing; nothing was stored.`, `缺少 ${answer.header} 签名请求头；未保存任何内容。`)
+              : localized(`The ${answer.header} signature does not match this provider's webhook secret; nothing was stored. Check the secret under Tracking providers in the dashboard.`, `${answer.header} 签名与该服务商的 webhook 密钥不符；未保存任何内容。请在控制台的物流追踪服务商中核对密钥。`)));
           case 404:
-            return reply.status(404).send(errorBody(request, 'not_found', localized(`No tracking provider "${request.params.provider}".`, `没有名为「${request.params.provider}」的物流追踪服务商。`)));
+            return reply.status(404).send(errorBody(request, 'not_found', localized(`No tracking provider "${request.params.provider}"; add it under Tracking providers in the dashboard.`, `没有名为「${request.params.provider}」的物流追踪服务商；请在控制台的物流追踪服务商中添加。`)));
           case 400:
-            request.log.warn({ provider: request.params.provider, problem: answer.message }, 'malformed tracking webhook');
-            return reply.status(400).send(errorBody(request, 'malformed', localized(`The body is not a ${request.params.provider} webhook: ${answer.message}.`, `请求体不是有效的 ${request.params.provider} 推送：${answer.message}。`)));
-          case 409:
-            return reply.status(409).send(errorBody(request, 'replay', localized('This delivery was received before (same signature); it is not taken twice.', '该推送已接收过（签名相同）；不会重复处理。')));
+            request.log.warn({ provider: request.params.provider, problem: answer.message }, 'tracking webhook of an unknown shape');
+            return reply.status(400).send(errorBody(request, 'malformed', localized(`The body is not a webhook of this provider: ${answer.message}. It was kept for review and nothing of it was applied.`, `请求体不是该服务商的推送：${answer.message}。已保存待查，未应用任何内容。`)));
         }
       },
     });
@@ -58,20 +55,20 @@ export function trackingRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get('/tracking/providers', { schema: { tags: ['tracking'], summary: 'The tracking providers (never their secrets)' } }, async () => ({ items: await listProviders(ctx) }));
 
-  app.put<{ Params: { name: string }; Body: { kind: string; base_url?: string; api_key?: string; webhook_secret: string; polls?: boolean; cadence?: Record<string, number> } }>('/tracking/providers/:name', {
+  app.put<{ Params: { name: string }; Body: { kind: string; base_url?: string; api_key?: string; api_version?: string; webhook_secret: string; polls?: boolean; cadence?: Record<string, number> } }>('/tracking/providers/:name', {
     schema: {
       tags: ['tracking'],
-      summary: 'Add or change a tracking provider: its webhook secret, and whether (and how often) it is polled',
+      summary: 'Add or change a tracking provider (kind seventeen or aftership): its webhook secret, API key and version (17TRACK v2.4 or v2.2; AfterShip 2025-01, 2024-10 or 2024-07), and whether (and how often) it is polled',
       params: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
       body: {
         type: 'object', required: ['kind', 'webhook_secret'], additionalProperties: false,
-        properties: { kind: { type: 'string' }, base_url: { type: 'string' }, api_key: { type: 'string' }, webhook_secret: { type: 'string' }, polls: { type: 'boolean' }, cadence: { type: 'object', additionalProperties: { type: 'number' } } },
+        properties: { kind: { type: 'string' }, base_url: { type: 'string' }, api_key: { type: 'string' }, api_version: { type: 'string' }, webhook_secret: { type: 'string' }, polls: { type: 'boolean' }, cadence: { type: 'object', additionalProperties: { type: 'number' } } },
       },
       response: { 400: errorSchema },
     },
     handler: async (request) => {
       const b = request.body;
-      return saveProvider(ctx, { name: request.params.name, kind: b.kind, baseUrl: b.base_url ?? null, apiKey: b.api_key ?? null, webhookSecret: b.webhook_secret, polls: b.polls ?? false, cadence: b.cadence ?? null });
+      return saveProvider(ctx, { name: request.params.name, kind: b.kind, baseUrl: b.base_url ?? null, apiKey: b.api_key ?? null, apiVersion: b.api_version ?? null, webhookSecret: b.webhook_secret, polls: b.polls ?? false, cadence: b.cadence ?? null });
     },
   });
 

@@ -1,21 +1,24 @@
 /**
- * A sample tracking provider: a local HTTP server speaking a 17TRACK-like API (v2.2 shapes), for demos and tests.
+ * A sample tracking provider: a local HTTP server speaking 17TRACK's API (v2.4, and v2.2 on its own path), for demos
+ * and tests — the same requests, answers and pushes as the real service (seventeen-track.ts), nothing of shipby's own.
  *
- * - `POST /track/v2.2/register` `[{number, carrier?, scenario?, start_at?, destination?}]` scripts a history for
- *   each number (China → the destination), revealed as time passes: `speed` compresses it (60 = an hour a minute).
- * - `POST /track/v2.2/gettrackinfo` `[{number}]` answers the events visible now; an unregistered number is rejected
- *   with 17TRACK's code -18019902, as the real service does.
- * - `pushWebhooks()` POSTs `TRACKING_UPDATED` for every number with new events, signed as shipby expects
- *   (`X-Tracking-Timestamp`, `X-Tracking-Signature: sha256=HMAC(secret, timestamp.body)`).
- * Scenarios: delivered, failed_then_delivered, returned, stalled, lost, invalid; unnamed, one is picked from the
- * number (mostly delivered).
+ * - `POST /track/v2.4/register` (header `17token`) `[{number, carrier?, tag?}]` (carrier: 17TRACK's numeric key)
+ *   scripts a history for each number (China → the destination), revealed as time passes: `speed` compresses it (60 =
+ *   an hour a minute). A `tag` naming a scenario picks it (17TRACK keeps `tag` as the caller's own label). A number
+ *   registered twice is rejected with -18019901, as 17TRACK does.
+ * - `POST /track/v2.4/gettrackinfo` `[{number}]` answers the events visible now; an unregistered number is rejected
+ *   with 17TRACK's code -18019902.
+ * - `pushWebhooks()` POSTs `{event: "TRACKING_UPDATED", data: {number, carrier, param, tag, track_info}}` for every
+ *   number with new events, signed as 17TRACK signs: header `sign` = SHA-256 hex of (body + "/" + security key).
+ * Scenarios: delivered, failed_then_delivered, returned, stalled, lost, invalid, wrong_country; unnamed, one is picked
+ * from the number (mostly delivered).
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { carrierOfProviderCode, providerCarrierCode } from '../../core/data/tracking-carriers';
 import { HOUR_MS } from '../../core/time';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signTrackingWebhook } from './provider';
-import { NOT_REGISTERED_CODE } from './seventeen-track';
+import { ALREADY_REGISTERED_CODE, NOT_REGISTERED_CODE, SEVENTEEN_SIGNATURE_HEADER, seventeenTrackSign } from './seventeen-track';
 
 export const SAMPLE_SCENARIOS = ['delivered', 'failed_then_delivered', 'returned', 'stalled', 'lost', 'invalid', 'wrong_country'] as const;
 export type SampleScenario = (typeof SAMPLE_SCENARIOS)[number];
@@ -101,10 +104,12 @@ export interface SampleEvent {
   at: number;
   time_iso: string;
   time_utc: string;
+  time_raw: { date: string; time: string; timezone: string };
   stage: string;
   sub_status: string;
   description: string;
   location: string;
+  address: { country: string; state: null; city: string; street: null; postal_code: null; coordinates: { longitude: null; latitude: null } };
 }
 
 /** The events of a parcel visible at `now` (the whole script compressed by `speed`). */
@@ -115,14 +120,19 @@ export function sampleEvents(parcel: SampleParcel, now: number, speed = 1): Samp
     .map((step) => {
       const at = parcel.startAt + Math.round((step.afterHours * HOUR_MS) / speed);
       const offset = step.where === 'destination' ? 1 : 8;
+      const iso = isoAt(at, offset);
+      const city = step.where === 'origin' ? 'Shenzhen' : step.where === 'hub' ? 'Guangzhou' : destinationCity;
+      const country = step.where === 'destination' ? parcel.destination : 'CN';
       return {
         at,
-        time_iso: isoAt(at, offset),
+        time_iso: iso,
         time_utc: new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        time_raw: { date: iso.slice(0, 10), time: iso.slice(11, 19), timezone: iso.slice(19) },
         stage: step.stage,
         sub_status: step.sub,
         description: step.text,
-        location: step.where === 'origin' ? 'Shenzhen, CN' : step.where === 'hub' ? 'Guangzhou, CN' : `${destinationCity}, ${parcel.destination}`,
+        location: `${city}, ${country}`,
+        address: { country, state: null, city, street: null, postal_code: null, coordinates: { longitude: null, latitude: null } },
       };
     })
     .filter((e) => e.at <= now);
@@ -141,7 +151,7 @@ export function trackInfoOf(parcel: SampleParcel, now: number, speed = 1) {
           ? { status: latest.stage, sub_status: latest.sub_status }
           : { status: 'NotFound', sub_status: 'NotFound_Other' },
     latest_event: latest ?? null,
-    tracking: { providers: [{ provider: { key: 3011, name: parcel.carrier }, events: events.map(({ at: _at, ...rest }) => rest) }] },
+    tracking: { providers: [{ provider: { key: providerCarrierCode('seventeen', parcel.carrier) ?? 0, name: parcel.carrier }, events: events.map(({ at: _at, ...rest }) => rest) }] },
   };
 }
 
@@ -170,13 +180,15 @@ export class SampleTrackingProvider {
     return this.options.now ? this.options.now() : Date.now();
   }
 
-  register(input: { number: string; carrier?: string; scenario?: string; start_at?: string | number; destination?: string }): SampleParcel {
+  /** `carrier`: shipby's name or 17TRACK's numeric key. */
+  register(input: { number: string; carrier?: string | number; scenario?: string; start_at?: string | number; destination?: string }): SampleParcel {
     const number = input.number.replace(/[\s-]+/g, '').toUpperCase();
     const existing = this.parcels.get(number);
     if (existing) return existing;
     const scenario = (SAMPLE_SCENARIOS as readonly string[]).includes(input.scenario ?? '') ? (input.scenario as SampleScenario) : scenarioOf(number);
     const startAt = typeof input.start_at === 'number' ? input.start_at : input.start_at ? Date.parse(input.start_at) : this.now();
-    const parcel: SampleParcel = { number, carrier: input.carrier ?? 'china-post', scenario, startAt: Number.isFinite(startAt) ? startAt : this.now(), destination: (input.destination ?? this.options.defaultDestination ?? 'ES').toUpperCase() };
+    const carrier = input.carrier === undefined || input.carrier === null ? 'china-post' : carrierOfProviderCode('seventeen', input.carrier);
+    const parcel: SampleParcel = { number, carrier, scenario, startAt: Number.isFinite(startAt) ? startAt : this.now(), destination: (input.destination ?? this.options.defaultDestination ?? 'ES').toUpperCase() };
     this.parcels.set(number, parcel);
     return parcel;
   }
@@ -197,12 +209,11 @@ export class SampleTrackingProvider {
       const info = trackInfoOf(parcel, this.now(), this.options.speed ?? 1);
       const count = info.tracking.providers[0]!.events.length + (parcel.scenario === 'invalid' ? 1 : 0);
       if (count === 0 || count <= (this.pushed.get(parcel.number) ?? 0)) continue;
-      const body = JSON.stringify({ event: 'TRACKING_UPDATED', data: { number: parcel.number, carrier: parcel.carrier, track_info: info } });
-      const timestamp = String(Math.floor(this.now() / 1000));
+      const body = JSON.stringify({ event: 'TRACKING_UPDATED', data: { number: parcel.number, carrier: providerCarrierCode('seventeen', parcel.carrier) ?? 0, param: null, tag: null, track_info: info } });
       try {
         const response = await send(webhookUrl, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: `sha256=${signTrackingWebhook(webhookSecret, timestamp, body)}` },
+          headers: { 'content-type': 'application/json', [SEVENTEEN_SIGNATURE_HEADER]: seventeenTrackSign(webhookSecret, body) },
           body,
           signal: AbortSignal.timeout(10_000),
         });
@@ -249,14 +260,24 @@ export class SampleTrackingProvider {
     }
     if (!Array.isArray(body) || body.length > 40) return reply(400, { code: -18010012, message: 'Send a list of at most 40 items' });
     const items = body.filter((item): item is { number: string } & Record<string, unknown> => typeof item === 'object' && item !== null && typeof (item as { number?: unknown }).number === 'string');
-    if (request.url === '/track/v2.2/register') {
-      const accepted = items.map((item) => {
-        const parcel = this.register(item as Parameters<SampleTrackingProvider['register']>[0]);
-        return { number: parcel.number, carrier: parcel.carrier };
-      });
-      return reply(200, { code: 0, data: { accepted, rejected: [] } });
+    const route = /^\/track\/(v2\.4|v2\.2)\/(register|gettrackinfo)$/.exec(request.url ?? '');
+    if (route?.[2] === 'register') {
+      const accepted: unknown[] = [];
+      const rejected: unknown[] = [];
+      for (const item of items) {
+        const number = item.number.replace(/[\s-]+/g, '').toUpperCase();
+        if (this.parcels.has(number)) {
+          rejected.push({ number, error: { code: ALREADY_REGISTERED_CODE, message: 'The tracking number is already registered' } });
+          continue;
+        }
+        const tag = typeof item.tag === 'string' ? item.tag : undefined;
+        const carrier = typeof item.carrier === 'number' || typeof item.carrier === 'string' ? item.carrier : undefined;
+        const parcel = this.register({ number, ...(carrier !== undefined ? { carrier } : {}), ...(tag ? { scenario: tag } : {}) });
+        accepted.push({ origin: 1, number: parcel.number, carrier: providerCarrierCode('seventeen', parcel.carrier) ?? 0 });
+      }
+      return reply(200, { code: 0, data: { accepted, rejected } });
     }
-    if (request.url === '/track/v2.2/gettrackinfo') {
+    if (route?.[2] === 'gettrackinfo') {
       const accepted: unknown[] = [];
       const rejected: unknown[] = [];
       for (const item of items) {
@@ -264,7 +285,7 @@ export class SampleTrackingProvider {
         if (!this.parcels.has(number) && this.options.autoRegister) this.register({ number });
         const parcel = this.parcels.get(number);
         if (!parcel) rejected.push({ number, error: { code: NOT_REGISTERED_CODE, message: 'The tracking number is not registered' } });
-        else accepted.push({ number, carrier: parcel.carrier, track_info: this.trackInfo(number) });
+        else accepted.push({ number, carrier: providerCarrierCode('seventeen', parcel.carrier) ?? 0, param: null, tag: null, track_info: this.trackInfo(number) });
       }
       return reply(200, { code: 0, data: { accepted, rejected } });
     }
