@@ -104,9 +104,11 @@ describe('the dashboard: bulk shipping and the pack settings', () => {
     expect(await row('BULK-3').locator('.badge').first().textContent()).toBeTruthy();
     await screenshot('mark-shipped');
 
-    // The API agrees: both handed over and shipped.
-    const detail = await page.evaluate(async () => (await fetch('/orders?status=shipped&due_within=30d')).json());
+    // The API agrees: both handed over and shipped (settled, so no longer in the at-risk view).
+    const detail = await page.evaluate(async () => (await fetch('/orders?status=shipped')).json());
     expect((detail as { items: Array<{ platform_order_id: string }> }).items.map((o) => o.platform_order_id).sort()).toEqual(['BULK-1', 'BULK-2']);
+    const atRisk = await page.evaluate(async () => (await fetch('/orders?due_within=30d')).json());
+    expect((atRisk as { items: Array<{ platform_order_id: string }> }).items.map((o) => o.platform_order_id)).toEqual(['BULK-3']);
   });
 
   it('adds a box in settings: a bad value is refused at its field, a good one appears in the list; carriers are listed', async () => {
