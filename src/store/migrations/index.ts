@@ -19,6 +19,7 @@ import { marketplaceOutagesMigration } from './0013-marketplace-outages';
 import { warehouseReceiptMigration } from './0014-warehouse-receipt';
 import { orderRulesMigration } from './0015-order-rules';
 import { importStagingMigration } from './0017-import-staging';
+import { carrierSecretsMigration } from './0021-carrier-secrets';
 
 export function buildMigrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -215,5 +216,6 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     '0014_warehouse_receipt': warehouseReceiptMigration(dialect),
     '0015_order_rules': orderRulesMigration(dialect),
     '0017_import_staging': importStagingMigration(dialect),
+    '0021_carrier_secrets': carrierSecretsMigration(),
   };
 }
