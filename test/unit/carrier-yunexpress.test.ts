@@ -105,6 +105,12 @@ describe('YunExpress: creating the order (the label)', () => {
     expect(sent.map((r) => r.path)).toEqual(['/api/WayBill/CreateOrder', '/api/WayBill/GetOrder?OrderNumber=2022021008567562', '/api/Label/Print']);
   });
 
+  it('a repeated customer order number that belongs to another order (another database) is refused, not reused', async () => {
+    const other = JSON.stringify({ ...JSON.parse(fixture('get-order.response.json')), Item: { ...JSON.parse(fixture('get-order.response.json')).Item, TransactionNumber: '8190000000000999' } });
+    const { adapter } = scripted({ '/api/WayBill/CreateOrder': answer(fixture('create-order.duplicate.response.json')), '/api/WayBill/GetOrder': answer(other) });
+    await expect(adapter.createLabel(LABEL)).rejects.toMatchObject({ code: 'duplicate_order_number', message: expect.stringContaining('for order 8190000000000999, not 8190000000000001') });
+  });
+
   it("a refusal names YunExpress's own words and code", async () => {
     const refused = JSON.stringify({ ...JSON.parse(fixture('create-order.duplicate.response.json')), Item: [{ CustomerOrderNumber: '2022021008567562', Success: 0, Remark: '运输方式不支持该国家', WayBillNumber: '' }] });
     const { adapter } = scripted({ '/api/WayBill/CreateOrder': answer(refused) });

@@ -3,7 +3,8 @@
  *
  * `createLabel`: `WayBill/CreateOrder` keyed by the idempotency key as `CustomerOrderNumber`; a repeated key (a
  * retry after a lost answer) is refused by YunExpress as a duplicate, so the adapter reads the order back
- * (`WayBill/GetOrder`) and returns the same waybill — one key, one label. An answer that creates the order but
+ * (`WayBill/GetOrder`) and returns the same waybill — one key, one label — provided it is the same order (platform
+ * order id in `TransactionNumber`, and service): a key met again from another database is refused, not reused. An answer that creates the order but
  * carries no waybill number is an error: the order is deleted at YunExpress (a void attempt, so no charge is left
  * behind) and the carrier's words are in the error. Then `Label/Print` gives the label PDF's link.
  * Quotes: YunExpress's `Freight/GetPriceTrial` documents no answer example, so rates come from the contract.
@@ -44,8 +45,17 @@ export function createYunExpressCarrier(options: YunExpressOptions): CarrierAdap
         }
         throw new CarrierRefusedError(422, 'no_tracking_number', `YunExpress created the order without a waybill number (${outcome.message}); ${voided}`);
       }
-      if (outcome.kind === 'duplicate') wayBill = yun.parseGetOrder(await send(yun.getOrderRequest(credentials, request.idempotencyKey))).wayBillNumber;
-      else wayBill = outcome.wayBillNumber;
+      if (outcome.kind === 'duplicate') {
+        const existing = yun.parseGetOrder(await send(yun.getOrderRequest(credentials, request.idempotencyKey)));
+        // The same key from another shipby database (a restore, a second install on one account) is not a retry.
+        if (existing.transactionNumber && existing.transactionNumber !== request.reference) {
+          throw new CarrierRefusedError(409, 'duplicate_order_number', `YunExpress already has customer order number ${request.idempotencyKey} for order ${existing.transactionNumber}, not ${request.reference} (${outcome.message})`);
+        }
+        if (existing.shippingMethodCode && existing.shippingMethodCode !== request.service) {
+          throw new CarrierRefusedError(409, 'duplicate_order_number', `YunExpress already has customer order number ${request.idempotencyKey} with service ${existing.shippingMethodCode}, not ${request.service} (${outcome.message})`);
+        }
+        wayBill = existing.wayBillNumber;
+      } else wayBill = outcome.wayBillNumber;
       // The order is bought now: a label link that fails to come is asked for again when the PDF is wanted.
       const url = await labelUrl(wayBill).catch(() => null);
       return { trackingNumber: wayBill, carrierLabelId: wayBill, routingCode: null, cost: null, labelUrl: url };

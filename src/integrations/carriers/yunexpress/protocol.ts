@@ -183,11 +183,11 @@ export function getOrderRequest(credentials: YunExpressCredentials, orderNumber:
   return get(credentials, '/api/WayBill/GetOrder', { OrderNumber: orderNumber });
 }
 
-export function parseGetOrder(answer: CarrierHttpAnswer): { wayBillNumber: string; customerOrderNumber: string; trackingNumber: string | null; shippingMethodCode: string } {
+export function parseGetOrder(answer: CarrierHttpAnswer): { wayBillNumber: string; customerOrderNumber: string; trackingNumber: string | null; shippingMethodCode: string; transactionNumber: string | null } {
   const env = envelope(answer);
   const item = env.Item as Record<string, unknown> | null | undefined;
   if (text(env.Code) !== '0000' || !item || !text(item.WayBillNumber)) throw refusal(env, 'order not found', answer.status === 200 ? 404 : answer.status);
-  return { wayBillNumber: text(item.WayBillNumber), customerOrderNumber: text(item.OrderNumber), trackingNumber: text(item.TrackingNumber) || null, shippingMethodCode: text(item.ShippingMethodCode) };
+  return { wayBillNumber: text(item.WayBillNumber), customerOrderNumber: text(item.OrderNumber), trackingNumber: text(item.TrackingNumber) || null, shippingMethodCode: text(item.ShippingMethodCode), transactionNumber: text(item.TransactionNumber) || null };
 }
 
 export function trackRequest(credentials: YunExpressCredentials, number: string): CarrierHttpRequest {
