@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createServer, type Server } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { labelKey } from '../../src/core/carrier/label-key';
 import { listCarrierAccounts, setCarrierAccount, storedCarrierResolver } from '../../src/app/carrier-contracts';
 import { createContext, type AppContext } from '../../src/app/context';
 import { labelParcels } from '../../src/app/labels';
@@ -157,17 +158,17 @@ describe.each(backends)('labels through the YunExpress protocol on $name', (back
       expect((error as { localizedMessage: { en: string } }).localizedMessage.en).toContain('YunExpress: 收件人邮编不正确 — 提交失败');
       expect(await store.db.selectFrom('parcel_labels').selectAll().where('order_id', '=', orderId).execute()).toEqual([]);
 
-      // A carrier account on which this parcel's key (shipby-parcel-<id>-1) was already used by another database's
-      // order: refused as that order's, not taken for a retry.
+      // A carrier account on which this parcel's key was already used for another service (another database's
+      // attempt): refused with both named, not taken for a retry.
       const parcelId = (await getOrderDetail(ctx, orderId)).parcels[0]!.id;
       const used = await startSampleCarrierServer({ apiKey: SECRET });
       const own = await startSampleCarrierServer({ apiKey: SECRET });
       try {
         const seeded = createYunExpressCarrier({ baseUrl: used.url, customerCode: used.customerCode, apiSecret: SECRET });
         const sender = { name: 'Elsewhere', line1: '2 Road', city: 'Shenzhen', country: 'CN' };
-        await seeded.createLabel({ service: 'china-post-registered', reference: 'OTHER-DB-1', idempotencyKey: `shipby-parcel-${parcelId}-1`, sender, recipient: { ...sender, country: 'ES', city: 'Madrid' }, grossWeightG: 300, dimsMm: [200, 150, 100], declaredValue: { amount: 500, currency: 'USD' }, contents: [] });
+        await seeded.createLabel({ service: 'epacket', reference: 'YT-4', idempotencyKey: labelKey('YT-4', parcelId, 1), sender, recipient: { ...sender, country: 'ES', city: 'Madrid' }, grossWeightG: 300, dimsMm: [200, 150, 100], declaredValue: { amount: 500, currency: 'USD' }, contents: [] });
         await setCarrierAccount(ctx, { carrier: '*', protocol: 'yunexpress', baseUrl: used.url, accountId: used.customerCode, apiKey: SECRET });
-        await expect(labelParcels(ctx, { orderId, service: 'china-post-registered' }, 'packer')).rejects.toMatchObject({ rule: 'carrier.refused', message: expect.stringContaining('for order OTHER-DB-1, not YT-4') });
+        await expect(labelParcels(ctx, { orderId, service: 'china-post-registered' }, 'packer')).rejects.toMatchObject({ rule: 'carrier.refused', message: expect.stringContaining('with service epacket, not china-post-registered') });
         expect(used.labels.size).toBe(1);
 
         await setCarrierAccount(ctx, { carrier: '*', protocol: 'yunexpress', baseUrl: own.url, accountId: own.customerCode, apiKey: SECRET });

@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importCarrierContract, setCarrierAccount, setShippingRules } from '../../src/app/carrier-contracts';
 import type { AppContext } from '../../src/app/context';
 import { ConflictError, ValidationError } from '../../src/app/errors';
@@ -95,11 +95,13 @@ async function packAndWeigh(ctx: AppContext, platformOrderId: string, grams = 78
   return session.id;
 }
 
+// One carrier per test: a carrier keeps every customer order number it has seen, and two tests' databases number
+// their parcels alike (the same key for another service is refused as another order's, not taken for a retry).
 let carrier: SampleCarrierServer;
-beforeAll(async () => {
+beforeEach(async () => {
   carrier = await startSampleCarrierServer({ apiKey: API_KEY });
 });
-afterAll(async () => {
+afterEach(async () => {
   await carrier.close();
 });
 
