@@ -80,7 +80,10 @@ export function storedCarrierResolver(ctx: AppContext, masterKey?: Buffer): Carr
       secret = decryptSecret(masterKey ?? ctx.masterKey ?? masterKeyFromEnv(), account.secret_enc, secretContext(account.carrier));
     } catch (error) {
       if (!(error instanceof SecretsError)) throw error;
-      throw unusable(error.localizedMessage.en, error.localizedMessage['zh-CN']);
+      throw unusable(
+        "its secret does not open with this server's master key (the key is missing or changed since the account was set).",
+        '其密钥无法用本服务器的主密钥解密（主密钥缺失，或在设置账号后已更换）。',
+      );
     }
     return adapterFor({ protocol: account.protocol, baseUrl: account.base_url, accountId: account.account_id, secret });
   };
