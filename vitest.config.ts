@@ -7,5 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Stored secrets (marketplace credentials, carrier accounts) are encrypted with SHIPBY_MASTER_KEY; the tests and
+    // the processes they start use this one (test/support/outbox-fixtures.ts TEST_MASTER_KEY, 32 × 0x07).
+    env: { SHIPBY_MASTER_KEY: Buffer.alloc(32, 7).toString('base64') },
   },
 });

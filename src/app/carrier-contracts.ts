@@ -1,7 +1,7 @@
 /**
  * The carrier side of the seller's set-up: contract services imported from rate sheets (validated whole, refused
  * whole with each bad row named), the seller's shipping rules (first match wins), and the carrier accounts the label
- * use case calls. Until a contract is imported, the SAMPLE services (core/data/carriers) are used and every answer
+ * use case calls (carrier-accounts.ts, re-exported here). Until a contract is imported, the SAMPLE services (core/data/carriers) are used and every answer
  * says so.
  */
 import { z } from 'zod';
@@ -13,12 +13,12 @@ import { LOGISTICS_CLASSES } from '../core/carrier/logistics-class';
 import { SAMPLE_CARRIER_SERVICES } from '../core/data/carriers/index';
 import { localized } from '../core/i18n';
 import type { ImportIssue } from '../core/order-input';
-import { adapterFor, CARRIER_PROTOCOLS } from '../integrations/carriers/http-carrier';
-import type { CarrierAdapter } from '../integrations/carriers/types';
 import { readCarrierFile } from '../integrations/files/carrier-file';
 import * as packing from '../store/packing';
 import type { AppContext } from './context';
 import { ValidationError } from './errors';
+
+export { listCarrierAccounts, setCarrierAccount, storedCarrierResolver, type CarrierAccountInput, type CarrierResolver } from './carrier-accounts';
 
 export interface ShippingCatalog {
   services: CarrierService[];
@@ -167,44 +167,3 @@ export async function setShippingRules(ctx: AppContext, input: unknown): Promise
 export async function listShippingRules(ctx: AppContext): Promise<ShippingRule[]> {
   return (await packing.listShippingRules(ctx.store.db)).map((r) => JSON.parse(r.definition) as ShippingRule);
 }
-
-export interface CarrierAccountInput {
-  carrier: string;
-  protocol: string;
-  baseUrl: string;
-  apiKey: string;
-}
-
-export async function setCarrierAccount(ctx: AppContext, input: CarrierAccountInput): Promise<void> {
-  const issues: ImportIssue[] = [];
-  if (!/^(\*|[a-z0-9][a-z0-9-]{0,31})$/.test(input.carrier)) issues.push({ row: 0, field: 'carrier', message: localized('carrier must be a carrier code (china-post, cainiao, …) or * for all.', 'carrier 须为承运商代码（china-post、cainiao 等）或 * 表示全部。') });
-  if (!(CARRIER_PROTOCOLS as readonly string[]).includes(input.protocol)) issues.push({ row: 0, field: 'protocol', message: localized(`protocol must be ${CARRIER_PROTOCOLS.join(', ')}.`, `protocol 须为 ${CARRIER_PROTOCOLS.join('、')}。`) });
-  try {
-    const url = new URL(input.baseUrl);
-    if (!/^https?:$/.test(url.protocol)) throw new Error('scheme');
-  } catch {
-    issues.push({ row: 0, field: 'url', message: localized('url must be an http(s) URL.', 'url 须为 http(s) 地址。') });
-  }
-  if (!input.apiKey.trim()) issues.push({ row: 0, field: 'api_key', message: localized('the API key is required.', '必须提供 API 密钥。') });
-  if (issues.length) throw new ValidationError(issues);
-  const now = ctx.now();
-  await ctx.store.db.transaction().execute((trx) =>
-    packing.upsertCarrierAccount(trx, { carrier: input.carrier, protocol: input.protocol, base_url: input.baseUrl, api_key: input.apiKey, created_at: now, updated_at: now }),
-  );
-}
-
-export async function listCarrierAccounts(ctx: AppContext) {
-  return (await packing.listCarrierAccounts(ctx.store.db)).map((a) => ({ carrier: a.carrier, protocol: a.protocol, base_url: a.base_url, api_key: `${a.api_key.slice(0, 2)}…${a.api_key.slice(-2)}` }));
-}
-
-/** Finds the adapter for a carrier: its own account, else the `*` account. */
-export type CarrierResolver = (carrier: string) => Promise<CarrierAdapter | undefined>;
-
-export function storedCarrierResolver(ctx: AppContext): CarrierResolver {
-  return async (carrier) => {
-    const accounts = await packing.listCarrierAccounts(ctx.store.db);
-    const account = accounts.find((a) => a.carrier === carrier) ?? accounts.find((a) => a.carrier === '*');
-    return account ? adapterFor(account) : undefined;
-  };
-}
-

@@ -4,8 +4,13 @@ import type { Store } from '../store/database';
 export interface AppContext {
   store: Store;
   now: () => number;
+  /**
+   * The key that opens stored secrets (carrier accounts), when the process holds one of its own (the demo's is
+   * per run); otherwise the use cases read SHIPBY_MASTER_KEY when they need it.
+   */
+  masterKey?: Buffer;
 }
 
-export function createContext(store: Store, now: () => number = Date.now): AppContext {
-  return { store, now };
+export function createContext(store: Store, now: () => number = Date.now, options: { masterKey?: Buffer } = {}): AppContext {
+  return { store, now, ...(options.masterKey ? { masterKey: options.masterKey } : {}) };
 }

@@ -7,7 +7,7 @@
  * the lease, a saga of steps that know how to undo themselves:
  *   1. the service: the one asked for, else the quote's choice (rules, then rate shopping); a service below the
  *      buyer's logistics class is refused before anything is bought, unless overridden with a reason;
- *   2. the carrier adapter's `createLabel`, keyed `shipby-parcel-<parcel>-<n>` where n counts the parcel's label
+ *   2. the carrier adapter's `createLabel`, keyed `shipby-<parcel>-<n>-<order>` (core/carrier/label-key.ts) where n counts the parcel's label
  *      rows (`obtainLabel`): a retry after a lost answer (no row yet) sends the same key and gets the same label; a
  *      label row left `issued` by a process that died is resumed, not bought again; only a really new attempt (the
  *      last label voided) gets a new key;
@@ -20,6 +20,7 @@
  *      unless its number is on a parcel or queued for upload (`voidUnlessInUse`): a number in use is never voided.
  * Printing is in label-printing.ts.
  */
+import { labelKey } from '../core/carrier/label-key';
 import { meetsLogisticsClass, LOGISTICS_CLASS_LABELS } from '../core/carrier/logistics-class';
 import type { CarrierService } from '../core/carrier/types';
 import { missingSetting } from '../core/fix';
@@ -303,7 +304,7 @@ async function obtainLabel(ctx: AppContext, order: OrderRow, parcel: PlannedParc
     };
     return { created, resumed: unfinished, key: unfinished.idempotency_key ?? `shipby-parcel-${parcel.parcelId}-${rows.indexOf(unfinished) + 1}` };
   }
-  const key = `shipby-parcel-${parcel.parcelId}-${rows.length + 1}`;
+  const key = labelKey(order.platform_order_id, parcel.parcelId, rows.length + 1);
   try {
     const created = await adapter.createLabel({
       service: service.code,

@@ -23,7 +23,7 @@ import { DEMO_APP_KEY, DEMO_APP_SECRET, DEMO_SENDER, DEMO_WAREHOUSE } from './ca
 import { createSimClock, type SimClock } from './clock';
 import { DemoDriver, type DemoSnapshot } from './driver';
 import { setCarrierAccount } from '../app/carrier-contracts';
-import { createHttpCarrier } from '../integrations/carriers/http-carrier';
+import { createYunExpressCarrier } from '../integrations/carriers/yunexpress/adapter';
 import { startSampleCarrierServer } from '../integrations/carriers/sample-server';
 import { DEMO_OWNER_EMAIL, localCainiaoLabels, sampleCarrierLabels, scheduledFirstScans, signInLink, type LabelHook, type TrackingHook } from './hooks';
 import { startSampleTracking } from './tracking-sample';
@@ -99,10 +99,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     await migrateToLatest(store);
 
     const clock = createSimClock({ startAt: options.startAt ?? defaultDemoStart(), speed });
-    const ctx = createContext(store, clock.now);
-    const random = demoRandom(seed);
     // The credentials are encrypted at rest as always; this run's key lives only in this process.
     const masterKey = randomBytes(32);
+    const ctx = createContext(store, clock.now, { masterKey });
+    const random = demoRandom(seed);
 
     const fake = await startFakeAliExpressServer({
       appKey: DEMO_APP_KEY,
@@ -126,8 +126,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       const apiKey = randomBytes(16).toString('hex');
       const carrier = await startSampleCarrierServer({ apiKey, now: clock.now });
       cleanups.push(() => carrier.close());
-      await setCarrierAccount(ctx, { carrier: '*', protocol: 'sample-http', baseUrl: carrier.url, apiKey });
-      labels = sampleCarrierLabels(createHttpCarrier({ baseUrl: carrier.url, apiKey }), DEMO_SENDER);
+      await setCarrierAccount(ctx, { carrier: '*', protocol: 'yunexpress', baseUrl: carrier.url, accountId: carrier.customerCode, apiKey });
+      labels = sampleCarrierLabels(createYunExpressCarrier({ baseUrl: carrier.url, customerCode: carrier.customerCode, apiSecret: apiKey }), DEMO_SENDER);
     }
     const driverHooks = { labels, tracking };
     const driver = new DemoDriver({

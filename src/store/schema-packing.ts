@@ -80,11 +80,13 @@ export interface ShippingRulesTable {
 export interface CarrierAccountsTable {
   /** The tracking carrier code (`china-post`, `cainiao`, …) or `*` for every carrier without its own row. */
   carrier: string;
-  /** The adapter that speaks to it: `sample-http`. */
+  /** The adapter that speaks to it: `yunexpress` or `4px` (integrations/carriers/index.ts). */
   protocol: string;
   base_url: string;
-  /** Sent as a bearer token. Kept in clear like tracking providers' keys (see docs/architecture.md). */
-  api_key: string;
+  /** The account at the carrier: YunExpress customer code, 4PX app key (not a secret). */
+  account_id: string;
+  /** The API / app secret, encrypted with SHIPBY_MASTER_KEY (app/secrets.ts, context `carrier:<carrier>:secret`). */
+  secret_enc: string;
   created_at: number;
   updated_at: number;
 }

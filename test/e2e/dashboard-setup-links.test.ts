@@ -48,7 +48,7 @@ beforeAll(async () => {
   await defineBox(ctx, 'demo', { code: 'M', innerMm: [250, 200, 120], maxWeightG: 5_000, tareG: 100, cost: 150, currency: 'CNY' });
   const carrier = await startSampleCarrierServer({ apiKey: 'e2e-carrier-key' });
   world.onClose(() => carrier.close());
-  await setCarrierAccount(ctx, { carrier: '*', protocol: 'sample-http', baseUrl: carrier.url, apiKey: 'e2e-carrier-key' });
+  await setCarrierAccount(ctx, { carrier: '*', protocol: 'yunexpress', baseUrl: carrier.url, accountId: carrier.customerCode, apiKey: 'e2e-carrier-key' });
   await addUser(ctx, { email: OWNER.email, password: OWNER.password, accountOwner: true });
   await addUser(ctx, { ...PACKER, shops: [{ shopId: 'demo', role: 'packer' }] });
   await world.start({ authentication: true });

@@ -74,7 +74,7 @@ describe('the demo day', () => {
     expect(demo.signInUrl).toMatch(new RegExp(`^${demo.dashboardUrl}auth/link\\?token=[\\w-]{20,}$`));
     expect(lines.some((line) => /^\s+dashboard\s+http:\/\/localhost:\d+\/auth\/link\?token=/.test(line))).toBe(true);
     // Labels come from the sample carrier (a local HTTP server), not a stand-in.
-    expect(lines.some((line) => /^\s+labels\s+the sample carrier \(sample-http http:\/\/127\.0\.0\.1:\d+\)/.test(line))).toBe(true);
+    expect(lines.some((line) => /^\s+labels\s+the sample carrier \(yunexpress http:\/\/127\.0\.0\.1:\d+\)/.test(line))).toBe(true);
     const hourly = lines.filter((line) => / Shenzhen · \d+ orders/.test(line));
     expect(hourly.length).toBeGreaterThanOrEqual(HOURS);
     // One line per simulated hour, stamped with the warehouse's local time (a busy machine may print it a minute late).

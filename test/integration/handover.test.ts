@@ -39,7 +39,7 @@ describe.each(backends)('hand-over on $name', (backend) => {
     ctx = contextFor(store, manualClock(START));
     await connectShop(ctx, TEST_MASTER_KEY, { shopId: 'connected', appKey: 'k', appSecret: 's', accessToken: 't', gatewayUrl: 'http://127.0.0.1:9' });
     await setSkuDimensions(ctx, [{ sku: 'SKU-A', dimsMm: [100, 80, 50], weightG: 200, barcode: '6901234567892' }]);
-    await setCarrierAccount(ctx, { carrier: '*', protocol: 'sample-http', baseUrl: carrier.url, apiKey: API_KEY });
+    await setCarrierAccount(ctx, { carrier: '*', protocol: 'yunexpress', baseUrl: carrier.url, accountId: carrier.customerCode, apiKey: API_KEY });
     await defineBox(ctx, 'connected', { code: 'S', innerMm: [200, 150, 100], maxWeightG: 3_000, tareG: 80, cost: 120, currency: 'CNY' });
     await setSender(ctx, 'connected', { name: 'Shenzhen Example Co', addressLine1: '1 Keji Road', city: 'Shenzhen', postcode: '518000', country: 'CN', phone: '+86 755 0000 0000' });
   });

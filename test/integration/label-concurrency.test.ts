@@ -50,7 +50,7 @@ describe.each(backends)('label requests sent twice on $name', (backend) => {
     await setSkuDimensions(ctx, [{ sku: 'SKU-A', dimsMm: [100, 80, 50], weightG: 200, barcode: '6901234567892' }]);
     await defineBox(ctx, 'shop', { code: 'M', innerMm: [250, 200, 120], maxWeightG: 5_000, tareG: 100, cost: 150, currency: 'CNY' });
     await setSender(ctx, 'shop', { name: 'Demo Shop', addressLine1: '1 Keji Road', city: 'Shenzhen', postcode: '518000', country: 'CN', phone: '+86 755 0000 0000' });
-    await setCarrierAccount(ctx, { carrier: '*', protocol: 'sample-http', baseUrl: carrier.url, apiKey: API_KEY });
+    await setCarrierAccount(ctx, { carrier: '*', protocol: 'yunexpress', baseUrl: carrier.url, accountId: carrier.customerCode, apiKey: API_KEY });
   });
   afterEach(async () => {
     await dispose();

@@ -73,7 +73,7 @@ describe.each(backends)('the one order transition on $name', (backend) => {
     await defineSku(ctx, { sku: 'SKU-A', name: 'Seller A' });
     await adjustStock(ctx, { warehouseId: 'SZ', sku: 'SKU-A', reason: 'counted', to: 10, actor: 'test' });
     await setSkuDimensions(ctx, [{ sku: 'SKU-A', dimsMm: [100, 80, 50], weightG: 200, barcode: '6901234567892' }]);
-    await setCarrierAccount(ctx, { carrier: '*', protocol: 'sample-http', baseUrl: carrier.url, apiKey: API_KEY });
+    await setCarrierAccount(ctx, { carrier: '*', protocol: 'yunexpress', baseUrl: carrier.url, accountId: carrier.customerCode, apiKey: API_KEY });
   });
   afterEach(async () => {
     await dispose();

@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importCarrierContract, setCarrierAccount, setShippingRules } from '../../src/app/carrier-contracts';
 import type { AppContext } from '../../src/app/context';
 import { ConflictError, ValidationError } from '../../src/app/errors';
@@ -22,7 +22,7 @@ import { defineBox, setBuyerNote, setSender, setSkuDimensions } from '../../src/
 import { quoteOrder } from '../../src/app/quotes';
 import { checkTrackingNumber } from '../../src/core/tracking/number-check';
 import { buildServer } from '../../src/http/server';
-import { createHttpCarrier } from '../../src/integrations/carriers/http-carrier';
+import { createYunExpressCarrier } from '../../src/integrations/carriers/yunexpress/adapter';
 import { startSampleCarrierServer, type SampleCarrierServer } from '../../src/integrations/carriers/sample-server';
 import type { Store } from '../../src/store/database';
 import { backends, contextFor, manualClock, tempDir } from '../support/backends';
@@ -95,11 +95,13 @@ async function packAndWeigh(ctx: AppContext, platformOrderId: string, grams = 78
   return session.id;
 }
 
+// One carrier per test: a carrier keeps every customer order number it has seen, and two tests' databases number
+// their parcels alike (the same key for another service is refused as another order's, not taken for a retry).
 let carrier: SampleCarrierServer;
-beforeAll(async () => {
+beforeEach(async () => {
   carrier = await startSampleCarrierServer({ apiKey: API_KEY });
 });
-afterAll(async () => {
+afterEach(async () => {
   await carrier.close();
 });
 
@@ -121,7 +123,7 @@ describe.each(backends)('pack and ship on $name', (backend) => {
     await defineBox(ctx, 'shop', { code: 'S', innerMm: [200, 150, 100], maxWeightG: 3_000, tareG: 80, cost: 120, currency: 'CNY' });
     await defineBox(ctx, 'shop', { code: 'L', innerMm: [400, 300, 200], outerMm: [410, 310, 210], maxWeightG: 10_000, tareG: 250, cost: 300, currency: 'CNY' });
     await setSender(ctx, 'shop', { name: 'Shenzhen Example Co', addressLine1: '1 Keji Road', city: 'Shenzhen', postcode: '518000', country: 'CN', phone: '+86 755 0000 0000' });
-    await setCarrierAccount(ctx, { carrier: '*', protocol: 'sample-http', baseUrl: carrier.url, apiKey: API_KEY });
+    await setCarrierAccount(ctx, { carrier: '*', protocol: 'yunexpress', baseUrl: carrier.url, accountId: carrier.customerCode, apiKey: API_KEY });
     orderId = await addOrder(ctx, 'SO-1001', [
       { sku: 'SKU-A', quantity: 2, unitPrice: 1500 },
       { sku: 'SKU-B', quantity: 1, unitPrice: 2000 },
@@ -300,10 +302,10 @@ describe.each(backends)('pack and ship on $name', (backend) => {
     const restarted = await startSampleCarrierServer({ apiKey: API_KEY, serialStart: 31_415_926 }); // lost its state
     try {
       await packAndWeigh(ctx, 'SO-1001');
-      const [one] = await labelParcels(ctx, { orderId, service: 'china-post-registered' }, 'test', async () => createHttpCarrier({ baseUrl: first.url, apiKey: API_KEY }));
+      const [one] = await labelParcels(ctx, { orderId, service: 'china-post-registered' }, 'test', async () => createYunExpressCarrier({ baseUrl: first.url, customerCode: first.customerCode, apiSecret: API_KEY }));
       const other = await addOrder(ctx, 'SO-4004', [{ sku: 'SKU-C', quantity: 1, unitPrice: 900 }]);
       await packAndWeigh(ctx, 'SO-4004');
-      const refused = labelParcels(ctx, { orderId: other, service: 'china-post-registered' }, 'test', async () => createHttpCarrier({ baseUrl: restarted.url, apiKey: API_KEY }));
+      const refused = labelParcels(ctx, { orderId: other, service: 'china-post-registered' }, 'test', async () => createYunExpressCarrier({ baseUrl: restarted.url, customerCode: restarted.customerCode, apiSecret: API_KEY }));
       await expect(refused).rejects.toBeInstanceOf(ConflictError);
       await expect(refused).rejects.toMatchObject({ rule: 'label.number_refused' });
       await expect(refused).rejects.toThrow(new RegExp(`Already used by order SO-1001`));

@@ -243,7 +243,7 @@ describe.each(backends)('a shop without a marketplace connection on $name', (bac
   it('the hand-over ships a regular-mode order for every reader: shipped in time, out of the queues, never "closed, void the label"', async () => {
     const ctx = contextFor(store, clock);
     await setSkuDimensions(ctx, [{ sku: 'SKU-A', dimsMm: [100, 80, 50], weightG: 200, barcode: '6901234567892' }]);
-    await setCarrierAccount(ctx, { carrier: '*', protocol: 'sample-http', baseUrl: carrier.url, apiKey: 'carrier-key' });
+    await setCarrierAccount(ctx, { carrier: '*', protocol: 'yunexpress', baseUrl: carrier.url, accountId: carrier.customerCode, apiKey: 'carrier-key' });
     const id = await addAwaitingOrder(ctx, 'offline', 'OFF-1', { now: START, shipInHours: 48, sku: 'SKU-A' });
     await defineBox(ctx, 'offline', { code: 'S', innerMm: [200, 150, 100], maxWeightG: 3_000, tareG: 80, cost: 120, currency: 'CNY' });
     await setSender(ctx, 'offline', { name: 'Shenzhen Example Co', addressLine1: '1 Keji Road', city: 'Shenzhen', postcode: '518000', country: 'CN', phone: '+86 755 0000 0000' });

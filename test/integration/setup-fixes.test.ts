@@ -98,16 +98,19 @@ describe.each(backends)('setup refusals and forms on $name', (backend) => {
     expect((await app.inject({ method: 'GET', url: '/shops/demo/sender' })).json()).toEqual({ sender: { ...good, shop_id: 'demo', country: 'CN' } });
   });
 
-  it('adds a carrier account (its key shown masked), refusing a bad address at its field with nothing stored', async () => {
-    const bad = await app.inject({ method: 'PUT', url: '/carrier/accounts/china-post', payload: { url: 'not a url', api_key: ' ' } });
+  it('adds a carrier account (its secret stored encrypted, never shown), refusing a bad address at its field with nothing stored', async () => {
+    const bad = await app.inject({ method: 'PUT', url: '/carrier/accounts/china-post', payload: { url: 'not a url', account_id: 'C0001', api_key: ' ' } });
     expect(bad.statusCode).toBe(400);
     expect(issuesOf(bad.json()).map((i) => i.path).sort()).toEqual(['api_key', 'url']);
+    const noProtocol = await app.inject({ method: 'PUT', url: '/carrier/accounts/china-post', payload: { protocol: 'sample-http', url: 'http://127.0.0.1:9/', account_id: 'C0001', api_key: 'k' } });
+    expect(issuesOf(noProtocol.json()).map((i) => i.path)).toEqual(['protocol']);
     expect((await app.inject({ method: 'GET', url: '/carrier/accounts' })).json()).toEqual({ items: [] });
 
-    const put = await app.inject({ method: 'PUT', url: '/carrier/accounts/china-post', payload: { url: 'http://127.0.0.1:9/labels', api_key: 'secret-key-42' } });
+    const put = await app.inject({ method: 'PUT', url: '/carrier/accounts/china-post', payload: { url: 'http://127.0.0.1:9/labels', account_id: 'C0001', api_key: 'secret-key-42' } });
     expect(put.statusCode).toBe(200);
-    expect(put.json()).toEqual({ carrier: 'china-post', protocol: 'sample-http', base_url: 'http://127.0.0.1:9/labels', api_key: 'se…42' });
-    await setCarrierAccount(ctx, { carrier: '*', protocol: 'sample-http', baseUrl: 'http://127.0.0.1:9/any', apiKey: 'other-key' });
+    expect(put.json()).toEqual({ carrier: 'china-post', protocol: 'yunexpress', base_url: 'http://127.0.0.1:9/labels', account_id: 'C0001', secret: 'encrypted' });
+    expect(JSON.stringify((await app.inject({ method: 'GET', url: '/carrier/accounts' })).json())).not.toContain('secret-key-42');
+    await setCarrierAccount(ctx, { carrier: '*', protocol: '4px', baseUrl: 'http://127.0.0.1:9/any', accountId: 'app-key', apiKey: 'other-key' });
     expect((await app.inject({ method: 'GET', url: '/carrier/accounts' })).json().items.map((a: { carrier: string }) => a.carrier).sort()).toEqual(['*', 'china-post']);
   });
 });

@@ -62,7 +62,7 @@ export async function setUpSampleShipping(ctx: AppContext, shop: string): Promis
   await setSender(ctx, shop, { name: 'Demo Shop', addressLine1: '1 Keji Road', city: 'Shenzhen', postcode: '518000', country: 'CN', phone: '+86 755 0000 0000' });
   const carrier = await startSampleCarrierServer({ apiKey: 'e2e-carrier-key' });
   try {
-    await setCarrierAccount(ctx, { carrier: '*', protocol: 'sample-http', baseUrl: carrier.url, apiKey: 'e2e-carrier-key' });
+    await setCarrierAccount(ctx, { carrier: '*', protocol: 'yunexpress', baseUrl: carrier.url, accountId: carrier.customerCode, apiKey: 'e2e-carrier-key' });
   } catch (error) {
     await carrier.close();
     throw error;

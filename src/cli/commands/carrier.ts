@@ -3,7 +3,8 @@
  *   shipby carrier import FILE [--replace]     contract rates from CSV/XLSX, validated, refused whole with rows named
  *   shipby carrier services                   the services in use (contract, else the SAMPLE services)
  *   shipby carrier rules FILE.json            replace the shipping rules (a JSON array, first match wins)
- *   shipby carrier account CARRIER --url URL --api-key KEY [--protocol sample-http]   where labels are bought
+ *   shipby carrier account CARRIER --protocol yunexpress|4px --account-id ID --api-key SECRET [--url URL]
+ *                                             where labels are bought (the secret encrypted with SHIPBY_MASTER_KEY)
  *   shipby quote ORDER [--json]               the service for each parcel, with the explanation
  *   shipby label ORDER [--service S] [--override-reason …]   buy labels for the packed parcels
  *   shipby labels [--order-by deadline|carrier|sku] [--order ID…] -o FILE   print labels into one PDF
@@ -12,6 +13,10 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { importCarrierContract, listCarrierAccounts, listCarrierServices, setCarrierAccount, setShippingRules } from '../../app/carrier-contracts';
 import { labelsPdf } from '../../app/label-printing';
+import { masterKeyFromEnv } from '../../app/secrets';
+import { FOURPX_URLS } from '../../integrations/carriers/fourpx/protocol';
+import { CARRIER_PROTOCOLS } from '../../integrations/carriers/index';
+import { YUNEXPRESS_URLS } from '../../integrations/carriers/yunexpress/protocol';
 import { labelParcels } from '../../app/labels';
 import { resolveOrder } from '../../app/orders';
 import { presentQuotes, quoteOrder } from '../../app/quotes';
@@ -68,19 +73,21 @@ export function register(program: Command): void {
 
   carrier
     .command('account')
-    .description("Where a carrier's labels are bought (carrier code, or * for every carrier)")
+    .description("Where a carrier's labels are bought (carrier code, or * for every carrier); the secret is encrypted with SHIPBY_MASTER_KEY")
     .argument('[carrier]')
-    .option('--url <url>')
-    .option('--api-key <key>')
-    .option('--protocol <protocol>', 'the adapter', 'sample-http')
-    .action(action(async (code: string | undefined, o: { url?: string; apiKey?: string; protocol: string }) => {
+    .option('--protocol <protocol>', CARRIER_PROTOCOLS.join(' | '), 'yunexpress')
+    .option('--url <url>', "the API's base URL (default: the carrier's production URL)")
+    .option('--account-id <id>', 'YunExpress customer code, 4PX app key')
+    .option('--api-key <secret>', 'YunExpress API secret, 4PX app secret')
+    .action(action(async (code: string | undefined, o: { url?: string; accountId?: string; apiKey?: string; protocol: string }) => {
       await withApp(async (ctx) => {
-        if (code && o.url && o.apiKey) {
-          await setCarrierAccount(ctx, { carrier: code, protocol: o.protocol, baseUrl: o.url, apiKey: o.apiKey });
+        if (code && o.accountId && o.apiKey) {
+          const url = o.url ?? (o.protocol === 'yunexpress' ? YUNEXPRESS_URLS.production : o.protocol === '4px' ? FOURPX_URLS.production : '');
+          await setCarrierAccount(ctx, { carrier: code, protocol: o.protocol, baseUrl: url, accountId: o.accountId, apiKey: o.apiKey }, masterKeyFromEnv());
         } else if (code) {
-          throw new Error('give --url and --api-key to set an account');
+          throw new Error('give --account-id and --api-key to set an account');
         }
-        printTable(await listCarrierAccounts(ctx), ['carrier', 'protocol', 'base_url', 'api_key']);
+        printTable(await listCarrierAccounts(ctx), ['carrier', 'protocol', 'base_url', 'account_id', 'secret']);
       });
     }));
 

@@ -1,20 +1,20 @@
 /**
- * A sample carrier: a real local HTTP server (node:http) that prices parcels from rate cards, issues labels with
- * tracking numbers in each carrier's real format (sample-numbers.ts), voids them and reports their tracking. It
- * serves every carrier of its service list at once (the sample services in core/data/carriers by default), so one
- * process stands in for China Post, Cainiao, YunExpress, 4PX and DHL in tests and demos.
+ * A sample carrier: a real local HTTP server (node:http) that speaks YunExpress's OMS API v1 (yunexpress/protocol.ts,
+ * the same wire format as the real carrier), so the demo and the tests buy labels through a real protocol. It serves
+ * every service of its list (`ShippingMethodCode` = shipby's service code; the sample services by default), numbers
+ * each parcel in its carrier's real format (sample-numbers.ts), prices it from the rate card (a parcel the service
+ * cannot take is refused with the reason, as YunExpress does), and serves each label as a real PDF (100 × 150 mm,
+ * Code 128 barcodes: src/documents/label.ts).
  *
- * Protocol (JSON, `Authorization: Bearer <api key>`):
- * - `GET  /v1/services`                      → {services: [{code, carrier, name}]}
- * - `POST /v1/rates`   {service, destination_country, weight_g, dims_mm}
- *                                            → {service, amount, currency, zone, transit_days: {p50, p90}}
- * - `POST /v1/labels`  {service, reference, sender, recipient, weight_g, dims_mm, declared_value}; header
- *   `Idempotency-Key`: a repeated key returns the label it created (200), a new one creates it (201)
- *                                            → {label_id, tracking_number, routing_code, amount, currency}
- * - `POST /v1/labels/:id/void`               → {label_id, status: 'voided'} (409 once the parcel was scanned)
- * - `GET  /v1/tracking/:number`              → {tracking_number, events: [{at, status, description, location}]}
- * - `POST /v1/tracking/:number/scan`         (demo/test) records an acceptance scan at the carrier's depot
- * Errors: {error: {code, message}} with 400/401/404/409/422.
+ * - `Authorization: Basic base64(customerCode&apiSecret)`; anything else → HTTP 401.
+ * - `POST /api/WayBill/CreateOrder` [orders] → {Item: [{CustomerOrderNumber, Success, Remark, WayBillNumber, …}],
+ *   Code: "0000" | "1001"}; a repeated CustomerOrderNumber is refused "客户订单号重复 (duplicate)" like YunExpress.
+ * - `POST /api/Label/Print` [numbers] → {Item: [{Url, OrderInfos: [{CustomerOrderNumber, Error, Code: 100}]}]}
+ * - `GET  /PDF/<waybill>.pdf` → the label PDF (the link Label/Print gives; no authorisation, like YunExpress's)
+ * - `POST /api/WayBill/Delete` {OrderType, OrderNumber} → {Item: {OrderNumber, Status, Type, Remark}}; refused once
+ *   the parcel was scanned (`scan`, below)
+ * - `GET  /api/WayBill/GetOrder?OrderNumber=` and `GET /api/Tracking/GetTrackAllInfo?OrderNumber=`
+ * `scan(number)` (in process, for tests and the demo) records the carrier's acceptance scan.
  *
  * Serials: from `serialStart` (default: random), kept in `stateFile` when given so a restarted carrier never
  * issues a number twice (shipby refuses a number another order used within 12 months).
@@ -26,12 +26,18 @@ import { randomInt } from 'node:crypto';
 import { compileService, isQuoteRefusal, quote, type CompiledService } from '../../core/carrier/rate-card';
 import type { CarrierService } from '../../core/carrier/types';
 import { SAMPLE_CARRIER_SERVICES } from '../../core/data/carriers/index';
+import { renderLabels, type LabelAddress } from '../../documents/label';
 import { issueTrackingNumber, issuesNumbersFor } from './sample-numbers';
+import { credentialsOf } from './yunexpress/protocol';
+
+export const SAMPLE_CUSTOMER_CODE = 'SAMPLE0001';
 
 export interface SampleCarrierOptions {
   port?: number;
   host?: string;
+  /** The ApiSecret clients must sign with (Basic customerCode&apiSecret). */
   apiKey: string;
+  customerCode?: string;
   services?: readonly CarrierService[];
   serialStart?: number;
   stateFile?: string;
@@ -43,6 +49,7 @@ export interface SampleLabel {
   service: string;
   carrier: string;
   trackingNumber: string;
+  customerOrderNumber: string;
   reference: string;
   routingCode: string;
   amount: number;
@@ -50,89 +57,66 @@ export interface SampleLabel {
   createdAt: number;
   voidedAt: number | null;
   scannedAt: number | null;
-  idempotencyKey: string;
   recipientCountry: string;
+  weightG: number;
+  sender: LabelAddress;
+  recipient: LabelAddress;
 }
 
 export interface SampleCarrierServer {
   url: string;
+  customerCode: string;
   labels: Map<string, SampleLabel>;
+  /** The carrier's acceptance scan at its depot: the label can no longer be deleted. */
+  scan(trackingNumber: string): void;
   close(): Promise<void>;
 }
 
-interface Body {
-  [key: string]: unknown;
-}
+type Json = Record<string, unknown>;
 
-class HttpProblem extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+class Refused extends Error {}
 
-function readJson(req: IncomingMessage): Promise<Body> {
+function readBody(req: IncomingMessage): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > 1024 * 1024) {
-        reject(new HttpProblem(413, 'too_large', 'request body over 1 MiB'));
+        reject(new Refused('request body over 1 MiB'));
         req.destroy();
         return;
       }
       chunks.push(chunk);
     });
     req.on('end', () => {
-      if (size === 0) return resolve({});
       try {
-        const value = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-        if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
-        resolve(value as Body);
+        resolve(size ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown) : null);
       } catch {
-        reject(new HttpProblem(400, 'bad_json', 'the body is not a JSON object'));
+        reject(new Refused('the body is not JSON'));
       }
     });
     req.on('error', reject);
   });
 }
 
-function positiveInt(body: Body, field: string): number {
-  const value = body[field];
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) throw new HttpProblem(400, 'bad_field', `${field} must be a positive integer`);
-  return value;
-}
+const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 
-function dims(body: Body): [number, number, number] {
-  const value = body.dims_mm;
-  if (!Array.isArray(value) || value.length !== 3 || !value.every((d) => typeof d === 'number' && Number.isInteger(d) && d > 0)) {
-    throw new HttpProblem(400, 'bad_field', 'dims_mm must be three positive integers (mm)');
-  }
-  return value as [number, number, number];
-}
-
-function address(body: Body, field: string): { country: string; city: string; postcode: string } {
-  const value = body[field] as Record<string, unknown> | undefined;
-  if (!value || typeof value !== 'object') throw new HttpProblem(400, 'bad_field', `${field} is required`);
-  for (const key of ['name', 'line1', 'city', 'country']) {
-    if (typeof value[key] !== 'string' || !(value[key] as string).trim()) throw new HttpProblem(400, 'bad_field', `${field}.${key} is required`);
-  }
-  const country = (value.country as string).toUpperCase();
-  if (!/^[A-Z]{2}$/.test(country)) throw new HttpProblem(400, 'bad_field', `${field}.country must be ISO 3166-1 alpha-2`);
-  return { country, city: value.city as string, postcode: typeof value.postcode === 'string' ? value.postcode : '' };
+function addressOf(value: unknown, field: string): LabelAddress {
+  const a = (value && typeof value === 'object' ? value : {}) as Json;
+  for (const key of ['CountryCode', 'FirstName', 'Street', 'City']) if (!str(a[key])) throw new Refused(`${field}.${key} is required`);
+  const country = str(a.CountryCode).toUpperCase();
+  if (!/^[A-Z]{2}$/.test(country)) throw new Refused(`${field}.CountryCode must be a 2-letter country code`);
+  return { name: str(a.FirstName), line1: str(a.Street), city: str(a.City), postcode: str(a.Zip) || null, country, phone: str(a.Phone) || null };
 }
 
 export async function startSampleCarrierServer(options: SampleCarrierOptions): Promise<SampleCarrierServer> {
   const now = options.now ?? Date.now;
+  const customerCode = options.customerCode ?? SAMPLE_CUSTOMER_CODE;
   const services = new Map<string, CompiledService>();
   for (const service of options.services ?? SAMPLE_CARRIER_SERVICES) services.set(service.code, compileService(service));
   const labels = new Map<string, SampleLabel>();
-  const byKey = new Map<string, SampleLabel>();
-  const byNumber = new Map<string, SampleLabel>();
+  const byOrderNumber = new Map<string, SampleLabel>();
   let nextSerial = options.serialStart ?? randomInt(1_000_000, 90_000_000);
   if (options.stateFile) fs.mkdirSync(path.dirname(path.resolve(options.stateFile)), { recursive: true });
   if (options.stateFile && fs.existsSync(options.stateFile)) {
@@ -144,119 +128,146 @@ export async function startSampleCarrierServer(options: SampleCarrierOptions): P
     if (options.stateFile) fs.writeFileSync(options.stateFile, JSON.stringify({ nextSerial }));
     return serial;
   };
+  const find = (number: string) => labels.get(number.toUpperCase()) ?? byOrderNumber.get(number);
+  const envelope = (code: string, message: string, item: unknown) => ({ Item: item, Code: code, Message: message, RequestId: `sample-${randomInt(1e9)}`, TimeStamp: new Date(now()).toISOString() });
 
-  const serviceOf = (body: Body): CompiledService => {
-    const code = body.service;
-    if (typeof code !== 'string') throw new HttpProblem(400, 'bad_field', 'service is required');
-    const service = services.get(code);
-    if (!service) throw new HttpProblem(422, 'unknown_service', `no service "${code}" (have: ${[...services.keys()].join(', ')})`);
-    return service;
-  };
-
-  const priced = (service: CompiledService, country: string, weightG: number, dimsMm: [number, number, number]) => {
-    const limits = service.def.limits;
-    if (weightG > limits.maxWeightG) throw new HttpProblem(422, 'overweight', `${weightG} g is over the service's ${limits.maxWeightG} g`);
-    if (Math.max(...dimsMm) > limits.maxLongestSideMm) throw new HttpProblem(422, 'too_long', `longest side over ${limits.maxLongestSideMm} mm`);
-    const result = quote(service, { destinationCountry: country, grossWeightG: weightG, dimsMm });
-    if (isQuoteRefusal(result)) throw new HttpProblem(422, result.refused.replace(/-/g, '_'), `${service.code} cannot take it: ${result.refused}`);
-    const zone = service.zoneFor(country)!;
-    const transit = service.transitFor(country, zone);
-    return { result, transit };
-  };
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const send = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    };
-    const url = new URL(req.url ?? '/', 'http://sample-carrier');
-    if (req.headers.authorization !== `Bearer ${options.apiKey}`) throw new HttpProblem(401, 'unauthorized', 'missing or wrong API key');
-    const route = url.pathname;
-    if (req.method === 'GET' && route === '/v1/services') {
-      return send(200, { services: [...services.values()].map((s) => ({ code: s.code, carrier: s.def.carrier, name: s.def.name.en })) });
-    }
-    if (req.method === 'POST' && route === '/v1/rates') {
-      const body = await readJson(req);
-      const service = serviceOf(body);
-      const country = String(body.destination_country ?? '').toUpperCase();
-      const { result, transit } = priced(service, country, positiveInt(body, 'weight_g'), dims(body));
-      return send(200, { service: service.code, amount: result.total, currency: result.currency, zone: result.zone, transit_days: { p50: transit.p50Ms / 86_400_000, p90: transit.p90Ms / 86_400_000 } });
-    }
-    if (req.method === 'POST' && route === '/v1/labels') {
-      const key = req.headers['idempotency-key'];
-      if (typeof key !== 'string' || !key.trim()) throw new HttpProblem(400, 'idempotency_key', 'the Idempotency-Key header is required');
-      const body = await readJson(req);
-      const repeat = byKey.get(key);
-      if (repeat) return send(200, present(repeat));
-      const service = serviceOf(body);
-      if (!issuesNumbersFor(service.def.carrier)) throw new HttpProblem(422, 'no_number_format', `this carrier cannot number ${service.def.carrier} parcels`);
-      const recipient = address(body, 'recipient');
-      address(body, 'sender');
-      const reference = typeof body.reference === 'string' ? body.reference : '';
-      if (!reference) throw new HttpProblem(400, 'bad_field', 'reference is required');
-      const { result } = priced(service, recipient.country, positiveInt(body, 'weight_g'), dims(body));
-      let trackingNumber = issueTrackingNumber(service.def.carrier, takeSerial(), service.def.s10IndicatorFirstLetters);
-      while (byNumber.has(trackingNumber)) trackingNumber = issueTrackingNumber(service.def.carrier, takeSerial(), service.def.s10IndicatorFirstLetters);
+  function createOne(order: Json): Json {
+    const customerOrderNumber = str(order.CustomerOrderNumber);
+    const refuse = (remark: string) => ({ CustomerOrderNumber: customerOrderNumber, Success: 0, TrackType: '', Remark: remark, AgentNumber: null, WayBillNumber: '', RequireSenderAddress: 0, TrackingNumber: null, ShipperBoxs: null });
+    try {
+      if (!customerOrderNumber) throw new Refused('CustomerOrderNumber is required');
+      if (byOrderNumber.has(customerOrderNumber)) throw new Refused(`客户订单号重复 (duplicate CustomerOrderNumber ${customerOrderNumber})`);
+      const service = services.get(str(order.ShippingMethodCode));
+      if (!service) throw new Refused(`ShippingMethodCode "${str(order.ShippingMethodCode)}" is not a service (have: ${[...services.keys()].join(', ')})`);
+      if (!issuesNumbersFor(service.def.carrier)) throw new Refused(`this carrier cannot number ${service.def.carrier} parcels`);
+      const recipient = addressOf(order.Receiver, 'Receiver');
+      const sender = addressOf(order.Sender, 'Sender');
+      const weightKg = Number(order.Weight);
+      if (!Number.isFinite(weightKg) || weightKg <= 0) throw new Refused('Weight must be a positive number of kg');
+      const weightG = Math.round(weightKg * 1000);
+      const dims = [order.Length, order.Width, order.Height].map((v) => Math.round(Number(v) * 10)) as [number, number, number];
+      if (!dims.every((d) => Number.isInteger(d) && d > 0)) throw new Refused('Length, Width and Height must be positive (cm)');
+      if (!Array.isArray(order.Parcels) || order.Parcels.length === 0) throw new Refused('Parcels (the customs declaration) is required');
+      const limits = service.def.limits;
+      if (weightG > limits.maxWeightG) throw new Refused(`${weightG} g is over the service's ${limits.maxWeightG} g`);
+      if (Math.max(...dims) > limits.maxLongestSideMm) throw new Refused(`longest side over ${limits.maxLongestSideMm} mm`);
+      const priced = quote(service, { destinationCountry: recipient.country, grossWeightG: weightG, dimsMm: dims });
+      if (isQuoteRefusal(priced)) throw new Refused(`${service.code} cannot take it: ${priced.refused}`);
+      let number = issueTrackingNumber(service.def.carrier, takeSerial(), service.def.s10IndicatorFirstLetters);
+      while (labels.has(number)) number = issueTrackingNumber(service.def.carrier, takeSerial(), service.def.s10IndicatorFirstLetters);
       const label: SampleLabel = {
-        id: `L${labels.size + 1}-${trackingNumber.slice(-6)}`,
+        id: number,
         service: service.code,
         carrier: service.def.carrier,
-        trackingNumber,
-        reference,
-        routingCode: `${recipient.country}-${(recipient.postcode || recipient.city).replace(/\s+/g, '').slice(0, 3).toUpperCase()}-${result.zone}`,
-        amount: result.total,
-        currency: result.currency,
+        trackingNumber: number,
+        customerOrderNumber,
+        reference: str(order.TransactionNumber) || customerOrderNumber,
+        routingCode: `${recipient.country}-${(recipient.postcode || recipient.city).replace(/\s+/g, '').slice(0, 3).toUpperCase()}-${priced.zone}`,
+        amount: priced.total,
+        currency: priced.currency,
         createdAt: now(),
         voidedAt: null,
         scannedAt: null,
-        idempotencyKey: key,
         recipientCountry: recipient.country,
+        weightG,
+        sender,
+        recipient,
       };
-      labels.set(label.id, label);
-      byKey.set(key, label);
-      byNumber.set(trackingNumber, label);
-      return send(201, present(label));
+      labels.set(number, label);
+      byOrderNumber.set(customerOrderNumber, label);
+      return { CustomerOrderNumber: customerOrderNumber, Success: 1, TrackType: '1', Remark: '', AgentNumber: null, WayBillNumber: number, RequireSenderAddress: 0, TrackingNumber: null, ShipperBoxs: null };
+    } catch (error) {
+      if (error instanceof Refused) return refuse(error.message);
+      throw error;
     }
-    const voidMatch = /^\/v1\/labels\/([^/]+)\/void$/.exec(route);
-    if (req.method === 'POST' && voidMatch) {
-      const label = labels.get(decodeURIComponent(voidMatch[1]!));
-      if (!label) throw new HttpProblem(404, 'not_found', 'no such label');
-      if (label.scannedAt !== null) throw new HttpProblem(409, 'already_scanned', 'the parcel is already with the carrier: it cannot be voided');
+  }
+
+  async function pdfOf(label: SampleLabel): Promise<Buffer> {
+    const service = services.get(label.service);
+    return renderLabels([
+      {
+        trackingNumber: label.trackingNumber,
+        carrierName: service?.def.carrier ?? label.carrier,
+        serviceName: service?.def.name.en ?? label.service,
+        routingCode: label.routingCode,
+        sender: label.sender,
+        recipient: label.recipient,
+        orderReference: label.reference,
+        parcelPosition: 1,
+        parcelCount: 1,
+        weightG: label.weightG,
+        box: null,
+        labelledOn: new Date(label.createdAt).toISOString().slice(0, 10),
+      },
+    ]);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse, base: string): Promise<void> {
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify(body));
+    };
+    const url = new URL(req.url ?? '/', 'http://sample-carrier');
+    const route = url.pathname;
+    const pdf = /^\/PDF\/([^/]+)\.pdf$/.exec(route);
+    if (req.method === 'GET' && pdf) {
+      const label = find(decodeURIComponent(pdf[1]!));
+      if (!label) return send(404, envelope('1011', 'no such label', null));
+      const bytes = await pdfOf(label);
+      res.writeHead(200, { 'content-type': 'application/pdf', 'content-length': bytes.length });
+      res.end(bytes);
+      return;
+    }
+    const who = credentialsOf(req.headers.authorization);
+    if (!who || who.customerCode !== customerCode || who.apiSecret !== options.apiKey) return send(401, envelope('401', 'Unauthorized: wrong customer code or API secret', null));
+    if (req.method === 'POST' && route === '/api/WayBill/CreateOrder') {
+      const body = await readBody(req);
+      if (!Array.isArray(body) || body.length === 0) return send(200, envelope('1001', 'the body must be an array of orders', []));
+      const items = body.map((order) => createOne((order && typeof order === 'object' ? order : {}) as Json));
+      const failed = items.some((i) => i.Success !== 1);
+      return send(200, envelope(failed ? '1001' : '0000', failed ? '提交失败 (some orders were refused)' : '提交成功!', items));
+    }
+    if (req.method === 'POST' && route === '/api/Label/Print') {
+      const body = await readBody(req);
+      if (!Array.isArray(body) || body.length === 0 || !body.every((n) => typeof n === 'string')) return send(200, envelope('1001', 'the body must be an array of order numbers', []));
+      const infos = body.map((n) => ({ CustomerOrderNumber: n, Error: find(n) ? '' : '订单不存在 (no such order)', Code: find(n) ? 100 : 200 }));
+      const first = find(body[0] as string);
+      return send(200, envelope('0000', '提交成功', [{ Url: first ? `${base}/PDF/${first.trackingNumber}.pdf` : '', OrderInfos: infos }]));
+    }
+    if (req.method === 'POST' && route === '/api/WayBill/Delete') {
+      const body = ((await readBody(req)) ?? {}) as Json;
+      const number = str(body.OrderNumber);
+      const label = find(number);
+      const item = (status: string, remark: string) => ({ OrderNumber: number, Status: status, Type: Number(body.OrderType) || 1, Remark: remark });
+      if (!label) return send(200, envelope('1001', '提交失败', item('Failure', '订单不存在 (no such order)')));
+      if (label.scannedAt !== null) return send(200, envelope('1001', '提交失败', item('Failure', '已收货，不能删除 (the parcel is already with the carrier: it cannot be deleted)')));
       label.voidedAt ??= now();
-      return send(200, { label_id: label.id, status: 'voided' });
+      return send(200, envelope('0000', '提交成功!', item('Success', '删除成功!')));
     }
-    const trackMatch = /^\/v1\/tracking\/([^/]+)(\/scan)?$/.exec(route);
-    if (trackMatch) {
-      const label = byNumber.get(decodeURIComponent(trackMatch[1]!).toUpperCase());
-      if (!label) throw new HttpProblem(404, 'not_found', 'no parcel with this number');
-      if (req.method === 'POST' && trackMatch[2]) {
-        if (label.voidedAt !== null) throw new HttpProblem(409, 'voided', 'the label was voided');
-        label.scannedAt ??= now();
-        return send(200, { tracking_number: label.trackingNumber, scanned_at: label.scannedAt });
-      }
-      if (req.method === 'GET' && !trackMatch[2]) {
-        const events: Array<{ at: number; status: string; description: string; location: string | null }> = [
-          { at: label.createdAt, status: 'info_received', description: 'Label created, awaiting the item', location: null },
-        ];
-        if (label.scannedAt !== null) events.push({ at: label.scannedAt, status: 'accepted', description: 'Accepted at the depot', location: 'Shenzhen, CN' });
-        if (label.voidedAt !== null) events.push({ at: label.voidedAt, status: 'voided', description: 'Label voided by the sender', location: null });
-        return send(200, { tracking_number: label.trackingNumber, events });
-      }
+    if (req.method === 'GET' && route === '/api/WayBill/GetOrder') {
+      const label = find(url.searchParams.get('OrderNumber') ?? '');
+      if (!label) return send(200, envelope('1011', '订单不存在 (no such order)', null));
+      return send(200, envelope('0000', '提交成功', { WayBillNumber: label.trackingNumber, OrderNumber: label.customerOrderNumber, ShippingMethodCode: label.service, TrackingNumber: '', TransactionNumber: label.reference, Weight: label.weightG / 1000, Status: label.voidedAt !== null ? 5 : 3 }));
     }
-    throw new HttpProblem(404, 'not_found', `${req.method} ${route} is not an endpoint`);
+    if (req.method === 'GET' && route === '/api/Tracking/GetTrackAllInfo') {
+      const label = find(url.searchParams.get('OrderNumber') ?? '');
+      if (!label) return send(200, envelope('1011', '订单不存在 (no such order)', null));
+      // YunExpress writes scan times in China time without an offset.
+      const local = (at: number) => new Date(at + 8 * 3_600_000).toISOString().slice(0, 19);
+      const details: Array<{ ProcessContent: string; ProcessLocation: string | null; ProcessDate: string; TrackingStatus: number }> = [{ ProcessContent: 'Shipment information received', ProcessLocation: null, ProcessDate: local(label.createdAt), TrackingStatus: 0 }];
+      if (label.scannedAt !== null) details.push({ ProcessContent: 'Accepted at the depot', ProcessLocation: 'Shenzhen, CN', ProcessDate: local(label.scannedAt), TrackingStatus: 10 });
+      return send(200, envelope('0000', '提交成功', { CountryCode: label.recipientCountry, WaybillNumber: label.trackingNumber, TrackingNumber: '', PackageState: label.scannedAt !== null ? 1 : 0, OrderTrackingDetails: details }));
+    }
+    return send(404, envelope('404', `${req.method} ${route} is not an endpoint`, null));
   }
 
-  function present(label: SampleLabel) {
-    return { label_id: label.id, tracking_number: label.trackingNumber, routing_code: label.routingCode, amount: label.amount, currency: label.currency, service: label.service };
-  }
-
+  let base = '';
   const server: Server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      const problem = error instanceof HttpProblem ? error : new HttpProblem(500, 'internal', error instanceof Error ? error.message : String(error));
-      if (!res.headersSent) {
-        res.writeHead(problem.status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: { code: problem.code, message: problem.message } }));
-      }
+    handle(req, res, base).catch((error: unknown) => {
+      if (res.headersSent) return;
+      const refused = error instanceof Refused;
+      res.writeHead(refused ? 400 : 500, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify(envelope(refused ? '1001' : '500', error instanceof Error ? error.message : String(error), null)));
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -265,9 +276,17 @@ export async function startSampleCarrierServer(options: SampleCarrierOptions): P
   });
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : options.port;
+  base = `http://${options.host ?? '127.0.0.1'}:${port}`;
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    url: base,
+    customerCode,
     labels,
+    scan(trackingNumber) {
+      const label = find(trackingNumber);
+      if (!label) throw new RangeError(`the sample carrier has no parcel ${trackingNumber}`);
+      if (label.voidedAt !== null) throw new RangeError(`the label of ${trackingNumber} was voided`);
+      label.scannedAt ??= now();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,6 +1,6 @@
 /**
- * Every carrier speaks to shipby through the same four calls (Karrio's idea): `quote`, `createLabel` (→ tracking
- * number + label data), `void` and `track`. An adapter turns one carrier's API into these; the app never sees a
+ * Every carrier speaks to shipby through the same few calls (Karrio's idea): `quote`, `createLabel` (→ tracking
+ * number + label data), `void`, `track` and `labelPdf`. An adapter turns one carrier's API into these; the app never sees a
  * carrier's own protocol.
  */
 import type { Money } from '../../core/money';
@@ -49,6 +49,8 @@ export interface CreatedLabel {
   /** The carrier's sorting code for the destination, printed large on the label. */
   routingCode: string | null;
   cost: Money | null;
+  /** Where the carrier's own label PDF is (YunExpress `Label/Print`, 4PX `ds.xms.label.get`), when it gives one. */
+  labelUrl?: string | null;
 }
 
 export interface CarrierTrackingEvent {
@@ -59,12 +61,14 @@ export interface CarrierTrackingEvent {
 }
 
 export interface CarrierAdapter {
-  /** What it talks to, for messages: e.g. `sample-http http://127.0.0.1:4100`. */
+  /** What it talks to, for messages: e.g. `yunexpress http://127.0.0.1:4100`. */
   readonly describe: string;
   quote(request: CarrierQuoteRequest): Promise<CarrierQuote>;
   createLabel(request: LabelRequest): Promise<CreatedLabel>;
   void(carrierLabelId: string): Promise<void>;
   track(trackingNumber: string): Promise<CarrierTrackingEvent[]>;
+  /** The carrier's own label, as PDF bytes (asks the carrier for its link again when `labelUrl` is not known). */
+  labelPdf(label: { carrierLabelId: string; labelUrl?: string | null }): Promise<Buffer>;
 }
 
 /** The carrier said no (bad request, unknown service, cannot void): retrying the same request will not help. */

@@ -20,6 +20,7 @@ import { warehouseReceiptMigration } from './0014-warehouse-receipt';
 import { orderRulesMigration } from './0015-order-rules';
 import { importStagingMigration } from './0017-import-staging';
 import { trackingProvidersMigration } from './0020-tracking-providers';
+import { carrierSecretsMigration } from './0021-carrier-secrets';
 
 export function buildMigrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -217,5 +218,6 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     '0015_order_rules': orderRulesMigration(dialect),
     '0017_import_staging': importStagingMigration(dialect),
     '0020_tracking_providers': trackingProvidersMigration(dialect),
+    '0021_carrier_secrets': carrierSecretsMigration(),
   };
 }

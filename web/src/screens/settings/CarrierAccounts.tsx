@@ -1,6 +1,6 @@
 /**
- * Settings → carrier accounts: the account each carrier's labels are bought with (`GET /carrier/accounts`, keys
- * masked) and a form to add or replace one (`PUT /carrier/accounts/:carrier`, owners of the installation). A label
+ * Settings → carrier accounts: the account each carrier's labels are bought with (`GET /carrier/accounts`, secrets
+ * never shown) and a form to add or replace one (`PUT /carrier/accounts/:carrier`, owners of the installation). A label
  * is refused while its carrier has no account (and no `*` account), with a link here.
  */
 import { useState, type FormEvent } from 'react';
@@ -15,10 +15,14 @@ interface CarrierAccount {
   carrier: string;
   protocol: string;
   base_url: string;
-  api_key: string;
+  account_id: string;
+  /** `encrypted` (never the secret itself) or `missing`. */
+  secret: string;
 }
 
-const FIELDS = ['carrier', 'url', 'api_key', 'protocol'];
+/** The carrier APIs shipby speaks (integrations/carriers). */
+const PROTOCOLS = ['yunexpress', '4px'] as const;
+const FIELDS = ['carrier', 'url', 'account_id', 'api_key', 'protocol'];
 
 export function CarrierAccounts() {
   const { t } = useI18n();
@@ -28,6 +32,8 @@ export function CarrierAccounts() {
   const items = accounts.data?.items ?? [];
   const [carrier, setCarrier] = useState('');
   const [url, setUrl] = useState('');
+  const [protocol, setProtocol] = useState<string>(PROTOCOLS[0]);
+  const [accountId, setAccountId] = useState('');
   const [apiKey, setApiKey] = useState('');
   const { error, setError, busy, run, invalid } = useApiForm();
   const [saved, setSaved] = useState<string | undefined>(undefined);
@@ -42,10 +48,11 @@ export function CarrierAccounts() {
       return;
     }
     await run(async () => {
-      await api(`/carrier/accounts/${encodeURIComponent(code)}`, { method: 'PUT', body: { url: url.trim(), api_key: apiKey } });
+      await api(`/carrier/accounts/${encodeURIComponent(code)}`, { method: 'PUT', body: { protocol, url: url.trim(), account_id: accountId.trim(), api_key: apiKey } });
       setSaved(code);
       setCarrier('');
       setUrl('');
+      setAccountId('');
       setApiKey('');
       await accounts.refresh();
     });
@@ -60,7 +67,9 @@ export function CarrierAccounts() {
           <thead>
             <tr>
               <th>{t('accounts.carrier')}</th>
+              <th>{t('accounts.protocol')}</th>
               <th>{t('accounts.url')}</th>
+              <th>{t('accounts.accountId')}</th>
               <th>{t('accounts.apiKey')}</th>
             </tr>
           </thead>
@@ -68,8 +77,10 @@ export function CarrierAccounts() {
             {items.map((a) => (
               <tr key={a.carrier} data-carrier={a.carrier}>
                 <td>{a.carrier}</td>
+                <td>{a.protocol}</td>
                 <td className="url">{a.base_url}</td>
-                <td>{a.api_key}</td>
+                <td>{a.account_id}</td>
+                <td>{a.secret === 'encrypted' ? t('accounts.secretStored') : t('accounts.secretMissing')}</td>
               </tr>
             ))}
           </tbody>
@@ -84,16 +95,31 @@ export function CarrierAccounts() {
             <input id="account-carrier" name="carrier" value={carrier} onChange={(e) => setCarrier(e.target.value)} placeholder="china-post, *" aria-invalid={invalid('carrier')} />
             <FieldError error={error} field="carrier" />
           </div>
+          <label htmlFor="account-protocol">{t('accounts.protocol')}</label>
+          <div>
+            <select id="account-protocol" name="protocol" value={protocol} onChange={(e) => setProtocol(e.target.value)} aria-invalid={invalid('protocol')}>
+              {PROTOCOLS.map((p) => (
+                <option key={p} value={p}>
+                  {t(`accounts.protocol.${p}`)}
+                </option>
+              ))}
+            </select>
+            <FieldError error={error} field="protocol" />
+          </div>
           <label htmlFor="account-url">{t('accounts.url')}</label>
           <div>
             <input id="account-url" name="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://" aria-invalid={invalid('url')} />
             <FieldError error={error} field="url" />
           </div>
+          <label htmlFor="account-id">{t('accounts.accountId')}</label>
+          <div>
+            <input id="account-id" name="account_id" autoComplete="off" value={accountId} onChange={(e) => setAccountId(e.target.value)} aria-invalid={invalid('account_id')} />
+            <FieldError error={error} field="account_id" />
+          </div>
           <label htmlFor="account-key">{t('accounts.apiKey')}</label>
           <div>
             <input id="account-key" name="api_key" type="password" autoComplete="off" value={apiKey} onChange={(e) => setApiKey(e.target.value)} aria-invalid={invalid('api_key')} />
             <FieldError error={error} field="api_key" />
-            <FieldError error={error} field="protocol" />
           </div>
           <div className="form-actions">
             <button type="submit" disabled={busy} data-testid="save-carrier-account">
