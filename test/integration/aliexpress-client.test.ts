@@ -240,10 +240,10 @@ describe.each(['iop', 'top'] as const)('AliExpress client over the %s gateway', 
     await expect(slightlyOff.listLogisticsServices()).resolves.not.toHaveLength(0);
   });
 
-  it('an invalid access token is a permanent auth error', async () => {
+  it('an invalid or expired access token asks for a new authorisation, at once, without retrying', async () => {
     const { client } = makeClient(protocol, { credentials: { appKey: APP_KEY, appSecret: APP_SECRET, accessToken: 'expired-token-000000' } });
     const error = await client.getOrder('8190000000123400').catch((e: unknown) => e);
-    expect(error).toMatchObject({ kind: 'permanent', reason: 'auth' });
+    expect(error).toMatchObject({ kind: 'reauthorise', attempts: 1 });
     expect(JSON.stringify(error)).not.toContain('expired-token-000000');
   });
 

@@ -37,12 +37,9 @@ import {
   API,
   DEFAULT_IOP_BASE_URL,
   DEFAULT_TOP_BASE_URL,
-  IOP_CODES,
   IOP_SYNC_PATH,
   MAX_PAGE_SIZE,
-  TOP_CODES,
   TOP_PATH,
-  banDurationMs,
   formatTopTimestamp,
   parsePlatformJson,
   parsePlatformTime,
@@ -53,11 +50,12 @@ import {
   AmbiguousOutcomeError,
   MarketplaceError,
   PermanentMarketplaceError,
+  ReauthorisationRequiredError,
   RetryableMarketplaceError,
   redactSecrets,
   type AmbiguousReason,
-  type PermanentReason,
 } from './errors';
+import { banDurationMs, classifyGatewayError, readGatewayError, type CallKind } from './gateway-errors';
 import { IOP_SIGN_METHOD, signIop, signTop, type TopSignMethod } from './signing';
 import type {
   PlatformLogisticsService,
@@ -195,7 +193,7 @@ export interface BuyerMessageInput {
   content: string;
 }
 
-export type CallKind = 'read' | 'write';
+export type { CallKind } from './gateway-errors';
 
 export interface RawCallResult {
   /** The object inside `<api>_response`. */
@@ -581,7 +579,7 @@ export class AliExpressClient {
     if (httpStatus === 429) {
       const retryAfterMs =
         parseRetryAfter(response.headers.get('retry-after'), this.#now()) ??
-        (parsed ? banDurationMs(envelopeMessage(body)) : undefined);
+        (parsed ? banDurationMs(readGatewayError(body)?.msg) : undefined);
       return {
         error: new RetryableMarketplaceError(`${method}: rate limited (HTTP 429)`, {
           method,
@@ -666,93 +664,58 @@ export class AliExpressClient {
     return { response: wrapped as Record<string, unknown>, requestTimestamp };
   }
 
-  /** Classifies an error envelope of either gateway; undefined when the body is not an error. */
+  /** An error answer of either gateway, classified once (gateway-errors.ts); undefined when the body is not one. */
   #platformError(
     method: string,
     kind: CallKind,
     body: Record<string, unknown>,
     httpStatus: number,
   ): MarketplaceError | undefined {
-    const topError = body.error_response as
-      | { code?: number | string; msg?: string; sub_code?: string; sub_msg?: string; request_id?: string }
-      | undefined;
-    if (topError && typeof topError === 'object') {
-      const code = Number(topError.code);
-      const subCode = topError.sub_code ?? '';
-      const requestId = topError.request_id;
-      const text = this.#clean(
-        `${method}: TOP error ${topError.code}${subCode ? ` / ${subCode}` : ''}: ${topError.sub_msg ?? topError.msg ?? ''}`,
-      );
-      const details = { method, code: subCode || String(topError.code), httpStatus, requestId };
-      if (code === TOP_CODES.appCallLimited || subCode.startsWith('accesscontrol.') || subCode === 'isp.call-limited') {
+    const gatewayError = readGatewayError(body);
+    if (!gatewayError) return undefined;
+    const { type, code, subCode, requestId } = gatewayError;
+    const platformMessage = this.#clean(gatewayError.msg);
+    const label = `${type ?? (gatewayError.numericCode !== undefined ? 'TOP' : 'IOP')} error ${code}${subCode ? ` / ${subCode}` : ''}`;
+    const text = `${method}: ${label}: ${platformMessage}`;
+    const details = { method, code: subCode || code, httpStatus, requestId, platformMessage };
+    const verdict = classifyGatewayError(gatewayError, kind);
+    switch (verdict.class) {
+      case 'retry':
         return new RetryableMarketplaceError(text, {
           ...details,
-          reason: 'rate_limited',
-          retryAfterMs: banDurationMs(topError.sub_msg ?? topError.msg) ?? 1000,
+          reason: verdict.reason,
+          ...(verdict.retryAfterMs !== undefined ? { retryAfterMs: verdict.retryAfterMs } : {}),
         });
-      }
-      const permanent = topPermanentReason(code, subCode);
-      if (permanent) return new PermanentMarketplaceError(text, { ...details, reason: permanent });
-      if (code === TOP_CODES.serviceUnavailable) return this.#platformSideFailure(text, details, kind, 'not_applied');
-      if (subCode.startsWith('isp.')) {
-        return this.#platformSideFailure(text, details, kind, /timeout/i.test(subCode) ? 'upstream_timeout' : 'unknown');
-      }
-      return new PermanentMarketplaceError(text, { ...details, reason: 'invalid_request' });
+      case 'reauthorise':
+        return new ReauthorisationRequiredError(`${text}; the shop must be authorised again`, details);
+      case 'read_back':
+        return new AmbiguousOutcomeError(`${text}; read the order back before retrying`, { ...details, reason: verdict.reason });
+      case 'permanent':
+        return new PermanentMarketplaceError(text, { ...details, reason: verdict.reason });
     }
-
-    const iopCode = body.code;
-    if (typeof iopCode === 'string' && iopCode !== '0' && ('type' in body || 'message' in body)) {
-      const type = String(body.type ?? '');
-      const message = String(body.message ?? '');
-      const requestId = typeof body.request_id === 'string' ? body.request_id : undefined;
-      const text = this.#clean(`${method}: ${type || 'IOP'} error ${iopCode}: ${message}`);
-      const details = { method, code: iopCode, httpStatus, requestId };
-      if (iopCode === IOP_CODES.rateLimit || iopCode === IOP_CODES.appRateLimit || /CallLimit/i.test(iopCode)) {
-        return new RetryableMarketplaceError(text, {
-          ...details,
-          reason: 'rate_limited',
-          retryAfterMs: banDurationMs(message) ?? 1000,
-        });
-      }
-      const permanent = iopPermanentReason(iopCode, type);
-      if (permanent) return new PermanentMarketplaceError(text, { ...details, reason: permanent });
-      return this.#platformSideFailure(text, details, kind, /timeout/i.test(iopCode) ? 'upstream_timeout' : 'unknown');
-    }
-    return undefined;
   }
 
   /**
-   * The platform failed on its side. A read is simply retried; a write is retried only when the answer says it
-   * was not taken (service unavailable) — an internal error or a timeout behind the gateway may have committed it.
+   * A write answered without an error envelope but not successful: the API's own refusal. The fulfil answer's
+   * `result` carries `result_success`, `error_code` and `error_message` (TOP API metadata; see the fixtures' README);
+   * older writes use `result_error_code` / `result_error_desc` or `is_success` / `error_msg`. Their text is kept.
    */
-  #platformSideFailure(
-    text: string,
-    details: { method: string; code: string; httpStatus: number; requestId: string | undefined },
-    kind: CallKind,
-    applied: 'not_applied' | 'upstream_timeout' | 'unknown',
-  ): MarketplaceError {
-    if (kind === 'write' && applied !== 'not_applied') {
-      return new AmbiguousOutcomeError(`${text}; read the order back before retrying`, {
-        ...details,
-        reason: applied === 'upstream_timeout' ? 'upstream_timeout' : 'server_error',
-      });
-    }
-    return new RetryableMarketplaceError(text, { ...details, reason: 'server_error' });
-  }
-
   #requireWriteSuccess(method: string, response: Record<string, unknown>): void {
     const nested = (response.result && typeof response.result === 'object' ? response.result : {}) as PlatformWriteResult;
     const flat = response as PlatformWriteResult;
     const success = nested.result_success ?? nested.is_success ?? flat.result_success ?? flat.is_success;
     if (success === true) return;
     const code = String(
-      nested.result_error_code ?? nested.error_code ?? flat.result_error_code ?? flat.error_code ?? 'NOT_SUCCESSFUL',
+      nested.error_code ?? nested.result_error_code ?? flat.error_code ?? flat.result_error_code ?? 'NOT_SUCCESSFUL',
     );
-    const description = nested.result_error_desc ?? nested.error_msg ?? flat.result_error_desc ?? flat.error_msg ?? '';
-    throw new PermanentMarketplaceError(this.#clean(`${method}: refused: ${code}${description ? ` (${description})` : ''}`), {
+    const said =
+      nested.error_message ?? nested.result_error_desc ?? nested.error_msg ?? flat.error_message ?? flat.result_error_desc ?? flat.error_msg;
+    const platformMessage = said ? this.#clean(said) : undefined;
+    throw new PermanentMarketplaceError(this.#clean(`${method}: refused: ${code}${platformMessage ? ` (${platformMessage})` : ''}`), {
       method,
       code,
       reason: /NOT_FOUND/i.test(code) ? 'not_found' : success === false ? 'business_rule' : 'protocol',
+      ...(platformMessage ? { platformMessage } : {}),
     });
   }
 
@@ -811,60 +774,6 @@ function validateShipmentFields(
     throw new RangeError("tracking_website is required when service_name is 'other'");
   }
   if (description !== undefined && description.length > 512) throw new RangeError('description is at most 512 characters');
-}
-
-function topPermanentReason(code: number, subCode: string): PermanentReason | undefined {
-  switch (code) {
-    case TOP_CODES.missingSignature:
-    case TOP_CODES.invalidSignature:
-      return 'signature';
-    case TOP_CODES.missingTimestamp:
-    case TOP_CODES.invalidTimestamp:
-      return 'timestamp';
-    case TOP_CODES.insufficientIsvPermissions:
-    case TOP_CODES.insufficientUserPermissions:
-    case TOP_CODES.missingSession:
-    case TOP_CODES.invalidSession:
-    case TOP_CODES.missingAppKey:
-    case TOP_CODES.invalidAppKey:
-      return 'auth';
-    case TOP_CODES.missingMethod:
-    case TOP_CODES.invalidMethod:
-    case TOP_CODES.missingRequiredArguments:
-    case TOP_CODES.invalidArguments:
-      return 'invalid_request';
-  }
-  if (subCode.startsWith('isv.')) return /not[-_]?found/i.test(subCode) ? 'not_found' : 'business_rule';
-  return undefined;
-}
-
-function iopPermanentReason(code: string, type: string): PermanentReason | undefined {
-  switch (code) {
-    case IOP_CODES.signature:
-      return 'signature';
-    case IOP_CODES.timestamp:
-      return 'timestamp';
-    case IOP_CODES.accessToken:
-    case IOP_CODES.appKey:
-      return 'auth';
-    case IOP_CODES.missingParameter:
-    case IOP_CODES.invalidParameter:
-    case IOP_CODES.api:
-      return 'invalid_request';
-  }
-  if (/AccessToken|Permission|AccessDenied|Unauthori[sz]ed/i.test(code)) return 'auth';
-  if (/NOT_?FOUND/i.test(code)) return 'not_found';
-  // ISV = the caller's fault; ISP / SYSTEM = the platform's.
-  if (type.toUpperCase() === 'ISV') return 'business_rule';
-  return undefined;
-}
-
-function envelopeMessage(body: unknown): string | undefined {
-  if (!body || typeof body !== 'object') return undefined;
-  const record = body as Record<string, unknown>;
-  const top = record.error_response as { sub_msg?: string; msg?: string } | undefined;
-  if (top) return top.sub_msg ?? top.msg;
-  return typeof record.message === 'string' ? record.message : undefined;
 }
 
 /** Retry-After as delta-seconds or an HTTP date. */

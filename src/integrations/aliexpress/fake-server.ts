@@ -6,7 +6,7 @@
  * - `POST|GET /sync?method=<api>` — IOP gateway: parameters from the query string and/or a form-encoded or
  *   multipart body; `sign_method=sha256` (HMAC-SHA256, no path prefix for dotted APIs); `timestamp` epoch ms or
  *   ISO-8601, accepted within ±7200 s. As observed on the real gateway, a TOP-style call (md5/hmac/hmac-sha256
- *   with a GMT+8 timestamp) is accepted on /sync too. Errors use the IOP envelope `{type, code, message, request_id}`.
+ *   with a GMT+8 timestamp) is accepted on /sync too. Errors use the gateway's envelope `{error_response: {type, code, msg, request_id}}`.
  * - `POST|GET /router/rest` — TOP gateway: md5 / hmac / hmac-sha256, GMT+8 `yyyy-MM-dd HH:mm:ss` timestamp within
  *   ±10 min, errors in `{error_response: {code, msg, sub_code, sub_msg, request_id}}`.
  * - `/rest/<path>` — IOP system APIs: the signature (with path prefix) is checked, then the API is refused as
@@ -71,6 +71,13 @@ export interface FaultConfig {
   timeout?: FaultRule & { holdMs?: number };
   rateLimit?: FaultRule & { retryAfterSeconds?: number; style?: 'http' | 'platform' };
   dropAfterCommit?: FaultRule;
+  /**
+   * Answers with one of these gateway error bodies (the vendor's documented shapes, e.g. the fixtures in
+   * test/fixtures/aliexpress/), drawn with the fault RNG. `request_id` is filled in. `commit` says whether the
+   * change is applied first (an `isp.*` failure behind the gateway can come after the backend acted): `before`
+   * (never applied, the default), `after` (always applied) or `random` (half of the time).
+   */
+  gatewayError?: FaultRule & { bodies: Array<Record<string, unknown>>; commit?: 'before' | 'after' | 'random' };
 }
 
 export interface FakeServerOptions {
@@ -104,6 +111,9 @@ export interface FakeServerStats {
     injectedServerError: number;
     injectedRateLimit: number;
     injectedTimeout: number;
+    injectedGatewayError: number;
+    /** Injected gateway errors that came after the change was applied. */
+    injectedGatewayErrorAfterCommit: number;
     droppedAfterCommit: number;
     flowControlled: number;
   };
@@ -135,7 +145,7 @@ type Gateway = 'iop' | 'top' | 'rest';
 
 interface GatewayError {
   /** IOP code and type. */
-  iop: { code: string; type: 'ISV' | 'ISP'; message: string };
+  iop: { code: string; type: 'ISV' | 'ISP' | 'SYSTEM'; message: string };
   /** TOP code, message and optional sub code. */
   top: { code: number; msg: string; sub_code?: string; sub_msg?: string };
   outcome: 'gatewayError' | 'flowControlled';
@@ -153,6 +163,8 @@ function emptyStats(): FakeServerStats {
       injectedServerError: 0,
       injectedRateLimit: 0,
       injectedTimeout: 0,
+      injectedGatewayError: 0,
+      injectedGatewayErrorAfterCommit: 0,
       droppedAfterCommit: 0,
       flowControlled: 0,
     },
@@ -179,7 +191,7 @@ export async function startFakeAliExpressServer(options: FakeServerOptions = {})
   const setFaults = (config: FaultConfig) => {
     faults = structuredClone(config);
     remaining.clear();
-    for (const key of ['serverError', 'timeout', 'rateLimit', 'dropAfterCommit'] as const) {
+    for (const key of ['serverError', 'timeout', 'rateLimit', 'dropAfterCommit', 'gatewayError'] as const) {
       const count = faults[key]?.count;
       if (count !== undefined) remaining.set(key, count);
     }
@@ -273,16 +285,19 @@ export async function startFakeAliExpressServer(options: FakeServerOptions = {})
       stats.outcomes.injectedRateLimit++;
       const seconds = faults.rateLimit?.retryAfterSeconds ?? 1;
       if ((faults.rateLimit?.style ?? 'http') === 'http') {
-        const limited = flowControl(seconds);
-        const body =
-          gateway === 'top'
-            ? { error_response: { ...limited.top, request_id: id } }
-            : { type: limited.iop.type, code: limited.iop.code, message: limited.iop.message, request_id: id };
+        const body = gatewayErrorBody(gateway, flowControl(seconds), id);
         res.writeHead(429, { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(seconds) });
         res.end(JSON.stringify(body));
         return;
       }
       sendGatewayError(res, gateway, flowControl(seconds), id);
+      return;
+    }
+    const injected = fires('gatewayError', method) ? pickInjectedError() : undefined;
+    const commitFirst = injected !== undefined && (injected.commit === 'after' || (injected.commit === 'random' && faultRandom() < 0.5));
+    if (injected && !commitFirst) {
+      stats.outcomes.injectedGatewayError++;
+      sendJson(res, 200, withRequestId(injected.body, id));
       return;
     }
 
@@ -301,6 +316,13 @@ export async function startFakeAliExpressServer(options: FakeServerOptions = {})
     }
     if (answer.refused) stats.outcomes.businessRefusal++;
     else stats.outcomes.ok++;
+    if (injected) {
+      // Applied, then answered with the platform-side error: the caller cannot tell.
+      stats.outcomes.injectedGatewayError++;
+      stats.outcomes.injectedGatewayErrorAfterCommit++;
+      sendJson(res, 200, withRequestId(injected.body, id));
+      return;
+    }
 
     // The change is committed; now maybe lose the answer.
     if (fires('dropAfterCommit', method)) {
@@ -309,6 +331,13 @@ export async function startFakeAliExpressServer(options: FakeServerOptions = {})
       return;
     }
     sendJson(res, 200, { [responseKey(method)]: { ...answer.payload, request_id: id } });
+  }
+
+  function pickInjectedError(): { body: Record<string, unknown>; commit: 'before' | 'after' | 'random' } | undefined {
+    const rule = faults.gatewayError;
+    if (!rule || rule.bodies.length === 0) return undefined;
+    const body = rule.bodies[Math.min(rule.bodies.length - 1, Math.floor(faultRandom() * rule.bodies.length))]!;
+    return { body, commit: rule.commit ?? 'before' };
   }
 
   function countRequest(gateway: Gateway, method: string, at: number): void {
@@ -589,12 +618,12 @@ export async function startFakeAliExpressServer(options: FakeServerOptions = {})
     return parseTopTimestamp(text) ?? parseIopTimestamp(text);
   }
 
+  /**
+   * The gateway's error answer: TOP `{error_response: {code, msg, sub_code, sub_msg}}`; IOP `/sync`
+   * `{error_response: {type, code, msg}}`; IOP `/rest` the four top-level fields the SDKs read (`message`).
+   */
   function sendGatewayError(res: ServerResponse, gateway: Gateway, error: GatewayError, id: string): void {
-    if (gateway === 'top') {
-      sendJson(res, 200, { error_response: { ...error.top, request_id: id } });
-    } else {
-      sendJson(res, 200, { type: error.iop.type, code: error.iop.code, message: error.iop.message, request_id: id });
-    }
+    sendJson(res, 200, gatewayErrorBody(gateway, error, id));
   }
 
   // ---- admin ------------------------------------------------------------------------------------------------
@@ -776,4 +805,17 @@ export function parseMultipartFields(body: Buffer, boundary: string): Array<[str
     fields.push([name, Buffer.from(value, 'latin1').toString('utf8')]);
   }
   return fields;
+}
+
+function gatewayErrorBody(gateway: Gateway, error: GatewayError, id: string): Record<string, unknown> {
+  if (gateway === 'top') return { error_response: { ...error.top, request_id: id } };
+  if (gateway === 'rest') return { type: error.iop.type, code: error.iop.code, message: error.iop.message, request_id: id };
+  return { error_response: { type: error.iop.type, code: error.iop.code, msg: error.iop.message, request_id: id } };
+}
+
+/** An injected documented body with this request's id, wherever the shape keeps it. */
+function withRequestId(body: Record<string, unknown>, id: string): Record<string, unknown> {
+  const wrapped = body.error_response;
+  if (wrapped && typeof wrapped === 'object') return { ...body, error_response: { ...(wrapped as Record<string, unknown>), request_id: id } };
+  return { ...body, request_id: id };
 }

@@ -231,9 +231,22 @@ export function responseKey(method: string): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Error envelopes and codes
 
-/** IOP (`/sync`) error: four top-level fields; `code` "0" or absent means success (samples/iop-error). */
+/**
+ * IOP `/sync` error, as the gateway answers it (moh3a/ae_sdk issue #9 and the fixtures' README): wrapped in
+ * `error_response`, a text `code`, the platform's words in `msg`.
+ */
 export interface IopErrorEnvelope {
-  type: string;
+  error_response: {
+    type: 'ISV' | 'ISP' | 'SYSTEM';
+    code: string;
+    msg: string;
+    request_id: string;
+  };
+}
+
+/** IOP `/rest/<path>` error (system APIs): the four top-level fields the official IOP SDKs read. */
+export interface IopRestErrorBody {
+  type: 'ISV' | 'ISP' | 'SYSTEM';
   code: string;
   message: string;
   request_id: string;
@@ -293,13 +306,6 @@ export const TOP_CODES = {
   missingRequiredArguments: 40,
   invalidArguments: 41,
 } as const;
-
-/** "this ban will last 3 seconds" (IOP) / "This ban will last for 71 more seconds" (TOP) → milliseconds. */
-export function banDurationMs(message: string | undefined): number | undefined {
-  if (!message) return undefined;
-  const match = /ban will last (?:for )?(\d+) (?:more )?seconds?/i.exec(message);
-  return match ? Number(match[1]) * 1000 : undefined;
-}
 
 /**
  * Business codes used by the fake marketplace for refused operations (the real platform's exact codes for these
