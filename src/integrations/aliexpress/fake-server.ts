@@ -9,8 +9,9 @@
  *   with a GMT+8 timestamp) is accepted on /sync too. Errors use the gateway's envelope `{error_response: {type, code, msg, request_id}}`.
  * - `POST|GET /router/rest` — TOP gateway: md5 / hmac / hmac-sha256, GMT+8 `yyyy-MM-dd HH:mm:ss` timestamp within
  *   ±10 min, errors in `{error_response: {code, msg, sub_code, sub_msg, request_id}}`.
- * - `/rest/<path>` — IOP system APIs: the signature (with path prefix) is checked, then the API is refused as
- *   unsupported.
+ * - `/rest` (API path in `method`, as the Python IOP SDK posts it) or `/rest/<path>` — IOP system APIs: the signature
+ *   (with the path prefix) is checked; `/auth/token/create` and `/auth/token/refresh` answer the token fields
+ *   (fake-auth.ts), anything else is refused as unsupported. Errors here are the four top-level fields.
  * Successful answers are wrapped in `<api_with_underscores>_response` on both gateways.
  *
  * Test/admin API, separate from the protocol: everything under `/__fake/` (seed orders, read state and declared
@@ -44,6 +45,7 @@ import {
   FAKE_BUSINESS_CODES,
 } from './protocol';
 import { IOP_SIGN_METHOD, isTopSignMethod, signIop, signTop, signaturesEqual } from './signing';
+import { AUTH_TOKEN_CREATE, AUTH_TOKEN_REFRESH, FakeAuth } from './fake-auth';
 import {
   FAKE_LOGISTICS_SERVICES,
   FakeMarketplace,
@@ -97,6 +99,8 @@ export interface FakeServerOptions {
   /** Flow control: more protocol requests than this in one clock second (per app key) get the platform's ban. */
   maxRequestsPerSecond?: number;
   sellerLoginId?: string;
+  /** Lifetime of the access tokens `/auth/token/create` and `/auth/token/refresh` issue. Default 30 days. */
+  accessTokenTtlMs?: number;
 }
 
 export interface FakeServerStats {
@@ -125,6 +129,8 @@ export interface FakeAliExpressServer {
   readonly url: string;
   readonly port: number;
   readonly marketplace: FakeMarketplace;
+  /** Seller authorisation: codes, issued tokens and their expiry (fake-auth.ts). */
+  readonly auth: FakeAuth;
   readonly appKey: string;
   now(): number;
   setFaults(faults: FaultConfig): void;
@@ -183,6 +189,10 @@ export async function startFakeAliExpressServer(options: FakeServerOptions = {})
   let clockOffset = 0;
   const now = () => baseNow() + clockOffset;
   const marketplace = new FakeMarketplace(options.sellerLoginId ? { sellerLoginId: options.sellerLoginId } : {});
+  const auth = new FakeAuth({
+    sellerLoginId: marketplace.sellerLoginId,
+    ...(options.accessTokenTtlMs !== undefined ? { accessTokenTtlMs: options.accessTokenTtlMs } : {}),
+  });
   if (options.seedOrders) marketplace.seedRandomOrders(options.seedOrders, now(), options.seed ?? 1);
 
   let faults: FaultConfig = {};
@@ -242,7 +252,8 @@ export async function startFakeAliExpressServer(options: FakeServerOptions = {})
     let gateway: Gateway;
     if (url.pathname === IOP_SYNC_PATH) gateway = 'iop';
     else if (url.pathname === TOP_PATH) gateway = 'top';
-    else if (url.pathname.startsWith(IOP_REST_PREFIX + '/')) gateway = 'rest';
+    // The official IOP SDKs post to `<base>/rest` with the API path in `method` (Python) or to `<base>/rest<path>`.
+    else if (url.pathname === IOP_REST_PREFIX || url.pathname.startsWith(IOP_REST_PREFIX + '/')) gateway = 'rest';
     else {
       sendJson(res, 404, { error: 'not found' });
       return;
@@ -308,6 +319,18 @@ export async function startFakeAliExpressServer(options: FakeServerOptions = {})
       return;
     }
 
+    if (gateway === 'rest') {
+      const name = restApiName(url, params);
+      const answer = name === AUTH_TOKEN_CREATE ? auth.create(params.get('code'), requestTime) : auth.refresh(params.get('refresh_token'), requestTime);
+      if ('message' in answer) {
+        stats.outcomes.businessRefusal++;
+        sendJson(res, 200, { type: 'ISV', code: answer.code, message: answer.message, request_id: id });
+      } else {
+        stats.outcomes.ok++;
+        sendJson(res, 200, { ...answer, code: '0', request_id: id });
+      }
+      return;
+    }
     const answer = dispatch(method, params, requestTime);
     if ('error' in answer) {
       stats.outcomes.gatewayError++;
@@ -383,7 +406,7 @@ export async function startFakeAliExpressServer(options: FakeServerOptions = {})
   /** Method, app key, timestamp, signature, session and flow control — in that order, like a gateway. */
   function checkGateway(gateway: Gateway, url: URL, params: Map<string, string>, requestTime: number): GatewayError | undefined {
     const method = params.get('method');
-    const apiName = gateway === 'rest' ? url.pathname.slice(IOP_REST_PREFIX.length) : method;
+    const apiName = gateway === 'rest' ? restApiName(url, params) : method;
     if (!apiName) {
       return gatewayError(IOP_CODES.missingParameter, 'The input parameter "method" that is mandatory for processing this request is not supplied', TOP_CODES.missingMethod, 'Missing method');
     }
@@ -418,6 +441,7 @@ export async function startFakeAliExpressServer(options: FakeServerOptions = {})
     }
 
     if (gateway === 'rest') {
+      if (apiName === AUTH_TOKEN_CREATE || apiName === AUTH_TOKEN_REFRESH) return undefined; // no seller token yet
       return gatewayError(IOP_CODES.api, `The API ${apiName} is not supported by the fake marketplace`, TOP_CODES.invalidMethod, 'Invalid method');
     }
     if (!(Object.values(API) as string[]).includes(apiName)) {
@@ -427,7 +451,8 @@ export async function startFakeAliExpressServer(options: FakeServerOptions = {})
     // The official SDKs send the seller token as `session`; the AliExpress docs call it `access_token`.
     const token = params.get('session') ?? params.get('access_token');
     if (!token) return gatewayError(IOP_CODES.accessToken, 'The access token is missing', TOP_CODES.missingSession, 'Missing session');
-    if (accessTokens.size > 0 && !accessTokens.has(token)) {
+    const issued = auth.accessTokenValid(token, requestTime);
+    if (issued === false || (issued === undefined && accessTokens.size > 0 && !accessTokens.has(token))) {
       return gatewayError(IOP_CODES.accessToken, 'The specified access token is invalid or expired', TOP_CODES.invalidSession, 'Invalid session');
     }
 
@@ -636,6 +661,7 @@ export async function startFakeAliExpressServer(options: FakeServerOptions = {})
    * POST /__fake/orders/:id/status           ← { status }
    * GET  /__fake/shipments                   → every declaration attempt (accepted or refused)
    * GET  /__fake/messages                    → buyer messages
+   * POST /__fake/auth/code                   → { code } (what the consent page hands the app's callback)
    * GET  /__fake/stats, POST /__fake/stats/reset
    * GET  /__fake/faults, POST /__fake/faults ← FaultConfig (replaces the current one)
    * POST /__fake/clock                       ← { offset_ms } | { now }
@@ -691,8 +717,10 @@ export async function startFakeAliExpressServer(options: FakeServerOptions = {})
         else return sendJson(res, 400, { error: 'offset_ms or now (epoch ms) is required' });
         return sendJson(res, 200, { now: now(), offset_ms: clockOffset });
       }
+      if (verb === 'POST' && path === '/__fake/auth/code') return sendJson(res, 200, { code: auth.issueCode(now()) });
       if (verb === 'POST' && path === '/__fake/reset') {
         marketplace.reset();
+        auth.reset();
         stats = emptyStats();
         setFaults({});
         return sendJson(res, 200, { ok: true });
@@ -719,6 +747,7 @@ export async function startFakeAliExpressServer(options: FakeServerOptions = {})
     url,
     port: address.port,
     marketplace,
+    auth,
     appKey,
     now,
     setFaults,
@@ -818,4 +847,10 @@ function withRequestId(body: Record<string, unknown>, id: string): Record<string
   const wrapped = body.error_response;
   if (wrapped && typeof wrapped === 'object') return { ...body, error_response: { ...(wrapped as Record<string, unknown>), request_id: id } };
   return { ...body, request_id: id };
+}
+
+/** The API a `/rest` request names: its path after `/rest`, or (the Python SDK's form) its `method` parameter. */
+function restApiName(url: URL, params: Map<string, string>): string | undefined {
+  const fromPath = url.pathname.slice(IOP_REST_PREFIX.length);
+  return fromPath || params.get('method') || undefined;
 }
