@@ -6,8 +6,9 @@
  *   credentials: { appKey, appSecret, accessToken },          // never logged, never in an error
  *   gateway: { protocol: 'iop' },                               // or { protocol: 'top', signMethod: 'hmac-sha256' }
  * });
- * const page = await client.listOrdersModified({ from, to, page: 1, pageSize: 50 }); // epoch ms window
- * for await (const summary of client.listAllOrdersModified({ from, to })) { ... }
+ * // modified in [from, to], created in a window of ≤ 180 days (walk longer spans with creationWindows, protocol.ts)
+ * const page = await client.listOrdersModified({ from, to, created: { from: c0, to: c1 }, page: 1, pageSize: 50 });
+ * for await (const summary of client.listAllOrdersModified({ from, to, created })) { ... }
  * const order = await client.getOrder('8190000000123400');   // findorderbyid `target`; see mapping.ts
  * await client.declareShipment({ orderId, serviceName: 'CAINIAO_STANDARD', logisticsNo, sendType: 'part' });
  * await client.modifyShipment({ orderId, oldServiceName, oldLogisticsNo, newServiceName, newLogisticsNo, sendType });
@@ -38,6 +39,7 @@ import {
   DEFAULT_IOP_BASE_URL,
   DEFAULT_TOP_BASE_URL,
   IOP_SYNC_PATH,
+  MAX_CREATE_WINDOW_MS,
   MAX_PAGE_SIZE,
   TOP_PATH,
   formatTopTimestamp,
@@ -122,6 +124,11 @@ export interface OrderListQuery {
   /** Modified-time window, epoch ms, inclusive. */
   from: number;
   to: number;
+  /**
+   * Creation-time window, epoch ms, inclusive: the platform requires one, at most `MAX_CREATE_WINDOW_MS` (180
+   * days) long; walk longer spans with `creationWindows` (protocol.ts).
+   */
+  created: { from: number; to: number };
   /** Platform statuses, at most 20 (e.g. `WAIT_SELLER_SEND_GOODS`). */
   statuses?: readonly string[];
   /** 1-based. */
@@ -274,7 +281,15 @@ export class AliExpressClient {
     }
     if (!(query.from <= query.to)) throw new RangeError('the window must have from ≤ to');
     if (query.statuses && query.statuses.length > 20) throw new RangeError('at most 20 statuses per query');
+    const created = query.created;
+    if (!(created.from <= created.to)) throw new RangeError('the creation window must have from ≤ to');
+    const createStart = platformQueryTime(created.from, 'start');
+    const createEnd = platformQueryTime(created.to, 'end');
+    const createdSpan = (parsePlatformTime(createEnd) ?? created.to) - (parsePlatformTime(createStart) ?? created.from);
+    if (createdSpan > MAX_CREATE_WINDOW_MS) throw new RangeError('the creation window is at most 180 days (walk longer spans with creationWindows)');
     const queryObject: Record<string, unknown> = {
+      create_date_start: createStart,
+      create_date_end: createEnd,
       modified_date_start: platformQueryTime(query.from, 'start'),
       modified_date_end: platformQueryTime(query.to, 'end'),
       current_page: page,

@@ -32,6 +32,7 @@ import {
   IOP_MAX_SKEW_MS,
   IOP_REST_PREFIX,
   IOP_SYNC_PATH,
+  MAX_CREATE_WINDOW_MS,
   MAX_PAGE_SIZE,
   TOP_CODES,
   TOP_MAX_SKEW_MS,
@@ -516,6 +517,13 @@ export async function startFakeAliExpressServer(options: FakeServerOptions = {})
           const parsed = typeof text === 'string' ? parsePlatformTime(text) : undefined;
           if (parsed === undefined) return invalid(field, 'expected yyyy-MM-dd HH:mm:ss (US Pacific time)');
           times[field] = parsed;
+        }
+        // The platform lists only within a creation-date window of at most 180 days.
+        if (times.create_date_start === undefined) return missing('create_date_start');
+        if (times.create_date_end === undefined) return missing('create_date_end');
+        if (times.create_date_end < times.create_date_start) return invalid('create_date_end', 'must not be before create_date_start');
+        if (times.create_date_end - times.create_date_start > MAX_CREATE_WINDOW_MS) {
+          return invalid('create_date_start', 'the time range between create_date_start and create_date_end cannot exceed 180 days');
         }
         // Wall-clock texts have whole seconds: the end of the window covers its whole second.
         const endOf = (ms: number | undefined) => (ms === undefined ? undefined : ms + 999);

@@ -44,6 +44,32 @@ const TOP_OFFSET_MS = 8 * 3600 * 1000;
 
 export const MAX_PAGE_SIZE = 50;
 
+/**
+ * The order list must be asked for a creation-date window (`create_date_start` / `create_date_end`) of at most
+ * 180 days (issue 15's account of the platform's rule; the platform's exact wording of the refusal is not in our
+ * sources). The modified-date filter is applied inside that window.
+ */
+export const MAX_CREATE_WINDOW_MS = 180 * 24 * 3600_000;
+/**
+ * The windows shipby asks for are two hours shorter than the limit: each query edge can be moved one hour outwards
+ * over the repeated autumn hour (`platformQueryTime`), and the window must still fit.
+ */
+const CREATE_WINDOW_STEP_MS = MAX_CREATE_WINDOW_MS - 2 * 3600_000;
+
+/**
+ * [start, end] cut into consecutive creation-date windows, oldest first, each within the platform's limit; a
+ * window ends where the next begins (an order created on the seam is listed twice, never missed).
+ */
+export function creationWindows(start: number, end: number): Array<{ from: number; to: number }> {
+  if (!(start <= end)) throw new RangeError('the creation window must have start ≤ end');
+  const windows: Array<{ from: number; to: number }> = [];
+  for (let from = start; ; from += CREATE_WINDOW_STEP_MS) {
+    const to = Math.min(end, from + CREATE_WINDOW_STEP_MS);
+    windows.push({ from, to });
+    if (to >= end) return windows;
+  }
+}
+
 /** Order states that allow a shipment declaration (§0 item 4, §3.3). */
 export const SHIPPABLE_STATUSES = ['WAIT_SELLER_SEND_GOODS', 'SELLER_PART_SEND_GOODS'] as const;
 
