@@ -24,9 +24,17 @@ export interface FaultConfig {
    * Answers with one of these gateway error bodies (the vendor's documented shapes, e.g. the fixtures in
    * test/fixtures/aliexpress/), drawn with the fault RNG. `request_id` is filled in. `commit` says whether the
    * change is applied first (an `isp.*` failure behind the gateway can come after the backend acted): `before`
-   * (never applied, the default), `after` (always applied) or `random` (half of the time).
+   * (never applied, the default), `after` (always applied) or `random` (half of the time); a body given as
+   * `{ body, commit }` has its own.
    */
-  gatewayError?: FaultRule & { bodies: Array<Record<string, unknown>>; commit?: 'before' | 'after' | 'random' };
+  gatewayError?: FaultRule & { bodies: Array<Record<string, unknown> | InjectedBody>; commit?: FaultCommit };
+}
+
+export type FaultCommit = 'before' | 'after' | 'random';
+/** A body with its own commit behaviour (a call limit is never applied; an `isp.*` failure may have been). */
+export interface InjectedBody {
+  body: Record<string, unknown>;
+  commit: FaultCommit;
 }
 
 type FaultKind = Exclude<keyof FaultConfig, 'seed'>;
@@ -74,10 +82,16 @@ export class FaultInjector {
   }
 
   /** The documented body to answer with, once `gatewayError` fired. */
-  pickInjectedError(): { body: Record<string, unknown>; commit: 'before' | 'after' | 'random' } | undefined {
+  pickInjectedError(): InjectedBody | undefined {
     const rule = this.#faults.gatewayError;
     if (!rule || rule.bodies.length === 0) return undefined;
-    const body = rule.bodies[Math.min(rule.bodies.length - 1, Math.floor(this.#random() * rule.bodies.length))]!;
-    return { body, commit: rule.commit ?? 'before' };
+    const picked = rule.bodies[Math.min(rule.bodies.length - 1, Math.floor(this.#random() * rule.bodies.length))]!;
+    if (isInjectedBody(picked)) return picked;
+    return { body: picked, commit: rule.commit ?? 'before' };
   }
+}
+
+function isInjectedBody(value: Record<string, unknown> | InjectedBody): value is InjectedBody {
+  const commit = (value as { commit?: unknown }).commit;
+  return typeof (value as { body?: unknown }).body === 'object' && (commit === 'before' || commit === 'after' || commit === 'random');
 }
