@@ -6,6 +6,10 @@
  * notices are the least urgent rows, so they go after the uploads. Per run it also prints the CPU the workers and the
  * fake used per upload, how busy the whole machine was, and how many rows each record transaction wrote.
  *   PARCELS (default 10,000) per run; WORKER_CONCURRENCY (default 24) deliveries in flight per worker.
+ *   ERROR_RATE (default 0): the share of fulfil and order-detail calls the fake answers with one of the gateway's
+ *   real transient error bodies (test/fixtures/aliexpress/gateway-errors/: call limits and service unavailable,
+ *   never applied; `isp.*` failures, applied half of the time). The run then also checks that nothing was lost (every
+ *   upload delivered, none dead) and nothing doubled (each number accepted once by the fake).
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -13,6 +17,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { createContext, type AppContext } from '../src/app/context';
+import { API } from '../src/integrations/aliexpress/protocol';
+import type { FaultConfig } from '../src/integrations/aliexpress/fake-server';
 import { startFakeAliExpressServer, type FakeAliExpressServer } from '../src/integrations/aliexpress/fake-server';
 import { migrateToLatest, openStore } from '../src/store/database';
 import { createScratchDatabase } from '../src/store/pg-admin';
@@ -20,6 +26,7 @@ import { FAKE_APP_KEY, FAKE_APP_SECRET, FAKE_TOKEN, TEST_MASTER_KEY_TEXT, connec
 
 const PARCELS = Number(process.env.PARCELS ?? 10_000);
 const CONCURRENCY = Number(process.env.WORKER_CONCURRENCY ?? 24);
+const ERROR_RATE = Number(process.env.ERROR_RATE ?? 0);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tsx = path.join(root, 'node_modules/tsx/dist/loader.mjs');
 // e.g. BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the workers and load processes.
@@ -41,6 +48,7 @@ async function outboxRun(ctx: AppContext, fake: FakeAliExpressServer, url: strin
   const seeded = await seedOrders(ctx, fake, { shop, count: PARCELS, parcelsOf: () => 1, firstId });
   await shipAll(ctx, seeded, firstSerial);
   fake.resetStats();
+  if (ERROR_RATE > 0) fake.setFaults(realErrorFaults(ERROR_RATE));
   const started = Date.now();
   const machineBefore = machineCpu();
   const benchCpuBefore = process.cpuUsage();
@@ -69,7 +77,19 @@ async function outboxRun(ctx: AppContext, fake: FakeAliExpressServer, url: strin
   const row = rows[0]!;
   const activeMs = Number(row.last_done) - Number(row.first_at);
   const stats = fake.stats();
-  const accepted = fake.marketplace.declarations.filter((d) => d.accepted && d.orderId >= String(firstId)).length;
+  const acceptedDeclarations = fake.marketplace.declarations.filter((d) => d.accepted && d.orderId >= String(firstId) && d.orderId < String(firstId + PARCELS * 10));
+  const accepted = acceptedDeclarations.length;
+  const acceptedNumbers = new Set(acceptedDeclarations.map((d) => `${d.orderId}/${d.logisticsNo}`)).size;
+  const { rows: deadRows } = await sql<{ dead: string }>`select count(*) as dead from outbox where shop_id = ${shop} and kind = 'upload_tracking' and status <> 'delivered'`.execute(ctx.store.db);
+  const notDelivered = Number(deadRows[0]!.dead);
+  // With errors injected, the last uploads wait out the retry backoff (2 s, 4 s, 8 s… after consecutive failures):
+  // the time to 95 % delivered separates the throughput from that deliberate tail.
+  const { rows: p95Rows } = await sql<{ p95: string }>`
+    select percentile_disc(0.95) within group (order by done_at) as p95
+    from outbox where shop_id = ${shop} and kind = 'upload_tracking' and status = 'delivered'`.execute(ctx.store.db);
+  const p95Ms = Number(p95Rows[0]!.p95) - Number(row.first_at);
+  const injected = fake.stats().outcomes.injectedGatewayError;
+  fake.clearFaults();
   const requestsPerSecond = stats.total / ((Number(row.last_any) - Number(row.first_at)) / 1000);
   const delivered = Number(row.delivered);
   const cpu = {
@@ -81,7 +101,26 @@ async function outboxRun(ctx: AppContext, fake: FakeAliExpressServer, url: strin
     recordTransactions: workerStats.reduce((sum, w) => sum + w.transactions, 0),
     claimed: workerStats.reduce((sum, w) => sum + w.claimed, 0),
   };
-  return { workers, delivered, accepted, activeMs, wallMs, uploadsPerSecond: delivered / (activeMs / 1000), requests: stats.total, requestsPerSecond, cpu };
+  return { workers, delivered, accepted, acceptedNumbers, notDelivered, injected, p95Ms, uploadsPerSecondTo95: (0.95 * delivered) / (p95Ms / 1000), activeMs, wallMs, uploadsPerSecond: delivered / (activeMs / 1000), requests: stats.total, requestsPerSecond, cpu };
+}
+
+/** The gateway's documented transient errors (fixtures), on fulfil and order-detail calls. */
+function realErrorFaults(rate: number): FaultConfig {
+  const dir = path.join(root, 'test/fixtures/aliexpress/gateway-errors');
+  const body = (file: string) => JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Record<string, unknown>;
+  const notApplied = ['sync-api-call-limit.json', 'top-app-call-limited.json', 'sync-system-service-unavailable.json', 'top-service-unavailable.json'];
+  const maybeApplied = ['sync-isp-failure.json', 'top-isp-remote-timeout.json'];
+  return {
+    seed: 20,
+    gatewayError: {
+      probability: rate,
+      methods: [API.fulfill, API.orderDetail],
+      bodies: [
+        ...notApplied.map((file) => ({ body: body(file), commit: 'before' as const })),
+        ...maybeApplied.map((file) => ({ body: body(file), commit: 'random' as const })),
+      ],
+    },
+  };
 }
 
 /** Jiffies of all CPUs since boot: busy (everything but idle and iowait) and total. */
@@ -103,7 +142,7 @@ async function main(): Promise<void> {
   try {
     await migrateToLatest(store);
     const ctx = createContext(store);
-    console.log(`outbox benchmark: ${PARCELS} parcels per run, PostgreSQL, fake marketplace in this process, ${CONCURRENCY} in flight per worker`);
+    console.log(`outbox benchmark: ${PARCELS} parcels per run, PostgreSQL, fake marketplace in this process, ${CONCURRENCY} in flight per worker${ERROR_RATE > 0 ? `, real gateway errors injected on ${(ERROR_RATE * 100).toFixed(0)} % of fulfil and detail calls` : ''}`);
 
     const one = await outboxRun(ctx, fake, scratch.url, 1, 'bench1', 8100000000000000, 0);
     console.log(`1 worker : ${one.delivered} uploads in ${(one.activeMs / 1000).toFixed(1)} s = ${one.uploadsPerSecond.toFixed(0)} uploads/s (${one.requests} requests incl. notices; wall ${(one.wallMs / 1000).toFixed(1)} s)`);
@@ -111,6 +150,9 @@ async function main(): Promise<void> {
     const three = await outboxRun(ctx, fake, scratch.url, 3, 'bench3', 8200000000000000, 1_000_000);
     console.log(`3 workers: ${three.delivered} uploads in ${(three.activeMs / 1000).toFixed(1)} s = ${three.uploadsPerSecond.toFixed(0)} uploads/s (${three.requests} requests incl. notices; wall ${(three.wallMs / 1000).toFixed(1)} s)`);
     console.log(cpuLine(three));
+    for (const r of [one, three]) {
+      if (ERROR_RATE > 0) console.log(`   ${r.workers} worker(s): ${r.injected} errors injected; ${r.notDelivered} uploads not delivered (lost), ${r.accepted - r.acceptedNumbers} numbers accepted twice (doubled); 95 % delivered in ${(r.p95Ms / 1000).toFixed(1)} s = ${r.uploadsPerSecondTo95.toFixed(0)} uploads/s`);
+    }
 
     // The fake's own limit: the same fulfil call from 3 load processes, no database, no outbox.
     const loadFirst = 8300000000000000;
@@ -150,7 +192,14 @@ async function main(): Promise<void> {
       worker_cpu_ms_per_upload_3_workers: Number(three.cpu.workerMsPerUpload.toFixed(2)),
       machine_busy_1_worker: Number(one.cpu.machineBusy.toFixed(2)),
       machine_busy_3_workers: Number(three.cpu.machineBusy.toFixed(2)),
-      exactly_once: one.accepted === one.delivered && three.accepted === three.delivered,
+      error_rate: ERROR_RATE,
+      uploads_per_s_to_95pct_1_worker: Math.round(one.uploadsPerSecondTo95),
+      uploads_per_s_to_95pct_3_workers: Math.round(three.uploadsPerSecondTo95),
+      errors_injected_1_worker: one.injected,
+      errors_injected_3_workers: three.injected,
+      lost: one.notDelivered + three.notDelivered,
+      doubled: one.accepted - one.acceptedNumbers + (three.accepted - three.acceptedNumbers),
+      exactly_once: one.accepted === one.delivered && three.accepted === three.delivered && one.delivered === PARCELS && three.delivered === PARCELS,
     }));
   } finally {
     await store.close();

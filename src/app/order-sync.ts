@@ -8,6 +8,9 @@
  * - pages are read from the LAST to the first. The list is newest-created first and filtered by modified time; while
  *   we page, an order can only leave the window (a change moves its modified time past the window's end), which
  *   shifts later items towards the front — into pages not read yet when reading backwards, never past us;
+ * - the platform lists orders only within a creation-date window of at most 180 days: the run walks the creation
+ *   span [window start − `orderAgeMs`, window end] in consecutive windows, oldest first (`creationWindows`), each
+ *   with the modified-date window inside it; an order listed in two windows (created on a seam) is read once;
  * - the cursor moves to the window's end only after every page and every order of the run was written.
  * Orders whose platform modified time is unchanged since the last sync are not fetched again, so the overlap is cheap.
  * A run holds the shop's sync lease, so two processes never sync one shop at once.
@@ -18,7 +21,7 @@ import { parseJsonOrder } from '../core/order-input-json';
 import { DAY_MS } from '../core/time';
 import type { AliExpressClient, OrderSummary } from '../integrations/aliexpress/client';
 import { mapOrderDetail, OrderMappingError } from '../integrations/aliexpress/mapping';
-import { parsePlatformTime } from '../integrations/aliexpress/protocol';
+import { creationWindows, parsePlatformTime } from '../integrations/aliexpress/protocol';
 import * as marketplace from '../store/marketplace';
 import * as orders from '../store/orders';
 import type { AppContext } from './context';
@@ -34,6 +37,11 @@ export interface SyncOptions {
   overlapMs?: number;
   /** The first run of a shop looks back this far. Default 30 days. */
   initialLookbackMs?: number;
+  /**
+   * How long after its creation an order can still change and matter (a buyer's receipt, a dispute): the creation
+   * span walked is the modified window widened by this much. Default 180 days.
+   */
+  orderAgeMs?: number;
   /** How long a run may hold the shop. Default 15 minutes. */
   leaseMs?: number;
   /** Order details fetched at once. Default 4. */
@@ -47,6 +55,8 @@ export interface SyncReport {
   shopId: string;
   status: 'ok' | 'busy' | 'failed';
   window?: { from: number; to: number };
+  /** The creation-date windows listed, oldest first. */
+  createdWindows?: Array<{ from: number; to: number }>;
   /** Orders the platform listed as changed in the window. */
   listed: number;
   /** Orders whose detail was fetched (changed since the last sync, or new). */
@@ -73,7 +83,12 @@ export async function syncShopOrders(ctx: AppContext, shopId: string, options: S
   report.window = { from, to };
   try {
     const client = clientFromConnection(connection, options.masterKey, options.clientOptions ?? {});
-    const changed = await listChangedOrders(client, from, to);
+    const windows = creationWindows(Math.max(0, from - (options.orderAgeMs ?? DEFAULT_ORDER_AGE_MS)), to);
+    report.createdWindows = windows;
+    const changed = new Map<string, OrderSummary>();
+    for (const created of windows) {
+      for (const [id, summary] of await listChangedOrders(client, { from, to, created })) changed.set(id, summary);
+    }
     report.listed = changed.size;
 
     const known = new Map<string, number | null>();
@@ -182,14 +197,19 @@ export async function syncAllShops(ctx: AppContext, options: SyncOptions, shopId
   return reports;
 }
 
-/** The orders changed in [from, to], by id, paging backwards (see the top of the file). */
-async function listChangedOrders(client: AliExpressClient, from: number, to: number): Promise<Map<string, OrderSummary>> {
+const DEFAULT_ORDER_AGE_MS = 180 * DAY_MS;
+
+/** The orders changed in [from, to] and created in one creation window, by id, paging backwards (see the top of the file). */
+async function listChangedOrders(
+  client: AliExpressClient,
+  window: { from: number; to: number; created: { from: number; to: number } },
+): Promise<Map<string, OrderSummary>> {
   const pageSize = 50;
-  const probe = await client.listOrdersModified({ from, to, page: 1, pageSize: 1 });
+  const probe = await client.listOrdersModified({ ...window, page: 1, pageSize: 1 });
   const pages = Math.ceil(probe.totalCount / pageSize);
   const found = new Map<string, OrderSummary>();
   for (let page = pages; page >= 1; page--) {
-    const result = await client.listOrdersModified({ from, to, page, pageSize });
+    const result = await client.listOrdersModified({ ...window, page, pageSize });
     for (const summary of result.orders) found.set(summary.orderId, summary);
   }
   return found;
@@ -212,6 +232,7 @@ function summaryOf(report: SyncReport) {
   return {
     status: report.status,
     window: report.window,
+    created_windows: report.createdWindows?.length,
     listed: report.listed,
     fetched: report.fetched,
     created: report.created,

@@ -9,7 +9,7 @@ import type { AvailabilitySignal } from '../core/marketplace-outage';
 import { mapPlatformStatus } from '../core/platform-status';
 import { readbackVerdict, type ReadbackVerdict } from '../core/upload-rules';
 import type { AliExpressClient } from '../integrations/aliexpress/client';
-import { AmbiguousOutcomeError, PermanentMarketplaceError, RetryableMarketplaceError } from '../integrations/aliexpress/errors';
+import { AmbiguousOutcomeError, PermanentMarketplaceError, ReauthorisationRequiredError, RetryableMarketplaceError } from '../integrations/aliexpress/errors';
 import { mapDeclaredShipments } from '../integrations/aliexpress/mapping';
 import { SHIPPABLE_STATUSES } from '../integrations/aliexpress/protocol';
 import * as outbox from '../store/outbox';
@@ -180,6 +180,10 @@ function failure(error: unknown, stillNeedsReadback: boolean, readback: Readback
     };
   }
   if (error instanceof PermanentMarketplaceError) return { type: 'failed', code: error.code, message: error.message, ...extra };
+  // The token, not the upload, is at fault: the upload waits (paused) for the shop to be authorised again.
+  if (error instanceof ReauthorisationRequiredError) {
+    return { type: 'retry', needsReadback: stillNeedsReadback, code: error.code, message: error.message, retryAfterMs: error.retryAfterMs, outage: false, ...extra };
+  }
   if (error instanceof RangeError) return { type: 'failed', code: 'INVALID_REQUEST', message: error.message, ...extra };
   // Anything else happened somewhere we cannot see: treat it as an unknown outcome.
   return { type: 'retry', needsReadback: true, code: 'UNEXPECTED', message: error instanceof Error ? error.message : String(error), ...extra };

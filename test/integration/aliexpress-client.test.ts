@@ -98,7 +98,7 @@ describe.each(['iop', 'top'] as const)('AliExpress client over the %s gateway', 
     seedShippableOrder('8190000000300000', { modified_at: base + 10 * 60_000 }); // after it
     const { client } = makeClient(protocol);
 
-    const window = { from: base, to: base + 6 * 60_000, pageSize: 3 };
+    const window = { from: base, to: base + 6 * 60_000, created: { from: fake.now() - 30 * DAY, to: fake.now() }, pageSize: 3 };
     const first = await client.listOrdersModified({ ...window, page: 1 });
     expect(first).toMatchObject({ page: 1, pageSize: 3, totalCount: 7, totalPages: 3 });
     expect(first.orders).toHaveLength(3);
@@ -124,6 +124,25 @@ describe.each(['iop', 'top'] as const)('AliExpress client over the %s gateway', 
       'read',
     );
     await expect(oversized).rejects.toMatchObject({ kind: 'permanent', reason: 'invalid_request' });
+  });
+
+  it('lists within a creation-date window of at most 180 days, which the fake enforces with the platform error', async () => {
+    const now = fake.now();
+    seedShippableOrder('8190000000400000', { modified_at: now - HOUR });
+    const { client } = makeClient(protocol);
+    const modified = { from: now - 2 * HOUR, to: now };
+    // Created (paid) 3 hours ago: inside a window ending now, outside one that ended a day ago.
+    expect((await client.listOrdersModified({ ...modified, created: { from: now - 180 * DAY + 3 * HOUR, to: now } })).totalCount).toBe(1);
+    expect((await client.listOrdersModified({ ...modified, created: { from: now - 10 * DAY, to: now - DAY } })).totalCount).toBe(0);
+    await expect(client.listOrdersModified({ ...modified, created: { from: now - 181 * DAY, to: now } })).rejects.toThrow(/180 days/);
+    const tooLong = client.call(
+      API.orderList,
+      { param_aeop_order_query: JSON.stringify({ create_date_start: formatPlatformTime(now - 181 * DAY), create_date_end: formatPlatformTime(now), current_page: 1, page_size: 10 }) },
+      'read',
+    );
+    await expect(tooLong).rejects.toMatchObject({ kind: 'permanent', reason: 'invalid_request', platformMessage: expect.stringMatching(/cannot exceed 180 days/) });
+    const noWindow = client.call(API.orderList, { param_aeop_order_query: JSON.stringify({ current_page: 1, page_size: 10 }) }, 'read');
+    await expect(noWindow).rejects.toMatchObject({ kind: 'permanent', platformMessage: expect.stringMatching(/create_date_start/) });
   });
 
   it('reads an order detail and maps it to the order input', async () => {
@@ -240,10 +259,10 @@ describe.each(['iop', 'top'] as const)('AliExpress client over the %s gateway', 
     await expect(slightlyOff.listLogisticsServices()).resolves.not.toHaveLength(0);
   });
 
-  it('an invalid access token is a permanent auth error', async () => {
+  it('an invalid or expired access token asks for a new authorisation, at once, without retrying', async () => {
     const { client } = makeClient(protocol, { credentials: { appKey: APP_KEY, appSecret: APP_SECRET, accessToken: 'expired-token-000000' } });
     const error = await client.getOrder('8190000000123400').catch((e: unknown) => e);
-    expect(error).toMatchObject({ kind: 'permanent', reason: 'auth' });
+    expect(error).toMatchObject({ kind: 'reauthorise', attempts: 1 });
     expect(JSON.stringify(error)).not.toContain('expired-token-000000');
   });
 
@@ -404,11 +423,16 @@ describe('AliExpress client, other cases', () => {
     const viaGet = await fetch(`${fake.url}/sync?${new URLSearchParams(params)}`);
     expect(await viaGet.json()).toHaveProperty('aliexpress_logistics_redefining_listlogisticsservice_response.result_success', true);
 
-    // A path-style system API is signed with its path in front; the fake checks that, then refuses the API.
+    // A path-style system API is signed with its path in front; the fake checks that, then answers it (an unknown
+    // code is refused in the /rest shape) or refuses an API it does not serve.
     const system: Record<string, string> = { app_key: APP_KEY, timestamp: String(Date.now()), sign_method: 'sha256', code: 'x' };
     system.sign = signIop(APP_SECRET, '/auth/token/create', system);
     const viaRest = await fetch(`${fake.url}/rest/auth/token/create`, { method: 'POST', body: new URLSearchParams(system) });
-    expect(await viaRest.json()).toMatchObject({ code: 'InvalidApi' });
+    expect(await viaRest.json()).toMatchObject({ type: 'ISV', code: 'InvalidCode' });
+    const other: Record<string, string> = { app_key: APP_KEY, timestamp: String(Date.now()), sign_method: 'sha256' };
+    other.sign = signIop(APP_SECRET, '/auth/token/security/create', other);
+    const unserved = await fetch(`${fake.url}/rest/auth/token/security/create`, { method: 'POST', body: new URLSearchParams(other) });
+    expect(await unserved.json()).toMatchObject({ code: 'InvalidApi' });
     system.sign = signIop(APP_SECRET, 'auth.token.create', system);
     const badRest = await fetch(`${fake.url}/rest/auth/token/create`, { method: 'POST', body: new URLSearchParams(system) });
     expect(await badRest.json()).toMatchObject({ code: 'IncompleteSignature' });

@@ -96,6 +96,36 @@ describe.each(backends)('order sync on $name', (backend) => {
     expect(third).toMatchObject({ status: 'ok', listed: 2, fetched: 0, unchanged: 2 });
   });
 
+  it('walks creation-date windows of at most 180 days, oldest first, with the modified window inside each', async () => {
+    const now = Date.now();
+    const DAY = 24 * HOUR;
+    // Orders created 1, 100, 250 and 400 days ago, all changed in the last hour; one created 500 days ago is too old.
+    const ages = [1, 100, 250, 400, 500];
+    for (const [i, age] of ages.entries()) {
+      fake.marketplace.addOrder(
+        { order_id: String(8190000000900000 + i * 10), status: 'FINISH', created_at: now - age * DAY, paid_at: now - age * DAY + HOUR,
+          risk_passed_at: now - age * DAY + 2 * HOUR, modified_at: now - HOUR + i * 1000, handling_days: 3, lines: [{ sku: `A-${i}`, quantity: 1, unit_price: '1.00' }] },
+        now,
+      );
+    }
+    fake.marketplace.invalidate();
+    fake.resetStats();
+    const report = await syncShopOrders(ctx, 'shop', { masterKey: TEST_MASTER_KEY, initialLookbackMs: 2 * HOUR, orderAgeMs: 450 * DAY });
+    expect(report).toMatchObject({ status: 'ok', listed: 4 });
+    const windows = report.createdWindows!;
+    expect(windows.length).toBe(3);
+    for (const [i, w] of windows.entries()) {
+      expect(w.to - w.from).toBeLessThanOrEqual(180 * DAY);
+      if (i > 0) expect(w.from).toBe(windows[i - 1]!.to);
+    }
+    // Every list request carried a creation window the fake accepted (it refuses more than 180 days).
+    expect(fake.stats().outcomes.gatewayError).toBe(0);
+    for (const [i, age] of ages.entries()) {
+      const found = await resolveOrder(ctx, String(8190000000900000 + i * 10), 'shop').then(() => true, () => false);
+      expect(found).toBe(age <= 400);
+    }
+  });
+
   it('keeps the cursor when a run fails, so the next run covers the window again', async () => {
     seedFake(3, Date.now());
     fake.setFaults({ serverError: { probability: 1, status: 503 } });

@@ -7,6 +7,10 @@
  *   business rule such as "the order is closed"); retrying the same request will not help.
  * - `AmbiguousOutcomeError`: a write may or may not have been applied (timeout, connection lost after sending,
  *   gateway timeout). The caller must read the order back before deciding to send the write again.
+ * - `ReauthorisationRequiredError`: the seller's access token is invalid or expired (`IllegalAccessToken`, TOP 26/27);
+ *   nothing will succeed until the shop is authorised again, so work waits instead of failing one by one.
+ *
+ * Which answer is which is decided in one place, gateway-errors.ts.
  *
  * Messages and JSON never carry credentials: the client redacts the app secret, access token and signature out of
  * anything that came back from the network before it builds an error.
@@ -33,6 +37,8 @@ export interface MarketplaceErrorDetails {
   requestId?: string;
   /** Number of attempts made, including the last one. */
   attempts?: number;
+  /** The platform's own words (`msg` / `sub_msg` / a refusal's `error_message`), credentials redacted. */
+  platformMessage?: string;
 }
 
 export abstract class MarketplaceError extends Error {
@@ -42,7 +48,8 @@ export abstract class MarketplaceError extends Error {
   readonly httpStatus: number | undefined;
   readonly requestId: string | undefined;
   attempts: number;
-  abstract readonly kind: 'retryable' | 'permanent' | 'ambiguous';
+  readonly platformMessage: string | undefined;
+  abstract readonly kind: 'retryable' | 'permanent' | 'ambiguous' | 'reauthorise';
   /** What to show a seller, in both locales. */
   abstract readonly userMessage: Localized;
 
@@ -53,6 +60,7 @@ export abstract class MarketplaceError extends Error {
     this.httpStatus = details.httpStatus;
     this.requestId = details.requestId;
     this.attempts = details.attempts ?? 1;
+    this.platformMessage = details.platformMessage;
   }
 
   toJSON(): Record<string, unknown> {
@@ -66,6 +74,7 @@ export abstract class MarketplaceError extends Error {
       httpStatus: this.httpStatus,
       requestId: this.requestId,
       attempts: this.attempts,
+      platformMessage: this.platformMessage,
     };
   }
 }
@@ -142,7 +151,10 @@ export class PermanentMarketplaceError extends MarketplaceError {
   }
 
   get userMessage(): Localized {
-    return PERMANENT_USER_MESSAGES[this.reason];
+    const base = PERMANENT_USER_MESSAGES[this.reason];
+    if (!this.platformMessage) return base;
+    // The platform's own reason, as it wrote it: the seller needs it to fix the order on AliExpress.
+    return localized(`${base.en} AliExpress says: "${this.platformMessage}"`, `${base['zh-CN']} 速卖通的说明：“${this.platformMessage}”`);
   }
 
   override toJSON(): Record<string, unknown> {
@@ -169,6 +181,27 @@ export class AmbiguousOutcomeError extends MarketplaceError {
 
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), reason: this.reason };
+  }
+}
+
+/** How long an upload waits for the shop to be authorised again before it looks again. */
+export const REAUTHORISE_WAIT_MS = 60 * 60_000;
+
+export class ReauthorisationRequiredError extends MarketplaceError {
+  override readonly name = 'ReauthorisationRequiredError';
+  readonly kind = 'reauthorise' as const;
+  /** Work that needs the shop waits this long before it looks again (a new authorisation can come at any time). */
+  readonly retryAfterMs = REAUTHORISE_WAIT_MS;
+
+  constructor(message: string, details: MarketplaceErrorDetails) {
+    super(message, details);
+  }
+
+  get userMessage(): Localized {
+    return localized(
+      'AliExpress no longer accepts this shop\'s authorisation: open the shop in the dashboard and connect it to AliExpress again. Uploads wait until then.',
+      '速卖通不再接受该店铺的授权：请在控制台打开店铺并重新连接速卖通。在此之前上传会暂停等待。',
+    );
   }
 }
 

@@ -11,147 +11,29 @@
  * - An order still in WAIT_SELLER_SEND_GOODS when its countdown ends is closed (FINISH, end reason
  *   `seller_send_goods_timeout`), as POP orders are; later declarations fail.
  * Every declaration attempt, accepted or refused, is recorded so tests can check exactly-once delivery.
+ *
+ * Its records and seeded randomness are in fake-order-types.ts; how an order renders in the platform's answers
+ * (and its deadlines) in fake-render.ts.
  */
-import { minorDigits, parseMajorAmount } from '../../core/money';
-import { FAKE_BUSINESS_CODES, ORDER_STATUSES, SHIPPABLE_STATUSES, formatPlatformTime, parsePlatformTime } from './protocol';
-import type {
-  PlatformChildOrder,
-  PlatformLogisticsService,
-  PlatformMoney,
-  PlatformOrderDetail,
-  PlatformOrderListItem,
-} from './platform-types';
+import { parseMajorAmount } from '../../core/money';
+import { FAKE_BUSINESS_CODES, ORDER_STATUSES, SHIPPABLE_STATUSES } from './protocol';
+import type { PlatformOrderDetail, PlatformOrderListItem } from './platform-types';
+import {
+  FAKE_LOGISTICS_SERVICES,
+  seededRandom,
+  type BuyerMessageRecord,
+  type BusinessRefusal,
+  type DeclarationRecord,
+  type FakeOrder,
+  type FakeOrderSeed,
+} from './fake-order-types';
+import { childId, renderDetail, renderListItem, shipByDeadline, toMillis, transitionAt } from './fake-render';
+
+export * from './fake-order-types';
+export { countdownEnd, shipByDeadline } from './fake-render';
 
 const HOUR_MS = 3600 * 1000;
 const DAY_MS = 24 * HOUR_MS;
-
-export interface FakeOrderLine {
-  childId: string;
-  productId: string;
-  productName: string;
-  sku: string;
-  quantity: number;
-  /** Integer minor units of the order currency. */
-  unitPriceMinor: number;
-}
-
-export interface FakeShipment {
-  serviceName: string;
-  logisticsNo: string;
-  sendType: 'part' | 'all';
-  trackingWebsite?: string;
-  declaredAt: number;
-}
-
-export interface FakeOrder {
-  orderId: string;
-  status: string;
-  endReason: string;
-  createdAt: number;
-  paidAt: number;
-  /** When the risk review passed (the ship-by clock starts); in the future for orders still in RISK_CONTROL. */
-  riskPassedAt: number;
-  modifiedAt: number;
-  handlingDays: number;
-  freightCommitDays: number;
-  buyer: { loginId: string; firstName: string; lastName: string; country: string };
-  address: {
-    contactPerson: string;
-    line1: string;
-    line2: string;
-    city: string;
-    province: string;
-    postcode: string;
-    country: string;
-    phoneCountry: string;
-    mobile: string;
-  };
-  currency: string;
-  logisticsService: string;
-  lines: FakeOrderLine[];
-  shipments: FakeShipment[];
-  /** Set when the last parcel is declared (`all`): the buyer's receipt deadline. */
-  receiptDeadline?: number;
-}
-
-export interface DeclarationRecord {
-  seq: number;
-  at: number;
-  api: 'fulfill' | 'modify';
-  orderId: string;
-  serviceName: string;
-  logisticsNo: string;
-  sendType: string;
-  trackingWebsite?: string;
-  oldServiceName?: string;
-  oldLogisticsNo?: string;
-  accepted: boolean;
-  errorCode?: string;
-}
-
-export interface BuyerMessageRecord {
-  seq: number;
-  at: number;
-  orderId: string;
-  buyerId: string;
-  sellerId: string;
-  content: string;
-}
-
-/** A refusal the platform reports inside the business answer (`result_success: false`). */
-export interface BusinessRefusal {
-  code: string;
-  message: string;
-}
-
-/** The seed format of the admin API (snake_case JSON, every field optional). Times: epoch ms or ISO strings. */
-export interface FakeOrderSeed {
-  order_id?: string;
-  status?: string;
-  created_at?: number | string;
-  paid_at?: number | string;
-  risk_passed_at?: number | string;
-  modified_at?: number | string;
-  handling_days?: number;
-  freight_commit_days?: number;
-  currency?: string;
-  logistics_service?: string;
-  buyer?: { login_id?: string; first_name?: string; last_name?: string; country?: string };
-  address?: {
-    contact_person?: string;
-    line1?: string;
-    line2?: string;
-    city?: string;
-    province?: string;
-    postcode?: string;
-    country?: string;
-    phone_country?: string;
-    mobile?: string;
-  };
-  lines?: Array<{ sku: string; quantity: number; unit_price: string; product_id?: string; product_name?: string }>;
-}
-
-export const FAKE_LOGISTICS_SERVICES: readonly PlatformLogisticsService[] = [
-  { service_name: 'CAINIAO_STANDARD', display_name: 'AliExpress Standard Shipping', logistics_company: 'Cainiao', min_process_day: 15, max_process_day: 45 },
-  { service_name: 'CAINIAO_PREMIUM', display_name: 'AliExpress Premium Shipping', logistics_company: 'Cainiao', min_process_day: 7, max_process_day: 15 },
-  { service_name: 'CAINIAO_ECONOMY', display_name: 'AliExpress Saver Shipping', logistics_company: 'Cainiao', min_process_day: 20, max_process_day: 60 },
-  { service_name: 'YANWEN_JYAM', display_name: 'Special Line-YW', logistics_company: 'Yanwen', min_process_day: 10, max_process_day: 35 },
-  { service_name: 'EMS', display_name: 'EMS', logistics_company: 'China Post', min_process_day: 7, max_process_day: 25 },
-  { service_name: 'CPAM', display_name: 'China Post Registered Air Mail', logistics_company: 'China Post', min_process_day: 15, max_process_day: 60 },
-  { service_name: 'other', display_name: 'Seller-specified carrier', logistics_company: 'other' },
-];
-
-/** mulberry32: tiny, fast, good enough for fault dice and seed data. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class FakeMarketplace {
   readonly orders = new Map<string, FakeOrder>();
@@ -543,164 +425,10 @@ export class FakeMarketplace {
   // ---- rendering (platform JSON) ----------------------------------------------------------------------------
 
   renderDetail(order: FakeOrder): PlatformOrderDetail {
-    const money = (minor: number): PlatformMoney => platformMoney(minor, order.currency);
-    const total = order.lines.reduce((sum, line) => sum + line.unitPriceMinor * line.quantity, 0);
-    const deadline = countdownEnd(order);
-    const lineStatus = order.status;
-    const children: PlatformChildOrder[] = order.lines.map((line, index) => ({
-      id: jsonId(line.childId),
-      child_order_id: line.childId,
-      order_sort_id: index + 1,
-      order_status: lineStatus,
-      product_id: jsonId(line.productId),
-      product_name: line.productName,
-      sku_code: line.sku,
-      product_count: line.quantity,
-      lot_num: 1,
-      product_unit: 'piece',
-      product_price: money(line.unitPriceMinor),
-      init_order_amt: money(line.unitPriceMinor * line.quantity),
-      logistics_type: order.logisticsService,
-      logistics_service_name: serviceDisplayName(order.logisticsService),
-      send_goods_operator: 'SELLER_SEND_GOODS',
-      goods_prepare_time: order.handlingDays,
-      freight_commit_day: order.freightCommitDays,
-    }));
-    return {
-      id: jsonId(order.orderId),
-      gmt_create: formatPlatformTime(order.createdAt),
-      gmt_pay_success: formatPlatformTime(order.paidAt),
-      gmt_modified: formatPlatformTime(order.modifiedAt),
-      order_status: order.status,
-      logistics_status: order.shipments.length === 0 ? 'WAIT_SELLER_SEND_GOODS' : 'SELLER_SEND_GOODS',
-      fund_status: 'PAY_SUCCESS',
-      frozen_status: 'NO_FROZEN',
-      issue_status: 'NO_ISSUE',
-      ...(deadline !== undefined ? { over_time_left: formatPlatformTime(deadline) } : {}),
-      order_amount: money(total),
-      logistics_amount: money(0),
-      settlement_currency: order.currency,
-      order_end_reason: order.endReason,
-      buyerloginid: order.buyer.loginId,
-      buyer_signer_fullname: `${order.buyer.firstName} ${order.buyer.lastName}`,
-      buyer_info: {
-        country: order.buyer.country,
-        login_id: order.buyer.loginId,
-        first_name: order.buyer.firstName,
-        last_name: order.buyer.lastName,
-      },
-      receipt_address: {
-        country: order.address.country,
-        province: order.address.province,
-        city: order.address.city,
-        zip: order.address.postcode,
-        detail_address: order.address.line1,
-        address2: order.address.line2,
-        contact_person: order.address.contactPerson,
-        mobile_no: order.address.mobile,
-        phone_country: order.address.phoneCountry,
-      },
-      seller_operator_login_id: this.sellerLoginId,
-      child_order_list: { aeop_tp_child_order_dto: children },
-      logistic_info_list: {
-        aeop_tp_logistic_info_dto: order.shipments.map((shipment) => ({
-          logistics_no: shipment.logisticsNo,
-          logistics_service_name: shipment.serviceName,
-          logistics_type_code: shipment.serviceName,
-          gmt_send: formatPlatformTime(shipment.declaredAt),
-          receive_status: 'not_received',
-        })),
-      },
-    };
+    return renderDetail(order, this.sellerLoginId);
   }
 
-  /** One `aeop_order_item_dto`; `timeout_left_time` is relative to the request's timestamp. */
   renderListItem(order: FakeOrder, requestTimestamp: number): PlatformOrderListItem {
-    const deadline = countdownEnd(order);
-    const total = order.lines.reduce((sum, line) => sum + line.unitPriceMinor * line.quantity, 0);
-    return {
-      order_id: jsonId(order.orderId),
-      order_status: order.status,
-      gmt_create: formatPlatformTime(order.createdAt),
-      gmt_update: formatPlatformTime(order.modifiedAt),
-      gmt_pay_time: formatPlatformTime(order.paidAt),
-      ...(deadline !== undefined ? { timeout_left_time: Math.max(0, deadline - requestTimestamp) } : {}),
-      buyer_login_id: order.buyer.loginId,
-      pay_amount: { amount: majorText(total, order.currency), currency_code: order.currency },
-      product_list: {
-        order_product_dto: order.lines.map((line) => ({
-          child_id: jsonId(line.childId),
-          product_id: jsonId(line.productId),
-          sku_code: line.sku,
-          product_count: line.quantity,
-          product_unit_price: { amount: majorText(line.unitPriceMinor, order.currency), currency_code: order.currency },
-          logistics_service_name: order.logisticsService,
-          freight_commit_day: String(order.freightCommitDays),
-          send_goods_operator: 'SELLER_SEND_GOODS',
-        })),
-      },
-    };
+    return renderListItem(order, requestTimestamp);
   }
-}
-
-/** The ship-by instant: risk passed + handling days of elapsed time (weekends count, DST does not shift it). */
-export function shipByDeadline(order: FakeOrder): number {
-  return order.riskPassedAt + order.handlingDays * DAY_MS;
-}
-
-/** When the clock next changes this order by itself (risk review passes, or the ship-by countdown closes it). */
-function transitionAt(order: FakeOrder): number {
-  if (order.status === 'RISK_CONTROL') return order.riskPassedAt;
-  if (order.status === 'WAIT_SELLER_SEND_GOODS') return shipByDeadline(order);
-  return Number.POSITIVE_INFINITY;
-}
-
-/** The countdown the platform shows for the order's current state, if any. */
-export function countdownEnd(order: FakeOrder): number | undefined {
-  if ((SHIPPABLE_STATUSES as readonly string[]).includes(order.status)) return shipByDeadline(order);
-  if (order.status === 'WAIT_BUYER_ACCEPT_GOODS') return order.receiptDeadline;
-  return undefined;
-}
-
-function serviceDisplayName(serviceName: string): string {
-  return FAKE_LOGISTICS_SERVICES.find((service) => service.service_name === serviceName)?.display_name ?? serviceName;
-}
-
-function childId(orderId: string, index: number): string {
-  return (BigInt(orderId) + BigInt(index + 1)).toString();
-}
-
-/** Ids go out as JSON numbers while exact, as the platform sends them; bigger ones as digit strings. */
-function jsonId(id: string): number | string {
-  const value = Number(id);
-  return Number.isSafeInteger(value) ? value : id;
-}
-
-function majorText(minor: number, currency: string): string {
-  const digits = minorDigits(currency);
-  if (digits === 0) return String(minor);
-  const text = String(Math.abs(minor)).padStart(digits + 1, '0');
-  return `${minor < 0 ? '-' : ''}${text.slice(0, -digits)}.${text.slice(-digits)}`;
-}
-
-function platformMoney(minor: number, currency: string): PlatformMoney {
-  const digits = minorDigits(currency);
-  return {
-    amount: majorText(minor, currency),
-    cent: minor,
-    cent_factor: 10 ** digits,
-    currency_code: currency,
-    currency: { symbol: currency, default_fraction_digits: digits, currency_code: currency },
-  };
-}
-
-/** Epoch ms, an ISO string with offset, or a Pacific wall-clock `yyyy-MM-dd HH:mm:ss`. */
-function toMillis(value: number | string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === 'number') return value;
-  const platform = parsePlatformTime(value);
-  if (platform !== undefined) return platform;
-  const parsed = Date.parse(value);
-  if (Number.isNaN(parsed)) throw new Error(`not a time: ${value}`);
-  return parsed;
 }

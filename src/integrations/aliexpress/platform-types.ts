@@ -150,4 +150,6 @@ export interface PlatformWriteResult {
   is_success?: boolean;
   error_code?: string | number;
   error_msg?: string;
+  /** `aliexpress.solution.order.fulfill` `result.error_message`: the platform's reason for a refusal. */
+  error_message?: string;
 }

@@ -44,6 +44,32 @@ const TOP_OFFSET_MS = 8 * 3600 * 1000;
 
 export const MAX_PAGE_SIZE = 50;
 
+/**
+ * The order list must be asked for a creation-date window (`create_date_start` / `create_date_end`) of at most
+ * 180 days (issue 15's account of the platform's rule; the platform's exact wording of the refusal is not in our
+ * sources). The modified-date filter is applied inside that window.
+ */
+export const MAX_CREATE_WINDOW_MS = 180 * 24 * 3600_000;
+/**
+ * The windows shipby asks for are two hours shorter than the limit: each query edge can be moved one hour outwards
+ * over the repeated autumn hour (`platformQueryTime`), and the window must still fit.
+ */
+const CREATE_WINDOW_STEP_MS = MAX_CREATE_WINDOW_MS - 2 * 3600_000;
+
+/**
+ * [start, end] cut into consecutive creation-date windows, oldest first, each within the platform's limit; a
+ * window ends where the next begins (an order created on the seam is listed twice, never missed).
+ */
+export function creationWindows(start: number, end: number): Array<{ from: number; to: number }> {
+  if (!(start <= end)) throw new RangeError('the creation window must have start ≤ end');
+  const windows: Array<{ from: number; to: number }> = [];
+  for (let from = start; ; from += CREATE_WINDOW_STEP_MS) {
+    const to = Math.min(end, from + CREATE_WINDOW_STEP_MS);
+    windows.push({ from, to });
+    if (to >= end) return windows;
+  }
+}
+
 /** Order states that allow a shipment declaration (§0 item 4, §3.3). */
 export const SHIPPABLE_STATUSES = ['WAIT_SELLER_SEND_GOODS', 'SELLER_PART_SEND_GOODS'] as const;
 
@@ -231,9 +257,22 @@ export function responseKey(method: string): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Error envelopes and codes
 
-/** IOP (`/sync`) error: four top-level fields; `code` "0" or absent means success (samples/iop-error). */
+/**
+ * IOP `/sync` error, as the gateway answers it (moh3a/ae_sdk issue #9 and the fixtures' README): wrapped in
+ * `error_response`, a text `code`, the platform's words in `msg`.
+ */
 export interface IopErrorEnvelope {
-  type: string;
+  error_response: {
+    type: 'ISV' | 'ISP' | 'SYSTEM';
+    code: string;
+    msg: string;
+    request_id: string;
+  };
+}
+
+/** IOP `/rest/<path>` error (system APIs): the four top-level fields the official IOP SDKs read. */
+export interface IopRestErrorBody {
+  type: 'ISV' | 'ISP' | 'SYSTEM';
   code: string;
   message: string;
   request_id: string;
@@ -293,13 +332,6 @@ export const TOP_CODES = {
   missingRequiredArguments: 40,
   invalidArguments: 41,
 } as const;
-
-/** "this ban will last 3 seconds" (IOP) / "This ban will last for 71 more seconds" (TOP) → milliseconds. */
-export function banDurationMs(message: string | undefined): number | undefined {
-  if (!message) return undefined;
-  const match = /ban will last (?:for )?(\d+) (?:more )?seconds?/i.exec(message);
-  return match ? Number(match[1]) * 1000 : undefined;
-}
 
 /**
  * Business codes used by the fake marketplace for refused operations (the real platform's exact codes for these
