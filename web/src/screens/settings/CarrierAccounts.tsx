@@ -114,6 +114,7 @@ export function CarrierAccounts() {
           <label htmlFor="account-id">{t('accounts.accountId')}</label>
           <div>
             <input id="account-id" name="account_id" autoComplete="off" value={accountId} onChange={(e) => setAccountId(e.target.value)} aria-invalid={invalid('account_id')} />
+            <small className="hint">{t('accounts.accountIdHint')}</small>
             <FieldError error={error} field="account_id" />
           </div>
           <label htmlFor="account-key">{t('accounts.apiKey')}</label>
