@@ -6,7 +6,8 @@
  *
  * - `settle_stock`: reserve, wait, release or consume as the order's new state says (app/stock-reservations.ts).
  *   Shipping the last parcel consumes; cancelling or the platform closing the order gives the units back;
- *   accepting reserves. A partial shipment keeps what it holds, so `ship_part` declares none.
+ *   accepting reserves. A partial shipment keeps what it holds; its settle only drops a shortfall the order no longer
+ *   waits on (the stock invariants: a partially shipped order records none).
  * - `settle_queued_uploads`: an order cancelled or closed takes no tracking number — its uploads still waiting
  *   (`pending`, or `held` for a first scan that may never come) are settled as refused at once, with the reason,
  *   and the label is flagged to void (app/upload-refusal.ts).
@@ -59,7 +60,7 @@ export const afterOrderTransition: Record<OrderAction, readonly OrderHook[]> = {
   accept: [settleStock],
   cancel: [settleStock, settleQueuedUploads],
   close_unfulfilled: [settleStock, settleQueuedUploads],
-  ship_part: [],
+  ship_part: [settleStock],
   ship_all: [settleStock],
   report_in_transit: [],
   report_delivered: [],
