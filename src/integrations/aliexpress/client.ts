@@ -33,6 +33,7 @@
  * than `maxRetryAfterMs` is handed back to the caller as `retryAfterMs` instead of being slept. The clock, sleep,
  * randomness and fetch are injectable.
  */
+import { guardedFetch } from '../outbound';
 import {
   API,
   DEFAULT_IOP_BASE_URL,
@@ -258,7 +259,7 @@ export class AliExpressClient {
     this.#now = config.now ?? Date.now;
     this.#sleep = config.sleep ?? abortableSleep;
     this.#random = config.random ?? Math.random;
-    this.#fetch = config.fetch ?? globalThis.fetch;
+    this.#fetch = config.fetch ?? guardedFetch({ field: 'gateway_url', timeoutMs: 120_000, maxBytes: 32 * 1024 * 1024 }); // the outgoing-request guard; the timeout is the client's own
     this.#onEvent = config.onEvent;
   }
 
