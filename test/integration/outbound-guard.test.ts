@@ -11,6 +11,7 @@ import type { AppContext } from '../../src/app/context';
 import { addWebhook, deliverWebhooks } from '../../src/app/deadlines';
 import { setCarrierAccount } from '../../src/app/carrier-accounts';
 import { saveProvider } from '../../src/app/tracking-providers';
+import { connectShop } from '../../src/app/marketplace';
 import { ValidationError } from '../../src/app/errors';
 import { httpTransport } from '../../src/integrations/carriers/transport';
 import { CarrierUnavailableError } from '../../src/integrations/carriers/types';
@@ -89,7 +90,7 @@ describe.each(backends)('outgoing-request guard on $name', (backend) => {
     expect(hidden.connections()).toBe(0);
   });
 
-  it('refuses carrier accounts and tracking providers at internal addresses, naming their field', async () => {
+  it('refuses carrier accounts, tracking providers and marketplace gateways at internal addresses, naming their field', async () => {
     for (const url of spellings(hidden.port)) {
       const carrier = await setCarrierAccount(ctx, { carrier: 'cainiao', protocol: 'yunexpress', baseUrl: url, accountId: 'C1', apiKey: 'k' }).catch((e: unknown) => e);
       expect(carrier).toBeInstanceOf(ValidationError);
@@ -97,6 +98,9 @@ describe.each(backends)('outgoing-request guard on $name', (backend) => {
       const provider = await saveProvider(ctx, { name: 'p1', kind: 'seventeen', baseUrl: url, apiKey: 'k', webhookSecret: 'a-secret-of-16-chars' }).catch((e: unknown) => e);
       expect(provider).toBeInstanceOf(ValidationError);
       expect((provider as ValidationError).issues.map((i) => i.field)).toEqual(['base_url']);
+      const shop = await connectShop(ctx, Buffer.alloc(32, 7), { shopId: 'ae', appKey: 'k', appSecret: 's', accessToken: 't', gatewayUrl: url }).catch((e: unknown) => e);
+      expect(shop).toBeInstanceOf(ValidationError);
+      expect((shop as ValidationError).issues.map((i) => i.field)).toEqual(['gateway_url']);
     }
     expect(hidden.connections()).toBe(0);
   });
