@@ -9,6 +9,8 @@ export default defineConfig({
     pool: 'forks',
     // Stored secrets (marketplace credentials, carrier accounts) are encrypted with SHIPBY_MASTER_KEY; the tests and
     // the processes they start use this one (test/support/outbox-fixtures.ts TEST_MASTER_KEY, 32 × 0x07).
-    env: { SHIPBY_MASTER_KEY: Buffer.alloc(32, 7).toString('base64') },
+    // The outgoing-request guard (src/integrations/outbound.ts) refuses loopback addresses; the tests' fake carriers,
+    // tracking providers and webhook receivers listen on 127.0.0.1 and `localhost`, so those two are allowed.
+    env: { SHIPBY_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'), SHIPBY_OUTBOUND_ALLOW: '127.0.0.1,localhost' },
   },
 });

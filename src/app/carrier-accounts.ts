@@ -12,6 +12,7 @@ import type { CarrierAdapter } from '../integrations/carriers/types';
 import * as packing from '../store/packing';
 import type { AppContext } from './context';
 import { ConflictError, ValidationError } from './errors';
+import { outboundUrlIssues } from './outbound-settings';
 import { decryptSecret, encryptSecret, maskSecret, masterKeyFromEnv, SecretsError } from './secrets';
 
 export interface CarrierAccountInput {
@@ -37,6 +38,7 @@ export async function setCarrierAccount(ctx: AppContext, input: CarrierAccountIn
   } catch {
     issue('url', 'url must be an http(s) URL.', 'url 须为 http(s) 地址。');
   }
+  if (!issues.some((i) => i.field === 'url')) issues.push(...(await outboundUrlIssues(input.baseUrl, 'url')));
   const accountId = input.accountId.trim();
   if (!accountId) issue('account_id', "the account's id at the carrier is required (YunExpress customer code, 4PX app key).", '必须提供承运商账号（云途客户编号、4PX app key）。');
   else if (input.protocol === 'yunexpress' && accountId.includes('&')) issue('account_id', 'a YunExpress customer code cannot contain "&".', '云途客户编号不能包含 “&”。');

@@ -23,6 +23,8 @@ import { ConflictError, ValidationError } from './errors';
 import { situationOfOrder, situationsOf } from './order-situation';
 import { sumViolations, type PricedViolation, type ViolationTotals } from '../core/violations';
 import { loadShopResolver } from './policies';
+import { outboundUrlOrIssue } from './outbound-settings';
+import { guardedFetch } from '../integrations/outbound';
 
 export interface OrderVerdict {
   order: OrderRow;
@@ -254,7 +256,7 @@ export async function deliverWebhooks(
   options: { fetch?: typeof fetch; limit?: number; timeoutMs?: number } = {},
 ): Promise<{ delivered: number; failed: number; dead: number }> {
   const db = ctx.store.db;
-  const send = options.fetch ?? fetch;
+  const send = options.fetch ?? guardedFetch({ field: 'url', timeoutMs: options.timeoutMs ?? 10_000, maxBytes: 64 * 1024 });
   const now = ctx.now();
   const result = { delivered: 0, failed: 0, dead: 0 };
   const due = await db
@@ -306,15 +308,7 @@ export async function deliverWebhooks(
 }
 
 export async function addWebhook(ctx: AppContext, input: { shopId?: string; url: string; secret: string }) {
-  let url: URL;
-  try {
-    url = new URL(input.url);
-  } catch {
-    throw new ValidationError([{ row: 0, field: 'url', message: localized(`"${input.url}" is not a URL.`, `「${input.url}」不是有效的网址。`) }]);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ValidationError([{ row: 0, field: 'url', message: localized('the URL must be http or https.', '网址必须是 http 或 https。') }]);
-  }
+  const url = await outboundUrlOrIssue(input.url, 'url');
   if (input.secret.length < 16) {
     throw new ValidationError([{ row: 0, field: 'secret', message: localized('the secret must be at least 16 characters.', 'secret 至少需要 16 个字符。') }]);
   }

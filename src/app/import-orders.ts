@@ -10,6 +10,7 @@
 import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { stringify } from 'csv-stringify';
+import { safeCell } from '../core/spreadsheet-cell';
 import { localized } from '../core/i18n';
 import { orderContentHash } from '../core/order-facts';
 import { IMPORT_COLUMNS, type ImportIssue, type RawRow } from '../core/order-input';
@@ -255,7 +256,7 @@ async function dropQuietly(write: (work: (trx: Transaction<Database>) => Promise
 
 function openRejects(path: string) {
   const out = fs.createWriteStream(path);
-  const csv = stringify({ header: true, columns: ['row', 'field', 'reason', 'reason_zh', ...IMPORT_COLUMNS, 'record'] });
+  const csv = stringify({ header: true, columns: ['row', 'field', 'reason', 'reason_zh', ...IMPORT_COLUMNS, 'record'], cast: { string: safeCell } });
   csv.pipe(out);
   return {
     path,

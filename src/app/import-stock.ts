@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import { stringify } from 'csv-stringify';
+import { safeCell } from '../core/spreadsheet-cell';
 import { localized } from '../core/i18n';
 import type { ImportIssue } from '../core/order-input';
 import { parseStockRow, STOCK_COLUMNS, type StockRowInput } from '../core/stock-input';
@@ -144,7 +145,7 @@ export async function importStockFile(ctx: AppContext, options: StockImportOptio
 
 async function writeRejects(path: string, rows: StockFileRow[], issues: Map<number, ImportIssue[]>): Promise<void> {
   const out = fs.createWriteStream(path);
-  const csv = stringify({ header: true, columns: ['row', 'field', 'reason', 'reason_zh', ...STOCK_COLUMNS] });
+  const csv = stringify({ header: true, columns: ['row', 'field', 'reason', 'reason_zh', ...STOCK_COLUMNS], cast: { string: safeCell } });
   csv.pipe(out);
   for (const r of rows) {
     const own = issues.get(r.row) ?? [];

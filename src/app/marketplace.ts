@@ -10,6 +10,7 @@ import * as orders from '../store/orders';
 import type { MarketplaceConnectionRow } from '../store/schema';
 import type { AppContext } from './context';
 import { NotFoundError, ValidationError } from './errors';
+import { outboundUrlIssues } from './outbound-settings';
 import { decryptSecret, encryptSecret, maskSecret } from './secrets';
 
 export interface ConnectShopInput {
@@ -48,6 +49,8 @@ export async function connectShop(ctx: AppContext, masterKey: Buffer, input: Con
   }
   if (input.gatewayUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(input.gatewayUrl)) {
     issues.push({ row: 0, field: 'gateway_url', message: localized('gateway_url must be an http(s) URL.', 'gateway_url 必须是 http(s) 地址。') });
+  } else if (input.gatewayUrl !== undefined) {
+    issues.push(...(await outboundUrlIssues(input.gatewayUrl, 'gateway_url')));
   }
   if (issues.length) throw new ValidationError(issues);
   const now = ctx.now();

@@ -10,6 +10,7 @@ import type { Executor } from '../store/orders';
 import type { TrackingProviderRow } from '../store/schema-tracking';
 import type { AppContext } from './context';
 import { ValidationError } from './errors';
+import { outboundUrlIssues } from './outbound-settings';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Providers
@@ -31,6 +32,7 @@ export async function saveProvider(ctx: AppContext, input: ProviderInput): Promi
   if (!isProviderKind(input.kind)) issues.push({ row: 0, field: 'kind', message: localized('kind is seventeen or aftership.', 'kind 必须是 seventeen 或 aftership。') });
   if (!input.webhookSecret || input.webhookSecret.length < 16) issues.push({ row: 0, field: 'webhook_secret', message: localized('the webhook secret must be at least 16 characters.', 'webhook secret 至少需要 16 个字符。') });
   if (input.baseUrl && !/^https?:\/\/\S+$/.test(input.baseUrl)) issues.push({ row: 0, field: 'base_url', message: localized('base_url must be an http(s) URL.', 'base_url 必须是 http(s) 地址。') });
+  else if (input.baseUrl) issues.push(...(await outboundUrlIssues(input.baseUrl, 'base_url')));
   if (input.apiVersion && isProviderKind(input.kind) && !API_VERSIONS[input.kind].includes(input.apiVersion)) {
     const versions = API_VERSIONS[input.kind].join(', ');
     issues.push({ row: 0, field: 'api_version', message: localized(`api_version of a ${input.kind} provider is one of ${versions}.`, `${input.kind} 服务商的 api_version 只能是 ${versions} 之一。`) });

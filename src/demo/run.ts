@@ -27,6 +27,7 @@ import { createYunExpressCarrier } from '../integrations/carriers/yunexpress/ada
 import { startSampleCarrierServer } from '../integrations/carriers/sample-server';
 import { DEMO_OWNER_EMAIL, localCainiaoLabels, sampleCarrierLabels, scheduledFirstScans, signInLink, type LabelHook, type TrackingHook } from './hooks';
 import { startSampleTracking } from './tracking-sample';
+import { allowOutbound } from '../integrations/outbound';
 
 export interface DemoOptions {
   /** Simulated time per real time: 60 = a simulated minute per real second. */
@@ -114,6 +115,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
         : { faults: { seed, serverError: { probability: 0.03, methods: [API.fulfill] }, dropAfterCommit: { probability: 0.03, methods: [API.fulfill] } } }),
     });
     cleanups.push(() => fake.close());
+    allowOutbound(fake.url); // the marketplace gateway of the demo is local too
 
     let tracking: TrackingHook = scheduledFirstScans(demoRandom(seed + 1));
     if (options.sampleTracking !== false) {
@@ -126,6 +128,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       const apiKey = randomBytes(16).toString('hex');
       const carrier = await startSampleCarrierServer({ apiKey, now: clock.now });
       cleanups.push(() => carrier.close());
+      allowOutbound(carrier.url); // the guard on outgoing requests refuses loopback addresses it is not told about
       await setCarrierAccount(ctx, { carrier: '*', protocol: 'yunexpress', baseUrl: carrier.url, accountId: carrier.customerCode, apiKey });
       labels = sampleCarrierLabels(createYunExpressCarrier({ baseUrl: carrier.url, customerCode: carrier.customerCode, apiSecret: apiKey }), DEMO_SENDER);
     }

@@ -13,6 +13,7 @@ import { pollDueParcels } from '../app/tracking-polling';
 import { saveProvider } from '../app/tracking-providers';
 import { SampleTrackingProvider } from '../integrations/tracking/sample-provider';
 import type { TrackingHook } from './hooks';
+import { allowOutbound } from '../integrations/outbound';
 
 export const DEMO_TRACKING_PROVIDER = 'sample-17track';
 
@@ -26,6 +27,7 @@ export async function startSampleTracking(ctx: AppContext, options: { now: () =>
   const apiKey = `demo-${randomBytes(8).toString('hex')}`;
   const provider = new SampleTrackingProvider({ apiKey, now: options.now, speed: 1 });
   const url = await provider.listen(0, '127.0.0.1');
+  allowOutbound(url); // the guard on outgoing requests refuses loopback addresses it is not told about
   try {
     await saveProvider(ctx, {
       name: DEMO_TRACKING_PROVIDER,

@@ -5,6 +5,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AuthenticationError, ConflictError, DiskFullError, ForbiddenError, isDatabaseUnavailable, NotFoundError, sellerError, StoreBusyError, TooManyAttemptsError, ValidationError } from '../app/errors';
 import { localized, pickLocale, type Localized } from '../core/i18n';
+import { dataErrorIssue } from './input-guards';
 
 export function errorBody(request: FastifyRequest, code: string, message: Localized, extra: Record<string, unknown> = {}) {
   const locale = pickLocale(request.headers['accept-language']);
@@ -62,6 +63,8 @@ export function handleError(thrown: FastifyError | Error, request: FastifyReques
   if (fastifyError.statusCode && fastifyError.statusCode < 500) {
     return reply.status(fastifyError.statusCode).send(errorBody(request, fastifyError.code ?? 'bad_request', localized(fastifyError.message, fastifyError.message)));
   }
+  const dataError = dataErrorIssue(error, request);
+  if (dataError) return handleError(dataError, request, reply);
   request.log.error({ err: error }, 'request failed');
   return reply.status(500).send(errorBody(request, 'internal', localized('Something went wrong on our side; nothing was lost, try again.', '服务器出错；未丢失任何数据，请重试。')));
 }

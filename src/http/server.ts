@@ -21,6 +21,7 @@ import { maskPersonalData } from '../core/personal-data';
 import { toIso } from '../core/time';
 import { registerAccess, SESSION_COOKIE } from './access';
 import { DATABASE_RETRY_AFTER_SECONDS, errorBody, handleError } from './errors';
+import { registerInputGuards } from './input-guards';
 import { registerIdempotency } from './idempotency';
 import { databaseHealth } from '../app/health';
 import { TooManyAttemptsError, ValidationError } from '../app/errors';
@@ -96,6 +97,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       return new TooManyAttemptsError(localized(`Too many requests: at most ${context.max} a minute. Try again in ${seconds} s.`, `请求过于频繁：每分钟最多 ${context.max} 次。请 ${seconds} 秒后重试。`), seconds, 'rate_limited');
     },
   });
+  registerInputGuards(app); // before access: its scoping reads the same fields (a NUL would reach the database)
   registerAccess(app, ctx, { required: options.authentication !== false });
   registerIdempotency(app, ctx);
   // Query strings need type coercion ("5" → 5), which would also turn a body of `false` or `[{}]` into null or an

@@ -27,7 +27,11 @@ let orders: OrderRow[];
 /** The session cookie the demo's sign-in link set (`shipby_session=…`). */
 let cookie: string;
 
+const testAllowList = process.env.SHIPBY_OUTBOUND_ALLOW;
+
 beforeAll(async () => {
+  // The demo names its own local servers to the outgoing-request guard: it runs without the tests' allow-list.
+  delete process.env.SHIPBY_OUTBOUND_ALLOW;
   demo = await startDemo({
     speed: 1500,
     hours: HOURS,
@@ -61,6 +65,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await demo?.stop();
+  process.env.SHIPBY_OUTBOUND_ALLOW = testAllowList;
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

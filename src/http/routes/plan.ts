@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context';
 import { DEFAULT_PLAN_SETTINGS } from '../../app/plan';
-import { currentPlan, getStaffing, parseShifts, parseTimes, refreshPlans, setStaffing } from '../../app/planning';
+import { currentPlan, getStaffing, refreshPlans, setStaffing } from '../../app/planning';
+import { planWhatIf } from './plan-query';
 import { listWorkEstimates, setWorkEstimate } from '../../app/work-estimates';
 import { shopFilter } from '../access';
 
@@ -44,15 +45,16 @@ export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
       const q = request.query;
       // A warehouse's plan covers the orders it serves (the access table checks the caller may see the warehouse);
       // without one, the caller's shops.
+      const whatIf = planWhatIf(q);
       const shopIds = q.warehouse ? q.shop?.split(',').map((s) => s.trim()).filter(Boolean) : shopFilter(request, q.shop);
       return currentPlan(ctx, {
         warehouseId: q.warehouse,
         shopIds,
         overrides: {
           stations: q.stations,
-          shifts: q.shift !== undefined ? parseShifts(q.shift) : undefined,
-          pickups: q.pickups !== undefined ? parseTimes(q.pickups) : undefined,
-          zone: q.zone,
+          shifts: whatIf.shifts,
+          pickups: whatIf.pickups,
+          zone: whatIf.zone,
           hourlyCost: q.hourly_cost,
         },
         timeBudgetMs: q.budget_ms,

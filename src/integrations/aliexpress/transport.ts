@@ -7,6 +7,7 @@
  * in full; a wait longer than `maxRetryAfterMs` is handed back as `retryAfterMs` instead of being slept. The clock,
  * sleep, randomness and fetch are injectable; credentials never leave this object except signed.
  */
+import { guardedFetch } from '../outbound';
 import type {
   AliExpressClientConfig,
   AliExpressCredentials,
@@ -73,7 +74,7 @@ export class GatewayTransport {
     this.#now = config.now ?? Date.now;
     this.#sleep = config.sleep ?? abortableSleep;
     this.#random = config.random ?? Math.random;
-    this.#fetch = config.fetch ?? globalThis.fetch;
+    this.#fetch = config.fetch ?? guardedFetch({ field: 'gateway_url', timeoutMs: 120_000, maxBytes: 32 * 1024 * 1024 }); // the outgoing-request guard; the timeout is the client's own
     this.#onEvent = config.onEvent;
   }
 

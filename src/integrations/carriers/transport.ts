@@ -6,6 +6,7 @@
  * A network failure or a timeout is `CarrierUnavailableError` (the outcome of a write is unknown); what the
  * carrier said is for the protocol module to judge.
  */
+import { outboundFetch } from '../outbound';
 import { CarrierUnavailableError } from './types';
 
 export interface CarrierHttpRequest {
@@ -32,12 +33,11 @@ export function httpTransport(baseUrl: string, options: { timeoutMs?: number; ca
   return async (request) => {
     let response: Response;
     try {
-      response = await fetch(`${base}${request.path}`, {
-        method: request.method,
-        headers: request.headers,
-        ...(request.body !== undefined ? { body: request.body } : {}),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      response = await outboundFetch(
+        `${base}${request.path}`,
+        { method: request.method, headers: request.headers, ...(request.body !== undefined ? { body: request.body } : {}) },
+        { field: 'url', timeoutMs },
+      );
     } catch (error) {
       throw new CarrierUnavailableError(`${options.carrierName} at ${base} did not answer ${request.method} ${request.path.split('?')[0]}: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -55,7 +55,7 @@ export function httpTransport(baseUrl: string, options: { timeoutMs?: number; ca
 export async function fetchDocument(url: string, options: { timeoutMs?: number; carrierName: string; headers?: Record<string, string> }): Promise<Buffer> {
   let response: Response;
   try {
-    response = await fetch(url, { headers: options.headers ?? {}, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
+    response = await outboundFetch(url, { headers: options.headers ?? {} }, { field: 'label_url', timeoutMs: options.timeoutMs ?? 10_000, maxBytes: 20 * 1024 * 1024 });
   } catch (error) {
     throw new CarrierUnavailableError(`${options.carrierName} label at ${url} could not be fetched: ${error instanceof Error ? error.message : String(error)}`);
   }

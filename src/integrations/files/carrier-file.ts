@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
+import { checkXlsxBounds, XlsxBoundsError } from './xlsx-bounds';
 import Papa from 'papaparse';
 import { checkContractHeader, type ContractRow } from '../../core/carrier-contract';
 import { localized } from '../../core/i18n';
@@ -68,6 +69,12 @@ export async function readCarrierFile(file: string): Promise<CarrierFileRead> {
   const bytes = await fs.promises.readFile(file);
   const ext = path.extname(file).toLowerCase();
   if (bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
+    try {
+      await checkXlsxBounds(file);
+    } catch (error) {
+      if (error instanceof XlsxBoundsError) return { rows: [], issues: [{ row: 0, field: 'file', message: error.localizedMessage }] };
+      throw error;
+    }
     const workbook = new ExcelJS.Workbook();
     try {
       await workbook.xlsx.load(bytes as unknown as ArrayBuffer);

@@ -8,6 +8,8 @@ import { Readable, Transform } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import Papa from 'papaparse';
 import ExcelJS from 'exceljs';
+import { boundedXlsx } from './xlsx-bounds';
+import { unescapeCell } from '../../core/spreadsheet-cell';
 import { localized } from '../../core/i18n';
 import { IMPORT_COLUMNS, REQUIRED_COLUMNS, type ImportIssue, type RawRow } from '../../core/order-input';
 
@@ -218,7 +220,7 @@ async function* readCsv(file: string, delimiter: string): AsyncGenerator<FileRec
           `第 ${row} 行有 ${cells.length} 个字段，表头有 ${header.length} 个。`) });
       }
       const raw: RawRow = {};
-      for (let i = 0; i < header.length; i++) raw[header[i]!] = cells[i];
+      for (let i = 0; i < header.length; i++) raw[header[i]!] = unescapeCell(cells[i]);
       records.push({ kind: 'row', row, raw });
     }
     if (records.length) yield records;
@@ -248,6 +250,7 @@ function cellText(value: ExcelJS.CellValue): string {
 }
 
 async function* readXlsx(file: string): AsyncGenerator<FileRecord> {
+  await boundedXlsx(file, (message) => new FileFormatError({ row: 0, field: 'file', message }));
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', worksheets: 'emit', hyperlinks: 'ignore', styles: 'cache', entries: 'emit' });
   for await (const sheet of reader) {
     let columns: string[] | undefined;
@@ -259,7 +262,7 @@ async function* readXlsx(file: string): AsyncGenerator<FileRecord> {
       }
       if (values.every((v) => v.trim() === '')) continue;
       const raw: RawRow = {};
-      columns.forEach((c, i) => (raw[c] = values[i] ?? ''));
+      columns.forEach((c, i) => (raw[c] = unescapeCell(values[i] ?? '')));
       yield { kind: 'row', row: row.number, raw };
     }
     return; // the first worksheet holds the orders

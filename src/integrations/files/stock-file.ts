@@ -6,6 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
+import { boundedXlsx } from './xlsx-bounds';
+import { unescapeCell } from '../../core/spreadsheet-cell';
 import Papa from 'papaparse';
 import { localized } from '../../core/i18n';
 import type { RawRow } from '../../core/order-input';
@@ -78,7 +80,7 @@ export async function readStockFile(file: string, warehouseGiven: boolean): Prom
       throw fileError('file', `row ${row} has ${cells.length} fields; the header has ${names.length}.`, `第 ${row} 行有 ${cells.length} 个字段，表头有 ${names.length} 个。`, row);
     }
     const raw: RawRow = {};
-    names.forEach((n, c) => (raw[n] = cells[c]));
+    names.forEach((n, c) => (raw[n] = unescapeCell(cells[c])));
     return { row, raw };
   });
 }
@@ -95,6 +97,7 @@ function cellText(value: ExcelJS.CellValue): string {
 }
 
 async function readXlsx(file: string, warehouseGiven: boolean): Promise<StockFileRow[]> {
+  await boundedXlsx(file, (message) => new FileFormatError({ row: 0, field: 'file', message }));
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', worksheets: 'emit', hyperlinks: 'ignore', styles: 'ignore', entries: 'emit' });
   const rows: StockFileRow[] = [];
   for await (const sheet of reader) {
@@ -107,7 +110,7 @@ async function readXlsx(file: string, warehouseGiven: boolean): Promise<StockFil
       }
       if (values.every((v) => v.trim() === '')) continue;
       const raw: RawRow = {};
-      names.forEach((n, c) => (raw[n] = values[c] ?? ''));
+      names.forEach((n, c) => (raw[n] = unescapeCell(values[c] ?? '')));
       rows.push({ row: row.number, raw });
     }
     if (!names) throw fileError('file', 'the first worksheet has no header row.', '第一个工作表没有表头行。');

@@ -6,6 +6,7 @@
  * - `GET {base}/tracking/{version}/trackings?tracking_numbers=A,B&limit=…` → `{meta, data: {pagination, trackings}}`.
  * A number AfterShip does not return is not registered with it.
  */
+import { guardedFetch } from '../outbound';
 import { providerCarrierCode } from '../../core/data/tracking-carriers';
 import { eventsOfTracking } from './aftership';
 import { ProviderCallError, emptyParsedDelivery, isObject, normaliseNumber, type ClientConfig, type FetchResult, type PollingClient, type RegisterResult } from './types';
@@ -29,7 +30,7 @@ export function parseAfterShipTrackings(json: unknown, asked: string[]): FetchRe
 }
 
 export function afterShipClient(config: ClientConfig): PollingClient {
-  const send = config.fetch ?? fetch;
+  const send = config.fetch ?? guardedFetch({ field: 'base_url', timeoutMs: config.timeoutMs ?? 20_000 });
   const base = config.baseUrl.replace(/\/+$/, '');
   const path = `/tracking/${config.version}/trackings`;
   async function call(method: 'GET' | 'POST', query: string, body: unknown, signal?: AbortSignal): Promise<{ status: number; metaCode: number | null; json: unknown; message: string }> {

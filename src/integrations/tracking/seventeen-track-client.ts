@@ -4,6 +4,7 @@
  * `17token: <access key>`, body a list of at most 40 `{number, carrier?}` where `carrier` is 17TRACK's numeric key.
  * Answers are `{code, data: {accepted, rejected}}`; a rejected number has `error {code, message}`.
  */
+import { guardedFetch } from '../outbound';
 import { providerCarrierCode } from '../../core/data/tracking-carriers';
 import { ALREADY_REGISTERED_CODE, parseSeventeenTrackResponse } from './seventeen-track';
 import { ProviderCallError, isObject, normaliseNumber, type ClientConfig, type PollingClient, type RegisterResult } from './types';
@@ -19,7 +20,7 @@ export function seventeenTrackItems(parcels: Array<{ number: string; carrier?: s
 }
 
 export function seventeenTrackClient(config: ClientConfig): PollingClient {
-  const send = config.fetch ?? fetch;
+  const send = config.fetch ?? guardedFetch({ field: 'base_url', timeoutMs: config.timeoutMs ?? 20_000 });
   const base = config.baseUrl.replace(/\/+$/, '');
   async function call(name: 'register' | 'gettrackinfo', body: unknown, signal?: AbortSignal): Promise<unknown> {
     const path = `/track/${config.version}/${name}`;
