@@ -2,7 +2,7 @@ import type { Insertable } from 'kysely';
 import type { ORDER_COLUMNS } from './order-bulk';
 import type { OrdersTable } from './schema';
 
-/** Migration 0017: an import in progress, owned by one process (`owner` as in store/leases.ts). */
+/** Migration 0016: an import in progress, owned by one process (`owner` as in store/leases.ts). */
 export interface ImportRunsTable {
   id: string;
   shop_id: string;

@@ -16,7 +16,7 @@ export interface TrackingProvidersTable {
   polls: number;
   /** JSON: the polling cadence over the defaults (core/tracking-poll.ts). */
   cadence: string | null;
-  /** The provider API version spoken (17TRACK `v2.4` | `v2.2`, AfterShip `2025-01` …); null: the current one. Migration 0020. */
+  /** The provider API version spoken (17TRACK `v2.4` | `v2.2`, AfterShip `2025-01` …); null: the current one. Migration 0017. */
   api_version: string | null;
   created_at: number;
   updated_at: number;
@@ -44,11 +44,11 @@ export interface TrackingDeliveriesTable {
   processed_at: number | null;
   events: number | null;
   error: string | null;
-  /** JSON {set_aside: [{number, index, reason}], flagged: [{number, key, flag}]}. Migration 0020. */
+  /** JSON {set_aside: [{number, index, reason}], flagged: [{number, key, flag}]}. Migration 0017. */
   notes: string | null;
 }
 
-/** A parcel being polled: one claim per parcel across processes (migration 0020). */
+/** A parcel being polled: one claim per parcel across processes (migration 0017). */
 export interface TrackingPollClaimsTable {
   parcel_id: number;
   /** store/leases.ts owner id. */

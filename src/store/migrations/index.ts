@@ -18,9 +18,9 @@ import { reliabilityMigration } from './0012-reliability';
 import { marketplaceOutagesMigration } from './0013-marketplace-outages';
 import { warehouseReceiptMigration } from './0014-warehouse-receipt';
 import { orderRulesMigration } from './0015-order-rules';
-import { importStagingMigration } from './0017-import-staging';
-import { trackingProvidersMigration } from './0020-tracking-providers';
-import { carrierSecretsMigration } from './0021-carrier-secrets';
+import { importStagingMigration } from './0016-import-staging';
+import { trackingProvidersMigration } from './0017-tracking-providers';
+import { carrierSecretsMigration } from './0018-carrier-secrets';
 
 export function buildMigrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -216,8 +216,8 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     '0013_marketplace_outages': marketplaceOutagesMigration(dialect),
     '0014_warehouse_receipt': warehouseReceiptMigration(dialect),
     '0015_order_rules': orderRulesMigration(dialect),
-    '0017_import_staging': importStagingMigration(dialect),
-    '0020_tracking_providers': trackingProvidersMigration(dialect),
-    '0021_carrier_secrets': carrierSecretsMigration(),
+    '0016_import_staging': importStagingMigration(dialect),
+    '0017_tracking_providers': trackingProvidersMigration(dialect),
+    '0018_carrier_secrets': carrierSecretsMigration(),
   };
 }
