@@ -13,6 +13,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from '../app/context';
 import { listWebhooks } from '../app/deadlines';
+import { PlanPool, type PlanPoolOptions } from '../app/plan-pool';
 import { tokenHash } from '../app/passwords';
 import { listShopsWithPolicy } from '../app/policies';
 import { localized, pickLocale } from '../core/i18n';
@@ -45,6 +46,8 @@ export interface ServerOptions {
   authentication?: boolean;
   /** Requests per minute per API key, session or IP (SHIPBY_RATE_LIMIT, default 1200), and sign-ins per minute per IP. */
   rateLimit?: { perMinute?: number; loginPerMinute?: number };
+  /** The planner threads' size and caps (default from SHIPBY_PLAN_* variables; app/plan-pool.ts). */
+  planner?: PlanPoolOptions;
 }
 
 export const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -71,6 +74,15 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true, allowUnionTypes: true } },
   });
   app.setErrorHandler(handleError);
+  // Plans are searched in planner threads, never on the event loop; the jobs sharing this context use them too.
+  if (!ctx.planner) {
+    const pool = new PlanPool(options.planner);
+    ctx.planner = pool.run;
+    app.addHook('onClose', async () => {
+      if (ctx.planner === pool.run) delete ctx.planner;
+      await pool.close();
+    });
+  }
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',

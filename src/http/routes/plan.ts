@@ -3,7 +3,8 @@ import type { AppContext } from '../../app/context';
 import { DEFAULT_PLAN_SETTINGS } from '../../app/plan';
 import { currentPlan, getStaffing, parseShifts, parseTimes, refreshPlans, setStaffing } from '../../app/planning';
 import { listWorkEstimates, setWorkEstimate } from '../../app/work-estimates';
-import { shopFilter } from '../access';
+import { callerKey, shopFilter } from '../access';
+import { planVisibleTo } from '../../app/plan-visibility';
 
 const HHMM = '^\\d{1,2}:\\d{2}$';
 const window = { type: 'object', additionalProperties: false, required: ['start', 'end'], properties: { start: { type: 'string', pattern: HHMM }, end: { type: 'string', pattern: HHMM } } };
@@ -45,7 +46,7 @@ export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
       // A warehouse's plan covers the orders it serves (the access table checks the caller may see the warehouse);
       // without one, the caller's shops.
       const shopIds = q.warehouse ? q.shop?.split(',').map((s) => s.trim()).filter(Boolean) : shopFilter(request, q.shop);
-      return currentPlan(ctx, {
+      const plan = await currentPlan(ctx, {
         warehouseId: q.warehouse,
         shopIds,
         overrides: {
@@ -57,7 +58,10 @@ export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
         },
         timeBudgetMs: q.budget_ms,
         refresh: q.refresh,
+        caller: callerKey(request),
       });
+      // The warehouse's queue holds the orders of every shop it serves: the caller sees only their shops' orders.
+      return planVisibleTo(plan, request.access.shops);
     },
   });
 
@@ -67,7 +71,12 @@ export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
       summary: 'Bring the stored plans up to date now (every warehouse with staffing or a stored plan, or the one given): recomputed where their inputs changed',
       body: { type: 'object', additionalProperties: false, properties: { warehouse: { type: 'string' }, mode: { type: 'string', enum: ['auto', 'warm', 'full'] } } },
     },
-    handler: async (request) => refreshPlans(ctx, { warehouseId: request.body?.warehouse, refresh: request.body?.mode }),
+    // Without a warehouse: the caller's account's warehouses only (every warehouse when access is off).
+    handler: async (request) =>
+      refreshPlans(ctx, {
+        warehouseId: request.body?.warehouse, refresh: request.body?.mode, caller: callerKey(request),
+        ...(request.access.warehouses ? { warehouseIds: request.access.warehouses } : {}),
+      }),
   });
 
   app.get<{ Params: { id: string } }>('/warehouses/:id/staffing', {
