@@ -46,8 +46,36 @@ export interface ServerOptions {
   authentication?: boolean;
   /** Requests per minute per API key, session or IP (SHIPBY_RATE_LIMIT, default 1200), and sign-ins per minute per IP. */
   rateLimit?: { perMinute?: number; loginPerMinute?: number };
+  /** How long a caller may take to send a request, and idle connections live (defaults: `serverTimeouts()`). */
+  timeouts?: Partial<ServerTimeouts>;
   /** The planner threads' size and caps (default from SHIPBY_PLAN_* variables; app/plan-pool.ts). */
   planner?: PlanPoolOptions;
+}
+
+export interface ServerTimeouts {
+  /** The whole request (headers and body) must arrive within this, ms (SHIPBY_REQUEST_TIMEOUT_MS, 60 s): a body trickled slowly is cut off (408). */
+  requestMs: number;
+  /** The headers must arrive within this, ms (SHIPBY_HEADERS_TIMEOUT_MS, 20 s; at most requestMs). */
+  headersMs: number;
+  /** A socket with no traffic either way is closed after this, ms (SHIPBY_IDLE_TIMEOUT_MS, 120 s; the live stream's heartbeat keeps it open). */
+  idleMs: number;
+  /** A kept-alive connection waits this long for its next request, ms (SHIPBY_KEEP_ALIVE_TIMEOUT_MS, 10 s). */
+  keepAliveMs: number;
+  /** How often Node checks the request and headers deadlines, ms (5 s; tests use less). */
+  checkEveryMs: number;
+}
+
+/** The timeouts from the environment, else the defaults; a value that is not a positive number is ignored. */
+export function serverTimeouts(overrides: Partial<ServerTimeouts> = {}): ServerTimeouts {
+  const env = (name: string, fallback: number) => {
+    const value = Number(process.env[name]);
+    return Number.isFinite(value) && value > 0 ? value : fallback;
+  };
+  const t = {
+    requestMs: env('SHIPBY_REQUEST_TIMEOUT_MS', 60_000), headersMs: env('SHIPBY_HEADERS_TIMEOUT_MS', 20_000), idleMs: env('SHIPBY_IDLE_TIMEOUT_MS', 120_000),
+    keepAliveMs: env('SHIPBY_KEEP_ALIVE_TIMEOUT_MS', 10_000), checkEveryMs: 5_000, ...overrides,
+  };
+  return { ...t, headersMs: Math.min(t.headersMs, t.requestMs), checkEveryMs: Math.min(t.checkEveryMs, t.headersMs) };
 }
 
 export const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -56,7 +84,13 @@ export const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL('../../web/dist', imp
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 export async function buildServer(ctx: AppContext, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const timeouts = serverTimeouts(options.timeouts);
   const app = Fastify({
+    // No caller holds a connection by sending slowly or not at all (security issue, finding 6).
+    requestTimeout: timeouts.requestMs,
+    connectionTimeout: timeouts.idleMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: timeouts.checkEveryMs },
     logger: options.logger
       ? {
           level: process.env.LOG_LEVEL ?? 'info',
