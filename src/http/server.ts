@@ -80,6 +80,24 @@ export function serverTimeouts(overrides: Partial<ServerTimeouts> = {}): ServerT
 
 export const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
+/**
+ * The dashboard's content policy: its own scripts, styles, API and live stream only; images also inline (the icon)
+ * and blobs (label PDFs); never framed. /docs (Swagger UI) sends its own, with the hashes of its inline code.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data: blob:", "connect-src 'self'", "font-src 'self'",
+  "object-src 'none'", "frame-src 'self' blob:", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+].join('; ');
+
+/** Headers on every answer, the dashboard's files and the API's alike (security issue, finding 12). */
+const SECURITY_HEADERS: Record<string, string> = {
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=()',
+};
+
 /** Hashed asset names change with their content: cache them for a year; index.html never (it names the current ones). */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
@@ -108,6 +126,11 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true, allowUnionTypes: true } },
   });
   app.setErrorHandler(handleError);
+  app.addHook('onSend', async (_request, reply, payload) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
+    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+    return payload;
+  });
   // Plans are searched in planner threads, never on the event loop; the jobs sharing this context use them too.
   if (!ctx.planner) {
     const pool = new PlanPool(options.planner);
@@ -154,7 +177,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       throw new ValidationError([{ row: 0, field: 'body', message: localized('The body must be a JSON object.', '请求体必须是 JSON 对象。') }]);
     }
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   // Which dependency is down, if any: 200 when the database answers, 503 (with Retry-After) when it does not.
   app.get('/health', { schema: { tags: ['system'], summary: 'Liveness, the database in use, and whether each dependency is up (503 when one is down)' } }, async (request, reply) => {
@@ -212,7 +235,8 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   } else {
     // Public: says the server runs and how to build the dashboard, nothing about any shop.
     app.get('/', { schema: { hide: true } }, async (_request, reply) => {
-      reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache');
+      // This page's own small style block is the one inline style the policy allows.
+      reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').header('content-security-policy', CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"));
       return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>shipby</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:46rem;margin:3rem auto;padding:0 1rem}</style></head>
 <body><h1>shipby is running</h1>
