@@ -3,7 +3,7 @@
  * requests (budget_ms 10,000, one station, hundreds of late orders) search, `/health` answers — before any of
  * them finishes. The same requests planned in-process (what the server did before) hold `/health` until a plan
  * is done: the control that shows the test sees the difference. One computation per caller at a time, and a
- * bounded queue: both answered 429 with Retry-After.
+ * bounded queue: both answered 429 with Retry-After; the same request again shares the running computation.
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,8 +92,12 @@ describe.each(sqlite)('planner off the event loop on $name', { timeout: 180_000 
     ctx.planner = pool.run;
     const app = await buildServer(ctx, { authentication: false });
     try {
-      // The same caller twice: the second is refused while the first runs.
-      const same = await Promise.all([0, 1].map(() => app.inject({ method: 'GET', url: MAXIMAL, remoteAddress: '10.0.1.1', headers: { 'accept-language': 'zh-CN' } })));
+      // The same request twice from one caller (a screen re-polling): one computation, the same answer to both.
+      const twice = await Promise.all([0, 1].map(() => app.inject({ method: 'GET', url: MAXIMAL, remoteAddress: '10.0.1.1' })));
+      expect(twice.map((r) => r.statusCode)).toEqual([200, 200]);
+      expect(twice[1]!.json()).toEqual(twice[0]!.json());
+      // Another plan from the same caller is refused while the first runs.
+      const same = await Promise.all([MAXIMAL, `${MAXIMAL}&hourly_cost=5`].map((url) => app.inject({ method: 'GET', url, remoteAddress: '10.0.1.1', headers: { 'accept-language': 'zh-CN' } })));
       const refused = same.find((r) => r.statusCode === 429)!;
       expect(same.map((r) => r.statusCode).sort()).toEqual([200, 429]);
       expect(refused.json().error).toMatchObject({ code: 'plan_in_progress' });

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context';
 import { DEFAULT_PLAN_SETTINGS } from '../../app/plan';
-import { currentPlan, getStaffing, parseShifts, parseTimes, refreshPlans, setStaffing } from '../../app/planning';
+import { currentPlan, getStaffing, type PresentedPlan, parseShifts, parseTimes, refreshPlans, setStaffing } from '../../app/planning';
 import { listWorkEstimates, setWorkEstimate } from '../../app/work-estimates';
 import { callerKey, shopFilter } from '../access';
 import { planVisibleTo } from '../../app/plan-visibility';
@@ -18,6 +18,7 @@ type EstimateBody = { minutes_per_order: number; minutes_per_line: number; minut
 const defaults = () => ({ minutesPerOrder: DEFAULT_PLAN_SETTINGS.minutesPerOrder, minutesPerLine: DEFAULT_PLAN_SETTINGS.minutesPerLine, minutesPerUnit: DEFAULT_PLAN_SETTINGS.minutesPerUnit });
 
 export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const inFlight = new Map<string, Promise<PresentedPlan>>();
   app.get<{
     Querystring: { warehouse?: string; shop?: string; stations?: number; shift?: string; pickups?: string; zone?: string; hourly_cost?: number; budget_ms?: number; refresh?: 'auto' | 'warm' | 'full' };
   }>('/plan', {
@@ -46,7 +47,13 @@ export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
       // A warehouse's plan covers the orders it serves (the access table checks the caller may see the warehouse);
       // without one, the caller's shops.
       const shopIds = q.warehouse ? q.shop?.split(',').map((s) => s.trim()).filter(Boolean) : shopFilter(request, q.shop);
-      const plan = await currentPlan(ctx, {
+      // The same request again while the caller's first is computing (a screen that re-polls, a reload) shares its
+      // answer: one computation per caller, and no 429 for asking twice.
+      const caller = callerKey(request);
+      const key = `${caller}\u0000${request.url}`;
+      const running = inFlight.get(key);
+      if (running) return planVisibleTo(await running, request.access.shops);
+      const computing = currentPlan(ctx, {
         warehouseId: q.warehouse,
         shopIds,
         overrides: {
@@ -58,8 +65,10 @@ export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
         },
         timeBudgetMs: q.budget_ms,
         refresh: q.refresh,
-        caller: callerKey(request),
+        caller,
       });
+      inFlight.set(key, computing);
+      const plan = await computing.finally(() => inFlight.delete(key));
       // The warehouse's queue holds the orders of every shop it serves: the caller sees only their shops' orders.
       return planVisibleTo(plan, request.access.shops);
     },
