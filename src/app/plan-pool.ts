@@ -91,6 +91,11 @@ export class PlanPool {
     });
   };
 
+  /** Starts every thread now (a thread takes a few seconds to load the planner): a listening server does this. */
+  warm(): void {
+    while (!this.closed && this.threads.length < this.options.threads) this.spawn();
+  }
+
   /** Seconds until a thread is likely free: one capped search and its fixes. */
   private retryAfterSeconds(): number {
     return Math.max(1, Math.ceil((3 * this.options.maxBudgetMs) / 1000));

@@ -135,6 +135,8 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   if (!ctx.planner) {
     const pool = new PlanPool(options.planner);
     ctx.planner = pool.run;
+    // A server that listens loads its planner threads at once, so the first plan does not wait for them.
+    app.addHook('onListen', async () => pool.warm());
     app.addHook('onClose', async () => {
       if (ctx.planner === pool.run) delete ctx.planner;
       await pool.close();
