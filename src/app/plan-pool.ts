@@ -110,7 +110,14 @@ export class PlanPool {
       const pending = this.queue.shift()!;
       const timer = setTimeout(() => this.fail(thread!, new Error('the plan took longer than its hard limit')), hardLimitMs(pending.task.settings.timeBudgetMs));
       thread.busy = { ...pending, timer };
-      thread.worker.postMessage({ id: pending.id, task: pending.task });
+      try {
+        thread.worker.postMessage({ id: pending.id, task: pending.task });
+      } catch (error) {
+        // A task that cannot be sent (not cloneable) fails alone; the thread stays free for the next.
+        clearTimeout(timer);
+        thread.busy = undefined;
+        pending.reject(error instanceof Error ? error : new Error(String(error)));
+      }
     }
   }
 
