@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -8,9 +9,10 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     // Stored secrets (marketplace credentials, carrier accounts) are encrypted with SHIPBY_MASTER_KEY; the tests and
-    // the processes they start use this one (test/support/outbox-fixtures.ts TEST_MASTER_KEY, 32 × 0x07).
+    // the processes they start use this one (test/support/outbox-fixtures.ts TEST_MASTER_KEY: a weak key such as
+    // 32 × 0x07 is refused, so it is the SHA-256 of a label).
     // The outgoing-request guard (src/integrations/outbound.ts) refuses loopback addresses; the tests' fake carriers,
     // tracking providers and webhook receivers listen on 127.0.0.1 and `localhost`, so those two are allowed.
-    env: { SHIPBY_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'), SHIPBY_OUTBOUND_ALLOW: '127.0.0.1,localhost' },
+    env: { SHIPBY_MASTER_KEY: createHash('sha256').update('shipby test master key').digest('base64'), SHIPBY_OUTBOUND_ALLOW: '127.0.0.1,localhost' },
   },
 });

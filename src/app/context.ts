@@ -1,3 +1,4 @@
+import type { PlanRunner } from './plan-compute';
 import type { Store } from '../store/database';
 
 /** What every use case needs: the store and an injected clock (tests and the simulator run a day in a second). */
@@ -9,6 +10,8 @@ export interface AppContext {
    * per run); otherwise the use cases read SHIPBY_MASTER_KEY when they need it.
    */
   masterKey?: Buffer;
+  /** Where plans are searched: the server's planner threads (app/plan-pool.ts); in-process when absent (the CLI). */
+  planner?: PlanRunner;
 }
 
 export function createContext(store: Store, now: () => number = Date.now, options: { masterKey?: Buffer } = {}): AppContext {

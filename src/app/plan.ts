@@ -9,8 +9,9 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { localized } from '../core/i18n';
+import type { Policy } from '../core/policy/schema';
 import { OPEN_ORDER_STATES } from '../core/order';
-import { fineAt } from '../core/penalty';
+import { fineAt, type OrderFacts } from '../core/penalty';
 import { queuedWork, type QueuedWork } from '../core/situation';
 import {
   dailyInstants, dailyShifts, plan, whatIf, withExtraPickup, withExtraStation, withLaterDeadlines,
@@ -83,6 +84,8 @@ export interface PlanProblem {
   unassigned: number;
   /** The work estimate in force per shop in the plan. */
   estimates: Map<string, EstimateInForce>;
+  /** Each job's policy and facts: what its penalty function is made of (rebuilt from them in a planner thread). */
+  fines: Map<string, { policy: Policy; facts: OrderFacts }>;
   /** SHA-1 of everything the plan depends on but the clock: jobs, staffing, settings. Same inputs, same fingerprint. */
   fingerprint: string;
 }
@@ -120,6 +123,11 @@ export async function orderWarehouses(ctx: AppContext, orderIds: readonly number
   for (const f of shortfalls) if (f.warehouse_id && !best.has(f.order_id)) best.set(f.order_id, { warehouseId: f.warehouse_id, units: 0 });
   const only = warehouses.length === 1 ? warehouses[0]!.id : undefined;
   return new Map(orderIds.map((id) => [id, best.get(id)?.warehouseId ?? only]));
+}
+
+/** Any non-decreasing function of lateness: the policy's fine for that lateness, plus the per-hour cost. */
+export function latenessPenalty(policy: Policy, facts: OrderFacts, hourlyCost: number): (latenessMs: number) => number {
+  return (latenessMs) => (latenessMs <= 0 ? 0 : fineAt(policy, facts, latenessMs).money.amount + Math.floor((hourlyCost * latenessMs) / HOUR_MS));
 }
 
 /** Reads the open orders of the plan's scope and turns them into jobs on the staffing's stations and pick-ups. */
@@ -184,6 +192,7 @@ export async function loadPlanProblem(ctx: AppContext, settings: PlanSettings): 
   });
   const fingerprinted = new Set<string>();
   const jobs: Job[] = [];
+  const fines: PlanProblem['fines'] = new Map();
   const orders: PlanProblem['orders'] = new Map();
   const currencies = new Set<string>();
   const fingerprint = createHash('sha1');
@@ -201,10 +210,8 @@ export async function loadPlanProblem(ctx: AppContext, settings: PlanSettings): 
     const { situation: { policy, facts }, queued } = work.get(order.id)!;
     const size = byOrder.get(order.id) ?? { lines: 1, units: 1, amount: order.total_amount };
     const minutes = workMinutes(estimateOf(order.shop_id), size.lines, size.units);
-    const hourly = settings.hourlyCost;
-    // Any non-decreasing function: the policy's fine for that lateness, plus the per-hour cost.
-    const penalty = (latenessMs: number) =>
-      latenessMs <= 0 ? 0 : fineAt(policy, facts, latenessMs).money.amount + Math.floor((hourly * latenessMs) / HOUR_MS);
+    const penalty = latenessPenalty(policy, facts, settings.hourlyCost);
+    fines.set(String(order.id), { policy, facts });
     currencies.add(fineAt(policy, facts, 1).money.currency);
     const id = String(order.id);
     const processingMs = Math.round(minutes * 60_000);
@@ -228,7 +235,7 @@ export async function loadPlanProblem(ctx: AppContext, settings: PlanSettings): 
   const estimates = new Map(shopIds.map((shopId) => [shopId, estimateOf(shopId)]));
   return {
     input, orders, mixedCurrencies: currencies.size > 1, waitingForStock,
-    unassigned, estimates, fingerprint: fingerprint.digest('base64url'),
+    unassigned, estimates, fines, fingerprint: fingerprint.digest('base64url'),
   };
 }
 

@@ -7,7 +7,6 @@
  * pinned first on their station in every plan. A what-if (staffing given by the caller, or a shop filter) is
  * planned afresh and not stored.
  */
-import { performance } from 'node:perf_hooks';
 import type { LocalWindow } from '../core/schedule';
 import { localized, type Localized } from '../core/i18n';
 import { isCutoffTime } from '../core/inventory';
@@ -17,7 +16,8 @@ import * as planning from '../store/planning';
 import type { WarehouseStaffingRow } from '../store/schema-planning';
 import type { AppContext } from './context';
 import { NotFoundError, ValidationError } from './errors';
-import { computeWorkPlan, DEFAULT_PLAN_SETTINGS, loadPlanProblem, presentWorkPlan, queuesOf, type PlanSettings } from './plan';
+import { DEFAULT_PLAN_SETTINGS, loadPlanProblem, presentWorkPlan, type PlanSettings } from './plan';
+import { inProcessPlanner, planTask } from './plan-compute';
 
 /** The key of the plan of every open order under the default settings (no warehouse named). */
 export const ALL_WAREHOUSES = '*';
@@ -148,6 +148,8 @@ export interface PlanRequest {
   seed?: number;
   /** `auto` (default): the stored plan while its inputs are unchanged; `warm`: recompute warm anyway; `full`: from scratch. */
   refresh?: 'auto' | 'warm' | 'full';
+  /** Who asks (the server's caller key): at most one computation per caller at a time in the planner threads. */
+  caller?: string;
 }
 
 export interface PlanState {
@@ -183,16 +185,16 @@ export async function currentPlan(ctx: AppContext, request: PlanRequest = {}): P
   if (stored && refresh === 'auto' && stored.fingerprint === problem.fingerprint && now - Number(stored.computed_at) < PLAN_MAX_AGE_MS) {
     return { ...(JSON.parse(stored.body) as ReturnType<typeof presentWorkPlan>), warehouse_id: request.warehouseId ?? null, stored: stateOf(stored, false) };
   }
-  const started = performance.now();
   const warm = stored && refresh !== 'full' ? { queues: JSON.parse(stored.queues) as Array<{ stationId: string; jobIds: string[] }>, timeBudgetMs: Math.max(20, Math.round(settings.timeBudgetMs * WARM_BUDGET_SHARE)) } : undefined;
-  const work = computeWorkPlan(problem, settings, warm);
-  const computeMs = Math.round(performance.now() - started);
-  const body = presentWorkPlan(work);
+  // The search itself runs where the context says: the server's planner threads, or in-process (the CLI).
+  const runner = ctx.planner ?? inProcessPlanner;
+  const outcome = await runner(planTask(problem, settings, warm), request.caller !== undefined ? { caller: request.caller } : {});
+  const body = outcome.body;
   if (whatIf) return { ...body, warehouse_id: request.warehouseId ?? null, stored: null };
   const row = {
-    warehouse_id: key, fingerprint: problem.fingerprint, version: (stored?.version ?? 0) + 1, method: work.plan.warmStart?.used ? 'warm' : 'full',
-    computed_at: now, compute_ms: computeMs, job_count: work.orders.size, total_penalty: work.plan.totalPenalty,
-    queues: JSON.stringify(queuesOf(work.plan)), body: JSON.stringify(body),
+    warehouse_id: key, fingerprint: problem.fingerprint, version: (stored?.version ?? 0) + 1, method: outcome.warmUsed ? 'warm' : 'full',
+    computed_at: now, compute_ms: outcome.computeMs, job_count: outcome.jobCount, total_penalty: outcome.totalPenalty,
+    queues: JSON.stringify(outcome.queues), body: JSON.stringify(body),
   };
   // Another process may have stored a newer plan meanwhile: it stands, and this one is still a fresh answer.
   await ctx.store.db.transaction().execute((trx) => planning.saveStoredPlan(trx, row, stored?.version ?? 0));
@@ -215,17 +217,23 @@ export interface RefreshReport {
  * Brings every stored plan up to date (each warehouse with staffing or a stored plan, and the all-orders plan if
  * one is stored): recomputed warm where its inputs changed, left alone where not. `serve` runs it every minute.
  */
-export async function refreshPlans(ctx: AppContext, options: { warehouseId?: string; refresh?: PlanRequest['refresh'] } = {}): Promise<RefreshReport> {
+export async function refreshPlans(
+  ctx: AppContext,
+  options: { warehouseId?: string; refresh?: PlanRequest['refresh']; caller?: string; warehouseIds?: readonly string[] } = {},
+): Promise<RefreshReport> {
   const keys = new Set<string>();
   if (options.warehouseId) keys.add(options.warehouseId);
   else {
     for (const s of await planning.listStaffing(ctx.store.db)) keys.add(s.warehouse_id);
     for (const p of await planning.listStoredPlans(ctx.store.db)) keys.add(p.warehouse_id);
   }
+  // A caller limited to their account's warehouses: no other account's, nor the all-orders plan that spans them.
+  const scope = options.warehouseIds;
+  if (scope) for (const key of keys) if (!scope.includes(key)) keys.delete(key);
   const plans: RefreshReport['plans'] = [];
   for (const key of [...keys].sort()) {
     if (key !== ALL_WAREHOUSES && !(await planning.getWarehouse(ctx.store.db, key))) continue;
-    const result = await currentPlan(ctx, { warehouseId: key === ALL_WAREHOUSES ? undefined : key, refresh: options.refresh ?? 'auto' });
+    const result = await currentPlan(ctx, { warehouseId: key === ALL_WAREHOUSES ? undefined : key, refresh: options.refresh ?? 'auto', ...(options.caller ? { caller: options.caller } : {}) });
     plans.push({ warehouse_id: key, recomputed: result.stored!.recomputed, method: result.stored!.method, version: result.stored!.version, jobs: result.jobs, total_penalty: result.total_penalty, compute_ms: result.stored!.compute_ms });
   }
   const recomputed = plans.filter((p) => p.recomputed).length;

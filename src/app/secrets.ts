@@ -41,7 +41,26 @@ export function parseMasterKey(text: string | undefined): Buffer {
       ),
     );
   }
+  if (isWeakKey(key)) {
+    throw new SecretsError(
+      localized(
+        `${MASTER_KEY_ENV} is not random (all bytes alike, a short repeated pattern or a counting sequence): anyone could guess it. ` +
+          `Set it to 32 random bytes, e.g. SHIPBY_MASTER_KEY=$(openssl rand -base64 32).`,
+        `${MASTER_KEY_ENV} 不是随机的（字节全部相同、短模式重复或连续递增）：任何人都可能猜到。请设置为 32 个随机字节，例如 SHIPBY_MASTER_KEY=$(openssl rand -base64 32)。`,
+      ),
+    );
+  }
   return key;
+}
+
+/**
+ * A key nobody chose at random: fewer than 12 different byte values (32 random bytes have about 28; fewer than 12
+ * happens by chance with a probability far below 1e-15), or bytes that step by a constant (00 01 02 …).
+ */
+export function isWeakKey(key: Buffer): boolean {
+  if (new Set(key).size < 12) return true;
+  const step = (key[1]! - key[0]! + 256) % 256;
+  return key.every((b, i) => i === 0 || (b - key[i - 1]! + 256) % 256 === step);
 }
 
 export function masterKeyFromEnv(env: NodeJS.ProcessEnv = process.env): Buffer {

@@ -264,3 +264,9 @@ export function inWarehouses<T extends { warehouse_id: string | null }>(request:
   const warehouses = request.access.warehouses;
   return warehouses ? rows.filter((r) => r.warehouse_id !== null && warehouses.includes(r.warehouse_id)) : rows;
 }
+
+/** Who is asking, for per-caller limits: the signed-in user or the API key, else the address. */
+export function callerKey(request: FastifyRequest): string {
+  const p = request.principal;
+  return p ? `${p.kind}:${p.id}` : `ip:${request.ip}`;
+}

@@ -13,6 +13,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from '../app/context';
 import { listWebhooks } from '../app/deadlines';
+import { PlanPool, type PlanPoolOptions } from '../app/plan-pool';
 import { tokenHash } from '../app/passwords';
 import { listShopsWithPolicy } from '../app/policies';
 import { localized, pickLocale } from '../core/i18n';
@@ -46,15 +47,69 @@ export interface ServerOptions {
   authentication?: boolean;
   /** Requests per minute per API key, session or IP (SHIPBY_RATE_LIMIT, default 1200), and sign-ins per minute per IP. */
   rateLimit?: { perMinute?: number; loginPerMinute?: number };
+  /** How long a caller may take to send a request, and idle connections live (defaults: `serverTimeouts()`). */
+  timeouts?: Partial<ServerTimeouts>;
+  /** The planner threads' size and caps (default from SHIPBY_PLAN_* variables; app/plan-pool.ts). */
+  planner?: PlanPoolOptions;
+}
+
+export interface ServerTimeouts {
+  /** The whole request (headers and body) must arrive within this, ms (SHIPBY_REQUEST_TIMEOUT_MS, 60 s): a body trickled slowly is cut off (408). */
+  requestMs: number;
+  /** The headers must arrive within this, ms (SHIPBY_HEADERS_TIMEOUT_MS, 20 s; at most requestMs). */
+  headersMs: number;
+  /** A socket with no traffic either way is closed after this, ms (SHIPBY_IDLE_TIMEOUT_MS, 120 s; the live stream's heartbeat keeps it open). */
+  idleMs: number;
+  /** A kept-alive connection waits this long for its next request, ms (SHIPBY_KEEP_ALIVE_TIMEOUT_MS, 10 s). */
+  keepAliveMs: number;
+  /** How often Node checks the request and headers deadlines, ms (5 s; tests use less). */
+  checkEveryMs: number;
+}
+
+/** The timeouts from the environment, else the defaults; a value that is not a positive number is ignored. */
+export function serverTimeouts(overrides: Partial<ServerTimeouts> = {}): ServerTimeouts {
+  const env = (name: string, fallback: number) => {
+    const value = Number(process.env[name]);
+    return Number.isFinite(value) && value > 0 ? value : fallback;
+  };
+  const t = {
+    requestMs: env('SHIPBY_REQUEST_TIMEOUT_MS', 60_000), headersMs: env('SHIPBY_HEADERS_TIMEOUT_MS', 20_000), idleMs: env('SHIPBY_IDLE_TIMEOUT_MS', 120_000),
+    keepAliveMs: env('SHIPBY_KEEP_ALIVE_TIMEOUT_MS', 10_000), checkEveryMs: 5_000, ...overrides,
+  };
+  return { ...t, headersMs: Math.min(t.headersMs, t.requestMs), checkEveryMs: Math.min(t.checkEveryMs, t.headersMs) };
 }
 
 export const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+/**
+ * The dashboard's content policy: its own scripts, styles, API and live stream only; images also inline (the icon)
+ * and blobs (label PDFs); never framed. /docs (Swagger UI) sends its own, with the hashes of its inline code.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data: blob:", "connect-src 'self' blob:", "font-src 'self'",
+  "object-src 'none'", "frame-src 'self' blob:", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+].join('; ');
+
+/** Headers on every answer, the dashboard's files and the API's alike (security issue, finding 12). */
+const SECURITY_HEADERS: Record<string, string> = {
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=()',
+};
 
 /** Hashed asset names change with their content: cache them for a year; index.html never (it names the current ones). */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 export async function buildServer(ctx: AppContext, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const timeouts = serverTimeouts(options.timeouts);
   const app = Fastify({
+    // No caller holds a connection by sending slowly or not at all (security issue, finding 6).
+    requestTimeout: timeouts.requestMs,
+    connectionTimeout: timeouts.idleMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: timeouts.checkEveryMs },
     logger: options.logger
       ? {
           level: process.env.LOG_LEVEL ?? 'info',
@@ -72,6 +127,22 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true, allowUnionTypes: true } },
   });
   app.setErrorHandler(handleError);
+  app.addHook('onSend', async (_request, reply, payload) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
+    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+    return payload;
+  });
+  // Plans are searched in planner threads, never on the event loop; the jobs sharing this context use them too.
+  if (!ctx.planner) {
+    const pool = new PlanPool(options.planner);
+    ctx.planner = pool.run;
+    // A server that listens loads its planner threads at once, so the first plan does not wait for them.
+    app.addHook('onListen', async () => pool.warm());
+    app.addHook('onClose', async () => {
+      if (ctx.planner === pool.run) delete ctx.planner;
+      await pool.close();
+    });
+  }
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -110,7 +181,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       throw new ValidationError([{ row: 0, field: 'body', message: localized('The body must be a JSON object.', '请求体必须是 JSON 对象。') }]);
     }
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   // Which dependency is down, if any: 200 when the database answers, 503 (with Retry-After) when it does not.
   app.get('/health', { schema: { tags: ['system'], summary: 'Liveness, the database in use, and whether each dependency is up (503 when one is down)' } }, async (request, reply) => {
@@ -168,7 +239,8 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   } else {
     // Public: says the server runs and how to build the dashboard, nothing about any shop.
     app.get('/', { schema: { hide: true } }, async (_request, reply) => {
-      reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache');
+      // This page's own small style block is the one inline style the policy allows.
+      reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').header('content-security-policy', CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"));
       return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>shipby</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:46rem;margin:3rem auto;padding:0 1rem}</style></head>
 <body><h1>shipby is running</h1>

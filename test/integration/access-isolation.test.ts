@@ -125,4 +125,33 @@ describe.each(backends)('isolation between shops and accounts on $name', (backen
     expect(calls).toBeGreaterThan(Object.keys(ROUTE_ACCESS).length * 5);
     expect(await snapshot(ctx)).toBe(before);
   }, 180_000);
+
+  it("refreshing every plan reaches only the caller's account's warehouses; the rival's plan is not computed", async () => {
+    const storedRival = () => ctx.store.db.selectFrom('stored_plans').select('warehouse_id').where('warehouse_id', '=', world.warehouseB).execute();
+    expect(await storedRival()).toEqual([]);
+    for (const caller of [callers.find((c) => c.name === 'key:owner')!, await signIn(app, world.emails.boss)]) {
+      const response = await app.inject({ method: 'POST', url: '/plan/refresh', headers: caller.headers, payload: {} });
+      expect(response.statusCode, caller.name).toBe(200);
+      expect(response.json().plans.map((p: { warehouse_id: string }) => p.warehouse_id)).toEqual([world.warehouseA]);
+      expect(world.markersOfB.filter((m) => response.body.includes(m))).toEqual([]);
+    }
+    expect(await storedRival()).toEqual([]);
+  });
+
+  it("a warehouse's plan shows a caller of shop A none of sibling shop C's orders, which they cannot open either", async () => {
+    const url = `/plan?warehouse=${world.warehouseA}`;
+    const ids = (body: { stations: Array<{ queue: Array<{ platform_order_id: string }> }> }) => body.stations.flatMap((s) => s.queue.map((j) => j.platform_order_id)).sort();
+    const boss = await signIn(app, world.emails.boss);
+    const all = await app.inject({ method: 'GET', url, headers: boss.headers });
+    expect(ids(all.json())).toEqual(['SHOP-A-PLANNED', 'SHOP-C-PLANNED']);
+    const orderC = await ctx.store.db.selectFrom('orders').select('id').where('platform_order_id', '=', 'SHOP-C-PLANNED').executeTakeFirstOrThrow();
+    for (const caller of callers) {
+      const response = await app.inject({ method: 'GET', url, headers: caller.headers });
+      expect(response.statusCode, caller.name).toBe(200);
+      expect(ids(response.json()), caller.name).toEqual(['SHOP-A-PLANNED']);
+      expect(response.body, caller.name).not.toContain('shop-c');
+      expect(response.json().hidden_orders, caller.name).toBe(1);
+      expect((await app.inject({ method: 'GET', url: `/orders/${orderC.id}`, headers: caller.headers })).statusCode, caller.name).toBe(404);
+    }
+  });
 });

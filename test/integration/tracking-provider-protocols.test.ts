@@ -6,6 +6,7 @@
  * 17TRACK pushes with a bad signature or of an unknown shape, an unreadable event set aside, and deliveries leased by
  * a process that died taken over.
  */
+import { TEST_MASTER_KEY } from '../support/outbox-fixtures';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -97,7 +98,7 @@ describe.each(backends)('tracking providers in their own protocols on $name', (b
     ctx = contextFor(store, clock);
     app = await buildServer(ctx, { authentication: false });
     await app.ready();
-    await connectShop(ctx, Buffer.alloc(32, 7), { shopId: 'ae', appKey: 'k', appSecret: 's', accessToken: 't', gatewayUrl: 'http://127.0.0.1:9' });
+    await connectShop(ctx, TEST_MASTER_KEY, { shopId: 'ae', appKey: 'k', appSecret: 's', accessToken: 't', gatewayUrl: 'http://127.0.0.1:9' });
     const result = await upsertOrders(ctx, 'ae', ['S1', 'S2', 'A1', 'A2', 'C1', 'C2', 'C3'].map(order), 'test');
     for (const [k, v] of result.ids) ids.set(k, v);
     await saveProvider(ctx, { name: 'sample', kind: 'seventeen', webhookSecret: SECRET });

@@ -3,6 +3,7 @@
  * 60-event China → Spain history replayed out of order and twice, kept-aside events matched later, problems with
  * alerts, polling against the sample provider, receipt auto-confirmation, and after-sales cases.
  */
+import { TEST_MASTER_KEY } from '../support/outbox-fixtures';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -34,7 +35,7 @@ import { backends, contextFor, manualClock, tempDir } from '../support/backends'
 import { CN_ES_DELIVERED, CN_ES_EVENTS, CN_ES_FIRST_SCAN, cnEsWebhook } from '../support/tracking-history-cn-es';
 
 const SECRET = 'sample-webhook-secret-0001';
-const MASTER_KEY = Buffer.alloc(32, 7);
+const MASTER_KEY = TEST_MASTER_KEY;
 const PAID = Date.UTC(2026, 10, 1, 10);
 const number = (n: number) => makeS10(20_000_000 + n, 'RR', 'CN');
 

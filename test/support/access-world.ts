@@ -2,7 +2,8 @@
  * Two accounts for the access tests. Account `default` has shops A and C; account `rival` has shop B. Users of
  * shop A hold one role each (owner, manager, packer, viewer) in A only; `boss` owns the whole default account.
  * Each shop has an order with a parcel, an after-sales case and a pack session; each account a warehouse with stock
- * and a purchase order. Keys: one per role, scoped to shop A.
+ * and a purchase order, and staffing; wh-a serves a planned order of shop A and one of shop C. Keys: one per role,
+ * scoped to shop A.
  */
 import type { FastifyInstance } from 'fastify';
 import { addShop, addUser, createAccount, createApiKey, assignWarehouse } from '../../src/app/accounts';
@@ -10,6 +11,7 @@ import { openCase } from '../../src/app/after-sales';
 import type { AppContext } from '../../src/app/context';
 import { addWebhook } from '../../src/app/deadlines';
 import { upsertOrders } from '../../src/app/orders';
+import { setStaffing } from '../../src/app/planning';
 import { adjustStock, createPurchaseOrder, defineSku, defineWarehouse } from '../../src/app/stock';
 import { ROLES, type Role } from '../../src/core/access';
 import { CSRF_HEADER } from '../../src/http/access';
@@ -80,6 +82,17 @@ export async function buildAccessWorld(ctx: AppContext): Promise<AccessWorld> {
   const a = await shopObjects(ctx, 'shop-a', 'Alice Buyer');
   const b = await shopObjects(ctx, 'rival-b', 'Rivalina Secretbuyer');
   const c = await shopObjects(ctx, 'shop-c', 'Carol Buyer');
+  // Orders with a deadline that warehouse wh-a serves for its two shops, A and C: its plan holds both. The rival
+  // account's warehouse has staffing, so a refresh of every plan would reach it.
+  // (Its SKU is stocked in wh-a only, so that is where the orders reserve.)
+  await defineSku(ctx, { sku: 'SKU-PLAN', name: 'Planned widget' });
+  await adjustStock(ctx, { warehouseId: 'wh-a', sku: 'SKU-PLAN', reason: 'counted', to: 10, actor: 'test' });
+  for (const shop of ['shop-a', 'shop-c']) {
+    const order = jsonOrder(`${shop.toUpperCase()}-PLANNED`, 'WAIT_SELLER_SEND_GOODS', [{ sku: 'SKU-PLAN', quantity: 1 }], { paid_at: '2026-11-24T00:00:00Z', risk_passed_at: '2026-11-24T02:00:00Z', handling_days: 5 });
+    await upsertOrders(ctx, shop, [{ order, row: 1 }], 'test');
+  }
+  await setStaffing(ctx, 'wh-a', { stations: 1 });
+  await setStaffing(ctx, 'rival-wh', { stations: 1 });
   const purchaseOrderB = await createPurchaseOrder(ctx, { warehouseId: 'rival-wh', supplier: 'Rival Supplier', lines: [{ sku: 'SKU-1', quantity: 5 }] });
   await addWebhook(ctx, { shopId: 'rival-b', url: 'https://rival.example/hook', secret: 'rival-secret-0123456789' });
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decryptSecret, encryptSecret, maskSecret, parseMasterKey, SecretsError } from '../../src/app/secrets';
+import { createHash, randomBytes } from 'node:crypto';
+import { decryptSecret, encryptSecret, isWeakKey, maskSecret, parseMasterKey, SecretsError } from '../../src/app/secrets';
 import {
   DEFAULT_RETRY_POLICY,
   afterFailure,
@@ -61,13 +62,41 @@ describe('upload rules', () => {
 });
 
 describe('secrets at rest', () => {
-  const key = parseMasterKey(Buffer.alloc(32, 1).toString('base64'));
+  const strong = createHash('sha256').update('upload-rules key').digest();
+  const key = parseMasterKey(strong.toString('base64'));
 
   it('reads the master key as hex or base64, and says clearly what is wrong', () => {
-    expect(parseMasterKey('ab'.repeat(32))).toEqual(Buffer.alloc(32, 0xab));
+    expect(parseMasterKey(strong.toString('hex'))).toEqual(strong);
+    expect(parseMasterKey(strong.toString('base64url'))).toEqual(strong);
     expect(() => parseMasterKey(undefined)).toThrow(SecretsError);
     expect(() => parseMasterKey(undefined)).toThrow(/SHIPBY_MASTER_KEY is not set/);
     expect(() => parseMasterKey('c2hvcnQ=')).toThrow(/32 bytes/);
+  });
+
+  it('refuses a weak master key (all zero, one byte repeated, a short pattern, a counting sequence) in both languages', () => {
+    const weak = [Buffer.alloc(32), Buffer.alloc(32, 0xab), Buffer.from('deadbeef'.repeat(8), 'hex'), Buffer.from(Array.from({ length: 32 }, (_, i) => i)), Buffer.from(Array.from({ length: 32 }, (_, i) => 255 - 3 * i))];
+    for (const k of weak) {
+      for (const text of [k.toString('hex'), k.toString('base64')]) {
+        const error = (() => {
+          try {
+            parseMasterKey(text);
+          } catch (e) {
+            return e as SecretsError;
+          }
+        })();
+        expect(error, text).toBeInstanceOf(SecretsError);
+        expect(error!.localizedMessage.en).toMatch(/not random/);
+        expect(error!.localizedMessage['zh-CN']).toMatch(/不是随机的/);
+      }
+    }
+    // Any key made of at most 11 different byte values is refused…
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 11 }), fc.array(fc.nat(), { minLength: 32, maxLength: 32 }), (values, picks) => {
+        expect(isWeakKey(Buffer.from(picks.map((p) => values[p % values.length]!)))).toBe(true);
+      }),
+    );
+    // …and random keys are accepted.
+    for (let i = 0; i < 1000; i++) expect(isWeakKey(randomBytes(32))).toBe(false);
   });
 
   it('round-trips, never stores the plain text, and is bound to its owner and field', () => {

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context';
 import { DEFAULT_PLAN_SETTINGS } from '../../app/plan';
-import { currentPlan, getStaffing, refreshPlans, setStaffing } from '../../app/planning';
+import { currentPlan, getStaffing, type PresentedPlan, refreshPlans, setStaffing } from '../../app/planning';
 import { planWhatIf } from './plan-query';
 import { listWorkEstimates, setWorkEstimate } from '../../app/work-estimates';
-import { shopFilter } from '../access';
+import { callerKey, shopFilter } from '../access';
+import { planVisibleTo } from '../../app/plan-visibility';
 
 const HHMM = '^\\d{1,2}:\\d{2}$';
 const window = { type: 'object', additionalProperties: false, required: ['start', 'end'], properties: { start: { type: 'string', pattern: HHMM }, end: { type: 'string', pattern: HHMM } } };
@@ -18,6 +19,7 @@ type EstimateBody = { minutes_per_order: number; minutes_per_line: number; minut
 const defaults = () => ({ minutesPerOrder: DEFAULT_PLAN_SETTINGS.minutesPerOrder, minutesPerLine: DEFAULT_PLAN_SETTINGS.minutesPerLine, minutesPerUnit: DEFAULT_PLAN_SETTINGS.minutesPerUnit });
 
 export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const inFlight = new Map<string, Promise<PresentedPlan>>();
   app.get<{
     Querystring: { warehouse?: string; shop?: string; stations?: number; shift?: string; pickups?: string; zone?: string; hourly_cost?: number; budget_ms?: number; refresh?: 'auto' | 'warm' | 'full' };
   }>('/plan', {
@@ -47,7 +49,13 @@ export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
       // without one, the caller's shops.
       const whatIf = planWhatIf(q);
       const shopIds = q.warehouse ? q.shop?.split(',').map((s) => s.trim()).filter(Boolean) : shopFilter(request, q.shop);
-      return currentPlan(ctx, {
+      // The same request again while the caller's first is computing (a screen that re-polls, a reload) shares its
+      // answer: one computation per caller, and no 429 for asking twice.
+      const caller = callerKey(request);
+      const key = `${caller}\u0000${request.url}`;
+      const running = inFlight.get(key);
+      if (running) return planVisibleTo(await running, request.access.shops);
+      const computing = currentPlan(ctx, {
         warehouseId: q.warehouse,
         shopIds,
         overrides: {
@@ -59,7 +67,12 @@ export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
         },
         timeBudgetMs: q.budget_ms,
         refresh: q.refresh,
+        caller,
       });
+      inFlight.set(key, computing);
+      const plan = await computing.finally(() => inFlight.delete(key));
+      // The warehouse's queue holds the orders of every shop it serves: the caller sees only their shops' orders.
+      return planVisibleTo(plan, request.access.shops);
     },
   });
 
@@ -69,7 +82,12 @@ export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
       summary: 'Bring the stored plans up to date now (every warehouse with staffing or a stored plan, or the one given): recomputed where their inputs changed',
       body: { type: 'object', additionalProperties: false, properties: { warehouse: { type: 'string' }, mode: { type: 'string', enum: ['auto', 'warm', 'full'] } } },
     },
-    handler: async (request) => refreshPlans(ctx, { warehouseId: request.body?.warehouse, refresh: request.body?.mode }),
+    // Without a warehouse: the caller's account's warehouses only (every warehouse when access is off).
+    handler: async (request) =>
+      refreshPlans(ctx, {
+        warehouseId: request.body?.warehouse, refresh: request.body?.mode, caller: callerKey(request),
+        ...(request.access.warehouses ? { warehouseIds: request.access.warehouses } : {}),
+      }),
   });
 
   app.get<{ Params: { id: string } }>('/warehouses/:id/staffing', {
