@@ -8,9 +8,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context';
 import { ROUTE_ACCESS } from '../../src/http/access';
-import { buildServer } from '../../src/http/server';
-import { buildAccessWorld, signIn, snapshot, type AccessWorld, type Caller } from '../support/access-world';
-import { backends, contextFor } from '../support/backends';
+import { openAccessServer, snapshot, type AccessWorld, type Caller, type AccessServer } from '../support/access-world';
+import { backends } from '../support/backends';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 // Sign-out takes no body and ends the caller's own session: it is not a route a body can abuse.
@@ -26,23 +25,17 @@ const hostileBody = fc.oneof(
 );
 
 describe.each(backends.slice(0, 1))('arbitrary bodies on every write route ($name)', (backend) => {
-  let dispose: () => Promise<void>;
+  let server: AccessServer;
   let ctx: AppContext;
   let app: FastifyInstance;
   let world: AccessWorld;
   let boss: Caller;
-
   beforeAll(async () => {
-    const opened = await backend.open();
-    dispose = opened.dispose;
-    ctx = contextFor(opened.store);
-    world = await buildAccessWorld(ctx);
-    app = await buildServer(ctx, { rateLimit: { perMinute: 1_000_000, loginPerMinute: 1_000_000 } });
-    boss = await signIn(app, world.emails.boss);
+    server = await openAccessServer(backend);
+    ({ ctx, app, world, boss } = server);
   }, 120_000);
   afterAll(async () => {
-    await app?.close();
-    await dispose?.();
+    await server?.close();
   });
 
   it('answers 4xx, never 5xx, and stores nothing', async () => {

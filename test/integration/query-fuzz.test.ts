@@ -9,9 +9,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context';
 import { ROUTE_ACCESS } from '../../src/http/route-access';
-import { buildServer } from '../../src/http/server';
-import { buildAccessWorld, signIn, type AccessWorld, type Caller } from '../support/access-world';
-import { backends, contextFor } from '../support/backends';
+import { openAccessServer, type AccessWorld, type Caller, type AccessServer } from '../support/access-world';
+import { backends } from '../support/backends';
 
 // The query fields the routes declare, and a few nobody does.
 const FIELDS = [
@@ -28,23 +27,17 @@ const query = fc.dictionary(fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...
 const pathValue = fc.oneof(fc.constantFrom('99999999999999999999', '9223372036854775808', '-1', '0', 'a\u0000b', '1e3', 'x'), fc.string({ minLength: 1, maxLength: 12 }));
 
 describe.each(backends)('arbitrary query strings on every GET route ($name)', (backend) => {
-  let dispose: () => Promise<void>;
+  let server: AccessServer;
   let ctx: AppContext;
   let app: FastifyInstance;
   let world: AccessWorld;
   let boss: Caller;
-
   beforeAll(async () => {
-    const opened = await backend.open();
-    dispose = opened.dispose;
-    ctx = contextFor(opened.store);
-    world = await buildAccessWorld(ctx);
-    app = await buildServer(ctx, { rateLimit: { perMinute: 1_000_000, loginPerMinute: 1_000_000 } });
-    boss = await signIn(app, world.emails.boss);
+    server = await openAccessServer(backend);
+    ({ ctx, app, world, boss } = server);
   }, 120_000);
   afterAll(async () => {
-    await app?.close();
-    await dispose?.();
+    await server?.close();
   });
 
   it('never answers 5xx, and a 400 names the field', async () => {

@@ -15,6 +15,8 @@ import { setStaffing } from '../../src/app/planning';
 import { adjustStock, createPurchaseOrder, defineSku, defineWarehouse } from '../../src/app/stock';
 import { ROLES, type Role } from '../../src/core/access';
 import { CSRF_HEADER } from '../../src/http/access';
+import { buildServer } from '../../src/http/server';
+import { contextFor, type TestBackend } from './backends';
 import { jsonOrder } from './stock';
 
 export const PASSWORD = 'correct horse battery';
@@ -142,4 +144,29 @@ export async function snapshot(ctx: AppContext): Promise<string> {
   const keys = await ctx.store.db.selectFrom('api_keys').select(['id', 'name', 'role', 'revoked_at']).orderBy('id').execute();
   parts.push(`users:${JSON.stringify(users)}`, `api_keys:${JSON.stringify(keys)}`);
   return parts.join('\n');
+}
+
+/** A server on a fresh store of `backend` holding the access world, with the installation's owner signed in. */
+export interface AccessServer {
+  ctx: AppContext;
+  app: FastifyInstance;
+  world: AccessWorld;
+  boss: Caller;
+  close(): Promise<void>;
+}
+
+export async function openAccessServer(backend: TestBackend): Promise<AccessServer> {
+  const opened = await backend.open();
+  const ctx = contextFor(opened.store);
+  const world = await buildAccessWorld(ctx);
+  // No rate limit in the way: these tests send thousands of requests as one caller.
+  const app = await buildServer(ctx, { rateLimit: { perMinute: 1_000_000, loginPerMinute: 1_000_000 } });
+  const boss = await signIn(app, world.emails.boss);
+  return {
+    ctx, app, world, boss,
+    async close() {
+      await app.close();
+      await opened.dispose();
+    },
+  };
 }
