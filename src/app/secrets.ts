@@ -1,9 +1,13 @@
 /**
- * Secrets at rest: AES-256-GCM under a master key from `SHIPBY_MASTER_KEY` (32 bytes, base64 or hex).
+ * Secrets at rest: AES-256-GCM under a master key from `SHIPBY_MASTER_KEY` (32 bytes, base64 or hex), else from the
+ * key file `serve` creates on a fresh installation (`<SHIPBY_DATA_DIR>/master.key`, mode 0600), so a seller who only
+ * ran `npm start` can still save a carrier account or connect a shop in the dashboard.
  * A ciphertext is `v1.<iv>.<tag>.<data>` (base64url); the additional authenticated data binds it to its owner and
  * field (e.g. `shop:demo:app_secret`), so a ciphertext copied onto another shop or column does not decrypt.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { localized, type Localized } from '../core/i18n';
 
 export const MASTER_KEY_ENV = 'SHIPBY_MASTER_KEY';
@@ -64,7 +68,36 @@ export function isWeakKey(key: Buffer): boolean {
 }
 
 export function masterKeyFromEnv(env: NodeJS.ProcessEnv = process.env): Buffer {
-  return parseMasterKey(env[MASTER_KEY_ENV]);
+  return parseMasterKey(env[MASTER_KEY_ENV] || readKeyFile(env));
+}
+
+/** Where `serve` keeps the master key it made when `SHIPBY_MASTER_KEY` is not set. */
+export function masterKeyFile(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(env.SHIPBY_DATA_DIR || './data', 'master.key');
+}
+
+function readKeyFile(env: NodeJS.ProcessEnv): string | undefined {
+  try {
+    return fs.readFileSync(masterKeyFile(env), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A fresh installation without `SHIPBY_MASTER_KEY` gets a random key in its key file (readable by this user only);
+ * answers where the key comes from, and `created` when it was made now (to say: back it up with the store).
+ */
+export function ensureMasterKey(env: NodeJS.ProcessEnv = process.env): { source: 'env' | 'file'; file?: string; created: boolean } {
+  if (env[MASTER_KEY_ENV]) return { source: 'env', created: false };
+  const file = masterKeyFile(env);
+  if (fs.existsSync(file)) {
+    parseMasterKey(fs.readFileSync(file, 'utf8'));
+    return { source: 'file', file, created: false };
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  return { source: 'file', file, created: true };
 }
 
 export function encryptSecret(key: Buffer, plaintext: string, context: string): string {

@@ -12,6 +12,7 @@ import { action, say } from '../support';
 import { ensureFirstOwner } from '../../app/accounts';
 import { processOwnerId } from '../../app/store-leases';
 import { localized } from '../../core/i18n';
+import { ensureMasterKey } from '../../app/secrets';
 import { signInUrl } from './access';
 
 export function register(program: Command): void {
@@ -22,6 +23,14 @@ export function register(program: Command): void {
     .option('--host <host>', 'address to listen on', process.env.HOST ?? '0.0.0.0')
     .action(
       action(async (options: { port: string; host: string }) => {
+        // Stored secrets need a master key: without SHIPBY_MASTER_KEY a fresh installation makes one in its data folder.
+        const key = ensureMasterKey();
+        if (key.created) {
+          console.error(say(localized(
+            `A master key for stored secrets was created in ${key.file}: back it up with the store (without it saved carrier and shop credentials cannot be read), or set SHIPBY_MASTER_KEY instead.`,
+            `已在 ${key.file} 创建用于加密保存密钥的主密钥：请与数据库一起备份（丢失后已保存的承运商和店铺凭据将无法读取），或改为设置 SHIPBY_MASTER_KEY。`,
+          )));
+        }
         const store = openStore();
         // The database may be restarting as we start: wait for it rather than exit.
         await migrateWhenReachable(store, { log: (line) => console.error(line) });
