@@ -286,26 +286,22 @@ export async function markParcelsShipped(ctx: AppContext, inputs: ShipParcelInpu
         sendType,
         timing: plan.timing,
       };
-      rows.push({
-        kind: outbox.UPLOAD_KIND,
-        shop_id: plan.order.shop_id,
-        order_id: plan.order.id,
-        parcel_id: parcel.id,
-        dedupe_key: `upload:${parcel.id}:${plan.number}`,
-        payload: JSON.stringify(payload),
-        send_type: sendType,
-        status: held ? 'held' : 'pending',
-        priority_at: uploadPriority(plan.order.ship_by_at),
-        next_attempt_at: now,
-        attempts: 0,
-        needs_readback: 0,
-        lease_owner: null,
-        lease_until: null,
-        last_error: null,
-        created_at: now,
-        updated_at: now,
-        done_at: null,
-      });
+      rows.push(
+        outbox.newOutboxRow(
+          {
+            kind: outbox.UPLOAD_KIND,
+            shop_id: plan.order.shop_id,
+            order_id: plan.order.id,
+            parcel_id: parcel.id,
+            dedupe_key: `upload:${parcel.id}:${plan.number}`,
+            payload: JSON.stringify(payload),
+            send_type: sendType,
+            status: held ? 'held' : 'pending',
+            priority_at: uploadPriority(plan.order.ship_by_at),
+          },
+          now,
+        ),
+      );
       results.push({ orderId: plan.order.id, parcelId: parcel.id, outboxId: 0, sendType, uploadStatus: held ? 'held' : 'pending', warnings: plan.warnings });
     }
     const ids = await outbox.insertOutboxRows(trx, rows);

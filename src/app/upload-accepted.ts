@@ -101,25 +101,18 @@ function noticeRow(row: OutboxRow, payload: UploadPayload, ref: { buyer_login_id
     buyerLoginId: ref?.buyer_login_id ?? null,
     sellerLoginId: ref?.seller_login_id ?? null,
   };
-  return {
-    kind: outbox.NOTICE_KIND,
-    shop_id: row.shop_id,
-    order_id: row.order_id,
-    parcel_id: row.parcel_id,
-    dedupe_key: `notice:${row.parcel_id ?? row.id}:${payload.trackingNumber}`,
-    payload: JSON.stringify(notice),
-    send_type: null,
-    status: 'pending',
-    // After every upload: a notice never delays a number.
-    priority_at: NO_DEADLINE_PRIORITY,
-    next_attempt_at: now,
-    attempts: 0,
-    needs_readback: 0,
-    lease_owner: null,
-    lease_until: null,
-    last_error: null,
-    created_at: now,
-    updated_at: now,
-    done_at: null,
-  };
+  return outbox.newOutboxRow(
+    {
+      kind: outbox.NOTICE_KIND,
+      shop_id: row.shop_id,
+      order_id: row.order_id,
+      parcel_id: row.parcel_id,
+      dedupe_key: `notice:${row.parcel_id ?? row.id}:${payload.trackingNumber}`,
+      payload: JSON.stringify(notice),
+      send_type: null,
+      // After every upload: a notice never delays a number.
+      priority_at: NO_DEADLINE_PRIORITY,
+    },
+    now,
+  );
 }

@@ -17,6 +17,26 @@ import type { NewOutboxRow, OutboxRow } from './schema';
 export const UPLOAD_KIND = 'upload_tracking';
 export const NOTICE_KIND = 'buyer_notice';
 
+/** A row entering the outbox: what it carries, and the fresh state every new row starts from (due now, no tries). */
+export function newOutboxRow(
+  row: Pick<NewOutboxRow, 'kind' | 'shop_id' | 'order_id' | 'parcel_id' | 'dedupe_key' | 'payload' | 'send_type' | 'priority_at'> & { status?: 'pending' | 'held' },
+  now: number,
+): NewOutboxRow {
+  return {
+    ...row,
+    status: row.status ?? 'pending',
+    next_attempt_at: now,
+    attempts: 0,
+    needs_readback: 0,
+    lease_owner: null,
+    lease_until: null,
+    last_error: null,
+    created_at: now,
+    updated_at: now,
+    done_at: null,
+  };
+}
+
 /** Statuses of an upload that still has to reach the platform (they hold back their order's `all`). */
 export const UNDELIVERED_UPLOAD_STATUSES = ['held', 'pending', 'in_flight', 'dead'] as const;
 
