@@ -18,6 +18,7 @@
  *   own `msg` kept so the seller can see it.
  */
 import type { AmbiguousReason, PermanentReason, RetryableReason } from './errors';
+import { TOP_CODES } from './protocol';
 
 export type CallKind = 'read' | 'write';
 
@@ -42,26 +43,8 @@ export type GatewayErrorClass =
   | { class: 'read_back'; reason: AmbiguousReason }
   | { class: 'permanent'; reason: PermanentReason };
 
-/** TOP error numbers (Taobao Open Platform error table; see protocol.ts `TOP_CODES`). */
-const TOP = {
-  callLimited: 7,
-  serviceUnavailable: 10,
-  isvPermissions: 11,
-  userPermissions: 12,
-  remoteServiceError: 15,
-  missingMethod: 21,
-  invalidMethod: 22,
-  missingSignature: 24,
-  invalidSignature: 25,
-  missingSession: 26,
-  invalidSession: 27,
-  missingAppKey: 28,
-  invalidAppKey: 29,
-  missingTimestamp: 30,
-  invalidTimestamp: 31,
-  missingArguments: 40,
-  invalidArguments: 41,
-} as const;
+/** TOP error numbers: the platform's table, kept once in protocol.ts (the fake gateway answers with the same). */
+const TOP = TOP_CODES;
 
 /** How long to wait after a call limit that names no ban. */
 export const DEFAULT_CALL_LIMIT_WAIT_MS = 1_000;
@@ -112,14 +95,14 @@ export function classifyGatewayError(error: GatewayError, kind: CallKind): Gatew
   const names = `${code} ${sub}`;
 
   // 1. Call limits: nothing was applied; wait the ban out.
-  if (n === TOP.callLimited || /CallLimit|call-limited|^accesscontrol\.|FrequencyLimit|flow-?control/i.test(names)) {
+  if (n === TOP.appCallLimited || /CallLimit|call-limited|^accesscontrol\.|FrequencyLimit|flow-?control/i.test(names)) {
     return { class: 'retry', reason: 'rate_limited', retryAfterMs: banDurationMs(error.msg) ?? DEFAULT_CALL_LIMIT_WAIT_MS };
   }
   // 2. The seller's token: only a new authorisation helps.
   if (
     n === TOP.missingSession ||
     n === TOP.invalidSession ||
-    n === TOP.userPermissions ||
+    n === TOP.insufficientUserPermissions ||
     /AccessToken|Session|isv\.(?:invalid-)?token|token-?expired/i.test(names)
   ) {
     return { class: 'reauthorise' };
@@ -127,13 +110,13 @@ export function classifyGatewayError(error: GatewayError, kind: CallKind): Gatew
   // 3. The request itself is wrong: the same request will be refused again.
   if (n === TOP.missingSignature || n === TOP.invalidSignature || /Signature/i.test(code)) return { class: 'permanent', reason: 'signature' };
   if (n === TOP.missingTimestamp || n === TOP.invalidTimestamp || /Timestamp/i.test(code)) return { class: 'permanent', reason: 'timestamp' };
-  if (n === TOP.missingAppKey || n === TOP.invalidAppKey || n === TOP.isvPermissions || /AppKey|AccessDenied|Permission|Unauthori[sz]ed/i.test(code)) {
+  if (n === TOP.missingAppKey || n === TOP.invalidAppKey || n === TOP.insufficientIsvPermissions || /AppKey|AccessDenied|Permission|Unauthori[sz]ed/i.test(code)) {
     return { class: 'permanent', reason: 'auth' };
   }
   if (
     n === TOP.missingMethod ||
     n === TOP.invalidMethod ||
-    n === TOP.missingArguments ||
+    n === TOP.missingRequiredArguments ||
     n === TOP.invalidArguments ||
     /^(Missing|Invalid|Illegal)(Parameter|Api|Method|Argument)/i.test(code)
   ) {
