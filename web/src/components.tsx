@@ -231,3 +231,41 @@ export function Notices() {
     </div>
   );
 }
+
+/**
+ * Length × width × height in mm, as three number inputs reported as one field (`field`, e.g. `dims_mm`); `names`
+ * are the inputs' form names, `id` the first input's (for its label).
+ */
+export function SizeFields({ id, names, values, onChange, field, error, invalid }: {
+  id: string;
+  names: readonly [string, string, string];
+  values: { length: string; width: string; height: string };
+  onChange: (side: 'length' | 'width' | 'height', value: string) => void;
+  field: string;
+  error: unknown;
+  invalid: (field: string) => boolean | undefined;
+}) {
+  const { t } = useI18n();
+  const sides = ['length', 'width', 'height'] as const;
+  return (
+    <div>
+      <div className="inline-fields">
+        {sides.map((side, i) => (
+          <input
+            key={side}
+            {...(i === 0 ? { id } : {})}
+            name={names[i]}
+            type="number"
+            min={1}
+            value={values[side]}
+            onChange={(e) => onChange(side, e.target.value)}
+            aria-label={t(`boxes.${side}`)}
+            placeholder={t(`boxes.${side}`)}
+            aria-invalid={invalid(field)}
+          />
+        ))}
+      </div>
+      <FieldError error={error} field={field} />
+    </div>
+  );
+}

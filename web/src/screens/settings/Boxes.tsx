@@ -6,7 +6,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, type Money as MoneyValue } from '../../api';
 import { useAuth } from '../../auth';
-import { Card, ErrorText, FieldError, Money, onlyFieldIssues } from '../../components';
+import { Card, ErrorText, FieldError, Money, onlyFieldIssues, SizeFields } from '../../components';
 import { currencyDigits } from '../../format';
 import { clientError, useApiForm } from '../../forms';
 import { usePoll } from '../../hooks';
@@ -150,14 +150,7 @@ export function Boxes({ shopId }: { shopId: string }) {
             <FieldError error={error} field="code" />
           </div>
           <label htmlFor="box-length">{t('boxes.innerMm')}</label>
-          <div>
-            <div className="inline-fields">
-              <input id="box-length" name="inner_length" type="number" min={1} value={draft.length} onChange={(e) => set('length')(e.target.value)} aria-label={t('boxes.length')} placeholder={t('boxes.length')} aria-invalid={invalid('inner_mm')} />
-              <input name="inner_width" type="number" min={1} value={draft.width} onChange={(e) => set('width')(e.target.value)} aria-label={t('boxes.width')} placeholder={t('boxes.width')} aria-invalid={invalid('inner_mm')} />
-              <input name="inner_height" type="number" min={1} value={draft.height} onChange={(e) => set('height')(e.target.value)} aria-label={t('boxes.height')} placeholder={t('boxes.height')} aria-invalid={invalid('inner_mm')} />
-            </div>
-            <FieldError error={error} field="inner_mm" />
-          </div>
+          <SizeFields id="box-length" names={['inner_length', 'inner_width', 'inner_height']} values={draft} onChange={(side, value) => set(side)(value)} field="inner_mm" error={error} invalid={invalid} />
           <label htmlFor="box-max-weight">{t('boxes.maxWeight')}</label>
           <div>
             <input id="box-max-weight" name="max_weight_g" type="number" min={1} value={draft.maxWeight} onChange={(e) => set('maxWeight')(e.target.value)} aria-invalid={invalid('max_weight_g')} />

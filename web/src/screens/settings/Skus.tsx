@@ -7,7 +7,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../../api';
 import { useAuth } from '../../auth';
-import { Card, ErrorText, FieldError, onlyFieldIssues } from '../../components';
+import { Card, ErrorText, FieldError, onlyFieldIssues, SizeFields } from '../../components';
 import { clientError, useApiForm } from '../../forms';
 import { usePoll } from '../../hooks';
 import { useI18n } from '../../i18n';
@@ -132,14 +132,7 @@ export function SkuDimensions({ wanted: linked }: { wanted?: string[] | undefine
             <FieldError error={error} field="sku" />
           </div>
           <label htmlFor="sku-length">{t('skus.size')}</label>
-          <div>
-            <div className="inline-fields">
-              <input id="sku-length" name="length" type="number" min={1} value={draft.length} onChange={(e) => set('length')(e.target.value)} aria-label={t('boxes.length')} placeholder={t('boxes.length')} aria-invalid={invalid('dims_mm')} />
-              <input name="width" type="number" min={1} value={draft.width} onChange={(e) => set('width')(e.target.value)} aria-label={t('boxes.width')} placeholder={t('boxes.width')} aria-invalid={invalid('dims_mm')} />
-              <input name="height" type="number" min={1} value={draft.height} onChange={(e) => set('height')(e.target.value)} aria-label={t('boxes.height')} placeholder={t('boxes.height')} aria-invalid={invalid('dims_mm')} />
-            </div>
-            <FieldError error={error} field="dims_mm" />
-          </div>
+          <SizeFields id="sku-length" names={['length', 'width', 'height']} values={draft} onChange={(side, value) => set(side)(value)} field="dims_mm" error={error} invalid={invalid} />
           <label htmlFor="sku-weight">{t('skus.weight')}</label>
           <div>
             <input id="sku-weight" name="weight_g" type="number" value={draft.weight} onChange={(e) => set('weight')(e.target.value)} aria-invalid={invalid('weight_g')} />
