@@ -1,7 +1,11 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import './styles.css';
+// One stylesheet in four parts, in cascade order.
+import './styles/base.css';
+import './styles/screens.css';
+import './styles/pack-station.css';
+import './styles/more-screens.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
