@@ -5,6 +5,7 @@
 import { sellerUnits } from '../core/pack-station';
 import { sortForPrinting, type PrintOrder } from '../core/shipping-facts';
 import { carrierName, resolveCarrier } from '../core/tracking/formats';
+import { customsDeclaration, needsCustomsDeclaration } from '../core/customs';
 import { localized } from '../core/i18n';
 import { toIso } from '../core/time';
 import { renderLabels, type LabelData } from '../documents/label';
@@ -66,6 +67,8 @@ async function labelDataFor(ctx: AppContext, rows: Array<ParcelRow & { platform_
   const names = new Map(catalog.services.map((s) => [s.code, s.name.en]));
   const plans = new Map<number, Awaited<ReturnType<typeof planView>>>();
   for (const id of orderIds) plans.set(id, await planView(db, id));
+  const lines = new Map<number, Awaited<ReturnType<typeof orderStore.getOrderLines>>>();
+  for (const id of orderIds) lines.set(id, await orderStore.getOrderLines(db, id));
   return rows.map((row) => {
     const order = orders.get(row.order_id)!;
     const sender = senders.get(row.shop_id);
@@ -73,17 +76,23 @@ async function labelDataFor(ctx: AppContext, rows: Array<ParcelRow & { platform_
     const plan = plans.get(row.order_id)!;
     const planned = plan.find((p) => p.parcelId === row.id);
     const all = plan.length || 1;
+    const senderAddr = sender ? senderAddress(sender) : { name: row.shop_id, line1: '', city: '', country: 'CN' };
+    const weightG = row.weight_g ?? planned?.expectedGrossG ?? 0;
+    const orderLines = lines.get(row.order_id) ?? [];
+    // The parcel's own contents when the order ships in several, each at its order line's price; else the order.
+    const contents = planned && all > 1 ? planned.contents.map((c) => ({ sku: c.sku, quantity: c.quantity, unitPrice: orderLines.find((l) => l.sku === c.sku)?.unit_price ?? 0 })) : orderLines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitPrice: l.unit_price }));
     const data: LabelData = {
       trackingNumber: row.tracking_number!,
       carrierName: displayCarrier(row.carrier),
       serviceName: (label && names.get(label.service)) || (row.service && names.get(row.service)) || label?.marketplace_service || row.service || '',
       routingCode: label?.routing_code ?? null,
-      sender: sender ? senderAddress(sender) : { name: row.shop_id, line1: '', city: '', country: 'CN' },
+      sender: senderAddr,
       recipient: { name: order.buyer_name, line1: order.address_line1, city: order.city, postcode: order.postcode, country: order.buyer_country, phone: order.phone },
+      customs: needsCustomsDeclaration(senderAddr.country, order.buyer_country) ? customsDeclaration(contents, weightG, order.currency) : null,
       orderReference: order.platform_order_id,
       parcelPosition: planned?.position ?? 1,
       parcelCount: planned ? all : 1,
-      weightG: row.weight_g ?? planned?.expectedGrossG ?? 0,
+      weightG,
       box: planned?.box ?? null,
       labelledOn: new Date(row.labelled_at ?? row.updated_at).toISOString().slice(0, 10),
     };

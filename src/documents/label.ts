@@ -2,15 +2,20 @@
  * The shipping label: 100 × 150 mm, one page per parcel. Service and the carrier's routing code on top, sender
  * (FROM) and recipient (TO, large), the tracking number as a Code 128 barcode with its text, the order reference
  * (also as Code 128: the pack station scans it), weight, box, parcel n of m. `renderLabels` puts many labels into
- * one PDF in the order given (the app sorts them: by deadline, carrier or SKU).
+ * one PDF in the order given (the app sorts them: by deadline, carrier or SKU). A parcel leaving the sender's customs
+ * territory carries its CN22 declaration on a second page of the same size, printed right after its label (contents,
+ * quantity, weight, value and currency, HS code, origin, the sender's signature line).
  */
-import { code128, collect, countryName, MM, newDocument, write } from './pdf';
+import type { CustomsDeclaration } from '../core/customs';
+import { code128, collect, countryName, fitOnOneLine, MM, newDocument, textWidth, write, type Doc } from './pdf';
 
 export interface LabelAddress {
   name: string;
   line1: string;
   line2?: string | null;
   city: string;
+  /** State, province or region, printed after the city ("Madrid, Comunidad de Madrid"). */
+  state?: string | null;
   postcode?: string | null;
   country: string;
   phone?: string | null;
@@ -30,12 +35,19 @@ export interface LabelData {
   box: string | null;
   /** ISO date the label was made, printed small. */
   labelledOn: string;
+  /** The CN22 declaration, when the destination needs one (core/customs needsCustomsDeclaration); else null. */
+  customs?: CustomsDeclaration | null;
 }
 
 export const LABEL_SIZE: [number, number] = [100 * MM, 150 * MM];
 
+/** A rate card's remark ("(sample rates)", "（示例运价）") is for the seller's screens, never for a carrier's label. */
+export function serviceOnLabel(name: string): string {
+  return name.replace(/\s*[(（][^()（）]*(sample rates|示例运价)[^()（）]*[)）]\s*/gi, ' ').trim();
+}
+
 function addressLines(a: LabelAddress): string[] {
-  return [a.name, a.line1, a.line2 ?? '', [a.postcode, a.city].filter(Boolean).join(' '), `${countryName(a.country).toUpperCase()} (${a.country})`, a.phone ? `Tel ${a.phone}` : ''].filter((l) => l.trim());
+  return [a.name, a.line1, a.line2 ?? '', [[a.postcode, a.city].filter(Boolean).join(' '), a.state].filter((p) => p?.trim()).join(', '), `${countryName(a.country).toUpperCase()} (${a.country})`, a.phone ? `Tel ${a.phone}` : ''].filter((l) => l.trim());
 }
 
 export async function renderLabels(labels: readonly LabelData[]): Promise<Buffer> {
@@ -47,8 +59,12 @@ export async function renderLabels(labels: readonly LabelData[]): Promise<Buffer
     doc.addPage({ size: LABEL_SIZE, margin: 0 });
     let y = margin;
     // Service and routing code.
-    if (label.routingCode) write(doc, label.routingCode, margin + width * 0.62, y, { size: 14, width: width * 0.38, bold: true, align: 'right' });
-    const serviceEnd = write(doc, label.serviceName, margin, y, { size: 9, width: width * 0.62, bold: true });
+    // The sort code on one line: beside the service when it fits there at 9 pt or more, else on a line of its own.
+    if (label.routingCode) {
+      if (textWidth(doc, label.routingCode, 9, true) <= width * 0.38) fitOnOneLine(doc, label.routingCode, margin + width * 0.62, y, { size: 14, width: width * 0.38, bold: true, align: 'right' });
+      else y = fitOnOneLine(doc, label.routingCode, margin, y, { size: 14, width, bold: true, align: 'right' }) + 2;
+    }
+    const serviceEnd = write(doc, serviceOnLabel(label.serviceName), margin, y, { size: 9, width: width * 0.62, bold: true });
     y = Math.max(write(doc, label.carrierName, margin, serviceEnd + 1, { size: 8, width: width * 0.62 }), y + 22) + 3;
     doc.moveTo(margin, y).lineTo(margin + width, y).lineWidth(1).stroke();
     y += 4;
@@ -82,10 +98,72 @@ export async function renderLabels(labels: readonly LabelData[]): Promise<Buffer
     write(doc, label.labelledOn, margin + width * 0.7, y, { size: 7, width: width * 0.3, align: 'right' });
     y += 11;
     doc.image(barcodes[index]!.order, margin, y, { width: width * 0.6, height: 9 * MM });
+    if (label.customs) drawCn22(doc, label, label.customs, margin, width);
   });
   if (labels.length === 0) {
     doc.addPage({ size: LABEL_SIZE, margin: 0 });
     write(doc, 'No labels to print.', 4 * MM, 10 * MM, { size: 10, width: 90 * MM });
   }
   return collect(doc);
+}
+
+const CATEGORIES: Array<[CustomsDeclaration['category'], string]> = [
+  ['gift', 'Gift'],
+  ['sample', 'Commercial sample'],
+  ['documents', 'Documents'],
+  ['sale-of-goods', 'Sale of goods'],
+  ['other', 'Other'],
+];
+
+function money(value: number): string {
+  return value.toFixed(2);
+}
+
+/** The CN22 page: the UPU form's fields in its order, for the parcel on the page before. */
+function drawCn22(doc: Doc, label: LabelData, customs: CustomsDeclaration, margin: number, width: number): void {
+  doc.addPage({ size: LABEL_SIZE, margin: 0 });
+  let y = margin;
+  write(doc, 'CUSTOMS DECLARATION', margin, y, { size: 11, width: width * 0.7, bold: true });
+  write(doc, 'CN 22', margin + width * 0.7, y, { size: 14, width: width * 0.3, bold: true, align: 'right' });
+  y += 15;
+  y = write(doc, `May be opened officially. ${label.carrierName}, ${label.trackingNumber}, parcel ${label.parcelPosition} of ${label.parcelCount}`, margin, y, { size: 6.5, width });
+  y += 3;
+  doc.moveTo(margin, y).lineTo(margin + width, y).lineWidth(1).stroke();
+  y += 4;
+  const boxes = CATEGORIES.map(([code, text]) => `[${customs.category === code ? 'X' : ' '}] ${text}`);
+  y = write(doc, boxes.join('   '), margin, y, { size: 7, width, lineGap: 1 });
+  y += 4;
+  const cols = { desc: width * 0.4, qty: width * 0.1, weight: width * 0.16, value: width * 0.16, hs: width * 0.18 };
+  const xs = { desc: margin, qty: margin + cols.desc, weight: margin + cols.desc + cols.qty, value: margin + cols.desc + cols.qty + cols.weight, hs: margin + width - cols.hs };
+  const header = y;
+  write(doc, 'Detailed description of contents', xs.desc, header, { size: 6, width: cols.desc - 2, bold: true });
+  write(doc, 'Qty', xs.qty, header, { size: 6, width: cols.qty - 2, bold: true, align: 'right' });
+  write(doc, 'Weight (kg)', xs.weight, header, { size: 6, width: cols.weight - 2, bold: true, align: 'right' });
+  write(doc, `Value (${customs.currency})`, xs.value, header, { size: 6, width: cols.value - 2, bold: true, align: 'right' });
+  write(doc, 'HS tariff no.', xs.hs, header, { size: 6, width: cols.hs, bold: true, align: 'right' });
+  y = header + 16;
+  doc.moveTo(margin, y - 2).lineTo(margin + width, y - 2).lineWidth(0.5).stroke();
+  for (const item of customs.items) {
+    const top = y;
+    const end = write(doc, item.description, xs.desc, top, { size: 7.5, width: cols.desc - 2 });
+    write(doc, String(item.quantity), xs.qty, top, { size: 7.5, width: cols.qty - 2, align: 'right' });
+    write(doc, (item.weightG / 1000).toFixed(3), xs.weight, top, { size: 7.5, width: cols.weight - 2, align: 'right' });
+    write(doc, money(item.value), xs.value, top, { size: 7.5, width: cols.value - 2, align: 'right' });
+    write(doc, item.hsCode ?? '', xs.hs, top, { size: 7.5, width: cols.hs, align: 'right' });
+    y = Math.max(end, top + 10) + 2;
+  }
+  doc.moveTo(margin, y).lineTo(margin + width, y).lineWidth(0.5).stroke();
+  y += 3;
+  write(doc, 'Total weight (kg)', xs.desc, y, { size: 7, width: cols.desc + cols.qty - 2, bold: true });
+  write(doc, (customs.totalWeightG / 1000).toFixed(3), xs.weight, y, { size: 7.5, width: cols.weight - 2, bold: true, align: 'right' });
+  write(doc, `${money(customs.totalValue)} ${customs.currency}`, xs.value, y, { size: 7.5, width: cols.value + cols.hs - 2, bold: true, align: 'left' });
+  y += 13;
+  const origins = [...new Set(customs.items.map((i) => i.origin))];
+  y = write(doc, `Country of origin of goods: ${origins.map((c) => `${countryName(c)} (${c})`).join(', ')}`, margin, y, { size: 7.5, width });
+  y += 6;
+  y = write(doc, 'I certify that the particulars given in this declaration are correct and that this item does not contain any dangerous article prohibited by legislation or by postal or customs regulations.', margin, y, { size: 6, width, lineGap: 0.5 });
+  y += 16;
+  doc.moveTo(margin, y).lineTo(margin + width * 0.6, y).lineWidth(0.5).stroke();
+  write(doc, label.labelledOn, margin + width * 0.65, y - 9, { size: 7.5, width: width * 0.35, align: 'right' });
+  write(doc, `Date and sender's signature (${label.sender.name})`, margin, y + 2, { size: 6, width });
 }

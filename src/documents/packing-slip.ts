@@ -42,9 +42,10 @@ export async function renderPackingSlip(slip: SlipData, size: SlipSize): Promise
   const itemCodes = await Promise.all(slip.items.map((i) => code128(i.sku)));
   doc.addPage({ size: [pageW, pageH], margin: 0 });
   let y = margin;
-  write(doc, zh ? 'Packing slip 装箱单' : 'Packing slip', margin, y, { size: 12 * scale, width: width * 0.55, bold: true });
-  write(doc, slip.shopName, margin + width * 0.55, y, { size: 8 * scale, width: width * 0.45, align: 'right' });
-  y += 16 * scale;
+  // The barcode starts below whichever is taller, the title or the shop's name (a CJK title's line is taller).
+  const titleEnd = write(doc, zh ? 'Packing slip 装箱单' : 'Packing slip', margin, y, { size: 12 * scale, width: width * 0.55, bold: true });
+  const shopEnd = write(doc, slip.shopName, margin + width * 0.55, y, { size: 8 * scale, width: width * 0.45, align: 'right' });
+  y = Math.max(titleEnd, shopEnd) + 3 * scale;
   doc.image(orderCode, margin, y, { width: width * 0.7, height: 10 * MM * scale });
   y += 10 * MM * scale + 2;
   y = write(doc, `Order ${slip.orderReference}`, margin, y, { size: 10 * scale, width, bold: true });

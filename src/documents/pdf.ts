@@ -66,6 +66,22 @@ export function write(doc: Doc, text: string, x: number, y: number, options: { s
   return doc.y;
 }
 
+/** The width of text on one line at a size, in points. */
+export function textWidth(doc: Doc, text: string, size: number, bold = false): number {
+  return doc.fontSize(size).widthOfString(useFont(doc, text, bold ? 'bold' : 'body'));
+}
+
+/** Writes text on one line at (x, y): the size shrinks (down to 6 pt) until it fits the width, never wrapping. */
+export function fitOnOneLine(doc: Doc, text: string, x: number, y: number, options: { size: number; width: number; bold?: boolean; align?: 'left' | 'center' | 'right' }): number {
+  const shown = useFont(doc, text, options.bold ? 'bold' : 'body');
+  let size = options.size;
+  while (size > 6 && doc.fontSize(size).widthOfString(shown) > options.width) size -= 0.5;
+  const free = Math.max(0, options.width - doc.fontSize(size).widthOfString(shown));
+  const left = options.align === 'right' ? x + free : options.align === 'center' ? x + free / 2 : x;
+  doc.text(shown, left, y, { lineBreak: false });
+  return y + doc.currentLineHeight(true);
+}
+
 /** A Code 128 barcode as PNG (bwip-js), drawn into the box (x, y, width, height). */
 export async function code128(text: string): Promise<Buffer> {
   return bwipjs.toBuffer({ bcid: 'code128', text, scale: 3, height: 12, includetext: false, paddingwidth: 0, paddingheight: 0 });
