@@ -47,6 +47,8 @@ export function* generateOrderRows(count: number, seed = 42, startMs = Date.UTC(
       buyer_name: `${buyer[4]} ${i % 997}`,
       buyer_country: buyer[0],
       address_line1: buyer[3],
+      address_line2: '',
+      state: '',
       city: buyer[1],
       postcode: buyer[2],
       phone: buyer[5],

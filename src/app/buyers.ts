@@ -58,7 +58,7 @@ export async function eraseBuyer(ctx: AppContext, shopId: string, buyer: string,
   const ids = await buyerOrderIds(ctx, shopId, buyer);
   const now = ctx.now();
   await ctx.store.db.transaction().execute(async (trx) => {
-    await trx.updateTable('orders').set({ buyer_name: ERASED, address_line1: ERASED, city: ERASED, postcode: null, phone: null, updated_at: now }).where('id', 'in', ids).execute();
+    await trx.updateTable('orders').set({ buyer_name: ERASED, address_line1: ERASED, address_line2: null, state: null, city: ERASED, postcode: null, phone: null, updated_at: now }).where('id', 'in', ids).execute();
     await trx.updateTable('marketplace_orders').set({ buyer_login_id: null }).where('order_id', 'in', ids).execute();
     await trx.updateTable('order_notes').set({ buyer_note: ERASED }).where('order_id', 'in', ids).execute();
     await trx

@@ -87,7 +87,7 @@ async function labelDataFor(ctx: AppContext, rows: Array<ParcelRow & { platform_
       serviceName: (label && names.get(label.service)) || (row.service && names.get(row.service)) || label?.marketplace_service || row.service || '',
       routingCode: label?.routing_code ?? null,
       sender: senderAddr,
-      recipient: { name: order.buyer_name, line1: order.address_line1, city: order.city, postcode: order.postcode, country: order.buyer_country, phone: order.phone },
+      recipient: { name: order.buyer_name, line1: order.address_line1, line2: order.address_line2, state: order.state, city: order.city, postcode: order.postcode, country: order.buyer_country, phone: order.phone },
       customs: needsCustomsDeclaration(senderAddr.country, order.buyer_country) ? customsDeclaration(contents, weightG, order.currency) : null,
       orderReference: order.platform_order_id,
       parcelPosition: planned?.position ?? 1,

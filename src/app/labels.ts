@@ -311,7 +311,7 @@ async function obtainLabel(ctx: AppContext, order: OrderRow, parcel: PlannedParc
       reference: order.platform_order_id,
       idempotencyKey: key,
       sender: senderAddress(sender),
-      recipient: { name: order.buyer_name, line1: order.address_line1, city: order.city, postcode: order.postcode, country: order.buyer_country, phone: order.phone },
+      recipient: { name: order.buyer_name, line1: order.address_line1, line2: order.address_line2, state: order.state, city: order.city, postcode: order.postcode, country: order.buyer_country, phone: order.phone },
       grossWeightG: parcel.measuredG ?? parcel.expectedGrossG,
       dimsMm: parcel.outerMm,
       declaredValue: { amount: order.total_amount, currency: order.currency },

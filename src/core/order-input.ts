@@ -22,7 +22,9 @@ export const ORDER_COLUMNS = [
   'buyer_name',
   'buyer_country',
   'address_line1',
+  'address_line2',
   'city',
+  'state',
   'postcode',
   'phone',
   'currency',
@@ -35,9 +37,9 @@ export const ORDER_COLUMNS = [
 export const LINE_COLUMNS = ['sku', 'quantity', 'unit_price'] as const;
 export const IMPORT_COLUMNS = [...ORDER_COLUMNS, ...LINE_COLUMNS] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
-const OPTIONAL_COLUMNS = new Set<ImportColumn>(['risk_passed_at', 'ship_by', 'postcode', 'phone', 'handling_days', 'logistics_service', 'shipped_at', 'order_type', 'cancel_requested_at']);
+const OPTIONAL_COLUMNS = new Set<ImportColumn>(['risk_passed_at', 'ship_by', 'address_line2', 'state', 'postcode', 'phone', 'handling_days', 'logistics_service', 'shipped_at', 'order_type', 'cancel_requested_at']);
 export const REQUIRED_COLUMNS = IMPORT_COLUMNS.filter((c) => !OPTIONAL_COLUMNS.has(c));
-const BUYER_COLUMNS: readonly ImportColumn[] = ['buyer_name', 'buyer_country', 'address_line1', 'city', 'postcode', 'phone'];
+const BUYER_COLUMNS: readonly ImportColumn[] = ['buyer_name', 'buyer_country', 'address_line1', 'address_line2', 'city', 'state', 'postcode', 'phone'];
 
 export type RawRow = Partial<Record<string, string | undefined>>;
 
@@ -61,7 +63,11 @@ export interface BuyerInput {
   name: string;
   country: string;
   addressLine1: string;
+  /** The second address line (building, floor, flat), when given. */
+  addressLine2?: string | null;
   city: string;
+  /** State, province or region, when given. */
+  state?: string | null;
   postcode: string | null;
   phone: string | null;
 }
@@ -232,7 +238,9 @@ export function parseOrderFields(raw: RawRow, row: number, issues: ImportIssue[]
   const country = r.need('buyer_country', 2).toUpperCase();
   if (country && !COUNTRIES.has(country)) r.fail('buyer_country', localized(`buyer_country "${country}" is not an ISO 3166 country code.`, `buyer_country「${country}」不是 ISO 3166 国家代码。`));
   const address = r.need('address_line1', 500);
+  const addressLine2 = r.optional('address_line2', 500);
   const city = r.need('city', 200);
+  const state = r.optional('state', 200);
   const postcode = r.optional('postcode', 32);
   const phone = r.optional('phone', 40);
 
@@ -261,7 +269,7 @@ export function parseOrderFields(raw: RawRow, row: number, issues: ImportIssue[]
     paidAt: paidAt!,
     riskPassedAt,
     platformShipByAt: shipBy,
-    buyer: { name: buyerName, country, addressLine1: address, city, postcode: postcode || null, phone: phone || null },
+    buyer: { name: buyerName, country, addressLine1: address, addressLine2: addressLine2 || null, city, state: state || null, postcode: postcode || null, phone: phone || null },
     currency,
     handlingDays,
     logisticsService: logisticsService || null,

@@ -20,7 +20,7 @@ export interface OrderBulkWriter {
 
 export const ORDER_COLUMNS = [
   'shop_id', 'platform', 'platform_order_id', 'status', 'platform_status', 'currency', 'total_amount', 'buyer_name',
-  'buyer_country', 'address_line1', 'city', 'postcode', 'phone', 'handling_days', 'logistics_service', 'paid_at',
+  'buyer_country', 'address_line1', 'address_line2', 'state', 'city', 'postcode', 'phone', 'handling_days', 'logistics_service', 'paid_at',
   'risk_passed_at', 'ship_by_at', 'ship_by_source', 'platform_ship_by_at', 'accepted_at', 'packed_at', 'handed_over_at',
   'tracking_uploaded_at', 'first_scan_at', 'delivered_at', 'receipt_confirmed_at', 'cancelled_at', 'closed_at',
   'content_hash', 'version', 'created_at', 'updated_at', 'policy_id', 'policy_version', 'order_type', 'cancel_requested_at',

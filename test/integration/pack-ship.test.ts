@@ -62,7 +62,7 @@ async function addOrder(ctx: AppContext, id: string, lines: Array<{ sku: string;
           paidAt,
           riskPassedAt: paidAt + HOUR,
           platformShipByAt: START + shipInHours * HOUR,
-          buyer: { name: 'María García', country: 'ES', addressLine1: 'Calle de Alcalá 42', city: 'Madrid', postcode: '28014', phone: '+34 600 000 000' },
+          buyer: { name: 'María García', country: 'ES', addressLine1: 'Calle de Alcalá 42', addressLine2: 'Piso 2, puerta A', city: 'Madrid', state: 'Comunidad de Madrid', postcode: '28014', phone: '+34 600 000 000' },
           currency: 'USD',
           handlingDays: 3,
           logisticsService,
@@ -276,8 +276,13 @@ describe.each(backends)('pack and ship on $name', (backend) => {
     expect(text).toContain(label!.trackingNumber);
     expect(text).toContain('María García');
     expect(text).toContain('Calle de Alcalá 42');
-    expect(text).toContain('28014 Madrid');
+    expect(text).toContain('Piso 2, puerta A');
+    expect(text).toContain('28014 Madrid, Comunidad de Madrid');
     expect(text).toContain('SPAIN (ES)');
+    expect(text).not.toMatch(/sample rates/i);
+    // Shenzhen to Madrid leaves China's customs territory: the CN22 page follows the label, with the order's lines.
+    expect(text).toMatch(/CUSTOMS DECLARATION\s+CN 22/);
+    expect(text).toMatch(/Total weight \(kg\)\s+0\.780\s+[\d.]+ USD/);
     expect(text).toContain('Shenzhen Example Co');
     expect(text).toContain('Order SO-1001');
     expect(text).toContain('Weight 0.780 kg (780 g)');

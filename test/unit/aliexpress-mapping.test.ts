@@ -35,6 +35,7 @@ describe('AliExpress order mapping', () => {
       buyer_country: 'ES',
       address_line1: 'Calle Ejem****',
       city: 'Madrid',
+      state: 'Madrid', // receipt_address.province
       postcode: '28013',
       phone: '+34 600****01',
       currency: 'USD',

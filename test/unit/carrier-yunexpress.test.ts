@@ -23,7 +23,7 @@ const LABEL: LabelRequest = {
   reference: '8190000000000001',
   idempotencyKey: '2022021008567562',
   sender: { name: 'Demo Shop', line1: '1 Keji Road', city: 'Shenzhen', postcode: '518000', country: 'CN', phone: '+86 755 0000 0000' },
-  recipient: { name: 'Ana García', line1: 'Calle Mayor 12', line2: '3º B', city: 'Madrid', postcode: '28013', country: 'es', phone: null },
+  recipient: { name: 'Ana García', line1: 'Calle Mayor 12', line2: '3º B', city: 'Madrid', state: 'Comunidad de Madrid', postcode: '28013', country: 'es', phone: null },
   grossWeightG: 235,
   dimsMm: [205, 155, 41],
   declaredValue: { amount: 3998, currency: 'USD' },
@@ -72,7 +72,7 @@ describe('YunExpress: creating the order (the label)', () => {
     expect(order).toMatchObject({ CustomerOrderNumber: '2022021008567562', ShippingMethodCode: 'BKPHR', TransactionNumber: '8190000000000001', PackageCount: 1, Weight: 0.235, Length: 21, Width: 16, Height: 5 });
     const receiver = order.Receiver as Record<string, unknown>;
     expect(Object.keys(receiver).every((k) => fields.receiver!.includes(k))).toBe(true);
-    expect(receiver).toEqual({ CountryCode: 'ES', FirstName: 'Ana García', Street: 'Calle Mayor 12, 3º B', City: 'Madrid', Zip: '28013' });
+    expect(receiver).toEqual({ CountryCode: 'ES', FirstName: 'Ana García', Street: 'Calle Mayor 12, 3º B', City: 'Madrid', State: 'Comunidad de Madrid', Zip: '28013' });
     expect(Object.keys(order.Sender as object).every((k) => fields.sender!.includes(k))).toBe(true);
     const parcels = order.Parcels as Array<Record<string, unknown>>;
     for (const p of parcels) {

@@ -51,6 +51,15 @@ describe('order rows', () => {
     expect(parseLineFields(base, 2, 'USD', issues)).toEqual({ sku: 'SKU-1', quantity: 2, unitPrice: 399 });
   });
 
+  it('reads the second address line and the state or province, both optional', () => {
+    const issues: ImportIssue[] = [];
+    const full = parseOrderFields({ ...base, address_line2: ' Piso 3, puerta B ', state: 'Comunidad de Madrid' }, 2, issues)!;
+    expect(full.buyer).toMatchObject({ addressLine2: 'Piso 3, puerta B', state: 'Comunidad de Madrid' });
+    expect(parseOrderFields(base, 3, issues)!.buyer).toMatchObject({ addressLine2: null, state: null });
+    parseOrderFields({ ...base, state: 'x'.repeat(201) }, 4, issues);
+    expect(issues).toEqual([expect.objectContaining({ row: 4, field: 'state' })]);
+  });
+
   it.each([
     ['order_id', { order_id: '' }, /order_id is required/],
     ['quantity', { quantity: '0' }, /quantity "0"/],

@@ -29,7 +29,9 @@ export interface OrderInput {
   buyer_name: string;
   buyer_country: string;
   address_line1: string;
+  address_line2?: string;
   city: string;
+  state?: string;
   postcode: string;
   phone: string;
   currency: string;
@@ -120,7 +122,7 @@ export function mapOrderDetail(target: PlatformOrderDetail): OrderInput {
     paid_at: paidAt!,
     buyer_name: buyerName!,
     buyer_country: buyerCountry!.toUpperCase(),
-    address_line1: [nonEmpty(address.detail_address), nonEmpty(address.address2)].filter(Boolean).join(', '),
+    address_line1: nonEmpty(address.detail_address) ?? nonEmpty(address.address2) ?? '',
     city: address.city?.trim() ?? '',
     postcode: address.zip?.trim() ?? '',
     phone: phoneOf(address),
@@ -138,6 +140,11 @@ export function mapOrderDetail(target: PlatformOrderDetail): OrderInput {
   if (handling.length > 0) input.handling_days = Math.min(...handling);
   const service = children.map((child) => nonEmpty(child.logistics_type)).find(Boolean);
   if (service) input.logistics_service = service;
+  // The second line and the province as their own fields: the label and the carrier's request print them apart.
+  const line2 = nonEmpty(address.detail_address) ? nonEmpty(address.address2) : undefined;
+  if (line2) input.address_line2 = line2;
+  const province = nonEmpty(address.province);
+  if (province) input.state = province;
   const commit = children.map((child) => Number(child.freight_commit_day)).filter(isPositiveInteger);
   if (commit.length > 0) input.freight_commit_days = Math.max(...commit);
   const shippedAt = earliestSend(target);

@@ -107,7 +107,7 @@ function addressOf(value: unknown, field: string): LabelAddress {
   for (const key of ['CountryCode', 'FirstName', 'Street', 'City']) if (!str(a[key])) throw new Refused(`${field}.${key} is required`);
   const country = str(a.CountryCode).toUpperCase();
   if (!/^[A-Z]{2}$/.test(country)) throw new Refused(`${field}.CountryCode must be a 2-letter country code`);
-  return { name: str(a.FirstName), line1: str(a.Street), city: str(a.City), postcode: str(a.Zip) || null, country, phone: str(a.Phone) || null };
+  return { name: str(a.FirstName), line1: str(a.Street), city: str(a.City), state: str(a.State) || null, postcode: str(a.Zip) || null, country, phone: str(a.Phone) || null };
 }
 
 export async function startSampleCarrierServer(options: SampleCarrierOptions): Promise<SampleCarrierServer> {

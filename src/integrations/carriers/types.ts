@@ -10,6 +10,8 @@ export interface PostalAddress {
   line1: string;
   line2?: string | null;
   city: string;
+  /** State, province or region. */
+  state?: string | null;
   postcode?: string | null;
   country: string; // ISO 3166-1 alpha-2
   phone?: string | null;

@@ -63,6 +63,7 @@ function address(a: PostalAddress) {
     FirstName: a.name,
     Street: [a.line1, a.line2].filter((l) => l && l.trim()).join(', '),
     City: a.city,
+    ...(a.state ? { State: a.state } : {}),
     ...(a.postcode ? { Zip: a.postcode } : {}),
     ...(a.phone ? { Phone: a.phone } : {}),
   };
