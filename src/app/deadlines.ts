@@ -4,6 +4,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
+import { durationText } from '../core/duration';
 import { warningsDue } from '../core/deadline';
 import { localized, type Localized } from '../core/i18n';
 import { computeMetrics, type MetricsReport } from '../core/metrics';
@@ -205,8 +206,8 @@ export async function runWarningSweep(ctx: AppContext, log: (line: string) => vo
         const mostUrgent = Math.min(...claimed.map((c) => c.hours_before));
         const leftMs = order.ship_by_at! - now;
         const mustShip = localized(
-          `Order ${order.platform_order_id} must ship within ${Math.floor(leftMs / HOUR_MS)} h ${Math.round((leftMs % HOUR_MS) / 60_000)} min (by ${toIso(order.ship_by_at)}).`,
-          `订单 ${order.platform_order_id} 须在 ${Math.floor(leftMs / HOUR_MS)} 小时 ${Math.round((leftMs % HOUR_MS) / 60_000)} 分钟内发货（截止 ${toIso(order.ship_by_at)}）。`,
+          `Order ${order.platform_order_id} must ship within ${durationText(leftMs).en} (by ${toIso(order.ship_by_at)}).`,
+          `订单 ${order.platform_order_id} 须在 ${durationText(leftMs).zh}内发货（截止 ${toIso(order.ship_by_at)}）。`,
         );
         const why = situation?.kind === 'will_miss' ? situation.reasons[0] : undefined;
         const message = why ? localized(`${mustShip.en} ${why.en}`, `${mustShip['zh-CN']}${why['zh-CN']}`) : mustShip;

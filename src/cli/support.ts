@@ -5,6 +5,7 @@ import { parseAsOf } from '../app/as-of';
 import { createContext, type AppContext } from '../app/context';
 import { ConflictError, LocalizedError, sellerError, ValidationError } from '../app/errors';
 import type { FixScreen } from '../core/fix';
+import { timeLeftLocalized } from '../core/duration';
 import { pickLocale, type Locale, type Localized } from '../core/i18n';
 import { migrateToLatest, openStore } from '../store/database';
 
@@ -99,10 +100,8 @@ export function printJson(value: unknown): void {
   console.log(JSON.stringify(value, null, 2));
 }
 
-/** Time left as "1d04h07m", negative when overdue. */
+/** Time left in the CLI's language ("1 d 4 h", "1天4小时"), negative when overdue. */
 export function countdown(ms: number | null): string {
   if (ms === null) return '';
-  const sign = ms < 0 ? '-' : '';
-  const minutes = Math.floor(Math.abs(ms) / 60_000);
-  return `${sign}${Math.floor(minutes / 1440)}d${String(Math.floor((minutes % 1440) / 60)).padStart(2, '0')}h${String(minutes % 60).padStart(2, '0')}m`;
+  return timeLeftLocalized(ms)[cliLocale()];
 }

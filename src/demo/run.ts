@@ -28,6 +28,7 @@ import { startSampleCarrierServer } from '../integrations/carriers/sample-server
 import { DEMO_OWNER_EMAIL, localCainiaoLabels, sampleCarrierLabels, scheduledFirstScans, signInLink, type LabelHook, type TrackingHook } from './hooks';
 import { startSampleTracking } from './tracking-sample';
 import { allowOutbound } from '../integrations/outbound';
+import { durationText, type Bilingual } from '../core/duration';
 
 export interface DemoOptions {
   /** Simulated time per real time: 60 = a simulated minute per real second. */
@@ -172,7 +173,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
 
     // Sign-in is on, as in production: the dashboard's address carries a one-time link for the demo's owner.
     const signInUrl = await signInLink(ctx, dashboardUrl, (hours + 24) * HOUR_MS);
-    say(localized(`shipby demo: a simulated day at ${speed}× (one real second is ${formatSeconds(speed)} simulated)`, `shipby 演示：以 ${speed} 倍速模拟一天（现实 1 秒 = 模拟 ${formatSeconds(speed, 'zh-CN')}）`));
+    say(localized(`shipby demo: a simulated day at ${speed}× (one real second is ${simulatedSecond(speed).en} simulated)`, `shipby 演示：以 ${speed} 倍速模拟一天（现实 1 秒 = 模拟 ${simulatedSecond(speed).zh}）`));
     say(localized(`  dashboard        ${signInUrl ?? dashboardUrl}`, `  仪表板           ${signInUrl ?? dashboardUrl}`));
     if (signInUrl) {
       say(
@@ -228,8 +229,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   }
 }
 
-/** 60 → "1 min", 3600 → "1 h", 90 → "90 s". */
-function formatSeconds(seconds: number, locale: 'en' | 'zh-CN' = 'en'): string {
-  const [value, en, zh] = seconds % 3600 === 0 ? [seconds / 3600, 'h', '小时'] : seconds % 60 === 0 ? [seconds / 60, 'min', '分钟'] : [seconds, 's', '秒'];
-  return locale === 'en' ? `${value} ${en}` : `${value} ${zh}`;
+
+/** What one real second stands for: seconds under a minute, else the house duration ("1 h", "2 d 4 h"). */
+function simulatedSecond(seconds: number): Bilingual {
+  return seconds < 60 ? { en: `${seconds} s`, zh: `${seconds}秒` } : durationText(seconds * 1000);
 }

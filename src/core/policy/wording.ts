@@ -2,28 +2,12 @@
  * Small formatters for the English and Chinese sentences of deadlines, verdicts and metrics.
  * Cheap on purpose (no luxon, no Intl per call): the verdict builds sentences for every order.
  */
+import type { Bilingual } from '../duration';
 import { formatMoney, type Money } from '../money';
 import type { MetricKey, ShippedEvent } from './schema';
 
-export interface Bilingual {
-  en: string;
-  zh: string;
-}
-
-/** A duration rounded to minutes: "2 d 5 h" / "2天5小时", "3 h 20 min" / "3小时20分钟". */
-export function durationText(ms: number): Bilingual {
-  const totalMinutes = Math.round(Math.abs(ms) / 60_000);
-  const days = Math.floor(totalMinutes / 1440);
-  const hours = Math.floor((totalMinutes % 1440) / 60);
-  const minutes = totalMinutes % 60;
-  if (days > 0) {
-    return hours > 0 ? { en: `${days} d ${hours} h`, zh: `${days}天${hours}小时` } : { en: `${days} d`, zh: `${days}天` };
-  }
-  if (hours > 0) {
-    return minutes > 0 ? { en: `${hours} h ${minutes} min`, zh: `${hours}小时${minutes}分钟` } : { en: `${hours} h`, zh: `${hours}小时` };
-  }
-  return { en: `${minutes} min`, zh: `${minutes}分钟` };
-}
+// One formatter for durations everywhere (core/duration); re-exported for the sentences built here.
+export { durationText, type Bilingual } from '../duration';
 
 export function money(value: Money): string {
   return formatMoney(value);
