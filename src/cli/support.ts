@@ -6,6 +6,7 @@ import { createContext, type AppContext } from '../app/context';
 import { ConflictError, LocalizedError, sellerError, ValidationError } from '../app/errors';
 import type { FixScreen } from '../core/fix';
 import { timeLeftLocalized } from '../core/duration';
+import { codeZh, COLUMN_ZH } from './words';
 import { pickLocale, type Locale, type Localized } from '../core/i18n';
 import { migrateToLatest, openStore } from '../store/database';
 
@@ -87,11 +88,25 @@ export function action<A extends unknown[]>(run: (...args: A) => Promise<void>):
   };
 }
 
+/** Columns whose cells are codes the CLI names in its language (states, situations). */
+const CODE_COLUMNS = new Set(['status', 'state', 'situation', 'outcome', 'kind', 'actor', 'upload', 'active']);
+
+/** Terminal columns a text takes: CJK characters take two. */
+function displayWidth(text: string): number {
+  let width = 0;
+  for (const ch of text) width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  return width;
+}
+
+/** A table with its headers (and the codes in state columns) in the CLI's language. */
 export function printTable(rows: Array<Record<string, unknown>>, columns: string[]): void {
-  const text = rows.map((r) => columns.map((c) => (r[c] === null || r[c] === undefined ? '' : String(r[c]))));
-  const widths = columns.map((c, i) => Math.max(c.length, ...text.map((t) => t[i]!.length)));
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
-  console.log(line(columns));
+  const zh = cliLocale() === 'zh-CN';
+  const cell = (c: string, v: unknown) => (v === null || v === undefined ? '' : zh && CODE_COLUMNS.has(c) ? codeZh(String(v)) : String(v));
+  const text = rows.map((r) => columns.map((c) => cell(c, r[c])));
+  const headers = columns.map((c) => (zh ? (COLUMN_ZH[c] ?? c) : c));
+  const widths = headers.map((h, i) => Math.max(displayWidth(h), ...text.map((t) => displayWidth(t[i]!))));
+  const line = (cells: string[]) => cells.map((cell, i) => cell + ' '.repeat(Math.max(0, widths[i]! - displayWidth(cell)))).join('  ').trimEnd();
+  console.log(line(headers));
   console.log(line(widths.map((w) => '-'.repeat(w))));
   for (const t of text) console.log(line(t));
 }

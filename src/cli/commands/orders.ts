@@ -6,7 +6,9 @@ import { presentAsOf, presentEvent, presentLine, presentOrder, presentParcel } f
 import { formatMoney } from '../../core/money';
 import { ORDER_STATES } from '../../core/order';
 import { toIso } from '../../core/time';
-import { action, atOption, countdown, printJson, printTable, say, withApp } from '../support';
+import { localized } from '../../core/i18n';
+import { action, atOption, cliLocale, countdown, printJson, printTable, say, withApp } from '../support';
+import { codeZh } from '../words';
 
 export function register(program: Command): void {
   program
@@ -63,20 +65,33 @@ export function register(program: Command): void {
             timeline: detail.timeline.map(presentEvent),
           };
           if (options.json) return printJson(view);
-          console.log(`order ${o.platform_order_id} (#${o.id}) · shop ${o.shop_id} · ${o.platform}`);
-          console.log(`status: ${o.status}${o.platform_status ? ` (platform: ${o.platform_status})` : ''}`);
-          console.log(`ship by: ${toIso(o.ship_by_at) ?? 'unknown'}${o.ship_by_source ? ` (${o.ship_by_source})` : ''}${asOf.time_left_ms !== null ? ` · ${countdown(asOf.time_left_ms)} left at ${asOf.as_of}` : ''}${asOf.situation ? ` · ${asOf.situation.replace(/_/g, ' ')}` : ''}`);
-          console.log(`buyer: ${o.buyer_name}, ${o.address_line1}, ${o.city} ${o.postcode ?? ''}, ${o.buyer_country}${o.phone ? ', ' + o.phone : ''}`);
-          console.log(`total: ${formatMoney({ amount: o.total_amount, currency: o.currency })}\n`);
+          const zh = cliLocale() === 'zh-CN';
+          const code = (c: string | null) => (c === null ? '' : zh ? codeZh(c) : c);
+          const shipBy = toIso(o.ship_by_at);
+          const left = asOf.time_left_ms !== null ? countdown(asOf.time_left_ms) : null;
+          const address = [o.address_line1, o.address_line2, [o.city, o.postcode].filter(Boolean).join(' '), o.state, o.buyer_country].filter(Boolean).join(', ');
+          const total = formatMoney({ amount: o.total_amount, currency: o.currency });
+          console.log(say(localized(`order ${o.platform_order_id} (#${o.id}) · shop ${o.shop_id} · ${o.platform}`, `订单 ${o.platform_order_id}（#${o.id}）· 店铺 ${o.shop_id} · ${o.platform}`)));
+          console.log(say(localized(`status: ${o.status}${o.platform_status ? ` (platform: ${o.platform_status})` : ''}`, `状态：${code(o.status)}${o.platform_status ? `（平台：${o.platform_status}）` : ''}`)));
+          console.log(
+            say(
+              localized(
+                `ship by: ${shipBy ?? 'unknown'}${o.ship_by_source ? ` (${o.ship_by_source})` : ''}${left !== null ? ` · ${left} left at ${asOf.as_of}` : ''}${asOf.situation ? ` · ${asOf.situation.replace(/_/g, ' ')}` : ''}`,
+                `发货期限：${shipBy ?? '未知'}${o.ship_by_source ? `（${code(o.ship_by_source)}）` : ''}${left !== null ? ` · 截至 ${asOf.as_of} 剩余 ${left}` : ''}${asOf.situation ? ` · ${code(asOf.situation)}` : ''}`,
+              ),
+            ),
+          );
+          console.log(say(localized(`buyer: ${o.buyer_name}, ${address}${o.phone ? ', ' + o.phone : ''}`, `买家：${o.buyer_name}，${address}${o.phone ? '，' + o.phone : ''}`)));
+          console.log(say(localized(`total: ${total}\n`, `金额：${total}\n`)));
           for (const warning of detail.warnings) console.log(`! ${say(warning)}\n`);
           printTable(detail.lines.map((l) => ({ '#': l.line_no, sku: l.sku, qty: l.quantity, unit_price: formatMoney({ amount: l.unit_price, currency: o.currency }) })), ['#', 'sku', 'qty', 'unit_price']);
           console.log('');
           if (detail.parcels.length) {
             printTable(detail.parcels.map((p) => ({ parcel: p.id, status: p.status, carrier: p.carrier, tracking: p.tracking_number })), ['parcel', 'status', 'carrier', 'tracking']);
             console.log('');
-          } else console.log('parcels: none yet\n');
+          } else console.log(say(localized('parcels: none yet\n', '包裹：暂无\n')));
           printTable(
-            detail.timeline.map((e) => ({ at: toIso(e.at), actor: e.actor, event: e.kind === 'transition' ? `${e.action}: ${e.from_state} → ${e.to_state}` : e.kind + (e.to_state ? ` (${e.to_state})` : ''), reason: e.reason ?? '' })),
+            detail.timeline.map((e) => ({ at: toIso(e.at), actor: e.actor, event: e.kind === 'transition' ? `${code(e.action)}: ${code(e.from_state)} → ${code(e.to_state)}` : code(e.kind) + (e.to_state ? ` (${code(e.to_state)})` : ''), reason: e.reason ?? '' })),
             ['at', 'actor', 'event', 'reason'],
           );
         });
