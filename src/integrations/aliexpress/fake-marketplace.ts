@@ -13,7 +13,7 @@
  * Every declaration attempt, accepted or refused, is recorded so tests can check exactly-once delivery.
  *
  * Split along its seams: this file is the state (orders, seeding one, the clock's transitions, the list query);
- * the declaration rules are fake-shipments.ts, random seeding fake-seed.ts; its records and seeded randomness are in fake-order-types.ts; how an order renders in the
+ * the declaration rules are fake-shipments.ts, random seeding fake-seed.ts, online logistics fake-logistics.ts; its records and seeded randomness are in fake-order-types.ts; how an order renders in the
  * platform's answers (and its deadlines) in fake-render.ts. The protocol is fake-server.ts / fake-gateway.ts /
  * fake-dispatch.ts, the admin API fake-admin.ts, fault injection fake-faults.ts.
  */
@@ -21,6 +21,7 @@ import { parseMajorAmount } from '../../core/money';
 import { ORDER_STATUSES } from './protocol';
 import type { PlatformOrderDetail, PlatformOrderListItem } from './platform-types';
 import type { BuyerMessageRecord, BusinessRefusal, DeclarationRecord, FakeOrder, FakeOrderSeed } from './fake-order-types';
+import { FakeOnlineLogistics } from './fake-logistics';
 import { seedRandomOrders } from './fake-seed';
 import { addBuyerMessage, fulfil, modifyShipment, type BuyerMessageInput, type FulfilInput, type ModifyInput } from './fake-shipments';
 import { childId, renderDetail, renderListItem, shipByDeadline, toMillis, transitionAt } from './fake-render';
@@ -35,6 +36,8 @@ export class FakeMarketplace {
   readonly orders = new Map<string, FakeOrder>();
   readonly declarations: DeclarationRecord[] = [];
   readonly messages: BuyerMessageRecord[] = [];
+  /** Online-logistics orders and labels (fake-logistics.ts). */
+  readonly logistics = new FakeOnlineLogistics(this);
   readonly sellerLoginId: string;
   #nextOrderNumber = 1;
   #seq = 0;
@@ -54,6 +57,7 @@ export class FakeMarketplace {
     this.orders.clear();
     this.declarations.length = 0;
     this.messages.length = 0;
+    this.logistics.reset();
     this.#nextOrderNumber = 1;
     this.#seq = 0;
     this.invalidate();

@@ -277,7 +277,7 @@ export async function startFakeAliExpressServer(options: FakeServerOptions = {})
       }
       return;
     }
-    const answer = dispatchApi(marketplace, method, params, requestTime);
+    const answer = await dispatchApi(marketplace, method, params, requestTime);
     if ('error' in answer) {
       stats.outcomes.gatewayError++;
       sendJson(res, 200, gatewayErrorBody(gateway, answer.error, id));

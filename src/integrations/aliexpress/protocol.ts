@@ -24,6 +24,15 @@ export const API = {
    * answer is not documented in what we have, so the client accepts `is_success` at either level.
    */
   sendBuyerMessage: 'aliexpress.message.redefining.versiontwo.addmsg',
+  /**
+   * Online logistics (线上发货, Cainiao): the services offered for one order and parcel, create the logistics
+   * order, read it back (its international tracking number), and its label. Names and fields from the IOP Java SDK
+   * and the TOP SDKs; sources in src/integrations/carriers/aliexpress-online/README.md.
+   */
+  onlineLogisticsServices: 'aliexpress.logistics.redefining.getonlinelogisticsservicelistbyorderid',
+  createLogisticsOrder: 'aliexpress.logistics.createwarehouseorder',
+  queryLogisticsOrder: 'aliexpress.logistics.querylogisticsorderdetail',
+  logisticsLabel: 'aliexpress.logistics.redefining.getprintinfo',
 } as const;
 export type ApiName = (typeof API)[keyof typeof API];
 
