@@ -111,15 +111,18 @@ export async function syncShopOrders(ctx: AppContext, shopId: string, options: S
       const refs = new Map<string, { buyer: string | null; seller: string | null; modifiedAt: number | null }>();
       // The platform's promised delivery days (freight_commit_day) drive the receipt clock; set after the upsert.
       const promised = new Map<string, number>();
+      // Orders whose address came masked: kept as given, with a note on the order (once).
+      const masked = new Set<string>();
       details.forEach((detail, index) => {
         const orderId = chunk[index]!;
         const issues: ImportIssue[] = [];
         let order;
         try {
           // The import shape does not carry the promised delivery days: kept aside for the receipt terms.
-          const { freight_commit_days: freightCommitDays, ...mapped } = mapOrderDetail(detail);
+          const { freight_commit_days: freightCommitDays, address_masked: addressMasked, ...mapped } = mapOrderDetail(detail);
           order = parseJsonOrder(mapped, '', i + index + 1, issues);
           if (order && typeof freightCommitDays === 'number' && Number.isInteger(freightCommitDays)) promised.set(order.platformOrderId, freightCommitDays);
+          if (order && addressMasked) masked.add(order.platformOrderId);
         } catch (error) {
           if (!(error instanceof OrderMappingError)) throw error;
           report.skipped.push({ orderId, reason: localized(error.message, `速卖通订单 ${orderId} 无法导入：${error.problems.join('；')}`) });
@@ -157,6 +160,7 @@ export async function syncShopOrders(ctx: AppContext, shopId: string, options: S
           const refused = incoming.find((entry) => entry.row === issue.row);
           report.skipped.push({ orderId: refused?.order.platformOrderId ?? `row ${issue.row}`, reason: issue.message });
         }
+        await noteMaskedAddresses(trx, [...masked].map((platformOrderId) => result.ids.get(platformOrderId)).filter((id): id is number => id !== undefined), now);
         await marketplace.upsertOrderRefs(
           trx,
           [...result.ids].map(([platformOrderId, id]) => {
@@ -198,6 +202,22 @@ export async function syncAllShops(ctx: AppContext, options: SyncOptions, shopId
 }
 
 const DEFAULT_ORDER_AGE_MS = 180 * DAY_MS;
+
+/** The note on an order whose address the platform gave masked. */
+export const MASKED_ADDRESS_NOTE = localized(
+  'The marketplace gave this address partly masked (****): it is kept as given. Check the full address in the seller centre before printing the label.',
+  '平台提供的收货地址部分被隐藏（****）：已按原样保存。打印面单前请在卖家后台核对完整地址。',
+);
+
+/** An `address_masked` event on each order that has none yet (a re-sync adds no second note). */
+async function noteMaskedAddresses(db: orders.Executor, orderIds: number[], now: number): Promise<void> {
+  if (orderIds.length === 0) return;
+  const noted = new Set((await db.selectFrom('order_events').select('order_id').where('order_id', 'in', orderIds).where('kind', '=', 'address_masked').execute()).map((row) => row.order_id));
+  await orders.appendEvents(
+    db,
+    orderIds.filter((id) => !noted.has(id)).map((id) => ({ order_id: id, parcel_id: null, at: now, actor: 'sync', kind: 'address_masked', action: null, from_state: null, to_state: null, reason: MASKED_ADDRESS_NOTE.en, data: JSON.stringify({ message: MASKED_ADDRESS_NOTE }) })),
+  );
+}
 
 /** The orders changed in [from, to] and created in one creation window, by id, paging backwards (see the top of the file). */
 async function listChangedOrders(

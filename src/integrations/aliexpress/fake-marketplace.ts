@@ -129,6 +129,7 @@ export class FakeMarketplace {
       },
       currency,
       logisticsService: seed.logistics_service ?? 'CAINIAO_STANDARD',
+      ...(seed.business_model ? { businessModel: seed.business_model } : {}),
       lines,
       shipments: [],
     };
