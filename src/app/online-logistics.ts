@@ -5,8 +5,8 @@
  * centre's sender address id; there is no URL or secret of its own.
  */
 import { localized } from '../core/i18n';
-import { createAliExpressOnlineCarrier } from '../integrations/carriers/aliexpress-online/adapter';
 import type { CarrierAdapter } from '../integrations/carriers/types';
+import { aliexpressPort } from '../integrations/marketplace/index';
 import * as marketplace from '../store/marketplace';
 import type { AppContext } from './context';
 import { ConflictError } from './errors';
@@ -24,10 +24,6 @@ export async function onlineLogisticsAdapter(ctx: AppContext, shopId: string, se
       ),
     );
   }
-  const client = clientFromConnection(connection, masterKey ?? ctx.masterKey ?? masterKeyFromEnv());
-  return createAliExpressOnlineCarrier({
-    describe: `shop ${shopId}`,
-    senderAddressId,
-    call: async (method, params, kind) => (await client.call(method, params, kind)).response,
-  });
+  // The shop's marketplace port gives its platform's own logistics as a carrier.
+  return aliexpressPort(clientFromConnection(connection, masterKey ?? ctx.masterKey ?? masterKeyFromEnv())).onlineLogistics(senderAddressId, `shop ${shopId}`);
 }

@@ -26,7 +26,7 @@ import {
 import { DEFAULT_RETRY_POLICY } from '../core/upload-rules';
 import { isDatabaseUnavailable } from '../app/errors';
 import { newOutageTracker, noteMarketplaceSignals } from '../app/marketplace-outage';
-import type { AliExpressClient } from '../integrations/aliexpress/client';
+import { aliexpressPort, type MarketplacePort } from '../integrations/marketplace/index';
 import type { ClaimedRow } from '../store/outbox';
 
 export interface OutboxWorkerOptions {
@@ -82,14 +82,14 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
   // The marketplace's availability as this worker sees it: an outage is recorded and alerted once, and its end too.
   const outage = newOutageTracker();
   const stats: OutboxWorkerStats = { workerId, claimed: 0, takenOver: 0, accepted: 0, retried: 0, dead: 0, refused: 0, notices: 0, lostClaims: 0, transactions: 0 };
-  const clients = new Map<string, AliExpressClient>();
-  const clientFor = async (shopId: string): Promise<AliExpressClient> => {
-    let client = clients.get(shopId);
-    if (!client) {
-      client = await openShopClient(ctx, options.masterKey, shopId, { ...options.clientOptions, retry: { ...options.clientOptions?.retry, maxAttempts: 1 } });
-      clients.set(shopId, client);
+  const ports = new Map<string, MarketplacePort>();
+  const portFor = async (shopId: string): Promise<MarketplacePort> => {
+    let port = ports.get(shopId);
+    if (!port) {
+      port = aliexpressPort(await openShopClient(ctx, options.masterKey, shopId, { ...options.clientOptions, retry: { ...options.clientOptions?.retry, maxAttempts: 1 } }));
+      ports.set(shopId, port);
     }
-    return client;
+    return port;
   };
 
   const inFlight = new Set<Promise<void>>();
@@ -116,8 +116,8 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
     const task = (async () => {
       let outcome: DeliveryOutcome;
       try {
-        const client = await clientFor(row.shop_id);
-        outcome = await deliverOutboxRow(row, client, { settled, signal: AbortSignal.timeout(deliveryBudgetMs) });
+        const port = await portFor(row.shop_id);
+        outcome = await deliverOutboxRow(row, port, { settled, signal: AbortSignal.timeout(deliveryBudgetMs) });
       } catch (error) {
         // Not a marketplace answer: nothing was sent. The database away (reading the shop's credentials) hands the
         // claim back; anything else (e.g. the credentials do not decrypt) will not pass by retrying.
