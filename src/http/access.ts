@@ -22,6 +22,8 @@ import { accessOf, type RouteAccess, type Where } from './route-access';
 export { accessOf, ROUTE_ACCESS, type RouteAccess, type Where } from './route-access';
 
 export const SESSION_COOKIE = 'shipby_session';
+/** A browser that signed in before (sent to /auth only): it signs in while its user is locked. */
+export const DEVICE_COOKIE = 'shipby_device';
 export const CSRF_HEADER = 'x-csrf-token';
 
 /** What a handler may see and whom it records as the actor. `shops`/`warehouses` undefined: no limit (auth off). */

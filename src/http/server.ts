@@ -51,6 +51,8 @@ export interface ServerOptions {
   timeouts?: Partial<ServerTimeouts>;
   /** The planner threads' size and caps (default from SHIPBY_PLAN_* variables; app/plan-pool.ts). */
   planner?: PlanPoolOptions;
+  /** What a password change does to the keys its user made: 'revoke' or 'keep' (default SHIPBY_PASSWORD_CHANGE_KEYS, else revoke). */
+  passwordChangeKeys?: 'revoke' | 'keep';
 }
 
 export interface ServerTimeouts {
@@ -203,7 +205,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   setupRoutes(app, ctx);
   liveRoutes(app, ctx);
 
-  authRoutes(app, ctx, { loginPerMinute: options.rateLimit?.loginPerMinute ?? 20 });
+  authRoutes(app, ctx, { loginPerMinute: options.rateLimit?.loginPerMinute ?? 20, ...(options.passwordChangeKeys ? { keysOnPasswordChange: options.passwordChangeKeys } : {}) });
 
   // What the dashboard needs besides the resource routes: the caller's shops with their policy choice, and
   // the alert webhooks (never their secrets).
