@@ -44,6 +44,10 @@ export interface AccessWorld {
   warehouseB: string;
   purchaseOrderB: number;
   keyIdB: number;
+  /** A key of shop C (the same account as A), made by the account's owner: not for A's owner to see or revoke. */
+  keyIdC: number;
+  /** Strings that only shop C's data contains (a sibling of A in the same account). */
+  markersOfC: string[];
   /** Strings that only shop B's (and account rival's) data contains. */
   markersOfB: string[];
   /** Users of shop A by role, and the default account's owner. */
@@ -108,9 +112,12 @@ export async function buildAccessWorld(ctx: AppContext): Promise<AccessWorld> {
   const keys = {} as Record<Role, string>;
   for (const role of ROLES) keys[role] = (await createApiKey(ctx, { accountId: 'default', name: `erp-${role}`, role, shopIds: ['shop-a'], createdBy: 'test' })).token;
   const keyIdB = (await createApiKey(ctx, { accountId: 'rival', name: 'rival-erp', role: 'owner', shopIds: ['rival-b'], createdBy: 'test' })).id;
+  const keyIdC = (await createApiKey(ctx, { accountId: 'default', name: 'sibling-c-erp', role: 'owner', shopIds: ['shop-c'], createdBy: emails.boss })).id;
+  await addUser(ctx, { email: 'packer@c.example', password: PASSWORD, shops: [{ shopId: 'shop-c', role: 'packer' }] });
 
   return {
-    a, b, c, warehouseA: 'wh-a', warehouseB: 'rival-wh', purchaseOrderB, keyIdB, emails, keys,
+    a, b, c, warehouseA: 'wh-a', warehouseB: 'rival-wh', purchaseOrderB, keyIdB, keyIdC, emails, keys,
+    markersOfC: ['shop-c', 'SHOP-C-ORDER-1', 'Carol Buyer', 'sibling-c-erp', 'packer@c.example'],
     markersOfB: ['rival-b', 'RIVAL-B-ORDER-1', 'Rivalina', 'rival-wh', 'Rival Supplier', 'rival.example', 'rival-erp'],
   };
 }
