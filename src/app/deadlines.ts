@@ -386,12 +386,16 @@ export async function sellerMetrics(ctx: AppContext, shopId: string, windowsDays
 /** Orders read per batch for the metrics (each batch's facts are one read per table by id). */
 const METRICS_BATCH = 1000;
 
-/** The alert webhooks (never their secrets): those of the given shops and those for every shop (shop_id null). */
-export async function listWebhooks(ctx: AppContext, shopIds?: readonly string[]) {
+/**
+ * The alert webhooks (never their secrets): those of the given shops and, with `installationWide`, those for every
+ * shop (shop_id null) — an installation's own, never listed to a tenant (issue 19, finding 9).
+ */
+export async function listWebhooks(ctx: AppContext, shopIds?: readonly string[], options: { installationWide?: boolean } = {}) {
+  const installationWide = options.installationWide ?? shopIds === undefined;
   let query = ctx.store.db.selectFrom('alert_webhooks').select(['id', 'shop_id', 'url', 'created_at']).orderBy('id');
   if (shopIds) {
     const shops = [...shopIds];
-    query = query.where((eb) => eb.or([eb('shop_id', 'is', null), ...(shops.length ? [eb('shop_id', 'in', shops)] : [])]));
-  }
+    query = query.where((eb) => eb.or([...(installationWide ? [eb('shop_id', 'is', null)] : []), ...(shops.length ? [eb('shop_id', 'in', shops)] : [eb.lit(false)])]));
+  } else if (!installationWide) query = query.where('shop_id', 'is not', null);
   return query.execute();
 }

@@ -261,6 +261,16 @@ export function shopFilter(request: FastifyRequest, named: string | undefined): 
   return shops ?? named?.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
+/**
+ * An owner of the installation (the default account's owner), or anyone when access is off: the only callers who see
+ * what belongs to no shop — installation-wide webhooks, tracking events no parcel claims, providers' settings.
+ */
+export function isInstallationOwner(request: FastifyRequest): boolean {
+  const p = request.principal;
+  if (!p) return request.access.shops === undefined;
+  return p.accountOwner && p.accountId === DEFAULT_ACCOUNT_ID;
+}
+
 /** Keeps the rows of the caller's warehouses (all rows when access is off). */
 export function inWarehouses<T extends { warehouse_id: string | null }>(request: FastifyRequest, rows: T[]): T[] {
   const warehouses = request.access.warehouses;

@@ -20,7 +20,7 @@ import { localized, pickLocale } from '../core/i18n';
 import { marketplaceNotices } from '../app/marketplace-outage';
 import { maskPersonalData } from '../core/personal-data';
 import { toIso } from '../core/time';
-import { registerAccess, SESSION_COOKIE } from './access';
+import { isInstallationOwner, registerAccess, SESSION_COOKIE } from './access';
 import { DATABASE_RETRY_AFTER_SECONDS, errorBody, handleError } from './errors';
 import { registerInputGuards } from './input-guards';
 import { registerIdempotency } from './idempotency';
@@ -221,8 +221,8 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     const notices = await marketplaceNotices(ctx);
     return { items: notices.map((n) => ({ kind: n.kind, level: n.level, platform: n.platform, since: toIso(n.since), failures: n.failures, message: n.message[locale], messages: n.message })) };
   });
-  app.get('/webhooks', { schema: { tags: ['deadlines'], summary: 'The alert webhooks of your shops (URL and scope; the secret is never returned)' } }, async (request) => {
-    const rows = await listWebhooks(ctx, request.access.shops);
+  app.get('/webhooks', { schema: { tags: ['deadlines'], summary: "The alert webhooks of your shops (URL and scope; the secret is never returned); the installation-wide ones to the installation's owners only" } }, async (request) => {
+    const rows = await listWebhooks(ctx, request.access.shops, { installationWide: isInstallationOwner(request) });
     return { items: rows.map((r) => ({ ...r, created_at: toIso(r.created_at) })) };
   });
 
