@@ -179,8 +179,9 @@ async function loadDemand(read: SettlementReader, heads: readonly stock.OrderHea
   return demand;
 }
 
-function toDemand(head: stock.OrderHead, needs: LineNeed[]): OrderDemand {
-  return { orderId: head.id, shipByAt: head.ship_by_at, buyerCountry: head.buyer_country, needs };
+function toDemand(head: stock.OrderHead, needs: LineNeed[], accountOfShop: ReadonlyMap<string, string>): OrderDemand {
+  // An order reserves only in its own account's warehouses (issue 19); a shop of no known account, in none.
+  return { orderId: head.id, shipByAt: head.ship_by_at, buyerCountry: head.buyer_country, needs, accountId: accountOfShop.get(head.shop_id) ?? '' };
 }
 
 function group<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
@@ -300,7 +301,7 @@ export async function settleStockInTransaction(store: Store, trx: Transaction<Da
   for (const l of levels) {
     if (views.some((v) => v.warehouse.id === l.warehouse_id)) continue;
     views.push({
-      warehouse: { id: l.warehouse_id, name: l.name, kind: l.kind as WarehouseKind, country: l.country, timeZone: l.time_zone, cutoffTime: l.cutoff_time },
+      warehouse: { id: l.warehouse_id, name: l.name, kind: l.kind as WarehouseKind, country: l.country, timeZone: l.time_zone, cutoffTime: l.cutoff_time, accountId: l.account_id },
       nextCutoffAt: cutoffAfter(meta.now, l.time_zone, l.cutoff_time),
     });
   }
@@ -323,6 +324,7 @@ export async function settleStockInTransaction(store: Store, trx: Transaction<Da
     waiterShortfalls: Map<number, Array<{ sku: string; warehouse_id: string | null; needed: number; missing: number }>>,
   ): Promise<SettleReport> {
     const report: SettleReport = { reserved: [], waiting: [], served: [], releasedUnits: 0, consumedUnits: 0, alerts: 0 };
+    const accountOfShop = await stock.accountsOfShops(trx, [...heads, ...waiters].map((h) => h.shop_id));
     // 5. The rows as they will be, in memory.
     const original = new Map(levels.map((l) => [stockKey(l.warehouse_id, l.sku), l]));
     const current = new Map(levels.map((l) => [stockKey(l.warehouse_id, l.sku), { on_hand: l.on_hand, reserved: l.reserved }]));
@@ -436,7 +438,7 @@ export async function settleStockInTransaction(store: Store, trx: Transaction<Da
       }
     };
 
-    const planned = toPlan.map((head) => toDemand(head, demand.get(head.id)!.needs)).sort(byDeadline);
+    const planned = toPlan.map((head) => toDemand(head, demand.get(head.id)!.needs, accountOfShop)).sort(byDeadline);
     const headById = new Map(heads.map((h) => [h.id, h]));
     for (const placement of placeOrders(planned, views, available, strategy)) {
       apply(headById.get(placement.orderId)!, placement, recordedShortfalls.get(placement.orderId) ?? [], false);
@@ -459,7 +461,7 @@ export async function settleStockInTransaction(store: Store, trx: Transaction<Da
     for (const head of heads) {
       if (head.status !== 'awaiting_stock' && !toPlan.includes(head) && recordedShortfalls.has(head.id)) clearShortfalls.push(head.id);
     }
-    const waiting = waiters.map((h) => toDemand(h, waiterDemand.get(h.id)!.needs)).sort(byDeadline);
+    const waiting = waiters.map((h) => toDemand(h, waiterDemand.get(h.id)!.needs, accountOfShop)).sort(byDeadline);
     const waiterById = new Map(waiters.map((h) => [h.id, h]));
     for (const placement of placeOrders(waiting, views, available, strategy)) {
       apply(waiterById.get(placement.orderId)!, placement, waiterShortfalls.get(placement.orderId) ?? [], true);

@@ -182,6 +182,7 @@ export interface LevelWithWarehouse extends StockLevelRow {
   country: string | null;
   time_zone: string;
   cutoff_time: string;
+  account_id: string;
 }
 
 /** Every stock row of the given SKUs with its warehouse, locked in (warehouse_id, sku) order (see the top). */
@@ -193,7 +194,7 @@ export async function lockLevelsWithWarehouses(db: Executor, skus: readonly stri
       .selectFrom('stock_levels as l')
       .innerJoin('warehouses as w', 'w.id', 'l.warehouse_id')
       .selectAll('l')
-      .select(['w.name', 'w.kind', 'w.country', 'w.time_zone', 'w.cutoff_time'])
+      .select(['w.name', 'w.kind', 'w.country', 'w.time_zone', 'w.cutoff_time', 'w.account_id'])
       .where('l.sku', 'in', part)
       .orderBy('l.warehouse_id')
       .orderBy('l.sku');
@@ -404,4 +405,14 @@ export async function pendingAlerts(db: Executor, limit: number, lock: LockMode)
 
 export async function markAlertsNotified(db: Executor, ids: readonly number[], now: number): Promise<void> {
   for (const part of chunks(ids, IN_CHUNK)) await db.updateTable('stock_alerts').set({ notified_at: now }).where('id', 'in', part).execute();
+}
+
+/** The account of each of these shops. */
+export async function accountsOfShops(db: Executor, shopIds: readonly string[]): Promise<Map<string, string>> {
+  const ids = [...new Set(shopIds)];
+  const map = new Map<string, string>();
+  for (const part of chunks(ids, IN_CHUNK)) {
+    for (const row of await db.selectFrom('shops').select(['id', 'account_id']).where('id', 'in', part).execute()) map.set(row.id, row.account_id);
+  }
+  return map;
 }
