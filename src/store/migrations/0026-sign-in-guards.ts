@@ -6,6 +6,7 @@
  *   answers the same whether an e-mail exists or not. Keyed by the SHA-256 of the lower-cased e-mail.
  * - `known_devices`: a browser that signed in successfully before (its `shipby_device` cookie, stored hashed); a
  *   locked account still signs in from it, so a stranger's wrong tries cannot keep the owner out.
+ * - `after_sales_evidence.size_bytes` (finding 10): a stored file's size, so a shop's evidence has a quota.
  */
 import type { Kysely, Migration } from 'kysely';
 import type { Dialect } from '../database';
@@ -33,8 +34,10 @@ export function signInGuardsMigration(dialect: Dialect): Migration {
         .addColumn('last_used_at', instant, (c) => c.notNull())
         .execute();
       await db.schema.createIndex('known_devices_user_idx').on('known_devices').column('user_id').execute();
+      await db.schema.alterTable('after_sales_evidence').addColumn('size_bytes', 'integer').execute();
     },
     async down(db: Kysely<any>) {
+      await db.schema.alterTable('after_sales_evidence').dropColumn('size_bytes').execute();
       await db.schema.dropTable('known_devices').ifExists().execute();
       await db.schema.dropTable('sign_in_failures').ifExists().execute();
       await db.schema.alterTable('api_keys').dropColumn('parent_key_id').execute();
