@@ -13,7 +13,7 @@ import * as packing from '../store/packing';
 import type { AppContext } from './context';
 import { ConflictError, ValidationError } from './errors';
 import { outboundUrlIssues } from './outbound-settings';
-import { decryptSecret, encryptSecret, maskSecret, masterKeyFromEnv, SecretsError } from './secrets';
+import { decryptSecret, encryptSecret, maskSecret, masterKeyFromEnv, SECRET_CONTEXTS, SecretsError } from './secrets';
 
 export interface CarrierAccountInput {
   carrier: string;
@@ -25,7 +25,7 @@ export interface CarrierAccountInput {
   apiKey: string;
 }
 
-const secretContext = (carrier: string) => `carrier:${carrier}:secret`;
+const secretContext = SECRET_CONTEXTS.carrier;
 
 export async function setCarrierAccount(ctx: AppContext, input: CarrierAccountInput, masterKey?: Buffer): Promise<void> {
   const issues: ImportIssue[] = [];

@@ -20,6 +20,7 @@ import type { Executor } from '../store/orders';
 import type { OrderRow } from '../store/schema';
 import type { AppContext } from './context';
 import { ConflictError, ValidationError } from './errors';
+import { encryptSecret, masterKeyOf, openStoredSecret, SECRET_CONTEXTS } from './secrets';
 import { situationOfOrder, situationsOf } from './order-situation';
 import { sumViolations, type PricedViolation, type ViolationTotals } from '../core/violations';
 import { loadShopResolver } from './policies';
@@ -262,7 +263,7 @@ export async function deliverWebhooks(
   const due = await db
     .selectFrom('webhook_deliveries')
     .innerJoin('alert_webhooks', 'alert_webhooks.id', 'webhook_deliveries.webhook_id')
-    .select(['webhook_deliveries.id', 'webhook_deliveries.payload', 'webhook_deliveries.attempts', 'alert_webhooks.url', 'alert_webhooks.secret'])
+    .select(['webhook_deliveries.id', 'webhook_deliveries.payload', 'webhook_deliveries.attempts', 'webhook_deliveries.webhook_id', 'alert_webhooks.url', 'alert_webhooks.secret'])
     .where('webhook_deliveries.status', '=', 'pending')
     .where('webhook_deliveries.next_attempt_at', '<=', now)
     .where((eb) => eb.or([eb('webhook_deliveries.lease_until', 'is', null), eb('webhook_deliveries.lease_until', '<', now)]))
@@ -281,9 +282,10 @@ export async function deliverWebhooks(
     const timestamp = String(Math.floor(now / 1000));
     let error: string | null = null;
     try {
+      const secret = openStoredSecret(() => masterKeyOf(ctx), delivery.secret, SECRET_CONTEXTS.alertWebhook(delivery.webhook_id));
       const response = await send(delivery.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-shipby-timestamp': timestamp, 'x-shipby-signature': `sha256=${signWebhook(delivery.secret, timestamp, delivery.payload)}` },
+        headers: { 'content-type': 'application/json', 'x-shipby-timestamp': timestamp, 'x-shipby-signature': `sha256=${signWebhook(secret, timestamp, delivery.payload)}` },
         body: delivery.payload,
         signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
       });
@@ -312,12 +314,17 @@ export async function addWebhook(ctx: AppContext, input: { shopId?: string; url:
   if (input.secret.length < 16) {
     throw new ValidationError([{ row: 0, field: 'secret', message: localized('the secret must be at least 16 characters.', 'secret 至少需要 16 个字符。') }]);
   }
-  const row = await ctx.store.db
-    .insertInto('alert_webhooks')
-    .values({ shop_id: input.shopId ?? null, url: url.toString(), secret: input.secret, created_at: ctx.now() })
-    .returning(['id', 'shop_id', 'url', 'created_at'])
-    .executeTakeFirstOrThrow();
-  return row;
+  const masterKey = masterKeyOf(ctx);
+  // The secret is stored encrypted, bound to its row (issue 19, finding 9): the row first, then its sealed secret.
+  return ctx.store.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('alert_webhooks')
+      .values({ shop_id: input.shopId ?? null, url: url.toString(), secret: '', created_at: ctx.now() })
+      .returning(['id', 'shop_id', 'url', 'created_at'])
+      .executeTakeFirstOrThrow();
+    await trx.updateTable('alert_webhooks').set({ secret: encryptSecret(masterKey, input.secret, SECRET_CONTEXTS.alertWebhook(row.id)) }).where('id', '=', row.id).execute();
+    return row;
+  });
 }
 
 /**
