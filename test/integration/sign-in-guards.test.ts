@@ -9,29 +9,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSignInLink, resetPassword } from '../../src/app/accounts';
 import type { AppContext } from '../../src/app/context';
 import { buildServer } from '../../src/http/server';
-import { buildAccessWorld, PASSWORD, signIn, type AccessWorld, type Caller } from '../support/access-world';
-import { backends, contextFor, manualClock } from '../support/backends';
+import { openAccessServer, PASSWORD, signIn, type AccessServer, type AccessWorld, type Caller } from '../support/access-world';
+import { backends, manualClock } from '../support/backends';
 
 const NEW_PASSWORD = 'a brand new passphrase';
 
 describe.each(backends)('sign-in guards on $name', (backend) => {
-  let dispose: () => Promise<void>;
+  let server: AccessServer;
   let ctx: AppContext;
   let app: FastifyInstance;
   let world: AccessWorld;
   const clock = manualClock();
 
   beforeAll(async () => {
-    const opened = await backend.open();
-    dispose = opened.dispose;
-    ctx = contextFor(opened.store, clock);
-    world = await buildAccessWorld(ctx);
-    app = await buildServer(ctx, { rateLimit: { perMinute: 1_000_000, loginPerMinute: 1_000_000 } });
+    server = await openAccessServer(backend, { clock });
+    ({ ctx, app, world } = server);
   }, 120_000);
-  afterAll(async () => {
-    await app?.close();
-    await dispose?.();
-  });
+  afterAll(async () => server?.close());
 
   const login = (email: string, password: string, device?: string) =>
     app.inject({ method: 'POST', url: '/auth/login', payload: { email, password }, ...(device ? { headers: { cookie: `shipby_device=${device}` } } : {}) });

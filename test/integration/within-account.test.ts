@@ -5,12 +5,11 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context';
-import { buildServer } from '../../src/http/server';
-import { buildAccessWorld, keyCaller, signIn, type AccessWorld, type Caller } from '../support/access-world';
-import { backends, contextFor } from '../support/backends';
+import { keyCaller, openAccessServer, signIn, type AccessServer, type AccessWorld, type Caller } from '../support/access-world';
+import { backends } from '../support/backends';
 
 describe.each(backends)('within one account on $name', (backend) => {
-  let dispose: () => Promise<void>;
+  let server: AccessServer;
   let ctx: AppContext;
   let app: FastifyInstance;
   let world: AccessWorld;
@@ -18,19 +17,12 @@ describe.each(backends)('within one account on $name', (backend) => {
   let boss: Caller;
 
   beforeAll(async () => {
-    const opened = await backend.open();
-    dispose = opened.dispose;
-    ctx = contextFor(opened.store);
-    world = await buildAccessWorld(ctx);
-    app = await buildServer(ctx, { rateLimit: { perMinute: 1_000_000, loginPerMinute: 1_000_000 } });
-    boss = await signIn(app, world.emails.boss);
+    server = await openAccessServer(backend);
+    ({ ctx, app, world, boss } = server);
     await signIn(app, 'packer@c.example'); // a sign-in line of shop C's packer in the account's log
     shopOwner = await signIn(app, world.emails.owner);
   }, 120_000);
-  afterAll(async () => {
-    await app?.close();
-    await dispose?.();
-  });
+  afterAll(async () => server?.close());
 
   const get = async (caller: Caller, url: string) => {
     const response = await app.inject({ method: 'GET', url, headers: caller.headers });

@@ -16,7 +16,7 @@ import { adjustStock, createPurchaseOrder, defineSku, defineWarehouse } from '..
 import { ROLES, type Role } from '../../src/core/access';
 import { CSRF_HEADER } from '../../src/http/access';
 import { buildServer } from '../../src/http/server';
-import { contextFor, type TestBackend } from './backends';
+import { contextFor, manualClock, type TestBackend } from './backends';
 import { jsonOrder } from './stock';
 
 export const PASSWORD = 'correct horse battery';
@@ -162,9 +162,9 @@ export interface AccessServer {
   close(): Promise<void>;
 }
 
-export async function openAccessServer(backend: TestBackend): Promise<AccessServer> {
+export async function openAccessServer(backend: TestBackend, options: { clock?: ReturnType<typeof manualClock> } = {}): Promise<AccessServer> {
   const opened = await backend.open();
-  const ctx = contextFor(opened.store);
+  const ctx = options.clock ? contextFor(opened.store, options.clock) : contextFor(opened.store);
   const world = await buildAccessWorld(ctx);
   // No rate limit in the way: these tests send thousands of requests as one caller.
   const app = await buildServer(ctx, { rateLimit: { perMinute: 1_000_000, loginPerMinute: 1_000_000 } });
