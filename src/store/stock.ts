@@ -406,13 +406,3 @@ export async function pendingAlerts(db: Executor, limit: number, lock: LockMode)
 export async function markAlertsNotified(db: Executor, ids: readonly number[], now: number): Promise<void> {
   for (const part of chunks(ids, IN_CHUNK)) await db.updateTable('stock_alerts').set({ notified_at: now }).where('id', 'in', part).execute();
 }
-
-/** The account of each of these shops. */
-export async function accountsOfShops(db: Executor, shopIds: readonly string[]): Promise<Map<string, string>> {
-  const ids = [...new Set(shopIds)];
-  const map = new Map<string, string>();
-  for (const part of chunks(ids, IN_CHUNK)) {
-    for (const row of await db.selectFrom('shops').select(['id', 'account_id']).where('id', 'in', part).execute()) map.set(row.id, row.account_id);
-  }
-  return map;
-}
