@@ -15,7 +15,7 @@ import type { AppContext } from './context';
 import { ConflictError, ValidationError } from './errors';
 import { onlineLogisticsAdapter } from './online-logistics';
 import { outboundUrlIssues } from './outbound-settings';
-import { decryptSecret, encryptSecret, maskSecret, masterKeyFromEnv, SecretsError } from './secrets';
+import { decryptSecret, encryptSecret, maskSecret, masterKeyFromEnv, SECRET_CONTEXTS, SecretsError } from './secrets';
 
 export interface CarrierAccountInput {
   carrier: string;
@@ -27,7 +27,7 @@ export interface CarrierAccountInput {
   apiKey: string;
 }
 
-const secretContext = (carrier: string) => `carrier:${carrier}:secret`;
+const secretContext = SECRET_CONTEXTS.carrier;
 
 export async function setCarrierAccount(ctx: AppContext, input: CarrierAccountInput, masterKey?: Buffer): Promise<void> {
   const issues: ImportIssue[] = [];

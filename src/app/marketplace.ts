@@ -11,7 +11,7 @@ import type { MarketplaceConnectionRow } from '../store/schema';
 import type { AppContext } from './context';
 import { NotFoundError, ValidationError } from './errors';
 import { outboundUrlIssues } from './outbound-settings';
-import { decryptSecret, encryptSecret, maskSecret } from './secrets';
+import { decryptSecret, encryptSecret, maskSecret, SECRET_CONTEXTS } from './secrets';
 
 export interface ConnectShopInput {
   shopId: string;
@@ -40,7 +40,7 @@ export interface ConnectionView {
   warnings: Localized[];
 }
 
-const secretContext = (shopId: string, field: 'app_secret' | 'access_token') => `shop:${shopId}:${field}`;
+const secretContext = SECRET_CONTEXTS.marketplace;
 
 export async function connectShop(ctx: AppContext, masterKey: Buffer, input: ConnectShopInput): Promise<ConnectionView> {
   const issues = [];

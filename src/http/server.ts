@@ -20,7 +20,7 @@ import { localized, pickLocale } from '../core/i18n';
 import { marketplaceNotices } from '../app/marketplace-outage';
 import { maskPersonalData } from '../core/personal-data';
 import { toIso } from '../core/time';
-import { registerAccess, SESSION_COOKIE } from './access';
+import { isInstallationOwner, registerAccess, SESSION_COOKIE } from './access';
 import { DATABASE_RETRY_AFTER_SECONDS, errorBody, handleError } from './errors';
 import { registerInputGuards } from './input-guards';
 import { registerIdempotency } from './idempotency';
@@ -51,6 +51,8 @@ export interface ServerOptions {
   timeouts?: Partial<ServerTimeouts>;
   /** The planner threads' size and caps (default from SHIPBY_PLAN_* variables; app/plan-pool.ts). */
   planner?: PlanPoolOptions;
+  /** What a password change does to the keys its user made: 'revoke' or 'keep' (default SHIPBY_PASSWORD_CHANGE_KEYS, else revoke). */
+  passwordChangeKeys?: 'revoke' | 'keep';
 }
 
 export interface ServerTimeouts {
@@ -203,7 +205,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   setupRoutes(app, ctx);
   liveRoutes(app, ctx);
 
-  authRoutes(app, ctx, { loginPerMinute: options.rateLimit?.loginPerMinute ?? 20 });
+  authRoutes(app, ctx, { loginPerMinute: options.rateLimit?.loginPerMinute ?? 20, ...(options.passwordChangeKeys ? { keysOnPasswordChange: options.passwordChangeKeys } : {}) });
 
   // What the dashboard needs besides the resource routes: the caller's shops with their policy choice, and
   // the alert webhooks (never their secrets).
@@ -219,8 +221,8 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     const notices = await marketplaceNotices(ctx);
     return { items: notices.map((n) => ({ kind: n.kind, level: n.level, platform: n.platform, since: toIso(n.since), failures: n.failures, message: n.message[locale], messages: n.message })) };
   });
-  app.get('/webhooks', { schema: { tags: ['deadlines'], summary: 'The alert webhooks of your shops (URL and scope; the secret is never returned)' } }, async (request) => {
-    const rows = await listWebhooks(ctx, request.access.shops);
+  app.get('/webhooks', { schema: { tags: ['deadlines'], summary: "The alert webhooks of your shops (URL and scope; the secret is never returned); the installation-wide ones to the installation's owners only" } }, async (request) => {
+    const rows = await listWebhooks(ctx, request.access.shops, { installationWide: isInstallationOwner(request) });
     return { items: rows.map((r) => ({ ...r, created_at: toIso(r.created_at) })) };
   });
 

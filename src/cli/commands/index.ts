@@ -12,10 +12,11 @@ import * as orders from './orders';
 import * as pack from './pack';
 import * as plan from './plan';
 import * as sampleCarrier from './sample-carrier';
+import * as secrets from './secrets';
 import * as serve from './serve';
 import * as stock from './stock';
 import * as tracking from './tracking';
 import * as trackingNumber from './tracking-number';
 
 /** Each command module exports `register(program)`; add one line here per module. */
-export const commandModules: Array<{ register: (program: Command) => void }> = [serve, migrate, backup, access, importOrders, orders, deadlines, fakeAliexpress, trackingNumber, plan, marketplace, stock, tracking, demo, pack, carrier, sampleCarrier];
+export const commandModules: Array<{ register: (program: Command) => void }> = [serve, migrate, backup, access, importOrders, orders, deadlines, fakeAliexpress, trackingNumber, plan, marketplace, stock, tracking, demo, pack, carrier, sampleCarrier, secrets];
