@@ -5,6 +5,7 @@
 import { localized, type Localized } from '../core/i18n';
 import { EARLY_UPLOAD_WARNING, UPLOAD_TIMINGS, isUploadTiming, type UploadTiming } from '../core/upload-rules';
 import { createAliExpressClient, type AliExpressClient, type AliExpressClientConfig } from '../integrations/aliexpress/client';
+import { ReauthorisationRequiredError } from '../integrations/aliexpress/errors';
 import * as marketplace from '../store/marketplace';
 import * as orders from '../store/orders';
 import type { MarketplaceConnectionRow } from '../store/schema';
@@ -40,7 +41,8 @@ export interface ConnectionView {
   warnings: Localized[];
 }
 
-const secretContext = (shopId: string, field: 'app_secret' | 'access_token') => `shop:${shopId}:${field}`;
+/** What a shop's ciphertext is bound to (app/secrets.ts): its shop and column. */
+export const secretContext = (shopId: string, field: 'app_secret' | 'access_token' | 'refresh_token') => `shop:${shopId}:${field}`;
 
 export async function connectShop(ctx: AppContext, masterKey: Buffer, input: ConnectShopInput): Promise<ConnectionView> {
   const issues = [];
@@ -137,6 +139,8 @@ export type ClientOptions = Omit<AliExpressClientConfig, 'credentials' | 'gatewa
 /** A signed client for the shop, with its decrypted credentials inside (and nowhere else). */
 export async function openShopClient(ctx: AppContext, masterKey: Buffer, shopId: string, options: ClientOptions = {}): Promise<AliExpressClient> {
   const row = await requireConnection(ctx, shopId);
+  // A shop whose authorisation the platform refused to renew waits: nothing is sent with a token that is ending.
+  if (row.auth_state === 'paused') throw new ReauthorisationRequiredError(`shop ${shopId} is paused until it is authorised again`, { method: 'authorisation', code: 'SHOP_PAUSED' });
   return clientFromConnection(row, masterKey, options);
 }
 
