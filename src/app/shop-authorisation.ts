@@ -183,7 +183,7 @@ export interface RefreshReport {
  * Step 3: refreshes the tokens that end within the window, one worker at a time. `aheadMs` is how long before the
  * access token's end a refresh happens (never more than half its life; core/shop-authorisation.ts).
  */
-export async function refreshExpiringTokens(ctx: AppContext, deps: AuthorisationDeps, options: { aheadMs?: number; leaseMs?: number } = {}): Promise<RefreshReport> {
+export async function refreshExpiringTokens(ctx: AppContext, deps: Omit<AuthorisationDeps, 'app'>, options: { aheadMs?: number; leaseMs?: number } = {}): Promise<RefreshReport> {
   const report: RefreshReport = { ran: false, refreshed: [], paused: [], failed: [] };
   const owner = newLeaseOwner();
   const leaseMs = options.leaseMs ?? 5 * 60_000;
@@ -205,14 +205,21 @@ export async function refreshExpiringTokens(ctx: AppContext, deps: Authorisation
   return report;
 }
 
-async function refreshOne(ctx: AppContext, deps: AuthorisationDeps, row: MarketplaceConnectionRow, report: RefreshReport): Promise<void> {
+async function refreshOne(ctx: AppContext, deps: Omit<AuthorisationDeps, 'app'>, row: MarketplaceConnectionRow, report: RefreshReport): Promise<void> {
   const shopId = row.shop_id;
   const refreshToken = decryptSecret(deps.masterKey, row.refresh_token_enc!, secretContext(shopId, 'refresh_token'));
   const refreshEnd = num(row.refresh_expires_at);
   const now = ctx.now();
   const answer: TokenAnswer = refreshEnd !== null && refreshEnd <= now
     ? { type: 'refused', code: 'RefreshTokenExpired', message: 'the refresh token has expired', requestId: null }
-    : await callTokenApi({ ...tokenConfig(ctx, deps), appKey: row.app_key, appSecret: decryptSecret(deps.masterKey, row.app_secret_enc, secretContext(shopId, 'app_secret')) }, { api: TOKEN_REFRESH, refreshToken });
+    : await callTokenApi({
+        // The shop's own app and gateway, as it was authorised with.
+        baseUrl: row.gateway_url ?? DEFAULT_IOP_BASE_URL,
+        appKey: row.app_key,
+        appSecret: decryptSecret(deps.masterKey, row.app_secret_enc, secretContext(shopId, 'app_secret')),
+        now: ctx.now,
+        ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      }, { api: TOKEN_REFRESH, refreshToken });
   const state: AuthorisationState = row.auth_state === 'paused' ? 'paused' : 'authorised';
   if (answer.type === 'tokens') {
     if (!decide(authorisationMachine, state, 'refreshed', {}).ok) return;
