@@ -66,7 +66,7 @@ describe.each(backends)('authorisation routes on $name', (backend) => {
     const { query, cookie } = await connect('demo');
     const done = await app.inject({ method: 'GET', url: `/marketplace/aliexpress/callback${query}`, headers: { cookie } });
     expect(done.statusCode).toBe(302);
-    expect(done.headers.location).toBe('/#/settings/shops?connected=demo');
+    expect(done.headers.location).toBe('/#/settings/shops?for=demo');
     const row = await getConnection(store.db, 'demo');
     expect(row).toMatchObject({ auth_state: 'authorised', seller_account: fake.marketplace.sellerLoginId });
     const replay = await app.inject({ method: 'GET', url: `/marketplace/aliexpress/callback${query}`, headers: { cookie } });

@@ -74,7 +74,7 @@ export function marketplaceAuthRoutes(app: FastifyInstance, ctx: AppContext, opt
           (report) => request.log.info(`first sync of ${done.shopId} after authorisation: ${report.status}, ${report.created} new`),
           (error: unknown) => request.log.error(`first sync of ${done.shopId} after authorisation failed: ${error instanceof Error ? error.message : String(error)}`),
         );
-        return reply.redirect(`/#/settings/shops?connected=${encodeURIComponent(done.shopId)}`, 302);
+        return reply.redirect(`/#/settings/shops?for=${encodeURIComponent(done.shopId)}`, 302);
       } catch (error) {
         if (error instanceof AuthorisationError) return refusalPage(request, reply, error.status, error.reason, error.localizedMessage);
         if (error instanceof ConflictError) return refusalPage(request, reply, 409, error.rule, error.localizedMessage);
@@ -111,7 +111,7 @@ function refusalPage(request: FastifyRequest, reply: FastifyReply, status: numbe
     return reply.status(status).send({ error: { code: reason, message: message.en, messages: message } });
   }
   const back = localized('Back to Settings → Shops', '返回「设置 → 店铺」');
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>shipby — authorisation not completed</title></head><body>
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>shipby — authorisation not completed</title></head><body>
 <h1>Authorisation not completed · 授权未完成</h1>
 <p lang="en" data-testid="authorisation-error" data-reason="${escapeHtml(reason)}">${escapeHtml(message.en)}</p>
 <p lang="zh-CN">${escapeHtml(message['zh-CN'])}</p>

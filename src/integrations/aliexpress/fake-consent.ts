@@ -64,7 +64,7 @@ export function handleConsent(context: ConsentContext, url: URL, res: ServerResp
 }
 
 function page(res: ServerResponse, status: number, body: string): void {
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>AliExpress (fake) — authorisation</title></head><body>${body}</body></html>`;
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>AliExpress (fake) — authorisation</title></head><body>${body}</body></html>`;
   res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html), 'cache-control': 'no-store' });
   res.end(html);
 }
