@@ -19,6 +19,7 @@ import { syncShopOrders } from '../../app/order-sync';
 import { masterKeyFromEnv } from '../../app/secrets';
 import { AuthorisationError, authorisationViews, beginAuthorisation, completeAuthorisation } from '../../app/shop-authorisation';
 import { localized, type Localized } from '../../core/i18n';
+import { escapeHtml } from '../../core/html';
 import { toIso } from '../../core/time';
 
 export const AUTHORISE_COOKIE = 'shipby_authorise';
@@ -117,8 +118,4 @@ function refusalPage(request: FastifyRequest, reply: FastifyReply, status: numbe
 <p lang="zh-CN">${escapeHtml(message['zh-CN'])}</p>
 <p><a href="/#/settings/shops">${escapeHtml(back.en)} · ${escapeHtml(back['zh-CN'])}</a></p></body></html>`;
   return reply.status(status).type('text/html; charset=utf-8').send(html);
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -10,6 +10,7 @@
  *   fake-auth.ts) and `state`, or with `error=access_denied` (RFC 6749 §4.1.2.1) when denied.
  */
 import type { ServerResponse } from 'node:http';
+import { escapeHtml } from '../../core/html';
 import type { FakeAuth } from './fake-auth';
 
 export const CONSENT_PATH = '/oauth/authorize';
@@ -32,7 +33,7 @@ export function handleConsent(context: ConsentContext, url: URL, res: ServerResp
     q.get('response_type') !== 'code' ? 'response_type must be code' :
     !/^https?:\/\/[^\s]+$/.test(redirectUri) ? 'redirect_uri must be an http(s) address' : undefined;
   if (problem) {
-    page(res, 400, `<h1>Authorisation failed</h1><p data-testid="consent-error">${escape(problem)}</p>`);
+    page(res, 400, `<h1>Authorisation failed</h1><p data-testid="consent-error">${escapeHtml(problem)}</p>`);
     return true;
   }
   const state = q.get('state');
@@ -47,14 +48,14 @@ export function handleConsent(context: ConsentContext, url: URL, res: ServerResp
   }
   const hidden = ['client_id', 'response_type', 'redirect_uri', 'state', 'force_auth']
     .filter((name) => q.get(name) !== null)
-    .map((name) => `<input type="hidden" name="${name}" value="${escape(q.get(name)!)}">`)
+    .map((name) => `<input type="hidden" name="${name}" value="${escapeHtml(q.get(name)!)}">`)
     .join('');
   page(
     res,
     200,
     `<h1>Authorise an application</h1>
-<p>The application <b data-testid="consent-app">${escape(context.appKey)}</b> asks to manage the orders and shipments of
-<b data-testid="consent-account">${escape(context.sellerLoginId)}</b>.</p>
+<p>The application <b data-testid="consent-app">${escapeHtml(context.appKey)}</b> asks to manage the orders and shipments of
+<b data-testid="consent-account">${escapeHtml(context.sellerLoginId)}</b>.</p>
 <form method="get" action="${APPROVE_PATH}">${hidden}
 <button type="submit" name="decision" value="allow" data-testid="consent-allow">Authorise</button>
 <button type="submit" name="decision" value="deny" data-testid="consent-deny">Deny</button>
@@ -67,8 +68,4 @@ function page(res: ServerResponse, status: number, body: string): void {
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>AliExpress (fake) — authorisation</title></head><body>${body}</body></html>`;
   res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html), 'cache-control': 'no-store' });
   res.end(html);
-}
-
-function escape(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
