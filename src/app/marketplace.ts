@@ -8,6 +8,7 @@ import { createAliExpressClient, type AliExpressClient, type AliExpressClientCon
 import { ReauthorisationRequiredError } from '../integrations/aliexpress/errors';
 import * as marketplace from '../store/marketplace';
 import * as orders from '../store/orders';
+import * as outbox from '../store/outbox';
 import type { MarketplaceConnectionRow } from '../store/schema';
 import type { AppContext } from './context';
 import { NotFoundError, ValidationError } from './errors';
@@ -76,6 +77,8 @@ export async function connectShop(ctx: AppContext, masterKey: Buffer, input: Con
       created_at: now,
       updated_at: now,
     });
+    // A new token ends a pause: uploads that waited for it go out now.
+    if (existing?.auth_state === 'paused') await outbox.releaseWaitingUploads(trx, now, input.shopId);
   });
   return describeConnection(ctx, masterKey, input.shopId);
 }

@@ -35,6 +35,7 @@ import { callTokenApi } from '../integrations/aliexpress/token-client';
 import { releaseLease, takeLease, newLeaseOwner } from '../store/leases';
 import * as marketplace from '../store/marketplace';
 import * as orders from '../store/orders';
+import * as outbox from '../store/outbox';
 import type { MarketplaceConnectionRow } from '../store/schema';
 import * as store from '../store/shop-authorisation';
 import type { AliExpressApp } from './aliexpress-app';
@@ -150,6 +151,8 @@ export async function completeAuthorisation(ctx: AppContext, deps: Authorisation
       created_at: now,
       updated_at: now,
     });
+    // Uploads that waited for a new authorisation go out now rather than at their next look.
+    await outbox.releaseWaitingUploads(trx, now, shopId);
   });
   return { shopId, account: tokens.account, accessExpiresAt: tokens.accessExpiresAt };
 }
