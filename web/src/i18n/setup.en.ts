@@ -20,7 +20,7 @@ export const setupEn = {
   'shopsAuth.neverSynced': 'not synced yet',
   'shopsAuth.connect': 'Connect to AliExpress',
   'shopsAuth.reconnect': 'Connect again',
-  'shopsAuth.justConnected': 'Shop {shop} is connected to AliExpress. Its first sync is running.',
+  'shopsAuth.justConnected': 'Shop {shop} is connected to AliExpress; its orders are synced in the background (last sync below).',
   'shopsAuth.ownerOnly': "Only the shop's owner connects it.",
   'fix.askOwner': "Your role cannot change this setting: ask the shop's owner or manager to set it.",
   'sender.title': 'Sender address',

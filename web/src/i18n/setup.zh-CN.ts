@@ -19,7 +19,7 @@ export const setupZh: Record<keyof typeof setupEn, string> = {
   'shopsAuth.neverSynced': '尚未同步',
   'shopsAuth.connect': '连接速卖通',
   'shopsAuth.reconnect': '重新连接',
-  'shopsAuth.justConnected': '店铺 {shop} 已连接速卖通，正在进行首次同步。',
+  'shopsAuth.justConnected': '店铺 {shop} 已连接速卖通；订单在后台同步（见下方上次同步时间）。',
   'shopsAuth.ownerOnly': '只有店主可以连接店铺。',
   'fix.askOwner': '您的角色无权修改此设置：请让店主或经理设置。',
   'sender.title': '寄件人地址',
