@@ -53,7 +53,8 @@ export interface SyncOptions {
 
 export interface SyncReport {
   shopId: string;
-  status: 'ok' | 'busy' | 'failed';
+  /** `paused`: the platform refused to renew the shop's authorisation; nothing is fetched until it is authorised again. */
+  status: 'ok' | 'busy' | 'failed' | 'paused';
   window?: { from: number; to: number };
   /** The creation-date windows listed, oldest first. */
   createdWindows?: Array<{ from: number; to: number }>;
@@ -74,6 +75,7 @@ export async function syncShopOrders(ctx: AppContext, shopId: string, options: S
   const connection = await marketplace.getConnection(db, shopId);
   if (!connection) throw notConnected(shopId);
   const report: SyncReport = { shopId, status: 'ok', listed: 0, fetched: 0, created: 0, updated: 0, unchanged: 0, skipped: [] };
+  if (connection.auth_state === 'paused') return { ...report, status: 'paused', error: connection.auth_paused_reason ? (JSON.parse(connection.auth_paused_reason) as { en: string }).en : 'paused until authorised again' };
   const startedAt = ctx.now();
   if (!(await marketplace.takeSyncLease(db, shopId, startedAt, startedAt + (options.leaseMs ?? 15 * 60_000)))) {
     return { ...report, status: 'busy' };

@@ -30,9 +30,11 @@ interface StoredSecret {
 
 async function storedSecrets(trx: Executor): Promise<Array<StoredSecret & { table: keyof Omit<RotationReport, 'wasClear'> }>> {
   const found: Array<StoredSecret & { table: keyof Omit<RotationReport, 'wasClear'> }> = [];
-  for (const row of await trx.selectFrom('marketplace_connections').select(['shop_id', 'app_secret_enc', 'access_token_enc']).execute()) {
+  for (const row of await trx.selectFrom('marketplace_connections').select(['shop_id', 'app_secret_enc', 'access_token_enc', 'refresh_token_enc']).execute()) {
     found.push({ table: 'marketplace', where: `shop ${row.shop_id} app_secret`, value: row.app_secret_enc, context: SECRET_CONTEXTS.marketplace(row.shop_id, 'app_secret'), write: async (t, v) => void (await t.updateTable('marketplace_connections').set({ app_secret_enc: v }).where('shop_id', '=', row.shop_id).execute()) });
     found.push({ table: 'marketplace', where: `shop ${row.shop_id} access_token`, value: row.access_token_enc, context: SECRET_CONTEXTS.marketplace(row.shop_id, 'access_token'), write: async (t, v) => void (await t.updateTable('marketplace_connections').set({ access_token_enc: v }).where('shop_id', '=', row.shop_id).execute()) });
+    const refreshToken = row.refresh_token_enc;
+    if (refreshToken) found.push({ table: 'marketplace', where: `shop ${row.shop_id} refresh_token`, value: refreshToken, context: SECRET_CONTEXTS.marketplace(row.shop_id, 'refresh_token'), write: async (t, v) => void (await t.updateTable('marketplace_connections').set({ refresh_token_enc: v }).where('shop_id', '=', row.shop_id).execute()) });
   }
   for (const row of await trx.selectFrom('carrier_accounts').select(['carrier', 'secret_enc']).where('secret_enc', '!=', '').execute()) {
     found.push({ table: 'carriers', where: `carrier ${row.carrier}`, value: row.secret_enc, context: SECRET_CONTEXTS.carrier(row.carrier), write: async (t, v) => void (await t.updateTable('carrier_accounts').set({ secret_enc: v }).where('carrier', '=', row.carrier).execute()) });

@@ -139,7 +139,7 @@ export function maskSecret(value: string): string {
  * column does not open. One table, so `secrets rotate` re-encrypts each with the context it was sealed under.
  */
 export const SECRET_CONTEXTS = {
-  marketplace: (shopId: string, field: 'app_secret' | 'access_token') => `shop:${shopId}:${field}`,
+  marketplace: (shopId: string, field: 'app_secret' | 'access_token' | 'refresh_token') => `shop:${shopId}:${field}`,
   carrier: (carrier: string) => `carrier:${carrier}:secret`,
   alertWebhook: (id: number) => `alert_webhook:${id}:secret`,
   trackingProvider: (name: string, field: 'webhook_secret' | 'api_key') => `tracking_provider:${name}:${field}`,

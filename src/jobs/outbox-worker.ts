@@ -27,6 +27,7 @@ import { DEFAULT_RETRY_POLICY } from '../core/upload-rules';
 import { isDatabaseUnavailable } from '../app/errors';
 import { newOutageTracker, noteMarketplaceSignals } from '../app/marketplace-outage';
 import { aliexpressPort, type MarketplacePort } from '../integrations/marketplace/index';
+import { ReauthorisationRequiredError } from '../integrations/aliexpress/errors';
 import type { ClaimedRow } from '../store/outbox';
 
 export interface OutboxWorkerOptions {
@@ -121,7 +122,12 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
       } catch (error) {
         // Not a marketplace answer: nothing was sent. The database away (reading the shop's credentials) hands the
         // claim back; anything else (e.g. the credentials do not decrypt) will not pass by retrying.
-        outcome = isDatabaseUnavailable(error) ? { type: 'interrupted' } : { type: 'failed', code: 'WORKER', message: error instanceof Error ? error.message : String(error) };
+        // A shop paused until it is authorised again: the row waits, as it would for the platform's own token refusal.
+        outcome = isDatabaseUnavailable(error)
+          ? { type: 'interrupted' }
+          : error instanceof ReauthorisationRequiredError
+            ? { type: 'retry', needsReadback: Boolean(row.needs_readback), code: error.code, message: error.message, retryAfterMs: error.retryAfterMs, outage: false }
+            : { type: 'failed', code: 'WORKER', message: error instanceof Error ? error.message : String(error) };
       }
       if (finished.length === 0) oldestFinishedAt = Date.now();
       finished.push({ row, outcome });

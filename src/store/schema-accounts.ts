@@ -65,13 +65,13 @@ export interface ApiKeysTable {
   last_used_at: number | null;
   last_used_ip: string | null;
   revoked_at: number | null;
-  /** The user whose session made the key (migration 0026): a password change or reset may end it. */
+  /** The user whose session made the key (migration 0019): a password change or reset may end it. */
   created_by_user_id: number | null;
   /** The key that made this one: revoking it ends this one too. */
   parent_key_id: number | null;
 }
 
-/** Wrong passwords for e-mails of no user, counted like a user's (migration 0026). */
+/** Wrong passwords for e-mails of no user, counted like a user's (migration 0019). */
 export interface SignInFailuresTable {
   /** SHA-256 (base64url) of the lower-cased e-mail. */
   email_hash: string;

@@ -167,7 +167,7 @@ export interface AfterSalesEvidenceTable {
   content: string | null;
   added_at: number;
   added_by: string;
-  /** The stored file's size (photos; migration 0026): what counts toward the shop's quota. */
+  /** The stored file's size (photos; migration 0019): what counts toward the shop's quota. */
   size_bytes: number | null;
 }
 
