@@ -151,7 +151,9 @@ export function registerAccess(app: FastifyInstance, ctx: AppContext, options: A
     if (access.scope === 'signed-in') return;
 
     const allowed = shopsAllowing(principal.roles, access.permission);
-    if (allowed.length === 0) throw forbidden(access.permission);
+    // An account's owner may do everything in it, shops or not yet: on an empty installation the owner has no shop,
+    // and still opens the account's own things (its shop list, warehouses, stock, the shared settings) to set them up.
+    if (allowed.length === 0 && !principal.accountOwner) throw forbidden(access.permission);
     // A warehouse named (beside the shops, or for the account's stock) must be one of the account's.
     const namedWarehouses = (access.scope === 'shops' || access.scope === 'account') && access.warehouse ? valuesAt(request, access.warehouse) : undefined;
     if (namedWarehouses) {
