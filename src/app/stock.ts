@@ -113,7 +113,7 @@ export async function mapPlatformSku(ctx: AppContext, shopId: string, platformSk
     seen.add(c.sku);
   }
   const known = await stock.existingSkus(ctx.store.db, components.map((c) => c.sku));
-  for (const c of components) if (!known.has(c.sku)) issues.push(issue('sku', `${c.sku} is not a seller SKU; add it first (stock sku add).`, `${c.sku} 不是卖家 SKU；请先添加（stock sku add）。`));
+  for (const c of components) if (!known.has(c.sku)) issues.push(issue('sku', `${c.sku} is not a seller SKU; add it first under Catalogue → SKUs.`, `${c.sku} 不是卖家 SKU；请先在「目录 → SKU」中添加。`));
   if (issues.length) throw new ValidationError(issues);
   await ctx.store.db.transaction().execute(async (trx) => {
     const shop = await orderStore.findShop(trx, shopId);

@@ -32,6 +32,7 @@ import { liveRoutes } from './routes/live';
 import { planRoutes } from './routes/plan';
 import { orderRoutes } from './routes/orders';
 import { packRoutes } from './routes/pack';
+import { catalogueRoutes } from './routes/catalogue';
 import { setupRoutes } from './routes/setup';
 import { stockRoutes } from './routes/stock';
 import { trackingRoutes } from './routes/tracking';
@@ -201,6 +202,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   trackingRoutes(app, ctx);
   packRoutes(app, ctx);
   setupRoutes(app, ctx);
+  catalogueRoutes(app, ctx);
   liveRoutes(app, ctx);
 
   authRoutes(app, ctx, { loginPerMinute: options.rateLimit?.loginPerMinute ?? 20 });
