@@ -11,7 +11,7 @@ import * as packing from '../store/packing';
 import * as stock from '../store/stock';
 import { addShop, assignWarehouse } from './accounts';
 import type { AppContext } from './context';
-import { NotFoundError, ValidationError } from './errors';
+import { ConflictError, NotFoundError, ValidationError } from './errors';
 import { setSkuDimensions, type SkuDimensionsInput } from './packing-catalog';
 import { defineWarehouse, SKU_DEFAULTS, type WarehouseInput } from './stock';
 
@@ -100,14 +100,27 @@ export async function listCatalogueSkus(ctx: AppContext) {
  * Adds or changes a warehouse of the caller's account. A warehouse of another account is not there for the caller
  * (404, as for one that does not exist); a new one belongs to the caller's account.
  */
+export async function warehouseOfAnotherAccount(ctx: AppContext, accountId: string, id: string): Promise<boolean> {
+  const existing = await ctx.store.db.selectFrom('warehouses').select('account_id').where('id', '=', id).executeTakeFirst();
+  return existing !== undefined && existing.account_id !== accountId;
+}
+
+export const notYours = (id: string) => new NotFoundError(localized(`There is no warehouse "${id}" in your account.`, `您的账户中没有仓库「${id}」。`));
+
 export async function saveAccountWarehouse(ctx: AppContext, accountId: string, input: WarehouseInput): Promise<void> {
   const existing = await ctx.store.db.selectFrom('warehouses').select(['id', 'account_id']).where('id', '=', input.id).executeTakeFirst();
-  if (existing && existing.account_id !== accountId) throw new NotFoundError(localized(`There is no warehouse "${input.id}" in your account.`, `您的账户中没有仓库「${input.id}」。`));
+  if (existing && existing.account_id !== accountId) throw notYours(input.id);
   await defineWarehouse(ctx, input);
   if (!existing) await assignWarehouse(ctx, input.id, accountId);
 }
 
 /** The account owner's shop for order files ("no API, I import files"): the orders imported later go into it. */
 export async function addFileShop(ctx: AppContext, accountId: string, input: { id: string; name?: string }): Promise<void> {
-  await addShop(ctx, { id: input.id.trim(), accountId, ...(input.name?.trim() ? { name: input.name.trim() } : {}), platform: 'aliexpress' });
+  try {
+    await addShop(ctx, { id: input.id.trim(), accountId, ...(input.name?.trim() ? { name: input.name.trim() } : {}), platform: 'aliexpress' });
+  } catch (error) {
+    // Shop codes are unique across the installation: a taken one is refused without saying whose it is.
+    if (error instanceof ConflictError) throw new ConflictError('shop_exists', localized(`The shop code ${input.id.trim()} is taken: choose another.`, `店铺代码 ${input.id.trim()} 已被使用：请换一个。`));
+    throw error;
+  }
 }

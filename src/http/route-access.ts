@@ -88,7 +88,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'PUT /catalogue/skus/:sku': { scope: 'installation', permission: 'settings:write' },
   'POST /catalogue/skus/imports': { scope: 'installation', permission: 'settings:write' },
   'GET /catalogue/templates/:kind': account('stock:read'),
-  'POST /stock/imports': account('stock:write'),
+  'POST /stock/imports': account('stock:write', q('warehouse')),
   'GET /shops/:shop/sku-mappings': shops('settings:read', p('shop'), true),
   'PUT /shops/:shop/sku-mappings/:platform_sku': shops('settings:write', p('shop'), true),
   // stock

@@ -33,7 +33,7 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 /** A template's bytes with its example rows replaced by `rows` (and its header, when given). */
 async function filled(template: Buffer, rows: Array<Array<string | number>>, header?: string[]): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
-  await book.xlsx.load(template);
+  await book.xlsx.load(template as never);
   const sheet = book.worksheets[0]!;
   const head = header ?? (sheet.getRow(1).values as string[]).slice(1);
   const out = new ExcelJS.Workbook();

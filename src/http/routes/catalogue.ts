@@ -8,10 +8,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { addFileShop, customsOf, listCatalogueSkus, saveAccountWarehouse, saveCatalogueSkus } from '../../app/catalogue';
+import { addFileShop, customsOf, listCatalogueSkus, notYours, saveAccountWarehouse, saveCatalogueSkus, warehouseOfAnotherAccount } from '../../app/catalogue';
 import type { AppContext } from '../../app/context';
-import { ForbiddenError, ValidationError } from '../../app/errors';
-import { catalogueTemplate, importSkuFile, type CatalogueTemplate } from '../../app/import-catalogue';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../app/errors';
+import { CATALOGUE_TEMPLATES, catalogueTemplate, importSkuFile, type CatalogueTemplate } from '../../app/import-catalogue';
 import { importStockFile } from '../../app/import-stock';
 import { setupStatus } from '../../app/setup-status';
 import { listMappings, listWarehouses, mapPlatformSku } from '../../app/stock';
@@ -75,6 +75,11 @@ export function catalogueRoutes(app: FastifyInstance, ctx: AppContext): void {
   });
 
   app.put<{ Params: { id: string }; Body: { name?: string; kind: string; country?: string | null; time_zone: string; cutoff: string } }>('/warehouses/:id', {
+    // Another account's warehouse is not there for the caller: 404 before the body is even read.
+    preValidation: async (request) => {
+      const principal = request.principal;
+      if (principal && (await warehouseOfAnotherAccount(ctx, principal.accountId, request.params.id))) throw notYours(request.params.id);
+    },
     schema: {
       tags: ['stock'],
       summary: 'Add or change a warehouse of your account: kind (domestic, overseas), country, time zone and the daily cut-off (HH:MM)',
@@ -135,11 +140,12 @@ export function catalogueRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
   });
 
-  app.get<{ Params: { kind: CatalogueTemplate } }>('/catalogue/templates/:kind', {
-    schema: { tags: ['stock'], summary: 'The XLSX template of a catalogue file to fill in (skus, stock)', params: { type: 'object', required: ['kind'], properties: { kind: { type: 'string', enum: ['skus', 'stock'] } } } },
+  app.get<{ Params: { kind: string } }>('/catalogue/templates/:kind', {
+    schema: { tags: ['stock'], summary: 'The XLSX template of a catalogue file to fill in (skus, stock)', response: { 404: errorSchema } },
     handler: async (request, reply) => {
       const kind = request.params.kind;
-      return reply.header('content-type', XLSX).header('content-disposition', `attachment; filename="shipby-${kind}.xlsx"`).send(await catalogueTemplate(kind));
+      if (!(CATALOGUE_TEMPLATES as readonly string[]).includes(kind)) throw new NotFoundError(localized(`There is no template "${kind}" (skus, stock).`, `没有「${kind}」模板（skus、stock）。`));
+      return reply.header('content-type', XLSX).header('content-disposition', `attachment; filename="shipby-${kind}.xlsx"`).send(await catalogueTemplate(kind as CatalogueTemplate));
     },
   });
 
@@ -159,11 +165,17 @@ export function catalogueRoutes(app: FastifyInstance, ctx: AppContext): void {
         }),
     });
 
-    scope.post<{ Querystring: { name?: string } }>('/stock/imports', {
-      schema: { tags: ['stock'], summary: 'Upload the stock count template filled in (XLSX or CSV): sets on hand per SKU and warehouse, all rows or none', ...upload },
+    scope.post<{ Querystring: { name?: string; warehouse?: string } }>('/stock/imports', {
+      schema: {
+        tags: ['stock'],
+        summary: 'Upload the stock count template filled in (XLSX or CSV): sets on hand per SKU and warehouse, all rows or none',
+        querystring: { type: 'object', additionalProperties: false, properties: { name: { type: 'string', maxLength: 200 }, warehouse: { type: 'string', description: 'the warehouse of every row (then the file needs no warehouse column)' } } },
+        response: { 400: errorSchema },
+      },
       handler: async (request) =>
         withUpload(request, async (file) => {
-          const report = await importStockFile(ctx, { file, actor: request.access.actor, ...(request.access.warehouses ? { warehouseIds: request.access.warehouses } : {}) });
+          const warehouse = request.query.warehouse;
+          const report = await importStockFile(ctx, { file, actor: request.access.actor, ...(warehouse ? { warehouseId: warehouse } : {}), ...(request.access.warehouses ? { warehouseIds: request.access.warehouses } : {}) });
           if (!report.committed) throw new ValidationError(report.issues);
           return { rows: report.rows, changed: report.changed, unchanged: report.unchanged, served_orders: report.servedOrders };
         }),
