@@ -253,11 +253,19 @@ export function actorOf(request: FastifyRequest, fallback = 'api'): string {
   return typeof header === 'string' && header.trim() ? header.trim().slice(0, 64) : fallback;
 }
 
+/** A shop id no shop has (ids are letters, digits and . _ : -): the filter of a caller with no shop yet. */
+export const NO_SHOP = ' ';
+
 /** The shops a list may show: the caller's (narrowed to those named), or those named when access is off. */
 export function shopFilter(request: FastifyRequest, named: string | undefined): string[] | undefined {
   const shops = request.access.shops;
-  // Many list queries read an empty list as "no filter": the caller's list is never allowed to be empty.
-  if (shops && shops.length === 0) throw new ForbiddenError(localized('You hold no role in any shop.', '您在任何店铺都没有角色。'));
+  // Many list queries read an empty list as "no filter": the caller's list is never allowed to be empty. An account's
+  // owner before its first shop sees empty lists (NO_SHOP matches no shop: a shop id never holds a space); anyone else
+  // without a shop is refused.
+  if (shops && shops.length === 0) {
+    if (request.principal?.accountOwner) return [NO_SHOP];
+    throw new ForbiddenError(localized('You hold no role in any shop.', '您在任何店铺都没有角色。'));
+  }
   return shops ?? named?.split(',').map((s) => s.trim()).filter(Boolean);
 }
 

@@ -6,6 +6,7 @@
 import { enPackParcels } from './en-pack-parcels';
 import { enStock } from './en-stock';
 import { enVerdict } from './en-verdict';
+import { catalogueEn } from './catalogue.en';
 import { setupEn } from './setup.en';
 
 export const en = {
@@ -13,6 +14,7 @@ export const en = {
   ...enPackParcels,
   ...enVerdict,
   ...setupEn,
+  ...catalogueEn,
   'app.title': 'shipby — ship every order on time',
   'lang.name': 'English',
   'lang.label': 'Language',
@@ -190,7 +192,7 @@ export const en = {
   'webhooks.add': 'Add webhook',
   'webhooks.addedOk': 'Added {url}.',
 
-  'shops.none': 'No shops yet: import orders with ./bin/shipby import FILE --shop SHOP.',
+  'shops.none': 'No shop yet: the setup checklist connects one or adds one for order files.',
 
   'soon.label': 'Coming soon',
   'soon.waiting': 'This screen waits for the {feature} API, which is being built.',

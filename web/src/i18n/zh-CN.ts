@@ -3,6 +3,7 @@ import type { MessageKey } from './en';
 import { zhCNPackParcels } from './zh-CN-pack-parcels';
 import { zhCNStock } from './zh-CN-stock';
 import { zhCNVerdict } from './zh-CN-verdict';
+import { catalogueZh } from './catalogue.zh-CN';
 import { setupZh } from './setup.zh-CN';
 
 export const zhCN: Record<MessageKey, string> = {
@@ -10,6 +11,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...zhCNPackParcels,
   ...zhCNVerdict,
   ...setupZh,
+  ...catalogueZh,
   'app.title': 'shipby — 每个订单按时发货',
   'lang.name': '中文',
   'lang.label': '语言',
@@ -187,7 +189,7 @@ export const zhCN: Record<MessageKey, string> = {
   'webhooks.add': '添加 Webhook',
   'webhooks.addedOk': '已添加 {url}。',
 
-  'shops.none': '暂无店铺：请用 ./bin/shipby import FILE --shop SHOP 导入订单。',
+  'shops.none': '暂无店铺：请在设置清单中连接店铺，或为订单文件添加一个店铺。',
 
   'soon.label': '即将上线',
   'soon.waiting': '此页面需要{feature}接口，该接口正在开发中。',
