@@ -1,4 +1,4 @@
-import { Component, lazy, Suspense, type ReactNode } from 'react';
+import { Component, lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { AuthProvider, useAuth } from './auth';
 import { DataProvider, useData } from './data';
 import { useRoute, type Route } from './hooks';
@@ -102,6 +102,10 @@ function Shell() {
   const { shops, loaded } = useData();
   // An owner on an empty installation starts at the setup checklist: there is nothing else to see yet.
   const firstRun = loaded && shops.length === 0 && asked.screen === 'at-risk' && window.location.hash.replace(/^#\/?/, '') === '' && allowed('setup');
+  useEffect(() => {
+    // The address says where the owner is, so adding the first shop does not leave the checklist.
+    if (firstRun) window.location.replace('#/setup');
+  }, [firstRun]);
   const route: Route = firstRun ? { screen: 'setup' } : allowed(asked.screen) ? asked : fallback === 'parcels' ? { screen: 'parcels' } : ({ screen: fallback } as Route);
   const active = route.screen === 'order' ? 'at-risk' : route.screen;
   return (

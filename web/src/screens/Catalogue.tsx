@@ -4,6 +4,7 @@
  * an XLSX template to download, fill and upload (refused whole, naming each row and field). `#/catalogue/<part>`
  * opens the screen at that part (the checklist's links).
  */
+import { useState } from 'react';
 import { useAuth } from '../auth';
 import { useData } from '../data';
 import { useSectionInView } from '../hooks';
@@ -18,15 +19,18 @@ export function Catalogue({ section }: { section?: string | undefined }) {
   const { can } = useAuth();
   const { shopId, loaded } = useData();
   useSectionInView('catalogue', section, loaded);
+  // A warehouse or SKU saved in one card is there to count in the other at once.
+  const [version, setVersion] = useState(0);
+  const changed = () => setVersion((v) => v + 1);
   return (
     <div className="screen catalogue">
       <div className="screen-title">
         <h1>{t('catalogue.title')}</h1>
       </div>
       <div className="catalogue-grid">
-        <Warehouses writes={can('stock:write')} />
-        <StockCounts writes={can('stock:write')} />
-        <CatalogueSkus writes={can('settings:write')} />
+        <Warehouses writes={can('stock:write')} onChanged={changed} />
+        <StockCounts writes={can('stock:write')} catalogueVersion={version} />
+        <CatalogueSkus writes={can('settings:write')} onChanged={changed} />
         {shopId ? <Pairing key={shopId} shopId={shopId} writes={can('settings:write', shopId)} /> : null}
       </div>
     </div>

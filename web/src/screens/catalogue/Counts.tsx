@@ -16,7 +16,7 @@ import type { CatalogueSku } from './Skus';
 const REASONS = ['counted', 'found', 'damaged'] as const;
 const FIELDS = ['warehouse', 'sku', 'reason', 'by', 'to', 'note'];
 
-export function StockCounts({ writes }: { writes: boolean }) {
+export function StockCounts({ writes, catalogueVersion }: { writes: boolean; catalogueVersion: number }) {
   const { t } = useI18n();
   const data = usePoll(
     async (signal) => {
@@ -27,7 +27,7 @@ export function StockCounts({ writes }: { writes: boolean }) {
       ]);
       return { levels: levels.items, warehouses: warehouses.items, skus: skus.items };
     },
-    [],
+    [catalogueVersion],
     30_000,
   );
   const [draft, setDraft] = useState({ warehouse: '', sku: '', reason: 'counted' as (typeof REASONS)[number], quantity: '', note: '' });

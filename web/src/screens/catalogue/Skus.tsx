@@ -39,7 +39,7 @@ function minorUnits(text: string): number | null | undefined {
 /** The API names the one item's fields `items.0.weight_g` (its size check) or `weight_g`: one name here. */
 const atFields = (error: ApiError) => new ApiError(error.status, error.code, error.messages, error.issues.map((i) => ({ ...i, path: i.path.replace(/^(body\.)?(items\.0\.)?/, '') })), error.rule);
 
-export function CatalogueSkus({ writes }: { writes: boolean }) {
+export function CatalogueSkus({ writes, onChanged }: { writes: boolean; onChanged: () => void }) {
   const { t } = useI18n();
   const list = usePoll((signal) => api<{ items: CatalogueSku[] }>('/catalogue/skus', { signal }), [], 300_000, { live: false });
   const [draft, setDraft] = useState<Draft>(EMPTY);
@@ -69,6 +69,7 @@ export function CatalogueSkus({ writes }: { writes: boolean }) {
       setSaved(sku);
       setDraft(EMPTY);
       await list.refresh();
+      onChanged();
     }, atFields);
   };
   const edit = (s: CatalogueSku) => {
@@ -153,7 +154,10 @@ export function CatalogueSkus({ writes }: { writes: boolean }) {
             </div>
           </form>
           {error && !onlyFieldIssues(error, FIELDS) ? <ErrorText error={error} /> : null}
-          <TemplateUpload kind="skus" uploadPath="/catalogue/skus/imports" onUploaded={list.refresh} />
+          <TemplateUpload kind="skus" uploadPath="/catalogue/skus/imports" onUploaded={async () => {
+              await list.refresh();
+              onChanged();
+            }} />
         </>
       ) : null}
     </Card>

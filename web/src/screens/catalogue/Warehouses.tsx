@@ -19,7 +19,7 @@ export interface Warehouse {
 const FIELDS = ['id', 'name', 'kind', 'country', 'time_zone', 'cutoff'];
 const EMPTY = { id: '', name: '', kind: 'domestic', country: 'CN', time_zone: 'Asia/Shanghai', cutoff: '16:00' };
 
-export function Warehouses({ writes }: { writes: boolean }) {
+export function Warehouses({ writes, onChanged }: { writes: boolean; onChanged: () => void }) {
   const { t, term } = useI18n();
   const list = usePoll((signal) => api<{ items: Warehouse[] }>('/warehouses', { signal }), [], 300_000, { live: false });
   const [draft, setDraft] = useState(EMPTY);
@@ -40,6 +40,7 @@ export function Warehouses({ writes }: { writes: boolean }) {
       setSaved(id);
       setDraft(EMPTY);
       await list.refresh();
+      onChanged();
     });
   };
   const field = (name: keyof typeof EMPTY, label: string) => (
