@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { checkXlsxBounds, XlsxBoundsError } from './xlsx-bounds';
+import { cellText } from './table-file';
 import Papa from 'papaparse';
 import { checkContractHeader, type ContractRow } from '../../core/carrier-contract';
 import { localized } from '../../core/i18n';
@@ -43,18 +44,6 @@ function toRows(header: string[], data: string[][], firstRow: number): CarrierFi
     rows.push({ row: firstRow + i, cells: cellsByName });
   });
   return { rows, issues };
-}
-
-function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'object') {
-    if ('richText' in value) return value.richText.map((r) => r.text).join('');
-    if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
-    if ('text' in value) return String(value.text);
-    return '';
-  }
-  return String(value);
 }
 
 export async function readCarrierFile(file: string): Promise<CarrierFileRead> {

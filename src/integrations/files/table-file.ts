@@ -92,8 +92,10 @@ export async function readTableFile(file: string, spec: TableSpec): Promise<Tabl
   });
 }
 
-function cellText(value: ExcelJS.CellValue): string {
+/** A cell as text: rich text joined, a formula's result, a date as ISO 8601 (UTC fields, as exceljs gives them). */
+export function cellText(value: ExcelJS.CellValue): string {
   if (value === null || value === undefined) return '';
+  if (value instanceof Date) return value.toISOString();
   if (typeof value === 'object') {
     if ('richText' in value) return value.richText.map((r) => r.text).join('');
     if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
