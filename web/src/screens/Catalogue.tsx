@@ -8,6 +8,7 @@ import { useState } from 'react';
 import { useAuth } from '../auth';
 import { useData } from '../data';
 import { useSectionInView } from '../hooks';
+import { setupChanged } from '../SetupBanner';
 import { useI18n } from '../i18n';
 import { CatalogueSkus } from './catalogue/Skus';
 import { Pairing } from './catalogue/Pairing';
@@ -21,7 +22,10 @@ export function Catalogue({ section }: { section?: string | undefined }) {
   useSectionInView('catalogue', section, loaded);
   // A warehouse or SKU saved in one card is there to count in the other at once.
   const [version, setVersion] = useState(0);
-  const changed = () => setVersion((v) => v + 1);
+  const changed = () => {
+    setVersion((v) => v + 1);
+    setupChanged();
+  };
   return (
     <div className="screen catalogue">
       <div className="screen-title">
@@ -29,7 +33,7 @@ export function Catalogue({ section }: { section?: string | undefined }) {
       </div>
       <div className="catalogue-grid">
         <Warehouses writes={can('stock:write')} onChanged={changed} />
-        <StockCounts writes={can('stock:write')} catalogueVersion={version} />
+        <StockCounts writes={can('stock:write')} catalogueVersion={version} onChanged={setupChanged} />
         <CatalogueSkus writes={can('settings:write')} onChanged={changed} />
         {shopId ? <Pairing key={shopId} shopId={shopId} writes={can('settings:write', shopId)} /> : null}
       </div>

@@ -16,7 +16,7 @@ import type { CatalogueSku } from './Skus';
 const REASONS = ['counted', 'found', 'damaged'] as const;
 const FIELDS = ['warehouse', 'sku', 'reason', 'by', 'to', 'note'];
 
-export function StockCounts({ writes, catalogueVersion }: { writes: boolean; catalogueVersion: number }) {
+export function StockCounts({ writes, catalogueVersion, onChanged }: { writes: boolean; catalogueVersion: number; onChanged: () => void }) {
   const { t } = useI18n();
   const data = usePoll(
     async (signal) => {
@@ -45,6 +45,7 @@ export function StockCounts({ writes, catalogueVersion }: { writes: boolean; cat
       setSaved(t('counts.saved', { sku: draft.sku, warehouse: draft.warehouse, onHand: answer.on_hand }));
       setDraft((d) => ({ ...d, quantity: '', note: '' }));
       await data.refresh();
+      onChanged();
     });
   };
   const d = data.data;
@@ -137,7 +138,10 @@ export function StockCounts({ writes, catalogueVersion }: { writes: boolean; cat
             </div>
           </form>
           {error && !onlyFieldIssues(error, FIELDS) ? <ErrorText error={error} /> : null}
-          <TemplateUpload kind="stock" uploadPath="/stock/imports" onUploaded={data.refresh} />
+          <TemplateUpload kind="stock" uploadPath="/stock/imports" onUploaded={async () => {
+              await data.refresh();
+              onChanged();
+            }} />
         </>
       ) : null}
     </Card>
