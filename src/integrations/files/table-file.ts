@@ -11,6 +11,7 @@ import { localized } from '../../core/i18n';
 import type { RawRow } from '../../core/order-input';
 import { unescapeCell } from '../../core/spreadsheet-cell';
 import { FileFormatError } from './order-file';
+import { cellText } from './cell-text';
 import { boundedXlsx } from './xlsx-bounds';
 
 export const TABLE_FILE_MAX_BYTES = 64 * 1024 ** 2;
@@ -92,19 +93,6 @@ export async function readTableFile(file: string, spec: TableSpec): Promise<Tabl
   });
 }
 
-/** A cell as text: rich text joined, a formula's result, a date as ISO 8601 (UTC fields, as exceljs gives them). */
-export function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'object') {
-    if ('richText' in value) return value.richText.map((r) => r.text).join('');
-    if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
-    if ('text' in value) return String(value.text);
-    return '';
-  }
-  return String(value);
-}
-
 async function readXlsx(file: string, spec: TableSpec): Promise<TableFileRow[]> {
   await boundedXlsx(file, (message) => new FileFormatError({ row: 0, field: 'file', message }));
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', worksheets: 'emit', hyperlinks: 'ignore', styles: 'ignore', entries: 'emit' });
@@ -112,7 +100,7 @@ async function readXlsx(file: string, spec: TableSpec): Promise<TableFileRow[]> 
   for await (const sheet of reader) {
     let names: string[] | undefined;
     for await (const row of sheet) {
-      const values = (row.values as ExcelJS.CellValue[]).slice(1).map(cellText);
+      const values = (row.values as ExcelJS.CellValue[]).slice(1).map((v) => cellText(v));
       if (!names) {
         names = checkHeader(values, spec);
         continue;
