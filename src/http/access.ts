@@ -153,7 +153,9 @@ export function registerAccess(app: FastifyInstance, ctx: AppContext, options: A
     if (access.scope === 'signed-in') return;
 
     const allowed = shopsAllowing(principal.roles, access.permission);
-    if (allowed.length === 0) throw forbidden(access.permission);
+    // An account's owner may do everything in it, shops or not yet: on an empty installation the owner has no shop,
+    // and still opens the account's own things (its shop list, warehouses, stock, the shared settings) to set them up.
+    if (allowed.length === 0 && !principal.accountOwner) throw forbidden(access.permission);
     // A warehouse named (beside the shops, or for the account's stock) must be one of the account's.
     const namedWarehouses = (access.scope === 'shops' || access.scope === 'account') && access.warehouse ? valuesAt(request, access.warehouse) : undefined;
     if (namedWarehouses) {
@@ -253,11 +255,19 @@ export function actorOf(request: FastifyRequest, fallback = 'api'): string {
   return typeof header === 'string' && header.trim() ? header.trim().slice(0, 64) : fallback;
 }
 
+/** A shop id no shop has (ids are letters, digits and . _ : -): the filter of a caller with no shop yet. */
+export const NO_SHOP = ' ';
+
 /** The shops a list may show: the caller's (narrowed to those named), or those named when access is off. */
 export function shopFilter(request: FastifyRequest, named: string | undefined): string[] | undefined {
   const shops = request.access.shops;
-  // Many list queries read an empty list as "no filter": the caller's list is never allowed to be empty.
-  if (shops && shops.length === 0) throw new ForbiddenError(localized('You hold no role in any shop.', '您在任何店铺都没有角色。'));
+  // Many list queries read an empty list as "no filter": the caller's list is never allowed to be empty. An account's
+  // owner before its first shop sees empty lists (NO_SHOP matches no shop: a shop id never holds a space); anyone else
+  // without a shop is refused.
+  if (shops && shops.length === 0) {
+    if (request.principal?.accountOwner) return [NO_SHOP];
+    throw new ForbiddenError(localized('You hold no role in any shop.', '您在任何店铺都没有角色。'));
+  }
   return shops ?? named?.split(',').map((s) => s.trim()).filter(Boolean);
 }
 

@@ -83,6 +83,18 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'PUT /warehouses/:id/staffing': account('settings:write', p('id')),
   'PUT /warehouses/:id/work-estimate': account('settings:write', p('id')),
   'PUT /shops/:shop/work-estimate': shops('settings:write', p('shop'), true),
+  // first run and the catalogue (issue 17)
+  'GET /setup': shops('settings:read', q('shop'), false),
+  'POST /shops': { scope: 'account', permission: 'owner' },
+  'GET /warehouses': account('stock:read'),
+  'PUT /warehouses/:id': account('stock:write'),
+  'GET /catalogue/skus': { scope: 'installation', permission: 'settings:read' },
+  'PUT /catalogue/skus/:sku': { scope: 'installation', permission: 'settings:write' },
+  'POST /catalogue/skus/imports': { scope: 'installation', permission: 'settings:write' },
+  'GET /catalogue/templates/:kind': account('stock:read'),
+  'POST /stock/imports': account('stock:write', q('warehouse')),
+  'GET /shops/:shop/sku-mappings': shops('settings:read', p('shop'), true),
+  'PUT /shops/:shop/sku-mappings/:platform_sku': shops('settings:write', p('shop'), true),
   // stock
   'GET /stock': { scope: 'account', permission: 'stock:read', warehouse: q('warehouse') },
   'GET /stock/shortages': { scope: 'account', permission: 'stock:read' },

@@ -34,6 +34,7 @@ import { authorisationNotices } from '../app/shop-authorisation';
 import { planRoutes } from './routes/plan';
 import { orderRoutes } from './routes/orders';
 import { packRoutes } from './routes/pack';
+import { catalogueRoutes } from './routes/catalogue';
 import { setupRoutes } from './routes/setup';
 import { stockRoutes } from './routes/stock';
 import { trackingRoutes } from './routes/tracking';
@@ -207,6 +208,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   trackingRoutes(app, ctx);
   packRoutes(app, ctx);
   setupRoutes(app, ctx);
+  catalogueRoutes(app, ctx);
   liveRoutes(app, ctx);
   marketplaceAuthRoutes(app, ctx, options.marketplaceAuth);
 

@@ -78,11 +78,13 @@ export function setUnauthenticatedHandler(handler: (() => void) | undefined): vo
 
 async function send(path: string, method: string, accept: string, body: unknown, signal: AbortSignal | undefined): Promise<Response> {
   const headers: Record<string, string> = { 'accept-language': currentLocale, accept };
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  // A file goes as its own bytes (an upload); anything else as JSON.
+  const file = body instanceof Blob ? body : undefined;
+  if (body !== undefined) headers['content-type'] = file ? file.type || 'application/octet-stream' : 'application/json';
   if (UNSAFE.has(method) && csrfToken) headers[CSRF_HEADER] = csrfToken;
   let response: Response;
   try {
-    response = await fetch(path, { method, credentials: 'same-origin', headers, body: body !== undefined ? JSON.stringify(body) : undefined, signal });
+    response = await fetch(path, { method, credentials: 'same-origin', headers, body: file ?? (body !== undefined ? JSON.stringify(body) : undefined), signal });
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;
     throw new NetworkError((error as Error).message);

@@ -23,6 +23,7 @@ import { trackingProvidersMigration } from './0017-tracking-providers';
 import { carrierSecretsMigration } from './0018-carrier-secrets';
 import { signInGuardsMigration } from './0019-sign-in-guards';
 import { shopAuthorisationMigration } from './0020-shop-authorisation';
+import { skuCustomsMigration } from './0021-sku-customs';
 
 export function buildMigrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -223,5 +224,6 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     '0018_carrier_secrets': carrierSecretsMigration(),
     '0019_sign_in_guards': signInGuardsMigration(dialect),
     '0020_shop_authorisation': shopAuthorisationMigration(dialect),
+    '0021_sku_customs': skuCustomsMigration(dialect),
   };
 }
