@@ -1,0 +1,8 @@
+/**
+ * `npm run test:unit`: the pure tests (test/unit), without test/global-setup.ts (no PostgreSQL, no compiled build),
+ * so it needs nothing running and finishes in well under a minute. `npm test` runs everything (vitest.config.ts).
+ */
+import { defineConfig } from 'vitest/config';
+import base from './vitest.config';
+
+export default defineConfig({ ...base, test: { ...base.test, include: ['test/unit/**/*.test.ts'], globalSetup: [] } });
