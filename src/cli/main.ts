@@ -1,4 +1,6 @@
-import { buildProgram } from './program';
+import { checkConfig, ConfigError } from '../core/config';
+import { cliLocale } from './locale';
+import { buildProgram, commandWord } from './program';
 
 // A reader that stops early (`| head`) is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -7,9 +9,16 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 const args = process.argv.slice(2);
-buildProgram(args)
-  .then((program) => program.parseAsync(process.argv))
-  .catch((error: unknown) => {
+try {
+  // Every start checks the whole configuration first (core/config.ts), except `config`, which shows what is wrong.
+  if (commandWord(args) !== 'config') checkConfig(process.env);
+  await (await buildProgram(args)).parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.localizedMessage[cliLocale()]);
+    process.exitCode = 2;
+  } else {
     console.error(error instanceof Error ? error.message : String(error));
     process.exitCode = process.exitCode || 1;
-  });
+  }
+}

@@ -24,13 +24,14 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import { setting } from '../core/config';
 
 /** How long a writer waits in all for another process's write lock before "database is locked" reaches the user. */
 export const DEFAULT_BUSY_WAIT_MS = 60_000;
 
 /** The wait configured for this process (SHIPBY_SQLITE_BUSY_WAIT_MS), else the default. */
 export function busyWaitMs(): number {
-  return Number(process.env.SHIPBY_SQLITE_BUSY_WAIT_MS) || DEFAULT_BUSY_WAIT_MS;
+  return setting(process.env, 'SHIPBY_SQLITE_BUSY_WAIT_MS');
 }
 
 export function isSqliteBusy(error: unknown): boolean {

@@ -14,6 +14,7 @@ export interface CommandModule {
 export const commandModules: readonly CommandModule[] = [
   { names: ['serve'], load: () => import('./serve') },
   { names: ['migrate'], load: () => import('./migrate') },
+  { names: ['config'], load: () => import('./config') },
   { names: ['backup', 'restore'], load: () => import('./backup') },
   { names: ['account', 'user', 'key'], load: () => import('./access') },
   { names: ['import'], load: () => import('./import') },
