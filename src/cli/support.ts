@@ -2,10 +2,9 @@
  * What every CLI command shares: the database from DATABASE_URL (migrated on open), the locale, and output.
  */
 import { parseAsOf } from '../app/as-of';
-import { createContext, type AppContext } from '../app/context';
+import type { AppContext } from '../app/context';
 import { ConflictError, LocalizedError, sellerError, ValidationError } from '../app/errors';
 import type { FixScreen } from '../core/fix';
-import { migrateToLatest, openStore } from '../store/database';
 import { cliLocale } from './locale';
 import { countdown, printJson, printTable, say } from './output';
 
@@ -13,6 +12,8 @@ export { cliLocale, countdown, printJson, printTable, say };
 
 /** Opens the store, runs the command, and always closes it. */
 export async function withApp<T>(run: (ctx: AppContext) => Promise<T>): Promise<T> {
+  // Imported here, not above: a command that never opens the store does not load it (bench:cli).
+  const [{ migrateToLatest, openStore }, { createContext }] = await Promise.all([import('../store/database'), import('../app/context')]);
   const store = openStore();
   try {
     await migrateToLatest(store);

@@ -5,47 +5,42 @@
  * the variable's name and what is expected, in both languages; the readers take their value from `setting()`, so no
  * other module parses a variable of its own. `shipby config` prints `effectiveConfig()` with the secrets masked.
  *
- * zod/mini (not the full zod): the CLI checks the environment at every start, and the small build loads in ~13 ms
- * of CPU where the full one takes ~80 ms (bench:cli).
+ * Plain parsers, not zod: the CLI checks the environment at every start, and in the split build even zod/mini
+ * brings zod's shared core (~650 KB) into every command's first chunk, ~70 ms of CPU per start (bench:cli). Each
+ * kind is one small function from the text to its value, or undefined when the text is not one.
  */
-import * as z from 'zod/mini';
 import { localized, LocalizedError, type Localized } from './i18n';
 
 type Env = Record<string, string | undefined>;
 
 /** How a variable's text becomes its value; `expected` says, to a person, what text is accepted. */
 interface Kind<T> {
-  schema: z.ZodMiniType<T, string>;
+  parse: (text: string) => T | undefined;
   expected: Localized;
 }
 
-const POSITIVE = /^\d+(?:\.\d+)?$/;
-
 function positiveNumber(unit: Localized): Kind<number> {
   return {
-    schema: z.pipe(
-      z.string().check(z.regex(POSITIVE)),
-      z.transform((text: string) => Number(text)),
-    ).check(z.refine((n: number) => Number.isFinite(n) && n > 0)),
+    parse: (text) => (/^\d+(?:\.\d+)?$/.test(text) && Number(text) > 0 ? Number(text) : undefined),
     expected: localized(`a number greater than 0 (${unit.en})`, `大于 0 的数字（${unit['zh-CN']}）`),
   };
 }
 
 function wholeNumber(unit: Localized): Kind<number> {
   return {
-    schema: z.pipe(z.string().check(z.regex(/^\d+$/)), z.transform((text: string) => Number(text))).check(z.refine((n: number) => Number.isSafeInteger(n) && n > 0)),
+    parse: (text) => (/^\d+$/.test(text) && Number.isSafeInteger(Number(text)) && Number(text) > 0 ? Number(text) : undefined),
     expected: localized(`a whole number greater than 0 (${unit.en})`, `大于 0 的整数（${unit['zh-CN']}）`),
   };
 }
 
 function oneOf<const T extends string>(values: readonly T[]): Kind<T> {
   return {
-    schema: z.enum(values as [T, ...T[]]) as unknown as z.ZodMiniType<T, string>,
+    parse: (text) => values.find((value) => value === text),
     expected: localized(`one of: ${values.join(', ')}`, `以下之一：${values.join('、')}`),
   };
 }
 
-const text: Kind<string> = { schema: z.string().check(z.minLength(1)), expected: localized('some text', '非空文本') };
+const text: Kind<string> = { parse: (value) => value, expected: localized('some text', '非空文本') };
 
 /** `5000` (ms), `90s`, `10m`, `1h`: an interval's milliseconds, or undefined when it is not one. At least 1 s. */
 export function intervalMs(value: string): number | undefined {
@@ -56,12 +51,15 @@ export function intervalMs(value: string): number | undefined {
 }
 
 const interval: Kind<number> = {
-  schema: z.pipe(z.string(), z.transform((value: string) => intervalMs(value) ?? -1)).check(z.refine((ms: number) => ms >= 1000)),
+  parse: (value) => {
+    const ms = intervalMs(value);
+    return ms !== undefined && ms >= 1000 ? ms : undefined;
+  },
   expected: localized('an interval of at least 1 s: milliseconds, or a number with s, m or h (e.g. 10m)', '至少 1 秒的间隔：毫秒数，或带 s、m、h 的数字（例如 10m）'),
 };
 
 const databaseUrl: Kind<string> = {
-  schema: z.string().check(z.regex(/^(?:sqlite:.+|postgres(?:ql)?:\/\/.+)$/)),
+  parse: (value) => (/^(?:sqlite:.+|postgres(?:ql)?:\/\/.+)$/.test(value) ? value : undefined),
   expected: localized('sqlite:PATH or postgres://USER:PASSWORD@HOST:PORT/DATABASE', 'sqlite:路径 或 postgres://用户:密码@主机:端口/数据库'),
 };
 
@@ -170,8 +168,8 @@ function raw(env: Env, name: string): string | undefined {
 function parse<N extends SettingName>(env: Env, name: N): { ok: true; value: ValueOf<N> | undefined } | { ok: false; problem: ConfigProblem } {
   const value = raw(env, name);
   if (value === undefined) return { ok: true, value: SETTINGS[name].fallback as ValueOf<N> | undefined };
-  const parsed = z.safeParse(SETTINGS[name].kind.schema, value);
-  return parsed.success ? { ok: true, value: parsed.data as ValueOf<N> } : { ok: false, problem: problem(name, value) };
+  const parsed = (SETTINGS[name].kind as Kind<ValueOf<N>>).parse(value);
+  return parsed !== undefined ? { ok: true, value: parsed } : { ok: false, problem: problem(name, value) };
 }
 
 /** One variable's value (its default when unset); a bad value throws ConfigError naming it. */

@@ -25,6 +25,7 @@ import {
   type TransactionSettings,
 } from 'kysely';
 import { setting } from '../core/config';
+import { isSqliteBusy } from './sqlite-busy';
 
 /** How long a writer waits in all for another process's write lock before "database is locked" reaches the user. */
 export const DEFAULT_BUSY_WAIT_MS = 60_000;
@@ -34,10 +35,7 @@ export function busyWaitMs(): number {
   return setting(process.env, 'SHIPBY_SQLITE_BUSY_WAIT_MS');
 }
 
-export function isSqliteBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
-}
+export { isSqliteBusy } from './sqlite-busy';
 
 /** Runs `attempt` again after short asynchronous pauses while SQLite says the file is busy, up to `budgetMs`. */
 export async function retryWhileBusy<T>(attempt: () => T | Promise<T>, budgetMs: number): Promise<T> {
