@@ -18,9 +18,8 @@
  *      to the existing upload path (`markParcelsShipped`: one transaction with the outbox row). A shop without a
  *      marketplace connection gets the transition alone (upload by hand). If this step fails the label is voided,
  *      unless its number is on a parcel or queued for upload (`voidUnlessInUse`): a number in use is never voided.
- * Printing is in label-printing.ts.
+ * Printing is in label-printing.ts; buying from the carrier and voiding in label-purchase.ts.
  */
-import { labelKey } from '../core/carrier/label-key';
 import { meetsLogisticsClass, LOGISTICS_CLASS_LABELS } from '../core/carrier/logistics-class';
 import type { CarrierService } from '../core/carrier/types';
 import { missingSetting } from '../core/fix';
@@ -29,18 +28,17 @@ import { parcelMachine, type ParcelState } from '../core/order';
 import { buyerLogisticsClassOf } from '../core/shipping-facts';
 import { decide } from '../core/state-machine';
 import { checkTrackingNumber, type TrackingCheck } from '../core/tracking/number-check';
-import { CarrierRefusedError, CarrierUnavailableError, type CarrierAdapter, type CreatedLabel } from '../integrations/carriers/types';
 import { LeaseBusy, withLease } from '../store/leases';
 import * as marketplace from '../store/marketplace';
 import * as orderStore from '../store/orders';
 import * as outbox from '../store/outbox';
 import * as packing from '../store/packing';
 import type { OrderRow } from '../store/schema';
-import type { ParcelLabelRow, ShopSenderRow } from '../store/schema-packing';
+import type { ParcelLabelRow } from '../store/schema-packing';
 import { loadShippingCatalog, storedCarrierResolver, type CarrierResolver } from './carrier-contracts';
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
-import { senderAddress } from './label-printing';
+import { obtainLabel, voidQuietly, voidUnlessInUse } from './label-purchase';
 import { refuseSettledOrders } from './order-situation';
 import { planView, previewPacking, type PlannedParcel } from './pack';
 import { quoteOrder } from './quotes';
@@ -72,25 +70,6 @@ export interface LabelledParcel {
 
 /** The carrier answered but the label could not be used: voided at the carrier, refused here. */
 export class LabelRefused extends ConflictError {}
-
-function carrierProblem(error: unknown): ConflictError {
-  if (error instanceof CarrierRefusedError) {
-    return new ConflictError('carrier.refused', localized(`The carrier refused: ${error.message} (${error.code}).`, `承运商拒绝：${error.message}（${error.code}）。`));
-  }
-  if (error instanceof CarrierUnavailableError) {
-    return new ConflictError('carrier.unavailable', localized(`The carrier could not be reached: ${error.message}. Nothing was labelled; try again.`, `无法连接承运商：${error.message}。未生成面单，请重试。`));
-  }
-  return error as ConflictError;
-}
-
-async function voidQuietly(adapter: CarrierAdapter, labelId: string): Promise<string | null> {
-  try {
-    await adapter.void(labelId);
-    return null;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
-}
 
 /** True when, after `labelling` are labelled, nothing of the order is left unlabelled (the upload is then `all`). */
 async function isLastOf(ctx: AppContext, order: OrderRow, labelling: Set<number>): Promise<boolean> {
@@ -198,12 +177,12 @@ async function labelUnderLease(ctx: AppContext, orderId: number, input: LabelReq
   const results: LabelledParcel[] = [];
   for (const [index, parcel] of targets.entries()) {
     const wanted = chosen.get(parcel.parcelId)!;
-    const adapter = await resolver(wanted.carrier);
+    const adapter = await resolver(wanted.carrier, { shopId: order.shop_id });
     if (!adapter) {
       throw new ValidationError([missingSetting('carrier', 'settings/carrier-accounts', localized(`No carrier account for ${wanted.carrier} to buy its labels with`, `没有用于购买 ${wanted.carrier} 面单的承运商账号`))]);
     }
     // 2. Buy the label, or resume the one a dead process bought.
-    const { created, resumed, key } = await obtainLabel(ctx, order, parcel, wanted, adapter, sender);
+    const { created, resumed, key } = await obtainLabel(ctx, order, parcel, wanted, adapter, sender, catalog.marketplaceServices.get(wanted.code));
     const service = (resumed && servicesByCode.get(resumed.service)) || wanted;
     const marketplaceService = catalog.marketplaceServices.get(service.code) ?? service.code.toUpperCase();
     const now = ctx.now();
@@ -220,6 +199,7 @@ async function labelUnderLease(ctx: AppContext, orderId: number, input: LabelReq
       usedBy,
       now,
       reuseWindowDays: 365,
+      ...(adapter.numbersIssuedByPlatform ? { issuedByPlatform: true } : {}),
       ...(override ? { override: { reason: override } } : {}),
     });
     const labelRow: Omit<ParcelLabelRow, 'id'> = {
@@ -288,42 +268,6 @@ function serviceToCheck(service: CarrierService) {
 }
 
 /**
- * Step 2: the parcel's label from the carrier. A row left `issued` (bought, checked, not yet on the parcel: the
- * process died) is resumed as it is; otherwise the carrier is called with the key of the next attempt — the same
- * key as an attempt whose answer was lost, so the carrier returns that label rather than selling a second one.
- */
-async function obtainLabel(ctx: AppContext, order: OrderRow, parcel: PlannedParcel, service: CarrierService, adapter: CarrierAdapter, sender: ShopSenderRow): Promise<{ created: CreatedLabel; resumed: ParcelLabelRow | null; key: string }> {
-  const rows = await ctx.store.db.selectFrom('parcel_labels').selectAll().where('parcel_id', '=', parcel.parcelId).orderBy('id').execute();
-  const unfinished = rows.find((row) => row.status === 'issued');
-  if (unfinished) {
-    const created: CreatedLabel = {
-      trackingNumber: unfinished.tracking_number,
-      carrierLabelId: unfinished.carrier_label_id,
-      routingCode: unfinished.routing_code,
-      cost: unfinished.cost !== null && unfinished.currency ? { amount: unfinished.cost, currency: unfinished.currency } : null,
-    };
-    return { created, resumed: unfinished, key: unfinished.idempotency_key ?? `shipby-parcel-${parcel.parcelId}-${rows.indexOf(unfinished) + 1}` };
-  }
-  const key = labelKey(order.platform_order_id, parcel.parcelId, rows.length + 1);
-  try {
-    const created = await adapter.createLabel({
-      service: service.code,
-      reference: order.platform_order_id,
-      idempotencyKey: key,
-      sender: senderAddress(sender),
-      recipient: { name: order.buyer_name, line1: order.address_line1, city: order.city, postcode: order.postcode, country: order.buyer_country, phone: order.phone },
-      grossWeightG: parcel.measuredG ?? parcel.expectedGrossG,
-      dimsMm: parcel.outerMm,
-      declaredValue: { amount: order.total_amount, currency: order.currency },
-      contents: parcel.contents,
-    });
-    return { created, resumed: null, key };
-  } catch (error) {
-    throw carrierProblem(error);
-  }
-}
-
-/**
  * A request whose parcels are already labelled (the repeat of a request that went through, or that waited for it):
  * the answer the first request gave, read back from the parcels, their active labels and their uploads. A label
  * left `issued` whose number is on its parcel (the process died after the parcel changed) is made active here.
@@ -370,18 +314,6 @@ async function repeatedAnswer(ctx: AppContext, order: OrderRow, asked: PlannedPa
     });
   }
   return results;
-}
-
-/**
- * Voids a label after a failed step 4, unless its number is on a parcel or queued for upload (then voiding it would
- * make that number a false shipment): `in_use` then, else null or the carrier's reason the void failed.
- */
-async function voidUnlessInUse(ctx: AppContext, orderId: number, number: string, adapter: CarrierAdapter, carrierLabelId: string): Promise<string | null | 'in_use'> {
-  const db = ctx.store.db;
-  const onParcel = await db.selectFrom('parcels').select('id').where('tracking_number', '=', number).where('status', '!=', 'voided').executeTakeFirst();
-  const queued = (await outbox.uploadsOfOrders(db, [orderId])).some((u) => (JSON.parse(u.payload) as UploadPayload).trackingNumber === number);
-  if (onParcel || queued) return 'in_use';
-  return voidQuietly(adapter, carrierLabelId);
 }
 
 /** For shops without a marketplace connection: the `label` transition and the number on the parcel, no upload. */

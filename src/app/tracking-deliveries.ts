@@ -10,6 +10,7 @@ import { MalformedPayloadError, isProviderKind, parseJsonBody, webhookAdapterFor
 import { ownerIsGone, processOwnerId } from '../store/leases';
 import type { AppContext } from './context';
 import { IngestReport, emptyIngestReport, ingestTrackingEvents, mergeReports } from './tracking';
+import { masterKeyOf, openStoredSecret, SECRET_CONTEXTS } from './secrets';
 import { getProviderRow } from './tracking-providers';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -41,7 +42,8 @@ export async function receiveWebhook(ctx: AppContext, providerName: string, head
   const adapter = webhookAdapterFor(provider.kind);
   const signature = headers[adapter.signatureHeader];
   if (!signature) return { status: 401, reason: 'missing', header: adapter.signatureHeader };
-  if (!adapter.verify(provider.webhook_secret, signature, body)) return { status: 401, reason: 'bad_signature', header: adapter.signatureHeader };
+  const secret = openStoredSecret(() => masterKeyOf(ctx), provider.webhook_secret, SECRET_CONTEXTS.trackingProvider(provider.name, 'webhook_secret'));
+  if (!adapter.verify(secret, signature, body)) return { status: 401, reason: 'bad_signature', header: adapter.signatureHeader };
   let malformed: string | null = null;
   let json: unknown = null;
   let parsed: ParsedDelivery | null = null;

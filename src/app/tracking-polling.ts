@@ -112,7 +112,7 @@ async function pollClaimed(
   for (const row of due) byProvider.set(row.provider!, [...(byProvider.get(row.provider!) ?? []), row]);
   for (const [name, rows] of byProvider) {
     const provider = providers.get(name);
-    const client = provider && (options.clientFor ? options.clientFor(provider) : clientOfProvider(provider));
+    const client = provider && (options.clientFor ? options.clientFor(provider) : clientOfProvider(provider, ctx));
     if (!provider || !client) {
       // Nothing can poll these any more: stop asking.
       await ctx.store.db.updateTable('parcel_tracking').set({ next_poll_at: null, updated_at: now }).where('parcel_id', 'in', rows.map((r) => r.parcel_id)).execute();

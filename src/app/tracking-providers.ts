@@ -10,6 +10,7 @@ import type { Executor } from '../store/orders';
 import type { TrackingProviderRow } from '../store/schema-tracking';
 import type { AppContext } from './context';
 import { ValidationError } from './errors';
+import { encryptSecret, masterKeyOf, openStoredSecret, SECRET_CONTEXTS } from './secrets';
 import { outboundUrlIssues } from './outbound-settings';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -50,8 +51,9 @@ export async function saveProvider(ctx: AppContext, input: ProviderInput): Promi
     name: input.name,
     kind: input.kind,
     base_url: input.baseUrl ?? null,
-    api_key: input.apiKey ?? null,
-    webhook_secret: input.webhookSecret,
+    // Both secrets stored encrypted, bound to the provider and field (issue 19, finding 9).
+    api_key: input.apiKey ? encryptSecret(masterKeyOf(ctx), input.apiKey, SECRET_CONTEXTS.trackingProvider(input.name, 'api_key')) : null,
+    webhook_secret: encryptSecret(masterKeyOf(ctx), input.webhookSecret, SECRET_CONTEXTS.trackingProvider(input.name, 'webhook_secret')),
     polls: input.polls ? 1 : 0,
     cadence: cadence ? JSON.stringify(cadence) : null,
     api_version: input.apiVersion ?? null,
@@ -97,7 +99,8 @@ export async function pollingProvider(db: Executor): Promise<TrackingProviderRow
 }
 
 /** The provider's API client (registration and polling), or undefined when it has no API access configured. */
-export function clientOfProvider(row: TrackingProviderRow, options: { fetch?: typeof fetch } = {}): PollingClient | undefined {
+export function clientOfProvider(row: TrackingProviderRow, options: { fetch?: typeof fetch; masterKey?: Buffer } = {}): PollingClient | undefined {
   if (!isProviderKind(row.kind) || (!row.base_url && !row.api_key)) return undefined;
-  return pollingClientFor(row.kind, { baseUrl: row.base_url ?? DEFAULT_BASE_URLS[row.kind], apiKey: row.api_key, version: row.api_version, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const apiKey = row.api_key === null ? null : openStoredSecret(() => masterKeyOf(options), row.api_key, SECRET_CONTEXTS.trackingProvider(row.name, 'api_key'));
+  return pollingClientFor(row.kind, { baseUrl: row.base_url ?? DEFAULT_BASE_URLS[row.kind], apiKey, version: row.api_version, ...(options.fetch ? { fetch: options.fetch } : {}) });
 }

@@ -30,7 +30,7 @@ export async function registerWithProviders(
   const providers = await ctx.store.db.selectFrom('tracking_providers').selectAll().orderBy('name').execute();
   const results: ProviderRegistration[] = [];
   for (const provider of providers) {
-    const client = options.clientFor ? options.clientFor(provider) : clientOfProvider(provider);
+    const client = options.clientFor ? options.clientFor(provider) : clientOfProvider(provider, ctx);
     if (!client) continue;
     const outcome: ProviderRegistration = { provider: provider.name, registered: 0, refused: [], error: null };
     try {

@@ -91,6 +91,8 @@ export const SETTINGS = {
   SHIPBY_LANG: variable(text, 'the language of command output (else LC_ALL, LANG)'),
   SHIPBY_MASTER_KEY: variable(text, 'the key that encrypts stored secrets (32 random bytes, base64 or hex)', { secret: true }),
   SHIPBY_DATA_DIR: variable(text, 'where the master key file and case photos are kept', { fallback: './data' }),
+  SHIPBY_EVIDENCE_QUOTA_MB: variable(positiveNumber(localized('megabytes', 'MB')), "a shop's after-sales evidence in all", { fallback: 500 }),
+  SHIPBY_PASSWORD_CHANGE_KEYS: variable(oneOf(['revoke', 'keep']), 'what a password change does to the API keys its user made', { fallback: 'revoke' }),
   SHIPBY_HEAP_MB: variable(wholeNumber(localized('megabytes', 'MB')), "the CLI's V8 heap cap (bin/shipby)", { fallback: 320 }),
   SHIPBY_RATE_LIMIT: variable(wholeNumber(localized('requests per minute', '每分钟请求数')), 'requests per minute per API key, session or IP', { fallback: 1200 }),
   SHIPBY_REQUEST_TIMEOUT_MS: variable(positiveNumber(ms), 'a whole request must arrive within this', { fallback: 60_000 }),

@@ -22,6 +22,8 @@ import { accessOf, type RouteAccess, type Where } from './route-access';
 export { accessOf, ROUTE_ACCESS, type RouteAccess, type Where } from './route-access';
 
 export const SESSION_COOKIE = 'shipby_session';
+/** A browser that signed in before (sent to /auth only): it signs in while its user is locked. */
+export const DEVICE_COOKIE = 'shipby_device';
 export const CSRF_HEADER = 'x-csrf-token';
 
 /** What a handler may see and whom it records as the actor. `shops`/`warehouses` undefined: no limit (auth off). */
@@ -257,6 +259,16 @@ export function shopFilter(request: FastifyRequest, named: string | undefined): 
   // Many list queries read an empty list as "no filter": the caller's list is never allowed to be empty.
   if (shops && shops.length === 0) throw new ForbiddenError(localized('You hold no role in any shop.', '您在任何店铺都没有角色。'));
   return shops ?? named?.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/**
+ * An owner of the installation (the default account's owner), or anyone when access is off: the only callers who see
+ * what belongs to no shop — installation-wide webhooks, tracking events no parcel claims, providers' settings.
+ */
+export function isInstallationOwner(request: FastifyRequest): boolean {
+  const p = request.principal;
+  if (!p) return request.access.shops === undefined;
+  return p.accountOwner && p.accountId === DEFAULT_ACCOUNT_ID;
 }
 
 /** Keeps the rows of the caller's warehouses (all rows when access is off). */

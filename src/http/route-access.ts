@@ -48,6 +48,10 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   // Installation-wide notices (a marketplace outage): no shop's data.
   'GET /notices': shops('orders:read'),
   'GET /policies': { scope: 'installation', permission: 'settings:read' },
+  // marketplace authorisation (issue 15): the owner starts it; the platform sends the browser back (public, state-checked)
+  'GET /shops/:shop/marketplace/authorise': shops('owner', p('shop'), true),
+  'GET /marketplace/aliexpress/callback': PUBLIC,
+  'GET /marketplace/authorisations': shops('settings:read'),
   // accounts and access
   'POST /auth/login': PUBLIC,
   'GET /auth/link': PUBLIC,

@@ -20,7 +20,7 @@ import { localized, pickLocale } from '../core/i18n';
 import { marketplaceNotices } from '../app/marketplace-outage';
 import { maskPersonalData } from '../core/personal-data';
 import { toIso } from '../core/time';
-import { registerAccess, SESSION_COOKIE } from './access';
+import { isInstallationOwner, registerAccess, SESSION_COOKIE } from './access';
 import { DATABASE_RETRY_AFTER_SECONDS, errorBody, handleError } from './errors';
 import { registerInputGuards } from './input-guards';
 import { registerIdempotency } from './idempotency';
@@ -29,6 +29,8 @@ import { TooManyAttemptsError, ValidationError } from '../app/errors';
 import { authRoutes } from './routes/auth';
 import { deadlineRoutes } from './routes/deadlines';
 import { liveRoutes } from './routes/live';
+import { marketplaceAuthRoutes, type MarketplaceAuthOptions } from './routes/marketplace-auth';
+import { authorisationNotices } from '../app/shop-authorisation';
 import { planRoutes } from './routes/plan';
 import { orderRoutes } from './routes/orders';
 import { packRoutes } from './routes/pack';
@@ -52,6 +54,10 @@ export interface ServerOptions {
   timeouts?: Partial<ServerTimeouts>;
   /** The planner threads' size and caps (default from SHIPBY_PLAN_* variables; app/plan-pool.ts). */
   planner?: PlanPoolOptions;
+  /** What a password change does to the keys its user made: 'revoke' or 'keep' (default SHIPBY_PASSWORD_CHANGE_KEYS, else revoke). */
+  passwordChangeKeys?: 'revoke' | 'keep';
+  /** Seller authorisation at AliExpress: where its settings come from (default process.env). */
+  marketplaceAuth?: MarketplaceAuthOptions;
 }
 
 export interface ServerTimeouts {
@@ -200,8 +206,9 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   packRoutes(app, ctx);
   setupRoutes(app, ctx);
   liveRoutes(app, ctx);
+  marketplaceAuthRoutes(app, ctx, options.marketplaceAuth);
 
-  authRoutes(app, ctx, { loginPerMinute: options.rateLimit?.loginPerMinute ?? 20 });
+  authRoutes(app, ctx, { loginPerMinute: options.rateLimit?.loginPerMinute ?? 20, ...(options.passwordChangeKeys ? { keysOnPasswordChange: options.passwordChangeKeys } : {}) });
 
   // What the dashboard needs besides the resource routes: the caller's shops with their policy choice, and
   // the alert webhooks (never their secrets).
@@ -212,13 +219,20 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     };
   });
   // What the dashboard shows above every screen: an outage of a marketplace while it lasts, with what to do.
-  app.get('/notices', { schema: { tags: ['system'], summary: 'Notices for every screen: each marketplace outage in progress (since when, what to do), in English and Chinese' } }, async (request) => {
+  app.get('/notices', { schema: { tags: ['system'], summary: 'Notices for every screen: each marketplace outage in progress, and each of your shops paused until it is authorised again (since when, what to do), in English and Chinese' } }, async (request) => {
     const locale = pickLocale(request.headers['accept-language']);
     const notices = await marketplaceNotices(ctx);
-    return { items: notices.map((n) => ({ kind: n.kind, level: n.level, platform: n.platform, since: toIso(n.since), failures: n.failures, message: n.message[locale], messages: n.message })) };
+    // A shop paused until it is authorised again: to its own users only.
+    const paused = await authorisationNotices(ctx, request.access.shops);
+    return {
+      items: [
+        ...notices.map((n) => ({ kind: n.kind, level: n.level, platform: n.platform, since: toIso(n.since), failures: n.failures, message: n.message[locale], messages: n.message })),
+        ...paused.map((n) => ({ kind: n.kind, level: n.level, platform: n.platform, shop_id: n.shopId, since: toIso(n.since), message: n.message[locale], messages: n.message })),
+      ],
+    };
   });
-  app.get('/webhooks', { schema: { tags: ['deadlines'], summary: 'The alert webhooks of your shops (URL and scope; the secret is never returned)' } }, async (request) => {
-    const rows = await listWebhooks(ctx, request.access.shops);
+  app.get('/webhooks', { schema: { tags: ['deadlines'], summary: "The alert webhooks of your shops (URL and scope; the secret is never returned); the installation-wide ones to the installation's owners only" } }, async (request) => {
+    const rows = await listWebhooks(ctx, request.access.shops, { installationWide: isInstallationOwner(request) });
     return { items: rows.map((r) => ({ ...r, created_at: toIso(r.created_at) })) };
   });
 

@@ -1,11 +1,13 @@
 /**
  * The marketplace jobs `serve` runs: the order sync of every connected shop on a schedule (SHIPBY_SYNC_INTERVAL,
- * default 10 minutes), and one outbox worker delivering uploads continuously (SHIPBY_OUTBOX_WORKER=off to run the
+ * default 10 minutes), the token refresh (SHIPBY_TOKEN_REFRESH_INTERVAL, default 1 hour: tokens ending within
+ * SHIPBY_TOKEN_REFRESH_AHEAD, default 3 days, are renewed, one worker at a time), and one outbox worker delivering uploads continuously (SHIPBY_OUTBOX_WORKER=off to run the
  * workers elsewhere). Without SHIPBY_MASTER_KEY both report the missing key and the server keeps serving.
  */
 import type { AppContext } from '../app/context';
 import { syncAllShops } from '../app/order-sync';
 import { masterKeyFromEnv } from '../app/secrets';
+import { refreshExpiringTokens } from '../app/shop-authorisation';
 import { outboxSettingsFromEnv, runOutboxWorker } from './outbox-worker';
 import { parseInterval, startScheduler, type ScheduledJob, reportJobErrors } from './scheduler';
 import { setting } from '../core/config';
@@ -28,6 +30,18 @@ export function startMarketplaceJobs(ctx: AppContext, log: JobLog, env: NodeJS.P
           if (report.status === 'failed') log.error(`${line}: ${report.error}`);
           else log.info(line);
         }
+      },
+    },
+    {
+      name: 'token-refresh',
+      intervalMs: parseInterval(env.SHIPBY_TOKEN_REFRESH_INTERVAL, 60 * 60_000),
+      run: async () => {
+        const aheadMs = parseInterval(env.SHIPBY_TOKEN_REFRESH_AHEAD, 3 * 24 * 60 * 60_000);
+        const report = await refreshExpiringTokens(ctx, { masterKey: masterKeyFromEnv(env) }, { aheadMs });
+        if (!report.ran) return; // another process holds the refresh lease
+        for (const shopId of report.refreshed) log.info(`token refresh ${shopId}: renewed`);
+        for (const shopId of report.paused) log.error(`token refresh ${shopId}: refused by the platform; the shop is paused until it is authorised again`);
+        for (const { shopId, detail } of report.failed) log.error(`token refresh ${shopId}: no readable answer (${detail}); tried again next time`);
       },
     },
   ];

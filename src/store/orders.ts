@@ -164,6 +164,19 @@ export async function latestOrderEventId(db: Executor): Promise<number> {
   return row ? Number(row.id) : 0;
 }
 
+/** The shops whose orders have events with ids in (after, upTo]: a range of the primary key. */
+export async function shopsWithEventsBetween(db: Executor, after: number, upTo: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('order_events')
+    .innerJoin('orders', 'orders.id', 'order_events.order_id')
+    .select('orders.shop_id')
+    .distinct()
+    .where('order_events.id', '>', after)
+    .where('order_events.id', '<=', upTo)
+    .execute();
+  return rows.map((r) => r.shop_id);
+}
+
 export interface OrderListFilter {
   shopIds?: string[];
   statuses?: string[];

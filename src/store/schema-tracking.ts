@@ -167,6 +167,8 @@ export interface AfterSalesEvidenceTable {
   content: string | null;
   added_at: number;
   added_by: string;
+  /** The stored file's size (photos; migration 0019): what counts toward the shop's quota. */
+  size_bytes: number | null;
 }
 
 export interface TrackingTables {

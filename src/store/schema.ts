@@ -129,6 +129,7 @@ export interface Database extends DeadlineTables, StockTables, TrackingTables, P
   marketplace_orders: MarketplaceOrdersTable;
   outbox: OutboxTable;
   marketplace_outages: MarketplaceOutagesTable;
+  authorisation_requests: AuthorisationRequestsTable;
 }
 
 /** One outage of a marketplace as the outbox saw it; open while `ended_at` is null (one open per platform). */
@@ -172,6 +173,34 @@ export interface MarketplaceConnectionsTable {
   last_sync_report: string | null;
   created_at: number;
   updated_at: number;
+  /** Issue 15 (migration 0020): the refresh token (ciphertext), null for a pasted access token. */
+  refresh_token_enc: Generated<string | null>;
+  /** When the access token expires; null = unknown (a pasted token, never refreshed). */
+  access_expires_at: Generated<number | null>;
+  /** When the refresh token stops working (0: the platform says it cannot be refreshed). */
+  refresh_expires_at: Generated<number | null>;
+  token_issued_at: Generated<number | null>;
+  /** The seller's account at the platform, as its token answer named it. */
+  seller_account: Generated<string | null>;
+  /** `authorised` | `paused` (core/shop-authorisation.ts). */
+  auth_state: Generated<string>;
+  auth_paused_at: Generated<number | null>;
+  /** JSON Localized: why the shop is paused, what to do. */
+  auth_paused_reason: Generated<string | null>;
+}
+
+/** An authorisation started (dashboard Connect, or a printed URL): its `state` hashed, single use, short-lived. */
+export interface AuthorisationRequestsTable {
+  state_hash: string;
+  shop_id: string;
+  platform: string;
+  /** Hash of the starting browser's cookie nonce; null = not bound to a browser (a terminal's URL). */
+  binding_hash: string | null;
+  redirect_uri: string;
+  actor: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
 }
 
 /** What the sync learnt about a platform order beyond the order itself: who to message, and when it last changed. */

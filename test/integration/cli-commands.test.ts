@@ -2,6 +2,7 @@
  * The CLI loads only the command module a command line needs (src/cli/commands/index.ts): each module's line must
  * name exactly the top-level commands it registers, or a command would be missing when run on its own.
  */
+import fs from 'node:fs';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { commandModules } from '../../src/cli/commands/index';
@@ -14,6 +15,13 @@ describe('the command table', () => {
       (await entry.load()).register(program);
       expect(program.commands.map((c) => c.name()).sort()).toEqual([...entry.names].sort());
     }
+  });
+
+  it('lists every module of src/cli/commands (a module left out would never be registered)', () => {
+    const files = fs.readdirSync('src/cli/commands').filter((f) => f.endsWith('.ts') && f !== 'index.ts').map((f) => f.slice(0, -3));
+    const listed = [...fs.readFileSync('src/cli/commands/index.ts', 'utf8').matchAll(/import\('\.\/([\w-]+)'\)/g)].map((m) => m[1]);
+    expect(listed.sort()).toEqual(files.sort());
+    expect(listed).toHaveLength(commandModules.length);
   });
 
   it('gives every top-level name to one module only', () => {

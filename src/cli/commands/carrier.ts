@@ -77,11 +77,13 @@ export function register(program: Command): void {
     .argument('[carrier]')
     .option('--protocol <protocol>', CARRIER_PROTOCOLS.join(' | '), 'yunexpress')
     .option('--url <url>', "the API's base URL (default: the carrier's production URL)")
-    .option('--account-id <id>', 'YunExpress customer code, 4PX app key')
-    .option('--api-key <secret>', 'YunExpress API secret, 4PX app secret')
+    .option('--account-id <id>', 'YunExpress customer code, 4PX app key; aliexpress-online: the seller centre sender address id')
+    .option('--api-key <secret>', 'YunExpress API secret, 4PX app secret (aliexpress-online: none)')
     .action(action(async (code: string | undefined, o: { url?: string; accountId?: string; apiKey?: string; protocol: string }) => {
       await withApp(async (ctx) => {
-        if (code && o.accountId && o.apiKey) {
+        if (code && o.accountId && o.protocol === 'aliexpress-online') {
+          await setCarrierAccount(ctx, { carrier: code, protocol: o.protocol, baseUrl: '', accountId: o.accountId, apiKey: '' }, masterKeyFromEnv());
+        } else if (code && o.accountId && o.apiKey) {
           const url = o.url ?? (o.protocol === 'yunexpress' ? YUNEXPRESS_URLS.production : o.protocol === '4px' ? FOURPX_URLS.production : '');
           await setCarrierAccount(ctx, { carrier: code, protocol: o.protocol, baseUrl: url, accountId: o.accountId, apiKey: o.apiKey }, masterKeyFromEnv());
         } else if (code) {

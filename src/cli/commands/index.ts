@@ -9,7 +9,7 @@ export interface CommandModule {
 /**
  * Every command module, one line each: the top-level names it registers and how to load it. A command line loads
  * only the module that owns its first word (a `tracking-number check` does not load the HTTP server); `--help` and
- * an unknown word load them all. test/unit/cli-commands.test.ts checks each line's names against what it registers.
+ * an unknown word load them all. test/integration/cli-commands.test.ts checks each line's names against what it registers.
  */
 export const commandModules: readonly CommandModule[] = [
   { names: ['serve'], load: () => import('./serve') },
@@ -30,4 +30,5 @@ export const commandModules: readonly CommandModule[] = [
   { names: ['pack'], load: () => import('./pack') },
   { names: ['carrier', 'quote', 'label', 'labels'], load: () => import('./carrier') },
   { names: ['sample-carrier'], load: () => import('./sample-carrier') },
+  { names: ['secrets'], load: () => import('./secrets') },
 ];

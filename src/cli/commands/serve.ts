@@ -13,6 +13,7 @@ import { ensureFirstOwner } from '../../app/accounts';
 import { processOwnerId } from '../../app/store-leases';
 import { localized } from '../../core/i18n';
 import { ensureMasterKey } from '../../app/secrets';
+import { missingAppSettings } from '../../app/aliexpress-app';
 import { signInUrl } from './access';
 
 export function register(program: Command): void {
@@ -51,6 +52,8 @@ export function register(program: Command): void {
         app.log.info(`shipby on http://localhost:${options.port} (database ${describeUrl(store.url)})`);
         // Deadlines past the end of the holiday and festival data may be off: say so once, at start.
         for (const group of await ordersPastCalendarData(ctx)) app.log.warn(`${group.message.en} / ${group.message['zh-CN']}`);
+        // Authorising shops at AliExpress needs the installation's app: say which variable is missing now, not at the first Connect.
+        for (const missing of missingAppSettings()) app.log.warn(`${missing.variable} is not set: shops cannot be authorised at AliExpress until it is (${missing.what.en}).`);
         // A fresh installation has no user: its owner signs in once through this link, then sets a password.
         const first = await ensureFirstOwner(ctx);
         if (first) {

@@ -21,6 +21,8 @@ import { orderRulesMigration } from './0015-order-rules';
 import { importStagingMigration } from './0016-import-staging';
 import { trackingProvidersMigration } from './0017-tracking-providers';
 import { carrierSecretsMigration } from './0018-carrier-secrets';
+import { signInGuardsMigration } from './0019-sign-in-guards';
+import { shopAuthorisationMigration } from './0020-shop-authorisation';
 
 export function buildMigrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -219,5 +221,7 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     '0016_import_staging': importStagingMigration(dialect),
     '0017_tracking_providers': trackingProvidersMigration(dialect),
     '0018_carrier_secrets': carrierSecretsMigration(),
+    '0019_sign_in_guards': signInGuardsMigration(dialect),
+    '0020_shop_authorisation': shopAuthorisationMigration(dialect),
   };
 }

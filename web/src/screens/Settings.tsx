@@ -18,6 +18,7 @@ import { Boxes } from './settings/Boxes';
 import { CarrierAccounts } from './settings/CarrierAccounts';
 import { CarrierServices, ShippingRules } from './settings/Carriers';
 import { Sender } from './settings/Sender';
+import { Shops } from './settings/Shops';
 import { SkuDimensions } from './settings/Skus';
 
 const POLICY_FIELDS = ['policy_id', 'by_order_type', 'overrides'];
@@ -51,6 +52,7 @@ export function Settings({ section, subjects }: { section?: string | undefined; 
       ) : null}
       {readsSettings && loaded && !shop ? <p className="empty">{t('shops.none')}</p> : null}
       <div className="settings-grid">
+        {readsSettings && shop ? <Shops key={`shops-${shop.id}`} shopId={shop.id} justConnected={section === 'shops' && subjects?.includes(shop.id)} /> : null}
         {readsSettings && shop ? <Sender key={`sender-${shop.id}`} shopId={shop.id} /> : null}
         {readsSettings ? <SkuDimensions wanted={section === 'skus' ? subjects : undefined} /> : null}
         {readsSettings && shop ? <Boxes key={`boxes-${shop.id}`} shopId={shop.id} /> : null}
