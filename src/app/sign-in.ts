@@ -15,6 +15,7 @@ import type { AppContext } from './context';
 import { AuthenticationError, NotFoundError, TooManyAttemptsError, ValidationError } from './errors';
 import { generatedPassword, hashPassword, randomToken, tokenHash, verifyPassword } from './passwords';
 import { cachedPrincipal, forgetPrincipal, forgetPrincipals, rememberPrincipal, rolesOf, TOUCH_EVERY_MS, type Origin, type Principal } from './principals';
+import { setting } from '../core/config';
 
 export const SESSION_TTL_MS = 12 * 3_600_000;
 export const SIGN_IN_LINK_TTL_MS = 15 * 60_000;
@@ -28,7 +29,7 @@ export const DEVICE_TTL_MS = 180 * 24 * 3_600_000;
 export type KeysOnPasswordChange = 'revoke' | 'keep';
 
 export function keysOnPasswordChange(env: NodeJS.ProcessEnv = process.env): KeysOnPasswordChange {
-  return env.SHIPBY_PASSWORD_CHANGE_KEYS === 'keep' ? 'keep' : 'revoke';
+  return setting(env, 'SHIPBY_PASSWORD_CHANGE_KEYS') ?? 'revoke';
 }
 
 export interface SignedIn {

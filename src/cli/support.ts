@@ -2,22 +2,18 @@
  * What every CLI command shares: the database from DATABASE_URL (migrated on open), the locale, and output.
  */
 import { parseAsOf } from '../app/as-of';
-import { createContext, type AppContext } from '../app/context';
+import type { AppContext } from '../app/context';
 import { ConflictError, LocalizedError, sellerError, ValidationError } from '../app/errors';
 import type { FixScreen } from '../core/fix';
-import { pickLocale, type Locale, type Localized } from '../core/i18n';
-import { migrateToLatest, openStore } from '../store/database';
+import { cliLocale } from './locale';
+import { countdown, printJson, printTable, say } from './output';
 
-export function cliLocale(): Locale {
-  return pickLocale(process.env.SHIPBY_LANG || process.env.LC_ALL || process.env.LANG);
-}
-
-export function say(message: Localized): string {
-  return message[cliLocale()];
-}
+export { cliLocale, countdown, printJson, printTable, say };
 
 /** Opens the store, runs the command, and always closes it. */
 export async function withApp<T>(run: (ctx: AppContext) => Promise<T>): Promise<T> {
+  // Imported here, not above: a command that never opens the store does not load it (bench:cli).
+  const [{ migrateToLatest, openStore }, { createContext }] = await Promise.all([import('../store/database'), import('../app/context')]);
   const store = openStore();
   try {
     await migrateToLatest(store);
@@ -84,25 +80,4 @@ export function action<A extends unknown[]>(run: (...args: A) => Promise<void>):
       reportError(error);
     }
   };
-}
-
-export function printTable(rows: Array<Record<string, unknown>>, columns: string[]): void {
-  const text = rows.map((r) => columns.map((c) => (r[c] === null || r[c] === undefined ? '' : String(r[c]))));
-  const widths = columns.map((c, i) => Math.max(c.length, ...text.map((t) => t[i]!.length)));
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
-  console.log(line(columns));
-  console.log(line(widths.map((w) => '-'.repeat(w))));
-  for (const t of text) console.log(line(t));
-}
-
-export function printJson(value: unknown): void {
-  console.log(JSON.stringify(value, null, 2));
-}
-
-/** Time left as "1d04h07m", negative when overdue. */
-export function countdown(ms: number | null): string {
-  if (ms === null) return '';
-  const sign = ms < 0 ? '-' : '';
-  const minutes = Math.floor(Math.abs(ms) / 60_000);
-  return `${sign}${Math.floor(minutes / 1440)}d${String(Math.floor((minutes % 1440) / 60)).padStart(2, '0')}h${String(minutes % 60).padStart(2, '0')}m`;
 }

@@ -4,6 +4,7 @@
  * specification: JPEG SOI marker, PNG signature, RIFF/WEBP, GIF87a/89a, the ISO-BMFF `ftyp` box with a HEIF brand,
  * and PDF's `%PDF-` header.
  */
+import { setting } from './config';
 export type EvidenceType = 'jpeg' | 'png' | 'webp' | 'gif' | 'heic' | 'pdf';
 
 export const EVIDENCE_EXTENSIONS: Record<string, EvidenceType> = { '.jpg': 'jpeg', '.jpeg': 'jpeg', '.png': 'png', '.webp': 'webp', '.gif': 'gif', '.heic': 'heic', '.pdf': 'pdf' };
@@ -31,6 +32,5 @@ export function contentMatchesExtension(extension: string, bytes: Uint8Array): b
 
 /** Evidence a shop may keep in all, bytes (SHIPBY_EVIDENCE_QUOTA_MB, default 500 MB). */
 export function evidenceQuotaBytes(env: Record<string, string | undefined>): number {
-  const mb = Number(env.SHIPBY_EVIDENCE_QUOTA_MB);
-  return Math.round((Number.isFinite(mb) && mb > 0 ? mb : 500) * 1024 * 1024);
+  return Math.round(setting(env, 'SHIPBY_EVIDENCE_QUOTA_MB') * 1024 * 1024);
 }

@@ -38,6 +38,7 @@ import { catalogueRoutes } from './routes/catalogue';
 import { setupRoutes } from './routes/setup';
 import { stockRoutes } from './routes/stock';
 import { trackingRoutes } from './routes/tracking';
+import { setting } from '../core/config';
 
 export interface ServerOptions {
   logger?: boolean;
@@ -73,15 +74,12 @@ export interface ServerTimeouts {
   checkEveryMs: number;
 }
 
-/** The timeouts from the environment, else the defaults; a value that is not a positive number is ignored. */
+/** The timeouts from the environment (core/config.ts: defaults there; a bad value was refused at start), else the overrides. */
 export function serverTimeouts(overrides: Partial<ServerTimeouts> = {}): ServerTimeouts {
-  const env = (name: string, fallback: number) => {
-    const value = Number(process.env[name]);
-    return Number.isFinite(value) && value > 0 ? value : fallback;
-  };
+  const env = process.env;
   const t = {
-    requestMs: env('SHIPBY_REQUEST_TIMEOUT_MS', 60_000), headersMs: env('SHIPBY_HEADERS_TIMEOUT_MS', 20_000), idleMs: env('SHIPBY_IDLE_TIMEOUT_MS', 120_000),
-    keepAliveMs: env('SHIPBY_KEEP_ALIVE_TIMEOUT_MS', 10_000), checkEveryMs: 5_000, ...overrides,
+    requestMs: setting(env, 'SHIPBY_REQUEST_TIMEOUT_MS'), headersMs: setting(env, 'SHIPBY_HEADERS_TIMEOUT_MS'), idleMs: setting(env, 'SHIPBY_IDLE_TIMEOUT_MS'),
+    keepAliveMs: setting(env, 'SHIPBY_KEEP_ALIVE_TIMEOUT_MS'), checkEveryMs: 5_000, ...overrides,
   };
   return { ...t, headersMs: Math.min(t.headersMs, t.requestMs), checkEveryMs: Math.min(t.checkEveryMs, t.headersMs) };
 }
@@ -119,7 +117,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: timeouts.checkEveryMs },
     logger: options.logger
       ? {
-          level: process.env.LOG_LEVEL ?? 'info',
+          level: setting(process.env, 'LOG_LEVEL'),
           redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
           // Buyers' phones and addresses never reach a log line, whatever a caller logs (core/personal-data.ts).
           hooks: {
@@ -158,7 +156,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     },
   });
   await app.register(fastifyCookie);
-  const perMinute = options.rateLimit?.perMinute ?? Number(process.env.SHIPBY_RATE_LIMIT ?? 1200);
+  const perMinute = options.rateLimit?.perMinute ?? setting(process.env, 'SHIPBY_RATE_LIMIT');
   await app.register(rateLimit, {
     max: perMinute,
     timeWindow: 60_000,

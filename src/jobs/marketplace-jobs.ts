@@ -10,6 +10,7 @@ import { masterKeyFromEnv } from '../app/secrets';
 import { refreshExpiringTokens } from '../app/shop-authorisation';
 import { outboxSettingsFromEnv, runOutboxWorker } from './outbox-worker';
 import { parseInterval, startScheduler, type ScheduledJob, reportJobErrors } from './scheduler';
+import { setting } from '../core/config';
 
 export interface JobLog {
   info(message: string): void;
@@ -44,7 +45,7 @@ export function startMarketplaceJobs(ctx: AppContext, log: JobLog, env: NodeJS.P
       },
     },
   ];
-  if ((env.SHIPBY_OUTBOX_WORKER ?? 'on').toLowerCase() !== 'off') {
+  if (setting(env, 'SHIPBY_OUTBOX_WORKER') !== 'off') {
     const { settings, concurrency, timeoutMs } = outboxSettingsFromEnv(env);
     jobs.push({
       name: 'outbox-worker',

@@ -29,6 +29,7 @@ import { newOutageTracker, noteMarketplaceSignals } from '../app/marketplace-out
 import { aliexpressPort, type MarketplacePort } from '../integrations/marketplace/index';
 import { ReauthorisationRequiredError } from '../integrations/aliexpress/errors';
 import type { ClaimedRow } from '../store/outbox';
+import { setting } from '../core/config';
 
 export interface OutboxWorkerOptions {
   masterKey: Buffer;
@@ -217,27 +218,22 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
 
 /** Worker settings from the environment (the `serve` process, `outbox work`, the worker entrypoint). */
 export function outboxSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): { settings: OutboxSettings; concurrency: number; timeoutMs: number } {
-  const number = (name: string, fallback: number) => {
-    const value = env[name];
-    if (value === undefined || value === '') return fallback;
-    const parsed = Number(value);
-    if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`${name} must be a positive number, got "${value}"`);
-    return parsed;
-  };
-  const base = number('SHIPBY_OUTBOX_BACKOFF_MS', DEFAULT_RETRY_POLICY.baseDelayMs);
+  // Parsed and checked in core/config.ts (a bad value throws ConfigError naming it); the retry defaults are the policy's.
+  const base = setting(env, 'SHIPBY_OUTBOX_BACKOFF_MS') ?? DEFAULT_RETRY_POLICY.baseDelayMs;
+  const maxBackoff = setting(env, 'SHIPBY_OUTBOX_MAX_BACKOFF_MS');
   return {
     settings: {
-      leaseMs: number('SHIPBY_OUTBOX_LEASE_MS', DEFAULT_OUTBOX_SETTINGS.leaseMs),
+      leaseMs: setting(env, 'SHIPBY_OUTBOX_LEASE_MS'),
       retry: {
         ...DEFAULT_RETRY_POLICY,
         baseDelayMs: base,
-        maxDelayMs: number('SHIPBY_OUTBOX_MAX_BACKOFF_MS', Math.max(base, DEFAULT_RETRY_POLICY.maxDelayMs)),
-        urgentMaxDelayMs: Math.min(number('SHIPBY_OUTBOX_MAX_BACKOFF_MS', DEFAULT_RETRY_POLICY.urgentMaxDelayMs), DEFAULT_RETRY_POLICY.urgentMaxDelayMs),
-        maxAttempts: number('SHIPBY_OUTBOX_MAX_ATTEMPTS', DEFAULT_RETRY_POLICY.maxAttempts),
+        maxDelayMs: maxBackoff ?? Math.max(base, DEFAULT_RETRY_POLICY.maxDelayMs),
+        urgentMaxDelayMs: Math.min(maxBackoff ?? DEFAULT_RETRY_POLICY.urgentMaxDelayMs, DEFAULT_RETRY_POLICY.urgentMaxDelayMs),
+        maxAttempts: setting(env, 'SHIPBY_OUTBOX_MAX_ATTEMPTS') ?? DEFAULT_RETRY_POLICY.maxAttempts,
       },
     },
-    concurrency: number('SHIPBY_OUTBOX_CONCURRENCY', 16),
-    timeoutMs: number('SHIPBY_MARKETPLACE_TIMEOUT_MS', 15_000),
+    concurrency: setting(env, 'SHIPBY_OUTBOX_CONCURRENCY'),
+    timeoutMs: setting(env, 'SHIPBY_MARKETPLACE_TIMEOUT_MS'),
   };
 }
 

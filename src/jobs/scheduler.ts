@@ -5,6 +5,7 @@
  * outage and once when the job runs again, and the job simply tries again next tick.
  */
 import { isDatabaseUnavailable } from '../app/errors';
+import { intervalMs } from '../core/config';
 
 export interface ScheduledJob {
   name: string;
@@ -70,13 +71,10 @@ export function startScheduler(jobs: ScheduledJob[], reporter: JobErrorReporter 
 /** `600000` (ms), `90s`, `10m`, `1h`. */
 export function parseInterval(text: string | undefined, fallbackMs: number): number {
   if (text === undefined || text.trim() === '') return fallbackMs;
-  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/i.exec(text.trim());
-  if (!match) throw new Error(`"${text}" is not an interval: use milliseconds, or a number with s, m or h (e.g. 10m)`);
-  const value = Number(match[1]);
-  const unit = (match[2] ?? 'ms').toLowerCase();
-  const ms = value * (unit === 'h' ? 3_600_000 : unit === 'm' ? 60_000 : unit === 's' ? 1000 : 1);
+  const ms = intervalMs(text);
+  if (ms === undefined) throw new Error(`"${text}" is not an interval: use milliseconds, or a number with s, m or h (e.g. 10m)`);
   if (ms < 1000) throw new Error(`an interval of "${text}" is too short (at least 1 s)`);
-  return Math.round(ms);
+  return ms;
 }
 
 function wait(ms: number, signal: AbortSignal): Promise<void> {

@@ -15,6 +15,7 @@ import { startFakeAliExpressServer, type FakeAliExpressServer } from '../../src/
 import { migrateToLatest, openStore, type Store } from '../../src/store/database';
 import { createScratchDatabase } from '../../src/store/pg-admin';
 import { FAKE_APP_KEY, FAKE_APP_SECRET, FAKE_TOKEN, TEST_MASTER_KEY_TEXT, connectFakeShop, seedOrders, shipAll } from '../support/outbox-fixtures';
+import { COMPILED } from '../support/processes';
 
 const PARCELS = Number(process.env.SHIPBY_RELIABILITY_PARCELS ?? 10_000);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -49,7 +50,7 @@ interface Worker {
 }
 
 function startWorker(name: string, databaseUrl: string): Worker {
-  const child = spawn(process.execPath, ['--import', path.join(root, 'node_modules/tsx/dist/loader.mjs'), path.join(root, 'src/jobs/outbox-worker-main.ts'), '--drain'], {
+  const child = spawn(process.execPath, [COMPILED.outboxWorker, '--drain'], {
     cwd: root,
     env: {
       ...process.env,

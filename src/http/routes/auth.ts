@@ -8,6 +8,7 @@ import { PERMISSIONS, roleAllows, ROLES } from '../../core/access';
 import { localized } from '../../core/i18n';
 import { toIso } from '../../core/time';
 import { DEVICE_COOKIE, SESSION_COOKIE } from '../access';
+import { setting } from '../../core/config';
 
 const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
 
@@ -41,7 +42,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, options: AuthR
       httpOnly: true,
       sameSite: 'strict',
       // Secure whenever the request came over HTTPS (directly or through a proxy that says so).
-      secure: request.protocol === 'https' || process.env.SHIPBY_SECURE_COOKIES === '1',
+      secure: request.protocol === 'https' || setting(process.env, 'SHIPBY_SECURE_COOKIES') === '1',
       // Relative (Max-Age), not Expires: the session's end is on the server's clock (injected: shifted in tests,
       // simulated in the demo), and the browser compares an Expires date with its own, dropping the cookie at once.
       maxAge: Math.max(1, Math.round((signedIn.expiresAt - ctx.now()) / 1000)),

@@ -13,6 +13,7 @@ import { unescapeCell } from '../../core/spreadsheet-cell';
 import { localized } from '../../core/i18n';
 import { IMPORT_COLUMNS, REQUIRED_COLUMNS, type ImportIssue, type RawRow } from '../../core/order-input';
 import { cellText } from './cell-text';
+import { setting } from '../../core/config';
 
 export type FileRecord =
   | { kind: 'row'; row: number; raw: RawRow }
@@ -28,7 +29,7 @@ export class FileFormatError extends Error {
 
 export const IMPORT_LIMITS = {
   /** Bigger files are refused before reading: a mistake (wrong file) or an abuse, either way not an import. */
-  maxFileBytes: Number(process.env.SHIPBY_IMPORT_MAX_BYTES) || 4 * 1024 ** 3,
+  maxFileBytes: setting(process.env, 'SHIPBY_IMPORT_MAX_BYTES'),
   maxXlsxBytes: 256 * 1024 ** 2,
   maxJsonArrayBytes: 128 * 1024 ** 2,
   maxRecordBytes: 64 * 1024,
