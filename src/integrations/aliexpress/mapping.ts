@@ -86,6 +86,15 @@ function finalStatus(status: string, endReason: string | undefined): string {
   return status;
 }
 
+/**
+ * A mapped order split into what the shared order import takes (the JSON order contract) and the two facts beside it
+ * that the contract has no column for: the promised delivery days and whether the address came masked.
+ */
+export function importInputOf(mapped: OrderInput): { input: Record<string, unknown>; promisedDays: number | undefined; addressMasked: boolean } {
+  const { freight_commit_days: promisedDays, address_masked: masked, ...input } = mapped;
+  return { input: input as unknown as Record<string, unknown>, promisedDays, addressMasked: masked === true };
+}
+
 /** Maps one `findorderbyid` target. Throws OrderMappingError listing everything that is missing or malformed. */
 export function mapOrderDetail(target: PlatformOrderDetail): OrderInput {
   const problems: string[] = [];

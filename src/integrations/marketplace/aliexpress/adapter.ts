@@ -10,7 +10,7 @@
  * declared tracking number on the order in AliExpress.
  */
 import type { AliExpressClient } from '../../aliexpress/client';
-import { mapDeclaredShipments, mapOrderDetail, OrderMappingError } from '../../aliexpress/mapping';
+import { mapDeclaredShipments, mapOrderDetail, importInputOf, OrderMappingError } from '../../aliexpress/mapping';
 import { parsePlatformTime, SHIPPABLE_STATUSES } from '../../aliexpress/protocol';
 import { createAliExpressOnlineCarrier } from '../../carriers/aliexpress-online/adapter';
 import type { MarketplacePort, PulledOrder } from '../port';
@@ -33,10 +33,7 @@ export function aliexpressPort(client: AliExpressClient): MarketplacePort {
       let promisedDays: number | undefined;
       let addressMasked = false;
       try {
-        const { freight_commit_days: days, address_masked: masked, ...mapped } = mapOrderDetail(detail);
-        input = mapped as unknown as Record<string, unknown>;
-        promisedDays = days;
-        addressMasked = masked === true;
+        ({ input, promisedDays, addressMasked } = importInputOf(mapOrderDetail(detail)));
       } catch (error) {
         if (!(error instanceof OrderMappingError)) throw error;
         problem = { message: error.message, problems: error.problems };
