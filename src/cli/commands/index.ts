@@ -16,6 +16,7 @@ import * as serve from './serve';
 import * as stock from './stock';
 import * as tracking from './tracking';
 import * as trackingNumber from './tracking-number';
+import * as worker from './worker';
 
 /** Each command module exports `register(program)`; add one line here per module. */
-export const commandModules: Array<{ register: (program: Command) => void }> = [serve, migrate, backup, access, importOrders, orders, deadlines, fakeAliexpress, trackingNumber, plan, marketplace, stock, tracking, demo, pack, carrier, sampleCarrier];
+export const commandModules: Array<{ register: (program: Command) => void }> = [serve, migrate, backup, access, importOrders, orders, deadlines, fakeAliexpress, trackingNumber, plan, marketplace, stock, tracking, demo, pack, carrier, sampleCarrier, worker];
