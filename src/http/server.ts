@@ -14,13 +14,13 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from '../app/context';
 import { listWebhooks } from '../app/deadlines';
 import { PlanPool, type PlanPoolOptions } from '../app/plan-pool';
-import { tokenHash } from '../app/passwords';
 import { listShopsWithPolicy } from '../app/policies';
 import { localized, pickLocale } from '../core/i18n';
 import { marketplaceNotices } from '../app/marketplace-outage';
 import { maskPersonalData } from '../core/personal-data';
 import { toIso } from '../core/time';
-import { registerAccess, SESSION_COOKIE } from './access';
+import { registerAccess } from './access';
+import { parseTrustProxy, rateCounterFor, rateLimitKey, rateLimitStoreFromEnv, sharedStore, type RateLimitStore, type TrustProxy } from './rate-limit';
 import { DATABASE_RETRY_AFTER_SECONDS, errorBody, handleError } from './errors';
 import { registerInputGuards } from './input-guards';
 import { registerIdempotency } from './idempotency';
@@ -45,8 +45,13 @@ export interface ServerOptions {
    * `bench:api` measures authentication against. No command or variable turns it off.
    */
   authentication?: boolean;
-  /** Requests per minute per API key, session or IP (SHIPBY_RATE_LIMIT, default 1200), and sign-ins per minute per IP. */
-  rateLimit?: { perMinute?: number; loginPerMinute?: number };
+  /**
+   * Requests per minute per verified caller (API key or session) else client address (SHIPBY_RATE_LIMIT, default
+   * 1200), sign-ins per minute per address, and where the counters live (SHIPBY_RATE_LIMIT_STORE; http/rate-limit.ts).
+   */
+  rateLimit?: { perMinute?: number; loginPerMinute?: number; store?: RateLimitStore };
+  /** Proxies trusted to give the client address (SHIPBY_TRUST_PROXY; http/rate-limit.ts parseTrustProxy). */
+  trustProxy?: TrustProxy;
   /** How long a caller may take to send a request, and idle connections live (defaults: `serverTimeouts()`). */
   timeouts?: Partial<ServerTimeouts>;
   /** The planner threads' size and caps (default from SHIPBY_PLAN_* variables; app/plan-pool.ts). */
@@ -105,6 +110,8 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 export async function buildServer(ctx: AppContext, options: ServerOptions = {}): Promise<FastifyInstance> {
   const timeouts = serverTimeouts(options.timeouts);
   const app = Fastify({
+    // Behind a reverse proxy, the client's address is the one the trusted proxy gives (X-Forwarded-For).
+    trustProxy: options.trustProxy ?? parseTrustProxy(process.env.SHIPBY_TRUST_PROXY),
     // No caller holds a connection by sending slowly or not at all (security issue, finding 6).
     requestTimeout: timeouts.requestMs,
     connectionTimeout: timeouts.idleMs,
@@ -152,16 +159,18 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   });
   await app.register(fastifyCookie);
   const perMinute = options.rateLimit?.perMinute ?? Number(process.env.SHIPBY_RATE_LIMIT ?? 1200);
+  const counter = rateCounterFor(ctx, options.rateLimit?.store ?? rateLimitStoreFromEnv(process.env, ctx.store.dialect));
   await app.register(rateLimit, {
     max: perMinute,
     timeWindow: 60_000,
-    // Per caller: an API key or a session by its token (hashed, so the limiter never holds one), else the IP.
-    keyGenerator: (request) => {
-      const authorization = request.headers.authorization;
-      const session = request.cookies?.[SESSION_COOKIE];
-      const token = authorization ?? session;
-      return token ? `t:${tokenHash(token).slice(0, 22)}` : `ip:${request.ip}`;
-    },
+    // Counted once the caller is verified (the access hook runs on onRequest): per API key or signed-in user, else
+    // per client address. An unknown cookie is no one, so a fresh random cookie per request is still one address.
+    hook: 'preParsing',
+    keyGenerator: rateLimitKey,
+    // Counters every process sees (the store, or Redis); `memory` keeps the plugin's own, for one process.
+    ...(counter ? { store: sharedStore(counter) } : {}),
+    // The counters' store being down is not the caller's fault: the request goes on (and answers 503 if it needs it).
+    skipOnError: true,
     // Thrown by the plugin and answered by handleError: 429, Retry-After, the message in both languages.
     errorResponseBuilder: (_request, context) => {
       const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
@@ -184,7 +193,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   // Which dependency is down, if any: 200 when the database answers, 503 (with Retry-After) when it does not.
-  app.get('/health', { schema: { tags: ['system'], summary: 'Liveness, the database in use, and whether each dependency is up (503 when one is down)' } }, async (request, reply) => {
+  app.get('/health', { config: { rateLimit: false }, schema: { tags: ['system'], summary: 'Liveness, the database in use, and whether each dependency is up (503 when one is down)' } }, async (request, reply) => {
     const database = await databaseHealth(ctx);
     if (database.up) return { ok: true, database: ctx.store.dialect, dependencies: { database: 'up' } };
     request.log.warn(`health: database down (${database.error})`);

@@ -10,6 +10,7 @@
 import type { AppContext } from '../app/context';
 import { claimJobTurn } from '../app/store-leases';
 import { startDeadlineJobs } from './deadline-jobs';
+import { startHousekeepingJobs } from './housekeeping-jobs';
 import { startMarketplaceJobs } from './marketplace-jobs';
 import { reportJobErrors, type JobErrorReporter, type JobLog, type Scheduler, type SchedulerOptions } from './scheduler';
 import { startTrackingJobs } from './tracking-jobs';
@@ -21,6 +22,7 @@ export const JOB_GROUPS: Record<string, JobGroup> = {
   marketplace: startMarketplaceJobs,
   deadlines: startDeadlineJobs,
   tracking: startTrackingJobs,
+  housekeeping: startHousekeepingJobs,
 };
 
 /** Scheduling shared by every group: turns claimed on the store, errors and turns to the log, `extra` hooks (metrics). */
