@@ -23,6 +23,7 @@ import { registerAccess } from './access';
 import { parseTrustProxy, rateCounterFor, rateLimitKey, rateLimitStoreFromEnv, sharedStore, type RateLimitStore, type TrustProxy } from './rate-limit';
 import { DATABASE_RETRY_AFTER_SECONDS, errorBody, handleError } from './errors';
 import { registerInputGuards } from './input-guards';
+import { registerMetrics } from './metrics';
 import { registerIdempotency } from './idempotency';
 import { databaseHealth } from '../app/health';
 import { TooManyAttemptsError, ValidationError } from '../app/errors';
@@ -54,6 +55,8 @@ export interface ServerOptions {
   trustProxy?: TrustProxy;
   /** How long a caller may take to send a request, and idle connections live (defaults: `serverTimeouts()`). */
   timeouts?: Partial<ServerTimeouts>;
+  /** The token GET /metrics asks for (default SHIPBY_METRICS_TOKEN; none: /metrics answers 401). */
+  metricsToken?: string;
   /** The planner threads' size and caps (default from SHIPBY_PLAN_* variables; app/plan-pool.ts). */
   planner?: PlanPoolOptions;
 }
@@ -191,6 +194,8 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     }
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  registerMetrics(app, ctx, { token: options.metricsToken ?? process.env.SHIPBY_METRICS_TOKEN });
 
   // Which dependency is down, if any: 200 when the database answers, 503 (with Retry-After) when it does not.
   app.get('/health', { config: { rateLimit: false }, schema: { tags: ['system'], summary: 'Liveness, the database in use, and whether each dependency is up (503 when one is down)' } }, async (request, reply) => {

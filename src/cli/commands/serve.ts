@@ -3,6 +3,7 @@ import { ordersPastCalendarData } from '../../app/calendar-coverage';
 import { createContext } from '../../app/context';
 import { buildServer } from '../../http/server';
 import { startAllJobs } from '../../jobs/cluster';
+import { jobMetrics } from '../../app/telemetry';
 import { runJobsWhileOwner } from '../../jobs/job-owner';
 import { describeUrl, openStore } from '../../store/database';
 import { migrateWhenReachable } from '../../app/health';
@@ -38,7 +39,7 @@ export function register(program: Command): void {
         const log = { info: (m: string) => app.log.info(m), error: (m: string) => app.log.error(m), debug: (m: string) => app.log.debug(m) };
         // One process per SQLite store runs the background jobs; the others serve and stand by (jobs/job-owner.ts).
         // On PostgreSQL each job's turn is claimed on the store (jobs/cluster.ts). `--no-jobs`: workers run them.
-        const jobs = options.jobs ? runJobsWhileOwner(ctx, processOwnerId(), () => startAllJobs(ctx, log), log) : null;
+        const jobs = options.jobs ? runJobsWhileOwner(ctx, processOwnerId(), () => startAllJobs(ctx, log, process.env, jobMetrics), log) : null;
         if (!jobs) log.info('background jobs: off here (--no-jobs); shipby worker processes run them');
         const close = async () => {
           await jobs?.stop();
