@@ -17,13 +17,13 @@ import { PlanPool, type PlanPoolOptions } from '../app/plan-pool';
 import { listShopsWithPolicy } from '../app/policies';
 import { localized, pickLocale } from '../core/i18n';
 import { marketplaceNotices } from '../app/marketplace-outage';
-import { maskPersonalData } from '../core/personal-data';
 import { toIso } from '../core/time';
 import { registerAccess } from './access';
 import { parseTrustProxy, rateCounterFor, rateLimitKey, rateLimitStoreFromEnv, sharedStore, type RateLimitStore, type TrustProxy } from './rate-limit';
 import { DATABASE_RETRY_AFTER_SECONDS, errorBody, handleError } from './errors';
 import { registerInputGuards } from './input-guards';
 import { registerMetrics } from './metrics';
+import { AccessLogController, loggerOptions, registerRequestIdHeader, REQUEST_ID_HEADER } from './access-log';
 import { registerIdempotency } from './idempotency';
 import { databaseHealth } from '../app/health';
 import { TooManyAttemptsError, ValidationError } from '../app/errors';
@@ -39,6 +39,8 @@ import { trackingRoutes } from './routes/tracking';
 
 export interface ServerOptions {
   logger?: boolean;
+  /** Where the log goes (default standard output): the benchmark writes it to a file. */
+  logStream?: NodeJS.WritableStream;
   /** The built dashboard (default web/dist); without its index.html, `/` says how to build it. */
   dashboardDir?: string;
   /**
@@ -120,23 +122,16 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     connectionTimeout: timeouts.idleMs,
     keepAliveTimeout: timeouts.keepAliveMs,
     http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: timeouts.checkEveryMs },
-    logger: options.logger
-      ? {
-          level: process.env.LOG_LEVEL ?? 'info',
-          redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
-          // Buyers' phones and addresses never reach a log line, whatever a caller logs (core/personal-data.ts).
-          hooks: {
-            logMethod(args, method) {
-              method.apply(this, args.map((arg) => maskPersonalData(arg)) as Parameters<typeof method>);
-            },
-          },
-        }
-      : false,
+    // One access line per request (http/access-log.ts) instead of Fastify's two; personal data redacted by path.
+    logger: options.logger ? loggerOptions(options.logStream) : false,
+    logController: new AccessLogController(),
+    requestIdHeader: REQUEST_ID_HEADER,
     // Bodies over the limit are refused (413) from their Content-Length, before a byte is parsed.
     bodyLimit: 5 * 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true, allowUnionTypes: true } },
   });
   app.setErrorHandler(handleError);
+  registerRequestIdHeader(app);
   app.addHook('onSend', async (_request, reply, payload) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
     if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
