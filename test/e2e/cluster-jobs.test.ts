@@ -4,7 +4,6 @@
  * synced once (each order read once, one listing), and each due parcel is looked up once, however many processes run
  * the jobs. A worker on a database not upgraded to this version stops at once and says so.
  */
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createContext, type AppContext } from '../../src/app/context';
 import { connectShop } from '../../src/app/marketplace';
@@ -18,21 +17,10 @@ import { SampleTrackingProvider } from '../../src/integrations/tracking/sample-p
 import { migrateToLatest, openStore, type Store } from '../../src/store/database';
 import { createScratchDatabase } from '../../src/store/pg-admin';
 import { FAKE_APP_KEY, FAKE_APP_SECRET, FAKE_TOKEN, TEST_MASTER_KEY, TEST_MASTER_KEY_TEXT } from '../support/outbox-fixtures';
-import { CHILD_PROCESS_TIMEOUT, shipby, startChild, stop, waitUntil, type Child } from '../support/processes';
+import { CHILD_PROCESS_TIMEOUT, freePort, shipby, startChild, stop, waitUntil, type Child } from '../support/processes';
 
 const PARCELS = 16;
 const TEN_MINUTES = '10m';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A process has taken or skipped its first turn of `job` (debug lines of jobs/scheduler.ts). */
 const triedJob = (child: Child, job: string) => child.lines.some((l) => l.includes(`job ${job}: `));
