@@ -2,8 +2,9 @@
  * Jobs once per cluster, on PostgreSQL: two `serve` processes (jobs on) and two `shipby worker` processes share one
  * database. The fake AliExpress counts every protocol call and the sample 17TRACK counts every look-up: the shop is
  * synced once (each order read once, one listing), and each due parcel is looked up once, however many processes run
- * the jobs. A worker on a database not upgraded to this version stops at once and says so.
+ * the jobs. The two servers share one rate limit. A worker on a database not upgraded to this version stops at once and says so.
  */
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createContext, type AppContext } from '../../src/app/context';
 import { connectShop } from '../../src/app/marketplace';
@@ -20,6 +21,7 @@ import { FAKE_APP_KEY, FAKE_APP_SECRET, FAKE_TOKEN, TEST_MASTER_KEY, TEST_MASTER
 import { CHILD_PROCESS_TIMEOUT, freePort, shipby, startChild, stop, waitUntil, type Child } from '../support/processes';
 
 const PARCELS = 16;
+const LIMIT = 20;
 const TEN_MINUTES = '10m';
 
 /** A process has taken or skipped its first turn of `job` (debug lines of jobs/scheduler.ts). */
@@ -70,6 +72,7 @@ describe('jobs once per cluster on PostgreSQL', () => {
       DATABASE_URL: scratch.url, SHIPBY_LANG: 'en', LOG_LEVEL: 'debug', SHIPBY_MASTER_KEY: TEST_MASTER_KEY_TEXT,
       SHIPBY_SYNC_INTERVAL: TEN_MINUTES, SHIPBY_POLL_INTERVAL: TEN_MINUTES, SHIPBY_TRACKING_INTERVAL: TEN_MINUTES, SHIPBY_RECEIPT_INTERVAL: TEN_MINUTES,
       SHIPBY_SWEEP_INTERVAL: TEN_MINUTES, SHIPBY_PLAN_INTERVAL: TEN_MINUTES, SHIPBY_OUTBOX_IDLE_POLL_MS: '200',
+      SHIPBY_RATE_LIMIT: String(LIMIT),
     };
     const ports = [await freePort(), await freePort()];
     const children: Child[] = [
@@ -98,6 +101,15 @@ describe('jobs once per cluster on PostgreSQL', () => {
       // Each parcel looked up at the provider once.
       expect([...provider.lookups.keys()].sort()).toEqual([...numbers].sort());
       expect([...provider.lookups.values()].every((n) => n === 1)).toBe(true);
+
+      // The two servers share one rate limit (counters in PostgreSQL): a fresh random cookie per request is no one,
+      // so 2 × LIMIT requests alternating between them meet the address's limit once, not once per process.
+      const statuses: number[] = [];
+      for (let i = 0; i < 2 * LIMIT; i++) {
+        const answer = await fetch(`http://127.0.0.1:${ports[i % 2]}/orders`, { headers: { cookie: `shipby_session=${randomBytes(24).toString('base64url')}` } });
+        statuses.push(answer.status);
+      }
+      expect(statuses).toEqual([...Array(LIMIT).fill(401), ...Array(LIMIT).fill(429)]);
     } finally {
       await Promise.all(children.map((c) => stop(c)));
     }
