@@ -4,6 +4,7 @@
  */
 import { localized, type Localized } from '../core/i18n';
 import { EARLY_UPLOAD_WARNING, UPLOAD_TIMINGS, isUploadTiming, type UploadTiming } from '../core/upload-rules';
+import { recordMarketplaceEvent } from './telemetry';
 import { createAliExpressClient, type AliExpressClient, type AliExpressClientConfig } from '../integrations/aliexpress/client';
 import { ReauthorisationRequiredError } from '../integrations/aliexpress/errors';
 import * as marketplace from '../store/marketplace';
@@ -151,6 +152,11 @@ export function clientFromConnection(row: MarketplaceConnectionRow, masterKey: B
   const protocol = row.gateway_protocol === 'top' ? 'top' : 'iop';
   return createAliExpressClient({
     ...options,
+    // Every call's outcome is counted for /metrics, beside the caller's own listener.
+    onEvent: (event) => {
+      recordMarketplaceEvent(event);
+      options.onEvent?.(event);
+    },
     credentials: {
       appKey: row.app_key,
       appSecret: decryptSecret(masterKey, row.app_secret_enc, secretContext(row.shop_id, 'app_secret')),

@@ -193,10 +193,11 @@ export async function syncShopOrders(ctx: AppContext, shopId: string, options: S
 }
 
 /** Every connected shop, one after the other; a failing shop does not stop the others. */
-export async function syncAllShops(ctx: AppContext, options: SyncOptions, shopIds?: string[]): Promise<SyncReport[]> {
+export async function syncAllShops(ctx: AppContext, options: SyncOptions & { claim?: (shopId: string) => Promise<boolean> }, shopIds?: string[]): Promise<SyncReport[]> {
   const shops = shopIds ?? (await marketplace.listConnections(ctx.store.db)).map((row) => row.shop_id);
   const reports: SyncReport[] = [];
-  for (const shopId of shops) reports.push(await syncShopOrders(ctx, shopId, options));
+  // With a claim (the scheduled sync of several processes), a shop whose turn another process holds is skipped.
+  for (const shopId of shops) if (!options.claim || (await options.claim(shopId))) reports.push(await syncShopOrders(ctx, shopId, options));
   return reports;
 }
 

@@ -113,6 +113,8 @@ export function registerAccess(app: FastifyInstance, ctx: AppContext, options: A
   app.addHook('onRequest', async (request, reply) => {
     request.access = { actor: 'api' };
     if (!options.required) return;
+    // A route with its own token (the metrics scraper's) is not an API caller: its Authorization is not a key.
+    if (request.routeOptions.config?.access?.scope === 'own-token') return;
     const authorization = request.headers.authorization;
     if (authorization) {
       const wait = badCredentials.blockedFor(request.ip);
@@ -143,7 +145,7 @@ export function registerAccess(app: FastifyInstance, ctx: AppContext, options: A
       request.access = { actor: actorOf(request) };
       return;
     }
-    if (access.scope === 'public') return;
+    if (access.scope === 'public' || access.scope === 'own-token') return;
     const principal = request.principal;
     if (!principal) throw new AuthenticationError(localized('Sign in first (or send an API key).', '请先登录（或提供 API 密钥）。'));
     if (principal.csrfToken && UNSAFE.has(request.method) && request.headers[CSRF_HEADER] !== principal.csrfToken) {

@@ -13,6 +13,8 @@ export interface Where {
 export type RouteAccess =
   /** No caller needed: health, sign-in, provider webhooks (signed by the provider), the dashboard's files, docs. */
   | { scope: 'public' }
+  /** Its own credential, checked by the route (GET /metrics: SHIPBY_METRICS_TOKEN): no session or API key is read. */
+  | { scope: 'own-token' }
   /** Any signed-in caller, about itself (session, logout, own password). */
   | { scope: 'signed-in' }
   /** The shop named at `shop` (comma-separated or an array: each one), else every shop where the permission is held. */
@@ -41,6 +43,7 @@ const order = (permission: Permission): RouteAccess => ({ scope: 'order', permis
 export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   // system
   'GET /health': PUBLIC,
+  'GET /metrics': { scope: 'own-token' },
   'GET /': PUBLIC,
   'GET /*': PUBLIC,
   'GET /shops': shops('orders:read'),

@@ -14,15 +14,16 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from '../app/context';
 import { listWebhooks } from '../app/deadlines';
 import { PlanPool, type PlanPoolOptions } from '../app/plan-pool';
-import { tokenHash } from '../app/passwords';
 import { listShopsWithPolicy } from '../app/policies';
 import { localized, pickLocale } from '../core/i18n';
 import { marketplaceNotices } from '../app/marketplace-outage';
-import { maskPersonalData } from '../core/personal-data';
 import { toIso } from '../core/time';
 import { isInstallationOwner, registerAccess, SESSION_COOKIE } from './access';
+import { parseTrustProxy, rateCounterFor, rateLimitKey, rateLimitStoreFromEnv, sharedStore, type RateLimitStore, type TrustProxy } from './rate-limit';
 import { DATABASE_RETRY_AFTER_SECONDS, errorBody, handleError } from './errors';
 import { registerInputGuards } from './input-guards';
+import { registerMetrics } from './metrics';
+import { AccessLogController, loggerOptions, registerRequestIdHeader, REQUEST_ID_HEADER } from './access-log';
 import { registerIdempotency } from './idempotency';
 import { databaseHealth } from '../app/health';
 import { TooManyAttemptsError, ValidationError } from '../app/errors';
@@ -42,6 +43,8 @@ import { setting } from '../core/config';
 
 export interface ServerOptions {
   logger?: boolean;
+  /** Where the log goes (default standard output): the benchmark writes it to a file. */
+  logStream?: NodeJS.WritableStream;
   /** The built dashboard (default web/dist); without its index.html, `/` says how to build it. */
   dashboardDir?: string;
   /**
@@ -49,10 +52,17 @@ export interface ServerOptions {
    * `bench:api` measures authentication against. No command or variable turns it off.
    */
   authentication?: boolean;
-  /** Requests per minute per API key, session or IP (SHIPBY_RATE_LIMIT, default 1200), and sign-ins per minute per IP. */
-  rateLimit?: { perMinute?: number; loginPerMinute?: number };
+  /**
+   * Requests per minute per verified caller (API key or session) else client address (SHIPBY_RATE_LIMIT, default
+   * 1200), sign-ins per minute per address, and where the counters live (SHIPBY_RATE_LIMIT_STORE; http/rate-limit.ts).
+   */
+  rateLimit?: { perMinute?: number; loginPerMinute?: number; store?: RateLimitStore };
+  /** Proxies trusted to give the client address (SHIPBY_TRUST_PROXY; http/rate-limit.ts parseTrustProxy). */
+  trustProxy?: TrustProxy;
   /** How long a caller may take to send a request, and idle connections live (defaults: `serverTimeouts()`). */
   timeouts?: Partial<ServerTimeouts>;
+  /** The token GET /metrics asks for (default SHIPBY_METRICS_TOKEN; none: /metrics answers 401). */
+  metricsToken?: string;
   /** The planner threads' size and caps (default from SHIPBY_PLAN_* variables; app/plan-pool.ts). */
   planner?: PlanPoolOptions;
   /** What a password change does to the keys its user made: 'revoke' or 'keep' (default SHIPBY_PASSWORD_CHANGE_KEYS, else revoke). */
@@ -110,28 +120,23 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 export async function buildServer(ctx: AppContext, options: ServerOptions = {}): Promise<FastifyInstance> {
   const timeouts = serverTimeouts(options.timeouts);
   const app = Fastify({
+    // Behind a reverse proxy, the client's address is the one the trusted proxy gives (X-Forwarded-For).
+    trustProxy: options.trustProxy ?? parseTrustProxy(process.env.SHIPBY_TRUST_PROXY),
     // No caller holds a connection by sending slowly or not at all (security issue, finding 6).
     requestTimeout: timeouts.requestMs,
     connectionTimeout: timeouts.idleMs,
     keepAliveTimeout: timeouts.keepAliveMs,
     http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: timeouts.checkEveryMs },
-    logger: options.logger
-      ? {
-          level: setting(process.env, 'LOG_LEVEL'),
-          redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
-          // Buyers' phones and addresses never reach a log line, whatever a caller logs (core/personal-data.ts).
-          hooks: {
-            logMethod(args, method) {
-              method.apply(this, args.map((arg) => maskPersonalData(arg)) as Parameters<typeof method>);
-            },
-          },
-        }
-      : false,
+    // One access line per request (http/access-log.ts) instead of Fastify's two; personal data redacted by path.
+    logger: options.logger ? loggerOptions(options.logStream) : false,
+    logController: new AccessLogController(),
+    requestIdHeader: REQUEST_ID_HEADER,
     // Bodies over the limit are refused (413) from their Content-Length, before a byte is parsed.
     bodyLimit: 5 * 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true, allowUnionTypes: true } },
   });
   app.setErrorHandler(handleError);
+  registerRequestIdHeader(app);
   app.addHook('onSend', async (_request, reply, payload) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
     if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
@@ -157,16 +162,18 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   });
   await app.register(fastifyCookie);
   const perMinute = options.rateLimit?.perMinute ?? setting(process.env, 'SHIPBY_RATE_LIMIT');
+  const counter = rateCounterFor(ctx, options.rateLimit?.store ?? rateLimitStoreFromEnv(process.env, ctx.store.dialect));
   await app.register(rateLimit, {
     max: perMinute,
     timeWindow: 60_000,
-    // Per caller: an API key or a session by its token (hashed, so the limiter never holds one), else the IP.
-    keyGenerator: (request) => {
-      const authorization = request.headers.authorization;
-      const session = request.cookies?.[SESSION_COOKIE];
-      const token = authorization ?? session;
-      return token ? `t:${tokenHash(token).slice(0, 22)}` : `ip:${request.ip}`;
-    },
+    // Counted once the caller is verified (the access hook runs on onRequest): per API key or signed-in user, else
+    // per client address. An unknown cookie is no one, so a fresh random cookie per request is still one address.
+    hook: 'preParsing',
+    keyGenerator: rateLimitKey,
+    // Counters every process sees (the store, or Redis); `memory` keeps the plugin's own, for one process.
+    ...(counter ? { store: sharedStore(counter) } : {}),
+    // The counters' store being down is not the caller's fault: the request goes on (and answers 503 if it needs it).
+    skipOnError: true,
     // Thrown by the plugin and answered by handleError: 429, Retry-After, the message in both languages.
     errorResponseBuilder: (_request, context) => {
       const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
@@ -188,8 +195,10 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
+  registerMetrics(app, ctx, { token: options.metricsToken ?? process.env.SHIPBY_METRICS_TOKEN });
+
   // Which dependency is down, if any: 200 when the database answers, 503 (with Retry-After) when it does not.
-  app.get('/health', { schema: { tags: ['system'], summary: 'Liveness, the database in use, and whether each dependency is up (503 when one is down)' } }, async (request, reply) => {
+  app.get('/health', { config: { rateLimit: false }, schema: { tags: ['system'], summary: 'Liveness, the database in use, and whether each dependency is up (503 when one is down)' } }, async (request, reply) => {
     const database = await databaseHealth(ctx);
     if (database.up) return { ok: true, database: ctx.store.dialect, dependencies: { database: 'up' } };
     request.log.warn(`health: database down (${database.error})`);

@@ -9,22 +9,22 @@ import { syncAllShops } from '../app/order-sync';
 import { masterKeyFromEnv } from '../app/secrets';
 import { refreshExpiringTokens } from '../app/shop-authorisation';
 import { outboxSettingsFromEnv, runOutboxWorker } from './outbox-worker';
-import { parseInterval, startScheduler, type ScheduledJob, reportJobErrors } from './scheduler';
+import { parseInterval, startScheduler, type ScheduledJob, type SchedulerOptions, type JobErrorReporter, type JobLog, reportJobErrors } from './scheduler';
 import { setting } from '../core/config';
 
-export interface JobLog {
-  info(message: string): void;
-  error(message: string): void;
-}
+export type { JobLog } from './scheduler';
 
-export function startMarketplaceJobs(ctx: AppContext, log: JobLog, env: NodeJS.ProcessEnv = process.env): { stop(): Promise<void> } {
+export function startMarketplaceJobs(ctx: AppContext, log: JobLog, env: NodeJS.ProcessEnv = process.env, scheduling: SchedulerOptions & { reporter?: JobErrorReporter } = {}): { stop(): Promise<void> } {
   const intervalMs = parseInterval(env.SHIPBY_SYNC_INTERVAL, 10 * 60_000);
   const jobs: ScheduledJob[] = [
     {
       name: 'order-sync',
       intervalMs,
+      // Each shop's sync is its own turn (`job:order-sync:<shop>`): processes share the shops, none syncs one twice.
+      claimed: 'per-row',
       run: async () => {
-        const reports = await syncAllShops(ctx, { masterKey: masterKeyFromEnv(env) });
+        const claim = scheduling.claim;
+        const reports = await syncAllShops(ctx, { masterKey: masterKeyFromEnv(env), ...(claim ? { claim: (shopId: string) => claim(`job:order-sync:${shopId}`, intervalMs) } : {}) });
         for (const report of reports) {
           const line = `sync ${report.shopId}: ${report.status}, ${report.listed} listed, ${report.created} new, ${report.updated} updated, ${report.skipped.length} skipped`;
           if (report.status === 'failed') log.error(`${line}: ${report.error}`);
@@ -49,6 +49,7 @@ export function startMarketplaceJobs(ctx: AppContext, log: JobLog, env: NodeJS.P
     const { settings, concurrency, timeoutMs } = outboxSettingsFromEnv(env);
     jobs.push({
       name: 'outbox-worker',
+      claimed: 'per-row', // rows are claimed one by one (SKIP LOCKED): a worker in every process
       // The worker returns only when stopped; after a crash (e.g. no master key yet) it starts again a minute later.
       intervalMs: 60_000,
       run: async (signal) => {
@@ -58,5 +59,5 @@ export function startMarketplaceJobs(ctx: AppContext, log: JobLog, env: NodeJS.P
     });
   }
   log.info(`marketplace jobs: order sync every ${Math.round(intervalMs / 1000)} s${jobs.length > 1 ? ', outbox worker running' : ''}`);
-  return startScheduler(jobs, reportJobErrors(log));
+  return startScheduler(jobs, scheduling.reporter ?? reportJobErrors(log), scheduling);
 }

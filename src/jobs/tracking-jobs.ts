@@ -11,9 +11,9 @@ import { runReceiptSweep } from '../app/receipt';
 import { matchUnmatchedEvents, registerParcels } from '../app/tracking';
 import { processDeliveries } from '../app/tracking-deliveries';
 import { pollDueParcels, runTrackingSweep } from '../app/tracking-polling';
-import { parseInterval, reportJobErrors, startScheduler } from './scheduler';
+import { parseInterval, reportJobErrors, startScheduler, type JobErrorReporter, type SchedulerOptions } from './scheduler';
 
-export function startTrackingJobs(ctx: AppContext, log: { info(m: string): void; error(m: string): void }, env: NodeJS.ProcessEnv = process.env) {
+export function startTrackingJobs(ctx: AppContext, log: { info(m: string): void; error(m: string): void }, env: NodeJS.ProcessEnv = process.env, scheduling: SchedulerOptions & { reporter?: JobErrorReporter } = {}) {
   return startScheduler(
     [
       {
@@ -59,6 +59,7 @@ export function startTrackingJobs(ctx: AppContext, log: { info(m: string): void;
         },
       },
     ],
-    reportJobErrors(log),
+    scheduling.reporter ?? reportJobErrors(log),
+    scheduling,
   );
 }

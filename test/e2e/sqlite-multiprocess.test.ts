@@ -5,26 +5,14 @@
  * them over when that one is killed.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/backends';
 import { orderRow, writeCsv } from '../support/files';
-import { CHILD_PROCESS_TIMEOUT, COMPILED, shipby, startChild, stop, waitUntil, type Child } from '../support/processes';
+import { CHILD_PROCESS_TIMEOUT, COMPILED, freePort, shipby, startChild, stop, waitUntil, type Child } from '../support/processes';
 
 const dir = tempDir();
 const env = { DATABASE_URL: `sqlite:${path.join(dir, 'shared.db')}`, SHIPBY_LANG: 'en', LOG_LEVEL: 'info', SHIPBY_JOB_LEASE_MS: '3000' };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const order = (id: string) => ({
   order_id: id, platform: 'aliexpress', status: 'WAIT_SELLER_SEND_GOODS', paid_at: '2026-11-20 10:00:00',

@@ -136,10 +136,11 @@ export function keyCaller(role: Role, token: string): Caller {
 
 /**
  * Everything the API can change, as one comparable value: every table but the ones that record access itself
- * (the audit log, sessions, sign-in links, the keys' last use) and the rate of change of nothing else.
+ * (the audit log, sessions, sign-in links, the keys' last use, the shared rate-limit counters) and the rate of
+ * change of nothing else.
  */
 export async function snapshot(ctx: AppContext): Promise<string> {
-  const skip = new Set(['audit_log', 'user_sessions', 'sign_in_links', 'sign_in_failures', 'known_devices', 'api_keys', 'users', 'kysely_migration', 'kysely_migration_lock']);
+  const skip = new Set(['audit_log', 'user_sessions', 'sign_in_links', 'sign_in_failures', 'known_devices', 'api_keys', 'users', 'kysely_migration', 'kysely_migration_lock', 'rate_limits']);
   const tables = (await ctx.store.db.introspection.getTables()).map((t) => t.name).filter((name) => !skip.has(name)).sort();
   const parts: string[] = [];
   for (const table of tables) {

@@ -4,6 +4,7 @@
  * wait for a condition on it.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import { vi } from 'vitest';
 
@@ -66,4 +67,16 @@ export async function waitUntil(check: () => void | Promise<void>, timeout = 60_
 export async function stop(child: Child, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill(signal);
   await child.exited;
+}
+
+/** A port free on 127.0.0.1 now (for a child server's --port). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

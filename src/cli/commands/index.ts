@@ -31,4 +31,5 @@ export const commandModules: readonly CommandModule[] = [
   { names: ['carrier', 'quote', 'label', 'labels'], load: () => import('./carrier') },
   { names: ['sample-carrier'], load: () => import('./sample-carrier') },
   { names: ['secrets'], load: () => import('./secrets') },
+  { names: ['worker'], load: () => import('./worker') },
 ];

@@ -24,6 +24,7 @@ import { carrierSecretsMigration } from './0018-carrier-secrets';
 import { signInGuardsMigration } from './0019-sign-in-guards';
 import { shopAuthorisationMigration } from './0020-shop-authorisation';
 import { skuCustomsMigration } from './0021-sku-customs';
+import { rateLimitsMigration } from './0022-rate-limits';
 
 export function buildMigrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -225,5 +226,6 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     '0019_sign_in_guards': signInGuardsMigration(dialect),
     '0020_shop_authorisation': shopAuthorisationMigration(dialect),
     '0021_sku_customs': skuCustomsMigration(dialect),
+    '0022_rate_limits': rateLimitsMigration(dialect),
   };
 }
