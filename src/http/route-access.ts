@@ -64,6 +64,8 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   // orders and deadlines
   'POST /orders': shops('orders:write', b('shop_id'), true),
   'GET /orders': shops('orders:read', q('shop'), false, q('warehouse')),
+  'POST /orders/import': shops('orders:write', q('shop'), true),
+  'GET /orders/export.xlsx': shops('orders:read', q('shop'), false, q('warehouse')),
   'GET /orders/:id': order('orders:read'),
   'POST /orders/:id/actions/:action': order('orders:write'),
   'GET /orders/:id/verdict': order('orders:read'),

@@ -31,6 +31,7 @@ import { deadlineRoutes } from './routes/deadlines';
 import { liveRoutes } from './routes/live';
 import { planRoutes } from './routes/plan';
 import { orderRoutes } from './routes/orders';
+import { orderFileRoutes } from './routes/order-files';
 import { packRoutes } from './routes/pack';
 import { setupRoutes } from './routes/setup';
 import { stockRoutes } from './routes/stock';
@@ -195,6 +196,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   });
 
   orderRoutes(app, ctx);
+  orderFileRoutes(app, ctx);
   deadlineRoutes(app, ctx);
   planRoutes(app, ctx);
   stockRoutes(app, ctx);
