@@ -20,6 +20,7 @@
  *      unless its number is on a parcel or queued for upload (`voidUnlessInUse`): a number in use is never voided.
  * Printing is in label-printing.ts.
  */
+import { heldRefusal } from '../core/order-hold';
 import { labelKey } from '../core/carrier/label-key';
 import { meetsLogisticsClass, LOGISTICS_CLASS_LABELS } from '../core/carrier/logistics-class';
 import type { CarrierService } from '../core/carrier/types';
@@ -128,6 +129,8 @@ async function labelUnderLease(ctx: AppContext, orderId: number, input: LabelReq
   const db = ctx.store.db;
   const order = (await orderStore.getOrder(db, undefined, orderId))!;
   await refuseSettledOrders(ctx, [order.id], { en: 'buying a label', zh: '购买面单' });
+  const held = heldRefusal(order);
+  if (held) throw new ConflictError('order.held', held, order.status);
   const sender = await packing.getSender(db, order.shop_id);
   if (!sender) {
     throw new ValidationError([missingSetting('sender', 'settings/sender', localized(`Shop ${order.shop_id} has no sender address to print on its labels`, `店铺 ${order.shop_id} 没有印在面单上的寄件人地址`))]);

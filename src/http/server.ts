@@ -32,6 +32,7 @@ import { liveRoutes } from './routes/live';
 import { planRoutes } from './routes/plan';
 import { orderRoutes } from './routes/orders';
 import { orderFileRoutes } from './routes/order-files';
+import { orderEditRoutes } from './routes/order-edits';
 import { packRoutes } from './routes/pack';
 import { setupRoutes } from './routes/setup';
 import { stockRoutes } from './routes/stock';
@@ -197,6 +198,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
 
   orderRoutes(app, ctx);
   orderFileRoutes(app, ctx);
+  orderEditRoutes(app, ctx);
   deadlineRoutes(app, ctx);
   planRoutes(app, ctx);
   stockRoutes(app, ctx);
