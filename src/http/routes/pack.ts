@@ -205,17 +205,18 @@ export function packRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
   });
 
-  app.post<{ Params: { id: number }; Body: { service?: string; parcel_ids?: number[]; override_reason?: string } | undefined }>('/orders/:id/labels', {
+  app.post<{ Params: { id: number }; Body: { service?: string; parcel_ids?: number[]; override_reason?: string; confirm_cost?: boolean } | undefined }>('/orders/:id/labels', {
     schema: {
       tags: ['pack'],
-      summary: "Buy labels for the order's packed parcels: the number is checked (format, check digit, re-use within 12 months, the buyer's logistics class) and queued for upload",
+      summary:
+        "Buy labels for the order's packed parcels: the number is checked (format, check digit, re-use within 12 months, the buyer's logistics class) and queued for upload. 409 label.no_service when no service is chosen automatically (send `service`, one of GET /orders/:id/quotes' candidates); 409 label.cost_confirm when the labels cost more than the shop's share of the order's value (default 30 %) until `confirm_cost` is true",
       params: idParams,
-      body: { type: ['object', 'null'], additionalProperties: false, properties: { service: { type: 'string' }, parcel_ids: { type: 'array', items: { type: 'integer', minimum: 1 } }, override_reason: { type: 'string', maxLength: 500 } } },
+      body: { type: ['object', 'null'], additionalProperties: false, properties: { service: { type: 'string' }, parcel_ids: { type: 'array', items: { type: 'integer', minimum: 1 } }, override_reason: { type: 'string', maxLength: 500 }, confirm_cost: { type: 'boolean' } } },
       response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
     },
     handler: async (request, reply) => {
       const b = request.body ?? {};
-      const labelled = await labelParcels(ctx, { orderId: request.params.id, ...(b.service ? { service: b.service } : {}), ...(b.parcel_ids ? { parcelIds: b.parcel_ids } : {}), ...(b.override_reason ? { overrideReason: b.override_reason } : {}) }, actorOf(request, 'api'));
+      const labelled = await labelParcels(ctx, { orderId: request.params.id, ...(b.service ? { service: b.service } : {}), ...(b.parcel_ids ? { parcelIds: b.parcel_ids } : {}), ...(b.override_reason ? { overrideReason: b.override_reason } : {}), ...(b.confirm_cost ? { confirmCost: true } : {}) }, actorOf(request, 'api'));
       reply.status(201);
       return {
         items: labelled.map((l) => ({ parcel_id: l.parcelId, tracking_number: l.trackingNumber, carrier: l.carrier, service: l.service, marketplace_service: l.marketplaceService, routing_code: l.routingCode, cost: l.cost, upload: l.upload, checks: l.checks, warnings: l.warnings })),
