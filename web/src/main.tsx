@@ -6,6 +6,7 @@ import './styles/base.css';
 import './styles/screens.css';
 import './styles/pack-station.css';
 import './styles/more-screens.css';
+import './styles/orders.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
