@@ -140,6 +140,8 @@ export interface Order {
   ship_by_at: string | null;
   ship_by_source: string | null;
   milestones: Record<string, string | null>;
+  /** Held by the seller (not packed or labelled until released), or null. */
+  hold?: { held_at: string; reason: string | null } | null;
   version: number;
   created_at: string;
   updated_at: string;

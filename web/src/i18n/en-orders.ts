@@ -13,7 +13,7 @@ export const enOrders = {
   'orderFiles.export': 'Export this list (XLSX)',
   'orderFiles.exporting': 'Exporting…',
   'hold.title': 'Hold',
-  'hold.held': 'On hold since {at}: {reason}',
+  'hold.held': 'On hold: {reason}',
   'hold.reason': 'Why hold it',
   'hold.reasonPlaceholder': 'e.g. the buyer asked to change the address',
   'hold.hold': 'Hold the order',
@@ -45,5 +45,8 @@ export const enOrders = {
   'labelChoice.picked': 'Chosen: {service}. Press Enter to buy the label.',
   'labelCost.confirmTitle': 'Expensive label',
   'labelCost.confirm': 'Buy it anyway',
-  'labelCost.enterConfirms': 'Press Enter again, or the button, to buy this label anyway.',
+  'labelCost.useButton': 'Check the cost first: Enter does not buy this label. To buy it anyway, press «Buy it anyway»; or choose a cheaper service.',
+  'event.held': 'Held',
+  'event.released': 'Released',
+  'event.address_changed': 'Shipping address changed',
 } as const;

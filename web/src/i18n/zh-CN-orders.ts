@@ -15,7 +15,7 @@ export const zhCNOrders: Record<keyof typeof enOrders, string> = {
   'orderFiles.export': '导出当前列表（XLSX）',
   'orderFiles.exporting': '正在导出…',
   'hold.title': '暂停',
-  'hold.held': '自 {at} 起暂停：{reason}',
+  'hold.held': '已暂停：{reason}',
   'hold.reason': '暂停原因',
   'hold.reasonPlaceholder': '例如：买家要求修改地址',
   'hold.hold': '暂停订单',
@@ -47,5 +47,8 @@ export const zhCNOrders: Record<keyof typeof enOrders, string> = {
   'labelChoice.picked': '已选择：{service}。按回车购买面单。',
   'labelCost.confirmTitle': '面单费用较高',
   'labelCost.confirm': '仍然购买',
-  'labelCost.enterConfirms': '再按一次回车或点击按钮，确认购买此面单。',
+  'labelCost.useButton': '请先核对费用：回车不会购买此面单。如仍要购买，请点击「仍然购买」；或选择更便宜的服务。',
+  'event.held': '已暂停',
+  'event.released': '已取消暂停',
+  'event.address_changed': '收货地址已修改',
 };
