@@ -10,14 +10,14 @@
 import { LOGISTICS_CLASS_LABELS, meetsLogisticsClass } from '../core/carrier/logistics-class';
 import type { CarrierService } from '../core/carrier/types';
 import { localized } from '../core/i18n';
-import { DEFAULT_LABEL_COST_SHARE_PERCENT, labelCostVerdict } from '../core/label-cost';
+import { DEFAULT_LABEL_COST_SHARE_PERCENT, isCostSharePercent, labelCostVerdict } from '../core/label-cost';
 import type { Money } from '../core/money';
 import { buyerLogisticsClassOf } from '../core/shipping-facts';
 import * as orderStore from '../store/orders';
 import type { OrderRow } from '../store/schema';
 import { loadShippingCatalog, type ShippingCatalog } from './carrier-contracts';
 import type { AppContext } from './context';
-import { ConflictError, ValidationError } from './errors';
+import { ConflictError, NotFoundError, ValidationError } from './errors';
 import type { PlannedParcel } from './pack';
 import { quoteOrder } from './quotes';
 
@@ -94,4 +94,21 @@ export async function servicesForLabels(ctx: AppContext, order: OrderRow, target
     }
   }
   return { chosen, catalog, servicesByCode };
+}
+
+/** The shop's share of the order's value above which a label asks first (percent, 1–1000; default 30). */
+export async function labelCostShareOf(ctx: AppContext, shopId: string): Promise<{ percent: number; isDefault: boolean }> {
+  const shop = await orderStore.findShop(ctx.store.db, shopId);
+  if (!shop) throw new NotFoundError(localized(`shop ${shopId} not found.`, `未找到店铺 ${shopId}。`));
+  return { percent: shop.label_cost_confirm_percent ?? DEFAULT_LABEL_COST_SHARE_PERCENT, isDefault: shop.label_cost_confirm_percent === null };
+}
+
+/** Sets the shop's share (null: back to the default); a value out of range is refused at its field, nothing changed. */
+export async function setLabelCostShare(ctx: AppContext, shopId: string, percent: number | null): Promise<{ percent: number; isDefault: boolean }> {
+  if (percent !== null && !isCostSharePercent(percent)) {
+    throw new ValidationError([{ row: 0, field: 'percent', message: localized(`percent ${percent} must be a whole number from 1 to 1000.`, `percent ${percent} 必须是 1 到 1000 之间的整数。`) }]);
+  }
+  await labelCostShareOf(ctx, shopId);
+  await ctx.store.db.updateTable('shops').set({ label_cost_confirm_percent: percent }).where('id', '=', shopId).execute();
+  return labelCostShareOf(ctx, shopId);
 }

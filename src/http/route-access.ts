@@ -117,6 +117,8 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /skus/dimensions': { scope: 'installation', permission: 'settings:read' },
   'PUT /shops/:shop/sender': shops('settings:write', p('shop'), true),
   'GET /shops/:shop/sender': shops('settings:read', p('shop'), true),
+  'GET /shops/:shop/label-cost-share': shops('settings:read', p('shop'), true),
+  'PUT /shops/:shop/label-cost-share': shops('settings:write', p('shop'), true),
   'PUT /orders/:id/note': order('orders:write'),
   'POST /orders/:id/pack': order('pack'),
   'GET /orders/:id/packing': order('pack'),

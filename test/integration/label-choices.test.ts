@@ -93,8 +93,13 @@ describe.each(backends)('label choices on $name', (backend) => {
     expect(bought.statusCode, bought.body).toBe(201);
     expect(bought.json().items[0]).toMatchObject({ service: 'dhl-express' });
 
-    // A shop that allows more than the label's share is not asked.
-    await store.db.updateTable('shops').set({ label_cost_confirm_percent: 1000 }).where('id', '=', 'choices').execute();
+    // A shop that allows more than the label's share is not asked; a share out of range is refused at its field.
+    expect((await app.inject({ method: 'GET', url: '/shops/choices/label-cost-share' })).json()).toEqual({ percent: 30, default: true });
+    const wrong = await app.inject({ method: 'PUT', url: '/shops/choices/label-cost-share', payload: { percent: 0 } });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().error.issues[0]).toMatchObject({ path: 'percent' });
+    const set = await app.inject({ method: 'PUT', url: '/shops/choices/label-cost-share', payload: { percent: 1000 } });
+    expect(set.json()).toEqual({ percent: 1000, default: false });
     const other = await packed('EX-2');
     expect((await label(other)).statusCode).toBe(201);
   });

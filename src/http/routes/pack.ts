@@ -8,6 +8,7 @@ import type { AppContext } from '../../app/context';
 import { ValidationError } from '../../app/errors';
 import { handOverOrder } from '../../app/handover';
 import { labelsPdf, packingSlipPdf } from '../../app/label-printing';
+import { labelCostShareOf, setLabelCostShare } from '../../app/label-service';
 import { labelParcels } from '../../app/labels';
 import { packOrder, PackStationRefusal, type PlannedParcel } from '../../app/pack';
 import { cancelPackSession, getPackSession, listPackSessions, orderPacking, ordersBeingPacked, recordWeight, scanItem, startPackSession, type PackSessionView } from '../../app/pack-sessions';
@@ -84,6 +85,23 @@ async function station<T>(request: FastifyRequest, reply: FastifyReply, run: () 
 }
 
 export function packRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const shopParams = { type: 'object', required: ['shop'], properties: { shop: { type: 'string', minLength: 1, maxLength: 64 } } } as const;
+  const presentShare = (share: { percent: number; isDefault: boolean }) => ({ percent: share.percent, default: share.isDefault });
+  app.get<{ Params: { shop: string } }>('/shops/:shop/label-cost-share', {
+    schema: { tags: ['pack'], summary: "The share of an order's value (percent) above which its label asks the packer to confirm (default 30)", params: shopParams, response: { 404: errorSchema } },
+    handler: async (request) => presentShare(await labelCostShareOf(ctx, request.params.shop)),
+  });
+  app.put<{ Params: { shop: string }; Body: { percent: number | null } }>('/shops/:shop/label-cost-share', {
+    schema: {
+      tags: ['pack'],
+      summary: "Set the share of an order's value (whole percent, 1–1000; null for the default 30) above which its label asks the packer to confirm",
+      params: shopParams,
+      body: { type: 'object', required: ['percent'], additionalProperties: false, properties: { percent: { type: ['integer', 'null'] } } },
+      response: { 400: errorSchema, 404: errorSchema },
+    },
+    handler: async (request) => presentShare(await setLabelCostShare(ctx, request.params.shop, request.body.percent)),
+  });
+
   app.put<{ Params: { id: number }; Body: { note: string } }>('/orders/:id/note', {
     schema: { tags: ['pack'], summary: "The buyer's note (printed on the packing slip); empty removes it", params: idParams, body: { type: 'object', additionalProperties: false, required: ['note'], properties: { note: { type: 'string' } } }, response: { 400: errorSchema, 404: errorSchema } },
     handler: async (request) => {
