@@ -11,7 +11,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { addUser } from '../../src/app/accounts';
 import type { AppContext } from '../../src/app/context';
 import { labelParcels } from '../../src/app/labels';
-import { recordWeight, scanItem, startPackSession } from '../../src/app/pack-sessions';
 import { setSkuDimensions } from '../../src/app/packing-catalog';
 import type { CarrierService } from '../../src/core/carrier/types';
 import { cainiaoSuperEconomy, expressCourier } from '../../src/core/data/carriers/index';
@@ -19,7 +18,7 @@ import { IMPORT_COLUMNS } from '../../src/core/order-input';
 import * as packing from '../../src/store/packing';
 import { browserHooks, BrowserWorld } from '../support/browser';
 import { orderRow, type Row } from '../support/files';
-import { addAwaitingOrder, setUpSampleShipping } from '../support/pack';
+import { addAwaitingOrder, packAndWeighAll, setUpSampleShipping } from '../support/pack';
 
 const CLOCK_START = Math.floor(Date.now() / 60_000) * 60_000;
 const OWNER = { email: 'owner@orders-pack.test', password: 'correct horse battery staple' };
@@ -37,9 +36,7 @@ const catalogue = (services: CarrierService[]) =>
   packing.replaceCarrierServices(ctx.store.db, services.map((s) => ({ code: s.code, carrier: s.carrier, definition: JSON.stringify(s), marketplace_service: s.code.toUpperCase(), source: 'test', imported_at: CLOCK_START })), true);
 const packed = async (id: string, logisticsService?: string) => {
   ids[id] = await addAwaitingOrder(ctx, 'demo', id, { now: CLOCK_START, shipInHours: 40, sku: SKU, ...(logisticsService ? { logisticsService } : {}) });
-  const { session } = await startPackSession(ctx, { barcode: id, station: 'station-1' }, 'packer');
-  await scanItem(ctx, session.id, SKU, 'packer');
-  await recordWeight(ctx, session.id, { grams: session.parcels[0]!.expectedGrossG }, 'packer');
+  await packAndWeighAll(ctx, id);
 };
 const noHorizontalScroll = async () => {
   expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(Number(await page.evaluate('document.documentElement.clientWidth')));

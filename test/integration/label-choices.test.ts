@@ -6,7 +6,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context';
-import { recordWeight, scanItem, startPackSession } from '../../src/app/pack-sessions';
 import { setSkuDimensions } from '../../src/app/packing-catalog';
 import type { CarrierService } from '../../src/core/carrier/types';
 import { cainiaoSuperEconomy, expressCourier } from '../../src/core/data/carriers/index';
@@ -15,7 +14,7 @@ import type { SampleCarrierServer } from '../../src/integrations/carriers/sample
 import type { Store } from '../../src/store/database';
 import * as packing from '../../src/store/packing';
 import { backends, contextFor, manualClock } from '../support/backends';
-import { addAwaitingOrder, setUpSampleShipping } from '../support/pack';
+import { addAwaitingOrder, packAndWeighAll, setUpSampleShipping } from '../support/pack';
 
 const START = Date.UTC(2026, 10, 25, 2);
 
@@ -30,10 +29,7 @@ describe.each(backends)('label choices on $name', (backend) => {
   /** An order of one 19.99 USD item to Madrid, scan-packed and weighed: its label is next. */
   const packed = async (id: string, logisticsService?: string) => {
     const orderId = await addAwaitingOrder(ctx, 'choices', id, { now: START, shipInHours: 48, sku: 'SKU-C', ...(logisticsService ? { logisticsService } : {}) });
-    const { session } = await startPackSession(ctx, { barcode: id, station: 'station-1' }, 'packer');
-    const parcel = session.parcels[0]!;
-    await scanItem(ctx, session.id, 'SKU-C', 'packer');
-    await recordWeight(ctx, session.id, { grams: parcel.expectedGrossG }, 'packer');
+    await packAndWeighAll(ctx, id);
     return orderId;
   };
   const label = (orderId: number, body: Record<string, unknown> = {}) => app.inject({ method: 'POST', url: `/orders/${orderId}/labels`, payload: body, headers: { 'accept-language': 'zh-CN' } });
