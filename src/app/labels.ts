@@ -20,7 +20,8 @@
  *      unless its number is on a parcel or queued for upload (`voidUnlessInUse`): a number in use is never voided.
  * Printing is in label-printing.ts; buying from the carrier and voiding in label-purchase.ts.
  */
-import { meetsLogisticsClass, LOGISTICS_CLASS_LABELS } from '../core/carrier/logistics-class';
+import { heldRefusal } from '../core/order-hold';
+import { labelKey } from '../core/carrier/label-key';
 import type { CarrierService } from '../core/carrier/types';
 import { missingSetting } from '../core/fix';
 import { localized, type Localized } from '../core/i18n';
@@ -41,7 +42,7 @@ import { ConflictError, NotFoundError, ValidationError } from './errors';
 import { obtainLabel, voidQuietly, voidUnlessInUse } from './label-purchase';
 import { refuseSettledOrders } from './order-situation';
 import { planView, previewPacking, type PlannedParcel } from './pack';
-import { quoteOrder } from './quotes';
+import { servicesForLabels } from './label-service';
 import { event, markParcelsShipped, type UploadPayload } from './shipments';
 
 export interface LabelRequestInput {
@@ -52,6 +53,8 @@ export interface LabelRequestInput {
   service?: string;
   /** Ship below the buyer's logistics class anyway (e.g. the buyer agreed): recorded with the label. */
   overrideReason?: string;
+  /** The packer confirmed a label that costs more than the shop's share of the order's value (label-service.ts). */
+  confirmCost?: boolean;
 }
 
 export interface LabelledParcel {
@@ -107,6 +110,8 @@ async function labelUnderLease(ctx: AppContext, orderId: number, input: LabelReq
   const db = ctx.store.db;
   const order = (await orderStore.getOrder(db, undefined, orderId))!;
   await refuseSettledOrders(ctx, [order.id], { en: 'buying a label', zh: '购买面单' });
+  const held = heldRefusal(order);
+  if (held) throw new ConflictError('order.held', held, order.status);
   const sender = await packing.getSender(db, order.shop_id);
   if (!sender) {
     throw new ValidationError([missingSetting('sender', 'settings/sender', localized(`Shop ${order.shop_id} has no sender address to print on its labels`, `店铺 ${order.shop_id} 没有印在面单上的寄件人地址`))]);
@@ -139,38 +144,10 @@ async function labelUnderLease(ctx: AppContext, orderId: number, input: LabelReq
       throw new ConflictError('label.not_weighed', localized(`parcel ${parcel.parcelId} is packed but not weighed yet: weigh it at the station first.`, `包裹 ${parcel.parcelId} 已装好但尚未称重：请先在工位称重。`), open.status);
     }
   }
-  const catalog = await loadShippingCatalog(ctx);
-  const servicesByCode = new Map(catalog.services.map((s) => [s.code, s]));
+  // 1. The service per parcel (asked for, else the quote's), its class and its cost checked (label-service.ts).
+  const { chosen, catalog, servicesByCode } = await servicesForLabels(ctx, order, targets, input);
   const buyerClass = buyerLogisticsClassOf(order.logistics_service);
   const override = input.overrideReason?.trim();
-
-  // 1. The service per parcel.
-  const chosen = new Map<number, CarrierService>();
-  if (input.service) {
-    const service = servicesByCode.get(input.service);
-    if (!service) throw new ValidationError([{ row: 0, field: 'service', message: localized(`no service "${input.service}" (have: ${[...servicesByCode.keys()].join(', ')}).`, `没有服务「${input.service}」（可用：${[...servicesByCode.keys()].join('、')}）。`) }]);
-    for (const parcel of targets) chosen.set(parcel.parcelId, service);
-  } else {
-    const quotes = await quoteOrder(ctx, order.id, { parcelIds: targets.map((t) => t.parcelId) });
-    for (const q of quotes.parcels) {
-      if (!q.choice.service) throw new ConflictError('label.no_service', q.choice.explanation, order.status);
-      chosen.set(q.parcelId!, servicesByCode.get(q.choice.service)!);
-    }
-  }
-  for (const service of new Set(chosen.values())) {
-    if (buyerClass && !meetsLogisticsClass(service.logisticsClass, buyerClass) && !override) {
-      const mine = LOGISTICS_CLASS_LABELS[service.logisticsClass];
-      const theirs = LOGISTICS_CLASS_LABELS[buyerClass];
-      throw new ConflictError(
-        'label.below_buyer_class',
-        localized(
-          `${service.name.en} is ${mine.en}, below the ${theirs.en} shipping the buyer chose (${order.logistics_service}): ship the class the buyer chose, or give the buyer's agreement as the override reason.`,
-          `${service.name['zh-CN']}为${mine['zh-CN']}，低于买家选择的${theirs['zh-CN']}（${order.logistics_service}）：请按买家所选方式发货，或填写买家同意的理由。`,
-        ),
-        order.status,
-      );
-    }
-  }
 
   const connection = await marketplace.getConnection(db, order.shop_id);
   const last = await isLastOf(ctx, order, new Set(targets.map((t) => t.parcelId)));

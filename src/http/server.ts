@@ -34,6 +34,8 @@ import { marketplaceAuthRoutes, type MarketplaceAuthOptions } from './routes/mar
 import { authorisationNotices } from '../app/shop-authorisation';
 import { planRoutes } from './routes/plan';
 import { orderRoutes } from './routes/orders';
+import { orderFileRoutes } from './routes/order-files';
+import { orderEditRoutes } from './routes/order-edits';
 import { packRoutes } from './routes/pack';
 import { catalogueRoutes } from './routes/catalogue';
 import { setupRoutes } from './routes/setup';
@@ -209,6 +211,8 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   });
 
   orderRoutes(app, ctx);
+  orderFileRoutes(app, ctx);
+  orderEditRoutes(app, ctx);
   deadlineRoutes(app, ctx);
   planRoutes(app, ctx);
   stockRoutes(app, ctx);

@@ -24,6 +24,8 @@ export interface ShopsTable {
   policy_overrides: string | null;
   /** Migration 0009: the account that owns the shop. */
   account_id: Generated<string>;
+  /** Migration 0023: a label costing more than this share (%) of the order's value asks first; null = 30. */
+  label_cost_confirm_percent: number | null;
 }
 
 export interface OrdersTable {
@@ -73,6 +75,9 @@ export interface OrdersTable {
   order_type: string | null;
   policy_id: string | null;
   policy_version: number | null;
+  /** Migration 0023: held by the seller (not packed or labelled until released), when and why. */
+  held_at: number | null;
+  hold_reason: string | null;
 }
 
 export interface OrderLinesTable {

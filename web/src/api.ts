@@ -141,6 +141,8 @@ export interface Order {
   ship_by_at: string | null;
   ship_by_source: string | null;
   milestones: Record<string, string | null>;
+  /** Held by the seller (not packed or labelled until released), or null. */
+  hold?: { held_at: string; reason: string | null } | null;
   version: number;
   created_at: string;
   updated_at: string;
@@ -323,8 +325,8 @@ export interface Shortage {
  * A document (label or packing-slip PDF) as a Blob, through the same door as every other call (the language,
  * the session cookie, a 401 signing the page out), so a screen can show or print it.
  */
-export async function apiBlob(path: string, init: { signal?: AbortSignal } = {}): Promise<Blob> {
-  const response = await send(path, 'GET', 'application/pdf', undefined, init.signal);
+export async function apiBlob(path: string, init: { signal?: AbortSignal; accept?: string } = {}): Promise<Blob> {
+  const response = await send(path, 'GET', init.accept ?? 'application/pdf', undefined, init.signal);
   if (!response.ok) throw refusalOf(response, safeJson(await response.text()));
   return response.blob();
 }

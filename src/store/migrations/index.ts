@@ -25,6 +25,7 @@ import { signInGuardsMigration } from './0019-sign-in-guards';
 import { shopAuthorisationMigration } from './0020-shop-authorisation';
 import { skuCustomsMigration } from './0021-sku-customs';
 import { rateLimitsMigration } from './0022-rate-limits';
+import { orderHoldMigration } from './0023-order-hold';
 
 export function buildMigrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -227,5 +228,6 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     '0020_shop_authorisation': shopAuthorisationMigration(dialect),
     '0021_sku_customs': skuCustomsMigration(dialect),
     '0022_rate_limits': rateLimitsMigration(dialect),
+    '0023_order_hold': orderHoldMigration(dialect),
   };
 }

@@ -3,6 +3,7 @@
  * and by test/unit/dashboard-i18n.test.ts). Keys `group.value` (state.new, event.created…) name values the
  * API sends; a value without a key is shown as it comes.
  */
+import { enOrders } from './en-orders';
 import { enPackParcels } from './en-pack-parcels';
 import { enStock } from './en-stock';
 import { enVerdict } from './en-verdict';
@@ -12,6 +13,7 @@ import { setupEn } from './setup.en';
 
 export const en = {
   ...enStock,
+  ...enOrders,
   ...enPackParcels,
   ...enVerdict,
   ...setupEn,

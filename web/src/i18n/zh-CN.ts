@@ -1,5 +1,6 @@
 /** Simplified Chinese: the same keys and placeholders as en.ts (the type makes a missing key a compile error). */
 import type { MessageKey } from './en';
+import { zhCNOrders } from './zh-CN-orders';
 import { zhCNPackParcels } from './zh-CN-pack-parcels';
 import { zhCNStock } from './zh-CN-stock';
 import { zhCNVerdict } from './zh-CN-verdict';
@@ -9,6 +10,7 @@ import { setupZh } from './setup.zh-CN';
 
 export const zhCN: Record<MessageKey, string> = {
   ...zhCNStock,
+  ...zhCNOrders,
   ...zhCNPackParcels,
   ...zhCNVerdict,
   ...setupZh,
