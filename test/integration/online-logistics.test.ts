@@ -101,7 +101,7 @@ describe.each(backends)('online logistics from the pack station on $name', (back
     expect(estimate).toMatchObject({ service: 'CAINIAO_STANDARD', cost: { currency: 'CNY' }, transitDays: { p50: 15, p90: 35 } });
     expect(estimate.cost.amount).toBeGreaterThan(0);
 
-    const [labelled] = await labelParcels(ctx, { orderId, service: 'aliexpress-standard' }, 'packer');
+    const [labelled] = await labelParcels(ctx, { orderId, service: 'aliexpress-standard', confirmCost: true }, 'packer');
     const created = fake.marketplace.logistics.orders;
     expect(created).toHaveLength(1);
     expect(created[0]).toMatchObject({ tradeOrderId: id, service: 'CAINIAO_STANDARD', senderAddressId: '1001', internationalNumber: labelled!.trackingNumber });
@@ -127,12 +127,12 @@ describe.each(backends)('online logistics from the pack station on $name', (back
     const id = '8190000000300020';
     const orderId = await packed(id);
     fake.setFaults({ seed: 1, dropAfterCommit: { probability: 1, count: 1, methods: [API.createLogisticsOrder] } });
-    const lost = await labelParcels(ctx, { orderId, service: 'aliexpress-standard' }, 'packer').catch((e: unknown) => e);
+    const lost = await labelParcels(ctx, { orderId, service: 'aliexpress-standard', confirmCost: true }, 'packer').catch((e: unknown) => e);
     expect(lost).toMatchObject({ rule: 'carrier.unavailable' });
     expect(fake.marketplace.logistics.orders).toHaveLength(1);
 
     fake.setFaults({ seed: 1, gatewayError: { probability: 1, count: 1, methods: [API.queryLogisticsOrder], bodies: [CALL_LIMIT] } });
-    const [labelled] = await labelParcels(ctx, { orderId, service: 'aliexpress-standard' }, 'packer');
+    const [labelled] = await labelParcels(ctx, { orderId, service: 'aliexpress-standard', confirmCost: true }, 'packer');
     expect(fake.marketplace.logistics.orders).toHaveLength(1);
     expect(labelled!.trackingNumber).toBe(fake.marketplace.logistics.orders[0]!.internationalNumber);
     expect(fake.stats().byMethod[API.createLogisticsOrder]).toBe(1);
@@ -141,7 +141,7 @@ describe.each(backends)('online logistics from the pack station on $name', (back
   it('a parcel over the online limits: refused naming them, nothing created at the platform, nothing labelled', async () => {
     const id = '8190000000300030';
     const orderId = await packed(id, 'SKU-H');
-    const error = await labelParcels(ctx, { orderId, service: 'aliexpress-standard' }, 'packer').catch((e: unknown) => e);
+    const error = await labelParcels(ctx, { orderId, service: 'aliexpress-standard', confirmCost: true }, 'packer').catch((e: unknown) => e);
     expect(error).toMatchObject({ rule: 'carrier.refused', localizedMessage: { en: expect.stringContaining('at most 2 kg') } });
     expect(fake.marketplace.logistics.orders).toEqual([]);
     expect(await store.db.selectFrom('parcel_labels').selectAll().where('order_id', '=', orderId).execute()).toEqual([]);
