@@ -9,8 +9,8 @@ import { openCasesFromSync } from '../app/after-sales';
 import type { AppContext } from '../app/context';
 import { runReceiptSweep } from '../app/receipt';
 import { matchUnmatchedEvents, registerParcels } from '../app/tracking';
-import { processDeliveries } from '../app/tracking-deliveries';
-import { pollDueParcels, runTrackingSweep } from '../app/tracking-polling';
+import { processDeliveries } from '../app/tracking';
+import { pollDueParcels, runTrackingSweep } from '../app/tracking';
 import { parseInterval, reportJobErrors, startScheduler } from './scheduler';
 
 export function startTrackingJobs(ctx: AppContext, log: { info(m: string): void; error(m: string): void }, env: NodeJS.ProcessEnv = process.env) {

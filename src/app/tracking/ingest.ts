@@ -9,19 +9,19 @@
  * order; the fold (core/tracking-status.ts) is a maximum, so the result is the same whatever the order.
  * Providers are tracking-providers.ts; the reads (problems, a parcel's tracking, lists) tracking-views.ts.
  */
-import { DEFAULT_PROBLEM_RULES, type ProblemRules } from '../core/tracking-problems';
-import { EMPTY_TRACKING_STATE, foldTrackingEventInto, isTrackingStatus, type TrackingEvent, type TrackingState } from '../core/tracking-status';
-import { normaliseNumber, type ProviderEvent } from '../integrations/tracking/provider';
-import type { Executor } from '../store/orders';
-import type { ParcelTrackingRow, TrackingEventRow, TrackingProviderRow } from '../store/schema-tracking';
-import { trackingBulkWriter, type ParcelContext } from '../store/tracking';
-import type { AppContext } from './context';
-import { ConflictError } from './errors';
-import { applyEffects } from './tracking-effects';
-import { pollingProvider } from './tracking-providers';
+import { DEFAULT_PROBLEM_RULES, type ProblemRules } from '../../core/tracking-problems';
+import { EMPTY_TRACKING_STATE, foldTrackingEventInto, isTrackingStatus, type TrackingEvent, type TrackingState } from '../../core/tracking-status';
+import { normaliseNumber, type ProviderEvent } from '../../integrations/tracking/provider';
+import type { Executor } from '../../store/orders';
+import type { ParcelTrackingRow, TrackingEventRow, TrackingProviderRow } from '../../store/schema-tracking';
+import { trackingBulkWriter, type ParcelContext } from '../../store/tracking';
+import type { AppContext } from '../context';
+import { ConflictError } from '../errors';
+import { applyEffects } from './effects';
+import { pollingProvider } from './providers';
 
 export const TRACKING_ACTOR = 'tracking';
-export { registerParcels } from './tracking-registration';
+export { registerParcels } from './registration';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Ingestion

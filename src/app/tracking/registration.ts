@@ -5,12 +5,12 @@
  * the tracking job right after labels are bought; a provider that fails is told again on the polling provider's
  * first poll (a number it does not know is registered then).
  */
-import { EMPTY_TRACKING_STATE } from '../core/tracking-status';
-import type { AppContext } from './context';
-import { trackingColumns } from './tracking-effects';
-import { clientOfProvider, pollingProvider } from './tracking-providers';
-import type { PollingClient } from '../integrations/tracking/provider';
-import type { TrackingProviderRow } from '../store/schema-tracking';
+import { EMPTY_TRACKING_STATE } from '../../core/tracking-status';
+import type { AppContext } from '../context';
+import { trackingColumns } from './effects';
+import { clientOfProvider, pollingProvider } from './providers';
+import type { PollingClient } from '../../integrations/tracking/provider';
+import type { TrackingProviderRow } from '../../store/schema-tracking';
 
 export interface ProviderRegistration {
   provider: string;
