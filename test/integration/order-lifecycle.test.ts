@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { setCarrierAccount } from '../../src/app/carrier-contracts';
 import type { AppContext } from '../../src/app/context';
 import { handOverOrder } from '../../src/app/handover';
+import { ingestTrackingEvents } from '../../src/app/tracking';
 import { connectShop } from '../../src/app/marketplace';
 import { applyOrderAction, getOrderDetail, upsertOrders } from '../../src/app/orders';
 import { defineBox, setSender, setSkuDimensions } from '../../src/app/packing-catalog';
@@ -124,6 +125,39 @@ describe.each(backends)('the one order transition on $name', (backend) => {
     expect(await shippedFacts(ctx, byHandOver)).toEqual(expected);
     expect(await shippedFacts(ctx, bySync)).toEqual(expected);
     expect(await level()).toEqual({ on_hand: 7, reserved: 0 });
+  });
+
+  it('moves orders in transit and delivered from carrier tracking through the one transition, each at its own delivery time', async () => {
+    const first = await addOfflineOrder(ctx, 'LC-TRACK-1');
+    const second = await addOfflineOrder(ctx, 'LC-TRACK-2');
+    const numbers: string[] = [];
+    for (const [platformId, orderId] of [['LC-TRACK-1', first], ['LC-TRACK-2', second]] as const) {
+      await packAndLabel(ctx, platformId, orderId);
+      expect((await handOverOrder(ctx, orderId, 'packer')).status).toBe('shipped');
+      numbers.push((await store.db.selectFrom('parcels').select('tracking_number').where('order_id', '=', orderId).executeTakeFirstOrThrow()).tracking_number!);
+    }
+    clock.advance(24 * HOUR);
+    const event = (key: string, hoursAgo: number, status: 'in_transit' | 'delivered') => ({ key, occurredAt: clock.now() - hoursAgo * HOUR, status, rawStatus: status, rawSubstatus: null, description: status, location: null, destinationCountry: 'ES' });
+    // One batch: both parcels scanned, in transit and delivered, each at its own time.
+    const report = await ingestTrackingEvents(ctx, [
+      { trackingNumber: numbers[0]!, carrier: '', event: event('a1', 20, 'in_transit') },
+      { trackingNumber: numbers[0]!, carrier: '', event: event('a2', 5, 'delivered') },
+      { trackingNumber: numbers[1]!, carrier: '', event: event('b1', 18, 'in_transit') },
+      { trackingNumber: numbers[1]!, carrier: '', event: event('b2', 2, 'delivered') },
+    ], { provider: 'test' });
+    expect(report.stored).toBe(4);
+    for (const [orderId, deliveredHoursAgo] of [[first, 5], [second, 2]] as const) {
+      const detail = await getOrderDetail(ctx, orderId);
+      expect(detail.order).toMatchObject({ status: 'delivered', delivered_at: clock.now() - deliveredHoursAgo * HOUR });
+      const moves = detail.timeline.filter((e) => e.kind === 'transition' && e.parcel_id === null && e.actor === 'tracking').map((e) => [e.action, e.from_state, e.to_state, e.reason]);
+      expect(moves).toEqual([
+        ['report_in_transit', 'shipped', 'in_transit', 'carrier: a parcel is in transit'],
+        ['report_delivered', 'in_transit', 'delivered', 'carrier: every parcel delivered'],
+      ]);
+    }
+    // A replay changes nothing.
+    const again = await ingestTrackingEvents(ctx, [{ trackingNumber: numbers[0]!, carrier: '', event: event('a2', 5, 'delivered') }], { provider: 'test' });
+    expect(again).toMatchObject({ duplicates: 1, transitions: 0 });
   });
 
   it('refuses an illegal move with its rule and changes nothing', async () => {

@@ -7,7 +7,7 @@
  */
 import { EMPTY_TRACKING_STATE } from '../../core/tracking-status';
 import type { AppContext } from '../context';
-import { trackingColumns } from './effects';
+import { trackingColumns } from '../../core/tracking/plan';
 import { clientOfProvider, pollingProvider } from './providers';
 import type { PollingClient } from '../../integrations/tracking/provider';
 import type { TrackingProviderRow } from '../../store/schema-tracking';

@@ -12,8 +12,8 @@ import type { ParcelTrackingRow } from '../../store/schema-tracking';
 import { trackingBulkWriter } from '../../store/tracking';
 import type { AppContext } from '../context';
 import { ConflictError } from '../errors';
-import { IngestReport, emptyIngestReport, ingestTrackingEvents, stateOfRow, withRetries } from './ingest';
-import { applyEffects, trackingColumns } from './effects';
+import { IngestReport, applyEffects, emptyIngestReport, ingestTrackingEvents, stateOfRow, withRetries } from './ingest';
+import { trackingColumns } from '../../core/tracking/plan';
 import { reconcileProblems } from './problems';
 import { pollingProvider } from './providers';
 
