@@ -21,6 +21,7 @@ import { orderRulesMigration } from './0015-order-rules';
 import { importStagingMigration } from './0016-import-staging';
 import { trackingProvidersMigration } from './0017-tracking-providers';
 import { carrierSecretsMigration } from './0018-carrier-secrets';
+import { labelDocumentsRegistrationsMigration } from './0021-label-documents-registrations';
 
 export function buildMigrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -219,5 +220,6 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     '0016_import_staging': importStagingMigration(dialect),
     '0017_tracking_providers': trackingProvidersMigration(dialect),
     '0018_carrier_secrets': carrierSecretsMigration(),
+    '0021_label_documents_registrations': labelDocumentsRegistrationsMigration(dialect),
   };
 }
