@@ -30,7 +30,7 @@ export function startTrackingJobs(ctx: AppContext, log: { info(m: string): void;
           const registered = await registerParcels(ctx, {
             onRegistered: (results) => {
               for (const r of results) {
-                if (r.error) log.error(`tracking: registering numbers with ${r.provider} failed (${r.error}); the first poll registers them`);
+                if (r.error) log.error(`tracking: registering numbers with ${r.provider} failed (${r.error}); asked again with backoff`);
                 if (r.refused.length) log.error(`tracking: ${r.provider} refused ${r.refused.length} number(s): ${r.refused.slice(0, 3).map((x) => `${x.number} (${x.reason})`).join(', ')}`);
               }
             },
