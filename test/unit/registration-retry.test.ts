@@ -5,7 +5,8 @@ import { REGISTRATION_FIRST_RETRY_MS, REGISTRATION_MAX_RETRY_MS, registrationBac
 describe('registration backoff', () => {
   it('waits 1, 2, 4 … minutes, at most 6 hours', () => {
     expect([1, 2, 3, 4].map(registrationBackoff)).toEqual([60_000, 120_000, 240_000, 480_000]);
-    expect(registrationBackoff(9)).toBe(6 * 3_600_000);
+    expect(registrationBackoff(9)).toBe(256 * 60_000);
+    expect(registrationBackoff(10)).toBe(6 * 3_600_000);
     expect(registrationBackoff(10_000)).toBe(6 * 3_600_000);
   });
   it('never shrinks and stays within its bounds (property)', () => {
