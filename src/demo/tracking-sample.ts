@@ -3,7 +3,7 @@
  * server speaking 17TRACK's API v2.4): when a label is issued the carrier's history of the parcel starts on the provider
  * (information received; accepted by the carrier some hours later, then the sorting centre, the flight, customs …),
  * and shipby learns of it the way it would in production — its tracking registers the parcels and polls the provider
- * (app/tracking-registration.ts, app/tracking-polling.ts), so first scans, transit and problems reach the parcels and the timelines.
+ * (app/tracking/registration.ts, app/tracking/polling.ts), so first scans, transit and problems reach the parcels and the timelines.
  */
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../app/context';

@@ -190,7 +190,7 @@ async function updateOrdersRowByRow(db: Executor, rows: readonly OrderWrite[]): 
       return c.ifNull ? sql`${sql.ref(c.column)} = COALESCE(orders.${sql.ref(c.column)}, ${value})` : sql`${sql.ref(c.column)} = ${value}`;
     }),
   ]);
-  const chunk = Math.max(1, Math.min(1000, Math.floor(30_000 / (2 + valued.length))));
+  const chunk = Math.max(1, Math.min(1000, Math.floor(30_000 / (3 + valued.length))));
   let written = 0;
   for (let i = 0; i < rows.length; i += chunk) {
     const values = sql.join(
@@ -202,7 +202,9 @@ async function updateOrdersRowByRow(db: Executor, rows: readonly OrderWrite[]): 
         return sql`(${sql.join([sql`CAST(${row.id} AS bigint)`, sql`CAST(${row.version} AS bigint)`, ...cells])})`;
       }),
     );
-    const result = await sql<{ id: number }>`UPDATE orders SET ${assignments} FROM (VALUES ${values}) AS v WHERE orders.id = v.column1 AND orders.version = v.column2 RETURNING id`.execute(db);
+    // The ids again as a list: without it SQLite scans the whole orders table and probes the values for each row.
+    const ids = sql.join(rows.slice(i, i + chunk).map((row) => sql`${row.id}`));
+    const result = await sql<{ id: number }>`UPDATE orders SET ${assignments} FROM (VALUES ${values}) AS v WHERE orders.id = v.column1 AND orders.version = v.column2 AND orders.id IN (${ids}) RETURNING id`.execute(db);
     written += result.rows.length;
   }
   return written;

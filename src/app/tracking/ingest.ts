@@ -1,13 +1,13 @@
 /**
- * Carrier tracking: events in (webhooks, tracking-deliveries.ts; polling, tracking-polling.ts), folded into each
- * parcel's tracking state, and the consequences in the same transaction (tracking-effects.ts) — the first scan (the
- * same plan as the seller's first-scan command: hand-over, first_scan_at on parcel and order, held uploads
- * released), parcel and order transitions through `decide`, and problems raised once with an alert.
+ * Carrier tracking events in (webhooks: inbox.ts; polling: polling.ts), folded into each parcel's tracking state, and
+ * the consequences in the same transaction: read the facts, plan them (core/tracking/plan.ts, pure — the first scan
+ * as the seller's first-scan command plans it, the parcel machine's moves, the order's moves), then write — parcels,
+ * the order's in_transit/delivered through the one lifecycle transition (order-transition.ts), problems raised once
+ * with an alert (problems.ts), the tracking rows and the timeline.
  *
  * Ingestion is batched: one transaction per batch of events, one lookup per tracking number, one insert per event
  * (idempotent on carrier + number + event key), one write per touched parcel. Events arrive late, twice or out of
  * order; the fold (core/tracking-status.ts) is a maximum, so the result is the same whatever the order.
- * Providers are tracking-providers.ts; the reads (problems, a parcel's tracking, lists) tracking-views.ts.
  */
 import { DEFAULT_PROBLEM_RULES, type ProblemRules } from '../../core/tracking-problems';
 import { EMPTY_TRACKING_STATE, foldTrackingEventInto, isTrackingStatus, type TrackingEvent, type TrackingState } from '../../core/tracking-status';
