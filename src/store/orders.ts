@@ -3,6 +3,7 @@
  * Every function takes the transaction it runs in; only the app layer opens transactions.
  */
 import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
+import type { Dialect } from './database';
 import { ORDER_LIST_FAR_FUTURE } from './migrations/0010-order-list-index';
 import type { Database, NewOrderEventRow, NewOrderRow, OrderEventRow, OrderLineRow, OrderRow, OrderUpdate, ParcelRow, ParcelsTable } from './schema';
 
@@ -133,7 +134,7 @@ const ROW_VALUE_TYPES = new Set(['number', 'string']);
  * taking the same values share one statement (`updateOrdersAtVersions`); orders taking different values of the same
  * columns (a delivery time each) share one statement too, each row its own values: `UPDATE … FROM (VALUES …)`.
  */
-export async function writeOrdersAtVersions(db: Executor, writes: readonly OrderWrite[]): Promise<number> {
+export async function writeOrdersAtVersions(db: Executor, writes: readonly OrderWrite[], dialect: Dialect): Promise<number> {
   const sameValues = new Map<string, { set: OrderUpdate; setIfNull: OrderUpdate; targets: Array<{ id: number; version: number }> }>();
   for (const write of writes) {
     const key = JSON.stringify([write.set, write.setIfNull]);
@@ -153,7 +154,7 @@ export async function writeOrdersAtVersions(db: Executor, writes: readonly Order
   }
   for (const rows of sameShape.values()) {
     if (rows.length === 1) written += (await updateOrdersAtVersions(db, [rows[0]!], rows[0]!)).size;
-    else written += await updateOrdersRowByRow(db, rows);
+    else written += await updateOrdersRowByRow(db, rows, dialect);
   }
   return written;
 }
@@ -172,7 +173,7 @@ function shapeOf(set: OrderUpdate, setIfNull: OrderUpdate): string | null {
 }
 
 /** Orders of one shape, each with its own values: one statement per chunk, the values as a VALUES list. */
-async function updateOrdersRowByRow(db: Executor, rows: readonly OrderWrite[]): Promise<number> {
+async function updateOrdersRowByRow(db: Executor, rows: readonly OrderWrite[], dialect: Dialect): Promise<number> {
   const first = rows[0]!;
   const columns: Array<{ column: string; ifNull: boolean; kind: 'number' | 'string' | 'null' }> = [];
   for (const [ifNull, changes] of [[false, first.set], [true, first.setIfNull]] as const) {
@@ -202,9 +203,10 @@ async function updateOrdersRowByRow(db: Executor, rows: readonly OrderWrite[]): 
         return sql`(${sql.join([sql`CAST(${row.id} AS bigint)`, sql`CAST(${row.version} AS bigint)`, ...cells])})`;
       }),
     );
-    // The ids again as a list: without it SQLite scans the whole orders table and probes the values for each row.
-    const ids = sql.join(rows.slice(i, i + chunk).map((row) => sql`${row.id}`));
-    const result = await sql<{ id: number }>`UPDATE orders SET ${assignments} FROM (VALUES ${values}) AS v WHERE orders.id = v.column1 AND orders.version = v.column2 AND orders.id IN (${ids}) RETURNING id`.execute(db);
+    // SQLite: the ids again as a list, without which it scans the whole orders table and probes the values for each
+    // row. PostgreSQL already walks the values through the primary key, and a list there makes it filter every pair.
+    const ids = dialect === 'sqlite' ? sql` AND orders.id IN (${sql.join(rows.slice(i, i + chunk).map((row) => sql`${row.id}`))})` : sql``;
+    const result = await sql<{ id: number }>`UPDATE orders SET ${assignments} FROM (VALUES ${values}) AS v WHERE orders.id = v.column1 AND orders.version = v.column2${ids} RETURNING id`.execute(db);
     written += result.rows.length;
   }
   return written;
