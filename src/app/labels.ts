@@ -18,6 +18,7 @@
  *      to the existing upload path (`markParcelsShipped`: one transaction with the outbox row). A shop without a
  *      marketplace connection gets the transition alone (upload by hand). If this step fails the label is voided,
  *      unless its number is on a parcel or queued for upload (`voidUnlessInUse`): a number in use is never voided.
+ *   5. the carrier's own label PDF is fetched and kept (label-documents.ts) for re-printing.
  * Printing is in label-printing.ts; buying from the carrier and voiding in label-purchase.ts.
  */
 import { heldRefusal } from '../core/order-hold';
@@ -37,6 +38,7 @@ import * as packing from '../store/packing';
 import type { OrderRow } from '../store/schema';
 import type { ParcelLabelRow } from '../store/schema-packing';
 import { loadShippingCatalog, storedCarrierResolver, type CarrierResolver } from './carrier-contracts';
+import { keepCarrierLabel } from './label-documents';
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
 import { obtainLabel, voidQuietly, voidUnlessInUse } from './label-purchase';
@@ -234,6 +236,9 @@ async function labelUnderLease(ctx: AppContext, orderId: number, input: LabelReq
         event(order.id, parcel.parcelId, done, actor, 'label_created', null, null, null, override && report.checks.some((c) => c.id === 'logistics-class' && c.result === 'warn') ? `override: ${override}` : null, JSON.stringify({ tracking_number: number, carrier: service.carrier, service: service.code, marketplace_service: marketplaceService, routing_code: created.routingCode, cost: created.cost, label_id: labelId })),
       ]);
     });
+    // 5. Keep the carrier's own label PDF, for re-printing (a failure is a warning: fetched again on re-print).
+    const kept = await keepCarrierLabel(ctx, { id: labelId, parcel_id: parcel.parcelId, carrierLabelId: created.carrierLabelId, labelUrl: created.labelUrl ?? null }, adapter);
+    if (kept) warnings.push(kept);
     results.push({ parcelId: parcel.parcelId, trackingNumber: number, carrier: service.carrier, service: service.code, marketplaceService, routingCode: created.routingCode, cost: created.cost, upload, checks: report.checks, warnings });
   }
   return results;

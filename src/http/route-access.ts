@@ -158,6 +158,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'POST /orders/:id/shipments': order('pack'),
   'GET /labels.pdf': shops('pack', q('shop')),
   'GET /orders/:id/packing-slip.pdf': order('pack'),
+  'GET /parcels/:id/carrier-label.pdf': { scope: 'parcel', permission: 'pack' },
   'GET /carrier/services': { scope: 'installation', permission: 'settings:read' },
   'GET /carrier/rules': { scope: 'installation', permission: 'settings:read' },
   'PUT /carrier/rules': { scope: 'installation', permission: 'settings:write' },

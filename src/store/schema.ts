@@ -2,6 +2,7 @@
  * Table types for Kysely. Instants are epoch ms (BIGINT on PostgreSQL, INTEGER on SQLite);
  * money is integer minor units. JSON payloads are stored as text so both dialects read them alike.
  */
+import type { PlannedEvent } from '../core/tracking/plan';
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountTables } from './schema-accounts';
 import type { DeadlineTables } from './schema-deadlines';
@@ -110,18 +111,9 @@ export interface ParcelsTable {
   updated_at: number;
 }
 
-export interface OrderEventsTable {
+/** An order's timeline row: the columns of core's planned event (core/tracking/plan.ts `PlannedEvent`) and its id. */
+export interface OrderEventsTable extends PlannedEvent {
   id: Generated<number>;
-  order_id: number;
-  parcel_id: number | null;
-  at: number;
-  actor: string;
-  kind: string;
-  action: string | null;
-  from_state: string | null;
-  to_state: string | null;
-  reason: string | null;
-  data: string | null;
 }
 
 export interface Database extends DeadlineTables, StockTables, TrackingTables, PackingTables, AccountTables, PlanningTables, LeaseTables, ReliabilityTables, ImportStagingTables {

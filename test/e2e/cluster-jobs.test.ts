@@ -11,7 +11,7 @@ import { connectShop } from '../../src/app/marketplace';
 import { syncShopOrders } from '../../src/app/order-sync';
 import { markParcelShipped } from '../../src/app/shipments';
 import { registerParcels } from '../../src/app/tracking';
-import { saveProvider } from '../../src/app/tracking-providers';
+import { saveProvider } from '../../src/app/tracking';
 import { makeS10 } from '../../src/core/tracking/s10';
 import { startFakeAliExpressServer, type FakeAliExpressServer } from '../../src/integrations/aliexpress/fake-server';
 import { SampleTrackingProvider } from '../../src/integrations/tracking/sample-provider';

@@ -10,7 +10,7 @@ import { addWebhook } from '../../src/app/deadlines';
 import { describeConnection } from '../../src/app/marketplace';
 import { rotateSecrets } from '../../src/app/secrets-rotation';
 import { decryptSecret, encryptSecret, SECRET_CONTEXTS } from '../../src/app/secrets';
-import { saveProvider } from '../../src/app/tracking-providers';
+import { saveProvider } from '../../src/app/tracking';
 import { backends, contextFor } from '../support/backends';
 
 const OLD_KEY = randomBytes(32);

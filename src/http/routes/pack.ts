@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/context';
 import { ValidationError } from '../../app/errors';
 import { handOverOrder } from '../../app/handover';
+import { carrierLabelPdf } from '../../app/label-documents';
 import { labelsPdf, packingSlipPdf } from '../../app/label-printing';
 import { labelCostShareOf, setLabelCostShare } from '../../app/label-service';
 import { labelParcels } from '../../app/labels';
@@ -310,6 +311,15 @@ export function packRoutes(app: FastifyInstance, ctx: AppContext): void {
       const orderIds = q.order?.split(',').map((s) => Number(s.trim())).filter((n) => Number.isSafeInteger(n) && n > 0);
       const result = await labelsPdf(ctx, { orderBy, ...(orderIds?.length ? { orderIds } : {}), ...(shopFilter(request, q.shop) ? { shopIds: shopFilter(request, q.shop) } : {}), ...(q.limit ? { limit: q.limit } : {}) });
       reply.type('application/pdf').header('content-disposition', 'inline; filename="labels.pdf"').header('x-shipby-label-count', String(result.count));
+      return reply.send(result.pdf);
+    },
+  });
+
+  app.get<{ Params: { id: number } }>('/parcels/:id/carrier-label.pdf', {
+    schema: { tags: ['pack'], summary: "The carrier's own label PDF of the parcel's current label, as the carrier returned it (kept when bought; fetched and kept if it was not)", params: idParams, response: { 404: errorSchema } },
+    handler: async (request, reply) => {
+      const result = await carrierLabelPdf(ctx, request.params.id);
+      reply.type('application/pdf').header('content-disposition', `inline; filename="label-${result.trackingNumber}.pdf"`);
       return reply.send(result.pdf);
     },
   });

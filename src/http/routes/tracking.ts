@@ -3,9 +3,9 @@ import { addPhotoEvidence, getCase, inrRate, listCases, openCase, stepCase } fro
 import type { AppContext } from '../../app/context';
 import { ValidationError } from '../../app/errors';
 import { receiptOf, recordAcceptanceExtension, setPromisedDeliveryDays } from '../../app/receipt';
-import { deliveryDrainerOf, receiveWebhook } from '../../app/tracking-deliveries';
-import { listProviders, saveProvider } from '../../app/tracking-providers';
-import { getParcelTracking, listParcels, listProblems, listUnmatchedEvents } from '../../app/tracking-views';
+import { deliveryDrainerOf, receiveWebhook } from '../../app/tracking';
+import { listProviders, saveProvider } from '../../app/tracking';
+import { getParcelTracking, listParcels, listProblems, listUnmatchedEvents } from '../../app/tracking';
 import { localized } from '../../core/i18n';
 import { isInstallationOwner, shopFilter } from '../access';
 import { errorBody } from '../errors';

@@ -26,6 +26,7 @@ import { shopAuthorisationMigration } from './0020-shop-authorisation';
 import { skuCustomsMigration } from './0021-sku-customs';
 import { rateLimitsMigration } from './0022-rate-limits';
 import { orderHoldMigration } from './0023-order-hold';
+import { labelDocumentsRegistrationsMigration } from './0024-label-documents-registrations';
 
 export function buildMigrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -229,5 +230,6 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     '0021_sku_customs': skuCustomsMigration(dialect),
     '0022_rate_limits': rateLimitsMigration(dialect),
     '0023_order_hold': orderHoldMigration(dialect),
+    '0024_label_documents_registrations': labelDocumentsRegistrationsMigration(dialect),
   };
 }

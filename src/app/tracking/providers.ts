@@ -3,15 +3,15 @@
  * provider with an API key (or a base URL: a stand-in, the sample provider) can be called: numbers are registered with
  * it when their label is bought, and the polling one is polled.
  */
-import { localized } from '../core/i18n';
-import { DEFAULT_POLL_CADENCE, parsePollCadence, type PollCadence } from '../core/tracking-poll';
-import { API_VERSIONS, DEFAULT_BASE_URLS, apiVersionOf, isProviderKind, pollingClientFor, type PollingClient } from '../integrations/tracking/provider';
-import type { Executor } from '../store/orders';
-import type { TrackingProviderRow } from '../store/schema-tracking';
-import type { AppContext } from './context';
-import { ValidationError } from './errors';
-import { encryptSecret, masterKeyOf, openStoredSecret, SECRET_CONTEXTS } from './secrets';
-import { outboundUrlIssues } from './outbound-settings';
+import { localized } from '../../core/i18n';
+import { DEFAULT_POLL_CADENCE, parsePollCadence, type PollCadence } from '../../core/tracking-poll';
+import { API_VERSIONS, DEFAULT_BASE_URLS, apiVersionOf, isProviderKind, pollingClientFor, type PollingClient } from '../../integrations/tracking/provider';
+import type { Executor } from '../../store/orders';
+import type { TrackingProviderRow } from '../../store/schema-tracking';
+import type { AppContext } from '../context';
+import { ValidationError } from '../errors';
+import { outboundUrlIssues } from '../outbound-settings';
+import { encryptSecret, masterKeyOf, openStoredSecret, SECRET_CONTEXTS } from '../secrets';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Providers

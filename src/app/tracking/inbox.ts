@@ -6,12 +6,12 @@
  * (AfterShip's `event_id`, 17TRACK's `sign`, a digest of the body) and taken once. A delivery is claimed under a lease;
  * a lease held by a process that is gone from this host is taken over at once.
  */
-import { MalformedPayloadError, isProviderKind, parseJsonBody, webhookAdapterFor, type ParsedDelivery, type ProviderEvent } from '../integrations/tracking/provider';
-import { ownerIsGone, processOwnerId } from '../store/leases';
-import type { AppContext } from './context';
-import { IngestReport, emptyIngestReport, ingestTrackingEvents, mergeReports } from './tracking';
-import { masterKeyOf, openStoredSecret, SECRET_CONTEXTS } from './secrets';
-import { getProviderRow } from './tracking-providers';
+import { MalformedPayloadError, isProviderKind, parseJsonBody, webhookAdapterFor, type ParsedDelivery, type ProviderEvent } from '../../integrations/tracking/provider';
+import { ownerIsGone, processOwnerId } from '../../store/leases';
+import type { AppContext } from '../context';
+import { IngestReport, emptyIngestReport, ingestTrackingEvents, mergeReports } from './ingest';
+import { getProviderRow } from './providers';
+import { masterKeyOf, openStoredSecret, SECRET_CONTEXTS } from '../secrets';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Webhooks: verify, store raw, answer; processed from the table

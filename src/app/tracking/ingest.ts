@@ -1,27 +1,32 @@
 /**
- * Carrier tracking: events in (webhooks, tracking-deliveries.ts; polling, tracking-polling.ts), folded into each
- * parcel's tracking state, and the consequences in the same transaction (tracking-effects.ts) — the first scan (the
- * same plan as the seller's first-scan command: hand-over, first_scan_at on parcel and order, held uploads
- * released), parcel and order transitions through `decide`, and problems raised once with an alert.
+ * Carrier tracking events in (webhooks: inbox.ts; polling: polling.ts), folded into each parcel's tracking state, and
+ * the consequences in the same transaction: read the facts, plan them (core/tracking/plan.ts, pure — the first scan
+ * as the seller's first-scan command plans it, the parcel machine's moves, the order's moves), then write — parcels,
+ * the order's in_transit/delivered through the one lifecycle transition (order-transition.ts), problems raised once
+ * with an alert (problems.ts), the tracking rows and the timeline.
  *
  * Ingestion is batched: one transaction per batch of events, one lookup per tracking number, one insert per event
  * (idempotent on carrier + number + event key), one write per touched parcel. Events arrive late, twice or out of
  * order; the fold (core/tracking-status.ts) is a maximum, so the result is the same whatever the order.
- * Providers are tracking-providers.ts; the reads (problems, a parcel's tracking, lists) tracking-views.ts.
  */
-import { DEFAULT_PROBLEM_RULES, type ProblemRules } from '../core/tracking-problems';
-import { EMPTY_TRACKING_STATE, foldTrackingEventInto, isTrackingStatus, type TrackingEvent, type TrackingState } from '../core/tracking-status';
-import { normaliseNumber, type ProviderEvent } from '../integrations/tracking/provider';
-import type { Executor } from '../store/orders';
-import type { ParcelTrackingRow, TrackingEventRow, TrackingProviderRow } from '../store/schema-tracking';
-import { trackingBulkWriter, type ParcelContext } from '../store/tracking';
-import type { AppContext } from './context';
-import { ConflictError } from './errors';
-import { applyEffects } from './tracking-effects';
-import { pollingProvider } from './tracking-providers';
+import { DEFAULT_PROBLEM_RULES, type ProblemRules } from '../../core/tracking-problems';
+import { EMPTY_TRACKING_STATE, foldTrackingEventInto, isTrackingStatus, type TrackingEvent, type TrackingState } from '../../core/tracking-status';
+import { planOrderTracking, planParcelTracking, planTrackingRows, type TouchedParcel } from '../../core/tracking/plan';
+import { normaliseNumber, type ProviderEvent } from '../../integrations/tracking/provider';
+import type { Executor } from '../../store/orders';
+import type { ParcelTrackingRow, TrackingEventRow, TrackingProviderRow } from '../../store/schema-tracking';
+import { releaseHeldUploadsOf, trackingBulkWriter, type ParcelContext, type SiblingParcel, type TrackingBulkWriter } from '../../store/tracking';
+import { localized } from '../../core/i18n';
+import type { NewOrderEventRow } from '../../store/schema';
+import type { AppContext } from '../context';
+import { uploadReleasedEvent } from '../first-scan';
+import { transitionOrders } from '../order-transition';
+import { ConflictError } from '../errors';
+import { cadenceOf, pollingProvider } from './providers';
+import { reconcileProblems } from './problems';
 
 export const TRACKING_ACTOR = 'tracking';
-export { registerParcels } from './tracking-registration';
+export { registerParcels } from './registration';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Ingestion
@@ -88,12 +93,7 @@ type BatchInput =
   | { kind: 'ingest'; events: ProviderEvent[]; provider: string }
   | { kind: 'match'; rows: TrackingEventRow[] };
 
-export interface Touched {
-  parcel: ParcelContext;
-  before: TrackingState;
-  after: TrackingState;
-  newEvents: number;
-}
+export type Touched = TouchedParcel<ParcelContext> & { newEvents: number };
 
 export function stateOfRow(row: ParcelTrackingRow | null): TrackingState {
   if (!row || row.status === null || !isTrackingStatus(row.status)) {
@@ -186,6 +186,61 @@ async function applyBatch(
   }
   if (touched.size === 0) return;
   await applyEffects(ctx, trx, writer, [...touched.values()], now, options.actor ?? TRACKING_ACTOR, poller, options.problemRules ?? DEFAULT_PROBLEM_RULES, report);
+}
+
+/**
+ * What a batch of tracking changes does, in the batch's transaction: read what the plan needs (the orders' other
+ * parcels), plan (core/tracking/plan.ts), write — parcels, the orders' moves through the one lifecycle transition
+ * (order-transition.ts, with its hooks), the orders' first scan and delivery times, held uploads released, problems
+ * reconciled (problems.ts), the tracking rows, and the timeline.
+ */
+export async function applyEffects(
+  ctx: AppContext,
+  trx: Executor,
+  writer: TrackingBulkWriter,
+  touched: Touched[],
+  now: number,
+  actor: string,
+  poller: TrackingProviderRow | undefined,
+  rules: ProblemRules,
+  report: IngestReport,
+): Promise<void> {
+  const settings = { now, actor };
+  report.parcelsUpdated += touched.length;
+  const parcels = planParcelTracking(touched, settings);
+  const siblings = new Map<number, SiblingParcel[]>();
+  for (const s of await writer.parcelsOfOrders(parcels.needSiblings)) siblings.set(s.order_id, [...(siblings.get(s.order_id) ?? []), s]);
+  const orders = planOrderTracking(parcels, siblings, settings);
+  report.firstScans += parcels.firstScans;
+  const events: NewOrderEventRow[] = parcels.events;
+
+  // Parcels are not locked: one changed since it was read (a first scan from another batch, an upload accepted)
+  // fails the batch, which runs again from fresh reads — so no first scan or transition is recorded twice.
+  if ((await writer.updateParcels(parcels.parcelUpdates)) !== parcels.parcelUpdates.length) {
+    throw new ConflictError('order.version', localized('a parcel changed while its tracking was applied; applying again.', '应用物流信息时包裹已被修改；正在重新应用。'));
+  }
+  // Orders are not locked either: one changed since it was read (a sync, an upload) fails the batch the same way.
+  const moved = await transitionOrders(
+    trx,
+    orders.moves.map((move) => ({ order: move.order, actions: move.actions, reason: null, reasons: move.reasons, data: move.data, set: move.set })),
+    { store: ctx.store, now, actor, events },
+  );
+  report.transitions += parcels.transitions + moved.reduce((n, outcome) => n + (outcome.ok ? outcome.actions.length : 0), 0);
+  if ((await writer.updateOrders(orders.updates)) !== orders.updates.length) {
+    throw new ConflictError('order.version', localized('an order changed while its tracking was applied; applying again.', '应用物流信息时订单已被修改；正在重新应用。'));
+  }
+
+  // Problems: raised once (and alerted), resolved when their condition is gone.
+  const problemChange = await reconcileProblems(ctx, trx, parcels.parcels.map((t) => ({ parcel: t.parcel, state: t.after })), now, actor, rules, events, report);
+  const rows = planTrackingRows(parcels.parcels, problemChange, { ...settings, poller: poller?.name ?? null, cadence: cadenceOf(poller) });
+  if ((await writer.upsertTracking(rows)) !== rows.length) {
+    throw new ConflictError('order.version', localized('a parcel\'s tracking changed while it was applied; applying again.', '应用物流信息时包裹轨迹已被修改；正在重新应用。'));
+  }
+  for (const row of await releaseHeldUploadsOf(trx, parcels.releases, now)) {
+    events.push(uploadReleasedEvent(row.order_id, row.parcel_id!, row.id, now, actor));
+    report.uploadsReleased++;
+  }
+  await writer.appendOrderEvents(events);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,10 +1,10 @@
 /** Reads of tracking: open problems, a parcel's tracking, every parcel with its status, kept-aside events. */
-import { localized, type Localized } from '../core/i18n';
-import { toIso } from '../core/time';
-import { isProblemKind } from '../core/tracking-problems';
-import { TRACKING_STATUS_LABELS, isTrackingStatus } from '../core/tracking-status';
-import type { AppContext } from './context';
-import { NotFoundError, ValidationError } from './errors';
+import { localized, type Localized } from '../../core/i18n';
+import { toIso } from '../../core/time';
+import { isProblemKind } from '../../core/tracking-problems';
+import { TRACKING_STATUS_LABELS, isTrackingStatus } from '../../core/tracking-status';
+import type { AppContext } from '../context';
+import { NotFoundError, ValidationError } from '../errors';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Reads
