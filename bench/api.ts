@@ -7,7 +7,7 @@
  * started on, off, off, on, … (ROUNDS pairs, ABBA against drift); each endpoint gets WARMUP s of warm-up, then
  * SECONDS s measured; the median of the rounds is reported, with the server's own CPU per request (µs, read
  * from the child) beside each rate. Rate limiting stays on in both (perMinute 1e9): with a key, its bucket is
- * keyed by the key's hash, without one by the IP. The API key lookup alone is measured in the server too (on the
+ * keyed by the verified key's id, without one by the IP; the real access log is on (bench/lib/api-server.ts). The API key lookup alone is measured in the server too (on the
  * first server with authentication on): `GET /health`, a public route, with the key and without it, PARTS_SECONDS s
  * each. Then, in this process, the parts of authentication are timed one by one: hashing the token, the API key
  * lookup, one audit log write.
@@ -337,7 +337,7 @@ try {
     ...(lookupInServer ? { serverLookupCpuMicros: Math.round(lookupCpu!), healthWithoutKey: rounded(lookupInServer.withoutKey), healthWithKey: rounded(lookupInServer.withKey) } : {}),
   };
   console.log(
-    `parts, one at a time in this process (µs per call): SHA-256 of the token ${parts.sha256Micros} (twice a request: the key lookup and the rate limiter's bucket), ` +
+    `parts, one at a time in this process (µs per call): SHA-256 of the token ${parts.sha256Micros} (once a request: the key lookup; the rate limiter keys on the verified key's id), ` +
       `API key lookup (hash + key + its shops; last use written at most once a minute) ${parts.apiKeyLookupMicros}, audit log write (unsafe requests only) ${parts.auditWriteMicros}`,
   );
   const seconds = (performance.now() - began) / 1000;

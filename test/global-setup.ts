@@ -1,9 +1,12 @@
 /**
  * Runs once before the suite. The store and app tests run on SQLite AND PostgreSQL; a run in which
- * PostgreSQL is not reachable fails here, loudly, instead of passing with half its tests.
+ * PostgreSQL is not reachable fails here, loudly, instead of passing with half its tests. The tests that start
+ * `shipby` as a process run the compiled build (build/app): it is built here when older than the sources, once,
+ * so no child pays for transpiling TypeScript at its start.
  */
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { buildApp, isFresh } from '../scripts/build.mjs';
 import { pgAdminUrl } from '../src/store/pg-admin';
 
 export default async function setup(project: TestProject) {
@@ -20,6 +23,7 @@ export default async function setup(project: TestProject) {
   } finally {
     await client.end().catch(() => undefined);
   }
+  if (!isFresh()) await buildApp();
   project.provide('pgAdminUrl', url);
   // Scratch databases of this run share a prefix, so the clean-up never touches another run's (a developer
   // may run two suites at once).

@@ -4,9 +4,12 @@
  *
  * Prints one JSON line `{"port": N}` once it listens on 127.0.0.1. Then, on standard input, each line `cpu`
  * is answered with `{"cpuMicros": N}` (this process's user + system CPU so far), and `exit` (or the end of
- * standard input) closes the server and the database.
+ * standard input) closes the server and the database. The access log is on (to a file, SHIPBY_BENCH_LOG).
  */
+import os from 'node:os';
+import path from 'node:path';
 import readline from 'node:readline';
+import pino from 'pino';
 import type { AddressInfo } from 'node:net';
 import { createContext } from '../../src/app/context';
 import { buildServer } from '../../src/http/server';
@@ -18,7 +21,11 @@ if (!url || (mode !== 'on' && mode !== 'off')) {
   process.exit(2);
 }
 const store = openStore(url);
-const app = await buildServer(createContext(store), { authentication: mode === 'on', rateLimit: { perMinute: 1e9 } });
+// The real access log is on, written to a file (one line per request, personal data redacted): what it costs is
+// part of what is measured. SHIPBY_BENCH_LOG names the file (default in the temporary folder).
+const logFile = process.env.SHIPBY_BENCH_LOG ?? path.join(os.tmpdir(), `shipby-bench-api-${mode}.log`);
+const logStream = pino.destination({ dest: logFile, sync: false }) as unknown as NodeJS.WritableStream;
+const app = await buildServer(createContext(store), { authentication: mode === 'on', rateLimit: { perMinute: 1e9 }, logger: true, logStream });
 await app.listen({ host: '127.0.0.1', port: 0 });
 console.log(JSON.stringify({ port: (app.server.address() as AddressInfo).port }));
 

@@ -18,6 +18,7 @@ import { startFakeAliExpressServer } from '../../src/integrations/aliexpress/fak
 import { migrateToLatest, type Store } from '../../src/store/database';
 import { createScratchDatabase } from '../../src/store/pg-admin';
 import { FAKE_APP_KEY, FAKE_APP_SECRET, FAKE_TOKEN, TEST_MASTER_KEY, connectFakeShop, seedOrders, shipAll } from '../../test/support/outbox-fixtures';
+import { aliexpressPort } from '../../src/integrations/marketplace/index';
 
 const N = Number(process.env.N ?? 2000);
 const BATCH = Number(process.env.BATCH ?? 24);
@@ -60,7 +61,7 @@ async function main() {
     const settled = await settledOrdersOfRows(ctx, rows);
     t.states += performance.now() - s;
     phase = 'http'; s = performance.now();
-    const outcomes = await Promise.all(rows.map(async (row) => ({ row, outcome: await deliverOutboxRow(row, client, { settled: settled.get(row.order_id) }) })));
+    const outcomes = await Promise.all(rows.map(async (row) => ({ row, outcome: await deliverOutboxRow(row, aliexpressPort(client), { settled: settled.get(row.order_id) }) })));
     t.http += performance.now() - s;
     phase = 'record'; s = performance.now();
     await recordOutboxOutcomes(ctx, 'w1', outcomes, DEFAULT_OUTBOX_SETTINGS);

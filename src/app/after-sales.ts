@@ -18,6 +18,7 @@ import {
   type CaseAction,
   type CaseState,
 } from '../core/after-sales';
+import { contentMatchesExtension, EVIDENCE_EXTENSIONS, evidenceQuotaBytes, sniffEvidenceType } from '../core/file-type';
 import { localized, type Localized } from '../core/i18n';
 import { decide, isAction } from '../core/state-machine';
 import { DAY_MS, toIso } from '../core/time';
@@ -188,15 +189,26 @@ export async function stepCase(ctx: AppContext, caseId: number, input: CaseStepI
   return getCase(ctx, caseId);
 }
 
-const PHOTO_TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.gif': 'image/gif', '.heic': 'image/heic', '.pdf': 'application/pdf' };
-
-/** Stores a photo (or PDF) under `<dataDir>/evidence/<case>/<sha256><ext>` and records it; the same file twice is one file. */
-export async function addPhotoEvidence(ctx: AppContext, caseId: number, file: { name: string; content: Buffer }, actor: string, root: string = dataDir()): Promise<CaseView> {
+/**
+ * Stores a photo (or PDF) under `<dataDir>/evidence/<case>/<sha256><ext>` and records it; the same file twice is one
+ * file. The bytes must be what the extension says, and a shop's evidence stays within its quota (issue 19).
+ */
+export async function addPhotoEvidence(ctx: AppContext, caseId: number, file: { name: string; content: Buffer }, actor: string, root: string = dataDir(), quotaBytes = evidenceQuotaBytes(process.env)): Promise<CaseView> {
   const ext = path.extname(file.name).toLowerCase();
-  if (!PHOTO_TYPES[ext]) throw new ValidationError([{ row: 0, field: 'file', message: localized(`evidence files are ${Object.keys(PHOTO_TYPES).join(' ')}.`, `证据文件类型须为 ${Object.keys(PHOTO_TYPES).join(' ')}。`) }]);
-  if (file.content.length === 0 || file.content.length > 20 * 1024 * 1024) throw new ValidationError([{ row: 0, field: 'file', message: localized('an evidence file is 1 byte to 20 MB.', '证据文件大小须在 1 字节到 20 MB 之间。') }]);
+  const types = Object.keys(EVIDENCE_EXTENSIONS).join(' ');
+  if (!EVIDENCE_EXTENSIONS[ext]) throw new ValidationError([{ row: 0, field: 'file_name', message: localized(`evidence files are ${types}.`, `证据文件类型须为 ${types}。`) }]);
+  if (file.content.length === 0 || file.content.length > 20 * 1024 * 1024) throw new ValidationError([{ row: 0, field: 'content_base64', message: localized('an evidence file is 1 byte to 20 MB.', '证据文件大小须在 1 字节到 20 MB 之间。') }]);
+  if (!contentMatchesExtension(ext, file.content)) {
+    const found = sniffEvidenceType(file.content);
+    throw new ValidationError([{ row: 0, field: 'content_base64', message: localized(`the file is named ${ext} but its content is ${found ? `a ${found} file` : 'none of ' + types}: choose the original photo or PDF.`, `文件名为 ${ext}，但内容${found ? `是 ${found} 文件` : `不属于 ${types}`}：请选择原始照片或 PDF。`) }]);
+  }
   const row = await ctx.store.db.selectFrom('after_sales_cases').selectAll().where('id', '=', caseId).executeTakeFirst();
   if (!row) throw new NotFoundError(localized(`case ${caseId} not found.`, `未找到纠纷 ${caseId}。`));
+  const used = await evidenceBytesOfShop(ctx.store.db, row.shop_id);
+  if (used + file.content.length > quotaBytes) {
+    const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
+    throw new ConflictError('evidence_quota', localized(`The shop's evidence would exceed its quota (${mb(used)} of ${mb(quotaBytes)} MB used). Close finished cases' files or ask the installation's owner for more room.`, `店铺的证据文件将超出配额（已用 ${mb(used)} / ${mb(quotaBytes)} MB）。请清理已结束纠纷的文件，或请系统所有者增加配额。`));
+  }
   const sha256 = createHash('sha256').update(file.content).digest('hex');
   const relative = path.join('evidence', String(caseId), `${sha256}${ext}`);
   const absolute = path.resolve(root, relative);
@@ -207,12 +219,23 @@ export async function addPhotoEvidence(ctx: AppContext, caseId: number, file: { 
   await ctx.store.db.transaction().execute(async (trx) => {
     const known = await trx.selectFrom('after_sales_evidence').select('id').where('case_id', '=', caseId).where('sha256', '=', sha256).executeTakeFirst();
     if (known) return;
-    await trx.insertInto('after_sales_evidence').values({ case_id: caseId, kind: 'photo', file_path: relative, sha256, content: file.name, added_at: now, added_by: actor }).execute();
+    await trx.insertInto('after_sales_evidence').values({ case_id: caseId, kind: 'photo', file_path: relative, sha256, content: file.name, added_at: now, added_by: actor, size_bytes: file.content.length }).execute();
     await orders.appendEvents(trx, [
       { order_id: row.order_id, parcel_id: null, at: now, actor, kind: 'after_sales_evidence', action: null, from_state: null, to_state: null, reason: `photo ${file.name}`, data: JSON.stringify({ case_id: caseId, file: relative, sha256 }) },
     ]);
   });
   return getCase(ctx, caseId);
+}
+
+/** The bytes of evidence files a shop keeps (every case of every order of it). */
+async function evidenceBytesOfShop(db: Executor, shopId: string): Promise<number> {
+  const row = await db
+    .selectFrom('after_sales_evidence')
+    .innerJoin('after_sales_cases', 'after_sales_cases.id', 'after_sales_evidence.case_id')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number | string>('after_sales_evidence.size_bytes'), eb.lit(0)).as('bytes'))
+    .where('after_sales_cases.shop_id', '=', shopId)
+    .executeTakeFirst();
+  return Number(row?.bytes ?? 0);
 }
 
 export interface CaseView {

@@ -1,19 +1,21 @@
 /**
  * Carrier accounts: where labels are bought, per carrier code or `*` for every carrier without its own. Each names
- * its protocol (`yunexpress`, `4px`: integrations/carriers/index.ts), the API's base URL, the account's id at the
+ * its protocol (`yunexpress`, `4px`, `aliexpress-online`: integrations/carriers/index.ts; the platform's online
+ * logistics keeps only the seller centre's sender address id and buys through the order's shop connection), the API's base URL, the account's id at the
  * carrier (YunExpress customer code, 4PX app key) and its secret, encrypted at rest with SHIPBY_MASTER_KEY like the
  * marketplace's credentials (app/secrets.ts; the ciphertext is bound to its carrier row). Listing shows the secret
  * masked; only the label use case's resolver decrypts it, at the moment it builds the adapter.
  */
 import { localized } from '../core/i18n';
 import type { ImportIssue } from '../core/order-input';
-import { adapterFor, CARRIER_PROTOCOLS, isCarrierProtocol } from '../integrations/carriers/index';
+import { adapterFor, CARRIER_PROTOCOLS, isCarrierProtocol, MARKETPLACE_LOGISTICS_PROTOCOL } from '../integrations/carriers/index';
 import type { CarrierAdapter } from '../integrations/carriers/types';
 import * as packing from '../store/packing';
 import type { AppContext } from './context';
 import { ConflictError, ValidationError } from './errors';
+import { onlineLogisticsAdapter } from './online-logistics';
 import { outboundUrlIssues } from './outbound-settings';
-import { decryptSecret, encryptSecret, maskSecret, masterKeyFromEnv, SecretsError } from './secrets';
+import { decryptSecret, encryptSecret, maskSecret, masterKeyFromEnv, SECRET_CONTEXTS, SecretsError } from './secrets';
 
 export interface CarrierAccountInput {
   carrier: string;
@@ -25,13 +27,24 @@ export interface CarrierAccountInput {
   apiKey: string;
 }
 
-const secretContext = (carrier: string) => `carrier:${carrier}:secret`;
+const secretContext = SECRET_CONTEXTS.carrier;
 
 export async function setCarrierAccount(ctx: AppContext, input: CarrierAccountInput, masterKey?: Buffer): Promise<void> {
   const issues: ImportIssue[] = [];
   const issue = (field: string, en: string, zh: string) => issues.push({ row: 0, field, message: localized(en, zh) });
   if (!/^(\*|[a-z0-9][a-z0-9-]{0,31})$/.test(input.carrier)) issue('carrier', 'carrier must be a carrier code (china-post, cainiao, …) or * for all.', 'carrier 须为承运商代码（china-post、cainiao 等）或 * 表示全部。');
   if (!isCarrierProtocol(input.protocol)) issue('protocol', `protocol must be ${CARRIER_PROTOCOLS.join(' or ')}.`, `protocol 须为 ${CARRIER_PROTOCOLS.join(' 或 ')}。`);
+  if (input.protocol === MARKETPLACE_LOGISTICS_PROTOCOL) {
+    // The platform's online logistics: bought through the order's shop connection; only the sender address id is its own.
+    const addressId = input.accountId.trim();
+    if (!/^\d{1,20}$/.test(addressId)) issue('account_id', "the sender address id from the seller centre's shipping addresses is required (digits).", '须填写卖家后台发货地址的地址 ID（数字）。');
+    if (issues.length) throw new ValidationError(issues);
+    const now = ctx.now();
+    await ctx.store.db.transaction().execute((trx) =>
+      packing.upsertCarrierAccount(trx, { carrier: input.carrier, protocol: input.protocol, base_url: '', account_id: addressId, secret_enc: '', created_at: now, updated_at: now }),
+    );
+    return;
+  }
   try {
     const url = new URL(input.baseUrl);
     if (!/^https?:$/.test(url.protocol)) throw new Error('scheme');
@@ -52,7 +65,7 @@ export async function setCarrierAccount(ctx: AppContext, input: CarrierAccountIn
 }
 
 export async function listCarrierAccounts(ctx: AppContext) {
-  return (await packing.listCarrierAccounts(ctx.store.db)).map((a) => ({ carrier: a.carrier, protocol: a.protocol, base_url: a.base_url, account_id: a.account_id, secret: a.secret_enc ? 'encrypted' : 'missing' }));
+  return (await packing.listCarrierAccounts(ctx.store.db)).map((a) => ({ carrier: a.carrier, protocol: a.protocol, base_url: a.base_url, account_id: a.account_id, secret: a.protocol === MARKETPLACE_LOGISTICS_PROTOCOL ? 'not needed' : a.secret_enc ? 'encrypted' : 'missing' }));
 }
 
 /** The secret of one account, masked, for a check that it opens (`carrier account` shows it). */
@@ -62,14 +75,18 @@ export async function describeCarrierSecret(ctx: AppContext, carrier: string, ma
 }
 
 /** Finds the adapter for a carrier: its own account, else the `*` account. */
-export type CarrierResolver = (carrier: string) => Promise<CarrierAdapter | undefined>;
+export type CarrierResolver = (carrier: string, scope?: { shopId: string }) => Promise<CarrierAdapter | undefined>;
 
 /** The stored accounts' adapters; the secret is decrypted with `masterKey`, else the context's, else SHIPBY_MASTER_KEY. */
 export function storedCarrierResolver(ctx: AppContext, masterKey?: Buffer): CarrierResolver {
-  return async (carrier) => {
+  return async (carrier, scope) => {
     const accounts = await packing.listCarrierAccounts(ctx.store.db);
     const account = accounts.find((a) => a.carrier === carrier) ?? accounts.find((a) => a.carrier === '*');
     if (!account) return undefined;
+    if (account.protocol === MARKETPLACE_LOGISTICS_PROTOCOL) {
+      if (!scope) throw new RangeError('the online logistics account buys for an order: give its shop');
+      return onlineLogisticsAdapter(ctx, scope.shopId, account.account_id, masterKey);
+    }
     const unusable = (en: string, zh: string) =>
       new ConflictError(
         'carrier.account_unusable',

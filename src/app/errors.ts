@@ -1,6 +1,6 @@
 import { localized, type Localized } from '../core/i18n';
 import type { ImportIssue } from '../core/order-input';
-import { isSqliteBusy } from '../store/sqlite-dialect';
+import { isSqliteBusy } from '../store/sqlite-busy';
 
 /** The database cannot be reached now (HTTP 503 with Retry-After); raised by the store, named here for the callers. */
 export { DatabaseUnavailableError, isDatabaseUnavailable } from '../store/unavailable';

@@ -27,6 +27,8 @@ export interface StockImportOptions {
   rejectsFile?: string;
   actor?: string;
   maxIssuesReported?: number;
+  /** The warehouses the caller may count (its account's); another's is refused as not existing. Default: all. */
+  warehouseIds?: readonly string[];
 }
 
 export interface StockImportReport {
@@ -82,10 +84,10 @@ export async function importStockFile(ctx: AppContext, options: StockImportOptio
   }
   const db = ctx.store.db;
   const skus = await stock.existingSkus(db, parsed.map((p) => p.sku));
-  const warehouses = new Set((await stock.listWarehouses(db)).map((w) => w.id));
+  const warehouses = new Set((await stock.listWarehouses(db)).map((w) => w.id).filter((id) => !options.warehouseIds || options.warehouseIds.includes(id)));
   const firstRow = new Map<string, number>();
   for (const p of parsed) {
-    if (!skus.has(p.sku)) add({ row: p.row, field: 'sku', message: localized(`SKU ${p.sku} is not in the catalogue; add it first (stock sku add).`, `目录中没有 SKU ${p.sku}；请先添加（stock sku add）。`) });
+    if (!skus.has(p.sku)) add({ row: p.row, field: 'sku', message: localized(`SKU ${p.sku} is not in the catalogue; add it first under Catalogue → SKUs.`, `目录中没有 SKU ${p.sku}；请先在「目录 → SKU」中添加。`) });
     if (!warehouses.has(p.warehouseId)) add({ row: p.row, field: 'warehouse', message: localized(`warehouse ${p.warehouseId} does not exist.`, `仓库 ${p.warehouseId} 不存在。`) });
     const key = `${p.warehouseId}\u0001${p.sku}`;
     const first = firstRow.get(key);

@@ -18,10 +18,11 @@
  *      to the existing upload path (`markParcelsShipped`: one transaction with the outbox row). A shop without a
  *      marketplace connection gets the transition alone (upload by hand). If this step fails the label is voided,
  *      unless its number is on a parcel or queued for upload (`voidUnlessInUse`): a number in use is never voided.
- * Printing is in label-printing.ts.
+ *   5. the carrier's own label PDF is fetched and kept (label-documents.ts) for re-printing.
+ * Printing is in label-printing.ts; buying from the carrier and voiding in label-purchase.ts.
  */
+import { heldRefusal } from '../core/order-hold';
 import { labelKey } from '../core/carrier/label-key';
-import { meetsLogisticsClass, LOGISTICS_CLASS_LABELS } from '../core/carrier/logistics-class';
 import type { CarrierService } from '../core/carrier/types';
 import { missingSetting } from '../core/fix';
 import { localized, type Localized } from '../core/i18n';
@@ -29,21 +30,21 @@ import { parcelMachine, type ParcelState } from '../core/order';
 import { buyerLogisticsClassOf } from '../core/shipping-facts';
 import { decide } from '../core/state-machine';
 import { checkTrackingNumber, type TrackingCheck } from '../core/tracking/number-check';
-import { CarrierRefusedError, CarrierUnavailableError, type CarrierAdapter, type CreatedLabel } from '../integrations/carriers/types';
 import { LeaseBusy, withLease } from '../store/leases';
 import * as marketplace from '../store/marketplace';
 import * as orderStore from '../store/orders';
 import * as outbox from '../store/outbox';
 import * as packing from '../store/packing';
 import type { OrderRow } from '../store/schema';
-import type { ParcelLabelRow, ShopSenderRow } from '../store/schema-packing';
+import type { ParcelLabelRow } from '../store/schema-packing';
 import { loadShippingCatalog, storedCarrierResolver, type CarrierResolver } from './carrier-contracts';
+import { keepCarrierLabel } from './label-documents';
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
-import { senderAddress } from './label-printing';
+import { obtainLabel, voidQuietly, voidUnlessInUse } from './label-purchase';
 import { refuseSettledOrders } from './order-situation';
 import { planView, previewPacking, type PlannedParcel } from './pack';
-import { quoteOrder } from './quotes';
+import { servicesForLabels } from './label-service';
 import { event, markParcelsShipped, type UploadPayload } from './shipments';
 
 export interface LabelRequestInput {
@@ -54,6 +55,8 @@ export interface LabelRequestInput {
   service?: string;
   /** Ship below the buyer's logistics class anyway (e.g. the buyer agreed): recorded with the label. */
   overrideReason?: string;
+  /** The packer confirmed a label that costs more than the shop's share of the order's value (label-service.ts). */
+  confirmCost?: boolean;
 }
 
 export interface LabelledParcel {
@@ -72,25 +75,6 @@ export interface LabelledParcel {
 
 /** The carrier answered but the label could not be used: voided at the carrier, refused here. */
 export class LabelRefused extends ConflictError {}
-
-function carrierProblem(error: unknown): ConflictError {
-  if (error instanceof CarrierRefusedError) {
-    return new ConflictError('carrier.refused', localized(`The carrier refused: ${error.message} (${error.code}).`, `承运商拒绝：${error.message}（${error.code}）。`));
-  }
-  if (error instanceof CarrierUnavailableError) {
-    return new ConflictError('carrier.unavailable', localized(`The carrier could not be reached: ${error.message}. Nothing was labelled; try again.`, `无法连接承运商：${error.message}。未生成面单，请重试。`));
-  }
-  return error as ConflictError;
-}
-
-async function voidQuietly(adapter: CarrierAdapter, labelId: string): Promise<string | null> {
-  try {
-    await adapter.void(labelId);
-    return null;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
-}
 
 /** True when, after `labelling` are labelled, nothing of the order is left unlabelled (the upload is then `all`). */
 async function isLastOf(ctx: AppContext, order: OrderRow, labelling: Set<number>): Promise<boolean> {
@@ -128,6 +112,8 @@ async function labelUnderLease(ctx: AppContext, orderId: number, input: LabelReq
   const db = ctx.store.db;
   const order = (await orderStore.getOrder(db, undefined, orderId))!;
   await refuseSettledOrders(ctx, [order.id], { en: 'buying a label', zh: '购买面单' });
+  const held = heldRefusal(order);
+  if (held) throw new ConflictError('order.held', held, order.status);
   const sender = await packing.getSender(db, order.shop_id);
   if (!sender) {
     throw new ValidationError([missingSetting('sender', 'settings/sender', localized(`Shop ${order.shop_id} has no sender address to print on its labels`, `店铺 ${order.shop_id} 没有印在面单上的寄件人地址`))]);
@@ -160,50 +146,22 @@ async function labelUnderLease(ctx: AppContext, orderId: number, input: LabelReq
       throw new ConflictError('label.not_weighed', localized(`parcel ${parcel.parcelId} is packed but not weighed yet: weigh it at the station first.`, `包裹 ${parcel.parcelId} 已装好但尚未称重：请先在工位称重。`), open.status);
     }
   }
-  const catalog = await loadShippingCatalog(ctx);
-  const servicesByCode = new Map(catalog.services.map((s) => [s.code, s]));
+  // 1. The service per parcel (asked for, else the quote's), its class and its cost checked (label-service.ts).
+  const { chosen, catalog, servicesByCode } = await servicesForLabels(ctx, order, targets, input);
   const buyerClass = buyerLogisticsClassOf(order.logistics_service);
   const override = input.overrideReason?.trim();
-
-  // 1. The service per parcel.
-  const chosen = new Map<number, CarrierService>();
-  if (input.service) {
-    const service = servicesByCode.get(input.service);
-    if (!service) throw new ValidationError([{ row: 0, field: 'service', message: localized(`no service "${input.service}" (have: ${[...servicesByCode.keys()].join(', ')}).`, `没有服务「${input.service}」（可用：${[...servicesByCode.keys()].join('、')}）。`) }]);
-    for (const parcel of targets) chosen.set(parcel.parcelId, service);
-  } else {
-    const quotes = await quoteOrder(ctx, order.id, { parcelIds: targets.map((t) => t.parcelId) });
-    for (const q of quotes.parcels) {
-      if (!q.choice.service) throw new ConflictError('label.no_service', q.choice.explanation, order.status);
-      chosen.set(q.parcelId!, servicesByCode.get(q.choice.service)!);
-    }
-  }
-  for (const service of new Set(chosen.values())) {
-    if (buyerClass && !meetsLogisticsClass(service.logisticsClass, buyerClass) && !override) {
-      const mine = LOGISTICS_CLASS_LABELS[service.logisticsClass];
-      const theirs = LOGISTICS_CLASS_LABELS[buyerClass];
-      throw new ConflictError(
-        'label.below_buyer_class',
-        localized(
-          `${service.name.en} is ${mine.en}, below the ${theirs.en} shipping the buyer chose (${order.logistics_service}): ship the class the buyer chose, or give the buyer's agreement as the override reason.`,
-          `${service.name['zh-CN']}为${mine['zh-CN']}，低于买家选择的${theirs['zh-CN']}（${order.logistics_service}）：请按买家所选方式发货，或填写买家同意的理由。`,
-        ),
-        order.status,
-      );
-    }
-  }
 
   const connection = await marketplace.getConnection(db, order.shop_id);
   const last = await isLastOf(ctx, order, new Set(targets.map((t) => t.parcelId)));
   const results: LabelledParcel[] = [];
   for (const [index, parcel] of targets.entries()) {
     const wanted = chosen.get(parcel.parcelId)!;
-    const adapter = await resolver(wanted.carrier);
+    const adapter = await resolver(wanted.carrier, { shopId: order.shop_id });
     if (!adapter) {
       throw new ValidationError([missingSetting('carrier', 'settings/carrier-accounts', localized(`No carrier account for ${wanted.carrier} to buy its labels with`, `没有用于购买 ${wanted.carrier} 面单的承运商账号`))]);
     }
     // 2. Buy the label, or resume the one a dead process bought.
-    const { created, resumed, key } = await obtainLabel(ctx, order, parcel, wanted, adapter, sender);
+    const { created, resumed, key } = await obtainLabel(ctx, order, parcel, wanted, adapter, sender, catalog.marketplaceServices.get(wanted.code));
     const service = (resumed && servicesByCode.get(resumed.service)) || wanted;
     const marketplaceService = catalog.marketplaceServices.get(service.code) ?? service.code.toUpperCase();
     const now = ctx.now();
@@ -220,6 +178,7 @@ async function labelUnderLease(ctx: AppContext, orderId: number, input: LabelReq
       usedBy,
       now,
       reuseWindowDays: 365,
+      ...(adapter.numbersIssuedByPlatform ? { issuedByPlatform: true } : {}),
       ...(override ? { override: { reason: override } } : {}),
     });
     const labelRow: Omit<ParcelLabelRow, 'id'> = {
@@ -277,6 +236,9 @@ async function labelUnderLease(ctx: AppContext, orderId: number, input: LabelReq
         event(order.id, parcel.parcelId, done, actor, 'label_created', null, null, null, override && report.checks.some((c) => c.id === 'logistics-class' && c.result === 'warn') ? `override: ${override}` : null, JSON.stringify({ tracking_number: number, carrier: service.carrier, service: service.code, marketplace_service: marketplaceService, routing_code: created.routingCode, cost: created.cost, label_id: labelId })),
       ]);
     });
+    // 5. Keep the carrier's own label PDF, for re-printing (a failure is a warning: fetched again on re-print).
+    const kept = await keepCarrierLabel(ctx, { id: labelId, parcel_id: parcel.parcelId, carrierLabelId: created.carrierLabelId, labelUrl: created.labelUrl ?? null }, adapter);
+    if (kept) warnings.push(kept);
     results.push({ parcelId: parcel.parcelId, trackingNumber: number, carrier: service.carrier, service: service.code, marketplaceService, routingCode: created.routingCode, cost: created.cost, upload, checks: report.checks, warnings });
   }
   return results;
@@ -285,42 +247,6 @@ async function labelUnderLease(ctx: AppContext, orderId: number, input: LabelReq
 /** What the number check needs of a carrier service (its format, class and S10 indicator). */
 function serviceToCheck(service: CarrierService) {
   return { code: service.code, name: service.name, logisticsClass: service.logisticsClass, ...(service.s10IndicatorFirstLetters ? { s10IndicatorFirstLetters: service.s10IndicatorFirstLetters } : {}) };
-}
-
-/**
- * Step 2: the parcel's label from the carrier. A row left `issued` (bought, checked, not yet on the parcel: the
- * process died) is resumed as it is; otherwise the carrier is called with the key of the next attempt — the same
- * key as an attempt whose answer was lost, so the carrier returns that label rather than selling a second one.
- */
-async function obtainLabel(ctx: AppContext, order: OrderRow, parcel: PlannedParcel, service: CarrierService, adapter: CarrierAdapter, sender: ShopSenderRow): Promise<{ created: CreatedLabel; resumed: ParcelLabelRow | null; key: string }> {
-  const rows = await ctx.store.db.selectFrom('parcel_labels').selectAll().where('parcel_id', '=', parcel.parcelId).orderBy('id').execute();
-  const unfinished = rows.find((row) => row.status === 'issued');
-  if (unfinished) {
-    const created: CreatedLabel = {
-      trackingNumber: unfinished.tracking_number,
-      carrierLabelId: unfinished.carrier_label_id,
-      routingCode: unfinished.routing_code,
-      cost: unfinished.cost !== null && unfinished.currency ? { amount: unfinished.cost, currency: unfinished.currency } : null,
-    };
-    return { created, resumed: unfinished, key: unfinished.idempotency_key ?? `shipby-parcel-${parcel.parcelId}-${rows.indexOf(unfinished) + 1}` };
-  }
-  const key = labelKey(order.platform_order_id, parcel.parcelId, rows.length + 1);
-  try {
-    const created = await adapter.createLabel({
-      service: service.code,
-      reference: order.platform_order_id,
-      idempotencyKey: key,
-      sender: senderAddress(sender),
-      recipient: { name: order.buyer_name, line1: order.address_line1, line2: order.address_line2, state: order.state, city: order.city, postcode: order.postcode, country: order.buyer_country, phone: order.phone },
-      grossWeightG: parcel.measuredG ?? parcel.expectedGrossG,
-      dimsMm: parcel.outerMm,
-      declaredValue: { amount: order.total_amount, currency: order.currency },
-      contents: parcel.contents,
-    });
-    return { created, resumed: null, key };
-  } catch (error) {
-    throw carrierProblem(error);
-  }
 }
 
 /**
@@ -370,18 +296,6 @@ async function repeatedAnswer(ctx: AppContext, order: OrderRow, asked: PlannedPa
     });
   }
   return results;
-}
-
-/**
- * Voids a label after a failed step 4, unless its number is on a parcel or queued for upload (then voiding it would
- * make that number a false shipment): `in_use` then, else null or the carrier's reason the void failed.
- */
-async function voidUnlessInUse(ctx: AppContext, orderId: number, number: string, adapter: CarrierAdapter, carrierLabelId: string): Promise<string | null | 'in_use'> {
-  const db = ctx.store.db;
-  const onParcel = await db.selectFrom('parcels').select('id').where('tracking_number', '=', number).where('status', '!=', 'voided').executeTakeFirst();
-  const queued = (await outbox.uploadsOfOrders(db, [orderId])).some((u) => (JSON.parse(u.payload) as UploadPayload).trackingNumber === number);
-  if (onParcel || queued) return 'in_use';
-  return voidQuietly(adapter, carrierLabelId);
 }
 
 /** For shops without a marketplace connection: the `label` transition and the number on the parcel, no upload. */

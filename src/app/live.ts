@@ -3,8 +3,10 @@
  * so the newest event id is the orders' version. One watcher per process reads it every `intervalMs` — only while
  * somebody listens — and tells each listener when it moved. However many dashboards are open, the database sees
  * one tiny indexed read per interval.
+ * Per account (issue 19, finding 9): a listener names its shops and hears only of changes to their orders; the
+ * shops a change touched are read once per change (a range of event ids), not per listener.
  */
-import { latestOrderEventId } from '../store/orders';
+import { latestOrderEventId, shopsWithEventsBetween } from '../store/orders';
 import type { AppContext } from './context';
 
 /** The orders' version: the newest order event's id (0 before the first). */
@@ -15,8 +17,11 @@ export async function ordersVersion(ctx: AppContext): Promise<number> {
 export type ChangeListener = (version: number) => void;
 
 export interface OrderChangeWatcher {
-  /** Calls `listener` with the new version each time the orders change; returns the unsubscribe. */
-  subscribe(listener: ChangeListener): () => void;
+  /**
+   * Calls `listener` with the new version each time the orders change (with `shops`: only when orders of one of
+   * them changed); returns the unsubscribe.
+   */
+  subscribe(listener: ChangeListener, shops?: readonly string[]): () => void;
   /** The version last read (undefined before the first read). */
   readonly version: number | undefined;
   readonly listeners: number;
@@ -26,7 +31,7 @@ export interface OrderChangeWatcher {
 
 export function orderChangeWatcher(ctx: AppContext, options: { intervalMs?: number; onError?: (error: unknown) => void } = {}): OrderChangeWatcher {
   const intervalMs = options.intervalMs ?? 1000;
-  const listeners = new Set<ChangeListener>();
+  const listeners = new Map<ChangeListener, readonly string[] | undefined>();
   let version: number | undefined;
   let timer: NodeJS.Timeout | undefined;
   let reading = false;
@@ -37,9 +42,13 @@ export function orderChangeWatcher(ctx: AppContext, options: { intervalMs?: numb
     reading = true;
     try {
       const latest = await ordersVersion(ctx);
-      const changed = version !== undefined && latest !== version;
+      const previous = version;
+      const changed = previous !== undefined && latest !== previous;
       version = latest;
-      if (changed) for (const listener of [...listeners]) listener(latest);
+      if (!changed) return;
+      const scoped = [...listeners.values()].some((shops) => shops !== undefined);
+      const touched = scoped ? new Set(await shopsWithEventsBetween(ctx.store.db, Math.min(previous, latest), latest)) : undefined;
+      for (const [listener, shops] of [...listeners]) if (!shops || shops.some((shop) => touched!.has(shop))) listener(latest);
     } catch (error) {
       options.onError?.(error);
     } finally {
@@ -55,9 +64,9 @@ export function orderChangeWatcher(ctx: AppContext, options: { intervalMs?: numb
   };
 
   return {
-    subscribe(listener) {
+    subscribe(listener, shops) {
       if (closed) return () => undefined;
-      listeners.add(listener);
+      listeners.set(listener, shops);
       if (!timer) {
         void read();
         timer = setInterval(() => void read(), intervalMs);

@@ -4,14 +4,17 @@
  */
 import { localized, type Localized } from '../core/i18n';
 import { EARLY_UPLOAD_WARNING, UPLOAD_TIMINGS, isUploadTiming, type UploadTiming } from '../core/upload-rules';
+import { recordMarketplaceEvent } from './telemetry';
 import { createAliExpressClient, type AliExpressClient, type AliExpressClientConfig } from '../integrations/aliexpress/client';
+import { ReauthorisationRequiredError } from '../integrations/aliexpress/errors';
 import * as marketplace from '../store/marketplace';
 import * as orders from '../store/orders';
+import * as outbox from '../store/outbox';
 import type { MarketplaceConnectionRow } from '../store/schema';
 import type { AppContext } from './context';
 import { NotFoundError, ValidationError } from './errors';
 import { outboundUrlIssues } from './outbound-settings';
-import { decryptSecret, encryptSecret, maskSecret } from './secrets';
+import { decryptSecret, encryptSecret, maskSecret, SECRET_CONTEXTS } from './secrets';
 
 export interface ConnectShopInput {
   shopId: string;
@@ -40,7 +43,8 @@ export interface ConnectionView {
   warnings: Localized[];
 }
 
-const secretContext = (shopId: string, field: 'app_secret' | 'access_token') => `shop:${shopId}:${field}`;
+/** What a shop's ciphertext is bound to (app/secrets.ts): its shop and column. */
+export const secretContext = SECRET_CONTEXTS.marketplace;
 
 export async function connectShop(ctx: AppContext, masterKey: Buffer, input: ConnectShopInput): Promise<ConnectionView> {
   const issues = [];
@@ -74,6 +78,8 @@ export async function connectShop(ctx: AppContext, masterKey: Buffer, input: Con
       created_at: now,
       updated_at: now,
     });
+    // A new token ends a pause: uploads that waited for it go out now.
+    if (existing?.auth_state === 'paused') await outbox.releaseWaitingUploads(trx, now, input.shopId);
   });
   return describeConnection(ctx, masterKey, input.shopId);
 }
@@ -137,6 +143,8 @@ export type ClientOptions = Omit<AliExpressClientConfig, 'credentials' | 'gatewa
 /** A signed client for the shop, with its decrypted credentials inside (and nowhere else). */
 export async function openShopClient(ctx: AppContext, masterKey: Buffer, shopId: string, options: ClientOptions = {}): Promise<AliExpressClient> {
   const row = await requireConnection(ctx, shopId);
+  // A shop whose authorisation the platform refused to renew waits: nothing is sent with a token that is ending.
+  if (row.auth_state === 'paused') throw new ReauthorisationRequiredError(`shop ${shopId} is paused until it is authorised again`, { method: 'authorisation', code: 'SHOP_PAUSED' });
   return clientFromConnection(row, masterKey, options);
 }
 
@@ -144,6 +152,11 @@ export function clientFromConnection(row: MarketplaceConnectionRow, masterKey: B
   const protocol = row.gateway_protocol === 'top' ? 'top' : 'iop';
   return createAliExpressClient({
     ...options,
+    // Every call's outcome is counted for /metrics, beside the caller's own listener.
+    onEvent: (event) => {
+      recordMarketplaceEvent(event);
+      options.onEvent?.(event);
+    },
     credentials: {
       appKey: row.app_key,
       appSecret: decryptSecret(masterKey, row.app_secret_enc, secretContext(row.shop_id, 'app_secret')),

@@ -5,6 +5,7 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { FileFormatError } from '../integrations/files/order-file';
 import { validatedOrders, type OrderBatch, type StreamOptions } from './order-stream';
+import { setting } from '../core/config';
 
 type WorkerMessage = { kind: 'batch'; batch: OrderBatch } | { kind: 'done' } | { kind: 'format-error'; issue: FileFormatError['issue'] } | { kind: 'error'; message: string };
 
@@ -41,7 +42,7 @@ if (!isMainThread && workerData?.shipbyOrderStream) {
  * from 474 MB to 782 MB, past the 512 MB budget; so the importer's own thread is the default.
  */
 export function shouldUseWorker(): boolean {
-  return process.env.SHIPBY_IMPORT_WORKER === '1';
+  return setting(process.env, 'SHIPBY_IMPORT_WORKER') === '1';
 }
 
 export async function* validatedOrdersInWorker(file: string, options: StreamOptions): AsyncGenerator<OrderBatch> {

@@ -19,9 +19,9 @@ import { localized } from '../core/i18n';
 import type { ImportIssue } from '../core/order-input';
 import { parseJsonOrder } from '../core/order-input-json';
 import { DAY_MS } from '../core/time';
-import type { AliExpressClient, OrderSummary } from '../integrations/aliexpress/client';
-import { mapOrderDetail, OrderMappingError } from '../integrations/aliexpress/mapping';
-import { creationWindows, parsePlatformTime } from '../integrations/aliexpress/protocol';
+import { creationWindows } from '../integrations/aliexpress/protocol';
+import { aliexpressPort } from '../integrations/marketplace/aliexpress/adapter';
+import type { ChangedOrder, MarketplacePort } from '../integrations/marketplace/port';
 import * as marketplace from '../store/marketplace';
 import * as orders from '../store/orders';
 import type { AppContext } from './context';
@@ -53,7 +53,8 @@ export interface SyncOptions {
 
 export interface SyncReport {
   shopId: string;
-  status: 'ok' | 'busy' | 'failed';
+  /** `paused`: the platform refused to renew the shop's authorisation; nothing is fetched until it is authorised again. */
+  status: 'ok' | 'busy' | 'failed' | 'paused';
   window?: { from: number; to: number };
   /** The creation-date windows listed, oldest first. */
   createdWindows?: Array<{ from: number; to: number }>;
@@ -74,6 +75,7 @@ export async function syncShopOrders(ctx: AppContext, shopId: string, options: S
   const connection = await marketplace.getConnection(db, shopId);
   if (!connection) throw notConnected(shopId);
   const report: SyncReport = { shopId, status: 'ok', listed: 0, fetched: 0, created: 0, updated: 0, unchanged: 0, skipped: [] };
+  if (connection.auth_state === 'paused') return { ...report, status: 'paused', error: connection.auth_paused_reason ? (JSON.parse(connection.auth_paused_reason) as { en: string }).en : 'paused until authorised again' };
   const startedAt = ctx.now();
   if (!(await marketplace.takeSyncLease(db, shopId, startedAt, startedAt + (options.leaseMs ?? 15 * 60_000)))) {
     return { ...report, status: 'busy' };
@@ -82,12 +84,12 @@ export async function syncShopOrders(ctx: AppContext, shopId: string, options: S
   const from = Math.max(0, (connection.sync_cursor_at ?? to - (options.initialLookbackMs ?? 30 * DAY_MS)) - (options.overlapMs ?? 15 * 60_000));
   report.window = { from, to };
   try {
-    const client = clientFromConnection(connection, options.masterKey, options.clientOptions ?? {});
+    const port = aliexpressPort(clientFromConnection(connection, options.masterKey, options.clientOptions ?? {}));
     const windows = creationWindows(Math.max(0, from - (options.orderAgeMs ?? DEFAULT_ORDER_AGE_MS)), to);
     report.createdWindows = windows;
-    const changed = new Map<string, OrderSummary>();
+    const changed = new Map<string, ChangedOrder>();
     for (const created of windows) {
-      for (const [id, summary] of await listChangedOrders(client, { from, to, created })) changed.set(id, summary);
+      for (const [id, summary] of await listChangedOrders(port, { from, to, created })) changed.set(id, summary);
     }
     report.listed = changed.size;
 
@@ -105,26 +107,26 @@ export async function syncShopOrders(ctx: AppContext, shopId: string, options: S
     const batchSize = options.batchSize ?? 50;
     for (let i = 0; i < toFetch.length; i += batchSize) {
       const chunk = toFetch.slice(i, i + batchSize);
-      const details = await mapWithConcurrency(chunk, options.detailConcurrency ?? 4, (id) => client.getOrder(id));
+      const details = await mapWithConcurrency(chunk, options.detailConcurrency ?? 4, (id) => port.pullOrder(id));
       report.fetched += chunk.length;
       const incoming: IncomingOrder[] = [];
       const refs = new Map<string, { buyer: string | null; seller: string | null; modifiedAt: number | null }>();
       // The platform's promised delivery days (freight_commit_day) drive the receipt clock; set after the upsert.
       const promised = new Map<string, number>();
-      details.forEach((detail, index) => {
+      // Orders whose address came masked: kept as given, with a note on the order (once).
+      const masked = new Set<string>();
+      details.forEach((pulled, index) => {
         const orderId = chunk[index]!;
         const issues: ImportIssue[] = [];
-        let order;
-        try {
-          // The import shape does not carry the promised delivery days: kept aside for the receipt terms.
-          const { freight_commit_days: freightCommitDays, ...mapped } = mapOrderDetail(detail);
-          order = parseJsonOrder(mapped, '', i + index + 1, issues);
-          if (order && typeof freightCommitDays === 'number' && Number.isInteger(freightCommitDays)) promised.set(order.platformOrderId, freightCommitDays);
-        } catch (error) {
-          if (!(error instanceof OrderMappingError)) throw error;
-          report.skipped.push({ orderId, reason: localized(error.message, `速卖通订单 ${orderId} 无法导入：${error.problems.join('；')}`) });
+        if (!pulled.input) {
+          const problem = pulled.problem!;
+          report.skipped.push({ orderId, reason: localized(problem.message, `速卖通订单 ${orderId} 无法导入：${problem.problems.join('；')}`) });
           return;
         }
+        // The import shape does not carry the promised delivery days: kept aside for the receipt terms.
+        const order = parseJsonOrder(pulled.input, '', i + index + 1, issues);
+        if (order && typeof pulled.promisedDays === 'number' && Number.isInteger(pulled.promisedDays)) promised.set(order.platformOrderId, pulled.promisedDays);
+        if (order && pulled.addressMasked) masked.add(order.platformOrderId);
         if (!order) {
           const first = issues[0];
           report.skipped.push({
@@ -136,10 +138,10 @@ export async function syncShopOrders(ctx: AppContext, shopId: string, options: S
           return;
         }
         incoming.push({ order, row: i + index + 1 });
-        const modifiedAt = changed.get(orderId)?.modifiedAt ?? (detail.gmt_modified ? parsePlatformTime(detail.gmt_modified) : undefined);
+        const modifiedAt = changed.get(orderId)?.modifiedAt ?? pulled.modifiedAt;
         refs.set(order.platformOrderId, {
-          buyer: detail.buyerloginid ?? detail.buyer_info?.login_id ?? null,
-          seller: detail.seller_operator_login_id ?? null,
+          buyer: pulled.buyerLoginId,
+          seller: pulled.sellerLoginId,
           modifiedAt: modifiedAt ?? null,
         });
       });
@@ -157,6 +159,7 @@ export async function syncShopOrders(ctx: AppContext, shopId: string, options: S
           const refused = incoming.find((entry) => entry.row === issue.row);
           report.skipped.push({ orderId: refused?.order.platformOrderId ?? `row ${issue.row}`, reason: issue.message });
         }
+        await noteMaskedAddresses(trx, [...masked].map((platformOrderId) => result.ids.get(platformOrderId)).filter((id): id is number => id !== undefined), now);
         await marketplace.upsertOrderRefs(
           trx,
           [...result.ids].map(([platformOrderId, id]) => {
@@ -190,26 +193,43 @@ export async function syncShopOrders(ctx: AppContext, shopId: string, options: S
 }
 
 /** Every connected shop, one after the other; a failing shop does not stop the others. */
-export async function syncAllShops(ctx: AppContext, options: SyncOptions, shopIds?: string[]): Promise<SyncReport[]> {
+export async function syncAllShops(ctx: AppContext, options: SyncOptions & { claim?: (shopId: string) => Promise<boolean> }, shopIds?: string[]): Promise<SyncReport[]> {
   const shops = shopIds ?? (await marketplace.listConnections(ctx.store.db)).map((row) => row.shop_id);
   const reports: SyncReport[] = [];
-  for (const shopId of shops) reports.push(await syncShopOrders(ctx, shopId, options));
+  // With a claim (the scheduled sync of several processes), a shop whose turn another process holds is skipped.
+  for (const shopId of shops) if (!options.claim || (await options.claim(shopId))) reports.push(await syncShopOrders(ctx, shopId, options));
   return reports;
 }
 
 const DEFAULT_ORDER_AGE_MS = 180 * DAY_MS;
 
+/** The note on an order whose address the platform gave masked. */
+export const MASKED_ADDRESS_NOTE = localized(
+  'The marketplace gave this address partly masked (****): it is kept as given. Check the full address in the seller centre before printing the label.',
+  '平台提供的收货地址部分被隐藏（****）：已按原样保存。打印面单前请在卖家后台核对完整地址。',
+);
+
+/** An `address_masked` event on each order that has none yet (a re-sync adds no second note). */
+async function noteMaskedAddresses(db: orders.Executor, orderIds: number[], now: number): Promise<void> {
+  if (orderIds.length === 0) return;
+  const noted = new Set((await db.selectFrom('order_events').select('order_id').where('order_id', 'in', orderIds).where('kind', '=', 'address_masked').execute()).map((row) => row.order_id));
+  await orders.appendEvents(
+    db,
+    orderIds.filter((id) => !noted.has(id)).map((id) => ({ order_id: id, parcel_id: null, at: now, actor: 'sync', kind: 'address_masked', action: null, from_state: null, to_state: null, reason: MASKED_ADDRESS_NOTE.en, data: JSON.stringify({ message: MASKED_ADDRESS_NOTE }) })),
+  );
+}
+
 /** The orders changed in [from, to] and created in one creation window, by id, paging backwards (see the top of the file). */
 async function listChangedOrders(
-  client: AliExpressClient,
+  port: MarketplacePort,
   window: { from: number; to: number; created: { from: number; to: number } },
-): Promise<Map<string, OrderSummary>> {
+): Promise<Map<string, ChangedOrder>> {
   const pageSize = 50;
-  const probe = await client.listOrdersModified({ ...window, page: 1, pageSize: 1 });
+  const probe = await port.changedOrders({ ...window, page: 1, pageSize: 1 });
   const pages = Math.ceil(probe.totalCount / pageSize);
-  const found = new Map<string, OrderSummary>();
+  const found = new Map<string, ChangedOrder>();
   for (let page = pages; page >= 1; page--) {
-    const result = await client.listOrdersModified({ ...window, page, pageSize });
+    const result = await port.changedOrders({ ...window, page, pageSize });
     for (const summary of result.orders) found.set(summary.orderId, summary);
   }
   return found;

@@ -18,13 +18,18 @@ import type { NewOrderEventRow, OrderRow, OrderUpdate } from '../store/schema';
 import { ConflictError } from './errors';
 import { afterOrderTransition, type OrderHookContext, type OrderMove } from './order-hooks';
 
-export interface OrderTransitionRequest {
+/** What the transition needs of an order: where the path starts, the version written at, the shop for the hooks. */
+export type OrderRef = Pick<OrderRow, 'id' | 'shop_id' | 'status' | 'version'>;
+
+export interface OrderTransitionRequest<O extends OrderRef = OrderRow> {
   /** The order as read in this transaction: its status is where the path starts, its version the one written at. */
-  order: OrderRow;
+  order: O;
   /** One action, or a path of actions taken in turn (the platform may report several steps at once). */
   actions: readonly OrderAction[];
   /** The reason written on each step's event. */
   reason: string | null;
+  /** A reason of its own for some actions of the path (else `reason`). */
+  reasons?: Partial<Record<OrderAction, string>>;
   guard?: OrderGuardContext;
   parcelId?: number | null;
   data?: string | null;
@@ -36,9 +41,9 @@ export interface OrderTransitionRequest {
   setIfNull?: OrderUpdate;
 }
 
-export type OrderTransitionOutcome =
-  | { ok: true; order: OrderRow; from: OrderState; to: OrderState; actions: OrderAction[] }
-  | { ok: false; order: OrderRow; refusal: Extract<OrderDecision, { ok: false }> };
+export type OrderTransitionOutcome<O extends OrderRef = OrderRow> =
+  | { ok: true; order: O; from: OrderState; to: OrderState; actions: OrderAction[] }
+  | { ok: false; order: O; refusal: Extract<OrderDecision, { ok: false }> };
 
 export interface TransitionMeta {
   store: Store;
@@ -53,10 +58,10 @@ export interface TransitionMeta {
  * caller throws it or records it); the others are written. Throws ConflictError `order.version` when an order
  * changed since it was read.
  */
-export async function transitionOrders(trx: orders.Executor, requests: readonly OrderTransitionRequest[], meta: TransitionMeta): Promise<OrderTransitionOutcome[]> {
-  const outcomes: OrderTransitionOutcome[] = [];
+export async function transitionOrders<O extends OrderRef = OrderRow>(trx: orders.Executor, requests: readonly OrderTransitionRequest<O>[], meta: TransitionMeta): Promise<OrderTransitionOutcome<O>[]> {
+  const outcomes: OrderTransitionOutcome<O>[] = [];
   const events: NewOrderEventRow[] = [];
-  const writes = new Map<string, { set: OrderUpdate; setIfNull: OrderUpdate; targets: Array<{ id: number; version: number }> }>();
+  const writes: orders.OrderWrite[] = [];
   const moves: OrderMove[] = [];
   for (const request of requests) {
     const planned = plan(request, meta);
@@ -65,19 +70,13 @@ export async function transitionOrders(trx: orders.Executor, requests: readonly 
       continue;
     }
     const { set, setIfNull, stepEvents } = planned;
-    const key = JSON.stringify([set, setIfNull]);
-    const write = writes.get(key) ?? { set, setIfNull, targets: [] };
-    write.targets.push({ id: request.order.id, version: request.order.version });
-    writes.set(key, write);
+    writes.push({ id: request.order.id, version: request.order.version, set, setIfNull });
     events.push(...stepEvents);
     moves.push({ orderId: request.order.id, shopId: request.order.shop_id, from: planned.from, to: planned.to, actions: planned.actions });
-    outcomes.push({ ok: true, order: { ...request.order, ...set, status: planned.to, version: request.order.version + 1 } as OrderRow, from: planned.from, to: planned.to, actions: planned.actions });
+    outcomes.push({ ok: true, order: { ...request.order, ...set, status: planned.to, version: request.order.version + 1 } as O, from: planned.from, to: planned.to, actions: planned.actions });
   }
-  for (const write of writes.values()) {
-    const updated = await orders.updateOrdersAtVersions(trx, write.targets, { set: write.set, setIfNull: write.setIfNull });
-    if (updated.size !== write.targets.length) {
-      throw new ConflictError('order.version', localized('the order changed meanwhile; try again.', '订单已被修改，请重试。'));
-    }
+  if ((await orders.writeOrdersAtVersions(trx, writes, meta.store.dialect)) !== writes.length) {
+    throw new ConflictError('order.version', localized('the order changed meanwhile; try again.', '订单已被修改，请重试。'));
   }
   if (meta.events) meta.events.push(...events);
   else await orders.appendEvents(trx, events);
@@ -86,13 +85,13 @@ export async function transitionOrders(trx: orders.Executor, requests: readonly 
 }
 
 /** One order, one path: the refusal is thrown as a 409 naming its rule. */
-export async function transitionOrder(trx: orders.Executor, request: OrderTransitionRequest, meta: TransitionMeta): Promise<Extract<OrderTransitionOutcome, { ok: true }>> {
+export async function transitionOrder<O extends OrderRef = OrderRow>(trx: orders.Executor, request: OrderTransitionRequest<O>, meta: TransitionMeta): Promise<Extract<OrderTransitionOutcome<O>, { ok: true }>> {
   const outcome = (await transitionOrders(trx, [request], meta))[0]!;
   if (!outcome.ok) throw new ConflictError(outcome.refusal.rule, outcome.refusal.message, outcome.order.status);
   return outcome;
 }
 
-function plan(request: OrderTransitionRequest, meta: TransitionMeta) {
+function plan<O extends OrderRef>(request: OrderTransitionRequest<O>, meta: TransitionMeta) {
   const { order } = request;
   let state = order.status as OrderState;
   const stepEvents: NewOrderEventRow[] = [];
@@ -109,7 +108,7 @@ function plan(request: OrderTransitionRequest, meta: TransitionMeta) {
       action,
       from_state: decision.from,
       to_state: decision.to,
-      reason: request.reason,
+      reason: request.reasons?.[action] ?? request.reason,
       data: request.data ?? null,
     });
     const milestone = ORDER_MILESTONE[decision.to];

@@ -76,6 +76,19 @@ export async function startPackSession(ctx: AppContext, input: StartSessionInput
     const planned = await ensurePlan(ctx, trx, order, now, actor, false);
     const parcels = await planView(trx, order.id);
     const first = parcels.find((p) => p.status === 'created');
+    // Packed and weighed, but the label was not bought (the carrier refused, a setting was missing): a rescan goes on
+    // at the label step with the session that packed it.
+    const finished = !first && parcels.some((p) => p.status === 'packed') ? await packing.lastDoneSessionOfOrder(trx, order.id) : undefined;
+    if (finished) {
+      return {
+        resumed: true,
+        message: localized(
+          `Order ${order.platform_order_id} is packed and weighed; its label is still to buy: press Enter to buy and print it.`,
+          `订单 ${order.platform_order_id} 已装箱称重，尚未购买面单：按回车购买并打印。`,
+        ),
+        session: await sessionView(trx, finished),
+      };
+    }
     if (!first) {
       throw new ConflictError('pack.nothing_left', localized(`every item of order ${order.platform_order_id} is already packed.`, `订单 ${order.platform_order_id} 的所有商品都已打包。`), order.status);
     }

@@ -13,6 +13,7 @@
  *   parcel is held for a check (409) until it is re-weighed within range or accepted with a reason.
  * Every state change goes through `decide` and writes its `order_events` row in the same transaction.
  */
+import { heldRefusal } from '../core/order-hold';
 import { chooseBoxes, type Box, type PackingResult } from '../core/packing';
 import { missingSetting } from '../core/fix';
 import { localized, type Localized } from '../core/i18n';
@@ -83,6 +84,8 @@ export async function lockOrder(ctx: AppContext, trx: Executor, orderId: number)
 }
 
 export function requirePackable(order: OrderRow): void {
+  const held = heldRefusal(order);
+  if (held) throw new ConflictError('order.held', held, order.status);
   if (!(PACKABLE_ORDER_STATES as readonly string[]).includes(order.status)) {
     throw new ConflictError(
       'pack.order_state',

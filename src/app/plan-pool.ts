@@ -11,6 +11,7 @@ import { localized } from '../core/i18n';
 import { TooManyAttemptsError, ValidationError } from './errors';
 import type { PlanOutcome, PlanRunner, PlanTask } from './plan-compute';
 import type { PlanThreadReply } from './plan-worker';
+import { setting } from '../core/config';
 
 export interface PlanPoolOptions {
   /** Threads (SHIPBY_PLAN_THREADS; default 2, at most the cores). */
@@ -23,17 +24,12 @@ export interface PlanPoolOptions {
   maxQueued?: number;
 }
 
-const envNumber = (name: string): number | undefined => {
-  const value = Number(process.env[name]);
-  return Number.isFinite(value) && value > 0 ? value : undefined;
-};
-
-export function planPoolOptionsFromEnv(): Required<PlanPoolOptions> {
+export function planPoolOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Required<PlanPoolOptions> {
   return {
-    threads: envNumber('SHIPBY_PLAN_THREADS') ?? Math.max(1, Math.min(2, os.availableParallelism())),
-    maxBudgetMs: envNumber('SHIPBY_PLAN_MAX_BUDGET_MS') ?? 2000,
-    maxJobs: envNumber('SHIPBY_PLAN_MAX_JOBS') ?? 20_000,
-    maxQueued: envNumber('SHIPBY_PLAN_MAX_QUEUED') ?? 8,
+    threads: setting(env, 'SHIPBY_PLAN_THREADS') ?? Math.max(1, Math.min(2, os.availableParallelism())),
+    maxBudgetMs: setting(env, 'SHIPBY_PLAN_MAX_BUDGET_MS'),
+    maxJobs: setting(env, 'SHIPBY_PLAN_MAX_JOBS'),
+    maxQueued: setting(env, 'SHIPBY_PLAN_MAX_QUEUED'),
   };
 }
 

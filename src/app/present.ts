@@ -37,6 +37,7 @@ export function presentOrder(o: OrderRow) {
     cancelled_by: o.cancelled_at === null ? null : (o.cancelled_by ?? 'seller'),
     cancellation_request:
       o.cancel_requested_at === null ? null : { requested_at: toIso(o.cancel_requested_at), answer: o.cancel_answer, answered_at: toIso(o.cancel_answered_at) },
+    hold: o.held_at === null ? null : { held_at: toIso(o.held_at), reason: o.hold_reason },
     version: o.version,
     created_at: toIso(o.created_at),
     updated_at: toIso(o.updated_at),

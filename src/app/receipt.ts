@@ -20,7 +20,7 @@ import type { AppContext } from './context';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
 import { transitionOrder } from './order-transition';
 import { loadShopResolver } from './policies';
-import { raiseProblems } from './tracking-effects';
+import { raiseProblems } from './tracking/problems';
 
 const AWAITING_RECEIPT: readonly OrderState[] = ['shipped', 'in_transit', 'delivered'];
 

@@ -133,3 +133,29 @@ export function maskSecret(value: string): string {
   if (value.length <= 6) return '*'.repeat(value.length);
   return `${value.slice(0, 3)}…${value.slice(-2)}`;
 }
+
+/**
+ * What each stored secret is bound to (the additional authenticated data): a ciphertext copied onto another row or
+ * column does not open. One table, so `secrets rotate` re-encrypts each with the context it was sealed under.
+ */
+export const SECRET_CONTEXTS = {
+  marketplace: (shopId: string, field: 'app_secret' | 'access_token' | 'refresh_token') => `shop:${shopId}:${field}`,
+  carrier: (carrier: string) => `carrier:${carrier}:secret`,
+  alertWebhook: (id: number) => `alert_webhook:${id}:secret`,
+  trackingProvider: (name: string, field: 'webhook_secret' | 'api_key') => `tracking_provider:${name}:${field}`,
+};
+
+/** The process's master key: the context's own (the demo's), else SHIPBY_MASTER_KEY or the key file. */
+export function masterKeyOf(ctx: { masterKey?: Buffer }): Buffer {
+  return ctx.masterKey ?? masterKeyFromEnv();
+}
+
+/** Whether a stored value is a ciphertext of this module (else a secret stored in clear before it was encrypted). */
+export function isSealed(value: string): boolean {
+  return value.startsWith(`${VERSION}.`);
+}
+
+/** A stored secret in clear text: a ciphertext opened with the key (asked for only then), a value from before encryption as is. */
+export function openStoredSecret(key: () => Buffer, stored: string, context: string): string {
+  return isSealed(stored) ? decryptSecret(key(), stored, context) : stored;
+}

@@ -4,6 +4,7 @@
  * parcel change). The shop's upload timing decides whether the upload is due at once (`label`, `early`) or held
  * until the carrier's first scan (`first_scan`).
  */
+import { timelineEvent } from '../core/tracking/plan';
 import { localized, type Localized } from '../core/i18n';
 import { orderMachine, parcelMachine, type OrderState, type ParcelAction, type ParcelState } from '../core/order';
 import type { ImportIssue } from '../core/order-input';
@@ -391,17 +392,5 @@ async function numberUses(db: Executor, numbers: string[]): Promise<Map<string, 
   return uses;
 }
 
-export function event(
-  orderId: number,
-  parcelId: number | null,
-  at: number,
-  actor: string,
-  kind: string,
-  action: string | null,
-  from: string | null,
-  to: string | null,
-  reason: string | null,
-  data: string | null,
-): NewOrderEventRow {
-  return { order_id: orderId, parcel_id: parcelId, at, actor, kind, action, from_state: from, to_state: to, reason, data };
-}
+/** One timeline row (the one constructor, in core beside the tracking plan). */
+export const event = timelineEvent;

@@ -13,7 +13,7 @@
  * on_hand or reserved writes a ledger row.
  */
 import type { Transaction } from 'kysely';
-import { localized, type Localized } from '../core/i18n';
+import { localized } from '../core/i18n';
 import {
   Availability, byDeadline, crossedLowStock, deadlineFirstStrategy, describeShortfalls, lineNeeds, nextCutoffAt, placeOrders,
   sameNeeds, stockKey, type LineNeed, type OrderDemand, type Placement, type SkuComponent, type WarehouseKind, type WarehouseStrategy,
@@ -25,9 +25,14 @@ import type { Store } from '../store/database';
 import type { Database, NewOrderEventRow } from '../store/schema';
 import type { StockReservationRow } from '../store/schema-stock';
 import * as stock from '../store/stock';
+import { accountsOfShops } from '../store/accounts';
 import { settlementReader, writeSettlement, type SettlementReader } from '../store/stock-bulk';
 import type { AppContext } from './context';
 import { ConflictError } from './errors';
+import { StockChangeRefused, type ConsumeItem, type HeldUnits, type SettleIntent, type SettleReport, type SettleRequest, type StockRefusal } from './stock-settle-types';
+
+// What a settlement is asked and answers, and the refusal of a stock change, live in stock-settle-types.ts.
+export * from './stock-settle-types';
 
 export interface StockMeta {
   now: number;
@@ -54,96 +59,6 @@ export function useWarehouseStrategy(store: Store, strategy: WarehouseStrategy):
 }
 
 /** Units of an order line that left in a parcel (marketplace units, as on the line). */
-export interface ConsumeItem {
-  lineId: number;
-  quantity: number;
-}
-
-/** What a partially shipped order held before its lines were replaced. */
-export interface HeldUnits {
-  platformSku: string;
-  sku: string;
-  warehouseId: string;
-  quantity: number;
-}
-
-export type SettleIntent =
-  /** Make the stock agree with the order's state (the default). */
-  | { kind: 'settle' }
-  | { kind: 'release'; reason: string }
-  /** Shipping: all that is reserved, or the given units of some lines. */
-  | { kind: 'consume'; items?: ConsumeItem[] }
-  | { kind: 'carry'; held: HeldUnits[] };
-
-export interface StockChange {
-  warehouseId: string;
-  sku: string;
-  /** The counted quantity (stock import, stock-take) … */
-  set?: number;
-  /** … or a change (receipt, damage, found). */
-  delta?: number;
-  lowStockThreshold?: number;
-  kind: 'import' | 'adjust' | 'receive';
-  reason: string | null;
-  note: string | null;
-  purchaseOrderId: number | null;
-  /** The file row, for the refusal. */
-  row?: number;
-}
-
-export interface SettleRequest {
-  orders?: Array<{ orderId: number; intent?: SettleIntent }>;
-  changes?: StockChange[];
-  /** Serve the orders waiting for SKUs whose free stock grows (default true). */
-  serveWaiting?: boolean;
-  /** SKUs whose free stock grew earlier in this transaction (e.g. lines replaced): serve their waiters too. */
-  alsoServe?: string[];
-}
-
-export interface SettleReport {
-  /** Orders that now hold their whole demand (targets and served waiters). */
-  reserved: number[];
-  /** Orders that wait for stock. */
-  waiting: number[];
-  /** Waiting orders this settlement served (a subset of `reserved`). */
-  served: number[];
-  releasedUnits: number;
-  consumedUnits: number;
-  alerts: number;
-}
-
-export interface StockRefusal {
-  warehouseId: string;
-  sku: string;
-  row?: number;
-  onHandAfter: number;
-  reserved: number;
-  holders: Array<{ order_id: number; platform_order_id: string; shop_id: string; ship_by_at: number | null; quantity: number }>;
-}
-
-/** A change would leave less on hand than is reserved; nothing was written. */
-export class StockChangeRefused extends Error {
-  constructor(readonly refusals: StockRefusal[]) {
-    super(refusals.map((r) => refusalMessage(r).en).join('\n'));
-    this.name = 'StockChangeRefused';
-  }
-}
-
-export function refusalMessage(r: StockRefusal): Localized {
-  if (r.holders.length === 0) {
-    return localized(
-      `${r.sku} at ${r.warehouseId}: the change would leave ${r.onHandAfter} on hand; stock cannot go below zero.`,
-      `${r.warehouseId} 仓的 ${r.sku}：调整后在库为 ${r.onHandAfter}；库存不能小于零。`,
-    );
-  }
-  const orders = r.holders.map((h) => h.platform_order_id);
-  const list = orders.join(', ') + (r.holders.length >= 20 ? ', …' : '');
-  return localized(
-    `${r.sku} at ${r.warehouseId}: ${r.onHandAfter} on hand would be below the ${r.reserved} reserved for orders ${list}; cancel or ship them first.`,
-    `${r.warehouseId} 仓的 ${r.sku}：调整后在库 ${r.onHandAfter} 件，低于订单 ${list} 已预留的 ${r.reserved} 件；请先取消或发出这些订单。`,
-  );
-}
-
 interface Demand {
   needs: LineNeed[];
   lines: Array<{ id: number; sku: string; quantity: number }>;
@@ -179,8 +94,9 @@ async function loadDemand(read: SettlementReader, heads: readonly stock.OrderHea
   return demand;
 }
 
-function toDemand(head: stock.OrderHead, needs: LineNeed[]): OrderDemand {
-  return { orderId: head.id, shipByAt: head.ship_by_at, buyerCountry: head.buyer_country, needs };
+function toDemand(head: stock.OrderHead, needs: LineNeed[], accountOfShop: ReadonlyMap<string, string>): OrderDemand {
+  // An order reserves only in its own account's warehouses (issue 19); a shop of no known account, in none.
+  return { orderId: head.id, shipByAt: head.ship_by_at, buyerCountry: head.buyer_country, needs, accountId: accountOfShop.get(head.shop_id) ?? '' };
 }
 
 function group<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
@@ -300,7 +216,7 @@ export async function settleStockInTransaction(store: Store, trx: Transaction<Da
   for (const l of levels) {
     if (views.some((v) => v.warehouse.id === l.warehouse_id)) continue;
     views.push({
-      warehouse: { id: l.warehouse_id, name: l.name, kind: l.kind as WarehouseKind, country: l.country, timeZone: l.time_zone, cutoffTime: l.cutoff_time },
+      warehouse: { id: l.warehouse_id, name: l.name, kind: l.kind as WarehouseKind, country: l.country, timeZone: l.time_zone, cutoffTime: l.cutoff_time, accountId: l.account_id },
       nextCutoffAt: cutoffAfter(meta.now, l.time_zone, l.cutoff_time),
     });
   }
@@ -323,6 +239,7 @@ export async function settleStockInTransaction(store: Store, trx: Transaction<Da
     waiterShortfalls: Map<number, Array<{ sku: string; warehouse_id: string | null; needed: number; missing: number }>>,
   ): Promise<SettleReport> {
     const report: SettleReport = { reserved: [], waiting: [], served: [], releasedUnits: 0, consumedUnits: 0, alerts: 0 };
+    const accountOfShop = await accountsOfShops(trx, [...heads, ...waiters].map((h) => h.shop_id));
     // 5. The rows as they will be, in memory.
     const original = new Map(levels.map((l) => [stockKey(l.warehouse_id, l.sku), l]));
     const current = new Map(levels.map((l) => [stockKey(l.warehouse_id, l.sku), { on_hand: l.on_hand, reserved: l.reserved }]));
@@ -436,7 +353,7 @@ export async function settleStockInTransaction(store: Store, trx: Transaction<Da
       }
     };
 
-    const planned = toPlan.map((head) => toDemand(head, demand.get(head.id)!.needs)).sort(byDeadline);
+    const planned = toPlan.map((head) => toDemand(head, demand.get(head.id)!.needs, accountOfShop)).sort(byDeadline);
     const headById = new Map(heads.map((h) => [h.id, h]));
     for (const placement of placeOrders(planned, views, available, strategy)) {
       apply(headById.get(placement.orderId)!, placement, recordedShortfalls.get(placement.orderId) ?? [], false);
@@ -459,7 +376,7 @@ export async function settleStockInTransaction(store: Store, trx: Transaction<Da
     for (const head of heads) {
       if (head.status !== 'awaiting_stock' && !toPlan.includes(head) && recordedShortfalls.has(head.id)) clearShortfalls.push(head.id);
     }
-    const waiting = waiters.map((h) => toDemand(h, waiterDemand.get(h.id)!.needs)).sort(byDeadline);
+    const waiting = waiters.map((h) => toDemand(h, waiterDemand.get(h.id)!.needs, accountOfShop)).sort(byDeadline);
     const waiterById = new Map(waiters.map((h) => [h.id, h]));
     for (const placement of placeOrders(waiting, views, available, strategy)) {
       apply(waiterById.get(placement.orderId)!, placement, waiterShortfalls.get(placement.orderId) ?? [], true);

@@ -11,6 +11,7 @@ import type { AppContext } from './context';
 export { processOwnerId } from '../store/leases';
 
 export const JOBS_LEASE = 'jobs';
+const JOB_TURN_PREFIX = 'job:';
 const SERVER_PREFIX = 'server:';
 
 /** Takes or renews the jobs lease; true while this process holds it. */
@@ -37,4 +38,18 @@ export function runningServers(ctx: AppContext): Promise<StoreLeaseRow[]> {
 /** Who holds the jobs lease now, if anyone. */
 export async function jobsOwner(ctx: AppContext): Promise<string | null> {
   return (await leases.liveLeases(ctx.store.db, ctx.now(), JOBS_LEASE)).find((l) => l.name === JOBS_LEASE)?.owner ?? null;
+}
+
+/**
+ * Claims a periodic job's turn (`job:<name>`, or `job:<name>:<shop>` per shop) for this process across every process
+ * on the store, for `ttlMs` of wall-clock time (leases are about processes, not about orders): true while held.
+ */
+export function claimJobTurn(ctx: AppContext, lease: string, ttlMs: number): Promise<boolean> {
+  const name = lease.startsWith(JOB_TURN_PREFIX) ? lease : `${JOB_TURN_PREFIX}${lease}`;
+  return leases.takeLease(ctx.store.db, name, leases.processOwnerId(), Date.now(), ttlMs);
+}
+
+/** The job turns held now, by job (and shop), with their holders. */
+export function jobTurns(ctx: AppContext): Promise<StoreLeaseRow[]> {
+  return leases.liveLeases(ctx.store.db, Date.now(), JOB_TURN_PREFIX);
 }

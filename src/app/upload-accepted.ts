@@ -9,6 +9,7 @@ import { localized } from '../core/i18n';
 import { parcelMachine, ORDER_PROGRESS, type OrderAction, type OrderState, type ParcelState } from '../core/order';
 import { decide } from '../core/state-machine';
 import { buyerNoticeText, NO_DEADLINE_PRIORITY } from '../core/upload-rules';
+import { sendsBuyerNotices } from '../integrations/marketplace/index';
 import * as marketplace from '../store/marketplace';
 import * as orders from '../store/orders';
 import * as outbox from '../store/outbox';
@@ -63,7 +64,8 @@ export async function applyAcceptedUploads(ctx: AppContext, trx: orders.Executor
       }
       asked.set(order.id, move);
     }
-    notices.push(noticeRow(row, payload, refs.get(row.order_id), now));
+    // A notice only where the platform has a message call shipby can use (integrations/marketplace/index.ts).
+    if (order && sendsBuyerNotices(order.platform)) notices.push(noticeRow(row, payload, refs.get(row.order_id), now));
   }
 
   for (const [to, ids] of parcelMoves) {

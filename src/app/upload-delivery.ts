@@ -8,10 +8,8 @@ import { localized, type Localized } from '../core/i18n';
 import type { AvailabilitySignal } from '../core/marketplace-outage';
 import { mapPlatformStatus } from '../core/platform-status';
 import { readbackVerdict, type ReadbackVerdict } from '../core/upload-rules';
-import type { AliExpressClient } from '../integrations/aliexpress/client';
 import { AmbiguousOutcomeError, PermanentMarketplaceError, ReauthorisationRequiredError, RetryableMarketplaceError } from '../integrations/aliexpress/errors';
-import { mapDeclaredShipments } from '../integrations/aliexpress/mapping';
-import { SHIPPABLE_STATUSES } from '../integrations/aliexpress/protocol';
+import type { MarketplacePort } from '../integrations/marketplace/port';
 import * as outbox from '../store/outbox';
 import type { OutboxRow } from '../store/schema';
 import type { AppContext } from './context';
@@ -69,19 +67,19 @@ export async function settledOrdersOfRows(ctx: AppContext, rows: OutboxRow[]): P
 
 export async function deliverOutboxRow(
   row: OutboxRow,
-  client: AliExpressClient,
+  port: MarketplacePort,
   context: { settled: SettledStanding | undefined; signal?: AbortSignal },
 ): Promise<DeliveryOutcome> {
   if (context.signal?.aborted) return { type: 'interrupted' };
-  if (row.kind === outbox.UPLOAD_KIND) return deliverUpload(row, JSON.parse(row.payload) as UploadPayload, client, context);
-  if (row.kind === outbox.NOTICE_KIND) return deliverNotice(JSON.parse(row.payload) as NoticePayload, client, context.signal);
+  if (row.kind === outbox.UPLOAD_KIND) return deliverUpload(row, JSON.parse(row.payload) as UploadPayload, port, context);
+  if (row.kind === outbox.NOTICE_KIND) return deliverNotice(JSON.parse(row.payload) as NoticePayload, port, context.signal);
   return { type: 'failed', code: 'UNKNOWN_KIND', message: `unknown outbox kind ${row.kind}` };
 }
 
 async function deliverUpload(
   row: OutboxRow,
   payload: UploadPayload,
-  client: AliExpressClient,
+  port: MarketplacePort,
   context: { settled: SettledStanding | undefined; signal?: AbortSignal },
 ): Promise<DeliveryOutcome> {
   // The order's situation says the platform closed it (or it is cancelled): a number for a refunded order is never sent.
@@ -90,7 +88,7 @@ async function deliverUpload(
   let readback: ReadbackSummary | undefined;
   if (row.needs_readback) {
     try {
-      readback = await readBack(client, payload, options);
+      readback = await readBack(port, payload, options);
     } catch (error) {
       return failure(error, true, undefined);
     }
@@ -98,8 +96,8 @@ async function deliverUpload(
     if (decided) return decided;
   }
   try {
-    await client.declareShipment(
-      { orderId: payload.platformOrderId, serviceName: payload.serviceName, logisticsNo: payload.trackingNumber, sendType: payload.sendType },
+    await port.declareShipment(
+      { orderId: payload.platformOrderId, serviceName: payload.serviceName, trackingNumber: payload.trackingNumber, sendType: payload.sendType },
       options,
     );
     return readback ? { type: 'accepted', via: 'declared', readback } : { type: 'accepted', via: 'declared' };
@@ -107,7 +105,7 @@ async function deliverUpload(
     if (error instanceof PermanentMarketplaceError && (error.reason === 'business_rule' || error.reason === 'not_found')) {
       // Find out why: closed meanwhile, or the number is there already (an earlier attempt went through).
       try {
-        const why = await readBack(client, payload, options);
+        const why = await readBack(port, payload, options);
         const decided = verdictOutcome(why, payload);
         if (decided) return decided;
         return { type: 'failed', code: error.code, message: error.message, readback: why };
@@ -119,15 +117,15 @@ async function deliverUpload(
   }
 }
 
-async function readBack(client: AliExpressClient, payload: UploadPayload, options: { signal?: AbortSignal }): Promise<ReadbackSummary> {
-  const order = await client.getOrder(payload.platformOrderId, options);
-  const declared = mapDeclaredShipments(order).map((shipment) => shipment.logistics_no);
-  const status = order.order_status ?? '';
+async function readBack(port: MarketplacePort, payload: UploadPayload, options: { signal?: AbortSignal }): Promise<ReadbackSummary> {
+  const order = await port.pullOrder(payload.platformOrderId, options);
+  const declared = order.declaredNumbers;
+  const status = order.status;
   const verdict = readbackVerdict({
     trackingNumber: payload.trackingNumber,
     declaredNumbers: declared,
-    declarable: (SHIPPABLE_STATUSES as readonly string[]).includes(status),
-    platformState: mapPlatformStatus('aliexpress', status),
+    declarable: order.declarable,
+    platformState: mapPlatformStatus(port.platform, status),
   });
   return { status, declared, verdict };
 }
@@ -189,22 +187,25 @@ function failure(error: unknown, stillNeedsReadback: boolean, readback: Readback
   return { type: 'retry', needsReadback: true, code: 'UNEXPECTED', message: error instanceof Error ? error.message : String(error), ...extra };
 }
 
-async function deliverNotice(payload: NoticePayload, client: AliExpressClient, signal: AbortSignal | undefined): Promise<DeliveryOutcome> {
+async function deliverNotice(payload: NoticePayload, port: MarketplacePort, signal: AbortSignal | undefined): Promise<DeliveryOutcome> {
+  // A platform with no usable message call (AliExpress: integrations/marketplace/aliexpress/adapter.ts) gets no
+  // notice rows; one queued before that is settled as not sendable, with the reason.
+  if (!port.notifyBuyer) return { type: 'failed', code: 'NOTICE_UNAVAILABLE', message: port.noticeUnavailable ?? 'the marketplace offers no buyer message call' };
   const options = signal ? { signal } : {};
   let buyer = payload.buyerLoginId;
   let seller = payload.sellerLoginId;
   try {
     if (!buyer || !seller) {
-      const order = await client.getOrder(payload.platformOrderId, options);
-      buyer = order.buyerloginid ?? order.buyer_info?.login_id ?? null;
-      seller = order.seller_operator_login_id ?? null;
+      const order = await port.pullOrder(payload.platformOrderId, options);
+      buyer = order.buyerLoginId;
+      seller = order.sellerLoginId;
       if (!buyer || !seller) return { type: 'failed', code: 'NO_BUYER', message: 'the platform order names no buyer or seller login id' };
     }
   } catch (error) {
     return failure(error, false, undefined);
   }
   try {
-    await client.sendBuyerMessage({ orderId: payload.platformOrderId, buyerLoginId: buyer, sellerLoginId: seller, content: payload.content }, options);
+    await port.notifyBuyer({ orderId: payload.platformOrderId, buyerLoginId: buyer, sellerLoginId: seller, content: payload.content }, options);
     return { type: 'notice_sent' };
   } catch (error) {
     if (error instanceof AmbiguousOutcomeError) return { type: 'notice_unconfirmed', code: error.code, message: error.message };

@@ -1,5 +1,6 @@
-import { Command } from 'commander';
-import { commandModules } from './commands/index';
+import { checkConfig, ConfigError } from '../core/config';
+import { cliLocale } from './locale';
+import { buildProgram, commandWord } from './program';
 
 // A reader that stops early (`| head`) is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -7,12 +8,17 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-const program = new Command();
-// Positional options: after a subcommand, options are its own (`plan staffing --warehouse W` is not `plan --warehouse W`).
-program.name('shipby').description('Ship every order before its deadline.').showHelpAfterError().enablePositionalOptions();
-for (const module of commandModules) module.register(program);
-
-program.parseAsync(process.argv).catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : String(error));
-  process.exitCode = process.exitCode || 1;
-});
+const args = process.argv.slice(2);
+try {
+  // Every start checks the whole configuration first (core/config.ts), except `config`, which shows what is wrong.
+  if (commandWord(args) !== 'config') checkConfig(process.env);
+  await (await buildProgram(args)).parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.localizedMessage[cliLocale()]);
+    process.exitCode = 2;
+  } else {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exitCode = process.exitCode || 1;
+  }
+}

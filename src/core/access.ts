@@ -57,7 +57,7 @@ export const ROLE_NAMES: Record<Role, Localized> = {
 // doubles with every further failure (capped), so a guessing loop gets nowhere and a typo costs a minute at most.
 export const FAILED_LOGINS_BEFORE_LOCK = 5;
 const FIRST_LOCK_MS = 60_000;
-const MAX_LOCK_MS = 24 * 3_600_000;
+export const MAX_LOCK_MS = 24 * 3_600_000;
 
 export function lockoutAfter(failedLogins: number): number {
   if (failedLogins < FAILED_LOGINS_BEFORE_LOCK) return 0;

@@ -23,6 +23,8 @@ export interface Warehouse {
   timeZone: string;
   /** "HH:MM" local time: parcels ready by then leave that day. */
   cutoffTime: string;
+  /** The account that owns it: only that account's orders reserve here (issue 19). */
+  accountId?: string;
 }
 
 const CUTOFF = /^([01]\d|2[0-3]):([0-5]\d)$/;
@@ -141,6 +143,14 @@ export interface OrderDemand {
   shipByAt: number | null;
   buyerCountry: string | null;
   needs: readonly LineNeed[];
+  /** The account of the order's shop: it reserves only in that account's warehouses (issue 19). */
+  accountId?: string;
+}
+
+/** The warehouses an order may take stock from: those of its own account (all, for data that names no account). */
+export function warehousesOfOrder(order: OrderDemand, warehouses: readonly WarehouseView[]): readonly WarehouseView[] {
+  if (order.accountId === undefined) return warehouses;
+  return warehouses.filter((view) => view.warehouse.accountId === order.accountId);
 }
 
 /** A warehouse as the strategy sees it for one planning run: its next cut-off is computed once. */
@@ -240,7 +250,7 @@ export function placeOrders(
       continue;
     }
     const totals = needsBySku(order.needs);
-    const fits = warehouses.map((view) => warehouseFit(order, totals, view, available));
+    const fits = warehousesOfOrder(order, warehouses).map((view) => warehouseFit(order, totals, view, available));
     const chosen = strategy.choose(order, fits);
     if (chosen && chosen.coversAll) {
       for (const [sku, units] of totals) available.take(chosen.view.warehouse.id, sku, units);

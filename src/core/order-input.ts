@@ -187,6 +187,27 @@ class RowReader {
   }
 }
 
+/** The buyer's name and address of a row (the columns of BUYER_COLUMNS). */
+function readBuyer(r: RowReader): BuyerInput {
+  const name = r.need('buyer_name', 200);
+  const country = r.need('buyer_country', 2).toUpperCase();
+  if (country && !COUNTRIES.has(country)) r.fail('buyer_country', localized(`buyer_country "${country}" is not an ISO 3166 country code.`, `buyer_country「${country}」不是 ISO 3166 国家代码。`));
+  const addressLine1 = r.need('address_line1', 500);
+  const addressLine2 = r.optional('address_line2', 500);
+  const city = r.need('city', 200);
+  const state = r.optional('state', 200);
+  const postcode = r.optional('postcode', 32);
+  const phone = r.optional('phone', 40);
+  return { name, country, addressLine1, addressLine2: addressLine2 || null, city, state: state || null, postcode: postcode || null, phone: phone || null };
+}
+
+/** A shipping address on its own (the order page's address edit): the import's rules for the buyer's columns. */
+export function parseBuyerFields(raw: RawRow, issues: ImportIssue[]): BuyerInput | undefined {
+  const r = new RowReader(raw, 0, issues, plainName);
+  const buyer = readBuyer(r);
+  return r.failed ? undefined : buyer;
+}
+
 /** Validates the order-level fields of a row (everything but sku, quantity and unit_price). */
 export function parseOrderFields(raw: RawRow, row: number, issues: ImportIssue[], name: FieldNamer = plainName): OrderFields | undefined {
   const r = new RowReader(raw, row, issues, name);
@@ -234,15 +255,7 @@ export function parseOrderFields(raw: RawRow, row: number, issues: ImportIssue[]
     );
   }
 
-  const buyerName = r.need('buyer_name', 200);
-  const country = r.need('buyer_country', 2).toUpperCase();
-  if (country && !COUNTRIES.has(country)) r.fail('buyer_country', localized(`buyer_country "${country}" is not an ISO 3166 country code.`, `buyer_country「${country}」不是 ISO 3166 国家代码。`));
-  const address = r.need('address_line1', 500);
-  const addressLine2 = r.optional('address_line2', 500);
-  const city = r.need('city', 200);
-  const state = r.optional('state', 200);
-  const postcode = r.optional('postcode', 32);
-  const phone = r.optional('phone', 40);
+  const buyer = readBuyer(r);
 
   const currency = r.need('currency', 3).toUpperCase();
   if (currency && !isCurrency(currency)) r.fail('currency', localized(`currency "${currency}" is not an ISO 4217 currency code.`, `currency「${currency}」不是 ISO 4217 货币代码。`));
@@ -269,7 +282,7 @@ export function parseOrderFields(raw: RawRow, row: number, issues: ImportIssue[]
     paidAt: paidAt!,
     riskPassedAt,
     platformShipByAt: shipBy,
-    buyer: { name: buyerName, country, addressLine1: address, addressLine2: addressLine2 || null, city, state: state || null, postcode: postcode || null, phone: phone || null },
+    buyer,
     currency,
     handlingDays,
     logisticsService: logisticsService || null,

@@ -51,7 +51,7 @@ export function parseStockRow(raw: RawRow, row: number, defaultWarehouse: string
     issues.push({ row, field: 'warehouse', message: localized(`the row names warehouse ${named}, but the import is for ${defaultWarehouse}.`, `该行的仓库为 ${named}，但本次导入的仓库是 ${defaultWarehouse}。`) });
   }
   const warehouseId = named || defaultWarehouse || '';
-  if (!warehouseId) issues.push({ row, field: 'warehouse', message: localized('warehouse is empty (or pass --warehouse).', 'warehouse 为空（或使用 --warehouse 指定）。') });
+  if (!warehouseId) issues.push({ row, field: 'warehouse', message: localized('warehouse is empty (or give one warehouse for the whole file).', 'warehouse 为空（或为整个文件指定一个仓库）。') });
   const onHandText = raw.on_hand ?? '';
   const onHand = onHandText.trim() === '' ? (issues.push({ row, field: 'on_hand', message: localized('on_hand is empty.', 'on_hand 为空。') }), undefined) : count(onHandText, row, 'on_hand', issues);
   const thresholdText = (raw.low_stock_threshold ?? '').trim();

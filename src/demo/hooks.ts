@@ -6,7 +6,7 @@
  *   (`sampleCarrierLabels`: src/integrations/carriers, a real local HTTP server, through the same adapter shipby's
  *   labelling uses); `localCainiaoLabels` is the stand-in without it (Cainiao order codes, LP + 14 digits).
  * - `TrackingHook` — the carrier's events after the collection. The demo uses the sample tracking provider
- *   (tracking-sample.ts, polled through app/tracking.ts); `scheduledFirstScans` is the stand-in without it, which
+ *   (tracking-sample.ts, polled through app/tracking/); `scheduledFirstScans` is the stand-in without it, which
  *   records each parcel's first scan at the sorting centre through `recordFirstScan` (the seller's first-scan use case).
  * - `signInLink` — the dashboard link printed for the demo's owner: a one-time sign-in link (GET /auth/link).
  */

@@ -3,14 +3,14 @@
  * server speaking 17TRACK's API v2.4): when a label is issued the carrier's history of the parcel starts on the provider
  * (information received; accepted by the carrier some hours later, then the sorting centre, the flight, customs …),
  * and shipby learns of it the way it would in production — its tracking registers the parcels and polls the provider
- * (app/tracking-registration.ts, app/tracking-polling.ts), so first scans, transit and problems reach the parcels and the timelines.
+ * (app/tracking/registration.ts, app/tracking/polling.ts), so first scans, transit and problems reach the parcels and the timelines.
  */
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../app/context';
 import { localized } from '../core/i18n';
 import { registerParcels } from '../app/tracking';
-import { pollDueParcels } from '../app/tracking-polling';
-import { saveProvider } from '../app/tracking-providers';
+import { pollDueParcels } from '../app/tracking';
+import { saveProvider } from '../app/tracking';
 import { SampleTrackingProvider } from '../integrations/tracking/sample-provider';
 import type { TrackingHook } from './hooks';
 import { allowOutbound } from '../integrations/outbound';

@@ -22,6 +22,8 @@ import { accessOf, type RouteAccess, type Where } from './route-access';
 export { accessOf, ROUTE_ACCESS, type RouteAccess, type Where } from './route-access';
 
 export const SESSION_COOKIE = 'shipby_session';
+/** A browser that signed in before (sent to /auth only): it signs in while its user is locked. */
+export const DEVICE_COOKIE = 'shipby_device';
 export const CSRF_HEADER = 'x-csrf-token';
 
 /** What a handler may see and whom it records as the actor. `shops`/`warehouses` undefined: no limit (auth off). */
@@ -111,6 +113,8 @@ export function registerAccess(app: FastifyInstance, ctx: AppContext, options: A
   app.addHook('onRequest', async (request, reply) => {
     request.access = { actor: 'api' };
     if (!options.required) return;
+    // A route with its own token (the metrics scraper's) is not an API caller: its Authorization is not a key.
+    if (request.routeOptions.config?.access?.scope === 'own-token') return;
     const authorization = request.headers.authorization;
     if (authorization) {
       const wait = badCredentials.blockedFor(request.ip);
@@ -141,7 +145,7 @@ export function registerAccess(app: FastifyInstance, ctx: AppContext, options: A
       request.access = { actor: actorOf(request) };
       return;
     }
-    if (access.scope === 'public') return;
+    if (access.scope === 'public' || access.scope === 'own-token') return;
     const principal = request.principal;
     if (!principal) throw new AuthenticationError(localized('Sign in first (or send an API key).', '请先登录（或提供 API 密钥）。'));
     if (principal.csrfToken && UNSAFE.has(request.method) && request.headers[CSRF_HEADER] !== principal.csrfToken) {
@@ -151,7 +155,9 @@ export function registerAccess(app: FastifyInstance, ctx: AppContext, options: A
     if (access.scope === 'signed-in') return;
 
     const allowed = shopsAllowing(principal.roles, access.permission);
-    if (allowed.length === 0) throw forbidden(access.permission);
+    // An account's owner may do everything in it, shops or not yet: on an empty installation the owner has no shop,
+    // and still opens the account's own things (its shop list, warehouses, stock, the shared settings) to set them up.
+    if (allowed.length === 0 && !principal.accountOwner) throw forbidden(access.permission);
     // A warehouse named (beside the shops, or for the account's stock) must be one of the account's.
     const namedWarehouses = (access.scope === 'shops' || access.scope === 'account') && access.warehouse ? valuesAt(request, access.warehouse) : undefined;
     if (namedWarehouses) {
@@ -251,12 +257,30 @@ export function actorOf(request: FastifyRequest, fallback = 'api'): string {
   return typeof header === 'string' && header.trim() ? header.trim().slice(0, 64) : fallback;
 }
 
+/** A shop id no shop has (ids are letters, digits and . _ : -): the filter of a caller with no shop yet. */
+export const NO_SHOP = ' ';
+
 /** The shops a list may show: the caller's (narrowed to those named), or those named when access is off. */
 export function shopFilter(request: FastifyRequest, named: string | undefined): string[] | undefined {
   const shops = request.access.shops;
-  // Many list queries read an empty list as "no filter": the caller's list is never allowed to be empty.
-  if (shops && shops.length === 0) throw new ForbiddenError(localized('You hold no role in any shop.', '您在任何店铺都没有角色。'));
+  // Many list queries read an empty list as "no filter": the caller's list is never allowed to be empty. An account's
+  // owner before its first shop sees empty lists (NO_SHOP matches no shop: a shop id never holds a space); anyone else
+  // without a shop is refused.
+  if (shops && shops.length === 0) {
+    if (request.principal?.accountOwner) return [NO_SHOP];
+    throw new ForbiddenError(localized('You hold no role in any shop.', '您在任何店铺都没有角色。'));
+  }
   return shops ?? named?.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/**
+ * An owner of the installation (the default account's owner), or anyone when access is off: the only callers who see
+ * what belongs to no shop — installation-wide webhooks, tracking events no parcel claims, providers' settings.
+ */
+export function isInstallationOwner(request: FastifyRequest): boolean {
+  const p = request.principal;
+  if (!p) return request.access.shops === undefined;
+  return p.accountOwner && p.accountId === DEFAULT_ACCOUNT_ID;
 }
 
 /** Keeps the rows of the caller's warehouses (all rows when access is off). */

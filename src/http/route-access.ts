@@ -13,6 +13,8 @@ export interface Where {
 export type RouteAccess =
   /** No caller needed: health, sign-in, provider webhooks (signed by the provider), the dashboard's files, docs. */
   | { scope: 'public' }
+  /** Its own credential, checked by the route (GET /metrics: SHIPBY_METRICS_TOKEN): no session or API key is read. */
+  | { scope: 'own-token' }
   /** Any signed-in caller, about itself (session, logout, own password). */
   | { scope: 'signed-in' }
   /** The shop named at `shop` (comma-separated or an array: each one), else every shop where the permission is held. */
@@ -41,6 +43,7 @@ const order = (permission: Permission): RouteAccess => ({ scope: 'order', permis
 export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   // system
   'GET /health': PUBLIC,
+  'GET /metrics': { scope: 'own-token' },
   'GET /': PUBLIC,
   'GET /*': PUBLIC,
   'GET /shops': shops('orders:read'),
@@ -48,6 +51,10 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   // Installation-wide notices (a marketplace outage): no shop's data.
   'GET /notices': shops('orders:read'),
   'GET /policies': { scope: 'installation', permission: 'settings:read' },
+  // marketplace authorisation (issue 15): the owner starts it; the platform sends the browser back (public, state-checked)
+  'GET /shops/:shop/marketplace/authorise': shops('owner', p('shop'), true),
+  'GET /marketplace/aliexpress/callback': PUBLIC,
+  'GET /marketplace/authorisations': shops('settings:read'),
   // accounts and access
   'POST /auth/login': PUBLIC,
   'GET /auth/link': PUBLIC,
@@ -64,7 +71,12 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   // orders and deadlines
   'POST /orders': shops('orders:write', b('shop_id'), true),
   'GET /orders': shops('orders:read', q('shop'), false, q('warehouse')),
+  'POST /orders/import': shops('orders:write', q('shop'), true),
+  'GET /orders/export.xlsx': shops('orders:read', q('shop'), false, q('warehouse')),
   'GET /orders/:id': order('orders:read'),
+  'POST /orders/:id/hold': order('orders:write'),
+  'POST /orders/:id/release': order('orders:write'),
+  'PUT /orders/:id/address': order('orders:write'),
   'POST /orders/:id/actions/:action': order('orders:write'),
   'GET /orders/:id/verdict': order('orders:read'),
   'POST /orders/:id/extensions': order('orders:write'),
@@ -79,6 +91,18 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'PUT /warehouses/:id/staffing': account('settings:write', p('id')),
   'PUT /warehouses/:id/work-estimate': account('settings:write', p('id')),
   'PUT /shops/:shop/work-estimate': shops('settings:write', p('shop'), true),
+  // first run and the catalogue (issue 17)
+  'GET /setup': shops('settings:read', q('shop'), false),
+  'POST /shops': { scope: 'account', permission: 'owner' },
+  'GET /warehouses': account('stock:read'),
+  'PUT /warehouses/:id': account('stock:write'),
+  'GET /catalogue/skus': { scope: 'installation', permission: 'settings:read' },
+  'PUT /catalogue/skus/:sku': { scope: 'installation', permission: 'settings:write' },
+  'POST /catalogue/skus/imports': { scope: 'installation', permission: 'settings:write' },
+  'GET /catalogue/templates/:kind': account('stock:read'),
+  'POST /stock/imports': account('stock:write', q('warehouse')),
+  'GET /shops/:shop/sku-mappings': shops('settings:read', p('shop'), true),
+  'PUT /shops/:shop/sku-mappings/:platform_sku': shops('settings:write', p('shop'), true),
   // stock
   'GET /stock': { scope: 'account', permission: 'stock:read', warehouse: q('warehouse') },
   'GET /stock/shortages': { scope: 'account', permission: 'stock:read' },
@@ -112,6 +136,8 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /skus/dimensions': { scope: 'installation', permission: 'settings:read' },
   'PUT /shops/:shop/sender': shops('settings:write', p('shop'), true),
   'GET /shops/:shop/sender': shops('settings:read', p('shop'), true),
+  'GET /shops/:shop/label-cost-share': shops('settings:read', p('shop'), true),
+  'PUT /shops/:shop/label-cost-share': shops('settings:write', p('shop'), true),
   'PUT /orders/:id/note': order('orders:write'),
   'POST /orders/:id/pack': order('pack'),
   'GET /orders/:id/packing': order('pack'),
@@ -132,6 +158,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'POST /orders/:id/shipments': order('pack'),
   'GET /labels.pdf': shops('pack', q('shop')),
   'GET /orders/:id/packing-slip.pdf': order('pack'),
+  'GET /parcels/:id/carrier-label.pdf': { scope: 'parcel', permission: 'pack' },
   'GET /carrier/services': { scope: 'installation', permission: 'settings:read' },
   'GET /carrier/rules': { scope: 'installation', permission: 'settings:read' },
   'PUT /carrier/rules': { scope: 'installation', permission: 'settings:write' },

@@ -14,30 +14,39 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from '../app/context';
 import { listWebhooks } from '../app/deadlines';
 import { PlanPool, type PlanPoolOptions } from '../app/plan-pool';
-import { tokenHash } from '../app/passwords';
 import { listShopsWithPolicy } from '../app/policies';
 import { localized, pickLocale } from '../core/i18n';
 import { marketplaceNotices } from '../app/marketplace-outage';
-import { maskPersonalData } from '../core/personal-data';
 import { toIso } from '../core/time';
-import { registerAccess, SESSION_COOKIE } from './access';
+import { isInstallationOwner, registerAccess, SESSION_COOKIE } from './access';
+import { parseTrustProxy, rateCounterFor, rateLimitKey, rateLimitStoreFromEnv, sharedStore, type RateLimitStore, type TrustProxy } from './rate-limit';
 import { DATABASE_RETRY_AFTER_SECONDS, errorBody, handleError } from './errors';
 import { registerInputGuards } from './input-guards';
+import { registerMetrics } from './metrics';
+import { AccessLogController, loggerOptions, registerRequestIdHeader, REQUEST_ID_HEADER } from './access-log';
 import { registerIdempotency } from './idempotency';
 import { databaseHealth } from '../app/health';
 import { TooManyAttemptsError, ValidationError } from '../app/errors';
 import { authRoutes } from './routes/auth';
 import { deadlineRoutes } from './routes/deadlines';
 import { liveRoutes } from './routes/live';
+import { marketplaceAuthRoutes, type MarketplaceAuthOptions } from './routes/marketplace-auth';
+import { authorisationNotices } from '../app/shop-authorisation';
 import { planRoutes } from './routes/plan';
 import { orderRoutes } from './routes/orders';
+import { orderFileRoutes } from './routes/order-files';
+import { orderEditRoutes } from './routes/order-edits';
 import { packRoutes } from './routes/pack';
+import { catalogueRoutes } from './routes/catalogue';
 import { setupRoutes } from './routes/setup';
 import { stockRoutes } from './routes/stock';
 import { trackingRoutes } from './routes/tracking';
+import { setting } from '../core/config';
 
 export interface ServerOptions {
   logger?: boolean;
+  /** Where the log goes (default standard output): the benchmark writes it to a file. */
+  logStream?: NodeJS.WritableStream;
   /** The built dashboard (default web/dist); without its index.html, `/` says how to build it. */
   dashboardDir?: string;
   /**
@@ -45,12 +54,23 @@ export interface ServerOptions {
    * `bench:api` measures authentication against. No command or variable turns it off.
    */
   authentication?: boolean;
-  /** Requests per minute per API key, session or IP (SHIPBY_RATE_LIMIT, default 1200), and sign-ins per minute per IP. */
-  rateLimit?: { perMinute?: number; loginPerMinute?: number };
+  /**
+   * Requests per minute per verified caller (API key or session) else client address (SHIPBY_RATE_LIMIT, default
+   * 1200), sign-ins per minute per address, and where the counters live (SHIPBY_RATE_LIMIT_STORE; http/rate-limit.ts).
+   */
+  rateLimit?: { perMinute?: number; loginPerMinute?: number; store?: RateLimitStore };
+  /** Proxies trusted to give the client address (SHIPBY_TRUST_PROXY; http/rate-limit.ts parseTrustProxy). */
+  trustProxy?: TrustProxy;
   /** How long a caller may take to send a request, and idle connections live (defaults: `serverTimeouts()`). */
   timeouts?: Partial<ServerTimeouts>;
+  /** The token GET /metrics asks for (default SHIPBY_METRICS_TOKEN; none: /metrics answers 401). */
+  metricsToken?: string;
   /** The planner threads' size and caps (default from SHIPBY_PLAN_* variables; app/plan-pool.ts). */
   planner?: PlanPoolOptions;
+  /** What a password change does to the keys its user made: 'revoke' or 'keep' (default SHIPBY_PASSWORD_CHANGE_KEYS, else revoke). */
+  passwordChangeKeys?: 'revoke' | 'keep';
+  /** Seller authorisation at AliExpress: where its settings come from (default process.env). */
+  marketplaceAuth?: MarketplaceAuthOptions;
 }
 
 export interface ServerTimeouts {
@@ -66,15 +86,12 @@ export interface ServerTimeouts {
   checkEveryMs: number;
 }
 
-/** The timeouts from the environment, else the defaults; a value that is not a positive number is ignored. */
+/** The timeouts from the environment (core/config.ts: defaults there; a bad value was refused at start), else the overrides. */
 export function serverTimeouts(overrides: Partial<ServerTimeouts> = {}): ServerTimeouts {
-  const env = (name: string, fallback: number) => {
-    const value = Number(process.env[name]);
-    return Number.isFinite(value) && value > 0 ? value : fallback;
-  };
+  const env = process.env;
   const t = {
-    requestMs: env('SHIPBY_REQUEST_TIMEOUT_MS', 60_000), headersMs: env('SHIPBY_HEADERS_TIMEOUT_MS', 20_000), idleMs: env('SHIPBY_IDLE_TIMEOUT_MS', 120_000),
-    keepAliveMs: env('SHIPBY_KEEP_ALIVE_TIMEOUT_MS', 10_000), checkEveryMs: 5_000, ...overrides,
+    requestMs: setting(env, 'SHIPBY_REQUEST_TIMEOUT_MS'), headersMs: setting(env, 'SHIPBY_HEADERS_TIMEOUT_MS'), idleMs: setting(env, 'SHIPBY_IDLE_TIMEOUT_MS'),
+    keepAliveMs: setting(env, 'SHIPBY_KEEP_ALIVE_TIMEOUT_MS'), checkEveryMs: 5_000, ...overrides,
   };
   return { ...t, headersMs: Math.min(t.headersMs, t.requestMs), checkEveryMs: Math.min(t.checkEveryMs, t.headersMs) };
 }
@@ -105,28 +122,23 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 export async function buildServer(ctx: AppContext, options: ServerOptions = {}): Promise<FastifyInstance> {
   const timeouts = serverTimeouts(options.timeouts);
   const app = Fastify({
+    // Behind a reverse proxy, the client's address is the one the trusted proxy gives (X-Forwarded-For).
+    trustProxy: options.trustProxy ?? parseTrustProxy(process.env.SHIPBY_TRUST_PROXY),
     // No caller holds a connection by sending slowly or not at all (security issue, finding 6).
     requestTimeout: timeouts.requestMs,
     connectionTimeout: timeouts.idleMs,
     keepAliveTimeout: timeouts.keepAliveMs,
     http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: timeouts.checkEveryMs },
-    logger: options.logger
-      ? {
-          level: process.env.LOG_LEVEL ?? 'info',
-          redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
-          // Buyers' phones and addresses never reach a log line, whatever a caller logs (core/personal-data.ts).
-          hooks: {
-            logMethod(args, method) {
-              method.apply(this, args.map((arg) => maskPersonalData(arg)) as Parameters<typeof method>);
-            },
-          },
-        }
-      : false,
+    // One access line per request (http/access-log.ts) instead of Fastify's two; personal data redacted by path.
+    logger: options.logger ? loggerOptions(options.logStream) : false,
+    logController: new AccessLogController(),
+    requestIdHeader: REQUEST_ID_HEADER,
     // Bodies over the limit are refused (413) from their Content-Length, before a byte is parsed.
     bodyLimit: 5 * 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true, allowUnionTypes: true } },
   });
   app.setErrorHandler(handleError);
+  registerRequestIdHeader(app);
   app.addHook('onSend', async (_request, reply, payload) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
     if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
@@ -151,17 +163,19 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     },
   });
   await app.register(fastifyCookie);
-  const perMinute = options.rateLimit?.perMinute ?? Number(process.env.SHIPBY_RATE_LIMIT ?? 1200);
+  const perMinute = options.rateLimit?.perMinute ?? setting(process.env, 'SHIPBY_RATE_LIMIT');
+  const counter = rateCounterFor(ctx, options.rateLimit?.store ?? rateLimitStoreFromEnv(process.env, ctx.store.dialect));
   await app.register(rateLimit, {
     max: perMinute,
     timeWindow: 60_000,
-    // Per caller: an API key or a session by its token (hashed, so the limiter never holds one), else the IP.
-    keyGenerator: (request) => {
-      const authorization = request.headers.authorization;
-      const session = request.cookies?.[SESSION_COOKIE];
-      const token = authorization ?? session;
-      return token ? `t:${tokenHash(token).slice(0, 22)}` : `ip:${request.ip}`;
-    },
+    // Counted once the caller is verified (the access hook runs on onRequest): per API key or signed-in user, else
+    // per client address. An unknown cookie is no one, so a fresh random cookie per request is still one address.
+    hook: 'preParsing',
+    keyGenerator: rateLimitKey,
+    // Counters every process sees (the store, or Redis); `memory` keeps the plugin's own, for one process.
+    ...(counter ? { store: sharedStore(counter) } : {}),
+    // The counters' store being down is not the caller's fault: the request goes on (and answers 503 if it needs it).
+    skipOnError: true,
     // Thrown by the plugin and answered by handleError: 429, Retry-After, the message in both languages.
     errorResponseBuilder: (_request, context) => {
       const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
@@ -183,8 +197,10 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
+  registerMetrics(app, ctx, { token: options.metricsToken ?? process.env.SHIPBY_METRICS_TOKEN });
+
   // Which dependency is down, if any: 200 when the database answers, 503 (with Retry-After) when it does not.
-  app.get('/health', { schema: { tags: ['system'], summary: 'Liveness, the database in use, and whether each dependency is up (503 when one is down)' } }, async (request, reply) => {
+  app.get('/health', { config: { rateLimit: false }, schema: { tags: ['system'], summary: 'Liveness, the database in use, and whether each dependency is up (503 when one is down)' } }, async (request, reply) => {
     const database = await databaseHealth(ctx);
     if (database.up) return { ok: true, database: ctx.store.dialect, dependencies: { database: 'up' } };
     request.log.warn(`health: database down (${database.error})`);
@@ -195,15 +211,19 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   });
 
   orderRoutes(app, ctx);
+  orderFileRoutes(app, ctx);
+  orderEditRoutes(app, ctx);
   deadlineRoutes(app, ctx);
   planRoutes(app, ctx);
   stockRoutes(app, ctx);
   trackingRoutes(app, ctx);
   packRoutes(app, ctx);
   setupRoutes(app, ctx);
+  catalogueRoutes(app, ctx);
   liveRoutes(app, ctx);
+  marketplaceAuthRoutes(app, ctx, options.marketplaceAuth);
 
-  authRoutes(app, ctx, { loginPerMinute: options.rateLimit?.loginPerMinute ?? 20 });
+  authRoutes(app, ctx, { loginPerMinute: options.rateLimit?.loginPerMinute ?? 20, ...(options.passwordChangeKeys ? { keysOnPasswordChange: options.passwordChangeKeys } : {}) });
 
   // What the dashboard needs besides the resource routes: the caller's shops with their policy choice, and
   // the alert webhooks (never their secrets).
@@ -214,13 +234,20 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     };
   });
   // What the dashboard shows above every screen: an outage of a marketplace while it lasts, with what to do.
-  app.get('/notices', { schema: { tags: ['system'], summary: 'Notices for every screen: each marketplace outage in progress (since when, what to do), in English and Chinese' } }, async (request) => {
+  app.get('/notices', { schema: { tags: ['system'], summary: 'Notices for every screen: each marketplace outage in progress, and each of your shops paused until it is authorised again (since when, what to do), in English and Chinese' } }, async (request) => {
     const locale = pickLocale(request.headers['accept-language']);
     const notices = await marketplaceNotices(ctx);
-    return { items: notices.map((n) => ({ kind: n.kind, level: n.level, platform: n.platform, since: toIso(n.since), failures: n.failures, message: n.message[locale], messages: n.message })) };
+    // A shop paused until it is authorised again: to its own users only.
+    const paused = await authorisationNotices(ctx, request.access.shops);
+    return {
+      items: [
+        ...notices.map((n) => ({ kind: n.kind, level: n.level, platform: n.platform, since: toIso(n.since), failures: n.failures, message: n.message[locale], messages: n.message })),
+        ...paused.map((n) => ({ kind: n.kind, level: n.level, platform: n.platform, shop_id: n.shopId, since: toIso(n.since), message: n.message[locale], messages: n.message })),
+      ],
+    };
   });
-  app.get('/webhooks', { schema: { tags: ['deadlines'], summary: 'The alert webhooks of your shops (URL and scope; the secret is never returned)' } }, async (request) => {
-    const rows = await listWebhooks(ctx, request.access.shops);
+  app.get('/webhooks', { schema: { tags: ['deadlines'], summary: "The alert webhooks of your shops (URL and scope; the secret is never returned); the installation-wide ones to the installation's owners only" } }, async (request) => {
+    const rows = await listWebhooks(ctx, request.access.shops, { installationWide: isInstallationOwner(request) });
     return { items: rows.map((r) => ({ ...r, created_at: toIso(r.created_at) })) };
   });
 

@@ -7,9 +7,9 @@ import type { AppContext } from '../app/context';
 import { deliverWebhooks, queueAlert, runWarningSweep } from '../app/deadlines';
 import { refreshPlans } from '../app/planning';
 import { deliverStockAlerts } from '../app/stock';
-import { parseInterval, startScheduler, reportJobErrors } from './scheduler';
+import { parseInterval, reportJobErrors, startScheduler, type JobErrorReporter, type SchedulerOptions } from './scheduler';
 
-export function startDeadlineJobs(ctx: AppContext, log: { info(m: string): void; error(m: string): void }, env: NodeJS.ProcessEnv = process.env) {
+export function startDeadlineJobs(ctx: AppContext, log: { info(m: string): void; error(m: string): void }, env: NodeJS.ProcessEnv = process.env, scheduling: SchedulerOptions & { reporter?: JobErrorReporter } = {}) {
   const intervalMs = parseInterval(env.SHIPBY_SWEEP_INTERVAL, 60_000);
   return startScheduler(
     [
@@ -42,6 +42,7 @@ export function startDeadlineJobs(ctx: AppContext, log: { info(m: string): void;
         },
       },
     ],
-    reportJobErrors(log),
+    scheduling.reporter ?? reportJobErrors(log),
+    scheduling,
   );
 }

@@ -2,7 +2,8 @@
  * Runs the background jobs of `serve` in one process per SQLite store: every `serve` heartbeats its server lease
  * and tries the `jobs` lease (app/store-leases.ts); the holder starts the jobs, the others wait and take over when
  * the holder stops or its lease expires (SHIPBY_JOB_LEASE_MS, default 30 s; renewed every third of it). A holder
- * that cannot renew in time stops its jobs. On PostgreSQL every server runs them (claims use SKIP LOCKED).
+ * that cannot renew in time stops its jobs. `shipby worker` takes part the same way. On PostgreSQL every process with
+ * jobs runs them, and each job's turn (per shop for the sync) and each row is claimed on the store (jobs/cluster.ts).
  */
 import { announceServer, holdJobsLease, jobsOwner, releaseProcessLeases } from '../app/store-leases';
 import type { AppContext } from '../app/context';

@@ -10,8 +10,11 @@ import { masterKeyFromEnv } from '../app/secrets';
 import { openStore } from '../store/database';
 import { migrateWhenReachable } from '../app/health';
 import { outboxSettingsFromEnv, runOutboxWorker } from './outbox-worker';
+import { checkConfig, ConfigError, setting } from '../core/config';
 
 async function main(): Promise<void> {
+  // The whole configuration is checked first: a bad value stops the start with its name and what is expected.
+  checkConfig(process.env);
   const drain = process.argv.includes('--drain');
   const masterKey = masterKeyFromEnv();
   const { settings, concurrency, timeoutMs } = outboxSettingsFromEnv();
@@ -27,7 +30,7 @@ async function main(): Promise<void> {
       concurrency,
       clientOptions: { timeoutMs },
       stopWhenDrained: drain,
-      idlePollMs: Number(process.env.SHIPBY_OUTBOX_IDLE_POLL_MS ?? 1000),
+      idlePollMs: setting(process.env, 'SHIPBY_OUTBOX_IDLE_POLL_MS'),
       signal: stop.signal,
       ...(process.env.SHIPBY_WORKER_ID ? { workerId: process.env.SHIPBY_WORKER_ID } : {}),
       log: (line) => console.error(line),
@@ -40,6 +43,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : String(error));
+  // A ConfigError's message is both languages' (the log of a process nobody started by hand is read by either).
+  console.error(error instanceof ConfigError ? `${error.localizedMessage.en}\n${error.localizedMessage['zh-CN']}` : error instanceof Error ? error.message : String(error));
   process.exitCode = 1;
 });

@@ -26,8 +26,10 @@ import {
 import { DEFAULT_RETRY_POLICY } from '../core/upload-rules';
 import { isDatabaseUnavailable } from '../app/errors';
 import { newOutageTracker, noteMarketplaceSignals } from '../app/marketplace-outage';
-import type { AliExpressClient } from '../integrations/aliexpress/client';
+import { aliexpressPort, type MarketplacePort } from '../integrations/marketplace/index';
+import { ReauthorisationRequiredError } from '../integrations/aliexpress/errors';
 import type { ClaimedRow } from '../store/outbox';
+import { setting } from '../core/config';
 
 export interface OutboxWorkerOptions {
   masterKey: Buffer;
@@ -82,14 +84,14 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
   // The marketplace's availability as this worker sees it: an outage is recorded and alerted once, and its end too.
   const outage = newOutageTracker();
   const stats: OutboxWorkerStats = { workerId, claimed: 0, takenOver: 0, accepted: 0, retried: 0, dead: 0, refused: 0, notices: 0, lostClaims: 0, transactions: 0 };
-  const clients = new Map<string, AliExpressClient>();
-  const clientFor = async (shopId: string): Promise<AliExpressClient> => {
-    let client = clients.get(shopId);
-    if (!client) {
-      client = await openShopClient(ctx, options.masterKey, shopId, { ...options.clientOptions, retry: { ...options.clientOptions?.retry, maxAttempts: 1 } });
-      clients.set(shopId, client);
+  const ports = new Map<string, MarketplacePort>();
+  const portFor = async (shopId: string): Promise<MarketplacePort> => {
+    let port = ports.get(shopId);
+    if (!port) {
+      port = aliexpressPort(await openShopClient(ctx, options.masterKey, shopId, { ...options.clientOptions, retry: { ...options.clientOptions?.retry, maxAttempts: 1 } }));
+      ports.set(shopId, port);
     }
-    return client;
+    return port;
   };
 
   const inFlight = new Set<Promise<void>>();
@@ -116,12 +118,17 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
     const task = (async () => {
       let outcome: DeliveryOutcome;
       try {
-        const client = await clientFor(row.shop_id);
-        outcome = await deliverOutboxRow(row, client, { settled, signal: AbortSignal.timeout(deliveryBudgetMs) });
+        const port = await portFor(row.shop_id);
+        outcome = await deliverOutboxRow(row, port, { settled, signal: AbortSignal.timeout(deliveryBudgetMs) });
       } catch (error) {
         // Not a marketplace answer: nothing was sent. The database away (reading the shop's credentials) hands the
         // claim back; anything else (e.g. the credentials do not decrypt) will not pass by retrying.
-        outcome = isDatabaseUnavailable(error) ? { type: 'interrupted' } : { type: 'failed', code: 'WORKER', message: error instanceof Error ? error.message : String(error) };
+        // A shop paused until it is authorised again: the row waits, as it would for the platform's own token refusal.
+        outcome = isDatabaseUnavailable(error)
+          ? { type: 'interrupted' }
+          : error instanceof ReauthorisationRequiredError
+            ? { type: 'retry', needsReadback: Boolean(row.needs_readback), code: error.code, message: error.message, retryAfterMs: error.retryAfterMs, outage: false }
+            : { type: 'failed', code: 'WORKER', message: error instanceof Error ? error.message : String(error) };
       }
       if (finished.length === 0) oldestFinishedAt = Date.now();
       finished.push({ row, outcome });
@@ -211,27 +218,22 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
 
 /** Worker settings from the environment (the `serve` process, `outbox work`, the worker entrypoint). */
 export function outboxSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): { settings: OutboxSettings; concurrency: number; timeoutMs: number } {
-  const number = (name: string, fallback: number) => {
-    const value = env[name];
-    if (value === undefined || value === '') return fallback;
-    const parsed = Number(value);
-    if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`${name} must be a positive number, got "${value}"`);
-    return parsed;
-  };
-  const base = number('SHIPBY_OUTBOX_BACKOFF_MS', DEFAULT_RETRY_POLICY.baseDelayMs);
+  // Parsed and checked in core/config.ts (a bad value throws ConfigError naming it); the retry defaults are the policy's.
+  const base = setting(env, 'SHIPBY_OUTBOX_BACKOFF_MS') ?? DEFAULT_RETRY_POLICY.baseDelayMs;
+  const maxBackoff = setting(env, 'SHIPBY_OUTBOX_MAX_BACKOFF_MS');
   return {
     settings: {
-      leaseMs: number('SHIPBY_OUTBOX_LEASE_MS', DEFAULT_OUTBOX_SETTINGS.leaseMs),
+      leaseMs: setting(env, 'SHIPBY_OUTBOX_LEASE_MS'),
       retry: {
         ...DEFAULT_RETRY_POLICY,
         baseDelayMs: base,
-        maxDelayMs: number('SHIPBY_OUTBOX_MAX_BACKOFF_MS', Math.max(base, DEFAULT_RETRY_POLICY.maxDelayMs)),
-        urgentMaxDelayMs: Math.min(number('SHIPBY_OUTBOX_MAX_BACKOFF_MS', DEFAULT_RETRY_POLICY.urgentMaxDelayMs), DEFAULT_RETRY_POLICY.urgentMaxDelayMs),
-        maxAttempts: number('SHIPBY_OUTBOX_MAX_ATTEMPTS', DEFAULT_RETRY_POLICY.maxAttempts),
+        maxDelayMs: maxBackoff ?? Math.max(base, DEFAULT_RETRY_POLICY.maxDelayMs),
+        urgentMaxDelayMs: Math.min(maxBackoff ?? DEFAULT_RETRY_POLICY.urgentMaxDelayMs, DEFAULT_RETRY_POLICY.urgentMaxDelayMs),
+        maxAttempts: setting(env, 'SHIPBY_OUTBOX_MAX_ATTEMPTS') ?? DEFAULT_RETRY_POLICY.maxAttempts,
       },
     },
-    concurrency: number('SHIPBY_OUTBOX_CONCURRENCY', 16),
-    timeoutMs: number('SHIPBY_MARKETPLACE_TIMEOUT_MS', 15_000),
+    concurrency: setting(env, 'SHIPBY_OUTBOX_CONCURRENCY'),
+    timeoutMs: setting(env, 'SHIPBY_MARKETPLACE_TIMEOUT_MS'),
   };
 }
 

@@ -9,11 +9,10 @@ import { openCasesFromSync } from '../app/after-sales';
 import type { AppContext } from '../app/context';
 import { runReceiptSweep } from '../app/receipt';
 import { matchUnmatchedEvents, registerParcels } from '../app/tracking';
-import { processDeliveries } from '../app/tracking-deliveries';
-import { pollDueParcels, runTrackingSweep } from '../app/tracking-polling';
-import { parseInterval, reportJobErrors, startScheduler } from './scheduler';
+import { processDeliveries, pollDueParcels, runTrackingSweep } from '../app/tracking';
+import { parseInterval, reportJobErrors, startScheduler, type JobErrorReporter, type SchedulerOptions } from './scheduler';
 
-export function startTrackingJobs(ctx: AppContext, log: { info(m: string): void; error(m: string): void }, env: NodeJS.ProcessEnv = process.env) {
+export function startTrackingJobs(ctx: AppContext, log: { info(m: string): void; error(m: string): void }, env: NodeJS.ProcessEnv = process.env, scheduling: SchedulerOptions & { reporter?: JobErrorReporter } = {}) {
   return startScheduler(
     [
       {
@@ -30,7 +29,7 @@ export function startTrackingJobs(ctx: AppContext, log: { info(m: string): void;
           const registered = await registerParcels(ctx, {
             onRegistered: (results) => {
               for (const r of results) {
-                if (r.error) log.error(`tracking: registering numbers with ${r.provider} failed (${r.error}); the first poll registers them`);
+                if (r.error) log.error(`tracking: registering numbers with ${r.provider} failed (${r.error}); asked again with backoff`);
                 if (r.refused.length) log.error(`tracking: ${r.provider} refused ${r.refused.length} number(s): ${r.refused.slice(0, 3).map((x) => `${x.number} (${x.reason})`).join(', ')}`);
               }
             },
@@ -59,6 +58,7 @@ export function startTrackingJobs(ctx: AppContext, log: { info(m: string): void;
         },
       },
     ],
-    reportJobErrors(log),
+    scheduling.reporter ?? reportJobErrors(log),
+    scheduling,
   );
 }

@@ -52,6 +52,16 @@ export async function shopsOfAccount(db: Executor, accountId: string): Promise<s
   return rows.map((r) => r.id);
 }
 
+/** The account of each of these shops (ids of no shop are absent). */
+export async function accountsOfShops(db: Executor, shopIds: readonly string[]): Promise<Map<string, string>> {
+  const ids = [...new Set(shopIds)];
+  const map = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    for (const row of await db.selectFrom('shops').select(['id', 'account_id']).where('id', 'in', ids.slice(i, i + 500)).execute()) map.set(row.id, row.account_id);
+  }
+  return map;
+}
+
 export async function warehousesOfAccount(db: Executor, accountId: string): Promise<string[]> {
   const rows = await db.selectFrom('warehouses').select('id').where('account_id', '=', accountId).orderBy('id').execute();
   return rows.map((r) => r.id);

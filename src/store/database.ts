@@ -69,6 +69,12 @@ export function openStore(url: string = process.env.DATABASE_URL || DEFAULT_DATA
   throw new Error(`DATABASE_URL "${describeUrl(url)}" is neither sqlite:PATH nor postgres://…`);
 }
 
+/** The migrations not yet applied to this store, by name (none: the schema is current). */
+export async function pendingMigrations(store: Store): Promise<string[]> {
+  const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => buildMigrations(store.dialect) } });
+  return (await migrator.getMigrations()).filter((m) => !m.executedAt).map((m) => m.name);
+}
+
 export async function migrateToLatest(store: Store): Promise<MigrationResultSet> {
   // Migrations are atomic on SQLite now; a store half-migrated by an older shipby is repaired first, or refused.
   if (store.sqlite) await repairHalfAppliedMigration(store.sqlite, store.url.slice('sqlite:'.length));

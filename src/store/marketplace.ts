@@ -20,6 +20,15 @@ export async function upsertConnection(db: Executor, row: Insertable<Marketplace
         gateway_url: row.gateway_url ?? null,
         upload_timing: row.upload_timing,
         updated_at: row.updated_at,
+        // A new authorisation (or a pasted token) replaces the old one whole, and ends a pause.
+        refresh_token_enc: row.refresh_token_enc ?? null,
+        access_expires_at: row.access_expires_at ?? null,
+        refresh_expires_at: row.refresh_expires_at ?? null,
+        token_issued_at: row.token_issued_at ?? null,
+        seller_account: row.seller_account ?? null,
+        auth_state: row.auth_state ?? 'authorised',
+        auth_paused_at: null,
+        auth_paused_reason: null,
       }),
     )
     .execute();

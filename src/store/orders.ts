@@ -3,6 +3,7 @@
  * Every function takes the transaction it runs in; only the app layer opens transactions.
  */
 import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
+import type { Dialect } from './database';
 import { ORDER_LIST_FAR_FUTURE } from './migrations/0010-order-list-index';
 import type { Database, NewOrderEventRow, NewOrderRow, OrderEventRow, OrderLineRow, OrderRow, OrderUpdate, ParcelRow, ParcelsTable } from './schema';
 
@@ -118,6 +119,99 @@ export async function updateOrdersAtVersions(
   return updated;
 }
 
+/** One order's write at the version read: columns set, and columns set only where still empty. */
+export interface OrderWrite {
+  id: number;
+  version: number;
+  set: OrderUpdate;
+  setIfNull: OrderUpdate;
+}
+
+const ROW_VALUE_TYPES = new Set(['number', 'string']);
+
+/**
+ * Writes each order at the version read; returns how many were written (fewer: some changed meanwhile). Orders
+ * taking the same values share one statement (`updateOrdersAtVersions`); orders taking different values of the same
+ * columns (a delivery time each) share one statement too, each row its own values: `UPDATE … FROM (VALUES …)`.
+ */
+export async function writeOrdersAtVersions(db: Executor, writes: readonly OrderWrite[], dialect: Dialect): Promise<number> {
+  const sameValues = new Map<string, { set: OrderUpdate; setIfNull: OrderUpdate; targets: Array<{ id: number; version: number }> }>();
+  for (const write of writes) {
+    const key = JSON.stringify([write.set, write.setIfNull]);
+    const group = sameValues.get(key) ?? { set: write.set, setIfNull: write.setIfNull, targets: [] };
+    group.targets.push({ id: write.id, version: write.version });
+    sameValues.set(key, group);
+  }
+  let written = 0;
+  const sameShape = new Map<string, OrderWrite[]>();
+  for (const group of sameValues.values()) {
+    const shape = shapeOf(group.set, group.setIfNull);
+    if (group.targets.length > 1 || shape === null) {
+      written += (await updateOrdersAtVersions(db, group.targets, group)).size;
+      continue;
+    }
+    sameShape.set(shape, [...(sameShape.get(shape) ?? []), { ...group.targets[0]!, set: group.set, setIfNull: group.setIfNull }]);
+  }
+  for (const rows of sameShape.values()) {
+    if (rows.length === 1) written += (await updateOrdersAtVersions(db, [rows[0]!], rows[0]!)).size;
+    else written += await updateOrdersRowByRow(db, rows, dialect);
+  }
+  return written;
+}
+
+/** The columns and value kinds of a change (null when a value is neither a number, a string nor null). */
+function shapeOf(set: OrderUpdate, setIfNull: OrderUpdate): string | null {
+  const parts: string[] = [];
+  for (const [prefix, columns] of [['=', set], ['?', setIfNull]] as const) {
+    for (const [column, value] of Object.entries(columns)) {
+      if (value === undefined) continue;
+      if (value !== null && !ROW_VALUE_TYPES.has(typeof value)) return null;
+      parts.push(`${prefix}${column}:${value === null ? 'null' : typeof value}`);
+    }
+  }
+  return parts.join(',');
+}
+
+/** Orders of one shape, each with its own values: one statement per chunk, the values as a VALUES list. */
+async function updateOrdersRowByRow(db: Executor, rows: readonly OrderWrite[], dialect: Dialect): Promise<number> {
+  const first = rows[0]!;
+  const columns: Array<{ column: string; ifNull: boolean; kind: 'number' | 'string' | 'null' }> = [];
+  for (const [ifNull, changes] of [[false, first.set], [true, first.setIfNull]] as const) {
+    for (const [column, value] of Object.entries(changes)) {
+      if (value === undefined || (ifNull && value === null)) continue;
+      columns.push({ column, ifNull, kind: value === null ? 'null' : (typeof value as 'number' | 'string') });
+    }
+  }
+  const valued = columns.filter((c) => c.kind !== 'null');
+  const assignments = sql.join([
+    sql`version = orders.version + 1`,
+    ...columns.map((c) => {
+      if (c.kind === 'null') return sql`${sql.ref(c.column)} = NULL`;
+      const value = sql.ref(`v.column${valued.indexOf(c) + 3}`);
+      return c.ifNull ? sql`${sql.ref(c.column)} = COALESCE(orders.${sql.ref(c.column)}, ${value})` : sql`${sql.ref(c.column)} = ${value}`;
+    }),
+  ]);
+  const chunk = Math.max(1, Math.min(1000, Math.floor(30_000 / (3 + valued.length))));
+  let written = 0;
+  for (let i = 0; i < rows.length; i += chunk) {
+    const values = sql.join(
+      rows.slice(i, i + chunk).map((row) => {
+        const cells = valued.map((c) => {
+          const value = (c.ifNull ? row.setIfNull : row.set)[c.column as keyof OrderUpdate];
+          return c.kind === 'number' ? sql`CAST(${value} AS numeric)` : sql`CAST(${value} AS text)`;
+        });
+        return sql`(${sql.join([sql`CAST(${row.id} AS bigint)`, sql`CAST(${row.version} AS bigint)`, ...cells])})`;
+      }),
+    );
+    // SQLite: the ids again as a list, without which it scans the whole orders table and probes the values for each
+    // row. PostgreSQL already walks the values through the primary key, and a list there makes it filter every pair.
+    const ids = dialect === 'sqlite' ? sql` AND orders.id IN (${sql.join(rows.slice(i, i + chunk).map((row) => sql`${row.id}`))})` : sql``;
+    const result = await sql<{ id: number }>`UPDATE orders SET ${assignments} FROM (VALUES ${values}) AS v WHERE orders.id = v.column1 AND orders.version = v.column2${ids} RETURNING id`.execute(db);
+    written += result.rows.length;
+  }
+  return written;
+}
+
 /** The same change to many parcels (one statement per 5,000). */
 export async function updateParcels(db: Executor, ids: readonly number[], changes: Updateable<ParcelsTable>): Promise<void> {
   for (let i = 0; i < ids.length; i += 5000) {
@@ -162,6 +256,19 @@ export async function getEvents(db: Executor, orderId: number): Promise<OrderEve
 export async function latestOrderEventId(db: Executor): Promise<number> {
   const row = await db.selectFrom('order_events').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst();
   return row ? Number(row.id) : 0;
+}
+
+/** The shops whose orders have events with ids in (after, upTo]: a range of the primary key. */
+export async function shopsWithEventsBetween(db: Executor, after: number, upTo: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('order_events')
+    .innerJoin('orders', 'orders.id', 'order_events.order_id')
+    .select('orders.shop_id')
+    .distinct()
+    .where('order_events.id', '>', after)
+    .where('order_events.id', '<=', upTo)
+    .execute();
+  return rows.map((r) => r.shop_id);
 }
 
 export interface OrderListFilter {

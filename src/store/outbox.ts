@@ -58,14 +58,16 @@ export async function insertOutboxRows(db: Executor, rows: NewOutboxRow[]): Prom
  * After a marketplace outage: every waiting upload is due now, so the claim (most urgent first) sends them in
  * urgency order instead of as their backoffs happen to end. Returns how many.
  */
-export async function releaseWaitingUploads(db: Executor, now: number): Promise<number> {
-  const result = await db
+export async function releaseWaitingUploads(db: Executor, now: number, shopId?: string): Promise<number> {
+  let query = db
     .updateTable('outbox')
     .set({ next_attempt_at: now, updated_at: now })
     .where('status', '=', 'pending')
     .where('kind', '=', UPLOAD_KIND)
-    .where('next_attempt_at', '>', now)
-    .executeTakeFirst();
+    .where('next_attempt_at', '>', now);
+  // One shop's (authorised again after a pause), or every shop's (a marketplace outage ended).
+  if (shopId !== undefined) query = query.where('shop_id', '=', shopId);
+  const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
 

@@ -188,6 +188,11 @@ export async function openSessionOfOrder(db: Executor, orderId: number): Promise
   return db.selectFrom('pack_sessions').selectAll().where('order_id', '=', orderId).where('status', 'in', [...OPEN_PACK_SESSION_STATES]).executeTakeFirst();
 }
 
+/** The order's last finished session (`done`), the one a rescan continues at the label step. */
+export async function lastDoneSessionOfOrder(db: Executor, orderId: number): Promise<PackSessionRow | undefined> {
+  return db.selectFrom('pack_sessions').selectAll().where('order_id', '=', orderId).where('status', '=', 'done').orderBy('id', 'desc').limit(1).executeTakeFirst();
+}
+
 export async function updateSession(db: Executor, id: number, expectedVersion: number, changes: Partial<Omit<PackSessionRow, 'id' | 'version'>>): Promise<boolean> {
   const result = await db
     .updateTable('pack_sessions')

@@ -65,6 +65,29 @@ export interface ApiKeysTable {
   last_used_at: number | null;
   last_used_ip: string | null;
   revoked_at: number | null;
+  /** The user whose session made the key (migration 0019): a password change or reset may end it. */
+  created_by_user_id: number | null;
+  /** The key that made this one: revoking it ends this one too. */
+  parent_key_id: number | null;
+}
+
+/** Wrong passwords for e-mails of no user, counted like a user's (migration 0019). */
+export interface SignInFailuresTable {
+  /** SHA-256 (base64url) of the lower-cased e-mail. */
+  email_hash: string;
+  failed_logins: number;
+  locked_until: number | null;
+  updated_at: number;
+}
+
+/** Browsers that signed in before (the `shipby_device` cookie, hashed): they sign in while the user is locked. */
+export interface KnownDevicesTable {
+  token_hash: string;
+  user_id: number;
+  /** Wrong passwords sent from this device in a row: at the lockout's threshold the device is forgotten. */
+  failed_logins: number;
+  created_at: number;
+  last_used_at: number;
 }
 
 export interface ApiKeyShopsTable {
@@ -101,6 +124,8 @@ export interface AccountTables {
   api_keys: ApiKeysTable;
   api_key_shops: ApiKeyShopsTable;
   audit_log: AuditLogTable;
+  sign_in_failures: SignInFailuresTable;
+  known_devices: KnownDevicesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -8,8 +8,16 @@ export interface StoreLeasesTable {
   updated_at: number;
 }
 
+/** Migration 0022: a rate-limit counter shared by every process: `hits` in the window ending at `reset_at` (epoch ms). */
+export interface RateLimitsTable {
+  key: string;
+  hits: number;
+  reset_at: number;
+}
+
 export interface LeaseTables {
   store_leases: StoreLeasesTable;
+  rate_limits: RateLimitsTable;
 }
 
 export type StoreLeaseRow = Selectable<StoreLeasesTable>;

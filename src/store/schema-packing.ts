@@ -148,6 +148,16 @@ export interface PackScansTable {
 }
 
 /** A label the carrier issued for a parcel; voided at the carrier when shipby could not use its number. */
+/** The carrier's own label PDF as it returned it, one per label row (re-printed as the carrier made it). */
+export interface LabelDocumentsTable {
+  label_id: number;
+  parcel_id: number;
+  content_type: string;
+  bytes: Buffer;
+  sha256: string;
+  fetched_at: number;
+}
+
 export interface ParcelLabelsTable {
   id: Generated<number>;
   parcel_id: number;
@@ -188,6 +198,7 @@ export interface PackingTables {
   pack_sessions: PackSessionsTable;
   pack_scans: PackScansTable;
   parcel_labels: ParcelLabelsTable;
+  label_documents: LabelDocumentsTable;
   order_notes: OrderNotesTable;
 }
 

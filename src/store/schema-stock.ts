@@ -37,6 +37,11 @@ export interface SkusTable {
   cycle_days: number;
   created_at: number;
   updated_at: number;
+  /** Migration 0021: what customs need (null until set): HS code, the CN22 description, the value per unit. */
+  hs_code: Generated<string | null>;
+  customs_description: Generated<string | null>;
+  customs_value: Generated<number | null>;
+  customs_currency: Generated<string | null>;
 }
 
 /** A marketplace SKU of a shop = `units` of a seller SKU; a bundle is several rows for one platform SKU. */

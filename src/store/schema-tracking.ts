@@ -167,9 +167,26 @@ export interface AfterSalesEvidenceTable {
   content: string | null;
   added_at: number;
   added_by: string;
+  /** The stored file's size (photos; migration 0019): what counts toward the shop's quota. */
+  size_bytes: number | null;
+}
+
+/** A number to register with a provider, kept until the provider took or refused it (retried with backoff). */
+export interface TrackingRegistrationsTable {
+  provider: string;
+  tracking_number: string;
+  carrier: string | null;
+  /** pending (to send, or to send again at next_attempt_at), registered, refused (the provider's reason in last_error). */
+  status: string;
+  attempts: number;
+  next_attempt_at: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface TrackingTables {
+  tracking_registrations: TrackingRegistrationsTable;
   tracking_providers: TrackingProvidersTable;
   tracking_deliveries: TrackingDeliveriesTable;
   tracking_poll_claims: TrackingPollClaimsTable;

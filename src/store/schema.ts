@@ -2,6 +2,7 @@
  * Table types for Kysely. Instants are epoch ms (BIGINT on PostgreSQL, INTEGER on SQLite);
  * money is integer minor units. JSON payloads are stored as text so both dialects read them alike.
  */
+import type { PlannedEvent } from '../core/tracking/plan';
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountTables } from './schema-accounts';
 import type { DeadlineTables } from './schema-deadlines';
@@ -24,6 +25,8 @@ export interface ShopsTable {
   policy_overrides: string | null;
   /** Migration 0009: the account that owns the shop. */
   account_id: Generated<string>;
+  /** Migration 0023: a label costing more than this share (%) of the order's value asks first; null = 30. */
+  label_cost_confirm_percent: number | null;
 }
 
 export interface OrdersTable {
@@ -76,6 +79,9 @@ export interface OrdersTable {
   order_type: string | null;
   policy_id: string | null;
   policy_version: number | null;
+  /** Migration 0023: held by the seller (not packed or labelled until released), when and why. */
+  held_at: number | null;
+  hold_reason: string | null;
 }
 
 export interface OrderLinesTable {
@@ -108,18 +114,9 @@ export interface ParcelsTable {
   updated_at: number;
 }
 
-export interface OrderEventsTable {
+/** An order's timeline row: the columns of core's planned event (core/tracking/plan.ts `PlannedEvent`) and its id. */
+export interface OrderEventsTable extends PlannedEvent {
   id: Generated<number>;
-  order_id: number;
-  parcel_id: number | null;
-  at: number;
-  actor: string;
-  kind: string;
-  action: string | null;
-  from_state: string | null;
-  to_state: string | null;
-  reason: string | null;
-  data: string | null;
 }
 
 export interface Database extends DeadlineTables, StockTables, TrackingTables, PackingTables, AccountTables, PlanningTables, LeaseTables, ReliabilityTables, ImportStagingTables {
@@ -132,6 +129,7 @@ export interface Database extends DeadlineTables, StockTables, TrackingTables, P
   marketplace_orders: MarketplaceOrdersTable;
   outbox: OutboxTable;
   marketplace_outages: MarketplaceOutagesTable;
+  authorisation_requests: AuthorisationRequestsTable;
 }
 
 /** One outage of a marketplace as the outbox saw it; open while `ended_at` is null (one open per platform). */
@@ -175,6 +173,34 @@ export interface MarketplaceConnectionsTable {
   last_sync_report: string | null;
   created_at: number;
   updated_at: number;
+  /** Issue 15 (migration 0020): the refresh token (ciphertext), null for a pasted access token. */
+  refresh_token_enc: Generated<string | null>;
+  /** When the access token expires; null = unknown (a pasted token, never refreshed). */
+  access_expires_at: Generated<number | null>;
+  /** When the refresh token stops working (0: the platform says it cannot be refreshed). */
+  refresh_expires_at: Generated<number | null>;
+  token_issued_at: Generated<number | null>;
+  /** The seller's account at the platform, as its token answer named it. */
+  seller_account: Generated<string | null>;
+  /** `authorised` | `paused` (core/shop-authorisation.ts). */
+  auth_state: Generated<string>;
+  auth_paused_at: Generated<number | null>;
+  /** JSON Localized: why the shop is paused, what to do. */
+  auth_paused_reason: Generated<string | null>;
+}
+
+/** An authorisation started (dashboard Connect, or a printed URL): its `state` hashed, single use, short-lived. */
+export interface AuthorisationRequestsTable {
+  state_hash: string;
+  shop_id: string;
+  platform: string;
+  /** Hash of the starting browser's cookie nonce; null = not bound to a browser (a terminal's URL). */
+  binding_hash: string | null;
+  redirect_uri: string;
+  actor: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
 }
 
 /** What the sync learnt about a platform order beyond the order itself: who to message, and when it last changed. */

@@ -24,19 +24,18 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import { setting } from '../core/config';
+import { isSqliteBusy } from './sqlite-busy';
 
 /** How long a writer waits in all for another process's write lock before "database is locked" reaches the user. */
 export const DEFAULT_BUSY_WAIT_MS = 60_000;
 
 /** The wait configured for this process (SHIPBY_SQLITE_BUSY_WAIT_MS), else the default. */
 export function busyWaitMs(): number {
-  return Number(process.env.SHIPBY_SQLITE_BUSY_WAIT_MS) || DEFAULT_BUSY_WAIT_MS;
+  return setting(process.env, 'SHIPBY_SQLITE_BUSY_WAIT_MS');
 }
 
-export function isSqliteBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
-}
+export { isSqliteBusy } from './sqlite-busy';
 
 /** Runs `attempt` again after short asynchronous pauses while SQLite says the file is busy, up to `budgetMs`. */
 export async function retryWhileBusy<T>(attempt: () => T | Promise<T>, budgetMs: number): Promise<T> {

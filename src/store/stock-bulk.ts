@@ -202,7 +202,7 @@ const sqliteReads = preparedStatements((db): SqliteReads => {
       LEFT JOIN sku_mappings m ON m.shop_id = o.shop_id AND m.platform_sku = l.sku
       LEFT JOIN skus s ON s.sku = l.sku
       WHERE l.order_id IN ${list} ORDER BY l.order_id, l.line_no`),
-    levels: db.prepare(`SELECT l.*, w.name, w.kind, w.country, w.time_zone, w.cutoff_time
+    levels: db.prepare(`SELECT l.*, w.name, w.kind, w.country, w.time_zone, w.cutoff_time, w.account_id
       FROM stock_levels l JOIN warehouses w ON w.id = l.warehouse_id
       WHERE l.sku IN ${list} ORDER BY l.warehouse_id, l.sku`),
   };

@@ -182,6 +182,7 @@ export interface LevelWithWarehouse extends StockLevelRow {
   country: string | null;
   time_zone: string;
   cutoff_time: string;
+  account_id: string;
 }
 
 /** Every stock row of the given SKUs with its warehouse, locked in (warehouse_id, sku) order (see the top). */
@@ -193,7 +194,7 @@ export async function lockLevelsWithWarehouses(db: Executor, skus: readonly stri
       .selectFrom('stock_levels as l')
       .innerJoin('warehouses as w', 'w.id', 'l.warehouse_id')
       .selectAll('l')
-      .select(['w.name', 'w.kind', 'w.country', 'w.time_zone', 'w.cutoff_time'])
+      .select(['w.name', 'w.kind', 'w.country', 'w.time_zone', 'w.cutoff_time', 'w.account_id'])
       .where('l.sku', 'in', part)
       .orderBy('l.warehouse_id')
       .orderBy('l.sku');

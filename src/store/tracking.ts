@@ -5,6 +5,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
+import type { PlannedOrderUpdate, PlannedParcelUpdate } from '../core/tracking/plan';
 import type { Store } from './database';
 import { orderBulkWriter, type OrderBulkWriter } from './order-bulk';
 import type { Executor } from './orders';
@@ -44,27 +45,9 @@ export interface ParcelContext {
   tracking: ParcelTrackingRow | null;
 }
 
-export interface ParcelUpdate {
-  id: number;
-  /** What was read: the update applies only if the parcel still is so (optimistic lock). */
-  expected_status: string;
-  expected_first_scan_at: number | null;
-  status: string;
-  first_scan_at: number | null;
-  handed_over_at: number | null;
-  delivered_at: number | null;
-  updated_at: number;
-}
-
-export interface OrderTrackingUpdate {
-  id: number;
-  /** The version read with the parcel: the update applies only if nobody changed the order since. */
-  version: number;
-  status: string;
-  first_scan_at: number | null;
-  delivered_at: number | null;
-  updated_at: number;
-}
+/** A parcel's tracking write, and an order's first scan and delivery times, as the plan gives them. */
+export type ParcelUpdate = PlannedParcelUpdate;
+export type OrderTrackingUpdate = PlannedOrderUpdate;
 
 export interface SiblingParcel {
   id: number;

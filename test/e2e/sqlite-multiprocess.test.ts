@@ -5,26 +5,14 @@
  * them over when that one is killed.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/backends';
 import { orderRow, writeCsv } from '../support/files';
-import { CHILD_PROCESS_TIMEOUT, shipby, startChild, stop, waitUntil, type Child } from '../support/processes';
+import { CHILD_PROCESS_TIMEOUT, COMPILED, freePort, shipby, startChild, stop, waitUntil, type Child } from '../support/processes';
 
 const dir = tempDir();
 const env = { DATABASE_URL: `sqlite:${path.join(dir, 'shared.db')}`, SHIPBY_LANG: 'en', LOG_LEVEL: 'info', SHIPBY_JOB_LEASE_MS: '3000' };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const order = (id: string) => ({
   order_id: id, platform: 'aliexpress', status: 'WAIT_SELLER_SEND_GOODS', paid_at: '2026-11-20 10:00:00',
@@ -43,7 +31,7 @@ describe('two servers and an import on one SQLite file', () => {
     const big = writeCsv(dir, 'big.csv', Array.from({ length: 60_000 }, (_, i) => orderRow(`77${String(i).padStart(8, '0')}`, 'SKU-1')));
 
     const ports = [await freePort(), await freePort()];
-    const servers: Child[] = ports.map((port) => startChild('src/cli/main.ts', ['serve', '--port', String(port), '--host', '127.0.0.1'], env));
+    const servers: Child[] = ports.map((port) => startChild(COMPILED.cli, ['serve', '--port', String(port), '--host', '127.0.0.1'], env));
     try {
       for (const port of ports) {
         await waitUntil(async () => expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200));

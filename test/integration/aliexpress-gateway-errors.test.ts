@@ -19,6 +19,7 @@ import { API } from '../../src/integrations/aliexpress/protocol';
 import type { Store } from '../../src/store/database';
 import { backends, contextFor, manualClock } from '../support/backends';
 import { FAKE_APP_KEY, FAKE_APP_SECRET, FAKE_TOKEN, TEST_MASTER_KEY, connectFakeShop, s10For, seedOrders, type SeededOrder } from '../support/outbox-fixtures';
+import { aliexpressPort } from '../../src/integrations/marketplace/index';
 
 const FIXTURES = path.join(__dirname, '../fixtures/aliexpress/gateway-errors');
 const fixture = (name: string) => JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8')) as Record<string, unknown>;
@@ -167,7 +168,7 @@ describe.each(backends)('what the upload outbox does with each documented error,
     const claimed = await claimOutboxRows(ctx, 'w', { limit: 10, leaseMs: settings.leaseMs });
     const client = await openShopClient(ctx, TEST_MASTER_KEY, 'shop', { timeoutMs: 2_000, retry: { maxAttempts: 1 } });
     const results = [];
-    for (const row of claimed) results.push({ row, outcome: await deliverOutboxRow(row, client, { settled: undefined }) });
+    for (const row of claimed) results.push({ row, outcome: await deliverOutboxRow(row, aliexpressPort(client), { settled: undefined }) });
     await recordOutboxOutcomes(ctx, 'w', results, settings, () => 0.5);
     return results;
   }

@@ -83,11 +83,14 @@ describe.each(sqlite)('request timeouts on $name', (backend) => {
     expect(result.received).toMatch(/^HTTP\/1\.1 200/);
   });
 
-  it('takes its limits from the environment, the headers limit never past the request limit', () => {
+  it('takes its limits from the environment, the headers limit never past the request limit; a bad one is refused by name', () => {
     const saved = { ...process.env };
     try {
-      Object.assign(process.env, { SHIPBY_REQUEST_TIMEOUT_MS: '8000', SHIPBY_HEADERS_TIMEOUT_MS: '9000', SHIPBY_IDLE_TIMEOUT_MS: 'soon', SHIPBY_KEEP_ALIVE_TIMEOUT_MS: '3000' });
+      Object.assign(process.env, { SHIPBY_REQUEST_TIMEOUT_MS: '8000', SHIPBY_HEADERS_TIMEOUT_MS: '9000', SHIPBY_KEEP_ALIVE_TIMEOUT_MS: '3000' });
       expect(serverTimeouts()).toMatchObject({ requestMs: 8000, headersMs: 8000, idleMs: 120_000, keepAliveMs: 3000 });
+      // core/config.ts: a start stops on it before the server is built; read here, it throws naming the variable.
+      process.env.SHIPBY_IDLE_TIMEOUT_MS = 'soon';
+      expect(() => serverTimeouts()).toThrow(/SHIPBY_IDLE_TIMEOUT_MS is "soon": expected a number greater than 0/);
     } finally {
       for (const key of ['SHIPBY_REQUEST_TIMEOUT_MS', 'SHIPBY_HEADERS_TIMEOUT_MS', 'SHIPBY_IDLE_TIMEOUT_MS', 'SHIPBY_KEEP_ALIVE_TIMEOUT_MS']) {
         if (saved[key] === undefined) delete process.env[key];

@@ -5,10 +5,14 @@
  * in the same state, with the same milestone, one `ship_all` transition event, and the same stock settlement (what
  * the order reserved is consumed: on hand down by its units, nothing reserved left).
  */
+import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { setCarrierAccount } from '../../src/app/carrier-contracts';
 import type { AppContext } from '../../src/app/context';
 import { handOverOrder } from '../../src/app/handover';
+import { NotFoundError } from '../../src/app/errors';
+import { carrierLabelPdf } from '../../src/app/label-documents';
+import { ingestTrackingEvents } from '../../src/app/tracking';
 import { connectShop } from '../../src/app/marketplace';
 import { applyOrderAction, getOrderDetail, upsertOrders } from '../../src/app/orders';
 import { defineBox, setSender, setSkuDimensions } from '../../src/app/packing-catalog';
@@ -124,6 +128,59 @@ describe.each(backends)('the one order transition on $name', (backend) => {
     expect(await shippedFacts(ctx, byHandOver)).toEqual(expected);
     expect(await shippedFacts(ctx, bySync)).toEqual(expected);
     expect(await level()).toEqual({ on_hand: 7, reserved: 0 });
+  });
+
+  it('moves orders in transit and delivered from carrier tracking through the one transition, each at its own delivery time', async () => {
+    const first = await addOfflineOrder(ctx, 'LC-TRACK-1');
+    const second = await addOfflineOrder(ctx, 'LC-TRACK-2');
+    const numbers: string[] = [];
+    for (const [platformId, orderId] of [['LC-TRACK-1', first], ['LC-TRACK-2', second]] as const) {
+      await packAndLabel(ctx, platformId, orderId);
+      expect((await handOverOrder(ctx, orderId, 'packer')).status).toBe('shipped');
+      numbers.push((await store.db.selectFrom('parcels').select('tracking_number').where('order_id', '=', orderId).executeTakeFirstOrThrow()).tracking_number!);
+    }
+    clock.advance(24 * HOUR);
+    const event = (key: string, hoursAgo: number, status: 'in_transit' | 'delivered') => ({ key, occurredAt: clock.now() - hoursAgo * HOUR, status, rawStatus: status, rawSubstatus: null, description: status, location: null, destinationCountry: 'ES' });
+    // One batch: both parcels scanned, in transit and delivered, each at its own time.
+    const report = await ingestTrackingEvents(ctx, [
+      { trackingNumber: numbers[0]!, carrier: '', event: event('a1', 20, 'in_transit') },
+      { trackingNumber: numbers[0]!, carrier: '', event: event('a2', 5, 'delivered') },
+      { trackingNumber: numbers[1]!, carrier: '', event: event('b1', 18, 'in_transit') },
+      { trackingNumber: numbers[1]!, carrier: '', event: event('b2', 2, 'delivered') },
+    ], { provider: 'test' });
+    expect(report.stored).toBe(4);
+    for (const [orderId, deliveredHoursAgo] of [[first, 5], [second, 2]] as const) {
+      const detail = await getOrderDetail(ctx, orderId);
+      expect(detail.order).toMatchObject({ status: 'delivered', delivered_at: clock.now() - deliveredHoursAgo * HOUR });
+      const moves = detail.timeline.filter((e) => e.kind === 'transition' && e.parcel_id === null && e.actor === 'tracking').map((e) => [e.action, e.from_state, e.to_state, e.reason]);
+      expect(moves).toEqual([
+        ['report_in_transit', 'shipped', 'in_transit', 'carrier: a parcel is in transit'],
+        ['report_delivered', 'in_transit', 'delivered', 'carrier: every parcel delivered'],
+      ]);
+    }
+    // A replay changes nothing.
+    const again = await ingestTrackingEvents(ctx, [{ trackingNumber: numbers[0]!, carrier: '', event: event('a2', 5, 'delivered') }], { provider: 'test' });
+    expect(again).toMatchObject({ duplicates: 1, transitions: 0 });
+  });
+
+  it("keeps the carrier's own label PDF when the label is bought, and re-prints those bytes", async () => {
+    const orderId = await addOfflineOrder(ctx, 'LC-PDF');
+    await packAndLabel(ctx, 'LC-PDF', orderId);
+    const label = await store.db.selectFrom('parcel_labels').selectAll().where('order_id', '=', orderId).where('status', '=', 'active').executeTakeFirstOrThrow();
+    const kept = await store.db.selectFrom('label_documents').selectAll().where('label_id', '=', label.id).executeTakeFirstOrThrow();
+    // The PDF the carrier serves at the link its Label/Print answer gave (the sample carrier draws it per request).
+    const bytes = Buffer.from(kept.bytes);
+    expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(kept).toMatchObject({ parcel_id: label.parcel_id, content_type: 'application/pdf', sha256: createHash('sha256').update(bytes).digest('hex') });
+    // Re-printed from what was kept, without asking the carrier (no carrier account resolves).
+    const reprint = await carrierLabelPdf(ctx, label.parcel_id, async () => undefined);
+    expect(reprint).toMatchObject({ stored: true, trackingNumber: label.tracking_number });
+    expect(reprint.pdf.equals(bytes)).toBe(true);
+    // Not kept (bought before, or the carrier failed then): fetched from the carrier on re-print, and kept.
+    await store.db.deleteFrom('label_documents').execute();
+    expect((await carrierLabelPdf(ctx, label.parcel_id)).stored).toBe(false);
+    expect(await store.db.selectFrom('label_documents').select('label_id').execute()).toEqual([{ label_id: label.id }]);
+    await expect(carrierLabelPdf(ctx, 999_999)).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('refuses an illegal move with its rule and changes nothing', async () => {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context';
 import { addWebhook, deliverWebhooks } from '../../src/app/deadlines';
 import { setCarrierAccount } from '../../src/app/carrier-accounts';
-import { saveProvider } from '../../src/app/tracking-providers';
+import { saveProvider } from '../../src/app/tracking';
 import { connectShop } from '../../src/app/marketplace';
 import { ValidationError } from '../../src/app/errors';
 import { httpTransport } from '../../src/integrations/carriers/transport';

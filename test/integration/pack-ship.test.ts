@@ -310,7 +310,8 @@ describe.each(backends)('pack and ship on $name', (backend) => {
       const [one] = await labelParcels(ctx, { orderId, service: 'china-post-registered' }, 'test', async () => createYunExpressCarrier({ baseUrl: first.url, customerCode: first.customerCode, apiSecret: API_KEY }));
       const other = await addOrder(ctx, 'SO-4004', [{ sku: 'SKU-C', quantity: 1, unitPrice: 900 }]);
       await packAndWeigh(ctx, 'SO-4004');
-      const refused = labelParcels(ctx, { orderId: other, service: 'china-post-registered' }, 'test', async () => createYunExpressCarrier({ baseUrl: restarted.url, customerCode: restarted.customerCode, apiSecret: API_KEY }));
+      // A 9.00 USD order: its label is over the shop's 30 % and confirmed as the packer would.
+      const refused = labelParcels(ctx, { orderId: other, service: 'china-post-registered', confirmCost: true }, 'test', async () => createYunExpressCarrier({ baseUrl: restarted.url, customerCode: restarted.customerCode, apiSecret: API_KEY }));
       await expect(refused).rejects.toBeInstanceOf(ConflictError);
       await expect(refused).rejects.toMatchObject({ rule: 'label.number_refused' });
       await expect(refused).rejects.toThrow(new RegExp(`Already used by order SO-1001`));
@@ -332,7 +333,8 @@ describe.each(backends)('pack and ship on $name', (backend) => {
     const premium = await addOrder(ctx, 'SO-5005', [{ sku: 'SKU-C', quantity: 1, unitPrice: 900 }], 'CAINIAO_PREMIUM');
     await packAndWeigh(ctx, 'SO-5005');
     await expect(labelParcels(ctx, { orderId: premium, service: 'china-post-registered' }, 'test')).rejects.toMatchObject({ rule: 'label.below_buyer_class' });
-    const [label] = await labelParcels(ctx, { orderId: premium, service: 'china-post-registered', overrideReason: 'buyer agreed in chat on 2026-11-24' }, 'test');
+    // A 9.00 USD order: its label is over the shop's 30 % and confirmed as the packer would.
+    const [label] = await labelParcels(ctx, { orderId: premium, service: 'china-post-registered', overrideReason: 'buyer agreed in chat on 2026-11-24', confirmCost: true }, 'test');
     expect(label!.checks.find((c) => c.id === 'logistics-class')).toMatchObject({ result: 'warn' });
     const event = (await getOrderDetail(ctx, premium)).timeline.find((e) => e.kind === 'label_created');
     expect(event?.reason).toBe('override: buyer agreed in chat on 2026-11-24');

@@ -9,7 +9,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import { addShop, createApiKey } from '../../src/app/accounts';
 import { createContext } from '../../src/app/context';
 import { migrateToLatest, openStore } from '../../src/store/database';
 import { freePort, postgresBinDir, startPrivateCluster, type PrivateCluster } from '../support/private-postgres';
+import { COMPILED } from '../support/processes';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = postgresBinDir();
@@ -70,7 +70,7 @@ describe.skipIf(!BIN)('serve on PostgreSQL through database outages', () => {
     await store.close();
 
     masterKey = randomBytes(32).toString('hex');
-    worker = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/cli/main.ts', 'outbox', 'work'], {
+    worker = spawn(process.execPath, [COMPILED.cli, 'outbox', 'work'], {
       cwd: ROOT,
       env: { ...process.env, DATABASE_URL: cluster.url('shipby'), SHIPBY_MASTER_KEY: masterKey },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -81,7 +81,7 @@ describe.skipIf(!BIN)('serve on PostgreSQL through database outages', () => {
 
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    server = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/cli/main.ts', 'serve', '--port', String(port), '--host', '127.0.0.1'], {
+    server = spawn(process.execPath, [COMPILED.cli, 'serve', '--port', String(port), '--host', '127.0.0.1'], {
       cwd: ROOT,
       env: { ...process.env, DATABASE_URL: cluster.url('shipby'), SHIPBY_MASTER_KEY: masterKey, LOG_LEVEL: 'warn', SHIPBY_SWEEP_INTERVAL: '2s', SHIPBY_PLAN_INTERVAL: '2s', SHIPBY_TRACKING_INTERVAL: '2s' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -154,7 +154,7 @@ describe.skipIf(!BIN)('serve on PostgreSQL through database outages', () => {
       cluster.stop('fast');
       const stoppedAt = Date.now();
       await until('503s during the outage', () => unavailable.length >= 3);
-      lateWorker = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/cli/main.ts', 'outbox', 'work'], {
+      lateWorker = spawn(process.execPath, [COMPILED.cli, 'outbox', 'work'], {
         cwd: ROOT,
         env: { ...process.env, DATABASE_URL: cluster.url('shipby'), SHIPBY_MASTER_KEY: masterKey },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,12 +8,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { inject } from 'vitest';
 import { createContext } from '../../src/app/context';
-import { commandModules } from '../../src/cli/commands/index';
+import { buildProgram } from '../../src/cli/program';
 import { buildServer } from '../../src/http/server';
 import { openStore, type Store } from '../../src/store/database';
 import { createScratchDatabase } from '../../src/store/pg-admin';
@@ -43,9 +42,7 @@ const databases: Array<{ name: string; open: () => Promise<{ url: string; drop: 
 
 /** Runs one `shipby …` command line in this process: its output, its error output and its exit code. */
 async function shipby(url: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const program = new Command();
-  program.name('shipby').exitOverride().enablePositionalOptions();
-  for (const module of commandModules) module.register(program);
+  const program = await buildProgram(undefined, (p) => p.exitOverride());
   const out: string[] = [];
   const err: string[] = [];
   const log = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void out.push(parts.join(' ')));

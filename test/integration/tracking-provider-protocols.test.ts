@@ -20,10 +20,10 @@ import { connectShop } from '../../src/app/marketplace';
 import { upsertOrders } from '../../src/app/orders';
 import { markParcelShipped } from '../../src/app/shipments';
 import { registerParcels } from '../../src/app/tracking';
-import { registerWithProviders } from '../../src/app/tracking-registration';
-import { deliveryDrainerOf, processDeliveries } from '../../src/app/tracking-deliveries';
-import { claimPolls, pollDueParcels } from '../../src/app/tracking-polling';
-import { saveProvider } from '../../src/app/tracking-providers';
+import { registerWithProviders, retryRegistrations } from '../../src/app/tracking';
+import { deliveryDrainerOf, processDeliveries } from '../../src/app/tracking';
+import { claimPolls, pollDueParcels } from '../../src/app/tracking';
+import { saveProvider } from '../../src/app/tracking';
 import type { ImportIssue } from '../../src/core/order-input';
 import { parseJsonOrder } from '../../src/core/order-input-json';
 import { DAY_MS, HOUR_MS } from '../../src/core/time';
@@ -99,7 +99,7 @@ describe.each(backends)('tracking providers in their own protocols on $name', (b
     app = await buildServer(ctx, { authentication: false });
     await app.ready();
     await connectShop(ctx, TEST_MASTER_KEY, { shopId: 'ae', appKey: 'k', appSecret: 's', accessToken: 't', gatewayUrl: 'http://127.0.0.1:9' });
-    const result = await upsertOrders(ctx, 'ae', ['S1', 'S2', 'A1', 'A2', 'C1', 'C2', 'C3'].map(order), 'test');
+    const result = await upsertOrders(ctx, 'ae', ['S1', 'S2', 'A1', 'A2', 'C1', 'C2', 'C3', 'R1'].map(order), 'test');
     for (const [k, v] of result.ids) ids.set(k, v);
     await saveProvider(ctx, { name: 'sample', kind: 'seventeen', webhookSecret: SECRET });
   });
@@ -189,6 +189,45 @@ describe.each(backends)('tracking providers in their own protocols on $name', (b
       expect(server.seen[1]!.body).toBe('');
       expect(report).toMatchObject({ polled: 1, registered: 0, ingest: { stored: 3 } });
       expect(await trackingOf(parcelId)).toMatchObject({ status: 'in_transit', first_scan_at: Date.UTC(2024, 1, 20, 23, 11, 46) });
+    } finally {
+      await server.close();
+      await stopPolling();
+    }
+  });
+
+  it('retries a failed registration with a webhook-only provider, with backoff, until the provider takes the number', async () => {
+    clock.set(Date.UTC(2026, 10, 5, 0));
+    const number = makeS10(30_000_021, 'RR', 'CN');
+    let failures = 2;
+    const server = await standIn((req) => {
+      if (req.method !== 'POST') return { status: 404, body: {} };
+      if (failures-- > 0) return { status: 500, body: { meta: { code: 500, type: 'InternalError', message: 'Something went wrong on AfterShip side.' }, data: {} } };
+      return { status: 201, body: JSON.parse(fixture('aftership-2025-01-create-tracking-response')) };
+    });
+    const registration = () => store.db.selectFrom('tracking_registrations').selectAll().where('provider', '=', 'aftership').where('tracking_number', '=', number).executeTakeFirstOrThrow();
+    try {
+      // Webhook-only: it never polls, so it learns the number from the registration alone.
+      await saveProvider(ctx, { name: 'aftership', kind: 'aftership', baseUrl: server.url, apiKey: 'as-key-1', webhookSecret: SECRET, polls: false });
+      await ship('R1', number);
+      let outcome: Array<{ error: string | null }> = [];
+      await registerParcels(ctx, { onRegistered: (r) => (outcome = r) });
+      expect(outcome).toHaveLength(1);
+      expect(outcome[0]!.error).not.toBeNull();
+      expect(await registration()).toMatchObject({ status: 'pending', attempts: 1, next_attempt_at: clock.now() + 60_000 });
+      // Not due yet: nothing is sent.
+      expect(await retryRegistrations(ctx)).toEqual([]);
+      expect(server.seen).toHaveLength(1);
+      // Due: sent again, fails again, and waits twice as long.
+      clock.advance(60_000);
+      await retryRegistrations(ctx);
+      expect(await registration()).toMatchObject({ status: 'pending', attempts: 2, next_attempt_at: clock.now() + 120_000 });
+      clock.advance(120_000);
+      expect(await retryRegistrations(ctx)).toEqual([{ provider: 'aftership', registered: 1, refused: [], error: null }]);
+      expect(await registration()).toMatchObject({ status: 'registered', next_attempt_at: null, last_error: null });
+      expect(server.seen.map((r) => JSON.parse(r.body))).toEqual(Array(3).fill({ tracking_number: number, slug: 'china-post' }));
+      // Settled: never sent again.
+      clock.advance(24 * HOUR_MS);
+      expect(await retryRegistrations(ctx)).toEqual([]);
     } finally {
       await server.close();
       await stopPolling();

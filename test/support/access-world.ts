@@ -16,7 +16,7 @@ import { adjustStock, createPurchaseOrder, defineSku, defineWarehouse } from '..
 import { ROLES, type Role } from '../../src/core/access';
 import { CSRF_HEADER } from '../../src/http/access';
 import { buildServer } from '../../src/http/server';
-import { contextFor, type TestBackend } from './backends';
+import { contextFor, manualClock, type TestBackend } from './backends';
 import { jsonOrder } from './stock';
 
 export const PASSWORD = 'correct horse battery';
@@ -44,6 +44,10 @@ export interface AccessWorld {
   warehouseB: string;
   purchaseOrderB: number;
   keyIdB: number;
+  /** A key of shop C (the same account as A), made by the account's owner: not for A's owner to see or revoke. */
+  keyIdC: number;
+  /** Strings that only shop C's data contains (a sibling of A in the same account). */
+  markersOfC: string[];
   /** Strings that only shop B's (and account rival's) data contains. */
   markersOfB: string[];
   /** Users of shop A by role, and the default account's owner. */
@@ -108,9 +112,12 @@ export async function buildAccessWorld(ctx: AppContext): Promise<AccessWorld> {
   const keys = {} as Record<Role, string>;
   for (const role of ROLES) keys[role] = (await createApiKey(ctx, { accountId: 'default', name: `erp-${role}`, role, shopIds: ['shop-a'], createdBy: 'test' })).token;
   const keyIdB = (await createApiKey(ctx, { accountId: 'rival', name: 'rival-erp', role: 'owner', shopIds: ['rival-b'], createdBy: 'test' })).id;
+  const keyIdC = (await createApiKey(ctx, { accountId: 'default', name: 'sibling-c-erp', role: 'owner', shopIds: ['shop-c'], createdBy: emails.boss })).id;
+  await addUser(ctx, { email: 'packer@c.example', password: PASSWORD, shops: [{ shopId: 'shop-c', role: 'packer' }] });
 
   return {
-    a, b, c, warehouseA: 'wh-a', warehouseB: 'rival-wh', purchaseOrderB, keyIdB, emails, keys,
+    a, b, c, warehouseA: 'wh-a', warehouseB: 'rival-wh', purchaseOrderB, keyIdB, keyIdC, emails, keys,
+    markersOfC: ['shop-c', 'SHOP-C-ORDER-1', 'Carol Buyer', 'sibling-c-erp', 'packer@c.example'],
     markersOfB: ['rival-b', 'RIVAL-B-ORDER-1', 'Rivalina', 'rival-wh', 'Rival Supplier', 'rival.example', 'rival-erp'],
   };
 }
@@ -129,10 +136,11 @@ export function keyCaller(role: Role, token: string): Caller {
 
 /**
  * Everything the API can change, as one comparable value: every table but the ones that record access itself
- * (the audit log, sessions, sign-in links, the keys' last use) and the rate of change of nothing else.
+ * (the audit log, sessions, sign-in links, the keys' last use, the shared rate-limit counters) and the rate of
+ * change of nothing else.
  */
 export async function snapshot(ctx: AppContext): Promise<string> {
-  const skip = new Set(['audit_log', 'user_sessions', 'sign_in_links', 'api_keys', 'users', 'kysely_migration', 'kysely_migration_lock']);
+  const skip = new Set(['audit_log', 'user_sessions', 'sign_in_links', 'sign_in_failures', 'known_devices', 'api_keys', 'users', 'kysely_migration', 'kysely_migration_lock', 'rate_limits']);
   const tables = (await ctx.store.db.introspection.getTables()).map((t) => t.name).filter((name) => !skip.has(name)).sort();
   const parts: string[] = [];
   for (const table of tables) {
@@ -155,9 +163,9 @@ export interface AccessServer {
   close(): Promise<void>;
 }
 
-export async function openAccessServer(backend: TestBackend): Promise<AccessServer> {
+export async function openAccessServer(backend: TestBackend, options: { clock?: ReturnType<typeof manualClock> } = {}): Promise<AccessServer> {
   const opened = await backend.open();
-  const ctx = contextFor(opened.store);
+  const ctx = options.clock ? contextFor(opened.store, options.clock) : contextFor(opened.store);
   const world = await buildAccessWorld(ctx);
   // No rate limit in the way: these tests send thousands of requests as one caller.
   const app = await buildServer(ctx, { rateLimit: { perMinute: 1_000_000, loginPerMinute: 1_000_000 } });

@@ -43,13 +43,18 @@ export async function addAwaitingOrder(ctx: AppContext, shop: string, id: string
   return result.ids.get(id)!;
 }
 
-/** Scan-packs every planned parcel at its expected weight, then buys its labels. */
-export async function packAndLabel(ctx: AppContext, platformOrderId: string, orderId: number): Promise<void> {
+/** Scan-packs every planned parcel at its expected weight: the label is next. */
+export async function packAndWeighAll(ctx: AppContext, platformOrderId: string): Promise<void> {
   const { session } = await startPackSession(ctx, { barcode: platformOrderId, station: 'station-1' }, 'packer');
   for (const parcel of session.parcels.filter((p) => p.status === 'created')) {
     for (const item of parcel.contents) for (let i = 0; i < item.quantity; i++) await scanItem(ctx, session.id, item.sku, 'packer');
     await recordWeight(ctx, session.id, { grams: parcel.expectedGrossG }, 'packer');
   }
+}
+
+/** Scan-packs every planned parcel at its expected weight, then buys its labels. */
+export async function packAndLabel(ctx: AppContext, platformOrderId: string, orderId: number): Promise<void> {
+  await packAndWeighAll(ctx, platformOrderId);
   await labelParcels(ctx, { orderId }, 'packer');
 }
 

@@ -6,6 +6,7 @@ import {
   mapDeclaredShipments,
   earliestSend,
   mapOrderDetail,
+  importInputOf,
   platformTimeToIso,
 } from '../../src/integrations/aliexpress/mapping';
 import { parsePlatformJson } from '../../src/integrations/aliexpress/protocol';
@@ -32,6 +33,7 @@ describe('AliExpress order mapping', () => {
       paid_at: '2024-03-01T09:12:55-08:00',
       ship_by: '2024-03-06T10:20:00-08:00',
       buyer_name: 'Mar*********',
+      address_masked: true,
       buyer_country: 'ES',
       address_line1: 'Calle Ejem****',
       city: 'Madrid',
@@ -63,7 +65,7 @@ describe('AliExpress order mapping', () => {
     const input = mapOrderDetail(sampleTarget('aliexpress-findorderbyid.shipped.response.json'));
     expect(input.shipped_at).toBe('2024-03-03T18:40:02-08:00');
     const issues: ImportIssue[] = [];
-    const parsed = parseJsonOrder(input, '', 1, issues);
+    const parsed = parseJsonOrder(importInputOf(input).input, '', 1, issues);
     expect(issues).toEqual([]);
     expect(parsed).toMatchObject({ status: 'shipped', platformStatus: 'WAIT_BUYER_ACCEPT_GOODS', shippedAt: Date.UTC(2024, 2, 4, 2, 40, 2) });
     // The order awaiting shipment declares no parcel: no ship time.
@@ -100,7 +102,7 @@ describe('AliExpress order mapping', () => {
 
   it('produces input the shared order import accepts (the JSON order contract)', () => {
     const issues: ImportIssue[] = [];
-    const parsed = parseJsonOrder(mapOrderDetail(sampleTarget('aliexpress-findorderbyid.response.json')), '', 1, issues);
+    const parsed = parseJsonOrder(importInputOf(mapOrderDetail(sampleTarget('aliexpress-findorderbyid.response.json'))).input, '', 1, issues);
     expect(issues).toEqual([]);
     expect(parsed).toMatchObject({
       platformOrderId: '8190000000123400',

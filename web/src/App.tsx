@@ -1,8 +1,9 @@
-import { Component, lazy, Suspense, type ReactNode } from 'react';
+import { Component, lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { AuthProvider, useAuth } from './auth';
 import { DataProvider, useData } from './data';
 import { useRoute, type Route } from './hooks';
 import { LanguageSwitch, Notices } from './components';
+import { SetupBanner } from './SetupBanner';
 import { I18nProvider, useI18n } from './i18n';
 import { AtRisk } from './screens/AtRisk';
 import { ComingSoon } from './screens/ComingSoon';
@@ -16,6 +17,9 @@ const Performance = lazy(() => import('./screens/Performance').then((m) => ({ de
 // The pack station and the parcels load with their screens too: the first visit carries what the seller opens first.
 const PackStation = lazy(() => import('./screens/PackStation').then((m) => ({ default: m.PackStation })));
 const Parcels = lazy(() => import('./screens/Parcels').then((m) => ({ default: m.Parcels })));
+// The first run's screens load when opened: the checklist and the catalogue.
+const Setup = lazy(() => import('./screens/Setup').then((m) => ({ default: m.Setup })));
+const Catalogue = lazy(() => import('./screens/Catalogue').then((m) => ({ default: m.Catalogue })));
 // Only owners open the access screen (users and the audit log).
 const Access = lazy(() => import('./screens/Access').then((m) => ({ default: m.Access })));
 
@@ -43,11 +47,12 @@ function Gate() {
 }
 
 type ScreenName = Route['screen'];
-type NavLabel = 'nav.atRisk' | 'nav.performance' | 'nav.settings' | 'nav.stock' | 'nav.pack' | 'nav.parcels' | 'nav.access';
+type NavLabel = 'nav.atRisk' | 'nav.performance' | 'nav.settings' | 'nav.stock' | 'nav.catalogue' | 'nav.pack' | 'nav.parcels' | 'nav.access' | 'nav.setup';
 
 const NAV: Array<{ screen: ScreenName; href: string; label: NavLabel }> = [
   { screen: 'at-risk', href: '#/', label: 'nav.atRisk' },
   { screen: 'stock', href: '#/stock', label: 'nav.stock' },
+  { screen: 'catalogue', href: '#/catalogue', label: 'nav.catalogue' },
   { screen: 'pack', href: '#/pack', label: 'nav.pack' },
   { screen: 'parcels', href: '#/parcels', label: 'nav.parcels' },
   { screen: 'performance', href: '#/performance', label: 'nav.performance' },
@@ -69,7 +74,10 @@ function useScreens(): { allowed: (screen: ScreenName) => boolean; inNav: (scree
       case 'performance':
         return seller && can('orders:read');
       case 'stock':
+      case 'catalogue':
         return seller && can('stock:read');
+      case 'setup':
+        return seller;
       case 'pack':
         return can('pack');
       case 'parcels':
@@ -80,7 +88,8 @@ function useScreens(): { allowed: (screen: ScreenName) => boolean; inNav: (scree
         return can('owner'); // the users and the audit log: an owner in some shop
     }
   };
-  return { allowed, inNav: (screen) => allowed(screen) && (screen !== 'settings' || seller) };
+  // The checklist is not a menu entry: Settings links to it, and the banner while something is missing.
+  return { allowed, inNav: (screen) => allowed(screen) && screen !== 'setup' && (screen !== 'settings' || seller) };
 }
 
 function Shell() {
@@ -90,7 +99,14 @@ function Shell() {
   const { allowed, inNav } = useScreens();
   // A screen the role does not open shows the first one it does (a packer at #/ gets the pack station).
   const fallback = NAV.find((item) => inNav(item.screen))?.screen ?? 'settings';
-  const route: Route = allowed(asked.screen) ? asked : fallback === 'parcels' ? { screen: 'parcels' } : ({ screen: fallback } as Route);
+  const { shops, loaded } = useData();
+  // An owner on an empty installation starts at the setup checklist: there is nothing else to see yet.
+  const firstRun = loaded && shops.length === 0 && asked.screen === 'at-risk' && window.location.hash.replace(/^#\/?/, '') === '' && allowed('setup');
+  useEffect(() => {
+    // The address says where the owner is, so adding the first shop does not leave the checklist.
+    if (firstRun) window.location.replace('#/setup');
+  }, [firstRun]);
+  const route: Route = firstRun ? { screen: 'setup' } : allowed(asked.screen) ? asked : fallback === 'parcels' ? { screen: 'parcels' } : ({ screen: fallback } as Route);
   const active = route.screen === 'order' ? 'at-risk' : route.screen;
   return (
     <div className="app">
@@ -120,6 +136,7 @@ function Shell() {
         </div>
       </header>
       <Notices />
+      {route.screen !== 'setup' && allowed('setup') ? <SetupBanner /> : null}
       <main>
         <ErrorBoundary key={route.screen === 'parcels' ? route.screen : JSON.stringify(route)}>
           <Screen route={route} />
@@ -166,6 +183,18 @@ function Screen({ route }: { route: Route }) {
       return (
         <Suspense fallback={<p className="empty">{t('live.loading')}</p>}>
           <Access />
+        </Suspense>
+      );
+    case 'setup':
+      return (
+        <Suspense fallback={<p className="empty">{t('live.loading')}</p>}>
+          <Setup section={route.section} />
+        </Suspense>
+      );
+    case 'catalogue':
+      return (
+        <Suspense fallback={<p className="empty">{t('live.loading')}</p>}>
+          <Catalogue section={route.section} />
         </Suspense>
       );
     default:

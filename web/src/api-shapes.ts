@@ -110,6 +110,17 @@ export interface ParcelQuote {
   marketplace_service: string | null;
   cost: Money | null;
   explanation: Localized | null;
+  /** Every service looked at, with its cost and arrival, and why it was not chosen. */
+  candidates?: QuoteCandidate[];
+}
+
+export interface QuoteCandidate {
+  service: string;
+  name: Localized;
+  chosen: boolean;
+  cost: Money | null;
+  arrival_p90_at: string | null;
+  dropped_because: Array<{ code: string; message: Localized }>;
 }
 
 export interface OrderQuotes {

@@ -78,11 +78,13 @@ export function setUnauthenticatedHandler(handler: (() => void) | undefined): vo
 
 async function send(path: string, method: string, accept: string, body: unknown, signal: AbortSignal | undefined): Promise<Response> {
   const headers: Record<string, string> = { 'accept-language': currentLocale, accept };
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  // A file goes as its own bytes (an upload); anything else as JSON.
+  const file = body instanceof Blob ? body : undefined;
+  if (body !== undefined) headers['content-type'] = file ? file.type || 'application/octet-stream' : 'application/json';
   if (UNSAFE.has(method) && csrfToken) headers[CSRF_HEADER] = csrfToken;
   let response: Response;
   try {
-    response = await fetch(path, { method, credentials: 'same-origin', headers, body: body !== undefined ? JSON.stringify(body) : undefined, signal });
+    response = await fetch(path, { method, credentials: 'same-origin', headers, body: file ?? (body !== undefined ? JSON.stringify(body) : undefined), signal });
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;
     throw new NetworkError((error as Error).message);
@@ -139,6 +141,8 @@ export interface Order {
   ship_by_at: string | null;
   ship_by_source: string | null;
   milestones: Record<string, string | null>;
+  /** Held by the seller (not packed or labelled until released), or null. */
+  hold?: { held_at: string; reason: string | null } | null;
   version: number;
   created_at: string;
   updated_at: string;
@@ -321,8 +325,8 @@ export interface Shortage {
  * A document (label or packing-slip PDF) as a Blob, through the same door as every other call (the language,
  * the session cookie, a 401 signing the page out), so a screen can show or print it.
  */
-export async function apiBlob(path: string, init: { signal?: AbortSignal } = {}): Promise<Blob> {
-  const response = await send(path, 'GET', 'application/pdf', undefined, init.signal);
+export async function apiBlob(path: string, init: { signal?: AbortSignal; accept?: string } = {}): Promise<Blob> {
+  const response = await send(path, 'GET', init.accept ?? 'application/pdf', undefined, init.signal);
   if (!response.ok) throw refusalOf(response, safeJson(await response.text()));
   return response.blob();
 }

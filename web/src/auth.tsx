@@ -81,12 +81,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const value = useMemo<Auth>(() => {
     const session = state.status === 'signed-in' ? state.session : undefined;
     const shops = session?.shops ?? [];
+    // The account's owner may do everything in it, before its first shop too (the first screen of a fresh installation).
+    const ownsAccount = session?.account_owner === true;
     return {
       state,
       session,
-      can: (permission, shop) => shops.some((s) => (shop === undefined || s.id === shop) && s.permissions.includes(permission)),
+      can: (permission, shop) => (ownsAccount && shop === undefined) || shops.some((s) => (shop === undefined || s.id === shop) && s.permissions.includes(permission)),
       shopsWith: (permission) => shops.filter((s) => s.permissions.includes(permission)).map((s) => s.id),
-      hasRole: (...roles) => shops.some((s) => roles.includes(s.role)),
+      hasRole: (...roles) => (ownsAccount && roles.includes('owner')) || shops.some((s) => roles.includes(s.role)),
       signIn,
       signOut,
       recheck,

@@ -209,12 +209,15 @@ interface NoticeItem {
   kind: string;
   level: string;
   platform: string;
+  /** A shop's own notice (its authorisation paused). */
+  shop_id?: string;
   since: string;
   messages: Record<string, string>;
 }
 
 /**
- * Notices above every screen (GET /notices): a marketplace outage while it lasts, in the reader's language, with
+ * Notices above every screen (GET /notices): a marketplace outage while it lasts, a shop paused until it is
+ * authorised again, in the reader's language, with
  * what to do. Nothing is shown when there is none, or when the notices cannot be read.
  */
 export function Notices() {
@@ -224,7 +227,7 @@ export function Notices() {
   return (
     <div className="notices">
       {data.items.map((n) => (
-        <p key={`${n.kind}:${n.platform}:${n.since}`} className={`notice notice-${n.level}`} role="status" data-testid="notice">
+        <p key={`${n.kind}:${n.platform}:${n.shop_id ?? ''}:${n.since}`} className={`notice notice-${n.level}`} role="status" data-testid="notice">
           {n.messages[locale] ?? n.messages.en}
         </p>
       ))}

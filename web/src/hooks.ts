@@ -166,7 +166,9 @@ export type Route =
   | { screen: 'stock' }
   | { screen: 'pack' }
   | { screen: 'parcels'; parcel?: number }
-  | { screen: 'access' };
+  | { screen: 'access' }
+  | { screen: 'setup'; section?: string }
+  | { screen: 'catalogue'; section?: string };
 
 /** Hash routes (#/orders/12): the server serves one page at `/` and never sees the route. */
 export function parseRoute(hash: string): Route {
@@ -179,7 +181,13 @@ export function parseRoute(hash: string): Route {
   // `?for=A,B` names what to set there (the SKUs a plan lacked): the form opens on the first.
   const section = /^\/settings\/([a-z][a-z-]*)(?:\?for=([^&]*))?$/.exec(path);
   if (section) return { screen: 'settings', section: section[1]!, ...(section[2] ? { subjects: decodeURIComponent(section[2]).split(',').filter(Boolean) } : {}) };
+  // The first run: the checklist (#/setup; #/shops is its shop step, whose Connect link leads to Settings → Shops) and the catalogue's parts.
+  const catalogue = /^\/catalogue(?:\/([a-z][a-z-]*))?$/.exec(path);
+  if (catalogue) return { screen: 'catalogue', ...(catalogue[1] ? { section: catalogue[1] } : {}) };
+  if (path === '/shops') return { screen: 'setup', section: 'shop' };
   switch (path) {
+    case '/setup':
+      return { screen: 'setup' };
     case '/performance':
       return { screen: 'performance' };
     case '/settings':
@@ -228,4 +236,22 @@ export function useStored(key: string, initial: string): [string, (value: string
     [key],
   );
   return [value, set];
+}
+
+/**
+ * Scrolls the part of a screen a link names (its card has the id `<screen>-<section>`: `settings-sender`) into view,
+ * highlighted, once it is shown; the cursor goes to the first empty field of its form (after a SKU the link filled
+ * in, its size).
+ */
+export function useSectionInView(screen: string, section: string | undefined, ready: boolean) {
+  useEffect(() => {
+    if (!section || !ready) return;
+    const card = document.getElementById(`${screen}-${section}`);
+    if (!card) return;
+    card.classList.add('fix-target');
+    card.scrollIntoView({ block: 'start' });
+    const fields = [...card.querySelectorAll<HTMLInputElement>('form input:not([type="checkbox"]):not([type="file"]):not([readonly])')];
+    (fields.find((f) => !f.value) ?? fields[0])?.focus({ preventScroll: true });
+    return () => card.classList.remove('fix-target');
+  }, [screen, section, ready]);
 }

@@ -6,6 +6,8 @@ import './styles/base.css';
 import './styles/screens.css';
 import './styles/pack-station.css';
 import './styles/more-screens.css';
+import './styles/first-run.css';
+import './styles/orders.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

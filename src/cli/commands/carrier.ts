@@ -77,11 +77,13 @@ export function register(program: Command): void {
     .argument('[carrier]')
     .option('--protocol <protocol>', CARRIER_PROTOCOLS.join(' | '), 'yunexpress')
     .option('--url <url>', "the API's base URL (default: the carrier's production URL)")
-    .option('--account-id <id>', 'YunExpress customer code, 4PX app key')
-    .option('--api-key <secret>', 'YunExpress API secret, 4PX app secret')
+    .option('--account-id <id>', 'YunExpress customer code, 4PX app key; aliexpress-online: the seller centre sender address id')
+    .option('--api-key <secret>', 'YunExpress API secret, 4PX app secret (aliexpress-online: none)')
     .action(action(async (code: string | undefined, o: { url?: string; accountId?: string; apiKey?: string; protocol: string }) => {
       await withApp(async (ctx) => {
-        if (code && o.accountId && o.apiKey) {
+        if (code && o.accountId && o.protocol === 'aliexpress-online') {
+          await setCarrierAccount(ctx, { carrier: code, protocol: o.protocol, baseUrl: '', accountId: o.accountId, apiKey: '' }, masterKeyFromEnv());
+        } else if (code && o.accountId && o.apiKey) {
           const url = o.url ?? (o.protocol === 'yunexpress' ? YUNEXPRESS_URLS.production : o.protocol === '4px' ? FOURPX_URLS.production : '');
           await setCarrierAccount(ctx, { carrier: code, protocol: o.protocol, baseUrl: url, accountId: o.accountId, apiKey: o.apiKey }, masterKeyFromEnv());
         } else if (code) {
@@ -132,10 +134,11 @@ export function register(program: Command): void {
     .option('--shop <shop>')
     .option('--service <code>', 'a service of the catalogue (default: the quote\'s choice)')
     .option('--override-reason <text>', "ship below the buyer's logistics class anyway, with the reason (e.g. the buyer agreed)")
-    .action(action(async (order: string, o: { shop?: string; service?: string; overrideReason?: string }) => {
+    .option('--confirm-cost', "buy it even when it costs more than the shop's share of the order's value (default 30 %)")
+    .action(action(async (order: string, o: { shop?: string; service?: string; overrideReason?: string; confirmCost?: boolean }) => {
       await withApp(async (ctx) => {
         const found = await resolveOrder(ctx, order, o.shop);
-        const labelled = await labelParcels(ctx, { orderId: found.id, ...(o.service ? { service: o.service } : {}), ...(o.overrideReason ? { overrideReason: o.overrideReason } : {}) }, 'cli');
+        const labelled = await labelParcels(ctx, { orderId: found.id, ...(o.service ? { service: o.service } : {}), ...(o.overrideReason ? { overrideReason: o.overrideReason } : {}), ...(o.confirmCost ? { confirmCost: true } : {}) }, 'cli');
         printTable(labelled.map((l) => ({ parcel: l.parcelId, tracking_number: l.trackingNumber, service: l.service, marketplace: l.marketplaceService, upload: l.upload })), ['parcel', 'tracking_number', 'service', 'marketplace', 'upload']);
         for (const l of labelled) for (const w of l.warnings) console.log(`warning (parcel ${l.parcelId}): ${say(w)}`);
       });

@@ -1,16 +1,26 @@
 import type { Command } from 'commander';
-import { addWebhook, atRisk, deliverWebhooks, explainOrder, runWarningSweep, sellerMetrics } from '../../app/deadlines';
-import { resolveOrder } from '../../app/orders';
-import { recordExtension, setShopPolicy } from '../../app/policies';
-import { presentMoney, presentOrder, presentSituation, presentVerdict } from '../../app/present';
 import { builtInRegistry } from '../../core/policy/registry';
 import { formatMoney } from '../../core/money';
 import { parseDuration, parseInstant, toIso } from '../../core/time';
-import { contextAt } from '../../app/as-of';
-import { ordersPastCalendarData } from '../../app/calendar-coverage';
 import { localized } from '../../core/i18n';
 import { calendarDataUntil } from '../../core/policy/calendar-coverage';
 import { action, atOption, cliLocale, countdown, printJson, printTable, say, withApp } from '../support';
+
+/**
+ * The use cases these commands call, imported when one runs: `policy list` reads only the built-in policies, and
+ * does not load the store or the app (bench:cli).
+ */
+async function useCases() {
+  const [deadlines, orders, policies, present, asOf, calendar] = await Promise.all([
+    import('../../app/deadlines'),
+    import('../../app/orders'),
+    import('../../app/policies'),
+    import('../../app/present'),
+    import('../../app/as-of'),
+    import('../../app/calendar-coverage'),
+  ]);
+  return { ...deadlines, ...orders, ...policies, ...present, ...asOf, ...calendar };
+}
 
 export function register(program: Command): void {
   program
@@ -23,6 +33,7 @@ export function register(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       action(async (options: { shop?: string; within?: string; limit: string; at?: string; json?: boolean }) => {
+        const { atRisk, presentMoney, presentOrder, contextAt } = await useCases();
         const at = atOption(options.at);
         const withinMs = options.within === undefined ? undefined : parseDuration(options.within);
         if (options.within !== undefined && withinMs === undefined) throw new Error(`--within ${options.within} is not a duration such as 24h or 2d`);
@@ -51,6 +62,7 @@ export function register(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       action(async (reference: string, options: { shop?: string; at?: string; json?: boolean }) => {
+        const { explainOrder, resolveOrder, presentSituation, presentVerdict, contextAt } = await useCases();
         const at = atOption(options.at);
         await withApp(async (ctx) => {
           const found = await resolveOrder(ctx, reference, options.shop);
@@ -76,6 +88,7 @@ export function register(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       action(async (options: { shop: string; json?: boolean }) => {
+        const { sellerMetrics } = await useCases();
         await withApp(async (ctx) => {
           const report = await sellerMetrics(ctx, options.shop);
           if (options.json) return printJson(report);
@@ -113,6 +126,7 @@ export function register(program: Command): void {
     .description("A policy document (the newest version); on stderr, how far its holiday data reaches and the open orders whose deadline is past it")
     .action(
       action(async (id: string) => {
+        const { ordersPastCalendarData } = await useCases();
         const versions = builtInRegistry().versions(id);
         if (!versions.length) throw new Error(`no policy named ${id}; see shipby policy list`);
         const newest = versions[versions.length - 1]!;
@@ -140,6 +154,7 @@ export function register(program: Command): void {
     .option('--overrides <json>', 'overrides per policy id, e.g. {"aliexpress_pop":{"warningHoursBefore":[72,24,4]}}')
     .action(
       action(async (options: { shop: string; policy?: string; type?: string[]; overrides?: string }) => {
+        const { setShopPolicy } = await useCases();
         let overrides: Record<string, never> | undefined;
         if (options.overrides) {
           try {
@@ -167,6 +182,7 @@ export function register(program: Command): void {
     .option('--note <text>', 'a note')
     .action(
       action(async (reference: string, options: { shop?: string; hours?: string; until?: string; agreedBy: string; note?: string }) => {
+        const { resolveOrder, recordExtension } = await useCases();
         const newDeadlineAt = options.until === undefined ? undefined : parseInstant(options.until);
         if (options.until !== undefined && newDeadlineAt === undefined) throw new Error(`--until ${options.until} is not a time with a zone or offset`);
         await withApp(async (ctx) => {
@@ -182,6 +198,7 @@ export function register(program: Command): void {
     .description('Run the deadline warning sweep and deliver pending alert webhooks once (the server does this every minute)')
     .action(
       action(async () => {
+        const { deliverWebhooks, runWarningSweep } = await useCases();
         await withApp(async (ctx) => {
           const sweep = await runWarningSweep(ctx, (line) => console.log(line));
           const delivery = await deliverWebhooks(ctx);
@@ -198,6 +215,7 @@ export function register(program: Command): void {
     .option('--shop <shop>', 'only this shop (default: every shop)')
     .action(
       action(async (options: { url: string; secret: string; shop?: string }) => {
+        const { addWebhook } = await useCases();
         await withApp(async (ctx) => {
           const hook = await addWebhook(ctx, { url: options.url, secret: options.secret, shopId: options.shop });
           console.log(`webhook ${hook.id} → ${hook.url}${hook.shop_id ? ` (shop ${hook.shop_id})` : ' (all shops)'}`);

@@ -1,21 +1,35 @@
 import type { Command } from 'commander';
-import * as access from './access';
-import * as backup from './backup';
-import * as carrier from './carrier';
-import * as deadlines from './deadlines';
-import * as demo from './demo';
-import * as fakeAliexpress from './fake-aliexpress';
-import * as importOrders from './import';
-import * as marketplace from './marketplace';
-import * as migrate from './migrate';
-import * as orders from './orders';
-import * as pack from './pack';
-import * as plan from './plan';
-import * as sampleCarrier from './sample-carrier';
-import * as serve from './serve';
-import * as stock from './stock';
-import * as tracking from './tracking';
-import * as trackingNumber from './tracking-number';
 
-/** Each command module exports `register(program)`; add one line here per module. */
-export const commandModules: Array<{ register: (program: Command) => void }> = [serve, migrate, backup, access, importOrders, orders, deadlines, fakeAliexpress, trackingNumber, plan, marketplace, stock, tracking, demo, pack, carrier, sampleCarrier];
+/** A command module: its top-level command names, and the module itself, imported only when one of them runs. */
+export interface CommandModule {
+  names: readonly string[];
+  load: () => Promise<{ register: (program: Command) => void }>;
+}
+
+/**
+ * Every command module, one line each: the top-level names it registers and how to load it. A command line loads
+ * only the module that owns its first word (a `tracking-number check` does not load the HTTP server); `--help` and
+ * an unknown word load them all. test/integration/cli-commands.test.ts checks each line's names against what it registers.
+ */
+export const commandModules: readonly CommandModule[] = [
+  { names: ['serve'], load: () => import('./serve') },
+  { names: ['migrate'], load: () => import('./migrate') },
+  { names: ['config'], load: () => import('./config') },
+  { names: ['backup', 'restore'], load: () => import('./backup') },
+  { names: ['account', 'user', 'key'], load: () => import('./access') },
+  { names: ['import'], load: () => import('./import') },
+  { names: ['orders', 'order', 'accept', 'cancel', 'warehouse-received'], load: () => import('./orders') },
+  { names: ['at-risk', 'explain', 'metrics', 'policy', 'extend', 'sweep', 'webhook'], load: () => import('./deadlines') },
+  { names: ['fake-aliexpress'], load: () => import('./fake-aliexpress') },
+  { names: ['tracking-number'], load: () => import('./tracking-number') },
+  { names: ['plan'], load: () => import('./plan') },
+  { names: ['shop', 'sync', 'ship', 'first-scan', 'outbox'], load: () => import('./marketplace') },
+  { names: ['stock', 'shortages', 'replenishment', 'po'], load: () => import('./stock') },
+  { names: ['parcels', 'tracking', 'sample-tracking', 'receipt', 'case'], load: () => import('./tracking') },
+  { names: ['demo'], load: () => import('./demo') },
+  { names: ['pack'], load: () => import('./pack') },
+  { names: ['carrier', 'quote', 'label', 'labels'], load: () => import('./carrier') },
+  { names: ['sample-carrier'], load: () => import('./sample-carrier') },
+  { names: ['secrets'], load: () => import('./secrets') },
+  { names: ['worker'], load: () => import('./worker') },
+];

@@ -1,11 +1,13 @@
 /**
- * Marketplace commands: `shop connect|show|upload-timing`, `sync`, `ship`, `first-scan`, `outbox dead|retry|status|work`.
+ * Marketplace commands: `shop connect|authorize|show|upload-timing`, `sync`, `ship`, `first-scan`, `outbox dead|retry|status|work`.
  * Secrets are never printed (only masked), and never taken from anywhere but the command line or the store.
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { createContext } from '../../app/context';
 import { migrateWhenReachable } from '../../app/health';
+import { aliexpressAppFromEnv, callbackUrl } from '../../app/aliexpress-app';
 import { connectShop, describeConnection, setUploadTiming } from '../../app/marketplace';
+import { beginAuthorisation } from '../../app/shop-authorisation';
 import { syncAllShops } from '../../app/order-sync';
 import { resolveOrder } from '../../app/orders';
 import { masterKeyFromEnv as readMasterKey, SecretsError } from '../../app/secrets';
@@ -65,6 +67,23 @@ export function register(program: Command): void {
           console.log(say(localized(`shop ${view.shopId} connected (${view.platform}, ${view.gateway}); app key ${view.appKey}, secret ${view.appSecret}, token ${view.accessToken}`, `店铺 ${view.shopId} 已连接（${view.platform}，${view.gateway}）；App Key ${view.appKey}，密钥 ${view.appSecret}，令牌 ${view.accessToken}`)));
           console.log(say(localized(`uploads: ${UPLOAD_TIMING_LABELS[view.uploadTiming].en}`, `上传时机：${UPLOAD_TIMING_LABELS[view.uploadTiming]['zh-CN']}`)));
           for (const warning of view.warnings) console.log(`! ${say(warning)}`);
+        });
+      }),
+    );
+  shop
+    .command('authorize')
+    .description("Print the AliExpress consent page's address for the shop (the dashboard's Connect, for a terminal): open it, authorise, and the server at SHIPBY_PUBLIC_URL stores the tokens. Needs SHIPBY_ALIEXPRESS_APP_KEY / _APP_SECRET")
+    .requiredOption('--shop <shop>', 'shop id')
+    .option('--json', 'print JSON')
+    .action(
+      action(async (options: { shop: string; json?: boolean }) => {
+        const app = aliexpressAppFromEnv();
+        await withApp(async (ctx) => {
+          // Not bound to a browser: whoever opens the printed address within its 10 minutes completes it, once.
+          const started = await beginAuthorisation(ctx, app, { shopId: options.shop, redirectUri: callbackUrl(app), actor: 'cli', bindToBrowser: false });
+          if (options.json) return printJson({ shop: options.shop, url: started.url, expires_at: toIso(started.expiresAt) });
+          console.log(say(localized(`Open this address to authorise shop ${options.shop} at AliExpress (good once, until ${toIso(started.expiresAt)}):`, `打开此地址以在速卖通授权店铺 ${options.shop}（仅可使用一次，有效至 ${toIso(started.expiresAt)}）：`)));
+          console.log(started.url);
         });
       }),
     );

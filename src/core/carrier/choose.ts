@@ -21,6 +21,8 @@
  */
 import { localized, type Localized } from '../i18n';
 import { formatMoney, type Money } from '../money';
+import { DeadlineInputError } from '../deadline';
+import { convertMoney } from '../exchange';
 import { LOGISTICS_CLASS_LABELS, meetsLogisticsClass } from './logistics-class';
 import { compileService, quoteInZone, type CompiledService, type RateQuote } from './rate-card';
 import { compileRules, type CompiledRules, type RuleParcelFacts, type ShippingRule } from './rules';
@@ -198,6 +200,17 @@ interface Evaluation {
   onTime: boolean; // fits and p90 arrival no later than the promise (or no promise given)
 }
 
+/** The declared value in the limit's currency at the rates of `at`, or undefined when no rate is known. */
+function declaredIn(value: Money, currency: string, at: number): Money | undefined {
+  if (value.currency === currency) return value;
+  try {
+    return convertMoney(value, currency, at).to;
+  } catch (error) {
+    if (error instanceof DeadlineInputError) return undefined;
+    throw error;
+  }
+}
+
 function evaluate(service: CompiledService, parcel: ShipmentParcel, readyAt: number, context: ShippingContext): Evaluation {
   const def = service.def;
   const limits = def.limits;
@@ -256,21 +269,24 @@ function evaluate(service: CompiledService, parcel: ShipmentParcel, readyAt: num
   }
   const maxValue = limits.maxDeclaredValue;
   if (maxValue) {
-    if (maxValue.currency !== parcel.declaredValue.currency) {
+    // A limit in another currency compares through the dated exchange rates of the day (core/exchange.ts).
+    const compared = declaredIn(parcel.declaredValue, maxValue.currency, context.now);
+    if (!compared) {
       reasons.push(
         reason('value-currency', () =>
           localized(
-            `Declared value is in ${parcel.declaredValue.currency}; the service's value limit is in ${maxValue.currency}.`,
-            `申报价值币种为 ${parcel.declaredValue.currency}，而该服务的限额币种为 ${maxValue.currency}。`,
+            `Declared value is in ${parcel.declaredValue.currency}; the service's value limit is in ${maxValue.currency}, and no exchange rate between them is known for today.`,
+            `申报价值币种为 ${parcel.declaredValue.currency}，而该服务的限额币种为 ${maxValue.currency}，且没有今天两者之间的汇率。`,
           ),
         ),
       );
-    } else if (parcel.declaredValue.amount > maxValue.amount) {
+    } else if (compared.amount > maxValue.amount) {
+      const shown = compared.currency === parcel.declaredValue.currency ? formatMoney(parcel.declaredValue) : `${formatMoney(parcel.declaredValue)} (${formatMoney(compared)})`;
       reasons.push(
         reason('value-too-high', () =>
           localized(
-            `Declared value ${formatMoney(parcel.declaredValue)}; limit ${formatMoney(maxValue)}.`,
-            `申报价值 ${formatMoney(parcel.declaredValue)}，超过上限 ${formatMoney(maxValue)}。`,
+            `Declared value ${shown}; limit ${formatMoney(maxValue)}.`,
+            `申报价值 ${shown}，超过上限 ${formatMoney(maxValue)}。`,
           ),
         ),
       );

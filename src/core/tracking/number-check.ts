@@ -90,6 +90,11 @@ export interface TrackingCheckOptions {
   override?: { reason: string }; // seller's reason for shipping below the buyer's logistics class
   /** Seller's confirmation of a number in no format we know, with no carrier declared (refused without it). */
   confirmUnrecognised?: { reason: string };
+  /**
+   * The marketplace issued this number for this order (its own online logistics): its format is the platform's, not
+   * a guess to check; only the character checks and the re-use check apply.
+   */
+  issuedByPlatform?: boolean;
 }
 
 export interface TrackingNumberReport {
@@ -154,6 +159,19 @@ function checkFormat(number: string, declared: TrackingCarrier | undefined, opti
         id: 'format',
         result: 'fail',
         message: localized('Has no digits: every carrier number contains digits.', '不含数字：所有承运商单号都包含数字。'),
+      },
+    };
+  }
+
+  if (options.issuedByPlatform) {
+    return {
+      check: {
+        id: 'format',
+        result: 'pass',
+        message: localized(
+          "Issued by the marketplace's own logistics for this order: no format guess needed.",
+          '由平台线上物流为该订单签发：无需按格式推断。',
+        ),
       },
     };
   }

@@ -1,18 +1,28 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { changePassword, createApiKey, listApiKeys, listAudit, listUsers, login, logout, parseRole, redeemSignInLink, revokeApiKey, type Principal, type SignedIn } from '../../app/accounts';
+import { changePassword, createApiKey, keysOnPasswordChange, listApiKeys, listAudit, listUsers, login, logout, managedShops, parseRole, redeemSignInLink, revokeApiKey, type KeysOnPasswordChange, type Principal, type SignedIn } from '../../app/accounts';
+import { DEVICE_TTL_MS } from '../../app/sign-in';
 import { eraseBuyer, exportBuyer } from '../../app/buyers';
 import type { AppContext } from '../../app/context';
 import { AuthenticationError } from '../../app/errors';
 import { PERMISSIONS, roleAllows, ROLES } from '../../core/access';
 import { localized } from '../../core/i18n';
 import { toIso } from '../../core/time';
-import { SESSION_COOKIE } from '../access';
+import { DEVICE_COOKIE, SESSION_COOKIE } from '../access';
+import { setting } from '../../core/config';
 
 const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
 
 export interface AuthRouteOptions {
   /** Sign-ins per minute per IP (beside the per-user lockout). */
   loginPerMinute: number;
+  /** What a password change does to the keys the user made (default: SHIPBY_PASSWORD_CHANGE_KEYS, else revoke). */
+  keysOnPasswordChange?: KeysOnPasswordChange;
+}
+
+/** What the caller manages: undefined for the whole account (an account owner), else the shops it owns. */
+function managedScope(principal: Principal): string[] | undefined {
+  const managed = managedShops(principal);
+  return managed === 'account' ? undefined : managed;
 }
 
 function presentPrincipal(principal: Principal) {
@@ -32,12 +42,21 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, options: AuthR
       httpOnly: true,
       sameSite: 'strict',
       // Secure whenever the request came over HTTPS (directly or through a proxy that says so).
-      secure: request.protocol === 'https' || process.env.SHIPBY_SECURE_COOKIES === '1',
+      secure: request.protocol === 'https' || setting(process.env, 'SHIPBY_SECURE_COOKIES') === '1',
       // Relative (Max-Age), not Expires: the session's end is on the server's clock (injected: shifted in tests,
       // simulated in the demo), and the browser compares an Expires date with its own, dropping the cookie at once.
       maxAge: Math.max(1, Math.round((signedIn.expiresAt - ctx.now()) / 1000)),
     });
+    // The browser is proven for the next sign-in: while the account is locked, it still signs in (issue 19, finding 7).
+    reply.setCookie(DEVICE_COOKIE, signedIn.deviceToken, {
+      path: '/auth',
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: request.protocol === 'https' || process.env.SHIPBY_SECURE_COOKIES === '1',
+      maxAge: Math.round(DEVICE_TTL_MS / 1000),
+    });
   };
+  const keysPolicy = options.keysOnPasswordChange ?? keysOnPasswordChange();
   const origin = (request: FastifyRequest) => ({ ip: request.ip, userAgent: request.headers['user-agent'] });
   // Sign-in by password and by link: each has this many tries a minute per IP, beside the per-user lockout.
   const signInLimit = { rateLimit: { max: options.loginPerMinute, timeWindow: 60_000, keyGenerator: (request: FastifyRequest) => `login:${request.ip}` } };
@@ -51,7 +70,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, options: AuthR
       response: { 401: errorSchema, 429: errorSchema },
     },
     handler: async (request, reply) => {
-      const signedIn = await login(ctx, request.body.email, request.body.password, origin(request));
+      const signedIn = await login(ctx, request.body.email, request.body.password, origin(request), request.cookies[DEVICE_COOKIE]);
       setSession(request, reply, signedIn);
       return { ...presentPrincipal(signedIn.principal), csrf_token: signedIn.csrfToken, expires_at: toIso(signedIn.expiresAt) };
     },
@@ -87,24 +106,25 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, options: AuthR
   app.put<{ Body: { current_password?: string; new_password: string } }>('/auth/password', {
     schema: {
       tags: ['access'],
-      summary: "Change one's own password (the current one is needed when one is set)",
+      summary: "Change one's own password (the current one is needed when one is set; wrong ones count toward the lockout). Ends every other session of the user and, as configured, the API keys made under them",
       body: { type: 'object', required: ['new_password'], additionalProperties: false, properties: { current_password: { type: 'string', maxLength: 200 }, new_password: { type: 'string', maxLength: 200 } } },
-      response: { 400: errorSchema },
+      response: { 400: errorSchema, 429: errorSchema },
     },
     handler: async (request) => {
-      await changePassword(ctx, requirePrincipal(request), request.body.current_password ?? '', request.body.new_password, origin(request));
-      return { changed: true };
+      const ended = await changePassword(ctx, requirePrincipal(request), request.body.current_password ?? '', request.body.new_password, origin(request), keysPolicy);
+      return { changed: true, other_sessions_ended: ended.sessions, keys_revoked: ended.keys };
     },
   });
 
-  app.get('/users', { schema: { tags: ['access'], summary: "The account's users and their roles per shop (owners)" } }, async (request) => {
+  app.get('/users', { schema: { tags: ['access'], summary: "The users an owner manages and their roles per shop: the whole account for an account owner, else those of the shops they own" } }, async (request) => {
     const principal = requirePrincipal(request);
-    const users = await listUsers(ctx, principal.accountId);
+    const users = await listUsers(ctx, principal.accountId, managedScope(principal));
     return { items: users.map((u) => ({ id: u.id, email: u.email, name: u.name, account_owner: u.account_owner === 1, locked_until: toIso(u.locked_until), disabled_at: toIso(u.disabled_at), created_at: toIso(u.created_at), shops: u.shops })) };
   });
 
-  app.get('/keys', { schema: { tags: ['access'], summary: "The account's API keys: name, prefix, role, shops, last use (never the key)" } }, async (request) => {
-    const keys = await listApiKeys(ctx, requirePrincipal(request).accountId);
+  app.get('/keys', { schema: { tags: ['access'], summary: "The API keys an owner manages (the account's, or those of the shops they own): name, prefix, role, shops, last use (never the key)" } }, async (request) => {
+    const principal = requirePrincipal(request);
+    const keys = await listApiKeys(ctx, principal.accountId, managedScope(principal));
     return { items: keys.map((k) => ({ ...k, created_at: toIso(k.created_at), last_used_at: toIso(k.last_used_at), revoked_at: toIso(k.revoked_at) })) };
   });
 
@@ -122,17 +142,17 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, options: AuthR
     },
     handler: async (request, reply) => {
       const principal = requirePrincipal(request);
-      const key = await createApiKey(ctx, { accountId: principal.accountId, name: request.body.name, role: parseRole(request.body.role), shopIds: request.body.shops, createdBy: principal.name });
+      const key = await createApiKey(ctx, { accountId: principal.accountId, name: request.body.name, role: parseRole(request.body.role), shopIds: request.body.shops, createdBy: principal.name, madeBy: principal });
       return reply.status(201).send({ id: key.id, key: key.token, prefix: key.prefix, warning: localized('Copy the key now: it is not shown again.', '请立即复制密钥：之后不会再显示。') });
     },
   });
 
   app.delete<{ Params: { id: number } }>('/keys/:id', {
-    schema: { tags: ['access'], summary: 'Revoke an API key: its next request is refused', params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } }, response: { 404: errorSchema } },
+    schema: { tags: ['access'], summary: 'Revoke an API key (of the shops one owns) and the keys it made: their next request is refused', params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } }, response: { 404: errorSchema } },
     handler: async (request) => {
       const principal = requirePrincipal(request);
-      await revokeApiKey(ctx, principal.accountId, request.params.id, principal.name);
-      return { revoked: true };
+      const revoked = await revokeApiKey(ctx, principal.accountId, request.params.id, principal.name, managedScope(principal));
+      return { revoked: true, keys: revoked };
     },
   });
 
@@ -148,7 +168,9 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, options: AuthR
     },
     handler: async (request) => {
       const principal = requirePrincipal(request);
-      const rows = await listAudit(ctx, { accountId: principal.accountId, shopIds: request.access.shops, ...(request.query.order_id ? { orderId: request.query.order_id } : {}), ...(request.query.before ? { beforeId: request.query.before } : {}), limit: request.query.limit ?? 100 });
+      // A shop owner reads their shops' lines and their own account-wide ones; an account owner the account's.
+      const own = principal.accountOwner ? {} : { accountWideOf: { kind: principal.kind, id: principal.id } };
+      const rows = await listAudit(ctx, { accountId: principal.accountId, shopIds: request.access.shops, ...own, ...(request.query.order_id ? { orderId: request.query.order_id } : {}), ...(request.query.before ? { beforeId: request.query.before } : {}), limit: request.query.limit ?? 100 });
       return { items: rows.map((r) => ({ ...r, at: toIso(r.at), detail: r.detail ? JSON.parse(r.detail) : null })) };
     },
   });

@@ -1,8 +1,9 @@
 /**
  * GET /events: server-sent events that say "the orders changed" (an order event was written), so the dashboard
  * refetches what it shows instead of polling. The message carries no order data — only the orders' version (the
- * newest order event id) — so it reveals nothing a screen's own request would not; the screens' reads decide what
- * each caller may see. One watcher (app/live.ts) reads the version once a second while any stream is open.
+ * count of changes this stream announced) — and only of the caller's shops (issue 19, finding 9: another account's
+ * activity is not announced); the screens' reads decide what each caller may see. One watcher (app/live.ts) reads
+ * the version once a second while any stream is open.
  */
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context';
@@ -24,7 +25,7 @@ export function liveRoutes(app: FastifyInstance, ctx: AppContext, options: { int
   app.get('/events', {
     schema: {
       tags: ['system'],
-      summary: 'Live updates (text/event-stream): `changed` with {version} whenever orders change (new order events); `hello` with the current version on connect',
+      summary: "Live updates (text/event-stream): `changed` with {version} whenever orders of the caller's shops change (version counts this stream's changes); `hello` with version 0 on connect",
     },
     handler: async (request, reply) => {
       reply.hijack();
@@ -37,8 +38,10 @@ export function liveRoutes(app: FastifyInstance, ctx: AppContext, options: { int
       });
       const send = (event: string, data: unknown) => raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       raw.write('retry: 3000\n\n');
-      send('hello', { version: watcher.version ?? null });
-      const unsubscribe = watcher.subscribe((version) => send('changed', { version }));
+      // The stream's own count, not the installation's event ids: their gaps would tell how busy other accounts are.
+      let version = 0;
+      send('hello', { version });
+      const unsubscribe = watcher.subscribe(() => send('changed', { version: ++version }), request.access.shops);
       const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
       heartbeat.unref?.();
       let ended = false;

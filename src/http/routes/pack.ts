@@ -7,7 +7,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/context';
 import { ValidationError } from '../../app/errors';
 import { handOverOrder } from '../../app/handover';
+import { carrierLabelPdf } from '../../app/label-documents';
 import { labelsPdf, packingSlipPdf } from '../../app/label-printing';
+import { labelCostShareOf, setLabelCostShare } from '../../app/label-service';
 import { labelParcels } from '../../app/labels';
 import { packOrder, PackStationRefusal, type PlannedParcel } from '../../app/pack';
 import { cancelPackSession, getPackSession, listPackSessions, orderPacking, ordersBeingPacked, recordWeight, scanItem, startPackSession, type PackSessionView } from '../../app/pack-sessions';
@@ -84,6 +86,23 @@ async function station<T>(request: FastifyRequest, reply: FastifyReply, run: () 
 }
 
 export function packRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const shopParams = { type: 'object', required: ['shop'], properties: { shop: { type: 'string', minLength: 1, maxLength: 64 } } } as const;
+  const presentShare = (share: { percent: number; isDefault: boolean }) => ({ percent: share.percent, default: share.isDefault });
+  app.get<{ Params: { shop: string } }>('/shops/:shop/label-cost-share', {
+    schema: { tags: ['pack'], summary: "The share of an order's value (percent) above which its label asks the packer to confirm (default 30)", params: shopParams, response: { 404: errorSchema } },
+    handler: async (request) => presentShare(await labelCostShareOf(ctx, request.params.shop)),
+  });
+  app.put<{ Params: { shop: string }; Body: { percent: number | null } }>('/shops/:shop/label-cost-share', {
+    schema: {
+      tags: ['pack'],
+      summary: "Set the share of an order's value (whole percent, 1–1000; null for the default 30) above which its label asks the packer to confirm",
+      params: shopParams,
+      body: { type: 'object', required: ['percent'], additionalProperties: false, properties: { percent: { type: ['integer', 'null'] } } },
+      response: { 400: errorSchema, 404: errorSchema },
+    },
+    handler: async (request) => presentShare(await setLabelCostShare(ctx, request.params.shop, request.body.percent)),
+  });
+
   app.put<{ Params: { id: number }; Body: { note: string } }>('/orders/:id/note', {
     schema: { tags: ['pack'], summary: "The buyer's note (printed on the packing slip); empty removes it", params: idParams, body: { type: 'object', additionalProperties: false, required: ['note'], properties: { note: { type: 'string' } } }, response: { 400: errorSchema, 404: errorSchema } },
     handler: async (request) => {
@@ -205,17 +224,18 @@ export function packRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
   });
 
-  app.post<{ Params: { id: number }; Body: { service?: string; parcel_ids?: number[]; override_reason?: string } | undefined }>('/orders/:id/labels', {
+  app.post<{ Params: { id: number }; Body: { service?: string; parcel_ids?: number[]; override_reason?: string; confirm_cost?: boolean } | undefined }>('/orders/:id/labels', {
     schema: {
       tags: ['pack'],
-      summary: "Buy labels for the order's packed parcels: the number is checked (format, check digit, re-use within 12 months, the buyer's logistics class) and queued for upload",
+      summary:
+        "Buy labels for the order's packed parcels: the number is checked (format, check digit, re-use within 12 months, the buyer's logistics class) and queued for upload. 409 label.no_service when no service is chosen automatically (send `service`, one of GET /orders/:id/quotes' candidates); 409 label.cost_confirm when the labels cost more than the shop's share of the order's value (default 30 %) until `confirm_cost` is true",
       params: idParams,
-      body: { type: ['object', 'null'], additionalProperties: false, properties: { service: { type: 'string' }, parcel_ids: { type: 'array', items: { type: 'integer', minimum: 1 } }, override_reason: { type: 'string', maxLength: 500 } } },
+      body: { type: ['object', 'null'], additionalProperties: false, properties: { service: { type: 'string' }, parcel_ids: { type: 'array', items: { type: 'integer', minimum: 1 } }, override_reason: { type: 'string', maxLength: 500 }, confirm_cost: { type: 'boolean' } } },
       response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
     },
     handler: async (request, reply) => {
       const b = request.body ?? {};
-      const labelled = await labelParcels(ctx, { orderId: request.params.id, ...(b.service ? { service: b.service } : {}), ...(b.parcel_ids ? { parcelIds: b.parcel_ids } : {}), ...(b.override_reason ? { overrideReason: b.override_reason } : {}) }, actorOf(request, 'api'));
+      const labelled = await labelParcels(ctx, { orderId: request.params.id, ...(b.service ? { service: b.service } : {}), ...(b.parcel_ids ? { parcelIds: b.parcel_ids } : {}), ...(b.override_reason ? { overrideReason: b.override_reason } : {}), ...(b.confirm_cost ? { confirmCost: true } : {}) }, actorOf(request, 'api'));
       reply.status(201);
       return {
         items: labelled.map((l) => ({ parcel_id: l.parcelId, tracking_number: l.trackingNumber, carrier: l.carrier, service: l.service, marketplace_service: l.marketplaceService, routing_code: l.routingCode, cost: l.cost, upload: l.upload, checks: l.checks, warnings: l.warnings })),
@@ -291,6 +311,15 @@ export function packRoutes(app: FastifyInstance, ctx: AppContext): void {
       const orderIds = q.order?.split(',').map((s) => Number(s.trim())).filter((n) => Number.isSafeInteger(n) && n > 0);
       const result = await labelsPdf(ctx, { orderBy, ...(orderIds?.length ? { orderIds } : {}), ...(shopFilter(request, q.shop) ? { shopIds: shopFilter(request, q.shop) } : {}), ...(q.limit ? { limit: q.limit } : {}) });
       reply.type('application/pdf').header('content-disposition', 'inline; filename="labels.pdf"').header('x-shipby-label-count', String(result.count));
+      return reply.send(result.pdf);
+    },
+  });
+
+  app.get<{ Params: { id: number } }>('/parcels/:id/carrier-label.pdf', {
+    schema: { tags: ['pack'], summary: "The carrier's own label PDF of the parcel's current label, as the carrier returned it (kept when bought; fetched and kept if it was not)", params: idParams, response: { 404: errorSchema } },
+    handler: async (request, reply) => {
+      const result = await carrierLabelPdf(ctx, request.params.id);
+      reply.type('application/pdf').header('content-disposition', `inline; filename="label-${result.trackingNumber}.pdf"`);
       return reply.send(result.pdf);
     },
   });

@@ -3,11 +3,11 @@ import { addPhotoEvidence, getCase, inrRate, listCases, openCase, stepCase } fro
 import type { AppContext } from '../../app/context';
 import { ValidationError } from '../../app/errors';
 import { receiptOf, recordAcceptanceExtension, setPromisedDeliveryDays } from '../../app/receipt';
-import { deliveryDrainerOf, receiveWebhook } from '../../app/tracking-deliveries';
-import { listProviders, saveProvider } from '../../app/tracking-providers';
-import { getParcelTracking, listParcels, listProblems, listUnmatchedEvents } from '../../app/tracking-views';
+import { deliveryDrainerOf, receiveWebhook } from '../../app/tracking';
+import { listProviders, saveProvider } from '../../app/tracking';
+import { getParcelTracking, listParcels, listProblems, listUnmatchedEvents } from '../../app/tracking';
 import { localized } from '../../core/i18n';
-import { shopFilter } from '../access';
+import { isInstallationOwner, shopFilter } from '../access';
 import { errorBody } from '../errors';
 import { contextAsOf } from '../../app/as-of';
 import { AT_PARAM } from './deadlines';
@@ -53,7 +53,11 @@ export function trackingRoutes(app: FastifyInstance, ctx: AppContext): void {
     });
   });
 
-  app.get('/tracking/providers', { schema: { tags: ['tracking'], summary: 'The tracking providers (never their secrets)' } }, async () => ({ items: await listProviders(ctx) }));
+  app.get('/tracking/providers', { schema: { tags: ['tracking'], summary: "The tracking providers (never their secrets); their addresses and polling settings to the installation's owners only" } }, async (request) => {
+    const providers = await listProviders(ctx);
+    // A tenant learns which providers track its parcels, not where the installation reaches them.
+    return { items: isInstallationOwner(request) ? providers : providers.map((p) => ({ name: p.name, kind: p.kind, api_version: p.api_version, polls: p.polls })) };
+  });
 
   app.put<{ Params: { name: string }; Body: { kind: string; base_url?: string; api_key?: string; api_version?: string; webhook_secret: string; polls?: boolean; cadence?: Record<string, number> } }>('/tracking/providers/:name', {
     schema: {
@@ -96,7 +100,11 @@ export function trackingRoutes(app: FastifyInstance, ctx: AppContext): void {
     handler: async (request) => getParcelTracking(ctx, request.params.id),
   });
 
-  app.get('/tracking/unmatched', { schema: { tags: ['tracking'], summary: 'Carrier events kept aside: no parcel has their number yet (matched when one does)' } }, async () => ({ items: await listUnmatchedEvents(ctx) }));
+  // Events kept aside belong to no shop yet: any tenant's number could be among them, so only the installation's
+  // owners see them (issue 19, finding 9); they reach a shop's screens once one of its parcels claims them.
+  app.get('/tracking/unmatched', { schema: { tags: ['tracking'], summary: "Carrier events kept aside: no parcel has their number yet (matched when one does); the installation's owners only, others get an empty list" } }, async (request) => ({
+    items: isInstallationOwner(request) ? await listUnmatchedEvents(ctx) : [],
+  }));
 
   app.get<{ Params: { id: number }; Querystring: { at?: string } }>('/orders/:id/receipt', {
     schema: {

@@ -29,6 +29,9 @@ export interface AdminContext {
  * GET  /__fake/shipments                   → every declaration attempt (accepted or refused)
  * GET  /__fake/messages                    → buyer messages
  * POST /__fake/auth/code                   → { code } (what the consent page hands the app's callback)
+ * GET  /__fake/auth                        → { counts: { create, refresh } }
+ * POST /__fake/auth/revoke                 ← { refresh_token? } → { revoked } (every refresh token when none named)
+ * POST /__fake/auth/fault                  ← { answer: 'not_json' | 'truncated' | null } (the next token answer)
  * GET  /__fake/stats, POST /__fake/stats/reset
  * GET  /__fake/faults, POST /__fake/faults ← FaultConfig (replaces the current one)
  * POST /__fake/clock                       ← { offset_ms } | { now }
@@ -86,6 +89,17 @@ export async function handleAdmin(admin: AdminContext, req: IncomingMessage, res
       return sendJson(res, 200, { now: admin.now(), offset_ms: admin.clockOffset() });
     }
     if (verb === 'POST' && path === '/__fake/auth/code') return sendJson(res, 200, { code: auth.issueCode(admin.now()) });
+    if (verb === 'GET' && path === '/__fake/auth') return sendJson(res, 200, { counts: auth.counts });
+    if (verb === 'POST' && path === '/__fake/auth/revoke') {
+      const token = (body as { refresh_token?: unknown } | undefined)?.refresh_token;
+      return sendJson(res, 200, { revoked: auth.revokeRefreshToken(typeof token === 'string' ? token : undefined) });
+    }
+    if (verb === 'POST' && path === '/__fake/auth/fault') {
+      const answer = (body as { answer?: unknown } | undefined)?.answer;
+      if (answer !== null && answer !== 'not_json' && answer !== 'truncated') return sendJson(res, 400, { error: "answer must be 'not_json', 'truncated' or null" });
+      auth.answerFault = answer ?? undefined;
+      return sendJson(res, 200, { answer });
+    }
     if (verb === 'POST' && path === '/__fake/reset') {
       marketplace.reset();
       auth.reset();

@@ -10,7 +10,10 @@
  * level like every `/rest` answer. The error codes for a bad code or refresh token are not in our sources
  * (`InvalidCode`, `IllegalRefreshToken` are the fake's); their shape is the `/rest` one (`type`, `code`, `message`).
  *
- * Tokens expire on the fake's clock: an expired access token is refused on `/sync` with `IllegalAccessToken`.
+ * Tokens expire on the fake's clock: an expired access token is refused on `/sync` with `IllegalAccessToken`. A
+ * refresh gives a new access and refresh token; the access token's life starts again, the refresh token keeps the
+ * end of the first one ("the duration of the refresh token will not be reset", the platform's "Authorize your APP").
+ * The admin API (fake-admin.ts) revokes refresh tokens and breaks the next token answer (not JSON, cut off).
  */
 import { randomBytes } from 'node:crypto';
 
@@ -45,6 +48,9 @@ export interface FakeTokenAnswer {
   locale: string;
 }
 
+/** How the next token answer is broken (a test's fault): `not_json` (an HTML error page), `truncated` (cut off). */
+export type TokenAnswerFault = 'not_json' | 'truncated';
+
 export interface FakeAuthRefusal {
   code: string;
   message: string;
@@ -55,12 +61,17 @@ interface Grant {
   refreshToken: string;
 }
 
+interface RefreshGrant {
+  expiresAt: number;
+  revoked: boolean;
+}
+
 const DAY_MS = 86_400_000;
 
 export class FakeAuth {
   readonly #codes = new Map<string, { expiresAt: number; used: boolean }>();
   readonly #access = new Map<string, Grant>();
-  readonly #refresh = new Map<string, { expiresAt: number; revoked: boolean }>();
+  readonly #refresh = new Map<string, RefreshGrant>();
   readonly #accessTtl: number;
   readonly #refreshTtl: number;
   readonly #codeTtl: number;
@@ -68,6 +79,8 @@ export class FakeAuth {
   readonly #sellerId: string;
   /** How many token answers were given, by call (refresh counts matter to "refreshed once" tests). */
   readonly counts = { create: 0, refresh: 0 };
+  /** The next token answer's fault, if any (used once). */
+  answerFault: TokenAnswerFault | undefined;
 
   constructor(options: FakeAuthOptions) {
     this.#accessTtl = options.accessTokenTtlMs ?? 30 * DAY_MS;
@@ -103,7 +116,7 @@ export class FakeAuth {
     }
     known.revoked = true;
     this.counts.refresh++;
-    return this.#grant(now);
+    return this.#grant(now, known.expiresAt);
   }
 
   /** undefined: not a token this fake issued; otherwise whether it is still good. */
@@ -112,10 +125,23 @@ export class FakeAuth {
     return grant === undefined ? undefined : grant.accessExpiresAt > now;
   }
 
-  /** Test hook: the platform refuses this refresh token from now on. */
-  revokeRefreshToken(refreshToken: string): void {
-    const known = this.#refresh.get(refreshToken);
-    if (known) known.revoked = true;
+  /** Test hook: the platform refuses this refresh token (every one when none is named) from now on; how many. */
+  revokeRefreshToken(refreshToken?: string): number {
+    let revoked = 0;
+    for (const [token, known] of this.#refresh) {
+      if ((refreshToken === undefined || token === refreshToken) && !known.revoked) {
+        known.revoked = true;
+        revoked++;
+      }
+    }
+    return revoked;
+  }
+
+  /** The fault for this answer, once. */
+  takeAnswerFault(): TokenAnswerFault | undefined {
+    const fault = this.answerFault;
+    this.answerFault = undefined;
+    return fault;
   }
 
   reset(): void {
@@ -124,20 +150,22 @@ export class FakeAuth {
     this.#refresh.clear();
     this.counts.create = 0;
     this.counts.refresh = 0;
+    this.answerFault = undefined;
   }
 
-  #grant(now: number): FakeTokenAnswer {
+  /** A new pair; a refresh keeps the first refresh token's end (`refreshExpiresAt`). */
+  #grant(now: number, refreshExpiresAt = now + this.#refreshTtl): FakeTokenAnswer {
     const accessToken = `50000${randomBytes(24).toString('hex')}`;
     const refreshToken = `50001${randomBytes(24).toString('hex')}`;
     this.#access.set(accessToken, { accessExpiresAt: now + this.#accessTtl, refreshToken });
-    this.#refresh.set(refreshToken, { expiresAt: now + this.#refreshTtl, revoked: false });
+    this.#refresh.set(refreshToken, { expiresAt: refreshExpiresAt, revoked: false });
     return {
       access_token: accessToken,
       refresh_token: refreshToken,
       expires_in: Math.floor(this.#accessTtl / 1000),
-      refresh_expires_in: Math.floor(this.#refreshTtl / 1000),
+      refresh_expires_in: Math.max(0, Math.floor((refreshExpiresAt - now) / 1000)),
       expire_time: now + this.#accessTtl,
-      refresh_token_valid_time: now + this.#refreshTtl,
+      refresh_token_valid_time: refreshExpiresAt,
       account: this.#account,
       account_id: this.#sellerId,
       account_platform: 'seller_center',

@@ -1,6 +1,6 @@
 /**
  * The fake's business APIs behind the gateway: the order list and detail, declare and correct a shipment, the
- * logistics services, the buyer message; each reads its parameters as the platform names them and answers the
+ * logistics services, the buyer message, online logistics (fake-logistics.ts); each reads its parameters as the platform names them and answers the
  * `<api>_response` payload (or a parameter error, or a business refusal in the API's own result fields).
  */
 import { FAKE_LOGISTICS_SERVICES, type BusinessRefusal, type FakeMarketplace } from './fake-marketplace';
@@ -24,7 +24,7 @@ function writeResult(refusal: BusinessRefusal | undefined): Answer {
     : { payload: { result: { result_success: true } }, refused: false };
 }
 
-export function dispatchApi(marketplace: FakeMarketplace, method: string, params: Map<string, string>, requestTime: number): Answer {
+export function dispatchApi(marketplace: FakeMarketplace, method: string, params: Map<string, string>, requestTime: number): Answer | Promise<Answer> {
   marketplace.advance(requestTime);
   switch (method) {
     case API.orderList: {
@@ -173,6 +173,11 @@ export function dispatchApi(marketplace: FakeMarketplace, method: string, params
         ? { payload: { result: { is_success: false, error_code: refusal.code, error_msg: refusal.message } }, refused: true }
         : { payload: { result: { is_success: true } }, refused: false };
     }
+    case API.onlineLogisticsServices:
+    case API.createLogisticsOrder:
+    case API.queryLogisticsOrder:
+    case API.logisticsLabel:
+      return marketplace.logistics.dispatch(method, params, requestTime);
   }
   return invalid('method', 'unsupported');
 }

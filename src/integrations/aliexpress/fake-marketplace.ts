@@ -12,33 +12,32 @@
  *   `seller_send_goods_timeout`), as POP orders are; later declarations fail.
  * Every declaration attempt, accepted or refused, is recorded so tests can check exactly-once delivery.
  *
- * Its records and seeded randomness are in fake-order-types.ts; how an order renders in the platform's answers
- * (and its deadlines) in fake-render.ts.
+ * Split along its seams: this file is the state (orders, seeding one, the clock's transitions, the list query);
+ * the declaration rules are fake-shipments.ts, random seeding fake-seed.ts, online logistics fake-logistics.ts; its records and seeded randomness are in fake-order-types.ts; how an order renders in the
+ * platform's answers (and its deadlines) in fake-render.ts. The protocol is fake-server.ts / fake-gateway.ts /
+ * fake-dispatch.ts, the admin API fake-admin.ts, fault injection fake-faults.ts.
  */
 import { parseMajorAmount } from '../../core/money';
-import { FAKE_BUSINESS_CODES, ORDER_STATUSES, SHIPPABLE_STATUSES } from './protocol';
+import { ORDER_STATUSES } from './protocol';
 import type { PlatformOrderDetail, PlatformOrderListItem } from './platform-types';
-import {
-  FAKE_LOGISTICS_SERVICES,
-  seededRandom,
-  type BuyerMessageRecord,
-  type BusinessRefusal,
-  type DeclarationRecord,
-  type FakeOrder,
-  type FakeOrderSeed,
-} from './fake-order-types';
+import type { BuyerMessageRecord, BusinessRefusal, DeclarationRecord, FakeOrder, FakeOrderSeed } from './fake-order-types';
+import { FakeOnlineLogistics } from './fake-logistics';
+import { seedRandomOrders } from './fake-seed';
+import { addBuyerMessage, fulfil, modifyShipment, type BuyerMessageInput, type FulfilInput, type ModifyInput } from './fake-shipments';
 import { childId, renderDetail, renderListItem, shipByDeadline, toMillis, transitionAt } from './fake-render';
 
 export * from './fake-order-types';
 export { countdownEnd, shipByDeadline } from './fake-render';
+export type { BuyerMessageInput, FulfilInput, ModifyInput } from './fake-shipments';
 
 const HOUR_MS = 3600 * 1000;
-const DAY_MS = 24 * HOUR_MS;
 
 export class FakeMarketplace {
   readonly orders = new Map<string, FakeOrder>();
   readonly declarations: DeclarationRecord[] = [];
   readonly messages: BuyerMessageRecord[] = [];
+  /** Online-logistics orders and labels (fake-logistics.ts). */
+  readonly logistics = new FakeOnlineLogistics(this);
   readonly sellerLoginId: string;
   #nextOrderNumber = 1;
   #seq = 0;
@@ -58,6 +57,7 @@ export class FakeMarketplace {
     this.orders.clear();
     this.declarations.length = 0;
     this.messages.length = 0;
+    this.logistics.reset();
     this.#nextOrderNumber = 1;
     this.#seq = 0;
     this.invalidate();
@@ -129,6 +129,7 @@ export class FakeMarketplace {
       },
       currency,
       logisticsService: seed.logistics_service ?? 'CAINIAO_STANDARD',
+      ...(seed.business_model ? { businessModel: seed.business_model } : {}),
       lines,
       shipments: [],
     };
@@ -139,72 +140,9 @@ export class FakeMarketplace {
     return order;
   }
 
-  /** N varied, reproducible orders around `now` (most awaiting shipment). */
+  /** N varied, reproducible orders around `now` (most awaiting shipment): fake-seed.ts. */
   seedRandomOrders(count: number, now: number, seed = 1): FakeOrder[] {
-    const random = seededRandom(seed);
-    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-    const destinations = [
-      { country: 'ES', city: 'Madrid', postcode: '28013', phone: '+34' },
-      { country: 'FR', city: 'Lyon', postcode: '69002', phone: '+33' },
-      { country: 'US', city: 'Austin', postcode: '78701', phone: '+1' },
-      { country: 'BR', city: 'Campinas', postcode: '13010-111', phone: '+55' },
-      { country: 'PL', city: 'Kraków', postcode: '31-042', phone: '+48' },
-      { country: 'KR', city: 'Seoul', postcode: '04524', phone: '+82' },
-      { country: 'NL', city: 'Utrecht', postcode: '3511 AB', phone: '+31' },
-    ];
-    const statuses = [
-      'WAIT_SELLER_SEND_GOODS',
-      'WAIT_SELLER_SEND_GOODS',
-      'WAIT_SELLER_SEND_GOODS',
-      'WAIT_SELLER_SEND_GOODS',
-      'RISK_CONTROL',
-      'SELLER_PART_SEND_GOODS',
-    ];
-    const created: FakeOrder[] = [];
-    for (let i = 0; i < count; i++) {
-      const destination = pick(destinations);
-      const status = pick(statuses);
-      const handlingDays = 3 + Math.floor(random() * 5);
-      // Spread payments over the last (handling - 1) days so most deadlines are still ahead.
-      const paidAt = now - Math.floor(random() * (handlingDays - 1) * DAY_MS) - 60_000;
-      const riskPassedAt = status === 'RISK_CONTROL' ? now + Math.floor(random() * 12 * HOUR_MS) : paidAt + Math.floor(random() * 6 * HOUR_MS);
-      const lineCount = 1 + Math.floor(random() * 3);
-      const order = this.addOrder(
-        {
-          status,
-          paid_at: paidAt,
-          risk_passed_at: riskPassedAt,
-          handling_days: handlingDays,
-          freight_commit_days: pick([27, 45, 60, 90]),
-          logistics_service: pick(['CAINIAO_STANDARD', 'CAINIAO_STANDARD', 'CAINIAO_PREMIUM', 'CAINIAO_ECONOMY']),
-          address: {
-            country: destination.country,
-            city: destination.city,
-            postcode: destination.postcode,
-            phone_country: destination.phone,
-          },
-          lines: Array.from({ length: lineCount }, (_, line) => ({
-            sku: `SKU-${String(1 + Math.floor(random() * 40)).padStart(3, '0')}`,
-            quantity: 1 + Math.floor(random() * 3),
-            unit_price: `${1 + Math.floor(random() * 60)}.${String(Math.floor(random() * 100)).padStart(2, '0')}`,
-            product_name: `Seed product ${i + 1}.${line + 1}`,
-          })),
-        },
-        now,
-      );
-      if (status === 'SELLER_PART_SEND_GOODS') {
-        order.shipments.push({
-          serviceName: order.logisticsService,
-          logisticsNo: `LP${String(100000000000 + i)}`,
-          sendType: 'part',
-          declaredAt: Math.min(now, riskPassedAt + HOUR_MS),
-        });
-        order.modifiedAt = Math.min(now, riskPassedAt + HOUR_MS);
-      }
-      created.push(order);
-    }
-    this.invalidate();
-    return created;
+    return seedRandomOrders(this, count, now, seed);
   }
 
   #newOrderId(): string {
@@ -290,136 +228,28 @@ export class FakeMarketplace {
       .filter((order) => (query.statuses?.length ? query.statuses.includes(order.status) : true));
   }
 
-  fulfill(
-    input: { orderId: string; serviceName: string; logisticsNo: string; sendType: string; trackingWebsite?: string },
-    now: number,
-  ): BusinessRefusal | undefined {
-    const refusal = this.#checkDeclaration(input, now);
-    const record: DeclarationRecord = {
-      seq: ++this.#seq,
-      at: now,
-      api: 'fulfill',
-      orderId: input.orderId,
-      serviceName: input.serviceName,
-      logisticsNo: input.logisticsNo,
-      sendType: input.sendType,
-      accepted: refusal === undefined,
-      ...(input.trackingWebsite ? { trackingWebsite: input.trackingWebsite } : {}),
-      ...(refusal ? { errorCode: refusal.code } : {}),
-    };
-    this.declarations.push(record);
-    if (refusal) return refusal;
-    const order = this.orders.get(input.orderId)!;
-    const sendType = input.sendType as 'part' | 'all';
-    order.shipments.push({
-      serviceName: input.serviceName,
-      logisticsNo: input.logisticsNo,
-      sendType,
-      declaredAt: now,
-      ...(input.trackingWebsite ? { trackingWebsite: input.trackingWebsite } : {}),
-    });
-    this.#applySendType(order, sendType, now);
-    return undefined;
+  /** Declare a shipment (`aliexpress.solution.order.fulfill`): fake-shipments.ts holds the platform's rules. */
+  fulfill(input: FulfilInput, now: number): BusinessRefusal | undefined {
+    return fulfil(this, input, now);
   }
 
-  modifyShipment(
-    input: {
-      orderId: string;
-      oldServiceName: string;
-      oldLogisticsNo: string;
-      newServiceName: string;
-      newLogisticsNo: string;
-      sendType: string;
-      trackingWebsite?: string;
-    },
-    now: number,
-  ): BusinessRefusal | undefined {
-    this.advance(now);
-    const order = this.orders.get(input.orderId);
-    let refusal: BusinessRefusal | undefined;
-    const shipment = order?.shipments.find(
-      (s) => s.logisticsNo === input.oldLogisticsNo && s.serviceName === input.oldServiceName,
-    );
-    if (!order) refusal = { code: FAKE_BUSINESS_CODES.orderNotFound, message: 'order not found' };
-    else if (order.status !== 'SELLER_PART_SEND_GOODS' && order.status !== 'WAIT_BUYER_ACCEPT_GOODS') {
-      refusal = { code: FAKE_BUSINESS_CODES.orderStatusNotAllowed, message: `order status ${order.status} does not allow changing a shipment` };
-    } else if (!shipment) {
-      refusal = { code: FAKE_BUSINESS_CODES.shipmentNotFound, message: 'no shipment with that service and number' };
-    } else refusal = this.#checkServiceAndType(input.newServiceName, input.sendType, input.trackingWebsite);
-    this.declarations.push({
-      seq: ++this.#seq,
-      at: now,
-      api: 'modify',
-      orderId: input.orderId,
-      serviceName: input.newServiceName,
-      logisticsNo: input.newLogisticsNo,
-      sendType: input.sendType,
-      oldServiceName: input.oldServiceName,
-      oldLogisticsNo: input.oldLogisticsNo,
-      accepted: refusal === undefined,
-      ...(input.trackingWebsite ? { trackingWebsite: input.trackingWebsite } : {}),
-      ...(refusal ? { errorCode: refusal.code } : {}),
-    });
-    if (refusal) return refusal;
-    shipment!.serviceName = input.newServiceName;
-    shipment!.logisticsNo = input.newLogisticsNo;
-    if (input.trackingWebsite) shipment!.trackingWebsite = input.trackingWebsite;
-    if (order!.status === 'SELLER_PART_SEND_GOODS') this.#applySendType(order!, input.sendType as 'part' | 'all', now);
-    else order!.modifiedAt = now;
+  /** Correct a declared shipment (`sellermodifiedshipmentfortop`). */
+  modifyShipment(input: ModifyInput, now: number): BusinessRefusal | undefined {
+    return modifyShipment(this, input, now);
+  }
+
+  addBuyerMessage(input: BuyerMessageInput, now: number): BusinessRefusal | undefined {
+    return addBuyerMessage(this, input, now);
+  }
+
+  /** The next record sequence number (declarations, messages, logistics orders share one). */
+  nextSeq(): number {
+    return ++this.#seq;
+  }
+
+  /** Marks a change made by an operation (keys the list cache). */
+  touch(): void {
     this.#version++;
-    return undefined;
-  }
-
-  addBuyerMessage(
-    input: { orderId: string; buyerId: string; sellerId: string; content: string },
-    now: number,
-  ): BusinessRefusal | undefined {
-    const order = this.orders.get(input.orderId);
-    if (!order) return { code: FAKE_BUSINESS_CODES.orderNotFound, message: 'order not found' };
-    if (order.buyer.loginId !== input.buyerId) return { code: 'BUYER_NOT_MATCH', message: 'the buyer is not on this order' };
-    if (!input.content.trim()) return { code: 'EMPTY_CONTENT', message: 'the message is empty' };
-    this.messages.push({ seq: ++this.#seq, at: now, ...input });
-    return undefined;
-  }
-
-  #checkDeclaration(
-    input: { orderId: string; serviceName: string; sendType: string; trackingWebsite?: string },
-    now: number,
-  ): BusinessRefusal | undefined {
-    this.advance(now);
-    const order = this.orders.get(input.orderId);
-    if (!order) return { code: FAKE_BUSINESS_CODES.orderNotFound, message: 'order not found' };
-    if (!(SHIPPABLE_STATUSES as readonly string[]).includes(order.status)) {
-      return {
-        code: FAKE_BUSINESS_CODES.orderStatusNotAllowed,
-        message: `order status ${order.status} does not allow a shipment declaration`,
-      };
-    }
-    return this.#checkServiceAndType(input.serviceName, input.sendType, input.trackingWebsite);
-  }
-
-  #checkServiceAndType(serviceName: string, sendType: string, trackingWebsite?: string): BusinessRefusal | undefined {
-    if (sendType !== 'part' && sendType !== 'all') {
-      return { code: FAKE_BUSINESS_CODES.invalidSendType, message: "send_type must be 'part' or 'all'" };
-    }
-    if (!FAKE_LOGISTICS_SERVICES.some((service) => service.service_name === serviceName)) {
-      return { code: FAKE_BUSINESS_CODES.unknownLogisticsService, message: `unknown logistics service ${serviceName}` };
-    }
-    if (serviceName === 'other' && !trackingWebsite) {
-      return { code: FAKE_BUSINESS_CODES.missingTrackingWebsite, message: "service 'other' needs tracking_website" };
-    }
-    return undefined;
-  }
-
-  #applySendType(order: FakeOrder, sendType: 'part' | 'all', now: number): void {
-    this.#version++;
-    order.modifiedAt = now;
-    if (sendType === 'part') {
-      order.status = 'SELLER_PART_SEND_GOODS';
-      return;
-    }
-    order.status = 'WAIT_BUYER_ACCEPT_GOODS';
-    order.receiptDeadline = now + order.freightCommitDays * DAY_MS;
   }
 
   // ---- rendering (platform JSON) ----------------------------------------------------------------------------

@@ -47,6 +47,8 @@ export interface FakeOrder {
   };
   currency: string;
   logisticsService: string;
+  /** `orderBusinessModel` in the lines' `extend_map` (e.g. `SEMI_CHOICE_SELF`, semi-managed), when the order has one. */
+  businessModel?: string;
   lines: FakeOrderLine[];
   shipments: FakeShipment[];
   /** Set when the last parcel is declared (`all`): the buyer's receipt deadline. */
@@ -95,6 +97,8 @@ export interface FakeOrderSeed {
   freight_commit_days?: number;
   currency?: string;
   logistics_service?: string;
+  /** The order's business model as the detail's `extend_map.orderBusinessModel` writes it (e.g. `SEMI_CHOICE_SELF`). */
+  business_model?: string;
   buyer?: { login_id?: string; first_name?: string; last_name?: string; country?: string };
   address?: {
     contact_person?: string;

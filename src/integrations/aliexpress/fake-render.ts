@@ -33,6 +33,7 @@ export function renderDetail(order: FakeOrder, sellerLoginId: string): PlatformO
     send_goods_operator: 'SELLER_SEND_GOODS',
     goods_prepare_time: order.handlingDays,
     freight_commit_day: order.freightCommitDays,
+    ...(order.businessModel ? { extend_map: JSON.stringify({ orderBusinessModel: order.businessModel }) } : {}),
   }));
   return {
     id: jsonId(order.orderId),

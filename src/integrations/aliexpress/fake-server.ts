@@ -32,6 +32,7 @@ import type { Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { IOP_REST_PREFIX, IOP_SYNC_PATH, TOP_PATH, responseKey } from './protocol';
 import { AUTH_TOKEN_CREATE, FakeAuth } from './fake-auth';
+import { handleConsent } from './fake-consent';
 import { handleAdmin, type AdminContext } from './fake-admin';
 import { dispatchApi } from './fake-dispatch';
 import { FaultInjector, type FaultConfig } from './fake-faults';
@@ -64,6 +65,10 @@ export interface FakeServerOptions {
   sellerLoginId?: string;
   /** Lifetime of the access tokens `/auth/token/create` and `/auth/token/refresh` issue. Default 30 days. */
   accessTokenTtlMs?: number;
+  /** Lifetime of a refresh token from the authorisation (a refresh does not extend it). Default 60 days. */
+  refreshTokenTtlMs?: number;
+  /** How long the consent page's code is good for (once). Default 30 minutes. */
+  codeTtlMs?: number;
 }
 
 export interface FakeServerStats {
@@ -144,6 +149,8 @@ export async function startFakeAliExpressServer(options: FakeServerOptions = {})
   const auth = new FakeAuth({
     sellerLoginId: marketplace.sellerLoginId,
     ...(options.accessTokenTtlMs !== undefined ? { accessTokenTtlMs: options.accessTokenTtlMs } : {}),
+    ...(options.refreshTokenTtlMs !== undefined ? { refreshTokenTtlMs: options.refreshTokenTtlMs } : {}),
+    ...(options.codeTtlMs !== undefined ? { codeTtlMs: options.codeTtlMs } : {}),
   });
   if (options.seedOrders) marketplace.seedRandomOrders(options.seedOrders, now(), options.seed ?? 1);
 
@@ -195,6 +202,7 @@ export async function startFakeAliExpressServer(options: FakeServerOptions = {})
       await handleAdmin(admin, req, res, url);
       return;
     }
+    if (handleConsent({ appKey, sellerLoginId: marketplace.sellerLoginId, auth, now }, url, res)) return;
     let gateway: Gateway;
     if (url.pathname === IOP_SYNC_PATH) gateway = 'iop';
     else if (url.pathname === TOP_PATH) gateway = 'top';
@@ -268,6 +276,14 @@ export async function startFakeAliExpressServer(options: FakeServerOptions = {})
     if (gateway === 'rest') {
       const name = restApiName(url, params);
       const answer = name === AUTH_TOKEN_CREATE ? auth.create(params.get('code'), requestTime) : auth.refresh(params.get('refresh_token'), requestTime);
+      const fault = auth.takeAnswerFault();
+      if (fault) {
+        // Applied, then answered with something unreadable: a proxy's error page, or the answer cut off.
+        const text = fault === 'not_json' ? '<html><body>502 Bad Gateway</body></html>' : JSON.stringify({ ...answer, code: '0', request_id: id }).slice(0, 40);
+        res.writeHead(200, { 'content-type': fault === 'not_json' ? 'text/html' : 'application/json; charset=utf-8' });
+        res.end(text);
+        return;
+      }
       if ('message' in answer) {
         stats.outcomes.businessRefusal++;
         sendJson(res, 200, { type: 'ISV', code: answer.code, message: answer.message, request_id: id });
@@ -277,7 +293,7 @@ export async function startFakeAliExpressServer(options: FakeServerOptions = {})
       }
       return;
     }
-    const answer = dispatchApi(marketplace, method, params, requestTime);
+    const answer = await dispatchApi(marketplace, method, params, requestTime);
     if ('error' in answer) {
       stats.outcomes.gatewayError++;
       sendJson(res, 200, gatewayErrorBody(gateway, answer.error, id));

@@ -38,6 +38,14 @@ export interface OrderInput {
   handling_days?: number;
   logistics_service?: string;
   freight_commit_days?: number;
+  /**
+   * The order's type for the shop's policy choice: the platform's `orderBusinessModel` (from the lines' `extend_map`),
+   * lower-cased (`semi_choice_self`). Which policy it means (semi-managed JIT or self-send) is the shop's choice by
+   * order type: no documented field tells JIT from self-send.
+   */
+  order_type?: string;
+  /** The address came masked (`****`): kept as given, said on the order by the sync. */
+  address_masked?: boolean;
   /** When the platform says the order shipped: the earliest `logistic_info_list[].gmt_send` (US Pacific). */
   shipped_at?: string;
   lines: OrderInputLine[];
@@ -78,6 +86,15 @@ function finalStatus(status: string, endReason: string | undefined): string {
   if (/send_goods_timeout|seller_send.*timeout/i.test(endReason)) return 'closed_unfulfilled';
   if (/cancel/i.test(endReason)) return 'cancelled';
   return status;
+}
+
+/**
+ * A mapped order split into what the shared order import takes (the JSON order contract) and the two facts beside it
+ * that the contract has no column for: the promised delivery days and whether the address came masked.
+ */
+export function importInputOf(mapped: OrderInput): { input: Record<string, unknown>; promisedDays: number | undefined; addressMasked: boolean } {
+  const { freight_commit_days: promisedDays, address_masked: masked, ...input } = mapped;
+  return { input: input as unknown as Record<string, unknown>, promisedDays, addressMasked: masked === true };
 }
 
 /** Maps one `findorderbyid` target. Throws OrderMappingError listing everything that is missing or malformed. */
@@ -149,7 +166,26 @@ export function mapOrderDetail(target: PlatformOrderDetail): OrderInput {
   if (commit.length > 0) input.freight_commit_days = Math.max(...commit);
   const shippedAt = earliestSend(target);
   if (shippedAt) input.shipped_at = shippedAt;
+  const model = children.map((child) => businessModelOf(child.extend_map)).find(Boolean);
+  if (model) input.order_type = model.toLowerCase();
+  if (isMasked(address)) input.address_masked = true;
   return input;
+}
+
+/** `orderBusinessModel` of a line's `extend_map` (a JSON string), when it names one in the import's type syntax. */
+export function businessModelOf(extendMap: string | undefined): string | undefined {
+  if (!extendMap?.trim()) return undefined;
+  try {
+    const model = (JSON.parse(extendMap) as { orderBusinessModel?: unknown }).orderBusinessModel;
+    return typeof model === 'string' && /^[A-Za-z][A-Za-z0-9_]{0,31}$/.test(model) ? model : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The platform masks personal data with runs of `*` (`Mar*********`, `600****01`). */
+export function isMasked(address: NonNullable<PlatformOrderDetail['receipt_address']>): boolean {
+  return [address.contact_person, address.detail_address, address.address2, address.mobile_no, address.phone_number, address.zip].some((field) => typeof field === 'string' && /\*{2,}/.test(field));
 }
 
 /**

@@ -40,6 +40,11 @@ export interface PlatformChildOrder {
   goods_prepare_time?: number;
   freight_commit_day?: number | string;
   product_attributes?: string;
+  /**
+   * The line's extra parameters, a JSON object serialised as a string; `orderBusinessModel: SEMI_CHOICE_SELF` marks a
+   * semi-managed (半托管) order (IOP SDK `AliexpressTradeNewRedefiningFindorderbyidAeopTpChildOrderDTO`).
+   */
+  extend_map?: string;
 }
 
 export interface PlatformLogisticInfo {

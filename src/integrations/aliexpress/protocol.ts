@@ -18,12 +18,24 @@ export const API = {
   /** The logistics services the seller may declare (`service_name` keys). */
   listLogisticsServices: 'aliexpress.logistics.redefining.listlogisticsservice',
   /**
+   * RETIRED, not used by shipby's flows: absent from the current official IOP SDK, and its successor there
+   * (`aliexpress/message/send`) needs a numeric buyer id the order detail does not give, so AliExpress gets no buyer
+   * notice (integrations/marketplace/aliexpress/adapter.ts). Kept for the fake and the client's protocol tests.
    * Send a message to the buyer about an order. The name and its single `create_param` object
    * (`buyer_id`, `seller_id`, `content`, `message_type` = `order`, `extern_id` = order id) come from the generated
    * TOP SDK classes `AliexpressMessageRedefiningVersiontwoAddmsgRequest` (PHP/C#/Python, 2018); the shape of its
    * answer is not documented in what we have, so the client accepts `is_success` at either level.
    */
   sendBuyerMessage: 'aliexpress.message.redefining.versiontwo.addmsg',
+  /**
+   * Online logistics (线上发货, Cainiao): the services offered for one order and parcel, create the logistics
+   * order, read it back (its international tracking number), and its label. Names and fields from the IOP Java SDK
+   * and the TOP SDKs; sources in src/integrations/carriers/aliexpress-online/README.md.
+   */
+  onlineLogisticsServices: 'aliexpress.logistics.redefining.getonlinelogisticsservicelistbyorderid',
+  createLogisticsOrder: 'aliexpress.logistics.createwarehouseorder',
+  queryLogisticsOrder: 'aliexpress.logistics.querylogisticsorderdetail',
+  logisticsLabel: 'aliexpress.logistics.redefining.getprintinfo',
 } as const;
 export type ApiName = (typeof API)[keyof typeof API];
 

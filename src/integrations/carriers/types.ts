@@ -22,6 +22,8 @@ export interface CarrierQuoteRequest {
   destinationCountry: string;
   grossWeightG: number;
   dimsMm: readonly [number, number, number];
+  /** The marketplace order the parcel ships (the platform's online logistics quotes per order). */
+  platformOrderId?: string;
 }
 
 export interface CarrierQuote {
@@ -43,6 +45,8 @@ export interface LabelRequest {
   dimsMm: readonly [number, number, number];
   declaredValue: Money;
   contents: ReadonlyArray<{ sku: string; quantity: number }>;
+  /** The service's name on the marketplace (e.g. `CAINIAO_STANDARD`): the platform's online logistics creates with it. */
+  platformService?: string;
 }
 
 export interface CreatedLabel {
@@ -65,6 +69,8 @@ export interface CarrierTrackingEvent {
 export interface CarrierAdapter {
   /** What it talks to, for messages: e.g. `yunexpress http://127.0.0.1:4100`. */
   readonly describe: string;
+  /** The numbers come from the marketplace itself for the order (its online logistics): no format guess applies. */
+  readonly numbersIssuedByPlatform?: boolean;
   quote(request: CarrierQuoteRequest): Promise<CarrierQuote>;
   createLabel(request: LabelRequest): Promise<CreatedLabel>;
   void(carrierLabelId: string): Promise<void>;

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { checkXlsxBounds, XlsxBoundsError } from './xlsx-bounds';
+import { cellText } from './cell-text';
 import Papa from 'papaparse';
 import { checkContractHeader, type ContractRow } from '../../core/carrier-contract';
 import { localized } from '../../core/i18n';
@@ -45,18 +46,6 @@ function toRows(header: string[], data: string[][], firstRow: number): CarrierFi
   return { rows, issues };
 }
 
-function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'object') {
-    if ('richText' in value) return value.richText.map((r) => r.text).join('');
-    if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
-    if ('text' in value) return String(value.text);
-    return '';
-  }
-  return String(value);
-}
-
 export async function readCarrierFile(file: string): Promise<CarrierFileRead> {
   let stat: fs.Stats;
   try {
@@ -85,7 +74,7 @@ export async function readCarrierFile(file: string): Promise<CarrierFileRead> {
     if (!sheet) return refused('file', 'the workbook has no worksheet.', '工作簿中没有工作表。');
     const values: string[][] = [];
     sheet.eachRow({ includeEmpty: true }, (row, number) => {
-      values[number - 1] = (row.values as ExcelJS.CellValue[]).slice(1).map(cellText);
+      values[number - 1] = (row.values as ExcelJS.CellValue[]).slice(1).map((v) => cellText(v));
     });
     const [header, ...data] = Array.from(values, (v) => v ?? []);
     if (!header?.length) return refused('file', 'the first worksheet has no header row.', '第一个工作表没有表头行。', 1);

@@ -12,6 +12,8 @@ import { boundedXlsx } from './xlsx-bounds';
 import { unescapeCell } from '../../core/spreadsheet-cell';
 import { localized } from '../../core/i18n';
 import { IMPORT_COLUMNS, REQUIRED_COLUMNS, type ImportIssue, type RawRow } from '../../core/order-input';
+import { cellText } from './cell-text';
+import { setting } from '../../core/config';
 
 export type FileRecord =
   | { kind: 'row'; row: number; raw: RawRow }
@@ -27,7 +29,7 @@ export class FileFormatError extends Error {
 
 export const IMPORT_LIMITS = {
   /** Bigger files are refused before reading: a mistake (wrong file) or an abuse, either way not an import. */
-  maxFileBytes: Number(process.env.SHIPBY_IMPORT_MAX_BYTES) || 4 * 1024 ** 3,
+  maxFileBytes: setting(process.env, 'SHIPBY_IMPORT_MAX_BYTES'),
   maxXlsxBytes: 256 * 1024 ** 2,
   maxJsonArrayBytes: 128 * 1024 ** 2,
   maxRecordBytes: 64 * 1024,
@@ -234,20 +236,8 @@ async function* readCsv(file: string, delimiter: string): AsyncGenerator<FileRec
   if (!header) throw fileError('file', 'the file has no header row.', '文件没有表头行。');
 }
 
-function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) {
-    // Excel stores wall-clock times without a zone; exceljs hands them over as UTC fields.
-    return value.toISOString().slice(0, 19).replace('T', ' ');
-  }
-  if (typeof value === 'object') {
-    if ('richText' in value) return value.richText.map((r) => r.text).join('');
-    if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
-    if ('text' in value) return String(value.text);
-    return '';
-  }
-  return String(value);
-}
+/** Excel stores wall-clock times without a zone; exceljs hands them over as UTC fields: read them as typed. */
+const wallClock = (d: Date) => d.toISOString().slice(0, 19).replace('T', ' ');
 
 async function* readXlsx(file: string): AsyncGenerator<FileRecord> {
   await boundedXlsx(file, (message) => new FileFormatError({ row: 0, field: 'file', message }));
@@ -255,7 +245,7 @@ async function* readXlsx(file: string): AsyncGenerator<FileRecord> {
   for await (const sheet of reader) {
     let columns: string[] | undefined;
     for await (const row of sheet) {
-      const values = (row.values as ExcelJS.CellValue[]).slice(1).map(cellText);
+      const values = (row.values as ExcelJS.CellValue[]).slice(1).map((v) => cellText(v, wallClock));
       if (!columns) {
         columns = checkHeader(values);
         continue;

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { localized, type Localized } from '../../core/i18n';
+import { setting } from '../../core/config';
 
 export interface XlsxLimits {
   /** The sum of every entry's uncompressed size. */
@@ -20,16 +21,11 @@ export interface XlsxLimits {
   maxSharedStrings: number;
 }
 
-const envNumber = (name: string, fallback: number) => {
-  const value = Number(process.env[name]);
-  return Number.isFinite(value) && value > 0 ? value : fallback;
-};
-
 export function xlsxLimits(): XlsxLimits {
   return {
-    maxUncompressedBytes: envNumber('SHIPBY_XLSX_MAX_UNCOMPRESSED_MB', 2048) * 1024 ** 2,
-    maxSharedStringBytes: envNumber('SHIPBY_XLSX_MAX_SHARED_STRINGS_MB', 100) * 1024 ** 2,
-    maxSharedStrings: envNumber('SHIPBY_XLSX_MAX_SHARED_STRINGS', 2_000_000),
+    maxUncompressedBytes: setting(process.env, 'SHIPBY_XLSX_MAX_UNCOMPRESSED_MB') * 1024 ** 2,
+    maxSharedStringBytes: setting(process.env, 'SHIPBY_XLSX_MAX_SHARED_STRINGS_MB') * 1024 ** 2,
+    maxSharedStrings: setting(process.env, 'SHIPBY_XLSX_MAX_SHARED_STRINGS'),
   };
 }
 

@@ -171,6 +171,8 @@ export interface SampleProviderOptions {
 
 export class SampleTrackingProvider {
   readonly parcels = new Map<string, SampleParcel>();
+  /** Look-ups (`gettrackinfo` items) by number, as a provider bills them: tests count them. */
+  readonly lookups = new Map<string, number>();
   private readonly pushed = new Map<string, number>();
   private server: http.Server | undefined;
 
@@ -282,6 +284,7 @@ export class SampleTrackingProvider {
       const rejected: unknown[] = [];
       for (const item of items) {
         const number = item.number.replace(/[\s-]+/g, '').toUpperCase();
+        this.lookups.set(number, (this.lookups.get(number) ?? 0) + 1);
         if (!this.parcels.has(number) && this.options.autoRegister) this.register({ number });
         const parcel = this.parcels.get(number);
         if (!parcel) rejected.push({ number, error: { code: NOT_REGISTERED_CODE, message: 'The tracking number is not registered' } });

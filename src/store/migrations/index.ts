@@ -21,6 +21,12 @@ import { orderRulesMigration } from './0015-order-rules';
 import { importStagingMigration } from './0016-import-staging';
 import { trackingProvidersMigration } from './0017-tracking-providers';
 import { carrierSecretsMigration } from './0018-carrier-secrets';
+import { signInGuardsMigration } from './0019-sign-in-guards';
+import { shopAuthorisationMigration } from './0020-shop-authorisation';
+import { skuCustomsMigration } from './0021-sku-customs';
+import { rateLimitsMigration } from './0022-rate-limits';
+import { orderHoldMigration } from './0023-order-hold';
+import { labelDocumentsRegistrationsMigration } from './0024-label-documents-registrations';
 import { addressDetailMigration } from './0024-address-detail';
 
 export function buildMigrations(dialect: Dialect): Record<string, Migration> {
@@ -220,6 +226,12 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     '0016_import_staging': importStagingMigration(dialect),
     '0017_tracking_providers': trackingProvidersMigration(dialect),
     '0018_carrier_secrets': carrierSecretsMigration(),
+    '0019_sign_in_guards': signInGuardsMigration(dialect),
+    '0020_shop_authorisation': shopAuthorisationMigration(dialect),
+    '0021_sku_customs': skuCustomsMigration(dialect),
+    '0022_rate_limits': rateLimitsMigration(dialect),
+    '0023_order_hold': orderHoldMigration(dialect),
+    '0024_label_documents_registrations': labelDocumentsRegistrationsMigration(dialect),
     '0024_address_detail': addressDetailMigration(),
   };
 }

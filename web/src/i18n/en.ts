@@ -3,16 +3,22 @@
  * and by test/unit/dashboard-i18n.test.ts). Keys `group.value` (state.new, event.created…) name values the
  * API sends; a value without a key is shown as it comes.
  */
+import { enOrders } from './en-orders';
 import { enPackParcels } from './en-pack-parcels';
 import { enStock } from './en-stock';
 import { enVerdict } from './en-verdict';
+import { catalogueEn } from './catalogue.en';
+import { enAccess } from './en-access';
 import { setupEn } from './setup.en';
 
 export const en = {
   ...enStock,
+  ...enOrders,
   ...enPackParcels,
   ...enVerdict,
   ...setupEn,
+  ...catalogueEn,
+  ...enAccess,
   'app.title': 'shipby — ship every order on time',
   'lang.name': 'English',
   'lang.label': 'Language',
@@ -190,7 +196,7 @@ export const en = {
   'webhooks.add': 'Add webhook',
   'webhooks.addedOk': 'Added {url}.',
 
-  'shops.none': 'No shops yet: import orders with ./bin/shipby import FILE --shop SHOP.',
+  'shops.none': 'No shop yet: the setup checklist connects one or adds one for order files.',
 
   'soon.label': 'Coming soon',
   'soon.waiting': 'This screen waits for the {feature} API, which is being built.',
@@ -314,23 +320,6 @@ export const en = {
   'password.newHint': 'At least 10 characters.',
   'password.save': 'Change password',
   'password.changed': 'The password is changed.',
-  'keys.title': 'API keys',
-  'keys.hint': 'For a machine (your ERP, a script): it calls the API with one role in the shops you choose, sending the key as "Authorization: Bearer KEY".',
-  'keys.name': 'Name',
-  'keys.namePlaceholder': 'e.g. ERP sync',
-  'keys.prefix': 'Key',
-  'keys.role': 'Role',
-  'keys.shops': 'Shops',
-  'keys.lastUsed': 'Last used',
-  'keys.never': 'never',
-  'keys.revoked': 'revoked',
-  'keys.revoke': 'Revoke',
-  'keys.none': 'No API keys yet.',
-  'keys.create': 'Create key',
-  'keys.created': 'The new key {prefix}…:',
-  'keys.copy': 'Copy',
-  'keys.copied': 'Copied',
-  'keys.revokedOk': 'Key {prefix}… is revoked: its next request is refused.',
   'role.owner': 'owner',
   'role.manager': 'manager',
   'role.packer': 'packer',
@@ -378,30 +367,6 @@ export const en = {
   'access.title': 'Access',
   'access.keysHint': 'API keys for machines (your ERP, scripts) are created and revoked in',
   'access.keysLink': 'Settings → API keys',
-  'users.title': 'Users',
-  'users.roles': 'Role per shop',
-  'users.state': 'State',
-  'users.since': 'Since',
-  'users.accountOwner': 'owner of the whole account (every shop)',
-  'users.shopRole': '{shop}: {role}',
-  'users.noRole': 'no role in any shop',
-  'users.active': 'active',
-  'users.disabled': 'disabled',
-  'users.locked': 'locked until',
-  'users.none': 'No users.',
-  'audit.title': 'Audit log',
-  'audit.hint': 'Who did what, when and from where: sign-ins, key use and every change, newest first.',
-  'audit.orderId': 'Order id',
-  'audit.none': 'No audit lines.',
-  'audit.when': 'When',
-  'audit.who': 'Who',
-  'audit.action': 'Action',
-  'audit.target': 'Target',
-  'audit.outcome': 'Outcome',
-  'audit.ip': 'IP',
-  'audit.byKey': 'key {name}',
-  'audit.order': 'order {id}',
-  'audit.older': 'Older lines',
   'auditOutcome.ok': 'done',
   'auditOutcome.denied': 'denied',
   'auditOutcome.failed': 'failed',

@@ -1,15 +1,21 @@
 /** Simplified Chinese: the same keys and placeholders as en.ts (the type makes a missing key a compile error). */
 import type { MessageKey } from './en';
+import { zhCNOrders } from './zh-CN-orders';
 import { zhCNPackParcels } from './zh-CN-pack-parcels';
 import { zhCNStock } from './zh-CN-stock';
 import { zhCNVerdict } from './zh-CN-verdict';
+import { catalogueZh } from './catalogue.zh-CN';
+import { zhCNAccess } from './zh-CN-access';
 import { setupZh } from './setup.zh-CN';
 
 export const zhCN: Record<MessageKey, string> = {
   ...zhCNStock,
+  ...zhCNOrders,
   ...zhCNPackParcels,
   ...zhCNVerdict,
   ...setupZh,
+  ...catalogueZh,
+  ...zhCNAccess,
   'app.title': 'shipby — 每个订单按时发货',
   'lang.name': '中文',
   'lang.label': '语言',
@@ -187,7 +193,7 @@ export const zhCN: Record<MessageKey, string> = {
   'webhooks.add': '添加 Webhook',
   'webhooks.addedOk': '已添加 {url}。',
 
-  'shops.none': '暂无店铺：请用 ./bin/shipby import FILE --shop SHOP 导入订单。',
+  'shops.none': '暂无店铺：请在设置清单中连接店铺，或为订单文件添加一个店铺。',
 
   'soon.label': '即将上线',
   'soon.waiting': '此页面需要{feature}接口，该接口正在开发中。',
@@ -311,23 +317,6 @@ export const zhCN: Record<MessageKey, string> = {
   'password.newHint': '至少 10 个字符。',
   'password.save': '修改密码',
   'password.changed': '密码已修改。',
-  'keys.title': 'API 密钥',
-  'keys.hint': '供程序使用（您的 ERP、脚本）：以所选店铺中的一个角色调用 API，请求时发送「Authorization: Bearer 密钥」。',
-  'keys.name': '名称',
-  'keys.namePlaceholder': '例如：ERP 同步',
-  'keys.prefix': '密钥',
-  'keys.role': '角色',
-  'keys.shops': '店铺',
-  'keys.lastUsed': '最近使用',
-  'keys.never': '从未使用',
-  'keys.revoked': '已撤销',
-  'keys.revoke': '撤销',
-  'keys.none': '尚无 API 密钥。',
-  'keys.create': '创建密钥',
-  'keys.created': '新密钥 {prefix}…：',
-  'keys.copy': '复制',
-  'keys.copied': '已复制',
-  'keys.revokedOk': '密钥 {prefix}… 已撤销：其后续请求将被拒绝。',
   'role.owner': '店主',
   'role.manager': '经理',
   'role.packer': '打包员',
@@ -375,30 +364,6 @@ export const zhCN: Record<MessageKey, string> = {
   'access.title': '访问权限',
   'access.keysHint': '供机器（ERP、脚本）使用的 API 密钥在此创建和撤销：',
   'access.keysLink': '设置 → API 密钥',
-  'users.title': '用户',
-  'users.roles': '各店铺角色',
-  'users.state': '状态',
-  'users.since': '创建时间',
-  'users.accountOwner': '整个账户的店主（所有店铺）',
-  'users.shopRole': '{shop}：{role}',
-  'users.noRole': '在任何店铺都没有角色',
-  'users.active': '正常',
-  'users.disabled': '已停用',
-  'users.locked': '锁定至',
-  'users.none': '没有用户。',
-  'audit.title': '审计日志',
-  'audit.hint': '谁在何时、从何处做了什么：登录、密钥使用和每一次更改，最新的在前。',
-  'audit.orderId': '订单 ID',
-  'audit.none': '没有审计记录。',
-  'audit.when': '时间',
-  'audit.who': '操作人',
-  'audit.action': '操作',
-  'audit.target': '对象',
-  'audit.outcome': '结果',
-  'audit.ip': 'IP 地址',
-  'audit.byKey': '密钥 {name}',
-  'audit.order': '订单 {id}',
-  'audit.older': '更早的记录',
   'auditOutcome.ok': '成功',
   'auditOutcome.denied': '被拒绝',
   'auditOutcome.failed': '失败',

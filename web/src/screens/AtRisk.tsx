@@ -12,6 +12,7 @@ import { DEFAULT_WARNING_HOURS, sumByCurrency, urgencyOf, type Urgency } from '.
 import { useNow, usePoll, useStored } from '../hooks';
 import { useI18n } from '../i18n';
 import { BulkOutcomeView, BulkShippingButtons, type BulkOutcome } from './atRisk/BulkShipping';
+import { OrderFiles } from './atRisk/OrderFiles';
 import type { CarrierService } from './settings/Carriers';
 
 const OPEN_STATES = ['new', 'awaiting_shipment', 'awaiting_stock', 'partially_shipped'] as const;
@@ -67,6 +68,12 @@ export function AtRisk() {
     },
     [window, state, shopFilter, warehouseFilter, carrierFilter],
   );
+
+  // The export: the list as filtered here (every state of the filter, not only the deadline window).
+  const exportQuery = new URLSearchParams({ status: state || OPEN_STATES.join(',') });
+  if (shopFilter) exportQuery.set('shop', shopFilter);
+  if (warehouseFilter) exportQuery.set('warehouse', warehouseFilter);
+  if (carrierFilter) exportQuery.set('carrier', carrierFilter);
 
   const items = useMemo(() => {
     const all = polled.data?.items ?? [];
@@ -145,6 +152,13 @@ export function AtRisk() {
           </div>
         ))}
       </div>
+
+      <OrderFiles
+        shop={shopFilter || (shops.length === 1 ? shops[0]!.id : '')}
+        canWrite={writes}
+        exportQuery={exportQuery}
+        onImported={() => void polled.refresh()}
+      />
 
       <div className="toolbar">
         <label>

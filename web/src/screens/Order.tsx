@@ -11,6 +11,7 @@ import { useData } from '../data';
 import { useNow, usePoll } from '../hooks';
 import { useI18n } from '../i18n';
 import { ActionsCard, ExtensionCard } from './order/Actions';
+import { AddressCard, HoldCard } from './order/HoldAddress';
 import { ShippingCard } from './order/Shipping';
 import { FactRow, Timeline } from './order/Timeline';
 import { VerdictCard } from './OrderVerdict';
@@ -94,6 +95,8 @@ export function Order({ id }: { id: number }) {
           {/* Order actions need orders:write in the order's shop: a viewer's page has no write buttons. */}
           {can('orders:write', order.shop_id) ? <ActionsCard order={order} onDone={polled.refresh} /> : null}
           {can('orders:write', order.shop_id) ? <ExtensionCard order={order} onDone={polled.refresh} /> : null}
+          {can('orders:write', order.shop_id) ? <HoldCard order={order} onDone={polled.refresh} /> : null}
+          {can('orders:write', order.shop_id) ? <AddressCard order={order} onDone={polled.refresh} /> : null}
           <Card title={t('order.details')}>
             <dl className="facts">
               <dt>{t('order.buyer')}</dt>

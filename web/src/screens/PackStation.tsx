@@ -7,13 +7,14 @@
  * cancelled meanwhile (its situation) says why and offers no label. Its parts are in pack/.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { api, apiBlob, ApiError, type IssuedLabel, type Localized, type OrderQuotes, type PackAnswer, type PackSession, type PlanJob, type Verdict, type WorkPlan } from '../api';
+import { api, apiBlob, ApiError, type Localized, type OrderQuotes, type PackAnswer, type PackSession, type PlanJob, type Verdict, type WorkPlan } from '../api';
 import { Card, DateTime } from '../components';
 import { useData } from '../data';
 import { usePoll, useStored } from '../hooks';
 import { useI18n } from '../i18n';
 import { settledOf, type Settled } from '../settled';
 import { noticeOf, PackAlert, Refusal, type Notice } from './pack/Alert';
+import { LabelChoice, useLabelPurchase } from './pack/LabelChoice';
 import { LabelPanel, type Printed } from './pack/LabelPanel';
 import { phaseOf, PROMPT } from './pack/phase';
 import { QueueCard } from './pack/QueueCard';
@@ -41,6 +42,7 @@ export function PackStation() {
   const [escArmed, setEscArmed] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const phase = phaseOf(session, printed);
+  const purchase = useLabelPurchase(session?.order_id);
 
   // The work queue: re-planned every 30 s and after each order (not on every order change: planning costs).
   const shopParam = shops.length > 1 && shopId ? `&shop=${encodeURIComponent(shopId)}` : '';
@@ -126,6 +128,7 @@ export function PackStation() {
       setPrinted(undefined);
       setQuotes(undefined);
       setOverrideReason('');
+      purchase.reset();
       setSession(answer.session);
       good(pick(answer.message));
     });
@@ -158,10 +161,12 @@ export function PackStation() {
       }
     });
 
-  const printLabel = () =>
+  // Enter buys with the service chosen (automatically, or picked from the candidates); an expensive label only with
+  // the confirmation button (pack/LabelChoice.tsx).
+  const printLabel = (confirmed = false) =>
     run(async () => {
       const orderId = session!.order_id;
-      const answer = await api<{ items: IssuedLabel[] }>(`/orders/${orderId}/labels`, { method: 'POST', body: {} });
+      const answer = { items: await purchase.buy(confirmed) };
       const [label, slip] = await Promise.all([apiBlob(`/labels.pdf?order=${orderId}`), apiBlob(`/orders/${orderId}/packing-slip.pdf?size=A6`)]);
       setPrinted({ labels: answer.items, labelUrl: URL.createObjectURL(label), slipUrl: URL.createObjectURL(slip) });
       done.current.add(orderId);
@@ -234,6 +239,7 @@ export function PackStation() {
         return;
       case 'label':
         if (settledText) loud(new Refusal(settledText));
+        else if (purchase.costToConfirm) loud(new Refusal(t('labelCost.useButton')));
         else void printLabel();
         return;
       case 'printed':
@@ -372,6 +378,7 @@ export function PackStation() {
                 </ul>
               ) : null}
               <LabelPanel quotes={phase === 'label' && !settled ? quotes : undefined} printed={printed} />
+              {phase === 'label' && !settled ? <LabelChoice purchase={purchase} busy={busy} onConfirm={() => void printLabel(true)} /> : null}
               {session.being_packed ? (
                 <button type="button" className="danger" onClick={() => void cancel()} disabled={busy}>
                   {t('pack.cancel')}

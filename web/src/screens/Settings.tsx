@@ -11,13 +11,14 @@ import { useAuth } from '../auth';
 import { Card, DateTime, ErrorText, FieldError, onlyFieldIssues, ShopSelect } from '../components';
 import { useData } from '../data';
 import { clientError, useApiForm } from '../forms';
-import { usePoll } from '../hooks';
+import { usePoll, useSectionInView } from '../hooks';
 import { useI18n } from '../i18n';
 import { ApiKeys, PasswordForm } from './settings/Account';
 import { Boxes } from './settings/Boxes';
 import { CarrierAccounts } from './settings/CarrierAccounts';
 import { CarrierServices, ShippingRules } from './settings/Carriers';
 import { Sender } from './settings/Sender';
+import { Shops } from './settings/Shops';
 import { SkuDimensions } from './settings/Skus';
 
 const POLICY_FIELDS = ['policy_id', 'by_order_type', 'overrides'];
@@ -30,7 +31,7 @@ export function Settings({ section, subjects }: { section?: string | undefined; 
   const shop = shops.find((s) => s.id === shopId);
   const readsSettings = can('settings:read');
   const ready = loaded && (!readsSettings || Boolean(shop));
-  useSectionInView(section, ready);
+  useSectionInView('settings', section, ready);
   return (
     <div className="screen settings">
       <div className="screen-title">
@@ -39,6 +40,13 @@ export function Settings({ section, subjects }: { section?: string | undefined; 
       {section && !readsSettings ? (
         <p className="warning" role="status" data-testid="fix-ask-owner">
           {t('fix.askOwner')}
+        </p>
+      ) : null}
+      {readsSettings ? (
+        <p className="hint">
+          <a href="#/setup" data-testid="open-setup">
+            {t('setup.fromSettings')}
+          </a>
         </p>
       ) : null}
       {readsSettings ? (
@@ -51,6 +59,7 @@ export function Settings({ section, subjects }: { section?: string | undefined; 
       ) : null}
       {readsSettings && loaded && !shop ? <p className="empty">{t('shops.none')}</p> : null}
       <div className="settings-grid">
+        {readsSettings && shop ? <Shops key={`shops-${shop.id}`} shopId={shop.id} justConnected={section === 'shops' && subjects?.includes(shop.id)} /> : null}
         {readsSettings && shop ? <Sender key={`sender-${shop.id}`} shopId={shop.id} /> : null}
         {readsSettings ? <SkuDimensions wanted={section === 'skus' ? subjects : undefined} /> : null}
         {readsSettings && shop ? <Boxes key={`boxes-${shop.id}`} shopId={shop.id} /> : null}
@@ -64,21 +73,6 @@ export function Settings({ section, subjects }: { section?: string | undefined; 
       </div>
     </div>
   );
-}
-
-/** Scrolls the part an error's link names (its card has the id `settings-<section>`) into view, highlighted, once it is shown. */
-function useSectionInView(section: string | undefined, ready: boolean) {
-  useEffect(() => {
-    if (!section || !ready) return;
-    const card = document.getElementById(`settings-${section}`);
-    if (!card) return;
-    card.classList.add('fix-target');
-    card.scrollIntoView({ block: 'start' });
-    // The first empty field of its form: where to type (after a SKU the link filled in, its size).
-    const fields = [...card.querySelectorAll<HTMLInputElement>('form input:not([type="checkbox"]):not([readonly])')];
-    (fields.find((f) => !f.value) ?? fields[0])?.focus({ preventScroll: true });
-    return () => card.classList.remove('fix-target');
-  }, [section, ready]);
 }
 
 /** A JSON field's text: empty means "not set". Returns the value, or an error to show at that field. */
@@ -128,7 +122,7 @@ function PolicyForm({ shop }: { shop: Shop }) {
   };
 
   return (
-    <Card title={t('settings.policy')}>
+    <Card id="settings-policy" title={t('settings.policy')}>
       <form className="form-grid" onSubmit={(e) => void submit(e)} noValidate data-testid="policy-form">
         <label htmlFor="policy-id">{t('settings.policyId')}</label>
         <div>

@@ -10,6 +10,7 @@ import { Card, ErrorText, FieldError, onlyFieldIssues } from '../../components';
 import { useApiForm } from '../../forms';
 import { useI18n } from '../../i18n';
 import { settledOf } from '../../settled';
+import { LabelChoice, useLabelPurchase } from '../pack/LabelChoice';
 
 const SHIPPABLE = ['awaiting_shipment', 'awaiting_stock', 'partially_shipped'];
 const NUMBER_FIELDS = ['tracking_number', 'service', 'carrier', 'confirm_unrecognised.reason'];
@@ -38,12 +39,14 @@ function LabelButton({ orderId, packed, blocked, onDone }: { orderId: number; pa
   const { t } = useI18n();
   const { error, setError, busy, run } = useApiForm();
   const [bought, setBought] = useState<{ labels: IssuedLabel[]; url: string } | undefined>();
-  const buy = () =>
+  // No service chosen automatically: pick one of the candidates; an expensive label: only the confirmation buys it.
+  const purchase = useLabelPurchase(orderId);
+  const buy = (confirmed = false) =>
     run(async () => {
       setError(undefined);
-      const answer = await api<{ items: IssuedLabel[] }>(`/orders/${orderId}/labels`, { method: 'POST', body: {} });
+      const labels = await purchase.buy(confirmed);
       const pdf = await apiBlob(`/labels.pdf?order=${orderId}`);
-      setBought({ labels: answer.items, url: URL.createObjectURL(pdf) });
+      setBought({ labels, url: URL.createObjectURL(pdf) });
       await onDone();
     });
   return (
@@ -67,6 +70,7 @@ function LabelButton({ orderId, packed, blocked, onDone }: { orderId: number; pa
         </p>
       ) : null}
       <ErrorText error={error} />
+      <LabelChoice purchase={purchase} busy={busy} onConfirm={() => void buy(true)} />
     </div>
   );
 }

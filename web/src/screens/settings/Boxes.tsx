@@ -11,6 +11,7 @@ import { currencyDigits } from '../../format';
 import { clientError, useApiForm } from '../../forms';
 import { usePoll } from '../../hooks';
 import { useI18n } from '../../i18n';
+import { setupChanged } from '../../SetupBanner';
 
 export interface Box {
   code: string;
@@ -93,6 +94,7 @@ export function Boxes({ shopId }: { shopId: string }) {
       setSaved(box.code);
       setDraft(EMPTY);
       await boxes.refresh();
+      setupChanged();
     });
   };
 

@@ -10,6 +10,7 @@ import { Card, ErrorText, FieldError, onlyFieldIssues } from '../../components';
 import { clientError, useApiForm } from '../../forms';
 import { usePoll } from '../../hooks';
 import { useI18n } from '../../i18n';
+import { setupChanged } from '../../SetupBanner';
 
 interface CarrierAccount {
   carrier: string;
@@ -55,6 +56,7 @@ export function CarrierAccounts() {
       setAccountId('');
       setApiKey('');
       await accounts.refresh();
+      setupChanged();
     });
   };
 

@@ -11,6 +11,7 @@ import { useApiForm } from '../../forms';
 import { usePoll } from '../../hooks';
 import { useI18n } from '../../i18n';
 import type { MessageKey } from '../../i18n/en';
+import { setupChanged } from '../../SetupBanner';
 
 interface SenderAddress {
   name: string;
@@ -64,6 +65,7 @@ export function Sender({ shopId }: { shopId: string }) {
       setSaved(true);
       setTouched(false);
       await stored.refresh();
+      setupChanged();
     });
   };
 

@@ -1,0 +1,49 @@
+/**
+ * The first-run checklist of one shop (or of an account with no shop yet): the facts read here, the verdict per
+ * step decided by core/setup-checklist.ts. Read-only.
+ */
+import { setupChecklist, type SetupStepState } from '../core/setup-checklist';
+import * as packing from '../store/packing';
+import * as marketplace from '../store/marketplace';
+import * as orders from '../store/orders';
+import type { AppContext } from './context';
+
+export interface SetupStatus {
+  shopId: string | null;
+  steps: SetupStepState[];
+  complete: boolean;
+}
+
+/** `shops`: the shops the caller sees (undefined: all); the checklist is for `shopId` or the first of them. */
+export async function setupStatus(ctx: AppContext, input: { shopId?: string; shops?: readonly string[]; warehouses?: readonly string[] }): Promise<SetupStatus> {
+  const db = ctx.store.db;
+  const visible = (await orders.listShops(db)).filter((s) => !input.shops || input.shops.includes(s.id));
+  const shop = visible.find((s) => s.id === input.shopId) ?? (input.shopId === undefined ? visible[0] : undefined);
+  const [warehouses, skus, sized, levels, accounts] = await Promise.all([
+    db.selectFrom('warehouses').select('id').execute(),
+    db.selectFrom('skus').select('sku').execute(),
+    packing.getSkuDimensions(db),
+    db.selectFrom('stock_levels').select(['warehouse_id', 'sku']).where('on_hand', '>', 0).execute(),
+    packing.listCarrierAccounts(db),
+  ]);
+  const ownWarehouses = warehouses.map((w) => w.id).filter((id) => !input.warehouses || input.warehouses.includes(id));
+  const sizedSkus = new Set(sized.map((s) => s.sku));
+  const shopFacts = shop
+    ? {
+        id: shop.id,
+        connected: (await marketplace.getConnection(db, shop.id)) !== undefined,
+        policyChosen: shop.policy_id !== null,
+        hasSender: (await packing.getSender(db, shop.id)) !== undefined,
+        activeBoxes: (await packing.listBoxes(db, shop.id, true)).length,
+      }
+    : null;
+  const steps = setupChecklist({
+    shop: shopFacts,
+    warehouses: ownWarehouses.length,
+    skus: skus.length,
+    unsizedSkus: skus.map((s) => s.sku).filter((s) => !sizedSkus.has(s)).sort(),
+    stockedLevels: levels.filter((l) => ownWarehouses.includes(l.warehouse_id)).length,
+    carrierAccounts: accounts.length,
+  });
+  return { shopId: shop?.id ?? null, steps, complete: steps.every((s) => s.done) };
+}

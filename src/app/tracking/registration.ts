@@ -1,0 +1,182 @@
+/**
+ * Registration: a parcel whose label is bought (it has a tracking number) gets its tracking row (polled through the
+ * polling provider, if any), and its number is registered with every provider shipby can call — with the provider's
+ * own carrier code (core/data/tracking-carriers.ts) — so that the provider tracks it and pushes its webhooks. Runs in
+ * the tracking job right after labels are bought. Each (provider, number) is a row of `tracking_registrations`
+ * until the provider took or refused it: a provider that failed (unreachable, an error answer) is asked again with
+ * backoff (core/tracking/registration-retry.ts), so a webhook-only provider, which never polls, still learns every
+ * number. Due rows are claimed by a conditional update (one caller sends each), whatever the processes.
+ */
+import { registrationBackoff } from '../../core/tracking/registration-retry';
+import { EMPTY_TRACKING_STATE } from '../../core/tracking-status';
+import type { AppContext } from '../context';
+import { trackingColumns } from '../../core/tracking/plan';
+import { clientOfProvider, pollingProvider } from './providers';
+import type { PollingClient } from '../../integrations/tracking/provider';
+import type { TrackingProviderRow } from '../../store/schema-tracking';
+
+export interface ProviderRegistration {
+  provider: string;
+  registered: number;
+  refused: Array<{ number: string; reason: string }>;
+  /** The provider could not be reached or answered an error (its own words). */
+  error: string | null;
+}
+
+/** Registers these parcels' numbers with every callable provider; never throws (a failure is reported). */
+export async function registerWithProviders(
+  ctx: AppContext,
+  parcels: Array<{ number: string; carrier: string | null }>,
+  options: { clientFor?: (provider: TrackingProviderRow) => PollingClient | undefined; signal?: AbortSignal } = {},
+): Promise<ProviderRegistration[]> {
+  if (parcels.length === 0) return [];
+  const providers = await ctx.store.db.selectFrom('tracking_providers').selectAll().orderBy('name').execute();
+  const results: ProviderRegistration[] = [];
+  for (const provider of providers) {
+    const client = options.clientFor ? options.clientFor(provider) : clientOfProvider(provider, ctx);
+    if (!client) continue;
+    const outcome: ProviderRegistration = { provider: provider.name, registered: 0, refused: [], error: null };
+    try {
+      for (let i = 0; i < parcels.length; i += client.batchSize) {
+        const answer = await client.register(parcels.slice(i, i + client.batchSize), options.signal);
+        outcome.registered += answer.registered.length;
+        outcome.refused.push(...answer.refused);
+      }
+    } catch (error) {
+      outcome.error = (error as Error).message;
+    }
+    results.push(outcome);
+  }
+  return results;
+}
+
+/** Parcels with a number and no tracking row get one and are registered with the providers. Returns how many. */
+export async function registerParcels(
+  ctx: AppContext,
+  options: { limit?: number; onRegistered?: (results: ProviderRegistration[]) => void; clientFor?: (provider: TrackingProviderRow) => PollingClient | undefined } = {},
+): Promise<number> {
+  const now = ctx.now();
+  const poller = await pollingProvider(ctx.store.db);
+  const rows = await ctx.store.db
+    .selectFrom('parcels as p')
+    .leftJoin('parcel_tracking as t', 't.parcel_id', 'p.id')
+    .select(['p.id', 'p.tracking_number', 'p.carrier'])
+    .where('t.parcel_id', 'is', null)
+    .where('p.tracking_number', 'is not', null)
+    .where('p.status', 'in', ['labelled', 'handed_over', 'tracking_uploaded', 'in_transit'])
+    .orderBy('p.id')
+    .limit(options.limit ?? 5000)
+    .execute();
+  if (rows.length === 0) {
+    await retryRegistrations(ctx, options);
+    return 0;
+  }
+  const inserted = await ctx.store.db
+    .insertInto('parcel_tracking')
+    .values(
+      rows.map((r) => ({
+        ...trackingColumns(EMPTY_TRACKING_STATE),
+        parcel_id: r.id,
+        tracking_number: r.tracking_number!,
+        provider: poller?.name ?? null,
+        open_problems: 0,
+        registered_at: now,
+        next_poll_at: poller ? now : null,
+        last_polled_at: null,
+        polls: 0,
+        updated_at: now,
+      })),
+    )
+    .onConflict((oc) => oc.column('parcel_id').doNothing())
+    .returning('parcel_id')
+    .execute();
+  // Only the rows this call created: another process registering the same parcels meanwhile queues them itself.
+  const mine = new Set(inserted.map((r) => r.parcel_id));
+  await queueRegistrations(ctx, rows.filter((r) => mine.has(r.id)).map((r) => ({ number: r.tracking_number!, carrier: r.carrier })), options);
+  await retryRegistrations(ctx, options);
+  return rows.length;
+}
+
+type ClientFor = (provider: TrackingProviderRow) => PollingClient | undefined;
+
+/** Each number queued for each provider shipby can call (a row already queued stays as it is). */
+async function queueRegistrations(ctx: AppContext, parcels: Array<{ number: string; carrier: string | null }>, options: { clientFor?: ClientFor }): Promise<void> {
+  if (parcels.length === 0) return;
+  const now = ctx.now();
+  const providers = (await ctx.store.db.selectFrom('tracking_providers').selectAll().orderBy('name').execute()).filter((p) => (options.clientFor ? options.clientFor(p) : clientOfProvider(p)));
+  for (const provider of providers) {
+    for (let i = 0; i < parcels.length; i += 1000) {
+      await ctx.store.db
+        .insertInto('tracking_registrations')
+        .values(parcels.slice(i, i + 1000).map((p) => ({ provider: provider.name, tracking_number: p.number, carrier: p.carrier, status: 'pending', attempts: 0, next_attempt_at: now, last_error: null, created_at: now, updated_at: now })))
+        .onConflict((oc) => oc.columns(['provider', 'tracking_number']).doNothing())
+        .execute();
+    }
+  }
+}
+
+/** How long a claimed registration is left to its caller before another may send it. */
+const REGISTRATION_LEASE_MS = 5 * 60_000;
+
+/**
+ * Sends the due registrations (new, or failed before and due again) to their providers: taken or refused rows are
+ * settled, a failure is retried later with backoff. Reports per provider; never throws for a provider's failure.
+ */
+export async function retryRegistrations(
+  ctx: AppContext,
+  options: { limit?: number; onRegistered?: (results: ProviderRegistration[]) => void; clientFor?: ClientFor; signal?: AbortSignal } = {},
+): Promise<ProviderRegistration[]> {
+  const db = ctx.store.db;
+  const now = ctx.now();
+  const results: ProviderRegistration[] = [];
+  for (const provider of await db.selectFrom('tracking_providers').selectAll().orderBy('name').execute()) {
+    const client = options.clientFor ? options.clientFor(provider) : clientOfProvider(provider, ctx);
+    if (!client) continue;
+    const due = await db
+      .selectFrom('tracking_registrations')
+      .select('tracking_number')
+      .where('provider', '=', provider.name)
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '<=', now)
+      .orderBy('next_attempt_at')
+      .limit(options.limit ?? 2000)
+      .execute();
+    if (due.length === 0) continue;
+    // The claim: only rows still due are moved on, so two callers never send the same row.
+    const claimed = await db
+      .updateTable('tracking_registrations')
+      .set({ next_attempt_at: now + REGISTRATION_LEASE_MS, updated_at: now })
+      .where('provider', '=', provider.name)
+      .where('tracking_number', 'in', due.map((d) => d.tracking_number))
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '<=', now)
+      .returning(['tracking_number', 'carrier', 'attempts'])
+      .execute();
+    if (claimed.length === 0) continue;
+    const outcome: ProviderRegistration = { provider: provider.name, registered: 0, refused: [], error: null };
+    for (let i = 0; i < claimed.length; i += client.batchSize) {
+      const batch = claimed.slice(i, i + client.batchSize);
+      try {
+        const answer = await client.register(batch.map((r) => ({ number: r.tracking_number, carrier: r.carrier })), options.signal);
+        outcome.registered += answer.registered.length;
+        outcome.refused.push(...answer.refused);
+        const refused = new Map(answer.refused.map((r) => [r.number, r.reason]));
+        const taken = batch.filter((r) => !refused.has(r.tracking_number)).map((r) => r.tracking_number);
+        if (taken.length) await db.updateTable('tracking_registrations').set({ status: 'registered', next_attempt_at: null, last_error: null, updated_at: now }).where('provider', '=', provider.name).where('tracking_number', 'in', taken).execute();
+        for (const [number, reason] of refused) {
+          await db.updateTable('tracking_registrations').set({ status: 'refused', next_attempt_at: null, last_error: reason, updated_at: now }).where('provider', '=', provider.name).where('tracking_number', '=', number).execute();
+        }
+      } catch (error) {
+        outcome.error = (error as Error).message;
+        // Asked again later, each row after its own number of failures.
+        for (const row of batch) {
+          const attempts = row.attempts + 1;
+          await db.updateTable('tracking_registrations').set({ attempts, next_attempt_at: now + registrationBackoff(attempts), last_error: outcome.error, updated_at: now }).where('provider', '=', provider.name).where('tracking_number', '=', row.tracking_number).execute();
+        }
+      }
+    }
+    results.push(outcome);
+  }
+  if (results.length) options.onRegistered?.(results);
+  return results;
+}

@@ -1,0 +1,31 @@
+/**
+ * The `shipby` program: commander with the command modules a command line needs (commands/index.ts).
+ */
+import { Command } from 'commander';
+import { commandModules, type CommandModule } from './commands/index';
+
+/** The first word of a command line that is not an option: the top-level command, if any. */
+export function commandWord(args: readonly string[]): string | undefined {
+  return args.find((arg) => !arg.startsWith('-'));
+}
+
+/** The modules a command line needs: the one owning its first word, or all of them (help, an unknown word). */
+export function modulesFor(args: readonly string[]): readonly CommandModule[] {
+  const word = commandWord(args);
+  const owner = word === undefined ? undefined : commandModules.find((module) => module.names.includes(word));
+  return owner ? [owner] : commandModules;
+}
+
+/**
+ * A fresh program with the commands for `args` (the command line without `node shipby`; all when omitted).
+ * `prepare` runs before the commands are added, so settings it makes (exitOverride) reach every subcommand.
+ */
+export async function buildProgram(args?: readonly string[], prepare?: (program: Command) => void): Promise<Command> {
+  const program = new Command();
+  // Positional options: after a subcommand, options are its own (`plan staffing --warehouse W` is not `plan --warehouse W`).
+  program.name('shipby').description('Ship every order before its deadline.').showHelpAfterError().enablePositionalOptions();
+  prepare?.(program);
+  const modules = await Promise.all((args ? modulesFor(args) : commandModules).map((module) => module.load()));
+  for (const module of modules) module.register(program);
+  return program;
+}

@@ -1,0 +1,29 @@
+/** SHIPBY_TRUST_PROXY and SHIPBY_RATE_LIMIT_STORE (http/rate-limit.ts): each accepted form, and a bad value named. */
+import { describe, expect, it } from 'vitest';
+import { parseTrustProxy, rateLimitStoreFromEnv } from '../../src/http/rate-limit';
+
+describe('SHIPBY_TRUST_PROXY', () => {
+  it('reads off, all, a hop count, and lists of addresses and ranges', () => {
+    expect(parseTrustProxy(undefined)).toBe(false);
+    expect(parseTrustProxy(' false ')).toBe(false);
+    expect(parseTrustProxy('true')).toBe(true);
+    expect(parseTrustProxy('127.0.0.1, 10.0.0.0/8,::1,loopback')).toEqual(['127.0.0.1', '10.0.0.0/8', '::1', 'loopback']);
+    const hops = parseTrustProxy('2') as (address: string, hop: number) => boolean;
+    expect([0, 1, 2].map((hop) => hops('10.0.0.1', hop))).toEqual([true, true, false]);
+  });
+  it('refuses anything else, naming the variable', () => {
+    expect(() => parseTrustProxy('yes please')).toThrow(/SHIPBY_TRUST_PROXY="yes please"/);
+    expect(() => parseTrustProxy('127.0.0.1,proxy.example')).toThrow(/proxy\.example is none of these/);
+  });
+});
+
+describe('SHIPBY_RATE_LIMIT_STORE', () => {
+  it('defaults to the database on PostgreSQL, to the process on SQLite, and refuses unknown stores', () => {
+    expect(rateLimitStoreFromEnv({}, 'postgres')).toBe('database');
+    expect(rateLimitStoreFromEnv({}, 'sqlite')).toBe('memory');
+    expect(rateLimitStoreFromEnv({ SHIPBY_RATE_LIMIT_STORE: 'database' }, 'sqlite')).toBe('database');
+    expect(rateLimitStoreFromEnv({ SHIPBY_RATE_LIMIT_STORE: 'Memory' })).toBe('memory');
+    expect(() => rateLimitStoreFromEnv({ SHIPBY_RATE_LIMIT_STORE: 'disk' })).toThrow(/SHIPBY_RATE_LIMIT_STORE="disk": use one of database, redis, memory/);
+    expect(() => rateLimitStoreFromEnv({ SHIPBY_RATE_LIMIT_STORE: 'redis' })).toThrow(/needs SHIPBY_REDIS_URL/);
+  });
+});
