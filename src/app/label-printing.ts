@@ -69,6 +69,9 @@ async function labelDataFor(ctx: AppContext, rows: Array<ParcelRow & { platform_
   for (const id of orderIds) plans.set(id, await planView(db, id));
   const lines = new Map<number, Awaited<ReturnType<typeof orderStore.getOrderLines>>>();
   for (const id of orderIds) lines.set(id, await orderStore.getOrderLines(db, id));
+  // What customs need of each SKU (the catalogue's HS code, description and value per unit), when the seller set it.
+  const allSkus = [...new Set([...lines.values()].flat().map((l) => l.sku).concat([...plans.values()].flat().flatMap((p) => p.contents.map((c) => c.sku))))];
+  const skuCustoms = new Map((allSkus.length ? await db.selectFrom('skus').select(['sku', 'hs_code', 'customs_description', 'customs_value', 'customs_currency']).where('sku', 'in', allSkus).execute() : []).map((s) => [s.sku, s]));
   return rows.map((row) => {
     const order = orders.get(row.order_id)!;
     const sender = senders.get(row.shop_id);
@@ -80,7 +83,12 @@ async function labelDataFor(ctx: AppContext, rows: Array<ParcelRow & { platform_
     const weightG = row.weight_g ?? planned?.expectedGrossG ?? 0;
     const orderLines = lines.get(row.order_id) ?? [];
     // The parcel's own contents when the order ships in several, each at its order line's price; else the order.
-    const contents = planned && all > 1 ? planned.contents.map((c) => ({ sku: c.sku, quantity: c.quantity, unitPrice: orderLines.find((l) => l.sku === c.sku)?.unit_price ?? 0 })) : orderLines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitPrice: l.unit_price }));
+    // The SKU's declared value when it is in the order's currency, else the price paid for the line.
+    const customsLine = (sku: string, quantity: number, paid: number) => {
+      const c = skuCustoms.get(sku);
+      return { sku, quantity, unitValue: c?.customs_value != null && c.customs_currency === order.currency ? c.customs_value : paid, hsCode: c?.hs_code ?? null, description: c?.customs_description ?? null };
+    };
+    const contents = planned && all > 1 ? planned.contents.map((c) => customsLine(c.sku, c.quantity, orderLines.find((l) => l.sku === c.sku)?.unit_price ?? 0)) : orderLines.map((l) => customsLine(l.sku, l.quantity, l.unit_price));
     const data: LabelData = {
       trackingNumber: row.tracking_number!,
       carrierName: displayCarrier(row.carrier),

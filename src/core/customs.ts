@@ -20,7 +20,7 @@ export interface CustomsItem {
   quantity: number;
   /** Net weight of the line, grams. */
   weightG: number;
-  /** Value of the line (unit price × quantity), in `currency`. */
+  /** Value of the line (unit value × quantity), minor units of the declaration's `currency`. */
   value: number;
   hsCode: string | null;
   origin: string;
@@ -30,6 +30,7 @@ export interface CustomsDeclaration {
   category: 'sale-of-goods' | 'gift' | 'sample' | 'documents' | 'other';
   items: CustomsItem[];
   totalWeightG: number;
+  /** Minor units of `currency`. */
   totalValue: number;
   currency: string;
 }
@@ -37,13 +38,14 @@ export interface CustomsDeclaration {
 export interface CustomsLine {
   sku: string;
   quantity: number;
-  unitPrice: number;
+  /** Minor units per unit, in the declaration's currency. */
+  unitValue: number;
   hsCode?: string | null;
   description?: string | null;
 }
 
 /**
- * The declaration for a sale: the lines' values as paid; the parcel's weight shared over the units when the lines'
+ * The declaration for a sale: the lines' values as given (the SKU's customs value, else the price paid); the parcel's weight shared over the units when the lines'
  * own weights are unknown (a CN22 asks for each line's weight, and their sum must not exceed the parcel's).
  */
 export function customsDeclaration(lines: readonly CustomsLine[], parcelWeightG: number, currency: string, origin = 'CN'): CustomsDeclaration {
@@ -52,13 +54,13 @@ export function customsDeclaration(lines: readonly CustomsLine[], parcelWeightG:
   const items = lines.map((l, i) => {
     const weightG = i === lines.length - 1 ? parcelWeightG - given : Math.floor((parcelWeightG * l.quantity) / units);
     given += weightG;
-    return { description: l.description?.trim() || l.sku, quantity: l.quantity, weightG, value: Math.round(l.unitPrice * l.quantity * 100) / 100, hsCode: l.hsCode ?? null, origin };
+    return { description: l.description?.trim() || l.sku, quantity: l.quantity, weightG, value: l.unitValue * l.quantity, hsCode: l.hsCode ?? null, origin };
   });
   return {
     category: 'sale-of-goods',
     items,
     totalWeightG: items.reduce((n, i) => n + i.weightG, 0),
-    totalValue: Math.round(items.reduce((n, i) => n + i.value, 0) * 100) / 100,
+    totalValue: items.reduce((n, i) => n + i.value, 0),
     currency,
   };
 }

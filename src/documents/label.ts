@@ -7,6 +7,7 @@
  * quantity, weight, value and currency, HS code, origin, the sender's signature line).
  */
 import type { CustomsDeclaration } from '../core/customs';
+import { minorDigits } from '../core/money';
 import { code128, collect, countryName, fitOnOneLine, MM, newDocument, textWidth, write, type Doc } from './pdf';
 
 export interface LabelAddress {
@@ -115,8 +116,9 @@ const CATEGORIES: Array<[CustomsDeclaration['category'], string]> = [
   ['other', 'Other'],
 ];
 
-function money(value: number): string {
-  return value.toFixed(2);
+function money(minor: number, currency: string): string {
+  const digits = minorDigits(currency);
+  return (minor / 10 ** digits).toFixed(digits);
 }
 
 /** The CN22 page: the UPU form's fields in its order, for the parcel on the page before. */
@@ -148,7 +150,7 @@ function drawCn22(doc: Doc, label: LabelData, customs: CustomsDeclaration, margi
     const end = write(doc, item.description, xs.desc, top, { size: 7.5, width: cols.desc - 2 });
     write(doc, String(item.quantity), xs.qty, top, { size: 7.5, width: cols.qty - 2, align: 'right' });
     write(doc, (item.weightG / 1000).toFixed(3), xs.weight, top, { size: 7.5, width: cols.weight - 2, align: 'right' });
-    write(doc, money(item.value), xs.value, top, { size: 7.5, width: cols.value - 2, align: 'right' });
+    write(doc, money(item.value, customs.currency), xs.value, top, { size: 7.5, width: cols.value - 2, align: 'right' });
     write(doc, item.hsCode ?? '', xs.hs, top, { size: 7.5, width: cols.hs, align: 'right' });
     y = Math.max(end, top + 10) + 2;
   }
@@ -156,7 +158,7 @@ function drawCn22(doc: Doc, label: LabelData, customs: CustomsDeclaration, margi
   y += 3;
   write(doc, 'Total weight (kg)', xs.desc, y, { size: 7, width: cols.desc + cols.qty - 2, bold: true });
   write(doc, (customs.totalWeightG / 1000).toFixed(3), xs.weight, y, { size: 7.5, width: cols.weight - 2, bold: true, align: 'right' });
-  write(doc, `${money(customs.totalValue)} ${customs.currency}`, xs.value, y, { size: 7.5, width: cols.value + cols.hs - 2, bold: true, align: 'left' });
+  write(doc, `${money(customs.totalValue, customs.currency)} ${customs.currency}`, xs.value, y, { size: 7.5, width: cols.value + cols.hs - 2, bold: true, align: 'left' });
   y += 13;
   const origins = [...new Set(customs.items.map((i) => i.origin))];
   y = write(doc, `Country of origin of goods: ${origins.map((c) => `${countryName(c)} (${c})`).join(', ')}`, margin, y, { size: 7.5, width });

@@ -282,7 +282,7 @@ describe.each(backends)('pack and ship on $name', (backend) => {
     expect(text).not.toMatch(/sample rates/i);
     // Shenzhen to Madrid leaves China's customs territory: the CN22 page follows the label, with the order's lines.
     expect(text).toMatch(/CUSTOMS DECLARATION\s+CN 22/);
-    expect(text).toMatch(/Total weight \(kg\)\s+0\.780\s+[\d.]+ USD/);
+    expect(text).toMatch(/Total weight \(kg\)\s+0\.780\s+50\.00 USD/); // 2 × 15.00 + 20.00, the prices paid
     expect(text).toContain('Shenzhen Example Co');
     expect(text).toContain('Order SO-1001');
     expect(text).toContain('Weight 0.780 kg (780 g)');

@@ -26,7 +26,7 @@ function label(extra: Partial<LabelData> = {}): LabelData {
     weightG: 412,
     box: 'S',
     labelledOn: '2026-12-07',
-    customs: customsDeclaration([{ sku: 'PHONE-CASE-BLK', quantity: 2, unitPrice: 6.45, hsCode: '392690' }, { sku: 'CABLE-USBC-1M', quantity: 1, unitPrice: 3.2 }], 412, 'EUR'),
+    customs: customsDeclaration([{ sku: 'PHONE-CASE-BLK', quantity: 2, unitValue: 645, hsCode: '392690', description: 'Phone case, TPU' }, { sku: 'CABLE-USBC-1M', quantity: 1, unitValue: 320 }], 412, 'EUR'),
     ...extra,
   };
 }
@@ -42,10 +42,10 @@ describe('customs rule', () => {
   });
 
   it('shares the parcel weight over the lines and sums the values', () => {
-    const d = customsDeclaration([{ sku: 'A', quantity: 2, unitPrice: 6.45 }, { sku: 'B', quantity: 1, unitPrice: 3.2 }], 412, 'EUR');
+    const d = customsDeclaration([{ sku: 'A', quantity: 2, unitValue: 645 }, { sku: 'B', quantity: 1, unitValue: 320 }], 412, 'EUR');
     expect(d.items.map((i) => i.weightG)).toEqual([274, 138]);
     expect(d.totalWeightG).toBe(412);
-    expect(d.totalValue).toBe(16.1);
+    expect(d.totalValue).toBe(1610);
     expect(d.items.every((i) => i.origin === 'CN')).toBe(true);
   });
 });
@@ -62,7 +62,7 @@ describe('the label, rendered', () => {
     expect(front).not.toMatch(/sample rates/i);
     expect(cn22).toMatch(/CUSTOMS DECLARATION\s+CN 22/);
     expect(cn22).toMatch(/\[X\] Sale of goods/);
-    expect(cn22).toMatch(/PHONE-CASE-BLK\s+2\s+0\.274\s+12\.90\s+392690/);
+    expect(cn22).toMatch(/Phone case, TPU\s+2\s+0\.274\s+12\.90\s+392690/);
     expect(cn22).toMatch(/CABLE-USBC-1M\s+1\s+0\.138\s+3\.20/);
     expect(cn22).toMatch(/Total weight \(kg\)\s+0\.412\s+16\.10 EUR/);
     expect(cn22).toContain('Country of origin of goods: China (CN)');
