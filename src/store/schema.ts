@@ -41,7 +41,7 @@ export interface OrdersTable {
   buyer_name: string;
   buyer_country: string;
   address_line1: string;
-  /** Migration 0024: the second address line and the state or province, null when the order has none. */
+  /** Migration 0025: the second address line and the state or province, null when the order has none. */
   address_line2: string | null;
   state: string | null;
   city: string;

@@ -27,7 +27,7 @@ import { skuCustomsMigration } from './0021-sku-customs';
 import { rateLimitsMigration } from './0022-rate-limits';
 import { orderHoldMigration } from './0023-order-hold';
 import { labelDocumentsRegistrationsMigration } from './0024-label-documents-registrations';
-import { addressDetailMigration } from './0024-address-detail';
+import { addressDetailMigration } from './0025-address-detail';
 
 export function buildMigrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -232,6 +232,6 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     '0022_rate_limits': rateLimitsMigration(dialect),
     '0023_order_hold': orderHoldMigration(dialect),
     '0024_label_documents_registrations': labelDocumentsRegistrationsMigration(dialect),
-    '0024_address_detail': addressDetailMigration(),
+    '0025_address_detail': addressDetailMigration(),
   };
 }
