@@ -25,6 +25,11 @@ export class ConflictError extends LocalizedError {
   }
 }
 
+/** An order's optimistic version check lost to another writer: a use case that re-reads the order retries it. */
+export function isOrderVersionConflict(error: unknown): boolean {
+  return error instanceof ConflictError && error.rule === 'order.version';
+}
+
 /** HTTP 404: no such object, or not one the caller may see. */
 export class NotFoundError extends LocalizedError {}
 

@@ -27,6 +27,7 @@ import type { StockReservationRow } from '../store/schema-stock';
 import * as stock from '../store/stock';
 import { accountsOfShops } from '../store/accounts';
 import { settlementReader, writeSettlement, type SettlementReader } from '../store/stock-bulk';
+import { inRetriedTransaction } from '../store/transaction-retry';
 import type { AppContext } from './context';
 import { ConflictError } from './errors';
 import { StockChangeRefused, type ConsumeItem, type HeldUnits, type SettleIntent, type SettleReport, type SettleRequest, type StockRefusal } from './stock-settle-types';
@@ -463,28 +464,13 @@ export async function consumeOrderStockInTransaction(
 // ---------------------------------------------------------------------------------------------------------
 // Use cases with their own transaction
 
-const RETRYABLE = new Set(['40P01', '40001']); // deadlock detected, serialization failure
-
-/** Runs a stock transaction, retrying the few times PostgreSQL picks it as a deadlock victim. */
-export async function inStockTransaction<T>(ctx: AppContext, run: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await ctx.store.db.transaction().execute(run);
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (attempt >= 4 || !code || !RETRYABLE.has(code)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 10));
-    }
-  }
-}
-
 export async function consumeOrderStock(ctx: AppContext, orderId: number, items: ConsumeItem[] | undefined, actor: string): Promise<SettleReport> {
-  return inStockTransaction(ctx, (trx) => consumeOrderStockInTransaction(ctx.store, trx, orderId, items, { now: ctx.now(), actor }));
+  return inRetriedTransaction(ctx.store.db, (trx) => consumeOrderStockInTransaction(ctx.store, trx, orderId, items, { now: ctx.now(), actor }));
 }
 
 /** Reserves for a batch of orders in one transaction (what an import or a sync batch does). */
 export async function reserveOrders(ctx: AppContext, orderIds: readonly number[], actor: string): Promise<SettleReport> {
-  return inStockTransaction(ctx, (trx) => settleOrdersStock(ctx.store, trx, orderIds, { now: ctx.now(), actor }));
+  return inRetriedTransaction(ctx.store.db, (trx) => settleOrdersStock(ctx.store, trx, orderIds, { now: ctx.now(), actor }));
 }
 
 /**
