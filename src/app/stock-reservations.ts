@@ -31,6 +31,7 @@ import { inRetriedTransaction } from '../store/transaction-retry';
 import type { AppContext } from './context';
 import { ConflictError } from './errors';
 import { StockChangeRefused, type ConsumeItem, type HeldUnits, type SettleIntent, type SettleReport, type SettleRequest, type StockRefusal } from './stock-settle-types';
+import { timelineEvent } from '../core/timeline';
 
 // What a settlement is asked and answers, and the refusal of a stock change, live in stock-settle-types.ts.
 export * from './stock-settle-types';
@@ -310,7 +311,7 @@ export async function settleStockInTransaction(store: Store, trx: Transaction<Da
       const list = transitions.get(key) ?? [];
       list.push(head.id);
       transitions.set(key, list);
-      events.push({ order_id: head.id, parcel_id: null, at: meta.now, actor: meta.actor, kind: 'transition', action, from_state: decision.from, to_state: decision.to, reason, data: JSON.stringify(data) });
+      events.push(timelineEvent({ orderId: head.id, at: meta.now, actor: meta.actor, kind: 'transition', action, from: decision.from, to: decision.to, reason, data: JSON.stringify(data) }));
     };
     const reserveItems = (head: stock.OrderHead, warehouseId: string, items: readonly LineNeed[]) => {
       const bySku = new Map<string, number>();
@@ -342,7 +343,7 @@ export async function settleStockInTransaction(store: Store, trx: Transaction<Da
         const text = describeShortfalls(placement.shortfalls, placement.warehouseId).en;
         const changed = !sameShortfalls(recorded, rows);
         if (head.status === 'awaiting_shipment') transition(head, 'wait_for_stock', text, data);
-        else if (changed) events.push({ order_id: head.id, parcel_id: null, at: meta.now, actor: meta.actor, kind: 'stock_short', action: null, from_state: null, to_state: null, reason: text, data: JSON.stringify(data) });
+        else if (changed) events.push(timelineEvent({ orderId: head.id, at: meta.now, actor: meta.actor, kind: 'stock_short', reason: text, data: JSON.stringify(data) }));
         if (changed) {
           if (recorded.length) clearShortfalls.push(head.id);
           newShortfalls.push(...rows);

@@ -30,7 +30,7 @@ import type { AppContext } from './context';
 import { isOrderVersionConflict } from './errors';
 import { runOutboxHooks, type OutboxMove } from './outbox-hooks';
 import { attemptKind, closingPoints, planOutcome, type RecordSummary } from './outbox-outcomes';
-import { event } from './shipments';
+import { timelineEvent } from '../core/timeline';
 import type { DeliveryOutcome } from './upload-delivery';
 
 // Delivery (network) and the seller's view live beside this file; their API is re-exported here.
@@ -89,9 +89,7 @@ export async function claimOutboxRows(
       await orders.appendEvents(
         trx,
         lost.map((row) =>
-          event(row.order_id, row.parcel_id, now, worker, attemptKind(row), null, null, null,
-            `attempt ${row.attempts - 1}: worker ${row.previous_owner} stopped before recording it; the outcome is unknown, so the order is read back before anything is sent`,
-            JSON.stringify({ outbox_id: row.id, attempt: row.attempts - 1, outcome: 'lost', worker: row.previous_owner })),
+          timelineEvent({ orderId: row.order_id, parcelId: row.parcel_id, at: now, actor: worker, kind: attemptKind(row), reason: `attempt ${row.attempts - 1}: worker ${row.previous_owner} stopped before recording it; the outcome is unknown, so the order is read back before anything is sent`, data: JSON.stringify({ outbox_id: row.id, attempt: row.attempts - 1, outcome: 'lost', worker: row.previous_owner }) }),
         ),
       );
     }
