@@ -30,7 +30,7 @@ import { queueAlert } from './deadlines';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
 import { timelineEvent } from '../core/timeline';
 
-export const DEFAULT_DATA_DIR = './data';
+const DEFAULT_DATA_DIR = './data';
 
 export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.SHIPBY_DATA_DIR || DEFAULT_DATA_DIR;

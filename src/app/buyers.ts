@@ -10,7 +10,7 @@ import { NotFoundError, ValidationError } from './errors';
 import { presentEvent, presentLine, presentOrder, presentParcel } from './present';
 import { timelineEvent } from '../core/timeline';
 
-export const ERASED = '[erased]';
+const ERASED = '[erased]';
 
 async function buyerOrderIds(ctx: AppContext, shopId: string, buyer: string): Promise<number[]> {
   const name = buyer.trim();

@@ -60,7 +60,7 @@ export class DiskFullError extends LocalizedError {
 }
 
 /** SQLite's SQLITE_FULL (a full disk, or the database's page limit), PostgreSQL's 53100 disk_full, a file's ENOSPC. */
-export function isDiskFull(error: unknown): boolean {
+function isDiskFull(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === 'SQLITE_FULL' || code === '53100' || code === 'ENOSPC' || error instanceof DiskFullError;
 }

@@ -75,7 +75,7 @@ export interface LabelledParcel {
 }
 
 /** The carrier answered but the label could not be used: voided at the carrier, refused here. */
-export class LabelRefused extends ConflictError {}
+class LabelRefused extends ConflictError {}
 
 /** True when, after `labelling` are labelled, nothing of the order is left unlabelled (the upload is then `all`). */
 async function isLastOf(ctx: AppContext, order: OrderRow, labelling: Set<number>): Promise<boolean> {

@@ -1,6 +1,6 @@
 /**
- * The timeline events an order's writes append (split from app/orders.ts along its seam): a transition, the upload
- * time of an order shipped outside shipby, a buyer's cancellation request reported by the platform.
+ * The timeline events an order's writes append (split from app/orders.ts along its seam), built with core/timeline.ts:
+ * the upload time of an order shipped outside shipby, a buyer's cancellation request reported by the platform.
  */
 import type { Transaction } from 'kysely';
 import type { OrderInput } from '../core/order-input';
@@ -35,9 +35,5 @@ export async function firstSeenGuess(trx: Transaction<Database>, orderId: number
 export function cancelRequestedEvent(orderId: number, meta: WriteMeta, at: number): NewOrderEventRow {
   const reason = `the buyer asked to cancel at ${new Date(at).toISOString()}`;
   return timelineEvent({ orderId, at: meta.now, actor: meta.actor, kind: 'cancel_requested', reason, data: JSON.stringify({ at: new Date(at).toISOString(), source: meta.source ?? null }) });
-}
-
-export function transitionEvent(orderId: number, meta: WriteMeta, from: string, to: string, action: string, reason: string | null, parcelId: number | null = null): NewOrderEventRow {
-  return timelineEvent({ orderId, parcelId, at: meta.now, actor: meta.actor, kind: 'transition', action, from, to, reason });
 }
 

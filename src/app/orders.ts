@@ -19,7 +19,7 @@ import { orderCalendarWarnings } from './calendar-coverage';
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
 import { deadlineFactsOf, deadlineFor, extensionFromRow, loadShopResolver, type OrderDeadline } from './policies';
-import { cancelRequestedEvent, firstSeenGuess, shippedOutsideEvent, transitionEvent } from './order-events';
+import { cancelRequestedEvent, firstSeenGuess, shippedOutsideEvent } from './order-events';
 import { transitionOrder } from './order-transition';
 import { releaseBeforeLineChange, settleAfterLineChange, settleOrdersStock } from './stock-reservations';
 import { timelineEvent } from '../core/timeline';
@@ -48,7 +48,7 @@ export interface WriteMeta {
 }
 
 /** Shipped, in transit, delivered or completed: the seller's part is done (cancelled and closed orders are not). */
-export function isShippedOrLater(state: OrderState): boolean {
+function isShippedOrLater(state: OrderState): boolean {
   return ORDER_PROGRESS[state] >= ORDER_PROGRESS.shipped && state !== 'cancelled' && state !== 'closed_unfulfilled';
 }
 
@@ -106,7 +106,7 @@ export function newOrderRecords(shopId: string, order: OrderInput, hash: string,
 }
 
 /** Orders that arrive accepted reserve their stock on arrival (or wait for it). */
-export function reservesOnArrival(status: string): boolean {
+function reservesOnArrival(status: string): boolean {
   return status === 'awaiting_shipment' || status === 'awaiting_stock';
 }
 

@@ -45,7 +45,7 @@ import { ConflictError, NotFoundError, ValidationError } from './errors';
 import { timelineEvent } from '../core/timeline';
 
 /** Orders a packer may work on: accepted and not yet fully shipped (not waiting for stock, not closed). */
-export const PACKABLE_ORDER_STATES = ['awaiting_shipment', 'partially_shipped'] as const;
+const PACKABLE_ORDER_STATES = ['awaiting_shipment', 'partially_shipped'] as const;
 
 /** A refusal at the station (wrong scan, weight out of range): a 409 that also says what is expected. */
 export class PackStationRefusal extends ConflictError {
@@ -60,7 +60,7 @@ export class PackStationRefusal extends ConflictError {
   }
 }
 
-export function toBox(row: BoxRow): Box {
+function toBox(row: BoxRow): Box {
   return {
     code: row.code,
     innerMm: [row.inner_length_mm, row.inner_width_mm, row.inner_height_mm],

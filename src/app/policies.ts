@@ -20,7 +20,7 @@ import { NotFoundError, ValidationError } from './errors';
 import { timelineEvent } from '../core/timeline';
 
 /** The policy a shop gets until it chooses one. */
-export const DEFAULT_POLICY_BY_PLATFORM: Record<string, string> = {
+const DEFAULT_POLICY_BY_PLATFORM: Record<string, string> = {
   aliexpress: 'aliexpress_pop',
   amazon: 'amazon_seller_fulfilled',
   shopee: 'shopee',
@@ -36,7 +36,7 @@ interface ShopPolicyColumns {
   policy_overrides: string | null;
 }
 
-export function shopPolicyChoice(shop: ShopPolicyColumns): ShopPolicyChoice {
+function shopPolicyChoice(shop: ShopPolicyColumns): ShopPolicyChoice {
   return {
     defaultPolicyId: shop.policy_id ?? DEFAULT_POLICY_BY_PLATFORM[shop.platform] ?? 'aliexpress_pop',
     byOrderType: shop.policy_by_type ? JSON.parse(shop.policy_by_type) : undefined,
@@ -148,7 +148,7 @@ export async function setShopPolicy(ctx: AppContext, shopId: string, input: Poli
 }
 
 /** Recomputes ship_by_at for a shop's open orders (or one order), writing a `deadline_changed` event for each change. */
-export async function recomputeOpenDeadlines(
+async function recomputeOpenDeadlines(
   trx: Transaction<Database>,
   shopId: string,
   now: number,

@@ -67,7 +67,7 @@ export interface UploadPayload {
 }
 
 /** The one place a number is checked before it is queued (core/tracking). */
-export function validateTrackingNumber(input: {
+function validateTrackingNumber(input: {
   trackingNumber: string;
   carrier: string | undefined;
   country: string;
@@ -91,7 +91,7 @@ export function validateTrackingNumber(input: {
 }
 
 /** The carrier behind an AliExpress logistics service key, for the number's format checks. */
-export function carrierForService(serviceName: string): string | undefined {
+function carrierForService(serviceName: string): string | undefined {
   const key = serviceName.trim().toUpperCase();
   if (key.startsWith('CAINIAO') || key.startsWith('AE_')) return 'cainiao';
   if (key.startsWith('YANWEN')) return 'yanwen';

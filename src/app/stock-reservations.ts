@@ -55,11 +55,6 @@ function cutoffAfter(now: number, timeZone: string, cutoffTime: string): number 
   return at;
 }
 
-/** Replaces the warehouse strategy for one store (the default is `deadlineFirstStrategy`). */
-export function useWarehouseStrategy(store: Store, strategy: WarehouseStrategy): void {
-  strategies.set(store, strategy);
-}
-
 /** Units of an order line that left in a parcel (marketplace units, as on the line). */
 interface Demand {
   needs: LineNeed[];
@@ -452,7 +447,7 @@ export async function settleAfterLineChange(store: Store, trx: Transaction<Datab
 }
 
 /** Shipping consumes what the order reserved: all of it, or the given units of some lines (a partial parcel). */
-export async function consumeOrderStockInTransaction(
+async function consumeOrderStockInTransaction(
   store: Store,
   trx: Transaction<Database>,
   orderId: number,

@@ -32,7 +32,7 @@ export interface LabelData {
   labelledOn: string;
 }
 
-export const LABEL_SIZE: [number, number] = [100 * MM, 150 * MM];
+const LABEL_SIZE: [number, number] = [100 * MM, 150 * MM];
 
 function addressLines(a: LabelAddress): string[] {
   return [a.name, a.line1, a.line2 ?? '', [a.postcode, a.city].filter(Boolean).join(' '), `${countryName(a.country).toUpperCase()} (${a.country})`, a.phone ? `Tel ${a.phone}` : ''].filter((l) => l.trim());

@@ -26,7 +26,7 @@ import { ConflictError, isOrderVersionConflict } from '../errors';
 import { cadenceOf, pollingProvider } from './providers';
 import { reconcileProblems } from './problems';
 
-export const TRACKING_ACTOR = 'tracking';
+const TRACKING_ACTOR = 'tracking';
 export { registerParcels } from './registration';
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -115,7 +115,7 @@ export async function runTrackingSweep(ctx: AppContext, options: { rules?: Probl
  * Orders whose parcels moved on before the order itself was shipped (the upload was accepted after the carrier's
  * events): the same order rules as ingestion, applied from the stored tracking state.
  */
-export async function reconcileShippedOrders(ctx: AppContext, options: { limit?: number } = {}): Promise<IngestReport> {
+async function reconcileShippedOrders(ctx: AppContext, options: { limit?: number } = {}): Promise<IngestReport> {
   const report = emptyIngestReport();
   const rows = await ctx.store.db
     .selectFrom('orders as o')

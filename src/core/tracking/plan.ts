@@ -119,7 +119,7 @@ export interface OrderTrackingPlan {
 const TO_IN_TRANSIT: readonly ParcelState[] = ['handed_over', 'tracking_uploaded'];
 
 /** The parcel machine actions that take a parcel from `from` to the milestone the tracking state asks for. */
-export function parcelPath(from: ParcelState, milestone: ReturnType<typeof parcelMilestoneOf>): ParcelAction[] {
+function parcelPath(from: ParcelState, milestone: ReturnType<typeof parcelMilestoneOf>): ParcelAction[] {
   const path: ParcelAction[] = [];
   let state = from;
   if (milestone === 'none') return path;
@@ -281,7 +281,7 @@ export function planOrderTracking<P extends ParcelFacts>(parcels: ParcelTracking
 }
 
 /** Whether two tracking states would write the same row. */
-export function sameTrackingState(a: TrackingState, b: TrackingState): boolean {
+function sameTrackingState(a: TrackingState, b: TrackingState): boolean {
   return (
     a.status === b.status && a.statusAt === b.statusAt && a.statusKey === b.statusKey && a.firstScanAt === b.firstScanAt && a.lastEventAt === b.lastEventAt &&
     a.deliveredAt === b.deliveredAt && a.returnedAt === b.returnedAt && a.destinationCountry === b.destinationCountry && a.destinationKey === b.destinationKey
