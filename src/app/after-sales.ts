@@ -28,8 +28,9 @@ import type { AfterSalesCaseRow, AfterSalesEvidenceRow } from '../store/schema-t
 import type { AppContext } from './context';
 import { queueAlert } from './deadlines';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
+import { timelineEvent } from '../core/timeline';
 
-export const DEFAULT_DATA_DIR = './data';
+const DEFAULT_DATA_DIR = './data';
 
 export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.SHIPBY_DATA_DIR || DEFAULT_DATA_DIR;
@@ -88,7 +89,7 @@ export async function openCase(ctx: AppContext, input: OpenCaseInput, actor: str
     await trx.insertInto('after_sales_evidence').values({ case_id: inserted.id, kind: 'tracking_snapshot', file_path: null, sha256: null, content: JSON.stringify(await trackingSnapshot(trx, order.id, now)), added_at: now, added_by: actor }).execute();
     const label = CASE_KIND_LABELS[kind];
     await orders.appendEvents(trx, [
-      { order_id: order.id, parcel_id: null, at: now, actor, kind: 'after_sales_opened', action: null, from_state: null, to_state: 'open', reason: `${label.en}: ${input.reason.trim()}`, data: JSON.stringify({ case_id: inserted.id, kind, source: input.source ?? 'manual', respond_by: toIso(respondBy) }) },
+      timelineEvent({ orderId: order.id, at: now, actor, kind: 'after_sales_opened', to: 'open', reason: `${label.en}: ${input.reason.trim()}`, data: JSON.stringify({ case_id: inserted.id, kind, source: input.source ?? 'manual', respond_by: toIso(respondBy) }) }),
     ]);
     await queueAlert(trx, order.shop_id, `after_sales_opened:${inserted.id}`, {
       kind: 'after_sales_opened',
@@ -172,18 +173,17 @@ export async function stepCase(ctx: AppContext, caseId: number, input: CaseStepI
       await trx.insertInto('after_sales_evidence').values({ case_id: caseId, kind: 'note', file_path: null, sha256: null, content: input.note.trim(), added_at: now, added_by: actor }).execute();
     }
     await orders.appendEvents(trx, [
-      {
-        order_id: row.order_id,
-        parcel_id: null,
+      timelineEvent({
+        orderId: row.order_id,
         at: now,
         actor,
         kind: 'after_sales_transition',
         action,
-        from_state: decision.from,
-        to_state: decision.to,
+        from: decision.from,
+        to: decision.to,
         reason: input.note?.trim() || null,
         data: JSON.stringify({ case_id: caseId, kind: row.kind, ...(action === 'resolve' ? { outcome: input.outcome, refunded: { amount: input.refundedAmount ?? 0, currency: row.currency } } : {}) }),
-      },
+      }),
     ]);
   });
   return getCase(ctx, caseId);
@@ -221,7 +221,7 @@ export async function addPhotoEvidence(ctx: AppContext, caseId: number, file: { 
     if (known) return;
     await trx.insertInto('after_sales_evidence').values({ case_id: caseId, kind: 'photo', file_path: relative, sha256, content: file.name, added_at: now, added_by: actor, size_bytes: file.content.length }).execute();
     await orders.appendEvents(trx, [
-      { order_id: row.order_id, parcel_id: null, at: now, actor, kind: 'after_sales_evidence', action: null, from_state: null, to_state: null, reason: `photo ${file.name}`, data: JSON.stringify({ case_id: caseId, file: relative, sha256 }) },
+      timelineEvent({ orderId: row.order_id, at: now, actor, kind: 'after_sales_evidence', reason: `photo ${file.name}`, data: JSON.stringify({ case_id: caseId, file: relative, sha256 }) }),
     ]);
   });
   return getCase(ctx, caseId);

@@ -17,9 +17,9 @@ import { ConflictError } from './errors';
 
 export const APP_KEY_ENV = 'SHIPBY_ALIEXPRESS_APP_KEY';
 export const APP_SECRET_ENV = 'SHIPBY_ALIEXPRESS_APP_SECRET';
-export const GATEWAY_URL_ENV = 'SHIPBY_ALIEXPRESS_GATEWAY_URL';
-export const AUTH_URL_ENV = 'SHIPBY_ALIEXPRESS_AUTH_URL';
-export const PUBLIC_URL_ENV = 'SHIPBY_PUBLIC_URL';
+const GATEWAY_URL_ENV = 'SHIPBY_ALIEXPRESS_GATEWAY_URL';
+const AUTH_URL_ENV = 'SHIPBY_ALIEXPRESS_AUTH_URL';
+const PUBLIC_URL_ENV = 'SHIPBY_PUBLIC_URL';
 export const CALLBACK_PATH = '/marketplace/aliexpress/callback';
 
 export interface AliExpressApp {

@@ -8,8 +8,9 @@ import { localized } from '../core/i18n';
 import type { AppContext } from './context';
 import { NotFoundError, ValidationError } from './errors';
 import { presentEvent, presentLine, presentOrder, presentParcel } from './present';
+import { timelineEvent } from '../core/timeline';
 
-export const ERASED = '[erased]';
+const ERASED = '[erased]';
 
 async function buyerOrderIds(ctx: AppContext, shopId: string, buyer: string): Promise<number[]> {
   const name = buyer.trim();
@@ -63,7 +64,7 @@ export async function eraseBuyer(ctx: AppContext, shopId: string, buyer: string,
     await trx.updateTable('order_notes').set({ buyer_note: ERASED }).where('order_id', 'in', ids).execute();
     await trx
       .insertInto('order_events')
-      .values(ids.map((order_id) => ({ order_id, parcel_id: null, at: now, actor, kind: 'buyer_data_erased', action: null, from_state: null, to_state: null, reason: 'erased on request', data: null })))
+      .values(ids.map((order_id) => (timelineEvent({ orderId: order_id, at: now, actor, kind: 'buyer_data_erased', reason: 'erased on request' }))))
       .execute();
   });
   return { orders: ids.length };

@@ -13,7 +13,7 @@ import type { AppContext } from './context';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
 import { situationOfOrder } from './order-situation';
 import { transitionOrder } from './order-transition';
-import { event } from './shipments';
+import { timelineEvent } from '../core/timeline';
 
 function notFound(orderId: number): NotFoundError {
   return new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
@@ -43,7 +43,7 @@ export async function recordCancellationRequest(ctx: AppContext, orderId: number
     if (!(await orders.updateOrder(trx, order.id, order.version, update))) {
       throw new ConflictError('order.version', localized('the order changed meanwhile; try again.', '订单已被修改，请重试。'), order.status);
     }
-    await orders.appendEvents(trx, [event(order.id, null, now, actor, 'cancel_requested', null, null, null, `the buyer asked to cancel at ${new Date(at).toISOString()}`, JSON.stringify({ at: new Date(at).toISOString() }))]);
+    await orders.appendEvents(trx, [timelineEvent({ orderId: order.id, at: now, actor, kind: 'cancel_requested', reason: `the buyer asked to cancel at ${new Date(at).toISOString()}`, data: JSON.stringify({ at: new Date(at).toISOString() }) })]);
     return { ...order, ...update, version: order.version + 1 } as OrderRow;
   });
 }
@@ -84,7 +84,7 @@ export async function answerCancellationRequest(
     if (!(await orders.updateOrder(trx, order.id, order.version, update))) {
       throw new ConflictError('order.version', localized('the order changed meanwhile; try again.', '订单已被修改，请重试。'), order.status);
     }
-    await orders.appendEvents(trx, [event(order.id, null, now, actor, 'cancel_request_refused', null, null, null, `refused the buyer's cancellation request${note ? `: ${note}` : ''}`, null)]);
+    await orders.appendEvents(trx, [timelineEvent({ orderId: order.id, at: now, actor, kind: 'cancel_request_refused', reason: `refused the buyer's cancellation request${note ? `: ${note}` : ''}` })]);
     return { ...order, ...update, version: order.version + 1 } as OrderRow;
   });
 }

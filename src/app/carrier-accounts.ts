@@ -15,7 +15,7 @@ import type { AppContext } from './context';
 import { ConflictError, ValidationError } from './errors';
 import { onlineLogisticsAdapter } from './online-logistics';
 import { outboundUrlIssues } from './outbound-settings';
-import { decryptSecret, encryptSecret, maskSecret, masterKeyFromEnv, SECRET_CONTEXTS, SecretsError } from './secrets';
+import { decryptSecret, encryptSecret, masterKeyFromEnv, SECRET_CONTEXTS, SecretsError } from './secrets';
 
 export interface CarrierAccountInput {
   carrier: string;
@@ -66,12 +66,6 @@ export async function setCarrierAccount(ctx: AppContext, input: CarrierAccountIn
 
 export async function listCarrierAccounts(ctx: AppContext) {
   return (await packing.listCarrierAccounts(ctx.store.db)).map((a) => ({ carrier: a.carrier, protocol: a.protocol, base_url: a.base_url, account_id: a.account_id, secret: a.protocol === MARKETPLACE_LOGISTICS_PROTOCOL ? 'not needed' : a.secret_enc ? 'encrypted' : 'missing' }));
-}
-
-/** The secret of one account, masked, for a check that it opens (`carrier account` shows it). */
-export async function describeCarrierSecret(ctx: AppContext, carrier: string, masterKey: Buffer): Promise<string> {
-  const account = (await packing.listCarrierAccounts(ctx.store.db)).find((a) => a.carrier === carrier);
-  return account?.secret_enc ? maskSecret(decryptSecret(masterKey, account.secret_enc, secretContext(carrier))) : '';
 }
 
 /** Finds the adapter for a carrier: its own account, else the `*` account. */

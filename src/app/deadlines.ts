@@ -24,6 +24,7 @@ import { ConflictError } from './errors';
 import { situationOfOrder, situationsOf } from './order-situation';
 import { sumViolations, type PricedViolation, type ViolationTotals } from '../core/violations';
 import { loadShopResolver } from './policies';
+import { timelineEvent } from '../core/timeline';
 
 export { addWebhook, deliverWebhooks, listWebhooks, signWebhook, WEBHOOK_MAX_ATTEMPTS } from './alert-webhooks';
 
@@ -217,7 +218,7 @@ export async function runWarningSweep(ctx: AppContext, log: (line: string) => vo
         };
         await trx
           .insertInto('order_events')
-          .values({ order_id: order.id, parcel_id: null, at: now, actor: 'sweep', kind: 'deadline_warning', action: null, from_state: null, to_state: null, reason: message.en, data: JSON.stringify({ hours_before: claimed.map((c) => c.hours_before).sort((a, b) => b - a), sent: mostUrgent }) })
+          .values(timelineEvent({ orderId: order.id, at: now, actor: 'sweep', kind: 'deadline_warning', reason: message.en, data: JSON.stringify({ hours_before: claimed.map((c) => c.hours_before).sort((a, b) => b - a), sent: mostUrgent }) }))
           .execute();
         report.warned++;
         report.deliveriesQueued += await queueAlert(trx, shopId, `deadline_warning:${order.id}:${mostUrgent}`, payload, now);

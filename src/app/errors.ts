@@ -25,6 +25,11 @@ export class ConflictError extends LocalizedError {
   }
 }
 
+/** An order's optimistic version check lost to another writer: a use case that re-reads the order retries it. */
+export function isOrderVersionConflict(error: unknown): boolean {
+  return error instanceof ConflictError && error.rule === 'order.version';
+}
+
 /** HTTP 404: no such object, or not one the caller may see. */
 export class NotFoundError extends LocalizedError {}
 
@@ -55,7 +60,7 @@ export class DiskFullError extends LocalizedError {
 }
 
 /** SQLite's SQLITE_FULL (a full disk, or the database's page limit), PostgreSQL's 53100 disk_full, a file's ENOSPC. */
-export function isDiskFull(error: unknown): boolean {
+function isDiskFull(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === 'SQLITE_FULL' || code === '53100' || code === 'ENOSPC' || error instanceof DiskFullError;
 }

@@ -26,7 +26,7 @@ import { ConflictError, NotFoundError, ValidationError } from './errors';
 import { refuseSettledOrders } from './order-situation';
 import { previewPacking } from './pack';
 import { transitionOrder } from './order-transition';
-import { event } from './shipments';
+import { timelineEvent } from '../core/timeline';
 
 export interface HandOverResult {
   orderId: number;
@@ -94,11 +94,11 @@ export async function handOverOrder(ctx: AppContext, orderId: number, actor: str
     for (const parcel of labelled) {
       const decision = decide(parcelMachine, parcel.status as ParcelState, 'hand_over', {});
       if (!decision.ok) throw new ConflictError(decision.rule, decision.message, parcel.status);
-      events.push(event(order.id, parcel.id, now, actor, 'transition', 'hand_over', decision.from, decision.to, 'handed over to the carrier', null));
+      events.push(timelineEvent({ orderId: order.id, parcelId: parcel.id, at: now, actor, kind: 'transition', action: 'hand_over', from: decision.from, to: decision.to, reason: 'handed over to the carrier' }));
       await trx.updateTable('parcels').set({ status: decision.to, handed_over_at: now, updated_at: now }).where('id', '=', parcel.id).execute();
     }
     for (const parcel of uploadedFirst) {
-      events.push(event(order.id, parcel.id, now, actor, 'handed_over', null, null, null, 'handed over to the carrier (its number was already uploaded)', null));
+      events.push(timelineEvent({ orderId: order.id, parcelId: parcel.id, at: now, actor, kind: 'handed_over', reason: 'handed over to the carrier (its number was already uploaded)' }));
       await trx.updateTable('parcels').set({ handed_over_at: now, updated_at: now }).where('id', '=', parcel.id).execute();
     }
     const handedOver = [...labelled, ...uploadedFirst];
@@ -172,7 +172,7 @@ export async function recordWarehouseReceipt(ctx: AppContext, orderId: number, i
     if (!(await orders.updateOrder(trx, order.id, order.version, update))) {
       throw new ConflictError('order.version', localized('the order changed meanwhile; try again.', '订单已被修改，请重试。'), order.status);
     }
-    await orders.appendEvents(trx, [event(order.id, null, now, actor, 'warehouse_received', null, null, null, `received at the platform's warehouse at ${new Date(at).toISOString()}`, JSON.stringify({ at: new Date(at).toISOString(), previous: order.warehouse_received_at }))]);
+    await orders.appendEvents(trx, [timelineEvent({ orderId: order.id, at: now, actor, kind: 'warehouse_received', reason: `received at the platform's warehouse at ${new Date(at).toISOString()}`, data: JSON.stringify({ at: new Date(at).toISOString(), previous: order.warehouse_received_at }) })]);
     return { ...order, ...update, version: order.version + 1 } as OrderRow;
   });
 }
@@ -200,7 +200,7 @@ export async function recordWarehouseWeight(ctx: AppContext, orderId: number, in
     }
     if (parcel.warehouse_weight_g === input.grams) return parcel;
     await trx.updateTable('parcels').set({ warehouse_weight_g: input.grams, updated_at: now }).where('id', '=', parcel.id).execute();
-    await orders.appendEvents(trx, [event(order.id, parcel.id, now, actor, 'warehouse_weighed', null, null, null, `the platform's warehouse weighed parcel ${parcel.id} at ${input.grams} g (declared ${parcel.weight_g} g)`, JSON.stringify({ grams: input.grams, declared: parcel.weight_g, previous: parcel.warehouse_weight_g }))]);
+    await orders.appendEvents(trx, [timelineEvent({ orderId: order.id, parcelId: parcel.id, at: now, actor, kind: 'warehouse_weighed', reason: `the platform's warehouse weighed parcel ${parcel.id} at ${input.grams} g (declared ${parcel.weight_g} g)`, data: JSON.stringify({ grams: input.grams, declared: parcel.weight_g, previous: parcel.warehouse_weight_g }) })]);
     return { ...parcel, warehouse_weight_g: input.grams, updated_at: now };
   });
 }

@@ -34,7 +34,7 @@ export async function migrateWhenReachable(store: Store, options: { log: (line: 
   }
 }
 
-export class SchemaBehindError extends LocalizedError {
+class SchemaBehindError extends LocalizedError {
   constructor(readonly pending: string[], message: ConstructorParameters<typeof LocalizedError>[0]) {
     super(message);
   }

@@ -15,8 +15,9 @@ import { FileFormatError } from '../integrations/files/order-file';
 import { readStockFile, type StockFileRow } from '../integrations/files/stock-file';
 import * as stock from '../store/stock';
 import * as stockReads from '../store/stock-reads';
+import { inRetriedTransaction } from '../store/transaction-retry';
 import type { AppContext } from './context';
-import { inStockTransaction, refusalMessage, settleStockInTransaction, StockChangeRefused } from './stock-reservations';
+import { refusalMessage, settleStockInTransaction, StockChangeRefused } from './stock-reservations';
 
 export interface StockImportOptions {
   file: string;
@@ -120,7 +121,7 @@ export async function importStockFile(ctx: AppContext, options: StockImportOptio
 
   const good = parsed.filter((p) => !bad.has(p.row));
   try {
-    const result = await inStockTransaction(ctx, (trx) =>
+    const result = await inRetriedTransaction(ctx.store.db, (trx) =>
       settleStockInTransaction(ctx.store, trx, {
         changes: good.map((p) => ({
           warehouseId: p.warehouseId, sku: p.sku, set: p.onHand, ...(p.lowStockThreshold !== undefined ? { lowStockThreshold: p.lowStockThreshold } : {}),

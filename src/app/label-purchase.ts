@@ -16,7 +16,7 @@ import { senderAddress } from './label-printing';
 import type { PlannedParcel } from './pack';
 import type { UploadPayload } from './shipments';
 
-export function carrierProblem(error: unknown): ConflictError {
+function carrierProblem(error: unknown): ConflictError {
   if (error instanceof CarrierRefusedError) {
     return new ConflictError('carrier.refused', localized(`The carrier refused: ${error.message} (${error.code}).`, `承运商拒绝：${error.message}（${error.code}）。`));
   }

@@ -45,7 +45,8 @@ import { obtainLabel, voidQuietly, voidUnlessInUse } from './label-purchase';
 import { refuseSettledOrders } from './order-situation';
 import { planView, previewPacking, type PlannedParcel } from './pack';
 import { servicesForLabels } from './label-service';
-import { event, markParcelsShipped, type UploadPayload } from './shipments';
+import { markParcelsShipped, type UploadPayload } from './shipments';
+import { timelineEvent } from '../core/timeline';
 
 export interface LabelRequestInput {
   orderId: number;
@@ -74,7 +75,7 @@ export interface LabelledParcel {
 }
 
 /** The carrier answered but the label could not be used: voided at the carrier, refused here. */
-export class LabelRefused extends ConflictError {}
+class LabelRefused extends ConflictError {}
 
 /** True when, after `labelling` are labelled, nothing of the order is left unlabelled (the upload is then `all`). */
 async function isLastOf(ctx: AppContext, order: OrderRow, labelling: Set<number>): Promise<boolean> {
@@ -205,7 +206,7 @@ async function labelUnderLease(ctx: AppContext, orderId: number, input: LabelReq
       await db.transaction().execute(async (trx) => {
         if (resumed) await packing.setLabelStatus(trx, resumed.id, 'voided', problem, now);
         else await packing.insertLabel(trx, { ...labelRow, problem });
-        await orderStore.appendEvents(trx, [event(order.id, parcel.parcelId, now, actor, 'label_refused', null, null, null, report.summary.en, JSON.stringify({ tracking_number: number, service: service.code, failed: report.failed, voided: voidProblem === null }))]);
+        await orderStore.appendEvents(trx, [timelineEvent({ orderId: order.id, parcelId: parcel.parcelId, at: now, actor, kind: 'label_refused', reason: report.summary.en, data: JSON.stringify({ tracking_number: number, service: service.code, failed: report.failed, voided: voidProblem === null }) })]);
       });
       throw new LabelRefused('label.number_refused', localized(`${report.summary.en} The label was voided at the carrier.`, `${report.summary['zh-CN']} 已在承运商处作废该面单。`), order.status);
     }
@@ -233,7 +234,7 @@ async function labelUnderLease(ctx: AppContext, orderId: number, input: LabelReq
     await db.transaction().execute(async (trx) => {
       await packing.setLabelStatus(trx, labelId, 'active', null, done);
       await orderStore.appendEvents(trx, [
-        event(order.id, parcel.parcelId, done, actor, 'label_created', null, null, null, override && report.checks.some((c) => c.id === 'logistics-class' && c.result === 'warn') ? `override: ${override}` : null, JSON.stringify({ tracking_number: number, carrier: service.carrier, service: service.code, marketplace_service: marketplaceService, routing_code: created.routingCode, cost: created.cost, label_id: labelId })),
+        timelineEvent({ orderId: order.id, parcelId: parcel.parcelId, at: done, actor, kind: 'label_created', reason: override && report.checks.some((c) => c.id === 'logistics-class' && c.result === 'warn') ? `override: ${override}` : null, data: JSON.stringify({ tracking_number: number, carrier: service.carrier, service: service.code, marketplace_service: marketplaceService, routing_code: created.routingCode, cost: created.cost, label_id: labelId }) }),
       ]);
     });
     // 5. Keep the carrier's own label PDF, for re-printing (a failure is a warning: fetched again on re-print).
@@ -308,7 +309,7 @@ async function labelWithoutUpload(ctx: AppContext, order: OrderRow, parcelId: nu
     const decision = decide(parcelMachine, parcel.status as ParcelState, 'label', {});
     if (!decision.ok) throw new ConflictError(decision.rule, decision.message, parcel.status);
     await trx.updateTable('parcels').set({ status: decision.to, tracking_number: number, carrier: service.carrier, service: service.code, labelled_at: now, updated_at: now }).where('id', '=', parcelId).execute();
-    await orderStore.appendEvents(trx, [event(order.id, parcelId, now, actor, 'transition', 'label', decision.from, decision.to, `tracking number ${number}`, null)]);
+    await orderStore.appendEvents(trx, [timelineEvent({ orderId: order.id, parcelId, at: now, actor, kind: 'transition', action: 'label', from: decision.from, to: decision.to, reason: `tracking number ${number}` })]);
   });
 }
 

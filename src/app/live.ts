@@ -10,7 +10,7 @@ import { latestOrderEventId, shopsWithEventsBetween } from '../store/orders';
 import type { AppContext } from './context';
 
 /** The orders' version: the newest order event's id (0 before the first). */
-export async function ordersVersion(ctx: AppContext): Promise<number> {
+async function ordersVersion(ctx: AppContext): Promise<number> {
   return latestOrderEventId(ctx.store.db);
 }
 

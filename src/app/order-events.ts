@@ -1,11 +1,12 @@
 /**
- * The timeline events an order's writes append (split from app/orders.ts along its seam): a transition, the upload
- * time of an order shipped outside shipby, a buyer's cancellation request reported by the platform.
+ * The timeline events an order's writes append (split from app/orders.ts along its seam), built with core/timeline.ts:
+ * the upload time of an order shipped outside shipby, a buyer's cancellation request reported by the platform.
  */
 import type { Transaction } from 'kysely';
 import type { OrderInput } from '../core/order-input';
 import type { Database, NewOrderEventRow } from '../store/schema';
 import type { WriteMeta } from './orders';
+import { timelineEvent } from '../core/timeline';
 
 /**
  * An order that arrives shipped outside shipby (import, API, sync) had its number uploaded where shipby did not see
@@ -14,18 +15,13 @@ import type { WriteMeta } from './orders';
  */
 export function shippedOutsideEvent(orderId: number, meta: WriteMeta, order: OrderInput, at: number): NewOrderEventRow {
   const fromPlatform = order.shippedAt != null;
-  return {
-    order_id: orderId,
-    parcel_id: null,
+  return timelineEvent({
+    orderId,
     at: meta.now,
     actor: meta.actor,
     kind: fromPlatform ? 'upload_time_from_platform' : 'upload_time_first_seen',
-    action: null,
-    from_state: null,
-    to_state: null,
-    reason: null,
     data: JSON.stringify({ source: meta.source, platform_status: order.platformStatus, tracking_uploaded_at: at, shipped_at: order.shippedAt ?? null }),
-  };
+  });
 }
 
 /** The order's upload time is shipby's guess (it first saw the order shipped then), not an upload it recorded. */
@@ -38,10 +34,6 @@ export async function firstSeenGuess(trx: Transaction<Database>, orderId: number
 
 export function cancelRequestedEvent(orderId: number, meta: WriteMeta, at: number): NewOrderEventRow {
   const reason = `the buyer asked to cancel at ${new Date(at).toISOString()}`;
-  return { order_id: orderId, parcel_id: null, at: meta.now, actor: meta.actor, kind: 'cancel_requested', action: null, from_state: null, to_state: null, reason, data: JSON.stringify({ at: new Date(at).toISOString(), source: meta.source ?? null }) };
-}
-
-export function transitionEvent(orderId: number, meta: WriteMeta, from: string, to: string, action: string, reason: string | null, parcelId: number | null = null): NewOrderEventRow {
-  return { order_id: orderId, parcel_id: parcelId, at: meta.now, actor: meta.actor, kind: 'transition', action, from_state: from, to_state: to, reason, data: null };
+  return timelineEvent({ orderId, at: meta.now, actor: meta.actor, kind: 'cancel_requested', reason, data: JSON.stringify({ at: new Date(at).toISOString(), source: meta.source ?? null }) });
 }
 

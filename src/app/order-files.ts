@@ -17,7 +17,7 @@ import { listOrders } from './orders';
 /** The kinds a seller uploads from the Orders screen; the name's extension tells the reader which it is. */
 const UPLOAD_EXTENSIONS = ['.csv', '.tsv', '.xlsx'] as const;
 /** The most orders one export holds (a bigger list is narrowed with the filters first). */
-export const EXPORT_MAX_ORDERS = 20_000;
+const EXPORT_MAX_ORDERS = 20_000;
 
 export interface UploadedFile {
   shopId: string;

@@ -11,14 +11,11 @@ import * as orders from '../store/orders';
 import type { NewOrderEventRow, OrderRow } from '../store/schema';
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
+import { timelineEvent } from '../core/timeline';
 
 const notFound = (id: number) => new NotFoundError(localized(`order ${id} not found.`, `未找到订单 ${id}。`));
 const changedMeanwhile = () =>
   new ConflictError('order.version', localized('The order changed while you edited it: open it again and repeat.', '编辑期间订单已被更改：请重新打开订单后再试。'));
-
-function event(order: OrderRow, at: number, actor: string, kind: string, reason: string | null, data: unknown): NewOrderEventRow {
-  return { order_id: order.id, parcel_id: null, at, actor, kind, action: null, from_state: null, to_state: null, reason, data: data === null ? null : JSON.stringify(data) };
-}
 
 /** Holds (`hold`, with a reason) or releases (`release`) an order; answers the order as stored after. */
 export async function setOrderHold(ctx: AppContext, orderId: number, request: { action: HoldAction; reason?: string; actor: string }): Promise<OrderRow> {
@@ -35,7 +32,7 @@ export async function setOrderHold(ctx: AppContext, orderId: number, request: { 
     const set = request.action === 'hold' ? { held_at: now, hold_reason: reason, updated_at: now } : { held_at: null, hold_reason: null, updated_at: now };
     if (!(await orders.updateOrder(trx, order.id, order.version, set))) throw changedMeanwhile();
     // 4. The timeline.
-    await orders.appendEvents(trx, [event(order, now, request.actor, request.action === 'hold' ? 'held' : 'released', reason ?? order.hold_reason, null)]);
+    await orders.appendEvents(trx, [timelineEvent({ orderId: order.id, at: now, actor: request.actor, kind: request.action === 'hold' ? 'held' : 'released', reason: reason ?? order.hold_reason })]);
     return (await orders.getOrder(trx, undefined, orderId))!;
   });
 }
@@ -71,7 +68,7 @@ export async function editShippingAddress(ctx: AppContext, orderId: number, inpu
     if (!(await orders.updateOrder(trx, order.id, order.version, { ...after, updated_at: now }))) throw changedMeanwhile();
     // 4. The timeline: what changed, from what to what.
     const changed = ADDRESS_FIELDS.filter((f) => before[f] !== after[f]);
-    await orders.appendEvents(trx, [event(order, now, actor, 'address_changed', `changed: ${changed.join(', ')}`, { before: pick(before, changed), after: pick(after, changed) })]);
+    await orders.appendEvents(trx, [timelineEvent({ orderId: order.id, at: now, actor, kind: 'address_changed', reason: `changed: ${changed.join(', ')}`, data: JSON.stringify({ before: pick(before, changed), after: pick(after, changed) }) })]);
     return (await orders.getOrder(trx, undefined, orderId))!;
   });
 }

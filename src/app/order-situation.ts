@@ -27,7 +27,7 @@ export interface OrderMoneyFacts {
   productAmount: number;
 }
 
-export async function moneyFacts(db: Executor, orderIds: number[]): Promise<Map<number, OrderMoneyFacts>> {
+async function moneyFacts(db: Executor, orderIds: number[]): Promise<Map<number, OrderMoneyFacts>> {
   const facts = new Map<number, OrderMoneyFacts>();
   if (!orderIds.length) return facts;
   const rows = await db
@@ -51,7 +51,7 @@ export interface ParcelRuleFacts {
  * Two indexed reads, over the given orders or over a shop's orders paid since an instant; orders with neither are
  * absent.
  */
-export async function parcelRuleFacts(db: Executor, scope: number[] | { shopId: string; paidSince: number }): Promise<Map<number, ParcelRuleFacts>> {
+async function parcelRuleFacts(db: Executor, scope: number[] | { shopId: string; paidSince: number }): Promise<Map<number, ParcelRuleFacts>> {
   const out = new Map<number, ParcelRuleFacts>();
   if (Array.isArray(scope) && !scope.length) return out;
   let signQuery = db.selectFrom('tracking_problems').innerJoin('orders', 'orders.id', 'tracking_problems.order_id').select(['tracking_problems.order_id', 'tracking_problems.kind'])
@@ -81,7 +81,7 @@ export async function parcelRuleFacts(db: Executor, scope: number[] | { shopId: 
 }
 
 /** What the policy engine needs to know about an order, from its row, lines, extensions, stock and parcels. */
-export function orderFacts(order: OrderRow, money: OrderMoneyFacts | undefined, extensions: OrderFacts['extensions'], waiting?: OrderFacts['stock'], parcels?: ParcelRuleFacts): OrderFacts {
+function orderFacts(order: OrderRow, money: OrderMoneyFacts | undefined, extensions: OrderFacts['extensions'], waiting?: OrderFacts['stock'], parcels?: ParcelRuleFacts): OrderFacts {
   const total = { amount: order.total_amount, currency: order.currency };
   const facts: OrderFacts = {
     paidAt: order.paid_at,
@@ -117,7 +117,7 @@ export function orderFacts(order: OrderRow, money: OrderMoneyFacts | undefined, 
 }
 
 /** Who cancelled, from the row (older rows say nothing: the seller, as before migration 0015). */
-export function cancelledByOf(value: string | null): CancelledBy {
+function cancelledByOf(value: string | null): CancelledBy {
   return value === 'buyer' || value === 'platform' ? value : 'seller';
 }
 

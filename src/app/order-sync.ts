@@ -29,6 +29,7 @@ import { ConflictError } from './errors';
 import { setPromisedDeliveryDays } from './receipt';
 import { clientFromConnection, notConnected, type ClientOptions } from './marketplace';
 import { upsertOrdersInTransaction, type IncomingOrder } from './orders';
+import { timelineEvent } from '../core/timeline';
 
 export interface SyncOptions {
   masterKey: Buffer;
@@ -215,7 +216,7 @@ async function noteMaskedAddresses(db: orders.Executor, orderIds: number[], now:
   const noted = new Set((await db.selectFrom('order_events').select('order_id').where('order_id', 'in', orderIds).where('kind', '=', 'address_masked').execute()).map((row) => row.order_id));
   await orders.appendEvents(
     db,
-    orderIds.filter((id) => !noted.has(id)).map((id) => ({ order_id: id, parcel_id: null, at: now, actor: 'sync', kind: 'address_masked', action: null, from_state: null, to_state: null, reason: MASKED_ADDRESS_NOTE.en, data: JSON.stringify({ message: MASKED_ADDRESS_NOTE }) })),
+    orderIds.filter((id) => !noted.has(id)).map((id) => (timelineEvent({ orderId: id, at: now, actor: 'sync', kind: 'address_masked', reason: MASKED_ADDRESS_NOTE.en, data: JSON.stringify({ message: MASKED_ADDRESS_NOTE }) }))),
   );
 }
 

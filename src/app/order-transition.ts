@@ -17,6 +17,7 @@ import * as orders from '../store/orders';
 import type { NewOrderEventRow, OrderRow, OrderUpdate } from '../store/schema';
 import { ConflictError } from './errors';
 import { afterOrderTransition, type OrderHookContext, type OrderMove } from './order-hooks';
+import { timelineEvent } from '../core/timeline';
 
 /** What the transition needs of an order: where the path starts, the version written at, the shop for the hooks. */
 export type OrderRef = Pick<OrderRow, 'id' | 'shop_id' | 'status' | 'version'>;
@@ -99,18 +100,18 @@ function plan<O extends OrderRef>(request: OrderTransitionRequest<O>, meta: Tran
   for (const action of request.actions) {
     const decision = decide(orderMachine, state, action, request.guard ?? {});
     if (!decision.ok) return { ok: false as const, order, refusal: decision };
-    stepEvents.push({
-      order_id: order.id,
-      parcel_id: request.parcelId ?? null,
+    stepEvents.push(timelineEvent({
+      orderId: order.id,
+      parcelId: request.parcelId ?? null,
       at: meta.now,
       actor: meta.actor,
       kind: 'transition',
       action,
-      from_state: decision.from,
-      to_state: decision.to,
+      from: decision.from,
+      to: decision.to,
       reason: request.reasons?.[action] ?? request.reason,
       data: request.data ?? null,
-    });
+    }));
     const milestone = ORDER_MILESTONE[decision.to];
     if (milestone) (milestones as Record<string, unknown>)[milestone] = request.milestoneAt ?? meta.now;
     state = decision.to;

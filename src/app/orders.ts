@@ -19,9 +19,10 @@ import { orderCalendarWarnings } from './calendar-coverage';
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
 import { deadlineFactsOf, deadlineFor, extensionFromRow, loadShopResolver, type OrderDeadline } from './policies';
-import { cancelRequestedEvent, firstSeenGuess, shippedOutsideEvent, transitionEvent } from './order-events';
+import { cancelRequestedEvent, firstSeenGuess, shippedOutsideEvent } from './order-events';
 import { transitionOrder } from './order-transition';
 import { releaseBeforeLineChange, settleAfterLineChange, settleOrdersStock } from './stock-reservations';
+import { timelineEvent } from '../core/timeline';
 
 export interface IncomingOrder {
   order: OrderInput;
@@ -47,7 +48,7 @@ export interface WriteMeta {
 }
 
 /** Shipped, in transit, delivered or completed: the seller's part is done (cancelled and closed orders are not). */
-export function isShippedOrLater(state: OrderState): boolean {
+function isShippedOrLater(state: OrderState): boolean {
   return ORDER_PROGRESS[state] >= ORDER_PROGRESS.shipped && state !== 'cancelled' && state !== 'closed_unfulfilled';
 }
 
@@ -91,9 +92,8 @@ export function newOrderRecords(shopId: string, order: OrderInput, hash: string,
   const row = newOrderRow(shopId, order, hash, meta.now, resolver);
   const lines = order.lines.map((line, i) => ({ line_no: i + 1, sku: line.sku, quantity: line.quantity, unit_price: line.unitPrice }));
   const data = meta.source ? JSON.stringify({ source: meta.source }) : null;
-  const events: Array<Omit<NewOrderEventRow, 'order_id'>> = [
-    { parcel_id: null, at: meta.now, actor: meta.actor, kind: 'created', action: null, from_state: null, to_state: order.status, reason: null, data },
-  ];
+  const { order_id: _later, ...created } = timelineEvent({ orderId: 0, at: meta.now, actor: meta.actor, kind: 'created', to: order.status, data });
+  const events: Array<Omit<NewOrderEventRow, 'order_id'>> = [created];
   if (isShippedOrLater(order.status)) {
     const { order_id: _unset, ...shipped } = shippedOutsideEvent(0, meta, order, order.shippedAt ?? meta.now);
     events.push(shipped);
@@ -106,7 +106,7 @@ export function newOrderRecords(shopId: string, order: OrderInput, hash: string,
 }
 
 /** Orders that arrive accepted reserve their stock on arrival (or wait for it). */
-export function reservesOnArrival(status: string): boolean {
+function reservesOnArrival(status: string): boolean {
   return status === 'awaiting_shipment' || status === 'awaiting_stock';
 }
 
@@ -259,7 +259,7 @@ async function applyOrderChange(
   const update: OrderUpdate = { ...importedFields(order, deadline, hash), updated_at: meta.now };
   const events: NewOrderEventRow[] = [];
   if (Object.keys(diff).length) {
-    events.push({ order_id: orderId, parcel_id: null, at: meta.now, actor: meta.actor, kind: 'updated', action: null, from_state: null, to_state: null, reason: null, data: JSON.stringify({ source: meta.source, changes: diff }) });
+    events.push(timelineEvent({ orderId, at: meta.now, actor: meta.actor, kind: 'updated', data: JSON.stringify({ source: meta.source, changes: diff }) }));
   }
   // Shipped outside shipby: the upload time shipby never saw. One shipby recorded itself is never overwritten; only
   // its own guess (the time it first saw the order shipped) gives way to the platform's ship time.

@@ -10,7 +10,7 @@ import * as outbox from '../store/outbox';
 import type { OutboxRow } from '../store/schema';
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError } from './errors';
-import { event } from './shipments';
+import { timelineEvent } from '../core/timeline';
 
 export interface OutboxEntryView {
   id: number;
@@ -79,8 +79,7 @@ export async function retryOutboxRow(ctx: AppContext, id: number, actor: string)
     const updated = await outbox.updateOutboxRow(trx, id, decision.from, { status: decision.to, attempts: 0, needs_readback: 1, next_attempt_at: now, updated_at: now });
     if (!updated) throw new ConflictError('outbox.retry.race', localized('the entry changed meanwhile; try again.', '记录已被修改，请重试。'), row.status);
     await orders.appendEvents(trx, [
-      event(row.order_id, row.parcel_id, now, actor, row.kind === outbox.UPLOAD_KIND ? 'upload_retry_requested' : 'buyer_notice_retry_requested', null, null, null,
-        `back in the queue after ${row.attempts} attempts (last: ${row.last_error ?? 'none'})`, JSON.stringify({ outbox_id: id })),
+      timelineEvent({ orderId: row.order_id, parcelId: row.parcel_id, at: now, actor, kind: row.kind === outbox.UPLOAD_KIND ? 'upload_retry_requested' : 'buyer_notice_retry_requested', reason: `back in the queue after ${row.attempts} attempts (last: ${row.last_error ?? 'none'})`, data: JSON.stringify({ outbox_id: id }) }),
     ]);
   });
   return entryView((await outbox.getOutboxRow(ctx.store.db, id))!);

@@ -10,7 +10,7 @@ import { afterFailure, nextAttemptAt, NO_DEADLINE_PRIORITY, uploadClosesAt, type
 import type * as orders from '../store/orders';
 import * as outbox from '../store/outbox';
 import type { NewOrderEventRow, OutboxRow } from '../store/schema';
-import { event } from './shipments';
+import { timelineEvent } from '../core/timeline';
 import type { DeliveryOutcome, NoticePayload } from './upload-delivery';
 import { closedOrderRefusalEvent } from './upload-refusal';
 
@@ -66,9 +66,7 @@ export function planOutcome(
         action: 'accept',
         changes: { status: toState('accept'), needs_readback: 0, done_at: now, last_error: null },
         counts: 'accepted',
-        events: [event(row.order_id, row.parcel_id, now, worker, kind, null, null, null,
-          outcome.via === 'readback' ? `attempt ${row.attempts}: the number is already on the platform's order (read back); not sent again` : `attempt ${row.attempts}: accepted`,
-          JSON.stringify({ ...base, outcome: outcome.via === 'readback' ? 'confirmed_by_readback' : 'accepted', ...(outcome.readback ? { readback: outcome.readback } : {}) }))],
+        events: [timelineEvent({ orderId: row.order_id, parcelId: row.parcel_id, at: now, actor: worker, kind, reason: outcome.via === 'readback' ? `attempt ${row.attempts}: the number is already on the platform's order (read back); not sent again` : `attempt ${row.attempts}: accepted`, data: JSON.stringify({ ...base, outcome: outcome.via === 'readback' ? 'confirmed_by_readback' : 'accepted', ...(outcome.readback ? { readback: outcome.readback } : {}) }) })],
       };
     case 'notice_sent':
     case 'notice_unconfirmed': {
@@ -77,18 +75,14 @@ export function planOutcome(
         action: 'accept',
         changes: { status: toState('accept'), needs_readback: 0, done_at: now, last_error: outcome.type === 'notice_unconfirmed' ? `${outcome.code}: ${outcome.message}` : null },
         counts: 'notices',
-        events: [event(row.order_id, row.parcel_id, now, worker, kind, null, null, null,
-          outcome.type === 'notice_sent' ? `attempt ${row.attempts}: the buyer was sent the tracking number` : `attempt ${row.attempts}: the answer was lost; the message may have reached the buyer and is not sent again`,
-          JSON.stringify({ ...base, outcome: outcome.type === 'notice_sent' ? 'sent' : 'unconfirmed', tracking_number: payload.trackingNumber, content: payload.content }))],
+        events: [timelineEvent({ orderId: row.order_id, parcelId: row.parcel_id, at: now, actor: worker, kind, reason: outcome.type === 'notice_sent' ? `attempt ${row.attempts}: the buyer was sent the tracking number` : `attempt ${row.attempts}: the answer was lost; the message may have reached the buyer and is not sent again`, data: JSON.stringify({ ...base, outcome: outcome.type === 'notice_sent' ? 'sent' : 'unconfirmed', tracking_number: payload.trackingNumber, content: payload.content }) })],
       };
     }
     case 'retry': {
       // Transient: retried until the order's closing point (an upload is never abandoned while its order can be saved).
       const verdict = afterFailure({ attempts: row.attempts, permanent: false, now, closesAt, policy: retryPolicy, duringOutage: outageOpen && outcome.outage === true });
       const next = nextAttemptAt({ now, attempt: row.attempts, policy: retryPolicy, deadlineAt: row.priority_at >= NO_DEADLINE_PRIORITY ? null : row.priority_at, closesAt, retryAfterMs: outcome.retryAfterMs, random: random(), alignMs: outageOpen && outcome.outage ? retryPolicy.urgentMaxDelayMs : undefined });
-      const attempt = event(row.order_id, row.parcel_id, now, worker, kind, null, null, null,
-        `attempt ${row.attempts}: ${outcome.needsReadback ? 'outcome unknown' : 'failed'} (${outcome.code})${verdict === 'retry' ? `; next try in ${Math.round((next - now) / 1000)} s${outcome.needsReadback ? ', after reading the order back' : ''}` : ''}`,
-        JSON.stringify({ ...base, outcome: outcome.needsReadback ? 'ambiguous' : 'retryable', code: outcome.code, ...(verdict === 'retry' ? { next_attempt_at: next } : {}), ...(outcome.readback ? { readback: outcome.readback } : {}) }));
+      const attempt = timelineEvent({ orderId: row.order_id, parcelId: row.parcel_id, at: now, actor: worker, kind, reason: `attempt ${row.attempts}: ${outcome.needsReadback ? 'outcome unknown' : 'failed'} (${outcome.code})${verdict === 'retry' ? `; next try in ${Math.round((next - now) / 1000)} s${outcome.needsReadback ? ', after reading the order back' : ''}` : ''}`, data: JSON.stringify({ ...base, outcome: outcome.needsReadback ? 'ambiguous' : 'retryable', code: outcome.code, ...(verdict === 'retry' ? { next_attempt_at: next } : {}), ...(outcome.readback ? { readback: outcome.readback } : {}) }) });
       const action: OutboxAction = verdict === 'retry' ? 'retry' : 'dead_letter';
       const changes = { status: toState(action), next_attempt_at: next, needs_readback: outcome.needsReadback ? 1 : 0, last_error: `${outcome.code}: ${outcome.message}`.slice(0, 1000) };
       if (verdict === 'retry') return { action, changes, counts: 'retried', events: [attempt] };
@@ -104,8 +98,7 @@ export function planOutcome(
         changes: { status: toState('dead_letter'), needs_readback: 1, last_error: `${outcome.code}: ${outcome.message}`.slice(0, 1000) },
         counts: 'dead',
         events: [
-          event(row.order_id, row.parcel_id, now, worker, kind, null, null, null, `attempt ${row.attempts}: refused by the platform (${outcome.code})`,
-            JSON.stringify({ ...base, outcome: 'failed', code: outcome.code, message: outcome.message, ...(outcome.readback ? { readback: outcome.readback } : {}) })),
+          timelineEvent({ orderId: row.order_id, parcelId: row.parcel_id, at: now, actor: worker, kind, reason: `attempt ${row.attempts}: refused by the platform (${outcome.code})`, data: JSON.stringify({ ...base, outcome: 'failed', code: outcome.code, message: outcome.message, ...(outcome.readback ? { readback: outcome.readback } : {}) }) }),
           dead,
         ],
         deadLetter: dead,
@@ -120,7 +113,7 @@ export function planOutcome(
         events: [
           outcome.reason === 'order_closed'
             ? closedOrderRefusalEvent(row, outcome.message, now, worker, extra)
-            : event(row.order_id, row.parcel_id, now, worker, 'upload_refused', null, null, null, outcome.message.en, JSON.stringify({ ...extra, outbox_id: row.id, reason: outcome.reason, message: outcome.message })),
+            : timelineEvent({ orderId: row.order_id, parcelId: row.parcel_id, at: now, actor: worker, kind: 'upload_refused', reason: outcome.message.en, data: JSON.stringify({ ...extra, outbox_id: row.id, reason: outcome.reason, message: outcome.message }) }),
         ],
       };
     }
@@ -147,6 +140,5 @@ export async function closingPoints(trx: orders.Executor, rows: OutboxRow[]): Pr
 }
 
 function deadLetterEvent(row: OutboxRow, now: number, worker: string, why: string): NewOrderEventRow {
-  return event(row.order_id, row.parcel_id, now, worker, row.kind === outbox.UPLOAD_KIND ? 'upload_dead_lettered' : 'buyer_notice_dead_lettered', null, null, null,
-    `${why}; nothing more is tried: enter the number in the marketplace's seller centre, or ask the installation's administrator to retry upload ${row.id}`, JSON.stringify({ outbox_id: row.id, attempts: row.attempts }));
+  return timelineEvent({ orderId: row.order_id, parcelId: row.parcel_id, at: now, actor: worker, kind: row.kind === outbox.UPLOAD_KIND ? 'upload_dead_lettered' : 'buyer_notice_dead_lettered', reason: `${why}; nothing more is tried: enter the number in the marketplace's seller centre, or ask the installation's administrator to retry upload ${row.id}`, data: JSON.stringify({ outbox_id: row.id, attempts: row.attempts }) });
 }

@@ -12,7 +12,7 @@ import type { Executor } from '../store/orders';
 import type { NewOrderEventRow } from '../store/schema';
 import type { PackSessionRow } from '../store/schema-packing';
 import { planView } from './pack';
-import { event } from './shipments';
+import { timelineEvent } from '../core/timeline';
 
 export interface PackSessionHookContext {
   now: number;
@@ -32,14 +32,14 @@ const recordFinished: PackSessionHook = {
   name: 'record_packing_finished',
   run: async (trx, session, { now, actor, events }) => {
     const parcels = await planView(trx, session.order_id);
-    events.push(event(session.order_id, null, now, actor, 'packing_finished', null, null, null, null, JSON.stringify({ session_id: session.id, parcels: parcels.map((p) => p.parcelId) })));
+    events.push(timelineEvent({ orderId: session.order_id, at: now, actor, kind: 'packing_finished', data: JSON.stringify({ session_id: session.id, parcels: parcels.map((p) => p.parcelId) }) }));
   },
 };
 
 const recordCancelled: PackSessionHook = {
   name: 'record_packing_cancelled',
   run: async (_trx, session, { now, actor, reason, events }) => {
-    events.push(event(session.order_id, null, now, actor, 'packing_cancelled', null, null, null, reason?.trim() || null, JSON.stringify({ session_id: session.id })));
+    events.push(timelineEvent({ orderId: session.order_id, at: now, actor, kind: 'packing_cancelled', reason: reason?.trim() || null, data: JSON.stringify({ session_id: session.id }) }));
   },
 };
 

@@ -32,7 +32,7 @@ import { ConflictError, NotFoundError, ValidationError } from './errors';
 import { contentsOf, describePlan, ensurePlan, lockOrder, PackStationRefusal, planView, requirePackable } from './pack';
 import { afterPackSessionTransition, type PackSessionHookContext } from './pack-session-hooks';
 import { sessionView, type PackSessionView } from './pack-session-view';
-import { event } from './shipments';
+import { timelineEvent } from '../core/timeline';
 
 export type { PackSessionView } from './pack-session-view';
 
@@ -107,7 +107,7 @@ export async function startPackSession(ctx: AppContext, input: StartSessionInput
       version: 1,
     });
     await orderStore.appendEvents(trx, [
-      event(order.id, null, now, actor, 'packing_started', null, null, null, input.station ? `station ${input.station}` : null, JSON.stringify({ session_id: id, station: input.station ?? null, packer: input.packer ?? null })),
+      timelineEvent({ orderId: order.id, at: now, actor, kind: 'packing_started', reason: input.station ? `station ${input.station}` : null, data: JSON.stringify({ session_id: id, station: input.station ?? null, packer: input.packer ?? null }) }),
     ]);
     const session = (await packing.getSession(trx, id, false))!;
     const view = await sessionView(trx, session);
@@ -230,7 +230,7 @@ export async function scanItem(ctx: AppContext, sessionId: number, code: string,
       if (!decision.ok) throw new ConflictError(decision.rule, decision.message, parcel.status);
       await trx.updateTable('parcels').set({ status: decision.to, packed_at: now, weight_g: pkg.expected_gross_g, updated_at: now }).where('id', '=', parcelId).execute();
       await orderStore.appendEvents(trx, [
-        event(session.order_id, parcelId, now, actor, 'transition', 'pack', decision.from, decision.to, `every item scanned (pack session ${session.id})`, JSON.stringify({ session_id: session.id, box: pkg.box_code, contents: expected })),
+        timelineEvent({ orderId: session.order_id, parcelId, at: now, actor, kind: 'transition', action: 'pack', from: decision.from, to: decision.to, reason: `every item scanned (pack session ${session.id})`, data: JSON.stringify({ session_id: session.id, box: pkg.box_code, contents: expected }) }),
       ]);
       session = await moveSession(trx, session, 'pack_parcel', { updated_at: now });
       packed = true;
@@ -287,7 +287,7 @@ export async function recordWeight(ctx: AppContext, sessionId: number, input: We
     const data = JSON.stringify({ session_id: session.id, measured_g: input.grams, expected_g: pkg.expected_gross_g, range: judgement.range });
     if (!judgement.ok && !reason) {
       await packing.updatePackageWeight(trx, parcelId, input.grams, 'held', judgement.message.en, now);
-      await orderStore.appendEvents(trx, [event(session.order_id, parcelId, now, actor, 'parcel_held', null, null, null, judgement.message.en, data)]);
+      await orderStore.appendEvents(trx, [timelineEvent({ orderId: session.order_id, parcelId, at: now, actor, kind: 'parcel_held', reason: judgement.message.en, data })]);
       session = await moveSession(trx, session, 'hold', { updated_at: now });
       return { judgement, held: true, overridden: false, session: await sessionView(trx, session), next: undefined as Localized | undefined };
     }
@@ -295,7 +295,7 @@ export async function recordWeight(ctx: AppContext, sessionId: number, input: We
     await packing.updatePackageWeight(trx, parcelId, input.grams, overridden ? 'overridden' : 'ok', overridden ? reason! : null, now);
     await trx.updateTable('parcels').set({ weight_g: input.grams, updated_at: now }).where('id', '=', parcelId).execute();
     const events: NewOrderEventRow[] = [
-      event(session.order_id, parcelId, now, actor, overridden ? 'weight_override' : 'parcel_weighed', null, null, null, overridden ? reason! : judgement.message.en, data),
+      timelineEvent({ orderId: session.order_id, parcelId, at: now, actor, kind: overridden ? 'weight_override' : 'parcel_weighed', reason: overridden ? reason! : judgement.message.en, data }),
     ];
     // Next planned parcel of the order, or the end of the session.
     const parcels = await planView(trx, session.order_id);

@@ -42,10 +42,10 @@ import type { NewOrderEventRow, OrderRow } from '../store/schema';
 import type { BoxRow, PackSessionRow, ParcelPackageRow } from '../store/schema-packing';
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
-import { event } from './shipments';
+import { timelineEvent } from '../core/timeline';
 
 /** Orders a packer may work on: accepted and not yet fully shipped (not waiting for stock, not closed). */
-export const PACKABLE_ORDER_STATES = ['awaiting_shipment', 'partially_shipped'] as const;
+const PACKABLE_ORDER_STATES = ['awaiting_shipment', 'partially_shipped'] as const;
 
 /** A refusal at the station (wrong scan, weight out of range): a 409 that also says what is expected. */
 export class PackStationRefusal extends ConflictError {
@@ -60,7 +60,7 @@ export class PackStationRefusal extends ConflictError {
   }
 }
 
-export function toBox(row: BoxRow): Box {
+function toBox(row: BoxRow): Box {
   return {
     code: row.code,
     innerMm: [row.inner_length_mm, row.inner_width_mm, row.inner_height_mm],
@@ -172,7 +172,7 @@ async function createPlannedParcels(trx: Executor, order: OrderRow, plan: { resu
       for (const p of parcel.placements) contents.set(p.sku, (contents.get(p.sku) ?? 0) + 1);
       const items = [...contents].map(([sku, quantity]) => ({ sku, quantity }));
       events.push(
-        event(order.id, ids[i]!, now, actor, 'parcel_created', null, null, 'created', `box ${parcel.box.code}${result.parcels.length > 1 ? ` (${i + 1} of ${result.parcels.length})` : ''}`, JSON.stringify({ box: parcel.box.code, contents: items, expected_gross_g: parcel.grossWeightG })),
+        timelineEvent({ orderId: order.id, parcelId: ids[i]!, at: now, actor, kind: 'parcel_created', to: 'created', reason: `box ${parcel.box.code}${result.parcels.length > 1 ? ` (${i + 1} of ${result.parcels.length})` : ''}`, data: JSON.stringify({ box: parcel.box.code, contents: items, expected_gross_g: parcel.grossWeightG }) }),
       );
       return {
         parcel_id: ids[i]!,
@@ -194,7 +194,7 @@ async function createPlannedParcels(trx: Executor, order: OrderRow, plan: { resu
       };
     }),
   );
-  events.push(event(order.id, null, now, actor, 'packing_planned', null, null, null, result.message.en, JSON.stringify({ message: result.message, split: result.split, boxes: result.parcels.map((p) => p.box.code), box_cost: { amount: result.boxCost, currency }, exact: result.exact })));
+  events.push(timelineEvent({ orderId: order.id, at: now, actor, kind: 'packing_planned', reason: result.message.en, data: JSON.stringify({ message: result.message, split: result.split, boxes: result.parcels.map((p) => p.box.code), box_cost: { amount: result.boxCost, currency }, exact: result.exact }) }));
   await orderStore.appendEvents(trx, events);
 }
 
@@ -269,7 +269,7 @@ export async function ensurePlan(ctx: AppContext, trx: Executor, order: OrderRow
       const decision = decide(parcelMachine, parcel.status as ParcelState, 'void', {});
       if (!decision.ok) throw new ConflictError(decision.rule, decision.message, parcel.status);
       await trx.updateTable('parcels').set({ status: decision.to, updated_at: now }).where('id', '=', parcel.id).execute();
-      events.push(event(order.id, parcel.id, now, actor, 'transition', 'void', decision.from, decision.to, 'packing planned again', null));
+      events.push(timelineEvent({ orderId: order.id, parcelId: parcel.id, at: now, actor, kind: 'transition', action: 'void', from: decision.from, to: decision.to, reason: 'packing planned again' }));
     }
     await orderStore.appendEvents(trx, events);
     parcels = await orderStore.getParcels(trx, order.id);

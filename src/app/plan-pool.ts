@@ -24,7 +24,7 @@ export interface PlanPoolOptions {
   maxQueued?: number;
 }
 
-export function planPoolOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Required<PlanPoolOptions> {
+function planPoolOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Required<PlanPoolOptions> {
   return {
     threads: setting(env, 'SHIPBY_PLAN_THREADS') ?? Math.max(1, Math.min(2, os.availableParallelism())),
     maxBudgetMs: setting(env, 'SHIPBY_PLAN_MAX_BUDGET_MS'),

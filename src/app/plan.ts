@@ -112,7 +112,7 @@ export async function planOpenOrders(ctx: AppContext, settings: PlanSettings): P
  * order waiting for stock, the warehouse it waits on; for an order with neither, the only warehouse if there is
  * just one (or none is defined), else none (`undefined`).
  */
-export async function orderWarehouses(ctx: AppContext, orderIds: readonly number[]): Promise<Map<number, string | undefined>> {
+async function orderWarehouses(ctx: AppContext, orderIds: readonly number[]): Promise<Map<number, string | undefined>> {
   const db = ctx.store.db;
   const [reserved, shortfalls, warehouses] = await Promise.all([planning.reservedUnitsByWarehouse(db, orderIds), planning.shortfallsOf(db, orderIds), db.selectFrom('warehouses').select('id').execute()]);
   const best = new Map<number, { warehouseId: string; units: number }>();

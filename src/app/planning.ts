@@ -20,9 +20,9 @@ import { DEFAULT_PLAN_SETTINGS, loadPlanProblem, presentWorkPlan, type PlanSetti
 import { inProcessPlanner, planTask } from './plan-compute';
 
 /** The key of the plan of every open order under the default settings (no warehouse named). */
-export const ALL_WAREHOUSES = '*';
+const ALL_WAREHOUSES = '*';
 /** A stored plan older than this is recomputed even when nothing changed: its start times drift into the past. */
-export const PLAN_MAX_AGE_MS = 15 * 60_000;
+const PLAN_MAX_AGE_MS = 15 * 60_000;
 /** A warm recompute searches for this share of the full budget. */
 const WARM_BUDGET_SHARE = 0.25;
 
@@ -131,7 +131,7 @@ export async function setStaffing(ctx: AppContext, warehouseId: string, input: S
 }
 
 /** The plan settings of a warehouse: its staffing (stored, or the defaults) on top of the default settings. */
-export async function warehousePlanSettings(ctx: AppContext, warehouseId: string): Promise<PlanSettings> {
+async function warehousePlanSettings(ctx: AppContext, warehouseId: string): Promise<PlanSettings> {
   const staffing = await getStaffing(ctx, warehouseId);
   return {
     ...DEFAULT_PLAN_SETTINGS, warehouseId, stations: staffing.stations, shifts: staffing.shifts, shift: staffing.shifts[0] ?? DEFAULT_PLAN_SETTINGS.shift,

@@ -17,9 +17,10 @@ import type { Executor } from '../store/orders';
 import type { Database, OrderRow } from '../store/schema';
 import type { AppContext } from './context';
 import { NotFoundError, ValidationError } from './errors';
+import { timelineEvent } from '../core/timeline';
 
 /** The policy a shop gets until it chooses one. */
-export const DEFAULT_POLICY_BY_PLATFORM: Record<string, string> = {
+const DEFAULT_POLICY_BY_PLATFORM: Record<string, string> = {
   aliexpress: 'aliexpress_pop',
   amazon: 'amazon_seller_fulfilled',
   shopee: 'shopee',
@@ -35,7 +36,7 @@ interface ShopPolicyColumns {
   policy_overrides: string | null;
 }
 
-export function shopPolicyChoice(shop: ShopPolicyColumns): ShopPolicyChoice {
+function shopPolicyChoice(shop: ShopPolicyColumns): ShopPolicyChoice {
   return {
     defaultPolicyId: shop.policy_id ?? DEFAULT_POLICY_BY_PLATFORM[shop.platform] ?? 'aliexpress_pop',
     byOrderType: shop.policy_by_type ? JSON.parse(shop.policy_by_type) : undefined,
@@ -147,7 +148,7 @@ export async function setShopPolicy(ctx: AppContext, shopId: string, input: Poli
 }
 
 /** Recomputes ship_by_at for a shop's open orders (or one order), writing a `deadline_changed` event for each change. */
-export async function recomputeOpenDeadlines(
+async function recomputeOpenDeadlines(
   trx: Transaction<Database>,
   shopId: string,
   now: number,
@@ -177,10 +178,14 @@ export async function recomputeOpenDeadlines(
       .execute();
     await trx
       .insertInto('order_events')
-      .values({
-        order_id: order.id, parcel_id: null, at: now, actor, kind: 'deadline_changed', action: null, from_state: null, to_state: null, reason,
+      .values(timelineEvent({
+        orderId: order.id,
+        at: now,
+        actor,
+        kind: 'deadline_changed',
+        reason,
         data: JSON.stringify({ from: order.ship_by_at, to: shipByAt, source, policy: `${deadline.policy.id}@${deadline.policy.version}` }),
-      })
+      }))
       .execute();
   }
   return { recomputed: open.length, changed };
@@ -211,7 +216,7 @@ export async function recordExtension(
       .execute();
     await trx
       .insertInto('order_events')
-      .values({ order_id: orderId, parcel_id: null, at: now, actor, kind: 'extension_recorded', action: null, from_state: null, to_state: null, reason: extension.note ?? null, data: JSON.stringify(extension) })
+      .values(timelineEvent({ orderId, at: now, actor, kind: 'extension_recorded', reason: extension.note ?? null, data: JSON.stringify(extension) }))
       .execute();
     await recomputeOpenDeadlines(trx, order.shop_id, now, actor, 'buyer extension', orderId);
     return trx.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirstOrThrow();

@@ -28,7 +28,7 @@ import { loadShopResolver } from './policies';
 import { planView, previewPacking } from './pack';
 
 /** ASSUMPTION: minutes of packing still ahead of a parcel that is not packed yet (it shifts the first pick-up). */
-export const DEFAULT_PACKING_MINUTES = 20;
+const DEFAULT_PACKING_MINUTES = 20;
 
 export interface ParcelToQuote {
   parcelId: number | null;
@@ -82,7 +82,7 @@ async function countedEventOf(ctx: AppContext, order: OrderRow): Promise<{ at: '
   };
 }
 
-export async function promiseFor(db: Executor, order: OrderRow, now: number, promisedDays?: number): Promise<DeliveryPromise> {
+async function promiseFor(db: Executor, order: OrderRow, now: number, promisedDays?: number): Promise<DeliveryPromise> {
   if (promisedDays !== undefined) return deliveryPromise(now, promisedDays, 'order');
   const receipt = await db.selectFrom('order_receipts').select('freight_commit_days').where('order_id', '=', order.id).executeTakeFirst();
   if (receipt?.freight_commit_days) return deliveryPromise(now, receipt.freight_commit_days, 'order');
@@ -91,7 +91,7 @@ export async function promiseFor(db: Executor, order: OrderRow, now: number, pro
 }
 
 /** The parcels still to be labelled: planned ones, or the plan `pack` would make. */
-export async function parcelsToQuote(db: Executor, order: OrderRow): Promise<ParcelToQuote[]> {
+async function parcelsToQuote(db: Executor, order: OrderRow): Promise<ParcelToQuote[]> {
   const planned = (await planView(db, order.id)).filter((p) => p.status === 'created' || p.status === 'packed');
   if (planned.length) {
     return planned.map((p) => ({ parcelId: p.parcelId, status: p.status, box: p.box, outerMm: p.outerMm, grossWeightG: p.measuredG ?? p.expectedGrossG, contents: p.contents }));

@@ -21,6 +21,7 @@ import { ConflictError, NotFoundError, ValidationError } from './errors';
 import { transitionOrder } from './order-transition';
 import { loadShopResolver } from './policies';
 import { raiseProblems } from './tracking/problems';
+import { timelineEvent } from '../core/timeline';
 
 const AWAITING_RECEIPT: readonly OrderState[] = ['shipped', 'in_transit', 'delivered'];
 
@@ -141,7 +142,7 @@ async function changeTerms(
     const computed = AWAITING_RECEIPT.includes(order.status as OrderState) ? await computeReceipt(trx, order, terms, DEFAULT_RECEIPT_RULES) : undefined;
     await upsertReceipt(trx, orderId, { ...terms, last_shipped_at: computed?.lastShippedAt ?? null, auto_confirm_at: computed?.confirmation.at ?? null }, now);
     await orders.appendEvents(trx, [
-      { order_id: orderId, parcel_id: null, at: now, actor, kind, action: null, from_state: null, to_state: null, reason, data: JSON.stringify({ ...terms, auto_confirm_at: toIso(computed?.confirmation.at) }) },
+      timelineEvent({ orderId, at: now, actor, kind, reason, data: JSON.stringify({ ...terms, auto_confirm_at: toIso(computed?.confirmation.at) }) }),
     ]);
     // The proposal is answered: a new one may come for the new time.
     if (kind === 'acceptance_extended') {

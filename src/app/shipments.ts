@@ -4,7 +4,7 @@
  * parcel change). The shop's upload timing decides whether the upload is due at once (`label`, `early`) or held
  * until the carrier's first scan (`first_scan`).
  */
-import { timelineEvent } from '../core/tracking/plan';
+import { timelineEvent } from '../core/timeline';
 import { localized, type Localized } from '../core/i18n';
 import { orderMachine, parcelMachine, type OrderState, type ParcelAction, type ParcelState } from '../core/order';
 import type { ImportIssue } from '../core/order-input';
@@ -67,7 +67,7 @@ export interface UploadPayload {
 }
 
 /** The one place a number is checked before it is queued (core/tracking). */
-export function validateTrackingNumber(input: {
+function validateTrackingNumber(input: {
   trackingNumber: string;
   carrier: string | undefined;
   country: string;
@@ -91,7 +91,7 @@ export function validateTrackingNumber(input: {
 }
 
 /** The carrier behind an AliExpress logistics service key, for the number's format checks. */
-export function carrierForService(serviceName: string): string | undefined {
+function carrierForService(serviceName: string): string | undefined {
   const key = serviceName.trim().toUpperCase();
   if (key.startsWith('CAINIAO') || key.startsWith('AE_')) return 'cainiao';
   if (key.startsWith('YANWEN')) return 'yanwen';
@@ -255,12 +255,12 @@ export async function markParcelsShipped(ctx: AppContext, inputs: ShipParcelInpu
     for (const plan of plans) {
       const parcel = plan.parcel!;
       const isNew = fresh.includes(plan);
-      if (isNew) events.push(event(plan.order.id, parcel.id, now, actor, 'parcel_created', null, null, 'created', null, null));
+      if (isNew) events.push(timelineEvent({ orderId: plan.order.id, parcelId: parcel.id, at: now, actor, kind: 'parcel_created', to: 'created' }));
       let state = parcel.status as ParcelState;
       for (const action of plan.path) {
         const decision = decide(parcelMachine, state, action, {});
         if (!decision.ok) throw new ConflictError(decision.rule, decision.message, state);
-        events.push(event(plan.order.id, parcel.id, now, actor, 'transition', action, decision.from, decision.to, `tracking number ${plan.number}`, null));
+        events.push(timelineEvent({ orderId: plan.order.id, parcelId: parcel.id, at: now, actor, kind: 'transition', action, from: decision.from, to: decision.to, reason: `tracking number ${plan.number}` }));
         state = decision.to;
       }
       const carrier = plan.input.carrier ?? carrierForService(plan.input.serviceName) ?? null;
@@ -314,9 +314,7 @@ export async function markParcelsShipped(ctx: AppContext, inputs: ShipParcelInpu
       results[i]!.outboxId = id;
       const plan = plans[i]!;
       events.push(
-        event(plan.order.id, row.parcel_id!, now, actor, 'upload_queued', null, null, null,
-          results[i]!.uploadStatus === 'held' ? "held until the carrier's first scan" : plan.timing === 'early' ? 'early upload (virtual shipment)' : null,
-          JSON.stringify({ outbox_id: id, tracking_number: plan.number, service: plan.input.serviceName.trim(), send_type: row.send_type, timing: plan.timing, ...(plan.warnings.length ? { warning: plan.warnings[0] } : {}), ...(plan.confirmedUnrecognised ? { unrecognised_format_confirmed: plan.confirmedUnrecognised } : {}) })),
+        timelineEvent({ orderId: plan.order.id, parcelId: row.parcel_id!, at: now, actor, kind: 'upload_queued', reason: results[i]!.uploadStatus === 'held' ? "held until the carrier's first scan" : plan.timing === 'early' ? 'early upload (virtual shipment)' : null, data: JSON.stringify({ outbox_id: id, tracking_number: plan.number, service: plan.input.serviceName.trim(), send_type: row.send_type, timing: plan.timing, ...(plan.warnings.length ? { warning: plan.warnings[0] } : {}), ...(plan.confirmedUnrecognised ? { unrecognised_format_confirmed: plan.confirmedUnrecognised } : {}) }) }),
       );
     });
     await orders.appendEvents(trx, events);
@@ -392,5 +390,3 @@ async function numberUses(db: Executor, numbers: string[]): Promise<Map<string, 
   return uses;
 }
 
-/** One timeline row (the one constructor, in core beside the tracking plan). */
-export const event = timelineEvent;

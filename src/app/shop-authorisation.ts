@@ -46,7 +46,7 @@ import { secretContext } from './marketplace';
 import { decryptSecret, encryptSecret } from './secrets';
 
 const PLATFORM = 'aliexpress';
-export const TOKEN_REFRESH_LEASE = 'token-refresh';
+const TOKEN_REFRESH_LEASE = 'token-refresh';
 
 /** An authorisation that did not complete: the HTTP status to answer and a reason code, in both languages. */
 export class AuthorisationError extends LocalizedError {

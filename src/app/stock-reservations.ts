@@ -27,9 +27,11 @@ import type { StockReservationRow } from '../store/schema-stock';
 import * as stock from '../store/stock';
 import { accountsOfShops } from '../store/accounts';
 import { settlementReader, writeSettlement, type SettlementReader } from '../store/stock-bulk';
+import { inRetriedTransaction } from '../store/transaction-retry';
 import type { AppContext } from './context';
 import { ConflictError } from './errors';
 import { StockChangeRefused, type ConsumeItem, type HeldUnits, type SettleIntent, type SettleReport, type SettleRequest, type StockRefusal } from './stock-settle-types';
+import { timelineEvent } from '../core/timeline';
 
 // What a settlement is asked and answers, and the refusal of a stock change, live in stock-settle-types.ts.
 export * from './stock-settle-types';
@@ -51,11 +53,6 @@ function cutoffAfter(now: number, timeZone: string, cutoffTime: string): number 
   const at = nextCutoffAt(now, timeZone, cutoffTime);
   cutoffs.set(key, { from: now, at });
   return at;
-}
-
-/** Replaces the warehouse strategy for one store (the default is `deadlineFirstStrategy`). */
-export function useWarehouseStrategy(store: Store, strategy: WarehouseStrategy): void {
-  strategies.set(store, strategy);
 }
 
 /** Units of an order line that left in a parcel (marketplace units, as on the line). */
@@ -309,7 +306,7 @@ export async function settleStockInTransaction(store: Store, trx: Transaction<Da
       const list = transitions.get(key) ?? [];
       list.push(head.id);
       transitions.set(key, list);
-      events.push({ order_id: head.id, parcel_id: null, at: meta.now, actor: meta.actor, kind: 'transition', action, from_state: decision.from, to_state: decision.to, reason, data: JSON.stringify(data) });
+      events.push(timelineEvent({ orderId: head.id, at: meta.now, actor: meta.actor, kind: 'transition', action, from: decision.from, to: decision.to, reason, data: JSON.stringify(data) }));
     };
     const reserveItems = (head: stock.OrderHead, warehouseId: string, items: readonly LineNeed[]) => {
       const bySku = new Map<string, number>();
@@ -341,7 +338,7 @@ export async function settleStockInTransaction(store: Store, trx: Transaction<Da
         const text = describeShortfalls(placement.shortfalls, placement.warehouseId).en;
         const changed = !sameShortfalls(recorded, rows);
         if (head.status === 'awaiting_shipment') transition(head, 'wait_for_stock', text, data);
-        else if (changed) events.push({ order_id: head.id, parcel_id: null, at: meta.now, actor: meta.actor, kind: 'stock_short', action: null, from_state: null, to_state: null, reason: text, data: JSON.stringify(data) });
+        else if (changed) events.push(timelineEvent({ orderId: head.id, at: meta.now, actor: meta.actor, kind: 'stock_short', reason: text, data: JSON.stringify(data) }));
         if (changed) {
           if (recorded.length) clearShortfalls.push(head.id);
           newShortfalls.push(...rows);
@@ -450,7 +447,7 @@ export async function settleAfterLineChange(store: Store, trx: Transaction<Datab
 }
 
 /** Shipping consumes what the order reserved: all of it, or the given units of some lines (a partial parcel). */
-export async function consumeOrderStockInTransaction(
+async function consumeOrderStockInTransaction(
   store: Store,
   trx: Transaction<Database>,
   orderId: number,
@@ -463,28 +460,13 @@ export async function consumeOrderStockInTransaction(
 // ---------------------------------------------------------------------------------------------------------
 // Use cases with their own transaction
 
-const RETRYABLE = new Set(['40P01', '40001']); // deadlock detected, serialization failure
-
-/** Runs a stock transaction, retrying the few times PostgreSQL picks it as a deadlock victim. */
-export async function inStockTransaction<T>(ctx: AppContext, run: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await ctx.store.db.transaction().execute(run);
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (attempt >= 4 || !code || !RETRYABLE.has(code)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 10));
-    }
-  }
-}
-
 export async function consumeOrderStock(ctx: AppContext, orderId: number, items: ConsumeItem[] | undefined, actor: string): Promise<SettleReport> {
-  return inStockTransaction(ctx, (trx) => consumeOrderStockInTransaction(ctx.store, trx, orderId, items, { now: ctx.now(), actor }));
+  return inRetriedTransaction(ctx.store.db, (trx) => consumeOrderStockInTransaction(ctx.store, trx, orderId, items, { now: ctx.now(), actor }));
 }
 
 /** Reserves for a batch of orders in one transaction (what an import or a sync batch does). */
 export async function reserveOrders(ctx: AppContext, orderIds: readonly number[], actor: string): Promise<SettleReport> {
-  return inStockTransaction(ctx, (trx) => settleOrdersStock(ctx.store, trx, orderIds, { now: ctx.now(), actor }));
+  return inRetriedTransaction(ctx.store.db, (trx) => settleOrdersStock(ctx.store, trx, orderIds, { now: ctx.now(), actor }));
 }
 
 /**

@@ -16,9 +16,10 @@ import { DAY_MS } from '../core/time';
 import * as stock from '../store/stock';
 import * as purchaseOrders from '../store/purchase-orders';
 import * as stockReads from '../store/stock-reads';
+import { inRetriedTransaction } from '../store/transaction-retry';
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
-import { inStockTransaction, refusalMessage, settleStockInTransaction, StockChangeRefused, type SettleReport } from './stock-reservations';
+import { refusalMessage, settleStockInTransaction, StockChangeRefused, type SettleReport } from './stock-reservations';
 
 function issue(field: string, en: string, zh: string): ImportIssue {
   return { row: 0, field, message: localized(en, zh) };
@@ -64,7 +65,7 @@ export async function adjustStock(ctx: AppContext, input: AdjustmentInput): Prom
   const refusal = checkAdjustment(input.reason, delta);
   if (refusal) throw new ValidationError([{ row: 0, field: 'reason', message: refusal }]);
   try {
-    return await inStockTransaction(ctx, async (trx) => {
+    return await inRetriedTransaction(ctx.store.db, async (trx) => {
       const report = await settleStockInTransaction(ctx.store, trx, {
         changes: [{
           warehouseId: input.warehouseId, sku: input.sku, kind: 'adjust', reason: input.reason, note: input.note?.trim() || null, purchaseOrderId: null,
@@ -257,7 +258,7 @@ export async function purchaseOrderAction(
     throw new ValidationError([issue('action', `unknown action "${action}" (place, receive, cancel).`, `未知操作「${action}」（place、receive、cancel）。`)]);
   }
   const act: PurchaseOrderAction = action;
-  return inStockTransaction(ctx, async (trx) => {
+  return inRetriedTransaction(ctx.store.db, async (trx) => {
     const now = ctx.now();
     const po = await purchaseOrders.getPurchaseOrder(trx, id, ctx.store.dialect === 'postgres' ? 'wait' : 'none');
     if (!po) throw new NotFoundError(localized(`purchase order ${id} not found.`, `未找到采购单 ${id}。`));

@@ -10,7 +10,7 @@ import type { AppContext } from './context';
 /** This process's owner id (`host:pid:nonce`): a lease of a process gone from this host is taken over at once. */
 export { processOwnerId } from '../store/leases';
 
-export const JOBS_LEASE = 'jobs';
+const JOBS_LEASE = 'jobs';
 const JOB_TURN_PREFIX = 'job:';
 const SERVER_PREFIX = 'server:';
 
@@ -47,9 +47,4 @@ export async function jobsOwner(ctx: AppContext): Promise<string | null> {
 export function claimJobTurn(ctx: AppContext, lease: string, ttlMs: number): Promise<boolean> {
   const name = lease.startsWith(JOB_TURN_PREFIX) ? lease : `${JOB_TURN_PREFIX}${lease}`;
   return leases.takeLease(ctx.store.db, name, leases.processOwnerId(), Date.now(), ttlMs);
-}
-
-/** The job turns held now, by job (and shop), with their holders. */
-export function jobTurns(ctx: AppContext): Promise<StoreLeaseRow[]> {
-  return leases.liveLeases(ctx.store.db, Date.now(), JOB_TURN_PREFIX);
 }

@@ -54,7 +54,7 @@ interface StoreFigures {
 }
 
 /** The store's figures now: open orders by situation (from situationsOf), at risk by shop, outbox, tracking lag. */
-export async function storeFigures(ctx: AppContext): Promise<StoreFigures> {
+async function storeFigures(ctx: AppContext): Promise<StoreFigures> {
   const bySituation = new Map<string, number>(SITUATION_KINDS.map((k) => [k, 0]));
   bySituation.set('undetermined', 0);
   const atRisk = new Map<string, { at_risk: number; will_miss: number }>();

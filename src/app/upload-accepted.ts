@@ -17,7 +17,8 @@ import type { NewOrderEventRow, NewOutboxRow, OrderRow, OutboxRow, ParcelRow } f
 import type { AppContext } from './context';
 import { ConflictError } from './errors';
 import { transitionOrders, type OrderTransitionRequest } from './order-transition';
-import { event, type UploadPayload } from './shipments';
+import { type UploadPayload } from './shipments';
+import { timelineEvent } from '../core/timeline';
 import type { NoticePayload } from './upload-delivery';
 
 export async function applyAcceptedUploads(ctx: AppContext, trx: orders.Executor, rows: readonly OutboxRow[], now: number, worker: string, events: NewOrderEventRow[]): Promise<void> {
@@ -41,11 +42,11 @@ export async function applyAcceptedUploads(ctx: AppContext, trx: orders.Executor
     if (parcel) {
       const decision = decide(parcelMachine, parcel.status as ParcelState, 'upload_tracking', {});
       if (decision.ok) {
-        events.push(event(row.order_id, parcel.id, now, worker, 'transition', 'upload_tracking', decision.from, decision.to, 'accepted by the marketplace', null));
+        events.push(timelineEvent({ orderId: row.order_id, parcelId: parcel.id, at: now, actor: worker, kind: 'transition', action: 'upload_tracking', from: decision.from, to: decision.to, reason: 'accepted by the marketplace' }));
         parcels.set(parcel.id, { ...parcel, status: decision.to });
       } else {
         // e.g. an early upload for a parcel not labelled yet: the platform has the number; the parcel keeps its state.
-        events.push(event(row.order_id, parcel.id, now, worker, 'upload_accepted_parcel_unchanged', null, null, null, decision.message.en, JSON.stringify({ rule: decision.rule, parcel_state: parcel.status })));
+        events.push(timelineEvent({ orderId: row.order_id, parcelId: parcel.id, at: now, actor: worker, kind: 'upload_accepted_parcel_unchanged', reason: decision.message.en, data: JSON.stringify({ rule: decision.rule, parcel_state: parcel.status }) }));
       }
       const to = decision.ok ? decision.to : '';
       parcelMoves.set(to, [...(parcelMoves.get(to) ?? []), parcel.id]);
@@ -82,7 +83,7 @@ export async function applyAcceptedUploads(ctx: AppContext, trx: orders.Executor
   }
   for (const outcome of await transitionOrders(trx, requests, { store: ctx.store, now, actor: worker, events })) {
     if (!outcome.ok) {
-      events.push(event(outcome.order.id, asked.get(outcome.order.id)!.parcelId, now, worker, 'upload_accepted_order_unchanged', null, null, null, outcome.refusal.message.en, JSON.stringify({ rule: outcome.refusal.rule })));
+      events.push(timelineEvent({ orderId: outcome.order.id, parcelId: asked.get(outcome.order.id)!.parcelId, at: now, actor: worker, kind: 'upload_accepted_order_unchanged', reason: outcome.refusal.message.en, data: JSON.stringify({ rule: outcome.refusal.rule }) }));
       unmoved.push(outcome.order);
     }
   }

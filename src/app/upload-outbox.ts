@@ -23,13 +23,14 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../core/upload-rules';
 import * as orders from '../store/orders';
 import * as outbox from '../store/outbox';
 import { ownerIsGone } from '../store/leases';
+import { inRetriedTransaction } from '../store/transaction-retry';
 import type { ClaimedRow } from '../store/outbox';
 import type { NewOrderEventRow, OutboxRow } from '../store/schema';
 import type { AppContext } from './context';
-import { ConflictError } from './errors';
+import { isOrderVersionConflict } from './errors';
 import { runOutboxHooks, type OutboxMove } from './outbox-hooks';
 import { attemptKind, closingPoints, planOutcome, type RecordSummary } from './outbox-outcomes';
-import { event } from './shipments';
+import { timelineEvent } from '../core/timeline';
 import type { DeliveryOutcome } from './upload-delivery';
 
 // Delivery (network) and the seller's view live beside this file; their API is re-exported here.
@@ -73,31 +74,27 @@ export async function claimOutboxRows(
 ): Promise<ClaimedRow[]> {
   const now = ctx.now();
   const goneOwners = await deadWorkers(ctx, now);
-  return withRetries(() =>
-    ctx.store.db.transaction().execute(async (trx) => {
-      const rows = await outbox.claimDueRows(trx, {
-        dialect: ctx.store.dialect,
-        worker,
-        now,
-        leaseMs: options.leaseMs,
-        limit: options.limit,
-        goneOwners,
-        ...(options.kinds ? { kinds: options.kinds } : {}),
-      });
-      const lost = rows.filter((row) => row.claimed_from === 'in_flight');
-      if (lost.length) {
-        await orders.appendEvents(
-          trx,
-          lost.map((row) =>
-            event(row.order_id, row.parcel_id, now, worker, attemptKind(row), null, null, null,
-              `attempt ${row.attempts - 1}: worker ${row.previous_owner} stopped before recording it; the outcome is unknown, so the order is read back before anything is sent`,
-              JSON.stringify({ outbox_id: row.id, attempt: row.attempts - 1, outcome: 'lost', worker: row.previous_owner })),
-          ),
-        );
-      }
-      return rows;
-    }),
-  );
+  return inRetriedTransaction(ctx.store.db, async (trx) => {
+    const rows = await outbox.claimDueRows(trx, {
+      dialect: ctx.store.dialect,
+      worker,
+      now,
+      leaseMs: options.leaseMs,
+      limit: options.limit,
+      goneOwners,
+      ...(options.kinds ? { kinds: options.kinds } : {}),
+    });
+    const lost = rows.filter((row) => row.claimed_from === 'in_flight');
+    if (lost.length) {
+      await orders.appendEvents(
+        trx,
+        lost.map((row) =>
+          timelineEvent({ orderId: row.order_id, parcelId: row.parcel_id, at: now, actor: worker, kind: attemptKind(row), reason: `attempt ${row.attempts - 1}: worker ${row.previous_owner} stopped before recording it; the outcome is unknown, so the order is read back before anything is sent`, data: JSON.stringify({ outbox_id: row.id, attempt: row.attempts - 1, outcome: 'lost', worker: row.previous_owner }) }),
+        ),
+      );
+    }
+    return rows;
+  }, { alsoRetry: isOrderVersionConflict });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -120,7 +117,7 @@ export async function recordOutboxOutcomes(
   context: { outageOpen?: boolean } = {},
 ): Promise<RecordSummary> {
   if (results.length === 0) return { accepted: 0, retried: 0, dead: 0, refused: 0, notices: 0, lostClaims: 0 };
-  return withRetries(() => ctx.store.db.transaction().execute(async (trx) => {
+  return inRetriedTransaction(ctx.store.db, async (trx) => {
     const now = ctx.now();
     const summary: RecordSummary = { accepted: 0, retried: 0, dead: 0, refused: 0, notices: 0, lostClaims: 0 };
     // 1. What each outcome writes, decided before anything is written; a failed upload needs its order's closing point.
@@ -146,19 +143,5 @@ export async function recordOutboxOutcomes(
     await runOutboxHooks(trx, taken, { ctx, now, worker, events });
     await orders.appendEvents(trx, events);
     return summary;
-  }));
-}
-
-/** PostgreSQL deadlocks and lost optimistic locks are retried a few times; anything else is thrown. */
-async function withRetries<T>(run: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await run();
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      const retriable = code === '40P01' || code === '40001' || (error instanceof ConflictError && error.rule === 'order.version');
-      if (!retriable || attempt >= 5) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.floor(Math.random() * 20)));
-    }
-  }
+  }, { alsoRetry: isOrderVersionConflict });
 }

@@ -12,6 +12,7 @@ import { decide } from '../core/state-machine';
 import * as orders from '../store/orders';
 import * as outbox from '../store/outbox';
 import type { NewOrderEventRow } from '../store/schema';
+import { timelineEvent } from '../core/timeline';
 
 /** Why nothing is uploaded for the order, and what to do in the dashboard. */
 export function closedOrderUploadReason(platformOrderId: string, settled: 'closed' | 'cancelled', why?: Localized): Localized {
@@ -36,18 +37,15 @@ export function closedOrderRefusalEvent(
   actor: string,
   extra: Record<string, unknown> = {},
 ): NewOrderEventRow {
-  return {
-    order_id: row.order_id,
-    parcel_id: row.parcel_id,
+  return timelineEvent({
+    orderId: row.order_id,
+    parcelId: row.parcel_id,
     at: now,
     actor,
     kind: 'upload_refused',
-    action: null,
-    from_state: null,
-    to_state: null,
     reason: message.en,
     data: JSON.stringify({ outbox_id: row.id, reason: 'order_closed', message, void_label: true, ...extra }),
-  };
+  });
 }
 
 /**

@@ -12,7 +12,7 @@ import type { WorkEstimateRow } from '../store/schema-planning';
 import type { AppContext } from './context';
 import { NotFoundError, ValidationError } from './errors';
 
-export const ESTIMATE_SCOPES = ['shop', 'warehouse'] as const;
+const ESTIMATE_SCOPES = ['shop', 'warehouse'] as const;
 export type EstimateScope = (typeof ESTIMATE_SCOPES)[number];
 
 /** Sessions older than this no longer say how fast the warehouse packs today. */

@@ -24,7 +24,7 @@ export async function withApp<T>(run: (ctx: AppContext) => Promise<T>): Promise<
 }
 
 /** A command line that cannot be acted on (a bad option): nothing ran, exit code 2. */
-export class UsageError extends LocalizedError {}
+class UsageError extends LocalizedError {}
 
 /** `--at TIME` of the read commands: undefined when not given; a time that does not parse is a UsageError. */
 export function atOption(text: string | undefined): number | undefined {

@@ -22,7 +22,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 const READ_ALL: Permission[] = ['orders:read', 'stock:read', 'parcels:read', 'settings:read'];
 
-export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   owner: PERMISSIONS,
   manager: [...READ_ALL, 'orders:write', 'stock:write', 'settings:write', 'pack'],
   // The pack station needs the order in hand (read) and the parcels; nothing else.
@@ -44,13 +44,6 @@ export function shopsAllowing(roles: ReadonlyMap<string, Role>, permission: Perm
   for (const [shop, role] of roles) if (roleAllows(role, permission)) shops.push(shop);
   return shops.sort();
 }
-
-export const ROLE_NAMES: Record<Role, Localized> = {
-  owner: localized('owner', '店主'),
-  manager: localized('manager', '经理'),
-  packer: localized('packer', '打包员'),
-  viewer: localized('viewer', '只读'),
-};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Password guessing: after FAILED_LOGINS_BEFORE_LOCK wrong passwords in a row the user is locked, for a time that

@@ -10,17 +10,17 @@ import { DAY_MS } from './time';
 export const CASE_KINDS = ['not_received', 'not_as_described', 'return_requested', 'refund'] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];
 
-export const CASE_STATES = ['open', 'responded', 'escalated', 'resolved', 'withdrawn'] as const;
+const CASE_STATES = ['open', 'responded', 'escalated', 'resolved', 'withdrawn'] as const;
 export type CaseState = (typeof CASE_STATES)[number];
 export const OPEN_CASE_STATES: readonly CaseState[] = ['open', 'responded', 'escalated'];
 
-export const CASE_OUTCOMES = ['no_refund', 'partial_refund', 'full_refund', 'reshipped', 'returned_and_refunded'] as const;
+const CASE_OUTCOMES = ['no_refund', 'partial_refund', 'full_refund', 'reshipped', 'returned_and_refunded'] as const;
 export type CaseOutcome = (typeof CASE_OUTCOMES)[number];
 
 export function isCaseKind(value: string): value is CaseKind {
   return (CASE_KINDS as readonly string[]).includes(value);
 }
-export function isCaseOutcome(value: string): value is CaseOutcome {
+function isCaseOutcome(value: string): value is CaseOutcome {
   return (CASE_OUTCOMES as readonly string[]).includes(value);
 }
 
@@ -74,7 +74,7 @@ function refuseOutcome(c: CaseGuardContext): Localized | undefined {
  * Days the seller has to answer a new case. ASSUMPTION (no figure in the digest): AliExpress sellers are commonly
  * given 5 calendar days to answer a dispute; Cainiao answers its own complaints within 10 (§1.11).
  */
-export const CASE_RESPONSE_DAYS: Record<CaseKind, number> = {
+const CASE_RESPONSE_DAYS: Record<CaseKind, number> = {
   not_received: 5,
   not_as_described: 5,
   return_requested: 5,

@@ -6,7 +6,7 @@
 import type { Policy } from './policy/schema';
 import { HOUR_MS } from './time';
 
-export const CANCELLATION_ANSWERS = ['accepted', 'refused'] as const;
+const CANCELLATION_ANSWERS = ['accepted', 'refused'] as const;
 export type CancellationAnswer = (typeof CANCELLATION_ANSWERS)[number];
 
 /** What is known of the request: when it came, and the seller's answer if any. */

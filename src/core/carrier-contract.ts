@@ -18,7 +18,7 @@ import { parseMajorAmount, isCurrency } from './money';
 import type { ImportIssue } from './order-input';
 import { carrierServiceSchema, type CarrierService, type WeightPricing } from './carrier/types';
 
-export const CONTRACT_COLUMNS = [
+const CONTRACT_COLUMNS = [
   'service', 'carrier', 'name_en', 'name_zh', 'class', 'currency', 'fuel_percent', 'volumetric_divisor',
   'max_weight_g', 'max_longest_side_mm', 'max_sum_of_sides_mm', 'max_length_girth_mm', 'batteries', 'liquids',
   'pickup_zone', 'pickup_days', 'pickup_times', 'marketplace_service', 's10_letters',
@@ -27,7 +27,7 @@ export const CONTRACT_COLUMNS = [
 ] as const;
 export type ContractColumn = (typeof CONTRACT_COLUMNS)[number];
 
-export const REQUIRED_CONTRACT_COLUMNS: readonly ContractColumn[] = [
+const REQUIRED_CONTRACT_COLUMNS: readonly ContractColumn[] = [
   'service', 'carrier', 'name_en', 'class', 'currency', 'max_weight_g', 'max_longest_side_mm', 'pickup_zone',
   'pickup_days', 'pickup_times', 'zone', 'countries', 'up_to_g', 'pricing', 'transit_p50_days', 'transit_p90_days',
 ];

@@ -35,13 +35,13 @@ function endOfMonth(day: string): string {
 }
 
 /** How long after the end of its month the newest rate of a currency is still used (its date is always shown). */
-export const STALE_RATE_DAYS = 92;
+const STALE_RATE_DAYS = 92;
 
 function addDays(day: string, days: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-export function usdRateAt(currency: string, at: number): UsdRate {
+function usdRateAt(currency: string, at: number): UsdRate {
   if (!Number.isFinite(at)) {
     throw new DeadlineInputError('at', localized('the instant for the exchange rate is not a time', '汇率所用的时间不是有效时间'));
   }

@@ -24,11 +24,6 @@ export interface Fix {
   for?: string[];
 }
 
-/** The screen's name in both languages, to put in a message. */
-export function screenName(screen: FixScreen): Localized {
-  return FIX_SCREENS[screen];
-}
-
 /**
  * A setting the action needs is missing: what is missing, then where to set it in the dashboard (named in the
  * message and pointed at by `fix`). `what` is the sentence's start in each language, without the full stop.

@@ -148,7 +148,7 @@ export interface OrderDemand {
 }
 
 /** The warehouses an order may take stock from: those of its own account (all, for data that names no account). */
-export function warehousesOfOrder(order: OrderDemand, warehouses: readonly WarehouseView[]): readonly WarehouseView[] {
+function warehousesOfOrder(order: OrderDemand, warehouses: readonly WarehouseView[]): readonly WarehouseView[] {
   if (order.accountId === undefined) return warehouses;
   return warehouses.filter((view) => view.warehouse.accountId === order.accountId);
 }
@@ -167,7 +167,7 @@ export interface WarehouseFit {
   meetsDeadline: boolean;
 }
 
-export function warehouseFit(order: OrderDemand, totals: ReadonlyMap<string, number>, view: WarehouseView, available: Availability): WarehouseFit {
+function warehouseFit(order: OrderDemand, totals: ReadonlyMap<string, number>, view: WarehouseView, available: Availability): WarehouseFit {
   let covered = 0;
   let all = true;
   for (const [sku, needed] of totals) {

@@ -7,7 +7,7 @@
 import { localized, type Localized } from './i18n';
 import { defineMachine } from './state-machine';
 
-export const MARKETPLACE_STATES = ['up', 'down'] as const;
+const MARKETPLACE_STATES = ['up', 'down'] as const;
 export type MarketplaceState = (typeof MARKETPLACE_STATES)[number];
 
 export const marketplaceMachine = defineMachine<MarketplaceState, 'outage_began' | 'outage_ended', Record<string, never>>({

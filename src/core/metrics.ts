@@ -91,7 +91,7 @@ export interface MetricsReport {
 }
 
 /** Whether a higher value is worse (at_most) or better (at_least), when the policy sets no threshold. */
-export const METRIC_DIRECTION: Record<MetricKey, 'at_most' | 'at_least'> = {
+const METRIC_DIRECTION: Record<MetricKey, 'at_most' | 'at_least'> = {
   late_shipment_rate: 'at_most',
   non_fulfilment_rate: 'at_most',
   valid_tracking_rate: 'at_least',

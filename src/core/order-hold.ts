@@ -8,7 +8,7 @@ import { localized, type Localized } from './i18n';
 import { OPEN_ORDER_STATES, type OrderState } from './order';
 import { defineMachine } from './state-machine';
 
-export const HOLD_STATES = ['released', 'held'] as const;
+const HOLD_STATES = ['released', 'held'] as const;
 export type HoldState = (typeof HOLD_STATES)[number];
 
 export interface HoldContext {

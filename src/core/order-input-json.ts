@@ -19,7 +19,7 @@ import {
 } from './order-input';
 
 /** The rows of a JSON order ({ ...order fields, lines: [...] }), as strings, for the row parsers. */
-export function flattenJsonOrder(value: unknown, path: string, issues: ImportIssue[], row: number): RawRow[] | undefined {
+function flattenJsonOrder(value: unknown, path: string, issues: ImportIssue[], row: number): RawRow[] | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     issues.push({ row, field: path || '(order)', message: localized('an order must be a JSON object.', '订单必须是 JSON 对象。') });
     return undefined;

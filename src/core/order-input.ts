@@ -123,10 +123,6 @@ const COUNTRIES: ReadonlySet<string> = (() => {
   return set;
 })();
 
-export function isCountryCode(code: string): boolean {
-  return COUNTRIES.has(code);
-}
-
 /** Maps a column to the name shown to the user (a JSON path for JSON input). */
 export type FieldNamer = (column: ImportColumn) => string;
 const plainName: FieldNamer = (c) => c;

@@ -37,6 +37,3 @@ export const outboxMachine = defineMachine({
   },
 });
 export type OutboxAction = keyof typeof outboxMachine.transitions;
-
-/** The rows still to be delivered (`claim` and the queue's counts). */
-export const OPEN_OUTBOX_STATES: readonly OutboxState[] = outboxMachine.transitions.claim.from;

@@ -66,7 +66,7 @@ export function progressOf(expected: readonly ExpectedItem[], scanned: ReadonlyM
   });
 }
 
-export function isComplete(expected: readonly ExpectedItem[], scanned: ReadonlyMap<string, number>): boolean {
+function isComplete(expected: readonly ExpectedItem[], scanned: ReadonlyMap<string, number>): boolean {
   return expected.every((item) => (scanned.get(item.sku) ?? 0) >= item.quantity);
 }
 

@@ -391,7 +391,7 @@ export function packExactly(items: readonly PackItem[], box: Box): Placement[] |
 }
 
 /** Checks a placement: inside the box, no two units overlap, gross weight within the limit. Returns the problems. */
-export function verifyPacking(parcel: Pick<PackedParcel, 'box' | 'placements' | 'grossWeightG'>): string[] {
+function verifyPacking(parcel: Pick<PackedParcel, 'box' | 'placements' | 'grossWeightG'>): string[] {
   const problems: string[] = [];
   const [W, D, H] = parcel.box.innerMm;
   const ps = parcel.placements;

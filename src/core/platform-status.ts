@@ -20,7 +20,7 @@ const ALIEXPRESS: Record<string, OrderState> = {
   WAIT_SELLER_EXAMINE_MONEY: 'awaiting_shipment',
 };
 
-export const PLATFORM_STATUS_MAPS: Record<string, Record<string, OrderState>> = {
+const PLATFORM_STATUS_MAPS: Record<string, Record<string, OrderState>> = {
   aliexpress: ALIEXPRESS,
 };
 

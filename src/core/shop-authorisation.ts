@@ -12,7 +12,7 @@
 import { localized, type Localized } from './i18n';
 import { defineMachine } from './state-machine';
 
-export const AUTHORISATION_STATES = ['authorised', 'paused'] as const;
+const AUTHORISATION_STATES = ['authorised', 'paused'] as const;
 export type AuthorisationState = (typeof AUTHORISATION_STATES)[number];
 export type AuthorisationAction = 'refreshed' | 'refresh_refused' | 'authorised_again';
 
@@ -26,10 +26,6 @@ export const authorisationMachine = defineMachine<AuthorisationState, Authorisat
     authorised_again: { from: ['authorised', 'paused'], to: 'authorised' },
   },
 });
-
-export function isAuthorisationState(value: string): value is AuthorisationState {
-  return (AUTHORISATION_STATES as readonly string[]).includes(value);
-}
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;

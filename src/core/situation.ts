@@ -55,7 +55,7 @@ export interface Situation {
 }
 
 /** Orders with less than this to their latest hand-over are at risk. */
-export const AT_RISK_WITHIN_MS = 24 * HOUR_MS;
+const AT_RISK_WITHIN_MS = 24 * HOUR_MS;
 
 const SETTLED: Partial<Record<Verdict['status'], SituationKind>> = {
   shipped_on_time: 'shipped_in_time',
@@ -71,7 +71,7 @@ function policyLabel(policy: Policy): { en: string; zh: string } {
 }
 
 /** The assumptions behind a verdict: the closing point and the transit time, where the policy only assumes them. */
-export function assumptionsOf(policy: Policy, v: Verdict): Localized[] {
+function assumptionsOf(policy: Policy, v: Verdict): Localized[] {
   const out: Localized[] = [];
   const label = policyLabel(policy);
   const hours = policy.closing.hoursAfterDeadline;

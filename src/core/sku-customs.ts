@@ -14,7 +14,7 @@ export interface SkuCustoms {
   currency: string | null;
 }
 
-export const MAX_CUSTOMS_VALUE = 100_000_000;
+const MAX_CUSTOMS_VALUE = 100_000_000;
 
 /** The HS code as stored: digits only (6 for the international heading, up to 10 for a national one). */
 export function normaliseHsCode(text: string): string {

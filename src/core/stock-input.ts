@@ -11,7 +11,7 @@ export type StockColumn = (typeof STOCK_COLUMNS)[number];
 export const REQUIRED_STOCK_COLUMNS: readonly StockColumn[] = ['sku', 'on_hand'];
 
 /** The largest count a row may carry: more is a typo (or a barcode in the wrong column). */
-export const MAX_STOCK_COUNT = 100_000_000;
+const MAX_STOCK_COUNT = 100_000_000;
 
 export interface StockRowInput {
   row: number;

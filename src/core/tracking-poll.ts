@@ -28,7 +28,7 @@ export const DEFAULT_POLL_CADENCE: PollCadence = {
 };
 
 const hours = z.number().positive().max(24 * 30);
-export const PollCadenceSchema = z.strictObject({
+const PollCadenceSchema = z.strictObject({
   beforeFirstScanHours: hours.optional(),
   afterFirstScanHours: hours.optional(),
   dailyAfterDays: z.number().min(0).max(365).optional(),

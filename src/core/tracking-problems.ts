@@ -8,7 +8,7 @@ import { localized, type Localized } from './i18n';
 import { DAY_MS, HOUR_MS } from './time';
 import type { TrackingState } from './tracking-status';
 
-export const PROBLEM_KINDS = [
+const PROBLEM_KINDS = [
   'not_online',
   'invalid_number',
   'scan_before_payment',

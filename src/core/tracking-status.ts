@@ -34,7 +34,7 @@ export function isTrackingStatus(value: string): value is TrackingStatus {
  * Phases: 0 before the carrier has the parcel, 1 with the carrier, 2 delivered, then the declared return path
  * (3 returning, 4 returned). A status never gives way to one of a lower phase.
  */
-export const TRACKING_PHASE: Record<TrackingStatus, number> = {
+const TRACKING_PHASE: Record<TrackingStatus, number> = {
   invalid_number: 0,
   label_created: 0,
   accepted: 1,
@@ -49,9 +49,6 @@ export const TRACKING_PHASE: Record<TrackingStatus, number> = {
   returning: 3,
   returned: 4,
 };
-
-/** The return path: the only statuses that may follow `delivered`. */
-export const RETURN_PATH: readonly TrackingStatus[] = ['returning', 'returned'];
 
 /** Ties of phase and time (two events in the same second) go to the status further along. */
 const RANK: Record<TrackingStatus, number> = {
@@ -70,12 +67,8 @@ const RANK: Record<TrackingStatus, number> = {
   returned: 0,
 };
 
-export function trackingRank(status: TrackingStatus): number {
-  return RANK[status];
-}
-
 /** True when an event in this status shows that the carrier has (or had) the parcel: it counts as the first scan. */
-export function showsCarrierHasParcel(status: TrackingStatus): boolean {
+function showsCarrierHasParcel(status: TrackingStatus): boolean {
   return TRACKING_PHASE[status] >= 1 && status !== 'stalled';
 }
 
@@ -281,7 +274,7 @@ export const EMPTY_TRACKING_STATE: TrackingState = {
 export const SHIPBY_EVENT_PREFIX = 'shipby:';
 
 /** Orders events: phase, then time, then rank, then key (a total order, so the fold is a maximum). */
-export function compareEventOrder(
+function compareEventOrder(
   a: { phase: number; at: number; rank: number; key: string },
   b: { phase: number; at: number; rank: number; key: string },
 ): number {

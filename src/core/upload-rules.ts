@@ -10,7 +10,6 @@ import { HOUR_MS } from './time';
 /** When a shop's tracking numbers go to the marketplace. */
 export const UPLOAD_TIMINGS = ['label', 'first_scan', 'early'] as const;
 export type UploadTiming = (typeof UPLOAD_TIMINGS)[number];
-export const DEFAULT_UPLOAD_TIMING: UploadTiming = 'label';
 
 export function isUploadTiming(value: string): value is UploadTiming {
   return (UPLOAD_TIMINGS as readonly string[]).includes(value);

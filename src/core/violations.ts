@@ -68,7 +68,7 @@ export function falseShipmentViolation(policy: Policy, order: FineOrder, signs: 
 }
 
 /** The band that applies to a difference of `grams` (strictly more than its `overGrams`), or -1. */
-export function weightBandIndex(policy: Policy, grams: number): number {
+function weightBandIndex(policy: Policy, grams: number): number {
   const bands = policy.weightMismatch?.bands ?? [];
   let index = -1;
   for (let i = 0; i < bands.length; i++) {

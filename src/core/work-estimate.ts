@@ -21,7 +21,7 @@ export interface PackingSample {
 /** Fewer measured sessions than this and the seller's figures stay in force. */
 export const MIN_SESSIONS_TO_LEARN = 20;
 /** A session longer than this was left open (a break, the end of a shift), not worked: it is not a measure. */
-export const MAX_SESSION_MINUTES = 240;
+const MAX_SESSION_MINUTES = 240;
 
 export interface FittedEstimate extends WorkEstimate {
   sessions: number;

@@ -75,11 +75,11 @@ export interface RunningDemo {
 }
 
 /** 08:00 today in the warehouse's zone: the packers' shift starts as the demo does. */
-export function defaultDemoStart(realNow = Date.now()): number {
+function defaultDemoStart(realNow = Date.now()): number {
   return DateTime.fromMillis(realNow, { zone: DEMO_WAREHOUSE.timeZone }).set({ hour: 8, minute: 0, second: 0, millisecond: 0 }).toMillis();
 }
 
-export function defaultDemoDatabaseFile(realNow = Date.now()): string {
+function defaultDemoDatabaseFile(realNow = Date.now()): string {
   return path.resolve('data', `demo-${new Date(realNow).toISOString().replace(/[:.]/g, '-')}.db`);
 }
 

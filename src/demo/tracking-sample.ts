@@ -15,7 +15,7 @@ import { SampleTrackingProvider } from '../integrations/tracking/sample-provider
 import type { TrackingHook } from './hooks';
 import { allowOutbound } from '../integrations/outbound';
 
-export const DEMO_TRACKING_PROVIDER = 'sample-17track';
+const DEMO_TRACKING_PROVIDER = 'sample-17track';
 
 export interface SampleTracking extends TrackingHook {
   readonly url: string;

@@ -40,7 +40,7 @@ export interface LabelData {
   customs?: CustomsDeclaration | null;
 }
 
-export const LABEL_SIZE: [number, number] = [100 * MM, 150 * MM];
+const LABEL_SIZE: [number, number] = [100 * MM, 150 * MM];
 
 /** A rate card's remark ("(sample rates)", "（示例运价）") is for the seller's screens, never for a carrier's label. */
 export function serviceOnLabel(name: string): string {

@@ -29,7 +29,7 @@ export interface SlipData {
 
 export type SlipSize = 'A6' | 'A4';
 
-export const SLIP_SIZES: Record<SlipSize, [number, number]> = { A6: [105 * MM, 148 * MM], A4: [210 * MM, 297 * MM] };
+const SLIP_SIZES: Record<SlipSize, [number, number]> = { A6: [105 * MM, 148 * MM], A4: [210 * MM, 297 * MM] };
 
 export async function renderPackingSlip(slip: SlipData, size: SlipSize): Promise<Buffer> {
   const [pageW, pageH] = SLIP_SIZES[size];

@@ -44,7 +44,7 @@ export function newDocument(size: [number, number] | string, margin: number): Do
 }
 
 /** Picks a font that has the text's characters; without a CJK font, CJK characters become '?'. */
-export function useFont(doc: Doc, text: string, weight: 'body' | 'bold' = 'body'): string {
+function useFont(doc: Doc, text: string, weight: 'body' | 'bold' = 'body'): string {
   if (CJK.test(text)) {
     if (FONTS.cjk) {
       doc.font('cjk');

@@ -13,7 +13,7 @@ import { MASKED, maskPersonalData, PERSONAL_FIELDS } from '../core/personal-data
 const HEADER_SECRETS = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]', 'headers.authorization', 'headers.cookie'];
 
 /** The redact paths: credentials in headers, and each personal field at depth 1 to 3 of a logged object. */
-export function redactPaths(): string[] {
+function redactPaths(): string[] {
   const fields = [...PERSONAL_FIELDS];
   return [...HEADER_SECRETS, ...fields.flatMap((f) => [f, `*.${f}`, `*.*.${f}`])];
 }

@@ -54,7 +54,7 @@ export interface AccessOptions {
  * The rate limiter counts per key, so a loop that sends a new made-up key each time would never meet it: unknown
  * keys are counted per IP here, and past the limit that IP is answered 429 before any lookup.
  */
-export class BadCredentialCounter {
+class BadCredentialCounter {
   private readonly windows = new Map<string, { count: number; resetAt: number }>();
   constructor(private readonly perMinute: number) {}
 
@@ -258,7 +258,7 @@ export function actorOf(request: FastifyRequest, fallback = 'api'): string {
 }
 
 /** A shop id no shop has (ids are letters, digits and . _ : -): the filter of a caller with no shop yet. */
-export const NO_SHOP = ' ';
+const NO_SHOP = ' ';
 
 /** The shops a list may show: the caller's (narrowed to those named), or those named when access is off. */
 export function shopFilter(request: FastifyRequest, named: string | undefined): string[] | undefined {

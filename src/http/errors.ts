@@ -73,7 +73,7 @@ export function handleError(thrown: FastifyError | Error, request: FastifyReques
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /** The database is away (a restart, a failover): 503 with Retry-After; nothing was done, the request can be repeated. */
-export function databaseUnavailable(request: FastifyRequest, reply: FastifyReply) {
+function databaseUnavailable(request: FastifyRequest, reply: FastifyReply) {
   return reply
     .status(503)
     .header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))

@@ -14,7 +14,7 @@ import { localized } from '../core/i18n';
 const NUL = '\u0000';
 
 /** The path of the first string holding a NUL, e.g. `query.shop`, `body.lines.0.sku`, or undefined. */
-export function nulPath(value: unknown, path: string, depth = 0): string | undefined {
+function nulPath(value: unknown, path: string, depth = 0): string | undefined {
   if (typeof value === 'string') return value.includes(NUL) ? path : undefined;
   if (depth > 32 || value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return undefined;
   for (const [key, child] of Object.entries(value)) {

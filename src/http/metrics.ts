@@ -36,7 +36,7 @@ export function registerMetrics(app: FastifyInstance, ctx: AppContext, options: 
 }
 
 /** Whether an Authorization header carries the metrics token (compared as digests, in constant time). */
-export function metricsAuthorized(authorization: string | undefined, expected: Buffer | undefined): boolean {
+function metricsAuthorized(authorization: string | undefined, expected: Buffer | undefined): boolean {
   const [scheme, token] = (authorization ?? '').split(' ');
   return !!expected && scheme?.toLowerCase() === 'bearer' && !!token && timingSafeEqual(digest(token), expected);
 }

@@ -15,7 +15,7 @@ import { callerKey } from './access';
 /** Fastify's `trustProxy`: off, all, a list of addresses and ranges, or the first `n` hops (a function). */
 export type TrustProxy = boolean | string[] | ((address: string, hop: number) => boolean);
 
-export const RATE_LIMIT_STORES = ['database', 'redis', 'memory'] as const;
+const RATE_LIMIT_STORES = ['database', 'redis', 'memory'] as const;
 export type RateLimitStore = (typeof RATE_LIMIT_STORES)[number];
 
 /** SHIPBY_RATE_LIMIT_STORE: `database`, `redis` or `memory` (default: `database` on PostgreSQL, `memory` on SQLite); anything else stops the start. */

@@ -102,7 +102,7 @@ export const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL('../../web/dist', imp
  * The dashboard's content policy: its own scripts, styles, API and live stream only; images also inline (the icon)
  * and blobs (label PDFs); never framed. /docs (Swagger UI) sends its own, with the hashes of its inline code.
  */
-export const CONTENT_SECURITY_POLICY = [
+const CONTENT_SECURITY_POLICY = [
   "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data: blob:", "connect-src 'self' blob:", "font-src 'self'",
   "object-src 'none'", "frame-src 'self' blob:", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
 ].join('; ');

@@ -102,7 +102,7 @@ export function classifyIPv4(address: number): AddressClass {
 const inV6 = (address: bigint, base: bigint, bits: number) => address >> BigInt(128 - bits) === base >> BigInt(128 - bits);
 const low32 = (address: bigint) => Number(address & 0xffffffffn);
 
-export function classifyIPv6(address: bigint): AddressClass {
+function classifyIPv6(address: bigint): AddressClass {
   if (address === 0n) return 'unspecified';
   if (address === 1n) return 'loopback';
   if (inV6(address, 0xffffn << 32n, 96)) return classifyIPv4(low32(address)); // ::ffff:a.b.c.d, IPv4-mapped

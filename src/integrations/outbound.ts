@@ -17,8 +17,8 @@ import type { LookupFunction } from 'node:net';
 import { localized, LocalizedError, type Localized } from '../core/i18n';
 import { type AddressClass, classifyAddress, isAllowed, parseAllowList } from './outbound-address';
 
-export const DEFAULT_OUTBOUND_TIMEOUT_MS = 10_000;
-export const DEFAULT_OUTBOUND_MAX_BYTES = 2 * 1024 * 1024;
+const DEFAULT_OUTBOUND_TIMEOUT_MS = 10_000;
+const DEFAULT_OUTBOUND_MAX_BYTES = 2 * 1024 * 1024;
 
 /** A URL the guard will not reach; `field` names the setting it came from when the caller said which. */
 export class OutboundRefusedError extends LocalizedError {

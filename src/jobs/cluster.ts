@@ -18,7 +18,7 @@ import { startTrackingJobs } from './tracking-jobs';
 export type JobGroup = (ctx: AppContext, log: JobLog, env: NodeJS.ProcessEnv, scheduling: SchedulerOptions & { reporter?: JobErrorReporter }) => Scheduler;
 
 /** The job groups, by name: add a line to register a new one. */
-export const JOB_GROUPS: Record<string, JobGroup> = {
+const JOB_GROUPS: Record<string, JobGroup> = {
   marketplace: startMarketplaceJobs,
   deadlines: startDeadlineJobs,
   tracking: startTrackingJobs,
@@ -26,7 +26,7 @@ export const JOB_GROUPS: Record<string, JobGroup> = {
 };
 
 /** Scheduling shared by every group: turns claimed on the store, errors and turns to the log, `extra` hooks (metrics). */
-export function clusterScheduling(ctx: AppContext, log: JobLog, extra: Partial<JobErrorReporter> = {}): SchedulerOptions & { reporter: JobErrorReporter } {
+function clusterScheduling(ctx: AppContext, log: JobLog, extra: Partial<JobErrorReporter> = {}): SchedulerOptions & { reporter: JobErrorReporter } {
   return {
     claim: (lease, ttlMs) => claimJobTurn(ctx, lease, ttlMs),
     reporter: combine(reportJobErrors(log), extra),

@@ -64,7 +64,7 @@ export interface OutboxWorkerStats {
   transactions: number;
 }
 
-export function newWorkerId(): string {
+function newWorkerId(): string {
   return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 }
 

@@ -90,7 +90,7 @@ export async function release(db: Executor, scope: string, key: string, owner: s
   await db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).where('owner', '=', owner).where('status_code', 'is', null).execute();
 }
 
-export async function purgeExpired(db: Executor, now = Date.now()): Promise<number> {
+async function purgeExpired(db: Executor, now = Date.now()): Promise<number> {
   const result = await db.deleteFrom('idempotency_keys').where('expires_at', '<', now).executeTakeFirst();
   return Number(result.numDeletedRows);
 }

@@ -225,10 +225,6 @@ export async function getOrder(db: Executor, shopId: string | undefined, id: num
   return query.executeTakeFirst();
 }
 
-export async function getOrderByPlatformId(db: Executor, shopId: string, platformOrderId: string): Promise<OrderRow | undefined> {
-  return db.selectFrom('orders').selectAll().where('shop_id', '=', shopId).where('platform_order_id', '=', platformOrderId).executeTakeFirst();
-}
-
 /** Finds orders by shipby id or platform order id, for commands that take either. */
 export async function findOrdersByReference(db: Executor, reference: string, shopId?: string, shopIds?: readonly string[]): Promise<OrderRow[]> {
   let query = db.selectFrom('orders').selectAll();
@@ -325,11 +321,4 @@ export async function listOrders(db: Executor, filter: OrderListFilter): Promise
     );
   }
   return query.orderBy(key).orderBy('id').limit(filter.limit).execute();
-}
-
-export async function countOrdersByStatus(db: Executor, shopId?: string): Promise<Array<{ status: string; count: number }>> {
-  let query = db.selectFrom('orders').select(['status', (eb) => eb.fn.countAll<number>().as('count')]);
-  if (shopId) query = query.where('shop_id', '=', shopId);
-  const rows = await query.groupBy('status').orderBy('status').execute();
-  return rows.map((r) => ({ status: r.status, count: Number(r.count) }));
 }

@@ -38,7 +38,7 @@ export function newOutboxRow(
 }
 
 /** Statuses of an upload that still has to reach the platform (they hold back their order's `all`). */
-export const UNDELIVERED_UPLOAD_STATUSES = ['held', 'pending', 'in_flight', 'dead'] as const;
+const UNDELIVERED_UPLOAD_STATUSES = ['held', 'pending', 'in_flight', 'dead'] as const;
 
 export async function insertOutboxRows(db: Executor, rows: NewOutboxRow[]): Promise<Map<string, number>> {
   const ids = new Map<string, number>();

@@ -254,11 +254,6 @@ export async function setLabelStatus(db: Executor, id: number, status: string, p
     .execute();
 }
 
-export async function activeLabels(db: Executor, parcelIds: readonly number[]): Promise<ParcelLabelRow[]> {
-  if (parcelIds.length === 0) return [];
-  return db.selectFrom('parcel_labels').selectAll().where('parcel_id', 'in', [...parcelIds]).where('status', '=', 'active').orderBy('id').execute();
-}
-
 /** Other orders' parcels and labels that carry these numbers (the re-use check). */
 export async function numberUses(db: Executor, numbers: readonly string[]): Promise<Array<{ tracking_number: string; order_id: number; platform_order_id: string; used_at: number }>> {
   if (numbers.length === 0) return [];

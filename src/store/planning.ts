@@ -20,11 +20,6 @@ export async function getWarehouse(db: Executor, id: string) {
   return db.selectFrom('warehouses').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function countWarehouses(db: Executor): Promise<number> {
-  const row = await db.selectFrom('warehouses').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
 export async function getStaffing(db: Executor, warehouseId: string): Promise<WarehouseStaffingRow | undefined> {
   return db.selectFrom('warehouse_staffing').selectAll().where('warehouse_id', '=', warehouseId).executeTakeFirst();
 }
@@ -47,11 +42,6 @@ export async function upsertEstimate(db: Executor, row: WorkEstimateRow): Promis
   await db.insertInto('work_estimates').values(row).onConflict((oc) => oc.columns(['scope', 'scope_id']).doUpdateSet(changes)).execute();
 }
 
-export async function deleteEstimate(db: Executor, scope: string, scopeId: string): Promise<number> {
-  const result = await db.deleteFrom('work_estimates').where('scope', '=', scope).where('scope_id', '=', scopeId).executeTakeFirst();
-  return Number(result.numDeletedRows);
-}
-
 /** Finished packing sessions since `since` (newest first, at most `limit`), with the size of their order. */
 export async function finishedPackSessions(db: Executor, options: { shopIds?: readonly string[]; since: number; limit: number }) {
   let query = db
@@ -66,7 +56,7 @@ export async function finishedPackSessions(db: Executor, options: { shopIds?: re
 }
 
 /** Lines and units of each order. */
-export async function lineTotals(db: Executor, orderIds: readonly number[]): Promise<Map<number, { lines: number; units: number }>> {
+async function lineTotals(db: Executor, orderIds: readonly number[]): Promise<Map<number, { lines: number; units: number }>> {
   const rows = await inChunks(orderIds, (chunk) =>
     db
       .selectFrom('order_lines')

@@ -2,7 +2,7 @@
  * Table types for Kysely. Instants are epoch ms (BIGINT on PostgreSQL, INTEGER on SQLite);
  * money is integer minor units. JSON payloads are stored as text so both dialects read them alike.
  */
-import type { PlannedEvent } from '../core/tracking/plan';
+import type { PlannedEvent } from '../core/timeline';
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountTables } from './schema-accounts';
 import type { DeadlineTables } from './schema-deadlines';

@@ -28,7 +28,7 @@ import { setting } from '../core/config';
 import { isSqliteBusy } from './sqlite-busy';
 
 /** How long a writer waits in all for another process's write lock before "database is locked" reaches the user. */
-export const DEFAULT_BUSY_WAIT_MS = 60_000;
+const DEFAULT_BUSY_WAIT_MS = 60_000;
 
 /** The wait configured for this process (SHIPBY_SQLITE_BUSY_WAIT_MS), else the default. */
 export function busyWaitMs(): number {

@@ -17,7 +17,7 @@ export const EVENT_COLUMNS = [
   'description', 'location', 'destination_country', 'received_at',
 ] as const satisfies ReadonlyArray<keyof NewTrackingEventRow>;
 
-export const TRACKING_COLUMNS = [
+const TRACKING_COLUMNS = [
   'parcel_id', 'tracking_number', 'provider', 'status', 'phase', 'status_at', 'status_rank', 'status_key', 'raw_status', 'raw_substatus',
   'description', 'location', 'first_scan_at', 'last_event_at', 'delivered_at', 'returned_at', 'destination_country', 'destination_key',
   'open_problems', 'registered_at', 'next_poll_at', 'last_polled_at', 'polls', 'updated_at',

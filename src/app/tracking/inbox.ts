@@ -24,7 +24,7 @@ export type WebhookAnswer =
   | { status: 400; message: string };
 
 /** What processing a delivery set aside and flagged, as stored in `tracking_deliveries.notes`. */
-export function deliveryNotes(parsed: ParsedDelivery): string | null {
+function deliveryNotes(parsed: ParsedDelivery): string | null {
   if (parsed.setAside.length === 0 && parsed.flagged.length === 0) return null;
   return JSON.stringify({ set_aside: parsed.setAside, flagged: parsed.flagged });
 }

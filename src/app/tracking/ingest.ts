@@ -16,16 +16,17 @@ import { normaliseNumber, type ProviderEvent } from '../../integrations/tracking
 import type { Executor } from '../../store/orders';
 import type { ParcelTrackingRow, TrackingEventRow, TrackingProviderRow } from '../../store/schema-tracking';
 import { releaseHeldUploadsOf, trackingBulkWriter, type ParcelContext, type SiblingParcel, type TrackingBulkWriter } from '../../store/tracking';
+import { inRetriedTransaction } from '../../store/transaction-retry';
 import { localized } from '../../core/i18n';
 import type { NewOrderEventRow } from '../../store/schema';
 import type { AppContext } from '../context';
 import { uploadReleasedEvent } from '../first-scan';
 import { transitionOrders } from '../order-transition';
-import { ConflictError } from '../errors';
+import { ConflictError, isOrderVersionConflict } from '../errors';
 import { cadenceOf, pollingProvider } from './providers';
 import { reconcileProblems } from './problems';
 
-export const TRACKING_ACTOR = 'tracking';
+const TRACKING_ACTOR = 'tracking';
 export { registerParcels } from './registration';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -77,13 +78,11 @@ export async function ingestTrackingEvents(ctx: AppContext, events: ProviderEven
       .slice(i, i + batchSize)
       .map((e) => (CLEAN_NUMBER.test(e.trackingNumber) && !UPPER.test(e.carrier) ? e : { ...e, trackingNumber: normaliseNumber(e.trackingNumber), carrier: e.carrier.toLowerCase() }))
       .sort((a, b) => (a.trackingNumber < b.trackingNumber ? -1 : a.trackingNumber > b.trackingNumber ? 1 : 0));
-    const part = await withRetries(() =>
-      ctx.store.db.transaction().execute(async (trx) => {
-        const partReport = emptyIngestReport();
-        await applyBatch(ctx, trx, { kind: 'ingest', events: batch, provider: options.provider }, poller, options, partReport);
-        return partReport;
-      }),
-    );
+    const part = await inRetriedTransaction(ctx.store.db, async (trx) => {
+      const partReport = emptyIngestReport();
+      await applyBatch(ctx, trx, { kind: 'ingest', events: batch, provider: options.provider }, poller, options, partReport);
+      return partReport;
+    }, { alsoRetry: isOrderVersionConflict });
     mergeReports(report, part);
   }
   return report;
@@ -260,24 +259,8 @@ export async function matchUnmatchedEvents(ctx: AppContext, options: { limit?: n
   if (rows.length === 0) return report;
   const unique = [...new Map(rows.map((r) => [r.id, r])).values()];
   const poller = await pollingProvider(ctx.store.db);
-  await withRetries(() =>
-    ctx.store.db.transaction().execute(async (trx) => {
-      await applyBatch(ctx, trx, { kind: 'match', rows: unique }, poller, {}, report);
-    }),
-  );
+  await inRetriedTransaction(ctx.store.db, async (trx) => {
+    await applyBatch(ctx, trx, { kind: 'match', rows: unique }, poller, {}, report);
+  }, { alsoRetry: isOrderVersionConflict });
   return report;
-}
-
-/** PostgreSQL deadlocks and serialisation failures are retried a few times; anything else is thrown. */
-export async function withRetries<T>(run: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await run();
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      const retriable = code === '40P01' || code === '40001' || (typeof code === 'string' && code.startsWith('SQLITE_BUSY')) || (error instanceof ConflictError && error.rule === 'order.version');
-      if (!retriable || attempt >= 5) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.floor(Math.random() * 20)));
-    }
-  }
 }

@@ -52,7 +52,7 @@ export async function claimPolls(ctx: AppContext, parcelIds: number[], owner: st
   return parcelIds.filter((id) => claimed.has(id));
 }
 
-export async function releasePolls(ctx: AppContext, parcelIds: number[], owner: string): Promise<void> {
+async function releasePolls(ctx: AppContext, parcelIds: number[], owner: string): Promise<void> {
   for (let i = 0; i < parcelIds.length; i += 1000) {
     await ctx.store.db.deleteFrom('tracking_poll_claims').where('parcel_id', 'in', parcelIds.slice(i, i + 1000)).where('owner', '=', owner).execute();
   }

@@ -11,6 +11,7 @@ import { type ParcelContext } from '../../store/tracking';
 import type { AppContext } from '../context';
 import { queueAlert } from '../deadlines';
 import type { IngestReport } from './ingest';
+import { timelineEvent } from '../../core/timeline';
 
 function declaredAtOf(parcel: Pick<ParcelContext, 'tracking_uploaded_at' | 'labelled_at'>): number | null {
   return parcel.tracking_uploaded_at ?? parcel.labelled_at;
@@ -61,7 +62,7 @@ export async function reconcileProblems(
     if (gone.length === 0) continue;
     await trx.updateTable('tracking_problems').set({ resolved_at: now }).where('id', 'in', gone.map((g) => g.id)).where('resolved_at', 'is', null).execute();
     for (const row of gone) {
-      events.push({ order_id: row.order_id, parcel_id: parcelId, at: now, actor, kind: 'tracking_problem_resolved', action: null, from_state: null, to_state: null, reason: `${row.kind} no longer holds`, data: JSON.stringify({ problem_key: row.problem_key, kind: row.kind }) });
+      events.push(timelineEvent({ orderId: row.order_id, parcelId, at: now, actor, kind: 'tracking_problem_resolved', reason: `${row.kind} no longer holds`, data: JSON.stringify({ problem_key: row.problem_key, kind: row.kind }) }));
     }
     report.problemsResolved += gone.length;
     delta.set(parcelId, (delta.get(parcelId) ?? 0) - gone.length);
@@ -107,18 +108,15 @@ export async function raiseProblems(
     .execute();
   for (const row of inserted) {
     const problem = problems.find((p) => p.key === row.problem_key)!;
-    events.push({
-      order_id: target.orderId,
-      parcel_id: target.parcelId,
+    events.push(timelineEvent({
+      orderId: target.orderId,
+      parcelId: target.parcelId,
       at: now,
       actor,
       kind: 'tracking_problem',
-      action: null,
-      from_state: null,
-      to_state: null,
       reason: problem.message.en,
       data: JSON.stringify({ problem_id: row.id, kind: problem.kind, level: problem.level, key: problem.key, message: problem.message, action: problem.action }),
-    });
+    }));
     await queueAlert(
       trx,
       target.shopId,

@@ -11,8 +11,9 @@ import type { NewOrderEventRow } from '../../store/schema';
 import type { ParcelTrackingRow } from '../../store/schema-tracking';
 import { trackingBulkWriter } from '../../store/tracking';
 import type { AppContext } from '../context';
-import { ConflictError } from '../errors';
-import { IngestReport, applyEffects, emptyIngestReport, ingestTrackingEvents, stateOfRow, withRetries } from './ingest';
+import { ConflictError, isOrderVersionConflict } from '../errors';
+import { inRetriedTransaction } from '../../store/transaction-retry';
+import { IngestReport, applyEffects, emptyIngestReport, ingestTrackingEvents, stateOfRow } from './ingest';
 import { trackingColumns } from '../../core/tracking/plan';
 import { reconcileProblems } from './problems';
 import { pollingProvider } from './providers';
@@ -57,32 +58,30 @@ export async function runTrackingSweep(ctx: AppContext, options: { rules?: Probl
   report.examined = numbers.length;
   for (let i = 0; i < numbers.length; i += 1000) {
     const chunk = numbers.slice(i, i + 1000);
-    await withRetries(() =>
-      ctx.store.db.transaction().execute(async (trx) => {
-        const writer = trackingBulkWriter(ctx.store, trx);
-        await writer.beginBatch();
-        const parcels = await writer.findParcels(chunk);
-        const events: NewOrderEventRow[] = [];
-        const ingest = emptyIngestReport();
-        const rows: ParcelTrackingRow[] = [];
-        const list = [...parcels.values()].filter((p) => p.parcel_status !== 'voided');
-        const delta = await reconcileProblems(ctx, trx, list.map((p) => ({ parcel: p, state: stateOfRow(p.tracking) })), now, 'sweep', rules, events, ingest);
-        for (const parcel of list) {
-          const change = delta.get(parcel.parcel_id) ?? 0;
-          if (!parcel.tracking) {
-            if (change !== 0) rows.push({ ...trackingColumns(EMPTY_TRACKING_STATE), parcel_id: parcel.parcel_id, tracking_number: parcel.tracking_number, provider: null, open_problems: Math.max(0, change), registered_at: now, next_poll_at: null, last_polled_at: null, polls: 0, updated_at: now, version: 1 });
-          } else if (change !== 0) {
-            rows.push({ ...parcel.tracking, open_problems: Math.max(0, parcel.tracking.open_problems + change), updated_at: now });
-          }
+    await inRetriedTransaction(ctx.store.db, async (trx) => {
+      const writer = trackingBulkWriter(ctx.store, trx);
+      await writer.beginBatch();
+      const parcels = await writer.findParcels(chunk);
+      const events: NewOrderEventRow[] = [];
+      const ingest = emptyIngestReport();
+      const rows: ParcelTrackingRow[] = [];
+      const list = [...parcels.values()].filter((p) => p.parcel_status !== 'voided');
+      const delta = await reconcileProblems(ctx, trx, list.map((p) => ({ parcel: p, state: stateOfRow(p.tracking) })), now, 'sweep', rules, events, ingest);
+      for (const parcel of list) {
+        const change = delta.get(parcel.parcel_id) ?? 0;
+        if (!parcel.tracking) {
+          if (change !== 0) rows.push({ ...trackingColumns(EMPTY_TRACKING_STATE), parcel_id: parcel.parcel_id, tracking_number: parcel.tracking_number, provider: null, open_problems: Math.max(0, change), registered_at: now, next_poll_at: null, last_polled_at: null, polls: 0, updated_at: now, version: 1 });
+        } else if (change !== 0) {
+          rows.push({ ...parcel.tracking, open_problems: Math.max(0, parcel.tracking.open_problems + change), updated_at: now });
         }
-        if ((await writer.upsertTracking(rows.map((row) => ({ row, base: parcels.get(row.tracking_number)?.tracking ?? null })))) !== rows.length) {
-          throw new ConflictError('order.version', localized('a parcel\'s tracking changed meanwhile; sweeping again.', '包裹轨迹已被修改；正在重新检查。'));
-        }
-        await writer.appendOrderEvents(events);
-        report.problemsRaised += ingest.problemsRaised;
-        report.problemsResolved += ingest.problemsResolved;
-      }),
-    );
+      }
+      if ((await writer.upsertTracking(rows.map((row) => ({ row, base: parcels.get(row.tracking_number)?.tracking ?? null })))) !== rows.length) {
+        throw new ConflictError('order.version', localized('a parcel\'s tracking changed meanwhile; sweeping again.', '包裹轨迹已被修改；正在重新检查。'));
+      }
+      await writer.appendOrderEvents(events);
+      report.problemsRaised += ingest.problemsRaised;
+      report.problemsResolved += ingest.problemsResolved;
+    }, { alsoRetry: isOrderVersionConflict });
   }
   // A stalled parcel also gets shipby's own "stalled" event, so its status says so until the carrier speaks again.
   const marks: ProviderEvent[] = [];
@@ -116,7 +115,7 @@ export async function runTrackingSweep(ctx: AppContext, options: { rules?: Probl
  * Orders whose parcels moved on before the order itself was shipped (the upload was accepted after the carrier's
  * events): the same order rules as ingestion, applied from the stored tracking state.
  */
-export async function reconcileShippedOrders(ctx: AppContext, options: { limit?: number } = {}): Promise<IngestReport> {
+async function reconcileShippedOrders(ctx: AppContext, options: { limit?: number } = {}): Promise<IngestReport> {
   const report = emptyIngestReport();
   const rows = await ctx.store.db
     .selectFrom('orders as o')
@@ -138,17 +137,15 @@ export async function reconcileShippedOrders(ctx: AppContext, options: { limit?:
   const numbers = [...new Set(rows.map((r) => r.tracking_number!))];
   if (numbers.length === 0) return report;
   const poller = await pollingProvider(ctx.store.db);
-  await withRetries(() =>
-    ctx.store.db.transaction().execute(async (trx) => {
-      const writer = trackingBulkWriter(ctx.store, trx);
-      await writer.beginBatch();
-      const parcels = [...(await writer.findParcels(numbers)).values()].filter((p) => p.tracking);
-      const touched = parcels.map((parcel) => {
-        const state = stateOfRow(parcel.tracking);
-        return { parcel, before: state, after: state, newEvents: 0 };
-      });
-      if (touched.length) await applyEffects(ctx, trx, writer, touched, ctx.now(), 'sweep', poller, DEFAULT_PROBLEM_RULES, report);
-    }),
-  );
+  await inRetriedTransaction(ctx.store.db, async (trx) => {
+    const writer = trackingBulkWriter(ctx.store, trx);
+    await writer.beginBatch();
+    const parcels = [...(await writer.findParcels(numbers)).values()].filter((p) => p.tracking);
+    const touched = parcels.map((parcel) => {
+      const state = stateOfRow(parcel.tracking);
+      return { parcel, before: state, after: state, newEvents: 0 };
+    });
+    if (touched.length) await applyEffects(ctx, trx, writer, touched, ctx.now(), 'sweep', poller, DEFAULT_PROBLEM_RULES, report);
+  }, { alsoRetry: isOrderVersionConflict });
   return report;
 }

@@ -181,8 +181,3 @@ export async function listUnmatchedEvents(ctx: AppContext, limit = 200) {
   const rows = await ctx.store.db.selectFrom('tracking_events').selectAll().where('parcel_id', 'is', null).orderBy('id', 'desc').limit(limit).execute();
   return rows.map((r) => ({ id: r.id, tracking_number: r.tracking_number, carrier: r.carrier, provider: r.provider, status: r.status, raw_substatus: r.raw_substatus, occurred_at: toIso(r.occurred_at), received_at: toIso(r.received_at) }));
 }
-
-export async function deliveryCounts(ctx: AppContext) {
-  const rows = await ctx.store.db.selectFrom('tracking_deliveries').select(['provider', 'status', (eb) => eb.fn.countAll<number>().as('count')]).groupBy(['provider', 'status']).orderBy('provider').execute();
-  return rows.map((r) => ({ ...r, count: Number(r.count) }));
-}

@@ -17,10 +17,6 @@ export const LOGISTICS_CLASS_LABELS: Record<LogisticsClass, Localized> = {
   express: localized('express', '快速类'),
 };
 
-export function isLogisticsClass(value: string): value is LogisticsClass {
-  return (LOGISTICS_CLASSES as readonly string[]).includes(value);
-}
-
 /** True when a service of class `service` meets or exceeds the class the buyer chose. */
 export function meetsLogisticsClass(service: LogisticsClass, buyerChose: LogisticsClass): boolean {
   return RANK[service] >= RANK[buyerChose];

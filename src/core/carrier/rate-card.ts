@@ -106,7 +106,7 @@ export function volumetricWeightG(dimsMm: readonly [number, number, number], div
 }
 
 /** Freight (before fuel and handling) and the billed weight for a bracket's pricing. */
-export function priceWeight(pricing: WeightPricing, chargeableG: number): { freight: number; billedG: number; handlingFee: number } {
+function priceWeight(pricing: WeightPricing, chargeableG: number): { freight: number; billedG: number; handlingFee: number } {
   if (pricing.kind === 'first-additional') {
     const extraSteps = Math.ceil(Math.max(0, chargeableG - pricing.firstWeightG) / pricing.additionalStepG);
     return {

@@ -26,7 +26,7 @@ const countryCode = z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 country c
 export const BATTERY_KINDS = ['none', 'contained', 'standalone'] as const; // contained = inside/with equipment
 export type BatteryKind = (typeof BATTERY_KINDS)[number];
 
-export const weightPricingSchema = z.discriminatedUnion('kind', [
+const weightPricingSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('first-additional'),
     firstWeightG: positiveInt,
@@ -50,7 +50,7 @@ const transitSchema = z
   .refine((t) => t.p90Days >= t.p50Days, 'p90Days must be at least p50Days');
 export type TransitDays = z.infer<typeof transitSchema>;
 
-export const rateZoneSchema = z.object({
+const rateZoneSchema = z.object({
   id: z.string().min(1),
   /** Destination countries in this zone; `['*']` = every country not listed in another zone. */
   countries: z.array(z.union([countryCode, z.literal('*')])).min(1),
@@ -64,13 +64,13 @@ export const rateZoneSchema = z.object({
 export type RateZone = z.infer<typeof rateZoneSchema>;
 
 const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:mm');
-export const pickupScheduleSchema = z.object({
+const pickupScheduleSchema = z.object({
   timeZone: z.string().min(1),
   cutoffs: z.array(z.object({ days: z.array(z.number().int().min(1).max(7)).min(1), time: timeOfDay })).min(1),
 });
 export type PickupSchedule = z.infer<typeof pickupScheduleSchema>;
 
-export const serviceLimitsSchema = z.object({
+const serviceLimitsSchema = z.object({
   maxWeightG: positiveInt,
   maxLongestSideMm: positiveInt,
   maxSumOfSidesMm: positiveInt.optional(),

@@ -13,9 +13,8 @@
  * Replace them with the published ECB / central-bank figures before relying on a fine near a tier's threshold; the
  * platform's own USD amount of an order (`orderTotalUsd`), when it carries one, always wins over these.
  * A currency or a day not covered here is an error naming `currency`, never a guess.
+ * Source: reference month-start rates against USD, ECB-style (approximated; ASSUMPTION), 2025-01..2026-12.
  */
-export const EXCHANGE_RATES_SOURCE =
-  'reference month-start rates against USD, ECB-style (approximated; ASSUMPTION), 2025-01..2026-12';
 
 /** [the day the rate applies from (YYYY-MM-DD, UTC), USD per one unit of the currency (a decimal string)]. */
 export type DatedRate = readonly [from: string, usdPerUnit: string];

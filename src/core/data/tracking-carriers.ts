@@ -17,7 +17,7 @@ export interface ProviderCarrierCodes {
   aftership: string;
 }
 
-export const TRACKING_CARRIER_CODES: Readonly<Record<string, ProviderCarrierCodes>> = {
+const TRACKING_CARRIER_CODES: Readonly<Record<string, ProviderCarrierCodes>> = {
   'china-post': { seventeen: 3011, aftership: 'china-post' },
   'china-ems': { seventeen: 3013, aftership: 'china-ems' },
   cainiao: { seventeen: 190271, aftership: 'cainiao' },

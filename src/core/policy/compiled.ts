@@ -15,7 +15,7 @@ export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 
 /** Days since 1970-01-01 of a `YYYY-MM-DD` local date. */
-export function dayIndexOfDate(date: string): number {
+function dayIndexOfDate(date: string): number {
   const year = Number(date.slice(0, 4));
   const month = Number(date.slice(5, 7));
   const day = Number(date.slice(8, 10));
@@ -50,7 +50,7 @@ export function dateOfDayIndex(dayIndex: number): string {
 }
 
 /** ISO weekday (1 = Monday … 7 = Sunday) of a day index; 1970-01-01 was a Thursday. */
-export function isoWeekday(dayIndex: number): number {
+function isoWeekday(dayIndex: number): number {
   return ((((dayIndex + 3) % 7) + 7) % 7) + 1;
 }
 
@@ -60,7 +60,7 @@ const TABLE_HOURS = (Date.UTC(2100, 0, 1) - Date.UTC(2000, 0, 1)) / HOUR_MS;
 const UNKNOWN = -32768; // not computed yet
 const MIXED = 32767; // the offset changes within this hour: compute exactly
 
-export class ZoneClock {
+class ZoneClock {
   readonly name: string;
   private readonly zone: IANAZone;
   /** UTC hour → offset in minutes, filled a UTC day at a time (1.75 MB per zone, allocated on first use). */
@@ -152,7 +152,7 @@ export function zoneClock(name: string): ZoneClock {
 type CalendarSpec = Extract<Policy['handling'], { kind: 'business_days' }>['calendar'];
 
 /** Which local days are working days: weekends, date-holidays data, explicit closed and working dates. */
-export class BusinessCalendar {
+class BusinessCalendar {
   private readonly weekend: ReadonlySet<number>;
   private readonly closed: ReadonlySet<number>;
   private readonly working: ReadonlySet<number>;

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { isCurrency } from '../money';
 
-export const currencyCode = z.string().refine((code) => /^[A-Z]{3}$/.test(code) && isCurrency(code), {
+const currencyCode = z.string().refine((code) => /^[A-Z]{3}$/.test(code) && isCurrency(code), {
   message: 'not an ISO 4217 currency code',
 });
 export const hours = z.number().min(0).max(24 * 366);

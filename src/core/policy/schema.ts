@@ -25,10 +25,10 @@ import Holidays from 'date-holidays';
 import { localized, type Localized } from '../i18n';
 import { BuyerCancellationSchema, FalseShipmentSchema, FineScheduleSchema, hours, PointsSchema, positiveHours, WeightMismatchSchema } from './schema-fines';
 
-export const SOURCE_QUALITIES = ['OFF', 'REAL', 'SEC', 'WEAK', 'VERIFIED', 'ASSUMPTION'] as const;
+const SOURCE_QUALITIES = ['OFF', 'REAL', 'SEC', 'WEAK', 'VERIFIED', 'ASSUMPTION'] as const;
 export type SourceQuality = (typeof SOURCE_QUALITIES)[number];
 
-export const PLATFORMS = ['aliexpress', 'amazon', 'shopee', 'tiktok', 'temu'] as const;
+const PLATFORMS = ['aliexpress', 'amazon', 'shopee', 'tiktok', 'temu'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
 export const PLATFORM_MODES = [
@@ -56,10 +56,10 @@ export const METRIC_KEYS = [
 export type MetricKey = (typeof METRIC_KEYS)[number];
 
 /** The order event that counts as "shipped" for the platform's deadline. */
-export const SHIPPED_EVENTS = ['tracking_uploaded', 'handed_over', 'carrier_scan', 'warehouse_received'] as const;
+const SHIPPED_EVENTS = ['tracking_uploaded', 'handed_over', 'carrier_scan', 'warehouse_received'] as const;
 export type ShippedEvent = (typeof SHIPPED_EVENTS)[number];
 
-export const HOLIDAY_TYPES = ['public', 'bank', 'school', 'optional', 'observance'] as const;
+const HOLIDAY_TYPES = ['public', 'bank', 'school', 'optional', 'observance'] as const;
 
 const KNOWN_HOLIDAY_COUNTRIES = new Set(Object.keys(new Holidays().getCountries()));
 
@@ -170,7 +170,7 @@ const MetricThresholdSchema = z
     }
   });
 
-export const PolicySchema = z
+const PolicySchema = z
   .strictObject({
     id: z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, { message: 'lower-case letters, digits, _ . - only' }),
     version: z.int().positive(),

@@ -125,7 +125,7 @@ function nextOpen(model: Model, s: number, t: number): number {
  * A lateness weight per job for the ATC index: penalty(L) / L at a reference lateness L. For linear penalties this
  * is the exact weight; for fine steps it spreads the fine over the lateness scale that matters for this queue.
  */
-export function latenessWeights(model: Model, referenceLateness: number): Float64Array {
+function latenessWeights(model: Model, referenceLateness: number): Float64Array {
   const weights = new Float64Array(model.jobCount);
   const l = Math.max(1, referenceLateness);
   for (let j = 0; j < model.jobCount; j++) weights[j] = penaltyOfFn(model, j, l) / l;
@@ -137,7 +137,7 @@ export function latenessWeights(model: Model, referenceLateness: number): Float6
  * (w/p)·exp(−max(0, d − p − t)/(k·p̄)). Jobs that still have slack are ordered by a time-independent key, so the
  * whole dispatch runs in O(n log n) with two heaps even for tens of thousands of jobs.
  */
-export function atcSequences(model: Model, k: number, weights: Float64Array): Sequences {
+function atcSequences(model: Model, k: number, weights: Float64Array): Sequences {
   const movable = model.movable;
   const n = movable.length;
   const m = model.stationCount;

@@ -352,21 +352,6 @@ export function startOn(model: Model, s: number, t: number, j: number): number {
   return earliest > h ? earliest : h;
 }
 
-/** Total penalty of per-station sequences of movable jobs (pinned work included). */
-export function sequencesCost(model: Model, sequences: ReadonlyArray<ArrayLike<number>>): number {
-  let total = model.pinnedPenalty;
-  for (let s = 0; s < sequences.length; s++) {
-    let t = model.ready[s]!;
-    const seq = sequences[s]!;
-    for (let k = 0; k < seq.length; k++) {
-      const j = seq[k]!;
-      t = startOn(model, s, t, j) + model.proc[j]!;
-      total += costAt(model, j, t);
-    }
-  }
-  return total;
-}
-
 /** The full, absolute-time schedule of per-station sequences, pinned jobs first; one queue per input station, in input order. */
 export function describeSchedule(model: Model, sequences: ReadonlyArray<ArrayLike<number>>): PlannedJob[][] {
   const out: PlannedJob[][] = new Array(model.allStations);

@@ -128,8 +128,8 @@ export function plan(input: PlanInput, options: PlanOptions = {}): Plan {
 }
 
 /** A warm start inserts at most this many new jobs, or this share of the queue, whichever is more. */
-export const WARM_START_MIN_FRESH = 200;
-export const WARM_START_MAX_FRESH_SHARE = 0.1;
+const WARM_START_MIN_FRESH = 200;
+const WARM_START_MAX_FRESH_SHARE = 0.1;
 
 /**
  * A lower bound on any plan's penalty: pinned work as it is, every other job alone at its earliest possible finish

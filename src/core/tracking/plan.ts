@@ -12,20 +12,7 @@ import { decide } from '../state-machine';
 import { toIso } from '../time';
 import { nextPollAt, type PollCadence } from '../tracking-poll';
 import { TRACKING_STATUS_LABELS, parcelMilestoneOf, type TrackingState } from '../tracking-status';
-
-/** One line of an order's timeline, as planned (the store's order_events row without its id). */
-export interface PlannedEvent {
-  order_id: number;
-  parcel_id: number | null;
-  at: number;
-  actor: string;
-  kind: string;
-  action: string | null;
-  from_state: string | null;
-  to_state: string | null;
-  reason: string | null;
-  data: string | null;
-}
+import { timelineEvent, type PlannedEvent } from '../timeline';
 
 /** What the planner reads of a parcel's stored tracking row. */
 export interface TrackingRowFacts {
@@ -132,7 +119,7 @@ export interface OrderTrackingPlan {
 const TO_IN_TRANSIT: readonly ParcelState[] = ['handed_over', 'tracking_uploaded'];
 
 /** The parcel machine actions that take a parcel from `from` to the milestone the tracking state asks for. */
-export function parcelPath(from: ParcelState, milestone: ReturnType<typeof parcelMilestoneOf>): ParcelAction[] {
+function parcelPath(from: ParcelState, milestone: ReturnType<typeof parcelMilestoneOf>): ParcelAction[] {
   const path: ParcelAction[] = [];
   let state = from;
   if (milestone === 'none') return path;
@@ -161,28 +148,13 @@ export function planFirstScan(
   if (state === 'labelled') {
     const decision = decide(parcelMachine, state, 'hand_over', {});
     if (decision.ok) {
-      events.push(timelineEvent(parcel.order_id, parcel.id, now, actor, 'transition', 'hand_over', decision.from, decision.to, 'first carrier scan', null));
+      events.push(timelineEvent({ orderId: parcel.order_id, parcelId: parcel.id, at: now, actor, kind: 'transition', action: 'hand_over', from: decision.from, to: decision.to, reason: 'first carrier scan' }));
       state = decision.to;
       handedOverAt = scannedAt;
     }
   }
-  events.push(timelineEvent(parcel.order_id, parcel.id, now, actor, 'first_scan', null, null, null, null, JSON.stringify({ scanned_at: scannedAt })));
+  events.push(timelineEvent({ orderId: parcel.order_id, parcelId: parcel.id, at: now, actor, kind: 'first_scan', data: JSON.stringify({ scanned_at: scannedAt }) }));
   return { status: state, firstScanAt: parcel.first_scan_at ?? scannedAt, handedOverAt, events };
-}
-
-export function timelineEvent(
-  orderId: number,
-  parcelId: number | null,
-  at: number,
-  actor: string,
-  kind: string,
-  action: string | null,
-  from: string | null,
-  to: string | null,
-  reason: string | null,
-  data: string | null,
-): PlannedEvent {
-  return { order_id: orderId, parcel_id: parcelId, at, actor, kind, action, from_state: from, to_state: to, reason, data };
 }
 
 const labelOf = (state: TrackingState) => (state.status ? TRACKING_STATUS_LABELS[state.status].en : 'no status');
@@ -210,7 +182,7 @@ export function planParcelTracking<P extends ParcelFacts>(touched: ReadonlyArray
         plan.firstScans++;
       } else if (after.firstScanAt < firstScanAt) {
         // A late event showed an earlier scan: the online clock is measured from the true first scan.
-        plan.events.push(timelineEvent(parcel.order_id, parcel.parcel_id, now, actor, 'first_scan_corrected', null, null, null, 'a late carrier event shows an earlier first scan', JSON.stringify({ was: firstScanAt, scanned_at: after.firstScanAt })));
+        plan.events.push(timelineEvent({ orderId: parcel.order_id, parcelId: parcel.parcel_id, at: now, actor, kind: 'first_scan_corrected', reason: 'a late carrier event shows an earlier first scan', data: JSON.stringify({ was: firstScanAt, scanned_at: after.firstScanAt }) }));
         firstScanAt = after.firstScanAt;
       }
     }
@@ -222,7 +194,7 @@ export function planParcelTracking<P extends ParcelFacts>(touched: ReadonlyArray
         if (!decision.ok) break;
         const reason = `carrier: ${labelOf(after)}${after.rawSubstatus ? ` (${after.rawSubstatus})` : ''}`;
         const data = JSON.stringify({ tracking_number: parcel.tracking_number, tracking_status: after.status, event_at: toIso(after.statusAt) });
-        plan.events.push(timelineEvent(parcel.order_id, parcel.parcel_id, now, actor, 'transition', action, decision.from, decision.to, reason, data));
+        plan.events.push(timelineEvent({ orderId: parcel.order_id, parcelId: parcel.parcel_id, at: now, actor, kind: 'transition', action, from: decision.from, to: decision.to, reason, data }));
         status = decision.to;
         if (decision.to === 'delivered') deliveredAt = after.deliveredAt;
         plan.transitions++;
@@ -235,7 +207,7 @@ export function planParcelTracking<P extends ParcelFacts>(touched: ReadonlyArray
       plan.parcelUpdates.push({ id: parcel.parcel_id, expected_status: parcel.parcel_status, expected_first_scan_at: parcel.parcel_first_scan_at, status, first_scan_at: firstScanAt, handed_over_at: handedOverAt, delivered_at: deliveredAt, updated_at: now });
     }
     if (before.status !== after.status && (after.status === 'returning' || after.status === 'returned') && !voided) {
-      plan.events.push(timelineEvent(parcel.order_id, parcel.parcel_id, now, actor, `parcel_${after.status}`, null, before.status, after.status, `carrier: ${labelOf(after)}`, JSON.stringify({ tracking_number: parcel.tracking_number, event_at: toIso(after.statusAt) })));
+      plan.events.push(timelineEvent({ orderId: parcel.order_id, parcelId: parcel.parcel_id, at: now, actor, kind: `parcel_${after.status}`, from: before.status, to: after.status, reason: `carrier: ${labelOf(after)}`, data: JSON.stringify({ tracking_number: parcel.tracking_number, event_at: toIso(after.statusAt) }) }));
     }
     if (!voided && (firstScanAt !== null || milestone !== 'none')) {
       const change = plan.orderChanges.get(parcel.order_id) ?? { parcel, firstScanAt: null, milestones: new Set<string>(), deliveryChanged: false };
@@ -309,7 +281,7 @@ export function planOrderTracking<P extends ParcelFacts>(parcels: ParcelTracking
 }
 
 /** Whether two tracking states would write the same row. */
-export function sameTrackingState(a: TrackingState, b: TrackingState): boolean {
+function sameTrackingState(a: TrackingState, b: TrackingState): boolean {
   return (
     a.status === b.status && a.statusAt === b.statusAt && a.statusKey === b.statusKey && a.firstScanAt === b.firstScanAt && a.lastEventAt === b.lastEventAt &&
     a.deliveredAt === b.deliveredAt && a.returnedAt === b.returnedAt && a.destinationCountry === b.destinationCountry && a.destinationKey === b.destinationKey

@@ -21,7 +21,7 @@ import { toIso } from '../../core/time';
 const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
 const dims = { type: 'array', items: { type: ['integer', 'null'] }, minItems: 3, maxItems: 3 } as const;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-export const UPLOAD_MAX_BYTES = 16 * 1024 ** 2;
+const UPLOAD_MAX_BYTES = 16 * 1024 ** 2;
 
 /** The uploaded bytes in a scratch file the file readers take (named as uploaded, for their messages), removed after. */
 async function withUpload<T>(request: FastifyRequest<{ Querystring: { name?: string } }>, use: (file: string) => Promise<T>): Promise<T> {

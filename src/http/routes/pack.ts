@@ -26,7 +26,7 @@ import { errorBody } from '../errors';
 const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
 const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] } as const;
 
-export function presentPlanned(p: PlannedParcel) {
+function presentPlanned(p: PlannedParcel) {
   return {
     parcel_id: p.parcelId,
     position: p.position,
@@ -43,7 +43,7 @@ export function presentPlanned(p: PlannedParcel) {
   };
 }
 
-export function presentSession(s: PackSessionView) {
+function presentSession(s: PackSessionView) {
   return {
     id: s.id,
     order_id: s.orderId,

@@ -15,7 +15,7 @@
 import { parsePlatformJson, IOP_REST_PREFIX } from './protocol';
 import { IOP_SIGN_METHOD, signIop } from './signing';
 
-export const AUTHORIZE_PATH = '/oauth/authorize';
+const AUTHORIZE_PATH = '/oauth/authorize';
 export const TOKEN_CREATE = '/auth/token/create';
 export const TOKEN_REFRESH = '/auth/token/refresh';
 

@@ -13,7 +13,7 @@ import type { ServerResponse } from 'node:http';
 import { escapeHtml } from '../../core/html';
 import type { FakeAuth } from './fake-auth';
 
-export const CONSENT_PATH = '/oauth/authorize';
+const CONSENT_PATH = '/oauth/authorize';
 const APPROVE_PATH = '/oauth/authorize/approve';
 
 export interface ConsentContext {

@@ -32,13 +32,13 @@ export interface FakeLogisticsOrder {
 }
 
 /** What the fake offers: `logistics_service_id`, name, timeliness, price per kg and handling (CNY fen). */
-export const FAKE_ONLINE_SERVICES = [
+const FAKE_ONLINE_SERVICES = [
   { id: 'CAINIAO_STANDARD', name: 'AliExpress Standard Shipping', timeliness: '15-35', perKgFen: 7_800, handlingFen: 1_600 },
   { id: 'CAINIAO_SUPER_ECONOMY', name: 'Cainiao Super Economy Global', timeliness: '20-45', perKgFen: 5_200, handlingFen: 900 },
 ] as const;
 
 /** The seller centre's sender addresses the fake knows (`address_id` → what the label prints). */
-export const FAKE_SENDER_ADDRESSES: Record<string, { name: string; line1: string; city: string; postcode: string; country: string; phone: string }> = {
+const FAKE_SENDER_ADDRESSES: Record<string, { name: string; line1: string; city: string; postcode: string; country: string; phone: string }> = {
   '1001': { name: 'Fake Seller Co', line1: '1 Keji Road', city: 'Shenzhen', postcode: '518000', country: 'CN', phone: '+86 755 0000 0000' },
 };
 

@@ -129,7 +129,7 @@ context: AnswerContext,
 }
 
 /** An error answer of either gateway, classified once (gateway-errors.ts); undefined when the body is not one. */
-export function platformError(
+function platformError(
 method: string,
 kind: CallKind,
 body: Record<string, unknown>,

@@ -47,7 +47,7 @@ export type GatewayErrorClass =
 const TOP = TOP_CODES;
 
 /** How long to wait after a call limit that names no ban. */
-export const DEFAULT_CALL_LIMIT_WAIT_MS = 1_000;
+const DEFAULT_CALL_LIMIT_WAIT_MS = 1_000;
 
 /** Reads an error answer of either gateway; undefined when the body is not an error. */
 export function readGatewayError(body: unknown): GatewayError | undefined {

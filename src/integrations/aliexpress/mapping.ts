@@ -173,7 +173,7 @@ export function mapOrderDetail(target: PlatformOrderDetail): OrderInput {
 }
 
 /** `orderBusinessModel` of a line's `extend_map` (a JSON string), when it names one in the import's type syntax. */
-export function businessModelOf(extendMap: string | undefined): string | undefined {
+function businessModelOf(extendMap: string | undefined): string | undefined {
   if (!extendMap?.trim()) return undefined;
   try {
     const model = (JSON.parse(extendMap) as { orderBusinessModel?: unknown }).orderBusinessModel;
@@ -184,7 +184,7 @@ export function businessModelOf(extendMap: string | undefined): string | undefin
 }
 
 /** The platform masks personal data with runs of `*` (`Mar*********`, `600****01`). */
-export function isMasked(address: NonNullable<PlatformOrderDetail['receipt_address']>): boolean {
+function isMasked(address: NonNullable<PlatformOrderDetail['receipt_address']>): boolean {
   return [address.contact_person, address.detail_address, address.address2, address.mobile_no, address.phone_number, address.zip].some((field) => typeof field === 'string' && /\*{2,}/.test(field));
 }
 

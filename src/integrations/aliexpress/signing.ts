@@ -13,7 +13,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 export type TopSignMethod = 'md5' | 'hmac' | 'hmac-sha256';
-export const TOP_SIGN_METHODS: readonly TopSignMethod[] = ['md5', 'hmac', 'hmac-sha256'];
+const TOP_SIGN_METHODS: readonly TopSignMethod[] = ['md5', 'hmac', 'hmac-sha256'];
 /** The value the IOP SDK sends as `sign_method`. */
 export const IOP_SIGN_METHOD = 'sha256';
 
@@ -23,7 +23,7 @@ export type SigningSecret = string | Uint8Array;
 export type SignableParams = Readonly<Record<string, string | undefined>>;
 
 /** Code-unit order, which for the ASCII parameter names of these APIs is ASCII order. */
-export function compareCodeUnits(a: string, b: string): number {
+function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

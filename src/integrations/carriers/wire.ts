@@ -31,7 +31,7 @@ export function unitPrice(total: Money, units: number): number {
 }
 
 /** China Standard Time, in which YunExpress and 4PX write their scan times when they give no offset. */
-export const CARRIER_LOCAL_OFFSET = '+08:00';
+const CARRIER_LOCAL_OFFSET = '+08:00';
 
 /**
  * A carrier's scan time (`2021-12-28T23:38:38`, `2023-03-27 16:03:00`) as a UTC instant: with no offset it is read

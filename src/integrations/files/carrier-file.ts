@@ -13,7 +13,7 @@ import { checkContractHeader, type ContractRow } from '../../core/carrier-contra
 import { localized } from '../../core/i18n';
 import type { ImportIssue } from '../../core/order-input';
 
-export const CARRIER_FILE_MAX_BYTES = 16 * 1024 ** 2;
+const CARRIER_FILE_MAX_BYTES = 16 * 1024 ** 2;
 
 /** The readable rows, and the problems of the file or of rows that could not be read (those rows are left out). */
 export interface CarrierFileRead {

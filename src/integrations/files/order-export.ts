@@ -25,7 +25,7 @@ export interface ExportedOrder {
   held_at?: number | null;
 }
 
-export const EXPORT_COLUMNS = [
+const EXPORT_COLUMNS = [
   'shop', 'order_id', 'status', 'held', 'ship_by', 'paid_at', 'buyer_name', 'buyer_country', 'city', 'address_line1', 'postcode', 'total', 'currency', 'logistics_service',
 ] as const;
 

@@ -27,7 +27,7 @@ export class FileFormatError extends Error {
   }
 }
 
-export const IMPORT_LIMITS = {
+const IMPORT_LIMITS = {
   /** Bigger files are refused before reading: a mistake (wrong file) or an abuse, either way not an import. */
   maxFileBytes: setting(process.env, 'SHIPBY_IMPORT_MAX_BYTES'),
   maxXlsxBytes: 256 * 1024 ** 2,
@@ -41,7 +41,7 @@ function fileError(field: string, en: string, zh: string): FileFormatError {
 
 export type FileKind = 'csv' | 'tsv' | 'xlsx' | 'json' | 'ndjson';
 
-export function detectKind(file: string, head: Buffer): FileKind {
+function detectKind(file: string, head: Buffer): FileKind {
   const ext = path.extname(file).toLowerCase();
   if (head.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
     if (ext === '.xlsx' || ext === '') return 'xlsx';

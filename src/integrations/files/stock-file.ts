@@ -3,15 +3,14 @@
  * table-file.ts with the stock columns (and the spellings warehouse systems export).
  */
 import { REQUIRED_STOCK_COLUMNS, STOCK_COLUMNS } from '../../core/stock-input';
-import { readTableFile, TABLE_FILE_MAX_BYTES, type TableFileRow, type TableSpec } from './table-file';
+import { readTableFile, type TableFileRow, type TableSpec } from './table-file';
 
-export const STOCK_FILE_MAX_BYTES = TABLE_FILE_MAX_BYTES;
 export type StockFileRow = TableFileRow;
 
 /** Common header spellings a warehouse system exports, read as ours. */
 const ALIASES: Record<string, string> = { quantity: 'on_hand', qty: 'on_hand', stock: 'on_hand', warehouse_id: 'warehouse', seller_sku: 'sku' };
 
-export function stockSpec(warehouseGiven: boolean): TableSpec {
+function stockSpec(warehouseGiven: boolean): TableSpec {
   return {
     columns: STOCK_COLUMNS,
     required: warehouseGiven ? REQUIRED_STOCK_COLUMNS : [...REQUIRED_STOCK_COLUMNS, 'warehouse'],

@@ -14,7 +14,7 @@ import { FileFormatError } from './order-file';
 import { cellText } from './cell-text';
 import { boundedXlsx } from './xlsx-bounds';
 
-export const TABLE_FILE_MAX_BYTES = 64 * 1024 ** 2;
+const TABLE_FILE_MAX_BYTES = 64 * 1024 ** 2;
 
 /** The columns a kind of table file has. */
 export interface TableSpec {

@@ -21,7 +21,7 @@ export interface XlsxLimits {
   maxSharedStrings: number;
 }
 
-export function xlsxLimits(): XlsxLimits {
+function xlsxLimits(): XlsxLimits {
   return {
     maxUncompressedBytes: setting(process.env, 'SHIPBY_XLSX_MAX_UNCOMPRESSED_MB') * 1024 ** 2,
     maxSharedStringBytes: setting(process.env, 'SHIPBY_XLSX_MAX_SHARED_STRINGS_MB') * 1024 ** 2,

@@ -15,7 +15,7 @@ export const AFTERSHIP_DEFAULT_BASE_URL = 'https://api.aftership.com';
 const ALREADY_EXISTS = 4003;
 
 /** The body of a tracking creation: `{tracking_number, slug?}` with AfterShip's courier slug. */
-export function afterShipCreateBody(parcel: { number: string; carrier?: string | null }): { tracking_number: string; slug?: string } {
+function afterShipCreateBody(parcel: { number: string; carrier?: string | null }): { tracking_number: string; slug?: string } {
   const slug = providerCarrierCode('aftership', parcel.carrier);
   return slug === undefined ? { tracking_number: parcel.number } : { tracking_number: parcel.number, slug };
 }

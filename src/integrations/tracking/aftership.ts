@@ -29,7 +29,7 @@ const ALPHA3: Record<string, string> = {
   UKR: 'UA', URY: 'UY', USA: 'US', UZB: 'UZ', VNM: 'VN', ZAF: 'ZA', ECU: 'EC',
 };
 
-export function alpha2Of(code: unknown): string | null {
+function alpha2Of(code: unknown): string | null {
   if (typeof code !== 'string') return null;
   const upper = code.trim().toUpperCase();
   if (/^[A-Z]{2}$/.test(upper)) return upper;
@@ -87,7 +87,7 @@ export function eventsOfTracking(tracking: unknown, into: ParsedDelivery, where 
   return number;
 }
 
-export function parseAfterShipWebhook(json: unknown): ParsedDelivery {
+function parseAfterShipWebhook(json: unknown): ParsedDelivery {
   if (!isObject(json) || !isObject(json.msg)) throw new MalformedPayloadError('expected an AfterShip webhook {event, msg}');
   const result = emptyParsedDelivery();
   if (json.event === undefined || json.event === 'tracking_update') eventsOfTracking(json.msg, result);

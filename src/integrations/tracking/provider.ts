@@ -13,7 +13,7 @@ import { MalformedPayloadError, type ClientConfig, type ParsedDelivery, type Pol
 export * from './types';
 export { parseSeventeenTrackResponse } from './seventeen-track';
 
-export const PROVIDER_KINDS = ['seventeen', 'aftership'] as const;
+const PROVIDER_KINDS = ['seventeen', 'aftership'] as const;
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
 export function isProviderKind(value: string): value is ProviderKind {
@@ -35,9 +35,6 @@ export function apiVersionOf(kind: ProviderKind, configured: string | null | und
 export function webhookAdapterFor(kind: ProviderKind): WebhookAdapter {
   return kind === 'aftership' ? afterShipWebhook : seventeenTrackWebhook;
 }
-
-/** The signature headers of every provider (the route reads whichever the provider uses). */
-export const SIGNATURE_HEADERS = PROVIDER_KINDS.map((kind) => webhookAdapterFor(kind).signatureHeader);
 
 export function parseJsonBody(body: string): unknown {
   try {

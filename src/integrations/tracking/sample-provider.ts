@@ -20,7 +20,7 @@ import { carrierOfProviderCode, providerCarrierCode } from '../../core/data/trac
 import { HOUR_MS } from '../../core/time';
 import { ALREADY_REGISTERED_CODE, NOT_REGISTERED_CODE, SEVENTEEN_SIGNATURE_HEADER, seventeenTrackSign } from './seventeen-track';
 
-export const SAMPLE_SCENARIOS = ['delivered', 'failed_then_delivered', 'returned', 'stalled', 'lost', 'invalid', 'wrong_country'] as const;
+const SAMPLE_SCENARIOS = ['delivered', 'failed_then_delivered', 'returned', 'stalled', 'lost', 'invalid', 'wrong_country'] as const;
 export type SampleScenario = (typeof SAMPLE_SCENARIOS)[number];
 
 interface Step {
@@ -83,7 +83,7 @@ function hash(text: string): number {
 }
 
 /** Mostly delivered; a few of every problem. */
-export function scenarioOf(number: string): SampleScenario {
+function scenarioOf(number: string): SampleScenario {
   const roll = hash(number) % 100;
   if (roll < 80) return 'delivered';
   if (roll < 86) return 'failed_then_delivered';
@@ -113,7 +113,7 @@ export interface SampleEvent {
 }
 
 /** The events of a parcel visible at `now` (the whole script compressed by `speed`). */
-export function sampleEvents(parcel: SampleParcel, now: number, speed = 1): SampleEvent[] {
+function sampleEvents(parcel: SampleParcel, now: number, speed = 1): SampleEvent[] {
   const steps = SCENARIO_STEPS[parcel.scenario];
   const destinationCity = CITIES[parcel.destination] ?? parcel.destination;
   return steps
@@ -138,7 +138,7 @@ export function sampleEvents(parcel: SampleParcel, now: number, speed = 1): Samp
     .filter((e) => e.at <= now);
 }
 
-export function trackInfoOf(parcel: SampleParcel, now: number, speed = 1) {
+function trackInfoOf(parcel: SampleParcel, now: number, speed = 1) {
   const events = sampleEvents(parcel, now, speed).reverse(); // newest first, as 17TRACK lists them
   const latest = events[0];
   const destination = parcel.scenario === 'wrong_country' ? (parcel.destination === 'FR' ? 'DE' : 'FR') : parcel.destination;

@@ -12,7 +12,7 @@ import { ProviderCallError, isObject, normaliseNumber, type ClientConfig, type P
 export const SEVENTEEN_DEFAULT_BASE_URL = 'https://api.17track.net';
 
 /** The request body of register / gettrackinfo: `[{number, carrier?}]` with 17TRACK's numeric carrier key. */
-export function seventeenTrackItems(parcels: Array<{ number: string; carrier?: string | null }>): Array<{ number: string; carrier?: number }> {
+function seventeenTrackItems(parcels: Array<{ number: string; carrier?: string | null }>): Array<{ number: string; carrier?: number }> {
   return parcels.map((p) => {
     const code = providerCarrierCode('seventeen', p.carrier);
     return code === undefined ? { number: p.number } : { number: p.number, carrier: code };

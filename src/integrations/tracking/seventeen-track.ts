@@ -68,7 +68,7 @@ function eventTime(raw: Record<string, unknown>): CheckpointTime | undefined {
 }
 
 /** The events of one `{number, carrier, track_info}` item, into `into`; an unreadable event is set aside. */
-export function eventsOfItem(item: unknown, receivedAt: number, into: ParsedDelivery): string {
+function eventsOfItem(item: unknown, receivedAt: number, into: ParsedDelivery): string {
   if (!isObject(item)) throw new MalformedPayloadError('an item is not an object {number, carrier, track_info}');
   const rawNumber = item.number;
   if (typeof rawNumber !== 'string' || !rawNumber.trim()) throw new MalformedPayloadError('an item has no tracking number (data.number)');
@@ -133,7 +133,7 @@ export function eventsOfItem(item: unknown, receivedAt: number, into: ParsedDeli
   return number;
 }
 
-export function parseSeventeenTrackWebhook(json: unknown, receivedAt: number): ParsedDelivery {
+function parseSeventeenTrackWebhook(json: unknown, receivedAt: number): ParsedDelivery {
   if (!isObject(json) || typeof json.event !== 'string') throw new MalformedPayloadError('expected a 17TRACK push {event, data}');
   const result = emptyParsedDelivery();
   if (json.event === 'TRACKING_UPDATED') {

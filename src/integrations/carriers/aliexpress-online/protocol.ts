@@ -17,11 +17,8 @@ export const ONLINE_LOGISTICS_CALLS = {
   label: 'aliexpress.logistics.redefining.getprintinfo',
 } as const;
 
-/** The platform's parcel limits for online logistics (the service-list call's own description): beyond them no service is offered. */
-export const ONLINE_PARCEL_LIMITS = { maxWeightG: 2_000, maxLongestSideMm: 600, maxSumOfSidesMm: 900 } as const;
-
 /** The currency of online-logistics prices when the answer names none (the seller pays Cainiao in CNY). */
-export const ONLINE_PRICE_CURRENCY = 'CNY';
+const ONLINE_PRICE_CURRENCY = 'CNY';
 
 export type Params = Record<string, string | undefined>;
 
@@ -82,7 +79,7 @@ export function parseServices(response: Record<string, unknown>): OnlineService[
  * `trial_result` is documented only as "试算结果" (the estimate); its exact format is not in our sources. Read here:
  * a decimal amount, optionally with a currency code before or after it (`"25.36"`, `"CNY 25.36"`, `"25.36 USD"`).
  */
-export function trialCost(value: unknown): Money | null {
+function trialCost(value: unknown): Money | null {
   const raw = typeof value === 'number' ? String(value) : text(value);
   if (!raw) return null;
   const match = /^(?:([A-Z]{3})\s*)?(\d+(?:\.\d+)?)(?:\s*([A-Z]{3}))?$/.exec(raw.trim());

@@ -25,7 +25,7 @@ import { jsonOf, type CarrierHttpAnswer, type CarrierHttpRequest } from '../tran
 import { carrierInstant, centimetres, majorAmount, unitPrice } from '../wire';
 
 export const FOURPX_URLS = { production: 'https://open.4px.com', sandbox: 'https://open-test.4px.com' } as const;
-export const FOURPX_VERSION = '1.0.0';
+const FOURPX_VERSION = '1.0.0';
 const NAME = '4PX';
 
 export interface FourPxCredentials {

@@ -70,7 +70,7 @@ function address(a: PostalAddress) {
 }
 
 /** One order (one parcel) for `WayBill/CreateOrder`; the body is an array of these. */
-export function orderOf(request: LabelRequest) {
+function orderOf(request: LabelRequest) {
   const units = request.contents.reduce((sum, c) => sum + c.quantity, 0);
   const lines = request.contents.length ? request.contents : [{ sku: 'GOODS', quantity: 1 }];
   const count = Math.max(1, units);

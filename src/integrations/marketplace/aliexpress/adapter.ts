@@ -15,7 +15,7 @@ import { parsePlatformTime, SHIPPABLE_STATUSES } from '../../aliexpress/protocol
 import { createAliExpressOnlineCarrier } from '../../carriers/aliexpress-online/adapter';
 import type { MarketplacePort, PulledOrder } from '../port';
 
-export const ALIEXPRESS_NOTICE_UNAVAILABLE =
+const ALIEXPRESS_NOTICE_UNAVAILABLE =
   'AliExpress: the retired order-message call (addmsg) is not in the current IOP SDK, and its successor (aliexpress/message/send) needs a numeric buyer id the order detail does not give';
 
 export function aliexpressPort(client: AliExpressClient): MarketplacePort {
