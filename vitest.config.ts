@@ -6,6 +6,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
+    // expect.poll waits for a condition (a screen showing a message, a row appearing): on a busy machine a browser
+    // round trip can take longer than vitest's default second, so the wait is bounded by 10 s instead.
+    expect: { poll: { timeout: 10_000 } },
     hookTimeout: 60_000,
     pool: 'forks',
     // Stored secrets (marketplace credentials, carrier accounts) are encrypted with SHIPBY_MASTER_KEY; the tests and
