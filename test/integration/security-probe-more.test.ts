@@ -2,15 +2,18 @@
  * Issue 19, beyond the list: attacks tried against a listening server (real sockets, so the request target reaches
  * the server byte for byte): path traversal out of the dashboard's folder, an off-site redirect through a
  * protocol-relative path, JSON nested a hundred thousand deep and `__proto__` keys, and query-parameter pollution
- * to reach another account's shop. Each answer is a refusal (4xx), never a 5xx, nothing leaks, and the server goes on
- * answering.
+ * to reach another account's shop. Found: free-form JSON values (policy overrides, shipping rules) nested deep gave
+ * a 500; every request's values are now refused past MAX_NESTING levels (http/input-guards.ts). Each answer is a
+ * refusal (4xx), never a 5xx, nothing leaks, and the server goes on answering.
  */
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_NESTING, nestingPath } from '../../src/http/input-guards';
 import { buildServer } from '../../src/http/server';
 import { buildAccessWorld, keyCaller, signIn, type AccessWorld, type Caller } from '../support/access-world';
 import { backends, contextFor, tempDir } from '../support/backends';
@@ -29,6 +32,26 @@ function raw(port: number, target: string, options: { method?: string; headers?:
     request.end(options.body);
   });
 }
+
+describe('nesting guard', () => {
+  const nest = (levels: number): unknown => {
+    let value: unknown = 'leaf';
+    for (let i = 0; i < levels; i++) value = i % 2 ? [value] : { k: value };
+    return value;
+  };
+  it('passes any value up to MAX_NESTING levels and names the path of anything deeper', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: MAX_NESTING }), (levels) => nestingPath(nest(levels), '') === undefined),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: MAX_NESTING + 1, max: 5_000 }), (levels) => {
+        const found = nestingPath({ field: nest(levels) }, '');
+        return found !== undefined && found.startsWith('field.') && found.split('.').length === MAX_NESTING;
+      }),
+      { numRuns: 30 },
+    );
+  });
+});
 
 describe.each(backends)('security probe beyond the list on $name', (backend) => {
   let app: FastifyInstance;
@@ -99,18 +122,28 @@ describe.each(backends)('security probe beyond the list on $name', (backend) => 
     }
   });
 
-  it('answers 400 to JSON nested a hundred thousand deep, and goes on answering', async () => {
+  it('answers 400 to JSON nested a hundred thousand deep, naming the field, and goes on answering', async () => {
     const deep = '['.repeat(100_000) + ']'.repeat(100_000);
     const deepObject = '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000);
-    for (const [target, body] of [
-      ['/orders', `{"shop":"shop-a","orders":${deep}}`],
-      ['/orders', deepObject],
-      ['/auth/login', `{"email":${deep},"password":"x"}`],
+    const rulesBefore = (await raw(port, '/carrier/rules', { headers: boss.headers })).body;
+    const shopsBefore = (await raw(port, '/shops', { headers: boss.headers })).body;
+    for (const [method, target, body, field] of [
+      ['POST', '/orders', `{"shop":"shop-a","orders":${deep}}`, 'orders'],
+      ['POST', '/orders', deepObject, 'a'],
+      ['POST', '/auth/login', `{"email":${deep},"password":"x"}`, 'email'],
+      // Free-form values (policy overrides, shipping rules) were walked by the code behind them: a 500 before the guard.
+      ['PUT', `/shops/${world.a.shop}/policy`, `{"overrides":{"handling":${deepObject}}}`, 'overrides.handling'],
+      ['PUT', `/shops/${world.a.shop}/policy`, `{"overrides":{"handling":{"days":${deep}}}}`, 'overrides.handling.days'],
+      ['PUT', '/carrier/rules', `[{"id":"r1","when":${deepObject}}]`, '0.when'],
     ] as const) {
-      const response = await raw(port, target, { method: 'POST', headers: { ...boss.headers }, body });
-      expect(response.status, `${target} ${body.slice(0, 20)}`).toBeGreaterThanOrEqual(400);
-      expect(response.status, `${target} ${body.slice(0, 20)}`).toBeLessThan(500);
+      const response = await raw(port, target, { method, headers: { ...boss.headers }, body });
+      expect(response.status, `${method} ${target} ${body.slice(0, 30)}`).toBe(400);
+      const issue = JSON.parse(response.body).error.issues[0];
+      expect(issue.path.startsWith(field), `${target}: ${issue.path}`).toBe(true);
     }
+    // Nothing changed.
+    expect((await raw(port, '/carrier/rules', { headers: boss.headers })).body).toBe(rulesBefore);
+    expect((await raw(port, '/shops', { headers: boss.headers })).body).toBe(shopsBefore);
     await stillAnswers();
   });
 
