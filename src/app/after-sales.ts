@@ -204,27 +204,36 @@ export async function addPhotoEvidence(ctx: AppContext, caseId: number, file: { 
   }
   const row = await ctx.store.db.selectFrom('after_sales_cases').selectAll().where('id', '=', caseId).executeTakeFirst();
   if (!row) throw new NotFoundError(localized(`case ${caseId} not found.`, `未找到纠纷 ${caseId}。`));
-  const used = await evidenceBytesOfShop(ctx.store.db, row.shop_id);
-  if (used + file.content.length > quotaBytes) {
-    const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
-    throw new ConflictError('evidence_quota', localized(`The shop's evidence would exceed its quota (${mb(used)} of ${mb(quotaBytes)} MB used). Close finished cases' files or ask the installation's owner for more room.`, `店铺的证据文件将超出配额（已用 ${mb(used)} / ${mb(quotaBytes)} MB）。请清理已结束纠纷的文件，或请系统所有者增加配额。`));
-  }
   const sha256 = createHash('sha256').update(file.content).digest('hex');
   const relative = path.join('evidence', String(caseId), `${sha256}${ext}`);
   const absolute = path.resolve(root, relative);
-  fs.mkdirSync(path.dirname(absolute), { recursive: true });
-  // Written before the row: a crash leaves an orphan file at worst, never a row without its file.
-  if (!fs.existsSync(absolute)) fs.writeFileSync(absolute, file.content);
   const now = ctx.now();
+  // The quota is checked and the file counted in one transaction that holds the shop's evidence lock, so two uploads
+  // at once cannot both pass on the same room: SQLite's writing transactions are serial (BEGIN IMMEDIATE); on
+  // PostgreSQL the shop's row is locked (FOR NO KEY UPDATE, which leaves the shop's foreign keys free).
   await ctx.store.db.transaction().execute(async (trx) => {
+    await lockShopEvidence(trx, ctx.store.dialect, row.shop_id);
     const known = await trx.selectFrom('after_sales_evidence').select('id').where('case_id', '=', caseId).where('sha256', '=', sha256).executeTakeFirst();
     if (known) return;
+    const used = await evidenceBytesOfShop(trx, row.shop_id);
+    if (used + file.content.length > quotaBytes) {
+      const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
+      throw new ConflictError('evidence_quota', localized(`The shop's evidence would exceed its quota (${mb(used)} of ${mb(quotaBytes)} MB used). Close finished cases' files or ask the installation's owner for more room.`, `店铺的证据文件将超出配额（已用 ${mb(used)} / ${mb(quotaBytes)} MB）。请清理已结束纠纷的文件，或请系统所有者增加配额。`));
+    }
+    // Written before the row: a crash leaves an orphan file at worst, never a row without its file.
+    fs.mkdirSync(path.dirname(absolute), { recursive: true });
+    if (!fs.existsSync(absolute)) fs.writeFileSync(absolute, file.content);
     await trx.insertInto('after_sales_evidence').values({ case_id: caseId, kind: 'photo', file_path: relative, sha256, content: file.name, added_at: now, added_by: actor, size_bytes: file.content.length }).execute();
     await orders.appendEvents(trx, [
       timelineEvent({ orderId: row.order_id, at: now, actor, kind: 'after_sales_evidence', reason: `photo ${file.name}`, data: JSON.stringify({ case_id: caseId, file: relative, sha256 }) }),
     ]);
   });
   return getCase(ctx, caseId);
+}
+
+/** Serialises a shop's evidence writers (PostgreSQL; SQLite's writing transactions are serial already). */
+async function lockShopEvidence(trx: Executor, dialect: 'sqlite' | 'postgres', shopId: string): Promise<void> {
+  if (dialect === 'postgres') await trx.selectFrom('shops').select('id').where('id', '=', shopId).forNoKeyUpdate().execute();
 }
 
 /** The bytes of evidence files a shop keeps (every case of every order of it). */

@@ -70,7 +70,7 @@ async function deadWorkers(ctx: AppContext, now: number): Promise<string[]> {
 export async function claimOutboxRows(
   ctx: AppContext,
   worker: string,
-  options: { limit: number; leaseMs: number; kinds?: readonly string[] },
+  options: { limit: number; leaseMs: number; kinds?: readonly string[]; shopIds?: readonly string[] },
 ): Promise<ClaimedRow[]> {
   const now = ctx.now();
   const goneOwners = await deadWorkers(ctx, now);
@@ -83,6 +83,7 @@ export async function claimOutboxRows(
       limit: options.limit,
       goneOwners,
       ...(options.kinds ? { kinds: options.kinds } : {}),
+      ...(options.shopIds ? { shopIds: options.shopIds } : {}),
     });
     const lost = rows.filter((row) => row.claimed_from === 'in_flight');
     if (lost.length) {

@@ -4,6 +4,8 @@
  *   field of shipby means one; refused on both backends alike);
  * - a number past what an id can be (2^53 − 1) where the route's schema declares an integer or number: the schema
  *   would coerce "9223372036854775808" to a float that PostgreSQL's bigint refuses.
+ * - a JSON body nested deeper than MAX_NESTING levels (no field of shipby is; a body a hundred thousand levels deep
+ *   parses, then overflows the stack of whatever walks it: a 500 before this guard);
  * `dataErrorIssue` is the net behind them: a PostgreSQL data exception (SQLSTATE class 22) that still reaches the
  * error handler becomes a 400 naming the request field whose value the database refused, when one can be found.
  */
@@ -20,6 +22,20 @@ function nulPath(value: unknown, path: string, depth = 0): string | undefined {
   for (const [key, child] of Object.entries(value)) {
     if (key.includes(NUL)) return `${path}.${key.replaceAll(NUL, '\\0')}`;
     const found = nulPath(child, path ? `${path}.${key}` : key, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** How deep a request's values may nest (objects and arrays): far past any field of shipby, far short of the stack. */
+export const MAX_NESTING = 32;
+
+/** The path of the first value nested deeper than `limit` levels below `value`, e.g. `overrides.x.a.a`, or undefined. */
+export function nestingPath(value: unknown, path: string, limit = MAX_NESTING, depth = 0): string | undefined {
+  if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return undefined;
+  if (depth >= limit) return path;
+  for (const [key, child] of Object.entries(value)) {
+    const found = nestingPath(child, path ? `${path}.${key}` : key, limit, depth + 1);
     if (found) return found;
   }
   return undefined;
@@ -45,6 +61,11 @@ export function registerInputGuards(app: FastifyInstance): void {
     for (const [where, source] of [['params', request.params], ['query', request.query], ['body', request.body]] as const) {
       const found = nulPath(source, '');
       if (found) throw refuse(found, `${found} contains a NUL character; remove it and send again.`, `${found} 含有 NUL 字符；请删除后重新提交。`);
+      const deep = nestingPath(source, '');
+      if (deep !== undefined) {
+        const field = deep || where;
+        throw refuse(field, `${field} is nested more than ${MAX_NESTING} levels deep; no field takes that much nesting.`, `${field} 嵌套超过 ${MAX_NESTING} 层；没有字段需要这么深的嵌套。`);
+      }
       if (where === 'body') continue;
       const schema = request.routeOptions.schema?.[where === 'params' ? 'params' : 'querystring'];
       for (const field of numericFields(schema)) {

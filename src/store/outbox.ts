@@ -85,6 +85,8 @@ export interface ClaimRequest {
   leaseMs: number;
   limit: number;
   kinds?: readonly string[];
+  /** Only these shops' rows (a worker of one account, or of one shard's accounts); none: every shop's. */
+  shopIds?: readonly string[];
   /** Workers known to be dead (their process is gone from this host): their rows in flight are claimable now. */
   goneOwners?: readonly string[];
 }
@@ -141,6 +143,7 @@ export async function claimDueRows(db: Executor, request: ClaimRequest): Promise
       .orderBy('o.id')
       .limit(request.limit);
     if (request.kinds?.length) query = query.where('o.kind', 'in', [...request.kinds]);
+    if (request.shopIds) query = request.shopIds.length ? query.where('o.shop_id', 'in', [...request.shopIds]) : query.where(sql<boolean>`false`);
     return request.dialect === 'postgres' ? query.forUpdate().skipLocked() : query;
   };
   if (request.dialect === 'postgres') {

@@ -6,7 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addPhotoEvidence } from '../../src/app/after-sales';
+import { createContext } from '../../src/app/context';
 import { contentMatchesExtension, sniffEvidenceType } from '../../src/core/file-type';
+import { openStore } from '../../src/store/database';
 import { openAccessServer, type AccessServer } from '../support/access-world';
 import { backends, tempDir } from '../support/backends';
 
@@ -58,5 +60,41 @@ describe.each(backends)('evidence uploads on $name', (backend) => {
     // Shop C's quota is its own.
     await addPhotoEvidence(server.ctx, c.caseId, { name: 'scan.pdf', content: PDF }, 'test', root, quota);
     expect(files(c.caseId)).toHaveLength(1);
+  });
+
+  it('lets only what fits through when uploads race: the quota check and the write are one step', async () => {
+    const { b } = server.world;
+    // Eight different photos of the same size, sent at once; the quota holds three of them.
+    const photos = Array.from({ length: 8 }, (_, i) => Buffer.concat([PNG, Buffer.from(`photo-${i}`)]));
+    const size = PNG.length + 'photo-0'.length;
+    const quota = size * 3 + 1;
+    const results = await Promise.allSettled(photos.map((content, i) => addPhotoEvidence(server.ctx, b.caseId, { name: `parcel-${i}.png`, content }, 'test', root, quota)));
+    const passed = results.filter((r) => r.status === 'fulfilled');
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(passed).toHaveLength(3);
+    expect(refused.map((r) => r.reason.rule)).toEqual(Array(5).fill('evidence_quota'));
+    const stored = await server.ctx.store.db.selectFrom('after_sales_evidence').select('size_bytes').where('case_id', '=', b.caseId).where('kind', '=', 'photo').execute();
+    expect(stored).toHaveLength(3);
+    expect(stored.reduce((sum, row) => sum + Number(row.size_bytes), 0)).toBeLessThanOrEqual(quota);
+    // A refused upload leaves no file behind.
+    expect(files(b.caseId)).toHaveLength(3);
+  });
+
+  it('holds the quota when uploads race through two connections (two server processes on one database)', async () => {
+    if (backend.name !== 'postgres') return; // SQLite: one writer per file, shown above through BEGIN IMMEDIATE
+    const { c } = server.world;
+    const other = openStore(server.ctx.store.url, { poolSize: 4 });
+    try {
+      const otherProcess = createContext(other, server.ctx.now);
+      const used = (await server.ctx.store.db.selectFrom('after_sales_evidence').innerJoin('after_sales_cases', 'after_sales_cases.id', 'after_sales_evidence.case_id').select('size_bytes').where('after_sales_cases.shop_id', '=', 'shop-c').execute()).reduce((sum, row) => sum + Number(row.size_bytes), 0);
+      const photos = Array.from({ length: 10 }, (_, i) => Buffer.concat([PNG, Buffer.from(`race-${i}`)]));
+      const quota = used + (PNG.length + 'race-0'.length) * 4;
+      const results = await Promise.allSettled(photos.map((content, i) => addPhotoEvidence(i % 2 === 0 ? server.ctx : otherProcess, c.caseId, { name: `race-${i}.png`, content }, 'test', root, quota)));
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(4);
+      const after = (await server.ctx.store.db.selectFrom('after_sales_evidence').innerJoin('after_sales_cases', 'after_sales_cases.id', 'after_sales_evidence.case_id').select('size_bytes').where('after_sales_cases.shop_id', '=', 'shop-c').execute()).reduce((sum, row) => sum + Number(row.size_bytes), 0);
+      expect(after).toBe(quota);
+    } finally {
+      await other.close();
+    }
   });
 });
