@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, type MigrationResultSet } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, type MigrationResultSet } from 'kysely';
 import { createRequire } from 'node:module';
 import type pgModule from 'pg';
 import { repairHalfAppliedMigration } from './migration-repair';
@@ -87,7 +87,28 @@ export async function pendingMigrations(store: Store): Promise<string[]> {
   return (await migrator.getMigrations()).filter((m) => !m.executedAt).map((m) => m.name);
 }
 
+/**
+ * Whether the newest migration this code knows is recorded as applied: one read, no lock, no write. Migrations
+ * apply in order (Kysely refuses them out of order), so the newest applied means all are. A missing table, a
+ * store half-migrated by an older shipby (its newest row is an earlier one) or a store ahead of this code all
+ * answer false, and the full migrator decides.
+ */
+export async function schemaIsCurrent(store: Store): Promise<boolean> {
+  const newest = Object.keys(buildMigrations(store.dialect)).sort().at(-1);
+  try {
+    const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name DESC LIMIT 1`.execute(store.db);
+    return rows[0]?.name === newest;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Applies the pending migrations. A store already current is seen with one read (`schemaIsCurrent`), so every
+ * command's migration check on open costs one query, not the migrator's lock and table introspection.
+ */
 export async function migrateToLatest(store: Store): Promise<MigrationResultSet> {
+  if (await schemaIsCurrent(store)) return { results: [] };
   // Migrations are atomic on SQLite now; a store half-migrated by an older shipby is repaired first, or refused.
   if (store.sqlite) await repairHalfAppliedMigration(store.sqlite, store.url.slice('sqlite:'.length));
   const migrator = new Migrator({
