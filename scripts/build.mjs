@@ -6,7 +6,9 @@
  * One esbuild bundle with code splitting: every `import()` (each CLI command module, src/cli/commands/index.ts)
  * becomes its own chunk, so a command loads only what it uses. The pure-JavaScript packages are bundled in (Node
  * resolves and reads hundreds of small files otherwise: kysely alone costs ~230 ms of CPU to load unbundled, ~45 ms
- * bundled); the native one and those that read their own files at run time (fonts, static assets) stay external.
+ * bundled); the native one and those that read their own files at run time (fonts, static assets) stay external,
+ * and so do `pg`, loaded only when a PostgreSQL store opens (src/store/database.ts), and `date-holidays`, loaded
+ * only when a calendar names a holiday country (src/core/policy/holidays-library.ts).
  *
  * Paths: build/app/ is two folders deep like src/<layer>/, so `new URL('../../web/dist', import.meta.url)`
  * (http/server.ts) finds the dashboard from either; the worker threads are emitted under the names the source
@@ -36,7 +38,7 @@ const ENTRIES = [
 ];
 
 /** Loaded from node_modules at run time: native code, files read beside the package, or only used by tools. */
-const EXTERNAL = ['better-sqlite3', 'pg-native', 'pdfkit', 'bwip-js', 'exceljs', 'fastify', '@fastify/*', 'pino', 'prom-client', 'tsx', 'tsx/*', 'vite', 'vitest'];
+const EXTERNAL = ['better-sqlite3', 'pg', 'pg-native', 'date-holidays', 'pdfkit', 'bwip-js', 'exceljs', 'fastify', '@fastify/*', 'pino', 'prom-client', 'tsx', 'tsx/*', 'vite', 'vitest'];
 
 function newestSourceMs() {
   let newest = 0;

@@ -6,8 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, type MigrationResultSet } from 'kysely';
-import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, sql, type MigrationResultSet } from 'kysely';
+import { createRequire } from 'node:module';
+import type pgModule from 'pg';
 import { repairHalfAppliedMigration } from './migration-repair';
 import { buildMigrations } from './migrations/index';
 import { resilientPool } from './unavailable';
@@ -27,8 +28,19 @@ export interface Store {
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/shipby.db';
 
-// PostgreSQL returns BIGINT as text by default; our BIGINTs are epoch ms and minor units, all safe integers.
-pg.types.setTypeParser(20, (value) => Number(value));
+let pgLoaded: typeof pgModule | undefined;
+/**
+ * The `pg` driver, loaded on the first PostgreSQL store: a command on SQLite never pays for it (loading pg costs
+ * ~100 ms of CPU, more than the whole SQLite start; the build keeps it out of the bundle, scripts/build.mjs).
+ */
+function pgDriver(): typeof pgModule {
+  if (!pgLoaded) {
+    pgLoaded = createRequire(import.meta.url)('pg') as typeof pgModule;
+    // PostgreSQL returns BIGINT as text by default; our BIGINTs are epoch ms and minor units, all safe integers.
+    pgLoaded.types.setTypeParser(20, (value) => Number(value));
+  }
+  return pgLoaded;
+}
 
 export function describeUrl(url: string): string {
   return url.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
@@ -53,7 +65,7 @@ export function openStore(url: string = process.env.DATABASE_URL || DEFAULT_DATA
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     // A connection attempt (waiting for a pool slot included) gives up after 10 s, so a request during an outage
     // is answered (503), not left hanging.
-    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
+    const pool = new (pgDriver().Pool)({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
     // Connections drop when the server restarts or an admin terminates them: each is handled (no process exits),
     // the query in progress fails with DatabaseUnavailableError, and the pool connects afresh when asked.
     let lastReport = 0;
@@ -75,7 +87,28 @@ export async function pendingMigrations(store: Store): Promise<string[]> {
   return (await migrator.getMigrations()).filter((m) => !m.executedAt).map((m) => m.name);
 }
 
+/**
+ * Whether the newest migration this code knows is recorded as applied: one read, no lock, no write. Migrations
+ * apply in order (Kysely refuses them out of order), so the newest applied means all are. A missing table, a
+ * store half-migrated by an older shipby (its newest row is an earlier one) or a store ahead of this code all
+ * answer false, and the full migrator decides.
+ */
+export async function schemaIsCurrent(store: Store): Promise<boolean> {
+  const newest = Object.keys(buildMigrations(store.dialect)).sort().at(-1);
+  try {
+    const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name DESC LIMIT 1`.execute(store.db);
+    return rows[0]?.name === newest;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Applies the pending migrations. A store already current is seen with one read (`schemaIsCurrent`), so every
+ * command's migration check on open costs one query, not the migrator's lock and table introspection.
+ */
 export async function migrateToLatest(store: Store): Promise<MigrationResultSet> {
+  if (await schemaIsCurrent(store)) return { results: [] };
   // Migrations are atomic on SQLite now; a store half-migrated by an older shipby is repaired first, or refused.
   if (store.sqlite) await repairHalfAppliedMigration(store.sqlite, store.url.slice('sqlite:'.length));
   const migrator = new Migrator({

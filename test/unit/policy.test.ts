@@ -136,6 +136,30 @@ describe('registry: the policy in force when the order was paid', () => {
   });
 });
 
+describe('registry: validated on first use (PolicyRegistry.lazy)', () => {
+  it('gives the same ids and versions as validating everything up front', () => {
+    const eager = PolicyRegistry.fromDocuments(BUILT_IN_POLICY_DOCUMENTS);
+    const lazy = PolicyRegistry.lazy(BUILT_IN_POLICY_DOCUMENTS);
+    expect(lazy.ids()).toEqual(eager.ids());
+    for (const id of eager.ids()) expect(lazy.versions(id)).toEqual(eager.versions(id));
+    expect(lazy.select('tiktok_shop', NOW)).toEqual(eager.select('tiktok_shop', NOW));
+  });
+
+  it('refuses a bad document when its id is first used, with the same field paths, and leaves the others usable', () => {
+    const v1 = policy('aliexpress_pop');
+    const bad = { ...structuredClone(v1), id: 'broken', fine: { ...structuredClone(v1.fine), steps: [{ afterHours: -1 }] } };
+    const outOfOrder = { ...structuredClone(v1), version: 2, effectiveFrom: '2019-01-01T00:00:00Z' };
+    const lazy = PolicyRegistry.lazy([v1, outOfOrder, bad, policy('temu')]);
+    expect(lazy.ids()).toEqual(['aliexpress_pop', 'broken', 'temu']);
+    expect(pathsOf(() => lazy.versions('broken'))).toEqual(pathsOf(() => parsePolicy(bad)));
+    expect(pathsOf(() => lazy.select('aliexpress_pop', NOW))).toEqual(['effectiveFrom']);
+    expect(lazy.select('temu', NOW).id).toBe('temu');
+    expect(() => lazy.select('ebay', NOW)).toThrow(PolicyLookupError);
+    // A document that names no id is refused at once, as fromDocuments would.
+    expect(pathsOf(() => PolicyRegistry.lazy([{ ...structuredClone(v1), id: 7 }]))).toEqual(pathsOf(() => parsePolicy({ ...structuredClone(v1), id: 7 })));
+  });
+});
+
 describe('overrides and validation', () => {
   const pop = policy('aliexpress_pop');
 

@@ -8,7 +8,7 @@
  *   Offsets are memoised per UTC hour, so the hot path does no luxon work after warm-up.
  */
 import { DateTime, IANAZone } from 'luxon';
-import Holidays from 'date-holidays';
+import { holidaysLibrary, type Holidays } from './holidays-library';
 import type { MetricKey, Policy } from './schema';
 
 export const HOUR_MS = 3_600_000;
@@ -168,7 +168,7 @@ class BusinessCalendar {
     this.closed = new Set([...spec.closedDates.map(dayIndexOfDate), ...extraClosedDays]);
     this.working = new Set(spec.workingDates.map(dayIndexOfDate));
     const source = spec.holidays;
-    this.holidays = source ? new Holidays(source.country, source.state ?? '', source.region ?? '') : null;
+    this.holidays = source ? new (holidaysLibrary())(source.country, source.state ?? '', source.region ?? '') : null;
     this.holidayTypes = new Set(source?.types ?? []);
     this.ignoreNames = new Set(source?.ignoreNames ?? []);
   }

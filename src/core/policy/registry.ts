@@ -4,7 +4,8 @@
  * - `PolicyRegistry.fromDocuments(docs)`: validates every document (refusing with the bad field's path).
  * - `registry.select(id, paidAt)`: the newest version whose `effectiveFrom` is at or before `paidAt`;
  *   a newer version never changes the policy of an order paid before it took effect.
- * - `builtInRegistry()`: the shipped policies (one data file per platform mode in this folder).
+ * - `PolicyRegistry.lazy(docs)`: the same, validating a policy id's documents when that id is first asked for.
+ * - `builtInRegistry()`: the shipped policies (one data file per platform mode in this folder), lazily validated.
  * - `ShopPolicyResolver`: a shop's choice (a default policy, optionally one per order type) plus the
  *   shop's overrides per policy id; overrides are validated against every version up front.
  */
@@ -44,8 +45,10 @@ export class PolicyLookupError extends Error {
 }
 
 export class PolicyRegistry {
-  /** Versions per policy id, oldest first. */
+  /** Versions per policy id, oldest first (validated). */
   private readonly versionsById = new Map<string, Policy[]>();
+  /** Documents not validated yet, per the id they name (`PolicyRegistry.lazy`): validated on first use of the id. */
+  private readonly pendingById = new Map<string, unknown[]>();
 
   constructor(policies: readonly Policy[]) {
     for (const policy of policies) {
@@ -53,22 +56,7 @@ export class PolicyRegistry {
       versions.push(policy);
       this.versionsById.set(policy.id, versions);
     }
-    for (const [id, versions] of this.versionsById) {
-      versions.sort((a, b) => a.version - b.version);
-      for (let i = 1; i < versions.length; i++) {
-        const previous = versions[i - 1]!;
-        const current = versions[i]!;
-        if (current.version === previous.version) {
-          throw new PolicyValidationError([{ path: 'version', message: `${id} has version ${current.version} twice` }], 'policy registry');
-        }
-        if (compilePolicy(current).effectiveFromMs <= compilePolicy(previous).effectiveFromMs) {
-          throw new PolicyValidationError(
-            [{ path: 'effectiveFrom', message: `${id} v${current.version} must take effect after v${previous.version}` }],
-            'policy registry',
-          );
-        }
-      }
-    }
+    for (const [id, versions] of this.versionsById) checkVersions(id, versions);
   }
 
   /** Validates raw documents (e.g. loaded from JSON) and builds a registry. */
@@ -76,12 +64,40 @@ export class PolicyRegistry {
     return new PolicyRegistry(documents.map((document) => parsePolicy(document)));
   }
 
+  /**
+   * A registry that validates the documents of a policy id the first time that id is asked for (`versions`,
+   * `get`, `select`), so a command that uses one policy does not validate and compile them all. The same
+   * checks and errors as `fromDocuments`, only later; a document without a string `id` is validated at once.
+   */
+  static lazy(documents: readonly unknown[]): PolicyRegistry {
+    const registry = new PolicyRegistry([]);
+    for (const document of documents) {
+      const id = (document as { id?: unknown } | null)?.id;
+      const key = typeof id === 'string' ? id : parsePolicy(document).id;
+      const pending = registry.pendingById.get(key) ?? [];
+      pending.push(document);
+      registry.pendingById.set(key, pending);
+    }
+    return registry;
+  }
+
+  private validated(id: string): Policy[] | undefined {
+    const pending = this.pendingById.get(id);
+    if (pending) {
+      const versions = pending.map((document) => parsePolicy(document));
+      checkVersions(id, versions);
+      this.versionsById.set(id, versions);
+      this.pendingById.delete(id);
+    }
+    return this.versionsById.get(id);
+  }
+
   ids(): string[] {
-    return [...this.versionsById.keys()].sort();
+    return [...new Set([...this.versionsById.keys(), ...this.pendingById.keys()])].sort();
   }
 
   versions(id: string): readonly Policy[] {
-    return this.versionsById.get(id) ?? [];
+    return this.validated(id) ?? [];
   }
 
   get(id: string, version: number): Policy | undefined {
@@ -90,7 +106,7 @@ export class PolicyRegistry {
 
   /** The version in force for an order of policy `id` paid at `paidAt` (epoch ms). */
   select(id: string, paidAt: number): Policy {
-    const versions = this.versionsById.get(id);
+    const versions = this.validated(id);
     if (!versions) {
       throw new PolicyLookupError(localized(`No policy named ${id}.`, `没有名为 ${id} 的策略。`));
     }
@@ -108,9 +124,28 @@ export class PolicyRegistry {
   }
 }
 
+/** Orders versions oldest first and refuses a repeated version or one taking effect no later than the one before. */
+function checkVersions(id: string, versions: Policy[]): void {
+  versions.sort((a, b) => a.version - b.version);
+  for (let i = 1; i < versions.length; i++) {
+    const previous = versions[i - 1]!;
+    const current = versions[i]!;
+    if (current.version === previous.version) {
+      throw new PolicyValidationError([{ path: 'version', message: `${id} has version ${current.version} twice` }], 'policy registry');
+    }
+    if (Date.parse(current.effectiveFrom) <= Date.parse(previous.effectiveFrom)) {
+      throw new PolicyValidationError(
+        [{ path: 'effectiveFrom', message: `${id} v${current.version} must take effect after v${previous.version}` }],
+        'policy registry',
+      );
+    }
+  }
+}
+
+/** The shipped policies, each validated on first use (`PolicyRegistry.lazy`); test/unit tests validate them all. */
 let builtIn: PolicyRegistry | undefined;
 export function builtInRegistry(): PolicyRegistry {
-  builtIn ??= PolicyRegistry.fromDocuments(BUILT_IN_POLICY_DOCUMENTS);
+  builtIn ??= PolicyRegistry.lazy(BUILT_IN_POLICY_DOCUMENTS);
   return builtIn;
 }
 

@@ -21,7 +21,7 @@
  */
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
-import Holidays from 'date-holidays';
+import { HOLIDAY_REGIONS } from './holiday-regions';
 import { localized, type Localized } from '../i18n';
 import { BuyerCancellationSchema, FalseShipmentSchema, FineScheduleSchema, hours, PointsSchema, positiveHours, WeightMismatchSchema } from './schema-fines';
 
@@ -60,8 +60,6 @@ const SHIPPED_EVENTS = ['tracking_uploaded', 'handed_over', 'carrier_scan', 'war
 export type ShippedEvent = (typeof SHIPPED_EVENTS)[number];
 
 const HOLIDAY_TYPES = ['public', 'bank', 'school', 'optional', 'observance'] as const;
-
-const KNOWN_HOLIDAY_COUNTRIES = new Set(Object.keys(new Holidays().getCountries()));
 
 export function isValidZone(name: string): boolean {
   // Only IANA names: fixed offsets ("UTC+8") would silently ignore daylight saving.
@@ -102,7 +100,7 @@ const CalendarSchema = z
     /** Public holidays from the date-holidays data set; null = none. */
     holidays: z
       .strictObject({
-        country: z.string().refine((code) => KNOWN_HOLIDAY_COUNTRIES.has(code), {
+        country: z.string().refine((code) => Object.hasOwn(HOLIDAY_REGIONS, code), {
           message: 'not a country known to date-holidays',
         }),
         state: z.string().optional(),
@@ -124,10 +122,11 @@ const CalendarSchema = z
     }
     if (calendar.holidays) {
       const { country, state, region } = calendar.holidays;
-      const hd = new Holidays();
-      if (state && !Object.keys(hd.getStates(country) ?? {}).includes(state)) {
+      // The library's countries, states and regions as data (holiday-regions.ts): validating does not load it.
+      const states = HOLIDAY_REGIONS[country] ?? {};
+      if (state && !Object.hasOwn(states, state)) {
         ctx.addIssue({ code: 'custom', message: `not a state of ${country} in date-holidays`, path: ['holidays', 'state'] });
-      } else if (state && region && !Object.keys(hd.getRegions(country, state) ?? {}).includes(region)) {
+      } else if (state && region && !(states[state] ?? []).includes(region)) {
         ctx.addIssue({ code: 'custom', message: `not a region of ${country}/${state}`, path: ['holidays', 'region'] });
       }
     }
