@@ -76,7 +76,7 @@ export async function transitionOrders<O extends OrderRef = OrderRow>(trx: order
     moves.push({ orderId: request.order.id, shopId: request.order.shop_id, from: planned.from, to: planned.to, actions: planned.actions });
     outcomes.push({ ok: true, order: { ...request.order, ...set, status: planned.to, version: request.order.version + 1 } as O, from: planned.from, to: planned.to, actions: planned.actions });
   }
-  if ((await orders.writeOrdersAtVersions(trx, writes, meta.store.dialect)) !== writes.length) {
+  if ((await orders.writeOrdersAtVersions(trx, writes, meta.store)) !== writes.length) {
     throw new ConflictError('order.version', localized('the order changed meanwhile; try again.', '订单已被修改，请重试。'));
   }
   if (meta.events) meta.events.push(...events);

@@ -3,7 +3,9 @@
  * Every function takes the transaction it runs in; only the app layer opens transactions.
  */
 import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
-import type { Dialect } from './database';
+import type { Store } from './database';
+import { recordset, type RecordColumns } from './pg-recordset';
+import { preparedStatement } from './sqlite-statements';
 import { ORDER_LIST_FAR_FUTURE } from './migrations/0010-order-list-index';
 import type { Database, NewOrderEventRow, NewOrderRow, OrderEventRow, OrderLineRow, OrderRow, OrderUpdate, ParcelRow, ParcelsTable } from './schema';
 
@@ -130,11 +132,22 @@ export interface OrderWrite {
 const ROW_VALUE_TYPES = new Set(['number', 'string']);
 
 /**
- * Writes each order at the version read; returns how many were written (fewer: some changed meanwhile). Orders
- * taking the same values share one statement (`updateOrdersAtVersions`); orders taking different values of the same
- * columns (a delivery time each) share one statement too, each row its own values: `UPDATE … FROM (VALUES …)`.
+ * Writes each order at the version read; returns how many were written (fewer: some changed meanwhile).
+ * SQLite (`store.sqlite`, the transaction's one connection): one cached prepared statement per shape of change, run
+ * per order — a multi-row statement built through Kysely and prepared again each batch cost more than the writes.
+ * PostgreSQL: orders taking the same values share one statement (`updateOrdersAtVersions`); orders taking different
+ * values of the same columns (a delivery time each) share one too, their values as one array per column.
  */
-export async function writeOrdersAtVersions(db: Executor, writes: readonly OrderWrite[], dialect: Dialect): Promise<number> {
+export async function writeOrdersAtVersions(db: Executor, writes: readonly OrderWrite[], store: Pick<Store, 'dialect' | 'sqlite'>): Promise<number> {
+  let written = 0;
+  if (store.dialect === 'sqlite' && store.sqlite) {
+    for (const write of writes) {
+      const statement = sqliteOrderWrite(write);
+      if (statement) written += preparedStatement(store.sqlite, statement.text).run(statement.values).changes;
+      else written += (await updateOrdersAtVersions(db, [write], write)).size;
+    }
+    return written;
+  }
   const sameValues = new Map<string, { set: OrderUpdate; setIfNull: OrderUpdate; targets: Array<{ id: number; version: number }> }>();
   for (const write of writes) {
     const key = JSON.stringify([write.set, write.setIfNull]);
@@ -142,7 +155,6 @@ export async function writeOrdersAtVersions(db: Executor, writes: readonly Order
     group.targets.push({ id: write.id, version: write.version });
     sameValues.set(key, group);
   }
-  let written = 0;
   const sameShape = new Map<string, OrderWrite[]>();
   for (const group of sameValues.values()) {
     const shape = shapeOf(group.set, group.setIfNull);
@@ -154,9 +166,37 @@ export async function writeOrdersAtVersions(db: Executor, writes: readonly Order
   }
   for (const rows of sameShape.values()) {
     if (rows.length === 1) written += (await updateOrdersAtVersions(db, [rows[0]!], rows[0]!)).size;
-    else written += await updateOrdersRowByRow(db, rows, dialect);
+    else written += await updateOrdersRowByRow(db, rows);
   }
   return written;
+}
+
+const PLAIN_COLUMN = /^[a-z_][a-z0-9_]*$/;
+
+/**
+ * One order's write as a SQLite statement text (the same for every order changing the same columns) and its values;
+ * null when a value is not one SQLite binds as it is (then the Kysely path writes the batch). As
+ * `updateOrdersAtVersions`: a column in `setIfNull` is set only where empty and wins over the same one in `set`.
+ */
+function sqliteOrderWrite(write: OrderWrite): { text: string; values: unknown[] } | null {
+  const assignments: string[] = [];
+  const values: unknown[] = [];
+  const ifNull = write.setIfNull as Record<string, unknown>;
+  for (const [column, value] of Object.entries(write.set)) {
+    if (value === undefined || column === 'version' || ifNull[column] !== undefined) continue;
+    if (!PLAIN_COLUMN.test(column) || (value !== null && !ROW_VALUE_TYPES.has(typeof value))) return null;
+    assignments.push(`${column} = ?`);
+    values.push(value);
+  }
+  for (const [column, value] of Object.entries(ifNull)) {
+    if (value === undefined || value === null || column === 'version') continue;
+    if (!PLAIN_COLUMN.test(column) || !ROW_VALUE_TYPES.has(typeof value)) return null;
+    assignments.push(`${column} = COALESCE(${column}, ?)`);
+    values.push(value);
+  }
+  assignments.push('version = version + 1');
+  values.push(write.id, write.version);
+  return { text: `UPDATE orders SET ${assignments.join(', ')} WHERE id = ? AND version = ?`, values };
 }
 
 /** The columns and value kinds of a change (null when a value is neither a number, a string nor null). */
@@ -172,8 +212,11 @@ function shapeOf(set: OrderUpdate, setIfNull: OrderUpdate): string | null {
   return parts.join(',');
 }
 
-/** Orders of one shape, each with its own values: one statement per chunk, the values as a VALUES list. */
-async function updateOrdersRowByRow(db: Executor, rows: readonly OrderWrite[], dialect: Dialect): Promise<number> {
+/**
+ * PostgreSQL: orders of one shape, each with its own values: one statement per chunk, the values as one array
+ * parameter per column (`unnest`), so the statement's text is the same whatever the number of orders.
+ */
+async function updateOrdersRowByRow(db: Executor, rows: readonly OrderWrite[]): Promise<number> {
   const first = rows[0]!;
   const columns: Array<{ column: string; ifNull: boolean; kind: 'number' | 'string' | 'null' }> = [];
   for (const [ifNull, changes] of [[false, first.set], [true, first.setIfNull]] as const) {
@@ -183,30 +226,23 @@ async function updateOrdersRowByRow(db: Executor, rows: readonly OrderWrite[], d
     }
   }
   const valued = columns.filter((c) => c.kind !== 'null');
+  const record: RecordColumns = [['id', 'bigint'], ['version', 'bigint'], ...valued.map((c, i) => [`c${i}`, c.kind === 'number' ? 'numeric' : 'text'] as const)];
   const assignments = sql.join([
     sql`version = orders.version + 1`,
     ...columns.map((c) => {
       if (c.kind === 'null') return sql`${sql.ref(c.column)} = NULL`;
-      const value = sql.ref(`v.column${valued.indexOf(c) + 3}`);
+      const value = sql.ref(`v.c${valued.indexOf(c)}`);
       return c.ifNull ? sql`${sql.ref(c.column)} = COALESCE(orders.${sql.ref(c.column)}, ${value})` : sql`${sql.ref(c.column)} = ${value}`;
     }),
   ]);
-  const chunk = Math.max(1, Math.min(1000, Math.floor(30_000 / (3 + valued.length))));
   let written = 0;
-  for (let i = 0; i < rows.length; i += chunk) {
-    const values = sql.join(
-      rows.slice(i, i + chunk).map((row) => {
-        const cells = valued.map((c) => {
-          const value = (c.ifNull ? row.setIfNull : row.set)[c.column as keyof OrderUpdate];
-          return c.kind === 'number' ? sql`CAST(${value} AS numeric)` : sql`CAST(${value} AS text)`;
-        });
-        return sql`(${sql.join([sql`CAST(${row.id} AS bigint)`, sql`CAST(${row.version} AS bigint)`, ...cells])})`;
-      }),
-    );
-    // SQLite: the ids again as a list, without which it scans the whole orders table and probes the values for each
-    // row. PostgreSQL already walks the values through the primary key, and a list there makes it filter every pair.
-    const ids = dialect === 'sqlite' ? sql` AND orders.id IN (${sql.join(rows.slice(i, i + chunk).map((row) => sql`${row.id}`))})` : sql``;
-    const result = await sql<{ id: number }>`UPDATE orders SET ${assignments} FROM (VALUES ${values}) AS v WHERE orders.id = v.column1 AND orders.version = v.column2${ids} RETURNING id`.execute(db);
+  for (let i = 0; i < rows.length; i += 5000) {
+    const values = rows.slice(i, i + 5000).map((row) => {
+      const cells: Record<string, unknown> = { id: row.id, version: row.version };
+      valued.forEach((c, j) => (cells[`c${j}`] = (c.ifNull ? row.setIfNull : row.set)[c.column as keyof OrderUpdate]));
+      return cells;
+    });
+    const result = await sql<{ id: number }>`UPDATE orders SET ${assignments} FROM ${recordset(values, record)} WHERE orders.id = v.id AND orders.version = v.version RETURNING orders.id`.execute(db);
     written += result.rows.length;
   }
   return written;

@@ -15,3 +15,19 @@ export function preparedStatements<T>(build: (db: BetterSqlite3.Database) => T):
     return statements;
   };
 }
+
+const byText = preparedStatements(() => new Map<string, BetterSqlite3.Statement>());
+
+/**
+ * One statement prepared once per connection for its text: for writes whose text depends on the columns they set
+ * (a few shapes, each written thousands of times), where a fixed set of statements cannot be declared up front.
+ */
+export function preparedStatement(db: BetterSqlite3.Database, text: string): BetterSqlite3.Statement {
+  const statements = byText(db);
+  let statement = statements.get(text);
+  if (!statement) {
+    statement = db.prepare(text);
+    statements.set(text, statement);
+  }
+  return statement;
+}

@@ -8,6 +8,8 @@ import { sql } from 'kysely';
 import type { PlannedOrderUpdate, PlannedParcelUpdate } from '../core/tracking/plan';
 import type { Store } from './database';
 import { orderBulkWriter, type OrderBulkWriter } from './order-bulk';
+import { recordset, type RecordColumns } from './pg-recordset';
+import { preparedStatements } from './sqlite-statements';
 import type { Executor } from './orders';
 import type { NewOrderEventRow } from './schema';
 import type { NewTrackingEventRow, ParcelTrackingRow } from './schema-tracking';
@@ -195,32 +197,23 @@ interface SqliteStatements {
   updateOrder: BetterSqlite3.Statement;
   parcelsOfOrder: BetterSqlite3.Statement;
 }
-const statementCache = new WeakMap<BetterSqlite3.Database, SqliteStatements>();
-
-function sqliteStatements(db: BetterSqlite3.Database): SqliteStatements {
-  let cached = statementCache.get(db);
-  if (!cached) {
-    cached = {
-      findParcel: db
-        .prepare(
-          `SELECT ${PARCEL_SELECT} FROM parcels p JOIN orders o ON o.id = p.order_id LEFT JOIN parcel_tracking t ON t.parcel_id = p.id
-           WHERE p.tracking_number = ? ORDER BY p.id DESC LIMIT 1`,
-        )
-        .raw(true),
-      insertEvent: db.prepare(`INSERT INTO tracking_events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`),
-      matchEvent: db.prepare('UPDATE tracking_events SET parcel_id = ? WHERE id = ? AND parcel_id IS NULL'),
-      insertTracking: db.prepare(`INSERT INTO parcel_tracking (${TRACKING_COLUMNS.join(', ')}) VALUES (${TRACKING_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`),
-      updateTracking: db.prepare(
-        `UPDATE parcel_tracking SET ${TRACKING_COLUMNS.filter((c) => c !== 'parcel_id').map((c) => `${c} = ?`).join(', ')}, version = version + 1 WHERE parcel_id = ? AND version = ?`,
-      ),
-      updateParcel: db.prepare('UPDATE parcels SET status = ?, first_scan_at = ?, handed_over_at = ?, delivered_at = ?, updated_at = ? WHERE id = ? AND status = ? AND first_scan_at IS ?'),
-      updateOrder: db.prepare('UPDATE orders SET status = ?, first_scan_at = ?, delivered_at = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?'),
-      parcelsOfOrder: db.prepare('SELECT id, order_id, status, delivered_at FROM parcels WHERE order_id = ?'),
-    };
-    statementCache.set(db, cached);
-  }
-  return cached;
-}
+const sqliteStatements = preparedStatements((db): SqliteStatements => ({
+  findParcel: db
+    .prepare(
+      `SELECT ${PARCEL_SELECT} FROM parcels p JOIN orders o ON o.id = p.order_id LEFT JOIN parcel_tracking t ON t.parcel_id = p.id
+       WHERE p.tracking_number = ? ORDER BY p.id DESC LIMIT 1`,
+    )
+    .raw(true),
+  insertEvent: db.prepare(`INSERT INTO tracking_events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`),
+  matchEvent: db.prepare('UPDATE tracking_events SET parcel_id = ? WHERE id = ? AND parcel_id IS NULL'),
+  insertTracking: db.prepare(`INSERT INTO parcel_tracking (${TRACKING_COLUMNS.join(', ')}) VALUES (${TRACKING_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`),
+  updateTracking: db.prepare(
+    `UPDATE parcel_tracking SET ${TRACKING_COLUMNS.filter((c) => c !== 'parcel_id').map((c) => `${c} = ?`).join(', ')}, version = version + 1 WHERE parcel_id = ? AND version = ?`,
+  ),
+  updateParcel: db.prepare('UPDATE parcels SET status = ?, first_scan_at = ?, handed_over_at = ?, delivered_at = ?, updated_at = ? WHERE id = ? AND status = ? AND first_scan_at IS ?'),
+  updateOrder: db.prepare('UPDATE orders SET status = ?, first_scan_at = ?, delivered_at = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?'),
+  parcelsOfOrder: db.prepare('SELECT id, order_id, status, delivered_at FROM parcels WHERE order_id = ?'),
+}));
 
 /** `trx` must be a transaction of `store`; on SQLite the statements run on its single connection. */
 export function trackingBulkWriter(store: Store, trx: Executor): TrackingBulkWriter {
@@ -306,40 +299,6 @@ const PG_CHUNK = 5000;
 /** A column of values as a PostgreSQL array parameter: `unnest` turns N arrays into rows (one parameter per column). */
 function column<T>(rows: readonly T[], pick: (row: T) => unknown, type: 'text' | 'bigint' | 'int') {
   return sql`${rows.map(pick)}::${sql.raw(type)}[]`;
-}
-
-type RecordColumns = ReadonlyArray<readonly [string, 'text' | 'bigint' | 'int']>;
-
-const ARRAY_QUOTE = /[\\"]/;
-const ARRAY_QUOTES = /[\\"]/g;
-
-/**
- * One column of `rows` as a PostgreSQL array literal, written straight: numbers as they are, text quoted (a backslash
- * or a double quote escaped). node-postgres would serialise an array parameter value by value through its generic
- * path (each value prepared, quoted and escaped with regular expressions), several times slower; a JSON parameter
- * (`json_to_recordset`) was cheap to build but costs the server more to parse than an array literal.
- */
-function arrayLiteral(rows: readonly object[], key: string, type: 'text' | 'bigint' | 'int'): string {
-  // Pieces joined once: numbers stay numbers (join writes them), a text is its quotes around it (no string per value).
-  const parts: unknown[] = ['{'];
-  for (let i = 0; i < rows.length; i++) {
-    if (i > 0) parts.push(',');
-    const value = (rows[i] as Record<string, unknown>)[key];
-    if (value === null || value === undefined) parts.push('NULL');
-    else if (type !== 'text') parts.push(value);
-    else {
-      const text = String(value);
-      parts.push('"', ARRAY_QUOTE.test(text) ? text.replace(ARRAY_QUOTES, '\\$&') : text, '"');
-    }
-  }
-  parts.push('}');
-  return parts.join('');
-}
-
-/** Rows as a relation `v` with these columns: `unnest` of one array parameter per column (a missing key is null). */
-function recordset(rows: readonly object[], columns: RecordColumns) {
-  const arrays = columns.map(([key, type]) => sql`${arrayLiteral(rows, key, type)}::${sql.raw(type)}[]`);
-  return sql`unnest(${sql.join(arrays)}) AS v(${sql.raw(columns.map(([key]) => key).join(', '))})`;
 }
 
 const TRACKING_TYPES: Record<(typeof TRACKING_COLUMNS)[number], 'text' | 'bigint' | 'int'> = {
