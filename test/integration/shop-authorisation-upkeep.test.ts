@@ -16,6 +16,7 @@ import { authorisationNotices, beginAuthorisation, completeAuthorisation, refres
 import { warnEndingAuthorisations } from '../../src/app/shop-authorisation-upkeep';
 import { listOutboxEntries } from '../../src/app/upload-outbox';
 import { DEFAULT_RETRY_POLICY } from '../../src/core/upload-rules';
+import { answerConsent } from '../../src/integrations/aliexpress/fake-consent';
 import { startFakeAliExpressServer, type FakeAliExpressServer } from '../../src/integrations/aliexpress/fake-server';
 import { allowOutbound } from '../../src/integrations/outbound';
 import { runOutboxWorker } from '../../src/jobs/outbox-worker';
@@ -69,11 +70,7 @@ describe.each(backends)('shop authorisation upkeep on $name', (backend) => {
   /** Connect → the fake's consent page → the callback, as in the dashboard. */
   async function authorise(shopId = 'demo'): Promise<void> {
     const started = await beginAuthorisation(ctx, app, { shopId, redirectUri: CALLBACK, actor: 'owner@test', bindToBrowser: true });
-    const approve = new URL('/oauth/authorize/approve', fake.url);
-    for (const [k, v] of new URL(started.url).searchParams) approve.searchParams.set(k, v);
-    approve.searchParams.set('decision', 'allow');
-    const answer = await fetch(approve, { redirect: 'manual' });
-    const back = Object.fromEntries(new URL(answer.headers.get('location')!).searchParams);
+    const back = await answerConsent(started.url);
     await completeAuthorisation(ctx, deps(), { state: back.state, code: back.code, binding: started.binding });
   }
 
