@@ -142,10 +142,18 @@ export type ClientOptions = Omit<AliExpressClientConfig, 'credentials' | 'gatewa
 
 /** A signed client for the shop, with its decrypted credentials inside (and nowhere else). */
 export async function openShopClient(ctx: AppContext, masterKey: Buffer, shopId: string, options: ClientOptions = {}): Promise<AliExpressClient> {
+  return (await openShopSession(ctx, masterKey, shopId, options)).client;
+}
+
+/**
+ * The shop's client and `tokenRef`, the stored (encrypted) access token it signs with: what to hand
+ * `renewAfterTokenRefusal` when the platform refuses it, so one refusal is renewed once.
+ */
+export async function openShopSession(ctx: AppContext, masterKey: Buffer, shopId: string, options: ClientOptions = {}): Promise<{ client: AliExpressClient; tokenRef: string }> {
   const row = await requireConnection(ctx, shopId);
   // A shop whose authorisation the platform refused to renew waits: nothing is sent with a token that is ending.
   if (row.auth_state === 'paused') throw new ReauthorisationRequiredError(`shop ${shopId} is paused until it is authorised again`, { method: 'authorisation', code: 'SHOP_PAUSED' });
-  return clientFromConnection(row, masterKey, options);
+  return { client: clientFromConnection(row, masterKey, options), tokenRef: row.access_token_enc };
 }
 
 export function clientFromConnection(row: MarketplaceConnectionRow, masterKey: Buffer, options: ClientOptions = {}): AliExpressClient {

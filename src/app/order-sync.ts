@@ -19,6 +19,7 @@ import { localized } from '../core/i18n';
 import type { ImportIssue } from '../core/order-input';
 import { parseJsonOrder } from '../core/order-input-json';
 import { DAY_MS } from '../core/time';
+import { ReauthorisationRequiredError } from '../integrations/aliexpress/errors';
 import { creationWindows } from '../integrations/aliexpress/protocol';
 import { aliexpressPort } from '../integrations/marketplace/aliexpress/adapter';
 import type { ChangedOrder, MarketplacePort } from '../integrations/marketplace/port';
@@ -27,6 +28,7 @@ import * as orders from '../store/orders';
 import type { AppContext } from './context';
 import { ConflictError } from './errors';
 import { setPromisedDeliveryDays } from './receipt';
+import { renewAfterTokenRefusal } from './shop-authorisation-upkeep';
 import { clientFromConnection, notConnected, type ClientOptions } from './marketplace';
 import { upsertOrdersInTransaction, type IncomingOrder } from './orders';
 import { timelineEvent } from '../core/timeline';
@@ -50,6 +52,8 @@ export interface SyncOptions {
   /** Orders per write transaction. Default 50. */
   batchSize?: number;
   actor?: string;
+  /** Set on the one run made again after a refused token was renewed (a second refusal is not renewed again). */
+  renewed?: boolean;
 }
 
 export interface SyncReport {
@@ -189,6 +193,13 @@ export async function syncShopOrders(ctx: AppContext, shopId: string, options: S
     report.error = error instanceof Error ? error.message : String(error);
     // The cursor stays: the next run covers this window again.
     await marketplace.finishSync(db, shopId, { at: ctx.now(), report: JSON.stringify(summaryOf(report)) }).catch(() => undefined);
+    // The platform refused the shop's token: renewed once (and the sync run again with it), or the shop paused.
+    // (A token refused minutes after it was issued is not renewed again: core/shop-authorisation.ts.)
+    if (error instanceof ReauthorisationRequiredError) {
+      const renewal = await renewAfterTokenRefusal(ctx, { masterKey: options.masterKey }, shopId, connection.access_token_enc, error.code);
+      if (renewal === 'renewed' && !options.renewed) return syncShopOrders(ctx, shopId, { ...options, renewed: true });
+      if (renewal === 'paused') return { ...report, status: 'paused' };
+    }
     return report;
   }
 }

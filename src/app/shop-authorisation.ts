@@ -17,9 +17,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { localized, type Localized } from '../core/i18n';
 import { platformName } from '../core/marketplace-outage';
 import {
+  authorisationEnding,
   authorisationMachine,
   codeRefusedMessage,
+  DEFAULT_ENDING_WARN_MS,
   DEFAULT_REFRESH_AHEAD_MS,
+  endingNotice,
   pausedNotice,
   refreshDue,
   STATE_TTL_MS,
@@ -208,12 +211,28 @@ export async function refreshExpiringTokens(ctx: AppContext, deps: Omit<Authoris
   return report;
 }
 
+/** What one refresh did: renewed, paused (the platform refused it), failed (no readable answer), or nothing (changed meanwhile). */
+export type RefreshOutcome = { type: 'refreshed' } | { type: 'paused' } | { type: 'failed'; detail: string } | { type: 'unchanged' };
+
 async function refreshOne(ctx: AppContext, deps: Omit<AuthorisationDeps, 'app'>, row: MarketplaceConnectionRow, report: RefreshReport): Promise<void> {
+  const outcome = await refreshConnection(ctx, deps, row);
+  if (outcome.type === 'refreshed') report.refreshed.push(row.shop_id);
+  else if (outcome.type === 'paused') report.paused.push(row.shop_id);
+  else if (outcome.type === 'failed') report.failed.push({ shopId: row.shop_id, detail: outcome.detail });
+}
+
+/**
+ * Refreshes one shop's tokens from the row as read: the new tokens replace exactly the ones in `row`; a refusal
+ * pauses the shop (once) with a notice and one alert, `refusal` naming what was refused before that if anything
+ * (a token refused in use). Also used after the platform refused a token in use (shop-authorisation-upkeep.ts).
+ */
+export async function refreshConnection(ctx: AppContext, deps: Omit<AuthorisationDeps, 'app'>, row: MarketplaceConnectionRow, options: { refusedFirst?: string; skipRefresh?: boolean } = {}): Promise<RefreshOutcome> {
   const shopId = row.shop_id;
-  const refreshToken = decryptSecret(deps.masterKey, row.refresh_token_enc!, secretContext(shopId, 'refresh_token'));
   const refreshEnd = num(row.refresh_expires_at);
   const now = ctx.now();
-  const answer: TokenAnswer = refreshEnd !== null && refreshEnd <= now
+  const answer: TokenAnswer = options.skipRefresh || !row.refresh_token_enc
+    ? { type: 'refused', code: options.refusedFirst ?? 'NoRefreshToken', message: '', requestId: null }
+    : refreshEnd !== null && refreshEnd <= now
     ? { type: 'refused', code: 'RefreshTokenExpired', message: 'the refresh token has expired', requestId: null }
     : await callTokenApi({
         // The shop's own app and gateway, as it was authorised with.
@@ -222,10 +241,10 @@ async function refreshOne(ctx: AppContext, deps: Omit<AuthorisationDeps, 'app'>,
         appSecret: decryptSecret(deps.masterKey, row.app_secret_enc, secretContext(shopId, 'app_secret')),
         now: ctx.now,
         ...(deps.fetch ? { fetch: deps.fetch } : {}),
-      }, { api: TOKEN_REFRESH, refreshToken });
+      }, { api: TOKEN_REFRESH, refreshToken: decryptSecret(deps.masterKey, row.refresh_token_enc, secretContext(shopId, 'refresh_token')) });
   const state: AuthorisationState = row.auth_state === 'paused' ? 'paused' : 'authorised';
   if (answer.type === 'tokens') {
-    if (!decide(authorisationMachine, state, 'refreshed', {}).ok) return;
+    if (!decide(authorisationMachine, state, 'refreshed', {}).ok) return { type: 'unchanged' };
     const t = answer.tokens;
     const stored = await ctx.store.db.transaction().execute((trx) =>
       store.replaceTokens(trx, shopId, row.access_token_enc, {
@@ -236,15 +255,12 @@ async function refreshOne(ctx: AppContext, deps: Omit<AuthorisationDeps, 'app'>,
         token_issued_at: now,
       }, now),
     );
-    if (stored) report.refreshed.push(shopId);
-    return;
+    return stored ? { type: 'refreshed' } : { type: 'unchanged' };
   }
-  if (answer.type !== 'refused') {
-    report.failed.push({ shopId, detail: answer.detail });
-    return;
-  }
-  if (!decide(authorisationMachine, state, 'refresh_refused', {}).ok) return;
-  const detail = `${answer.code}${answer.message ? `: ${answer.message}` : ''}`;
+  if (answer.type !== 'refused') return { type: 'failed', detail: answer.detail };
+  if (!decide(authorisationMachine, state, 'refresh_refused', {}).ok) return { type: 'unchanged' };
+  const refused = `${answer.code}${answer.message ? `: ${answer.message}` : ''}`;
+  const detail = options.refusedFirst && options.refusedFirst !== answer.code ? `${options.refusedFirst}, then ${refused}` : refused;
   const expiresAt = num(row.access_expires_at);
   const message = pausedNotice(shopId, platformName(row.platform), expiresAt === null ? null : new Date(expiresAt).toISOString(), detail);
   const paused = await ctx.store.db.transaction().execute(async (trx) => {
@@ -252,24 +268,28 @@ async function refreshOne(ctx: AppContext, deps: Omit<AuthorisationDeps, 'app'>,
     await queueAlert(trx, shopId, `shop_authorisation_paused:${shopId}:${row.token_issued_at ?? 0}`, { kind: 'shop_authorisation_paused', shop_id: shopId, platform: row.platform, access_expires_at: expiresAt === null ? null : new Date(expiresAt).toISOString(), platform_code: answer.code, message }, now);
     return true;
   });
-  if (paused) report.paused.push(shopId);
+  return paused ? { type: 'paused' } : { type: 'unchanged' };
 }
 
 const num = (value: number | string | null | undefined): number | null => (value === null || value === undefined ? null : Number(value));
 
 export interface AuthorisationNotice {
-  kind: 'shop_authorisation_paused';
-  level: 'error';
+  /** `paused`: the platform refused to renew it; `ending`: its refresh token ends within the warning window. */
+  kind: 'shop_authorisation_paused' | 'shop_authorisation_ending';
+  level: 'error' | 'warn';
   shopId: string;
   platform: string;
   since: number;
   message: Localized;
 }
 
-/** The dashboard's notices: each paused shop (of those given), with what to do. */
-export async function authorisationNotices(ctx: AppContext, shopIds?: readonly string[]): Promise<AuthorisationNotice[]> {
+/**
+ * The dashboard's notices about the shops given: each paused shop, and each shop whose authorisation ends within
+ * `warnMs` (the owner must click Connect again before then), with what to do.
+ */
+export async function authorisationNotices(ctx: AppContext, shopIds?: readonly string[], warnMs = DEFAULT_ENDING_WARN_MS): Promise<AuthorisationNotice[]> {
   const rows = await store.pausedConnections(ctx.store.db, shopIds);
-  return rows.map((row) => ({
+  const paused: AuthorisationNotice[] = rows.map((row) => ({
     kind: 'shop_authorisation_paused',
     level: 'error',
     shopId: row.shop_id,
@@ -277,6 +297,17 @@ export async function authorisationNotices(ctx: AppContext, shopIds?: readonly s
     since: Number(row.auth_paused_at ?? row.updated_at),
     message: row.auth_paused_reason ? (JSON.parse(row.auth_paused_reason) as Localized) : pausedNotice(row.shop_id, platformName(row.platform), null, null),
   }));
+  const now = ctx.now();
+  const ending = await store.connectionsEndingBefore(ctx.store.db, now + warnMs + 1, shopIds);
+  return [
+    ...paused,
+    ...ending
+      .filter((row) => authorisationEnding({ refreshExpiresAt: num(row.refresh_expires_at) }, now, warnMs))
+      .map((row): AuthorisationNotice => {
+        const endsAt = Number(row.refresh_expires_at);
+        return { kind: 'shop_authorisation_ending', level: 'warn', shopId: row.shop_id, platform: row.platform, since: endsAt - warnMs, message: endingNotice(row.shop_id, platformName(row.platform), new Date(endsAt).toISOString()) };
+      }),
+  ];
 }
 
 /** What the dashboard shows about a shop's authorisation (never a secret). */

@@ -38,7 +38,7 @@ export type DeliveryOutcome =
   /** The message may or may not have gone; it is not sent again (a buyer gets at most one notice per parcel). */
   | { type: 'notice_unconfirmed'; code: string; message: string }
   /** Transient; `outage` when the failure is of the kind an outage of the platform causes (5xx, timeout, no connection). */
-  | { type: 'retry'; needsReadback: boolean; code: string; message: string; retryAfterMs?: number; readback?: ReadbackSummary; outage?: boolean }
+  | { type: 'retry'; needsReadback: boolean; code: string; message: string; retryAfterMs?: number; readback?: ReadbackSummary; outage?: boolean; reauthorise?: true }
   | { type: 'refused'; reason: 'order_closed' | 'all_declared'; message: Localized; readback?: ReadbackSummary }
   /** Permanent: the platform refused the request itself (credentials, parameters); dead-lettered at once. */
   | { type: 'failed'; code: string; message: string; readback?: ReadbackSummary }
@@ -178,9 +178,10 @@ function failure(error: unknown, stillNeedsReadback: boolean, readback: Readback
     };
   }
   if (error instanceof PermanentMarketplaceError) return { type: 'failed', code: error.code, message: error.message, ...extra };
-  // The token, not the upload, is at fault: the upload waits (paused) for the shop to be authorised again.
+  // The token, not the upload, is at fault: the worker renews it once (then the upload goes again soon) or pauses
+  // the shop, and the upload waits for it to be authorised again (app/shop-authorisation-upkeep.ts).
   if (error instanceof ReauthorisationRequiredError) {
-    return { type: 'retry', needsReadback: stillNeedsReadback, code: error.code, message: error.message, retryAfterMs: error.retryAfterMs, outage: false, ...extra };
+    return { type: 'retry', needsReadback: stillNeedsReadback, code: error.code, message: error.message, retryAfterMs: error.retryAfterMs, outage: false, reauthorise: true, ...extra };
   }
   if (error instanceof RangeError) return { type: 'failed', code: 'INVALID_REQUEST', message: error.message, ...extra };
   // Anything else happened somewhere we cannot see: treat it as an unknown outcome.

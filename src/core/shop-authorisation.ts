@@ -124,3 +124,41 @@ export function missingSettingMessage(variable: string, what: Localized): Locali
     `未设置 ${variable}：shipby 需要${what['zh-CN']}才能授权店铺。请在服务器环境中设置后重启。`,
   );
 }
+
+/**
+ * How long before the refresh token ends the owner is warned. A refresh does not extend the refresh token (at most
+ * 60 days from the seller's consent), so only the seller can carry the shop past it, by authorising it again.
+ */
+export const DEFAULT_ENDING_WARN_MS = 7 * DAY_MS;
+
+/** Whether the shop's authorisation (its refresh token) ends within `warnMs`: the owner must connect it again. */
+export function authorisationEnding(times: Pick<TokenTimes, 'refreshExpiresAt'>, now: number, warnMs = DEFAULT_ENDING_WARN_MS): boolean {
+  return times.refreshExpiresAt !== null && times.refreshExpiresAt - now <= warnMs;
+}
+
+/** The key that makes the ending alert go out once per authorisation (its refresh token's end), not per tick. */
+export function endingAlertKey(shopId: string, refreshExpiresAt: number): string {
+  return `shop_authorisation_ending:${shopId}:${refreshExpiresAt}`;
+}
+
+/** The warning days ahead: what ends when, and what to do. */
+export function endingNotice(shopId: string, platform: Localized, refreshExpiresAt: string): Localized {
+  return localized(
+    `Shop ${shopId}'s authorisation at ${platform.en} ends ${refreshExpiresAt} and cannot be renewed automatically. Before then, open Settings → Shops in the dashboard and click Connect to authorise the shop again; otherwise its order sync and tracking uploads stop at that time.`,
+    `店铺 ${shopId} 在${platform['zh-CN']}的授权将于 ${refreshExpiresAt} 到期，无法自动续期。请在此之前于仪表板的「设置 → 店铺」中点击「连接」重新授权；否则届时该店铺的订单同步和物流单号上传将停止。`,
+  );
+}
+
+/**
+ * A token the platform refused while in use (IllegalAccessToken and the like): refresh it once, or pause the shop.
+ * Without a refresh token (a pasted token) there is nothing to refresh; a token issued less than
+ * `RECENTLY_ISSUED_MS` ago was itself just obtained (by a refresh or a consent), so another refresh would not help.
+ */
+export const RECENTLY_ISSUED_MS = 10 * 60_000;
+
+export function renewalAfterRefusal(token: { hasRefreshToken: boolean; issuedAt: number | null; refreshExpiresAt: number | null }, now: number): 'refresh' | 'pause' {
+  if (!token.hasRefreshToken) return 'pause';
+  if (token.refreshExpiresAt !== null && token.refreshExpiresAt <= now) return 'pause';
+  if (token.issuedAt !== null && now - token.issuedAt < RECENTLY_ISSUED_MS) return 'pause';
+  return 'refresh';
+}

@@ -8,7 +8,6 @@ export const DEMO_SHOP_ID = 'demo-shop';
 /** The demo shop's credentials on the local fake marketplace (stored encrypted, like a real shop's). */
 export const DEMO_APP_KEY = 'demo-app-key';
 export const DEMO_APP_SECRET = 'demo-app-secret';
-export const DEMO_ACCESS_TOKEN = 'demo-seller-token';
 export const DEMO_WAREHOUSE = {
   id: 'SZ-1',
   name: 'Shenzhen warehouse',

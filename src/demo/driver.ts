@@ -8,7 +8,6 @@ import { DateTime } from 'luxon';
 import type { AppContext } from '../app/context';
 import { runWarningSweep } from '../app/deadlines';
 import { ConflictError } from '../app/errors';
-import { connectShop } from '../app/marketplace';
 import { getOrderDetail, listOrders } from '../app/orders';
 import { syncShopOrders } from '../app/order-sync';
 import { DEFAULT_PLAN_SETTINGS, planOpenOrders } from '../app/plan';
@@ -23,9 +22,10 @@ import type { FakeOrderSeed } from '../integrations/aliexpress/fake-marketplace'
 import type { FakeAliExpressServer } from '../integrations/aliexpress/fake-server';
 import { BUYER_MARKETS, drawArrivals, type BuyerMarket } from './arrivals';
 import {
-  DEMO_ACCESS_TOKEN, DEMO_APP_SECRET, DEMO_HANDLING_DAYS, DEMO_PICKUPS, DEMO_SERVICES, DEMO_SHIFT, DEMO_SHOP_ID, DEMO_SKUS, DEMO_STATIONS, DEMO_SUPPLIER, DEMO_WAREHOUSE, type DemoSku,
+  DEMO_HANDLING_DAYS, DEMO_PICKUPS, DEMO_SERVICES, DEMO_SHIFT, DEMO_SHOP_ID, DEMO_SKUS, DEMO_STATIONS, DEMO_SUPPLIER, DEMO_WAREHOUSE, type DemoSku,
 } from './catalogue';
 import type { SimClock } from './clock';
+import { connectDemoShop } from './connect';
 import type { CollectedParcel, LabelHook, TrackingHook } from './hooks';
 
 export interface DriverOptions {
@@ -135,14 +135,9 @@ export class DemoDriver {
   async setUp(): Promise<void> {
     const ctx = this.#ctx;
     const { fake } = this.#o;
-    await connectShop(ctx, this.#o.masterKey, {
-      shopId: DEMO_SHOP_ID,
-      appKey: fake.appKey,
-      appSecret: DEMO_APP_SECRET,
-      accessToken: DEMO_ACCESS_TOKEN,
-      gatewayUrl: fake.url,
-      uploadTiming: 'label',
-    });
+    // Simulated time waits while the shop is authorised (at 1500× the 10-minute authorisation link would lapse).
+    this.#o.clock.holdAt(this.#o.clock.now());
+    await connectDemoShop(ctx, fake, this.#o.masterKey);
     await defineWarehouse(ctx, DEMO_WAREHOUSE);
     for (const sku of DEMO_SKUS) {
       await defineSku(ctx, { sku: sku.sku, name: sku.name, leadDays: 1, safetyDays: 1, cycleDays: 7 });

@@ -1,13 +1,15 @@
 /**
  * The marketplace jobs `serve` runs: the order sync of every connected shop on a schedule (SHIPBY_SYNC_INTERVAL,
  * default 10 minutes), the token refresh (SHIPBY_TOKEN_REFRESH_INTERVAL, default 1 hour: tokens ending within
- * SHIPBY_TOKEN_REFRESH_AHEAD, default 3 days, are renewed, one worker at a time), and one outbox worker delivering uploads continuously (SHIPBY_OUTBOX_WORKER=off to run the
+ * SHIPBY_TOKEN_REFRESH_AHEAD, default 3 days, are renewed, one worker at a time; shops whose authorisation ends
+ * within 7 days get one alert to connect again), and one outbox worker delivering uploads continuously (SHIPBY_OUTBOX_WORKER=off to run the
  * workers elsewhere). Without SHIPBY_MASTER_KEY both report the missing key and the server keeps serving.
  */
 import type { AppContext } from '../app/context';
 import { syncAllShops } from '../app/order-sync';
 import { masterKeyFromEnv } from '../app/secrets';
 import { refreshExpiringTokens } from '../app/shop-authorisation';
+import { warnEndingAuthorisations } from '../app/shop-authorisation-upkeep';
 import { outboxSettingsFromEnv, runOutboxWorker } from './outbox-worker';
 import { parseInterval, startScheduler, type ScheduledJob, type SchedulerOptions, type JobErrorReporter, type JobLog, reportJobErrors } from './scheduler';
 import { setting } from '../core/config';
@@ -42,6 +44,8 @@ export function startMarketplaceJobs(ctx: AppContext, log: JobLog, env: NodeJS.P
         for (const shopId of report.refreshed) log.info(`token refresh ${shopId}: renewed`);
         for (const shopId of report.paused) log.error(`token refresh ${shopId}: refused by the platform; the shop is paused until it is authorised again`);
         for (const { shopId, detail } of report.failed) log.error(`token refresh ${shopId}: no readable answer (${detail}); tried again next time`);
+        // A refresh does not extend the refresh token: days before it ends the owner is alerted (once) to connect again.
+        for (const shopId of await warnEndingAuthorisations(ctx)) log.info(`token refresh ${shopId}: its authorisation ends within days; the owner was alerted to connect it again`);
       },
     },
   ];

@@ -11,7 +11,8 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../app/context';
-import { openShopClient, type ClientOptions } from '../app/marketplace';
+import { openShopSession, type ClientOptions } from '../app/marketplace';
+import { renewAfterTokenRefusal, type RenewalOutcome } from '../app/shop-authorisation-upkeep';
 import {
   DEFAULT_OUTBOX_SETTINGS,
   claimOutboxRows,
@@ -84,14 +85,32 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
   // The marketplace's availability as this worker sees it: an outage is recorded and alerted once, and its end too.
   const outage = newOutageTracker();
   const stats: OutboxWorkerStats = { workerId, claimed: 0, takenOver: 0, accepted: 0, retried: 0, dead: 0, refused: 0, notices: 0, lostClaims: 0, transactions: 0 };
-  const ports = new Map<string, MarketplacePort>();
-  const portFor = async (shopId: string): Promise<MarketplacePort> => {
-    let port = ports.get(shopId);
-    if (!port) {
-      port = aliexpressPort(await openShopClient(ctx, options.masterKey, shopId, { ...options.clientOptions, retry: { ...options.clientOptions?.retry, maxAttempts: 1 } }));
-      ports.set(shopId, port);
+  const ports = new Map<string, { port: MarketplacePort; tokenRef: string }>();
+  const portFor = async (shopId: string): Promise<{ port: MarketplacePort; tokenRef: string }> => {
+    let session = ports.get(shopId);
+    if (!session) {
+      const opened = await openShopSession(ctx, options.masterKey, shopId, { ...options.clientOptions, retry: { ...options.clientOptions?.retry, maxAttempts: 1 } });
+      session = { port: aliexpressPort(opened.client), tokenRef: opened.tokenRef };
+      ports.set(shopId, session);
     }
-    return port;
+    return session;
+  };
+  // A token the platform refused: renewed once (or the shop paused) however many deliveries met the refusal.
+  const renewals = new Map<string, Promise<RenewalOutcome>>();
+  const renew = (shopId: string, tokenRef: string, code: string): Promise<RenewalOutcome> => {
+    let renewal = renewals.get(tokenRef);
+    if (!renewal) {
+      renewal = renewAfterTokenRefusal(ctx, { masterKey: options.masterKey }, shopId, tokenRef, code).catch((error: unknown) => {
+        log(`renewing shop ${shopId}'s authorisation: ${error instanceof Error ? error.message : String(error)}`);
+        return 'undecided' as const;
+      });
+      renewals.set(tokenRef, renewal);
+      // An undecided renewal may be tried at the next refusal; a decided one is not tried again for that token.
+      void renewal.then((result) => {
+        if (result === 'undecided') renewals.delete(tokenRef);
+      });
+    }
+    return renewal;
   };
 
   const inFlight = new Set<Promise<void>>();
@@ -118,8 +137,17 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
     const task = (async () => {
       let outcome: DeliveryOutcome;
       try {
-        const port = await portFor(row.shop_id);
-        outcome = await deliverOutboxRow(row, port, { settled, signal: AbortSignal.timeout(deliveryBudgetMs) });
+        const session = await portFor(row.shop_id);
+        outcome = await deliverOutboxRow(row, session.port, { settled, signal: AbortSignal.timeout(deliveryBudgetMs) });
+        if (outcome.type === 'retry' && outcome.reauthorise) {
+          const renewal = await renew(row.shop_id, session.tokenRef, outcome.code);
+          if (ports.get(row.shop_id) === session) ports.delete(row.shop_id);
+          // Renewed: the upload goes again at its usual backoff with the new token, not an hour later.
+          if (renewal === 'renewed') {
+            const { retryAfterMs: _wait, ...rest } = outcome;
+            outcome = rest;
+          }
+        }
       } catch (error) {
         // Not a marketplace answer: nothing was sent. The database away (reading the shop's credentials) hands the
         // claim back; anything else (e.g. the credentials do not decrypt) will not pass by retrying.

@@ -40,6 +40,21 @@ export async function connectionsExpiringBefore(db: Executor, until: number): Pr
     .execute();
 }
 
+/** Authorised shops with a refresh token that ends before `until` (the owner must authorise them again). */
+export async function connectionsEndingBefore(db: Executor, until: number, shopIds?: readonly string[]): Promise<MarketplaceConnectionRow[]> {
+  let query = db
+    .selectFrom('marketplace_connections')
+    .selectAll()
+    .where('auth_state', '=', 'authorised')
+    .where('refresh_token_enc', 'is not', null)
+    .where('refresh_expires_at', '<', until);
+  if (shopIds) {
+    if (shopIds.length === 0) return [];
+    query = query.where('shop_id', 'in', [...shopIds]);
+  }
+  return query.orderBy('refresh_expires_at').execute();
+}
+
 export interface RefreshedTokens {
   access_token_enc: string;
   refresh_token_enc: string;

@@ -113,4 +113,23 @@ describe.each(backends)('setup refusals and forms on $name', (backend) => {
     await setCarrierAccount(ctx, { carrier: '*', protocol: '4px', baseUrl: 'http://127.0.0.1:9/any', accountId: 'app-key', apiKey: 'other-key' });
     expect((await app.inject({ method: 'GET', url: '/carrier/accounts' })).json().items.map((a: { carrier: string }) => a.carrier).sort()).toEqual(['*', 'china-post']);
   });
+
+  it("sets the platform's online logistics as a carrier account with only its sender address id; a bad id is named, nothing stored", async () => {
+    const words = await app.inject({ method: 'PUT', url: '/carrier/accounts/cainiao', payload: { protocol: 'aliexpress-online', account_id: 'main warehouse' } });
+    expect(words.statusCode).toBe(400);
+    const [issue] = issuesOf(words.json());
+    expect(issue!.path).toBe('account_id');
+    expect(issue!.messages.en).toContain('sender address id');
+    expect(issue!.messages['zh-CN']).toContain('发货地址');
+    expect((await app.inject({ method: 'PUT', url: '/carrier/accounts/cainiao', payload: { protocol: 'aliexpress-online' } })).statusCode).toBe(400);
+    expect((await app.inject({ method: 'GET', url: '/carrier/accounts' })).json()).toEqual({ items: [] });
+    // A carrier's own API still needs its address and secret, each named when missing.
+    const bare = await app.inject({ method: 'PUT', url: '/carrier/accounts/yun', payload: { protocol: 'yunexpress', account_id: 'C0001' } });
+    expect(bare.statusCode).toBe(400);
+    expect(issuesOf(bare.json()).map((i) => i.path).sort()).toEqual(['api_key', 'url']);
+    const put = await app.inject({ method: 'PUT', url: '/carrier/accounts/cainiao', payload: { protocol: 'aliexpress-online', account_id: ' 1001 ' } });
+    expect(put.statusCode).toBe(200);
+    expect(put.json()).toEqual({ carrier: 'cainiao', protocol: 'aliexpress-online', base_url: '', account_id: '1001', secret: 'not needed' });
+    expect((await app.inject({ method: 'GET', url: '/carrier/accounts' })).json()).toEqual({ items: [put.json()] });
+  });
 });

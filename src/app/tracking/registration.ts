@@ -103,7 +103,7 @@ type ClientFor = (provider: TrackingProviderRow) => PollingClient | undefined;
 async function queueRegistrations(ctx: AppContext, parcels: Array<{ number: string; carrier: string | null }>, options: { clientFor?: ClientFor }): Promise<void> {
   if (parcels.length === 0) return;
   const now = ctx.now();
-  const providers = (await ctx.store.db.selectFrom('tracking_providers').selectAll().orderBy('name').execute()).filter((p) => (options.clientFor ? options.clientFor(p) : clientOfProvider(p)));
+  const providers = (await ctx.store.db.selectFrom('tracking_providers').selectAll().orderBy('name').execute()).filter((p) => (options.clientFor ? options.clientFor(p) : clientOfProvider(p, ctx)));
   for (const provider of providers) {
     for (let i = 0; i < parcels.length; i += 1000) {
       await ctx.store.db

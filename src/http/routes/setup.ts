@@ -102,21 +102,23 @@ export function setupRoutes(app: FastifyInstance, ctx: AppContext): void {
     handler: async (request) => ({ items: await setShippingRules(ctx, request.body) }),
   });
   app.get('/carrier/accounts', { schema: { tags: ['pack'], summary: 'The carrier accounts labels are bought with (keys shown masked)' } }, async () => ({ items: await listCarrierAccounts(ctx) }));
-  app.put<{ Params: { carrier: string }; Body: { protocol?: string; url: string; account_id: string; api_key: string } }>('/carrier/accounts/:carrier', {
+  app.put<{ Params: { carrier: string }; Body: { protocol?: string; url?: string; account_id: string; api_key?: string } }>('/carrier/accounts/:carrier', {
     schema: {
       tags: ['pack'],
-      summary: "Add or replace the account a carrier's labels are bought with (* for every carrier without its own): its API (yunexpress, 4px), address, account id and secret (stored encrypted)",
+      summary:
+        "Add or replace the account a carrier's labels are bought with (* for every carrier without its own): its API (yunexpress, 4px), address, account id and secret (stored encrypted); or the platform's online logistics (aliexpress-online), which needs only the seller centre's sender address id as account_id",
       body: {
         type: 'object',
         additionalProperties: false,
-        required: ['url', 'account_id', 'api_key'],
+        // url and api_key: required by the carriers' own APIs (named as the field when missing), not by online logistics.
+        required: ['account_id'],
         properties: { protocol: { type: 'string' }, url: { type: 'string' }, account_id: { type: 'string' }, api_key: { type: 'string' } },
       },
       response: { 400: errorSchema },
     },
     handler: async (request) => {
       const b = request.body;
-      await setCarrierAccount(ctx, { carrier: request.params.carrier, protocol: b.protocol ?? 'yunexpress', baseUrl: b.url, accountId: b.account_id, apiKey: b.api_key });
+      await setCarrierAccount(ctx, { carrier: request.params.carrier, protocol: b.protocol ?? 'yunexpress', baseUrl: b.url ?? '', accountId: b.account_id, apiKey: b.api_key ?? '' });
       return (await listCarrierAccounts(ctx)).find((a) => a.carrier === request.params.carrier);
     },
   });

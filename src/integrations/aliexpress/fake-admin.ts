@@ -31,6 +31,7 @@ export interface AdminContext {
  * POST /__fake/auth/code                   → { code } (what the consent page hands the app's callback)
  * GET  /__fake/auth                        → { counts: { create, refresh } }
  * POST /__fake/auth/revoke                 ← { refresh_token? } → { revoked } (every refresh token when none named)
+ *                                          ← { access_token: token | true } → { revoked } (that access token, or all)
  * POST /__fake/auth/fault                  ← { answer: 'not_json' | 'truncated' | null } (the next token answer)
  * GET  /__fake/stats, POST /__fake/stats/reset
  * GET  /__fake/faults, POST /__fake/faults ← FaultConfig (replaces the current one)
@@ -91,7 +92,9 @@ export async function handleAdmin(admin: AdminContext, req: IncomingMessage, res
     if (verb === 'POST' && path === '/__fake/auth/code') return sendJson(res, 200, { code: auth.issueCode(admin.now()) });
     if (verb === 'GET' && path === '/__fake/auth') return sendJson(res, 200, { counts: auth.counts });
     if (verb === 'POST' && path === '/__fake/auth/revoke') {
-      const token = (body as { refresh_token?: unknown } | undefined)?.refresh_token;
+      const { refresh_token: token, access_token: access } = (body ?? {}) as { refresh_token?: unknown; access_token?: unknown };
+      // { access_token: "<token>" | true }: access tokens (one, or every one); otherwise refresh tokens.
+      if (access !== undefined) return sendJson(res, 200, { revoked: auth.revokeAccessToken(typeof access === 'string' ? access : undefined) });
       return sendJson(res, 200, { revoked: auth.revokeRefreshToken(typeof token === 'string' ? token : undefined) });
     }
     if (verb === 'POST' && path === '/__fake/auth/fault') {

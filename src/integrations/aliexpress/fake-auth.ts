@@ -137,6 +137,21 @@ export class FakeAuth {
     return revoked;
   }
 
+  /**
+   * Test hook: the platform refuses this access token (every one when none is named) from now on, as it does when
+   * the seller withdraws the app or the token is invalidated early; how many.
+   */
+  revokeAccessToken(accessToken?: string): number {
+    let revoked = 0;
+    for (const [token, grant] of this.#access) {
+      if ((accessToken === undefined || token === accessToken) && grant.accessExpiresAt > Number.MIN_SAFE_INTEGER) {
+        grant.accessExpiresAt = Number.MIN_SAFE_INTEGER;
+        revoked++;
+      }
+    }
+    return revoked;
+  }
+
   /** The fault for this answer, once. */
   takeAnswerFault(): TokenAnswerFault | undefined {
     const fault = this.answerFault;

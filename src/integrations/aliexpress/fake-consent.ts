@@ -69,3 +69,17 @@ function page(res: ServerResponse, status: number, body: string): void {
   res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html), 'cache-control': 'no-store' });
   res.end(html);
 }
+
+/**
+ * What the seller's browser does on the fake's consent page (the demo, tests): Authorise (or Deny), then read the
+ * redirect back to the app's callback, without following it. Answers the callback's query (`code`, `state`, `error`).
+ */
+export async function answerConsent(consentUrl: string, decision: 'allow' | 'deny' = 'allow'): Promise<{ code?: string; state?: string; error?: string }> {
+  const approve = new URL(APPROVE_PATH, consentUrl);
+  for (const [name, value] of new URL(consentUrl).searchParams) approve.searchParams.set(name, value);
+  approve.searchParams.set('decision', decision);
+  const answer = await fetch(approve, { redirect: 'manual' });
+  const location = answer.headers.get('location');
+  if (answer.status !== 302 || !location) throw new Error(`the fake marketplace's consent page answered ${answer.status} without a redirect`);
+  return Object.fromEntries(new URL(location).searchParams) as { code?: string; state?: string; error?: string };
+}

@@ -1,7 +1,8 @@
 /**
  * Settings → carrier accounts: the account each carrier's labels are bought with (`GET /carrier/accounts`, secrets
  * never shown) and a form to add or replace one (`PUT /carrier/accounts/:carrier`, owners of the installation). A label
- * is refused while its carrier has no account (and no `*` account), with a link here.
+ * is refused while its carrier has no account (and no `*` account), with a link here. The platform's online logistics
+ * (AliExpress 线上发货) buys through the order's shop connection: its form asks only the sender address id.
  */
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api';
@@ -17,12 +18,14 @@ interface CarrierAccount {
   protocol: string;
   base_url: string;
   account_id: string;
-  /** `encrypted` (never the secret itself) or `missing`. */
+  /** `encrypted` (never the secret itself), `missing`, or `not needed` (online logistics). */
   secret: string;
 }
 
 /** The carrier APIs shipby speaks (integrations/carriers). */
-const PROTOCOLS = ['yunexpress', '4px'] as const;
+const PROTOCOLS = ['yunexpress', '4px', 'aliexpress-online'] as const;
+/** The platform's own logistics: no address or secret of its own, only the seller centre's sender address id. */
+const ONLINE = 'aliexpress-online';
 const FIELDS = ['carrier', 'url', 'account_id', 'api_key', 'protocol'];
 
 export function CarrierAccounts() {
@@ -38,6 +41,7 @@ export function CarrierAccounts() {
   const [apiKey, setApiKey] = useState('');
   const { error, setError, busy, run, invalid } = useApiForm();
   const [saved, setSaved] = useState<string | undefined>(undefined);
+  const online = protocol === ONLINE;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -49,7 +53,8 @@ export function CarrierAccounts() {
       return;
     }
     await run(async () => {
-      await api(`/carrier/accounts/${encodeURIComponent(code)}`, { method: 'PUT', body: { protocol, url: url.trim(), account_id: accountId.trim(), api_key: apiKey } });
+      const body = protocol === ONLINE ? { protocol, account_id: accountId.trim() } : { protocol, url: url.trim(), account_id: accountId.trim(), api_key: apiKey };
+      await api(`/carrier/accounts/${encodeURIComponent(code)}`, { method: 'PUT', body });
       setSaved(code);
       setCarrier('');
       setUrl('');
@@ -82,7 +87,7 @@ export function CarrierAccounts() {
                 <td>{a.protocol}</td>
                 <td className="url">{a.base_url}</td>
                 <td>{a.account_id}</td>
-                <td>{a.secret === 'encrypted' ? t('accounts.secretStored') : t('accounts.secretMissing')}</td>
+                <td>{a.secret === 'encrypted' ? t('accounts.secretStored') : a.secret === 'not needed' ? t('accounts.secretNotNeeded') : t('accounts.secretMissing')}</td>
               </tr>
             ))}
           </tbody>
@@ -108,22 +113,30 @@ export function CarrierAccounts() {
             </select>
             <FieldError error={error} field="protocol" />
           </div>
-          <label htmlFor="account-url">{t('accounts.url')}</label>
+          {online ? null : (
+            <>
+              <label htmlFor="account-url">{t('accounts.url')}</label>
+              <div>
+                <input id="account-url" name="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://" aria-invalid={invalid('url')} />
+                <FieldError error={error} field="url" />
+              </div>
+            </>
+          )}
+          <label htmlFor="account-id">{online ? t('accounts.senderAddressId') : t('accounts.accountId')}</label>
           <div>
-            <input id="account-url" name="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://" aria-invalid={invalid('url')} />
-            <FieldError error={error} field="url" />
-          </div>
-          <label htmlFor="account-id">{t('accounts.accountId')}</label>
-          <div>
-            <input id="account-id" name="account_id" autoComplete="off" value={accountId} onChange={(e) => setAccountId(e.target.value)} aria-invalid={invalid('account_id')} />
-            <small className="hint">{t('accounts.accountIdHint')}</small>
+            <input id="account-id" name="account_id" autoComplete="off" inputMode={online ? 'numeric' : undefined} value={accountId} onChange={(e) => setAccountId(e.target.value)} aria-invalid={invalid('account_id')} />
+            <small className="hint">{online ? t('accounts.senderAddressIdHint') : t('accounts.accountIdHint')}</small>
             <FieldError error={error} field="account_id" />
           </div>
-          <label htmlFor="account-key">{t('accounts.apiKey')}</label>
-          <div>
-            <input id="account-key" name="api_key" type="password" autoComplete="off" value={apiKey} onChange={(e) => setApiKey(e.target.value)} aria-invalid={invalid('api_key')} />
-            <FieldError error={error} field="api_key" />
-          </div>
+          {online ? null : (
+            <>
+              <label htmlFor="account-key">{t('accounts.apiKey')}</label>
+              <div>
+                <input id="account-key" name="api_key" type="password" autoComplete="off" value={apiKey} onChange={(e) => setApiKey(e.target.value)} aria-invalid={invalid('api_key')} />
+                <FieldError error={error} field="api_key" />
+              </div>
+            </>
+          )}
           <div className="form-actions">
             <button type="submit" disabled={busy} data-testid="save-carrier-account">
               {busy ? t('action.working') : t('accounts.save')}
