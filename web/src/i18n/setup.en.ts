@@ -65,4 +65,13 @@ export const setupEn = {
   'accounts.none': 'No carrier account yet: labels cannot be bought until one is added.',
   'accounts.save': 'Save account',
   'accounts.saved': 'Account for {carrier} saved.',
+  'costShare.title': 'Label cost',
+  'costShare.hint': "A label that costs more than this share of the order's value is bought only after the packer confirms it (at the pack station and on the order page).",
+  'costShare.percent': "Share of the order's value (%)",
+  'costShare.emptyHint': 'A whole number from 1 to 1000; leave it empty for the default.',
+  'costShare.current': 'Labels over {percent} % of the order value ask first.',
+  'costShare.currentDefault': 'Labels over {percent} % of the order value ask first (the default).',
+  'costShare.whole': 'Give a whole number of percent, from 1 to 1000.',
+  'costShare.save': 'Save share',
+  'costShare.saved': 'Saved: labels over {percent} % of the order value ask first.',
 } as const;

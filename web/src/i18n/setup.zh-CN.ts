@@ -64,4 +64,13 @@ export const setupZh: Record<keyof typeof setupEn, string> = {
   'accounts.none': '尚无承运商账号：添加之前无法购买面单。',
   'accounts.save': '保存账号',
   'accounts.saved': '{carrier} 的账号已保存。',
+  'costShare.title': '面单费用',
+  'costShare.hint': '面单费用超过订单金额的这一比例时，须由打包员确认后才购买（打包台和订单页均如此）。',
+  'costShare.percent': '占订单金额的比例（%）',
+  'costShare.emptyHint': '1 到 1000 之间的整数；留空则使用默认值。',
+  'costShare.current': '面单费用超过订单金额 {percent} % 时先询问。',
+  'costShare.currentDefault': '面单费用超过订单金额 {percent} % 时先询问（默认值）。',
+  'costShare.whole': '请填写 1 到 1000 之间的整数百分比。',
+  'costShare.save': '保存比例',
+  'costShare.saved': '已保存：面单费用超过订单金额 {percent} % 时先询问。',
 };
