@@ -41,7 +41,7 @@ export async function applyAcceptedUploads(ctx: AppContext, trx: orders.Executor
     if (parcel) {
       const decision = decide(parcelMachine, parcel.status as ParcelState, 'upload_tracking', {});
       if (decision.ok) {
-        events.push(event(row.order_id, parcel.id, now, worker, 'transition', 'upload_tracking', decision.from, decision.to, 'accepted by the marketplace', null));
+        events.push(event(row.order_id, parcel.id, now, worker, 'transition', 'upload_tracking', decision.from, decision.to, 'accepted by the marketplace', JSON.stringify({ message: localized('accepted by the marketplace', '平台已受理') })));
         parcels.set(parcel.id, { ...parcel, status: decision.to });
       } else {
         // e.g. an early upload for a parcel not labelled yet: the platform has the number; the parcel keeps its state.

@@ -7,7 +7,9 @@
  * server speaking the YunExpress protocol) → the label cost share → an order file uploaded on the Orders screen →
  * the pack station at 1024×768 (scan the order, its item, the weight, the label) → handed over to the carrier from the
  * Orders screen. Once in English and once in Chinese, each on its own fresh installation, at 1440×900 but the pack
- * station; no console error, no horizontal scrolling on any screen; a screenshot of every screen in test-results/.
+ * station; no console error, no horizontal scrolling on any screen, and in Chinese no English word on any screen
+ * (codes, names, units and numbers allowed; test/support/english-words.ts); the other screens of the menu are visited
+ * at the end with the day's data on them; a screenshot of every screen in test-results/.
  * It prints the time from opening the link to the first label (the README's first day quotes it).
  */
 import type { Page } from 'playwright-core';
@@ -17,6 +19,7 @@ import { getOrderDetail } from '../../src/app/orders';
 import { IMPORT_COLUMNS } from '../../src/core/order-input';
 import { startSampleCarrierServer } from '../../src/integrations/carriers/sample-server';
 import { BrowserWorld } from '../support/browser';
+import { englishWords, SCREEN_TEXT } from '../support/english-words';
 import { orderRow, type Row } from '../support/files';
 
 const WIDE = { width: 1440, height: 900 };
@@ -24,6 +27,8 @@ const STATION = { width: 1024, height: 768 };
 const CARRIER_KEY = 'first-day-carrier-key';
 
 type Locale = 'en' | 'zh-CN';
+/** What the seller typed or the order file brought, allowed in English on a Chinese screen (names and addresses). */
+const NAMES = ['My Shop', '1 Keji Road', 'Shenzhen', 'LED desk lamp', 'Buyer FD-1001', 'Calle Mayor 12', 'Madrid'];
 
 /** The order file a seller exports from the platform: one paid order of one lamp, paid an hour ago. */
 function orderFile(orderId: string, sku: string, now: number): Buffer {
@@ -52,6 +57,8 @@ async function walk(locale: Locale): Promise<void> {
       // On failure, the message names the elements that stick out on the right.
       const wider = scroll > width ? await page.evaluate(`[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > ${width} && !(e.parentElement.getBoundingClientRect().right > ${width})).slice(0, 5).map((e) => e.tagName + '.' + e.className + ' in ' + e.parentElement.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ')`) : '';
       expect(scroll, `${name}: no horizontal scrolling (${String(wider)})`).toBeLessThanOrEqual(width);
+      // In Chinese, no English word is left on the screen but codes, names, units and numbers.
+      if (locale === 'zh-CN') expect(englishWords(String(await page.evaluate(SCREEN_TEXT)), NAMES).join(' '), `${name}: English on the Chinese screen`).toBe('');
       await world.screenshot(`${String(++shot).padStart(2, '0')}-${name}`);
     };
     const stepDone = (step: string) => page.locator(`.checklist li[data-step="${step}"]`).getAttribute('data-done');
@@ -235,6 +242,16 @@ async function walk(locale: Locale): Promise<void> {
     await page.goto(`${base}/#/orders/${orderId}`);
     await page.locator('.screen h1').first().waitFor();
     await screen('order');
+
+    // Every other screen of the menu, with the day's data on it.
+    const visited = new Set(['#/', '#/catalogue', '#/pack', '#/settings']);
+    for (const href of await page.locator('.topbar nav a').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''))) {
+      if (visited.has(href)) continue;
+      await page.goto(`${base}/${href}`);
+      await page.locator('.screen h1').first().waitFor();
+      await page.waitForLoadState('networkidle');
+      await screen(`menu-${href.replace(/[#/]/g, '') || 'home'}`);
+    }
     expect(world.console.errors).toEqual([]);
   } finally {
     await world.close();
