@@ -12,13 +12,15 @@
  * at the end with the day's data on them; a screenshot of every screen in test-results/.
  * It prints the time from opening the link to the first label (the README's first day quotes it).
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { ensureFirstOwner } from '../../src/app/accounts';
 import { getOrderDetail } from '../../src/app/orders';
 import { IMPORT_COLUMNS } from '../../src/core/order-input';
 import { startSampleCarrierServer } from '../../src/integrations/carriers/sample-server';
-import { BrowserWorld } from '../support/browser';
+import { BrowserWorld, SCREENSHOTS } from '../support/browser';
 import { englishWords, SCREEN_TEXT } from '../support/english-words';
 import { orderRow, type Row } from '../support/files';
 
@@ -28,7 +30,7 @@ const CARRIER_KEY = 'first-day-carrier-key';
 
 type Locale = 'en' | 'zh-CN';
 /** What the seller typed or the order file brought, allowed in English on a Chinese screen (names and addresses). */
-const NAMES = ['My Shop', '1 Keji Road', 'Shenzhen', 'LED desk lamp', 'Buyer FD-1001', 'Calle Mayor 12', 'Madrid'];
+const NAMES = ['Owner' /* the first owner's name, as the installation made it */, 'My Shop', '1 Keji Road', 'Shenzhen', 'LED desk lamp', 'Buyer FD-1001', 'Calle Mayor 12', 'Madrid'];
 
 /** The order file a seller exports from the platform: one paid order of one lamp, paid an hour ago. */
 function orderFile(orderId: string, sku: string, now: number): Buffer {
@@ -58,7 +60,13 @@ async function walk(locale: Locale): Promise<void> {
       const wider = scroll > width ? await page.evaluate(`[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > ${width} && !(e.parentElement.getBoundingClientRect().right > ${width})).slice(0, 5).map((e) => e.tagName + '.' + e.className + ' in ' + e.parentElement.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ')`) : '';
       expect(scroll, `${name}: no horizontal scrolling (${String(wider)})`).toBeLessThanOrEqual(width);
       // In Chinese, no English word is left on the screen but codes, names, units and numbers.
-      if (locale === 'zh-CN') expect(englishWords(String(await page.evaluate(SCREEN_TEXT)), NAMES).join(' '), `${name}: English on the Chinese screen`).toBe('');
+      if (locale === 'zh-CN') {
+        const text = String(await page.evaluate(SCREEN_TEXT));
+        const english = englishWords(text, NAMES);
+        // The screen's text beside its screenshot, to find the words the failure names.
+        if (english.length) fs.writeFileSync(path.join(SCREENSHOTS, `${world.name}-${name}.txt`), text);
+        expect(english.join(' '), `${name}: English on the Chinese screen`).toBe('');
+      }
       await world.screenshot(`${String(++shot).padStart(2, '0')}-${name}`);
     };
     const stepDone = (step: string) => page.locator(`.checklist li[data-step="${step}"]`).getAttribute('data-done');

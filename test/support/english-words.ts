@@ -16,7 +16,7 @@ const BRANDS_AND_UNITS = new Set(
 );
 
 /** Brand names of more than one word. */
-const BRAND_PHRASES = ['TikTok Shop'];
+const BRAND_PHRASES = ['TikTok Shop', 'e 邮宝', 'e邮宝'];
 
 export function englishWords(text: string, names: readonly string[] = []): string[] {
   let rest = text;

@@ -65,6 +65,7 @@ export const setupEn = {
   'accounts.none': 'No carrier account yet: labels cannot be bought until one is added.',
   'accounts.save': 'Save account',
   'accounts.saved': 'Account for {carrier} saved.',
+  'carrierSource.sample': 'the sample services (not a real contract)',
   'logisticsClass.economy': 'Economy',
   'logisticsClass.standard': 'Standard',
   'logisticsClass.premium': 'Premium',

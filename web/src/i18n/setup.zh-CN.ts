@@ -64,6 +64,7 @@ export const setupZh: Record<keyof typeof setupEn, string> = {
   'accounts.none': '尚无承运商账号：添加之前无法购买面单。',
   'accounts.save': '保存账号',
   'accounts.saved': '{carrier} 的账号已保存。',
+  'carrierSource.sample': '示例服务（非真实合同）',
   'logisticsClass.economy': '经济类',
   'logisticsClass.standard': '标准类',
   'logisticsClass.premium': '优先类',

@@ -24,7 +24,7 @@ function describeEvent(e: TimelineEvent, term: (group: string, value: string | n
   if (e.kind === 'transition') return t('event.transition', { action: term('action', e.action), from: term(group, e.from), to: term(group, e.to) });
   if (e.kind === 'created') return t('event.createdAs', { state: term('state', e.to) });
   // An audit line: who called which route, with what outcome, from where (the actor is shown beside it).
-  if (e.kind === 'audit') return t('event.audit', { action: e.action ?? '', outcome: e.reason ?? '', ip: String((e.data as { ip?: string } | null)?.ip ?? '?') });
+  if (e.kind === 'audit') return t('event.audit', { action: e.action ?? '', outcome: term('auditOutcome', e.reason), ip: String((e.data as { ip?: string } | null)?.ip ?? '?') });
   return term('event', e.kind);
 }
 
@@ -56,7 +56,7 @@ export function Timeline({ events, platformZone }: { events: TimelineEvent[]; pl
               ) : null}
               <div className="timeline-meta">
                 <span className="actor">{t('timeline.by', { actor: term('actor', e.actor) })}</span>
-                {e.reason ? <span className="reason">{t('timeline.reason', { reason: localizedReason(e) ? pick(localizedReason(e)) : e.reason })}</span> : null}
+                {e.reason && e.kind !== 'audit' ? <span className="reason">{t('timeline.reason', { reason: localizedReason(e) ? pick(localizedReason(e)) : e.reason })}</span> : null}
               </div>
             </div>
           </li>

@@ -29,7 +29,7 @@ export function CarrierServices() {
   const items = services.data?.services ?? [];
   return (
     <Card id="settings-carriers" title={t('carriers.title')}>
-      <p className="hint">{services.data ? t('carriers.source', { source: services.data.source }) : t('live.loading')}</p>
+      <p className="hint">{services.data ? t('carriers.source', { source: term('carrierSource', services.data.source) }) : t('live.loading')}</p>
       {services.error ? <ErrorText error={services.error} /> : null}
       {items.length ? (
         <table className="compact" data-testid="carrier-services">
