@@ -94,11 +94,11 @@ export async function handOverOrder(ctx: AppContext, orderId: number, actor: str
     for (const parcel of labelled) {
       const decision = decide(parcelMachine, parcel.status as ParcelState, 'hand_over', {});
       if (!decision.ok) throw new ConflictError(decision.rule, decision.message, parcel.status);
-      events.push(timelineEvent({ orderId: order.id, parcelId: parcel.id, at: now, actor, kind: 'transition', action: 'hand_over', from: decision.from, to: decision.to, reason: 'handed over to the carrier' }));
+      events.push(timelineEvent({ orderId: order.id, parcelId: parcel.id, at: now, actor, kind: 'transition', action: 'hand_over', from: decision.from, to: decision.to, reason: 'handed over to the carrier', data: JSON.stringify({ message: localized('handed over to the carrier', '已交给承运商') }) }));
       await trx.updateTable('parcels').set({ status: decision.to, handed_over_at: now, updated_at: now }).where('id', '=', parcel.id).execute();
     }
     for (const parcel of uploadedFirst) {
-      events.push(timelineEvent({ orderId: order.id, parcelId: parcel.id, at: now, actor, kind: 'handed_over', reason: 'handed over to the carrier (its number was already uploaded)' }));
+      events.push(timelineEvent({ orderId: order.id, parcelId: parcel.id, at: now, actor, kind: 'handed_over', reason: 'handed over to the carrier (its number was already uploaded)', data: JSON.stringify({ message: localized('handed over to the carrier (its number was already uploaded)', '已交给承运商（其运单号此前已上传）') }) }));
       await trx.updateTable('parcels').set({ handed_over_at: now, updated_at: now }).where('id', '=', parcel.id).execute();
     }
     const handedOver = [...labelled, ...uploadedFirst];
@@ -119,6 +119,7 @@ export async function handOverOrder(ctx: AppContext, orderId: number, actor: str
         order,
         actions: [complete ? 'ship_all' : 'ship_part'],
         reason: 'handed over to the carrier (no marketplace connection: no upload to wait for)',
+        data: JSON.stringify({ message: localized('handed over to the carrier (no marketplace connection: no upload to wait for)', '已交给承运商（未连接平台：无需等待上传）') }),
         // The seller declares this shop's numbers on the platform by hand: the hand-over of the last parcel is the
         // last shipby sees of it, so it stands for the upload the regular mode counts (as an import's ship time does).
         // Without it the order read "on track, ship now", then "closed, void the label", while no queue showed it.

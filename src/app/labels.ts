@@ -309,7 +309,7 @@ async function labelWithoutUpload(ctx: AppContext, order: OrderRow, parcelId: nu
     const decision = decide(parcelMachine, parcel.status as ParcelState, 'label', {});
     if (!decision.ok) throw new ConflictError(decision.rule, decision.message, parcel.status);
     await trx.updateTable('parcels').set({ status: decision.to, tracking_number: number, carrier: service.carrier, service: service.code, labelled_at: now, updated_at: now }).where('id', '=', parcelId).execute();
-    await orderStore.appendEvents(trx, [timelineEvent({ orderId: order.id, parcelId, at: now, actor, kind: 'transition', action: 'label', from: decision.from, to: decision.to, reason: `tracking number ${number}` })]);
+    await orderStore.appendEvents(trx, [timelineEvent({ orderId: order.id, parcelId, at: now, actor, kind: 'transition', action: 'label', from: decision.from, to: decision.to, reason: `tracking number ${number}`, data: JSON.stringify({ message: localized(`tracking number ${number}`, `运单号 ${number}`) }) })]);
   });
 }
 

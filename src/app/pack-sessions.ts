@@ -107,7 +107,7 @@ export async function startPackSession(ctx: AppContext, input: StartSessionInput
       version: 1,
     });
     await orderStore.appendEvents(trx, [
-      timelineEvent({ orderId: order.id, at: now, actor, kind: 'packing_started', reason: input.station ? `station ${input.station}` : null, data: JSON.stringify({ session_id: id, station: input.station ?? null, packer: input.packer ?? null }) }),
+      timelineEvent({ orderId: order.id, at: now, actor, kind: 'packing_started', reason: input.station ? `station ${input.station}` : null, data: JSON.stringify({ session_id: id, station: input.station ?? null, packer: input.packer ?? null, ...(input.station ? { message: localized(`station ${input.station}`, `工位 ${input.station}`) } : {}) }) }),
     ]);
     const session = (await packing.getSession(trx, id, false))!;
     const view = await sessionView(trx, session);
@@ -230,7 +230,7 @@ export async function scanItem(ctx: AppContext, sessionId: number, code: string,
       if (!decision.ok) throw new ConflictError(decision.rule, decision.message, parcel.status);
       await trx.updateTable('parcels').set({ status: decision.to, packed_at: now, weight_g: pkg.expected_gross_g, updated_at: now }).where('id', '=', parcelId).execute();
       await orderStore.appendEvents(trx, [
-        timelineEvent({ orderId: session.order_id, parcelId, at: now, actor, kind: 'transition', action: 'pack', from: decision.from, to: decision.to, reason: `every item scanned (pack session ${session.id})`, data: JSON.stringify({ session_id: session.id, box: pkg.box_code, contents: expected }) }),
+        timelineEvent({ orderId: session.order_id, parcelId, at: now, actor, kind: 'transition', action: 'pack', from: decision.from, to: decision.to, reason: `every item scanned (pack session ${session.id})`, data: JSON.stringify({ session_id: session.id, box: pkg.box_code, contents: expected, message: localized(`every item scanned (pack session ${session.id})`, `每件商品均已扫描（打包任务 ${session.id}）`) }) }),
       ]);
       session = await moveSession(trx, session, 'pack_parcel', { updated_at: now });
       packed = true;
@@ -284,7 +284,9 @@ export async function recordWeight(ctx: AppContext, sessionId: number, input: We
     const pkg = (await packing.packagesOf(trx, [parcelId]))[0]!;
     const tolerance = { basisPoints: session.tolerance_bp, minG: session.tolerance_min_g };
     const judgement = judgeWeight(pkg.expected_gross_g, input.grams, tolerance);
-    const data = JSON.stringify({ session_id: session.id, measured_g: input.grams, expected_g: pkg.expected_gross_g, range: judgement.range });
+    const facts = { session_id: session.id, measured_g: input.grams, expected_g: pkg.expected_gross_g, range: judgement.range };
+    // The scale's judgement in both languages (the timeline shows it); an override's reason is the packer's own text.
+    const data = JSON.stringify(judgement.ok || !reason ? { ...facts, message: judgement.message } : facts);
     if (!judgement.ok && !reason) {
       await packing.updatePackageWeight(trx, parcelId, input.grams, 'held', judgement.message.en, now);
       await orderStore.appendEvents(trx, [timelineEvent({ orderId: session.order_id, parcelId, at: now, actor, kind: 'parcel_held', reason: judgement.message.en, data })]);

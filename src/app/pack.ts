@@ -172,7 +172,7 @@ async function createPlannedParcels(trx: Executor, order: OrderRow, plan: { resu
       for (const p of parcel.placements) contents.set(p.sku, (contents.get(p.sku) ?? 0) + 1);
       const items = [...contents].map(([sku, quantity]) => ({ sku, quantity }));
       events.push(
-        timelineEvent({ orderId: order.id, parcelId: ids[i]!, at: now, actor, kind: 'parcel_created', to: 'created', reason: `box ${parcel.box.code}${result.parcels.length > 1 ? ` (${i + 1} of ${result.parcels.length})` : ''}`, data: JSON.stringify({ box: parcel.box.code, contents: items, expected_gross_g: parcel.grossWeightG }) }),
+        timelineEvent({ orderId: order.id, parcelId: ids[i]!, at: now, actor, kind: 'parcel_created', to: 'created', reason: `box ${parcel.box.code}${result.parcels.length > 1 ? ` (${i + 1} of ${result.parcels.length})` : ''}`, data: JSON.stringify({ box: parcel.box.code, contents: items, expected_gross_g: parcel.grossWeightG, message: localized(`box ${parcel.box.code}${result.parcels.length > 1 ? ` (${i + 1} of ${result.parcels.length})` : ''}`, `箱子 ${parcel.box.code}${result.parcels.length > 1 ? `（共 ${result.parcels.length} 个中的第 ${i + 1} 个）` : ''}`) }) }),
       );
       return {
         parcel_id: ids[i]!,

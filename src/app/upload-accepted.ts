@@ -42,7 +42,7 @@ export async function applyAcceptedUploads(ctx: AppContext, trx: orders.Executor
     if (parcel) {
       const decision = decide(parcelMachine, parcel.status as ParcelState, 'upload_tracking', {});
       if (decision.ok) {
-        events.push(timelineEvent({ orderId: row.order_id, parcelId: parcel.id, at: now, actor: worker, kind: 'transition', action: 'upload_tracking', from: decision.from, to: decision.to, reason: 'accepted by the marketplace' }));
+        events.push(timelineEvent({ orderId: row.order_id, parcelId: parcel.id, at: now, actor: worker, kind: 'transition', action: 'upload_tracking', from: decision.from, to: decision.to, reason: 'accepted by the marketplace', data: JSON.stringify({ message: localized('accepted by the marketplace', '平台已受理') }) }));
         parcels.set(parcel.id, { ...parcel, status: decision.to });
       } else {
         // e.g. an early upload for a parcel not labelled yet: the platform has the number; the parcel keeps its state.

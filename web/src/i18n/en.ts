@@ -6,6 +6,7 @@
 import { enOrders } from './en-orders';
 import { enPackParcels } from './en-pack-parcels';
 import { enStock } from './en-stock';
+import { enTimeline } from './en-timeline';
 import { enVerdict } from './en-verdict';
 import { catalogueEn } from './catalogue.en';
 import { enAccess } from './en-access';
@@ -19,6 +20,7 @@ export const en = {
   ...setupEn,
   ...catalogueEn,
   ...enAccess,
+  ...enTimeline,
   'app.title': 'shipby — ship every order on time',
   'lang.name': 'English',
   'lang.label': 'Language',

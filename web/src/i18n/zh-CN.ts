@@ -3,6 +3,7 @@ import type { MessageKey } from './en';
 import { zhCNOrders } from './zh-CN-orders';
 import { zhCNPackParcels } from './zh-CN-pack-parcels';
 import { zhCNStock } from './zh-CN-stock';
+import { zhCNTimeline } from './zh-CN-timeline';
 import { zhCNVerdict } from './zh-CN-verdict';
 import { catalogueZh } from './catalogue.zh-CN';
 import { zhCNAccess } from './zh-CN-access';
@@ -16,6 +17,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...setupZh,
   ...catalogueZh,
   ...zhCNAccess,
+  ...zhCNTimeline,
   'app.title': 'shipby — 每个订单按时发货',
   'lang.name': '中文',
   'lang.label': '语言',

@@ -156,7 +156,8 @@ export function Order({ id }: { id: number }) {
             {order.parcels.length === 0 ? (
               <p className="muted">{t('parcels.none')}</p>
             ) : (
-              <table className="compact">
+              <div className="table-scroll">
+              <table className="compact order-parcels" data-testid="order-parcels">
                 <thead>
                   <tr>
                     <th>{t('parcels.state')}</th>
@@ -184,6 +185,7 @@ export function Order({ id }: { id: number }) {
                   ))}
                 </tbody>
               </table>
+              </div>
             )}
           </Card>
         </div>

@@ -1,7 +1,8 @@
 /**
  * Settings: the shop's policy (which platform policy, per order type, overrides as JSON) and the alert
  * webhooks (changed by the shop's owner; read by the roles that read settings), what the first label needs (the
- * sender address, SKU sizes and weights, boxes, carrier services and accounts), one's own password, and the
+ * sender address, SKU sizes and weights, boxes, carrier services and accounts, the label cost share that asks the
+ * packer first), one's own password, and the
  * account's API keys (owners). A setting the API refuses shows the API's message at the field it is about;
  * nothing changes. An error's link (#/settings/sender) opens this screen at that part, highlighted.
  */
@@ -18,6 +19,7 @@ import { Boxes } from './settings/Boxes';
 import { CarrierAccounts } from './settings/CarrierAccounts';
 import { CarrierServices, ShippingRules } from './settings/Carriers';
 import { Sender } from './settings/Sender';
+import { LabelCostShare } from './settings/LabelCostShare';
 import { Shops } from './settings/Shops';
 import { SkuDimensions } from './settings/Skus';
 
@@ -64,6 +66,7 @@ export function Settings({ section, subjects }: { section?: string | undefined; 
         {readsSettings ? <SkuDimensions wanted={section === 'skus' ? subjects : undefined} /> : null}
         {readsSettings && shop ? <Boxes key={`boxes-${shop.id}`} shopId={shop.id} /> : null}
         {readsSettings ? <CarrierAccounts /> : null}
+        {readsSettings && shop ? <LabelCostShare key={`cost-${shop.id}`} shopId={shop.id} /> : null}
         {readsSettings ? <CarrierServices /> : null}
         {readsSettings ? <ShippingRules /> : null}
         {readsSettings && shop ? <PolicyForm key={shop.id} shop={shop} /> : null}

@@ -24,12 +24,12 @@ export interface CarrierService {
 }
 
 export function CarrierServices() {
-  const { t, pick } = useI18n();
+  const { t, pick, term } = useI18n();
   const services = usePoll((signal) => api<{ source: string; services: CarrierService[] }>('/carrier/services', { signal }), [], 300_000, { live: false });
   const items = services.data?.services ?? [];
   return (
     <Card id="settings-carriers" title={t('carriers.title')}>
-      <p className="hint">{services.data ? t('carriers.source', { source: services.data.source }) : t('live.loading')}</p>
+      <p className="hint">{services.data ? t('carriers.source', { source: term('carrierSource', services.data.source) }) : t('live.loading')}</p>
       {services.error ? <ErrorText error={services.error} /> : null}
       {items.length ? (
         <table className="compact" data-testid="carrier-services">
@@ -46,15 +46,21 @@ export function CarrierServices() {
           <tbody>
             {items.map((s) => (
               <tr key={s.code} data-service={s.code}>
-                <td>{s.code}</td>
+                <td>
+                  <code>{s.code}</code>
+                </td>
                 <td>
                   {pick(s.name)}
                   {s.sample ? <span className="badge"> {t('carriers.sample')}</span> : null}
                 </td>
-                <td>{s.carrier}</td>
-                <td>{s.logistics_class}</td>
-                <td>{s.marketplace_service ?? '—'}</td>
-                <td>{s.zones.join(', ')}</td>
+                <td>
+                  <code>{s.carrier}</code>
+                </td>
+                <td>{term('logisticsClass', s.logistics_class)}</td>
+                <td>{s.marketplace_service ? <code>{s.marketplace_service}</code> : '—'}</td>
+                <td>
+                  <code>{s.zones.join(', ')}</code>
+                </td>
               </tr>
             ))}
           </tbody>
