@@ -194,7 +194,7 @@ describe('the dashboard: replenishment, purchase orders and the access screen', 
     await page.goto(`${base}/#/access`);
     // The address falls back to the first screen the role opens; the menu has no Access.
     await expect.poll(() => page.locator('h1').innerText()).toBe('Orders at risk');
-    expect(await page.locator('nav a').allInnerTexts()).toEqual(['At risk', 'Stock', 'Pack station', 'Parcels', 'Performance', 'Settings']);
+    expect(await page.locator('nav a').allInnerTexts()).toEqual(['At risk', 'Stock', 'Catalogue', 'Pack station', 'Parcels', 'Performance', 'Settings']);
     // Stock is the account's: a manager writes it (the purchase order buttons are there).
     await page.goto(`${base}/#/stock`);
     await page.getByTestId('po-form').waitFor();

@@ -566,7 +566,7 @@ describe('the dashboard', () => {
 
     await signIn(VIEWER);
     await expect.poll(() => page.locator('table.orders tbody tr').count()).toBeGreaterThan(0);
-    expect(await page.locator('nav a').allInnerTexts()).toEqual(['At risk', 'Stock', 'Parcels', 'Performance', 'Settings']);
+    expect(await page.locator('nav a').allInnerTexts()).toEqual(['At risk', 'Stock', 'Catalogue', 'Parcels', 'Performance', 'Settings']);
     expect(await page.getByTestId('bulk-accept').count()).toBe(0);
     expect(await page.locator('table.orders tbody input[type="checkbox"]').count()).toBe(0);
     await page.goto(`${base}/#/orders/1`);

@@ -28,7 +28,7 @@ export function SetupBanner() {
   const blocking = (status.data?.steps ?? []).filter((s) => !s.done && s.blocks.length > 0);
   if (!blocking.length) return null;
   return (
-    <p className="notice notice-warn setup-banner" role="status" data-testid="setup-banner">
+    <p className="notice notice-warn setup-banner" role="note" data-testid="setup-banner">
       {t('setup.banner', { steps: blocking.map((s) => t(`setup.step.${s.step}`)).join(t('setup.separator')) })}{' '}
       <a href="#/setup" data-testid="setup-banner-link">
         {t('setup.bannerLink')}
