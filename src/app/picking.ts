@@ -25,6 +25,8 @@ export interface BatchRequest {
   shopIds?: string[];
   /** The shops the caller may see (undefined: all). */
   visibleShops?: readonly string[];
+  /** What-if staffing as GET /plan takes it (the pack station's stations on shift). */
+  stations?: number;
   /** One station's queue ("station-1"); default: every station, by planned start. */
   station?: string;
   /** The first orders of the plan (default 50). */
@@ -42,7 +44,7 @@ export const DEFAULT_BATCH_SIZE = 50;
 /** The batch: the plan's next orders the caller may see, in plan order. */
 export async function planBatch(ctx: AppContext, request: BatchRequest): Promise<Batch> {
   const plan = planVisibleTo(
-    await currentPlan(ctx, { warehouseId: request.warehouseId, shopIds: request.shopIds, ...(request.caller ? { caller: request.caller } : {}) }),
+    await currentPlan(ctx, { warehouseId: request.warehouseId, shopIds: request.shopIds, overrides: { stations: request.stations }, ...(request.caller ? { caller: request.caller } : {}) }),
     request.visibleShops,
   );
   const stations = request.station ? plan.stations.filter((s) => s.station === request.station) : plan.stations;

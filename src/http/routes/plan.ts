@@ -84,16 +84,17 @@ export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
     properties: {
       warehouse: { type: 'string' },
       shop: { type: 'string' },
+      stations: { type: 'integer', minimum: 1, maximum: 500, description: 'what-if staffing, as GET /plan takes it (the pack station plans its stations on shift)' },
       station: { type: 'string', description: "one station's queue (e.g. station-1); default: every station by planned start" },
       limit: { type: 'integer', minimum: 1, maximum: 500, description: `the plan's first orders (default ${DEFAULT_BATCH_SIZE})` },
       lang: { type: 'string', enum: ['en', 'zh-CN'], description: 'the language of the PDF; default: Accept-Language' },
     },
   };
-  type BatchQuery = { warehouse?: string; shop?: string; station?: string; limit?: number; lang?: 'en' | 'zh-CN' };
+  type BatchQuery = { warehouse?: string; shop?: string; stations?: number; station?: string; limit?: number; lang?: 'en' | 'zh-CN' };
   const batchOf = (request: FastifyRequest<{ Querystring: BatchQuery }>) => {
     const q = request.query;
     const shopIds = q.warehouse ? q.shop?.split(',').map((s) => s.trim()).filter(Boolean) : shopFilter(request, q.shop);
-    return { warehouseId: q.warehouse, shopIds, visibleShops: request.access.shops, station: q.station, limit: q.limit, caller: callerKey(request) };
+    return { warehouseId: q.warehouse, shopIds, visibleShops: request.access.shops, stations: q.stations, station: q.station, limit: q.limit, caller: callerKey(request) };
   };
   const batchHeaders = (reply: FastifyReply, name: string, batch: Batch) =>
     reply.type('application/pdf').header('content-disposition', `inline; filename="${name}"`).header('x-shipby-order-count', String(batch.orders.length)).header('x-shipby-orders', batch.orders.map((o) => o.orderId).join(','));
