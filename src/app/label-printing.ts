@@ -9,7 +9,7 @@ import { customsDeclaration, needsCustomsDeclaration } from '../core/customs';
 import { localized } from '../core/i18n';
 import { toIso } from '../core/time';
 import { renderLabels, type LabelData } from '../documents/label';
-import { renderPackingSlip, type SlipItem, type SlipSize } from '../documents/packing-slip';
+import { renderPackingSlip, type SlipData, type SlipItem, type SlipSize } from '../documents/packing-slip';
 import * as orderStore from '../store/orders';
 import * as packing from '../store/packing';
 import type { OrderRow, ParcelRow } from '../store/schema';
@@ -109,6 +109,32 @@ async function labelDataFor(ctx: AppContext, rows: Array<ParcelRow & { platform_
 }
 
 export async function packingSlipPdf(ctx: AppContext, orderId: number, size: SlipSize): Promise<Buffer> {
+  return renderPackingSlip(await packingSlipData(ctx, orderId), size);
+}
+
+/** The labels bought for these orders (voided ones left out), per order, in parcel order. */
+export async function labelsOfOrders(ctx: AppContext, orderIds: readonly number[]): Promise<Map<number, LabelData[]>> {
+  const byOrder = new Map<number, LabelData[]>();
+  if (!orderIds.length) return byOrder;
+  const rows = await ctx.store.db
+    .selectFrom('parcels as p')
+    .innerJoin('orders as o', 'o.id', 'p.order_id')
+    .selectAll('p')
+    .select(['o.platform_order_id', 'o.ship_by_at'])
+    .where('p.tracking_number', 'is not', null)
+    .where('p.order_id', 'in', [...orderIds])
+    .where('p.status', '!=', 'voided')
+    .orderBy('p.id')
+    .execute();
+  for (const d of await labelDataFor(ctx, rows)) {
+    const orderId = rows.find((r) => r.id === d.parcelId)!.order_id;
+    byOrder.set(orderId, [...(byOrder.get(orderId) ?? []), d.label]);
+  }
+  return byOrder;
+}
+
+/** What the order's packing slip shows. */
+export async function packingSlipData(ctx: AppContext, orderId: number): Promise<SlipData> {
   const db = ctx.store.db;
   const order = await orderStore.getOrder(db, undefined, orderId);
   if (!order) throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
@@ -123,8 +149,7 @@ export async function packingSlipPdf(ctx: AppContext, orderId: number, size: Sli
       items.push({ sku: unit.sku, quantity: unit.quantity, fromPlatformSku: from.length ? from.join(', ') : null, parcel: plan[0] ? `1/1 (${plan[0].box})` : null });
     }
   }
-  return renderPackingSlip(
-    {
+  return {
       orderReference: order.platform_order_id,
       shopName: shop?.name ?? order.shop_id,
       shipBy: order.ship_by_at !== null ? `${toIso(order.ship_by_at)!.slice(0, 16).replace('T', ' ')} UTC` : null,
@@ -134,8 +159,6 @@ export async function packingSlipPdf(ctx: AppContext, orderId: number, size: Sli
       items,
       buyerNote: notes.get(orderId) ?? null,
       printedOn: new Date(ctx.now()).toISOString().slice(0, 16).replace('T', ' '),
-    },
-    size,
-  );
+  };
 }
 

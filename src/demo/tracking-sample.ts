@@ -11,11 +11,23 @@ import { localized } from '../core/i18n';
 import { registerParcels } from '../app/tracking';
 import { pollDueParcels } from '../app/tracking';
 import { saveProvider } from '../app/tracking';
-import { SampleTrackingProvider } from '../integrations/tracking/sample-provider';
+import { SampleTrackingProvider, type SampleScenario } from '../integrations/tracking/sample-provider';
 import type { TrackingHook } from './hooks';
 import { allowOutbound } from '../integrations/outbound';
 
 const DEMO_TRACKING_PROVIDER = 'sample-17track';
+
+/**
+ * The carrier's journey (about nine days to delivery, a month for a return) compressed this many times, so a demo
+ * day sees parcels through to delivery.
+ */
+export const DEMO_TRACKING_SPEED = 60;
+
+/**
+ * The histories the demo's parcels take in turn: mostly delivered, with a failed first attempt, a lost parcel, a
+ * return and one that stalls, problems first so the day's earliest parcels show them before it ends.
+ */
+export const DEMO_SCENARIOS: readonly SampleScenario[] = ['failed_then_delivered', 'delivered', 'lost', 'returned', 'delivered', 'stalled', 'delivered', 'delivered', 'failed_then_delivered', 'delivered'];
 
 export interface SampleTracking extends TrackingHook {
   readonly url: string;
@@ -25,7 +37,8 @@ export interface SampleTracking extends TrackingHook {
 /** Starts the sample provider on the simulated clock and configures it in shipby as the polling provider. */
 export async function startSampleTracking(ctx: AppContext, options: { now: () => number }): Promise<SampleTracking> {
   const apiKey = `demo-${randomBytes(8).toString('hex')}`;
-  const provider = new SampleTrackingProvider({ apiKey, now: options.now, speed: 1 });
+  const provider = new SampleTrackingProvider({ apiKey, now: options.now, speed: DEMO_TRACKING_SPEED });
+  let labelled = 0;
   const url = await provider.listen(0, '127.0.0.1');
   allowOutbound(url); // the guard on outgoing requests refuses loopback addresses it is not told about
   try {
@@ -47,7 +60,7 @@ export async function startSampleTracking(ctx: AppContext, options: { now: () =>
     name: localized(`sample tracking provider (17TRACK's API v2.4) ${url}, polled by shipby`, `示例物流轨迹服务（17TRACK API v2.4）${url}，由 shipby 轮询`),
     url,
     labelled(parcel, at) {
-      provider.register({ number: parcel.trackingNumber, carrier: parcel.carrier, start_at: at, destination: parcel.destination });
+      provider.register({ number: parcel.trackingNumber, carrier: parcel.carrier, start_at: at, destination: parcel.destination, scenario: DEMO_SCENARIOS[labelled++ % DEMO_SCENARIOS.length] });
     },
     // The provider's script has the carrier's acceptance scan some hours after the label; the collection adds nothing.
     collected() {},

@@ -53,6 +53,12 @@ function addressLines(a: LabelAddress): string[] {
 
 export async function renderLabels(labels: readonly LabelData[]): Promise<Buffer> {
   const doc = newDocument(LABEL_SIZE, 0);
+  await drawLabels(doc, labels);
+  return collect(doc);
+}
+
+/** Adds one page per label to a document (a batch prints labels and slips in one). */
+export async function drawLabels(doc: Doc, labels: readonly LabelData[]): Promise<void> {
   const margin = 4 * MM;
   const width = LABEL_SIZE[0] - 2 * margin;
   const barcodes = await Promise.all(labels.map(async (l) => ({ tracking: await code128(l.trackingNumber), order: await code128(l.orderReference) })));
@@ -105,7 +111,6 @@ export async function renderLabels(labels: readonly LabelData[]): Promise<Buffer
     doc.addPage({ size: LABEL_SIZE, margin: 0 });
     write(doc, 'No labels to print.', 4 * MM, 10 * MM, { size: 10, width: 90 * MM });
   }
-  return collect(doc);
 }
 
 const CATEGORIES: Array<[CustomsDeclaration['category'], string]> = [

@@ -4,7 +4,7 @@
  * barcode and quantity (the marketplace SKU beside it when it differs: bundles are listed by component), and the
  * buyer's note.
  */
-import { canWriteChinese, code128, collect, countryName, MM, newDocument, write } from './pdf';
+import { canWriteChinese, code128, collect, countryName, MM, newDocument, write, type Doc } from './pdf';
 
 export interface SlipItem {
   sku: string;
@@ -32,12 +32,18 @@ export type SlipSize = 'A6' | 'A4';
 const SLIP_SIZES: Record<SlipSize, [number, number]> = { A6: [105 * MM, 148 * MM], A4: [210 * MM, 297 * MM] };
 
 export async function renderPackingSlip(slip: SlipData, size: SlipSize): Promise<Buffer> {
+  const doc = newDocument(SLIP_SIZES[size], 0);
+  await drawPackingSlip(doc, slip, size);
+  return collect(doc);
+}
+
+/** Adds the slip's page(s) to a document (a batch prints labels and slips in one). */
+export async function drawPackingSlip(doc: Doc, slip: SlipData, size: SlipSize): Promise<void> {
   const [pageW, pageH] = SLIP_SIZES[size];
   const scale = size === 'A4' ? 1.35 : 1;
   const margin = (size === 'A4' ? 15 : 6) * MM;
   const width = pageW - 2 * margin;
   const zh = canWriteChinese();
-  const doc = newDocument([pageW, pageH], margin);
   const orderCode = await code128(slip.orderReference);
   const itemCodes = await Promise.all(slip.items.map((i) => code128(i.sku)));
   doc.addPage({ size: [pageW, pageH], margin: 0 });
@@ -85,5 +91,4 @@ export async function renderPackingSlip(slip: SlipData, size: SlipSize): Promise
   y = write(doc, note, margin + 3, y + 2, { size: 8.5 * scale, width: width - 6, lineGap: 1 });
   doc.rect(margin, noteTop - 1, width, Math.max(y - noteTop + 4, 12 * scale)).lineWidth(0.5).stroke();
   write(doc, `Printed ${slip.printedOn}`, margin, pageH - margin - 8 * scale, { size: 6 * scale, width, align: 'right' });
-  return collect(doc);
 }

@@ -87,6 +87,8 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /plan': shops('orders:read', q('shop'), false, q('warehouse')),
   'GET /plan/estimates': shops('orders:read', q('shop'), false, q('warehouse')),
   'POST /plan/refresh': account('orders:write', b('warehouse')),
+  'GET /plan/picking-list.pdf': shops('pack', q('shop'), false, q('warehouse')),
+  'GET /plan/batch.pdf': shops('pack', q('shop'), false, q('warehouse')),
   'GET /warehouses/:id/staffing': account('orders:read', p('id')),
   'PUT /warehouses/:id/staffing': account('settings:write', p('id')),
   'PUT /warehouses/:id/work-estimate': account('settings:write', p('id')),

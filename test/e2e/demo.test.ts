@@ -131,6 +131,12 @@ describe('the demo day', () => {
   it('handed the parcels to the carrier at the noon collection, and the sample tracking provider reported their events', async () => {
     expect(demo.driver.counters.collected).toBeGreaterThan(0);
     expect(demo.driver.counters.carrierEvents).toBeGreaterThan(0);
+    // The parcels moved on: some delivered, some with a problem (a failed attempt, a loss, a return), not a wall
+    // of identical rows on the Parcels screen.
+    const states = (await demo.ctx.store.db.selectFrom('parcel_tracking').select('status').execute()).map((r) => r.status);
+    expect(states.filter((s) => s === 'delivered').length).toBeGreaterThan(0);
+    expect(states.filter((s) => s === 'delivery_failed' || s === 'ready_for_pickup' || s === 'lost_damaged' || s === 'returning' || s === 'returned').length).toBeGreaterThan(0);
+    expect(new Set(states).size).toBeGreaterThanOrEqual(3);
   });
 
   it('let some orders go late, and says so in the verdict and the at-risk list', async () => {

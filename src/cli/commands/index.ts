@@ -18,6 +18,7 @@ export const commandModules: readonly CommandModule[] = [
   { names: ['backup', 'restore'], load: () => import('./backup') },
   { names: ['account', 'user', 'key'], load: () => import('./access') },
   { names: ['import'], load: () => import('./import') },
+  { names: ['example-orders'], load: () => import('./example-orders') },
   { names: ['orders', 'order', 'accept', 'cancel', 'warehouse-received'], load: () => import('./orders') },
   { names: ['at-risk', 'explain', 'metrics', 'policy', 'extend', 'sweep', 'webhook'], load: () => import('./deadlines') },
   { names: ['fake-aliexpress'], load: () => import('./fake-aliexpress') },

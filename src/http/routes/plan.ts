@@ -1,4 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { pickLocale } from '../../core/i18n';
+import { batchDocumentsPdf, DEFAULT_BATCH_SIZE, pickingListPdf, type Batch } from '../../app/picking';
 import type { AppContext } from '../../app/context';
 import { DEFAULT_PLAN_SETTINGS } from '../../app/plan';
 import { currentPlan, getStaffing, type PresentedPlan, refreshPlans, setStaffing } from '../../app/planning';
@@ -73,6 +75,44 @@ export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
       const plan = await computing.finally(() => inFlight.delete(key));
       // The warehouse's queue holds the orders of every shop it serves: the caller sees only their shops' orders.
       return planVisibleTo(plan, request.access.shops);
+    },
+  });
+
+  const batchQuery = {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      warehouse: { type: 'string' },
+      shop: { type: 'string' },
+      stations: { type: 'integer', minimum: 1, maximum: 500, description: 'what-if staffing, as GET /plan takes it (the pack station plans its stations on shift)' },
+      station: { type: 'string', description: "one station's queue (e.g. station-1); default: every station by planned start" },
+      limit: { type: 'integer', minimum: 1, maximum: 500, description: `the plan's first orders (default ${DEFAULT_BATCH_SIZE})` },
+      lang: { type: 'string', enum: ['en', 'zh-CN'], description: 'the language of the PDF; default: Accept-Language' },
+    },
+  };
+  type BatchQuery = { warehouse?: string; shop?: string; stations?: number; station?: string; limit?: number; lang?: 'en' | 'zh-CN' };
+  const batchOf = (request: FastifyRequest<{ Querystring: BatchQuery }>) => {
+    const q = request.query;
+    const shopIds = q.warehouse ? q.shop?.split(',').map((s) => s.trim()).filter(Boolean) : shopFilter(request, q.shop);
+    return { warehouseId: q.warehouse, shopIds, visibleShops: request.access.shops, stations: q.stations, station: q.station, limit: q.limit, caller: callerKey(request) };
+  };
+  const batchHeaders = (reply: FastifyReply, name: string, batch: Batch) =>
+    reply.type('application/pdf').header('content-disposition', `inline; filename="${name}"`).header('x-shipby-order-count', String(batch.orders.length)).header('x-shipby-orders', batch.orders.map((o) => o.orderId).join(','));
+
+  app.get<{ Querystring: BatchQuery }>('/plan/picking-list.pdf', {
+    schema: { tags: ['plan'], summary: "The picking list of the plan's next orders (A4, in the caller's language): per SKU and location, in the plan's order, the quantity and the orders it serves", querystring: batchQuery },
+    handler: async (request, reply) => {
+      const locale = request.query.lang ?? pickLocale(request.headers['accept-language']);
+      const { pdf, batch } = await pickingListPdf(ctx, batchOf(request), locale);
+      return batchHeaders(reply, 'picking-list.pdf', batch).send(pdf);
+    },
+  });
+
+  app.get<{ Querystring: BatchQuery }>('/plan/batch.pdf', {
+    schema: { tags: ['plan'], summary: "The plan's next orders printed in its order as one PDF: each order's labels (where bought), then its A6 packing slip", querystring: batchQuery },
+    handler: async (request, reply) => {
+      const { pdf, batch, labels, slips } = await batchDocumentsPdf(ctx, batchOf(request));
+      return batchHeaders(reply, 'batch.pdf', batch).header('x-shipby-label-count', String(labels)).header('x-shipby-slip-count', String(slips)).send(pdf);
     },
   });
 

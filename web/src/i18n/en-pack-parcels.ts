@@ -112,4 +112,9 @@ export const enPackParcels = {
   'boxes.save': 'Save box',
   'boxes.saved': 'Box {code} saved.',
   'boxes.codeRequired': 'A box needs a code.',
+  'batch.pickingList': 'Picking list',
+  'batch.pickingListHint': 'The next {count} orders of this station\'s plan: what to take from the shelves, per SKU and location',
+  'batch.print': 'Print batch',
+  'batch.printHint': 'Labels and packing slips of the next {count} orders, in the plan\'s order, as one PDF',
+  'batch.failed': 'Could not print: {reason}',
 };

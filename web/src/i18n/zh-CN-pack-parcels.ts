@@ -114,4 +114,9 @@ export const zhCNPackParcels: Record<keyof typeof enPackParcels, string> = {
   'boxes.save': '保存箱子',
   'boxes.saved': '箱子 {code} 已保存。',
   'boxes.codeRequired': '箱子需要编号。',
+  'batch.pickingList': '拣货单',
+  'batch.pickingListHint': '本工位计划中接下来 {count} 个订单：按 SKU 和库位列出要拣的货',
+  'batch.print': '批量打印',
+  'batch.printHint': '接下来 {count} 个订单的面单和装箱单，按计划顺序合成一个 PDF',
+  'batch.failed': '无法打印：{reason}',
 };

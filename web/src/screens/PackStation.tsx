@@ -17,6 +17,7 @@ import { noticeOf, PackAlert, Refusal, type Notice } from './pack/Alert';
 import { LabelChoice, useLabelPurchase } from './pack/LabelChoice';
 import { LabelPanel, type Printed } from './pack/LabelPanel';
 import { phaseOf, PROMPT } from './pack/phase';
+import { BatchPrint } from './pack/BatchPrint';
 import { QueueCard } from './pack/QueueCard';
 import { beep } from './pack/sound';
 
@@ -287,6 +288,7 @@ export function PackStation() {
           {t('pack.stations')}
           <input type="number" min={1} max={20} value={stations} onChange={(e) => setStationCount(e.target.value)} className="narrow" />
         </label>
+        <BatchPrint stations={stations} stationId={stationId} shopParam={shopParam} />
       </div>
 
       <form className="scan-form" onSubmit={submit} data-testid="scan-form">
