@@ -29,7 +29,7 @@ export interface SlipData {
 
 export type SlipSize = 'A6' | 'A4';
 
-const SLIP_SIZES: Record<SlipSize, [number, number]> = { A6: [105 * MM, 148 * MM], A4: [210 * MM, 297 * MM] };
+export const SLIP_SIZES: Record<SlipSize, [number, number]> = { A6: [105 * MM, 148 * MM], A4: [210 * MM, 297 * MM] };
 
 export async function renderPackingSlip(slip: SlipData, size: SlipSize): Promise<Buffer> {
   const doc = newDocument(SLIP_SIZES[size], 0);
