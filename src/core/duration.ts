@@ -13,7 +13,8 @@ export interface Bilingual {
 export function durationText(ms: number): Bilingual {
   const totalMinutes = Math.round(Math.abs(ms) / 60_000);
   if (totalMinutes >= 1440) {
-    const totalHours = Math.round(totalMinutes / 60);
+    // Rounded once, from the span itself (rounding the rounded minutes again could drift past half an hour).
+    const totalHours = Math.round(Math.abs(ms) / 3_600_000);
     const days = Math.floor(totalHours / 24);
     const hours = totalHours % 24;
     return hours > 0 ? { en: `${days} d ${hours} h`, zh: `${days}天${hours}小时` } : { en: `${days} d`, zh: `${days}天` };
