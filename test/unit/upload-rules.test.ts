@@ -104,7 +104,8 @@ describe('secrets at rest', () => {
       fc.property(fc.string({ minLength: 1, maxLength: 200 }), (secret) => {
         const sealed = encryptSecret(key, secret, 'shop:a:app_secret');
         expect(decryptSecret(key, sealed, 'shop:a:app_secret')).toBe(secret);
-        if (secret.length > 3) expect(sealed.includes(secret)).toBe(false);
+        // (A string of a few characters may turn up by chance in any random text, the version prefix or the IV.)
+        if (secret.length >= 8) expect(sealed.includes(secret)).toBe(false);
       }),
       { numRuns: 50 },
     );
