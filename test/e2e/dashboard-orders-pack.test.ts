@@ -70,6 +70,8 @@ describe('orders in the browser', () => {
     const paid = iso(CLOCK_START - 3_600_000).replace('T', ' ').slice(0, 19) + 'Z';
     const good = [orderRow('UP-1', SKU, { paid_at: paid, risk_passed_at: paid }), orderRow('UP-2', SKU, { paid_at: paid, risk_passed_at: paid })];
     world.console.expectRefusal({ path: '/orders/import', status: 422 });
+    // The file input opens once the screen knows the shop to import into (the shops load after the page).
+    await expect.poll(() => page.getByTestId('order-file-input').isEnabled()).toBe(true);
     await page.getByTestId('order-file-input').setInputFiles({ name: 'orders.csv', mimeType: 'text/csv', buffer: csv([good[0]!, { ...good[1]!, quantity: '0' }]) });
     const report = page.getByTestId('import-report');
     await expect.poll(() => report.getAttribute('data-refused')).toBe('true');
