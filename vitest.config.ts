@@ -16,6 +16,9 @@ export default defineConfig({
     // 32 × 0x07 is refused, so it is the SHA-256 of a label).
     // The outgoing-request guard (src/integrations/outbound.ts) refuses loopback addresses; the tests' fake carriers,
     // tracking providers and webhook receivers listen on 127.0.0.1 and `localhost`, so those two are allowed.
-    env: { SHIPBY_MASTER_KEY: createHash('sha256').update('shipby test master key').digest('base64'), SHIPBY_OUTBOUND_ALLOW: '127.0.0.1,localhost' },
+    env: {
+      SHIPBY_MASTER_KEY: createHash('sha256').update('shipby test master key').digest('base64'),
+      SHIPBY_OUTBOUND_ALLOW: '127.0.0.1,localhost',
+    },
   },
 });

@@ -7,4 +7,7 @@
 import { defineConfig } from 'vitest/config';
 import base from './vitest.config';
 
-export default defineConfig({ ...base, test: { ...base.test, include: ['test/unit/**/*.test.ts'], globalSetup: [], isolate: false } });
+export default defineConfig({
+  ...base,
+  test: { ...base.test, include: ['test/unit/**/*.test.ts'], globalSetup: [], isolate: false },
+});

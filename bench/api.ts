@@ -64,11 +64,22 @@ const random = seededRandom(10);
 /** An AliExpress order awaiting shipment, as the API takes it: paid in the last 4 days, one or two lines. */
 function orderJson(id: string): Record<string, unknown> {
   const paid = NOW - Math.floor(random() * 4 * 86_400_000);
-  const lines = [{ sku: `SKU-${1 + Math.floor(random() * 500)}`, quantity: 1 + Math.floor(random() * 2), unit_price: '15.00' }];
+  const lines = [
+    { sku: `SKU-${1 + Math.floor(random() * 500)}`, quantity: 1 + Math.floor(random() * 2), unit_price: '15.00' },
+  ];
   if (random() < 0.2) lines.push({ sku: `SKU-${501 + Math.floor(random() * 500)}`, quantity: 1, unit_price: '4.50' });
   return {
-    order_id: id, platform: 'aliexpress', status: 'WAIT_SELLER_SEND_GOODS', paid_at: new Date(paid).toISOString(), risk_passed_at: new Date(paid + 3_600_000).toISOString(),
-    buyer_name: 'Ana Souza', buyer_country: random() < 0.5 ? 'BR' : 'ES', address_line1: 'Av. Paulista 1', city: 'São Paulo', currency: 'USD', handling_days: 5 + Math.floor(random() * 3),
+    order_id: id,
+    platform: 'aliexpress',
+    status: 'WAIT_SELLER_SEND_GOODS',
+    paid_at: new Date(paid).toISOString(),
+    risk_passed_at: new Date(paid + 3_600_000).toISOString(),
+    buyer_name: 'Ana Souza',
+    buyer_country: random() < 0.5 ? 'BR' : 'ES',
+    address_line1: 'Av. Paulista 1',
+    city: 'São Paulo',
+    currency: 'USD',
+    handling_days: 5 + Math.floor(random() * 3),
     lines,
   };
 }
@@ -89,10 +100,18 @@ async function seed(): Promise<{ token: string; replayOrder: Record<string, unkn
     const replayOrder = orderJson('REPLAY-1');
     await upsertOrders(ctx, POST_SHOP, [incoming(replayOrder, 1)], 'bench');
     for (let start = 0; start < SEED; start += 500) {
-      const batch = Array.from({ length: Math.min(500, SEED - start) }, (_, j) => incoming(orderJson(`S${start + j}`), j + 1));
+      const batch = Array.from({ length: Math.min(500, SEED - start) }, (_, j) =>
+        incoming(orderJson(`S${start + j}`), j + 1),
+      );
       await upsertOrders(ctx, SHOP, batch, 'bench');
     }
-    const { token } = await createApiKey(ctx, { accountId: 'default', name: 'bench', role: 'owner', shopIds: [SHOP, POST_SHOP], createdBy: 'bench' });
+    const { token } = await createApiKey(ctx, {
+      accountId: 'default',
+      name: 'bench',
+      role: 'owner',
+      shopIds: [SHOP, POST_SHOP],
+      createdBy: 'bench',
+    });
     return { token, replayOrder };
   } finally {
     await store.close();
@@ -108,7 +127,10 @@ interface Server {
 }
 
 async function startServer(mode: 'on' | 'off'): Promise<Server> {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', serverScript, url, mode], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', serverScript, url, mode], {
+    cwd: repoRoot,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -127,7 +149,8 @@ async function startServer(mode: 'on' | 'off'): Promise<Server> {
   });
   const next = () => new Promise<Record<string, number>>((resolve) => waiting.push(resolve));
   const started = await Promise.race([next(), exited.then((code) => ({ exited: code ?? -1 }))]);
-  if (!('port' in started)) throw new Error(`the server (authentication ${mode}) exited with ${started.exited} before listening:\n${stderr}`);
+  if (!('port' in started))
+    throw new Error(`the server (authentication ${mode}) exited with ${started.exited} before listening:\n${stderr}`);
   return {
     port: started.port!,
     async cpu() {
@@ -157,20 +180,30 @@ interface Figures {
 
 let nextOrder = 0;
 
-function requestsFor(endpoint: Endpoint, mode: Mode, token: string, replayOrder: Record<string, unknown>): autocannon.Request[] {
+function requestsFor(
+  endpoint: Endpoint,
+  mode: Mode,
+  token: string,
+  replayOrder: Record<string, unknown>,
+): autocannon.Request[] {
   const headers: Record<string, string> = mode === 'on' ? { authorization: `Bearer ${token}` } : {};
   if (endpoint === 'get') return [{ method: 'GET', path: `/orders?shop=${SHOP}&limit=50`, headers }];
   const post = { method: 'POST', path: '/orders', headers: { ...headers, 'content-type': 'application/json' } };
   if (POST_MODE === 'replay') {
     return [{ ...post, body: JSON.stringify({ shop_id: POST_SHOP, orders: [replayOrder] }) }];
   }
-  return [{
-    ...post,
-    setupRequest: (request) => ({
-      ...request,
-      body: JSON.stringify({ shop_id: POST_SHOP, orders: Array.from({ length: ORDERS_PER_POST }, () => orderJson(`P${nextOrder++}`)) }),
-    }),
-  }];
+  return [
+    {
+      ...post,
+      setupRequest: (request) => ({
+        ...request,
+        body: JSON.stringify({
+          shop_id: POST_SHOP,
+          orders: Array.from({ length: ORDERS_PER_POST }, () => orderJson(`P${nextOrder++}`)),
+        }),
+      }),
+    },
+  ];
 }
 
 /** The same POSTs, each with a new Idempotency-Key. */
@@ -179,12 +212,21 @@ function keyedRequests(token: string, replayOrder: Record<string, unknown>): aut
     ...request,
     setupRequest: (req: autocannon.Request, context: Record<string, unknown>) => {
       const built = (request.setupRequest ? request.setupRequest(req, context) : req) ?? req;
-      return { ...built, headers: { ...(built.headers ?? {}), 'idempotency-key': `bench-${process.pid}-${nextOrder++}` } };
+      return {
+        ...built,
+        headers: { ...(built.headers ?? {}), 'idempotency-key': `bench-${process.pid}-${nextOrder++}` },
+      };
     },
   }));
 }
 
-async function measure(server: Server, label: string, requests: autocannon.Request[], warmup = WARMUP, seconds = SECONDS): Promise<Figures> {
+async function measure(
+  server: Server,
+  label: string,
+  requests: autocannon.Request[],
+  warmup = WARMUP,
+  seconds = SECONDS,
+): Promise<Figures> {
   const options = { url: `http://127.0.0.1:${server.port}`, connections: CONNECTIONS, requests };
   if (warmup > 0) await autocannon({ ...options, duration: warmup });
   const cpuBefore = await server.cpu();
@@ -192,7 +234,9 @@ async function measure(server: Server, label: string, requests: autocannon.Reque
   const cpuUsed = (await server.cpu()) - cpuBefore;
   const ok = result['2xx'];
   if (result.non2xx || result.errors || result.timeouts || ok === 0) {
-    throw new Error(`${label}: ${ok} 2xx, ${result.non2xx} other answers (${JSON.stringify(result.statusCodeStats)}), ${result.errors} errors, ${result.timeouts} timeouts`);
+    throw new Error(
+      `${label}: ${ok} 2xx, ${result.non2xx} other answers (${JSON.stringify(result.statusCodeStats)}), ${result.errors} errors, ${result.timeouts} timeouts`,
+    );
   }
   return {
     requestsPerSecond: ok / result.duration,
@@ -215,7 +259,13 @@ function medianFigures(runs: Figures[]): Figures {
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
-const rounded = (f: Figures) => ({ requestsPerSecond: Math.round(f.requestsPerSecond), p50: f.p50, p90: f.p90, p99: f.p99, serverCpuMicros: Math.round(f.serverCpuMicros) });
+const rounded = (f: Figures) => ({
+  requestsPerSecond: Math.round(f.requestsPerSecond),
+  p50: f.p50,
+  p90: f.p90,
+  p99: f.p99,
+  serverCpuMicros: Math.round(f.serverCpuMicros),
+});
 const describe = (f: Figures) =>
   `${Math.round(f.requestsPerSecond).toLocaleString('en-US').padStart(6)}/s, latency p50 ${f.p50} ms, p90 ${f.p90} ms, p99 ${f.p99} ms, server CPU ${Math.round(f.serverCpuMicros)} µs/request`;
 
@@ -236,9 +286,24 @@ async function timeParts(token: string) {
       if (!(await principalOfApiKey(ctx, token, { ip: '127.0.0.1' }))) throw new Error('the bench key is not found');
     });
     const auditWrite = await time(5000, (i) =>
-      recordAudit(ctx, { accountId: 'default', shopId: SHOP, actorKind: 'key', actorId: '1', actorName: 'bench', action: 'POST /orders', target: '/orders', outcome: 'ok', ip: '127.0.0.1', detail: { status: 200, i } }),
+      recordAudit(ctx, {
+        accountId: 'default',
+        shopId: SHOP,
+        actorKind: 'key',
+        actorId: '1',
+        actorName: 'bench',
+        action: 'POST /orders',
+        target: '/orders',
+        outcome: 'ok',
+        ip: '127.0.0.1',
+        detail: { status: 200, i },
+      }),
     );
-    return { sha256Micros: round1(sha256), apiKeyLookupMicros: round1(apiKeyLookup), auditWriteMicros: round1(auditWrite) };
+    return {
+      sha256Micros: round1(sha256),
+      apiKeyLookupMicros: round1(apiKeyLookup),
+      auditWriteMicros: round1(auditWrite),
+    };
   } finally {
     await store.close();
   }
@@ -249,7 +314,9 @@ const began = performance.now();
 try {
   const seedStart = performance.now();
   const { token, replayOrder } = await seed();
-  console.log(`seeded ${SEED.toLocaleString('en-US')} orders in shop "${SHOP}" (SQLite, ${url.slice('sqlite:'.length)}) and an owner API key in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+  console.log(
+    `seeded ${SEED.toLocaleString('en-US')} orders in shop "${SHOP}" (SQLite, ${url.slice('sqlite:'.length)}) and an owner API key in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`,
+  );
   console.log(
     `autocannon: ${CONNECTIONS} connections on loopback, ${WARMUP} s warm-up + ${SECONDS} s measured per endpoint; ${ROUNDS} round${ROUNDS > 1 ? 's' : ''} of each mode, servers started ` +
       `${Array.from({ length: ROUNDS }, (_, r) => (r % 2 ? 'off, on' : 'on, off')).join(', ')}; the median is reported`,
@@ -272,20 +339,34 @@ try {
         const health = (headers: Record<string, string>) => [{ method: 'GET', path: '/health', headers }];
         const partsWarmup = Math.min(WARMUP, 1);
         const withoutKey = await measure(server, 'GET /health without a key', health({}), partsWarmup, PARTS_SECONDS);
-        const withKey = await measure(server, 'GET /health with the key', health({ authorization: `Bearer ${token}` }), partsWarmup, PARTS_SECONDS);
+        const withKey = await measure(
+          server,
+          'GET /health with the key',
+          health({ authorization: `Bearer ${token}` }),
+          partsWarmup,
+          PARTS_SECONDS,
+        );
         lookupInServer = { withoutKey, withKey };
         console.log(`  API key lookup in the server: GET /health (public) without a key ${describe(withoutKey)}`);
         console.log(`  API key lookup in the server: GET /health (public) with the key ${describe(withKey)}`);
       }
       for (const endpoint of ['get', 'post'] as const) {
-        const figures = await measure(server, `${endpoint} with authentication ${mode}`, requestsFor(endpoint, mode, token, replayOrder));
+        const figures = await measure(
+          server,
+          `${endpoint} with authentication ${mode}`,
+          requestsFor(endpoint, mode, token, replayOrder),
+        );
         runs[endpoint][mode].push(figures);
-        console.log(`  round ${Math.floor(i / 2) + 1}, authentication ${mode.padEnd(3)} ${endpoint === 'get' ? 'GET ' : 'POST'}: ${describe(figures)}`);
+        console.log(
+          `  round ${Math.floor(i / 2) + 1}, authentication ${mode.padEnd(3)} ${endpoint === 'get' ? 'GET ' : 'POST'}: ${describe(figures)}`,
+        );
       }
       if (mode === 'on') {
         const figures = await measure(server, 'post with an Idempotency-Key', keyedRequests(token, replayOrder));
         keyed.push(figures);
-        console.log(`  round ${Math.floor(i / 2) + 1}, authentication on  POST with an Idempotency-Key: ${describe(figures)}`);
+        console.log(
+          `  round ${Math.floor(i / 2) + 1}, authentication on  POST with an Idempotency-Key: ${describe(figures)}`,
+        );
       }
     } finally {
       await server.stop();
@@ -300,7 +381,10 @@ try {
     const ratio = on.requestsPerSecond / off.requestsPerSecond;
     const cost = 1 - ratio;
     meetsTarget &&= cost < TARGET_COST;
-    const label = endpoint === 'get' ? `GET /orders?shop=${SHOP}&limit=50` : `POST /orders (${POST_MODE === 'new' ? `${ORDERS_PER_POST} new order` : 'replay'})`;
+    const label =
+      endpoint === 'get'
+        ? `GET /orders?shop=${SHOP}&limit=50`
+        : `POST /orders (${POST_MODE === 'new' ? `${ORDERS_PER_POST} new order` : 'replay'})`;
     console.log(`${label}`);
     console.log(`  authentication on : ${describe(on)}`);
     console.log(`  authentication off: ${describe(off)}`);
@@ -309,7 +393,10 @@ try {
         `${Math.round(on.serverCpuMicros - off.serverCpuMicros)} µs of server CPU per request`,
     );
     results[endpoint] = {
-      on: rounded(on), off: rounded(off), ratio: Number(ratio.toFixed(3)), costPct: round1(cost * 100),
+      on: rounded(on),
+      off: rounded(off),
+      ratio: Number(ratio.toFixed(3)),
+      costPct: round1(cost * 100),
       authCpuMicrosPerRequest: Math.round(on.serverCpuMicros - off.serverCpuMicros),
       rounds: { on: runs[endpoint].on.map(rounded), off: runs[endpoint].off.map(rounded) },
     };
@@ -321,10 +408,19 @@ try {
   console.log('POST /orders with a new Idempotency-Key on every request (authentication on)');
   console.log(`  with the key   : ${describe(keyedMedian)}`);
   console.log(`  without a key  : ${describe(plainPost)}`);
-  console.log(`  with/without ${keyedRatio.toFixed(3)}: storing the keys costs ${((1 - keyedRatio) * 100).toFixed(1)} % of the rate, ${Math.round(keyedMedian.serverCpuMicros - plainPost.serverCpuMicros)} µs of server CPU per request`);
-  results.idempotencyKey = { with: rounded(keyedMedian), without: rounded(plainPost), ratio: Number(keyedRatio.toFixed(3)), rounds: keyed.map(rounded) };
+  console.log(
+    `  with/without ${keyedRatio.toFixed(3)}: storing the keys costs ${((1 - keyedRatio) * 100).toFixed(1)} % of the rate, ${Math.round(keyedMedian.serverCpuMicros - plainPost.serverCpuMicros)} µs of server CPU per request`,
+  );
+  results.idempotencyKey = {
+    with: rounded(keyedMedian),
+    without: rounded(plainPost),
+    ratio: Number(keyedRatio.toFixed(3)),
+    rounds: keyed.map(rounded),
+  };
 
-  const lookupCpu = lookupInServer ? lookupInServer.withKey.serverCpuMicros - lookupInServer.withoutKey.serverCpuMicros : undefined;
+  const lookupCpu = lookupInServer
+    ? lookupInServer.withKey.serverCpuMicros - lookupInServer.withoutKey.serverCpuMicros
+    : undefined;
   if (lookupCpu !== undefined) {
     const postCost = (results.post as { authCpuMicrosPerRequest: number }).authCpuMicrosPerRequest;
     console.log(
@@ -334,18 +430,37 @@ try {
   }
   const parts = {
     ...(await timeParts(token)),
-    ...(lookupInServer ? { serverLookupCpuMicros: Math.round(lookupCpu!), healthWithoutKey: rounded(lookupInServer.withoutKey), healthWithKey: rounded(lookupInServer.withKey) } : {}),
+    ...(lookupInServer
+      ? {
+          serverLookupCpuMicros: Math.round(lookupCpu!),
+          healthWithoutKey: rounded(lookupInServer.withoutKey),
+          healthWithKey: rounded(lookupInServer.withKey),
+        }
+      : {}),
   };
   console.log(
     `parts, one at a time in this process (µs per call): SHA-256 of the token ${parts.sha256Micros} (once a request: the key lookup; the rate limiter keys on the verified key's id), ` +
       `API key lookup (hash + key + its shops; last use written at most once a minute) ${parts.apiKeyLookupMicros}, audit log write (unsafe requests only) ${parts.auditWriteMicros}`,
   );
   const seconds = (performance.now() - began) / 1000;
-  console.log(`total ${seconds.toFixed(0)} s; ${meetsTarget ? 'meets' : 'misses'} the target (authentication costs under ${TARGET_COST * 100} % on both endpoints)`);
-  console.log(JSON.stringify({
-    seeded: SEED, connections: CONNECTIONS, seconds: SECONDS, warmup: WARMUP, rounds: ROUNDS, postMode: POST_MODE, ordersPerPost: ORDERS_PER_POST,
-    ...results, parts, meetsTarget, totalSeconds: Math.round(seconds),
-  }));
+  console.log(
+    `total ${seconds.toFixed(0)} s; ${meetsTarget ? 'meets' : 'misses'} the target (authentication costs under ${TARGET_COST * 100} % on both endpoints)`,
+  );
+  console.log(
+    JSON.stringify({
+      seeded: SEED,
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      warmup: WARMUP,
+      rounds: ROUNDS,
+      postMode: POST_MODE,
+      ordersPerPost: ORDERS_PER_POST,
+      ...results,
+      parts,
+      meetsTarget,
+      totalSeconds: Math.round(seconds),
+    }),
+  );
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -38,7 +38,9 @@ if (!isFresh()) {
   await buildApp();
 }
 execFileSync(bin, ['import', path.resolve('examples/orders.csv'), '--shop', 'demo'], { env, stdio: 'ignore' });
-const orderId = JSON.parse(execFileSync(bin, ['orders', '--json', '--limit', '1'], { env, encoding: 'utf8' }))[0].id as string | number;
+const orderId = JSON.parse(execFileSync(bin, ['orders', '--json', '--limit', '1'], { env, encoding: 'utf8' }))[0].id as
+  | string
+  | number;
 
 const commands: Array<{ name: string; argv: string[] }> = [
   { name: 'node -e ""', argv: [process.execPath, '-e', ''] },
@@ -59,12 +61,22 @@ for (let run = 0; run < RUNS; run++) {
 
 const bare = { wall: median(samples[0]!.wall), cpu: median(samples[0]!.cpu) };
 console.log(`shipby start-up, median of ${RUNS} runs (${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)})`);
-console.log(`${'command'.padEnd(24)}${'wall ms'.padStart(9)}${'× bare'.padStart(8)}${'cpu ms'.padStart(9)}${'× bare'.padStart(8)}`);
+console.log(
+  `${'command'.padEnd(24)}${'wall ms'.padStart(9)}${'× bare'.padStart(8)}${'cpu ms'.padStart(9)}${'× bare'.padStart(8)}`,
+);
 const figures = commands.map((command, i) => {
   const wall = median(samples[i]!.wall);
   const cpu = median(samples[i]!.cpu);
-  console.log(`${command.name.padEnd(24)}${wall.toFixed(0).padStart(9)}${(wall / bare.wall).toFixed(2).padStart(8)}${cpu.toFixed(0).padStart(9)}${(cpu / bare.cpu).toFixed(2).padStart(8)}`);
-  return { command: command.name, wall_ms: Math.round(wall), wall_ratio: Number((wall / bare.wall).toFixed(2)), cpu_ms: Math.round(cpu), cpu_ratio: Number((cpu / bare.cpu).toFixed(2)) };
+  console.log(
+    `${command.name.padEnd(24)}${wall.toFixed(0).padStart(9)}${(wall / bare.wall).toFixed(2).padStart(8)}${cpu.toFixed(0).padStart(9)}${(cpu / bare.cpu).toFixed(2).padStart(8)}`,
+  );
+  return {
+    command: command.name,
+    wall_ms: Math.round(wall),
+    wall_ratio: Number((wall / bare.wall).toFixed(2)),
+    cpu_ms: Math.round(cpu),
+    cpu_ratio: Number((cpu / bare.cpu).toFixed(2)),
+  };
 });
 console.log(JSON.stringify({ bench: 'cli', runs: RUNS, load: Number(os.loadavg()[0]!.toFixed(1)), figures }));
 fs.rmSync(dir, { recursive: true, force: true });

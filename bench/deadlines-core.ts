@@ -57,9 +57,15 @@ for (let i = 0; i < POOL; i++) {
   };
   if (kind.platformDeadline) order.platformShipByAt = paidAt + between(48, 200) * H;
   if (random() < 0.3) order.handlingDays = between(1, 6);
-  if (random() < 0.05) order.extensions = [{ hours: between(24, 120), agreedBy: 'buyer', agreedAt: paidAt + between(1, 48) * H }];
+  if (random() < 0.05)
+    order.extensions = [{ hours: between(24, 120), agreedBy: 'buyer', agreedAt: paidAt + between(1, 48) * H }];
   const roll = random();
-  if (roll < 0.2) order.trackingUploadedAt = order.handedOverAt = order.carrierScanAt = order.warehouseReceivedAt = paidAt + between(1, 200) * H;
+  if (roll < 0.2)
+    order.trackingUploadedAt =
+      order.handedOverAt =
+      order.carrierScanAt =
+      order.warehouseReceivedAt =
+        paidAt + between(1, 200) * H;
   else if (roll < 0.22) {
     order.cancelledAt = paidAt + between(1, 48) * H;
     order.cancelledBy = 'seller';
@@ -71,7 +77,10 @@ for (let i = 0; i < POOL; i++) {
   nows.push(paidAt + between(0, 12 * 24) * H);
 }
 
-function run(label: string, step: (i: number) => number): { seconds: number; cpuSeconds: number; perSecond: number; perCpuSecond: number } {
+function run(
+  label: string,
+  step: (i: number) => number,
+): { seconds: number; cpuSeconds: number; perSecond: number; perCpuSecond: number } {
   for (let i = 0; i < 20_000; i++) step(i); // warm-up: JIT, zone offset and calendar caches
   let checksum = 0;
   const cpuBefore = process.cpuUsage();
@@ -103,10 +112,14 @@ const situated = run('situation (includes the verdict and its deadline)', (i) =>
   return situationOf(facts[k]!, policies[k]!, nows[k]! + (i >= POOL ? (i % 5) * H : 0)).reasons.length;
 });
 const TARGET = 50_000;
-console.log(`situation + verdict: ${situated.perSecond.toLocaleString('en')} orders/s against the target of ${TARGET.toLocaleString('en')} (${(situated.perSecond / TARGET).toFixed(2)}×)`);
+console.log(
+  `situation + verdict: ${situated.perSecond.toLocaleString('en')} orders/s against the target of ${TARGET.toLocaleString('en')} (${(situated.perSecond / TARGET).toFixed(2)}×)`,
+);
 const combinedPerSecond = Math.round(ORDERS / (deadline.seconds + judged.seconds));
 const combinedPerCpuSecond = Math.round(ORDERS / (deadline.cpuSeconds + judged.cpuSeconds));
-console.log(`deadline + verdict: ${combinedPerSecond.toLocaleString('en')} orders/s (${combinedPerCpuSecond.toLocaleString('en')} per CPU-second)`);
+console.log(
+  `deadline + verdict: ${combinedPerSecond.toLocaleString('en')} orders/s (${combinedPerCpuSecond.toLocaleString('en')} per CPU-second)`,
+);
 console.log(
   JSON.stringify({
     orders: ORDERS,

@@ -46,18 +46,48 @@ async function time(label: string, run: (shop: string) => Promise<unknown>): Pro
 function orderValues(i: number, random: () => number) {
   const paid = NOW - Math.floor(random() * 6 * 86_400_000);
   const shipBy = paid + (2 + Math.floor(random() * 8)) * 86_400_000 + Math.floor(random() * 86_400_000);
-  return [`shop-${i % SHOPS}`, 'aliexpress', String(9_000_000_000_000 + i), random() < 0.9 ? 'awaiting_shipment' : 'new', 'USD', 100 + Math.floor(random() * 5000),
-    'Buyer', 'ES', 'Calle 1', 'Madrid', 3 + (i % 5), paid, paid + 3_600_000, shipBy, 'computed', `h${i}`, NOW, NOW, 'aliexpress_pop', 1];
+  return [
+    `shop-${i % SHOPS}`,
+    'aliexpress',
+    String(9_000_000_000_000 + i),
+    random() < 0.9 ? 'awaiting_shipment' : 'new',
+    'USD',
+    100 + Math.floor(random() * 5000),
+    'Buyer',
+    'ES',
+    'Calle 1',
+    'Madrid',
+    3 + (i % 5),
+    paid,
+    paid + 3_600_000,
+    shipBy,
+    'computed',
+    `h${i}`,
+    NOW,
+    NOW,
+    'aliexpress_pop',
+    1,
+  ];
 }
-const COLUMNS = 'shop_id, platform, platform_order_id, status, currency, total_amount, buyer_name, buyer_country, address_line1, city, handling_days, paid_at, risk_passed_at, ship_by_at, ship_by_source, content_hash, created_at, updated_at, policy_id, policy_version';
+const COLUMNS =
+  'shop_id, platform, platform_order_id, status, currency, total_amount, buyer_name, buyer_country, address_line1, city, handling_days, paid_at, risk_passed_at, ship_by_at, ship_by_source, content_hash, created_at, updated_at, policy_id, policy_version';
 
 async function fill(store: Store): Promise<void> {
   await migrateToLatest(store);
   const random = seededRandom(7);
-  const shops = Array.from({ length: SHOPS }, (_, i) => ({ id: `shop-${i}`, name: `shop-${i}`, platform: 'aliexpress', created_at: NOW }));
+  const shops = Array.from({ length: SHOPS }, (_, i) => ({
+    id: `shop-${i}`,
+    name: `shop-${i}`,
+    platform: 'aliexpress',
+    created_at: NOW,
+  }));
   await store.db.insertInto('shops').values(shops).execute();
   if (store.sqlite) {
-    const insert = store.sqlite.prepare(`INSERT INTO orders (${COLUMNS}) VALUES (${COLUMNS.split(',').map(() => '?').join(',')})`);
+    const insert = store.sqlite.prepare(
+      `INSERT INTO orders (${COLUMNS}) VALUES (${COLUMNS.split(',')
+        .map(() => '?')
+        .join(',')})`,
+    );
     store.sqlite.transaction(() => {
       for (let i = 0; i < ORDERS; i++) insert.run(orderValues(i, random));
     })();
@@ -68,7 +98,9 @@ async function fill(store: Store): Promise<void> {
     const width = COLUMNS.split(',').length;
     for (let start = 0; start < ORDERS; start += 2000) {
       const rows = Array.from({ length: Math.min(2000, ORDERS - start) }, (_, k) => orderValues(start + k, random));
-      const placeholders = rows.map((_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(',')})`).join(',');
+      const placeholders = rows
+        .map((_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(',')})`)
+        .join(',');
       await client.query(`INSERT INTO orders (${COLUMNS}) VALUES ${placeholders}`, rows.flat());
     }
     await client.query('ANALYZE orders');
@@ -89,19 +121,28 @@ async function measure(name: string, store: Store) {
   } else {
     const client = new pg.Client({ connectionString: store.url });
     await client.connect();
-    bare = await time('bare ORDER BY ship_by_at LIMIT 100', (shop) => client.query({ name: 'bare', text: BARE_SQL((i) => `$${i}`), values: [shop] }));
+    bare = await time('bare ORDER BY ship_by_at LIMIT 100', (shop) =>
+      client.query({ name: 'bare', text: BARE_SQL((i) => `$${i}`), values: [shop] }),
+    );
     await client.end();
   }
-  const query = await time('at-risk query (app)', (shop) => atRiskOrders(store.db, { shopIds: [shop], limit: 100, now: NOW }));
+  const query = await time('at-risk query (app)', (shop) =>
+    atRiskOrders(store.db, { shopIds: [shop], limit: 100, now: NOW }),
+  );
   const sample = await atRiskOrders(store.db, { shopIds: ['shop-0'], limit: 100, now: NOW });
-  if (sample.length !== 100 || sample.some((o, i) => i > 0 && o.ship_by_at! < sample[i - 1]!.ship_by_at!)) throw new Error('the at-risk query returned the wrong rows');
+  if (sample.length !== 100 || sample.some((o, i) => i > 0 && o.ship_by_at! < sample[i - 1]!.ship_by_at!))
+    throw new Error('the at-risk query returned the wrong rows');
   const full = await time('at-risk list with verdicts', (shop) => atRisk(ctx, { shopIds: [shop], limit: 100 }));
   const ratio = query.median / bare.median;
   console.log(`  at-risk / bare (median) = ${ratio.toFixed(2)}× (target ≤ 2×)`);
   return { bare, query, withVerdicts: full, ratio: Number(ratio.toFixed(2)) };
 }
 
-const coreOut = execFileSync(process.execPath, [...process.execArgv, path.resolve('bench/deadlines-core.ts'), String(ORDERS)], { encoding: 'utf8' });
+const coreOut = execFileSync(
+  process.execPath,
+  [...process.execArgv, path.resolve('bench/deadlines-core.ts'), String(ORDERS)],
+  { encoding: 'utf8' },
+);
 process.stdout.write(coreOut);
 const core = JSON.parse(coreOut.trim().split('\n').at(-1)!);
 
@@ -123,4 +164,15 @@ try {
 } finally {
   await scratch.drop();
 }
-console.log(JSON.stringify({ bench: 'deadlines', orders: ORDERS, shops: SHOPS, queries: QUERIES, core, sqlite, postgres, targets: { ratio: 2, sqliteP99Ms: 10 } }));
+console.log(
+  JSON.stringify({
+    bench: 'deadlines',
+    orders: ORDERS,
+    shops: SHOPS,
+    queries: QUERIES,
+    core,
+    sqlite,
+    postgres,
+    targets: { ratio: 2, sqliteP99Ms: 10 },
+  }),
+);

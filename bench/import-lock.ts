@@ -67,6 +67,19 @@ await new Promise((resolve) => child.on('exit', resolve));
 const waits = JSON.parse(output.slice(output.indexOf('{'))) as { writes: number; max: number; p99: number };
 await store.close();
 
-console.log(`import of ${report.created.toLocaleString()} orders: ${seconds.toFixed(1)} s (committed: ${report.committed})`);
-console.log(`another writer meanwhile: ${waits.writes} writes, longest wait ${(waits.max / 1000).toFixed(2)} s, p99 ${waits.p99.toFixed(0)} ms; longest wait / import = ${((waits.max / 1000 / seconds) * 100).toFixed(0)}%`);
-console.log(JSON.stringify({ bench: 'import-lock', orders: report.created, importSeconds: Number(seconds.toFixed(2)), writerWrites: waits.writes, writerMaxWaitMs: Math.round(waits.max), writerP99Ms: Math.round(waits.p99) }));
+console.log(
+  `import of ${report.created.toLocaleString()} orders: ${seconds.toFixed(1)} s (committed: ${report.committed})`,
+);
+console.log(
+  `another writer meanwhile: ${waits.writes} writes, longest wait ${(waits.max / 1000).toFixed(2)} s, p99 ${waits.p99.toFixed(0)} ms; longest wait / import = ${((waits.max / 1000 / seconds) * 100).toFixed(0)}%`,
+);
+console.log(
+  JSON.stringify({
+    bench: 'import-lock',
+    orders: report.created,
+    importSeconds: Number(seconds.toFixed(2)),
+    writerWrites: waits.writes,
+    writerMaxWaitMs: Math.round(waits.max),
+    writerP99Ms: Math.round(waits.p99),
+  }),
+);

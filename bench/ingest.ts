@@ -11,7 +11,13 @@ import { createContext } from '../src/app/context';
 import { importOrderFile } from '../src/app/import-orders';
 import { deadlineFactsOf, deadlineFor, resolverFor } from '../src/app/policies';
 import { orderContentHash } from '../src/core/order-facts';
-import { orderTotal, parseLineFields, parseOrderFields, type ImportIssue, type OrderInput } from '../src/core/order-input';
+import {
+  orderTotal,
+  parseLineFields,
+  parseOrderFields,
+  type ImportIssue,
+  type OrderInput,
+} from '../src/core/order-input';
 import { migrateToLatest, openStore, type Store } from '../src/store/database';
 import { createScratchDatabase } from '../src/store/pg-admin';
 import { csvHeader, csvLine, generateOrderRows } from './lib/generate-orders';
@@ -45,17 +51,49 @@ function* bareChunks(count: number, chunk: number) {
   let orders: unknown[][] = [];
   let lines: Array<[string, number, string, number, number]> = [];
   const now = Date.now();
-  const resolver = resolverFor({ id: 'bench', platform: 'aliexpress', policy_id: null, policy_by_type: null, policy_overrides: null });
+  const resolver = resolverFor({
+    id: 'bench',
+    platform: 'aliexpress',
+    policy_id: null,
+    policy_by_type: null,
+    policy_overrides: null,
+  });
   for (const group of generateOrderRows(count)) {
     const issues: ImportIssue[] = [];
     const fields = parseOrderFields(group[0]!, 2, issues)!;
-    const order: OrderInput = { ...fields, lines: group.map((raw, i) => parseLineFields(raw, i + 2, fields.currency, issues)!) };
+    const order: OrderInput = {
+      ...fields,
+      lines: group.map((raw, i) => parseLineFields(raw, i + 2, fields.currency, issues)!),
+    };
     const deadline = deadlineFor(resolver, deadlineFactsOf(order));
     orders.push([
-      'bench', order.platform, order.platformOrderId, order.status, order.platformStatus, order.currency, orderTotal(order),
-      order.buyer.name, order.buyer.country, order.buyer.addressLine1, order.buyer.city, order.buyer.postcode, order.buyer.phone,
-      order.handlingDays, order.logisticsService, order.paidAt, order.riskPassedAt, deadline.shipBy?.shipByAt ?? null, deadline.shipBy?.source ?? null,
-      order.platformShipByAt, order.status === 'awaiting_shipment' ? now : null, orderContentHash(order), 1, now, now, deadline.policy.id, deadline.policy.version,
+      'bench',
+      order.platform,
+      order.platformOrderId,
+      order.status,
+      order.platformStatus,
+      order.currency,
+      orderTotal(order),
+      order.buyer.name,
+      order.buyer.country,
+      order.buyer.addressLine1,
+      order.buyer.city,
+      order.buyer.postcode,
+      order.buyer.phone,
+      order.handlingDays,
+      order.logisticsService,
+      order.paidAt,
+      order.riskPassedAt,
+      deadline.shipBy?.shipByAt ?? null,
+      deadline.shipBy?.source ?? null,
+      order.platformShipByAt,
+      order.status === 'awaiting_shipment' ? now : null,
+      orderContentHash(order),
+      1,
+      now,
+      now,
+      deadline.policy.id,
+      deadline.policy.version,
     ]);
     order.lines.forEach((l, i) => lines.push([order.platformOrderId, i + 1, l.sku, l.quantity, l.unitPrice]));
     if (orders.length >= chunk) {
@@ -67,7 +105,8 @@ function* bareChunks(count: number, chunk: number) {
   if (orders.length) yield { orders, lines };
 }
 
-const ORDER_COLUMNS = 'shop_id, platform, platform_order_id, status, platform_status, currency, total_amount, buyer_name, buyer_country, address_line1, city, postcode, phone, handling_days, logistics_service, paid_at, risk_passed_at, ship_by_at, ship_by_source, platform_ship_by_at, accepted_at, content_hash, version, created_at, updated_at, policy_id, policy_version';
+const ORDER_COLUMNS =
+  'shop_id, platform, platform_order_id, status, platform_status, currency, total_amount, buyer_name, buyer_country, address_line1, city, postcode, phone, handling_days, logistics_service, paid_at, risk_passed_at, ship_by_at, ship_by_source, platform_ship_by_at, accepted_at, content_hash, version, created_at, updated_at, policy_id, policy_version';
 
 async function bareSqlite(file: string, count: number): Promise<number> {
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
@@ -75,9 +114,17 @@ async function bareSqlite(file: string, count: number): Promise<number> {
   await migrateToLatest(store);
   const db = store.sqlite!;
   db.prepare("INSERT INTO shops (id, name, platform, created_at) VALUES ('bench', 'bench', 'aliexpress', 0)").run();
-  const insertOrder = db.prepare(`INSERT INTO orders (${ORDER_COLUMNS}) VALUES (${ORDER_COLUMNS.split(',').map(() => '?').join(', ')})`);
-  const insertLine = db.prepare('INSERT INTO order_lines (order_id, line_no, sku, quantity, unit_price) VALUES (?, ?, ?, ?, ?)');
-  const insertEvent = db.prepare("INSERT INTO order_events (order_id, parcel_id, at, actor, kind, to_state, data) VALUES (?, NULL, ?, 'import', 'created', ?, ?)");
+  const insertOrder = db.prepare(
+    `INSERT INTO orders (${ORDER_COLUMNS}) VALUES (${ORDER_COLUMNS.split(',')
+      .map(() => '?')
+      .join(', ')})`,
+  );
+  const insertLine = db.prepare(
+    'INSERT INTO order_lines (order_id, line_no, sku, quantity, unit_price) VALUES (?, ?, ?, ?, ?)',
+  );
+  const insertEvent = db.prepare(
+    "INSERT INTO order_events (order_id, parcel_id, at, actor, kind, to_state, data) VALUES (?, NULL, ?, 'import', 'created', ?, ?)",
+  );
   let elapsed = 0;
   const begin = db.prepare('BEGIN');
   const commit = db.prepare('COMMIT');
@@ -112,13 +159,28 @@ async function barePostgres(url: string, count: number): Promise<number> {
   const width = ORDER_COLUMNS.split(',').length;
   for (const { orders, lines } of bareChunks(count, 1000)) {
     const start = process.hrtime.bigint();
-    const placeholders = orders.map((_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(',')})`).join(',');
-    const inserted = await client.query(`INSERT INTO orders (${ORDER_COLUMNS}) VALUES ${placeholders} RETURNING id, platform_order_id`, orders.flat());
-    const ids = new Map(inserted.rows.map((r: { id: number; platform_order_id: string }) => [r.platform_order_id, r.id]));
+    const placeholders = orders
+      .map((_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(',')})`)
+      .join(',');
+    const inserted = await client.query(
+      `INSERT INTO orders (${ORDER_COLUMNS}) VALUES ${placeholders} RETURNING id, platform_order_id`,
+      orders.flat(),
+    );
+    const ids = new Map(
+      inserted.rows.map((r: { id: number; platform_order_id: string }) => [r.platform_order_id, r.id]),
+    );
     const lp = lines.map((_, r) => `($${r * 5 + 1},$${r * 5 + 2},$${r * 5 + 3},$${r * 5 + 4},$${r * 5 + 5})`).join(',');
-    await client.query(`INSERT INTO order_lines (order_id, line_no, sku, quantity, unit_price) VALUES ${lp}`, lines.flatMap((l) => [ids.get(l[0]), l[1], l[2], l[3], l[4]]));
-    const ep = orders.map((_, r) => `($${r * 3 + 1},$${r * 3 + 2},'import','created',$${r * 3 + 3},'{"source":"bench"}')`).join(',');
-    await client.query(`INSERT INTO order_events (order_id, at, actor, kind, to_state, data) VALUES ${ep}`, orders.flatMap((o) => [ids.get(o[2] as string), o[23], o[3]]));
+    await client.query(
+      `INSERT INTO order_lines (order_id, line_no, sku, quantity, unit_price) VALUES ${lp}`,
+      lines.flatMap((l) => [ids.get(l[0]), l[1], l[2], l[3], l[4]]),
+    );
+    const ep = orders
+      .map((_, r) => `($${r * 3 + 1},$${r * 3 + 2},'import','created',$${r * 3 + 3},'{"source":"bench"}')`)
+      .join(',');
+    await client.query(
+      `INSERT INTO order_events (order_id, at, actor, kind, to_state, data) VALUES ${ep}`,
+      orders.flatMap((o) => [ids.get(o[2] as string), o[23], o[3]]),
+    );
     elapsed += Number(process.hrtime.bigint() - start) / 1e6;
   }
   const start = process.hrtime.bigint();
@@ -135,7 +197,8 @@ async function timedImport(store: Store, file: string) {
   const start = performance.now();
   const report = await importOrderFile(ctx, { shopId: 'bench', file });
   const seconds = (performance.now() - start) / 1000;
-  if (!report.committed || report.created !== report.orders) throw new Error(`import failed: ${JSON.stringify(report.issues.slice(0, 3))}`);
+  if (!report.committed || report.created !== report.orders)
+    throw new Error(`import failed: ${JSON.stringify(report.issues.slice(0, 3))}`);
   return { seconds, orders: report.orders, rate: report.orders / seconds };
 }
 
@@ -145,7 +208,11 @@ if (process.argv[2] === '--write-csv') {
   process.exit(0);
 }
 function generate(file: string, count: number): void {
-  execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--write-csv', file, String(count)], { stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [...process.execArgv, fileURLToPath(import.meta.url), '--write-csv', file, String(count)],
+    { stdio: 'inherit' },
+  );
 }
 const csvFile = path.join(OUT, `orders-${ORDERS}.csv`);
 console.log(`generating ${ORDERS.toLocaleString()} orders → ${csvFile}`);
@@ -159,10 +226,14 @@ const sqliteStore = openStore(`sqlite:${sqliteFile}`);
 const sqliteImport = await timedImport(sqliteStore, csvFile);
 await sqliteStore.close();
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
-console.log(`SQLite import: ${sqliteImport.orders.toLocaleString()} orders in ${sqliteImport.seconds.toFixed(1)} s = ${Math.round(sqliteImport.rate).toLocaleString()} orders/s; peak RSS ${peakRssMb.toFixed(0)} MB (before: ${(rssBefore / 1024 ** 2).toFixed(0)} MB)`);
+console.log(
+  `SQLite import: ${sqliteImport.orders.toLocaleString()} orders in ${sqliteImport.seconds.toFixed(1)} s = ${Math.round(sqliteImport.rate).toLocaleString()} orders/s; peak RSS ${peakRssMb.toFixed(0)} MB (before: ${(rssBefore / 1024 ** 2).toFixed(0)} MB)`,
+);
 const sqliteBare = await bareSqlite(path.join(OUT, 'bare.db'), ORDERS);
 const sqliteRatio = sqliteImport.rate / sqliteBare;
-console.log(`SQLite bare batched insert: ${Math.round(sqliteBare).toLocaleString()} orders/s; import/bare = ${(sqliteRatio * 100).toFixed(1)}% (target ≥ 40%)`);
+console.log(
+  `SQLite bare batched insert: ${Math.round(sqliteBare).toLocaleString()} orders/s; import/bare = ${(sqliteRatio * 100).toFixed(1)}% (target ≥ 40%)`,
+);
 
 const pgFile = path.join(OUT, `orders-${PG_ORDERS}.csv`);
 generate(pgFile, PG_ORDERS);
@@ -179,15 +250,32 @@ try {
   await pgBareDb.drop();
 }
 const pgRatio = pgImport.rate / pgBare;
-console.log(`PostgreSQL import: ${pgImport.orders.toLocaleString()} orders in ${pgImport.seconds.toFixed(1)} s = ${Math.round(pgImport.rate).toLocaleString()} orders/s`);
-console.log(`PostgreSQL bare batched insert: ${Math.round(pgBare).toLocaleString()} orders/s; import/bare = ${(pgRatio * 100).toFixed(1)}%`);
+console.log(
+  `PostgreSQL import: ${pgImport.orders.toLocaleString()} orders in ${pgImport.seconds.toFixed(1)} s = ${Math.round(pgImport.rate).toLocaleString()} orders/s`,
+);
+console.log(
+  `PostgreSQL bare batched insert: ${Math.round(pgBare).toLocaleString()} orders/s; import/bare = ${(pgRatio * 100).toFixed(1)}%`,
+);
 for (const suffix of ['', '-wal', '-shm']) {
   fs.rmSync(sqliteFile + suffix, { force: true });
   fs.rmSync(path.join(OUT, 'bare.db') + suffix, { force: true });
 }
-console.log(JSON.stringify({
-  bench: 'ingest',
-  sqlite: { orders: sqliteImport.orders, ordersPerSecond: Math.round(sqliteImport.rate), bareOrdersPerSecond: Math.round(sqliteBare), ratio: Number(sqliteRatio.toFixed(3)), peakRssMb: Math.round(peakRssMb) },
-  postgres: { orders: pgImport.orders, ordersPerSecond: Math.round(pgImport.rate), bareOrdersPerSecond: Math.round(pgBare), ratio: Number(pgRatio.toFixed(3)) },
-  targets: { ratio: 0.4, peakRssMb: 512 },
-}));
+console.log(
+  JSON.stringify({
+    bench: 'ingest',
+    sqlite: {
+      orders: sqliteImport.orders,
+      ordersPerSecond: Math.round(sqliteImport.rate),
+      bareOrdersPerSecond: Math.round(sqliteBare),
+      ratio: Number(sqliteRatio.toFixed(3)),
+      peakRssMb: Math.round(peakRssMb),
+    },
+    postgres: {
+      orders: pgImport.orders,
+      ordersPerSecond: Math.round(pgImport.rate),
+      bareOrdersPerSecond: Math.round(pgBare),
+      ratio: Number(pgRatio.toFixed(3)),
+    },
+    targets: { ratio: 0.4, peakRssMb: 512 },
+  }),
+);

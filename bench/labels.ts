@@ -15,8 +15,22 @@ const base: Omit<LabelData, 'trackingNumber' | 'orderReference'> = {
   carrierName: 'China Post',
   serviceName: 'China Post Registered Air Mail',
   routingCode: 'ES-280-3',
-  sender: { name: 'Shenzhen Example Co', line1: '1 Keji Road', city: 'Shenzhen', postcode: '518000', country: 'CN', phone: '+86 755 0000 0000' },
-  recipient: { name: 'María García', line1: 'Calle de Alcalá 42', city: 'Madrid', postcode: '28014', country: 'ES', phone: '+34 600 000 000' },
+  sender: {
+    name: 'Shenzhen Example Co',
+    line1: '1 Keji Road',
+    city: 'Shenzhen',
+    postcode: '518000',
+    country: 'CN',
+    phone: '+86 755 0000 0000',
+  },
+  recipient: {
+    name: 'María García',
+    line1: 'Calle de Alcalá 42',
+    city: 'Madrid',
+    postcode: '28014',
+    country: 'ES',
+    phone: '+34 600 000 000',
+  },
   parcelPosition: 1,
   parcelCount: 1,
   weightG: 780,
@@ -25,13 +39,21 @@ const base: Omit<LabelData, 'trackingNumber' | 'orderReference'> = {
 };
 
 const figures: Record<string, number> = {};
-await renderLabels([{ ...base, trackingNumber: issueTrackingNumber('china-post', 1), orderReference: '8190000000000000' }]); // warm-up
+await renderLabels([
+  { ...base, trackingNumber: issueTrackingNumber('china-post', 1), orderReference: '8190000000000000' },
+]); // warm-up
 for (const n of counts) {
-  const labels = Array.from({ length: n }, (_, i) => ({ ...base, trackingNumber: issueTrackingNumber('china-post', 10_000_000 + i, 'R'), orderReference: String(8190000000000000 + i * 10) }));
+  const labels = Array.from({ length: n }, (_, i) => ({
+    ...base,
+    trackingNumber: issueTrackingNumber('china-post', 10_000_000 + i, 'R'),
+    orderReference: String(8190000000000000 + i * 10),
+  }));
   const started = performance.now();
   const pdf = await renderLabels(labels);
   const ms = performance.now() - started;
-  console.log(`${n} labels: ${ms.toFixed(0)} ms (${(ms / n).toFixed(2)} ms/label), ${(pdf.length / 1024).toFixed(0)} KiB (${(pdf.length / n / 1024).toFixed(1)} KiB/label)`);
+  console.log(
+    `${n} labels: ${ms.toFixed(0)} ms (${(ms / n).toFixed(2)} ms/label), ${(pdf.length / 1024).toFixed(0)} KiB (${(pdf.length / n / 1024).toFixed(1)} KiB/label)`,
+  );
   figures[`labels_${n}_ms`] = Math.round(ms);
   figures[`labels_${n}_ms_per_label`] = Number((ms / n).toFixed(2));
   figures[`labels_${n}_kib`] = Math.round(pdf.length / 1024);
@@ -40,7 +62,11 @@ for (const n of counts) {
 const bought = Number(process.argv[3] ?? 200);
 const carrier = await startSampleCarrierServer({ apiKey: 'bench-secret' });
 try {
-  const adapter = createYunExpressCarrier({ baseUrl: carrier.url, customerCode: carrier.customerCode, apiSecret: 'bench-secret' });
+  const adapter = createYunExpressCarrier({
+    baseUrl: carrier.url,
+    customerCode: carrier.customerCode,
+    apiSecret: 'bench-secret',
+  });
   const request = (i: number) => ({
     service: 'china-post-registered',
     reference: String(8190000000000000 + i),
@@ -60,7 +86,9 @@ try {
   for (let i = 1; i <= bought; i++) await adapter.createLabel(request(i)); // every one a retry: read back, not bought
   const retryMs = performance.now() - started;
   if (carrier.labels.size !== bought + 1) throw new Error(`retries bought labels: ${carrier.labels.size}`);
-  console.log(`${bought} labels bought over YunExpress's protocol: ${(buyMs / bought).toFixed(2)} ms/label; retried: ${(retryMs / bought).toFixed(2)} ms/label, none bought twice`);
+  console.log(
+    `${bought} labels bought over YunExpress's protocol: ${(buyMs / bought).toFixed(2)} ms/label; retried: ${(retryMs / bought).toFixed(2)} ms/label, none bought twice`,
+  );
   figures.yunexpress_buy_ms_per_label = Number((buyMs / bought).toFixed(2));
   figures.yunexpress_retry_ms_per_label = Number((retryMs / bought).toFixed(2));
 } finally {

@@ -22,7 +22,15 @@ import type { FaultConfig } from '../src/integrations/aliexpress/fake-server';
 import { startFakeAliExpressServer, type FakeAliExpressServer } from '../src/integrations/aliexpress/fake-server';
 import { migrateToLatest, openStore } from '../src/store/database';
 import { createScratchDatabase } from '../src/store/pg-admin';
-import { FAKE_APP_KEY, FAKE_APP_SECRET, FAKE_TOKEN, TEST_MASTER_KEY_TEXT, connectFakeShop, seedOrders, shipAll } from '../test/support/outbox-fixtures';
+import {
+  FAKE_APP_KEY,
+  FAKE_APP_SECRET,
+  FAKE_TOKEN,
+  TEST_MASTER_KEY_TEXT,
+  connectFakeShop,
+  seedOrders,
+  shipAll,
+} from '../test/support/outbox-fixtures';
 
 const PARCELS = Number(process.env.PARCELS ?? 10_000);
 const CONCURRENCY = Number(process.env.WORKER_CONCURRENCY ?? 24);
@@ -34,7 +42,11 @@ const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 function run(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, '--import', tsx, path.join(root, script), ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, '--import', tsx, path.join(root, script), ...args], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -43,7 +55,15 @@ function run(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Promi
   });
 }
 
-async function outboxRun(ctx: AppContext, fake: FakeAliExpressServer, url: string, workers: number, shop: string, firstId: number, firstSerial: number) {
+async function outboxRun(
+  ctx: AppContext,
+  fake: FakeAliExpressServer,
+  url: string,
+  workers: number,
+  shop: string,
+  firstId: number,
+  firstSerial: number,
+) {
   await connectFakeShop(ctx, fake, shop);
   const seeded = await seedOrders(ctx, fake, { shop, count: PARCELS, parcelsOf: () => 1, firstId });
   await shipAll(ctx, seeded, firstSerial);
@@ -67,7 +87,9 @@ async function outboxRun(ctx: AppContext, fake: FakeAliExpressServer, url: strin
   const machine = machineCpu();
   const benchCpu = process.cpuUsage(benchCpuBefore);
   // Each worker's last line: its counts and CPU time (start-up included).
-  const workerStats = outputs.map((text) => JSON.parse(text.trim().split('\n').pop()!) as { transactions: number; claimed: number; cpu_ms: number });
+  const workerStats = outputs.map(
+    (text) => JSON.parse(text.trim().split('\n').pop()!) as { transactions: number; claimed: number; cpu_ms: number },
+  );
   // From the first recorded attempt to the last upload delivered: the workers' start-up (tsx) is not counted.
   const { rows } = await sql<{ first_at: string; last_done: string; last_any: string; delivered: string }>`
     select (select min(e.at) from order_events e join orders o on o.id = e.order_id where o.shop_id = ${shop} and e.kind = 'upload_attempt') as first_at,
@@ -77,10 +99,16 @@ async function outboxRun(ctx: AppContext, fake: FakeAliExpressServer, url: strin
   const row = rows[0]!;
   const activeMs = Number(row.last_done) - Number(row.first_at);
   const stats = fake.stats();
-  const acceptedDeclarations = fake.marketplace.declarations.filter((d) => d.accepted && d.orderId >= String(firstId) && d.orderId < String(firstId + PARCELS * 10));
+  const acceptedDeclarations = fake.marketplace.declarations.filter(
+    (d) => d.accepted && d.orderId >= String(firstId) && d.orderId < String(firstId + PARCELS * 10),
+  );
   const accepted = acceptedDeclarations.length;
   const acceptedNumbers = new Set(acceptedDeclarations.map((d) => `${d.orderId}/${d.logisticsNo}`)).size;
-  const { rows: deadRows } = await sql<{ dead: string }>`select count(*) as dead from outbox where shop_id = ${shop} and kind = 'upload_tracking' and status <> 'delivered'`.execute(ctx.store.db);
+  const { rows: deadRows } = await sql<{
+    dead: string;
+  }>`select count(*) as dead from outbox where shop_id = ${shop} and kind = 'upload_tracking' and status <> 'delivered'`.execute(
+    ctx.store.db,
+  );
   const notDelivered = Number(deadRows[0]!.dead);
   // With errors injected, the last uploads wait out the retry backoff (2 s, 4 s, 8 s… after consecutive failures):
   // the time to 95 % delivered separates the throughput from that deliberate tail.
@@ -101,14 +129,34 @@ async function outboxRun(ctx: AppContext, fake: FakeAliExpressServer, url: strin
     recordTransactions: workerStats.reduce((sum, w) => sum + w.transactions, 0),
     claimed: workerStats.reduce((sum, w) => sum + w.claimed, 0),
   };
-  return { workers, delivered, accepted, acceptedNumbers, notDelivered, injected, p95Ms, uploadsPerSecondTo95: (0.95 * delivered) / (p95Ms / 1000), activeMs, wallMs, uploadsPerSecond: delivered / (activeMs / 1000), requests: stats.total, requestsPerSecond, cpu };
+  return {
+    workers,
+    delivered,
+    accepted,
+    acceptedNumbers,
+    notDelivered,
+    injected,
+    p95Ms,
+    uploadsPerSecondTo95: (0.95 * delivered) / (p95Ms / 1000),
+    activeMs,
+    wallMs,
+    uploadsPerSecond: delivered / (activeMs / 1000),
+    requests: stats.total,
+    requestsPerSecond,
+    cpu,
+  };
 }
 
 /** The gateway's documented transient errors (fixtures), on fulfil and order-detail calls. */
 function realErrorFaults(rate: number): FaultConfig {
   const dir = path.join(root, 'test/fixtures/aliexpress/gateway-errors');
   const body = (file: string) => JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Record<string, unknown>;
-  const notApplied = ['sync-api-call-limit.json', 'top-app-call-limited.json', 'sync-system-service-unavailable.json', 'top-service-unavailable.json'];
+  const notApplied = [
+    'sync-api-call-limit.json',
+    'top-app-call-limited.json',
+    'sync-system-service-unavailable.json',
+    'top-service-unavailable.json',
+  ];
   const maybeApplied = ['sync-isp-failure.json', 'top-isp-remote-timeout.json'];
   return {
     seed: 20,
@@ -132,75 +180,124 @@ function machineCpu(): { busy: number; total: number } {
 
 function cpuLine(run: Awaited<ReturnType<typeof outboxRun>>): string {
   const c = run.cpu;
-  return `   CPU: workers ${c.workerMsPerUpload.toFixed(2)} ms/upload (start-up included), fake ${c.fakeMsPerUpload.toFixed(2)} ms/upload, machine ${(c.machineBusy * 100).toFixed(0)} % busy; ${c.recordTransactions} record transactions (${((c.claimed) / Math.max(1, c.recordTransactions)).toFixed(1)} rows each)`;
+  return `   CPU: workers ${c.workerMsPerUpload.toFixed(2)} ms/upload (start-up included), fake ${c.fakeMsPerUpload.toFixed(2)} ms/upload, machine ${(c.machineBusy * 100).toFixed(0)} % busy; ${c.recordTransactions} record transactions (${(c.claimed / Math.max(1, c.recordTransactions)).toFixed(1)} rows each)`;
 }
 
 async function main(): Promise<void> {
-  const fake = await startFakeAliExpressServer({ appKey: FAKE_APP_KEY, appSecret: FAKE_APP_SECRET, accessTokens: [FAKE_TOKEN], seed: 1 });
+  const fake = await startFakeAliExpressServer({
+    appKey: FAKE_APP_KEY,
+    appSecret: FAKE_APP_SECRET,
+    accessTokens: [FAKE_TOKEN],
+    seed: 1,
+  });
   const scratch = await createScratchDatabase('shipby_bench');
   const store = openStore(scratch.url, { poolSize: 4 });
   try {
     await migrateToLatest(store);
     const ctx = createContext(store);
-    console.log(`outbox benchmark: ${PARCELS} parcels per run, PostgreSQL, fake marketplace in this process, ${CONCURRENCY} in flight per worker${ERROR_RATE > 0 ? `, real gateway errors injected on ${(ERROR_RATE * 100).toFixed(0)} % of fulfil and detail calls` : ''}`);
+    console.log(
+      `outbox benchmark: ${PARCELS} parcels per run, PostgreSQL, fake marketplace in this process, ${CONCURRENCY} in flight per worker${ERROR_RATE > 0 ? `, real gateway errors injected on ${(ERROR_RATE * 100).toFixed(0)} % of fulfil and detail calls` : ''}`,
+    );
 
     const one = await outboxRun(ctx, fake, scratch.url, 1, 'bench1', 8100000000000000, 0);
-    console.log(`1 worker : ${one.delivered} uploads in ${(one.activeMs / 1000).toFixed(1)} s = ${one.uploadsPerSecond.toFixed(0)} uploads/s (${one.requests} requests incl. notices; wall ${(one.wallMs / 1000).toFixed(1)} s)`);
+    console.log(
+      `1 worker : ${one.delivered} uploads in ${(one.activeMs / 1000).toFixed(1)} s = ${one.uploadsPerSecond.toFixed(0)} uploads/s (${one.requests} requests incl. notices; wall ${(one.wallMs / 1000).toFixed(1)} s)`,
+    );
     console.log(cpuLine(one));
     const three = await outboxRun(ctx, fake, scratch.url, 3, 'bench3', 8200000000000000, 1_000_000);
-    console.log(`3 workers: ${three.delivered} uploads in ${(three.activeMs / 1000).toFixed(1)} s = ${three.uploadsPerSecond.toFixed(0)} uploads/s (${three.requests} requests incl. notices; wall ${(three.wallMs / 1000).toFixed(1)} s)`);
+    console.log(
+      `3 workers: ${three.delivered} uploads in ${(three.activeMs / 1000).toFixed(1)} s = ${three.uploadsPerSecond.toFixed(0)} uploads/s (${three.requests} requests incl. notices; wall ${(three.wallMs / 1000).toFixed(1)} s)`,
+    );
     console.log(cpuLine(three));
     for (const r of [one, three]) {
-      if (ERROR_RATE > 0) console.log(`   ${r.workers} worker(s): ${r.injected} errors injected; ${r.notDelivered} uploads not delivered (lost), ${r.accepted - r.acceptedNumbers} numbers accepted twice (doubled); 95 % delivered in ${(r.p95Ms / 1000).toFixed(1)} s = ${r.uploadsPerSecondTo95.toFixed(0)} uploads/s`);
+      if (ERROR_RATE > 0)
+        console.log(
+          `   ${r.workers} worker(s): ${r.injected} errors injected; ${r.notDelivered} uploads not delivered (lost), ${r.accepted - r.acceptedNumbers} numbers accepted twice (doubled); 95 % delivered in ${(r.p95Ms / 1000).toFixed(1)} s = ${r.uploadsPerSecondTo95.toFixed(0)} uploads/s`,
+        );
     }
 
     // The fake's own limit: the same fulfil call from 3 load processes, no database, no outbox.
     const loadFirst = 8300000000000000;
     for (let i = 0; i < PARCELS; i++) {
-      fake.marketplace.addOrder({ order_id: String(loadFirst + i * 10), status: 'WAIT_SELLER_SEND_GOODS', lines: [{ sku: 'S', quantity: 1, unit_price: '1.00' }] }, fake.now());
+      fake.marketplace.addOrder(
+        {
+          order_id: String(loadFirst + i * 10),
+          status: 'WAIT_SELLER_SEND_GOODS',
+          lines: [{ sku: 'S', quantity: 1, unit_price: '1.00' }],
+        },
+        fake.now(),
+      );
     }
     fake.marketplace.invalidate();
     fake.resetStats();
     const per = Math.floor(PARCELS / 3);
     const loads = await Promise.all(
-      [0, 1, 2].map((i) => run('bench/lib/fake-load.ts', [fake.url, String(loadFirst + i * per * 10), String(per), String(CONCURRENCY), String(2_000_000 + i * per)])),
+      [0, 1, 2].map((i) =>
+        run('bench/lib/fake-load.ts', [
+          fake.url,
+          String(loadFirst + i * per * 10),
+          String(per),
+          String(CONCURRENCY),
+          String(2_000_000 + i * per),
+        ]),
+      ),
     );
-    const results = loads.map((text) => JSON.parse(text.trim().split('\n').pop()!) as { requests: number; failures: number; startedAt: number; endedAt: number });
+    const results = loads.map(
+      (text) =>
+        JSON.parse(text.trim().split('\n').pop()!) as {
+          requests: number;
+          failures: number;
+          startedAt: number;
+          endedAt: number;
+        },
+    );
     const limitMs = Math.max(...results.map((r) => r.endedAt)) - Math.min(...results.map((r) => r.startedAt));
     const limitRequests = results.reduce((sum, r) => sum + r.requests - r.failures, 0);
     const fakeLimit = limitRequests / (limitMs / 1000);
-    console.log(`fake limit: ${limitRequests} fulfil calls in ${(limitMs / 1000).toFixed(1)} s = ${fakeLimit.toFixed(0)} requests/s (3 load processes, ${CONCURRENCY} in flight each)`);
+    console.log(
+      `fake limit: ${limitRequests} fulfil calls in ${(limitMs / 1000).toFixed(1)} s = ${fakeLimit.toFixed(0)} requests/s (3 load processes, ${CONCURRENCY} in flight each)`,
+    );
     const ratio1 = one.uploadsPerSecond / fakeLimit;
     const ratio3 = three.uploadsPerSecond / fakeLimit;
-    console.log(`ratio to the fake's limit: 1 worker ${ratio1.toFixed(2)}, 3 workers ${ratio3.toFixed(2)} (an upload also sends its buyer notice: 2 requests)`);
-    console.log(`requests/s through the outbox (uploads + notices): 1 worker ${one.requestsPerSecond.toFixed(0)}, 3 workers ${three.requestsPerSecond.toFixed(0)} = ${(one.requestsPerSecond / fakeLimit).toFixed(2)} and ${(three.requestsPerSecond / fakeLimit).toFixed(2)} of the limit`);
-    console.log(JSON.stringify({
-      parcels: PARCELS,
-      concurrency_per_worker: CONCURRENCY,
-      uploads_per_s_1_worker: Math.round(one.uploadsPerSecond),
-      uploads_per_s_3_workers: Math.round(three.uploadsPerSecond),
-      fake_limit_requests_per_s: Math.round(fakeLimit),
-      ratio_1_worker: Number(ratio1.toFixed(3)),
-      ratio_3_workers: Number(ratio3.toFixed(3)),
-      requests_per_s_1_worker: Math.round(one.requestsPerSecond),
-      requests_per_s_3_workers: Math.round(three.requestsPerSecond),
-      request_ratio_1_worker: Number((one.requestsPerSecond / fakeLimit).toFixed(3)),
-      request_ratio_3_workers: Number((three.requestsPerSecond / fakeLimit).toFixed(3)),
-      requests_per_upload_1_worker: Number((one.requests / one.delivered).toFixed(2)),
-      requests_per_upload_3_workers: Number((three.requests / three.delivered).toFixed(2)),
-      worker_cpu_ms_per_upload_1_worker: Number(one.cpu.workerMsPerUpload.toFixed(2)),
-      worker_cpu_ms_per_upload_3_workers: Number(three.cpu.workerMsPerUpload.toFixed(2)),
-      machine_busy_1_worker: Number(one.cpu.machineBusy.toFixed(2)),
-      machine_busy_3_workers: Number(three.cpu.machineBusy.toFixed(2)),
-      error_rate: ERROR_RATE,
-      uploads_per_s_to_95pct_1_worker: Math.round(one.uploadsPerSecondTo95),
-      uploads_per_s_to_95pct_3_workers: Math.round(three.uploadsPerSecondTo95),
-      errors_injected_1_worker: one.injected,
-      errors_injected_3_workers: three.injected,
-      lost: one.notDelivered + three.notDelivered,
-      doubled: one.accepted - one.acceptedNumbers + (three.accepted - three.acceptedNumbers),
-      exactly_once: one.accepted === one.delivered && three.accepted === three.delivered && one.delivered === PARCELS && three.delivered === PARCELS,
-    }));
+    console.log(
+      `ratio to the fake's limit: 1 worker ${ratio1.toFixed(2)}, 3 workers ${ratio3.toFixed(2)} (an upload also sends its buyer notice: 2 requests)`,
+    );
+    console.log(
+      `requests/s through the outbox (uploads + notices): 1 worker ${one.requestsPerSecond.toFixed(0)}, 3 workers ${three.requestsPerSecond.toFixed(0)} = ${(one.requestsPerSecond / fakeLimit).toFixed(2)} and ${(three.requestsPerSecond / fakeLimit).toFixed(2)} of the limit`,
+    );
+    console.log(
+      JSON.stringify({
+        parcels: PARCELS,
+        concurrency_per_worker: CONCURRENCY,
+        uploads_per_s_1_worker: Math.round(one.uploadsPerSecond),
+        uploads_per_s_3_workers: Math.round(three.uploadsPerSecond),
+        fake_limit_requests_per_s: Math.round(fakeLimit),
+        ratio_1_worker: Number(ratio1.toFixed(3)),
+        ratio_3_workers: Number(ratio3.toFixed(3)),
+        requests_per_s_1_worker: Math.round(one.requestsPerSecond),
+        requests_per_s_3_workers: Math.round(three.requestsPerSecond),
+        request_ratio_1_worker: Number((one.requestsPerSecond / fakeLimit).toFixed(3)),
+        request_ratio_3_workers: Number((three.requestsPerSecond / fakeLimit).toFixed(3)),
+        requests_per_upload_1_worker: Number((one.requests / one.delivered).toFixed(2)),
+        requests_per_upload_3_workers: Number((three.requests / three.delivered).toFixed(2)),
+        worker_cpu_ms_per_upload_1_worker: Number(one.cpu.workerMsPerUpload.toFixed(2)),
+        worker_cpu_ms_per_upload_3_workers: Number(three.cpu.workerMsPerUpload.toFixed(2)),
+        machine_busy_1_worker: Number(one.cpu.machineBusy.toFixed(2)),
+        machine_busy_3_workers: Number(three.cpu.machineBusy.toFixed(2)),
+        error_rate: ERROR_RATE,
+        uploads_per_s_to_95pct_1_worker: Math.round(one.uploadsPerSecondTo95),
+        uploads_per_s_to_95pct_3_workers: Math.round(three.uploadsPerSecondTo95),
+        errors_injected_1_worker: one.injected,
+        errors_injected_3_workers: three.injected,
+        lost: one.notDelivered + three.notDelivered,
+        doubled: one.accepted - one.acceptedNumbers + (three.accepted - three.acceptedNumbers),
+        exactly_once:
+          one.accepted === one.delivered &&
+          three.accepted === three.delivered &&
+          one.delivered === PARCELS &&
+          three.delivered === PARCELS,
+      }),
+    );
   } finally {
     await store.close();
     await scratch.drop();

@@ -16,8 +16,21 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { parseOptima, parseWeightedTardiness, totalWeightedTardiness, weightedTardinessPlanInput } from '../src/core/orlib';
-import { dailyInstants, dailyShifts, eddPlan, plan, type Job, type PenaltyFunction, type PlanInput } from '../src/core/schedule';
+import {
+  parseOptima,
+  parseWeightedTardiness,
+  totalWeightedTardiness,
+  weightedTardinessPlanInput,
+} from '../src/core/orlib';
+import {
+  dailyInstants,
+  dailyShifts,
+  eddPlan,
+  plan,
+  type Job,
+  type PenaltyFunction,
+  type PlanInput,
+} from '../src/core/schedule';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -62,10 +75,11 @@ function benchWt40() {
       // Score the sequence straight from the instance, not from the planner's own arithmetic.
       const sequence = result.stations[0]!.queue.map((q) => Number(q.jobId) - 1);
       const total = totalWeightedTardiness(instance, sequence);
-      if (total !== result.totalPenalty) throw new Error(`Instance ${i + 1}: ${method} reports ${result.totalPenalty}, recomputed ${total}.`);
+      if (total !== result.totalPenalty)
+        throw new Error(`Instance ${i + 1}: ${method} reports ${result.totalPenalty}, recomputed ${total}.`);
       found[method].push(total);
       if (method === 'planner' && result.optimal) provedOptimal.push(i + 1);
-    if (method === 'planner') foundAfter.push(result.foundAfterMs ?? NaN);
+      if (method === 'planner') foundAfter.push(result.foundAfterMs ?? NaN);
     }
   });
 
@@ -85,7 +99,10 @@ function benchWt40() {
         },
       ];
     }),
-  ) as Record<Method, { meanGapPct: number; worstGapPct: number; atStatedOptimum: number; meanMs: number; maxMs: number }>;
+  ) as Record<
+    Method,
+    { meanGapPct: number; worstGapPct: number; atStatedOptimum: number; meanMs: number; maxMs: number }
+  >;
 
   // A stated optimum that a verified schedule beats cannot be optimal: the data file is wrong there.
   const beatsStatedOptimum = found.planner.flatMap((v, i) => (v < optima[i]! ? [i + 1] : []));
@@ -94,7 +111,8 @@ function benchWt40() {
   const swappedPairs: Array<[number, number]> = [];
   for (const a of [...beatsStatedOptimum, ...missed])
     for (const b of [...beatsStatedOptimum, ...missed])
-      if (a < b && found.planner[a - 1] === optima[b - 1] && found.planner[b - 1] === optima[a - 1]) swappedPairs.push([a, b]);
+      if (a < b && found.planner[a - 1] === optima[b - 1] && found.planner[b - 1] === optima[a - 1])
+        swappedPairs.push([a, b]);
   const explained = new Set(swappedPairs.flat());
   const atOptimumIfSwapsFixed = found.planner.filter((v, i) => v === optima[i] || explained.has(i + 1)).length;
 
@@ -134,12 +152,16 @@ function benchWt40() {
     console.log('With those lines swapped back:');
     for (const method of methods) {
       const c = correctedSummary[method]!;
-      console.log(`${method.padEnd(12)} ${`${c.meanGapPct.toFixed(2)}%`.padStart(9)} ${`${c.worstGapPct.toFixed(2)}%`.padStart(11)} ${`${c.atOptimum}/${instances.length}`.padStart(19)}`);
+      console.log(
+        `${method.padEnd(12)} ${`${c.meanGapPct.toFixed(2)}%`.padStart(9)} ${`${c.worstGapPct.toFixed(2)}%`.padStart(11)} ${`${c.atOptimum}/${instances.length}`.padStart(19)}`,
+      );
     }
   }
   const unexplained = missed.filter((i) => !explained.has(i));
   if (unexplained.length) console.log(`Planner misses the optimum of instance(s) ${unexplained.join(', ')}.`);
-  console.log(`Proven optimal by the planner itself: ${provedOptimal.length} (zero penalty, lower bound or exhaustive search).`);
+  console.log(
+    `Proven optimal by the planner itself: ${provedOptimal.length} (zero penalty, lower bound or exhaustive search).`,
+  );
   const foundMean = foundAfter.reduce((a, b) => a + b, 0) / foundAfter.length;
   const foundMax = Math.max(...foundAfter);
   console.log(
@@ -198,10 +220,22 @@ function realisticDay(orderCount: number, stationCount: number): PlanInput {
       penalty = { steps: [{ overMs: 0, amount: priceCents < 2000 ? 100 : 200 }], rate: perHour.rate! };
     } else if (kind < 0.8) {
       // semi-managed JIT: 0.5 × product price when up to 48 h late, 1 × beyond
-      penalty = { steps: [{ overMs: 0, amount: Math.round(priceCents / 2) }, { overMs: 48 * HOUR, amount: priceCents }], rate: perHour.rate! };
+      penalty = {
+        steps: [
+          { overMs: 0, amount: Math.round(priceCents / 2) },
+          { overMs: 48 * HOUR, amount: priceCents },
+        ],
+        rate: perHour.rate!,
+      };
     } else {
       // semi-managed self-send: free for 48 h, 0.5 × up to 96 h, 1 × beyond
-      penalty = { steps: [{ overMs: 48 * HOUR, amount: Math.round(priceCents / 2) }, { overMs: 96 * HOUR, amount: priceCents }], rate: perHour.rate! };
+      penalty = {
+        steps: [
+          { overMs: 48 * HOUR, amount: Math.round(priceCents / 2) },
+          { overMs: 96 * HOUR, amount: priceCents },
+        ],
+        rate: perHour.rate!,
+      };
     }
     // Deadlines: a few already passed, most spread over the next five days.
     const dueAt = now + Math.floor((random() * 5.2 - 0.2) * 24 * HOUR);
@@ -237,8 +271,12 @@ function benchDay() {
   const dayMs = clock() - dayStarted;
   const usd = (cents: number) => `USD ${(cents / 100).toFixed(2)}`;
   console.log('');
-  console.log(`Realistic day: ${day.jobs.length} open orders, ${day.stations.length} stations, 2 pick-ups a day, budget ${dayBudgetMs} ms`);
-  console.log(`  EDD           ${usd(dayEdd.totalPenalty).padStart(14)}  late ${String(dayEdd.lateJobs.length).padStart(5)}  ${dayEddMs.toFixed(0)} ms`);
+  console.log(
+    `Realistic day: ${day.jobs.length} open orders, ${day.stations.length} stations, 2 pick-ups a day, budget ${dayBudgetMs} ms`,
+  );
+  console.log(
+    `  EDD           ${usd(dayEdd.totalPenalty).padStart(14)}  late ${String(dayEdd.lateJobs.length).padStart(5)}  ${dayEddMs.toFixed(0)} ms`,
+  );
   console.log(
     `  construction  ${usd(dayConstruction.totalPenalty).padStart(14)}  late ${String(dayConstruction.lateJobs.length).padStart(5)}  ${dayConstructionMs.toFixed(0)} ms`,
   );
@@ -287,8 +325,13 @@ function benchDay() {
 function benchWarmStart() {
   const day = realisticDay(10_000, 6);
   const previous = plan(day, { seed, timeBudgetMs: dayBudgetMs, clock });
-  const queues = previous.stations.map((s) => ({ stationId: s.stationId, jobIds: s.queue.filter((j) => !j.pinned).map((j) => j.jobId) }));
-  const more = realisticDay(10_050, 6).jobs.slice(10_000).map((job, k) => ({ ...job, id: `new-order-${k + 1}` }));
+  const queues = previous.stations.map((s) => ({
+    stationId: s.stationId,
+    jobIds: s.queue.filter((j) => !j.pinned).map((j) => j.jobId),
+  }));
+  const more = realisticDay(10_050, 6)
+    .jobs.slice(10_000)
+    .map((job, k) => ({ ...job, id: `new-order-${k + 1}` }));
   const changed: PlanInput = { ...day, jobs: [...day.jobs.slice(6), ...more] };
   const warmBudgetMs = Math.max(20, Math.round(dayBudgetMs / 8));
   const fullStarted = clock();
@@ -303,9 +346,15 @@ function benchWarmStart() {
   const usd = (cents: number) => `USD ${(cents / 100).toFixed(2)}`;
   console.log('');
   console.log(`Recompute after 50 new orders (and the 6 on the stations done) in the ${day.jobs.length}-order day`);
-  console.log(`  full recompute         ${usd(full.totalPenalty).padStart(14)}  ${fullMs.toFixed(0).padStart(5)} ms (budget ${dayBudgetMs} ms)`);
-  console.log(`  warm start, insertion  ${usd(insertedOnly.totalPenalty).padStart(14)}  ${insertMs.toFixed(0).padStart(5)} ms (${insertedOnly.warmStart?.kept} kept, ${insertedOnly.warmStart?.inserted} inserted)`);
-  console.log(`  warm start + search    ${usd(warm.totalPenalty).padStart(14)}  ${warmMs.toFixed(0).padStart(5)} ms (budget ${warmBudgetMs} ms, ${warm.iterations} kicks)`);
+  console.log(
+    `  full recompute         ${usd(full.totalPenalty).padStart(14)}  ${fullMs.toFixed(0).padStart(5)} ms (budget ${dayBudgetMs} ms)`,
+  );
+  console.log(
+    `  warm start, insertion  ${usd(insertedOnly.totalPenalty).padStart(14)}  ${insertMs.toFixed(0).padStart(5)} ms (${insertedOnly.warmStart?.kept} kept, ${insertedOnly.warmStart?.inserted} inserted)`,
+  );
+  console.log(
+    `  warm start + search    ${usd(warm.totalPenalty).padStart(14)}  ${warmMs.toFixed(0).padStart(5)} ms (budget ${warmBudgetMs} ms, ${warm.iterations} kicks)`,
+  );
   console.log(
     `  full / warm time: ${(fullMs / warmMs).toFixed(1)}×; full / insertion-only time: ${(fullMs / insertMs).toFixed(1)}×; warm / full penalty: ${(warm.totalPenalty / Math.max(1, full.totalPenalty)).toFixed(4)}`,
   );

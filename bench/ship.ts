@@ -3,7 +3,14 @@
  * Prints parcels per second and p50/p99 latency per parcel; the last line is a JSON object of the figures.
  * Run: npx tsx bench/ship.ts [parcels]
  */
-import { chooseService, compileRulesFor, compileServices, type ChoiceBasis, type ShipmentParcel, type ShippingContext } from '../src/core/carrier/choose';
+import {
+  chooseService,
+  compileRulesFor,
+  compileServices,
+  type ChoiceBasis,
+  type ShipmentParcel,
+  type ShippingContext,
+} from '../src/core/carrier/choose';
 import { LOGISTICS_CLASSES, type LogisticsClass } from '../src/core/carrier/logistics-class';
 import type { ShippingRule } from '../src/core/carrier/rules';
 import { SAMPLE_CARRIER_SERVICES } from '../src/core/data/carriers/index';
@@ -19,7 +26,38 @@ const random = seededRandom(20250604);
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
 const between = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
 
-const COUNTRIES = ['US', 'US', 'US', 'RU', 'RU', 'BR', 'ES', 'FR', 'DE', 'GB', 'PL', 'NL', 'IT', 'KR', 'JP', 'AU', 'CA', 'MX', 'CL', 'IL', 'SA', 'UA', 'KZ', 'TR', 'ZA', 'NG', 'EG', 'AR', 'NZ', 'SE'];
+const COUNTRIES = [
+  'US',
+  'US',
+  'US',
+  'RU',
+  'RU',
+  'BR',
+  'ES',
+  'FR',
+  'DE',
+  'GB',
+  'PL',
+  'NL',
+  'IT',
+  'KR',
+  'JP',
+  'AU',
+  'CA',
+  'MX',
+  'CL',
+  'IL',
+  'SA',
+  'UA',
+  'KZ',
+  'TR',
+  'ZA',
+  'NG',
+  'EG',
+  'AR',
+  'NZ',
+  'SE',
+];
 const SKUS = Array.from({ length: 500 }, (_, i) => `SKU-${i}`);
 const SHOPS = Array.from({ length: 20 }, (_, i) => `shop-${i}`);
 const serviceCodes = SAMPLE_CARRIER_SERVICES.map((s) => s.code);
@@ -49,11 +87,16 @@ function makeRule(i: number): ShippingRule {
 function makeParcel(): { parcel: ShipmentParcel; context: ShippingContext } {
   const weight = Math.round(Math.exp(Math.log(20) + random() * (Math.log(8_000) - Math.log(20))));
   const side = Math.cbrt(weight * 4_000); // mm: denser items are smaller
-  const buyer: LogisticsClass | undefined = random() < 0.8 ? pick(['economy', 'standard', 'standard', 'standard', 'premium'] as const) : undefined;
+  const buyer: LogisticsClass | undefined =
+    random() < 0.8 ? pick(['economy', 'standard', 'standard', 'standard', 'premium'] as const) : undefined;
   const parcel: ShipmentParcel = {
     destinationCountry: pick(COUNTRIES),
     grossWeightG: weight,
-    dimsMm: [Math.round(side * (1 + random())), Math.round(side * (0.6 + random() * 0.6)), Math.max(5, Math.round(side * 0.5 * random()))],
+    dimsMm: [
+      Math.round(side * (1 + random())),
+      Math.round(side * (0.6 + random() * 0.6)),
+      Math.max(5, Math.round(side * 0.5 * random())),
+    ],
     declaredValue: { amount: between(500, 80_000), currency: 'CNY' },
     skus: [pick(SKUS), pick(SKUS)],
     shop: pick(SHOPS),
@@ -110,9 +153,13 @@ const parcelsPerCpuSecond = Math.round(PARCELS / (cpuMs / 1000));
 
 console.log(`services: ${SAMPLE_CARRIER_SERVICES.length}, rules: ${RULES}, compile: ${compileMs.toFixed(1)} ms`);
 console.log(`parcels: ${PARCELS} in ${totalMs.toFixed(0)} ms → ${parcelsPerSecond.toLocaleString('en')} parcels/s`);
-console.log(`per parcel: p50 ${p50Us} µs, p99 ${p99Us} µs, p99.9 ${p999Us} µs, max ${maxUs} µs, mean ${meanUs.toFixed(1)} µs`);
+console.log(
+  `per parcel: p50 ${p50Us} µs, p99 ${p99Us} µs, p99.9 ${p999Us} µs, max ${maxUs} µs, mean ${meanUs.toFixed(1)} µs`,
+);
 console.log(`process CPU: ${cpuMs.toFixed(0)} ms → ${parcelsPerCpuSecond.toLocaleString('en')} parcels per CPU second`);
-console.log(`chosen by rule ${bases.rule}, cheapest on time ${bases['cheapest-on-time']}, fastest but late ${bases['fastest-late']}, none ${bases.none}`);
+console.log(
+  `chosen by rule ${bases.rule}, cheapest on time ${bases['cheapest-on-time']}, fastest but late ${bases['fastest-late']}, none ${bases.none}`,
+);
 console.log(
   JSON.stringify({
     parcels: PARCELS,

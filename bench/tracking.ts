@@ -34,16 +34,96 @@ fs.mkdirSync(OUT, { recursive: true });
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 10, 1);
 /** Each step in 17TRACK's words (stage, sub) and AfterShip's (tag, subtag). */
-const HISTORY: Array<{ hours: number; status: TrackingStatus; stage: string; sub: string; tag: string; subtag: string; text: string }> = [
-  { hours: 0, status: 'label_created', stage: 'InfoReceived', sub: 'InfoReceived', tag: 'InfoReceived', subtag: 'InfoReceived_001', text: 'Shipment information received' },
-  { hours: 9, status: 'accepted', stage: 'InTransit', sub: 'InTransit_PickedUp', tag: 'InTransit', subtag: 'InTransit_002', text: 'Accepted by the carrier' },
-  { hours: 20, status: 'in_transit', stage: 'InTransit', sub: 'InTransit_Departure', tag: 'InTransit', subtag: 'InTransit_007', text: 'Departed from the sorting centre' },
-  { hours: 70, status: 'in_transit', stage: 'InTransit', sub: 'InTransit_Departure', tag: 'InTransit', subtag: 'InTransit_007', text: 'Flight departed' },
-  { hours: 92, status: 'in_transit', stage: 'InTransit', sub: 'InTransit_Arrival', tag: 'InTransit', subtag: 'InTransit_003', text: 'Arrived in the destination country' },
-  { hours: 131, status: 'in_transit', stage: 'InTransit', sub: 'InTransit_CustomsReleased', tag: 'InTransit', subtag: 'InTransit_005', text: 'Released by customs' },
-  { hours: 160, status: 'in_transit', stage: 'InTransit', sub: 'InTransit_Arrival', tag: 'InTransit', subtag: 'InTransit_003', text: 'Arrived at the delivery office' },
-  { hours: 198, status: 'out_for_delivery', stage: 'OutForDelivery', sub: 'OutForDelivery_Other', tag: 'OutForDelivery', subtag: 'OutForDelivery_001', text: 'Out for delivery' },
-  { hours: 205, status: 'delivered', stage: 'Delivered', sub: 'Delivered_Other', tag: 'Delivered', subtag: 'Delivered_001', text: 'Delivered' },
+const HISTORY: Array<{
+  hours: number;
+  status: TrackingStatus;
+  stage: string;
+  sub: string;
+  tag: string;
+  subtag: string;
+  text: string;
+}> = [
+  {
+    hours: 0,
+    status: 'label_created',
+    stage: 'InfoReceived',
+    sub: 'InfoReceived',
+    tag: 'InfoReceived',
+    subtag: 'InfoReceived_001',
+    text: 'Shipment information received',
+  },
+  {
+    hours: 9,
+    status: 'accepted',
+    stage: 'InTransit',
+    sub: 'InTransit_PickedUp',
+    tag: 'InTransit',
+    subtag: 'InTransit_002',
+    text: 'Accepted by the carrier',
+  },
+  {
+    hours: 20,
+    status: 'in_transit',
+    stage: 'InTransit',
+    sub: 'InTransit_Departure',
+    tag: 'InTransit',
+    subtag: 'InTransit_007',
+    text: 'Departed from the sorting centre',
+  },
+  {
+    hours: 70,
+    status: 'in_transit',
+    stage: 'InTransit',
+    sub: 'InTransit_Departure',
+    tag: 'InTransit',
+    subtag: 'InTransit_007',
+    text: 'Flight departed',
+  },
+  {
+    hours: 92,
+    status: 'in_transit',
+    stage: 'InTransit',
+    sub: 'InTransit_Arrival',
+    tag: 'InTransit',
+    subtag: 'InTransit_003',
+    text: 'Arrived in the destination country',
+  },
+  {
+    hours: 131,
+    status: 'in_transit',
+    stage: 'InTransit',
+    sub: 'InTransit_CustomsReleased',
+    tag: 'InTransit',
+    subtag: 'InTransit_005',
+    text: 'Released by customs',
+  },
+  {
+    hours: 160,
+    status: 'in_transit',
+    stage: 'InTransit',
+    sub: 'InTransit_Arrival',
+    tag: 'InTransit',
+    subtag: 'InTransit_003',
+    text: 'Arrived at the delivery office',
+  },
+  {
+    hours: 198,
+    status: 'out_for_delivery',
+    stage: 'OutForDelivery',
+    sub: 'OutForDelivery_Other',
+    tag: 'OutForDelivery',
+    subtag: 'OutForDelivery_001',
+    text: 'Out for delivery',
+  },
+  {
+    hours: 205,
+    status: 'delivered',
+    stage: 'Delivered',
+    sub: 'Delivered_Other',
+    tag: 'Delivered',
+    subtag: 'Delivered_001',
+    text: 'Delivered',
+  },
 ];
 
 const numberOf = (parcel: number) => `BN${String(parcel).padStart(10, '0')}`;
@@ -72,9 +152,28 @@ function eventOf(u: number): ProviderEvent {
     trackingNumber: numberOf(parcel),
     carrier: 'china-post',
     // In the words of the parcel's provider (providerBodies): 17TRACK for even parcels, AfterShip for odd ones.
-    event: parcel % 2 === 0
-      ? { key: eventKeyOf(null, at, step.sub), occurredAt: at, status: step.status, rawStatus: step.stage, rawSubstatus: step.sub, description: step.text, location: 'Madrid, ES', destinationCountry: 'ES' }
-      : { key: eventKeyOf(null, at, step.subtag), occurredAt: at, status: step.status, rawStatus: step.tag, rawSubstatus: step.subtag, description: step.text, location: 'Madrid, ES', destinationCountry: 'ES' },
+    event:
+      parcel % 2 === 0
+        ? {
+            key: eventKeyOf(null, at, step.sub),
+            occurredAt: at,
+            status: step.status,
+            rawStatus: step.stage,
+            rawSubstatus: step.sub,
+            description: step.text,
+            location: 'Madrid, ES',
+            destinationCountry: 'ES',
+          }
+        : {
+            key: eventKeyOf(null, at, step.subtag),
+            occurredAt: at,
+            status: step.status,
+            rawStatus: step.tag,
+            rawSubstatus: step.subtag,
+            description: step.text,
+            location: 'Madrid, ES',
+            destinationCountry: 'ES',
+          },
   };
 }
 
@@ -93,16 +192,46 @@ function providerBodies(batch: Uint32Array): { seventeen: string; aftership: str
     if (parcel % 2 === 0) {
       const utc = new Date(at).toISOString().replace('.000Z', 'Z');
       const list = seventeen.get(number) ?? [];
-      list.push({ time_iso: utc.replace('Z', '+00:00'), time_utc: utc, description: step.text, location: 'Madrid, ES', stage: step.stage, sub_status: step.sub, address: { country: 'ES', city: 'Madrid' } });
+      list.push({
+        time_iso: utc.replace('Z', '+00:00'),
+        time_utc: utc,
+        description: step.text,
+        location: 'Madrid, ES',
+        stage: step.stage,
+        sub_status: step.sub,
+        address: { country: 'ES', city: 'Madrid' },
+      });
       seventeen.set(number, list);
     } else {
       const list = aftership.get(number) ?? [];
-      list.push({ slug: 'china-post', checkpoint_time: new Date(at).toISOString().replace('.000Z', '+00:00'), tag: step.tag, subtag: step.subtag, message: step.text, location: 'Madrid, ES', country_region: 'ESP' });
+      list.push({
+        slug: 'china-post',
+        checkpoint_time: new Date(at).toISOString().replace('.000Z', '+00:00'),
+        tag: step.tag,
+        subtag: step.subtag,
+        message: step.text,
+        location: 'Madrid, ES',
+        country_region: 'ESP',
+      });
       aftership.set(number, list);
     }
   }
-  const accepted = [...seventeen].map(([number, events]) => ({ number, carrier: 3011, param: null, tag: null, track_info: { shipping_info: { recipient_address: { country: 'ES' } }, tracking: { providers: [{ provider: { key: 3011 }, events }] } } }));
-  const trackings = [...aftership].map(([number, checkpoints]) => ({ tracking_number: number, slug: 'china-post', destination_country_region: 'ESP', checkpoints }));
+  const accepted = [...seventeen].map(([number, events]) => ({
+    number,
+    carrier: 3011,
+    param: null,
+    tag: null,
+    track_info: {
+      shipping_info: { recipient_address: { country: 'ES' } },
+      tracking: { providers: [{ provider: { key: 3011 }, events }] },
+    },
+  }));
+  const trackings = [...aftership].map(([number, checkpoints]) => ({
+    tracking_number: number,
+    slug: 'china-post',
+    destination_country_region: 'ESP',
+    checkpoints,
+  }));
   return {
     seventeen: JSON.stringify({ code: 0, data: { accepted, rejected: [] } }),
     aftership: JSON.stringify({ meta: { code: 200 }, data: { pagination: { total: trackings.length }, trackings } }),
@@ -113,7 +242,9 @@ function providerBodies(batch: Uint32Array): { seventeen: string; aftership: str
 /** Shipped orders with one parcel each (tracking uploaded an hour ago, so none is "not online"). */
 async function seed(store: Store, parcels: number): Promise<void> {
   const now = Date.now();
-  await sql`INSERT INTO shops (id, name, platform, created_at) VALUES ('bench', 'bench', 'aliexpress', ${now})`.execute(store.db);
+  await sql`INSERT INTO shops (id, name, platform, created_at) VALUES ('bench', 'bench', 'aliexpress', ${now})`.execute(
+    store.db,
+  );
   const uploaded = now - HOUR;
   if (store.dialect === 'sqlite') {
     store.sqlite!.exec(`
@@ -129,14 +260,19 @@ async function seed(store: Store, parcels: number): Promise<void> {
       SELECT n, 'bench', 'aliexpress', 'B' || n, 'shipped', 'EUR', 2000, 'Buyer', 'ES', 'Calle 1', 'Madrid', 'CPAM', ${T0 - 24 * HOUR}::bigint, ${uploaded}::bigint, ${uploaded}::bigint, 'h', 1, ${now}::bigint, ${now}::bigint
       FROM generate_series(1, ${parcels}::int) AS n`.execute(store.db);
     await sql`INSERT INTO parcels (id, order_id, shop_id, status, carrier, service, tracking_number, labelled_at, tracking_uploaded_at, created_at, updated_at)
-      SELECT id, id, 'bench', 'tracking_uploaded', 'china-post', 'CPAM', 'BN' || lpad(id::text, 10, '0'), ${uploaded}::bigint, ${uploaded}::bigint, ${now}::bigint, ${now}::bigint FROM orders`.execute(store.db);
+      SELECT id, id, 'bench', 'tracking_uploaded', 'china-post', 'CPAM', 'BN' || lpad(id::text, 10, '0'), ${uploaded}::bigint, ${uploaded}::bigint, ${now}::bigint, ${now}::bigint FROM orders`.execute(
+      store.db,
+    );
     await sql`SELECT setval(pg_get_serial_sequence('orders', 'id'), ${parcels}::bigint)`.execute(store.db);
     await sql`SELECT setval(pg_get_serial_sequence('parcels', 'id'), ${parcels}::bigint)`.execute(store.db);
     await sql`ANALYZE`.execute(store.db);
   }
 }
 
-async function runIngest(store: Store, order: Uint32Array): Promise<{ ms: number; report: Awaited<ReturnType<typeof ingestTrackingEvents>> }> {
+async function runIngest(
+  store: Store,
+  order: Uint32Array,
+): Promise<{ ms: number; report: Awaited<ReturnType<typeof ingestTrackingEvents>> }> {
   const ctx = createContext(store);
   let ms = 0;
   let report: Awaited<ReturnType<typeof ingestTrackingEvents>> | undefined;
@@ -144,12 +280,16 @@ async function runIngest(store: Store, order: Uint32Array): Promise<{ ms: number
     const bodies = providerBodies(order.subarray(i, Math.min(order.length, i + BATCH)));
     const started = performance.now();
     const now = ctx.now();
-    const batch: ProviderEvent[] = [...parseSeventeenTrackResponse(JSON.parse(bodies.seventeen), now).events, ...parseAfterShipTrackings(JSON.parse(bodies.aftership), bodies.asked).events];
+    const batch: ProviderEvent[] = [
+      ...parseSeventeenTrackResponse(JSON.parse(bodies.seventeen), now).events,
+      ...parseAfterShipTrackings(JSON.parse(bodies.aftership), bodies.asked).events,
+    ];
     const part = await ingestTrackingEvents(ctx, batch, { provider: 'bench', batchSize: BATCH });
     ms += performance.now() - started;
     if (!report) report = part;
     else for (const key of Object.keys(report) as Array<keyof typeof report>) report[key] += part[key];
-    if ((i / BATCH) % 100 === 99) process.stderr.write(`  ${i + BATCH} events, ${Math.round((i + BATCH) / (ms / 1000))}/s\n`);
+    if ((i / BATCH) % 100 === 99)
+      process.stderr.write(`  ${i + BATCH} events, ${Math.round((i + BATCH) / (ms / 1000))}/s\n`);
   }
   return { ms, report: report! };
 }
@@ -176,10 +316,27 @@ async function runBare(store: Store, order: Uint32Array): Promise<number> {
 }
 
 async function verify(store: Store, parcels: number) {
-  const delivered = await store.db.selectFrom('parcels').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'delivered').executeTakeFirstOrThrow();
-  const orders = await store.db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'delivered').where('first_scan_at', 'is not', null).executeTakeFirstOrThrow();
-  const events = await store.db.selectFrom('tracking_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return { parcels, delivered: Number(delivered.n), ordersDeliveredWithFirstScan: Number(orders.n), storedEvents: Number(events.n) };
+  const delivered = await store.db
+    .selectFrom('parcels')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '=', 'delivered')
+    .executeTakeFirstOrThrow();
+  const orders = await store.db
+    .selectFrom('orders')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '=', 'delivered')
+    .where('first_scan_at', 'is not', null)
+    .executeTakeFirstOrThrow();
+  const events = await store.db
+    .selectFrom('tracking_events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return {
+    parcels,
+    delivered: Number(delivered.n),
+    ordersDeliveredWithFirstScan: Number(orders.n),
+    storedEvents: Number(events.n),
+  };
 }
 
 async function benchSqlite() {
@@ -187,7 +344,9 @@ async function benchSqlite() {
   const bareFile = path.join(OUT, 'tracking-bare.db');
   for (const f of [file, bareFile]) for (const suffix of ['', '-wal', '-shm']) fs.rmSync(f + suffix, { force: true });
   const { order, unique } = deliveryOrder(EVENTS, PARCELS, 7);
-  console.log(`SQLite: ${EVENTS.toLocaleString('en')} events (${unique.toLocaleString('en')} unique) for ${PARCELS.toLocaleString('en')} parcels, batches of ${BATCH}`);
+  console.log(
+    `SQLite: ${EVENTS.toLocaleString('en')} events (${unique.toLocaleString('en')} unique) for ${PARCELS.toLocaleString('en')} parcels, batches of ${BATCH}`,
+  );
   const store = openStore(`sqlite:${file}`);
   await migrateToLatest(store);
   await seed(store, PARCELS);
@@ -204,7 +363,9 @@ async function benchSqlite() {
 
 async function benchPostgres() {
   const { order, unique } = deliveryOrder(PG_EVENTS, PG_PARCELS, 11);
-  console.log(`PostgreSQL: ${PG_EVENTS.toLocaleString('en')} events (${unique.toLocaleString('en')} unique) for ${PG_PARCELS.toLocaleString('en')} parcels, batches of ${BATCH}`);
+  console.log(
+    `PostgreSQL: ${PG_EVENTS.toLocaleString('en')} events (${unique.toLocaleString('en')} unique) for ${PG_PARCELS.toLocaleString('en')} parcels, batches of ${BATCH}`,
+  );
   const scratch = await createScratchDatabase('shipby_bench_tracking');
   const bareScratch = await createScratchDatabase('shipby_bench_tracking_bare');
   try {
@@ -225,14 +386,33 @@ async function benchPostgres() {
   }
 }
 
-function summarise(name: string, events: number, ingest: { ms: number; report: Awaited<ReturnType<typeof ingestTrackingEvents>> }, bareMs: number, check: Awaited<ReturnType<typeof verify>>) {
+function summarise(
+  name: string,
+  events: number,
+  ingest: { ms: number; report: Awaited<ReturnType<typeof ingestTrackingEvents>> },
+  bareMs: number,
+  check: Awaited<ReturnType<typeof verify>>,
+) {
   const rate = Math.round(events / (ingest.ms / 1000));
   const bareRate = Math.round(events / (bareMs / 1000));
   const ratio = rate / bareRate;
-  console.log(`  ingestion: ${rate.toLocaleString('en')} events/s (${(ingest.ms / 1000).toFixed(1)} s); duplicates ${ingest.report.duplicates.toLocaleString('en')}, first scans ${ingest.report.firstScans.toLocaleString('en')}, transitions ${ingest.report.transitions.toLocaleString('en')}`);
-  console.log(`  bare batched insert (the limit): ${bareRate.toLocaleString('en')} events/s (${(bareMs / 1000).toFixed(1)} s)`);
-  console.log(`  ratio ${(ratio * 100).toFixed(1)} % of the limit (target ≥ 30 %) — ${check.delivered.toLocaleString('en')}/${check.parcels.toLocaleString('en')} parcels delivered, ${check.ordersDeliveredWithFirstScan.toLocaleString('en')} orders delivered with a first scan, ${check.storedEvents.toLocaleString('en')} events stored`);
-  return { [`${name}_events`]: events, [`${name}_events_per_s`]: rate, [`${name}_bare_events_per_s`]: bareRate, [`${name}_ratio`]: Number(ratio.toFixed(3)), [`${name}_parcels_delivered`]: check.delivered, [`${name}_stored_events`]: check.storedEvents };
+  console.log(
+    `  ingestion: ${rate.toLocaleString('en')} events/s (${(ingest.ms / 1000).toFixed(1)} s); duplicates ${ingest.report.duplicates.toLocaleString('en')}, first scans ${ingest.report.firstScans.toLocaleString('en')}, transitions ${ingest.report.transitions.toLocaleString('en')}`,
+  );
+  console.log(
+    `  bare batched insert (the limit): ${bareRate.toLocaleString('en')} events/s (${(bareMs / 1000).toFixed(1)} s)`,
+  );
+  console.log(
+    `  ratio ${(ratio * 100).toFixed(1)} % of the limit (target ≥ 30 %) — ${check.delivered.toLocaleString('en')}/${check.parcels.toLocaleString('en')} parcels delivered, ${check.ordersDeliveredWithFirstScan.toLocaleString('en')} orders delivered with a first scan, ${check.storedEvents.toLocaleString('en')} events stored`,
+  );
+  return {
+    [`${name}_events`]: events,
+    [`${name}_events_per_s`]: rate,
+    [`${name}_bare_events_per_s`]: bareRate,
+    [`${name}_ratio`]: Number(ratio.toFixed(3)),
+    [`${name}_parcels_delivered`]: check.delivered,
+    [`${name}_stored_events`]: check.storedEvents,
+  };
 }
 
 const results = { ...(EVENTS > 0 ? await benchSqlite() : {}), ...(PG_EVENTS > 0 ? await benchPostgres() : {}) };

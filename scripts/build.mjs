@@ -38,7 +38,23 @@ const ENTRIES = [
 ];
 
 /** Loaded from node_modules at run time: native code, files read beside the package, or only used by tools. */
-const EXTERNAL = ['better-sqlite3', 'pg', 'pg-native', 'date-holidays', 'pdfkit', 'bwip-js', 'exceljs', 'fastify', '@fastify/*', 'pino', 'prom-client', 'tsx', 'tsx/*', 'vite', 'vitest'];
+const EXTERNAL = [
+  'better-sqlite3',
+  'pg',
+  'pg-native',
+  'date-holidays',
+  'pdfkit',
+  'bwip-js',
+  'exceljs',
+  'fastify',
+  '@fastify/*',
+  'pino',
+  'prom-client',
+  'tsx',
+  'tsx/*',
+  'vite',
+  'vitest',
+];
 
 function newestSourceMs() {
   let newest = 0;
@@ -72,7 +88,9 @@ export async function buildApp() {
     external: EXTERNAL,
     outExtension: { '.js': '.mjs' },
     // Bundled CommonJS packages call require(): give each chunk one.
-    banner: { js: "import { createRequire as __shipbyCreateRequire } from 'node:module'; const require = __shipbyCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __shipbyCreateRequire } from 'node:module'; const require = __shipbyCreateRequire(import.meta.url);",
+    },
     sourcemap: 'linked',
     logLevel: 'warning',
   });
@@ -90,5 +108,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   if (onlyIfStale && isFresh()) process.exit(0);
   const started = Date.now();
   await buildApp();
-  console.error(`shipby: compiled to ${path.relative(process.cwd(), OUT) || OUT} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.error(
+    `shipby: compiled to ${path.relative(process.cwd(), OUT) || OUT} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 }

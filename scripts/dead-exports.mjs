@@ -28,12 +28,18 @@ const texts = new Map(everything.map((f) => [f, fs.readFileSync(f, 'utf8')]));
 function exportedNames(file) {
   const text = texts.get(file);
   const names = [];
-  const declared = /^export\s+(?:declare\s+)?(?:async\s+)?(?:abstract\s+)?(function\*?|const|let|var|class|interface|type|enum)\s+([A-Za-z_$][\w$]*)/gm;
+  const declared =
+    /^export\s+(?:declare\s+)?(?:async\s+)?(?:abstract\s+)?(function\*?|const|let|var|class|interface|type|enum)\s+([A-Za-z_$][\w$]*)/gm;
   for (const m of text.matchAll(declared)) names.push({ name: m[2], type: m[1] === 'interface' || m[1] === 'type' });
   const listed = /^export\s+(type\s+)?\{([^}]*)\}\s*;?\s*$/gm;
   for (const m of text.matchAll(listed)) {
     for (const part of m[2].split(',')) {
-      const name = part.trim().replace(/^type\s+/, '').split(/\s+as\s+/).pop()?.trim();
+      const name = part
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)
+        .pop()
+        ?.trim();
       if (name) names.push({ name, type: Boolean(m[1]) || /^\s*type\s/.test(part) });
     }
   }

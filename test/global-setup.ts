@@ -33,7 +33,9 @@ export default async function setup(project: TestProject) {
     // Drop the scratch databases that a crashed test file of this run left behind.
     const c = new pg.Client({ connectionString: url });
     await c.connect();
-    const { rows } = await c.query<{ datname: string }>('select datname from pg_database where datname like $1', [`${runPrefix}\\_%`]);
+    const { rows } = await c.query<{ datname: string }>('select datname from pg_database where datname like $1', [
+      `${runPrefix}\\_%`,
+    ]);
     for (const r of rows) await c.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`).catch(() => undefined);
     await c.end();
   };

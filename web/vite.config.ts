@@ -17,6 +17,10 @@ export default defineConfig({
   },
   server: {
     // `npx vite web` for UI work: API calls go to a running `npm start`.
-    proxy: Object.fromEntries(['/orders', '/policies', '/shops', '/metrics', '/webhooks', '/stock', '/purchase-orders', '/health', '/docs'].map((p) => [p, 'http://localhost:3000'])),
+    proxy: Object.fromEntries(
+      ['/orders', '/policies', '/shops', '/metrics', '/webhooks', '/stock', '/purchase-orders', '/health', '/docs'].map(
+        (p) => [p, 'http://localhost:3000'],
+      ),
+    ),
   },
 });

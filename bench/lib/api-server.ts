@@ -25,7 +25,12 @@ const store = openStore(url);
 // part of what is measured. SHIPBY_BENCH_LOG names the file (default in the temporary folder).
 const logFile = process.env.SHIPBY_BENCH_LOG ?? path.join(os.tmpdir(), `shipby-bench-api-${mode}.log`);
 const logStream = pino.destination({ dest: logFile, sync: false }) as unknown as NodeJS.WritableStream;
-const app = await buildServer(createContext(store), { authentication: mode === 'on', rateLimit: { perMinute: 1e9 }, logger: true, logStream });
+const app = await buildServer(createContext(store), {
+  authentication: mode === 'on',
+  rateLimit: { perMinute: 1e9 },
+  logger: true,
+  logStream,
+});
 await app.listen({ host: '127.0.0.1', port: 0 });
 console.log(JSON.stringify({ port: (app.server.address() as AddressInfo).port }));
 

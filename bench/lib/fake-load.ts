@@ -28,7 +28,12 @@ await Promise.all(
     while (next < count) {
       const i = next++;
       try {
-        await client.declareShipment({ orderId: String(first + BigInt(i * 10)), serviceName: 'CPAM', logisticsNo: makeS10(firstSerial + i, 'RR', 'CN'), sendType: 'all' });
+        await client.declareShipment({
+          orderId: String(first + BigInt(i * 10)),
+          serviceName: 'CPAM',
+          logisticsNo: makeS10(firstSerial + i, 'RR', 'CN'),
+          sendType: 'all',
+        });
       } catch {
         failures++;
       }

@@ -26,7 +26,11 @@ function laTimestamp(epochMs: number): string {
 }
 
 /** Yields the rows of `count` orders, grouped by order. */
-export function* generateOrderRows(count: number, seed = 42, startMs = Date.UTC(2026, 10, 1)): Generator<GeneratedRow[]> {
+export function* generateOrderRows(
+  count: number,
+  seed = 42,
+  startMs = Date.UTC(2026, 10, 1),
+): Generator<GeneratedRow[]> {
   const random = seededRandom(seed);
   for (let i = 0; i < count; i++) {
     const buyer = pick(random, BUYERS);

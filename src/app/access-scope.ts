@@ -15,7 +15,8 @@ export async function shopOfObject(ctx: AppContext, kind: OwnedObject, id: numbe
     case 'parcel':
       return (await db.selectFrom('parcels').select('shop_id').where('id', '=', id).executeTakeFirst())?.shop_id;
     case 'case':
-      return (await db.selectFrom('after_sales_cases').select('shop_id').where('id', '=', id).executeTakeFirst())?.shop_id;
+      return (await db.selectFrom('after_sales_cases').select('shop_id').where('id', '=', id).executeTakeFirst())
+        ?.shop_id;
     case 'pack-session':
       return (await db.selectFrom('pack_sessions').select('shop_id').where('id', '=', id).executeTakeFirst())?.shop_id;
   }

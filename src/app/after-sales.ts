@@ -48,17 +48,32 @@ export interface OpenCaseInput {
 
 export async function openCase(ctx: AppContext, input: OpenCaseInput, actor: string): Promise<CaseView> {
   if (!isCaseKind(input.kind)) {
-    throw new ValidationError([{ row: 0, field: 'kind', message: localized(`kind is one of ${CASE_KINDS.join(', ')}.`, `kind 必须是 ${CASE_KINDS.join('、')} 之一。`) }]);
+    throw new ValidationError([
+      {
+        row: 0,
+        field: 'kind',
+        message: localized(`kind is one of ${CASE_KINDS.join(', ')}.`, `kind 必须是 ${CASE_KINDS.join('、')} 之一。`),
+      },
+    ]);
   }
-  if (!input.reason?.trim()) throw new ValidationError([{ row: 0, field: 'reason', message: localized('a case needs the buyer\'s reason.', '纠纷需要填写买家的理由。') }]);
+  if (!input.reason?.trim())
+    throw new ValidationError([
+      { row: 0, field: 'reason', message: localized("a case needs the buyer's reason.", '纠纷需要填写买家的理由。') },
+    ]);
   const kind = input.kind;
   const now = ctx.now();
   const openedAt = input.openedAt ?? now;
   const id = await ctx.store.db.transaction().execute(async (trx) => {
     const order = await orders.getOrder(trx, undefined, input.orderId);
-    if (!order) throw new NotFoundError(localized(`order ${input.orderId} not found.`, `未找到订单 ${input.orderId}。`));
+    if (!order)
+      throw new NotFoundError(localized(`order ${input.orderId} not found.`, `未找到订单 ${input.orderId}。`));
     if (input.platformCaseId) {
-      const existing = await trx.selectFrom('after_sales_cases').select('id').where('shop_id', '=', order.shop_id).where('platform_case_id', '=', input.platformCaseId).executeTakeFirst();
+      const existing = await trx
+        .selectFrom('after_sales_cases')
+        .select('id')
+        .where('shop_id', '=', order.shop_id)
+        .where('platform_case_id', '=', input.platformCaseId)
+        .executeTakeFirst();
       if (existing) return existing.id;
     }
     const respondBy = responseDeadline(kind, openedAt);
@@ -86,21 +101,54 @@ export async function openCase(ctx: AppContext, input: OpenCaseInput, actor: str
       .returning('id')
       .executeTakeFirstOrThrow();
     // The tracking history as it stands when the case opens: evidence that cannot change afterwards.
-    await trx.insertInto('after_sales_evidence').values({ case_id: inserted.id, kind: 'tracking_snapshot', file_path: null, sha256: null, content: JSON.stringify(await trackingSnapshot(trx, order.id, now)), added_at: now, added_by: actor }).execute();
+    await trx
+      .insertInto('after_sales_evidence')
+      .values({
+        case_id: inserted.id,
+        kind: 'tracking_snapshot',
+        file_path: null,
+        sha256: null,
+        content: JSON.stringify(await trackingSnapshot(trx, order.id, now)),
+        added_at: now,
+        added_by: actor,
+      })
+      .execute();
     const label = CASE_KIND_LABELS[kind];
     await orders.appendEvents(trx, [
-      timelineEvent({ orderId: order.id, at: now, actor, kind: 'after_sales_opened', to: 'open', reason: `${label.en}: ${input.reason.trim()}`, data: JSON.stringify({ case_id: inserted.id, kind, source: input.source ?? 'manual', respond_by: toIso(respondBy) }) }),
+      timelineEvent({
+        orderId: order.id,
+        at: now,
+        actor,
+        kind: 'after_sales_opened',
+        to: 'open',
+        reason: `${label.en}: ${input.reason.trim()}`,
+        data: JSON.stringify({
+          case_id: inserted.id,
+          kind,
+          source: input.source ?? 'manual',
+          respond_by: toIso(respondBy),
+        }),
+      }),
     ]);
-    await queueAlert(trx, order.shop_id, `after_sales_opened:${inserted.id}`, {
-      kind: 'after_sales_opened',
-      shop_id: order.shop_id,
-      order_id: order.id,
-      platform_order_id: order.platform_order_id,
-      case_id: inserted.id,
-      case_kind: kind,
-      respond_by: toIso(respondBy),
-      message: localized(`A "${label.en}" case was opened on order ${order.platform_order_id}; answer by ${toIso(respondBy)}.`, `订单 ${order.platform_order_id} 有新的「${label['zh-CN']}」纠纷；请在 ${toIso(respondBy)} 前回复。`),
-    }, now);
+    await queueAlert(
+      trx,
+      order.shop_id,
+      `after_sales_opened:${inserted.id}`,
+      {
+        kind: 'after_sales_opened',
+        shop_id: order.shop_id,
+        order_id: order.id,
+        platform_order_id: order.platform_order_id,
+        case_id: inserted.id,
+        case_kind: kind,
+        respond_by: toIso(respondBy),
+        message: localized(
+          `A "${label.en}" case was opened on order ${order.platform_order_id}; answer by ${toIso(respondBy)}.`,
+          `订单 ${order.platform_order_id} 有新的「${label['zh-CN']}」纠纷；请在 ${toIso(respondBy)} 前回复。`,
+        ),
+      },
+      now,
+    );
     return inserted.id;
   });
   return getCase(ctx, id);
@@ -110,11 +158,31 @@ async function trackingSnapshot(db: Executor, orderId: number, now: number) {
   const parcels = await db
     .selectFrom('parcels as p')
     .leftJoin('parcel_tracking as t', 't.parcel_id', 'p.id')
-    .select(['p.id', 'p.tracking_number', 'p.carrier', 'p.status', 'p.first_scan_at', 'p.delivered_at', 't.status as tracking_status', 't.raw_status', 't.raw_substatus', 't.description', 't.last_event_at'])
+    .select([
+      'p.id',
+      'p.tracking_number',
+      'p.carrier',
+      'p.status',
+      'p.first_scan_at',
+      'p.delivered_at',
+      't.status as tracking_status',
+      't.raw_status',
+      't.raw_substatus',
+      't.description',
+      't.last_event_at',
+    ])
     .where('p.order_id', '=', orderId)
     .execute();
   const ids = parcels.map((p) => p.id);
-  const events = ids.length ? await db.selectFrom('tracking_events').selectAll().where('parcel_id', 'in', ids).orderBy('occurred_at').orderBy('id').execute() : [];
+  const events = ids.length
+    ? await db
+        .selectFrom('tracking_events')
+        .selectAll()
+        .where('parcel_id', 'in', ids)
+        .orderBy('occurred_at')
+        .orderBy('id')
+        .execute()
+    : [];
   return {
     taken_at: toIso(now),
     parcels: parcels.map((p) => ({
@@ -128,7 +196,16 @@ async function trackingSnapshot(db: Executor, orderId: number, now: number) {
       first_scan_at: toIso(p.first_scan_at),
       delivered_at: toIso(p.delivered_at),
       last_event_at: toIso(p.last_event_at),
-      events: events.filter((e) => e.parcel_id === p.id).map((e) => ({ at: toIso(e.occurred_at), status: e.status, raw_status: e.raw_status, raw_substatus: e.raw_substatus, description: e.description, location: e.location })),
+      events: events
+        .filter((e) => e.parcel_id === p.id)
+        .map((e) => ({
+          at: toIso(e.occurred_at),
+          status: e.status,
+          raw_status: e.raw_status,
+          raw_substatus: e.raw_substatus,
+          description: e.description,
+          location: e.location,
+        })),
     })),
   };
 }
@@ -142,9 +219,23 @@ export interface CaseStepInput {
 }
 
 /** Moves a case through the declared case machine; a refused step changes nothing and names the rule. */
-export async function stepCase(ctx: AppContext, caseId: number, input: CaseStepInput, actor: string): Promise<CaseView> {
+export async function stepCase(
+  ctx: AppContext,
+  caseId: number,
+  input: CaseStepInput,
+  actor: string,
+): Promise<CaseView> {
   if (!isAction(caseMachine, input.action)) {
-    throw new ValidationError([{ row: 0, field: 'action', message: localized(`action is one of ${Object.keys(caseMachine.transitions).join(', ')}.`, `操作必须是 ${Object.keys(caseMachine.transitions).join('、')} 之一。`) }]);
+    throw new ValidationError([
+      {
+        row: 0,
+        field: 'action',
+        message: localized(
+          `action is one of ${Object.keys(caseMachine.transitions).join(', ')}.`,
+          `操作必须是 ${Object.keys(caseMachine.transitions).join('、')} 之一。`,
+        ),
+      },
+    ]);
   }
   const action: CaseAction = input.action;
   const now = ctx.now();
@@ -152,10 +243,18 @@ export async function stepCase(ctx: AppContext, caseId: number, input: CaseStepI
     const row = await trx.selectFrom('after_sales_cases').selectAll().where('id', '=', caseId).executeTakeFirst();
     if (!row) throw new NotFoundError(localized(`case ${caseId} not found.`, `未找到纠纷 ${caseId}。`));
     const order = await orders.getOrder(trx, undefined, row.order_id);
-    const decision = decide(caseMachine, row.state as CaseState, action, { note: input.note, outcome: input.outcome, refundedAmount: input.refundedAmount, orderTotal: order?.total_amount });
+    const decision = decide(caseMachine, row.state as CaseState, action, {
+      note: input.note,
+      outcome: input.outcome,
+      refundedAmount: input.refundedAmount,
+      orderTotal: order?.total_amount,
+    });
     if (!decision.ok) {
       const message = decision.rule.endsWith('.from')
-        ? localized(`Case ${caseId} is ${row.state}: it cannot be ${action}d.`, `纠纷 ${caseId} 状态为「${row.state}」，不能执行「${action}」。`)
+        ? localized(
+            `Case ${caseId} is ${row.state}: it cannot be ${action}d.`,
+            `纠纷 ${caseId} 状态为「${row.state}」，不能执行「${action}」。`,
+          )
         : decision.message;
       throw new ConflictError(decision.rule, message, row.state);
     }
@@ -167,10 +266,31 @@ export async function stepCase(ctx: AppContext, caseId: number, input: CaseStepI
       changes.resolved_at = now;
     }
     if (action === 'withdraw') changes.resolved_at = now;
-    const updated = await trx.updateTable('after_sales_cases').set(changes).where('id', '=', caseId).where('version', '=', row.version).executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) throw new ConflictError('case.version', localized('the case changed meanwhile; try again.', '纠纷已被修改，请重试。'), row.state);
+    const updated = await trx
+      .updateTable('after_sales_cases')
+      .set(changes)
+      .where('id', '=', caseId)
+      .where('version', '=', row.version)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1)
+      throw new ConflictError(
+        'case.version',
+        localized('the case changed meanwhile; try again.', '纠纷已被修改，请重试。'),
+        row.state,
+      );
     if (input.note?.trim()) {
-      await trx.insertInto('after_sales_evidence').values({ case_id: caseId, kind: 'note', file_path: null, sha256: null, content: input.note.trim(), added_at: now, added_by: actor }).execute();
+      await trx
+        .insertInto('after_sales_evidence')
+        .values({
+          case_id: caseId,
+          kind: 'note',
+          file_path: null,
+          sha256: null,
+          content: input.note.trim(),
+          added_at: now,
+          added_by: actor,
+        })
+        .execute();
     }
     await orders.appendEvents(trx, [
       timelineEvent({
@@ -182,7 +302,13 @@ export async function stepCase(ctx: AppContext, caseId: number, input: CaseStepI
         from: decision.from,
         to: decision.to,
         reason: input.note?.trim() || null,
-        data: JSON.stringify({ case_id: caseId, kind: row.kind, ...(action === 'resolve' ? { outcome: input.outcome, refunded: { amount: input.refundedAmount ?? 0, currency: row.currency } } : {}) }),
+        data: JSON.stringify({
+          case_id: caseId,
+          kind: row.kind,
+          ...(action === 'resolve'
+            ? { outcome: input.outcome, refunded: { amount: input.refundedAmount ?? 0, currency: row.currency } }
+            : {}),
+        }),
       }),
     ]);
   });
@@ -193,16 +319,46 @@ export async function stepCase(ctx: AppContext, caseId: number, input: CaseStepI
  * Stores a photo (or PDF) under `<dataDir>/evidence/<case>/<sha256><ext>` and records it; the same file twice is one
  * file. The bytes must be what the extension says, and a shop's evidence stays within its quota (issue 19).
  */
-export async function addPhotoEvidence(ctx: AppContext, caseId: number, file: { name: string; content: Buffer }, actor: string, root: string = dataDir(), quotaBytes = evidenceQuotaBytes(process.env)): Promise<CaseView> {
+export async function addPhotoEvidence(
+  ctx: AppContext,
+  caseId: number,
+  file: { name: string; content: Buffer },
+  actor: string,
+  root: string = dataDir(),
+  quotaBytes = evidenceQuotaBytes(process.env),
+): Promise<CaseView> {
   const ext = path.extname(file.name).toLowerCase();
   const types = Object.keys(EVIDENCE_EXTENSIONS).join(' ');
-  if (!EVIDENCE_EXTENSIONS[ext]) throw new ValidationError([{ row: 0, field: 'file_name', message: localized(`evidence files are ${types}.`, `证据文件类型须为 ${types}。`) }]);
-  if (file.content.length === 0 || file.content.length > 20 * 1024 * 1024) throw new ValidationError([{ row: 0, field: 'content_base64', message: localized('an evidence file is 1 byte to 20 MB.', '证据文件大小须在 1 字节到 20 MB 之间。') }]);
+  if (!EVIDENCE_EXTENSIONS[ext])
+    throw new ValidationError([
+      { row: 0, field: 'file_name', message: localized(`evidence files are ${types}.`, `证据文件类型须为 ${types}。`) },
+    ]);
+  if (file.content.length === 0 || file.content.length > 20 * 1024 * 1024)
+    throw new ValidationError([
+      {
+        row: 0,
+        field: 'content_base64',
+        message: localized('an evidence file is 1 byte to 20 MB.', '证据文件大小须在 1 字节到 20 MB 之间。'),
+      },
+    ]);
   if (!contentMatchesExtension(ext, file.content)) {
     const found = sniffEvidenceType(file.content);
-    throw new ValidationError([{ row: 0, field: 'content_base64', message: localized(`the file is named ${ext} but its content is ${found ? `a ${found} file` : 'none of ' + types}: choose the original photo or PDF.`, `文件名为 ${ext}，但内容${found ? `是 ${found} 文件` : `不属于 ${types}`}：请选择原始照片或 PDF。`) }]);
+    throw new ValidationError([
+      {
+        row: 0,
+        field: 'content_base64',
+        message: localized(
+          `the file is named ${ext} but its content is ${found ? `a ${found} file` : 'none of ' + types}: choose the original photo or PDF.`,
+          `文件名为 ${ext}，但内容${found ? `是 ${found} 文件` : `不属于 ${types}`}：请选择原始照片或 PDF。`,
+        ),
+      },
+    ]);
   }
-  const row = await ctx.store.db.selectFrom('after_sales_cases').selectAll().where('id', '=', caseId).executeTakeFirst();
+  const row = await ctx.store.db
+    .selectFrom('after_sales_cases')
+    .selectAll()
+    .where('id', '=', caseId)
+    .executeTakeFirst();
   if (!row) throw new NotFoundError(localized(`case ${caseId} not found.`, `未找到纠纷 ${caseId}。`));
   const sha256 = createHash('sha256').update(file.content).digest('hex');
   const relative = path.join('evidence', String(caseId), `${sha256}${ext}`);
@@ -213,19 +369,49 @@ export async function addPhotoEvidence(ctx: AppContext, caseId: number, file: { 
   // PostgreSQL the shop's row is locked (FOR NO KEY UPDATE, which leaves the shop's foreign keys free).
   await ctx.store.db.transaction().execute(async (trx) => {
     await lockShopEvidence(trx, ctx.store.dialect, row.shop_id);
-    const known = await trx.selectFrom('after_sales_evidence').select('id').where('case_id', '=', caseId).where('sha256', '=', sha256).executeTakeFirst();
+    const known = await trx
+      .selectFrom('after_sales_evidence')
+      .select('id')
+      .where('case_id', '=', caseId)
+      .where('sha256', '=', sha256)
+      .executeTakeFirst();
     if (known) return;
     const used = await evidenceBytesOfShop(trx, row.shop_id);
     if (used + file.content.length > quotaBytes) {
       const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
-      throw new ConflictError('evidence_quota', localized(`The shop's evidence would exceed its quota (${mb(used)} of ${mb(quotaBytes)} MB used). Close finished cases' files or ask the installation's owner for more room.`, `店铺的证据文件将超出配额（已用 ${mb(used)} / ${mb(quotaBytes)} MB）。请清理已结束纠纷的文件，或请系统所有者增加配额。`));
+      throw new ConflictError(
+        'evidence_quota',
+        localized(
+          `The shop's evidence would exceed its quota (${mb(used)} of ${mb(quotaBytes)} MB used). Close finished cases' files or ask the installation's owner for more room.`,
+          `店铺的证据文件将超出配额（已用 ${mb(used)} / ${mb(quotaBytes)} MB）。请清理已结束纠纷的文件，或请系统所有者增加配额。`,
+        ),
+      );
     }
     // Written before the row: a crash leaves an orphan file at worst, never a row without its file.
     fs.mkdirSync(path.dirname(absolute), { recursive: true });
     if (!fs.existsSync(absolute)) fs.writeFileSync(absolute, file.content);
-    await trx.insertInto('after_sales_evidence').values({ case_id: caseId, kind: 'photo', file_path: relative, sha256, content: file.name, added_at: now, added_by: actor, size_bytes: file.content.length }).execute();
+    await trx
+      .insertInto('after_sales_evidence')
+      .values({
+        case_id: caseId,
+        kind: 'photo',
+        file_path: relative,
+        sha256,
+        content: file.name,
+        added_at: now,
+        added_by: actor,
+        size_bytes: file.content.length,
+      })
+      .execute();
     await orders.appendEvents(trx, [
-      timelineEvent({ orderId: row.order_id, at: now, actor, kind: 'after_sales_evidence', reason: `photo ${file.name}`, data: JSON.stringify({ case_id: caseId, file: relative, sha256 }) }),
+      timelineEvent({
+        orderId: row.order_id,
+        at: now,
+        actor,
+        kind: 'after_sales_evidence',
+        reason: `photo ${file.name}`,
+        data: JSON.stringify({ case_id: caseId, file: relative, sha256 }),
+      }),
     ]);
   });
   return getCase(ctx, caseId);
@@ -233,7 +419,8 @@ export async function addPhotoEvidence(ctx: AppContext, caseId: number, file: { 
 
 /** Serialises a shop's evidence writers (PostgreSQL; SQLite's writing transactions are serial already). */
 async function lockShopEvidence(trx: Executor, dialect: 'sqlite' | 'postgres', shopId: string): Promise<void> {
-  if (dialect === 'postgres') await trx.selectFrom('shops').select('id').where('id', '=', shopId).forNoKeyUpdate().execute();
+  if (dialect === 'postgres')
+    await trx.selectFrom('shops').select('id').where('id', '=', shopId).forNoKeyUpdate().execute();
 }
 
 /** The bytes of evidence files a shop keeps (every case of every order of it). */
@@ -241,7 +428,9 @@ async function evidenceBytesOfShop(db: Executor, shopId: string): Promise<number
   const row = await db
     .selectFrom('after_sales_evidence')
     .innerJoin('after_sales_cases', 'after_sales_cases.id', 'after_sales_evidence.case_id')
-    .select((eb) => eb.fn.coalesce(eb.fn.sum<number | string>('after_sales_evidence.size_bytes'), eb.lit(0)).as('bytes'))
+    .select((eb) =>
+      eb.fn.coalesce(eb.fn.sum<number | string>('after_sales_evidence.size_bytes'), eb.lit(0)).as('bytes'),
+    )
     .where('after_sales_cases.shop_id', '=', shopId)
     .executeTakeFirst();
   return Number(row?.bytes ?? 0);
@@ -265,10 +454,22 @@ export interface CaseView {
   outcome: string | null;
   refunded: { amount: number; currency: string } | null;
   resolved_at: string | null;
-  evidence: Array<{ id: number; kind: string; file_path: string | null; sha256: string | null; content: unknown; added_at: string | null; added_by: string }>;
+  evidence: Array<{
+    id: number;
+    kind: string;
+    file_path: string | null;
+    sha256: string | null;
+    content: unknown;
+    added_at: string | null;
+    added_by: string;
+  }>;
 }
 
-function caseView(row: AfterSalesCaseRow & { platform_order_id: string }, evidence: AfterSalesEvidenceRow[], now: number): CaseView {
+function caseView(
+  row: AfterSalesCaseRow & { platform_order_id: string },
+  evidence: AfterSalesEvidenceRow[],
+  now: number,
+): CaseView {
   return {
     id: row.id,
     order_id: row.order_id,
@@ -308,17 +509,34 @@ export async function getCase(ctx: AppContext, caseId: number): Promise<CaseView
     .where('c.id', '=', caseId)
     .executeTakeFirst();
   if (!row) throw new NotFoundError(localized(`case ${caseId} not found.`, `未找到纠纷 ${caseId}。`));
-  const evidence = await ctx.store.db.selectFrom('after_sales_evidence').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
+  const evidence = await ctx.store.db
+    .selectFrom('after_sales_evidence')
+    .selectAll()
+    .where('case_id', '=', caseId)
+    .orderBy('id')
+    .execute();
   return caseView(row, evidence, ctx.now());
 }
 
-export async function listCases(ctx: AppContext, filter: { shopIds?: string[]; state?: 'open' | 'closed' | 'all'; orderId?: number; limit?: number }): Promise<CaseView[]> {
-  let query = ctx.store.db.selectFrom('after_sales_cases as c').innerJoin('orders as o', 'o.id', 'c.order_id').selectAll('c').select('o.platform_order_id');
+export async function listCases(
+  ctx: AppContext,
+  filter: { shopIds?: string[]; state?: 'open' | 'closed' | 'all'; orderId?: number; limit?: number },
+): Promise<CaseView[]> {
+  let query = ctx.store.db
+    .selectFrom('after_sales_cases as c')
+    .innerJoin('orders as o', 'o.id', 'c.order_id')
+    .selectAll('c')
+    .select('o.platform_order_id');
   if (filter.shopIds?.length) query = query.where('c.shop_id', 'in', filter.shopIds);
   if (filter.orderId !== undefined) query = query.where('c.order_id', '=', filter.orderId);
-  if (filter.state === 'open' || filter.state === undefined) query = query.where('c.state', 'in', [...OPEN_CASE_STATES]);
+  if (filter.state === 'open' || filter.state === undefined)
+    query = query.where('c.state', 'in', [...OPEN_CASE_STATES]);
   if (filter.state === 'closed') query = query.where('c.state', 'not in', [...OPEN_CASE_STATES]);
-  const rows = await query.orderBy('c.respond_by').orderBy('c.id').limit(filter.limit ?? 200).execute();
+  const rows = await query
+    .orderBy('c.respond_by')
+    .orderBy('c.id')
+    .limit(filter.limit ?? 200)
+    .execute();
   const now = ctx.now();
   return rows.map((row) => caseView(row, [], now));
 }
@@ -333,7 +551,17 @@ export async function openCasesFromSync(ctx: AppContext, options: { limit?: numb
     .selectFrom('orders as o')
     .select(['o.id', 'o.platform_order_id', 'o.status', 'o.delivered_at', 'o.updated_at'])
     .where('o.platform_status', '=', 'IN_ISSUE')
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('after_sales_cases as c').select('c.id').whereRef('c.order_id', '=', 'o.id').where('c.source', '=', 'sync'))))
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('after_sales_cases as c')
+            .select('c.id')
+            .whereRef('c.order_id', '=', 'o.id')
+            .where('c.source', '=', 'sync'),
+        ),
+      ),
+    )
     .limit(options.limit ?? 500)
     .execute();
   for (const row of rows) {
@@ -343,7 +571,9 @@ export async function openCasesFromSync(ctx: AppContext, options: { limit?: numb
       {
         orderId: row.id,
         kind: delivered ? 'not_as_described' : 'not_received',
-        reason: delivered ? 'the platform reports a buyer dispute (IN_ISSUE) on a delivered order' : 'the platform reports a buyer dispute (IN_ISSUE) on an order not delivered',
+        reason: delivered
+          ? 'the platform reports a buyer dispute (IN_ISSUE) on a delivered order'
+          : 'the platform reports a buyer dispute (IN_ISSUE) on an order not delivered',
         source: 'sync',
         platformCaseId: `${row.platform_order_id}:IN_ISSUE`,
         openedAt: row.updated_at,
@@ -370,11 +600,32 @@ export async function inrRate(ctx: AppContext, shopId: string, windowDays = 30):
   const db = ctx.store.db;
   const now = ctx.now();
   const from = now - windowDays * DAY_MS;
-  const cases = await db.selectFrom('after_sales_cases').select(['order_id', 'kind', 'state']).where('shop_id', '=', shopId).where('opened_at', '>', from).where('opened_at', '<=', now).execute();
+  const cases = await db
+    .selectFrom('after_sales_cases')
+    .select(['order_id', 'kind', 'state'])
+    .where('shop_id', '=', shopId)
+    .where('opened_at', '>', from)
+    .where('opened_at', '<=', now)
+    .execute();
   const inr = cases.filter((c) => c.kind === 'not_received');
-  const confirmed = await db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).where('shop_id', '=', shopId).where('receipt_confirmed_at', '>', from).where('receipt_confirmed_at', '<=', now).executeTakeFirstOrThrow();
-  const refundRequested = new Set(cases.filter((c) => c.kind === 'refund' || c.kind === 'return_requested' || c.kind === 'not_received').map((c) => c.order_id));
-  const input = { inrCases: inr.length, inrWithdrawn: inr.filter((c) => c.state === 'withdrawn').length, confirmedOrders: Number(confirmed.n), refundRequestedOrders: refundRequested.size };
+  const confirmed = await db
+    .selectFrom('orders')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('shop_id', '=', shopId)
+    .where('receipt_confirmed_at', '>', from)
+    .where('receipt_confirmed_at', '<=', now)
+    .executeTakeFirstOrThrow();
+  const refundRequested = new Set(
+    cases
+      .filter((c) => c.kind === 'refund' || c.kind === 'return_requested' || c.kind === 'not_received')
+      .map((c) => c.order_id),
+  );
+  const input = {
+    inrCases: inr.length,
+    inrWithdrawn: inr.filter((c) => c.state === 'withdrawn').length,
+    confirmedOrders: Number(confirmed.n),
+    refundRequestedOrders: refundRequested.size,
+  };
   return {
     shop_id: shopId,
     window_days: windowDays,

@@ -27,16 +27,26 @@ export async function deliverWebhooks(
   options: { fetch?: typeof fetch; limit?: number; timeoutMs?: number } = {},
 ): Promise<{ delivered: number; failed: number; dead: number }> {
   const db = ctx.store.db;
-  const send = options.fetch ?? guardedFetch({ field: 'url', timeoutMs: options.timeoutMs ?? 10_000, maxBytes: 64 * 1024 });
+  const send =
+    options.fetch ?? guardedFetch({ field: 'url', timeoutMs: options.timeoutMs ?? 10_000, maxBytes: 64 * 1024 });
   const now = ctx.now();
   const result = { delivered: 0, failed: 0, dead: 0 };
   const due = await db
     .selectFrom('webhook_deliveries')
     .innerJoin('alert_webhooks', 'alert_webhooks.id', 'webhook_deliveries.webhook_id')
-    .select(['webhook_deliveries.id', 'webhook_deliveries.payload', 'webhook_deliveries.attempts', 'webhook_deliveries.webhook_id', 'alert_webhooks.url', 'alert_webhooks.secret'])
+    .select([
+      'webhook_deliveries.id',
+      'webhook_deliveries.payload',
+      'webhook_deliveries.attempts',
+      'webhook_deliveries.webhook_id',
+      'alert_webhooks.url',
+      'alert_webhooks.secret',
+    ])
     .where('webhook_deliveries.status', '=', 'pending')
     .where('webhook_deliveries.next_attempt_at', '<=', now)
-    .where((eb) => eb.or([eb('webhook_deliveries.lease_until', 'is', null), eb('webhook_deliveries.lease_until', '<', now)]))
+    .where((eb) =>
+      eb.or([eb('webhook_deliveries.lease_until', 'is', null), eb('webhook_deliveries.lease_until', '<', now)]),
+    )
     .orderBy('webhook_deliveries.next_attempt_at')
     .limit(options.limit ?? 50)
     .execute();
@@ -52,10 +62,18 @@ export async function deliverWebhooks(
     const timestamp = String(Math.floor(now / 1000));
     let error: string | null = null;
     try {
-      const secret = openStoredSecret(() => masterKeyOf(ctx), delivery.secret, SECRET_CONTEXTS.alertWebhook(delivery.webhook_id));
+      const secret = openStoredSecret(
+        () => masterKeyOf(ctx),
+        delivery.secret,
+        SECRET_CONTEXTS.alertWebhook(delivery.webhook_id),
+      );
       const response = await send(delivery.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-shipby-timestamp': timestamp, 'x-shipby-signature': `sha256=${signWebhook(secret, timestamp, delivery.payload)}` },
+        headers: {
+          'content-type': 'application/json',
+          'x-shipby-timestamp': timestamp,
+          'x-shipby-signature': `sha256=${signWebhook(secret, timestamp, delivery.payload)}`,
+        },
         body: delivery.payload,
         signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
       });
@@ -65,14 +83,26 @@ export async function deliverWebhooks(
     }
     const attempts = delivery.attempts + 1;
     if (!error) {
-      await db.updateTable('webhook_deliveries').set({ status: 'delivered', attempts, delivered_at: ctx.now(), lease_until: null, last_error: null }).where('id', '=', delivery.id).execute();
+      await db
+        .updateTable('webhook_deliveries')
+        .set({ status: 'delivered', attempts, delivered_at: ctx.now(), lease_until: null, last_error: null })
+        .where('id', '=', delivery.id)
+        .execute();
       result.delivered++;
     } else if (attempts >= WEBHOOK_MAX_ATTEMPTS) {
-      await db.updateTable('webhook_deliveries').set({ status: 'dead', attempts, lease_until: null, last_error: error }).where('id', '=', delivery.id).execute();
+      await db
+        .updateTable('webhook_deliveries')
+        .set({ status: 'dead', attempts, lease_until: null, last_error: error })
+        .where('id', '=', delivery.id)
+        .execute();
       result.dead++;
     } else {
       const backoff = Math.min(60 * 60_000, 30_000 * 2 ** (attempts - 1));
-      await db.updateTable('webhook_deliveries').set({ attempts, next_attempt_at: now + backoff, lease_until: null, last_error: error }).where('id', '=', delivery.id).execute();
+      await db
+        .updateTable('webhook_deliveries')
+        .set({ attempts, next_attempt_at: now + backoff, lease_until: null, last_error: error })
+        .where('id', '=', delivery.id)
+        .execute();
       result.failed++;
     }
   }
@@ -82,7 +112,13 @@ export async function deliverWebhooks(
 export async function addWebhook(ctx: AppContext, input: { shopId?: string; url: string; secret: string }) {
   const url = await outboundUrlOrIssue(input.url, 'url');
   if (input.secret.length < 16) {
-    throw new ValidationError([{ row: 0, field: 'secret', message: localized('the secret must be at least 16 characters.', 'secret 至少需要 16 个字符。') }]);
+    throw new ValidationError([
+      {
+        row: 0,
+        field: 'secret',
+        message: localized('the secret must be at least 16 characters.', 'secret 至少需要 16 个字符。'),
+      },
+    ]);
   }
   const masterKey = masterKeyOf(ctx);
   // The secret is stored encrypted, bound to its row (issue 19, finding 9): the row first, then its sealed secret.
@@ -92,7 +128,11 @@ export async function addWebhook(ctx: AppContext, input: { shopId?: string; url:
       .values({ shop_id: input.shopId ?? null, url: url.toString(), secret: '', created_at: ctx.now() })
       .returning(['id', 'shop_id', 'url', 'created_at'])
       .executeTakeFirstOrThrow();
-    await trx.updateTable('alert_webhooks').set({ secret: encryptSecret(masterKey, input.secret, SECRET_CONTEXTS.alertWebhook(row.id)) }).where('id', '=', row.id).execute();
+    await trx
+      .updateTable('alert_webhooks')
+      .set({ secret: encryptSecret(masterKey, input.secret, SECRET_CONTEXTS.alertWebhook(row.id)) })
+      .where('id', '=', row.id)
+      .execute();
     return row;
   });
 }
@@ -101,12 +141,21 @@ export async function addWebhook(ctx: AppContext, input: { shopId?: string; url:
  * The alert webhooks (never their secrets): those of the given shops and, with `installationWide`, those for every
  * shop (shop_id null) — an installation's own, never listed to a tenant (issue 19, finding 9).
  */
-export async function listWebhooks(ctx: AppContext, shopIds?: readonly string[], options: { installationWide?: boolean } = {}) {
+export async function listWebhooks(
+  ctx: AppContext,
+  shopIds?: readonly string[],
+  options: { installationWide?: boolean } = {},
+) {
   const installationWide = options.installationWide ?? shopIds === undefined;
   let query = ctx.store.db.selectFrom('alert_webhooks').select(['id', 'shop_id', 'url', 'created_at']).orderBy('id');
   if (shopIds) {
     const shops = [...shopIds];
-    query = query.where((eb) => eb.or([...(installationWide ? [eb('shop_id', 'is', null)] : []), ...(shops.length ? [eb('shop_id', 'in', shops)] : [eb.lit(false)])]));
+    query = query.where((eb) =>
+      eb.or([
+        ...(installationWide ? [eb('shop_id', 'is', null)] : []),
+        ...(shops.length ? [eb('shop_id', 'in', shops)] : [eb.lit(false)]),
+      ]),
+    );
   } else if (!installationWide) query = query.where('shop_id', 'is not', null);
   return query.execute();
 }

@@ -36,11 +36,22 @@ export interface AliExpressApp {
 /** The installation's app, or a 409 naming the first missing variable. */
 export function aliexpressAppFromEnv(env: NodeJS.ProcessEnv = process.env): AliExpressApp {
   const missing = missingAppSettings(env)[0];
-  if (missing) throw new ConflictError('installation_setting_missing', missingSettingMessage(missing.variable, missing.what));
+  if (missing)
+    throw new ConflictError('installation_setting_missing', missingSettingMessage(missing.variable, missing.what));
   const gatewayUrl = (env[GATEWAY_URL_ENV]?.trim() || DEFAULT_IOP_BASE_URL).replace(/\/+$/, '');
-  for (const [variable, value] of [[GATEWAY_URL_ENV, gatewayUrl], [AUTH_URL_ENV, env[AUTH_URL_ENV]?.trim()], [PUBLIC_URL_ENV, env[PUBLIC_URL_ENV]?.trim()]] as const) {
+  for (const [variable, value] of [
+    [GATEWAY_URL_ENV, gatewayUrl],
+    [AUTH_URL_ENV, env[AUTH_URL_ENV]?.trim()],
+    [PUBLIC_URL_ENV, env[PUBLIC_URL_ENV]?.trim()],
+  ] as const) {
     if (value && !/^https?:\/\/[^\s/]+/.test(value)) {
-      throw new ConflictError('installation_setting_invalid', localized(`${variable} must be an http(s) address (it is ${value}).`, `${variable} 必须是 http(s) 地址（当前为 ${value}）。`));
+      throw new ConflictError(
+        'installation_setting_invalid',
+        localized(
+          `${variable} must be an http(s) address (it is ${value}).`,
+          `${variable} 必须是 http(s) 地址（当前为 ${value}）。`,
+        ),
+      );
     }
   }
   return {
@@ -53,16 +64,33 @@ export function aliexpressAppFromEnv(env: NodeJS.ProcessEnv = process.env): AliE
 }
 
 /** The variables an authorisation needs that are not set (for `serve`'s start-up warning). */
-export function missingAppSettings(env: NodeJS.ProcessEnv = process.env): Array<{ variable: string; what: ReturnType<typeof localized> }> {
+export function missingAppSettings(
+  env: NodeJS.ProcessEnv = process.env,
+): Array<{ variable: string; what: ReturnType<typeof localized> }> {
   const out: Array<{ variable: string; what: ReturnType<typeof localized> }> = [];
-  if (!env[APP_KEY_ENV]?.trim()) out.push({ variable: APP_KEY_ENV, what: localized("the AliExpress app's app key", '速卖通应用的 App Key') });
-  if (!env[APP_SECRET_ENV]?.trim()) out.push({ variable: APP_SECRET_ENV, what: localized("the AliExpress app's app secret", '速卖通应用的 App Secret') });
+  if (!env[APP_KEY_ENV]?.trim())
+    out.push({ variable: APP_KEY_ENV, what: localized("the AliExpress app's app key", '速卖通应用的 App Key') });
+  if (!env[APP_SECRET_ENV]?.trim())
+    out.push({
+      variable: APP_SECRET_ENV,
+      what: localized("the AliExpress app's app secret", '速卖通应用的 App Secret'),
+    });
   return out;
 }
 
 /** Where the platform sends the seller back: the public URL's callback, else the dashboard's own origin's. */
 export function callbackUrl(app: AliExpressApp, requestOrigin?: string): string {
   const origin = app.publicUrl ?? requestOrigin?.replace(/\/+$/, '');
-  if (!origin) throw new ConflictError('installation_setting_missing', missingSettingMessage(PUBLIC_URL_ENV, localized("this server's public address (where AliExpress sends the seller back)", '本服务器的公网地址（速卖通授权后返回的地址）')));
+  if (!origin)
+    throw new ConflictError(
+      'installation_setting_missing',
+      missingSettingMessage(
+        PUBLIC_URL_ENV,
+        localized(
+          "this server's public address (where AliExpress sends the seller back)",
+          '本服务器的公网地址（速卖通授权后返回的地址）',
+        ),
+      ),
+    );
   return `${origin}${CALLBACK_PATH}`;
 }

@@ -38,7 +38,10 @@ export function auditRow(at: number, entry: AuditEntry) {
 
 export async function recordAudit(ctx: AppContext, ...entries: AuditEntry[]): Promise<void> {
   const now = ctx.now();
-  await store.insertAuditRows(ctx.store, entries.map((e) => auditRow(now, e)));
+  await store.insertAuditRows(
+    ctx.store,
+    entries.map((e) => auditRow(now, e)),
+  );
 }
 
 export interface AuditQuery {
@@ -56,13 +59,24 @@ export interface AuditQuery {
 }
 
 export async function listAudit(ctx: AppContext, query: AuditQuery): Promise<AuditRow[]> {
-  let q = ctx.store.db.selectFrom('audit_log').selectAll().where('account_id', '=', query.accountId).orderBy('id', 'desc').limit(Math.min(query.limit ?? 100, 1000));
+  let q = ctx.store.db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('account_id', '=', query.accountId)
+    .orderBy('id', 'desc')
+    .limit(Math.min(query.limit ?? 100, 1000));
   if (query.shopIds || query.accountWideOf) {
     const shops = [...(query.shopIds ?? [])];
     const own = query.accountWideOf;
     q = q.where((eb) => {
-      const accountWide = own ? eb.and([eb('shop_id', 'is', null), eb('actor_kind', '=', own.kind), eb('actor_id', '=', String(own.id))]) : eb('shop_id', 'is', null);
-      const ofShops = query.shopIds ? (shops.length ? [eb('shop_id', 'in', shops)] : []) : [eb('shop_id', 'is not', null)];
+      const accountWide = own
+        ? eb.and([eb('shop_id', 'is', null), eb('actor_kind', '=', own.kind), eb('actor_id', '=', String(own.id))])
+        : eb('shop_id', 'is', null);
+      const ofShops = query.shopIds
+        ? shops.length
+          ? [eb('shop_id', 'in', shops)]
+          : []
+        : [eb('shop_id', 'is not', null)];
       return eb.or([accountWide, ...ofShops]);
     });
   }

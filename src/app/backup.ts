@@ -86,7 +86,13 @@ export async function restoreStore(url: string, file: string): Promise<BackupRep
   } finally {
     await store.close();
   }
-  return { file: target, bytes: fs.statSync(target).size, orders: after.orders, migrations: after.migrations, uploadsToReadBack: readbacks };
+  return {
+    file: target,
+    bytes: fs.statSync(target).size,
+    orders: after.orders,
+    migrations: after.migrations,
+    uploadsToReadBack: readbacks,
+  };
 }
 
 /** The servers whose lease on the store is live; none when the file is too damaged to tell (the reason to restore). */
@@ -94,7 +100,9 @@ async function serversOn(url: string): Promise<Array<{ owner: string }>> {
   let store: ReturnType<typeof openStore> | undefined;
   try {
     store = openStore(url);
-    const hasLeases = store.sqlite!.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'store_leases'`).get();
+    const hasLeases = store
+      .sqlite!.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'store_leases'`)
+      .get();
     return hasLeases ? await runningServers({ store, now: Date.now }) : [];
   } catch {
     return [];

@@ -14,7 +14,17 @@ const ERASED = '[erased]';
 
 async function buyerOrderIds(ctx: AppContext, shopId: string, buyer: string): Promise<number[]> {
   const name = buyer.trim();
-  if (!name) throw new ValidationError([{ row: 0, field: 'buyer', message: localized('Name the buyer (marketplace login id or the name on the orders).', '请指定买家（平台登录 ID 或订单上的姓名）。') }]);
+  if (!name)
+    throw new ValidationError([
+      {
+        row: 0,
+        field: 'buyer',
+        message: localized(
+          'Name the buyer (marketplace login id or the name on the orders).',
+          '请指定买家（平台登录 ID 或订单上的姓名）。',
+        ),
+      },
+    ]);
   const rows = await ctx.store.db
     .selectFrom('orders')
     .leftJoin('marketplace_orders', 'marketplace_orders.order_id', 'orders.id')
@@ -23,7 +33,10 @@ async function buyerOrderIds(ctx: AppContext, shopId: string, buyer: string): Pr
     .where((eb) => eb.or([eb('orders.buyer_name', '=', name), eb('marketplace_orders.buyer_login_id', '=', name)]))
     .orderBy('orders.id')
     .execute();
-  if (rows.length === 0) throw new NotFoundError(localized(`Shop ${shopId} has no orders of buyer "${name}".`, `店铺 ${shopId} 没有买家「${name}」的订单。`));
+  if (rows.length === 0)
+    throw new NotFoundError(
+      localized(`Shop ${shopId} has no orders of buyer "${name}".`, `店铺 ${shopId} 没有买家「${name}」的订单。`),
+    );
   return rows.map((r) => r.id);
 }
 
@@ -55,16 +68,38 @@ export async function exportBuyer(ctx: AppContext, shopId: string, buyer: string
 }
 
 /** Replaces the buyer's personal data on every order of the shop, in one transaction, with one timeline event each. */
-export async function eraseBuyer(ctx: AppContext, shopId: string, buyer: string, actor: string): Promise<{ orders: number }> {
+export async function eraseBuyer(
+  ctx: AppContext,
+  shopId: string,
+  buyer: string,
+  actor: string,
+): Promise<{ orders: number }> {
   const ids = await buyerOrderIds(ctx, shopId, buyer);
   const now = ctx.now();
   await ctx.store.db.transaction().execute(async (trx) => {
-    await trx.updateTable('orders').set({ buyer_name: ERASED, address_line1: ERASED, address_line2: null, state: null, city: ERASED, postcode: null, phone: null, updated_at: now }).where('id', 'in', ids).execute();
+    await trx
+      .updateTable('orders')
+      .set({
+        buyer_name: ERASED,
+        address_line1: ERASED,
+        address_line2: null,
+        state: null,
+        city: ERASED,
+        postcode: null,
+        phone: null,
+        updated_at: now,
+      })
+      .where('id', 'in', ids)
+      .execute();
     await trx.updateTable('marketplace_orders').set({ buyer_login_id: null }).where('order_id', 'in', ids).execute();
     await trx.updateTable('order_notes').set({ buyer_note: ERASED }).where('order_id', 'in', ids).execute();
     await trx
       .insertInto('order_events')
-      .values(ids.map((order_id) => (timelineEvent({ orderId: order_id, at: now, actor, kind: 'buyer_data_erased', reason: 'erased on request' }))))
+      .values(
+        ids.map((order_id) =>
+          timelineEvent({ orderId: order_id, at: now, actor, kind: 'buyer_data_erased', reason: 'erased on request' }),
+        ),
+      )
       .execute();
   });
   return { orders: ids.length };

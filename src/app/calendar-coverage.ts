@@ -13,7 +13,10 @@ import type { AppContext } from './context';
 import { loadShopResolver } from './policies';
 
 /** The policy an order follows (the shop's choice and overrides, the version in force when it was paid). */
-async function policyOf(db: Executor, order: Pick<OrderRow, 'shop_id' | 'paid_at' | 'order_type'>): Promise<Policy | undefined> {
+async function policyOf(
+  db: Executor,
+  order: Pick<OrderRow, 'shop_id' | 'paid_at' | 'order_type'>,
+): Promise<Policy | undefined> {
   try {
     return (await loadShopResolver(db, order.shop_id)).forOrder(order.paid_at, order.order_type ?? undefined);
   } catch (error) {
@@ -40,10 +43,16 @@ export interface PastCalendarGroup {
 }
 
 /** Open orders (of every shop, or under `policyId`) whose deadline is past their policy's calendar data, by policy. */
-export async function ordersPastCalendarData(ctx: AppContext, options: { policyId?: string } = {}): Promise<PastCalendarGroup[]> {
+export async function ordersPastCalendarData(
+  ctx: AppContext,
+  options: { policyId?: string } = {},
+): Promise<PastCalendarGroup[]> {
   const db = ctx.store.db;
   const registry = builtInRegistry();
-  const ends = registry.ids().flatMap((id) => registry.versions(id).map((policy) => calendarDataUntil(policy, 'deadline'))).filter((until): until is string => until !== null);
+  const ends = registry
+    .ids()
+    .flatMap((id) => registry.versions(id).map((policy) => calendarDataUntil(policy, 'deadline')))
+    .filter((until): until is string => until !== null);
   if (ends.length === 0) return [];
   // Only deadlines after the earliest end can be past one; the policy of each decides.
   const earliest = Date.parse(`${ends.reduce((min, until) => (until < min ? until : min))}T00:00:00Z`);
@@ -58,12 +67,14 @@ export async function ordersPastCalendarData(ctx: AppContext, options: { policyI
   const groups = new Map<string, PastCalendarGroup>();
   for (const order of rows) {
     const policy = await policyOf(db, order);
-    if (!policy || (options.policyId && policy.id !== options.policyId) || !calendarWarning(policy, order.ship_by_at)) continue;
+    if (!policy || (options.policyId && policy.id !== options.policyId) || !calendarWarning(policy, order.ship_by_at))
+      continue;
     const until = calendarDataUntil(policy, 'deadline')!;
     const key = `${policy.id}|${until}`;
     const group = groups.get(key) ?? { policyId: policy.id, until, count: 0, orders: [], message: localized('', '') };
     group.count += 1;
-    if (group.orders.length < 5) group.orders.push({ id: order.id, platformOrderId: order.platform_order_id, shipByAt: order.ship_by_at! });
+    if (group.orders.length < 5)
+      group.orders.push({ id: order.id, platformOrderId: order.platform_order_id, shipByAt: order.ship_by_at! });
     groups.set(key, group);
   }
   return [...groups.values()].map((group) => ({

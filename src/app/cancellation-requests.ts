@@ -20,7 +20,13 @@ function notFound(orderId: number): NotFoundError {
 }
 
 /** Records that the buyer asked to cancel at `at` (default now). Recording the same request again changes nothing. */
-export async function recordCancellationRequest(ctx: AppContext, orderId: number, input: { at?: number }, actor: string, shopIds?: readonly string[]): Promise<OrderRow> {
+export async function recordCancellationRequest(
+  ctx: AppContext,
+  orderId: number,
+  input: { at?: number },
+  actor: string,
+  shopIds?: readonly string[],
+): Promise<OrderRow> {
   const now = ctx.now();
   const at = input.at ?? now;
   return ctx.store.db.transaction().execute(async (trx) => {
@@ -28,22 +34,70 @@ export async function recordCancellationRequest(ctx: AppContext, orderId: number
     if (!order || (shopIds && !shopIds.includes(order.shop_id))) throw notFound(orderId);
     const ref = order.platform_order_id;
     if (at < order.paid_at) {
-      throw new ValidationError([{ row: 0, field: 'at', message: localized(`the buyer cannot have asked to cancel order ${ref} before paying for it (${new Date(order.paid_at).toISOString()}).`, `买家申请取消的时间不能早于订单 ${ref} 的付款时间（${new Date(order.paid_at).toISOString()}）。`) }]);
+      throw new ValidationError([
+        {
+          row: 0,
+          field: 'at',
+          message: localized(
+            `the buyer cannot have asked to cancel order ${ref} before paying for it (${new Date(order.paid_at).toISOString()}).`,
+            `买家申请取消的时间不能早于订单 ${ref} 的付款时间（${new Date(order.paid_at).toISOString()}）。`,
+          ),
+        },
+      ]);
     }
-    if (at > now) throw new ValidationError([{ row: 0, field: 'at', message: localized('a cancellation request cannot be recorded in the future.', '取消申请时间不能晚于现在。') }]);
+    if (at > now)
+      throw new ValidationError([
+        {
+          row: 0,
+          field: 'at',
+          message: localized('a cancellation request cannot be recorded in the future.', '取消申请时间不能晚于现在。'),
+        },
+      ]);
     if (order.cancel_requested_at === at) return order;
     if (!OPEN_ORDER_STATES.includes(order.status as OrderState)) {
-      throw new ConflictError('cancel_request.order_settled', localized(`order ${ref} is ${order.status}: there is nothing left to cancel.`, `订单 ${ref} 状态为「${order.status}」：已无可取消的内容。`), order.status);
+      throw new ConflictError(
+        'cancel_request.order_settled',
+        localized(
+          `order ${ref} is ${order.status}: there is nothing left to cancel.`,
+          `订单 ${ref} 状态为「${order.status}」：已无可取消的内容。`,
+        ),
+        order.status,
+      );
     }
     if (order.cancel_requested_at !== null && order.cancel_answer === null) {
       const since = new Date(order.cancel_requested_at).toISOString();
-      throw new ConflictError('cancel_request.open', localized(`order ${ref} already has a cancellation request since ${since}: answer it first (accept or refuse on the order page).`, `订单 ${ref} 已有 ${since} 起的取消申请：请先在订单页面接受或拒绝。`), order.status);
+      throw new ConflictError(
+        'cancel_request.open',
+        localized(
+          `order ${ref} already has a cancellation request since ${since}: answer it first (accept or refuse on the order page).`,
+          `订单 ${ref} 已有 ${since} 起的取消申请：请先在订单页面接受或拒绝。`,
+        ),
+        order.status,
+      );
     }
-    const update: OrderUpdate = { cancel_requested_at: at, cancel_answer: null, cancel_answered_at: null, updated_at: now };
+    const update: OrderUpdate = {
+      cancel_requested_at: at,
+      cancel_answer: null,
+      cancel_answered_at: null,
+      updated_at: now,
+    };
     if (!(await orders.updateOrder(trx, order.id, order.version, update))) {
-      throw new ConflictError('order.version', localized('the order changed meanwhile; try again.', '订单已被修改，请重试。'), order.status);
+      throw new ConflictError(
+        'order.version',
+        localized('the order changed meanwhile; try again.', '订单已被修改，请重试。'),
+        order.status,
+      );
     }
-    await orders.appendEvents(trx, [timelineEvent({ orderId: order.id, at: now, actor, kind: 'cancel_requested', reason: `the buyer asked to cancel at ${new Date(at).toISOString()}`, data: JSON.stringify({ at: new Date(at).toISOString() }) })]);
+    await orders.appendEvents(trx, [
+      timelineEvent({
+        orderId: order.id,
+        at: now,
+        actor,
+        kind: 'cancel_requested',
+        reason: `the buyer asked to cancel at ${new Date(at).toISOString()}`,
+        data: JSON.stringify({ at: new Date(at).toISOString() }),
+      }),
+    ]);
     return { ...order, ...update, version: order.version + 1 } as OrderRow;
   });
 }
@@ -64,27 +118,59 @@ export async function answerCancellationRequest(
   const { order: read, situation } = await situationOfOrder(ctx, orderId, now, shopIds);
   const ref = read.platform_order_id;
   if (read.cancel_requested_at === null || read.cancel_answer !== null) {
-    throw new ConflictError('cancel_request.none', localized(`order ${ref} has no open cancellation request to answer.`, `订单 ${ref} 没有待答复的取消申请。`), read.status);
+    throw new ConflictError(
+      'cancel_request.none',
+      localized(`order ${ref} has no open cancellation request to answer.`, `订单 ${ref} 没有待答复的取消申请。`),
+      read.status,
+    );
   }
   if (situation?.cancellationRequest?.state === 'lapsed') {
-    throw new ConflictError('cancel_request.lapsed', localized(`The answer time of order ${ref}'s cancellation request has passed: the platform has cancelled the order.`, `订单 ${ref} 取消申请的答复时间已过：平台已取消该订单。`), read.status);
+    throw new ConflictError(
+      'cancel_request.lapsed',
+      localized(
+        `The answer time of order ${ref}'s cancellation request has passed: the platform has cancelled the order.`,
+        `订单 ${ref} 取消申请的答复时间已过：平台已取消该订单。`,
+      ),
+      read.status,
+    );
   }
   const note = input.reason?.trim();
   return ctx.store.db.transaction().execute(async (trx) => {
     const order = await orders.getOrder(trx, undefined, orderId);
     if (!order) throw notFound(orderId);
-    if (order.version !== read.version) throw new ConflictError('order.version', localized('the order changed meanwhile; try again.', '订单已被修改，请重试。'), order.status);
+    if (order.version !== read.version)
+      throw new ConflictError(
+        'order.version',
+        localized('the order changed meanwhile; try again.', '订单已被修改，请重试。'),
+        order.status,
+      );
     const answered: OrderUpdate = { cancel_answer: input.answer, cancel_answered_at: now };
     if (input.answer === 'accepted') {
       const reason = `accepted the buyer's cancellation request${note ? `: ${note}` : ''}`;
-      await transitionOrder(trx, { order, actions: ['cancel'], reason, guard: { reason }, set: { ...answered, cancelled_by: 'buyer' } }, { store: ctx.store, now, actor });
+      await transitionOrder(
+        trx,
+        { order, actions: ['cancel'], reason, guard: { reason }, set: { ...answered, cancelled_by: 'buyer' } },
+        { store: ctx.store, now, actor },
+      );
       return (await orders.getOrder(trx, undefined, order.id))!;
     }
     const update: OrderUpdate = { ...answered, updated_at: now };
     if (!(await orders.updateOrder(trx, order.id, order.version, update))) {
-      throw new ConflictError('order.version', localized('the order changed meanwhile; try again.', '订单已被修改，请重试。'), order.status);
+      throw new ConflictError(
+        'order.version',
+        localized('the order changed meanwhile; try again.', '订单已被修改，请重试。'),
+        order.status,
+      );
     }
-    await orders.appendEvents(trx, [timelineEvent({ orderId: order.id, at: now, actor, kind: 'cancel_request_refused', reason: `refused the buyer's cancellation request${note ? `: ${note}` : ''}` })]);
+    await orders.appendEvents(trx, [
+      timelineEvent({
+        orderId: order.id,
+        at: now,
+        actor,
+        kind: 'cancel_request_refused',
+        reason: `refused the buyer's cancellation request${note ? `: ${note}` : ''}`,
+      }),
+    ]);
     return { ...order, ...update, version: order.version + 1 } as OrderRow;
   });
 }

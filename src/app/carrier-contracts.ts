@@ -18,7 +18,13 @@ import * as packing from '../store/packing';
 import type { AppContext } from './context';
 import { ValidationError } from './errors';
 
-export { listCarrierAccounts, setCarrierAccount, storedCarrierResolver, type CarrierAccountInput, type CarrierResolver } from './carrier-accounts';
+export {
+  listCarrierAccounts,
+  setCarrierAccount,
+  storedCarrierResolver,
+  type CarrierAccountInput,
+  type CarrierResolver,
+} from './carrier-accounts';
 
 export interface ShippingCatalog {
   services: CarrierService[];
@@ -42,13 +48,26 @@ const SAMPLE_MARKETPLACE_SERVICES: Record<string, string> = {
 };
 
 export async function loadShippingCatalog(ctx: AppContext): Promise<ShippingCatalog> {
-  const [rows, ruleRows] = await Promise.all([packing.listCarrierServices(ctx.store.db), packing.listShippingRules(ctx.store.db)]);
+  const [rows, ruleRows] = await Promise.all([
+    packing.listCarrierServices(ctx.store.db),
+    packing.listShippingRules(ctx.store.db),
+  ]);
   const rules = ruleRows.map((r) => JSON.parse(r.definition) as ShippingRule);
   if (rows.length === 0) {
-    return { services: [...SAMPLE_CARRIER_SERVICES], marketplaceServices: new Map(Object.entries(SAMPLE_MARKETPLACE_SERVICES)), rules, source: 'sample' };
+    return {
+      services: [...SAMPLE_CARRIER_SERVICES],
+      marketplaceServices: new Map(Object.entries(SAMPLE_MARKETPLACE_SERVICES)),
+      rules,
+      source: 'sample',
+    };
   }
   const services = rows.map((r) => JSON.parse(r.definition) as CarrierService);
-  return { services, marketplaceServices: new Map(rows.map((r) => [r.code, r.marketplace_service ?? r.code.toUpperCase()])), rules, source: 'contract' };
+  return {
+    services,
+    marketplaceServices: new Map(rows.map((r) => [r.code, r.marketplace_service ?? r.code.toUpperCase()])),
+    rules,
+    source: 'contract',
+  };
 }
 
 export interface ContractImportResult {
@@ -61,17 +80,27 @@ export interface ContractImportResult {
  * refuses the file whole (ValidationError listing every row). With `replaceAll` the sheet becomes the whole
  * catalogue; otherwise its services replace those of the same code. All services must share one currency.
  */
-export async function importCarrierContract(ctx: AppContext, file: string, options: { replaceAll?: boolean } = {}): Promise<ContractImportResult> {
+export async function importCarrierContract(
+  ctx: AppContext,
+  file: string,
+  options: { replaceAll?: boolean } = {},
+): Promise<ContractImportResult> {
   const read = await readCarrierFile(file);
   if (read.issues.length && read.rows.length === 0) throw new ValidationError(read.issues);
   const parsed = parseContractRows(read.rows);
   // Every problem at once, unreadable rows and bad cells alike, in row order.
-  if (read.issues.length || parsed.issues.length) throw new ValidationError([...read.issues, ...parsed.issues].sort((a, b) => a.row - b.row));
+  if (read.issues.length || parsed.issues.length)
+    throw new ValidationError([...read.issues, ...parsed.issues].sort((a, b) => a.row - b.row));
   const now = ctx.now();
   return ctx.store.db.transaction().execute(async (trx) => {
     const imported = new Set(parsed.services.map((s) => s.service.code));
-    const kept = options.replaceAll ? [] : (await packing.listCarrierServices(trx)).filter((r) => !imported.has(r.code));
-    const currencies = new Set([...parsed.services.map((s) => s.service.currency), ...kept.map((r) => (JSON.parse(r.definition) as CarrierService).currency)]);
+    const kept = options.replaceAll
+      ? []
+      : (await packing.listCarrierServices(trx)).filter((r) => !imported.has(r.code));
+    const currencies = new Set([
+      ...parsed.services.map((s) => s.service.currency),
+      ...kept.map((r) => (JSON.parse(r.definition) as CarrierService).currency),
+    ]);
     if (currencies.size > 1) {
       throw new ValidationError([
         {
@@ -89,15 +118,36 @@ export async function importCarrierContract(ctx: AppContext, file: string, optio
     const rules = (await packing.listShippingRules(trx)).map((r) => JSON.parse(r.definition) as ShippingRule);
     const orphan = rules.find((r) => !codes.has(r.service));
     if (orphan) {
-      throw new ValidationError([{ row: 0, field: 'service', message: localized(`shipping rule "${orphan.id}" uses service ${orphan.service}, which this import would remove: change the rules first.`, `配送规则「${orphan.id}」使用的服务 ${orphan.service} 将被此次导入移除：请先修改规则。`) }]);
+      throw new ValidationError([
+        {
+          row: 0,
+          field: 'service',
+          message: localized(
+            `shipping rule "${orphan.id}" uses service ${orphan.service}, which this import would remove: change the rules first.`,
+            `配送规则「${orphan.id}」使用的服务 ${orphan.service} 将被此次导入移除：请先修改规则。`,
+          ),
+        },
+      ]);
     }
     await packing.replaceCarrierServices(
       trx,
-      parsed.services.map((s) => ({ code: s.service.code, carrier: s.service.carrier, definition: JSON.stringify(s.service), marketplace_service: s.marketplaceService, source: file, imported_at: now })),
+      parsed.services.map((s) => ({
+        code: s.service.code,
+        carrier: s.service.carrier,
+        definition: JSON.stringify(s.service),
+        marketplace_service: s.marketplaceService,
+        source: file,
+        imported_at: now,
+      })),
       options.replaceAll === true,
     );
     return {
-      services: parsed.services.map((s) => ({ code: s.service.code, carrier: s.service.carrier, zones: s.service.zones.length, rows: s.rows.length })),
+      services: parsed.services.map((s) => ({
+        code: s.service.code,
+        carrier: s.service.carrier,
+        zones: s.service.zones.length,
+        rows: s.rows.length,
+      })),
       replacedAll: options.replaceAll === true,
     };
   });
@@ -121,24 +171,26 @@ export async function listCarrierServices(ctx: AppContext) {
 }
 
 const moneySchema = z.object({ amount: z.number().int().nonnegative(), currency: z.string().length(3) });
-const ruleSchema = z.object({
-  id: z.string().min(1).max(64),
-  name: z.string().max(200).optional(),
-  service: z.string().min(1),
-  when: z
-    .object({
-      countries: z.array(z.string().regex(/^[A-Z]{2}$/)).optional(),
-      excludeCountries: z.array(z.string().regex(/^[A-Z]{2}$/)).optional(),
-      minWeightG: z.number().int().nonnegative().optional(),
-      maxWeightG: z.number().int().positive().optional(),
-      minValue: moneySchema.optional(),
-      maxValue: moneySchema.optional(),
-      skus: z.array(z.string().min(1)).optional(),
-      shops: z.array(z.string().min(1)).optional(),
-      buyerLogisticsClasses: z.array(z.enum(LOGISTICS_CLASSES)).optional(),
-    })
-    .strict(),
-}).strict();
+const ruleSchema = z
+  .object({
+    id: z.string().min(1).max(64),
+    name: z.string().max(200).optional(),
+    service: z.string().min(1),
+    when: z
+      .object({
+        countries: z.array(z.string().regex(/^[A-Z]{2}$/)).optional(),
+        excludeCountries: z.array(z.string().regex(/^[A-Z]{2}$/)).optional(),
+        minWeightG: z.number().int().nonnegative().optional(),
+        maxWeightG: z.number().int().positive().optional(),
+        minValue: moneySchema.optional(),
+        maxValue: moneySchema.optional(),
+        skus: z.array(z.string().min(1)).optional(),
+        shops: z.array(z.string().min(1)).optional(),
+        buyerLogisticsClasses: z.array(z.enum(LOGISTICS_CLASSES)).optional(),
+      })
+      .strict(),
+  })
+  .strict();
 
 /** Replaces the seller's shipping rules (in the order given: the first match wins), validated whole. */
 export async function setShippingRules(ctx: AppContext, input: unknown): Promise<ShippingRule[]> {
@@ -148,7 +200,11 @@ export async function setShippingRules(ctx: AppContext, input: unknown): Promise
       parsed.error.issues.map((i) => {
         const row = typeof i.path[0] === 'number' ? i.path[0] + 1 : 0;
         const field = i.path.slice(1).map(String).join('.') || 'rules';
-        return { row, field, message: localized(`rule ${row}: ${field} ${i.message}`, `第 ${row} 条规则：${field} 无效（${i.message}）`) };
+        return {
+          row,
+          field,
+          message: localized(`rule ${row}: ${field} ${i.message}`, `第 ${row} 条规则：${field} 无效（${i.message}）`),
+        };
       }),
     );
   }
@@ -158,9 +214,24 @@ export async function setShippingRules(ctx: AppContext, input: unknown): Promise
     compileRules(rules, new Set(catalog.services.map((s) => s.code)));
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
-    throw new ValidationError([{ row: 0, field: 'service', message: localized(`${text} Known services: ${catalog.services.map((s) => s.code).join(', ')}.`, `${text} 可用服务：${catalog.services.map((s) => s.code).join('、')}。`) }]);
+    throw new ValidationError([
+      {
+        row: 0,
+        field: 'service',
+        message: localized(
+          `${text} Known services: ${catalog.services.map((s) => s.code).join(', ')}.`,
+          `${text} 可用服务：${catalog.services.map((s) => s.code).join('、')}。`,
+        ),
+      },
+    ]);
   }
-  await ctx.store.db.transaction().execute((trx) => packing.replaceShippingRules(trx, rules.map((r) => ({ rule_id: r.id, definition: JSON.stringify(r) })), ctx.now()));
+  await ctx.store.db.transaction().execute((trx) =>
+    packing.replaceShippingRules(
+      trx,
+      rules.map((r) => ({ rule_id: r.id, definition: JSON.stringify(r) })),
+      ctx.now(),
+    ),
+  );
   return rules;
 }
 

@@ -21,10 +21,20 @@ export interface CatalogueSkuInput extends SkuDimensionsInput {
 }
 
 /** The customs fields as typed: blanks are "not set", the HS code without its dots, the currency upper-case. */
-export function customsOf(input: { hs_code?: string | null; customs_description?: string | null; customs_value?: number | null; customs_currency?: string | null }): SkuCustoms {
+export function customsOf(input: {
+  hs_code?: string | null;
+  customs_description?: string | null;
+  customs_value?: number | null;
+  customs_currency?: string | null;
+}): SkuCustoms {
   const text = (v: string | null | undefined) => (v === undefined || v === null || v.trim() === '' ? null : v.trim());
   const hs = text(input.hs_code);
-  return { hsCode: hs === null ? null : normaliseHsCode(hs), description: text(input.customs_description), value: input.customs_value ?? null, currency: text(input.customs_currency)?.toUpperCase() ?? null };
+  return {
+    hsCode: hs === null ? null : normaliseHsCode(hs),
+    description: text(input.customs_description),
+    value: input.customs_value ?? null,
+    currency: text(input.customs_currency)?.toUpperCase() ?? null,
+  };
 }
 
 /**
@@ -33,7 +43,11 @@ export function customsOf(input: { hs_code?: string | null; customs_description?
  * customs in one transaction. Should that last write fail, the first is undone (the sizes they had before, or none).
  * `rows`: the file's row of each item, for the refusals (default: 1, 2, … in the order given).
  */
-export async function saveCatalogueSkus(ctx: AppContext, items: CatalogueSkuInput[], rows: number[] = items.map((_, i) => i + 1)): Promise<void> {
+export async function saveCatalogueSkus(
+  ctx: AppContext,
+  items: CatalogueSkuInput[],
+  rows: number[] = items.map((_, i) => i + 1),
+): Promise<void> {
   const issues: ImportIssue[] = items.flatMap((item, i) => checkSkuCustoms(item.customs, rows[i]));
   if (issues.length) throw new ValidationError(issues);
   const skus = items.map((i) => i.sku);
@@ -42,7 +56,10 @@ export async function saveCatalogueSkus(ctx: AppContext, items: CatalogueSkuInpu
     await setSkuDimensions(ctx, items);
   } catch (error) {
     // setSkuDimensions numbers the items from 1: name the file's rows instead.
-    if (error instanceof ValidationError) throw new ValidationError(error.issues.map((i) => ({ ...i, row: i.row > 0 ? rows[i.row - 1] ?? i.row : i.row })));
+    if (error instanceof ValidationError)
+      throw new ValidationError(
+        error.issues.map((i) => ({ ...i, row: i.row > 0 ? (rows[i.row - 1] ?? i.row) : i.row })),
+      );
     throw error;
   }
   try {
@@ -51,17 +68,26 @@ export async function saveCatalogueSkus(ctx: AppContext, items: CatalogueSkuInpu
       const existing = new Map((await stock.getSkus(trx, skus)).map((s) => [s.sku, s]));
       for (const item of items) {
         const had = existing.get(item.sku);
-        await stock.upsertSku(trx, {
-          sku: item.sku,
-          product_id: had?.product_id ?? null,
-          name: item.name?.trim() || had?.name || item.sku,
-          lead_days: had?.lead_days ?? SKU_DEFAULTS.leadDays,
-          safety_days: had?.safety_days ?? SKU_DEFAULTS.safetyDays,
-          cycle_days: had?.cycle_days ?? SKU_DEFAULTS.cycleDays,
-        }, now);
+        await stock.upsertSku(
+          trx,
+          {
+            sku: item.sku,
+            product_id: had?.product_id ?? null,
+            name: item.name?.trim() || had?.name || item.sku,
+            lead_days: had?.lead_days ?? SKU_DEFAULTS.leadDays,
+            safety_days: had?.safety_days ?? SKU_DEFAULTS.safetyDays,
+            cycle_days: had?.cycle_days ?? SKU_DEFAULTS.cycleDays,
+          },
+          now,
+        );
         await trx
           .updateTable('skus')
-          .set({ hs_code: item.customs.hsCode, customs_description: item.customs.description, customs_value: item.customs.value, customs_currency: item.customs.currency })
+          .set({
+            hs_code: item.customs.hsCode,
+            customs_description: item.customs.description,
+            customs_value: item.customs.value,
+            customs_currency: item.customs.currency,
+          })
           .where('sku', '=', item.sku)
           .execute();
       }
@@ -91,7 +117,8 @@ export async function listCatalogueSkus(ctx: AppContext) {
       barcode: d?.barcode ?? null,
       hs_code: s.hs_code,
       customs_description: s.customs_description,
-      customs_value: s.customs_value === null ? null : { amount: Number(s.customs_value), currency: s.customs_currency },
+      customs_value:
+        s.customs_value === null ? null : { amount: Number(s.customs_value), currency: s.customs_currency },
     };
   });
 }
@@ -101,26 +128,51 @@ export async function listCatalogueSkus(ctx: AppContext) {
  * (404, as for one that does not exist); a new one belongs to the caller's account.
  */
 export async function warehouseOfAnotherAccount(ctx: AppContext, accountId: string, id: string): Promise<boolean> {
-  const existing = await ctx.store.db.selectFrom('warehouses').select('account_id').where('id', '=', id).executeTakeFirst();
+  const existing = await ctx.store.db
+    .selectFrom('warehouses')
+    .select('account_id')
+    .where('id', '=', id)
+    .executeTakeFirst();
   return existing !== undefined && existing.account_id !== accountId;
 }
 
-export const notYours = (id: string) => new NotFoundError(localized(`There is no warehouse "${id}" in your account.`, `您的账户中没有仓库「${id}」。`));
+export const notYours = (id: string) =>
+  new NotFoundError(localized(`There is no warehouse "${id}" in your account.`, `您的账户中没有仓库「${id}」。`));
 
 export async function saveAccountWarehouse(ctx: AppContext, accountId: string, input: WarehouseInput): Promise<void> {
-  const existing = await ctx.store.db.selectFrom('warehouses').select(['id', 'account_id']).where('id', '=', input.id).executeTakeFirst();
+  const existing = await ctx.store.db
+    .selectFrom('warehouses')
+    .select(['id', 'account_id'])
+    .where('id', '=', input.id)
+    .executeTakeFirst();
   if (existing && existing.account_id !== accountId) throw notYours(input.id);
   await defineWarehouse(ctx, input);
   if (!existing) await assignWarehouse(ctx, input.id, accountId);
 }
 
 /** The account owner's shop for order files ("no API, I import files"): the orders imported later go into it. */
-export async function addFileShop(ctx: AppContext, accountId: string, input: { id: string; name?: string }): Promise<void> {
+export async function addFileShop(
+  ctx: AppContext,
+  accountId: string,
+  input: { id: string; name?: string },
+): Promise<void> {
   try {
-    await addShop(ctx, { id: input.id.trim(), accountId, ...(input.name?.trim() ? { name: input.name.trim() } : {}), platform: 'aliexpress' });
+    await addShop(ctx, {
+      id: input.id.trim(),
+      accountId,
+      ...(input.name?.trim() ? { name: input.name.trim() } : {}),
+      platform: 'aliexpress',
+    });
   } catch (error) {
     // Shop codes are unique across the installation: a taken one is refused without saying whose it is.
-    if (error instanceof ConflictError) throw new ConflictError('shop_exists', localized(`The shop code ${input.id.trim()} is taken: choose another.`, `店铺代码 ${input.id.trim()} 已被使用：请换一个。`));
+    if (error instanceof ConflictError)
+      throw new ConflictError(
+        'shop_exists',
+        localized(
+          `The shop code ${input.id.trim()} is taken: choose another.`,
+          `店铺代码 ${input.id.trim()} 已被使用：请换一个。`,
+        ),
+      );
     throw error;
   }
 }

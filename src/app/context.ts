@@ -14,6 +14,10 @@ export interface AppContext {
   planner?: PlanRunner;
 }
 
-export function createContext(store: Store, now: () => number = Date.now, options: { masterKey?: Buffer } = {}): AppContext {
+export function createContext(
+  store: Store,
+  now: () => number = Date.now,
+  options: { masterKey?: Buffer } = {},
+): AppContext {
   return { store, now, ...(options.masterKey ? { masterKey: options.masterKey } : {}) };
 }

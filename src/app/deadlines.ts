@@ -36,7 +36,12 @@ export interface OrderVerdict {
 }
 
 /** "Can I still ship?" for one order at `at` (default now): its situation (app/order-situation.ts) and verdict. */
-export async function explainOrder(ctx: AppContext, orderId: number, shopIds?: string[], at: number = ctx.now()): Promise<OrderVerdict> {
+export async function explainOrder(
+  ctx: AppContext,
+  orderId: number,
+  shopIds?: string[],
+  at: number = ctx.now(),
+): Promise<OrderVerdict> {
   const { order, policy, facts, situation, problem } = await situationOfOrder(ctx, orderId, at, shopIds);
   if (problem) throw new ConflictError('verdict.cannot_judge', problem, order.status);
   const resolved = situation ?? situationOf(facts, policy, at);
@@ -60,13 +65,17 @@ export interface AtRiskItem {
  * and why. `within`: only orders due within that many ms from `at`. Orders whose situation is settled (closed by
  * the platform at its closing point, cancelled, shipped) are left out: they are in no queue and no total.
  */
-export async function atRisk(ctx: AppContext, options: { shopIds?: string[]; withinMs?: number; limit?: number; at?: number }): Promise<AtRiskItem[]> {
+export async function atRisk(
+  ctx: AppContext,
+  options: { shopIds?: string[]; withinMs?: number; limit?: number; at?: number },
+): Promise<AtRiskItem[]> {
   const now = options.at ?? ctx.now();
   const dueBefore = options.withinMs === undefined ? undefined : now + options.withinMs;
   // Orders whose buyer asked to cancel come first: unanswered, the platform cancels them.
   const requests = await requestsDueBy(ctx, { shopIds: options.shopIds, dueBefore, beyondShipBy: dueBefore, now });
   const listed = new Set(requests.map((r) => r.order.id));
-  const read = (after: RiskCursor | undefined, size: number) => atRiskOrders(ctx.store.db, { ...options, now, limit: size, after });
+  const read = (after: RiskCursor | undefined, size: number) =>
+    atRiskOrders(ctx.store.db, { ...options, now, limit: size, after });
   const { items } = await queuedRisk(ctx, now, options.limit ?? 100, read);
   return [...requests, ...items.filter((item) => !listed.has(item.order.id))];
 }
@@ -76,14 +85,26 @@ export async function atRisk(ctx: AppContext, options: { shopIds?: string[]; wit
  * read through their situation. `beyondShipBy`: only those whose own deadline is later (the deadline list holds the
  * others). The at-risk view puts them first: unanswered, the platform cancels the order.
  */
-export async function requestsDueBy(ctx: AppContext, options: { shopIds?: readonly string[]; dueBefore?: number; beyondShipBy?: number; now: number }): Promise<AtRiskItem[]> {
-  let query = ctx.store.db.selectFrom('orders').selectAll().where('cancel_requested_at', 'is not', null).where('cancel_answer', 'is', null).where(openStatusCondition());
+export async function requestsDueBy(
+  ctx: AppContext,
+  options: { shopIds?: readonly string[]; dueBefore?: number; beyondShipBy?: number; now: number },
+): Promise<AtRiskItem[]> {
+  let query = ctx.store.db
+    .selectFrom('orders')
+    .selectAll()
+    .where('cancel_requested_at', 'is not', null)
+    .where('cancel_answer', 'is', null)
+    .where(openStatusCondition());
   if (options.shopIds?.length) query = query.where('shop_id', 'in', [...options.shopIds]);
   const beyond = options.beyondShipBy;
-  if (beyond !== undefined) query = query.where((eb) => eb.or([eb('ship_by_at', 'is', null), eb('ship_by_at', '>', beyond)]));
+  if (beyond !== undefined)
+    query = query.where((eb) => eb.or([eb('ship_by_at', 'is', null), eb('ship_by_at', '>', beyond)]));
   const rows = await query.orderBy('cancel_requested_at').orderBy('id').limit(500).execute();
   return (await describeRisk(ctx, rows, options.now)).filter(
-    (item) => isQueued(item) && item.cancellationAnswerBy !== null && (options.dueBefore === undefined || item.cancellationAnswerBy <= options.dueBefore),
+    (item) =>
+      isQueued(item) &&
+      item.cancellationAnswerBy !== null &&
+      (options.dueBefore === undefined || item.cancellationAnswerBy <= options.dueBefore),
   );
 }
 
@@ -122,28 +143,55 @@ export async function queuedRisk(
 
 /** An item of the at-risk view: its situation is still open (or it has no deadline yet to judge it by). */
 export function isQueued(item: Pick<AtRiskItem, 'situation'>): boolean {
-  return item.situation === 'no_deadline' || item.situation === 'open' || item.situation === 'at_risk' || item.situation === 'will_miss';
+  return (
+    item.situation === 'no_deadline' ||
+    item.situation === 'open' ||
+    item.situation === 'at_risk' ||
+    item.situation === 'will_miss'
+  );
 }
 
 /** The query behind the at-risk list: open orders with a deadline, the most urgent first (partial index). */
-export async function atRiskOrders(db: Executor, options: { shopIds?: string[]; withinMs?: number; limit?: number; now: number; after?: RiskCursor }): Promise<OrderRow[]> {
+export async function atRiskOrders(
+  db: Executor,
+  options: { shopIds?: string[]; withinMs?: number; limit?: number; now: number; after?: RiskCursor },
+): Promise<OrderRow[]> {
   let query = db.selectFrom('orders').selectAll().where(openStatusCondition()).where('ship_by_at', 'is not', null);
   const after = options.after;
   if (after && after.shipByAt !== null) {
     const key = after.shipByAt;
-    query = query.where((eb) => eb.or([eb('ship_by_at', '>', key), eb.and([eb('ship_by_at', '=', key), eb('id', '>', after.id)])]));
+    query = query.where((eb) =>
+      eb.or([eb('ship_by_at', '>', key), eb.and([eb('ship_by_at', '=', key), eb('id', '>', after.id)])]),
+    );
   }
   if (options.shopIds?.length === 1) query = query.where('shop_id', '=', options.shopIds[0]!);
   else if (options.shopIds?.length) query = query.where('shop_id', 'in', options.shopIds);
   if (options.withinMs !== undefined) query = query.where('ship_by_at', '<=', options.now + options.withinMs);
-  return query.orderBy('ship_by_at').orderBy('id').limit(options.limit ?? 100).execute();
+  return query
+    .orderBy('ship_by_at')
+    .orderBy('id')
+    .limit(options.limit ?? 100)
+    .execute();
 }
 
 /** Each order's countdown, exposure, situation and why, read from its situation. */
 export async function describeRisk(ctx: AppContext, rows: OrderRow[], now: number): Promise<AtRiskItem[]> {
   return (await situationsOf(ctx, rows, now)).map(({ order, situation, problem }) =>
     situation === null
-      ? { order, timeLeftMs: null, fineIfMissed: null, status: 'no_deadline' as const, situation: 'no_deadline' as const, why: problem ?? localized('No deadline: the order has no handling time and the platform gave none.', '无截止时间：订单没有备货期，平台也未提供。'), cancellationAnswerBy: null }
+      ? {
+          order,
+          timeLeftMs: null,
+          fineIfMissed: null,
+          status: 'no_deadline' as const,
+          situation: 'no_deadline' as const,
+          why:
+            problem ??
+            localized(
+              'No deadline: the order has no handling time and the platform gave none.',
+              '无截止时间：订单没有备货期，平台也未提供。',
+            ),
+          cancellationAnswerBy: null,
+        }
       : {
           order,
           timeLeftMs: situation.verdict.timeLeftMs,
@@ -151,7 +199,8 @@ export async function describeRisk(ctx: AppContext, rows: OrderRow[], now: numbe
           status: situation.verdict.status,
           situation: situation.kind,
           why: situation.reasons[0] ?? situation.verdict.headline,
-          cancellationAnswerBy: situation.cancellationRequest?.state === 'open' ? situation.cancellationRequest.answerBy : null,
+          cancellationAnswerBy:
+            situation.cancellationRequest?.state === 'open' ? situation.cancellationRequest.answerBy : null,
         },
   );
 }
@@ -166,7 +215,10 @@ export interface SweepReport {
  * Emits each due warning once per order: the (order, threshold) row is the claim, so a second sweep, or a
  * sweep on another worker at the same time, finds it taken and stays silent.
  */
-export async function runWarningSweep(ctx: AppContext, log: (line: string) => void = () => undefined): Promise<SweepReport> {
+export async function runWarningSweep(
+  ctx: AppContext,
+  log: (line: string) => void = () => undefined,
+): Promise<SweepReport> {
   const db = ctx.store.db;
   const now = ctx.now();
   const report: SweepReport = { examined: 0, warned: 0, deliveriesQueued: 0 };
@@ -192,7 +244,9 @@ export async function runWarningSweep(ctx: AppContext, log: (line: string) => vo
       const policy = resolver.forOrder(order.paid_at, order.order_type ?? undefined);
       const thresholds = policy.warningHoursBefore;
       if (now < order.ship_by_at! - Math.max(...thresholds) * HOUR_MS) continue;
-      const sent = (await db.selectFrom('order_warnings').select('hours_before').where('order_id', '=', order.id).execute()).map((r) => r.hours_before);
+      const sent = (
+        await db.selectFrom('order_warnings').select('hours_before').where('order_id', '=', order.id).execute()
+      ).map((r) => r.hours_before);
       const due = warningsDue(order.ship_by_at!, now, thresholds, sent);
       if (!due.length) continue;
       await db.transaction().execute(async (trx) => {
@@ -213,15 +267,40 @@ export async function runWarningSweep(ctx: AppContext, log: (line: string) => vo
         const why = situation?.kind === 'will_miss' ? situation.reasons[0] : undefined;
         const message = why ? localized(`${mustShip.en} ${why.en}`, `${mustShip['zh-CN']}${why['zh-CN']}`) : mustShip;
         const payload = {
-          kind: 'deadline_warning', shop_id: shopId, order_id: order.id, platform_order_id: order.platform_order_id,
-          hours_before: mostUrgent, ship_by_at: toIso(order.ship_by_at), at: toIso(now), situation: situation?.kind ?? null, message,
+          kind: 'deadline_warning',
+          shop_id: shopId,
+          order_id: order.id,
+          platform_order_id: order.platform_order_id,
+          hours_before: mostUrgent,
+          ship_by_at: toIso(order.ship_by_at),
+          at: toIso(now),
+          situation: situation?.kind ?? null,
+          message,
         };
         await trx
           .insertInto('order_events')
-          .values(timelineEvent({ orderId: order.id, at: now, actor: 'sweep', kind: 'deadline_warning', reason: message.en, data: JSON.stringify({ hours_before: claimed.map((c) => c.hours_before).sort((a, b) => b - a), sent: mostUrgent }) }))
+          .values(
+            timelineEvent({
+              orderId: order.id,
+              at: now,
+              actor: 'sweep',
+              kind: 'deadline_warning',
+              reason: message.en,
+              data: JSON.stringify({
+                hours_before: claimed.map((c) => c.hours_before).sort((a, b) => b - a),
+                sent: mostUrgent,
+              }),
+            }),
+          )
           .execute();
         report.warned++;
-        report.deliveriesQueued += await queueAlert(trx, shopId, `deadline_warning:${order.id}:${mostUrgent}`, payload, now);
+        report.deliveriesQueued += await queueAlert(
+          trx,
+          shopId,
+          `deadline_warning:${order.id}:${mostUrgent}`,
+          payload,
+          now,
+        );
         log(`deadline warning: ${message.en}`);
       });
     }
@@ -230,12 +309,36 @@ export async function runWarningSweep(ctx: AppContext, log: (line: string) => vo
 }
 
 /** Queues an alert to each webhook of the shop (and the all-shops ones); returns how many were queued. */
-export async function queueAlert(db: Executor, shopId: string, dedupeKey: string, payload: { kind: string } & Record<string, unknown>, now: number): Promise<number> {
-  const hooks = await db.selectFrom('alert_webhooks').select('id').where((eb) => eb.or([eb('shop_id', '=', shopId), eb('shop_id', 'is', null)])).execute();
+export async function queueAlert(
+  db: Executor,
+  shopId: string,
+  dedupeKey: string,
+  payload: { kind: string } & Record<string, unknown>,
+  now: number,
+): Promise<number> {
+  const hooks = await db
+    .selectFrom('alert_webhooks')
+    .select('id')
+    .where((eb) => eb.or([eb('shop_id', '=', shopId), eb('shop_id', 'is', null)]))
+    .execute();
   if (!hooks.length) return 0;
   const inserted = await db
     .insertInto('webhook_deliveries')
-    .values(hooks.map((h) => ({ webhook_id: h.id, dedupe_key: dedupeKey, kind: payload.kind, payload: JSON.stringify(payload), status: 'pending' as const, attempts: 0, next_attempt_at: now, lease_until: null, last_error: null, created_at: now, delivered_at: null })))
+    .values(
+      hooks.map((h) => ({
+        webhook_id: h.id,
+        dedupe_key: dedupeKey,
+        kind: payload.kind,
+        payload: JSON.stringify(payload),
+        status: 'pending' as const,
+        attempts: 0,
+        next_attempt_at: now,
+        lease_until: null,
+        last_error: null,
+        created_at: now,
+        delivered_at: null,
+      })),
+    )
     .onConflict((oc) => oc.columns(['webhook_id', 'dedupe_key']).doNothing())
     .returning('id')
     .execute();
@@ -247,7 +350,11 @@ export async function queueAlert(db: Executor, shopId: string, dedupeKey: string
  * `daily`: the rates and the fines paid and avoided (core/metrics.ts `dailySeries`) for each day of the longest
  * window, each order judged by the policy version it keeps.
  */
-export async function sellerMetrics(ctx: AppContext, shopId: string, windowsDays: number[] = [7, 30]): Promise<MetricsReport & { daily: DailySeries; violations: ViolationTotals[] }> {
+export async function sellerMetrics(
+  ctx: AppContext,
+  shopId: string,
+  windowsDays: number[] = [7, 30],
+): Promise<MetricsReport & { daily: DailySeries; violations: ViolationTotals[] }> {
   const db = ctx.store.db;
   const now = ctx.now();
   const resolver = await loadShopResolver(db, shopId);
@@ -255,7 +362,13 @@ export async function sellerMetrics(ctx: AppContext, shopId: string, windowsDays
   const longest = Math.max(...windowsDays);
   const since = now - (2 * longest + 10) * 24 * HOUR_MS;
   const [rows, warnings] = await Promise.all([
-    db.selectFrom('orders').selectAll().where('shop_id', '=', shopId).where('paid_at', '>=', since).orderBy('id').execute(),
+    db
+      .selectFrom('orders')
+      .selectAll()
+      .where('shop_id', '=', shopId)
+      .where('paid_at', '>=', since)
+      .orderBy('id')
+      .execute(),
     // The first warning per order: one grouped read over the same orders, not a list of ids.
     db
       .selectFrom('order_warnings')
@@ -273,8 +386,16 @@ export async function sellerMetrics(ctx: AppContext, shopId: string, windowsDays
   const records: FineOrderRecord[] = [];
   const violations: PricedViolation[][] = [];
   for (let i = 0; i < rows.length; i += METRICS_BATCH) {
-    for (const { order: o, policy: own, facts, situation } of await situationsOf(ctx, rows.slice(i, i + METRICS_BATCH), now)) {
-      const extras = { orderId: o.platform_order_id, fullyShipped: o.status !== 'partially_shipped', warnedAt: warnedAt.get(o.id) };
+    for (const { order: o, policy: own, facts, situation } of await situationsOf(
+      ctx,
+      rows.slice(i, i + METRICS_BATCH),
+      now,
+    )) {
+      const extras = {
+        orderId: o.platform_order_id,
+        fullyShipped: o.status !== 'partially_shipped',
+        warnedAt: warnedAt.get(o.id),
+      };
       if (situation) {
         records.push(metricRecordOf(facts, own, situation, extras));
         // The priced violations (false shipment, weight mismatch) as the situation reads them from the parcels.
@@ -302,7 +423,11 @@ export async function sellerMetrics(ctx: AppContext, shopId: string, windowsDays
       });
     }
   }
-  return { ...computeMetrics(records, policy, now, windowsDays), daily: dailySeries(records, policy, now, longest), violations: sumViolations(violations) };
+  return {
+    ...computeMetrics(records, policy, now, windowsDays),
+    daily: dailySeries(records, policy, now, longest),
+    violations: sumViolations(violations),
+  };
 }
 
 /** Orders read per batch for the metrics (each batch's facts are one read per table by id). */

@@ -8,7 +8,12 @@ export { DatabaseUnavailableError, isDatabaseUnavailable } from '../store/unavai
 /** Input that broke a rule: each issue names the field (and row); nothing was changed. HTTP 400. */
 export class ValidationError extends Error {
   constructor(readonly issues: ImportIssue[]) {
-    super(issues.slice(0, 5).map((i) => `row ${i.row}, ${i.field}: ${i.message.en}`).join('\n') + (issues.length > 5 ? `\n… and ${issues.length - 5} more` : ''));
+    super(
+      issues
+        .slice(0, 5)
+        .map((i) => `row ${i.row}, ${i.field}: ${i.message.en}`)
+        .join('\n') + (issues.length > 5 ? `\n… and ${issues.length - 5} more` : ''),
+    );
     this.name = 'ValidationError';
   }
 }
@@ -20,7 +25,11 @@ export { LocalizedError };
 
 /** A state rule refused an action. HTTP 409 with the rule. */
 export class ConflictError extends LocalizedError {
-  constructor(readonly rule: string, localizedMessage: Localized, readonly state?: string) {
+  constructor(
+    readonly rule: string,
+    localizedMessage: Localized,
+    readonly state?: string,
+  ) {
     super(localizedMessage);
   }
 }
@@ -42,7 +51,11 @@ export class ForbiddenError extends LocalizedError {}
 /** Too many attempts (password guessing lockout, rate limits). HTTP 429 with Retry-After. */
 export class TooManyAttemptsError extends LocalizedError {
   readonly statusCode = 429;
-  constructor(localizedMessage: Localized, readonly retryAfterSeconds: number, readonly code = 'too_many_attempts') {
+  constructor(
+    localizedMessage: Localized,
+    readonly retryAfterSeconds: number,
+    readonly code = 'too_many_attempts',
+  ) {
     super(localizedMessage);
   }
 }

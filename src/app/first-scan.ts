@@ -11,6 +11,20 @@ import type { NewOrderEventRow } from '../store/schema';
 export { planFirstScan };
 
 /** The timeline line for an upload the first scan released. */
-export function uploadReleasedEvent(orderId: number, parcelId: number, outboxId: number, now: number, actor: string): NewOrderEventRow {
-  return timelineEvent({ orderId, parcelId, at: now, actor, kind: 'upload_released', reason: "the carrier's first scan", data: JSON.stringify({ outbox_id: outboxId }) });
+export function uploadReleasedEvent(
+  orderId: number,
+  parcelId: number,
+  outboxId: number,
+  now: number,
+  actor: string,
+): NewOrderEventRow {
+  return timelineEvent({
+    orderId,
+    parcelId,
+    at: now,
+    actor,
+    kind: 'upload_released',
+    reason: "the carrier's first scan",
+    data: JSON.stringify({ outbox_id: outboxId }),
+  });
 }

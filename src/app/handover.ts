@@ -42,7 +42,13 @@ export interface HandOverResult {
 
 const CLOSED: readonly OrderState[] = ['cancelled', 'closed_unfulfilled'];
 /** Parcel states that mean "with the carrier or further". */
-const WITH_CARRIER: readonly ParcelState[] = ['handed_over', 'tracking_uploaded', 'in_transit', 'delivered', 'returned'];
+const WITH_CARRIER: readonly ParcelState[] = [
+  'handed_over',
+  'tracking_uploaded',
+  'in_transit',
+  'delivered',
+  'returned',
+];
 
 export async function handOverOrder(ctx: AppContext, orderId: number, actor: string): Promise<HandOverResult> {
   const now = ctx.now();
@@ -57,7 +63,10 @@ export async function handOverOrder(ctx: AppContext, orderId: number, actor: str
     if (CLOSED.includes(state)) {
       throw new ConflictError(
         'handover.order_closed',
-        localized(`order ${ref} is ${state}: its parcels are not handed to the carrier.`, `订单 ${ref} 已${state === 'cancelled' ? '取消' : '关闭'}：其包裹不再交给承运商。`),
+        localized(
+          `order ${ref} is ${state}: its parcels are not handed to the carrier.`,
+          `订单 ${ref} 已${state === 'cancelled' ? '取消' : '关闭'}：其包裹不再交给承运商。`,
+        ),
         state,
       );
     }
@@ -67,7 +76,9 @@ export async function handOverOrder(ctx: AppContext, orderId: number, actor: str
     const labelled = parcels.filter((p) => p.status === 'labelled');
     // A number the marketplace accepted before the hand-over moved its parcel on (`tracking_uploaded`) without one:
     // the hand-over is still recorded on it, with no state change.
-    const uploadedFirst = parcels.filter((p) => WITH_CARRIER.includes(p.status as ParcelState) && p.handed_over_at === null);
+    const uploadedFirst = parcels.filter(
+      (p) => WITH_CARRIER.includes(p.status as ParcelState) && p.handed_over_at === null,
+    );
     if (labelled.length === 0 && uploadedFirst.length === 0) {
       const withCarrier = parcels.filter((p) => WITH_CARRIER.includes(p.status as ParcelState));
       if (withCarrier.length && withCarrier.length === parcels.length) {
@@ -85,7 +96,10 @@ export async function handOverOrder(ctx: AppContext, orderId: number, actor: str
               `order ${ref} has no labelled parcel to hand over (${waiting.length} not labelled yet): pack it and buy its label first.`,
               `订单 ${ref} 没有已打印面单的包裹可交接（${waiting.length} 个尚未打印面单）：请先装箱并购买面单。`,
             )
-          : localized(`order ${ref} has no parcel yet: pack it and buy its label first.`, `订单 ${ref} 还没有包裹：请先装箱并购买面单。`),
+          : localized(
+              `order ${ref} has no parcel yet: pack it and buy its label first.`,
+              `订单 ${ref} 还没有包裹：请先装箱并购买面单。`,
+            ),
         state,
       );
     }
@@ -94,18 +108,60 @@ export async function handOverOrder(ctx: AppContext, orderId: number, actor: str
     for (const parcel of labelled) {
       const decision = decide(parcelMachine, parcel.status as ParcelState, 'hand_over', {});
       if (!decision.ok) throw new ConflictError(decision.rule, decision.message, parcel.status);
-      events.push(timelineEvent({ orderId: order.id, parcelId: parcel.id, at: now, actor, kind: 'transition', action: 'hand_over', from: decision.from, to: decision.to, reason: 'handed over to the carrier', data: JSON.stringify({ message: localized('handed over to the carrier', '已交给承运商') }) }));
-      await trx.updateTable('parcels').set({ status: decision.to, handed_over_at: now, updated_at: now }).where('id', '=', parcel.id).execute();
+      events.push(
+        timelineEvent({
+          orderId: order.id,
+          parcelId: parcel.id,
+          at: now,
+          actor,
+          kind: 'transition',
+          action: 'hand_over',
+          from: decision.from,
+          to: decision.to,
+          reason: 'handed over to the carrier',
+          data: JSON.stringify({ message: localized('handed over to the carrier', '已交给承运商') }),
+        }),
+      );
+      await trx
+        .updateTable('parcels')
+        .set({ status: decision.to, handed_over_at: now, updated_at: now })
+        .where('id', '=', parcel.id)
+        .execute();
     }
     for (const parcel of uploadedFirst) {
-      events.push(timelineEvent({ orderId: order.id, parcelId: parcel.id, at: now, actor, kind: 'handed_over', reason: 'handed over to the carrier (its number was already uploaded)', data: JSON.stringify({ message: localized('handed over to the carrier (its number was already uploaded)', '已交给承运商（其运单号此前已上传）') }) }));
-      await trx.updateTable('parcels').set({ handed_over_at: now, updated_at: now }).where('id', '=', parcel.id).execute();
+      events.push(
+        timelineEvent({
+          orderId: order.id,
+          parcelId: parcel.id,
+          at: now,
+          actor,
+          kind: 'handed_over',
+          reason: 'handed over to the carrier (its number was already uploaded)',
+          data: JSON.stringify({
+            message: localized(
+              'handed over to the carrier (its number was already uploaded)',
+              '已交给承运商（其运单号此前已上传）',
+            ),
+          }),
+        }),
+      );
+      await trx
+        .updateTable('parcels')
+        .set({ handed_over_at: now, updated_at: now })
+        .where('id', '=', parcel.id)
+        .execute();
     }
     const handedOver = [...labelled, ...uploadedFirst];
 
     // Nothing left: every parcel with the carrier, and no item still to pack.
     const remaining = parcels.filter((p) => p.status !== 'labelled' && !WITH_CARRIER.includes(p.status as ParcelState));
-    const morePlanned = remaining.length === 0 ? await previewPacking(trx, order).then((plan) => plan !== undefined, () => true) : true;
+    const morePlanned =
+      remaining.length === 0
+        ? await previewPacking(trx, order).then(
+            (plan) => plan !== undefined,
+            () => true,
+          )
+        : true;
     const complete = remaining.length === 0 && !morePlanned;
 
     // The milestone of a complete hand-over; the state moves only where no upload will move it (no connection).
@@ -115,20 +171,40 @@ export async function handOverOrder(ctx: AppContext, orderId: number, actor: str
     const target: OrderState = complete ? 'shipped' : 'partially_shipped';
     if (!connected && ORDER_PROGRESS[state] < ORDER_PROGRESS[target]) {
       await orders.appendEvents(trx, events);
-      const moved = await transitionOrder(trx, {
-        order,
-        actions: [complete ? 'ship_all' : 'ship_part'],
-        reason: 'handed over to the carrier (no marketplace connection: no upload to wait for)',
-        data: JSON.stringify({ message: localized('handed over to the carrier (no marketplace connection: no upload to wait for)', '已交给承运商（未连接平台：无需等待上传）') }),
-        // The seller declares this shop's numbers on the platform by hand: the hand-over of the last parcel is the
-        // last shipby sees of it, so it stands for the upload the regular mode counts (as an import's ship time does).
-        // Without it the order read "on track, ship now", then "closed, void the label", while no queue showed it.
-        setIfNull: complete ? { ...stamp, tracking_uploaded_at: now } : stamp,
-      }, { store: ctx.store, now, actor });
+      const moved = await transitionOrder(
+        trx,
+        {
+          order,
+          actions: [complete ? 'ship_all' : 'ship_part'],
+          reason: 'handed over to the carrier (no marketplace connection: no upload to wait for)',
+          data: JSON.stringify({
+            message: localized(
+              'handed over to the carrier (no marketplace connection: no upload to wait for)',
+              '已交给承运商（未连接平台：无需等待上传）',
+            ),
+          }),
+          // The seller declares this shop's numbers on the platform by hand: the hand-over of the last parcel is the
+          // last shipby sees of it, so it stands for the upload the regular mode counts (as an import's ship time does).
+          // Without it the order read "on track, ship now", then "closed, void the label", while no queue showed it.
+          setIfNull: complete ? { ...stamp, tracking_uploaded_at: now } : stamp,
+        },
+        { store: ctx.store, now, actor },
+      );
       status = moved.to;
     } else {
-      if (!(await orders.updateOrdersAtVersions(trx, [{ id: order.id, version: order.version }], { set: { updated_at: now }, setIfNull: stamp })).size) {
-        throw new ConflictError('order.version', localized('the order changed meanwhile; try again.', '订单已被修改，请重试。'), state);
+      if (
+        !(
+          await orders.updateOrdersAtVersions(trx, [{ id: order.id, version: order.version }], {
+            set: { updated_at: now },
+            setIfNull: stamp,
+          })
+        ).size
+      ) {
+        throw new ConflictError(
+          'order.version',
+          localized('the order changed meanwhile; try again.', '订单已被修改，请重试。'),
+          state,
+        );
       }
       await orders.appendEvents(trx, events);
     }
@@ -141,8 +217,14 @@ export async function handOverOrder(ctx: AppContext, orderId: number, actor: str
       status,
       complete,
       message: complete
-        ? localized(`order ${ref}: ${n} parcel(s) handed over to the carrier; nothing left to hand over.`, `订单 ${ref}：${n} 个包裹已交给承运商；已全部交接。`)
-        : localized(`order ${ref}: ${n} parcel(s) handed over to the carrier; more parcels remain.`, `订单 ${ref}：${n} 个包裹已交给承运商；仍有包裹待交接。`),
+        ? localized(
+            `order ${ref}: ${n} parcel(s) handed over to the carrier; nothing left to hand over.`,
+            `订单 ${ref}：${n} 个包裹已交给承运商；已全部交接。`,
+          )
+        : localized(
+            `order ${ref}: ${n} parcel(s) handed over to the carrier; more parcels remain.`,
+            `订单 ${ref}：${n} 个包裹已交给承运商；仍有包裹待交接。`,
+          ),
     };
   });
 }
@@ -152,7 +234,12 @@ export async function handOverOrder(ctx: AppContext, orderId: number, actor: str
  * when the platform confirms it: the verdict then judges the order by it. Refused before the hand-over (field `at`)
  * or for an order not handed over yet; recording the same receipt again changes nothing.
  */
-export async function recordWarehouseReceipt(ctx: AppContext, orderId: number, input: { at?: number }, actor: string): Promise<OrderRow> {
+export async function recordWarehouseReceipt(
+  ctx: AppContext,
+  orderId: number,
+  input: { at?: number },
+  actor: string,
+): Promise<OrderRow> {
   const now = ctx.now();
   const at = input.at ?? now;
   return ctx.store.db.transaction().execute(async (trx) => {
@@ -162,18 +249,54 @@ export async function recordWarehouseReceipt(ctx: AppContext, orderId: number, i
     if (!order) throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
     const ref = order.platform_order_id;
     if (order.handed_over_at === null) {
-      throw new ConflictError('receipt.not_handed_over', localized(`order ${ref} has not been handed over yet: mark it shipped first.`, `订单 ${ref} 尚未交接：请先标记发货。`), order.status);
+      throw new ConflictError(
+        'receipt.not_handed_over',
+        localized(
+          `order ${ref} has not been handed over yet: mark it shipped first.`,
+          `订单 ${ref} 尚未交接：请先标记发货。`,
+        ),
+        order.status,
+      );
     }
     if (at < order.handed_over_at) {
-      throw new ValidationError([{ row: 0, field: 'at', message: localized(`the warehouse cannot have received order ${ref} before it was handed over (${new Date(order.handed_over_at).toISOString()}).`, `仓库签收时间不能早于交接时间（${new Date(order.handed_over_at).toISOString()}）。`) }]);
+      throw new ValidationError([
+        {
+          row: 0,
+          field: 'at',
+          message: localized(
+            `the warehouse cannot have received order ${ref} before it was handed over (${new Date(order.handed_over_at).toISOString()}).`,
+            `仓库签收时间不能早于交接时间（${new Date(order.handed_over_at).toISOString()}）。`,
+          ),
+        },
+      ]);
     }
-    if (at > now) throw new ValidationError([{ row: 0, field: 'at', message: localized('a receipt cannot be recorded in the future.', '签收时间不能晚于现在。') }]);
+    if (at > now)
+      throw new ValidationError([
+        {
+          row: 0,
+          field: 'at',
+          message: localized('a receipt cannot be recorded in the future.', '签收时间不能晚于现在。'),
+        },
+      ]);
     if (order.warehouse_received_at === at) return order;
     const update: OrderUpdate = { warehouse_received_at: at, updated_at: now };
     if (!(await orders.updateOrder(trx, order.id, order.version, update))) {
-      throw new ConflictError('order.version', localized('the order changed meanwhile; try again.', '订单已被修改，请重试。'), order.status);
+      throw new ConflictError(
+        'order.version',
+        localized('the order changed meanwhile; try again.', '订单已被修改，请重试。'),
+        order.status,
+      );
     }
-    await orders.appendEvents(trx, [timelineEvent({ orderId: order.id, at: now, actor, kind: 'warehouse_received', reason: `received at the platform's warehouse at ${new Date(at).toISOString()}`, data: JSON.stringify({ at: new Date(at).toISOString(), previous: order.warehouse_received_at }) })]);
+    await orders.appendEvents(trx, [
+      timelineEvent({
+        orderId: order.id,
+        at: now,
+        actor,
+        kind: 'warehouse_received',
+        reason: `received at the platform's warehouse at ${new Date(at).toISOString()}`,
+        data: JSON.stringify({ at: new Date(at).toISOString(), previous: order.warehouse_received_at }),
+      }),
+    ]);
     return { ...order, ...update, version: order.version + 1 } as OrderRow;
   });
 }
@@ -184,24 +307,75 @@ export async function recordWarehouseReceipt(ctx: AppContext, orderId: number, i
  * of another order or one never weighed at packing (field `parcel_id`), or a weight that is not whole grams above
  * zero (field `grams`); recording the same weight again changes nothing.
  */
-export async function recordWarehouseWeight(ctx: AppContext, orderId: number, input: { parcelId: number; grams: number }, actor: string): Promise<ParcelRow> {
+export async function recordWarehouseWeight(
+  ctx: AppContext,
+  orderId: number,
+  input: { parcelId: number; grams: number },
+  actor: string,
+): Promise<ParcelRow> {
   const now = ctx.now();
   if (!Number.isInteger(input.grams) || input.grams <= 0 || input.grams > 1_000_000) {
-    throw new ValidationError([{ row: 0, field: 'grams', message: localized('the warehouse weight must be whole grams, above zero and at most 1,000,000.', '仓库称重必须是大于零且不超过 1,000,000 的整数克数。') }]);
+    throw new ValidationError([
+      {
+        row: 0,
+        field: 'grams',
+        message: localized(
+          'the warehouse weight must be whole grams, above zero and at most 1,000,000.',
+          '仓库称重必须是大于零且不超过 1,000,000 的整数克数。',
+        ),
+      },
+    ]);
   }
   return ctx.store.db.transaction().execute(async (trx) => {
     const order = await orders.getOrder(trx, undefined, orderId);
     if (!order) throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
-    const parcel = await trx.selectFrom('parcels').selectAll().where('id', '=', input.parcelId).where('order_id', '=', orderId).executeTakeFirst();
+    const parcel = await trx
+      .selectFrom('parcels')
+      .selectAll()
+      .where('id', '=', input.parcelId)
+      .where('order_id', '=', orderId)
+      .executeTakeFirst();
     if (!parcel || parcel.status === 'voided') {
-      throw new ValidationError([{ row: 0, field: 'parcel_id', message: localized(`parcel ${input.parcelId} is not a parcel of order ${order.platform_order_id}.`, `包裹 ${input.parcelId} 不属于订单 ${order.platform_order_id}。`) }]);
+      throw new ValidationError([
+        {
+          row: 0,
+          field: 'parcel_id',
+          message: localized(
+            `parcel ${input.parcelId} is not a parcel of order ${order.platform_order_id}.`,
+            `包裹 ${input.parcelId} 不属于订单 ${order.platform_order_id}。`,
+          ),
+        },
+      ]);
     }
     if (parcel.weight_g === null) {
-      throw new ValidationError([{ row: 0, field: 'parcel_id', message: localized(`parcel ${parcel.id} has no declared weight: weigh it at the pack station first.`, `包裹 ${parcel.id} 没有申报重量：请先在打包台称重。`) }]);
+      throw new ValidationError([
+        {
+          row: 0,
+          field: 'parcel_id',
+          message: localized(
+            `parcel ${parcel.id} has no declared weight: weigh it at the pack station first.`,
+            `包裹 ${parcel.id} 没有申报重量：请先在打包台称重。`,
+          ),
+        },
+      ]);
     }
     if (parcel.warehouse_weight_g === input.grams) return parcel;
-    await trx.updateTable('parcels').set({ warehouse_weight_g: input.grams, updated_at: now }).where('id', '=', parcel.id).execute();
-    await orders.appendEvents(trx, [timelineEvent({ orderId: order.id, parcelId: parcel.id, at: now, actor, kind: 'warehouse_weighed', reason: `the platform's warehouse weighed parcel ${parcel.id} at ${input.grams} g (declared ${parcel.weight_g} g)`, data: JSON.stringify({ grams: input.grams, declared: parcel.weight_g, previous: parcel.warehouse_weight_g }) })]);
+    await trx
+      .updateTable('parcels')
+      .set({ warehouse_weight_g: input.grams, updated_at: now })
+      .where('id', '=', parcel.id)
+      .execute();
+    await orders.appendEvents(trx, [
+      timelineEvent({
+        orderId: order.id,
+        parcelId: parcel.id,
+        at: now,
+        actor,
+        kind: 'warehouse_weighed',
+        reason: `the platform's warehouse weighed parcel ${parcel.id} at ${input.grams} g (declared ${parcel.weight_g} g)`,
+        data: JSON.stringify({ grams: input.grams, declared: parcel.weight_g, previous: parcel.warehouse_weight_g }),
+      }),
+    ]);
     return { ...parcel, warehouse_weight_g: input.grams, updated_at: now };
   });
 }

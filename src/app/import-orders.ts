@@ -76,10 +76,13 @@ export async function importOrderFile(ctx: AppContext, options: ImportOptions): 
     } catch (error) {
       if (!(error instanceof CreatedMeanwhile)) throw error;
       if (attempt === ATTEMPTS) {
-        throw new ConflictError('import.created_meanwhile', localized(
-          'Orders of this file kept being added by the marketplace sync while it was imported; nothing was imported. Import the file again from the Orders screen.',
-          '导入期间，此文件中的订单不断被平台同步新增；未导入任何内容。请在「订单」页面重新导入该文件。',
-        ));
+        throw new ConflictError(
+          'import.created_meanwhile',
+          localized(
+            'Orders of this file kept being added by the marketplace sync while it was imported; nothing was imported. Import the file again from the Orders screen.',
+            '导入期间，此文件中的订单不断被平台同步新增；未导入任何内容。请在「订单」页面重新导入该文件。',
+          ),
+        );
       }
     }
   }
@@ -90,8 +93,18 @@ async function importOnce(ctx: AppContext, options: ImportOptions): Promise<Impo
   const maxIssues = options.maxIssuesReported ?? 200;
   const meta: WriteMeta = { now: ctx.now(), actor: options.actor ?? 'import', source: options.file };
   const report: ImportReport = {
-    file: options.file, shopId: options.shopId, rows: 0, orders: 0, created: 0, updated: 0, unchanged: 0,
-    rejectedOrders: 0, rejectedRows: 0, issueCount: 0, issues: [], committed: false,
+    file: options.file,
+    shopId: options.shopId,
+    rows: 0,
+    orders: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    rejectedOrders: 0,
+    rejectedRows: 0,
+    issueCount: 0,
+    issues: [],
+    committed: false,
   };
   const rejects = options.skipInvalid ? openRejects(options.rejectsFile ?? `${options.file}.rejects.csv`) : undefined;
   if (rejects) report.rejectsFile = rejects.path;
@@ -111,13 +124,24 @@ async function importOnce(ctx: AppContext, options: ImportOptions): Promise<Impo
   // 1. Open a run (and drop what runs killed earlier left behind).
   const importId = `imp-${randomUUID()}`;
   activeRuns.add(importId);
-  for (const abandoned of await staging.abandonedRuns(ctx.store.db, meta.now, activeRuns)) await staging.dropImportRun(write, ctx.store.db, abandoned);
-  await write((trx) => staging.openImportRun(trx, { id: importId, shopId: options.shopId, file: options.file, owner: newLeaseOwner(), now: meta.now }));
+  for (const abandoned of await staging.abandonedRuns(ctx.store.db, meta.now, activeRuns))
+    await staging.dropImportRun(write, ctx.store.db, abandoned);
+  await write((trx) =>
+    staging.openImportRun(trx, {
+      id: importId,
+      shopId: options.shopId,
+      file: options.file,
+      owner: newLeaseOwner(),
+      now: meta.now,
+    }),
+  );
 
   try {
     // 2. Stage, one short transaction per batch.
     const keepRaws = Boolean(options.skipInvalid);
-    const batches = shouldUseWorker() ? validatedOrdersInWorker(options.file, { keepRaws, batchSize }) : validatedOrders(options.file, { keepRaws, batchSize });
+    const batches = shouldUseWorker()
+      ? validatedOrdersInWorker(options.file, { keepRaws, batchSize })
+      : validatedOrders(options.file, { keepRaws, batchSize });
     let platform: string | undefined;
     let resolver: ShopPolicyResolver | undefined;
     let seq = 0;
@@ -139,7 +163,8 @@ async function importOnce(ctx: AppContext, options: ImportOptions): Promise<Impo
       }
       options.onProgress?.(report.rows);
     }
-    if (report.rows === 0) note([{ row: 0, field: 'file', message: localized('the file has no order rows.', '文件中没有订单行。') }]);
+    if (report.rows === 0)
+      note([{ row: 0, field: 'file', message: localized('the file has no order rows.', '文件中没有订单行。') }]);
 
     // 3. Decide.
     if (!options.skipInvalid && report.issueCount > 0) throw new RejectWholeFile();
@@ -150,7 +175,11 @@ async function importOnce(ctx: AppContext, options: ImportOptions): Promise<Impo
         await orders.ensureShop(trx, { id: options.shopId, platform: platform! }, meta.now);
         // Rare: the sync created some of the file's new orders meanwhile. Staging again sees them as changes.
         if ((await staging.conflictsWithOrders(trx, importId, options.shopId)) > 0) throw new CreatedMeanwhile();
-        const merged = await staging.mergeStagedOrders(ctx.store, trx, importId, options.shopId, { at: meta.now, actor: meta.actor, data: meta.source ? JSON.stringify({ source: meta.source }) : null });
+        const merged = await staging.mergeStagedOrders(ctx.store, trx, importId, options.shopId, {
+          at: meta.now,
+          actor: meta.actor,
+          data: meta.source ? JSON.stringify({ source: meta.source }) : null,
+        });
         report.created = merged.count;
         await settleArrivals(ctx, trx, merged, meta);
         for (let after = 0; ; ) {
@@ -209,7 +238,15 @@ async function stageBatch(
   meta: WriteMeta,
   resolver: ShopPolicyResolver,
 ): Promise<number> {
-  const known = new Map((await orders.findOrderKeys(trx, shopId, batch.map((b) => b.item.order.platformOrderId))).map((k) => [k.platform_order_id, k]));
+  const known = new Map(
+    (
+      await orders.findOrderKeys(
+        trx,
+        shopId,
+        batch.map((b) => b.item.order.platformOrderId),
+      )
+    ).map((k) => [k.platform_order_id, k]),
+  );
   let unchanged = 0;
   const fresh: staging.StagedOrder[] = [];
   const lines: staging.StagedLine[] = [];
@@ -229,7 +266,19 @@ async function stageBatch(
     fresh.push({ ...row, import_id: importId, seq });
     for (const line of records.lines) lines.push({ import_id: importId, seq, platform_order_id: id, ...line });
     records.events.forEach((e, n) => {
-      if (n > 0) events.push({ import_id: importId, seq, event_no: n, platform_order_id: id, at: e.at, actor: e.actor, kind: e.kind, to_state: e.to_state ?? null, reason: e.reason ?? null, data: e.data ?? null });
+      if (n > 0)
+        events.push({
+          import_id: importId,
+          seq,
+          event_no: n,
+          platform_order_id: id,
+          at: e.at,
+          actor: e.actor,
+          kind: e.kind,
+          to_state: e.to_state ?? null,
+          reason: e.reason ?? null,
+          data: e.data ?? null,
+        });
     });
   }
   await staging.stageOrders(ctx.store, trx, fresh);
@@ -240,13 +289,22 @@ async function stageBatch(
 }
 
 /** New orders that arrive accepted reserve their stock (or wait for it), in the merge's transaction, in file order. */
-async function settleArrivals(ctx: AppContext, trx: Transaction<Database>, merged: staging.MergedRun, meta: WriteMeta): Promise<void> {
+async function settleArrivals(
+  ctx: AppContext,
+  trx: Transaction<Database>,
+  merged: staging.MergedRun,
+  meta: WriteMeta,
+): Promise<void> {
   const ids = await staging.mergedOrderIds(trx, merged, ARRIVAL_STATUSES);
   for (let i = 0; i < ids.length; i += 500) await settleOrdersStock(ctx.store, trx, ids.slice(i, i + 500), meta);
 }
 
 /** Staging rows are scratch: failing to drop them (a full disk) must not hide the import's own answer; the next import drops them. */
-async function dropQuietly(write: (work: (trx: Transaction<Database>) => Promise<void>) => Promise<void>, ctx: AppContext, importId: string): Promise<void> {
+async function dropQuietly(
+  write: (work: (trx: Transaction<Database>) => Promise<void>) => Promise<void>,
+  ctx: AppContext,
+  importId: string,
+): Promise<void> {
   try {
     await staging.dropImportRun(write, ctx.store.db, importId);
   } catch {
@@ -256,7 +314,11 @@ async function dropQuietly(write: (work: (trx: Transaction<Database>) => Promise
 
 function openRejects(path: string) {
   const out = fs.createWriteStream(path);
-  const csv = stringify({ header: true, columns: ['row', 'field', 'reason', 'reason_zh', ...IMPORT_COLUMNS, 'record'], cast: { string: safeCell } });
+  const csv = stringify({
+    header: true,
+    columns: ['row', 'field', 'reason', 'reason_zh', ...IMPORT_COLUMNS, 'record'],
+    cast: { string: safeCell },
+  });
   csv.pipe(out);
   return {
     path,
@@ -275,9 +337,10 @@ function openRejects(path: string) {
         });
       }
     },
-    close: () => new Promise<void>((resolve, reject) => {
-      out.on('finish', resolve).on('error', reject);
-      csv.end();
-    }),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        out.on('finish', resolve).on('error', reject);
+        csv.end();
+      }),
   };
 }

@@ -50,7 +50,16 @@ export interface StockImportReport {
 
 export async function importStockFile(ctx: AppContext, options: StockImportOptions): Promise<StockImportReport> {
   const report: StockImportReport = {
-    file: options.file, rows: 0, changed: 0, unchanged: 0, rejectedRows: 0, issueCount: 0, issues: [], committed: false, servedOrders: 0, alerts: 0,
+    file: options.file,
+    rows: 0,
+    changed: 0,
+    unchanged: 0,
+    rejectedRows: 0,
+    issueCount: 0,
+    issues: [],
+    committed: false,
+    servedOrders: 0,
+    alerts: 0,
   };
   const maxIssues = options.maxIssuesReported ?? 200;
   const note = (issues: ImportIssue[]) => {
@@ -84,18 +93,52 @@ export async function importStockFile(ctx: AppContext, options: StockImportOptio
     if (row) parsed.push(row);
   }
   const db = ctx.store.db;
-  const skus = await stock.existingSkus(db, parsed.map((p) => p.sku));
-  const warehouses = new Set((await stock.listWarehouses(db)).map((w) => w.id).filter((id) => !options.warehouseIds || options.warehouseIds.includes(id)));
+  const skus = await stock.existingSkus(
+    db,
+    parsed.map((p) => p.sku),
+  );
+  const warehouses = new Set(
+    (await stock.listWarehouses(db))
+      .map((w) => w.id)
+      .filter((id) => !options.warehouseIds || options.warehouseIds.includes(id)),
+  );
   const firstRow = new Map<string, number>();
   for (const p of parsed) {
-    if (!skus.has(p.sku)) add({ row: p.row, field: 'sku', message: localized(`SKU ${p.sku} is not in the catalogue; add it first under Catalogue → SKUs.`, `目录中没有 SKU ${p.sku}；请先在「目录 → SKU」中添加。`) });
-    if (!warehouses.has(p.warehouseId)) add({ row: p.row, field: 'warehouse', message: localized(`warehouse ${p.warehouseId} does not exist.`, `仓库 ${p.warehouseId} 不存在。`) });
+    if (!skus.has(p.sku))
+      add({
+        row: p.row,
+        field: 'sku',
+        message: localized(
+          `SKU ${p.sku} is not in the catalogue; add it first under Catalogue → SKUs.`,
+          `目录中没有 SKU ${p.sku}；请先在「目录 → SKU」中添加。`,
+        ),
+      });
+    if (!warehouses.has(p.warehouseId))
+      add({
+        row: p.row,
+        field: 'warehouse',
+        message: localized(`warehouse ${p.warehouseId} does not exist.`, `仓库 ${p.warehouseId} 不存在。`),
+      });
     const key = `${p.warehouseId}\u0001${p.sku}`;
     const first = firstRow.get(key);
     if (first !== undefined) {
-      add({ row: p.row, field: 'sku', message: localized(`${p.sku} at ${p.warehouseId} appears twice (rows ${first} and ${p.row}).`, `${p.warehouseId} 仓的 ${p.sku} 出现了两次（第 ${first} 行和第 ${p.row} 行）。`) });
+      add({
+        row: p.row,
+        field: 'sku',
+        message: localized(
+          `${p.sku} at ${p.warehouseId} appears twice (rows ${first} and ${p.row}).`,
+          `${p.warehouseId} 仓的 ${p.sku} 出现了两次（第 ${first} 行和第 ${p.row} 行）。`,
+        ),
+      });
       if (!issuesByRow.get(first)?.some((i) => i.field === 'sku' && /twice|两次/.test(i.message.en))) {
-        add({ row: first, field: 'sku', message: localized(`${p.sku} at ${p.warehouseId} appears twice (rows ${first} and ${p.row}).`, `${p.warehouseId} 仓的 ${p.sku} 出现了两次（第 ${first} 行和第 ${p.row} 行）。`) });
+        add({
+          row: first,
+          field: 'sku',
+          message: localized(
+            `${p.sku} at ${p.warehouseId} appears twice (rows ${first} and ${p.row}).`,
+            `${p.warehouseId} 仓的 ${p.sku} 出现了两次（第 ${first} 行和第 ${p.row} 行）。`,
+          ),
+        });
       }
     } else firstRow.set(key, p.row);
   }
@@ -104,37 +147,69 @@ export async function importStockFile(ctx: AppContext, options: StockImportOptio
   for (const p of parsed) {
     const level = levels.get(`${p.warehouseId}\u0001${p.sku}`);
     if (level && p.onHand < level.reserved && !issuesByRow.has(p.row)) {
-      const holders = (await stock.holdersOf(db, p.warehouseId, p.sku)).map((h) => ({ ...h, quantity: Number(h.quantity) }));
-      add({ row: p.row, field: 'on_hand', message: refusalMessage({ warehouseId: p.warehouseId, sku: p.sku, onHandAfter: p.onHand, reserved: level.reserved, holders }) });
+      const holders = (await stock.holdersOf(db, p.warehouseId, p.sku)).map((h) => ({
+        ...h,
+        quantity: Number(h.quantity),
+      }));
+      add({
+        row: p.row,
+        field: 'on_hand',
+        message: refusalMessage({
+          warehouseId: p.warehouseId,
+          sku: p.sku,
+          onHandAfter: p.onHand,
+          reserved: level.reserved,
+          holders,
+        }),
+      });
     }
   }
 
   const bad = new Set(issuesByRow.keys());
   note([...issuesByRow.values()].flat().sort((a, b) => a.row - b.row));
   if (bad.size && !options.skipInvalid) return report;
-  const rejectsPath = options.skipInvalid ? options.rejectsFile ?? `${options.file}.rejects.csv` : undefined;
+  const rejectsPath = options.skipInvalid ? (options.rejectsFile ?? `${options.file}.rejects.csv`) : undefined;
   if (rejectsPath) {
     report.rejectsFile = rejectsPath;
-    await writeRejects(rejectsPath, records.filter((r) => bad.has(r.row)), issuesByRow);
+    await writeRejects(
+      rejectsPath,
+      records.filter((r) => bad.has(r.row)),
+      issuesByRow,
+    );
     report.rejectedRows = bad.size;
   }
 
   const good = parsed.filter((p) => !bad.has(p.row));
   try {
     const result = await inRetriedTransaction(ctx.store.db, (trx) =>
-      settleStockInTransaction(ctx.store, trx, {
-        changes: good.map((p) => ({
-          warehouseId: p.warehouseId, sku: p.sku, set: p.onHand, ...(p.lowStockThreshold !== undefined ? { lowStockThreshold: p.lowStockThreshold } : {}),
-          kind: 'import' as const, reason: 'counted', note: options.file, purchaseOrderId: null, row: p.row,
-        })),
-      }, { now: ctx.now(), actor: options.actor ?? 'import' }),
+      settleStockInTransaction(
+        ctx.store,
+        trx,
+        {
+          changes: good.map((p) => ({
+            warehouseId: p.warehouseId,
+            sku: p.sku,
+            set: p.onHand,
+            ...(p.lowStockThreshold !== undefined ? { lowStockThreshold: p.lowStockThreshold } : {}),
+            kind: 'import' as const,
+            reason: 'counted',
+            note: options.file,
+            purchaseOrderId: null,
+            row: p.row,
+          })),
+        },
+        { now: ctx.now(), actor: options.actor ?? 'import' },
+      ),
     );
     report.committed = true;
     report.servedOrders = result.served.length;
     report.alerts = result.alerts;
     for (const p of good) {
       const before = levels.get(`${p.warehouseId}\u0001${p.sku}`);
-      const same = before && before.on_hand === p.onHand && (p.lowStockThreshold === undefined || p.lowStockThreshold === before.low_stock_threshold);
+      const same =
+        before &&
+        before.on_hand === p.onHand &&
+        (p.lowStockThreshold === undefined || p.lowStockThreshold === before.low_stock_threshold);
       if (same) report.unchanged++;
       else report.changed++;
     }
@@ -148,12 +223,19 @@ export async function importStockFile(ctx: AppContext, options: StockImportOptio
 
 async function writeRejects(path: string, rows: StockFileRow[], issues: Map<number, ImportIssue[]>): Promise<void> {
   const out = fs.createWriteStream(path);
-  const csv = stringify({ header: true, columns: ['row', 'field', 'reason', 'reason_zh', ...STOCK_COLUMNS], cast: { string: safeCell } });
+  const csv = stringify({
+    header: true,
+    columns: ['row', 'field', 'reason', 'reason_zh', ...STOCK_COLUMNS],
+    cast: { string: safeCell },
+  });
   csv.pipe(out);
   for (const r of rows) {
     const own = issues.get(r.row) ?? [];
     csv.write({
-      row: r.row, field: own.map((i) => i.field).join('; '), reason: own.map((i) => i.message.en).join(' | '), reason_zh: own.map((i) => i.message['zh-CN']).join(' | '),
+      row: r.row,
+      field: own.map((i) => i.field).join('; '),
+      reason: own.map((i) => i.message.en).join(' | '),
+      reason_zh: own.map((i) => i.message['zh-CN']).join(' | '),
       ...Object.fromEntries(STOCK_COLUMNS.map((c) => [c, r.raw[c] ?? ''])),
     });
   }

@@ -14,40 +14,87 @@ import { storedCarrierResolver, type CarrierResolver } from './carrier-contracts
 
 const PDF_MAGIC = '%PDF-';
 
-async function storeDocument(db: Executor, label: { id: number; parcel_id: number }, bytes: Buffer, now: number): Promise<void> {
+async function storeDocument(
+  db: Executor,
+  label: { id: number; parcel_id: number },
+  bytes: Buffer,
+  now: number,
+): Promise<void> {
   await db
     .insertInto('label_documents')
-    .values({ label_id: label.id, parcel_id: label.parcel_id, content_type: 'application/pdf', bytes, sha256: createHash('sha256').update(bytes).digest('hex'), fetched_at: now })
+    .values({
+      label_id: label.id,
+      parcel_id: label.parcel_id,
+      content_type: 'application/pdf',
+      bytes,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      fetched_at: now,
+    })
     .onConflict((oc) => oc.column('label_id').doNothing())
     .execute();
 }
 
-async function fetchPdf(adapter: CarrierAdapter, label: { carrierLabelId: string; labelUrl?: string | null }): Promise<Buffer> {
+async function fetchPdf(
+  adapter: CarrierAdapter,
+  label: { carrierLabelId: string; labelUrl?: string | null },
+): Promise<Buffer> {
   const bytes = await adapter.labelPdf(label);
-  if (bytes.subarray(0, PDF_MAGIC.length).toString('latin1') !== PDF_MAGIC) throw new Error('the carrier answered something that is not a PDF');
+  if (bytes.subarray(0, PDF_MAGIC.length).toString('latin1') !== PDF_MAGIC)
+    throw new Error('the carrier answered something that is not a PDF');
   return bytes;
 }
 
 /** Right after a label is bought: its PDF fetched and kept. Returns a warning (never throws) when the carrier fails. */
-export async function keepCarrierLabel(ctx: AppContext, label: { id: number; parcel_id: number; carrierLabelId: string; labelUrl?: string | null }, adapter: CarrierAdapter): Promise<Localized | null> {
+export async function keepCarrierLabel(
+  ctx: AppContext,
+  label: { id: number; parcel_id: number; carrierLabelId: string; labelUrl?: string | null },
+  adapter: CarrierAdapter,
+): Promise<Localized | null> {
   try {
     await storeDocument(ctx.store.db, label, await fetchPdf(adapter, label), ctx.now());
     return null;
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    return localized(`The carrier's label PDF could not be fetched yet (${why}); it is fetched again when you re-print the label.`, `暂时无法获取承运商面单 PDF（${why}）；重新打印面单时会再次获取。`);
+    return localized(
+      `The carrier's label PDF could not be fetched yet (${why}); it is fetched again when you re-print the label.`,
+      `暂时无法获取承运商面单 PDF（${why}）；重新打印面单时会再次获取。`,
+    );
   }
 }
 
 /** The carrier's label PDF of a parcel's current label: the stored bytes, else fetched from the carrier and kept. */
-export async function carrierLabelPdf(ctx: AppContext, parcelId: number, resolver: CarrierResolver = storedCarrierResolver(ctx)): Promise<{ pdf: Buffer; labelId: number; trackingNumber: string; stored: boolean }> {
+export async function carrierLabelPdf(
+  ctx: AppContext,
+  parcelId: number,
+  resolver: CarrierResolver = storedCarrierResolver(ctx),
+): Promise<{ pdf: Buffer; labelId: number; trackingNumber: string; stored: boolean }> {
   const db = ctx.store.db;
-  const label = await db.selectFrom('parcel_labels').selectAll().where('parcel_id', '=', parcelId).where('status', '=', 'active').orderBy('id', 'desc').executeTakeFirst();
-  if (!label) throw new NotFoundError(localized(`Parcel ${parcelId} has no label bought from a carrier.`, `包裹 ${parcelId} 没有从承运商购买的面单。`));
-  const kept = await db.selectFrom('label_documents').select('bytes').where('label_id', '=', label.id).executeTakeFirst();
-  if (kept) return { pdf: Buffer.from(kept.bytes), labelId: label.id, trackingNumber: label.tracking_number, stored: true };
+  const label = await db
+    .selectFrom('parcel_labels')
+    .selectAll()
+    .where('parcel_id', '=', parcelId)
+    .where('status', '=', 'active')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  if (!label)
+    throw new NotFoundError(
+      localized(`Parcel ${parcelId} has no label bought from a carrier.`, `包裹 ${parcelId} 没有从承运商购买的面单。`),
+    );
+  const kept = await db
+    .selectFrom('label_documents')
+    .select('bytes')
+    .where('label_id', '=', label.id)
+    .executeTakeFirst();
+  if (kept)
+    return { pdf: Buffer.from(kept.bytes), labelId: label.id, trackingNumber: label.tracking_number, stored: true };
   const adapter = await resolver(label.carrier);
-  if (!adapter) throw new NotFoundError(localized(`No carrier account for ${label.carrier}: add it in Settings to re-print its label.`, `没有 ${label.carrier} 的承运商账号：请在设置中添加后再重新打印面单。`));
+  if (!adapter)
+    throw new NotFoundError(
+      localized(
+        `No carrier account for ${label.carrier}: add it in Settings to re-print its label.`,
+        `没有 ${label.carrier} 的承运商账号：请在设置中添加后再重新打印面单。`,
+      ),
+    );
   const pdf = await fetchPdf(adapter, { carrierLabelId: label.carrier_label_id });
   await storeDocument(db, { id: label.id, parcel_id: label.parcel_id }, pdf, ctx.now());
   return { pdf, labelId: label.id, trackingNumber: label.tracking_number, stored: false };

@@ -26,9 +26,16 @@ function displayCarrier(code: string | null): string {
 }
 
 export function senderAddress(s: ShopSenderRow) {
-  return { name: s.name, line1: s.address_line1, line2: s.address_line2, city: s.city, postcode: s.postcode, country: s.country, phone: s.phone };
+  return {
+    name: s.name,
+    line1: s.address_line1,
+    line2: s.address_line2,
+    city: s.city,
+    postcode: s.postcode,
+    country: s.country,
+    phone: s.phone,
+  };
 }
-
 
 export interface LabelsPdfFilter {
   orderBy: PrintOrder;
@@ -38,7 +45,14 @@ export interface LabelsPdfFilter {
   limit?: number;
 }
 
-export async function labelsPdf(ctx: AppContext, filter: LabelsPdfFilter): Promise<{ pdf: Buffer; count: number; order: Array<{ parcelId: number; trackingNumber: string; orderReference: string }> }> {
+export async function labelsPdf(
+  ctx: AppContext,
+  filter: LabelsPdfFilter,
+): Promise<{
+  pdf: Buffer;
+  count: number;
+  order: Array<{ parcelId: number; trackingNumber: string; orderReference: string }>;
+}> {
   const db = ctx.store.db;
   let query = db
     .selectFrom('parcels as p')
@@ -46,23 +60,43 @@ export async function labelsPdf(ctx: AppContext, filter: LabelsPdfFilter): Promi
     .selectAll('p')
     .select(['o.platform_order_id', 'o.ship_by_at', 'o.shop_id as order_shop'])
     .where('p.tracking_number', 'is not', null);
-  if (filter.orderIds?.length) query = query.where('p.order_id', 'in', filter.orderIds).where('p.status', '!=', 'voided');
+  if (filter.orderIds?.length)
+    query = query.where('p.order_id', 'in', filter.orderIds).where('p.status', '!=', 'voided');
   else query = query.where('p.status', '=', 'labelled');
   if (filter.shopIds?.length) query = query.where('p.shop_id', 'in', filter.shopIds);
-  const rows = await query.orderBy('p.id').limit(filter.limit ?? 1_000).execute();
+  const rows = await query
+    .orderBy('p.id')
+    .limit(filter.limit ?? 1_000)
+    .execute();
   const data = await labelDataFor(ctx, rows);
   const sorted = sortForPrinting(data, filter.orderBy);
-  return { pdf: await renderLabels(sorted.map((d) => d.label)), count: sorted.length, order: sorted.map((d) => ({ parcelId: d.parcelId, trackingNumber: d.label.trackingNumber, orderReference: d.label.orderReference })) };
+  return {
+    pdf: await renderLabels(sorted.map((d) => d.label)),
+    count: sorted.length,
+    order: sorted.map((d) => ({
+      parcelId: d.parcelId,
+      trackingNumber: d.label.trackingNumber,
+      orderReference: d.label.orderReference,
+    })),
+  };
 }
 
-async function labelDataFor(ctx: AppContext, rows: Array<ParcelRow & { platform_order_id: string; ship_by_at: number | null }>) {
+async function labelDataFor(
+  ctx: AppContext,
+  rows: Array<ParcelRow & { platform_order_id: string; ship_by_at: number | null }>,
+) {
   const db = ctx.store.db;
   const orderIds = [...new Set(rows.map((r) => r.order_id))];
   const orders = new Map<number, OrderRow>();
   for (const id of orderIds) orders.set(id, (await orderStore.getOrder(db, undefined, id))!);
   const senders = new Map<string, ShopSenderRow | undefined>();
   for (const shop of new Set(rows.map((r) => r.shop_id))) senders.set(shop, await packing.getSender(db, shop));
-  const labels = await db.selectFrom('parcel_labels').selectAll().where('parcel_id', 'in', rows.length ? rows.map((r) => r.id) : [0]).where('status', '!=', 'voided').execute();
+  const labels = await db
+    .selectFrom('parcel_labels')
+    .selectAll()
+    .where('parcel_id', 'in', rows.length ? rows.map((r) => r.id) : [0])
+    .where('status', '!=', 'voided')
+    .execute();
   const catalog = await loadShippingCatalog(ctx);
   const names = new Map(catalog.services.map((s) => [s.code, s.name.en]));
   const plans = new Map<number, Awaited<ReturnType<typeof planView>>>();
@@ -70,8 +104,24 @@ async function labelDataFor(ctx: AppContext, rows: Array<ParcelRow & { platform_
   const lines = new Map<number, Awaited<ReturnType<typeof orderStore.getOrderLines>>>();
   for (const id of orderIds) lines.set(id, await orderStore.getOrderLines(db, id));
   // What customs need of each SKU (the catalogue's HS code, description and value per unit), when the seller set it.
-  const allSkus = [...new Set([...lines.values()].flat().map((l) => l.sku).concat([...plans.values()].flat().flatMap((p) => p.contents.map((c) => c.sku))))];
-  const skuCustoms = new Map((allSkus.length ? await db.selectFrom('skus').select(['sku', 'hs_code', 'customs_description', 'customs_value', 'customs_currency']).where('sku', 'in', allSkus).execute() : []).map((s) => [s.sku, s]));
+  const allSkus = [
+    ...new Set(
+      [...lines.values()]
+        .flat()
+        .map((l) => l.sku)
+        .concat([...plans.values()].flat().flatMap((p) => p.contents.map((c) => c.sku))),
+    ),
+  ];
+  const skuCustoms = new Map(
+    (allSkus.length
+      ? await db
+          .selectFrom('skus')
+          .select(['sku', 'hs_code', 'customs_description', 'customs_value', 'customs_currency'])
+          .where('sku', 'in', allSkus)
+          .execute()
+      : []
+    ).map((s) => [s.sku, s]),
+  );
   return rows.map((row) => {
     const order = orders.get(row.order_id)!;
     const sender = senders.get(row.shop_id);
@@ -86,17 +136,44 @@ async function labelDataFor(ctx: AppContext, rows: Array<ParcelRow & { platform_
     // The SKU's declared value when it is in the order's currency, else the price paid for the line.
     const customsLine = (sku: string, quantity: number, paid: number) => {
       const c = skuCustoms.get(sku);
-      return { sku, quantity, unitValue: c?.customs_value != null && c.customs_currency === order.currency ? c.customs_value : paid, hsCode: c?.hs_code ?? null, description: c?.customs_description ?? null };
+      return {
+        sku,
+        quantity,
+        unitValue: c?.customs_value != null && c.customs_currency === order.currency ? c.customs_value : paid,
+        hsCode: c?.hs_code ?? null,
+        description: c?.customs_description ?? null,
+      };
     };
-    const contents = planned && all > 1 ? planned.contents.map((c) => customsLine(c.sku, c.quantity, orderLines.find((l) => l.sku === c.sku)?.unit_price ?? 0)) : orderLines.map((l) => customsLine(l.sku, l.quantity, l.unit_price));
+    const contents =
+      planned && all > 1
+        ? planned.contents.map((c) =>
+            customsLine(c.sku, c.quantity, orderLines.find((l) => l.sku === c.sku)?.unit_price ?? 0),
+          )
+        : orderLines.map((l) => customsLine(l.sku, l.quantity, l.unit_price));
     const data: LabelData = {
       trackingNumber: row.tracking_number!,
       carrierName: displayCarrier(row.carrier),
-      serviceName: (label && names.get(label.service)) || (row.service && names.get(row.service)) || label?.marketplace_service || row.service || '',
+      serviceName:
+        (label && names.get(label.service)) ||
+        (row.service && names.get(row.service)) ||
+        label?.marketplace_service ||
+        row.service ||
+        '',
       routingCode: label?.routing_code ?? null,
       sender: senderAddr,
-      recipient: { name: order.buyer_name, line1: order.address_line1, line2: order.address_line2, state: order.state, city: order.city, postcode: order.postcode, country: order.buyer_country, phone: order.phone },
-      customs: needsCustomsDeclaration(senderAddr.country, order.buyer_country) ? customsDeclaration(contents, weightG, order.currency) : null,
+      recipient: {
+        name: order.buyer_name,
+        line1: order.address_line1,
+        line2: order.address_line2,
+        state: order.state,
+        city: order.city,
+        postcode: order.postcode,
+        country: order.buyer_country,
+        phone: order.phone,
+      },
+      customs: needsCustomsDeclaration(senderAddr.country, order.buyer_country)
+        ? customsDeclaration(contents, weightG, order.currency)
+        : null,
       orderReference: order.platform_order_id,
       parcelPosition: planned?.position ?? 1,
       parcelCount: planned ? all : 1,
@@ -104,7 +181,14 @@ async function labelDataFor(ctx: AppContext, rows: Array<ParcelRow & { platform_
       box: planned?.box ?? null,
       labelledOn: new Date(row.labelled_at ?? row.updated_at).toISOString().slice(0, 10),
     };
-    return { parcelId: row.id, shipByAt: order.ship_by_at, carrier: row.carrier ?? '', service: row.service ?? '', skus: planned?.contents.map((c) => c.sku) ?? [], label: data };
+    return {
+      parcelId: row.id,
+      shipByAt: order.ship_by_at,
+      carrier: row.carrier ?? '',
+      service: row.service ?? '',
+      skus: planned?.contents.map((c) => c.sku) ?? [],
+      label: data,
+    };
   });
 }
 
@@ -138,27 +222,42 @@ export async function packingSlipData(ctx: AppContext, orderId: number): Promise
   const db = ctx.store.db;
   const order = await orderStore.getOrder(db, undefined, orderId);
   if (!order) throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
-  const [lines, shop, notes, plan] = await Promise.all([orderStore.getOrderLines(db, orderId), orderStore.findShop(db, order.shop_id), packing.getBuyerNotes(db, [orderId]), planView(db, orderId)]);
-  const mappings = await packing.mappingsFor(db, order.shop_id, lines.map((l) => l.sku));
+  const [lines, shop, notes, plan] = await Promise.all([
+    orderStore.getOrderLines(db, orderId),
+    orderStore.findShop(db, order.shop_id),
+    packing.getBuyerNotes(db, [orderId]),
+    planView(db, orderId),
+  ]);
+  const mappings = await packing.mappingsFor(
+    db,
+    order.shop_id,
+    lines.map((l) => l.sku),
+  );
   const items: SlipItem[] = [];
   if (plan.length > 1) {
-    for (const parcel of plan) for (const c of parcel.contents) items.push({ sku: c.sku, quantity: c.quantity, parcel: `${parcel.position}/${parcel.of} (${parcel.box})` });
+    for (const parcel of plan)
+      for (const c of parcel.contents)
+        items.push({ sku: c.sku, quantity: c.quantity, parcel: `${parcel.position}/${parcel.of} (${parcel.box})` });
   } else {
     for (const unit of sellerUnits(lines, mappings)) {
       const from = lines.filter((l) => mappings.get(l.sku)?.some((c) => c.sku === unit.sku)).map((l) => l.sku);
-      items.push({ sku: unit.sku, quantity: unit.quantity, fromPlatformSku: from.length ? from.join(', ') : null, parcel: plan[0] ? `1/1 (${plan[0].box})` : null });
+      items.push({
+        sku: unit.sku,
+        quantity: unit.quantity,
+        fromPlatformSku: from.length ? from.join(', ') : null,
+        parcel: plan[0] ? `1/1 (${plan[0].box})` : null,
+      });
     }
   }
   return {
-      orderReference: order.platform_order_id,
-      shopName: shop?.name ?? order.shop_id,
-      shipBy: order.ship_by_at !== null ? `${toIso(order.ship_by_at)!.slice(0, 16).replace('T', ' ')} UTC` : null,
-      buyerName: order.buyer_name,
-      buyerCountry: order.buyer_country,
-      buyerCity: order.city,
-      items,
-      buyerNote: notes.get(orderId) ?? null,
-      printedOn: new Date(ctx.now()).toISOString().slice(0, 16).replace('T', ' '),
+    orderReference: order.platform_order_id,
+    shopName: shop?.name ?? order.shop_id,
+    shipBy: order.ship_by_at !== null ? `${toIso(order.ship_by_at)!.slice(0, 16).replace('T', ' ')} UTC` : null,
+    buyerName: order.buyer_name,
+    buyerCountry: order.buyer_country,
+    buyerCity: order.city,
+    items,
+    buyerNote: notes.get(orderId) ?? null,
+    printedOn: new Date(ctx.now()).toISOString().slice(0, 16).replace('T', ' '),
   };
 }
-

@@ -33,7 +33,12 @@ export interface ChosenServices {
   servicesByCode: Map<string, CarrierService>;
 }
 
-export async function servicesForLabels(ctx: AppContext, order: OrderRow, targets: readonly PlannedParcel[], input: LabelServiceRequest): Promise<ChosenServices> {
+export async function servicesForLabels(
+  ctx: AppContext,
+  order: OrderRow,
+  targets: readonly PlannedParcel[],
+  input: LabelServiceRequest,
+): Promise<ChosenServices> {
   const catalog = await loadShippingCatalog(ctx);
   const servicesByCode = new Map(catalog.services.map((s) => [s.code, s]));
   const quotes = await quoteOrder(ctx, order.id, { parcelIds: targets.map((t) => t.parcelId) });
@@ -42,7 +47,17 @@ export async function servicesForLabels(ctx: AppContext, order: OrderRow, target
   const chosen = new Map<number, CarrierService>();
   if (input.service) {
     const service = servicesByCode.get(input.service);
-    if (!service) throw new ValidationError([{ row: 0, field: 'service', message: localized(`no service "${input.service}" (have: ${[...servicesByCode.keys()].join(', ')}).`, `没有服务「${input.service}」（可用：${[...servicesByCode.keys()].join('、')}）。`) }]);
+    if (!service)
+      throw new ValidationError([
+        {
+          row: 0,
+          field: 'service',
+          message: localized(
+            `no service "${input.service}" (have: ${[...servicesByCode.keys()].join(', ')}).`,
+            `没有服务「${input.service}」（可用：${[...servicesByCode.keys()].join('、')}）。`,
+          ),
+        },
+      ]);
     for (const parcel of targets) chosen.set(parcel.parcelId, service);
   } else {
     for (const q of quotes.parcels) {
@@ -89,7 +104,12 @@ export async function servicesForLabels(ctx: AppContext, order: OrderRow, target
     if (costs.length) {
       const shop = await orderStore.findShop(ctx.store.db, order.shop_id);
       const limit = shop?.label_cost_confirm_percent ?? DEFAULT_LABEL_COST_SHARE_PERCENT;
-      const verdict = labelCostVerdict(costs, { amount: order.total_amount, currency: order.currency }, limit, ctx.now());
+      const verdict = labelCostVerdict(
+        costs,
+        { amount: order.total_amount, currency: order.currency },
+        limit,
+        ctx.now(),
+      );
       if (verdict.needsConfirmation) throw new ConflictError('label.cost_confirm', verdict.message, order.status);
     }
   }
@@ -97,18 +117,41 @@ export async function servicesForLabels(ctx: AppContext, order: OrderRow, target
 }
 
 /** The shop's share of the order's value above which a label asks first (percent, 1–1000; default 30). */
-export async function labelCostShareOf(ctx: AppContext, shopId: string): Promise<{ percent: number; isDefault: boolean }> {
+export async function labelCostShareOf(
+  ctx: AppContext,
+  shopId: string,
+): Promise<{ percent: number; isDefault: boolean }> {
   const shop = await orderStore.findShop(ctx.store.db, shopId);
   if (!shop) throw new NotFoundError(localized(`shop ${shopId} not found.`, `未找到店铺 ${shopId}。`));
-  return { percent: shop.label_cost_confirm_percent ?? DEFAULT_LABEL_COST_SHARE_PERCENT, isDefault: shop.label_cost_confirm_percent === null };
+  return {
+    percent: shop.label_cost_confirm_percent ?? DEFAULT_LABEL_COST_SHARE_PERCENT,
+    isDefault: shop.label_cost_confirm_percent === null,
+  };
 }
 
 /** Sets the shop's share (null: back to the default); a value out of range is refused at its field, nothing changed. */
-export async function setLabelCostShare(ctx: AppContext, shopId: string, percent: number | null): Promise<{ percent: number; isDefault: boolean }> {
+export async function setLabelCostShare(
+  ctx: AppContext,
+  shopId: string,
+  percent: number | null,
+): Promise<{ percent: number; isDefault: boolean }> {
   if (percent !== null && !isCostSharePercent(percent)) {
-    throw new ValidationError([{ row: 0, field: 'percent', message: localized(`percent ${percent} must be a whole number from 1 to 1000.`, `percent ${percent} 必须是 1 到 1000 之间的整数。`) }]);
+    throw new ValidationError([
+      {
+        row: 0,
+        field: 'percent',
+        message: localized(
+          `percent ${percent} must be a whole number from 1 to 1000.`,
+          `percent ${percent} 必须是 1 到 1000 之间的整数。`,
+        ),
+      },
+    ]);
   }
   await labelCostShareOf(ctx, shopId);
-  await ctx.store.db.updateTable('shops').set({ label_cost_confirm_percent: percent }).where('id', '=', shopId).execute();
+  await ctx.store.db
+    .updateTable('shops')
+    .set({ label_cost_confirm_percent: percent })
+    .where('id', '=', shopId)
+    .execute();
   return labelCostShareOf(ctx, shopId);
 }

@@ -83,18 +83,28 @@ async function isLastOf(ctx: AppContext, order: OrderRow, labelling: Set<number>
   const unlabelled = parcels.filter((p) => (p.status === 'created' || p.status === 'packed') && !labelling.has(p.id));
   if (unlabelled.length) return false;
   // Items still to plan (or that cannot be planned yet: sizes missing) mean more parcels will follow.
-  const more = await previewPacking(ctx.store.db, order).then((plan) => plan !== undefined, () => true);
+  const more = await previewPacking(ctx.store.db, order).then(
+    (plan) => plan !== undefined,
+    () => true,
+  );
   return !more;
 }
 
 /** How long one label request may hold its order, and how long a second request waits for the first. */
 const LABEL_LEASE = { ttlMs: 60_000, waitMs: 45_000 };
 
-export async function labelParcels(ctx: AppContext, input: LabelRequestInput, actor: string, resolver: CarrierResolver = storedCarrierResolver(ctx)): Promise<LabelledParcel[]> {
+export async function labelParcels(
+  ctx: AppContext,
+  input: LabelRequestInput,
+  actor: string,
+  resolver: CarrierResolver = storedCarrierResolver(ctx),
+): Promise<LabelledParcel[]> {
   const order = await orderStore.getOrder(ctx.store.db, undefined, input.orderId);
   if (!order) throw new NotFoundError(localized(`order ${input.orderId} not found.`, `未找到订单 ${input.orderId}。`));
   try {
-    return await withLease(ctx.store.db, `label:order:${order.id}`, LABEL_LEASE, () => labelUnderLease(ctx, order.id, input, actor, resolver));
+    return await withLease(ctx.store.db, `label:order:${order.id}`, LABEL_LEASE, () =>
+      labelUnderLease(ctx, order.id, input, actor, resolver),
+    );
   } catch (error) {
     if (!(error instanceof LeaseBusy)) throw error;
     throw new ConflictError(
@@ -109,7 +119,13 @@ export async function labelParcels(ctx: AppContext, input: LabelRequestInput, ac
 }
 
 /** The whole request, with the order's label lease held. */
-async function labelUnderLease(ctx: AppContext, orderId: number, input: LabelRequestInput, actor: string, resolver: CarrierResolver): Promise<LabelledParcel[]> {
+async function labelUnderLease(
+  ctx: AppContext,
+  orderId: number,
+  input: LabelRequestInput,
+  actor: string,
+  resolver: CarrierResolver,
+): Promise<LabelledParcel[]> {
   const db = ctx.store.db;
   const order = (await orderStore.getOrder(db, undefined, orderId))!;
   await refuseSettledOrders(ctx, [order.id], { en: 'buying a label', zh: '购买面单' });
@@ -117,12 +133,31 @@ async function labelUnderLease(ctx: AppContext, orderId: number, input: LabelReq
   if (held) throw new ConflictError('order.held', held, order.status);
   const sender = await packing.getSender(db, order.shop_id);
   if (!sender) {
-    throw new ValidationError([missingSetting('sender', 'settings/sender', localized(`Shop ${order.shop_id} has no sender address to print on its labels`, `店铺 ${order.shop_id} 没有印在面单上的寄件人地址`))]);
+    throw new ValidationError([
+      missingSetting(
+        'sender',
+        'settings/sender',
+        localized(
+          `Shop ${order.shop_id} has no sender address to print on its labels`,
+          `店铺 ${order.shop_id} 没有印在面单上的寄件人地址`,
+        ),
+      ),
+    ]);
   }
   const planned = await planView(db, order.id);
   if (input.parcelIds) {
     const unknown = input.parcelIds.filter((id) => !planned.some((p) => p.parcelId === id));
-    if (unknown.length) throw new ValidationError([{ row: 0, field: 'parcel', message: localized(`parcel ${unknown.join(', ')} is not a packed parcel of this order.`, `包裹 ${unknown.join('、')} 不是该订单已打包的包裹。`) }]);
+    if (unknown.length)
+      throw new ValidationError([
+        {
+          row: 0,
+          field: 'parcel',
+          message: localized(
+            `parcel ${unknown.join(', ')} is not a packed parcel of this order.`,
+            `包裹 ${unknown.join('、')} 不是该订单已打包的包裹。`,
+          ),
+        },
+      ]);
   }
   const asked = input.parcelIds ? planned.filter((p) => input.parcelIds!.includes(p.parcelId)) : planned;
   const targets = asked.filter((p) => p.status === 'packed');
@@ -133,18 +168,38 @@ async function labelUnderLease(ctx: AppContext, orderId: number, input: LabelReq
     throw new ConflictError(
       'label.nothing_packed',
       waiting
-        ? localized('No packed parcel to label: scan-pack the planned parcels first.', '没有已打包的包裹可打印面单：请先扫描装箱。')
-        : localized('No packed parcel to label (run pack, then scan-pack).', '没有已打包的包裹可打印面单（请先装箱计划并扫描装箱）。'),
+        ? localized(
+            'No packed parcel to label: scan-pack the planned parcels first.',
+            '没有已打包的包裹可打印面单：请先扫描装箱。',
+          )
+        : localized(
+            'No packed parcel to label (run pack, then scan-pack).',
+            '没有已打包的包裹可打印面单（请先装箱计划并扫描装箱）。',
+          ),
       order.status,
     );
   }
   const open = await packing.openSessionOfOrder(db, order.id);
   for (const parcel of targets) {
     if (parcel.weightStatus === 'held') {
-      throw new ConflictError('label.weight_held', localized(`parcel ${parcel.parcelId} is held for a weight check (${parcel.measuredG} g, expected ${parcel.expectedGrossG} g): re-weigh it or accept it with a reason first.`, `包裹 ${parcel.parcelId} 因重量异常暂停（${parcel.measuredG} 克，应为 ${parcel.expectedGrossG} 克）：请先重新称重或填写理由放行。`), 'held');
+      throw new ConflictError(
+        'label.weight_held',
+        localized(
+          `parcel ${parcel.parcelId} is held for a weight check (${parcel.measuredG} g, expected ${parcel.expectedGrossG} g): re-weigh it or accept it with a reason first.`,
+          `包裹 ${parcel.parcelId} 因重量异常暂停（${parcel.measuredG} 克，应为 ${parcel.expectedGrossG} 克）：请先重新称重或填写理由放行。`,
+        ),
+        'held',
+      );
     }
     if (open && open.current_parcel_id === parcel.parcelId && parcel.weightStatus === 'pending') {
-      throw new ConflictError('label.not_weighed', localized(`parcel ${parcel.parcelId} is packed but not weighed yet: weigh it at the station first.`, `包裹 ${parcel.parcelId} 已装好但尚未称重：请先在工位称重。`), open.status);
+      throw new ConflictError(
+        'label.not_weighed',
+        localized(
+          `parcel ${parcel.parcelId} is packed but not weighed yet: weigh it at the station first.`,
+          `包裹 ${parcel.parcelId} 已装好但尚未称重：请先在工位称重。`,
+        ),
+        open.status,
+      );
     }
   }
   // 1. The service per parcel (asked for, else the quote's), its class and its cost checked (label-service.ts).
@@ -159,10 +214,27 @@ async function labelUnderLease(ctx: AppContext, orderId: number, input: LabelReq
     const wanted = chosen.get(parcel.parcelId)!;
     const adapter = await resolver(wanted.carrier, { shopId: order.shop_id });
     if (!adapter) {
-      throw new ValidationError([missingSetting('carrier', 'settings/carrier-accounts', localized(`No carrier account for ${wanted.carrier} to buy its labels with`, `没有用于购买 ${wanted.carrier} 面单的承运商账号`))]);
+      throw new ValidationError([
+        missingSetting(
+          'carrier',
+          'settings/carrier-accounts',
+          localized(
+            `No carrier account for ${wanted.carrier} to buy its labels with`,
+            `没有用于购买 ${wanted.carrier} 面单的承运商账号`,
+          ),
+        ),
+      ]);
     }
     // 2. Buy the label, or resume the one a dead process bought.
-    const { created, resumed, key } = await obtainLabel(ctx, order, parcel, wanted, adapter, sender, catalog.marketplaceServices.get(wanted.code));
+    const { created, resumed, key } = await obtainLabel(
+      ctx,
+      order,
+      parcel,
+      wanted,
+      adapter,
+      sender,
+      catalog.marketplaceServices.get(wanted.code),
+    );
     const service = (resumed && servicesByCode.get(resumed.service)) || wanted;
     const marketplaceService = catalog.marketplaceServices.get(service.code) ?? service.code.toUpperCase();
     const now = ctx.now();
@@ -206,9 +278,31 @@ async function labelUnderLease(ctx: AppContext, orderId: number, input: LabelReq
       await db.transaction().execute(async (trx) => {
         if (resumed) await packing.setLabelStatus(trx, resumed.id, 'voided', problem, now);
         else await packing.insertLabel(trx, { ...labelRow, problem });
-        await orderStore.appendEvents(trx, [timelineEvent({ orderId: order.id, parcelId: parcel.parcelId, at: now, actor, kind: 'label_refused', reason: report.summary.en, data: JSON.stringify({ tracking_number: number, service: service.code, failed: report.failed, voided: voidProblem === null }) })]);
+        await orderStore.appendEvents(trx, [
+          timelineEvent({
+            orderId: order.id,
+            parcelId: parcel.parcelId,
+            at: now,
+            actor,
+            kind: 'label_refused',
+            reason: report.summary.en,
+            data: JSON.stringify({
+              tracking_number: number,
+              service: service.code,
+              failed: report.failed,
+              voided: voidProblem === null,
+            }),
+          }),
+        ]);
       });
-      throw new LabelRefused('label.number_refused', localized(`${report.summary.en} The label was voided at the carrier.`, `${report.summary['zh-CN']} 已在承运商处作废该面单。`), order.status);
+      throw new LabelRefused(
+        'label.number_refused',
+        localized(
+          `${report.summary.en} The label was voided at the carrier.`,
+          `${report.summary['zh-CN']} 已在承运商处作废该面单。`,
+        ),
+        order.status,
+      );
     }
     // 4. Keep the label, then the parcel: label transition + the upload path.
     const labelId = resumed ? resumed.id : await db.transaction().execute((trx) => packing.insertLabel(trx, labelRow));
@@ -217,37 +311,110 @@ async function labelUnderLease(ctx: AppContext, orderId: number, input: LabelReq
     const warnings: Localized[] = report.checks.filter((c) => c.result === 'warn').map((c) => c.message);
     try {
       if (connection) {
-        const [shipped] = await markParcelsShipped(ctx, [{ orderId: order.id, parcelId: parcel.parcelId, trackingNumber: number, serviceName: marketplaceService, carrier: service.carrier, lastParcel }], actor);
+        const [shipped] = await markParcelsShipped(
+          ctx,
+          [
+            {
+              orderId: order.id,
+              parcelId: parcel.parcelId,
+              trackingNumber: number,
+              serviceName: marketplaceService,
+              carrier: service.carrier,
+              lastParcel,
+            },
+          ],
+          actor,
+        );
         upload = shipped!.uploadStatus;
         warnings.push(...shipped!.warnings);
       } else {
         await labelWithoutUpload(ctx, order, parcel.parcelId, number, service, actor);
-        warnings.push(localized('The shop has no marketplace connection: upload this number on the marketplace yourself.', '该店铺未连接平台：请自行在平台上传此单号。'));
+        warnings.push(
+          localized(
+            'The shop has no marketplace connection: upload this number on the marketplace yourself.',
+            '该店铺未连接平台：请自行在平台上传此单号。',
+          ),
+        );
       }
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
       const voidProblem = await voidUnlessInUse(ctx, order.id, number, adapter, created.carrierLabelId);
-      if (voidProblem !== 'in_use') await db.transaction().execute((trx) => packing.setLabelStatus(trx, labelId, 'voided', voidProblem ? `${why} Void failed: ${voidProblem}` : why, ctx.now()));
+      if (voidProblem !== 'in_use')
+        await db
+          .transaction()
+          .execute((trx) =>
+            packing.setLabelStatus(
+              trx,
+              labelId,
+              'voided',
+              voidProblem ? `${why} Void failed: ${voidProblem}` : why,
+              ctx.now(),
+            ),
+          );
       throw error;
     }
     const done = ctx.now();
     await db.transaction().execute(async (trx) => {
       await packing.setLabelStatus(trx, labelId, 'active', null, done);
       await orderStore.appendEvents(trx, [
-        timelineEvent({ orderId: order.id, parcelId: parcel.parcelId, at: done, actor, kind: 'label_created', reason: override && report.checks.some((c) => c.id === 'logistics-class' && c.result === 'warn') ? `override: ${override}` : null, data: JSON.stringify({ tracking_number: number, carrier: service.carrier, service: service.code, marketplace_service: marketplaceService, routing_code: created.routingCode, cost: created.cost, label_id: labelId }) }),
+        timelineEvent({
+          orderId: order.id,
+          parcelId: parcel.parcelId,
+          at: done,
+          actor,
+          kind: 'label_created',
+          reason:
+            override && report.checks.some((c) => c.id === 'logistics-class' && c.result === 'warn')
+              ? `override: ${override}`
+              : null,
+          data: JSON.stringify({
+            tracking_number: number,
+            carrier: service.carrier,
+            service: service.code,
+            marketplace_service: marketplaceService,
+            routing_code: created.routingCode,
+            cost: created.cost,
+            label_id: labelId,
+          }),
+        }),
       ]);
     });
     // 5. Keep the carrier's own label PDF, for re-printing (a failure is a warning: fetched again on re-print).
-    const kept = await keepCarrierLabel(ctx, { id: labelId, parcel_id: parcel.parcelId, carrierLabelId: created.carrierLabelId, labelUrl: created.labelUrl ?? null }, adapter);
+    const kept = await keepCarrierLabel(
+      ctx,
+      {
+        id: labelId,
+        parcel_id: parcel.parcelId,
+        carrierLabelId: created.carrierLabelId,
+        labelUrl: created.labelUrl ?? null,
+      },
+      adapter,
+    );
     if (kept) warnings.push(kept);
-    results.push({ parcelId: parcel.parcelId, trackingNumber: number, carrier: service.carrier, service: service.code, marketplaceService, routingCode: created.routingCode, cost: created.cost, upload, checks: report.checks, warnings });
+    results.push({
+      parcelId: parcel.parcelId,
+      trackingNumber: number,
+      carrier: service.carrier,
+      service: service.code,
+      marketplaceService,
+      routingCode: created.routingCode,
+      cost: created.cost,
+      upload,
+      checks: report.checks,
+      warnings,
+    });
   }
   return results;
 }
 
 /** What the number check needs of a carrier service (its format, class and S10 indicator). */
 function serviceToCheck(service: CarrierService) {
-  return { code: service.code, name: service.name, logisticsClass: service.logisticsClass, ...(service.s10IndicatorFirstLetters ? { s10IndicatorFirstLetters: service.s10IndicatorFirstLetters } : {}) };
+  return {
+    code: service.code,
+    name: service.name,
+    logisticsClass: service.logisticsClass,
+    ...(service.s10IndicatorFirstLetters ? { s10IndicatorFirstLetters: service.s10IndicatorFirstLetters } : {}),
+  };
 }
 
 /**
@@ -258,9 +425,23 @@ function serviceToCheck(service: CarrierService) {
 async function repeatedAnswer(ctx: AppContext, order: OrderRow, asked: PlannedParcel[]): Promise<LabelledParcel[]> {
   const db = ctx.store.db;
   const parcels = new Map((await orderStore.getParcels(db, order.id)).map((p) => [p.id, p]));
-  const withNumber = asked.map((p) => parcels.get(p.parcelId)!).filter((p) => p.tracking_number !== null && p.status !== 'voided' && p.status !== 'packed' && p.status !== 'created');
+  const withNumber = asked
+    .map((p) => parcels.get(p.parcelId)!)
+    .filter(
+      (p) => p.tracking_number !== null && p.status !== 'voided' && p.status !== 'packed' && p.status !== 'created',
+    );
   if (withNumber.length === 0) return [];
-  const labels = await db.selectFrom('parcel_labels').selectAll().where('parcel_id', 'in', withNumber.map((p) => p.id)).where('status', '!=', 'voided').orderBy('id').execute();
+  const labels = await db
+    .selectFrom('parcel_labels')
+    .selectAll()
+    .where(
+      'parcel_id',
+      'in',
+      withNumber.map((p) => p.id),
+    )
+    .where('status', '!=', 'voided')
+    .orderBy('id')
+    .execute();
   const uploads = await outbox.uploadsOfOrders(db, [order.id]);
   const connected = (await marketplace.getConnection(db, order.shop_id)) !== undefined;
   const catalog = await loadShippingCatalog(ctx);
@@ -270,10 +451,21 @@ async function repeatedAnswer(ctx: AppContext, order: OrderRow, asked: PlannedPa
     const label = labels.find((l) => l.parcel_id === parcel.id && l.tracking_number === parcel.tracking_number);
     if (!label) continue; // numbered by hand (`ship`), not by a label request
     if (label.status === 'issued') await packing.setLabelStatus(db, label.id, 'active', null, ctx.now());
-    const queued = uploads.find((u) => (JSON.parse(u.payload) as UploadPayload).trackingNumber === parcel.tracking_number);
-    const upload: LabelledParcel['upload'] = !connected || !queued ? 'not_connected' : queued.status === 'held' ? 'held' : queued.status === 'done' ? 'uploaded' : 'pending';
+    const queued = uploads.find(
+      (u) => (JSON.parse(u.payload) as UploadPayload).trackingNumber === parcel.tracking_number,
+    );
+    const upload: LabelledParcel['upload'] =
+      !connected || !queued
+        ? 'not_connected'
+        : queued.status === 'held'
+          ? 'held'
+          : queued.status === 'done'
+            ? 'uploaded'
+            : 'pending';
     const service = catalog.services.find((s) => s.code === label.service);
-    const usedBy = (await packing.numberUses(db, [label.tracking_number])).filter((u) => u.order_id !== order.id).map((u) => ({ orderId: u.platform_order_id, usedAt: u.used_at }));
+    const usedBy = (await packing.numberUses(db, [label.tracking_number]))
+      .filter((u) => u.order_id !== order.id)
+      .map((u) => ({ orderId: u.platform_order_id, usedAt: u.used_at }));
     const report = checkTrackingNumber(label.tracking_number, {
       carrier: label.carrier,
       country: order.buyer_country,
@@ -293,14 +485,26 @@ async function repeatedAnswer(ctx: AppContext, order: OrderRow, asked: PlannedPa
       cost: label.cost !== null && label.currency ? { amount: label.cost, currency: label.currency } : null,
       upload,
       checks: report.checks,
-      warnings: [localized('This parcel was already labelled by an earlier request: this is that label.', '该包裹已由之前的请求打印面单：这是那张面单。')],
+      warnings: [
+        localized(
+          'This parcel was already labelled by an earlier request: this is that label.',
+          '该包裹已由之前的请求打印面单：这是那张面单。',
+        ),
+      ],
     });
   }
   return results;
 }
 
 /** For shops without a marketplace connection: the `label` transition and the number on the parcel, no upload. */
-async function labelWithoutUpload(ctx: AppContext, order: OrderRow, parcelId: number, number: string, service: CarrierService, actor: string): Promise<void> {
+async function labelWithoutUpload(
+  ctx: AppContext,
+  order: OrderRow,
+  parcelId: number,
+  number: string,
+  service: CarrierService,
+  actor: string,
+): Promise<void> {
   const now = ctx.now();
   await ctx.store.db.transaction().execute(async (trx) => {
     let query = trx.selectFrom('parcels').selectAll().where('id', '=', parcelId);
@@ -308,8 +512,31 @@ async function labelWithoutUpload(ctx: AppContext, order: OrderRow, parcelId: nu
     const parcel = (await query.executeTakeFirst())!;
     const decision = decide(parcelMachine, parcel.status as ParcelState, 'label', {});
     if (!decision.ok) throw new ConflictError(decision.rule, decision.message, parcel.status);
-    await trx.updateTable('parcels').set({ status: decision.to, tracking_number: number, carrier: service.carrier, service: service.code, labelled_at: now, updated_at: now }).where('id', '=', parcelId).execute();
-    await orderStore.appendEvents(trx, [timelineEvent({ orderId: order.id, parcelId, at: now, actor, kind: 'transition', action: 'label', from: decision.from, to: decision.to, reason: `tracking number ${number}`, data: JSON.stringify({ message: localized(`tracking number ${number}`, `运单号 ${number}`) }) })]);
+    await trx
+      .updateTable('parcels')
+      .set({
+        status: decision.to,
+        tracking_number: number,
+        carrier: service.carrier,
+        service: service.code,
+        labelled_at: now,
+        updated_at: now,
+      })
+      .where('id', '=', parcelId)
+      .execute();
+    await orderStore.appendEvents(trx, [
+      timelineEvent({
+        orderId: order.id,
+        parcelId,
+        at: now,
+        actor,
+        kind: 'transition',
+        action: 'label',
+        from: decision.from,
+        to: decision.to,
+        reason: `tracking number ${number}`,
+        data: JSON.stringify({ message: localized(`tracking number ${number}`, `运单号 ${number}`) }),
+      }),
+    ]);
   });
 }
-

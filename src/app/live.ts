@@ -29,7 +29,10 @@ export interface OrderChangeWatcher {
   close(): void;
 }
 
-export function orderChangeWatcher(ctx: AppContext, options: { intervalMs?: number; onError?: (error: unknown) => void } = {}): OrderChangeWatcher {
+export function orderChangeWatcher(
+  ctx: AppContext,
+  options: { intervalMs?: number; onError?: (error: unknown) => void } = {},
+): OrderChangeWatcher {
   const intervalMs = options.intervalMs ?? 1000;
   const listeners = new Map<ChangeListener, readonly string[] | undefined>();
   let version: number | undefined;
@@ -47,8 +50,11 @@ export function orderChangeWatcher(ctx: AppContext, options: { intervalMs?: numb
       version = latest;
       if (!changed) return;
       const scoped = [...listeners.values()].some((shops) => shops !== undefined);
-      const touched = scoped ? new Set(await shopsWithEventsBetween(ctx.store.db, Math.min(previous, latest), latest)) : undefined;
-      for (const [listener, shops] of [...listeners]) if (!shops || shops.some((shop) => touched!.has(shop))) listener(latest);
+      const touched = scoped
+        ? new Set(await shopsWithEventsBetween(ctx.store.db, Math.min(previous, latest), latest))
+        : undefined;
+      for (const [listener, shops] of [...listeners])
+        if (!shops || shops.some((shop) => touched!.has(shop))) listener(latest);
     } catch (error) {
       options.onError?.(error);
     } finally {

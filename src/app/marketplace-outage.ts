@@ -46,20 +46,35 @@ export interface OutageChange {
  * Feeds a recorded batch's signals to the tracker; records the start or end of an outage when they call for one
  * (one small transaction, only then), and counts the failures into an open outage.
  */
-export async function noteMarketplaceSignals(ctx: AppContext, tracker: OutageTracker, signals: ReadonlyArray<{ signal: AvailabilitySignal; error?: string }>): Promise<OutageChange | undefined> {
+export async function noteMarketplaceSignals(
+  ctx: AppContext,
+  tracker: OutageTracker,
+  signals: ReadonlyArray<{ signal: AvailabilitySignal; error?: string }>,
+): Promise<OutageChange | undefined> {
   if (signals.length === 0) return undefined;
   const answered = signals.some((s) => s.signal === 'answered');
   const failures = signals.filter((s) => s.signal === 'outage');
   const now = ctx.now();
-  tracker.consecutiveFailures = countOutageFailures(tracker.consecutiveFailures, signals.map((s) => s.signal));
+  tracker.consecutiveFailures = countOutageFailures(
+    tracker.consecutiveFailures,
+    signals.map((s) => s.signal),
+  );
   if (tracker.consecutiveFailures === 0) tracker.failingSince = null;
   else tracker.failingSince ??= now;
   if (failures.length) tracker.lastError = failures[failures.length - 1]!.error ?? tracker.lastError;
   const failingFor = tracker.failingSince === null ? 0 : now - tracker.failingSince;
   // `unknown` acts as either state: an answer may end an outage another process opened; failures may open one.
-  const action = tracker.state === 'unknown'
-    ? (answered && tracker.consecutiveFailures === 0 ? 'outage_ended' : outageTransition('up', tracker.consecutiveFailures, false, failingFor))
-    : outageTransition(tracker.state, tracker.consecutiveFailures, answered && tracker.consecutiveFailures === 0, failingFor);
+  const action =
+    tracker.state === 'unknown'
+      ? answered && tracker.consecutiveFailures === 0
+        ? 'outage_ended'
+        : outageTransition('up', tracker.consecutiveFailures, false, failingFor)
+      : outageTransition(
+          tracker.state,
+          tracker.consecutiveFailures,
+          answered && tracker.consecutiveFailures === 0,
+          failingFor,
+        );
   if (action) {
     if (tracker.state !== 'unknown') {
       const decision = decide(marketplaceMachine, tracker.state, action, {});
@@ -68,8 +83,28 @@ export async function noteMarketplaceSignals(ctx: AppContext, tracker: OutageTra
     if (action === 'outage_began') {
       tracker.state = 'down';
       const opened = await ctx.store.db.transaction().execute(async (trx) => {
-        const row = await outages.openOutage(trx, tracker.platform, now, tracker.consecutiveFailures, tracker.lastError);
-        if (row) await alertConnectedShops(trx, tracker.platform, `marketplace_outage:${tracker.platform}:${row.id}`, { kind: 'marketplace_outage', platform: tracker.platform, outage_id: row.id, started_at: new Date(row.started_at).toISOString(), last_error: row.last_error, message: outageNotice(tracker.platform, new Date(row.started_at).toISOString(), row.last_error) }, now);
+        const row = await outages.openOutage(
+          trx,
+          tracker.platform,
+          now,
+          tracker.consecutiveFailures,
+          tracker.lastError,
+        );
+        if (row)
+          await alertConnectedShops(
+            trx,
+            tracker.platform,
+            `marketplace_outage:${tracker.platform}:${row.id}`,
+            {
+              kind: 'marketplace_outage',
+              platform: tracker.platform,
+              outage_id: row.id,
+              started_at: new Date(row.started_at).toISOString(),
+              last_error: row.last_error,
+              message: outageNotice(tracker.platform, new Date(row.started_at).toISOString(), row.last_error),
+            },
+            now,
+          );
         return row;
       });
       return { change: 'began', recorded: opened !== undefined };
@@ -81,19 +116,46 @@ export async function noteMarketplaceSignals(ctx: AppContext, tracker: OutageTra
       const released = await outbox.releaseWaitingUploads(trx, now);
       const since = new Date(row.started_at).toISOString();
       const until = new Date(now).toISOString();
-      await alertConnectedShops(trx, tracker.platform, `marketplace_outage_ended:${tracker.platform}:${row.id}`, { kind: 'marketplace_outage_ended', platform: tracker.platform, outage_id: row.id, started_at: since, ended_at: until, failures: row.failures, uploads_released: released, message: outageEndedNotice(tracker.platform, since, until) }, now);
+      await alertConnectedShops(
+        trx,
+        tracker.platform,
+        `marketplace_outage_ended:${tracker.platform}:${row.id}`,
+        {
+          kind: 'marketplace_outage_ended',
+          platform: tracker.platform,
+          outage_id: row.id,
+          started_at: since,
+          ended_at: until,
+          failures: row.failures,
+          uploads_released: released,
+          message: outageEndedNotice(tracker.platform, since, until),
+        },
+        now,
+      );
       return { released };
     });
     return ended ? { change: 'ended', recorded: true, released: ended.released } : undefined;
   }
-  if (tracker.state === 'down' && failures.length) await outages.addOutageFailures(ctx.store.db, tracker.platform, now, failures.length, tracker.lastError);
+  if (tracker.state === 'down' && failures.length)
+    await outages.addOutageFailures(ctx.store.db, tracker.platform, now, failures.length, tracker.lastError);
   return undefined;
 }
 
 /** To the alert webhooks of every shop connected to the platform (and the all-shops hooks), each once. */
-async function alertConnectedShops(trx: Executor, platform: string, dedupeKey: string, payload: { kind: string } & Record<string, unknown>, now: number): Promise<void> {
-  const shops = await trx.selectFrom('marketplace_connections').select('shop_id').where('platform', '=', platform).execute();
-  for (const shopId of shops.length ? shops.map((s) => s.shop_id) : ['']) await queueAlert(trx, shopId, dedupeKey, payload, now);
+async function alertConnectedShops(
+  trx: Executor,
+  platform: string,
+  dedupeKey: string,
+  payload: { kind: string } & Record<string, unknown>,
+  now: number,
+): Promise<void> {
+  const shops = await trx
+    .selectFrom('marketplace_connections')
+    .select('shop_id')
+    .where('platform', '=', platform)
+    .execute();
+  for (const shopId of shops.length ? shops.map((s) => s.shop_id) : [''])
+    await queueAlert(trx, shopId, dedupeKey, payload, now);
 }
 
 export interface MarketplaceNotice {
@@ -108,5 +170,12 @@ export interface MarketplaceNotice {
 /** The dashboard's notices: each open marketplace outage, with what to do. */
 export async function marketplaceNotices(ctx: AppContext): Promise<MarketplaceNotice[]> {
   const open = await outages.openOutages(ctx.store.db);
-  return open.map((o) => ({ kind: 'marketplace_outage', level: 'warning', platform: o.platform, since: o.started_at, failures: o.failures, message: outageNotice(o.platform, new Date(o.started_at).toISOString(), o.last_error) }));
+  return open.map((o) => ({
+    kind: 'marketplace_outage',
+    level: 'warning',
+    platform: o.platform,
+    since: o.started_at,
+    failures: o.failures,
+    message: outageNotice(o.platform, new Date(o.started_at).toISOString(), o.last_error),
+  }));
 }

@@ -5,7 +5,11 @@
 import { localized, type Localized } from '../core/i18n';
 import { EARLY_UPLOAD_WARNING, UPLOAD_TIMINGS, isUploadTiming, type UploadTiming } from '../core/upload-rules';
 import { recordMarketplaceEvent } from './telemetry';
-import { createAliExpressClient, type AliExpressClient, type AliExpressClientConfig } from '../integrations/aliexpress/client';
+import {
+  createAliExpressClient,
+  type AliExpressClient,
+  type AliExpressClientConfig,
+} from '../integrations/aliexpress/client';
 import { ReauthorisationRequiredError } from '../integrations/aliexpress/errors';
 import * as marketplace from '../store/marketplace';
 import * as orders from '../store/orders';
@@ -46,13 +50,26 @@ export interface ConnectionView {
 /** What a shop's ciphertext is bound to (app/secrets.ts): its shop and column. */
 export const secretContext = SECRET_CONTEXTS.marketplace;
 
-export async function connectShop(ctx: AppContext, masterKey: Buffer, input: ConnectShopInput): Promise<ConnectionView> {
+export async function connectShop(
+  ctx: AppContext,
+  masterKey: Buffer,
+  input: ConnectShopInput,
+): Promise<ConnectionView> {
   const issues = [];
-  for (const [field, value] of [['app_key', input.appKey], ['app_secret', input.appSecret], ['access_token', input.accessToken]] as const) {
-    if (!value?.trim()) issues.push({ row: 0, field, message: localized(`${field} is required.`, `${field} 为必填项。`) });
+  for (const [field, value] of [
+    ['app_key', input.appKey],
+    ['app_secret', input.appSecret],
+    ['access_token', input.accessToken],
+  ] as const) {
+    if (!value?.trim())
+      issues.push({ row: 0, field, message: localized(`${field} is required.`, `${field} 为必填项。`) });
   }
   if (input.gatewayUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(input.gatewayUrl)) {
-    issues.push({ row: 0, field: 'gateway_url', message: localized('gateway_url must be an http(s) URL.', 'gateway_url 必须是 http(s) 地址。') });
+    issues.push({
+      row: 0,
+      field: 'gateway_url',
+      message: localized('gateway_url must be an http(s) URL.', 'gateway_url 必须是 http(s) 地址。'),
+    });
   } else if (input.gatewayUrl !== undefined) {
     issues.push(...(await outboundUrlIssues(input.gatewayUrl, 'gateway_url')));
   }
@@ -103,17 +120,26 @@ export async function describeConnection(ctx: AppContext, masterKey: Buffer, sho
 }
 
 /** Sets when the shop's tracking numbers are uploaded; choosing `early` returns its risk as a warning. */
-export async function setUploadTiming(ctx: AppContext, shopId: string, timing: string): Promise<{ timing: UploadTiming; warnings: Localized[] }> {
+export async function setUploadTiming(
+  ctx: AppContext,
+  shopId: string,
+  timing: string,
+): Promise<{ timing: UploadTiming; warnings: Localized[] }> {
   if (!isUploadTiming(timing)) {
     throw new ValidationError([
       {
         row: 0,
         field: 'upload_timing',
-        message: localized(`upload timing must be one of ${UPLOAD_TIMINGS.join(', ')}.`, `上传时机必须是 ${UPLOAD_TIMINGS.join('、')} 之一。`),
+        message: localized(
+          `upload timing must be one of ${UPLOAD_TIMINGS.join(', ')}.`,
+          `上传时机必须是 ${UPLOAD_TIMINGS.join('、')} 之一。`,
+        ),
       },
     ]);
   }
-  const updated = await ctx.store.db.transaction().execute((trx) => marketplace.setUploadTiming(trx, shopId, timing, ctx.now()));
+  const updated = await ctx.store.db
+    .transaction()
+    .execute((trx) => marketplace.setUploadTiming(trx, shopId, timing, ctx.now()));
   if (!updated) throw notConnected(shopId);
   return { timing, warnings: timing === 'early' ? [EARLY_UPLOAD_WARNING] : [] };
 }
@@ -141,7 +167,12 @@ export function notConnected(shopId: string): NotFoundError {
 export type ClientOptions = Omit<AliExpressClientConfig, 'credentials' | 'gateway'>;
 
 /** A signed client for the shop, with its decrypted credentials inside (and nowhere else). */
-export async function openShopClient(ctx: AppContext, masterKey: Buffer, shopId: string, options: ClientOptions = {}): Promise<AliExpressClient> {
+export async function openShopClient(
+  ctx: AppContext,
+  masterKey: Buffer,
+  shopId: string,
+  options: ClientOptions = {},
+): Promise<AliExpressClient> {
   return (await openShopSession(ctx, masterKey, shopId, options)).client;
 }
 
@@ -149,14 +180,27 @@ export async function openShopClient(ctx: AppContext, masterKey: Buffer, shopId:
  * The shop's client and `tokenRef`, the stored (encrypted) access token it signs with: what to hand
  * `renewAfterTokenRefusal` when the platform refuses it, so one refusal is renewed once.
  */
-export async function openShopSession(ctx: AppContext, masterKey: Buffer, shopId: string, options: ClientOptions = {}): Promise<{ client: AliExpressClient; tokenRef: string }> {
+export async function openShopSession(
+  ctx: AppContext,
+  masterKey: Buffer,
+  shopId: string,
+  options: ClientOptions = {},
+): Promise<{ client: AliExpressClient; tokenRef: string }> {
   const row = await requireConnection(ctx, shopId);
   // A shop whose authorisation the platform refused to renew waits: nothing is sent with a token that is ending.
-  if (row.auth_state === 'paused') throw new ReauthorisationRequiredError(`shop ${shopId} is paused until it is authorised again`, { method: 'authorisation', code: 'SHOP_PAUSED' });
+  if (row.auth_state === 'paused')
+    throw new ReauthorisationRequiredError(`shop ${shopId} is paused until it is authorised again`, {
+      method: 'authorisation',
+      code: 'SHOP_PAUSED',
+    });
   return { client: clientFromConnection(row, masterKey, options), tokenRef: row.access_token_enc };
 }
 
-export function clientFromConnection(row: MarketplaceConnectionRow, masterKey: Buffer, options: ClientOptions = {}): AliExpressClient {
+export function clientFromConnection(
+  row: MarketplaceConnectionRow,
+  masterKey: Buffer,
+  options: ClientOptions = {},
+): AliExpressClient {
   const protocol = row.gateway_protocol === 'top' ? 'top' : 'iop';
   return createAliExpressClient({
     ...options,

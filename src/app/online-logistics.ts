@@ -13,7 +13,12 @@ import { ConflictError } from './errors';
 import { clientFromConnection } from './marketplace';
 import { masterKeyFromEnv } from './secrets';
 
-export async function onlineLogisticsAdapter(ctx: AppContext, shopId: string, senderAddressId: string, masterKey?: Buffer): Promise<CarrierAdapter> {
+export async function onlineLogisticsAdapter(
+  ctx: AppContext,
+  shopId: string,
+  senderAddressId: string,
+  masterKey?: Buffer,
+): Promise<CarrierAdapter> {
   const connection = await marketplace.getConnection(ctx.store.db, shopId);
   if (!connection) {
     throw new ConflictError(
@@ -25,5 +30,7 @@ export async function onlineLogisticsAdapter(ctx: AppContext, shopId: string, se
     );
   }
   // The shop's marketplace port gives its platform's own logistics as a carrier.
-  return aliexpressPort(clientFromConnection(connection, masterKey ?? ctx.masterKey ?? masterKeyFromEnv())).onlineLogistics(senderAddressId, `shop ${shopId}`);
+  return aliexpressPort(
+    clientFromConnection(connection, masterKey ?? ctx.masterKey ?? masterKeyFromEnv()),
+  ).onlineLogistics(senderAddressId, `shop ${shopId}`);
 }

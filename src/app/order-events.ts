@@ -20,13 +20,29 @@ export function shippedOutsideEvent(orderId: number, meta: WriteMeta, order: Ord
     at: meta.now,
     actor: meta.actor,
     kind: fromPlatform ? 'upload_time_from_platform' : 'upload_time_first_seen',
-    data: JSON.stringify({ source: meta.source, platform_status: order.platformStatus, tracking_uploaded_at: at, shipped_at: order.shippedAt ?? null }),
+    data: JSON.stringify({
+      source: meta.source,
+      platform_status: order.platformStatus,
+      tracking_uploaded_at: at,
+      shipped_at: order.shippedAt ?? null,
+    }),
   });
 }
 
 /** The order's upload time is shipby's guess (it first saw the order shipped then), not an upload it recorded. */
-export async function firstSeenGuess(trx: Transaction<Database>, orderId: number, uploadedAt: number): Promise<boolean> {
-  const events = await trx.selectFrom('order_events').select(['kind', 'data']).where('order_id', '=', orderId).where('kind', 'in', ['upload_time_first_seen', 'upload_time_from_platform']).orderBy('id', 'desc').limit(1).execute();
+export async function firstSeenGuess(
+  trx: Transaction<Database>,
+  orderId: number,
+  uploadedAt: number,
+): Promise<boolean> {
+  const events = await trx
+    .selectFrom('order_events')
+    .select(['kind', 'data'])
+    .where('order_id', '=', orderId)
+    .where('kind', 'in', ['upload_time_first_seen', 'upload_time_from_platform'])
+    .orderBy('id', 'desc')
+    .limit(1)
+    .execute();
   const last = events[0];
   if (last?.kind !== 'upload_time_first_seen' || !last.data) return false;
   return (JSON.parse(last.data) as { tracking_uploaded_at?: number }).tracking_uploaded_at === uploadedAt;
@@ -34,6 +50,12 @@ export async function firstSeenGuess(trx: Transaction<Database>, orderId: number
 
 export function cancelRequestedEvent(orderId: number, meta: WriteMeta, at: number): NewOrderEventRow {
   const reason = `the buyer asked to cancel at ${new Date(at).toISOString()}`;
-  return timelineEvent({ orderId, at: meta.now, actor: meta.actor, kind: 'cancel_requested', reason, data: JSON.stringify({ at: new Date(at).toISOString(), source: meta.source ?? null }) });
+  return timelineEvent({
+    orderId,
+    at: meta.now,
+    actor: meta.actor,
+    kind: 'cancel_requested',
+    reason,
+    data: JSON.stringify({ at: new Date(at).toISOString(), source: meta.source ?? null }),
+  });
 }
-

@@ -46,7 +46,13 @@ function uploadExtension(filename: string): string {
 export async function importUploadedOrders(ctx: AppContext, upload: UploadedFile): Promise<ImportReport> {
   const ext = uploadExtension(upload.filename);
   if (upload.bytes.length === 0) {
-    throw new ValidationError([{ row: 0, field: 'file', message: localized('The file is empty: choose the order file again.', '文件为空：请重新选择订单文件。') }]);
+    throw new ValidationError([
+      {
+        row: 0,
+        field: 'file',
+        message: localized('The file is empty: choose the order file again.', '文件为空：请重新选择订单文件。'),
+      },
+    ]);
   }
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'shipby-upload-'));
   const file = path.join(dir, `upload${ext}`);
@@ -60,11 +66,19 @@ export async function importUploadedOrders(ctx: AppContext, upload: UploadedFile
 }
 
 /** The filtered order list (by deadline, as on screen) as XLSX bytes, and how many orders it holds. */
-export async function exportOrders(ctx: AppContext, filter: Omit<OrderListFilter, 'after' | 'limit' | 'sort'>): Promise<{ bytes: Buffer; count: number }> {
+export async function exportOrders(
+  ctx: AppContext,
+  filter: Omit<OrderListFilter, 'after' | 'limit' | 'sort'>,
+): Promise<{ bytes: Buffer; count: number }> {
   const rows = [];
   let after: OrderListFilter['after'];
   while (rows.length < EXPORT_MAX_ORDERS) {
-    const page = await listOrders(ctx, { ...filter, sort: 'ship_by', after, limit: Math.min(1000, EXPORT_MAX_ORDERS - rows.length) });
+    const page = await listOrders(ctx, {
+      ...filter,
+      sort: 'ship_by',
+      after,
+      limit: Math.min(1000, EXPORT_MAX_ORDERS - rows.length),
+    });
     rows.push(...page);
     const last = page[page.length - 1];
     if (!last || page.length < 1000) break;

@@ -15,33 +15,71 @@ import { timelineEvent } from '../core/timeline';
 
 const notFound = (id: number) => new NotFoundError(localized(`order ${id} not found.`, `未找到订单 ${id}。`));
 const changedMeanwhile = () =>
-  new ConflictError('order.version', localized('The order changed while you edited it: open it again and repeat.', '编辑期间订单已被更改：请重新打开订单后再试。'));
+  new ConflictError(
+    'order.version',
+    localized(
+      'The order changed while you edited it: open it again and repeat.',
+      '编辑期间订单已被更改：请重新打开订单后再试。',
+    ),
+  );
 
 /** Holds (`hold`, with a reason) or releases (`release`) an order; answers the order as stored after. */
-export async function setOrderHold(ctx: AppContext, orderId: number, request: { action: HoldAction; reason?: string; actor: string }): Promise<OrderRow> {
+export async function setOrderHold(
+  ctx: AppContext,
+  orderId: number,
+  request: { action: HoldAction; reason?: string; actor: string },
+): Promise<OrderRow> {
   return ctx.store.db.transaction().execute(async (trx) => {
     // 1. Read.
     const order = await orders.getOrder(trx, undefined, orderId);
     if (!order) throw notFound(orderId);
     // 2. Decide.
     const reason = request.reason?.trim() || null;
-    const decision = decide(holdMachine, holdState(order), request.action, { status: order.status, reason: reason ?? undefined });
+    const decision = decide(holdMachine, holdState(order), request.action, {
+      status: order.status,
+      reason: reason ?? undefined,
+    });
     if (!decision.ok) throw new ConflictError(decision.rule, decision.message, decision.from);
     // 3. Write the order (undo: the transaction rolls back if the event cannot be written).
     const now = ctx.now();
-    const set = request.action === 'hold' ? { held_at: now, hold_reason: reason, updated_at: now } : { held_at: null, hold_reason: null, updated_at: now };
+    const set =
+      request.action === 'hold'
+        ? { held_at: now, hold_reason: reason, updated_at: now }
+        : { held_at: null, hold_reason: null, updated_at: now };
     if (!(await orders.updateOrder(trx, order.id, order.version, set))) throw changedMeanwhile();
     // 4. The timeline.
-    await orders.appendEvents(trx, [timelineEvent({ orderId: order.id, at: now, actor: request.actor, kind: request.action === 'hold' ? 'held' : 'released', reason: reason ?? order.hold_reason })]);
+    await orders.appendEvents(trx, [
+      timelineEvent({
+        orderId: order.id,
+        at: now,
+        actor: request.actor,
+        kind: request.action === 'hold' ? 'held' : 'released',
+        reason: reason ?? order.hold_reason,
+      }),
+    ]);
     return (await orders.getOrder(trx, undefined, orderId))!;
   });
 }
 
-const ADDRESS_FIELDS = ['buyer_name', 'buyer_country', 'address_line1', 'address_line2', 'city', 'state', 'postcode', 'phone'] as const;
+const ADDRESS_FIELDS = [
+  'buyer_name',
+  'buyer_country',
+  'address_line1',
+  'address_line2',
+  'city',
+  'state',
+  'postcode',
+  'phone',
+] as const;
 export type AddressField = (typeof ADDRESS_FIELDS)[number];
 
 /** Changes the shipping address of an order that has no label yet; the timeline keeps the old and the new address. */
-export async function editShippingAddress(ctx: AppContext, orderId: number, input: Partial<Record<AddressField, string | null>>, actor: string): Promise<OrderRow> {
+export async function editShippingAddress(
+  ctx: AppContext,
+  orderId: number,
+  input: Partial<Record<AddressField, string | null>>,
+  actor: string,
+): Promise<OrderRow> {
   // 1. Validate with the import's rules for the buyer's columns (field named, nothing stored).
   const issues: ImportIssue[] = [];
   const raw: RawRow = Object.fromEntries(ADDRESS_FIELDS.map((f) => [f, input[f] ?? undefined]));
@@ -56,19 +94,32 @@ export async function editShippingAddress(ctx: AppContext, orderId: number, inpu
     const before = Object.fromEntries(ADDRESS_FIELDS.map((f) => [f, order[f]]));
     // The second line and the state change only when the edit names them (a form without them keeps the order's).
     const after = {
-      buyer_name: buyer.name, buyer_country: buyer.country, address_line1: buyer.addressLine1,
+      buyer_name: buyer.name,
+      buyer_country: buyer.country,
+      address_line1: buyer.addressLine1,
       address_line2: 'address_line2' in input ? (buyer.addressLine2 ?? null) : order.address_line2,
       city: buyer.city,
       state: 'state' in input ? (buyer.state ?? null) : order.state,
-      postcode: buyer.postcode, phone: buyer.phone,
+      postcode: buyer.postcode,
+      phone: buyer.phone,
     };
     if (ADDRESS_FIELDS.every((f) => before[f] === after[f])) return order;
     // 3. Write the order at the version read (undo: the transaction rolls back).
     const now = ctx.now();
-    if (!(await orders.updateOrder(trx, order.id, order.version, { ...after, updated_at: now }))) throw changedMeanwhile();
+    if (!(await orders.updateOrder(trx, order.id, order.version, { ...after, updated_at: now })))
+      throw changedMeanwhile();
     // 4. The timeline: what changed, from what to what.
     const changed = ADDRESS_FIELDS.filter((f) => before[f] !== after[f]);
-    await orders.appendEvents(trx, [timelineEvent({ orderId: order.id, at: now, actor, kind: 'address_changed', reason: `changed: ${changed.join(', ')}`, data: JSON.stringify({ before: pick(before, changed), after: pick(after, changed) }) })]);
+    await orders.appendEvents(trx, [
+      timelineEvent({
+        orderId: order.id,
+        at: now,
+        actor,
+        kind: 'address_changed',
+        reason: `changed: ${changed.join(', ')}`,
+        data: JSON.stringify({ before: pick(before, changed), after: pick(after, changed) }),
+      }),
+    ]);
     return (await orders.getOrder(trx, undefined, orderId))!;
   });
 }

@@ -44,14 +44,24 @@ export interface OrderHook {
 const settleStock: OrderHook = {
   name: 'settle_stock',
   run: async (trx, moves, { store, now, actor }) => {
-    await settleOrdersStock(store, trx as Transaction<Database>, moves.map((m) => m.orderId), { now, actor });
+    await settleOrdersStock(
+      store,
+      trx as Transaction<Database>,
+      moves.map((m) => m.orderId),
+      { now, actor },
+    );
   },
 };
 
 const settleQueuedUploads: OrderHook = {
   name: 'settle_queued_uploads',
   run: async (trx, moves, { now, actor }) => {
-    await refuseQueuedUploadsOf(trx, moves.map((m) => ({ orderId: m.orderId, state: m.to })), now, actor);
+    await refuseQueuedUploadsOf(
+      trx,
+      moves.map((m) => ({ orderId: m.orderId, state: m.to })),
+      now,
+      actor,
+    );
   },
 };
 

@@ -32,7 +32,11 @@ async function moneyFacts(db: Executor, orderIds: number[]): Promise<Map<number,
   if (!orderIds.length) return facts;
   const rows = await db
     .selectFrom('order_lines')
-    .select(['order_id', (eb) => eb.fn.sum<number>('quantity').as('units'), (eb) => eb.fn.sum<number>(sql<number>`quantity * unit_price`).as('amount')])
+    .select([
+      'order_id',
+      (eb) => eb.fn.sum<number>('quantity').as('units'),
+      (eb) => eb.fn.sum<number>(sql<number>`quantity * unit_price`).as('amount'),
+    ])
     .where('order_id', 'in', orderIds)
     .groupBy('order_id')
     .execute();
@@ -51,21 +55,38 @@ export interface ParcelRuleFacts {
  * Two indexed reads, over the given orders or over a shop's orders paid since an instant; orders with neither are
  * absent.
  */
-async function parcelRuleFacts(db: Executor, scope: number[] | { shopId: string; paidSince: number }): Promise<Map<number, ParcelRuleFacts>> {
+async function parcelRuleFacts(
+  db: Executor,
+  scope: number[] | { shopId: string; paidSince: number },
+): Promise<Map<number, ParcelRuleFacts>> {
   const out = new Map<number, ParcelRuleFacts>();
   if (Array.isArray(scope) && !scope.length) return out;
-  let signQuery = db.selectFrom('tracking_problems').innerJoin('orders', 'orders.id', 'tracking_problems.order_id').select(['tracking_problems.order_id', 'tracking_problems.kind'])
-    .where('tracking_problems.resolved_at', 'is', null).where('tracking_problems.kind', 'in', [...FALSE_SHIPMENT_KINDS]);
-  let weightQuery = db.selectFrom('parcels').innerJoin('orders', 'orders.id', 'parcels.order_id').select(['parcels.order_id', 'parcels.id', 'parcels.weight_g', 'parcels.warehouse_weight_g'])
-    .where('parcels.warehouse_weight_g', 'is not', null).where('parcels.weight_g', 'is not', null).where('parcels.status', '!=', 'voided');
+  let signQuery = db
+    .selectFrom('tracking_problems')
+    .innerJoin('orders', 'orders.id', 'tracking_problems.order_id')
+    .select(['tracking_problems.order_id', 'tracking_problems.kind'])
+    .where('tracking_problems.resolved_at', 'is', null)
+    .where('tracking_problems.kind', 'in', [...FALSE_SHIPMENT_KINDS]);
+  let weightQuery = db
+    .selectFrom('parcels')
+    .innerJoin('orders', 'orders.id', 'parcels.order_id')
+    .select(['parcels.order_id', 'parcels.id', 'parcels.weight_g', 'parcels.warehouse_weight_g'])
+    .where('parcels.warehouse_weight_g', 'is not', null)
+    .where('parcels.weight_g', 'is not', null)
+    .where('parcels.status', '!=', 'voided');
   if (Array.isArray(scope)) {
     signQuery = signQuery.where('tracking_problems.order_id', 'in', scope);
     weightQuery = weightQuery.where('parcels.order_id', 'in', scope);
   } else {
-    signQuery = signQuery.where('tracking_problems.shop_id', '=', scope.shopId).where('orders.paid_at', '>=', scope.paidSince);
+    signQuery = signQuery
+      .where('tracking_problems.shop_id', '=', scope.shopId)
+      .where('orders.paid_at', '>=', scope.paidSince);
     weightQuery = weightQuery.where('orders.shop_id', '=', scope.shopId).where('orders.paid_at', '>=', scope.paidSince);
   }
-  const [signs, weights] = await Promise.all([signQuery.orderBy('tracking_problems.kind').execute(), weightQuery.orderBy('parcels.id').execute()]);
+  const [signs, weights] = await Promise.all([
+    signQuery.orderBy('tracking_problems.kind').execute(),
+    weightQuery.orderBy('parcels.id').execute(),
+  ]);
   const entry = (id: number): ParcelRuleFacts => {
     let found = out.get(id);
     if (!found) out.set(id, (found = {}));
@@ -76,12 +97,23 @@ async function parcelRuleFacts(db: Executor, scope: number[] | { shopId: string;
     facts.falseShipmentSigns ??= [];
     if (!facts.falseShipmentSigns.includes(sign.kind)) facts.falseShipmentSigns.push(sign.kind);
   }
-  for (const parcel of weights) (entry(parcel.order_id).parcelWeights ??= []).push({ parcelId: parcel.id, declaredGrams: parcel.weight_g!, warehouseGrams: parcel.warehouse_weight_g! });
+  for (const parcel of weights)
+    (entry(parcel.order_id).parcelWeights ??= []).push({
+      parcelId: parcel.id,
+      declaredGrams: parcel.weight_g!,
+      warehouseGrams: parcel.warehouse_weight_g!,
+    });
   return out;
 }
 
 /** What the policy engine needs to know about an order, from its row, lines, extensions, stock and parcels. */
-function orderFacts(order: OrderRow, money: OrderMoneyFacts | undefined, extensions: OrderFacts['extensions'], waiting?: OrderFacts['stock'], parcels?: ParcelRuleFacts): OrderFacts {
+function orderFacts(
+  order: OrderRow,
+  money: OrderMoneyFacts | undefined,
+  extensions: OrderFacts['extensions'],
+  waiting?: OrderFacts['stock'],
+  parcels?: ParcelRuleFacts,
+): OrderFacts {
   const total = { amount: order.total_amount, currency: order.currency };
   const facts: OrderFacts = {
     paidAt: order.paid_at,
@@ -106,7 +138,10 @@ function orderFacts(order: OrderRow, money: OrderMoneyFacts | undefined, extensi
   if (waiting) facts.stock = waiting;
   if (order.cancel_requested_at !== null) {
     facts.cancellationRequest = { requestedAt: order.cancel_requested_at };
-    if (order.cancel_answered_at !== null && (order.cancel_answer === 'accepted' || order.cancel_answer === 'refused')) {
+    if (
+      order.cancel_answered_at !== null &&
+      (order.cancel_answer === 'accepted' || order.cancel_answer === 'refused')
+    ) {
       facts.cancellationRequest.answeredAt = order.cancel_answered_at;
       facts.cancellationRequest.answer = order.cancel_answer;
     }
@@ -138,7 +173,9 @@ export async function situationsOf(ctx: AppContext, rows: readonly OrderRow[], a
   const waitingIds = rows.filter((r) => r.status === 'awaiting_stock').map((r) => r.id);
   const [money, extensionRows, waiting, parcelFacts] = await Promise.all([
     moneyFacts(db, ids),
-    ids.length ? db.selectFrom('order_extensions').selectAll().where('order_id', 'in', ids).execute() : Promise.resolve([]),
+    ids.length
+      ? db.selectFrom('order_extensions').selectAll().where('order_id', 'in', ids).execute()
+      : Promise.resolve([]),
     waitingIds.length ? stockExpectations(db) : Promise.resolve(new Map<number, OrderFacts['stock']>()),
     parcelRuleFacts(db, ids),
   ]);
@@ -148,8 +185,15 @@ export async function situationsOf(ctx: AppContext, rows: readonly OrderRow[], a
     let resolver = resolvers.get(order.shop_id);
     if (!resolver) resolvers.set(order.shop_id, (resolver = await loadShopResolver(db, order.shop_id)));
     const policy = resolver.forOrder(order.paid_at, order.order_type ?? undefined);
-    const stockWait = order.status === 'awaiting_stock' ? (waiting.get(order.id) ?? { skus: [], expectedAt: null }) : undefined;
-    const facts = orderFacts(order, money.get(order.id), extensionRows.filter((e) => e.order_id === order.id).map(extensionFromRow), stockWait, parcelFacts.get(order.id));
+    const stockWait =
+      order.status === 'awaiting_stock' ? (waiting.get(order.id) ?? { skus: [], expectedAt: null }) : undefined;
+    const facts = orderFacts(
+      order,
+      money.get(order.id),
+      extensionRows.filter((e) => e.order_id === order.id).map(extensionFromRow),
+      stockWait,
+      parcelFacts.get(order.id),
+    );
     const hasDeadline = order.ship_by_at !== null || order.platform_ship_by_at !== null || order.handling_days !== null;
     if (!hasDeadline) {
       out.push({ order, policy, facts, situation: null });
@@ -167,9 +211,15 @@ export async function situationsOf(ctx: AppContext, rows: readonly OrderRow[], a
 }
 
 /** One order's situation; NotFound when it is not one of `shopIds`. */
-export async function situationOfOrder(ctx: AppContext, orderId: number, at: number, shopIds?: readonly string[]): Promise<OrderSituation> {
+export async function situationOfOrder(
+  ctx: AppContext,
+  orderId: number,
+  at: number,
+  shopIds?: readonly string[],
+): Promise<OrderSituation> {
   const order = await ctx.store.db.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirst();
-  if (!order || (shopIds && !shopIds.includes(order.shop_id))) throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
+  if (!order || (shopIds && !shopIds.includes(order.shop_id)))
+    throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
   return (await situationsOf(ctx, [order], at))[0]!;
 }
 
@@ -177,8 +227,20 @@ export async function situationOfOrder(ctx: AppContext, orderId: number, at: num
 async function stockExpectations(db: Executor): Promise<Map<number, OrderFacts['stock']>> {
   const [needs, lines] = await Promise.all([stockReads.waitingNeeds(db), stockReads.incomingLines(db)]);
   return expectedStock(
-    needs.map((n) => ({ orderId: n.order_id, shipByAt: n.ship_by_at, sku: n.sku, warehouseId: n.warehouse_id, missing: n.missing })),
-    lines.map((l) => ({ purchaseOrderId: l.purchase_order_id, warehouseId: l.warehouse_id, sku: l.sku, quantity: Number(l.quantity), expectedAt: l.expected_at })),
+    needs.map((n) => ({
+      orderId: n.order_id,
+      shipByAt: n.ship_by_at,
+      sku: n.sku,
+      warehouseId: n.warehouse_id,
+      missing: n.missing,
+    })),
+    lines.map((l) => ({
+      purchaseOrderId: l.purchase_order_id,
+      warehouseId: l.warehouse_id,
+      sku: l.sku,
+      quantity: Number(l.quantity),
+      expectedAt: l.expected_at,
+    })),
   );
 }
 
@@ -187,7 +249,11 @@ async function stockExpectations(db: Executor): Promise<Map<number, OrderFacts['
  * naming the rule (`order.closed`, `order.cancelled`) when an order's situation is closed or cancelled — the
  * platform no longer takes it. Orders that do not exist are left to the caller's own "not found".
  */
-export async function refuseSettledOrders(ctx: AppContext, orderIds: readonly number[], doing: { en: string; zh: string }): Promise<void> {
+export async function refuseSettledOrders(
+  ctx: AppContext,
+  orderIds: readonly number[],
+  doing: { en: string; zh: string },
+): Promise<void> {
   for (const { order, kind, why } of (await settledOrdersOf(ctx, orderIds, ctx.now())).values()) {
     // A row already cancelled or closed is refused by each use case with its own rule; this catches the order whose
     // row is still open while its situation says the platform has closed it (its closing point has passed).
@@ -222,14 +288,34 @@ export interface SettledOrder {
  * is still open. Only an open order whose deadline has passed (or is not stored) can have been closed by the platform,
  * so only those are judged; the others cost one read.
  */
-export async function settledOrdersOf(ctx: AppContext, orderIds: readonly number[], at: number): Promise<Map<number, SettledOrder>> {
+export async function settledOrdersOf(
+  ctx: AppContext,
+  orderIds: readonly number[],
+  at: number,
+): Promise<Map<number, SettledOrder>> {
   const settled = new Map<number, SettledOrder>();
   if (orderIds.length === 0) return settled;
   // The narrow read first (the upload worker's every batch); whole rows only for the orders that are settled or judged.
-  const heads = await ctx.store.db.selectFrom('orders').select(['id', 'status', 'ship_by_at']).where('id', 'in', [...new Set(orderIds)]).execute();
-  const wanted = heads.filter((o) => !OPEN_ORDER_STATES.includes(o.status as OrderState) ? o.status === 'cancelled' || o.status === 'closed_unfulfilled' : o.ship_by_at === null || o.ship_by_at <= at);
+  const heads = await ctx.store.db
+    .selectFrom('orders')
+    .select(['id', 'status', 'ship_by_at'])
+    .where('id', 'in', [...new Set(orderIds)])
+    .execute();
+  const wanted = heads.filter((o) =>
+    !OPEN_ORDER_STATES.includes(o.status as OrderState)
+      ? o.status === 'cancelled' || o.status === 'closed_unfulfilled'
+      : o.ship_by_at === null || o.ship_by_at <= at,
+  );
   if (wanted.length === 0) return settled;
-  const rows = await ctx.store.db.selectFrom('orders').selectAll().where('id', 'in', wanted.map((o) => o.id)).execute();
+  const rows = await ctx.store.db
+    .selectFrom('orders')
+    .selectAll()
+    .where(
+      'id',
+      'in',
+      wanted.map((o) => o.id),
+    )
+    .execute();
   const toJudge: OrderRow[] = [];
   for (const order of rows) {
     if (order.status === 'cancelled') settled.set(order.id, { order, kind: 'cancelled' });
@@ -237,7 +323,8 @@ export async function settledOrdersOf(ctx: AppContext, orderIds: readonly number
     else toJudge.push(order);
   }
   for (const { order, situation } of await situationsOf(ctx, toJudge, at)) {
-    if (situation && (situation.kind === 'closed' || situation.kind === 'cancelled')) settled.set(order.id, { order, kind: situation.kind, why: situation.verdict.headline });
+    if (situation && (situation.kind === 'closed' || situation.kind === 'cancelled'))
+      settled.set(order.id, { order, kind: situation.kind, why: situation.verdict.headline });
   }
   return settled;
 }

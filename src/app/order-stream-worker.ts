@@ -7,7 +7,11 @@ import { FileFormatError } from '../integrations/files/order-file';
 import { validatedOrders, type OrderBatch, type StreamOptions } from './order-stream';
 import { setting } from '../core/config';
 
-type WorkerMessage = { kind: 'batch'; batch: OrderBatch } | { kind: 'done' } | { kind: 'format-error'; issue: FileFormatError['issue'] } | { kind: 'error'; message: string };
+type WorkerMessage =
+  | { kind: 'batch'; batch: OrderBatch }
+  | { kind: 'done' }
+  | { kind: 'format-error'; issue: FileFormatError['issue'] }
+  | { kind: 'error'; message: string };
 
 const AHEAD = 4;
 
@@ -29,7 +33,9 @@ if (!isMainThread && workerData?.shipbyOrderStream) {
       parentPort!.postMessage({ kind: 'done' } satisfies WorkerMessage);
     } catch (error) {
       parentPort!.postMessage(
-        error instanceof FileFormatError ? { kind: 'format-error', issue: error.issue } : { kind: 'error', message: error instanceof Error ? error.message : String(error) },
+        error instanceof FileFormatError
+          ? { kind: 'format-error', issue: error.issue }
+          : { kind: 'error', message: error instanceof Error ? error.message : String(error) },
       );
     }
     parentPort!.close();
@@ -46,7 +52,9 @@ export function shouldUseWorker(): boolean {
 }
 
 export async function* validatedOrdersInWorker(file: string, options: StreamOptions): AsyncGenerator<OrderBatch> {
-  const worker = new Worker(new URL('./order-stream-worker-boot.mjs', import.meta.url), { workerData: { shipbyOrderStream: true, file, options } });
+  const worker = new Worker(new URL('./order-stream-worker-boot.mjs', import.meta.url), {
+    workerData: { shipbyOrderStream: true, file, options },
+  });
   const inbox: WorkerMessage[] = [];
   let failure: Error | undefined;
   let wake: (() => void) | undefined;

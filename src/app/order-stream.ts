@@ -5,7 +5,18 @@
  */
 import { localized } from '../core/i18n';
 import { IdFingerprints } from '../core/id-fingerprints';
-import { checkDuplicateLines, checkSameOrder, knownCurrency, parseLineFields, parseOrderFields, type ImportIssue, type OrderFields, type OrderInput, type OrderLineInput, type RawRow } from '../core/order-input';
+import {
+  checkDuplicateLines,
+  checkSameOrder,
+  knownCurrency,
+  parseLineFields,
+  parseOrderFields,
+  type ImportIssue,
+  type OrderFields,
+  type OrderInput,
+  type OrderLineInput,
+  type RawRow,
+} from '../core/order-input';
 import { parseJsonOrder } from '../core/order-input-json';
 import { FileFormatError, readOrderFile } from '../integrations/files/order-file';
 
@@ -68,7 +79,11 @@ export async function* validatedOrders(file: string, options: StreamOptions): As
     const g = group;
     group = undefined;
     if (g.ok && g.fields && checkDuplicateLines(g.fields.platformOrderId, g.lines, g.issues)) {
-      batch.valid.push({ order: { ...g.fields, lines: g.lines.map((l) => l.line) }, row: g.firstRow, raws: options.keepRaws ? g.raws : undefined });
+      batch.valid.push({
+        order: { ...g.fields, lines: g.lines.map((l) => l.line) },
+        row: g.firstRow,
+        raws: options.keepRaws ? g.raws : undefined,
+      });
     } else batch.refused.push({ raws: g.raws, issues: g.issues });
   };
   const remember = (orderId: string, row: number) => seen.set(orderId, row);
@@ -82,7 +97,14 @@ export async function* validatedOrders(file: string, options: StreamOptions): As
         const order = parseJsonOrder(record.value, record.path, record.row, issues);
         const id = order?.platformOrderId;
         if (order && id !== undefined && seen.has(id)) {
-          issues.push({ row: record.row, field: `${record.path ? record.path + '.' : ''}order_id`, message: localized(`order ${id} appears twice in the file (also at ${seen.get(id)}).`, `订单 ${id} 在文件中出现两次（另见第 ${seen.get(id)} 条）。`) });
+          issues.push({
+            row: record.row,
+            field: `${record.path ? record.path + '.' : ''}order_id`,
+            message: localized(
+              `order ${id} appears twice in the file (also at ${seen.get(id)}).`,
+              `订单 ${id} 在文件中出现两次（另见第 ${seen.get(id)} 条）。`,
+            ),
+          });
         }
         const raws = [{ row: record.row, raw: record.value }];
         if (order && issues.length === 0) {
@@ -101,12 +123,21 @@ export async function* validatedOrders(file: string, options: StreamOptions): As
         continue;
       }
       closeGroup();
-      const g: OrderGroup = { orderId, firstRow: record.row, firstRaw: raw, raws: [{ row: record.row, raw }], lines: [], issues: [], ok: true };
+      const g: OrderGroup = {
+        orderId,
+        firstRow: record.row,
+        firstRaw: raw,
+        raws: [{ row: record.row, raw }],
+        lines: [],
+        issues: [],
+        ok: true,
+      };
       group = g;
       if (orderId && seen.has(orderId)) {
         g.ok = false;
         g.issues.push({
-          row: record.row, field: 'order_id',
+          row: record.row,
+          field: 'order_id',
           message: localized(
             `the rows of order ${orderId} must stand together (it already appeared at row ${seen.get(orderId)}); sort the file by order_id.`,
             `订单 ${orderId} 的各行必须相邻（它已在第 ${seen.get(orderId)} 行出现）；请按 order_id 排序文件。`,

@@ -79,14 +79,33 @@ export async function syncShopOrders(ctx: AppContext, shopId: string, options: S
   const db = ctx.store.db;
   const connection = await marketplace.getConnection(db, shopId);
   if (!connection) throw notConnected(shopId);
-  const report: SyncReport = { shopId, status: 'ok', listed: 0, fetched: 0, created: 0, updated: 0, unchanged: 0, skipped: [] };
-  if (connection.auth_state === 'paused') return { ...report, status: 'paused', error: connection.auth_paused_reason ? (JSON.parse(connection.auth_paused_reason) as { en: string }).en : 'paused until authorised again' };
+  const report: SyncReport = {
+    shopId,
+    status: 'ok',
+    listed: 0,
+    fetched: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    skipped: [],
+  };
+  if (connection.auth_state === 'paused')
+    return {
+      ...report,
+      status: 'paused',
+      error: connection.auth_paused_reason
+        ? (JSON.parse(connection.auth_paused_reason) as { en: string }).en
+        : 'paused until authorised again',
+    };
   const startedAt = ctx.now();
   if (!(await marketplace.takeSyncLease(db, shopId, startedAt, startedAt + (options.leaseMs ?? 15 * 60_000)))) {
     return { ...report, status: 'busy' };
   }
   const to = startedAt;
-  const from = Math.max(0, (connection.sync_cursor_at ?? to - (options.initialLookbackMs ?? 30 * DAY_MS)) - (options.overlapMs ?? 15 * 60_000));
+  const from = Math.max(
+    0,
+    (connection.sync_cursor_at ?? to - (options.initialLookbackMs ?? 30 * DAY_MS)) - (options.overlapMs ?? 15 * 60_000),
+  );
   report.window = { from, to };
   try {
     const port = aliexpressPort(clientFromConnection(connection, options.masterKey, options.clientOptions ?? {}));
@@ -101,7 +120,8 @@ export async function syncShopOrders(ctx: AppContext, shopId: string, options: S
     const known = new Map<string, number | null>();
     const ids = [...changed.keys()];
     for (let i = 0; i < ids.length; i += 1000) {
-      for (const [id, at] of await marketplace.knownModifiedTimes(db, shopId, ids.slice(i, i + 1000))) known.set(id, at);
+      for (const [id, at] of await marketplace.knownModifiedTimes(db, shopId, ids.slice(i, i + 1000)))
+        known.set(id, at);
     }
     const toFetch = ids.filter((id) => {
       const modifiedAt = changed.get(id)!.modifiedAt;
@@ -125,12 +145,16 @@ export async function syncShopOrders(ctx: AppContext, shopId: string, options: S
         const issues: ImportIssue[] = [];
         if (!pulled.input) {
           const problem = pulled.problem!;
-          report.skipped.push({ orderId, reason: localized(problem.message, `速卖通订单 ${orderId} 无法导入：${problem.problems.join('；')}`) });
+          report.skipped.push({
+            orderId,
+            reason: localized(problem.message, `速卖通订单 ${orderId} 无法导入：${problem.problems.join('；')}`),
+          });
           return;
         }
         // The import shape does not carry the promised delivery days: kept aside for the receipt terms.
         const order = parseJsonOrder(pulled.input, '', i + index + 1, issues);
-        if (order && typeof pulled.promisedDays === 'number' && Number.isInteger(pulled.promisedDays)) promised.set(order.platformOrderId, pulled.promisedDays);
+        if (order && typeof pulled.promisedDays === 'number' && Number.isInteger(pulled.promisedDays))
+          promised.set(order.platformOrderId, pulled.promisedDays);
         if (order && pulled.addressMasked) masked.add(order.platformOrderId);
         if (!order) {
           const first = issues[0];
@@ -155,7 +179,11 @@ export async function syncShopOrders(ctx: AppContext, shopId: string, options: S
       const written = new Map<string, number>();
       await db.transaction().execute(async (trx) => {
         await orders.ensureShop(trx, { id: shopId, platform: connection.platform }, now);
-        const result = await upsertOrdersInTransaction(ctx.store, trx, shopId, incoming, { now, actor: options.actor ?? 'sync', source: `${connection.platform} sync` });
+        const result = await upsertOrdersInTransaction(ctx.store, trx, shopId, incoming, {
+          now,
+          actor: options.actor ?? 'sync',
+          source: `${connection.platform} sync`,
+        });
         report.created += result.created;
         report.updated += result.updated;
         report.unchanged += result.unchanged;
@@ -164,19 +192,36 @@ export async function syncShopOrders(ctx: AppContext, shopId: string, options: S
           const refused = incoming.find((entry) => entry.row === issue.row);
           report.skipped.push({ orderId: refused?.order.platformOrderId ?? `row ${issue.row}`, reason: issue.message });
         }
-        await noteMaskedAddresses(trx, [...masked].map((platformOrderId) => result.ids.get(platformOrderId)).filter((id): id is number => id !== undefined), now);
+        await noteMaskedAddresses(
+          trx,
+          [...masked]
+            .map((platformOrderId) => result.ids.get(platformOrderId))
+            .filter((id): id is number => id !== undefined),
+          now,
+        );
         await marketplace.upsertOrderRefs(
           trx,
           [...result.ids].map(([platformOrderId, id]) => {
             const ref = refs.get(platformOrderId)!;
-            return { order_id: id, shop_id: shopId, buyer_login_id: ref.buyer, seller_login_id: ref.seller, platform_modified_at: ref.modifiedAt, synced_at: now };
+            return {
+              order_id: id,
+              shop_id: shopId,
+              buyer_login_id: ref.buyer,
+              seller_login_id: ref.seller,
+              platform_modified_at: ref.modifiedAt,
+              synced_at: now,
+            };
           }),
         );
       });
       for (const [platformOrderId, days] of promised) {
         const id = written.get(platformOrderId);
         if (id === undefined) continue;
-        const current = await db.selectFrom('order_receipts').select('freight_commit_days').where('order_id', '=', id).executeTakeFirst();
+        const current = await db
+          .selectFrom('order_receipts')
+          .select('freight_commit_days')
+          .where('order_id', '=', id)
+          .executeTakeFirst();
         if (current?.freight_commit_days === days) continue;
         try {
           await setPromisedDeliveryDays(ctx, id, days, options.actor ?? 'sync');
@@ -186,17 +231,29 @@ export async function syncShopOrders(ctx: AppContext, shopId: string, options: S
         }
       }
     }
-    await marketplace.finishSync(db, shopId, { cursorAt: to, at: ctx.now(), report: JSON.stringify(summaryOf(report)) });
+    await marketplace.finishSync(db, shopId, {
+      cursorAt: to,
+      at: ctx.now(),
+      report: JSON.stringify(summaryOf(report)),
+    });
     return report;
   } catch (error) {
     report.status = 'failed';
     report.error = error instanceof Error ? error.message : String(error);
     // The cursor stays: the next run covers this window again.
-    await marketplace.finishSync(db, shopId, { at: ctx.now(), report: JSON.stringify(summaryOf(report)) }).catch(() => undefined);
+    await marketplace
+      .finishSync(db, shopId, { at: ctx.now(), report: JSON.stringify(summaryOf(report)) })
+      .catch(() => undefined);
     // The platform refused the shop's token: renewed once (and the sync run again with it), or the shop paused.
     // (A token refused minutes after it was issued is not renewed again: core/shop-authorisation.ts.)
     if (error instanceof ReauthorisationRequiredError) {
-      const renewal = await renewAfterTokenRefusal(ctx, { masterKey: options.masterKey }, shopId, connection.access_token_enc, error.code);
+      const renewal = await renewAfterTokenRefusal(
+        ctx,
+        { masterKey: options.masterKey },
+        shopId,
+        connection.access_token_enc,
+        error.code,
+      );
       if (renewal === 'renewed' && !options.renewed) return syncShopOrders(ctx, shopId, { ...options, renewed: true });
       if (renewal === 'paused') return { ...report, status: 'paused' };
     }
@@ -205,11 +262,16 @@ export async function syncShopOrders(ctx: AppContext, shopId: string, options: S
 }
 
 /** Every connected shop, one after the other; a failing shop does not stop the others. */
-export async function syncAllShops(ctx: AppContext, options: SyncOptions & { claim?: (shopId: string) => Promise<boolean> }, shopIds?: string[]): Promise<SyncReport[]> {
+export async function syncAllShops(
+  ctx: AppContext,
+  options: SyncOptions & { claim?: (shopId: string) => Promise<boolean> },
+  shopIds?: string[],
+): Promise<SyncReport[]> {
   const shops = shopIds ?? (await marketplace.listConnections(ctx.store.db)).map((row) => row.shop_id);
   const reports: SyncReport[] = [];
   // With a claim (the scheduled sync of several processes), a shop whose turn another process holds is skipped.
-  for (const shopId of shops) if (!options.claim || (await options.claim(shopId))) reports.push(await syncShopOrders(ctx, shopId, options));
+  for (const shopId of shops)
+    if (!options.claim || (await options.claim(shopId))) reports.push(await syncShopOrders(ctx, shopId, options));
   return reports;
 }
 
@@ -224,10 +286,30 @@ export const MASKED_ADDRESS_NOTE = localized(
 /** An `address_masked` event on each order that has none yet (a re-sync adds no second note). */
 async function noteMaskedAddresses(db: orders.Executor, orderIds: number[], now: number): Promise<void> {
   if (orderIds.length === 0) return;
-  const noted = new Set((await db.selectFrom('order_events').select('order_id').where('order_id', 'in', orderIds).where('kind', '=', 'address_masked').execute()).map((row) => row.order_id));
+  const noted = new Set(
+    (
+      await db
+        .selectFrom('order_events')
+        .select('order_id')
+        .where('order_id', 'in', orderIds)
+        .where('kind', '=', 'address_masked')
+        .execute()
+    ).map((row) => row.order_id),
+  );
   await orders.appendEvents(
     db,
-    orderIds.filter((id) => !noted.has(id)).map((id) => (timelineEvent({ orderId: id, at: now, actor: 'sync', kind: 'address_masked', reason: MASKED_ADDRESS_NOTE.en, data: JSON.stringify({ message: MASKED_ADDRESS_NOTE }) }))),
+    orderIds
+      .filter((id) => !noted.has(id))
+      .map((id) =>
+        timelineEvent({
+          orderId: id,
+          at: now,
+          actor: 'sync',
+          kind: 'address_masked',
+          reason: MASKED_ADDRESS_NOTE.en,
+          data: JSON.stringify({ message: MASKED_ADDRESS_NOTE }),
+        }),
+      ),
   );
 }
 

@@ -10,7 +10,14 @@
  * hook runs once for all the orders that took an action naming it, so the upload worker's hot path stays cheap.
  */
 import { localized } from '../core/i18n';
-import { ORDER_MILESTONE, orderMachine, type OrderAction, type OrderDecision, type OrderGuardContext, type OrderState } from '../core/order';
+import {
+  ORDER_MILESTONE,
+  orderMachine,
+  type OrderAction,
+  type OrderDecision,
+  type OrderGuardContext,
+  type OrderState,
+} from '../core/order';
 import { decide } from '../core/state-machine';
 import type { Store } from '../store/database';
 import * as orders from '../store/orders';
@@ -59,7 +66,11 @@ export interface TransitionMeta {
  * caller throws it or records it); the others are written. Throws ConflictError `order.version` when an order
  * changed since it was read.
  */
-export async function transitionOrders<O extends OrderRef = OrderRow>(trx: orders.Executor, requests: readonly OrderTransitionRequest<O>[], meta: TransitionMeta): Promise<OrderTransitionOutcome<O>[]> {
+export async function transitionOrders<O extends OrderRef = OrderRow>(
+  trx: orders.Executor,
+  requests: readonly OrderTransitionRequest<O>[],
+  meta: TransitionMeta,
+): Promise<OrderTransitionOutcome<O>[]> {
   const outcomes: OrderTransitionOutcome<O>[] = [];
   const events: NewOrderEventRow[] = [];
   const writes: orders.OrderWrite[] = [];
@@ -73,11 +84,26 @@ export async function transitionOrders<O extends OrderRef = OrderRow>(trx: order
     const { set, setIfNull, stepEvents } = planned;
     writes.push({ id: request.order.id, version: request.order.version, set, setIfNull });
     events.push(...stepEvents);
-    moves.push({ orderId: request.order.id, shopId: request.order.shop_id, from: planned.from, to: planned.to, actions: planned.actions });
-    outcomes.push({ ok: true, order: { ...request.order, ...set, status: planned.to, version: request.order.version + 1 } as O, from: planned.from, to: planned.to, actions: planned.actions });
+    moves.push({
+      orderId: request.order.id,
+      shopId: request.order.shop_id,
+      from: planned.from,
+      to: planned.to,
+      actions: planned.actions,
+    });
+    outcomes.push({
+      ok: true,
+      order: { ...request.order, ...set, status: planned.to, version: request.order.version + 1 } as O,
+      from: planned.from,
+      to: planned.to,
+      actions: planned.actions,
+    });
   }
   if ((await orders.writeOrdersAtVersions(trx, writes, meta.store)) !== writes.length) {
-    throw new ConflictError('order.version', localized('the order changed meanwhile; try again.', '订单已被修改，请重试。'));
+    throw new ConflictError(
+      'order.version',
+      localized('the order changed meanwhile; try again.', '订单已被修改，请重试。'),
+    );
   }
   if (meta.events) meta.events.push(...events);
   else await orders.appendEvents(trx, events);
@@ -86,7 +112,11 @@ export async function transitionOrders<O extends OrderRef = OrderRow>(trx: order
 }
 
 /** One order, one path: the refusal is thrown as a 409 naming its rule. */
-export async function transitionOrder<O extends OrderRef = OrderRow>(trx: orders.Executor, request: OrderTransitionRequest<O>, meta: TransitionMeta): Promise<Extract<OrderTransitionOutcome<O>, { ok: true }>> {
+export async function transitionOrder<O extends OrderRef = OrderRow>(
+  trx: orders.Executor,
+  request: OrderTransitionRequest<O>,
+  meta: TransitionMeta,
+): Promise<Extract<OrderTransitionOutcome<O>, { ok: true }>> {
   const outcome = (await transitionOrders(trx, [request], meta))[0]!;
   if (!outcome.ok) throw new ConflictError(outcome.refusal.rule, outcome.refusal.message, outcome.order.status);
   return outcome;
@@ -100,18 +130,20 @@ function plan<O extends OrderRef>(request: OrderTransitionRequest<O>, meta: Tran
   for (const action of request.actions) {
     const decision = decide(orderMachine, state, action, request.guard ?? {});
     if (!decision.ok) return { ok: false as const, order, refusal: decision };
-    stepEvents.push(timelineEvent({
-      orderId: order.id,
-      parcelId: request.parcelId ?? null,
-      at: meta.now,
-      actor: meta.actor,
-      kind: 'transition',
-      action,
-      from: decision.from,
-      to: decision.to,
-      reason: request.reasons?.[action] ?? request.reason,
-      data: request.data ?? null,
-    }));
+    stepEvents.push(
+      timelineEvent({
+        orderId: order.id,
+        parcelId: request.parcelId ?? null,
+        at: meta.now,
+        actor: meta.actor,
+        kind: 'transition',
+        action,
+        from: decision.from,
+        to: decision.to,
+        reason: request.reasons?.[action] ?? request.reason,
+        data: request.data ?? null,
+      }),
+    );
     const milestone = ORDER_MILESTONE[decision.to];
     if (milestone) (milestones as Record<string, unknown>)[milestone] = request.milestoneAt ?? meta.now;
     state = decision.to;
@@ -121,7 +153,15 @@ function plan<O extends OrderRef>(request: OrderTransitionRequest<O>, meta: Tran
   const setIfNull: OrderUpdate = Object.fromEntries(
     Object.entries({ ...milestones, ...request.setIfNull }).filter(([column]) => !(column in set)),
   ) as OrderUpdate;
-  return { ok: true as const, from: order.status as OrderState, to: state, actions: [...request.actions], set, setIfNull, stepEvents };
+  return {
+    ok: true as const,
+    from: order.status as OrderState,
+    to: state,
+    actions: [...request.actions],
+    set,
+    setIfNull,
+    stepEvents,
+  };
 }
 
 /** Each hook once, for every order that took an action declaring it (in the order the table declares them). */

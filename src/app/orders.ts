@@ -52,7 +52,13 @@ function isShippedOrLater(state: OrderState): boolean {
   return ORDER_PROGRESS[state] >= ORDER_PROGRESS.shipped && state !== 'cancelled' && state !== 'closed_unfulfilled';
 }
 
-function newOrderRow(shopId: string, order: OrderInput, hash: string, now: number, resolver: ShopPolicyResolver): NewOrderRow {
+function newOrderRow(
+  shopId: string,
+  order: OrderInput,
+  hash: string,
+  now: number,
+  resolver: ShopPolicyResolver,
+): NewOrderRow {
   const deadline = deadlineFor(resolver, deadlineFactsOf(order));
   const milestone = ORDER_MILESTONE[order.status];
   const row: NewOrderRow = {
@@ -88,11 +94,29 @@ export interface NewOrderRecords {
   events: Array<Omit<NewOrderEventRow, 'order_id'>>;
 }
 
-export function newOrderRecords(shopId: string, order: OrderInput, hash: string, meta: WriteMeta, resolver: ShopPolicyResolver): NewOrderRecords {
+export function newOrderRecords(
+  shopId: string,
+  order: OrderInput,
+  hash: string,
+  meta: WriteMeta,
+  resolver: ShopPolicyResolver,
+): NewOrderRecords {
   const row = newOrderRow(shopId, order, hash, meta.now, resolver);
-  const lines = order.lines.map((line, i) => ({ line_no: i + 1, sku: line.sku, quantity: line.quantity, unit_price: line.unitPrice }));
+  const lines = order.lines.map((line, i) => ({
+    line_no: i + 1,
+    sku: line.sku,
+    quantity: line.quantity,
+    unit_price: line.unitPrice,
+  }));
   const data = meta.source ? JSON.stringify({ source: meta.source }) : null;
-  const { order_id: _later, ...created } = timelineEvent({ orderId: 0, at: meta.now, actor: meta.actor, kind: 'created', to: order.status, data });
+  const { order_id: _later, ...created } = timelineEvent({
+    orderId: 0,
+    at: meta.now,
+    actor: meta.actor,
+    kind: 'created',
+    to: order.status,
+    data,
+  });
   const events: Array<Omit<NewOrderEventRow, 'order_id'>> = [created];
   if (isShippedOrLater(order.status)) {
     const { order_id: _unset, ...shipped } = shippedOutsideEvent(0, meta, order, order.shippedAt ?? meta.now);
@@ -175,7 +199,12 @@ export async function upsertOrdersInTransaction(
   const writer = orderBulkWriter(store, trx);
   const resolver = await loadShopResolver(trx, shopId);
   const existing = new Map(
-    (await writer.findKeys(shopId, batch.map((b) => b.order.platformOrderId))).map((e) => [e.platform_order_id, e]),
+    (
+      await writer.findKeys(
+        shopId,
+        batch.map((b) => b.order.platformOrderId),
+      )
+    ).map((e) => [e.platform_order_id, e]),
   );
   const fresh: Array<{ incoming: IncomingOrder; hash: string }> = [];
   const changed: Array<{ incoming: IncomingOrder; hash: string; key: orders.ExistingOrderKey }> = [];
@@ -203,7 +232,12 @@ export async function upsertOrdersInTransaction(
     await writer.insertLines(lines);
     await writer.appendEvents(events);
     // Orders that arrive accepted reserve their stock now (or wait for it), in this transaction.
-    await settleOrdersStock(store, trx, records.filter((r) => reservesOnArrival(r.row.status)).map((r) => ids.get(r.row.platform_order_id)!), meta);
+    await settleOrdersStock(
+      store,
+      trx,
+      records.filter((r) => reservesOnArrival(r.row.status)).map((r) => ids.get(r.row.platform_order_id)!),
+      meta,
+    );
     result.created += fresh.length;
   }
 
@@ -232,7 +266,10 @@ async function applyOrderChange(
   const currentState = current.status as OrderState;
   // The platform cannot tell awaiting_stock from awaiting_shipment: stock decides between those two, not the platform.
   const stockStates: readonly OrderState[] = ['awaiting_shipment', 'awaiting_stock'];
-  const change = stockStates.includes(currentState) && stockStates.includes(order.status) ? { kind: 'same' as const } : platformStatusChange(currentState, order.status === 'awaiting_stock' ? 'awaiting_shipment' : order.status);
+  const change =
+    stockStates.includes(currentState) && stockStates.includes(order.status)
+      ? { kind: 'same' as const }
+      : platformStatusChange(currentState, order.status === 'awaiting_stock' ? 'awaiting_shipment' : order.status);
   if (change.kind === 'illegal') {
     return {
       row: incoming.row,
@@ -254,12 +291,26 @@ async function applyOrderChange(
   const newLinesText = linesText(order.lines);
   if (linesText(oldLines) !== newLinesText) diff.lines = [linesText(oldLines), newLinesText];
 
-  const extensions = (await trx.selectFrom('order_extensions').selectAll().where('order_id', '=', orderId).execute()).map(extensionFromRow);
-  const deadline = deadlineFor(resolver, { ...deadlineFactsOf(order), orderType: order.orderType ?? current.order_type }, extensions);
+  const extensions = (
+    await trx.selectFrom('order_extensions').selectAll().where('order_id', '=', orderId).execute()
+  ).map(extensionFromRow);
+  const deadline = deadlineFor(
+    resolver,
+    { ...deadlineFactsOf(order), orderType: order.orderType ?? current.order_type },
+    extensions,
+  );
   const update: OrderUpdate = { ...importedFields(order, deadline, hash), updated_at: meta.now };
   const events: NewOrderEventRow[] = [];
   if (Object.keys(diff).length) {
-    events.push(timelineEvent({ orderId, at: meta.now, actor: meta.actor, kind: 'updated', data: JSON.stringify({ source: meta.source, changes: diff }) }));
+    events.push(
+      timelineEvent({
+        orderId,
+        at: meta.now,
+        actor: meta.actor,
+        kind: 'updated',
+        data: JSON.stringify({ source: meta.source, changes: diff }),
+      }),
+    );
   }
   // Shipped outside shipby: the upload time shipby never saw. One shipby recorded itself is never overwritten; only
   // its own guess (the time it first saw the order shipped) gives way to the platform's ship time.
@@ -268,13 +319,17 @@ async function applyOrderChange(
   let shippedOutside: NewOrderEventRow | undefined;
   if (isShippedOrLater(order.status) && isShippedOrLater(reached)) {
     const justShipped = !isShippedOrLater(currentState);
-    const guess = current.tracking_uploaded_at !== null && order.shippedAt != null && order.shippedAt !== current.tracking_uploaded_at
-      ? await firstSeenGuess(trx, orderId, current.tracking_uploaded_at)
-      : false;
+    const guess =
+      current.tracking_uploaded_at !== null &&
+      order.shippedAt != null &&
+      order.shippedAt !== current.tracking_uploaded_at
+        ? await firstSeenGuess(trx, orderId, current.tracking_uploaded_at)
+        : false;
     if ((current.tracking_uploaded_at === null && (order.shippedAt != null || justShipped)) || guess) {
       const at = order.shippedAt ?? meta.now;
       update.tracking_uploaded_at = at;
-      if (current.handed_over_at === null || (guess && current.handed_over_at === current.tracking_uploaded_at)) update.handed_over_at = at;
+      if (current.handed_over_at === null || (guess && current.handed_over_at === current.tracking_uploaded_at))
+        update.handed_over_at = at;
       shippedOutside = shippedOutsideEvent(orderId, meta, order, at);
     }
   }
@@ -282,23 +337,44 @@ async function applyOrderChange(
   const requested = order.cancelRequestedAt;
   if (requested != null && requested !== current.cancel_requested_at) {
     update.cancel_requested_at = requested;
-    if (current.cancel_answer !== null && requested > (current.cancel_answered_at ?? 0)) update.cancel_answer = update.cancel_answered_at = null;
+    if (current.cancel_answer !== null && requested > (current.cancel_answered_at ?? 0))
+      update.cancel_answer = update.cancel_answered_at = null;
     events.push(cancelRequestedEvent(orderId, meta, requested));
   }
   // New lines replace the old ones first (their reservations given back), so the transition's stock hook settles the new.
   const held = diff.lines ? await releaseBeforeLineChange(store, trx, orderId, meta) : [];
   if (diff.lines) {
-    await orders.replaceOrderLines(trx, orderId, order.lines.map((l, i) => ({ order_id: orderId, line_no: i + 1, sku: l.sku, quantity: l.quantity, unit_price: l.unitPrice })));
+    await orders.replaceOrderLines(
+      trx,
+      orderId,
+      order.lines.map((l, i) => ({
+        order_id: orderId,
+        line_no: i + 1,
+        sku: l.sku,
+        quantity: l.quantity,
+        unit_price: l.unitPrice,
+      })),
+    );
   }
   if (path.length) {
     // The platform's steps through the one transition: state, milestones (first time only), one event per step, and
     // the declared hooks (the stock settles as the new state says).
     await orders.appendEvents(trx, events);
     const reason = `reported by ${order.platform}: ${order.platformStatus}`;
-    await transitionOrder(trx, { order: current, actions: path, reason, guard: { reason }, set: update }, { store, now: meta.now, actor: meta.actor });
+    await transitionOrder(
+      trx,
+      { order: current, actions: path, reason, guard: { reason }, set: update },
+      { store, now: meta.now, actor: meta.actor },
+    );
   } else {
     if (!(await orders.updateOrder(trx, orderId, current.version, update))) {
-      throw new ConflictError('order.version', localized(`order ${order.platformOrderId} was changed by someone else; try again.`, `订单 ${order.platformOrderId} 已被他人修改，请重试。`));
+      throw new ConflictError(
+        'order.version',
+        localized(
+          `order ${order.platformOrderId} was changed by someone else; try again.`,
+          `订单 ${order.platformOrderId} 已被他人修改，请重试。`,
+        ),
+      );
     }
     await orders.appendEvents(trx, events);
   }
@@ -319,7 +395,12 @@ function finalState(from: OrderState, path: readonly OrderAction[]): OrderState 
 }
 
 /** Upserts orders from the API or the marketplace in one transaction; refuses all if any is refused. */
-export async function upsertOrders(ctx: AppContext, shopId: string, batch: IncomingOrder[], actor: string): Promise<UpsertResult> {
+export async function upsertOrders(
+  ctx: AppContext,
+  shopId: string,
+  batch: IncomingOrder[],
+  actor: string,
+): Promise<UpsertResult> {
   const platform = batch[0]?.order.platform ?? 'aliexpress';
   return ctx.store.db.transaction().execute(async (trx) => {
     await orders.ensureShop(trx, { id: shopId, platform }, ctx.now());
@@ -339,7 +420,13 @@ export interface ActionRequest {
 /** Applies a seller action to an order; refused actions change nothing and name the rule. */
 export async function applyOrderAction(ctx: AppContext, orderId: number, request: ActionRequest): Promise<OrderRow> {
   if (!isAction(orderMachine, request.action)) {
-    throw new ValidationError([{ row: 0, field: 'action', message: localized(`unknown action "${request.action}".`, `未知操作「${request.action}」。`) }]);
+    throw new ValidationError([
+      {
+        row: 0,
+        field: 'action',
+        message: localized(`unknown action "${request.action}".`, `未知操作「${request.action}」。`),
+      },
+    ]);
   }
   const action: OrderAction = request.action;
   return ctx.store.db.transaction().execute(async (trx) => {
@@ -350,7 +437,11 @@ export async function applyOrderAction(ctx: AppContext, orderId: number, request
     const reason = request.reason?.trim() || null;
     // A seller's cancellation is the seller's (non-fulfilment counts it); the buyer's is recorded by its request's answer.
     const set: OrderUpdate = action === 'cancel' ? { cancelled_by: 'seller' } : {};
-    await transitionOrder(trx, { order: current, actions: [action], reason, guard: { reason: request.reason }, set }, { store: ctx.store, now: ctx.now(), actor: request.actor });
+    await transitionOrder(
+      trx,
+      { order: current, actions: [action], reason, guard: { reason: request.reason }, set },
+      { store: ctx.store, now: ctx.now(), actor: request.actor },
+    );
     return (await orders.getOrder(trx, undefined, orderId))!;
   });
 }
@@ -372,12 +463,21 @@ export async function getOrderDetail(ctx: AppContext, orderId: number, shopIds?:
   if (!order || (shopIds && !shopIds.includes(order.shop_id))) {
     throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
   }
-  const [lines, parcels, timeline, warnings] = await Promise.all([orders.getOrderLines(db, orderId), orders.getParcels(db, orderId), orders.getEvents(db, orderId), orderCalendarWarnings(db, order)]);
+  const [lines, parcels, timeline, warnings] = await Promise.all([
+    orders.getOrderLines(db, orderId),
+    orders.getParcels(db, orderId),
+    orders.getEvents(db, orderId),
+    orderCalendarWarnings(db, order),
+  ]);
   return { order, lines, parcels, timeline, asOf: ctx.now(), warnings };
 }
 
 /** The order page (`GET /orders/:id`, `order`): the detail and the order's situation at its instant. */
-export async function getOrderPage(ctx: AppContext, orderId: number, shopIds?: string[]): Promise<OrderDetail & { situation: Situation | null }> {
+export async function getOrderPage(
+  ctx: AppContext,
+  orderId: number,
+  shopIds?: string[],
+): Promise<OrderDetail & { situation: Situation | null }> {
   const detail = await getOrderDetail(ctx, orderId, shopIds);
   const [read] = await situationsOf(ctx, [detail.order], detail.asOf);
   return { ...detail, situation: read?.situation ?? null };
@@ -386,9 +486,16 @@ export async function getOrderPage(ctx: AppContext, orderId: number, shopIds?: s
 /** Resolves an order reference (shipby id or platform order id) to one order. */
 export async function resolveOrder(ctx: AppContext, reference: string, shopId?: string): Promise<OrderRow> {
   const found = await orders.findOrdersByReference(ctx.store.db, reference, shopId);
-  if (found.length === 0) throw new NotFoundError(localized(`order ${reference} not found.`, `未找到订单 ${reference}。`));
+  if (found.length === 0)
+    throw new NotFoundError(localized(`order ${reference} not found.`, `未找到订单 ${reference}。`));
   if (found.length > 1) {
-    throw new ConflictError('order.ambiguous', localized(`"${reference}" matches orders in several shops; add --shop.`, `「${reference}」匹配多个店铺的订单，请加上 --shop。`));
+    throw new ConflictError(
+      'order.ambiguous',
+      localized(
+        `"${reference}" matches orders in several shops; add --shop.`,
+        `「${reference}」匹配多个店铺的订单，请加上 --shop。`,
+      ),
+    );
   }
   return found[0]!;
 }

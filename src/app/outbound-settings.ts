@@ -15,7 +15,8 @@ export async function outboundUrlOrIssue(text: string, field: string, row = 0): 
   try {
     url = checkOutboundUrl(text, field);
   } catch (error) {
-    if (error instanceof OutboundRefusedError) throw new ValidationError([{ row, field, message: error.localizedMessage }]);
+    if (error instanceof OutboundRefusedError)
+      throw new ValidationError([{ row, field, message: error.localizedMessage }]);
     throw error;
   }
   const host = url.hostname.replace(/^\[|\]$/g, '');
@@ -30,7 +31,9 @@ export async function outboundUrlOrIssue(text: string, field: string, row = 0): 
   for (const { address } of addresses) {
     const kind = classifyAddress(address);
     if (kind && kind !== 'public' && !isAllowed(allowList(), address, port)) {
-      throw new ValidationError([{ row, field, message: refusedAddress(field, kind, `${address} (${host})`).localizedMessage }]);
+      throw new ValidationError([
+        { row, field, message: refusedAddress(field, kind, `${address} (${host})`).localizedMessage },
+      ]);
     }
   }
   return url;

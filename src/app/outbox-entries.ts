@@ -27,7 +27,10 @@ export interface OutboxEntryView {
   updatedAt: number;
 }
 
-export async function listOutboxEntries(ctx: AppContext, filter: { statuses?: string[]; shopId?: string; limit?: number }): Promise<OutboxEntryView[]> {
+export async function listOutboxEntries(
+  ctx: AppContext,
+  filter: { statuses?: string[]; shopId?: string; limit?: number },
+): Promise<OutboxEntryView[]> {
   const rows = await outbox.listOutbox(ctx.store.db, { ...filter, limit: filter.limit ?? 200 });
   return rows.map(entryView);
 }
@@ -72,14 +75,36 @@ export async function retryOutboxRow(ctx: AppContext, id: number, actor: string)
     if (!decision.ok) {
       throw new ConflictError(
         'outbox.retry.status',
-        localized(`outbox entry ${id} is ${row.status}; only dead-lettered entries are retried.`, `待发送记录 ${id} 的状态为「${row.status}」；只能重试死信记录。`),
+        localized(
+          `outbox entry ${id} is ${row.status}; only dead-lettered entries are retried.`,
+          `待发送记录 ${id} 的状态为「${row.status}」；只能重试死信记录。`,
+        ),
         row.status,
       );
     }
-    const updated = await outbox.updateOutboxRow(trx, id, decision.from, { status: decision.to, attempts: 0, needs_readback: 1, next_attempt_at: now, updated_at: now });
-    if (!updated) throw new ConflictError('outbox.retry.race', localized('the entry changed meanwhile; try again.', '记录已被修改，请重试。'), row.status);
+    const updated = await outbox.updateOutboxRow(trx, id, decision.from, {
+      status: decision.to,
+      attempts: 0,
+      needs_readback: 1,
+      next_attempt_at: now,
+      updated_at: now,
+    });
+    if (!updated)
+      throw new ConflictError(
+        'outbox.retry.race',
+        localized('the entry changed meanwhile; try again.', '记录已被修改，请重试。'),
+        row.status,
+      );
     await orders.appendEvents(trx, [
-      timelineEvent({ orderId: row.order_id, parcelId: row.parcel_id, at: now, actor, kind: row.kind === outbox.UPLOAD_KIND ? 'upload_retry_requested' : 'buyer_notice_retry_requested', reason: `back in the queue after ${row.attempts} attempts (last: ${row.last_error ?? 'none'})`, data: JSON.stringify({ outbox_id: id }) }),
+      timelineEvent({
+        orderId: row.order_id,
+        parcelId: row.parcel_id,
+        at: now,
+        actor,
+        kind: row.kind === outbox.UPLOAD_KIND ? 'upload_retry_requested' : 'buyer_notice_retry_requested',
+        reason: `back in the queue after ${row.attempts} attempts (last: ${row.last_error ?? 'none'})`,
+        data: JSON.stringify({ outbox_id: id }),
+      }),
     ]);
   });
   return entryView((await outbox.getOutboxRow(ctx.store.db, id))!);

@@ -48,7 +48,21 @@ const alertDeadUpload: OutboxHook = {
   name: 'alert_dead_upload',
   run: async (trx, moves, { now }) => {
     for (const { row, deadLetter } of moves) {
-      await queueAlert(trx, row.shop_id, `upload_dead:${row.id}:${row.attempts}`, { kind: 'upload_dead_lettered', shop_id: row.shop_id, order_id: row.order_id, parcel_id: row.parcel_id, outbox_id: row.id, reason: deadLetter?.reason ?? null, at: new Date(now).toISOString() }, now);
+      await queueAlert(
+        trx,
+        row.shop_id,
+        `upload_dead:${row.id}:${row.attempts}`,
+        {
+          kind: 'upload_dead_lettered',
+          shop_id: row.shop_id,
+          order_id: row.order_id,
+          parcel_id: row.parcel_id,
+          outbox_id: row.id,
+          reason: deadLetter?.reason ?? null,
+          at: new Date(now).toISOString(),
+        },
+        now,
+      );
     }
   },
 };
@@ -66,7 +80,11 @@ export const afterOutboxTransition: Record<OutboxAction, readonly OutboxHook[]> 
 };
 
 /** Runs the hooks of the moves taken, each action's in the table's order. */
-export async function runOutboxHooks(trx: orders.Executor, taken: ReadonlyArray<OutboxMove & { action: OutboxAction }>, context: OutboxHookContext): Promise<void> {
+export async function runOutboxHooks(
+  trx: orders.Executor,
+  taken: ReadonlyArray<OutboxMove & { action: OutboxAction }>,
+  context: OutboxHookContext,
+): Promise<void> {
   const byAction = new Map<OutboxAction, OutboxMove[]>();
   for (const move of taken) {
     const list = byAction.get(move.action) ?? [];

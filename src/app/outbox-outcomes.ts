@@ -6,7 +6,13 @@
 import { outboxMachine, type OutboxAction } from '../core/outbox-row';
 import { builtInRegistry } from '../core/policy/registry';
 import { decide } from '../core/state-machine';
-import { afterFailure, nextAttemptAt, NO_DEADLINE_PRIORITY, uploadClosesAt, type RetryPolicy } from '../core/upload-rules';
+import {
+  afterFailure,
+  nextAttemptAt,
+  NO_DEADLINE_PRIORITY,
+  uploadClosesAt,
+  type RetryPolicy,
+} from '../core/upload-rules';
 import type * as orders from '../store/orders';
 import * as outbox from '../store/outbox';
 import type { NewOrderEventRow, OutboxRow } from '../store/schema';
@@ -60,45 +66,152 @@ export function planOutcome(
   const base = { outbox_id: row.id, attempt: row.attempts, worker };
   switch (outcome.type) {
     case 'interrupted':
-      return { action: 'interrupt', changes: { status: toState('interrupt'), next_attempt_at: now, attempts_delta: -1 }, events: [] };
+      return {
+        action: 'interrupt',
+        changes: { status: toState('interrupt'), next_attempt_at: now, attempts_delta: -1 },
+        events: [],
+      };
     case 'accepted':
       return {
         action: 'accept',
         changes: { status: toState('accept'), needs_readback: 0, done_at: now, last_error: null },
         counts: 'accepted',
-        events: [timelineEvent({ orderId: row.order_id, parcelId: row.parcel_id, at: now, actor: worker, kind, reason: outcome.via === 'readback' ? `attempt ${row.attempts}: the number is already on the platform's order (read back); not sent again` : `attempt ${row.attempts}: accepted`, data: JSON.stringify({ ...base, outcome: outcome.via === 'readback' ? 'confirmed_by_readback' : 'accepted', ...(outcome.readback ? { readback: outcome.readback } : {}) }) })],
+        events: [
+          timelineEvent({
+            orderId: row.order_id,
+            parcelId: row.parcel_id,
+            at: now,
+            actor: worker,
+            kind,
+            reason:
+              outcome.via === 'readback'
+                ? `attempt ${row.attempts}: the number is already on the platform's order (read back); not sent again`
+                : `attempt ${row.attempts}: accepted`,
+            data: JSON.stringify({
+              ...base,
+              outcome: outcome.via === 'readback' ? 'confirmed_by_readback' : 'accepted',
+              ...(outcome.readback ? { readback: outcome.readback } : {}),
+            }),
+          }),
+        ],
       };
     case 'notice_sent':
     case 'notice_unconfirmed': {
       const payload = JSON.parse(row.payload) as NoticePayload;
       return {
         action: 'accept',
-        changes: { status: toState('accept'), needs_readback: 0, done_at: now, last_error: outcome.type === 'notice_unconfirmed' ? `${outcome.code}: ${outcome.message}` : null },
+        changes: {
+          status: toState('accept'),
+          needs_readback: 0,
+          done_at: now,
+          last_error: outcome.type === 'notice_unconfirmed' ? `${outcome.code}: ${outcome.message}` : null,
+        },
         counts: 'notices',
-        events: [timelineEvent({ orderId: row.order_id, parcelId: row.parcel_id, at: now, actor: worker, kind, reason: outcome.type === 'notice_sent' ? `attempt ${row.attempts}: the buyer was sent the tracking number` : `attempt ${row.attempts}: the answer was lost; the message may have reached the buyer and is not sent again`, data: JSON.stringify({ ...base, outcome: outcome.type === 'notice_sent' ? 'sent' : 'unconfirmed', tracking_number: payload.trackingNumber, content: payload.content }) })],
+        events: [
+          timelineEvent({
+            orderId: row.order_id,
+            parcelId: row.parcel_id,
+            at: now,
+            actor: worker,
+            kind,
+            reason:
+              outcome.type === 'notice_sent'
+                ? `attempt ${row.attempts}: the buyer was sent the tracking number`
+                : `attempt ${row.attempts}: the answer was lost; the message may have reached the buyer and is not sent again`,
+            data: JSON.stringify({
+              ...base,
+              outcome: outcome.type === 'notice_sent' ? 'sent' : 'unconfirmed',
+              tracking_number: payload.trackingNumber,
+              content: payload.content,
+            }),
+          }),
+        ],
       };
     }
     case 'retry': {
       // Transient: retried until the order's closing point (an upload is never abandoned while its order can be saved).
-      const verdict = afterFailure({ attempts: row.attempts, permanent: false, now, closesAt, policy: retryPolicy, duringOutage: outageOpen && outcome.outage === true });
-      const next = nextAttemptAt({ now, attempt: row.attempts, policy: retryPolicy, deadlineAt: row.priority_at >= NO_DEADLINE_PRIORITY ? null : row.priority_at, closesAt, retryAfterMs: outcome.retryAfterMs, random: random(), alignMs: outageOpen && outcome.outage ? retryPolicy.urgentMaxDelayMs : undefined });
-      const attempt = timelineEvent({ orderId: row.order_id, parcelId: row.parcel_id, at: now, actor: worker, kind, reason: `attempt ${row.attempts}: ${outcome.needsReadback ? 'outcome unknown' : 'failed'} (${outcome.code})${verdict === 'retry' ? `; next try in ${Math.round((next - now) / 1000)} s${outcome.needsReadback ? ', after reading the order back' : ''}` : ''}`, data: JSON.stringify({ ...base, outcome: outcome.needsReadback ? 'ambiguous' : 'retryable', code: outcome.code, ...(verdict === 'retry' ? { next_attempt_at: next } : {}), ...(outcome.readback ? { readback: outcome.readback } : {}) }) });
+      const verdict = afterFailure({
+        attempts: row.attempts,
+        permanent: false,
+        now,
+        closesAt,
+        policy: retryPolicy,
+        duringOutage: outageOpen && outcome.outage === true,
+      });
+      const next = nextAttemptAt({
+        now,
+        attempt: row.attempts,
+        policy: retryPolicy,
+        deadlineAt: row.priority_at >= NO_DEADLINE_PRIORITY ? null : row.priority_at,
+        closesAt,
+        retryAfterMs: outcome.retryAfterMs,
+        random: random(),
+        alignMs: outageOpen && outcome.outage ? retryPolicy.urgentMaxDelayMs : undefined,
+      });
+      const attempt = timelineEvent({
+        orderId: row.order_id,
+        parcelId: row.parcel_id,
+        at: now,
+        actor: worker,
+        kind,
+        reason: `attempt ${row.attempts}: ${outcome.needsReadback ? 'outcome unknown' : 'failed'} (${outcome.code})${verdict === 'retry' ? `; next try in ${Math.round((next - now) / 1000)} s${outcome.needsReadback ? ', after reading the order back' : ''}` : ''}`,
+        data: JSON.stringify({
+          ...base,
+          outcome: outcome.needsReadback ? 'ambiguous' : 'retryable',
+          code: outcome.code,
+          ...(verdict === 'retry' ? { next_attempt_at: next } : {}),
+          ...(outcome.readback ? { readback: outcome.readback } : {}),
+        }),
+      });
       const action: OutboxAction = verdict === 'retry' ? 'retry' : 'dead_letter';
-      const changes = { status: toState(action), next_attempt_at: next, needs_readback: outcome.needsReadback ? 1 : 0, last_error: `${outcome.code}: ${outcome.message}`.slice(0, 1000) };
+      const changes = {
+        status: toState(action),
+        next_attempt_at: next,
+        needs_readback: outcome.needsReadback ? 1 : 0,
+        last_error: `${outcome.code}: ${outcome.message}`.slice(0, 1000),
+      };
       if (verdict === 'retry') return { action, changes, counts: 'retried', events: [attempt] };
-      const dead = deadLetterEvent(row, now, worker, closesAt !== null
-        ? `${row.attempts} attempts failed (the last: ${outcome.code}) and the order's closing point (${new Date(closesAt).toISOString()}) has passed: the platform no longer takes a number for it`
-        : `${row.attempts} attempts failed; the last: ${outcome.code}`);
+      const dead = deadLetterEvent(
+        row,
+        now,
+        worker,
+        closesAt !== null
+          ? `${row.attempts} attempts failed (the last: ${outcome.code}) and the order's closing point (${new Date(closesAt).toISOString()}) has passed: the platform no longer takes a number for it`
+          : `${row.attempts} attempts failed; the last: ${outcome.code}`,
+      );
       return { action, changes, counts: 'dead', events: [attempt, dead], deadLetter: dead };
     }
     case 'failed': {
-      const dead = deadLetterEvent(row, now, worker, `the platform refused the request (${outcome.code}); it will not pass by retrying alone`);
+      const dead = deadLetterEvent(
+        row,
+        now,
+        worker,
+        `the platform refused the request (${outcome.code}); it will not pass by retrying alone`,
+      );
       return {
         action: 'dead_letter',
-        changes: { status: toState('dead_letter'), needs_readback: 1, last_error: `${outcome.code}: ${outcome.message}`.slice(0, 1000) },
+        changes: {
+          status: toState('dead_letter'),
+          needs_readback: 1,
+          last_error: `${outcome.code}: ${outcome.message}`.slice(0, 1000),
+        },
         counts: 'dead',
         events: [
-          timelineEvent({ orderId: row.order_id, parcelId: row.parcel_id, at: now, actor: worker, kind, reason: `attempt ${row.attempts}: refused by the platform (${outcome.code})`, data: JSON.stringify({ ...base, outcome: 'failed', code: outcome.code, message: outcome.message, ...(outcome.readback ? { readback: outcome.readback } : {}) }) }),
+          timelineEvent({
+            orderId: row.order_id,
+            parcelId: row.parcel_id,
+            at: now,
+            actor: worker,
+            kind,
+            reason: `attempt ${row.attempts}: refused by the platform (${outcome.code})`,
+            data: JSON.stringify({
+              ...base,
+              outcome: 'failed',
+              code: outcome.code,
+              message: outcome.message,
+              ...(outcome.readback ? { readback: outcome.readback } : {}),
+            }),
+          }),
           dead,
         ],
         deadLetter: dead,
@@ -113,7 +226,15 @@ export function planOutcome(
         events: [
           outcome.reason === 'order_closed'
             ? closedOrderRefusalEvent(row, outcome.message, now, worker, extra)
-            : timelineEvent({ orderId: row.order_id, parcelId: row.parcel_id, at: now, actor: worker, kind: 'upload_refused', reason: outcome.message.en, data: JSON.stringify({ ...extra, outbox_id: row.id, reason: outcome.reason, message: outcome.message }) }),
+            : timelineEvent({
+                orderId: row.order_id,
+                parcelId: row.parcel_id,
+                at: now,
+                actor: worker,
+                kind: 'upload_refused',
+                reason: outcome.message.en,
+                data: JSON.stringify({ ...extra, outbox_id: row.id, reason: outcome.reason, message: outcome.message }),
+              }),
         ],
       };
     }
@@ -127,18 +248,45 @@ export function planOutcome(
 export async function closingPoints(trx: orders.Executor, rows: OutboxRow[]): Promise<Map<number, number | null>> {
   const ids = [...new Set(rows.map((row) => row.order_id))];
   if (ids.length === 0) return new Map();
-  const found = new Map((await trx.selectFrom('orders').select(['id', 'ship_by_at', 'policy_id', 'policy_version']).where('id', 'in', ids).execute()).map((o) => [o.id, o]));
+  const found = new Map(
+    (
+      await trx
+        .selectFrom('orders')
+        .select(['id', 'ship_by_at', 'policy_id', 'policy_version'])
+        .where('id', 'in', ids)
+        .execute()
+    ).map((o) => [o.id, o]),
+  );
   const registry = builtInRegistry();
   const result = new Map<number, number | null>();
   for (const row of rows) {
     const order = found.get(row.order_id);
     const deadline = order?.ship_by_at ?? (row.priority_at >= NO_DEADLINE_PRIORITY ? null : row.priority_at);
-    const policy = order?.policy_id && order.policy_version !== null ? registry.get(order.policy_id, order.policy_version) : undefined;
-    result.set(row.order_id, uploadClosesAt(deadline, policy ? { closingHoursAfterDeadline: policy.closing.hoursAfterDeadline, graceHours: policy.graceHours } : undefined));
+    const policy =
+      order?.policy_id && order.policy_version !== null
+        ? registry.get(order.policy_id, order.policy_version)
+        : undefined;
+    result.set(
+      row.order_id,
+      uploadClosesAt(
+        deadline,
+        policy
+          ? { closingHoursAfterDeadline: policy.closing.hoursAfterDeadline, graceHours: policy.graceHours }
+          : undefined,
+      ),
+    );
   }
   return result;
 }
 
 function deadLetterEvent(row: OutboxRow, now: number, worker: string, why: string): NewOrderEventRow {
-  return timelineEvent({ orderId: row.order_id, parcelId: row.parcel_id, at: now, actor: worker, kind: row.kind === outbox.UPLOAD_KIND ? 'upload_dead_lettered' : 'buyer_notice_dead_lettered', reason: `${why}; nothing more is tried: enter the number in the marketplace's seller centre, or ask the installation's administrator to retry upload ${row.id}`, data: JSON.stringify({ outbox_id: row.id, attempts: row.attempts }) });
+  return timelineEvent({
+    orderId: row.order_id,
+    parcelId: row.parcel_id,
+    at: now,
+    actor: worker,
+    kind: row.kind === outbox.UPLOAD_KIND ? 'upload_dead_lettered' : 'buyer_notice_dead_lettered',
+    reason: `${why}; nothing more is tried: enter the number in the marketplace's seller centre, or ask the installation's administrator to retry upload ${row.id}`,
+    data: JSON.stringify({ outbox_id: row.id, attempts: row.attempts }),
+  });
 }

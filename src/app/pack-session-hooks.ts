@@ -32,14 +32,31 @@ const recordFinished: PackSessionHook = {
   name: 'record_packing_finished',
   run: async (trx, session, { now, actor, events }) => {
     const parcels = await planView(trx, session.order_id);
-    events.push(timelineEvent({ orderId: session.order_id, at: now, actor, kind: 'packing_finished', data: JSON.stringify({ session_id: session.id, parcels: parcels.map((p) => p.parcelId) }) }));
+    events.push(
+      timelineEvent({
+        orderId: session.order_id,
+        at: now,
+        actor,
+        kind: 'packing_finished',
+        data: JSON.stringify({ session_id: session.id, parcels: parcels.map((p) => p.parcelId) }),
+      }),
+    );
   },
 };
 
 const recordCancelled: PackSessionHook = {
   name: 'record_packing_cancelled',
   run: async (_trx, session, { now, actor, reason, events }) => {
-    events.push(timelineEvent({ orderId: session.order_id, at: now, actor, kind: 'packing_cancelled', reason: reason?.trim() || null, data: JSON.stringify({ session_id: session.id }) }));
+    events.push(
+      timelineEvent({
+        orderId: session.order_id,
+        at: now,
+        actor,
+        kind: 'packing_cancelled',
+        reason: reason?.trim() || null,
+        data: JSON.stringify({ session_id: session.id }),
+      }),
+    );
   },
 };
 

@@ -3,7 +3,13 @@
  * current parcel with its items still to scan and its weight range, and the order's planned parcels.
  */
 import type { Localized } from '../core/i18n';
-import { describeRemaining, progressOf, weightRange, type ItemProgress, type WeightTolerance } from '../core/pack-station';
+import {
+  describeRemaining,
+  progressOf,
+  weightRange,
+  type ItemProgress,
+  type WeightTolerance,
+} from '../core/pack-station';
 import { toIso } from '../core/time';
 import * as orderStore from '../store/orders';
 import type { Executor } from '../store/orders';
@@ -45,7 +51,10 @@ export async function sessionView(trx: Executor, session: PackSessionRow): Promi
   const parcel = parcels.find((p) => p.parcelId === session.current_parcel_id);
   if (parcel && (session.status === 'scanning' || session.status === 'weighing' || session.status === 'held')) {
     const counts = await packing.scannedCounts(trx, session.id, parcel.parcelId);
-    const items = session.status === 'scanning' ? progressOf(parcel.contents, counts) : parcel.contents.map((c) => ({ sku: c.sku, expected: c.quantity, scanned: c.quantity, remaining: 0 }));
+    const items =
+      session.status === 'scanning'
+        ? progressOf(parcel.contents, counts)
+        : parcel.contents.map((c) => ({ sku: c.sku, expected: c.quantity, scanned: c.quantity, remaining: 0 }));
     current = {
       parcelId: parcel.parcelId,
       position: parcel.position,
@@ -74,4 +83,3 @@ export async function sessionView(trx: Executor, session: PackSessionRow): Promi
     parcels,
   };
 }
-

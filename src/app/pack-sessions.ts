@@ -47,21 +47,49 @@ export interface StartSessionInput {
   tolerance?: Partial<WeightTolerance>;
 }
 
-async function resolveOrderByBarcode(ctx: AppContext, barcode: string, shopId?: string, shopIds?: readonly string[]): Promise<OrderRow> {
+async function resolveOrderByBarcode(
+  ctx: AppContext,
+  barcode: string,
+  shopId?: string,
+  shopIds?: readonly string[],
+): Promise<OrderRow> {
   const code = barcode.trim();
-  if (!code) throw new ValidationError([{ row: 0, field: 'order_barcode', message: localized('scan the order barcode.', '请扫描订单条码。') }]);
+  if (!code)
+    throw new ValidationError([
+      { row: 0, field: 'order_barcode', message: localized('scan the order barcode.', '请扫描订单条码。') },
+    ]);
   const found = await orderStore.findOrdersByReference(ctx.store.db, code, shopId, shopIds);
-  if (found.length === 0) throw new NotFoundError(localized(`no order with barcode ${code}.`, `没有条码为 ${code} 的订单。`));
+  if (found.length === 0)
+    throw new NotFoundError(localized(`no order with barcode ${code}.`, `没有条码为 ${code} 的订单。`));
   if (found.length > 1) {
-    throw new ConflictError('order.ambiguous', localized(`barcode ${code} matches orders in several shops: give the shop.`, `条码 ${code} 匹配多个店铺的订单：请指定店铺。`));
+    throw new ConflictError(
+      'order.ambiguous',
+      localized(
+        `barcode ${code} matches orders in several shops: give the shop.`,
+        `条码 ${code} 匹配多个店铺的订单：请指定店铺。`,
+      ),
+    );
   }
   return found[0]!;
 }
 
-export async function startPackSession(ctx: AppContext, input: StartSessionInput, actor: string): Promise<{ resumed: boolean; message: Localized; session: PackSessionView }> {
+export async function startPackSession(
+  ctx: AppContext,
+  input: StartSessionInput,
+  actor: string,
+): Promise<{ resumed: boolean; message: Localized; session: PackSessionView }> {
   const tolerance: WeightTolerance = { ...DEFAULT_WEIGHT_TOLERANCE, ...input.tolerance };
   if (!isWeightTolerance(tolerance)) {
-    throw new ValidationError([{ row: 0, field: 'tolerance', message: localized('tolerance: percent 0–50 (basis points 0–5000) and at least 0–10000 g.', '容差：百分比 0–50（基点 0–5000），最小克数 0–10000。') }]);
+    throw new ValidationError([
+      {
+        row: 0,
+        field: 'tolerance',
+        message: localized(
+          'tolerance: percent 0–50 (basis points 0–5000) and at least 0–10000 g.',
+          '容差：百分比 0–50（基点 0–5000），最小克数 0–10000。',
+        ),
+      },
+    ]);
   }
   const found = await resolveOrderByBarcode(ctx, input.barcode, input.shopId, input.shopIds);
   const now = ctx.now();
@@ -70,7 +98,14 @@ export async function startPackSession(ctx: AppContext, input: StartSessionInput
     const open = await packing.openSessionOfOrder(trx, order.id);
     if (open) {
       const view = await sessionView(trx, open);
-      return { resumed: true, message: localized(`Resumed pack session ${open.id} (${open.station ?? 'no station'}).`, `继续打包会话 ${open.id}（${open.station ?? '未指定工位'}）。`), session: view };
+      return {
+        resumed: true,
+        message: localized(
+          `Resumed pack session ${open.id} (${open.station ?? 'no station'}).`,
+          `继续打包会话 ${open.id}（${open.station ?? '未指定工位'}）。`,
+        ),
+        session: view,
+      };
     }
     requirePackable(order);
     const planned = await ensurePlan(ctx, trx, order, now, actor, false);
@@ -78,7 +113,10 @@ export async function startPackSession(ctx: AppContext, input: StartSessionInput
     const first = parcels.find((p) => p.status === 'created');
     // Packed and weighed, but the label was not bought (the carrier refused, a setting was missing): a rescan goes on
     // at the label step with the session that packed it.
-    const finished = !first && parcels.some((p) => p.status === 'packed') ? await packing.lastDoneSessionOfOrder(trx, order.id) : undefined;
+    const finished =
+      !first && parcels.some((p) => p.status === 'packed')
+        ? await packing.lastDoneSessionOfOrder(trx, order.id)
+        : undefined;
     if (finished) {
       return {
         resumed: true,
@@ -90,7 +128,14 @@ export async function startPackSession(ctx: AppContext, input: StartSessionInput
       };
     }
     if (!first) {
-      throw new ConflictError('pack.nothing_left', localized(`every item of order ${order.platform_order_id} is already packed.`, `订单 ${order.platform_order_id} 的所有商品都已打包。`), order.status);
+      throw new ConflictError(
+        'pack.nothing_left',
+        localized(
+          `every item of order ${order.platform_order_id} is already packed.`,
+          `订单 ${order.platform_order_id} 的所有商品都已打包。`,
+        ),
+        order.status,
+      );
     }
     const id = await packing.insertSession(trx, {
       order_id: order.id,
@@ -107,7 +152,19 @@ export async function startPackSession(ctx: AppContext, input: StartSessionInput
       version: 1,
     });
     await orderStore.appendEvents(trx, [
-      timelineEvent({ orderId: order.id, at: now, actor, kind: 'packing_started', reason: input.station ? `station ${input.station}` : null, data: JSON.stringify({ session_id: id, station: input.station ?? null, packer: input.packer ?? null, ...(input.station ? { message: localized(`station ${input.station}`, `工位 ${input.station}`) } : {}) }) }),
+      timelineEvent({
+        orderId: order.id,
+        at: now,
+        actor,
+        kind: 'packing_started',
+        reason: input.station ? `station ${input.station}` : null,
+        data: JSON.stringify({
+          session_id: id,
+          station: input.station ?? null,
+          packer: input.packer ?? null,
+          ...(input.station ? { message: localized(`station ${input.station}`, `工位 ${input.station}`) } : {}),
+        }),
+      }),
     ]);
     const session = (await packing.getSession(trx, id, false))!;
     const view = await sessionView(trx, session);
@@ -138,12 +195,19 @@ function decideSession(session: PackSessionRow, action: PackSessionAction, doing
   const why: Record<string, Localized> = {
     scanning: localized('items are still being scanned', '商品仍在扫描中'),
     weighing: localized('the packed parcel must be weighed first', '已装好的包裹需要先称重'),
-    held: localized('the parcel is held for a weight check: re-weigh it or accept it with a reason', '包裹因重量异常暂停：请重新称重或填写理由放行'),
+    held: localized(
+      'the parcel is held for a weight check: re-weigh it or accept it with a reason',
+      '包裹因重量异常暂停：请重新称重或填写理由放行',
+    ),
     done: localized('the session is finished', '会话已完成'),
     cancelled: localized('the session was cancelled', '会话已取消'),
   };
   const reason = why[session.status] ?? localized(session.status, session.status);
-  throw new ConflictError('pack.session_state', localized(`Cannot ${doing.en} now: ${reason.en}.`, `现在不能${doing['zh-CN']}：${reason['zh-CN']}。`), session.status);
+  throw new ConflictError(
+    'pack.session_state',
+    localized(`Cannot ${doing.en} now: ${reason.en}.`, `现在不能${doing['zh-CN']}：${reason['zh-CN']}。`),
+    session.status,
+  );
 }
 
 /** What each move is, in the refusal's words. */
@@ -173,9 +237,20 @@ async function moveSession(
   return moved;
 }
 
-async function saveSession(trx: Executor, session: PackSessionRow, changes: Partial<Omit<PackSessionRow, 'id' | 'version'>>): Promise<PackSessionRow> {
+async function saveSession(
+  trx: Executor,
+  session: PackSessionRow,
+  changes: Partial<Omit<PackSessionRow, 'id' | 'version'>>,
+): Promise<PackSessionRow> {
   if (!(await packing.updateSession(trx, session.id, session.version, changes))) {
-    throw new ConflictError('pack.session_changed', localized('the session changed meanwhile (another scan?): scan again.', '会话已被修改（另一次扫描？）：请重新扫描。'), session.status);
+    throw new ConflictError(
+      'pack.session_changed',
+      localized(
+        'the session changed meanwhile (another scan?): scan again.',
+        '会话已被修改（另一次扫描？）：请重新扫描。',
+      ),
+      session.status,
+    );
   }
   return { ...session, ...changes, version: session.version + 1 };
 }
@@ -195,7 +270,10 @@ export interface ScanOutcome {
  */
 export async function scanItem(ctx: AppContext, sessionId: number, code: string, actor: string): Promise<ScanOutcome> {
   const scanned = code.trim();
-  if (!scanned) throw new ValidationError([{ row: 0, field: 'code', message: localized('the scanned code is empty.', '扫描的条码为空。') }]);
+  if (!scanned)
+    throw new ValidationError([
+      { row: 0, field: 'code', message: localized('the scanned code is empty.', '扫描的条码为空。') },
+    ]);
   const now = ctx.now();
   const outcome = await ctx.store.db.transaction().execute(async (trx) => {
     let session = await lockSession(ctx, trx, sessionId);
@@ -206,9 +284,23 @@ export async function scanItem(ctx: AppContext, sessionId: number, code: string,
     const expected = contentsOf(pkg);
     const counts = await packing.scannedCounts(trx, session.id, parcelId);
     const sku = (await packing.skuForCode(trx, scanned)) ?? (await packing.isCatalogueSku(trx, scanned));
-    const parcels = (await orderStore.getParcels(trx, session.order_id)).filter((p) => p.status !== 'voided' && packages.some((k) => k.parcel_id === p.id));
-    const other = sku === undefined ? undefined : parcels.findIndex((p) => p.id !== parcelId && p.status === 'created' && contentsOf(packages.find((k) => k.parcel_id === p.id)!).some((i) => i.sku === sku));
-    const judgement = judgeScan(expected, counts, { code: scanned, ...(sku !== undefined ? { sku } : {}), ...(other !== undefined && other >= 0 ? { inOtherParcel: other + 1 } : {}) });
+    const parcels = (await orderStore.getParcels(trx, session.order_id)).filter(
+      (p) => p.status !== 'voided' && packages.some((k) => k.parcel_id === p.id),
+    );
+    const other =
+      sku === undefined
+        ? undefined
+        : parcels.findIndex(
+            (p) =>
+              p.id !== parcelId &&
+              p.status === 'created' &&
+              contentsOf(packages.find((k) => k.parcel_id === p.id)!).some((i) => i.sku === sku),
+          );
+    const judgement = judgeScan(expected, counts, {
+      code: scanned,
+      ...(sku !== undefined ? { sku } : {}),
+      ...(other !== undefined && other >= 0 ? { inOtherParcel: other + 1 } : {}),
+    });
     await packing.insertScan(trx, {
       session_id: session.id,
       parcel_id: parcelId,
@@ -228,9 +320,32 @@ export async function scanItem(ctx: AppContext, sessionId: number, code: string,
       const parcel = parcels.find((p) => p.id === parcelId)!;
       const decision = decide(parcelMachine, parcel.status as ParcelState, 'pack', {});
       if (!decision.ok) throw new ConflictError(decision.rule, decision.message, parcel.status);
-      await trx.updateTable('parcels').set({ status: decision.to, packed_at: now, weight_g: pkg.expected_gross_g, updated_at: now }).where('id', '=', parcelId).execute();
+      await trx
+        .updateTable('parcels')
+        .set({ status: decision.to, packed_at: now, weight_g: pkg.expected_gross_g, updated_at: now })
+        .where('id', '=', parcelId)
+        .execute();
       await orderStore.appendEvents(trx, [
-        timelineEvent({ orderId: session.order_id, parcelId, at: now, actor, kind: 'transition', action: 'pack', from: decision.from, to: decision.to, reason: `every item scanned (pack session ${session.id})`, data: JSON.stringify({ session_id: session.id, box: pkg.box_code, contents: expected, message: localized(`every item scanned (pack session ${session.id})`, `每件商品均已扫描（打包任务 ${session.id}）`) }) }),
+        timelineEvent({
+          orderId: session.order_id,
+          parcelId,
+          at: now,
+          actor,
+          kind: 'transition',
+          action: 'pack',
+          from: decision.from,
+          to: decision.to,
+          reason: `every item scanned (pack session ${session.id})`,
+          data: JSON.stringify({
+            session_id: session.id,
+            box: pkg.box_code,
+            contents: expected,
+            message: localized(
+              `every item scanned (pack session ${session.id})`,
+              `每件商品均已扫描（打包任务 ${session.id}）`,
+            ),
+          }),
+        }),
       ]);
       session = await moveSession(trx, session, 'pack_parcel', { updated_at: now });
       packed = true;
@@ -251,7 +366,10 @@ export async function scanItem(ctx: AppContext, sessionId: number, code: string,
     });
   }
   const message = outcome.packed
-    ? localized(`${judgement.message.en} Parcel ${session.current!.position} packed: weigh it (expected ${session.current!.expectedGrossG} g).`, `${judgement.message['zh-CN']} 第 ${session.current!.position} 个包裹已装好：请称重（应为 ${session.current!.expectedGrossG} 克）。`)
+    ? localized(
+        `${judgement.message.en} Parcel ${session.current!.position} packed: weigh it (expected ${session.current!.expectedGrossG} g).`,
+        `${judgement.message['zh-CN']} 第 ${session.current!.position} 个包裹已装好：请称重（应为 ${session.current!.expectedGrossG} 克）。`,
+      )
     : judgement.message;
   return { accepted: true, sku: judgement.sku, parcelPacked: outcome.packed, message, session };
 }
@@ -269,9 +387,20 @@ export interface WeighOutcome {
   session: PackSessionView;
 }
 
-export async function recordWeight(ctx: AppContext, sessionId: number, input: WeighInput, actor: string): Promise<WeighOutcome> {
+export async function recordWeight(
+  ctx: AppContext,
+  sessionId: number,
+  input: WeighInput,
+  actor: string,
+): Promise<WeighOutcome> {
   if (!Number.isInteger(input.grams) || input.grams <= 0 || input.grams > 1_000_000) {
-    throw new ValidationError([{ row: 0, field: 'grams', message: localized('the weight must be whole grams above 0.', '重量须为大于 0 的整数克。') }]);
+    throw new ValidationError([
+      {
+        row: 0,
+        field: 'grams',
+        message: localized('the weight must be whole grams above 0.', '重量须为大于 0 的整数克。'),
+      },
+    ]);
   }
   const reason = input.overrideReason?.trim();
   const now = ctx.now();
@@ -284,20 +413,60 @@ export async function recordWeight(ctx: AppContext, sessionId: number, input: We
     const pkg = (await packing.packagesOf(trx, [parcelId]))[0]!;
     const tolerance = { basisPoints: session.tolerance_bp, minG: session.tolerance_min_g };
     const judgement = judgeWeight(pkg.expected_gross_g, input.grams, tolerance);
-    const facts = { session_id: session.id, measured_g: input.grams, expected_g: pkg.expected_gross_g, range: judgement.range };
+    const facts = {
+      session_id: session.id,
+      measured_g: input.grams,
+      expected_g: pkg.expected_gross_g,
+      range: judgement.range,
+    };
     // The scale's judgement in both languages (the timeline shows it); an override's reason is the packer's own text.
     const data = JSON.stringify(judgement.ok || !reason ? { ...facts, message: judgement.message } : facts);
     if (!judgement.ok && !reason) {
       await packing.updatePackageWeight(trx, parcelId, input.grams, 'held', judgement.message.en, now);
-      await orderStore.appendEvents(trx, [timelineEvent({ orderId: session.order_id, parcelId, at: now, actor, kind: 'parcel_held', reason: judgement.message.en, data })]);
+      await orderStore.appendEvents(trx, [
+        timelineEvent({
+          orderId: session.order_id,
+          parcelId,
+          at: now,
+          actor,
+          kind: 'parcel_held',
+          reason: judgement.message.en,
+          data,
+        }),
+      ]);
       session = await moveSession(trx, session, 'hold', { updated_at: now });
-      return { judgement, held: true, overridden: false, session: await sessionView(trx, session), next: undefined as Localized | undefined };
+      return {
+        judgement,
+        held: true,
+        overridden: false,
+        session: await sessionView(trx, session),
+        next: undefined as Localized | undefined,
+      };
     }
     const overridden = !judgement.ok;
-    await packing.updatePackageWeight(trx, parcelId, input.grams, overridden ? 'overridden' : 'ok', overridden ? reason! : null, now);
-    await trx.updateTable('parcels').set({ weight_g: input.grams, updated_at: now }).where('id', '=', parcelId).execute();
+    await packing.updatePackageWeight(
+      trx,
+      parcelId,
+      input.grams,
+      overridden ? 'overridden' : 'ok',
+      overridden ? reason! : null,
+      now,
+    );
+    await trx
+      .updateTable('parcels')
+      .set({ weight_g: input.grams, updated_at: now })
+      .where('id', '=', parcelId)
+      .execute();
     const events: NewOrderEventRow[] = [
-      timelineEvent({ orderId: session.order_id, parcelId, at: now, actor, kind: overridden ? 'weight_override' : 'parcel_weighed', reason: overridden ? reason! : judgement.message.en, data }),
+      timelineEvent({
+        orderId: session.order_id,
+        parcelId,
+        at: now,
+        actor,
+        kind: overridden ? 'weight_override' : 'parcel_weighed',
+        reason: overridden ? reason! : judgement.message.en,
+        data,
+      }),
     ];
     // Next planned parcel of the order, or the end of the session.
     const parcels = await planView(trx, session.order_id);
@@ -305,9 +474,18 @@ export async function recordWeight(ctx: AppContext, sessionId: number, input: We
     let nextMessage: Localized;
     if (next) {
       session = await moveSession(trx, session, 'next_parcel', { current_parcel_id: next.parcelId, updated_at: now });
-      nextMessage = localized(`Next: parcel ${next.position} of ${next.of}, box ${next.box}.`, `下一个：第 ${next.position}/${next.of} 个包裹，箱子 ${next.box}。`);
+      nextMessage = localized(
+        `Next: parcel ${next.position} of ${next.of}, box ${next.box}.`,
+        `下一个：第 ${next.position}/${next.of} 个包裹，箱子 ${next.box}。`,
+      );
     } else {
-      session = await moveSession(trx, session, 'finish', { finished_at: now, updated_at: now }, { now, actor, events });
+      session = await moveSession(
+        trx,
+        session,
+        'finish',
+        { finished_at: now, updated_at: now },
+        { now, actor, events },
+      );
       nextMessage = localized('Every parcel of the order is packed and weighed.', '该订单的所有包裹都已打包并称重。');
     }
     await orderStore.appendEvents(trx, events);
@@ -324,9 +502,17 @@ export async function recordWeight(ctx: AppContext, sessionId: number, input: We
     });
   }
   const head = outcome.overridden
-    ? localized(`Accepted outside the range (${outcome.judgement.measuredG} g; expected ${outcome.judgement.range.minG}–${outcome.judgement.range.maxG} g): ${reason}.`, `超出范围但已放行（${outcome.judgement.measuredG} 克；应为 ${outcome.judgement.range.minG}–${outcome.judgement.range.maxG} 克）：${reason}。`)
+    ? localized(
+        `Accepted outside the range (${outcome.judgement.measuredG} g; expected ${outcome.judgement.range.minG}–${outcome.judgement.range.maxG} g): ${reason}.`,
+        `超出范围但已放行（${outcome.judgement.measuredG} 克；应为 ${outcome.judgement.range.minG}–${outcome.judgement.range.maxG} 克）：${reason}。`,
+      )
     : outcome.judgement.message;
-  return { ok: true, overridden: outcome.overridden, message: localized(`${head.en} ${outcome.next!.en}`, `${head['zh-CN']}${outcome.next!['zh-CN']}`), session: outcome.session };
+  return {
+    ok: true,
+    overridden: outcome.overridden,
+    message: localized(`${head.en} ${outcome.next!.en}`, `${head['zh-CN']}${outcome.next!['zh-CN']}`),
+    session: outcome.session,
+  };
 }
 
 /**
@@ -346,38 +532,91 @@ async function repeatedWeighing(trx: Executor, session: PackSessionRow, grams: n
   if (!last?.data || last.parcel_id === null) return undefined;
   const data = JSON.parse(last.data) as { session_id?: number; measured_g?: number };
   if (data.session_id !== session.id || data.measured_g !== grams) return undefined;
-  if (session.status === 'scanning' && session.current_parcel_id !== null && (await packing.scannedCounts(trx, session.id, session.current_parcel_id)).size > 0) return undefined;
+  if (
+    session.status === 'scanning' &&
+    session.current_parcel_id !== null &&
+    (await packing.scannedCounts(trx, session.id, session.current_parcel_id)).size > 0
+  )
+    return undefined;
   const pkg = (await packing.packagesOf(trx, [last.parcel_id]))[0]!;
-  const judgement = judgeWeight(pkg.expected_gross_g, grams, { basisPoints: session.tolerance_bp, minG: session.tolerance_min_g });
+  const judgement = judgeWeight(pkg.expected_gross_g, grams, {
+    basisPoints: session.tolerance_bp,
+    minG: session.tolerance_min_g,
+  });
   const parcels = await planView(trx, session.order_id);
   const next = parcels.find((p) => p.parcelId === session.current_parcel_id && session.status === 'scanning');
   const nextMessage = next
-    ? localized(`Next: parcel ${next.position} of ${next.of}, box ${next.box}.`, `下一个：第 ${next.position}/${next.of} 个包裹，箱子 ${next.box}。`)
+    ? localized(
+        `Next: parcel ${next.position} of ${next.of}, box ${next.box}.`,
+        `下一个：第 ${next.position}/${next.of} 个包裹，箱子 ${next.box}。`,
+      )
     : localized('Every parcel of the order is packed and weighed.', '该订单的所有包裹都已打包并称重。');
-  return { judgement, held: false, overridden: last.kind === 'weight_override', session: await sessionView(trx, session), next: nextMessage as Localized | undefined };
+  return {
+    judgement,
+    held: false,
+    overridden: last.kind === 'weight_override',
+    session: await sessionView(trx, session),
+    next: nextMessage as Localized | undefined,
+  };
 }
 
 /** Stops a session: items scanned into the unfinished parcel are discarded (the next session starts it over). */
-export async function cancelPackSession(ctx: AppContext, sessionId: number, reason: string, actor: string): Promise<PackSessionView> {
+export async function cancelPackSession(
+  ctx: AppContext,
+  sessionId: number,
+  reason: string,
+  actor: string,
+): Promise<PackSessionView> {
   const now = ctx.now();
   return ctx.store.db.transaction().execute(async (trx) => {
     let session = await lockSession(ctx, trx, sessionId);
     const events: NewOrderEventRow[] = [];
-    session = await moveSession(trx, session, 'cancel', { finished_at: now, updated_at: now }, { now, actor, reason, events });
+    session = await moveSession(
+      trx,
+      session,
+      'cancel',
+      { finished_at: now, updated_at: now },
+      { now, actor, reason, events },
+    );
     await orderStore.appendEvents(trx, events);
     return sessionView(trx, session);
   });
 }
 
-export async function getPackSession(ctx: AppContext, sessionId: number): Promise<PackSessionView & { scans: Array<{ at: string | null; code: string; sku: string | null; accepted: boolean; refusal: string | null; parcel_id: number | null }> }> {
+export async function getPackSession(
+  ctx: AppContext,
+  sessionId: number,
+): Promise<
+  PackSessionView & {
+    scans: Array<{
+      at: string | null;
+      code: string;
+      sku: string | null;
+      accepted: boolean;
+      refusal: string | null;
+      parcel_id: number | null;
+    }>;
+  }
+> {
   const session = await packing.getSession(ctx.store.db, sessionId, false);
-  if (!session) throw new NotFoundError(localized(`pack session ${sessionId} not found.`, `未找到打包会话 ${sessionId}。`));
+  if (!session)
+    throw new NotFoundError(localized(`pack session ${sessionId} not found.`, `未找到打包会话 ${sessionId}。`));
   const view = await sessionView(ctx.store.db, session);
-  const scans = (await packing.scansOfSession(ctx.store.db, sessionId)).map((s) => ({ at: toIso(s.at), code: s.code, sku: s.sku, accepted: s.accepted === 1, refusal: s.refusal, parcel_id: s.parcel_id }));
+  const scans = (await packing.scansOfSession(ctx.store.db, sessionId)).map((s) => ({
+    at: toIso(s.at),
+    code: s.code,
+    sku: s.sku,
+    accepted: s.accepted === 1,
+    refusal: s.refusal,
+    parcel_id: s.parcel_id,
+  }));
   return { ...view, scans };
 }
 
-export async function listPackSessions(ctx: AppContext, filter: { open?: boolean; shopIds?: string[]; limit?: number }): Promise<PackSessionView[]> {
+export async function listPackSessions(
+  ctx: AppContext,
+  filter: { open?: boolean; shopIds?: string[]; limit?: number },
+): Promise<PackSessionView[]> {
   const rows = await packing.listSessions(ctx.store.db, filter);
   const views: PackSessionView[] = [];
   for (const row of rows) views.push(await sessionView(ctx.store.db, row));
@@ -395,6 +634,11 @@ export async function orderPacking(ctx: AppContext, orderId: number) {
   if (!order) throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
   const parcels = await planView(ctx.store.db, orderId);
   const open = await packing.openSessionOfOrder(ctx.store.db, orderId);
-  return { orderId, platformOrderId: order.platform_order_id, beingPacked: open !== undefined, openSessionId: open?.id ?? null, parcels };
+  return {
+    orderId,
+    platformOrderId: order.platform_order_id,
+    beingPacked: open !== undefined,
+    openSessionId: open?.id ?? null,
+    parcels,
+  };
 }
-

@@ -64,7 +64,9 @@ function toBox(row: BoxRow): Box {
   return {
     code: row.code,
     innerMm: [row.inner_length_mm, row.inner_width_mm, row.inner_height_mm],
-    ...(row.outer_length_mm !== null ? { outerMm: [row.outer_length_mm, row.outer_width_mm!, row.outer_height_mm!] as const } : {}),
+    ...(row.outer_length_mm !== null
+      ? { outerMm: [row.outer_length_mm, row.outer_width_mm!, row.outer_height_mm!] as const }
+      : {}),
     maxWeightG: row.max_weight_g,
     tareG: row.tare_g,
     cost: row.cost,
@@ -123,28 +125,62 @@ export interface PackOutcome {
 }
 
 /** Builds the plan for what is left to pack (ValidationError naming missing sizes or boxes; 409 when nothing fits). */
-async function choosePlan(trx: Executor, order: OrderRow, packages: ParcelPackageRow[], liveParcelIds: Set<number>): Promise<{ result: PackingResult; currency: string } | undefined> {
+async function choosePlan(
+  trx: Executor,
+  order: OrderRow,
+  packages: ParcelPackageRow[],
+  liveParcelIds: Set<number>,
+): Promise<{ result: PackingResult; currency: string } | undefined> {
   const lines = await orderStore.getOrderLines(trx, order.id);
-  const mappings = await packing.mappingsFor(trx, order.shop_id, lines.map((l) => l.sku));
+  const mappings = await packing.mappingsFor(
+    trx,
+    order.shop_id,
+    lines.map((l) => l.sku),
+  );
   const wanted = sellerUnits(lines, mappings);
   const taken = packages.filter((p) => liveParcelIds.has(p.parcel_id)).flatMap(contentsOf);
   const remaining = subtractItems(wanted, taken);
   if (remaining.length === 0) return undefined;
   const issues: ImportIssue[] = [];
-  const dims = new Map((await packing.getSkuDimensions(trx, remaining.map((i) => i.sku))).map((d) => [d.sku, d]));
+  const dims = new Map(
+    (
+      await packing.getSkuDimensions(
+        trx,
+        remaining.map((i) => i.sku),
+      )
+    ).map((d) => [d.sku, d]),
+  );
   const missing = remaining.filter((i) => !dims.has(i.sku)).map((i) => i.sku);
   if (missing.length) {
-    issues.push(missingSetting('sku', 'settings/skus', localized(`No size and weight for ${missing.join(', ')}`, `缺少 ${missing.join('、')} 的尺寸和重量`), missing));
+    issues.push(
+      missingSetting(
+        'sku',
+        'settings/skus',
+        localized(`No size and weight for ${missing.join(', ')}`, `缺少 ${missing.join('、')} 的尺寸和重量`),
+        missing,
+      ),
+    );
   }
   const boxes = await packing.listBoxes(trx, order.shop_id, true);
   if (boxes.length === 0) {
-    issues.push(missingSetting('boxes', 'settings/boxes', localized(`Shop ${order.shop_id} has no boxes to pack into`, `店铺 ${order.shop_id} 没有可用的箱子`)));
+    issues.push(
+      missingSetting(
+        'boxes',
+        'settings/boxes',
+        localized(`Shop ${order.shop_id} has no boxes to pack into`, `店铺 ${order.shop_id} 没有可用的箱子`),
+      ),
+    );
   }
   if (issues.length) throw new ValidationError(issues);
   const result = chooseBoxes(
     remaining.map((item) => {
       const d = dims.get(item.sku)!;
-      return { sku: item.sku, dimsMm: [d.length_mm, d.width_mm, d.height_mm] as const, weightG: d.weight_g, quantity: item.quantity };
+      return {
+        sku: item.sku,
+        dimsMm: [d.length_mm, d.width_mm, d.height_mm] as const,
+        weightG: d.weight_g,
+        quantity: item.quantity,
+      };
     }),
     boxes.map(toBox),
   );
@@ -155,11 +191,35 @@ async function choosePlan(trx: Executor, order: OrderRow, packages: ParcelPackag
 }
 
 /** Creates the parcels of a plan (state `created`), their packages and events. */
-async function createPlannedParcels(trx: Executor, order: OrderRow, plan: { result: PackingResult; currency: string }, now: number, actor: string): Promise<void> {
+async function createPlannedParcels(
+  trx: Executor,
+  order: OrderRow,
+  plan: { result: PackingResult; currency: string },
+  now: number,
+  actor: string,
+): Promise<void> {
   const { result, currency } = plan;
   const inserted = await trx
     .insertInto('parcels')
-    .values(result.parcels.map(() => ({ order_id: order.id, shop_id: order.shop_id, status: 'created', carrier: null, service: null, tracking_number: null, weight_g: null, packed_at: null, labelled_at: null, handed_over_at: null, tracking_uploaded_at: null, first_scan_at: null, delivered_at: null, created_at: now, updated_at: now })))
+    .values(
+      result.parcels.map(() => ({
+        order_id: order.id,
+        shop_id: order.shop_id,
+        status: 'created',
+        carrier: null,
+        service: null,
+        tracking_number: null,
+        weight_g: null,
+        packed_at: null,
+        labelled_at: null,
+        handed_over_at: null,
+        tracking_uploaded_at: null,
+        first_scan_at: null,
+        delivered_at: null,
+        created_at: now,
+        updated_at: now,
+      })),
+    )
     .returning('id')
     .execute();
   // Ids are drawn in VALUES order within one statement; RETURNING's row order is not promised.
@@ -172,7 +232,24 @@ async function createPlannedParcels(trx: Executor, order: OrderRow, plan: { resu
       for (const p of parcel.placements) contents.set(p.sku, (contents.get(p.sku) ?? 0) + 1);
       const items = [...contents].map(([sku, quantity]) => ({ sku, quantity }));
       events.push(
-        timelineEvent({ orderId: order.id, parcelId: ids[i]!, at: now, actor, kind: 'parcel_created', to: 'created', reason: `box ${parcel.box.code}${result.parcels.length > 1 ? ` (${i + 1} of ${result.parcels.length})` : ''}`, data: JSON.stringify({ box: parcel.box.code, contents: items, expected_gross_g: parcel.grossWeightG, message: localized(`box ${parcel.box.code}${result.parcels.length > 1 ? ` (${i + 1} of ${result.parcels.length})` : ''}`, `箱子 ${parcel.box.code}${result.parcels.length > 1 ? `（共 ${result.parcels.length} 个中的第 ${i + 1} 个）` : ''}`) }) }),
+        timelineEvent({
+          orderId: order.id,
+          parcelId: ids[i]!,
+          at: now,
+          actor,
+          kind: 'parcel_created',
+          to: 'created',
+          reason: `box ${parcel.box.code}${result.parcels.length > 1 ? ` (${i + 1} of ${result.parcels.length})` : ''}`,
+          data: JSON.stringify({
+            box: parcel.box.code,
+            contents: items,
+            expected_gross_g: parcel.grossWeightG,
+            message: localized(
+              `box ${parcel.box.code}${result.parcels.length > 1 ? ` (${i + 1} of ${result.parcels.length})` : ''}`,
+              `箱子 ${parcel.box.code}${result.parcels.length > 1 ? `（共 ${result.parcels.length} 个中的第 ${i + 1} 个）` : ''}`,
+            ),
+          }),
+        }),
       );
       return {
         parcel_id: ids[i]!,
@@ -194,14 +271,36 @@ async function createPlannedParcels(trx: Executor, order: OrderRow, plan: { resu
       };
     }),
   );
-  events.push(timelineEvent({ orderId: order.id, at: now, actor, kind: 'packing_planned', reason: result.message.en, data: JSON.stringify({ message: result.message, split: result.split, boxes: result.parcels.map((p) => p.box.code), box_cost: { amount: result.boxCost, currency }, exact: result.exact }) }));
+  events.push(
+    timelineEvent({
+      orderId: order.id,
+      at: now,
+      actor,
+      kind: 'packing_planned',
+      reason: result.message.en,
+      data: JSON.stringify({
+        message: result.message,
+        split: result.split,
+        boxes: result.parcels.map((p) => p.box.code),
+        box_cost: { amount: result.boxCost, currency },
+        exact: result.exact,
+      }),
+    }),
+  );
   await orderStore.appendEvents(trx, events);
 }
 
 /** The order's parcels that `pack` planned (not voided), with box, contents and weights, in parcel order. */
 export async function planView(trx: Executor, orderId: number): Promise<PlannedParcel[]> {
   const parcels = (await orderStore.getParcels(trx, orderId)).filter((p) => p.status !== 'voided');
-  const packages = new Map((await packing.packagesOf(trx, parcels.map((p) => p.id))).map((p) => [p.parcel_id, p]));
+  const packages = new Map(
+    (
+      await packing.packagesOf(
+        trx,
+        parcels.map((p) => p.id),
+      )
+    ).map((p) => [p.parcel_id, p]),
+  );
   const planned = parcels.filter((p) => packages.has(p.id));
   return planned.map((parcel, i) => {
     const pkg = packages.get(parcel.id)!;
@@ -223,7 +322,10 @@ export async function planView(trx: Executor, orderId: number): Promise<PlannedP
 }
 
 /** The plan `pack` would make for what is left to pack, without writing it (undefined: nothing is left). */
-export async function previewPacking(db: Executor, order: OrderRow): Promise<{ result: PackingResult; currency: string } | undefined> {
+export async function previewPacking(
+  db: Executor,
+  order: OrderRow,
+): Promise<{ result: PackingResult; currency: string } | undefined> {
   const parcels = await orderStore.getParcels(db, order.id);
   const packages = await packing.packagesOfOrder(db, order.id);
   return choosePlan(db, order, packages, new Set(parcels.filter((p) => p.status !== 'voided').map((p) => p.id)));
@@ -233,7 +335,12 @@ export async function previewPacking(db: Executor, order: OrderRow): Promise<{ r
  * Plans and creates the parcels for what is left to pack. Idempotent: while planned parcels are still `created`,
  * they are the answer (`replan` voids them through the parcel machine and plans again).
  */
-export async function packOrder(ctx: AppContext, orderId: number, actor: string, options: { replan?: boolean } = {}): Promise<PackOutcome> {
+export async function packOrder(
+  ctx: AppContext,
+  orderId: number,
+  actor: string,
+  options: { replan?: boolean } = {},
+): Promise<PackOutcome> {
   const now = ctx.now();
   return ctx.store.db.transaction().execute(async (trx) => {
     const order = await lockOrder(ctx, trx, orderId);
@@ -243,33 +350,75 @@ export async function packOrder(ctx: AppContext, orderId: number, actor: string,
     const split = parcels.filter((p) => p.status === 'created').length > 1;
     const pending = parcels.filter((p) => p.status === 'created');
     const message = created ?? describePlan(pending);
-    return { orderId: order.id, platformOrderId: order.platform_order_id, created: created !== undefined, split, message, parcels };
+    return {
+      orderId: order.id,
+      platformOrderId: order.platform_order_id,
+      created: created !== undefined,
+      split,
+      message,
+      parcels,
+    };
   });
 }
 
 export function describePlan(parcels: PlannedParcel[]): Localized {
   if (parcels.length === 0) return localized('Everything is packed.', '已全部打包。');
-  const list = parcels.map((p) => `${p.box} (${p.contents.reduce((n, i) => n + i.quantity, 0)}, ${p.expectedGrossG} g)`).join(', ');
+  const list = parcels
+    .map((p) => `${p.box} (${p.contents.reduce((n, i) => n + i.quantity, 0)}, ${p.expectedGrossG} g)`)
+    .join(', ');
   return parcels.length > 1
-    ? localized(`Already planned, split into ${parcels.length} parcels: ${list}.`, `已有装箱计划，拆分为 ${parcels.length} 个包裹：${list}。`)
+    ? localized(
+        `Already planned, split into ${parcels.length} parcels: ${list}.`,
+        `已有装箱计划，拆分为 ${parcels.length} 个包裹：${list}。`,
+      )
     : localized(`Already planned: ${list}.`, `已有装箱计划：${list}。`);
 }
 
 /** Makes sure the order has planned parcels for everything not yet packed; returns the new plan's message if it made one. */
-export async function ensurePlan(ctx: AppContext, trx: Executor, order: OrderRow, now: number, actor: string, replan: boolean): Promise<Localized | undefined> {
+export async function ensurePlan(
+  ctx: AppContext,
+  trx: Executor,
+  order: OrderRow,
+  now: number,
+  actor: string,
+  replan: boolean,
+): Promise<Localized | undefined> {
   let parcels = await orderStore.getParcels(trx, order.id);
   let packages = await packing.packagesOfOrder(trx, order.id);
   const packaged = new Set(packages.map((p) => p.parcel_id));
   if (replan) {
     if (await packing.openSessionOfOrder(trx, order.id)) {
-      throw new ConflictError('pack.session_open', localized('a packer is working on this order: finish or cancel the pack session first.', '该订单正在打包：请先完成或取消打包会话。'), order.status);
+      throw new ConflictError(
+        'pack.session_open',
+        localized(
+          'a packer is working on this order: finish or cancel the pack session first.',
+          '该订单正在打包：请先完成或取消打包会话。',
+        ),
+        order.status,
+      );
     }
     const events: NewOrderEventRow[] = [];
     for (const parcel of parcels.filter((p) => p.status === 'created' && packaged.has(p.id))) {
       const decision = decide(parcelMachine, parcel.status as ParcelState, 'void', {});
       if (!decision.ok) throw new ConflictError(decision.rule, decision.message, parcel.status);
-      await trx.updateTable('parcels').set({ status: decision.to, updated_at: now }).where('id', '=', parcel.id).execute();
-      events.push(timelineEvent({ orderId: order.id, parcelId: parcel.id, at: now, actor, kind: 'transition', action: 'void', from: decision.from, to: decision.to, reason: 'packing planned again' }));
+      await trx
+        .updateTable('parcels')
+        .set({ status: decision.to, updated_at: now })
+        .where('id', '=', parcel.id)
+        .execute();
+      events.push(
+        timelineEvent({
+          orderId: order.id,
+          parcelId: parcel.id,
+          at: now,
+          actor,
+          kind: 'transition',
+          action: 'void',
+          from: decision.from,
+          to: decision.to,
+          reason: 'packing planned again',
+        }),
+      );
     }
     await orderStore.appendEvents(trx, events);
     parcels = await orderStore.getParcels(trx, order.id);

@@ -23,18 +23,39 @@ function issue(field: string, en: string, zh: string, row = 0): ImportIssue {
 
 function checkDims(field: string, dims: readonly number[] | undefined, issues: ImportIssue[], row = 0): void {
   if (!dims || dims.length !== 3 || !dims.every((d) => Number.isInteger(d) && d > 0 && d <= MAX_MM)) {
-    issues.push(issue(field, `${field} must be three whole millimetres from 1 to ${MAX_MM} (length, width, height).`, `${field} 须为 3 个 1–${MAX_MM} 的整数毫米值（长、宽、高）。`, row));
+    issues.push(
+      issue(
+        field,
+        `${field} must be three whole millimetres from 1 to ${MAX_MM} (length, width, height).`,
+        `${field} 须为 3 个 1–${MAX_MM} 的整数毫米值（长、宽、高）。`,
+        row,
+      ),
+    );
   }
 }
 
-function checkGrams(field: string, value: number | undefined, issues: ImportIssue[], allowZero: boolean, row = 0): void {
+function checkGrams(
+  field: string,
+  value: number | undefined,
+  issues: ImportIssue[],
+  allowZero: boolean,
+  row = 0,
+): void {
   if (value === undefined || !Number.isInteger(value) || value < (allowZero ? 0 : 1) || value > MAX_G) {
-    issues.push(issue(field, `${field} must be whole grams from ${allowZero ? 0 : 1} to ${MAX_G}.`, `${field} 须为 ${allowZero ? 0 : 1}–${MAX_G} 的整数克。`, row));
+    issues.push(
+      issue(
+        field,
+        `${field} must be whole grams from ${allowZero ? 0 : 1} to ${MAX_G}.`,
+        `${field} 须为 ${allowZero ? 0 : 1}–${MAX_G} 的整数克。`,
+        row,
+      ),
+    );
   }
 }
 
 async function requireShop(ctx: AppContext, shopId: string): Promise<void> {
-  if (!(await orderStore.findShop(ctx.store.db, shopId))) throw new NotFoundError(localized(`shop ${shopId} not found.`, `未找到店铺 ${shopId}。`));
+  if (!(await orderStore.findShop(ctx.store.db, shopId)))
+    throw new NotFoundError(localized(`shop ${shopId} not found.`, `未找到店铺 ${shopId}。`));
 }
 
 export interface BoxInput {
@@ -51,26 +72,55 @@ export interface BoxInput {
 
 export async function defineBox(ctx: AppContext, shopId: string, input: BoxInput): Promise<BoxRow> {
   const issues: ImportIssue[] = [];
-  if (!CODE.test(input.code)) issues.push(issue('code', `box code "${input.code}" must be 1–64 letters, digits or . _ : - /.`, `箱子编号「${input.code}」须为 1–64 个字母、数字或 . _ : - /。`));
+  if (!CODE.test(input.code))
+    issues.push(
+      issue(
+        'code',
+        `box code "${input.code}" must be 1–64 letters, digits or . _ : - /.`,
+        `箱子编号「${input.code}」须为 1–64 个字母、数字或 . _ : - /。`,
+      ),
+    );
   checkDims('inner_mm', input.innerMm, issues);
   if (input.outerMm) {
     checkDims('outer_mm', input.outerMm, issues);
     const inner = [...input.innerMm].sort((a, b) => a - b);
     const outer = [...input.outerMm].sort((a, b) => a - b);
-    if (!issues.length && outer.some((o, i) => o < inner[i]!)) issues.push(issue('outer_mm', 'the outer size cannot be smaller than the inner size.', '外尺寸不能小于内尺寸。'));
+    if (!issues.length && outer.some((o, i) => o < inner[i]!))
+      issues.push(issue('outer_mm', 'the outer size cannot be smaller than the inner size.', '外尺寸不能小于内尺寸。'));
   }
   checkGrams('max_weight_g', input.maxWeightG, issues, false);
   checkGrams('tare_g', input.tareG, issues, true);
-  if (!issues.length && input.tareG >= input.maxWeightG) issues.push(issue('tare_g', 'the tare must be below the maximum gross weight.', '箱子自重必须小于最大毛重。'));
-  if (!Number.isSafeInteger(input.cost) || input.cost < 0) issues.push(issue('cost', 'cost must be whole minor units (e.g. 150 = 1.50).', '成本须为整数最小货币单位（例如 150 = 1.50）。'));
-  if (!isCurrency(input.currency)) issues.push(issue('currency', `"${input.currency}" is not an ISO 4217 currency.`, `「${input.currency}」不是 ISO 4217 币种。`));
+  if (!issues.length && input.tareG >= input.maxWeightG)
+    issues.push(issue('tare_g', 'the tare must be below the maximum gross weight.', '箱子自重必须小于最大毛重。'));
+  if (!Number.isSafeInteger(input.cost) || input.cost < 0)
+    issues.push(
+      issue(
+        'cost',
+        'cost must be whole minor units (e.g. 150 = 1.50).',
+        '成本须为整数最小货币单位（例如 150 = 1.50）。',
+      ),
+    );
+  if (!isCurrency(input.currency))
+    issues.push(
+      issue(
+        'currency',
+        `"${input.currency}" is not an ISO 4217 currency.`,
+        `「${input.currency}」不是 ISO 4217 币种。`,
+      ),
+    );
   if (issues.length) throw new ValidationError(issues);
   await requireShop(ctx, shopId);
   const now = ctx.now();
   return ctx.store.db.transaction().execute(async (trx) => {
     const others = (await packing.listBoxes(trx, shopId)).filter((b) => b.code !== input.code);
     if (others.length && others[0]!.currency !== input.currency) {
-      throw new ValidationError([issue('currency', `the shop's boxes are priced in ${others[0]!.currency}: one catalogue, one currency, so costs compare.`, `该店铺的箱子以 ${others[0]!.currency} 计价：同一目录须使用同一币种，成本才能比较。`)]);
+      throw new ValidationError([
+        issue(
+          'currency',
+          `the shop's boxes are priced in ${others[0]!.currency}: one catalogue, one currency, so costs compare.`,
+          `该店铺的箱子以 ${others[0]!.currency} 计价：同一目录须使用同一币种，成本才能比较。`,
+        ),
+      ]);
     }
     const row: BoxRow = {
       shop_id: shopId,
@@ -125,17 +175,43 @@ export async function setSkuDimensions(ctx: AppContext, inputs: SkuDimensionsInp
   const barcodes = new Map<string, string>();
   inputs.forEach((input, i) => {
     const row = i + 1;
-    if (!CODE.test(input.sku)) issues.push(issue('sku', `SKU "${input.sku}" must be 1–64 letters, digits or . _ : - /.`, `SKU「${input.sku}」须为 1–64 个字母、数字或 . _ : - /。`, row));
+    if (!CODE.test(input.sku))
+      issues.push(
+        issue(
+          'sku',
+          `SKU "${input.sku}" must be 1–64 letters, digits or . _ : - /.`,
+          `SKU「${input.sku}」须为 1–64 个字母、数字或 . _ : - /。`,
+          row,
+        ),
+      );
     checkDims('dims_mm', input.dimsMm, issues, row);
     checkGrams('weight_g', input.weightG, issues, false, row);
     if (input.batteries !== undefined && !(BATTERY_KINDS as readonly string[]).includes(input.batteries)) {
-      issues.push(issue('batteries', `batteries must be ${BATTERY_KINDS.join(', ')}.`, `batteries 须为 ${BATTERY_KINDS.join('、')}。`, row));
+      issues.push(
+        issue(
+          'batteries',
+          `batteries must be ${BATTERY_KINDS.join(', ')}.`,
+          `batteries 须为 ${BATTERY_KINDS.join('、')}。`,
+          row,
+        ),
+      );
     }
     const barcode = input.barcode?.trim();
     if (barcode) {
-      if (!/^[\x21-\x7e]{1,64}$/.test(barcode)) issues.push(issue('barcode', 'a barcode is 1–64 printable ASCII characters.', '条码须为 1–64 个可打印 ASCII 字符。', row));
+      if (!/^[\x21-\x7e]{1,64}$/.test(barcode))
+        issues.push(
+          issue('barcode', 'a barcode is 1–64 printable ASCII characters.', '条码须为 1–64 个可打印 ASCII 字符。', row),
+        );
       const other = barcodes.get(barcode);
-      if (other && other !== input.sku) issues.push(issue('barcode', `barcode ${barcode} is given to ${other} and ${input.sku}: one barcode, one SKU.`, `条码 ${barcode} 同时给了 ${other} 和 ${input.sku}：一个条码只能对应一个 SKU。`, row));
+      if (other && other !== input.sku)
+        issues.push(
+          issue(
+            'barcode',
+            `barcode ${barcode} is given to ${other} and ${input.sku}: one barcode, one SKU.`,
+            `条码 ${barcode} 同时给了 ${other} 和 ${input.sku}：一个条码只能对应一个 SKU。`,
+            row,
+          ),
+        );
       barcodes.set(barcode, input.sku);
     }
   });
@@ -144,7 +220,13 @@ export async function setSkuDimensions(ctx: AppContext, inputs: SkuDimensionsInp
   await ctx.store.db.transaction().execute(async (trx) => {
     // A barcode already on another SKU would make a scan ambiguous.
     // No barcode given: nothing to clash with (a NUL placeholder is refused by PostgreSQL's UTF-8 text).
-    const existing = barcodes.size ? await trx.selectFrom('sku_dimensions').select(['sku', 'barcode']).where('barcode', 'in', [...barcodes.keys()]).execute() : [];
+    const existing = barcodes.size
+      ? await trx
+          .selectFrom('sku_dimensions')
+          .select(['sku', 'barcode'])
+          .where('barcode', 'in', [...barcodes.keys()])
+          .execute()
+      : [];
     const clashes = existing.filter((e) => {
       if (barcodes.get(e.barcode!) === e.sku) return false;
       // Fine when the same request moves that SKU to another barcode.
@@ -152,7 +234,16 @@ export async function setSkuDimensions(ctx: AppContext, inputs: SkuDimensionsInp
       return !(moved && (moved.barcode?.trim() || null) !== e.barcode);
     });
     if (clashes.length) {
-      throw new ValidationError(clashes.map((c) => issue('barcode', `barcode ${c.barcode} already belongs to ${c.sku}.`, `条码 ${c.barcode} 已属于 ${c.sku}。`, inputs.findIndex((i) => i.barcode?.trim() === c.barcode) + 1)));
+      throw new ValidationError(
+        clashes.map((c) =>
+          issue(
+            'barcode',
+            `barcode ${c.barcode} already belongs to ${c.sku}.`,
+            `条码 ${c.barcode} 已属于 ${c.sku}。`,
+            inputs.findIndex((i) => i.barcode?.trim() === c.barcode) + 1,
+          ),
+        ),
+      );
     }
     await packing.upsertSkuDimensions(
       trx,
@@ -177,7 +268,14 @@ export async function listSkuDimensions(ctx: AppContext, skus?: string[]): Promi
 }
 
 export function presentSkuDimensions(s: SkuDimensionsRow) {
-  return { sku: s.sku, dims_mm: [s.length_mm, s.width_mm, s.height_mm], weight_g: s.weight_g, barcode: s.barcode, batteries: s.batteries, liquids: s.liquids === 1 };
+  return {
+    sku: s.sku,
+    dims_mm: [s.length_mm, s.width_mm, s.height_mm],
+    weight_g: s.weight_g,
+    barcode: s.barcode,
+    batteries: s.batteries,
+    liquids: s.liquids === 1,
+  };
 }
 
 export interface SenderInput {
@@ -192,11 +290,21 @@ export interface SenderInput {
 
 export async function setSender(ctx: AppContext, shopId: string, input: SenderInput): Promise<ShopSenderRow> {
   const issues: ImportIssue[] = [];
-  for (const [field, value] of [['name', input.name], ['address_line1', input.addressLine1], ['city', input.city]] as const) {
-    if (!value?.trim() || value.length > 200) issues.push(issue(field, `${field} is required (at most 200 characters).`, `${field} 为必填项（最多 200 个字符）。`));
+  for (const [field, value] of [
+    ['name', input.name],
+    ['address_line1', input.addressLine1],
+    ['city', input.city],
+  ] as const) {
+    if (!value?.trim() || value.length > 200)
+      issues.push(
+        issue(field, `${field} is required (at most 200 characters).`, `${field} 为必填项（最多 200 个字符）。`),
+      );
   }
   const country = input.country?.trim().toUpperCase();
-  if (!/^[A-Z]{2}$/.test(country ?? '')) issues.push(issue('country', 'country must be ISO 3166-1 alpha-2 (e.g. CN).', '国家须为 ISO 3166-1 两位代码（例如 CN）。'));
+  if (!/^[A-Z]{2}$/.test(country ?? ''))
+    issues.push(
+      issue('country', 'country must be ISO 3166-1 alpha-2 (e.g. CN).', '国家须为 ISO 3166-1 两位代码（例如 CN）。'),
+    );
   if (issues.length) throw new ValidationError(issues);
   await requireShop(ctx, shopId);
   const row: ShopSenderRow = {
@@ -220,12 +328,22 @@ export async function getSender(ctx: AppContext, shopId: string): Promise<ShopSe
 }
 
 export function presentSender(row: ShopSenderRow) {
-  return { shop_id: row.shop_id, name: row.name, address_line1: row.address_line1, address_line2: row.address_line2, city: row.city, postcode: row.postcode, country: row.country, phone: row.phone };
+  return {
+    shop_id: row.shop_id,
+    name: row.name,
+    address_line1: row.address_line1,
+    address_line2: row.address_line2,
+    city: row.city,
+    postcode: row.postcode,
+    country: row.country,
+    phone: row.phone,
+  };
 }
 
 /** The buyer's note to the seller, printed on the packing slip; an empty note removes it. */
 export async function setBuyerNote(ctx: AppContext, orderId: number, note: string): Promise<void> {
-  if (note.length > 2_000) throw new ValidationError([issue('note', 'a note is at most 2000 characters.', '备注最多 2000 个字符。')]);
+  if (note.length > 2_000)
+    throw new ValidationError([issue('note', 'a note is at most 2000 characters.', '备注最多 2000 个字符。')]);
   const order = await orderStore.getOrder(ctx.store.db, undefined, orderId);
   if (!order) throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
   await ctx.store.db.transaction().execute((trx) => packing.setBuyerNote(trx, orderId, note.trim(), ctx.now()));

@@ -11,7 +11,15 @@ const P = 1;
 const KEY_LENGTH = 32;
 
 function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => scryptCallback(password.normalize('NFKC'), salt, KEY_LENGTH, { ...options, maxmem: 128 * options.N! * options.r! * 2 }, (error, key) => (error ? reject(error) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scryptCallback(
+      password.normalize('NFKC'),
+      salt,
+      KEY_LENGTH,
+      { ...options, maxmem: 128 * options.N! * options.r! * 2 },
+      (error, key) => (error ? reject(error) : resolve(key)),
+    ),
+  );
 }
 
 export async function hashPassword(password: string): Promise<string> {
@@ -22,7 +30,9 @@ export async function hashPassword(password: string): Promise<string> {
 
 export async function verifyPassword(password: string, stored: string | null): Promise<boolean> {
   // With no stored hash we still spend the same time, so a missing user cannot be told from a wrong password.
-  const [scheme, n, r, p, salt, hash] = (stored ?? `scrypt$${N}$${R}$${P}$${randomBytes(16).toString('base64url')}$`).split('$');
+  const [scheme, n, r, p, salt, hash] = (
+    stored ?? `scrypt$${N}$${R}$${P}$${randomBytes(16).toString('base64url')}$`
+  ).split('$');
   if (scheme !== 'scrypt' || !salt) return false;
   const key = await scrypt(password, Buffer.from(salt, 'base64url'), { N: Number(n), r: Number(r), p: Number(p) });
   const expected = Buffer.from(hash ?? '', 'base64url');

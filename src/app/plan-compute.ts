@@ -5,12 +5,21 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Job } from '../core/schedule';
-import { computeWorkPlan, latenessPenalty, presentWorkPlan, queuesOf, type PlanProblem, type PlanSettings } from './plan';
+import {
+  computeWorkPlan,
+  latenessPenalty,
+  presentWorkPlan,
+  queuesOf,
+  type PlanProblem,
+  type PlanSettings,
+} from './plan';
 
 export type WarmStart = { queues: Array<{ stationId: string; jobIds: string[] }>; timeBudgetMs: number };
 
 /** A problem as it crosses to a thread: structured-cloneable (no functions). */
-export type PlanProblemData = Omit<PlanProblem, 'input'> & { input: Omit<PlanProblem['input'], 'jobs'> & { jobs: Array<Omit<Job, 'penalty'>> } };
+export type PlanProblemData = Omit<PlanProblem, 'input'> & {
+  input: Omit<PlanProblem['input'], 'jobs'> & { jobs: Array<Omit<Job, 'penalty'>> };
+};
 
 export interface PlanTask {
   problem: PlanProblemData;
@@ -44,8 +53,12 @@ export function runPlanTask(task: PlanTask): PlanOutcome {
   const started = performance.now();
   const work = computeWorkPlan({ ...problem, input: { ...problem.input, jobs } }, settings, task.warm);
   return {
-    body: presentWorkPlan(work), queues: queuesOf(work.plan), warmUsed: Boolean(work.plan.warmStart?.used), totalPenalty: work.plan.totalPenalty,
-    jobCount: work.orders.size, computeMs: Math.round(performance.now() - started),
+    body: presentWorkPlan(work),
+    queues: queuesOf(work.plan),
+    warmUsed: Boolean(work.plan.warmStart?.used),
+    totalPenalty: work.plan.totalPenalty,
+    jobCount: work.orders.size,
+    computeMs: Math.round(performance.now() - started),
   };
 }
 

@@ -33,7 +33,13 @@ function planPoolOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Required<
   };
 }
 
-type Pending = { id: number; task: PlanTask; caller?: string; resolve: (o: PlanOutcome) => void; reject: (e: Error) => void };
+type Pending = {
+  id: number;
+  task: PlanTask;
+  caller?: string;
+  resolve: (o: PlanOutcome) => void;
+  reject: (e: Error) => void;
+};
 type Thread = { worker: Worker; busy?: Pending & { timer: NodeJS.Timeout } };
 
 /** The hard limit of one computation: the plan and its three what-if fixes search within a few budgets. */
@@ -48,38 +54,58 @@ export class PlanPool {
   private closed = false;
 
   constructor(options: PlanPoolOptions = {}) {
-    this.options = { ...planPoolOptionsFromEnv(), ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
+    this.options = {
+      ...planPoolOptionsFromEnv(),
+      ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+    };
   }
 
   /** The runner to hand to the use cases. */
   readonly run: PlanRunner = (task, options = {}) => {
     const jobs = task.problem.input.jobs.length;
     if (jobs > this.options.maxJobs) {
-      throw new ValidationError([{
-        row: 0, field: 'warehouse',
-        message: localized(
-          `${jobs} open orders are more than one plan holds (${this.options.maxJobs}): choose a warehouse or a shop in the dashboard's plan view.`,
-          `${jobs} 个未完成订单超过单个计划的上限（${this.options.maxJobs}）：请在仪表板的计划视图中选择一个仓库或店铺。`,
-        ),
-      }]);
+      throw new ValidationError([
+        {
+          row: 0,
+          field: 'warehouse',
+          message: localized(
+            `${jobs} open orders are more than one plan holds (${this.options.maxJobs}): choose a warehouse or a shop in the dashboard's plan view.`,
+            `${jobs} 个未完成订单超过单个计划的上限（${this.options.maxJobs}）：请在仪表板的计划视图中选择一个仓库或店铺。`,
+          ),
+        },
+      ]);
     }
     const caller = options.caller;
     if (caller !== undefined && this.callers.has(caller)) {
-      throw new TooManyAttemptsError(localized('Your previous plan is still being computed: wait for it, then ask again.', '您上一个计划仍在计算中：请等它完成后再试。'), this.retryAfterSeconds(), 'plan_in_progress');
+      throw new TooManyAttemptsError(
+        localized(
+          'Your previous plan is still being computed: wait for it, then ask again.',
+          '您上一个计划仍在计算中：请等它完成后再试。',
+        ),
+        this.retryAfterSeconds(),
+        'plan_in_progress',
+      );
     }
     if (this.queue.length >= this.options.maxQueued) {
-      throw new TooManyAttemptsError(localized('The planner is busy with other plans: try again shortly.', '计划器正忙于其他计划：请稍后再试。'), this.retryAfterSeconds(), 'planner_busy');
+      throw new TooManyAttemptsError(
+        localized('The planner is busy with other plans: try again shortly.', '计划器正忙于其他计划：请稍后再试。'),
+        this.retryAfterSeconds(),
+        'planner_busy',
+      );
     }
     const budget = Math.min(task.settings.timeBudgetMs, this.options.maxBudgetMs);
     const capped: PlanTask = {
-      ...task, settings: { ...task.settings, timeBudgetMs: budget },
+      ...task,
+      settings: { ...task.settings, timeBudgetMs: budget },
       ...(task.warm ? { warm: { ...task.warm, timeBudgetMs: Math.min(task.warm.timeBudgetMs, budget) } } : {}),
     };
     if (caller !== undefined) this.callers.add(caller);
     return new Promise<PlanOutcome>((resolve, reject) => {
       const release = () => caller !== undefined && this.callers.delete(caller);
       this.queue.push({
-        id: this.nextId++, task: capped, ...(caller !== undefined ? { caller } : {}),
+        id: this.nextId++,
+        task: capped,
+        ...(caller !== undefined ? { caller } : {}),
         resolve: (o) => (release(), resolve(o)),
         reject: (e) => (release(), reject(e)),
       });
@@ -104,7 +130,10 @@ export class PlanPool {
       if (!thread && this.threads.length < this.options.threads) thread = this.spawn();
       if (!thread) return;
       const pending = this.queue.shift()!;
-      const timer = setTimeout(() => this.fail(thread!, new Error('the plan took longer than its hard limit')), hardLimitMs(pending.task.settings.timeBudgetMs));
+      const timer = setTimeout(
+        () => this.fail(thread!, new Error('the plan took longer than its hard limit')),
+        hardLimitMs(pending.task.settings.timeBudgetMs),
+      );
       thread.busy = { ...pending, timer };
       try {
         thread.worker.postMessage({ id: pending.id, task: pending.task });
@@ -118,7 +147,9 @@ export class PlanPool {
   }
 
   private spawn(): Thread {
-    const worker = new Worker(new URL('./plan-worker-boot.mjs', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: 512 } });
+    const worker = new Worker(new URL('./plan-worker-boot.mjs', import.meta.url), {
+      resourceLimits: { maxOldGenerationSizeMb: 512 },
+    });
     const thread: Thread = { worker };
     worker.unref();
     worker.on('message', (reply: PlanThreadReply) => {
@@ -155,7 +186,8 @@ export class PlanPool {
     this.closed = true;
     for (const pending of this.queue.splice(0)) pending.reject(new Error('the server is shutting down'));
     const threads = this.threads.splice(0);
-    for (const t of threads) if (t.busy) (clearTimeout(t.busy.timer), t.busy.reject(new Error('the server is shutting down')));
+    for (const t of threads)
+      if (t.busy) clearTimeout(t.busy.timer), t.busy.reject(new Error('the server is shutting down'));
     await Promise.all(threads.map((t) => t.worker.terminate()));
   }
 }

@@ -14,8 +14,20 @@ import { OPEN_ORDER_STATES } from '../core/order';
 import { fineAt, type OrderFacts } from '../core/penalty';
 import { queuedWork, type QueuedWork } from '../core/situation';
 import {
-  dailyInstants, dailyShifts, plan, whatIf, withExtraPickup, withExtraStation, withLaterDeadlines,
-  type Job, type LocalWindow, type Plan, type PlanInput, type PlanOptions, type Scenario, type ScenarioOutcome,
+  dailyInstants,
+  dailyShifts,
+  plan,
+  whatIf,
+  withExtraPickup,
+  withExtraStation,
+  withLaterDeadlines,
+  type Job,
+  type LocalWindow,
+  type Plan,
+  type PlanInput,
+  type PlanOptions,
+  type Scenario,
+  type ScenarioOutcome,
 } from '../core/schedule';
 import { workMinutes, type EstimateInForce } from '../core/work-estimate';
 import { HOUR_MS } from '../core/time';
@@ -114,48 +126,84 @@ export async function planOpenOrders(ctx: AppContext, settings: PlanSettings): P
  */
 async function orderWarehouses(ctx: AppContext, orderIds: readonly number[]): Promise<Map<number, string | undefined>> {
   const db = ctx.store.db;
-  const [reserved, shortfalls, warehouses] = await Promise.all([planning.reservedUnitsByWarehouse(db, orderIds), planning.shortfallsOf(db, orderIds), db.selectFrom('warehouses').select('id').execute()]);
+  const [reserved, shortfalls, warehouses] = await Promise.all([
+    planning.reservedUnitsByWarehouse(db, orderIds),
+    planning.shortfallsOf(db, orderIds),
+    db.selectFrom('warehouses').select('id').execute(),
+  ]);
   const best = new Map<number, { warehouseId: string; units: number }>();
   for (const r of reserved) {
     const b = best.get(r.orderId);
-    if (!b || r.units > b.units || (r.units === b.units && r.warehouseId < b.warehouseId)) best.set(r.orderId, { warehouseId: r.warehouseId, units: r.units });
+    if (!b || r.units > b.units || (r.units === b.units && r.warehouseId < b.warehouseId))
+      best.set(r.orderId, { warehouseId: r.warehouseId, units: r.units });
   }
-  for (const f of shortfalls) if (f.warehouse_id && !best.has(f.order_id)) best.set(f.order_id, { warehouseId: f.warehouse_id, units: 0 });
+  for (const f of shortfalls)
+    if (f.warehouse_id && !best.has(f.order_id)) best.set(f.order_id, { warehouseId: f.warehouse_id, units: 0 });
   const only = warehouses.length === 1 ? warehouses[0]!.id : undefined;
   return new Map(orderIds.map((id) => [id, best.get(id)?.warehouseId ?? only]));
 }
 
 /** Any non-decreasing function of lateness: the policy's fine for that lateness, plus the per-hour cost. */
 export function latenessPenalty(policy: Policy, facts: OrderFacts, hourlyCost: number): (latenessMs: number) => number {
-  return (latenessMs) => (latenessMs <= 0 ? 0 : fineAt(policy, facts, latenessMs).money.amount + Math.floor((hourlyCost * latenessMs) / HOUR_MS));
+  return (latenessMs) =>
+    latenessMs <= 0
+      ? 0
+      : fineAt(policy, facts, latenessMs).money.amount + Math.floor((hourlyCost * latenessMs) / HOUR_MS);
 }
 
 /** Reads the open orders of the plan's scope and turns them into jobs on the staffing's stations and pick-ups. */
 export async function loadPlanProblem(ctx: AppContext, settings: PlanSettings): Promise<PlanProblem> {
   if (!(settings.stations >= 1 && settings.stations <= 500)) {
-    throw new ValidationError([{ row: 0, field: 'stations', message: localized('stations must be from 1 to 500.', '工位数必须在 1 到 500 之间。') }]);
+    throw new ValidationError([
+      {
+        row: 0,
+        field: 'stations',
+        message: localized('stations must be from 1 to 500.', '工位数必须在 1 到 500 之间。'),
+      },
+    ]);
   }
   const db = ctx.store.db;
   const now = ctx.now();
-  let query = db.selectFrom('orders').selectAll().where('status', 'in', [...OPEN_ORDER_STATES]).where('ship_by_at', 'is not', null);
+  let query = db
+    .selectFrom('orders')
+    .selectAll()
+    .where('status', 'in', [...OPEN_ORDER_STATES])
+    .where('ship_by_at', 'is not', null);
   if (settings.shopIds?.length) query = query.where('shop_id', 'in', settings.shopIds);
   let candidates = await query.orderBy('ship_by_at').orderBy('id').execute();
   let unassigned = 0;
   if (settings.warehouseId !== undefined) {
-    const served = await orderWarehouses(ctx, candidates.map((o) => o.id));
+    const served = await orderWarehouses(
+      ctx,
+      candidates.map((o) => o.id),
+    );
     unassigned = candidates.filter((o) => served.get(o.id) === undefined).length;
     candidates = candidates.filter((o) => served.get(o.id) === settings.warehouseId);
   }
   // No work is left for an order whose parcels are all labelled (or further): they wait for the pick-up.
   const parcelRows = candidates.length
-    ? await db.selectFrom('parcels').select(['order_id', 'status']).where('order_id', 'in', candidates.map((o) => o.id)).where('status', '!=', 'voided').execute()
+    ? await db
+        .selectFrom('parcels')
+        .select(['order_id', 'status'])
+        .where(
+          'order_id',
+          'in',
+          candidates.map((o) => o.id),
+        )
+        .where('status', '!=', 'voided')
+        .execute()
     : [];
   const workLeft = new Map<number, boolean>();
-  for (const p of parcelRows) workLeft.set(p.order_id, (workLeft.get(p.order_id) ?? false) || p.status === 'created' || p.status === 'packed');
+  for (const p of parcelRows)
+    workLeft.set(p.order_id, (workLeft.get(p.order_id) ?? false) || p.status === 'created' || p.status === 'packed');
   // The situation decides what is work (one truth): an order in no queue (closed at its closing point, cancelled) is
   // not, nor one waiting for stock that nothing brings; one whose goods are expected is workable from then. Its
   // deadline is the situation's.
-  const situations = await situationsOf(ctx, candidates.filter((o) => workLeft.get(o.id) !== false), now);
+  const situations = await situationsOf(
+    ctx,
+    candidates.filter((o) => workLeft.get(o.id) !== false),
+    now,
+  );
   const work = new Map<number, { situation: OrderSituation; queued: QueuedWork }>();
   let waitingForStock = 0;
   for (const s of situations) {
@@ -177,7 +225,13 @@ export async function loadPlanProblem(ctx: AppContext, settings: PlanSettings): 
     inProgress.set(session.order_id, { stationId: named, startedAt: Math.min(session.started_at, now) });
   }
   const ids = open.map((o) => o.id);
-  const lines = ids.length ? await db.selectFrom('order_lines').select(['order_id', 'quantity', 'unit_price']).where('order_id', 'in', ids).execute() : [];
+  const lines = ids.length
+    ? await db
+        .selectFrom('order_lines')
+        .select(['order_id', 'quantity', 'unit_price'])
+        .where('order_id', 'in', ids)
+        .execute()
+    : [];
   const byOrder = new Map<number, { lines: number; units: number; amount: number }>();
   for (const l of lines) {
     const s = byOrder.get(l.order_id) ?? { lines: 0, units: 0, amount: 0 };
@@ -188,7 +242,9 @@ export async function loadPlanProblem(ctx: AppContext, settings: PlanSettings): 
   }
   const shopIds = [...new Set(open.map((o) => o.shop_id))];
   const estimateOf = await estimatesInForce(ctx, shopIds, settings.warehouseId, {
-    minutesPerOrder: settings.minutesPerOrder, minutesPerLine: settings.minutesPerLine, minutesPerUnit: settings.minutesPerUnit,
+    minutesPerOrder: settings.minutesPerOrder,
+    minutesPerLine: settings.minutesPerLine,
+    minutesPerUnit: settings.minutesPerUnit,
   });
   const fingerprinted = new Set<string>();
   const jobs: Job[] = [];
@@ -196,18 +252,35 @@ export async function loadPlanProblem(ctx: AppContext, settings: PlanSettings): 
   const orders: PlanProblem['orders'] = new Map();
   const currencies = new Set<string>();
   const fingerprint = createHash('sha1');
-  fingerprint.update(JSON.stringify({
-    w: settings.warehouseId ?? null, shops: settings.shopIds ?? null, stations: settings.stations, zone: settings.zone,
-    shifts: settings.shifts ?? [settings.shift], weekdays: settings.weekdays ?? null, pickups: settings.pickups, hourly: settings.hourlyCost,
-    horizon: settings.horizonDays, seed: settings.seed, fix: settings.fixCosts,
-  }));
+  fingerprint.update(
+    JSON.stringify({
+      w: settings.warehouseId ?? null,
+      shops: settings.shopIds ?? null,
+      stations: settings.stations,
+      zone: settings.zone,
+      shifts: settings.shifts ?? [settings.shift],
+      weekdays: settings.weekdays ?? null,
+      pickups: settings.pickups,
+      hourly: settings.hourlyCost,
+      horizon: settings.horizonDays,
+      seed: settings.seed,
+      fix: settings.fixCosts,
+    }),
+  );
   for (const order of open) {
     if (!fingerprinted.has(order.shop_id)) {
       fingerprinted.add(order.shop_id);
-      const shop = await db.selectFrom('shops').select(['policy_id', 'policy_by_type', 'policy_overrides']).where('id', '=', order.shop_id).executeTakeFirst();
+      const shop = await db
+        .selectFrom('shops')
+        .select(['policy_id', 'policy_by_type', 'policy_overrides'])
+        .where('id', '=', order.shop_id)
+        .executeTakeFirst();
       fingerprint.update(`\u0002${order.shop_id}:${JSON.stringify(shop ?? null)}`);
     }
-    const { situation: { policy, facts }, queued } = work.get(order.id)!;
+    const {
+      situation: { policy, facts },
+      queued,
+    } = work.get(order.id)!;
     const size = byOrder.get(order.id) ?? { lines: 1, units: 1, amount: order.total_amount };
     const minutes = workMinutes(estimateOf(order.shop_id), size.lines, size.units);
     const penalty = latenessPenalty(policy, facts, settings.hourlyCost);
@@ -217,13 +290,32 @@ export async function loadPlanProblem(ctx: AppContext, settings: PlanSettings): 
     const processingMs = Math.round(minutes * 60_000);
     const started = inProgress.get(order.id);
     const releaseAt = queued.releaseAt;
-    jobs.push({ id, processingMs, dueAt: queued.dueAt, penalty, inProgress: started, ...(releaseAt !== undefined ? { releaseAt } : {}) });
-    orders.set(id, { id: order.id, platformOrderId: order.platform_order_id, shopId: order.shop_id, shipByAt: queued.dueAt });
+    jobs.push({
+      id,
+      processingMs,
+      dueAt: queued.dueAt,
+      penalty,
+      inProgress: started,
+      ...(releaseAt !== undefined ? { releaseAt } : {}),
+    });
+    orders.set(id, {
+      id: order.id,
+      platformOrderId: order.platform_order_id,
+      shopId: order.shop_id,
+      shipByAt: queued.dueAt,
+    });
     // The order's version moves with every change of its content, state or deadline; the rest is what the job holds.
-    fingerprint.update(`\u0001${id}|${order.version}|${order.updated_at}|${processingMs}|${queued.dueAt}|${releaseAt ?? ''}|${started ? `${started.stationId}@${started.startedAt}` : ''}|${size.lines}|${size.units}|${size.amount}`);
+    fingerprint.update(
+      `\u0001${id}|${order.version}|${order.updated_at}|${processingMs}|${queued.dueAt}|${releaseAt ?? ''}|${started ? `${started.stationId}@${started.startedAt}` : ''}|${size.lines}|${size.units}|${size.amount}`,
+    );
   }
   const windows = settings.shifts?.length ? settings.shifts : [settings.shift];
-  const calendar = { zone: settings.zone, from: now, days: settings.horizonDays, ...(settings.weekdays?.length ? { weekdays: settings.weekdays } : {}) };
+  const calendar = {
+    zone: settings.zone,
+    from: now,
+    days: settings.horizonDays,
+    ...(settings.weekdays?.length ? { weekdays: settings.weekdays } : {}),
+  };
   const shifts = dailyShifts({ ...calendar, windows });
   const input: PlanInput = {
     now,
@@ -234,8 +326,14 @@ export async function loadPlanProblem(ctx: AppContext, settings: PlanSettings): 
   };
   const estimates = new Map(shopIds.map((shopId) => [shopId, estimateOf(shopId)]));
   return {
-    input, orders, mixedCurrencies: currencies.size > 1, waitingForStock,
-    unassigned, estimates, fines, fingerprint: fingerprint.digest('base64url'),
+    input,
+    orders,
+    mixedCurrencies: currencies.size > 1,
+    waitingForStock,
+    unassigned,
+    estimates,
+    fines,
+    fingerprint: fingerprint.digest('base64url'),
   };
 }
 
@@ -249,19 +347,31 @@ export function computeWorkPlan(
   warm?: { queues: ReadonlyArray<{ stationId: string; jobIds: readonly string[] }>; timeBudgetMs: number },
 ): WorkPlan {
   const input = problem.input;
-  const base = { seed: settings.seed, timeBudgetMs: warm?.timeBudgetMs ?? settings.timeBudgetMs, clock: () => performance.now() };
+  const base = {
+    seed: settings.seed,
+    timeBudgetMs: warm?.timeBudgetMs ?? settings.timeBudgetMs,
+    clock: () => performance.now(),
+  };
   const result = plan(input, warm ? { ...base, warmStart: warm.queues } : base);
   // The fixes are planned afresh (an extra station is empty in any previous plan), within the same budget.
   const fixes = result.lateJobs.length ? whatIfFixes(input, result, settings, base) : [];
   return {
-    plan: result, orders: problem.orders, mixedCurrencies: problem.mixedCurrencies, waitingForStock: problem.waitingForStock,
-    unassigned: problem.unassigned, estimates: problem.estimates, fixes,
+    plan: result,
+    orders: problem.orders,
+    mixedCurrencies: problem.mixedCurrencies,
+    waitingForStock: problem.waitingForStock,
+    unassigned: problem.unassigned,
+    estimates: problem.estimates,
+    fixes,
   };
 }
 
 /** A plan's queues as a warm start takes them: the jobs each station does, in order, pinned ones left out. */
 export function queuesOf(result: Plan): Array<{ stationId: string; jobIds: string[] }> {
-  return result.stations.map((s) => ({ stationId: s.stationId, jobIds: s.queue.filter((j) => !j.pinned).map((j) => j.jobId) }));
+  return result.stations.map((s) => ({
+    stationId: s.stationId,
+    jobIds: s.queue.filter((j) => !j.pinned).map((j) => j.jobId),
+  }));
 }
 
 /**
@@ -275,11 +385,23 @@ function whatIfFixes(input: PlanInput, base: Plan, settings: PlanSettings, optio
   const lateIds = base.lateJobs.map((j) => j.jobId);
   const firstLateDue = Math.min(...base.lateJobs.map((j) => input.jobs.find((job) => job.id === j.jobId)!.dueAt));
   const scenarios: Scenario[] = [
-    { name: 'extra_packer_2h', input: withExtraStation(input, { id: 'extra-packer', shifts: [{ start, end: start + 2 * HOUR_MS }] }), fixCost: 2 * settings.fixCosts.packerHour },
-    { name: 'express_service_for_late_orders', input: withLaterDeadlines(input, lateIds, 4 * HOUR_MS), fixCost: lateIds.length * settings.fixCosts.expressPerOrder },
+    {
+      name: 'extra_packer_2h',
+      input: withExtraStation(input, { id: 'extra-packer', shifts: [{ start, end: start + 2 * HOUR_MS }] }),
+      fixCost: 2 * settings.fixCosts.packerHour,
+    },
+    {
+      name: 'express_service_for_late_orders',
+      input: withLaterDeadlines(input, lateIds, 4 * HOUR_MS),
+      fixCost: lateIds.length * settings.fixCosts.expressPerOrder,
+    },
   ];
   if (firstLateDue - HOUR_MS > input.now) {
-    scenarios.push({ name: 'extra_pickup', input: withExtraPickup(input, firstLateDue - HOUR_MS), fixCost: settings.fixCosts.extraPickup });
+    scenarios.push({
+      name: 'extra_pickup',
+      input: withExtraPickup(input, firstLateDue - HOUR_MS),
+      fixCost: settings.fixCosts.extraPickup,
+    });
   }
   const budget = { ...options, timeBudgetMs: Math.max(50, Math.round((options.timeBudgetMs ?? 500) / 2)) };
   return whatIf(input, scenarios, budget).outcomes;
@@ -291,10 +413,18 @@ export function presentWorkPlan(work: WorkPlan) {
   const job = (j: Plan['stations'][number]['queue'][number]) => {
     const order = work.orders.get(j.jobId)!;
     return {
-      order_id: order.id, platform_order_id: order.platformOrderId, shop_id: order.shopId, position: j.position,
-      start: new Date(j.start).toISOString(), finish: new Date(j.finish).toISOString(), leaves_at: new Date(j.leavesAt).toISOString(),
-      ship_by_at: new Date(order.shipByAt).toISOString(), lateness_minutes: Math.max(0, Math.round(j.latenessMs / 60_000)), penalty: j.penalty,
-      pinned: j.pinned, beyond_horizon: j.beyondHorizon,
+      order_id: order.id,
+      platform_order_id: order.platformOrderId,
+      shop_id: order.shopId,
+      position: j.position,
+      start: new Date(j.start).toISOString(),
+      finish: new Date(j.finish).toISOString(),
+      leaves_at: new Date(j.leavesAt).toISOString(),
+      ship_by_at: new Date(order.shipByAt).toISOString(),
+      lateness_minutes: Math.max(0, Math.round(j.latenessMs / 60_000)),
+      penalty: j.penalty,
+      pinned: j.pinned,
+      beyond_horizon: j.beyondHorizon,
     };
   };
   return {
@@ -318,9 +448,23 @@ export function presentWorkPlan(work: WorkPlan) {
       rescued_orders: f.rescuedJobs.map((id) => work.orders.get(id)?.platformOrderId ?? id),
       newly_late_orders: f.newlyLateJobs.map((id) => work.orders.get(id)?.platformOrderId ?? id),
     })),
-    ...(p.warmStart ? { warm_start: { used: p.warmStart.used, kept: p.warmStart.kept, inserted: p.warmStart.inserted, start_penalty: p.warmStart.startPenalty } } : {}),
+    ...(p.warmStart
+      ? {
+          warm_start: {
+            used: p.warmStart.used,
+            kept: p.warmStart.kept,
+            inserted: p.warmStart.inserted,
+            start_penalty: p.warmStart.startPenalty,
+          },
+        }
+      : {}),
     estimates: [...(work.estimates ?? new Map()).entries()].map(([shopId, e]) => ({
-      shop_id: shopId, source: e.source, minutes_per_order: e.minutesPerOrder, minutes_per_line: e.minutesPerLine, minutes_per_unit: e.minutesPerUnit, sessions: e.sessions,
+      shop_id: shopId,
+      source: e.source,
+      minutes_per_order: e.minutesPerOrder,
+      minutes_per_line: e.minutesPerLine,
+      minutes_per_unit: e.minutesPerUnit,
+      sessions: e.sessions,
     })),
     notes: p.notes,
   };

@@ -41,21 +41,43 @@ export interface StaffingView {
 
 async function warehouseOrThrow(ctx: AppContext, warehouseId: string) {
   const warehouse = await planning.getWarehouse(ctx.store.db, warehouseId);
-  if (!warehouse) throw new NotFoundError(localized(`No warehouse "${warehouseId}" (stock warehouse add).`, `没有仓库「${warehouseId}」（请先 stock warehouse add）。`));
+  if (!warehouse)
+    throw new NotFoundError(
+      localized(
+        `No warehouse "${warehouseId}" (stock warehouse add).`,
+        `没有仓库「${warehouseId}」（请先 stock warehouse add）。`,
+      ),
+    );
   return warehouse;
 }
 
-function staffingView(warehouse: { id: string; time_zone: string; cutoff_time: string }, row: WarehouseStaffingRow | undefined): StaffingView {
+function staffingView(
+  warehouse: { id: string; time_zone: string; cutoff_time: string },
+  row: WarehouseStaffingRow | undefined,
+): StaffingView {
   if (!row) {
     return {
-      warehouse_id: warehouse.id, stations: DEFAULT_PLAN_SETTINGS.stations, shifts: [DEFAULT_PLAN_SETTINGS.shift], pickups: [warehouse.cutoff_time],
-      time_zone: warehouse.time_zone, hourly_cost: DEFAULT_PLAN_SETTINGS.hourlyCost, weekdays: null, stored: false, updated_at: null,
+      warehouse_id: warehouse.id,
+      stations: DEFAULT_PLAN_SETTINGS.stations,
+      shifts: [DEFAULT_PLAN_SETTINGS.shift],
+      pickups: [warehouse.cutoff_time],
+      time_zone: warehouse.time_zone,
+      hourly_cost: DEFAULT_PLAN_SETTINGS.hourlyCost,
+      weekdays: null,
+      stored: false,
+      updated_at: null,
     };
   }
   return {
-    warehouse_id: warehouse.id, stations: row.stations, shifts: JSON.parse(row.shifts) as LocalWindow[], pickups: JSON.parse(row.pickups) as string[],
-    time_zone: row.time_zone ?? warehouse.time_zone, hourly_cost: Number(row.hourly_cost), weekdays: row.weekdays ? (JSON.parse(row.weekdays) as number[]) : null,
-    stored: true, updated_at: toIso(row.updated_at),
+    warehouse_id: warehouse.id,
+    stations: row.stations,
+    shifts: JSON.parse(row.shifts) as LocalWindow[],
+    pickups: JSON.parse(row.pickups) as string[],
+    time_zone: row.time_zone ?? warehouse.time_zone,
+    hourly_cost: Number(row.hourly_cost),
+    weekdays: row.weekdays ? (JSON.parse(row.weekdays) as number[]) : null,
+    stored: true,
+    updated_at: toIso(row.updated_at),
   };
 }
 
@@ -77,21 +99,29 @@ export interface StaffingInput {
 
 /** "09:00-12:00,13:00-18:00" → windows (the CLI's and the query string's form). */
 export function parseShifts(text: string): LocalWindow[] {
-  return text.split(',').map((w) => w.trim()).filter(Boolean).map((w) => {
-    const [start = '', end = ''] = w.split('-').map((t) => t.trim());
-    return { start, end };
-  });
+  return text
+    .split(',')
+    .map((w) => w.trim())
+    .filter(Boolean)
+    .map((w) => {
+      const [start = '', end = ''] = w.split('-').map((t) => t.trim());
+      return { start, end };
+    });
 }
 
 /** "11:00,17:00" → times. */
 export function parseTimes(text: string): string[] {
-  return text.split(',').map((t) => t.trim()).filter(Boolean);
+  return text
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
 }
 
 /** "1-5" or "1,2,3,4,5" → ISO weekdays. */
 export function parseWeekdays(text: string): number[] {
   const range = /^(\d)\s*-\s*(\d)$/.exec(text.trim());
-  if (range) return Array.from({ length: Math.max(0, Number(range[2]) - Number(range[1]) + 1) }, (_, i) => Number(range[1]) + i);
+  if (range)
+    return Array.from({ length: Math.max(0, Number(range[2]) - Number(range[1]) + 1) }, (_, i) => Number(range[1]) + i);
   return text.split(',').map((d) => Number(d.trim()));
 }
 
@@ -102,29 +132,60 @@ export async function setStaffing(ctx: AppContext, warehouseId: string, input: S
   const issues: ImportIssue[] = [];
   const issue = (field: string, en: string, zh: string) => issues.push({ row: 0, field, message: localized(en, zh) });
   const stations = input.stations ?? current.stations;
-  if (!(Number.isInteger(stations) && stations >= 1 && stations <= 500)) issue('stations', 'stations must be a whole number from 1 to 500.', '工位数须为 1 到 500 之间的整数。');
+  if (!(Number.isInteger(stations) && stations >= 1 && stations <= 500))
+    issue('stations', 'stations must be a whole number from 1 to 500.', '工位数须为 1 到 500 之间的整数。');
   const shifts = input.shifts ?? current.shifts;
-  if (!shifts.length || shifts.length > 12) issue('shifts', 'give from 1 to 12 shifts a day, e.g. 09:00-12:00,13:00-18:00.', '每天须有 1 到 12 个班次，例如 09:00-12:00,13:00-18:00。');
+  if (!shifts.length || shifts.length > 12)
+    issue(
+      'shifts',
+      'give from 1 to 12 shifts a day, e.g. 09:00-12:00,13:00-18:00.',
+      '每天须有 1 到 12 个班次，例如 09:00-12:00,13:00-18:00。',
+    );
   shifts.forEach((w, i) => {
     if (!isCutoffTime(w.start) || !isCutoffTime(w.end) || w.start === w.end)
-      issue(`shifts[${i}]`, `shift "${w.start}-${w.end}" must be HH:MM-HH:MM (24 h), start and end different.`, `班次「${w.start}-${w.end}」须为 HH:MM-HH:MM（24 小时制），开始与结束不同。`);
+      issue(
+        `shifts[${i}]`,
+        `shift "${w.start}-${w.end}" must be HH:MM-HH:MM (24 h), start and end different.`,
+        `班次「${w.start}-${w.end}」须为 HH:MM-HH:MM（24 小时制），开始与结束不同。`,
+      );
   });
   const pickups = input.pickups ?? current.pickups;
   if (pickups.length > 24) issue('pickups', 'at most 24 pick-ups a day.', '每天最多 24 次揽收。');
   pickups.forEach((t, i) => {
-    if (!isCutoffTime(t)) issue(`pickups[${i}]`, `pick-up "${t}" must be HH:MM (24 h).`, `揽收时间「${t}」须为 HH:MM（24 小时制）。`);
+    if (!isCutoffTime(t))
+      issue(`pickups[${i}]`, `pick-up "${t}" must be HH:MM (24 h).`, `揽收时间「${t}」须为 HH:MM（24 小时制）。`);
   });
   const timeZone = input.timeZone === undefined ? (current.stored ? current.time_zone : null) : input.timeZone;
-  if (timeZone !== null && !isValidTimeZone(timeZone)) issue('time_zone', `"${timeZone}" is not an IANA time zone (e.g. Asia/Shanghai).`, `「${timeZone}」不是 IANA 时区（例如 Asia/Shanghai）。`);
+  if (timeZone !== null && !isValidTimeZone(timeZone))
+    issue(
+      'time_zone',
+      `"${timeZone}" is not an IANA time zone (e.g. Asia/Shanghai).`,
+      `「${timeZone}」不是 IANA 时区（例如 Asia/Shanghai）。`,
+    );
   const hourlyCost = input.hourlyCost ?? current.hourly_cost;
-  if (!(Number.isSafeInteger(hourlyCost) && hourlyCost >= 0)) issue('hourly_cost', 'hourly_cost must be whole minor units, 0 or more.', 'hourly_cost 须为非负整数（最小货币单位）。');
+  if (!(Number.isSafeInteger(hourlyCost) && hourlyCost >= 0))
+    issue(
+      'hourly_cost',
+      'hourly_cost must be whole minor units, 0 or more.',
+      'hourly_cost 须为非负整数（最小货币单位）。',
+    );
   const weekdays = input.weekdays === undefined ? current.weekdays : input.weekdays;
   if (weekdays !== null && (!weekdays.length || !weekdays.every((d) => Number.isInteger(d) && d >= 1 && d <= 7)))
-    issue('weekdays', 'weekdays must be ISO weekdays 1 (Monday) to 7 (Sunday), e.g. 1-5.', 'weekdays 须为 ISO 星期 1（周一）到 7（周日），例如 1-5。');
+    issue(
+      'weekdays',
+      'weekdays must be ISO weekdays 1 (Monday) to 7 (Sunday), e.g. 1-5.',
+      'weekdays 须为 ISO 星期 1（周一）到 7（周日），例如 1-5。',
+    );
   if (issues.length) throw new ValidationError(issues);
   const row: WarehouseStaffingRow = {
-    warehouse_id: warehouseId, stations, shifts: JSON.stringify(shifts.map((w) => ({ start: w.start, end: w.end }))), pickups: JSON.stringify([...new Set(pickups)].sort()),
-    time_zone: timeZone, hourly_cost: hourlyCost, weekdays: weekdays ? JSON.stringify([...new Set(weekdays)].sort()) : null, updated_at: ctx.now(),
+    warehouse_id: warehouseId,
+    stations,
+    shifts: JSON.stringify(shifts.map((w) => ({ start: w.start, end: w.end }))),
+    pickups: JSON.stringify([...new Set(pickups)].sort()),
+    time_zone: timeZone,
+    hourly_cost: hourlyCost,
+    weekdays: weekdays ? JSON.stringify([...new Set(weekdays)].sort()) : null,
+    updated_at: ctx.now(),
   };
   await ctx.store.db.transaction().execute((trx) => planning.upsertStaffing(trx, row));
   return staffingView(warehouse, row);
@@ -134,8 +195,15 @@ export async function setStaffing(ctx: AppContext, warehouseId: string, input: S
 async function warehousePlanSettings(ctx: AppContext, warehouseId: string): Promise<PlanSettings> {
   const staffing = await getStaffing(ctx, warehouseId);
   return {
-    ...DEFAULT_PLAN_SETTINGS, warehouseId, stations: staffing.stations, shifts: staffing.shifts, shift: staffing.shifts[0] ?? DEFAULT_PLAN_SETTINGS.shift,
-    pickups: staffing.pickups, zone: staffing.time_zone, hourlyCost: staffing.hourly_cost, ...(staffing.weekdays ? { weekdays: staffing.weekdays } : {}),
+    ...DEFAULT_PLAN_SETTINGS,
+    warehouseId,
+    stations: staffing.stations,
+    shifts: staffing.shifts,
+    shift: staffing.shifts[0] ?? DEFAULT_PLAN_SETTINGS.shift,
+    pickups: staffing.pickups,
+    zone: staffing.time_zone,
+    hourlyCost: staffing.hourly_cost,
+    ...(staffing.weekdays ? { weekdays: staffing.weekdays } : {}),
   };
 }
 
@@ -164,15 +232,22 @@ export interface PlanState {
   compute_ms: number;
 }
 
-export type PresentedPlan = ReturnType<typeof presentWorkPlan> & { warehouse_id: string | null; stored: PlanState | null };
+export type PresentedPlan = ReturnType<typeof presentWorkPlan> & {
+  warehouse_id: string | null;
+  stored: PlanState | null;
+};
 
 /** The plan a warehouse works to now: the stored one when its inputs are unchanged, else recomputed (and stored). */
 export async function currentPlan(ctx: AppContext, request: PlanRequest = {}): Promise<PresentedPlan> {
-  let settings: PlanSettings = request.warehouseId ? await warehousePlanSettings(ctx, request.warehouseId) : { ...DEFAULT_PLAN_SETTINGS };
+  let settings: PlanSettings = request.warehouseId
+    ? await warehousePlanSettings(ctx, request.warehouseId)
+    : { ...DEFAULT_PLAN_SETTINGS };
   const overrides = Object.fromEntries(Object.entries(request.overrides ?? {}).filter(([, v]) => v !== undefined));
   const whatIf = Object.keys(overrides).length > 0 || (request.shopIds?.length ?? 0) > 0;
   settings = {
-    ...settings, ...overrides, ...(overrides.shifts ? { shift: (overrides.shifts as LocalWindow[])[0]! } : {}),
+    ...settings,
+    ...overrides,
+    ...(overrides.shifts ? { shift: (overrides.shifts as LocalWindow[])[0]! } : {}),
     ...(request.shopIds?.length ? { shopIds: request.shopIds } : {}),
     ...(request.timeBudgetMs !== undefined ? { timeBudgetMs: request.timeBudgetMs } : {}),
     ...(request.seed !== undefined ? { seed: request.seed } : {}),
@@ -182,34 +257,82 @@ export async function currentPlan(ctx: AppContext, request: PlanRequest = {}): P
   const key = request.warehouseId ?? ALL_WAREHOUSES;
   const stored = whatIf ? undefined : await planning.getStoredPlan(ctx.store.db, key);
   const refresh = request.refresh ?? 'auto';
-  if (stored && refresh === 'auto' && stored.fingerprint === problem.fingerprint && now - Number(stored.computed_at) < PLAN_MAX_AGE_MS) {
-    return { ...(JSON.parse(stored.body) as ReturnType<typeof presentWorkPlan>), warehouse_id: request.warehouseId ?? null, stored: stateOf(stored, false) };
+  if (
+    stored &&
+    refresh === 'auto' &&
+    stored.fingerprint === problem.fingerprint &&
+    now - Number(stored.computed_at) < PLAN_MAX_AGE_MS
+  ) {
+    return {
+      ...(JSON.parse(stored.body) as ReturnType<typeof presentWorkPlan>),
+      warehouse_id: request.warehouseId ?? null,
+      stored: stateOf(stored, false),
+    };
   }
-  const warm = stored && refresh !== 'full' ? { queues: JSON.parse(stored.queues) as Array<{ stationId: string; jobIds: string[] }>, timeBudgetMs: Math.max(20, Math.round(settings.timeBudgetMs * WARM_BUDGET_SHARE)) } : undefined;
+  const warm =
+    stored && refresh !== 'full'
+      ? {
+          queues: JSON.parse(stored.queues) as Array<{ stationId: string; jobIds: string[] }>,
+          timeBudgetMs: Math.max(20, Math.round(settings.timeBudgetMs * WARM_BUDGET_SHARE)),
+        }
+      : undefined;
   // The search itself runs where the context says: the server's planner threads, or in-process (the CLI).
   const runner = ctx.planner ?? inProcessPlanner;
-  const outcome = await runner(planTask(problem, settings, warm), request.caller !== undefined ? { caller: request.caller } : {});
+  const outcome = await runner(
+    planTask(problem, settings, warm),
+    request.caller !== undefined ? { caller: request.caller } : {},
+  );
   const body = outcome.body;
   if (whatIf) return { ...body, warehouse_id: request.warehouseId ?? null, stored: null };
   const row = {
-    warehouse_id: key, fingerprint: problem.fingerprint, version: (stored?.version ?? 0) + 1, method: outcome.warmUsed ? 'warm' : 'full',
-    computed_at: now, compute_ms: outcome.computeMs, job_count: outcome.jobCount, total_penalty: outcome.totalPenalty,
-    queues: JSON.stringify(outcome.queues), body: JSON.stringify(body),
+    warehouse_id: key,
+    fingerprint: problem.fingerprint,
+    version: (stored?.version ?? 0) + 1,
+    method: outcome.warmUsed ? 'warm' : 'full',
+    computed_at: now,
+    compute_ms: outcome.computeMs,
+    job_count: outcome.jobCount,
+    total_penalty: outcome.totalPenalty,
+    queues: JSON.stringify(outcome.queues),
+    body: JSON.stringify(body),
   };
   // Another process may have stored a newer plan meanwhile: it stands, and this one is still a fresh answer.
   await ctx.store.db.transaction().execute((trx) => planning.saveStoredPlan(trx, row, stored?.version ?? 0));
   return { ...body, warehouse_id: request.warehouseId ?? null, stored: stateOf(row, true) };
 }
 
-function stateOf(row: { warehouse_id: string; version: number; fingerprint: string; computed_at: number; method: string; compute_ms: number }, recomputed: boolean): PlanState {
+function stateOf(
+  row: {
+    warehouse_id: string;
+    version: number;
+    fingerprint: string;
+    computed_at: number;
+    method: string;
+    compute_ms: number;
+  },
+  recomputed: boolean,
+): PlanState {
   return {
-    warehouse_id: row.warehouse_id, version: row.version, fingerprint: row.fingerprint, computed_at: toIso(Number(row.computed_at))!, recomputed, method: row.method,
+    warehouse_id: row.warehouse_id,
+    version: row.version,
+    fingerprint: row.fingerprint,
+    computed_at: toIso(Number(row.computed_at))!,
+    recomputed,
+    method: row.method,
     compute_ms: Number(row.compute_ms),
   };
 }
 
 export interface RefreshReport {
-  plans: Array<{ warehouse_id: string; recomputed: boolean; method: string; version: number; jobs: number; total_penalty: number; compute_ms: number }>;
+  plans: Array<{
+    warehouse_id: string;
+    recomputed: boolean;
+    method: string;
+    version: number;
+    jobs: number;
+    total_penalty: number;
+    compute_ms: number;
+  }>;
   message: Localized;
 }
 
@@ -219,7 +342,12 @@ export interface RefreshReport {
  */
 export async function refreshPlans(
   ctx: AppContext,
-  options: { warehouseId?: string; refresh?: PlanRequest['refresh']; caller?: string; warehouseIds?: readonly string[] } = {},
+  options: {
+    warehouseId?: string;
+    refresh?: PlanRequest['refresh'];
+    caller?: string;
+    warehouseIds?: readonly string[];
+  } = {},
 ): Promise<RefreshReport> {
   const keys = new Set<string>();
   if (options.warehouseId) keys.add(options.warehouseId);
@@ -233,12 +361,27 @@ export async function refreshPlans(
   const plans: RefreshReport['plans'] = [];
   for (const key of [...keys].sort()) {
     if (key !== ALL_WAREHOUSES && !(await planning.getWarehouse(ctx.store.db, key))) continue;
-    const result = await currentPlan(ctx, { warehouseId: key === ALL_WAREHOUSES ? undefined : key, refresh: options.refresh ?? 'auto', ...(options.caller ? { caller: options.caller } : {}) });
-    plans.push({ warehouse_id: key, recomputed: result.stored!.recomputed, method: result.stored!.method, version: result.stored!.version, jobs: result.jobs, total_penalty: result.total_penalty, compute_ms: result.stored!.compute_ms });
+    const result = await currentPlan(ctx, {
+      warehouseId: key === ALL_WAREHOUSES ? undefined : key,
+      refresh: options.refresh ?? 'auto',
+      ...(options.caller ? { caller: options.caller } : {}),
+    });
+    plans.push({
+      warehouse_id: key,
+      recomputed: result.stored!.recomputed,
+      method: result.stored!.method,
+      version: result.stored!.version,
+      jobs: result.jobs,
+      total_penalty: result.total_penalty,
+      compute_ms: result.stored!.compute_ms,
+    });
   }
   const recomputed = plans.filter((p) => p.recomputed).length;
   return {
     plans,
-    message: localized(`${plans.length} plan(s): ${recomputed} recomputed, ${plans.length - recomputed} unchanged.`, `${plans.length} 个计划：重新计算 ${recomputed} 个，未变 ${plans.length - recomputed} 个。`),
+    message: localized(
+      `${plans.length} plan(s): ${recomputed} recomputed, ${plans.length - recomputed} unchanged.`,
+      `${plans.length} 个计划：重新计算 ${recomputed} 个，未变 ${plans.length - recomputed} 个。`,
+    ),
   };
 }

@@ -59,7 +59,11 @@ export function resolverFor(shop: ShopPolicyColumns): ShopPolicyResolver {
 }
 
 export async function loadShopResolver(db: Executor, shopId: string): Promise<ShopPolicyResolver> {
-  const shop = await db.selectFrom('shops').select(['id', 'platform', 'policy_id', 'policy_by_type', 'policy_overrides']).where('id', '=', shopId).executeTakeFirst();
+  const shop = await db
+    .selectFrom('shops')
+    .select(['id', 'platform', 'policy_id', 'policy_by_type', 'policy_overrides'])
+    .where('id', '=', shopId)
+    .executeTakeFirst();
   if (!shop) throw new NotFoundError(localized(`shop ${shopId} not found.`, `未找到店铺 ${shopId}。`));
   return resolverFor(shop);
 }
@@ -79,14 +83,29 @@ export interface OrderDeadline {
   problem?: string;
 }
 
-export function extensionFromRow(row: { hours: number | null; new_deadline_at: number | null; agreed_by: string; agreed_at: number; note: string | null }): BuyerExtension {
+export function extensionFromRow(row: {
+  hours: number | null;
+  new_deadline_at: number | null;
+  agreed_by: string;
+  agreed_at: number;
+  note: string | null;
+}): BuyerExtension {
   return row.hours !== null
     ? { hours: row.hours, agreedBy: row.agreed_by, agreedAt: row.agreed_at, note: row.note ?? undefined }
-    : { newDeadlineAt: row.new_deadline_at!, agreedBy: row.agreed_by, agreedAt: row.agreed_at, note: row.note ?? undefined };
+    : {
+        newDeadlineAt: row.new_deadline_at!,
+        agreedBy: row.agreed_by,
+        agreedAt: row.agreed_at,
+        note: row.note ?? undefined,
+      };
 }
 
 /** The deadline of an order under its shop's policy; missing facts give no deadline, with the reason. */
-export function deadlineFor(resolver: ShopPolicyResolver, facts: DeadlineFacts, extensions: readonly BuyerExtension[] = []): OrderDeadline {
+export function deadlineFor(
+  resolver: ShopPolicyResolver,
+  facts: DeadlineFacts,
+  extensions: readonly BuyerExtension[] = [],
+): OrderDeadline {
   const policy = resolver.forOrder(facts.paidAt, facts.orderType ?? undefined);
   try {
     const shipBy = computeShipBy(
@@ -108,9 +127,21 @@ export function deadlineFor(resolver: ShopPolicyResolver, facts: DeadlineFacts, 
 
 export function deadlineFactsOf(order: OrderInput | OrderRow): DeadlineFacts {
   if ('platformOrderId' in order) {
-    return { paidAt: order.paidAt, riskPassedAt: order.riskPassedAt, platformShipByAt: order.platformShipByAt, handlingDays: order.handlingDays, orderType: order.orderType ?? null };
+    return {
+      paidAt: order.paidAt,
+      riskPassedAt: order.riskPassedAt,
+      platformShipByAt: order.platformShipByAt,
+      handlingDays: order.handlingDays,
+      orderType: order.orderType ?? null,
+    };
   }
-  return { paidAt: order.paid_at, riskPassedAt: order.risk_passed_at, platformShipByAt: order.platform_ship_by_at, handlingDays: order.handling_days, orderType: order.order_type };
+  return {
+    paidAt: order.paid_at,
+    riskPassedAt: order.risk_passed_at,
+    platformShipByAt: order.platform_ship_by_at,
+    handlingDays: order.handling_days,
+    orderType: order.order_type,
+  };
 }
 
 export interface PolicyChoiceInput {
@@ -123,7 +154,12 @@ export interface PolicyChoiceInput {
  * Sets a shop's policy choice after validating it whole (a bad choice changes nothing and the running one
  * stays), then recomputes the deadlines of the shop's open orders, recording each change.
  */
-export async function setShopPolicy(ctx: AppContext, shopId: string, input: PolicyChoiceInput, actor: string): Promise<{ recomputed: number; changed: number }> {
+export async function setShopPolicy(
+  ctx: AppContext,
+  shopId: string,
+  input: PolicyChoiceInput,
+  actor: string,
+): Promise<{ recomputed: number; changed: number }> {
   return ctx.store.db.transaction().execute(async (trx) => {
     const shop = await trx.selectFrom('shops').selectAll().where('id', '=', shopId).executeTakeFirst();
     if (!shop) throw new NotFoundError(localized(`shop ${shopId} not found.`, `未找到店铺 ${shopId}。`));
@@ -137,12 +173,19 @@ export async function setShopPolicy(ctx: AppContext, shopId: string, input: Poli
       resolverFor(next);
     } catch (error) {
       if (error instanceof PolicyValidationError) {
-        throw new ValidationError(error.issues.map((i) => ({ row: 0, field: `overrides.${i.path}`, message: localized(i.message, i.message) })));
+        throw new ValidationError(
+          error.issues.map((i) => ({ row: 0, field: `overrides.${i.path}`, message: localized(i.message, i.message) })),
+        );
       }
-      if (error instanceof PolicyLookupError) throw new ValidationError([{ row: 0, field: 'policy_id', message: error.localized }]);
+      if (error instanceof PolicyLookupError)
+        throw new ValidationError([{ row: 0, field: 'policy_id', message: error.localized }]);
       throw error;
     }
-    await trx.updateTable('shops').set({ policy_id: next.policy_id, policy_by_type: next.policy_by_type, policy_overrides: next.policy_overrides }).where('id', '=', shopId).execute();
+    await trx
+      .updateTable('shops')
+      .set({ policy_id: next.policy_id, policy_by_type: next.policy_by_type, policy_overrides: next.policy_overrides })
+      .where('id', '=', shopId)
+      .execute();
     return recomputeOpenDeadlines(trx, shopId, ctx.now(), actor, `policy changed`);
   });
 }
@@ -157,11 +200,23 @@ async function recomputeOpenDeadlines(
   orderId?: number,
 ): Promise<{ recomputed: number; changed: number }> {
   const resolver = await loadShopResolver(trx, shopId);
-  let query = trx.selectFrom('orders').selectAll().where('shop_id', '=', shopId).where('status', 'in', [...OPEN_ORDER_STATES]);
+  let query = trx
+    .selectFrom('orders')
+    .selectAll()
+    .where('shop_id', '=', shopId)
+    .where('status', 'in', [...OPEN_ORDER_STATES]);
   if (orderId !== undefined) query = query.where('id', '=', orderId);
   const open = await query.execute();
   const extensionRows = open.length
-    ? await trx.selectFrom('order_extensions').selectAll().where('order_id', 'in', open.map((o) => o.id)).execute()
+    ? await trx
+        .selectFrom('order_extensions')
+        .selectAll()
+        .where(
+          'order_id',
+          'in',
+          open.map((o) => o.id),
+        )
+        .execute()
     : [];
   let changed = 0;
   for (const order of open) {
@@ -169,23 +224,38 @@ async function recomputeOpenDeadlines(
     const deadline = deadlineFor(resolver, deadlineFactsOf(order), extensions);
     const shipByAt = deadline.shipBy?.shipByAt ?? null;
     const source = deadline.shipBy?.source ?? null;
-    if (shipByAt === order.ship_by_at && source === order.ship_by_source && order.policy_id === deadline.policy.id) continue;
+    if (shipByAt === order.ship_by_at && source === order.ship_by_source && order.policy_id === deadline.policy.id)
+      continue;
     changed++;
     await trx
       .updateTable('orders')
-      .set({ ship_by_at: shipByAt, ship_by_source: source, policy_id: deadline.policy.id, policy_version: deadline.policy.version, updated_at: now, version: order.version + 1 })
+      .set({
+        ship_by_at: shipByAt,
+        ship_by_source: source,
+        policy_id: deadline.policy.id,
+        policy_version: deadline.policy.version,
+        updated_at: now,
+        version: order.version + 1,
+      })
       .where('id', '=', order.id)
       .execute();
     await trx
       .insertInto('order_events')
-      .values(timelineEvent({
-        orderId: order.id,
-        at: now,
-        actor,
-        kind: 'deadline_changed',
-        reason,
-        data: JSON.stringify({ from: order.ship_by_at, to: shipByAt, source, policy: `${deadline.policy.id}@${deadline.policy.version}` }),
-      }))
+      .values(
+        timelineEvent({
+          orderId: order.id,
+          at: now,
+          actor,
+          kind: 'deadline_changed',
+          reason,
+          data: JSON.stringify({
+            from: order.ship_by_at,
+            to: shipByAt,
+            source,
+            policy: `${deadline.policy.id}@${deadline.policy.version}`,
+          }),
+        }),
+      )
       .execute();
   }
   return { recomputed: open.length, changed };
@@ -198,13 +268,30 @@ export async function recordExtension(
   actor: string,
 ) {
   if ((extension.hours === undefined) === (extension.newDeadlineAt === undefined)) {
-    throw new ValidationError([{ row: 0, field: 'hours', message: localized('give either hours or new_deadline_at.', '请提供 hours 或 new_deadline_at 其中之一。') }]);
+    throw new ValidationError([
+      {
+        row: 0,
+        field: 'hours',
+        message: localized('give either hours or new_deadline_at.', '请提供 hours 或 new_deadline_at 其中之一。'),
+      },
+    ]);
   }
-  if (extension.hours !== undefined && !(Number.isInteger(extension.hours) && extension.hours > 0 && extension.hours <= 24 * 90)) {
-    throw new ValidationError([{ row: 0, field: 'hours', message: localized('hours must be a whole number from 1 to 2160.', 'hours 必须是 1 到 2160 之间的整数。') }]);
+  if (
+    extension.hours !== undefined &&
+    !(Number.isInteger(extension.hours) && extension.hours > 0 && extension.hours <= 24 * 90)
+  ) {
+    throw new ValidationError([
+      {
+        row: 0,
+        field: 'hours',
+        message: localized('hours must be a whole number from 1 to 2160.', 'hours 必须是 1 到 2160 之间的整数。'),
+      },
+    ]);
   }
   if (!extension.agreedBy.trim()) {
-    throw new ValidationError([{ row: 0, field: 'agreed_by', message: localized('say who agreed to the extension.', '请填写同意延期的人。') }]);
+    throw new ValidationError([
+      { row: 0, field: 'agreed_by', message: localized('say who agreed to the extension.', '请填写同意延期的人。') },
+    ]);
   }
   return ctx.store.db.transaction().execute(async (trx) => {
     const order = await trx.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirst();
@@ -212,11 +299,28 @@ export async function recordExtension(
     const now = ctx.now();
     await trx
       .insertInto('order_extensions')
-      .values({ order_id: orderId, hours: extension.hours ?? null, new_deadline_at: extension.newDeadlineAt ?? null, agreed_by: extension.agreedBy.trim(), agreed_at: extension.agreedAt ?? now, note: extension.note ?? null, created_at: now })
+      .values({
+        order_id: orderId,
+        hours: extension.hours ?? null,
+        new_deadline_at: extension.newDeadlineAt ?? null,
+        agreed_by: extension.agreedBy.trim(),
+        agreed_at: extension.agreedAt ?? now,
+        note: extension.note ?? null,
+        created_at: now,
+      })
       .execute();
     await trx
       .insertInto('order_events')
-      .values(timelineEvent({ orderId, at: now, actor, kind: 'extension_recorded', reason: extension.note ?? null, data: JSON.stringify(extension) }))
+      .values(
+        timelineEvent({
+          orderId,
+          at: now,
+          actor,
+          kind: 'extension_recorded',
+          reason: extension.note ?? null,
+          data: JSON.stringify(extension),
+        }),
+      )
       .execute();
     await recomputeOpenDeadlines(trx, order.shop_id, now, actor, 'buyer extension', orderId);
     return trx.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirstOrThrow();

@@ -16,7 +16,14 @@ export function presentOrder(o: OrderRow) {
     status: o.status,
     platform_status: o.platform_status,
     total: { amount: o.total_amount, currency: o.currency },
-    buyer: { name: o.buyer_name, country: o.buyer_country, address_line1: o.address_line1, city: o.city, postcode: o.postcode, phone: o.phone },
+    buyer: {
+      name: o.buyer_name,
+      country: o.buyer_country,
+      address_line1: o.address_line1,
+      city: o.city,
+      postcode: o.postcode,
+      phone: o.phone,
+    },
     handling_days: o.handling_days,
     logistics_service: o.logistics_service,
     ship_by_at: toIso(o.ship_by_at),
@@ -36,7 +43,13 @@ export function presentOrder(o: OrderRow) {
     },
     cancelled_by: o.cancelled_at === null ? null : (o.cancelled_by ?? 'seller'),
     cancellation_request:
-      o.cancel_requested_at === null ? null : { requested_at: toIso(o.cancel_requested_at), answer: o.cancel_answer, answered_at: toIso(o.cancel_answered_at) },
+      o.cancel_requested_at === null
+        ? null
+        : {
+            requested_at: toIso(o.cancel_requested_at),
+            answer: o.cancel_answer,
+            answered_at: toIso(o.cancel_answered_at),
+          },
     hold: o.held_at === null ? null : { held_at: toIso(o.held_at), reason: o.hold_reason },
     version: o.version,
     created_at: toIso(o.created_at),
@@ -85,7 +98,10 @@ export function presentMoney(m: { amount: number; currency: string } | null | un
 }
 
 /** The verdict as the API and `--json` show it: both languages for every sentence. */
-export function presentVerdict(v: import('../core/verdict').Verdict, policy: { id: string; version: number; shippedWhen?: string }) {
+export function presentVerdict(
+  v: import('../core/verdict').Verdict,
+  policy: { id: string; version: number; shippedWhen?: string },
+) {
   return {
     policy: `${policy.id}@${policy.version}`,
     counted_event: policy.shippedWhen ?? null,
@@ -100,9 +116,20 @@ export function presentVerdict(v: import('../core/verdict').Verdict, policy: { i
     lateness_ms: v.latenessMs,
     fine_now: presentMoney(v.fine.money),
     points_now: v.points,
-    steps_ahead: v.stepsAhead.map((s) => ({ starts_at: toIso(s.startsAt), hand_over_by: toIso(s.handOverBy), fine: presentMoney(s.fine), points: s.points })),
+    steps_ahead: v.stepsAhead.map((s) => ({
+      starts_at: toIso(s.startsAt),
+      hand_over_by: toIso(s.handOverBy),
+      fine: presentMoney(s.fine),
+      points: s.points,
+    })),
     metric_effects: v.metricEffects,
-    options: v.options.map((o) => ({ course: o.course, available: o.available, cost: presentMoney(o.cost), points: o.points, explanation: o.explanation })),
+    options: v.options.map((o) => ({
+      course: o.course,
+      available: o.available,
+      cost: presentMoney(o.cost),
+      points: o.points,
+      explanation: o.explanation,
+    })),
     recommended: v.recommended,
     headline: v.headline,
     sentences: v.sentences,
@@ -120,8 +147,22 @@ export function presentSituation(s: import('../core/situation').Situation) {
     in_queues: s.inQueues,
     exposure: presentMoney(s.exposure),
     assumptions: s.assumptions,
-    cancellation_request: request === null ? null : { state: request.state, requested_at: toIso(request.requestedAt), answer_by: toIso(request.answerBy), answered_at: toIso(request.answeredAt) },
-    violations: s.violations.map((v) => ({ kind: v.kind, fine: presentMoney(v.fine), points: v.points, priced: v.priced, explanation: v.explanation })),
+    cancellation_request:
+      request === null
+        ? null
+        : {
+            state: request.state,
+            requested_at: toIso(request.requestedAt),
+            answer_by: toIso(request.answerBy),
+            answered_at: toIso(request.answeredAt),
+          },
+    violations: s.violations.map((v) => ({
+      kind: v.kind,
+      fine: presentMoney(v.fine),
+      points: v.points,
+      priced: v.priced,
+      explanation: v.explanation,
+    })),
   };
 }
 
@@ -150,7 +191,16 @@ export function presentAuditOnTimeline(a: AuditRow) {
  * (no deadline, or facts it cannot judge) the time left is read from the row while it is open.
  */
 export function presentAsOf(o: OrderRow, asOf: number, situation: import('../core/situation').Situation | null) {
-  if (situation) return { as_of: toIso(asOf), situation: situation.kind, time_left_ms: situation.inQueues ? situation.verdict.timeLeftMs : null };
+  if (situation)
+    return {
+      as_of: toIso(asOf),
+      situation: situation.kind,
+      time_left_ms: situation.inQueues ? situation.verdict.timeLeftMs : null,
+    };
   const open = OPEN_ORDER_STATES.includes(o.status as OrderState);
-  return { as_of: toIso(asOf), situation: null, time_left_ms: open && o.ship_by_at !== null ? o.ship_by_at - asOf : null };
+  return {
+    as_of: toIso(asOf),
+    situation: null,
+    time_left_ms: open && o.ship_by_at !== null ? o.ship_by_at - asOf : null,
+  };
 }

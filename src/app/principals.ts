@@ -42,10 +42,14 @@ export function managedShops(principal: Principal): 'account' | string[] {
   return principal.accountOwner ? 'account' : shopsAllowing(principal.roles, 'owner');
 }
 
-export async function rolesOf(db: Executor, user: { id: number; account_id: string; account_owner: number }): Promise<Map<string, Role>> {
+export async function rolesOf(
+  db: Executor,
+  user: { id: number; account_id: string; account_owner: number },
+): Promise<Map<string, Role>> {
   const roles = new Map<string, Role>();
   if (user.account_owner) for (const shop of await store.shopsOfAccount(db, user.account_id)) roles.set(shop, 'owner');
-  for (const m of await store.membershipsOf(db, user.id)) if (!roles.has(m.shop_id) && isRole(m.role)) roles.set(m.shop_id, m.role);
+  for (const m of await store.membershipsOf(db, user.id))
+    if (!roles.has(m.shop_id) && isRole(m.role)) roles.set(m.shop_id, m.role);
   return roles;
 }
 

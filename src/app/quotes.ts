@@ -60,15 +60,21 @@ const BATTERY_RANK: Record<BatteryKind, number> = { none: 0, contained: 1, stand
  * a label bought and uploaded now makes the deadline whatever the pick-up) or the carrier's pick-up. A shop that
  * uploads only after the carrier's first scan makes the pick-up count again, and is told so.
  */
-async function countedEventOf(ctx: AppContext, order: OrderRow): Promise<{ at: 'pickup' | 'upload'; note: Localized | null }> {
-  const policy = (await loadShopResolver(ctx.store.db, order.shop_id)).forOrder(order.paid_at, order.order_type ?? undefined);
+async function countedEventOf(
+  ctx: AppContext,
+  order: OrderRow,
+): Promise<{ at: 'pickup' | 'upload'; note: Localized | null }> {
+  const policy = (await loadShopResolver(ctx.store.db, order.shop_id)).forOrder(
+    order.paid_at,
+    order.order_type ?? undefined,
+  );
   if (policy.shippedWhen !== 'tracking_uploaded') return { at: 'pickup', note: null };
   const connection = await marketplace.getConnection(ctx.store.db, order.shop_id);
   if (connection?.upload_timing === 'first_scan') {
     return {
       at: 'pickup',
       note: localized(
-        'The platform counts the tracking upload, but this shop uploads only after the carrier\'s first scan (its upload timing): the pick-up must then come before the deadline.',
+        "The platform counts the tracking upload, but this shop uploads only after the carrier's first scan (its upload timing): the pick-up must then come before the deadline.",
         '平台以上传运单号为准，但该店铺在承运商首次扫描后才上传（上传时机设置）：揽收必须在截止前完成。',
       ),
     };
@@ -84,7 +90,11 @@ async function countedEventOf(ctx: AppContext, order: OrderRow): Promise<{ at: '
 
 async function promiseFor(db: Executor, order: OrderRow, now: number, promisedDays?: number): Promise<DeliveryPromise> {
   if (promisedDays !== undefined) return deliveryPromise(now, promisedDays, 'order');
-  const receipt = await db.selectFrom('order_receipts').select('freight_commit_days').where('order_id', '=', order.id).executeTakeFirst();
+  const receipt = await db
+    .selectFrom('order_receipts')
+    .select('freight_commit_days')
+    .where('order_id', '=', order.id)
+    .executeTakeFirst();
   if (receipt?.freight_commit_days) return deliveryPromise(now, receipt.freight_commit_days, 'order');
   const receiptClass = receiptClassOf(order.logistics_service, order.policy_id);
   return deliveryPromise(now, DEFAULT_RECEIPT_RULES.fallbackDays[receiptClass], 'policy', receiptClass);
@@ -94,14 +104,28 @@ async function promiseFor(db: Executor, order: OrderRow, now: number, promisedDa
 async function parcelsToQuote(db: Executor, order: OrderRow): Promise<ParcelToQuote[]> {
   const planned = (await planView(db, order.id)).filter((p) => p.status === 'created' || p.status === 'packed');
   if (planned.length) {
-    return planned.map((p) => ({ parcelId: p.parcelId, status: p.status, box: p.box, outerMm: p.outerMm, grossWeightG: p.measuredG ?? p.expectedGrossG, contents: p.contents }));
+    return planned.map((p) => ({
+      parcelId: p.parcelId,
+      status: p.status,
+      box: p.box,
+      outerMm: p.outerMm,
+      grossWeightG: p.measuredG ?? p.expectedGrossG,
+      contents: p.contents,
+    }));
   }
   const preview = await previewPacking(db, order);
   if (!preview) return [];
   return preview.result.parcels.map((parcel) => {
     const contents = new Map<string, number>();
     for (const p of parcel.placements) contents.set(p.sku, (contents.get(p.sku) ?? 0) + 1);
-    return { parcelId: null, status: 'unplanned', box: parcel.box.code, outerMm: [...parcel.outerMm] as [number, number, number], grossWeightG: parcel.grossWeightG, contents: [...contents].map(([sku, quantity]) => ({ sku, quantity })) };
+    return {
+      parcelId: null,
+      status: 'unplanned',
+      box: parcel.box.code,
+      outerMm: [...parcel.outerMm] as [number, number, number],
+      grossWeightG: parcel.grossWeightG,
+      contents: [...contents].map(([sku, quantity]) => ({ sku, quantity })),
+    };
   });
 }
 
@@ -123,7 +147,8 @@ export async function quoteOrder(ctx: AppContext, orderId: number, options: Quot
   const promise = await promiseFor(db, order, now, options.promisedDays);
   const counted = await countedEventOf(ctx, order);
   let parcels = await parcelsToQuote(db, order);
-  if (options.parcelIds) parcels = parcels.filter((p) => p.parcelId !== null && options.parcelIds!.includes(p.parcelId));
+  if (options.parcelIds)
+    parcels = parcels.filter((p) => p.parcelId !== null && options.parcelIds!.includes(p.parcelId));
   const skus = [...new Set(parcels.flatMap((p) => p.contents.map((c) => c.sku)))];
   const dims = new Map((await packing.getSkuDimensions(db, skus)).map((d) => [d.sku, d]));
   const units = parcels.map((p) => p.contents.reduce((n, c) => n + c.quantity, 0));
@@ -134,7 +159,8 @@ export async function quoteOrder(ctx: AppContext, orderId: number, options: Quot
     let liquids = false;
     for (const c of parcel.contents) {
       const d = dims.get(c.sku);
-      if (d && BATTERY_RANK[d.batteries as BatteryKind] > BATTERY_RANK[batteries]) batteries = d.batteries as BatteryKind;
+      if (d && BATTERY_RANK[d.batteries as BatteryKind] > BATTERY_RANK[batteries])
+        batteries = d.batteries as BatteryKind;
       liquids ||= d?.liquids === 1;
     }
     const packed = parcel.status === 'packed';
@@ -160,12 +186,25 @@ export async function quoteOrder(ctx: AppContext, orderId: number, options: Quot
         promisedDeliveryAt: promise.at,
       },
     );
-    return { ...parcel, choice, marketplaceService: choice.service ? (catalog.marketplaceServices.get(choice.service) ?? null) : null };
+    return {
+      ...parcel,
+      choice,
+      marketplaceService: choice.service ? (catalog.marketplaceServices.get(choice.service) ?? null) : null,
+    };
   });
-  const sample = catalog.source === 'sample' ? localized(' Prices are SAMPLE rates, not your contract\'s (Settings → Carrier services shows which services are in use).', ' 价格为示例运价，并非您的合同运价（在「设置 → 物流服务」中可查看当前使用的服务）。') : localized('', '');
+  const sample =
+    catalog.source === 'sample'
+      ? localized(
+          " Prices are SAMPLE rates, not your contract's (Settings → Carrier services shows which services are in use).",
+          ' 价格为示例运价，并非您的合同运价（在「设置 → 物流服务」中可查看当前使用的服务）。',
+        )
+      : localized('', '');
   const message =
     quoted.length === 0
-      ? localized('Nothing to quote: every parcel of the order is labelled.', '无需报价：该订单的所有包裹都已打印面单。')
+      ? localized(
+          'Nothing to quote: every parcel of the order is labelled.',
+          '无需报价：该订单的所有包裹都已打印面单。',
+        )
       : localized(
           `${quoted.length} parcel${quoted.length > 1 ? 's' : ''}; ${promise.explanation.en}.${counted.note ? ` ${counted.note.en}` : ''}${sample.en}`,
           `${quoted.length} 个包裹；${promise.explanation['zh-CN']}。${counted.note ? counted.note['zh-CN'] : ''}${sample['zh-CN']}`,
@@ -176,10 +215,21 @@ export async function quoteOrder(ctx: AppContext, orderId: number, options: Quot
 /** The answer as the API and `--json` show it: every sentence in both languages, instants as ISO. */
 export function presentQuotes(q: OrderQuotes) {
   return {
-    order: { id: q.order.id, platform_order_id: q.order.platform_order_id, destination: q.order.buyer_country, ship_by_at: toIso(q.order.ship_by_at), logistics_service: q.order.logistics_service },
+    order: {
+      id: q.order.id,
+      platform_order_id: q.order.platform_order_id,
+      destination: q.order.buyer_country,
+      ship_by_at: toIso(q.order.ship_by_at),
+      logistics_service: q.order.logistics_service,
+    },
     source: q.source,
     buyer_logistics_class: q.buyerLogisticsClass,
-    promise: { at: toIso(q.promise.at), days: q.promise.days, source: q.promise.source, explanation: q.promise.explanation },
+    promise: {
+      at: toIso(q.promise.at),
+      days: q.promise.days,
+      source: q.promise.source,
+      explanation: q.promise.explanation,
+    },
     message: q.message,
     parcels: q.parcels.map((p) => ({
       parcel_id: p.parcelId,
@@ -208,7 +258,12 @@ export function presentQuotes(q: OrderQuotes) {
         arrival_p90_at: toIso(c.arrivalP90At),
         dropped_because: c.reasons.map((r) => ({ code: r.code, message: r.message })),
       })),
-      skipped_rules: p.choice.skippedRules.map((r) => ({ id: r.id, name: r.name ?? null, service: r.service, reasons: r.reasons.map((x) => ({ code: x.code, message: x.message })) })),
+      skipped_rules: p.choice.skippedRules.map((r) => ({
+        id: r.id,
+        name: r.name ?? null,
+        service: r.service,
+        reasons: r.reasons.map((x) => ({ code: x.code, message: x.message })),
+      })),
     })),
   };
 }

@@ -10,7 +10,14 @@
 import { OPEN_CASE_STATES } from '../core/after-sales';
 import { localized, type Localized } from '../core/i18n';
 import type { OrderState } from '../core/order';
-import { DEFAULT_RECEIPT_RULES, autoConfirmationOf, extensionProposal, receiptClassOf, type AutoConfirmation, type ReceiptRules } from '../core/receipt';
+import {
+  DEFAULT_RECEIPT_RULES,
+  autoConfirmationOf,
+  extensionProposal,
+  receiptClassOf,
+  type AutoConfirmation,
+  type ReceiptRules,
+} from '../core/receipt';
 import { DAY_MS, toIso } from '../core/time';
 import { isTrackingStatus, type TrackingStatus } from '../core/tracking-status';
 import * as orders from '../store/orders';
@@ -31,10 +38,24 @@ interface ReceiptComputation {
   zone: string;
 }
 
-async function computeReceipt(db: Executor, order: OrderRow, terms: { freight_commit_days: number | null; extension_days: number } | undefined, rules: ReceiptRules): Promise<ReceiptComputation | undefined> {
-  const parcels = await db.selectFrom('parcels').select(['status', 'tracking_uploaded_at', 'handed_over_at']).where('order_id', '=', order.id).execute();
-  const shippedTimes = parcels.filter((p) => p.status !== 'voided').map((p) => p.tracking_uploaded_at ?? p.handed_over_at).filter((t): t is number => t !== null);
-  const lastShippedAt = shippedTimes.length ? Math.max(...shippedTimes) : order.handed_over_at ?? order.tracking_uploaded_at;
+async function computeReceipt(
+  db: Executor,
+  order: OrderRow,
+  terms: { freight_commit_days: number | null; extension_days: number } | undefined,
+  rules: ReceiptRules,
+): Promise<ReceiptComputation | undefined> {
+  const parcels = await db
+    .selectFrom('parcels')
+    .select(['status', 'tracking_uploaded_at', 'handed_over_at'])
+    .where('order_id', '=', order.id)
+    .execute();
+  const shippedTimes = parcels
+    .filter((p) => p.status !== 'voided')
+    .map((p) => p.tracking_uploaded_at ?? p.handed_over_at)
+    .filter((t): t is number => t !== null);
+  const lastShippedAt = shippedTimes.length
+    ? Math.max(...shippedTimes)
+    : (order.handed_over_at ?? order.tracking_uploaded_at);
   if (lastShippedAt === null) return undefined;
   const policy = (await loadShopResolver(db, order.shop_id)).forOrder(order.paid_at, order.order_type ?? undefined);
   const confirmation = autoConfirmationOf(
@@ -50,7 +71,17 @@ async function computeReceipt(db: Executor, order: OrderRow, terms: { freight_co
   return { lastShippedAt, confirmation, zone: policy.zone };
 }
 
-async function upsertReceipt(db: Executor, orderId: number, values: { freight_commit_days: number | null; extension_days: number; last_shipped_at: number | null; auto_confirm_at: number | null }, now: number) {
+async function upsertReceipt(
+  db: Executor,
+  orderId: number,
+  values: {
+    freight_commit_days: number | null;
+    extension_days: number;
+    last_shipped_at: number | null;
+    auto_confirm_at: number | null;
+  },
+  now: number,
+) {
   await db
     .insertInto('order_receipts')
     .values({ order_id: orderId, ...values, updated_at: now })
@@ -76,14 +107,23 @@ export interface ReceiptView {
   time_left_ms: number | null;
 }
 
-export async function receiptOf(ctx: AppContext, orderId: number, rules: ReceiptRules = DEFAULT_RECEIPT_RULES): Promise<ReceiptView> {
+export async function receiptOf(
+  ctx: AppContext,
+  orderId: number,
+  rules: ReceiptRules = DEFAULT_RECEIPT_RULES,
+): Promise<ReceiptView> {
   const db = ctx.store.db;
   const now = ctx.now();
   const order = await orders.getOrder(db, undefined, orderId);
   if (!order) throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
   const terms = await db.selectFrom('order_receipts').selectAll().where('order_id', '=', orderId).executeTakeFirst();
   const computed = await computeReceipt(db, order, terms, rules);
-  const open = await db.selectFrom('after_sales_cases').select('id').where('order_id', '=', orderId).where('state', 'in', [...OPEN_CASE_STATES]).execute();
+  const open = await db
+    .selectFrom('after_sales_cases')
+    .select('id')
+    .where('order_id', '=', orderId)
+    .where('state', 'in', [...OPEN_CASE_STATES])
+    .execute();
   return {
     order_id: order.id,
     status: order.status,
@@ -105,20 +145,60 @@ export async function receiptOf(ctx: AppContext, orderId: number, rules: Receipt
  * The promised delivery days of an order (`freight_commit_day`), from the platform or typed in; the receipt clock
  * is recomputed.
  */
-export async function setPromisedDeliveryDays(ctx: AppContext, orderId: number, days: number, actor: string): Promise<ReceiptView> {
+export async function setPromisedDeliveryDays(
+  ctx: AppContext,
+  orderId: number,
+  days: number,
+  actor: string,
+): Promise<ReceiptView> {
   if (!Number.isInteger(days) || days < 1 || days > 365) {
-    throw new ValidationError([{ row: 0, field: 'freight_commit_days', message: localized('the promised delivery time is 1 to 365 whole days.', '承诺运达时间必须是 1 到 365 的整数天。') }]);
+    throw new ValidationError([
+      {
+        row: 0,
+        field: 'freight_commit_days',
+        message: localized(
+          'the promised delivery time is 1 to 365 whole days.',
+          '承诺运达时间必须是 1 到 365 的整数天。',
+        ),
+      },
+    ]);
   }
-  await changeTerms(ctx, orderId, actor, (terms) => ({ ...terms, freight_commit_days: days }), 'receipt_terms_set', `promised delivery time ${days} days`);
+  await changeTerms(
+    ctx,
+    orderId,
+    actor,
+    (terms) => ({ ...terms, freight_commit_days: days }),
+    'receipt_terms_set',
+    `promised delivery time ${days} days`,
+  );
   return receiptOf(ctx, orderId);
 }
 
 /** Records an extension of the buyer's acceptance time (agreed on the platform); the receipt clock moves. */
-export async function recordAcceptanceExtension(ctx: AppContext, orderId: number, days: number, actor: string, note?: string): Promise<ReceiptView> {
+export async function recordAcceptanceExtension(
+  ctx: AppContext,
+  orderId: number,
+  days: number,
+  actor: string,
+  note?: string,
+): Promise<ReceiptView> {
   if (!Number.isInteger(days) || days < 1 || days > 90) {
-    throw new ValidationError([{ row: 0, field: 'days', message: localized('an extension is 1 to 90 whole days.', '延长时间必须是 1 到 90 的整数天。') }]);
+    throw new ValidationError([
+      {
+        row: 0,
+        field: 'days',
+        message: localized('an extension is 1 to 90 whole days.', '延长时间必须是 1 到 90 的整数天。'),
+      },
+    ]);
   }
-  await changeTerms(ctx, orderId, actor, (terms) => ({ ...terms, extension_days: terms.extension_days + days }), 'acceptance_extended', note?.trim() || `buyer acceptance time extended by ${days} days`);
+  await changeTerms(
+    ctx,
+    orderId,
+    actor,
+    (terms) => ({ ...terms, extension_days: terms.extension_days + days }),
+    'acceptance_extended',
+    note?.trim() || `buyer acceptance time extended by ${days} days`,
+  );
   return receiptOf(ctx, orderId);
 }
 
@@ -126,7 +206,10 @@ async function changeTerms(
   ctx: AppContext,
   orderId: number,
   actor: string,
-  change: (terms: { freight_commit_days: number | null; extension_days: number }) => { freight_commit_days: number | null; extension_days: number },
+  change: (terms: { freight_commit_days: number | null; extension_days: number }) => {
+    freight_commit_days: number | null;
+    extension_days: number;
+  },
   kind: string,
   reason: string,
 ): Promise<void> {
@@ -135,18 +218,56 @@ async function changeTerms(
     const order = await orders.getOrder(trx, undefined, orderId);
     if (!order) throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
     if (order.status === 'completed' || order.status === 'cancelled' || order.status === 'closed_unfulfilled') {
-      throw new ConflictError('receipt.closed', localized(`order ${order.platform_order_id} is ${order.status}: its receipt clock has ended.`, `订单 ${order.platform_order_id} 状态为「${order.status}」：确认收货计时已结束。`), order.status);
+      throw new ConflictError(
+        'receipt.closed',
+        localized(
+          `order ${order.platform_order_id} is ${order.status}: its receipt clock has ended.`,
+          `订单 ${order.platform_order_id} 状态为「${order.status}」：确认收货计时已结束。`,
+        ),
+        order.status,
+      );
     }
-    const current = await trx.selectFrom('order_receipts').selectAll().where('order_id', '=', orderId).executeTakeFirst();
-    const terms = change({ freight_commit_days: current?.freight_commit_days ?? null, extension_days: current?.extension_days ?? 0 });
-    const computed = AWAITING_RECEIPT.includes(order.status as OrderState) ? await computeReceipt(trx, order, terms, DEFAULT_RECEIPT_RULES) : undefined;
-    await upsertReceipt(trx, orderId, { ...terms, last_shipped_at: computed?.lastShippedAt ?? null, auto_confirm_at: computed?.confirmation.at ?? null }, now);
+    const current = await trx
+      .selectFrom('order_receipts')
+      .selectAll()
+      .where('order_id', '=', orderId)
+      .executeTakeFirst();
+    const terms = change({
+      freight_commit_days: current?.freight_commit_days ?? null,
+      extension_days: current?.extension_days ?? 0,
+    });
+    const computed = AWAITING_RECEIPT.includes(order.status as OrderState)
+      ? await computeReceipt(trx, order, terms, DEFAULT_RECEIPT_RULES)
+      : undefined;
+    await upsertReceipt(
+      trx,
+      orderId,
+      {
+        ...terms,
+        last_shipped_at: computed?.lastShippedAt ?? null,
+        auto_confirm_at: computed?.confirmation.at ?? null,
+      },
+      now,
+    );
     await orders.appendEvents(trx, [
-      timelineEvent({ orderId, at: now, actor, kind, reason, data: JSON.stringify({ ...terms, auto_confirm_at: toIso(computed?.confirmation.at) }) }),
+      timelineEvent({
+        orderId,
+        at: now,
+        actor,
+        kind,
+        reason,
+        data: JSON.stringify({ ...terms, auto_confirm_at: toIso(computed?.confirmation.at) }),
+      }),
     ]);
     // The proposal is answered: a new one may come for the new time.
     if (kind === 'acceptance_extended') {
-      await trx.updateTable('tracking_problems').set({ resolved_at: now }).where('order_id', '=', orderId).where('kind', '=', 'extension_proposed').where('resolved_at', 'is', null).execute();
+      await trx
+        .updateTable('tracking_problems')
+        .set({ resolved_at: now })
+        .where('order_id', '=', orderId)
+        .where('kind', '=', 'extension_proposed')
+        .where('resolved_at', 'is', null)
+        .execute();
     }
   });
 }
@@ -162,7 +283,10 @@ export interface ReceiptSweepReport {
  * Schedules the receipt clock of shipped orders, completes the ones due, and proposes extensions. Safe to run on
  * several servers at once: a completion is a guarded state change (optimistic version), a proposal a unique row.
  */
-export async function runReceiptSweep(ctx: AppContext, options: { rules?: ReceiptRules; limit?: number } = {}): Promise<ReceiptSweepReport> {
+export async function runReceiptSweep(
+  ctx: AppContext,
+  options: { rules?: ReceiptRules; limit?: number } = {},
+): Promise<ReceiptSweepReport> {
   const db = ctx.store.db;
   const now = ctx.now();
   const rules = options.rules ?? DEFAULT_RECEIPT_RULES;
@@ -183,7 +307,12 @@ export async function runReceiptSweep(ctx: AppContext, options: { rules?: Receip
     const terms = { freight_commit_days: order.terms_days ?? null, extension_days: order.terms_extension ?? 0 };
     const computed = await computeReceipt(db, order, terms, rules);
     if (!computed) continue;
-    await upsertReceipt(db, order.id, { ...terms, last_shipped_at: computed.lastShippedAt, auto_confirm_at: computed.confirmation.at }, now);
+    await upsertReceipt(
+      db,
+      order.id,
+      { ...terms, last_shipped_at: computed.lastShippedAt, auto_confirm_at: computed.confirmation.at },
+      now,
+    );
     report.scheduled++;
   }
 
@@ -221,14 +350,28 @@ export async function runReceiptSweep(ctx: AppContext, options: { rules?: Receip
       .where('p.order_id', '=', row.id)
       .where('p.status', '!=', 'voided')
       .execute();
-    const proposal = extensionProposal(row.auto_confirm_at!, now, statuses.map((s) => (s.status && isTrackingStatus(s.status) ? s.status : null)) as Array<TrackingStatus | null>, rules);
+    const proposal = extensionProposal(
+      row.auto_confirm_at!,
+      now,
+      statuses.map((s) => (s.status && isTrackingStatus(s.status) ? s.status : null)) as Array<TrackingStatus | null>,
+      rules,
+    );
     if (!proposal) continue;
     const raised = await db.transaction().execute(async (trx) => {
       const events: NewOrderEventRow[] = [];
       const count = await raiseProblems(
         trx,
         { orderId: row.id, parcelId: null, shopId: row.shop_id, trackingNumber: null },
-        [{ key: `extension:${row.auto_confirm_at}`, kind: 'extension_proposed', level: 'warning', message: proposal.message, action: proposal.action, data: { auto_confirm_at: toIso(row.auto_confirm_at), propose_days: proposal.days } }],
+        [
+          {
+            key: `extension:${row.auto_confirm_at}`,
+            kind: 'extension_proposed',
+            level: 'warning',
+            message: proposal.message,
+            action: proposal.action,
+            data: { auto_confirm_at: toIso(row.auto_confirm_at), propose_days: proposal.days },
+          },
+        ],
         now,
         'sweep',
         events,
@@ -241,11 +384,22 @@ export async function runReceiptSweep(ctx: AppContext, options: { rules?: Receip
   return report;
 }
 
-async function autoConfirm(ctx: AppContext, orderId: number, now: number, rules: ReceiptRules): Promise<'confirmed' | 'held' | 'skipped'> {
+async function autoConfirm(
+  ctx: AppContext,
+  orderId: number,
+  now: number,
+  rules: ReceiptRules,
+): Promise<'confirmed' | 'held' | 'skipped'> {
   return ctx.store.db.transaction().execute(async (trx) => {
     const order = await orders.getOrder(trx, undefined, orderId);
     if (!order || !AWAITING_RECEIPT.includes(order.status as OrderState)) return 'skipped';
-    const open = await trx.selectFrom('after_sales_cases').select('id').where('order_id', '=', orderId).where('state', 'in', [...OPEN_CASE_STATES]).limit(1).execute();
+    const open = await trx
+      .selectFrom('after_sales_cases')
+      .select('id')
+      .where('order_id', '=', orderId)
+      .where('state', 'in', [...OPEN_CASE_STATES])
+      .limit(1)
+      .execute();
     if (open.length) return 'held';
     const terms = await trx.selectFrom('order_receipts').selectAll().where('order_id', '=', orderId).executeTakeFirst();
     // Computed again inside the transaction: a recorded extension may have moved it since the sweep's read.
@@ -253,19 +407,35 @@ async function autoConfirm(ctx: AppContext, orderId: number, now: number, rules:
     if (!computed || computed.confirmation.at > now) return 'skipped';
     const confirmedAt = computed.confirmation.at;
     try {
-      await transitionOrder(trx, {
-        order,
-        actions: ['confirm_receipt'],
-        reason: `receipt confirmed automatically: ${computed.confirmation.explanation.en}`,
-        data: JSON.stringify({ auto_confirm_at: toIso(confirmedAt), days: computed.confirmation.days, source: computed.confirmation.source, zone: computed.zone, explanation: computed.confirmation.explanation }),
-        milestoneAt: confirmedAt,
-      }, { store: ctx.store, now, actor: 'auto-confirm' });
+      await transitionOrder(
+        trx,
+        {
+          order,
+          actions: ['confirm_receipt'],
+          reason: `receipt confirmed automatically: ${computed.confirmation.explanation.en}`,
+          data: JSON.stringify({
+            auto_confirm_at: toIso(confirmedAt),
+            days: computed.confirmation.days,
+            source: computed.confirmation.source,
+            zone: computed.zone,
+            explanation: computed.confirmation.explanation,
+          }),
+          milestoneAt: confirmedAt,
+        },
+        { store: ctx.store, now, actor: 'auto-confirm' },
+      );
     } catch (error) {
       // Refused, or the order changed since it was read: the next sweep looks again.
       if (error instanceof ConflictError) return 'skipped';
       throw error;
     }
-    await trx.updateTable('tracking_problems').set({ resolved_at: now }).where('order_id', '=', orderId).where('kind', '=', 'extension_proposed').where('resolved_at', 'is', null).execute();
+    await trx
+      .updateTable('tracking_problems')
+      .set({ resolved_at: now })
+      .where('order_id', '=', orderId)
+      .where('kind', '=', 'extension_proposed')
+      .where('resolved_at', 'is', null)
+      .execute();
     return 'confirmed';
   });
 }

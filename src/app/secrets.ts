@@ -36,7 +36,8 @@ export function parseMasterKey(text: string | undefined): Buffer {
   }
   let key: Buffer | undefined;
   if (/^[0-9a-fA-F]{64}$/.test(value)) key = Buffer.from(value, 'hex');
-  else if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(value)) key = Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  else if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(value))
+    key = Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
   if (!key || key.length !== 32) {
     throw new SecretsError(
       localized(
@@ -88,7 +89,11 @@ function readKeyFile(env: NodeJS.ProcessEnv): string | undefined {
  * A fresh installation without `SHIPBY_MASTER_KEY` gets a random key in its key file (readable by this user only);
  * answers where the key comes from, and `created` when it was made now (to say: back it up with the store).
  */
-export function ensureMasterKey(env: NodeJS.ProcessEnv = process.env): { source: 'env' | 'file'; file?: string; created: boolean } {
+export function ensureMasterKey(env: NodeJS.ProcessEnv = process.env): {
+  source: 'env' | 'file';
+  file?: string;
+  created: boolean;
+} {
   if (env[MASTER_KEY_ENV]) return { source: 'env', created: false };
   const file = masterKeyFile(env);
   if (fs.existsSync(file)) {
@@ -105,7 +110,12 @@ export function encryptSecret(key: Buffer, plaintext: string, context: string): 
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(context, 'utf8'));
   const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return [VERSION, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), data.toString('base64url')].join('.');
+  return [
+    VERSION,
+    iv.toString('base64url'),
+    cipher.getAuthTag().toString('base64url'),
+    data.toString('base64url'),
+  ].join('.');
 }
 
 export function decryptSecret(key: Buffer, ciphertext: string, context: string): string {

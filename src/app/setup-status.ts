@@ -15,7 +15,10 @@ export interface SetupStatus {
 }
 
 /** `shops`: the shops the caller sees (undefined: all); the checklist is for `shopId` or the first of them. */
-export async function setupStatus(ctx: AppContext, input: { shopId?: string; shops?: readonly string[]; warehouses?: readonly string[] }): Promise<SetupStatus> {
+export async function setupStatus(
+  ctx: AppContext,
+  input: { shopId?: string; shops?: readonly string[]; warehouses?: readonly string[] },
+): Promise<SetupStatus> {
   const db = ctx.store.db;
   const visible = (await orders.listShops(db)).filter((s) => !input.shops || input.shops.includes(s.id));
   const shop = visible.find((s) => s.id === input.shopId) ?? (input.shopId === undefined ? visible[0] : undefined);
@@ -41,7 +44,10 @@ export async function setupStatus(ctx: AppContext, input: { shopId?: string; sho
     shop: shopFacts,
     warehouses: ownWarehouses.length,
     skus: skus.length,
-    unsizedSkus: skus.map((s) => s.sku).filter((s) => !sizedSkus.has(s)).sort(),
+    unsizedSkus: skus
+      .map((s) => s.sku)
+      .filter((s) => !sizedSkus.has(s))
+      .sort(),
     stockedLevels: levels.filter((l) => ownWarehouses.includes(l.warehouse_id)).length,
     carrierAccounts: accounts.length,
   });

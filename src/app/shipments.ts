@@ -83,11 +83,14 @@ function validateTrackingNumber(input: {
     now: input.now,
     ...(input.confirmUnrecognised ? { confirmUnrecognised: input.confirmUnrecognised } : {}),
   });
-  if (!report.valid) return { number: report.number, refusal: report.summary, needsConfirmation: report.needsConfirmation };
+  if (!report.valid)
+    return { number: report.number, refusal: report.summary, needsConfirmation: report.needsConfirmation };
   // The confirmation counts only when it was needed: the format check passed on the seller's word.
   const format = report.checks.find((check) => check.id === 'format');
   const reason = input.confirmUnrecognised?.reason.trim();
-  return format?.result === 'warn' && reason && !input.carrier ? { number: report.number, confirmedUnrecognised: reason } : { number: report.number };
+  return format?.result === 'warn' && reason && !input.carrier
+    ? { number: report.number, confirmedUnrecognised: reason }
+    : { number: report.number };
 }
 
 /** The carrier behind an AliExpress logistics service key, for the number's format checks. */
@@ -109,7 +112,11 @@ const UPLOADABLE_STATES: readonly ParcelState[] = ['created', 'packed', 'labelle
  * on the order), that the order may still ship (through the order machine) and is not closed, moves the parcel to
  * `labelled` through the parcel machine (unless the shop uploads early), and queues the upload.
  */
-export async function markParcelsShipped(ctx: AppContext, inputs: ShipParcelInput[], actor: string): Promise<ShippedParcel[]> {
+export async function markParcelsShipped(
+  ctx: AppContext,
+  inputs: ShipParcelInput[],
+  actor: string,
+): Promise<ShippedParcel[]> {
   if (inputs.length === 0) return [];
   const now = ctx.now();
   // The situation decides (core/situation.ts): an order the platform closed at its closing point, or cancelled,
@@ -120,7 +127,10 @@ export async function markParcelsShipped(ctx: AppContext, inputs: ShipParcelInpu
     const orderRows = await lockOrders(ctx, trx, orderIds);
     const byId = new Map(orderRows.map((order) => [order.id, order]));
     const connections = new Map(
-      (await marketplace.getConnections(trx, [...new Set(orderRows.map((order) => order.shop_id))])).map((c) => [c.shop_id, c]),
+      (await marketplace.getConnections(trx, [...new Set(orderRows.map((order) => order.shop_id))])).map((c) => [
+        c.shop_id,
+        c,
+      ]),
     );
     const queued = new Map<number, QueuedUpload[]>();
     for (const row of await outbox.uploadsOfOrders(trx, orderIds)) {
@@ -137,12 +147,25 @@ export async function markParcelsShipped(ctx: AppContext, inputs: ShipParcelInpu
     const issues: ImportIssue[] = [];
     const numberInBatch = new Map<string, number>();
     const conflicts: Array<{ rule: string; message: Localized; state: string }> = [];
-    const plans: Array<{ input: ShipParcelInput; order: OrderRow; number: string; timing: UploadTiming; parcel: ParcelRow | undefined; path: ParcelAction[]; warnings: Localized[]; confirmedUnrecognised: string | undefined }> = [];
+    const plans: Array<{
+      input: ShipParcelInput;
+      order: OrderRow;
+      number: string;
+      timing: UploadTiming;
+      parcel: ParcelRow | undefined;
+      path: ParcelAction[];
+      warnings: Localized[];
+      confirmedUnrecognised: string | undefined;
+    }> = [];
     inputs.forEach((input, index) => {
       const row = index + 1;
       const order = byId.get(input.orderId);
       if (!order) {
-        issues.push({ row, field: 'order', message: localized(`order ${input.orderId} not found.`, `未找到订单 ${input.orderId}。`) });
+        issues.push({
+          row,
+          field: 'order',
+          message: localized(`order ${input.orderId} not found.`, `未找到订单 ${input.orderId}。`),
+        });
         return;
       }
       const connection = connections.get(order.shop_id);
@@ -158,7 +181,11 @@ export async function markParcelsShipped(ctx: AppContext, inputs: ShipParcelInpu
         return;
       }
       if (!input.serviceName.trim()) {
-        issues.push({ row, field: 'service', message: localized('the carrier service is required.', '必须填写物流服务。') });
+        issues.push({
+          row,
+          field: 'service',
+          message: localized('the carrier service is required.', '必须填写物流服务。'),
+        });
         return;
       }
       const state = order.status as OrderState;
@@ -182,7 +209,14 @@ export async function markParcelsShipped(ctx: AppContext, inputs: ShipParcelInpu
       const number = numbers[index]!;
       const batchUse = numberInBatch.get(number);
       if (batchUse !== undefined && batchUse !== order.id) {
-        issues.push({ row, field: 'tracking_number', message: localized(`tracking number ${number} appears on two orders in this request.`, `物流单号 ${number} 在本次请求中出现在两个订单上。`) });
+        issues.push({
+          row,
+          field: 'tracking_number',
+          message: localized(
+            `tracking number ${number} appears on two orders in this request.`,
+            `物流单号 ${number} 在本次请求中出现在两个订单上。`,
+          ),
+        });
         return;
       }
       numberInBatch.set(number, order.id);
@@ -190,10 +224,21 @@ export async function markParcelsShipped(ctx: AppContext, inputs: ShipParcelInpu
         .filter((use) => use.order_id !== order.id)
         .map((use) => ({ orderId: use.platform_order_id, usedAt: use.used_at }));
       const carrier = input.carrier ?? carrierForService(input.serviceName);
-      const check = validateTrackingNumber({ trackingNumber: number, carrier, country: order.buyer_country, usedBy, now, confirmUnrecognised: input.confirmUnrecognised });
+      const check = validateTrackingNumber({
+        trackingNumber: number,
+        carrier,
+        country: order.buyer_country,
+        usedBy,
+        now,
+        confirmUnrecognised: input.confirmUnrecognised,
+      });
       if (check.refusal) {
         // Refused only for want of the seller's word: the issue names the field that would pass it, so a form can ask.
-        issues.push({ row, field: check.needsConfirmation ? 'confirm_unrecognised.reason' : 'tracking_number', message: check.refusal });
+        issues.push({
+          row,
+          field: check.needsConfirmation ? 'confirm_unrecognised.reason' : 'tracking_number',
+          message: check.refusal,
+        });
         return;
       }
       const already = queued.get(order.id) ?? [];
@@ -207,7 +252,14 @@ export async function markParcelsShipped(ctx: AppContext, inputs: ShipParcelInpu
       if (input.parcelId !== undefined) {
         parcel = parcels.get(input.parcelId);
         if (!parcel || parcel.order_id !== order.id) {
-          issues.push({ row, field: 'parcel', message: localized(`parcel ${input.parcelId} is not a parcel of this order.`, `包裹 ${input.parcelId} 不属于该订单。`) });
+          issues.push({
+            row,
+            field: 'parcel',
+            message: localized(
+              `parcel ${input.parcelId} is not a parcel of this order.`,
+              `包裹 ${input.parcelId} 不属于该订单。`,
+            ),
+          });
           return;
         }
       }
@@ -216,22 +268,39 @@ export async function markParcelsShipped(ctx: AppContext, inputs: ShipParcelInpu
         conflicts.push({
           rule: 'parcel.upload_tracking.from',
           state: from,
-          message: localized(`parcel ${parcel?.id} is ${from}; its number cannot be queued for upload.`, `包裹 ${parcel?.id} 状态为「${from}」，不能排队上传单号。`),
+          message: localized(
+            `parcel ${parcel?.id} is ${from}; its number cannot be queued for upload.`,
+            `包裹 ${parcel?.id} 状态为「${from}」，不能排队上传单号。`,
+          ),
         });
         return;
       }
       // At label creation (and for a first scan later) the parcel carries its label; early uploads leave it as it is.
-      const path: ParcelAction[] = timing === 'early' ? [] : from === 'created' ? ['pack', 'label'] : from === 'packed' ? ['label'] : [];
+      const path: ParcelAction[] =
+        timing === 'early' ? [] : from === 'created' ? ['pack', 'label'] : from === 'packed' ? ['label'] : [];
       const warnings = timing === 'early' ? [EARLY_UPLOAD_WARNING] : [];
       already.push({ trackingNumber: number, sendType, status: 'pending' });
       queued.set(order.id, already);
-      plans.push({ input, order, number, timing, parcel, path, warnings, confirmedUnrecognised: check.confirmedUnrecognised });
+      plans.push({
+        input,
+        order,
+        number,
+        timing,
+        parcel,
+        path,
+        warnings,
+        confirmedUnrecognised: check.confirmedUnrecognised,
+      });
     });
     if (issues.length) throw new ValidationError(issues);
     if (conflicts.length) {
       const first = conflicts[0]!;
       const more = conflicts.length > 1 ? ` (+${conflicts.length - 1})` : '';
-      throw new ConflictError(first.rule, localized(first.message.en + more, first.message['zh-CN'] + more), first.state);
+      throw new ConflictError(
+        first.rule,
+        localized(first.message.en + more, first.message['zh-CN'] + more),
+        first.state,
+      );
     }
 
     // New parcels first, so every plan has a parcel id.
@@ -241,7 +310,25 @@ export async function markParcelsShipped(ctx: AppContext, inputs: ShipParcelInpu
         const chunk = fresh.slice(i, i + 500);
         const inserted = await trx
           .insertInto('parcels')
-          .values(chunk.map((plan) => ({ order_id: plan.order.id, shop_id: plan.order.shop_id, status: 'created', carrier: null, service: null, tracking_number: null, weight_g: null, packed_at: null, labelled_at: null, handed_over_at: null, tracking_uploaded_at: null, first_scan_at: null, delivered_at: null, created_at: now, updated_at: now })))
+          .values(
+            chunk.map((plan) => ({
+              order_id: plan.order.id,
+              shop_id: plan.order.shop_id,
+              status: 'created',
+              carrier: null,
+              service: null,
+              tracking_number: null,
+              weight_g: null,
+              packed_at: null,
+              labelled_at: null,
+              handed_over_at: null,
+              tracking_uploaded_at: null,
+              first_scan_at: null,
+              delivered_at: null,
+              created_at: now,
+              updated_at: now,
+            })),
+          )
           .returningAll()
           .execute();
         // Ids are drawn in VALUES order within one statement; RETURNING's row order is not promised, so sort by id.
@@ -255,12 +342,34 @@ export async function markParcelsShipped(ctx: AppContext, inputs: ShipParcelInpu
     for (const plan of plans) {
       const parcel = plan.parcel!;
       const isNew = fresh.includes(plan);
-      if (isNew) events.push(timelineEvent({ orderId: plan.order.id, parcelId: parcel.id, at: now, actor, kind: 'parcel_created', to: 'created' }));
+      if (isNew)
+        events.push(
+          timelineEvent({
+            orderId: plan.order.id,
+            parcelId: parcel.id,
+            at: now,
+            actor,
+            kind: 'parcel_created',
+            to: 'created',
+          }),
+        );
       let state = parcel.status as ParcelState;
       for (const action of plan.path) {
         const decision = decide(parcelMachine, state, action, {});
         if (!decision.ok) throw new ConflictError(decision.rule, decision.message, state);
-        events.push(timelineEvent({ orderId: plan.order.id, parcelId: parcel.id, at: now, actor, kind: 'transition', action, from: decision.from, to: decision.to, reason: `tracking number ${plan.number}` }));
+        events.push(
+          timelineEvent({
+            orderId: plan.order.id,
+            parcelId: parcel.id,
+            at: now,
+            actor,
+            kind: 'transition',
+            action,
+            from: decision.from,
+            to: decision.to,
+            reason: `tracking number ${plan.number}`,
+          }),
+        );
         state = decision.to;
       }
       const carrier = plan.input.carrier ?? carrierForService(plan.input.serviceName) ?? null;
@@ -303,7 +412,14 @@ export async function markParcelsShipped(ctx: AppContext, inputs: ShipParcelInpu
           now,
         ),
       );
-      results.push({ orderId: plan.order.id, parcelId: parcel.id, outboxId: 0, sendType, uploadStatus: held ? 'held' : 'pending', warnings: plan.warnings });
+      results.push({
+        orderId: plan.order.id,
+        parcelId: parcel.id,
+        outboxId: 0,
+        sendType,
+        uploadStatus: held ? 'held' : 'pending',
+        warnings: plan.warnings,
+      });
     }
     const ids = await outbox.insertOutboxRows(trx, rows);
     rows.forEach((row, i) => {
@@ -314,7 +430,28 @@ export async function markParcelsShipped(ctx: AppContext, inputs: ShipParcelInpu
       results[i]!.outboxId = id;
       const plan = plans[i]!;
       events.push(
-        timelineEvent({ orderId: plan.order.id, parcelId: row.parcel_id!, at: now, actor, kind: 'upload_queued', reason: results[i]!.uploadStatus === 'held' ? "held until the carrier's first scan" : plan.timing === 'early' ? 'early upload (virtual shipment)' : null, data: JSON.stringify({ outbox_id: id, tracking_number: plan.number, service: plan.input.serviceName.trim(), send_type: row.send_type, timing: plan.timing, ...(plan.warnings.length ? { warning: plan.warnings[0] } : {}), ...(plan.confirmedUnrecognised ? { unrecognised_format_confirmed: plan.confirmedUnrecognised } : {}) }) }),
+        timelineEvent({
+          orderId: plan.order.id,
+          parcelId: row.parcel_id!,
+          at: now,
+          actor,
+          kind: 'upload_queued',
+          reason:
+            results[i]!.uploadStatus === 'held'
+              ? "held until the carrier's first scan"
+              : plan.timing === 'early'
+                ? 'early upload (virtual shipment)'
+                : null,
+          data: JSON.stringify({
+            outbox_id: id,
+            tracking_number: plan.number,
+            service: plan.input.serviceName.trim(),
+            send_type: row.send_type,
+            timing: plan.timing,
+            ...(plan.warnings.length ? { warning: plan.warnings[0] } : {}),
+            ...(plan.confirmedUnrecognised ? { unrecognised_format_confirmed: plan.confirmedUnrecognised } : {}),
+          }),
+        }),
       );
     });
     await orders.appendEvents(trx, events);
@@ -323,7 +460,11 @@ export async function markParcelsShipped(ctx: AppContext, inputs: ShipParcelInpu
 }
 
 /** The single-parcel form of `markParcelsShipped`. */
-export async function markParcelShipped(ctx: AppContext, input: ShipParcelInput, actor: string): Promise<ShippedParcel> {
+export async function markParcelShipped(
+  ctx: AppContext,
+  input: ShipParcelInput,
+  actor: string,
+): Promise<ShippedParcel> {
   return (await markParcelsShipped(ctx, [input], actor))[0]!;
 }
 
@@ -331,7 +472,12 @@ export async function markParcelShipped(ctx: AppContext, input: ShipParcelInput,
  * The carrier's first scan of a parcel (from tracking): it is with the carrier, so a labelled parcel is handed
  * over, and an upload held for the first scan becomes due.
  */
-export async function recordFirstScan(ctx: AppContext, parcelId: number, scannedAt: number, actor: string): Promise<{ released: number }> {
+export async function recordFirstScan(
+  ctx: AppContext,
+  parcelId: number,
+  scannedAt: number,
+  actor: string,
+): Promise<{ released: number }> {
   const now = ctx.now();
   return ctx.store.db.transaction().execute(async (trx) => {
     const parcel = (await parcelsById(trx, [parcelId]))[0];
@@ -359,7 +505,11 @@ export async function recordFirstScan(ctx: AppContext, parcelId: number, scanned
 async function lockOrders(ctx: AppContext, trx: Executor, ids: number[]): Promise<OrderRow[]> {
   const rows: OrderRow[] = [];
   for (let i = 0; i < ids.length; i += 1000) {
-    let query = trx.selectFrom('orders').selectAll().where('id', 'in', ids.slice(i, i + 1000)).orderBy('id');
+    let query = trx
+      .selectFrom('orders')
+      .selectAll()
+      .where('id', 'in', ids.slice(i, i + 1000))
+      .orderBy('id');
     // Two requests for one order queue one after the other (the last-parcel rule reads the queued uploads).
     if (ctx.store.dialect === 'postgres') query = query.forUpdate();
     rows.push(...(await query.execute()));
@@ -372,7 +522,10 @@ async function parcelsById(db: Executor, ids: number[]): Promise<ParcelRow[]> {
   return db.selectFrom('parcels').selectAll().where('id', 'in', ids).execute();
 }
 
-async function numberUses(db: Executor, numbers: string[]): Promise<Map<string, Array<{ order_id: number; platform_order_id: string; used_at: number }>>> {
+async function numberUses(
+  db: Executor,
+  numbers: string[],
+): Promise<Map<string, Array<{ order_id: number; platform_order_id: string; used_at: number }>>> {
   const uses = new Map<string, Array<{ order_id: number; platform_order_id: string; used_at: number }>>();
   for (let i = 0; i < numbers.length; i += 1000) {
     const rows = await db
@@ -389,4 +542,3 @@ async function numberUses(db: Executor, numbers: string[]): Promise<Map<string, 
   }
   return uses;
 }
-

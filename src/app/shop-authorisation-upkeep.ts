@@ -15,7 +15,13 @@
  *    and its pause finds the token already replaced).
  */
 import { platformName } from '../core/marketplace-outage';
-import { authorisationEnding, DEFAULT_ENDING_WARN_MS, endingAlertKey, endingNotice, renewalAfterRefusal } from '../core/shop-authorisation';
+import {
+  authorisationEnding,
+  DEFAULT_ENDING_WARN_MS,
+  endingAlertKey,
+  endingNotice,
+  renewalAfterRefusal,
+} from '../core/shop-authorisation';
 import * as marketplace from '../store/marketplace';
 import * as store from '../store/shop-authorisation';
 import type { AppContext } from './context';
@@ -33,7 +39,19 @@ export async function warnEndingAuthorisations(ctx: AppContext, options: { warnM
     if (!authorisationEnding({ refreshExpiresAt: endsAt }, now, warnMs) || endsAt <= now) continue;
     const endsIso = new Date(endsAt).toISOString();
     const message = endingNotice(row.shop_id, platformName(row.platform), endsIso);
-    const queued = await queueAlert(ctx.store.db, row.shop_id, endingAlertKey(row.shop_id, endsAt), { kind: 'shop_authorisation_ending', shop_id: row.shop_id, platform: row.platform, refresh_expires_at: endsIso, message }, now);
+    const queued = await queueAlert(
+      ctx.store.db,
+      row.shop_id,
+      endingAlertKey(row.shop_id, endsAt),
+      {
+        kind: 'shop_authorisation_ending',
+        shop_id: row.shop_id,
+        platform: row.platform,
+        refresh_expires_at: endsIso,
+        message,
+      },
+      now,
+    );
     if (queued > 0) alerted.push(row.shop_id);
   }
   return alerted;
@@ -46,13 +64,26 @@ export type RenewalOutcome = 'renewed' | 'paused' | 'undecided';
  * The platform refused `refusedToken` (the encrypted access token the call was made with, as stored) with `code`.
  * Refreshes it once or pauses the shop; never throws for the platform's answer.
  */
-export async function renewAfterTokenRefusal(ctx: AppContext, deps: Omit<AuthorisationDeps, 'app'>, shopId: string, refusedToken: string, code: string): Promise<RenewalOutcome> {
+export async function renewAfterTokenRefusal(
+  ctx: AppContext,
+  deps: Omit<AuthorisationDeps, 'app'>,
+  shopId: string,
+  refusedToken: string,
+  code: string,
+): Promise<RenewalOutcome> {
   const row = await marketplace.getConnection(ctx.store.db, shopId);
   if (!row) return 'undecided';
   if (row.auth_state === 'paused') return 'paused';
   if (row.access_token_enc !== refusedToken) return 'renewed'; // already replaced since the call was made
   const num = (v: number | string | null) => (v === null ? null : Number(v));
-  const plan = renewalAfterRefusal({ hasRefreshToken: row.refresh_token_enc !== null, issuedAt: num(row.token_issued_at), refreshExpiresAt: num(row.refresh_expires_at) }, ctx.now());
+  const plan = renewalAfterRefusal(
+    {
+      hasRefreshToken: row.refresh_token_enc !== null,
+      issuedAt: num(row.token_issued_at),
+      refreshExpiresAt: num(row.refresh_expires_at),
+    },
+    ctx.now(),
+  );
   const outcome = await refreshConnection(ctx, deps, row, { refusedFirst: code, skipRefresh: plan === 'pause' });
   switch (outcome.type) {
     case 'refreshed':
@@ -64,7 +95,11 @@ export async function renewAfterTokenRefusal(ctx: AppContext, deps: Omit<Authori
     case 'unchanged': {
       // Another worker got there first: whatever it did is the shop's state now.
       const now = await marketplace.getConnection(ctx.store.db, shopId);
-      return now?.auth_state === 'paused' ? 'paused' : now && now.access_token_enc !== refusedToken ? 'renewed' : 'undecided';
+      return now?.auth_state === 'paused'
+        ? 'paused'
+        : now && now.access_token_enc !== refusedToken
+          ? 'renewed'
+          : 'undecided';
     }
   }
 }

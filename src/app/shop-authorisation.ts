@@ -32,7 +32,13 @@ import {
   type AuthorisationState,
 } from '../core/shop-authorisation';
 import { decide } from '../core/state-machine';
-import { authorizeUrl, TOKEN_CREATE, TOKEN_REFRESH, type PlatformTokens, type TokenAnswer } from '../integrations/aliexpress/authorisation';
+import {
+  authorizeUrl,
+  TOKEN_CREATE,
+  TOKEN_REFRESH,
+  type PlatformTokens,
+  type TokenAnswer,
+} from '../integrations/aliexpress/authorisation';
 import { DEFAULT_IOP_BASE_URL } from '../integrations/aliexpress/protocol';
 import { callTokenApi } from '../integrations/aliexpress/token-client';
 import { releaseLease, takeLease, newLeaseOwner } from '../store/leases';
@@ -53,7 +59,11 @@ const TOKEN_REFRESH_LEASE = 'token-refresh';
 
 /** An authorisation that did not complete: the HTTP status to answer and a reason code, in both languages. */
 export class AuthorisationError extends LocalizedError {
-  constructor(readonly status: 400 | 409 | 422 | 502, readonly reason: string, message: Localized) {
+  constructor(
+    readonly status: 400 | 409 | 422 | 502,
+    readonly reason: string,
+    message: Localized,
+  ) {
     super(message);
   }
 }
@@ -100,7 +110,11 @@ export async function beginAuthorisation(
       used_at: null,
     });
   });
-  return { url: authorizeUrl(app.authUrl, { appKey: app.appKey, redirectUri: input.redirectUri, state }), ...(binding ? { binding } : {}), expiresAt };
+  return {
+    url: authorizeUrl(app.authUrl, { appKey: app.appKey, redirectUri: input.redirectUri, state }),
+    ...(binding ? { binding } : {}),
+    expiresAt,
+  };
 }
 
 export interface CallbackInput {
@@ -113,18 +127,37 @@ export interface CallbackInput {
 }
 
 /** Step 2: the callback. Answers the shop now authorised; throws AuthorisationError with nothing stored otherwise. */
-export async function completeAuthorisation(ctx: AppContext, deps: AuthorisationDeps, input: CallbackInput): Promise<{ shopId: string; account: string | null; accessExpiresAt: number }> {
+export async function completeAuthorisation(
+  ctx: AppContext,
+  deps: AuthorisationDeps,
+  input: CallbackInput,
+): Promise<{ shopId: string; account: string | null; accessExpiresAt: number }> {
   const name = platformName(PLATFORM);
   const stateHash = input.state ? hash(input.state) : '';
   const request = input.state ? await store.getAuthorisationRequest(ctx.store.db, stateHash) : undefined;
   const now = ctx.now();
-  const problem = stateProblem(request && { expiresAt: Number(request.expires_at), usedAt: request.used_at === null ? null : Number(request.used_at), bindingHash: request.binding_hash }, now, input.binding ? hash(input.binding) : null);
-  if (problem) throw new AuthorisationError(problem === 'used' ? 409 : 400, `state_${problem}`, stateProblemMessage(problem));
+  const problem = stateProblem(
+    request && {
+      expiresAt: Number(request.expires_at),
+      usedAt: request.used_at === null ? null : Number(request.used_at),
+      bindingHash: request.binding_hash,
+    },
+    now,
+    input.binding ? hash(input.binding) : null,
+  );
+  if (problem)
+    throw new AuthorisationError(problem === 'used' ? 409 : 400, `state_${problem}`, stateProblemMessage(problem));
   // Used now, whatever follows: a code or a state is good once.
-  if (!(await store.useAuthorisationRequest(ctx.store.db, stateHash, now))) throw new AuthorisationError(409, 'state_used', stateProblemMessage('used'));
+  if (!(await store.useAuthorisationRequest(ctx.store.db, stateHash, now)))
+    throw new AuthorisationError(409, 'state_used', stateProblemMessage('used'));
   const shopId = request!.shop_id;
   if (input.error || !input.code) {
-    const detail = input.error === 'access_denied' ? 'the seller did not authorise the app' : input.error ? `error ${input.error}` : 'no code in the answer';
+    const detail =
+      input.error === 'access_denied'
+        ? 'the seller did not authorise the app'
+        : input.error
+          ? `error ${input.error}`
+          : 'no code in the answer';
     throw new AuthorisationError(400, 'code_missing', codeRefusedMessage(name, detail));
   }
   const answer = await callTokenApi(tokenConfig(ctx, deps), { api: TOKEN_CREATE, code: input.code });
@@ -161,7 +194,13 @@ export async function completeAuthorisation(ctx: AppContext, deps: Authorisation
 }
 
 function tokenConfig(ctx: AppContext, deps: AuthorisationDeps) {
-  return { baseUrl: deps.app.gatewayUrl, appKey: deps.app.appKey, appSecret: deps.app.appSecret, now: ctx.now, ...(deps.fetch ? { fetch: deps.fetch } : {}) };
+  return {
+    baseUrl: deps.app.gatewayUrl,
+    appKey: deps.app.appKey,
+    appSecret: deps.app.appSecret,
+    now: ctx.now,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  };
 }
 
 function tokensOrThrow(answer: TokenAnswer, name: Localized): PlatformTokens {
@@ -169,7 +208,11 @@ function tokensOrThrow(answer: TokenAnswer, name: Localized): PlatformTokens {
     case 'tokens':
       return answer.tokens;
     case 'refused':
-      throw new AuthorisationError(422, 'code_refused', codeRefusedMessage(name, `${answer.code}${answer.message ? `: ${answer.message}` : ''}`));
+      throw new AuthorisationError(
+        422,
+        'code_refused',
+        codeRefusedMessage(name, `${answer.code}${answer.message ? `: ${answer.message}` : ''}`),
+      );
     case 'unreadable':
     case 'unavailable':
       throw new AuthorisationError(502, 'answer_unreadable', unreadableAnswerMessage(name, answer.detail));
@@ -189,7 +232,11 @@ export interface RefreshReport {
  * Step 3: refreshes the tokens that end within the window, one worker at a time. `aheadMs` is how long before the
  * access token's end a refresh happens (never more than half its life; core/shop-authorisation.ts).
  */
-export async function refreshExpiringTokens(ctx: AppContext, deps: Omit<AuthorisationDeps, 'app'>, options: { aheadMs?: number; leaseMs?: number } = {}): Promise<RefreshReport> {
+export async function refreshExpiringTokens(
+  ctx: AppContext,
+  deps: Omit<AuthorisationDeps, 'app'>,
+  options: { aheadMs?: number; leaseMs?: number } = {},
+): Promise<RefreshReport> {
   const report: RefreshReport = { ran: false, refreshed: [], paused: [], failed: [] };
   const owner = newLeaseOwner();
   const leaseMs = options.leaseMs ?? 5 * 60_000;
@@ -201,7 +248,11 @@ export async function refreshExpiringTokens(ctx: AppContext, deps: Omit<Authoris
     const now = ctx.now();
     const candidates = await store.connectionsExpiringBefore(ctx.store.db, now + aheadMs);
     for (const row of candidates) {
-      const times = { accessExpiresAt: num(row.access_expires_at), issuedAt: num(row.token_issued_at), refreshExpiresAt: num(row.refresh_expires_at) };
+      const times = {
+        accessExpiresAt: num(row.access_expires_at),
+        issuedAt: num(row.token_issued_at),
+        refreshExpiresAt: num(row.refresh_expires_at),
+      };
       if (!refreshDue(times, now, aheadMs)) continue;
       await refreshOne(ctx, deps, row, report);
     }
@@ -212,9 +263,18 @@ export async function refreshExpiringTokens(ctx: AppContext, deps: Omit<Authoris
 }
 
 /** What one refresh did: renewed, paused (the platform refused it), failed (no readable answer), or nothing (changed meanwhile). */
-export type RefreshOutcome = { type: 'refreshed' } | { type: 'paused' } | { type: 'failed'; detail: string } | { type: 'unchanged' };
+export type RefreshOutcome =
+  | { type: 'refreshed' }
+  | { type: 'paused' }
+  | { type: 'failed'; detail: string }
+  | { type: 'unchanged' };
 
-async function refreshOne(ctx: AppContext, deps: Omit<AuthorisationDeps, 'app'>, row: MarketplaceConnectionRow, report: RefreshReport): Promise<void> {
+async function refreshOne(
+  ctx: AppContext,
+  deps: Omit<AuthorisationDeps, 'app'>,
+  row: MarketplaceConnectionRow,
+  report: RefreshReport,
+): Promise<void> {
   const outcome = await refreshConnection(ctx, deps, row);
   if (outcome.type === 'refreshed') report.refreshed.push(row.shop_id);
   else if (outcome.type === 'paused') report.paused.push(row.shop_id);
@@ -226,52 +286,94 @@ async function refreshOne(ctx: AppContext, deps: Omit<AuthorisationDeps, 'app'>,
  * pauses the shop (once) with a notice and one alert, `refusal` naming what was refused before that if anything
  * (a token refused in use). Also used after the platform refused a token in use (shop-authorisation-upkeep.ts).
  */
-export async function refreshConnection(ctx: AppContext, deps: Omit<AuthorisationDeps, 'app'>, row: MarketplaceConnectionRow, options: { refusedFirst?: string; skipRefresh?: boolean } = {}): Promise<RefreshOutcome> {
+export async function refreshConnection(
+  ctx: AppContext,
+  deps: Omit<AuthorisationDeps, 'app'>,
+  row: MarketplaceConnectionRow,
+  options: { refusedFirst?: string; skipRefresh?: boolean } = {},
+): Promise<RefreshOutcome> {
   const shopId = row.shop_id;
   const refreshEnd = num(row.refresh_expires_at);
   const now = ctx.now();
-  const answer: TokenAnswer = options.skipRefresh || !row.refresh_token_enc
-    ? { type: 'refused', code: options.refusedFirst ?? 'NoRefreshToken', message: '', requestId: null }
-    : refreshEnd !== null && refreshEnd <= now
-    ? { type: 'refused', code: 'RefreshTokenExpired', message: 'the refresh token has expired', requestId: null }
-    : await callTokenApi({
-        // The shop's own app and gateway, as it was authorised with.
-        baseUrl: row.gateway_url ?? DEFAULT_IOP_BASE_URL,
-        appKey: row.app_key,
-        appSecret: decryptSecret(deps.masterKey, row.app_secret_enc, secretContext(shopId, 'app_secret')),
-        now: ctx.now,
-        ...(deps.fetch ? { fetch: deps.fetch } : {}),
-      }, { api: TOKEN_REFRESH, refreshToken: decryptSecret(deps.masterKey, row.refresh_token_enc, secretContext(shopId, 'refresh_token')) });
+  const answer: TokenAnswer =
+    options.skipRefresh || !row.refresh_token_enc
+      ? { type: 'refused', code: options.refusedFirst ?? 'NoRefreshToken', message: '', requestId: null }
+      : refreshEnd !== null && refreshEnd <= now
+        ? { type: 'refused', code: 'RefreshTokenExpired', message: 'the refresh token has expired', requestId: null }
+        : await callTokenApi(
+            {
+              // The shop's own app and gateway, as it was authorised with.
+              baseUrl: row.gateway_url ?? DEFAULT_IOP_BASE_URL,
+              appKey: row.app_key,
+              appSecret: decryptSecret(deps.masterKey, row.app_secret_enc, secretContext(shopId, 'app_secret')),
+              now: ctx.now,
+              ...(deps.fetch ? { fetch: deps.fetch } : {}),
+            },
+            {
+              api: TOKEN_REFRESH,
+              refreshToken: decryptSecret(
+                deps.masterKey,
+                row.refresh_token_enc,
+                secretContext(shopId, 'refresh_token'),
+              ),
+            },
+          );
   const state: AuthorisationState = row.auth_state === 'paused' ? 'paused' : 'authorised';
   if (answer.type === 'tokens') {
     if (!decide(authorisationMachine, state, 'refreshed', {}).ok) return { type: 'unchanged' };
     const t = answer.tokens;
     const stored = await ctx.store.db.transaction().execute((trx) =>
-      store.replaceTokens(trx, shopId, row.access_token_enc, {
-        access_token_enc: encryptSecret(deps.masterKey, t.accessToken, secretContext(shopId, 'access_token')),
-        refresh_token_enc: encryptSecret(deps.masterKey, t.refreshToken, secretContext(shopId, 'refresh_token')),
-        access_expires_at: t.accessExpiresAt,
-        refresh_expires_at: t.refreshExpiresAt,
-        token_issued_at: now,
-      }, now),
+      store.replaceTokens(
+        trx,
+        shopId,
+        row.access_token_enc,
+        {
+          access_token_enc: encryptSecret(deps.masterKey, t.accessToken, secretContext(shopId, 'access_token')),
+          refresh_token_enc: encryptSecret(deps.masterKey, t.refreshToken, secretContext(shopId, 'refresh_token')),
+          access_expires_at: t.accessExpiresAt,
+          refresh_expires_at: t.refreshExpiresAt,
+          token_issued_at: now,
+        },
+        now,
+      ),
     );
     return stored ? { type: 'refreshed' } : { type: 'unchanged' };
   }
   if (answer.type !== 'refused') return { type: 'failed', detail: answer.detail };
   if (!decide(authorisationMachine, state, 'refresh_refused', {}).ok) return { type: 'unchanged' };
   const refused = `${answer.code}${answer.message ? `: ${answer.message}` : ''}`;
-  const detail = options.refusedFirst && options.refusedFirst !== answer.code ? `${options.refusedFirst}, then ${refused}` : refused;
+  const detail =
+    options.refusedFirst && options.refusedFirst !== answer.code ? `${options.refusedFirst}, then ${refused}` : refused;
   const expiresAt = num(row.access_expires_at);
-  const message = pausedNotice(shopId, platformName(row.platform), expiresAt === null ? null : new Date(expiresAt).toISOString(), detail);
+  const message = pausedNotice(
+    shopId,
+    platformName(row.platform),
+    expiresAt === null ? null : new Date(expiresAt).toISOString(),
+    detail,
+  );
   const paused = await ctx.store.db.transaction().execute(async (trx) => {
     if (!(await store.pauseConnection(trx, shopId, row.access_token_enc, JSON.stringify(message), now))) return false;
-    await queueAlert(trx, shopId, `shop_authorisation_paused:${shopId}:${row.token_issued_at ?? 0}`, { kind: 'shop_authorisation_paused', shop_id: shopId, platform: row.platform, access_expires_at: expiresAt === null ? null : new Date(expiresAt).toISOString(), platform_code: answer.code, message }, now);
+    await queueAlert(
+      trx,
+      shopId,
+      `shop_authorisation_paused:${shopId}:${row.token_issued_at ?? 0}`,
+      {
+        kind: 'shop_authorisation_paused',
+        shop_id: shopId,
+        platform: row.platform,
+        access_expires_at: expiresAt === null ? null : new Date(expiresAt).toISOString(),
+        platform_code: answer.code,
+        message,
+      },
+      now,
+    );
     return true;
   });
   return paused ? { type: 'paused' } : { type: 'unchanged' };
 }
 
-const num = (value: number | string | null | undefined): number | null => (value === null || value === undefined ? null : Number(value));
+const num = (value: number | string | null | undefined): number | null =>
+  value === null || value === undefined ? null : Number(value);
 
 export interface AuthorisationNotice {
   /** `paused`: the platform refused to renew it; `ending`: its refresh token ends within the warning window. */
@@ -287,7 +389,11 @@ export interface AuthorisationNotice {
  * The dashboard's notices about the shops given: each paused shop, and each shop whose authorisation ends within
  * `warnMs` (the owner must click Connect again before then), with what to do.
  */
-export async function authorisationNotices(ctx: AppContext, shopIds?: readonly string[], warnMs = DEFAULT_ENDING_WARN_MS): Promise<AuthorisationNotice[]> {
+export async function authorisationNotices(
+  ctx: AppContext,
+  shopIds?: readonly string[],
+  warnMs = DEFAULT_ENDING_WARN_MS,
+): Promise<AuthorisationNotice[]> {
   const rows = await store.pausedConnections(ctx.store.db, shopIds);
   const paused: AuthorisationNotice[] = rows.map((row) => ({
     kind: 'shop_authorisation_paused',
@@ -295,7 +401,9 @@ export async function authorisationNotices(ctx: AppContext, shopIds?: readonly s
     shopId: row.shop_id,
     platform: row.platform,
     since: Number(row.auth_paused_at ?? row.updated_at),
-    message: row.auth_paused_reason ? (JSON.parse(row.auth_paused_reason) as Localized) : pausedNotice(row.shop_id, platformName(row.platform), null, null),
+    message: row.auth_paused_reason
+      ? (JSON.parse(row.auth_paused_reason) as Localized)
+      : pausedNotice(row.shop_id, platformName(row.platform), null, null),
   }));
   const now = ctx.now();
   const ending = await store.connectionsEndingBefore(ctx.store.db, now + warnMs + 1, shopIds);
@@ -305,7 +413,14 @@ export async function authorisationNotices(ctx: AppContext, shopIds?: readonly s
       .filter((row) => authorisationEnding({ refreshExpiresAt: num(row.refresh_expires_at) }, now, warnMs))
       .map((row): AuthorisationNotice => {
         const endsAt = Number(row.refresh_expires_at);
-        return { kind: 'shop_authorisation_ending', level: 'warn', shopId: row.shop_id, platform: row.platform, since: endsAt - warnMs, message: endingNotice(row.shop_id, platformName(row.platform), new Date(endsAt).toISOString()) };
+        return {
+          kind: 'shop_authorisation_ending',
+          level: 'warn',
+          shopId: row.shop_id,
+          platform: row.platform,
+          since: endsAt - warnMs,
+          message: endingNotice(row.shop_id, platformName(row.platform), new Date(endsAt).toISOString()),
+        };
       }),
   ];
 }
@@ -328,7 +443,18 @@ export async function authorisationViews(ctx: AppContext, shopIds: readonly stri
   const rows = new Map((await marketplace.getConnections(ctx.store.db, [...shopIds])).map((r) => [r.shop_id, r]));
   return shopIds.map((shopId) => {
     const row = rows.get(shopId);
-    if (!row) return { shopId, connected: false, state: null, source: null, account: null, accessExpiresAt: null, refreshExpiresAt: null, pausedReason: null, lastSyncAt: null };
+    if (!row)
+      return {
+        shopId,
+        connected: false,
+        state: null,
+        source: null,
+        account: null,
+        accessExpiresAt: null,
+        refreshExpiresAt: null,
+        pausedReason: null,
+        lastSyncAt: null,
+      };
     return {
       shopId,
       connected: true,

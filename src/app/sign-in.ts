@@ -14,7 +14,16 @@ import { auditRow, recordAudit } from './audit';
 import type { AppContext } from './context';
 import { AuthenticationError, NotFoundError, TooManyAttemptsError, ValidationError } from './errors';
 import { generatedPassword, hashPassword, randomToken, tokenHash, verifyPassword } from './passwords';
-import { cachedPrincipal, forgetPrincipal, forgetPrincipals, rememberPrincipal, rolesOf, TOUCH_EVERY_MS, type Origin, type Principal } from './principals';
+import {
+  cachedPrincipal,
+  forgetPrincipal,
+  forgetPrincipals,
+  rememberPrincipal,
+  rolesOf,
+  TOUCH_EVERY_MS,
+  type Origin,
+  type Principal,
+} from './principals';
 import { setting } from '../core/config';
 
 export const SESSION_TTL_MS = 12 * 3_600_000;
@@ -68,21 +77,35 @@ async function failureCounter(db: Executor, email: string, user: UserRow | undef
     return {
       failed: user.failed_logins,
       lockedUntil: user.locked_until,
-      save: async (trx, failed, lockedUntil) => void (await trx.updateTable('users').set({ failed_logins: failed, locked_until: lockedUntil }).where('id', '=', user.id).execute()),
+      save: async (trx, failed, lockedUntil) =>
+        void (await trx
+          .updateTable('users')
+          .set({ failed_logins: failed, locked_until: lockedUntil })
+          .where('id', '=', user.id)
+          .execute()),
     };
   }
   const emailHash = tokenHash(email);
-  const row = await db.selectFrom('sign_in_failures').selectAll().where('email_hash', '=', emailHash).executeTakeFirst();
+  const row = await db
+    .selectFrom('sign_in_failures')
+    .selectAll()
+    .where('email_hash', '=', emailHash)
+    .executeTakeFirst();
   return {
     failed: row?.failed_logins ?? 0,
     lockedUntil: row?.locked_until ?? null,
     save: async (trx, failed, lockedUntil, now) => {
       // Counters of strangers' e-mails go once no lock could still hang on them: the table stays small.
-      await trx.deleteFrom('sign_in_failures').where('updated_at', '<', now - 2 * MAX_LOCK_MS).execute();
+      await trx
+        .deleteFrom('sign_in_failures')
+        .where('updated_at', '<', now - 2 * MAX_LOCK_MS)
+        .execute();
       await trx
         .insertInto('sign_in_failures')
         .values({ email_hash: emailHash, failed_logins: failed, locked_until: lockedUntil, updated_at: now })
-        .onConflict((oc) => oc.column('email_hash').doUpdateSet({ failed_logins: failed, locked_until: lockedUntil, updated_at: now }))
+        .onConflict((oc) =>
+          oc.column('email_hash').doUpdateSet({ failed_logins: failed, locked_until: lockedUntil, updated_at: now }),
+        )
         .execute();
     },
   };
@@ -94,40 +117,94 @@ async function failureCounter(db: Executor, email: string, user: UserRow | undef
  * even the right password is refused (429) — except from a proven device (`deviceToken`: a browser that signed in
  * as this user before), whose wrong passwords count against that device alone and forget it at the fifth.
  */
-export async function login(ctx: AppContext, email: string, password: string, origin: Origin = {}, deviceToken?: string): Promise<SignedIn> {
+export async function login(
+  ctx: AppContext,
+  email: string,
+  password: string,
+  origin: Origin = {},
+  deviceToken?: string,
+): Promise<SignedIn> {
   const now = ctx.now();
   const db = ctx.store.db;
   const normalised = email.trim().toLowerCase();
   const user = await store.findUserByEmail(db, normalised);
-  const device = user && deviceToken ? await db.selectFrom('known_devices').selectAll().where('token_hash', '=', tokenHash(deviceToken)).where('user_id', '=', user.id).where('last_used_at', '>', now - DEVICE_TTL_MS).executeTakeFirst() : undefined;
+  const device =
+    user && deviceToken
+      ? await db
+          .selectFrom('known_devices')
+          .selectAll()
+          .where('token_hash', '=', tokenHash(deviceToken))
+          .where('user_id', '=', user.id)
+          .where('last_used_at', '>', now - DEVICE_TTL_MS)
+          .executeTakeFirst()
+      : undefined;
   const counter = await failureCounter(db, normalised, user);
   const locked = counter.lockedUntil !== null && counter.lockedUntil > now;
   if (locked && !device) {
-    if (user) await recordAudit(ctx, { accountId: user.account_id, actorKind: 'anonymous', actorName: user.email, action: 'login', outcome: 'denied', ip: origin.ip, detail: { reason: 'locked' } });
+    if (user)
+      await recordAudit(ctx, {
+        accountId: user.account_id,
+        actorKind: 'anonymous',
+        actorName: user.email,
+        action: 'login',
+        outcome: 'denied',
+        ip: origin.ip,
+        detail: { reason: 'locked' },
+      });
     throw lockedError(counter.lockedUntil! - now);
   }
   const ok = await verifyPassword(password, user?.password_hash ?? null);
   if (!user || user.disabled_at !== null || !ok) {
     if (device) {
       const failed = device.failed_logins + 1;
-      if (failed >= FAILED_LOGINS_BEFORE_LOCK) await db.deleteFrom('known_devices').where('token_hash', '=', device.token_hash).execute();
-      else await db.updateTable('known_devices').set({ failed_logins: failed }).where('token_hash', '=', device.token_hash).execute();
-      await recordAudit(ctx, { accountId: user!.account_id, actorKind: 'anonymous', actorName: user!.email, action: 'login', outcome: 'failed', ip: origin.ip, detail: { device_failed_logins: failed, device_forgotten: failed >= FAILED_LOGINS_BEFORE_LOCK } });
+      if (failed >= FAILED_LOGINS_BEFORE_LOCK)
+        await db.deleteFrom('known_devices').where('token_hash', '=', device.token_hash).execute();
+      else
+        await db
+          .updateTable('known_devices')
+          .set({ failed_logins: failed })
+          .where('token_hash', '=', device.token_hash)
+          .execute();
+      await recordAudit(ctx, {
+        accountId: user!.account_id,
+        actorKind: 'anonymous',
+        actorName: user!.email,
+        action: 'login',
+        outcome: 'failed',
+        ip: origin.ip,
+        detail: { device_failed_logins: failed, device_forgotten: failed >= FAILED_LOGINS_BEFORE_LOCK },
+      });
       throw new AuthenticationError(WRONG_CREDENTIALS);
     }
     const failed = counter.failed + 1;
     const lockMs = lockoutAfter(failed);
     await db.transaction().execute((trx) => counter.save(trx, failed, lockMs ? now + lockMs : null, now));
-    if (user) await recordAudit(ctx, { accountId: user.account_id, actorKind: 'anonymous', actorName: user.email, action: 'login', outcome: 'failed', ip: origin.ip, detail: { failed_logins: failed, locked: lockMs > 0 } });
+    if (user)
+      await recordAudit(ctx, {
+        accountId: user.account_id,
+        actorKind: 'anonymous',
+        actorName: user.email,
+        action: 'login',
+        outcome: 'failed',
+        ip: origin.ip,
+        detail: { failed_logins: failed, locked: lockMs > 0 },
+      });
     if (failed >= FAILED_LOGINS_BEFORE_LOCK) throw lockedError(lockMs);
     throw new AuthenticationError(WRONG_CREDENTIALS);
   }
   // A proven device signing in while the account is locked leaves the lock for everyone else.
-  if (user.failed_logins > 0 && !locked) await db.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', user.id).execute();
+  if (user.failed_logins > 0 && !locked)
+    await db.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', user.id).execute();
   return openSession(ctx, user, origin, device ? 'login (proven device)' : 'login', device ? deviceToken : undefined);
 }
 
-async function openSession(ctx: AppContext, user: UserRow, origin: Origin, via: string, provenDevice?: string): Promise<SignedIn> {
+async function openSession(
+  ctx: AppContext,
+  user: UserRow,
+  origin: Origin,
+  via: string,
+  provenDevice?: string,
+): Promise<SignedIn> {
   const now = ctx.now();
   const token = randomToken();
   const csrfToken = randomToken();
@@ -136,19 +213,58 @@ async function openSession(ctx: AppContext, user: UserRow, origin: Origin, via: 
   await ctx.store.db.transaction().execute(async (trx) => {
     await trx
       .insertInto('user_sessions')
-      .values({ token_hash: tokenHash(token), user_id: user.id, csrf_token: csrfToken, created_at: now, expires_at: expiresAt, last_seen_at: now, ip: origin.ip ?? null, user_agent: origin.userAgent?.slice(0, 200) ?? null })
+      .values({
+        token_hash: tokenHash(token),
+        user_id: user.id,
+        csrf_token: csrfToken,
+        created_at: now,
+        expires_at: expiresAt,
+        last_seen_at: now,
+        ip: origin.ip ?? null,
+        user_agent: origin.userAgent?.slice(0, 200) ?? null,
+      })
       .execute();
     // Expired sessions and devices of this user go while we are here: the tables never grow without bound.
     await trx.deleteFrom('user_sessions').where('user_id', '=', user.id).where('expires_at', '<=', now).execute();
-    await trx.deleteFrom('known_devices').where('user_id', '=', user.id).where('last_used_at', '<=', now - DEVICE_TTL_MS).execute();
+    await trx
+      .deleteFrom('known_devices')
+      .where('user_id', '=', user.id)
+      .where('last_used_at', '<=', now - DEVICE_TTL_MS)
+      .execute();
     await trx
       .insertInto('known_devices')
-      .values({ token_hash: tokenHash(deviceToken), user_id: user.id, failed_logins: 0, created_at: now, last_used_at: now })
+      .values({
+        token_hash: tokenHash(deviceToken),
+        user_id: user.id,
+        failed_logins: 0,
+        created_at: now,
+        last_used_at: now,
+      })
       .onConflict((oc) => oc.column('token_hash').doUpdateSet({ failed_logins: 0, last_used_at: now }))
       .execute();
-    await store.insertAudit(trx, [auditRow(now, { accountId: user.account_id, actorKind: 'user', actorId: String(user.id), actorName: user.email, action: 'login', outcome: 'ok', ip: origin.ip, detail: { via } })]);
+    await store.insertAudit(trx, [
+      auditRow(now, {
+        accountId: user.account_id,
+        actorKind: 'user',
+        actorId: String(user.id),
+        actorName: user.email,
+        action: 'login',
+        outcome: 'ok',
+        ip: origin.ip,
+        detail: { via },
+      }),
+    ]);
   });
-  const principal: Principal = { kind: 'user', id: user.id, name: user.email, accountId: user.account_id, accountOwner: user.account_owner === 1, roles: await rolesOf(ctx.store.db, user), csrfToken, sessionHash: tokenHash(token) };
+  const principal: Principal = {
+    kind: 'user',
+    id: user.id,
+    name: user.email,
+    accountId: user.account_id,
+    accountOwner: user.account_owner === 1,
+    roles: await rolesOf(ctx.store.db, user),
+    csrfToken,
+    sessionHash: tokenHash(token),
+  };
   return { token, csrfToken, expiresAt, principal, deviceToken };
 }
 
@@ -161,11 +277,24 @@ export async function principalOfSession(ctx: AppContext, token: string): Promis
   if (!session) return undefined;
   if (now - session.last_seen_at > TOUCH_EVERY_MS) {
     // Sliding expiry: a session in use stays alive; an idle one ends SESSION_TTL_MS after its last use.
-    await ctx.store.db.updateTable('user_sessions').set({ last_seen_at: now, expires_at: now + SESSION_TTL_MS }).where('token_hash', '=', hash).execute();
+    await ctx.store.db
+      .updateTable('user_sessions')
+      .set({ last_seen_at: now, expires_at: now + SESSION_TTL_MS })
+      .where('token_hash', '=', hash)
+      .execute();
   }
   // The session's query already joined its user: no second read.
   const user = { id: session.user_id, account_id: session.account_id, account_owner: session.account_owner };
-  return rememberPrincipal(hash, { kind: 'user', id: user.id, name: session.email, accountId: user.account_id, accountOwner: user.account_owner === 1, roles: await rolesOf(ctx.store.db, user), csrfToken: session.csrf_token, sessionHash: hash });
+  return rememberPrincipal(hash, {
+    kind: 'user',
+    id: user.id,
+    name: session.email,
+    accountId: user.account_id,
+    accountOwner: user.account_owner === 1,
+    roles: await rolesOf(ctx.store.db, user),
+    csrfToken: session.csrf_token,
+    sessionHash: hash,
+  });
 }
 
 export async function logout(ctx: AppContext, token: string, origin: Origin = {}): Promise<void> {
@@ -173,7 +302,16 @@ export async function logout(ctx: AppContext, token: string, origin: Origin = {}
   forgetPrincipal(hash);
   const session = await store.findLiveSession(ctx.store.db, hash, ctx.now());
   await ctx.store.db.deleteFrom('user_sessions').where('token_hash', '=', hash).execute();
-  if (session) await recordAudit(ctx, { accountId: session.account_id, actorKind: 'user', actorId: String(session.user_id), actorName: session.email, action: 'logout', outcome: 'ok', ip: origin.ip });
+  if (session)
+    await recordAudit(ctx, {
+      accountId: session.account_id,
+      actorKind: 'user',
+      actorId: String(session.user_id),
+      actorName: session.email,
+      action: 'logout',
+      outcome: 'ok',
+      ip: origin.ip,
+    });
 }
 
 /** What a password change or reset ended. */
@@ -183,14 +321,29 @@ export interface SessionsEnded {
 }
 
 /** Ends the user's sessions (but `keepSession`) and, when so configured, the keys made under them. */
-async function endSessionsOf(trx: Executor, userId: number, now: number, keys: KeysOnPasswordChange, keepSession?: string): Promise<SessionsEnded> {
+async function endSessionsOf(
+  trx: Executor,
+  userId: number,
+  now: number,
+  keys: KeysOnPasswordChange,
+  keepSession?: string,
+): Promise<SessionsEnded> {
   let sessions = trx.deleteFrom('user_sessions').where('user_id', '=', userId);
   if (keepSession) sessions = sessions.where('token_hash', '!=', keepSession);
   const ended = await sessions.executeTakeFirst();
   let revoked: number[] = [];
   if (keys === 'revoke') {
-    const made = await trx.selectFrom('api_keys').select('id').where('created_by_user_id', '=', userId).where('revoked_at', 'is', null).execute();
-    revoked = await revokeKeysInTransaction(trx, made.map((k) => k.id), now);
+    const made = await trx
+      .selectFrom('api_keys')
+      .select('id')
+      .where('created_by_user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .execute();
+    revoked = await revokeKeysInTransaction(
+      trx,
+      made.map((k) => k.id),
+      now,
+    );
   }
   forgetPrincipals((p) => p.kind === 'user' && p.id === userId && p.sessionHash !== keepSession);
   return { sessions: Number(ended.numDeletedRows), keys: revoked };
@@ -200,7 +353,14 @@ async function endSessionsOf(trx: Executor, userId: number, now: number, keys: K
  * One's own password. A wrong current password counts toward the lockout like a wrong sign-in (and a locked user
  * cannot change it); a change ends every other session of the user and, as configured, the keys made under them.
  */
-export async function changePassword(ctx: AppContext, principal: Principal, current: string, next: string, origin: Origin = {}, keys: KeysOnPasswordChange = keysOnPasswordChange()): Promise<SessionsEnded> {
+export async function changePassword(
+  ctx: AppContext,
+  principal: Principal,
+  current: string,
+  next: string,
+  origin: Origin = {},
+  keys: KeysOnPasswordChange = keysOnPasswordChange(),
+): Promise<SessionsEnded> {
   const user = principal.kind === 'user' ? await store.findUser(ctx.store.db, principal.id) : undefined;
   if (!user) throw new AuthenticationError(WRONG_CREDENTIALS);
   const now = ctx.now();
@@ -209,39 +369,89 @@ export async function changePassword(ctx: AppContext, principal: Principal, curr
   if (user.password_hash !== null && !(await verifyPassword(current, user.password_hash))) {
     const failed = user.failed_logins + 1;
     const lockMs = lockoutAfter(failed);
-    await ctx.store.db.updateTable('users').set({ failed_logins: failed, locked_until: lockMs ? now + lockMs : null }).where('id', '=', user.id).execute();
-    await recordAudit(ctx, { accountId: user.account_id, actorKind: 'user', actorId: String(user.id), actorName: user.email, action: 'password.change', outcome: 'failed', ip: origin.ip, detail: { failed_logins: failed, locked: lockMs > 0 } });
+    await ctx.store.db
+      .updateTable('users')
+      .set({ failed_logins: failed, locked_until: lockMs ? now + lockMs : null })
+      .where('id', '=', user.id)
+      .execute();
+    await recordAudit(ctx, {
+      accountId: user.account_id,
+      actorKind: 'user',
+      actorId: String(user.id),
+      actorName: user.email,
+      action: 'password.change',
+      outcome: 'failed',
+      ip: origin.ip,
+      detail: { failed_logins: failed, locked: lockMs > 0 },
+    });
     if (lockMs > 0) throw lockedError(lockMs);
-    throw new ValidationError([{ row: 0, field: 'current_password', message: localized('The current password is wrong.', '当前密码错误。') }]);
+    throw new ValidationError([
+      { row: 0, field: 'current_password', message: localized('The current password is wrong.', '当前密码错误。') },
+    ]);
   }
   const problem = passwordProblem(next);
   if (problem) throw new ValidationError([{ row: 0, field: 'new_password', message: problem }]);
   const hash = await hashPassword(next);
   return ctx.store.db.transaction().execute(async (trx) => {
-    await trx.updateTable('users').set({ password_hash: hash, failed_logins: 0, locked_until: null, updated_at: now }).where('id', '=', user.id).execute();
+    await trx
+      .updateTable('users')
+      .set({ password_hash: hash, failed_logins: 0, locked_until: null, updated_at: now })
+      .where('id', '=', user.id)
+      .execute();
     const ended = await endSessionsOf(trx, user.id, now, keys, principal.sessionHash);
-    await store.insertAudit(trx, [auditRow(now, { accountId: user.account_id, actorKind: 'user', actorId: String(user.id), actorName: user.email, action: 'password.change', outcome: 'ok', ip: origin.ip, detail: { sessions_ended: ended.sessions, keys_revoked: ended.keys } })]);
+    await store.insertAudit(trx, [
+      auditRow(now, {
+        accountId: user.account_id,
+        actorKind: 'user',
+        actorId: String(user.id),
+        actorName: user.email,
+        action: 'password.change',
+        outcome: 'ok',
+        ip: origin.ip,
+        detail: { sessions_ended: ended.sessions, keys_revoked: ended.keys },
+      }),
+    ]);
     return ended;
   });
 }
 
 export async function requireUser(db: Executor, email: string) {
   const user = await store.findUserByEmail(db, email);
-  if (!user) throw new NotFoundError(localized(`There is no user with e-mail ${email}.`, `不存在邮箱为 ${email} 的用户。`));
+  if (!user)
+    throw new NotFoundError(localized(`There is no user with e-mail ${email}.`, `不存在邮箱为 ${email} 的用户。`));
   return user;
 }
 
 /** A new password (generated when none is given), the lockout cleared, every session of the user ended and, as configured, their keys. */
-export async function resetPassword(ctx: AppContext, email: string, password = generatedPassword(), keys: KeysOnPasswordChange = keysOnPasswordChange()): Promise<string> {
+export async function resetPassword(
+  ctx: AppContext,
+  email: string,
+  password = generatedPassword(),
+  keys: KeysOnPasswordChange = keysOnPasswordChange(),
+): Promise<string> {
   const problem = passwordProblem(password);
   if (problem) throw new ValidationError([{ row: 0, field: 'password', message: problem }]);
   const hash = await hashPassword(password);
   const now = ctx.now();
   await ctx.store.db.transaction().execute(async (trx) => {
     const user = await requireUser(trx, email);
-    await trx.updateTable('users').set({ password_hash: hash, failed_logins: 0, locked_until: null, updated_at: now }).where('id', '=', user.id).execute();
+    await trx
+      .updateTable('users')
+      .set({ password_hash: hash, failed_logins: 0, locked_until: null, updated_at: now })
+      .where('id', '=', user.id)
+      .execute();
     const ended = await endSessionsOf(trx, user.id, now, keys);
-    await store.insertAudit(trx, [auditRow(now, { accountId: user.account_id, actorKind: 'cli', actorName: 'cli', action: 'user.reset-password', target: user.email, outcome: 'ok', detail: { sessions_ended: ended.sessions, keys_revoked: ended.keys } })]);
+    await store.insertAudit(trx, [
+      auditRow(now, {
+        accountId: user.account_id,
+        actorKind: 'cli',
+        actorName: 'cli',
+        action: 'user.reset-password',
+        target: user.email,
+        outcome: 'ok',
+        detail: { sessions_ended: ended.sessions, keys_revoked: ended.keys },
+      }),
+    ]);
   });
   return password;
 }
@@ -251,7 +461,16 @@ export async function resetPassword(ctx: AppContext, email: string, password = g
 export async function createSignInLink(ctx: AppContext, email: string, ttlMs = SIGN_IN_LINK_TTL_MS): Promise<string> {
   const user = await requireUser(ctx.store.db, email);
   const token = randomToken();
-  await ctx.store.db.insertInto('sign_in_links').values({ token_hash: tokenHash(token), user_id: user.id, created_at: ctx.now(), expires_at: ctx.now() + ttlMs, used_at: null }).execute();
+  await ctx.store.db
+    .insertInto('sign_in_links')
+    .values({
+      token_hash: tokenHash(token),
+      user_id: user.id,
+      created_at: ctx.now(),
+      expires_at: ctx.now() + ttlMs,
+      used_at: null,
+    })
+    .execute();
   return token;
 }
 
@@ -271,7 +490,12 @@ export async function redeemSignInLink(ctx: AppContext, token: string, origin: O
     .executeTakeFirst();
   const user = used ? await store.findUser(ctx.store.db, used.user_id) : undefined;
   if (!user || user.disabled_at !== null) {
-    throw new AuthenticationError(localized('This sign-in link is used, expired or unknown. Ask the account\'s owner for a new one, or sign in with your password.', '此登录链接已使用、已过期或无效。请向账户所有者索取新链接，或用密码登录。'));
+    throw new AuthenticationError(
+      localized(
+        "This sign-in link is used, expired or unknown. Ask the account's owner for a new one, or sign in with your password.",
+        '此登录链接已使用、已过期或无效。请向账户所有者索取新链接，或用密码登录。',
+      ),
+    );
   }
   return openSession(ctx, user, origin, 'link');
 }
@@ -280,11 +504,27 @@ export async function redeemSignInLink(ctx: AppContext, token: string, origin: O
  * The first start of a fresh installation: with no user at all, an owner of the default account is created
  * (no password; it signs in through the one-time link returned here and may set one). Later starts return nothing.
  */
-export async function ensureFirstOwner(ctx: AppContext, email = 'owner@shipby.local'): Promise<{ email: string; token: string } | undefined> {
+export async function ensureFirstOwner(
+  ctx: AppContext,
+  email = 'owner@shipby.local',
+): Promise<{ email: string; token: string } | undefined> {
   if ((await store.countUsers(ctx.store.db)) > 0) return undefined;
   const now = ctx.now();
   try {
-    await ctx.store.db.insertInto('users').values({ account_id: DEFAULT_ACCOUNT_ID, email, name: 'Owner', password_hash: null, account_owner: 1, created_at: now, updated_at: now, locked_until: null, disabled_at: null }).execute();
+    await ctx.store.db
+      .insertInto('users')
+      .values({
+        account_id: DEFAULT_ACCOUNT_ID,
+        email,
+        name: 'Owner',
+        password_hash: null,
+        account_owner: 1,
+        created_at: now,
+        updated_at: now,
+        locked_until: null,
+        disabled_at: null,
+      })
+      .execute();
   } catch {
     return undefined; // another process created it first
   }

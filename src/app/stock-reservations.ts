@@ -15,8 +15,22 @@
 import type { Transaction } from 'kysely';
 import { localized } from '../core/i18n';
 import {
-  Availability, byDeadline, crossedLowStock, deadlineFirstStrategy, describeShortfalls, lineNeeds, nextCutoffAt, placeOrders,
-  sameNeeds, stockKey, type LineNeed, type OrderDemand, type Placement, type SkuComponent, type WarehouseKind, type WarehouseStrategy,
+  Availability,
+  byDeadline,
+  crossedLowStock,
+  deadlineFirstStrategy,
+  describeShortfalls,
+  lineNeeds,
+  nextCutoffAt,
+  placeOrders,
+  sameNeeds,
+  stockKey,
+  type LineNeed,
+  type OrderDemand,
+  type Placement,
+  type SkuComponent,
+  type WarehouseKind,
+  type WarehouseStrategy,
   type WarehouseView,
 } from '../core/inventory';
 import { orderMachine, type OrderAction, type OrderState } from '../core/order';
@@ -30,7 +44,15 @@ import { settlementReader, writeSettlement, type SettlementReader } from '../sto
 import { inRetriedTransaction } from '../store/transaction-retry';
 import type { AppContext } from './context';
 import { ConflictError } from './errors';
-import { StockChangeRefused, type ConsumeItem, type HeldUnits, type SettleIntent, type SettleReport, type SettleRequest, type StockRefusal } from './stock-settle-types';
+import {
+  StockChangeRefused,
+  type ConsumeItem,
+  type HeldUnits,
+  type SettleIntent,
+  type SettleReport,
+  type SettleRequest,
+  type StockRefusal,
+} from './stock-settle-types';
 import { timelineEvent } from '../core/timeline';
 
 // What a settlement is asked and answers, and the refusal of a stock change, live in stock-settle-types.ts.
@@ -85,7 +107,10 @@ async function loadDemand(read: SettlementReader, heads: readonly stock.OrderHea
       } else if (r.own_sku !== null) components.set(r.sku, [{ sku: r.own_sku, units: 1 }]);
     }
     const componentsOf = (platformSku: string) => components.get(platformSku);
-    const { needs } = lineNeeds(lines.map((l) => ({ lineId: l.id, platformSku: l.sku, quantity: l.quantity })), componentsOf);
+    const { needs } = lineNeeds(
+      lines.map((l) => ({ lineId: l.id, platformSku: l.sku, quantity: l.quantity })),
+      componentsOf,
+    );
     demand.set(head.id, { needs, lines, componentsOf });
   }
   return demand;
@@ -93,7 +118,13 @@ async function loadDemand(read: SettlementReader, heads: readonly stock.OrderHea
 
 function toDemand(head: stock.OrderHead, needs: LineNeed[], accountOfShop: ReadonlyMap<string, string>): OrderDemand {
   // An order reserves only in its own account's warehouses (issue 19); a shop of no known account, in none.
-  return { orderId: head.id, shipByAt: head.ship_by_at, buyerCountry: head.buyer_country, needs, accountId: accountOfShop.get(head.shop_id) ?? '' };
+  return {
+    orderId: head.id,
+    shipByAt: head.ship_by_at,
+    buyerCountry: head.buyer_country,
+    needs,
+    accountId: accountOfShop.get(head.shop_id) ?? '',
+  };
 }
 
 function group<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
@@ -107,7 +138,10 @@ function group<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
   return map;
 }
 
-function sameShortfalls(a: ReadonlyArray<{ sku: string; warehouse_id: string | null; needed: number; missing: number }>, b: typeof a): boolean {
+function sameShortfalls(
+  a: ReadonlyArray<{ sku: string; warehouse_id: string | null; needed: number; missing: number }>,
+  b: typeof a,
+): boolean {
   if (a.length !== b.length) return false;
   const key = (s: (typeof a)[number]) => `${s.sku}\u0001${s.warehouse_id}\u0001${s.needed}\u0001${s.missing}`;
   const left = a.map(key).sort();
@@ -115,7 +149,12 @@ function sameShortfalls(a: ReadonlyArray<{ sku: string; warehouse_id: string | n
   return left.every((k, i) => k === right[i]);
 }
 
-export async function settleStockInTransaction(store: Store, trx: Transaction<Database>, request: SettleRequest, meta: StockMeta): Promise<SettleReport> {
+export async function settleStockInTransaction(
+  store: Store,
+  trx: Transaction<Database>,
+  request: SettleRequest,
+  meta: StockMeta,
+): Promise<SettleReport> {
   const report: SettleReport = { reserved: [], waiting: [], served: [], releasedUnits: 0, consumedUnits: 0, alerts: 0 };
   const targets = request.orders ?? [];
   const changes = request.changes ?? [];
@@ -135,11 +174,21 @@ export async function settleStockInTransaction(store: Store, trx: Transaction<Da
   const read = settlementReader(store, trx);
   const heads = await read.settlingOrders([...intents.keys()], postgres ? 'wait' : 'none');
   const headIds = heads.map((h) => h.id);
-  const heldByOrder = group(await read.reservationsOfOrders(heads.filter((h) => h.held > 0).map((h) => h.id)), (r) => r.order_id);
-  const recordedShortfalls = group(await read.shortfallsOfOrders(heads.filter((h) => h.short > 0).map((h) => h.id)), (s) => s.order_id);
+  const heldByOrder = group(
+    await read.reservationsOfOrders(heads.filter((h) => h.held > 0).map((h) => h.id)),
+    (r) => r.order_id,
+  );
+  const recordedShortfalls = group(
+    await read.shortfallsOfOrders(heads.filter((h) => h.short > 0).map((h) => h.id)),
+    (s) => s.order_id,
+  );
   const demandHeads = heads.filter((h) => {
     const intent = intents.get(h.id)!;
-    return intent.kind === 'carry' || intent.kind === 'consume' || (intent.kind === 'settle' && STOCK_STATES.includes(h.status));
+    return (
+      intent.kind === 'carry' ||
+      intent.kind === 'consume' ||
+      (intent.kind === 'settle' && STOCK_STATES.includes(h.status))
+    );
   });
   const demand = await loadDemand(read, demandHeads);
 
@@ -170,7 +219,8 @@ export async function settleStockInTransaction(store: Store, trx: Transaction<Da
       for (const res of held) toRelease.push({ res, reason: 'lines changed' });
       toCarry.push({ head, held: intent.held });
     } else if (RELEASED_STATES.includes(head.status)) {
-      for (const res of held) toRelease.push({ res, reason: head.status === 'new' ? 'order back in review' : head.status });
+      for (const res of held)
+        toRelease.push({ res, reason: head.status === 'new' ? 'order back in review' : head.status });
     } else if (CONSUMED_STATES.includes(head.status)) {
       for (const res of held) toConsume.push({ res, units: res.quantity });
     } else if (head.status === 'awaiting_shipment') {
@@ -192,10 +242,13 @@ export async function settleStockInTransaction(store: Store, trx: Transaction<Da
   for (const r of toRelease) growing.add(r.res.sku);
   for (const c of changes) if (c.set !== undefined || (c.delta ?? 0) > 0) growing.add(c.sku);
   const serve = request.serveWaiting !== false && growing.size > 0;
-  const nothingToDo = !toRelease.length && !toConsume.length && !toPlan.length && !toCarry.length && !changes.length && !serve;
+  const nothingToDo =
+    !toRelease.length && !toConsume.length && !toPlan.length && !toCarry.length && !changes.length && !serve;
   if (nothingToDo && recordedShortfalls.size === 0) return report; // e.g. an order none of whose SKUs is stocked here
   const targetIds = new Set(headIds);
-  let waiters = serve ? (await stock.waitingOrdersNeeding(trx, [...growing], 'none')).filter((h) => !targetIds.has(h.id)) : [];
+  let waiters = serve
+    ? (await stock.waitingOrdersNeeding(trx, [...growing], 'none')).filter((h) => !targetIds.has(h.id))
+    : [];
   const waiterDemand = await loadDemand(read, waiters);
 
   // 4. Every stock row this touches.
@@ -206,14 +259,27 @@ export async function settleStockInTransaction(store: Store, trx: Transaction<Da
   for (const c of toCarry) for (const h of c.held) skus.add(h.sku);
   for (const c of changes) skus.add(c.sku);
   for (const d of waiterDemand.values()) for (const n of d.needs) skus.add(n.sku);
-  if (changes.length) await stock.ensureStockLevels(trx, changes.map((c) => ({ warehouse_id: c.warehouseId, sku: c.sku })), meta.now);
+  if (changes.length)
+    await stock.ensureStockLevels(
+      trx,
+      changes.map((c) => ({ warehouse_id: c.warehouseId, sku: c.sku })),
+      meta.now,
+    );
   const levels = await read.levelsWithWarehouses([...skus], postgres ? 'wait' : 'none');
   // The warehouses that stock any of these SKUs: one without a row for them has none to give.
   const views: WarehouseView[] = [];
   for (const l of levels) {
     if (views.some((v) => v.warehouse.id === l.warehouse_id)) continue;
     views.push({
-      warehouse: { id: l.warehouse_id, name: l.name, kind: l.kind as WarehouseKind, country: l.country, timeZone: l.time_zone, cutoffTime: l.cutoff_time, accountId: l.account_id },
+      warehouse: {
+        id: l.warehouse_id,
+        name: l.name,
+        kind: l.kind as WarehouseKind,
+        country: l.country,
+        timeZone: l.time_zone,
+        cutoffTime: l.cutoff_time,
+        accountId: l.account_id,
+      },
       nextCutoffAt: cutoffAfter(meta.now, l.time_zone, l.cutoff_time),
     });
   }
@@ -223,7 +289,8 @@ export async function settleStockInTransaction(store: Store, trx: Transaction<Da
     // lines are read again under the lock. One that needs a row we did not lock waits for the next sweep.
     const locked = (await stock.waitingOrdersNeeding(trx, [...growing], 'skip')).filter((h) => !targetIds.has(h.id));
     waiterDemand.clear();
-    for (const [id, d] of await loadDemand(read, locked)) if (d.needs.every((n) => skus.has(n.sku))) waiterDemand.set(id, d);
+    for (const [id, d] of await loadDemand(read, locked))
+      if (d.needs.every((n) => skus.has(n.sku))) waiterDemand.set(id, d);
     waiters = locked.filter((h) => waiterDemand.has(h.id));
   }
   const waiterShortfalls = group(await read.shortfallsOfOrders(waiters.map((w) => w.id)), (s) => s.order_id);
@@ -235,11 +302,23 @@ export async function settleStockInTransaction(store: Store, trx: Transaction<Da
     waiters: stock.OrderHead[],
     waiterShortfalls: Map<number, Array<{ sku: string; warehouse_id: string | null; needed: number; missing: number }>>,
   ): Promise<SettleReport> {
-    const report: SettleReport = { reserved: [], waiting: [], served: [], releasedUnits: 0, consumedUnits: 0, alerts: 0 };
-    const accountOfShop = await accountsOfShops(trx, [...heads, ...waiters].map((h) => h.shop_id));
+    const report: SettleReport = {
+      reserved: [],
+      waiting: [],
+      served: [],
+      releasedUnits: 0,
+      consumedUnits: 0,
+      alerts: 0,
+    };
+    const accountOfShop = await accountsOfShops(
+      trx,
+      [...heads, ...waiters].map((h) => h.shop_id),
+    );
     // 5. The rows as they will be, in memory.
     const original = new Map(levels.map((l) => [stockKey(l.warehouse_id, l.sku), l]));
-    const current = new Map(levels.map((l) => [stockKey(l.warehouse_id, l.sku), { on_hand: l.on_hand, reserved: l.reserved }]));
+    const current = new Map(
+      levels.map((l) => [stockKey(l.warehouse_id, l.sku), { on_hand: l.on_hand, reserved: l.reserved }]),
+    );
     const thresholds = new Map<string, number>();
     const level = (warehouseId: string, sku: string) => {
       const row = current.get(stockKey(warehouseId, sku));
@@ -247,13 +326,24 @@ export async function settleStockInTransaction(store: Store, trx: Transaction<Da
       return row;
     };
     const movements: stock.NewMovement[] = [];
-    const movement = (m: Omit<stock.NewMovement, 'at' | 'actor'>) => movements.push({ at: meta.now, actor: meta.actor, ...m });
+    const movement = (m: Omit<stock.NewMovement, 'at' | 'actor'>) =>
+      movements.push({ at: meta.now, actor: meta.actor, ...m });
     const deletedReservations: number[] = [];
 
     for (const { res, reason } of toRelease) {
       level(res.warehouse_id, res.sku).reserved -= res.quantity;
       deletedReservations.push(res.id);
-      movement({ warehouse_id: res.warehouse_id, sku: res.sku, kind: 'release', on_hand_delta: 0, reserved_delta: -res.quantity, reason, order_id: res.order_id, purchase_order_id: null, note: null });
+      movement({
+        warehouse_id: res.warehouse_id,
+        sku: res.sku,
+        kind: 'release',
+        on_hand_delta: 0,
+        reserved_delta: -res.quantity,
+        reason,
+        order_id: res.order_id,
+        purchase_order_id: null,
+        note: null,
+      });
       report.releasedUnits += res.quantity;
     }
     const partlyConsumed: Array<{ id: number; quantity: number }> = [];
@@ -264,7 +354,17 @@ export async function settleStockInTransaction(store: Store, trx: Transaction<Da
       row.reserved -= units;
       if (units >= res.quantity) deletedReservations.push(res.id);
       else partlyConsumed.push({ id: res.id, quantity: res.quantity - units });
-      movement({ warehouse_id: res.warehouse_id, sku: res.sku, kind: 'ship', on_hand_delta: -units, reserved_delta: -units, reason: 'shipped', order_id: res.order_id, purchase_order_id: null, note: null });
+      movement({
+        warehouse_id: res.warehouse_id,
+        sku: res.sku,
+        kind: 'ship',
+        on_hand_delta: -units,
+        reserved_delta: -units,
+        reason: 'shipped',
+        order_id: res.order_id,
+        purchase_order_id: null,
+        note: null,
+      });
       report.consumedUnits += units;
     }
 
@@ -273,17 +373,38 @@ export async function settleStockInTransaction(store: Store, trx: Transaction<Da
       const row = level(c.warehouseId, c.sku);
       const next = c.set ?? row.on_hand + (c.delta ?? 0);
       if (next < row.reserved) {
-        refusals.push({ warehouseId: c.warehouseId, sku: c.sku, row: c.row, onHandAfter: next, reserved: row.reserved, holders: [] });
+        refusals.push({
+          warehouseId: c.warehouseId,
+          sku: c.sku,
+          row: c.row,
+          onHandAfter: next,
+          reserved: row.reserved,
+          holders: [],
+        });
         continue;
       }
       if (next !== row.on_hand) {
-        movement({ warehouse_id: c.warehouseId, sku: c.sku, kind: c.kind, on_hand_delta: next - row.on_hand, reserved_delta: 0, reason: c.reason, order_id: null, purchase_order_id: c.purchaseOrderId, note: c.note });
+        movement({
+          warehouse_id: c.warehouseId,
+          sku: c.sku,
+          kind: c.kind,
+          on_hand_delta: next - row.on_hand,
+          reserved_delta: 0,
+          reason: c.reason,
+          order_id: null,
+          purchase_order_id: c.purchaseOrderId,
+          note: c.note,
+        });
         row.on_hand = next;
       }
       if (c.lowStockThreshold !== undefined) thresholds.set(stockKey(c.warehouseId, c.sku), c.lowStockThreshold);
     }
     if (refusals.length) {
-      for (const r of refusals) r.holders = (await stock.holdersOf(trx, r.warehouseId, r.sku)).map((h) => ({ ...h, quantity: Number(h.quantity) }));
+      for (const r of refusals)
+        r.holders = (await stock.holdersOf(trx, r.warehouseId, r.sku)).map((h) => ({
+          ...h,
+          quantity: Number(h.quantity),
+        }));
       throw new StockChangeRefused(refusals);
     }
 
@@ -297,7 +418,14 @@ export async function settleStockInTransaction(store: Store, trx: Transaction<Da
     const events: NewOrderEventRow[] = [];
     const transitions = new Map<string, number[]>(); // "from\u0001to" → order ids
     const clearShortfalls: number[] = [];
-    const newShortfalls: Array<{ order_id: number; sku: string; warehouse_id: string | null; needed: number; missing: number; recorded_at: number }> = [];
+    const newShortfalls: Array<{
+      order_id: number;
+      sku: string;
+      warehouse_id: string | null;
+      needed: number;
+      missing: number;
+      recorded_at: number;
+    }> = [];
 
     const transition = (head: stock.OrderHead, action: OrderAction, reason: string, data: unknown) => {
       const decision = decide(orderMachine, head.status as OrderState, action, {});
@@ -306,46 +434,106 @@ export async function settleStockInTransaction(store: Store, trx: Transaction<Da
       const list = transitions.get(key) ?? [];
       list.push(head.id);
       transitions.set(key, list);
-      events.push(timelineEvent({ orderId: head.id, at: meta.now, actor: meta.actor, kind: 'transition', action, from: decision.from, to: decision.to, reason, data: JSON.stringify(data) }));
+      events.push(
+        timelineEvent({
+          orderId: head.id,
+          at: meta.now,
+          actor: meta.actor,
+          kind: 'transition',
+          action,
+          from: decision.from,
+          to: decision.to,
+          reason,
+          data: JSON.stringify(data),
+        }),
+      );
     };
     const reserveItems = (head: stock.OrderHead, warehouseId: string, items: readonly LineNeed[]) => {
       const bySku = new Map<string, number>();
       for (const item of items) {
-        newReservations.push({ order_id: head.id, order_line_id: item.lineId, warehouse_id: warehouseId, sku: item.sku, quantity: item.quantity, created_at: meta.now });
+        newReservations.push({
+          order_id: head.id,
+          order_line_id: item.lineId,
+          warehouse_id: warehouseId,
+          sku: item.sku,
+          quantity: item.quantity,
+          created_at: meta.now,
+        });
         bySku.set(item.sku, (bySku.get(item.sku) ?? 0) + item.quantity);
       }
       for (const [sku, quantity] of bySku) {
         level(warehouseId, sku).reserved += quantity;
-        movement({ warehouse_id: warehouseId, sku, kind: 'reserve', on_hand_delta: 0, reserved_delta: quantity, reason: null, order_id: head.id, purchase_order_id: null, note: null });
+        movement({
+          warehouse_id: warehouseId,
+          sku,
+          kind: 'reserve',
+          on_hand_delta: 0,
+          reserved_delta: quantity,
+          reason: null,
+          order_id: head.id,
+          purchase_order_id: null,
+          note: null,
+        });
       }
       return [...bySku].map(([sku, quantity]) => ({ sku, quantity }));
     };
 
-    const apply = (head: stock.OrderHead, placement: Placement, recorded: ReadonlyArray<{ sku: string; warehouse_id: string | null; needed: number; missing: number }>, served: boolean) => {
+    const apply = (
+      head: stock.OrderHead,
+      placement: Placement,
+      recorded: ReadonlyArray<{ sku: string; warehouse_id: string | null; needed: number; missing: number }>,
+      served: boolean,
+    ) => {
       if (placement.kind === 'reserve') {
         const items = reserveItems(head, placement.warehouseId, placement.items);
         // A plain reservation is in the ledger (stock ledger --order); the timeline gets the change of state.
         if (head.status === 'awaiting_stock') {
           const text = `reserved ${items.map((i) => `${i.quantity} × ${i.sku}`).join(', ')} at ${placement.warehouseId}`;
-          transition(head, 'reserve_stock', text, { warehouse: placement.warehouseId, items, meets_deadline: placement.meetsDeadline });
+          transition(head, 'reserve_stock', text, {
+            warehouse: placement.warehouseId,
+            items,
+            meets_deadline: placement.meetsDeadline,
+          });
         }
         if (recorded.length) clearShortfalls.push(head.id);
         report.reserved.push(head.id);
         if (served) report.served.push(head.id);
       } else if (placement.kind === 'wait') {
-        const rows = placement.shortfalls.map((s) => ({ order_id: head.id, sku: s.sku, warehouse_id: placement.warehouseId, needed: s.needed, missing: s.missing, recorded_at: meta.now }));
-        const data = { warehouse: placement.warehouseId, missing: placement.shortfalls.filter((s) => s.missing > 0), needs: placement.shortfalls };
+        const rows = placement.shortfalls.map((s) => ({
+          order_id: head.id,
+          sku: s.sku,
+          warehouse_id: placement.warehouseId,
+          needed: s.needed,
+          missing: s.missing,
+          recorded_at: meta.now,
+        }));
+        const data = {
+          warehouse: placement.warehouseId,
+          missing: placement.shortfalls.filter((s) => s.missing > 0),
+          needs: placement.shortfalls,
+        };
         const text = describeShortfalls(placement.shortfalls, placement.warehouseId).en;
         const changed = !sameShortfalls(recorded, rows);
         if (head.status === 'awaiting_shipment') transition(head, 'wait_for_stock', text, data);
-        else if (changed) events.push(timelineEvent({ orderId: head.id, at: meta.now, actor: meta.actor, kind: 'stock_short', reason: text, data: JSON.stringify(data) }));
+        else if (changed)
+          events.push(
+            timelineEvent({
+              orderId: head.id,
+              at: meta.now,
+              actor: meta.actor,
+              kind: 'stock_short',
+              reason: text,
+              data: JSON.stringify(data),
+            }),
+          );
         if (changed) {
           if (recorded.length) clearShortfalls.push(head.id);
           newShortfalls.push(...rows);
         }
         report.waiting.push(head.id);
       } else {
-        if (head.status === 'awaiting_stock') transition(head, 'reserve_stock', 'no item of the order is stocked in shipby', { untracked: true });
+        if (head.status === 'awaiting_stock')
+          transition(head, 'reserve_stock', 'no item of the order is stocked in shipby', { untracked: true });
         if (recorded.length) clearShortfalls.push(head.id);
       }
     };
@@ -368,10 +556,12 @@ export async function settleStockInTransaction(store: Store, trx: Transaction<Da
         available.take(h.warehouseId, h.sku, quantity);
         items.push({ lineId: line.id, sku: h.sku, quantity });
       }
-      for (const [warehouseId, list] of group(items, (i) => held.find((h) => h.sku === i.sku)!.warehouseId)) reserveItems(head, warehouseId, list);
+      for (const [warehouseId, list] of group(items, (i) => held.find((h) => h.sku === i.sku)!.warehouseId))
+        reserveItems(head, warehouseId, list);
     }
     for (const head of heads) {
-      if (head.status !== 'awaiting_stock' && !toPlan.includes(head) && recordedShortfalls.has(head.id)) clearShortfalls.push(head.id);
+      if (head.status !== 'awaiting_stock' && !toPlan.includes(head) && recordedShortfalls.has(head.id))
+        clearShortfalls.push(head.id);
     }
     const waiting = waiters.map((h) => toDemand(h, waiterDemand.get(h.id)!.needs, accountOfShop)).sort(byDeadline);
     const waiterById = new Map(waiters.map((h) => [h.id, h]));
@@ -386,7 +576,13 @@ export async function settleStockInTransaction(store: Store, trx: Transaction<Da
       const threshold = thresholds.get(key);
       const thresholdChanged = threshold !== undefined && threshold !== o.low_stock_threshold;
       if (row.on_hand !== o.on_hand || row.reserved !== o.reserved || thresholdChanged) {
-        deltas.push({ warehouse_id: o.warehouse_id, sku: o.sku, on_hand: row.on_hand - o.on_hand, reserved: row.reserved - o.reserved, ...(thresholdChanged ? { low_stock_threshold: threshold } : {}) });
+        deltas.push({
+          warehouse_id: o.warehouse_id,
+          sku: o.sku,
+          on_hand: row.on_hand - o.on_hand,
+          reserved: row.reserved - o.reserved,
+          ...(thresholdChanged ? { low_stock_threshold: threshold } : {}),
+        });
       }
     }
     const transitionList = [...transitions].map(([key, ids]) => {
@@ -394,15 +590,29 @@ export async function settleStockInTransaction(store: Store, trx: Transaction<Da
       return { from, to, ids };
     });
     const { written, moved } = await writeSettlement(store, trx, {
-      now: meta.now, deleteReservations: deletedReservations, partlyConsumed, reservations: newReservations, movements, events,
-      clearShortfalls, shortfalls: newShortfalls, transitions: transitionList, deltas,
+      now: meta.now,
+      deleteReservations: deletedReservations,
+      partlyConsumed,
+      reservations: newReservations,
+      movements,
+      events,
+      clearShortfalls,
+      shortfalls: newShortfalls,
+      transitions: transitionList,
+      deltas,
     });
     if (written.length !== deltas.length) {
       // Cannot happen while the rows are locked; if it does, the transaction rolls back rather than oversell.
-      throw new ConflictError('stock.changed', localized('the stock changed while it was being reserved; try again.', '预留期间库存发生了变化，请重试。'));
+      throw new ConflictError(
+        'stock.changed',
+        localized('the stock changed while it was being reserved; try again.', '预留期间库存发生了变化，请重试。'),
+      );
     }
     if (moved.some((n, k) => n !== transitionList[k]!.ids.length)) {
-      throw new ConflictError('order.version', localized('an order changed while its stock was settled; try again.', '处理库存期间订单发生了变化，请重试。'));
+      throw new ConflictError(
+        'order.version',
+        localized('an order changed while its stock was settled; try again.', '处理库存期间订单发生了变化，请重试。'),
+      );
     }
     const alerts = [];
     for (const w of written) {
@@ -410,7 +620,15 @@ export async function settleStockInTransaction(store: Store, trx: Transaction<Da
       const before = o.on_hand - o.reserved;
       const after = w.on_hand - w.reserved;
       if (crossedLowStock(before, after, w.low_stock_threshold)) {
-        alerts.push({ at: meta.now, kind: after <= 0 ? 'out_of_stock' : 'low_stock', warehouse_id: w.warehouse_id, sku: w.sku, available: after, threshold: w.low_stock_threshold, data: JSON.stringify({ on_hand: w.on_hand, reserved: w.reserved, available_before: before }) });
+        alerts.push({
+          at: meta.now,
+          kind: after <= 0 ? 'out_of_stock' : 'low_stock',
+          warehouse_id: w.warehouse_id,
+          sku: w.sku,
+          available: after,
+          threshold: w.low_stock_threshold,
+          data: JSON.stringify({ on_hand: w.on_hand, reserved: w.reserved, available_before: before }),
+        });
       }
     }
     await stock.insertAlerts(trx, alerts);
@@ -423,7 +641,12 @@ export async function settleStockInTransaction(store: Store, trx: Transaction<Da
 // Hooks the order use cases call in their own transaction (app/orders.ts)
 
 /** After an order was created or changed state: reserve, wait, release or consume as its state says. */
-export async function settleOrdersStock(store: Store, trx: Transaction<Database>, orderIds: readonly number[], meta: StockMeta): Promise<SettleReport> {
+export async function settleOrdersStock(
+  store: Store,
+  trx: Transaction<Database>,
+  orderIds: readonly number[],
+  meta: StockMeta,
+): Promise<SettleReport> {
   return settleStockInTransaction(store, trx, { orders: orderIds.map((orderId) => ({ orderId })) }, meta);
 }
 
@@ -431,19 +654,45 @@ export async function settleOrdersStock(store: Store, trx: Transaction<Database>
  * Before an order's lines are replaced: gives back what it holds (the old lines are about to go) and says
  * what a partially shipped order held, so its remaining parcels keep their units.
  */
-export async function releaseBeforeLineChange(store: Store, trx: Transaction<Database>, orderId: number, meta: StockMeta): Promise<HeldUnits[]> {
+export async function releaseBeforeLineChange(
+  store: Store,
+  trx: Transaction<Database>,
+  orderId: number,
+  meta: StockMeta,
+): Promise<HeldUnits[]> {
   const held = await stock.reservationsOfOrders(trx, [orderId]);
   if (held.length === 0) return [];
   const lines = new Map((await stock.linesOfOrders(trx, [orderId])).map((l) => [l.id, l.sku]));
-  await settleStockInTransaction(store, trx, { orders: [{ orderId, intent: { kind: 'release', reason: 'lines changed' } }], serveWaiting: false }, meta);
-  return held.map((r) => ({ platformSku: lines.get(r.order_line_id) ?? '', sku: r.sku, warehouseId: r.warehouse_id, quantity: r.quantity }));
+  await settleStockInTransaction(
+    store,
+    trx,
+    { orders: [{ orderId, intent: { kind: 'release', reason: 'lines changed' } }], serveWaiting: false },
+    meta,
+  );
+  return held.map((r) => ({
+    platformSku: lines.get(r.order_line_id) ?? '',
+    sku: r.sku,
+    warehouseId: r.warehouse_id,
+    quantity: r.quantity,
+  }));
 }
 
 /** After the lines were replaced: re-plan the order (a partially shipped one keeps what it held, as far as still needed). */
-export async function settleAfterLineChange(store: Store, trx: Transaction<Database>, orderId: number, held: HeldUnits[], meta: StockMeta): Promise<SettleReport> {
+export async function settleAfterLineChange(
+  store: Store,
+  trx: Transaction<Database>,
+  orderId: number,
+  held: HeldUnits[],
+  meta: StockMeta,
+): Promise<SettleReport> {
   const head = (await stock.lockOrderHeads(trx, [orderId], 'none'))[0];
   const intent: SettleIntent = head?.status === 'partially_shipped' ? { kind: 'carry', held } : { kind: 'settle' };
-  return settleStockInTransaction(store, trx, { orders: [{ orderId, intent }], alsoServe: [...new Set(held.map((h) => h.sku))] }, meta);
+  return settleStockInTransaction(
+    store,
+    trx,
+    { orders: [{ orderId, intent }], alsoServe: [...new Set(held.map((h) => h.sku))] },
+    meta,
+  );
 }
 
 /** Shipping consumes what the order reserved: all of it, or the given units of some lines (a partial parcel). */
@@ -454,19 +703,37 @@ async function consumeOrderStockInTransaction(
   items: ConsumeItem[] | undefined,
   meta: StockMeta,
 ): Promise<SettleReport> {
-  return settleStockInTransaction(store, trx, { orders: [{ orderId, intent: { kind: 'consume', ...(items ? { items } : {}) } }] }, meta);
+  return settleStockInTransaction(
+    store,
+    trx,
+    { orders: [{ orderId, intent: { kind: 'consume', ...(items ? { items } : {}) } }] },
+    meta,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Use cases with their own transaction
 
-export async function consumeOrderStock(ctx: AppContext, orderId: number, items: ConsumeItem[] | undefined, actor: string): Promise<SettleReport> {
-  return inRetriedTransaction(ctx.store.db, (trx) => consumeOrderStockInTransaction(ctx.store, trx, orderId, items, { now: ctx.now(), actor }));
+export async function consumeOrderStock(
+  ctx: AppContext,
+  orderId: number,
+  items: ConsumeItem[] | undefined,
+  actor: string,
+): Promise<SettleReport> {
+  return inRetriedTransaction(ctx.store.db, (trx) =>
+    consumeOrderStockInTransaction(ctx.store, trx, orderId, items, { now: ctx.now(), actor }),
+  );
 }
 
 /** Reserves for a batch of orders in one transaction (what an import or a sync batch does). */
-export async function reserveOrders(ctx: AppContext, orderIds: readonly number[], actor: string): Promise<SettleReport> {
-  return inRetriedTransaction(ctx.store.db, (trx) => settleOrdersStock(ctx.store, trx, orderIds, { now: ctx.now(), actor }));
+export async function reserveOrders(
+  ctx: AppContext,
+  orderIds: readonly number[],
+  actor: string,
+): Promise<SettleReport> {
+  return inRetriedTransaction(ctx.store.db, (trx) =>
+    settleOrdersStock(ctx.store, trx, orderIds, { now: ctx.now(), actor }),
+  );
 }
 
 /**

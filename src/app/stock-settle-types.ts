@@ -68,7 +68,13 @@ export interface StockRefusal {
   row?: number;
   onHandAfter: number;
   reserved: number;
-  holders: Array<{ order_id: number; platform_order_id: string; shop_id: string; ship_by_at: number | null; quantity: number }>;
+  holders: Array<{
+    order_id: number;
+    platform_order_id: string;
+    shop_id: string;
+    ship_by_at: number | null;
+    quantity: number;
+  }>;
 }
 
 /** A change would leave less on hand than is reserved; nothing was written. */

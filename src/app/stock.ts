@@ -6,11 +6,14 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../store/schema';
 import { localized } from '../core/i18n';
-import {
-  checkAdjustment, rankReplenishment, suggestReplenishment, type ReplenishmentLine,
-} from '../core/inventory';
+import { checkAdjustment, rankReplenishment, suggestReplenishment, type ReplenishmentLine } from '../core/inventory';
 import type { ImportIssue } from '../core/order-input';
-import { purchaseOrderMachine, purchaseOrderRefusal, type PurchaseOrderAction, type PurchaseOrderState } from '../core/purchase-order';
+import {
+  purchaseOrderMachine,
+  purchaseOrderRefusal,
+  type PurchaseOrderAction,
+  type PurchaseOrderState,
+} from '../core/purchase-order';
 import { decide, isAction } from '../core/state-machine';
 import { DAY_MS } from '../core/time';
 import * as stock from '../store/stock';
@@ -26,7 +29,17 @@ function issue(field: string, en: string, zh: string): ImportIssue {
 }
 
 // The catalogue (warehouses, SKUs, the marketplace-SKU mapping) lives in stock-catalogue.ts.
-export { defineSku, defineWarehouse, listMappings, listSkus, listWarehouses, mapPlatformSku, SKU_DEFAULTS, type SkuInput, type WarehouseInput } from './stock-catalogue';
+export {
+  defineSku,
+  defineWarehouse,
+  listMappings,
+  listSkus,
+  listWarehouses,
+  mapPlatformSku,
+  SKU_DEFAULTS,
+  type SkuInput,
+  type WarehouseInput,
+} from './stock-catalogue';
 
 // ---------------------------------------------------------------------------------------------------------
 // Adjustments
@@ -47,18 +60,32 @@ export interface AdjustmentInput {
  * Adjusts stock with a reason (counted, damaged, found). One that would leave less on hand than is
  * reserved is refused (409) naming the orders that hold it. Stock found serves waiting orders at once.
  */
-export async function adjustStock(ctx: AppContext, input: AdjustmentInput): Promise<{ onHand: number; reserved: number; report: SettleReport }> {
+export async function adjustStock(
+  ctx: AppContext,
+  input: AdjustmentInput,
+): Promise<{ onHand: number; reserved: number; report: SettleReport }> {
   if ((input.by === undefined) === (input.to === undefined)) {
-    throw new ValidationError([issue('by', 'give either the change (--by) or the counted quantity (--to).', '请给出变动数量（--by）或盘点数量（--to）之一。')]);
+    throw new ValidationError([
+      issue(
+        'by',
+        'give either the change (--by) or the counted quantity (--to).',
+        '请给出变动数量（--by）或盘点数量（--to）之一。',
+      ),
+    ]);
   }
   if (input.to !== undefined && !(Number.isSafeInteger(input.to) && input.to >= 0)) {
-    throw new ValidationError([issue('to', 'the counted quantity must be a whole number ≥ 0.', '盘点数量须为 ≥ 0 的整数。')]);
+    throw new ValidationError([
+      issue('to', 'the counted quantity must be a whole number ≥ 0.', '盘点数量须为 ≥ 0 的整数。'),
+    ]);
   }
   const levels = await stockReads.listStockLevels(ctx.store.db, { sku: input.sku, warehouseId: input.warehouseId });
   const known = await stock.existingSkus(ctx.store.db, [input.sku]);
-  if (!known.has(input.sku)) throw new NotFoundError(localized(`SKU ${input.sku} is not in the catalogue.`, `目录中没有 SKU ${input.sku}。`));
+  if (!known.has(input.sku))
+    throw new NotFoundError(localized(`SKU ${input.sku} is not in the catalogue.`, `目录中没有 SKU ${input.sku}。`));
   if (!(await stock.listWarehouses(ctx.store.db)).some((w) => w.id === input.warehouseId)) {
-    throw new NotFoundError(localized(`warehouse ${input.warehouseId} not found.`, `未找到仓库 ${input.warehouseId}。`));
+    throw new NotFoundError(
+      localized(`warehouse ${input.warehouseId} not found.`, `未找到仓库 ${input.warehouseId}。`),
+    );
   }
   const currentOnHand = levels[0]?.on_hand ?? 0;
   const delta = input.by ?? input.to! - currentOnHand;
@@ -66,18 +93,31 @@ export async function adjustStock(ctx: AppContext, input: AdjustmentInput): Prom
   if (refusal) throw new ValidationError([{ row: 0, field: 'reason', message: refusal }]);
   try {
     return await inRetriedTransaction(ctx.store.db, async (trx) => {
-      const report = await settleStockInTransaction(ctx.store, trx, {
-        changes: [{
-          warehouseId: input.warehouseId, sku: input.sku, kind: 'adjust', reason: input.reason, note: input.note?.trim() || null, purchaseOrderId: null,
-          // A stock-take states what is there, whatever moved since it was read; a change is relative.
-          ...(input.to !== undefined ? { set: input.to } : { delta }),
-        }],
-      }, { now: ctx.now(), actor: input.actor });
+      const report = await settleStockInTransaction(
+        ctx.store,
+        trx,
+        {
+          changes: [
+            {
+              warehouseId: input.warehouseId,
+              sku: input.sku,
+              kind: 'adjust',
+              reason: input.reason,
+              note: input.note?.trim() || null,
+              purchaseOrderId: null,
+              // A stock-take states what is there, whatever moved since it was read; a change is relative.
+              ...(input.to !== undefined ? { set: input.to } : { delta }),
+            },
+          ],
+        },
+        { now: ctx.now(), actor: input.actor },
+      );
       const after = (await stockReads.listStockLevels(trx, { sku: input.sku, warehouseId: input.warehouseId }))[0]!;
       return { onHand: after.on_hand, reserved: after.reserved, report };
     });
   } catch (error) {
-    if (error instanceof StockChangeRefused) throw new ConflictError('stock.below_reserved', refusalMessage(error.refusals[0]!));
+    if (error instanceof StockChangeRefused)
+      throw new ConflictError('stock.below_reserved', refusalMessage(error.refusals[0]!));
     throw error;
   }
 }
@@ -87,15 +127,27 @@ export async function adjustStock(ctx: AppContext, input: AdjustmentInput): Prom
 
 export async function listStock(ctx: AppContext, filter: stockReads.LevelFilter = {}) {
   const db = ctx.store.db;
-  const [levels, incoming, waiting] = await Promise.all([stockReads.listStockLevels(db, filter), stockReads.incomingUnits(db), stockReads.waitingNeeds(db)]);
+  const [levels, incoming, waiting] = await Promise.all([
+    stockReads.listStockLevels(db, filter),
+    stockReads.incomingUnits(db),
+    stockReads.waitingNeeds(db),
+  ]);
   const key = (w: string | null, s: string) => `${w}\u0001${s}`;
   const incomingBy = new Map(incoming.map((i) => [key(i.warehouse_id, i.sku), i.quantity]));
   const waitingBy = new Map<string, number>();
-  for (const w of waiting) waitingBy.set(key(w.warehouse_id, w.sku), (waitingBy.get(key(w.warehouse_id, w.sku)) ?? 0) + w.needed);
+  for (const w of waiting)
+    waitingBy.set(key(w.warehouse_id, w.sku), (waitingBy.get(key(w.warehouse_id, w.sku)) ?? 0) + w.needed);
   return levels.map((l) => ({
-    warehouse_id: l.warehouse_id, sku: l.sku, name: l.name, on_hand: l.on_hand, reserved: l.reserved, available: l.on_hand - l.reserved,
-    incoming: incomingBy.get(key(l.warehouse_id, l.sku)) ?? 0, waiting: waitingBy.get(key(l.warehouse_id, l.sku)) ?? 0,
-    low_stock_threshold: l.low_stock_threshold, updated_at: l.updated_at,
+    warehouse_id: l.warehouse_id,
+    sku: l.sku,
+    name: l.name,
+    on_hand: l.on_hand,
+    reserved: l.reserved,
+    available: l.on_hand - l.reserved,
+    incoming: incomingBy.get(key(l.warehouse_id, l.sku)) ?? 0,
+    waiting: waitingBy.get(key(l.warehouse_id, l.sku)) ?? 0,
+    low_stock_threshold: l.low_stock_threshold,
+    updated_at: l.updated_at,
   }));
 }
 
@@ -114,13 +166,24 @@ export interface Shortage {
   incoming: number;
   earliest_ship_by_at: number | null;
   /** The orders this SKU blocks (they lack it), the earliest deadline first. */
-  orders: Array<{ order_id: number; platform_order_id: string; shop_id: string; ship_by_at: number | null; needed: number; missing: number }>;
+  orders: Array<{
+    order_id: number;
+    platform_order_id: string;
+    shop_id: string;
+    ship_by_at: number | null;
+    needed: number;
+    missing: number;
+  }>;
 }
 
 /** Each SKU short, by how much, the orders it blocks and their deadlines; the earliest deadline first. */
 export async function listShortages(ctx: AppContext): Promise<Shortage[]> {
   const db = ctx.store.db;
-  const [needs, levels, incoming] = await Promise.all([stockReads.waitingNeeds(db), stockReads.listStockLevels(db), stockReads.incomingUnits(db)]);
+  const [needs, levels, incoming] = await Promise.all([
+    stockReads.waitingNeeds(db),
+    stockReads.listStockLevels(db),
+    stockReads.incomingUnits(db),
+  ]);
   const key = (w: string | null, s: string) => `${w}\u0001${s}`;
   const free = new Map(levels.map((l) => [key(l.warehouse_id, l.sku), l.on_hand - l.reserved]));
   const incomingBy = new Map(incoming.map((i) => [key(i.warehouse_id, i.sku), i.quantity]));
@@ -129,11 +192,28 @@ export async function listShortages(ctx: AppContext): Promise<Shortage[]> {
     const k = key(n.warehouse_id, n.sku);
     let g = groups.get(k);
     if (!g) {
-      g = { sku: n.sku, warehouse_id: n.warehouse_id, short_by: 0, needed: 0, available: Math.max(0, free.get(k) ?? 0), incoming: incomingBy.get(k) ?? 0, earliest_ship_by_at: null, orders: [] };
+      g = {
+        sku: n.sku,
+        warehouse_id: n.warehouse_id,
+        short_by: 0,
+        needed: 0,
+        available: Math.max(0, free.get(k) ?? 0),
+        incoming: incomingBy.get(k) ?? 0,
+        earliest_ship_by_at: null,
+        orders: [],
+      };
       groups.set(k, g);
     }
     g.needed += n.needed;
-    if (n.missing > 0) g.orders.push({ order_id: n.order_id, platform_order_id: n.platform_order_id, shop_id: n.shop_id, ship_by_at: n.ship_by_at, needed: n.needed, missing: n.missing });
+    if (n.missing > 0)
+      g.orders.push({
+        order_id: n.order_id,
+        platform_order_id: n.platform_order_id,
+        shop_id: n.shop_id,
+        ship_by_at: n.ship_by_at,
+        needed: n.needed,
+        missing: n.missing,
+      });
   }
   const far = Number.MAX_SAFE_INTEGER;
   const result: Shortage[] = [];
@@ -144,7 +224,12 @@ export async function listShortages(ctx: AppContext): Promise<Shortage[]> {
     g.earliest_ship_by_at = g.orders[0]!.ship_by_at;
     result.push(g);
   }
-  return result.sort((a, b) => (a.earliest_ship_by_at ?? far) - (b.earliest_ship_by_at ?? far) || b.short_by - a.short_by || (a.sku < b.sku ? -1 : 1));
+  return result.sort(
+    (a, b) =>
+      (a.earliest_ship_by_at ?? far) - (b.earliest_ship_by_at ?? far) ||
+      b.short_by - a.short_by ||
+      (a.sku < b.sku ? -1 : 1),
+  );
 }
 
 export interface ReplenishmentOptions {
@@ -161,12 +246,17 @@ export interface ReplenishmentOptions {
 export async function replenishment(ctx: AppContext, options: ReplenishmentOptions = {}): Promise<ReplenishmentLine[]> {
   const windowDays = options.windowDays ?? 30;
   if (!(Number.isInteger(windowDays) && windowDays >= 1 && windowDays <= 365)) {
-    throw new ValidationError([issue('window', 'the sales window must be 1 to 365 days.', '销量统计窗口须为 1–365 天。')]);
+    throw new ValidationError([
+      issue('window', 'the sales window must be 1 to 365 days.', '销量统计窗口须为 1–365 天。'),
+    ]);
   }
   const db = ctx.store.db;
   const now = ctx.now();
   const [levels, incoming, waiting, sold] = await Promise.all([
-    stockReads.listStockLevels(db), stockReads.incomingUnits(db), stockReads.waitingNeeds(db), stockReads.reservedFlowSince(db, now - windowDays * DAY_MS),
+    stockReads.listStockLevels(db),
+    stockReads.incomingUnits(db),
+    stockReads.waitingNeeds(db),
+    stockReads.reservedFlowSince(db, now - windowDays * DAY_MS),
   ]);
   const key = (w: string | null, s: string) => `${w}\u0001${s}`;
   const incomingBy = new Map(incoming.map((i) => [key(i.warehouse_id, i.sku), i.quantity]));
@@ -188,11 +278,19 @@ export async function replenishment(ctx: AppContext, options: ReplenishmentOptio
     const k = key(l.warehouse_id, l.sku);
     const b = backlog.get(k);
     return suggestReplenishment({
-      sku: l.sku, warehouseId: l.warehouse_id,
-      unitsSold: (soldBy.get(k) ?? 0) + (b?.unitsInWindow ?? 0), windowDays,
-      leadDays: options.leadDays ?? l.lead_days, safetyDays: options.safetyDays ?? l.safety_days, cycleDays: options.cycleDays ?? l.cycle_days,
-      onHand: l.on_hand, reserved: l.reserved, incoming: incomingBy.get(k) ?? 0, backlog: b?.units ?? 0,
-      earliestBlockedDeadline: b?.earliest ?? null, blockedOrders: b?.orders ?? 0,
+      sku: l.sku,
+      warehouseId: l.warehouse_id,
+      unitsSold: (soldBy.get(k) ?? 0) + (b?.unitsInWindow ?? 0),
+      windowDays,
+      leadDays: options.leadDays ?? l.lead_days,
+      safetyDays: options.safetyDays ?? l.safety_days,
+      cycleDays: options.cycleDays ?? l.cycle_days,
+      onHand: l.on_hand,
+      reserved: l.reserved,
+      incoming: incomingBy.get(k) ?? 0,
+      backlog: b?.units ?? 0,
+      earliestBlockedDeadline: b?.earliest ?? null,
+      blockedOrders: b?.orders ?? 0,
     });
   });
   const ranked = rankReplenishment(lines);
@@ -213,24 +311,53 @@ export interface PurchaseOrderInput {
 export async function createPurchaseOrder(ctx: AppContext, input: PurchaseOrderInput): Promise<number> {
   const issues: ImportIssue[] = [];
   if (!input.supplier.trim()) issues.push(issue('supplier', 'the supplier is required.', '必须填写供应商。'));
-  if (input.lines.length === 0) issues.push(issue('lines', 'a purchase order needs at least one line (SKU=QUANTITY).', '采购单至少需要一行（SKU=数量）。'));
+  if (input.lines.length === 0)
+    issues.push(
+      issue('lines', 'a purchase order needs at least one line (SKU=QUANTITY).', '采购单至少需要一行（SKU=数量）。'),
+    );
   const seen = new Set<string>();
   input.lines.forEach((l, i) => {
-    if (!(Number.isInteger(l.quantity) && l.quantity >= 1 && l.quantity <= 10_000_000)) issues.push({ row: i + 1, field: 'quantity', message: localized(`${l.sku}: the quantity must be a whole number ≥ 1.`, `${l.sku}：数量须为 ≥ 1 的整数。`) });
-    if (seen.has(l.sku)) issues.push({ row: i + 1, field: 'sku', message: localized(`${l.sku} appears twice.`, `${l.sku} 出现了两次。`) });
+    if (!(Number.isInteger(l.quantity) && l.quantity >= 1 && l.quantity <= 10_000_000))
+      issues.push({
+        row: i + 1,
+        field: 'quantity',
+        message: localized(`${l.sku}: the quantity must be a whole number ≥ 1.`, `${l.sku}：数量须为 ≥ 1 的整数。`),
+      });
+    if (seen.has(l.sku))
+      issues.push({ row: i + 1, field: 'sku', message: localized(`${l.sku} appears twice.`, `${l.sku} 出现了两次。`) });
     seen.add(l.sku);
   });
-  const known = await stock.existingSkus(ctx.store.db, input.lines.map((l) => l.sku));
+  const known = await stock.existingSkus(
+    ctx.store.db,
+    input.lines.map((l) => l.sku),
+  );
   input.lines.forEach((l, i) => {
-    if (!known.has(l.sku)) issues.push({ row: i + 1, field: 'sku', message: localized(`${l.sku} is not a seller SKU.`, `${l.sku} 不是卖家 SKU。`) });
+    if (!known.has(l.sku))
+      issues.push({
+        row: i + 1,
+        field: 'sku',
+        message: localized(`${l.sku} is not a seller SKU.`, `${l.sku} 不是卖家 SKU。`),
+      });
   });
   if (!(await stock.listWarehouses(ctx.store.db)).some((w) => w.id === input.warehouseId)) {
     issues.push(issue('warehouse', `warehouse ${input.warehouseId} not found.`, `未找到仓库 ${input.warehouseId}。`));
   }
   if (issues.length) throw new ValidationError(issues);
-  return ctx.store.db.transaction().execute((trx) =>
-    purchaseOrders.insertPurchaseOrder(trx, { warehouse_id: input.warehouseId, supplier: input.supplier.trim(), reference: input.reference?.trim() || null, expected_at: input.expectedAt ?? null }, input.lines, ctx.now()),
-  );
+  return ctx.store.db
+    .transaction()
+    .execute((trx) =>
+      purchaseOrders.insertPurchaseOrder(
+        trx,
+        {
+          warehouse_id: input.warehouseId,
+          supplier: input.supplier.trim(),
+          reference: input.reference?.trim() || null,
+          expected_at: input.expectedAt ?? null,
+        },
+        input.lines,
+        ctx.now(),
+      ),
+    );
 }
 
 export async function getPurchaseOrder(ctx: AppContext, id: number) {
@@ -239,7 +366,10 @@ export async function getPurchaseOrder(ctx: AppContext, id: number) {
   return po;
 }
 
-export async function listPurchaseOrders(ctx: AppContext, filter: { status?: string; warehouseId?: string; warehouseIds?: readonly string[]; limit?: number } = {}) {
+export async function listPurchaseOrders(
+  ctx: AppContext,
+  filter: { status?: string; warehouseId?: string; warehouseIds?: readonly string[]; limit?: number } = {},
+) {
   return purchaseOrders.listPurchaseOrders(ctx.store.db, { ...filter, limit: filter.limit ?? 100 });
 }
 
@@ -255,7 +385,13 @@ export async function purchaseOrderAction(
   options: { actor: string; received?: Array<{ sku: string; quantity: number }> },
 ): Promise<{ status: PurchaseOrderState; report?: SettleReport }> {
   if (!isAction(purchaseOrderMachine, action)) {
-    throw new ValidationError([issue('action', `unknown action "${action}" (place, receive, cancel).`, `未知操作「${action}」（place、receive、cancel）。`)]);
+    throw new ValidationError([
+      issue(
+        'action',
+        `unknown action "${action}" (place, receive, cancel).`,
+        `未知操作「${action}」（place、receive、cancel）。`,
+      ),
+    ]);
   }
   const act: PurchaseOrderAction = action;
   return inRetriedTransaction(ctx.store.db, async (trx) => {
@@ -265,20 +401,48 @@ export async function purchaseOrderAction(
     const decision = decide(purchaseOrderMachine, po.status as PurchaseOrderState, act, {});
     if (!decision.ok) throw new ConflictError(decision.rule, purchaseOrderRefusal(decision, id), po.status);
     const stamp = { place: 'ordered_at', receive: 'received_at', cancel: 'cancelled_at' } as const;
-    if (!(await purchaseOrders.updatePurchaseOrder(trx, id, po.version, { status: decision.to, [stamp[act]]: now }, now))) {
-      throw new ConflictError('purchase_order.version', localized('the purchase order was changed by someone else; try again.', '采购单已被他人修改，请重试。'), po.status);
+    if (
+      !(await purchaseOrders.updatePurchaseOrder(trx, id, po.version, { status: decision.to, [stamp[act]]: now }, now))
+    ) {
+      throw new ConflictError(
+        'purchase_order.version',
+        localized('the purchase order was changed by someone else; try again.', '采购单已被他人修改，请重试。'),
+        po.status,
+      );
     }
     if (act !== 'receive') return { status: decision.to };
-    const received = po.lines.map((l) => ({ sku: l.sku, quantity: options.received?.find((r) => r.sku === l.sku)?.quantity ?? l.quantity }));
+    const received = po.lines.map((l) => ({
+      sku: l.sku,
+      quantity: options.received?.find((r) => r.sku === l.sku)?.quantity ?? l.quantity,
+    }));
     const stray = options.received?.find((r) => !po.lines.some((l) => l.sku === r.sku));
-    if (stray) throw new ValidationError([issue('sku', `${stray.sku} is not on purchase order ${id}.`, `${stray.sku} 不在采购单 ${id} 中。`)]);
-    if (received.some((r) => !(Number.isInteger(r.quantity) && r.quantity >= 0))) throw new ValidationError([issue('quantity', 'a received quantity must be a whole number ≥ 0.', '收货数量须为 ≥ 0 的整数。')]);
+    if (stray)
+      throw new ValidationError([
+        issue('sku', `${stray.sku} is not on purchase order ${id}.`, `${stray.sku} 不在采购单 ${id} 中。`),
+      ]);
+    if (received.some((r) => !(Number.isInteger(r.quantity) && r.quantity >= 0)))
+      throw new ValidationError([
+        issue('quantity', 'a received quantity must be a whole number ≥ 0.', '收货数量须为 ≥ 0 的整数。'),
+      ]);
     await purchaseOrders.setReceivedQuantities(trx, id, received);
-    const report = await settleStockInTransaction(ctx.store, trx, {
-      changes: received.filter((r) => r.quantity > 0).map((r) => ({
-        warehouseId: po.warehouse_id, sku: r.sku, delta: r.quantity, kind: 'receive' as const, reason: null, note: `${po.supplier}${po.reference ? ' ' + po.reference : ''}`, purchaseOrderId: id,
-      })),
-    }, { now, actor: options.actor });
+    const report = await settleStockInTransaction(
+      ctx.store,
+      trx,
+      {
+        changes: received
+          .filter((r) => r.quantity > 0)
+          .map((r) => ({
+            warehouseId: po.warehouse_id,
+            sku: r.sku,
+            delta: r.quantity,
+            kind: 'receive' as const,
+            reason: null,
+            note: `${po.supplier}${po.reference ? ' ' + po.reference : ''}`,
+            purchaseOrderId: id,
+          })),
+      },
+      { now, actor: options.actor },
+    );
     return { status: decision.to, report };
   });
 }
@@ -301,7 +465,11 @@ export async function deliverStockAlerts(
     const alerts = await stock.pendingAlerts(trx, limit, ctx.store.dialect === 'postgres' ? 'skip' : 'none');
     if (alerts.length === 0) return 0;
     await deliver(alerts, trx);
-    await stock.markAlertsNotified(trx, alerts.map((a) => a.id), ctx.now());
+    await stock.markAlertsNotified(
+      trx,
+      alerts.map((a) => a.id),
+      ctx.now(),
+    );
     return alerts.length;
   });
 }
@@ -328,19 +496,38 @@ export async function auditStock(ctx: AppContext): Promise<StockAuditProblem[]> 
   const ledger = new Map((await stockReads.ledgerTotals(db)).map((r) => [key(r.warehouse_id, r.sku), r]));
   for (const l of levels) {
     const k = key(l.warehouse_id, l.sku);
-    if (l.reserved < 0 || l.on_hand < l.reserved) problems.push({ rule: 'oversold', detail: `${k}: on_hand ${l.on_hand}, reserved ${l.reserved}` });
-    if ((held.get(k) ?? 0) !== l.reserved) problems.push({ rule: 'reservations', detail: `${k}: reserved ${l.reserved}, reservations hold ${held.get(k) ?? 0}` });
+    if (l.reserved < 0 || l.on_hand < l.reserved)
+      problems.push({ rule: 'oversold', detail: `${k}: on_hand ${l.on_hand}, reserved ${l.reserved}` });
+    if ((held.get(k) ?? 0) !== l.reserved)
+      problems.push({
+        rule: 'reservations',
+        detail: `${k}: reserved ${l.reserved}, reservations hold ${held.get(k) ?? 0}`,
+      });
     const sums = ledger.get(k) ?? { on_hand: 0, reserved: 0 };
     if (sums.on_hand !== l.on_hand || sums.reserved !== l.reserved) {
-      problems.push({ rule: 'ledger', detail: `${k}: stock ${l.on_hand}/${l.reserved}, ledger ${sums.on_hand}/${sums.reserved}` });
+      problems.push({
+        rule: 'ledger',
+        detail: `${k}: stock ${l.on_hand}/${l.reserved}, ledger ${sums.on_hand}/${sums.reserved}`,
+      });
     }
     held.delete(k);
     ledger.delete(k);
   }
-  for (const [k, q] of held) problems.push({ rule: 'reservations', detail: `${k}: reservations hold ${q} with no stock row` });
-  for (const r of await stockReads.strayReservations(db)) problems.push({ rule: 'stray_reservation', detail: `order ${r.order_id} is ${r.status} but holds ${r.quantity} × ${r.sku} at ${r.warehouse_id}` });
+  for (const [k, q] of held)
+    problems.push({ rule: 'reservations', detail: `${k}: reservations hold ${q} with no stock row` });
+  for (const r of await stockReads.strayReservations(db))
+    problems.push({
+      rule: 'stray_reservation',
+      detail: `order ${r.order_id} is ${r.status} but holds ${r.quantity} × ${r.sku} at ${r.warehouse_id}`,
+    });
   for (const o of await stockReads.inconsistentShortfalls(db)) {
-    problems.push({ rule: 'shortfall', detail: o.status === 'awaiting_stock' ? `order ${o.id} waits for stock without a recorded shortfall` : `order ${o.id} is ${o.status} but has a recorded shortfall` });
+    problems.push({
+      rule: 'shortfall',
+      detail:
+        o.status === 'awaiting_stock'
+          ? `order ${o.id} waits for stock without a recorded shortfall`
+          : `order ${o.id} is ${o.status} but has a recorded shortfall`,
+    });
   }
   return problems;
 }

@@ -37,7 +37,9 @@ export function runningServers(ctx: AppContext): Promise<StoreLeaseRow[]> {
 
 /** Who holds the jobs lease now, if anyone. */
 export async function jobsOwner(ctx: AppContext): Promise<string | null> {
-  return (await leases.liveLeases(ctx.store.db, ctx.now(), JOBS_LEASE)).find((l) => l.name === JOBS_LEASE)?.owner ?? null;
+  return (
+    (await leases.liveLeases(ctx.store.db, ctx.now(), JOBS_LEASE)).find((l) => l.name === JOBS_LEASE)?.owner ?? null
+  );
 }
 
 /**

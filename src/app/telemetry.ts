@@ -20,10 +20,30 @@ import { situationsOf } from './order-situation';
 export const processRegistry = new Registry();
 collectDefaultMetrics({ register: processRegistry, prefix: 'shipby_process_' });
 
-const jobRuns = new Counter({ name: 'shipby_job_runs_total', help: 'Runs of each background job in this process, by outcome (ok, failed)', labelNames: ['job', 'outcome'], registers: [processRegistry] });
-const jobTurnsElsewhere = new Counter({ name: 'shipby_job_turns_elsewhere_total', help: "Turns of each job this process found taken by another process (its run was another's)", labelNames: ['job'], registers: [processRegistry] });
-const jobSeconds = new Counter({ name: 'shipby_job_run_seconds_total', help: 'Time spent in each background job in this process', labelNames: ['job'], registers: [processRegistry] });
-const marketplaceCalls = new Counter({ name: 'shipby_marketplace_calls_total', help: 'Marketplace API calls by method and outcome (ok, retried, failed with its error kind)', labelNames: ['platform', 'method', 'outcome'], registers: [processRegistry] });
+const jobRuns = new Counter({
+  name: 'shipby_job_runs_total',
+  help: 'Runs of each background job in this process, by outcome (ok, failed)',
+  labelNames: ['job', 'outcome'],
+  registers: [processRegistry],
+});
+const jobTurnsElsewhere = new Counter({
+  name: 'shipby_job_turns_elsewhere_total',
+  help: "Turns of each job this process found taken by another process (its run was another's)",
+  labelNames: ['job'],
+  registers: [processRegistry],
+});
+const jobSeconds = new Counter({
+  name: 'shipby_job_run_seconds_total',
+  help: 'Time spent in each background job in this process',
+  labelNames: ['job'],
+  registers: [processRegistry],
+});
+const marketplaceCalls = new Counter({
+  name: 'shipby_marketplace_calls_total',
+  help: 'Marketplace API calls by method and outcome (ok, retried, failed with its error kind)',
+  labelNames: ['platform', 'method', 'outcome'],
+  registers: [processRegistry],
+});
 
 /** The job hooks that count runs (to pass to startAllJobs). */
 export const jobMetrics = {
@@ -39,8 +59,10 @@ export const jobMetrics = {
 /** Counts one AliExpress client event: each attempt's end, as ok, retried or failed (with the error's kind). */
 export function recordMarketplaceEvent(event: ClientEvent): void {
   if (event.type === 'success') marketplaceCalls.inc({ platform: 'aliexpress', method: event.method, outcome: 'ok' });
-  else if (event.type === 'retry') marketplaceCalls.inc({ platform: 'aliexpress', method: event.method, outcome: 'retried' });
-  else if (event.type === 'failure') marketplaceCalls.inc({ platform: 'aliexpress', method: event.method, outcome: `failed_${event.kind}` });
+  else if (event.type === 'retry')
+    marketplaceCalls.inc({ platform: 'aliexpress', method: event.method, outcome: 'retried' });
+  else if (event.type === 'failure')
+    marketplaceCalls.inc({ platform: 'aliexpress', method: event.method, outcome: `failed_${event.kind}` });
 }
 
 const SCRAPE_CACHE_MS = 10_000;
@@ -94,8 +116,10 @@ export function storeRegistry(ctx: AppContext): Registry {
     return cached.figures;
   };
   new Gauge({
-    name: 'shipby_open_orders', help: 'Open orders by situation (core/situation.ts: open, at_risk, will_miss, …; undetermined: no deadline yet or facts that cannot be judged)',
-    labelNames: ['situation'], registers: [registry],
+    name: 'shipby_open_orders',
+    help: 'Open orders by situation (core/situation.ts: open, at_risk, will_miss, …; undetermined: no deadline yet or facts that cannot be judged)',
+    labelNames: ['situation'],
+    registers: [registry],
     async collect() {
       const f = await figures();
       this.reset();
@@ -103,16 +127,22 @@ export function storeRegistry(ctx: AppContext): Registry {
     },
   });
   new Gauge({
-    name: 'shipby_orders_at_risk', help: 'Open orders at risk or that will miss their deadline, by shop',
-    labelNames: ['shop', 'situation'], registers: [registry],
+    name: 'shipby_orders_at_risk',
+    help: 'Open orders at risk or that will miss their deadline, by shop',
+    labelNames: ['shop', 'situation'],
+    registers: [registry],
     async collect() {
       const f = await figures();
       this.reset();
-      for (const [shop, n] of f.atRisk) for (const situation of ['at_risk', 'will_miss'] as const) this.set({ shop, situation }, n[situation]);
+      for (const [shop, n] of f.atRisk)
+        for (const situation of ['at_risk', 'will_miss'] as const) this.set({ shop, situation }, n[situation]);
     },
   });
   new Gauge({
-    name: 'shipby_outbox_pending', help: 'Outbox rows waiting to be delivered (pending or in flight), by kind', labelNames: ['kind'], registers: [registry],
+    name: 'shipby_outbox_pending',
+    help: 'Outbox rows waiting to be delivered (pending or in flight), by kind',
+    labelNames: ['kind'],
+    registers: [registry],
     async collect() {
       const f = await figures();
       this.reset();
@@ -120,21 +150,29 @@ export function storeRegistry(ctx: AppContext): Registry {
     },
   });
   new Gauge({
-    name: 'shipby_outbox_oldest_age_seconds', help: 'Age of the oldest outbox row still waiting, by kind', labelNames: ['kind'], registers: [registry],
+    name: 'shipby_outbox_oldest_age_seconds',
+    help: 'Age of the oldest outbox row still waiting, by kind',
+    labelNames: ['kind'],
+    registers: [registry],
     async collect() {
       const f = await figures();
       this.reset();
-      for (const row of f.outbox) if (row.oldest !== null) this.set({ kind: row.kind }, Math.max(0, (ctx.now() - row.oldest) / 1000));
+      for (const row of f.outbox)
+        if (row.oldest !== null) this.set({ kind: row.kind }, Math.max(0, (ctx.now() - row.oldest) / 1000));
     },
   });
   new Gauge({
-    name: 'shipby_tracking_polls_overdue', help: 'Parcels whose tracking poll is due and not done yet', registers: [registry],
+    name: 'shipby_tracking_polls_overdue',
+    help: 'Parcels whose tracking poll is due and not done yet',
+    registers: [registry],
     async collect() {
       this.set((await figures()).polls.overdue);
     },
   });
   new Gauge({
-    name: 'shipby_tracking_lag_seconds', help: 'How long the most overdue tracking poll has waited (0 when none is overdue)', registers: [registry],
+    name: 'shipby_tracking_lag_seconds',
+    help: 'How long the most overdue tracking poll has waited (0 when none is overdue)',
+    registers: [registry],
     async collect() {
       const { oldestDue } = (await figures()).polls;
       this.set(oldestDue === null ? 0 : Math.max(0, (ctx.now() - oldestDue) / 1000));

@@ -21,20 +21,32 @@ import { type UploadPayload } from './shipments';
 import { timelineEvent } from '../core/timeline';
 import type { NoticePayload } from './upload-delivery';
 
-export async function applyAcceptedUploads(ctx: AppContext, trx: orders.Executor, rows: readonly OutboxRow[], now: number, worker: string, events: NewOrderEventRow[]): Promise<void> {
+export async function applyAcceptedUploads(
+  ctx: AppContext,
+  trx: orders.Executor,
+  rows: readonly OutboxRow[],
+  now: number,
+  worker: string,
+  events: NewOrderEventRow[],
+): Promise<void> {
   const orderIds = [...new Set(rows.map((row) => row.order_id))].sort((a, b) => a - b);
   let orderQuery = trx.selectFrom('orders').selectAll().where('id', 'in', orderIds).orderBy('id');
   if (ctx.store.dialect === 'postgres') orderQuery = orderQuery.forUpdate();
   const orderRows = new Map<number, OrderRow>((await orderQuery.execute()).map((order) => [order.id, order]));
   const parcelIds = rows.map((row) => row.parcel_id).filter((id): id is number => id !== null);
   const parcels = new Map<number, ParcelRow>(
-    parcelIds.length ? (await trx.selectFrom('parcels').selectAll().where('id', 'in', parcelIds).execute()).map((p) => [p.id, p]) : [],
+    parcelIds.length
+      ? (await trx.selectFrom('parcels').selectAll().where('id', 'in', parcelIds).execute()).map((p) => [p.id, p])
+      : [],
   );
   const refs = new Map((await marketplace.getOrderRefs(trx, orderIds)).map((ref) => [ref.order_id, ref]));
   const notices: NewOutboxRow[] = [];
   // Parcel ids by their new state ('' = the state stays); the moves asked of each order, in row order.
   const parcelMoves = new Map<string, number[]>();
-  const asked = new Map<number, { actions: OrderAction[]; parcelId: number | null; reason: string; reached: OrderState }>();
+  const asked = new Map<
+    number,
+    { actions: OrderAction[]; parcelId: number | null; reason: string; reached: OrderState }
+  >();
 
   for (const row of rows) {
     const payload = JSON.parse(row.payload) as UploadPayload;
@@ -42,11 +54,34 @@ export async function applyAcceptedUploads(ctx: AppContext, trx: orders.Executor
     if (parcel) {
       const decision = decide(parcelMachine, parcel.status as ParcelState, 'upload_tracking', {});
       if (decision.ok) {
-        events.push(timelineEvent({ orderId: row.order_id, parcelId: parcel.id, at: now, actor: worker, kind: 'transition', action: 'upload_tracking', from: decision.from, to: decision.to, reason: 'accepted by the marketplace', data: JSON.stringify({ message: localized('accepted by the marketplace', '平台已受理') }) }));
+        events.push(
+          timelineEvent({
+            orderId: row.order_id,
+            parcelId: parcel.id,
+            at: now,
+            actor: worker,
+            kind: 'transition',
+            action: 'upload_tracking',
+            from: decision.from,
+            to: decision.to,
+            reason: 'accepted by the marketplace',
+            data: JSON.stringify({ message: localized('accepted by the marketplace', '平台已受理') }),
+          }),
+        );
         parcels.set(parcel.id, { ...parcel, status: decision.to });
       } else {
         // e.g. an early upload for a parcel not labelled yet: the platform has the number; the parcel keeps its state.
-        events.push(timelineEvent({ orderId: row.order_id, parcelId: parcel.id, at: now, actor: worker, kind: 'upload_accepted_parcel_unchanged', reason: decision.message.en, data: JSON.stringify({ rule: decision.rule, parcel_state: parcel.status }) }));
+        events.push(
+          timelineEvent({
+            orderId: row.order_id,
+            parcelId: parcel.id,
+            at: now,
+            actor: worker,
+            kind: 'upload_accepted_parcel_unchanged',
+            reason: decision.message.en,
+            data: JSON.stringify({ rule: decision.rule, parcel_state: parcel.status }),
+          }),
+        );
       }
       const to = decision.ok ? decision.to : '';
       parcelMoves.set(to, [...(parcelMoves.get(to) ?? []), parcel.id]);
@@ -55,7 +90,12 @@ export async function applyAcceptedUploads(ctx: AppContext, trx: orders.Executor
     const order = orderRows.get(row.order_id);
     if (order) {
       const target: OrderState = payload.sendType === 'all' ? 'shipped' : 'partially_shipped';
-      const move = asked.get(order.id) ?? { actions: [], parcelId: row.parcel_id, reason: '', reached: order.status as OrderState };
+      const move = asked.get(order.id) ?? {
+        actions: [],
+        parcelId: row.parcel_id,
+        reason: '',
+        reached: order.status as OrderState,
+      };
       // The sync may have brought the platform's new status first; then there is nothing left to move.
       if (ORDER_PROGRESS[move.reached] < ORDER_PROGRESS[target]) {
         move.actions.push(payload.sendType === 'all' ? 'ship_all' : 'ship_part');
@@ -79,28 +119,62 @@ export async function applyAcceptedUploads(ctx: AppContext, trx: orders.Executor
   for (const [id, move] of asked) {
     const order = orderRows.get(id)!;
     if (move.actions.length === 0) unmoved.push(order);
-    else requests.push({ order, actions: move.actions, reason: move.reason, parcelId: move.parcelId, setIfNull: { tracking_uploaded_at: now } });
+    else
+      requests.push({
+        order,
+        actions: move.actions,
+        reason: move.reason,
+        parcelId: move.parcelId,
+        setIfNull: { tracking_uploaded_at: now },
+      });
   }
   for (const outcome of await transitionOrders(trx, requests, { store: ctx.store, now, actor: worker, events })) {
     if (!outcome.ok) {
-      events.push(timelineEvent({ orderId: outcome.order.id, parcelId: asked.get(outcome.order.id)!.parcelId, at: now, actor: worker, kind: 'upload_accepted_order_unchanged', reason: outcome.refusal.message.en, data: JSON.stringify({ rule: outcome.refusal.rule }) }));
+      events.push(
+        timelineEvent({
+          orderId: outcome.order.id,
+          parcelId: asked.get(outcome.order.id)!.parcelId,
+          at: now,
+          actor: worker,
+          kind: 'upload_accepted_order_unchanged',
+          reason: outcome.refusal.message.en,
+          data: JSON.stringify({ rule: outcome.refusal.rule }),
+        }),
+      );
       unmoved.push(outcome.order);
     }
   }
   if (unmoved.length) {
-    const updated = await orders.updateOrdersAtVersions(trx, unmoved.map((o) => ({ id: o.id, version: o.version })), { set: { updated_at: now }, setIfNull: { tracking_uploaded_at: now } });
+    const updated = await orders.updateOrdersAtVersions(
+      trx,
+      unmoved.map((o) => ({ id: o.id, version: o.version })),
+      { set: { updated_at: now }, setIfNull: { tracking_uploaded_at: now } },
+    );
     if (updated.size !== unmoved.length) {
-      throw new ConflictError('order.version', localized('the order changed meanwhile; recording again.', '订单已被修改，正在重新记录。'));
+      throw new ConflictError(
+        'order.version',
+        localized('the order changed meanwhile; recording again.', '订单已被修改，正在重新记录。'),
+      );
     }
   }
   await outbox.insertOutboxRows(trx, notices);
 }
 
-function noticeRow(row: OutboxRow, payload: UploadPayload, ref: { buyer_login_id: string | null; seller_login_id: string | null } | undefined, now: number): NewOutboxRow {
+function noticeRow(
+  row: OutboxRow,
+  payload: UploadPayload,
+  ref: { buyer_login_id: string | null; seller_login_id: string | null } | undefined,
+  now: number,
+): NewOutboxRow {
   const notice: NoticePayload = {
     platformOrderId: payload.platformOrderId,
     trackingNumber: payload.trackingNumber,
-    content: buyerNoticeText({ platformOrderId: payload.platformOrderId, trackingNumber: payload.trackingNumber, carrierName: payload.serviceName, lastParcel: payload.sendType === 'all' }),
+    content: buyerNoticeText({
+      platformOrderId: payload.platformOrderId,
+      trackingNumber: payload.trackingNumber,
+      carrierName: payload.serviceName,
+      lastParcel: payload.sendType === 'all',
+    }),
     buyerLoginId: ref?.buyer_login_id ?? null,
     sellerLoginId: ref?.seller_login_id ?? null,
   };

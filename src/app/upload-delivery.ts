@@ -8,7 +8,12 @@ import { localized, type Localized } from '../core/i18n';
 import type { AvailabilitySignal } from '../core/marketplace-outage';
 import { mapPlatformStatus } from '../core/platform-status';
 import { readbackVerdict, type ReadbackVerdict } from '../core/upload-rules';
-import { AmbiguousOutcomeError, PermanentMarketplaceError, ReauthorisationRequiredError, RetryableMarketplaceError } from '../integrations/aliexpress/errors';
+import {
+  AmbiguousOutcomeError,
+  PermanentMarketplaceError,
+  ReauthorisationRequiredError,
+  RetryableMarketplaceError,
+} from '../integrations/aliexpress/errors';
 import type { MarketplacePort } from '../integrations/marketplace/port';
 import * as outbox from '../store/outbox';
 import type { OutboxRow } from '../store/schema';
@@ -38,13 +43,21 @@ export type DeliveryOutcome =
   /** The message may or may not have gone; it is not sent again (a buyer gets at most one notice per parcel). */
   | { type: 'notice_unconfirmed'; code: string; message: string }
   /** Transient; `outage` when the failure is of the kind an outage of the platform causes (5xx, timeout, no connection). */
-  | { type: 'retry'; needsReadback: boolean; code: string; message: string; retryAfterMs?: number; readback?: ReadbackSummary; outage?: boolean; reauthorise?: true }
+  | {
+      type: 'retry';
+      needsReadback: boolean;
+      code: string;
+      message: string;
+      retryAfterMs?: number;
+      readback?: ReadbackSummary;
+      outage?: boolean;
+      reauthorise?: true;
+    }
   | { type: 'refused'; reason: 'order_closed' | 'all_declared'; message: Localized; readback?: ReadbackSummary }
   /** Permanent: the platform refused the request itself (credentials, parameters); dead-lettered at once. */
   | { type: 'failed'; code: string; message: string; readback?: ReadbackSummary }
   /** The worker stopped before anything was sent: the claim is handed back and the attempt does not count. */
   | { type: 'interrupted' };
-
 
 /** Why an upload's order takes no number: closed by the platform or cancelled, by its row or by its situation. */
 export interface SettledStanding {
@@ -60,7 +73,10 @@ export async function settledOrdersOfRows(ctx: AppContext, rows: OutboxRow[]): P
   const ids = [...new Set(rows.filter((row) => row.kind === outbox.UPLOAD_KIND).map((row) => row.order_id))];
   const result = new Map<number, SettledStanding>();
   for (const [id, settled] of await settledOrdersOf(ctx, ids, ctx.now())) {
-    result.set(id, { kind: settled.kind, message: closedOrderUploadReason(settled.order.platform_order_id, settled.kind, settled.why) });
+    result.set(id, {
+      kind: settled.kind,
+      message: closedOrderUploadReason(settled.order.platform_order_id, settled.kind, settled.why),
+    });
   }
   return result;
 }
@@ -71,8 +87,10 @@ export async function deliverOutboxRow(
   context: { settled: SettledStanding | undefined; signal?: AbortSignal },
 ): Promise<DeliveryOutcome> {
   if (context.signal?.aborted) return { type: 'interrupted' };
-  if (row.kind === outbox.UPLOAD_KIND) return deliverUpload(row, JSON.parse(row.payload) as UploadPayload, port, context);
-  if (row.kind === outbox.NOTICE_KIND) return deliverNotice(JSON.parse(row.payload) as NoticePayload, port, context.signal);
+  if (row.kind === outbox.UPLOAD_KIND)
+    return deliverUpload(row, JSON.parse(row.payload) as UploadPayload, port, context);
+  if (row.kind === outbox.NOTICE_KIND)
+    return deliverNotice(JSON.parse(row.payload) as NoticePayload, port, context.signal);
   return { type: 'failed', code: 'UNKNOWN_KIND', message: `unknown outbox kind ${row.kind}` };
 }
 
@@ -97,12 +115,20 @@ async function deliverUpload(
   }
   try {
     await port.declareShipment(
-      { orderId: payload.platformOrderId, serviceName: payload.serviceName, trackingNumber: payload.trackingNumber, sendType: payload.sendType },
+      {
+        orderId: payload.platformOrderId,
+        serviceName: payload.serviceName,
+        trackingNumber: payload.trackingNumber,
+        sendType: payload.sendType,
+      },
       options,
     );
     return readback ? { type: 'accepted', via: 'declared', readback } : { type: 'accepted', via: 'declared' };
   } catch (error) {
-    if (error instanceof PermanentMarketplaceError && (error.reason === 'business_rule' || error.reason === 'not_found')) {
+    if (
+      error instanceof PermanentMarketplaceError &&
+      (error.reason === 'business_rule' || error.reason === 'not_found')
+    ) {
       // Find out why: closed meanwhile, or the number is there already (an earlier attempt went through).
       try {
         const why = await readBack(port, payload, options);
@@ -117,7 +143,11 @@ async function deliverUpload(
   }
 }
 
-async function readBack(port: MarketplacePort, payload: UploadPayload, options: { signal?: AbortSignal }): Promise<ReadbackSummary> {
+async function readBack(
+  port: MarketplacePort,
+  payload: UploadPayload,
+  options: { signal?: AbortSignal },
+): Promise<ReadbackSummary> {
   const order = await port.pullOrder(payload.platformOrderId, options);
   const declared = order.declaredNumbers;
   const status = order.status;
@@ -155,7 +185,13 @@ function verdictOutcome(readback: ReadbackSummary, payload: UploadPayload): Deli
         ),
       };
     case 'wait':
-      return { type: 'retry', needsReadback: false, code: 'NOT_DECLARABLE', message: `the platform order is ${readback.status}; not declarable now`, readback };
+      return {
+        type: 'retry',
+        needsReadback: false,
+        code: 'NOT_DECLARABLE',
+        message: `the platform order is ${readback.status}; not declarable now`,
+        readback,
+      };
     case 'send':
       return undefined;
   }
@@ -164,7 +200,14 @@ function verdictOutcome(readback: ReadbackSummary, payload: UploadPayload): Deli
 function failure(error: unknown, stillNeedsReadback: boolean, readback: ReadbackSummary | undefined): DeliveryOutcome {
   const extra = readback ? { readback } : {};
   if (error instanceof AmbiguousOutcomeError) {
-    return { type: 'retry', needsReadback: true, code: error.code, message: error.message, outage: error.reason !== 'bad_response', ...extra };
+    return {
+      type: 'retry',
+      needsReadback: true,
+      code: error.code,
+      message: error.message,
+      outage: error.reason !== 'bad_response',
+      ...extra,
+    };
   }
   if (error instanceof RetryableMarketplaceError) {
     return {
@@ -177,21 +220,46 @@ function failure(error: unknown, stillNeedsReadback: boolean, readback: Readback
       ...extra,
     };
   }
-  if (error instanceof PermanentMarketplaceError) return { type: 'failed', code: error.code, message: error.message, ...extra };
+  if (error instanceof PermanentMarketplaceError)
+    return { type: 'failed', code: error.code, message: error.message, ...extra };
   // The token, not the upload, is at fault: the worker renews it once (then the upload goes again soon) or pauses
   // the shop, and the upload waits for it to be authorised again (app/shop-authorisation-upkeep.ts).
   if (error instanceof ReauthorisationRequiredError) {
-    return { type: 'retry', needsReadback: stillNeedsReadback, code: error.code, message: error.message, retryAfterMs: error.retryAfterMs, outage: false, reauthorise: true, ...extra };
+    return {
+      type: 'retry',
+      needsReadback: stillNeedsReadback,
+      code: error.code,
+      message: error.message,
+      retryAfterMs: error.retryAfterMs,
+      outage: false,
+      reauthorise: true,
+      ...extra,
+    };
   }
   if (error instanceof RangeError) return { type: 'failed', code: 'INVALID_REQUEST', message: error.message, ...extra };
   // Anything else happened somewhere we cannot see: treat it as an unknown outcome.
-  return { type: 'retry', needsReadback: true, code: 'UNEXPECTED', message: error instanceof Error ? error.message : String(error), ...extra };
+  return {
+    type: 'retry',
+    needsReadback: true,
+    code: 'UNEXPECTED',
+    message: error instanceof Error ? error.message : String(error),
+    ...extra,
+  };
 }
 
-async function deliverNotice(payload: NoticePayload, port: MarketplacePort, signal: AbortSignal | undefined): Promise<DeliveryOutcome> {
+async function deliverNotice(
+  payload: NoticePayload,
+  port: MarketplacePort,
+  signal: AbortSignal | undefined,
+): Promise<DeliveryOutcome> {
   // A platform with no usable message call (AliExpress: integrations/marketplace/aliexpress/adapter.ts) gets no
   // notice rows; one queued before that is settled as not sendable, with the reason.
-  if (!port.notifyBuyer) return { type: 'failed', code: 'NOTICE_UNAVAILABLE', message: port.noticeUnavailable ?? 'the marketplace offers no buyer message call' };
+  if (!port.notifyBuyer)
+    return {
+      type: 'failed',
+      code: 'NOTICE_UNAVAILABLE',
+      message: port.noticeUnavailable ?? 'the marketplace offers no buyer message call',
+    };
   const options = signal ? { signal } : {};
   let buyer = payload.buyerLoginId;
   let seller = payload.sellerLoginId;
@@ -200,16 +268,21 @@ async function deliverNotice(payload: NoticePayload, port: MarketplacePort, sign
       const order = await port.pullOrder(payload.platformOrderId, options);
       buyer = order.buyerLoginId;
       seller = order.sellerLoginId;
-      if (!buyer || !seller) return { type: 'failed', code: 'NO_BUYER', message: 'the platform order names no buyer or seller login id' };
+      if (!buyer || !seller)
+        return { type: 'failed', code: 'NO_BUYER', message: 'the platform order names no buyer or seller login id' };
     }
   } catch (error) {
     return failure(error, false, undefined);
   }
   try {
-    await port.notifyBuyer({ orderId: payload.platformOrderId, buyerLoginId: buyer, sellerLoginId: seller, content: payload.content }, options);
+    await port.notifyBuyer(
+      { orderId: payload.platformOrderId, buyerLoginId: buyer, sellerLoginId: seller, content: payload.content },
+      options,
+    );
     return { type: 'notice_sent' };
   } catch (error) {
-    if (error instanceof AmbiguousOutcomeError) return { type: 'notice_unconfirmed', code: error.code, message: error.message };
+    if (error instanceof AmbiguousOutcomeError)
+      return { type: 'notice_unconfirmed', code: error.code, message: error.message };
     return failure(error, false, undefined);
   }
 }
@@ -223,7 +296,9 @@ export function availabilitySignal(outcome: DeliveryOutcome): AvailabilitySignal
       return 'answered';
     case 'failed':
       // A refusal with the platform's code is an answer; WORKER, UNKNOWN_KIND, NO_BUYER… happened on our side.
-      return outcome.code === 'WORKER' || outcome.code === 'UNKNOWN_KIND' || outcome.code === 'NO_BUYER' ? 'neutral' : 'answered';
+      return outcome.code === 'WORKER' || outcome.code === 'UNKNOWN_KIND' || outcome.code === 'NO_BUYER'
+        ? 'neutral'
+        : 'answered';
     case 'retry':
       return outcome.outage ? 'outage' : outcome.readback ? 'answered' : 'neutral';
     default:

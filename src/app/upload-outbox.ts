@@ -74,28 +74,45 @@ export async function claimOutboxRows(
 ): Promise<ClaimedRow[]> {
   const now = ctx.now();
   const goneOwners = await deadWorkers(ctx, now);
-  return inRetriedTransaction(ctx.store.db, async (trx) => {
-    const rows = await outbox.claimDueRows(trx, {
-      dialect: ctx.store.dialect,
-      worker,
-      now,
-      leaseMs: options.leaseMs,
-      limit: options.limit,
-      goneOwners,
-      ...(options.kinds ? { kinds: options.kinds } : {}),
-      ...(options.shopIds ? { shopIds: options.shopIds } : {}),
-    });
-    const lost = rows.filter((row) => row.claimed_from === 'in_flight');
-    if (lost.length) {
-      await orders.appendEvents(
-        trx,
-        lost.map((row) =>
-          timelineEvent({ orderId: row.order_id, parcelId: row.parcel_id, at: now, actor: worker, kind: attemptKind(row), reason: `attempt ${row.attempts - 1}: worker ${row.previous_owner} stopped before recording it; the outcome is unknown, so the order is read back before anything is sent`, data: JSON.stringify({ outbox_id: row.id, attempt: row.attempts - 1, outcome: 'lost', worker: row.previous_owner }) }),
-        ),
-      );
-    }
-    return rows;
-  }, { alsoRetry: isOrderVersionConflict });
+  return inRetriedTransaction(
+    ctx.store.db,
+    async (trx) => {
+      const rows = await outbox.claimDueRows(trx, {
+        dialect: ctx.store.dialect,
+        worker,
+        now,
+        leaseMs: options.leaseMs,
+        limit: options.limit,
+        goneOwners,
+        ...(options.kinds ? { kinds: options.kinds } : {}),
+        ...(options.shopIds ? { shopIds: options.shopIds } : {}),
+      });
+      const lost = rows.filter((row) => row.claimed_from === 'in_flight');
+      if (lost.length) {
+        await orders.appendEvents(
+          trx,
+          lost.map((row) =>
+            timelineEvent({
+              orderId: row.order_id,
+              parcelId: row.parcel_id,
+              at: now,
+              actor: worker,
+              kind: attemptKind(row),
+              reason: `attempt ${row.attempts - 1}: worker ${row.previous_owner} stopped before recording it; the outcome is unknown, so the order is read back before anything is sent`,
+              data: JSON.stringify({
+                outbox_id: row.id,
+                attempt: row.attempts - 1,
+                outcome: 'lost',
+                worker: row.previous_owner,
+              }),
+            }),
+          ),
+        );
+      }
+      return rows;
+    },
+    { alsoRetry: isOrderVersionConflict },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -118,31 +135,58 @@ export async function recordOutboxOutcomes(
   context: { outageOpen?: boolean } = {},
 ): Promise<RecordSummary> {
   if (results.length === 0) return { accepted: 0, retried: 0, dead: 0, refused: 0, notices: 0, lostClaims: 0 };
-  return inRetriedTransaction(ctx.store.db, async (trx) => {
-    const now = ctx.now();
-    const summary: RecordSummary = { accepted: 0, retried: 0, dead: 0, refused: 0, notices: 0, lostClaims: 0 };
-    // 1. What each outcome writes, decided before anything is written; a failed upload needs its order's closing point.
-    const closing = await closingPoints(trx, results.filter(({ row, outcome }) => outcome.type === 'retry' && row.kind === outbox.UPLOAD_KIND).map(({ row }) => row));
-    const planned = results.map(({ row, outcome }) => ({ row, outcome, ...planOutcome(row, outcome, now, worker, settings.retry, random, closing.get(row.order_id) ?? null, context.outageOpen === true) }));
-    // 2. One fenced statement settles them all; a row missing from the answer was taken over by another worker.
-    const settled = await outbox.settleClaimedRows(trx, worker, now, planned.map((p) => ({ id: p.row.id, changes: p.changes })));
-    const events: NewOrderEventRow[] = [];
-    const taken: Array<OutboxMove & { action: OutboxAction }> = [];
-    const counted = new Set<number>();
-    for (const p of planned) {
-      // A row given twice in one batch is settled once, by its first entry (the second one finds it settled).
-      if (!settled.has(p.row.id) || counted.has(p.row.id)) {
-        summary.lostClaims++;
-        continue;
+  return inRetriedTransaction(
+    ctx.store.db,
+    async (trx) => {
+      const now = ctx.now();
+      const summary: RecordSummary = { accepted: 0, retried: 0, dead: 0, refused: 0, notices: 0, lostClaims: 0 };
+      // 1. What each outcome writes, decided before anything is written; a failed upload needs its order's closing point.
+      const closing = await closingPoints(
+        trx,
+        results
+          .filter(({ row, outcome }) => outcome.type === 'retry' && row.kind === outbox.UPLOAD_KIND)
+          .map(({ row }) => row),
+      );
+      const planned = results.map(({ row, outcome }) => ({
+        row,
+        outcome,
+        ...planOutcome(
+          row,
+          outcome,
+          now,
+          worker,
+          settings.retry,
+          random,
+          closing.get(row.order_id) ?? null,
+          context.outageOpen === true,
+        ),
+      }));
+      // 2. One fenced statement settles them all; a row missing from the answer was taken over by another worker.
+      const settled = await outbox.settleClaimedRows(
+        trx,
+        worker,
+        now,
+        planned.map((p) => ({ id: p.row.id, changes: p.changes })),
+      );
+      const events: NewOrderEventRow[] = [];
+      const taken: Array<OutboxMove & { action: OutboxAction }> = [];
+      const counted = new Set<number>();
+      for (const p of planned) {
+        // A row given twice in one batch is settled once, by its first entry (the second one finds it settled).
+        if (!settled.has(p.row.id) || counted.has(p.row.id)) {
+          summary.lostClaims++;
+          continue;
+        }
+        counted.add(p.row.id);
+        if (p.counts) summary[p.counts]++;
+        events.push(...p.events);
+        taken.push({ row: p.row, action: p.action, ...(p.deadLetter ? { deadLetter: p.deadLetter } : {}) });
       }
-      counted.add(p.row.id);
-      if (p.counts) summary[p.counts]++;
-      events.push(...p.events);
-      taken.push({ row: p.row, action: p.action, ...(p.deadLetter ? { deadLetter: p.deadLetter } : {}) });
-    }
-    // 3. The hooks declared for the actions taken, then the timeline.
-    await runOutboxHooks(trx, taken, { ctx, now, worker, events });
-    await orders.appendEvents(trx, events);
-    return summary;
-  }, { alsoRetry: isOrderVersionConflict });
+      // 3. The hooks declared for the actions taken, then the timeline.
+      await runOutboxHooks(trx, taken, { ctx, now, worker, events });
+      await orders.appendEvents(trx, events);
+      return summary;
+    },
+    { alsoRetry: isOrderVersionConflict },
+  );
 }

@@ -15,7 +15,11 @@ import type { NewOrderEventRow } from '../store/schema';
 import { timelineEvent } from '../core/timeline';
 
 /** Why nothing is uploaded for the order, and what to do in the dashboard. */
-export function closedOrderUploadReason(platformOrderId: string, settled: 'closed' | 'cancelled', why?: Localized): Localized {
+export function closedOrderUploadReason(
+  platformOrderId: string,
+  settled: 'closed' | 'cancelled',
+  why?: Localized,
+): Localized {
   const cause = why ? ` ${why.en}` : '';
   const causeZh = why ? ` ${why['zh-CN']}` : '';
   return settled === 'cancelled'
@@ -52,10 +56,17 @@ export function closedOrderRefusalEvent(
  * Settles the still-waiting uploads (`held`, `pending`) of orders just cancelled or closed as refused. A row in flight
  * is left to its worker, which reads the order's situation before sending (and the platform refuses a closed order).
  */
-export async function refuseQueuedUploadsOf(db: orders.Executor, settled: ReadonlyArray<{ orderId: number; state: OrderState }>, now: number, actor: string): Promise<number> {
+export async function refuseQueuedUploadsOf(
+  db: orders.Executor,
+  settled: ReadonlyArray<{ orderId: number; state: OrderState }>,
+  now: number,
+  actor: string,
+): Promise<number> {
   if (settled.length === 0) return 0;
   const states = new Map(settled.map((s) => [s.orderId, s.state]));
-  const waiting = (await outbox.uploadsOfOrders(db, [...states.keys()])).filter((row) => row.status === 'held' || row.status === 'pending');
+  const waiting = (await outbox.uploadsOfOrders(db, [...states.keys()])).filter(
+    (row) => row.status === 'held' || row.status === 'pending',
+  );
   if (waiting.length === 0) return 0;
   const events: NewOrderEventRow[] = [];
   const refused = [];
@@ -63,8 +74,18 @@ export async function refuseQueuedUploadsOf(db: orders.Executor, settled: Readon
     const decision = decide(outboxMachine, row.status as 'held' | 'pending', 'refuse', {});
     if (!decision.ok) continue;
     const payload = JSON.parse(row.payload) as { platformOrderId: string };
-    const message = closedOrderUploadReason(payload.platformOrderId, states.get(row.order_id) === 'cancelled' ? 'cancelled' : 'closed');
-    if (await outbox.updateOutboxRow(db, row.id, row.status, { status: decision.to, done_at: now, updated_at: now, last_error: message.en })) {
+    const message = closedOrderUploadReason(
+      payload.platformOrderId,
+      states.get(row.order_id) === 'cancelled' ? 'cancelled' : 'closed',
+    );
+    if (
+      await outbox.updateOutboxRow(db, row.id, row.status, {
+        status: decision.to,
+        done_at: now,
+        updated_at: now,
+        last_error: message.en,
+      })
+    ) {
       refused.push(row.id);
       events.push(closedOrderRefusalEvent(row, message, now, actor, { was: row.status }));
     }

@@ -5,7 +5,14 @@
 import { localized } from '../core/i18n';
 import type { ImportIssue } from '../core/order-input';
 import { DAY_MS } from '../core/time';
-import { estimateInForce, fitWorkEstimate, usableSamples, type EstimateInForce, type PackingSample, type WorkEstimate } from '../core/work-estimate';
+import {
+  estimateInForce,
+  fitWorkEstimate,
+  usableSamples,
+  type EstimateInForce,
+  type PackingSample,
+  type WorkEstimate,
+} from '../core/work-estimate';
 import { listShops } from '../store/orders';
 import * as planning from '../store/planning';
 import type { WorkEstimateRow } from '../store/schema-planning';
@@ -20,12 +27,20 @@ const LEARNING_WINDOW_MS = 90 * DAY_MS;
 const LEARNING_MAX_SESSIONS = 20_000;
 
 function toEstimate(row: WorkEstimateRow): WorkEstimate {
-  return { minutesPerOrder: row.seconds_per_order / 60, minutesPerLine: row.seconds_per_line / 60, minutesPerUnit: row.seconds_per_unit / 60 };
+  return {
+    minutesPerOrder: row.seconds_per_order / 60,
+    minutesPerLine: row.seconds_per_line / 60,
+    minutesPerUnit: row.seconds_per_unit / 60,
+  };
 }
 
 /** Measured sessions per shop, as samples (minutes from start to finish of the session). */
 async function samplesByShop(ctx: AppContext, shopIds?: readonly string[]): Promise<Map<string, PackingSample[]>> {
-  const sessions = await planning.finishedPackSessions(ctx.store.db, { shopIds, since: ctx.now() - LEARNING_WINDOW_MS, limit: LEARNING_MAX_SESSIONS });
+  const sessions = await planning.finishedPackSessions(ctx.store.db, {
+    shopIds,
+    since: ctx.now() - LEARNING_WINDOW_MS,
+    limit: LEARNING_MAX_SESSIONS,
+  });
   const byShop = new Map<string, PackingSample[]>();
   for (const s of sessions) {
     const list = byShop.get(s.shopId) ?? [];
@@ -53,7 +68,13 @@ export async function estimatesInForce(
     let found = cache.get(shopId);
     if (!found) {
       const measured = samples.get(shopId) ?? [];
-      found = estimateInForce({ learned: fitWorkEstimate(measured), sessions: usableSamples(measured).length, shop: set.get(`shop:${shopId}`), warehouse, defaults });
+      found = estimateInForce({
+        learned: fitWorkEstimate(measured),
+        sessions: usableSamples(measured).length,
+        shop: set.get(`shop:${shopId}`),
+        warehouse,
+        defaults,
+      });
       cache.set(shopId, found);
     }
     return found;
@@ -66,23 +87,52 @@ export interface EstimateView {
   /** What the seller set (null: nothing; the default or the warehouse's applies). */
   set: { minutes_per_order: number; minutes_per_line: number; minutes_per_unit: number } | null;
   /** Shops only: the estimate the planner uses, and why. */
-  in_force?: { source: string; minutes_per_order: number; minutes_per_line: number; minutes_per_unit: number; sessions: number; rmse_minutes: number | null; explanation: EstimateInForce['explanation'] };
+  in_force?: {
+    source: string;
+    minutes_per_order: number;
+    minutes_per_line: number;
+    minutes_per_unit: number;
+    sessions: number;
+    rmse_minutes: number | null;
+    explanation: EstimateInForce['explanation'];
+  };
 }
 
-const view = (e: WorkEstimate) => ({ minutes_per_order: e.minutesPerOrder, minutes_per_line: e.minutesPerLine, minutes_per_unit: e.minutesPerUnit });
+const view = (e: WorkEstimate) => ({
+  minutes_per_order: e.minutesPerOrder,
+  minutes_per_line: e.minutesPerLine,
+  minutes_per_unit: e.minutesPerUnit,
+});
 
 /** Every shop's estimate in force (and what it was set to), and each warehouse's set figures. */
 export async function listWorkEstimates(ctx: AppContext, defaults: WorkEstimate): Promise<EstimateView[]> {
   const db = ctx.store.db;
-  const [rows, shops, warehouses] = await Promise.all([planning.listEstimates(db), listShops(db), db.selectFrom('warehouses').select('id').orderBy('id').execute()]);
+  const [rows, shops, warehouses] = await Promise.all([
+    planning.listEstimates(db),
+    listShops(db),
+    db.selectFrom('warehouses').select('id').orderBy('id').execute(),
+  ]);
   const set = new Map(rows.map((r) => [`${r.scope}:${r.scope_id}`, toEstimate(r)]));
-  const inForce = await estimatesInForce(ctx, shops.map((s) => s.id), undefined, defaults);
+  const inForce = await estimatesInForce(
+    ctx,
+    shops.map((s) => s.id),
+    undefined,
+    defaults,
+  );
   const out: EstimateView[] = shops.map((shop) => {
     const e = inForce(shop.id);
     const own = set.get(`shop:${shop.id}`);
     return {
-      scope: 'shop', id: shop.id, set: own ? view(own) : null,
-      in_force: { source: e.source, ...view(e), sessions: e.sessions, rmse_minutes: e.rmseMinutes ?? null, explanation: e.explanation },
+      scope: 'shop',
+      id: shop.id,
+      set: own ? view(own) : null,
+      in_force: {
+        source: e.source,
+        ...view(e),
+        sessions: e.sessions,
+        rmse_minutes: e.rmseMinutes ?? null,
+        explanation: e.explanation,
+      },
     };
   });
   for (const w of warehouses) {
@@ -104,8 +154,13 @@ export interface EstimateInput {
 export async function setWorkEstimate(ctx: AppContext, input: EstimateInput): Promise<EstimateView> {
   const issues: ImportIssue[] = [];
   const issue = (field: string, en: string, zh: string) => issues.push({ row: 0, field, message: localized(en, zh) });
-  if (!(ESTIMATE_SCOPES as readonly string[]).includes(input.scope)) issue('scope', `scope must be shop or warehouse.`, `范围必须是 shop（店铺）或 warehouse（仓库）。`);
-  for (const [field, value] of [['minutes_per_order', input.minutesPerOrder], ['minutes_per_line', input.minutesPerLine], ['minutes_per_unit', input.minutesPerUnit]] as const) {
+  if (!(ESTIMATE_SCOPES as readonly string[]).includes(input.scope))
+    issue('scope', `scope must be shop or warehouse.`, `范围必须是 shop（店铺）或 warehouse（仓库）。`);
+  for (const [field, value] of [
+    ['minutes_per_order', input.minutesPerOrder],
+    ['minutes_per_line', input.minutesPerLine],
+    ['minutes_per_unit', input.minutesPerUnit],
+  ] as const) {
     if (!(typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 600))
       issue(field, `${field} must be a number of minutes from 0 to 600.`, `${field} 须为 0 到 600 之间的分钟数。`);
   }
@@ -117,11 +172,16 @@ export async function setWorkEstimate(ctx: AppContext, input: EstimateInput): Pr
       : await planning.getWarehouse(db, input.id);
   if (!exists)
     throw new NotFoundError(
-      input.scope === 'shop' ? localized(`No shop "${input.id}".`, `没有店铺「${input.id}」。`) : localized(`No warehouse "${input.id}".`, `没有仓库「${input.id}」。`),
+      input.scope === 'shop'
+        ? localized(`No shop "${input.id}".`, `没有店铺「${input.id}」。`)
+        : localized(`No warehouse "${input.id}".`, `没有仓库「${input.id}」。`),
     );
   const row: WorkEstimateRow = {
-    scope: input.scope, scope_id: input.id,
-    seconds_per_order: Math.round(input.minutesPerOrder * 60), seconds_per_line: Math.round(input.minutesPerLine * 60), seconds_per_unit: Math.round(input.minutesPerUnit * 60),
+    scope: input.scope,
+    scope_id: input.id,
+    seconds_per_order: Math.round(input.minutesPerOrder * 60),
+    seconds_per_line: Math.round(input.minutesPerLine * 60),
+    seconds_per_unit: Math.round(input.minutesPerUnit * 60),
     updated_at: ctx.now(),
   };
   await db.transaction().execute((trx) => planning.upsertEstimate(trx, row));

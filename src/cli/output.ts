@@ -17,18 +17,26 @@ const CODE_COLUMNS = new Set(['status', 'state', 'situation', 'outcome', 'kind',
 /** Terminal columns a text takes: CJK characters take two. */
 function displayWidth(text: string): number {
   let width = 0;
-  for (const ch of text) width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  for (const ch of text)
+    width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch)
+      ? 2
+      : 1;
   return width;
 }
 
 /** A table with its headers (and the codes in state columns) in the CLI's language. */
 export function printTable(rows: Array<Record<string, unknown>>, columns: string[]): void {
   const zh = cliLocale() === 'zh-CN';
-  const cell = (c: string, v: unknown) => (v === null || v === undefined ? '' : zh && CODE_COLUMNS.has(c) ? codeZh(String(v)) : String(v));
+  const cell = (c: string, v: unknown) =>
+    v === null || v === undefined ? '' : zh && CODE_COLUMNS.has(c) ? codeZh(String(v)) : String(v);
   const text = rows.map((r) => columns.map((c) => cell(c, r[c])));
   const headers = columns.map((c) => (zh ? (COLUMN_ZH[c] ?? c) : c));
   const widths = headers.map((h, i) => Math.max(displayWidth(h), ...text.map((t) => displayWidth(t[i]!))));
-  const line = (cells: string[]) => cells.map((cell, i) => cell + ' '.repeat(Math.max(0, widths[i]! - displayWidth(cell)))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell + ' '.repeat(Math.max(0, widths[i]! - displayWidth(cell))))
+      .join('  ')
+      .trimEnd();
   console.log(line(headers));
   console.log(line(widths.map((w) => '-'.repeat(w))));
   for (const t of text) console.log(line(t));

@@ -23,7 +23,11 @@ export function modulesFor(args: readonly string[]): readonly CommandModule[] {
 export async function buildProgram(args?: readonly string[], prepare?: (program: Command) => void): Promise<Command> {
   const program = new Command();
   // Positional options: after a subcommand, options are its own (`plan staffing --warehouse W` is not `plan --warehouse W`).
-  program.name('shipby').description('Ship every order before its deadline.').showHelpAfterError().enablePositionalOptions();
+  program
+    .name('shipby')
+    .description('Ship every order before its deadline.')
+    .showHelpAfterError()
+    .enablePositionalOptions();
   prepare?.(program);
   const modules = await Promise.all((args ? modulesFor(args) : commandModules).map((module) => module.load()));
   for (const module of modules) module.register(program);

@@ -13,7 +13,10 @@ export { cliLocale, countdown, printJson, printTable, say };
 /** Opens the store, runs the command, and always closes it. */
 export async function withApp<T>(run: (ctx: AppContext) => Promise<T>): Promise<T> {
   // Imported here, not above: a command that never opens the store does not load it (bench:cli).
-  const [{ migrateToLatest, openStore }, { createContext }] = await Promise.all([import('../store/database'), import('../app/context')]);
+  const [{ migrateToLatest, openStore }, { createContext }] = await Promise.all([
+    import('../store/database'),
+    import('../app/context'),
+  ]);
   const store = openStore();
   try {
     await migrateToLatest(store);
@@ -59,7 +62,12 @@ export function reportError(thrown: unknown): void {
     for (const issue of error.issues) {
       console.error(`row ${issue.row}, ${issue.field}: ${issue.message[locale]}`);
       // A message points at the dashboard; at the command line, the command that sets the same thing.
-      if (issue.fix) console.error(locale === 'zh-CN' ? `  命令行：shipby ${CLI_FIX[issue.fix.screen]} --help` : `  From the command line: shipby ${CLI_FIX[issue.fix.screen]} --help`);
+      if (issue.fix)
+        console.error(
+          locale === 'zh-CN'
+            ? `  命令行：shipby ${CLI_FIX[issue.fix.screen]} --help`
+            : `  From the command line: shipby ${CLI_FIX[issue.fix.screen]} --help`,
+        );
     }
   } else if (error instanceof ConflictError) {
     console.error(`${error.localizedMessage[locale]} [${error.rule}]`);

@@ -59,7 +59,9 @@ export function lockoutAfter(failedLogins: number): number {
 
 /** A password a person chose: long enough that the lockout, not luck, is what stops guessing. */
 export function passwordProblem(password: string): Localized | undefined {
-  if (password.length < 10) return localized('The password must have at least 10 characters.', '密码至少需要 10 个字符。');
-  if (password.length > 200) return localized('The password must have at most 200 characters.', '密码最多 200 个字符。');
+  if (password.length < 10)
+    return localized('The password must have at least 10 characters.', '密码至少需要 10 个字符。');
+  if (password.length > 200)
+    return localized('The password must have at most 200 characters.', '密码最多 200 个字符。');
   return undefined;
 }

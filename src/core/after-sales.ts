@@ -39,7 +39,8 @@ export const caseMachine = defineMachine({
     respond: {
       from: ['open'],
       to: 'responded',
-      guard: (c: CaseGuardContext) => (c.note && c.note.trim() ? undefined : localized('A response needs its text.', '回复需要填写内容。')),
+      guard: (c: CaseGuardContext) =>
+        c.note && c.note.trim() ? undefined : localized('A response needs its text.', '回复需要填写内容。'),
     },
     escalate: { from: ['open', 'responded'], to: 'escalated' },
     resolve: {
@@ -55,17 +56,32 @@ export type CaseDecision = Decision<CaseState, CaseAction>;
 
 function refuseOutcome(c: CaseGuardContext): Localized | undefined {
   if (!c.outcome || !isCaseOutcome(c.outcome)) {
-    return localized(`An outcome is required: one of ${CASE_OUTCOMES.join(', ')}.`, `必须填写处理结果：${CASE_OUTCOMES.join('、')} 之一。`);
+    return localized(
+      `An outcome is required: one of ${CASE_OUTCOMES.join(', ')}.`,
+      `必须填写处理结果：${CASE_OUTCOMES.join('、')} 之一。`,
+    );
   }
   const amount = c.refundedAmount ?? 0;
-  if (!Number.isInteger(amount) || amount < 0) return localized('The refunded amount is a whole number of minor units, not negative.', '退款金额必须是非负整数（最小货币单位）。');
-  if (c.orderTotal !== undefined && amount > c.orderTotal) return localized('The refund cannot exceed the order total.', '退款金额不能超过订单总额。');
-  if ((c.outcome === 'no_refund' || c.outcome === 'reshipped') && amount !== 0) return localized(`A "${c.outcome}" outcome refunds nothing.`, `「${c.outcome}」结果不应有退款金额。`);
-  if ((c.outcome === 'partial_refund' || c.outcome === 'full_refund' || c.outcome === 'returned_and_refunded') && amount === 0) {
+  if (!Number.isInteger(amount) || amount < 0)
+    return localized(
+      'The refunded amount is a whole number of minor units, not negative.',
+      '退款金额必须是非负整数（最小货币单位）。',
+    );
+  if (c.orderTotal !== undefined && amount > c.orderTotal)
+    return localized('The refund cannot exceed the order total.', '退款金额不能超过订单总额。');
+  if ((c.outcome === 'no_refund' || c.outcome === 'reshipped') && amount !== 0)
+    return localized(`A "${c.outcome}" outcome refunds nothing.`, `「${c.outcome}」结果不应有退款金额。`);
+  if (
+    (c.outcome === 'partial_refund' || c.outcome === 'full_refund' || c.outcome === 'returned_and_refunded') &&
+    amount === 0
+  ) {
     return localized('A refund outcome needs the amount refunded.', '退款类结果需要填写退款金额。');
   }
   if (c.outcome === 'full_refund' && c.orderTotal !== undefined && amount !== c.orderTotal) {
-    return localized('A full refund is the order total; use partial_refund otherwise.', '全额退款应等于订单总额；否则请使用 partial_refund。');
+    return localized(
+      'A full refund is the order total; use partial_refund otherwise.',
+      '全额退款应等于订单总额；否则请使用 partial_refund。',
+    );
   }
   return undefined;
 }
@@ -81,7 +97,11 @@ const CASE_RESPONSE_DAYS: Record<CaseKind, number> = {
   refund: 5,
 };
 
-export function responseDeadline(kind: CaseKind, openedAt: number, days: Record<CaseKind, number> = CASE_RESPONSE_DAYS): number {
+export function responseDeadline(
+  kind: CaseKind,
+  openedAt: number,
+  days: Record<CaseKind, number> = CASE_RESPONSE_DAYS,
+): number {
   return openedAt + days[kind] * DAY_MS;
 }
 

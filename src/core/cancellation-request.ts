@@ -37,7 +37,11 @@ export function answerDeadline(policy: Policy, requestedAt: number): number | nu
 }
 
 /** The request as of `at`. An answer given after the answer time came too late: the request had already lapsed. */
-export function cancellationRequestOf(request: CancellationRequestFacts, policy: Policy, at: number): CancellationRequest {
+export function cancellationRequestOf(
+  request: CancellationRequestFacts,
+  policy: Policy,
+  at: number,
+): CancellationRequest {
   const answerBy = answerDeadline(policy, request.requestedAt);
   const answered = request.answer !== undefined && request.answeredAt !== undefined && request.answeredAt <= at;
   let state: CancellationRequestState;

@@ -19,23 +19,79 @@ import type { ImportIssue } from './order-input';
 import { carrierServiceSchema, type CarrierService, type WeightPricing } from './carrier/types';
 
 const CONTRACT_COLUMNS = [
-  'service', 'carrier', 'name_en', 'name_zh', 'class', 'currency', 'fuel_percent', 'volumetric_divisor',
-  'max_weight_g', 'max_longest_side_mm', 'max_sum_of_sides_mm', 'max_length_girth_mm', 'batteries', 'liquids',
-  'pickup_zone', 'pickup_days', 'pickup_times', 'marketplace_service', 's10_letters',
-  'zone', 'countries', 'up_to_g', 'pricing', 'per_kg_price', 'first_g', 'first_price', 'step_g', 'step_price',
-  'handling_fee', 'min_chargeable_g', 'transit_p50_days', 'transit_p90_days',
+  'service',
+  'carrier',
+  'name_en',
+  'name_zh',
+  'class',
+  'currency',
+  'fuel_percent',
+  'volumetric_divisor',
+  'max_weight_g',
+  'max_longest_side_mm',
+  'max_sum_of_sides_mm',
+  'max_length_girth_mm',
+  'batteries',
+  'liquids',
+  'pickup_zone',
+  'pickup_days',
+  'pickup_times',
+  'marketplace_service',
+  's10_letters',
+  'zone',
+  'countries',
+  'up_to_g',
+  'pricing',
+  'per_kg_price',
+  'first_g',
+  'first_price',
+  'step_g',
+  'step_price',
+  'handling_fee',
+  'min_chargeable_g',
+  'transit_p50_days',
+  'transit_p90_days',
 ] as const;
 export type ContractColumn = (typeof CONTRACT_COLUMNS)[number];
 
 const REQUIRED_CONTRACT_COLUMNS: readonly ContractColumn[] = [
-  'service', 'carrier', 'name_en', 'class', 'currency', 'max_weight_g', 'max_longest_side_mm', 'pickup_zone',
-  'pickup_days', 'pickup_times', 'zone', 'countries', 'up_to_g', 'pricing', 'transit_p50_days', 'transit_p90_days',
+  'service',
+  'carrier',
+  'name_en',
+  'class',
+  'currency',
+  'max_weight_g',
+  'max_longest_side_mm',
+  'pickup_zone',
+  'pickup_days',
+  'pickup_times',
+  'zone',
+  'countries',
+  'up_to_g',
+  'pricing',
+  'transit_p50_days',
+  'transit_p90_days',
 ];
 
 const SERVICE_COLUMNS: readonly ContractColumn[] = [
-  'carrier', 'name_en', 'name_zh', 'class', 'currency', 'fuel_percent', 'volumetric_divisor', 'max_weight_g',
-  'max_longest_side_mm', 'max_sum_of_sides_mm', 'max_length_girth_mm', 'batteries', 'liquids', 'pickup_zone',
-  'pickup_days', 'pickup_times', 'marketplace_service', 's10_letters',
+  'carrier',
+  'name_en',
+  'name_zh',
+  'class',
+  'currency',
+  'fuel_percent',
+  'volumetric_divisor',
+  'max_weight_g',
+  'max_longest_side_mm',
+  'max_sum_of_sides_mm',
+  'max_length_girth_mm',
+  'batteries',
+  'liquids',
+  'pickup_zone',
+  'pickup_days',
+  'pickup_times',
+  'marketplace_service',
+  's10_letters',
 ];
 const ZONE_COLUMNS: readonly ContractColumn[] = ['countries', 'transit_p50_days', 'transit_p90_days'];
 
@@ -67,9 +123,18 @@ function text(row: ContractRow, column: ContractColumn): string {
 export function checkContractHeader(names: readonly string[]): ImportIssue[] {
   const issues: ImportIssue[] = [];
   const unknown = names.filter((n) => n && !(CONTRACT_COLUMNS as readonly string[]).includes(n));
-  if (unknown.length) issues.push(issue(1, unknown[0]!, `unknown column(s): ${unknown.join(', ')}. Expected: ${CONTRACT_COLUMNS.join(', ')}.`, `未知列：${unknown.join('、')}。应为：${CONTRACT_COLUMNS.join(', ')}。`));
+  if (unknown.length)
+    issues.push(
+      issue(
+        1,
+        unknown[0]!,
+        `unknown column(s): ${unknown.join(', ')}. Expected: ${CONTRACT_COLUMNS.join(', ')}.`,
+        `未知列：${unknown.join('、')}。应为：${CONTRACT_COLUMNS.join(', ')}。`,
+      ),
+    );
   const missing = REQUIRED_CONTRACT_COLUMNS.filter((c) => !names.includes(c));
-  if (missing.length) issues.push(issue(1, missing[0]!, `missing column(s): ${missing.join(', ')}.`, `缺少列：${missing.join('、')}。`));
+  if (missing.length)
+    issues.push(issue(1, missing[0]!, `missing column(s): ${missing.join(', ')}.`, `缺少列：${missing.join('、')}。`));
   return issues;
 }
 
@@ -109,23 +174,52 @@ export function parseContractRows(rows: readonly ContractRow[]): ContractParse {
     for (const row of group.slice(1)) {
       for (const column of SERVICE_COLUMNS) {
         if (text(row, column) !== text(first, column)) {
-          issues.push(issue(row.row, column, `${column} of service ${code} is "${text(row, column)}" here but "${text(first, column)}" on row ${first.row}: a service's columns must agree on all its rows.`, `服务 ${code} 的 ${column} 在此为「${text(row, column)}」，而第 ${first.row} 行为「${text(first, column)}」：同一服务各行必须一致。`));
+          issues.push(
+            issue(
+              row.row,
+              column,
+              `${column} of service ${code} is "${text(row, column)}" here but "${text(first, column)}" on row ${first.row}: a service's columns must agree on all its rows.`,
+              `服务 ${code} 的 ${column} 在此为「${text(row, column)}」，而第 ${first.row} 行为「${text(first, column)}」：同一服务各行必须一致。`,
+            ),
+          );
         }
       }
     }
     const currency = text(first, 'currency').toUpperCase();
-    if (!isCurrency(currency)) issues.push(issue(first.row, 'currency', `"${currency}" is not an ISO 4217 currency.`, `「${currency}」不是 ISO 4217 币种。`));
+    if (!isCurrency(currency))
+      issues.push(
+        issue(
+          first.row,
+          'currency',
+          `"${currency}" is not an ISO 4217 currency.`,
+          `「${currency}」不是 ISO 4217 币种。`,
+        ),
+      );
     const money = (row: ContractRow, column: ContractColumn, required: boolean): number | undefined => {
       const value = text(row, column);
       if (!value) {
-        if (required) issues.push(issue(row.row, column, `${column} is required for this pricing.`, `此计价方式需要 ${column}。`));
+        if (required)
+          issues.push(issue(row.row, column, `${column} is required for this pricing.`, `此计价方式需要 ${column}。`));
         return undefined;
       }
       const minor = isCurrency(currency) ? parseMajorAmount(value, currency) : undefined;
-      if (minor === undefined || minor < 0) issues.push(issue(row.row, column, `${column} "${value}" is not an amount in ${currency} (e.g. 62.50).`, `${column}「${value}」不是有效的 ${currency} 金额（例如 62.50）。`));
+      if (minor === undefined || minor < 0)
+        issues.push(
+          issue(
+            row.row,
+            column,
+            `${column} "${value}" is not an amount in ${currency} (e.g. 62.50).`,
+            `${column}「${value}」不是有效的 ${currency} 金额（例如 62.50）。`,
+          ),
+        );
       return minor;
     };
-    const number = (row: ContractRow, column: ContractColumn, required: boolean, integer = true): number | undefined => {
+    const number = (
+      row: ContractRow,
+      column: ContractColumn,
+      required: boolean,
+      integer = true,
+    ): number | undefined => {
       const value = text(row, column);
       if (!value) {
         if (required) issues.push(issue(row.row, column, `${column} is required.`, `${column} 为必填项。`));
@@ -133,7 +227,14 @@ export function parseContractRows(rows: readonly ContractRow[]): ContractParse {
       }
       const n = Number(value);
       if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) {
-        issues.push(issue(row.row, column, `${column} "${value}" is not ${integer ? 'a whole number' : 'a number'}.`, `${column}「${value}」不是${integer ? '整数' : '数字'}。`));
+        issues.push(
+          issue(
+            row.row,
+            column,
+            `${column} "${value}" is not ${integer ? 'a whole number' : 'a number'}.`,
+            `${column}「${value}」不是${integer ? '整数' : '数字'}。`,
+          ),
+        );
         return undefined;
       }
       return n;
@@ -152,7 +253,14 @@ export function parseContractRows(rows: readonly ContractRow[]): ContractParse {
       else {
         for (const column of ZONE_COLUMNS) {
           if (text(row, column) !== text(zone.rows[0]!, column)) {
-            issues.push(issue(row.row, column, `${column} of zone ${id} differs from row ${zone.rows[0]!.row}: a zone's columns must agree on all its brackets.`, `分区 ${id} 的 ${column} 与第 ${zone.rows[0]!.row} 行不一致：同一分区各行必须一致。`));
+            issues.push(
+              issue(
+                row.row,
+                column,
+                `${column} of zone ${id} differs from row ${zone.rows[0]!.row}: a zone's columns must agree on all its brackets.`,
+                `分区 ${id} 的 ${column} 与第 ${zone.rows[0]!.row} 行不一致：同一分区各行必须一致。`,
+              ),
+            );
           }
         }
       }
@@ -185,21 +293,44 @@ export function parseContractRows(rows: readonly ContractRow[]): ContractParse {
             ...(handlingFee !== undefined ? { handlingFee } : {}),
           };
         } else {
-          issues.push(issue(row.row, 'pricing', `pricing "${kind}" must be per-kg or first-additional.`, `计价方式「${kind}」须为 per-kg 或 first-additional。`));
+          issues.push(
+            issue(
+              row.row,
+              'pricing',
+              `pricing "${kind}" must be per-kg or first-additional.`,
+              `计价方式「${kind}」须为 per-kg 或 first-additional。`,
+            ),
+          );
           pricing = { kind };
         }
         return { upToG: number(row, 'up_to_g', true), pricing };
       });
       return {
         id: zone.id,
-        countries: text(z0, 'countries').toUpperCase().split(/[\s,;]+/).filter(Boolean),
+        countries: text(z0, 'countries')
+          .toUpperCase()
+          .split(/[\s,;]+/)
+          .filter(Boolean),
         brackets,
-        transit: { p50Days: number(z0, 'transit_p50_days', true, false), p90Days: number(z0, 'transit_p90_days', true, false) },
+        transit: {
+          p50Days: number(z0, 'transit_p50_days', true, false),
+          p90Days: number(z0, 'transit_p90_days', true, false),
+        },
       };
     });
     const days = parseDays(text(first, 'pickup_days'));
-    if (!days) issues.push(issue(first.row, 'pickup_days', `pickup_days "${text(first, 'pickup_days')}" must be ISO weekdays 1–7, e.g. 1-5 or 1,3,5.`, `pickup_days「${text(first, 'pickup_days')}」须为 1–7 的星期，例如 1-5 或 1,3,5。`));
-    const times = text(first, 'pickup_times').split(/[\s,;]+/).filter(Boolean);
+    if (!days)
+      issues.push(
+        issue(
+          first.row,
+          'pickup_days',
+          `pickup_days "${text(first, 'pickup_days')}" must be ISO weekdays 1–7, e.g. 1-5 or 1,3,5.`,
+          `pickup_days「${text(first, 'pickup_days')}」须为 1–7 的星期，例如 1-5 或 1,3,5。`,
+        ),
+      );
+    const times = text(first, 'pickup_times')
+      .split(/[\s,;]+/)
+      .filter(Boolean);
     const batteries = text(first, 'batteries') || 'none';
     const candidate = {
       code,
@@ -214,12 +345,20 @@ export function parseContractRows(rows: readonly ContractRow[]): ContractParse {
         maxWeightG: number(first, 'max_weight_g', true),
         maxLongestSideMm: number(first, 'max_longest_side_mm', true),
         ...(text(first, 'max_sum_of_sides_mm') ? { maxSumOfSidesMm: number(first, 'max_sum_of_sides_mm', false) } : {}),
-        ...(text(first, 'max_length_girth_mm') ? { maxLengthPlusGirthMm: number(first, 'max_length_girth_mm', false) } : {}),
+        ...(text(first, 'max_length_girth_mm')
+          ? { maxLengthPlusGirthMm: number(first, 'max_length_girth_mm', false) }
+          : {}),
         batteries,
         liquids: yes(text(first, 'liquids')),
       },
       zones: built,
-      pickup: { timeZone: text(first, 'pickup_zone'), cutoffs: [{ days: days ?? [], time: times[0] ?? '' }, ...times.slice(1).map((time) => ({ days: days ?? [], time }))] },
+      pickup: {
+        timeZone: text(first, 'pickup_zone'),
+        cutoffs: [
+          { days: days ?? [], time: times[0] ?? '' },
+          ...times.slice(1).map((time) => ({ days: days ?? [], time })),
+        ],
+      },
       ...(text(first, 's10_letters') ? { s10IndicatorFirstLetters: text(first, 's10_letters').toUpperCase() } : {}),
     };
     if (issues.length > before) continue; // the cell problems say it better than the schema would
@@ -236,11 +375,22 @@ export function parseContractRows(rows: readonly ContractRow[]): ContractParse {
           }
         }
         const field = path.length ? path.join('.') : 'service';
-        issues.push(issue(row, field, `service ${code}: ${field} ${problem.message}`, `服务 ${code}：${field} 无效（${problem.message}）`));
+        issues.push(
+          issue(
+            row,
+            field,
+            `service ${code}: ${field} ${problem.message}`,
+            `服务 ${code}：${field} 无效（${problem.message}）`,
+          ),
+        );
       }
       continue;
     }
-    services.push({ service: result.data, marketplaceService: text(first, 'marketplace_service') || null, rows: group.map((r) => r.row) });
+    services.push({
+      service: result.data,
+      marketplaceService: text(first, 'marketplace_service') || null,
+      rows: group.map((r) => r.row),
+    });
   }
   issues.sort((a, b) => a.row - b.row);
   return { services: issues.length ? [] : services, issues };

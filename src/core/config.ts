@@ -28,7 +28,8 @@ function positiveNumber(unit: Localized): Kind<number> {
 
 function wholeNumber(unit: Localized): Kind<number> {
   return {
-    parse: (text) => (/^\d+$/.test(text) && Number.isSafeInteger(Number(text)) && Number(text) > 0 ? Number(text) : undefined),
+    parse: (text) =>
+      /^\d+$/.test(text) && Number.isSafeInteger(Number(text)) && Number(text) > 0 ? Number(text) : undefined,
     expected: localized(`a whole number greater than 0 (${unit.en})`, `大于 0 的整数（${unit['zh-CN']}）`),
   };
 }
@@ -55,12 +56,18 @@ const interval: Kind<number> = {
     const ms = intervalMs(value);
     return ms !== undefined && ms >= 1000 ? ms : undefined;
   },
-  expected: localized('an interval of at least 1 s: milliseconds, or a number with s, m or h (e.g. 10m)', '至少 1 秒的间隔：毫秒数，或带 s、m、h 的数字（例如 10m）'),
+  expected: localized(
+    'an interval of at least 1 s: milliseconds, or a number with s, m or h (e.g. 10m)',
+    '至少 1 秒的间隔：毫秒数，或带 s、m、h 的数字（例如 10m）',
+  ),
 };
 
 const databaseUrl: Kind<string> = {
   parse: (value) => (/^(?:sqlite:.+|postgres(?:ql)?:\/\/.+)$/.test(value) ? value : undefined),
-  expected: localized('sqlite:PATH or postgres://USER:PASSWORD@HOST:PORT/DATABASE', 'sqlite:路径 或 postgres://用户:密码@主机:端口/数据库'),
+  expected: localized(
+    'sqlite:PATH or postgres://USER:PASSWORD@HOST:PORT/DATABASE',
+    'sqlite:路径 或 postgres://用户:密码@主机:端口/数据库',
+  ),
 };
 
 const ms = localized('milliseconds', '毫秒');
@@ -79,72 +86,164 @@ interface Setting<T> {
 }
 
 /** A declaration; `more` keeps its type, so a variable declared with a fallback reads as never undefined. */
-const variable = <T, M extends Omit<Setting<T>, 'kind' | 'about'> = {}>(kind: Kind<T>, about: string, more?: M): Setting<T> & M =>
-  ({ kind, about, ...more }) as Setting<T> & M;
+const variable = <T, M extends Omit<Setting<T>, 'kind' | 'about'> = {}>(
+  kind: Kind<T>,
+  about: string,
+  more?: M,
+): Setting<T> & M => ({ kind, about, ...more }) as Setting<T> & M;
 
 /** Every variable shipby reads. A new one is declared here, then read with `setting(env, NAME)`. */
 export const SETTINGS = {
   DATABASE_URL: variable(databaseUrl, 'the store', { fallback: 'sqlite:./data/shipby.db', url: true }),
   PORT: variable(wholeNumber(localized('a TCP port', 'TCP 端口')), 'where `serve` listens', { fallback: 3000 }),
   HOST: variable(text, 'the address `serve` listens on', { fallback: '0.0.0.0' }),
-  LOG_LEVEL: variable(oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), "the server log's level", { fallback: 'info' }),
+  LOG_LEVEL: variable(oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), "the server log's level", {
+    fallback: 'info',
+  }),
   SHIPBY_LANG: variable(text, 'the language of command output (else LC_ALL, LANG)'),
-  SHIPBY_MASTER_KEY: variable(text, 'the key that encrypts stored secrets (32 random bytes, base64 or hex)', { secret: true }),
+  SHIPBY_MASTER_KEY: variable(text, 'the key that encrypts stored secrets (32 random bytes, base64 or hex)', {
+    secret: true,
+  }),
   SHIPBY_DATA_DIR: variable(text, 'where the master key file and case photos are kept', { fallback: './data' }),
-  SHIPBY_EVIDENCE_QUOTA_MB: variable(positiveNumber(localized('megabytes', 'MB')), "a shop's after-sales evidence in all", { fallback: 500 }),
-  SHIPBY_PASSWORD_CHANGE_KEYS: variable(oneOf(['revoke', 'keep']), 'what a password change does to the API keys its user made', { fallback: 'revoke' }),
-  SHIPBY_HEAP_MB: variable(wholeNumber(localized('megabytes', 'MB')), "the CLI's V8 heap cap (bin/shipby)", { fallback: 320 }),
-  SHIPBY_RATE_LIMIT: variable(wholeNumber(localized('requests per minute', '每分钟请求数')), 'requests per minute per API key, session or IP', { fallback: 1200 }),
-  SHIPBY_REQUEST_TIMEOUT_MS: variable(positiveNumber(ms), 'a whole request must arrive within this', { fallback: 60_000 }),
-  SHIPBY_HEADERS_TIMEOUT_MS: variable(positiveNumber(ms), "a request's headers must arrive within this", { fallback: 20_000 }),
+  SHIPBY_EVIDENCE_QUOTA_MB: variable(
+    positiveNumber(localized('megabytes', 'MB')),
+    "a shop's after-sales evidence in all",
+    { fallback: 500 },
+  ),
+  SHIPBY_PASSWORD_CHANGE_KEYS: variable(
+    oneOf(['revoke', 'keep']),
+    'what a password change does to the API keys its user made',
+    { fallback: 'revoke' },
+  ),
+  SHIPBY_HEAP_MB: variable(wholeNumber(localized('megabytes', 'MB')), "the CLI's V8 heap cap (bin/shipby)", {
+    fallback: 320,
+  }),
+  SHIPBY_RATE_LIMIT: variable(
+    wholeNumber(localized('requests per minute', '每分钟请求数')),
+    'requests per minute per API key, session or IP',
+    { fallback: 1200 },
+  ),
+  SHIPBY_REQUEST_TIMEOUT_MS: variable(positiveNumber(ms), 'a whole request must arrive within this', {
+    fallback: 60_000,
+  }),
+  SHIPBY_HEADERS_TIMEOUT_MS: variable(positiveNumber(ms), "a request's headers must arrive within this", {
+    fallback: 20_000,
+  }),
   SHIPBY_IDLE_TIMEOUT_MS: variable(positiveNumber(ms), 'a silent socket is closed after this', { fallback: 120_000 }),
-  SHIPBY_KEEP_ALIVE_TIMEOUT_MS: variable(positiveNumber(ms), 'a kept-alive connection waits this long for its next request', { fallback: 10_000 }),
-  SHIPBY_SECURE_COOKIES: variable(oneOf(['0', '1']), 'session cookies marked Secure even behind a plain-HTTP proxy', { fallback: '0' }),
-  SHIPBY_OUTBOUND_ALLOW: variable(text, 'hosts outgoing requests may reach although private or loopback (host or host:port, comma-separated)'),
+  SHIPBY_KEEP_ALIVE_TIMEOUT_MS: variable(
+    positiveNumber(ms),
+    'a kept-alive connection waits this long for its next request',
+    { fallback: 10_000 },
+  ),
+  SHIPBY_SECURE_COOKIES: variable(oneOf(['0', '1']), 'session cookies marked Secure even behind a plain-HTTP proxy', {
+    fallback: '0',
+  }),
+  SHIPBY_OUTBOUND_ALLOW: variable(
+    text,
+    'hosts outgoing requests may reach although private or loopback (host or host:port, comma-separated)',
+  ),
   SHIPBY_PLAN_THREADS: variable(wholeNumber(count), 'planner threads (default: 2, at most the cores)'),
-  SHIPBY_PLAN_MAX_BUDGET_MS: variable(positiveNumber(ms), 'the longest plan search a request may ask for', { fallback: 2000 }),
+  SHIPBY_PLAN_MAX_BUDGET_MS: variable(positiveNumber(ms), 'the longest plan search a request may ask for', {
+    fallback: 2000,
+  }),
   SHIPBY_PLAN_MAX_JOBS: variable(wholeNumber(count), 'the most orders one plan may hold', { fallback: 20_000 }),
-  SHIPBY_PLAN_MAX_QUEUED: variable(wholeNumber(count), 'plans waiting for a thread before the planner answers busy', { fallback: 8 }),
+  SHIPBY_PLAN_MAX_QUEUED: variable(wholeNumber(count), 'plans waiting for a thread before the planner answers busy', {
+    fallback: 8,
+  }),
   SHIPBY_SYNC_INTERVAL: variable(interval, 'how often shops are synced with the marketplace', { fallback: 600_000 }),
   SHIPBY_SWEEP_INTERVAL: variable(interval, 'how often deadlines are swept for warnings', { fallback: 60_000 }),
   SHIPBY_PLAN_INTERVAL: variable(interval, 'how often the work plan is refreshed', { fallback: 60_000 }),
   SHIPBY_TRACKING_INTERVAL: variable(interval, 'how often tracking webhooks are delivered', { fallback: 30_000 }),
-  SHIPBY_POLL_INTERVAL: variable(interval, 'how often parcels are polled at the tracking providers', { fallback: 60_000 }),
-  SHIPBY_RECEIPT_INTERVAL: variable(interval, 'how often delivered orders are checked for receipt', { fallback: 600_000 }),
-  SHIPBY_TOKEN_REFRESH_INTERVAL: variable(interval, "how often the shops' marketplace tokens are checked for renewal", { fallback: 3_600_000 }),
-  SHIPBY_TOKEN_REFRESH_AHEAD: variable(interval, 'how long before its end a token is renewed', { fallback: 3 * 24 * 3_600_000 }),
+  SHIPBY_POLL_INTERVAL: variable(interval, 'how often parcels are polled at the tracking providers', {
+    fallback: 60_000,
+  }),
+  SHIPBY_RECEIPT_INTERVAL: variable(interval, 'how often delivered orders are checked for receipt', {
+    fallback: 600_000,
+  }),
+  SHIPBY_TOKEN_REFRESH_INTERVAL: variable(interval, "how often the shops' marketplace tokens are checked for renewal", {
+    fallback: 3_600_000,
+  }),
+  SHIPBY_TOKEN_REFRESH_AHEAD: variable(interval, 'how long before its end a token is renewed', {
+    fallback: 3 * 24 * 3_600_000,
+  }),
   SHIPBY_ALIEXPRESS_APP_KEY: variable(text, "the installation's AliExpress app key (the platform's app console)"),
   SHIPBY_ALIEXPRESS_APP_SECRET: variable(text, "the installation's AliExpress app secret", { secret: true }),
-  SHIPBY_ALIEXPRESS_GATEWAY_URL: variable(text, "the AliExpress platform's origin (/sync, /rest, /oauth/authorize)", { fallback: 'https://api-sg.aliexpress.com' }),
+  SHIPBY_ALIEXPRESS_GATEWAY_URL: variable(text, "the AliExpress platform's origin (/sync, /rest, /oauth/authorize)", {
+    fallback: 'https://api-sg.aliexpress.com',
+  }),
   SHIPBY_ALIEXPRESS_AUTH_URL: variable(text, "the AliExpress consent page's origin, when not the gateway's"),
-  SHIPBY_PUBLIC_URL: variable(text, "this server as the seller's browser reaches it (the authorisation callback's base)"),
-  SHIPBY_HOUSEKEEPING_INTERVAL: variable(interval, 'how often ended rate-limit windows are deleted', { fallback: 600_000 }),
-  SHIPBY_RATE_LIMIT_STORE: variable(oneOf(['database', 'memory']), 'where rate-limit counters live (default: database on PostgreSQL, memory on SQLite); redis is not built yet'),
-  SHIPBY_TRUST_PROXY: variable(text, 'proxies whose X-Forwarded-For is believed: true, false, a number of hops, or addresses and CIDR ranges'),
-  SHIPBY_METRICS_TOKEN: variable(text, 'the bearer token GET /metrics asks for (unset: /metrics answers 401)', { secret: true }),
-  SHIPBY_WORKER_METRICS_PORT: variable(wholeNumber(localized('a TCP port', 'TCP 端口')), '`worker` also answers GET /metrics on this port'),
+  SHIPBY_PUBLIC_URL: variable(
+    text,
+    "this server as the seller's browser reaches it (the authorisation callback's base)",
+  ),
+  SHIPBY_HOUSEKEEPING_INTERVAL: variable(interval, 'how often ended rate-limit windows are deleted', {
+    fallback: 600_000,
+  }),
+  SHIPBY_RATE_LIMIT_STORE: variable(
+    oneOf(['database', 'memory']),
+    'where rate-limit counters live (default: database on PostgreSQL, memory on SQLite); redis is not built yet',
+  ),
+  SHIPBY_TRUST_PROXY: variable(
+    text,
+    'proxies whose X-Forwarded-For is believed: true, false, a number of hops, or addresses and CIDR ranges',
+  ),
+  SHIPBY_METRICS_TOKEN: variable(text, 'the bearer token GET /metrics asks for (unset: /metrics answers 401)', {
+    secret: true,
+  }),
+  SHIPBY_WORKER_METRICS_PORT: variable(
+    wholeNumber(localized('a TCP port', 'TCP 端口')),
+    '`worker` also answers GET /metrics on this port',
+  ),
   SHIPBY_REDIS_URL: variable(text, 'reserved for a Redis rate-limit store (not built yet)', { url: true }),
-  SHIPBY_JOB_LEASE_MS: variable(positiveNumber(ms), "how long a process's claim to run the background jobs lasts unrenewed", { fallback: 30_000 }),
-  SHIPBY_OUTBOX_WORKER: variable(oneOf(['on', 'off']), '`serve` runs the upload outbox worker itself', { fallback: 'on' }),
+  SHIPBY_JOB_LEASE_MS: variable(
+    positiveNumber(ms),
+    "how long a process's claim to run the background jobs lasts unrenewed",
+    { fallback: 30_000 },
+  ),
+  SHIPBY_OUTBOX_WORKER: variable(oneOf(['on', 'off']), '`serve` runs the upload outbox worker itself', {
+    fallback: 'on',
+  }),
   SHIPBY_OUTBOX_CONCURRENCY: variable(wholeNumber(count), 'uploads in flight per outbox worker', { fallback: 16 }),
-  SHIPBY_OUTBOX_LEASE_MS: variable(positiveNumber(ms), 'how long a claimed upload stays claimed', { fallback: 120_000 }),
+  SHIPBY_OUTBOX_LEASE_MS: variable(positiveNumber(ms), 'how long a claimed upload stays claimed', {
+    fallback: 120_000,
+  }),
   SHIPBY_OUTBOX_BACKOFF_MS: variable(positiveNumber(ms), 'the first retry delay of a failed upload'),
   SHIPBY_OUTBOX_MAX_BACKOFF_MS: variable(positiveNumber(ms), 'the longest retry delay of a failed upload'),
   SHIPBY_OUTBOX_MAX_ATTEMPTS: variable(wholeNumber(count), 'tries before an upload is dead-lettered'),
-  SHIPBY_OUTBOX_IDLE_POLL_MS: variable(positiveNumber(ms), 'how often an idle outbox worker looks for work', { fallback: 1000 }),
-  SHIPBY_MARKETPLACE_TIMEOUT_MS: variable(positiveNumber(ms), 'a marketplace call gives up after this', { fallback: 15_000 }),
+  SHIPBY_OUTBOX_IDLE_POLL_MS: variable(positiveNumber(ms), 'how often an idle outbox worker looks for work', {
+    fallback: 1000,
+  }),
+  SHIPBY_MARKETPLACE_TIMEOUT_MS: variable(positiveNumber(ms), 'a marketplace call gives up after this', {
+    fallback: 15_000,
+  }),
   SHIPBY_WORKER_ID: variable(text, "an outbox worker's name in its claims (default: host and process id)"),
-  SHIPBY_SQLITE_BUSY_WAIT_MS: variable(positiveNumber(ms), "how long a write waits for another process's SQLite lock", { fallback: 60_000 }),
+  SHIPBY_SQLITE_BUSY_WAIT_MS: variable(positiveNumber(ms), "how long a write waits for another process's SQLite lock", {
+    fallback: 60_000,
+  }),
   SHIPBY_IMPORT_WORKER: variable(oneOf(['0', '1']), 'parse order files in a worker thread', { fallback: '0' }),
-  SHIPBY_IMPORT_MAX_BYTES: variable(wholeNumber(localized('bytes', '字节')), 'the largest order file accepted', { fallback: 4 * 1024 ** 3 }),
-  SHIPBY_XLSX_MAX_UNCOMPRESSED_MB: variable(positiveNumber(localized('megabytes', 'MB')), "the most an .xlsx file's parts may unpack to", { fallback: 2048 }),
-  SHIPBY_XLSX_MAX_SHARED_STRINGS_MB: variable(positiveNumber(localized('megabytes', 'MB')), "the largest shared-strings part of an .xlsx file", { fallback: 100 }),
-  SHIPBY_XLSX_MAX_SHARED_STRINGS: variable(wholeNumber(count), 'the most shared strings an .xlsx file may hold', { fallback: 2_000_000 }),
+  SHIPBY_IMPORT_MAX_BYTES: variable(wholeNumber(localized('bytes', '字节')), 'the largest order file accepted', {
+    fallback: 4 * 1024 ** 3,
+  }),
+  SHIPBY_XLSX_MAX_UNCOMPRESSED_MB: variable(
+    positiveNumber(localized('megabytes', 'MB')),
+    "the most an .xlsx file's parts may unpack to",
+    { fallback: 2048 },
+  ),
+  SHIPBY_XLSX_MAX_SHARED_STRINGS_MB: variable(
+    positiveNumber(localized('megabytes', 'MB')),
+    'the largest shared-strings part of an .xlsx file',
+    { fallback: 100 },
+  ),
+  SHIPBY_XLSX_MAX_SHARED_STRINGS: variable(wholeNumber(count), 'the most shared strings an .xlsx file may hold', {
+    fallback: 2_000_000,
+  }),
 } satisfies Record<string, Setting<never> | Setting<string> | Setting<number>>;
 
 export type SettingName = keyof typeof SETTINGS;
 type ValueOf<N extends SettingName> = (typeof SETTINGS)[N] extends Setting<infer T> ? T : never;
-type Fallback<N extends SettingName> = (typeof SETTINGS)[N] extends { fallback: unknown } ? ValueOf<N> : ValueOf<N> | undefined;
+type Fallback<N extends SettingName> = (typeof SETTINGS)[N] extends { fallback: unknown }
+  ? ValueOf<N>
+  : ValueOf<N> | undefined;
 
 /** A variable whose value is not what it expects: its name, the value, and what is expected, in both languages. */
 export interface ConfigProblem {
@@ -158,7 +257,10 @@ function problem(name: SettingName, value: string): ConfigProblem {
   return {
     name,
     value,
-    message: localized(`${name} is "${value}": expected ${expected.en}.`, `${name} 的值为 "${value}"：应为${expected['zh-CN']}。`),
+    message: localized(
+      `${name} is "${value}": expected ${expected.en}.`,
+      `${name} 的值为 "${value}"：应为${expected['zh-CN']}。`,
+    ),
   };
 }
 
@@ -180,7 +282,10 @@ function raw(env: Env, name: string): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
-function parse<N extends SettingName>(env: Env, name: N): { ok: true; value: ValueOf<N> | undefined } | { ok: false; problem: ConfigProblem } {
+function parse<N extends SettingName>(
+  env: Env,
+  name: N,
+): { ok: true; value: ValueOf<N> | undefined } | { ok: false; problem: ConfigProblem } {
   const value = raw(env, name);
   if (value === undefined) return { ok: true, value: SETTINGS[name].fallback as ValueOf<N> | undefined };
   const parsed = (SETTINGS[name].kind as Kind<ValueOf<N>>).parse(value);
@@ -229,10 +334,13 @@ export function effectiveConfig(env: Env): { settings: EffectiveSetting[]; unkno
     const value = raw(env, name);
     const declared: Setting<unknown> = SETTINGS[name];
     if (value !== undefined) return { name, value: mask(name, value), source: 'environment', about: declared.about };
-    if (declared.fallback !== undefined) return { name, value: mask(name, String(declared.fallback)), source: 'default', about: declared.about };
+    if (declared.fallback !== undefined)
+      return { name, value: mask(name, String(declared.fallback)), source: 'default', about: declared.about };
     return { name, value: '', source: 'unset', about: declared.about };
   });
   // A SHIPBY_ variable nothing reads is most often a typo of one that is: say so.
-  const unknown = Object.keys(env).filter((name) => name.startsWith('SHIPBY_') && !(name in SETTINGS)).sort();
+  const unknown = Object.keys(env)
+    .filter((name) => name.startsWith('SHIPBY_') && !(name in SETTINGS))
+    .sort();
   return { settings, unknown };
 }

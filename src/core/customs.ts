@@ -48,13 +48,25 @@ export interface CustomsLine {
  * The declaration for a sale: the lines' values as given (the SKU's customs value, else the price paid); the parcel's weight shared over the units when the lines'
  * own weights are unknown (a CN22 asks for each line's weight, and their sum must not exceed the parcel's).
  */
-export function customsDeclaration(lines: readonly CustomsLine[], parcelWeightG: number, currency: string, origin = 'CN'): CustomsDeclaration {
+export function customsDeclaration(
+  lines: readonly CustomsLine[],
+  parcelWeightG: number,
+  currency: string,
+  origin = 'CN',
+): CustomsDeclaration {
   const units = lines.reduce((n, l) => n + l.quantity, 0) || 1;
   let given = 0;
   const items = lines.map((l, i) => {
     const weightG = i === lines.length - 1 ? parcelWeightG - given : Math.floor((parcelWeightG * l.quantity) / units);
     given += weightG;
-    return { description: l.description?.trim() || l.sku, quantity: l.quantity, weightG, value: l.unitValue * l.quantity, hsCode: l.hsCode ?? null, origin };
+    return {
+      description: l.description?.trim() || l.sku,
+      quantity: l.quantity,
+      weightG,
+      value: l.unitValue * l.quantity,
+      hsCode: l.hsCode ?? null,
+      origin,
+    };
   });
   return {
     category: 'sale-of-goods',

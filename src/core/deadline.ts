@@ -95,16 +95,25 @@ function validateExtension(extension: BuyerExtension, index: number): void {
   const field = `extensions.${index}`;
   requireInstant(extension.agreedAt, `${field}.agreedAt`);
   if (typeof extension.agreedBy !== 'string' || extension.agreedBy.trim() === '') {
-    throw new DeadlineInputError(`${field}.agreedBy`, localized('an extension must say who agreed to it', '延期必须注明由谁同意'));
+    throw new DeadlineInputError(
+      `${field}.agreedBy`,
+      localized('an extension must say who agreed to it', '延期必须注明由谁同意'),
+    );
   }
   if (extension.hours !== undefined) {
     if (!Number.isFinite(extension.hours) || extension.hours <= 0) {
-      throw new DeadlineInputError(`${field}.hours`, localized('extension hours must be more than zero', '延期小时数必须大于零'));
+      throw new DeadlineInputError(
+        `${field}.hours`,
+        localized('extension hours must be more than zero', '延期小时数必须大于零'),
+      );
     }
   } else if (extension.newDeadlineAt !== undefined) {
     requireInstant(extension.newDeadlineAt, `${field}.newDeadlineAt`);
   } else {
-    throw new DeadlineInputError(field, localized('an extension needs hours or a new deadline', '延期需要小时数或新的截止时间'));
+    throw new DeadlineInputError(
+      field,
+      localized('an extension needs hours or a new deadline', '延期需要小时数或新的截止时间'),
+    );
   }
 }
 
@@ -156,7 +165,10 @@ function computeBaseDeadline(
     const skipped: number[] = [];
     for (let guard = 0; remaining > 0; guard++) {
       if (guard > 3660) {
-        throw new DeadlineInputError('policy.handling.calendar', localized('no business day within ten years', '十年内没有工作日'));
+        throw new DeadlineInputError(
+          'policy.handling.calendar',
+          localized('no business day within ten years', '十年内没有工作日'),
+        );
       }
       day++;
       if (calendar.isBusinessDay(day)) remaining--;
@@ -265,10 +277,16 @@ export function computeShipBy(facts: ShipByFacts, policy: Policy): ShipBy {
   const handlingDays = facts.handlingDays;
   if (handlingDays !== undefined) {
     if (!Number.isFinite(handlingDays) || handlingDays <= 0) {
-      throw new DeadlineInputError('handlingDays', localized('a handling time must be more than zero', '备货期必须大于零'));
+      throw new DeadlineInputError(
+        'handlingDays',
+        localized('a handling time must be more than zero', '备货期必须大于零'),
+      );
     }
     if (policy.handling.kind === 'business_days' && !Number.isInteger(handlingDays)) {
-      throw new DeadlineInputError('handlingDays', localized('business days must be a whole number', '工作日数必须是整数'));
+      throw new DeadlineInputError(
+        'handlingDays',
+        localized('business days must be a whole number', '工作日数必须是整数'),
+      );
     }
   }
   const extensions = facts.extensions ?? [];
@@ -303,10 +321,19 @@ export function computeShipBy(facts: ShipByFacts, policy: Policy): ShipBy {
       );
     }
   } else {
-    reasons.push(localized(`The clock starts at payment, ${zone.describe(clockStartAt)}.`, `计时从付款时间开始：${zone.describe(clockStartAt)}。`));
+    reasons.push(
+      localized(
+        `The clock starts at payment, ${zone.describe(clockStartAt)}.`,
+        `计时从付款时间开始：${zone.describe(clockStartAt)}。`,
+      ),
+    );
   }
 
-  if (handlingDays !== undefined && compiled.maxHandlingMs !== null && handlingDays * 24 * HOUR_MS > compiled.maxHandlingMs) {
+  if (
+    handlingDays !== undefined &&
+    compiled.maxHandlingMs !== null &&
+    handlingDays * 24 * HOUR_MS > compiled.maxHandlingMs
+  ) {
     const max = durationText(compiled.maxHandlingMs);
     reasons.push(
       localized(
@@ -328,7 +355,16 @@ export function computeShipBy(facts: ShipByFacts, policy: Policy): ShipBy {
         ),
       );
     }
-    return { shipByAt: computedAt, source: 'computed', computedAt, clockStartAt, clockStartSource, baseDeadlineAt, crossCheck: 'not_applicable', reasons };
+    return {
+      shipByAt: computedAt,
+      source: 'computed',
+      computedAt,
+      clockStartAt,
+      clockStartSource,
+      baseDeadlineAt,
+      crossCheck: 'not_applicable',
+      reasons,
+    };
   }
 
   let platformAt = facts.platformShipByAt;
@@ -364,7 +400,16 @@ export function computeShipBy(facts: ShipByFacts, policy: Policy): ShipBy {
       ),
     );
   }
-  return { shipByAt: platformAt, source: 'platform', computedAt, clockStartAt, clockStartSource, baseDeadlineAt, crossCheck, reasons };
+  return {
+    shipByAt: platformAt,
+    source: 'platform',
+    computedAt,
+    clockStartAt,
+    clockStartSource,
+    baseDeadlineAt,
+    crossCheck,
+    reasons,
+  };
 }
 
 export interface WarningDue {
@@ -389,7 +434,10 @@ export function warningsDue(
   requireInstant(now, 'now');
   for (const hours of thresholdsHours) {
     if (!Number.isFinite(hours) || hours <= 0) {
-      throw new DeadlineInputError('thresholdsHours', localized('warning thresholds must be more than zero hours', '提醒阈值必须大于零小时'));
+      throw new DeadlineInputError(
+        'thresholdsHours',
+        localized('warning thresholds must be more than zero hours', '提醒阈值必须大于零小时'),
+      );
     }
   }
   if (now >= shipByAt) return [];

@@ -17,11 +17,16 @@ export function durationText(ms: number): Bilingual {
     const totalHours = Math.round(Math.abs(ms) / 3_600_000);
     const days = Math.floor(totalHours / 24);
     const hours = totalHours % 24;
-    return hours > 0 ? { en: `${days} d ${hours} h`, zh: `${days}天${hours}小时` } : { en: `${days} d`, zh: `${days}天` };
+    return hours > 0
+      ? { en: `${days} d ${hours} h`, zh: `${days}天${hours}小时` }
+      : { en: `${days} d`, zh: `${days}天` };
   }
   const hours = Math.floor(totalMinutes / 60);
   const minutes = totalMinutes % 60;
-  if (hours > 0) return minutes > 0 ? { en: `${hours} h ${minutes} min`, zh: `${hours}小时${minutes}分钟` } : { en: `${hours} h`, zh: `${hours}小时` };
+  if (hours > 0)
+    return minutes > 0
+      ? { en: `${hours} h ${minutes} min`, zh: `${hours}小时${minutes}分钟` }
+      : { en: `${hours} h`, zh: `${hours}小时` };
   return { en: `${minutes} min`, zh: `${minutes}分钟` };
 }
 

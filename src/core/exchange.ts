@@ -43,7 +43,10 @@ function addDays(day: string, days: number): string {
 
 function usdRateAt(currency: string, at: number): UsdRate {
   if (!Number.isFinite(at)) {
-    throw new DeadlineInputError('at', localized('the instant for the exchange rate is not a time', '汇率所用的时间不是有效时间'));
+    throw new DeadlineInputError(
+      'at',
+      localized('the instant for the exchange rate is not a time', '汇率所用的时间不是有效时间'),
+    );
   }
   const day = new Date(at).toISOString().slice(0, 10);
   const rates: readonly DatedRate[] | undefined = USD_RATES[currency];
@@ -54,11 +57,16 @@ function usdRateAt(currency: string, at: number): UsdRate {
       else break;
     }
     // The newest rate stands in for a while after its month (the sentence names its date), not for ever.
-    if (found && found === rates[rates.length - 1] && day > addDays(endOfMonth(found[0]), STALE_RATE_DAYS)) found = undefined;
+    if (found && found === rates[rates.length - 1] && day > addDays(endOfMonth(found[0]), STALE_RATE_DAYS))
+      found = undefined;
   }
   if (!found) {
-    const covered = rates ? `rates for ${currency} cover ${rates[0]![0]} to ${endOfMonth(rates[rates.length - 1]![0])}` : `no rates are kept for ${currency}`;
-    const coveredZh = rates ? `${currency} 的汇率覆盖 ${rates[0]![0]} 至 ${endOfMonth(rates[rates.length - 1]![0])}` : `系统中没有 ${currency} 的汇率`;
+    const covered = rates
+      ? `rates for ${currency} cover ${rates[0]![0]} to ${endOfMonth(rates[rates.length - 1]![0])}`
+      : `no rates are kept for ${currency}`;
+    const coveredZh = rates
+      ? `${currency} 的汇率覆盖 ${rates[0]![0]} 至 ${endOfMonth(rates[rates.length - 1]![0])}`
+      : `系统中没有 ${currency} 的汇率`;
     throw new DeadlineInputError(
       'currency',
       localized(
@@ -82,7 +90,8 @@ function divideHalfUp(numerator: bigint, denominator: bigint): bigint {
 
 /** `value` in currency `to` at the rates in force at `at` (through USD). */
 export function convertMoney(value: Money, to: string, at: number): Conversion {
-  if (value.currency === to) return { from: value, to: value, rate: '1', rateDate: new Date(at).toISOString().slice(0, 10) };
+  if (value.currency === to)
+    return { from: value, to: value, rate: '1', rateDate: new Date(at).toISOString().slice(0, 10) };
   const source = usdRateAt(value.currency, at);
   const target = usdRateAt(to, at);
   const s = decimal(source.usdPerUnit);
@@ -93,6 +102,16 @@ export function convertMoney(value: Money, to: string, at: number): Conversion {
   const numerator = BigInt(value.amount) * s.numerator * 10n ** BigInt(t.scale + dTo);
   const denominator = t.numerator * 10n ** BigInt(s.scale + dFrom);
   const amount = Number(divideHalfUp(numerator, denominator));
-  const rate = to === 'USD' ? source.usdPerUnit : value.currency === 'USD' ? String(Number((1 / Number(target.usdPerUnit)).toPrecision(6))) : String(Number((Number(source.usdPerUnit) / Number(target.usdPerUnit)).toPrecision(6)));
-  return { from: value, to: { amount, currency: to }, rate, rateDate: source.from < target.from ? source.from : target.from };
+  const rate =
+    to === 'USD'
+      ? source.usdPerUnit
+      : value.currency === 'USD'
+        ? String(Number((1 / Number(target.usdPerUnit)).toPrecision(6)))
+        : String(Number((Number(source.usdPerUnit) / Number(target.usdPerUnit)).toPrecision(6)));
+  return {
+    from: value,
+    to: { amount, currency: to },
+    rate,
+    rateDate: source.from < target.from ? source.from : target.from,
+  };
 }

@@ -33,7 +33,10 @@ export function missingSetting(field: string, screen: FixScreen, what: Localized
   return {
     row: 0,
     field,
-    message: localized(`${what.en}: set it in the dashboard under ${where.en}, then try again.`, `${what['zh-CN']}：请在后台「${where['zh-CN']}」中设置，然后重试。`),
+    message: localized(
+      `${what.en}: set it in the dashboard under ${where.en}, then try again.`,
+      `${what['zh-CN']}：请在后台「${where['zh-CN']}」中设置，然后重试。`,
+    ),
     fix: subjects?.length ? { screen, for: subjects } : { screen },
   };
 }

@@ -44,7 +44,8 @@ export class IdFingerprints {
   private grow(): void {
     const old = this.table;
     this.table = new Uint32Array(old.length * 2);
-    for (let at = 0; at < old.length; at += 3) if (old[at] !== 0) insert(this.table, old[at]!, old[at + 1]!, old[at + 2]!);
+    for (let at = 0; at < old.length; at += 3)
+      if (old[at] !== 0) insert(this.table, old[at]!, old[at + 1]!, old[at + 2]!);
   }
 }
 

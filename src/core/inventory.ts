@@ -133,7 +133,8 @@ export class Availability {
 
   take(warehouseId: string, sku: string, units: number): void {
     const left = this.get(warehouseId, sku) - units;
-    if (left < 0) throw new Error(`allocation would take ${units} × ${sku} from ${warehouseId} with only ${left + units} free`);
+    if (left < 0)
+      throw new Error(`allocation would take ${units} × ${sku} from ${warehouseId} with only ${left + units} free`);
     this.set(warehouseId, sku, left);
   }
 }
@@ -167,7 +168,12 @@ export interface WarehouseFit {
   meetsDeadline: boolean;
 }
 
-function warehouseFit(order: OrderDemand, totals: ReadonlyMap<string, number>, view: WarehouseView, available: Availability): WarehouseFit {
+function warehouseFit(
+  order: OrderDemand,
+  totals: ReadonlyMap<string, number>,
+  view: WarehouseView,
+  available: Availability,
+): WarehouseFit {
   let covered = 0;
   let all = true;
   for (const [sku, needed] of totals) {
@@ -198,8 +204,10 @@ export const deadlineFirstStrategy: WarehouseStrategy = {
   name: 'deadline-first',
   choose(order, fits) {
     const byCutoffThenId = (a: WarehouseFit, b: WarehouseFit) =>
-      a.view.nextCutoffAt - b.view.nextCutoffAt || (a.view.warehouse.id < b.view.warehouse.id ? -1 : a.view.warehouse.id > b.view.warehouse.id ? 1 : 0);
-    const local = (f: WarehouseFit) => (order.buyerCountry !== null && f.view.warehouse.country === order.buyerCountry ? 0 : 1);
+      a.view.nextCutoffAt - b.view.nextCutoffAt ||
+      (a.view.warehouse.id < b.view.warehouse.id ? -1 : a.view.warehouse.id > b.view.warehouse.id ? 1 : 0);
+    const local = (f: WarehouseFit) =>
+      order.buyerCountry !== null && f.view.warehouse.country === order.buyerCountry ? 0 : 1;
     const inTime = fits.filter((f) => f.coversAll && f.meetsDeadline);
     if (inTime.length) return [...inTime].sort((a, b) => local(a) - local(b) || byCutoffThenId(a, b))[0];
     return [...fits].sort(
@@ -254,7 +262,13 @@ export function placeOrders(
     const chosen = strategy.choose(order, fits);
     if (chosen && chosen.coversAll) {
       for (const [sku, units] of totals) available.take(chosen.view.warehouse.id, sku, units);
-      placements.push({ kind: 'reserve', orderId: order.orderId, warehouseId: chosen.view.warehouse.id, items: [...order.needs], meetsDeadline: chosen.meetsDeadline });
+      placements.push({
+        kind: 'reserve',
+        orderId: order.orderId,
+        warehouseId: chosen.view.warehouse.id,
+        items: [...order.needs],
+        meetsDeadline: chosen.meetsDeadline,
+      });
       continue;
     }
     const warehouseId = chosen?.view.warehouse.id ?? null;
@@ -290,9 +304,13 @@ export type AdjustmentReason = (typeof ADJUSTMENT_REASONS)[number];
 /** Why an adjustment is not allowed as given, or undefined. A stock-take (counted) may go either way. */
 export function checkAdjustment(reason: string, delta: number): Localized | undefined {
   if (!(ADJUSTMENT_REASONS as readonly string[]).includes(reason)) {
-    return localized(`the reason must be one of ${ADJUSTMENT_REASONS.join(', ')}.`, `原因必须是 ${ADJUSTMENT_REASONS.join('、')} 之一。`);
+    return localized(
+      `the reason must be one of ${ADJUSTMENT_REASONS.join(', ')}.`,
+      `原因必须是 ${ADJUSTMENT_REASONS.join('、')} 之一。`,
+    );
   }
-  if (!Number.isSafeInteger(delta)) return localized('the change must be a whole number of units.', '变动数量必须是整数。');
+  if (!Number.isSafeInteger(delta))
+    return localized('the change must be a whole number of units.', '变动数量必须是整数。');
   // A stock-take that confirms the count is a fact worth recording; a damage or find of nothing is a mistake.
   if (delta === 0 && reason !== 'counted') return localized('the adjustment changes nothing.', '该调整没有任何变化。');
   if (reason === 'damaged' && delta > 0) return localized('damaged stock can only go down.', '损坏只能减少库存。');
@@ -338,7 +356,9 @@ export interface ReplenishmentLine extends ReplenishmentInput {
 }
 
 function ceilDiv(numerator: number, denominator: number): number {
-  return numerator <= 0 ? -Math.floor(-numerator / denominator) : Math.floor((numerator + denominator - 1) / denominator);
+  return numerator <= 0
+    ? -Math.floor(-numerator / denominator)
+    : Math.floor((numerator + denominator - 1) / denominator);
 }
 
 /**
@@ -348,14 +368,17 @@ function ceilDiv(numerator: number, denominator: number): number {
  * decides whether to order.
  */
 export function suggestReplenishment(input: ReplenishmentInput): ReplenishmentLine {
-  if (!(input.windowDays > 0) || !Number.isInteger(input.windowDays)) throw new Error('the sales window must be a whole number of days ≥ 1');
+  if (!(input.windowDays > 0) || !Number.isInteger(input.windowDays))
+    throw new Error('the sales window must be a whole number of days ≥ 1');
   const available = input.onHand - input.reserved;
   const position = available + input.incoming - input.backlog;
   const sold = Math.max(0, input.unitsSold);
   const window = input.windowDays;
   const untilArrival = (input.leadDays + input.safetyDays) * sold; // × 1/window
   const suggest = untilArrival > position * window;
-  const quantity = suggest ? Math.max(0, ceilDiv((input.cycleDays + input.leadDays + input.safetyDays) * sold - position * window, window)) : 0;
+  const quantity = suggest
+    ? Math.max(0, ceilDiv((input.cycleDays + input.leadDays + input.safetyDays) * sold - position * window, window))
+    : 0;
   return {
     ...input,
     unitsSold: sold,

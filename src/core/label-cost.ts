@@ -25,7 +25,12 @@ export function isCostSharePercent(value: unknown): value is number {
 }
 
 /** The verdict on `costs` (one per parcel, any currency) for an order worth `orderValue`, with the shop's limit. */
-export function labelCostVerdict(costs: readonly Money[], orderValue: Money, limitPercent: number, at: number): LabelCostVerdict {
+export function labelCostVerdict(
+  costs: readonly Money[],
+  orderValue: Money,
+  limitPercent: number,
+  at: number,
+): LabelCostVerdict {
   const shown = costs.map((c) => formatMoney(c)).join(' + ');
   let total = 0;
   try {
@@ -46,7 +51,8 @@ export function labelCostVerdict(costs: readonly Money[], orderValue: Money, lim
   const share = orderValue.amount > 0 ? Math.round((total * 100) / orderValue.amount) : Infinity;
   const over = orderValue.amount <= 0 ? total > 0 : total * 100 > orderValue.amount * limitPercent;
   const sharePercent = Number.isFinite(share) ? share : undefined;
-  const costText = costs.length === 1 && costs[0]!.currency === orderValue.currency ? shown : `${shown} ≈ ${formatMoney(cost)}`;
+  const costText =
+    costs.length === 1 && costs[0]!.currency === orderValue.currency ? shown : `${shown} ≈ ${formatMoney(cost)}`;
   return {
     costInOrderCurrency: cost,
     sharePercent,
@@ -56,6 +62,9 @@ export function labelCostVerdict(costs: readonly Money[], orderValue: Money, lim
           `The label costs ${costText}, ${sharePercent ?? '∞'} % of the order's ${formatMoney(orderValue)} (the shop asks above ${limitPercent} %): confirm to buy it, or choose a cheaper service.`,
           `面单费用 ${costText}，占订单金额 ${formatMoney(orderValue)} 的 ${sharePercent ?? '∞'}%（店铺设定超过 ${limitPercent}% 需确认）：请确认购买，或选择更便宜的服务。`,
         )
-      : localized(`The label costs ${costText}, ${sharePercent} % of the order's value.`, `面单费用 ${costText}，占订单金额的 ${sharePercent}%。`),
+      : localized(
+          `The label costs ${costText}, ${sharePercent} % of the order's value.`,
+          `面单费用 ${costText}，占订单金额的 ${sharePercent}%。`,
+        ),
   };
 }

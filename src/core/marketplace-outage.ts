@@ -10,7 +10,11 @@ import { defineMachine } from './state-machine';
 const MARKETPLACE_STATES = ['up', 'down'] as const;
 export type MarketplaceState = (typeof MARKETPLACE_STATES)[number];
 
-export const marketplaceMachine = defineMachine<MarketplaceState, 'outage_began' | 'outage_ended', Record<string, never>>({
+export const marketplaceMachine = defineMachine<
+  MarketplaceState,
+  'outage_began' | 'outage_ended',
+  Record<string, never>
+>({
   name: 'marketplace',
   states: MARKETPLACE_STATES,
   transitions: {
@@ -48,9 +52,15 @@ export function countOutageFailures(previous: number, signals: readonly Availabi
  * The transition a run of signals calls for, if any, from the state the worker believes in; `failingForMs` is how
  * long the current run of consecutive failures has lasted.
  */
-export function outageTransition(state: MarketplaceState, consecutiveFailures: number, answered: boolean, failingForMs: number): 'outage_began' | 'outage_ended' | undefined {
+export function outageTransition(
+  state: MarketplaceState,
+  consecutiveFailures: number,
+  answered: boolean,
+  failingForMs: number,
+): 'outage_began' | 'outage_ended' | undefined {
   if (state === 'down' && answered) return 'outage_ended';
-  if (state === 'up' && consecutiveFailures >= OUTAGE_FAILURE_THRESHOLD && failingForMs >= OUTAGE_MIN_MS) return 'outage_began';
+  if (state === 'up' && consecutiveFailures >= OUTAGE_FAILURE_THRESHOLD && failingForMs >= OUTAGE_MIN_MS)
+    return 'outage_began';
   return undefined;
 }
 

@@ -46,16 +46,28 @@ export function fineOutcome(record: FineOrderRecord, policy: Policy = record.pol
   const orderTotal = record.orderTotal;
   if (shipByAt === undefined || !orderTotal) return undefined;
   // The paid time's exchange rate applies when the fine's tiers are in another currency.
-  const money: FineOrder = { orderTotal, productPrice: record.productPrice, units: record.units, paidAt: record.paidAt, ...(record.orderTotalUsd ? { orderTotalUsd: record.orderTotalUsd } : {}) };
-  const outcome = (kind: FineOutcome['kind'], at: number, fine: Money): FineOutcome | undefined => (fine.amount > 0 ? { kind, at, fine } : undefined);
+  const money: FineOrder = {
+    orderTotal,
+    productPrice: record.productPrice,
+    units: record.units,
+    paidAt: record.paidAt,
+    ...(record.orderTotalUsd ? { orderTotalUsd: record.orderTotalUsd } : {}),
+  };
+  const outcome = (kind: FineOutcome['kind'], at: number, fine: Money): FineOutcome | undefined =>
+    fine.amount > 0 ? { kind, at, fine } : undefined;
   const counted = countedAt(record, policy.shippedWhen);
   const lastStep = policy.fine.steps.length - 1;
   if (counted === undefined) {
     if (record.cancelledAt !== undefined) {
       if (record.cancelledBy !== 'seller' || policy.cancellation.fine === 'none' || lastStep < 0) return undefined;
-      return outcome('paid', record.cancelledAt, fineForStep(policy, money, policy.cancellation.fine === 'first_step' ? 0 : lastStep).money);
+      return outcome(
+        'paid',
+        record.cancelledAt,
+        fineForStep(policy, money, policy.cancellation.fine === 'first_step' ? 0 : lastStep).money,
+      );
     }
-    if (record.closedUnfulfilledAt !== undefined) return outcome('paid', record.closedUnfulfilledAt, fineForStep(policy, money, lastStep).money);
+    if (record.closedUnfulfilledAt !== undefined)
+      return outcome('paid', record.closedUnfulfilledAt, fineForStep(policy, money, lastStep).money);
     return undefined;
   }
   if (counted > shipByAt) return outcome('paid', counted, fineAt(policy, money, counted - shipByAt).money);
@@ -95,7 +107,12 @@ function moneyList(sums: Map<string, number>): Money[] {
 }
 
 /** The rates and fines for each of the last `days` calendar days (policy zone), today so far last. */
-export function dailySeries(records: readonly FineOrderRecord[], policy: Policy, now: number, days: number): DailySeries {
+export function dailySeries(
+  records: readonly FineOrderRecord[],
+  policy: Policy,
+  now: number,
+  days: number,
+): DailySeries {
   if (!Number.isFinite(now)) throw new RangeError('now is not a valid instant (epoch ms)');
   if (!Number.isInteger(days) || days <= 0) throw new RangeError(`days must be a whole number above zero, not ${days}`);
   const compiled = compilePolicy(policy);
@@ -132,7 +149,11 @@ export function dailySeries(records: readonly FineOrderRecord[], policy: Policy,
     for (const metric of METRIC_KEYS) {
       const within = ONLINE_WITHIN_MS[metric];
       const lagDays = within === undefined ? 0 : Math.ceil(within / DAY_MS);
-      rates[metric] = within !== undefined && day > today - lagDays ? null : countMetric(metric, records, from, Math.min(to, now + 1), now, policy.shippedWhen, compiled.metricPauses).value;
+      rates[metric] =
+        within !== undefined && day > today - lagDays
+          ? null
+          : countMetric(metric, records, from, Math.min(to, now + 1), now, policy.shippedWhen, compiled.metricPauses)
+              .value;
     }
     points.push({
       day: new Date(day * DAY_MS).toISOString().slice(0, 10),
@@ -150,6 +171,11 @@ export function dailySeries(records: readonly FineOrderRecord[], policy: Policy,
     days,
     zone: policy.zone,
     points,
-    totals: { finesPaid: moneyList(totalPaid), finesAvoided: moneyList(totalAvoided), lateOrders: late.reduce((a, b) => a + b, 0), savedOrders: saved.reduce((a, b) => a + b, 0) },
+    totals: {
+      finesPaid: moneyList(totalPaid),
+      finesAvoided: moneyList(totalAvoided),
+      lateOrders: late.reduce((a, b) => a + b, 0),
+      savedOrders: saved.reduce((a, b) => a + b, 0),
+    },
   };
 }

@@ -18,7 +18,12 @@ export interface MetricRecordExtras {
   warnedAt?: number;
 }
 
-export function metricRecordOf(facts: OrderFacts, policy: Policy, situation: Situation, extras: MetricRecordExtras = {}): FineOrderRecord {
+export function metricRecordOf(
+  facts: OrderFacts,
+  policy: Policy,
+  situation: Situation,
+  extras: MetricRecordExtras = {},
+): FineOrderRecord {
   const v = situation.verdict;
   const record: FineOrderRecord = {
     paidAt: facts.paidAt,

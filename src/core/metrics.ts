@@ -122,7 +122,9 @@ export function countedAt(record: MetricOrderRecord, event: ShippedEvent): numbe
 }
 
 function clockStart(record: MetricOrderRecord): number {
-  return record.riskPassedAt !== undefined && record.riskPassedAt >= record.paidAt ? record.riskPassedAt : record.paidAt;
+  return record.riskPassedAt !== undefined && record.riskPassedAt >= record.paidAt
+    ? record.riskPassedAt
+    : record.paidAt;
 }
 
 function inWindow(at: number | undefined, from: number, to: number): at is number {
@@ -146,7 +148,11 @@ export function countMetric(
     if (metric === 'late_shipment_rate') {
       if (!inWindow(record.shipByAt, from, to)) continue;
       const counted = countedAt(record, record.shippedWhen ?? shippedWhen);
-      if (counted === undefined && (record.cancelledAt !== undefined || record.closedUnfulfilledAt !== undefined || record.awaitingCount)) continue;
+      if (
+        counted === undefined &&
+        (record.cancelledAt !== undefined || record.closedUnfulfilledAt !== undefined || record.awaitingCount)
+      )
+        continue;
       denominator++;
       if (counted !== undefined ? counted > record.shipByAt : now > record.shipByAt) numerator++;
     } else if (metric === 'non_fulfilment_rate') {
@@ -166,7 +172,13 @@ export function countMetric(
       denominator++;
       const shipped = (record.trackingUploadedAt ?? record.handedOverAt) !== undefined && record.fullyShipped !== false;
       const scan = record.carrierScanAt;
-      if (shipped && scan !== undefined && scan >= start && scan <= now && runningTimeBetween(start, scan, pauses) <= onlineWithin) {
+      if (
+        shipped &&
+        scan !== undefined &&
+        scan >= start &&
+        scan <= now &&
+        runningTimeBetween(start, scan, pauses) <= onlineWithin
+      ) {
         numerator++;
       }
     }
@@ -183,7 +195,8 @@ export function computeMetrics(
 ): MetricsReport {
   if (!Number.isFinite(now)) throw new RangeError('now is not a valid instant (epoch ms)');
   for (const days of windowsDays) {
-    if (!Number.isInteger(days) || days <= 0) throw new RangeError(`a window must be a whole number of days above zero, not ${days}`);
+    if (!Number.isInteger(days) || days <= 0)
+      throw new RangeError(`a window must be a whole number of days above zero, not ${days}`);
   }
   const compiled = compilePolicy(policy);
   const { zone } = compiled;
@@ -201,7 +214,14 @@ export function computeMetrics(
       const previous = countMetric(metric, records, previousFrom, from, now, policy.shippedWhen, compiled.metricPauses);
       const threshold = compiled.metricThreshold.get(metric);
       const direction = threshold?.direction ?? METRIC_DIRECTION[metric];
-      return describe(metric, days, current, previous, direction, threshold ? { warn: threshold.warn, limit: threshold.limit } : null);
+      return describe(
+        metric,
+        days,
+        current,
+        previous,
+        direction,
+        threshold ? { warn: threshold.warn, limit: threshold.limit } : null,
+      );
     }),
   }));
   return { now, policyId: policy.id, policyVersion: policy.version, windows };
@@ -219,12 +239,20 @@ function describe(
   let status: MetricStatus;
   if (value === null) status = 'no_data';
   else if (!threshold) status = 'no_threshold';
-  else if (direction === 'at_most') status = value > threshold.limit ? 'breach' : threshold.warn !== null && value > threshold.warn ? 'warning' : 'ok';
-  else status = value < threshold.limit ? 'breach' : threshold.warn !== null && value < threshold.warn ? 'warning' : 'ok';
+  else if (direction === 'at_most')
+    status = value > threshold.limit ? 'breach' : threshold.warn !== null && value > threshold.warn ? 'warning' : 'ok';
+  else
+    status = value < threshold.limit ? 'breach' : threshold.warn !== null && value < threshold.warn ? 'warning' : 'ok';
 
   const delta = value !== null && previous.value !== null ? value - previous.value : null;
   const trend: MetricTrend =
-    delta === null ? 'unknown' : Math.abs(delta) < 1e-12 ? 'same' : (direction === 'at_most' ? delta < 0 : delta > 0) ? 'better' : 'worse';
+    delta === null
+      ? 'unknown'
+      : Math.abs(delta) < 1e-12
+        ? 'same'
+        : (direction === 'at_most' ? delta < 0 : delta > 0)
+          ? 'better'
+          : 'worse';
 
   const name = METRIC_NAMES[metric];
   const figureEn = value === null ? 'no orders' : `${percentText(value)} (${current.numerator}/${current.denominator})`;
@@ -237,8 +265,12 @@ function describe(
     no_threshold: ['no threshold in this policy', '本策略未设阈值'],
   };
   const bound = direction === 'at_most' ? '≤' : '≥';
-  const limitEn = threshold ? `; limit ${bound} ${percentText(threshold.limit)}${threshold.warn !== null ? `, warning at ${percentText(threshold.warn)}` : ''}` : '';
-  const limitZh = threshold ? `；限值 ${bound} ${percentText(threshold.limit)}${threshold.warn !== null ? `，预警线 ${percentText(threshold.warn)}` : ''}` : '';
+  const limitEn = threshold
+    ? `; limit ${bound} ${percentText(threshold.limit)}${threshold.warn !== null ? `, warning at ${percentText(threshold.warn)}` : ''}`
+    : '';
+  const limitZh = threshold
+    ? `；限值 ${bound} ${percentText(threshold.limit)}${threshold.warn !== null ? `，预警线 ${percentText(threshold.warn)}` : ''}`
+    : '';
   const trendText: Record<MetricTrend, [string, string]> = {
     better: ['better than', '好于'],
     worse: ['worse than', '差于'],

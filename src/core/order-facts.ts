@@ -10,9 +10,35 @@ export function orderContentHash(order: OrderInput): string {
   const b = order.buyer;
   const S = '\u0001';
   let text =
-    order.platform + S + order.platformStatus + S + order.status + S + order.paidAt + S + order.riskPassedAt + S +
-    order.platformShipByAt + S + b.name + S + b.country + S + b.addressLine1 + S + b.city + S + b.postcode + S + b.phone +
-    S + order.currency + S + order.handlingDays + S + order.logisticsService;
+    order.platform +
+    S +
+    order.platformStatus +
+    S +
+    order.status +
+    S +
+    order.paidAt +
+    S +
+    order.riskPassedAt +
+    S +
+    order.platformShipByAt +
+    S +
+    b.name +
+    S +
+    b.country +
+    S +
+    b.addressLine1 +
+    S +
+    b.city +
+    S +
+    b.postcode +
+    S +
+    b.phone +
+    S +
+    order.currency +
+    S +
+    order.handlingDays +
+    S +
+    order.logisticsService;
   for (const line of order.lines) text += S + line.sku + S + line.quantity + S + line.unitPrice;
   // Only when given, so the fingerprints of orders without a ship time stay as they were.
   if (order.shippedAt != null) text += S + 'shipped_at' + S + order.shippedAt;
@@ -37,7 +63,10 @@ export function platformStatusChange(current: OrderState, reported: OrderState):
 }
 
 function shortestPath(from: OrderState, to: OrderState): OrderAction[] | undefined {
-  const rules = Object.entries(orderMachine.transitions) as [OrderAction, { from: readonly OrderState[]; to: OrderState }][];
+  const rules = Object.entries(orderMachine.transitions) as [
+    OrderAction,
+    { from: readonly OrderState[]; to: OrderState },
+  ][];
   const previous = new Map<OrderState, { state: OrderState; action: OrderAction } | null>([[from, null]]);
   const queue: OrderState[] = [from];
   while (queue.length) {

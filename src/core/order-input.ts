@@ -37,9 +37,30 @@ export const ORDER_COLUMNS = [
 export const LINE_COLUMNS = ['sku', 'quantity', 'unit_price'] as const;
 export const IMPORT_COLUMNS = [...ORDER_COLUMNS, ...LINE_COLUMNS] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
-const OPTIONAL_COLUMNS = new Set<ImportColumn>(['risk_passed_at', 'ship_by', 'address_line2', 'state', 'postcode', 'phone', 'handling_days', 'logistics_service', 'shipped_at', 'order_type', 'cancel_requested_at']);
+const OPTIONAL_COLUMNS = new Set<ImportColumn>([
+  'risk_passed_at',
+  'ship_by',
+  'address_line2',
+  'state',
+  'postcode',
+  'phone',
+  'handling_days',
+  'logistics_service',
+  'shipped_at',
+  'order_type',
+  'cancel_requested_at',
+]);
 export const REQUIRED_COLUMNS = IMPORT_COLUMNS.filter((c) => !OPTIONAL_COLUMNS.has(c));
-const BUYER_COLUMNS: readonly ImportColumn[] = ['buyer_name', 'buyer_country', 'address_line1', 'address_line2', 'city', 'state', 'postcode', 'phone'];
+const BUYER_COLUMNS: readonly ImportColumn[] = [
+  'buyer_name',
+  'buyer_country',
+  'address_line1',
+  'address_line2',
+  'city',
+  'state',
+  'postcode',
+  'phone',
+];
 
 export type RawRow = Partial<Record<string, string | undefined>>;
 
@@ -164,7 +185,13 @@ class RowReader {
   }
   limit(column: ImportColumn, value: string, max: number): void {
     if (value.length > max) {
-      this.fail(column, localized(`${this.name(column)} is longer than ${max} characters.`, `${this.name(column)} 超过 ${max} 个字符。`));
+      this.fail(
+        column,
+        localized(
+          `${this.name(column)} is longer than ${max} characters.`,
+          `${this.name(column)} 超过 ${max} 个字符。`,
+        ),
+      );
     }
   }
   instant(column: ImportColumn, mandatory: boolean, bareZone: string | undefined): number | null {
@@ -176,8 +203,14 @@ class RowReader {
     this.fail(
       column,
       bareZone
-        ? localized(`${name} "${value}" is not a valid date and time (e.g. 2026-11-20T10:00:00+08:00).`, `${name}「${value}」不是有效的日期时间（例如 2026-11-20T10:00:00+08:00）。`)
-        : localized(`${name} "${value}" is not a valid date and time with a zone or offset (e.g. 2026-11-20T10:00:00Z).`, `${name}「${value}」不是带时区或偏移量的有效日期时间（例如 2026-11-20T10:00:00Z）。`),
+        ? localized(
+            `${name} "${value}" is not a valid date and time (e.g. 2026-11-20T10:00:00+08:00).`,
+            `${name}「${value}」不是有效的日期时间（例如 2026-11-20T10:00:00+08:00）。`,
+          )
+        : localized(
+            `${name} "${value}" is not a valid date and time with a zone or offset (e.g. 2026-11-20T10:00:00Z).`,
+            `${name}「${value}」不是带时区或偏移量的有效日期时间（例如 2026-11-20T10:00:00Z）。`,
+          ),
     );
     return null;
   }
@@ -187,14 +220,30 @@ class RowReader {
 function readBuyer(r: RowReader): BuyerInput {
   const name = r.need('buyer_name', 200);
   const country = r.need('buyer_country', 2).toUpperCase();
-  if (country && !COUNTRIES.has(country)) r.fail('buyer_country', localized(`buyer_country "${country}" is not an ISO 3166 country code.`, `buyer_country「${country}」不是 ISO 3166 国家代码。`));
+  if (country && !COUNTRIES.has(country))
+    r.fail(
+      'buyer_country',
+      localized(
+        `buyer_country "${country}" is not an ISO 3166 country code.`,
+        `buyer_country「${country}」不是 ISO 3166 国家代码。`,
+      ),
+    );
   const addressLine1 = r.need('address_line1', 500);
   const addressLine2 = r.optional('address_line2', 500);
   const city = r.need('city', 200);
   const state = r.optional('state', 200);
   const postcode = r.optional('postcode', 32);
   const phone = r.optional('phone', 40);
-  return { name, country, addressLine1, addressLine2: addressLine2 || null, city, state: state || null, postcode: postcode || null, phone: phone || null };
+  return {
+    name,
+    country,
+    addressLine1,
+    addressLine2: addressLine2 || null,
+    city,
+    state: state || null,
+    postcode: postcode || null,
+    phone: phone || null,
+  };
 }
 
 /** A shipping address on its own (the order page's address edit): the import's rules for the buyer's columns. */
@@ -205,20 +254,41 @@ export function parseBuyerFields(raw: RawRow, issues: ImportIssue[]): BuyerInput
 }
 
 /** Validates the order-level fields of a row (everything but sku, quantity and unit_price). */
-export function parseOrderFields(raw: RawRow, row: number, issues: ImportIssue[], name: FieldNamer = plainName): OrderFields | undefined {
+export function parseOrderFields(
+  raw: RawRow,
+  row: number,
+  issues: ImportIssue[],
+  name: FieldNamer = plainName,
+): OrderFields | undefined {
   const r = new RowReader(raw, row, issues, name);
   const orderId = r.need('order_id', 64);
   if (orderId && !ORDER_ID.test(orderId)) {
-    r.fail('order_id', localized(`order_id "${orderId.slice(0, 80)}" must be 1-64 letters, digits or . _ : -`, `order_id「${orderId.slice(0, 80)}」只能包含 1-64 个字母、数字或 . _ : -`));
+    r.fail(
+      'order_id',
+      localized(
+        `order_id "${orderId.slice(0, 80)}" must be 1-64 letters, digits or . _ : -`,
+        `order_id「${orderId.slice(0, 80)}」只能包含 1-64 个字母、数字或 . _ : -`,
+      ),
+    );
   }
   const platform = r.need('platform', 32).toLowerCase();
-  if (platform && !PLATFORM.test(platform)) r.fail('platform', localized(`platform "${platform}" is not a platform name.`, `platform「${platform}」不是有效的平台名称。`));
+  if (platform && !PLATFORM.test(platform))
+    r.fail(
+      'platform',
+      localized(`platform "${platform}" is not a platform name.`, `platform「${platform}」不是有效的平台名称。`),
+    );
   const bareZone = PLATFORM_TIME_ZONES[platform];
 
   const statusText = r.need('status', 64);
   const status = statusText && platform ? mapPlatformStatus(platform, statusText) : undefined;
   if (statusText && platform && !status) {
-    r.fail('status', localized(`status "${statusText}" is not a known ${platform} order status.`, `status「${statusText}」不是已知的 ${platform} 订单状态。`));
+    r.fail(
+      'status',
+      localized(
+        `status "${statusText}" is not a known ${platform} order status.`,
+        `status「${statusText}」不是已知的 ${platform} 订单状态。`,
+      ),
+    );
   }
   const paidAt = r.instant('paid_at', true, bareZone);
   const riskPassedAt = r.instant('risk_passed_at', false, bareZone);
@@ -254,20 +324,39 @@ export function parseOrderFields(raw: RawRow, row: number, issues: ImportIssue[]
   const buyer = readBuyer(r);
 
   const currency = r.need('currency', 3).toUpperCase();
-  if (currency && !isCurrency(currency)) r.fail('currency', localized(`currency "${currency}" is not an ISO 4217 currency code.`, `currency「${currency}」不是 ISO 4217 货币代码。`));
+  if (currency && !isCurrency(currency))
+    r.fail(
+      'currency',
+      localized(
+        `currency "${currency}" is not an ISO 4217 currency code.`,
+        `currency「${currency}」不是 ISO 4217 货币代码。`,
+      ),
+    );
 
   const handlingText = r.text('handling_days');
   let handlingDays: number | null = null;
   if (handlingText) {
     handlingDays = POSITIVE_INT.test(handlingText) ? Number(handlingText) : NaN;
     if (!(handlingDays >= 1 && handlingDays <= 90)) {
-      r.fail('handling_days', localized(`handling_days "${handlingText}" must be a whole number of days from 1 to 90.`, `handling_days「${handlingText}」必须是 1 到 90 之间的整数天数。`));
+      r.fail(
+        'handling_days',
+        localized(
+          `handling_days "${handlingText}" must be a whole number of days from 1 to 90.`,
+          `handling_days「${handlingText}」必须是 1 到 90 之间的整数天数。`,
+        ),
+      );
     }
   }
   const logisticsService = r.optional('logistics_service', 100);
   const orderType = r.optional('order_type', 32);
   if (orderType && !/^[a-z][a-z0-9_]*$/.test(orderType)) {
-    r.fail('order_type', localized(`order_type "${orderType}" must be a type name in lower-case letters, digits and _ (e.g. jit, self_send).`, `order_type「${orderType}」必须是由小写字母、数字和 _ 组成的类型名（例如 jit、self_send）。`));
+    r.fail(
+      'order_type',
+      localized(
+        `order_type "${orderType}" must be a type name in lower-case letters, digits and _ (e.g. jit, self_send).`,
+        `order_type「${orderType}」必须是由小写字母、数字和 _ 组成的类型名（例如 jit、self_send）。`,
+      ),
+    );
   }
   if (r.failed) return undefined;
   return {
@@ -292,20 +381,38 @@ export function parseOrderFields(raw: RawRow, row: number, issues: ImportIssue[]
  * Validates the line fields of a row; `currency` is the order's validated currency, or undefined when the
  * order's own fields failed (the line is still checked, so one pass reports every problem).
  */
-export function parseLineFields(raw: RawRow, row: number, currency: string | undefined, issues: ImportIssue[], name: FieldNamer = plainName): OrderLineInput | undefined {
+export function parseLineFields(
+  raw: RawRow,
+  row: number,
+  currency: string | undefined,
+  issues: ImportIssue[],
+  name: FieldNamer = plainName,
+): OrderLineInput | undefined {
   const r = new RowReader(raw, row, issues, name);
   const sku = r.need('sku', 100);
   const quantityText = r.need('quantity', 16);
   const quantity = POSITIVE_INT.test(quantityText) ? Number(quantityText) : NaN;
   if (quantityText && !(quantity >= 1 && quantity <= 1_000_000)) {
-    r.fail('quantity', localized(`quantity "${quantityText}" must be a whole number of at least 1.`, `quantity「${quantityText}」必须是不小于 1 的整数。`));
+    r.fail(
+      'quantity',
+      localized(
+        `quantity "${quantityText}" must be a whole number of at least 1.`,
+        `quantity「${quantityText}」必须是不小于 1 的整数。`,
+      ),
+    );
   }
   const priceText = r.need('unit_price', 32);
   let unitPrice: number | undefined;
   if (priceText && currency) {
     unitPrice = parseMajorAmount(priceText, currency);
     if (unitPrice === undefined || unitPrice < 0) {
-      r.fail('unit_price', localized(`unit_price "${priceText}" is not an amount in ${currency} (e.g. 12.50).`, `unit_price「${priceText}」不是有效的 ${currency} 金额（例如 12.50）。`));
+      r.fail(
+        'unit_price',
+        localized(
+          `unit_price "${priceText}" is not an amount in ${currency} (e.g. 12.50).`,
+          `unit_price「${priceText}」不是有效的 ${currency} 金额（例如 12.50）。`,
+        ),
+      );
     }
   }
   if (r.failed) return undefined;
@@ -316,7 +423,14 @@ export function parseLineFields(raw: RawRow, row: number, currency: string | und
  * Checks that a later row of an order repeats the order's fields exactly as its first row gave them
  * (one buyer, one payment, one currency …). Comparing the raw text skips re-parsing them.
  */
-export function checkSameOrder(first: RawRow, firstRow: number, raw: RawRow, row: number, issues: ImportIssue[], name: FieldNamer = plainName): boolean {
+export function checkSameOrder(
+  first: RawRow,
+  firstRow: number,
+  raw: RawRow,
+  row: number,
+  issues: ImportIssue[],
+  name: FieldNamer = plainName,
+): boolean {
   for (const column of ORDER_COLUMNS) {
     if ((first[column] ?? '').trim() === (raw[column] ?? '').trim()) continue;
     const orderId = (first.order_id ?? '').trim();
@@ -339,7 +453,12 @@ export function checkSameOrder(first: RawRow, firstRow: number, raw: RawRow, row
 }
 
 /** Finds a SKU given twice in one order (a duplicate line). */
-export function checkDuplicateLines(orderId: string, lines: Array<{ row: number; line: OrderLineInput }>, issues: ImportIssue[], name: (index: number) => string = () => 'sku'): boolean {
+export function checkDuplicateLines(
+  orderId: string,
+  lines: Array<{ row: number; line: OrderLineInput }>,
+  issues: ImportIssue[],
+  name: (index: number) => string = () => 'sku',
+): boolean {
   const seen = new Map<string, number>();
   let ok = true;
   lines.forEach(({ row, line }, index) => {

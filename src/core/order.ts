@@ -19,7 +19,12 @@ export const ORDER_STATES = [
 ] as const;
 export type OrderState = (typeof ORDER_STATES)[number];
 
-export const OPEN_ORDER_STATES: readonly OrderState[] = ['new', 'awaiting_shipment', 'awaiting_stock', 'partially_shipped'];
+export const OPEN_ORDER_STATES: readonly OrderState[] = [
+  'new',
+  'awaiting_shipment',
+  'awaiting_stock',
+  'partially_shipped',
+];
 export const TERMINAL_ORDER_STATES: readonly OrderState[] = ['completed', 'cancelled', 'closed_unfulfilled'];
 
 export interface OrderGuardContext {
@@ -37,7 +42,10 @@ export const orderMachine = defineMachine({
       guard: (c: OrderGuardContext) =>
         c.reason && c.reason.trim() ? undefined : localized('A cancellation needs a reason.', '取消订单需要填写原因。'),
     },
-    close_unfulfilled: { from: ['new', 'awaiting_shipment', 'awaiting_stock', 'partially_shipped'], to: 'closed_unfulfilled' },
+    close_unfulfilled: {
+      from: ['new', 'awaiting_shipment', 'awaiting_stock', 'partially_shipped'],
+      to: 'closed_unfulfilled',
+    },
     // From awaiting_stock only when the platform reports a shipment shipby did not make.
     ship_part: { from: ['awaiting_shipment', 'awaiting_stock', 'partially_shipped'], to: 'partially_shipped' },
     ship_all: { from: ['awaiting_shipment', 'awaiting_stock', 'partially_shipped'], to: 'shipped' },

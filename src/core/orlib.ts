@@ -21,11 +21,14 @@ function integers(text: string, what: string): number[] {
 
 /** Parses every instance of a file with `jobs` jobs per instance. */
 export function parseWeightedTardiness(text: string, jobs: number): WeightedTardinessInstance[] {
-  if (!Number.isInteger(jobs) || jobs < 1) throw new Error('The number of jobs per instance must be a positive integer.');
+  if (!Number.isInteger(jobs) || jobs < 1)
+    throw new Error('The number of jobs per instance must be a positive integer.');
   const numbers = integers(text, 'OR-Library weighted tardiness file');
   const size = 3 * jobs;
   if (numbers.length === 0 || numbers.length % size !== 0)
-    throw new Error(`The file holds ${numbers.length} numbers, not a multiple of 3 × ${jobs} = ${size}: is --jobs right?`);
+    throw new Error(
+      `The file holds ${numbers.length} numbers, not a multiple of 3 × ${jobs} = ${size}: is --jobs right?`,
+    );
   const instances: WeightedTardinessInstance[] = [];
   for (let at = 0; at < numbers.length; at += size) {
     const processing = numbers.slice(at, at + jobs);

@@ -32,7 +32,10 @@ export interface ExpectedItem {
 }
 
 /** Lines → seller SKUs and quantities (mapped components when the shop maps the SKU, else the SKU itself). */
-export function sellerUnits(lines: readonly OrderLineUnits[], mappings: ReadonlyMap<string, readonly SkuComponent[]>): ExpectedItem[] {
+export function sellerUnits(
+  lines: readonly OrderLineUnits[],
+  mappings: ReadonlyMap<string, readonly SkuComponent[]>,
+): ExpectedItem[] {
   const bySku = new Map<string, number>();
   for (const line of lines) {
     const components = mappings.get(line.sku);
@@ -93,7 +96,11 @@ export type ScanJudgement =
   | { accepted: true; sku: string; progress: ItemProgress[]; complete: boolean; message: Localized }
   | { accepted: false; refusal: ScanRefusal; sku?: string; progress: ItemProgress[]; message: Localized };
 
-export function judgeScan(expected: readonly ExpectedItem[], scanned: ReadonlyMap<string, number>, reading: ScanReading): ScanJudgement {
+export function judgeScan(
+  expected: readonly ExpectedItem[],
+  scanned: ReadonlyMap<string, number>,
+  reading: ScanReading,
+): ScanJudgement {
   const progress = progressOf(expected, scanned);
   const still = describeRemaining(progress);
   if (reading.sku === undefined) {
@@ -112,7 +119,10 @@ export function judgeScan(expected: readonly ExpectedItem[], scanned: ReadonlyMa
   if (!item) {
     const where =
       reading.inOtherParcel !== undefined
-        ? localized(` It belongs in parcel ${reading.inOtherParcel} of this order.`, `它属于本订单的第 ${reading.inOtherParcel} 个包裹。`)
+        ? localized(
+            ` It belongs in parcel ${reading.inOtherParcel} of this order.`,
+            `它属于本订单的第 ${reading.inOtherParcel} 个包裹。`,
+          )
         : localized(' It is not in this order.', '它不在本订单中。');
     return {
       accepted: false,
@@ -149,8 +159,14 @@ export function judgeScan(expected: readonly ExpectedItem[], scanned: ReadonlyMa
     progress: nextProgress,
     complete,
     message: complete
-      ? localized(`${sku} ${done + 1}/${item.quantity}. Parcel complete.`, `${sku} ${done + 1}/${item.quantity}。包裹已装齐。`)
-      : localized(`${sku} ${done + 1}/${item.quantity}. Still expected: ${left.en}.`, `${sku} ${done + 1}/${item.quantity}。还需：${left['zh-CN']}。`),
+      ? localized(
+          `${sku} ${done + 1}/${item.quantity}. Parcel complete.`,
+          `${sku} ${done + 1}/${item.quantity}。包裹已装齐。`,
+        )
+      : localized(
+          `${sku} ${done + 1}/${item.quantity}. Still expected: ${left.en}.`,
+          `${sku} ${done + 1}/${item.quantity}。还需：${left['zh-CN']}。`,
+        ),
   };
 }
 
@@ -184,7 +200,10 @@ export function judgeWeight(expectedG: number, measuredG: number, tolerance: Wei
   const ok = measuredG >= range.minG && measuredG <= range.maxG;
   const signed = `${deviationG >= 0 ? '+' : ''}${deviationG} g`;
   const message = ok
-    ? localized(`${measuredG} g is within ${range.minG}–${range.maxG} g (${signed}).`, `${measuredG} 克，在 ${range.minG}–${range.maxG} 克范围内（${signed}）。`)
+    ? localized(
+        `${measuredG} g is within ${range.minG}–${range.maxG} g (${signed}).`,
+        `${measuredG} 克，在 ${range.minG}–${range.maxG} 克范围内（${signed}）。`,
+      )
     : localized(
         `${measuredG} g is outside ${range.minG}–${range.maxG} g (expected ${expectedG} g, ${signed}): the parcel is stopped for a check — ${deviationG > 0 ? 'something extra inside?' : 'something missing?'} Re-weigh after checking, or accept with a reason.`,
         `${measuredG} 克，超出 ${range.minG}–${range.maxG} 克（应为 ${expectedG} 克，${signed}）：包裹已暂停待查——${deviationG > 0 ? '是否多装了东西？' : '是否少装了东西？'}检查后重新称重，或填写理由后放行。`,
@@ -193,7 +212,14 @@ export function judgeWeight(expectedG: number, measuredG: number, tolerance: Wei
 }
 
 export function isWeightTolerance(value: { basisPoints: number; minG: number }): boolean {
-  return Number.isInteger(value.basisPoints) && value.basisPoints >= 0 && value.basisPoints <= 5_000 && Number.isInteger(value.minG) && value.minG >= 0 && value.minG <= 10_000;
+  return (
+    Number.isInteger(value.basisPoints) &&
+    value.basisPoints >= 0 &&
+    value.basisPoints <= 5_000 &&
+    Number.isInteger(value.minG) &&
+    value.minG >= 0 &&
+    value.minG <= 10_000
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -199,7 +199,17 @@ function extremePointPack(units: readonly Unit[], box: Box, merit: Merit, partia
     extentX = Math.max(extentX, best.x + best.w);
     extentY = Math.max(extentY, best.y + best.d);
     extentZ = Math.max(extentZ, best.z + best.h);
-    points = points.filter(([x, y, z]) => !(x >= best.x && x < best.x + best.w && y >= best.y && y < best.y + best.d && z >= best.z && z < best.z + best.h));
+    points = points.filter(
+      ([x, y, z]) =>
+        !(
+          x >= best.x &&
+          x < best.x + best.w &&
+          y >= best.y &&
+          y < best.y + best.d &&
+          z >= best.z &&
+          z < best.z + best.h
+        ),
+    );
     for (const point of newExtremePoints(best, placed)) {
       const key = point.join(',');
       if (!seen.has(key) && point[0] < W && point[1] < D && point[2] < H) {
@@ -280,7 +290,9 @@ function heuristicPack(units: readonly Unit[], box: Box): Placed[] | undefined {
 function exactPack(units: readonly Unit[], box: Box): Placed[] | undefined {
   const n = units.length;
   const inner = box.innerMm;
-  const choices = units.map((u) => orientations(u.dims).filter((o) => o[0] <= inner[0] && o[1] <= inner[1] && o[2] <= inner[2]));
+  const choices = units.map((u) =>
+    orientations(u.dims).filter((o) => o[0] <= inner[0] && o[1] <= inner[1] && o[2] <= inner[2]),
+  );
   if (choices.some((c) => c.length === 0)) return undefined;
   const pairs: Array<[number, number]> = [];
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) pairs.push([i, j]);
@@ -369,7 +381,11 @@ interface SingleBox {
   exact: boolean; // no cheaper box can hold these units (proved)
 }
 
-function cheapestSingleBox(units: readonly Unit[], sortedBoxes: readonly Box[], exactLimit: number): SingleBox | undefined {
+function cheapestSingleBox(
+  units: readonly Unit[],
+  sortedBoxes: readonly Box[],
+  exactLimit: number,
+): SingleBox | undefined {
   const canBeExact = units.length <= exactLimit;
   for (const box of sortedBoxes) {
     if (!boundsAllow(units, box)) continue;
@@ -387,7 +403,14 @@ export function packExactly(items: readonly PackItem[], box: Box): Placement[] |
   const units = expand(items);
   if (units.reduce((sum, u) => sum + u.weightG, box.tareG) > box.maxWeightG) return undefined;
   const placed = exactPack(units, box);
-  return placed?.map((p) => ({ sku: p.unit.sku, unit: p.unit.index, x: p.x, y: p.y, z: p.z, dimsMm: [p.w, p.d, p.h] as Dims }));
+  return placed?.map((p) => ({
+    sku: p.unit.sku,
+    unit: p.unit.index,
+    x: p.x,
+    y: p.y,
+    z: p.z,
+    dimsMm: [p.w, p.d, p.h] as Dims,
+  }));
 }
 
 /** Checks a placement: inside the box, no two units overlap, gross weight within the limit. Returns the problems. */
@@ -406,9 +429,12 @@ function verifyPacking(parcel: Pick<PackedParcel, 'box' | 'placements' | 'grossW
       const a = ps[i]!;
       const b = ps[j]!;
       if (
-        a.x < b.x + b.dimsMm[0] && b.x < a.x + a.dimsMm[0] &&
-        a.y < b.y + b.dimsMm[1] && b.y < a.y + a.dimsMm[1] &&
-        a.z < b.z + b.dimsMm[2] && b.z < a.z + a.dimsMm[2]
+        a.x < b.x + b.dimsMm[0] &&
+        b.x < a.x + a.dimsMm[0] &&
+        a.y < b.y + b.dimsMm[1] &&
+        b.y < a.y + a.dimsMm[1] &&
+        a.z < b.z + b.dimsMm[2] &&
+        b.z < a.z + a.dimsMm[2]
       ) {
         problems.push(`units ${a.unit} and ${b.unit} overlap`);
       }
@@ -428,7 +454,14 @@ function toParcel(box: Box, placed: readonly Placed[], divisors: Readonly<Record
   const outerMm = box.outerMm ?? box.innerMm;
   const volumetricG: Record<string, number> = {};
   for (const [carrier, divisor] of Object.entries(divisors)) volumetricG[carrier] = volumetricWeightG(outerMm, divisor);
-  const parcel: PackedParcel = { box, placements, contentWeightG, grossWeightG: contentWeightG + box.tareG, outerMm, volumetricG };
+  const parcel: PackedParcel = {
+    box,
+    placements,
+    contentWeightG,
+    grossWeightG: contentWeightG + box.tareG,
+    outerMm,
+    volumetricG,
+  };
   const problems = verifyPacking(parcel);
   if (problems.length > 0) throw new Error(`Packing produced an invalid placement: ${problems.join('; ')}`);
   return parcel;
@@ -438,8 +471,10 @@ function expand(items: readonly PackItem[]): Unit[] {
   const units: Unit[] = [];
   for (const item of items) {
     const quantity = item.quantity ?? 1;
-    if (!Number.isInteger(quantity) || quantity < 0) throw new RangeError(`Quantity of ${item.sku} must be a whole number.`);
-    if (item.dimsMm.some((d) => !(d > 0)) || !(item.weightG >= 0)) throw new RangeError(`${item.sku} needs positive dimensions and a weight.`);
+    if (!Number.isInteger(quantity) || quantity < 0)
+      throw new RangeError(`Quantity of ${item.sku} must be a whole number.`);
+    if (item.dimsMm.some((d) => !(d > 0)) || !(item.weightG >= 0))
+      throw new RangeError(`${item.sku} needs positive dimensions and a weight.`);
     for (let q = 0; q < quantity; q++) {
       units.push({
         index: units.length,
@@ -453,7 +488,11 @@ function expand(items: readonly PackItem[]): Unit[] {
   return units;
 }
 
-export function chooseBoxes(items: readonly PackItem[], boxes: readonly Box[], options: PackingOptions = {}): PackingResult {
+export function chooseBoxes(
+  items: readonly PackItem[],
+  boxes: readonly Box[],
+  options: PackingOptions = {},
+): PackingResult {
   const exactLimit = options.exactItemLimit ?? 3;
   const divisors = options.volumetricDivisors ?? {};
   const sorted = byCost(boxes);
@@ -471,8 +510,14 @@ export function chooseBoxes(items: readonly PackItem[], boxes: readonly Box[], o
       sku: unit.sku,
       unit: unit.index,
       reason: tooBig
-        ? localized(`${unit.sku} (${unit.dims.join('×')} mm) fits no box in the catalogue.`, `${unit.sku}（${unit.dims.join('×')} 毫米）放不进任何包装箱。`)
-        : localized(`${unit.sku} (${unit.weightG} g) is too heavy for every box that fits it.`, `${unit.sku}（${unit.weightG} 克）超过所有可装下它的箱子的承重。`),
+        ? localized(
+            `${unit.sku} (${unit.dims.join('×')} mm) fits no box in the catalogue.`,
+            `${unit.sku}（${unit.dims.join('×')} 毫米）放不进任何包装箱。`,
+          )
+        : localized(
+            `${unit.sku} (${unit.weightG} g) is too heavy for every box that fits it.`,
+            `${unit.sku}（${unit.weightG} 克）超过所有可装下它的箱子的承重。`,
+          ),
     });
   }
 

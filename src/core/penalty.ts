@@ -81,19 +81,29 @@ export interface FineQuote {
 function unitsOf(order: OrderMoney): number {
   const units = order.units ?? 1;
   if (!Number.isInteger(units) || units <= 0) {
-    throw new DeadlineInputError('units', localized('units must be a whole number above zero', '件数必须是大于零的整数'));
+    throw new DeadlineInputError(
+      'units',
+      localized('units must be a whole number above zero', '件数必须是大于零的整数'),
+    );
   }
   return units;
 }
 
 function checkMoney(value: Money, field: string): void {
   if (!Number.isSafeInteger(value.amount) || value.amount < 0) {
-    throw new DeadlineInputError(field, localized('must be a non-negative amount in minor units', '必须是以最小货币单位表示的非负金额'));
+    throw new DeadlineInputError(
+      field,
+      localized('must be a non-negative amount in minor units', '必须是以最小货币单位表示的非负金额'),
+    );
   }
 }
 
 /** The order total in the tiers' currency: as it is, the platform's USD amount, or converted at the rate of `at`. */
-export function tierBasis(order: FineOrder, currency: string, at: number | undefined): FineQuote['conversion'] | undefined {
+export function tierBasis(
+  order: FineOrder,
+  currency: string,
+  at: number | undefined,
+): FineQuote['conversion'] | undefined {
   if (order.orderTotal.currency === currency) return undefined;
   if (order.orderTotalUsd && order.orderTotalUsd.currency === currency) {
     checkMoney(order.orderTotalUsd, 'orderTotalUsd');
@@ -101,7 +111,13 @@ export function tierBasis(order: FineOrder, currency: string, at: number | undef
   }
   const instant = at ?? order.paidAt;
   if (instant === undefined) {
-    throw new DeadlineInputError('at', localized('the paid time is needed to convert the order total at that day\'s rate', '需要付款时间才能按当日汇率换算订单总额'));
+    throw new DeadlineInputError(
+      'at',
+      localized(
+        "the paid time is needed to convert the order total at that day's rate",
+        '需要付款时间才能按当日汇率换算订单总额',
+      ),
+    );
   }
   return convertMoney(order.orderTotal, currency, instant);
 }
@@ -217,14 +233,24 @@ export function explainFine(policy: Policy, order: FineOrder, quote: FineQuote):
       let totalZh = total;
       if (conversion) {
         const from = money(conversion.from);
-        total = conversion.rate === null ? `${from} (the platform's amount: ${total})` : `${from} ≈ ${total} at ${conversion.rate} (rate of ${conversion.rateDate})`;
-        totalZh = conversion.rate === null ? `${from}（平台给出的金额：${totalZh}）` : `${from} ≈ ${totalZh}，汇率 ${conversion.rate}（${conversion.rateDate} 的汇率）`;
+        total =
+          conversion.rate === null
+            ? `${from} (the platform's amount: ${total})`
+            : `${from} ≈ ${total} at ${conversion.rate} (rate of ${conversion.rateDate})`;
+        totalZh =
+          conversion.rate === null
+            ? `${from}（平台给出的金额：${totalZh}）`
+            : `${from} ≈ ${totalZh}，汇率 ${conversion.rate}（${conversion.rateDate} 的汇率）`;
       }
       const tier = step.tiers.find((candidate) => basis.amount < candidate.orderTotalBelow);
       const last = step.tiers[step.tiers.length - 1]!;
       const threshold = money({ amount: tier ? tier.orderTotalBelow : last.orderTotalBelow, currency: fine.currency });
-      en = tier ? `${stepEn}: order total ${total} is below ${threshold}` : `${stepEn}: order total ${total} is at least ${threshold}`;
-      zh = tier ? `${stepZh}：订单总额 ${totalZh} 低于 ${threshold}` : `${stepZh}：订单总额 ${totalZh} 不低于 ${threshold}`;
+      en = tier
+        ? `${stepEn}: order total ${total} is below ${threshold}`
+        : `${stepEn}: order total ${total} is at least ${threshold}`;
+      zh = tier
+        ? `${stepZh}：订单总额 ${totalZh} 低于 ${threshold}`
+        : `${stepZh}：订单总额 ${totalZh} 不低于 ${threshold}`;
       if (fine.perUnit) {
         en += ` (per unit × ${units})`;
         zh += `（每件 × ${units}）`;
@@ -237,7 +263,6 @@ export function explainFine(policy: Policy, order: FineOrder, quote: FineQuote):
   const capZh = cap ? `，封顶 ${money(cap)}${fine.perUnit ? '/件' : ''}` : '';
   return localized(`${en}${capEn} = ${money(quote.money)}.`, `${zh}${capZh} = ${money(quote.money)}。`);
 }
-
 
 // ---------------------------------------------------------------------------------------------------------
 // Facts from events
@@ -290,12 +315,20 @@ export function orderFactsFromEvents(events: readonly OrderFactEvent[]): OrderFa
         facts.riskPassedAt = minDefined(facts.riskPassedAt, event.at);
         break;
       case 'platform_deadline':
-        if (!platform || event.observedAt > platform.observedAt || (event.observedAt === platform.observedAt && event.shipByAt > platform.shipByAt)) {
+        if (
+          !platform ||
+          event.observedAt > platform.observedAt ||
+          (event.observedAt === platform.observedAt && event.shipByAt > platform.shipByAt)
+        ) {
           platform = event;
         }
         break;
       case 'handling_time':
-        if (!handling || event.observedAt > handling.observedAt || (event.observedAt === handling.observedAt && event.days < handling.days)) {
+        if (
+          !handling ||
+          event.observedAt > handling.observedAt ||
+          (event.observedAt === handling.observedAt && event.days < handling.days)
+        ) {
           handling = event;
         }
         break;
@@ -315,16 +348,23 @@ export function orderFactsFromEvents(events: readonly OrderFactEvent[]): OrderFa
         facts.warehouseReceivedAt = minDefined(facts.warehouseReceivedAt, event.at);
         break;
       case 'cancelled':
-        if (!cancelled || event.at < cancelled.at || (event.at === cancelled.at && event.by < cancelled.by)) cancelled = event;
+        if (!cancelled || event.at < cancelled.at || (event.at === cancelled.at && event.by < cancelled.by))
+          cancelled = event;
         break;
       case 'platform_closed':
         facts.platformClosedAt = minDefined(facts.platformClosedAt, event.at);
         break;
     }
   }
-  if (!paid) throw new DeadlineInputError('events', localized('no payment event: the order has no clock yet', '没有付款事件：订单尚未开始计时'));
+  if (!paid)
+    throw new DeadlineInputError(
+      'events',
+      localized('no payment event: the order has no clock yet', '没有付款事件：订单尚未开始计时'),
+    );
   // Replays of the same extension are one extension.
-  const unique = sortExtensions(extensions).filter((extension, i, sorted) => i === 0 || extensionKey(sorted[i - 1]!) !== extensionKey(extension));
+  const unique = sortExtensions(extensions).filter(
+    (extension, i, sorted) => i === 0 || extensionKey(sorted[i - 1]!) !== extensionKey(extension),
+  );
   const result: OrderFacts = {
     ...facts,
     paidAt: paid.at,

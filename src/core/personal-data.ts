@@ -5,8 +5,22 @@
 
 /** Fields whose values are personal data wherever they appear (orders, senders, import rows, error details). */
 export const PERSONAL_FIELDS = new Set([
-  'phone', 'buyer_phone', 'mobile', 'address', 'address_line1', 'address_line2', 'addressLine1', 'addressLine2',
-  'street', 'postcode', 'zip', 'buyer_name', 'buyerName', 'receiver', 'contact_person', 'detail_address',
+  'phone',
+  'buyer_phone',
+  'mobile',
+  'address',
+  'address_line1',
+  'address_line2',
+  'addressLine1',
+  'addressLine2',
+  'street',
+  'postcode',
+  'zip',
+  'buyer_name',
+  'buyerName',
+  'receiver',
+  'contact_person',
+  'detail_address',
 ]);
 
 // A phone number: 7 to 15 digits, optionally led by + or a bracket and split by spaces, dots, dashes or brackets.
@@ -36,7 +50,10 @@ export function maskPersonalData(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((item) => maskPersonalData(item, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    out[key] = PERSONAL_FIELDS.has(key) && item !== null && item !== undefined && item !== '' ? MASKED : maskPersonalData(item, depth + 1);
+    out[key] =
+      PERSONAL_FIELDS.has(key) && item !== null && item !== undefined && item !== ''
+        ? MASKED
+        : maskPersonalData(item, depth + 1);
   }
   return out;
 }

@@ -37,9 +37,15 @@ export function pickingList(batch: readonly BatchOrderUnits[]): PickRow[] {
 }
 
 /** The orders of a plan in its order: by planned start, then station, then position; the first `limit`. */
-export function planOrder<J extends { order_id: number; start: string; position: number }>(stations: ReadonlyArray<{ station: string; queue: readonly J[] }>, limit?: number): J[] {
+export function planOrder<J extends { order_id: number; start: string; position: number }>(
+  stations: ReadonlyArray<{ station: string; queue: readonly J[] }>,
+  limit?: number,
+): J[] {
   const all = stations.flatMap((s, stationIndex) => s.queue.map((job) => ({ job, stationIndex })));
-  all.sort((a, b) => a.job.start.localeCompare(b.job.start) || a.stationIndex - b.stationIndex || a.job.position - b.job.position);
+  all.sort(
+    (a, b) =>
+      a.job.start.localeCompare(b.job.start) || a.stationIndex - b.stationIndex || a.job.position - b.job.position,
+  );
   const seen = new Set<number>();
   const ordered = all.map((a) => a.job).filter((j) => (seen.has(j.order_id) ? false : (seen.add(j.order_id), true)));
   return limit !== undefined ? ordered.slice(0, limit) : ordered;

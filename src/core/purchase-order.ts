@@ -20,7 +20,10 @@ export const purchaseOrderMachine = defineMachine({
 export type PurchaseOrderAction = keyof typeof purchaseOrderMachine.transitions;
 
 /** The refusal in words a buyer of stock reads (the generic machine text speaks of orders and parcels). */
-export function purchaseOrderRefusal(decision: Extract<Decision<PurchaseOrderState, PurchaseOrderAction>, { ok: false }>, id: number): Localized {
+export function purchaseOrderRefusal(
+  decision: Extract<Decision<PurchaseOrderState, PurchaseOrderAction>, { ok: false }>,
+  id: number,
+): Localized {
   const allowed = purchaseOrderMachine.transitions[decision.action].from;
   return localized(
     `purchase order ${id} is ${decision.from}; it cannot be ${decision.action === 'place' ? 'placed' : decision.action === 'receive' ? 'received' : 'cancelled'} (allowed from: ${allowed.join(', ')}).`,

@@ -39,7 +39,10 @@ const ECONOMY_WORDS = /ECONOMY|ECONOMIC|SAVER|SUPER_ECONOMY|SMALL_PACKET|CPAP/;
  * The receipt class of an order: Choice (semi/full-managed modes) first, then the service name the buyer chose.
  * Premium services count as express for the receipt clock (the shorter window, so nothing is confirmed late).
  */
-export function receiptClassOf(logisticsService: string | null | undefined, policyMode: string | null | undefined): ReceiptClass {
+export function receiptClassOf(
+  logisticsService: string | null | undefined,
+  policyMode: string | null | undefined,
+): ReceiptClass {
   if (policyMode && /semi|full|jit|choice/i.test(policyMode)) return 'choice';
   const key = (logisticsService ?? '').toUpperCase();
   if (EXPRESS_WORDS.test(key)) return 'express';
@@ -79,7 +82,10 @@ export function autoConfirmationOf(facts: ReceiptFacts, rules: ReceiptRules = DE
     days,
     source: fromOrder ? 'order' : 'fallback',
     explanation: fromOrder
-      ? localized(`last shipment + ${base} promised delivery days (freight_commit_day)${extension}, ${days} × 24 h as the platform counts, shown in ${facts.zone}`, `最后发货时间 + 承诺运达 ${base} 天（freight_commit_day）${extensionZh}，按平台计时为 ${days} × 24 小时，以 ${facts.zone} 时间显示`)
+      ? localized(
+          `last shipment + ${base} promised delivery days (freight_commit_day)${extension}, ${days} × 24 h as the platform counts, shown in ${facts.zone}`,
+          `最后发货时间 + 承诺运达 ${base} 天（freight_commit_day）${extensionZh}，按平台计时为 ${days} × 24 小时，以 ${facts.zone} 时间显示`,
+        )
       : localized(
           `last shipment + ${base} days (fallback for ${facts.receiptClass} shipping: the order gives no promised delivery time)${extension}, ${days} × 24 h as the platform counts, shown in ${facts.zone}`,
           `最后发货时间 + ${base} 天（订单未提供承诺运达时间，按${RECEIPT_CLASS_ZH[facts.receiptClass]}默认值）${extensionZh}，按平台计时为 ${days} × 24 小时，以 ${facts.zone} 时间显示`,
@@ -87,7 +93,12 @@ export function autoConfirmationOf(facts: ReceiptFacts, rules: ReceiptRules = DE
   };
 }
 
-const RECEIPT_CLASS_ZH: Record<ReceiptClass, string> = { express: '快速类', standard: '标准类', economy: '经济类', choice: 'Choice' };
+const RECEIPT_CLASS_ZH: Record<ReceiptClass, string> = {
+  express: '快速类',
+  standard: '标准类',
+  economy: '经济类',
+  choice: 'Choice',
+};
 
 /** True when the order is due for automatic confirmation now. */
 export function isAutoConfirmDue(autoConfirmAt: number, now: number, hasOpenCase: boolean): boolean {

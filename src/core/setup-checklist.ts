@@ -57,20 +57,61 @@ const BLOCKS: Record<SetupStep, BlockedWork[]> = {
 
 export function setupChecklist(facts: SetupFacts): SetupStepState[] {
   const shop = facts.shop;
-  const state = (step: SetupStep, done: boolean, missing: Localized): SetupStepState => ({ step, done, screen: SCREENS[step], blocks: BLOCKS[step], missing: done ? null : missing });
+  const state = (step: SetupStep, done: boolean, missing: Localized): SetupStepState => ({
+    step,
+    done,
+    screen: SCREENS[step],
+    blocks: BLOCKS[step],
+    missing: done ? null : missing,
+  });
   const shown = facts.unsizedSkus.slice(0, 5).join(', ') + (facts.unsizedSkus.length > 5 ? ' …' : '');
   return [
-    state('shop', shop !== null, localized('No shop yet: connect the AliExpress shop, or name one to import order files into.', '还没有店铺：请授权速卖通店铺，或为导入订单文件建一个店铺。')),
-    state('policy', shop?.policyChosen ?? false, localized("The shop's fulfilment mode is not chosen yet (the platform's default applies).", '店铺的履约模式尚未选择（目前按平台默认）。')),
-    state('warehouses', facts.warehouses > 0, localized('No warehouse yet: stock is counted per warehouse.', '还没有仓库：库存按仓库计数。')),
+    state(
+      'shop',
+      shop !== null,
+      localized(
+        'No shop yet: connect the AliExpress shop, or name one to import order files into.',
+        '还没有店铺：请授权速卖通店铺，或为导入订单文件建一个店铺。',
+      ),
+    ),
+    state(
+      'policy',
+      shop?.policyChosen ?? false,
+      localized(
+        "The shop's fulfilment mode is not chosen yet (the platform's default applies).",
+        '店铺的履约模式尚未选择（目前按平台默认）。',
+      ),
+    ),
+    state(
+      'warehouses',
+      facts.warehouses > 0,
+      localized('No warehouse yet: stock is counted per warehouse.', '还没有仓库：库存按仓库计数。'),
+    ),
     state(
       'skus',
       facts.skus > 0 && facts.unsizedSkus.length === 0,
-      facts.skus === 0 ? localized('No SKU in the catalogue yet.', '目录中还没有 SKU。') : localized(`${facts.unsizedSkus.length} SKU(s) lack a size and weight: ${shown}.`, `${facts.unsizedSkus.length} 个 SKU 缺少尺寸和重量：${shown}。`),
+      facts.skus === 0
+        ? localized('No SKU in the catalogue yet.', '目录中还没有 SKU。')
+        : localized(
+            `${facts.unsizedSkus.length} SKU(s) lack a size and weight: ${shown}.`,
+            `${facts.unsizedSkus.length} 个 SKU 缺少尺寸和重量：${shown}。`,
+          ),
     ),
-    state('stock', facts.stockedLevels > 0, localized('No stock counted yet: orders wait until stock is there.', '还没有盘点库存：订单会等待到有库存为止。')),
-    state('sender', shop?.hasSender ?? false, localized('No sender address to print on labels.', '没有可打印在面单上的寄件人地址。')),
+    state(
+      'stock',
+      facts.stockedLevels > 0,
+      localized('No stock counted yet: orders wait until stock is there.', '还没有盘点库存：订单会等待到有库存为止。'),
+    ),
+    state(
+      'sender',
+      shop?.hasSender ?? false,
+      localized('No sender address to print on labels.', '没有可打印在面单上的寄件人地址。'),
+    ),
     state('boxes', (shop?.activeBoxes ?? 0) > 0, localized('No box to pack in.', '没有可用的包装箱。')),
-    state('carriers', facts.carrierAccounts > 0, localized('No carrier account to buy labels with.', '没有用于购买面单的承运商账号。')),
+    state(
+      'carriers',
+      facts.carrierAccounts > 0,
+      localized('No carrier account to buy labels with.', '没有用于购买面单的承运商账号。'),
+    ),
   ];
 }

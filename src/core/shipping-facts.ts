@@ -24,7 +24,10 @@ const CLASS_PATTERNS: Array<[RegExp, LogisticsClass]> = [
 ];
 
 export function buyerLogisticsClassOf(serviceKey: string | null | undefined): LogisticsClass | undefined {
-  const key = (serviceKey ?? '').trim().toUpperCase().replace(/[\s-]+/g, '_');
+  const key = (serviceKey ?? '')
+    .trim()
+    .toUpperCase()
+    .replace(/[\s-]+/g, '_');
   if (!key) return undefined;
   for (const [pattern, cls] of CLASS_PATTERNS) if (pattern.test(key)) return cls;
   return undefined;
@@ -37,7 +40,12 @@ export interface DeliveryPromise {
   explanation: Localized;
 }
 
-export function deliveryPromise(now: number, days: number, source: 'order' | 'policy', receiptClass?: string): DeliveryPromise {
+export function deliveryPromise(
+  now: number,
+  days: number,
+  source: 'order' | 'policy',
+  receiptClass?: string,
+): DeliveryPromise {
   const at = now + days * DAY_MS;
   const date = new Date(at).toISOString().slice(0, 10);
   return {
@@ -46,7 +54,10 @@ export function deliveryPromise(now: number, days: number, source: 'order' | 'po
     source,
     explanation:
       source === 'order'
-        ? localized(`promised delivery: ${days} days from shipping (the order's freight_commit_day), by ${date}`, `承诺送达：发货后 ${days} 天（订单的 freight_commit_day），即 ${date} 前`)
+        ? localized(
+            `promised delivery: ${days} days from shipping (the order's freight_commit_day), by ${date}`,
+            `承诺送达：发货后 ${days} 天（订单的 freight_commit_day），即 ${date} 前`,
+          )
         : localized(
             `promised delivery: ${days} days from shipping (the policy's default for ${receiptClass ?? 'its'} shipping; the order gives none), by ${date}`,
             `承诺送达：发货后 ${days} 天（订单未给出，按政策对${receiptClass ?? ''}物流的默认值），即 ${date} 前`,
@@ -91,7 +102,8 @@ export function sortForPrinting<T extends PrintableLabel>(labels: readonly T[], 
     by === 'deadline'
       ? byDeadline
       : by === 'carrier'
-        ? (a: PrintableLabel, b: PrintableLabel) => a.carrier.localeCompare(b.carrier) || a.service.localeCompare(b.service) || byDeadline(a, b)
+        ? (a: PrintableLabel, b: PrintableLabel) =>
+            a.carrier.localeCompare(b.carrier) || a.service.localeCompare(b.service) || byDeadline(a, b)
         : (a: PrintableLabel, b: PrintableLabel) => firstSku(a).localeCompare(firstSku(b)) || byDeadline(a, b);
   return [...labels].sort(compare);
 }

@@ -82,13 +82,25 @@ const CONNECT_AGAIN_ZH = '请在仪表板的「设置 → 店铺」中点击「�
 export function stateProblemMessage(problem: StateProblem): Localized {
   switch (problem) {
     case 'unknown':
-      return localized(`This authorisation link is not one shipby started (its state is unknown). ${CONNECT_AGAIN_EN}`, `此授权链接不是 shipby 发起的（state 无法识别）。${CONNECT_AGAIN_ZH}`);
+      return localized(
+        `This authorisation link is not one shipby started (its state is unknown). ${CONNECT_AGAIN_EN}`,
+        `此授权链接不是 shipby 发起的（state 无法识别）。${CONNECT_AGAIN_ZH}`,
+      );
     case 'used':
-      return localized(`This authorisation link was already used once. ${CONNECT_AGAIN_EN}`, `此授权链接已使用过。${CONNECT_AGAIN_ZH}`);
+      return localized(
+        `This authorisation link was already used once. ${CONNECT_AGAIN_EN}`,
+        `此授权链接已使用过。${CONNECT_AGAIN_ZH}`,
+      );
     case 'expired':
-      return localized(`This authorisation link has expired (it is good for ${STATE_TTL_MS / 60_000} minutes). ${CONNECT_AGAIN_EN}`, `此授权链接已过期（有效期 ${STATE_TTL_MS / 60_000} 分钟）。${CONNECT_AGAIN_ZH}`);
+      return localized(
+        `This authorisation link has expired (it is good for ${STATE_TTL_MS / 60_000} minutes). ${CONNECT_AGAIN_EN}`,
+        `此授权链接已过期（有效期 ${STATE_TTL_MS / 60_000} 分钟）。${CONNECT_AGAIN_ZH}`,
+      );
     case 'other_browser':
-      return localized(`This authorisation was started in another browser or session. ${CONNECT_AGAIN_EN}`, `此授权是在另一个浏览器或会话中发起的。${CONNECT_AGAIN_ZH}`);
+      return localized(
+        `This authorisation was started in another browser or session. ${CONNECT_AGAIN_EN}`,
+        `此授权是在另一个浏览器或会话中发起的。${CONNECT_AGAIN_ZH}`,
+      );
   }
 }
 
@@ -108,8 +120,15 @@ export function unreadableAnswerMessage(platform: Localized, detail: string): Lo
 }
 
 /** Why a shop's sync and uploads wait: the platform refused to refresh its authorisation. Says what to do. */
-export function pausedNotice(shopId: string, platform: Localized, expiresAt: string | null, detail: string | null): Localized {
-  const until = expiresAt ? ` Its current authorisation ends ${expiresAt}; after that nothing reaches ${platform.en}.` : '';
+export function pausedNotice(
+  shopId: string,
+  platform: Localized,
+  expiresAt: string | null,
+  detail: string | null,
+): Localized {
+  const until = expiresAt
+    ? ` Its current authorisation ends ${expiresAt}; after that nothing reaches ${platform.en}.`
+    : '';
   const untilZh = expiresAt ? `当前授权将于 ${expiresAt} 失效，之后将无法与${platform['zh-CN']}通信。` : '';
   return localized(
     `${platform.en} refused to renew shop ${shopId}'s authorisation${detail ? ` (${detail})` : ''}. Its order sync and tracking uploads are paused (nothing is lost: uploads wait).${until} Open Settings → Shops in the dashboard and click Connect to authorise the shop again.`,
@@ -132,7 +151,11 @@ export function missingSettingMessage(variable: string, what: Localized): Locali
 export const DEFAULT_ENDING_WARN_MS = 7 * DAY_MS;
 
 /** Whether the shop's authorisation (its refresh token) ends within `warnMs`: the owner must connect it again. */
-export function authorisationEnding(times: Pick<TokenTimes, 'refreshExpiresAt'>, now: number, warnMs = DEFAULT_ENDING_WARN_MS): boolean {
+export function authorisationEnding(
+  times: Pick<TokenTimes, 'refreshExpiresAt'>,
+  now: number,
+  warnMs = DEFAULT_ENDING_WARN_MS,
+): boolean {
   return times.refreshExpiresAt !== null && times.refreshExpiresAt - now <= warnMs;
 }
 
@@ -156,7 +179,10 @@ export function endingNotice(shopId: string, platform: Localized, refreshExpires
  */
 export const RECENTLY_ISSUED_MS = 10 * 60_000;
 
-export function renewalAfterRefusal(token: { hasRefreshToken: boolean; issuedAt: number | null; refreshExpiresAt: number | null }, now: number): 'refresh' | 'pause' {
+export function renewalAfterRefusal(
+  token: { hasRefreshToken: boolean; issuedAt: number | null; refreshExpiresAt: number | null },
+  now: number,
+): 'refresh' | 'pause' {
   if (!token.hasRefreshToken) return 'pause';
   if (token.refreshExpiresAt !== null && token.refreshExpiresAt <= now) return 'pause';
   if (token.issuedAt !== null && now - token.issuedAt < RECENTLY_ISSUED_MS) return 'pause';

@@ -32,7 +32,16 @@ import { verdict, type Verdict } from './verdict';
 import { answerTimeIsAssumed, cancellationRequestOf, type CancellationRequest } from './cancellation-request';
 import { falseShipmentViolation, weightMismatchViolation, type PricedViolation } from './violations';
 
-export const SITUATION_KINDS = ['open', 'at_risk', 'will_miss', 'awaiting_count', 'shipped_in_time', 'shipped_late', 'closed', 'cancelled'] as const;
+export const SITUATION_KINDS = [
+  'open',
+  'at_risk',
+  'will_miss',
+  'awaiting_count',
+  'shipped_in_time',
+  'shipped_late',
+  'closed',
+  'cancelled',
+] as const;
 export type SituationKind = (typeof SITUATION_KINDS)[number];
 
 export interface Situation {
@@ -67,7 +76,10 @@ const SETTLED: Partial<Record<Verdict['status'], SituationKind>> = {
 
 function policyLabel(policy: Policy): { en: string; zh: string } {
   const date = policy.effectiveFrom.slice(0, 10);
-  return { en: `policy ${policy.id} v${policy.version}, effective ${date}`, zh: `策略 ${policy.id} v${policy.version}，${date} 起生效` };
+  return {
+    en: `policy ${policy.id} v${policy.version}, effective ${date}`,
+    zh: `策略 ${policy.id} v${policy.version}，${date} 起生效`,
+  };
 }
 
 /** The assumptions behind a verdict: the closing point and the transit time, where the policy only assumes them. */
@@ -83,7 +95,7 @@ function assumptionsOf(policy: Policy, v: Verdict): Localized[] {
       ),
     );
   }
-  if (policy.handOverLeadHours > 0 && (v.status !== 'shipped_on_time' && v.status !== 'shipped_late')) {
+  if (policy.handOverLeadHours > 0 && v.status !== 'shipped_on_time' && v.status !== 'shipped_late') {
     out.push(
       localized(
         `Assumption (${label.en}): the event the platform counts comes ${policy.handOverLeadHours} h after the hand-over (an estimate of the transit, not a promise).`,
@@ -125,11 +137,15 @@ function requestAssumption(policy: Policy): Localized {
 export function situationOf(facts: OrderFacts, policy: Policy, at: number): Situation {
   const v = verdict(facts, policy, at);
   const assumptions = assumptionsOf(policy, v);
-  const request = facts.cancellationRequest === undefined ? null : cancellationRequestOf(facts.cancellationRequest, policy, at);
-  if (request !== null && (request.state === 'open' || request.state === 'lapsed') && answerTimeIsAssumed(policy)) assumptions.push(requestAssumption(policy));
+  const request =
+    facts.cancellationRequest === undefined ? null : cancellationRequestOf(facts.cancellationRequest, policy, at);
+  if (request !== null && (request.state === 'open' || request.state === 'lapsed') && answerTimeIsAssumed(policy))
+    assumptions.push(requestAssumption(policy));
   const violations: PricedViolation[] = [];
   if (facts.falseShipmentSigns !== undefined || facts.parcelWeights !== undefined) {
-    const falseShipment = facts.falseShipmentSigns ? falseShipmentViolation(policy, facts, facts.falseShipmentSigns) : null;
+    const falseShipment = facts.falseShipmentSigns
+      ? falseShipmentViolation(policy, facts, facts.falseShipmentSigns)
+      : null;
     if (falseShipment) violations.push(falseShipment);
     const weight = facts.parcelWeights ? weightMismatchViolation(policy, facts.parcelWeights) : null;
     if (weight) violations.push(weight);
@@ -177,8 +193,19 @@ export function situationOf(facts: OrderFacts, policy: Policy, at: number): Situ
     if (kind === 'open' && request.answerBy !== null && request.answerBy - at <= AT_RISK_WITHIN_MS) kind = 'at_risk';
   }
   // At stake: once it will miss, the course at hand; before, what missing the deadline a moment from now costs.
-  const exposure = kind === 'will_miss' ? v.fine.money : v.timeLeftMs > 0 ? fineAt(policy, facts, 1).money : v.fine.money;
-  return { kind, reasons, verdict: v, actionable: true, inQueues: true, exposure, assumptions, cancellationRequest: request, violations };
+  const exposure =
+    kind === 'will_miss' ? v.fine.money : v.timeLeftMs > 0 ? fineAt(policy, facts, 1).money : v.fine.money;
+  return {
+    kind,
+    reasons,
+    verdict: v,
+    actionable: true,
+    inQueues: true,
+    exposure,
+    assumptions,
+    cancellationRequest: request,
+    violations,
+  };
 }
 
 /** What the work queues (the plan, the pack queue) take of an order. */

@@ -28,12 +28,17 @@ export interface StockExpectation {
 
 const FAR = Number.MAX_SAFE_INTEGER;
 
-export function expectedStock(needs: readonly WaitingNeed[], incoming: readonly IncomingLine[]): Map<number, StockExpectation> {
+export function expectedStock(
+  needs: readonly WaitingNeed[],
+  incoming: readonly IncomingLine[],
+): Map<number, StockExpectation> {
   const lines = incoming
     .filter((l) => l.quantity > 0)
     .map((l) => ({ ...l, left: l.quantity }))
     .sort((a, b) => (a.expectedAt ?? FAR) - (b.expectedAt ?? FAR) || a.purchaseOrderId - b.purchaseOrderId);
-  const ordered = needs.filter((n) => n.missing > 0).sort((a, b) => (a.shipByAt ?? FAR) - (b.shipByAt ?? FAR) || a.orderId - b.orderId);
+  const ordered = needs
+    .filter((n) => n.missing > 0)
+    .sort((a, b) => (a.shipByAt ?? FAR) - (b.shipByAt ?? FAR) || a.orderId - b.orderId);
   const result = new Map<number, StockExpectation>();
   for (const need of ordered) {
     let missing = need.missing;
@@ -41,7 +46,12 @@ export function expectedStock(needs: readonly WaitingNeed[], incoming: readonly 
     let undated = false;
     for (const line of lines) {
       if (missing === 0) break;
-      if (line.left === 0 || line.sku !== need.sku || (need.warehouseId !== null && line.warehouseId !== need.warehouseId)) continue;
+      if (
+        line.left === 0 ||
+        line.sku !== need.sku ||
+        (need.warehouseId !== null && line.warehouseId !== need.warehouseId)
+      )
+        continue;
       const take = Math.min(missing, line.left);
       line.left -= take;
       missing -= take;

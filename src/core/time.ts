@@ -5,8 +5,7 @@
  */
 import { DateTime, IANAZone } from 'luxon';
 
-const INSTANT =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|z|[+-]\d{2}:?\d{2})?$/;
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|z|[+-]\d{2}:?\d{2})?$/;
 
 const zoneOffsetCache = new Map<string, number>();
 
@@ -15,7 +14,14 @@ export function isValidTimeZone(zone: string): boolean {
 }
 
 /** Offset (minutes east of UTC) that `zone` applies to the given local wall-clock hour. */
-function zoneOffsetMinutes(zone: string, year: number, month: number, day: number, hour: number, minute: number): number | undefined {
+function zoneOffsetMinutes(
+  zone: string,
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+): number | undefined {
   const key = `${zone}|${year}-${month}-${day}T${hour}`;
   let offset = zoneOffsetCache.get(key);
   if (offset === undefined) {

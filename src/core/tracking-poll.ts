@@ -27,7 +27,10 @@ export const DEFAULT_POLL_CADENCE: PollCadence = {
   giveUpAfterDays: 120,
 };
 
-const hours = z.number().positive().max(24 * 30);
+const hours = z
+  .number()
+  .positive()
+  .max(24 * 30);
 const PollCadenceSchema = z.strictObject({
   beforeFirstScanHours: hours.optional(),
   afterFirstScanHours: hours.optional(),
@@ -43,7 +46,12 @@ export function parsePollCadence(input: unknown): PollCadence {
 }
 
 /** The next poll, or null when the parcel is not to be polled any more. */
-export function nextPollAt(registeredAt: number, state: Pick<TrackingState, 'firstScanAt' | 'deliveredAt' | 'returnedAt' | 'phase'>, now: number, cadence: PollCadence = DEFAULT_POLL_CADENCE): number | null {
+export function nextPollAt(
+  registeredAt: number,
+  state: Pick<TrackingState, 'firstScanAt' | 'deliveredAt' | 'returnedAt' | 'phase'>,
+  now: number,
+  cadence: PollCadence = DEFAULT_POLL_CADENCE,
+): number | null {
   const endedAt = state.returnedAt ?? (state.phase >= 2 ? state.deliveredAt : null);
   if (endedAt !== null && now >= endedAt + cadence.stopDaysAfterDelivery * DAY_MS) return null;
   if (now >= registeredAt + cadence.giveUpAfterDays * DAY_MS) return null;

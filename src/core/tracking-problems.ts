@@ -27,7 +27,11 @@ export function isProblemKind(value: string): value is ProblemKind {
 }
 
 /** The kinds that are signs of a false shipment (§1.8): each one, left alone, can cost points and a fine. */
-export const FALSE_SHIPMENT_KINDS: readonly ProblemKind[] = ['invalid_number', 'scan_before_payment', 'wrong_destination'];
+export const FALSE_SHIPMENT_KINDS: readonly ProblemKind[] = [
+  'invalid_number',
+  'scan_before_payment',
+  'wrong_destination',
+];
 
 export type ProblemLevel = 'warning' | 'alarm' | 'breach';
 
@@ -84,7 +88,11 @@ export interface DetectedProblem {
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
 
 /** The problems a parcel has now. */
-export function detectParcelProblems(facts: ParcelProblemFacts, now: number, rules: ProblemRules = DEFAULT_PROBLEM_RULES): DetectedProblem[] {
+export function detectParcelProblems(
+  facts: ParcelProblemFacts,
+  now: number,
+  rules: ProblemRules = DEFAULT_PROBLEM_RULES,
+): DetectedProblem[] {
   const problems: DetectedProblem[] = [];
   const { state } = facts;
   const tag = `p${facts.parcelId}`;
@@ -122,7 +130,10 @@ export function detectParcelProblems(facts: ParcelProblemFacts, now: number, rul
       key: `${tag}:invalid_number`,
       kind: 'invalid_number',
       level: 'alarm',
-      message: localized(`The carrier does not know ${number} (invalid or cancelled number).`, `承运商查无运单 ${number}（无效或已取消）。`),
+      message: localized(
+        `The carrier does not know ${number} (invalid or cancelled number).`,
+        `承运商查无运单 ${number}（无效或已取消）。`,
+      ),
       action: localized(
         'A number the carrier does not know is a false shipment: check the label against the upload and correct the number on the platform now.',
         '承运商查不到的单号属于虚假发货：请核对面单与上传的单号，立即在平台更正。',
@@ -158,7 +169,7 @@ export function detectParcelProblems(facts: ParcelProblemFacts, now: number, rul
         `运单 ${number} 的目的国为 ${state.destinationCountry}，但买家在 ${facts.buyerCountry}。`,
       ),
       action: localized(
-        'A parcel to another country is a false shipment: check whether labels were swapped, correct the number, and ship the buyer\'s parcel.',
+        "A parcel to another country is a false shipment: check whether labels were swapped, correct the number, and ship the buyer's parcel.",
         '寄往其他国家的包裹属于虚假发货：请检查面单是否贴错，更正单号并寄出买家的包裹。',
       ),
       data: { destination_country: state.destinationCountry, buyer_country: facts.buyerCountry },
@@ -223,7 +234,10 @@ export function detectParcelProblems(facts: ParcelProblemFacts, now: number, rul
       kind: 'returned',
       level: 'alarm',
       message: localized(`${number} was returned to the sender.`, `运单 ${number} 已退回发件人。`),
-      action: localized('Receive the returned goods into stock, then re-ship or refund the buyer.', '请将退回的货物入库，然后为买家补发或退款。'),
+      action: localized(
+        'Receive the returned goods into stock, then re-ship or refund the buyer.',
+        '请将退回的货物入库，然后为买家补发或退款。',
+      ),
       data: { at: state.returnedAt ?? state.statusAt },
     });
   }

@@ -200,12 +200,21 @@ export const SEVENTEEN_TRACK_STATUSES: Readonly<Record<string, TrackingStatus>> 
   Exception: 'delivery_failed',
 };
 
-export function fromAfterShip(tag: string | null | undefined, subtag: string | null | undefined): TrackingStatus | undefined {
+export function fromAfterShip(
+  tag: string | null | undefined,
+  subtag: string | null | undefined,
+): TrackingStatus | undefined {
   return (subtag ? AFTERSHIP_SUBTAGS[subtag] : undefined) ?? (tag ? AFTERSHIP_TAGS[tag] : undefined);
 }
 
-export function fromSeventeenTrack(status: string | null | undefined, subStatus: string | null | undefined): TrackingStatus | undefined {
-  return (subStatus ? SEVENTEEN_TRACK_SUBSTATUSES[subStatus] : undefined) ?? (status ? SEVENTEEN_TRACK_STATUSES[status] : undefined);
+export function fromSeventeenTrack(
+  status: string | null | undefined,
+  subStatus: string | null | undefined,
+): TrackingStatus | undefined {
+  return (
+    (subStatus ? SEVENTEEN_TRACK_SUBSTATUSES[subStatus] : undefined) ??
+    (status ? SEVENTEEN_TRACK_STATUSES[status] : undefined)
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -300,7 +309,11 @@ export function foldTrackingEventInto(state: TrackingState, event: TrackingEvent
   if (
     state.status === null ||
     phase > state.phase ||
-    (phase === state.phase && compareEventOrder({ phase, at: event.occurredAt, rank, key: event.key }, { phase: state.phase, at: state.statusAt ?? 0, rank: state.statusRank, key: state.statusKey }) > 0)
+    (phase === state.phase &&
+      compareEventOrder(
+        { phase, at: event.occurredAt, rank, key: event.key },
+        { phase: state.phase, at: state.statusAt ?? 0, rank: state.statusRank, key: state.statusKey },
+      ) > 0)
   ) {
     state.status = event.status;
     state.phase = phase;
@@ -313,7 +326,11 @@ export function foldTrackingEventInto(state: TrackingState, event: TrackingEvent
     state.location = event.location;
   }
   if (showsCarrierHasParcel(event.status)) state.firstScanAt = minOf(state.firstScanAt, event.occurredAt);
-  if ((state.lastEventAt === null || event.occurredAt > state.lastEventAt) && !event.key.startsWith(SHIPBY_EVENT_PREFIX)) state.lastEventAt = event.occurredAt;
+  if (
+    (state.lastEventAt === null || event.occurredAt > state.lastEventAt) &&
+    !event.key.startsWith(SHIPBY_EVENT_PREFIX)
+  )
+    state.lastEventAt = event.occurredAt;
   if (event.status === 'delivered') state.deliveredAt = minOf(state.deliveredAt, event.occurredAt);
   if (event.status === 'returned') state.returnedAt = minOf(state.returnedAt, event.occurredAt);
   if (event.destinationCountry) {
@@ -326,7 +343,10 @@ export function foldTrackingEventInto(state: TrackingState, event: TrackingEvent
   return state;
 }
 
-export function foldTrackingEvents(events: Iterable<TrackingEvent>, from: TrackingState = EMPTY_TRACKING_STATE): TrackingState {
+export function foldTrackingEvents(
+  events: Iterable<TrackingEvent>,
+  from: TrackingState = EMPTY_TRACKING_STATE,
+): TrackingState {
   let state = from;
   for (const event of events) state = foldTrackingEvent(state, event);
   return state;
@@ -343,4 +363,12 @@ export function parcelMilestoneOf(state: TrackingState): ParcelMilestone {
 }
 
 /** Statuses in which the parcel is still on its way to the buyer. */
-export const MOVING_STATUSES: readonly TrackingStatus[] = ['accepted', 'in_transit', 'customs_hold', 'out_for_delivery', 'ready_for_pickup', 'delivery_failed', 'stalled'];
+export const MOVING_STATUSES: readonly TrackingStatus[] = [
+  'accepted',
+  'in_transit',
+  'customs_hold',
+  'out_for_delivery',
+  'ready_for_pickup',
+  'delivery_failed',
+  'stalled',
+];

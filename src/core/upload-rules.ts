@@ -152,7 +152,9 @@ export function nextAttemptAt(input: {
   const cap = urgent ? Math.min(policy.maxDelayMs, policy.urgentMaxDelayMs) : policy.maxDelayMs;
   const step = Math.min(cap, policy.baseDelayMs * 2 ** Math.max(0, input.attempt - 1));
   const delay = Math.floor(step / 2 + input.random * (step / 2));
-  const next = input.alignMs ? alignedAttemptAt(input.now, delay, input.retryAfterMs ?? 0, input.alignMs) : input.now + Math.max(delay, input.retryAfterMs ?? 0);
+  const next = input.alignMs
+    ? alignedAttemptAt(input.now, delay, input.retryAfterMs ?? 0, input.alignMs)
+    : input.now + Math.max(delay, input.retryAfterMs ?? 0);
   return input.closesAt != null && input.closesAt > input.now ? Math.min(next, input.closesAt) : next;
 }
 
@@ -171,7 +173,10 @@ function alignedAttemptAt(now: number, delayMs: number, retryAfterMs: number, al
  * deadline plus the policy's closing hours (`closing.hoursAfterDeadline`), or, when the policy names none, plus its
  * grace (`graceHours`; 0 without a policy). Null when the order has no deadline.
  */
-export function uploadClosesAt(deadlineAt: number | null, policy: { closingHoursAfterDeadline: number | null; graceHours: number } | undefined): number | null {
+export function uploadClosesAt(
+  deadlineAt: number | null,
+  policy: { closingHoursAfterDeadline: number | null; graceHours: number } | undefined,
+): number | null {
   if (deadlineAt === null) return null;
   const hours = policy ? (policy.closingHoursAfterDeadline ?? policy.graceHours) : 0;
   return deadlineAt + hours * HOUR_MS;
@@ -187,7 +192,14 @@ export function uploadClosesAt(deadlineAt: number | null, policy: { closingHours
  * - a row with no closing point (a buyer's notice, an upload without a deadline) is dead after `maxAttempts`, except
  *   that the attempts made while the marketplace is down (`duringOutage`) do not use them up.
  */
-export function afterFailure(input: { attempts: number; permanent: boolean; now: number; closesAt: number | null; policy: RetryPolicy; duringOutage?: boolean }): 'retry' | 'dead' {
+export function afterFailure(input: {
+  attempts: number;
+  permanent: boolean;
+  now: number;
+  closesAt: number | null;
+  policy: RetryPolicy;
+  duringOutage?: boolean;
+}): 'retry' | 'dead' {
   if (input.permanent) return 'dead';
   if (input.closesAt !== null) return input.now < input.closesAt ? 'retry' : 'dead';
   if (input.duringOutage) return 'retry';
@@ -202,7 +214,12 @@ export function uploadPriority(shipByAt: number | null): number {
 }
 
 /** The buyer's notice once a number is accepted (sent through the marketplace's order messages, in English). */
-export function buyerNoticeText(input: { platformOrderId: string; trackingNumber: string; carrierName: string; lastParcel: boolean }): string {
+export function buyerNoticeText(input: {
+  platformOrderId: string;
+  trackingNumber: string;
+  carrierName: string;
+  lastParcel: boolean;
+}): string {
   const which = input.lastParcel ? 'Your order' : 'Part of your order';
   return (
     `${which} ${input.platformOrderId} has shipped with ${input.carrierName}, tracking number ${input.trackingNumber}. ` +

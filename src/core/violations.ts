@@ -41,7 +41,11 @@ const SIGN_NAMES: Record<string, [string, string]> = {
  * One occurrence of false shipment on this order (its parcels show `signs`): the policy's points and the per-order
  * fine by the order total. null when the policy does not price false shipment or there is no sign.
  */
-export function falseShipmentViolation(policy: Policy, order: FineOrder, signs: readonly string[]): PricedViolation | null {
+export function falseShipmentViolation(
+  policy: Policy,
+  order: FineOrder,
+  signs: readonly string[],
+): PricedViolation | null {
   const rule = policy.falseShipment;
   if (rule === null || signs.length === 0) return null;
   const conversion = tierBasis(order, rule.currency, undefined);
@@ -49,9 +53,16 @@ export function falseShipmentViolation(policy: Policy, order: FineOrder, signs: 
   const tier = rule.tiers.find((candidate) => total < candidate.orderTotalBelow);
   const fine: Money = { amount: tier ? tier.amount : rule.otherwise, currency: rule.currency };
   const basis = money(conversion ? conversion.to : order.orderTotal);
-  const shown = conversion ? `${money(conversion.from)} ≈ ${basis}${conversion.rate === null ? " (the platform's amount)" : ` at ${conversion.rate} (rate of ${conversion.rateDate})`}` : basis;
-  const shownZh = conversion ? `${money(conversion.from)} ≈ ${basis}${conversion.rate === null ? '（平台给出的金额）' : `，汇率 ${conversion.rate}（${conversion.rateDate} 的汇率）`}` : basis;
-  const bound = money({ amount: tier ? tier.orderTotalBelow : rule.tiers[rule.tiers.length - 1]!.orderTotalBelow, currency: rule.currency });
+  const shown = conversion
+    ? `${money(conversion.from)} ≈ ${basis}${conversion.rate === null ? " (the platform's amount)" : ` at ${conversion.rate} (rate of ${conversion.rateDate})`}`
+    : basis;
+  const shownZh = conversion
+    ? `${money(conversion.from)} ≈ ${basis}${conversion.rate === null ? '（平台给出的金额）' : `，汇率 ${conversion.rate}（${conversion.rateDate} 的汇率）`}`
+    : basis;
+  const bound = money({
+    amount: tier ? tier.orderTotalBelow : rule.tiers[rule.tiers.length - 1]!.orderTotalBelow,
+    currency: rule.currency,
+  });
   const why = signs.map((sign) => SIGN_NAMES[sign] ?? [sign, sign]);
   return {
     kind: 'false_shipment',
@@ -93,8 +104,14 @@ export function weightMismatchViolation(policy: Policy, parcels: readonly Parcel
     return { p, difference, amount: band < 0 ? 0 : rule.bands[band]!.amount };
   });
   const fine: Money = { amount: parts.reduce((sum, part) => sum + part.amount, 0), currency: rule.currency };
-  const list = parts.map((part) => `parcel ${part.p.parcelId}: declared ${part.p.declaredGrams} g, warehouse ${part.p.warehouseGrams} g`).join('; ');
-  const listZh = parts.map((part) => `包裹 ${part.p.parcelId}：申报 ${part.p.declaredGrams} 克，仓库称重 ${part.p.warehouseGrams} 克`).join('；');
+  const list = parts
+    .map(
+      (part) => `parcel ${part.p.parcelId}: declared ${part.p.declaredGrams} g, warehouse ${part.p.warehouseGrams} g`,
+    )
+    .join('; ');
+  const listZh = parts
+    .map((part) => `包裹 ${part.p.parcelId}：申报 ${part.p.declaredGrams} 克，仓库称重 ${part.p.warehouseGrams} 克`)
+    .join('；');
   if (rule.bands.length === 0) {
     return {
       kind: 'weight_mismatch',
@@ -133,7 +150,8 @@ export interface ViolationTotals {
 /** Sums the violations of each order's situation, per kind (false shipment first). */
 export function sumViolations(perOrder: Iterable<readonly PricedViolation[]>): ViolationTotals[] {
   const totals = new Map<ViolationKind, ViolationTotals>();
-  for (const kind of ['false_shipment', 'weight_mismatch'] as const) totals.set(kind, { kind, orders: 0, points: 0, fines: [], unpriced: 0 });
+  for (const kind of ['false_shipment', 'weight_mismatch'] as const)
+    totals.set(kind, { kind, orders: 0, points: 0, fines: [], unpriced: 0 });
   for (const violations of perOrder) {
     for (const violation of violations) {
       const total = totals.get(violation.kind)!;

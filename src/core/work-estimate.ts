@@ -36,7 +36,10 @@ export function workMinutes(estimate: WorkEstimate, lines: number, units: number
 
 /** The samples that measure work: a positive duration that is not a session left open. */
 export function usableSamples(samples: readonly PackingSample[]): PackingSample[] {
-  return samples.filter((s) => s.minutes > 0 && s.minutes <= MAX_SESSION_MINUTES && s.lines >= 1 && s.units >= 1 && Number.isFinite(s.minutes));
+  return samples.filter(
+    (s) =>
+      s.minutes > 0 && s.minutes <= MAX_SESSION_MINUTES && s.lines >= 1 && s.units >= 1 && Number.isFinite(s.minutes),
+  );
 }
 
 /**
@@ -45,7 +48,10 @@ export function usableSamples(samples: readonly PackingSample[]): PackingSample[
  * a subset whose columns are collinear (every order of one line, say) is skipped, not guessed.
  * Returns undefined below `minSessions` usable samples.
  */
-export function fitWorkEstimate(samples: readonly PackingSample[], minSessions = MIN_SESSIONS_TO_LEARN): FittedEstimate | undefined {
+export function fitWorkEstimate(
+  samples: readonly PackingSample[],
+  minSessions = MIN_SESSIONS_TO_LEARN,
+): FittedEstimate | undefined {
   const usable = usableSamples(samples);
   if (usable.length < Math.max(1, minSessions)) return undefined;
   const rows = usable.map((s) => [1, s.lines, s.units] as const);
@@ -56,7 +62,10 @@ export function fitWorkEstimate(samples: readonly PackingSample[], minSessions =
   let best: { coef: number[]; sse: number } | undefined;
   for (let mask = 1; mask < 8; mask++) {
     const cols = [0, 1, 2].filter((c) => mask & (1 << c));
-    const solved = solve(cols.map((i) => cols.map((j) => ata[i]![j]!)), cols.map((i) => aty[i]!));
+    const solved = solve(
+      cols.map((i) => cols.map((j) => ata[i]![j]!)),
+      cols.map((i) => aty[i]!),
+    );
     if (!solved || solved.some((v) => v < 0)) continue;
     const coef = [0, 0, 0];
     cols.forEach((c, k) => (coef[c] = solved[k]!));
@@ -121,18 +130,32 @@ export function estimateInForce(options: {
   if (options.learned) {
     const l = options.learned;
     return {
-      minutesPerOrder: l.minutesPerOrder, minutesPerLine: l.minutesPerLine, minutesPerUnit: l.minutesPerUnit,
-      source: 'learned', sessions: l.sessions, rmseMinutes: l.rmseMinutes,
+      minutesPerOrder: l.minutesPerOrder,
+      minutesPerLine: l.minutesPerLine,
+      minutesPerUnit: l.minutesPerUnit,
+      source: 'learned',
+      sessions: l.sessions,
+      rmseMinutes: l.rmseMinutes,
       explanation: localized(
         `Learned from ${l.sessions} measured packing sessions: ${figures(l)} (typical error ${l.rmseMinutes} min).`,
         `根据 ${l.sessions} 次实测打包学习得出：${figures(l)}（典型误差 ${l.rmseMinutes} 分钟）。`,
       ),
     };
   }
-  const [source, set]: [EstimateSource, WorkEstimate] = options.shop ? ['shop', options.shop] : options.warehouse ? ['warehouse', options.warehouse] : ['default', options.defaults];
-  const whose = { shop: ['the shop', '店铺'], warehouse: ['the warehouse', '仓库'], default: ['shipby (default)', 'shipby（默认）'] }[source];
+  const [source, set]: [EstimateSource, WorkEstimate] = options.shop
+    ? ['shop', options.shop]
+    : options.warehouse
+      ? ['warehouse', options.warehouse]
+      : ['default', options.defaults];
+  const whose = {
+    shop: ['the shop', '店铺'],
+    warehouse: ['the warehouse', '仓库'],
+    default: ['shipby (default)', 'shipby（默认）'],
+  }[source];
   return {
-    ...pick(set), source, sessions: options.sessions,
+    ...pick(set),
+    source,
+    sessions: options.sessions,
     explanation: localized(
       `Set by ${whose[0]}: ${figures(set)}; ${options.sessions} of the ${min} measured sessions needed to learn it.`,
       `由${whose[1]}设定：${figures(set)}；已实测 ${options.sessions} 次，需 ${min} 次才能自动学习。`,

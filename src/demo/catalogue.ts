@@ -18,7 +18,14 @@ export const DEMO_WAREHOUSE = {
 };
 
 /** The return address on the demo's labels. */
-export const DEMO_SENDER = { name: 'Demo Shop (Shenzhen warehouse)', line1: '1 Keji South Road, Nanshan', city: 'Shenzhen', postcode: '518057', country: 'CN', phone: '+86 755 0000 0000' };
+export const DEMO_SENDER = {
+  name: 'Demo Shop (Shenzhen warehouse)',
+  line1: '1 Keji South Road, Nanshan',
+  city: 'Shenzhen',
+  postcode: '518057',
+  country: 'CN',
+  phone: '+86 755 0000 0000',
+};
 
 /** The packing shift and the carrier's collections, in the warehouse's zone. */
 export const DEMO_SHIFT = { start: '08:00', end: '20:00' };
@@ -46,11 +53,24 @@ export const DEMO_SKUS: readonly DemoSku[] = [
   { sku: 'LED-STRIP-5M', name: 'LED strip, 5 m, RGB', unitPrice: '7.50', weight: 1.2, openingStock: 70 },
   { sku: 'STAND-ALU', name: 'Aluminium phone stand', unitPrice: '4.20', weight: 1, openingStock: 80 },
   { sku: 'FAN-MINI-USB', name: 'Mini USB fan', unitPrice: '5.60', weight: 1, openingStock: 5 },
-  { sku: 'LAMP-MOON-15', name: 'Moon lamp, 15 cm', unitPrice: '14.80', weight: 0.25, openingStock: 0, unavailable: true },
+  {
+    sku: 'LAMP-MOON-15',
+    name: 'Moon lamp, 15 cm',
+    unitPrice: '14.80',
+    weight: 0.25,
+    openingStock: 0,
+    unavailable: true,
+  },
 ];
 
 /** Logistics services buyers choose (the platform's keys), most often the standard one. */
-export const DEMO_SERVICES = ['CAINIAO_STANDARD', 'CAINIAO_STANDARD', 'CAINIAO_STANDARD', 'CAINIAO_PREMIUM', 'CAINIAO_ECONOMY'] as const;
+export const DEMO_SERVICES = [
+  'CAINIAO_STANDARD',
+  'CAINIAO_STANDARD',
+  'CAINIAO_STANDARD',
+  'CAINIAO_PREMIUM',
+  'CAINIAO_ECONOMY',
+] as const;
 
 /** Handling days sellers promise (goods_prepare_time). */
 export const DEMO_HANDLING_DAYS = [3, 3, 5, 5, 7] as const;

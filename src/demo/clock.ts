@@ -22,7 +22,8 @@ export interface SimClock {
 }
 
 export function createSimClock(options: { startAt: number; speed: number; realNow?: () => number }): SimClock {
-  if (!(options.speed > 0) || !Number.isFinite(options.speed)) throw new Error(`the speed must be a positive number, got ${options.speed}`);
+  if (!(options.speed > 0) || !Number.isFinite(options.speed))
+    throw new Error(`the speed must be a positive number, got ${options.speed}`);
   const realNow = options.realNow ?? (() => performance.now());
   const realStart = realNow();
   const { startAt, speed } = options;

@@ -17,9 +17,24 @@ import { DEMO_APP_SECRET, DEMO_SHOP_ID } from './catalogue';
 const DEMO_CALLBACK = 'http://127.0.0.1/marketplace/aliexpress/callback';
 
 export async function connectDemoShop(ctx: AppContext, fake: FakeAliExpressServer, masterKey: Buffer): Promise<void> {
-  const app = { appKey: fake.appKey, appSecret: DEMO_APP_SECRET, gatewayUrl: fake.url, authUrl: fake.url, publicUrl: undefined };
-  const started = await beginAuthorisation(ctx, app, { shopId: DEMO_SHOP_ID, redirectUri: DEMO_CALLBACK, actor: 'demo', bindToBrowser: false });
+  const app = {
+    appKey: fake.appKey,
+    appSecret: DEMO_APP_SECRET,
+    gatewayUrl: fake.url,
+    authUrl: fake.url,
+    publicUrl: undefined,
+  };
+  const started = await beginAuthorisation(ctx, app, {
+    shopId: DEMO_SHOP_ID,
+    redirectUri: DEMO_CALLBACK,
+    actor: 'demo',
+    bindToBrowser: false,
+  });
   // The seller clicks Authorise on the consent page: the platform answers with the redirect to the callback.
   const back = await answerConsent(started.url);
-  await completeAuthorisation(ctx, { app, masterKey }, { state: back.state, code: back.code, error: back.error, binding: undefined });
+  await completeAuthorisation(
+    ctx,
+    { app, masterKey },
+    { state: back.state, code: back.code, error: back.error, binding: undefined },
+  );
 }

@@ -12,7 +12,15 @@ import { getOrderDetail, listOrders } from '../app/orders';
 import { syncShopOrders } from '../app/order-sync';
 import { DEFAULT_PLAN_SETTINGS, planOpenOrders } from '../app/plan';
 import { markParcelShipped } from '../app/shipments';
-import { adjustStock, createPurchaseOrder, defineSku, defineWarehouse, listPurchaseOrders, listShortages, purchaseOrderAction } from '../app/stock';
+import {
+  adjustStock,
+  createPurchaseOrder,
+  defineSku,
+  defineWarehouse,
+  listPurchaseOrders,
+  listShortages,
+  purchaseOrderAction,
+} from '../app/stock';
 import { consumeOrderStock } from '../app/stock-reservations';
 import { outboxCounts } from '../app/upload-outbox';
 import { localized, type Localized } from '../core/i18n';
@@ -22,7 +30,16 @@ import type { FakeOrderSeed } from '../integrations/aliexpress/fake-marketplace'
 import type { FakeAliExpressServer } from '../integrations/aliexpress/fake-server';
 import { BUYER_MARKETS, drawArrivals, type BuyerMarket } from './arrivals';
 import {
-  DEMO_HANDLING_DAYS, DEMO_PICKUPS, DEMO_SERVICES, DEMO_SHIFT, DEMO_SHOP_ID, DEMO_SKUS, DEMO_STATIONS, DEMO_SUPPLIER, DEMO_WAREHOUSE, type DemoSku,
+  DEMO_HANDLING_DAYS,
+  DEMO_PICKUPS,
+  DEMO_SERVICES,
+  DEMO_SHIFT,
+  DEMO_SHOP_ID,
+  DEMO_SKUS,
+  DEMO_STATIONS,
+  DEMO_SUPPLIER,
+  DEMO_WAREHOUSE,
+  type DemoSku,
 } from './catalogue';
 import type { SimClock } from './clock';
 import { connectDemoShop } from './connect';
@@ -101,8 +118,21 @@ const MINUTE_MS = 60_000;
 
 export class DemoDriver {
   readonly counters: DemoCounters = {
-    backlogOrders: 0, arrivedOrders: 0, syncRuns: 0, syncFailures: 0, syncedNew: 0, syncedUpdated: 0, packed: 0, notShipped: 0,
-    collected: 0, carrierEvents: 0, warnings: 0, purchaseOrdersPlaced: 0, purchaseOrdersReceived: 0, ordersServedByReceipts: 0, errors: [],
+    backlogOrders: 0,
+    arrivedOrders: 0,
+    syncRuns: 0,
+    syncFailures: 0,
+    syncedNew: 0,
+    syncedUpdated: 0,
+    packed: 0,
+    notShipped: 0,
+    collected: 0,
+    carrierEvents: 0,
+    warnings: 0,
+    purchaseOrdersPlaced: 0,
+    purchaseOrdersReceived: 0,
+    ordersServedByReceipts: 0,
+    errors: [],
   };
   readonly #o: DriverOptions;
   readonly #ctx: AppContext;
@@ -141,7 +171,14 @@ export class DemoDriver {
     await defineWarehouse(ctx, DEMO_WAREHOUSE);
     for (const sku of DEMO_SKUS) {
       await defineSku(ctx, { sku: sku.sku, name: sku.name, leadDays: 1, safetyDays: 1, cycleDays: 7 });
-      await adjustStock(ctx, { warehouseId: DEMO_WAREHOUSE.id, sku: sku.sku, to: sku.openingStock, reason: 'counted', note: 'opening stock-take', actor: 'demo' });
+      await adjustStock(ctx, {
+        warehouseId: DEMO_WAREHOUSE.id,
+        sku: sku.sku,
+        to: sku.openingStock,
+        reason: 'counted',
+        note: 'opening stock-take',
+        actor: 'demo',
+      });
     }
     this.#seedBacklog();
     const now = this.#o.clock.now();
@@ -224,7 +261,8 @@ export class DemoDriver {
       else if (OPEN.includes(order.status) && order.ship_by_at <= now + 6 * HOUR_MS) dueSoon++;
     }
     const uploads = (await outboxCounts(ctx)).filter((row) => row.kind === 'upload_tracking');
-    const count = (statuses: string[]) => uploads.filter((row) => statuses.includes(row.status)).reduce((sum, row) => sum + row.count, 0);
+    const count = (statuses: string[]) =>
+      uploads.filter((row) => statuses.includes(row.status)).reduce((sum, row) => sum + row.count, 0);
     const purchaseOrders = await listPurchaseOrders(ctx, { warehouseId: DEMO_WAREHOUSE.id, limit: 1000 });
     return {
       at: now,
@@ -274,13 +312,25 @@ export class DemoDriver {
     for (let i = 0; i < count; i++) {
       // The first few are the day's trouble on purpose: goods nobody can supply, and thin stock, due soon.
       const forced: DemoSku[] | undefined =
-        i < 3 && unavailable.length ? [unavailable[i % unavailable.length]!] : i < 7 && thin.length ? [thin[i % thin.length]!] : undefined;
+        i < 3 && unavailable.length
+          ? [unavailable[i % unavailable.length]!]
+          : i < 7 && thin.length
+            ? [thin[i % thin.length]!]
+            : undefined;
       const dueAt = forced ? now + (1.5 + i * 1.25) * HOUR_MS : now + (0.75 + random() * 60) * HOUR_MS;
       const handlingDays = this.#pick(DEMO_HANDLING_DAYS);
       const riskPassedAt = dueAt - handlingDays * 24 * HOUR_MS;
       const paidAt = riskPassedAt - Math.round((5 + random() * 40) * MINUTE_MS);
       const market = this.#pickMarket();
-      this.#addOrder(market, { paidAt, riskPassedAt, handlingDays, status: 'WAIT_SELLER_SEND_GOODS', modifiedAt: riskPassedAt, skus: forced, units: forced ? 2 : undefined });
+      this.#addOrder(market, {
+        paidAt,
+        riskPassedAt,
+        handlingDays,
+        status: 'WAIT_SELLER_SEND_GOODS',
+        modifiedAt: riskPassedAt,
+        skus: forced,
+        units: forced ? 2 : undefined,
+      });
       this.counters.backlogOrders++;
     }
   }
@@ -292,10 +342,17 @@ export class DemoDriver {
       for (const market of drawArrivals(start, this.#o.ordersPerDay, this.#o.random)) {
         const paidAt = start + Math.floor(this.#o.random() * MINUTE_MS);
         // Most orders pass the risk review within half an hour; some are held for hours.
-        const review = this.#o.random() < 0.88 ? (3 + this.#o.random() * 27) * MINUTE_MS : (1 + this.#o.random() * 3) * HOUR_MS;
+        const review =
+          this.#o.random() < 0.88 ? (3 + this.#o.random() * 27) * MINUTE_MS : (1 + this.#o.random() * 3) * HOUR_MS;
         // Never in the past of the platform's clock: the sync's window must see the change when it happens.
         const riskPassedAt = Math.max(paidAt + Math.round(review), now + 30_000);
-        this.#addOrder(market, { paidAt, riskPassedAt, handlingDays: this.#pick(DEMO_HANDLING_DAYS), status: 'RISK_CONTROL', modifiedAt: now });
+        this.#addOrder(market, {
+          paidAt,
+          riskPassedAt,
+          handlingDays: this.#pick(DEMO_HANDLING_DAYS),
+          status: 'RISK_CONTROL',
+          modifiedAt: now,
+        });
         this.counters.arrivedOrders++;
       }
     }
@@ -304,7 +361,15 @@ export class DemoDriver {
 
   #addOrder(
     market: BuyerMarket,
-    o: { paidAt: number; riskPassedAt: number; handlingDays: number; status: string; modifiedAt: number; skus?: DemoSku[]; units?: number },
+    o: {
+      paidAt: number;
+      riskPassedAt: number;
+      handlingDays: number;
+      status: string;
+      modifiedAt: number;
+      skus?: DemoSku[];
+      units?: number;
+    },
   ): void {
     const random = this.#o.random;
     const lineCount = o.skus ? o.skus.length : random() < 0.7 ? 1 : random() < 0.85 ? 2 : 3;
@@ -324,7 +389,13 @@ export class DemoDriver {
       currency: 'USD',
       logistics_service: this.#pick(DEMO_SERVICES),
       buyer: { country: market.country },
-      address: { country: market.country, city: market.city, province: market.province, postcode: market.postcode, phone_country: market.phoneCountry },
+      address: {
+        country: market.country,
+        city: market.city,
+        province: market.province,
+        postcode: market.postcode,
+        phone_country: market.phoneCountry,
+      },
       lines: skus.map((sku) => ({
         sku: sku.sku,
         quantity: o.units ?? (random() < 0.8 ? 1 : random() < 0.75 ? 2 : 3),
@@ -347,12 +418,18 @@ export class DemoDriver {
     this.counters.syncRuns++;
     if (report.status === 'failed') {
       this.counters.syncFailures++;
-      this.#o.say(localized(`sync failed (it runs again in a few minutes): ${report.error}`, `同步失败（几分钟后重试）：${report.error}`));
+      this.#o.say(
+        localized(
+          `sync failed (it runs again in a few minutes): ${report.error}`,
+          `同步失败（几分钟后重试）：${report.error}`,
+        ),
+      );
       return;
     }
     this.counters.syncedNew += report.created;
     this.counters.syncedUpdated += report.updated;
-    for (const skipped of report.skipped) this.counters.errors.push(`sync skipped ${skipped.orderId}: ${skipped.reason.en}`);
+    for (const skipped of report.skipped)
+      this.counters.errors.push(`sync skipped ${skipped.orderId}: ${skipped.reason.en}`);
   }
 
   /** Purchase orders the supplier delivers now; a purchase order for every SKU short without enough on the way. */
@@ -388,7 +465,9 @@ export class DemoDriver {
       const missing = shortage.short_by - shortage.incoming;
       if (missing <= 0) continue;
       // What the waiting orders need, plus a day's worth more, in cartons of 10.
-      const dayOfSales = Math.ceil((this.#o.ordersPerDay * sku.weight) / DEMO_SKUS.reduce((sum, s) => sum + s.weight, 0));
+      const dayOfSales = Math.ceil(
+        (this.#o.ordersPerDay * sku.weight) / DEMO_SKUS.reduce((sum, s) => sum + s.weight, 0),
+      );
       const quantity = Math.ceil((missing + dayOfSales) / 10) * 10;
       const deliverAt = now + this.#o.supplierLeadMs;
       const id = await createPurchaseOrder(this.#ctx, {
@@ -504,11 +583,22 @@ export class DemoDriver {
     try {
       const shipped = await markParcelShipped(
         this.#ctx,
-        { orderId, trackingNumber: label.trackingNumber, serviceName: label.serviceName, carrier: label.carrier, lastParcel: true },
+        {
+          orderId,
+          trackingNumber: label.trackingNumber,
+          serviceName: label.serviceName,
+          carrier: label.carrier,
+          lastParcel: true,
+        },
         actor,
       );
       await consumeOrderStock(this.#ctx, orderId, undefined, actor);
-      const parcel = { parcelId: shipped.parcelId, trackingNumber: label.trackingNumber, carrier: label.carrier, destination: order.buyer_country };
+      const parcel = {
+        parcelId: shipped.parcelId,
+        trackingNumber: label.trackingNumber,
+        carrier: label.carrier,
+        destination: order.buyer_country,
+      };
       this.#o.tracking.labelled(parcel, this.#ctx.now());
       this.#awaitingCollection.push(parcel);
       this.counters.packed++;

@@ -52,7 +52,9 @@ export function localCainiaoLabels(seed: number): LabelHook {
   return {
     name: localized('stand-in Cainiao labels (hook: the sample carrier)', '本地模拟的菜鸟面单（接口预留：示例承运商）'),
     async createLabel(request) {
-      const service = request.logisticsService?.toUpperCase().startsWith('CAINIAO') ? request.logisticsService.toUpperCase() : 'CAINIAO_STANDARD';
+      const service = request.logisticsService?.toUpperCase().startsWith('CAINIAO')
+        ? request.logisticsService.toUpperCase()
+        : 'CAINIAO_STANDARD';
       const serial = String(next++).padStart(11, '0');
       return { trackingNumber: `LP${prefix}${serial}`, serviceName: service, carrier: 'cainiao' };
     },
@@ -79,13 +81,21 @@ export function sampleCarrierLabels(adapter: CarrierAdapter, sender: PostalAddre
         reference: request.platformOrderId,
         idempotencyKey: `demo-order-${request.orderId}`,
         sender,
-        recipient: { name: request.recipient.name, line1: request.recipient.line1, city: request.recipient.city, postcode: request.recipient.postcode, country: request.buyerCountry },
+        recipient: {
+          name: request.recipient.name,
+          line1: request.recipient.line1,
+          city: request.recipient.city,
+          postcode: request.recipient.postcode,
+          country: request.buyerCountry,
+        },
         grossWeightG: 120 + 180 * Math.max(1, request.units),
         dimsMm: [220, 160, 60 + 20 * Math.min(request.units, 6)],
         declaredValue: request.declaredValue,
         contents: [],
       });
-      const declared = request.logisticsService?.toUpperCase().startsWith('CAINIAO') ? request.logisticsService.toUpperCase() : 'CAINIAO_STANDARD';
+      const declared = request.logisticsService?.toUpperCase().startsWith('CAINIAO')
+        ? request.logisticsService.toUpperCase()
+        : 'CAINIAO_STANDARD';
       return { trackingNumber: label.trackingNumber, serviceName: declared, carrier: 'cainiao' };
     },
   };
@@ -116,7 +126,8 @@ export function scheduledFirstScans(random: () => number): TrackingHook {
     name: localized('stand-in first scans at the sorting centre', '本地模拟的分拣中心首次扫描'),
     labelled() {},
     collected(parcels, at) {
-      for (const parcel of parcels) due.push({ parcelId: parcel.parcelId, scanAt: at + Math.round(HOUR_MS + random() * 2 * HOUR_MS) });
+      for (const parcel of parcels)
+        due.push({ parcelId: parcel.parcelId, scanAt: at + Math.round(HOUR_MS + random() * 2 * HOUR_MS) });
       due.sort((a, b) => a.scanAt - b.scanAt);
     },
     async flush(ctx, now) {
@@ -140,7 +151,11 @@ export const DEMO_OWNER_EMAIL = 'owner@demo.shipby.local';
  * The link's lifetime runs on the demo's simulated clock, so it is given the whole simulated run (`validForMs`)
  * rather than the first owner's 24 h, which at 60× would be 24 real minutes.
  */
-export async function signInLink(ctx: AppContext, dashboardUrl: string, validForMs = 48 * HOUR_MS): Promise<string | undefined> {
+export async function signInLink(
+  ctx: AppContext,
+  dashboardUrl: string,
+  validForMs = 48 * HOUR_MS,
+): Promise<string | undefined> {
   await ensureFirstOwner(ctx, DEMO_OWNER_EMAIL);
   const token = await createSignInLink(ctx, DEMO_OWNER_EMAIL, validForMs);
   return new URL(`auth/link?token=${encodeURIComponent(token)}`, dashboardUrl).toString();

@@ -25,7 +25,15 @@ import { DemoDriver, type DemoSnapshot } from './driver';
 import { setCarrierAccount } from '../app/carrier-contracts';
 import { createYunExpressCarrier } from '../integrations/carriers/yunexpress/adapter';
 import { startSampleCarrierServer } from '../integrations/carriers/sample-server';
-import { DEMO_OWNER_EMAIL, localCainiaoLabels, sampleCarrierLabels, scheduledFirstScans, signInLink, type LabelHook, type TrackingHook } from './hooks';
+import {
+  DEMO_OWNER_EMAIL,
+  localCainiaoLabels,
+  sampleCarrierLabels,
+  scheduledFirstScans,
+  signInLink,
+  type LabelHook,
+  type TrackingHook,
+} from './hooks';
 import { startSampleTracking } from './tracking-sample';
 import { allowOutbound } from '../integrations/outbound';
 import { durationText, type Bilingual } from '../core/duration';
@@ -76,7 +84,9 @@ export interface RunningDemo {
 
 /** 08:00 today in the warehouse's zone: the packers' shift starts as the demo does. */
 function defaultDemoStart(realNow = Date.now()): number {
-  return DateTime.fromMillis(realNow, { zone: DEMO_WAREHOUSE.timeZone }).set({ hour: 8, minute: 0, second: 0, millisecond: 0 }).toMillis();
+  return DateTime.fromMillis(realNow, { zone: DEMO_WAREHOUSE.timeZone })
+    .set({ hour: 8, minute: 0, second: 0, millisecond: 0 })
+    .toMillis();
 }
 
 function defaultDemoDatabaseFile(realNow = Date.now()): string {
@@ -91,7 +101,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   if (!(hours > 0)) throw new Error(`hours must be positive, got ${hours}`);
   const databaseFile = path.resolve(options.databaseFile ?? defaultDemoDatabaseFile());
 
-  if (fs.existsSync(databaseFile)) throw new Error(`${databaseFile} exists: the demo starts on a fresh database, so name a new file`);
+  if (fs.existsSync(databaseFile))
+    throw new Error(`${databaseFile} exists: the demo starts on a fresh database, so name a new file`);
   const store = openStore(`sqlite:${databaseFile}`);
   const cleanups: Array<() => Promise<unknown>> = [() => store.close()];
   const closeAll = async () => {
@@ -113,7 +124,13 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       seed,
       ...(options.faults === false
         ? {}
-        : { faults: { seed, serverError: { probability: 0.03, methods: [API.fulfill] }, dropAfterCommit: { probability: 0.03, methods: [API.fulfill] } } }),
+        : {
+            faults: {
+              seed,
+              serverError: { probability: 0.03, methods: [API.fulfill] },
+              dropAfterCommit: { probability: 0.03, methods: [API.fulfill] },
+            },
+          }),
     });
     cleanups.push(() => fake.close());
     allowOutbound(fake.url); // the marketplace gateway of the demo is local too
@@ -130,8 +147,17 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       const carrier = await startSampleCarrierServer({ apiKey, now: clock.now });
       cleanups.push(() => carrier.close());
       allowOutbound(carrier.url); // the guard on outgoing requests refuses loopback addresses it is not told about
-      await setCarrierAccount(ctx, { carrier: '*', protocol: 'yunexpress', baseUrl: carrier.url, accountId: carrier.customerCode, apiKey });
-      labels = sampleCarrierLabels(createYunExpressCarrier({ baseUrl: carrier.url, customerCode: carrier.customerCode, apiSecret: apiKey }), DEMO_SENDER);
+      await setCarrierAccount(ctx, {
+        carrier: '*',
+        protocol: 'yunexpress',
+        baseUrl: carrier.url,
+        accountId: carrier.customerCode,
+        apiKey,
+      });
+      labels = sampleCarrierLabels(
+        createYunExpressCarrier({ baseUrl: carrier.url, customerCode: carrier.customerCode, apiSecret: apiKey }),
+        DEMO_SENDER,
+      );
     }
     const driverHooks = { labels, tracking };
     const driver = new DemoDriver({
@@ -151,7 +177,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     cleanups.push(() => app.close());
     await app.listen({ port: options.port ?? 3000, host: options.host ?? '127.0.0.1' });
     const address = app.server.address();
-    const port = typeof address === 'object' && address ? address.port : options.port ?? 3000;
+    const port = typeof address === 'object' && address ? address.port : (options.port ?? 3000);
     const dashboardUrl = `http://localhost:${port}/`;
 
     const stopping = new AbortController();
@@ -162,7 +188,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       workerId: 'demo-outbox',
       concurrency: 4,
       idlePollMs: Math.max(20, Math.min(1000, Math.round(60_000 / speed))),
-      settings: { ...DEFAULT_OUTBOX_SETTINGS, leaseMs: Math.max(DEFAULT_OUTBOX_SETTINGS.leaseMs, Math.round(20_000 * speed)) },
+      settings: {
+        ...DEFAULT_OUTBOX_SETTINGS,
+        leaseMs: Math.max(DEFAULT_OUTBOX_SETTINGS.leaseMs, Math.round(20_000 * speed)),
+      },
       clientOptions: { now: clock.now, timeoutMs: 10_000 },
       signal: stopping.signal,
       log: (line) => say(localized(`outbox: ${line}`, `上传队列：${line}`)),
@@ -173,8 +202,15 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
 
     // Sign-in is on, as in production: the dashboard's address carries a one-time link for the demo's owner.
     const signInUrl = await signInLink(ctx, dashboardUrl, (hours + 24) * HOUR_MS);
-    say(localized(`shipby demo: a simulated day at ${speed}× (one real second is ${simulatedSecond(speed).en} simulated)`, `shipby 演示：以 ${speed} 倍速模拟一天（现实 1 秒 = 模拟 ${simulatedSecond(speed).zh}）`));
-    say(localized(`  dashboard        ${signInUrl ?? dashboardUrl}`, `  仪表板           ${signInUrl ?? dashboardUrl}`));
+    say(
+      localized(
+        `shipby demo: a simulated day at ${speed}× (one real second is ${simulatedSecond(speed).en} simulated)`,
+        `shipby 演示：以 ${speed} 倍速模拟一天（现实 1 秒 = 模拟 ${simulatedSecond(speed).zh}）`,
+      ),
+    );
+    say(
+      localized(`  dashboard        ${signInUrl ?? dashboardUrl}`, `  仪表板           ${signInUrl ?? dashboardUrl}`),
+    );
     if (signInUrl) {
       say(
         localized(
@@ -184,10 +220,25 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       );
     }
     say(localized(`  API docs         ${dashboardUrl}docs`, `  API 文档         ${dashboardUrl}docs`));
-    say(localized(`  fake AliExpress  ${fake.url}/__fake/orders (declared shipments: /__fake/shipments)`, `  模拟速卖通       ${fake.url}/__fake/orders（已申报发货：/__fake/shipments）`));
+    say(
+      localized(
+        `  fake AliExpress  ${fake.url}/__fake/orders (declared shipments: /__fake/shipments)`,
+        `  模拟速卖通       ${fake.url}/__fake/orders（已申报发货：/__fake/shipments）`,
+      ),
+    );
     say(localized(`  database         ${databaseFile}`, `  数据库           ${databaseFile}`));
-    say(localized(`  labels           ${driverHooks.labels.name.en}`, `  面单             ${driverHooks.labels.name['zh-CN']}`));
-    say(localized(`  carrier events   ${driverHooks.tracking.name.en}`, `  物流轨迹         ${driverHooks.tracking.name['zh-CN']}`));
+    say(
+      localized(
+        `  labels           ${driverHooks.labels.name.en}`,
+        `  面单             ${driverHooks.labels.name['zh-CN']}`,
+      ),
+    );
+    say(
+      localized(
+        `  carrier events   ${driverHooks.tracking.name.en}`,
+        `  物流轨迹         ${driverHooks.tracking.name['zh-CN']}`,
+      ),
+    );
 
     const endAt = clock.startAt + hours * HOUR_MS;
     const dayOver = driver.run(endAt, stopping.signal).then(async () => {
@@ -228,7 +279,6 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     throw error;
   }
 }
-
 
 /** What one real second stands for: seconds under a minute, else the house duration ("1 h", "2 d 4 h"). */
 function simulatedSecond(seconds: number): Bilingual {

@@ -27,7 +27,18 @@ export const DEMO_TRACKING_SPEED = 60;
  * The histories the demo's parcels take in turn: mostly delivered, with a failed first attempt, a lost parcel, a
  * return and one that stalls, problems first so the day's earliest parcels show them before it ends.
  */
-export const DEMO_SCENARIOS: readonly SampleScenario[] = ['failed_then_delivered', 'delivered', 'lost', 'returned', 'delivered', 'stalled', 'delivered', 'delivered', 'failed_then_delivered', 'delivered'];
+export const DEMO_SCENARIOS: readonly SampleScenario[] = [
+  'failed_then_delivered',
+  'delivered',
+  'lost',
+  'returned',
+  'delivered',
+  'stalled',
+  'delivered',
+  'delivered',
+  'failed_then_delivered',
+  'delivered',
+];
 
 export interface SampleTracking extends TrackingHook {
   readonly url: string;
@@ -57,10 +68,19 @@ export async function startSampleTracking(ctx: AppContext, options: { now: () =>
     throw error;
   }
   return {
-    name: localized(`sample tracking provider (17TRACK's API v2.4) ${url}, polled by shipby`, `示例物流轨迹服务（17TRACK API v2.4）${url}，由 shipby 轮询`),
+    name: localized(
+      `sample tracking provider (17TRACK's API v2.4) ${url}, polled by shipby`,
+      `示例物流轨迹服务（17TRACK API v2.4）${url}，由 shipby 轮询`,
+    ),
     url,
     labelled(parcel, at) {
-      provider.register({ number: parcel.trackingNumber, carrier: parcel.carrier, start_at: at, destination: parcel.destination, scenario: DEMO_SCENARIOS[labelled++ % DEMO_SCENARIOS.length] });
+      provider.register({
+        number: parcel.trackingNumber,
+        carrier: parcel.carrier,
+        start_at: at,
+        destination: parcel.destination,
+        scenario: DEMO_SCENARIOS[labelled++ % DEMO_SCENARIOS.length],
+      });
     },
     // The provider's script has the carrier's acceptance scan some hours after the label; the collection adds nothing.
     collected() {},

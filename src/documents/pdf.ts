@@ -59,7 +59,13 @@ function useFont(doc: Doc, text: string, weight: 'body' | 'bold' = 'body'): stri
 }
 
 /** Writes text at (x, y) within `width`, choosing the font for it. */
-export function write(doc: Doc, text: string, x: number, y: number, options: { size: number; width: number; bold?: boolean; align?: 'left' | 'center' | 'right'; lineGap?: number }): number {
+export function write(
+  doc: Doc,
+  text: string,
+  x: number,
+  y: number,
+  options: { size: number; width: number; bold?: boolean; align?: 'left' | 'center' | 'right'; lineGap?: number },
+): number {
   const shown = useFont(doc, text, options.bold ? 'bold' : 'body');
   doc.fontSize(options.size);
   doc.text(shown, x, y, { width: options.width, align: options.align ?? 'left', lineGap: options.lineGap ?? 0 });
@@ -72,7 +78,13 @@ export function textWidth(doc: Doc, text: string, size: number, bold = false): n
 }
 
 /** Writes text on one line at (x, y): the size shrinks (down to 6 pt) until it fits the width, never wrapping. */
-export function fitOnOneLine(doc: Doc, text: string, x: number, y: number, options: { size: number; width: number; bold?: boolean; align?: 'left' | 'center' | 'right' }): number {
+export function fitOnOneLine(
+  doc: Doc,
+  text: string,
+  x: number,
+  y: number,
+  options: { size: number; width: number; bold?: boolean; align?: 'left' | 'center' | 'right' },
+): number {
   const shown = useFont(doc, text, options.bold ? 'bold' : 'body');
   let size = options.size;
   while (size > 6 && doc.fontSize(size).widthOfString(shown) > options.width) size -= 0.5;
@@ -84,7 +96,15 @@ export function fitOnOneLine(doc: Doc, text: string, x: number, y: number, optio
 
 /** A Code 128 barcode as PNG (bwip-js), drawn into the box (x, y, width, height). */
 export async function code128(text: string): Promise<Buffer> {
-  return bwipjs.toBuffer({ bcid: 'code128', text, scale: 3, height: 12, includetext: false, paddingwidth: 0, paddingheight: 0 });
+  return bwipjs.toBuffer({
+    bcid: 'code128',
+    text,
+    scale: 3,
+    height: 12,
+    includetext: false,
+    paddingwidth: 0,
+    paddingheight: 0,
+  });
 }
 
 export function collect(doc: Doc): Promise<Buffer> {

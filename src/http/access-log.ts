@@ -7,10 +7,23 @@
  * name or a phone number).
  */
 import { setting } from '../core/config';
-import { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import {
+  LogController,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import { MASKED, maskPersonalData, PERSONAL_FIELDS } from '../core/personal-data';
 
-const HEADER_SECRETS = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]', 'headers.authorization', 'headers.cookie'];
+const HEADER_SECRETS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers.cookie',
+];
 
 /** The redact paths: credentials in headers, and each personal field at depth 1 to 3 of a logged object. */
 function redactPaths(): string[] {
@@ -29,7 +42,12 @@ export function loggerOptions(destination?: NodeJS.WritableStream): FastifyServe
     hooks: {
       logMethod(args, method) {
         // Objects are redacted by path; strings (the message) and errors are masked here.
-        method.apply(this, args.map((arg) => (typeof arg === 'string' || arg instanceof Error ? maskPersonalData(arg) : arg)) as Parameters<typeof method>);
+        method.apply(
+          this,
+          args.map((arg) =>
+            typeof arg === 'string' || arg instanceof Error ? maskPersonalData(arg) : arg,
+          ) as Parameters<typeof method>,
+        );
       },
     },
   };

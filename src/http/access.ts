@@ -11,10 +11,24 @@
  * - Every unsafe request of a known caller goes to the audit log with its outcome.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { actorLabel, DEFAULT_ACCOUNT_ID, principalOfApiKey, principalOfSession, recordAudit, type Principal } from '../app/accounts';
+import {
+  actorLabel,
+  DEFAULT_ACCOUNT_ID,
+  principalOfApiKey,
+  principalOfSession,
+  recordAudit,
+  type Principal,
+} from '../app/accounts';
 import { accountOfPurchaseOrder, shopOfObject, warehousesOfAccount } from '../app/access-scope';
 import type { AppContext } from '../app/context';
-import { AuthenticationError, ForbiddenError, NotFoundError, TooManyAttemptsError, ValidationError, isDatabaseUnavailable } from '../app/errors';
+import {
+  AuthenticationError,
+  ForbiddenError,
+  NotFoundError,
+  TooManyAttemptsError,
+  ValidationError,
+  isDatabaseUnavailable,
+} from '../app/errors';
 import { shopsAllowing, type Permission } from '../core/access';
 import { localized } from '../core/i18n';
 import { accessOf, type RouteAccess, type Where } from './route-access';
@@ -76,16 +90,28 @@ class BadCredentialCounter {
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-const notFound = () => new NotFoundError(localized('Not found, or not one of your shops.', '未找到，或不属于您的店铺。'));
+const notFound = () =>
+  new NotFoundError(localized('Not found, or not one of your shops.', '未找到，或不属于您的店铺。'));
 const forbidden = (permission: Permission) =>
-  new ForbiddenError(localized(`Your role does not allow this (it needs the "${permission}" permission).`, `您的角色无权执行此操作（需要「${permission}」权限）。`));
+  new ForbiddenError(
+    localized(
+      `Your role does not allow this (it needs the "${permission}" permission).`,
+      `您的角色无权执行此操作（需要「${permission}」权限）。`,
+    ),
+  );
 
 function valuesAt(request: FastifyRequest, where: Where): string[] | undefined {
-  const source = (where.in === 'params' ? request.params : where.in === 'query' ? request.query : request.body) as Record<string, unknown> | undefined | null;
+  const source = (where.in === 'params' ? request.params : where.in === 'query' ? request.query : request.body) as
+    | Record<string, unknown>
+    | undefined
+    | null;
   const value = source && typeof source === 'object' ? source[where.field] : undefined;
   if (value === undefined || value === null || value === '') return undefined;
   if (Array.isArray(value)) return value.map(String);
-  return String(value).split(',').map((s) => s.trim()).filter(Boolean);
+  return String(value)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function idParam(request: FastifyRequest): number | undefined {
@@ -103,7 +129,9 @@ export function registerAccess(app: FastifyInstance, ctx: AppContext, options: A
     for (const method of methods) {
       const access = accessOf(method, route.url);
       if (!access) {
-        throw new Error(`Route ${method} ${route.url} has no declared permission: add it to ROUTE_ACCESS in src/http/access.ts.`);
+        throw new Error(
+          `Route ${method} ${route.url} has no declared permission: add it to ROUTE_ACCESS in src/http/access.ts.`,
+        );
       }
       route.config = { ...(route.config ?? {}), access };
     }
@@ -119,10 +147,20 @@ export function registerAccess(app: FastifyInstance, ctx: AppContext, options: A
     if (authorization) {
       const wait = badCredentials.blockedFor(request.ip);
       if (wait !== undefined) {
-        throw new TooManyAttemptsError(localized(`Too many unknown API keys from this address: try again in ${wait} s.`, `此地址发送了过多无效的 API 密钥：请 ${wait} 秒后重试。`), wait, 'rate_limited');
+        throw new TooManyAttemptsError(
+          localized(
+            `Too many unknown API keys from this address: try again in ${wait} s.`,
+            `此地址发送了过多无效的 API 密钥：请 ${wait} 秒后重试。`,
+          ),
+          wait,
+          'rate_limited',
+        );
       }
       const [scheme, token] = authorization.split(' ');
-      const principal = scheme?.toLowerCase() === 'bearer' && token ? await principalOfApiKey(ctx, token, { ip: request.ip }) : undefined;
+      const principal =
+        scheme?.toLowerCase() === 'bearer' && token
+          ? await principalOfApiKey(ctx, token, { ip: request.ip })
+          : undefined;
       if (!principal) {
         badCredentials.record(request.ip);
         // A wrong key is an error even on public routes: a machine that sends one wants to know.
@@ -147,9 +185,15 @@ export function registerAccess(app: FastifyInstance, ctx: AppContext, options: A
     }
     if (access.scope === 'public' || access.scope === 'own-token') return;
     const principal = request.principal;
-    if (!principal) throw new AuthenticationError(localized('Sign in first (or send an API key).', '请先登录（或提供 API 密钥）。'));
+    if (!principal)
+      throw new AuthenticationError(localized('Sign in first (or send an API key).', '请先登录（或提供 API 密钥）。'));
     if (principal.csrfToken && UNSAFE.has(request.method) && request.headers[CSRF_HEADER] !== principal.csrfToken) {
-      throw new ForbiddenError(localized(`The request lacks this session's CSRF token (${CSRF_HEADER}); reload the page.`, `请求缺少本次会话的 CSRF 令牌（${CSRF_HEADER}）；请刷新页面。`));
+      throw new ForbiddenError(
+        localized(
+          `The request lacks this session's CSRF token (${CSRF_HEADER}); reload the page.`,
+          `请求缺少本次会话的 CSRF 令牌（${CSRF_HEADER}）；请刷新页面。`,
+        ),
+      );
     }
     request.access = { actor: actorLabel(principal) };
     if (access.scope === 'signed-in') return;
@@ -159,7 +203,10 @@ export function registerAccess(app: FastifyInstance, ctx: AppContext, options: A
     // and still opens the account's own things (its shop list, warehouses, stock, the shared settings) to set them up.
     if (allowed.length === 0 && !principal.accountOwner) throw forbidden(access.permission);
     // A warehouse named (beside the shops, or for the account's stock) must be one of the account's.
-    const namedWarehouses = (access.scope === 'shops' || access.scope === 'account') && access.warehouse ? valuesAt(request, access.warehouse) : undefined;
+    const namedWarehouses =
+      (access.scope === 'shops' || access.scope === 'account') && access.warehouse
+        ? valuesAt(request, access.warehouse)
+        : undefined;
     if (namedWarehouses) {
       const ours = await warehousesOfAccount(ctx, principal.accountId);
       if (!namedWarehouses.every((w) => ours.includes(w))) throw notFound();
@@ -169,7 +216,16 @@ export function registerAccess(app: FastifyInstance, ctx: AppContext, options: A
         const named = access.shop ? valuesAt(request, access.shop) : undefined;
         if (!named) {
           if (access.required && access.shop) {
-            throw new ValidationError([{ row: 0, field: access.shop.field, message: localized(`${access.shop.field} is required: name the shop.`, `${access.shop.field} 为必填项：请指定店铺。`) }]);
+            throw new ValidationError([
+              {
+                row: 0,
+                field: access.shop.field,
+                message: localized(
+                  `${access.shop.field} is required: name the shop.`,
+                  `${access.shop.field} 为必填项：请指定店铺。`,
+                ),
+              },
+            ]);
           }
           request.access.shops = allowed;
           return;
@@ -207,7 +263,12 @@ export function registerAccess(app: FastifyInstance, ctx: AppContext, options: A
       case 'installation': {
         // Shared by every account: only the installation's own owners change them.
         if (UNSAFE.has(request.method) && !(principal.accountOwner && principal.accountId === DEFAULT_ACCOUNT_ID)) {
-          throw new ForbiddenError(localized('Only an owner of the installation (default account) changes shared settings.', '只有本系统（默认账户）的店主可以修改共享设置。'));
+          throw new ForbiddenError(
+            localized(
+              'Only an owner of the installation (default account) changes shared settings.',
+              '只有本系统（默认账户）的店主可以修改共享设置。',
+            ),
+          );
         }
         request.access.shops = allowed;
         return;
@@ -243,7 +304,10 @@ export function registerAccess(app: FastifyInstance, ctx: AppContext, options: A
       // The database away: a request answered 503 for it did nothing and cannot be audited (no line per request
       // during an outage); one that finished just before gets a short line, without a stack.
       if (!isDatabaseUnavailable(error)) request.log.error({ err: error }, 'audit log write failed');
-      else if (status !== 503) request.log.warn(`audit line not written for ${request.method} ${url} (${status}): ${(error as Error).message}`);
+      else if (status !== 503)
+        request.log.warn(
+          `audit line not written for ${request.method} ${url} (${status}): ${(error as Error).message}`,
+        );
     }
     return payload;
   });
@@ -270,7 +334,13 @@ export function shopFilter(request: FastifyRequest, named: string | undefined): 
     if (request.principal?.accountOwner) return [NO_SHOP];
     throw new ForbiddenError(localized('You hold no role in any shop.', '您在任何店铺都没有角色。'));
   }
-  return shops ?? named?.split(',').map((s) => s.trim()).filter(Boolean);
+  return (
+    shops ??
+    named
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+  );
 }
 
 /**

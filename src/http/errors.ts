@@ -3,11 +3,27 @@
  * `message` follows Accept-Language; both languages are always there.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AuthenticationError, ConflictError, DiskFullError, ForbiddenError, isDatabaseUnavailable, NotFoundError, sellerError, StoreBusyError, TooManyAttemptsError, ValidationError } from '../app/errors';
+import {
+  AuthenticationError,
+  ConflictError,
+  DiskFullError,
+  ForbiddenError,
+  isDatabaseUnavailable,
+  NotFoundError,
+  sellerError,
+  StoreBusyError,
+  TooManyAttemptsError,
+  ValidationError,
+} from '../app/errors';
 import { localized, pickLocale, type Localized } from '../core/i18n';
 import { dataErrorIssue } from './input-guards';
 
-export function errorBody(request: FastifyRequest, code: string, message: Localized, extra: Record<string, unknown> = {}) {
+export function errorBody(
+  request: FastifyRequest,
+  code: string,
+  message: Localized,
+  extra: Record<string, unknown> = {},
+) {
   const locale = pickLocale(request.headers['accept-language']);
   return { error: { code, message: message[locale], messages: message, ...extra } };
 }
@@ -21,17 +37,33 @@ export function handleError(thrown: FastifyError | Error, request: FastifyReques
   }
   if (error instanceof StoreBusyError) {
     request.log.warn({ err: error.cause }, 'database busy');
-    return reply.status(503).header('retry-after', String(error.retryAfterSeconds)).send(errorBody(request, 'busy', error.localizedMessage, { retry_after_seconds: error.retryAfterSeconds }));
+    return reply
+      .status(503)
+      .header('retry-after', String(error.retryAfterSeconds))
+      .send(errorBody(request, 'busy', error.localizedMessage, { retry_after_seconds: error.retryAfterSeconds }));
   }
   if (error instanceof ValidationError) {
     return reply.status(400).send(
-      errorBody(request, 'validation', localized('The request has invalid fields; nothing was changed.', '请求中有无效字段；未做任何更改。'), {
-        issues: error.issues.map((i) => ({ path: i.field, row: i.row, message: i.message[locale], messages: i.message, ...(i.fix ? { fix: i.fix } : {}) })),
-      }),
+      errorBody(
+        request,
+        'validation',
+        localized('The request has invalid fields; nothing was changed.', '请求中有无效字段；未做任何更改。'),
+        {
+          issues: error.issues.map((i) => ({
+            path: i.field,
+            row: i.row,
+            message: i.message[locale],
+            messages: i.message,
+            ...(i.fix ? { fix: i.fix } : {}),
+          })),
+        },
+      ),
     );
   }
   if (error instanceof ConflictError) {
-    return reply.status(409).send(errorBody(request, 'conflict', error.localizedMessage, { rule: error.rule, state: error.state }));
+    return reply
+      .status(409)
+      .send(errorBody(request, 'conflict', error.localizedMessage, { rule: error.rule, state: error.state }));
   }
   if (error instanceof NotFoundError) {
     return reply.status(404).send(errorBody(request, 'not_found', error.localizedMessage));
@@ -43,30 +75,61 @@ export function handleError(thrown: FastifyError | Error, request: FastifyReques
     return reply.status(403).send(errorBody(request, 'forbidden', error.localizedMessage));
   }
   if (error instanceof TooManyAttemptsError) {
-    return reply.status(429).header('retry-after', String(error.retryAfterSeconds)).send(errorBody(request, error.code, error.localizedMessage, { retry_after_seconds: error.retryAfterSeconds }));
+    return reply
+      .status(429)
+      .header('retry-after', String(error.retryAfterSeconds))
+      .send(errorBody(request, error.code, error.localizedMessage, { retry_after_seconds: error.retryAfterSeconds }));
   }
   if (isDatabaseUnavailable(error)) return databaseUnavailable(request, reply);
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
     return reply.status(400).send(
-      errorBody(request, 'validation', localized('The request has invalid fields; nothing was changed.', '请求中有无效字段；未做任何更改。'), {
-        issues: fastifyError.validation.map((v) => {
-          const missing = (v.params as { missingProperty?: string })?.missingProperty;
-          const extraField = (v.params as { additionalProperty?: string })?.additionalProperty;
-          const path = [fastifyError.validationContext, ...v.instancePath.split('/').filter(Boolean), missing ?? extraField].filter(Boolean).join('.');
-          const text = extraField ? localized(`unknown field "${extraField}".`, `未知字段「${extraField}」。`) : localized(`${path} ${v.message ?? 'is invalid'}.`, `${path} 无效（${v.message ?? ''}）。`);
-          return { path, message: text[locale], messages: text };
-        }),
-      }),
+      errorBody(
+        request,
+        'validation',
+        localized('The request has invalid fields; nothing was changed.', '请求中有无效字段；未做任何更改。'),
+        {
+          issues: fastifyError.validation.map((v) => {
+            const missing = (v.params as { missingProperty?: string })?.missingProperty;
+            const extraField = (v.params as { additionalProperty?: string })?.additionalProperty;
+            const path = [
+              fastifyError.validationContext,
+              ...v.instancePath.split('/').filter(Boolean),
+              missing ?? extraField,
+            ]
+              .filter(Boolean)
+              .join('.');
+            const text = extraField
+              ? localized(`unknown field "${extraField}".`, `未知字段「${extraField}」。`)
+              : localized(`${path} ${v.message ?? 'is invalid'}.`, `${path} 无效（${v.message ?? ''}）。`);
+            return { path, message: text[locale], messages: text };
+          }),
+        },
+      ),
     );
   }
   if (fastifyError.statusCode && fastifyError.statusCode < 500) {
-    return reply.status(fastifyError.statusCode).send(errorBody(request, fastifyError.code ?? 'bad_request', localized(fastifyError.message, fastifyError.message)));
+    return reply
+      .status(fastifyError.statusCode)
+      .send(
+        errorBody(request, fastifyError.code ?? 'bad_request', localized(fastifyError.message, fastifyError.message)),
+      );
   }
   const dataError = dataErrorIssue(error, request);
   if (dataError) return handleError(dataError, request, reply);
   request.log.error({ err: error }, 'request failed');
-  return reply.status(500).send(errorBody(request, 'internal', localized('Something went wrong on our side; nothing was lost, try again.', '服务器出错；未丢失任何数据，请重试。')));
+  return reply
+    .status(500)
+    .send(
+      errorBody(
+        request,
+        'internal',
+        localized(
+          'Something went wrong on our side; nothing was lost, try again.',
+          '服务器出错；未丢失任何数据，请重试。',
+        ),
+      ),
+    );
 }
 
 /** Seconds a client is asked to wait while the database is away; the pool reconnects by itself when it is back. */

@@ -38,7 +38,11 @@ function scopeOf(request: FastifyRequest): string {
 
 function fingerprint(request: FastifyRequest): string {
   const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
-  return createHash('sha256').update(JSON.stringify(request.body ?? null)).update('\n').update(query).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(request.body ?? null))
+    .update('\n')
+    .update(query)
+    .digest('hex');
 }
 
 function replay(reply: FastifyReply, stored: keys.StoredAnswer): FastifyReply {
@@ -60,7 +64,19 @@ export function registerIdempotency(app: FastifyInstance, ctx: AppContext, optio
     if (raw === undefined) return;
     const key = Array.isArray(raw) ? raw[0]! : raw;
     if (!KEY_SHAPE.test(key)) {
-      return reply.code(400).send(errorBody(request, 'validation', localized('The Idempotency-Key header must be 1 to 255 visible ASCII characters; nothing was changed.', 'Idempotency-Key 请求头必须是 1 到 255 个可见 ASCII 字符；未做任何更改。'), { issues: [{ path: 'headers.idempotency-key' }] }));
+      return reply
+        .code(400)
+        .send(
+          errorBody(
+            request,
+            'validation',
+            localized(
+              'The Idempotency-Key header must be 1 to 255 visible ASCII characters; nothing was changed.',
+              'Idempotency-Key 请求头必须是 1 到 255 个可见 ASCII 字符；未做任何更改。',
+            ),
+            { issues: [{ path: 'headers.idempotency-key' }] },
+          ),
+        );
     }
     const scope = scopeOf(request);
     const route = `POST ${request.url.split('?')[0]}`;
@@ -74,9 +90,18 @@ export function registerIdempotency(app: FastifyInstance, ctx: AppContext, optio
         return;
       }
       if (outcome.kind === 'mismatch') {
-        return reply.code(422).send(
-          errorBody(request, 'idempotency_key_reused', localized(`This Idempotency-Key was already used for another request (${outcome.request}, or another body): use a new key for a new request. Nothing was changed.`, `此 Idempotency-Key 已用于另一个请求（${outcome.request}，或请求体不同）：新请求请使用新的键。未做任何更改。`)),
-        );
+        return reply
+          .code(422)
+          .send(
+            errorBody(
+              request,
+              'idempotency_key_reused',
+              localized(
+                `This Idempotency-Key was already used for another request (${outcome.request}, or another body): use a new key for a new request. Nothing was changed.`,
+                `此 Idempotency-Key 已用于另一个请求（${outcome.request}，或请求体不同）：新请求请使用新的键。未做任何更改。`,
+              ),
+            ),
+          );
       }
       if (outcome.kind === 'answered') return replay(reply, outcome.answer);
       if (Date.now() >= giveUpAt) {
@@ -84,7 +109,17 @@ export function registerIdempotency(app: FastifyInstance, ctx: AppContext, optio
         return reply
           .code(409)
           .header('retry-after', String(seconds))
-          .send(errorBody(request, 'idempotency_in_progress', localized('The first request with this Idempotency-Key is still being answered: try again in a moment with the same key.', '使用此 Idempotency-Key 的第一个请求仍在处理中：请稍后用同一个键重试。'), { retry_after_seconds: seconds }));
+          .send(
+            errorBody(
+              request,
+              'idempotency_in_progress',
+              localized(
+                'The first request with this Idempotency-Key is still being answered: try again in a moment with the same key.',
+                '使用此 Idempotency-Key 的第一个请求仍在处理中：请稍后用同一个键重试。',
+              ),
+              { retry_after_seconds: seconds },
+            ),
+          );
       }
       await new Promise((resolve) => setTimeout(resolve, pause));
       pause = Math.min(250, pause * 2);
@@ -98,11 +133,19 @@ export function registerIdempotency(app: FastifyInstance, ctx: AppContext, optio
     const status = reply.statusCode;
     const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload : null;
     if (status >= 500 || status === 429 || body === null) {
-      await keys.release(ctx.store.db, held.scope, held.key, held.owner).catch((error) => request.log.error({ err: error }, 'idempotency key release failed'));
+      await keys
+        .release(ctx.store.db, held.scope, held.key, held.owner)
+        .catch((error) => request.log.error({ err: error }, 'idempotency key release failed'));
       return payload;
     }
     const contentType = reply.getHeader('content-type');
-    await keys.settle(ctx.store, held, { statusCode: status, contentType: typeof contentType === 'string' ? contentType : null, body }).catch((error) => request.log.error({ err: error }, 'idempotency answer not stored'));
+    await keys
+      .settle(ctx.store, held, {
+        statusCode: status,
+        contentType: typeof contentType === 'string' ? contentType : null,
+        body,
+      })
+      .catch((error) => request.log.error({ err: error }, 'idempotency answer not stored'));
     return payload;
   });
 

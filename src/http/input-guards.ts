@@ -50,7 +50,10 @@ const numericFields = (schema: unknown): string[] => {
     .map(([name]) => name);
 };
 
-const tooBig = (raw: unknown) => (typeof raw === 'string' || typeof raw === 'number') && /^\s*[+-]?\d{16,}\s*$/.test(String(raw)) && !Number.isSafeInteger(Number(raw));
+const tooBig = (raw: unknown) =>
+  (typeof raw === 'string' || typeof raw === 'number') &&
+  /^\s*[+-]?\d{16,}\s*$/.test(String(raw)) &&
+  !Number.isSafeInteger(Number(raw));
 
 function refuse(field: string, en: string, zh: string): ValidationError {
   return new ValidationError([{ row: 0, field, message: localized(en, zh) }]);
@@ -58,20 +61,37 @@ function refuse(field: string, en: string, zh: string): ValidationError {
 
 export function registerInputGuards(app: FastifyInstance): void {
   app.addHook('preValidation', async (request: FastifyRequest) => {
-    for (const [where, source] of [['params', request.params], ['query', request.query], ['body', request.body]] as const) {
+    for (const [where, source] of [
+      ['params', request.params],
+      ['query', request.query],
+      ['body', request.body],
+    ] as const) {
       const found = nulPath(source, '');
-      if (found) throw refuse(found, `${found} contains a NUL character; remove it and send again.`, `${found} 含有 NUL 字符；请删除后重新提交。`);
+      if (found)
+        throw refuse(
+          found,
+          `${found} contains a NUL character; remove it and send again.`,
+          `${found} 含有 NUL 字符；请删除后重新提交。`,
+        );
       const deep = nestingPath(source, '');
       if (deep !== undefined) {
         const field = deep || where;
-        throw refuse(field, `${field} is nested more than ${MAX_NESTING} levels deep; no field takes that much nesting.`, `${field} 嵌套超过 ${MAX_NESTING} 层；没有字段需要这么深的嵌套。`);
+        throw refuse(
+          field,
+          `${field} is nested more than ${MAX_NESTING} levels deep; no field takes that much nesting.`,
+          `${field} 嵌套超过 ${MAX_NESTING} 层；没有字段需要这么深的嵌套。`,
+        );
       }
       if (where === 'body') continue;
       const schema = request.routeOptions.schema?.[where === 'params' ? 'params' : 'querystring'];
       for (const field of numericFields(schema)) {
         const raw = (source as Record<string, unknown> | undefined)?.[field];
         if (tooBig(raw)) {
-          throw refuse(field, `${field} "${String(raw)}" is too large: at most ${Number.MAX_SAFE_INTEGER}.`, `${field}「${String(raw)}」过大：最大为 ${Number.MAX_SAFE_INTEGER}。`);
+          throw refuse(
+            field,
+            `${field} "${String(raw)}" is too large: at most ${Number.MAX_SAFE_INTEGER}.`,
+            `${field}「${String(raw)}」过大：最大为 ${Number.MAX_SAFE_INTEGER}。`,
+          );
         }
       }
     }
@@ -86,13 +106,20 @@ export function dataErrorIssue(error: unknown, request: FastifyRequest): Validat
   const quoted = /"([^"]*)"/.exec(message)?.[1];
   const fields: Array<[string, unknown]> = [];
   for (const source of [request.params, request.query, request.body]) {
-    if (source && typeof source === 'object') for (const [key, value] of Object.entries(source)) fields.push([key, value]);
+    if (source && typeof source === 'object')
+      for (const [key, value] of Object.entries(source)) fields.push([key, value]);
   }
   const nul = nulPath(Object.fromEntries(fields), '');
   const field =
     nul ??
-    fields.find(([, v]) => quoted !== undefined && (String(v) === quoted || (Array.isArray(v) && v.map(String).includes(quoted))))?.[0] ??
+    fields.find(
+      ([, v]) => quoted !== undefined && (String(v) === quoted || (Array.isArray(v) && v.map(String).includes(quoted))),
+    )?.[0] ??
     fields.find(([, v]) => tooBig(v))?.[0] ??
     'request';
-  return refuse(field, `${field} holds a value the database cannot store or compare (${message.slice(0, 120)}); correct it and send again.`, `${field} 的值无法被数据库存储或比较（${message.slice(0, 120)}）；请更正后重新提交。`);
+  return refuse(
+    field,
+    `${field} holds a value the database cannot store or compare (${message.slice(0, 120)}); correct it and send again.`,
+    `${field} 的值无法被数据库存储或比较（${message.slice(0, 120)}）；请更正后重新提交。`,
+  );
 }

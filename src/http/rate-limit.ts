@@ -19,12 +19,19 @@ const RATE_LIMIT_STORES = ['database', 'redis', 'memory'] as const;
 export type RateLimitStore = (typeof RATE_LIMIT_STORES)[number];
 
 /** SHIPBY_RATE_LIMIT_STORE: `database`, `redis` or `memory` (default: `database` on PostgreSQL, `memory` on SQLite); anything else stops the start. */
-export function rateLimitStoreFromEnv(env: NodeJS.ProcessEnv = process.env, dialect: 'sqlite' | 'postgres' = 'postgres'): RateLimitStore {
-  const value = (env.SHIPBY_RATE_LIMIT_STORE ?? '').trim().toLowerCase() || (dialect === 'postgres' ? 'database' : 'memory');
+export function rateLimitStoreFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  dialect: 'sqlite' | 'postgres' = 'postgres',
+): RateLimitStore {
+  const value =
+    (env.SHIPBY_RATE_LIMIT_STORE ?? '').trim().toLowerCase() || (dialect === 'postgres' ? 'database' : 'memory');
   if (!(RATE_LIMIT_STORES as readonly string[]).includes(value)) {
-    throw new Error(`SHIPBY_RATE_LIMIT_STORE="${env.SHIPBY_RATE_LIMIT_STORE}": use one of ${RATE_LIMIT_STORES.join(', ')}`);
+    throw new Error(
+      `SHIPBY_RATE_LIMIT_STORE="${env.SHIPBY_RATE_LIMIT_STORE}": use one of ${RATE_LIMIT_STORES.join(', ')}`,
+    );
   }
-  if (value === 'redis' && !env.SHIPBY_REDIS_URL) throw new Error('SHIPBY_RATE_LIMIT_STORE=redis needs SHIPBY_REDIS_URL (redis://host:port)');
+  if (value === 'redis' && !env.SHIPBY_REDIS_URL)
+    throw new Error('SHIPBY_RATE_LIMIT_STORE=redis needs SHIPBY_REDIS_URL (redis://host:port)');
   return value as RateLimitStore;
 }
 
@@ -42,11 +49,16 @@ export function parseTrustProxy(text: string | undefined): TrustProxy {
     const hops = Number(value);
     return (_address: string, hop: number) => hop < hops;
   }
-  const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   const address = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:.]*)(\/\d{1,3})?$/i;
   const bad = entries.find((e) => !address.test(e) && !['loopback', 'linklocal', 'uniquelocal'].includes(e));
   if (bad !== undefined || entries.length === 0) {
-    throw new Error(`SHIPBY_TRUST_PROXY="${text}": use true, false, a number of proxies, or addresses and CIDR ranges separated by commas (${bad ?? ''} is none of these)`);
+    throw new Error(
+      `SHIPBY_TRUST_PROXY="${text}": use true, false, a number of proxies, or addresses and CIDR ranges separated by commas (${bad ?? ''} is none of these)`,
+    );
   }
   return entries;
 }
@@ -66,7 +78,11 @@ export function sharedStore(counter: RateCounter): FastifyRateLimitStoreCtor {
       const route = params.routeInfo;
       this.prefix = route?.url ? `${[route.method].flat().join(',')} ${route.url}|` : '';
     }
-    incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number): void {
+    incr(
+      key: string,
+      callback: (error: Error | null, result?: { current: number; ttl: number }) => void,
+      timeWindow: number,
+    ): void {
       counter.hit(this.prefix + key, timeWindow).then(
         (r) => callback(null, { current: r.hits, ttl: r.ttlMs }),
         (error: Error) => callback(error),

@@ -35,8 +35,18 @@ const SIGNED_IN: RouteAccess = { scope: 'signed-in' };
 const q = (field: string): Where => ({ in: 'query', field });
 const b = (field: string): Where => ({ in: 'body', field });
 const p = (field: string): Where => ({ in: 'params', field });
-const shops = (permission: Permission, shop?: Where, required = false, warehouse?: Where): RouteAccess => ({ scope: 'shops', permission, ...(shop ? { shop } : {}), required, ...(warehouse ? { warehouse } : {}) });
-const account = (permission: Permission, warehouse?: Where): RouteAccess => ({ scope: 'account', permission, ...(warehouse ? { warehouse } : {}) });
+const shops = (permission: Permission, shop?: Where, required = false, warehouse?: Where): RouteAccess => ({
+  scope: 'shops',
+  permission,
+  ...(shop ? { shop } : {}),
+  required,
+  ...(warehouse ? { warehouse } : {}),
+});
+const account = (permission: Permission, warehouse?: Where): RouteAccess => ({
+  scope: 'account',
+  permission,
+  ...(warehouse ? { warehouse } : {}),
+});
 const order = (permission: Permission): RouteAccess => ({ scope: 'order', permission });
 
 /** Every route of the API and the permission it needs. Keys are `METHOD /path` as Fastify declares them. */

@@ -19,7 +19,15 @@ import { localized, pickLocale } from '../core/i18n';
 import { marketplaceNotices } from '../app/marketplace-outage';
 import { toIso } from '../core/time';
 import { isInstallationOwner, registerAccess, SESSION_COOKIE } from './access';
-import { parseTrustProxy, rateCounterFor, rateLimitKey, rateLimitStoreFromEnv, sharedStore, type RateLimitStore, type TrustProxy } from './rate-limit';
+import {
+  parseTrustProxy,
+  rateCounterFor,
+  rateLimitKey,
+  rateLimitStoreFromEnv,
+  sharedStore,
+  type RateLimitStore,
+  type TrustProxy,
+} from './rate-limit';
 import { DATABASE_RETRY_AFTER_SECONDS, errorBody, handleError } from './errors';
 import { registerInputGuards } from './input-guards';
 import { registerMetrics } from './metrics';
@@ -90,8 +98,12 @@ export interface ServerTimeouts {
 export function serverTimeouts(overrides: Partial<ServerTimeouts> = {}): ServerTimeouts {
   const env = process.env;
   const t = {
-    requestMs: setting(env, 'SHIPBY_REQUEST_TIMEOUT_MS'), headersMs: setting(env, 'SHIPBY_HEADERS_TIMEOUT_MS'), idleMs: setting(env, 'SHIPBY_IDLE_TIMEOUT_MS'),
-    keepAliveMs: setting(env, 'SHIPBY_KEEP_ALIVE_TIMEOUT_MS'), checkEveryMs: 5_000, ...overrides,
+    requestMs: setting(env, 'SHIPBY_REQUEST_TIMEOUT_MS'),
+    headersMs: setting(env, 'SHIPBY_HEADERS_TIMEOUT_MS'),
+    idleMs: setting(env, 'SHIPBY_IDLE_TIMEOUT_MS'),
+    keepAliveMs: setting(env, 'SHIPBY_KEEP_ALIVE_TIMEOUT_MS'),
+    checkEveryMs: 5_000,
+    ...overrides,
   };
   return { ...t, headersMs: Math.min(t.headersMs, t.requestMs), checkEveryMs: Math.min(t.checkEveryMs, t.headersMs) };
 }
@@ -103,8 +115,17 @@ export const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL('../../web/dist', imp
  * and blobs (label PDFs); never framed. /docs (Swagger UI) sends its own, with the hashes of its inline code.
  */
 const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data: blob:", "connect-src 'self' blob:", "font-src 'self'",
-  "object-src 'none'", "frame-src 'self' blob:", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self' blob:",
+  "font-src 'self'",
+  "object-src 'none'",
+  "frame-src 'self' blob:",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
 ].join('; ');
 
 /** Headers on every answer, the dashboard's files and the API's alike (security issue, finding 12). */
@@ -158,13 +179,20 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'shipby API', version: '0.1.0', description: 'Ship every order before its deadline. Errors carry English and Chinese (zh-CN) messages.' },
+      info: {
+        title: 'shipby API',
+        version: '0.1.0',
+        description: 'Ship every order before its deadline. Errors carry English and Chinese (zh-CN) messages.',
+      },
       tags: [{ name: 'orders' }, { name: 'deadlines' }, { name: 'stock' }, { name: 'tracking' }, { name: 'system' }],
     },
   });
   await app.register(fastifyCookie);
   const perMinute = options.rateLimit?.perMinute ?? setting(process.env, 'SHIPBY_RATE_LIMIT');
-  const counter = rateCounterFor(ctx, options.rateLimit?.store ?? rateLimitStoreFromEnv(process.env, ctx.store.dialect));
+  const counter = rateCounterFor(
+    ctx,
+    options.rateLimit?.store ?? rateLimitStoreFromEnv(process.env, ctx.store.dialect),
+  );
   await app.register(rateLimit, {
     max: perMinute,
     timeWindow: 60_000,
@@ -179,7 +207,14 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     // Thrown by the plugin and answered by handleError: 429, Retry-After, the message in both languages.
     errorResponseBuilder: (_request, context) => {
       const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
-      return new TooManyAttemptsError(localized(`Too many requests: at most ${context.max} a minute. Try again in ${seconds} s.`, `请求过于频繁：每分钟最多 ${context.max} 次。请 ${seconds} 秒后重试。`), seconds, 'rate_limited');
+      return new TooManyAttemptsError(
+        localized(
+          `Too many requests: at most ${context.max} a minute. Try again in ${seconds} s.`,
+          `请求过于频繁：每分钟最多 ${context.max} 次。请 ${seconds} 秒后重试。`,
+        ),
+        seconds,
+        'rate_limited',
+      );
     },
   });
   registerInputGuards(app); // before access: its scoping reads the same fields (a NUL would reach the database)
@@ -191,8 +226,14 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     const schema = request.routeOptions.schema?.body as { type?: string | string[] } | undefined;
     if (!schema || request.body === undefined || request.body === null) return;
     const types = [schema.type].flat();
-    if (types.includes('object') && !types.includes('array') && (typeof request.body !== 'object' || Array.isArray(request.body))) {
-      throw new ValidationError([{ row: 0, field: 'body', message: localized('The body must be a JSON object.', '请求体必须是 JSON 对象。') }]);
+    if (
+      types.includes('object') &&
+      !types.includes('array') &&
+      (typeof request.body !== 'object' || Array.isArray(request.body))
+    ) {
+      throw new ValidationError([
+        { row: 0, field: 'body', message: localized('The body must be a JSON object.', '请求体必须是 JSON 对象。') },
+      ]);
     }
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
@@ -200,15 +241,37 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   registerMetrics(app, ctx, { token: options.metricsToken ?? process.env.SHIPBY_METRICS_TOKEN });
 
   // Which dependency is down, if any: 200 when the database answers, 503 (with Retry-After) when it does not.
-  app.get('/health', { config: { rateLimit: false }, schema: { tags: ['system'], summary: 'Liveness, the database in use, and whether each dependency is up (503 when one is down)' } }, async (request, reply) => {
-    const database = await databaseHealth(ctx);
-    if (database.up) return { ok: true, database: ctx.store.dialect, dependencies: { database: 'up' } };
-    request.log.warn(`health: database down (${database.error})`);
-    return reply
-      .status(503)
-      .header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
-      .send({ ok: false, database: ctx.store.dialect, dependencies: { database: 'down' }, ...errorBody(request, 'database_unavailable', localized('The database is unavailable; shipby reconnects by itself when it is back.', '数据库不可用；恢复后 shipby 会自动重新连接。')) });
-  });
+  app.get(
+    '/health',
+    {
+      config: { rateLimit: false },
+      schema: {
+        tags: ['system'],
+        summary: 'Liveness, the database in use, and whether each dependency is up (503 when one is down)',
+      },
+    },
+    async (request, reply) => {
+      const database = await databaseHealth(ctx);
+      if (database.up) return { ok: true, database: ctx.store.dialect, dependencies: { database: 'up' } };
+      request.log.warn(`health: database down (${database.error})`);
+      return reply
+        .status(503)
+        .header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
+        .send({
+          ok: false,
+          database: ctx.store.dialect,
+          dependencies: { database: 'down' },
+          ...errorBody(
+            request,
+            'database_unavailable',
+            localized(
+              'The database is unavailable; shipby reconnects by itself when it is back.',
+              '数据库不可用；恢复后 shipby 会自动重新连接。',
+            ),
+          ),
+        });
+    },
+  );
 
   orderRoutes(app, ctx);
   orderFileRoutes(app, ctx);
@@ -223,33 +286,91 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   liveRoutes(app, ctx);
   marketplaceAuthRoutes(app, ctx, options.marketplaceAuth);
 
-  authRoutes(app, ctx, { loginPerMinute: options.rateLimit?.loginPerMinute ?? 20, ...(options.passwordChangeKeys ? { keysOnPasswordChange: options.passwordChangeKeys } : {}) });
+  authRoutes(app, ctx, {
+    loginPerMinute: options.rateLimit?.loginPerMinute ?? 20,
+    ...(options.passwordChangeKeys ? { keysOnPasswordChange: options.passwordChangeKeys } : {}),
+  });
 
   // What the dashboard needs besides the resource routes: the caller's shops with their policy choice, and
   // the alert webhooks (never their secrets).
-  app.get('/shops', { schema: { tags: ['system'], summary: 'Your shops, each with its policy choice (default policy, per order type, overrides)' } }, async (request) => {
-    const shops = await listShopsWithPolicy(ctx, request.access.shops);
-    return {
-      items: shops.map(({ shop, choice }) => ({ id: shop.id, name: shop.name, platform: shop.platform, created_at: toIso(shop.created_at), policy: { policy_id: choice.defaultPolicyId, by_order_type: choice.byOrderType ?? null, overrides: choice.overrides ?? null } })),
-    };
-  });
+  app.get(
+    '/shops',
+    {
+      schema: {
+        tags: ['system'],
+        summary: 'Your shops, each with its policy choice (default policy, per order type, overrides)',
+      },
+    },
+    async (request) => {
+      const shops = await listShopsWithPolicy(ctx, request.access.shops);
+      return {
+        items: shops.map(({ shop, choice }) => ({
+          id: shop.id,
+          name: shop.name,
+          platform: shop.platform,
+          created_at: toIso(shop.created_at),
+          policy: {
+            policy_id: choice.defaultPolicyId,
+            by_order_type: choice.byOrderType ?? null,
+            overrides: choice.overrides ?? null,
+          },
+        })),
+      };
+    },
+  );
   // What the dashboard shows above every screen: an outage of a marketplace while it lasts, with what to do.
-  app.get('/notices', { schema: { tags: ['system'], summary: 'Notices for every screen: each marketplace outage in progress, and each of your shops paused until it is authorised again (since when, what to do), in English and Chinese' } }, async (request) => {
-    const locale = pickLocale(request.headers['accept-language']);
-    const notices = await marketplaceNotices(ctx);
-    // A shop paused until it is authorised again: to its own users only.
-    const paused = await authorisationNotices(ctx, request.access.shops);
-    return {
-      items: [
-        ...notices.map((n) => ({ kind: n.kind, level: n.level, platform: n.platform, since: toIso(n.since), failures: n.failures, message: n.message[locale], messages: n.message })),
-        ...paused.map((n) => ({ kind: n.kind, level: n.level, platform: n.platform, shop_id: n.shopId, since: toIso(n.since), message: n.message[locale], messages: n.message })),
-      ],
-    };
-  });
-  app.get('/webhooks', { schema: { tags: ['deadlines'], summary: "The alert webhooks of your shops (URL and scope; the secret is never returned); the installation-wide ones to the installation's owners only" } }, async (request) => {
-    const rows = await listWebhooks(ctx, request.access.shops, { installationWide: isInstallationOwner(request) });
-    return { items: rows.map((r) => ({ ...r, created_at: toIso(r.created_at) })) };
-  });
+  app.get(
+    '/notices',
+    {
+      schema: {
+        tags: ['system'],
+        summary:
+          'Notices for every screen: each marketplace outage in progress, and each of your shops paused until it is authorised again (since when, what to do), in English and Chinese',
+      },
+    },
+    async (request) => {
+      const locale = pickLocale(request.headers['accept-language']);
+      const notices = await marketplaceNotices(ctx);
+      // A shop paused until it is authorised again: to its own users only.
+      const paused = await authorisationNotices(ctx, request.access.shops);
+      return {
+        items: [
+          ...notices.map((n) => ({
+            kind: n.kind,
+            level: n.level,
+            platform: n.platform,
+            since: toIso(n.since),
+            failures: n.failures,
+            message: n.message[locale],
+            messages: n.message,
+          })),
+          ...paused.map((n) => ({
+            kind: n.kind,
+            level: n.level,
+            platform: n.platform,
+            shop_id: n.shopId,
+            since: toIso(n.since),
+            message: n.message[locale],
+            messages: n.message,
+          })),
+        ],
+      };
+    },
+  );
+  app.get(
+    '/webhooks',
+    {
+      schema: {
+        tags: ['deadlines'],
+        summary:
+          "The alert webhooks of your shops (URL and scope; the secret is never returned); the installation-wide ones to the installation's owners only",
+      },
+    },
+    async (request) => {
+      const rows = await listWebhooks(ctx, request.access.shops, { installationWide: isInstallationOwner(request) });
+      return { items: rows.map((r) => ({ ...r, created_at: toIso(r.created_at) })) };
+    },
+  );
 
   const dashboardDir = options.dashboardDir ?? DEFAULT_DASHBOARD_DIR;
   if (fs.existsSync(path.join(dashboardDir, 'index.html'))) {
@@ -260,14 +381,27 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       preCompressed: true,
       cacheControl: false,
       setHeaders: (reply, file) => {
-        reply.header('cache-control', path.basename(file).startsWith('index.html') ? 'no-cache' : file.includes(`${path.sep}assets${path.sep}`) ? IMMUTABLE : 'public, max-age=3600');
+        reply.header(
+          'cache-control',
+          path.basename(file).startsWith('index.html')
+            ? 'no-cache'
+            : file.includes(`${path.sep}assets${path.sep}`)
+              ? IMMUTABLE
+              : 'public, max-age=3600',
+        );
       },
     });
   } else {
     // Public: says the server runs and how to build the dashboard, nothing about any shop.
     app.get('/', { schema: { hide: true } }, async (_request, reply) => {
       // This page's own small style block is the one inline style the policy allows.
-      reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').header('content-security-policy', CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"));
+      reply
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-cache')
+        .header(
+          'content-security-policy',
+          CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+        );
       return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>shipby</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:46rem;margin:3rem auto;padding:0 1rem}</style></head>
 <body><h1>shipby is running</h1>

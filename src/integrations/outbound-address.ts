@@ -69,7 +69,12 @@ export function parseIPv6(text: string): bigint | undefined {
   const total = words.length + tail.length;
   if (halves.length === 1 ? total !== 8 : total > 7) return undefined;
   const fill = 8 - total;
-  const all = [...left.map((w) => parseInt(w, 16)), ...Array<number>(halves.length === 2 ? fill : 0).fill(0), ...right.map((w) => parseInt(w, 16)), ...tail];
+  const all = [
+    ...left.map((w) => parseInt(w, 16)),
+    ...Array<number>(halves.length === 2 ? fill : 0).fill(0),
+    ...right.map((w) => parseInt(w, 16)),
+    ...tail,
+  ];
   return all.reduce((acc, w) => (acc << 16n) | BigInt(w), 0n);
 }
 
@@ -94,12 +99,13 @@ const V4_RANGES: Array<[string, number, AddressClass]> = [
 export function classifyIPv4(address: number): AddressClass {
   for (const [base, bits, kind] of V4_RANGES) {
     const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-    if (((address & mask) >>> 0) === parseIPv4(base)) return kind;
+    if ((address & mask) >>> 0 === parseIPv4(base)) return kind;
   }
   return 'public';
 }
 
-const inV6 = (address: bigint, base: bigint, bits: number) => address >> BigInt(128 - bits) === base >> BigInt(128 - bits);
+const inV6 = (address: bigint, base: bigint, bits: number) =>
+  address >> BigInt(128 - bits) === base >> BigInt(128 - bits);
 const low32 = (address: bigint) => Number(address & 0xffffffffn);
 
 function classifyIPv6(address: bigint): AddressClass {
@@ -133,7 +139,10 @@ export function canonicalHost(text: string): string {
   const v6 = parseIPv6(host);
   if (v6 !== undefined) {
     if (inV6(v6, 0xffffn << 32n, 96)) return dotted(low32(v6));
-    return v6.toString(16).padStart(32, '0').replace(/(.{4})(?!$)/g, '$1:');
+    return v6
+      .toString(16)
+      .padStart(32, '0')
+      .replace(/(.{4})(?!$)/g, '$1:');
   }
   const v4 = parseIPv4(host);
   return v4 === undefined ? host : dotted(v4);
@@ -157,7 +166,8 @@ export function parseAllowList(text: string | undefined): AllowEntry[] {
     .filter(Boolean)
     .map((entry) => {
       const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
-      if (bracketed) return { host: canonicalHost(bracketed[1]!), ...(bracketed[2] ? { port: Number(bracketed[2]) } : {}) };
+      if (bracketed)
+        return { host: canonicalHost(bracketed[1]!), ...(bracketed[2] ? { port: Number(bracketed[2]) } : {}) };
       const withPort = /^([^:]+):(\d+)$/.exec(entry);
       if (withPort) return { host: canonicalHost(withPort[1]!), port: Number(withPort[2]) };
       return { host: canonicalHost(entry) };

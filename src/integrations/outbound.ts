@@ -22,7 +22,10 @@ const DEFAULT_OUTBOUND_MAX_BYTES = 2 * 1024 * 1024;
 
 /** A URL the guard will not reach; `field` names the setting it came from when the caller said which. */
 export class OutboundRefusedError extends LocalizedError {
-  constructor(message: Localized, readonly field?: string) {
+  constructor(
+    message: Localized,
+    readonly field?: string,
+  ) {
     super(message);
   }
 }
@@ -37,7 +40,11 @@ const CLASS_WORDS: Record<Exclude<AddressClass, 'public'>, [string, string]> = {
   reserved: ['a reserved address', '保留地址'],
 };
 
-export function refusedAddress(field: string | undefined, kind: Exclude<AddressClass, 'public'>, address: string): OutboundRefusedError {
+export function refusedAddress(
+  field: string | undefined,
+  kind: Exclude<AddressClass, 'public'>,
+  address: string,
+): OutboundRefusedError {
   const [en, zh] = CLASS_WORDS[kind];
   const name = field ?? 'url';
   return new OutboundRefusedError(
@@ -65,23 +72,39 @@ export function checkOutboundUrl(text: string, field: string): URL {
   try {
     url = new URL(text);
   } catch {
-    throw new OutboundRefusedError(localized(`${field}: "${text}" is not a URL.`, `${field}：「${text}」不是有效的网址。`), field);
+    throw new OutboundRefusedError(
+      localized(`${field}: "${text}" is not a URL.`, `${field}：「${text}」不是有效的网址。`),
+      field,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new OutboundRefusedError(localized(`${field}: the URL must start with http:// or https://.`, `${field}：网址必须以 http:// 或 https:// 开头。`), field);
+    throw new OutboundRefusedError(
+      localized(
+        `${field}: the URL must start with http:// or https://.`,
+        `${field}：网址必须以 http:// 或 https:// 开头。`,
+      ),
+      field,
+    );
   }
   if (url.username || url.password) {
-    throw new OutboundRefusedError(localized(`${field}: the URL must not carry a user name or password.`, `${field}：网址中不能包含用户名或密码。`), field);
+    throw new OutboundRefusedError(
+      localized(`${field}: the URL must not carry a user name or password.`, `${field}：网址中不能包含用户名或密码。`),
+      field,
+    );
   }
   const host = hostOf(url);
   if (isAllowed(allowList(), host, defaultPort(url))) return url;
-  const kind = classifyAddress(host) ?? (/^localhost$|\.localhost$/i.test(host.replace(/\.$/, '')) ? 'loopback' : undefined);
+  const kind =
+    classifyAddress(host) ?? (/^localhost$|\.localhost$/i.test(host.replace(/\.$/, '')) ? 'loopback' : undefined);
   if (kind && kind !== 'public') throw refusedAddress(field, kind, host);
   return url;
 }
 
 /** How names become addresses: the system resolver, or a test's (one that answers differently each time). */
-export type Resolver = (hostname: string, callback: (error: Error | null, addresses: dns.LookupAddress[]) => void) => void;
+export type Resolver = (
+  hostname: string,
+  callback: (error: Error | null, addresses: dns.LookupAddress[]) => void,
+) => void;
 const systemResolver: Resolver = (hostname, callback) => dns.lookup(hostname, { all: true }, callback);
 
 /** Resolves a name and refuses when any address it gives is not public (unless allowed), in the form the socket asked. */
@@ -93,10 +116,13 @@ function guardedLookup(port: number, field: string | undefined, resolve: Resolve
       for (const { address } of addresses) {
         const kind = classifyAddress(address);
         if (kind !== 'public' && !isAllowed(list, address, port) && !isAllowed(list, hostname, port)) {
-          return (callback as (e: Error) => void)(refusedAddress(field, kind ?? 'reserved', `${address} (${hostname})`));
+          return (callback as (e: Error) => void)(
+            refusedAddress(field, kind ?? 'reserved', `${address} (${hostname})`),
+          );
         }
       }
-      if ((options as { all?: boolean }).all) return (callback as (e: null, a: dns.LookupAddress[]) => void)(null, addresses);
+      if ((options as { all?: boolean }).all)
+        return (callback as (e: null, a: dns.LookupAddress[]) => void)(null, addresses);
       const first = addresses[0];
       if (!first) return (callback as (e: Error) => void)(new Error(`${hostname} has no address`));
       return (callback as (e: null, a: string, f: number) => void)(null, first.address, first.family);
@@ -121,7 +147,11 @@ export interface OutboundOptions {
 }
 
 /** A fetch-shaped request through the guard; resolves to a `Response` whose body is already read (and capped). */
-export async function outboundFetch(input: string | URL, init: OutboundInit = {}, options: OutboundOptions = {}): Promise<Response> {
+export async function outboundFetch(
+  input: string | URL,
+  init: OutboundInit = {},
+  options: OutboundOptions = {},
+): Promise<Response> {
   const url = checkOutboundUrl(String(input), options.field ?? 'url');
   const port = defaultPort(url);
   const maxBytes = options.maxBytes ?? DEFAULT_OUTBOUND_MAX_BYTES;
@@ -133,11 +163,20 @@ export async function outboundFetch(input: string | URL, init: OutboundInit = {}
   const body = init.body === undefined ? undefined : Buffer.from(init.body as string | Uint8Array);
   if (body) headers['content-length'] = String(body.length);
   const transport = url.protocol === 'https:' ? https : http;
-  const agentOptions = { lookup: guardedLookup(port, options.field, options.resolve ?? systemResolver), keepAlive: false };
+  const agentOptions = {
+    lookup: guardedLookup(port, options.field, options.resolve ?? systemResolver),
+    keepAlive: false,
+  };
   return new Promise<Response>((resolve, reject) => {
     const request = transport.request(
       url,
-      { method: init.method ?? 'GET', headers, agent: new transport.Agent(agentOptions), lookup: agentOptions.lookup, signal },
+      {
+        method: init.method ?? 'GET',
+        headers,
+        agent: new transport.Agent(agentOptions),
+        lookup: agentOptions.lookup,
+        signal,
+      },
       (response) => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -155,16 +194,30 @@ export async function outboundFetch(input: string | URL, init: OutboundInit = {}
           const status = response.statusCode ?? 502;
           const answerHeaders = new Headers();
           for (const [key, value] of Object.entries(response.headers)) {
-            if (value !== undefined) for (const v of Array.isArray(value) ? value : [value]) answerHeaders.append(key, v);
+            if (value !== undefined)
+              for (const v of Array.isArray(value) ? value : [value]) answerHeaders.append(key, v);
           }
           const nullBody = status === 204 || status === 205 || status === 304 || status < 200;
-          resolve(new Response(nullBody ? null : Buffer.concat(chunks), { status: status < 200 ? 502 : status, headers: answerHeaders }));
+          resolve(
+            new Response(nullBody ? null : Buffer.concat(chunks), {
+              status: status < 200 ? 502 : status,
+              headers: answerHeaders,
+            }),
+          );
         });
       },
     );
     // As fetch does: an abort rejects with the signal's reason (TimeoutError), a socket error as `fetch failed` with
     // the socket's error (and its `code`) as the cause.
-    request.on('error', (error: Error) => reject(error instanceof OutboundRefusedError ? error : signal.aborted ? signal.reason : new TypeError('fetch failed', { cause: error })));
+    request.on('error', (error: Error) =>
+      reject(
+        error instanceof OutboundRefusedError
+          ? error
+          : signal.aborted
+            ? signal.reason
+            : new TypeError('fetch failed', { cause: error }),
+      ),
+    );
     if (body) request.end(body);
     else request.end();
   });
@@ -173,7 +226,11 @@ export async function outboundFetch(input: string | URL, init: OutboundInit = {}
 /** `outboundFetch` with its field and limits fixed, in the shape of `fetch` for clients that take one. */
 export function guardedFetch(options: OutboundOptions = {}): typeof fetch {
   return ((input: string | URL | Request, init?: RequestInit) =>
-    outboundFetch(input instanceof Request ? input.url : input, init as OutboundInit | undefined, options)) as typeof fetch;
+    outboundFetch(
+      input instanceof Request ? input.url : input,
+      init as OutboundInit | undefined,
+      options,
+    )) as typeof fetch;
 }
 
 /** Adds `host:port` to this process's allow-list: the demo's own sample carrier and tracking provider on 127.0.0.1. */

@@ -12,10 +12,21 @@ import { claimJobTurn } from '../app/store-leases';
 import { startDeadlineJobs } from './deadline-jobs';
 import { startHousekeepingJobs } from './housekeeping-jobs';
 import { startMarketplaceJobs } from './marketplace-jobs';
-import { reportJobErrors, type JobErrorReporter, type JobLog, type Scheduler, type SchedulerOptions } from './scheduler';
+import {
+  reportJobErrors,
+  type JobErrorReporter,
+  type JobLog,
+  type Scheduler,
+  type SchedulerOptions,
+} from './scheduler';
 import { startTrackingJobs } from './tracking-jobs';
 
-export type JobGroup = (ctx: AppContext, log: JobLog, env: NodeJS.ProcessEnv, scheduling: SchedulerOptions & { reporter?: JobErrorReporter }) => Scheduler;
+export type JobGroup = (
+  ctx: AppContext,
+  log: JobLog,
+  env: NodeJS.ProcessEnv,
+  scheduling: SchedulerOptions & { reporter?: JobErrorReporter },
+) => Scheduler;
 
 /** The job groups, by name: add a line to register a new one. */
 const JOB_GROUPS: Record<string, JobGroup> = {
@@ -26,7 +37,11 @@ const JOB_GROUPS: Record<string, JobGroup> = {
 };
 
 /** Scheduling shared by every group: turns claimed on the store, errors and turns to the log, `extra` hooks (metrics). */
-function clusterScheduling(ctx: AppContext, log: JobLog, extra: Partial<JobErrorReporter> = {}): SchedulerOptions & { reporter: JobErrorReporter } {
+function clusterScheduling(
+  ctx: AppContext,
+  log: JobLog,
+  extra: Partial<JobErrorReporter> = {},
+): SchedulerOptions & { reporter: JobErrorReporter } {
   return {
     claim: (lease, ttlMs) => claimJobTurn(ctx, lease, ttlMs),
     reporter: combine(reportJobErrors(log), extra),
@@ -34,7 +49,12 @@ function clusterScheduling(ctx: AppContext, log: JobLog, extra: Partial<JobError
 }
 
 /** Starts every registered group on `ctx`; the caller stops them. */
-export function startAllJobs(ctx: AppContext, log: JobLog, env: NodeJS.ProcessEnv = process.env, extra: Partial<JobErrorReporter> = {}): Scheduler[] {
+export function startAllJobs(
+  ctx: AppContext,
+  log: JobLog,
+  env: NodeJS.ProcessEnv = process.env,
+  extra: Partial<JobErrorReporter> = {},
+): Scheduler[] {
   const scheduling = clusterScheduling(ctx, log, extra);
   return Object.values(JOB_GROUPS).map((start) => start(ctx, log, env, scheduling));
 }

@@ -4,9 +4,21 @@
  */
 import type { AppContext } from '../app/context';
 import { pruneRateLimits } from '../app/rate-limits';
-import { parseInterval, reportJobErrors, startScheduler, type JobErrorReporter, type JobLog, type SchedulerOptions } from './scheduler';
+import {
+  parseInterval,
+  reportJobErrors,
+  startScheduler,
+  type JobErrorReporter,
+  type JobLog,
+  type SchedulerOptions,
+} from './scheduler';
 
-export function startHousekeepingJobs(ctx: AppContext, log: JobLog, env: NodeJS.ProcessEnv = process.env, scheduling: SchedulerOptions & { reporter?: JobErrorReporter } = {}) {
+export function startHousekeepingJobs(
+  ctx: AppContext,
+  log: JobLog,
+  env: NodeJS.ProcessEnv = process.env,
+  scheduling: SchedulerOptions & { reporter?: JobErrorReporter } = {},
+) {
   return startScheduler(
     [
       {

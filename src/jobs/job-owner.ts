@@ -63,9 +63,12 @@ export function runJobsWhileOwner(
 
   const schedule = () => {
     if (stopped) return;
-    timer = setTimeout(() => {
-      tick = beat().finally(schedule);
-    }, Math.max(1000, Math.floor(ttlMs / 3)));
+    timer = setTimeout(
+      () => {
+        tick = beat().finally(schedule);
+      },
+      Math.max(1000, Math.floor(ttlMs / 3)),
+    );
   };
   tick = beat().finally(schedule);
 

@@ -11,12 +11,25 @@ import { masterKeyFromEnv } from '../app/secrets';
 import { refreshExpiringTokens } from '../app/shop-authorisation';
 import { warnEndingAuthorisations } from '../app/shop-authorisation-upkeep';
 import { outboxSettingsFromEnv, runOutboxWorker } from './outbox-worker';
-import { parseInterval, startScheduler, type ScheduledJob, type SchedulerOptions, type JobErrorReporter, type JobLog, reportJobErrors } from './scheduler';
+import {
+  parseInterval,
+  startScheduler,
+  type ScheduledJob,
+  type SchedulerOptions,
+  type JobErrorReporter,
+  type JobLog,
+  reportJobErrors,
+} from './scheduler';
 import { setting } from '../core/config';
 
 export type { JobLog } from './scheduler';
 
-export function startMarketplaceJobs(ctx: AppContext, log: JobLog, env: NodeJS.ProcessEnv = process.env, scheduling: SchedulerOptions & { reporter?: JobErrorReporter } = {}): { stop(): Promise<void> } {
+export function startMarketplaceJobs(
+  ctx: AppContext,
+  log: JobLog,
+  env: NodeJS.ProcessEnv = process.env,
+  scheduling: SchedulerOptions & { reporter?: JobErrorReporter } = {},
+): { stop(): Promise<void> } {
   const intervalMs = parseInterval(env.SHIPBY_SYNC_INTERVAL, 10 * 60_000);
   const jobs: ScheduledJob[] = [
     {
@@ -26,7 +39,10 @@ export function startMarketplaceJobs(ctx: AppContext, log: JobLog, env: NodeJS.P
       claimed: 'per-row',
       run: async () => {
         const claim = scheduling.claim;
-        const reports = await syncAllShops(ctx, { masterKey: masterKeyFromEnv(env), ...(claim ? { claim: (shopId: string) => claim(`job:order-sync:${shopId}`, intervalMs) } : {}) });
+        const reports = await syncAllShops(ctx, {
+          masterKey: masterKeyFromEnv(env),
+          ...(claim ? { claim: (shopId: string) => claim(`job:order-sync:${shopId}`, intervalMs) } : {}),
+        });
         for (const report of reports) {
           const line = `sync ${report.shopId}: ${report.status}, ${report.listed} listed, ${report.created} new, ${report.updated} updated, ${report.skipped.length} skipped`;
           if (report.status === 'failed') log.error(`${line}: ${report.error}`);
@@ -42,10 +58,17 @@ export function startMarketplaceJobs(ctx: AppContext, log: JobLog, env: NodeJS.P
         const report = await refreshExpiringTokens(ctx, { masterKey: masterKeyFromEnv(env) }, { aheadMs });
         if (!report.ran) return; // another process holds the refresh lease
         for (const shopId of report.refreshed) log.info(`token refresh ${shopId}: renewed`);
-        for (const shopId of report.paused) log.error(`token refresh ${shopId}: refused by the platform; the shop is paused until it is authorised again`);
-        for (const { shopId, detail } of report.failed) log.error(`token refresh ${shopId}: no readable answer (${detail}); tried again next time`);
+        for (const shopId of report.paused)
+          log.error(
+            `token refresh ${shopId}: refused by the platform; the shop is paused until it is authorised again`,
+          );
+        for (const { shopId, detail } of report.failed)
+          log.error(`token refresh ${shopId}: no readable answer (${detail}); tried again next time`);
         // A refresh does not extend the refresh token: days before it ends the owner is alerted (once) to connect again.
-        for (const shopId of await warnEndingAuthorisations(ctx)) log.info(`token refresh ${shopId}: its authorisation ends within days; the owner was alerted to connect it again`);
+        for (const shopId of await warnEndingAuthorisations(ctx))
+          log.info(
+            `token refresh ${shopId}: its authorisation ends within days; the owner was alerted to connect it again`,
+          );
       },
     },
   ];
@@ -57,11 +80,22 @@ export function startMarketplaceJobs(ctx: AppContext, log: JobLog, env: NodeJS.P
       // The worker returns only when stopped; after a crash (e.g. no master key yet) it starts again a minute later.
       intervalMs: 60_000,
       run: async (signal) => {
-        const stats = await runOutboxWorker(ctx, { masterKey: masterKeyFromEnv(env), settings, concurrency, clientOptions: { timeoutMs }, signal, log: log.error });
-        log.info(`outbox worker ${stats.workerId} stopped: ${stats.accepted} uploads accepted, ${stats.notices} notices, ${stats.dead} dead-lettered`);
+        const stats = await runOutboxWorker(ctx, {
+          masterKey: masterKeyFromEnv(env),
+          settings,
+          concurrency,
+          clientOptions: { timeoutMs },
+          signal,
+          log: log.error,
+        });
+        log.info(
+          `outbox worker ${stats.workerId} stopped: ${stats.accepted} uploads accepted, ${stats.notices} notices, ${stats.dead} dead-lettered`,
+        );
       },
     });
   }
-  log.info(`marketplace jobs: order sync every ${Math.round(intervalMs / 1000)} s${jobs.length > 1 ? ', outbox worker running' : ''}`);
+  log.info(
+    `marketplace jobs: order sync every ${Math.round(intervalMs / 1000)} s${jobs.length > 1 ? ', outbox worker running' : ''}`,
+  );
   return startScheduler(jobs, scheduling.reporter ?? reportJobErrors(log), scheduling);
 }

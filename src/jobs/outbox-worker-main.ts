@@ -44,6 +44,12 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // A ConfigError's message is both languages' (the log of a process nobody started by hand is read by either).
-  console.error(error instanceof ConfigError ? `${error.localizedMessage.en}\n${error.localizedMessage['zh-CN']}` : error instanceof Error ? error.message : String(error));
+  console.error(
+    error instanceof ConfigError
+      ? `${error.localizedMessage.en}\n${error.localizedMessage['zh-CN']}`
+      : error instanceof Error
+        ? error.message
+        : String(error),
+  );
   process.exitCode = 1;
 });

@@ -80,16 +80,31 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
   // A delivery makes at most three requests; it is cut short before its lease can run out, so no other worker
   // takes over a row whose request is still travelling.
   const deliveryBudgetMs = Math.max(1000, settings.leaseMs - Math.max(2000, Math.floor(settings.leaseMs / 10)));
-  if (deliveryBudgetMs < timeoutMs) log(`warning: lease ${settings.leaseMs} ms leaves less than one request timeout (${timeoutMs} ms) per delivery`);
+  if (deliveryBudgetMs < timeoutMs)
+    log(`warning: lease ${settings.leaseMs} ms leaves less than one request timeout (${timeoutMs} ms) per delivery`);
 
   // The marketplace's availability as this worker sees it: an outage is recorded and alerted once, and its end too.
   const outage = newOutageTracker();
-  const stats: OutboxWorkerStats = { workerId, claimed: 0, takenOver: 0, accepted: 0, retried: 0, dead: 0, refused: 0, notices: 0, lostClaims: 0, transactions: 0 };
+  const stats: OutboxWorkerStats = {
+    workerId,
+    claimed: 0,
+    takenOver: 0,
+    accepted: 0,
+    retried: 0,
+    dead: 0,
+    refused: 0,
+    notices: 0,
+    lostClaims: 0,
+    transactions: 0,
+  };
   const ports = new Map<string, { port: MarketplacePort; tokenRef: string }>();
   const portFor = async (shopId: string): Promise<{ port: MarketplacePort; tokenRef: string }> => {
     let session = ports.get(shopId);
     if (!session) {
-      const opened = await openShopSession(ctx, options.masterKey, shopId, { ...options.clientOptions, retry: { ...options.clientOptions?.retry, maxAttempts: 1 } });
+      const opened = await openShopSession(ctx, options.masterKey, shopId, {
+        ...options.clientOptions,
+        retry: { ...options.clientOptions?.retry, maxAttempts: 1 },
+      });
       session = { port: aliexpressPort(opened.client), tokenRef: opened.tokenRef };
       ports.set(shopId, session);
     }
@@ -100,10 +115,12 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
   const renew = (shopId: string, tokenRef: string, code: string): Promise<RenewalOutcome> => {
     let renewal = renewals.get(tokenRef);
     if (!renewal) {
-      renewal = renewAfterTokenRefusal(ctx, { masterKey: options.masterKey }, shopId, tokenRef, code).catch((error: unknown) => {
-        log(`renewing shop ${shopId}'s authorisation: ${error instanceof Error ? error.message : String(error)}`);
-        return 'undecided' as const;
-      });
+      renewal = renewAfterTokenRefusal(ctx, { masterKey: options.masterKey }, shopId, tokenRef, code).catch(
+        (error: unknown) => {
+          log(`renewing shop ${shopId}'s authorisation: ${error instanceof Error ? error.message : String(error)}`);
+          return 'undecided' as const;
+        },
+      );
       renewals.set(tokenRef, renewal);
       // An undecided renewal may be tried at the next refusal; a decided one is not tried again for that token.
       void renewal.then((result) => {
@@ -124,7 +141,10 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
   const databaseError = (what: string, error: unknown): boolean => {
     if (!isDatabaseUnavailable(error)) return false;
     databaseAwayUntil = Date.now() + idlePollMs;
-    if (!databaseAway) log(`${what}: ${error instanceof Error ? error.message : String(error)}; paused, trying again every ${idlePollMs} ms`);
+    if (!databaseAway)
+      log(
+        `${what}: ${error instanceof Error ? error.message : String(error)}; paused, trying again every ${idlePollMs} ms`,
+      );
     databaseAway = true;
     return true;
   };
@@ -155,7 +175,14 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
         outcome = isDatabaseUnavailable(error)
           ? { type: 'interrupted' }
           : error instanceof ReauthorisationRequiredError
-            ? { type: 'retry', needsReadback: Boolean(row.needs_readback), code: error.code, message: error.message, retryAfterMs: error.retryAfterMs, outage: false }
+            ? {
+                type: 'retry',
+                needsReadback: Boolean(row.needs_readback),
+                code: error.code,
+                message: error.message,
+                retryAfterMs: error.retryAfterMs,
+                outage: false,
+              }
             : { type: 'failed', code: 'WORKER', message: error instanceof Error ? error.message : String(error) };
       }
       if (finished.length === 0) oldestFinishedAt = Date.now();
@@ -172,7 +199,9 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
     const batch = finished.splice(0);
     if (batch.length === 0) return;
     try {
-      const summary = await recordOutboxOutcomes(ctx, workerId, batch, settings, Math.random, { outageOpen: outage.state === 'down' });
+      const summary = await recordOutboxOutcomes(ctx, workerId, batch, settings, Math.random, {
+        outageOpen: outage.state === 'down',
+      });
       databaseAnswered();
       stats.transactions++;
       stats.accepted += summary.accepted;
@@ -181,14 +210,21 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
       stats.refused += summary.refused;
       stats.notices += summary.notices;
       stats.lostClaims += summary.lostClaims;
-      const signals = batch.map(({ outcome }) => ({ signal: availabilitySignal(outcome), ...('code' in outcome ? { error: `${outcome.code}: ${outcome.message}`.slice(0, 300) } : {}) }));
+      const signals = batch.map(({ outcome }) => ({
+        signal: availabilitySignal(outcome),
+        ...('code' in outcome ? { error: `${outcome.code}: ${outcome.message}`.slice(0, 300) } : {}),
+      }));
       // Apart from the recording: the outcomes are written whatever happens here.
       const change = await noteMarketplaceSignals(ctx, outage, signals).catch((error: unknown) => {
         log(`marketplace availability not recorded: ${error instanceof Error ? error.message : String(error)}`);
         return undefined;
       });
-      if (change?.change === 'began') log(`the marketplace is not answering (${outage.lastError ?? 'no answer'}); uploads keep retrying until their orders' closing points${change.recorded ? '; outage alerted' : ''}`);
-      if (change?.change === 'ended') log(`the marketplace answers again; ${change.released ?? 0} waiting uploads released, most urgent first`);
+      if (change?.change === 'began')
+        log(
+          `the marketplace is not answering (${outage.lastError ?? 'no answer'}); uploads keep retrying until their orders' closing points${change.recorded ? '; outage alerted' : ''}`,
+        );
+      if (change?.change === 'ended')
+        log(`the marketplace answers again; ${change.released ?? 0} waiting uploads released, most urgent first`);
     } catch (error) {
       // The database is away: keep the outcomes and record them when it is back (the settle is fenced by our
       // lease owner, so a row another worker took over meanwhile is not touched). When stopping, or on any other
@@ -207,7 +243,11 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
     const databaseWait = databaseAwayUntil - Date.now();
     if (!stopping && databaseWait <= 0 && free > 0 && (inFlight.size === 0 || free >= Math.ceil(concurrency / 4))) {
       try {
-        const rows = await claimOutboxRows(ctx, workerId, { limit: free, leaseMs: settings.leaseMs, ...(options.kinds ? { kinds: options.kinds } : {}) });
+        const rows = await claimOutboxRows(ctx, workerId, {
+          limit: free,
+          leaseMs: settings.leaseMs,
+          ...(options.kinds ? { kinds: options.kinds } : {}),
+        });
         databaseAnswered();
         nothingDue = rows.length === 0;
         if (rows.length) {
@@ -217,11 +257,17 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
           for (const row of rows) start(row, settled.get(row.order_id));
         }
       } catch (error) {
-        if (!databaseError('claim', error)) log(`claim failed: ${error instanceof Error ? error.message : String(error)}`);
+        if (!databaseError('claim', error))
+          log(`claim failed: ${error instanceof Error ? error.message : String(error)}`);
         nothingDue = true;
       }
     }
-    if (!flushing && finished.length && (databaseWait <= 0 || stopping) && (finished.length >= concurrency || inFlight.size === 0 || Date.now() - oldestFinishedAt >= flushMs || stopping)) {
+    if (
+      !flushing &&
+      finished.length &&
+      (databaseWait <= 0 || stopping) &&
+      (finished.length >= concurrency || inFlight.size === 0 || Date.now() - oldestFinishedAt >= flushMs || stopping)
+    ) {
       flushing = flush().finally(() => (flushing = undefined));
     }
     if (inFlight.size === 0 && finished.length === 0) {
@@ -239,13 +285,21 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
     }
     // Not cut short by the stop signal: while stopping, this waits for the deliveries in flight (a sleep that
     // returned at once would spin without ever letting their answers in).
-    await Promise.race([...inFlight, ...(flushing ? [flushing] : []), sleep(Math.max(flushMs, databaseAwayUntil - Date.now()))]);
+    await Promise.race([
+      ...inFlight,
+      ...(flushing ? [flushing] : []),
+      sleep(Math.max(flushMs, databaseAwayUntil - Date.now())),
+    ]);
   }
   return stats;
 }
 
 /** Worker settings from the environment (the `serve` process, `outbox work`, the worker entrypoint). */
-export function outboxSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): { settings: OutboxSettings; concurrency: number; timeoutMs: number } {
+export function outboxSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): {
+  settings: OutboxSettings;
+  concurrency: number;
+  timeoutMs: number;
+} {
   // Parsed and checked in core/config.ts (a bad value throws ConfigError naming it); the retry defaults are the policy's.
   const base = setting(env, 'SHIPBY_OUTBOX_BACKOFF_MS') ?? DEFAULT_RETRY_POLICY.baseDelayMs;
   const maxBackoff = setting(env, 'SHIPBY_OUTBOX_MAX_BACKOFF_MS');
@@ -256,7 +310,10 @@ export function outboxSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): { s
         ...DEFAULT_RETRY_POLICY,
         baseDelayMs: base,
         maxDelayMs: maxBackoff ?? Math.max(base, DEFAULT_RETRY_POLICY.maxDelayMs),
-        urgentMaxDelayMs: Math.min(maxBackoff ?? DEFAULT_RETRY_POLICY.urgentMaxDelayMs, DEFAULT_RETRY_POLICY.urgentMaxDelayMs),
+        urgentMaxDelayMs: Math.min(
+          maxBackoff ?? DEFAULT_RETRY_POLICY.urgentMaxDelayMs,
+          DEFAULT_RETRY_POLICY.urgentMaxDelayMs,
+        ),
         maxAttempts: setting(env, 'SHIPBY_OUTBOX_MAX_ATTEMPTS') ?? DEFAULT_RETRY_POLICY.maxAttempts,
       },
     },

@@ -76,7 +76,11 @@ export function reportJobErrors(log: JobLog): JobErrorReporter {
   };
 }
 
-export function startScheduler(jobs: ScheduledJob[], reporter: JobErrorReporter | ((job: string, error: unknown) => void), options: SchedulerOptions = {}): Scheduler {
+export function startScheduler(
+  jobs: ScheduledJob[],
+  reporter: JobErrorReporter | ((job: string, error: unknown) => void),
+  options: SchedulerOptions = {},
+): Scheduler {
   const report: JobErrorReporter = typeof reporter === 'function' ? { onError: reporter } : reporter;
   const stopping = new AbortController();
   const loops = jobs.map(async (job) => {
@@ -94,13 +98,21 @@ export function startScheduler(jobs: ScheduledJob[], reporter: JobErrorReporter 
   };
 }
 
-async function runOnce(job: ScheduledJob, report: JobErrorReporter, signal: AbortSignal, claim: ClaimTurn | undefined): Promise<void> {
+async function runOnce(
+  job: ScheduledJob,
+  report: JobErrorReporter,
+  signal: AbortSignal,
+  claim: ClaimTurn | undefined,
+): Promise<void> {
   const lease = `job:${job.name}`;
   let renew: NodeJS.Timeout | undefined;
   try {
     if (claim) {
       if (!(await claim(lease, job.intervalMs))) return report.onSkipped?.(job.name);
-      renew = setInterval(() => void claim(lease, job.intervalMs).catch(() => undefined), Math.max(1000, Math.floor(job.intervalMs / 3)));
+      renew = setInterval(
+        () => void claim(lease, job.intervalMs).catch(() => undefined),
+        Math.max(1000, Math.floor(job.intervalMs / 3)),
+      );
       renew.unref();
     }
     const started = performance.now();
@@ -123,7 +135,8 @@ async function runOnce(job: ScheduledJob, report: JobErrorReporter, signal: Abor
 export function parseInterval(text: string | undefined, fallbackMs: number): number {
   if (text === undefined || text.trim() === '') return fallbackMs;
   const ms = intervalMs(text);
-  if (ms === undefined) throw new Error(`"${text}" is not an interval: use milliseconds, or a number with s, m or h (e.g. 10m)`);
+  if (ms === undefined)
+    throw new Error(`"${text}" is not an interval: use milliseconds, or a number with s, m or h (e.g. 10m)`);
   if (ms < 1000) throw new Error(`an interval of "${text}" is too short (at least 1 s)`);
   return ms;
 }

@@ -10,9 +10,20 @@ import type { AppContext } from '../app/context';
 import { runReceiptSweep } from '../app/receipt';
 import { matchUnmatchedEvents, registerParcels } from '../app/tracking';
 import { processDeliveries, pollDueParcels, runTrackingSweep } from '../app/tracking';
-import { parseInterval, reportJobErrors, startScheduler, type JobErrorReporter, type SchedulerOptions } from './scheduler';
+import {
+  parseInterval,
+  reportJobErrors,
+  startScheduler,
+  type JobErrorReporter,
+  type SchedulerOptions,
+} from './scheduler';
 
-export function startTrackingJobs(ctx: AppContext, log: { info(m: string): void; error(m: string): void }, env: NodeJS.ProcessEnv = process.env, scheduling: SchedulerOptions & { reporter?: JobErrorReporter } = {}) {
+export function startTrackingJobs(
+  ctx: AppContext,
+  log: { info(m: string): void; error(m: string): void },
+  env: NodeJS.ProcessEnv = process.env,
+  scheduling: SchedulerOptions & { reporter?: JobErrorReporter } = {},
+) {
   return startScheduler(
     [
       {
@@ -29,12 +40,24 @@ export function startTrackingJobs(ctx: AppContext, log: { info(m: string): void;
           const registered = await registerParcels(ctx, {
             onRegistered: (results) => {
               for (const r of results) {
-                if (r.error) log.error(`tracking: registering numbers with ${r.provider} failed (${r.error}); asked again with backoff`);
-                if (r.refused.length) log.error(`tracking: ${r.provider} refused ${r.refused.length} number(s): ${r.refused.slice(0, 3).map((x) => `${x.number} (${x.reason})`).join(', ')}`);
+                if (r.error)
+                  log.error(
+                    `tracking: registering numbers with ${r.provider} failed (${r.error}); asked again with backoff`,
+                  );
+                if (r.refused.length)
+                  log.error(
+                    `tracking: ${r.provider} refused ${r.refused.length} number(s): ${r.refused
+                      .slice(0, 3)
+                      .map((x) => `${x.number} (${x.reason})`)
+                      .join(', ')}`,
+                  );
               }
             },
           });
-          if (processed || matched.matched || registered) log.info(`tracking: ${processed} deliveries processed, ${matched.matched} kept-aside events matched, ${registered} parcels registered`);
+          if (processed || matched.matched || registered)
+            log.info(
+              `tracking: ${processed} deliveries processed, ${matched.matched} kept-aside events matched, ${registered} parcels registered`,
+            );
         },
       },
       {
@@ -42,7 +65,10 @@ export function startTrackingJobs(ctx: AppContext, log: { info(m: string): void;
         intervalMs: parseInterval(env.SHIPBY_POLL_INTERVAL, 60_000),
         run: async (signal) => {
           const report = await pollDueParcels(ctx, { signal });
-          if (report.polled) log.info(`tracking poll: ${report.polled} parcels, ${report.ingest.stored} new events, ${report.registered} registered with the provider`);
+          if (report.polled)
+            log.info(
+              `tracking poll: ${report.polled} parcels, ${report.ingest.stored} new events, ${report.registered} registered with the provider`,
+            );
         },
       },
       {
@@ -53,7 +79,9 @@ export function startTrackingJobs(ctx: AppContext, log: { info(m: string): void;
           const cases = await openCasesFromSync(ctx);
           const receipt = await runReceiptSweep(ctx);
           if (problems.problemsRaised || cases || receipt.confirmed || receipt.extensionsProposed) {
-            log.info(`tracking sweep: ${problems.problemsRaised} problems raised, ${cases} cases from sync, ${receipt.confirmed} orders auto-confirmed, ${receipt.extensionsProposed} extensions proposed`);
+            log.info(
+              `tracking sweep: ${problems.problemsRaised} problems raised, ${cases} cases from sync, ${receipt.confirmed} orders auto-confirmed, ${receipt.extensionsProposed} extensions proposed`,
+            );
           }
         },
       },

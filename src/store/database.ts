@@ -46,7 +46,10 @@ export function describeUrl(url: string): string {
   return url.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
 }
 
-export function openStore(url: string = process.env.DATABASE_URL || DEFAULT_DATABASE_URL, options: { poolSize?: number } = {}): Store {
+export function openStore(
+  url: string = process.env.DATABASE_URL || DEFAULT_DATABASE_URL,
+  options: { poolSize?: number } = {},
+): Store {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
     if (!file) throw new Error('DATABASE_URL sqlite: needs a file path, e.g. sqlite:./data/shipby.db');
@@ -65,7 +68,11 @@ export function openStore(url: string = process.env.DATABASE_URL || DEFAULT_DATA
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     // A connection attempt (waiting for a pool slot included) gives up after 10 s, so a request during an outage
     // is answered (503), not left hanging.
-    const pool = new (pgDriver().Pool)({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
+    const pool = new (pgDriver().Pool)({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: 10_000,
+    });
     // Connections drop when the server restarts or an admin terminates them: each is handled (no process exits),
     // the query in progress fails with DatabaseUnavailableError, and the pool connects afresh when asked.
     let lastReport = 0;
@@ -83,7 +90,10 @@ export function openStore(url: string = process.env.DATABASE_URL || DEFAULT_DATA
 
 /** The migrations not yet applied to this store, by name (none: the schema is current). */
 export async function pendingMigrations(store: Store): Promise<string[]> {
-  const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => buildMigrations(store.dialect) } });
+  const migrator = new Migrator({
+    db: store.db,
+    provider: { getMigrations: async () => buildMigrations(store.dialect) },
+  });
   return (await migrator.getMigrations()).filter((m) => !m.executedAt).map((m) => m.name);
 }
 
@@ -96,7 +106,9 @@ export async function pendingMigrations(store: Store): Promise<string[]> {
 export async function schemaIsCurrent(store: Store): Promise<boolean> {
   const newest = Object.keys(buildMigrations(store.dialect)).sort().at(-1);
   try {
-    const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name DESC LIMIT 1`.execute(store.db);
+    const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name DESC LIMIT 1`.execute(
+      store.db,
+    );
     return rows[0]?.name === newest;
   } catch {
     return false;

@@ -22,7 +22,10 @@ export type Claim =
   | { kind: 'mismatch'; request: string }
   | { kind: 'busy' };
 
-export async function claim(store: Store, input: { scope: string; key: string; request: string; bodyHash: string; keepMs: number; lockMs: number }): Promise<Claim> {
+export async function claim(
+  store: Store,
+  input: { scope: string; key: string; request: string; bodyHash: string; keepMs: number; lockMs: number },
+): Promise<Claim> {
   const db = store.db;
   const now = Date.now();
   const owner = newLeaseOwner();
@@ -40,7 +43,18 @@ export async function claim(store: Store, input: { scope: string; key: string; r
   };
   const writer = sqliteWriter(store);
   const taken = writer
-    ? await writer.claim([input.scope, input.key, fresh.request, fresh.body_hash, owner, fresh.locked_until, now, fresh.expires_at, now, now])
+    ? await writer.claim([
+        input.scope,
+        input.key,
+        fresh.request,
+        fresh.body_hash,
+        owner,
+        fresh.locked_until,
+        now,
+        fresh.expires_at,
+        now,
+        now,
+      ])
     : await db
         .insertInto('idempotency_keys')
         .values({ scope: input.scope, key: input.key, ...fresh })
@@ -48,7 +62,12 @@ export async function claim(store: Store, input: { scope: string; key: string; r
           oc
             .columns(['scope', 'key'])
             .doUpdateSet(fresh)
-            .where((eb) => eb.or([eb('idempotency_keys.expires_at', '<', now), eb.and([eb('idempotency_keys.status_code', 'is', null), eb('idempotency_keys.locked_until', '<', now)])])),
+            .where((eb) =>
+              eb.or([
+                eb('idempotency_keys.expires_at', '<', now),
+                eb.and([eb('idempotency_keys.status_code', 'is', null), eb('idempotency_keys.locked_until', '<', now)]),
+              ]),
+            ),
         )
         .returning('key')
         .executeTakeFirst();
@@ -56,20 +75,39 @@ export async function claim(store: Store, input: { scope: string; key: string; r
     if (Math.random() < 0.01) await purgeExpired(db, now);
     return { kind: 'claimed', owner };
   }
-  const row = await db.selectFrom('idempotency_keys').selectAll().where('scope', '=', input.scope).where('key', '=', input.key).executeTakeFirst();
+  const row = await db
+    .selectFrom('idempotency_keys')
+    .selectAll()
+    .where('scope', '=', input.scope)
+    .where('key', '=', input.key)
+    .executeTakeFirst();
   if (!row) return { kind: 'busy' }; // released between the two statements: the next try claims it
-  if (row.request !== input.request || row.body_hash !== input.bodyHash) return { kind: 'mismatch', request: row.request };
+  if (row.request !== input.request || row.body_hash !== input.bodyHash)
+    return { kind: 'mismatch', request: row.request };
   if (row.status_code === null) return { kind: 'busy' };
   const body = row.encoding === 'base64' ? Buffer.from(row.response ?? '', 'base64') : (row.response ?? '');
   return { kind: 'answered', answer: { statusCode: row.status_code, contentType: row.content_type, body } };
 }
 
 /** Stores the answer of the request that holds the key. */
-export async function settle(store: Store, held: { scope: string; key: string; owner: string }, answer: StoredAnswer): Promise<void> {
+export async function settle(
+  store: Store,
+  held: { scope: string; key: string; owner: string },
+  answer: StoredAnswer,
+): Promise<void> {
   const binary = Buffer.isBuffer(answer.body);
   const response = binary ? (answer.body as Buffer).toString('base64') : (answer.body as string);
   const writer = sqliteWriter(store);
-  if (writer) return writer.settle([answer.statusCode, answer.contentType, response, binary ? 'base64' : 'utf8', held.scope, held.key, held.owner]);
+  if (writer)
+    return writer.settle([
+      answer.statusCode,
+      answer.contentType,
+      response,
+      binary ? 'base64' : 'utf8',
+      held.scope,
+      held.key,
+      held.owner,
+    ]);
   await store.db
     .updateTable('idempotency_keys')
     .set({
@@ -87,7 +125,13 @@ export async function settle(store: Store, held: { scope: string; key: string; o
 
 /** Frees a key whose request ended without an answer worth keeping (a 5xx, a 429, a lost connection). */
 export async function release(db: Executor, scope: string, key: string, owner: string): Promise<void> {
-  await db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).where('owner', '=', owner).where('status_code', 'is', null).execute();
+  await db
+    .deleteFrom('idempotency_keys')
+    .where('scope', '=', scope)
+    .where('key', '=', key)
+    .where('owner', '=', owner)
+    .where('status_code', 'is', null)
+    .execute();
 }
 
 async function purgeExpired(db: Executor, now = Date.now()): Promise<number> {
@@ -95,8 +139,27 @@ async function purgeExpired(db: Executor, now = Date.now()): Promise<number> {
   return Number(result.numDeletedRows);
 }
 
-type ClaimParams = [scope: string, key: string, request: string, bodyHash: string, owner: string, lockedUntil: number, createdAt: number, expiresAt: number, expiredBefore: number, lockedBefore: number];
-type SettleParams = [statusCode: number, contentType: string | null, response: string, encoding: string, scope: string, key: string, owner: string];
+type ClaimParams = [
+  scope: string,
+  key: string,
+  request: string,
+  bodyHash: string,
+  owner: string,
+  lockedUntil: number,
+  createdAt: number,
+  expiresAt: number,
+  expiredBefore: number,
+  lockedBefore: number,
+];
+type SettleParams = [
+  statusCode: number,
+  contentType: string | null,
+  response: string,
+  encoding: string,
+  scope: string,
+  key: string,
+  owner: string,
+];
 type Op = { kind: 'claim'; params: ClaimParams } | { kind: 'settle'; params: SettleParams };
 
 const writers = new WeakMap<object, SqliteGroupCommit<Op, unknown>>();
@@ -117,8 +180,10 @@ function sqliteWriter(store: Store) {
     );
     return (op: Op): unknown => (op.kind === 'claim' ? claim.get(...op.params) : settle.run(...op.params));
   });
-  return writer && {
-    claim: (params: ClaimParams) => writer.write({ kind: 'claim', params }),
-    settle: async (params: SettleParams) => void (await writer.write({ kind: 'settle', params })),
-  };
+  return (
+    writer && {
+      claim: (params: ClaimParams) => writer.write({ kind: 'claim', params }),
+      settle: async (params: SettleParams) => void (await writer.write({ kind: 'settle', params })),
+    }
+  );
 }

@@ -11,7 +11,12 @@ import type { Store } from './database';
 import { ownerIsGone, processOwnerId } from './leases';
 import { ORDER_COLUMNS } from './order-bulk';
 import type { Executor } from './orders';
-import type { ImportStagedChangesTable, ImportStagedEventsTable, ImportStagedLinesTable, ImportStagedOrdersTable } from './schema-imports';
+import type {
+  ImportStagedChangesTable,
+  ImportStagedEventsTable,
+  ImportStagedLinesTable,
+  ImportStagedOrdersTable,
+} from './schema-imports';
 
 const STAGED_ORDER_COLUMNS = ['import_id', 'seq', ...ORDER_COLUMNS] as const;
 const PG_ROWS_PER_STATEMENT = 400;
@@ -22,8 +27,14 @@ export type StagedLine = ImportStagedLinesTable;
 export type StagedEvent = ImportStagedEventsTable;
 export type StagedChange = ImportStagedChangesTable;
 
-export async function openImportRun(db: Executor, run: { id: string; shopId: string; file: string; owner: string; now: number }): Promise<void> {
-  await db.insertInto('import_runs').values({ id: run.id, shop_id: run.shopId, file: run.file, owner: run.owner, started_at: run.now }).execute();
+export async function openImportRun(
+  db: Executor,
+  run: { id: string; shopId: string; file: string; owner: string; now: number },
+): Promise<void> {
+  await db
+    .insertInto('import_runs')
+    .values({ id: run.id, shop_id: run.shopId, file: run.file, owner: run.owner, started_at: run.now })
+    .execute();
 }
 
 /**
@@ -34,7 +45,9 @@ export async function abandonedRuns(db: Executor, now: number, active: ReadonlyS
   const runs = await db.selectFrom('import_runs').select(['id', 'owner', 'started_at']).execute();
   const ours = (owner: string) => owner.startsWith(`${processOwnerId()}:`);
   return runs
-    .filter((r) => ownerIsGone(r.owner) || (ours(r.owner) && !active.has(r.id)) || now - r.started_at > 7 * 24 * 3_600_000)
+    .filter(
+      (r) => ownerIsGone(r.owner) || (ours(r.owner) && !active.has(r.id)) || now - r.started_at > 7 * 24 * 3_600_000,
+    )
     .map((r) => r.id);
 }
 
@@ -44,7 +57,8 @@ export async function stageOrders(store: Store, trx: Executor, rows: StagedOrder
     const insert = sqliteStatements(store.sqlite).insertOrder;
     const values: unknown[] = new Array(STAGED_ORDER_COLUMNS.length);
     for (const row of rows) {
-      for (let i = 0; i < STAGED_ORDER_COLUMNS.length; i++) values[i] = (row as Record<string, unknown>)[STAGED_ORDER_COLUMNS[i]!] ?? null;
+      for (let i = 0; i < STAGED_ORDER_COLUMNS.length; i++)
+        values[i] = (row as Record<string, unknown>)[STAGED_ORDER_COLUMNS[i]!] ?? null;
       insert.run(values);
     }
     return;
@@ -53,7 +67,14 @@ export async function stageOrders(store: Store, trx: Executor, rows: StagedOrder
     const chunk = rows.slice(i, i + PG_ROWS_PER_STATEMENT);
     await trx
       .insertInto('import_staged_orders')
-      .values(chunk.map((row) => Object.fromEntries(STAGED_ORDER_COLUMNS.map((c) => [c, (row as Record<string, unknown>)[c] ?? null])) as StagedOrder))
+      .values(
+        chunk.map(
+          (row) =>
+            Object.fromEntries(
+              STAGED_ORDER_COLUMNS.map((c) => [c, (row as Record<string, unknown>)[c] ?? null]),
+            ) as StagedOrder,
+        ),
+      )
       .execute();
   }
 }
@@ -61,30 +82,57 @@ export async function stageOrders(store: Store, trx: Executor, rows: StagedOrder
 export async function stageLines(store: Store, trx: Executor, rows: StagedLine[]): Promise<void> {
   if (store.dialect === 'sqlite' && store.sqlite) {
     const insert = sqliteStatements(store.sqlite).insertLine;
-    for (const r of rows) insert.run(r.import_id, r.seq, r.platform_order_id, r.line_no, r.sku, r.quantity, r.unit_price);
+    for (const r of rows)
+      insert.run(r.import_id, r.seq, r.platform_order_id, r.line_no, r.sku, r.quantity, r.unit_price);
     return;
   }
-  for (let i = 0; i < rows.length; i += PG_ROWS_PER_STATEMENT) await trx.insertInto('import_staged_lines').values(rows.slice(i, i + PG_ROWS_PER_STATEMENT)).execute();
+  for (let i = 0; i < rows.length; i += PG_ROWS_PER_STATEMENT)
+    await trx
+      .insertInto('import_staged_lines')
+      .values(rows.slice(i, i + PG_ROWS_PER_STATEMENT))
+      .execute();
 }
 
 export async function stageEvents(store: Store, trx: Executor, rows: StagedEvent[]): Promise<void> {
   if (store.dialect === 'sqlite' && store.sqlite) {
     const insert = sqliteStatements(store.sqlite).insertEvent;
-    for (const e of rows) insert.run(e.import_id, e.seq, e.event_no, e.platform_order_id, e.at, e.actor, e.kind, e.to_state ?? null, e.reason ?? null, e.data ?? null);
+    for (const e of rows)
+      insert.run(
+        e.import_id,
+        e.seq,
+        e.event_no,
+        e.platform_order_id,
+        e.at,
+        e.actor,
+        e.kind,
+        e.to_state ?? null,
+        e.reason ?? null,
+        e.data ?? null,
+      );
     return;
   }
-  for (let i = 0; i < rows.length; i += PG_ROWS_PER_STATEMENT) await trx.insertInto('import_staged_events').values(rows.slice(i, i + PG_ROWS_PER_STATEMENT)).execute();
+  for (let i = 0; i < rows.length; i += PG_ROWS_PER_STATEMENT)
+    await trx
+      .insertInto('import_staged_events')
+      .values(rows.slice(i, i + PG_ROWS_PER_STATEMENT))
+      .execute();
 }
 
 export async function stageChanges(trx: Executor, rows: StagedChange[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += PG_ROWS_PER_STATEMENT) await trx.insertInto('import_staged_changes').values(rows.slice(i, i + PG_ROWS_PER_STATEMENT)).execute();
+  for (let i = 0; i < rows.length; i += PG_ROWS_PER_STATEMENT)
+    await trx
+      .insertInto('import_staged_changes')
+      .values(rows.slice(i, i + PG_ROWS_PER_STATEMENT))
+      .execute();
 }
 
 /** How many staged new orders another writer created meanwhile (e.g. the marketplace sync). */
 export async function conflictsWithOrders(trx: Executor, importId: string, shopId: string): Promise<number> {
   const row = await trx
     .selectFrom('import_staged_orders as s')
-    .innerJoin('orders as o', (j) => j.onRef('o.platform_order_id', '=', 's.platform_order_id').on('o.shop_id', '=', shopId))
+    .innerJoin('orders as o', (j) =>
+      j.onRef('o.platform_order_id', '=', 's.platform_order_id').on('o.shop_id', '=', shopId),
+    )
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('s.import_id', '=', importId)
     .executeTakeFirstOrThrow();
@@ -105,14 +153,25 @@ export interface MergedRun {
  * each order gets the id `max(id) + seq`, so lines and events need no lookup by platform order id; on PostgreSQL,
  * where other writers insert meanwhile, ids come from the sequence and lines and events join on the shop's key.
  */
-export async function mergeStagedOrders(store: Store, trx: Executor, importId: string, shopId: string, created: { at: number; actor: string; data: string | null }): Promise<MergedRun> {
+export async function mergeStagedOrders(
+  store: Store,
+  trx: Executor,
+  importId: string,
+  shopId: string,
+  created: { at: number; actor: string; data: string | null },
+): Promise<MergedRun> {
   const columns = sql.raw(ORDER_COLUMNS.join(', '));
   if (store.dialect === 'sqlite') {
     const top = await sql<{ top: number | null }>`SELECT MAX(id) AS top FROM orders`.execute(trx);
     const base = Number(top.rows[0]?.top ?? 0);
-    const inserted = await sql`INSERT INTO orders (id, ${columns}) SELECT ${base} + seq, ${columns} FROM import_staged_orders WHERE import_id = ${importId} ORDER BY seq`.execute(trx);
+    const inserted =
+      await sql`INSERT INTO orders (id, ${columns}) SELECT ${base} + seq, ${columns} FROM import_staged_orders WHERE import_id = ${importId} ORDER BY seq`.execute(
+        trx,
+      );
     await sql`INSERT INTO order_lines (order_id, line_no, sku, quantity, unit_price)
-      SELECT ${base} + seq, line_no, sku, quantity, unit_price FROM import_staged_lines WHERE import_id = ${importId} ORDER BY seq, line_no`.execute(trx);
+      SELECT ${base} + seq, line_no, sku, quantity, unit_price FROM import_staged_lines WHERE import_id = ${importId} ORDER BY seq, line_no`.execute(
+      trx,
+    );
     await sql`INSERT INTO order_events (order_id, parcel_id, at, actor, kind, action, from_state, to_state, reason, data)
       SELECT ${base} + seq, NULL, ${created.at}, ${created.actor}, 'created', NULL, NULL, status, NULL, ${created.data}
       FROM import_staged_orders WHERE import_id = ${importId} ORDER BY seq`.execute(trx);
@@ -121,7 +180,10 @@ export async function mergeStagedOrders(store: Store, trx: Executor, importId: s
       WHERE import_id = ${importId} ORDER BY seq, event_no`.execute(trx);
     return { importId, shopId, count: Number(inserted.numAffectedRows ?? 0n), idBase: base };
   }
-  const inserted = await sql`INSERT INTO orders (${columns}) SELECT ${columns} FROM import_staged_orders WHERE import_id = ${importId} ORDER BY seq`.execute(trx);
+  const inserted =
+    await sql`INSERT INTO orders (${columns}) SELECT ${columns} FROM import_staged_orders WHERE import_id = ${importId} ORDER BY seq`.execute(
+      trx,
+    );
   await sql`INSERT INTO order_lines (order_id, line_no, sku, quantity, unit_price)
     SELECT o.id, l.line_no, l.sku, l.quantity, l.unit_price FROM import_staged_lines l
     JOIN orders o ON o.shop_id = ${shopId} AND o.platform_order_id = l.platform_order_id
@@ -140,12 +202,20 @@ export async function mergeStagedOrders(store: Store, trx: Executor, importId: s
 /** The shipby ids of the merged orders whose status is one of `statuses`, in file order. */
 export async function mergedOrderIds(trx: Executor, run: MergedRun, statuses: readonly string[]): Promise<number[]> {
   if (run.idBase !== null) {
-    const rows = await trx.selectFrom('import_staged_orders').select('seq').where('import_id', '=', run.importId).where('status', 'in', [...statuses]).orderBy('seq').execute();
+    const rows = await trx
+      .selectFrom('import_staged_orders')
+      .select('seq')
+      .where('import_id', '=', run.importId)
+      .where('status', 'in', [...statuses])
+      .orderBy('seq')
+      .execute();
     return rows.map((r) => run.idBase! + r.seq);
   }
   const rows = await trx
     .selectFrom('import_staged_orders as s')
-    .innerJoin('orders as o', (j) => j.onRef('o.platform_order_id', '=', 's.platform_order_id').on('o.shop_id', '=', run.shopId))
+    .innerJoin('orders as o', (j) =>
+      j.onRef('o.platform_order_id', '=', 's.platform_order_id').on('o.shop_id', '=', run.shopId),
+    )
     .select('o.id')
     .where('s.import_id', '=', run.importId)
     .where('s.status', 'in', [...statuses])
@@ -155,27 +225,66 @@ export async function mergedOrderIds(trx: Executor, run: MergedRun, statuses: re
 }
 
 /** The staged changes after `afterSeq`, in file order, `limit` at a time. */
-export async function stagedChanges(trx: Executor, importId: string, afterSeq: number, limit: number): Promise<StagedChange[]> {
-  return trx.selectFrom('import_staged_changes').selectAll().where('import_id', '=', importId).where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+export async function stagedChanges(
+  trx: Executor,
+  importId: string,
+  afterSeq: number,
+  limit: number,
+): Promise<StagedChange[]> {
+  return trx
+    .selectFrom('import_staged_changes')
+    .selectAll()
+    .where('import_id', '=', importId)
+    .where('seq', '>', afterSeq)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
 }
 
 /**
  * Drops a run's staged rows in short transactions of `DELETE_SPAN` orders each (by file order), then the run.
  * `maxSeq` bounds the loop; `write` runs one short write transaction.
  */
-export async function dropImportRun(write: (work: (trx: Executor) => Promise<void>) => Promise<void>, db: Executor, importId: string): Promise<void> {
-  const highest = await db.selectFrom('import_staged_orders').select((eb) => eb.fn.max('seq').as('seq')).where('import_id', '=', importId).executeTakeFirst();
-  const highestChange = await db.selectFrom('import_staged_changes').select((eb) => eb.fn.max('seq').as('seq')).where('import_id', '=', importId).executeTakeFirst();
+export async function dropImportRun(
+  write: (work: (trx: Executor) => Promise<void>) => Promise<void>,
+  db: Executor,
+  importId: string,
+): Promise<void> {
+  const highest = await db
+    .selectFrom('import_staged_orders')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .where('import_id', '=', importId)
+    .executeTakeFirst();
+  const highestChange = await db
+    .selectFrom('import_staged_changes')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .where('import_id', '=', importId)
+    .executeTakeFirst();
   const maxSeq = Math.max(Number(highest?.seq ?? 0), Number(highestChange?.seq ?? 0));
   for (let from = 0; from <= maxSeq; from += DELETE_SPAN) {
     await write(async (trx) => {
-      for (const table of ['import_staged_orders', 'import_staged_lines', 'import_staged_events', 'import_staged_changes'] as const) {
-        await trx.deleteFrom(table).where('import_id', '=', importId).where('seq', '>=', from).where('seq', '<', from + DELETE_SPAN).execute();
+      for (const table of [
+        'import_staged_orders',
+        'import_staged_lines',
+        'import_staged_events',
+        'import_staged_changes',
+      ] as const) {
+        await trx
+          .deleteFrom(table)
+          .where('import_id', '=', importId)
+          .where('seq', '>=', from)
+          .where('seq', '<', from + DELETE_SPAN)
+          .execute();
       }
     });
   }
   await write(async (trx) => {
-    for (const table of ['import_staged_orders', 'import_staged_lines', 'import_staged_events', 'import_staged_changes'] as const) {
+    for (const table of [
+      'import_staged_orders',
+      'import_staged_lines',
+      'import_staged_events',
+      'import_staged_changes',
+    ] as const) {
       await trx.deleteFrom(table).where('import_id', '=', importId).execute();
     }
     await trx.deleteFrom('import_runs').where('id', '=', importId).execute();
@@ -188,10 +297,16 @@ interface SqliteStatements {
   insertEvent: BetterSqlite3.Statement;
 }
 
-const sqliteStatements = preparedStatements((db): SqliteStatements => ({
-  insertOrder: db.prepare(
-    `INSERT INTO import_staged_orders (${STAGED_ORDER_COLUMNS.join(', ')}) VALUES (${STAGED_ORDER_COLUMNS.map(() => '?').join(', ')})`,
-  ),
-  insertLine: db.prepare('INSERT INTO import_staged_lines (import_id, seq, platform_order_id, line_no, sku, quantity, unit_price) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-  insertEvent: db.prepare('INSERT INTO import_staged_events (import_id, seq, event_no, platform_order_id, at, actor, kind, to_state, reason, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-}));
+const sqliteStatements = preparedStatements(
+  (db): SqliteStatements => ({
+    insertOrder: db.prepare(
+      `INSERT INTO import_staged_orders (${STAGED_ORDER_COLUMNS.join(', ')}) VALUES (${STAGED_ORDER_COLUMNS.map(() => '?').join(', ')})`,
+    ),
+    insertLine: db.prepare(
+      'INSERT INTO import_staged_lines (import_id, seq, platform_order_id, line_no, sku, quantity, unit_price) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    insertEvent: db.prepare(
+      'INSERT INTO import_staged_events (import_id, seq, event_no, platform_order_id, at, actor, kind, to_state, reason, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+  }),
+);

@@ -40,7 +40,13 @@ export function ownerIsGone(owner: string): boolean {
 }
 
 /** Takes the lease `name` for `owner` until `now + ttlMs` if it is free, already ours, expired, or its holder's process is gone; true if held. */
-export async function takeLease(db: Kysely<Database>, name: string, owner: string, now: number, ttlMs: number): Promise<boolean> {
+export async function takeLease(
+  db: Kysely<Database>,
+  name: string,
+  owner: string,
+  now: number,
+  ttlMs: number,
+): Promise<boolean> {
   const row = await db
     .insertInto('store_leases')
     .values({ name, owner, until: now + ttlMs, updated_at: now })
@@ -55,7 +61,12 @@ export async function takeLease(db: Kysely<Database>, name: string, owner: strin
   if (row?.owner === owner) return true;
   const holder = await db.selectFrom('store_leases').select(['owner']).where('name', '=', name).executeTakeFirst();
   if (!holder || !ownerIsGone(holder.owner)) return false;
-  const taken = await db.updateTable('store_leases').set({ owner, until: now + ttlMs, updated_at: now }).where('name', '=', name).where('owner', '=', holder.owner).executeTakeFirst();
+  const taken = await db
+    .updateTable('store_leases')
+    .set({ owner, until: now + ttlMs, updated_at: now })
+    .where('name', '=', name)
+    .where('owner', '=', holder.owner)
+    .executeTakeFirst();
   return Number(taken.numUpdatedRows) === 1;
 }
 
@@ -82,7 +93,12 @@ export class LeaseBusy extends Error {
  * jitter, while another holder has it, at most `waitMs`, then throws LeaseBusy. The lease lasts `ttlMs` and is
  * renewed every ttl/3 while `work` runs; it is released after.
  */
-export async function withLease<T>(db: Kysely<Database>, name: string, options: { ttlMs: number; waitMs: number }, work: () => Promise<T>): Promise<T> {
+export async function withLease<T>(
+  db: Kysely<Database>,
+  name: string,
+  options: { ttlMs: number; waitMs: number },
+  work: () => Promise<T>,
+): Promise<T> {
   const owner = newLeaseOwner();
   const giveUpAt = Date.now() + options.waitMs;
   let pause = 20;
@@ -91,9 +107,12 @@ export async function withLease<T>(db: Kysely<Database>, name: string, options: 
     await new Promise((resolve) => setTimeout(resolve, pause + Math.floor(Math.random() * pause)));
     pause = Math.min(250, pause * 2);
   }
-  const renew = setInterval(() => {
-    void takeLease(db, name, owner, Date.now(), options.ttlMs).catch(() => undefined);
-  }, Math.max(1_000, Math.floor(options.ttlMs / 3)));
+  const renew = setInterval(
+    () => {
+      void takeLease(db, name, owner, Date.now(), options.ttlMs).catch(() => undefined);
+    },
+    Math.max(1_000, Math.floor(options.ttlMs / 3)),
+  );
   renew.unref();
   try {
     return await work();

@@ -11,17 +11,31 @@ export interface OutageRow {
 }
 
 /** Opens an outage unless one is open already; returns it only when this call opened it. */
-export async function openOutage(db: Executor, platform: string, now: number, failures: number, lastError: string | null): Promise<OutageRow | undefined> {
-  return db
-    .insertInto('marketplace_outages')
-    .values({ platform, started_at: now, ended_at: null, failures, last_error: lastError, updated_at: now })
-    // The partial unique index (one open outage per platform) refuses a second one: nothing happens.
-    .onConflict((oc) => oc.doNothing())
-    .returning(['id', 'platform', 'started_at', 'ended_at', 'failures', 'last_error'])
-    .executeTakeFirst();
+export async function openOutage(
+  db: Executor,
+  platform: string,
+  now: number,
+  failures: number,
+  lastError: string | null,
+): Promise<OutageRow | undefined> {
+  return (
+    db
+      .insertInto('marketplace_outages')
+      .values({ platform, started_at: now, ended_at: null, failures, last_error: lastError, updated_at: now })
+      // The partial unique index (one open outage per platform) refuses a second one: nothing happens.
+      .onConflict((oc) => oc.doNothing())
+      .returning(['id', 'platform', 'started_at', 'ended_at', 'failures', 'last_error'])
+      .executeTakeFirst()
+  );
 }
 
-export async function addOutageFailures(db: Executor, platform: string, now: number, failures: number, lastError: string | null): Promise<void> {
+export async function addOutageFailures(
+  db: Executor,
+  platform: string,
+  now: number,
+  failures: number,
+  lastError: string | null,
+): Promise<void> {
   await db
     .updateTable('marketplace_outages')
     .set((eb) => ({ failures: eb('failures', '+', failures), last_error: lastError, updated_at: now }))
@@ -42,5 +56,10 @@ export async function endOutage(db: Executor, platform: string, now: number): Pr
 }
 
 export async function openOutages(db: Executor): Promise<OutageRow[]> {
-  return db.selectFrom('marketplace_outages').select(['id', 'platform', 'started_at', 'ended_at', 'failures', 'last_error']).where('ended_at', 'is', null).orderBy('started_at').execute();
+  return db
+    .selectFrom('marketplace_outages')
+    .select(['id', 'platform', 'started_at', 'ended_at', 'failures', 'last_error'])
+    .where('ended_at', 'is', null)
+    .orderBy('started_at')
+    .execute();
 }

@@ -114,13 +114,23 @@ export async function getOrderRefs(db: Executor, orderIds: number[]): Promise<Ma
   if (orderIds.length === 0) return [];
   const found: MarketplaceOrderRef[] = [];
   for (let i = 0; i < orderIds.length; i += 1000) {
-    found.push(...(await db.selectFrom('marketplace_orders').selectAll().where('order_id', 'in', orderIds.slice(i, i + 1000)).execute()));
+    found.push(
+      ...(await db
+        .selectFrom('marketplace_orders')
+        .selectAll()
+        .where('order_id', 'in', orderIds.slice(i, i + 1000))
+        .execute()),
+    );
   }
   return found;
 }
 
 /** Platform modified times of a shop's known orders, by platform order id (to skip unchanged ones in a sync). */
-export async function knownModifiedTimes(db: Executor, shopId: string, platformOrderIds: string[]): Promise<Map<string, number | null>> {
+export async function knownModifiedTimes(
+  db: Executor,
+  shopId: string,
+  platformOrderIds: string[],
+): Promise<Map<string, number | null>> {
   const known = new Map<string, number | null>();
   if (platformOrderIds.length === 0) return known;
   const rows = await db

@@ -26,11 +26,16 @@ type Schema = Map<string, SchemaObject>;
 
 function readSchema(sqlite: SqliteDatabase.Database): Schema {
   const rows = sqlite
-    .prepare(`SELECT type, name, tbl_name AS "table" FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'kysely_%' ORDER BY rowid`)
+    .prepare(
+      `SELECT type, name, tbl_name AS "table" FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'kysely_%' ORDER BY rowid`,
+    )
     .all() as Array<{ type: 'table' | 'index'; name: string; table: string }>;
   const schema: Schema = new Map();
   for (const row of rows) {
-    const columns = row.type === 'table' ? (sqlite.pragma(`table_info("${row.name.replace(/"/g, '""')}")`) as Array<{ name: string }>).map((c) => c.name) : [];
+    const columns =
+      row.type === 'table'
+        ? (sqlite.pragma(`table_info("${row.name.replace(/"/g, '""')}")`) as Array<{ name: string }>).map((c) => c.name)
+        : [];
     schema.set(row.name, { ...row, columns });
   }
   return schema;
@@ -39,7 +44,9 @@ function readSchema(sqlite: SqliteDatabase.Database): Schema {
 function recordedMigrations(sqlite: SqliteDatabase.Database): string[] {
   const table = sqlite.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'kysely_migration'`).get();
   if (!table) return [];
-  return (sqlite.prepare('SELECT name FROM kysely_migration ORDER BY name').all() as Array<{ name: string }>).map((r) => r.name);
+  return (sqlite.prepare('SELECT name FROM kysely_migration ORDER BY name').all() as Array<{ name: string }>).map(
+    (r) => r.name,
+  );
 }
 
 /** The schema after each prefix of the migrations, built on an in-memory database. */
@@ -68,7 +75,10 @@ export async function repairHalfAppliedMigration(sqlite: SqliteDatabase.Database
   const expected = await expectedSchemas(all);
   // Decided and done under the write lock, on what is there then: another process may be migrating this file now
   // (its migrations commit whole, so it is seen either before or after them, never half-way).
-  return retryWhileBusy(() => sqlite.transaction(() => repairUnderLock(sqlite, file, all, expected)).immediate(), busyWaitMs());
+  return retryWhileBusy(
+    () => sqlite.transaction(() => repairUnderLock(sqlite, file, all, expected)).immediate(),
+    busyWaitMs(),
+  );
 }
 
 function repairUnderLock(sqlite: SqliteDatabase.Database, file: string, all: string[], expected: Schema[]): string[] {
@@ -83,7 +93,8 @@ function repairUnderLock(sqlite: SqliteDatabase.Database, file: string, all: str
   for (const [name, object] of actual) {
     const known = now.get(name);
     if (!known) {
-      if (latest.has(name)) drops.push(object.type === 'index' ? `DROP INDEX IF EXISTS "${name}"` : `DROP TABLE IF EXISTS "${name}"`);
+      if (latest.has(name))
+        drops.push(object.type === 'index' ? `DROP INDEX IF EXISTS "${name}"` : `DROP TABLE IF EXISTS "${name}"`);
       else strays.push(name);
       continue;
     }
@@ -108,14 +119,24 @@ function repairUnderLock(sqlite: SqliteDatabase.Database, file: string, all: str
       ),
     );
   if (missing.length) throw refuse(`it lacks ${missing.join(', ')}`, `其中缺少 ${missing.join('、')}`);
-  if (strays.length) throw refuse(`it holds ${strays.join(', ')}, which no shipby migration makes`, `其中有 ${strays.join('、')}，不是 shipby 的迁移所建`);
+  if (strays.length)
+    throw refuse(
+      `it holds ${strays.join(', ')}, which no shipby migration makes`,
+      `其中有 ${strays.join('、')}，不是 shipby 的迁移所建`,
+    );
   // Indexes first, then columns and tables, newest first, so nothing dropped is still referenced.
-  const ordered = [...drops.filter((d) => d.startsWith('DROP INDEX')), ...drops.filter((d) => !d.startsWith('DROP INDEX')).reverse()];
+  const ordered = [
+    ...drops.filter((d) => d.startsWith('DROP INDEX')),
+    ...drops.filter((d) => !d.startsWith('DROP INDEX')).reverse(),
+  ];
   try {
     for (const statement of ordered) sqlite.exec(statement);
   } catch (error) {
     // Thrown out of the transaction: SQLite rolls back what was dropped.
-    throw refuse(`its leftovers could not be removed (${error instanceof Error ? error.message : String(error)})`, `无法清除其残留（${error instanceof Error ? error.message : String(error)}）`);
+    throw refuse(
+      `its leftovers could not be removed (${error instanceof Error ? error.message : String(error)})`,
+      `无法清除其残留（${error instanceof Error ? error.message : String(error)}）`,
+    );
   }
   return ordered;
 }

@@ -19,13 +19,58 @@ export interface OrderBulkWriter {
 }
 
 export const ORDER_COLUMNS = [
-  'shop_id', 'platform', 'platform_order_id', 'status', 'platform_status', 'currency', 'total_amount', 'buyer_name',
-  'buyer_country', 'address_line1', 'address_line2', 'state', 'city', 'postcode', 'phone', 'handling_days', 'logistics_service', 'paid_at',
-  'risk_passed_at', 'ship_by_at', 'ship_by_source', 'platform_ship_by_at', 'accepted_at', 'packed_at', 'handed_over_at',
-  'tracking_uploaded_at', 'first_scan_at', 'delivered_at', 'receipt_confirmed_at', 'cancelled_at', 'closed_at',
-  'content_hash', 'version', 'created_at', 'updated_at', 'policy_id', 'policy_version', 'order_type', 'cancel_requested_at',
+  'shop_id',
+  'platform',
+  'platform_order_id',
+  'status',
+  'platform_status',
+  'currency',
+  'total_amount',
+  'buyer_name',
+  'buyer_country',
+  'address_line1',
+  'address_line2',
+  'state',
+  'city',
+  'postcode',
+  'phone',
+  'handling_days',
+  'logistics_service',
+  'paid_at',
+  'risk_passed_at',
+  'ship_by_at',
+  'ship_by_source',
+  'platform_ship_by_at',
+  'accepted_at',
+  'packed_at',
+  'handed_over_at',
+  'tracking_uploaded_at',
+  'first_scan_at',
+  'delivered_at',
+  'receipt_confirmed_at',
+  'cancelled_at',
+  'closed_at',
+  'content_hash',
+  'version',
+  'created_at',
+  'updated_at',
+  'policy_id',
+  'policy_version',
+  'order_type',
+  'cancel_requested_at',
 ] as const satisfies ReadonlyArray<keyof NewOrderRow>;
-const EVENT_COLUMNS = ['order_id', 'parcel_id', 'at', 'actor', 'kind', 'action', 'from_state', 'to_state', 'reason', 'data'] as const;
+const EVENT_COLUMNS = [
+  'order_id',
+  'parcel_id',
+  'at',
+  'actor',
+  'kind',
+  'action',
+  'from_state',
+  'to_state',
+  'reason',
+  'data',
+] as const;
 
 interface SqliteStatements {
   findKey: BetterSqlite3.Statement;
@@ -34,12 +79,22 @@ interface SqliteStatements {
   insertEvent: BetterSqlite3.Statement;
 }
 
-const sqliteStatements = preparedStatements((db): SqliteStatements => ({
-  findKey: db.prepare('SELECT id, platform_order_id, content_hash, status, version FROM orders WHERE shop_id = ? AND platform_order_id = ?'),
-  insertOrder: db.prepare(`INSERT INTO orders (${ORDER_COLUMNS.join(', ')}) VALUES (${ORDER_COLUMNS.map(() => '?').join(', ')})`),
-  insertLine: db.prepare('INSERT INTO order_lines (order_id, line_no, sku, quantity, unit_price) VALUES (?, ?, ?, ?, ?)'),
-  insertEvent: db.prepare(`INSERT INTO order_events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`),
-}));
+const sqliteStatements = preparedStatements(
+  (db): SqliteStatements => ({
+    findKey: db.prepare(
+      'SELECT id, platform_order_id, content_hash, status, version FROM orders WHERE shop_id = ? AND platform_order_id = ?',
+    ),
+    insertOrder: db.prepare(
+      `INSERT INTO orders (${ORDER_COLUMNS.join(', ')}) VALUES (${ORDER_COLUMNS.map(() => '?').join(', ')})`,
+    ),
+    insertLine: db.prepare(
+      'INSERT INTO order_lines (order_id, line_no, sku, quantity, unit_price) VALUES (?, ?, ?, ?, ?)',
+    ),
+    insertEvent: db.prepare(
+      `INSERT INTO order_events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`,
+    ),
+  }),
+);
 
 /** `trx` must be a transaction of `store`; on SQLite the statements run on its single connection. */
 export function orderBulkWriter(store: Store, trx: Executor): OrderBulkWriter {
@@ -75,7 +130,18 @@ export function orderBulkWriter(store: Store, trx: Executor): OrderBulkWriter {
     },
     async appendEvents(rows) {
       for (const e of rows) {
-        s.insertEvent.run(e.order_id, e.parcel_id ?? null, e.at, e.actor, e.kind, e.action ?? null, e.from_state ?? null, e.to_state ?? null, e.reason ?? null, e.data ?? null);
+        s.insertEvent.run(
+          e.order_id,
+          e.parcel_id ?? null,
+          e.at,
+          e.actor,
+          e.kind,
+          e.action ?? null,
+          e.from_state ?? null,
+          e.to_state ?? null,
+          e.reason ?? null,
+          e.data ?? null,
+        );
       }
     },
   };

@@ -7,7 +7,17 @@ import type { Store } from './database';
 import { recordset, type RecordColumns } from './pg-recordset';
 import { preparedStatement } from './sqlite-statements';
 import { ORDER_LIST_FAR_FUTURE } from './migrations/0010-order-list-index';
-import type { Database, NewOrderEventRow, NewOrderRow, OrderEventRow, OrderLineRow, OrderRow, OrderUpdate, ParcelRow, ParcelsTable } from './schema';
+import type {
+  Database,
+  NewOrderEventRow,
+  NewOrderRow,
+  OrderEventRow,
+  OrderLineRow,
+  OrderRow,
+  OrderUpdate,
+  ParcelRow,
+  ParcelsTable,
+} from './schema';
 
 export type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -15,7 +25,11 @@ export type Executor = Kysely<Database> | Transaction<Database>;
 const ORDER_INSERT_CHUNK = 400;
 const SMALL_INSERT_CHUNK = 2000;
 
-export async function ensureShop(db: Executor, shop: { id: string; name?: string; platform: string }, now: number): Promise<void> {
+export async function ensureShop(
+  db: Executor,
+  shop: { id: string; name?: string; platform: string },
+  now: number,
+): Promise<void> {
   await db
     .insertInto('shops')
     .values({ id: shop.id, name: shop.name ?? shop.id, platform: shop.platform, created_at: now })
@@ -39,7 +53,11 @@ export interface ExistingOrderKey {
   version: number;
 }
 
-export async function findOrderKeys(db: Executor, shopId: string, platformOrderIds: string[]): Promise<ExistingOrderKey[]> {
+export async function findOrderKeys(
+  db: Executor,
+  shopId: string,
+  platformOrderIds: string[],
+): Promise<ExistingOrderKey[]> {
   if (platformOrderIds.length === 0) return [];
   return db
     .selectFrom('orders')
@@ -65,18 +83,28 @@ export async function insertOrders(db: Executor, rows: NewOrderRow[]): Promise<M
 
 export async function insertOrderLines(db: Executor, rows: Array<Omit<OrderLineRow, 'id'>>): Promise<void> {
   for (let i = 0; i < rows.length; i += SMALL_INSERT_CHUNK) {
-    await db.insertInto('order_lines').values(rows.slice(i, i + SMALL_INSERT_CHUNK)).execute();
+    await db
+      .insertInto('order_lines')
+      .values(rows.slice(i, i + SMALL_INSERT_CHUNK))
+      .execute();
   }
 }
 
-export async function replaceOrderLines(db: Executor, orderId: number, rows: Array<Omit<OrderLineRow, 'id'>>): Promise<void> {
+export async function replaceOrderLines(
+  db: Executor,
+  orderId: number,
+  rows: Array<Omit<OrderLineRow, 'id'>>,
+): Promise<void> {
   await db.deleteFrom('order_lines').where('order_id', '=', orderId).execute();
   await insertOrderLines(db, rows);
 }
 
 export async function appendEvents(db: Executor, events: NewOrderEventRow[]): Promise<void> {
   for (let i = 0; i < events.length; i += SMALL_INSERT_CHUNK) {
-    await db.insertInto('order_events').values(events.slice(i, i + SMALL_INSERT_CHUNK)).execute();
+    await db
+      .insertInto('order_events')
+      .values(events.slice(i, i + SMALL_INSERT_CHUNK))
+      .execute();
   }
 }
 
@@ -84,7 +112,12 @@ export async function appendEvents(db: Executor, events: NewOrderEventRow[]): Pr
  * Updates an order only if nobody changed it since `expectedVersion` was read (optimistic lock);
  * returns false when the version moved, so the caller can re-read and decide again.
  */
-export async function updateOrder(db: Executor, id: number, expectedVersion: number, changes: OrderUpdate): Promise<boolean> {
+export async function updateOrder(
+  db: Executor,
+  id: number,
+  expectedVersion: number,
+  changes: OrderUpdate,
+): Promise<boolean> {
   const result = await db
     .updateTable('orders')
     .set({ ...changes, version: expectedVersion + 1 })
@@ -106,10 +139,15 @@ export async function updateOrdersAtVersions(
 ): Promise<Set<number>> {
   const updated = new Set<number>();
   const ifNull = Object.fromEntries(
-    Object.entries(changes.setIfNull ?? {}).map(([column, value]) => [column, sql`COALESCE(${sql.ref(column)}, ${value})`]),
+    Object.entries(changes.setIfNull ?? {}).map(([column, value]) => [
+      column,
+      sql`COALESCE(${sql.ref(column)}, ${value})`,
+    ]),
   );
   for (let i = 0; i < targets.length; i += 1000) {
-    const pairs = sql.join(targets.slice(i, i + 1000).map((t) => sql`(CAST(${t.id} AS bigint), CAST(${t.version} AS bigint))`));
+    const pairs = sql.join(
+      targets.slice(i, i + 1000).map((t) => sql`(CAST(${t.id} AS bigint), CAST(${t.version} AS bigint))`),
+    );
     const rows = await db
       .updateTable('orders')
       .set({ ...changes.set, ...ifNull, version: sql<number>`version + 1` })
@@ -138,7 +176,11 @@ const ROW_VALUE_TYPES = new Set(['number', 'string']);
  * PostgreSQL: orders taking the same values share one statement (`updateOrdersAtVersions`); orders taking different
  * values of the same columns (a delivery time each) share one too, their values as one array per column.
  */
-export async function writeOrdersAtVersions(db: Executor, writes: readonly OrderWrite[], store: Pick<Store, 'dialect' | 'sqlite'>): Promise<number> {
+export async function writeOrdersAtVersions(
+  db: Executor,
+  writes: readonly OrderWrite[],
+  store: Pick<Store, 'dialect' | 'sqlite'>,
+): Promise<number> {
   let written = 0;
   if (store.dialect === 'sqlite' && store.sqlite) {
     for (const write of writes) {
@@ -148,7 +190,10 @@ export async function writeOrdersAtVersions(db: Executor, writes: readonly Order
     }
     return written;
   }
-  const sameValues = new Map<string, { set: OrderUpdate; setIfNull: OrderUpdate; targets: Array<{ id: number; version: number }> }>();
+  const sameValues = new Map<
+    string,
+    { set: OrderUpdate; setIfNull: OrderUpdate; targets: Array<{ id: number; version: number }> }
+  >();
   for (const write of writes) {
     const key = JSON.stringify([write.set, write.setIfNull]);
     const group = sameValues.get(key) ?? { set: write.set, setIfNull: write.setIfNull, targets: [] };
@@ -162,7 +207,10 @@ export async function writeOrdersAtVersions(db: Executor, writes: readonly Order
       written += (await updateOrdersAtVersions(db, group.targets, group)).size;
       continue;
     }
-    sameShape.set(shape, [...(sameShape.get(shape) ?? []), { ...group.targets[0]!, set: group.set, setIfNull: group.setIfNull }]);
+    sameShape.set(shape, [
+      ...(sameShape.get(shape) ?? []),
+      { ...group.targets[0]!, set: group.set, setIfNull: group.setIfNull },
+    ]);
   }
   for (const rows of sameShape.values()) {
     if (rows.length === 1) written += (await updateOrdersAtVersions(db, [rows[0]!], rows[0]!)).size;
@@ -202,7 +250,10 @@ function sqliteOrderWrite(write: OrderWrite): { text: string; values: unknown[] 
 /** The columns and value kinds of a change (null when a value is neither a number, a string nor null). */
 function shapeOf(set: OrderUpdate, setIfNull: OrderUpdate): string | null {
   const parts: string[] = [];
-  for (const [prefix, columns] of [['=', set], ['?', setIfNull]] as const) {
+  for (const [prefix, columns] of [
+    ['=', set],
+    ['?', setIfNull],
+  ] as const) {
     for (const [column, value] of Object.entries(columns)) {
       if (value === undefined) continue;
       if (value !== null && !ROW_VALUE_TYPES.has(typeof value)) return null;
@@ -219,20 +270,29 @@ function shapeOf(set: OrderUpdate, setIfNull: OrderUpdate): string | null {
 async function updateOrdersRowByRow(db: Executor, rows: readonly OrderWrite[]): Promise<number> {
   const first = rows[0]!;
   const columns: Array<{ column: string; ifNull: boolean; kind: 'number' | 'string' | 'null' }> = [];
-  for (const [ifNull, changes] of [[false, first.set], [true, first.setIfNull]] as const) {
+  for (const [ifNull, changes] of [
+    [false, first.set],
+    [true, first.setIfNull],
+  ] as const) {
     for (const [column, value] of Object.entries(changes)) {
       if (value === undefined || (ifNull && value === null)) continue;
       columns.push({ column, ifNull, kind: value === null ? 'null' : (typeof value as 'number' | 'string') });
     }
   }
   const valued = columns.filter((c) => c.kind !== 'null');
-  const record: RecordColumns = [['id', 'bigint'], ['version', 'bigint'], ...valued.map((c, i) => [`c${i}`, c.kind === 'number' ? 'numeric' : 'text'] as const)];
+  const record: RecordColumns = [
+    ['id', 'bigint'],
+    ['version', 'bigint'],
+    ...valued.map((c, i) => [`c${i}`, c.kind === 'number' ? 'numeric' : 'text'] as const),
+  ];
   const assignments = sql.join([
     sql`version = orders.version + 1`,
     ...columns.map((c) => {
       if (c.kind === 'null') return sql`${sql.ref(c.column)} = NULL`;
       const value = sql.ref(`v.c${valued.indexOf(c)}`);
-      return c.ifNull ? sql`${sql.ref(c.column)} = COALESCE(orders.${sql.ref(c.column)}, ${value})` : sql`${sql.ref(c.column)} = ${value}`;
+      return c.ifNull
+        ? sql`${sql.ref(c.column)} = COALESCE(orders.${sql.ref(c.column)}, ${value})`
+        : sql`${sql.ref(c.column)} = ${value}`;
     }),
   ]);
   let written = 0;
@@ -242,16 +302,28 @@ async function updateOrdersRowByRow(db: Executor, rows: readonly OrderWrite[]): 
       valued.forEach((c, j) => (cells[`c${j}`] = (c.ifNull ? row.setIfNull : row.set)[c.column as keyof OrderUpdate]));
       return cells;
     });
-    const result = await sql<{ id: number }>`UPDATE orders SET ${assignments} FROM ${recordset(values, record)} WHERE orders.id = v.id AND orders.version = v.version RETURNING orders.id`.execute(db);
+    const result = await sql<{
+      id: number;
+    }>`UPDATE orders SET ${assignments} FROM ${recordset(values, record)} WHERE orders.id = v.id AND orders.version = v.version RETURNING orders.id`.execute(
+      db,
+    );
     written += result.rows.length;
   }
   return written;
 }
 
 /** The same change to many parcels (one statement per 5,000). */
-export async function updateParcels(db: Executor, ids: readonly number[], changes: Updateable<ParcelsTable>): Promise<void> {
+export async function updateParcels(
+  db: Executor,
+  ids: readonly number[],
+  changes: Updateable<ParcelsTable>,
+): Promise<void> {
   for (let i = 0; i < ids.length; i += 5000) {
-    await db.updateTable('parcels').set(changes).where('id', 'in', ids.slice(i, i + 5000)).execute();
+    await db
+      .updateTable('parcels')
+      .set(changes)
+      .where('id', 'in', ids.slice(i, i + 5000))
+      .execute();
   }
 }
 
@@ -262,11 +334,17 @@ export async function getOrder(db: Executor, shopId: string | undefined, id: num
 }
 
 /** Finds orders by shipby id or platform order id, for commands that take either. */
-export async function findOrdersByReference(db: Executor, reference: string, shopId?: string, shopIds?: readonly string[]): Promise<OrderRow[]> {
+export async function findOrdersByReference(
+  db: Executor,
+  reference: string,
+  shopId?: string,
+  shopIds?: readonly string[],
+): Promise<OrderRow[]> {
   let query = db.selectFrom('orders').selectAll();
-  query = /^\d+$/.test(reference) && reference.length < 16
-    ? query.where((eb) => eb.or([eb('id', '=', Number(reference)), eb('platform_order_id', '=', reference)]))
-    : query.where('platform_order_id', '=', reference);
+  query =
+    /^\d+$/.test(reference) && reference.length < 16
+      ? query.where((eb) => eb.or([eb('id', '=', Number(reference)), eb('platform_order_id', '=', reference)]))
+      : query.where('platform_order_id', '=', reference);
   if (shopId) query = query.where('shop_id', '=', shopId);
   if (shopIds) query = shopIds.length ? query.where('shop_id', 'in', [...shopIds]) : query.where('id', '<', 0);
   return query.limit(10).execute();
@@ -331,15 +409,34 @@ export async function listOrders(db: Executor, filter: OrderListFilter): Promise
   if (warehouseIds?.length) {
     query = query.where((eb) =>
       eb.or([
-        eb.exists(eb.selectFrom('stock_reservations').select(sql.lit(1).as('one')).whereRef('stock_reservations.order_id', '=', 'orders.id').where('stock_reservations.warehouse_id', 'in', warehouseIds)),
-        eb.exists(eb.selectFrom('stock_shortfalls').select(sql.lit(1).as('one')).whereRef('stock_shortfalls.order_id', '=', 'orders.id').where('stock_shortfalls.warehouse_id', 'in', warehouseIds)),
+        eb.exists(
+          eb
+            .selectFrom('stock_reservations')
+            .select(sql.lit(1).as('one'))
+            .whereRef('stock_reservations.order_id', '=', 'orders.id')
+            .where('stock_reservations.warehouse_id', 'in', warehouseIds),
+        ),
+        eb.exists(
+          eb
+            .selectFrom('stock_shortfalls')
+            .select(sql.lit(1).as('one'))
+            .whereRef('stock_shortfalls.order_id', '=', 'orders.id')
+            .where('stock_shortfalls.warehouse_id', 'in', warehouseIds),
+        ),
       ]),
     );
   }
   const carriers = filter.carriers;
   if (carriers?.length) {
     query = query.where((eb) =>
-      eb.exists(eb.selectFrom('parcels').select(sql.lit(1).as('one')).whereRef('parcels.order_id', '=', 'orders.id').where('parcels.carrier', 'in', carriers).where('parcels.status', '!=', 'voided')),
+      eb.exists(
+        eb
+          .selectFrom('parcels')
+          .select(sql.lit(1).as('one'))
+          .whereRef('parcels.order_id', '=', 'orders.id')
+          .where('parcels.carrier', 'in', carriers)
+          .where('parcels.status', '!=', 'voided'),
+      ),
     );
   }
   if (filter.sort === 'id') {

@@ -19,7 +19,10 @@ export const NOTICE_KIND = 'buyer_notice';
 
 /** A row entering the outbox: what it carries, and the fresh state every new row starts from (due now, no tries). */
 export function newOutboxRow(
-  row: Pick<NewOutboxRow, 'kind' | 'shop_id' | 'order_id' | 'parcel_id' | 'dedupe_key' | 'payload' | 'send_type' | 'priority_at'> & { status?: 'pending' | 'held' },
+  row: Pick<
+    NewOutboxRow,
+    'kind' | 'shop_id' | 'order_id' | 'parcel_id' | 'dedupe_key' | 'payload' | 'send_type' | 'priority_at'
+  > & { status?: 'pending' | 'held' },
   now: number,
 ): NewOutboxRow {
   return {
@@ -93,7 +96,14 @@ export interface ClaimRequest {
 
 /** The workers holding rows in flight under a lease not yet run out. */
 export async function inFlightOwners(db: Executor, now: number): Promise<string[]> {
-  const rows = await db.selectFrom('outbox').select('lease_owner').distinct().where('status', '=', 'in_flight').where('lease_until', '>=', now).where('lease_owner', 'is not', null).execute();
+  const rows = await db
+    .selectFrom('outbox')
+    .select('lease_owner')
+    .distinct()
+    .where('status', '=', 'in_flight')
+    .where('lease_until', '>=', now)
+    .where('lease_owner', 'is not', null)
+    .execute();
   return rows.map((r) => r.lease_owner!);
 }
 
@@ -143,7 +153,10 @@ export async function claimDueRows(db: Executor, request: ClaimRequest): Promise
       .orderBy('o.id')
       .limit(request.limit);
     if (request.kinds?.length) query = query.where('o.kind', 'in', [...request.kinds]);
-    if (request.shopIds) query = request.shopIds.length ? query.where('o.shop_id', 'in', [...request.shopIds]) : query.where(sql<boolean>`false`);
+    if (request.shopIds)
+      query = request.shopIds.length
+        ? query.where('o.shop_id', 'in', [...request.shopIds])
+        : query.where(sql<boolean>`false`);
     return request.dialect === 'postgres' ? query.forUpdate().skipLocked() : query;
   };
   if (request.dialect === 'postgres') {
@@ -183,19 +196,30 @@ export async function claimDueRows(db: Executor, request: ClaimRequest): Promise
       needs_readback: sql<number>`case when status = 'in_flight' then 1 else needs_readback end`,
       updated_at: now,
     }))
-    .where('id', 'in', picked.map((row) => row.id))
+    .where(
+      'id',
+      'in',
+      picked.map((row) => row.id),
+    )
     // The guard: only rows that are still claimable (SQLite has no row locks to rely on). SQLite's RETURNING cannot
     // name the FROM side of an UPDATE, hence the separate select for the statuses before.
     .where((eb) =>
       eb.or([
         eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', now)]),
-        eb.and([eb('status', '=', 'in_flight'), gone ? eb.or([eb('lease_until', '<', now), eb('lease_owner', 'in', gone)]) : eb('lease_until', '<', now)]),
+        eb.and([
+          eb('status', '=', 'in_flight'),
+          gone ? eb.or([eb('lease_until', '<', now), eb('lease_owner', 'in', gone)]) : eb('lease_until', '<', now),
+        ]),
       ]),
     )
     .returningAll()
     .execute();
   return claimed
-    .map((row) => ({ ...row, claimed_from: before.get(row.id)!.status, previous_owner: before.get(row.id)!.lease_owner }))
+    .map((row) => ({
+      ...row,
+      claimed_from: before.get(row.id)!.status,
+      previous_owner: before.get(row.id)!.lease_owner,
+    }))
     .sort((a, b) => a.priority_at - b.priority_at || a.id - b.id);
 }
 
@@ -217,7 +241,12 @@ const SETTLE_CHUNK = 500;
  * `lease_owner` and `in_flight`); returns the ids settled; a missing id is a lost claim (the lease ran out and
  * another worker took the row over). An id given twice is settled once, by its first entry.
  */
-export async function settleClaimedRows(db: Executor, worker: string, now: number, settles: ReadonlyArray<{ id: number; changes: SettleChanges }>): Promise<Set<number>> {
+export async function settleClaimedRows(
+  db: Executor,
+  worker: string,
+  now: number,
+  settles: ReadonlyArray<{ id: number; changes: SettleChanges }>,
+): Promise<Set<number>> {
   const settled = new Set<number>();
   const seen = new Set<number>();
   const unique = settles.filter(({ id }) => !seen.has(id) && seen.add(id));
@@ -225,9 +254,14 @@ export async function settleClaimedRows(db: Executor, worker: string, now: numbe
     // Absent fields keep the row's value: next_attempt_at and needs_readback are NOT NULL (null = keep); last_error
     // and done_at may be set to null, so a flag says whether they are set.
     const values = sql.join(
-      unique.slice(i, i + SETTLE_CHUNK).map(({ id, changes: c }) => sql`(CAST(${id} AS bigint), CAST(${c.status} AS text), CAST(${c.next_attempt_at ?? null} AS bigint),
+      unique.slice(i, i + SETTLE_CHUNK).map(
+        ({
+          id,
+          changes: c,
+        }) => sql`(CAST(${id} AS bigint), CAST(${c.status} AS text), CAST(${c.next_attempt_at ?? null} AS bigint),
         CAST(${c.needs_readback ?? null} AS integer), CAST(${c.last_error === undefined ? 0 : 1} AS integer), CAST(${c.last_error ?? null} AS text),
-        CAST(${c.done_at === undefined ? 0 : 1} AS integer), CAST(${c.done_at ?? null} AS bigint), CAST(${c.attempts_delta ?? 0} AS integer))`),
+        CAST(${c.done_at === undefined ? 0 : 1} AS integer), CAST(${c.done_at ?? null} AS bigint), CAST(${c.attempts_delta ?? 0} AS integer))`,
+      ),
     );
     const result = await sql<{ id: number }>`
       WITH v(id, status, next_attempt_at, needs_readback, set_error, last_error, set_done, done_at, attempts_delta) AS (VALUES ${values})
@@ -270,7 +304,10 @@ export async function uploadsOfOrders(db: Executor, orderIds: number[]): Promise
   return rows;
 }
 
-export async function listOutbox(db: Executor, filter: { statuses?: string[]; shopId?: string; limit: number }): Promise<OutboxRow[]> {
+export async function listOutbox(
+  db: Executor,
+  filter: { statuses?: string[]; shopId?: string; limit: number },
+): Promise<OutboxRow[]> {
   let query = db.selectFrom('outbox').selectAll();
   if (filter.statuses?.length) query = query.where('status', 'in', filter.statuses);
   if (filter.shopId) query = query.where('shop_id', '=', filter.shopId);
@@ -290,14 +327,27 @@ export async function countOutbox(db: Executor): Promise<Array<{ kind: string; s
 
 /** Rows a worker still has to deliver (due or not). */
 export async function countOpenRows(db: Executor, kinds?: readonly string[]): Promise<number> {
-  let query = db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('count')).where('status', 'in', ['pending', 'in_flight']);
+  let query = db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('status', 'in', ['pending', 'in_flight']);
   if (kinds?.length) query = query.where('kind', 'in', [...kinds]);
   const row = await query.executeTakeFirst();
   return Number(row?.count ?? 0);
 }
 
-export async function updateOutboxRow(db: Executor, id: number, expectedStatus: string, changes: Partial<Omit<OutboxRow, 'id'>>): Promise<boolean> {
-  const result = await db.updateTable('outbox').set(changes).where('id', '=', id).where('status', '=', expectedStatus).executeTakeFirst();
+export async function updateOutboxRow(
+  db: Executor,
+  id: number,
+  expectedStatus: string,
+  changes: Partial<Omit<OutboxRow, 'id'>>,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('outbox')
+    .set(changes)
+    .where('id', '=', id)
+    .where('status', '=', expectedStatus)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 
@@ -316,6 +366,11 @@ export async function releaseHeldUploads(db: Executor, parcelId: number, now: nu
 
 /** After a restore: an upload the backup holds as undelivered may have gone out since, so each reads the order back first. */
 export async function markUndeliveredForReadback(db: Executor): Promise<number> {
-  const result = await db.updateTable('outbox').set({ needs_readback: 1 }).where('kind', '=', UPLOAD_KIND).where('status', 'in', [...UNDELIVERED_UPLOAD_STATUSES]).executeTakeFirst();
+  const result = await db
+    .updateTable('outbox')
+    .set({ needs_readback: 1 })
+    .where('kind', '=', UPLOAD_KIND)
+    .where('status', 'in', [...UNDELIVERED_UPLOAD_STATUSES])
+    .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

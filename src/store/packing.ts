@@ -25,7 +25,11 @@ export { OPEN_PACK_SESSION_STATES };
 
 export async function upsertBox(db: Executor, row: Insertable<BoxesTable>): Promise<void> {
   const { shop_id: _shop, code: _code, created_at: _created, ...changes } = row;
-  await db.insertInto('boxes').values(row).onConflict((oc) => oc.columns(['shop_id', 'code']).doUpdateSet(changes)).execute();
+  await db
+    .insertInto('boxes')
+    .values(row)
+    .onConflict((oc) => oc.columns(['shop_id', 'code']).doUpdateSet(changes))
+    .execute();
 }
 
 export async function listBoxes(db: Executor, shopId: string, activeOnly = false): Promise<BoxRow[]> {
@@ -75,13 +79,21 @@ export async function skuForCode(db: Executor, code: string): Promise<string | u
 
 /** Whether the code is a seller SKU of the stock catalogue (known even without dimensions). */
 export async function isCatalogueSku(db: Executor, code: string): Promise<string | undefined> {
-  const row = await db.selectFrom('skus').select('sku').where(sql<boolean>`upper(sku) = ${code.toUpperCase()}`).executeTakeFirst();
+  const row = await db
+    .selectFrom('skus')
+    .select('sku')
+    .where(sql<boolean>`upper(sku) = ${code.toUpperCase()}`)
+    .executeTakeFirst();
   return row?.sku;
 }
 
 export async function upsertSender(db: Executor, row: ShopSenderRow): Promise<void> {
   const { shop_id: _shop, ...changes } = row;
-  await db.insertInto('shop_senders').values(row).onConflict((oc) => oc.column('shop_id').doUpdateSet(changes)).execute();
+  await db
+    .insertInto('shop_senders')
+    .values(row)
+    .onConflict((oc) => oc.column('shop_id').doUpdateSet(changes))
+    .execute();
 }
 
 export async function getSender(db: Executor, shopId: string): Promise<ShopSenderRow | undefined> {
@@ -102,15 +114,30 @@ export async function setBuyerNote(db: Executor, orderId: number, note: string, 
 
 export async function getBuyerNotes(db: Executor, orderIds: readonly number[]): Promise<Map<number, string>> {
   if (orderIds.length === 0) return new Map();
-  const rows = await db.selectFrom('order_notes').select(['order_id', 'buyer_note']).where('order_id', 'in', [...orderIds]).execute();
+  const rows = await db
+    .selectFrom('order_notes')
+    .select(['order_id', 'buyer_note'])
+    .where('order_id', 'in', [...orderIds])
+    .execute();
   return new Map(rows.map((r) => [r.order_id, r.buyer_note]));
 }
 
 /** The shop's mapping of marketplace SKUs to seller SKUs (bundles), for the given marketplace SKUs. */
-export async function mappingsFor(db: Executor, shopId: string, platformSkus: readonly string[]): Promise<Map<string, Array<{ sku: string; units: number }>>> {
+export async function mappingsFor(
+  db: Executor,
+  shopId: string,
+  platformSkus: readonly string[],
+): Promise<Map<string, Array<{ sku: string; units: number }>>> {
   const map = new Map<string, Array<{ sku: string; units: number }>>();
   if (platformSkus.length === 0) return map;
-  const rows = await db.selectFrom('sku_mappings').select(['platform_sku', 'sku', 'units']).where('shop_id', '=', shopId).where('platform_sku', 'in', [...platformSkus]).orderBy('platform_sku').orderBy('sku').execute();
+  const rows = await db
+    .selectFrom('sku_mappings')
+    .select(['platform_sku', 'sku', 'units'])
+    .where('shop_id', '=', shopId)
+    .where('platform_sku', 'in', [...platformSkus])
+    .orderBy('platform_sku')
+    .orderBy('sku')
+    .execute();
   for (const row of rows) {
     const list = map.get(row.platform_sku) ?? [];
     list.push({ sku: row.sku, units: row.units });
@@ -126,24 +153,50 @@ export async function listCarrierServices(db: Executor): Promise<CarrierServiceR
   return db.selectFrom('carrier_services').selectAll().orderBy('code').execute();
 }
 
-export async function replaceCarrierServices(db: Executor, rows: CarrierServiceRow[], replaceAll: boolean): Promise<void> {
+export async function replaceCarrierServices(
+  db: Executor,
+  rows: CarrierServiceRow[],
+  replaceAll: boolean,
+): Promise<void> {
   if (replaceAll) await db.deleteFrom('carrier_services').execute();
-  else if (rows.length) await db.deleteFrom('carrier_services').where('code', 'in', rows.map((r) => r.code)).execute();
+  else if (rows.length)
+    await db
+      .deleteFrom('carrier_services')
+      .where(
+        'code',
+        'in',
+        rows.map((r) => r.code),
+      )
+      .execute();
   if (rows.length) await db.insertInto('carrier_services').values(rows).execute();
 }
 
-export async function listShippingRules(db: Executor): Promise<Array<{ position: number; rule_id: string; definition: string }>> {
+export async function listShippingRules(
+  db: Executor,
+): Promise<Array<{ position: number; rule_id: string; definition: string }>> {
   return db.selectFrom('shipping_rules').select(['position', 'rule_id', 'definition']).orderBy('position').execute();
 }
 
-export async function replaceShippingRules(db: Executor, rules: Array<{ rule_id: string; definition: string }>, now: number): Promise<void> {
+export async function replaceShippingRules(
+  db: Executor,
+  rules: Array<{ rule_id: string; definition: string }>,
+  now: number,
+): Promise<void> {
   await db.deleteFrom('shipping_rules').execute();
-  if (rules.length) await db.insertInto('shipping_rules').values(rules.map((r, position) => ({ position, ...r, updated_at: now }))).execute();
+  if (rules.length)
+    await db
+      .insertInto('shipping_rules')
+      .values(rules.map((r, position) => ({ position, ...r, updated_at: now })))
+      .execute();
 }
 
 export async function upsertCarrierAccount(db: Executor, row: CarrierAccountRow): Promise<void> {
   const { carrier: _carrier, created_at: _created, ...changes } = row;
-  await db.insertInto('carrier_accounts').values(row).onConflict((oc) => oc.column('carrier').doUpdateSet(changes)).execute();
+  await db
+    .insertInto('carrier_accounts')
+    .values(row)
+    .onConflict((oc) => oc.column('carrier').doUpdateSet(changes))
+    .execute();
 }
 
 export async function listCarrierAccounts(db: Executor): Promise<CarrierAccountRow[]> {
@@ -159,15 +212,31 @@ export async function packagesOfOrder(db: Executor, orderId: number): Promise<Pa
 
 export async function packagesOf(db: Executor, parcelIds: readonly number[]): Promise<ParcelPackageRow[]> {
   if (parcelIds.length === 0) return [];
-  return db.selectFrom('parcel_packages').selectAll().where('parcel_id', 'in', [...parcelIds]).orderBy('parcel_id').execute();
+  return db
+    .selectFrom('parcel_packages')
+    .selectAll()
+    .where('parcel_id', 'in', [...parcelIds])
+    .orderBy('parcel_id')
+    .execute();
 }
 
 export async function insertPackages(db: Executor, rows: ParcelPackageRow[]): Promise<void> {
   if (rows.length) await db.insertInto('parcel_packages').values(rows).execute();
 }
 
-export async function updatePackageWeight(db: Executor, parcelId: number, measuredG: number, status: string, note: string | null, now: number): Promise<void> {
-  await db.updateTable('parcel_packages').set({ measured_g: measuredG, weight_status: status, weight_note: note, updated_at: now }).where('parcel_id', '=', parcelId).execute();
+export async function updatePackageWeight(
+  db: Executor,
+  parcelId: number,
+  measuredG: number,
+  status: string,
+  note: string | null,
+  now: number,
+): Promise<void> {
+  await db
+    .updateTable('parcel_packages')
+    .set({ measured_g: measuredG, weight_status: status, weight_note: note, updated_at: now })
+    .where('parcel_id', '=', parcelId)
+    .execute();
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -185,15 +254,32 @@ export async function getSession(db: Executor, id: number, lock: boolean): Promi
 }
 
 export async function openSessionOfOrder(db: Executor, orderId: number): Promise<PackSessionRow | undefined> {
-  return db.selectFrom('pack_sessions').selectAll().where('order_id', '=', orderId).where('status', 'in', [...OPEN_PACK_SESSION_STATES]).executeTakeFirst();
+  return db
+    .selectFrom('pack_sessions')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .where('status', 'in', [...OPEN_PACK_SESSION_STATES])
+    .executeTakeFirst();
 }
 
 /** The order's last finished session (`done`), the one a rescan continues at the label step. */
 export async function lastDoneSessionOfOrder(db: Executor, orderId: number): Promise<PackSessionRow | undefined> {
-  return db.selectFrom('pack_sessions').selectAll().where('order_id', '=', orderId).where('status', '=', 'done').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return db
+    .selectFrom('pack_sessions')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .where('status', '=', 'done')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
-export async function updateSession(db: Executor, id: number, expectedVersion: number, changes: Partial<Omit<PackSessionRow, 'id' | 'version'>>): Promise<boolean> {
+export async function updateSession(
+  db: Executor,
+  id: number,
+  expectedVersion: number,
+  changes: Partial<Omit<PackSessionRow, 'id' | 'version'>>,
+): Promise<boolean> {
   const result = await db
     .updateTable('pack_sessions')
     .set({ ...changes, version: expectedVersion + 1 })
@@ -203,21 +289,45 @@ export async function updateSession(db: Executor, id: number, expectedVersion: n
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function listSessions(db: Executor, filter: { open?: boolean; shopIds?: string[]; limit?: number }): Promise<PackSessionRow[]> {
+export async function listSessions(
+  db: Executor,
+  filter: { open?: boolean; shopIds?: string[]; limit?: number },
+): Promise<PackSessionRow[]> {
   let query = db.selectFrom('pack_sessions').selectAll();
   if (filter.open) query = query.where('status', 'in', [...OPEN_PACK_SESSION_STATES]);
   if (filter.shopIds?.length) query = query.where('shop_id', 'in', filter.shopIds);
-  return query.orderBy('id', 'desc').limit(filter.limit ?? 100).execute();
+  return query
+    .orderBy('id', 'desc')
+    .limit(filter.limit ?? 100)
+    .execute();
 }
 
 /** Orders a station is packing right now (an open session): the planner pins them. */
-export async function ordersBeingPacked(db: Executor, shopIds?: string[]): Promise<Array<{ order_id: number; session_id: number; station: string | null; started_at: number }>> {
-  let query = db.selectFrom('pack_sessions').select(['order_id', 'id as session_id', 'station', 'started_at']).where('status', 'in', [...OPEN_PACK_SESSION_STATES]);
+export async function ordersBeingPacked(
+  db: Executor,
+  shopIds?: string[],
+): Promise<Array<{ order_id: number; session_id: number; station: string | null; started_at: number }>> {
+  let query = db
+    .selectFrom('pack_sessions')
+    .select(['order_id', 'id as session_id', 'station', 'started_at'])
+    .where('status', 'in', [...OPEN_PACK_SESSION_STATES]);
   if (shopIds?.length) query = query.where('shop_id', 'in', shopIds);
   return (await query.orderBy('started_at').execute()).map((r) => ({ ...r, session_id: Number(r.session_id) }));
 }
 
-export async function insertScan(db: Executor, row: { session_id: number; parcel_id: number | null; at: number; code: string; sku: string | null; accepted: number; refusal: string | null; actor: string }): Promise<void> {
+export async function insertScan(
+  db: Executor,
+  row: {
+    session_id: number;
+    parcel_id: number | null;
+    at: number;
+    code: string;
+    sku: string | null;
+    accepted: number;
+    refusal: string | null;
+    actor: string;
+  },
+): Promise<void> {
   await db.insertInto('pack_scans').values(row).execute();
 }
 
@@ -246,7 +356,13 @@ export async function insertLabel(db: Executor, row: Omit<ParcelLabelRow, 'id'>)
   return Number(inserted.id);
 }
 
-export async function setLabelStatus(db: Executor, id: number, status: string, problem: string | null, now: number): Promise<void> {
+export async function setLabelStatus(
+  db: Executor,
+  id: number,
+  status: string,
+  problem: string | null,
+  now: number,
+): Promise<void> {
   await db
     .updateTable('parcel_labels')
     .set({ status, problem, updated_at: now, ...(status === 'voided' ? { voided_at: now } : {}) })
@@ -255,20 +371,38 @@ export async function setLabelStatus(db: Executor, id: number, status: string, p
 }
 
 /** Other orders' parcels and labels that carry these numbers (the re-use check). */
-export async function numberUses(db: Executor, numbers: readonly string[]): Promise<Array<{ tracking_number: string; order_id: number; platform_order_id: string; used_at: number }>> {
+export async function numberUses(
+  db: Executor,
+  numbers: readonly string[],
+): Promise<Array<{ tracking_number: string; order_id: number; platform_order_id: string; used_at: number }>> {
   if (numbers.length === 0) return [];
   const parcels = await db
     .selectFrom('parcels')
     .innerJoin('orders', 'orders.id', 'parcels.order_id')
-    .select(['parcels.tracking_number', 'parcels.order_id', 'orders.platform_order_id', 'parcels.updated_at as used_at'])
+    .select([
+      'parcels.tracking_number',
+      'parcels.order_id',
+      'orders.platform_order_id',
+      'parcels.updated_at as used_at',
+    ])
     .where('parcels.tracking_number', 'in', [...numbers])
     .execute();
   const labels = await db
     .selectFrom('parcel_labels')
     .innerJoin('orders', 'orders.id', 'parcel_labels.order_id')
-    .select(['parcel_labels.tracking_number', 'parcel_labels.order_id', 'orders.platform_order_id', 'parcel_labels.created_at as used_at'])
+    .select([
+      'parcel_labels.tracking_number',
+      'parcel_labels.order_id',
+      'orders.platform_order_id',
+      'parcel_labels.created_at as used_at',
+    ])
     .where('parcel_labels.tracking_number', 'in', [...numbers])
     .where('parcel_labels.status', '!=', 'voided')
     .execute();
-  return [...parcels, ...labels].map((r) => ({ tracking_number: r.tracking_number!, order_id: r.order_id, platform_order_id: r.platform_order_id, used_at: r.used_at }));
+  return [...parcels, ...labels].map((r) => ({
+    tracking_number: r.tracking_number!,
+    order_id: r.order_id,
+    platform_order_id: r.platform_order_id,
+    used_at: r.used_at,
+  }));
 }

@@ -11,7 +11,10 @@ export function pgAdminUrl(): string {
   return process.env.PG_ADMIN_URL || DEFAULT_PG_ADMIN_URL;
 }
 
-export async function createScratchDatabase(prefix: string, adminUrl = pgAdminUrl()): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function createScratchDatabase(
+  prefix: string,
+  adminUrl = pgAdminUrl(),
+): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();

@@ -30,7 +30,11 @@ export async function listStaffing(db: Executor): Promise<WarehouseStaffingRow[]
 
 export async function upsertStaffing(db: Executor, row: WarehouseStaffingRow): Promise<void> {
   const { warehouse_id: _key, ...changes } = row;
-  await db.insertInto('warehouse_staffing').values(row).onConflict((oc) => oc.column('warehouse_id').doUpdateSet(changes)).execute();
+  await db
+    .insertInto('warehouse_staffing')
+    .values(row)
+    .onConflict((oc) => oc.column('warehouse_id').doUpdateSet(changes))
+    .execute();
 }
 
 export async function listEstimates(db: Executor): Promise<WorkEstimateRow[]> {
@@ -39,28 +43,55 @@ export async function listEstimates(db: Executor): Promise<WorkEstimateRow[]> {
 
 export async function upsertEstimate(db: Executor, row: WorkEstimateRow): Promise<void> {
   const { scope: _s, scope_id: _id, ...changes } = row;
-  await db.insertInto('work_estimates').values(row).onConflict((oc) => oc.columns(['scope', 'scope_id']).doUpdateSet(changes)).execute();
+  await db
+    .insertInto('work_estimates')
+    .values(row)
+    .onConflict((oc) => oc.columns(['scope', 'scope_id']).doUpdateSet(changes))
+    .execute();
 }
 
 /** Finished packing sessions since `since` (newest first, at most `limit`), with the size of their order. */
-export async function finishedPackSessions(db: Executor, options: { shopIds?: readonly string[]; since: number; limit: number }) {
+export async function finishedPackSessions(
+  db: Executor,
+  options: { shopIds?: readonly string[]; since: number; limit: number },
+) {
   let query = db
     .selectFrom('pack_sessions')
-    .select(['pack_sessions.id', 'pack_sessions.shop_id', 'pack_sessions.order_id', 'pack_sessions.started_at', 'pack_sessions.finished_at'])
+    .select([
+      'pack_sessions.id',
+      'pack_sessions.shop_id',
+      'pack_sessions.order_id',
+      'pack_sessions.started_at',
+      'pack_sessions.finished_at',
+    ])
     .where('pack_sessions.status', '=', 'done')
     .where('pack_sessions.finished_at', '>=', options.since);
   if (options.shopIds?.length) query = query.where('pack_sessions.shop_id', 'in', [...options.shopIds]);
   const sessions = await query.orderBy('pack_sessions.finished_at', 'desc').limit(options.limit).execute();
   const sizes = await lineTotals(db, [...new Set(sessions.map((s) => s.order_id))]);
-  return sessions.map((s) => ({ shopId: s.shop_id, orderId: s.order_id, startedAt: Number(s.started_at), finishedAt: Number(s.finished_at), lines: sizes.get(s.order_id)?.lines ?? 0, units: sizes.get(s.order_id)?.units ?? 0 }));
+  return sessions.map((s) => ({
+    shopId: s.shop_id,
+    orderId: s.order_id,
+    startedAt: Number(s.started_at),
+    finishedAt: Number(s.finished_at),
+    lines: sizes.get(s.order_id)?.lines ?? 0,
+    units: sizes.get(s.order_id)?.units ?? 0,
+  }));
 }
 
 /** Lines and units of each order. */
-async function lineTotals(db: Executor, orderIds: readonly number[]): Promise<Map<number, { lines: number; units: number }>> {
+async function lineTotals(
+  db: Executor,
+  orderIds: readonly number[],
+): Promise<Map<number, { lines: number; units: number }>> {
   const rows = await inChunks(orderIds, (chunk) =>
     db
       .selectFrom('order_lines')
-      .select(['order_id', (eb) => eb.fn.countAll<number>().as('lines'), (eb) => eb.fn.sum<number>('quantity').as('units')])
+      .select([
+        'order_id',
+        (eb) => eb.fn.countAll<number>().as('lines'),
+        (eb) => eb.fn.sum<number>('quantity').as('units'),
+      ])
       .where('order_id', 'in', chunk)
       .groupBy('order_id')
       .execute(),
@@ -83,7 +114,13 @@ export async function reservedUnitsByWarehouse(db: Executor, orderIds: readonly 
 
 /** What waiting orders miss, per SKU, at the warehouse they wait on. */
 export async function shortfallsOf(db: Executor, orderIds: readonly number[]) {
-  return inChunks(orderIds, (chunk) => db.selectFrom('stock_shortfalls').select(['order_id', 'sku', 'warehouse_id', 'missing']).where('order_id', 'in', chunk).execute());
+  return inChunks(orderIds, (chunk) =>
+    db
+      .selectFrom('stock_shortfalls')
+      .select(['order_id', 'sku', 'warehouse_id', 'missing'])
+      .where('order_id', 'in', chunk)
+      .execute(),
+  );
 }
 
 export async function getStoredPlan(db: Executor, warehouseId: string): Promise<StoredPlanRow | undefined> {
@@ -91,7 +128,20 @@ export async function getStoredPlan(db: Executor, warehouseId: string): Promise<
 }
 
 export async function listStoredPlans(db: Executor) {
-  return db.selectFrom('stored_plans').select(['warehouse_id', 'fingerprint', 'version', 'method', 'computed_at', 'compute_ms', 'job_count', 'total_penalty']).orderBy('warehouse_id').execute();
+  return db
+    .selectFrom('stored_plans')
+    .select([
+      'warehouse_id',
+      'fingerprint',
+      'version',
+      'method',
+      'computed_at',
+      'compute_ms',
+      'job_count',
+      'total_penalty',
+    ])
+    .orderBy('warehouse_id')
+    .execute();
 }
 
 /**
@@ -100,10 +150,19 @@ export async function listStoredPlans(db: Executor) {
  */
 export async function saveStoredPlan(db: Executor, row: StoredPlanRow, expectedVersion: number): Promise<boolean> {
   if (expectedVersion === 0) {
-    const inserted = await db.insertInto('stored_plans').values(row).onConflict((oc) => oc.column('warehouse_id').doNothing()).executeTakeFirst();
+    const inserted = await db
+      .insertInto('stored_plans')
+      .values(row)
+      .onConflict((oc) => oc.column('warehouse_id').doNothing())
+      .executeTakeFirst();
     return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
   }
   const { warehouse_id: _key, ...changes } = row;
-  const updated = await db.updateTable('stored_plans').set(changes).where('warehouse_id', '=', row.warehouse_id).where('version', '=', expectedVersion).executeTakeFirst();
+  const updated = await db
+    .updateTable('stored_plans')
+    .set(changes)
+    .where('warehouse_id', '=', row.warehouse_id)
+    .where('version', '=', expectedVersion)
+    .executeTakeFirst();
   return Number(updated.numUpdatedRows) > 0;
 }

@@ -10,10 +10,24 @@ export async function insertPurchaseOrder(
 ): Promise<number> {
   const row = await db
     .insertInto('purchase_orders')
-    .values({ ...po, status: 'draft', ordered_at: null, received_at: null, cancelled_at: null, version: 1, created_at: now, updated_at: now })
+    .values({
+      ...po,
+      status: 'draft',
+      ordered_at: null,
+      received_at: null,
+      cancelled_at: null,
+      version: 1,
+      created_at: now,
+      updated_at: now,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await db.insertInto('purchase_order_lines').values(lines.map((l) => ({ purchase_order_id: row.id, sku: l.sku, quantity: l.quantity, received_quantity: null }))).execute();
+  await db
+    .insertInto('purchase_order_lines')
+    .values(
+      lines.map((l) => ({ purchase_order_id: row.id, sku: l.sku, quantity: l.quantity, received_quantity: null })),
+    )
+    .execute();
   return row.id;
 }
 
@@ -22,7 +36,12 @@ export async function getPurchaseOrder(db: Executor, id: number, lock: LockMode 
   if (lock === 'wait') query = query.forNoKeyUpdate();
   const po = await query.executeTakeFirst();
   if (!po) return undefined;
-  const lines = await db.selectFrom('purchase_order_lines').selectAll().where('purchase_order_id', '=', id).orderBy('sku').execute();
+  const lines = await db
+    .selectFrom('purchase_order_lines')
+    .selectAll()
+    .where('purchase_order_id', '=', id)
+    .orderBy('sku')
+    .execute();
   return { ...po, lines };
 }
 
@@ -42,19 +61,43 @@ export async function updatePurchaseOrder(
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function setReceivedQuantities(db: Executor, purchaseOrderId: number, received: ReadonlyArray<{ sku: string; quantity: number }>): Promise<void> {
+export async function setReceivedQuantities(
+  db: Executor,
+  purchaseOrderId: number,
+  received: ReadonlyArray<{ sku: string; quantity: number }>,
+): Promise<void> {
   for (const r of received) {
-    await db.updateTable('purchase_order_lines').set({ received_quantity: r.quantity }).where('purchase_order_id', '=', purchaseOrderId).where('sku', '=', r.sku).execute();
+    await db
+      .updateTable('purchase_order_lines')
+      .set({ received_quantity: r.quantity })
+      .where('purchase_order_id', '=', purchaseOrderId)
+      .where('sku', '=', r.sku)
+      .execute();
   }
 }
 
-export async function listPurchaseOrders(db: Executor, filter: { status?: string; warehouseId?: string; warehouseIds?: readonly string[]; limit: number }) {
+export async function listPurchaseOrders(
+  db: Executor,
+  filter: { status?: string; warehouseId?: string; warehouseIds?: readonly string[]; limit: number },
+) {
   let query = db.selectFrom('purchase_orders').selectAll();
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.warehouseId) query = query.where('warehouse_id', '=', filter.warehouseId);
-  if (filter.warehouseIds) query = filter.warehouseIds.length ? query.where('warehouse_id', 'in', [...filter.warehouseIds]) : query.where('id', '<', 0);
+  if (filter.warehouseIds)
+    query = filter.warehouseIds.length
+      ? query.where('warehouse_id', 'in', [...filter.warehouseIds])
+      : query.where('id', '<', 0);
   const pos = await query.orderBy('id', 'desc').limit(filter.limit).execute();
   if (pos.length === 0) return [];
-  const lines = await db.selectFrom('purchase_order_lines').selectAll().where('purchase_order_id', 'in', pos.map((p) => p.id)).orderBy('sku').execute();
+  const lines = await db
+    .selectFrom('purchase_order_lines')
+    .selectAll()
+    .where(
+      'purchase_order_id',
+      'in',
+      pos.map((p) => p.id),
+    )
+    .orderBy('sku')
+    .execute();
   return pos.map((p) => ({ ...p, lines: lines.filter((l) => l.purchase_order_id === p.id) }));
 }

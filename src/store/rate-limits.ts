@@ -6,7 +6,12 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema';
 
 /** Counts one hit of `key` at `now` in a window of `windowMs`: the hits so far in the current window and its end. */
-export async function hitRateLimit(db: Kysely<Database>, key: string, now: number, windowMs: number): Promise<{ hits: number; resetAt: number }> {
+export async function hitRateLimit(
+  db: Kysely<Database>,
+  key: string,
+  now: number,
+  windowMs: number,
+): Promise<{ hits: number; resetAt: number }> {
   const ends = now + windowMs;
   const row = await db
     .insertInto('rate_limits')

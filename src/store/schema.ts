@@ -119,7 +119,16 @@ export interface OrderEventsTable extends PlannedEvent {
   id: Generated<number>;
 }
 
-export interface Database extends DeadlineTables, StockTables, TrackingTables, PackingTables, AccountTables, PlanningTables, LeaseTables, ReliabilityTables, ImportStagingTables {
+export interface Database
+  extends DeadlineTables,
+    StockTables,
+    TrackingTables,
+    PackingTables,
+    AccountTables,
+    PlanningTables,
+    LeaseTables,
+    ReliabilityTables,
+    ImportStagingTables {
   shops: ShopsTable;
   orders: OrdersTable;
   order_lines: OrderLinesTable;

@@ -9,17 +9,28 @@ import type { AuthorisationRequestsTable, MarketplaceConnectionRow } from './sch
 
 export type AuthorisationRequestRow = AuthorisationRequestsTable;
 
-export async function insertAuthorisationRequest(db: Executor, row: Insertable<AuthorisationRequestsTable>): Promise<void> {
+export async function insertAuthorisationRequest(
+  db: Executor,
+  row: Insertable<AuthorisationRequestsTable>,
+): Promise<void> {
   await db.insertInto('authorisation_requests').values(row).execute();
 }
 
-export async function getAuthorisationRequest(db: Executor, stateHash: string): Promise<AuthorisationRequestRow | undefined> {
+export async function getAuthorisationRequest(
+  db: Executor,
+  stateHash: string,
+): Promise<AuthorisationRequestRow | undefined> {
   return db.selectFrom('authorisation_requests').selectAll().where('state_hash', '=', stateHash).executeTakeFirst();
 }
 
 /** Marks the request used; false when another callback used it first. */
 export async function useAuthorisationRequest(db: Executor, stateHash: string, now: number): Promise<boolean> {
-  const result = await db.updateTable('authorisation_requests').set({ used_at: now }).where('state_hash', '=', stateHash).where('used_at', 'is', null).executeTakeFirst();
+  const result = await db
+    .updateTable('authorisation_requests')
+    .set({ used_at: now })
+    .where('state_hash', '=', stateHash)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 
@@ -41,7 +52,11 @@ export async function connectionsExpiringBefore(db: Executor, until: number): Pr
 }
 
 /** Authorised shops with a refresh token that ends before `until` (the owner must authorise them again). */
-export async function connectionsEndingBefore(db: Executor, until: number, shopIds?: readonly string[]): Promise<MarketplaceConnectionRow[]> {
+export async function connectionsEndingBefore(
+  db: Executor,
+  until: number,
+  shopIds?: readonly string[],
+): Promise<MarketplaceConnectionRow[]> {
   let query = db
     .selectFrom('marketplace_connections')
     .selectAll()
@@ -64,7 +79,13 @@ export interface RefreshedTokens {
 }
 
 /** Stores refreshed tokens in place of the ones they came from (`fromAccessEnc`); false when they changed meanwhile. */
-export async function replaceTokens(db: Executor, shopId: string, fromAccessEnc: string, tokens: RefreshedTokens, now: number): Promise<boolean> {
+export async function replaceTokens(
+  db: Executor,
+  shopId: string,
+  fromAccessEnc: string,
+  tokens: RefreshedTokens,
+  now: number,
+): Promise<boolean> {
   const result = await db
     .updateTable('marketplace_connections')
     .set({ ...tokens, updated_at: now })
@@ -76,7 +97,13 @@ export async function replaceTokens(db: Executor, shopId: string, fromAccessEnc:
 }
 
 /** Pauses an authorised shop (once: false when it already was, or its tokens changed since `fromAccessEnc`). */
-export async function pauseConnection(db: Executor, shopId: string, fromAccessEnc: string, reason: string, now: number): Promise<boolean> {
+export async function pauseConnection(
+  db: Executor,
+  shopId: string,
+  fromAccessEnc: string,
+  reason: string,
+  now: number,
+): Promise<boolean> {
   const result = await db
     .updateTable('marketplace_connections')
     .set({ auth_state: 'paused', auth_paused_at: now, auth_paused_reason: reason, updated_at: now })
@@ -87,7 +114,10 @@ export async function pauseConnection(db: Executor, shopId: string, fromAccessEn
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function pausedConnections(db: Executor, shopIds?: readonly string[]): Promise<MarketplaceConnectionRow[]> {
+export async function pausedConnections(
+  db: Executor,
+  shopIds?: readonly string[],
+): Promise<MarketplaceConnectionRow[]> {
   let query = db.selectFrom('marketplace_connections').selectAll().where('auth_state', '=', 'paused');
   if (shopIds) {
     if (shopIds.length === 0) return [];

@@ -36,10 +36,17 @@ export function checkDatabaseFile(file: string): FileCheck {
   let db: SqliteDatabase.Database | undefined;
   try {
     db = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
-    const problems = (db.pragma('integrity_check(20)') as Array<{ integrity_check: string }>).map((r) => r.integrity_check).filter((r) => r !== 'ok');
-    const has = (table: string) => Boolean(db!.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(table));
-    const migrations = has('kysely_migration') ? Number((db.prepare('SELECT count(*) AS n FROM kysely_migration').get() as { n: number }).n) : 0;
-    const orders = has('orders') ? Number((db.prepare('SELECT count(*) AS n FROM orders').get() as { n: number }).n) : 0;
+    const problems = (db.pragma('integrity_check(20)') as Array<{ integrity_check: string }>)
+      .map((r) => r.integrity_check)
+      .filter((r) => r !== 'ok');
+    const has = (table: string) =>
+      Boolean(db!.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(table));
+    const migrations = has('kysely_migration')
+      ? Number((db.prepare('SELECT count(*) AS n FROM kysely_migration').get() as { n: number }).n)
+      : 0;
+    const orders = has('orders')
+      ? Number((db.prepare('SELECT count(*) AS n FROM orders').get() as { n: number }).n)
+      : 0;
     return { ok: problems.length === 0 && migrations > 0, problems, migrations, orders };
   } catch (error) {
     return { ok: false, problems: [error instanceof Error ? error.message : String(error)], migrations: 0, orders: 0 };

@@ -40,7 +40,10 @@ export class SqliteGroupCommit<Op, Result> {
     this.scheduled = false;
     try {
       const ops = batch.map((p) => p.op);
-      const results = await retryWhileBusy(() => this.store.db.connection().execute(async () => this.run.immediate(ops)), busyWaitMs());
+      const results = await retryWhileBusy(
+        () => this.store.db.connection().execute(async () => this.run.immediate(ops)),
+        busyWaitMs(),
+      );
       batch.forEach((p, i) => p.done(results[i]));
     } catch (error) {
       for (const p of batch) p.done(undefined, error);
@@ -49,7 +52,11 @@ export class SqliteGroupCommit<Op, Result> {
 }
 
 /** One group-commit writer per SQLite handle and kind of write. */
-export function groupCommitFor<Op, Result>(cache: WeakMap<object, SqliteGroupCommit<Op, Result>>, store: Store, make: (sqlite: NonNullable<Store['sqlite']>) => (op: Op) => Result): SqliteGroupCommit<Op, Result> | undefined {
+export function groupCommitFor<Op, Result>(
+  cache: WeakMap<object, SqliteGroupCommit<Op, Result>>,
+  store: Store,
+  make: (sqlite: NonNullable<Store['sqlite']>) => (op: Op) => Result,
+): SqliteGroupCommit<Op, Result> | undefined {
   const sqlite = store.sqlite;
   if (!sqlite) return undefined;
   let writer = cache.get(sqlite);

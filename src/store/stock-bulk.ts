@@ -52,8 +52,31 @@ export interface SettlementResult {
 const MAX_PARAMETERS = 60_000;
 
 const RESERVATION_COLUMNS = ['order_id', 'order_line_id', 'warehouse_id', 'sku', 'quantity', 'created_at'] as const;
-const MOVEMENT_COLUMNS = ['at', 'warehouse_id', 'sku', 'kind', 'on_hand_delta', 'reserved_delta', 'reason', 'order_id', 'purchase_order_id', 'actor', 'note'] as const;
-const EVENT_COLUMNS = ['order_id', 'parcel_id', 'at', 'actor', 'kind', 'action', 'from_state', 'to_state', 'reason', 'data'] as const;
+const MOVEMENT_COLUMNS = [
+  'at',
+  'warehouse_id',
+  'sku',
+  'kind',
+  'on_hand_delta',
+  'reserved_delta',
+  'reason',
+  'order_id',
+  'purchase_order_id',
+  'actor',
+  'note',
+] as const;
+const EVENT_COLUMNS = [
+  'order_id',
+  'parcel_id',
+  'at',
+  'actor',
+  'kind',
+  'action',
+  'from_state',
+  'to_state',
+  'reason',
+  'data',
+] as const;
 
 export async function writeSettlement(store: Store, trx: Executor, w: SettlementWrite): Promise<SettlementResult> {
   if (store.dialect === 'sqlite' && store.sqlite) return writeSqlite(store, trx, w);
@@ -61,8 +84,14 @@ export async function writeSettlement(store: Store, trx: Executor, w: Settlement
   for (const p of w.partlyConsumed) await stock.setReservationQuantity(trx, p.id, p.quantity);
   await stock.deleteShortfalls(trx, w.clearShortfalls);
   await stock.insertShortfalls(trx, w.shortfalls);
-  if (!w.reservations.length && !w.movements.length && !w.events.length && !w.transitions.length && !w.deltas.length) return { written: [], moved: [] };
-  const parameters = w.reservations.length * 6 + w.movements.length * 11 + w.events.length * 10 + w.deltas.length * 5 + w.transitions.reduce((n, t) => n + t.ids.length + 3, 0);
+  if (!w.reservations.length && !w.movements.length && !w.events.length && !w.transitions.length && !w.deltas.length)
+    return { written: [], moved: [] };
+  const parameters =
+    w.reservations.length * 6 +
+    w.movements.length * 11 +
+    w.events.length * 10 +
+    w.deltas.length * 5 +
+    w.transitions.reduce((n, t) => n + t.ids.length + 3, 0);
   if (parameters > MAX_PARAMETERS) return writeInParts(trx, w);
   return writePostgresStatement(trx, w);
 }
@@ -74,21 +103,34 @@ function rows<T extends object>(items: readonly T[], columns: readonly (keyof T 
 async function writePostgresStatement(trx: Executor, w: SettlementWrite): Promise<SettlementResult> {
   const ctes: RawBuilder<unknown>[] = [];
   if (w.reservations.length) {
-    ctes.push(sql`ins_reservations AS (INSERT INTO stock_reservations (${sql.raw(RESERVATION_COLUMNS.join(', '))}) VALUES ${rows(w.reservations, RESERVATION_COLUMNS)})`);
+    ctes.push(
+      sql`ins_reservations AS (INSERT INTO stock_reservations (${sql.raw(RESERVATION_COLUMNS.join(', '))}) VALUES ${rows(w.reservations, RESERVATION_COLUMNS)})`,
+    );
   }
   if (w.movements.length) {
-    ctes.push(sql`ins_movements AS (INSERT INTO stock_movements (${sql.raw(MOVEMENT_COLUMNS.join(', '))}) VALUES ${rows(w.movements, MOVEMENT_COLUMNS)})`);
+    ctes.push(
+      sql`ins_movements AS (INSERT INTO stock_movements (${sql.raw(MOVEMENT_COLUMNS.join(', '))}) VALUES ${rows(w.movements, MOVEMENT_COLUMNS)})`,
+    );
   }
   if (w.events.length) {
-    ctes.push(sql`ins_events AS (INSERT INTO order_events (${sql.raw(EVENT_COLUMNS.join(', '))}) VALUES ${rows(w.events, EVENT_COLUMNS)})`);
+    ctes.push(
+      sql`ins_events AS (INSERT INTO order_events (${sql.raw(EVENT_COLUMNS.join(', '))}) VALUES ${rows(w.events, EVENT_COLUMNS)})`,
+    );
   }
   w.transitions.forEach((t, i) => {
-    ctes.push(sql`${sql.raw(`moved_${i}`)} AS (UPDATE orders SET status = ${t.to}, updated_at = ${w.now}, version = version + 1 WHERE id IN (${sql.join(t.ids)}) AND status = ${t.from} RETURNING id)`);
+    ctes.push(
+      sql`${sql.raw(`moved_${i}`)} AS (UPDATE orders SET status = ${t.to}, updated_at = ${w.now}, version = version + 1 WHERE id IN (${sql.join(t.ids)}) AND status = ${t.from} RETURNING id)`,
+    );
   });
   // The stock rows last: every other part of the statement runs whatever this one does; the caller rolls the
   // transaction back when a row is missing from the answer.
   const values = w.deltas.length
-    ? sql.join(w.deltas.map((d) => sql`(CAST(${d.warehouse_id} AS text), CAST(${d.sku} AS text), CAST(${d.on_hand} AS integer), CAST(${d.reserved} AS integer), CAST(${d.low_stock_threshold ?? -1} AS integer))`))
+    ? sql.join(
+        w.deltas.map(
+          (d) =>
+            sql`(CAST(${d.warehouse_id} AS text), CAST(${d.sku} AS text), CAST(${d.on_hand} AS integer), CAST(${d.reserved} AS integer), CAST(${d.low_stock_threshold ?? -1} AS integer))`,
+        ),
+      )
     : sql`(CAST(NULL AS text), CAST(NULL AS text), 0, 0, -1)`;
   ctes.push(sql`v(warehouse_id, sku, d_on, d_res, threshold) AS (VALUES ${values})`);
   ctes.push(sql`changed AS (
@@ -102,13 +144,24 @@ async function writePostgresStatement(trx: Executor, w: SettlementWrite): Promis
        AND stock_levels.on_hand - stock_levels.reserved >= v.d_res - v.d_on
        AND stock_levels.reserved + v.d_res >= 0
     RETURNING stock_levels.warehouse_id, stock_levels.sku, stock_levels.on_hand, stock_levels.reserved, stock_levels.low_stock_threshold)`);
-  const counts = w.transitions.map((_, i) => sql`SELECT CAST(${`moved_${i}`} AS text), NULL, CAST(count(*) AS integer), 0, 0 FROM ${sql.raw(`moved_${i}`)}`);
-  const result = await sql<{ warehouse_id: string; sku: string | null; on_hand: number; reserved: number; low_stock_threshold: number }>`
+  const counts = w.transitions.map(
+    (_, i) =>
+      sql`SELECT CAST(${`moved_${i}`} AS text), NULL, CAST(count(*) AS integer), 0, 0 FROM ${sql.raw(`moved_${i}`)}`,
+  );
+  const result = await sql<{
+    warehouse_id: string;
+    sku: string | null;
+    on_hand: number;
+    reserved: number;
+    low_stock_threshold: number;
+  }>`
     WITH ${sql.join(ctes)}
     SELECT warehouse_id, sku, on_hand, reserved, low_stock_threshold FROM changed
     ${counts.length ? sql`UNION ALL ${sql.join(counts, sql` UNION ALL `)}` : sql``}`.execute(trx);
   const written = result.rows.filter((r) => r.sku !== null) as SettlementResult['written'];
-  const moved = w.transitions.map((_, i) => result.rows.find((r) => r.sku === null && r.warehouse_id === `moved_${i}`)?.on_hand ?? 0);
+  const moved = w.transitions.map(
+    (_, i) => result.rows.find((r) => r.sku === null && r.warehouse_id === `moved_${i}`)?.on_hand ?? 0,
+  );
   return { written, moved };
 }
 
@@ -116,7 +169,11 @@ async function writePostgresStatement(trx: Executor, w: SettlementWrite): Promis
 async function writeInParts(trx: Executor, w: SettlementWrite): Promise<SettlementResult> {
   await stock.insertReservations(trx, w.reservations);
   await stock.insertMovements(trx, w.movements);
-  for (let i = 0; i < w.events.length; i += 2000) await trx.insertInto('order_events').values(w.events.slice(i, i + 2000)).execute();
+  for (let i = 0; i < w.events.length; i += 2000)
+    await trx
+      .insertInto('order_events')
+      .values(w.events.slice(i, i + 2000))
+      .execute();
   const moved = [];
   for (const t of w.transitions) moved.push(await stock.setOrdersStatus(trx, t.ids, t.from, t.to, w.now));
   return { written: await stock.applyStockDeltas(trx, w.deltas, w.now), moved };
@@ -133,36 +190,73 @@ interface SqliteStatements {
   applyDelta: BetterSqlite3.Statement;
 }
 
-const sqliteStatements = preparedStatements((db): SqliteStatements => ({
-  deleteReservation: db.prepare('DELETE FROM stock_reservations WHERE id = ?'),
-  setReservationQuantity: db.prepare('UPDATE stock_reservations SET quantity = ? WHERE id = ?'),
-  deleteShortfalls: db.prepare('DELETE FROM stock_shortfalls WHERE order_id = ?'),
-  insertShortfall: db.prepare('INSERT INTO stock_shortfalls (order_id, sku, warehouse_id, needed, missing, recorded_at) VALUES (?, ?, ?, ?, ?, ?)'),
-  insertReservation: db.prepare(`INSERT INTO stock_reservations (${RESERVATION_COLUMNS.join(', ')}) VALUES (${RESERVATION_COLUMNS.map(() => '?').join(', ')})`),
-  insertMovement: db.prepare(`INSERT INTO stock_movements (${MOVEMENT_COLUMNS.join(', ')}) VALUES (${MOVEMENT_COLUMNS.map(() => '?').join(', ')})`),
-  // By primary key, with the state it must still be in (an IN list here lets SQLite pick the status index).
-  moveOrder: db.prepare('UPDATE orders SET status = ?, updated_at = ?, version = version + 1 WHERE id = ? AND status = ?'),
-  applyDelta: db.prepare(`UPDATE stock_levels
+const sqliteStatements = preparedStatements(
+  (db): SqliteStatements => ({
+    deleteReservation: db.prepare('DELETE FROM stock_reservations WHERE id = ?'),
+    setReservationQuantity: db.prepare('UPDATE stock_reservations SET quantity = ? WHERE id = ?'),
+    deleteShortfalls: db.prepare('DELETE FROM stock_shortfalls WHERE order_id = ?'),
+    insertShortfall: db.prepare(
+      'INSERT INTO stock_shortfalls (order_id, sku, warehouse_id, needed, missing, recorded_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    insertReservation: db.prepare(
+      `INSERT INTO stock_reservations (${RESERVATION_COLUMNS.join(', ')}) VALUES (${RESERVATION_COLUMNS.map(() => '?').join(', ')})`,
+    ),
+    insertMovement: db.prepare(
+      `INSERT INTO stock_movements (${MOVEMENT_COLUMNS.join(', ')}) VALUES (${MOVEMENT_COLUMNS.map(() => '?').join(', ')})`,
+    ),
+    // By primary key, with the state it must still be in (an IN list here lets SQLite pick the status index).
+    moveOrder: db.prepare(
+      'UPDATE orders SET status = ?, updated_at = ?, version = version + 1 WHERE id = ? AND status = ?',
+    ),
+    applyDelta: db.prepare(`UPDATE stock_levels
       SET on_hand = on_hand + ?, reserved = reserved + ?,
           low_stock_threshold = CASE WHEN ? >= 0 THEN ? ELSE low_stock_threshold END, updated_at = ?
     WHERE warehouse_id = ? AND sku = ? AND on_hand - reserved >= ? AND reserved + ? >= 0
     RETURNING warehouse_id, sku, on_hand, reserved, low_stock_threshold`),
-}));
+  }),
+);
 
 async function writeSqlite(store: Store, trx: Executor, w: SettlementWrite): Promise<SettlementResult> {
   const s = sqliteStatements(store.sqlite!);
   for (const id of w.deleteReservations) s.deleteReservation.run(id);
   for (const p of w.partlyConsumed) s.setReservationQuantity.run(p.quantity, p.id);
   for (const id of w.clearShortfalls) s.deleteShortfalls.run(id);
-  for (const f of w.shortfalls) s.insertShortfall.run(f.order_id, f.sku, f.warehouse_id, f.needed, f.missing, f.recorded_at);
-  for (const r of w.reservations) s.insertReservation.run(r.order_id, r.order_line_id, r.warehouse_id, r.sku, r.quantity, r.created_at);
-  for (const m of w.movements) s.insertMovement.run(m.at, m.warehouse_id, m.sku, m.kind, m.on_hand_delta, m.reserved_delta, m.reason, m.order_id, m.purchase_order_id, m.actor, m.note);
+  for (const f of w.shortfalls)
+    s.insertShortfall.run(f.order_id, f.sku, f.warehouse_id, f.needed, f.missing, f.recorded_at);
+  for (const r of w.reservations)
+    s.insertReservation.run(r.order_id, r.order_line_id, r.warehouse_id, r.sku, r.quantity, r.created_at);
+  for (const m of w.movements)
+    s.insertMovement.run(
+      m.at,
+      m.warehouse_id,
+      m.sku,
+      m.kind,
+      m.on_hand_delta,
+      m.reserved_delta,
+      m.reason,
+      m.order_id,
+      m.purchase_order_id,
+      m.actor,
+      m.note,
+    );
   await orderBulkWriter(store, trx).appendEvents(w.events);
-  const moved = w.transitions.map((t) => t.ids.reduce((n, id) => n + s.moveOrder.run(t.to, w.now, id, t.from).changes, 0));
+  const moved = w.transitions.map((t) =>
+    t.ids.reduce((n, id) => n + s.moveOrder.run(t.to, w.now, id, t.from).changes, 0),
+  );
   const written: SettlementResult['written'] = [];
   for (const d of w.deltas) {
     const threshold = d.low_stock_threshold ?? -1;
-    const row = s.applyDelta.get(d.on_hand, d.reserved, threshold, threshold, w.now, d.warehouse_id, d.sku, d.reserved - d.on_hand, d.reserved);
+    const row = s.applyDelta.get(
+      d.on_hand,
+      d.reserved,
+      threshold,
+      threshold,
+      w.now,
+      d.warehouse_id,
+      d.sku,
+      d.reserved - d.on_hand,
+      d.reserved,
+    );
     if (row) written.push(row as SettlementResult['written'][number]);
   }
   return { written, moved };
@@ -223,8 +317,10 @@ export function settlementReader(store: Store, trx: Executor): SettlementReader 
   const json = (items: readonly unknown[]) => JSON.stringify([...new Set(items)]);
   return {
     settlingOrders: async (ids) => (ids.length ? (s.orders.all(json(ids)) as stock.SettlingOrder[]) : []),
-    reservationsOfOrders: async (ids) => (ids.length ? (s.reservations.all(json(ids)) as Awaited<ReturnType<typeof stock.reservationsOfOrders>>) : []),
-    shortfallsOfOrders: async (ids) => (ids.length ? (s.shortfalls.all(json(ids)) as Awaited<ReturnType<typeof stock.shortfallsOfOrders>>) : []),
+    reservationsOfOrders: async (ids) =>
+      ids.length ? (s.reservations.all(json(ids)) as Awaited<ReturnType<typeof stock.reservationsOfOrders>>) : [],
+    shortfallsOfOrders: async (ids) =>
+      ids.length ? (s.shortfalls.all(json(ids)) as Awaited<ReturnType<typeof stock.shortfallsOfOrders>>) : [],
     demandLines: async (ids) => (ids.length ? (s.demand.all(json(ids)) as stock.DemandLineRow[]) : []),
     levelsWithWarehouses: async (skus) => (skus.length ? (s.levels.all(json(skus)) as stock.LevelWithWarehouse[]) : []),
   };

@@ -14,7 +14,18 @@ export async function listStockLevels(db: Executor, filter: LevelFilter = {}) {
   let query = db
     .selectFrom('stock_levels as l')
     .innerJoin('skus as s', 's.sku', 'l.sku')
-    .select(['l.warehouse_id', 'l.sku', 's.name', 'l.on_hand', 'l.reserved', 'l.low_stock_threshold', 'l.updated_at', 's.lead_days', 's.safety_days', 's.cycle_days']);
+    .select([
+      'l.warehouse_id',
+      'l.sku',
+      's.name',
+      'l.on_hand',
+      'l.reserved',
+      'l.low_stock_threshold',
+      'l.updated_at',
+      's.lead_days',
+      's.safety_days',
+      's.cycle_days',
+    ]);
   if (filter.sku) query = query.where('l.sku', '=', filter.sku);
   if (filter.warehouseId) query = query.where('l.warehouse_id', '=', filter.warehouseId);
   return query.orderBy('l.sku').orderBy('l.warehouse_id').execute();
@@ -47,7 +58,17 @@ export async function waitingNeeds(db: Executor) {
   return db
     .selectFrom('stock_shortfalls as f')
     .innerJoin('orders as o', 'o.id', 'f.order_id')
-    .select(['f.order_id', 'f.sku', 'f.warehouse_id', 'f.needed', 'f.missing', 'f.recorded_at', 'o.platform_order_id', 'o.shop_id', 'o.ship_by_at'])
+    .select([
+      'f.order_id',
+      'f.sku',
+      'f.warehouse_id',
+      'f.needed',
+      'f.missing',
+      'f.recorded_at',
+      'o.platform_order_id',
+      'o.shop_id',
+      'o.ship_by_at',
+    ])
     .where('o.status', '=', 'awaiting_stock')
     .execute();
 }
@@ -82,7 +103,10 @@ export async function listMovements(db: Executor, filter: MovementFilter) {
   let query = db.selectFrom('stock_movements').selectAll();
   if (filter.sku) query = query.where('sku', '=', filter.sku);
   if (filter.warehouseId) query = query.where('warehouse_id', '=', filter.warehouseId);
-  if (filter.warehouseIds) query = filter.warehouseIds.length ? query.where('warehouse_id', 'in', [...filter.warehouseIds]) : query.where('id', '<', 0);
+  if (filter.warehouseIds)
+    query = filter.warehouseIds.length
+      ? query.where('warehouse_id', 'in', [...filter.warehouseIds])
+      : query.where('id', '<', 0);
   if (filter.orderId !== undefined) query = query.where('order_id', '=', filter.orderId);
   if (filter.kind) query = query.where('kind', '=', filter.kind);
   if (filter.beforeId !== undefined) query = query.where('id', '<', filter.beforeId);
@@ -93,10 +117,20 @@ export async function listMovements(db: Executor, filter: MovementFilter) {
 export async function ledgerTotals(db: Executor) {
   const rows = await db
     .selectFrom('stock_movements')
-    .select(['warehouse_id', 'sku', (eb) => eb.fn.sum<number>('on_hand_delta').as('on_hand'), (eb) => eb.fn.sum<number>('reserved_delta').as('reserved')])
+    .select([
+      'warehouse_id',
+      'sku',
+      (eb) => eb.fn.sum<number>('on_hand_delta').as('on_hand'),
+      (eb) => eb.fn.sum<number>('reserved_delta').as('reserved'),
+    ])
     .groupBy(['warehouse_id', 'sku'])
     .execute();
-  return rows.map((r) => ({ warehouse_id: r.warehouse_id, sku: r.sku, on_hand: Number(r.on_hand), reserved: Number(r.reserved) }));
+  return rows.map((r) => ({
+    warehouse_id: r.warehouse_id,
+    sku: r.sku,
+    on_hand: Number(r.on_hand),
+    reserved: Number(r.reserved),
+  }));
 }
 
 export async function reservationTotals(db: Executor) {
@@ -124,7 +158,11 @@ export async function inconsistentShortfalls(db: Executor) {
     .selectFrom('orders as o')
     .select(['o.id', 'o.status'])
     .where('o.status', '=', 'awaiting_stock')
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('stock_shortfalls as f').select('f.order_id').whereRef('f.order_id', '=', 'o.id'))))
+    .where((eb) =>
+      eb.not(
+        eb.exists(eb.selectFrom('stock_shortfalls as f').select('f.order_id').whereRef('f.order_id', '=', 'o.id')),
+      ),
+    )
     .execute();
   const strays = await db
     .selectFrom('stock_shortfalls as f')

@@ -42,7 +42,18 @@ export async function upsertWarehouse(
   await db
     .insertInto('warehouses')
     .values({ ...w, created_at: now, updated_at: now })
-    .onConflict((oc) => oc.column('id').doUpdateSet({ name: w.name, kind: w.kind, country: w.country, time_zone: w.time_zone, cutoff_time: w.cutoff_time, updated_at: now }))
+    .onConflict((oc) =>
+      oc
+        .column('id')
+        .doUpdateSet({
+          name: w.name,
+          kind: w.kind,
+          country: w.country,
+          time_zone: w.time_zone,
+          cutoff_time: w.cutoff_time,
+          updated_at: now,
+        }),
+    )
     .execute();
 }
 
@@ -51,18 +62,40 @@ export async function listWarehouses(db: Executor) {
 }
 
 export async function upsertProduct(db: Executor, p: { id: string; name: string }, now: number): Promise<void> {
-  await db.insertInto('products').values({ ...p, created_at: now }).onConflict((oc) => oc.column('id').doUpdateSet({ name: p.name })).execute();
+  await db
+    .insertInto('products')
+    .values({ ...p, created_at: now })
+    .onConflict((oc) => oc.column('id').doUpdateSet({ name: p.name }))
+    .execute();
 }
 
 export async function upsertSku(
   db: Executor,
-  s: { sku: string; product_id: string | null; name: string; lead_days: number; safety_days: number; cycle_days: number },
+  s: {
+    sku: string;
+    product_id: string | null;
+    name: string;
+    lead_days: number;
+    safety_days: number;
+    cycle_days: number;
+  },
   now: number,
 ): Promise<void> {
   await db
     .insertInto('skus')
     .values({ ...s, created_at: now, updated_at: now })
-    .onConflict((oc) => oc.column('sku').doUpdateSet({ product_id: s.product_id, name: s.name, lead_days: s.lead_days, safety_days: s.safety_days, cycle_days: s.cycle_days, updated_at: now }))
+    .onConflict((oc) =>
+      oc
+        .column('sku')
+        .doUpdateSet({
+          product_id: s.product_id,
+          name: s.name,
+          lead_days: s.lead_days,
+          safety_days: s.safety_days,
+          cycle_days: s.cycle_days,
+          updated_at: now,
+        }),
+    )
     .execute();
 }
 
@@ -81,10 +114,18 @@ export async function existingSkus(db: Executor, skus: readonly string[]): Promi
   return found;
 }
 
-export async function replaceMapping(db: Executor, shopId: string, platformSku: string, components: Array<{ sku: string; units: number }>): Promise<void> {
+export async function replaceMapping(
+  db: Executor,
+  shopId: string,
+  platformSku: string,
+  components: Array<{ sku: string; units: number }>,
+): Promise<void> {
   await db.deleteFrom('sku_mappings').where('shop_id', '=', shopId).where('platform_sku', '=', platformSku).execute();
   if (components.length) {
-    await db.insertInto('sku_mappings').values(components.map((c) => ({ shop_id: shopId, platform_sku: platformSku, sku: c.sku, units: c.units }))).execute();
+    await db
+      .insertInto('sku_mappings')
+      .values(components.map((c) => ({ shop_id: shopId, platform_sku: platformSku, sku: c.sku, units: c.units })))
+      .execute();
   }
 }
 
@@ -111,8 +152,15 @@ const HEAD_COLUMNS = ['id', 'shop_id', 'platform_order_id', 'status', 'ship_by_a
 /** Orders by id, in id order (locked on PostgreSQL when asked, so two lockers queue rather than deadlock). */
 export async function lockOrderHeads(db: Executor, ids: readonly number[], lock: LockMode): Promise<OrderHead[]> {
   const rows: OrderHead[] = [];
-  for (const part of chunks([...new Set(ids)].sort((a, b) => a - b), IN_CHUNK)) {
-    let query = db.selectFrom('orders').select([...HEAD_COLUMNS]).where('id', 'in', part).orderBy('id');
+  for (const part of chunks(
+    [...new Set(ids)].sort((a, b) => a - b),
+    IN_CHUNK,
+  )) {
+    let query = db
+      .selectFrom('orders')
+      .select([...HEAD_COLUMNS])
+      .where('id', 'in', part)
+      .orderBy('id');
     if (lock === 'wait') query = query.forNoKeyUpdate();
     if (lock === 'skip') query = query.forNoKeyUpdate().skipLocked();
     rows.push(...(await query.execute()));
@@ -127,15 +175,30 @@ export interface SettlingOrder extends OrderHead {
 }
 
 /** The orders to settle, locked, with how much they hold and lack (one round trip instead of three). */
-export async function lockSettlingOrders(db: Executor, ids: readonly number[], lock: LockMode): Promise<SettlingOrder[]> {
+export async function lockSettlingOrders(
+  db: Executor,
+  ids: readonly number[],
+  lock: LockMode,
+): Promise<SettlingOrder[]> {
   const rows: SettlingOrder[] = [];
-  for (const part of chunks([...new Set(ids)].sort((a, b) => a - b), IN_CHUNK)) {
+  for (const part of chunks(
+    [...new Set(ids)].sort((a, b) => a - b),
+    IN_CHUNK,
+  )) {
     let query = db
       .selectFrom('orders as o')
       .select(['o.id', 'o.shop_id', 'o.platform_order_id', 'o.status', 'o.ship_by_at', 'o.buyer_country'])
       .select((eb) => [
-        eb.selectFrom('stock_reservations as r').select((e) => e.fn.countAll<number>().as('n')).whereRef('r.order_id', '=', 'o.id').as('held'),
-        eb.selectFrom('stock_shortfalls as f').select((e) => e.fn.countAll<number>().as('n')).whereRef('f.order_id', '=', 'o.id').as('short'),
+        eb
+          .selectFrom('stock_reservations as r')
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .whereRef('r.order_id', '=', 'o.id')
+          .as('held'),
+        eb
+          .selectFrom('stock_shortfalls as f')
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .whereRef('f.order_id', '=', 'o.id')
+          .as('short'),
       ])
       .where('o.id', 'in', part)
       .orderBy('o.id');
@@ -164,7 +227,9 @@ export async function demandLines(db: Executor, orderIds: readonly number[]): Pr
       ...(await db
         .selectFrom('order_lines as l')
         .innerJoin('orders as o', 'o.id', 'l.order_id')
-        .leftJoin('sku_mappings as m', (join) => join.onRef('m.shop_id', '=', 'o.shop_id').onRef('m.platform_sku', '=', 'l.sku'))
+        .leftJoin('sku_mappings as m', (join) =>
+          join.onRef('m.shop_id', '=', 'o.shop_id').onRef('m.platform_sku', '=', 'l.sku'),
+        )
         .leftJoin('skus as s', 's.sku', 'l.sku')
         .select(['l.id', 'l.order_id', 'l.sku', 'l.quantity', 'm.sku as mapped_sku', 'm.units', 's.sku as own_sku'])
         .where('l.order_id', 'in', part)
@@ -186,7 +251,11 @@ export interface LevelWithWarehouse extends StockLevelRow {
 }
 
 /** Every stock row of the given SKUs with its warehouse, locked in (warehouse_id, sku) order (see the top). */
-export async function lockLevelsWithWarehouses(db: Executor, skus: readonly string[], lock: LockMode): Promise<LevelWithWarehouse[]> {
+export async function lockLevelsWithWarehouses(
+  db: Executor,
+  skus: readonly string[],
+  lock: LockMode,
+): Promise<LevelWithWarehouse[]> {
   if (skus.length === 0) return [];
   const rows: LevelWithWarehouse[] = [];
   for (const part of chunks([...new Set(skus)].sort(), IN_CHUNK * 4)) {
@@ -209,15 +278,33 @@ export async function lockLevelsWithWarehouses(db: Executor, skus: readonly stri
  * Orders waiting for stock that need any of `skus`, the earliest deadline first. With `skip`, orders another
  * transaction holds are left out (it is settling them and will see this stock when it gets the rows).
  */
-export async function waitingOrdersNeeding(db: Executor, skus: readonly string[], lock: LockMode): Promise<OrderHead[]> {
+export async function waitingOrdersNeeding(
+  db: Executor,
+  skus: readonly string[],
+  lock: LockMode,
+): Promise<OrderHead[]> {
   if (skus.length === 0) return [];
   const ids = new Set<number>();
   for (const part of chunks([...new Set(skus)], IN_CHUNK)) {
-    for (const r of await db.selectFrom('stock_shortfalls').select('order_id').distinct().where('sku', 'in', part).execute()) ids.add(r.order_id);
+    for (const r of await db
+      .selectFrom('stock_shortfalls')
+      .select('order_id')
+      .distinct()
+      .where('sku', 'in', part)
+      .execute())
+      ids.add(r.order_id);
   }
   const rows: OrderHead[] = [];
-  for (const part of chunks([...ids].sort((a, b) => a - b), IN_CHUNK)) {
-    let query = db.selectFrom('orders').select([...HEAD_COLUMNS]).where('id', 'in', part).where('status', '=', 'awaiting_stock').orderBy('id');
+  for (const part of chunks(
+    [...ids].sort((a, b) => a - b),
+    IN_CHUNK,
+  )) {
+    let query = db
+      .selectFrom('orders')
+      .select([...HEAD_COLUMNS])
+      .where('id', 'in', part)
+      .where('status', '=', 'awaiting_stock')
+      .orderBy('id');
     if (lock === 'wait') query = query.forNoKeyUpdate();
     if (lock === 'skip') query = query.forNoKeyUpdate().skipLocked();
     rows.push(...(await query.execute()));
@@ -226,7 +313,14 @@ export async function waitingOrdersNeeding(db: Executor, skus: readonly string[]
 }
 
 export async function waitingOrderIds(db: Executor, limit: number, afterId = 0): Promise<number[]> {
-  const rows = await db.selectFrom('orders').select('id').where('status', '=', 'awaiting_stock').where('id', '>', afterId).orderBy('id').limit(limit).execute();
+  const rows = await db
+    .selectFrom('orders')
+    .select('id')
+    .where('status', '=', 'awaiting_stock')
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
   return rows.map((r) => r.id);
 }
 
@@ -237,7 +331,9 @@ export async function unreservedOpenOrderIds(db: Executor, limit: number, afterI
     .select('o.id')
     .where('o.status', 'in', ['awaiting_shipment', 'awaiting_stock'])
     .where('o.id', '>', afterId)
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('stock_reservations as r').select('r.id').whereRef('r.order_id', '=', 'o.id'))))
+    .where((eb) =>
+      eb.not(eb.exists(eb.selectFrom('stock_reservations as r').select('r.id').whereRef('r.order_id', '=', 'o.id'))),
+    )
     .orderBy('o.id')
     .limit(limit)
     .execute();
@@ -247,20 +343,37 @@ export async function unreservedOpenOrderIds(db: Executor, limit: number, afterI
 export async function linesOfOrders(db: Executor, orderIds: readonly number[]) {
   const rows: Array<{ id: number; order_id: number; line_no: number; sku: string; quantity: number }> = [];
   for (const part of chunks(orderIds, IN_CHUNK)) {
-    rows.push(...(await db.selectFrom('order_lines').select(['id', 'order_id', 'line_no', 'sku', 'quantity']).where('order_id', 'in', part).orderBy('order_id').orderBy('line_no').execute()));
+    rows.push(
+      ...(await db
+        .selectFrom('order_lines')
+        .select(['id', 'order_id', 'line_no', 'sku', 'quantity'])
+        .where('order_id', 'in', part)
+        .orderBy('order_id')
+        .orderBy('line_no')
+        .execute()),
+    );
   }
   return rows;
 }
 
 export async function reservationsOfOrders(db: Executor, orderIds: readonly number[]): Promise<StockReservationRow[]> {
   const rows: StockReservationRow[] = [];
-  for (const part of chunks(orderIds, IN_CHUNK)) rows.push(...(await db.selectFrom('stock_reservations').selectAll().where('order_id', 'in', part).execute()));
+  for (const part of chunks(orderIds, IN_CHUNK))
+    rows.push(...(await db.selectFrom('stock_reservations').selectAll().where('order_id', 'in', part).execute()));
   return rows;
 }
 
 export async function shortfallsOfOrders(db: Executor, orderIds: readonly number[]) {
-  const rows: Array<{ order_id: number; sku: string; warehouse_id: string | null; needed: number; missing: number; recorded_at: number }> = [];
-  for (const part of chunks(orderIds, IN_CHUNK)) rows.push(...(await db.selectFrom('stock_shortfalls').selectAll().where('order_id', 'in', part).execute()));
+  const rows: Array<{
+    order_id: number;
+    sku: string;
+    warehouse_id: string | null;
+    needed: number;
+    missing: number;
+    recorded_at: number;
+  }> = [];
+  for (const part of chunks(orderIds, IN_CHUNK))
+    rows.push(...(await db.selectFrom('stock_shortfalls').selectAll().where('order_id', 'in', part).execute()));
   return rows;
 }
 
@@ -269,7 +382,13 @@ export async function holdersOf(db: Executor, warehouseId: string, sku: string, 
   return db
     .selectFrom('stock_reservations as r')
     .innerJoin('orders as o', 'o.id', 'r.order_id')
-    .select(['o.id as order_id', 'o.platform_order_id', 'o.shop_id', 'o.ship_by_at', (eb) => eb.fn.sum<number>('r.quantity').as('quantity')])
+    .select([
+      'o.id as order_id',
+      'o.platform_order_id',
+      'o.shop_id',
+      'o.ship_by_at',
+      (eb) => eb.fn.sum<number>('r.quantity').as('quantity'),
+    ])
     .where('r.warehouse_id', '=', warehouseId)
     .where('r.sku', '=', sku)
     .groupBy(['o.id', 'o.platform_order_id', 'o.shop_id', 'o.ship_by_at'])
@@ -279,7 +398,13 @@ export async function holdersOf(db: Executor, warehouseId: string, sku: string, 
     .execute();
 }
 
-export async function setOrdersStatus(db: Executor, ids: readonly number[], from: string, to: string, now: number): Promise<number> {
+export async function setOrdersStatus(
+  db: Executor,
+  ids: readonly number[],
+  from: string,
+  to: string,
+  now: number,
+): Promise<number> {
   let updated = 0;
   for (const part of chunks(ids, IN_CHUNK)) {
     const result = await db
@@ -297,11 +422,24 @@ export async function setOrdersStatus(db: Executor, ids: readonly number[], from
 // Stock levels
 
 /** Creates the stock rows that do not exist yet (0 on hand), so they can be locked and changed like the rest. */
-export async function ensureStockLevels(db: Executor, keys: ReadonlyArray<{ warehouse_id: string; sku: string }>, now: number): Promise<void> {
+export async function ensureStockLevels(
+  db: Executor,
+  keys: ReadonlyArray<{ warehouse_id: string; sku: string }>,
+  now: number,
+): Promise<void> {
   for (const part of chunks(keys, ROW_CHUNK)) {
     await db
       .insertInto('stock_levels')
-      .values(part.map((k) => ({ warehouse_id: k.warehouse_id, sku: k.sku, on_hand: 0, reserved: 0, low_stock_threshold: 0, updated_at: now })))
+      .values(
+        part.map((k) => ({
+          warehouse_id: k.warehouse_id,
+          sku: k.sku,
+          on_hand: 0,
+          reserved: 0,
+          low_stock_threshold: 0,
+          updated_at: now,
+        })),
+      )
       .onConflict((oc) => oc.columns(['warehouse_id', 'sku']).doNothing())
       .execute();
   }
@@ -322,12 +460,27 @@ export interface StockDelta {
  * Returns the rows as they are after the change; a row missing from the answer was refused.
  */
 export async function applyStockDeltas(db: Executor, deltas: readonly StockDelta[], now: number) {
-  const changed: Array<{ warehouse_id: string; sku: string; on_hand: number; reserved: number; low_stock_threshold: number }> = [];
+  const changed: Array<{
+    warehouse_id: string;
+    sku: string;
+    on_hand: number;
+    reserved: number;
+    low_stock_threshold: number;
+  }> = [];
   for (const part of chunks(deltas, ROW_CHUNK)) {
     const values = sql.join(
-      part.map((d) => sql`(CAST(${d.warehouse_id} AS text), CAST(${d.sku} AS text), CAST(${d.on_hand} AS integer), CAST(${d.reserved} AS integer), CAST(${d.low_stock_threshold ?? -1} AS integer))`),
+      part.map(
+        (d) =>
+          sql`(CAST(${d.warehouse_id} AS text), CAST(${d.sku} AS text), CAST(${d.on_hand} AS integer), CAST(${d.reserved} AS integer), CAST(${d.low_stock_threshold ?? -1} AS integer))`,
+      ),
     );
-    const result = await sql<{ warehouse_id: string; sku: string; on_hand: number; reserved: number; low_stock_threshold: number }>`
+    const result = await sql<{
+      warehouse_id: string;
+      sku: string;
+      on_hand: number;
+      reserved: number;
+      low_stock_threshold: number;
+    }>`
       WITH v(warehouse_id, sku, d_on, d_res, threshold) AS (VALUES ${values})
       UPDATE stock_levels
          SET on_hand = stock_levels.on_hand + v.d_on,
@@ -338,7 +491,9 @@ export async function applyStockDeltas(db: Executor, deltas: readonly StockDelta
        WHERE stock_levels.warehouse_id = v.warehouse_id AND stock_levels.sku = v.sku
          AND stock_levels.on_hand - stock_levels.reserved >= v.d_res - v.d_on
          AND stock_levels.reserved + v.d_res >= 0
-      RETURNING stock_levels.warehouse_id, stock_levels.sku, stock_levels.on_hand, stock_levels.reserved, stock_levels.low_stock_threshold`.execute(db);
+      RETURNING stock_levels.warehouse_id, stock_levels.sku, stock_levels.on_hand, stock_levels.reserved, stock_levels.low_stock_threshold`.execute(
+      db,
+    );
     changed.push(...result.rows);
   }
   return changed;
@@ -362,12 +517,20 @@ export async function setReservationQuantity(db: Executor, id: number, quantity:
 }
 
 export async function deleteShortfalls(db: Executor, orderIds: readonly number[]): Promise<void> {
-  for (const part of chunks(orderIds, IN_CHUNK)) await db.deleteFrom('stock_shortfalls').where('order_id', 'in', part).execute();
+  for (const part of chunks(orderIds, IN_CHUNK))
+    await db.deleteFrom('stock_shortfalls').where('order_id', 'in', part).execute();
 }
 
 export async function insertShortfalls(
   db: Executor,
-  rows: ReadonlyArray<{ order_id: number; sku: string; warehouse_id: string | null; needed: number; missing: number; recorded_at: number }>,
+  rows: ReadonlyArray<{
+    order_id: number;
+    sku: string;
+    warehouse_id: string | null;
+    needed: number;
+    missing: number;
+    recorded_at: number;
+  }>,
 ): Promise<void> {
   for (const part of chunks(rows, ROW_CHUNK)) await db.insertInto('stock_shortfalls').values(part).execute();
 }
@@ -392,9 +555,21 @@ export async function insertMovements(db: Executor, rows: readonly NewMovement[]
 
 export async function insertAlerts(
   db: Executor,
-  rows: ReadonlyArray<{ at: number; kind: string; warehouse_id: string; sku: string; available: number; threshold: number; data: string | null }>,
+  rows: ReadonlyArray<{
+    at: number;
+    kind: string;
+    warehouse_id: string;
+    sku: string;
+    available: number;
+    threshold: number;
+    data: string | null;
+  }>,
 ): Promise<void> {
-  for (const part of chunks(rows, ROW_CHUNK)) await db.insertInto('stock_alerts').values(part.map((r) => ({ ...r, notified_at: null }))).execute();
+  for (const part of chunks(rows, ROW_CHUNK))
+    await db
+      .insertInto('stock_alerts')
+      .values(part.map((r) => ({ ...r, notified_at: null })))
+      .execute();
 }
 
 export async function pendingAlerts(db: Executor, limit: number, lock: LockMode) {
@@ -404,5 +579,6 @@ export async function pendingAlerts(db: Executor, limit: number, lock: LockMode)
 }
 
 export async function markAlertsNotified(db: Executor, ids: readonly number[], now: number): Promise<void> {
-  for (const part of chunks(ids, IN_CHUNK)) await db.updateTable('stock_alerts').set({ notified_at: now }).where('id', 'in', part).execute();
+  for (const part of chunks(ids, IN_CHUNK))
+    await db.updateTable('stock_alerts').set({ notified_at: now }).where('id', 'in', part).execute();
 }

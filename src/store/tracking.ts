@@ -15,14 +15,46 @@ import type { NewOrderEventRow } from './schema';
 import type { NewTrackingEventRow, ParcelTrackingRow } from './schema-tracking';
 
 export const EVENT_COLUMNS = [
-  'tracking_number', 'carrier', 'event_key', 'provider', 'parcel_id', 'occurred_at', 'status', 'raw_status', 'raw_substatus',
-  'description', 'location', 'destination_country', 'received_at',
+  'tracking_number',
+  'carrier',
+  'event_key',
+  'provider',
+  'parcel_id',
+  'occurred_at',
+  'status',
+  'raw_status',
+  'raw_substatus',
+  'description',
+  'location',
+  'destination_country',
+  'received_at',
 ] as const satisfies ReadonlyArray<keyof NewTrackingEventRow>;
 
 const TRACKING_COLUMNS = [
-  'parcel_id', 'tracking_number', 'provider', 'status', 'phase', 'status_at', 'status_rank', 'status_key', 'raw_status', 'raw_substatus',
-  'description', 'location', 'first_scan_at', 'last_event_at', 'delivered_at', 'returned_at', 'destination_country', 'destination_key',
-  'open_problems', 'registered_at', 'next_poll_at', 'last_polled_at', 'polls', 'updated_at',
+  'parcel_id',
+  'tracking_number',
+  'provider',
+  'status',
+  'phase',
+  'status_at',
+  'status_rank',
+  'status_key',
+  'raw_status',
+  'raw_substatus',
+  'description',
+  'location',
+  'first_scan_at',
+  'last_event_at',
+  'delivered_at',
+  'returned_at',
+  'destination_country',
+  'destination_key',
+  'open_problems',
+  'registered_at',
+  'next_poll_at',
+  'last_polled_at',
+  'polls',
+  'updated_at',
 ] as const satisfies ReadonlyArray<keyof ParcelTrackingRow>;
 
 /** A parcel as the ingestion sees it: the parcel, what it needs of its order, and its tracking state (if any). */
@@ -84,7 +116,12 @@ export interface TrackingBulkWriter {
   /** The latest parcel per number (locked on PostgreSQL until the transaction ends). */
   findParcels(numbers: string[]): Promise<Map<string, ParcelContext>>;
   /** Inserts events; for each, whether it was new (false: that event was already stored). */
-  insertEvents(events: EventToStore[], parcelIds: Array<number | null>, provider: string, receivedAt: number): Promise<boolean[]>;
+  insertEvents(
+    events: EventToStore[],
+    parcelIds: Array<number | null>,
+    provider: string,
+    receivedAt: number,
+  ): Promise<boolean[]>;
   /** Attaches stored, unmatched events to their parcel. */
   matchEvents(ids: number[], parcelId: number): Promise<void>;
   /** Inserts or replaces tracking rows; `existing`: parcels known to have one already (updated in place). */
@@ -104,8 +141,23 @@ export interface TrackingBulkWriter {
 }
 
 const CONTEXT_COLUMNS = [
-  'parcel_id', 'order_id', 'shop_id', 'parcel_status', 'carrier', 'tracking_number', 'labelled_at', 'tracking_uploaded_at', 'parcel_first_scan_at',
-  'parcel_handed_over_at', 'parcel_delivered_at', 'order_status', 'paid_at', 'buyer_country', 'order_first_scan_at', 'order_delivered_at', 'order_version',
+  'parcel_id',
+  'order_id',
+  'shop_id',
+  'parcel_status',
+  'carrier',
+  'tracking_number',
+  'labelled_at',
+  'tracking_uploaded_at',
+  'parcel_first_scan_at',
+  'parcel_handed_over_at',
+  'parcel_delivered_at',
+  'order_status',
+  'paid_at',
+  'buyer_country',
+  'order_first_scan_at',
+  'order_delivered_at',
+  'order_version',
 ] as const satisfies ReadonlyArray<keyof ParcelContext>;
 
 const PARCEL_SELECT = `
@@ -197,27 +249,40 @@ interface SqliteStatements {
   updateOrder: BetterSqlite3.Statement;
   parcelsOfOrder: BetterSqlite3.Statement;
 }
-const sqliteStatements = preparedStatements((db): SqliteStatements => ({
-  findParcel: db
-    .prepare(
-      `SELECT ${PARCEL_SELECT} FROM parcels p JOIN orders o ON o.id = p.order_id LEFT JOIN parcel_tracking t ON t.parcel_id = p.id
+const sqliteStatements = preparedStatements(
+  (db): SqliteStatements => ({
+    findParcel: db
+      .prepare(
+        `SELECT ${PARCEL_SELECT} FROM parcels p JOIN orders o ON o.id = p.order_id LEFT JOIN parcel_tracking t ON t.parcel_id = p.id
        WHERE p.tracking_number = ? ORDER BY p.id DESC LIMIT 1`,
-    )
-    .raw(true),
-  insertEvent: db.prepare(`INSERT INTO tracking_events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`),
-  matchEvent: db.prepare('UPDATE tracking_events SET parcel_id = ? WHERE id = ? AND parcel_id IS NULL'),
-  insertTracking: db.prepare(`INSERT INTO parcel_tracking (${TRACKING_COLUMNS.join(', ')}) VALUES (${TRACKING_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`),
-  updateTracking: db.prepare(
-    `UPDATE parcel_tracking SET ${TRACKING_COLUMNS.filter((c) => c !== 'parcel_id').map((c) => `${c} = ?`).join(', ')}, version = version + 1 WHERE parcel_id = ? AND version = ?`,
-  ),
-  updateParcel: db.prepare('UPDATE parcels SET status = ?, first_scan_at = ?, handed_over_at = ?, delivered_at = ?, updated_at = ? WHERE id = ? AND status = ? AND first_scan_at IS ?'),
-  updateOrder: db.prepare('UPDATE orders SET status = ?, first_scan_at = ?, delivered_at = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?'),
-  parcelsOfOrder: db.prepare('SELECT id, order_id, status, delivered_at FROM parcels WHERE order_id = ?'),
-}));
+      )
+      .raw(true),
+    insertEvent: db.prepare(
+      `INSERT INTO tracking_events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`,
+    ),
+    matchEvent: db.prepare('UPDATE tracking_events SET parcel_id = ? WHERE id = ? AND parcel_id IS NULL'),
+    insertTracking: db.prepare(
+      `INSERT INTO parcel_tracking (${TRACKING_COLUMNS.join(', ')}) VALUES (${TRACKING_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`,
+    ),
+    updateTracking: db.prepare(
+      `UPDATE parcel_tracking SET ${TRACKING_COLUMNS.filter((c) => c !== 'parcel_id')
+        .map((c) => `${c} = ?`)
+        .join(', ')}, version = version + 1 WHERE parcel_id = ? AND version = ?`,
+    ),
+    updateParcel: db.prepare(
+      'UPDATE parcels SET status = ?, first_scan_at = ?, handed_over_at = ?, delivered_at = ?, updated_at = ? WHERE id = ? AND status = ? AND first_scan_at IS ?',
+    ),
+    updateOrder: db.prepare(
+      'UPDATE orders SET status = ?, first_scan_at = ?, delivered_at = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?',
+    ),
+    parcelsOfOrder: db.prepare('SELECT id, order_id, status, delivered_at FROM parcels WHERE order_id = ?'),
+  }),
+);
 
 /** `trx` must be a transaction of `store`; on SQLite the statements run on its single connection. */
 export function trackingBulkWriter(store: Store, trx: Executor): TrackingBulkWriter {
-  if (store.dialect === 'sqlite' && store.sqlite) return sqliteWriter(sqliteStatements(store.sqlite), orderBulkWriter(store, trx));
+  if (store.dialect === 'sqlite' && store.sqlite)
+    return sqliteWriter(sqliteStatements(store.sqlite), orderBulkWriter(store, trx));
   return postgresWriter(trx);
 }
 
@@ -277,12 +342,23 @@ function sqliteWriter(s: SqliteStatements, events: OrderBulkWriter): TrackingBul
     },
     async updateParcels(rows) {
       let updated = 0;
-      for (const r of rows) updated += s.updateParcel.run(r.status, r.first_scan_at, r.handed_over_at, r.delivered_at, r.updated_at, r.id, r.expected_status, r.expected_first_scan_at).changes;
+      for (const r of rows)
+        updated += s.updateParcel.run(
+          r.status,
+          r.first_scan_at,
+          r.handed_over_at,
+          r.delivered_at,
+          r.updated_at,
+          r.id,
+          r.expected_status,
+          r.expected_first_scan_at,
+        ).changes;
       return updated;
     },
     async updateOrders(rows) {
       let updated = 0;
-      for (const r of rows) updated += s.updateOrder.run(r.status, r.first_scan_at, r.delivered_at, r.updated_at, r.id, r.version).changes;
+      for (const r of rows)
+        updated += s.updateOrder.run(r.status, r.first_scan_at, r.delivered_at, r.updated_at, r.id, r.version).changes;
       return updated;
     },
     appendOrderEvents: (rows) => events.appendEvents(rows),
@@ -302,29 +378,70 @@ function column<T>(rows: readonly T[], pick: (row: T) => unknown, type: 'text' |
 }
 
 const TRACKING_TYPES: Record<(typeof TRACKING_COLUMNS)[number], 'text' | 'bigint' | 'int'> = {
-  parcel_id: 'bigint', tracking_number: 'text', provider: 'text', status: 'text', phase: 'int', status_at: 'bigint', status_rank: 'int', status_key: 'text',
-  raw_status: 'text', raw_substatus: 'text', description: 'text', location: 'text', first_scan_at: 'bigint', last_event_at: 'bigint', delivered_at: 'bigint',
-  returned_at: 'bigint', destination_country: 'text', destination_key: 'text', open_problems: 'int', registered_at: 'bigint',
-  next_poll_at: 'bigint', last_polled_at: 'bigint', polls: 'int', updated_at: 'bigint',
+  parcel_id: 'bigint',
+  tracking_number: 'text',
+  provider: 'text',
+  status: 'text',
+  phase: 'int',
+  status_at: 'bigint',
+  status_rank: 'int',
+  status_key: 'text',
+  raw_status: 'text',
+  raw_substatus: 'text',
+  description: 'text',
+  location: 'text',
+  first_scan_at: 'bigint',
+  last_event_at: 'bigint',
+  delivered_at: 'bigint',
+  returned_at: 'bigint',
+  destination_country: 'text',
+  destination_key: 'text',
+  open_problems: 'int',
+  registered_at: 'bigint',
+  next_poll_at: 'bigint',
+  last_polled_at: 'bigint',
+  polls: 'int',
+  updated_at: 'bigint',
 };
 const TRACKING_RECORD: RecordColumns = TRACKING_COLUMNS.map((c) => [c, TRACKING_TYPES[c]] as const);
 const TRACKING_RECORD_WITH_VERSION: RecordColumns = [...TRACKING_RECORD, ['version', 'int']];
 const PARCEL_UPDATE_RECORD = [
-  ['id', 'bigint'], ['status', 'text'], ['first_scan_at', 'bigint'], ['handed_over_at', 'bigint'], ['delivered_at', 'bigint'], ['updated_at', 'bigint'],
-  ['expected_status', 'text'], ['expected_first_scan_at', 'bigint'],
+  ['id', 'bigint'],
+  ['status', 'text'],
+  ['first_scan_at', 'bigint'],
+  ['handed_over_at', 'bigint'],
+  ['delivered_at', 'bigint'],
+  ['updated_at', 'bigint'],
+  ['expected_status', 'text'],
+  ['expected_first_scan_at', 'bigint'],
 ] as const satisfies ReadonlyArray<readonly [keyof ParcelUpdate, string]>;
 const ORDER_UPDATE_RECORD = [
-  ['id', 'bigint'], ['version', 'int'], ['status', 'text'], ['first_scan_at', 'bigint'], ['delivered_at', 'bigint'], ['updated_at', 'bigint'],
+  ['id', 'bigint'],
+  ['version', 'int'],
+  ['status', 'text'],
+  ['first_scan_at', 'bigint'],
+  ['delivered_at', 'bigint'],
+  ['updated_at', 'bigint'],
 ] as const satisfies ReadonlyArray<readonly [keyof OrderTrackingUpdate, string]>;
 const ORDER_EVENT_RECORD = [
-  ['order_id', 'bigint'], ['parcel_id', 'bigint'], ['at', 'bigint'], ['actor', 'text'], ['kind', 'text'], ['action', 'text'], ['from_state', 'text'],
-  ['to_state', 'text'], ['reason', 'text'], ['data', 'text'],
+  ['order_id', 'bigint'],
+  ['parcel_id', 'bigint'],
+  ['at', 'bigint'],
+  ['actor', 'text'],
+  ['kind', 'text'],
+  ['action', 'text'],
+  ['from_state', 'text'],
+  ['to_state', 'text'],
+  ['reason', 'text'],
+  ['data', 'text'],
 ] as const satisfies ReadonlyArray<readonly [keyof NewOrderEventRow, string]>;
 
 function postgresWriter(trx: Executor): TrackingBulkWriter {
   return {
     async beginBatch() {
-      await sql`SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; SET LOCAL enable_seqscan = off`.execute(trx);
+      await sql`SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; SET LOCAL enable_seqscan = off`.execute(
+        trx,
+      );
     },
     async findParcels(numbers) {
       const found = new Map<string, ParcelContext>();
@@ -334,11 +451,14 @@ function postgresWriter(trx: Executor): TrackingBulkWriter {
         // of the whole parcels primary key, filtering every parcel against the array — a cost that grew with the table.
         const result = await sql<Record<string, unknown>>`
           SELECT ${sql.raw(PARCEL_SELECT)} FROM unnest(${numbers.slice(i, i + 5000)}::text[]) AS n(tracking_number)
-            JOIN parcels p ON p.tracking_number = n.tracking_number JOIN orders o ON o.id = p.order_id LEFT JOIN parcel_tracking t ON t.parcel_id = p.id`.execute(trx);
+            JOIN parcels p ON p.tracking_number = n.tracking_number JOIN orders o ON o.id = p.order_id LEFT JOIN parcel_tracking t ON t.parcel_id = p.id`.execute(
+          trx,
+        );
         // A number used twice: the newer parcel (higher id) has it.
         for (const row of result.rows) {
           const known = found.get(row.tracking_number as string);
-          if (!known || known.parcel_id < (row.parcel_id as number)) found.set(row.tracking_number as string, toContext(row));
+          if (!known || known.parcel_id < (row.parcel_id as number))
+            found.set(row.tracking_number as string, toContext(row));
         }
       }
       return found;
@@ -369,7 +489,13 @@ function postgresWriter(trx: Executor): TrackingBulkWriter {
       return fresh;
     },
     async matchEvents(ids, parcelId) {
-      if (ids.length) await trx.updateTable('tracking_events').set({ parcel_id: parcelId }).where('id', 'in', ids).where('parcel_id', 'is', null).execute();
+      if (ids.length)
+        await trx
+          .updateTable('tracking_events')
+          .set({ parcel_id: parcelId })
+          .where('id', 'in', ids)
+          .where('parcel_id', 'is', null)
+          .execute();
     },
     async upsertTracking(entries) {
       let written = 0;
@@ -380,7 +506,9 @@ function postgresWriter(trx: Executor): TrackingBulkWriter {
         if (base === null) inserts.push(row);
         else updates.push(row.version === base.version ? row : { ...row, version: base.version });
       }
-      const set = TRACKING_COLUMNS.filter((c) => c !== 'parcel_id').map((c) => `${c} = v.${c}`).join(', ');
+      const set = TRACKING_COLUMNS.filter((c) => c !== 'parcel_id')
+        .map((c) => `${c} = v.${c}`)
+        .join(', ');
       for (let i = 0; i < updates.length; i += PG_CHUNK) {
         const result = await sql`UPDATE parcel_tracking AS t SET ${sql.raw(set)}, version = t.version + 1
           FROM ${recordset(updates.slice(i, i + PG_CHUNK), TRACKING_RECORD_WITH_VERSION)}
@@ -398,9 +526,12 @@ function postgresWriter(trx: Executor): TrackingBulkWriter {
     async updateParcels(rows) {
       let updated = 0;
       for (let i = 0; i < rows.length; i += PG_CHUNK) {
-        const result = await sql`UPDATE parcels AS p SET status = v.status, first_scan_at = v.first_scan_at, handed_over_at = v.handed_over_at, delivered_at = v.delivered_at, updated_at = v.updated_at
+        const result =
+          await sql`UPDATE parcels AS p SET status = v.status, first_scan_at = v.first_scan_at, handed_over_at = v.handed_over_at, delivered_at = v.delivered_at, updated_at = v.updated_at
           FROM ${recordset(rows.slice(i, i + PG_CHUNK), PARCEL_UPDATE_RECORD)}
-          WHERE p.id = v.id AND p.status = v.expected_status AND p.first_scan_at IS NOT DISTINCT FROM v.expected_first_scan_at`.execute(trx);
+          WHERE p.id = v.id AND p.status = v.expected_status AND p.first_scan_at IS NOT DISTINCT FROM v.expected_first_scan_at`.execute(
+            trx,
+          );
         updated += Number(result.numAffectedRows ?? 0);
       }
       return updated;
@@ -408,7 +539,8 @@ function postgresWriter(trx: Executor): TrackingBulkWriter {
     async updateOrders(rows) {
       let updated = 0;
       for (let i = 0; i < rows.length; i += PG_CHUNK) {
-        const result = await sql`UPDATE orders AS o SET status = v.status, first_scan_at = v.first_scan_at, delivered_at = v.delivered_at, updated_at = v.updated_at, version = o.version + 1
+        const result =
+          await sql`UPDATE orders AS o SET status = v.status, first_scan_at = v.first_scan_at, delivered_at = v.delivered_at, updated_at = v.updated_at, version = o.version + 1
           FROM ${recordset(rows.slice(i, i + PG_CHUNK), ORDER_UPDATE_RECORD)}
           WHERE o.id = v.id AND o.version = v.version`.execute(trx);
         updated += Number(result.numAffectedRows ?? 0);
@@ -426,7 +558,10 @@ function postgresWriter(trx: Executor): TrackingBulkWriter {
       if (orderIds.length === 0) return [];
       const all: SiblingParcel[] = [];
       for (let i = 0; i < orderIds.length; i += 5000) {
-        const result = await sql<SiblingParcel>`SELECT id, order_id, status, delivered_at FROM parcels WHERE order_id = ANY(${orderIds.slice(i, i + 5000)}::bigint[])`.execute(trx);
+        const result =
+          await sql<SiblingParcel>`SELECT id, order_id, status, delivered_at FROM parcels WHERE order_id = ANY(${orderIds.slice(i, i + 5000)}::bigint[])`.execute(
+            trx,
+          );
         all.push(...result.rows);
       }
       return all;
@@ -435,7 +570,11 @@ function postgresWriter(trx: Executor): TrackingBulkWriter {
 }
 
 /** Held tracking uploads of these parcels become due (the carrier's first scan): one statement per batch. */
-export async function releaseHeldUploadsOf(db: Executor, parcels: Array<{ parcelId: number; orderId: number }>, now: number) {
+export async function releaseHeldUploadsOf(
+  db: Executor,
+  parcels: Array<{ parcelId: number; orderId: number }>,
+  now: number,
+) {
   if (parcels.length === 0) return [];
   const released: Array<{ id: number; parcel_id: number | null; order_id: number }> = [];
   for (let i = 0; i < parcels.length; i += 2000) {
@@ -448,7 +587,11 @@ export async function releaseHeldUploadsOf(db: Executor, parcels: Array<{ parcel
         .where('order_id', 'in', [...new Set(chunk.map((p) => p.orderId))])
         .where('kind', '=', 'upload_tracking')
         .where('status', '=', 'held')
-        .where('parcel_id', 'in', chunk.map((p) => p.parcelId))
+        .where(
+          'parcel_id',
+          'in',
+          chunk.map((p) => p.parcelId),
+        )
         .returning(['id', 'parcel_id', 'order_id'])
         .execute()),
     );

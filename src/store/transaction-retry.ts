@@ -30,7 +30,11 @@ export function isTransientTransactionError(error: unknown): boolean {
 }
 
 /** The policy: whether a transaction that failed on its `attempt`-th run (1-based) runs again. */
-export function shouldRetryTransaction(error: unknown, attempt: number, alsoRetry?: (error: unknown) => boolean): boolean {
+export function shouldRetryTransaction(
+  error: unknown,
+  attempt: number,
+  alsoRetry?: (error: unknown) => boolean,
+): boolean {
   if (attempt >= TRANSACTION_ATTEMPTS) return false;
   return isTransientTransactionError(error) || (alsoRetry?.(error) ?? false);
 }

@@ -20,21 +20,35 @@ export class DatabaseUnavailableError extends Error {
   constructor(cause: unknown) {
     const raw = cause as { code?: unknown; message?: unknown };
     const reason = typeof raw?.code === 'string' && raw.code ? raw.code : 'connection';
-    super(`the database is unavailable (${reason}: ${typeof raw?.message === 'string' ? raw.message : String(cause)})`, { cause });
+    super(
+      `the database is unavailable (${reason}: ${typeof raw?.message === 'string' ? raw.message : String(cause)})`,
+      { cause },
+    );
     this.name = 'DatabaseUnavailableError';
     this.reason = reason;
   }
 }
 
 /** Socket errors that mean the server is not there (or went away). */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 /**
  * PostgreSQL SQLSTATEs of a server that is going or not yet there: 57P01 admin_shutdown (restart, pg_terminate_backend),
  * 57P02 crash_shutdown, 57P03 cannot_connect_now (starting up, recovery), and class 08, connection exceptions.
  */
 const SERVER_CODES = new Set(['57P01', '57P02', '57P03']);
 /** pg's own messages for a connection lost or never made (it sets no code on them). */
-const LOST_CONNECTION = /Connection terminated|Client has encountered a connection error|Client was closed and is not queryable|timeout exceeded when trying to connect|Connection ended unexpectedly|terminating connection/i;
+const LOST_CONNECTION =
+  /Connection terminated|Client has encountered a connection error|Client was closed and is not queryable|timeout exceeded when trying to connect|Connection ended unexpectedly|terminating connection/i;
 
 /**
  * Whether an error means the database is unreachable now (as opposed to a query the database refused): a
@@ -42,7 +56,11 @@ const LOST_CONNECTION = /Connection terminated|Client has encountered a connecti
  * refusing its connection (ECONNREFUSED too) is not the database being away.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e = error, depth = 0;
+    e && typeof e === 'object' && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     if (e instanceof DatabaseUnavailableError) return true;
   }
   return false;
@@ -52,16 +70,23 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 export function isConnectionError(error: unknown): boolean {
   if (!error || typeof error !== 'object') return false;
   const { code, message } = error as { code?: unknown; message?: unknown };
-  if (typeof code === 'string' && (NETWORK_CODES.has(code) || SERVER_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
+  if (typeof code === 'string' && (NETWORK_CODES.has(code) || SERVER_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code)))
+    return true;
   if (typeof message === 'string' && LOST_CONNECTION.test(message)) return true;
   const cause = (error as { cause?: unknown }).cause;
   // AggregateError (several addresses refused), or an error wrapping the driver's.
-  if (Array.isArray((error as { errors?: unknown }).errors) && (error as { errors: unknown[] }).errors.some(isConnectionError)) return true;
+  if (
+    Array.isArray((error as { errors?: unknown }).errors) &&
+    (error as { errors: unknown[] }).errors.some(isConnectionError)
+  )
+    return true;
   return cause !== undefined && cause !== error && isConnectionError(cause);
 }
 
 function typed(error: unknown): unknown {
-  return !(error instanceof DatabaseUnavailableError) && isConnectionError(error) ? new DatabaseUnavailableError(error) : error;
+  return !(error instanceof DatabaseUnavailableError) && isConnectionError(error)
+    ? new DatabaseUnavailableError(error)
+    : error;
 }
 
 /**

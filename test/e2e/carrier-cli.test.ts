@@ -18,27 +18,80 @@ describe('shipby carrier account', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('accepts yunexpress and 4px accounts with their secrets encrypted; refuses an unknown protocol and a missing key', async () => {
-    const yun = await shipby(['carrier', 'account', 'yunexpress', '--protocol', 'yunexpress', '--account-id', 'C0001', '--api-key', 'yun-SECRET-1234'], env);
+    const yun = await shipby(
+      [
+        'carrier',
+        'account',
+        'yunexpress',
+        '--protocol',
+        'yunexpress',
+        '--account-id',
+        'C0001',
+        '--api-key',
+        'yun-SECRET-1234',
+      ],
+      env,
+    );
     expect(yun.code).toBe(0);
     expect(yun.stdout).toMatch(/yunexpress\s+yunexpress\s+http:\/\/oms\.api\.yunexpress\.com\s+C0001\s+encrypted/);
 
-    const fpx = await shipby(['carrier', 'account', '4px', '--protocol', '4px', '--url', 'https://open-test.4px.com', '--account-id', 'app-key-9', '--api-key', 'fpx-SECRET-5678'], env);
+    const fpx = await shipby(
+      [
+        'carrier',
+        'account',
+        '4px',
+        '--protocol',
+        '4px',
+        '--url',
+        'https://open-test.4px.com',
+        '--account-id',
+        'app-key-9',
+        '--api-key',
+        'fpx-SECRET-5678',
+      ],
+      env,
+    );
     expect(fpx.code).toBe(0);
     expect(fpx.stdout).toMatch(/4px\s+4px\s+https:\/\/open-test\.4px\.com\s+app-key-9\s+encrypted/);
     expect(fpx.stdout).not.toContain('SECRET');
 
-    const unknown = await shipby(['carrier', 'account', '*', '--protocol', 'sample-http', '--url', 'http://127.0.0.1:4100', '--account-id', 'x', '--api-key', 'y'], env);
+    const unknown = await shipby(
+      [
+        'carrier',
+        'account',
+        '*',
+        '--protocol',
+        'sample-http',
+        '--url',
+        'http://127.0.0.1:4100',
+        '--account-id',
+        'x',
+        '--api-key',
+        'y',
+      ],
+      env,
+    );
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toContain('protocol must be yunexpress or 4px');
 
-    const noKey = await shipby(['carrier', 'account', 'cainiao', '--protocol', 'yunexpress', '--account-id', 'C2', '--api-key', 'z'], { ...env, SHIPBY_MASTER_KEY: '' });
+    const noKey = await shipby(
+      ['carrier', 'account', 'cainiao', '--protocol', 'yunexpress', '--account-id', 'C2', '--api-key', 'z'],
+      { ...env, SHIPBY_MASTER_KEY: '' },
+    );
     expect(noKey.code).not.toBe(0);
     expect(noKey.stderr).toMatch(/SHIPBY_MASTER_KEY is not set/);
 
     const listed = await shipby(['carrier', 'account'], env);
-    expect(listed.stdout.trim().split('\n').slice(2).map((l) => l.split(/\s+/)[0])).toEqual(['4px', 'yunexpress']);
+    expect(
+      listed.stdout
+        .trim()
+        .split('\n')
+        .slice(2)
+        .map((l) => l.split(/\s+/)[0]),
+    ).toEqual(['4px', 'yunexpress']);
     const files = [db, `${db}-wal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f));
     expect(files.some((bytes) => bytes.includes(Buffer.from('app-key-9')))).toBe(true); // the account id is there, in clear
-    for (const secret of ['yun-SECRET-1234', 'fpx-SECRET-5678']) for (const bytes of files) expect(bytes.includes(Buffer.from(secret))).toBe(false);
+    for (const secret of ['yun-SECRET-1234', 'fpx-SECRET-5678'])
+      for (const bytes of files) expect(bytes.includes(Buffer.from(secret))).toBe(false);
   });
 });

@@ -40,7 +40,9 @@ describe('the CLI in Chinese', { timeout: 300_000 }, () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('finds the English words it is meant to find', () => {
-    expect(englishWords('状态：awaiting shipment · 8190000000000001 WAIT_SELLER_SEND_GOODS 2026-11-27T18:02:40.000Z')).toEqual(['awaiting', 'shipment']);
+    expect(
+      englishWords('状态：awaiting shipment · 8190000000000001 WAIT_SELLER_SEND_GOODS 2026-11-27T18:02:40.000Z'),
+    ).toEqual(['awaiting', 'shipment']);
   });
 
   it.each([

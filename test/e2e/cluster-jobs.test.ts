@@ -17,7 +17,13 @@ import { startFakeAliExpressServer, type FakeAliExpressServer } from '../../src/
 import { SampleTrackingProvider } from '../../src/integrations/tracking/sample-provider';
 import { migrateToLatest, openStore, type Store } from '../../src/store/database';
 import { createScratchDatabase } from '../../src/store/pg-admin';
-import { FAKE_APP_KEY, FAKE_APP_SECRET, FAKE_TOKEN, TEST_MASTER_KEY, TEST_MASTER_KEY_TEXT } from '../support/outbox-fixtures';
+import {
+  FAKE_APP_KEY,
+  FAKE_APP_SECRET,
+  FAKE_TOKEN,
+  TEST_MASTER_KEY,
+  TEST_MASTER_KEY_TEXT,
+} from '../support/outbox-fixtures';
 import { CHILD_PROCESS_TIMEOUT, freePort, shipby, startChild, stop, waitUntil, type Child } from '../support/processes';
 
 const PARCELS = 16;
@@ -41,19 +47,53 @@ describe('jobs once per cluster on PostgreSQL', () => {
     store = openStore(scratch.url, { poolSize: 4 });
     await migrateToLatest(store);
     ctx = createContext(store);
-    fake = await startFakeAliExpressServer({ appKey: FAKE_APP_KEY, appSecret: FAKE_APP_SECRET, accessTokens: [FAKE_TOKEN] });
-    for (let i = 0; i < PARCELS; i++) fake.marketplace.addOrder({ order_id: `81900000007770${String(i).padStart(2, '0')}`, lines: [{ sku: 'A-1', quantity: 1, unit_price: '3.00' }] }, fake.now());
-    await connectShop(ctx, TEST_MASTER_KEY, { shopId: 'ae', appKey: FAKE_APP_KEY, appSecret: FAKE_APP_SECRET, accessToken: FAKE_TOKEN, gatewayUrl: fake.url });
+    fake = await startFakeAliExpressServer({
+      appKey: FAKE_APP_KEY,
+      appSecret: FAKE_APP_SECRET,
+      accessTokens: [FAKE_TOKEN],
+    });
+    for (let i = 0; i < PARCELS; i++)
+      fake.marketplace.addOrder(
+        {
+          order_id: `81900000007770${String(i).padStart(2, '0')}`,
+          lines: [{ sku: 'A-1', quantity: 1, unit_price: '3.00' }],
+        },
+        fake.now(),
+      );
+    await connectShop(ctx, TEST_MASTER_KEY, {
+      shopId: 'ae',
+      appKey: FAKE_APP_KEY,
+      appSecret: FAKE_APP_SECRET,
+      accessToken: FAKE_TOKEN,
+      gatewayUrl: fake.url,
+    });
     providerUrl = await provider.listen();
-    await saveProvider(ctx, { name: 'seventeen', kind: 'seventeen', baseUrl: providerUrl, apiKey: 'token-17', apiVersion: 'v2.4', webhookSecret: 'seventeen-webhook-secret-01', polls: true });
+    await saveProvider(ctx, {
+      name: 'seventeen',
+      kind: 'seventeen',
+      baseUrl: providerUrl,
+      apiKey: 'token-17',
+      apiVersion: 'v2.4',
+      webhookSecret: 'seventeen-webhook-secret-01',
+      polls: true,
+    });
     // The orders come in by a first sync; each is shipped (its upload queued in the outbox) and due for a poll now.
     const first = await syncShopOrders(ctx, 'ae', { masterKey: TEST_MASTER_KEY });
     expect(first.created).toBe(PARCELS);
-    const orders = await store.db.selectFrom('orders').select(['id', 'platform_order_id']).where('shop_id', '=', 'ae').orderBy('platform_order_id').execute();
+    const orders = await store.db
+      .selectFrom('orders')
+      .select(['id', 'platform_order_id'])
+      .where('shop_id', '=', 'ae')
+      .orderBy('platform_order_id')
+      .execute();
     for (const [i, o] of orders.entries()) {
       const number = makeS10(47312000 + i, 'RR', 'CN');
       numbers.push(number);
-      await markParcelShipped(ctx, { orderId: o.id, trackingNumber: number, serviceName: 'CPAM', carrier: 'china-post', lastParcel: true }, 'test');
+      await markParcelShipped(
+        ctx,
+        { orderId: o.id, trackingNumber: number, serviceName: 'CPAM', carrier: 'china-post', lastParcel: true },
+        'test',
+      );
     }
     expect(await registerParcels(ctx)).toBe(PARCELS);
     await store.db.updateTable('parcel_tracking').set({ next_poll_at: 0 }).execute();
@@ -67,26 +107,57 @@ describe('jobs once per cluster on PostgreSQL', () => {
     await scratch?.drop();
   });
 
-  it('syncs the shop once and looks each parcel up once with two servers and two workers', { timeout: CHILD_PROCESS_TIMEOUT * 2 }, async () => {
+  it('syncs the shop once and looks each parcel up once with two servers and two workers', {
+    timeout: CHILD_PROCESS_TIMEOUT * 2,
+  }, async () => {
     const env = {
-      DATABASE_URL: scratch.url, SHIPBY_LANG: 'en', LOG_LEVEL: 'debug', SHIPBY_MASTER_KEY: TEST_MASTER_KEY_TEXT,
-      SHIPBY_SYNC_INTERVAL: TEN_MINUTES, SHIPBY_POLL_INTERVAL: TEN_MINUTES, SHIPBY_TRACKING_INTERVAL: TEN_MINUTES, SHIPBY_RECEIPT_INTERVAL: TEN_MINUTES,
-      SHIPBY_SWEEP_INTERVAL: TEN_MINUTES, SHIPBY_PLAN_INTERVAL: TEN_MINUTES, SHIPBY_OUTBOX_IDLE_POLL_MS: '200',
+      DATABASE_URL: scratch.url,
+      SHIPBY_LANG: 'en',
+      LOG_LEVEL: 'debug',
+      SHIPBY_MASTER_KEY: TEST_MASTER_KEY_TEXT,
+      SHIPBY_SYNC_INTERVAL: TEN_MINUTES,
+      SHIPBY_POLL_INTERVAL: TEN_MINUTES,
+      SHIPBY_TRACKING_INTERVAL: TEN_MINUTES,
+      SHIPBY_RECEIPT_INTERVAL: TEN_MINUTES,
+      SHIPBY_SWEEP_INTERVAL: TEN_MINUTES,
+      SHIPBY_PLAN_INTERVAL: TEN_MINUTES,
+      SHIPBY_OUTBOX_IDLE_POLL_MS: '200',
       SHIPBY_RATE_LIMIT: String(LIMIT),
     };
     const ports = [await freePort(), await freePort()];
     const children: Child[] = [
-      ...ports.map((port) => startChild('src/cli/main.ts', ['serve', '--port', String(port), '--host', '127.0.0.1'], env)),
+      ...ports.map((port) =>
+        startChild('src/cli/main.ts', ['serve', '--port', String(port), '--host', '127.0.0.1'], env),
+      ),
       startChild('src/cli/main.ts', ['worker'], env),
       startChild('src/cli/main.ts', ['worker'], env),
     ];
     try {
       // Every process has had its go at the sync and the poll: it ran them, or found the turn taken.
-      await waitUntil(() => expect(children.map((c) => triedJob(c, 'order-sync') && triedJob(c, 'tracking-poll'))).toEqual([true, true, true, true]), CHILD_PROCESS_TIMEOUT);
+      await waitUntil(
+        () =>
+          expect(children.map((c) => triedJob(c, 'order-sync') && triedJob(c, 'tracking-poll'))).toEqual([
+            true,
+            true,
+            true,
+            true,
+          ]),
+        CHILD_PROCESS_TIMEOUT,
+      );
       await waitUntil(() => expect(provider.lookups.size).toBe(PARCELS), CHILD_PROCESS_TIMEOUT);
       // Every upload delivered by the outbox workers of all four processes.
-      await waitUntil(() => expect(fake.marketplace.declarations.length).toBeGreaterThanOrEqual(PARCELS), CHILD_PROCESS_TIMEOUT);
-      await waitUntil(async () => expect((await store.db.selectFrom('outbox').select('id').where('status', 'in', ['pending', 'in_flight']).execute()).length).toBe(0), CHILD_PROCESS_TIMEOUT);
+      await waitUntil(
+        () => expect(fake.marketplace.declarations.length).toBeGreaterThanOrEqual(PARCELS),
+        CHILD_PROCESS_TIMEOUT,
+      );
+      await waitUntil(
+        async () =>
+          expect(
+            (await store.db.selectFrom('outbox').select('id').where('status', 'in', ['pending', 'in_flight']).execute())
+              .length,
+          ).toBe(0),
+        CHILD_PROCESS_TIMEOUT,
+      );
 
       // The shop was synced by one process, once; every other process found its turn taken.
       const syncLines = children.flatMap((c) => c.lines.filter((l) => l.includes('sync ae: ')));
@@ -95,7 +166,11 @@ describe('jobs once per cluster on PostgreSQL', () => {
       // when it runs after the uploads changed the orders) and, in that case, each changed order's detail once.
       // Nothing twice. (No buyer notice: AliExpress has no messaging call shipby can make,
       // integrations/marketplace/aliexpress.)
-      const { 'aliexpress.trade.seller.orderlist.get': listings, 'aliexpress.trade.new.redefining.findorderbyid': details = 0, ...writes } = fake.stats().byMethod;
+      const {
+        'aliexpress.trade.seller.orderlist.get': listings,
+        'aliexpress.trade.new.redefining.findorderbyid': details = 0,
+        ...writes
+      } = fake.stats().byMethod;
       expect(writes).toEqual({ 'aliexpress.solution.order.fulfill': PARCELS });
       expect([0, PARCELS]).toContain(details);
       expect(listings).toBe(details ? 3 : 2);
@@ -111,7 +186,9 @@ describe('jobs once per cluster on PostgreSQL', () => {
       // so 2 × LIMIT requests alternating between them meet the address's limit once, not once per process.
       const statuses: number[] = [];
       for (let i = 0; i < 2 * LIMIT; i++) {
-        const answer = await fetch(`http://127.0.0.1:${ports[i % 2]}/orders`, { headers: { cookie: `shipby_session=${randomBytes(24).toString('base64url')}` } });
+        const answer = await fetch(`http://127.0.0.1:${ports[i % 2]}/orders`, {
+          headers: { cookie: `shipby_session=${randomBytes(24).toString('base64url')}` },
+        });
         statuses.push(answer.status);
       }
       expect(statuses).toEqual([...Array(LIMIT).fill(401), ...Array(LIMIT).fill(429)]);

@@ -27,10 +27,18 @@ describe('configuration at start', () => {
   });
 
   it('prints the effective configuration with secrets masked', async () => {
-    const shown = await shipby(['config', '--json'], { ...env, SHIPBY_MASTER_KEY: 'bm90LWEtcmVhbC1rZXk=', SHIPBY_RATE_LIMIT: '60', SHIPBY_RATELIMT: '5' });
+    const shown = await shipby(['config', '--json'], {
+      ...env,
+      SHIPBY_MASTER_KEY: 'bm90LWEtcmVhbC1rZXk=',
+      SHIPBY_RATE_LIMIT: '60',
+      SHIPBY_RATELIMT: '5',
+    });
     expect(shown.code).toBe(0);
     expect(shown.stdout).not.toContain('bm90LWEtcmVhbC1rZXk=');
-    const parsed = JSON.parse(shown.stdout) as { settings: Array<{ name: string; value: string; source: string }>; unknown: string[] };
+    const parsed = JSON.parse(shown.stdout) as {
+      settings: Array<{ name: string; value: string; source: string }>;
+      unknown: string[];
+    };
     const byName = new Map(parsed.settings.map((s) => [s.name, s]));
     expect(byName.get('SHIPBY_MASTER_KEY')).toMatchObject({ value: '********', source: 'environment' });
     expect(byName.get('SHIPBY_RATE_LIMIT')).toMatchObject({ value: '60', source: 'environment' });

@@ -27,7 +27,13 @@ let page: Page;
 
 const screenshot = (name: string) => world.screenshot(name);
 
-const addOrder = (id: string, shipInHours: number) => addAwaitingOrder(ctx, 'demo', id, { now: CLOCK_START, shipInHours, sku: 'GADGET-1', logisticsService: 'CAINIAO_STANDARD' });
+const addOrder = (id: string, shipInHours: number) =>
+  addAwaitingOrder(ctx, 'demo', id, {
+    now: CLOCK_START,
+    shipInHours,
+    sku: 'GADGET-1',
+    logisticsService: 'CAINIAO_STANDARD',
+  });
 
 beforeAll(async () => {
   world = await BrowserWorld.open('dashboard-bulk', { clockStart: CLOCK_START });
@@ -49,7 +55,7 @@ beforeAll(async () => {
 browserHooks(() => world);
 
 describe('the dashboard: bulk shipping and the pack settings', () => {
-  it('signs in, prints the selected orders\' labels and marks them shipped, each order with its outcome', async () => {
+  it("signs in, prints the selected orders' labels and marks them shipped, each order with its outcome", async () => {
     // Sign in as the owner: the browser context holds the session cookie (the page reads its CSRF token from
     // GET /auth/session on load).
     await world.signIn(OWNER);
@@ -74,12 +80,17 @@ describe('the dashboard: bulk shipping and the pack settings', () => {
     expect(await outcome.locator('tr[data-order="BULK-1"]').getAttribute('data-ok')).toBe('true');
     expect(await outcome.locator('tr[data-order="BULK-2"]').getAttribute('data-ok')).toBe('true');
     expect(await outcome.locator('tr[data-order="BULK-3"]').getAttribute('data-ok')).toBe('false');
-    expect(await outcome.locator('tr[data-order="BULK-3"]').textContent()).toContain('no label: not packed yet (no parcel)');
+    expect(await outcome.locator('tr[data-order="BULK-3"]').textContent()).toContain(
+      'no label: not packed yet (no parcel)',
+    );
     const link = outcome.locator('[data-testid="labels-pdf"]');
     const href = (await link.getAttribute('href'))!;
     expect(href).toMatch(/^blob:/);
     // What the link opens is the PDF the API answered.
-    const head = await page.evaluate(async (url) => new TextDecoder().decode(new Uint8Array(await (await fetch(url)).arrayBuffer()).slice(0, 5)), href);
+    const head = await page.evaluate(
+      async (url) => new TextDecoder().decode(new Uint8Array(await (await fetch(url)).arrayBuffer()).slice(0, 5)),
+      href,
+    );
     expect(head).toBe('%PDF-');
     expect(await link.textContent()).toBe('Open the labels (PDF, 2 orders)');
     await screenshot('print-labels');
@@ -106,9 +117,13 @@ describe('the dashboard: bulk shipping and the pack settings', () => {
 
     // The API agrees: both handed over and shipped (settled, so no longer in the at-risk view).
     const detail = await page.evaluate(async () => (await fetch('/orders?status=shipped')).json());
-    expect((detail as { items: Array<{ platform_order_id: string }> }).items.map((o) => o.platform_order_id).sort()).toEqual(['BULK-1', 'BULK-2']);
+    expect(
+      (detail as { items: Array<{ platform_order_id: string }> }).items.map((o) => o.platform_order_id).sort(),
+    ).toEqual(['BULK-1', 'BULK-2']);
     const atRisk = await page.evaluate(async () => (await fetch('/orders?due_within=30d')).json());
-    expect((atRisk as { items: Array<{ platform_order_id: string }> }).items.map((o) => o.platform_order_id)).toEqual(['BULK-3']);
+    expect((atRisk as { items: Array<{ platform_order_id: string }> }).items.map((o) => o.platform_order_id)).toEqual([
+      'BULK-3',
+    ]);
   });
 
   it('adds a box in settings: a bad value is refused at its field, a good one appears in the list; carriers are listed', async () => {

@@ -30,12 +30,26 @@ const CARRIER_KEY = 'first-day-carrier-key';
 
 type Locale = 'en' | 'zh-CN';
 /** What the seller typed or the order file brought, allowed in English on a Chinese screen (names and addresses). */
-const NAMES = ['Owner' /* the first owner's name, as the installation made it */, 'My Shop', '1 Keji Road', 'Shenzhen', 'LED desk lamp', 'Buyer FD-1001', 'Calle Mayor 12', 'Madrid'];
+const NAMES = [
+  'Owner' /* the first owner's name, as the installation made it */,
+  'My Shop',
+  '1 Keji Road',
+  'Shenzhen',
+  'LED desk lamp',
+  'Buyer FD-1001',
+  'Calle Mayor 12',
+  'Madrid',
+];
 
 /** The order file a seller exports from the platform: one paid order of one lamp, paid an hour ago. */
 function orderFile(orderId: string, sku: string, now: number): Buffer {
   const paid = new Date(now - 3_600_000).toISOString().replace('T', ' ').slice(0, 19) + 'Z';
-  const row: Row = orderRow(orderId, sku, { paid_at: paid, risk_passed_at: paid, unit_price: '39.90', buyer_country: 'ES' });
+  const row: Row = orderRow(orderId, sku, {
+    paid_at: paid,
+    risk_passed_at: paid,
+    unit_price: '39.90',
+    buyer_country: 'ES',
+  });
   return Buffer.from([IMPORT_COLUMNS.join(','), IMPORT_COLUMNS.map((c) => row[c] ?? '').join(',')].join('\n') + '\n');
 }
 
@@ -57,7 +71,12 @@ async function walk(locale: Locale): Promise<void> {
     const screen = async (name: string, width = WIDE.width) => {
       const scroll = Number(await page.evaluate('document.documentElement.scrollWidth'));
       // On failure, the message names the elements that stick out on the right.
-      const wider = scroll > width ? await page.evaluate(`[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > ${width} && !(e.parentElement.getBoundingClientRect().right > ${width})).slice(0, 5).map((e) => e.tagName + '.' + e.className + ' in ' + e.parentElement.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ')`) : '';
+      const wider =
+        scroll > width
+          ? await page.evaluate(
+              `[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > ${width} && !(e.parentElement.getBoundingClientRect().right > ${width})).slice(0, 5).map((e) => e.tagName + '.' + e.className + ' in ' + e.parentElement.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ')`,
+            )
+          : '';
       expect(scroll, `${name}: no horizontal scrolling (${String(wider)})`).toBeLessThanOrEqual(width);
       // In Chinese, no English word is left on the screen but codes, names, units and numbers.
       if (locale === 'zh-CN') {
@@ -194,7 +213,9 @@ async function walk(locale: Locale): Promise<void> {
 
     // The order file, on the Orders screen.
     await page.goto(`${base}/#/`);
-    await page.getByTestId('order-file-input').setInputFiles({ name: 'orders.csv', mimeType: 'text/csv', buffer: orderFile('FD-1001', 'LAMP-01', clockStart) });
+    await page
+      .getByTestId('order-file-input')
+      .setInputFiles({ name: 'orders.csv', mimeType: 'text/csv', buffer: orderFile('FD-1001', 'LAMP-01', clockStart) });
     const report = page.getByTestId('import-report');
     await expect.poll(() => report.getAttribute('data-refused'), { timeout: 15_000 }).toBeNull();
     await expect.poll(() => report.textContent()).toMatch(/1/);
@@ -220,7 +241,9 @@ async function walk(locale: Locale): Promise<void> {
     await expect.poll(phase, { timeout: 15_000 }).toBe('weight');
     await idle();
     // The scale reads the expected gross weight.
-    const sessions = (await (await page.request.get(`${base}/pack/sessions?open=true`)).json()) as { items: Array<{ platform_order_id: string; current_parcel: { expected_gross_g: number } | null }> };
+    const sessions = (await (await page.request.get(`${base}/pack/sessions?open=true`)).json()) as {
+      items: Array<{ platform_order_id: string; current_parcel: { expected_gross_g: number } | null }>;
+    };
     const grams = sessions.items.find((s) => s.platform_order_id === 'FD-1001')!.current_parcel!.expected_gross_g;
     await input.fill(String(grams));
     await input.press('Enter');
@@ -232,7 +255,9 @@ async function walk(locale: Locale): Promise<void> {
     const firstLabelMs = Date.now() - linkOpenedAt;
     await page.getByTestId('label-pdf').waitFor();
     await screen('pack-printed', STATION.width);
-    console.info(`first-day (${locale}): the link to the first label in ${(firstLabelMs / 1000).toFixed(1)} s (the forms typed by the test)`);
+    console.info(
+      `first-day (${locale}): the link to the first label in ${(firstLabelMs / 1000).toFixed(1)} s (the forms typed by the test)`,
+    );
 
     // Handed over to the carrier: the order's labelled parcel, from the Orders screen.
     await page.setViewportSize(WIDE);
@@ -240,9 +265,19 @@ async function walk(locale: Locale): Promise<void> {
     const row = page.locator('tr[data-order="FD-1001"]');
     await row.locator('input[type="checkbox"]').check();
     await page.getByTestId('bulk-ship').click();
-    await expect.poll(() => page.getByTestId('bulk-outcome').getAttribute('data-action'), { timeout: 15_000 }).toBe('ship');
+    await expect
+      .poll(() => page.getByTestId('bulk-outcome').getAttribute('data-action'), { timeout: 15_000 })
+      .toBe('ship');
     await screen('handed-over');
-    const orderId = Number((await ctx.store.db.selectFrom('orders').select('id').where('platform_order_id', '=', 'FD-1001').executeTakeFirstOrThrow()).id);
+    const orderId = Number(
+      (
+        await ctx.store.db
+          .selectFrom('orders')
+          .select('id')
+          .where('platform_order_id', '=', 'FD-1001')
+          .executeTakeFirstOrThrow()
+      ).id,
+    );
     const detail = await getOrderDetail(ctx, orderId);
     expect(detail.parcels.map((p) => p.status)).toEqual(['handed_over']);
 
@@ -253,7 +288,9 @@ async function walk(locale: Locale): Promise<void> {
 
     // Every other screen of the menu, with the day's data on it.
     const visited = new Set(['#/', '#/catalogue', '#/pack', '#/settings']);
-    for (const href of await page.locator('.topbar nav a').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''))) {
+    for (const href of await page
+      .locator('.topbar nav a')
+      .evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''))) {
       if (visited.has(href)) continue;
       await page.goto(`${base}/${href}`);
       await page.locator('.screen h1').first().waitFor();

@@ -121,7 +121,9 @@ describe('a fresh installation, from the one-time link to stock, in the browser'
     await skuForm.locator('input[name="weight_g"]').fill('450');
     await page.getByTestId('save-catalogue-sku').click();
     await page.getByTestId('catalogue-sku-saved').waitFor();
-    expect(await listCatalogueSkus(ctx)).toMatchObject([{ sku: 'LAMP-01', weight_g: 450, hs_code: '940511', customs_value: { amount: 1250, currency: 'USD' } }]);
+    expect(await listCatalogueSkus(ctx)).toMatchObject([
+      { sku: 'LAMP-01', weight_g: 450, hs_code: '940511', customs_value: { amount: 1250, currency: 'USD' } },
+    ]);
 
     // A count, with its reason.
     const countForm = page.getByTestId('count-form');
@@ -136,11 +138,14 @@ describe('a fresh installation, from the one-time link to stock, in the browser'
     await screenshot('catalogue-en');
 
     await page.goto(`${base}/#/setup`);
-    for (const step of ['shop', 'warehouses', 'skus', 'stock']) await expect.poll(() => stepDone(step), { message: step }).toBe('true');
+    for (const step of ['shop', 'warehouses', 'skus', 'stock'])
+      await expect.poll(() => stepDone(step), { message: step }).toBe('true');
     for (const step of ['sender', 'boxes', 'carriers']) expect(await stepDone(step), step).toBe('false');
     // Elsewhere, the banner says what still blocks work.
     await page.goto(`${base}/#/stock`);
-    await expect.poll(() => page.getByTestId('setup-banner').innerText()).toMatch(/Sender address.*Boxes.*Carrier accounts/);
+    await expect
+      .poll(() => page.getByTestId('setup-banner').innerText())
+      .toMatch(/Sender address.*Boxes.*Carrier accounts/);
     // The time a new owner needed here from the link to a counted stock (the forms typed by the test).
     console.info(`first-run: link to counted stock in ${Date.now() - linkOpenedAt} ms`);
   });
@@ -153,29 +158,62 @@ describe('a fresh installation, from the one-time link to stock, in the browser'
     const template = Buffer.from(await (await page.request.get(`${base}/catalogue/templates/skus`)).body());
 
     world.console.expectRefusal({ path: '/catalogue/skus/imports', status: 400 });
-    await skuUpload.locator('input[type="file"]').setInputFiles({ name: 'photo.xlsx', mimeType: XLSX, buffer: Buffer.from('\x89PNG\r\n\x1a\n\0\0\0 not a workbook') });
+    await skuUpload
+      .locator('input[type="file"]')
+      .setInputFiles({
+        name: 'photo.xlsx',
+        mimeType: XLSX,
+        buffer: Buffer.from('\x89PNG\r\n\x1a\n\0\0\0 not a workbook'),
+      });
     await page.getByTestId('upload-skus-submit').click();
     const refused = page.getByTestId('upload-skus-refused');
     await expect.poll(() => refused.innerText()).toContain('不是有效的 .xlsx 工作簿');
 
-    await skuUpload.locator('input[type="file"]').setInputFiles({ name: 'skus.xlsx', mimeType: XLSX, buffer: await workbook(template, [['CUP-01', '陶瓷杯', 90, 90, 100, 300], ['MUG-01', '马克杯', 90, 90, 100, -350]]) });
+    await skuUpload.locator('input[type="file"]').setInputFiles({
+      name: 'skus.xlsx',
+      mimeType: XLSX,
+      buffer: await workbook(template, [
+        ['CUP-01', '陶瓷杯', 90, 90, 100, 300],
+        ['MUG-01', '马克杯', 90, 90, 100, -350],
+      ]),
+    });
     await page.getByTestId('upload-skus-submit').click();
-    await expect.poll(() => refused.locator('li[data-row="3"][data-field="weight_g"]').innerText()).toMatch(/第 3 行.*负数/);
+    await expect
+      .poll(() => refused.locator('li[data-row="3"][data-field="weight_g"]').innerText())
+      .toMatch(/第 3 行.*负数/);
     expect((await listCatalogueSkus(ctx)).map((s) => s.sku)).toEqual(['LAMP-01']);
     await screenshot('sku-upload-refused-zh');
 
-    await skuUpload.locator('input[type="file"]').setInputFiles({ name: 'skus.xlsx', mimeType: XLSX, buffer: await workbook(template, [['CUP-01', '陶瓷杯', 90, 90, 100, 300, '', '6912.00', 'Ceramic cup', '3.20', 'USD'], ['MUG-01', '马克杯', 90, 90, 100, 350]]) });
+    await skuUpload.locator('input[type="file"]').setInputFiles({
+      name: 'skus.xlsx',
+      mimeType: XLSX,
+      buffer: await workbook(template, [
+        ['CUP-01', '陶瓷杯', 90, 90, 100, 300, '', '6912.00', 'Ceramic cup', '3.20', 'USD'],
+        ['MUG-01', '马克杯', 90, 90, 100, 350],
+      ]),
+    });
     await page.getByTestId('upload-skus-submit').click();
     await expect.poll(() => page.getByTestId('uploaded-skus').innerText()).toContain('已保存 2 行');
     await page.locator('[data-testid="catalogue-skus"] tr[data-sku="MUG-01"]').waitFor();
 
     const stockTemplate = Buffer.from(await (await page.request.get(`${base}/catalogue/templates/stock`)).body());
     const stockUpload = page.getByTestId('upload-stock');
-    await stockUpload.locator('input[type="file"]').setInputFiles({ name: 'stock.xlsx', mimeType: XLSX, buffer: await workbook(stockTemplate, [['CUP-01', 'SZ', 24, 5], ['MUG-01', 'SZ', 12, '']]) });
+    await stockUpload.locator('input[type="file"]').setInputFiles({
+      name: 'stock.xlsx',
+      mimeType: XLSX,
+      buffer: await workbook(stockTemplate, [
+        ['CUP-01', 'SZ', 24, 5],
+        ['MUG-01', 'SZ', 12, ''],
+      ]),
+    });
     await page.getByTestId('upload-stock-submit').click();
     await expect.poll(() => page.getByTestId('uploaded-stock').innerText()).toContain('已保存 2 行');
     await page.locator('[data-testid="stock-counts"] tr[data-sku="MUG-01"]').waitFor();
-    expect((await listStock(ctx)).map((l) => [l.sku, l.on_hand])).toEqual([['CUP-01', 24], ['LAMP-01', 40], ['MUG-01', 12]]);
+    expect((await listStock(ctx)).map((l) => [l.sku, l.on_hand])).toEqual([
+      ['CUP-01', 24],
+      ['LAMP-01', 40],
+      ['MUG-01', 12],
+    ]);
     await noHorizontalScroll('catalogue-zh');
     await screenshot('catalogue-zh');
 

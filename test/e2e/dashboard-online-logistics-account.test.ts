@@ -53,7 +53,9 @@ describe('Settings → carrier accounts', () => {
     await row.waitFor();
     expect(await row.innerText()).toContain('1001');
     expect(await row.innerText()).toContain('无需（使用店铺连接）');
-    expect(await listCarrierAccounts(world.ctx)).toEqual([{ carrier: 'cainiao', protocol: 'aliexpress-online', base_url: '', account_id: '1001', secret: 'not needed' }]);
+    expect(await listCarrierAccounts(world.ctx)).toEqual([
+      { carrier: 'cainiao', protocol: 'aliexpress-online', base_url: '', account_id: '1001', secret: 'not needed' },
+    ]);
     await world.screenshot('online-account-saved-zh');
   });
 });

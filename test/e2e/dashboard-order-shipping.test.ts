@@ -37,19 +37,30 @@ const switchTo = async (locale: 'en' | 'zh-CN') => {
   await page.locator(`button[data-locale="${locale}"]`).click();
   await expect.poll(() => page.locator('html').getAttribute('lang')).toBe(locale);
 };
-const verdictOf = async (id: number) => (await page.request.get(`${base}/orders/${id}/verdict`)).json() as Promise<{ status: string; situation: { kind: string } }>;
+const verdictOf = async (id: number) =>
+  (await page.request.get(`${base}/orders/${id}/verdict`)).json() as Promise<{
+    status: string;
+    situation: { kind: string };
+  }>;
 
 beforeAll(async () => {
   world = await BrowserWorld.open('dashboard-order-shipping', { clockStart: CLOCK_START });
   ctx = world.ctx;
   const db = world.store.db;
-  const add = async (shop: string, id: string, shipInHours: number) => (ids[id] = await addAwaitingOrder(ctx, shop, id, { now: CLOCK_START, shipInHours, sku: SKU }));
+  const add = async (shop: string, id: string, shipInHours: number) =>
+    (ids[id] = await addAwaitingOrder(ctx, shop, id, { now: CLOCK_START, shipInHours, sku: SKU }));
 
   // Shop demo (the regular mode: the upload of a valid number counts), connected so a typed-in number can be uploaded.
   await add('demo', 'SHIP-1', 30);
   await add('demo', 'CLOSED-1', -2); // its deadline passed 2 h ago: the platform has closed it
   await add('demo', 'LABEL-1', 30);
-  await connectShop(ctx, TEST_MASTER_KEY, { shopId: 'demo', appKey: 'k', appSecret: 's', accessToken: 't', gatewayUrl: 'http://127.0.0.1:9' });
+  await connectShop(ctx, TEST_MASTER_KEY, {
+    shopId: 'demo',
+    appKey: 'k',
+    appSecret: 's',
+    accessToken: 't',
+    gatewayUrl: 'http://127.0.0.1:9',
+  });
   await setSkuDimensions(ctx, [{ sku: SKU, dimsMm: [100, 80, 50], weightG: 200 }]);
   const carrier = await setUpSampleShipping(ctx, 'demo');
   world.onClose(() => carrier.close());
@@ -58,12 +69,29 @@ beforeAll(async () => {
   await scanItem(ctx, session.id, SKU, 'packer');
   await recordWeight(ctx, session.id, { grams: session.parcels[0]!.expectedGrossG }, 'packer');
   // The closed order has a packed parcel, so only its situation stands between it and a label.
-  await db.insertInto('parcels').values({ order_id: ids['CLOSED-1']!, shop_id: 'demo', status: 'packed', carrier: null, service: null, weight_g: 300, packed_at: CLOCK_START - HOUR, created_at: CLOCK_START - HOUR, updated_at: CLOCK_START - HOUR }).execute();
+  await db
+    .insertInto('parcels')
+    .values({
+      order_id: ids['CLOSED-1']!,
+      shop_id: 'demo',
+      status: 'packed',
+      carrier: null,
+      service: null,
+      weight_g: 300,
+      packed_at: CLOCK_START - HOUR,
+      created_at: CLOCK_START - HOUR,
+      updated_at: CLOCK_START - HOUR,
+    })
+    .execute();
 
   // Shop self (semi-managed self-send): handed over 2 h ago, its warehouse receipt not known yet.
   await add('self', 'SELF-1', 30);
   await setShopPolicy(ctx, 'self', { policy_id: 'aliexpress_semi_self_send' }, 'test');
-  await db.updateTable('orders').set({ handed_over_at: CLOCK_START - 2 * HOUR }).where('id', '=', ids['SELF-1']!).execute();
+  await db
+    .updateTable('orders')
+    .set({ handed_over_at: CLOCK_START - 2 * HOUR })
+    .where('id', '=', ids['SELF-1']!)
+    .execute();
 
   // Shop far (a policy whose deadlines count holidays): an order due in 2028, past its holiday data (to 2027).
   await add('far', 'FAR-1', Math.ceil((Date.UTC(2028, 1, 10) - CLOCK_START) / HOUR));
@@ -78,7 +106,7 @@ beforeAll(async () => {
 browserHooks(() => world);
 
 describe('the order page does what the situation says', () => {
-  it('records a self-send order\'s warehouse receipt from the verdict, and the situation changes', async () => {
+  it("records a self-send order's warehouse receipt from the verdict, and the situation changes", async () => {
     expect((await verdictOf(ids['SELF-1']!)).situation.kind).toBe('awaiting_count');
     await page.goto(`${base}/#/orders/${ids['SELF-1']}`);
     const situation = page.getByTestId('situation');
@@ -102,7 +130,9 @@ describe('the order page does what the situation says', () => {
     world.console.expectRefusal({ path: `/orders/${id}/shipments`, status: 400 });
     await page.fill('#ship-number', 'RA20001400TR');
     await form.locator('button[type="submit"]').click();
-    await expect.poll(() => form.locator('.field-error[data-field="service"]').textContent()).toMatch(/^Logistics service: /);
+    await expect
+      .poll(() => form.locator('.field-error[data-field="service"]').textContent())
+      .toMatch(/^Logistics service: /);
     expect(await page.locator('#ship-service').getAttribute('aria-invalid')).toBe('true');
 
     // An S10 with a digit missing: invalid (not "unrecognised"), at the number's field, nothing recorded.
@@ -131,10 +161,14 @@ describe('the order page does what the situation says', () => {
     await form.locator('button[type="submit"]').click();
     const reason = page.locator('#ship-reason');
     await reason.waitFor();
-    expect(await form.locator('.field-error[data-field="confirm_unrecognised.reason"]').textContent()).toMatch(/^Reason: .*Format not recognised/);
+    expect(await form.locator('.field-error[data-field="confirm_unrecognised.reason"]').textContent()).toMatch(
+      /^Reason: .*Format not recognised/,
+    );
     expect((await getOrderDetail(ctx, id)).parcels).toHaveLength(1);
     // The form with every field open still fits the window: no sideways scrolling.
-    expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(Number(await page.evaluate('document.documentElement.clientWidth')));
+    expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(
+      Number(await page.evaluate('document.documentElement.clientWidth')),
+    );
     await screenshot('tracking-reason-asked');
     await reason.fill('Local courier Speedy, checked on its site');
     await form.locator('button[type="submit"]').click();
@@ -189,7 +223,9 @@ describe('the order page does what the situation says', () => {
     await page.getByTestId('scan-input').press('Escape');
     await expect.poll(() => page.locator('.screen.pack-station').getAttribute('data-phase')).toBe('order');
     // Nothing was labelled or queued for it.
-    const numbers = (await ctx.store.db.selectFrom('parcels').select('tracking_number').where('order_id', '=', id).execute()).map((p) => p.tracking_number);
+    const numbers = (
+      await ctx.store.db.selectFrom('parcels').select('tracking_number').where('order_id', '=', id).execute()
+    ).map((p) => p.tracking_number);
     expect(numbers.filter((n) => n !== null)).toEqual([]);
     expect(await ctx.store.db.selectFrom('outbox').select('id').where('order_id', '=', id).execute()).toEqual([]);
   });
@@ -198,7 +234,9 @@ describe('the order page does what the situation says', () => {
     await page.goto(`${base}/#/orders/${ids['FAR-1']}`);
     await switchTo('en');
     const warnings = page.getByTestId('order-warnings');
-    await expect.poll(() => warnings.textContent()).toMatch(/falls after the end of the holiday and festival data of policy shopee \(2027-12-31\)/);
+    await expect
+      .poll(() => warnings.textContent())
+      .toMatch(/falls after the end of the holiday and festival data of policy shopee \(2027-12-31\)/);
     expect(await warnings.textContent()).toMatch(/in the dashboard/);
     // An order within the data carries no warning.
     await page.goto(`${base}/#/orders/${ids['SHIP-1']}`);

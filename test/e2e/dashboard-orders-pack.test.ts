@@ -30,18 +30,40 @@ let base: string;
 let page: Page;
 const ids: Record<string, number> = {};
 
-const csv = (rows: Row[]) => Buffer.from([IMPORT_COLUMNS.join(','), ...rows.map((r) => IMPORT_COLUMNS.map((c) => r[c] ?? '').join(','))].join('\n') + '\n');
+const csv = (rows: Row[]) =>
+  Buffer.from(
+    [IMPORT_COLUMNS.join(','), ...rows.map((r) => IMPORT_COLUMNS.map((c) => r[c] ?? '').join(','))].join('\n') + '\n',
+  );
 const iso = (ms: number) => new Date(ms).toISOString();
 const catalogue = (services: CarrierService[]) =>
-  packing.replaceCarrierServices(ctx.store.db, services.map((s) => ({ code: s.code, carrier: s.carrier, definition: JSON.stringify(s), marketplace_service: s.code.toUpperCase(), source: 'test', imported_at: CLOCK_START })), true);
+  packing.replaceCarrierServices(
+    ctx.store.db,
+    services.map((s) => ({
+      code: s.code,
+      carrier: s.carrier,
+      definition: JSON.stringify(s),
+      marketplace_service: s.code.toUpperCase(),
+      source: 'test',
+      imported_at: CLOCK_START,
+    })),
+    true,
+  );
 const packed = async (id: string, logisticsService?: string) => {
-  ids[id] = await addAwaitingOrder(ctx, 'demo', id, { now: CLOCK_START, shipInHours: 40, sku: SKU, ...(logisticsService ? { logisticsService } : {}) });
+  ids[id] = await addAwaitingOrder(ctx, 'demo', id, {
+    now: CLOCK_START,
+    shipInHours: 40,
+    sku: SKU,
+    ...(logisticsService ? { logisticsService } : {}),
+  });
   await packAndWeighAll(ctx, id);
 };
 const noHorizontalScroll = async () => {
-  expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(Number(await page.evaluate('document.documentElement.clientWidth')));
+  expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(
+    Number(await page.evaluate('document.documentElement.clientWidth')),
+  );
 };
-const labelsOf = async (id: string) => (await ctx.store.db.selectFrom('parcel_labels').select('id').where('order_id', '=', ids[id]!).execute()).length;
+const labelsOf = async (id: string) =>
+  (await ctx.store.db.selectFrom('parcel_labels').select('id').where('order_id', '=', ids[id]!).execute()).length;
 
 beforeAll(async () => {
   world = await BrowserWorld.open('dashboard-orders-pack', { clockStart: CLOCK_START });
@@ -54,7 +76,9 @@ beforeAll(async () => {
   // so its label failed after packing.
   await catalogue([cainiaoSuperEconomy]);
   await packed('NC-1', 'CAINIAO_ECONOMY');
-  await expect(labelParcels(ctx, { orderId: ids['NC-1']! }, 'packer')).rejects.toMatchObject({ rule: 'label.no_service' });
+  await expect(labelParcels(ctx, { orderId: ids['NC-1']! }, 'packer')).rejects.toMatchObject({
+    rule: 'label.no_service',
+  });
   await addUser(ctx, { email: OWNER.email, password: OWNER.password, accountOwner: true });
   await world.start({ authentication: true });
   ({ base, page } = world);
@@ -67,21 +91,42 @@ describe('orders in the browser', () => {
   it('shows the whole-file report for a bad order file and imports nothing, then imports a good one', async () => {
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.goto(`${base}/#/`);
-    const paid = iso(CLOCK_START - 3_600_000).replace('T', ' ').slice(0, 19) + 'Z';
-    const good = [orderRow('UP-1', SKU, { paid_at: paid, risk_passed_at: paid }), orderRow('UP-2', SKU, { paid_at: paid, risk_passed_at: paid })];
+    const paid =
+      iso(CLOCK_START - 3_600_000)
+        .replace('T', ' ')
+        .slice(0, 19) + 'Z';
+    const good = [
+      orderRow('UP-1', SKU, { paid_at: paid, risk_passed_at: paid }),
+      orderRow('UP-2', SKU, { paid_at: paid, risk_passed_at: paid }),
+    ];
     world.console.expectRefusal({ path: '/orders/import', status: 422 });
     // The file input opens once the screen knows the shop to import into (the shops load after the page).
     await expect.poll(() => page.getByTestId('order-file-input').isEnabled()).toBe(true);
-    await page.getByTestId('order-file-input').setInputFiles({ name: 'orders.csv', mimeType: 'text/csv', buffer: csv([good[0]!, { ...good[1]!, quantity: '0' }]) });
+    await page
+      .getByTestId('order-file-input')
+      .setInputFiles({
+        name: 'orders.csv',
+        mimeType: 'text/csv',
+        buffer: csv([good[0]!, { ...good[1]!, quantity: '0' }]),
+      });
     const report = page.getByTestId('import-report');
     await expect.poll(() => report.getAttribute('data-refused')).toBe('true');
     expect(await report.locator('tr[data-row="3"]').textContent()).toMatch(/quantity/);
     await noHorizontalScroll();
     await world.screenshot('import-refused');
-    const imported = async () => (await ctx.store.db.selectFrom('orders').select('platform_order_id').where('platform_order_id', 'in', ['UP-1', 'UP-2']).execute()).length;
+    const imported = async () =>
+      (
+        await ctx.store.db
+          .selectFrom('orders')
+          .select('platform_order_id')
+          .where('platform_order_id', 'in', ['UP-1', 'UP-2'])
+          .execute()
+      ).length;
     expect(await imported()).toBe(0);
 
-    await page.getByTestId('order-file-input').setInputFiles({ name: 'orders.csv', mimeType: 'text/csv', buffer: csv(good) });
+    await page
+      .getByTestId('order-file-input')
+      .setInputFiles({ name: 'orders.csv', mimeType: 'text/csv', buffer: csv(good) });
     await expect.poll(() => report.textContent()).toMatch(/2 new/);
     expect(await imported()).toBe(2);
     await world.screenshot('import-done');

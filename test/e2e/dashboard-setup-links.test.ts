@@ -45,10 +45,23 @@ beforeAll(async () => {
   // Shop demo has a box and a carrier account (the sample carrier, a real local HTTP server), but its SKU has no
   // size and weight and the shop no sender address: the two steps this test does in the dashboard.
   orderId = await addAwaitingOrder(ctx, 'demo', ORDER, { now: CLOCK_START, shipInHours: 30, sku: SKU });
-  await defineBox(ctx, 'demo', { code: 'M', innerMm: [250, 200, 120], maxWeightG: 5_000, tareG: 100, cost: 150, currency: 'CNY' });
+  await defineBox(ctx, 'demo', {
+    code: 'M',
+    innerMm: [250, 200, 120],
+    maxWeightG: 5_000,
+    tareG: 100,
+    cost: 150,
+    currency: 'CNY',
+  });
   const carrier = await startSampleCarrierServer({ apiKey: 'e2e-carrier-key' });
   world.onClose(() => carrier.close());
-  await setCarrierAccount(ctx, { carrier: '*', protocol: 'yunexpress', baseUrl: carrier.url, accountId: carrier.customerCode, apiKey: 'e2e-carrier-key' });
+  await setCarrierAccount(ctx, {
+    carrier: '*',
+    protocol: 'yunexpress',
+    baseUrl: carrier.url,
+    accountId: carrier.customerCode,
+    apiKey: 'e2e-carrier-key',
+  });
   await addUser(ctx, { email: OWNER.email, password: OWNER.password, accountOwner: true });
   await addUser(ctx, { ...PACKER, shops: [{ shopId: 'demo', role: 'packer' }] });
   await world.start({ authentication: true });
@@ -104,9 +117,18 @@ describe('a missing setting links to the screen that sets it', () => {
     await page.getByTestId('save-sku').click();
     await expect.poll(() => page.getByTestId('sku-saved').innerText()).toContain(SKU);
     await expect.poll(() => form.locator('.field-error').count()).toBe(0);
-    await expect.poll(() => page.locator(`[data-testid="sku-sizes"] tr[data-sku="${SKU}"]`).innerText()).toMatch(/120 × 80 × 60[\s\S]*350[\s\S]*6901234567892/);
+    await expect
+      .poll(() => page.locator(`[data-testid="sku-sizes"] tr[data-sku="${SKU}"]`).innerText())
+      .toMatch(/120 × 80 × 60[\s\S]*350[\s\S]*6901234567892/);
     const [stored] = await listSkuDimensions(ctx, [SKU]);
-    expect(stored).toMatchObject({ sku: SKU, length_mm: 120, width_mm: 80, height_mm: 60, weight_g: 350, barcode: '6901234567892' });
+    expect(stored).toMatchObject({
+      sku: SKU,
+      length_mm: 120,
+      width_mm: 80,
+      height_mm: 60,
+      weight_g: 350,
+      barcode: '6901234567892',
+    });
 
     // Back at the station, the same order now packs: its item, then its weight.
     await page.goto(`${base}/#/pack`);
@@ -123,7 +145,9 @@ describe('a missing setting links to the screen that sets it', () => {
     await switchTo('en');
     const station = page.locator('.pack-station');
     const alert = page.getByTestId('pack-alert');
-    const sessions = (await (await page.request.get(`${base}/pack/sessions?open=true`)).json()) as { items: Array<{ platform_order_id: string; current_parcel: { expected_gross_g: number } | null }> };
+    const sessions = (await (await page.request.get(`${base}/pack/sessions?open=true`)).json()) as {
+      items: Array<{ platform_order_id: string; current_parcel: { expected_gross_g: number } | null }>;
+    };
     const expected = sessions.items.find((s) => s.platform_order_id === ORDER)!.current_parcel!.expected_gross_g;
     await expect.poll(() => station.getAttribute('data-busy')).toBe('false');
     await page.getByTestId('scan-input').fill(String(expected));
@@ -167,7 +191,14 @@ describe('a missing setting links to the screen that sets it', () => {
     await page.getByTestId('save-sender').click();
     await page.getByTestId('sender-saved').waitFor();
     await expect.poll(() => page.getByTestId('sender-missing').count()).toBe(0);
-    expect(await getSender(ctx, 'demo')).toMatchObject({ name: 'Demo Shop', address_line1: '1 Keji Road', address_line2: 'Building 3, Floor 2', city: 'Shenzhen', postcode: '518000', country: 'CN' });
+    expect(await getSender(ctx, 'demo')).toMatchObject({
+      name: 'Demo Shop',
+      address_line1: '1 Keji Road',
+      address_line2: 'Building 3, Floor 2',
+      city: 'Shenzhen',
+      postcode: '518000',
+      country: 'CN',
+    });
     await screenshot('sender-saved');
 
     // The label now goes through, from the order's page.
@@ -198,7 +229,9 @@ describe('a missing setting links to the screen that sets it', () => {
     await expect.poll(() => alert.getAttribute('data-tone')).toBe('error');
     expect(await alert.innerText()).not.toMatch(CLI_OR_API);
     await alert.getByTestId('fix-link').click();
-    await expect.poll(() => page.getByTestId('fix-ask-owner').innerText()).toBe("Your role cannot change this setting: ask the shop's owner or manager to set it.");
+    await expect
+      .poll(() => page.getByTestId('fix-ask-owner').innerText())
+      .toBe("Your role cannot change this setting: ask the shop's owner or manager to set it.");
     expect(await page.getByTestId('sku-form').count()).toBe(0);
     await screenshot('packer-ask-owner');
   });

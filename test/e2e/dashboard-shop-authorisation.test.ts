@@ -35,11 +35,32 @@ beforeAll(async () => {
   world.onClose(() => fake.close());
   allowOutbound(fake.url);
   const now = Date.now();
-  fake.marketplace.addOrder({ order_id: '8190000000300010', status: 'WAIT_SELLER_SEND_GOODS', paid_at: now - 5 * HOUR, risk_passed_at: now - 4 * HOUR, modified_at: now - 3 * HOUR, handling_days: 3, freight_commit_days: 45, lines: [{ sku: 'LAMP-1', quantity: 1, unit_price: '4.50' }] }, now);
+  fake.marketplace.addOrder(
+    {
+      order_id: '8190000000300010',
+      status: 'WAIT_SELLER_SEND_GOODS',
+      paid_at: now - 5 * HOUR,
+      risk_passed_at: now - 4 * HOUR,
+      modified_at: now - 3 * HOUR,
+      handling_days: 3,
+      freight_commit_days: 45,
+      lines: [{ sku: 'LAMP-1', quantity: 1, unit_price: '4.50' }],
+    },
+    now,
+  );
   fake.marketplace.invalidate();
   await ensureShop(ctx.store.db, { id: 'demo', platform: 'aliexpress' }, CLOCK_START);
   await addUser(ctx, { email: OWNER.email, password: OWNER.password, accountOwner: true });
-  await world.start({ authentication: true, marketplaceAuth: { env: { SHIPBY_ALIEXPRESS_APP_KEY: FAKE_APP_KEY, SHIPBY_ALIEXPRESS_APP_SECRET: FAKE_APP_SECRET, SHIPBY_ALIEXPRESS_GATEWAY_URL: fake.url } } });
+  await world.start({
+    authentication: true,
+    marketplaceAuth: {
+      env: {
+        SHIPBY_ALIEXPRESS_APP_KEY: FAKE_APP_KEY,
+        SHIPBY_ALIEXPRESS_APP_SECRET: FAKE_APP_SECRET,
+        SHIPBY_ALIEXPRESS_GATEWAY_URL: fake.url,
+      },
+    },
+  });
   ({ base, page } = world);
   await world.signIn(OWNER);
 }, 120_000);
@@ -58,7 +79,12 @@ describe('Connect a shop to AliExpress from the dashboard', () => {
     const consent = new URL(page.url());
     expect(consent.origin).toBe(fake.url);
     expect(consent.pathname).toBe('/oauth/authorize');
-    expect(Object.fromEntries(consent.searchParams)).toMatchObject({ response_type: 'code', force_auth: 'true', client_id: FAKE_APP_KEY, redirect_uri: `${base}/marketplace/aliexpress/callback` });
+    expect(Object.fromEntries(consent.searchParams)).toMatchObject({
+      response_type: 'code',
+      force_auth: 'true',
+      client_id: FAKE_APP_KEY,
+      redirect_uri: `${base}/marketplace/aliexpress/callback`,
+    });
     expect(consent.searchParams.get('state')).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(await page.getByTestId('consent-account').innerText()).toBe(fake.marketplace.sellerLoginId);
     await world.screenshot('consent');
@@ -66,14 +92,22 @@ describe('Connect a shop to AliExpress from the dashboard', () => {
     // Back on Settings → Shops: connected, then synced.
     await page.waitForURL(`${base}/#/settings/shops?for=demo`);
     await page.getByTestId('shop-just-connected').waitFor();
-    expect(await page.locator('#settings-shops').getByTestId('shop-connection').getAttribute('data-state')).toBe('authorised');
+    expect(await page.locator('#settings-shops').getByTestId('shop-connection').getAttribute('data-state')).toBe(
+      'authorised',
+    );
     expect(await page.getByTestId('shop-connected').innerText()).toContain(fake.marketplace.sellerLoginId);
-    await expect.poll(() => page.getByTestId('shop-last-sync').getAttribute('data-synced'), { timeout: 30_000 }).toBe('yes');
+    await expect
+      .poll(() => page.getByTestId('shop-last-sync').getAttribute('data-synced'), { timeout: 30_000 })
+      .toBe('yes');
     await world.screenshot('connected');
     const row = await getConnection(ctx.store.db, 'demo');
     expect(row).toMatchObject({ auth_state: 'authorised', app_key: FAKE_APP_KEY });
     expect(fake.auth.counts.create).toBe(1);
-    const synced = await ctx.store.db.selectFrom('orders').select('platform_order_id').where('shop_id', '=', 'demo').execute();
+    const synced = await ctx.store.db
+      .selectFrom('orders')
+      .select('platform_order_id')
+      .where('shop_id', '=', 'demo')
+      .execute();
     expect(synced.map((o) => o.platform_order_id)).toContain('8190000000300010');
   }, 90_000);
 

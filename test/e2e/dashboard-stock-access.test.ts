@@ -37,15 +37,40 @@ beforeAll(async () => {
   world = await BrowserWorld.open('dashboard-stock-access', { clockStart: CLOCK_START, fullPageScreenshots: true });
   const { ctx } = world;
   store = world.store;
-  await defineWarehouse(ctx, { id: 'SZ', name: 'Shenzhen', kind: 'domestic', country: 'CN', timeZone: 'Asia/Shanghai', cutoffTime: '16:00' });
+  await defineWarehouse(ctx, {
+    id: 'SZ',
+    name: 'Shenzhen',
+    kind: 'domestic',
+    country: 'CN',
+    timeZone: 'Asia/Shanghai',
+    cutoffTime: '16:00',
+  });
   await defineSku(ctx, { sku: 'WIDGET-1', name: 'Widget', productId: 'P1', leadDays: 7, safetyDays: 3, cycleDays: 14 });
   await adjustStock(ctx, { warehouseId: 'SZ', sku: 'WIDGET-1', reason: 'found', by: 1, actor: 'test' });
   await addAwaitingOrder(ctx, 'demo', 'STOCK-1', { now: CLOCK_START, shipInHours: 40, sku: 'WIDGET-1' }); // takes the one unit
-  waitingOrderId = await addAwaitingOrder(ctx, 'demo', 'STOCK-2', { now: CLOCK_START, shipInHours: 20, sku: 'WIDGET-1' });
+  waitingOrderId = await addAwaitingOrder(ctx, 'demo', 'STOCK-2', {
+    now: CLOCK_START,
+    shipInHours: 20,
+    sku: 'WIDGET-1',
+  });
   expect(await orderState(store, waitingOrderId)).toBe('awaiting_stock');
   await addUser(ctx, { email: OWNER.email, password: OWNER.password, accountOwner: true });
-  await addUser(ctx, { email: MANAGER.email, password: MANAGER.password, shops: [{ shopId: 'demo', role: 'manager' }] });
-  await recordAudit(ctx, ...Array.from({ length: FILLER_LINES }, (_, i) => ({ accountId: DEFAULT_ACCOUNT_ID, actorKind: 'cli' as const, actorName: 'seed', action: 'test.filler', target: `filler-${i}`, outcome: 'ok' as const })));
+  await addUser(ctx, {
+    email: MANAGER.email,
+    password: MANAGER.password,
+    shops: [{ shopId: 'demo', role: 'manager' }],
+  });
+  await recordAudit(
+    ctx,
+    ...Array.from({ length: FILLER_LINES }, (_, i) => ({
+      accountId: DEFAULT_ACCOUNT_ID,
+      actorKind: 'cli' as const,
+      actorName: 'seed',
+      action: 'test.filler',
+      target: `filler-${i}`,
+      outcome: 'ok' as const,
+    })),
+  );
 
   await world.start({ authentication: true });
   ({ base, page } = world);
@@ -103,7 +128,9 @@ describe('the dashboard: replenishment, purchase orders and the access screen', 
     // The form fills on the next render: wait for it (a busy machine renders late).
     await expect.poll(() => form.locator('#po-warehouse').inputValue()).toBe('SZ');
     await expect.poll(() => form.locator('#po-sku-0').inputValue()).toBe('WIDGET-1');
-    await expect.poll(async () => Number(await form.locator('input[name="lines.0.quantity"]').inputValue())).toBe(suggested);
+    await expect
+      .poll(async () => Number(await form.locator('input[name="lines.0.quantity"]').inputValue()))
+      .toBe(suggested);
     await expect.poll(() => form.locator('.field-error').count()).toBe(0);
     await form.locator('#po-reference').fill('PO-E2E-1');
     await page.getByTestId('create-po').click();
@@ -133,10 +160,13 @@ describe('the dashboard: replenishment, purchase orders and the access screen', 
     expect(await orderState(store, waitingOrderId)).toBe('awaiting_shipment');
   });
 
-  it("shows the owner the users with their roles and the audit log of what was just done, a page at a time", async () => {
+  it('shows the owner the users with their roles and the audit log of what was just done, a page at a time', async () => {
     // One order action too, so a line links to its order.
-    const session = await (await page.request.get(`${base}/auth/session`)).json() as { csrf_token: string };
-    const note = await page.request.put(`${base}/orders/${waitingOrderId}/note`, { headers: { 'x-csrf-token': session.csrf_token }, data: { note: 'fragile' } });
+    const session = (await (await page.request.get(`${base}/auth/session`)).json()) as { csrf_token: string };
+    const note = await page.request.put(`${base}/orders/${waitingOrderId}/note`, {
+      headers: { 'x-csrf-token': session.csrf_token },
+      data: { note: 'fragile' },
+    });
     expect(note.status()).toBe(200);
 
     await page.goto(`${base}/#/stock`);
@@ -146,14 +176,19 @@ describe('the dashboard: replenishment, purchase orders and the access screen', 
 
     const users = page.getByTestId('users');
     await users.waitFor();
-    expect(await users.locator(`tr[data-user="${OWNER.email}"]`).getByTestId('user-roles').innerText()).toBe('owner of the whole account (every shop)');
-    expect(await users.locator(`tr[data-user="${MANAGER.email}"]`).getByTestId('user-roles').innerText()).toBe('demo: manager');
+    expect(await users.locator(`tr[data-user="${OWNER.email}"]`).getByTestId('user-roles').innerText()).toBe(
+      'owner of the whole account (every shop)',
+    );
+    expect(await users.locator(`tr[data-user="${MANAGER.email}"]`).getByTestId('user-roles').innerText()).toBe(
+      'demo: manager',
+    );
 
     // The audit log, newest first: the purchase order's actions by the owner, the refusals with their outcome.
     const audit = page.getByTestId('audit');
     await audit.waitFor();
     const rows = audit.locator('tbody tr');
-    const lineFor = (target: string) => rows.filter({ has: page.locator('[data-testid="audit-target"]', { hasText: target }) });
+    const lineFor = (target: string) =>
+      rows.filter({ has: page.locator('[data-testid="audit-target"]', { hasText: target }) });
     for (const action of ['place', 'receive']) {
       const line = lineFor(`/purchase-orders/1/actions/${action}`);
       expect(await line.count(), action).toBe(1);
@@ -162,8 +197,14 @@ describe('the dashboard: replenishment, purchase orders and the access screen', 
       expect(await line.getAttribute('data-outcome')).toBe('ok');
       expect(await line.locator('time').count()).toBe(1);
     }
-    const creates = rows.filter({ has: page.locator('[data-testid="audit-action"]', { hasText: /^POST \/purchase-orders$/ }) });
-    expect(await creates.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-outcome')))).toEqual(['ok', 'denied', 'failed']);
+    const creates = rows.filter({
+      has: page.locator('[data-testid="audit-action"]', { hasText: /^POST \/purchase-orders$/ }),
+    });
+    expect(await creates.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-outcome')))).toEqual([
+      'ok',
+      'denied',
+      'failed',
+    ]);
     const ids = await rows.evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-audit'))));
     expect(ids).toEqual([...ids].sort((a, b) => b - a));
     expect(ids).toHaveLength(50);
@@ -194,7 +235,15 @@ describe('the dashboard: replenishment, purchase orders and the access screen', 
     await page.goto(`${base}/#/access`);
     // The address falls back to the first screen the role opens; the menu has no Access.
     await expect.poll(() => page.locator('h1').innerText()).toBe('Orders at risk');
-    expect(await page.locator('nav a').allInnerTexts()).toEqual(['At risk', 'Stock', 'Catalogue', 'Pack station', 'Parcels', 'Performance', 'Settings']);
+    expect(await page.locator('nav a').allInnerTexts()).toEqual([
+      'At risk',
+      'Stock',
+      'Catalogue',
+      'Pack station',
+      'Parcels',
+      'Performance',
+      'Settings',
+    ]);
     // Stock is the account's: a manager writes it (the purchase order buttons are there).
     await page.goto(`${base}/#/stock`);
     await page.getByTestId('po-form').waitFor();

@@ -64,11 +64,25 @@ async function signOut(): Promise<void> {
 }
 
 /** An order as the marketplace (or POST /orders) brings it. */
-function newOrder(id: string, country: string, extra: { status?: string; lines?: Array<{ sku: string; quantity: number; unit_price: string }> } = {}) {
+function newOrder(
+  id: string,
+  country: string,
+  extra: { status?: string; lines?: Array<{ sku: string; quantity: number; unit_price: string }> } = {},
+) {
   return {
-    order_id: id, platform: 'aliexpress', status: extra.status ?? 'RISK_CONTROL', paid_at: '2026-11-26T08:00:00Z', buyer_name: `Buyer ${id}`, buyer_country: country,
-    address_line1: 'Main St 1', city: country === 'ES' ? 'Madrid' : 'Berlin', postcode: country === 'ES' ? '28013' : '10115', currency: 'USD', handling_days: 3,
-    logistics_service: 'CAINIAO_STANDARD', lines: extra.lines ?? [{ sku: 'SKU-1', quantity: 1, unit_price: '9.99' }],
+    order_id: id,
+    platform: 'aliexpress',
+    status: extra.status ?? 'RISK_CONTROL',
+    paid_at: '2026-11-26T08:00:00Z',
+    buyer_name: `Buyer ${id}`,
+    buyer_country: country,
+    address_line1: 'Main St 1',
+    city: country === 'ES' ? 'Madrid' : 'Berlin',
+    postcode: country === 'ES' ? '28013' : '10115',
+    currency: 'USD',
+    handling_days: 3,
+    logistics_service: 'CAINIAO_STANDARD',
+    lines: extra.lines ?? [{ sku: 'SKU-1', quantity: 1, unit_price: '9.99' }],
   };
 }
 
@@ -77,7 +91,11 @@ const screenshot = (name: string) => world.screenshot(name);
 beforeAll(async () => {
   world = await BrowserWorld.open('dashboard', { clockStart: CLOCK_START });
   ctx = world.ctx;
-  const report = await importOrderFile(ctx, { shopId: 'demo', file: path.resolve('examples/orders.csv'), actor: 'cli:import' });
+  const report = await importOrderFile(ctx, {
+    shopId: 'demo',
+    file: path.resolve('examples/orders.csv'),
+    actor: 'cli:import',
+  });
   expect(report.committed).toBe(true);
   // What the pack station needs: item sizes and barcodes, a box, the sender on the label, and a carrier to buy from.
   await setSkuDimensions(ctx, [
@@ -96,7 +114,15 @@ beforeAll(async () => {
   await addUser(ctx, { ...PACKER, shops: [{ shopId: 'demo', role: 'packer' }] });
   await addUser(ctx, { ...VIEWER, shops: [{ shopId: 'demo', role: 'viewer' }] });
   await addUser(ctx, { ...GUESSED, shops: [{ shopId: 'demo', role: 'viewer' }] });
-  apiKey = (await createApiKey(ctx, { accountId: DEFAULT_ACCOUNT_ID, name: 'e2e marketplace', role: 'owner', shopIds: ['demo'], createdBy: 'e2e' })).token;
+  apiKey = (
+    await createApiKey(ctx, {
+      accountId: DEFAULT_ACCOUNT_ID,
+      name: 'e2e marketplace',
+      role: 'owner',
+      shopIds: ['demo'],
+      createdBy: 'e2e',
+    })
+  ).token;
   await world.start();
   ({ base, page } = world);
   browser = world.browser!;
@@ -122,7 +148,9 @@ describe('the dashboard', () => {
     // Without a session or a key the API answers 401, in both languages.
     const anonymous = await fetch(`${base}/orders`);
     expect(anonymous.status).toBe(401);
-    expect(await anonymous.json()).toMatchObject({ error: { code: 'unauthenticated', messages: { en: expect.any(String), 'zh-CN': expect.any(String) } } });
+    expect(await anonymous.json()).toMatchObject({
+      error: { code: 'unauthenticated', messages: { en: expect.any(String), 'zh-CN': expect.any(String) } },
+    });
   });
 
   it('shows the sign-in screen first: a wrong password is refused in the form, the right one opens the dashboard', async () => {
@@ -144,7 +172,9 @@ describe('the dashboard', () => {
     await page.getByTestId('sign-in-submit').click();
     await expect.poll(() => page.getByTestId('signed-in-as').innerText()).toBe(OWNER.email);
     await expect.poll(() => page.locator('h1').innerText()).toBe('Orders at risk');
-    expect(await page.locator('nav').innerText()).toMatch(/At risk[\s\S]*Stock[\s\S]*Pack station[\s\S]*Parcels[\s\S]*Performance[\s\S]*Settings/);
+    expect(await page.locator('nav').innerText()).toMatch(
+      /At risk[\s\S]*Stock[\s\S]*Pack station[\s\S]*Parcels[\s\S]*Performance[\s\S]*Settings/,
+    );
     // The session survives a reload (the HttpOnly cookie; the CSRF token is read again from GET /auth/session).
     await page.reload();
     await expect.poll(() => page.getByTestId('signed-in-as').innerText()).toBe(OWNER.email);
@@ -158,19 +188,31 @@ describe('the dashboard', () => {
     await expect.poll(() => rows.count()).toBe(2);
     // Most urgent first, each coloured by its warning band. Orders 3 and 4 are past their deadline: under the
     // regular mode the platform closed them then, so they are in no queue and no total (their verdict says so).
-    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-order')))).toEqual(['8190000000000002', '8190000000000001']);
-    const bands = await page.locator('table.orders tbody tr [data-urgency]').evaluateAll((els) => els.map((e) => e.getAttribute('data-urgency')));
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-order')))).toEqual([
+      '8190000000000002',
+      '8190000000000001',
+    ]);
+    const bands = await page
+      .locator('table.orders tbody tr [data-urgency]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-urgency')));
     expect(bands).toEqual(['h24', 'h48']);
     // Each row carries its situation, as the verdict decides it.
-    const situations = await page.locator('table.orders tbody tr [data-situation]').evaluateAll((els) => els.map((e) => e.getAttribute('data-situation')));
+    const situations = await page
+      .locator('table.orders tbody tr [data-situation]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-situation')));
     expect(situations).toHaveLength(2);
     expect(situations.every((s) => s === 'open' || s === 'at_risk')).toBe(true);
     const closed = await api<{ items: Array<{ id: number; platform_order_id: string }> }>('/orders?shop=demo&limit=50');
     const third = closed.items.find((o) => o.platform_order_id === '8190000000000003')!;
-    expect(await api(`/orders/${third.id}/verdict`)).toMatchObject({ status: 'closed', situation: { kind: 'closed', in_queues: false } });
+    expect(await api(`/orders/${third.id}/verdict`)).toMatchObject({
+      status: 'closed',
+      situation: { kind: 'closed', in_queues: false },
+    });
 
     // The exposure at the top is the sum of the fines if missed now, as the API computes them.
-    const listed = await api<{ items: Array<{ deadline: { fine_if_missed: { amount: number; currency: string } } }> }>('/orders?due_within=30d&limit=500');
+    const listed = await api<{ items: Array<{ deadline: { fine_if_missed: { amount: number; currency: string } } }> }>(
+      '/orders?due_within=30d&limit=500',
+    );
     const cents = listed.items.reduce((sum, o) => sum + o.deadline.fine_if_missed.amount, 0);
     expect(listed.items.every((o) => o.deadline.fine_if_missed.currency === 'USD')).toBe(true);
     await expect.poll(() => page.getByTestId('exposure').innerText()).toContain(`$${(cents / 100).toFixed(2)}`);
@@ -216,7 +258,10 @@ describe('the dashboard', () => {
 
   it('says "changed" on GET /events when orders change (server-sent events)', async () => {
     const abort = new AbortController();
-    const response = await fetch(`${base}/events`, { signal: abort.signal, headers: { authorization: `Bearer ${apiKey}` } });
+    const response = await fetch(`${base}/events`, {
+      signal: abort.signal,
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const reader = response.body!.getReader();
     let received = '';
@@ -231,7 +276,10 @@ describe('the dashboard', () => {
     await until(/event: hello/);
     // Give the watcher its first read, then an order arrives (already finished on the platform: no screen lists it).
     await new Promise((resolve) => setTimeout(resolve, 1200));
-    const created = await api<{ created: number }>('/orders', { method: 'POST', body: { shop_id: 'demo', orders: [newOrder('8190000000000099', 'DE', { status: 'FINISH' })] } });
+    const created = await api<{ created: number }>('/orders', {
+      method: 'POST',
+      body: { shop_id: 'demo', orders: [newOrder('8190000000000099', 'DE', { status: 'FINISH' })] },
+    });
     expect(created.created).toBe(1);
     await until(/event: changed\ndata: \{"version":\d+\}/);
     abort.abort();
@@ -244,7 +292,10 @@ describe('the dashboard', () => {
     await expect.poll(() => rows.count()).toBe(2);
     // The live stream is open before the orders arrive: they show within a second or two, not at the next poll.
     await page.waitForTimeout(1500);
-    const created = await api<{ created: number }>('/orders', { method: 'POST', body: { shop_id: 'demo', orders: [newOrder('8190000000000101', 'DE'), newOrder('8190000000000102', 'DE')] } });
+    const created = await api<{ created: number }>('/orders', {
+      method: 'POST',
+      body: { shop_id: 'demo', orders: [newOrder('8190000000000101', 'DE'), newOrder('8190000000000102', 'DE')] },
+    });
     expect(created.created).toBe(2);
     await expect.poll(() => rows.count(), { timeout: 4000 }).toBe(4);
 
@@ -252,8 +303,14 @@ describe('the dashboard', () => {
     await expect.poll(() => page.getByTestId('bulk-accept').innerText()).toBe('Accept selected (2)');
     await page.getByTestId('bulk-accept').click();
     await expect.poll(() => page.getByRole('status').innerText()).toContain('Accepted 2 orders.');
-    const states = await api<{ items: Array<{ platform_order_id: string; status: string }> }>('/orders?shop=demo&limit=50');
-    expect(states.items.filter((o) => o.platform_order_id.endsWith('101') || o.platform_order_id.endsWith('102')).map((o) => o.status)).toEqual(['awaiting_shipment', 'awaiting_shipment']);
+    const states = await api<{ items: Array<{ platform_order_id: string; status: string }> }>(
+      '/orders?shop=demo&limit=50',
+    );
+    expect(
+      states.items
+        .filter((o) => o.platform_order_id.endsWith('101') || o.platform_order_id.endsWith('102'))
+        .map((o) => o.status),
+    ).toEqual(['awaiting_shipment', 'awaiting_shipment']);
   });
 
   it('takes a new order from arrival to receipt: accepted, scan-packed (a wrong scan is loud), weighed, labelled, tracked, confirmed', async () => {
@@ -262,7 +319,10 @@ describe('the dashboard', () => {
     const rows = page.locator('table.orders tbody tr');
     await expect.poll(() => rows.count()).toBeGreaterThan(0);
     // Arrival: the marketplace brings the order; the at-risk list shows it without a reload.
-    const lines = [{ sku: 'GADGET-1', quantity: 2, unit_price: '15.00' }, { sku: 'PHONE-CASE-BLK', quantity: 1, unit_price: '3.99' }];
+    const lines = [
+      { sku: 'GADGET-1', quantity: 2, unit_price: '15.00' },
+      { sku: 'PHONE-CASE-BLK', quantity: 1, unit_price: '3.99' },
+    ];
     await api('/orders', { method: 'POST', body: { shop_id: 'demo', orders: [newOrder(ORDER, 'ES', { lines })] } });
     await page.locator(`tr[data-order="${ORDER}"]`).waitFor({ timeout: 6000 });
     await page.getByRole('link', { name: ORDER }).click();
@@ -291,14 +351,18 @@ describe('the dashboard', () => {
     world.console.expectRefusal({ path: '/scans', status: 409 });
     await scan('USB-C-CABLE-1M');
     await expect.poll(() => alert.getAttribute('data-tone')).toBe('error');
-    expect(await alert.innerText()).toMatch(/Wrong item: USB-C-CABLE-1M is not in this parcel[\s\S]*Expected: GADGET-1 ×2, PHONE-CASE-BLK ×1/);
+    expect(await alert.innerText()).toMatch(
+      /Wrong item: USB-C-CABLE-1M is not in this parcel[\s\S]*Expected: GADGET-1 ×2, PHONE-CASE-BLK ×1/,
+    );
     expect(await alert.getAttribute('role')).toBe('alert');
     expect(await station.getAttribute('class')).toMatch(/flash-error/);
     expect(await station.getAttribute('data-sound')).toBe('error');
     await screenshot('pack-station-wrong-scan');
     // The flash passes; the message stays red until the next good scan.
     await expect.poll(() => station.getAttribute('class'), { timeout: 4000 }).not.toMatch(/flash-error/);
-    const background = (el: unknown) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor;
+    const background = (el: unknown) =>
+      (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el)
+        .backgroundColor;
     expect(await alert.evaluate(background)).toBe('rgb(201, 42, 42)');
 
     // The right items (one by its own barcode): accepted, and the last one packs the parcel.
@@ -308,7 +372,9 @@ describe('the dashboard', () => {
     await scan('GADGET-1');
     await scan('PHONE-CASE-BLK');
     await expect.poll(() => station.getAttribute('data-phase')).toBe('weight');
-    const sessions = await api<{ items: Array<{ platform_order_id: string; current_parcel: { expected_gross_g: number } }> }>('/pack/sessions?open=true');
+    const sessions = await api<{
+      items: Array<{ platform_order_id: string; current_parcel: { expected_gross_g: number } }>;
+    }>('/pack/sessions?open=true');
     const expected = sessions.items.find((x) => x.platform_order_id === ORDER)!.current_parcel.expected_gross_g;
 
     // Weighed far off: held, with the API's message; weighed right: done.
@@ -324,9 +390,14 @@ describe('the dashboard', () => {
     // Enter: the label is bought from the sample carrier and printed with the packing slip.
     await page.keyboard.press('Enter');
     await expect.poll(() => station.getAttribute('data-phase'), { timeout: 15_000 }).toBe('printed');
-    const listed = await api<{ items: Array<{ id: number; platform_order_id: string }> }>('/orders?shop=demo&limit=500');
+    const listed = await api<{ items: Array<{ id: number; platform_order_id: string }> }>(
+      '/orders?shop=demo&limit=500',
+    );
     const orderId = listed.items.find((o) => o.platform_order_id === ORDER)!.id;
-    const detail = await api<{ id: number; parcels: Array<{ id: number; tracking_number: string | null; carrier: string | null }> }>(`/orders/${orderId}`);
+    const detail = await api<{
+      id: number;
+      parcels: Array<{ id: number; tracking_number: string | null; carrier: string | null }>;
+    }>(`/orders/${orderId}`);
     const number = detail.parcels[0]!.tracking_number!;
     expect(number).toMatch(/^[A-Z0-9]{10,}$/);
     expect(await alert.innerText()).toContain(`Label printed: ${number}`);
@@ -342,8 +413,13 @@ describe('the dashboard', () => {
       expect(blob.size).toBeGreaterThan(1000);
     }
     // The next order comes from the work queue's plan: the first of this station's queue nobody is packing.
-    const plan = await api<{ stations: Array<{ station: string; queue: Array<{ platform_order_id: string }> }> }>('/plan?stations=2&budget_ms=200');
-    const queue = plan.stations.find((q) => q.station === 'station-1')!.queue.map((j) => j.platform_order_id).filter((id) => id !== ORDER);
+    const plan = await api<{ stations: Array<{ station: string; queue: Array<{ platform_order_id: string }> }> }>(
+      '/plan?stations=2&budget_ms=200',
+    );
+    const queue = plan.stations
+      .find((q) => q.station === 'station-1')!
+      .queue.map((j) => j.platform_order_id)
+      .filter((id) => id !== ORDER);
     await expect.poll(() => page.getByTestId('pack-next').getAttribute('data-order')).toBe(queue[0]);
     await screenshot('pack-station-printed');
 
@@ -351,11 +427,32 @@ describe('the dashboard', () => {
     // first on the parcels screen), then delivered, and the buyer confirms receipt on the platform.
     const at = Date.parse('2026-11-26T14:00:00Z');
     const event = (status: TrackingStatus, hours: number, description: string, location: string) => ({
-      trackingNumber: number, carrier: detail.parcels[0]!.carrier ?? 'cainiao',
-      event: { key: `${status}-${hours}`, occurredAt: at + hours * 3_600_000, status, rawStatus: null, rawSubstatus: null, description, location, destinationCountry: 'ES' },
+      trackingNumber: number,
+      carrier: detail.parcels[0]!.carrier ?? 'cainiao',
+      event: {
+        key: `${status}-${hours}`,
+        occurredAt: at + hours * 3_600_000,
+        status,
+        rawStatus: null,
+        rawSubstatus: null,
+        description,
+        location,
+        destinationCountry: 'ES',
+      },
     });
-    await api('/orders', { method: 'POST', body: { shop_id: 'demo', orders: [newOrder(ORDER, 'ES', { lines, status: 'WAIT_BUYER_ACCEPT_GOODS' })] } });
-    await ingestTrackingEvents(ctx, [event('accepted', 0, 'Picked up by the courier', 'Shenzhen, CN'), event('in_transit', 20, 'Departed from the sorting centre', 'Guangzhou, CN'), event('delivery_failed', 200, 'Delivery attempt failed: nobody at home', 'Madrid, ES')], { provider: 'sample' });
+    await api('/orders', {
+      method: 'POST',
+      body: { shop_id: 'demo', orders: [newOrder(ORDER, 'ES', { lines, status: 'WAIT_BUYER_ACCEPT_GOODS' })] },
+    });
+    await ingestTrackingEvents(
+      ctx,
+      [
+        event('accepted', 0, 'Picked up by the courier', 'Shenzhen, CN'),
+        event('in_transit', 20, 'Departed from the sorting centre', 'Guangzhou, CN'),
+        event('delivery_failed', 200, 'Delivery attempt failed: nobody at home', 'Madrid, ES'),
+      ],
+      { provider: 'sample' },
+    );
     await page.goto(`${base}/#/parcels`);
     const problems = page.getByTestId('problems');
     await expect.poll(() => problems.innerText()).toMatch(/delivery failed/);
@@ -364,8 +461,13 @@ describe('the dashboard', () => {
     await expect.poll(() => page.getByTestId('tracking-status').innerText()).toBe('delivery failed');
     await screenshot('parcels-problem');
 
-    await ingestTrackingEvents(ctx, [event('delivered', 220, 'Delivered to the buyer', 'Madrid, ES')], { provider: 'sample' });
-    await api('/orders', { method: 'POST', body: { shop_id: 'demo', orders: [newOrder(ORDER, 'ES', { lines, status: 'FINISH' })] } });
+    await ingestTrackingEvents(ctx, [event('delivered', 220, 'Delivered to the buyer', 'Madrid, ES')], {
+      provider: 'sample',
+    });
+    await api('/orders', {
+      method: 'POST',
+      body: { shop_id: 'demo', orders: [newOrder(ORDER, 'ES', { lines, status: 'FINISH' })] },
+    });
     await expect.poll(() => page.getByTestId('tracking-status').innerText(), { timeout: 20_000 }).toMatch(/delivered/);
     const history = page.getByTestId('tracking-events').locator('li');
     expect(await history.count()).toBe(4);
@@ -442,8 +544,12 @@ describe('the dashboard', () => {
     // A good policy change is saved and recomputes the open deadlines.
     await overrides.fill('{"aliexpress_pop": {"handling": {"defaultHours": 72}}}');
     await page.getByTestId('save-policy').click();
-    await expect.poll(() => page.getByTestId('policy-form').getByRole('status').innerText()).toMatch(/Saved: \d+ of \d+ open deadlines changed/);
-    expect(await api('/shops')).toMatchObject({ items: [{ policy: { overrides: { aliexpress_pop: { handling: { defaultHours: 72 } } } } }] });
+    await expect
+      .poll(() => page.getByTestId('policy-form').getByRole('status').innerText())
+      .toMatch(/Saved: \d+ of \d+ open deadlines changed/);
+    expect(await api('/shops')).toMatchObject({
+      items: [{ policy: { overrides: { aliexpress_pop: { handling: { defaultHours: 72 } } } } }],
+    });
     await screenshot('settings');
   });
 
@@ -455,7 +561,9 @@ describe('the dashboard', () => {
     await page.fill('#current-password', 'not-the-password');
     await page.fill('#new-password', 'a-new-password-2');
     await page.getByTestId('change-password').click();
-    await expect.poll(() => page.locator('[data-field="current_password"]').innerText()).toBe('The current password is wrong.');
+    await expect
+      .poll(() => page.locator('[data-field="current_password"]').innerText())
+      .toBe('The current password is wrong.');
     await page.fill('#current-password', OWNER.password);
     await page.fill('#new-password', 'short');
     await page.getByTestId('change-password').click();
@@ -514,7 +622,10 @@ describe('the dashboard', () => {
     await expect.poll(() => page.locator('h1').innerText()).toBe('Stock');
     await expect.poll(() => page.locator('main').innerText()).toMatch(/Nothing is short/);
     await screenshot('stock');
-    for (const [hash, title] of [['#/pack', 'Pack station'], ['#/parcels', 'Parcels']]) {
+    for (const [hash, title] of [
+      ['#/pack', 'Pack station'],
+      ['#/parcels', 'Parcels'],
+    ]) {
       await page.goto(`${base}/${hash}`);
       await expect.poll(() => page.locator('h1').innerText()).toBe(title);
       expect(await page.getByTestId('coming-soon').count()).toBe(0);
@@ -522,7 +633,16 @@ describe('the dashboard', () => {
   });
 
   it('fits a 1366×768 laptop without sideways scrolling', async () => {
-    for (const hash of ['#/', '#/orders/2', '#/performance', '#/settings', '#/stock', '#/pack', '#/parcels', '#/parcels/1']) {
+    for (const hash of [
+      '#/',
+      '#/orders/2',
+      '#/performance',
+      '#/settings',
+      '#/stock',
+      '#/pack',
+      '#/parcels',
+      '#/parcels/1',
+    ]) {
       await page.goto(`${base}/${hash}`);
       await page.locator('h1').waitFor();
       await page.waitForTimeout(200);
@@ -566,7 +686,14 @@ describe('the dashboard', () => {
 
     await signIn(VIEWER);
     await expect.poll(() => page.locator('table.orders tbody tr').count()).toBeGreaterThan(0);
-    expect(await page.locator('nav a').allInnerTexts()).toEqual(['At risk', 'Stock', 'Catalogue', 'Parcels', 'Performance', 'Settings']);
+    expect(await page.locator('nav a').allInnerTexts()).toEqual([
+      'At risk',
+      'Stock',
+      'Catalogue',
+      'Parcels',
+      'Performance',
+      'Settings',
+    ]);
     expect(await page.getByTestId('bulk-accept').count()).toBe(0);
     expect(await page.locator('table.orders tbody input[type="checkbox"]').count()).toBe(0);
     await page.goto(`${base}/#/orders/1`);
@@ -583,7 +710,11 @@ describe('the dashboard', () => {
   });
 
   it('locks out a password-guessing loop, and says so on the sign-in screen', async () => {
-    world.console.expectRefusal({ path: '/auth/session', status: 401 }, { path: '/auth/login', status: 401 }, { path: '/auth/login', status: 429 });
+    world.console.expectRefusal(
+      { path: '/auth/session', status: 401 },
+      { path: '/auth/login', status: 401 },
+      { path: '/auth/login', status: 429 },
+    );
     await page.goto(`${base}/`);
     await page.getByTestId('sign-in').waitFor();
     await page.fill('#sign-in-email', GUESSED.email);
@@ -591,7 +722,13 @@ describe('the dashboard', () => {
     for (let guess = 1; guess <= 5; guess++) {
       await page.fill('#sign-in-password', `guess-number-${guess}`);
       await page.getByTestId('sign-in-submit').click();
-      await expect.poll(() => error.innerText()).toMatch(guess < 5 ? /The e-mail or the password is wrong/ : /Too many wrong passwords: signing in is locked for \d+ s/);
+      await expect
+        .poll(() => error.innerText())
+        .toMatch(
+          guess < 5
+            ? /The e-mail or the password is wrong/
+            : /Too many wrong passwords: signing in is locked for \d+ s/,
+        );
       await expect.poll(() => page.getByTestId('sign-in-submit').isDisabled()).toBe(false);
     }
     expect(await error.getAttribute('data-locked')).toBe('true');

@@ -79,17 +79,24 @@ describe('the demo day', () => {
     expect(demo.signInUrl).toMatch(new RegExp(`^${demo.dashboardUrl}auth/link\\?token=[\\w-]{20,}$`));
     expect(lines.some((line) => /^\s+dashboard\s+http:\/\/localhost:\d+\/auth\/link\?token=/.test(line))).toBe(true);
     // Labels come from the sample carrier (a local HTTP server), not a stand-in.
-    expect(lines.some((line) => /^\s+labels\s+the sample carrier \(yunexpress http:\/\/127\.0\.0\.1:\d+\)/.test(line))).toBe(true);
+    expect(
+      lines.some((line) => /^\s+labels\s+the sample carrier \(yunexpress http:\/\/127\.0\.0\.1:\d+\)/.test(line)),
+    ).toBe(true);
     const hourly = lines.filter((line) => / Shenzhen · \d+ orders/.test(line));
     expect(hourly.length).toBeGreaterThanOrEqual(HOURS);
     // One line per simulated hour, stamped with the warehouse's local time (a busy machine may print it a minute late).
-    for (const hour of ['09', '10', '11', '12']) expect(hourly.filter((line) => line.startsWith(`Thu ${hour}:`)).length).toBeGreaterThanOrEqual(1);
+    for (const hour of ['09', '10', '11', '12'])
+      expect(hourly.filter((line) => line.startsWith(`Thu ${hour}:`)).length).toBeGreaterThanOrEqual(1);
     expect(demo.driver.counters.errors).toEqual([]);
     const health = await fetch(`${demo.dashboardUrl}health`);
     expect(await health.json()).toMatchObject({ ok: true, database: 'sqlite' });
     // The link signed in the demo's owner: an owner of the demo's shop.
     const session = await fetch(`${demo.dashboardUrl}auth/session`, { headers: { cookie } });
-    expect(await session.json()).toMatchObject({ name: 'owner@demo.shipby.local', account_owner: true, shops: expect.arrayContaining([expect.objectContaining({ id: DEMO_SHOP_ID, role: 'owner' })]) });
+    expect(await session.json()).toMatchObject({
+      name: 'owner@demo.shipby.local',
+      account_owner: true,
+      shops: expect.arrayContaining([expect.objectContaining({ id: DEMO_SHOP_ID, role: 'owner' })]),
+    });
   });
 
   it('brought the orders in through the sync from the fake marketplace: the backlog and the new buyers', async () => {
@@ -104,13 +111,16 @@ describe('the demo day', () => {
     expect(timeline[0]).toMatchObject({ kind: 'created', actor: 'sync' });
     // Every order the platform had long enough before the last sync reached shipby.
     const synced = new Set(orders.map((o) => o.platform_order_id));
-    const stale = [...onPlatform.values()].filter((o) => o.modifiedAt < demo.clock.now() - 10 * 60_000 && !synced.has(o.orderId));
+    const stale = [...onPlatform.values()].filter(
+      (o) => o.modifiedAt < demo.clock.now() - 10 * 60_000 && !synced.has(o.orderId),
+    );
     expect(stale).toEqual([]);
   });
 
   it('shipped parcels and uploaded each tracking number exactly once, despite injected marketplace faults', async () => {
     const accepted = new Map<string, number>();
-    for (const d of demo.fake.marketplace.declarations) if (d.accepted) accepted.set(d.logisticsNo, (accepted.get(d.logisticsNo) ?? 0) + 1);
+    for (const d of demo.fake.marketplace.declarations)
+      if (d.accepted) accepted.set(d.logisticsNo, (accepted.get(d.logisticsNo) ?? 0) + 1);
     expect(accepted.size).toBeGreaterThanOrEqual(20);
     expect([...accepted.values()].every((count) => count === 1)).toBe(true);
     const uploaded = orders.filter((o) => o.tracking_uploaded_at !== null);
@@ -133,9 +143,20 @@ describe('the demo day', () => {
     expect(demo.driver.counters.carrierEvents).toBeGreaterThan(0);
     // The parcels moved on: some delivered, some with a problem (a failed attempt, a loss, a return), not a wall
     // of identical rows on the Parcels screen.
-    const states = (await demo.ctx.store.db.selectFrom('parcel_tracking').select('status').execute()).map((r) => r.status);
+    const states = (await demo.ctx.store.db.selectFrom('parcel_tracking').select('status').execute()).map(
+      (r) => r.status,
+    );
     expect(states.filter((s) => s === 'delivered').length).toBeGreaterThan(0);
-    expect(states.filter((s) => s === 'delivery_failed' || s === 'ready_for_pickup' || s === 'lost_damaged' || s === 'returning' || s === 'returned').length).toBeGreaterThan(0);
+    expect(
+      states.filter(
+        (s) =>
+          s === 'delivery_failed' ||
+          s === 'ready_for_pickup' ||
+          s === 'lost_damaged' ||
+          s === 'returning' ||
+          s === 'returned',
+      ).length,
+    ).toBeGreaterThan(0);
     expect(new Set(states).size).toBeGreaterThanOrEqual(3);
   });
 
@@ -158,7 +179,8 @@ describe('the demo day', () => {
     const atRisk = (await response.json()) as { items: Array<{ deadline: { situation: string } }> };
     expect(response.status).toBe(200);
     expect(atRisk.items.length).toBeGreaterThan(0);
-    for (const item of atRisk.items) expect(['open', 'at_risk', 'will_miss', 'no_deadline']).toContain(item.deadline.situation);
+    for (const item of atRisk.items)
+      expect(['open', 'at_risk', 'will_miss', 'no_deadline']).toContain(item.deadline.situation);
     // The link was one-time: opening it again signs nobody in.
     const again = await fetch(demo.signInUrl!, { redirect: 'manual' });
     expect(again.status).toBe(401);
@@ -182,7 +204,7 @@ describe('the demo day', () => {
     expect(servedAndShipped).toBeGreaterThan(0);
   });
 
-  it('tells one story at the end of the day and after it: no order waiting for stock that nothing brings reads on track, no closed or cancelled order is in a queue, and the at-risk totals are the situations\' exposure', async () => {
+  it("tells one story at the end of the day and after it: no order waiting for stock that nothing brings reads on track, no closed or cancelled order is in a queue, and the at-risk totals are the situations' exposure", async () => {
     const end = demo.clock.now();
     let waitingWithNone = 0;
     for (const at of [end, end + 24 * 3_600_000, end + 72 * 3_600_000]) {
@@ -193,7 +215,10 @@ describe('the demo day', () => {
         if (!situation || !facts.stock || facts.stock.expectedAt !== null) continue;
         waitingWithNone++;
         if (situation.inQueues) {
-          expect({ order: order.platform_order_id, kind: situation.kind }).toEqual({ order: order.platform_order_id, kind: 'will_miss' });
+          expect({ order: order.platform_order_id, kind: situation.kind }).toEqual({
+            order: order.platform_order_id,
+            kind: 'will_miss',
+          });
           expect(situation.verdict.status).not.toBe('on_track');
           expect(situation.verdict.recommended).not.toBe('ship_now');
         }
@@ -204,15 +229,26 @@ describe('the demo day', () => {
         expect(['open', 'at_risk', 'will_miss', 'no_deadline']).toContain(item.situation);
         expect(byId.get(item.order.id)?.situation?.inQueues ?? true).toBe(true);
       }
-      const view = await fetch(`${demo.dashboardUrl}orders?shop=${DEMO_SHOP_ID}&due_within=30d&at=${new Date(at).toISOString()}&status=new,awaiting_shipment,awaiting_stock,partially_shipped&limit=500`, { headers: { cookie } });
+      const view = await fetch(
+        `${demo.dashboardUrl}orders?shop=${DEMO_SHOP_ID}&due_within=30d&at=${new Date(at).toISOString()}&status=new,awaiting_shipment,awaiting_stock,partially_shipped&limit=500`,
+        { headers: { cookie } },
+      );
       expect(view.status).toBe(200);
-      for (const item of ((await view.json()) as { items: Array<{ id: number; deadline: { situation: string } }> }).items) {
+      for (const item of ((await view.json()) as { items: Array<{ id: number; deadline: { situation: string } }> })
+        .items) {
         expect(['open', 'at_risk', 'will_miss', 'no_deadline']).toContain(item.deadline.situation);
       }
       // The at-risk totals are the sum of the exposure of every order its situation queues.
       const queued = situations.filter((s) => s.situation?.inQueues);
-      expect(sumByCurrency(listed.map((i) => i.fineIfMissed))).toEqual(sumByCurrency(queued.map((s) => s.situation!.exposure)));
-      expect(listed.filter((i) => i.situation !== 'no_deadline').map((i) => i.order.id).sort((a, b) => a - b)).toEqual(queued.map((s) => s.order.id).sort((a, b) => a - b));
+      expect(sumByCurrency(listed.map((i) => i.fineIfMissed))).toEqual(
+        sumByCurrency(queued.map((s) => s.situation!.exposure)),
+      );
+      expect(
+        listed
+          .filter((i) => i.situation !== 'no_deadline')
+          .map((i) => i.order.id)
+          .sort((a, b) => a - b),
+      ).toEqual(queued.map((s) => s.order.id).sort((a, b) => a - b));
       // The plan (the pack queue of each station) works only orders in the queues.
       const problem = await loadPlanProblem(ctx, { ...DEFAULT_PLAN_SETTINGS, shopIds: [DEMO_SHOP_ID] });
       for (const job of problem.input.jobs) {

@@ -30,10 +30,58 @@ describe('the pack and carrier commands', { timeout: 300_000 }, () => {
 
   it('plans boxes, quotes with reasons, imports contracts and writes a packing slip', async () => {
     expect((await shipby('import', path.resolve('examples/orders.csv'), '--shop', 'demo')).code).toBe(0);
-    expect((await shipby('pack', 'sku-dims', 'PHONE-CASE-BLK', '--dims', '170x90x15', '--weight', '45', '--barcode', '6900000000017')).code).toBe(0);
+    expect(
+      (
+        await shipby(
+          'pack',
+          'sku-dims',
+          'PHONE-CASE-BLK',
+          '--dims',
+          '170x90x15',
+          '--weight',
+          '45',
+          '--barcode',
+          '6900000000017',
+        )
+      ).code,
+    ).toBe(0);
     expect((await shipby('pack', 'sku-dims', 'USB-C-CABLE-1M', '--dims', '120x80x20', '--weight', '35')).code).toBe(0);
-    expect((await shipby('pack', 'box', 'demo', 'BAG-S', '--inner', '250x180x30', '--max-weight', '500', '--tare', '8', '--cost', '0.30', '--currency', 'CNY')).code).toBe(0);
-    const badBox = await shipby('pack', 'box', 'demo', 'BAD', '--inner', '250x180', '--max-weight', '500', '--tare', '8', '--cost', '0.30', '--currency', 'CNY');
+    expect(
+      (
+        await shipby(
+          'pack',
+          'box',
+          'demo',
+          'BAG-S',
+          '--inner',
+          '250x180x30',
+          '--max-weight',
+          '500',
+          '--tare',
+          '8',
+          '--cost',
+          '0.30',
+          '--currency',
+          'CNY',
+        )
+      ).code,
+    ).toBe(0);
+    const badBox = await shipby(
+      'pack',
+      'box',
+      'demo',
+      'BAD',
+      '--inner',
+      '250x180',
+      '--max-weight',
+      '500',
+      '--tare',
+      '8',
+      '--cost',
+      '0.30',
+      '--currency',
+      'CNY',
+    );
     expect(badBox.code).toBe(1);
     expect(badBox.stderr).toContain('--inner must be LxWxH');
 
@@ -47,7 +95,8 @@ describe('the pack and carrier commands', { timeout: 300_000 }, () => {
     expect(quote.promise).toMatchObject({ days: 40, source: 'order' });
     expect(quote.parcels[0].candidates).toHaveLength(8);
     expect(quote.parcels[0].explanation.en.length).toBeGreaterThan(20);
-    for (const c of quote.parcels[0].candidates.filter((x: { chosen: boolean }) => !x.chosen)) expect(c.dropped_because.length).toBeGreaterThan(0);
+    for (const c of quote.parcels[0].candidates.filter((x: { chosen: boolean }) => !x.chosen))
+      expect(c.dropped_because.length).toBeGreaterThan(0);
 
     const contract = path.resolve('examples/carrier-contract.csv');
     const bad = path.join(dir, 'bad.csv');
@@ -58,7 +107,9 @@ describe('the pack and carrier commands', { timeout: 300_000 }, () => {
     expect(refused.stderr).toMatch(/^row 3, per_kg_price: per_kg_price "-1" is not an amount in CNY/m);
     const imported = await shipby('carrier', 'import', contract, '--replace');
     expect(imported.stdout).toContain('2 service(s) imported (the catalogue was replaced).');
-    expect((await shipby('carrier', 'services')).stdout).toMatch(/example-registered\s+china-post\s+standard\s+CNY\s+CPAM\s+3/);
+    expect((await shipby('carrier', 'services')).stdout).toMatch(
+      /example-registered\s+china-post\s+standard\s+CNY\s+CPAM\s+3/,
+    );
 
     expect((await shipby('pack', 'note', '8190000000000001', 'Gift: no price tags please')).code).toBe(0);
     const slip = path.join(dir, 'slip.pdf');

@@ -21,10 +21,18 @@ const run = promisify(execFile);
 const bin = path.resolve('bin/shipby');
 const dir = tempDir();
 const PUBLIC = 'http://shipby.test';
-const env = { ...process.env, DATABASE_URL: `sqlite:${path.join(dir, 'cli.db')}`, SHIPBY_LANG: 'en', SHIPBY_MASTER_KEY: TEST_MASTER_KEY_TEXT };
+const env = {
+  ...process.env,
+  DATABASE_URL: `sqlite:${path.join(dir, 'cli.db')}`,
+  SHIPBY_LANG: 'en',
+  SHIPBY_MASTER_KEY: TEST_MASTER_KEY_TEXT,
+};
 let fake: FakeAliExpressServer;
 
-async function shipby(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function shipby(
+  args: string[],
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(bin, args, { env: { ...env, ...extraEnv }, cwd: dir });
     return { code: 0, stdout, stderr };
@@ -44,12 +52,22 @@ afterAll(async () => {
 });
 
 describe('shop authorize', () => {
-  it('names a missing app key; prints the consent URL; the callback stores the shop once', { timeout: 120_000 }, async () => {
-    const missing = await shipby(['shop', 'authorize', '--shop', 'demo'], { SHIPBY_ALIEXPRESS_APP_KEY: '', SHIPBY_ALIEXPRESS_APP_SECRET: FAKE_APP_SECRET });
+  it('names a missing app key; prints the consent URL; the callback stores the shop once', {
+    timeout: 120_000,
+  }, async () => {
+    const missing = await shipby(['shop', 'authorize', '--shop', 'demo'], {
+      SHIPBY_ALIEXPRESS_APP_KEY: '',
+      SHIPBY_ALIEXPRESS_APP_SECRET: FAKE_APP_SECRET,
+    });
     expect(missing.code).not.toBe(0);
     expect(missing.stderr + missing.stdout).toContain('SHIPBY_ALIEXPRESS_APP_KEY');
 
-    const appEnv = { SHIPBY_ALIEXPRESS_APP_KEY: FAKE_APP_KEY, SHIPBY_ALIEXPRESS_APP_SECRET: FAKE_APP_SECRET, SHIPBY_ALIEXPRESS_GATEWAY_URL: fake.url, SHIPBY_PUBLIC_URL: PUBLIC };
+    const appEnv = {
+      SHIPBY_ALIEXPRESS_APP_KEY: FAKE_APP_KEY,
+      SHIPBY_ALIEXPRESS_APP_SECRET: FAKE_APP_SECRET,
+      SHIPBY_ALIEXPRESS_GATEWAY_URL: fake.url,
+      SHIPBY_PUBLIC_URL: PUBLIC,
+    };
     const printed = await shipby(['shop', 'authorize', '--shop', 'demo', '--json'], appEnv);
     expect(printed.code).toBe(0);
     const { url } = JSON.parse(printed.stdout) as { url: string };

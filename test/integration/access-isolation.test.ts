@@ -10,12 +10,36 @@ import type { AppContext } from '../../src/app/context';
 import { ROLES } from '../../src/core/access';
 import { ROUTE_ACCESS, type RouteAccess } from '../../src/http/access';
 import { buildServer } from '../../src/http/server';
-import { buildAccessWorld, keyCaller, signIn, snapshot, type AccessWorld, type Caller, type ShopObjects } from '../support/access-world';
+import {
+  buildAccessWorld,
+  keyCaller,
+  signIn,
+  snapshot,
+  type AccessWorld,
+  type Caller,
+  type ShopObjects,
+} from '../support/access-world';
 import { backends, contextFor } from '../support/backends';
 
 /** Bodies that would change B's data if a check were missing (beside the scoped fields filled from the table). */
-function bodyFor(route: string, world: AccessWorld, target: ShopObjects = world.b): Record<string, unknown> | undefined {
-  const order = { order_id: 'RIVAL-B-NEW', platform: 'aliexpress', status: 'WAIT_SELLER_SEND_GOODS', paid_at: '2026-11-20T10:00:00Z', buyer_name: 'X', buyer_country: 'FR', address_line1: 'a', city: 'Paris', currency: 'EUR', handling_days: 5, lines: [{ sku: 'SKU-1', quantity: 1, unit_price: '5.00' }] };
+function bodyFor(
+  route: string,
+  world: AccessWorld,
+  target: ShopObjects = world.b,
+): Record<string, unknown> | undefined {
+  const order = {
+    order_id: 'RIVAL-B-NEW',
+    platform: 'aliexpress',
+    status: 'WAIT_SELLER_SEND_GOODS',
+    paid_at: '2026-11-20T10:00:00Z',
+    buyer_name: 'X',
+    buyer_country: 'FR',
+    address_line1: 'a',
+    city: 'Paris',
+    currency: 'EUR',
+    handling_days: 5,
+    lines: [{ sku: 'SKU-1', quantity: 1, unit_price: '5.00' }],
+  };
   const bodies: Record<string, Record<string, unknown>> = {
     'POST /orders': { orders: [order] },
     'POST /orders/:id/extensions': { hours: 24, agreed_by: 'buyer' },
@@ -28,7 +52,12 @@ function bodyFor(route: string, world: AccessWorld, target: ShopObjects = world.
     'POST /orders/:id/cases': { kind: 'refund', reason: 'x' },
     'POST /cases/:id/steps': { action: 'respond', note: 'x' },
     'POST /cases/:id/evidence': { file_name: 'a.jpg', content_base64: Buffer.from('jpeg').toString('base64') },
-    'PUT /shops/:shop/boxes/:code': { inner_mm: [100, 100, 100], max_weight_g: 1000, tare_g: 10, cost: { amount: 1, currency: 'CNY' } },
+    'PUT /shops/:shop/boxes/:code': {
+      inner_mm: [100, 100, 100],
+      max_weight_g: 1000,
+      tare_g: 10,
+      cost: { amount: 1, currency: 'CNY' },
+    },
     'PUT /shops/:shop/sender': { name: 'x', address_line1: 'x', city: 'x', country: 'CN' },
     'PUT /orders/:id/note': { note: 'x' },
     'POST /pack/sessions': { order_barcode: target.platformOrderId },
@@ -53,15 +82,37 @@ interface Target {
   keyId: number;
 }
 
-const otherAccount = (world: AccessWorld): Target => ({ objects: world.b, warehouse: world.warehouseB, purchaseOrder: world.purchaseOrderB, keyId: world.keyIdB });
-const siblingShop = (world: AccessWorld): Target => ({ objects: world.c, warehouse: world.warehouseA, purchaseOrder: world.purchaseOrderB, keyId: world.keyIdC });
+const otherAccount = (world: AccessWorld): Target => ({
+  objects: world.b,
+  warehouse: world.warehouseB,
+  purchaseOrder: world.purchaseOrderB,
+  keyId: world.keyIdB,
+});
+const siblingShop = (world: AccessWorld): Target => ({
+  objects: world.c,
+  warehouse: world.warehouseA,
+  purchaseOrder: world.purchaseOrderB,
+  keyId: world.keyIdC,
+});
 
 function requestFor(route: string, access: RouteAccess, world: AccessWorld, target: Target = otherAccount(world)) {
   const [method, pattern] = route.split(' ') as [string, string];
   const t = target.objects;
-  const objectId: Record<string, number> = { order: t.orderId, parcel: t.parcelId, case: t.caseId, 'pack-session': t.packSessionId, 'purchase-order': target.purchaseOrder };
+  const objectId: Record<string, number> = {
+    order: t.orderId,
+    parcel: t.parcelId,
+    case: t.caseId,
+    'pack-session': t.packSessionId,
+    'purchase-order': target.purchaseOrder,
+  };
   const params: Record<string, string> = {
-    id: String(access.scope === 'account' ? target.warehouse : route.startsWith('DELETE /keys') ? target.keyId : (objectId[access.scope] ?? t.orderId)),
+    id: String(
+      access.scope === 'account'
+        ? target.warehouse
+        : route.startsWith('DELETE /keys')
+          ? target.keyId
+          : (objectId[access.scope] ?? t.orderId),
+    ),
     shop: t.shop,
     action: access.scope === 'purchase-order' ? 'place' : 'cancel',
     code: 'M',
@@ -82,7 +133,11 @@ function requestFor(route: string, access: RouteAccess, world: AccessWorld, targ
   if (route === 'GET /shops/:shop/buyers/export') query['buyer'] = t.buyer;
   if (route === 'GET /metrics/seller' || route === 'GET /metrics/inr') query['shop'] = t.shop;
   const search = new URLSearchParams(query).toString();
-  return { method: method as 'GET', url: search ? `${url}?${search}` : url, ...(body !== undefined ? { payload: body as object } : {}) };
+  return {
+    method: method as 'GET',
+    url: search ? `${url}?${search}` : url,
+    ...(body !== undefined ? { payload: body as object } : {}),
+  };
 }
 
 describe.each(backends)('isolation between shops and accounts on $name', (backend) => {
@@ -109,7 +164,12 @@ describe.each(backends)('isolation between shops and accounts on $name', (backen
    * Sends the request as every role of shop A (session and key): each answer must be 401, 403 or 404, or a read
    * whose body holds none of the markers. Failures are appended; answers the number of requests sent.
    */
-  async function probeAsEveryRole(route: string, request: ReturnType<typeof requestFor>, markers: string[], failures: string[]): Promise<number> {
+  async function probeAsEveryRole(
+    route: string,
+    request: ReturnType<typeof requestFor>,
+    markers: string[],
+    failures: string[],
+  ): Promise<number> {
     for (const caller of callers) {
       const response = await app.inject({ ...request, headers: caller.headers });
       const status = response.statusCode;
@@ -117,7 +177,10 @@ describe.each(backends)('isolation between shops and accounts on $name', (backen
       // Shop codes are unique across the installation: B's code is refused as taken (409), naming no account.
       if (route === 'POST /shops' && status === 409 && !response.body.includes('account')) continue;
       const leaked = markers.filter((marker) => response.body.includes(marker));
-      if (request.method !== 'GET' || status >= 300 || leaked.length > 0) failures.push(`${route} as ${caller.name}: ${status}${leaked.length ? ` leaks ${leaked.join(', ')}` : ''} ${response.body.slice(0, 160)}`);
+      if (request.method !== 'GET' || status >= 300 || leaked.length > 0)
+        failures.push(
+          `${route} as ${caller.name}: ${status}${leaked.length ? ` leaks ${leaked.join(', ')}` : ''} ${response.body.slice(0, 160)}`,
+        );
     }
     return callers.length;
   }
@@ -167,7 +230,12 @@ describe.each(backends)('isolation between shops and accounts on $name', (backen
   }, 180_000);
 
   it("refreshing every plan reaches only the caller's account's warehouses; the rival's plan is not computed", async () => {
-    const storedRival = () => ctx.store.db.selectFrom('stored_plans').select('warehouse_id').where('warehouse_id', '=', world.warehouseB).execute();
+    const storedRival = () =>
+      ctx.store.db
+        .selectFrom('stored_plans')
+        .select('warehouse_id')
+        .where('warehouse_id', '=', world.warehouseB)
+        .execute();
     expect(await storedRival()).toEqual([]);
     for (const caller of [callers.find((c) => c.name === 'key:owner')!, await signIn(app, world.emails.boss)]) {
       const response = await app.inject({ method: 'POST', url: '/plan/refresh', headers: caller.headers, payload: {} });
@@ -180,18 +248,26 @@ describe.each(backends)('isolation between shops and accounts on $name', (backen
 
   it("a warehouse's plan shows a caller of shop A none of sibling shop C's orders, which they cannot open either", async () => {
     const url = `/plan?warehouse=${world.warehouseA}`;
-    const ids = (body: { stations: Array<{ queue: Array<{ platform_order_id: string }> }> }) => body.stations.flatMap((s) => s.queue.map((j) => j.platform_order_id)).sort();
+    const ids = (body: { stations: Array<{ queue: Array<{ platform_order_id: string }> }> }) =>
+      body.stations.flatMap((s) => s.queue.map((j) => j.platform_order_id)).sort();
     const boss = await signIn(app, world.emails.boss);
     const all = await app.inject({ method: 'GET', url, headers: boss.headers });
     expect(ids(all.json())).toEqual(['SHOP-A-PLANNED', 'SHOP-C-PLANNED']);
-    const orderC = await ctx.store.db.selectFrom('orders').select('id').where('platform_order_id', '=', 'SHOP-C-PLANNED').executeTakeFirstOrThrow();
+    const orderC = await ctx.store.db
+      .selectFrom('orders')
+      .select('id')
+      .where('platform_order_id', '=', 'SHOP-C-PLANNED')
+      .executeTakeFirstOrThrow();
     for (const caller of callers) {
       const response = await app.inject({ method: 'GET', url, headers: caller.headers });
       expect(response.statusCode, caller.name).toBe(200);
       expect(ids(response.json()), caller.name).toEqual(['SHOP-A-PLANNED']);
       expect(response.body, caller.name).not.toContain('shop-c');
       expect(response.json().hidden_orders, caller.name).toBe(1);
-      expect((await app.inject({ method: 'GET', url: `/orders/${orderC.id}`, headers: caller.headers })).statusCode, caller.name).toBe(404);
+      expect(
+        (await app.inject({ method: 'GET', url: `/orders/${orderC.id}`, headers: caller.headers })).statusCode,
+        caller.name,
+      ).toBe(404);
     }
   });
 });

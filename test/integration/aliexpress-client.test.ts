@@ -29,7 +29,12 @@ const DAY = 24 * HOUR;
 let fake: FakeAliExpressServer;
 
 beforeAll(async () => {
-  fake = await startFakeAliExpressServer({ appKey: APP_KEY, appSecret: APP_SECRET, accessTokens: [ACCESS_TOKEN], seed: 7 });
+  fake = await startFakeAliExpressServer({
+    appKey: APP_KEY,
+    appSecret: APP_SECRET,
+    accessTokens: [ACCESS_TOKEN],
+    seed: 7,
+  });
 });
 afterAll(async () => {
   await fake.close();
@@ -52,7 +57,10 @@ function makeClient(protocol: 'iop' | 'top', overrides: Partial<AliExpressClient
   const events: ClientEvent[] = [];
   const client = createAliExpressClient({
     credentials: { appKey: APP_KEY, appSecret: APP_SECRET, accessToken: ACCESS_TOKEN },
-    gateway: protocol === 'iop' ? { protocol: 'iop', baseUrl: fake.url } : { protocol: 'top', baseUrl: fake.url, signMethod: 'hmac-sha256' },
+    gateway:
+      protocol === 'iop'
+        ? { protocol: 'iop', baseUrl: fake.url }
+        : { protocol: 'top', baseUrl: fake.url, signMethod: 'hmac-sha256' },
     timeoutMs: 2_000,
     sleep: async (ms) => {
       sleeps.push(ms);
@@ -93,12 +101,18 @@ function expectNoCredentials(error: unknown): void {
 describe.each(['iop', 'top'] as const)('AliExpress client over the %s gateway', (protocol) => {
   it('lists orders modified in a window, page by page (page_size ≤ 50, Pacific query times)', async () => {
     const base = Math.floor((fake.now() - DAY) / 1000) * 1000;
-    for (let i = 0; i < 7; i++) seedShippableOrder(String(8190000000100000 + i * 100), { modified_at: base + i * 60_000 });
+    for (let i = 0; i < 7; i++)
+      seedShippableOrder(String(8190000000100000 + i * 100), { modified_at: base + i * 60_000 });
     seedShippableOrder('8190000000200000', { modified_at: base - 1000 }); // just before the window
     seedShippableOrder('8190000000300000', { modified_at: base + 10 * 60_000 }); // after it
     const { client } = makeClient(protocol);
 
-    const window = { from: base, to: base + 6 * 60_000, created: { from: fake.now() - 30 * DAY, to: fake.now() }, pageSize: 3 };
+    const window = {
+      from: base,
+      to: base + 6 * 60_000,
+      created: { from: fake.now() - 30 * DAY, to: fake.now() },
+      pageSize: 3,
+    };
     const first = await client.listOrdersModified({ ...window, page: 1 });
     expect(first).toMatchObject({ page: 1, pageSize: 3, totalCount: 7, totalPages: 3 });
     expect(first.orders).toHaveLength(3);
@@ -120,7 +134,13 @@ describe.each(['iop', 'top'] as const)('AliExpress client over the %s gateway', 
     // The platform limit is enforced by the fake too.
     const oversized = client.call(
       API.orderList,
-      { param_aeop_order_query: JSON.stringify({ modified_date_start: formatPlatformTime(base), current_page: 1, page_size: 80 }) },
+      {
+        param_aeop_order_query: JSON.stringify({
+          modified_date_start: formatPlatformTime(base),
+          current_page: 1,
+          page_size: 80,
+        }),
+      },
       'read',
     );
     await expect(oversized).rejects.toMatchObject({ kind: 'permanent', reason: 'invalid_request' });
@@ -132,17 +152,42 @@ describe.each(['iop', 'top'] as const)('AliExpress client over the %s gateway', 
     const { client } = makeClient(protocol);
     const modified = { from: now - 2 * HOUR, to: now };
     // Created (paid) 3 hours ago: inside a window ending now, outside one that ended a day ago.
-    expect((await client.listOrdersModified({ ...modified, created: { from: now - 180 * DAY + 3 * HOUR, to: now } })).totalCount).toBe(1);
-    expect((await client.listOrdersModified({ ...modified, created: { from: now - 10 * DAY, to: now - DAY } })).totalCount).toBe(0);
-    await expect(client.listOrdersModified({ ...modified, created: { from: now - 181 * DAY, to: now } })).rejects.toThrow(/180 days/);
+    expect(
+      (await client.listOrdersModified({ ...modified, created: { from: now - 180 * DAY + 3 * HOUR, to: now } }))
+        .totalCount,
+    ).toBe(1);
+    expect(
+      (await client.listOrdersModified({ ...modified, created: { from: now - 10 * DAY, to: now - DAY } })).totalCount,
+    ).toBe(0);
+    await expect(
+      client.listOrdersModified({ ...modified, created: { from: now - 181 * DAY, to: now } }),
+    ).rejects.toThrow(/180 days/);
     const tooLong = client.call(
       API.orderList,
-      { param_aeop_order_query: JSON.stringify({ create_date_start: formatPlatformTime(now - 181 * DAY), create_date_end: formatPlatformTime(now), current_page: 1, page_size: 10 }) },
+      {
+        param_aeop_order_query: JSON.stringify({
+          create_date_start: formatPlatformTime(now - 181 * DAY),
+          create_date_end: formatPlatformTime(now),
+          current_page: 1,
+          page_size: 10,
+        }),
+      },
       'read',
     );
-    await expect(tooLong).rejects.toMatchObject({ kind: 'permanent', reason: 'invalid_request', platformMessage: expect.stringMatching(/cannot exceed 180 days/) });
-    const noWindow = client.call(API.orderList, { param_aeop_order_query: JSON.stringify({ current_page: 1, page_size: 10 }) }, 'read');
-    await expect(noWindow).rejects.toMatchObject({ kind: 'permanent', platformMessage: expect.stringMatching(/create_date_start/) });
+    await expect(tooLong).rejects.toMatchObject({
+      kind: 'permanent',
+      reason: 'invalid_request',
+      platformMessage: expect.stringMatching(/cannot exceed 180 days/),
+    });
+    const noWindow = client.call(
+      API.orderList,
+      { param_aeop_order_query: JSON.stringify({ current_page: 1, page_size: 10 }) },
+      'read',
+    );
+    await expect(noWindow).rejects.toMatchObject({
+      kind: 'permanent',
+      platformMessage: expect.stringMatching(/create_date_start/),
+    });
   });
 
   it('reads an order detail and maps it to the order input', async () => {
@@ -171,18 +216,37 @@ describe.each(['iop', 'top'] as const)('AliExpress client over the %s gateway', 
     seedShippableOrder('8190000000123400');
     const { client } = makeClient(protocol);
 
-    await client.declareShipment({ orderId: '8190000000123400', serviceName: 'CAINIAO_STANDARD', logisticsNo: 'LP00143017183663', sendType: 'part' });
+    await client.declareShipment({
+      orderId: '8190000000123400',
+      serviceName: 'CAINIAO_STANDARD',
+      logisticsNo: 'LP00143017183663',
+      sendType: 'part',
+    });
     expect((await client.getOrder('8190000000123400')).order_status).toBe('SELLER_PART_SEND_GOODS');
 
-    await client.declareShipment({ orderId: '8190000000123400', serviceName: 'CAINIAO_STANDARD', logisticsNo: 'LP00143017183664', sendType: 'all' });
+    await client.declareShipment({
+      orderId: '8190000000123400',
+      serviceName: 'CAINIAO_STANDARD',
+      logisticsNo: 'LP00143017183664',
+      sendType: 'all',
+    });
     const shipped = await client.getOrder('8190000000123400');
     expect(shipped.order_status).toBe('WAIT_BUYER_ACCEPT_GOODS');
     expect(mapDeclaredShipments(shipped).map((s) => s.logistics_no)).toEqual(['LP00143017183663', 'LP00143017183664']);
     expect(mapOrderDetail(shipped).ship_by).toBeUndefined();
 
     // Nothing more can be declared on a fully shipped order.
-    const again = client.declareShipment({ orderId: '8190000000123400', serviceName: 'CAINIAO_STANDARD', logisticsNo: 'LP00143017183665', sendType: 'all' });
-    await expect(again).rejects.toMatchObject({ kind: 'permanent', reason: 'business_rule', code: 'ORDER_STATUS_NOT_ALLOW_SHIPMENT' });
+    const again = client.declareShipment({
+      orderId: '8190000000123400',
+      serviceName: 'CAINIAO_STANDARD',
+      logisticsNo: 'LP00143017183665',
+      sendType: 'all',
+    });
+    await expect(again).rejects.toMatchObject({
+      kind: 'permanent',
+      reason: 'business_rule',
+      code: 'ORDER_STATUS_NOT_ALLOW_SHIPMENT',
+    });
     expect(fake.marketplace.declarations.map((d) => [d.logisticsNo, d.sendType, d.accepted])).toEqual([
       ['LP00143017183663', 'part', true],
       ['LP00143017183664', 'all', true],
@@ -196,7 +260,12 @@ describe.each(['iop', 'top'] as const)('AliExpress client over the %s gateway', 
     const services = await client.listLogisticsServices();
     expect(services.map((s) => s.serviceName)).toContain('CAINIAO_STANDARD');
 
-    await client.declareShipment({ orderId: '8190000000123400', serviceName: 'CAINIAO_STANDARD', logisticsNo: 'LP00000000000001', sendType: 'all' });
+    await client.declareShipment({
+      orderId: '8190000000123400',
+      serviceName: 'CAINIAO_STANDARD',
+      logisticsNo: 'LP00000000000001',
+      sendType: 'all',
+    });
     await client.modifyShipment({
       orderId: '8190000000123400',
       oldServiceName: 'CAINIAO_STANDARD',
@@ -228,8 +297,15 @@ describe.each(['iop', 'top'] as const)('AliExpress client over the %s gateway', 
       sellerLoginId: fake.marketplace.sellerLoginId,
       content: 'Your parcel leaves today. 您的包裹今天发出。',
     });
-    expect(fake.marketplace.messages).toMatchObject([{ orderId: '8190000000123400', content: 'Your parcel leaves today. 您的包裹今天发出。' }]);
-    const wrongBuyer = client.sendBuyerMessage({ orderId: '8190000000123400', buyerLoginId: 'someone-else', sellerLoginId: 'x', content: 'hi' });
+    expect(fake.marketplace.messages).toMatchObject([
+      { orderId: '8190000000123400', content: 'Your parcel leaves today. 您的包裹今天发出。' },
+    ]);
+    const wrongBuyer = client.sendBuyerMessage({
+      orderId: '8190000000123400',
+      buyerLoginId: 'someone-else',
+      sellerLoginId: 'x',
+      content: 'hi',
+    });
     await expect(wrongBuyer).rejects.toMatchObject({ kind: 'permanent', reason: 'business_rule' });
   });
 
@@ -239,7 +315,11 @@ describe.each(['iop', 'top'] as const)('AliExpress client over the %s gateway', 
     });
     const error = await client.listLogisticsServices().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermanentMarketplaceError);
-    expect(error).toMatchObject({ reason: 'signature', code: protocol === 'iop' ? 'IncompleteSignature' : '25', attempts: 1 });
+    expect(error).toMatchObject({
+      reason: 'signature',
+      code: protocol === 'iop' ? 'IncompleteSignature' : '25',
+      attempts: 1,
+    });
     expect(sleeps).toEqual([]);
     expect(fake.stats().total).toBe(1);
     expectNoCredentials(error);
@@ -255,12 +335,16 @@ describe.each(['iop', 'top'] as const)('AliExpress client over the %s gateway', 
     expect(error).toMatchObject({ reason: 'timestamp', code: protocol === 'iop' ? 'IllegalTimestamp' : '31' });
     expectNoCredentials(error);
     // A skew inside the limit is fine (IOP allows 7200 s, TOP 10 min).
-    const { client: slightlyOff } = makeClient(protocol, { now: () => Date.now() - (protocol === 'iop' ? HOUR : 5 * 60_000) });
+    const { client: slightlyOff } = makeClient(protocol, {
+      now: () => Date.now() - (protocol === 'iop' ? HOUR : 5 * 60_000),
+    });
     await expect(slightlyOff.listLogisticsServices()).resolves.not.toHaveLength(0);
   });
 
   it('an invalid or expired access token asks for a new authorisation, at once, without retrying', async () => {
-    const { client } = makeClient(protocol, { credentials: { appKey: APP_KEY, appSecret: APP_SECRET, accessToken: 'expired-token-000000' } });
+    const { client } = makeClient(protocol, {
+      credentials: { appKey: APP_KEY, appSecret: APP_SECRET, accessToken: 'expired-token-000000' },
+    });
     const error = await client.getOrder('8190000000123400').catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'reauthorise', attempts: 1 });
     expect(JSON.stringify(error)).not.toContain('expired-token-000000');
@@ -281,7 +365,12 @@ describe.each(['iop', 'top'] as const)('AliExpress client over the %s gateway', 
     seedShippableOrder('8190000000123400');
     const { client, sleeps } = makeClient(protocol);
     // Flow control means "not processed": even a write is retried.
-    await client.declareShipment({ orderId: '8190000000123400', serviceName: 'CAINIAO_STANDARD', logisticsNo: 'LP00000000000009', sendType: 'all' });
+    await client.declareShipment({
+      orderId: '8190000000123400',
+      serviceName: 'CAINIAO_STANDARD',
+      logisticsNo: 'LP00000000000009',
+      sendType: 'all',
+    });
     expect(sleeps).toHaveLength(2);
     expect(sleeps.every((ms) => ms >= 3_000)).toBe(true);
     expect(fake.marketplace.declarations.filter((d) => d.accepted)).toHaveLength(1);
@@ -316,17 +405,29 @@ describe.each(['iop', 'top'] as const)('AliExpress client over the %s gateway', 
     seedShippableOrder('8190000000123400');
     fake.setFaults({ serverError: { probability: 1, count: 1, status: 503 } });
     const { client } = makeClient(protocol);
-    await client.declareShipment({ orderId: '8190000000123400', serviceName: 'CAINIAO_STANDARD', logisticsNo: 'LP00000000000010', sendType: 'part' });
+    await client.declareShipment({
+      orderId: '8190000000123400',
+      serviceName: 'CAINIAO_STANDARD',
+      logisticsNo: 'LP00000000000010',
+      sendType: 'part',
+    });
     expect(fake.marketplace.declarations).toHaveLength(1);
 
     fake.setFaults({ serverError: { probability: 1, count: 1, status: 502 } });
     const error = await client
-      .declareShipment({ orderId: '8190000000123400', serviceName: 'CAINIAO_STANDARD', logisticsNo: 'LP00000000000011', sendType: 'all' })
+      .declareShipment({
+        orderId: '8190000000123400',
+        serviceName: 'CAINIAO_STANDARD',
+        logisticsNo: 'LP00000000000011',
+        sendType: 'all',
+      })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AmbiguousOutcomeError);
     expect(error).toMatchObject({ reason: 'server_error', attempts: 1 });
     // Reading back shows the caller that this one was not applied.
-    expect(mapDeclaredShipments(await client.getOrder('8190000000123400')).map((s) => s.logistics_no)).toEqual(['LP00000000000010']);
+    expect(mapDeclaredShipments(await client.getOrder('8190000000123400')).map((s) => s.logistics_no)).toEqual([
+      'LP00000000000010',
+    ]);
   });
 
   it('a reply dropped after the commit surfaces as AmbiguousOutcomeError, and the write is not repeated', async () => {
@@ -334,7 +435,12 @@ describe.each(['iop', 'top'] as const)('AliExpress client over the %s gateway', 
     fake.setFaults({ dropAfterCommit: { probability: 1, count: 1, methods: [API.fulfill] } });
     const { client, sleeps } = makeClient(protocol);
     const error = await client
-      .declareShipment({ orderId: '8190000000123400', serviceName: 'CAINIAO_STANDARD', logisticsNo: 'LP00000000000020', sendType: 'all' })
+      .declareShipment({
+        orderId: '8190000000123400',
+        serviceName: 'CAINIAO_STANDARD',
+        logisticsNo: 'LP00000000000020',
+        sendType: 'all',
+      })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AmbiguousOutcomeError);
     expect(error).toMatchObject({ reason: 'connection_lost', attempts: 1 });
@@ -353,7 +459,9 @@ describe.each(['iop', 'top'] as const)('AliExpress client over the %s gateway', 
     seedShippableOrder('8190000000123400');
     fake.setFaults({ dropAfterCommit: { probability: 1, count: 1 } });
     const { client, sleeps } = makeClient(protocol);
-    await expect(client.getOrder('8190000000123400')).resolves.toMatchObject({ order_status: 'WAIT_SELLER_SEND_GOODS' });
+    await expect(client.getOrder('8190000000123400')).resolves.toMatchObject({
+      order_status: 'WAIT_SELLER_SEND_GOODS',
+    });
     expect(sleeps).toHaveLength(1);
   });
 
@@ -365,7 +473,12 @@ describe.each(['iop', 'top'] as const)('AliExpress client over the %s gateway', 
 
     fake.setFaults({ timeout: { probability: 1, count: 1, holdMs: 5_000 } });
     const error = await client
-      .declareShipment({ orderId: '8190000000123400', serviceName: 'CAINIAO_STANDARD', logisticsNo: 'LP00000000000030', sendType: 'all' })
+      .declareShipment({
+        orderId: '8190000000123400',
+        serviceName: 'CAINIAO_STANDARD',
+        logisticsNo: 'LP00000000000030',
+        sendType: 'all',
+      })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AmbiguousOutcomeError);
     expect(error).toMatchObject({ reason: 'timeout', code: 'TIMEOUT' });
@@ -389,18 +502,41 @@ describe('AliExpress client, other cases', () => {
     fake.setClockOffset(6 * DAY); // past risk passed + 5 days
     const { client } = makeClient('iop', { now: () => fake.now() });
     const error = await client
-      .declareShipment({ orderId: '8190000000123400', serviceName: 'CAINIAO_STANDARD', logisticsNo: 'LP00000000000040', sendType: 'all' })
+      .declareShipment({
+        orderId: '8190000000123400',
+        serviceName: 'CAINIAO_STANDARD',
+        logisticsNo: 'LP00000000000040',
+        sendType: 'all',
+      })
       .catch((e: unknown) => e);
-    expect(error).toMatchObject({ kind: 'permanent', reason: 'business_rule', code: 'ORDER_STATUS_NOT_ALLOW_SHIPMENT' });
+    expect(error).toMatchObject({
+      kind: 'permanent',
+      reason: 'business_rule',
+      code: 'ORDER_STATUS_NOT_ALLOW_SHIPMENT',
+    });
     expect((await client.getOrder('8190000000123400')).order_status).toBe('FINISH');
   });
 
   it('an order in risk review cannot be shipped until the review passes; then its ship-by clock starts', async () => {
     const now = fake.now();
-    fake.marketplace.addOrder({ order_id: '8190000000555500', status: 'RISK_CONTROL', paid_at: now - HOUR, risk_passed_at: now + HOUR, handling_days: 3 }, now);
+    fake.marketplace.addOrder(
+      {
+        order_id: '8190000000555500',
+        status: 'RISK_CONTROL',
+        paid_at: now - HOUR,
+        risk_passed_at: now + HOUR,
+        handling_days: 3,
+      },
+      now,
+    );
     const { client } = makeClient('iop', { now: () => fake.now() });
     const declare = () =>
-      client.declareShipment({ orderId: '8190000000555500', serviceName: 'CAINIAO_STANDARD', logisticsNo: 'LP00000000000050', sendType: 'all' });
+      client.declareShipment({
+        orderId: '8190000000555500',
+        serviceName: 'CAINIAO_STANDARD',
+        logisticsNo: 'LP00000000000050',
+        sendType: 'all',
+      });
     await expect(declare()).rejects.toMatchObject({ kind: 'permanent', code: 'ORDER_STATUS_NOT_ALLOW_SHIPMENT' });
     expect(mapOrderDetail(await client.getOrder('8190000000555500')).ship_by).toBeUndefined();
 
@@ -421,30 +557,52 @@ describe('AliExpress client, other cases', () => {
     };
     params.sign = signIop(APP_SECRET, API.listLogisticsServices, params);
     const viaGet = await fetch(`${fake.url}/sync?${new URLSearchParams(params)}`);
-    expect(await viaGet.json()).toHaveProperty('aliexpress_logistics_redefining_listlogisticsservice_response.result_success', true);
+    expect(await viaGet.json()).toHaveProperty(
+      'aliexpress_logistics_redefining_listlogisticsservice_response.result_success',
+      true,
+    );
 
     // A path-style system API is signed with its path in front; the fake checks that, then answers it (an unknown
     // code is refused in the /rest shape) or refuses an API it does not serve.
-    const system: Record<string, string> = { app_key: APP_KEY, timestamp: String(Date.now()), sign_method: 'sha256', code: 'x' };
+    const system: Record<string, string> = {
+      app_key: APP_KEY,
+      timestamp: String(Date.now()),
+      sign_method: 'sha256',
+      code: 'x',
+    };
     system.sign = signIop(APP_SECRET, '/auth/token/create', system);
-    const viaRest = await fetch(`${fake.url}/rest/auth/token/create`, { method: 'POST', body: new URLSearchParams(system) });
+    const viaRest = await fetch(`${fake.url}/rest/auth/token/create`, {
+      method: 'POST',
+      body: new URLSearchParams(system),
+    });
     expect(await viaRest.json()).toMatchObject({ type: 'ISV', code: 'InvalidCode' });
     const other: Record<string, string> = { app_key: APP_KEY, timestamp: String(Date.now()), sign_method: 'sha256' };
     other.sign = signIop(APP_SECRET, '/auth/token/security/create', other);
-    const unserved = await fetch(`${fake.url}/rest/auth/token/security/create`, { method: 'POST', body: new URLSearchParams(other) });
+    const unserved = await fetch(`${fake.url}/rest/auth/token/security/create`, {
+      method: 'POST',
+      body: new URLSearchParams(other),
+    });
     expect(await unserved.json()).toMatchObject({ code: 'InvalidApi' });
     system.sign = signIop(APP_SECRET, 'auth.token.create', system);
-    const badRest = await fetch(`${fake.url}/rest/auth/token/create`, { method: 'POST', body: new URLSearchParams(system) });
+    const badRest = await fetch(`${fake.url}/rest/auth/token/create`, {
+      method: 'POST',
+      body: new URLSearchParams(system),
+    });
     expect(await badRest.json()).toMatchObject({ code: 'IncompleteSignature' });
 
     const form = new FormData();
     for (const [name, value] of Object.entries(params)) form.append(name, value);
     const viaMultipart = await fetch(`${fake.url}/sync`, { method: 'POST', body: form });
-    expect(await viaMultipart.json()).toHaveProperty('aliexpress_logistics_redefining_listlogisticsservice_response.result_success', true);
+    expect(await viaMultipart.json()).toHaveProperty(
+      'aliexpress_logistics_redefining_listlogisticsservice_response.result_success',
+      true,
+    );
   });
 
   it('the admin API seeds orders, sets faults and reports request counts', async () => {
-    const seeded = (await (await fetch(`${fake.url}/__fake/orders`, { method: 'POST', body: JSON.stringify({ count: 5 }) })).json()) as {
+    const seeded = (await (
+      await fetch(`${fake.url}/__fake/orders`, { method: 'POST', body: JSON.stringify({ count: 5 }) })
+    ).json()) as {
       order_ids: string[];
     };
     expect(seeded.order_ids).toHaveLength(5);
@@ -510,7 +668,12 @@ describe('AliExpress client, other cases', () => {
       sleep: async () => {},
     });
     const error = await client
-      .declareShipment({ orderId: '8190000000123400', serviceName: 'CAINIAO_STANDARD', logisticsNo: 'LP1', sendType: 'all' })
+      .declareShipment({
+        orderId: '8190000000123400',
+        serviceName: 'CAINIAO_STANDARD',
+        logisticsNo: 'LP1',
+        sendType: 'all',
+      })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RetryableMarketplaceError);
     expect(error).toMatchObject({ reason: 'network', code: 'ECONNREFUSED', attempts: 2 });
@@ -519,7 +682,12 @@ describe('AliExpress client, other cases', () => {
   it("the fake's flow control (requests per second) is waited out by the client", async () => {
     let offset = 0;
     const start = Math.floor(Date.now() / 1000) * 1000 + 100;
-    const limited = await startFakeAliExpressServer({ appKey: APP_KEY, appSecret: APP_SECRET, maxRequestsPerSecond: 2, now: () => start + offset });
+    const limited = await startFakeAliExpressServer({
+      appKey: APP_KEY,
+      appSecret: APP_SECRET,
+      maxRequestsPerSecond: 2,
+      now: () => start + offset,
+    });
     try {
       const sleeps: number[] = [];
       const client = createAliExpressClient({
@@ -543,16 +711,63 @@ describe('AliExpress client, other cases', () => {
   });
 
   it.each([
-    ['TOP isp timeout', { error_response: { code: 15, msg: 'Remote service error', sub_code: 'isp.top-remote-connection-timeout', request_id: 'r' } }, 200, 'ambiguous', 'retried'],
-    ['TOP isp error', { error_response: { code: 15, msg: 'Remote service error', sub_code: 'isp.unknown-error', request_id: 'r' } }, 200, 'ambiguous', 'retried'],
-    ['TOP service unavailable', { error_response: { code: 10, msg: 'Service Currently Unavailable', request_id: 'r' } }, 200, 'retried', 'retried'],
-    ['TOP isv refusal', { error_response: { code: 15, msg: 'Remote service error', sub_code: 'isv.invalid-parameter', sub_msg: 'logistics_no is invalid', request_id: 'r' } }, 200, 'permanent', 'permanent'],
-    ['IOP ISP error', { type: 'ISP', code: 'InternalError', message: 'oops', request_id: 'r' }, 200, 'ambiguous', 'retried'],
+    [
+      'TOP isp timeout',
+      {
+        error_response: {
+          code: 15,
+          msg: 'Remote service error',
+          sub_code: 'isp.top-remote-connection-timeout',
+          request_id: 'r',
+        },
+      },
+      200,
+      'ambiguous',
+      'retried',
+    ],
+    [
+      'TOP isp error',
+      { error_response: { code: 15, msg: 'Remote service error', sub_code: 'isp.unknown-error', request_id: 'r' } },
+      200,
+      'ambiguous',
+      'retried',
+    ],
+    [
+      'TOP service unavailable',
+      { error_response: { code: 10, msg: 'Service Currently Unavailable', request_id: 'r' } },
+      200,
+      'retried',
+      'retried',
+    ],
+    [
+      'TOP isv refusal',
+      {
+        error_response: {
+          code: 15,
+          msg: 'Remote service error',
+          sub_code: 'isv.invalid-parameter',
+          sub_msg: 'logistics_no is invalid',
+          request_id: 'r',
+        },
+      },
+      200,
+      'permanent',
+      'permanent',
+    ],
+    [
+      'IOP ISP error',
+      { type: 'ISP', code: 'InternalError', message: 'oops', request_id: 'r' },
+      200,
+      'ambiguous',
+      'retried',
+    ],
     ['unreadable 200', '<html>ok</html>', 200, 'ambiguous', 'retried'],
     ['HTTP 504', '<html>504</html>', 504, 'ambiguous', 'retried'],
     ['HTTP 404 page', 'not here', 404, 'permanent', 'permanent'],
   ] as const)('classifies %s: write → %s, read → %s', async (_label, body, status, writeOutcome, readOutcome) => {
-    const okBody = { aliexpress_logistics_redefining_listlogisticsservice_response: { result_success: true, result_list: {} } };
+    const okBody = {
+      aliexpress_logistics_redefining_listlogisticsservice_response: { result_success: true, result_list: {} },
+    };
     const outcomeOf = async (kind: 'read' | 'write') => {
       let calls = 0;
       const client = createAliExpressClient({

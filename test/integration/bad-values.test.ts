@@ -23,9 +23,20 @@ describe.each(backends)('bad values on $name', (backend) => {
   });
 
   const expect400 = async (method: 'GET' | 'POST' | 'PUT', url: string, field: string, payload?: unknown) => {
-    const res = await app.inject({ method, url, headers: { ...boss.headers, 'accept-language': 'zh-CN', ...(payload ? { 'content-type': 'application/json' } : {}) }, ...(payload ? { payload: JSON.stringify(payload) } : {}) });
+    const res = await app.inject({
+      method,
+      url,
+      headers: {
+        ...boss.headers,
+        'accept-language': 'zh-CN',
+        ...(payload ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(payload ? { payload: JSON.stringify(payload) } : {}),
+    });
     expect([url, res.statusCode]).toEqual([url, 400]);
-    const body = res.json() as { error: { issues: Array<{ path: string; messages: { en: string; 'zh-CN': string } }> } };
+    const body = res.json() as {
+      error: { issues: Array<{ path: string; messages: { en: string; 'zh-CN': string } }> };
+    };
     expect([url, body.error.issues.map((i) => i.path)]).toEqual([url, expect.arrayContaining([field])]);
     const issue = body.error.issues.find((i) => i.path === field)!;
     expect(issue.messages.en.length).toBeGreaterThan(10);
@@ -48,13 +59,24 @@ describe.each(backends)('bad values on $name', (backend) => {
     await expect400('GET', '/orders?status=%00', 'status');
     await expect400('GET', `/orders/${world.a.orderId}/verdict?at=2026-01-01%00`, 'at');
     await expect400('GET', '/tracking/unmatched?tracking_number=LX%00', 'tracking_number');
-    await expect400('POST', '/webhooks', 'url', { url: 'https://hooks.example/\u0000', secret: 'a-secret-of-16-chars' });
-    await expect400('PUT', `/warehouses/${world.warehouseA}/staffing`, 'time_zone', { time_zone: 'Asia/Shanghai\u0000' });
+    await expect400('POST', '/webhooks', 'url', {
+      url: 'https://hooks.example/\u0000',
+      secret: 'a-secret-of-16-chars',
+    });
+    await expect400('PUT', `/warehouses/${world.warehouseA}/staffing`, 'time_zone', {
+      time_zone: 'Asia/Shanghai\u0000',
+    });
     expect(await snapshot(ctx)).toBe(before);
   });
 
   it('an id past bigint in a path or a filter', async () => {
-    for (const path of ['/orders/9223372036854775808', '/orders/99999999999999999999/verdict', '/parcels/9223372036854775808/tracking', '/cases/18446744073709551616', '/pack/sessions/9223372036854775808']) {
+    for (const path of [
+      '/orders/9223372036854775808',
+      '/orders/99999999999999999999/verdict',
+      '/parcels/9223372036854775808/tracking',
+      '/cases/18446744073709551616',
+      '/pack/sessions/9223372036854775808',
+    ]) {
       await expect400('GET', path, 'id');
     }
   });

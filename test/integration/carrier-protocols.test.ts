@@ -29,7 +29,11 @@ const START = Date.UTC(2026, 10, 25, 2);
 const SECRET = 'sample-secret-Zq8';
 
 /** A stand-in speaking YunExpress's format with a scripted CreateOrder answer; it records every call. */
-async function standIn(createOrderItem: Record<string, unknown>, code: string, message: string): Promise<{ url: string; calls: Array<{ path: string; body: unknown; auth: string }>; close: () => Promise<void> }> {
+async function standIn(
+  createOrderItem: Record<string, unknown>,
+  code: string,
+  message: string,
+): Promise<{ url: string; calls: Array<{ path: string; body: unknown; auth: string }>; close: () => Promise<void> }> {
   const calls: Array<{ path: string; body: unknown; auth: string }> = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -40,15 +44,36 @@ async function standIn(createOrderItem: Record<string, unknown>, code: string, m
       res.writeHead(200, { 'content-type': 'application/json' });
       if (req.url === '/api/WayBill/CreateOrder') {
         const order = (body as Array<Record<string, unknown>>)[0]!;
-        res.end(JSON.stringify({ Item: [{ CustomerOrderNumber: order.CustomerOrderNumber, ...createOrderItem }], Code: code, Message: message }));
+        res.end(
+          JSON.stringify({
+            Item: [{ CustomerOrderNumber: order.CustomerOrderNumber, ...createOrderItem }],
+            Code: code,
+            Message: message,
+          }),
+        );
       } else if (req.url === '/api/WayBill/Delete') {
-        res.end(JSON.stringify({ Item: { OrderNumber: (body as { OrderNumber: string }).OrderNumber, Status: 'Success', Type: 2, Remark: '删除成功!' }, Code: '0000', Message: '提交成功!' }));
+        res.end(
+          JSON.stringify({
+            Item: {
+              OrderNumber: (body as { OrderNumber: string }).OrderNumber,
+              Status: 'Success',
+              Type: 2,
+              Remark: '删除成功!',
+            },
+            Code: '0000',
+            Message: '提交成功!',
+          }),
+        );
       } else res.end(JSON.stringify({ Code: '404', Message: 'no such endpoint' }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const port = (server.address() as { port: number }).port;
-  return { url: `http://127.0.0.1:${port}`, calls, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    calls,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 let carrier: SampleCarrierServer;
@@ -72,8 +97,22 @@ describe.each(backends)('labels through the YunExpress protocol on $name', (back
   /** An order of the shop (the first creates it), with the shop's box and sender set. */
   const orderReady = async (id: string) => {
     const orderId = await addAwaitingOrder(ctx, 'shop', id, { now: START, shipInHours: 48, sku: 'SKU-A' });
-    await defineBox(ctx, 'shop', { code: 'S', innerMm: [200, 150, 100], maxWeightG: 3_000, tareG: 80, cost: 120, currency: 'CNY' });
-    await setSender(ctx, 'shop', { name: 'Shenzhen Example Co', addressLine1: '1 Keji Road', city: 'Shenzhen', postcode: '518000', country: 'CN', phone: '+86 755 0000 0000' });
+    await defineBox(ctx, 'shop', {
+      code: 'S',
+      innerMm: [200, 150, 100],
+      maxWeightG: 3_000,
+      tareG: 80,
+      cost: 120,
+      currency: 'CNY',
+    });
+    await setSender(ctx, 'shop', {
+      name: 'Shenzhen Example Co',
+      addressLine1: '1 Keji Road',
+      city: 'Shenzhen',
+      postcode: '518000',
+      country: 'CN',
+      phone: '+86 755 0000 0000',
+    });
     return orderId;
   };
   afterEach(async () => {
@@ -81,21 +120,43 @@ describe.each(backends)('labels through the YunExpress protocol on $name', (back
   });
 
   it('packs, weighs and labels at the pack station through the sample carrier; the label PDF is the carrier’s, with the number', async () => {
-    await setCarrierAccount(ctx, { carrier: '*', protocol: 'yunexpress', baseUrl: carrier.url, accountId: carrier.customerCode, apiKey: SECRET });
+    await setCarrierAccount(ctx, {
+      carrier: '*',
+      protocol: 'yunexpress',
+      baseUrl: carrier.url,
+      accountId: carrier.customerCode,
+      apiKey: SECRET,
+    });
     const row = await store.db.selectFrom('carrier_accounts').selectAll().executeTakeFirstOrThrow();
     expect(row).toMatchObject({ carrier: '*', protocol: 'yunexpress', account_id: carrier.customerCode });
     expect(row.secret_enc.startsWith('v1.')).toBe(true);
     expect(JSON.stringify(row)).not.toContain(SECRET);
-    expect(await listCarrierAccounts(ctx)).toEqual([{ carrier: '*', protocol: 'yunexpress', base_url: carrier.url, account_id: carrier.customerCode, secret: 'encrypted' }]);
+    expect(await listCarrierAccounts(ctx)).toEqual([
+      {
+        carrier: '*',
+        protocol: 'yunexpress',
+        base_url: carrier.url,
+        account_id: carrier.customerCode,
+        secret: 'encrypted',
+      },
+    ]);
 
     const orderId = await orderReady('YT-1');
     await packAndLabel(ctx, 'YT-1', orderId);
     const detail = await getOrderDetail(ctx, orderId);
     expect(detail.parcels.map((p) => p.status)).toEqual(['labelled']);
-    const label = await store.db.selectFrom('parcel_labels').selectAll().where('order_id', '=', orderId).executeTakeFirstOrThrow();
+    const label = await store.db
+      .selectFrom('parcel_labels')
+      .selectAll()
+      .where('order_id', '=', orderId)
+      .executeTakeFirstOrThrow();
     expect(label.status).toBe('active');
     const atCarrier = carrier.labels.get(label.tracking_number);
-    expect(atCarrier).toMatchObject({ customerOrderNumber: label.idempotency_key, reference: 'YT-1', carrier: label.carrier });
+    expect(atCarrier).toMatchObject({
+      customerOrderNumber: label.idempotency_key,
+      reference: 'YT-1',
+      carrier: label.carrier,
+    });
     expect(detail.parcels[0]!.tracking_number).toBe(label.tracking_number);
 
     const adapter = await storedCarrierResolver(ctx)(label.carrier);
@@ -109,33 +170,77 @@ describe.each(backends)('labels through the YunExpress protocol on $name', (back
   });
 
   it('the secret opens only with its master key: another key makes the account unusable, said plainly, nothing bought', async () => {
-    await setCarrierAccount(ctx, { carrier: '*', protocol: 'yunexpress', baseUrl: carrier.url, accountId: carrier.customerCode, apiKey: SECRET });
+    await setCarrierAccount(ctx, {
+      carrier: '*',
+      protocol: 'yunexpress',
+      baseUrl: carrier.url,
+      accountId: carrier.customerCode,
+      apiKey: SECRET,
+    });
     const before = carrier.labels.size;
     const orderId = await orderReady('YT-2');
     const other = createContext(store, ctx.now, { masterKey: Buffer.alloc(32, 9) });
     const error = await packAndLabel(other, 'YT-2', orderId).catch((e: unknown) => e);
-    expect(error).toMatchObject({ rule: 'carrier.account_unusable', localizedMessage: { en: expect.stringContaining("does not open with this server's master key"), 'zh-CN': expect.stringContaining('主密钥') } });
+    expect(error).toMatchObject({
+      rule: 'carrier.account_unusable',
+      localizedMessage: {
+        en: expect.stringContaining("does not open with this server's master key"),
+        'zh-CN': expect.stringContaining('主密钥'),
+      },
+    });
     expect(carrier.labels.size).toBe(before);
-    expect(await store.db.selectFrom('parcel_labels').selectAll().where('order_id', '=', orderId).execute()).toEqual([]);
+    expect(await store.db.selectFrom('parcel_labels').selectAll().where('order_id', '=', orderId).execute()).toEqual(
+      [],
+    );
   });
 
   it('refuses a bad account naming the field, and accepts 4px', async () => {
-    await expect(setCarrierAccount(ctx, { carrier: '*', protocol: 'sample-http', baseUrl: carrier.url, accountId: 'x', apiKey: 'y' })).rejects.toMatchObject({ issues: [{ field: 'protocol' }] });
-    await expect(setCarrierAccount(ctx, { carrier: '*', protocol: 'yunexpress', baseUrl: 'ftp://x', accountId: '', apiKey: ' ' })).rejects.toMatchObject({ issues: [{ field: 'url' }, { field: 'account_id' }, { field: 'api_key' }] });
+    await expect(
+      setCarrierAccount(ctx, {
+        carrier: '*',
+        protocol: 'sample-http',
+        baseUrl: carrier.url,
+        accountId: 'x',
+        apiKey: 'y',
+      }),
+    ).rejects.toMatchObject({ issues: [{ field: 'protocol' }] });
+    await expect(
+      setCarrierAccount(ctx, { carrier: '*', protocol: 'yunexpress', baseUrl: 'ftp://x', accountId: '', apiKey: ' ' }),
+    ).rejects.toMatchObject({ issues: [{ field: 'url' }, { field: 'account_id' }, { field: 'api_key' }] });
     expect(await store.db.selectFrom('carrier_accounts').selectAll().execute()).toEqual([]);
-    await setCarrierAccount(ctx, { carrier: '4px', protocol: '4px', baseUrl: 'https://open-test.4px.com', accountId: 'app-key', apiKey: 'app-secret' });
+    await setCarrierAccount(ctx, {
+      carrier: '4px',
+      protocol: '4px',
+      baseUrl: 'https://open-test.4px.com',
+      accountId: 'app-key',
+      apiKey: 'app-secret',
+    });
     expect((await listCarrierAccounts(ctx)).map((a) => [a.carrier, a.protocol])).toEqual([['4px', '4px']]);
   });
 
   it('a label answer without a waybill number: refused with the carrier’s words, nothing recorded as bought, the order deleted at the carrier', async () => {
-    const stand = await standIn({ Success: 1, TrackType: '2', Remark: '跟踪号待分配', WayBillNumber: '', TrackingNumber: null }, '0000', '提交成功!');
+    const stand = await standIn(
+      { Success: 1, TrackType: '2', Remark: '跟踪号待分配', WayBillNumber: '', TrackingNumber: null },
+      '0000',
+      '提交成功!',
+    );
     try {
-      await setCarrierAccount(ctx, { carrier: '*', protocol: 'yunexpress', baseUrl: stand.url, accountId: 'C0001', apiKey: SECRET });
+      await setCarrierAccount(ctx, {
+        carrier: '*',
+        protocol: 'yunexpress',
+        baseUrl: stand.url,
+        accountId: 'C0001',
+        apiKey: SECRET,
+      });
       const orderId = await orderReady('YT-3');
       const error = await packAndLabel(ctx, 'YT-3', orderId).catch((e: unknown) => e);
       expect(error).toMatchObject({ rule: 'carrier.refused' });
-      expect((error as { localizedMessage: { en: string } }).localizedMessage.en).toContain('YunExpress created the order without a waybill number (跟踪号待分配); deleted at YunExpress');
-      expect(await store.db.selectFrom('parcel_labels').selectAll().where('order_id', '=', orderId).execute()).toEqual([]);
+      expect((error as { localizedMessage: { en: string } }).localizedMessage.en).toContain(
+        'YunExpress created the order without a waybill number (跟踪号待分配); deleted at YunExpress',
+      );
+      expect(await store.db.selectFrom('parcel_labels').selectAll().where('order_id', '=', orderId).execute()).toEqual(
+        [],
+      );
       expect((await getOrderDetail(ctx, orderId)).parcels.map((p) => p.status)).toEqual(['packed']);
       expect(stand.calls.map((c) => c.path)).toEqual(['/api/WayBill/CreateOrder', '/api/WayBill/Delete']);
       const created = (stand.calls[0]!.body as Array<{ CustomerOrderNumber: string }>)[0]!;
@@ -149,15 +254,25 @@ describe.each(backends)('labels through the YunExpress protocol on $name', (back
   it('a refusal carries YunExpress’s own message; nothing is bought and the parcel can be labelled later', async () => {
     const stand = await standIn({ Success: 0, Remark: '收件人邮编不正确', WayBillNumber: '' }, '1001', '提交失败');
     try {
-      await setCarrierAccount(ctx, { carrier: '*', protocol: 'yunexpress', baseUrl: stand.url, accountId: 'C0001', apiKey: SECRET });
+      await setCarrierAccount(ctx, {
+        carrier: '*',
+        protocol: 'yunexpress',
+        baseUrl: stand.url,
+        accountId: 'C0001',
+        apiKey: SECRET,
+      });
       const orderId = await orderReady('YT-4');
       const { session } = await startPackSession(ctx, { barcode: 'YT-4', station: 'station-1' }, 'packer');
       await scanItem(ctx, session.id, 'SKU-A', 'packer');
       await recordWeight(ctx, session.id, { grams: session.parcels[0]!.expectedGrossG }, 'packer');
       const error = await labelParcels(ctx, { orderId }, 'packer').catch((e: unknown) => e);
       expect(error).toMatchObject({ rule: 'carrier.refused' });
-      expect((error as { localizedMessage: { en: string } }).localizedMessage.en).toContain('YunExpress: 收件人邮编不正确 — 提交失败');
-      expect(await store.db.selectFrom('parcel_labels').selectAll().where('order_id', '=', orderId).execute()).toEqual([]);
+      expect((error as { localizedMessage: { en: string } }).localizedMessage.en).toContain(
+        'YunExpress: 收件人邮编不正确 — 提交失败',
+      );
+      expect(await store.db.selectFrom('parcel_labels').selectAll().where('order_id', '=', orderId).execute()).toEqual(
+        [],
+      );
 
       // A carrier account on which this parcel's key was already used for another service (another database's
       // attempt): refused with both named, not taken for a retry.
@@ -165,14 +280,43 @@ describe.each(backends)('labels through the YunExpress protocol on $name', (back
       const used = await startSampleCarrierServer({ apiKey: SECRET });
       const own = await startSampleCarrierServer({ apiKey: SECRET });
       try {
-        const seeded = createYunExpressCarrier({ baseUrl: used.url, customerCode: used.customerCode, apiSecret: SECRET });
+        const seeded = createYunExpressCarrier({
+          baseUrl: used.url,
+          customerCode: used.customerCode,
+          apiSecret: SECRET,
+        });
         const sender = { name: 'Elsewhere', line1: '2 Road', city: 'Shenzhen', country: 'CN' };
-        await seeded.createLabel({ service: 'epacket', reference: 'YT-4', idempotencyKey: labelKey('YT-4', parcelId, 1), sender, recipient: { ...sender, country: 'ES', city: 'Madrid' }, grossWeightG: 300, dimsMm: [200, 150, 100], declaredValue: { amount: 500, currency: 'USD' }, contents: [] });
-        await setCarrierAccount(ctx, { carrier: '*', protocol: 'yunexpress', baseUrl: used.url, accountId: used.customerCode, apiKey: SECRET });
-        await expect(labelParcels(ctx, { orderId, service: 'china-post-registered' }, 'packer')).rejects.toMatchObject({ rule: 'carrier.refused', message: expect.stringContaining('with service epacket, not china-post-registered') });
+        await seeded.createLabel({
+          service: 'epacket',
+          reference: 'YT-4',
+          idempotencyKey: labelKey('YT-4', parcelId, 1),
+          sender,
+          recipient: { ...sender, country: 'ES', city: 'Madrid' },
+          grossWeightG: 300,
+          dimsMm: [200, 150, 100],
+          declaredValue: { amount: 500, currency: 'USD' },
+          contents: [],
+        });
+        await setCarrierAccount(ctx, {
+          carrier: '*',
+          protocol: 'yunexpress',
+          baseUrl: used.url,
+          accountId: used.customerCode,
+          apiKey: SECRET,
+        });
+        await expect(labelParcels(ctx, { orderId, service: 'china-post-registered' }, 'packer')).rejects.toMatchObject({
+          rule: 'carrier.refused',
+          message: expect.stringContaining('with service epacket, not china-post-registered'),
+        });
         expect(used.labels.size).toBe(1);
 
-        await setCarrierAccount(ctx, { carrier: '*', protocol: 'yunexpress', baseUrl: own.url, accountId: own.customerCode, apiKey: SECRET });
+        await setCarrierAccount(ctx, {
+          carrier: '*',
+          protocol: 'yunexpress',
+          baseUrl: own.url,
+          accountId: own.customerCode,
+          apiKey: SECRET,
+        });
         const [label] = await labelParcels(ctx, { orderId }, 'packer');
         expect(own.labels.get(label!.trackingNumber)?.reference).toBe('YT-4');
         expect((await getOrderDetail(ctx, orderId)).parcels.map((p) => p.status)).toEqual(['labelled']);

@@ -9,7 +9,7 @@ import { commandModules } from '../../src/cli/commands/index';
 import { buildProgram, commandWord, modulesFor } from '../../src/cli/program';
 
 describe('the command table', () => {
-  it("names, for each module, exactly the top-level commands it registers", async () => {
+  it('names, for each module, exactly the top-level commands it registers', async () => {
     for (const entry of commandModules) {
       const program = new Command();
       (await entry.load()).register(program);
@@ -18,8 +18,13 @@ describe('the command table', () => {
   });
 
   it('lists every module of src/cli/commands (a module left out would never be registered)', () => {
-    const files = fs.readdirSync('src/cli/commands').filter((f) => f.endsWith('.ts') && f !== 'index.ts').map((f) => f.slice(0, -3));
-    const listed = [...fs.readFileSync('src/cli/commands/index.ts', 'utf8').matchAll(/import\('\.\/([\w-]+)'\)/g)].map((m) => m[1]);
+    const files = fs
+      .readdirSync('src/cli/commands')
+      .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
+      .map((f) => f.slice(0, -3));
+    const listed = [...fs.readFileSync('src/cli/commands/index.ts', 'utf8').matchAll(/import\('\.\/([\w-]+)'\)/g)].map(
+      (m) => m[1],
+    );
     expect(listed.sort()).toEqual(files.sort());
     expect(listed).toHaveLength(commandModules.length);
   });
@@ -31,7 +36,9 @@ describe('the command table', () => {
 
   it('loads the owner of the first word, and everything for help or an unknown word', () => {
     expect(commandWord(['--lang', 'x'])).toBe('x');
-    expect(modulesFor(['tracking-number', 'check', 'RR123456785CN'])).toEqual([commandModules.find((m) => m.names.includes('tracking-number'))]);
+    expect(modulesFor(['tracking-number', 'check', 'RR123456785CN'])).toEqual([
+      commandModules.find((m) => m.names.includes('tracking-number')),
+    ]);
     expect(modulesFor(['order', 'X1', '--json'])).toEqual([commandModules.find((m) => m.names.includes('order'))]);
     expect(modulesFor([])).toBe(commandModules);
     expect(modulesFor(['--help'])).toBe(commandModules);

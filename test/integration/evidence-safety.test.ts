@@ -40,13 +40,26 @@ describe.each(backends)('evidence uploads on $name', (backend) => {
     fs.rmSync(root, { recursive: true, force: true });
   });
 
-  const files = (caseId: number) => (fs.existsSync(path.join(root, 'evidence', String(caseId))) ? fs.readdirSync(path.join(root, 'evidence', String(caseId))) : []);
+  const files = (caseId: number) =>
+    fs.existsSync(path.join(root, 'evidence', String(caseId)))
+      ? fs.readdirSync(path.join(root, 'evidence', String(caseId)))
+      : [];
 
   it('answers 400 naming the field when the content is not what the name says, and stores nothing', async () => {
-    const response = await server.app.inject({ method: 'POST', url: `/cases/${server.world.a.caseId}/evidence`, headers: server.boss.headers, payload: { file_name: 'receipt.jpg', content_base64: HTML.toString('base64') } });
+    const response = await server.app.inject({
+      method: 'POST',
+      url: `/cases/${server.world.a.caseId}/evidence`,
+      headers: server.boss.headers,
+      payload: { file_name: 'receipt.jpg', content_base64: HTML.toString('base64') },
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json().error.issues[0].path).toBe('content_base64');
-    const photos = await server.ctx.store.db.selectFrom('after_sales_evidence').select('id').where('case_id', '=', server.world.a.caseId).where('kind', '=', 'photo').execute();
+    const photos = await server.ctx.store.db
+      .selectFrom('after_sales_evidence')
+      .select('id')
+      .where('case_id', '=', server.world.a.caseId)
+      .where('kind', '=', 'photo')
+      .execute();
     expect(photos).toEqual([]);
   });
 
@@ -55,7 +68,9 @@ describe.each(backends)('evidence uploads on $name', (backend) => {
     const quota = PNG.length + JPEG.length + 4;
     await addPhotoEvidence(server.ctx, a.caseId, { name: 'label.png', content: PNG }, 'test', root, quota);
     await addPhotoEvidence(server.ctx, a.caseId, { name: 'box.jpg', content: JPEG }, 'test', root, quota);
-    await expect(addPhotoEvidence(server.ctx, a.caseId, { name: 'scan.pdf', content: PDF }, 'test', root, quota)).rejects.toMatchObject({ rule: 'evidence_quota' });
+    await expect(
+      addPhotoEvidence(server.ctx, a.caseId, { name: 'scan.pdf', content: PDF }, 'test', root, quota),
+    ).rejects.toMatchObject({ rule: 'evidence_quota' });
     expect(files(a.caseId)).toHaveLength(2);
     // Shop C's quota is its own.
     await addPhotoEvidence(server.ctx, c.caseId, { name: 'scan.pdf', content: PDF }, 'test', root, quota);
@@ -68,12 +83,21 @@ describe.each(backends)('evidence uploads on $name', (backend) => {
     const photos = Array.from({ length: 8 }, (_, i) => Buffer.concat([PNG, Buffer.from(`photo-${i}`)]));
     const size = PNG.length + 'photo-0'.length;
     const quota = size * 3 + 1;
-    const results = await Promise.allSettled(photos.map((content, i) => addPhotoEvidence(server.ctx, b.caseId, { name: `parcel-${i}.png`, content }, 'test', root, quota)));
+    const results = await Promise.allSettled(
+      photos.map((content, i) =>
+        addPhotoEvidence(server.ctx, b.caseId, { name: `parcel-${i}.png`, content }, 'test', root, quota),
+      ),
+    );
     const passed = results.filter((r) => r.status === 'fulfilled');
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(passed).toHaveLength(3);
     expect(refused.map((r) => r.reason.rule)).toEqual(Array(5).fill('evidence_quota'));
-    const stored = await server.ctx.store.db.selectFrom('after_sales_evidence').select('size_bytes').where('case_id', '=', b.caseId).where('kind', '=', 'photo').execute();
+    const stored = await server.ctx.store.db
+      .selectFrom('after_sales_evidence')
+      .select('size_bytes')
+      .where('case_id', '=', b.caseId)
+      .where('kind', '=', 'photo')
+      .execute();
     expect(stored).toHaveLength(3);
     expect(stored.reduce((sum, row) => sum + Number(row.size_bytes), 0)).toBeLessThanOrEqual(quota);
     // A refused upload leaves no file behind.
@@ -86,12 +110,37 @@ describe.each(backends)('evidence uploads on $name', (backend) => {
     const other = openStore(server.ctx.store.url, { poolSize: 4 });
     try {
       const otherProcess = createContext(other, server.ctx.now);
-      const used = (await server.ctx.store.db.selectFrom('after_sales_evidence').innerJoin('after_sales_cases', 'after_sales_cases.id', 'after_sales_evidence.case_id').select('size_bytes').where('after_sales_cases.shop_id', '=', 'shop-c').execute()).reduce((sum, row) => sum + Number(row.size_bytes), 0);
+      const used = (
+        await server.ctx.store.db
+          .selectFrom('after_sales_evidence')
+          .innerJoin('after_sales_cases', 'after_sales_cases.id', 'after_sales_evidence.case_id')
+          .select('size_bytes')
+          .where('after_sales_cases.shop_id', '=', 'shop-c')
+          .execute()
+      ).reduce((sum, row) => sum + Number(row.size_bytes), 0);
       const photos = Array.from({ length: 10 }, (_, i) => Buffer.concat([PNG, Buffer.from(`race-${i}`)]));
       const quota = used + (PNG.length + 'race-0'.length) * 4;
-      const results = await Promise.allSettled(photos.map((content, i) => addPhotoEvidence(i % 2 === 0 ? server.ctx : otherProcess, c.caseId, { name: `race-${i}.png`, content }, 'test', root, quota)));
+      const results = await Promise.allSettled(
+        photos.map((content, i) =>
+          addPhotoEvidence(
+            i % 2 === 0 ? server.ctx : otherProcess,
+            c.caseId,
+            { name: `race-${i}.png`, content },
+            'test',
+            root,
+            quota,
+          ),
+        ),
+      );
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(4);
-      const after = (await server.ctx.store.db.selectFrom('after_sales_evidence').innerJoin('after_sales_cases', 'after_sales_cases.id', 'after_sales_evidence.case_id').select('size_bytes').where('after_sales_cases.shop_id', '=', 'shop-c').execute()).reduce((sum, row) => sum + Number(row.size_bytes), 0);
+      const after = (
+        await server.ctx.store.db
+          .selectFrom('after_sales_evidence')
+          .innerJoin('after_sales_cases', 'after_sales_cases.id', 'after_sales_evidence.case_id')
+          .select('size_bytes')
+          .where('after_sales_cases.shop_id', '=', 'shop-c')
+          .execute()
+      ).reduce((sum, row) => sum + Number(row.size_bytes), 0);
       expect(after).toBe(quota);
     } finally {
       await other.close();

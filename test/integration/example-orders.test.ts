@@ -33,7 +33,11 @@ describe.each(backends)('sample orders relative to now on $name', { timeout: 120
     const report = await importOrderFile(ctx, { shopId: 'demo', file, actor: 'test' });
     expect(report.committed).toBe(true);
     expect(report.created).toBe(6);
-    const orders = await store.db.selectFrom('orders').select(['platform_order_id', 'status', 'ship_by_at', 'order_type']).orderBy('platform_order_id').execute();
+    const orders = await store.db
+      .selectFrom('orders')
+      .select(['platform_order_id', 'status', 'ship_by_at', 'order_type'])
+      .orderBy('platform_order_id')
+      .execute();
     expect(orders).toHaveLength(6);
     for (const o of orders) expect(OPEN_ORDER_STATES as readonly string[]).toContain(o.status);
     const due = orders.filter((o) => o.ship_by_at !== null).map((o) => Number(o.ship_by_at));
@@ -41,7 +45,12 @@ describe.each(backends)('sample orders relative to now on $name', { timeout: 120
     for (const t of due) expect(t).toBeGreaterThan(NOW);
     // One is due within the day: the at-risk screens have something to show.
     expect(Math.min(...due) - NOW).toBeLessThan(24 * 3_600_000);
-    expect(orders.map((o) => o.order_type).filter(Boolean).sort()).toEqual(['jit', 'self_send']);
+    expect(
+      orders
+        .map((o) => o.order_type)
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(['jit', 'self_send']);
     const again = await importOrderFile(ctx, { shopId: 'demo', file, actor: 'test' });
     expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 6 });
   });

@@ -19,7 +19,8 @@ import { addAwaitingOrder, packAndLabel } from '../support/pack';
 const START = Date.UTC(2026, 10, 25, 2);
 const API_KEY = 'test-carrier-key';
 
-const addOrder = (ctx: AppContext, shop: string, id: string) => addAwaitingOrder(ctx, shop, id, { now: START, shipInHours: 48, sku: 'SKU-A' });
+const addOrder = (ctx: AppContext, shop: string, id: string) =>
+  addAwaitingOrder(ctx, shop, id, { now: START, shipInHours: 48, sku: 'SKU-A' });
 
 let carrier: SampleCarrierServer;
 beforeAll(async () => {
@@ -37,11 +38,37 @@ describe.each(backends)('hand-over on $name', (backend) => {
   beforeEach(async () => {
     ({ store, dispose } = await backend.open());
     ctx = contextFor(store, manualClock(START));
-    await connectShop(ctx, TEST_MASTER_KEY, { shopId: 'connected', appKey: 'k', appSecret: 's', accessToken: 't', gatewayUrl: 'http://127.0.0.1:9' });
+    await connectShop(ctx, TEST_MASTER_KEY, {
+      shopId: 'connected',
+      appKey: 'k',
+      appSecret: 's',
+      accessToken: 't',
+      gatewayUrl: 'http://127.0.0.1:9',
+    });
     await setSkuDimensions(ctx, [{ sku: 'SKU-A', dimsMm: [100, 80, 50], weightG: 200, barcode: '6901234567892' }]);
-    await setCarrierAccount(ctx, { carrier: '*', protocol: 'yunexpress', baseUrl: carrier.url, accountId: carrier.customerCode, apiKey: API_KEY });
-    await defineBox(ctx, 'connected', { code: 'S', innerMm: [200, 150, 100], maxWeightG: 3_000, tareG: 80, cost: 120, currency: 'CNY' });
-    await setSender(ctx, 'connected', { name: 'Shenzhen Example Co', addressLine1: '1 Keji Road', city: 'Shenzhen', postcode: '518000', country: 'CN', phone: '+86 755 0000 0000' });
+    await setCarrierAccount(ctx, {
+      carrier: '*',
+      protocol: 'yunexpress',
+      baseUrl: carrier.url,
+      accountId: carrier.customerCode,
+      apiKey: API_KEY,
+    });
+    await defineBox(ctx, 'connected', {
+      code: 'S',
+      innerMm: [200, 150, 100],
+      maxWeightG: 3_000,
+      tareG: 80,
+      cost: 120,
+      currency: 'CNY',
+    });
+    await setSender(ctx, 'connected', {
+      name: 'Shenzhen Example Co',
+      addressLine1: '1 Keji Road',
+      city: 'Shenzhen',
+      postcode: '518000',
+      country: 'CN',
+      phone: '+86 755 0000 0000',
+    });
   });
   afterEach(async () => {
     await dispose();
@@ -55,7 +82,12 @@ describe.each(backends)('hand-over on $name', (backend) => {
       const done = await app.inject({ method: 'POST', url: `/orders/${orderId}/handover` });
       expect(done.statusCode).toBe(200);
       const body = done.json();
-      expect(body).toMatchObject({ order_id: orderId, platform_order_id: 'HO-1', status: 'awaiting_shipment', complete: true });
+      expect(body).toMatchObject({
+        order_id: orderId,
+        platform_order_id: 'HO-1',
+        status: 'awaiting_shipment',
+        complete: true,
+      });
       expect(body.parcels).toHaveLength(1);
       expect(body.message.en).toContain('handed over to the carrier');
       expect(body.message['zh-CN']).toContain('交给承运商');
@@ -65,9 +97,16 @@ describe.each(backends)('hand-over on $name', (backend) => {
       expect(detail.parcels[0]!.handed_over_at).toBe(START);
       expect(detail.order.handed_over_at).toBe(START);
       expect(detail.order.status).toBe('awaiting_shipment'); // the marketplace's acceptance of the number moves it
-      expect(detail.timeline.find((e) => e.action === 'hand_over')).toMatchObject({ from_state: 'labelled', to_state: 'handed_over' });
+      expect(detail.timeline.find((e) => e.action === 'hand_over')).toMatchObject({
+        from_state: 'labelled',
+        to_state: 'handed_over',
+      });
 
-      const again = await app.inject({ method: 'POST', url: `/orders/${orderId}/handover`, headers: { 'accept-language': 'zh-CN' } });
+      const again = await app.inject({
+        method: 'POST',
+        url: `/orders/${orderId}/handover`,
+        headers: { 'accept-language': 'zh-CN' },
+      });
       expect(again.statusCode).toBe(409);
       expect(again.json().error).toMatchObject({ code: 'conflict', rule: 'handover.already_handed_over' });
       expect(again.json().error.message).toContain('已交给承运商');
@@ -83,7 +122,11 @@ describe.each(backends)('hand-over on $name', (backend) => {
     const orderId = await addOrder(ctx, 'connected', 'HO-5');
     await packAndLabel(ctx, 'HO-5', orderId);
     // What the upload worker leaves when the number is accepted before anyone pressed "mark shipped".
-    await store.db.updateTable('parcels').set({ status: 'tracking_uploaded', tracking_uploaded_at: START }).where('order_id', '=', orderId).execute();
+    await store.db
+      .updateTable('parcels')
+      .set({ status: 'tracking_uploaded', tracking_uploaded_at: START })
+      .where('order_id', '=', orderId)
+      .execute();
     const app = await buildServer(ctx, { authentication: false });
     try {
       const done = await app.inject({ method: 'POST', url: `/orders/${orderId}/handover` });
@@ -105,8 +148,21 @@ describe.each(backends)('hand-over on $name', (backend) => {
   it('refuses an order with no label (409 with the rule, both languages), and ships an order of an unconnected shop', async () => {
     const unlabelled = await addOrder(ctx, 'connected', 'HO-2');
     const local = await addOrder(ctx, 'local', 'HO-3');
-    await defineBox(ctx, 'local', { code: 'S', innerMm: [200, 150, 100], maxWeightG: 3_000, tareG: 80, cost: 120, currency: 'CNY' });
-    await setSender(ctx, 'local', { name: 'Shenzhen Example Co', addressLine1: '1 Keji Road', city: 'Shenzhen', postcode: '518000', country: 'CN' });
+    await defineBox(ctx, 'local', {
+      code: 'S',
+      innerMm: [200, 150, 100],
+      maxWeightG: 3_000,
+      tareG: 80,
+      cost: 120,
+      currency: 'CNY',
+    });
+    await setSender(ctx, 'local', {
+      name: 'Shenzhen Example Co',
+      addressLine1: '1 Keji Road',
+      city: 'Shenzhen',
+      postcode: '518000',
+      country: 'CN',
+    });
     await packAndLabel(ctx, 'HO-3', local);
     const app = await buildServer(ctx, { authentication: false });
     try {
@@ -124,7 +180,10 @@ describe.each(backends)('hand-over on $name', (backend) => {
       const detail = await getOrderDetail(ctx, local);
       expect(detail.order.status).toBe('shipped');
       expect(detail.parcels.map((p) => p.status)).toEqual(['handed_over']);
-      expect(detail.timeline.find((e) => e.action === 'ship_all')).toMatchObject({ from_state: 'awaiting_shipment', to_state: 'shipped' });
+      expect(detail.timeline.find((e) => e.action === 'ship_all')).toMatchObject({
+        from_state: 'awaiting_shipment',
+        to_state: 'shipped',
+      });
     } finally {
       await app.close();
     }
@@ -135,7 +194,11 @@ describe.each(backends)('hand-over on $name', (backend) => {
     await packAndLabel(ctx, 'HO-4', orderId);
     const app = await buildServer(ctx, { authentication: false });
     try {
-      const cancel = await app.inject({ method: 'POST', url: `/orders/${orderId}/actions/cancel`, payload: { reason: 'buyer asked' } });
+      const cancel = await app.inject({
+        method: 'POST',
+        url: `/orders/${orderId}/actions/cancel`,
+        payload: { reason: 'buyer asked' },
+      });
       expect(cancel.statusCode).toBe(200);
       const refused = await app.inject({ method: 'POST', url: `/orders/${orderId}/handover` });
       expect(refused.statusCode).toBe(409);

@@ -15,7 +15,11 @@ const sqlite = backends.filter((b) => b.name === 'sqlite');
 const UPPER_BOUND_MS = 30_000;
 
 /** Opens a socket, sends `first`, then `next()` every 50 ms until the server closes it; what the server sent. */
-function trickle(port: number, first: string, next: () => string | undefined): Promise<{ closed: boolean; received: string; sent: number }> {
+function trickle(
+  port: number,
+  first: string,
+  next: () => string | undefined,
+): Promise<{ closed: boolean; received: string; sent: number }> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
     let received = '';
@@ -35,7 +39,7 @@ function trickle(port: number, first: string, next: () => string | undefined): P
       if (first) socket.write(first);
       timer = setInterval(() => {
         const piece = next();
-        if (piece !== undefined && !socket.destroyed) (socket.write(piece), sent++);
+        if (piece !== undefined && !socket.destroyed) socket.write(piece), sent++;
       }, 50);
     });
   });
@@ -48,7 +52,10 @@ describe.each(sqlite)('request timeouts on $name', (backend) => {
   beforeAll(async () => {
     const opened = await backend.open();
     dispose = opened.dispose;
-    app = await buildServer(contextFor(opened.store), { authentication: false, timeouts: { requestMs: 1500, headersMs: 1000, idleMs: 2000, keepAliveMs: 500, checkEveryMs: 100 } });
+    app = await buildServer(contextFor(opened.store), {
+      authentication: false,
+      timeouts: { requestMs: 1500, headersMs: 1000, idleMs: 2000, keepAliveMs: 500, checkEveryMs: 100 },
+    });
     await app.listen({ port: 0, host: '127.0.0.1' });
     port = (app.server.address() as AddressInfo).port;
   });
@@ -58,7 +65,8 @@ describe.each(sqlite)('request timeouts on $name', (backend) => {
   });
 
   it('cuts off a body trickled a byte at a time (408), long before it is complete', async () => {
-    const head = 'POST /plan/refresh HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{';
+    const head =
+      'POST /plan/refresh HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{';
     const result = await trickle(port, head, () => ' ');
     expect(result.closed).toBe(true);
     expect(result.received).toMatch(/^HTTP\/1\.1 408/);
@@ -86,13 +94,22 @@ describe.each(sqlite)('request timeouts on $name', (backend) => {
   it('takes its limits from the environment, the headers limit never past the request limit; a bad one is refused by name', () => {
     const saved = { ...process.env };
     try {
-      Object.assign(process.env, { SHIPBY_REQUEST_TIMEOUT_MS: '8000', SHIPBY_HEADERS_TIMEOUT_MS: '9000', SHIPBY_KEEP_ALIVE_TIMEOUT_MS: '3000' });
+      Object.assign(process.env, {
+        SHIPBY_REQUEST_TIMEOUT_MS: '8000',
+        SHIPBY_HEADERS_TIMEOUT_MS: '9000',
+        SHIPBY_KEEP_ALIVE_TIMEOUT_MS: '3000',
+      });
       expect(serverTimeouts()).toMatchObject({ requestMs: 8000, headersMs: 8000, idleMs: 120_000, keepAliveMs: 3000 });
       // core/config.ts: a start stops on it before the server is built; read here, it throws naming the variable.
       process.env.SHIPBY_IDLE_TIMEOUT_MS = 'soon';
       expect(() => serverTimeouts()).toThrow(/SHIPBY_IDLE_TIMEOUT_MS is "soon": expected a number greater than 0/);
     } finally {
-      for (const key of ['SHIPBY_REQUEST_TIMEOUT_MS', 'SHIPBY_HEADERS_TIMEOUT_MS', 'SHIPBY_IDLE_TIMEOUT_MS', 'SHIPBY_KEEP_ALIVE_TIMEOUT_MS']) {
+      for (const key of [
+        'SHIPBY_REQUEST_TIMEOUT_MS',
+        'SHIPBY_HEADERS_TIMEOUT_MS',
+        'SHIPBY_IDLE_TIMEOUT_MS',
+        'SHIPBY_KEEP_ALIVE_TIMEOUT_MS',
+      ]) {
         if (saved[key] === undefined) delete process.env[key];
         else process.env[key] = saved[key];
       }

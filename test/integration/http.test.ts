@@ -5,9 +5,19 @@ import type { Store } from '../../src/store/database';
 import { backends, contextFor, manualClock } from '../support/backends';
 
 const order = (id: string, extra: Record<string, unknown> = {}) => ({
-  order_id: id, platform: 'aliexpress', status: 'WAIT_SELLER_SEND_GOODS', paid_at: '2026-11-20 10:00:00',
-  risk_passed_at: '2026-11-20 11:00:00', buyer_name: 'Li Wei', buyer_country: 'US', address_line1: '1 Main St', city: 'Austin',
-  currency: 'USD', handling_days: 3, lines: [{ sku: 'SKU-1', quantity: 2, unit_price: '7.50' }], ...extra,
+  order_id: id,
+  platform: 'aliexpress',
+  status: 'WAIT_SELLER_SEND_GOODS',
+  paid_at: '2026-11-20 10:00:00',
+  risk_passed_at: '2026-11-20 11:00:00',
+  buyer_name: 'Li Wei',
+  buyer_country: 'US',
+  address_line1: '1 Main St',
+  city: 'Austin',
+  currency: 'USD',
+  handling_days: 3,
+  lines: [{ sku: 'SKU-1', quantity: 2, unit_price: '7.50' }],
+  ...extra,
 });
 
 describe.each(backends)('HTTP API on $name', (backend) => {
@@ -25,7 +35,10 @@ describe.each(backends)('HTTP API on $name', (backend) => {
   });
 
   it('upserts orders idempotently', async () => {
-    const body = { shop_id: 'web', orders: [order('W1'), order('W2', { handling_days: 7 }), order('W3', { handling_days: 1 })] };
+    const body = {
+      shop_id: 'web',
+      orders: [order('W1'), order('W2', { handling_days: 7 }), order('W3', { handling_days: 1 })],
+    };
     const first = await app.inject({ method: 'POST', url: '/orders', payload: body });
     expect(first.statusCode).toBe(200);
     expect(first.json()).toMatchObject({ created: 3, updated: 0, unchanged: 0 });
@@ -34,8 +47,16 @@ describe.each(backends)('HTTP API on $name', (backend) => {
   });
 
   it('answers 400 with the field path, in the reader’s language, and stores nothing', async () => {
-    const bad = { shop_id: 'web', orders: [order('W9'), order('W10', { lines: [{ sku: 'A', quantity: 0, unit_price: '1' }] })] };
-    const res = await app.inject({ method: 'POST', url: '/orders', payload: bad, headers: { 'accept-language': 'zh-CN,zh;q=0.9' } });
+    const bad = {
+      shop_id: 'web',
+      orders: [order('W9'), order('W10', { lines: [{ sku: 'A', quantity: 0, unit_price: '1' }] })],
+    };
+    const res = await app.inject({
+      method: 'POST',
+      url: '/orders',
+      payload: bad,
+      headers: { 'accept-language': 'zh-CN,zh;q=0.9' },
+    });
     expect(res.statusCode).toBe(400);
     const error = res.json().error;
     expect(error.issues).toHaveLength(1);
@@ -45,9 +66,15 @@ describe.each(backends)('HTTP API on $name', (backend) => {
     const list = await app.inject({ method: 'GET', url: '/orders?shop=web&limit=50' });
     expect(list.json().items.map((o: { platform_order_id: string }) => o.platform_order_id)).not.toContain('W9');
 
-    const envelope = await app.inject({ method: 'POST', url: '/orders', payload: { shop_id: 'web', orders: [], extra: 1 } });
+    const envelope = await app.inject({
+      method: 'POST',
+      url: '/orders',
+      payload: { shop_id: 'web', orders: [], extra: 1 },
+    });
     expect(envelope.statusCode).toBe(400);
-    expect(envelope.json().error.issues.map((i: { path: string }) => i.path)).toEqual(expect.arrayContaining(['body.extra']));
+    expect(envelope.json().error.issues.map((i: { path: string }) => i.path)).toEqual(
+      expect.arrayContaining(['body.extra']),
+    );
   });
 
   it('lists by deadline with filters and cursor pagination', async () => {
@@ -72,15 +99,27 @@ describe.each(backends)('HTTP API on $name', (backend) => {
     const refused = await app.inject({ method: 'POST', url: `/orders/${id}/actions/cancel`, payload: {} });
     expect(refused.statusCode).toBe(409);
     expect(refused.json().error).toMatchObject({ rule: 'order.cancel.guard', state: 'awaiting_shipment' });
-    const done = await app.inject({ method: 'POST', url: `/orders/${id}/actions/cancel`, payload: { reason: 'buyer asked' } });
+    const done = await app.inject({
+      method: 'POST',
+      url: `/orders/${id}/actions/cancel`,
+      payload: { reason: 'buyer asked' },
+    });
     expect(done.statusCode).toBe(200);
     expect(done.json()).toMatchObject({ status: 'cancelled' });
     const again = await app.inject({ method: 'POST', url: `/orders/${id}/actions/accept` });
     expect(again.statusCode).toBe(409);
     expect(again.json().error.rule).toBe('order.accept.from');
     const detail = (await app.inject({ method: 'GET', url: `/orders/${id}` })).json();
-    expect(detail.lines).toEqual([{ line_no: 1, sku: 'SKU-1', quantity: 2, unit_price: { amount: 750, currency: 'USD' } }]);
-    expect(detail.timeline.map((e: { kind: string; action: string | null; reason: string | null }) => [e.kind, e.action, e.reason])).toEqual([
+    expect(detail.lines).toEqual([
+      { line_no: 1, sku: 'SKU-1', quantity: 2, unit_price: { amount: 750, currency: 'USD' } },
+    ]);
+    expect(
+      detail.timeline.map((e: { kind: string; action: string | null; reason: string | null }) => [
+        e.kind,
+        e.action,
+        e.reason,
+      ]),
+    ).toEqual([
       ['created', null, null],
       ['transition', 'cancel', 'buyer asked'],
     ]);
@@ -90,7 +129,9 @@ describe.each(backends)('HTTP API on $name', (backend) => {
   it('describes itself with OpenAPI 3 at /docs', async () => {
     const spec = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
     expect(spec.openapi).toMatch(/^3\./);
-    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/orders', '/orders/{id}', '/orders/{id}/actions/{action}']));
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining(['/orders', '/orders/{id}', '/orders/{id}/actions/{action}']),
+    );
     const home = await app.inject({ method: 'GET', url: '/' });
     expect(home.body).toMatch(/shipby is running/);
   });

@@ -25,14 +25,36 @@ describe.each(backends)('label choices on $name', (backend) => {
   let app: FastifyInstance;
   let carrier: SampleCarrierServer;
   const catalogue = (services: CarrierService[]) =>
-    packing.replaceCarrierServices(store.db, services.map((s) => ({ code: s.code, carrier: s.carrier, definition: JSON.stringify(s), marketplace_service: s.code.toUpperCase(), source: 'test', imported_at: START })), true);
+    packing.replaceCarrierServices(
+      store.db,
+      services.map((s) => ({
+        code: s.code,
+        carrier: s.carrier,
+        definition: JSON.stringify(s),
+        marketplace_service: s.code.toUpperCase(),
+        source: 'test',
+        imported_at: START,
+      })),
+      true,
+    );
   /** An order of one 19.99 USD item to Madrid, scan-packed and weighed: its label is next. */
   const packed = async (id: string, logisticsService?: string) => {
-    const orderId = await addAwaitingOrder(ctx, 'choices', id, { now: START, shipInHours: 48, sku: 'SKU-C', ...(logisticsService ? { logisticsService } : {}) });
+    const orderId = await addAwaitingOrder(ctx, 'choices', id, {
+      now: START,
+      shipInHours: 48,
+      sku: 'SKU-C',
+      ...(logisticsService ? { logisticsService } : {}),
+    });
     await packAndWeighAll(ctx, id);
     return orderId;
   };
-  const label = (orderId: number, body: Record<string, unknown> = {}) => app.inject({ method: 'POST', url: `/orders/${orderId}/labels`, payload: body, headers: { 'accept-language': 'zh-CN' } });
+  const label = (orderId: number, body: Record<string, unknown> = {}) =>
+    app.inject({
+      method: 'POST',
+      url: `/orders/${orderId}/labels`,
+      payload: body,
+      headers: { 'accept-language': 'zh-CN' },
+    });
 
   beforeAll(async () => {
     ({ store, dispose } = await backend.open());
@@ -81,16 +103,23 @@ describe.each(backends)('label choices on $name', (backend) => {
     const asked = await label(orderId);
     expect(asked.statusCode).toBe(409);
     expect(asked.json().error.rule).toBe('label.cost_confirm');
-    expect(asked.json().error.messages.en).toMatch(/CNY ≈ [\d.]+ USD, \d+ % of the order's 19\.99 USD \(the shop asks above 30 %\)/);
+    expect(asked.json().error.messages.en).toMatch(
+      /CNY ≈ [\d.]+ USD, \d+ % of the order's 19\.99 USD \(the shop asks above 30 %\)/,
+    );
     expect(asked.json().error.message).toMatch(/确认/);
-    expect(await store.db.selectFrom('parcel_labels').select('id').where('order_id', '=', orderId).execute()).toEqual([]);
+    expect(await store.db.selectFrom('parcel_labels').select('id').where('order_id', '=', orderId).execute()).toEqual(
+      [],
+    );
 
     const bought = await label(orderId, { confirm_cost: true });
     expect(bought.statusCode, bought.body).toBe(201);
     expect(bought.json().items[0]).toMatchObject({ service: 'dhl-express' });
 
     // A shop that allows more than the label's share is not asked; a share out of range is refused at its field.
-    expect((await app.inject({ method: 'GET', url: '/shops/choices/label-cost-share' })).json()).toEqual({ percent: 30, default: true });
+    expect((await app.inject({ method: 'GET', url: '/shops/choices/label-cost-share' })).json()).toEqual({
+      percent: 30,
+      default: true,
+    });
     const wrong = await app.inject({ method: 'PUT', url: '/shops/choices/label-cost-share', payload: { percent: 0 } });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json().error.issues[0]).toMatchObject({ path: 'percent' });

@@ -33,7 +33,8 @@ afterAll(async () => {
 async function packAndWeigh(ctx: AppContext, platformOrderId: string): Promise<void> {
   const { session } = await startPackSession(ctx, { barcode: platformOrderId, station: 'S1' }, 'packer');
   for (const parcel of session.parcels.filter((p) => p.status === 'created')) {
-    for (const item of parcel.contents) for (let i = 0; i < item.quantity; i++) await scanItem(ctx, session.id, item.sku, 'packer');
+    for (const item of parcel.contents)
+      for (let i = 0; i < item.quantity; i++) await scanItem(ctx, session.id, item.sku, 'packer');
     await recordWeight(ctx, session.id, { grams: parcel.expectedGrossG }, 'packer');
   }
 }
@@ -46,11 +47,37 @@ describe.each(backends)('label requests sent twice on $name', (backend) => {
   beforeEach(async () => {
     ({ store, dispose } = await backend.open());
     ctx = contextFor(store, manualClock(START));
-    await connectShop(ctx, TEST_MASTER_KEY, { shopId: 'shop', appKey: 'k', appSecret: 's', accessToken: 't', gatewayUrl: 'http://127.0.0.1:9' });
+    await connectShop(ctx, TEST_MASTER_KEY, {
+      shopId: 'shop',
+      appKey: 'k',
+      appSecret: 's',
+      accessToken: 't',
+      gatewayUrl: 'http://127.0.0.1:9',
+    });
     await setSkuDimensions(ctx, [{ sku: 'SKU-A', dimsMm: [100, 80, 50], weightG: 200, barcode: '6901234567892' }]);
-    await defineBox(ctx, 'shop', { code: 'M', innerMm: [250, 200, 120], maxWeightG: 5_000, tareG: 100, cost: 150, currency: 'CNY' });
-    await setSender(ctx, 'shop', { name: 'Demo Shop', addressLine1: '1 Keji Road', city: 'Shenzhen', postcode: '518000', country: 'CN', phone: '+86 755 0000 0000' });
-    await setCarrierAccount(ctx, { carrier: '*', protocol: 'yunexpress', baseUrl: carrier.url, accountId: carrier.customerCode, apiKey: API_KEY });
+    await defineBox(ctx, 'shop', {
+      code: 'M',
+      innerMm: [250, 200, 120],
+      maxWeightG: 5_000,
+      tareG: 100,
+      cost: 150,
+      currency: 'CNY',
+    });
+    await setSender(ctx, 'shop', {
+      name: 'Demo Shop',
+      addressLine1: '1 Keji Road',
+      city: 'Shenzhen',
+      postcode: '518000',
+      country: 'CN',
+      phone: '+86 755 0000 0000',
+    });
+    await setCarrierAccount(ctx, {
+      carrier: '*',
+      protocol: 'yunexpress',
+      baseUrl: carrier.url,
+      accountId: carrier.customerCode,
+      apiKey: API_KEY,
+    });
   });
   afterEach(async () => {
     await dispose();
@@ -58,14 +85,28 @@ describe.each(backends)('label requests sent twice on $name', (backend) => {
 
   /** Every number on a parcel or in an upload row has an active label that the carrier has not voided. */
   async function expectNoFalseShipment(): Promise<void> {
-    const uploads = await store.db.selectFrom('outbox').select(['order_id', 'payload']).where('kind', '=', 'upload_tracking').execute();
-    const parcels = await store.db.selectFrom('parcels').select(['id', 'order_id', 'tracking_number', 'status']).where('tracking_number', 'is not', null).execute();
+    const uploads = await store.db
+      .selectFrom('outbox')
+      .select(['order_id', 'payload'])
+      .where('kind', '=', 'upload_tracking')
+      .execute();
+    const parcels = await store.db
+      .selectFrom('parcels')
+      .select(['id', 'order_id', 'tracking_number', 'status'])
+      .where('tracking_number', 'is not', null)
+      .execute();
     const labels = await store.db.selectFrom('parcel_labels').selectAll().execute();
-    const numbers = new Set([...uploads.map((u) => (JSON.parse(u.payload) as { trackingNumber: string }).trackingNumber), ...parcels.map((p) => p.tracking_number!)]);
+    const numbers = new Set([
+      ...uploads.map((u) => (JSON.parse(u.payload) as { trackingNumber: string }).trackingNumber),
+      ...parcels.map((p) => p.tracking_number!),
+    ]);
     expect(numbers.size).toBeGreaterThan(0);
     for (const number of numbers) {
       const rows = labels.filter((l) => l.tracking_number === number);
-      expect(rows.map((l) => l.status), `label rows of ${number}`).toEqual(['active']);
+      expect(
+        rows.map((l) => l.status),
+        `label rows of ${number}`,
+      ).toEqual(['active']);
       const atCarrier = [...carrier.labels.values()].find((l) => l.trackingNumber === number);
       expect(atCarrier?.voidedAt ?? null, `carrier label of ${number}`).toBeNull();
     }
@@ -87,13 +128,20 @@ describe.each(backends)('label requests sent twice on $name', (backend) => {
     }
     const outcomes = await Promise.all(
       orders.map(async (order) => {
-        const [a, b] = await Promise.allSettled([labelParcels(ctx, { orderId: order.id }, 'station-1'), labelParcels(ctx, { orderId: order.id }, 'station-2')]);
+        const [a, b] = await Promise.allSettled([
+          labelParcels(ctx, { orderId: order.id }, 'station-1'),
+          labelParcels(ctx, { orderId: order.id }, 'station-2'),
+        ]);
         return { order, a, b };
       }),
     );
     for (const { order, a, b } of outcomes) {
-      expect(a.status, `first request of ${order.ref}: ${a.status === 'rejected' ? String(a.reason) : ''}`).toBe('fulfilled');
-      expect(b.status, `second request of ${order.ref}: ${b.status === 'rejected' ? String(b.reason) : ''}`).toBe('fulfilled');
+      expect(a.status, `first request of ${order.ref}: ${a.status === 'rejected' ? String(a.reason) : ''}`).toBe(
+        'fulfilled',
+      );
+      expect(b.status, `second request of ${order.ref}: ${b.status === 'rejected' ? String(b.reason) : ''}`).toBe(
+        'fulfilled',
+      );
       const first = (a as PromiseFulfilledResult<Awaited<ReturnType<typeof labelParcels>>>).value;
       const second = (b as PromiseFulfilledResult<Awaited<ReturnType<typeof labelParcels>>>).value;
       expect(second.map((l) => l.trackingNumber)).toEqual(first.map((l) => l.trackingNumber));
@@ -123,13 +171,21 @@ describe.each(backends)('label requests sent twice on $name', (backend) => {
     const [label] = await labelParcels(ctx, { orderId: id }, 'station-1');
     const parcelId = label!.parcelId;
     await store.db.deleteFrom('outbox').where('order_id', '=', id).execute();
-    await store.db.updateTable('parcels').set({ status: 'packed', tracking_number: null, carrier: null, service: null, labelled_at: null }).where('id', '=', parcelId).execute();
+    await store.db
+      .updateTable('parcels')
+      .set({ status: 'packed', tracking_number: null, carrier: null, service: null, labelled_at: null })
+      .where('id', '=', parcelId)
+      .execute();
     await store.db.updateTable('parcel_labels').set({ status: 'issued' }).where('parcel_id', '=', parcelId).execute();
     const before = carrier.labels.size;
     const [retried] = await labelParcels(ctx, { orderId: id }, 'station-1');
     expect(retried!.trackingNumber).toBe(label!.trackingNumber);
     expect(carrier.labels.size).toBe(before);
-    const rows = await store.db.selectFrom('parcel_labels').select(['status']).where('parcel_id', '=', parcelId).execute();
+    const rows = await store.db
+      .selectFrom('parcel_labels')
+      .select(['status'])
+      .where('parcel_id', '=', parcelId)
+      .execute();
     expect(rows.map((r) => r.status)).toEqual(['active']);
     await expectNoFalseShipment();
   });

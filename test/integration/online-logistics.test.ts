@@ -24,12 +24,23 @@ import { domesticReference } from '../../src/integrations/carriers/aliexpress-on
 import { runOutboxWorker } from '../../src/jobs/outbox-worker';
 import type { Store } from '../../src/store/database';
 import { backends } from '../support/backends';
-import { FAKE_APP_KEY, FAKE_APP_SECRET, FAKE_TOKEN, TEST_MASTER_KEY, connectFakeShop } from '../support/outbox-fixtures';
+import {
+  FAKE_APP_KEY,
+  FAKE_APP_SECRET,
+  FAKE_TOKEN,
+  TEST_MASTER_KEY,
+  connectFakeShop,
+} from '../support/outbox-fixtures';
 import { addAwaitingOrder } from '../support/pack';
 
 let fake: FakeAliExpressServer;
 beforeAll(async () => {
-  fake = await startFakeAliExpressServer({ appKey: FAKE_APP_KEY, appSecret: FAKE_APP_SECRET, accessTokens: [FAKE_TOKEN], seed: 11 });
+  fake = await startFakeAliExpressServer({
+    appKey: FAKE_APP_KEY,
+    appSecret: FAKE_APP_SECRET,
+    accessTokens: [FAKE_TOKEN],
+    seed: 11,
+  });
 });
 afterAll(async () => {
   await fake.close();
@@ -40,7 +51,9 @@ afterEach(() => {
   fake.resetStats();
 });
 
-const CALL_LIMIT = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../fixtures/aliexpress/gateway-errors/sync-api-call-limit.json'), 'utf8')) as Record<string, unknown>;
+const CALL_LIMIT = JSON.parse(
+  fs.readFileSync(path.resolve(__dirname, '../fixtures/aliexpress/gateway-errors/sync-api-call-limit.json'), 'utf8'),
+) as Record<string, unknown>;
 
 describe.each(backends)('online logistics from the pack station on $name', (backend) => {
   let store: Store;
@@ -55,9 +68,29 @@ describe.each(backends)('online logistics from the pack station on $name', (back
       { sku: 'SKU-A', dimsMm: [100, 80, 50], weightG: 200, barcode: '6901234567892' },
       { sku: 'SKU-H', dimsMm: [100, 80, 50], weightG: 2_400, barcode: '6901234567885' },
     ]);
-    await defineBox(ctx, 'shop', { code: 'S', innerMm: [200, 150, 100], maxWeightG: 3_000, tareG: 80, cost: 120, currency: 'CNY' });
-    await setSender(ctx, 'shop', { name: 'Shenzhen Example Co', addressLine1: '1 Keji Road', city: 'Shenzhen', postcode: '518000', country: 'CN', phone: '+86 755 0000 0000' });
-    await setCarrierAccount(ctx, { carrier: 'cainiao', protocol: 'aliexpress-online', baseUrl: '', accountId: '1001', apiKey: '' });
+    await defineBox(ctx, 'shop', {
+      code: 'S',
+      innerMm: [200, 150, 100],
+      maxWeightG: 3_000,
+      tareG: 80,
+      cost: 120,
+      currency: 'CNY',
+    });
+    await setSender(ctx, 'shop', {
+      name: 'Shenzhen Example Co',
+      addressLine1: '1 Keji Road',
+      city: 'Shenzhen',
+      postcode: '518000',
+      country: 'CN',
+      phone: '+86 755 0000 0000',
+    });
+    await setCarrierAccount(ctx, {
+      carrier: 'cainiao',
+      protocol: 'aliexpress-online',
+      baseUrl: '',
+      accountId: '1001',
+      apiKey: '',
+    });
   });
   afterEach(async () => {
     await dispose();
@@ -66,11 +99,20 @@ describe.each(backends)('online logistics from the pack station on $name', (back
   /** The order of one `sku` on the platform and in shipby, scan-packed and weighed, ready for its label. */
   async function packed(id: string, sku = 'SKU-A'): Promise<number> {
     const now = Date.now();
-    fake.marketplace.addOrder({ order_id: id, paid_at: now - 3 * 3_600_000, lines: [{ sku, quantity: 1, unit_price: '19.99' }] }, now);
-    const orderId = await addAwaitingOrder(ctx, 'shop', id, { now, shipInHours: 48, sku, logisticsService: 'CAINIAO_STANDARD' });
+    fake.marketplace.addOrder(
+      { order_id: id, paid_at: now - 3 * 3_600_000, lines: [{ sku, quantity: 1, unit_price: '19.99' }] },
+      now,
+    );
+    const orderId = await addAwaitingOrder(ctx, 'shop', id, {
+      now,
+      shipInHours: 48,
+      sku,
+      logisticsService: 'CAINIAO_STANDARD',
+    });
     const { session } = await startPackSession(ctx, { barcode: id, station: 'station-1' }, 'packer');
     for (const parcel of session.parcels) {
-      for (const item of parcel.contents) for (let i = 0; i < item.quantity; i++) await scanItem(ctx, session.id, item.sku, 'packer');
+      for (const item of parcel.contents)
+        for (let i = 0; i < item.quantity; i++) await scanItem(ctx, session.id, item.sku, 'packer');
       await recordWeight(ctx, session.id, { grams: parcel.expectedGrossG }, 'packer');
     }
     return orderId;
@@ -79,7 +121,10 @@ describe.each(backends)('online logistics from the pack station on $name', (back
   const drain = () =>
     runOutboxWorker(ctx, {
       masterKey: TEST_MASTER_KEY,
-      settings: { leaseMs: 5_000, retry: { ...DEFAULT_RETRY_POLICY, baseDelayMs: 5, maxDelayMs: 20, urgentMaxDelayMs: 20, maxAttempts: 4 } },
+      settings: {
+        leaseMs: 5_000,
+        retry: { ...DEFAULT_RETRY_POLICY, baseDelayMs: 5, maxDelayMs: 20, urgentMaxDelayMs: 20, maxAttempts: 4 },
+      },
       concurrency: 2,
       clientOptions: { timeoutMs: 2_000 },
       stopWhenDrained: true,
@@ -88,7 +133,9 @@ describe.each(backends)('online logistics from the pack station on $name', (back
     });
 
   it('quote, create, the label PDF read back, upload: the number is the platform’s, uploaded once', async () => {
-    expect(await listCarrierAccounts(ctx)).toEqual([{ carrier: 'cainiao', protocol: 'aliexpress-online', base_url: '', account_id: '1001', secret: 'not needed' }]);
+    expect(await listCarrierAccounts(ctx)).toEqual([
+      { carrier: 'cainiao', protocol: 'aliexpress-online', base_url: '', account_id: '1001', secret: 'not needed' },
+    ]);
     const id = '8190000000300010';
     const orderId = await packed(id);
 
@@ -97,17 +144,48 @@ describe.each(backends)('online logistics from the pack station on $name', (back
     const parcel = quotes.parcels[0]!;
     expect(parcel.choice.candidates.map((c) => c.service)).toContain('aliexpress-standard');
     const adapter = (await storedCarrierResolver(ctx)('cainiao', { shopId: 'shop' }))!;
-    const estimate = await adapter.quote({ service: 'CAINIAO_STANDARD', destinationCountry: 'ES', grossWeightG: parcel.grossWeightG, dimsMm: parcel.outerMm, platformOrderId: id });
-    expect(estimate).toMatchObject({ service: 'CAINIAO_STANDARD', cost: { currency: 'CNY' }, transitDays: { p50: 15, p90: 35 } });
+    const estimate = await adapter.quote({
+      service: 'CAINIAO_STANDARD',
+      destinationCountry: 'ES',
+      grossWeightG: parcel.grossWeightG,
+      dimsMm: parcel.outerMm,
+      platformOrderId: id,
+    });
+    expect(estimate).toMatchObject({
+      service: 'CAINIAO_STANDARD',
+      cost: { currency: 'CNY' },
+      transitDays: { p50: 15, p90: 35 },
+    });
     expect(estimate.cost.amount).toBeGreaterThan(0);
 
-    const [labelled] = await labelParcels(ctx, { orderId, service: 'aliexpress-standard', confirmCost: true }, 'packer');
+    const [labelled] = await labelParcels(
+      ctx,
+      { orderId, service: 'aliexpress-standard', confirmCost: true },
+      'packer',
+    );
     const created = fake.marketplace.logistics.orders;
     expect(created).toHaveLength(1);
-    expect(created[0]).toMatchObject({ tradeOrderId: id, service: 'CAINIAO_STANDARD', senderAddressId: '1001', internationalNumber: labelled!.trackingNumber });
-    expect(labelled!.checks.find((c) => c.id === 'format')).toMatchObject({ result: 'pass', message: { en: expect.stringContaining('no format guess') } });
-    const label = await store.db.selectFrom('parcel_labels').selectAll().where('order_id', '=', orderId).executeTakeFirstOrThrow();
-    expect(label).toMatchObject({ status: 'active', carrier: 'cainiao', tracking_number: labelled!.trackingNumber, marketplace_service: 'CAINIAO_STANDARD' });
+    expect(created[0]).toMatchObject({
+      tradeOrderId: id,
+      service: 'CAINIAO_STANDARD',
+      senderAddressId: '1001',
+      internationalNumber: labelled!.trackingNumber,
+    });
+    expect(labelled!.checks.find((c) => c.id === 'format')).toMatchObject({
+      result: 'pass',
+      message: { en: expect.stringContaining('no format guess') },
+    });
+    const label = await store.db
+      .selectFrom('parcel_labels')
+      .selectAll()
+      .where('order_id', '=', orderId)
+      .executeTakeFirstOrThrow();
+    expect(label).toMatchObject({
+      status: 'active',
+      carrier: 'cainiao',
+      tracking_number: labelled!.trackingNumber,
+      marketplace_service: 'CAINIAO_STANDARD',
+    });
     expect(created[0]!.domesticNumber).toBe(domesticReference(label.idempotency_key!));
 
     const pdf = await adapter.labelPdf({ carrierLabelId: label.carrier_label_id });
@@ -119,20 +197,41 @@ describe.each(backends)('online logistics from the pack station on $name', (back
 
     await drain();
     const declared = fake.marketplace.declarations.filter((d) => d.orderId === id);
-    expect(declared).toEqual([expect.objectContaining({ api: 'fulfill', logisticsNo: labelled!.trackingNumber, serviceName: 'CAINIAO_STANDARD', sendType: 'all', accepted: true })]);
-    expect((await getOrderDetail(ctx, orderId)).parcels.map((p) => p.tracking_number)).toEqual([labelled!.trackingNumber]);
+    expect(declared).toEqual([
+      expect.objectContaining({
+        api: 'fulfill',
+        logisticsNo: labelled!.trackingNumber,
+        serviceName: 'CAINIAO_STANDARD',
+        sendType: 'all',
+        accepted: true,
+      }),
+    ]);
+    expect((await getOrderDetail(ctx, orderId)).parcels.map((p) => p.tracking_number)).toEqual([
+      labelled!.trackingNumber,
+    ]);
   });
 
   it('a lost answer to the creation: the retry reads back and resumes it, one logistics order; a call limit on the way is retried', async () => {
     const id = '8190000000300020';
     const orderId = await packed(id);
     fake.setFaults({ seed: 1, dropAfterCommit: { probability: 1, count: 1, methods: [API.createLogisticsOrder] } });
-    const lost = await labelParcels(ctx, { orderId, service: 'aliexpress-standard', confirmCost: true }, 'packer').catch((e: unknown) => e);
+    const lost = await labelParcels(
+      ctx,
+      { orderId, service: 'aliexpress-standard', confirmCost: true },
+      'packer',
+    ).catch((e: unknown) => e);
     expect(lost).toMatchObject({ rule: 'carrier.unavailable' });
     expect(fake.marketplace.logistics.orders).toHaveLength(1);
 
-    fake.setFaults({ seed: 1, gatewayError: { probability: 1, count: 1, methods: [API.queryLogisticsOrder], bodies: [CALL_LIMIT] } });
-    const [labelled] = await labelParcels(ctx, { orderId, service: 'aliexpress-standard', confirmCost: true }, 'packer');
+    fake.setFaults({
+      seed: 1,
+      gatewayError: { probability: 1, count: 1, methods: [API.queryLogisticsOrder], bodies: [CALL_LIMIT] },
+    });
+    const [labelled] = await labelParcels(
+      ctx,
+      { orderId, service: 'aliexpress-standard', confirmCost: true },
+      'packer',
+    );
     expect(fake.marketplace.logistics.orders).toHaveLength(1);
     expect(labelled!.trackingNumber).toBe(fake.marketplace.logistics.orders[0]!.internationalNumber);
     expect(fake.stats().byMethod[API.createLogisticsOrder]).toBe(1);
@@ -141,13 +240,30 @@ describe.each(backends)('online logistics from the pack station on $name', (back
   it('a parcel over the online limits: refused naming them, nothing created at the platform, nothing labelled', async () => {
     const id = '8190000000300030';
     const orderId = await packed(id, 'SKU-H');
-    const error = await labelParcels(ctx, { orderId, service: 'aliexpress-standard', confirmCost: true }, 'packer').catch((e: unknown) => e);
-    expect(error).toMatchObject({ rule: 'carrier.refused', localizedMessage: { en: expect.stringContaining('at most 2 kg') } });
+    const error = await labelParcels(
+      ctx,
+      { orderId, service: 'aliexpress-standard', confirmCost: true },
+      'packer',
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      rule: 'carrier.refused',
+      localizedMessage: { en: expect.stringContaining('at most 2 kg') },
+    });
     expect(fake.marketplace.logistics.orders).toEqual([]);
-    expect(await store.db.selectFrom('parcel_labels').selectAll().where('order_id', '=', orderId).execute()).toEqual([]);
+    expect(await store.db.selectFrom('parcel_labels').selectAll().where('order_id', '=', orderId).execute()).toEqual(
+      [],
+    );
   });
 
   it('an online account needs the seller centre’s sender address id, named as the field', async () => {
-    await expect(setCarrierAccount(ctx, { carrier: 'cainiao', protocol: 'aliexpress-online', baseUrl: '', accountId: 'main warehouse', apiKey: '' })).rejects.toMatchObject({ issues: [{ field: 'account_id' }] });
+    await expect(
+      setCarrierAccount(ctx, {
+        carrier: 'cainiao',
+        protocol: 'aliexpress-online',
+        baseUrl: '',
+        accountId: 'main warehouse',
+        apiKey: '',
+      }),
+    ).rejects.toMatchObject({ issues: [{ field: 'account_id' }] });
   });
 });

@@ -12,12 +12,23 @@ import { setShopPolicy } from '../../src/app/policies';
 import { startFakeAliExpressServer, type FakeAliExpressServer } from '../../src/integrations/aliexpress/fake-server';
 import type { Store } from '../../src/store/database';
 import { backends } from '../support/backends';
-import { FAKE_APP_KEY, FAKE_APP_SECRET, FAKE_TOKEN, TEST_MASTER_KEY, connectFakeShop } from '../support/outbox-fixtures';
+import {
+  FAKE_APP_KEY,
+  FAKE_APP_SECRET,
+  FAKE_TOKEN,
+  TEST_MASTER_KEY,
+  connectFakeShop,
+} from '../support/outbox-fixtures';
 
 const HOUR = 3_600_000;
 let fake: FakeAliExpressServer;
 beforeAll(async () => {
-  fake = await startFakeAliExpressServer({ appKey: FAKE_APP_KEY, appSecret: FAKE_APP_SECRET, accessTokens: [FAKE_TOKEN], seed: 7 });
+  fake = await startFakeAliExpressServer({
+    appKey: FAKE_APP_KEY,
+    appSecret: FAKE_APP_SECRET,
+    accessTokens: [FAKE_TOKEN],
+    seed: 7,
+  });
 });
 afterAll(async () => {
   await fake.close();
@@ -42,14 +53,33 @@ describe.each(backends)('order detail fields on $name', (backend) => {
   it('a semi-managed order takes the policy the shop chose for its type; the promised days and the masked address are kept, noted once', async () => {
     await setShopPolicy(ctx, 'shop', { by_order_type: { semi_choice_self: 'aliexpress_semi_self_send' } }, 'owner');
     const now = Date.now();
-    const semi = fake.marketplace.addOrder({ order_id: '8190000000400010', business_model: 'SEMI_CHOICE_SELF', freight_commit_days: 45, paid_at: now - 5 * HOUR, risk_passed_at: now - 4 * HOUR, modified_at: now - 3 * HOUR, handling_days: 3 }, now);
+    const semi = fake.marketplace.addOrder(
+      {
+        order_id: '8190000000400010',
+        business_model: 'SEMI_CHOICE_SELF',
+        freight_commit_days: 45,
+        paid_at: now - 5 * HOUR,
+        risk_passed_at: now - 4 * HOUR,
+        modified_at: now - 3 * HOUR,
+        handling_days: 3,
+      },
+      now,
+    );
     const plain = fake.marketplace.addOrder(
       {
         order_id: '8190000000400020',
         paid_at: now - 5 * HOUR,
         risk_passed_at: now - 4 * HOUR,
         modified_at: now - 3 * HOUR,
-        address: { contact_person: 'Ana López', line1: 'Calle Mayor 12', city: 'Madrid', postcode: '28013', country: 'ES', phone_country: '+34', mobile: '600111222' },
+        address: {
+          contact_person: 'Ana López',
+          line1: 'Calle Mayor 12',
+          city: 'Madrid',
+          postcode: '28013',
+          country: 'ES',
+          phone_country: '+34',
+          mobile: '600111222',
+        },
       },
       now,
     );
@@ -61,7 +91,11 @@ describe.each(backends)('order detail fields on $name', (backend) => {
     const semiRow = await resolveOrder(ctx, semi.orderId, 'shop');
     expect(semiRow).toMatchObject({ order_type: 'semi_choice_self', policy_id: 'aliexpress_semi_self_send' });
     expect(semiRow.address_line1).toContain('****');
-    const receipt = await store.db.selectFrom('order_receipts').select('freight_commit_days').where('order_id', '=', semiRow.id).executeTakeFirst();
+    const receipt = await store.db
+      .selectFrom('order_receipts')
+      .select('freight_commit_days')
+      .where('order_id', '=', semiRow.id)
+      .executeTakeFirst();
     expect(receipt?.freight_commit_days).toBe(45);
     const plainRow = await resolveOrder(ctx, plain.orderId, 'shop');
     expect(plainRow.order_type).toBeNull();

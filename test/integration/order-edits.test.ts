@@ -13,7 +13,14 @@ import { backends, contextFor, manualClock } from '../support/backends';
 import { addAwaitingOrder, packAndLabel, setUpSampleShipping } from '../support/pack';
 
 const START = Date.UTC(2026, 10, 25, 2);
-const ADDRESS = { buyer_name: 'Ana Ruiz', buyer_country: 'ES', address_line1: 'Gran Vía 1', city: 'Madrid', postcode: '28013', phone: '+34 600 000 001' };
+const ADDRESS = {
+  buyer_name: 'Ana Ruiz',
+  buyer_country: 'ES',
+  address_line1: 'Gran Vía 1',
+  city: 'Madrid',
+  postcode: '28013',
+  phone: '+34 600 000 001',
+};
 
 describe.each(backends)('order edits on $name', (backend) => {
   let store: Store;
@@ -22,7 +29,11 @@ describe.each(backends)('order edits on $name', (backend) => {
   let app: FastifyInstance;
   let carrier: SampleCarrierServer;
   const order = (id: string) => addAwaitingOrder(ctx, 'edits', id, { now: START, shipInHours: 48, sku: 'SKU-E' });
-  const events = async (id: number) => (await app.inject({ method: 'GET', url: `/orders/${id}` })).json().timeline as Array<{ kind: string; reason: string | null }>;
+  const events = async (id: number) =>
+    (await app.inject({ method: 'GET', url: `/orders/${id}` })).json().timeline as Array<{
+      kind: string;
+      reason: string | null;
+    }>;
 
   beforeAll(async () => {
     ({ store, dispose } = await backend.open());
@@ -43,13 +54,22 @@ describe.each(backends)('order edits on $name', (backend) => {
     const noReason = await app.inject({ method: 'POST', url: `/orders/${id}/hold`, payload: { reason: ' ' } });
     expect(noReason.statusCode).toBe(409);
     expect(noReason.json().error.rule).toBe('hold.hold.guard');
-    const held = await app.inject({ method: 'POST', url: `/orders/${id}/hold`, payload: { reason: 'buyer asked to wait' } });
+    const held = await app.inject({
+      method: 'POST',
+      url: `/orders/${id}/hold`,
+      payload: { reason: 'buyer asked to wait' },
+    });
     expect(held.statusCode, held.body).toBe(200);
     expect(held.json().hold).toMatchObject({ reason: 'buyer asked to wait' });
     const twice = await app.inject({ method: 'POST', url: `/orders/${id}/hold`, payload: { reason: 'again' } });
     expect(twice.statusCode).toBe(409);
 
-    const pack = await app.inject({ method: 'POST', url: '/pack/sessions', payload: { order_barcode: 'H-1' }, headers: { 'accept-language': 'zh-CN' } });
+    const pack = await app.inject({
+      method: 'POST',
+      url: '/pack/sessions',
+      payload: { order_barcode: 'H-1' },
+      headers: { 'accept-language': 'zh-CN' },
+    });
     expect(pack.statusCode).toBe(409);
     expect(pack.json().error.rule).toBe('order.held');
     expect(pack.json().error.messages.en).toMatch(/release it on its order page/);
@@ -61,7 +81,9 @@ describe.each(backends)('order edits on $name', (backend) => {
     const released = await app.inject({ method: 'POST', url: `/orders/${id}/release` });
     expect(released.statusCode).toBe(200);
     expect(released.json().hold).toBeNull();
-    expect((await events(id)).filter((e) => e.kind === 'held' || e.kind === 'released').map((e) => [e.kind, e.reason])).toEqual([
+    expect(
+      (await events(id)).filter((e) => e.kind === 'held' || e.kind === 'released').map((e) => [e.kind, e.reason]),
+    ).toEqual([
       ['held', 'buyer asked to wait'],
       ['released', 'buyer asked to wait'],
     ]);
@@ -71,7 +93,11 @@ describe.each(backends)('order edits on $name', (backend) => {
 
   it('edits the address before a label (timeline: old and new), names the bad field, and refuses after the label', async () => {
     const id = await order('A-1');
-    const bad = await app.inject({ method: 'PUT', url: `/orders/${id}/address`, payload: { ...ADDRESS, buyer_country: 'XX' } });
+    const bad = await app.inject({
+      method: 'PUT',
+      url: `/orders/${id}/address`,
+      payload: { ...ADDRESS, buyer_country: 'XX' },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.issues[0]).toMatchObject({ path: 'buyer_country' });
     const edited = await app.inject({ method: 'PUT', url: `/orders/${id}/address`, payload: ADDRESS });
@@ -81,12 +107,24 @@ describe.each(backends)('order edits on $name', (backend) => {
     expect(change.reason).toBe('changed: buyer_name, address_line1, phone');
 
     await packAndLabel(ctx, 'A-1', id);
-    const before = await store.db.selectFrom('orders').select(['address_line1', 'version']).where('id', '=', id).executeTakeFirstOrThrow();
-    const late = await app.inject({ method: 'PUT', url: `/orders/${id}/address`, payload: { ...ADDRESS, address_line1: 'Calle Nueva 5' } });
+    const before = await store.db
+      .selectFrom('orders')
+      .select(['address_line1', 'version'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    const late = await app.inject({
+      method: 'PUT',
+      url: `/orders/${id}/address`,
+      payload: { ...ADDRESS, address_line1: 'Calle Nueva 5' },
+    });
     expect(late.statusCode).toBe(409);
     expect(late.json().error.rule).toBe('order.address.labelled');
     expect(late.json().error.messages['zh-CN']).toMatch(/面单/);
-    const after = await store.db.selectFrom('orders').select(['address_line1', 'version']).where('id', '=', id).executeTakeFirstOrThrow();
+    const after = await store.db
+      .selectFrom('orders')
+      .select(['address_line1', 'version'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(after).toEqual(before);
   });
 });

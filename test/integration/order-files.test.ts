@@ -24,7 +24,9 @@ async function sheetRows(bytes: Buffer): Promise<string[][]> {
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
   const rows: string[][] = [];
-  workbook.worksheets[0]!.eachRow((row) => rows.push((row.values as ExcelJS.CellValue[]).slice(1).map((v) => String(v ?? ''))));
+  workbook.worksheets[0]!.eachRow((row) =>
+    rows.push((row.values as ExcelJS.CellValue[]).slice(1).map((v) => String(v ?? ''))),
+  );
   return rows;
 }
 
@@ -35,8 +37,22 @@ describe.each(backends)('order files over HTTP on $name', (backend) => {
   const dir = tempDir();
   const clock = manualClock(Date.UTC(2026, 10, 21, 12));
   const upload = (name: string, bytes: Buffer | string, shop = 'files', lang = 'en') =>
-    app.inject({ method: 'POST', url: `/orders/import?shop=${shop}&filename=${encodeURIComponent(name)}`, payload: bytes, headers: { 'content-type': 'application/octet-stream', 'accept-language': lang } });
-  const count = async (shop = 'files') => Number((await store.db.selectFrom('orders').select((eb) => eb.fn.countAll().as('n')).where('shop_id', '=', shop).executeTakeFirstOrThrow()).n);
+    app.inject({
+      method: 'POST',
+      url: `/orders/import?shop=${shop}&filename=${encodeURIComponent(name)}`,
+      payload: bytes,
+      headers: { 'content-type': 'application/octet-stream', 'accept-language': lang },
+    });
+  const count = async (shop = 'files') =>
+    Number(
+      (
+        await store.db
+          .selectFrom('orders')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('shop_id', '=', shop)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   beforeAll(async () => {
     ({ store, dispose } = await backend.open());
@@ -49,7 +65,9 @@ describe.each(backends)('order files over HTTP on $name', (backend) => {
   });
 
   it('refuses a file with a bad row whole: 422 naming the row and field, in the reader’s language, nothing imported', async () => {
-    const csv = fs.readFileSync(writeCsv(dir, 'bad.csv', [orderRow('B1', 'SKU-1'), orderRow('B2', 'SKU-1', { quantity: '0' })]));
+    const csv = fs.readFileSync(
+      writeCsv(dir, 'bad.csv', [orderRow('B1', 'SKU-1'), orderRow('B2', 'SKU-1', { quantity: '0' })]),
+    );
     const res = await upload('bad.csv', csv, 'files', 'zh-CN');
     expect(res.statusCode).toBe(422);
     const error = res.json().error;
@@ -79,7 +97,10 @@ describe.each(backends)('order files over HTTP on $name', (backend) => {
     expect(first.json()).toMatchObject({ committed: true, created: 2, issueCount: 0, file: 'good.csv' });
     const again = await upload('good.csv', csv);
     expect(again.json()).toMatchObject({ committed: true, created: 0, unchanged: 2 });
-    const xlsx = await upload('more.xlsx', await xlsxOf([orderRow('X1', 'SKU-1', { buyer_name: '=HYPERLINK("http://x")' })]));
+    const xlsx = await upload(
+      'more.xlsx',
+      await xlsxOf([orderRow('X1', 'SKU-1', { buyer_name: '=HYPERLINK("http://x")' })]),
+    );
     expect(xlsx.statusCode, xlsx.body).toBe(200);
     expect(xlsx.json()).toMatchObject({ committed: true, created: 1 });
     expect(await count()).toBe(3);
@@ -92,7 +113,12 @@ describe.each(backends)('order files over HTTP on $name', (backend) => {
     expect(res.headers['x-order-count']).toBe('3');
     const rows = await sheetRows(res.rawPayload);
     expect(rows[0]!.slice(0, 3)).toEqual(['shop', 'order_id', 'status']);
-    expect(rows.slice(1).map((r) => r[1]).sort()).toEqual(['G1', 'G2', 'X1']);
+    expect(
+      rows
+        .slice(1)
+        .map((r) => r[1])
+        .sort(),
+    ).toEqual(['G1', 'G2', 'X1']);
     const x1 = rows.find((r) => r[1] === 'X1')!;
     expect(x1[6]).toBe(`'=HYPERLINK("http://x")`);
     expect(x1[11]).toBe('4.99');

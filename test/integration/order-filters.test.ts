@@ -11,9 +11,17 @@ import type { Store } from '../../src/store/database';
 import { backends, contextFor, manualClock } from '../support/backends';
 
 const order = (id: string, handlingDays: number, lines = 1) => ({
-  order_id: id, platform: 'aliexpress', status: 'WAIT_SELLER_SEND_GOODS', paid_at: '2026-11-20 10:00:00',
-  risk_passed_at: '2026-11-20 11:00:00', buyer_name: 'Li Wei', buyer_country: 'US', address_line1: '1 Main St', city: 'Austin',
-  currency: 'USD', handling_days: handlingDays,
+  order_id: id,
+  platform: 'aliexpress',
+  status: 'WAIT_SELLER_SEND_GOODS',
+  paid_at: '2026-11-20 10:00:00',
+  risk_passed_at: '2026-11-20 11:00:00',
+  buyer_name: 'Li Wei',
+  buyer_country: 'US',
+  address_line1: '1 Main St',
+  city: 'Austin',
+  currency: 'USD',
+  handling_days: handlingDays,
   lines: Array.from({ length: lines }, (_, i) => ({ sku: `SKU-${i + 1}`, quantity: 1, unit_price: '7.50' })),
 });
 
@@ -38,28 +46,83 @@ describe.each(backends)('GET /orders filtered by warehouse and carrier on $name'
     const ctx = contextFor(store, clock);
     app = await buildServer(ctx, { authentication: false });
     // F1..F6 due one day apart (handling days 2..7), F1 first; F2 and F5 have two lines.
-    const payload = { shop_id: 'flt', orders: [order('F1', 2), order('F2', 3, 2), order('F3', 4), order('F4', 5), order('F5', 6, 2), order('F6', 7)] };
+    const payload = {
+      shop_id: 'flt',
+      orders: [order('F1', 2), order('F2', 3, 2), order('F3', 4), order('F4', 5), order('F5', 6, 2), order('F6', 7)],
+    };
     const created = await app.inject({ method: 'POST', url: '/orders', payload });
     expect(created.statusCode).toBe(200);
-    for (const o of created.json().orders as Array<{ platform_order_id: string; id: number }>) ids.set(o.platform_order_id, o.id);
+    for (const o of created.json().orders as Array<{ platform_order_id: string; id: number }>)
+      ids.set(o.platform_order_id, o.id);
 
-    await defineWarehouse(ctx, { id: 'SZ', name: 'Shenzhen', kind: 'domestic', country: 'CN', timeZone: 'Asia/Shanghai', cutoffTime: '16:00' });
-    await defineWarehouse(ctx, { id: 'MAD', name: 'Madrid', kind: 'overseas', country: 'ES', timeZone: 'Europe/Madrid', cutoffTime: '12:00' });
+    await defineWarehouse(ctx, {
+      id: 'SZ',
+      name: 'Shenzhen',
+      kind: 'domestic',
+      country: 'CN',
+      timeZone: 'Asia/Shanghai',
+      cutoffTime: '16:00',
+    });
+    await defineWarehouse(ctx, {
+      id: 'MAD',
+      name: 'Madrid',
+      kind: 'overseas',
+      country: 'ES',
+      timeZone: 'Europe/Madrid',
+      cutoffTime: '12:00',
+    });
     const db = store.db;
     const now = clock.now();
-    const linesOf = async (id: string) => db.selectFrom('order_lines').select(['id', 'sku', 'quantity']).where('order_id', '=', ids.get(id)!).orderBy('id').execute();
+    const linesOf = async (id: string) =>
+      db
+        .selectFrom('order_lines')
+        .select(['id', 'sku', 'quantity'])
+        .where('order_id', '=', ids.get(id)!)
+        .orderBy('id')
+        .execute();
     const reserve = async (id: string, warehouse: string) => {
       for (const line of await linesOf(id)) {
-        await db.insertInto('stock_reservations').values({ order_id: ids.get(id)!, order_line_id: line.id, warehouse_id: warehouse, sku: line.sku, quantity: line.quantity, created_at: now }).execute();
+        await db
+          .insertInto('stock_reservations')
+          .values({
+            order_id: ids.get(id)!,
+            order_line_id: line.id,
+            warehouse_id: warehouse,
+            sku: line.sku,
+            quantity: line.quantity,
+            created_at: now,
+          })
+          .execute();
       }
     };
     const wait = async (id: string, warehouse: string | null) => {
       for (const line of await linesOf(id)) {
-        await db.insertInto('stock_shortfalls').values({ order_id: ids.get(id)!, sku: line.sku, warehouse_id: warehouse, needed: line.quantity, missing: line.quantity, recorded_at: now }).execute();
+        await db
+          .insertInto('stock_shortfalls')
+          .values({
+            order_id: ids.get(id)!,
+            sku: line.sku,
+            warehouse_id: warehouse,
+            needed: line.quantity,
+            missing: line.quantity,
+            recorded_at: now,
+          })
+          .execute();
       }
     };
     const parcel = async (id: string, carrier: string, status = 'labelled') => {
-      await db.insertInto('parcels').values({ order_id: ids.get(id)!, shop_id: 'flt', status, carrier, service: `${carrier}-STD`, created_at: now, updated_at: now }).execute();
+      await db
+        .insertInto('parcels')
+        .values({
+          order_id: ids.get(id)!,
+          shop_id: 'flt',
+          status,
+          carrier,
+          service: `${carrier}-STD`,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
     };
     // SZ: F2 (two lines reserved: two rows), F3 (waiting there), F5 (two lines waiting), F6 (reserved). MAD: F4.
     // F1 has nothing reserved (not yet accepted) and so no warehouse.

@@ -25,18 +25,33 @@ interface Row {
 
 async function seedOrders(store: Store): Promise<void> {
   await sql`DELETE FROM orders`.execute(store.db);
-  await sql`INSERT INTO shops (id, name, platform, created_at) VALUES ('s', 's', 'aliexpress', ${T}) ON CONFLICT DO NOTHING`.execute(store.db);
+  await sql`INSERT INTO shops (id, name, platform, created_at) VALUES ('s', 's', 'aliexpress', ${T}) ON CONFLICT DO NOTHING`.execute(
+    store.db,
+  );
   for (let id = 1; id <= ORDERS; id++) {
     // Order 1 already has its first scan (a milestone keeps its first time).
     await sql`INSERT INTO orders (id, shop_id, platform, platform_order_id, status, currency, total_amount, buyer_name, buyer_country, address_line1, city,
         paid_at, first_scan_at, content_hash, version, created_at, updated_at)
-      VALUES (${id}, 's', 'aliexpress', ${`P${id}`}, 'shipped', 'EUR', 1000, 'B', 'ES', 'Calle 1', 'Madrid', ${T}, ${id === 1 ? T + 1 : null}, 'h', 1, ${T}, ${T})`.execute(store.db);
+      VALUES (${id}, 's', 'aliexpress', ${`P${id}`}, 'shipped', 'EUR', 1000, 'B', 'ES', 'Calle 1', 'Madrid', ${T}, ${id === 1 ? T + 1 : null}, 'h', 1, ${T}, ${T})`.execute(
+      store.db,
+    );
   }
 }
 
 async function readOrders(store: Store): Promise<Row[]> {
-  const rows = await store.db.selectFrom('orders').select(['id', 'status', 'version', 'updated_at', 'first_scan_at', 'delivered_at']).orderBy('id').execute();
-  return rows.map((r) => ({ id: Number(r.id), status: r.status, version: Number(r.version), updated_at: Number(r.updated_at), first_scan_at: r.first_scan_at === null ? null : Number(r.first_scan_at), delivered_at: r.delivered_at === null ? null : Number(r.delivered_at) }));
+  const rows = await store.db
+    .selectFrom('orders')
+    .select(['id', 'status', 'version', 'updated_at', 'first_scan_at', 'delivered_at'])
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    id: Number(r.id),
+    status: r.status,
+    version: Number(r.version),
+    updated_at: Number(r.updated_at),
+    first_scan_at: r.first_scan_at === null ? null : Number(r.first_scan_at),
+    delivered_at: r.delivered_at === null ? null : Number(r.delivered_at),
+  }));
 }
 
 describe.each(backends)('writing orders at their versions on $name', (backend) => {
@@ -50,12 +65,23 @@ describe.each(backends)('writing orders at their versions on $name', (backend) =
     await dispose();
   });
 
-  const write = (writes: OrderWrite[]) => store.db.transaction().execute((trx) => writeOrdersAtVersions(trx, writes, store));
+  const write = (writes: OrderWrite[]) =>
+    store.db.transaction().execute((trx) => writeOrdersAtVersions(trx, writes, store));
 
   it('writes each order its own values at the version read, keeps a first milestone, and counts a stale one out', async () => {
     const written = await write([
-      { id: 1, version: 1, set: { status: 'delivered', updated_at: T + 10 }, setIfNull: { first_scan_at: T + 5, delivered_at: T + 7 } },
-      { id: 2, version: 1, set: { status: 'delivered', updated_at: T + 10 }, setIfNull: { first_scan_at: T + 6, delivered_at: T + 8 } },
+      {
+        id: 1,
+        version: 1,
+        set: { status: 'delivered', updated_at: T + 10 },
+        setIfNull: { first_scan_at: T + 5, delivered_at: T + 7 },
+      },
+      {
+        id: 2,
+        version: 1,
+        set: { status: 'delivered', updated_at: T + 10 },
+        setIfNull: { first_scan_at: T + 6, delivered_at: T + 8 },
+      },
       { id: 3, version: 1, set: { status: 'in_transit', updated_at: T + 10 }, setIfNull: {} },
       { id: 4, version: 1, set: { status: 'in_transit', updated_at: T + 10 }, setIfNull: {} },
       // Stale: order 5 is at version 1.
@@ -89,7 +115,10 @@ describe.each(backends)('writing orders at their versions on $name', (backend) =
           id: c.id,
           version: c.stale ? 7 : 1,
           set: { status: c.status, updated_at: T + c.at },
-          setIfNull: { ...(c.firstScan === undefined ? {} : { first_scan_at: T + c.firstScan }), ...(c.delivered === undefined ? {} : { delivered_at: T + c.delivered }) },
+          setIfNull: {
+            ...(c.firstScan === undefined ? {} : { first_scan_at: T + c.firstScan }),
+            ...(c.delivered === undefined ? {} : { delivered_at: T + c.delivered }),
+          },
         }));
         const written = await write(writes);
         const expected = before.map((row) => {

@@ -29,7 +29,9 @@ async function hiddenListener() {
   server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, HIDDEN, resolve));
   const port = (server.address() as AddressInfo).port;
-  const redirector = http.createServer((_req, res) => res.writeHead(302, { location: `http://${HIDDEN}:${port}/` }).end());
+  const redirector = http.createServer((_req, res) =>
+    res.writeHead(302, { location: `http://${HIDDEN}:${port}/` }).end(),
+  );
   await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
   const big = http.createServer((_req, res) => res.end(Buffer.alloc(5 * 1024 * 1024, 97)));
   await new Promise<void>((resolve) => big.listen(0, '127.0.0.1', resolve));
@@ -76,9 +78,23 @@ describe.each(backends)('outgoing-request guard on $name', (backend) => {
   beforeEach(() => expect(process.env.SHIPBY_OUTBOUND_ALLOW).toBe('127.0.0.1,localhost'));
 
   it('refuses an alert webhook at an internal address in any spelling with a bilingual 400 naming url, and nothing reaches it', async () => {
-    const urls = [...spellings(hidden.port), 'http://169.254.169.254/latest/meta-data/', 'http://10.0.0.1/', 'http://192.168.1.1/', 'http://[::1]:80/', 'http://[fc00::1]/', 'file:///etc/passwd', 'gopher://127.0.0.1/'];
+    const urls = [
+      ...spellings(hidden.port),
+      'http://169.254.169.254/latest/meta-data/',
+      'http://10.0.0.1/',
+      'http://192.168.1.1/',
+      'http://[::1]:80/',
+      'http://[fc00::1]/',
+      'file:///etc/passwd',
+      'gopher://127.0.0.1/',
+    ];
     for (const url of urls) {
-      const res = await app.inject({ method: 'POST', url: '/webhooks', headers: { 'accept-language': 'zh-CN' }, payload: { url, secret: 'a-secret-of-16-chars' } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/webhooks',
+        headers: { 'accept-language': 'zh-CN' },
+        payload: { url, secret: 'a-secret-of-16-chars' },
+      });
       expect([url, res.statusCode]).toEqual([url, 400]);
       const issue = res.json().error.issues[0];
       expect(issue.path).toBe('url');
@@ -92,13 +108,31 @@ describe.each(backends)('outgoing-request guard on $name', (backend) => {
 
   it('refuses carrier accounts, tracking providers and marketplace gateways at internal addresses, naming their field', async () => {
     for (const url of spellings(hidden.port)) {
-      const carrier = await setCarrierAccount(ctx, { carrier: 'cainiao', protocol: 'yunexpress', baseUrl: url, accountId: 'C1', apiKey: 'k' }).catch((e: unknown) => e);
+      const carrier = await setCarrierAccount(ctx, {
+        carrier: 'cainiao',
+        protocol: 'yunexpress',
+        baseUrl: url,
+        accountId: 'C1',
+        apiKey: 'k',
+      }).catch((e: unknown) => e);
       expect(carrier).toBeInstanceOf(ValidationError);
       expect((carrier as ValidationError).issues.map((i) => i.field)).toEqual(['url']);
-      const provider = await saveProvider(ctx, { name: 'p1', kind: 'seventeen', baseUrl: url, apiKey: 'k', webhookSecret: 'a-secret-of-16-chars' }).catch((e: unknown) => e);
+      const provider = await saveProvider(ctx, {
+        name: 'p1',
+        kind: 'seventeen',
+        baseUrl: url,
+        apiKey: 'k',
+        webhookSecret: 'a-secret-of-16-chars',
+      }).catch((e: unknown) => e);
       expect(provider).toBeInstanceOf(ValidationError);
       expect((provider as ValidationError).issues.map((i) => i.field)).toEqual(['base_url']);
-      const shop = await connectShop(ctx, Buffer.alloc(32, 7), { shopId: 'ae', appKey: 'k', appSecret: 's', accessToken: 't', gatewayUrl: url }).catch((e: unknown) => e);
+      const shop = await connectShop(ctx, Buffer.alloc(32, 7), {
+        shopId: 'ae',
+        appKey: 'k',
+        appSecret: 's',
+        accessToken: 't',
+        gatewayUrl: url,
+      }).catch((e: unknown) => e);
       expect(shop).toBeInstanceOf(ValidationError);
       expect((shop as ValidationError).issues.map((i) => i.field)).toEqual(['gateway_url']);
     }
@@ -106,11 +140,34 @@ describe.each(backends)('outgoing-request guard on $name', (backend) => {
   });
 
   it('a stored webhook pointing inside (set before the guard, or a name that moved) is never delivered there', async () => {
-    const { id } = await store.db.insertInto('alert_webhooks').values({ shop_id: null, url: `http://127.2:${hidden.port}/`, secret: 'a-secret-of-16-chars', created_at: 0 }).returning('id').executeTakeFirstOrThrow();
-    await store.db.insertInto('webhook_deliveries').values({ webhook_id: id, dedupe_key: 'k1', kind: 'test', payload: '{}', status: 'pending', attempts: 0, next_attempt_at: 0, lease_until: null, last_error: null, created_at: 0, delivered_at: null }).execute();
+    const { id } = await store.db
+      .insertInto('alert_webhooks')
+      .values({ shop_id: null, url: `http://127.2:${hidden.port}/`, secret: 'a-secret-of-16-chars', created_at: 0 })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await store.db
+      .insertInto('webhook_deliveries')
+      .values({
+        webhook_id: id,
+        dedupe_key: 'k1',
+        kind: 'test',
+        payload: '{}',
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: 0,
+        lease_until: null,
+        last_error: null,
+        created_at: 0,
+        delivered_at: null,
+      })
+      .execute();
     const result = await deliverWebhooks(ctx);
     expect(result).toEqual({ delivered: 0, failed: 1, dead: 0 });
-    const row = await store.db.selectFrom('webhook_deliveries').select(['status', 'last_error']).where('webhook_id', '=', id).executeTakeFirstOrThrow();
+    const row = await store.db
+      .selectFrom('webhook_deliveries')
+      .select(['status', 'last_error'])
+      .where('webhook_id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(row.last_error).toMatch(/loopback/);
     await store.db.deleteFrom('webhook_deliveries').execute();
     await store.db.deleteFrom('alert_webhooks').execute();
@@ -119,7 +176,9 @@ describe.each(backends)('outgoing-request guard on $name', (backend) => {
 
   it('the carrier transport refuses the address at connect time, follows no redirect inside, and caps the answer', async () => {
     const send = httpTransport(`http://2130706434:${hidden.port}`, { carrierName: 'YunExpress' });
-    await expect(send({ method: 'POST', path: '/api/WayBill/CreateOrder', headers: {}, body: '{}' })).rejects.toBeInstanceOf(CarrierUnavailableError);
+    await expect(
+      send({ method: 'POST', path: '/api/WayBill/CreateOrder', headers: {}, body: '{}' }),
+    ).rejects.toBeInstanceOf(CarrierUnavailableError);
     const redirected = await outboundFetch(hidden.redirectUrl);
     expect(redirected.status).toBe(302); // handed back as it is: never followed
     await expect(outboundFetch(hidden.bigUrl, {}, { maxBytes: 1024 * 1024 })).rejects.toThrow(/larger than/);
@@ -128,12 +187,19 @@ describe.each(backends)('outgoing-request guard on $name', (backend) => {
 
   it('DNS rebinding: a name that resolves to a public address when saved and to 127.0.0.2 when connecting is refused at connect time', async () => {
     let asked = 0;
-    const rebinding = (_host: string, callback: (e: Error | null, a: Array<{ address: string; family: number }>) => void) => {
+    const rebinding = (
+      _host: string,
+      callback: (e: Error | null, a: Array<{ address: string; family: number }>) => void,
+    ) => {
       asked++;
       callback(null, [{ address: asked === 1 ? '93.184.216.34' : HIDDEN, family: 4 }]);
     };
     rebinding('rebind.example', () => undefined); // the "check" the attacker passes
-    const error = await outboundFetch(`http://rebind.example:${hidden.port}/`, {}, { field: 'url', resolve: rebinding }).catch((e: unknown) => e);
+    const error = await outboundFetch(
+      `http://rebind.example:${hidden.port}/`,
+      {},
+      { field: 'url', resolve: rebinding },
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OutboundRefusedError);
     expect((error as OutboundRefusedError).field).toBe('url');
     expect((error as OutboundRefusedError).localizedMessage['zh-CN']).toMatch(/回环/);

@@ -16,7 +16,15 @@ import { buildServer } from '../../src/http/server';
 import type { Store } from '../../src/store/database';
 import { UPLOAD_KIND } from '../../src/store/outbox';
 import { backends, contextFor, manualClock } from '../support/backends';
-import { FAKE_APP_KEY, FAKE_APP_SECRET, FAKE_TOKEN, TEST_MASTER_KEY, connectFakeShop, seedOrders, shipAll } from '../support/outbox-fixtures';
+import {
+  FAKE_APP_KEY,
+  FAKE_APP_SECRET,
+  FAKE_TOKEN,
+  TEST_MASTER_KEY,
+  connectFakeShop,
+  seedOrders,
+  shipAll,
+} from '../support/outbox-fixtures';
 
 const MINUTE = 60_000;
 
@@ -30,7 +38,12 @@ async function until(what: string, condition: () => Promise<boolean>, timeoutMs 
 
 let fake: FakeAliExpressServer;
 beforeAll(async () => {
-  fake = await startFakeAliExpressServer({ appKey: FAKE_APP_KEY, appSecret: FAKE_APP_SECRET, accessTokens: [FAKE_TOKEN], seed: 11 });
+  fake = await startFakeAliExpressServer({
+    appKey: FAKE_APP_KEY,
+    appSecret: FAKE_APP_SECRET,
+    accessTokens: [FAKE_TOKEN],
+    seed: 11,
+  });
 });
 afterAll(async () => {
   await fake.close();
@@ -66,12 +79,37 @@ describe.each(backends)('a marketplace outage on $name', (backend) => {
     fake.setFaults({ serverError: { probability: 1, status: 503 } });
     const stop = new AbortController();
     // One request at a time: the order of the declarations is the order of the claims.
-    const worker = runOutboxWorker(ctx, { masterKey: TEST_MASTER_KEY, settings: DEFAULT_OUTBOX_SETTINGS, concurrency: 1, clientOptions: { timeoutMs: 5_000 }, idlePollMs: 5, flushMs: 1, signal: stop.signal, workerId: 'outage-worker' });
-    const count = async (where: (q: ReturnType<typeof uploads>) => ReturnType<typeof uploads>) => Number((await where(uploads()).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const worker = runOutboxWorker(ctx, {
+      masterKey: TEST_MASTER_KEY,
+      settings: DEFAULT_OUTBOX_SETTINGS,
+      concurrency: 1,
+      clientOptions: { timeoutMs: 5_000 },
+      idlePollMs: 5,
+      flushMs: 1,
+      signal: stop.signal,
+      workerId: 'outage-worker',
+    });
+    const count = async (where: (q: ReturnType<typeof uploads>) => ReturnType<typeof uploads>) =>
+      Number(
+        (
+          await where(uploads())
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const uploads = () => store.db.selectFrom('outbox').where('kind', '=', UPLOAD_KIND);
     // Idle: nothing in flight and nothing due at the simulated now.
-    const idle = async () => (await count((q) => q.where((eb) => eb.or([eb('status', '=', 'in_flight'), eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', clock.now())])])))) === 0;
-    const alerts = async (kind: string) => store.db.selectFrom('webhook_deliveries').select(['payload']).where('kind', '=', kind).execute();
+    const idle = async () =>
+      (await count((q) =>
+        q.where((eb) =>
+          eb.or([
+            eb('status', '=', 'in_flight'),
+            eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', clock.now())]),
+          ]),
+        ),
+      )) === 0;
+    const alerts = async (kind: string) =>
+      store.db.selectFrom('webhook_deliveries').select(['payload']).where('kind', '=', kind).execute();
 
     try {
       // 5 simulated minutes of outage, in 5-second steps, each run until the worker has nothing due.
@@ -79,11 +117,23 @@ describe.each(backends)('a marketplace outage on $name', (backend) => {
         clock.advance(5_000);
         await until('the worker to catch up with the clock', idle);
       }
-      const attemptsDuringOutage = Number((await store.db.selectFrom('outbox').select((eb) => eb.fn.sum<number>('attempts').as('n')).where('kind', '=', UPLOAD_KIND).executeTakeFirstOrThrow()).n);
+      const attemptsDuringOutage = Number(
+        (
+          await store.db
+            .selectFrom('outbox')
+            .select((eb) => eb.fn.sum<number>('attempts').as('n'))
+            .where('kind', '=', UPLOAD_KIND)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
       expect(await count((q) => q.where('status', '=', 'dead'))).toBe(0);
       expect(await count((q) => q.where('status', '=', 'pending'))).toBe(40);
       // The retries stay near: every waiting upload is due within twice the urgent cap (30 s, on a 30-s grid).
-      expect(await count((q) => q.where('next_attempt_at', '>', clock.now() + 2 * DEFAULT_OUTBOX_SETTINGS.retry.urgentMaxDelayMs))).toBe(0);
+      expect(
+        await count((q) =>
+          q.where('next_attempt_at', '>', clock.now() + 2 * DEFAULT_OUTBOX_SETTINGS.retry.urgentMaxDelayMs),
+        ),
+      ).toBe(0);
       // Reported once, not per upload; on the dashboard too, in both languages, with no command to type.
       const began = await alerts('marketplace_outage');
       expect(began).toHaveLength(1);
@@ -106,9 +156,17 @@ describe.each(backends)('a marketplace outage on $name', (backend) => {
       // come due together (a grid), so the most urgent probes first; it ends the outage, and the others are released
       // together, to be claimed most urgent first.
       fake.clearFaults();
-      const firstDue = (await uploads().select((eb) => eb.fn.min<number>('next_attempt_at').as('t')).where('status', '=', 'pending').executeTakeFirstOrThrow()).t;
+      const firstDue = (
+        await uploads()
+          .select((eb) => eb.fn.min<number>('next_attempt_at').as('t'))
+          .where('status', '=', 'pending')
+          .executeTakeFirstOrThrow()
+      ).t;
       clock.set(Number(firstDue));
-      await until('every upload delivered', async () => (await count((q) => q.where('status', '=', 'delivered'))) === 40);
+      await until(
+        'every upload delivered',
+        async () => (await count((q) => q.where('status', '=', 'delivered'))) === 40,
+      );
       stop.abort();
       await worker;
 
@@ -125,7 +183,9 @@ describe.each(backends)('a marketplace outage on $name', (backend) => {
       expect(JSON.parse(ended[0]!.payload)).toMatchObject({ kind: 'marketplace_outage_ended', platform: 'aliexpress' });
       expect(await marketplaceNotices(ctx)).toEqual([]);
       const firstRank = [...deadlines.values()].sort((a, b) => a - b).indexOf(order[0]!);
-      console.log(`outbox-outage (${backend.name}): marketplace down 5 simulated min: ${attemptsDuringOutage} attempts, 0/40 dead, outage alerted once (ended once), 40 declared once, in urgency order (the first, which found the platform back: rank ${firstRank + 1}/40)`);
+      console.log(
+        `outbox-outage (${backend.name}): marketplace down 5 simulated min: ${attemptsDuringOutage} attempts, 0/40 dead, outage alerted once (ended once), 40 declared once, in urgency order (the first, which found the platform back: rank ${firstRank + 1}/40)`,
+      );
     } finally {
       stop.abort();
       await worker.catch(() => undefined);

@@ -13,18 +13,43 @@ import type { Store } from '../../src/store/database';
 import { getConnection } from '../../src/store/marketplace';
 import { pauseConnection } from '../../src/store/shop-authorisation';
 import { backends } from '../support/backends';
-import { FAKE_APP_KEY, FAKE_APP_SECRET, FAKE_TOKEN, TEST_MASTER_KEY, connectFakeShop, seedOrders, shipAll } from '../support/outbox-fixtures';
+import {
+  FAKE_APP_KEY,
+  FAKE_APP_SECRET,
+  FAKE_TOKEN,
+  TEST_MASTER_KEY,
+  connectFakeShop,
+  seedOrders,
+  shipAll,
+} from '../support/outbox-fixtures';
 
 let fake: FakeAliExpressServer;
 beforeAll(async () => {
-  fake = await startFakeAliExpressServer({ appKey: FAKE_APP_KEY, appSecret: FAKE_APP_SECRET, accessTokens: [FAKE_TOKEN], seed: 11 });
+  fake = await startFakeAliExpressServer({
+    appKey: FAKE_APP_KEY,
+    appSecret: FAKE_APP_SECRET,
+    accessTokens: [FAKE_TOKEN],
+    seed: 11,
+  });
 });
 afterAll(async () => {
   await fake.close();
 });
 
-const settings = { leaseMs: 5_000, retry: { ...DEFAULT_RETRY_POLICY, baseDelayMs: 5, maxDelayMs: 20, urgentMaxDelayMs: 20, maxAttempts: 4 } };
-const worker = (ctx: AppContext, extra: { stopWhenDrained?: boolean; signal?: AbortSignal }) => runOutboxWorker(ctx, { masterKey: TEST_MASTER_KEY, settings, concurrency: 2, clientOptions: { timeoutMs: 2_000 }, idlePollMs: 20, workerId: 'paused-test', ...extra });
+const settings = {
+  leaseMs: 5_000,
+  retry: { ...DEFAULT_RETRY_POLICY, baseDelayMs: 5, maxDelayMs: 20, urgentMaxDelayMs: 20, maxAttempts: 4 },
+};
+const worker = (ctx: AppContext, extra: { stopWhenDrained?: boolean; signal?: AbortSignal }) =>
+  runOutboxWorker(ctx, {
+    masterKey: TEST_MASTER_KEY,
+    settings,
+    concurrency: 2,
+    clientOptions: { timeoutMs: 2_000 },
+    idlePollMs: 20,
+    workerId: 'paused-test',
+    ...extra,
+  });
 
 describe.each(backends)('a paused shop’s uploads on $name', (backend) => {
   let store: Store;
@@ -43,12 +68,26 @@ describe.each(backends)('a paused shop’s uploads on $name', (backend) => {
   it('wait while it is paused, and go out once it is connected again', async () => {
     const orders = await seedOrders(ctx, fake, { shop: 'shop', count: 3, parcelsOf: () => 1 });
     const row = (await getConnection(store.db, 'shop'))!;
-    expect(await pauseConnection(store.db, 'shop', row.access_token_enc, JSON.stringify({ en: 'paused', 'zh-CN': '已暂停' }), Date.now())).toBe(true);
+    expect(
+      await pauseConnection(
+        store.db,
+        'shop',
+        row.access_token_enc,
+        JSON.stringify({ en: 'paused', 'zh-CN': '已暂停' }),
+        Date.now(),
+      ),
+    ).toBe(true);
     await shipAll(ctx, orders);
     // The worker runs until each upload has been looked at once (the rows then wait: nothing is due, nothing drained).
     const stop = new AbortController();
     const running = worker(ctx, { signal: stop.signal });
-    await expect.poll(async () => (await listOutboxEntries(ctx, { shopId: 'shop' })).filter((e) => e.lastError?.includes('paused')).length, { timeout: 30_000 }).toBe(3);
+    await expect
+      .poll(
+        async () =>
+          (await listOutboxEntries(ctx, { shopId: 'shop' })).filter((e) => e.lastError?.includes('paused')).length,
+        { timeout: 30_000 },
+      )
+      .toBe(3);
     stop.abort();
     expect(await running).toMatchObject({ accepted: 0, dead: 0 });
     expect(fake.marketplace.declarations).toHaveLength(0);

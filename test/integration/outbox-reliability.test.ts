@@ -14,7 +14,15 @@ import { createContext, type AppContext } from '../../src/app/context';
 import { startFakeAliExpressServer, type FakeAliExpressServer } from '../../src/integrations/aliexpress/fake-server';
 import { migrateToLatest, openStore, type Store } from '../../src/store/database';
 import { createScratchDatabase } from '../../src/store/pg-admin';
-import { FAKE_APP_KEY, FAKE_APP_SECRET, FAKE_TOKEN, TEST_MASTER_KEY_TEXT, connectFakeShop, seedOrders, shipAll } from '../support/outbox-fixtures';
+import {
+  FAKE_APP_KEY,
+  FAKE_APP_SECRET,
+  FAKE_TOKEN,
+  TEST_MASTER_KEY_TEXT,
+  connectFakeShop,
+  seedOrders,
+  shipAll,
+} from '../support/outbox-fixtures';
 import { COMPILED } from '../support/processes';
 
 const PARCELS = Number(process.env.SHIPBY_RELIABILITY_PARCELS ?? 10_000);
@@ -27,7 +35,12 @@ let drop: () => Promise<void>;
 const children = new Set<ChildProcess>();
 
 beforeAll(async () => {
-  fake = await startFakeAliExpressServer({ appKey: FAKE_APP_KEY, appSecret: FAKE_APP_SECRET, accessTokens: [FAKE_TOKEN], seed: 42 });
+  fake = await startFakeAliExpressServer({
+    appKey: FAKE_APP_KEY,
+    appSecret: FAKE_APP_SECRET,
+    accessTokens: [FAKE_TOKEN],
+    seed: 42,
+  });
   const scratch = await createScratchDatabase(inject('pgDatabasePrefix'), inject('pgAdminUrl'));
   drop = scratch.drop;
   store = openStore(scratch.url, { poolSize: 4 });
@@ -71,10 +84,12 @@ function startWorker(name: string, databaseUrl: string): Worker {
   const stderr: string[] = [];
   child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
   child.stdout!.resume();
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => {
-    children.delete(child);
-    resolve(code);
-  }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      children.delete(child);
+      resolve(code);
+    }),
+  );
   return { name, child, exited, stderr };
 }
 
@@ -91,7 +106,11 @@ describe('outbox reliability (PostgreSQL, 3 worker processes, faults, SIGKILL)',
     // A third of the parcels belong to three-parcel orders (two `part`, then `all`); the rest ship alone.
     const multi = Math.floor(PARCELS / 9);
     const single = PARCELS - multi * 3;
-    const seeded = await seedOrders(ctx, fake, { shop: 'rel', count: multi + single, parcelsOf: (i) => (i < multi ? 3 : 1) });
+    const seeded = await seedOrders(ctx, fake, {
+      shop: 'rel',
+      count: multi + single,
+      parcelsOf: (i) => (i < multi ? 3 : 1),
+    });
     const numbers = await shipAll(ctx, seeded);
     expect(numbers.size).toBe(PARCELS);
     const setupMs = Date.now() - started;
@@ -109,11 +128,15 @@ describe('outbox reliability (PostgreSQL, 3 worker processes, faults, SIGKILL)',
     const workers = [startWorker('w1', url), startWorker('w2', url), startWorker('w3', url)];
     // Midway: kill one worker outright (no chance to record what it holds), then start it again.
     const half = Math.floor(PARCELS / 2);
-    while ((await count("select count(*) as n from outbox where kind = 'upload_tracking' and status = 'delivered'")) < half) {
+    while (
+      (await count("select count(*) as n from outbox where kind = 'upload_tracking' and status = 'delivered'")) < half
+    ) {
       if (Date.now() - started > 150_000) throw new Error('no progress');
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const inFlightAtKill = await count("select count(*) as n from outbox where status = 'in_flight' and lease_owner = 'w1'");
+    const inFlightAtKill = await count(
+      "select count(*) as n from outbox where status = 'in_flight' and lease_owner = 'w1'",
+    );
     workers[0]!.child.kill('SIGKILL');
     await workers[0]!.exited;
     workers.push(startWorker('w1-restarted', url));
@@ -123,10 +146,16 @@ describe('outbox reliability (PostgreSQL, 3 worker processes, faults, SIGKILL)',
 
     // None lost: every upload is delivered; nothing dead, refused or waiting. No buyer notice is queued on AliExpress
     // (no usable message call: integrations/marketplace/aliexpress/adapter.ts).
-    const states = await store.db.selectFrom('outbox').select(['kind', 'status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy(['kind', 'status']).execute();
-    expect(states.map((s) => ({ kind: s.kind, status: s.status, n: Number(s.n) })).sort((a, b) => a.kind.localeCompare(b.kind))).toEqual([
-      { kind: 'upload_tracking', status: 'delivered', n: PARCELS },
-    ]);
+    const states = await store.db
+      .selectFrom('outbox')
+      .select(['kind', 'status', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy(['kind', 'status'])
+      .execute();
+    expect(
+      states
+        .map((s) => ({ kind: s.kind, status: s.status, n: Number(s.n) }))
+        .sort((a, b) => a.kind.localeCompare(b.kind)),
+    ).toEqual([{ kind: 'upload_tracking', status: 'delivered', n: PARCELS }]);
 
     // Scattered faults (~19.5 %) are not a marketplace outage: none recorded, none alerted.
     expect(await store.db.selectFrom('marketplace_outages').selectAll().execute()).toEqual([]);
@@ -166,20 +195,38 @@ describe('outbox reliability (PostgreSQL, 3 worker processes, faults, SIGKILL)',
                            where e.order_id = o.order_id and e.kind in ('upload_attempt', 'buyer_notice_attempt')
                              and (e.data::json ->> 'outbox_id')::bigint = o.id)`);
     expect(mismatched).toBe(0);
-    const lost = await count(`select count(*) as n from order_events where kind = 'upload_attempt' and data::json ->> 'outcome' = 'lost'`);
-    const confirmed = await count(`select count(*) as n from order_events where kind = 'upload_attempt' and data::json ->> 'outcome' = 'confirmed_by_readback'`);
+    const lost = await count(
+      `select count(*) as n from order_events where kind = 'upload_attempt' and data::json ->> 'outcome' = 'lost'`,
+    );
+    const confirmed = await count(
+      `select count(*) as n from order_events where kind = 'upload_attempt' and data::json ->> 'outcome' = 'confirmed_by_readback'`,
+    );
     const attempts = await count(`select coalesce(sum(attempts), 0) as n from outbox where kind = 'upload_tracking'`);
     const shipped = await count(`select count(*) as n from orders where shop_id = 'rel' and status = 'shipped'`);
     expect(shipped).toBe(seeded.length);
 
     const stats = fake.stats();
-    const faults = stats.outcomes.droppedAfterCommit + stats.outcomes.injectedTimeout + stats.outcomes.injectedServerError + stats.outcomes.injectedRateLimit;
+    const faults =
+      stats.outcomes.droppedAfterCommit +
+      stats.outcomes.injectedTimeout +
+      stats.outcomes.injectedServerError +
+      stats.outcomes.injectedRateLimit;
     expect(faults / stats.total).toBeGreaterThan(0.15);
     expect(confirmed).toBeGreaterThan(0); // lost answers were found on the platform, not sent again
-    console.log(JSON.stringify({
-      parcels: PARCELS, orders: seeded.length, setup_ms: setupMs, total_ms: elapsedMs, requests: stats.total,
-      fault_rate: Number((faults / stats.total).toFixed(3)), faults: stats.outcomes, upload_attempts: attempts,
-      in_flight_at_kill: inFlightAtKill, lost_attempts_taken_over: lost, confirmed_by_readback: confirmed,
-    }));
+    console.log(
+      JSON.stringify({
+        parcels: PARCELS,
+        orders: seeded.length,
+        setup_ms: setupMs,
+        total_ms: elapsedMs,
+        requests: stats.total,
+        fault_rate: Number((faults / stats.total).toFixed(3)),
+        faults: stats.outcomes,
+        upload_attempts: attempts,
+        in_flight_at_kill: inFlightAtKill,
+        lost_attempts_taken_over: lost,
+        confirmed_by_readback: confirmed,
+      }),
+    );
   });
 });

@@ -23,12 +23,24 @@ const BIN = postgresBinDir();
 /** How long the database stays stopped (the outage of the issue: 20 s). */
 const OUTAGE_MS = Number(process.env.SHIPBY_TEST_OUTAGE_MS ?? 20_000);
 
-if (!BIN) console.warn('pg-outage: SKIPPED — no initdb under /usr/lib/postgresql/*/bin (install the postgresql server package to run it)');
+if (!BIN)
+  console.warn(
+    'pg-outage: SKIPPED — no initdb under /usr/lib/postgresql/*/bin (install the postgresql server package to run it)',
+  );
 
 const order = (id: string) => ({
-  order_id: id, platform: 'aliexpress', status: 'WAIT_SELLER_SEND_GOODS', paid_at: '2026-11-20 10:00:00',
-  risk_passed_at: '2026-11-20 11:00:00', buyer_name: 'Li Wei', buyer_country: 'US', address_line1: '1 Main St', city: 'Austin',
-  currency: 'USD', handling_days: 3, lines: [{ sku: 'SKU-1', quantity: 1, unit_price: '7.50' }],
+  order_id: id,
+  platform: 'aliexpress',
+  status: 'WAIT_SELLER_SEND_GOODS',
+  paid_at: '2026-11-20 10:00:00',
+  risk_passed_at: '2026-11-20 11:00:00',
+  buyer_name: 'Li Wei',
+  buyer_country: 'US',
+  address_line1: '1 Main St',
+  city: 'Austin',
+  currency: 'USD',
+  handling_days: 3,
+  lines: [{ sku: 'SKU-1', quantity: 1, unit_price: '7.50' }],
 });
 
 async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 120_000): Promise<void> {
@@ -66,7 +78,15 @@ describe.skipIf(!BIN)('serve on PostgreSQL through database outages', () => {
     await migrateToLatest(store);
     const ctx = createContext(store);
     await addShop(ctx, { id: 'load', accountId: 'default' });
-    token = (await createApiKey(ctx, { accountId: 'default', name: 'load', role: 'manager', shopIds: ['load'], createdBy: 'test' })).token;
+    token = (
+      await createApiKey(ctx, {
+        accountId: 'default',
+        name: 'load',
+        role: 'manager',
+        shopIds: ['load'],
+        createdBy: 'test',
+      })
+    ).token;
     await store.close();
 
     masterKey = randomBytes(32).toString('hex');
@@ -83,7 +103,15 @@ describe.skipIf(!BIN)('serve on PostgreSQL through database outages', () => {
     base = `http://127.0.0.1:${port}`;
     server = spawn(process.execPath, [COMPILED.cli, 'serve', '--port', String(port), '--host', '127.0.0.1'], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: cluster.url('shipby'), SHIPBY_MASTER_KEY: masterKey, LOG_LEVEL: 'warn', SHIPBY_SWEEP_INTERVAL: '2s', SHIPBY_PLAN_INTERVAL: '2s', SHIPBY_TRACKING_INTERVAL: '2s' },
+      env: {
+        ...process.env,
+        DATABASE_URL: cluster.url('shipby'),
+        SHIPBY_MASTER_KEY: masterKey,
+        LOG_LEVEL: 'warn',
+        SHIPBY_SWEEP_INTERVAL: '2s',
+        SHIPBY_PLAN_INTERVAL: '2s',
+        SHIPBY_TRACKING_INTERVAL: '2s',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     server.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -102,7 +130,9 @@ describe.skipIf(!BIN)('serve on PostgreSQL through database outages', () => {
     }
     if (lateWorker && !lateExited) {
       lateWorker.kill('SIGTERM');
-      await until('the late worker to stop', () => lateExited !== undefined, 30_000).catch(() => lateWorker!.kill('SIGKILL'));
+      await until('the late worker to stop', () => lateExited !== undefined, 30_000).catch(() =>
+        lateWorker!.kill('SIGKILL'),
+      );
     }
     if (worker && !workerExited) {
       worker.kill('SIGTERM');
@@ -133,7 +163,12 @@ describe.skipIf(!BIN)('serve on PostgreSQL through database outages', () => {
           statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
           const body = (await res.json()) as { error?: { code: string; messages?: Record<string, string> } };
           if (res.status >= 200 && res.status < 300) acknowledged.add(id);
-          else if (res.status === 503) unavailable.push({ retryAfter: res.headers.get('retry-after'), code: body.error!.code, zh: body.error!.messages?.['zh-CN'] });
+          else if (res.status === 503)
+            unavailable.push({
+              retryAfter: res.headers.get('retry-after'),
+              code: body.error!.code,
+              zh: body.error!.messages?.['zh-CN'],
+            });
           else other.push(`${res.status} ${JSON.stringify(body)}`);
         } catch (error) {
           other.push(`no answer: ${(error as Error).message}`);
@@ -179,7 +214,9 @@ describe.skipIf(!BIN)('serve on PostgreSQL through database outages', () => {
       // 2. An admin terminates every connection of the database (pg_terminate_backend), under the same load.
       const admin = new pg.Client({ connectionString: cluster.url() });
       await admin.connect();
-      const terminated = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'shipby' AND pid <> pg_backend_pid()");
+      const terminated = await admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'shipby' AND pid <> pg_backend_pid()",
+      );
       await admin.end();
       const afterTerminate = acknowledged.size;
       await until('writes after the connections were terminated', () => acknowledged.size >= afterTerminate + 20);
@@ -189,7 +226,11 @@ describe.skipIf(!BIN)('serve on PostgreSQL through database outages', () => {
 
       // The worker started during the outage waited for the database, and runs.
       expect(lateExited, lateOutput).toBeUndefined();
-      await until('the late worker to say it waited', async () => /waiting for the database/.test(lateOutput) && /the database answers; starting/.test(lateOutput), 60_000);
+      await until(
+        'the late worker to say it waited',
+        async () => /waiting for the database/.test(lateOutput) && /the database answers; starting/.test(lateOutput),
+        60_000,
+      );
       // Neither the server nor the outbox worker exited; the worker said the outage once, and its end.
       expect(workerExited).toBeUndefined();
       expect(workerOutput.match(/the database is unavailable/g)?.length ?? 0).toBeLessThanOrEqual(2);
@@ -206,7 +247,11 @@ describe.skipIf(!BIN)('serve on PostgreSQL through database outages', () => {
 
       // Every acknowledged write is there.
       const check = openStore(cluster.url('shipby'), { poolSize: 1 });
-      const stored = new Set((await check.db.selectFrom('orders').select('platform_order_id').where('shop_id', '=', 'load').execute()).map((r) => r.platform_order_id));
+      const stored = new Set(
+        (await check.db.selectFrom('orders').select('platform_order_id').where('shop_id', '=', 'load').execute()).map(
+          (r) => r.platform_order_id,
+        ),
+      );
       await check.close();
       const missing = [...acknowledged].filter((id) => !stored.has(id));
       expect(missing).toEqual([]);

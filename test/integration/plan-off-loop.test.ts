@@ -32,7 +32,11 @@ describe.each(sqlite)('planner off the event loop on $name', { timeout: 180_000 
     // 120 orders of several units on one station: far more work than the shifts before their deadlines hold, so
     // many are late and the search uses its whole budget.
     const batch = Array.from({ length: 120 }, (_, i) => ({
-      order: jsonOrder(`H${i}`, 'WAIT_SELLER_SEND_GOODS', [{ sku: 'A', quantity: 2 + (i % 5) }], { paid_at: '2026-11-20T00:00:00Z', risk_passed_at: '2026-11-20T02:00:00Z', handling_days: 4 + (i % 3) }),
+      order: jsonOrder(`H${i}`, 'WAIT_SELLER_SEND_GOODS', [{ sku: 'A', quantity: 2 + (i % 5) }], {
+        paid_at: '2026-11-20T00:00:00Z',
+        risk_passed_at: '2026-11-20T02:00:00Z',
+        handling_days: 4 + (i % 3),
+      }),
       row: i + 1,
     }));
     await upsertOrders(ctx, 'heavy-shop', batch, 'test');
@@ -63,7 +67,8 @@ describe.each(sqlite)('planner off the event loop on $name', { timeout: 180_000 
       expect(health.json()).toMatchObject({ ok: true });
       expect(finishedBeforeHealth).toBe(0);
       expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200, 200, 200]);
-      for (const a of answers) expect(a.json()).toMatchObject({ jobs: 120, stations: [expect.objectContaining({ station: 'station-1' })] });
+      for (const a of answers)
+        expect(a.json()).toMatchObject({ jobs: 120, stations: [expect.objectContaining({ station: 'station-1' })] });
       expect(answers[0]!.json().late.length).toBeGreaterThan(0);
     } finally {
       await app.close();
@@ -74,7 +79,9 @@ describe.each(sqlite)('planner off the event loop on $name', { timeout: 180_000 
 
   it('control: planned in-process, as before, /health waits until a plan has finished', async () => {
     const counted = { started: 0 };
-    const inProcess: PlanRunner = async (task) => (counted.started++, runPlanTask({ ...task, settings: { ...task.settings, timeBudgetMs: 300 } }));
+    const inProcess: PlanRunner = async (task) => (
+      counted.started++, runPlanTask({ ...task, settings: { ...task.settings, timeBudgetMs: 300 } })
+    );
     ctx.planner = inProcess;
     const app = await buildServer(ctx, { authentication: false });
     try {
@@ -93,18 +100,26 @@ describe.each(sqlite)('planner off the event loop on $name', { timeout: 180_000 
     const app = await buildServer(ctx, { authentication: false });
     try {
       // The same request twice from one caller (a screen re-polling): one computation, the same answer to both.
-      const twice = await Promise.all([0, 1].map(() => app.inject({ method: 'GET', url: MAXIMAL, remoteAddress: '10.0.1.1' })));
+      const twice = await Promise.all(
+        [0, 1].map(() => app.inject({ method: 'GET', url: MAXIMAL, remoteAddress: '10.0.1.1' })),
+      );
       expect(twice.map((r) => r.statusCode)).toEqual([200, 200]);
       expect(twice[1]!.json()).toEqual(twice[0]!.json());
       // Another plan from the same caller is refused while the first runs.
-      const same = await Promise.all([MAXIMAL, `${MAXIMAL}&hourly_cost=5`].map((url) => app.inject({ method: 'GET', url, remoteAddress: '10.0.1.1', headers: { 'accept-language': 'zh-CN' } })));
+      const same = await Promise.all(
+        [MAXIMAL, `${MAXIMAL}&hourly_cost=5`].map((url) =>
+          app.inject({ method: 'GET', url, remoteAddress: '10.0.1.1', headers: { 'accept-language': 'zh-CN' } }),
+        ),
+      );
       const refused = same.find((r) => r.statusCode === 429)!;
       expect(same.map((r) => r.statusCode).sort()).toEqual([200, 429]);
       expect(refused.json().error).toMatchObject({ code: 'plan_in_progress' });
       expect(refused.json().error.message).toMatch(/[\u4e00-\u9fff]/);
       expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
       // Three callers on one thread and a queue of one: the third is told the planner is busy.
-      const three = await Promise.all([1, 2, 3].map((i) => app.inject({ method: 'GET', url: MAXIMAL, remoteAddress: `10.0.2.${i}` })));
+      const three = await Promise.all(
+        [1, 2, 3].map((i) => app.inject({ method: 'GET', url: MAXIMAL, remoteAddress: `10.0.2.${i}` })),
+      );
       expect(three.map((r) => r.statusCode).sort()).toEqual([200, 200, 429]);
       const busy = three.find((r) => r.statusCode === 429)!;
       expect(busy.json().error.code).toBe('planner_busy');
@@ -112,7 +127,9 @@ describe.each(sqlite)('planner off the event loop on $name', { timeout: 180_000 
       // When the caller's plan is done, the next one is accepted.
       expect((await app.inject({ method: 'GET', url: MAXIMAL, remoteAddress: '10.0.1.1' })).statusCode).toBe(200);
       // budget_ms 10,000 is capped server-side: the stored plan records what the search took.
-      const stored = (await app.inject({ method: 'GET', url: '/plan?budget_ms=10000&refresh=full', remoteAddress: '10.0.3.1' })).json();
+      const stored = (
+        await app.inject({ method: 'GET', url: '/plan?budget_ms=10000&refresh=full', remoteAddress: '10.0.3.1' })
+      ).json();
       expect(stored.stored).toMatchObject({ recomputed: true });
       expect(stored.stored.compute_ms).toBeLessThan(10_000);
     } finally {

@@ -46,8 +46,22 @@ type Step =
 const gap = fc.integer({ min: 0, max: 60 });
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('extension' as const), gapH: gap, hours: fc.integer({ min: 1, max: 96 }) }),
-  fc.record({ kind: fc.constant('purchase_order' as const), gapH: gap, expectedH: fc.option(fc.integer({ min: 0, max: 240 })) }),
-  fc.record({ kind: fc.constantFrom('ship' as const, 'hand_over' as const, 'first_scan' as const, 'receipt' as const, 'cancel' as const, 'close' as const), gapH: gap }),
+  fc.record({
+    kind: fc.constant('purchase_order' as const),
+    gapH: gap,
+    expectedH: fc.option(fc.integer({ min: 0, max: 240 })),
+  }),
+  fc.record({
+    kind: fc.constantFrom(
+      'ship' as const,
+      'hand_over' as const,
+      'first_scan' as const,
+      'receipt' as const,
+      'cancel' as const,
+      'close' as const,
+    ),
+    gapH: gap,
+  }),
 );
 const life = fc.record({
   policyId: fc.constantFrom('aliexpress_pop', 'aliexpress_semi_jit', 'aliexpress_semi_self_send'),
@@ -91,15 +105,27 @@ describe.each(backends)('every reader agrees with the situation on $name', (back
         const ref = `R-${run}`;
         clock.set(PAID + H);
         const sku = l.waitsForStock ? 'AE-A' : 'UNTRACKED';
-        const shipped = l.shippedOutsideH !== null ? { shipped_at: new Date(PAID + l.shippedOutsideH * H).toISOString() } : {};
+        const shipped =
+          l.shippedOutsideH !== null ? { shipped_at: new Date(PAID + l.shippedOutsideH * H).toISOString() } : {};
         if (l.shippedOutsideH !== null) clock.set(PAID + l.shippedOutsideH * H + H);
         // The shop (set-up: what its first synced order would create), in the mode drawn, connected to its marketplace.
         await ensureShop(store.db, { id: shop, platform: 'aliexpress' }, clock.now());
         await setShopPolicy(ctx, shop, { policy_id: l.policyId }, 'test');
-        await connectShop(ctx, TEST_MASTER_KEY, { shopId: shop, appKey: 'k', appSecret: 's', accessToken: 't', gatewayUrl: 'http://127.0.0.1:9' });
+        await connectShop(ctx, TEST_MASTER_KEY, {
+          shopId: shop,
+          appKey: 'k',
+          appSecret: 's',
+          accessToken: 't',
+          gatewayUrl: 'http://127.0.0.1:9',
+        });
         // The order, risk passed (or already shipped), with a SKU that may wait for stock.
         await mapPlatformSku(ctx, shop, 'AE-A', [{ sku: 'A', units: 1 }]);
-        const placed = jsonOrder(ref, l.shippedOutsideH !== null ? 'WAIT_BUYER_ACCEPT_GOODS' : 'WAIT_SELLER_SEND_GOODS', [{ sku, quantity: 1 }], shipped);
+        const placed = jsonOrder(
+          ref,
+          l.shippedOutsideH !== null ? 'WAIT_BUYER_ACCEPT_GOODS' : 'WAIT_SELLER_SEND_GOODS',
+          [{ sku, quantity: 1 }],
+          shipped,
+        );
         const id = (await upsertOrders(ctx, shop, [{ order: placed, row: 1 }], 'test')).ids.get(ref)!;
 
         for (const s of l.steps) {
@@ -110,18 +136,32 @@ describe.each(backends)('every reader agrees with the situation on $name', (back
                 await recordExtension(ctx, id, { hours: s.hours, agreedBy: 'buyer' }, 'test');
                 break;
               case 'purchase_order': {
-                const po = await createPurchaseOrder(ctx, { warehouseId: 'SZ', supplier: 'Yiwu', ...(s.expectedH !== null ? { expectedAt: PAID + s.expectedH * H } : {}), lines: [{ sku: 'A', quantity: 1 }] });
+                const po = await createPurchaseOrder(ctx, {
+                  warehouseId: 'SZ',
+                  supplier: 'Yiwu',
+                  ...(s.expectedH !== null ? { expectedAt: PAID + s.expectedH * H } : {}),
+                  lines: [{ sku: 'A', quantity: 1 }],
+                });
                 await purchaseOrderAction(ctx, po, 'place', { actor: 'test' });
                 break;
               }
               case 'ship':
-                await markParcelShipped(ctx, { orderId: id, trackingNumber: s10For(700_000 + ++serial), serviceName: 'CPAM', lastParcel: true }, 'test');
+                await markParcelShipped(
+                  ctx,
+                  { orderId: id, trackingNumber: s10For(700_000 + ++serial), serviceName: 'CPAM', lastParcel: true },
+                  'test',
+                );
                 break;
               case 'hand_over':
                 await handOverOrder(ctx, id, 'test');
                 break;
               case 'first_scan': {
-                const parcel = await store.db.selectFrom('parcels').select('id').where('order_id', '=', id).where('status', '!=', 'voided').executeTakeFirst();
+                const parcel = await store.db
+                  .selectFrom('parcels')
+                  .select('id')
+                  .where('order_id', '=', id)
+                  .where('status', '!=', 'voided')
+                  .executeTakeFirst();
                 if (parcel) await recordFirstScan(ctx, parcel.id, ctx.now(), 'test');
                 break;
               }
@@ -151,7 +191,9 @@ describe.each(backends)('every reader agrees with the situation on $name', (back
         seen.add(s.kind);
 
         // The verdict (GET /orders/:id/verdict?at=): the same status, kind, exposure and next step.
-        const http = (await app.inject({ method: 'GET', url: `/orders/${id}/verdict?at=${new Date(at).toISOString()}` })).json();
+        const http = (
+          await app.inject({ method: 'GET', url: `/orders/${id}/verdict?at=${new Date(at).toISOString()}` })
+        ).json();
         expect(http.status).toBe(v.status);
         expect(http.situation.kind).toBe(s.kind);
         expect(http.situation.in_queues).toBe(s.inQueues);
@@ -171,9 +213,18 @@ describe.each(backends)('every reader agrees with the situation on $name', (back
         const work = queuedWork(s, truth.facts);
         const problem = await loadPlanProblem(here, { ...DEFAULT_PLAN_SETTINGS, shopIds: [shop] });
         const job = problem.input.jobs.find((j) => j.id === String(id));
-        const labelled = await store.db.selectFrom('parcels').select('id').where('order_id', '=', id).where('status', 'not in', ['created', 'packed', 'voided']).execute();
+        const labelled = await store.db
+          .selectFrom('parcels')
+          .select('id')
+          .where('order_id', '=', id)
+          .where('status', 'not in', ['created', 'packed', 'voided'])
+          .execute();
         const stillToPack = labelled.length === 0;
-        expect(job !== undefined).toBe(work !== null && stillToPack && ['awaiting_shipment', 'awaiting_stock', 'partially_shipped', 'new'].includes(truth.order.status));
+        expect(job !== undefined).toBe(
+          work !== null &&
+            stillToPack &&
+            ['awaiting_shipment', 'awaiting_stock', 'partially_shipped', 'new'].includes(truth.order.status),
+        );
         if (job) {
           expect(job.dueAt).toBe(work!.dueAt);
           expect(job.releaseAt).toBe(work!.releaseAt);
@@ -185,7 +236,9 @@ describe.each(backends)('every reader agrees with the situation on $name', (back
         const late = metric('late_shipment_rate');
         const deadline = v.shipBy.shipByAt;
         if (deadline >= late.from && deadline < late.to) {
-          expect(late.denominator).toBe(['shipped_in_time', 'shipped_late', 'open', 'at_risk', 'will_miss'].includes(s.kind) ? 1 : 0);
+          expect(late.denominator).toBe(
+            ['shipped_in_time', 'shipped_late', 'open', 'at_risk', 'will_miss'].includes(s.kind) ? 1 : 0,
+          );
           expect(late.numerator).toBe(s.kind === 'shipped_late' || (s.kind === 'will_miss' && at > deadline) ? 1 : 0);
         }
         const nonFulfilment = metric('non_fulfilment_rate');
@@ -206,16 +259,34 @@ describe.each(backends)('every reader agrees with the situation on $name', (back
     clock.set(PAID + H);
     await ensureShop(store.db, { id: shop, platform: 'aliexpress' }, clock.now());
     // Three regular-mode orders due first (closed by the platform at their deadline once it passes), two due later.
-    const early = ['P-1', 'P-2', 'P-3'].map((ref) => ({ order: jsonOrder(ref, 'WAIT_SELLER_SEND_GOODS', [{ sku: 'UNTRACKED', quantity: 1 }]), row: 1 }));
-    const late = ['P-4', 'P-5'].map((ref) => ({ order: jsonOrder(ref, 'WAIT_SELLER_SEND_GOODS', [{ sku: 'UNTRACKED', quantity: 1 }], { ship_by: '2026-12-20T10:00:00Z' }), row: 1 }));
+    const early = ['P-1', 'P-2', 'P-3'].map((ref) => ({
+      order: jsonOrder(ref, 'WAIT_SELLER_SEND_GOODS', [{ sku: 'UNTRACKED', quantity: 1 }]),
+      row: 1,
+    }));
+    const late = ['P-4', 'P-5'].map((ref) => ({
+      order: jsonOrder(ref, 'WAIT_SELLER_SEND_GOODS', [{ sku: 'UNTRACKED', quantity: 1 }], {
+        ship_by: '2026-12-20T10:00:00Z',
+      }),
+      row: 1,
+    }));
     await upsertOrders(ctx, shop, [...early, ...late], 'test');
     const at = Date.UTC(2026, 11, 1);
     const listed = await atRisk(ctx, { shopIds: [shop], at, limit: 2 });
     expect(listed.map((i) => i.order.platform_order_id)).toEqual(['P-4', 'P-5']);
     // Over HTTP, page by page: the first page is full of queued orders, and the cursor goes on after them.
-    const first = (await app.inject({ method: 'GET', url: `/orders?shop=${shop}&due_within=60d&limit=1&at=${new Date(at).toISOString()}` })).json();
+    const first = (
+      await app.inject({
+        method: 'GET',
+        url: `/orders?shop=${shop}&due_within=60d&limit=1&at=${new Date(at).toISOString()}`,
+      })
+    ).json();
     expect(first.items.map((i: { platform_order_id: string }) => i.platform_order_id)).toEqual(['P-4']);
-    const second = (await app.inject({ method: 'GET', url: `/orders?shop=${shop}&due_within=60d&limit=1&at=${new Date(at).toISOString()}&cursor=${first.next_cursor}` })).json();
+    const second = (
+      await app.inject({
+        method: 'GET',
+        url: `/orders?shop=${shop}&due_within=60d&limit=1&at=${new Date(at).toISOString()}&cursor=${first.next_cursor}`,
+      })
+    ).json();
     expect(second.items.map((i: { platform_order_id: string }) => i.platform_order_id)).toEqual(['P-5']);
     expect(second.next_cursor).toBeNull();
     // The totals are the queued situations' exposure.
@@ -243,10 +314,30 @@ describe.each(backends)('a shop without a marketplace connection on $name', (bac
   it('the hand-over ships a regular-mode order for every reader: shipped in time, out of the queues, never "closed, void the label"', async () => {
     const ctx = contextFor(store, clock);
     await setSkuDimensions(ctx, [{ sku: 'SKU-A', dimsMm: [100, 80, 50], weightG: 200, barcode: '6901234567892' }]);
-    await setCarrierAccount(ctx, { carrier: '*', protocol: 'yunexpress', baseUrl: carrier.url, accountId: carrier.customerCode, apiKey: 'carrier-key' });
+    await setCarrierAccount(ctx, {
+      carrier: '*',
+      protocol: 'yunexpress',
+      baseUrl: carrier.url,
+      accountId: carrier.customerCode,
+      apiKey: 'carrier-key',
+    });
     const id = await addAwaitingOrder(ctx, 'offline', 'OFF-1', { now: START, shipInHours: 48, sku: 'SKU-A' });
-    await defineBox(ctx, 'offline', { code: 'S', innerMm: [200, 150, 100], maxWeightG: 3_000, tareG: 80, cost: 120, currency: 'CNY' });
-    await setSender(ctx, 'offline', { name: 'Shenzhen Example Co', addressLine1: '1 Keji Road', city: 'Shenzhen', postcode: '518000', country: 'CN', phone: '+86 755 0000 0000' });
+    await defineBox(ctx, 'offline', {
+      code: 'S',
+      innerMm: [200, 150, 100],
+      maxWeightG: 3_000,
+      tareG: 80,
+      cost: 120,
+      currency: 'CNY',
+    });
+    await setSender(ctx, 'offline', {
+      name: 'Shenzhen Example Co',
+      addressLine1: '1 Keji Road',
+      city: 'Shenzhen',
+      postcode: '518000',
+      country: 'CN',
+      phone: '+86 755 0000 0000',
+    });
     await packAndLabel(ctx, 'OFF-1', id);
     const handedOver = await handOverOrder(ctx, id, 'packer');
     expect(handedOver.status).toBe('shipped');
@@ -254,7 +345,12 @@ describe.each(backends)('a shop without a marketplace connection on $name', (bac
       const at = START + hours * H;
       const { situation } = await situationOfOrder(ctx, id, at);
       // The hand-over is the last thing shipby sees of a shop that declares its numbers on the platform itself.
-      expect({ hours, kind: situation!.kind, status: situation!.verdict.status, fine: situation!.verdict.fine.money.amount }).toEqual({ hours, kind: 'shipped_in_time', status: 'shipped_on_time', fine: 0 });
+      expect({
+        hours,
+        kind: situation!.kind,
+        status: situation!.verdict.status,
+        fine: situation!.verdict.fine.money.amount,
+      }).toEqual({ hours, kind: 'shipped_in_time', status: 'shipped_on_time', fine: 0 });
       expect((await atRisk(ctx, { shopIds: ['offline'], at })).map((i) => i.order.id)).not.toContain(id);
       const report = await sellerMetrics(contextAt(ctx, at), 'offline', [30]);
       expect(report.windows[0]!.metrics.find((m) => m.metric === 'non_fulfilment_rate')!.numerator).toBe(0);

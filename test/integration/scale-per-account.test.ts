@@ -34,12 +34,28 @@ describe.each(backends)('work per account on $name', (backend) => {
       for (const shop of shops) {
         await addShop(ctx, { id: shop, accountId: account });
         accountOfShop.set(shop, account);
-        const batch = Array.from({ length: ORDERS_PER_SHOP }, (_, i) => ({ order: jsonOrder(`${shop}-${i}`, 'WAIT_SELLER_SEND_GOODS', [{ sku: 'SKU-1', quantity: 1 }]), row: i + 1 }));
+        const batch = Array.from({ length: ORDERS_PER_SHOP }, (_, i) => ({
+          order: jsonOrder(`${shop}-${i}`, 'WAIT_SELLER_SEND_GOODS', [{ sku: 'SKU-1', quantity: 1 }]),
+          row: i + 1,
+        }));
         const { ids } = await upsertOrders(ctx, shop, batch, 'test');
         const rows = [...ids.entries()].map(([platformId, orderId], i) =>
-          newOutboxRow({ kind: NOTICE_KIND, shop_id: shop, order_id: orderId, parcel_id: null, dedupe_key: `notice:${platformId}`, payload: '{}', send_type: null, priority_at: ctx.now() + i }, ctx.now()),
+          newOutboxRow(
+            {
+              kind: NOTICE_KIND,
+              shop_id: shop,
+              order_id: orderId,
+              parcel_id: null,
+              dedupe_key: `notice:${platformId}`,
+              payload: '{}',
+              send_type: null,
+              priority_at: ctx.now() + i,
+            },
+            ctx.now(),
+          ),
         );
-        for (const [key, id] of await insertOutboxRows(ctx.store.db, rows)) shopOfRow.set(id, key.slice('notice:'.length).replace(/-\d+$/, ''));
+        for (const [key, id] of await insertOutboxRows(ctx.store.db, rows))
+          shopOfRow.set(id, key.slice('notice:'.length).replace(/-\d+$/, ''));
       }
     }
   }, 120_000);
@@ -50,7 +66,13 @@ describe.each(backends)('work per account on $name', (backend) => {
   it("gives each account's workers their own outbox rows, each once, none across accounts", async () => {
     // Two workers per account, claiming at once in small batches until their account has nothing left.
     const workers = await Promise.all(
-      Object.keys(ACCOUNTS).flatMap((account) => [1, 2].map(async (n) => ({ name: `${account}-worker-${n}`, account, shopIds: await shopsOfAccount(ctx.store.db, account) }))),
+      Object.keys(ACCOUNTS).flatMap((account) =>
+        [1, 2].map(async (n) => ({
+          name: `${account}-worker-${n}`,
+          account,
+          shopIds: await shopsOfAccount(ctx.store.db, account),
+        })),
+      ),
     );
     const claimedBy = new Map<number, string[]>();
     await Promise.all(

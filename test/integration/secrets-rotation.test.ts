@@ -27,16 +27,68 @@ describe.each(backends)('secrets rotation on $name', (backend) => {
     dispose = opened.dispose;
     ctx = { ...contextFor(opened.store), masterKey: OLD_KEY };
     const now = ctx.now();
-    await ctx.store.db.insertInto('shops').values({ id: 'ae-1', name: 'ae-1', platform: 'aliexpress', created_at: now, account_id: 'default', policy_id: null, policy_by_type: null, policy_overrides: null }).execute();
-    await ctx.store.db.insertInto('marketplace_connections').values({
-      shop_id: 'ae-1', platform: 'aliexpress', app_key: '500123', app_secret_enc: encryptSecret(OLD_KEY, 'app-secret-value', SECRET_CONTEXTS.marketplace('ae-1', 'app_secret')),
-      access_token_enc: encryptSecret(OLD_KEY, 'access-token-value', SECRET_CONTEXTS.marketplace('ae-1', 'access_token')), gateway_protocol: 'iop', gateway_url: null, upload_timing: 'label',
-      sync_cursor_at: null, sync_lease_until: null, last_sync_at: null, last_sync_report: null, created_at: now, updated_at: now,
-    }).execute();
-    await ctx.store.db.insertInto('carrier_accounts').values({ carrier: 'yunexpress', protocol: 'yunexpress', base_url: 'https://oms.api.yunexpress.com', account_id: 'C0001', secret_enc: encryptSecret(OLD_KEY, 'carrier-secret-value', SECRET_CONTEXTS.carrier('yunexpress')), created_at: now, updated_at: now }).execute();
+    await ctx.store.db
+      .insertInto('shops')
+      .values({
+        id: 'ae-1',
+        name: 'ae-1',
+        platform: 'aliexpress',
+        created_at: now,
+        account_id: 'default',
+        policy_id: null,
+        policy_by_type: null,
+        policy_overrides: null,
+      })
+      .execute();
+    await ctx.store.db
+      .insertInto('marketplace_connections')
+      .values({
+        shop_id: 'ae-1',
+        platform: 'aliexpress',
+        app_key: '500123',
+        app_secret_enc: encryptSecret(OLD_KEY, 'app-secret-value', SECRET_CONTEXTS.marketplace('ae-1', 'app_secret')),
+        access_token_enc: encryptSecret(
+          OLD_KEY,
+          'access-token-value',
+          SECRET_CONTEXTS.marketplace('ae-1', 'access_token'),
+        ),
+        gateway_protocol: 'iop',
+        gateway_url: null,
+        upload_timing: 'label',
+        sync_cursor_at: null,
+        sync_lease_until: null,
+        last_sync_at: null,
+        last_sync_report: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    await ctx.store.db
+      .insertInto('carrier_accounts')
+      .values({
+        carrier: 'yunexpress',
+        protocol: 'yunexpress',
+        base_url: 'https://oms.api.yunexpress.com',
+        account_id: 'C0001',
+        secret_enc: encryptSecret(OLD_KEY, 'carrier-secret-value', SECRET_CONTEXTS.carrier('yunexpress')),
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
     webhookId = (await addWebhook(ctx, { url: 'https://ops.example/hook', secret: 'webhook-secret-value' })).id;
-    legacyWebhookId = (await ctx.store.db.insertInto('alert_webhooks').values({ shop_id: null, url: 'https://old.example/hook', secret: 'legacy-clear-secret', created_at: now }).returning('id').executeTakeFirstOrThrow()).id;
-    await saveProvider(ctx, { name: 'seventeen', kind: 'seventeen', apiKey: 'provider-api-key', webhookSecret: 'provider-webhook-secret' });
+    legacyWebhookId = (
+      await ctx.store.db
+        .insertInto('alert_webhooks')
+        .values({ shop_id: null, url: 'https://old.example/hook', secret: 'legacy-clear-secret', created_at: now })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+    await saveProvider(ctx, {
+      name: 'seventeen',
+      kind: 'seventeen',
+      apiKey: 'provider-api-key',
+      webhookSecret: 'provider-webhook-secret',
+    });
   }, 120_000);
   afterAll(async () => dispose?.());
 
@@ -46,13 +98,37 @@ describe.each(backends)('secrets rotation on $name', (backend) => {
     const w = await ctx.store.db.selectFrom('alert_webhooks').select(['id', 'secret']).orderBy('id').execute();
     const p = await ctx.store.db.selectFrom('tracking_providers').selectAll().executeTakeFirstOrThrow();
     return [
-      { value: m.app_secret_enc, context: SECRET_CONTEXTS.marketplace('ae-1', 'app_secret'), plain: 'app-secret-value' },
-      { value: m.access_token_enc, context: SECRET_CONTEXTS.marketplace('ae-1', 'access_token'), plain: 'access-token-value' },
+      {
+        value: m.app_secret_enc,
+        context: SECRET_CONTEXTS.marketplace('ae-1', 'app_secret'),
+        plain: 'app-secret-value',
+      },
+      {
+        value: m.access_token_enc,
+        context: SECRET_CONTEXTS.marketplace('ae-1', 'access_token'),
+        plain: 'access-token-value',
+      },
       { value: c.secret_enc, context: SECRET_CONTEXTS.carrier('yunexpress'), plain: 'carrier-secret-value' },
-      { value: w.find((r) => r.id === webhookId)!.secret, context: SECRET_CONTEXTS.alertWebhook(webhookId), plain: 'webhook-secret-value' },
-      { value: w.find((r) => r.id === legacyWebhookId)!.secret, context: SECRET_CONTEXTS.alertWebhook(legacyWebhookId), plain: 'legacy-clear-secret' },
-      { value: p.webhook_secret, context: SECRET_CONTEXTS.trackingProvider('seventeen', 'webhook_secret'), plain: 'provider-webhook-secret' },
-      { value: p.api_key!, context: SECRET_CONTEXTS.trackingProvider('seventeen', 'api_key'), plain: 'provider-api-key' },
+      {
+        value: w.find((r) => r.id === webhookId)!.secret,
+        context: SECRET_CONTEXTS.alertWebhook(webhookId),
+        plain: 'webhook-secret-value',
+      },
+      {
+        value: w.find((r) => r.id === legacyWebhookId)!.secret,
+        context: SECRET_CONTEXTS.alertWebhook(legacyWebhookId),
+        plain: 'legacy-clear-secret',
+      },
+      {
+        value: p.webhook_secret,
+        context: SECRET_CONTEXTS.trackingProvider('seventeen', 'webhook_secret'),
+        plain: 'provider-webhook-secret',
+      },
+      {
+        value: p.api_key!,
+        context: SECRET_CONTEXTS.trackingProvider('seventeen', 'api_key'),
+        plain: 'provider-api-key',
+      },
     ];
   };
 

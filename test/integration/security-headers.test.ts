@@ -31,7 +31,10 @@ describe.each(sqlite)('security headers on $name', (backend) => {
     dispose = opened.dispose;
     const dashboard = tempDir();
     fs.mkdirSync(path.join(dashboard, 'assets'));
-    fs.writeFileSync(path.join(dashboard, 'index.html'), '<!doctype html><script type="module" src="/assets/app-1.js"></script>');
+    fs.writeFileSync(
+      path.join(dashboard, 'index.html'),
+      '<!doctype html><script type="module" src="/assets/app-1.js"></script>',
+    );
     fs.writeFileSync(path.join(dashboard, 'assets', 'app-1.js'), 'console.log(1)');
     const ctx = contextFor(opened.store);
     built = await buildServer(ctx, { dashboardDir: dashboard });
@@ -45,7 +48,12 @@ describe.each(sqlite)('security headers on $name', (backend) => {
 
   it('on the dashboard, its assets, the API, its errors and the docs', async () => {
     const cases: Array<[FastifyInstance, string, number]> = [
-      [built, '/', 200], [built, '/assets/app-1.js', 200], [built, '/health', 200], [built, '/orders', 401], [built, '/nowhere', 404], [bare, '/', 200],
+      [built, '/', 200],
+      [built, '/assets/app-1.js', 200],
+      [built, '/health', 200],
+      [built, '/orders', 401],
+      [built, '/nowhere', 404],
+      [bare, '/', 200],
     ];
     for (const [app, url, status] of cases) {
       const response = await app.inject({ method: 'GET', url });

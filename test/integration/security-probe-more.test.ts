@@ -21,13 +21,32 @@ import { backends, contextFor, tempDir } from '../support/backends';
 const SECRET = 'SECRET-BESIDE-THE-DASHBOARD-7f3a';
 
 /** One raw request: the target is sent as written (no normalisation by a client library). */
-function raw(port: number, target: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function raw(
+  port: number,
+  target: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
-    const request = http.request({ host: '127.0.0.1', port, method: options.method ?? 'GET', path: target, headers: { ...(options.body ? { 'content-type': 'application/json' } : {}), ...options.headers } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const request = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: options.method ?? 'GET',
+        path: target,
+        headers: { ...(options.body ? { 'content-type': 'application/json' } : {}), ...options.headers },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+      },
+    );
     request.on('error', reject);
     request.end(options.body);
   });
@@ -73,7 +92,10 @@ describe.each(backends)('security probe beyond the list on $name', (backend) => 
     fs.writeFileSync(path.join(dashboard, 'assets', 'app-1.js'), 'console.log(1)');
     fs.writeFileSync(path.join(root, 'secret.txt'), SECRET);
     fs.writeFileSync(path.join(root, 'dist-secret.txt'), SECRET);
-    app = await buildServer(ctx, { dashboardDir: dashboard, rateLimit: { perMinute: 1_000_000, loginPerMinute: 1_000_000 } });
+    app = await buildServer(ctx, {
+      dashboardDir: dashboard,
+      rateLimit: { perMinute: 1_000_000, loginPerMinute: 1_000_000 },
+    });
     await app.listen({ host: '127.0.0.1', port: 0 });
     port = (app.server.address() as AddressInfo).port;
     boss = await signIn(app, world.emails.boss);
@@ -114,7 +136,14 @@ describe.each(backends)('security probe beyond the list on $name', (backend) => 
   });
 
   it('never redirects off the site through a protocol-relative or backslashed path', async () => {
-    for (const target of ['//evil.example/', '//evil.example/%2e%2e', '/\\evil.example/', '//evil.example/assets', '/assets//evil.example/..', '/%2F%2Fevil.example/']) {
+    for (const target of [
+      '//evil.example/',
+      '//evil.example/%2e%2e',
+      '/\\evil.example/',
+      '//evil.example/assets',
+      '/assets//evil.example/..',
+      '/%2F%2Fevil.example/',
+    ]) {
       const response = await raw(port, target);
       expect(response.status, target).toBeLessThan(500);
       const location = String(response.headers.location ?? '');
@@ -133,7 +162,12 @@ describe.each(backends)('security probe beyond the list on $name', (backend) => 
       ['POST', '/auth/login', `{"email":${deep},"password":"x"}`, 'email'],
       // Free-form values (policy overrides, shipping rules) were walked by the code behind them: a 500 before the guard.
       ['PUT', `/shops/${world.a.shop}/policy`, `{"overrides":{"handling":${deepObject}}}`, 'overrides.handling'],
-      ['PUT', `/shops/${world.a.shop}/policy`, `{"overrides":{"handling":{"days":${deep}}}}`, 'overrides.handling.days'],
+      [
+        'PUT',
+        `/shops/${world.a.shop}/policy`,
+        `{"overrides":{"handling":{"days":${deep}}}}`,
+        'overrides.handling.days',
+      ],
       ['PUT', '/carrier/rules', `[{"id":"r1","when":${deepObject}}]`, '0.when'],
     ] as const) {
       const response = await raw(port, target, { method, headers: { ...boss.headers }, body });
@@ -148,7 +182,10 @@ describe.each(backends)('security probe beyond the list on $name', (backend) => 
   });
 
   it('refuses __proto__ and constructor.prototype keys in a body, polluting nothing', async () => {
-    for (const body of ['{"email":"a@b.example","password":"x","__proto__":{"role":"owner","admin":true}}', '{"email":"a@b.example","password":"x","constructor":{"prototype":{"admin":true}}}']) {
+    for (const body of [
+      '{"email":"a@b.example","password":"x","__proto__":{"role":"owner","admin":true}}',
+      '{"email":"a@b.example","password":"x","constructor":{"prototype":{"admin":true}}}',
+    ]) {
       const response = await raw(port, '/auth/login', { method: 'POST', body });
       expect(response.status).toBeGreaterThanOrEqual(400);
       expect(response.status).toBeLessThan(500);
@@ -159,7 +196,15 @@ describe.each(backends)('security probe beyond the list on $name', (backend) => 
 
   it("does not reach another account's shop by repeating or bracketing the shop parameter", async () => {
     const key = keyCaller('owner', world.keys.owner); // scoped to shop A
-    for (const query of ['shop=shop-a&shop=rival-b', 'shop=rival-b&shop=shop-a', 'shop[]=rival-b', 'shop=shop-a,rival-b', 'shop=rival-b%00', 'shop=RIVAL-B', 'shop=%20rival-b']) {
+    for (const query of [
+      'shop=shop-a&shop=rival-b',
+      'shop=rival-b&shop=shop-a',
+      'shop[]=rival-b',
+      'shop=shop-a,rival-b',
+      'shop=rival-b%00',
+      'shop=RIVAL-B',
+      'shop=%20rival-b',
+    ]) {
       const response = await raw(port, `/orders?${query}`, { headers: key.headers });
       expect(response.status, query).toBeLessThan(500);
       for (const marker of world.markersOfB) expect(response.body, `${query}: ${marker}`).not.toContain(marker);

@@ -64,7 +64,14 @@ describe.each(backends)('setup refusals and forms on $name', (backend) => {
     expect(planIssues.find((i) => i.path === 'sku')!.messages.en).toContain(SKU);
 
     await setSkuDimensions(ctx, [{ sku: SKU, dimsMm: [100, 80, 50], weightG: 200 }]);
-    await defineBox(ctx, 'demo', { code: 'M', innerMm: [250, 200, 120], maxWeightG: 5_000, tareG: 100, cost: 150, currency: 'CNY' });
+    await defineBox(ctx, 'demo', {
+      code: 'M',
+      innerMm: [250, 200, 120],
+      maxWeightG: 5_000,
+      tareG: 100,
+      cost: 150,
+      currency: 'CNY',
+    });
     const { session } = await startPackSession(ctx, { barcode: 'FIX-1', station: 'station-1' }, 'packer');
     await scanItem(ctx, session.id, SKU, 'packer');
     await recordWeight(ctx, session.id, { grams: session.parcels[0]!.expectedGrossG }, 'packer');
@@ -88,48 +95,127 @@ describe.each(backends)('setup refusals and forms on $name', (backend) => {
     expect((await app.inject({ method: 'GET', url: '/shops/demo/sender' })).json()).toEqual({ sender: null });
     expect((await app.inject({ method: 'GET', url: '/shops/nowhere/sender' })).statusCode).toBe(404);
 
-    const bad = await app.inject({ method: 'PUT', url: '/shops/demo/sender', payload: { name: 'Demo Shop', address_line1: '1 Keji Road', city: 'Shenzhen', country: 'China' } });
+    const bad = await app.inject({
+      method: 'PUT',
+      url: '/shops/demo/sender',
+      payload: { name: 'Demo Shop', address_line1: '1 Keji Road', city: 'Shenzhen', country: 'China' },
+    });
     expect(bad.statusCode).toBe(400);
     expect(issuesOf(bad.json()).map((i) => i.path)).toEqual(['country']);
     expect((await app.inject({ method: 'GET', url: '/shops/demo/sender' })).json()).toEqual({ sender: null });
 
-    const good = { name: 'Demo Shop', address_line1: '1 Keji Road', address_line2: 'Building 3', city: 'Shenzhen', postcode: '518000', country: 'cn', phone: null };
+    const good = {
+      name: 'Demo Shop',
+      address_line1: '1 Keji Road',
+      address_line2: 'Building 3',
+      city: 'Shenzhen',
+      postcode: '518000',
+      country: 'cn',
+      phone: null,
+    };
     expect((await app.inject({ method: 'PUT', url: '/shops/demo/sender', payload: good })).statusCode).toBe(200);
-    expect((await app.inject({ method: 'GET', url: '/shops/demo/sender' })).json()).toEqual({ sender: { ...good, shop_id: 'demo', country: 'CN' } });
+    expect((await app.inject({ method: 'GET', url: '/shops/demo/sender' })).json()).toEqual({
+      sender: { ...good, shop_id: 'demo', country: 'CN' },
+    });
   });
 
   it('adds a carrier account (its secret stored encrypted, never shown), refusing a bad address at its field with nothing stored', async () => {
-    const bad = await app.inject({ method: 'PUT', url: '/carrier/accounts/china-post', payload: { url: 'not a url', account_id: 'C0001', api_key: ' ' } });
+    const bad = await app.inject({
+      method: 'PUT',
+      url: '/carrier/accounts/china-post',
+      payload: { url: 'not a url', account_id: 'C0001', api_key: ' ' },
+    });
     expect(bad.statusCode).toBe(400);
-    expect(issuesOf(bad.json()).map((i) => i.path).sort()).toEqual(['api_key', 'url']);
-    const noProtocol = await app.inject({ method: 'PUT', url: '/carrier/accounts/china-post', payload: { protocol: 'sample-http', url: 'http://127.0.0.1:9/', account_id: 'C0001', api_key: 'k' } });
+    expect(
+      issuesOf(bad.json())
+        .map((i) => i.path)
+        .sort(),
+    ).toEqual(['api_key', 'url']);
+    const noProtocol = await app.inject({
+      method: 'PUT',
+      url: '/carrier/accounts/china-post',
+      payload: { protocol: 'sample-http', url: 'http://127.0.0.1:9/', account_id: 'C0001', api_key: 'k' },
+    });
     expect(issuesOf(noProtocol.json()).map((i) => i.path)).toEqual(['protocol']);
     expect((await app.inject({ method: 'GET', url: '/carrier/accounts' })).json()).toEqual({ items: [] });
 
-    const put = await app.inject({ method: 'PUT', url: '/carrier/accounts/china-post', payload: { url: 'http://127.0.0.1:9/labels', account_id: 'C0001', api_key: 'secret-key-42' } });
+    const put = await app.inject({
+      method: 'PUT',
+      url: '/carrier/accounts/china-post',
+      payload: { url: 'http://127.0.0.1:9/labels', account_id: 'C0001', api_key: 'secret-key-42' },
+    });
     expect(put.statusCode).toBe(200);
-    expect(put.json()).toEqual({ carrier: 'china-post', protocol: 'yunexpress', base_url: 'http://127.0.0.1:9/labels', account_id: 'C0001', secret: 'encrypted' });
-    expect(JSON.stringify((await app.inject({ method: 'GET', url: '/carrier/accounts' })).json())).not.toContain('secret-key-42');
-    await setCarrierAccount(ctx, { carrier: '*', protocol: '4px', baseUrl: 'http://127.0.0.1:9/any', accountId: 'app-key', apiKey: 'other-key' });
-    expect((await app.inject({ method: 'GET', url: '/carrier/accounts' })).json().items.map((a: { carrier: string }) => a.carrier).sort()).toEqual(['*', 'china-post']);
+    expect(put.json()).toEqual({
+      carrier: 'china-post',
+      protocol: 'yunexpress',
+      base_url: 'http://127.0.0.1:9/labels',
+      account_id: 'C0001',
+      secret: 'encrypted',
+    });
+    expect(JSON.stringify((await app.inject({ method: 'GET', url: '/carrier/accounts' })).json())).not.toContain(
+      'secret-key-42',
+    );
+    await setCarrierAccount(ctx, {
+      carrier: '*',
+      protocol: '4px',
+      baseUrl: 'http://127.0.0.1:9/any',
+      accountId: 'app-key',
+      apiKey: 'other-key',
+    });
+    expect(
+      (await app.inject({ method: 'GET', url: '/carrier/accounts' }))
+        .json()
+        .items.map((a: { carrier: string }) => a.carrier)
+        .sort(),
+    ).toEqual(['*', 'china-post']);
   });
 
   it("sets the platform's online logistics as a carrier account with only its sender address id; a bad id is named, nothing stored", async () => {
-    const words = await app.inject({ method: 'PUT', url: '/carrier/accounts/cainiao', payload: { protocol: 'aliexpress-online', account_id: 'main warehouse' } });
+    const words = await app.inject({
+      method: 'PUT',
+      url: '/carrier/accounts/cainiao',
+      payload: { protocol: 'aliexpress-online', account_id: 'main warehouse' },
+    });
     expect(words.statusCode).toBe(400);
     const [issue] = issuesOf(words.json());
     expect(issue!.path).toBe('account_id');
     expect(issue!.messages.en).toContain('sender address id');
     expect(issue!.messages['zh-CN']).toContain('发货地址');
-    expect((await app.inject({ method: 'PUT', url: '/carrier/accounts/cainiao', payload: { protocol: 'aliexpress-online' } })).statusCode).toBe(400);
+    expect(
+      (
+        await app.inject({
+          method: 'PUT',
+          url: '/carrier/accounts/cainiao',
+          payload: { protocol: 'aliexpress-online' },
+        })
+      ).statusCode,
+    ).toBe(400);
     expect((await app.inject({ method: 'GET', url: '/carrier/accounts' })).json()).toEqual({ items: [] });
     // A carrier's own API still needs its address and secret, each named when missing.
-    const bare = await app.inject({ method: 'PUT', url: '/carrier/accounts/yun', payload: { protocol: 'yunexpress', account_id: 'C0001' } });
+    const bare = await app.inject({
+      method: 'PUT',
+      url: '/carrier/accounts/yun',
+      payload: { protocol: 'yunexpress', account_id: 'C0001' },
+    });
     expect(bare.statusCode).toBe(400);
-    expect(issuesOf(bare.json()).map((i) => i.path).sort()).toEqual(['api_key', 'url']);
-    const put = await app.inject({ method: 'PUT', url: '/carrier/accounts/cainiao', payload: { protocol: 'aliexpress-online', account_id: ' 1001 ' } });
+    expect(
+      issuesOf(bare.json())
+        .map((i) => i.path)
+        .sort(),
+    ).toEqual(['api_key', 'url']);
+    const put = await app.inject({
+      method: 'PUT',
+      url: '/carrier/accounts/cainiao',
+      payload: { protocol: 'aliexpress-online', account_id: ' 1001 ' },
+    });
     expect(put.statusCode).toBe(200);
-    expect(put.json()).toEqual({ carrier: 'cainiao', protocol: 'aliexpress-online', base_url: '', account_id: '1001', secret: 'not needed' });
+    expect(put.json()).toEqual({
+      carrier: 'cainiao',
+      protocol: 'aliexpress-online',
+      base_url: '',
+      account_id: '1001',
+      secret: 'not needed',
+    });
     expect((await app.inject({ method: 'GET', url: '/carrier/accounts' })).json()).toEqual({ items: [put.json()] });
   });
 });

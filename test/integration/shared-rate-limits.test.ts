@@ -29,8 +29,14 @@ describe.each(backends)('shared rate limits on $name', (backend) => {
     second = openStore(store.url, { poolSize: 2 });
     world = await buildAccessWorld(createContext(store));
     apps = [
-      await buildServer(createContext(store), { rateLimit: { perMinute: LIMIT, loginPerMinute: 1000, store: 'database' }, trustProxy: ['127.0.0.1'] }),
-      await buildServer(createContext(second), { rateLimit: { perMinute: LIMIT, loginPerMinute: 1000, store: 'database' }, trustProxy: ['127.0.0.1'] }),
+      await buildServer(createContext(store), {
+        rateLimit: { perMinute: LIMIT, loginPerMinute: 1000, store: 'database' },
+        trustProxy: ['127.0.0.1'],
+      }),
+      await buildServer(createContext(second), {
+        rateLimit: { perMinute: LIMIT, loginPerMinute: 1000, store: 'database' },
+        trustProxy: ['127.0.0.1'],
+      }),
     ];
   }, 120_000);
   afterAll(async () => {
@@ -52,22 +58,50 @@ describe.each(backends)('shared rate limits on $name', (backend) => {
     expect(statuses.filter((s) => s === 200)).toHaveLength(LIMIT);
     expect(statuses.slice(LIMIT)).toEqual(Array(LIMIT).fill(429));
     // The key's own budget is spent, not its address's: another caller from the same address still gets in.
-    expect((await apps[0]!.inject({ method: 'GET', url: '/orders', headers: keyCaller('owner', world.keys.owner).headers, remoteAddress: '203.0.113.7' })).statusCode).toBe(200);
-    expect((await apps[1]!.inject({ method: 'GET', url: '/health', headers, remoteAddress: '203.0.113.7' })).statusCode).toBe(200);
+    expect(
+      (
+        await apps[0]!.inject({
+          method: 'GET',
+          url: '/orders',
+          headers: keyCaller('owner', world.keys.owner).headers,
+          remoteAddress: '203.0.113.7',
+        })
+      ).statusCode,
+    ).toBe(200);
+    expect(
+      (await apps[1]!.inject({ method: 'GET', url: '/health', headers, remoteAddress: '203.0.113.7' })).statusCode,
+    ).toBe(200);
   });
 
   it('counts a random session cookie per request against the address', { timeout: 120_000 }, async () => {
-    const statuses = await alternate(() => ({ method: 'GET', url: '/orders', headers: { cookie: `shipby_session=${randomBytes(24).toString('base64url')}` }, remoteAddress: '198.51.100.9' }));
+    const statuses = await alternate(() => ({
+      method: 'GET',
+      url: '/orders',
+      headers: { cookie: `shipby_session=${randomBytes(24).toString('base64url')}` },
+      remoteAddress: '198.51.100.9',
+    }));
     expect(statuses.slice(0, LIMIT)).toEqual(Array(LIMIT).fill(401));
     expect(statuses.slice(LIMIT)).toEqual(Array(LIMIT).fill(429));
   });
 
-  it('gives each client behind a trusted proxy its own budget, and ignores the header from anyone else', { timeout: 120_000 }, async () => {
+  it('gives each client behind a trusted proxy its own budget, and ignores the header from anyone else', {
+    timeout: 120_000,
+  }, async () => {
     // Through the proxy (127.0.0.1): the address it gives is the client's.
-    const viaProxy = await alternate((i) => ({ method: 'GET', url: '/orders', remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': `192.0.2.${i}` } }));
+    const viaProxy = await alternate((i) => ({
+      method: 'GET',
+      url: '/orders',
+      remoteAddress: '127.0.0.1',
+      headers: { 'x-forwarded-for': `192.0.2.${i}` },
+    }));
     expect(viaProxy.every((s) => s === 401)).toBe(true);
     // Not through it: the header is the caller's own claim and does not change the bucket.
-    const direct = await alternate((i) => ({ method: 'GET', url: '/orders', remoteAddress: '198.51.100.77', headers: { 'x-forwarded-for': `192.0.2.${i}` } }));
+    const direct = await alternate((i) => ({
+      method: 'GET',
+      url: '/orders',
+      remoteAddress: '198.51.100.77',
+      headers: { 'x-forwarded-for': `192.0.2.${i}` },
+    }));
     expect(direct.slice(LIMIT)).toEqual(Array(LIMIT).fill(429));
   });
 });

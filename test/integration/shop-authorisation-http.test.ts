@@ -21,14 +21,24 @@ const DAY = 86_400_000;
 const clock = manualClock(Date.UTC(2026, 11, 1, 8));
 let fake: FakeAliExpressServer;
 beforeAll(async () => {
-  fake = await startFakeAliExpressServer({ appKey: FAKE_APP_KEY, appSecret: FAKE_APP_SECRET, now: clock.now, accessTokenTtlMs: 10 * DAY });
+  fake = await startFakeAliExpressServer({
+    appKey: FAKE_APP_KEY,
+    appSecret: FAKE_APP_SECRET,
+    now: clock.now,
+    accessTokenTtlMs: 10 * DAY,
+  });
   allowOutbound(fake.url);
 });
 afterAll(async () => {
   await fake.close();
 });
 
-const env = () => ({ SHIPBY_ALIEXPRESS_APP_KEY: FAKE_APP_KEY, SHIPBY_ALIEXPRESS_APP_SECRET: FAKE_APP_SECRET, SHIPBY_ALIEXPRESS_GATEWAY_URL: fake.url, SHIPBY_PUBLIC_URL: 'http://shipby.test' });
+const env = () => ({
+  SHIPBY_ALIEXPRESS_APP_KEY: FAKE_APP_KEY,
+  SHIPBY_ALIEXPRESS_APP_SECRET: FAKE_APP_SECRET,
+  SHIPBY_ALIEXPRESS_GATEWAY_URL: fake.url,
+  SHIPBY_PUBLIC_URL: 'http://shipby.test',
+});
 
 describe.each(backends)('authorisation routes on $name', (backend) => {
   let store: Store;
@@ -64,25 +74,48 @@ describe.each(backends)('authorisation routes on $name', (backend) => {
 
   it('Connect → consent → callback: the shop is stored and the browser returns to Settings → Shops; a replay is refused (409)', async () => {
     const { query, cookie } = await connect('demo');
-    const done = await app.inject({ method: 'GET', url: `/marketplace/aliexpress/callback${query}`, headers: { cookie } });
+    const done = await app.inject({
+      method: 'GET',
+      url: `/marketplace/aliexpress/callback${query}`,
+      headers: { cookie },
+    });
     expect(done.statusCode).toBe(302);
     expect(done.headers.location).toBe('/#/settings/shops?for=demo');
     const row = await getConnection(store.db, 'demo');
     expect(row).toMatchObject({ auth_state: 'authorised', seller_account: fake.marketplace.sellerLoginId });
-    const replay = await app.inject({ method: 'GET', url: `/marketplace/aliexpress/callback${query}`, headers: { cookie } });
+    const replay = await app.inject({
+      method: 'GET',
+      url: `/marketplace/aliexpress/callback${query}`,
+      headers: { cookie },
+    });
     expect(replay.statusCode).toBe(409);
     expect(replay.body).toContain('already used');
     expect(replay.body).toContain('已使用过');
     expect(replay.body).toContain('href="/#/settings/shops"');
     const list = await app.inject({ method: 'GET', url: '/marketplace/authorisations' });
-    expect(list.json().items).toEqual([expect.objectContaining({ shop_id: 'demo', connected: true, state: 'authorised', source: 'platform', access_expires_at: new Date(clock.now() + 10 * DAY).toISOString() })]);
+    expect(list.json().items).toEqual([
+      expect.objectContaining({
+        shop_id: 'demo',
+        connected: true,
+        state: 'authorised',
+        source: 'platform',
+        access_expires_at: new Date(clock.now() + 10 * DAY).toISOString(),
+      }),
+    ]);
   });
 
   it('a forged state, or the right one without the browser’s cookie, is refused (400) in both languages; nothing stored', async () => {
     const { query } = await connect('demo');
-    const forged = await app.inject({ method: 'GET', url: `/marketplace/aliexpress/callback?code=x&state=forged`, headers: { accept: 'application/json' } });
+    const forged = await app.inject({
+      method: 'GET',
+      url: `/marketplace/aliexpress/callback?code=x&state=forged`,
+      headers: { accept: 'application/json' },
+    });
     expect(forged.statusCode).toBe(400);
-    expect(forged.json().error).toMatchObject({ code: 'state_unknown', messages: { en: expect.stringContaining('Settings → Shops'), 'zh-CN': expect.stringContaining('设置 → 店铺') } });
+    expect(forged.json().error).toMatchObject({
+      code: 'state_unknown',
+      messages: { en: expect.stringContaining('Settings → Shops'), 'zh-CN': expect.stringContaining('设置 → 店铺') },
+    });
     const stranger = await app.inject({ method: 'GET', url: `/marketplace/aliexpress/callback${query}` });
     expect(stranger.statusCode).toBe(400);
     expect(stranger.body).toContain('another browser');
@@ -93,7 +126,10 @@ describe.each(backends)('authorisation routes on $name', (backend) => {
     await app.close();
     const ctx = createContext(store, clock.now);
     ctx.masterKey = TEST_MASTER_KEY;
-    app = await buildServer(ctx, { authentication: false, marketplaceAuth: { env: { ...env(), SHIPBY_ALIEXPRESS_APP_KEY: '' } } });
+    app = await buildServer(ctx, {
+      authentication: false,
+      marketplaceAuth: { env: { ...env(), SHIPBY_ALIEXPRESS_APP_KEY: '' } },
+    });
     const answer = await app.inject({ method: 'GET', url: '/shops/demo/marketplace/authorise' });
     expect(answer.statusCode).toBe(409);
     expect(answer.json().error.message).toContain('SHIPBY_ALIEXPRESS_APP_KEY');
@@ -106,6 +142,12 @@ describe.each(backends)('authorisation routes on $name', (backend) => {
     clock.advance(9 * DAY);
     await refreshExpiringTokens(createContext(store, clock.now), { masterKey: TEST_MASTER_KEY }, { aheadMs: 2 * DAY });
     const notices = await app.inject({ method: 'GET', url: '/notices', headers: { 'accept-language': 'zh-CN' } });
-    expect(notices.json().items).toEqual([expect.objectContaining({ kind: 'shop_authorisation_paused', shop_id: 'demo', message: expect.stringContaining('重新授权') })]);
+    expect(notices.json().items).toEqual([
+      expect.objectContaining({
+        kind: 'shop_authorisation_paused',
+        shop_id: 'demo',
+        message: expect.stringContaining('重新授权'),
+      }),
+    ]);
   });
 });

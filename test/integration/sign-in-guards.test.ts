@@ -9,7 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSignInLink, resetPassword } from '../../src/app/accounts';
 import type { AppContext } from '../../src/app/context';
 import { buildServer } from '../../src/http/server';
-import { openAccessServer, PASSWORD, signIn, type AccessServer, type AccessWorld, type Caller } from '../support/access-world';
+import {
+  openAccessServer,
+  PASSWORD,
+  signIn,
+  type AccessServer,
+  type AccessWorld,
+  type Caller,
+} from '../support/access-world';
 import { backends, manualClock } from '../support/backends';
 
 const NEW_PASSWORD = 'a brand new passphrase';
@@ -28,10 +35,27 @@ describe.each(backends)('sign-in guards on $name', (backend) => {
   afterAll(async () => server?.close());
 
   const login = (email: string, password: string, device?: string) =>
-    app.inject({ method: 'POST', url: '/auth/login', payload: { email, password }, ...(device ? { headers: { cookie: `shipby_device=${device}` } } : {}) });
-  const ordersStatus = async (caller: Caller | Record<string, string>) => (await app.inject({ method: 'GET', url: '/orders', headers: 'headers' in caller ? (caller.headers as Record<string, string>) : caller })).statusCode;
+    app.inject({
+      method: 'POST',
+      url: '/auth/login',
+      payload: { email, password },
+      ...(device ? { headers: { cookie: `shipby_device=${device}` } } : {}),
+    });
+  const ordersStatus = async (caller: Caller | Record<string, string>) =>
+    (
+      await app.inject({
+        method: 'GET',
+        url: '/orders',
+        headers: 'headers' in caller ? (caller.headers as Record<string, string>) : caller,
+      })
+    ).statusCode;
   const makeKey = async (caller: Caller, name: string) => {
-    const created = await app.inject({ method: 'POST', url: '/keys', headers: caller.headers, payload: { name, role: 'viewer', shops: ['shop-a'] } });
+    const created = await app.inject({
+      method: 'POST',
+      url: '/keys',
+      headers: caller.headers,
+      payload: { name, role: 'viewer', shops: ['shop-a'] },
+    });
     expect(created.statusCode, created.body).toBe(201);
     return { authorization: `Bearer ${created.json().key as string}` };
   };
@@ -41,11 +65,18 @@ describe.each(backends)('sign-in guards on $name', (backend) => {
     const laptop = await signIn(app, email);
     const phone = await signIn(app, email);
     const key = await makeKey(phone, 'made-on-the-phone');
-    const grandchild = await makeKey({ name: 'key', headers: key } as Caller, 'made-by-that-key').catch(() => undefined);
+    const grandchild = await makeKey({ name: 'key', headers: key } as Caller, 'made-by-that-key').catch(
+      () => undefined,
+    );
     expect(grandchild).toBeUndefined(); // a viewer key may not make keys (it needs the owner role)
     expect(await ordersStatus(key)).toBe(200);
 
-    const changed = await app.inject({ method: 'PUT', url: '/auth/password', headers: laptop.headers, payload: { current_password: PASSWORD, new_password: NEW_PASSWORD } });
+    const changed = await app.inject({
+      method: 'PUT',
+      url: '/auth/password',
+      headers: laptop.headers,
+      payload: { current_password: PASSWORD, new_password: NEW_PASSWORD },
+    });
     expect(changed.statusCode, changed.body).toBe(200);
     expect(changed.json()).toMatchObject({ changed: true, other_sessions_ended: 1 });
     expect(changed.json().keys_revoked).toHaveLength(1);
@@ -58,14 +89,27 @@ describe.each(backends)('sign-in guards on $name', (backend) => {
   });
 
   it('keeps the keys when so configured, and a reset ends every session and the keys', async () => {
-    const keeping = await buildServer(ctx, { rateLimit: { perMinute: 1_000_000, loginPerMinute: 1_000_000 }, passwordChangeKeys: 'keep' });
+    const keeping = await buildServer(ctx, {
+      rateLimit: { perMinute: 1_000_000, loginPerMinute: 1_000_000 },
+      passwordChangeKeys: 'keep',
+    });
     try {
       const email = world.emails.owner;
       const first = await signIn(keeping, email);
       const second = await signIn(keeping, email);
-      const created = await keeping.inject({ method: 'POST', url: '/keys', headers: second.headers, payload: { name: 'erp-kept', role: 'viewer', shops: ['shop-a'] } });
+      const created = await keeping.inject({
+        method: 'POST',
+        url: '/keys',
+        headers: second.headers,
+        payload: { name: 'erp-kept', role: 'viewer', shops: ['shop-a'] },
+      });
       const key = { authorization: `Bearer ${created.json().key as string}` };
-      const changed = await keeping.inject({ method: 'PUT', url: '/auth/password', headers: first.headers, payload: { current_password: PASSWORD, new_password: NEW_PASSWORD } });
+      const changed = await keeping.inject({
+        method: 'PUT',
+        url: '/auth/password',
+        headers: first.headers,
+        payload: { current_password: PASSWORD, new_password: NEW_PASSWORD },
+      });
       expect(changed.json()).toMatchObject({ other_sessions_ended: 1, keys_revoked: [] });
       expect((await keeping.inject({ method: 'GET', url: '/orders', headers: second.headers })).statusCode).toBe(401);
       expect((await keeping.inject({ method: 'GET', url: '/orders', headers: key })).statusCode).toBe(200);
@@ -84,11 +128,29 @@ describe.each(backends)('sign-in guards on $name', (backend) => {
     const session = await signIn(app, email);
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) {
-      statuses.push((await app.inject({ method: 'PUT', url: '/auth/password', headers: session.headers, payload: { current_password: `guess-${i}-xxxxxx`, new_password: NEW_PASSWORD } })).statusCode);
+      statuses.push(
+        (
+          await app.inject({
+            method: 'PUT',
+            url: '/auth/password',
+            headers: session.headers,
+            payload: { current_password: `guess-${i}-xxxxxx`, new_password: NEW_PASSWORD },
+          })
+        ).statusCode,
+      );
     }
     expect(statuses).toEqual([400, 400, 400, 400, 429, 429]);
     // Locked: the right current password does not help, and a new browser cannot sign in either.
-    expect((await app.inject({ method: 'PUT', url: '/auth/password', headers: session.headers, payload: { current_password: PASSWORD, new_password: NEW_PASSWORD } })).statusCode).toBe(429);
+    expect(
+      (
+        await app.inject({
+          method: 'PUT',
+          url: '/auth/password',
+          headers: session.headers,
+          payload: { current_password: PASSWORD, new_password: NEW_PASSWORD },
+        })
+      ).statusCode,
+    ).toBe(429);
     expect((await login(email, PASSWORD)).statusCode).toBe(429);
     await resetPassword(ctx, email, PASSWORD);
   });

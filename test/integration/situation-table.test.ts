@@ -28,7 +28,10 @@ const databases: Array<{ name: string; open: () => Promise<{ url: string; drop: 
     name: 'sqlite',
     open: async () => {
       const dir = tempDir();
-      return { url: `sqlite:${path.join(dir, 'table.db')}`, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+      return {
+        url: `sqlite:${path.join(dir, 'table.db')}`,
+        drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
+      };
     },
   },
   {
@@ -85,18 +88,132 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: 'open: days to go', shop: 'pop', ref: 'T-OPEN', atHours: -72, kind: 'open', status: 'on_track', fine: 0, recommended: 'ship_now' },
-  { name: 'at risk: less than 24 h to the latest hand-over', shop: 'pop', ref: 'T-RISK', atHours: -10, kind: 'at_risk', status: 'on_track', fine: 0, recommended: 'ship_now' },
-  { name: 'will miss: past the deadline (semi-managed JIT, half the goods value late)', shop: 'jit', ref: 'T-LATE', atHours: 10, kind: 'will_miss', status: 'late', fine: 250, recommended: 'ship_now' },
-  { name: 'will miss: the latest hand-over has passed (self-send: the warehouse receipt would come too late)', shop: 'self', ref: 'T-WINDOW', atHours: -10, kind: 'will_miss', status: 'hand_over_window_missed', fine: 0, recommended: 'ship_now' },
-  { name: 'will miss: waiting for stock nothing brings', shop: 'pop', ref: 'T-NOSTOCK', sku: 'AE-B', atHours: -72, kind: 'will_miss', status: 'waiting_for_stock', fine: 100, recommended: 'cancel' },
-  { name: 'will miss: its stock is expected after the deadline', shop: 'pop', ref: 'T-STOCKLATE', sku: 'AE-C', atHours: -72, kind: 'will_miss', status: 'waiting_for_stock', fine: 100, recommended: 'cancel' },
-  { name: 'at risk: its stock is expected in time', shop: 'pop', ref: 'T-STOCKOK', sku: 'AE-A', atHours: -72, kind: 'at_risk', status: 'waiting_for_stock', fine: 0, recommended: 'wait_for_stock' },
-  { name: 'awaiting the count: handed over, the warehouse receipt not known yet', shop: 'self', ref: 'T-AWAIT', shippedAt: -40, atHours: 24, kind: 'awaiting_count', status: 'awaiting_count', fine: 0, recommended: 'none' },
-  { name: 'shipped in time: the number uploaded before the deadline (shipped outside shipby)', shop: 'pop', ref: 'T-INTIME', shippedAt: -5, atHours: 24, kind: 'shipped_in_time', status: 'shipped_on_time', fine: 0, recommended: 'none' },
-  { name: 'shipped late: picked up after the deadline (semi-managed JIT)', shop: 'jit', ref: 'T-SHIPLATE', shippedAt: 5, atHours: 24, kind: 'shipped_late', status: 'shipped_late', fine: 250, recommended: 'none' },
-  { name: 'closed by the platform at the deadline (regular mode), unshipped', shop: 'pop', ref: 'T-CLOSED', atHours: 2, kind: 'closed', status: 'closed', fine: 100, recommended: 'void_label' },
-  { name: 'cancelled by the seller', shop: 'pop', ref: 'T-CANCEL', atHours: -72, kind: 'cancelled', status: 'cancelled', fine: 100, recommended: 'none' },
+  {
+    name: 'open: days to go',
+    shop: 'pop',
+    ref: 'T-OPEN',
+    atHours: -72,
+    kind: 'open',
+    status: 'on_track',
+    fine: 0,
+    recommended: 'ship_now',
+  },
+  {
+    name: 'at risk: less than 24 h to the latest hand-over',
+    shop: 'pop',
+    ref: 'T-RISK',
+    atHours: -10,
+    kind: 'at_risk',
+    status: 'on_track',
+    fine: 0,
+    recommended: 'ship_now',
+  },
+  {
+    name: 'will miss: past the deadline (semi-managed JIT, half the goods value late)',
+    shop: 'jit',
+    ref: 'T-LATE',
+    atHours: 10,
+    kind: 'will_miss',
+    status: 'late',
+    fine: 250,
+    recommended: 'ship_now',
+  },
+  {
+    name: 'will miss: the latest hand-over has passed (self-send: the warehouse receipt would come too late)',
+    shop: 'self',
+    ref: 'T-WINDOW',
+    atHours: -10,
+    kind: 'will_miss',
+    status: 'hand_over_window_missed',
+    fine: 0,
+    recommended: 'ship_now',
+  },
+  {
+    name: 'will miss: waiting for stock nothing brings',
+    shop: 'pop',
+    ref: 'T-NOSTOCK',
+    sku: 'AE-B',
+    atHours: -72,
+    kind: 'will_miss',
+    status: 'waiting_for_stock',
+    fine: 100,
+    recommended: 'cancel',
+  },
+  {
+    name: 'will miss: its stock is expected after the deadline',
+    shop: 'pop',
+    ref: 'T-STOCKLATE',
+    sku: 'AE-C',
+    atHours: -72,
+    kind: 'will_miss',
+    status: 'waiting_for_stock',
+    fine: 100,
+    recommended: 'cancel',
+  },
+  {
+    name: 'at risk: its stock is expected in time',
+    shop: 'pop',
+    ref: 'T-STOCKOK',
+    sku: 'AE-A',
+    atHours: -72,
+    kind: 'at_risk',
+    status: 'waiting_for_stock',
+    fine: 0,
+    recommended: 'wait_for_stock',
+  },
+  {
+    name: 'awaiting the count: handed over, the warehouse receipt not known yet',
+    shop: 'self',
+    ref: 'T-AWAIT',
+    shippedAt: -40,
+    atHours: 24,
+    kind: 'awaiting_count',
+    status: 'awaiting_count',
+    fine: 0,
+    recommended: 'none',
+  },
+  {
+    name: 'shipped in time: the number uploaded before the deadline (shipped outside shipby)',
+    shop: 'pop',
+    ref: 'T-INTIME',
+    shippedAt: -5,
+    atHours: 24,
+    kind: 'shipped_in_time',
+    status: 'shipped_on_time',
+    fine: 0,
+    recommended: 'none',
+  },
+  {
+    name: 'shipped late: picked up after the deadline (semi-managed JIT)',
+    shop: 'jit',
+    ref: 'T-SHIPLATE',
+    shippedAt: 5,
+    atHours: 24,
+    kind: 'shipped_late',
+    status: 'shipped_late',
+    fine: 250,
+    recommended: 'none',
+  },
+  {
+    name: 'closed by the platform at the deadline (regular mode), unshipped',
+    shop: 'pop',
+    ref: 'T-CLOSED',
+    atHours: 2,
+    kind: 'closed',
+    status: 'closed',
+    fine: 100,
+    recommended: 'void_label',
+  },
+  {
+    name: 'cancelled by the seller',
+    shop: 'pop',
+    ref: 'T-CANCEL',
+    atHours: -72,
+    kind: 'cancelled',
+    status: 'cancelled',
+    fine: 100,
+    recommended: 'none',
+  },
 ];
 
 describe.each(databases)('the situations table on $name, through the command and HTTP', (database) => {
@@ -115,14 +232,32 @@ describe.each(databases)('the situations table on $name, through the command and
     expect(r.code, args.join(' ')).toBe(0);
     return JSON.parse(r.stdout);
   };
-  const idOf = async (ref: string) => (await store.db.selectFrom('orders').select('id').where('platform_order_id', '=', ref).executeTakeFirstOrThrow()).id;
-  const rowOf = async (ref: string) => store.db.selectFrom('orders').selectAll().where('platform_order_id', '=', ref).executeTakeFirstOrThrow();
+  const idOf = async (ref: string) =>
+    (await store.db.selectFrom('orders').select('id').where('platform_order_id', '=', ref).executeTakeFirstOrThrow())
+      .id;
+  const rowOf = async (ref: string) =>
+    store.db.selectFrom('orders').selectAll().where('platform_order_id', '=', ref).executeTakeFirstOrThrow();
 
   beforeAll(async () => {
     ({ url, drop } = await database.open());
     dir = tempDir();
     // The catalogue and the shops' modes, through the command.
-    expect((await cli('stock', 'warehouse', 'add', 'SZ', '--kind', 'domestic', '--zone', 'Asia/Shanghai', '--cutoff', '16:00')).code).toBe(0);
+    expect(
+      (
+        await cli(
+          'stock',
+          'warehouse',
+          'add',
+          'SZ',
+          '--kind',
+          'domestic',
+          '--zone',
+          'Asia/Shanghai',
+          '--cutoff',
+          '16:00',
+        )
+      ).code,
+    ).toBe(0);
     for (const sku of ['A', 'B', 'C']) expect((await cli('stock', 'sku', 'add', sku)).code).toBe(0);
     const shops = { pop: 'aliexpress_pop', jit: 'aliexpress_semi_jit', self: 'aliexpress_semi_self_send' } as const;
     // The orders not shipped yet first: their deadline places the shipped ones' ship times.
@@ -132,21 +267,38 @@ describe.each(databases)('the situations table on $name, through the command and
       rows.push(orderRow(`T-${shop}-PROBE`, 'UNTRACKED'));
       expect((await cli('import', writeCsv(dir, `${shop}.csv`, rows), '--shop', shop)).code).toBe(0);
       expect((await cli('policy', 'set', '--shop', shop, '--policy', shops[shop])).code).toBe(0);
-      if (shop === 'pop') for (const sku of ['A', 'B', 'C']) expect((await cli('stock', 'map', `AE-${sku}`, sku, '--shop', shop)).code).toBe(0);
+      if (shop === 'pop')
+        for (const sku of ['A', 'B', 'C'])
+          expect((await cli('stock', 'map', `AE-${sku}`, sku, '--shop', shop)).code).toBe(0);
       deadline.set(shop, Date.parse((await json('explain', `T-${shop}-PROBE`, '--shop', shop)).ship_by_at));
     }
     // The waiting orders were accepted before their SKUs were mapped: settling puts them on the stock they wait for.
     expect((await cli('stock', 'settle')).code).toBe(0);
     const d = deadline.get('pop')!;
-    for (const [sku, expected] of [['A', d - 48 * H], ['C', d + 24 * H]] as const) {
-      const created = await cli('po', 'create', `${sku}=5`, '--warehouse', 'SZ', '--supplier', 'Yiwu', '--expected', iso(expected));
+    for (const [sku, expected] of [
+      ['A', d - 48 * H],
+      ['C', d + 24 * H],
+    ] as const) {
+      const created = await cli(
+        'po',
+        'create',
+        `${sku}=5`,
+        '--warehouse',
+        'SZ',
+        '--supplier',
+        'Yiwu',
+        '--expected',
+        iso(expected),
+      );
       expect(created.code, created.stderr).toBe(0);
       const id = /purchase order (\d+)/.exec(created.stdout)![1]!;
       expect((await cli('po', 'place', id)).code).toBe(0);
     }
     for (const c of CASES.filter((x) => x.shippedAt !== undefined)) {
       const shippedAt = deadline.get(c.shop)! + c.shippedAt! * H;
-      const file = writeCsv(dir, `${c.ref}.csv`, [orderRow(c.ref, 'UNTRACKED', { status: 'WAIT_BUYER_ACCEPT_GOODS', shipped_at: iso(shippedAt) })]);
+      const file = writeCsv(dir, `${c.ref}.csv`, [
+        orderRow(c.ref, 'UNTRACKED', { status: 'WAIT_BUYER_ACCEPT_GOODS', shipped_at: iso(shippedAt) }),
+      ]);
       expect((await cli('import', file, '--shop', c.shop)).code).toBe(0);
     }
     expect((await cli('cancel', 'T-CANCEL', '--shop', 'pop', '--reason', 'out of stock at the supplier')).code).toBe(0);
@@ -163,10 +315,22 @@ describe.each(databases)('the situations table on $name, through the command and
   it.each(CASES)('$name', async (c) => {
     const at = iso(deadline.get(c.shop)! + c.atHours * H);
     const viaCli = await json('explain', c.ref, '--shop', c.shop, '--at', at);
-    const viaHttp = (await app.inject({ method: 'GET', url: `/orders/${await idOf(c.ref)}/verdict?at=${encodeURIComponent(at)}` })).json();
+    const viaHttp = (
+      await app.inject({ method: 'GET', url: `/orders/${await idOf(c.ref)}/verdict?at=${encodeURIComponent(at)}` })
+    ).json();
     for (const answer of [viaCli, viaHttp]) {
-      expect({ kind: answer.situation.kind, status: answer.status, fine: answer.fine_now.amount, currency: answer.fine_now.currency, recommended: answer.recommended }).toEqual({
-        kind: c.kind, status: c.status, fine: c.fine, currency: 'USD', recommended: c.recommended,
+      expect({
+        kind: answer.situation.kind,
+        status: answer.status,
+        fine: answer.fine_now.amount,
+        currency: answer.fine_now.currency,
+        recommended: answer.recommended,
+      }).toEqual({
+        kind: c.kind,
+        status: c.status,
+        fine: c.fine,
+        currency: 'USD',
+        recommended: c.recommended,
       });
       expect(answer.headline.en.length).toBeGreaterThan(0);
       expect(answer.headline['zh-CN']).toMatch(/[\u4e00-\u9fff]/);
@@ -176,9 +340,14 @@ describe.each(databases)('the situations table on $name, through the command and
     expect(viaCli.sentences).toEqual(viaHttp.sentences);
     // The order page (`order --at`, GET /orders/:id?at=) reads the same situation, with a countdown only while queued.
     const page = await json('order', c.ref, '--shop', c.shop, '--at', at);
-    const pageHttp = (await app.inject({ method: 'GET', url: `/orders/${await idOf(c.ref)}?at=${encodeURIComponent(at)}` })).json();
+    const pageHttp = (
+      await app.inject({ method: 'GET', url: `/orders/${await idOf(c.ref)}?at=${encodeURIComponent(at)}` })
+    ).json();
     for (const shown of [page, pageHttp]) {
-      expect({ situation: shown.situation, time_left_ms: shown.time_left_ms }).toEqual({ situation: c.kind, time_left_ms: viaCli.situation.in_queues ? viaCli.time_left_ms : null });
+      expect({ situation: shown.situation, time_left_ms: shown.time_left_ms }).toEqual({
+        situation: c.kind,
+        time_left_ms: viaCli.situation.in_queues ? viaCli.time_left_ms : null,
+      });
     }
   });
 
@@ -187,7 +356,11 @@ describe.each(databases)('the situations table on $name, through the command and
     const recorded = await cli('warehouse-received', 'T-AWAIT', '--shop', 'self', '--at', iso(d - 20 * H));
     expect(recorded.code, recorded.stderr).toBe(0);
     const after = await json('explain', 'T-AWAIT', '--shop', 'self', '--at', iso(d + 24 * H));
-    expect(after).toMatchObject({ status: 'shipped_on_time', situation: { kind: 'shipped_in_time' }, fine_now: { amount: 0 } });
+    expect(after).toMatchObject({
+      status: 'shipped_on_time',
+      situation: { kind: 'shipped_in_time' },
+      fine_now: { amount: 0 },
+    });
   });
 
   it('an --at / at= that does not parse: an error naming it, nothing changed', async () => {
@@ -208,13 +381,21 @@ describe.each(databases)('the situations table on $name, through the command and
 
   it('a warehouse receipt before the hand-over: an error naming the field, nothing changed', async () => {
     const d = deadline.get('self')!;
-    const file = writeCsv(dir, 'T-EARLY.csv', [orderRow('T-EARLY', 'UNTRACKED', { status: 'WAIT_BUYER_ACCEPT_GOODS', shipped_at: iso(d - 30 * H) })]);
+    const file = writeCsv(dir, 'T-EARLY.csv', [
+      orderRow('T-EARLY', 'UNTRACKED', { status: 'WAIT_BUYER_ACCEPT_GOODS', shipped_at: iso(d - 30 * H) }),
+    ]);
     expect((await cli('import', file, '--shop', 'self')).code).toBe(0);
     const before = await rowOf('T-EARLY');
     const viaCli = await cli('warehouse-received', 'T-EARLY', '--shop', 'self', '--at', iso(d - 31 * H));
     expect(viaCli.code).toBe(1);
-    expect(viaCli.stderr).toMatch(/^row 0, at: the warehouse cannot have received order T-EARLY before it was handed over/);
-    const viaHttp = await app.inject({ method: 'POST', url: `/orders/${before.id}/warehouse-receipt`, payload: { at: iso(d - 31 * H) } });
+    expect(viaCli.stderr).toMatch(
+      /^row 0, at: the warehouse cannot have received order T-EARLY before it was handed over/,
+    );
+    const viaHttp = await app.inject({
+      method: 'POST',
+      url: `/orders/${before.id}/warehouse-receipt`,
+      payload: { at: iso(d - 31 * H) },
+    });
     expect(viaHttp.statusCode).toBe(400);
     expect(viaHttp.json().error.issues[0].path).toBe('at');
     expect(await rowOf('T-EARLY')).toEqual(before);
@@ -222,22 +403,35 @@ describe.each(databases)('the situations table on $name, through the command and
 
   it('a currency with no exchange rate for the date: the verdict says so, naming the currency and the date, and nothing changed', async () => {
     // The regular mode's fine tiers are in USD; the EUR rates kept start in 2025, and this order was paid in 2024.
-    const file = writeCsv(dir, 'T-EUR.csv', [orderRow('T-EUR', 'UNTRACKED', { currency: 'EUR', paid_at: '2024-11-20 09:00:00', risk_passed_at: '2024-11-20 10:00:00' })]);
+    const file = writeCsv(dir, 'T-EUR.csv', [
+      orderRow('T-EUR', 'UNTRACKED', {
+        currency: 'EUR',
+        paid_at: '2024-11-20 09:00:00',
+        risk_passed_at: '2024-11-20 10:00:00',
+      }),
+    ]);
     expect((await cli('import', file, '--shop', 'pop')).code).toBe(0);
     const before = await rowOf('T-EUR');
     const at = '2024-11-21T00:00:00Z';
     const viaCli = await cli('explain', 'T-EUR', '--shop', 'pop', '--at', at, '--json');
     expect(viaCli.code).toBe(1);
     expect(viaCli.stdout).toBe('');
-    expect(viaCli.stderr).toMatch(/no exchange rate for EUR on 2024-11-20 \(rates for EUR cover 2025-01-01 to 2026-12-31\).*check the order's currency in the dashboard.*\[verdict\.cannot_judge\]/);
-    const viaHttp = await app.inject({ method: 'GET', url: `/orders/${before.id}/verdict?at=${encodeURIComponent(at)}` });
+    expect(viaCli.stderr).toMatch(
+      /no exchange rate for EUR on 2024-11-20 \(rates for EUR cover 2025-01-01 to 2026-12-31\).*check the order's currency in the dashboard.*\[verdict\.cannot_judge\]/,
+    );
+    const viaHttp = await app.inject({
+      method: 'GET',
+      url: `/orders/${before.id}/verdict?at=${encodeURIComponent(at)}`,
+    });
     expect(viaHttp.statusCode).toBe(409);
     expect(viaHttp.json().error).toMatchObject({ rule: 'verdict.cannot_judge' });
     expect(viaHttp.json().error.message).toMatch(/EUR/);
     expect(await rowOf('T-EUR')).toEqual(before);
     // The at-risk list still answers for the other orders, and says why it cannot judge this one.
     const listed = await json('at-risk', '--shop', 'pop', '--at', at);
-    expect(listed.find((i: { platform_order_id: string }) => i.platform_order_id === 'T-EUR').why.en).toMatch(/no exchange rate for EUR/);
+    expect(listed.find((i: { platform_order_id: string }) => i.platform_order_id === 'T-EUR').why.en).toMatch(
+      /no exchange rate for EUR/,
+    );
     expect(listed.some((i: { platform_order_id: string }) => i.platform_order_id === 'T-OPEN')).toBe(true);
   });
 });

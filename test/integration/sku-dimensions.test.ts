@@ -33,10 +33,16 @@ describe.each(backends)('SKU sizes without a barcode on $name', (backend) => {
   it('answers PUT /skus/dimensions without a barcode', async () => {
     const app = await buildServer(ctx, { authentication: false });
     try {
-      const put = await app.inject({ method: 'PUT', url: '/skus/dimensions', payload: { items: [{ sku: 'SKU-C', dims_mm: [30, 20, 10], weight_g: 50 }] } });
+      const put = await app.inject({
+        method: 'PUT',
+        url: '/skus/dimensions',
+        payload: { items: [{ sku: 'SKU-C', dims_mm: [30, 20, 10], weight_g: 50 }] },
+      });
       expect(put.statusCode).toBe(200);
       const got = await app.inject({ method: 'GET', url: '/skus/dimensions?sku=SKU-C' });
-      expect(got.json().items).toEqual([{ sku: 'SKU-C', dims_mm: [30, 20, 10], weight_g: 50, barcode: null, batteries: 'none', liquids: false }]);
+      expect(got.json().items).toEqual([
+        { sku: 'SKU-C', dims_mm: [30, 20, 10], weight_g: 50, barcode: null, batteries: 'none', liquids: false },
+      ]);
     } finally {
       await app.close();
     }

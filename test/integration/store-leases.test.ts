@@ -4,7 +4,13 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createContext, type AppContext } from '../../src/app/context';
-import { announceServer, holdJobsLease, jobsOwner, releaseProcessLeases, runningServers } from '../../src/app/store-leases';
+import {
+  announceServer,
+  holdJobsLease,
+  jobsOwner,
+  releaseProcessLeases,
+  runningServers,
+} from '../../src/app/store-leases';
 import { runJobsWhileOwner } from '../../src/jobs/job-owner';
 import { backends, contextFor, manualClock } from '../support/backends';
 

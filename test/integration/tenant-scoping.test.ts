@@ -27,10 +27,44 @@ describe.each(backends)('what belongs to no shop, and the live stream, per accou
     server = await openAccessServer(backend);
     rival = await signIn(server.app, 'owner@rival.example');
     shopOwner = await signIn(server.app, server.world.emails.owner);
-    await addWebhook(server.ctx, { url: 'https://ops.example/hook?token=installation-secret-token', secret: 'installation-secret-0123' });
+    await addWebhook(server.ctx, {
+      url: 'https://ops.example/hook?token=installation-secret-token',
+      secret: 'installation-secret-0123',
+    });
     const now = server.ctx.now();
-    await server.ctx.store.db.insertInto('tracking_events').values({ tracking_number: 'LX999999999CN', carrier: 'sample', event_key: 'k1', provider: 'sample', parcel_id: null, occurred_at: now, status: 'in_transit', raw_status: 'InTransit', raw_substatus: null, description: 'kept aside', location: null, destination_country: null, received_at: now }).execute();
-    await server.ctx.store.db.insertInto('tracking_providers').values({ name: 'ops-17track', kind: 'seventeen', base_url: 'https://internal-proxy.example/17track', api_key: null, webhook_secret: 'provider-secret-0123456', polls: 1, cadence: null, api_version: null, created_at: now, updated_at: now }).execute();
+    await server.ctx.store.db
+      .insertInto('tracking_events')
+      .values({
+        tracking_number: 'LX999999999CN',
+        carrier: 'sample',
+        event_key: 'k1',
+        provider: 'sample',
+        parcel_id: null,
+        occurred_at: now,
+        status: 'in_transit',
+        raw_status: 'InTransit',
+        raw_substatus: null,
+        description: 'kept aside',
+        location: null,
+        destination_country: null,
+        received_at: now,
+      })
+      .execute();
+    await server.ctx.store.db
+      .insertInto('tracking_providers')
+      .values({
+        name: 'ops-17track',
+        kind: 'seventeen',
+        base_url: 'https://internal-proxy.example/17track',
+        api_key: null,
+        webhook_secret: 'provider-secret-0123456',
+        polls: 1,
+        cadence: null,
+        api_version: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
   }, 120_000);
   afterAll(async () => server?.close());
 
@@ -41,7 +75,8 @@ describe.each(backends)('what belongs to no shop, and the live stream, per accou
   };
 
   it("lists installation-wide webhooks to the installation's owners only", async () => {
-    for (const caller of [rival, shopOwner]) expect((await get(caller, '/webhooks')).body, caller.name).not.toContain('installation-secret-token');
+    for (const caller of [rival, shopOwner])
+      expect((await get(caller, '/webhooks')).body, caller.name).not.toContain('installation-secret-token');
     expect((await get(rival, '/webhooks')).body).toContain('rival.example');
     expect((await get(server.boss, '/webhooks')).body).toContain('installation-secret-token');
   });
@@ -50,7 +85,10 @@ describe.each(backends)('what belongs to no shop, and the live stream, per accou
     for (const caller of [rival, shopOwner]) {
       expect((await get(caller, '/tracking/unmatched')).json().items, caller.name).toEqual([]);
       const providers = await get(caller, '/tracking/providers');
-      expect(providers.json().items.map((p: { name: string }) => p.name), caller.name).toEqual(['ops-17track']);
+      expect(
+        providers.json().items.map((p: { name: string }) => p.name),
+        caller.name,
+      ).toEqual(['ops-17track']);
       expect(providers.body, caller.name).not.toContain('internal-proxy');
     }
     expect((await get(server.boss, '/tracking/unmatched')).body).toContain('LX999999999CN');
@@ -60,12 +98,26 @@ describe.each(backends)('what belongs to no shop, and the live stream, per accou
   it("announces to a listener only the changes of its own shops' orders", async () => {
     const watcher = orderChangeWatcher(server.ctx, { intervalMs: 10 });
     const heard = { a: 0, rival: 0, all: 0 };
-    const stops = [watcher.subscribe(() => heard.a++, ['shop-a', 'shop-c']), watcher.subscribe(() => heard.rival++, ['rival-b']), watcher.subscribe(() => heard.all++)];
+    const stops = [
+      watcher.subscribe(() => heard.a++, ['shop-a', 'shop-c']),
+      watcher.subscribe(() => heard.rival++, ['rival-b']),
+      watcher.subscribe(() => heard.all++),
+    ];
     try {
       await until(() => watcher.version !== undefined, 'the first read');
-      await upsertOrders(server.ctx, 'rival-b', [{ order: jsonOrder('RIVAL-LIVE-1', 'WAIT_SELLER_SEND_GOODS', [{ sku: 'SKU-1', quantity: 1 }]), row: 1 }], 'test');
+      await upsertOrders(
+        server.ctx,
+        'rival-b',
+        [{ order: jsonOrder('RIVAL-LIVE-1', 'WAIT_SELLER_SEND_GOODS', [{ sku: 'SKU-1', quantity: 1 }]), row: 1 }],
+        'test',
+      );
       await until(() => heard.rival === 1 && heard.all === 1, "the rival's change");
-      await upsertOrders(server.ctx, 'shop-a', [{ order: jsonOrder('A-LIVE-1', 'WAIT_SELLER_SEND_GOODS', [{ sku: 'SKU-1', quantity: 1 }]), row: 1 }], 'test');
+      await upsertOrders(
+        server.ctx,
+        'shop-a',
+        [{ order: jsonOrder('A-LIVE-1', 'WAIT_SELLER_SEND_GOODS', [{ sku: 'SKU-1', quantity: 1 }]), row: 1 }],
+        'test',
+      );
       await until(() => heard.a === 1 && heard.all === 2, "shop A's change");
       expect(heard).toEqual({ a: 1, rival: 1, all: 2 });
     } finally {

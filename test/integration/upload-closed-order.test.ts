@@ -14,13 +14,27 @@ import { startFakeAliExpressServer, type FakeAliExpressServer } from '../../src/
 import { runOutboxWorker } from '../../src/jobs/outbox-worker';
 import type { Store } from '../../src/store/database';
 import { backends, contextFor, manualClock } from '../support/backends';
-import { FAKE_APP_KEY, FAKE_APP_SECRET, FAKE_TOKEN, TEST_MASTER_KEY, connectFakeShop, s10For, seedOrders, type SeededOrder } from '../support/outbox-fixtures';
+import {
+  FAKE_APP_KEY,
+  FAKE_APP_SECRET,
+  FAKE_TOKEN,
+  TEST_MASTER_KEY,
+  connectFakeShop,
+  s10For,
+  seedOrders,
+  type SeededOrder,
+} from '../support/outbox-fixtures';
 
 const DAY = 86_400_000;
 
 let fake: FakeAliExpressServer;
 beforeAll(async () => {
-  fake = await startFakeAliExpressServer({ appKey: FAKE_APP_KEY, appSecret: FAKE_APP_SECRET, accessTokens: [FAKE_TOKEN], seed: 5 });
+  fake = await startFakeAliExpressServer({
+    appKey: FAKE_APP_KEY,
+    appSecret: FAKE_APP_SECRET,
+    accessTokens: [FAKE_TOKEN],
+    seed: 5,
+  });
 });
 afterAll(async () => {
   await fake.close();
@@ -30,16 +44,31 @@ afterEach(() => {
   fake.clearFaults();
 });
 
-const settings = { leaseMs: 5_000, retry: { ...DEFAULT_RETRY_POLICY, baseDelayMs: 5, maxDelayMs: 20, urgentMaxDelayMs: 20, maxAttempts: 4 } };
+const settings = {
+  leaseMs: 5_000,
+  retry: { ...DEFAULT_RETRY_POLICY, baseDelayMs: 5, maxDelayMs: 20, urgentMaxDelayMs: 20, maxAttempts: 4 },
+};
 
 async function drain(ctx: AppContext) {
-  return runOutboxWorker(ctx, { masterKey: TEST_MASTER_KEY, settings, concurrency: 4, clientOptions: { timeoutMs: 2_000 }, stopWhenDrained: true, idlePollMs: 20, workerId: 'test-worker' });
+  return runOutboxWorker(ctx, {
+    masterKey: TEST_MASTER_KEY,
+    settings,
+    concurrency: 4,
+    clientOptions: { timeoutMs: 2_000 },
+    stopWhenDrained: true,
+    idlePollMs: 20,
+    workerId: 'test-worker',
+  });
 }
 
 async function refusalOf(ctx: AppContext, orderId: number) {
   const refused = (await getOrderDetail(ctx, orderId)).timeline.filter((e) => e.kind === 'upload_refused');
   expect(refused).toHaveLength(1);
-  return JSON.parse(refused[0]!.data!) as { reason: string; void_label: boolean; message: { en: string; 'zh-CN': string } };
+  return JSON.parse(refused[0]!.data!) as {
+    reason: string;
+    void_label: boolean;
+    message: { en: string; 'zh-CN': string };
+  };
 }
 
 describe.each(backends)('an upload for a closed order on $name', (backend) => {
@@ -65,10 +94,27 @@ describe.each(backends)('an upload for a closed order on $name', (backend) => {
 
   it('is not sent once the platform closed the order meanwhile; the open order in the same batch is', async () => {
     const [closing, open] = orders as [SeededOrder, SeededOrder];
-    await markParcelShipped(ctx, { orderId: closing.orderId, trackingNumber: s10For(1), serviceName: 'CPAM', lastParcel: true }, 'packer');
-    await markParcelShipped(ctx, { orderId: open.orderId, trackingNumber: s10For(2), serviceName: 'CPAM', lastParcel: true }, 'packer');
+    await markParcelShipped(
+      ctx,
+      { orderId: closing.orderId, trackingNumber: s10For(1), serviceName: 'CPAM', lastParcel: true },
+      'packer',
+    );
+    await markParcelShipped(
+      ctx,
+      { orderId: open.orderId, trackingNumber: s10For(2), serviceName: 'CPAM', lastParcel: true },
+      'packer',
+    );
     // The second order passed the platform's risk review much later (as the platform reports it): its clock runs later.
-    await store.db.updateTable('orders').set({ paid_at: START + 39 * DAY, risk_passed_at: START + 39 * DAY, platform_ship_by_at: START + 45 * DAY, ship_by_at: START + 45 * DAY }).where('id', '=', open.orderId).execute();
+    await store.db
+      .updateTable('orders')
+      .set({
+        paid_at: START + 39 * DAY,
+        risk_passed_at: START + 39 * DAY,
+        platform_ship_by_at: START + 45 * DAY,
+        ship_by_at: START + 45 * DAY,
+      })
+      .where('id', '=', open.orderId)
+      .execute();
     // 40 days on, before any worker ran: the first order is past its closing point; its row still reads open.
     clock.advance(40 * DAY);
     expect((await getOrderDetail(ctx, closing.orderId)).order.status).toBe('awaiting_shipment');
@@ -77,7 +123,10 @@ describe.each(backends)('an upload for a closed order on $name', (backend) => {
     expect(stats).toMatchObject({ refused: 1 });
     expect(fake.marketplace.declarations.map((d) => d.logisticsNo)).toEqual([s10For(2)]);
     const entries = await listOutboxEntries(ctx, {});
-    expect(entries.find((e) => e.orderId === closing.orderId)).toMatchObject({ kind: 'upload_tracking', status: 'refused' });
+    expect(entries.find((e) => e.orderId === closing.orderId)).toMatchObject({
+      kind: 'upload_tracking',
+      status: 'refused',
+    });
     const refusal = await refusalOf(ctx, closing.orderId);
     expect(refusal).toMatchObject({ reason: 'order_closed', void_label: true });
     expect(refusal.message.en).toMatch(/closed by the platform.*not uploaded.*Void its label/);
@@ -92,7 +141,11 @@ describe.each(backends)('an upload for a closed order on $name', (backend) => {
 
   it('is settled at once, unsent, when the seller cancels the order while it waits', async () => {
     const [order] = orders as [SeededOrder];
-    const shipped = await markParcelShipped(ctx, { orderId: order.orderId, trackingNumber: s10For(3), serviceName: 'CPAM', lastParcel: true }, 'packer');
+    const shipped = await markParcelShipped(
+      ctx,
+      { orderId: order.orderId, trackingNumber: s10For(3), serviceName: 'CPAM', lastParcel: true },
+      'packer',
+    );
     await applyOrderAction(ctx, order.orderId, { action: 'cancel', reason: 'out of stock', actor: 'seller' });
     const [entry] = await listOutboxEntries(ctx, { statuses: ['refused'] });
     expect(entry).toMatchObject({ id: shipped.outboxId, status: 'refused' });

@@ -57,18 +57,60 @@ export interface AccessWorld {
 
 async function shopObjects(ctx: AppContext, shop: string, buyer: string): Promise<ShopObjects> {
   const platformOrderId = `${shop.toUpperCase()}-ORDER-1`;
-  const { ids } = await upsertOrders(ctx, shop, [{ order: jsonOrder(platformOrderId, 'WAIT_SELLER_SEND_GOODS', [{ sku: 'SKU-1', quantity: 1 }], { buyer_name: buyer, phone: '+33 6 12 34 56 78' }), row: 1 }], 'test');
+  const { ids } = await upsertOrders(
+    ctx,
+    shop,
+    [
+      {
+        order: jsonOrder(platformOrderId, 'WAIT_SELLER_SEND_GOODS', [{ sku: 'SKU-1', quantity: 1 }], {
+          buyer_name: buyer,
+          phone: '+33 6 12 34 56 78',
+        }),
+        row: 1,
+      },
+    ],
+    'test',
+  );
   const orderId = ids.get(platformOrderId)!;
   const now = ctx.now();
   const parcel = await ctx.store.db
     .insertInto('parcels')
-    .values({ order_id: orderId, shop_id: shop, status: 'labelled', carrier: 'sample', service: 'SAMPLE-STD', tracking_number: `LX${shop.length}00000000CN`, weight_g: 300, packed_at: now, labelled_at: now, handed_over_at: null, tracking_uploaded_at: null, first_scan_at: null, delivered_at: null, created_at: now, updated_at: now })
+    .values({
+      order_id: orderId,
+      shop_id: shop,
+      status: 'labelled',
+      carrier: 'sample',
+      service: 'SAMPLE-STD',
+      tracking_number: `LX${shop.length}00000000CN`,
+      weight_g: 300,
+      packed_at: now,
+      labelled_at: now,
+      handed_over_at: null,
+      tracking_uploaded_at: null,
+      first_scan_at: null,
+      delivered_at: null,
+      created_at: now,
+      updated_at: now,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   const kase = await openCase(ctx, { orderId, kind: 'not_received', reason: 'where is it' }, 'test');
   const session = await ctx.store.db
     .insertInto('pack_sessions')
-    .values({ order_id: orderId, shop_id: shop, status: 'scanning', current_parcel_id: null, station: 'S1', packer: 'p', tolerance_bp: 1000, tolerance_min_g: 20, started_at: now, updated_at: now, finished_at: null, version: 1 })
+    .values({
+      order_id: orderId,
+      shop_id: shop,
+      status: 'scanning',
+      current_parcel_id: null,
+      station: 'S1',
+      packer: 'p',
+      tolerance_bp: 1000,
+      tolerance_min_g: 20,
+      started_at: now,
+      updated_at: now,
+      finished_at: null,
+      version: 1,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return { shop, orderId, platformOrderId, parcelId: parcel.id, caseId: kase.id, packSessionId: session.id, buyer };
@@ -80,7 +122,10 @@ export async function buildAccessWorld(ctx: AppContext): Promise<AccessWorld> {
   await addShop(ctx, { id: 'shop-c', accountId: 'default' });
   await addShop(ctx, { id: 'rival-b', accountId: 'rival' });
   await defineSku(ctx, { sku: 'SKU-1', name: 'Widget' });
-  for (const [warehouse, account] of [['wh-a', 'default'], ['rival-wh', 'rival']] as const) {
+  for (const [warehouse, account] of [
+    ['wh-a', 'default'],
+    ['rival-wh', 'rival'],
+  ] as const) {
     await defineWarehouse(ctx, { id: warehouse, kind: 'domestic', timeZone: 'Asia/Shanghai', cutoffTime: '16:00' });
     await assignWarehouse(ctx, warehouse, account);
     await adjustStock(ctx, { warehouseId: warehouse, sku: 'SKU-1', reason: 'counted', to: 50, actor: 'test' });
@@ -94,12 +139,21 @@ export async function buildAccessWorld(ctx: AppContext): Promise<AccessWorld> {
   await defineSku(ctx, { sku: 'SKU-PLAN', name: 'Planned widget' });
   await adjustStock(ctx, { warehouseId: 'wh-a', sku: 'SKU-PLAN', reason: 'counted', to: 10, actor: 'test' });
   for (const shop of ['shop-a', 'shop-c']) {
-    const order = jsonOrder(`${shop.toUpperCase()}-PLANNED`, 'WAIT_SELLER_SEND_GOODS', [{ sku: 'SKU-PLAN', quantity: 1 }], { paid_at: '2026-11-24T00:00:00Z', risk_passed_at: '2026-11-24T02:00:00Z', handling_days: 5 });
+    const order = jsonOrder(
+      `${shop.toUpperCase()}-PLANNED`,
+      'WAIT_SELLER_SEND_GOODS',
+      [{ sku: 'SKU-PLAN', quantity: 1 }],
+      { paid_at: '2026-11-24T00:00:00Z', risk_passed_at: '2026-11-24T02:00:00Z', handling_days: 5 },
+    );
     await upsertOrders(ctx, shop, [{ order, row: 1 }], 'test');
   }
   await setStaffing(ctx, 'wh-a', { stations: 1 });
   await setStaffing(ctx, 'rival-wh', { stations: 1 });
-  const purchaseOrderB = await createPurchaseOrder(ctx, { warehouseId: 'rival-wh', supplier: 'Rival Supplier', lines: [{ sku: 'SKU-1', quantity: 5 }] });
+  const purchaseOrderB = await createPurchaseOrder(ctx, {
+    warehouseId: 'rival-wh',
+    supplier: 'Rival Supplier',
+    lines: [{ sku: 'SKU-1', quantity: 5 }],
+  });
   await addWebhook(ctx, { shopId: 'rival-b', url: 'https://rival.example/hook', secret: 'rival-secret-0123456789' });
 
   const emails = { boss: 'boss@a.example' } as Record<Role | 'boss', string>;
@@ -110,13 +164,47 @@ export async function buildAccessWorld(ctx: AppContext): Promise<AccessWorld> {
   }
   await addUser(ctx, { email: 'owner@rival.example', password: PASSWORD, accountId: 'rival', accountOwner: true });
   const keys = {} as Record<Role, string>;
-  for (const role of ROLES) keys[role] = (await createApiKey(ctx, { accountId: 'default', name: `erp-${role}`, role, shopIds: ['shop-a'], createdBy: 'test' })).token;
-  const keyIdB = (await createApiKey(ctx, { accountId: 'rival', name: 'rival-erp', role: 'owner', shopIds: ['rival-b'], createdBy: 'test' })).id;
-  const keyIdC = (await createApiKey(ctx, { accountId: 'default', name: 'sibling-c-erp', role: 'owner', shopIds: ['shop-c'], createdBy: emails.boss })).id;
+  for (const role of ROLES)
+    keys[role] = (
+      await createApiKey(ctx, {
+        accountId: 'default',
+        name: `erp-${role}`,
+        role,
+        shopIds: ['shop-a'],
+        createdBy: 'test',
+      })
+    ).token;
+  const keyIdB = (
+    await createApiKey(ctx, {
+      accountId: 'rival',
+      name: 'rival-erp',
+      role: 'owner',
+      shopIds: ['rival-b'],
+      createdBy: 'test',
+    })
+  ).id;
+  const keyIdC = (
+    await createApiKey(ctx, {
+      accountId: 'default',
+      name: 'sibling-c-erp',
+      role: 'owner',
+      shopIds: ['shop-c'],
+      createdBy: emails.boss,
+    })
+  ).id;
   await addUser(ctx, { email: 'packer@c.example', password: PASSWORD, shops: [{ shopId: 'shop-c', role: 'packer' }] });
 
   return {
-    a, b, c, warehouseA: 'wh-a', warehouseB: 'rival-wh', purchaseOrderB, keyIdB, keyIdC, emails, keys,
+    a,
+    b,
+    c,
+    warehouseA: 'wh-a',
+    warehouseB: 'rival-wh',
+    purchaseOrderB,
+    keyIdB,
+    keyIdC,
+    emails,
+    keys,
     markersOfC: ['shop-c', 'SHOP-C-ORDER-1', 'Carol Buyer', 'sibling-c-erp', 'packer@c.example'],
     markersOfB: ['rival-b', 'RIVAL-B-ORDER-1', 'Rivalina', 'rival-wh', 'Rival Supplier', 'rival.example', 'rival-erp'],
   };
@@ -125,9 +213,13 @@ export async function buildAccessWorld(ctx: AppContext): Promise<AccessWorld> {
 /** Signs in through the API: the session cookie and the CSRF header, as a browser would send them. */
 export async function signIn(app: FastifyInstance, email: string, password = PASSWORD): Promise<Caller> {
   const response = await app.inject({ method: 'POST', url: '/auth/login', payload: { email, password } });
-  if (response.statusCode !== 200) throw new Error(`sign-in of ${email} failed: ${response.statusCode} ${response.body}`);
+  if (response.statusCode !== 200)
+    throw new Error(`sign-in of ${email} failed: ${response.statusCode} ${response.body}`);
   const cookie = response.cookies.find((c) => c.name === 'shipby_session')!;
-  return { name: `session:${email}`, headers: { cookie: `shipby_session=${cookie.value}`, [CSRF_HEADER]: response.json().csrf_token } };
+  return {
+    name: `session:${email}`,
+    headers: { cookie: `shipby_session=${cookie.value}`, [CSRF_HEADER]: response.json().csrf_token },
+  };
 }
 
 export function keyCaller(role: Role, token: string): Caller {
@@ -140,16 +232,41 @@ export function keyCaller(role: Role, token: string): Caller {
  * change of nothing else.
  */
 export async function snapshot(ctx: AppContext): Promise<string> {
-  const skip = new Set(['audit_log', 'user_sessions', 'sign_in_links', 'sign_in_failures', 'known_devices', 'api_keys', 'users', 'kysely_migration', 'kysely_migration_lock', 'rate_limits']);
-  const tables = (await ctx.store.db.introspection.getTables()).map((t) => t.name).filter((name) => !skip.has(name)).sort();
+  const skip = new Set([
+    'audit_log',
+    'user_sessions',
+    'sign_in_links',
+    'sign_in_failures',
+    'known_devices',
+    'api_keys',
+    'users',
+    'kysely_migration',
+    'kysely_migration_lock',
+    'rate_limits',
+  ]);
+  const tables = (await ctx.store.db.introspection.getTables())
+    .map((t) => t.name)
+    .filter((name) => !skip.has(name))
+    .sort();
   const parts: string[] = [];
   for (const table of tables) {
-    const rows = await ctx.store.db.selectFrom(table as never).selectAll().execute();
+    const rows = await ctx.store.db
+      .selectFrom(table as never)
+      .selectAll()
+      .execute();
     parts.push(`${table}:${JSON.stringify(rows.map((r) => JSON.stringify(r)).sort())}`);
   }
   // Users change only by their counters of failed sign-ins (which the lockout test moves on purpose).
-  const users = await ctx.store.db.selectFrom('users').select(['id', 'email', 'password_hash', 'account_owner', 'disabled_at']).orderBy('id').execute();
-  const keys = await ctx.store.db.selectFrom('api_keys').select(['id', 'name', 'role', 'revoked_at']).orderBy('id').execute();
+  const users = await ctx.store.db
+    .selectFrom('users')
+    .select(['id', 'email', 'password_hash', 'account_owner', 'disabled_at'])
+    .orderBy('id')
+    .execute();
+  const keys = await ctx.store.db
+    .selectFrom('api_keys')
+    .select(['id', 'name', 'role', 'revoked_at'])
+    .orderBy('id')
+    .execute();
   parts.push(`users:${JSON.stringify(users)}`, `api_keys:${JSON.stringify(keys)}`);
   return parts.join('\n');
 }
@@ -163,7 +280,10 @@ export interface AccessServer {
   close(): Promise<void>;
 }
 
-export async function openAccessServer(backend: TestBackend, options: { clock?: ReturnType<typeof manualClock> } = {}): Promise<AccessServer> {
+export async function openAccessServer(
+  backend: TestBackend,
+  options: { clock?: ReturnType<typeof manualClock> } = {},
+): Promise<AccessServer> {
   const opened = await backend.open();
   const ctx = options.clock ? contextFor(opened.store, options.clock) : contextFor(opened.store);
   const world = await buildAccessWorld(ctx);
@@ -171,7 +291,10 @@ export async function openAccessServer(backend: TestBackend, options: { clock?: 
   const app = await buildServer(ctx, { rateLimit: { perMinute: 1_000_000, loginPerMinute: 1_000_000 } });
   const boss = await signIn(app, world.emails.boss);
   return {
-    ctx, app, world, boss,
+    ctx,
+    app,
+    world,
+    boss,
     async close() {
       await app.close();
       await opened.dispose();

@@ -48,7 +48,11 @@ export const backends: TestBackend[] = [
 ];
 
 /** A clock the test moves by hand. */
-export function manualClock(start = Date.UTC(2026, 10, 25, 12)): { now: () => number; advance: (ms: number) => void; set: (t: number) => void } {
+export function manualClock(start = Date.UTC(2026, 10, 25, 12)): {
+  now: () => number;
+  advance: (ms: number) => void;
+  set: (t: number) => void;
+} {
   let t = start;
   return { now: () => t, advance: (ms) => (t += ms), set: (v) => (t = v) };
 }

@@ -81,14 +81,29 @@ export class BrowserWorld {
    * The scratch folder, the dashboard built into it, and a migrated SQLite store whose clock starts at `clockStart`
    * and runs on with the real one. Seed `ctx`, then `start`.
    */
-  static async open(name: string, options: { clockStart: number; fullPageScreenshots?: boolean }): Promise<BrowserWorld> {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (as .ci/run does), or set CHROMIUM_PATH.`);
+  static async open(
+    name: string,
+    options: { clockStart: number; fullPageScreenshots?: boolean },
+  ): Promise<BrowserWorld> {
+    if (!fs.existsSync(CHROMIUM))
+      throw new Error(
+        `No Chromium at ${CHROMIUM}: apt-get install -y chromium (as .ci/run does), or set CHROMIUM_PATH.`,
+      );
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `shipby-${name}-`));
     let store: Store | undefined;
     try {
       fs.mkdirSync(SCREENSHOTS, { recursive: true });
       const dashboardDir = path.join(workDir, 'dist');
-      await run(path.resolve('node_modules/.bin/vite'), ['build', '--config', 'web/vite.config.ts', '--outDir', dashboardDir, '--emptyOutDir', '--logLevel', 'error']);
+      await run(path.resolve('node_modules/.bin/vite'), [
+        'build',
+        '--config',
+        'web/vite.config.ts',
+        '--outDir',
+        dashboardDir,
+        '--emptyOutDir',
+        '--logLevel',
+        'error',
+      ]);
       store = openStore(`sqlite:${path.join(workDir, 'e2e.db')}`);
       await migrateToLatest(store);
       const startedAt = Date.now();
@@ -117,7 +132,16 @@ export class BrowserWorld {
     this.browser = await chromium.launchPersistentContext(path.join(this.workDir, 'profile'), {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: VIEWPORT,
       // A seller in China: times in Shanghai, AliExpress deadlines also in the platform's zone (Los Angeles).
       timezoneId: 'Asia/Shanghai',
@@ -135,7 +159,10 @@ export class BrowserWorld {
   }
 
   async screenshot(shot: string): Promise<void> {
-    await this.page.screenshot({ path: path.join(SCREENSHOTS, `${this.name}-${shot}.png`), ...(this.fullPageScreenshots ? { fullPage: true } : {}) });
+    await this.page.screenshot({
+      path: path.join(SCREENSHOTS, `${this.name}-${shot}.png`),
+      ...(this.fullPageScreenshots ? { fullPage: true } : {}),
+    });
   }
 
   async close(): Promise<void> {

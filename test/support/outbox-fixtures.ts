@@ -65,7 +65,14 @@ export async function seedOrders(
       paidAt,
       riskPassedAt,
       platformShipByAt: riskPassedAt + handlingDays * 24 * HOUR,
-      buyer: { name: 'M. Example', country: 'ES', addressLine1: 'Calle Ejemplo 1', city: 'Madrid', postcode: '28013', phone: null },
+      buyer: {
+        name: 'M. Example',
+        country: 'ES',
+        addressLine1: 'Calle Ejemplo 1',
+        city: 'Madrid',
+        postcode: '28013',
+        phone: null,
+      },
       currency: 'USD',
       handlingDays,
       logisticsService: 'CPAM',
@@ -98,7 +105,12 @@ export async function seedOrders(
   return seeded;
 }
 
-export async function connectFakeShop(ctx: AppContext, fake: FakeAliExpressServer, shop: string, uploadTiming?: 'label' | 'first_scan' | 'early'): Promise<void> {
+export async function connectFakeShop(
+  ctx: AppContext,
+  fake: FakeAliExpressServer,
+  shop: string,
+  uploadTiming?: 'label' | 'first_scan' | 'early',
+): Promise<void> {
   await connectShop(ctx, TEST_MASTER_KEY, {
     shopId: shop,
     appKey: FAKE_APP_KEY,
@@ -115,7 +127,11 @@ export function s10For(n: number): string {
 }
 
 /** Every parcel of every seeded order marked shipped (the last one `all`), in batches of one transaction each. */
-export async function shipAll(ctx: AppContext, seeded: SeededOrder[], firstSerial = 0): Promise<Map<string, { platformOrderId: string; sendType: 'part' | 'all' }>> {
+export async function shipAll(
+  ctx: AppContext,
+  seeded: SeededOrder[],
+  firstSerial = 0,
+): Promise<Map<string, { platformOrderId: string; sendType: 'part' | 'all' }>> {
   const numbers = new Map<string, { platformOrderId: string; sendType: 'part' | 'all' }>();
   const inputs: ShipParcelInput[] = [];
   let serial = firstSerial;

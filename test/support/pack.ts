@@ -14,7 +14,12 @@ import { startSampleCarrierServer, type SampleCarrierServer } from '../../src/in
 const HOUR = 3_600_000;
 
 /** An accepted AliExpress order to Madrid of one item, paid 3 h before `now`, due `shipInHours` after it. */
-export async function addAwaitingOrder(ctx: AppContext, shop: string, id: string, options: { now: number; shipInHours: number; sku: string; logisticsService?: string }): Promise<number> {
+export async function addAwaitingOrder(
+  ctx: AppContext,
+  shop: string,
+  id: string,
+  options: { now: number; shipInHours: number; sku: string; logisticsService?: string },
+): Promise<number> {
   const paidAt = options.now - 3 * HOUR;
   const result = await upsertOrders(
     ctx,
@@ -30,7 +35,14 @@ export async function addAwaitingOrder(ctx: AppContext, shop: string, id: string
           paidAt,
           riskPassedAt: paidAt + HOUR,
           platformShipByAt: options.now + options.shipInHours * HOUR,
-          buyer: { name: `Buyer ${id}`, country: 'ES', addressLine1: 'Calle Mayor 12', city: 'Madrid', postcode: '28013', phone: '+34 600 111 222' },
+          buyer: {
+            name: `Buyer ${id}`,
+            country: 'ES',
+            addressLine1: 'Calle Mayor 12',
+            city: 'Madrid',
+            postcode: '28013',
+            phone: '+34 600 111 222',
+          },
           currency: 'USD',
           handlingDays: 3,
           logisticsService: options.logisticsService ?? 'CPAM',
@@ -47,7 +59,8 @@ export async function addAwaitingOrder(ctx: AppContext, shop: string, id: string
 export async function packAndWeighAll(ctx: AppContext, platformOrderId: string): Promise<void> {
   const { session } = await startPackSession(ctx, { barcode: platformOrderId, station: 'station-1' }, 'packer');
   for (const parcel of session.parcels.filter((p) => p.status === 'created')) {
-    for (const item of parcel.contents) for (let i = 0; i < item.quantity; i++) await scanItem(ctx, session.id, item.sku, 'packer');
+    for (const item of parcel.contents)
+      for (let i = 0; i < item.quantity; i++) await scanItem(ctx, session.id, item.sku, 'packer');
     await recordWeight(ctx, session.id, { grams: parcel.expectedGrossG }, 'packer');
   }
 }
@@ -63,11 +76,31 @@ export async function packAndLabel(ctx: AppContext, platformOrderId: string, ord
  * sample carrier (a real local HTTP server, started here: the caller closes it) as the carrier account.
  */
 export async function setUpSampleShipping(ctx: AppContext, shop: string): Promise<SampleCarrierServer> {
-  await defineBox(ctx, shop, { code: 'M', innerMm: [250, 200, 120], maxWeightG: 5_000, tareG: 100, cost: 150, currency: 'CNY' });
-  await setSender(ctx, shop, { name: 'Demo Shop', addressLine1: '1 Keji Road', city: 'Shenzhen', postcode: '518000', country: 'CN', phone: '+86 755 0000 0000' });
+  await defineBox(ctx, shop, {
+    code: 'M',
+    innerMm: [250, 200, 120],
+    maxWeightG: 5_000,
+    tareG: 100,
+    cost: 150,
+    currency: 'CNY',
+  });
+  await setSender(ctx, shop, {
+    name: 'Demo Shop',
+    addressLine1: '1 Keji Road',
+    city: 'Shenzhen',
+    postcode: '518000',
+    country: 'CN',
+    phone: '+86 755 0000 0000',
+  });
   const carrier = await startSampleCarrierServer({ apiKey: 'e2e-carrier-key' });
   try {
-    await setCarrierAccount(ctx, { carrier: '*', protocol: 'yunexpress', baseUrl: carrier.url, accountId: carrier.customerCode, apiKey: 'e2e-carrier-key' });
+    await setCarrierAccount(ctx, {
+      carrier: '*',
+      protocol: 'yunexpress',
+      baseUrl: carrier.url,
+      accountId: carrier.customerCode,
+      apiKey: 'e2e-carrier-key',
+    });
   } catch (error) {
     await carrier.close();
     throw error;

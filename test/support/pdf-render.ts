@@ -17,7 +17,9 @@ function tempFile(pdf: Buffer): { dir: string; file: string } {
 
 export function pdfPages(pdf: Buffer): string[] {
   const { file } = tempFile(pdf);
-  return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).split('\f').filter((p, i, all) => i < all.length - 1 || p.trim());
+  return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' })
+    .split('\f')
+    .filter((p, i, all) => i < all.length - 1 || p.trim());
 }
 
 export interface Word {
@@ -31,9 +33,13 @@ export interface Word {
 /** The words of one page (1-based) with their boxes in points. */
 export function pdfWords(pdf: Buffer, page: number): Word[] {
   const { file } = tempFile(pdf);
-  const html = execFileSync('pdftotext', ['-bbox', '-f', String(page), '-l', String(page), file, '-'], { encoding: 'utf8' });
+  const html = execFileSync('pdftotext', ['-bbox', '-f', String(page), '-l', String(page), file, '-'], {
+    encoding: 'utf8',
+  });
   const words: Word[] = [];
-  for (const m of html.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)) {
+  for (const m of html.matchAll(
+    /<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g,
+  )) {
     words.push({ xMin: Number(m[1]), yMin: Number(m[2]), xMax: Number(m[3]), yMax: Number(m[4]), text: m[5]! });
   }
   return words;
@@ -53,15 +59,43 @@ export interface GreyImage {
 export function renderPage(pdf: Buffer, page: number, dpi = 300): GreyImage {
   const { dir, file } = tempFile(pdf);
   const base = path.join(dir, 'page');
-  execFileSync('pdftoppm', ['-r', String(dpi), '-gray', '-f', String(page), '-l', String(page), '-singlefile', file, base]);
-  execFileSync('pdftoppm', ['-r', String(dpi), '-png', '-f', String(page), '-l', String(page), '-singlefile', file, base]);
+  execFileSync('pdftoppm', [
+    '-r',
+    String(dpi),
+    '-gray',
+    '-f',
+    String(page),
+    '-l',
+    String(page),
+    '-singlefile',
+    file,
+    base,
+  ]);
+  execFileSync('pdftoppm', [
+    '-r',
+    String(dpi),
+    '-png',
+    '-f',
+    String(page),
+    '-l',
+    String(page),
+    '-singlefile',
+    file,
+    base,
+  ]);
   const bytes = fs.readFileSync(`${base}.pgm`);
   // Header: "P5\n<width> <height>\n<max>\n", then one byte per pixel.
   const header = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(bytes.subarray(0, 40).toString('latin1'));
   if (!header) throw new Error('pdftoppm did not write a PGM');
   const width = Number(header[1]);
   const height = Number(header[2]);
-  return { width, height, scale: dpi / 72, pixels: bytes.subarray(header[0].length, header[0].length + width * height), png: `${base}.png` };
+  return {
+    width,
+    height,
+    scale: dpi / 72,
+    pixels: bytes.subarray(header[0].length, header[0].length + width * height),
+    png: `${base}.png`,
+  };
 }
 
 export function barcodeReader(): boolean {
@@ -70,7 +104,9 @@ export function barcodeReader(): boolean {
 
 /** The Code 128 symbols zbarimg finds on the image, as their text. */
 export function readBarcodes(image: GreyImage): string[] {
-  const run = spawnSync('zbarimg', ['--quiet', '--raw', '-Sdisable', '-Scode128.enable', image.png], { encoding: 'utf8' });
+  const run = spawnSync('zbarimg', ['--quiet', '--raw', '-Sdisable', '-Scode128.enable', image.png], {
+    encoding: 'utf8',
+  });
   return run.stdout.split('\n').filter(Boolean);
 }
 
@@ -82,7 +118,8 @@ export function darkOutside(image: GreyImage, top: number, bottom: number, words
       if (image.pixels[py * image.width + px]! > 100) continue;
       const x = px / image.scale;
       const y = py / image.scale;
-      if (!words.some((w) => x >= w.xMin - slack && x <= w.xMax + slack && y >= w.yMin - slack && y <= w.yMax + slack)) count++;
+      if (!words.some((w) => x >= w.xMin - slack && x <= w.xMax + slack && y >= w.yMin - slack && y <= w.yMax + slack))
+        count++;
     }
   }
   return count;

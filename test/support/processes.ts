@@ -32,7 +32,10 @@ export interface Child {
  */
 export function startChild(file: string, args: string[], env: NodeJS.ProcessEnv): Child {
   const node = file.endsWith('.mjs') ? [path.resolve(file)] : ['--import', loader, path.resolve(file)];
-  const child = spawn(process.execPath, [...node, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...node, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   const collect = (stream: NodeJS.ReadableStream | null) => {
     let rest = '';
@@ -46,16 +49,26 @@ export function startChild(file: string, args: string[], env: NodeJS.ProcessEnv)
   };
   collect(child.stdout);
   collect(child.stderr);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
   return { process: child, lines, exited };
 }
 
 /** Runs `./bin/shipby ARGS…` to its end. */
-export function shipby(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+export function shipby(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(bin, args, { env: { ...process.env, SHIPBY_LANG: 'en', ...env }, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      bin,
+      args,
+      { env: { ...process.env, SHIPBY_LANG: 'en', ...env }, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 

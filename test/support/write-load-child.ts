@@ -17,6 +17,8 @@ try {
     process.stdout.write(`${id}\n`);
   }
 } catch (error) {
-  process.stdout.write(`ERROR ${(error as { code?: string }).code ?? ''} ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stdout.write(
+    `ERROR ${(error as { code?: string }).code ?? ''} ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 }

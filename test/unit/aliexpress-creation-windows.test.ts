@@ -4,7 +4,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_CREATE_WINDOW_MS, creationWindows, parsePlatformTime, platformQueryTime } from '../../src/integrations/aliexpress/protocol';
+import {
+  MAX_CREATE_WINDOW_MS,
+  creationWindows,
+  parsePlatformTime,
+  platformQueryTime,
+} from '../../src/integrations/aliexpress/protocol';
 
 const DAY = 86_400_000;
 
@@ -21,11 +26,15 @@ describe('creation windows', () => {
           windows.forEach((w, i) => {
             expect(w.from).toBeLessThanOrEqual(w.to);
             if (i > 0) expect(w.from).toBe(windows[i - 1]!.to);
-            const span = parsePlatformTime(platformQueryTime(w.to, 'end'))! - parsePlatformTime(platformQueryTime(w.from, 'start'))!;
+            const span =
+              parsePlatformTime(platformQueryTime(w.to, 'end'))! -
+              parsePlatformTime(platformQueryTime(w.from, 'start'))!;
             expect(span).toBeLessThanOrEqual(MAX_CREATE_WINDOW_MS);
           });
           // No more windows than needed.
-          expect(windows.length).toBeLessThanOrEqual(Math.max(1, Math.ceil(length / (MAX_CREATE_WINDOW_MS - 2 * 3600_000))));
+          expect(windows.length).toBeLessThanOrEqual(
+            Math.max(1, Math.ceil(length / (MAX_CREATE_WINDOW_MS - 2 * 3600_000))),
+          );
         },
       ),
       { numRuns: 300 },

@@ -57,7 +57,12 @@ describe('AliExpress order mapping', () => {
     expect(input.ship_by).toBeUndefined();
     expect(input.paid_at).toBe('2024-03-01T09:12:55-08:00');
     expect(mapDeclaredShipments(target)).toEqual([
-      { logistics_no: 'LX123456785NL', service_name: 'CAINIAO_STANDARD', sent_at: '2024-03-03T18:40:02-08:00', receive_status: 'not_received' },
+      {
+        logistics_no: 'LX123456785NL',
+        service_name: 'CAINIAO_STANDARD',
+        sent_at: '2024-03-03T18:40:02-08:00',
+        receive_status: 'not_received',
+      },
     ]);
   });
 
@@ -67,7 +72,11 @@ describe('AliExpress order mapping', () => {
     const issues: ImportIssue[] = [];
     const parsed = parseJsonOrder(importInputOf(input).input, '', 1, issues);
     expect(issues).toEqual([]);
-    expect(parsed).toMatchObject({ status: 'shipped', platformStatus: 'WAIT_BUYER_ACCEPT_GOODS', shippedAt: Date.UTC(2024, 2, 4, 2, 40, 2) });
+    expect(parsed).toMatchObject({
+      status: 'shipped',
+      platformStatus: 'WAIT_BUYER_ACCEPT_GOODS',
+      shippedAt: Date.UTC(2024, 2, 4, 2, 40, 2),
+    });
     // The order awaiting shipment declares no parcel: no ship time.
     expect(mapOrderDetail(sampleTarget('aliexpress-findorderbyid.response.json')).shipped_at).toBeUndefined();
   });
@@ -102,7 +111,12 @@ describe('AliExpress order mapping', () => {
 
   it('produces input the shared order import accepts (the JSON order contract)', () => {
     const issues: ImportIssue[] = [];
-    const parsed = parseJsonOrder(importInputOf(mapOrderDetail(sampleTarget('aliexpress-findorderbyid.response.json'))).input, '', 1, issues);
+    const parsed = parseJsonOrder(
+      importInputOf(mapOrderDetail(sampleTarget('aliexpress-findorderbyid.response.json'))).input,
+      '',
+      1,
+      issues,
+    );
     expect(issues).toEqual([]);
     expect(parsed).toMatchObject({
       platformOrderId: '8190000000123400',
@@ -118,7 +132,9 @@ describe('AliExpress order mapping', () => {
 
   it('keeps a 64-bit order id exact and normalises prices to the currency digits', () => {
     const target = sampleTarget('aliexpress-findorderbyid.response.json');
-    const big = parsePlatformJson(JSON.stringify(target).replace('"id":8190000000123400', '"id":98190000000123400')) as PlatformOrderDetail;
+    const big = parsePlatformJson(
+      JSON.stringify(target).replace('"id":8190000000123400', '"id":98190000000123400'),
+    ) as PlatformOrderDetail;
     big.child_order_list!.aeop_tp_child_order_dto![0]!.product_price.amount = '5.5';
     const input = mapOrderDetail(big);
     expect(input.order_id).toBe('98190000000123400');
@@ -126,7 +142,11 @@ describe('AliExpress order mapping', () => {
   });
 
   it('maps an order the platform closed for a missed deadline to closed_unfulfilled, not completed', () => {
-    const target = { ...sampleTarget('aliexpress-findorderbyid.response.json'), order_status: 'FINISH', order_end_reason: 'seller_send_goods_timeout' };
+    const target = {
+      ...sampleTarget('aliexpress-findorderbyid.response.json'),
+      order_status: 'FINISH',
+      order_end_reason: 'seller_send_goods_timeout',
+    };
     expect(mapOrderDetail(target).status).toBe('closed_unfulfilled');
     expect(mapOrderDetail({ ...target, order_end_reason: 'buyer_cancel_order' }).status).toBe('cancelled');
     expect(mapOrderDetail({ ...target, order_end_reason: undefined }).status).toBe('FINISH');
@@ -138,7 +158,9 @@ describe('AliExpress order mapping', () => {
       ...target,
       id: 2 ** 60, // already rounded by a plain JSON.parse
       gmt_pay_success: '2024-03-10 02:30:00', // does not exist in Los Angeles (spring forward)
-      child_order_list: { aeop_tp_child_order_dto: [{ ...target.child_order_list!.aeop_tp_child_order_dto![0]!, product_count: 0 }] },
+      child_order_list: {
+        aeop_tp_child_order_dto: [{ ...target.child_order_list!.aeop_tp_child_order_dto![0]!, product_count: 0 }],
+      },
     };
     try {
       mapOrderDetail(broken);

@@ -55,13 +55,19 @@ describe('TOP signing (legacy gateway)', () => {
 
   it('V5 (negative): the obsolete secret-prefix-only MD5 is not what md5 signing produces', () => {
     const params = { fields: 'nick,sex', nick: 'winwindg' };
-    const obsolete = createHash('md5').update('carver' + topSigningMessage(params)).digest('hex').toUpperCase();
+    const obsolete = createHash('md5')
+      .update('carver' + topSigningMessage(params))
+      .digest('hex')
+      .toUpperCase();
     // The vector is real for the obsolete formula…
     expect(obsolete).toBe('E780A69E04E438846FAF25AD28047415');
     // …and our md5 (secret on both sides) must not reproduce it.
     expect(signTop('carver', params, 'md5')).not.toBe('E780A69E04E438846FAF25AD28047415');
     expect(signTop('carver', params, 'md5')).toBe(
-      createHash('md5').update('carver' + 'fieldsnick,sexnickwinwindg' + 'carver').digest('hex').toUpperCase(),
+      createHash('md5')
+        .update('carver' + 'fieldsnick,sexnickwinwindg' + 'carver')
+        .digest('hex')
+        .toUpperCase(),
     );
   });
 
@@ -121,7 +127,9 @@ describe('canonical form', () => {
   it('does not URL-encode values and hashes UTF-8', () => {
     const params = { q: 'a b&c=d/é中', x: '%20' };
     expect(canonicalParams(params, { skipEmpty: true })).toBe('qa b&c=d/é中x%20');
-    expect(signTop('s', params, 'hmac-sha256')).not.toBe(signTop('s', { q: encodeURIComponent(params.q), x: '%20' }, 'hmac-sha256'));
+    expect(signTop('s', params, 'hmac-sha256')).not.toBe(
+      signTop('s', { q: encodeURIComponent(params.q), x: '%20' }, 'hmac-sha256'),
+    );
   });
 
   it('signatures are upper-case hex of the right length', () => {
@@ -134,11 +142,15 @@ describe('canonical form', () => {
   it('property: the signature does not depend on the order parameters were given in', () => {
     const name = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_.]{0,11}$/);
     fc.assert(
-      fc.property(fc.dictionary(name, fc.string({ maxLength: 20 }), { maxKeys: 12 }), fc.string({ minLength: 1 }), (params, secret) => {
-        const reversed = Object.fromEntries(Object.entries(params).reverse());
-        expect(signTop(secret, reversed, 'md5')).toBe(signTop(secret, params, 'md5'));
-        expect(signIop(secret, 'a.b', reversed)).toBe(signIop(secret, 'a.b', params));
-      }),
+      fc.property(
+        fc.dictionary(name, fc.string({ maxLength: 20 }), { maxKeys: 12 }),
+        fc.string({ minLength: 1 }),
+        (params, secret) => {
+          const reversed = Object.fromEntries(Object.entries(params).reverse());
+          expect(signTop(secret, reversed, 'md5')).toBe(signTop(secret, params, 'md5'));
+          expect(signIop(secret, 'a.b', reversed)).toBe(signIop(secret, 'a.b', params));
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -146,7 +158,10 @@ describe('canonical form', () => {
   it('property: changing any signed value changes the signature', () => {
     fc.assert(
       fc.property(
-        fc.dictionary(fc.stringMatching(/^[a-z]{1,8}$/), fc.string({ minLength: 1, maxLength: 12 }), { minKeys: 1, maxKeys: 8 }),
+        fc.dictionary(fc.stringMatching(/^[a-z]{1,8}$/), fc.string({ minLength: 1, maxLength: 12 }), {
+          minKeys: 1,
+          maxKeys: 8,
+        }),
         (params) => {
           const [first] = Object.keys(params);
           const changed = { ...params, [first!]: params[first!] + 'x' };
@@ -213,7 +228,9 @@ describe('protocol time formats', () => {
   });
 
   it('keeps ids beyond 2^53 exact when reading JSON', () => {
-    const parsed = parsePlatformJson('{"id":81900000001234567,"n":12,"s":"id 99999999999999999","f":1.5,"neg":-3}') as Record<string, unknown>;
+    const parsed = parsePlatformJson(
+      '{"id":81900000001234567,"n":12,"s":"id 99999999999999999","f":1.5,"neg":-3}',
+    ) as Record<string, unknown>;
     expect(parsed).toEqual({ id: '81900000001234567', n: 12, s: 'id 99999999999999999', f: 1.5, neg: -3 });
     expect(parsePlatformJson('[{"a":"x\\"y","b":99999999999999999}]')).toEqual([{ a: 'x"y', b: '99999999999999999' }]);
   });

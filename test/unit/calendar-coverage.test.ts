@@ -8,7 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { computeShipBy } from '../../src/core/deadline';
 import { builtInRegistry, type Policy } from '../../src/core/policy';
 import { calendarDataUntil, calendarWarning } from '../../src/core/policy/calendar-coverage';
-import { CN_CLOSURES, CN_FESTIVAL_PAUSES, CN_PARTIAL_HOLIDAY_NAMES, expandDateRanges } from '../../src/core/policy/china-calendar';
+import {
+  CN_CLOSURES,
+  CN_FESTIVAL_PAUSES,
+  CN_PARTIAL_HOLIDAY_NAMES,
+  expandDateRanges,
+} from '../../src/core/policy/china-calendar';
 
 const registry = builtInRegistry();
 const policy = (id: string): Policy => registry.select(id, Date.parse('2026-11-27T12:00:00Z'));
@@ -35,13 +40,16 @@ describe('Chinese festival data through 2027', () => {
 
   it('Shopee working days skip the Spring Festival 2027 closure', () => {
     // Paid Thu 2027-02-04 10:00 Beijing; 5–12 Feb closed, 13–14 a weekend: working days Mon 15 and Tue 16 Feb.
-    expect(computeShipBy({ paidAt: t('2027-02-04T02:00:00Z'), extensions: [] }, policy('shopee')).shipByAt).toBe(t('2027-02-17T00:00:00+08:00'));
+    expect(computeShipBy({ paidAt: t('2027-02-04T02:00:00Z'), extensions: [] }, policy('shopee')).shipByAt).toBe(
+      t('2027-02-17T00:00:00+08:00'),
+    );
   });
 });
 
 describe('a deadline past the end of the calendar data', () => {
-  it('knows how far each policy\'s dated data reaches, and which of it shapes deadlines', () => {
-    for (const id of ['aliexpress_pop', 'aliexpress_semi_jit', 'aliexpress_full_jit', 'shopee']) expect(calendarDataUntil(policy(id), 'all'), id).toBe('2027-12-31');
+  it("knows how far each policy's dated data reaches, and which of it shapes deadlines", () => {
+    for (const id of ['aliexpress_pop', 'aliexpress_semi_jit', 'aliexpress_full_jit', 'shopee'])
+      expect(calendarDataUntil(policy(id), 'all'), id).toBe('2027-12-31');
     expect(calendarDataUntil(policy('shopee'), 'deadline')).toBe('2027-12-31'); // Chinese working days
     // AliExpress deadlines are elapsed hours: only its statistics pauses are dated, so no deadline can run past them.
     expect(calendarDataUntil(policy('aliexpress_pop'), 'deadline')).toBeNull();
@@ -49,12 +57,14 @@ describe('a deadline past the end of the calendar data', () => {
     expect(calendarDataUntil(policy('amazon_seller_fulfilled'), 'all')).toBeNull(); // date-holidays rules only: no dated data to run out
   });
 
-  it('warns, in English and Chinese, from the first local day after it, in the policy\'s zone', () => {
+  it("warns, in English and Chinese, from the first local day after it, in the policy's zone", () => {
     const shopee = policy('shopee'); // Asia/Shanghai
     expect(calendarWarning(shopee, t('2027-12-31T15:59:59Z'))).toBeUndefined(); // 23:59:59 on 31 Dec in Beijing
     expect(calendarWarning(shopee, t('2027-12-31T16:00:00Z'))).toBeUndefined(); // 24:00 on 31 Dec: the end of that day
     const warning = calendarWarning(shopee, t('2027-12-31T16:00:01Z'));
-    expect(warning?.en).toContain('The deadline (2028-01-01) falls after the end of the holiday and festival data of policy shopee (2027-12-31)');
+    expect(warning?.en).toContain(
+      'The deadline (2028-01-01) falls after the end of the holiday and festival data of policy shopee (2027-12-31)',
+    );
     expect(warning?.en).toContain('dashboard');
     expect(warning?.['zh-CN']).toContain('控制台');
     expect(calendarWarning(shopee, null)).toBeUndefined();

@@ -9,7 +9,12 @@ import { convertMoney } from '../../src/core/exchange';
 import { cainiaoSuperEconomy } from '../../src/core/data/carriers/index';
 
 const NOW = Date.UTC(2026, 10, 20, 2);
-const parcel = (declared: ShipmentParcel['declaredValue']): ShipmentParcel => ({ destinationCountry: 'US', grossWeightG: 200, dimsMm: [200, 150, 50], declaredValue: declared });
+const parcel = (declared: ShipmentParcel['declaredValue']): ShipmentParcel => ({
+  destinationCountry: 'US',
+  grossWeightG: 200,
+  dimsMm: [200, 150, 50],
+  declaredValue: declared,
+});
 const reasonsFor = (declared: ShipmentParcel['declaredValue'], at = NOW) =>
   chooseService(parcel(declared), [cainiaoSuperEconomy], [], { now: at }).candidates[0]!.reasons.map((r) => r.code);
 
@@ -19,7 +24,8 @@ describe('declared-value limits across currencies', () => {
     expect(limit.currency).toBe('CNY');
     expect(reasonsFor({ amount: 300, currency: 'USD' })).not.toContain('value-currency');
     expect(reasonsFor({ amount: 300, currency: 'USD' })).not.toContain('value-too-high');
-    const over = chooseService(parcel({ amount: 1_290, currency: 'EUR' }), [cainiaoSuperEconomy], [], { now: NOW }).candidates[0]!;
+    const over = chooseService(parcel({ amount: 1_290, currency: 'EUR' }), [cainiaoSuperEconomy], [], { now: NOW })
+      .candidates[0]!;
     expect(over.reasons.map((r) => r.code)).toContain('value-too-high');
     expect(over.reasons.find((r) => r.code === 'value-too-high')!.message.en).toMatch(/12\.90 EUR \(\d+\.\d\d CNY\)/);
   });

@@ -59,17 +59,33 @@ describe('configuration', () => {
   });
 
   it('accepts every positive whole number and refuses every text that is not one (whole-number settings)', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), (n) => setting({ SHIPBY_RATE_LIMIT: String(n) }, 'SHIPBY_RATE_LIMIT') === n));
     fc.assert(
-      fc.property(fc.string({ minLength: 1 }).filter((s) => !/^\d+$/.test(s) || Number(s) === 0), (text) => configProblems({ SHIPBY_PLAN_MAX_JOBS: text }).length === 1),
+      fc.property(
+        fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+        (n) => setting({ SHIPBY_RATE_LIMIT: String(n) }, 'SHIPBY_RATE_LIMIT') === n,
+      ),
+    );
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 1 }).filter((s) => !/^\d+$/.test(s) || Number(s) === 0),
+        (text) => configProblems({ SHIPBY_PLAN_MAX_JOBS: text }).length === 1,
+      ),
     );
   });
 
   it('prints the effective configuration with secrets and passwords masked, and names unknown SHIPBY_ variables', () => {
-    const { settings, unknown } = effectiveConfig({ SHIPBY_MASTER_KEY: 'c2VjcmV0', DATABASE_URL: 'postgres://shipby:hunter2@db:5432/shipby', SHIPBY_RATELIMIT: '5', HOME: '/root' });
+    const { settings, unknown } = effectiveConfig({
+      SHIPBY_MASTER_KEY: 'c2VjcmV0',
+      DATABASE_URL: 'postgres://shipby:hunter2@db:5432/shipby',
+      SHIPBY_RATELIMIT: '5',
+      HOME: '/root',
+    });
     const byName = new Map(settings.map((s) => [s.name, s]));
     expect(byName.get('SHIPBY_MASTER_KEY')).toMatchObject({ value: '********', source: 'environment' });
-    expect(byName.get('DATABASE_URL')).toMatchObject({ value: 'postgres://shipby:***@db:5432/shipby', source: 'environment' });
+    expect(byName.get('DATABASE_URL')).toMatchObject({
+      value: 'postgres://shipby:***@db:5432/shipby',
+      source: 'environment',
+    });
     expect(byName.get('SHIPBY_RATE_LIMIT')).toMatchObject({ value: '1200', source: 'default' });
     expect(JSON.stringify(settings)).not.toContain('hunter2');
     expect(JSON.stringify(settings)).not.toContain('c2VjcmV0');

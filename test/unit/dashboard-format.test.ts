@@ -1,7 +1,15 @@
 /** The dashboard's pure formatting: urgency bands, money in minor units, totals per currency, times in a zone. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { durationParts, formatDateTime, formatMoney, interpolate, localInputToIso, sumByCurrency, urgencyOf } from '../../web/src/format';
+import {
+  durationParts,
+  formatDateTime,
+  formatMoney,
+  interpolate,
+  localInputToIso,
+  sumByCurrency,
+  urgencyOf,
+} from '../../web/src/format';
 
 const HOUR = 3_600_000;
 
@@ -29,9 +37,13 @@ describe('urgency bands', () => {
   it('never get calmer as time runs out', () => {
     const rank = ['calm', 'h48', 'h24', 'h6', 'h2', 'overdue'];
     fc.assert(
-      fc.property(fc.integer({ min: -100 * HOUR, max: 100 * HOUR }), fc.integer({ min: 0, max: 100 * HOUR }), (left, less) => {
-        expect(rank.indexOf(urgencyOf(left - less))).toBeGreaterThanOrEqual(rank.indexOf(urgencyOf(left)));
-      }),
+      fc.property(
+        fc.integer({ min: -100 * HOUR, max: 100 * HOUR }),
+        fc.integer({ min: 0, max: 100 * HOUR }),
+        (left, less) => {
+          expect(rank.indexOf(urgencyOf(left - less))).toBeGreaterThanOrEqual(rank.indexOf(urgencyOf(left)));
+        },
+      ),
     );
   });
 });
@@ -45,16 +57,28 @@ describe('money', () => {
   });
 
   it('adds per currency, never across currencies, in integers', () => {
-    expect(sumByCurrency([{ amount: 100, currency: 'USD' }, null, { amount: 250, currency: 'EUR' }, { amount: 1, currency: 'USD' }])).toEqual([
+    expect(
+      sumByCurrency([
+        { amount: 100, currency: 'USD' },
+        null,
+        { amount: 250, currency: 'EUR' },
+        { amount: 1, currency: 'USD' },
+      ]),
+    ).toEqual([
       { currency: 'EUR', amount: 250 },
       { currency: 'USD', amount: 101 },
     ]);
     fc.assert(
-      fc.property(fc.array(fc.record({ amount: fc.integer({ min: 0, max: 1e9 }), currency: fc.constantFrom('USD', 'EUR', 'CNY') })), (amounts) => {
-        const totals = sumByCurrency(amounts);
-        expect(totals.reduce((s, m) => s + m.amount, 0)).toBe(amounts.reduce((s, m) => s + m.amount, 0));
-        expect(new Set(totals.map((m) => m.currency)).size).toBe(totals.length);
-      }),
+      fc.property(
+        fc.array(
+          fc.record({ amount: fc.integer({ min: 0, max: 1e9 }), currency: fc.constantFrom('USD', 'EUR', 'CNY') }),
+        ),
+        (amounts) => {
+          const totals = sumByCurrency(amounts);
+          expect(totals.reduce((s, m) => s + m.amount, 0)).toBe(amounts.reduce((s, m) => s + m.amount, 0));
+          expect(new Set(totals.map((m) => m.currency)).size).toBe(totals.length);
+        },
+      ),
     );
   });
 });

@@ -53,7 +53,8 @@ describe('the dashboard dictionaries', () => {
         // Text between tags on one line (<p>Some words</p>), or a JSX text line of its own.
         const inline = [...line.matchAll(/>([A-Za-z][A-Za-z ,.!?'’-]*[A-Za-z.!?])<\//g)].map((m) => m[1]!);
         const own = /^\s+([A-Z][a-z]+(?: [a-z]+)+[.!?]?)\s*$/.exec(line)?.[1];
-        for (const text of [...inline, ...(own ? [own] : [])]) if (text !== 'shipby') found.push(`${file}:${index + 1}: ${text}`);
+        for (const text of [...inline, ...(own ? [own] : [])])
+          if (text !== 'shipby') found.push(`${file}:${index + 1}: ${text}`);
       });
     }
     expect(found).toEqual([]);

@@ -3,7 +3,8 @@ import { DatabaseUnavailableError, isConnectionError, isDatabaseUnavailable } fr
 
 describe('database unavailable', () => {
   it('types the driver errors of a server that is away, and nothing else', () => {
-    const driver = (code: string | undefined, message: string) => Object.assign(new Error(message), code ? { code } : {});
+    const driver = (code: string | undefined, message: string) =>
+      Object.assign(new Error(message), code ? { code } : {});
     for (const error of [
       driver('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432'),
       driver('57P01', 'terminating connection due to administrator command'),
@@ -17,13 +18,21 @@ describe('database unavailable', () => {
       expect(isDatabaseUnavailable(new DatabaseUnavailableError(error))).toBe(true);
     }
     // A query the database refused is not an outage.
-    for (const error of [driver('23505', 'duplicate key'), driver('40P01', 'deadlock detected'), driver('42P01', 'relation does not exist')]) {
+    for (const error of [
+      driver('23505', 'duplicate key'),
+      driver('40P01', 'deadlock detected'),
+      driver('42P01', 'relation does not exist'),
+    ]) {
       expect(isConnectionError(error)).toBe(false);
     }
     // Another dependency refusing its connection (a carrier, a tracking provider) is not the database.
-    const fetchFailed = new TypeError('fetch failed', { cause: driver('ECONNREFUSED', 'connect ECONNREFUSED 10.0.0.1:443') });
+    const fetchFailed = new TypeError('fetch failed', {
+      cause: driver('ECONNREFUSED', 'connect ECONNREFUSED 10.0.0.1:443'),
+    });
     expect(isDatabaseUnavailable(fetchFailed)).toBe(false);
-    expect(isDatabaseUnavailable(new Error('wrapped', { cause: new DatabaseUnavailableError(driver('57P01', 'x')) }))).toBe(true);
+    expect(
+      isDatabaseUnavailable(new Error('wrapped', { cause: new DatabaseUnavailableError(driver('57P01', 'x')) })),
+    ).toBe(true);
     expect(new DatabaseUnavailableError(driver('57P01', 'x')).reason).toBe('57P01');
   });
 });

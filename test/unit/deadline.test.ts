@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { computeShipBy, DeadlineInputError, warningsDue, type BuyerExtension, type ShipByFacts } from '../../src/core/deadline';
+import {
+  computeShipBy,
+  DeadlineInputError,
+  warningsDue,
+  type BuyerExtension,
+  type ShipByFacts,
+} from '../../src/core/deadline';
 import { applyOverrides, builtInRegistry, zoneClock, type Policy } from '../../src/core/policy';
 
 const registry = builtInRegistry();
@@ -70,17 +76,19 @@ describe('business days across holidays', () => {
   it('Shopee (Chinese working days) skips the whole National Day closure', () => {
     const result = at('shopee', '2025-09-30T02:00:00Z'); // Tue 10:00 Beijing
     expect(result.shipByAt).toBe(t('2025-10-11T00:00:00+08:00')); // end of Fri 10 Oct
-    const skipped = result.reasons.map((reason) => reason.en).find((text) => text.startsWith('Non-working days skipped'));
+    const skipped = result.reasons
+      .map((reason) => reason.en)
+      .find((text) => text.startsWith('Non-working days skipped'));
     for (let day = 1; day <= 8; day++) expect(skipped).toContain(`2025-10-0${day}`);
   });
 
-  it('Shopee counts China\'s make-up working days (调休) and skips the Spring Festival', () => {
+  it("Shopee counts China's make-up working days (调休) and skips the Spring Festival", () => {
     expect(at('shopee', '2025-09-26T02:00:00Z').shipByAt).toBe(t('2025-09-30T00:00:00+08:00')); // Sun 28 Sep works
     expect(at('shopee', '2026-02-12T02:00:00Z').shipByAt).toBe(t('2026-02-15T00:00:00+08:00')); // Sat 14 Feb works
     expect(at('shopee', '2026-02-14T02:00:00Z').shipByAt).toBe(t('2026-02-26T00:00:00+08:00')); // 15–23 Feb closed
   });
 
-  it('a holiday that only some groups get (Children\'s Day) does not close the warehouse', () => {
+  it("a holiday that only some groups get (Children's Day) does not close the warehouse", () => {
     expect(at('shopee', '2026-05-29T02:00:00Z').shipByAt).toBe(t('2026-06-03T00:00:00+08:00')); // Mon 1, Tue 2 Jun
   });
 
@@ -96,7 +104,9 @@ describe('business days across holidays', () => {
   });
 
   it('business days need a whole number', () => {
-    expect(() => computeShipBy(facts({ paidAt: NOW, handlingDays: 1.5 }), policy('amazon_seller_fulfilled'))).toThrow(DeadlineInputError);
+    expect(() => computeShipBy(facts({ paidAt: NOW, handlingDays: 1.5 }), policy('amazon_seller_fulfilled'))).toThrow(
+      DeadlineInputError,
+    );
   });
 });
 
@@ -107,23 +117,37 @@ describe('the platform countdown wins', () => {
 
   it('uses the platform deadline and keeps ours as a cross-check', () => {
     const earlier = computeShipBy(facts({ paidAt: riskPassedAt, riskPassedAt, platformShipByAt: ours - 3 * H }), pop);
-    expect(earlier).toMatchObject({ shipByAt: ours - 3 * H, source: 'platform', computedAt: ours, crossCheck: 'platform_earlier' });
+    expect(earlier).toMatchObject({
+      shipByAt: ours - 3 * H,
+      source: 'platform',
+      computedAt: ours,
+      crossCheck: 'platform_earlier',
+    });
     const later = computeShipBy(facts({ paidAt: riskPassedAt, riskPassedAt, platformShipByAt: ours + 5 * H }), pop);
     expect(later).toMatchObject({ shipByAt: ours + 5 * H, source: 'platform', crossCheck: 'platform_later' });
-    const close = computeShipBy(facts({ paidAt: riskPassedAt, riskPassedAt, platformShipByAt: ours + 5 * 60_000 }), pop);
+    const close = computeShipBy(
+      facts({ paidAt: riskPassedAt, riskPassedAt, platformShipByAt: ours + 5 * 60_000 }),
+      pop,
+    );
     expect(close.crossCheck).toBe('match');
   });
 
-  it('semi-managed JIT: the platform\'s pickup day ends at 24:00 Beijing time, never earlier than the platform said', () => {
+  it("semi-managed JIT: the platform's pickup day ends at 24:00 Beijing time, never earlier than the platform said", () => {
     const pickupDue = t('2025-06-04T14:00:00+08:00');
-    const result = computeShipBy(facts({ paidAt: t('2025-06-02T02:00:00Z'), platformShipByAt: pickupDue }), policy('aliexpress_semi_jit'));
+    const result = computeShipBy(
+      facts({ paidAt: t('2025-06-02T02:00:00Z'), platformShipByAt: pickupDue }),
+      policy('aliexpress_semi_jit'),
+    );
     expect(result.source).toBe('platform');
     expect(result.shipByAt).toBe(t('2025-06-05T00:00:00+08:00'));
   });
 
   it('does not add our recorded extensions to the platform deadline (the platform applies them itself)', () => {
     const extension: BuyerExtension = { hours: 72, agreedBy: 'buyer', agreedAt: riskPassedAt + H };
-    const result = computeShipBy(facts({ paidAt: riskPassedAt, riskPassedAt, platformShipByAt: ours, extensions: [extension] }), pop);
+    const result = computeShipBy(
+      facts({ paidAt: riskPassedAt, riskPassedAt, platformShipByAt: ours, extensions: [extension] }),
+      pop,
+    );
     expect(result.shipByAt).toBe(ours);
     expect(result.computedAt).toBe(ours + 72 * H);
   });
@@ -131,26 +155,41 @@ describe('the platform countdown wins', () => {
   it('property: the ship-by is never earlier than the platform deadline', () => {
     const ids = registry.ids();
     fc.assert(
-      fc.property(fc.constantFrom(...ids), fc.integer({ min: t('2026-03-02T00:00:00Z'), max: t('2026-11-01T00:00:00Z') }), fc.integer({ min: -10 * 24, max: 10 * 24 }), (id, paidAt, offsetHours) => {
-        const platformShipByAt = paidAt + offsetHours * H;
-        const result = computeShipBy(facts({ paidAt, platformShipByAt }), policy(id));
-        expect(result.shipByAt).toBeGreaterThanOrEqual(platformShipByAt);
-        expect(result.source).toBe('platform');
-      }),
+      fc.property(
+        fc.constantFrom(...ids),
+        fc.integer({ min: t('2026-03-02T00:00:00Z'), max: t('2026-11-01T00:00:00Z') }),
+        fc.integer({ min: -10 * 24, max: 10 * 24 }),
+        (id, paidAt, offsetHours) => {
+          const platformShipByAt = paidAt + offsetHours * H;
+          const result = computeShipBy(facts({ paidAt, platformShipByAt }), policy(id));
+          expect(result.shipByAt).toBeGreaterThanOrEqual(platformShipByAt);
+          expect(result.source).toBe('platform');
+        },
+      ),
     );
   });
 });
 
 describe('clock start and pauses', () => {
   it('a risk-review time before payment is not trusted', () => {
-    const result = computeShipBy(facts({ paidAt: t('2025-06-02T17:00:00Z'), riskPassedAt: t('2025-06-02T16:00:00Z') }), policy('aliexpress_pop'));
+    const result = computeShipBy(
+      facts({ paidAt: t('2025-06-02T17:00:00Z'), riskPassedAt: t('2025-06-02T16:00:00Z') }),
+      policy('aliexpress_pop'),
+    );
     expect(result.clockStartSource).toBe('payment');
     expect(result.clockStartAt).toBe(t('2025-06-02T17:00:00Z'));
   });
 
   it('a platform-announced festival window stops the clock (data, not code)', () => {
     const withPause = applyOverrides(policy('aliexpress_pop'), {
-      clockPauses: [{ name: { en: 'Spring Festival 2026', 'zh-CN': '2026年春节' }, from: '2026-02-15', to: '2026-02-23', zone: 'Asia/Shanghai' }],
+      clockPauses: [
+        {
+          name: { en: 'Spring Festival 2026', 'zh-CN': '2026年春节' },
+          from: '2026-02-15',
+          to: '2026-02-23',
+          zone: 'Asia/Shanghai',
+        },
+      ],
     });
     const riskPassedAt = t('2026-02-12T00:00:00Z');
     const result = computeShipBy(facts({ paidAt: riskPassedAt, riskPassedAt }), withPause);
@@ -164,14 +203,17 @@ describe('buyer extensions', () => {
   const pop = policy('aliexpress_pop');
   const riskPassedAt = t('2025-06-02T17:00:00Z');
   const base = riskPassedAt + 168 * H;
-  const run = (extensions: BuyerExtension[], p: Policy = pop) => computeShipBy(facts({ paidAt: riskPassedAt, riskPassedAt, extensions }), p);
+  const run = (extensions: BuyerExtension[], p: Policy = pop) =>
+    computeShipBy(facts({ paidAt: riskPassedAt, riskPassedAt, extensions }), p);
 
   it('adds agreed hours or moves to the agreed deadline, recording who agreed and when', () => {
     const result = run([{ hours: 72, agreedBy: 'buyer cn1234', agreedAt: riskPassedAt + 24 * H }]);
     expect(result.shipByAt).toBe(base + 72 * H);
     expect(result.baseDeadlineAt).toBe(base);
     expect(result.reasons.at(-1)!.en).toContain('buyer cn1234');
-    expect(run([{ newDeadlineAt: base + 10 * H, agreedBy: 'buyer', agreedAt: riskPassedAt }]).shipByAt).toBe(base + 10 * H);
+    expect(run([{ newDeadlineAt: base + 10 * H, agreedBy: 'buyer', agreedAt: riskPassedAt }]).shipByAt).toBe(
+      base + 10 * H,
+    );
   });
 
   it('ignores an extension that would shorten the deadline, or one agreed after it', () => {
@@ -193,7 +235,10 @@ describe('buyer extensions', () => {
     const amazon = policy('amazon_seller_fulfilled');
     const paidAt = t('2025-06-02T17:00:00Z');
     const without = computeShipBy(facts({ paidAt }), amazon).shipByAt;
-    expect(computeShipBy(facts({ paidAt, extensions: [{ hours: 48, agreedBy: 'buyer', agreedAt: paidAt }] }), amazon).shipByAt).toBe(without);
+    expect(
+      computeShipBy(facts({ paidAt, extensions: [{ hours: 48, agreedBy: 'buyer', agreedAt: paidAt }] }), amazon)
+        .shipByAt,
+    ).toBe(without);
     const limited = applyOverrides(pop, { buyerExtensions: { maxTotalHours: 48 } });
     const result = run(
       [
@@ -207,25 +252,40 @@ describe('buyer extensions', () => {
 
   const extensionArb = (start: number) =>
     fc.oneof(
-      fc.record({ hours: fc.integer({ min: 1, max: 240 }), agreedBy: fc.constantFrom('buyer', 'platform', 'ops'), agreedAt: fc.integer({ min: start, max: start + 400 * H }) }),
-      fc.record({ newDeadlineAt: fc.integer({ min: start, max: start + 600 * H }), agreedBy: fc.constantFrom('buyer', 'platform'), agreedAt: fc.integer({ min: start, max: start + 400 * H }) }),
+      fc.record({
+        hours: fc.integer({ min: 1, max: 240 }),
+        agreedBy: fc.constantFrom('buyer', 'platform', 'ops'),
+        agreedAt: fc.integer({ min: start, max: start + 400 * H }),
+      }),
+      fc.record({
+        newDeadlineAt: fc.integer({ min: start, max: start + 600 * H }),
+        agreedBy: fc.constantFrom('buyer', 'platform'),
+        agreedAt: fc.integer({ min: start, max: start + 400 * H }),
+      }),
     ) as fc.Arbitrary<BuyerExtension>;
 
   it('property: an extension never shortens the deadline', () => {
     const limited = applyOverrides(pop, { buyerExtensions: { maxTotalHours: 100 } });
     fc.assert(
-      fc.property(fc.constantFrom(pop, limited), fc.array(extensionArb(riskPassedAt), { maxLength: 5 }), extensionArb(riskPassedAt), (p, extensions, extra) => {
-        const before = run(extensions, p).shipByAt;
-        expect(run([...extensions, extra], p).shipByAt).toBeGreaterThanOrEqual(before);
-        expect(before).toBeGreaterThanOrEqual(base);
-      }),
+      fc.property(
+        fc.constantFrom(pop, limited),
+        fc.array(extensionArb(riskPassedAt), { maxLength: 5 }),
+        extensionArb(riskPassedAt),
+        (p, extensions, extra) => {
+          const before = run(extensions, p).shipByAt;
+          expect(run([...extensions, extra], p).shipByAt).toBeGreaterThanOrEqual(before);
+          expect(before).toBeGreaterThanOrEqual(base);
+        },
+      ),
     );
   });
 
   it('property: the order extensions are listed in does not matter', () => {
     fc.assert(
       fc.property(
-        fc.array(extensionArb(riskPassedAt), { maxLength: 6 }).chain((list) => fc.tuple(fc.constant(list), fc.shuffledSubarray(list, { minLength: list.length }))),
+        fc
+          .array(extensionArb(riskPassedAt), { maxLength: 6 })
+          .chain((list) => fc.tuple(fc.constant(list), fc.shuffledSubarray(list, { minLength: list.length }))),
         ([list, shuffled]) => {
           expect(run(shuffled)).toEqual(run(list));
         },
@@ -245,7 +305,14 @@ describe('property: a later payment never gives an earlier deadline', () => {
         fc.option(fc.integer({ min: 1, max: 10 }), { nil: undefined }),
         (paidAt, later, riskDelay, handlingDays) => {
           const shipBy = (paid: number) =>
-            computeShipBy(facts({ paidAt: paid, riskPassedAt: riskDelay === undefined ? undefined : paid + riskDelay, handlingDays }), p).shipByAt;
+            computeShipBy(
+              facts({
+                paidAt: paid,
+                riskPassedAt: riskDelay === undefined ? undefined : paid + riskDelay,
+                handlingDays,
+              }),
+              p,
+            ).shipByAt;
           expect(shipBy(paidAt + later)).toBeGreaterThanOrEqual(shipBy(paidAt));
         },
       ),
@@ -260,8 +327,16 @@ describe('bad input is an error, not a silent default', () => {
     ['a handling time of zero', { paidAt: NOW, handlingDays: 0, extensions: [] }, 'handlingDays'],
     ['a negative handling time', { paidAt: NOW, handlingDays: -2, extensions: [] }, 'handlingDays'],
     ['a payment time that is not a number', { paidAt: Number.NaN, extensions: [] }, 'paidAt'],
-    ['an extension without who agreed', { paidAt: NOW, extensions: [{ hours: 2, agreedBy: ' ', agreedAt: NOW }] }, 'extensions.0.agreedBy'],
-    ['an extension of zero hours', { paidAt: NOW, extensions: [{ hours: 0, agreedBy: 'buyer', agreedAt: NOW }] }, 'extensions.0.hours'],
+    [
+      'an extension without who agreed',
+      { paidAt: NOW, extensions: [{ hours: 2, agreedBy: ' ', agreedAt: NOW }] },
+      'extensions.0.agreedBy',
+    ],
+    [
+      'an extension of zero hours',
+      { paidAt: NOW, extensions: [{ hours: 0, agreedBy: 'buyer', agreedAt: NOW }] },
+      'extensions.0.hours',
+    ],
   ])('%s', (_what, input, field) => {
     try {
       computeShipBy(input, pop);
@@ -282,7 +357,15 @@ describe('warningsDue', () => {
     ['the first one', -47, [], [[48, false]]],
     ['already sent', -47, [48], []],
     ['exactly at T-24h', -24, [48], [[24, false]]],
-    ['missed ones are superseded by the most urgent', -5, [48], [[24, true], [6, false]]],
+    [
+      'missed ones are superseded by the most urgent',
+      -5,
+      [48],
+      [
+        [24, true],
+        [6, false],
+      ],
+    ],
     ['all sent', -1, [48, 24, 6, 2], []],
     ['none after the deadline', 1, [], []],
   ])('%s', (_what, hoursFromDeadline, sent, expected) => {

@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BUYER_MARKETS, arrivalRatePerMinute, demandAt, demoRandom, drawArrivals, localHourOf, poisson } from '../../src/demo/arrivals';
+import {
+  BUYER_MARKETS,
+  arrivalRatePerMinute,
+  demandAt,
+  demoRandom,
+  drawArrivals,
+  localHourOf,
+  poisson,
+} from '../../src/demo/arrivals';
 import { createSimClock } from '../../src/demo/clock';
 
 const DAY = Date.UTC(2026, 10, 26);
@@ -53,7 +61,11 @@ describe('the demo shop’s day', () => {
     expect(total / 20_000).toBeLessThan(0.42);
     const day = (seed: number) => {
       const dice = demoRandom(seed);
-      return Array.from({ length: 24 * 60 }, (_, m) => drawArrivals(DAY + m * 60_000, 300, dice).map((market) => market.country).join(',')).join('|');
+      return Array.from({ length: 24 * 60 }, (_, m) =>
+        drawArrivals(DAY + m * 60_000, 300, dice)
+          .map((market) => market.country)
+          .join(','),
+      ).join('|');
     };
     expect(day(5)).toBe(day(5));
     const count = day(5).split(/[|,]/).filter(Boolean).length;

@@ -12,7 +12,8 @@ const DAY = 24 * HOUR;
 
 function readBack(en: string): number {
   let ms = 0;
-  for (const [, n, unit] of en.matchAll(/(\d+) (d|h|min)/g)) ms += Number(n) * (unit === 'd' ? DAY : unit === 'h' ? HOUR : MIN);
+  for (const [, n, unit] of en.matchAll(/(\d+) (d|h|min)/g))
+    ms += Number(n) * (unit === 'd' ? DAY : unit === 'h' ? HOUR : MIN);
   return ms;
 }
 

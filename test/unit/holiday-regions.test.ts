@@ -19,7 +19,10 @@ describe('holiday regions as data', () => {
     const shopee = builtInRegistry().versions('shopee')[0]!;
     const withHolidays = (holidays: Record<string, unknown>) => ({
       ...structuredClone(shopee),
-      handling: { ...structuredClone(shopee.handling), calendar: { ...structuredClone((shopee.handling as { calendar: object }).calendar), holidays } },
+      handling: {
+        ...structuredClone(shopee.handling),
+        calendar: { ...structuredClone((shopee.handling as { calendar: object }).calendar), holidays },
+      },
     });
     const issues = (holidays: Record<string, unknown>) => {
       try {

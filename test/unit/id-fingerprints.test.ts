@@ -5,17 +5,20 @@ import { IdFingerprints } from '../../src/core/id-fingerprints';
 describe('IdFingerprints', () => {
   it('behaves as a map from id to the first row it was seen at', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.string({ maxLength: 24 }), fc.nat({ max: 2 ** 31 })), { maxLength: 3000 }), (entries) => {
-        const compact = new IdFingerprints(4);
-        const reference = new Map<string, number>();
-        for (const [id, row] of entries) {
-          compact.set(id, row);
-          if (!reference.has(id)) reference.set(id, row);
-        }
-        expect(compact.size).toBe(reference.size);
-        for (const [id, row] of reference) expect(compact.get(id)).toBe(row);
-        expect(compact.get('\u0000never-inserted\u0000')).toBeUndefined();
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.string({ maxLength: 24 }), fc.nat({ max: 2 ** 31 })), { maxLength: 3000 }),
+        (entries) => {
+          const compact = new IdFingerprints(4);
+          const reference = new Map<string, number>();
+          for (const [id, row] of entries) {
+            compact.set(id, row);
+            if (!reference.has(id)) reference.set(id, row);
+          }
+          expect(compact.size).toBe(reference.size);
+          for (const [id, row] of reference) expect(compact.get(id)).toBe(row);
+          expect(compact.get('\u0000never-inserted\u0000')).toBeUndefined();
+        },
+      ),
       { numRuns: 50 },
     );
   });

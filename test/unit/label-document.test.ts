@@ -10,7 +10,15 @@ import { renderLabels, serviceOnLabel, type LabelData } from '../../src/document
 import { renderPackingSlip } from '../../src/documents/packing-slip';
 import { barcodeReader, darkOutside, pdfPages, pdfWords, readBarcodes, renderPage } from '../support/pdf-render';
 
-const SENDER = { name: 'Shenzhen Bright Goods Co.', line1: '18 Keji Rd, Nanshan', city: 'Shenzhen', state: 'Guangdong', postcode: '518057', country: 'CN', phone: '+86 755 1234 5678' };
+const SENDER = {
+  name: 'Shenzhen Bright Goods Co.',
+  line1: '18 Keji Rd, Nanshan',
+  city: 'Shenzhen',
+  state: 'Guangdong',
+  postcode: '518057',
+  country: 'CN',
+  phone: '+86 755 1234 5678',
+};
 
 function label(extra: Partial<LabelData> = {}): LabelData {
   return {
@@ -19,20 +27,36 @@ function label(extra: Partial<LabelData> = {}): LabelData {
     serviceName: 'AliExpress Standard Shipping (sample rates)',
     routingCode: 'ES-MAD-28013-Z4-SORT-07',
     sender: SENDER,
-    recipient: { name: 'Lucía Fernández', line1: 'Calle de Alcalá 45', line2: 'Piso 3, puerta B', city: 'Madrid', state: 'Comunidad de Madrid', postcode: '28014', country: 'ES', phone: '+34 600 111 222' },
+    recipient: {
+      name: 'Lucía Fernández',
+      line1: 'Calle de Alcalá 45',
+      line2: 'Piso 3, puerta B',
+      city: 'Madrid',
+      state: 'Comunidad de Madrid',
+      postcode: '28014',
+      country: 'ES',
+      phone: '+34 600 111 222',
+    },
     orderReference: '8181234567890123',
     parcelPosition: 1,
     parcelCount: 1,
     weightG: 412,
     box: 'S',
     labelledOn: '2026-12-07',
-    customs: customsDeclaration([{ sku: 'PHONE-CASE-BLK', quantity: 2, unitValue: 645, hsCode: '392690', description: 'Phone case, TPU' }, { sku: 'CABLE-USBC-1M', quantity: 1, unitValue: 320 }], 412, 'EUR'),
+    customs: customsDeclaration(
+      [
+        { sku: 'PHONE-CASE-BLK', quantity: 2, unitValue: 645, hsCode: '392690', description: 'Phone case, TPU' },
+        { sku: 'CABLE-USBC-1M', quantity: 1, unitValue: 320 },
+      ],
+      412,
+      'EUR',
+    ),
     ...extra,
   };
 }
 
 describe('customs rule', () => {
-  it('asks for a declaration when the parcel leaves the sender\'s customs territory', () => {
+  it("asks for a declaration when the parcel leaves the sender's customs territory", () => {
     expect(needsCustomsDeclaration('CN', 'ES')).toBe(true);
     expect(needsCustomsDeclaration('CN', 'HK')).toBe(true);
     expect(needsCustomsDeclaration('CN', 'CN')).toBe(false);
@@ -42,7 +66,14 @@ describe('customs rule', () => {
   });
 
   it('shares the parcel weight over the lines and sums the values', () => {
-    const d = customsDeclaration([{ sku: 'A', quantity: 2, unitValue: 645 }, { sku: 'B', quantity: 1, unitValue: 320 }], 412, 'EUR');
+    const d = customsDeclaration(
+      [
+        { sku: 'A', quantity: 2, unitValue: 645 },
+        { sku: 'B', quantity: 1, unitValue: 320 },
+      ],
+      412,
+      'EUR',
+    );
     expect(d.items.map((i) => i.weightG)).toEqual([274, 138]);
     expect(d.totalWeightG).toBe(412);
     expect(d.totalValue).toBe(1610);
@@ -83,10 +114,14 @@ describe('the label, rendered', () => {
     expect(code[0]!.xMax).toBeLessThanOrEqual(96 * (72 / 25.4) + 0.5); // inside the label's 4 mm margin
   }, 60_000);
 
-  it.runIf(barcodeReader())('carries barcodes a scanner reads: the tracking number and the order', async () => {
-    const image = renderPage(await renderLabels([label()]), 1);
-    expect(readBarcodes(image).sort()).toEqual(['8181234567890123', 'LP00123456789012']);
-  }, 60_000);
+  it.runIf(barcodeReader())(
+    'carries barcodes a scanner reads: the tracking number and the order',
+    async () => {
+      const image = renderPage(await renderLabels([label()]), 1);
+      expect(readBarcodes(image).sort()).toEqual(['8181234567890123', 'LP00123456789012']);
+    },
+    60_000,
+  );
 
   it('drops only the rate card remark from a service name', () => {
     expect(serviceOnLabel('ePacket (sample rates)')).toBe('ePacket');

@@ -13,7 +13,11 @@ describe('labelKey', () => {
   });
 
   it('stays within 50 characters, is stable, and tells any two attempts apart (property)', () => {
-    const attempt = fc.record({ order: fc.string({ minLength: 1, maxLength: 120 }), parcel: fc.integer({ min: 1, max: 2 ** 40 }), n: fc.integer({ min: 1, max: 999 }) });
+    const attempt = fc.record({
+      order: fc.string({ minLength: 1, maxLength: 120 }),
+      parcel: fc.integer({ min: 1, max: 2 ** 40 }),
+      n: fc.integer({ min: 1, max: 999 }),
+    });
     fc.assert(
       fc.property(attempt, attempt, (a, b) => {
         const ka = labelKey(a.order, a.parcel, a.n);

@@ -16,10 +16,25 @@ import { OPEN_PACK_SESSION_STATES as MIGRATED_OPEN_STATES } from '../../src/stor
 
 type AnyMachine = MachineDefinition<string, string, Record<string, unknown>>;
 
-const machines: Array<{ name: string; machine: AnyMachine; states: readonly string[]; hooks: Record<string, ReadonlyArray<{ name: string }>> }> = [
+const machines: Array<{
+  name: string;
+  machine: AnyMachine;
+  states: readonly string[];
+  hooks: Record<string, ReadonlyArray<{ name: string }>>;
+}> = [
   { name: 'order', machine: orderMachine as unknown as AnyMachine, states: ORDER_STATES, hooks: afterOrderTransition },
-  { name: 'outbox', machine: outboxMachine as unknown as AnyMachine, states: OUTBOX_STATES, hooks: afterOutboxTransition },
-  { name: 'pack_session', machine: packSessionMachine as unknown as AnyMachine, states: PACK_SESSION_STATES, hooks: afterPackSessionTransition },
+  {
+    name: 'outbox',
+    machine: outboxMachine as unknown as AnyMachine,
+    states: OUTBOX_STATES,
+    hooks: afterOutboxTransition,
+  },
+  {
+    name: 'pack_session',
+    machine: packSessionMachine as unknown as AnyMachine,
+    states: PACK_SESSION_STATES,
+    hooks: afterPackSessionTransition,
+  },
 ];
 
 describe.each(machines)('the $name machine', ({ name, machine, states, hooks }) => {
@@ -52,21 +67,25 @@ describe.each(machines)('the $name machine', ({ name, machine, states, hooks }) 
   it('keeps every walk of legal moves among its states (property)', () => {
     const actions = Object.keys(machine.transitions);
     fc.assert(
-      fc.property(fc.constantFrom(...states), fc.array(fc.constantFrom(...actions), { maxLength: 30 }), (start, walk) => {
-        let state = start;
-        for (const action of walk) {
-          const decision = decide(machine, state, action, { reason: 'r' });
-          if (decision.ok) {
-            expect(states).toContain(decision.to);
-            expect(decision.to).toBe(machine.transitions[action]!.to);
-            state = decision.to;
-          } else {
-            // A refusal names the rule and leaves the state where it was.
-            expect(decision.rule.startsWith(`${name}.${action}.`)).toBe(true);
-            expect(decision.from).toBe(state);
+      fc.property(
+        fc.constantFrom(...states),
+        fc.array(fc.constantFrom(...actions), { maxLength: 30 }),
+        (start, walk) => {
+          let state = start;
+          for (const action of walk) {
+            const decision = decide(machine, state, action, { reason: 'r' });
+            if (decision.ok) {
+              expect(states).toContain(decision.to);
+              expect(decision.to).toBe(machine.transitions[action]!.to);
+              state = decision.to;
+            } else {
+              // A refusal names the rule and leaves the state where it was.
+              expect(decision.rule.startsWith(`${name}.${action}.`)).toBe(true);
+              expect(decision.from).toBe(state);
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -81,7 +100,8 @@ describe('the declarations agree with what the store and the order rules rely on
     const names = (action: keyof typeof afterOrderTransition) => afterOrderTransition[action].map((h) => h.name);
     expect(names('ship_all')).toContain('settle_stock');
     expect(names('accept')).toContain('settle_stock');
-    for (const action of ['cancel', 'close_unfulfilled'] as const) expect(names(action)).toEqual(['settle_stock', 'settle_queued_uploads']);
+    for (const action of ['cancel', 'close_unfulfilled'] as const)
+      expect(names(action)).toEqual(['settle_stock', 'settle_queued_uploads']);
     // A partial shipment settles too: the engine keeps what the order holds for the parcels still to come and drops a
     // shortfall it no longer waits on (test/integration/stock.test.ts holds the invariant over random interleavings).
     expect(names('ship_part')).toEqual(['settle_stock']);

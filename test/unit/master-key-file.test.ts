@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decryptSecret, encryptSecret, ensureMasterKey, masterKeyFromEnv } from '../../src/app/secrets';
 
-describe("the master key of a fresh installation (serve without SHIPBY_MASTER_KEY)", () => {
+describe('the master key of a fresh installation (serve without SHIPBY_MASTER_KEY)', () => {
   const dirs: string[] = [];
   const fresh = () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipby-key-'));

@@ -37,7 +37,13 @@ function cliSources(dir: string): string[] {
 }
 
 /** Every command and subcommand word the CLI declares (`.command('sku-dims')`, `.command('account <carrier>')`). */
-const COMMANDS = [...new Set(cliSources(CLI).flatMap((file) => [...fs.readFileSync(file, 'utf8').matchAll(/\.command\(\s*['"`]([a-z][a-z-]*)/g)].map((m) => m[1]!)))];
+const COMMANDS = [
+  ...new Set(
+    cliSources(CLI).flatMap((file) =>
+      [...fs.readFileSync(file, 'utf8').matchAll(/\.command\(\s*['"`]([a-z][a-z-]*)/g)].map((m) => m[1]!),
+    ),
+  ),
+];
 
 /** The text of each `localized(` call: from the call to its closing parenthesis, strings and templates skipped over. */
 export function localizedCalls(source: string): Array<{ line: number; text: string }> {
@@ -105,7 +111,9 @@ describe('messages a seller or packer reads', () => {
     // Words after "shipby" that are no command, and a slash in prose, pass.
     expect(forbiddenIn('shipby reconnects by itself when it is back.')).toBeUndefined();
     expect(forbiddenIn('shipby demo: a simulated day')).toBeUndefined();
-    expect(forbiddenIn('Settings → Sender address (设置 → 寄件人地址), 1/2 parcels, https://example.com/a/b')).toBeUndefined();
+    expect(
+      forbiddenIn('Settings → Sender address (设置 → 寄件人地址), 1/2 parcels, https://example.com/a/b'),
+    ).toBeUndefined();
   });
 
   it('finds the whole of a call spread over lines, with templates inside', () => {
@@ -141,8 +149,12 @@ describe('a refusal for a missing setting', () => {
     for (const screen of Object.keys(FIX_SCREENS) as FixScreen[]) {
       const issue = missingSetting('x', screen, localized('Shop demo lacks it', '店铺 demo 缺少它'));
       expect(issue.fix).toEqual({ screen });
-      expect(issue.message.en).toBe(`Shop demo lacks it: set it in the dashboard under ${FIX_SCREENS[screen].en}, then try again.`);
-      expect(issue.message['zh-CN']).toBe(`店铺 demo 缺少它：请在后台「${FIX_SCREENS[screen]['zh-CN']}」中设置，然后重试。`);
+      expect(issue.message.en).toBe(
+        `Shop demo lacks it: set it in the dashboard under ${FIX_SCREENS[screen].en}, then try again.`,
+      );
+      expect(issue.message['zh-CN']).toBe(
+        `店铺 demo 缺少它：请在后台「${FIX_SCREENS[screen]['zh-CN']}」中设置，然后重试。`,
+      );
       expect(forbiddenIn(issue.message.en) ?? forbiddenIn(issue.message['zh-CN'])).toBeUndefined();
     }
   });
@@ -150,7 +162,10 @@ describe('a refusal for a missing setting', () => {
   it('at the command line, also names the command that sets the same thing (a real one of the CLI)', () => {
     const printed: string[] = [];
     vi.spyOn(console, 'error').mockImplementation((line: string) => void printed.push(line));
-    for (const [lang, hint] of [['en', 'From the command line'], ['zh-CN', '命令行']] as const) {
+    for (const [lang, hint] of [
+      ['en', 'From the command line'],
+      ['zh-CN', '命令行'],
+    ] as const) {
       process.env.SHIPBY_LANG = lang;
       for (const screen of Object.keys(FIX_SCREENS) as FixScreen[]) {
         printed.length = 0;

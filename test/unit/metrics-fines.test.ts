@@ -35,9 +35,15 @@ describe('fineOutcome', () => {
 
   it('judges by the event the policy counts', () => {
     const scanCounts = applyOverrides(pop, { shippedWhen: 'carrier_scan' });
-    const uploadedInTimeScannedLate = order('2026-06-15T10:00:00', { trackingUploadedAt: pdt('2026-06-15T09:00:00'), carrierScanAt: pdt('2026-06-16T09:00:00') });
+    const uploadedInTimeScannedLate = order('2026-06-15T10:00:00', {
+      trackingUploadedAt: pdt('2026-06-15T09:00:00'),
+      carrierScanAt: pdt('2026-06-16T09:00:00'),
+    });
     expect(fineOutcome(uploadedInTimeScannedLate, pop)).toBeUndefined();
-    expect(fineOutcome(uploadedInTimeScannedLate, scanCounts)).toMatchObject({ kind: 'paid', at: pdt('2026-06-16T09:00:00') });
+    expect(fineOutcome(uploadedInTimeScannedLate, scanCounts)).toMatchObject({
+      kind: 'paid',
+      at: pdt('2026-06-16T09:00:00'),
+    });
   });
 
   it('counts a seller cancellation and a closure by the platform as paid, on their day', () => {
@@ -49,21 +55,58 @@ describe('fineOutcome', () => {
   });
 
   it('counts a warned order shipped in time as avoided, at the fine of missing by a moment', () => {
-    const saved = order('2026-06-15T10:00:00', { warnedAt: pdt('2026-06-14T10:00:00'), trackingUploadedAt: pdt('2026-06-15T09:59:00') });
+    const saved = order('2026-06-15T10:00:00', {
+      warnedAt: pdt('2026-06-14T10:00:00'),
+      trackingUploadedAt: pdt('2026-06-15T09:59:00'),
+    });
     expect(fineOutcome(saved, pop)).toEqual({ kind: 'avoided', at: pdt('2026-06-15T09:59:00'), fine: usd(2_00) });
-    expect(fineOutcome({ ...saved, orderTotal: usd(30_00), productPrice: usd(20_00), handedOverAt: pdt('2026-06-15T09:00:00') }, semi)?.fine).toEqual(usd(10_00));
+    expect(
+      fineOutcome(
+        { ...saved, orderTotal: usd(30_00), productPrice: usd(20_00), handedOverAt: pdt('2026-06-15T09:00:00') },
+        semi,
+      )?.fine,
+    ).toEqual(usd(10_00));
   });
 
   it('counts nothing for an order on time without a warning, one still open, one warned after it shipped, or a policy without fines', () => {
-    expect(fineOutcome(order('2026-06-15T10:00:00', { trackingUploadedAt: pdt('2026-06-14T10:00:00') }), pop)).toBeUndefined();
+    expect(
+      fineOutcome(order('2026-06-15T10:00:00', { trackingUploadedAt: pdt('2026-06-14T10:00:00') }), pop),
+    ).toBeUndefined();
     expect(fineOutcome(order('2026-06-15T10:00:00', { warnedAt: pdt('2026-06-14T10:00:00') }), pop)).toBeUndefined();
-    expect(fineOutcome(order('2026-06-15T10:00:00', { warnedAt: pdt('2026-06-15T09:00:00'), trackingUploadedAt: pdt('2026-06-14T10:00:00') }), pop)).toBeUndefined();
-    expect(fineOutcome(order('2026-06-15T10:00:00', { trackingUploadedAt: pdt('2026-06-16T10:00:00') }), policy('amazon_seller_fulfilled'))).toBeUndefined();
-    expect(fineOutcome({ paidAt: pdt('2026-06-12T10:00:00'), shipByAt: pdt('2026-06-15T10:00:00'), trackingUploadedAt: pdt('2026-06-16T10:00:00') }, pop)).toBeUndefined();
+    expect(
+      fineOutcome(
+        order('2026-06-15T10:00:00', {
+          warnedAt: pdt('2026-06-15T09:00:00'),
+          trackingUploadedAt: pdt('2026-06-14T10:00:00'),
+        }),
+        pop,
+      ),
+    ).toBeUndefined();
+    expect(
+      fineOutcome(
+        order('2026-06-15T10:00:00', { trackingUploadedAt: pdt('2026-06-16T10:00:00') }),
+        policy('amazon_seller_fulfilled'),
+      ),
+    ).toBeUndefined();
+    expect(
+      fineOutcome(
+        {
+          paidAt: pdt('2026-06-12T10:00:00'),
+          shipByAt: pdt('2026-06-15T10:00:00'),
+          trackingUploadedAt: pdt('2026-06-16T10:00:00'),
+        },
+        pop,
+      ),
+    ).toBeUndefined();
   });
 
   it('uses the policy the order keeps when it carries one', () => {
-    const late = order('2026-06-15T10:00:00', { handedOverAt: pdt('2026-06-15T12:00:00'), orderTotal: usd(30_00), productPrice: usd(20_00), policy: semi });
+    const late = order('2026-06-15T10:00:00', {
+      handedOverAt: pdt('2026-06-15T12:00:00'),
+      orderTotal: usd(30_00),
+      productPrice: usd(20_00),
+      policy: semi,
+    });
     expect(fineOutcome(late)?.fine).toEqual(usd(10_00));
   });
 });
@@ -72,20 +115,42 @@ describe('dailySeries', () => {
   const records: FineOrderRecord[] = [
     order('2026-06-15T10:00:00', { trackingUploadedAt: pdt('2026-06-15T12:00:00') }), // paid USD 2 on 15 Jun
     order('2026-06-15T20:00:00', { trackingUploadedAt: pdt('2026-06-15T22:00:00'), orderTotal: usd(10_00) }), // paid USD 1 on 15 Jun
-    order('2026-06-16T10:00:00', { warnedAt: pdt('2026-06-15T10:00:00'), trackingUploadedAt: pdt('2026-06-16T09:00:00') }), // avoided USD 2 on 16 Jun
-    order('2026-06-20T10:00:00', { warnedAt: pdt('2026-06-19T10:00:00'), trackingUploadedAt: pdt('2026-06-20T09:00:00') }), // avoided today
+    order('2026-06-16T10:00:00', {
+      warnedAt: pdt('2026-06-15T10:00:00'),
+      trackingUploadedAt: pdt('2026-06-16T09:00:00'),
+    }), // avoided USD 2 on 16 Jun
+    order('2026-06-20T10:00:00', {
+      warnedAt: pdt('2026-06-19T10:00:00'),
+      trackingUploadedAt: pdt('2026-06-20T09:00:00'),
+    }), // avoided today
     order('2026-06-17T10:00:00', { trackingUploadedAt: pdt('2026-06-16T10:00:00') }), // on time, no warning
     order('2026-06-01T10:00:00', { trackingUploadedAt: pdt('2026-06-02T10:00:00') }), // paid before the series
-    order('2026-06-21T10:00:00', { warnedAt: pdt('2026-06-20T10:00:00'), trackingUploadedAt: pdt('2026-06-20T13:00:00') }), // after now
+    order('2026-06-21T10:00:00', {
+      warnedAt: pdt('2026-06-20T10:00:00'),
+      trackingUploadedAt: pdt('2026-06-20T13:00:00'),
+    }), // after now
   ];
 
   it('gives a point per local day up to today, with the fines of each day and the totals', () => {
     const series = dailySeries(records, pop, NOW, 7);
-    expect(series.points.map((p) => p.day)).toEqual(['2026-06-14', '2026-06-15', '2026-06-16', '2026-06-17', '2026-06-18', '2026-06-19', '2026-06-20']);
+    expect(series.points.map((p) => p.day)).toEqual([
+      '2026-06-14',
+      '2026-06-15',
+      '2026-06-16',
+      '2026-06-17',
+      '2026-06-18',
+      '2026-06-19',
+      '2026-06-20',
+    ]);
     expect(series.points[0]!.from).toBe(pdt('2026-06-14T00:00:00'));
     expect(series.points.map((p) => p.partial)).toEqual([false, false, false, false, false, false, true]);
     const day = (d: string) => series.points.find((p) => p.day === d)!;
-    expect(day('2026-06-15')).toMatchObject({ finesPaid: [usd(3_00)], finesAvoided: [], lateOrders: 2, savedOrders: 0 });
+    expect(day('2026-06-15')).toMatchObject({
+      finesPaid: [usd(3_00)],
+      finesAvoided: [],
+      lateOrders: 2,
+      savedOrders: 0,
+    });
     expect(day('2026-06-16')).toMatchObject({ finesPaid: [], finesAvoided: [usd(2_00)], savedOrders: 1 });
     expect(day('2026-06-20')).toMatchObject({ finesAvoided: [usd(2_00)], savedOrders: 1 });
     expect(series.totals).toEqual({ finesPaid: [usd(3_00)], finesAvoided: [usd(4_00)], lateOrders: 2, savedOrders: 2 });
@@ -107,14 +172,22 @@ describe('dailySeries', () => {
   });
 
   it('keeps each currency apart', () => {
-    const eur = order('2026-06-15T10:00:00', { handedOverAt: pdt('2026-06-15T12:00:00'), orderTotal: { amount: 30_00, currency: 'EUR' }, productPrice: { amount: 20_00, currency: 'EUR' }, policy: semi });
+    const eur = order('2026-06-15T10:00:00', {
+      handedOverAt: pdt('2026-06-15T12:00:00'),
+      orderTotal: { amount: 30_00, currency: 'EUR' },
+      productPrice: { amount: 20_00, currency: 'EUR' },
+      policy: semi,
+    });
     const series = dailySeries([...records, eur], pop, NOW, 7);
     expect(series.totals.finesPaid).toEqual([{ amount: 10_00, currency: 'EUR' }, usd(3_00)]);
   });
 
   it("a USD-tier fine on a EUR order uses the paid day's rate, or the platform's USD amount", () => {
     // EUR 17.50 paid 2026-06-12: ≈ USD 20.30 at 1.16, at least USD 20 → USD 2 (it used to assume the highest tier).
-    const eur = order('2026-06-15T10:00:00', { trackingUploadedAt: pdt('2026-06-15T12:00:00'), orderTotal: { amount: 17_50, currency: 'EUR' } });
+    const eur = order('2026-06-15T10:00:00', {
+      trackingUploadedAt: pdt('2026-06-15T12:00:00'),
+      orderTotal: { amount: 17_50, currency: 'EUR' },
+    });
     expect(fineOutcome(eur, pop)?.fine).toEqual(usd(2_00));
     expect(fineOutcome({ ...eur, orderTotal: { amount: 17_00, currency: 'EUR' } }, pop)?.fine).toEqual(usd(1_00)); // ≈ USD 19.72
     expect(fineOutcome({ ...eur, orderTotalUsd: usd(19_00) }, pop)?.fine).toEqual(usd(1_00));

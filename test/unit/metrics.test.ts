@@ -20,12 +20,24 @@ function paid(local: string, extra: Partial<MetricOrderRecord> = {}): MetricOrde
 
 describe('late-shipment rate', () => {
   const records: MetricOrderRecord[] = [
-    paid('2026-06-12T10:00:00', { shipByAt: pdt('2026-06-14T10:00:00'), trackingUploadedAt: pdt('2026-06-13T10:00:00') }), // on time
-    paid('2026-06-13T10:00:00', { shipByAt: pdt('2026-06-15T10:00:00'), trackingUploadedAt: pdt('2026-06-15T11:00:00') }), // late
+    paid('2026-06-12T10:00:00', {
+      shipByAt: pdt('2026-06-14T10:00:00'),
+      trackingUploadedAt: pdt('2026-06-13T10:00:00'),
+    }), // on time
+    paid('2026-06-13T10:00:00', {
+      shipByAt: pdt('2026-06-15T10:00:00'),
+      trackingUploadedAt: pdt('2026-06-15T11:00:00'),
+    }), // late
     paid('2026-06-14T10:00:00', { shipByAt: pdt('2026-06-16T10:00:00') }), // still open past the deadline: late
-    paid('2026-06-15T10:00:00', { shipByAt: pdt('2026-06-17T10:00:00'), closedUnfulfilledAt: pdt('2026-06-17T10:00:00') }), // non-fulfilment instead
+    paid('2026-06-15T10:00:00', {
+      shipByAt: pdt('2026-06-17T10:00:00'),
+      closedUnfulfilledAt: pdt('2026-06-17T10:00:00'),
+    }), // non-fulfilment instead
     paid('2026-06-19T10:00:00', { shipByAt: pdt('2026-06-21T10:00:00') }), // deadline not yet in a window
-    paid('2026-06-08T10:00:00', { shipByAt: pdt('2026-06-10T10:00:00'), trackingUploadedAt: pdt('2026-06-09T10:00:00') }), // previous window
+    paid('2026-06-08T10:00:00', {
+      shipByAt: pdt('2026-06-10T10:00:00'),
+      trackingUploadedAt: pdt('2026-06-09T10:00:00'),
+    }), // previous window
   ];
 
   it('counts orders due in the window, against the policy limit, with the trend', () => {
@@ -48,7 +60,11 @@ describe('late-shipment rate', () => {
   it('judges lateness by the event the policy counts (TikTok: the carrier scan), with a warning level', () => {
     const tiktok = policy('tiktok_shop');
     const onTime = Array.from({ length: 19 }, (_, i) =>
-      paid('2026-06-10T10:00:00', { shipByAt: pdt('2026-06-12T10:00:00') + i * H, trackingUploadedAt: pdt('2026-06-11T10:00:00'), carrierScanAt: pdt('2026-06-11T18:00:00') }),
+      paid('2026-06-10T10:00:00', {
+        shipByAt: pdt('2026-06-12T10:00:00') + i * H,
+        trackingUploadedAt: pdt('2026-06-11T10:00:00'),
+        carrierScanAt: pdt('2026-06-11T18:00:00'),
+      }),
     );
     const uploadedInTimeScannedLate = paid('2026-06-10T10:00:00', {
       shipByAt: pdt('2026-06-12T10:00:00'),
@@ -56,7 +72,12 @@ describe('late-shipment rate', () => {
       carrierScanAt: pdt('2026-06-13T09:00:00'),
     });
     const metric = pick(computeMetrics([...onTime, uploadedInTimeScannedLate], tiktok, NOW), 30, 'late_shipment_rate');
-    expect(metric).toMatchObject({ numerator: 1, denominator: 20, status: 'warning', threshold: { warn: 0.04, limit: 0.1 } });
+    expect(metric).toMatchObject({
+      numerator: 1,
+      denominator: 20,
+      status: 'warning',
+      threshold: { warn: 0.04, limit: 0.1 },
+    });
   });
 });
 
@@ -76,7 +97,10 @@ describe('non-fulfilment and valid-tracking rates', () => {
 
   it('valid tracking: uploaded numbers with at least one carrier scan', () => {
     const records = [
-      paid('2026-06-13T10:00:00', { trackingUploadedAt: pdt('2026-06-14T10:00:00'), carrierScanAt: pdt('2026-06-15T10:00:00') }),
+      paid('2026-06-13T10:00:00', {
+        trackingUploadedAt: pdt('2026-06-14T10:00:00'),
+        carrierScanAt: pdt('2026-06-15T10:00:00'),
+      }),
       paid('2026-06-14T10:00:00', { trackingUploadedAt: pdt('2026-06-15T10:00:00') }),
     ];
     const metric = pick(computeMetrics(records, policy('amazon_seller_fulfilled'), NOW), 7, 'valid_tracking_rate');
@@ -119,7 +143,10 @@ describe('online rates (AliExpress, digest 1.10)', () => {
   });
 
   it('the 7-day online rate is judged against the policy (warn < 95 %, limit 90 %)', () => {
-    expect(pick(computeMetrics(records, pop, NOW), 7, 'online_rate_7d')).toMatchObject({ status: 'breach', threshold: { warn: 0.95, limit: 0.9 } });
+    expect(pick(computeMetrics(records, pop, NOW), 7, 'online_rate_7d')).toMatchObject({
+      status: 'breach',
+      threshold: { warn: 0.95, limit: 0.9 },
+    });
     expect(pick(computeMetrics(records, pop, NOW), 7, 'online_rate_48h').status).toBe('no_threshold');
   });
 
@@ -132,9 +159,15 @@ describe('online rates (AliExpress, digest 1.10)', () => {
       carrierScanAt: Date.parse('2025-10-15T12:00:00Z'), // 8 d 19 h later, 6 d 20 h of it outside the festival
     };
     const now = pdt('2025-10-20T12:00:00');
-    expect(pick(computeMetrics([record], pop, now), 7, 'online_rate_7d')).toMatchObject({ numerator: 1, denominator: 1 });
+    expect(pick(computeMetrics([record], pop, now), 7, 'online_rate_7d')).toMatchObject({
+      numerator: 1,
+      denominator: 1,
+    });
     const noPause = applyOverrides(pop, { metricPauses: [] });
-    expect(pick(computeMetrics([record], noPause, now), 7, 'online_rate_7d')).toMatchObject({ numerator: 0, denominator: 1 });
+    expect(pick(computeMetrics([record], noPause, now), 7, 'online_rate_7d')).toMatchObject({
+      numerator: 0,
+      denominator: 1,
+    });
   });
 });
 
@@ -151,10 +184,21 @@ describe('windows', () => {
   it('an improving rate is "better"', () => {
     const amazon = policy('amazon_seller_fulfilled');
     const records = [
-      paid('2026-06-08T10:00:00', { shipByAt: pdt('2026-06-10T10:00:00'), trackingUploadedAt: pdt('2026-06-11T10:00:00') }),
-      paid('2026-06-14T10:00:00', { shipByAt: pdt('2026-06-16T10:00:00'), trackingUploadedAt: pdt('2026-06-15T10:00:00') }),
+      paid('2026-06-08T10:00:00', {
+        shipByAt: pdt('2026-06-10T10:00:00'),
+        trackingUploadedAt: pdt('2026-06-11T10:00:00'),
+      }),
+      paid('2026-06-14T10:00:00', {
+        shipByAt: pdt('2026-06-16T10:00:00'),
+        trackingUploadedAt: pdt('2026-06-15T10:00:00'),
+      }),
     ];
-    expect(pick(computeMetrics(records, amazon, NOW), 7, 'late_shipment_rate')).toMatchObject({ value: 0, status: 'ok', trend: 'better', delta: -1 });
+    expect(pick(computeMetrics(records, amazon, NOW), 7, 'late_shipment_rate')).toMatchObject({
+      value: 0,
+      status: 'ok',
+      trend: 'better',
+      delta: -1,
+    });
   });
 
   it('refuses a window that is not a whole positive number of days', () => {

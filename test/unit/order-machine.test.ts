@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ORDER_STATES, orderMachine, PARCEL_STATES, parcelMachine, type OrderAction, type OrderState } from '../../src/core/order';
+import {
+  ORDER_STATES,
+  orderMachine,
+  PARCEL_STATES,
+  parcelMachine,
+  type OrderAction,
+  type OrderState,
+} from '../../src/core/order';
 import { platformStatusChange } from '../../src/core/order-facts';
 import { actionsFrom, decide } from '../../src/core/state-machine';
 
@@ -11,7 +18,10 @@ describe('order state machine', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...ORDER_STATES),
-        fc.array(fc.record({ action: fc.constantFrom(...orderActions), reason: fc.option(fc.string(), { nil: undefined }) }), { maxLength: 40 }),
+        fc.array(
+          fc.record({ action: fc.constantFrom(...orderActions), reason: fc.option(fc.string(), { nil: undefined }) }),
+          { maxLength: 40 },
+        ),
         (start, attempts) => {
           let state: OrderState = start;
           for (const attempt of attempts) {
@@ -36,12 +46,19 @@ describe('order state machine', () => {
   it('refuses to cancel without a reason, with the guard as the rule', () => {
     const refused = decide(orderMachine, 'awaiting_shipment', 'cancel', { reason: '  ' });
     expect(refused).toMatchObject({ ok: false, rule: 'order.cancel.guard' });
-    expect(decide(orderMachine, 'awaiting_shipment', 'cancel', { reason: 'buyer asked' })).toMatchObject({ ok: true, to: 'cancelled' });
-    expect(decide(orderMachine, 'shipped', 'cancel', { reason: 'too late' })).toMatchObject({ ok: false, rule: 'order.cancel.from' });
+    expect(decide(orderMachine, 'awaiting_shipment', 'cancel', { reason: 'buyer asked' })).toMatchObject({
+      ok: true,
+      to: 'cancelled',
+    });
+    expect(decide(orderMachine, 'shipped', 'cancel', { reason: 'too late' })).toMatchObject({
+      ok: false,
+      rule: 'order.cancel.from',
+    });
   });
 
   it('has no way out of a terminal state', () => {
-    for (const terminal of ['completed', 'cancelled', 'closed_unfulfilled'] as const) expect(actionsFrom(orderMachine, terminal)).toEqual([]);
+    for (const terminal of ['completed', 'cancelled', 'closed_unfulfilled'] as const)
+      expect(actionsFrom(orderMachine, terminal)).toEqual([]);
   });
 
   it('declares only known parcel states', () => {

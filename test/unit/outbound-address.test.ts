@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalHost, classifyAddress, classifyIPv4, dotted, isAllowed, parseAllowList, parseIPv4, parseIPv6 } from '../../src/integrations/outbound-address';
+import {
+  canonicalHost,
+  classifyAddress,
+  classifyIPv4,
+  dotted,
+  isAllowed,
+  parseAllowList,
+  parseIPv4,
+  parseIPv6,
+} from '../../src/integrations/outbound-address';
 
 /** Every spelling of one IPv4 address a resolver or socket library accepts. */
 function spellingsOf(n: number): string[] {
@@ -32,14 +41,16 @@ function spellingsOf(n: number): string[] {
 }
 
 const v4 = fc.integer({ min: 0, max: 0xffffffff });
-const inRange = (base: string, bits: number) => fc.integer({ min: 0, max: 2 ** (32 - bits) - 1 }).map((off) => (parseIPv4(base)! + off) >>> 0);
+const inRange = (base: string, bits: number) =>
+  fc.integer({ min: 0, max: 2 ** (32 - bits) - 1 }).map((off) => (parseIPv4(base)! + off) >>> 0);
 
 describe('outbound address classification', () => {
   it('judges an IPv4 address the same in every spelling (dotted, decimal, hex, octal, short forms, IPv4-mapped/NAT64/6to4 IPv6)', () => {
     fc.assert(
       fc.property(v4, (n) => {
         const expected = classifyIPv4(n);
-        for (const spelling of spellingsOf(n)) expect([spelling, classifyAddress(spelling)]).toEqual([spelling, expected]);
+        for (const spelling of spellingsOf(n))
+          expect([spelling, classifyAddress(spelling)]).toEqual([spelling, expected]);
       }),
       { numRuns: 2000 },
     );
@@ -58,18 +69,44 @@ describe('outbound address classification', () => {
       ['240.0.0.0', 4, 'reserved'],
     ];
     for (const [base, bits, kind] of blocked) {
-      fc.assert(fc.property(inRange(base, bits), (n) => spellingsOf(n).every((s) => classifyAddress(s) === kind)), { numRuns: 300 });
+      fc.assert(
+        fc.property(inRange(base, bits), (n) => spellingsOf(n).every((s) => classifyAddress(s) === kind)),
+        { numRuns: 300 },
+      );
     }
   });
 
   it('names the odd spellings of the probe as loopback, private or metadata', () => {
     const cases: Record<string, string> = {
-      '127.1': 'loopback', '2130706433': 'loopback', '0x7f000001': 'loopback', '0x7f.1': 'loopback', '0177.0.0.1': 'loopback', '127.000.000.001': 'loopback',
-      '[::1]': 'loopback', '::1': 'loopback', '0:0:0:0:0:0:0:1': 'loopback', '::ffff:127.0.0.1': 'loopback', '[::ffff:7f00:1]': 'loopback', '::127.0.0.1': 'loopback',
-      '169.254.169.254': 'link-local', '2852039166': 'link-local', 'fe80::1%eth0': 'link-local', '[fd00:ec2::254]': 'private',
-      '10.0.0.1': 'private', '192.168.1.1': 'private', '172.31.255.255': 'private', 'fc00::1': 'private', 'fdff:ffff::1': 'private',
-      '0.0.0.0': 'unspecified', '::': 'unspecified', '0': 'unspecified', 'ff02::1': 'multicast',
-      '8.8.8.8': 'public', '1.1.1.1': 'public', '172.32.0.1': 'public', '2606:4700:4700::1111': 'public',
+      '127.1': 'loopback',
+      '2130706433': 'loopback',
+      '0x7f000001': 'loopback',
+      '0x7f.1': 'loopback',
+      '0177.0.0.1': 'loopback',
+      '127.000.000.001': 'loopback',
+      '[::1]': 'loopback',
+      '::1': 'loopback',
+      '0:0:0:0:0:0:0:1': 'loopback',
+      '::ffff:127.0.0.1': 'loopback',
+      '[::ffff:7f00:1]': 'loopback',
+      '::127.0.0.1': 'loopback',
+      '169.254.169.254': 'link-local',
+      '2852039166': 'link-local',
+      'fe80::1%eth0': 'link-local',
+      '[fd00:ec2::254]': 'private',
+      '10.0.0.1': 'private',
+      '192.168.1.1': 'private',
+      '172.31.255.255': 'private',
+      'fc00::1': 'private',
+      'fdff:ffff::1': 'private',
+      '0.0.0.0': 'unspecified',
+      '::': 'unspecified',
+      '0': 'unspecified',
+      'ff02::1': 'multicast',
+      '8.8.8.8': 'public',
+      '1.1.1.1': 'public',
+      '172.32.0.1': 'public',
+      '2606:4700:4700::1111': 'public',
     };
     for (const [text, kind] of Object.entries(cases)) expect([text, classifyAddress(text)]).toEqual([text, kind]);
   });
@@ -81,21 +118,44 @@ describe('outbound address classification', () => {
         const full = w.map((x) => x.toString(16)).join(':');
         const zeroed = w.map((x, i) => (i >= start && i < start + len ? 0 : x));
         const expanded = zeroed.map((x) => x.toString(16)).join(':');
-        const compressed = `${zeroed.slice(0, start).map((x) => x.toString(16)).join(':')}::${zeroed.slice(Math.min(8, start + len)).map((x) => x.toString(16)).join(':')}`;
+        const compressed = `${zeroed
+          .slice(0, start)
+          .map((x) => x.toString(16))
+          .join(':')}::${zeroed
+          .slice(Math.min(8, start + len))
+          .map((x) => x.toString(16))
+          .join(':')}`;
         expect(parseIPv6(full)).toBe(w.reduce((a, x) => (a << 16n) | BigInt(x), 0n));
         expect(parseIPv6(compressed)).toBe(parseIPv6(expanded));
         expect(classifyAddress(`[${compressed}]`)).toBe(classifyAddress(expanded));
       }),
       { numRuns: 1000 },
     );
-    for (const name of ['example.com', 'localhost', '1.2.3.4.example', '0x', '1.2.3.4.5', '256.1.1.1', '1::2::3', 'gggg::1']) {
-      expect([name, name.includes(':') ? parseIPv6(name) : parseIPv4(name)]).toEqual([name, name === '0x' ? 0 : undefined]);
+    for (const name of [
+      'example.com',
+      'localhost',
+      '1.2.3.4.example',
+      '0x',
+      '1.2.3.4.5',
+      '256.1.1.1',
+      '1::2::3',
+      'gggg::1',
+    ]) {
+      expect([name, name.includes(':') ? parseIPv6(name) : parseIPv4(name)]).toEqual([
+        name,
+        name === '0x' ? 0 : undefined,
+      ]);
     }
   });
 
   it('matches the allow-list on the canonical address and the port (NAT64 and 6to4 forms are other addresses)', () => {
     const list = parseAllowList('127.0.0.1:4100, localhost,[::1]:8080');
-    fc.assert(fc.property(fc.constantFrom(...spellingsOf(parseIPv4('127.0.0.1')!).slice(0, -2)), (spelling) => isAllowed(list, spelling, 4100) && !isAllowed(list, spelling, 4101)));
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...spellingsOf(parseIPv4('127.0.0.1')!).slice(0, -2)),
+        (spelling) => isAllowed(list, spelling, 4100) && !isAllowed(list, spelling, 4101),
+      ),
+    );
     expect(isAllowed(list, 'LOCALHOST', 1)).toBe(true);
     expect(isAllowed(list, '::1', 8080)).toBe(true);
     expect(isAllowed(list, '::1', 8081)).toBe(false);

@@ -29,7 +29,9 @@ describe('scan-to-pack rules', () => {
   it('refuses a wrong item, naming the parcel it belongs to, and an unknown code', () => {
     const wrong = judgeScan(expected, new Map(), { code: 'SKU-C', sku: 'SKU-C', inOtherParcel: 2 });
     expect(wrong).toMatchObject({ accepted: false, refusal: 'wrong-item' });
-    expect(wrong.message.en).toBe('Wrong item: SKU-C is not in this parcel. It belongs in parcel 2 of this order. Expected: SKU-A ×2, SKU-B ×1.');
+    expect(wrong.message.en).toBe(
+      'Wrong item: SKU-C is not in this parcel. It belongs in parcel 2 of this order. Expected: SKU-A ×2, SKU-B ×1.',
+    );
     const unknown = judgeScan(expected, new Map(), { code: '999' });
     expect(unknown).toMatchObject({ accepted: false, refusal: 'unknown-code' });
   });
@@ -44,24 +46,53 @@ describe('scan-to-pack rules', () => {
 
   it('a parcel completes after exactly its units, whatever the scan order, and refuses every extra', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ sku: fc.constantFrom('A', 'B', 'C'), quantity: fc.integer({ min: 1, max: 3 }) }), { minLength: 1, maxLength: 3 }), fc.array(fc.constantFrom('A', 'B', 'C', 'D'), { maxLength: 20 }), (raw, scans) => {
-        const items = sellerUnits(raw, new Map());
-        const counts = new Map<string, number>();
-        for (const code of scans) {
-          const j = judgeScan(items, counts, { code, sku: code });
-          const need = items.find((i) => i.sku === code)?.quantity ?? 0;
-          expect(j.accepted).toBe((counts.get(code) ?? 0) < need);
-          if (j.accepted) counts.set(code, (counts.get(code) ?? 0) + 1);
-        }
-        for (const item of items) expect(counts.get(item.sku) ?? 0).toBeLessThanOrEqual(item.quantity);
-      }),
+      fc.property(
+        fc.array(fc.record({ sku: fc.constantFrom('A', 'B', 'C'), quantity: fc.integer({ min: 1, max: 3 }) }), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        fc.array(fc.constantFrom('A', 'B', 'C', 'D'), { maxLength: 20 }),
+        (raw, scans) => {
+          const items = sellerUnits(raw, new Map());
+          const counts = new Map<string, number>();
+          for (const code of scans) {
+            const j = judgeScan(items, counts, { code, sku: code });
+            const need = items.find((i) => i.sku === code)?.quantity ?? 0;
+            expect(j.accepted).toBe((counts.get(code) ?? 0) < need);
+            if (j.accepted) counts.set(code, (counts.get(code) ?? 0) + 1);
+          }
+          for (const item of items) expect(counts.get(item.sku) ?? 0).toBeLessThanOrEqual(item.quantity);
+        },
+      ),
     );
   });
 
   it('expands bundles into seller SKUs and subtracts what is already packed', () => {
-    const units = sellerUnits([{ sku: 'BUNDLE', quantity: 2 }, { sku: 'SKU-A', quantity: 1 }], new Map([['BUNDLE', [{ sku: 'SKU-A', units: 1 }, { sku: 'SKU-B', units: 3 }]]]));
-    expect(units).toEqual([{ sku: 'SKU-A', quantity: 3 }, { sku: 'SKU-B', quantity: 6 }]);
-    expect(subtractItems(units, [{ sku: 'SKU-B', quantity: 6 }, { sku: 'SKU-A', quantity: 1 }])).toEqual([{ sku: 'SKU-A', quantity: 2 }]);
+    const units = sellerUnits(
+      [
+        { sku: 'BUNDLE', quantity: 2 },
+        { sku: 'SKU-A', quantity: 1 },
+      ],
+      new Map([
+        [
+          'BUNDLE',
+          [
+            { sku: 'SKU-A', units: 1 },
+            { sku: 'SKU-B', units: 3 },
+          ],
+        ],
+      ]),
+    );
+    expect(units).toEqual([
+      { sku: 'SKU-A', quantity: 3 },
+      { sku: 'SKU-B', quantity: 6 },
+    ]);
+    expect(
+      subtractItems(units, [
+        { sku: 'SKU-B', quantity: 6 },
+        { sku: 'SKU-A', quantity: 1 },
+      ]),
+    ).toEqual([{ sku: 'SKU-A', quantity: 2 }]);
   });
 });
 
@@ -84,11 +115,15 @@ describe('weighing', () => {
 describe('shipping facts', () => {
   it('prorates a value exactly', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 10_000_000 }), fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 1, maxLength: 8 }), (total, weights) => {
-        const parts = prorate(total, weights);
-        expect(parts.reduce((a, b) => a + b, 0)).toBe(total);
-        expect(parts.every((p) => Number.isInteger(p) && p >= 0)).toBe(true);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 10_000_000 }),
+        fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 1, maxLength: 8 }),
+        (total, weights) => {
+          const parts = prorate(total, weights);
+          expect(parts.reduce((a, b) => a + b, 0)).toBe(total);
+          expect(parts.every((p) => Number.isInteger(p) && p >= 0)).toBe(true);
+        },
+      ),
     );
     expect(prorate(1000, [1, 1, 1])).toEqual([334, 333, 333]);
   });
@@ -123,7 +158,17 @@ describe('the sample carrier numbers', () => {
       fc.assert(
         fc.property(fc.integer({ min: 0, max: 2 ** 40 }), (serial) => {
           const number = issueTrackingNumber(service.carrier, serial, service.s10IndicatorFirstLetters);
-          const report = checkTrackingNumber(number, { carrier: service.carrier, country: 'ES', service: { code: service.code, logisticsClass: service.logisticsClass, ...(service.s10IndicatorFirstLetters ? { s10IndicatorFirstLetters: service.s10IndicatorFirstLetters } : {}) } });
+          const report = checkTrackingNumber(number, {
+            carrier: service.carrier,
+            country: 'ES',
+            service: {
+              code: service.code,
+              logisticsClass: service.logisticsClass,
+              ...(service.s10IndicatorFirstLetters
+                ? { s10IndicatorFirstLetters: service.s10IndicatorFirstLetters }
+                : {}),
+            },
+          });
           expect(report.failed, `${service.code} ${number}: ${report.summary.en}`).toEqual([]);
         }),
         { numRuns: 50 },
@@ -143,20 +188,55 @@ describe('the sample carrier numbers', () => {
 
 describe('carrier contract sheets', () => {
   const base = {
-    service: 'acme-post', carrier: 'china-post', name_en: 'Acme Post Registered', name_zh: '', class: 'standard', currency: 'CNY', fuel_percent: '5',
-    volumetric_divisor: '', max_weight_g: '2000', max_longest_side_mm: '600', max_sum_of_sides_mm: '900', max_length_girth_mm: '', batteries: 'none', liquids: 'no',
-    pickup_zone: 'Asia/Shanghai', pickup_days: '1-6', pickup_times: '17:00', marketplace_service: 'CPAM', s10_letters: 'R',
-    zone: 'EU', countries: 'ES FR DE', up_to_g: '2000', pricing: 'per-kg', per_kg_price: '70.00', first_g: '', first_price: '', step_g: '', step_price: '',
-    handling_fee: '8.50', min_chargeable_g: '10', transit_p50_days: '12', transit_p90_days: '25',
+    service: 'acme-post',
+    carrier: 'china-post',
+    name_en: 'Acme Post Registered',
+    name_zh: '',
+    class: 'standard',
+    currency: 'CNY',
+    fuel_percent: '5',
+    volumetric_divisor: '',
+    max_weight_g: '2000',
+    max_longest_side_mm: '600',
+    max_sum_of_sides_mm: '900',
+    max_length_girth_mm: '',
+    batteries: 'none',
+    liquids: 'no',
+    pickup_zone: 'Asia/Shanghai',
+    pickup_days: '1-6',
+    pickup_times: '17:00',
+    marketplace_service: 'CPAM',
+    s10_letters: 'R',
+    zone: 'EU',
+    countries: 'ES FR DE',
+    up_to_g: '2000',
+    pricing: 'per-kg',
+    per_kg_price: '70.00',
+    first_g: '',
+    first_price: '',
+    step_g: '',
+    step_price: '',
+    handling_fee: '8.50',
+    min_chargeable_g: '10',
+    transit_p50_days: '12',
+    transit_p90_days: '25',
   };
   const row = (n: number, over: Partial<typeof base>): ContractRow => ({ row: n, cells: { ...base, ...over } });
 
   it('builds validated services with money in minor units', () => {
-    const parsed = parseContractRows([row(2, {}), row(3, { zone: 'US', countries: 'US', per_kg_price: '90', transit_p50_days: '15', transit_p90_days: '30' })]);
+    const parsed = parseContractRows([
+      row(2, {}),
+      row(3, { zone: 'US', countries: 'US', per_kg_price: '90', transit_p50_days: '15', transit_p90_days: '30' }),
+    ]);
     expect(parsed.issues).toEqual([]);
     const service = parsed.services[0]!.service;
     expect(service.zones.map((z) => z.id)).toEqual(['EU', 'US']);
-    expect(service.zones[0]!.brackets[0]!.pricing).toEqual({ kind: 'per-kg', perKgPrice: 7000, handlingFee: 850, minChargeableG: 10 });
+    expect(service.zones[0]!.brackets[0]!.pricing).toEqual({
+      kind: 'per-kg',
+      perKgPrice: 7000,
+      handlingFee: 850,
+      minChargeableG: 10,
+    });
     expect(parsed.services[0]!.marketplaceService).toBe('CPAM');
   });
 
@@ -172,7 +252,10 @@ describe('carrier contract sheets', () => {
       [3, 'per_kg_price'],
       [5, 'currency'],
     ]);
-    const schema = parseContractRows([row(2, {}), row(7, { zone: 'US', countries: 'US', transit_p50_days: '30', transit_p90_days: '20' })]);
+    const schema = parseContractRows([
+      row(2, {}),
+      row(7, { zone: 'US', countries: 'US', transit_p50_days: '30', transit_p90_days: '20' }),
+    ]);
     expect(schema.issues).toHaveLength(1);
     expect(schema.issues[0]!.row).toBe(7);
     expect(schema.issues[0]!.message.en).toContain('p90Days must be at least p50Days');

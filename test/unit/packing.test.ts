@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { chooseBoxes, orientations, packExactly, type Box, type Dims, type PackItem, type PackingResult, type Placement } from '../../src/core/packing';
+import {
+  chooseBoxes,
+  orientations,
+  packExactly,
+  type Box,
+  type Dims,
+  type PackItem,
+  type PackingResult,
+  type Placement,
+} from '../../src/core/packing';
 
 const box = (code: string, innerMm: Dims, cost: number, maxWeightG = 10_000, tareG = 100, outerMm?: Dims): Box => ({
   code,
@@ -41,9 +50,12 @@ function checkParcel(result: PackingResult, units: Array<{ sku: string; dims: Di
         const a = ps[i]!;
         const b = ps[j]!;
         const apart =
-          a.x + a.dimsMm[0] <= b.x || b.x + b.dimsMm[0] <= a.x ||
-          a.y + a.dimsMm[1] <= b.y || b.y + b.dimsMm[1] <= a.y ||
-          a.z + a.dimsMm[2] <= b.z || b.z + b.dimsMm[2] <= a.z;
+          a.x + a.dimsMm[0] <= b.x ||
+          b.x + b.dimsMm[0] <= a.x ||
+          a.y + a.dimsMm[1] <= b.y ||
+          b.y + b.dimsMm[1] <= a.y ||
+          a.z + a.dimsMm[2] <= b.z ||
+          b.z + b.dimsMm[2] <= a.z;
         expect(apart, `units ${a.unit} and ${b.unit} overlap in ${parcel.box.code}`).toBe(true);
       }
     }
@@ -54,12 +66,16 @@ function checkParcel(result: PackingResult, units: Array<{ sku: string; dims: Di
 }
 
 function unitsOf(items: readonly PackItem[]) {
-  return items.flatMap((item) => Array.from({ length: item.quantity ?? 1 }, () => ({ sku: item.sku, dims: item.dimsMm, weightG: item.weightG })));
+  return items.flatMap((item) =>
+    Array.from({ length: item.quantity ?? 1 }, () => ({ sku: item.sku, dims: item.dimsMm, weightG: item.weightG })),
+  );
 }
 
 function fitsAloneInSomeBox(unit: { dims: Dims; weightG: number }, boxes: readonly Box[]): boolean {
   return boxes.some(
-    (b) => unit.weightG + b.tareG <= b.maxWeightG && orientations(unit.dims).some((o) => o[0] <= b.innerMm[0] && o[1] <= b.innerMm[1] && o[2] <= b.innerMm[2]),
+    (b) =>
+      unit.weightG + b.tareG <= b.maxWeightG &&
+      orientations(unit.dims).some((o) => o[0] <= b.innerMm[0] && o[1] <= b.innerMm[1] && o[2] <= b.innerMm[2]),
   );
 }
 
@@ -70,7 +86,9 @@ function fitsAloneInSomeBox(unit: { dims: Dims; weightG: number }, boxes: readon
  */
 function bruteForceFits(items: Array<{ dims: Dims }>, inner: Dims): boolean {
   const n = items.length;
-  const options = items.map((u) => orientations(u.dims).filter((o) => o[0] <= inner[0] && o[1] <= inner[1] && o[2] <= inner[2]));
+  const options = items.map((u) =>
+    orientations(u.dims).filter((o) => o[0] <= inner[0] && o[1] <= inner[1] && o[2] <= inner[2]),
+  );
   if (options.some((o) => o.length === 0)) return false;
   const chosen: Dims[] = new Array(n);
   const pos: Array<[number, number, number]> = new Array(n);
@@ -85,17 +103,19 @@ function bruteForceFits(items: Array<{ dims: Dims }>, inner: Dims): boolean {
     const ys = subsetSums(1, i);
     const zs = subsetSums(2, i);
     const [w, d, h] = chosen[i]!;
-    for (const x of xs) for (const y of ys) for (const z of zs) {
-      let ok = true;
-      for (let k = 0; k < i && ok; k++) {
-        const [px, py, pz] = pos[k]!;
-        const [kw, kd, kh] = chosen[k]!;
-        if (x < px + kw && px < x + w && y < py + kd && py < y + d && z < pz + kh && pz < z + h) ok = false;
-      }
-      if (!ok) continue;
-      pos[i] = [x, y, z];
-      if (place(i + 1)) return true;
-    }
+    for (const x of xs)
+      for (const y of ys)
+        for (const z of zs) {
+          let ok = true;
+          for (let k = 0; k < i && ok; k++) {
+            const [px, py, pz] = pos[k]!;
+            const [kw, kd, kh] = chosen[k]!;
+            if (x < px + kw && px < x + w && y < py + kd && py < y + d && z < pz + kh && pz < z + h) ok = false;
+          }
+          if (!ok) continue;
+          pos[i] = [x, y, z];
+          if (place(i + 1)) return true;
+        }
     return false;
   };
   const orient = (i: number): boolean => {
@@ -186,7 +206,8 @@ describe('chooseBoxes: worked examples', () => {
 });
 
 describe('chooseBoxes: properties', () => {
-  const dims = (max: number) => fc.tuple(fc.integer({ min: 10, max }), fc.integer({ min: 10, max }), fc.integer({ min: 10, max }));
+  const dims = (max: number) =>
+    fc.tuple(fc.integer({ min: 10, max }), fc.integer({ min: 10, max }), fc.integer({ min: 10, max }));
   const boxArb = fc.record({
     code: fc.string({ minLength: 1, maxLength: 4 }),
     innerMm: dims(600),
@@ -198,10 +219,18 @@ describe('chooseBoxes: properties', () => {
   it('every unit is either placed in a verified parcel or fits no box on its own', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ sku: fc.constantFrom('A', 'B', 'C', 'D'), dimsMm: dims(450), weightG: fc.integer({ min: 1, max: 4_000 }), quantity: fc.integer({ min: 1, max: 4 }) }), {
-          minLength: 1,
-          maxLength: 4,
-        }) as fc.Arbitrary<PackItem[]>,
+        fc.array(
+          fc.record({
+            sku: fc.constantFrom('A', 'B', 'C', 'D'),
+            dimsMm: dims(450),
+            weightG: fc.integer({ min: 1, max: 4_000 }),
+            quantity: fc.integer({ min: 1, max: 4 }),
+          }),
+          {
+            minLength: 1,
+            maxLength: 4,
+          },
+        ) as fc.Arbitrary<PackItem[]>,
         fc.array(boxArb, { minLength: 1, maxLength: 5 }),
         (items, boxes) => {
           const result = chooseBoxes(items, boxes);
@@ -222,7 +251,14 @@ describe('chooseBoxes: properties', () => {
   it('small orders: no cheaper box can hold the items (checked by the exact solver)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ sku: fc.constantFrom('A', 'B', 'C'), dimsMm: dims(300), weightG: fc.integer({ min: 1, max: 3_000 }) }), { minLength: 1, maxLength: 3 }) as fc.Arbitrary<PackItem[]>,
+        fc.array(
+          fc.record({
+            sku: fc.constantFrom('A', 'B', 'C'),
+            dimsMm: dims(300),
+            weightG: fc.integer({ min: 1, max: 3_000 }),
+          }),
+          { minLength: 1, maxLength: 3 },
+        ) as fc.Arbitrary<PackItem[]>,
         fc.array(boxArb, { minLength: 1, maxLength: 6 }),
         (items, boxes) => {
           const result = chooseBoxes(items, boxes);
@@ -231,7 +267,9 @@ describe('chooseBoxes: properties', () => {
           if (result.parcels.length === 1) {
             const chosen = result.parcels[0]!.box;
             expect(result.exact).toBe(true);
-            for (const other of boxes) if (other.cost < chosen.cost) expect(packExactly(items, other), `${other.code} is cheaper and fits`).toBeUndefined();
+            for (const other of boxes)
+              if (other.cost < chosen.cost)
+                expect(packExactly(items, other), `${other.code} is cheaper and fits`).toBeUndefined();
           } else {
             // split: no box can hold them all
             for (const other of boxes) expect(packExactly(items, other)).toBeUndefined();
@@ -247,17 +285,42 @@ describe('chooseBoxes: properties', () => {
     let infeasible = 0;
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 })), { minLength: 1, maxLength: 3 }),
+        fc.array(
+          fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 })),
+          { minLength: 1, maxLength: 3 },
+        ),
         fc.tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 })),
         (unitDims, inner) => {
           const items: PackItem[] = unitDims.map((d, i) => ({ sku: `U${i}`, dimsMm: d, weightG: 0 }));
           const target: Box = { code: 'T', innerMm: inner, cost: 0, maxWeightG: 1, tareG: 0 };
           const exact = packExactly(items, target);
-          const brute = bruteForceFits(unitDims.map((d) => ({ dims: d })), inner);
+          const brute = bruteForceFits(
+            unitDims.map((d) => ({ dims: d })),
+            inner,
+          );
           expect(exact !== undefined).toBe(brute);
           if (exact) {
             feasible++;
-            checkParcel({ parcels: [{ box: target, placements: exact, contentWeightG: 0, grossWeightG: 0, outerMm: inner, volumetricG: {} }], split: false, unpackable: [], boxCost: 0, exact: true, message: { en: '', 'zh-CN': '' } }, unitDims.map((d, i) => ({ sku: `U${i}`, dims: d, weightG: 0 })));
+            checkParcel(
+              {
+                parcels: [
+                  {
+                    box: target,
+                    placements: exact,
+                    contentWeightG: 0,
+                    grossWeightG: 0,
+                    outerMm: inner,
+                    volumetricG: {},
+                  },
+                ],
+                split: false,
+                unpackable: [],
+                boxCost: 0,
+                exact: true,
+                message: { en: '', 'zh-CN': '' },
+              },
+              unitDims.map((d, i) => ({ sku: `U${i}`, dims: d, weightG: 0 })),
+            );
           } else infeasible++;
         },
       ),
@@ -278,6 +341,8 @@ describe('chooseBoxes: properties', () => {
     expect(packExactly(cubes, { code: 'C', innerMm: [3, 3, 3], cost: 0, maxWeightG: 1, tareG: 0 })).toBeUndefined();
     // Weight counts too: 2 × 600 g + 100 g tare > 1200 g.
     const heavy: PackItem[] = [{ sku: 'W', dimsMm: [1, 1, 1], weightG: 600, quantity: 2 }];
-    expect(packExactly(heavy, { code: 'D', innerMm: [9, 9, 9], cost: 0, maxWeightG: 1_200, tareG: 100 })).toBeUndefined();
+    expect(
+      packExactly(heavy, { code: 'D', innerMm: [9, 9, 9], cost: 0, maxWeightG: 1_200, tareG: 100 }),
+    ).toBeUndefined();
   });
 });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { explainFine, fineAt, orderFactsFromEvents, pointsAt, type OrderFactEvent, type OrderFacts } from '../../src/core/penalty';
+import {
+  explainFine,
+  fineAt,
+  orderFactsFromEvents,
+  pointsAt,
+  type OrderFactEvent,
+  type OrderFacts,
+} from '../../src/core/penalty';
 import { verdict, type Verdict } from '../../src/core/verdict';
 import { DeadlineInputError } from '../../src/core/deadline';
 import { applyOverrides, builtInRegistry, type Policy } from '../../src/core/policy';
@@ -15,14 +22,18 @@ const H = 3_600_000;
 const usd = (amount: number): Money => ({ amount, currency: 'USD' });
 
 function expectBilingual(result: Verdict): void {
-  for (const sentence of [result.headline, ...result.sentences, ...result.options.map((option) => option.explanation)]) {
+  for (const sentence of [
+    result.headline,
+    ...result.sentences,
+    ...result.options.map((option) => option.explanation),
+  ]) {
     expect(sentence.en.length).toBeGreaterThan(0);
     expect(sentence['zh-CN'].length).toBeGreaterThan(0);
     expect(sentence['zh-CN']).not.toBe(sentence.en);
   }
 }
 
-describe('fineAt: the digest\'s fine schedules', () => {
+describe("fineAt: the digest's fine schedules", () => {
   it.each([
     // policy, order total, product price, lateness (h), expected fine (minor units)
     ['aliexpress_pop', 1999, undefined, 0, 0],
@@ -48,7 +59,11 @@ describe('fineAt: the digest\'s fine schedules', () => {
     ['tiktok_shop', 5000, undefined, 100, 0],
     ['temu', 5000, undefined, 100, 0],
   ])('%s: total %s, price %s, %s h late → %s', (id, total, price, lateHours, expected) => {
-    const quote = fineAt(policy(id), { orderTotal: usd(total), productPrice: price === undefined ? undefined : usd(price) }, lateHours * H);
+    const quote = fineAt(
+      policy(id),
+      { orderTotal: usd(total), productPrice: price === undefined ? undefined : usd(price) },
+      lateHours * H,
+    );
     expect(quote.money).toEqual(usd(expected));
   });
 
@@ -63,27 +78,47 @@ describe('fineAt: the digest\'s fine schedules', () => {
     expect(july.money).toEqual(usd(200));
     const order = { orderTotal: eur(45_00), paidAt: Date.parse('2026-11-05T08:00:00Z') };
     const text = explainFine(pop, order, fineAt(pop, order, H));
-    expect(text.en).toBe('step "more than 0 h late": order total 45.00 EUR ≈ 52.20 USD at 1.16 (rate of 2026-11-01) is at least 20.00 USD = 2.00 USD.');
+    expect(text.en).toBe(
+      'step "more than 0 h late": order total 45.00 EUR ≈ 52.20 USD at 1.16 (rate of 2026-11-01) is at least 20.00 USD = 2.00 USD.',
+    );
     expect(text['zh-CN']).toContain('45.00 EUR ≈ 52.20 USD，汇率 1.16（2026-11-01 的汇率）');
     // A JPY order (no minor units) and a cross through USD to the tiers' currency.
-    expect(fineAt(pop, { orderTotal: { amount: 2_000, currency: 'JPY' }, paidAt: Date.parse('2025-05-02T00:00:00Z') }, H).conversion?.to).toEqual(usd(13_99));
+    expect(
+      fineAt(pop, { orderTotal: { amount: 2_000, currency: 'JPY' }, paidAt: Date.parse('2025-05-02T00:00:00Z') }, H)
+        .conversion?.to,
+    ).toEqual(usd(13_99));
   });
 
   it("POP: the platform's USD amount wins over the rate", () => {
     const pop = policy('aliexpress_pop');
-    const order = { orderTotal: { amount: 45_00, currency: 'EUR' }, orderTotalUsd: usd(19_99), paidAt: Date.parse('2026-11-05T08:00:00Z') };
+    const order = {
+      orderTotal: { amount: 45_00, currency: 'EUR' },
+      orderTotalUsd: usd(19_99),
+      paidAt: Date.parse('2026-11-05T08:00:00Z'),
+    };
     const quote = fineAt(pop, order, H);
     expect(quote.money).toEqual(usd(100));
-    expect(explainFine(pop, order, quote).en).toContain("45.00 EUR (the platform's amount: 19.99 USD) is below 20.00 USD");
+    expect(explainFine(pop, order, quote).en).toContain(
+      "45.00 EUR (the platform's amount: 19.99 USD) is below 20.00 USD",
+    );
   });
 
   it('a currency with no rate for the day is an error naming currency, never a guess', () => {
     const pop = policy('aliexpress_pop');
-    const attempt = (currency: string, paidAt: number) => () => fineAt(pop, { orderTotal: { amount: 10_00, currency }, paidAt }, H);
+    const attempt = (currency: string, paidAt: number) => () =>
+      fineAt(pop, { orderTotal: { amount: 10_00, currency }, paidAt }, H);
     // The newest rate (2026-12) stands in for 92 days after its month, named by its date; after that, an error.
-    const stale = fineAt(pop, { orderTotal: { amount: 10_00, currency: 'EUR' }, paidAt: Date.parse('2027-02-15T00:00:00Z') }, H);
+    const stale = fineAt(
+      pop,
+      { orderTotal: { amount: 10_00, currency: 'EUR' }, paidAt: Date.parse('2027-02-15T00:00:00Z') },
+      H,
+    );
     expect(stale.conversion?.rateDate).toBe('2026-12-01');
-    for (const [currency, at] of [['NZD', Date.parse('2026-03-01T00:00:00Z')], ['EUR', Date.parse('2027-04-03T00:00:00Z')], ['EUR', Date.parse('2024-12-31T23:59:59Z')]] as const) {
+    for (const [currency, at] of [
+      ['NZD', Date.parse('2026-03-01T00:00:00Z')],
+      ['EUR', Date.parse('2027-04-03T00:00:00Z')],
+      ['EUR', Date.parse('2024-12-31T23:59:59Z')],
+    ] as const) {
       expect(attempt(currency, at)).toThrow(DeadlineInputError);
       try {
         attempt(currency, at)();
@@ -118,36 +153,89 @@ describe('fineAt: the digest\'s fine schedules', () => {
   });
 
   it('caps apply per unit in their currency; fixed per-unit amounts multiply', () => {
-    const capped = applyOverrides(policy('aliexpress_full_jit'), { fine: { perUnit: true, caps: [{ amount: 500, currency: 'USD' }, { amount: 3000, currency: 'CNY' }] } });
+    const capped = applyOverrides(policy('aliexpress_full_jit'), {
+      fine: {
+        perUnit: true,
+        caps: [
+          { amount: 500, currency: 'USD' },
+          { amount: 3000, currency: 'CNY' },
+        ],
+      },
+    });
     expect(fineAt(capped, { orderTotal: usd(6000), units: 3 }, H)).toMatchObject({ money: usd(1500), capped: true });
     expect(fineAt(capped, { orderTotal: usd(2000), units: 3 }, H)).toMatchObject({ money: usd(1000), capped: false });
-    expect(fineAt(capped, { orderTotal: { amount: 100_000, currency: 'CNY' }, units: 2 }, 50 * H).money).toEqual({ amount: 6000, currency: 'CNY' });
-    const perUnit = applyOverrides(policy('amazon_seller_fulfilled'), { fine: { perUnit: true, steps: [{ afterHours: 0, amount: 250 }, { afterHours: 24, amount: 400 }] } });
+    expect(fineAt(capped, { orderTotal: { amount: 100_000, currency: 'CNY' }, units: 2 }, 50 * H).money).toEqual({
+      amount: 6000,
+      currency: 'CNY',
+    });
+    const perUnit = applyOverrides(policy('amazon_seller_fulfilled'), {
+      fine: {
+        perUnit: true,
+        steps: [
+          { afterHours: 0, amount: 250 },
+          { afterHours: 24, amount: 400 },
+        ],
+      },
+    });
     expect(fineAt(perUnit, { orderTotal: usd(1), units: 4 }, 25 * H).money).toEqual(usd(1600));
   });
 
   it('points follow their own step function', () => {
-    const withPoints = applyOverrides(policy('aliexpress_pop'), { points: { steps: [{ afterHours: 0, points: 2 }, { afterHours: 72, points: 12 }] } });
+    const withPoints = applyOverrides(policy('aliexpress_pop'), {
+      points: {
+        steps: [
+          { afterHours: 0, points: 2 },
+          { afterHours: 72, points: 12 },
+        ],
+      },
+    });
     expect([0, 1, 72, 73].map((hours) => pointsAt(withPoints, hours * H))).toEqual([0, 2, 2, 12]);
   });
 
   it('refuses impossible amounts', () => {
-    expect(() => fineAt(policy('aliexpress_semi_jit'), { orderTotal: usd(100), units: 0 }, H)).toThrow(DeadlineInputError);
+    expect(() => fineAt(policy('aliexpress_semi_jit'), { orderTotal: usd(100), units: 0 }, H)).toThrow(
+      DeadlineInputError,
+    );
     expect(() => fineAt(policy('aliexpress_semi_jit'), { orderTotal: usd(-100) }, H)).toThrow(DeadlineInputError);
   });
 
   it('property: the fine never decreases as lateness grows', () => {
     const policies = [
       ...registry.ids().map(policy),
-      applyOverrides(policy('aliexpress_full_jit'), { fine: { perUnit: true, caps: [{ amount: 500, currency: 'USD' }] } }),
+      applyOverrides(policy('aliexpress_full_jit'), {
+        fine: { perUnit: true, caps: [{ amount: 500, currency: 'USD' }] },
+      }),
       applyOverrides(policy('aliexpress_pop'), {
-        fine: { basis: 'order_total_tiers', currency: 'USD', perUnit: true, steps: [
-          { afterHours: 0, tiers: [{ orderTotalBelow: 1000, amount: 50 }, { orderTotalBelow: 2000, amount: 100 }], otherwise: 200 },
-          { afterHours: 24, tiers: [{ orderTotalBelow: 1000, amount: 60 }, { orderTotalBelow: 2000, amount: 150 }], otherwise: 300 },
-        ], caps: [{ amount: 250, currency: 'USD' }] },
+        fine: {
+          basis: 'order_total_tiers',
+          currency: 'USD',
+          perUnit: true,
+          steps: [
+            {
+              afterHours: 0,
+              tiers: [
+                { orderTotalBelow: 1000, amount: 50 },
+                { orderTotalBelow: 2000, amount: 100 },
+              ],
+              otherwise: 200,
+            },
+            {
+              afterHours: 24,
+              tiers: [
+                { orderTotalBelow: 1000, amount: 60 },
+                { orderTotalBelow: 2000, amount: 150 },
+              ],
+              otherwise: 300,
+            },
+          ],
+          caps: [{ amount: 250, currency: 'USD' }],
+        },
       }),
     ];
-    const moneyArb = fc.record({ amount: fc.integer({ min: 0, max: 10_000_000 }), currency: fc.constantFrom('USD', 'CNY', 'EUR') });
+    const moneyArb = fc.record({
+      amount: fc.integer({ min: 0, max: 10_000_000 }),
+      currency: fc.constantFrom('USD', 'CNY', 'EUR'),
+    });
     fc.assert(
       fc.property(
         fc.constantFrom(...policies),
@@ -193,31 +281,56 @@ describe('verdict: "can I still ship?"', () => {
 
   it('POP after the deadline: closed by the platform, no upload, the non-fulfilment fine', () => {
     const result = verdict(popOrder, policy('aliexpress_pop'), popDeadline + H);
-    expect(result).toMatchObject({ status: 'closed', closedByPlatform: true, canStillShip: false, recommended: 'void_label' });
+    expect(result).toMatchObject({
+      status: 'closed',
+      closedByPlatform: true,
+      canStillShip: false,
+      recommended: 'void_label',
+    });
     expect(result.fine.money).toEqual(usd(200));
     expect(result.metricEffects).toEqual(['non_fulfilment_rate']);
     expect(result.headline.en).toContain('Do not upload a tracking number');
-    expect(result.sentences.some((sentence) => sentence.en.includes('order total 25.00 USD is at least 20.00 USD'))).toBe(true);
+    expect(
+      result.sentences.some((sentence) => sentence.en.includes('order total 25.00 USD is at least 20.00 USD')),
+    ).toBe(true);
     expectBilingual(result);
   });
 
   it('POP exactly at the deadline is still on time; a platform-reported closure wins', () => {
     expect(verdict(popOrder, policy('aliexpress_pop'), popDeadline).status).toBe('on_track');
-    const reported = verdict({ ...popOrder, platformClosedAt: popDeadline - H }, policy('aliexpress_pop'), popDeadline - 30 * 60_000);
+    const reported = verdict(
+      { ...popOrder, platformClosedAt: popDeadline - H },
+      policy('aliexpress_pop'),
+      popDeadline - 30 * 60_000,
+    );
     expect(reported.status).toBe('closed');
   });
 
   const jit = policy('aliexpress_semi_jit');
   const jitPaid = Date.parse('2026-06-01T02:00:00Z'); // 10:00 Beijing → due 3 Jun, fines from 24:00 that day
   const jitDeadline = Date.parse('2026-06-04T00:00:00+08:00');
-  const jitOrder: OrderFacts = { paidAt: jitPaid, extensions: [], orderTotal: usd(1500), productPrice: usd(1200), margin: usd(300) };
+  const jitOrder: OrderFacts = {
+    paidAt: jitPaid,
+    extensions: [],
+    orderTotal: usd(1500),
+    productPrice: usd(1200),
+    margin: usd(300),
+  };
 
   it('semi-managed JIT, 30 h late: fine now and at the next step, closing point, cheaper course with the arithmetic', () => {
     const result = verdict(jitOrder, jit, jitDeadline + 30 * H);
     expect(result.shipBy.shipByAt).toBe(jitDeadline);
-    expect(result).toMatchObject({ status: 'late', canStillShip: true, closesAt: jitDeadline + 96 * H, recommended: 'ship_now', latenessMs: 30 * H });
+    expect(result).toMatchObject({
+      status: 'late',
+      canStillShip: true,
+      closesAt: jitDeadline + 96 * H,
+      recommended: 'ship_now',
+      latenessMs: 30 * H,
+    });
     expect(result.fine.money).toEqual(usd(600));
-    expect(result.stepsAhead).toEqual([{ startsAt: jitDeadline + 48 * H, handOverBy: jitDeadline + 48 * H, fine: usd(1200), points: 0 }]);
+    expect(result.stepsAhead).toEqual([
+      { startsAt: jitDeadline + 48 * H, handOverBy: jitDeadline + 48 * H, fine: usd(1200), points: 0 },
+    ]);
     const [ship, extension, cancel] = result.options;
     expect(ship).toMatchObject({ course: 'ship_now', cost: usd(600) });
     expect(ship!.explanation.en).toContain('50 % × product price 12.00 USD = 6.00 USD');
@@ -262,7 +375,9 @@ describe('verdict: "can I still ship?"', () => {
     const result = verdict(jitOrder, selfSend, jitDeadline + 6 * H); // counted 24 h after hand-over → 30 h late
     expect(result).toMatchObject({ status: 'late', latenessMs: 30 * H });
     expect(result.fine.money).toEqual(usd(0));
-    expect(result.stepsAhead).toEqual([{ startsAt: jitDeadline + 48 * H, handOverBy: jitDeadline + 24 * H, fine: usd(600), points: 0 }]);
+    expect(result.stepsAhead).toEqual([
+      { startsAt: jitDeadline + 48 * H, handOverBy: jitDeadline + 24 * H, fine: usd(600), points: 0 },
+    ]);
     expect(result.closesAt).toBe(jitDeadline + 96 * H);
   });
 
@@ -277,14 +392,22 @@ describe('verdict: "can I still ship?"', () => {
   it('asks the buyer for an extension when a hand-over now would be counted too late', () => {
     const slowCarrier = applyOverrides(policy('aliexpress_pop'), { handOverLeadHours: 6 });
     const result = verdict(popOrder, slowCarrier, popDeadline - 2 * H);
-    expect(result).toMatchObject({ status: 'hand_over_window_missed', latestHandOverAt: popDeadline - 6 * H, latenessMs: 4 * H, recommended: 'ask_extension' });
+    expect(result).toMatchObject({
+      status: 'hand_over_window_missed',
+      latestHandOverAt: popDeadline - 6 * H,
+      latenessMs: 4 * H,
+      recommended: 'ask_extension',
+    });
     expect(result.options[1]!.explanation.en).toContain('at least 4 h');
     expectBilingual(result);
   });
 
-  it('a shop\'s own stricter target is reported', () => {
+  it("a shop's own stricter target is reported", () => {
     const strict = applyOverrides(policy('aliexpress_pop'), { internalTarget: { hoursBeforeDeadline: 24 } });
-    expect(verdict(popOrder, strict, popDeadline - 12 * H)).toMatchObject({ status: 'past_internal_target', internalTargetAt: popDeadline - 24 * H });
+    expect(verdict(popOrder, strict, popDeadline - 12 * H)).toMatchObject({
+      status: 'past_internal_target',
+      internalTargetAt: popDeadline - 24 * H,
+    });
     expect(verdict(popOrder, strict, popDeadline - 30 * H).status).toBe('on_track');
   });
 
@@ -292,23 +415,49 @@ describe('verdict: "can I still ship?"', () => {
     const late = verdict({ ...jitOrder, handedOverAt: jitDeadline + 10 * H }, jit, jitDeadline + 40 * H);
     expect(late).toMatchObject({ status: 'shipped_late', latenessMs: 10 * H, options: [], recommended: 'none' });
     expect(late.fine.money).toEqual(usd(600));
-    expect(verdict({ ...jitOrder, handedOverAt: jitDeadline - H }, jit, jitDeadline + 40 * H).status).toBe('shipped_on_time');
+    expect(verdict({ ...jitOrder, handedOverAt: jitDeadline - H }, jit, jitDeadline + 40 * H).status).toBe(
+      'shipped_on_time',
+    );
 
-    const cancelled = verdict({ ...popOrder, cancelledAt: riskPassedAt + H, cancelledBy: 'seller' }, policy('aliexpress_pop'), riskPassedAt + 2 * H);
+    const cancelled = verdict(
+      { ...popOrder, cancelledAt: riskPassedAt + H, cancelledBy: 'seller' },
+      policy('aliexpress_pop'),
+      riskPassedAt + 2 * H,
+    );
     expect(cancelled).toMatchObject({ status: 'cancelled', metricEffects: ['non_fulfilment_rate'] });
     expect(cancelled.fine.money).toEqual(usd(200));
-    expect(verdict({ ...popOrder, cancelledAt: riskPassedAt + H, cancelledBy: 'buyer' }, policy('aliexpress_pop'), riskPassedAt + 2 * H).fine.money).toEqual(usd(0));
+    expect(
+      verdict(
+        { ...popOrder, cancelledAt: riskPassedAt + H, cancelledBy: 'buyer' },
+        policy('aliexpress_pop'),
+        riskPassedAt + 2 * H,
+      ).fine.money,
+    ).toEqual(usd(0));
 
     const tiktok = policy('tiktok_shop');
     const paidAt = Date.parse('2026-06-01T17:00:00Z');
-    const awaiting = verdict({ paidAt, extensions: [], orderTotal: usd(3000), handedOverAt: paidAt + 20 * H }, tiktok, paidAt + 21 * H);
+    const awaiting = verdict(
+      { paidAt, extensions: [], orderTotal: usd(3000), handedOverAt: paidAt + 20 * H },
+      tiktok,
+      paidAt + 21 * H,
+    );
     expect(awaiting).toMatchObject({ status: 'awaiting_count', canStillShip: false });
   });
 
   it('Amazon: no closing point, late stays shippable, counts against the late-shipment rate', () => {
     const paidAt = Date.parse('2026-06-01T17:00:00Z');
-    const result = verdict({ paidAt, extensions: [], orderTotal: usd(3000) }, policy('amazon_seller_fulfilled'), paidAt + 10 * 24 * H);
-    expect(result).toMatchObject({ status: 'late', closesAt: null, canStillShip: true, metricEffects: ['late_shipment_rate'], recommended: 'ship_now' });
+    const result = verdict(
+      { paidAt, extensions: [], orderTotal: usd(3000) },
+      policy('amazon_seller_fulfilled'),
+      paidAt + 10 * 24 * H,
+    );
+    expect(result).toMatchObject({
+      status: 'late',
+      closesAt: null,
+      canStillShip: true,
+      metricEffects: ['late_shipment_rate'],
+      recommended: 'ship_now',
+    });
     expect(result.sentences.some((sentence) => sentence.en.includes('late-shipment rate (limit ≤ 4 %)'))).toBe(true);
   });
 });
@@ -325,7 +474,12 @@ describe('verdict from events: arrival order does not matter', () => {
       { type: 'extension_agreed', extension: { hours: 5, agreedBy: 'buyer', agreedAt: 3_000 } },
     ];
     const facts = orderFactsFromEvents(events);
-    expect(facts).toEqual({ paidAt: 1_000, orderTotal: usd(900), platformShipByAt: 900_000, extensions: [{ hours: 5, agreedBy: 'buyer', agreedAt: 3_000 }] });
+    expect(facts).toEqual({
+      paidAt: 1_000,
+      orderTotal: usd(900),
+      platformShipByAt: 900_000,
+      extensions: [{ hours: 5, agreedBy: 'buyer', agreedAt: 3_000 }],
+    });
     expect(orderFactsFromEvents([...events].reverse())).toEqual(facts);
     expect(() => orderFactsFromEvents([{ type: 'risk_passed', at: 1 }])).toThrow(DeadlineInputError);
   });
@@ -335,16 +489,36 @@ describe('verdict from events: arrival order does not matter', () => {
   const eventArb: fc.Arbitrary<OrderFactEvent> = fc.oneof(
     fc.record({ type: fc.constant('risk_passed' as const), at: instant }),
     fc.record({ type: fc.constant('platform_deadline' as const), observedAt: instant, shipByAt: instant }),
-    fc.record({ type: fc.constant('handling_time' as const), observedAt: instant, days: fc.integer({ min: 1, max: 7 }) }),
+    fc.record({
+      type: fc.constant('handling_time' as const),
+      observedAt: instant,
+      days: fc.integer({ min: 1, max: 7 }),
+    }),
     fc.record({
       type: fc.constant('extension_agreed' as const),
       extension: fc.oneof(
-        fc.record({ hours: fc.integer({ min: 1, max: 96 }), agreedBy: fc.constantFrom('buyer', 'platform'), agreedAt: instant }),
+        fc.record({
+          hours: fc.integer({ min: 1, max: 96 }),
+          agreedBy: fc.constantFrom('buyer', 'platform'),
+          agreedAt: instant,
+        }),
         fc.record({ newDeadlineAt: instant, agreedBy: fc.constantFrom('buyer', 'platform'), agreedAt: instant }),
       ),
     }),
-    fc.record({ type: fc.constantFrom('tracking_uploaded' as const, 'handed_over' as const, 'carrier_scan' as const, 'warehouse_received' as const), at: instant }),
-    fc.record({ type: fc.constant('cancelled' as const), at: instant, by: fc.constantFrom('buyer' as const, 'seller' as const, 'platform' as const) }),
+    fc.record({
+      type: fc.constantFrom(
+        'tracking_uploaded' as const,
+        'handed_over' as const,
+        'carrier_scan' as const,
+        'warehouse_received' as const,
+      ),
+      at: instant,
+    }),
+    fc.record({
+      type: fc.constant('cancelled' as const),
+      at: instant,
+      by: fc.constantFrom('buyer' as const, 'seller' as const, 'platform' as const),
+    }),
     fc.record({ type: fc.constant('platform_closed' as const), at: instant }),
   ) as fc.Arbitrary<OrderFactEvent>;
   const paidArb = fc.record({
@@ -363,7 +537,9 @@ describe('verdict from events: arrival order does not matter', () => {
           .chain((events) => fc.tuple(fc.constant(events), fc.shuffledSubarray(events, { minLength: events.length }))),
         fc.integer({ min: start, max: start + 40 * 24 * H }),
         (p, [events, shuffled], now) => {
-          expect(verdict(orderFactsFromEvents(shuffled), p, now)).toEqual(verdict(orderFactsFromEvents(events), p, now));
+          expect(verdict(orderFactsFromEvents(shuffled), p, now)).toEqual(
+            verdict(orderFactsFromEvents(events), p, now),
+          );
         },
       ),
       { numRuns: 300 },

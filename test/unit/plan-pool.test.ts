@@ -10,8 +10,20 @@ import { PlanPool } from '../../src/app/plan-pool';
 
 const task = (jobs: number, extra: Record<string, unknown> = {}): PlanTask => ({
   problem: {
-    input: { now: 0, currency: 'USD', jobs: Array.from({ length: jobs }, (_, i) => ({ id: String(i), processingMs: 60_000, dueAt: 3_600_000 })), stations: [{ id: 'station-1' }] },
-    orders: new Map(), mixedCurrencies: false, waitingForStock: 0, unassigned: 0, estimates: new Map(), fines: new Map(), fingerprint: 'x', ...extra,
+    input: {
+      now: 0,
+      currency: 'USD',
+      jobs: Array.from({ length: jobs }, (_, i) => ({ id: String(i), processingMs: 60_000, dueAt: 3_600_000 })),
+      stations: [{ id: 'station-1' }],
+    },
+    orders: new Map(),
+    mixedCurrencies: false,
+    waitingForStock: 0,
+    unassigned: 0,
+    estimates: new Map(),
+    fines: new Map(),
+    fingerprint: 'x',
+    ...extra,
   },
   settings: DEFAULT_PLAN_SETTINGS,
 });
@@ -35,7 +47,11 @@ describe('plan pool guards', () => {
   });
 
   it('a task that cannot be sent fails alone, and its caller may ask again', async () => {
-    await expect(pool.run(task(1, { fingerprint: () => 'not cloneable' }), { caller: 'c' })).rejects.toThrow(/could not be cloned/);
-    await expect(pool.run(task(1, { fingerprint: () => 'again' }), { caller: 'c' })).rejects.toThrow(/could not be cloned/);
+    await expect(pool.run(task(1, { fingerprint: () => 'not cloneable' }), { caller: 'c' })).rejects.toThrow(
+      /could not be cloned/,
+    );
+    await expect(pool.run(task(1, { fingerprint: () => 'again' }), { caller: 'c' })).rejects.toThrow(
+      /could not be cloned/,
+    );
   });
 });

@@ -7,7 +7,12 @@ describe('SHIPBY_TRUST_PROXY', () => {
     expect(parseTrustProxy(undefined)).toBe(false);
     expect(parseTrustProxy(' false ')).toBe(false);
     expect(parseTrustProxy('true')).toBe(true);
-    expect(parseTrustProxy('127.0.0.1, 10.0.0.0/8,::1,loopback')).toEqual(['127.0.0.1', '10.0.0.0/8', '::1', 'loopback']);
+    expect(parseTrustProxy('127.0.0.1, 10.0.0.0/8,::1,loopback')).toEqual([
+      '127.0.0.1',
+      '10.0.0.0/8',
+      '::1',
+      'loopback',
+    ]);
     const hops = parseTrustProxy('2') as (address: string, hop: number) => boolean;
     expect([0, 1, 2].map((hop) => hops('10.0.0.1', hop))).toEqual([true, true, false]);
   });
@@ -23,7 +28,9 @@ describe('SHIPBY_RATE_LIMIT_STORE', () => {
     expect(rateLimitStoreFromEnv({}, 'sqlite')).toBe('memory');
     expect(rateLimitStoreFromEnv({ SHIPBY_RATE_LIMIT_STORE: 'database' }, 'sqlite')).toBe('database');
     expect(rateLimitStoreFromEnv({ SHIPBY_RATE_LIMIT_STORE: 'Memory' })).toBe('memory');
-    expect(() => rateLimitStoreFromEnv({ SHIPBY_RATE_LIMIT_STORE: 'disk' })).toThrow(/SHIPBY_RATE_LIMIT_STORE="disk": use one of database, redis, memory/);
+    expect(() => rateLimitStoreFromEnv({ SHIPBY_RATE_LIMIT_STORE: 'disk' })).toThrow(
+      /SHIPBY_RATE_LIMIT_STORE="disk": use one of database, redis, memory/,
+    );
     expect(() => rateLimitStoreFromEnv({ SHIPBY_RATE_LIMIT_STORE: 'redis' })).toThrow(/needs SHIPBY_REDIS_URL/);
   });
 });

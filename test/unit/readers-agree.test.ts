@@ -19,7 +19,13 @@ import { sumByCurrency } from '../../web/src/format';
 const registry = builtInRegistry();
 const H = 3_600_000;
 const PAID = Date.parse('2026-11-20T02:00:00Z');
-const POLICIES = ['aliexpress_pop', 'aliexpress_semi_jit', 'aliexpress_semi_self_send', 'aliexpress_full_jit', 'aliexpress_overseas'];
+const POLICIES = [
+  'aliexpress_pop',
+  'aliexpress_semi_jit',
+  'aliexpress_semi_self_send',
+  'aliexpress_full_jit',
+  'aliexpress_overseas',
+];
 
 /** One fact of an order's life, `h` hours after payment. */
 type Fact =
@@ -31,10 +37,27 @@ type Fact =
 
 const hour = fc.integer({ min: 0, max: 400 });
 const fact: fc.Arbitrary<Fact> = fc.oneof(
-  fc.record({ kind: fc.constant('stock_awaited' as const), h: hour, expectedH: fc.option(fc.integer({ min: 0, max: 400 })) }),
+  fc.record({
+    kind: fc.constant('stock_awaited' as const),
+    h: hour,
+    expectedH: fc.option(fc.integer({ min: 0, max: 400 })),
+  }),
   fc.record({ kind: fc.constant('stock_reserved' as const), h: hour }),
-  fc.record({ kind: fc.constantFrom('handed_over' as const, 'uploaded' as const, 'first_scan' as const, 'warehouse_receipt' as const, 'platform_closed' as const), h: hour }),
-  fc.record({ kind: fc.constant('cancelled' as const), h: hour, by: fc.constantFrom<CancelledBy>('buyer', 'seller', 'platform') }),
+  fc.record({
+    kind: fc.constantFrom(
+      'handed_over' as const,
+      'uploaded' as const,
+      'first_scan' as const,
+      'warehouse_receipt' as const,
+      'platform_closed' as const,
+    ),
+    h: hour,
+  }),
+  fc.record({
+    kind: fc.constant('cancelled' as const),
+    h: hour,
+    by: fc.constantFrom<CancelledBy>('buyer', 'seller', 'platform'),
+  }),
   fc.record({ kind: fc.constant('extension' as const), h: hour, hours: fc.integer({ min: 1, max: 120 }) }),
 );
 
@@ -53,7 +76,12 @@ type GeneratedOrder = typeof order extends fc.Arbitrary<infer T> ? T : never;
 function factsAt(o: GeneratedOrder, at: number): OrderFacts {
   const usd = (amount: number) => ({ amount, currency: 'USD' });
   const f: OrderFacts = {
-    paidAt: PAID, platformShipByAt: PAID + o.dueH * H, extensions: [], orderTotal: usd(o.total), productPrice: usd(Math.ceil(o.total * 0.7)), units: o.units,
+    paidAt: PAID,
+    platformShipByAt: PAID + o.dueH * H,
+    extensions: [],
+    orderTotal: usd(o.total),
+    productPrice: usd(Math.ceil(o.total * 0.7)),
+    units: o.units,
     ...(o.riskH !== null ? { riskPassedAt: PAID + o.riskH * H } : {}),
   };
   const extensions: OrderFacts['extensions'][number][] = [];
@@ -96,7 +124,11 @@ function factsAt(o: GeneratedOrder, at: number): OrderFacts {
 }
 
 const SETTLED_KIND: Partial<Record<VerdictStatus, SituationKind>> = {
-  shipped_on_time: 'shipped_in_time', shipped_late: 'shipped_late', closed: 'closed', cancelled: 'cancelled', awaiting_count: 'awaiting_count',
+  shipped_on_time: 'shipped_in_time',
+  shipped_late: 'shipped_late',
+  closed: 'closed',
+  cancelled: 'cancelled',
+  awaiting_count: 'awaiting_count',
 };
 
 /** What each reader says of one order at `at`, checked against its situation. */
@@ -130,7 +162,8 @@ function expectReadersAgree(f: OrderFacts, policy: Policy, at: number, s: Situat
   // The metrics count the order the way its situation reads.
   const record = metricRecordOf(f, policy, s);
   expect(record.shipByAt).toBe(deadline);
-  const count = (metric: 'late_shipment_rate' | 'non_fulfilment_rate') => countMetric(metric, [record], -Infinity, Infinity, at, policy.shippedWhen, []);
+  const count = (metric: 'late_shipment_rate' | 'non_fulfilment_rate') =>
+    countMetric(metric, [record], -Infinity, Infinity, at, policy.shippedWhen, []);
   const late = count('late_shipment_rate');
   const inLateCount = ['shipped_in_time', 'shipped_late', 'open', 'at_risk', 'will_miss'].includes(s.kind);
   expect(late.denominator).toBe(inLateCount ? 1 : 0);

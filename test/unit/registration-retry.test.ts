@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { REGISTRATION_FIRST_RETRY_MS, REGISTRATION_MAX_RETRY_MS, registrationBackoff } from '../../src/core/tracking/registration-retry';
+import {
+  REGISTRATION_FIRST_RETRY_MS,
+  REGISTRATION_MAX_RETRY_MS,
+  registrationBackoff,
+} from '../../src/core/tracking/registration-retry';
 
 describe('registration backoff', () => {
   it('waits 1, 2, 4 … minutes, at most 6 hours', () => {

@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planOrlibInstances } from '../../src/cli/commands/plan';
-import { parseOptima, parseWeightedTardiness, totalWeightedTardiness, weightedTardinessPlanInput } from '../../src/core/orlib';
+import {
+  parseOptima,
+  parseWeightedTardiness,
+  totalWeightedTardiness,
+  weightedTardinessPlanInput,
+} from '../../src/core/orlib';
 import {
   dailyInstants,
   dailyShifts,
@@ -143,7 +148,8 @@ function checkPlan(input: PlanInput, result: Plan): void {
         if (planned.beyondHorizon) {
           // past the last shift, or packed after the last pick-up known
           const afterShifts = shifts !== undefined && planned.start >= Math.max(-Infinity, ...shifts.map((w) => w.end));
-          const afterPickups = input.pickups !== undefined && planned.finish > Math.max(-Infinity, ...input.pickups.times);
+          const afterPickups =
+            input.pickups !== undefined && planned.finish > Math.max(-Infinity, ...input.pickups.times);
           expect(afterShifts || afterPickups).toBe(true);
         }
       }
@@ -183,19 +189,21 @@ const penaltyArb: fc.Arbitrary<PenaltyFunction> = fc.oneof(
       charge: fc.constantFrom('prorated' as const, 'started' as const),
     }),
   }),
-  fc
-    .uniqueArray(fc.integer({ min: 0, max: 240 }), { minLength: 1, maxLength: 3 })
-    .chain((overs) =>
-      fc.array(fc.integer({ min: 1, max: 500 }), { minLength: overs.length, maxLength: overs.length }).map((amounts) => {
-        const sortedAmounts = [...amounts].sort((a, b) => a - b);
-        return { steps: [...overs].sort((a, b) => a - b).map((o, i) => ({ overMs: o * MINUTE, amount: sortedAmounts[i]! })) };
-      }),
-    ),
+  fc.uniqueArray(fc.integer({ min: 0, max: 240 }), { minLength: 1, maxLength: 3 }).chain((overs) =>
+    fc.array(fc.integer({ min: 1, max: 500 }), { minLength: overs.length, maxLength: overs.length }).map((amounts) => {
+      const sortedAmounts = [...amounts].sort((a, b) => a - b);
+      return {
+        steps: [...overs].sort((a, b) => a - b).map((o, i) => ({ overMs: o * MINUTE, amount: sortedAmounts[i]! })),
+      };
+    }),
+  ),
   fc.record({
     steps: fc.constant([{ overMs: 0, amount: 100 }]),
     rate: fc.record({ amount: fc.integer({ min: 1, max: 5 }), perMs: fc.constant(HOUR) }),
   }),
-  fc.integer({ min: 1, max: 50 }).map((k) => (lateness: number) => (lateness <= 0 ? 0 : k * Math.floor(Math.sqrt(lateness / MINUTE)))),
+  fc
+    .integer({ min: 1, max: 50 })
+    .map((k) => (lateness: number) => (lateness <= 0 ? 0 : k * Math.floor(Math.sqrt(lateness / MINUTE)))),
 );
 
 const jobArb = fc.record({
@@ -206,16 +214,21 @@ const jobArb = fc.record({
 });
 
 const shiftsArb = fc.option(
-  fc.array(fc.record({ gap: fc.integer({ min: 0, max: 120 }), length: fc.integer({ min: 30, max: 300 }) }), { minLength: 1, maxLength: 4 }).map((parts) => {
-    const shifts: Shift[] = [];
-    let t = -60;
-    for (const { gap, length } of parts) {
-      const start = t + gap + 1;
-      shifts.push({ start: at(start), end: at(start + length) });
-      t = start + length;
-    }
-    return shifts;
-  }),
+  fc
+    .array(fc.record({ gap: fc.integer({ min: 0, max: 120 }), length: fc.integer({ min: 30, max: 300 }) }), {
+      minLength: 1,
+      maxLength: 4,
+    })
+    .map((parts) => {
+      const shifts: Shift[] = [];
+      let t = -60;
+      for (const { gap, length } of parts) {
+        const start = t + gap + 1;
+        shifts.push({ start: at(start), end: at(start + length) });
+        t = start + length;
+      }
+      return shifts;
+    }),
   { nil: undefined },
 );
 
@@ -223,7 +236,9 @@ const inputArb: fc.Arbitrary<PlanInput> = fc
   .record({
     jobs: fc.array(jobArb, { minLength: 1, maxLength: 7 }),
     stationShifts: fc.array(shiftsArb, { minLength: 1, maxLength: 2 }),
-    pickups: fc.option(fc.uniqueArray(fc.integer({ min: 0, max: 600 }), { minLength: 1, maxLength: 4 }), { nil: undefined }),
+    pickups: fc.option(fc.uniqueArray(fc.integer({ min: 0, max: 600 }), { minLength: 1, maxLength: 4 }), {
+      nil: undefined,
+    }),
     pinFirst: fc.boolean(),
   })
   .map(({ jobs, stationShifts, pickups, pinFirst }) => ({
@@ -301,8 +316,16 @@ describe('plan: rules every plan keeps', () => {
 
 function mediumInput(count: number): PlanInput {
   let state = 12345;
-  const random = () => ((state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x80000000);
-  const shifts = dailyShifts({ zone: 'Asia/Shanghai', from: NOW, days: 3, windows: [{ start: '09:00', end: '12:00' }, { start: '13:00', end: '18:00' }] });
+  const random = () => (state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x80000000;
+  const shifts = dailyShifts({
+    zone: 'Asia/Shanghai',
+    from: NOW,
+    days: 3,
+    windows: [
+      { start: '09:00', end: '12:00' },
+      { start: '13:00', end: '18:00' },
+    ],
+  });
   const jobs: Job[] = Array.from({ length: count }, (_, k) => {
     const price = 300 + Math.floor(random() * 3000);
     const kind = k % 3;
@@ -310,8 +333,18 @@ function mediumInput(count: number): PlanInput {
       kind === 0
         ? { steps: [{ overMs: 0, amount: price < 2000 ? 100 : 200 }], rate: { amount: 2, perMs: HOUR } }
         : kind === 1
-          ? { steps: [{ overMs: 0, amount: price / 2 }, { overMs: 48 * HOUR, amount: price }].map((s) => ({ ...s, amount: Math.round(s.amount) })) }
-          : { steps: [{ overMs: 48 * HOUR, amount: Math.round(price / 2) }, { overMs: 96 * HOUR, amount: price }] };
+          ? {
+              steps: [
+                { overMs: 0, amount: price / 2 },
+                { overMs: 48 * HOUR, amount: price },
+              ].map((s) => ({ ...s, amount: Math.round(s.amount) })),
+            }
+          : {
+              steps: [
+                { overMs: 48 * HOUR, amount: Math.round(price / 2) },
+                { overMs: 96 * HOUR, amount: price },
+              ],
+            };
     return {
       id: `O${k + 1}`,
       processingMs: (2 + Math.floor(random() * 20)) * MINUTE,
@@ -375,10 +408,24 @@ describe('plan: behaviour', () => {
     const input: PlanInput = {
       now: NOW,
       currency: 'USD',
-      stations: [{ id: 'S1', shifts: [{ start: at(0), end: at(30) }, { start: at(60), end: at(200) }] }],
+      stations: [
+        {
+          id: 'S1',
+          shifts: [
+            { start: at(0), end: at(30) },
+            { start: at(60), end: at(200) },
+          ],
+        },
+      ],
       jobs: [
         { id: 'long', processingMs: 40 * MINUTE, dueAt: at(0), penalty: { rate: { amount: 1, perMs: MINUTE } } },
-        { id: 'waits', processingMs: 10 * MINUTE, dueAt: at(0), releaseAt: at(5), penalty: { rate: { amount: 1, perMs: MINUTE } } },
+        {
+          id: 'waits',
+          processingMs: 10 * MINUTE,
+          dueAt: at(0),
+          releaseAt: at(5),
+          penalty: { rate: { amount: 1, perMs: MINUTE } },
+        },
       ],
     };
     const result = plan(input, { seed: 1 });
@@ -415,8 +462,22 @@ describe('plan: behaviour', () => {
       currency: 'USD',
       stations: [{ id: 'closed', shifts: [{ start: at(-120), end: at(-10) }] }, { id: 'open' }],
       jobs: [
-        { id: 'busy', processingMs: 30 * MINUTE, dueAt: at(60), penalty: {}, inProgress: { stationId: 'closed', startedAt: at(-15) } },
-        ...Array.from({ length: 5 }, (_, k): Job => ({ id: `j${k}`, processingMs: 30 * MINUTE, dueAt: at(60), penalty: { rate: { amount: 1, perMs: MINUTE } } })),
+        {
+          id: 'busy',
+          processingMs: 30 * MINUTE,
+          dueAt: at(60),
+          penalty: {},
+          inProgress: { stationId: 'closed', startedAt: at(-15) },
+        },
+        ...Array.from(
+          { length: 5 },
+          (_, k): Job => ({
+            id: `j${k}`,
+            processingMs: 30 * MINUTE,
+            dueAt: at(60),
+            penalty: { rate: { amount: 1, perMs: MINUTE } },
+          }),
+        ),
       ],
     };
     const result = plan(input, { seed: 1 });
@@ -434,7 +495,20 @@ describe('plan: behaviour', () => {
       { ...base, jobs: [job, job] },
       { ...base, stations: [] },
       { ...base, jobs: [{ ...job, inProgress: { stationId: 'nowhere', startedAt: NOW } }] },
-      { ...base, jobs: [{ ...job, penalty: { steps: [{ overMs: 10, amount: 5 }, { overMs: 20, amount: 4 }] } }] },
+      {
+        ...base,
+        jobs: [
+          {
+            ...job,
+            penalty: {
+              steps: [
+                { overMs: 10, amount: 5 },
+                { overMs: 20, amount: 4 },
+              ],
+            },
+          },
+        ],
+      },
       { ...base, jobs: [{ ...job, processingMs: -1 }] },
     ];
     for (const input of cases) {
@@ -455,12 +529,15 @@ describe('plan: behaviour', () => {
       stations: [{ id: 'S1' }, { id: 'S2' }],
       jobs: [
         { id: 'overdue', processingMs: 10 * MINUTE, dueAt: at(-60), penalty: { steps: [{ overMs: 0, amount: 100 }] } },
-        ...Array.from({ length: 20 }, (_, k): Job => ({
-          id: `ok${k}`,
-          processingMs: 10 * MINUTE,
-          dueAt: at(600),
-          penalty: { rate: { amount: 1, perMs: MINUTE } },
-        })),
+        ...Array.from(
+          { length: 20 },
+          (_, k): Job => ({
+            id: `ok${k}`,
+            processingMs: 10 * MINUTE,
+            dueAt: at(600),
+            penalty: { rate: { amount: 1, perMs: MINUTE } },
+          }),
+        ),
       ],
     };
     const result = plan(input, { seed: 1, exactMaxJobs: 0 });
@@ -469,7 +546,9 @@ describe('plan: behaviour', () => {
     expect(result.totalPenalty).toBe(100);
     expect(result.optimal).toBe(true);
     expect(result.proof).toBe('lower-bound');
-    expect(result.notes.some((n) => n.en.startsWith('Proven optimal') && n['zh-CN'].startsWith('已证明最优'))).toBe(true);
+    expect(result.notes.some((n) => n.en.startsWith('Proven optimal') && n['zh-CN'].startsWith('已证明最优'))).toBe(
+      true,
+    );
   });
 
   it('expands local shifts and pick-ups across a daylight-saving change', () => {
@@ -481,13 +560,28 @@ describe('plan: behaviour', () => {
       '2025-03-31T07:00:00.000Z',
     ]);
     expect(shifts.every((w) => w.end - w.start === 8 * HOUR)).toBe(true);
-    const weekdaysOnly = dailyShifts({ zone: 'Europe/Berlin', from, days: 3, windows: [{ start: '09:00', end: '17:00' }], weekdays: [1, 2, 3, 4, 5] });
+    const weekdaysOnly = dailyShifts({
+      zone: 'Europe/Berlin',
+      from,
+      days: 3,
+      windows: [{ start: '09:00', end: '17:00' }],
+      weekdays: [1, 2, 3, 4, 5],
+    });
     expect(weekdaysOnly).toHaveLength(1);
     const night = dailyShifts({ zone: 'Asia/Shanghai', from, days: 1, windows: [{ start: '22:00', end: '06:00' }] });
     expect(night[0]!.end - night[0]!.start).toBe(8 * HOUR);
-    const pickups = dailyInstants({ zone: 'Asia/Shanghai', from: Date.UTC(2025, 2, 10, 5, 0), days: 2, times: ['11:30', '17:30'] });
+    const pickups = dailyInstants({
+      zone: 'Asia/Shanghai',
+      from: Date.UTC(2025, 2, 10, 5, 0),
+      days: 2,
+      times: ['11:30', '17:30'],
+    });
     // 13:00 in Shanghai: the 11:30 pick-up of the first day has gone
-    expect(pickups.map((t) => new Date(t).toISOString())).toEqual(['2025-03-10T09:30:00.000Z', '2025-03-11T03:30:00.000Z', '2025-03-11T09:30:00.000Z']);
+    expect(pickups.map((t) => new Date(t).toISOString())).toEqual([
+      '2025-03-10T09:30:00.000Z',
+      '2025-03-11T03:30:00.000Z',
+      '2025-03-11T09:30:00.000Z',
+    ]);
   });
 
   it('an empty queue costs nothing and is optimal', () => {
@@ -516,7 +610,11 @@ describe('what-if runs', () => {
     const report = whatIf(
       base,
       [
-        { name: 'extra station 2h', input: withExtraStation(base, { id: 'TEMP', shifts: [{ start: at(0), end: at(120) }] }), fixCost: 300 },
+        {
+          name: 'extra station 2h',
+          input: withExtraStation(base, { id: 'TEMP', shifts: [{ start: at(0), end: at(120) }] }),
+          fixCost: 300,
+        },
         { name: 'pick-up at 3h', input: withExtraPickup(base, at(180)), fixCost: 50 },
         { name: 'faster service for J1,J2', input: withLaterDeadlines(base, ['J1', 'J2'], 6 * HOUR), fixCost: 10 },
       ],
@@ -559,7 +657,9 @@ describe('OR-Library weighted tardiness', () => {
     expect(instances[0]!.processing.slice(0, 3)).toEqual([26, 24, 79]);
     expect(instances[1]!.weights.slice(-2)).toEqual([4, 3]);
     expect(instances[1]!.dueDates[39]).toBe(1611);
-    expect(parseWeightedTardiness('1 2 3 4 5 6', 2)).toEqual([{ processing: [1, 2], weights: [3, 4], dueDates: [5, 6] }]);
+    expect(parseWeightedTardiness('1 2 3 4 5 6', 2)).toEqual([
+      { processing: [1, 2], weights: [3, 4], dueDates: [5, 6] },
+    ]);
     expect(() => parseWeightedTardiness(WT40_SAMPLE, 50)).toThrow(/multiple of 3/);
     expect(() => parseWeightedTardiness('1 2 x', 1)).toThrow(/not an integer/);
     expect(parseOptima(WT40_SAMPLE_OPTIMA)).toEqual([913, 1225]);
@@ -583,6 +683,8 @@ describe('OR-Library weighted tardiness', () => {
   });
 
   it('the CLI helper prints one total per instance', () => {
-    expect(planOrlibInstances(WT40_SAMPLE, 40, { seed: 1, timeBudgetMs: 200 })).toEqual(parseOptima(WT40_SAMPLE_OPTIMA));
+    expect(planOrlibInstances(WT40_SAMPLE, 40, { seed: 1, timeBudgetMs: 200 })).toEqual(
+      parseOptima(WT40_SAMPLE_OPTIMA),
+    );
   });
 });

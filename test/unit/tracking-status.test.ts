@@ -20,39 +20,104 @@ import { DAY_MS, HOUR_MS } from '../../src/core/time';
 
 // The digest's table (marketplace-rules.md §5.1–5.3), written out independently of the source.
 const AFTERSHIP_ROWS: Array<[string, TrackingStatus]> = [
-  ['Pending_001', 'label_created'], ['Pending_002', 'label_created'], ['Pending_003', 'label_created'], ['Pending_004', 'label_created'],
-  ['Pending_005', 'label_created'], ['Pending_006', 'label_created'], ['InfoReceived_001', 'label_created'],
-  ['InTransit_001', 'in_transit'], ['InTransit_002', 'accepted'], ['InTransit_003', 'in_transit'], ['InTransit_004', 'in_transit'],
-  ['InTransit_005', 'in_transit'], ['InTransit_006', 'customs_hold'], ['InTransit_007', 'in_transit'], ['InTransit_008', 'in_transit'],
+  ['Pending_001', 'label_created'],
+  ['Pending_002', 'label_created'],
+  ['Pending_003', 'label_created'],
+  ['Pending_004', 'label_created'],
+  ['Pending_005', 'label_created'],
+  ['Pending_006', 'label_created'],
+  ['InfoReceived_001', 'label_created'],
+  ['InTransit_001', 'in_transit'],
+  ['InTransit_002', 'accepted'],
+  ['InTransit_003', 'in_transit'],
+  ['InTransit_004', 'in_transit'],
+  ['InTransit_005', 'in_transit'],
+  ['InTransit_006', 'customs_hold'],
+  ['InTransit_007', 'in_transit'],
+  ['InTransit_008', 'in_transit'],
   ['InTransit_009', 'in_transit'],
-  ['OutForDelivery_001', 'out_for_delivery'], ['OutForDelivery_003', 'out_for_delivery'], ['OutForDelivery_004', 'out_for_delivery'],
-  ['AttemptFail_001', 'delivery_failed'], ['AttemptFail_002', 'delivery_failed'], ['AttemptFail_003', 'delivery_failed'],
-  ['Delivered_001', 'delivered'], ['Delivered_002', 'delivered'], ['Delivered_003', 'delivered'], ['Delivered_004', 'delivered'], ['Delivered_005', 'delivered'],
+  ['OutForDelivery_001', 'out_for_delivery'],
+  ['OutForDelivery_003', 'out_for_delivery'],
+  ['OutForDelivery_004', 'out_for_delivery'],
+  ['AttemptFail_001', 'delivery_failed'],
+  ['AttemptFail_002', 'delivery_failed'],
+  ['AttemptFail_003', 'delivery_failed'],
+  ['Delivered_001', 'delivered'],
+  ['Delivered_002', 'delivered'],
+  ['Delivered_003', 'delivered'],
+  ['Delivered_004', 'delivered'],
+  ['Delivered_005', 'delivered'],
   ['AvailableForPickup_001', 'ready_for_pickup'],
-  ['Exception_001', 'delivery_failed'], ['Exception_002', 'delivery_failed'], ['Exception_003', 'delivery_failed'], ['Exception_004', 'customs_hold'],
-  ['Exception_005', 'in_transit'], ['Exception_006', 'customs_hold'], ['Exception_007', 'delivery_failed'], ['Exception_008', 'delivery_failed'],
-  ['Exception_009', 'delivery_failed'], ['Exception_010', 'returning'], ['Exception_011', 'returned'], ['Exception_012', 'lost_damaged'],
-  ['Exception_013', 'lost_damaged'], ['Expired_001', 'stalled'],
+  ['Exception_001', 'delivery_failed'],
+  ['Exception_002', 'delivery_failed'],
+  ['Exception_003', 'delivery_failed'],
+  ['Exception_004', 'customs_hold'],
+  ['Exception_005', 'in_transit'],
+  ['Exception_006', 'customs_hold'],
+  ['Exception_007', 'delivery_failed'],
+  ['Exception_008', 'delivery_failed'],
+  ['Exception_009', 'delivery_failed'],
+  ['Exception_010', 'returning'],
+  ['Exception_011', 'returned'],
+  ['Exception_012', 'lost_damaged'],
+  ['Exception_013', 'lost_damaged'],
+  ['Expired_001', 'stalled'],
 ];
 const AFTERSHIP_TAG_ROWS: Array<[string, TrackingStatus]> = [
-  ['Pending', 'label_created'], ['InfoReceived', 'label_created'], ['InTransit', 'in_transit'], ['OutForDelivery', 'out_for_delivery'],
-  ['AttemptFail', 'delivery_failed'], ['Delivered', 'delivered'], ['AvailableForPickup', 'ready_for_pickup'], ['Exception', 'delivery_failed'], ['Expired', 'stalled'],
+  ['Pending', 'label_created'],
+  ['InfoReceived', 'label_created'],
+  ['InTransit', 'in_transit'],
+  ['OutForDelivery', 'out_for_delivery'],
+  ['AttemptFail', 'delivery_failed'],
+  ['Delivered', 'delivered'],
+  ['AvailableForPickup', 'ready_for_pickup'],
+  ['Exception', 'delivery_failed'],
+  ['Expired', 'stalled'],
 ];
 const SEVENTEEN_ROWS: Array<[string, TrackingStatus]> = [
-  ['NotFound_Other', 'label_created'], ['NotFound_InvalidCode', 'invalid_number'], ['InfoReceived', 'label_created'],
-  ['InTransit_PickedUp', 'accepted'], ['InTransit_Other', 'in_transit'], ['InTransit_Departure', 'in_transit'], ['InTransit_Arrival', 'in_transit'],
-  ['InTransit_TransportDeparted', 'in_transit'], ['InTransit_TransportArrived', 'in_transit'],
-  ['InTransit_CustomsProcessing', 'customs_hold'], ['InTransit_CustomsReleased', 'in_transit'], ['InTransit_CustomsRequiringInformation', 'customs_hold'],
-  ['Expired_Other', 'stalled'], ['AvailableForPickup_Other', 'ready_for_pickup'], ['OutForDelivery_Other', 'out_for_delivery'],
-  ['DeliveryFailure_Other', 'delivery_failed'], ['DeliveryFailure_NoBody', 'delivery_failed'], ['DeliveryFailure_Security', 'delivery_failed'],
-  ['DeliveryFailure_Rejected', 'delivery_failed'], ['DeliveryFailure_InvalidAddress', 'delivery_failed'], ['Delivered_Other', 'delivered'],
-  ['Exception_Other', 'delivery_failed'], ['Exception_Returning', 'returning'], ['Exception_Returned', 'returned'], ['Exception_NoBody', 'delivery_failed'],
-  ['Exception_Security', 'delivery_failed'], ['Exception_Damage', 'lost_damaged'], ['Exception_Rejected', 'delivery_failed'], ['Exception_Delayed', 'in_transit'],
-  ['Exception_Lost', 'lost_damaged'], ['Exception_Destroyed', 'lost_damaged'], ['Exception_Cancel', 'invalid_number'],
+  ['NotFound_Other', 'label_created'],
+  ['NotFound_InvalidCode', 'invalid_number'],
+  ['InfoReceived', 'label_created'],
+  ['InTransit_PickedUp', 'accepted'],
+  ['InTransit_Other', 'in_transit'],
+  ['InTransit_Departure', 'in_transit'],
+  ['InTransit_Arrival', 'in_transit'],
+  ['InTransit_TransportDeparted', 'in_transit'],
+  ['InTransit_TransportArrived', 'in_transit'],
+  ['InTransit_CustomsProcessing', 'customs_hold'],
+  ['InTransit_CustomsReleased', 'in_transit'],
+  ['InTransit_CustomsRequiringInformation', 'customs_hold'],
+  ['Expired_Other', 'stalled'],
+  ['AvailableForPickup_Other', 'ready_for_pickup'],
+  ['OutForDelivery_Other', 'out_for_delivery'],
+  ['DeliveryFailure_Other', 'delivery_failed'],
+  ['DeliveryFailure_NoBody', 'delivery_failed'],
+  ['DeliveryFailure_Security', 'delivery_failed'],
+  ['DeliveryFailure_Rejected', 'delivery_failed'],
+  ['DeliveryFailure_InvalidAddress', 'delivery_failed'],
+  ['Delivered_Other', 'delivered'],
+  ['Exception_Other', 'delivery_failed'],
+  ['Exception_Returning', 'returning'],
+  ['Exception_Returned', 'returned'],
+  ['Exception_NoBody', 'delivery_failed'],
+  ['Exception_Security', 'delivery_failed'],
+  ['Exception_Damage', 'lost_damaged'],
+  ['Exception_Rejected', 'delivery_failed'],
+  ['Exception_Delayed', 'in_transit'],
+  ['Exception_Lost', 'lost_damaged'],
+  ['Exception_Destroyed', 'lost_damaged'],
+  ['Exception_Cancel', 'invalid_number'],
 ];
 const SEVENTEEN_MAIN_ROWS: Array<[string, TrackingStatus]> = [
-  ['NotFound', 'label_created'], ['InfoReceived', 'label_created'], ['InTransit', 'in_transit'], ['Expired', 'stalled'], ['AvailableForPickup', 'ready_for_pickup'],
-  ['OutForDelivery', 'out_for_delivery'], ['DeliveryFailure', 'delivery_failed'], ['Delivered', 'delivered'], ['Exception', 'delivery_failed'],
+  ['NotFound', 'label_created'],
+  ['InfoReceived', 'label_created'],
+  ['InTransit', 'in_transit'],
+  ['Expired', 'stalled'],
+  ['AvailableForPickup', 'ready_for_pickup'],
+  ['OutForDelivery', 'out_for_delivery'],
+  ['DeliveryFailure', 'delivery_failed'],
+  ['Delivered', 'delivered'],
+  ['Exception', 'delivery_failed'],
 ];
 
 describe('tracking status mapping tables', () => {
@@ -86,15 +151,39 @@ describe('tracking status mapping tables', () => {
 const T0 = Date.UTC(2026, 10, 1, 8);
 function ev(hours: number, status: TrackingStatus, code: string = status): TrackingEvent {
   const at = T0 + hours * HOUR_MS;
-  return { key: eventKeyOf(null, at, code), occurredAt: at, status, rawStatus: null, rawSubstatus: code, description: null, location: null, destinationCountry: 'ES' };
+  return {
+    key: eventKeyOf(null, at, code),
+    occurredAt: at,
+    status,
+    rawStatus: null,
+    rawSubstatus: code,
+    description: null,
+    location: null,
+    destinationCountry: 'ES',
+  };
 }
 
-describe('the fold of a parcel\'s events', () => {
+describe("the fold of a parcel's events", () => {
   it('moves forward only, except along the return path', () => {
-    const delivered = foldTrackingEvents([ev(0, 'label_created'), ev(5, 'accepted'), ev(30, 'in_transit'), ev(100, 'delivered'), ev(120, 'in_transit', 'late_scan')]);
-    expect(delivered).toMatchObject({ status: 'delivered', firstScanAt: T0 + 5 * HOUR_MS, deliveredAt: T0 + 100 * HOUR_MS });
+    const delivered = foldTrackingEvents([
+      ev(0, 'label_created'),
+      ev(5, 'accepted'),
+      ev(30, 'in_transit'),
+      ev(100, 'delivered'),
+      ev(120, 'in_transit', 'late_scan'),
+    ]);
+    expect(delivered).toMatchObject({
+      status: 'delivered',
+      firstScanAt: T0 + 5 * HOUR_MS,
+      deliveredAt: T0 + 100 * HOUR_MS,
+    });
     expect(parcelMilestoneOf(delivered)).toBe('delivered');
-    const returned = foldTrackingEvents([ev(100, 'delivered'), ev(200, 'returning'), ev(300, 'returned'), ev(250, 'in_transit', 'x')]);
+    const returned = foldTrackingEvents([
+      ev(100, 'delivered'),
+      ev(200, 'returning'),
+      ev(300, 'returned'),
+      ev(250, 'in_transit', 'x'),
+    ]);
     expect(returned.status).toBe('returned');
     expect(parcelMilestoneOf(returned)).toBe('returned');
     // A label event after the first scan (electronic data sent late) does not take the parcel back.
@@ -111,7 +200,11 @@ describe('the fold of a parcel\'s events', () => {
 
   it('gives the same status and first scan for any permutation or duplication of the events', () => {
     const statusArb = fc.constantFrom(...TRACKING_STATUSES);
-    const eventArb = fc.record({ hours: fc.integer({ min: 0, max: 2000 }), status: statusArb, code: fc.constantFrom('a', 'b', 'c') });
+    const eventArb = fc.record({
+      hours: fc.integer({ min: 0, max: 2000 }),
+      status: statusArb,
+      code: fc.constantFrom('a', 'b', 'c'),
+    });
     fc.assert(
       fc.property(
         fc.array(eventArb, { minLength: 1, maxLength: 40 }),
@@ -121,7 +214,10 @@ describe('the fold of a parcel\'s events', () => {
           const events = specs.map((s) => ev(s.hours, s.status, `${s.status}:${s.code}`));
           const reference = foldTrackingEvents(events);
           const copies = [...events, ...duplicateIndexes.map((i) => events[i % events.length]!)];
-          const shuffled = fc.sample(fc.shuffledSubarray(copies, { minLength: copies.length, maxLength: copies.length }), { seed, numRuns: 1 })[0]!;
+          const shuffled = fc.sample(
+            fc.shuffledSubarray(copies, { minLength: copies.length, maxLength: copies.length }),
+            { seed, numRuns: 1 },
+          )[0]!;
           const folded = foldTrackingEvents(shuffled);
           expect(folded.status).toBe(reference.status);
           expect(folded.firstScanAt).toBe(reference.firstScanAt);
@@ -146,7 +242,7 @@ describe('polling cadence', () => {
     expect(nextPollAt(registered, delivered, T0 + 40 * DAY_MS)).toBeNull();
     expect(nextPollAt(registered, none, T0 + 121 * DAY_MS)).toBeNull();
   });
-  it('takes a provider\'s own cadence and refuses a bad one', () => {
+  it("takes a provider's own cadence and refuses a bad one", () => {
     const fast = parsePollCadence({ beforeFirstScanHours: 1 });
     expect(fast).toEqual({ ...DEFAULT_POLL_CADENCE, beforeFirstScanHours: 1 });
     expect(nextPollAt(registered, none, T0, fast)).toBe(T0 + HOUR_MS);

@@ -39,24 +39,33 @@ describe('the transaction-retry policy', () => {
 
   it('decides by the error and the attempt alone, and never past the last attempt (property)', () => {
     fc.assert(
-      fc.property(anError, fc.integer({ min: 1, max: 50 }), fc.boolean(), ({ error, transient }, attempt, callerRetriesVersions) => {
-        const alsoRetry = callerRetriesVersions ? isVersionLost : undefined;
-        const retryable = transient || (callerRetriesVersions && error instanceof VersionLost);
-        expect(shouldRetryTransaction(error, attempt, alsoRetry)).toBe(retryable && attempt < TRANSACTION_ATTEMPTS);
-      }),
+      fc.property(
+        anError,
+        fc.integer({ min: 1, max: 50 }),
+        fc.boolean(),
+        ({ error, transient }, attempt, callerRetriesVersions) => {
+          const alsoRetry = callerRetriesVersions ? isVersionLost : undefined;
+          const retryable = transient || (callerRetriesVersions && error instanceof VersionLost);
+          expect(shouldRetryTransaction(error, attempt, alsoRetry)).toBe(retryable && attempt < TRANSACTION_ATTEMPTS);
+        },
+      ),
       { seed: 21 },
     );
   });
 
   it('pauses longer for a later attempt, within 5·n and 5·n + 20 ms (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 50 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (attempt, random) => {
-        const ms = transactionRetryPauseMs(attempt, random);
-        expect(Number.isInteger(ms)).toBe(true);
-        expect(ms).toBeGreaterThanOrEqual(5 * attempt);
-        expect(ms).toBeLessThan(5 * attempt + 20);
-        expect(transactionRetryPauseMs(attempt + 4, random)).toBeGreaterThan(ms);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 50 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (attempt, random) => {
+          const ms = transactionRetryPauseMs(attempt, random);
+          expect(Number.isInteger(ms)).toBe(true);
+          expect(ms).toBeGreaterThanOrEqual(5 * attempt);
+          expect(ms).toBeLessThan(5 * attempt + 20);
+          expect(transactionRetryPauseMs(attempt + 4, random)).toBeGreaterThan(ms);
+        },
+      ),
       { seed: 21 },
     );
   });
@@ -74,7 +83,10 @@ describe('the transaction-retry policy', () => {
             return 'done';
           },
           { ...(alsoRetry ? { alsoRetry } : {}), pause: async (ms) => void pauses.push(ms), random: () => 0.5 },
-        ).then((value) => ({ value }), (error: unknown) => ({ error }));
+        ).then(
+          (value) => ({ value }),
+          (error: unknown) => ({ error }),
+        );
         // The first failure the policy does not retry (or the last attempt's) ends it; otherwise a success does.
         const stop = failures.findIndex((f, i) => !shouldRetryTransaction(f.error, i + 1, alsoRetry));
         if (stop === -1) {
@@ -95,10 +107,13 @@ describe('the transaction-retry policy', () => {
     let runs = 0;
     await expect(retryTransaction(async () => ++runs, { pause: noPause })).resolves.toBe(1);
     await expect(
-      retryTransaction(async () => {
-        runs++;
-        throw withCode('23505');
-      }, { pause: noPause }),
+      retryTransaction(
+        async () => {
+          runs++;
+          throw withCode('23505');
+        },
+        { pause: noPause },
+      ),
     ).rejects.toMatchObject({ code: '23505' });
     expect(runs).toBe(2);
   });

@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
-import { decryptSecret, encryptSecret, isWeakKey, maskSecret, parseMasterKey, SecretsError } from '../../src/app/secrets';
+import {
+  decryptSecret,
+  encryptSecret,
+  isWeakKey,
+  maskSecret,
+  parseMasterKey,
+  SecretsError,
+} from '../../src/app/secrets';
 import {
   DEFAULT_RETRY_POLICY,
   afterFailure,
@@ -12,7 +19,14 @@ import {
   uploadClosesAt,
   uploadPriority,
 } from '../../src/core/upload-rules';
-import { OUTAGE_FAILURE_THRESHOLD, OUTAGE_MIN_MS, countOutageFailures, outageNotice, outageTransition, type AvailabilitySignal } from '../../src/core/marketplace-outage';
+import {
+  OUTAGE_FAILURE_THRESHOLD,
+  OUTAGE_MIN_MS,
+  countOutageFailures,
+  outageNotice,
+  outageTransition,
+  type AvailabilitySignal,
+} from '../../src/core/marketplace-outage';
 import { parseInterval } from '../../src/jobs/scheduler';
 
 describe('upload rules', () => {
@@ -22,14 +36,23 @@ describe('upload rules', () => {
     const queued = [{ trackingNumber: 'RR473124829CN', sendType: 'part' as const, status: 'delivered' }];
     expect(refuseNewUpload(queued, 'RR123456785CN')).toBeUndefined();
     expect(refuseNewUpload(queued, 'RR473124829CN')?.en).toMatch(/declared once/);
-    expect(refuseNewUpload([...queued, { trackingNumber: 'X', sendType: 'all', status: 'pending' }], 'Y')?.en).toMatch(/last parcel/);
+    expect(refuseNewUpload([...queued, { trackingNumber: 'X', sendType: 'all', status: 'pending' }], 'Y')?.en).toMatch(
+      /last parcel/,
+    );
     // A cancelled upload no longer counts.
     expect(refuseNewUpload([{ trackingNumber: 'X', sendType: 'all', status: 'cancelled' }], 'X')).toBeUndefined();
   });
 
   it('reads the platform order back into one verdict', () => {
-    const base = { trackingNumber: 'rr 473124829 cn', declaredNumbers: [] as string[], declarable: true, platformState: 'awaiting_shipment' as const };
-    expect(readbackVerdict({ ...base, declaredNumbers: ['RR473124829CN'], declarable: false, platformState: undefined })).toBe('already_declared');
+    const base = {
+      trackingNumber: 'rr 473124829 cn',
+      declaredNumbers: [] as string[],
+      declarable: true,
+      platformState: 'awaiting_shipment' as const,
+    };
+    expect(
+      readbackVerdict({ ...base, declaredNumbers: ['RR473124829CN'], declarable: false, platformState: undefined }),
+    ).toBe('already_declared');
     expect(readbackVerdict(base)).toBe('send');
     expect(readbackVerdict({ ...base, declarable: false, platformState: 'completed' })).toBe('order_closed');
     expect(readbackVerdict({ ...base, declarable: false, platformState: 'cancelled' })).toBe('order_closed');
@@ -39,16 +62,35 @@ describe('upload rules', () => {
 
   it('backs off exponentially, honours Retry-After, and stays short near the deadline', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 30 }), fc.double({ min: 0, max: 0.999, noNaN: true }), fc.integer({ min: 0, max: 120_000 }), (attempt, random, retryAfterMs) => {
-        const now = 1_000_000;
-        const far = nextAttemptAt({ now, attempt, policy: DEFAULT_RETRY_POLICY, deadlineAt: now + 30 * 86_400_000, random, retryAfterMs });
-        const near = nextAttemptAt({ now, attempt, policy: DEFAULT_RETRY_POLICY, deadlineAt: now + 3_600_000, random, retryAfterMs });
-        const step = Math.min(DEFAULT_RETRY_POLICY.maxDelayMs, DEFAULT_RETRY_POLICY.baseDelayMs * 2 ** (attempt - 1));
-        expect(far - now).toBeGreaterThanOrEqual(Math.max(Math.floor(step / 2), retryAfterMs));
-        expect(far - now).toBeLessThanOrEqual(Math.max(step, retryAfterMs));
-        expect(near - now).toBeLessThanOrEqual(Math.max(DEFAULT_RETRY_POLICY.urgentMaxDelayMs, retryAfterMs));
-        expect(near).toBeLessThanOrEqual(far);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 30 }),
+        fc.double({ min: 0, max: 0.999, noNaN: true }),
+        fc.integer({ min: 0, max: 120_000 }),
+        (attempt, random, retryAfterMs) => {
+          const now = 1_000_000;
+          const far = nextAttemptAt({
+            now,
+            attempt,
+            policy: DEFAULT_RETRY_POLICY,
+            deadlineAt: now + 30 * 86_400_000,
+            random,
+            retryAfterMs,
+          });
+          const near = nextAttemptAt({
+            now,
+            attempt,
+            policy: DEFAULT_RETRY_POLICY,
+            deadlineAt: now + 3_600_000,
+            random,
+            retryAfterMs,
+          });
+          const step = Math.min(DEFAULT_RETRY_POLICY.maxDelayMs, DEFAULT_RETRY_POLICY.baseDelayMs * 2 ** (attempt - 1));
+          expect(far - now).toBeGreaterThanOrEqual(Math.max(Math.floor(step / 2), retryAfterMs));
+          expect(far - now).toBeLessThanOrEqual(Math.max(step, retryAfterMs));
+          expect(near - now).toBeLessThanOrEqual(Math.max(DEFAULT_RETRY_POLICY.urgentMaxDelayMs, retryAfterMs));
+          expect(near).toBeLessThanOrEqual(far);
+        },
+      ),
     );
     // Without a closing point (a buyer's notice), maxAttempts still bounds the tries.
     const noClosing = { permanent: false, now: 0, closesAt: null, policy: DEFAULT_RETRY_POLICY };
@@ -74,7 +116,13 @@ describe('secrets at rest', () => {
   });
 
   it('refuses a weak master key (all zero, one byte repeated, a short pattern, a counting sequence) in both languages', () => {
-    const weak = [Buffer.alloc(32), Buffer.alloc(32, 0xab), Buffer.from('deadbeef'.repeat(8), 'hex'), Buffer.from(Array.from({ length: 32 }, (_, i) => i)), Buffer.from(Array.from({ length: 32 }, (_, i) => 255 - 3 * i))];
+    const weak = [
+      Buffer.alloc(32),
+      Buffer.alloc(32, 0xab),
+      Buffer.from('deadbeef'.repeat(8), 'hex'),
+      Buffer.from(Array.from({ length: 32 }, (_, i) => i)),
+      Buffer.from(Array.from({ length: 32 }, (_, i) => 255 - 3 * i)),
+    ];
     for (const k of weak) {
       for (const text of [k.toString('hex'), k.toString('base64')]) {
         const error = (() => {
@@ -91,9 +139,13 @@ describe('secrets at rest', () => {
     }
     // Any key made of at most 11 different byte values is refused…
     fc.assert(
-      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 11 }), fc.array(fc.nat(), { minLength: 32, maxLength: 32 }), (values, picks) => {
-        expect(isWeakKey(Buffer.from(picks.map((p) => values[p % values.length]!)))).toBe(true);
-      }),
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 11 }),
+        fc.array(fc.nat(), { minLength: 32, maxLength: 32 }),
+        (values, picks) => {
+          expect(isWeakKey(Buffer.from(picks.map((p) => values[p % values.length]!)))).toBe(true);
+        },
+      ),
     );
     // …and random keys are accepted.
     for (let i = 0; i < 1000; i++) expect(isWeakKey(randomBytes(32))).toBe(false);
@@ -140,7 +192,14 @@ describe('an upload is never abandoned while its order can still be saved', () =
       fc.property(
         fc.integer({ min: 0, max: 200 * HOUR }),
         fc.integer({ min: 0, max: 96 }),
-        fc.array(fc.record({ waitMs: fc.integer({ min: 0, max: 2 * HOUR }), random: fc.double({ min: 0, max: 0.999, noNaN: true }), retryAfterMs: fc.option(fc.integer({ min: 0, max: 600_000 }), { nil: undefined }) }), { minLength: 1, maxLength: 60 }),
+        fc.array(
+          fc.record({
+            waitMs: fc.integer({ min: 0, max: 2 * HOUR }),
+            random: fc.double({ min: 0, max: 0.999, noNaN: true }),
+            retryAfterMs: fc.option(fc.integer({ min: 0, max: 600_000 }), { nil: undefined }),
+          }),
+          { minLength: 1, maxLength: 60 },
+        ),
         (deadlineIn, closingHours, failures) => {
           const start = 1_700_000_000_000;
           const deadline = start + deadlineIn;
@@ -153,11 +212,20 @@ describe('an upload is never abandoned while its order can still be saved', () =
             attempt++;
             // However many attempts, a transient failure before the closing point is never dead.
             expect(afterFailure({ attempts: attempt, permanent: false, now, closesAt, policy })).toBe('retry');
-            const next = nextAttemptAt({ now, attempt, policy, deadlineAt: deadline, closesAt, retryAfterMs: failure.retryAfterMs, random: failure.random });
+            const next = nextAttemptAt({
+              now,
+              attempt,
+              policy,
+              deadlineAt: deadline,
+              closesAt,
+              retryAfterMs: failure.retryAfterMs,
+              random: failure.random,
+            });
             expect(next).toBeGreaterThanOrEqual(now);
             expect(next).toBeLessThanOrEqual(closesAt);
             // Near the deadline the next try stays near (unless the platform asked for longer).
-            if (deadline - now <= policy.urgentWithinMs) expect(next - now).toBeLessThanOrEqual(Math.max(policy.urgentMaxDelayMs, failure.retryAfterMs ?? 0));
+            if (deadline - now <= policy.urgentWithinMs)
+              expect(next - now).toBeLessThanOrEqual(Math.max(policy.urgentMaxDelayMs, failure.retryAfterMs ?? 0));
           }
         },
       ),
@@ -166,34 +234,73 @@ describe('an upload is never abandoned while its order can still be saved', () =
 
   it('gives up a transient failure only once the order can no longer be saved, and a permanent refusal at once', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 0, max: 100 * HOUR }), fc.option(fc.integer({ min: 0, max: 200 * HOUR }), { nil: null }), (attempts, after, closesIn) => {
-        const now = 1_700_000_000_000;
-        const closesAt = closesIn === null ? null : now + closesIn;
-        expect(afterFailure({ attempts, permanent: true, now, closesAt, policy })).toBe('dead');
-        if (closesAt !== null) expect(afterFailure({ attempts, permanent: false, now: closesAt + after, closesAt, policy })).toBe('dead');
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 1000 }),
+        fc.integer({ min: 0, max: 100 * HOUR }),
+        fc.option(fc.integer({ min: 0, max: 200 * HOUR }), { nil: null }),
+        (attempts, after, closesIn) => {
+          const now = 1_700_000_000_000;
+          const closesAt = closesIn === null ? null : now + closesIn;
+          expect(afterFailure({ attempts, permanent: true, now, closesAt, policy })).toBe('dead');
+          if (closesAt !== null)
+            expect(afterFailure({ attempts, permanent: false, now: closesAt + after, closesAt, policy })).toBe('dead');
+        },
+      ),
     );
   });
 
   it('during an outage, retries come due together on a grid, never past the closing point', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 40 }), fc.double({ min: 0, max: 0.999, noNaN: true }), fc.double({ min: 0, max: 0.999, noNaN: true }), fc.integer({ min: 0, max: 3 * HOUR }), fc.integer({ min: 0, max: 29_999 }), fc.option(fc.integer({ min: 0, max: 120_000 }), { nil: undefined }), (attempt, random, otherRandom, deadlineIn, offset, retryAfterMs) => {
-        const align = policy.urgentMaxDelayMs;
-        const now = 1_700_000_010_000 + offset;
-        const deadline = now + deadlineIn;
-        const aligned = nextAttemptAt({ now, attempt, policy, deadlineAt: deadline, random, retryAfterMs, alignMs: align });
-        expect(aligned % align).toBe(0);
-        expect(aligned).toBeGreaterThan(now);
-        expect(aligned).toBeGreaterThanOrEqual(now + (retryAfterMs ?? 0));
-        expect(aligned - now).toBeLessThanOrEqual(Math.max(policy.maxDelayMs, retryAfterMs ?? 0) + align);
-        // Two urgent uploads tried in the same grid period come due at the same point, whatever their jitter.
-        if (deadlineIn <= policy.urgentWithinMs && attempt >= 5 && retryAfterMs === undefined) {
-          const other = nextAttemptAt({ now: now - offset + ((offset * 7) % align), attempt, policy, deadlineAt: deadline, random: otherRandom, alignMs: align });
-          expect(other).toBe(aligned);
-        }
-        const closesAt = now + 1000;
-        expect(nextAttemptAt({ now, attempt, policy, deadlineAt: deadline, closesAt, random, alignMs: policy.urgentMaxDelayMs })).toBeLessThanOrEqual(closesAt);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.double({ min: 0, max: 0.999, noNaN: true }),
+        fc.double({ min: 0, max: 0.999, noNaN: true }),
+        fc.integer({ min: 0, max: 3 * HOUR }),
+        fc.integer({ min: 0, max: 29_999 }),
+        fc.option(fc.integer({ min: 0, max: 120_000 }), { nil: undefined }),
+        (attempt, random, otherRandom, deadlineIn, offset, retryAfterMs) => {
+          const align = policy.urgentMaxDelayMs;
+          const now = 1_700_000_010_000 + offset;
+          const deadline = now + deadlineIn;
+          const aligned = nextAttemptAt({
+            now,
+            attempt,
+            policy,
+            deadlineAt: deadline,
+            random,
+            retryAfterMs,
+            alignMs: align,
+          });
+          expect(aligned % align).toBe(0);
+          expect(aligned).toBeGreaterThan(now);
+          expect(aligned).toBeGreaterThanOrEqual(now + (retryAfterMs ?? 0));
+          expect(aligned - now).toBeLessThanOrEqual(Math.max(policy.maxDelayMs, retryAfterMs ?? 0) + align);
+          // Two urgent uploads tried in the same grid period come due at the same point, whatever their jitter.
+          if (deadlineIn <= policy.urgentWithinMs && attempt >= 5 && retryAfterMs === undefined) {
+            const other = nextAttemptAt({
+              now: now - offset + ((offset * 7) % align),
+              attempt,
+              policy,
+              deadlineAt: deadline,
+              random: otherRandom,
+              alignMs: align,
+            });
+            expect(other).toBe(aligned);
+          }
+          const closesAt = now + 1000;
+          expect(
+            nextAttemptAt({
+              now,
+              attempt,
+              policy,
+              deadlineAt: deadline,
+              closesAt,
+              random,
+              alignMs: policy.urgentMaxDelayMs,
+            }),
+          ).toBeLessThanOrEqual(closesAt);
+        },
+      ),
     );
   });
 
@@ -208,11 +315,14 @@ describe('an upload is never abandoned while its order can still be saved', () =
 describe('marketplace outages', () => {
   it('begins after consecutive outage-like failures, and ends at the first answer', () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom<AvailabilitySignal>('answered', 'outage', 'neutral'), { maxLength: 40 }), (signals) => {
-        const count = countOutageFailures(0, signals);
-        const lastAnswer = signals.lastIndexOf('answered');
-        expect(count).toBe(signals.slice(lastAnswer + 1).filter((s) => s === 'outage').length);
-      }),
+      fc.property(
+        fc.array(fc.constantFrom<AvailabilitySignal>('answered', 'outage', 'neutral'), { maxLength: 40 }),
+        (signals) => {
+          const count = countOutageFailures(0, signals);
+          const lastAnswer = signals.lastIndexOf('answered');
+          expect(count).toBe(signals.slice(lastAnswer + 1).filter((s) => s === 'outage').length);
+        },
+      ),
     );
     expect(outageTransition('up', OUTAGE_FAILURE_THRESHOLD - 1, false, OUTAGE_MIN_MS)).toBeUndefined();
     // Scattered faults in quick succession are not an outage; the same run lasting 30 s is.
@@ -221,6 +331,8 @@ describe('marketplace outages', () => {
     expect(outageTransition('down', 50, false, 60_000)).toBeUndefined();
     expect(outageTransition('down', 0, true, 0)).toBe('outage_ended');
     expect(outageNotice('aliexpress', '2026-12-06T23:00:00Z', null)['zh-CN']).toMatch(/速卖通/);
-    expect(outageNotice('aliexpress', '2026-12-06T23:00:00Z', null).en).not.toMatch(/\.\/bin|shipby (outbox|sync|serve|order|retry) /);
+    expect(outageNotice('aliexpress', '2026-12-06T23:00:00Z', null).en).not.toMatch(
+      /\.\/bin|shipby (outbox|sync|serve|order|retry) /,
+    );
   });
 });

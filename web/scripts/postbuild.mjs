@@ -19,7 +19,9 @@ for (const file of fs.readdirSync(dist, { recursive: true, encoding: 'utf8' })) 
 }
 
 const html = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
-const scripts = new Set([...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="([^"]+\.js)"/g)].map((m) => m[1]));
+const scripts = new Set(
+  [...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="([^"]+\.js)"/g)].map((m) => m[1]),
+);
 let raw = 0;
 let gzip = 0;
 for (const src of scripts) {
@@ -29,10 +31,21 @@ for (const src of scripts) {
   gzip += zipped;
   console.log(`  ${src}: ${(bytes.length / 1024).toFixed(1)} KB, ${(zipped / 1024).toFixed(1)} KB gzip`);
 }
-const css = [...html.matchAll(/<link[^>]*rel="stylesheet"[^>]*href="([^"]+)"/g)].map((m) => gzipSync(fs.readFileSync(path.join(dist, m[1].replace(/^\//, '')))).length).reduce((a, b) => a + b, 0);
+const css = [...html.matchAll(/<link[^>]*rel="stylesheet"[^>]*href="([^"]+)"/g)]
+  .map((m) => gzipSync(fs.readFileSync(path.join(dist, m[1].replace(/^\//, '')))).length)
+  .reduce((a, b) => a + b, 0);
 const kb = (n) => (n / 1024).toFixed(1);
-console.log(`first-load JavaScript: ${kb(raw)} KB, ${kb(gzip)} KB gzip (budget ${kb(BUDGET_BYTES)} KB gzip); CSS ${kb(css)} KB gzip`);
-console.log(JSON.stringify({ first_load_js_bytes: raw, first_load_js_gzip_bytes: gzip, css_gzip_bytes: css, budget_gzip_bytes: BUDGET_BYTES }));
+console.log(
+  `first-load JavaScript: ${kb(raw)} KB, ${kb(gzip)} KB gzip (budget ${kb(BUDGET_BYTES)} KB gzip); CSS ${kb(css)} KB gzip`,
+);
+console.log(
+  JSON.stringify({
+    first_load_js_bytes: raw,
+    first_load_js_gzip_bytes: gzip,
+    css_gzip_bytes: css,
+    budget_gzip_bytes: BUDGET_BYTES,
+  }),
+);
 if (gzip > BUDGET_BYTES) {
   console.error(`first-load JavaScript is ${kb(gzip)} KB gzip, over the ${kb(BUDGET_BYTES)} KB budget`);
   process.exit(1);

@@ -47,7 +47,16 @@ function Gate() {
 }
 
 type ScreenName = Route['screen'];
-type NavLabel = 'nav.atRisk' | 'nav.performance' | 'nav.settings' | 'nav.stock' | 'nav.catalogue' | 'nav.pack' | 'nav.parcels' | 'nav.access' | 'nav.setup';
+type NavLabel =
+  | 'nav.atRisk'
+  | 'nav.performance'
+  | 'nav.settings'
+  | 'nav.stock'
+  | 'nav.catalogue'
+  | 'nav.pack'
+  | 'nav.parcels'
+  | 'nav.access'
+  | 'nav.setup';
 
 const NAV: Array<{ screen: ScreenName; href: string; label: NavLabel }> = [
   { screen: 'at-risk', href: '#/', label: 'nav.atRisk' },
@@ -101,12 +110,23 @@ function Shell() {
   const fallback = NAV.find((item) => inNav(item.screen))?.screen ?? 'settings';
   const { shops, loaded } = useData();
   // An owner on an empty installation starts at the setup checklist: there is nothing else to see yet.
-  const firstRun = loaded && shops.length === 0 && asked.screen === 'at-risk' && window.location.hash.replace(/^#\/?/, '') === '' && allowed('setup');
+  const firstRun =
+    loaded &&
+    shops.length === 0 &&
+    asked.screen === 'at-risk' &&
+    window.location.hash.replace(/^#\/?/, '') === '' &&
+    allowed('setup');
   useEffect(() => {
     // The address says where the owner is, so adding the first shop does not leave the checklist.
     if (firstRun) window.location.replace('#/setup');
   }, [firstRun]);
-  const route: Route = firstRun ? { screen: 'setup' } : allowed(asked.screen) ? asked : fallback === 'parcels' ? { screen: 'parcels' } : ({ screen: fallback } as Route);
+  const route: Route = firstRun
+    ? { screen: 'setup' }
+    : allowed(asked.screen)
+      ? asked
+      : fallback === 'parcels'
+        ? { screen: 'parcels' }
+        : ({ screen: fallback } as Route);
   const active = route.screen === 'order' ? 'at-risk' : route.screen;
   return (
     <div className="app">
@@ -116,7 +136,12 @@ function Shell() {
         </a>
         <nav aria-label={t('nav.label')}>
           {NAV.filter((item) => inNav(item.screen)).map((item) => (
-            <a key={item.screen} href={item.href} className={active === item.screen ? 'active' : ''} aria-current={active === item.screen ? 'page' : undefined}>
+            <a
+              key={item.screen}
+              href={item.href}
+              className={active === item.screen ? 'active' : ''}
+              aria-current={active === item.screen ? 'page' : undefined}
+            >
               {t(item.label)}
             </a>
           ))}
@@ -149,7 +174,8 @@ function Shell() {
 function Screen({ route }: { route: Route }) {
   const { t } = useI18n();
   const { apiPaths } = useData();
-  const offers = (prefix: string) => (apiPaths ? [...apiPaths].some((p) => p === prefix || p.startsWith(`${prefix}/`)) : false);
+  const offers = (prefix: string) =>
+    apiPaths ? [...apiPaths].some((p) => p === prefix || p.startsWith(`${prefix}/`)) : false;
   switch (route.screen) {
     case 'order':
       return <Order key={route.id} id={route.id} />;
@@ -162,7 +188,11 @@ function Screen({ route }: { route: Route }) {
     case 'settings':
       return <Settings section={route.section} subjects={route.subjects} />;
     case 'stock':
-      return apiPaths && !offers('/stock') ? <ComingSoon title={t('nav.stock')} waitsFor={t('soon.stock')} apiReady={false} /> : <Stock />;
+      return apiPaths && !offers('/stock') ? (
+        <ComingSoon title={t('nav.stock')} waitsFor={t('soon.stock')} apiReady={false} />
+      ) : (
+        <Stock />
+      );
     case 'pack':
       return apiPaths && !offers('/pack') ? (
         <ComingSoon title={t('nav.pack')} waitsFor={t('soon.pack')} apiReady={false} />

@@ -6,7 +6,16 @@ import type { Localized, Money } from './api';
 
 // ---- Accounts and access ----
 
-export type Permission = 'orders:read' | 'orders:write' | 'stock:read' | 'stock:write' | 'parcels:read' | 'pack' | 'settings:read' | 'settings:write' | 'owner';
+export type Permission =
+  | 'orders:read'
+  | 'orders:write'
+  | 'stock:read'
+  | 'stock:write'
+  | 'parcels:read'
+  | 'pack'
+  | 'settings:read'
+  | 'settings:write'
+  | 'owner';
 export type Role = 'owner' | 'manager' | 'packer' | 'viewer';
 
 /** Who is signed in (GET /auth/session, POST /auth/login): the shops, with the role and permissions in each. */
@@ -190,7 +199,15 @@ export interface ParcelTracking {
     delivered_at: string | null;
     destination_country: string | null;
   };
-  events: Array<{ at: string | null; status: string; raw_status: string | null; raw_substatus: string | null; description: string | null; location: string | null; provider: string }>;
+  events: Array<{
+    at: string | null;
+    status: string;
+    raw_status: string | null;
+    raw_substatus: string | null;
+    description: string | null;
+    location: string | null;
+    provider: string;
+  }>;
   problems: ParcelProblem[];
 }
 

@@ -76,7 +76,13 @@ export function setUnauthenticatedHandler(handler: (() => void) | undefined): vo
   onUnauthenticated = handler;
 }
 
-async function send(path: string, method: string, accept: string, body: unknown, signal: AbortSignal | undefined): Promise<Response> {
+async function send(
+  path: string,
+  method: string,
+  accept: string,
+  body: unknown,
+  signal: AbortSignal | undefined,
+): Promise<Response> {
   const headers: Record<string, string> = { 'accept-language': currentLocale, accept };
   // A file goes as its own bytes (an upload); anything else as JSON.
   const file = body instanceof Blob ? body : undefined;
@@ -84,7 +90,13 @@ async function send(path: string, method: string, accept: string, body: unknown,
   if (UNSAFE.has(method) && csrfToken) headers[CSRF_HEADER] = csrfToken;
   let response: Response;
   try {
-    response = await fetch(path, { method, credentials: 'same-origin', headers, body: file ?? (body !== undefined ? JSON.stringify(body) : undefined), signal });
+    response = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers,
+      body: file ?? (body !== undefined ? JSON.stringify(body) : undefined),
+      signal,
+    });
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;
     throw new NetworkError((error as Error).message);
@@ -93,7 +105,10 @@ async function send(path: string, method: string, accept: string, body: unknown,
   return response;
 }
 
-export async function api<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+export async function api<T>(
+  path: string,
+  init: { method?: string; body?: unknown; signal?: AbortSignal } = {},
+): Promise<T> {
   const response = await send(path, init.method ?? 'GET', 'application/json', init.body, init.signal);
   const text = await response.text();
   const json = text ? safeJson(text) : undefined;
@@ -103,9 +118,19 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
 
 /** The API's refusal (its `error` body) as an ApiError; a body that is not one keeps the HTTP status line. */
 function refusalOf(response: Response, json: unknown): ApiError {
-  const e = (json as { error?: { code?: string; message?: string; messages?: Localized; issues?: ApiIssue[]; rule?: string } } | undefined)?.error;
+  const e = (
+    json as
+      | { error?: { code?: string; message?: string; messages?: Localized; issues?: ApiIssue[]; rule?: string } }
+      | undefined
+  )?.error;
   const fallback = `${response.status} ${response.statusText}`;
-  return new ApiError(response.status, e?.code ?? 'http', e?.messages ?? { en: e?.message ?? fallback, 'zh-CN': e?.message ?? fallback }, e?.issues ?? [], e?.rule);
+  return new ApiError(
+    response.status,
+    e?.code ?? 'http',
+    e?.messages ?? { en: e?.message ?? fallback, 'zh-CN': e?.message ?? fallback },
+    e?.issues ?? [],
+    e?.rule,
+  );
 }
 
 function safeJson(text: string): unknown {
@@ -150,7 +175,13 @@ export interface Order {
 
 export interface AtRiskOrder extends Order {
   /** `situation`: the order's situation (open, at_risk, will_miss; no_deadline when it has none yet). */
-  deadline: { time_left_ms: number | null; fine_if_missed: Money | null; status: string; situation?: string; why: Localized };
+  deadline: {
+    time_left_ms: number | null;
+    fine_if_missed: Money | null;
+    status: string;
+    situation?: string;
+    why: Localized;
+  };
 }
 
 export interface OrderPage<T> {
@@ -293,7 +324,15 @@ export interface MetricsReport {
   daily: {
     days: number;
     zone: string;
-    points: Array<{ day: string; partial: boolean; rates: Record<string, number | null>; finesPaid: Money[]; finesAvoided: Money[]; lateOrders: number; savedOrders: number }>;
+    points: Array<{
+      day: string;
+      partial: boolean;
+      rates: Record<string, number | null>;
+      finesPaid: Money[];
+      finesAvoided: Money[];
+      lateOrders: number;
+      savedOrders: number;
+    }>;
     totals: { finesPaid: Money[]; finesAvoided: Money[]; lateOrders: number; savedOrders: number };
   };
 }
@@ -318,7 +357,14 @@ export interface Shortage {
   available: number;
   incoming: number;
   earliest_ship_by_at: string | null;
-  orders: Array<{ order_id: number; platform_order_id: string; shop_id: string; ship_by_at: string | null; needed: number; missing: number }>;
+  orders: Array<{
+    order_id: number;
+    platform_order_id: string;
+    shop_id: string;
+    ship_by_at: string | null;
+    needed: number;
+    missing: number;
+  }>;
 }
 
 /**

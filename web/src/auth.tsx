@@ -5,10 +5,22 @@
  * `can(permission, shop?)` answers from the session's shops, so screens hide or disable what the role lacks.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, ApiError, NetworkError, setSignedIn, setUnauthenticatedHandler, type Permission, type Role, type Session } from './api';
+import {
+  api,
+  ApiError,
+  NetworkError,
+  setSignedIn,
+  setUnauthenticatedHandler,
+  type Permission,
+  type Role,
+  type Session,
+} from './api';
 import { closeLiveStream } from './hooks';
 
-export type AuthState = { status: 'checking' } | { status: 'signed-out'; unreachable?: boolean } | { status: 'signed-in'; session: Session };
+export type AuthState =
+  | { status: 'checking' }
+  | { status: 'signed-out'; unreachable?: boolean }
+  | { status: 'signed-in'; session: Session };
 
 interface Auth {
   state: AuthState;
@@ -33,7 +45,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const signedOut = useCallback((unreachable = false) => {
     setSignedIn(undefined);
     closeLiveStream();
-    setState((s) => (s.status === 'signed-out' && !s.unreachable === !unreachable ? s : { status: 'signed-out', unreachable }));
+    setState((s) =>
+      s.status === 'signed-out' && !s.unreachable === !unreachable ? s : { status: 'signed-out', unreachable },
+    );
   }, []);
 
   const signedIn = useCallback((session: Session) => {
@@ -86,7 +100,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     return {
       state,
       session,
-      can: (permission, shop) => (ownsAccount && shop === undefined) || shops.some((s) => (shop === undefined || s.id === shop) && s.permissions.includes(permission)),
+      can: (permission, shop) =>
+        (ownsAccount && shop === undefined) ||
+        shops.some((s) => (shop === undefined || s.id === shop) && s.permissions.includes(permission)),
       shopsWith: (permission) => shops.filter((s) => s.permissions.includes(permission)).map((s) => s.id),
       hasRole: (...roles) => (ownsAccount && roles.includes('owner')) || shops.some((s) => roles.includes(s.role)),
       signIn,

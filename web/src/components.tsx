@@ -21,7 +21,10 @@ export function DateTime({ iso, platformZone }: { iso: string | null | undefined
       <time dateTime={iso}>{formatDateTime(iso, locale, userZone)}</time>
       {showPlatform ? (
         <span className="platform-time">
-          {t('time.platform', { time: formatDateTime(iso, locale, platformZone), zone: zoneAbbreviation(iso, locale, platformZone) })}
+          {t('time.platform', {
+            time: formatDateTime(iso, locale, platformZone),
+            zone: zoneAbbreviation(iso, locale, platformZone),
+          })}
         </span>
       ) : null}
     </span>
@@ -31,12 +34,27 @@ export function DateTime({ iso, platformZone }: { iso: string | null | undefined
 export function formatCountdown(ms: number, t: Translate): string {
   const { days, hours, minutes, seconds } = durationParts(ms);
   const pad = (n: number) => String(n).padStart(2, '0');
-  const span = days > 0 ? t('duration.days', { d: days, h: hours, m: pad(minutes) }) : hours > 0 ? t('duration.hours', { h: hours, m: pad(minutes), s: pad(seconds) }) : t('duration.minutes', { m: minutes, s: pad(seconds) });
+  const span =
+    days > 0
+      ? t('duration.days', { d: days, h: hours, m: pad(minutes) })
+      : hours > 0
+        ? t('duration.hours', { h: hours, m: pad(minutes), s: pad(seconds) })
+        : t('duration.minutes', { m: minutes, s: pad(seconds) });
   return ms <= 0 ? t('duration.overdue', { span }) : span;
 }
 
 /** A live countdown: the API's time left at `receivedAt`, minus the time since (client clock). */
-export function Countdown({ timeLeftMs, receivedAt, now, warningHours }: { timeLeftMs: number | null; receivedAt: number; now: number; warningHours?: readonly number[] }) {
+export function Countdown({
+  timeLeftMs,
+  receivedAt,
+  now,
+  warningHours,
+}: {
+  timeLeftMs: number | null;
+  receivedAt: number;
+  now: number;
+  warningHours?: readonly number[];
+}) {
   const { t } = useI18n();
   if (timeLeftMs === null) return <span className="urgency urgency-none">{t('deadline.none')}</span>;
   const left = timeLeftMs - Math.max(0, now - receivedAt);
@@ -53,7 +71,11 @@ export function UrgencyLegend({ warningHours }: { warningHours: readonly number[
   const sorted = [...warningHours].sort((a, b) => a - b);
   const bands: Array<[Urgency, string]> = [
     ['overdue', t('urgency.overdue')],
-    ...sorted.slice(0, 4).map((h, i) => [(['h2', 'h6', 'h24', 'h48'] as const)[i]!, t('urgency.within', { hours: h })] as [Urgency, string]),
+    ...sorted
+      .slice(0, 4)
+      .map(
+        (h, i) => [(['h2', 'h6', 'h24', 'h48'] as const)[i]!, t('urgency.within', { hours: h })] as [Urgency, string],
+      ),
     ['calm', t('urgency.calm')],
   ];
   return (
@@ -77,7 +99,9 @@ export function ErrorText({ error }: { error: unknown }) {
   const { pick, t } = useI18n();
   if (!error) return null;
   if (error instanceof ApiError) {
-    const fieldless = error.issues.length ? error.issues.map((i) => (i.messages ? pick(i.messages) : i.message)).join(' ') : '';
+    const fieldless = error.issues.length
+      ? error.issues.map((i) => (i.messages ? pick(i.messages) : i.message)).join(' ')
+      : '';
     return (
       <p className="error" role="alert">
         {pick(error.messages)} {fieldless}
@@ -86,8 +110,17 @@ export function ErrorText({ error }: { error: unknown }) {
       </p>
     );
   }
-  if (error instanceof NetworkError) return <p className="error" role="alert">{t('error.network')}</p>;
-  return <p className="error" role="alert">{t('error.unexpected')}</p>;
+  if (error instanceof NetworkError)
+    return (
+      <p className="error" role="alert">
+        {t('error.network')}
+      </p>
+    );
+  return (
+    <p className="error" role="alert">
+      {t('error.unexpected')}
+    </p>
+  );
 }
 
 /** The screens a refusal's issues point at (a missing setting), each a link: "Open Settings → Sender address". */
@@ -96,14 +129,21 @@ export function FixLinks({ error }: { error: unknown }) {
   if (!(error instanceof ApiError)) return null;
   // One link per screen; what to set there (the SKUs without a size) goes along, so the form opens on it.
   const screens = new Map<string, string[]>();
-  for (const fix of error.issues.flatMap((i) => (i.fix ? [i.fix] : []))) screens.set(fix.screen, [...(screens.get(fix.screen) ?? []), ...(fix.for ?? [])]);
+  for (const fix of error.issues.flatMap((i) => (i.fix ? [i.fix] : [])))
+    screens.set(fix.screen, [...(screens.get(fix.screen) ?? []), ...(fix.for ?? [])]);
   return (
     <>
       {[...screens].map(([screen, subjects]) => {
         const key = `fix.${screen}`;
         const name = key in DICTIONARIES.en ? t(key as MessageKey) : screen;
         return (
-          <a key={screen} className="fix-link" href={`#/${screen}${subjects.length ? `?for=${encodeURIComponent(subjects.join(','))}` : ''}`} data-testid="fix-link" data-screen={screen}>
+          <a
+            key={screen}
+            className="fix-link"
+            href={`#/${screen}${subjects.length ? `?for=${encodeURIComponent(subjects.join(','))}` : ''}`}
+            data-testid="fix-link"
+            data-screen={screen}
+          >
             {t('fix.open', { screen: name })}
           </a>
         );
@@ -113,14 +153,27 @@ export function FixLinks({ error }: { error: unknown }) {
 }
 
 /** The messages the API gave for one field, shown under that field (after the field's name when `label` gives it). */
-export function FieldError({ error, field, id, label }: { error: unknown; field: string; id?: string; label?: string }) {
+export function FieldError({
+  error,
+  field,
+  id,
+  label,
+}: {
+  error: unknown;
+  field: string;
+  id?: string;
+  label?: string;
+}) {
   const { pick } = useI18n();
   if (!(error instanceof ApiError)) return null;
   const issues = error.issuesAt(field);
   if (!issues.length) return null;
   // Inside a JSON field the API names the exact place (overrides.handling.defaultHours): say which.
   const where = (path: string) => {
-    const inner = path.replace(/^(body|querystring|params)\./, '').slice(field.length).replace(/^[.]/, '');
+    const inner = path
+      .replace(/^(body|querystring|params)\./, '')
+      .slice(field.length)
+      .replace(/^[.]/, '');
     return inner ? `${inner}: ` : '';
   };
   return (
@@ -133,7 +186,11 @@ export function FieldError({ error, field, id, label }: { error: unknown; field:
 
 /** Whether the API's refusal is about fields the form shows (then the form shows each at its field, not at the top). */
 export function onlyFieldIssues(error: unknown, fields: string[]): boolean {
-  return error instanceof ApiError && error.issues.length > 0 && error.issues.every((i) => fields.some((f) => error.issuesAt(f).includes(i)));
+  return (
+    error instanceof ApiError &&
+    error.issues.length > 0 &&
+    error.issues.every((i) => fields.some((f) => error.issuesAt(f).includes(i)))
+  );
 }
 
 export function LiveBadge({ receivedAt, error, now }: { receivedAt: number; error: unknown; now: number }) {
@@ -148,7 +205,19 @@ export function LiveBadge({ receivedAt, error, now }: { receivedAt: number; erro
   );
 }
 
-export function Card({ title, children, className, actions, id }: { title?: ReactNode; children: ReactNode; className?: string; actions?: ReactNode; id?: string }) {
+export function Card({
+  title,
+  children,
+  className,
+  actions,
+  id,
+}: {
+  title?: ReactNode;
+  children: ReactNode;
+  className?: string;
+  actions?: ReactNode;
+  id?: string;
+}) {
   return (
     <section className={`card ${className ?? ''}`} id={id}>
       {title || actions ? (
@@ -162,7 +231,17 @@ export function Card({ title, children, className, actions, id }: { title?: Reac
   );
 }
 
-export function ShopSelect({ value, onChange, allowAll, id }: { value: string; onChange: (shop: string) => void; allowAll?: boolean; id?: string }) {
+export function ShopSelect({
+  value,
+  onChange,
+  allowAll,
+  id,
+}: {
+  value: string;
+  onChange: (shop: string) => void;
+  allowAll?: boolean;
+  id?: string;
+}) {
   const { t } = useI18n();
   const { shops } = useData();
   return (
@@ -178,7 +257,21 @@ export function ShopSelect({ value, onChange, allowAll, id }: { value: string; o
 }
 
 /** A list filter: "all" (the empty value) first, then each choice, shown as `label` gives it (itself by default). */
-export function FilterSelect({ name, value, onChange, allLabel, choices, label = (c) => c }: { name: string; value: string; onChange: (value: string) => void; allLabel: string; choices: readonly string[]; label?: (choice: string) => string }) {
+export function FilterSelect({
+  name,
+  value,
+  onChange,
+  allLabel,
+  choices,
+  label = (c) => c,
+}: {
+  name: string;
+  value: string;
+  onChange: (value: string) => void;
+  allLabel: string;
+  choices: readonly string[];
+  label?: (choice: string) => string;
+}) {
   return (
     <select value={value} onChange={(e) => onChange(e.target.value)} name={name}>
       <option value="">{allLabel}</option>
@@ -197,7 +290,15 @@ export function LanguageSwitch() {
   return (
     <div className="lang" role="group" aria-label={t('lang.label')}>
       {LOCALES.map((l) => (
-        <button key={l} type="button" lang={l} className={l === locale ? 'active' : ''} aria-pressed={l === locale} onClick={() => setLocale(l)} data-locale={l}>
+        <button
+          key={l}
+          type="button"
+          lang={l}
+          className={l === locale ? 'active' : ''}
+          aria-pressed={l === locale}
+          onClick={() => setLocale(l)}
+          data-locale={l}
+        >
           {DICTIONARIES[l]['lang.name']}
         </button>
       ))}
@@ -222,12 +323,19 @@ interface NoticeItem {
  */
 export function Notices() {
   const { locale } = useI18n();
-  const { data } = usePoll((signal) => api<{ items: NoticeItem[] }>('/notices', { signal }), [], 30_000, { live: false });
+  const { data } = usePoll((signal) => api<{ items: NoticeItem[] }>('/notices', { signal }), [], 30_000, {
+    live: false,
+  });
   if (!data?.items.length) return null;
   return (
     <div className="notices">
       {data.items.map((n) => (
-        <p key={`${n.kind}:${n.platform}:${n.shop_id ?? ''}:${n.since}`} className={`notice notice-${n.level}`} role="status" data-testid="notice">
+        <p
+          key={`${n.kind}:${n.platform}:${n.shop_id ?? ''}:${n.since}`}
+          className={`notice notice-${n.level}`}
+          role="status"
+          data-testid="notice"
+        >
           {n.messages[locale] ?? n.messages.en}
         </p>
       ))}
@@ -239,7 +347,15 @@ export function Notices() {
  * Length × width × height in mm, as three number inputs reported as one field (`field`, e.g. `dims_mm`); `names`
  * are the inputs' form names, `id` the first input's (for its label).
  */
-export function SizeFields({ id, names, values, onChange, field, error, invalid }: {
+export function SizeFields({
+  id,
+  names,
+  values,
+  onChange,
+  field,
+  error,
+  invalid,
+}: {
   id: string;
   names: readonly [string, string, string];
   values: { length: string; width: string; height: string };

@@ -40,7 +40,12 @@ export function formatMoney(money: Money | null | undefined, locale: Locale): st
   const digits = currencyDigits(money.currency);
   const major = money.amount / 10 ** digits;
   try {
-    return new Intl.NumberFormat(locale, { style: 'currency', currency: money.currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(major);
+    return new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency: money.currency,
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    }).format(major);
   } catch {
     return `${major.toFixed(digits)} ${money.currency}`;
   }
@@ -62,7 +67,12 @@ export interface DurationParts {
 
 export function durationParts(ms: number): DurationParts {
   const total = Math.floor(Math.abs(ms) / 1000);
-  return { days: Math.floor(total / 86_400), hours: Math.floor((total % 86_400) / 3600), minutes: Math.floor((total % 3600) / 60), seconds: total % 60 };
+  return {
+    days: Math.floor(total / 86_400),
+    hours: Math.floor((total % 86_400) / 3600),
+    minutes: Math.floor((total % 3600) / 60),
+    seconds: total % 60,
+  };
 }
 
 /** Fills `{name}` placeholders. */
@@ -84,7 +94,15 @@ export function formatDateTime(iso: string | null | undefined, locale: Locale, t
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   try {
-    const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(date);
+    const parts = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    }).formatToParts(date);
     const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
     const weekday = new Intl.DateTimeFormat(locale, { timeZone, weekday: 'short' }).format(date);
     return `${weekday} ${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
@@ -97,7 +115,9 @@ export function formatDateTime(iso: string | null | undefined, locale: Locale, t
 export function zoneAbbreviation(iso: string | null | undefined, locale: Locale, timeZone: string): string {
   const date = iso ? new Date(iso) : new Date(0);
   try {
-    const part = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' }).formatToParts(date).find((p) => p.type === 'timeZoneName');
+    const part = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' })
+      .formatToParts(date)
+      .find((p) => p.type === 'timeZoneName');
     return part?.value ?? timeZone;
   } catch {
     return timeZone;
@@ -120,7 +140,16 @@ export function localInputToIso(value: string, timeZone: string): string | undef
 }
 
 function offsetMs(instant: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(instant));
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(instant));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'), get('second'));
   return wall - Math.floor(instant / 1000) * 1000;

@@ -94,9 +94,19 @@ export function liveConnected(): boolean {
  * down (every LIVE_SAFETY_MS while it is up), only while the tab is visible (and at once when it becomes visible
  * again). A slow answer never overwrites a newer one; a failure keeps the last data and reports the error.
  */
-export function usePoll<T>(load: (signal: AbortSignal) => Promise<T>, deps: DependencyList, intervalMs = POLL_MS, options: { live?: boolean } = {}): Polled<T> {
+export function usePoll<T>(
+  load: (signal: AbortSignal) => Promise<T>,
+  deps: DependencyList,
+  intervalMs = POLL_MS,
+  options: { live?: boolean } = {},
+): Polled<T> {
   const followLive = options.live !== false;
-  const [state, setState] = useState<{ data: T | undefined; receivedAt: number; error: ApiError | NetworkError | undefined; loading: boolean }>({ data: undefined, receivedAt: 0, error: undefined, loading: true });
+  const [state, setState] = useState<{
+    data: T | undefined;
+    receivedAt: number;
+    error: ApiError | NetworkError | undefined;
+    loading: boolean;
+  }>({ data: undefined, receivedAt: 0, error: undefined, loading: true });
   const sequence = useRef(0);
   const controller = useRef<AbortController | undefined>(undefined);
   const run = useCallback(load, deps);
@@ -111,7 +121,8 @@ export function usePoll<T>(load: (signal: AbortSignal) => Promise<T>, deps: Depe
       if (mine === sequence.current) setState({ data, receivedAt: Date.now(), error: undefined, loading: false });
     } catch (error) {
       if ((error as Error).name === 'AbortError' || mine !== sequence.current) return;
-      if (error instanceof ApiError || error instanceof NetworkError) setState((s) => ({ ...s, error, loading: false }));
+      if (error instanceof ApiError || error instanceof NetworkError)
+        setState((s) => ({ ...s, error, loading: false }));
       else throw error;
     }
   }, [run]);
@@ -136,10 +147,13 @@ export function usePoll<T>(load: (signal: AbortSignal) => Promise<T>, deps: Depe
       ? () => undefined
       : onLiveChange(() => {
           if (pending || document.hidden) return;
-          pending = setTimeout(() => {
-            pending = undefined;
-            load();
-          }, Math.max(150, lastAt + gap - Date.now()));
+          pending = setTimeout(
+            () => {
+              pending = undefined;
+              load();
+            },
+            Math.max(150, lastAt + gap - Date.now()),
+          );
         });
     const onVisible = () => {
       if (!document.hidden) load();
@@ -180,7 +194,12 @@ export function parseRoute(hash: string): Route {
   // A part of Settings an error's link points at (#/settings/sender): the screen, scrolled to that part.
   // `?for=A,B` names what to set there (the SKUs a plan lacked): the form opens on the first.
   const section = /^\/settings\/([a-z][a-z-]*)(?:\?for=([^&]*))?$/.exec(path);
-  if (section) return { screen: 'settings', section: section[1]!, ...(section[2] ? { subjects: decodeURIComponent(section[2]).split(',').filter(Boolean) } : {}) };
+  if (section)
+    return {
+      screen: 'settings',
+      section: section[1]!,
+      ...(section[2] ? { subjects: decodeURIComponent(section[2]).split(',').filter(Boolean) } : {}),
+    };
   // The first run: the checklist (#/setup; #/shops is its shop step, whose Connect link leads to Settings → Shops) and the catalogue's parts.
   const catalogue = /^\/catalogue(?:\/([a-z][a-z-]*))?$/.exec(path);
   if (catalogue) return { screen: 'catalogue', ...(catalogue[1] ? { section: catalogue[1] } : {}) };
@@ -250,7 +269,11 @@ export function useSectionInView(screen: string, section: string | undefined, re
     if (!card) return;
     card.classList.add('fix-target');
     card.scrollIntoView({ block: 'start' });
-    const fields = [...card.querySelectorAll<HTMLInputElement>('form input:not([type="checkbox"]):not([type="file"]):not([readonly])')];
+    const fields = [
+      ...card.querySelectorAll<HTMLInputElement>(
+        'form input:not([type="checkbox"]):not([type="file"]):not([readonly])',
+      ),
+    ];
     (fields.find((f) => !f.value) ?? fields[0])?.focus({ preventScroll: true });
     return () => card.classList.remove('fix-target');
   }, [screen, section, ready]);

@@ -6,7 +6,14 @@
  * (AfterShip's `event_id`, 17TRACK's `sign`, a digest of the body) and taken once. A delivery is claimed under a lease;
  * a lease held by a process that is gone from this host is taken over at once.
  */
-import { MalformedPayloadError, isProviderKind, parseJsonBody, webhookAdapterFor, type ParsedDelivery, type ProviderEvent } from '../../integrations/tracking/provider';
+import {
+  MalformedPayloadError,
+  isProviderKind,
+  parseJsonBody,
+  webhookAdapterFor,
+  type ParsedDelivery,
+  type ProviderEvent,
+} from '../../integrations/tracking/provider';
 import { ownerIsGone, processOwnerId } from '../../store/leases';
 import type { AppContext } from '../context';
 import { IngestReport, emptyIngestReport, ingestTrackingEvents, mergeReports } from './ingest';
@@ -35,15 +42,25 @@ function deliveryNotes(parsed: ParsedDelivery): string | null {
  * `malformed` (with its provider, never applied) for whoever looks into it; a replay is answered 200 (the provider
  * stops retrying) and not stored again.
  */
-export async function receiveWebhook(ctx: AppContext, providerName: string, headers: Record<string, string | undefined>, body: string): Promise<WebhookAnswer> {
+export async function receiveWebhook(
+  ctx: AppContext,
+  providerName: string,
+  headers: Record<string, string | undefined>,
+  body: string,
+): Promise<WebhookAnswer> {
   const now = ctx.now();
   const provider = await getProviderRow(ctx.store.db, providerName);
   if (!provider || !isProviderKind(provider.kind)) return { status: 404 };
   const adapter = webhookAdapterFor(provider.kind);
   const signature = headers[adapter.signatureHeader];
   if (!signature) return { status: 401, reason: 'missing', header: adapter.signatureHeader };
-  const secret = openStoredSecret(() => masterKeyOf(ctx), provider.webhook_secret, SECRET_CONTEXTS.trackingProvider(provider.name, 'webhook_secret'));
-  if (!adapter.verify(secret, signature, body)) return { status: 401, reason: 'bad_signature', header: adapter.signatureHeader };
+  const secret = openStoredSecret(
+    () => masterKeyOf(ctx),
+    provider.webhook_secret,
+    SECRET_CONTEXTS.trackingProvider(provider.name, 'webhook_secret'),
+  );
+  if (!adapter.verify(secret, signature, body))
+    return { status: 401, reason: 'bad_signature', header: adapter.signatureHeader };
   let malformed: string | null = null;
   let json: unknown = null;
   let parsed: ParsedDelivery | null = null;
@@ -87,19 +104,25 @@ export interface ProcessReport {
 const DELIVERY_MAX_ATTEMPTS = 8;
 
 /** Processes stored deliveries (oldest first); a failure is retried later, dead after DELIVERY_MAX_ATTEMPTS. */
-export async function processDeliveries(ctx: AppContext, options: { limit?: number; leaseMs?: number } = {}): Promise<ProcessReport> {
+export async function processDeliveries(
+  ctx: AppContext,
+  options: { limit?: number; leaseMs?: number } = {},
+): Promise<ProcessReport> {
   const report: ProcessReport = { deliveries: 0, failed: 0, ingest: emptyIngestReport() };
   const now = ctx.now();
   const claimed = await claimDeliveries(ctx, now, options.limit ?? 200, options.leaseMs ?? 120_000);
   if (claimed.length === 0) return report;
-  const providers = new Map((await ctx.store.db.selectFrom('tracking_providers').selectAll().execute()).map((p) => [p.name, p]));
+  const providers = new Map(
+    (await ctx.store.db.selectFrom('tracking_providers').selectAll().execute()).map((p) => [p.name, p]),
+  );
   // One ingestion per provider (its name is recorded on every event).
   const byProvider = new Map<string, ProviderEvent[]>();
   const parsed: Array<{ id: number; events: number; notes: string | null }> = [];
   for (const delivery of claimed) {
     const provider = providers.get(delivery.provider);
     try {
-      if (!provider || !isProviderKind(provider.kind)) throw new Error(`provider ${delivery.provider} is not configured any more`);
+      if (!provider || !isProviderKind(provider.kind))
+        throw new Error(`provider ${delivery.provider} is not configured any more`);
       const result = webhookAdapterFor(provider.kind).parse(parseJsonBody(delivery.body), delivery.received_at);
       const list = byProvider.get(delivery.provider) ?? [];
       for (const e of result.events) list.push(e);
@@ -109,7 +132,12 @@ export async function processDeliveries(ctx: AppContext, options: { limit?: numb
       report.failed++;
       await ctx.store.db
         .updateTable('tracking_deliveries')
-        .set({ status: delivery.attempts >= DELIVERY_MAX_ATTEMPTS ? 'dead' : 'pending', lease_until: now + 60_000 * delivery.attempts, lease_owner: null, error: (error as Error).message.slice(0, 1000) })
+        .set({
+          status: delivery.attempts >= DELIVERY_MAX_ATTEMPTS ? 'dead' : 'pending',
+          lease_until: now + 60_000 * delivery.attempts,
+          lease_owner: null,
+          error: (error as Error).message.slice(0, 1000),
+        })
         .where('id', '=', delivery.id)
         .execute();
     }
@@ -121,7 +149,15 @@ export async function processDeliveries(ctx: AppContext, options: { limit?: numb
   for (const delivery of parsed) {
     await ctx.store.db
       .updateTable('tracking_deliveries')
-      .set({ status: 'processed', processed_at: ctx.now(), lease_until: null, lease_owner: null, events: delivery.events, error: null, notes: delivery.notes })
+      .set({
+        status: 'processed',
+        processed_at: ctx.now(),
+        lease_until: null,
+        lease_owner: null,
+        events: delivery.events,
+        error: null,
+        notes: delivery.notes,
+      })
       .where('id', '=', delivery.id)
       .execute();
   }
@@ -133,13 +169,26 @@ async function claimDeliveries(ctx: AppContext, now: number, limit: number, leas
   const db = ctx.store.db;
   return db.transaction().execute(async (trx) => {
     // Leases of processes that are gone from this host are free now, not when they run out.
-    const holders = await trx.selectFrom('tracking_deliveries').select('lease_owner').distinct().where('status', '=', 'pending').where('lease_owner', 'is not', null).where('lease_until', '>=', now).execute();
+    const holders = await trx
+      .selectFrom('tracking_deliveries')
+      .select('lease_owner')
+      .distinct()
+      .where('status', '=', 'pending')
+      .where('lease_owner', 'is not', null)
+      .where('lease_until', '>=', now)
+      .execute();
     const gone = holders.map((h) => h.lease_owner!).filter(ownerIsGone);
     let query = trx
       .selectFrom('tracking_deliveries')
       .select('id')
       .where('status', '=', 'pending')
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now), ...(gone.length ? [eb('lease_owner', 'in', gone)] : [])]))
+      .where((eb) =>
+        eb.or([
+          eb('lease_until', 'is', null),
+          eb('lease_until', '<', now),
+          ...(gone.length ? [eb('lease_owner', 'in', gone)] : []),
+        ]),
+      )
       .orderBy('id')
       .limit(limit);
     if (ctx.store.dialect === 'postgres') query = query.forUpdate().skipLocked();
@@ -166,7 +215,10 @@ export interface DeliveryDrainer {
 
 const drainers = new WeakMap<AppContext, DeliveryDrainer>();
 
-export function deliveryDrainerOf(ctx: AppContext, onError: (error: unknown) => void = () => undefined): DeliveryDrainer {
+export function deliveryDrainerOf(
+  ctx: AppContext,
+  onError: (error: unknown) => void = () => undefined,
+): DeliveryDrainer {
   let drainer = drainers.get(ctx);
   if (drainer) return drainer;
   let running: Promise<void> | undefined;

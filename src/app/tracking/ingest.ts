@@ -10,12 +10,24 @@
  * order; the fold (core/tracking-status.ts) is a maximum, so the result is the same whatever the order.
  */
 import { DEFAULT_PROBLEM_RULES, type ProblemRules } from '../../core/tracking-problems';
-import { EMPTY_TRACKING_STATE, foldTrackingEventInto, isTrackingStatus, type TrackingEvent, type TrackingState } from '../../core/tracking-status';
+import {
+  EMPTY_TRACKING_STATE,
+  foldTrackingEventInto,
+  isTrackingStatus,
+  type TrackingEvent,
+  type TrackingState,
+} from '../../core/tracking-status';
 import { planOrderTracking, planParcelTracking, planTrackingRows, type TouchedParcel } from '../../core/tracking/plan';
 import { normaliseNumber, type ProviderEvent } from '../../integrations/tracking/provider';
 import type { Executor } from '../../store/orders';
 import type { ParcelTrackingRow, TrackingEventRow, TrackingProviderRow } from '../../store/schema-tracking';
-import { releaseHeldUploadsOf, trackingBulkWriter, type ParcelContext, type SiblingParcel, type TrackingBulkWriter } from '../../store/tracking';
+import {
+  releaseHeldUploadsOf,
+  trackingBulkWriter,
+  type ParcelContext,
+  type SiblingParcel,
+  type TrackingBulkWriter,
+} from '../../store/tracking';
 import { inRetriedTransaction } from '../../store/transaction-retry';
 import { localized } from '../../core/i18n';
 import type { NewOrderEventRow } from '../../store/schema';
@@ -49,7 +61,19 @@ export interface IngestReport {
 }
 
 export function emptyIngestReport(): IngestReport {
-  return { received: 0, duplicates: 0, stored: 0, unmatched: 0, matched: 0, parcelsUpdated: 0, firstScans: 0, transitions: 0, problemsRaised: 0, problemsResolved: 0, uploadsReleased: 0 };
+  return {
+    received: 0,
+    duplicates: 0,
+    stored: 0,
+    unmatched: 0,
+    matched: 0,
+    parcelsUpdated: 0,
+    firstScans: 0,
+    transitions: 0,
+    problemsRaised: 0,
+    problemsResolved: 0,
+    uploadsReleased: 0,
+  };
 }
 
 export function mergeReports(into: IngestReport, from: IngestReport): void {
@@ -68,7 +92,11 @@ const CLEAN_NUMBER = /^[A-Z0-9]+$/;
 const UPPER = /[A-Z]/;
 
 /** Ingests events: one transaction per batch; a replay changes nothing. */
-export async function ingestTrackingEvents(ctx: AppContext, events: ProviderEvent[], options: IngestOptions): Promise<IngestReport> {
+export async function ingestTrackingEvents(
+  ctx: AppContext,
+  events: ProviderEvent[],
+  options: IngestOptions,
+): Promise<IngestReport> {
   const report = emptyIngestReport();
   const batchSize = options.batchSize ?? 2000;
   const poller = await pollingProvider(ctx.store.db);
@@ -76,13 +104,28 @@ export async function ingestTrackingEvents(ctx: AppContext, events: ProviderEven
     // Sorted by number: the lookups and inserts of a batch walk the indexes in order (far fewer page misses).
     const batch = events
       .slice(i, i + batchSize)
-      .map((e) => (CLEAN_NUMBER.test(e.trackingNumber) && !UPPER.test(e.carrier) ? e : { ...e, trackingNumber: normaliseNumber(e.trackingNumber), carrier: e.carrier.toLowerCase() }))
+      .map((e) =>
+        CLEAN_NUMBER.test(e.trackingNumber) && !UPPER.test(e.carrier)
+          ? e
+          : { ...e, trackingNumber: normaliseNumber(e.trackingNumber), carrier: e.carrier.toLowerCase() },
+      )
       .sort((a, b) => (a.trackingNumber < b.trackingNumber ? -1 : a.trackingNumber > b.trackingNumber ? 1 : 0));
-    const part = await inRetriedTransaction(ctx.store.db, async (trx) => {
-      const partReport = emptyIngestReport();
-      await applyBatch(ctx, trx, { kind: 'ingest', events: batch, provider: options.provider }, poller, options, partReport);
-      return partReport;
-    }, { alsoRetry: isOrderVersionConflict });
+    const part = await inRetriedTransaction(
+      ctx.store.db,
+      async (trx) => {
+        const partReport = emptyIngestReport();
+        await applyBatch(
+          ctx,
+          trx,
+          { kind: 'ingest', events: batch, provider: options.provider },
+          poller,
+          options,
+          partReport,
+        );
+        return partReport;
+      },
+      { alsoRetry: isOrderVersionConflict },
+    );
     mergeReports(report, part);
   }
   return report;
@@ -96,7 +139,9 @@ export type Touched = TouchedParcel<ParcelContext> & { newEvents: number };
 
 export function stateOfRow(row: ParcelTrackingRow | null): TrackingState {
   if (!row || row.status === null || !isTrackingStatus(row.status)) {
-    return row ? { ...EMPTY_TRACKING_STATE, firstScanAt: row.first_scan_at, lastEventAt: row.last_event_at } : EMPTY_TRACKING_STATE;
+    return row
+      ? { ...EMPTY_TRACKING_STATE, firstScanAt: row.first_scan_at, lastEventAt: row.last_event_at }
+      : EMPTY_TRACKING_STATE;
   }
   return {
     status: row.status,
@@ -141,14 +186,22 @@ async function applyBatch(
   const now = ctx.now();
   const writer = trackingBulkWriter(ctx.store, trx);
   await writer.beginBatch();
-  const items = input.kind === 'ingest' ? input.events.map((e) => ({ number: e.trackingNumber, event: e.event })) : input.rows.map((r) => ({ number: r.tracking_number, event: eventOfRow(r) }));
+  const items =
+    input.kind === 'ingest'
+      ? input.events.map((e) => ({ number: e.trackingNumber, event: e.event }))
+      : input.rows.map((r) => ({ number: r.tracking_number, event: eventOfRow(r) }));
   report.received += items.length;
   const numbers = [...new Set(items.map((item) => item.number))];
   const parcels = await writer.findParcels(numbers);
 
   let fresh: boolean[];
   if (input.kind === 'ingest') {
-    fresh = await writer.insertEvents(input.events, input.events.map((e) => parcels.get(e.trackingNumber)?.parcel_id ?? null), input.provider, now);
+    fresh = await writer.insertEvents(
+      input.events,
+      input.events.map((e) => parcels.get(e.trackingNumber)?.parcel_id ?? null),
+      input.provider,
+      now,
+    );
   } else {
     const byParcel = new Map<number, number[]>();
     fresh = input.rows.map((row) => {
@@ -184,7 +237,17 @@ async function applyBatch(
     entry.newEvents++;
   }
   if (touched.size === 0) return;
-  await applyEffects(ctx, trx, writer, [...touched.values()], now, options.actor ?? TRACKING_ACTOR, poller, options.problemRules ?? DEFAULT_PROBLEM_RULES, report);
+  await applyEffects(
+    ctx,
+    trx,
+    writer,
+    [...touched.values()],
+    now,
+    options.actor ?? TRACKING_ACTOR,
+    poller,
+    options.problemRules ?? DEFAULT_PROBLEM_RULES,
+    report,
+  );
 }
 
 /**
@@ -208,7 +271,8 @@ export async function applyEffects(
   report.parcelsUpdated += touched.length;
   const parcels = planParcelTracking(touched, settings);
   const siblings = new Map<number, SiblingParcel[]>();
-  for (const s of await writer.parcelsOfOrders(parcels.needSiblings)) siblings.set(s.order_id, [...(siblings.get(s.order_id) ?? []), s]);
+  for (const s of await writer.parcelsOfOrders(parcels.needSiblings))
+    siblings.set(s.order_id, [...(siblings.get(s.order_id) ?? []), s]);
   const orders = planOrderTracking(parcels, siblings, settings);
   report.firstScans += parcels.firstScans;
   const events: NewOrderEventRow[] = parcels.events;
@@ -216,24 +280,63 @@ export async function applyEffects(
   // Parcels are not locked: one changed since it was read (a first scan from another batch, an upload accepted)
   // fails the batch, which runs again from fresh reads — so no first scan or transition is recorded twice.
   if ((await writer.updateParcels(parcels.parcelUpdates)) !== parcels.parcelUpdates.length) {
-    throw new ConflictError('order.version', localized('a parcel changed while its tracking was applied; applying again.', '应用物流信息时包裹已被修改；正在重新应用。'));
+    throw new ConflictError(
+      'order.version',
+      localized(
+        'a parcel changed while its tracking was applied; applying again.',
+        '应用物流信息时包裹已被修改；正在重新应用。',
+      ),
+    );
   }
   // Orders are not locked either: one changed since it was read (a sync, an upload) fails the batch the same way.
   const moved = await transitionOrders(
     trx,
-    orders.moves.map((move) => ({ order: move.order, actions: move.actions, reason: null, reasons: move.reasons, data: move.data, set: move.set })),
+    orders.moves.map((move) => ({
+      order: move.order,
+      actions: move.actions,
+      reason: null,
+      reasons: move.reasons,
+      data: move.data,
+      set: move.set,
+    })),
     { store: ctx.store, now, actor, events },
   );
-  report.transitions += parcels.transitions + moved.reduce((n, outcome) => n + (outcome.ok ? outcome.actions.length : 0), 0);
+  report.transitions +=
+    parcels.transitions + moved.reduce((n, outcome) => n + (outcome.ok ? outcome.actions.length : 0), 0);
   if ((await writer.updateOrders(orders.updates)) !== orders.updates.length) {
-    throw new ConflictError('order.version', localized('an order changed while its tracking was applied; applying again.', '应用物流信息时订单已被修改；正在重新应用。'));
+    throw new ConflictError(
+      'order.version',
+      localized(
+        'an order changed while its tracking was applied; applying again.',
+        '应用物流信息时订单已被修改；正在重新应用。',
+      ),
+    );
   }
 
   // Problems: raised once (and alerted), resolved when their condition is gone.
-  const problemChange = await reconcileProblems(ctx, trx, parcels.parcels.map((t) => ({ parcel: t.parcel, state: t.after })), now, actor, rules, events, report);
-  const rows = planTrackingRows(parcels.parcels, problemChange, { ...settings, poller: poller?.name ?? null, cadence: cadenceOf(poller) });
+  const problemChange = await reconcileProblems(
+    ctx,
+    trx,
+    parcels.parcels.map((t) => ({ parcel: t.parcel, state: t.after })),
+    now,
+    actor,
+    rules,
+    events,
+    report,
+  );
+  const rows = planTrackingRows(parcels.parcels, problemChange, {
+    ...settings,
+    poller: poller?.name ?? null,
+    cadence: cadenceOf(poller),
+  });
   if ((await writer.upsertTracking(rows)) !== rows.length) {
-    throw new ConflictError('order.version', localized('a parcel\'s tracking changed while it was applied; applying again.', '应用物流信息时包裹轨迹已被修改；正在重新应用。'));
+    throw new ConflictError(
+      'order.version',
+      localized(
+        "a parcel's tracking changed while it was applied; applying again.",
+        '应用物流信息时包裹轨迹已被修改；正在重新应用。',
+      ),
+    );
   }
   for (const row of await releaseHeldUploadsOf(trx, parcels.releases, now)) {
     events.push(uploadReleasedEvent(row.order_id, row.parcel_id!, row.id, now, actor));
@@ -259,8 +362,12 @@ export async function matchUnmatchedEvents(ctx: AppContext, options: { limit?: n
   if (rows.length === 0) return report;
   const unique = [...new Map(rows.map((r) => [r.id, r])).values()];
   const poller = await pollingProvider(ctx.store.db);
-  await inRetriedTransaction(ctx.store.db, async (trx) => {
-    await applyBatch(ctx, trx, { kind: 'match', rows: unique }, poller, {}, report);
-  }, { alsoRetry: isOrderVersionConflict });
+  await inRetriedTransaction(
+    ctx.store.db,
+    async (trx) => {
+      await applyBatch(ctx, trx, { kind: 'match', rows: unique }, poller, {}, report);
+    },
+    { alsoRetry: isOrderVersionConflict },
+  );
   return report;
 }

@@ -36,7 +36,15 @@ export async function reconcileProblems(
   const withOpen: number[] = [];
   for (const { parcel, state } of parcels) {
     const found = detectParcelProblems(
-      { parcelId: parcel.parcel_id, trackingNumber: parcel.tracking_number, carrier: parcel.carrier, declaredAt: declaredAtOf(parcel), paidAt: parcel.paid_at, buyerCountry: parcel.buyer_country, state },
+      {
+        parcelId: parcel.parcel_id,
+        trackingNumber: parcel.tracking_number,
+        carrier: parcel.carrier,
+        declaredAt: declaredAtOf(parcel),
+        paidAt: parcel.paid_at,
+        buyerCountry: parcel.buyer_country,
+        state,
+      },
       now,
       rules,
     );
@@ -60,16 +68,42 @@ export async function reconcileProblems(
     const holding = new Set((detected.get(parcelId) ?? []).map((p) => p.key));
     const gone = rows.filter((row) => !holding.has(row.problem_key));
     if (gone.length === 0) continue;
-    await trx.updateTable('tracking_problems').set({ resolved_at: now }).where('id', 'in', gone.map((g) => g.id)).where('resolved_at', 'is', null).execute();
+    await trx
+      .updateTable('tracking_problems')
+      .set({ resolved_at: now })
+      .where(
+        'id',
+        'in',
+        gone.map((g) => g.id),
+      )
+      .where('resolved_at', 'is', null)
+      .execute();
     for (const row of gone) {
-      events.push(timelineEvent({ orderId: row.order_id, parcelId, at: now, actor, kind: 'tracking_problem_resolved', reason: `${row.kind} no longer holds`, data: JSON.stringify({ problem_key: row.problem_key, kind: row.kind }) }));
+      events.push(
+        timelineEvent({
+          orderId: row.order_id,
+          parcelId,
+          at: now,
+          actor,
+          kind: 'tracking_problem_resolved',
+          reason: `${row.kind} no longer holds`,
+          data: JSON.stringify({ problem_key: row.problem_key, kind: row.kind }),
+        }),
+      );
     }
     report.problemsResolved += gone.length;
     delta.set(parcelId, (delta.get(parcelId) ?? 0) - gone.length);
   }
   for (const [parcelId, problems] of detected) {
     const parcel = byId.get(parcelId)!;
-    const raised = await raiseProblems(trx, { orderId: parcel.order_id, parcelId, shopId: parcel.shop_id, trackingNumber: parcel.tracking_number }, problems, now, actor, events);
+    const raised = await raiseProblems(
+      trx,
+      { orderId: parcel.order_id, parcelId, shopId: parcel.shop_id, trackingNumber: parcel.tracking_number },
+      problems,
+      now,
+      actor,
+      events,
+    );
     report.problemsRaised += raised;
     if (raised) delta.set(parcelId, (delta.get(parcelId) ?? 0) + raised);
   }
@@ -108,15 +142,24 @@ export async function raiseProblems(
     .execute();
   for (const row of inserted) {
     const problem = problems.find((p) => p.key === row.problem_key)!;
-    events.push(timelineEvent({
-      orderId: target.orderId,
-      parcelId: target.parcelId,
-      at: now,
-      actor,
-      kind: 'tracking_problem',
-      reason: problem.message.en,
-      data: JSON.stringify({ problem_id: row.id, kind: problem.kind, level: problem.level, key: problem.key, message: problem.message, action: problem.action }),
-    }));
+    events.push(
+      timelineEvent({
+        orderId: target.orderId,
+        parcelId: target.parcelId,
+        at: now,
+        actor,
+        kind: 'tracking_problem',
+        reason: problem.message.en,
+        data: JSON.stringify({
+          problem_id: row.id,
+          kind: problem.kind,
+          level: problem.level,
+          key: problem.key,
+          message: problem.message,
+          action: problem.action,
+        }),
+      }),
+    );
     await queueAlert(
       trx,
       target.shopId,

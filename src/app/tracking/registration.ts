@@ -53,7 +53,11 @@ export async function registerWithProviders(
 /** Parcels with a number and no tracking row get one and are registered with the providers. Returns how many. */
 export async function registerParcels(
   ctx: AppContext,
-  options: { limit?: number; onRegistered?: (results: ProviderRegistration[]) => void; clientFor?: (provider: TrackingProviderRow) => PollingClient | undefined } = {},
+  options: {
+    limit?: number;
+    onRegistered?: (results: ProviderRegistration[]) => void;
+    clientFor?: (provider: TrackingProviderRow) => PollingClient | undefined;
+  } = {},
 ): Promise<number> {
   const now = ctx.now();
   const poller = await pollingProvider(ctx.store.db);
@@ -92,7 +96,11 @@ export async function registerParcels(
     .execute();
   // Only the rows this call created: another process registering the same parcels meanwhile queues them itself.
   const mine = new Set(inserted.map((r) => r.parcel_id));
-  await queueRegistrations(ctx, rows.filter((r) => mine.has(r.id)).map((r) => ({ number: r.tracking_number!, carrier: r.carrier })), options);
+  await queueRegistrations(
+    ctx,
+    rows.filter((r) => mine.has(r.id)).map((r) => ({ number: r.tracking_number!, carrier: r.carrier })),
+    options,
+  );
   await retryRegistrations(ctx, options);
   return rows.length;
 }
@@ -100,15 +108,35 @@ export async function registerParcels(
 type ClientFor = (provider: TrackingProviderRow) => PollingClient | undefined;
 
 /** Each number queued for each provider shipby can call (a row already queued stays as it is). */
-async function queueRegistrations(ctx: AppContext, parcels: Array<{ number: string; carrier: string | null }>, options: { clientFor?: ClientFor }): Promise<void> {
+async function queueRegistrations(
+  ctx: AppContext,
+  parcels: Array<{ number: string; carrier: string | null }>,
+  options: { clientFor?: ClientFor },
+): Promise<void> {
   if (parcels.length === 0) return;
   const now = ctx.now();
-  const providers = (await ctx.store.db.selectFrom('tracking_providers').selectAll().orderBy('name').execute()).filter((p) => (options.clientFor ? options.clientFor(p) : clientOfProvider(p, ctx)));
+  const providers = (await ctx.store.db.selectFrom('tracking_providers').selectAll().orderBy('name').execute()).filter(
+    (p) => (options.clientFor ? options.clientFor(p) : clientOfProvider(p, ctx)),
+  );
   for (const provider of providers) {
     for (let i = 0; i < parcels.length; i += 1000) {
       await ctx.store.db
         .insertInto('tracking_registrations')
-        .values(parcels.slice(i, i + 1000).map((p) => ({ provider: provider.name, tracking_number: p.number, carrier: p.carrier, status: 'pending', attempts: 0, next_attempt_at: now, last_error: null, created_at: now, updated_at: now })))
+        .values(
+          parcels
+            .slice(i, i + 1000)
+            .map((p) => ({
+              provider: provider.name,
+              tracking_number: p.number,
+              carrier: p.carrier,
+              status: 'pending',
+              attempts: 0,
+              next_attempt_at: now,
+              last_error: null,
+              created_at: now,
+              updated_at: now,
+            })),
+        )
         .onConflict((oc) => oc.columns(['provider', 'tracking_number']).doNothing())
         .execute();
     }
@@ -124,7 +152,12 @@ const REGISTRATION_LEASE_MS = 5 * 60_000;
  */
 export async function retryRegistrations(
   ctx: AppContext,
-  options: { limit?: number; onRegistered?: (results: ProviderRegistration[]) => void; clientFor?: ClientFor; signal?: AbortSignal } = {},
+  options: {
+    limit?: number;
+    onRegistered?: (results: ProviderRegistration[]) => void;
+    clientFor?: ClientFor;
+    signal?: AbortSignal;
+  } = {},
 ): Promise<ProviderRegistration[]> {
   const db = ctx.store.db;
   const now = ctx.now();
@@ -147,7 +180,11 @@ export async function retryRegistrations(
       .updateTable('tracking_registrations')
       .set({ next_attempt_at: now + REGISTRATION_LEASE_MS, updated_at: now })
       .where('provider', '=', provider.name)
-      .where('tracking_number', 'in', due.map((d) => d.tracking_number))
+      .where(
+        'tracking_number',
+        'in',
+        due.map((d) => d.tracking_number),
+      )
       .where('status', '=', 'pending')
       .where('next_attempt_at', '<=', now)
       .returning(['tracking_number', 'carrier', 'attempts'])
@@ -157,21 +194,45 @@ export async function retryRegistrations(
     for (let i = 0; i < claimed.length; i += client.batchSize) {
       const batch = claimed.slice(i, i + client.batchSize);
       try {
-        const answer = await client.register(batch.map((r) => ({ number: r.tracking_number, carrier: r.carrier })), options.signal);
+        const answer = await client.register(
+          batch.map((r) => ({ number: r.tracking_number, carrier: r.carrier })),
+          options.signal,
+        );
         outcome.registered += answer.registered.length;
         outcome.refused.push(...answer.refused);
         const refused = new Map(answer.refused.map((r) => [r.number, r.reason]));
         const taken = batch.filter((r) => !refused.has(r.tracking_number)).map((r) => r.tracking_number);
-        if (taken.length) await db.updateTable('tracking_registrations').set({ status: 'registered', next_attempt_at: null, last_error: null, updated_at: now }).where('provider', '=', provider.name).where('tracking_number', 'in', taken).execute();
+        if (taken.length)
+          await db
+            .updateTable('tracking_registrations')
+            .set({ status: 'registered', next_attempt_at: null, last_error: null, updated_at: now })
+            .where('provider', '=', provider.name)
+            .where('tracking_number', 'in', taken)
+            .execute();
         for (const [number, reason] of refused) {
-          await db.updateTable('tracking_registrations').set({ status: 'refused', next_attempt_at: null, last_error: reason, updated_at: now }).where('provider', '=', provider.name).where('tracking_number', '=', number).execute();
+          await db
+            .updateTable('tracking_registrations')
+            .set({ status: 'refused', next_attempt_at: null, last_error: reason, updated_at: now })
+            .where('provider', '=', provider.name)
+            .where('tracking_number', '=', number)
+            .execute();
         }
       } catch (error) {
         outcome.error = (error as Error).message;
         // Asked again later, each row after its own number of failures.
         for (const row of batch) {
           const attempts = row.attempts + 1;
-          await db.updateTable('tracking_registrations').set({ attempts, next_attempt_at: now + registrationBackoff(attempts), last_error: outcome.error, updated_at: now }).where('provider', '=', provider.name).where('tracking_number', '=', row.tracking_number).execute();
+          await db
+            .updateTable('tracking_registrations')
+            .set({
+              attempts,
+              next_attempt_at: now + registrationBackoff(attempts),
+              last_error: outcome.error,
+              updated_at: now,
+            })
+            .where('provider', '=', provider.name)
+            .where('tracking_number', '=', row.tracking_number)
+            .execute();
         }
       }
     }

@@ -30,10 +30,19 @@ export interface TrackingSweepReport {
 }
 
 /** The time-based problems of parcels still on their way. Idempotent: a problem is raised once. */
-export async function runTrackingSweep(ctx: AppContext, options: { rules?: ProblemRules; lookbackDays?: number } = {}): Promise<TrackingSweepReport> {
+export async function runTrackingSweep(
+  ctx: AppContext,
+  options: { rules?: ProblemRules; lookbackDays?: number } = {},
+): Promise<TrackingSweepReport> {
   const now = ctx.now();
   const rules = options.rules ?? DEFAULT_PROBLEM_RULES;
-  const report: TrackingSweepReport = { examined: 0, problemsRaised: 0, problemsResolved: 0, stalledMarked: 0, ordersReconciled: 0 };
+  const report: TrackingSweepReport = {
+    examined: 0,
+    problemsRaised: 0,
+    problemsResolved: 0,
+    stalledMarked: 0,
+    ordersReconciled: 0,
+  };
   const firstNotOnline = Math.min(...rules.notOnline.map((t) => t.afterHours)) * 3_600_000;
   const since = now - (options.lookbackDays ?? 120) * DAY_MS;
   // Not online: declared shipped long enough ago, no first scan.
@@ -58,37 +67,83 @@ export async function runTrackingSweep(ctx: AppContext, options: { rules?: Probl
   report.examined = numbers.length;
   for (let i = 0; i < numbers.length; i += 1000) {
     const chunk = numbers.slice(i, i + 1000);
-    await inRetriedTransaction(ctx.store.db, async (trx) => {
-      const writer = trackingBulkWriter(ctx.store, trx);
-      await writer.beginBatch();
-      const parcels = await writer.findParcels(chunk);
-      const events: NewOrderEventRow[] = [];
-      const ingest = emptyIngestReport();
-      const rows: ParcelTrackingRow[] = [];
-      const list = [...parcels.values()].filter((p) => p.parcel_status !== 'voided');
-      const delta = await reconcileProblems(ctx, trx, list.map((p) => ({ parcel: p, state: stateOfRow(p.tracking) })), now, 'sweep', rules, events, ingest);
-      for (const parcel of list) {
-        const change = delta.get(parcel.parcel_id) ?? 0;
-        if (!parcel.tracking) {
-          if (change !== 0) rows.push({ ...trackingColumns(EMPTY_TRACKING_STATE), parcel_id: parcel.parcel_id, tracking_number: parcel.tracking_number, provider: null, open_problems: Math.max(0, change), registered_at: now, next_poll_at: null, last_polled_at: null, polls: 0, updated_at: now, version: 1 });
-        } else if (change !== 0) {
-          rows.push({ ...parcel.tracking, open_problems: Math.max(0, parcel.tracking.open_problems + change), updated_at: now });
+    await inRetriedTransaction(
+      ctx.store.db,
+      async (trx) => {
+        const writer = trackingBulkWriter(ctx.store, trx);
+        await writer.beginBatch();
+        const parcels = await writer.findParcels(chunk);
+        const events: NewOrderEventRow[] = [];
+        const ingest = emptyIngestReport();
+        const rows: ParcelTrackingRow[] = [];
+        const list = [...parcels.values()].filter((p) => p.parcel_status !== 'voided');
+        const delta = await reconcileProblems(
+          ctx,
+          trx,
+          list.map((p) => ({ parcel: p, state: stateOfRow(p.tracking) })),
+          now,
+          'sweep',
+          rules,
+          events,
+          ingest,
+        );
+        for (const parcel of list) {
+          const change = delta.get(parcel.parcel_id) ?? 0;
+          if (!parcel.tracking) {
+            if (change !== 0)
+              rows.push({
+                ...trackingColumns(EMPTY_TRACKING_STATE),
+                parcel_id: parcel.parcel_id,
+                tracking_number: parcel.tracking_number,
+                provider: null,
+                open_problems: Math.max(0, change),
+                registered_at: now,
+                next_poll_at: null,
+                last_polled_at: null,
+                polls: 0,
+                updated_at: now,
+                version: 1,
+              });
+          } else if (change !== 0) {
+            rows.push({
+              ...parcel.tracking,
+              open_problems: Math.max(0, parcel.tracking.open_problems + change),
+              updated_at: now,
+            });
+          }
         }
-      }
-      if ((await writer.upsertTracking(rows.map((row) => ({ row, base: parcels.get(row.tracking_number)?.tracking ?? null })))) !== rows.length) {
-        throw new ConflictError('order.version', localized('a parcel\'s tracking changed meanwhile; sweeping again.', '包裹轨迹已被修改；正在重新检查。'));
-      }
-      await writer.appendOrderEvents(events);
-      report.problemsRaised += ingest.problemsRaised;
-      report.problemsResolved += ingest.problemsResolved;
-    }, { alsoRetry: isOrderVersionConflict });
+        if (
+          (await writer.upsertTracking(
+            rows.map((row) => ({ row, base: parcels.get(row.tracking_number)?.tracking ?? null })),
+          )) !== rows.length
+        ) {
+          throw new ConflictError(
+            'order.version',
+            localized("a parcel's tracking changed meanwhile; sweeping again.", '包裹轨迹已被修改；正在重新检查。'),
+          );
+        }
+        await writer.appendOrderEvents(events);
+        report.problemsRaised += ingest.problemsRaised;
+        report.problemsResolved += ingest.problemsResolved;
+      },
+      { alsoRetry: isOrderVersionConflict },
+    );
   }
   // A stalled parcel also gets shipby's own "stalled" event, so its status says so until the carrier speaks again.
   const marks: ProviderEvent[] = [];
   for (const row of stalled) {
-    const tracking = await ctx.store.db.selectFrom('parcel_tracking').select(['tracking_number', 'last_event_at', 'status', 'parcel_id']).where('tracking_number', '=', row.tracking_number).where('phase', '=', 1).executeTakeFirst();
+    const tracking = await ctx.store.db
+      .selectFrom('parcel_tracking')
+      .select(['tracking_number', 'last_event_at', 'status', 'parcel_id'])
+      .where('tracking_number', '=', row.tracking_number)
+      .where('phase', '=', 1)
+      .executeTakeFirst();
     if (!tracking || tracking.status === 'stalled' || tracking.last_event_at === null) continue;
-    const parcel = await ctx.store.db.selectFrom('parcels').select('carrier').where('id', '=', tracking.parcel_id).executeTakeFirst();
+    const parcel = await ctx.store.db
+      .selectFrom('parcels')
+      .select('carrier')
+      .where('id', '=', tracking.parcel_id)
+      .executeTakeFirst();
     const limitDays = isExpressCarrier(parcel?.carrier) ? rules.stalledDays.express : rules.stalledDays.postal;
     if (now - tracking.last_event_at < limitDays * DAY_MS) continue;
     marks.push({
@@ -106,7 +161,8 @@ export async function runTrackingSweep(ctx: AppContext, options: { rules?: Probl
       },
     });
   }
-  if (marks.length) report.stalledMarked = (await ingestTrackingEvents(ctx, marks, { provider: 'shipby', actor: 'sweep' })).stored;
+  if (marks.length)
+    report.stalledMarked = (await ingestTrackingEvents(ctx, marks, { provider: 'shipby', actor: 'sweep' })).stored;
   report.ordersReconciled = (await reconcileShippedOrders(ctx)).transitions;
   return report;
 }
@@ -128,7 +184,15 @@ async function reconcileShippedOrders(ctx: AppContext, options: { limit?: number
         eb.and([
           eb('o.status', 'in', ['shipped', 'in_transit']),
           eb('p.status', '=', 'delivered'),
-          eb.not(eb.exists(eb.selectFrom('parcels as q').select('q.id').whereRef('q.order_id', '=', 'o.id').where('q.status', 'not in', ['delivered', 'returned', 'voided']))),
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('parcels as q')
+                .select('q.id')
+                .whereRef('q.order_id', '=', 'o.id')
+                .where('q.status', 'not in', ['delivered', 'returned', 'voided']),
+            ),
+          ),
         ]),
       ]),
     )
@@ -137,15 +201,20 @@ async function reconcileShippedOrders(ctx: AppContext, options: { limit?: number
   const numbers = [...new Set(rows.map((r) => r.tracking_number!))];
   if (numbers.length === 0) return report;
   const poller = await pollingProvider(ctx.store.db);
-  await inRetriedTransaction(ctx.store.db, async (trx) => {
-    const writer = trackingBulkWriter(ctx.store, trx);
-    await writer.beginBatch();
-    const parcels = [...(await writer.findParcels(numbers)).values()].filter((p) => p.tracking);
-    const touched = parcels.map((parcel) => {
-      const state = stateOfRow(parcel.tracking);
-      return { parcel, before: state, after: state, newEvents: 0 };
-    });
-    if (touched.length) await applyEffects(ctx, trx, writer, touched, ctx.now(), 'sweep', poller, DEFAULT_PROBLEM_RULES, report);
-  }, { alsoRetry: isOrderVersionConflict });
+  await inRetriedTransaction(
+    ctx.store.db,
+    async (trx) => {
+      const writer = trackingBulkWriter(ctx.store, trx);
+      await writer.beginBatch();
+      const parcels = [...(await writer.findParcels(numbers)).values()].filter((p) => p.tracking);
+      const touched = parcels.map((parcel) => {
+        const state = stateOfRow(parcel.tracking);
+        return { parcel, before: state, after: state, newEvents: 0 };
+      });
+      if (touched.length)
+        await applyEffects(ctx, trx, writer, touched, ctx.now(), 'sweep', poller, DEFAULT_PROBLEM_RULES, report);
+    },
+    { alsoRetry: isOrderVersionConflict },
+  );
   return report;
 }

@@ -26,24 +26,51 @@ export interface ParcelProblemView {
 }
 
 /** Open problems, newest first; `kind` one of the problem kinds, `false_shipment` for its three kinds, or all. */
-export async function listProblems(ctx: AppContext, filter: { kind?: string; shopIds?: string[]; parcelId?: number; limit?: number }): Promise<ParcelProblemView[]> {
+export async function listProblems(
+  ctx: AppContext,
+  filter: { kind?: string; shopIds?: string[]; parcelId?: number; limit?: number },
+): Promise<ParcelProblemView[]> {
   let kinds: string[] | undefined;
   if (filter.kind && filter.kind !== 'any') {
     if (filter.kind === 'false_shipment') kinds = ['invalid_number', 'scan_before_payment', 'wrong_destination'];
     else if (isProblemKind(filter.kind)) kinds = [filter.kind];
-    else throw new ValidationError([{ row: 0, field: 'problem', message: localized(`unknown problem "${filter.kind}".`, `未知问题类型「${filter.kind}」。`) }]);
+    else
+      throw new ValidationError([
+        {
+          row: 0,
+          field: 'problem',
+          message: localized(`unknown problem "${filter.kind}".`, `未知问题类型「${filter.kind}」。`),
+        },
+      ]);
   }
   let query = ctx.store.db
     .selectFrom('tracking_problems as tp')
     .innerJoin('orders as o', 'o.id', 'tp.order_id')
     .leftJoin('parcels as p', 'p.id', 'tp.parcel_id')
     .leftJoin('parcel_tracking as t', 't.parcel_id', 'tp.parcel_id')
-    .select(['tp.id', 'tp.order_id', 'o.platform_order_id', 'tp.shop_id', 'tp.parcel_id', 'p.tracking_number', 't.status as tracking_status', 'tp.kind', 'tp.level', 'tp.detected_at', 'tp.message', 'tp.action', 'tp.data'])
+    .select([
+      'tp.id',
+      'tp.order_id',
+      'o.platform_order_id',
+      'tp.shop_id',
+      'tp.parcel_id',
+      'p.tracking_number',
+      't.status as tracking_status',
+      'tp.kind',
+      'tp.level',
+      'tp.detected_at',
+      'tp.message',
+      'tp.action',
+      'tp.data',
+    ])
     .where('tp.resolved_at', 'is', null);
   if (kinds) query = query.where('tp.kind', 'in', kinds);
   if (filter.shopIds?.length) query = query.where('tp.shop_id', 'in', filter.shopIds);
   if (filter.parcelId !== undefined) query = query.where('tp.parcel_id', '=', filter.parcelId);
-  const rows = await query.orderBy('tp.id', 'desc').limit(filter.limit ?? 200).execute();
+  const rows = await query
+    .orderBy('tp.id', 'desc')
+    .limit(filter.limit ?? 200)
+    .execute();
   return rows.map((r) => ({
     id: r.id,
     order_id: r.order_id,
@@ -79,7 +106,15 @@ export interface ParcelTrackingView {
     destination_country: string | null;
     next_poll_at: string | null;
   } | null;
-  events: Array<{ at: string | null; status: string; raw_status: string | null; raw_substatus: string | null; description: string | null; location: string | null; provider: string }>;
+  events: Array<{
+    at: string | null;
+    status: string;
+    raw_status: string | null;
+    raw_substatus: string | null;
+    description: string | null;
+    location: string | null;
+    provider: string;
+  }>;
   problems: ParcelProblemView[];
 }
 
@@ -87,8 +122,18 @@ export async function getParcelTracking(ctx: AppContext, parcelId: number): Prom
   const db = ctx.store.db;
   const parcel = await db.selectFrom('parcels').selectAll().where('id', '=', parcelId).executeTakeFirst();
   if (!parcel) throw new NotFoundError(localized(`parcel ${parcelId} not found.`, `未找到包裹 ${parcelId}。`));
-  const tracking = await db.selectFrom('parcel_tracking').selectAll().where('parcel_id', '=', parcelId).executeTakeFirst();
-  const events = await db.selectFrom('tracking_events').selectAll().where('parcel_id', '=', parcelId).orderBy('occurred_at').orderBy('id').execute();
+  const tracking = await db
+    .selectFrom('parcel_tracking')
+    .selectAll()
+    .where('parcel_id', '=', parcelId)
+    .executeTakeFirst();
+  const events = await db
+    .selectFrom('tracking_events')
+    .selectAll()
+    .where('parcel_id', '=', parcelId)
+    .orderBy('occurred_at')
+    .orderBy('id')
+    .execute();
   const problems = await listProblems(ctx, { parcelId, limit: 1000 });
   return {
     parcel_id: parcel.id,
@@ -110,7 +155,15 @@ export async function getParcelTracking(ctx: AppContext, parcelId: number): Prom
           next_poll_at: toIso(tracking.next_poll_at),
         }
       : null,
-    events: events.map((e) => ({ at: toIso(e.occurred_at), status: e.status, raw_status: e.raw_status, raw_substatus: e.raw_substatus, description: e.description, location: e.location, provider: e.provider })),
+    events: events.map((e) => ({
+      at: toIso(e.occurred_at),
+      status: e.status,
+      raw_status: e.raw_status,
+      raw_substatus: e.raw_substatus,
+      description: e.description,
+      location: e.location,
+      provider: e.provider,
+    })),
     problems,
   };
 }
@@ -138,20 +191,39 @@ export interface ParcelListItem {
  * Every parcel that has a tracking number (or a label coming), newest first, with its normalised tracking status:
  * the parcels screen lists them under the problems. Keyset pagination by id (`before` = the last id of the page).
  */
-export async function listParcels(ctx: AppContext, filter: { shopIds?: string[]; limit?: number; before?: number } = {}): Promise<{ items: ParcelListItem[]; next_before: number | null }> {
+export async function listParcels(
+  ctx: AppContext,
+  filter: { shopIds?: string[]; limit?: number; before?: number } = {},
+): Promise<{ items: ParcelListItem[]; next_before: number | null }> {
   const limit = Math.min(Math.max(filter.limit ?? 100, 1), 500);
   let query = ctx.store.db
     .selectFrom('parcels as p')
     .innerJoin('orders as o', 'o.id', 'p.order_id')
     .leftJoin('parcel_tracking as t', 't.parcel_id', 'p.id')
     .select([
-      'p.id', 'p.order_id', 'o.platform_order_id', 'p.shop_id', 'o.buyer_country', 'p.status', 'p.carrier', 'p.service', 'p.tracking_number', 'p.created_at',
-      't.status as tracking_status', 't.last_event_at', 'p.first_scan_at', 'p.delivered_at', 't.open_problems',
+      'p.id',
+      'p.order_id',
+      'o.platform_order_id',
+      'p.shop_id',
+      'o.buyer_country',
+      'p.status',
+      'p.carrier',
+      'p.service',
+      'p.tracking_number',
+      'p.created_at',
+      't.status as tracking_status',
+      't.last_event_at',
+      'p.first_scan_at',
+      'p.delivered_at',
+      't.open_problems',
     ])
     .where('p.status', '!=', 'voided');
   if (filter.shopIds?.length) query = query.where('p.shop_id', 'in', filter.shopIds);
   if (filter.before !== undefined) query = query.where('p.id', '<', filter.before);
-  const rows = await query.orderBy('p.id', 'desc').limit(limit + 1).execute();
+  const rows = await query
+    .orderBy('p.id', 'desc')
+    .limit(limit + 1)
+    .execute();
   const page = rows.slice(0, limit);
   return {
     items: page.map((r) => ({
@@ -165,7 +237,8 @@ export async function listParcels(ctx: AppContext, filter: { shopIds?: string[];
       service: r.service,
       tracking_number: r.tracking_number,
       tracking_status: r.tracking_status,
-      tracking_label: r.tracking_status && isTrackingStatus(r.tracking_status) ? TRACKING_STATUS_LABELS[r.tracking_status] : null,
+      tracking_label:
+        r.tracking_status && isTrackingStatus(r.tracking_status) ? TRACKING_STATUS_LABELS[r.tracking_status] : null,
       last_event_at: toIso(r.last_event_at),
       first_scan_at: toIso(r.first_scan_at),
       delivered_at: toIso(r.delivered_at),
@@ -178,6 +251,21 @@ export async function listParcels(ctx: AppContext, filter: { shopIds?: string[];
 
 /** Events kept aside because no parcel has their number yet. */
 export async function listUnmatchedEvents(ctx: AppContext, limit = 200) {
-  const rows = await ctx.store.db.selectFrom('tracking_events').selectAll().where('parcel_id', 'is', null).orderBy('id', 'desc').limit(limit).execute();
-  return rows.map((r) => ({ id: r.id, tracking_number: r.tracking_number, carrier: r.carrier, provider: r.provider, status: r.status, raw_substatus: r.raw_substatus, occurred_at: toIso(r.occurred_at), received_at: toIso(r.received_at) }));
+  const rows = await ctx.store.db
+    .selectFrom('tracking_events')
+    .selectAll()
+    .where('parcel_id', 'is', null)
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    tracking_number: r.tracking_number,
+    carrier: r.carrier,
+    provider: r.provider,
+    status: r.status,
+    raw_substatus: r.raw_substatus,
+    occurred_at: toIso(r.occurred_at),
+    received_at: toIso(r.received_at),
+  }));
 }

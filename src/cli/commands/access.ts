@@ -3,7 +3,21 @@
  * sign-in links and API keys. Passwords and keys are printed once and stored only as hashes.
  */
 import type { Command } from 'commander';
-import { addShop, addUser, assignWarehouse, createAccount, createApiKey, createSignInLink, DEFAULT_ACCOUNT_ID, grantRole, listApiKeys, listUsers, parseRole, resetPassword, revokeApiKey } from '../../app/accounts';
+import {
+  addShop,
+  addUser,
+  assignWarehouse,
+  createAccount,
+  createApiKey,
+  createSignInLink,
+  DEFAULT_ACCOUNT_ID,
+  grantRole,
+  listApiKeys,
+  listUsers,
+  parseRole,
+  resetPassword,
+  revokeApiKey,
+} from '../../app/accounts';
 import type { Role } from '../../core/access';
 import { localized } from '../../core/i18n';
 import { toIso } from '../../core/time';
@@ -20,7 +34,9 @@ function shopRoles(values: string[]): Array<{ shopId: string; role: Role }> {
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -34,104 +50,232 @@ export function register(program: Command): void {
   account
     .command('add <id> [name]')
     .description('Create an account')
-    .action(action(async (id: string, name: string | undefined) => withApp(async (ctx) => {
-      await createAccount(ctx, id, name ?? id);
-      console.log(say(localized(`Account ${id} created.`, `已创建账户 ${id}。`)));
-    })));
+    .action(
+      action(async (id: string, name: string | undefined) =>
+        withApp(async (ctx) => {
+          await createAccount(ctx, id, name ?? id);
+          console.log(say(localized(`Account ${id} created.`, `已创建账户 ${id}。`)));
+        }),
+      ),
+    );
   account
     .command('shop <shop>')
     .description('Create a shop in an account')
     .requiredOption('--account <account>', 'the account that owns it')
     .option('--name <name>', 'display name')
     .option('--platform <platform>', 'marketplace', 'aliexpress')
-    .action(action(async (shop: string, o: { account: string; name?: string; platform: string }) => withApp(async (ctx) => {
-      await addShop(ctx, { id: shop, accountId: o.account, platform: o.platform, ...(o.name ? { name: o.name } : {}) });
-      console.log(say(localized(`Shop ${shop} created in account ${o.account}.`, `已在账户 ${o.account} 中创建店铺 ${shop}。`)));
-    })));
+    .action(
+      action(async (shop: string, o: { account: string; name?: string; platform: string }) =>
+        withApp(async (ctx) => {
+          await addShop(ctx, {
+            id: shop,
+            accountId: o.account,
+            platform: o.platform,
+            ...(o.name ? { name: o.name } : {}),
+          });
+          console.log(
+            say(
+              localized(`Shop ${shop} created in account ${o.account}.`, `已在账户 ${o.account} 中创建店铺 ${shop}。`),
+            ),
+          );
+        }),
+      ),
+    );
   account
     .command('warehouse <warehouse>')
     .description('Give a warehouse (its stock and purchase orders) to an account')
     .requiredOption('--account <account>', 'the account that owns it')
-    .action(action(async (warehouse: string, o: { account: string }) => withApp(async (ctx) => {
-      await assignWarehouse(ctx, warehouse, o.account);
-      console.log(say(localized(`Warehouse ${warehouse} now belongs to account ${o.account}.`, `仓库 ${warehouse} 现属于账户 ${o.account}。`)));
-    })));
+    .action(
+      action(async (warehouse: string, o: { account: string }) =>
+        withApp(async (ctx) => {
+          await assignWarehouse(ctx, warehouse, o.account);
+          console.log(
+            say(
+              localized(
+                `Warehouse ${warehouse} now belongs to account ${o.account}.`,
+                `仓库 ${warehouse} 现属于账户 ${o.account}。`,
+              ),
+            ),
+          );
+        }),
+      ),
+    );
 
   const user = program.command('user').description('Users, their roles per shop, passwords and sign-in links');
   user
     .command('add <email>')
-    .description('Add a user: owner of the whole account (--owner) or with roles per shop (--shop SHOP:ROLE, roles owner|manager|packer|viewer). Prints a generated password once unless --password-stdin')
+    .description(
+      'Add a user: owner of the whole account (--owner) or with roles per shop (--shop SHOP:ROLE, roles owner|manager|packer|viewer). Prints a generated password once unless --password-stdin',
+    )
     .option('--name <name>', 'display name')
     .option('--account <account>', 'account', DEFAULT_ACCOUNT_ID)
     .option('--owner', 'owner of every shop of the account, present and future')
     .option('--shop <shop:role>', 'a role in one shop (repeatable)', collect, [])
     .option('--password-stdin', 'read the password from standard input')
-    .action(action(async (email: string, o: { name?: string; account: string; owner?: boolean; shop: string[]; passwordStdin?: boolean }) => withApp(async (ctx) => {
-      const password = o.passwordStdin ? await readStdin() : undefined;
-      const added = await addUser(ctx, { email, accountId: o.account, accountOwner: o.owner === true, shops: shopRoles(o.shop), ...(o.name ? { name: o.name } : {}), ...(password !== undefined ? { password } : {}) });
-      console.log(say(localized(`User ${added.email} added.`, `已添加用户 ${added.email}。`)));
-      if (password === undefined) console.log(say(localized(`Password (shown once): ${added.password}`, `密码（仅显示一次）：${added.password}`)));
-    })));
+    .action(
+      action(
+        async (
+          email: string,
+          o: { name?: string; account: string; owner?: boolean; shop: string[]; passwordStdin?: boolean },
+        ) =>
+          withApp(async (ctx) => {
+            const password = o.passwordStdin ? await readStdin() : undefined;
+            const added = await addUser(ctx, {
+              email,
+              accountId: o.account,
+              accountOwner: o.owner === true,
+              shops: shopRoles(o.shop),
+              ...(o.name ? { name: o.name } : {}),
+              ...(password !== undefined ? { password } : {}),
+            });
+            console.log(say(localized(`User ${added.email} added.`, `已添加用户 ${added.email}。`)));
+            if (password === undefined)
+              console.log(
+                say(localized(`Password (shown once): ${added.password}`, `密码（仅显示一次）：${added.password}`)),
+              );
+          }),
+      ),
+    );
   user
     .command('grant <email> <shopRole>')
     .description('Give a user a role in a shop (SHOP:ROLE); an existing role in that shop is replaced')
-    .action(action(async (email: string, shopRole: string) => withApp(async (ctx) => {
-      const [grant] = shopRoles([shopRole]);
-      await grantRole(ctx, email, grant!.shopId, grant!.role);
-      console.log(say(localized(`${email} is ${grant!.role} of ${grant!.shopId}.`, `${email} 现为 ${grant!.shopId} 的 ${grant!.role}。`)));
-    })));
+    .action(
+      action(async (email: string, shopRole: string) =>
+        withApp(async (ctx) => {
+          const [grant] = shopRoles([shopRole]);
+          await grantRole(ctx, email, grant!.shopId, grant!.role);
+          console.log(
+            say(
+              localized(
+                `${email} is ${grant!.role} of ${grant!.shopId}.`,
+                `${email} 现为 ${grant!.shopId} 的 ${grant!.role}。`,
+              ),
+            ),
+          );
+        }),
+      ),
+    );
   user
     .command('reset-password <email>')
-    .description('Set a new password (generated and printed once unless --password-stdin), clear a lockout and end every session of the user')
+    .description(
+      'Set a new password (generated and printed once unless --password-stdin), clear a lockout and end every session of the user',
+    )
     .option('--password-stdin', 'read the password from standard input')
-    .action(action(async (email: string, o: { passwordStdin?: boolean }) => withApp(async (ctx) => {
-      const given = o.passwordStdin ? await readStdin() : undefined;
-      const password = await resetPassword(ctx, email, given);
-      console.log(say(localized(`Password of ${email} reset; its sessions are ended.`, `已重置 ${email} 的密码；其所有会话已结束。`)));
-      if (given === undefined) console.log(say(localized(`New password (shown once): ${password}`, `新密码（仅显示一次）：${password}`)));
-    })));
+    .action(
+      action(async (email: string, o: { passwordStdin?: boolean }) =>
+        withApp(async (ctx) => {
+          const given = o.passwordStdin ? await readStdin() : undefined;
+          const password = await resetPassword(ctx, email, given);
+          console.log(
+            say(
+              localized(
+                `Password of ${email} reset; its sessions are ended.`,
+                `已重置 ${email} 的密码；其所有会话已结束。`,
+              ),
+            ),
+          );
+          if (given === undefined)
+            console.log(say(localized(`New password (shown once): ${password}`, `新密码（仅显示一次）：${password}`)));
+        }),
+      ),
+    );
   user
     .command('link <email>')
     .description('Print a one-time sign-in link (valid 15 minutes)')
     .option('--base-url <url>', 'where shipby is served', `http://localhost:${process.env.PORT ?? '3000'}`)
-    .action(action(async (email: string, o: { baseUrl: string }) => withApp(async (ctx) => {
-      console.log(signInUrl(o.baseUrl, await createSignInLink(ctx, email)));
-    })));
+    .action(
+      action(async (email: string, o: { baseUrl: string }) =>
+        withApp(async (ctx) => {
+          console.log(signInUrl(o.baseUrl, await createSignInLink(ctx, email)));
+        }),
+      ),
+    );
   user
     .command('list')
     .description('Users with their roles per shop')
     .option('--account <account>', 'only this account')
-    .action(action(async (o: { account?: string }) => withApp(async (ctx) => {
-      const users = await listUsers(ctx, o.account);
-      printTable(users.map((u) => ({ id: u.id, account: u.account_id, email: u.email, shops: u.shops.map((s) => `${s.shop_id}:${s.role}`).join(' '), locked_until: toIso(u.locked_until) })), ['id', 'account', 'email', 'shops', 'locked_until']);
-    })));
+    .action(
+      action(async (o: { account?: string }) =>
+        withApp(async (ctx) => {
+          const users = await listUsers(ctx, o.account);
+          printTable(
+            users.map((u) => ({
+              id: u.id,
+              account: u.account_id,
+              email: u.email,
+              shops: u.shops.map((s) => `${s.shop_id}:${s.role}`).join(' '),
+              locked_until: toIso(u.locked_until),
+            })),
+            ['id', 'account', 'email', 'shops', 'locked_until'],
+          );
+        }),
+      ),
+    );
 
-  const key = program.command('key').description('API keys for machines: scoped to shops and a role, shown once, stored hashed, revocable');
+  const key = program
+    .command('key')
+    .description('API keys for machines: scoped to shops and a role, shown once, stored hashed, revocable');
   key
     .command('create <name>')
     .description('Create a key (printed once)')
     .requiredOption('--role <role>', 'owner | manager | packer | viewer')
     .option('--shop <shop>', 'a shop the key may reach (repeatable)', collect, [])
     .option('--account <account>', 'account', DEFAULT_ACCOUNT_ID)
-    .action(action(async (name: string, o: { role: string; shop: string[]; account: string }) => withApp(async (ctx) => {
-      const created = await createApiKey(ctx, { accountId: o.account, name, role: parseRole(o.role), shopIds: o.shop, createdBy: 'cli' });
-      console.log(say(localized(`Key ${created.id} (${created.prefix}…) created. Copy it now, it is not shown again:`, `已创建密钥 ${created.id}（${created.prefix}…）。请立即复制，之后不会再显示：`)));
-      console.log(created.token);
-    })));
+    .action(
+      action(async (name: string, o: { role: string; shop: string[]; account: string }) =>
+        withApp(async (ctx) => {
+          const created = await createApiKey(ctx, {
+            accountId: o.account,
+            name,
+            role: parseRole(o.role),
+            shopIds: o.shop,
+            createdBy: 'cli',
+          });
+          console.log(
+            say(
+              localized(
+                `Key ${created.id} (${created.prefix}…) created. Copy it now, it is not shown again:`,
+                `已创建密钥 ${created.id}（${created.prefix}…）。请立即复制，之后不会再显示：`,
+              ),
+            ),
+          );
+          console.log(created.token);
+        }),
+      ),
+    );
   key
     .command('list')
     .description('Keys with their shops, role and last use (never the key)')
     .option('--account <account>', 'account', DEFAULT_ACCOUNT_ID)
-    .action(action(async (o: { account: string }) => withApp(async (ctx) => {
-      const keys = await listApiKeys(ctx, o.account);
-      printTable(keys.map((k) => ({ id: k.id, name: k.name, prefix: `${k.prefix}…`, role: k.role, shops: k.shops.join(' '), last_used_at: toIso(k.last_used_at), revoked_at: toIso(k.revoked_at) })), ['id', 'name', 'prefix', 'role', 'shops', 'last_used_at', 'revoked_at']);
-    })));
+    .action(
+      action(async (o: { account: string }) =>
+        withApp(async (ctx) => {
+          const keys = await listApiKeys(ctx, o.account);
+          printTable(
+            keys.map((k) => ({
+              id: k.id,
+              name: k.name,
+              prefix: `${k.prefix}…`,
+              role: k.role,
+              shops: k.shops.join(' '),
+              last_used_at: toIso(k.last_used_at),
+              revoked_at: toIso(k.revoked_at),
+            })),
+            ['id', 'name', 'prefix', 'role', 'shops', 'last_used_at', 'revoked_at'],
+          );
+        }),
+      ),
+    );
   key
     .command('revoke <id>')
     .description('Revoke a key: its next request is refused')
     .option('--account <account>', 'account', DEFAULT_ACCOUNT_ID)
-    .action(action(async (id: string, o: { account: string }) => withApp(async (ctx) => {
-      await revokeApiKey(ctx, o.account, Number(id), 'cli');
-      console.log(say(localized(`Key ${id} revoked.`, `密钥 ${id} 已撤销。`)));
-    })));
+    .action(
+      action(async (id: string, o: { account: string }) =>
+        withApp(async (ctx) => {
+          await revokeApiKey(ctx, o.account, Number(id), 'cli');
+          console.log(say(localized(`Key ${id} revoked.`, `密钥 ${id} 已撤销。`)));
+        }),
+      ),
+    );
 }

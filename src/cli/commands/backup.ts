@@ -11,14 +11,23 @@ import { action, printJson, say, withApp } from '../support';
 export function register(program: Command): void {
   program
     .command('backup')
-    .description('Copy the SQLite store to FILE while it is in use: consistent, checked (PostgreSQL: prints the pg_dump command)')
+    .description(
+      'Copy the SQLite store to FILE while it is in use: consistent, checked (PostgreSQL: prints the pg_dump command)',
+    )
     .argument('<file>')
     .option('--json', 'machine-readable output')
     .action(
       action(async (file: string, o: { json?: boolean }) => {
         const report = await withApp((ctx) => backupStore(ctx, file));
         if (o.json) return printJson(report);
-        console.log(say(localized(`backed up to ${report.file}: ${report.orders} orders, ${report.bytes} bytes, integrity ok`, `已备份到 ${report.file}：${report.orders} 个订单，${report.bytes} 字节，完整性检查通过`)));
+        console.log(
+          say(
+            localized(
+              `backed up to ${report.file}: ${report.orders} orders, ${report.bytes} bytes, integrity ok`,
+              `已备份到 ${report.file}：${report.orders} 个订单，${report.bytes} 字节，完整性检查通过`,
+            ),
+          ),
+        );
       }),
     );
   program

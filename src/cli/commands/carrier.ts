@@ -11,7 +11,13 @@
  */
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { importCarrierContract, listCarrierAccounts, listCarrierServices, setCarrierAccount, setShippingRules } from '../../app/carrier-contracts';
+import {
+  importCarrierContract,
+  listCarrierAccounts,
+  listCarrierServices,
+  setCarrierAccount,
+  setShippingRules,
+} from '../../app/carrier-contracts';
 import { labelsPdf } from '../../app/label-printing';
 import { masterKeyFromEnv } from '../../app/secrets';
 import { FOURPX_URLS } from '../../integrations/carriers/fourpx/protocol';
@@ -35,114 +41,206 @@ export function register(program: Command): void {
 
   carrier
     .command('import')
-    .description('Import contract rates (CSV/XLSX, one row per service, zone and weight bracket); a bad row refuses the file whole')
+    .description(
+      'Import contract rates (CSV/XLSX, one row per service, zone and weight bracket); a bad row refuses the file whole',
+    )
     .argument('<file>')
     .option('--replace', 'the file becomes the whole catalogue (otherwise it replaces the services it names)')
-    .action(action(async (file: string, o: { replace?: boolean }) => {
-      await withApp(async (ctx) => {
-        const result = await importCarrierContract(ctx, file, { replaceAll: o.replace === true });
-        printTable(result.services.map((s) => ({ service: s.code, carrier: s.carrier, zones: s.zones, rows: s.rows })), ['service', 'carrier', 'zones', 'rows']);
-        console.log(`${result.services.length} service(s) imported${result.replacedAll ? ' (the catalogue was replaced)' : ''}.`);
-      });
-    }));
+    .action(
+      action(async (file: string, o: { replace?: boolean }) => {
+        await withApp(async (ctx) => {
+          const result = await importCarrierContract(ctx, file, { replaceAll: o.replace === true });
+          printTable(
+            result.services.map((s) => ({ service: s.code, carrier: s.carrier, zones: s.zones, rows: s.rows })),
+            ['service', 'carrier', 'zones', 'rows'],
+          );
+          console.log(
+            `${result.services.length} service(s) imported${result.replacedAll ? ' (the catalogue was replaced)' : ''}.`,
+          );
+        });
+      }),
+    );
 
   carrier
     .command('services')
     .description('The carrier services in use')
     .option('--json')
-    .action(action(async (o: { json?: boolean }) => {
-      await withApp(async (ctx) => {
-        const list = await listCarrierServices(ctx);
-        if (o.json) return printJson(list);
-        if (list.source === 'sample') console.log('SAMPLE services (illustrative rates): import your contract with shipby carrier import FILE.');
-        printTable(list.services.map((s) => ({ code: s.code, carrier: s.carrier, class: s.logistics_class, currency: s.currency, marketplace: s.marketplace_service, zones: s.zones.length })), ['code', 'carrier', 'class', 'currency', 'marketplace', 'zones']);
-      });
-    }));
+    .action(
+      action(async (o: { json?: boolean }) => {
+        await withApp(async (ctx) => {
+          const list = await listCarrierServices(ctx);
+          if (o.json) return printJson(list);
+          if (list.source === 'sample')
+            console.log('SAMPLE services (illustrative rates): import your contract with shipby carrier import FILE.');
+          printTable(
+            list.services.map((s) => ({
+              code: s.code,
+              carrier: s.carrier,
+              class: s.logistics_class,
+              currency: s.currency,
+              marketplace: s.marketplace_service,
+              zones: s.zones.length,
+            })),
+            ['code', 'carrier', 'class', 'currency', 'marketplace', 'zones'],
+          );
+        });
+      }),
+    );
 
   carrier
     .command('rules')
-    .description('Replace the shipping rules with a JSON file: [{id, name?, service, when: {countries?, maxWeightG?, …}}]')
+    .description(
+      'Replace the shipping rules with a JSON file: [{id, name?, service, when: {countries?, maxWeightG?, …}}]',
+    )
     .argument('<file>')
-    .action(action(async (file: string) => {
-      const json = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
-      await withApp(async (ctx) => {
-        const rules = await setShippingRules(ctx, json);
-        console.log(`${rules.length} rule(s) set, first match wins.`);
-      });
-    }));
+    .action(
+      action(async (file: string) => {
+        const json = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+        await withApp(async (ctx) => {
+          const rules = await setShippingRules(ctx, json);
+          console.log(`${rules.length} rule(s) set, first match wins.`);
+        });
+      }),
+    );
 
   carrier
     .command('account')
-    .description("Where a carrier's labels are bought (carrier code, or * for every carrier); the secret is encrypted with SHIPBY_MASTER_KEY")
+    .description(
+      "Where a carrier's labels are bought (carrier code, or * for every carrier); the secret is encrypted with SHIPBY_MASTER_KEY",
+    )
     .argument('[carrier]')
     .option('--protocol <protocol>', CARRIER_PROTOCOLS.join(' | '), 'yunexpress')
     .option('--url <url>', "the API's base URL (default: the carrier's production URL)")
-    .option('--account-id <id>', 'YunExpress customer code, 4PX app key; aliexpress-online: the seller centre sender address id')
+    .option(
+      '--account-id <id>',
+      'YunExpress customer code, 4PX app key; aliexpress-online: the seller centre sender address id',
+    )
     .option('--api-key <secret>', 'YunExpress API secret, 4PX app secret (aliexpress-online: none)')
-    .action(action(async (code: string | undefined, o: { url?: string; accountId?: string; apiKey?: string; protocol: string }) => {
-      await withApp(async (ctx) => {
-        if (code && o.accountId && o.protocol === 'aliexpress-online') {
-          await setCarrierAccount(ctx, { carrier: code, protocol: o.protocol, baseUrl: '', accountId: o.accountId, apiKey: '' }, masterKeyFromEnv());
-        } else if (code && o.accountId && o.apiKey) {
-          const url = o.url ?? (o.protocol === 'yunexpress' ? YUNEXPRESS_URLS.production : o.protocol === '4px' ? FOURPX_URLS.production : '');
-          await setCarrierAccount(ctx, { carrier: code, protocol: o.protocol, baseUrl: url, accountId: o.accountId, apiKey: o.apiKey }, masterKeyFromEnv());
-        } else if (code) {
-          throw new Error('give --account-id and --api-key to set an account');
-        }
-        printTable(await listCarrierAccounts(ctx), ['carrier', 'protocol', 'base_url', 'account_id', 'secret']);
-      });
-    }));
+    .action(
+      action(
+        async (
+          code: string | undefined,
+          o: { url?: string; accountId?: string; apiKey?: string; protocol: string },
+        ) => {
+          await withApp(async (ctx) => {
+            if (code && o.accountId && o.protocol === 'aliexpress-online') {
+              await setCarrierAccount(
+                ctx,
+                { carrier: code, protocol: o.protocol, baseUrl: '', accountId: o.accountId, apiKey: '' },
+                masterKeyFromEnv(),
+              );
+            } else if (code && o.accountId && o.apiKey) {
+              const url =
+                o.url ??
+                (o.protocol === 'yunexpress'
+                  ? YUNEXPRESS_URLS.production
+                  : o.protocol === '4px'
+                    ? FOURPX_URLS.production
+                    : '');
+              await setCarrierAccount(
+                ctx,
+                { carrier: code, protocol: o.protocol, baseUrl: url, accountId: o.accountId, apiKey: o.apiKey },
+                masterKeyFromEnv(),
+              );
+            } else if (code) {
+              throw new Error('give --account-id and --api-key to set an account');
+            }
+            printTable(await listCarrierAccounts(ctx), ['carrier', 'protocol', 'base_url', 'account_id', 'secret']);
+          });
+        },
+      ),
+    );
 
   program
     .command('quote')
-    .description("Which carrier service each parcel of an order takes, and why (rules first, else rate shopping)")
+    .description('Which carrier service each parcel of an order takes, and why (rules first, else rate shopping)')
     .argument('<order>', 'shipby id or platform order id')
     .option('--shop <shop>')
     .option('--promised-days <days>', 'override the promised delivery days')
     .option('--json')
-    .action(action(async (order: string, o: { shop?: string; promisedDays?: string; json?: boolean }) => {
-      await withApp(async (ctx) => {
-        const found = await resolveOrder(ctx, order, o.shop);
-        const quotes = await quoteOrder(ctx, found.id, { ...(o.promisedDays ? { promisedDays: Number(o.promisedDays) } : {}) });
-        if (o.json) return printJson(presentQuotes(quotes));
-        const locale = cliLocale();
-        console.log(`order ${found.platform_order_id} → ${found.buyer_country}, ship by ${when(found.ship_by_at ?? undefined)} UTC`);
-        console.log(say(quotes.message));
-        quotes.parcels.forEach((parcel, i) => {
-          console.log('');
-          console.log(`parcel ${parcel.parcelId ?? `(plan ${i + 1})`}: box ${parcel.box}, ${parcel.grossWeightG} g, ${parcel.outerMm.join('x')} mm`);
-          console.log(`  ${render(parcel.choice.explanation, locale)}`);
-          printTable(
-            parcel.choice.candidates.map((c) => ({
-              '': c.chosen ? '→' : '',
-              service: c.service,
-              cost: c.quote ? formatMoney({ amount: c.quote.total, currency: c.quote.currency }) : '',
-              pickup: when(c.pickupAt),
-              arrival_p90: when(c.arrivalP90At),
-              why_not: c.reasons.map((r) => render(r.message, locale)).join(' '),
-            })),
-            ['', 'service', 'cost', 'pickup', 'arrival_p90', 'why_not'],
+    .action(
+      action(async (order: string, o: { shop?: string; promisedDays?: string; json?: boolean }) => {
+        await withApp(async (ctx) => {
+          const found = await resolveOrder(ctx, order, o.shop);
+          const quotes = await quoteOrder(ctx, found.id, {
+            ...(o.promisedDays ? { promisedDays: Number(o.promisedDays) } : {}),
+          });
+          if (o.json) return printJson(presentQuotes(quotes));
+          const locale = cliLocale();
+          console.log(
+            `order ${found.platform_order_id} → ${found.buyer_country}, ship by ${when(found.ship_by_at ?? undefined)} UTC`,
           );
+          console.log(say(quotes.message));
+          quotes.parcels.forEach((parcel, i) => {
+            console.log('');
+            console.log(
+              `parcel ${parcel.parcelId ?? `(plan ${i + 1})`}: box ${parcel.box}, ${parcel.grossWeightG} g, ${parcel.outerMm.join('x')} mm`,
+            );
+            console.log(`  ${render(parcel.choice.explanation, locale)}`);
+            printTable(
+              parcel.choice.candidates.map((c) => ({
+                '': c.chosen ? '→' : '',
+                service: c.service,
+                cost: c.quote ? formatMoney({ amount: c.quote.total, currency: c.quote.currency }) : '',
+                pickup: when(c.pickupAt),
+                arrival_p90: when(c.arrivalP90At),
+                why_not: c.reasons.map((r) => render(r.message, locale)).join(' '),
+              })),
+              ['', 'service', 'cost', 'pickup', 'arrival_p90', 'why_not'],
+            );
+          });
         });
-      });
-    }));
+      }),
+    );
 
   program
     .command('label')
     .description("Buy labels for an order's packed parcels (number checked, then queued for upload)")
     .argument('<order>')
     .option('--shop <shop>')
-    .option('--service <code>', 'a service of the catalogue (default: the quote\'s choice)')
-    .option('--override-reason <text>', "ship below the buyer's logistics class anyway, with the reason (e.g. the buyer agreed)")
-    .option('--confirm-cost', "buy it even when it costs more than the shop's share of the order's value (default 30 %)")
-    .action(action(async (order: string, o: { shop?: string; service?: string; overrideReason?: string; confirmCost?: boolean }) => {
-      await withApp(async (ctx) => {
-        const found = await resolveOrder(ctx, order, o.shop);
-        const labelled = await labelParcels(ctx, { orderId: found.id, ...(o.service ? { service: o.service } : {}), ...(o.overrideReason ? { overrideReason: o.overrideReason } : {}), ...(o.confirmCost ? { confirmCost: true } : {}) }, 'cli');
-        printTable(labelled.map((l) => ({ parcel: l.parcelId, tracking_number: l.trackingNumber, service: l.service, marketplace: l.marketplaceService, upload: l.upload })), ['parcel', 'tracking_number', 'service', 'marketplace', 'upload']);
-        for (const l of labelled) for (const w of l.warnings) console.log(`warning (parcel ${l.parcelId}): ${say(w)}`);
-      });
-    }));
+    .option('--service <code>', "a service of the catalogue (default: the quote's choice)")
+    .option(
+      '--override-reason <text>',
+      "ship below the buyer's logistics class anyway, with the reason (e.g. the buyer agreed)",
+    )
+    .option(
+      '--confirm-cost',
+      "buy it even when it costs more than the shop's share of the order's value (default 30 %)",
+    )
+    .action(
+      action(
+        async (
+          order: string,
+          o: { shop?: string; service?: string; overrideReason?: string; confirmCost?: boolean },
+        ) => {
+          await withApp(async (ctx) => {
+            const found = await resolveOrder(ctx, order, o.shop);
+            const labelled = await labelParcels(
+              ctx,
+              {
+                orderId: found.id,
+                ...(o.service ? { service: o.service } : {}),
+                ...(o.overrideReason ? { overrideReason: o.overrideReason } : {}),
+                ...(o.confirmCost ? { confirmCost: true } : {}),
+              },
+              'cli',
+            );
+            printTable(
+              labelled.map((l) => ({
+                parcel: l.parcelId,
+                tracking_number: l.trackingNumber,
+                service: l.service,
+                marketplace: l.marketplaceService,
+                upload: l.upload,
+              })),
+              ['parcel', 'tracking_number', 'service', 'marketplace', 'upload'],
+            );
+            for (const l of labelled)
+              for (const w of l.warnings) console.log(`warning (parcel ${l.parcelId}): ${say(w)}`);
+          });
+        },
+      ),
+    );
 
   program
     .command('labels')
@@ -151,15 +249,22 @@ export function register(program: Command): void {
     .option('--order <id...>', 'only these orders (shipby ids)')
     .option('--shop <shop>')
     .requiredOption('-o, --output <file>', 'the PDF to write')
-    .action(action(async (o: { orderBy: string; order?: string[]; shop?: string; output: string }) => {
-      if (!isPrintOrder(o.orderBy)) throw new Error(`--order-by must be ${PRINT_ORDERS.join(', ')}`);
-      const orderBy = o.orderBy;
-      await withApp(async (ctx) => {
-        const orderIds = o.order?.map(Number).filter((n) => Number.isSafeInteger(n) && n > 0);
-        const result = await labelsPdf(ctx, { orderBy, ...(orderIds?.length ? { orderIds } : {}), ...(o.shop ? { shopIds: [o.shop] } : {}) });
-        fs.writeFileSync(o.output, result.pdf);
-        console.log(`${result.count} label(s), by ${orderBy} → ${o.output}`);
-        for (const [i, l] of result.order.entries()) console.log(`  ${i + 1}. ${l.trackingNumber}  order ${l.orderReference}`);
-      });
-    }));
+    .action(
+      action(async (o: { orderBy: string; order?: string[]; shop?: string; output: string }) => {
+        if (!isPrintOrder(o.orderBy)) throw new Error(`--order-by must be ${PRINT_ORDERS.join(', ')}`);
+        const orderBy = o.orderBy;
+        await withApp(async (ctx) => {
+          const orderIds = o.order?.map(Number).filter((n) => Number.isSafeInteger(n) && n > 0);
+          const result = await labelsPdf(ctx, {
+            orderBy,
+            ...(orderIds?.length ? { orderIds } : {}),
+            ...(o.shop ? { shopIds: [o.shop] } : {}),
+          });
+          fs.writeFileSync(o.output, result.pdf);
+          console.log(`${result.count} label(s), by ${orderBy} → ${o.output}`);
+          for (const [i, l] of result.order.entries())
+            console.log(`  ${i + 1}. ${l.trackingNumber}  order ${l.orderReference}`);
+        });
+      }),
+    );
 }

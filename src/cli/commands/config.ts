@@ -21,7 +21,15 @@ export function register(program: Command): void {
       } else {
         printTable(settings, ['name', 'value', 'source', 'about']);
         for (const p of problems) console.error(say(p.message));
-        if (unknown.length) console.error(say(localized(`Not a shipby setting (ignored): ${unknown.join(', ')}`, `不是 shipby 的设置（已忽略）：${unknown.join('、')}`)));
+        if (unknown.length)
+          console.error(
+            say(
+              localized(
+                `Not a shipby setting (ignored): ${unknown.join(', ')}`,
+                `不是 shipby 的设置（已忽略）：${unknown.join('、')}`,
+              ),
+            ),
+          );
       }
       if (problems.length) process.exitCode = 1;
     });

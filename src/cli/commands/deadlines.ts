@@ -36,16 +36,35 @@ export function register(program: Command): void {
         const { atRisk, presentMoney, presentOrder, contextAt } = await useCases();
         const at = atOption(options.at);
         const withinMs = options.within === undefined ? undefined : parseDuration(options.within);
-        if (options.within !== undefined && withinMs === undefined) throw new Error(`--within ${options.within} is not a duration such as 24h or 2d`);
+        if (options.within !== undefined && withinMs === undefined)
+          throw new Error(`--within ${options.within} is not a duration such as 24h or 2d`);
         await withApp(async (ctx) => {
-          const items = await atRisk(contextAt(ctx, at), { shopIds: options.shop ? [options.shop] : undefined, withinMs, limit: Number(options.limit) });
+          const items = await atRisk(contextAt(ctx, at), {
+            shopIds: options.shop ? [options.shop] : undefined,
+            withinMs,
+            limit: Number(options.limit),
+          });
           if (options.json) {
-            return printJson(items.map((i) => ({ ...presentOrder(i.order), time_left_ms: i.timeLeftMs, fine_if_missed: presentMoney(i.fineIfMissed), deadline_status: i.status, situation: i.situation, why: i.why })));
+            return printJson(
+              items.map((i) => ({
+                ...presentOrder(i.order),
+                time_left_ms: i.timeLeftMs,
+                fine_if_missed: presentMoney(i.fineIfMissed),
+                deadline_status: i.status,
+                situation: i.situation,
+                why: i.why,
+              })),
+            );
           }
           printTable(
             items.map((i) => ({
-              id: i.order.id, shop: i.order.shop_id, order: i.order.platform_order_id, left: countdown(i.timeLeftMs),
-              ship_by: toIso(i.order.ship_by_at)?.slice(0, 16).replace('T', ' '), fine: i.fineIfMissed ? formatMoney(i.fineIfMissed) : '', why: say(i.why),
+              id: i.order.id,
+              shop: i.order.shop_id,
+              order: i.order.platform_order_id,
+              left: countdown(i.timeLeftMs),
+              ship_by: toIso(i.order.ship_by_at)?.slice(0, 16).replace('T', ' '),
+              fine: i.fineIfMissed ? formatMoney(i.fineIfMissed) : '',
+              why: say(i.why),
             })),
             ['id', 'shop', 'order', 'left', 'ship_by', 'fine', 'why'],
           );
@@ -67,15 +86,19 @@ export function register(program: Command): void {
         await withApp(async (ctx) => {
           const found = await resolveOrder(ctx, reference, options.shop);
           const { verdict, policy, situation } = await explainOrder(contextAt(ctx, at), found.id);
-          if (options.json) return printJson({ ...presentVerdict(verdict, policy), situation: presentSituation(situation) });
+          if (options.json)
+            return printJson({ ...presentVerdict(verdict, policy), situation: presentSituation(situation) });
           const locale = cliLocale();
           console.log(`${found.platform_order_id} · ${policy.id}@${policy.version} · ${situation.kind}`);
           console.log(verdict.headline[locale]);
-          for (const reason of situation.reasons.filter((r) => r.en !== verdict.headline.en)) console.log(`  ${reason[locale]}`);
+          for (const reason of situation.reasons.filter((r) => r.en !== verdict.headline.en))
+            console.log(`  ${reason[locale]}`);
           for (const assumption of situation.assumptions) console.log(`  ${assumption[locale]}`);
           for (const sentence of verdict.sentences) console.log(`  ${sentence[locale]}`);
           for (const option of verdict.options) {
-            console.log(`  ${option.course === verdict.recommended ? '→' : ' '} ${option.course}${option.cost ? ` (${formatMoney(option.cost)})` : ''}: ${option.explanation[locale]}`);
+            console.log(
+              `  ${option.course === verdict.recommended ? '→' : ' '} ${option.course}${option.cost ? ` (${formatMoney(option.cost)})` : ''}: ${option.explanation[locale]}`,
+            );
           }
         });
       }),
@@ -96,8 +119,14 @@ export function register(program: Command): void {
             console.log(`${window.days} days (${report.policyId}@${report.policyVersion})`);
             printTable(
               window.metrics.map((m) => ({
-                metric: say(m.label), value: m.value === null ? '—' : `${(m.value * 100).toFixed(1)}%`, orders: `${m.numerator}/${m.denominator}`,
-                limit: m.threshold ? `${m.direction === 'at_most' ? '≤' : '≥'} ${(m.threshold.limit * 100).toFixed(1)}%` : '', status: m.status, trend: m.trend,
+                metric: say(m.label),
+                value: m.value === null ? '—' : `${(m.value * 100).toFixed(1)}%`,
+                orders: `${m.numerator}/${m.denominator}`,
+                limit: m.threshold
+                  ? `${m.direction === 'at_most' ? '≤' : '≥'} ${(m.threshold.limit * 100).toFixed(1)}%`
+                  : '',
+                status: m.status,
+                trend: m.trend,
               })),
               ['metric', 'value', 'orders', 'limit', 'status', 'trend'],
             );
@@ -115,7 +144,19 @@ export function register(program: Command): void {
     .action(
       action(async (options: { json?: boolean }) => {
         const registry = builtInRegistry();
-        const rows = registry.ids().flatMap((id) => registry.versions(id).map((p) => ({ id: p.id, version: p.version, effective_from: p.effectiveFrom, platform: p.platform, mode: p.mode })));
+        const rows = registry
+          .ids()
+          .flatMap((id) =>
+            registry
+              .versions(id)
+              .map((p) => ({
+                id: p.id,
+                version: p.version,
+                effective_from: p.effectiveFrom,
+                platform: p.platform,
+                mode: p.mode,
+              })),
+          );
         if (options.json) printJson(rows);
         else printTable(rows, ['id', 'version', 'effective_from', 'platform', 'mode']);
       }),
@@ -123,7 +164,9 @@ export function register(program: Command): void {
   policy
     .command('show')
     .argument('<id>', 'policy id')
-    .description("A policy document (the newest version); on stderr, how far its holiday data reaches and the open orders whose deadline is past it")
+    .description(
+      'A policy document (the newest version); on stderr, how far its holiday data reaches and the open orders whose deadline is past it',
+    )
     .action(
       action(async (id: string) => {
         const { ordersPastCalendarData } = await useCases();
@@ -136,12 +179,18 @@ export function register(program: Command): void {
         const deadlineUntil = calendarDataUntil(newest, 'deadline');
         console.error(
           deadlineUntil === null
-            ? say(localized(`holiday and festival data: until ${until} (statistics pauses only; deadlines do not depend on it)`, `节假日数据：至 ${until}（仅用于统计暂停；截止时间不受其影响）`))
+            ? say(
+                localized(
+                  `holiday and festival data: until ${until} (statistics pauses only; deadlines do not depend on it)`,
+                  `节假日数据：至 ${until}（仅用于统计暂停；截止时间不受其影响）`,
+                ),
+              )
             : say(localized(`holiday and festival data: until ${until}`, `节假日数据：至 ${until}`)),
         );
         if (deadlineUntil === null) return;
         await withApp(async (ctx) => {
-          for (const group of await ordersPastCalendarData(ctx, { policyId: id })) console.error(`! ${say(group.message)}`);
+          for (const group of await ordersPastCalendarData(ctx, { policyId: id }))
+            console.error(`! ${say(group.message)}`);
         });
       }),
     );
@@ -163,10 +212,19 @@ export function register(program: Command): void {
             throw new Error(`--overrides is not JSON: ${(error as Error).message}`);
           }
         }
-        const byType = options.type ? Object.fromEntries(options.type.map((t) => t.split('=') as [string, string])) : undefined;
+        const byType = options.type
+          ? Object.fromEntries(options.type.map((t) => t.split('=') as [string, string]))
+          : undefined;
         await withApp(async (ctx) => {
-          const result = await setShopPolicy(ctx, options.shop, { policy_id: options.policy, by_order_type: byType, overrides }, 'cli');
-          console.log(`shop ${options.shop}: ${result.recomputed} open orders recomputed, ${result.changed} deadlines changed`);
+          const result = await setShopPolicy(
+            ctx,
+            options.shop,
+            { policy_id: options.policy, by_order_type: byType, overrides },
+            'cli',
+          );
+          console.log(
+            `shop ${options.shop}: ${result.recomputed} open orders recomputed, ${result.changed} deadlines changed`,
+          );
         });
       }),
     );
@@ -181,28 +239,50 @@ export function register(program: Command): void {
     .requiredOption('--agreed-by <who>', 'who agreed (the buyer, the platform…)')
     .option('--note <text>', 'a note')
     .action(
-      action(async (reference: string, options: { shop?: string; hours?: string; until?: string; agreedBy: string; note?: string }) => {
-        const { resolveOrder, recordExtension } = await useCases();
-        const newDeadlineAt = options.until === undefined ? undefined : parseInstant(options.until);
-        if (options.until !== undefined && newDeadlineAt === undefined) throw new Error(`--until ${options.until} is not a time with a zone or offset`);
-        await withApp(async (ctx) => {
-          const found = await resolveOrder(ctx, reference, options.shop);
-          const updated = await recordExtension(ctx, found.id, { hours: options.hours === undefined ? undefined : Number(options.hours), newDeadlineAt, agreedBy: options.agreedBy, note: options.note }, 'cli');
-          console.log(`order ${updated.platform_order_id}: ship by ${toIso(found.ship_by_at)} → ${toIso(updated.ship_by_at)}`);
-        });
-      }),
+      action(
+        async (
+          reference: string,
+          options: { shop?: string; hours?: string; until?: string; agreedBy: string; note?: string },
+        ) => {
+          const { resolveOrder, recordExtension } = await useCases();
+          const newDeadlineAt = options.until === undefined ? undefined : parseInstant(options.until);
+          if (options.until !== undefined && newDeadlineAt === undefined)
+            throw new Error(`--until ${options.until} is not a time with a zone or offset`);
+          await withApp(async (ctx) => {
+            const found = await resolveOrder(ctx, reference, options.shop);
+            const updated = await recordExtension(
+              ctx,
+              found.id,
+              {
+                hours: options.hours === undefined ? undefined : Number(options.hours),
+                newDeadlineAt,
+                agreedBy: options.agreedBy,
+                note: options.note,
+              },
+              'cli',
+            );
+            console.log(
+              `order ${updated.platform_order_id}: ship by ${toIso(found.ship_by_at)} → ${toIso(updated.ship_by_at)}`,
+            );
+          });
+        },
+      ),
     );
 
   program
     .command('sweep')
-    .description('Run the deadline warning sweep and deliver pending alert webhooks once (the server does this every minute)')
+    .description(
+      'Run the deadline warning sweep and deliver pending alert webhooks once (the server does this every minute)',
+    )
     .action(
       action(async () => {
         const { deliverWebhooks, runWarningSweep } = await useCases();
         await withApp(async (ctx) => {
           const sweep = await runWarningSweep(ctx, (line) => console.log(line));
           const delivery = await deliverWebhooks(ctx);
-          console.log(`examined ${sweep.examined}, warned ${sweep.warned}, alerts queued ${sweep.deliveriesQueued}; delivered ${delivery.delivered}, failed ${delivery.failed}, dead ${delivery.dead}`);
+          console.log(
+            `examined ${sweep.examined}, warned ${sweep.warned}, alerts queued ${sweep.deliveriesQueued}; delivered ${delivery.delivered}, failed ${delivery.failed}, dead ${delivery.dead}`,
+          );
         });
       }),
     );

@@ -31,7 +31,9 @@ function positive(name: string, text: string): number {
 export function register(program: Command): void {
   program
     .command('demo')
-    .description('A simulated day on a fresh database: the fake AliExpress, the dashboard, sync, stock, packing and uploads, at 60× speed')
+    .description(
+      'A simulated day on a fresh database: the fake AliExpress, the dashboard, sync, stock, packing and uploads, at 60× speed',
+    )
     .option('--speed <n>', 'simulated time per real time (60 = a simulated minute per second)', '60')
     .option('--port <port>', 'where the dashboard and API listen', process.env.PORT ?? '3000')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
@@ -50,9 +52,17 @@ export function register(program: Command): void {
         const speed = positive('speed', flags.speed);
         if (!/^\d{1,9}$/.test(flags.seed)) throw new Error(`--seed must be a whole number, got "${flags.seed}"`);
         const startAt = flags.start === undefined ? undefined : Date.parse(flags.start);
-        if (startAt !== undefined && Number.isNaN(startAt)) throw new Error(`--start "${flags.start}" is not an ISO 8601 time`);
+        if (startAt !== undefined && Number.isNaN(startAt))
+          throw new Error(`--start "${flags.start}" is not an ISO 8601 time`);
         if (!fs.existsSync(path.join(DEFAULT_DASHBOARD_DIR, 'index.html'))) {
-          console.log(say(localized('The dashboard is not built: run `npm run build:web` (npm run demo does it first).', '仪表板尚未构建：请运行 `npm run build:web`（npm run demo 会先自动构建）。')));
+          console.log(
+            say(
+              localized(
+                'The dashboard is not built: run `npm run build:web` (npm run demo does it first).',
+                '仪表板尚未构建：请运行 `npm run build:web`（npm run demo 会先自动构建）。',
+              ),
+            ),
+          );
         }
         const print = (line: { en: string; 'zh-CN': string }) => console.log(say(line));
         const demo = await startDemo({
@@ -78,7 +88,12 @@ export function register(program: Command): void {
           stopping = true;
           print(localized('stopping…', '正在停止…'));
           await demo.stop();
-          print(localized(`stopped; the day's data stays in ${demo.databaseFile}`, `已停止；本次数据保存在 ${demo.databaseFile}`));
+          print(
+            localized(
+              `stopped; the day's data stays in ${demo.databaseFile}`,
+              `已停止；本次数据保存在 ${demo.databaseFile}`,
+            ),
+          );
           process.exit(code);
         };
         process.on('SIGINT', () => void stop(0));

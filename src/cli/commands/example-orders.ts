@@ -8,7 +8,9 @@ import { action, atOption, say } from '../support';
 export function register(program: Command): void {
   program
     .command('example-orders')
-    .description('Write sample orders dated relative to now (open, one due within hours, one in the risk check, semi-managed JIT and self-send) as an order file to import')
+    .description(
+      'Write sample orders dated relative to now (open, one due within hours, one in the risk check, semi-managed JIT and self-send) as an order file to import',
+    )
     .option('--out <file>', 'where to write the CSV (default: standard output)')
     .option('--at <time>', 'relative to this time instead of now (ISO 8601 with Z or an offset)')
     .action(

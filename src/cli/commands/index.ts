@@ -20,7 +20,10 @@ export const commandModules: readonly CommandModule[] = [
   { names: ['import'], load: () => import('./import') },
   { names: ['example-orders'], load: () => import('./example-orders') },
   { names: ['orders', 'order', 'accept', 'cancel', 'warehouse-received'], load: () => import('./orders') },
-  { names: ['at-risk', 'explain', 'metrics', 'policy', 'extend', 'sweep', 'webhook'], load: () => import('./deadlines') },
+  {
+    names: ['at-risk', 'explain', 'metrics', 'policy', 'extend', 'sweep', 'webhook'],
+    load: () => import('./deadlines'),
+  },
   { names: ['fake-aliexpress'], load: () => import('./fake-aliexpress') },
   { names: ['tracking-number'], load: () => import('./tracking-number') },
   { names: ['plan'], load: () => import('./plan') },

@@ -41,38 +41,67 @@ export function register(program: Command): void {
   const shop = program.command('shop').description("A shop's marketplace connection and settings");
   shop
     .command('connect')
-    .description('Store the shop\'s AliExpress API credentials (secrets encrypted with SHIPBY_MASTER_KEY)')
+    .description("Store the shop's AliExpress API credentials (secrets encrypted with SHIPBY_MASTER_KEY)")
     .requiredOption('--shop <shop>', 'shop id')
     .requiredOption('--app-key <key>', 'the app key')
     .requiredOption('--app-secret <secret>', 'the app secret (stored encrypted, never shown)')
     .requiredOption('--access-token <token>', "the seller's access token (stored encrypted, never shown)")
-    .option('--gateway-url <url>', 'gateway base URL (default: the platform\'s; e.g. the fake\'s http://127.0.0.1:8790)')
+    .option('--gateway-url <url>', "gateway base URL (default: the platform's; e.g. the fake's http://127.0.0.1:8790)")
     .option('--protocol <protocol>', 'iop or top', 'iop')
     .option('--upload-timing <when>', `when tracking numbers are uploaded: ${UPLOAD_TIMINGS.join(', ')}`)
     .action(
-      action(async (options: { shop: string; appKey: string; appSecret: string; accessToken: string; gatewayUrl?: string; protocol: string; uploadTiming?: string }) => {
-        if (options.protocol !== 'iop' && options.protocol !== 'top') throw new Error('--protocol is iop or top');
-        if (options.uploadTiming !== undefined && !isUploadTiming(options.uploadTiming)) throw new Error(`--upload-timing is one of ${UPLOAD_TIMINGS.join(', ')}`);
-        const masterKey = masterKeyFromEnv();
-        await withApp(async (ctx) => {
-          const view = await connectShop(ctx, masterKey, {
-            shopId: options.shop,
-            appKey: options.appKey,
-            appSecret: options.appSecret,
-            accessToken: options.accessToken,
-            protocol: options.protocol as 'iop' | 'top',
-            ...(options.gatewayUrl ? { gatewayUrl: options.gatewayUrl } : {}),
-            ...(options.uploadTiming && isUploadTiming(options.uploadTiming) ? { uploadTiming: options.uploadTiming } : {}),
+      action(
+        async (options: {
+          shop: string;
+          appKey: string;
+          appSecret: string;
+          accessToken: string;
+          gatewayUrl?: string;
+          protocol: string;
+          uploadTiming?: string;
+        }) => {
+          if (options.protocol !== 'iop' && options.protocol !== 'top') throw new Error('--protocol is iop or top');
+          if (options.uploadTiming !== undefined && !isUploadTiming(options.uploadTiming))
+            throw new Error(`--upload-timing is one of ${UPLOAD_TIMINGS.join(', ')}`);
+          const masterKey = masterKeyFromEnv();
+          await withApp(async (ctx) => {
+            const view = await connectShop(ctx, masterKey, {
+              shopId: options.shop,
+              appKey: options.appKey,
+              appSecret: options.appSecret,
+              accessToken: options.accessToken,
+              protocol: options.protocol as 'iop' | 'top',
+              ...(options.gatewayUrl ? { gatewayUrl: options.gatewayUrl } : {}),
+              ...(options.uploadTiming && isUploadTiming(options.uploadTiming)
+                ? { uploadTiming: options.uploadTiming }
+                : {}),
+            });
+            console.log(
+              say(
+                localized(
+                  `shop ${view.shopId} connected (${view.platform}, ${view.gateway}); app key ${view.appKey}, secret ${view.appSecret}, token ${view.accessToken}`,
+                  `店铺 ${view.shopId} 已连接（${view.platform}，${view.gateway}）；App Key ${view.appKey}，密钥 ${view.appSecret}，令牌 ${view.accessToken}`,
+                ),
+              ),
+            );
+            console.log(
+              say(
+                localized(
+                  `uploads: ${UPLOAD_TIMING_LABELS[view.uploadTiming].en}`,
+                  `上传时机：${UPLOAD_TIMING_LABELS[view.uploadTiming]['zh-CN']}`,
+                ),
+              ),
+            );
+            for (const warning of view.warnings) console.log(`! ${say(warning)}`);
           });
-          console.log(say(localized(`shop ${view.shopId} connected (${view.platform}, ${view.gateway}); app key ${view.appKey}, secret ${view.appSecret}, token ${view.accessToken}`, `店铺 ${view.shopId} 已连接（${view.platform}，${view.gateway}）；App Key ${view.appKey}，密钥 ${view.appSecret}，令牌 ${view.accessToken}`)));
-          console.log(say(localized(`uploads: ${UPLOAD_TIMING_LABELS[view.uploadTiming].en}`, `上传时机：${UPLOAD_TIMING_LABELS[view.uploadTiming]['zh-CN']}`)));
-          for (const warning of view.warnings) console.log(`! ${say(warning)}`);
-        });
-      }),
+        },
+      ),
     );
   shop
     .command('authorize')
-    .description("Print the AliExpress consent page's address for the shop (the dashboard's Connect, for a terminal): open it, authorise, and the server at SHIPBY_PUBLIC_URL stores the tokens. Needs SHIPBY_ALIEXPRESS_APP_KEY / _APP_SECRET")
+    .description(
+      "Print the AliExpress consent page's address for the shop (the dashboard's Connect, for a terminal): open it, authorise, and the server at SHIPBY_PUBLIC_URL stores the tokens. Needs SHIPBY_ALIEXPRESS_APP_KEY / _APP_SECRET",
+    )
     .requiredOption('--shop <shop>', 'shop id')
     .option('--json', 'print JSON')
     .action(
@@ -80,9 +109,22 @@ export function register(program: Command): void {
         const app = aliexpressAppFromEnv();
         await withApp(async (ctx) => {
           // Not bound to a browser: whoever opens the printed address within its 10 minutes completes it, once.
-          const started = await beginAuthorisation(ctx, app, { shopId: options.shop, redirectUri: callbackUrl(app), actor: 'cli', bindToBrowser: false });
-          if (options.json) return printJson({ shop: options.shop, url: started.url, expires_at: toIso(started.expiresAt) });
-          console.log(say(localized(`Open this address to authorise shop ${options.shop} at AliExpress (good once, until ${toIso(started.expiresAt)}):`, `打开此地址以在速卖通授权店铺 ${options.shop}（仅可使用一次，有效至 ${toIso(started.expiresAt)}）：`)));
+          const started = await beginAuthorisation(ctx, app, {
+            shopId: options.shop,
+            redirectUri: callbackUrl(app),
+            actor: 'cli',
+            bindToBrowser: false,
+          });
+          if (options.json)
+            return printJson({ shop: options.shop, url: started.url, expires_at: toIso(started.expiresAt) });
+          console.log(
+            say(
+              localized(
+                `Open this address to authorise shop ${options.shop} at AliExpress (good once, until ${toIso(started.expiresAt)}):`,
+                `打开此地址以在速卖通授权店铺 ${options.shop}（仅可使用一次，有效至 ${toIso(started.expiresAt)}）：`,
+              ),
+            ),
+          );
           console.log(started.url);
         });
       }),
@@ -109,14 +151,23 @@ export function register(program: Command): void {
     );
   shop
     .command('upload-timing')
-    .description(`When the shop's tracking numbers are uploaded: ${UPLOAD_TIMINGS.map((t) => `${t} = ${UPLOAD_TIMING_LABELS[t].en}`).join('; ')}`)
+    .description(
+      `When the shop's tracking numbers are uploaded: ${UPLOAD_TIMINGS.map((t) => `${t} = ${UPLOAD_TIMING_LABELS[t].en}`).join('; ')}`,
+    )
     .requiredOption('--shop <shop>', 'shop id')
     .argument('<when>', UPLOAD_TIMINGS.join(' | '))
     .action(
       action(async (when: string, options: { shop: string }) => {
         await withApp(async (ctx) => {
           const result = await setUploadTiming(ctx, options.shop, when);
-          console.log(say(localized(`shop ${options.shop}: uploads ${UPLOAD_TIMING_LABELS[result.timing].en}`, `店铺 ${options.shop}：${UPLOAD_TIMING_LABELS[result.timing]['zh-CN']}`)));
+          console.log(
+            say(
+              localized(
+                `shop ${options.shop}: uploads ${UPLOAD_TIMING_LABELS[result.timing].en}`,
+                `店铺 ${options.shop}：${UPLOAD_TIMING_LABELS[result.timing]['zh-CN']}`,
+              ),
+            ),
+          );
           for (const warning of result.warnings) console.log(`! ${say(warning)}`);
         });
       }),
@@ -139,10 +190,16 @@ export function register(program: Command): void {
                 `${report.shopId}: ${report.status}  listed ${report.listed}, fetched ${report.fetched}, new ${report.created}, updated ${report.updated}, unchanged ${report.unchanged}, skipped ${report.skipped.length}` +
                   (report.window ? `  (${toIso(report.window.from)} … ${toIso(report.window.to)})` : ''),
               );
-              for (const skipped of report.skipped.slice(0, 20)) console.log(`  ${skipped.orderId}: ${say(skipped.reason)}`);
+              for (const skipped of report.skipped.slice(0, 20))
+                console.log(`  ${skipped.orderId}: ${say(skipped.reason)}`);
               if (report.error) console.log(`  ${report.error}`);
             }
-            if (reports.length === 0) console.log(say(localized('no shop is connected (shipby shop connect).', '尚无已连接的店铺（shipby shop connect）。')));
+            if (reports.length === 0)
+              console.log(
+                say(
+                  localized('no shop is connected (shipby shop connect).', '尚无已连接的店铺（shipby shop connect）。'),
+                ),
+              );
           }
           if (reports.some((report) => report.status === 'failed')) process.exitCode = 1;
         });
@@ -151,31 +208,63 @@ export function register(program: Command): void {
 
   program
     .command('ship')
-    .description('Mark a parcel of an order shipped with its tracking number; the upload to the marketplace is queued in the same transaction')
+    .description(
+      'Mark a parcel of an order shipped with its tracking number; the upload to the marketplace is queued in the same transaction',
+    )
     .argument('<order>', 'shipby id or platform order id')
     .requiredOption('--tracking <number>', 'the tracking number')
     .requiredOption('--service <service>', 'the marketplace logistics service key, e.g. CAINIAO_STANDARD, CPAM, EMS')
     .option('--carrier <carrier>', 'the carrier, for the number checks (default: from the service)')
-    .option('--last', 'this is the order\'s last parcel (declared send_type=all)')
+    .option('--last', "this is the order's last parcel (declared send_type=all)")
     .option('--parcel <id>', 'an existing parcel of the order', positiveInteger('--parcel'))
     .option('--shop <shop>', 'the shop, when the platform order id is in several')
-    .option('--confirm-unrecognised <reason>', 'ship a number in no known format with no carrier declared; the reason is recorded on the timeline')
+    .option(
+      '--confirm-unrecognised <reason>',
+      'ship a number in no known format with no carrier declared; the reason is recorded on the timeline',
+    )
     .action(
-      action(async (reference: string, options: { tracking: string; service: string; carrier?: string; last?: boolean; parcel?: number; shop?: string; confirmUnrecognised?: string }) => {
-        await withApp(async (ctx) => {
-          const order = await resolveOrder(ctx, reference, options.shop);
-          const shipped = await markParcelShipped(
-            ctx,
-            { orderId: order.id, trackingNumber: options.tracking, serviceName: options.service, lastParcel: options.last === true, ...(options.carrier ? { carrier: options.carrier } : {}), ...(options.parcel ? { parcelId: options.parcel } : {}), ...(options.confirmUnrecognised !== undefined ? { confirmUnrecognised: { reason: options.confirmUnrecognised } } : {}) },
-            'cli',
-          );
-          console.log(say(localized(
-            `parcel ${shipped.parcelId} of order ${order.platform_order_id}: upload ${shipped.outboxId} queued (send_type=${shipped.sendType}, ${shipped.uploadStatus === 'held' ? "held until the carrier's first scan" : 'due now'})`,
-            `订单 ${order.platform_order_id} 的包裹 ${shipped.parcelId}：上传任务 ${shipped.outboxId} 已排队（send_type=${shipped.sendType}，${shipped.uploadStatus === 'held' ? '等待承运商首次扫描' : '立即上传'}）`,
-          )));
-          for (const warning of shipped.warnings) console.log(`! ${say(warning)}`);
-        });
-      }),
+      action(
+        async (
+          reference: string,
+          options: {
+            tracking: string;
+            service: string;
+            carrier?: string;
+            last?: boolean;
+            parcel?: number;
+            shop?: string;
+            confirmUnrecognised?: string;
+          },
+        ) => {
+          await withApp(async (ctx) => {
+            const order = await resolveOrder(ctx, reference, options.shop);
+            const shipped = await markParcelShipped(
+              ctx,
+              {
+                orderId: order.id,
+                trackingNumber: options.tracking,
+                serviceName: options.service,
+                lastParcel: options.last === true,
+                ...(options.carrier ? { carrier: options.carrier } : {}),
+                ...(options.parcel ? { parcelId: options.parcel } : {}),
+                ...(options.confirmUnrecognised !== undefined
+                  ? { confirmUnrecognised: { reason: options.confirmUnrecognised } }
+                  : {}),
+              },
+              'cli',
+            );
+            console.log(
+              say(
+                localized(
+                  `parcel ${shipped.parcelId} of order ${order.platform_order_id}: upload ${shipped.outboxId} queued (send_type=${shipped.sendType}, ${shipped.uploadStatus === 'held' ? "held until the carrier's first scan" : 'due now'})`,
+                  `订单 ${order.platform_order_id} 的包裹 ${shipped.parcelId}：上传任务 ${shipped.outboxId} 已排队（send_type=${shipped.sendType}，${shipped.uploadStatus === 'held' ? '等待承运商首次扫描' : '立即上传'}）`,
+                ),
+              ),
+            );
+            for (const warning of shipped.warnings) console.log(`! ${say(warning)}`);
+          });
+        },
+      ),
     );
 
   program
@@ -189,7 +278,14 @@ export function register(program: Command): void {
           const at = options.at ? parseInstant(options.at) : ctx.now();
           if (at === undefined) throw new Error('--at must be an ISO time with Z or an offset');
           const result = await recordFirstScan(ctx, parcelId, at, 'cli');
-          console.log(say(localized(`parcel ${parcelId}: first scan recorded; ${result.released} upload(s) released`, `包裹 ${parcelId}：已记录首次扫描；放行 ${result.released} 个上传任务`)));
+          console.log(
+            say(
+              localized(
+                `parcel ${parcelId}: first scan recorded; ${result.released} upload(s) released`,
+                `包裹 ${parcelId}：已记录首次扫描；放行 ${result.released} 个上传任务`,
+              ),
+            ),
+          );
         });
       }),
     );
@@ -203,11 +299,25 @@ export function register(program: Command): void {
     .action(
       action(async (options: { shop?: string; json?: boolean }) => {
         await withApp(async (ctx) => {
-          const entries = await listOutboxEntries(ctx, { statuses: ['dead'], ...(options.shop ? { shopId: options.shop } : {}), limit: 1000 });
+          const entries = await listOutboxEntries(ctx, {
+            statuses: ['dead'],
+            ...(options.shop ? { shopId: options.shop } : {}),
+            limit: 1000,
+          });
           if (options.json) return printJson(entries);
           if (entries.length === 0) return console.log(say(localized('no dead-lettered entries.', '没有死信记录。')));
           printTable(
-            entries.map((e) => ({ id: e.id, kind: e.kind, shop: e.shopId, order: e.platformOrderId, parcel: e.parcelId, tracking: e.trackingNumber, send: e.sendType, attempts: e.attempts, error: (e.lastError ?? '').slice(0, 80) })),
+            entries.map((e) => ({
+              id: e.id,
+              kind: e.kind,
+              shop: e.shopId,
+              order: e.platformOrderId,
+              parcel: e.parcelId,
+              tracking: e.trackingNumber,
+              send: e.sendType,
+              attempts: e.attempts,
+              error: (e.lastError ?? '').slice(0, 80),
+            })),
             ['id', 'kind', 'shop', 'order', 'parcel', 'tracking', 'send', 'attempts', 'error'],
           );
           console.log(say(localized('retry one with: shipby outbox retry ID', '重试：shipby outbox retry ID')));
@@ -222,7 +332,14 @@ export function register(program: Command): void {
       action(async (id: number) => {
         await withApp(async (ctx) => {
           const entry = await retryOutboxRow(ctx, id, 'cli');
-          console.log(say(localized(`entry ${entry.id} (${entry.kind}, order ${entry.platformOrderId}) is queued again.`, `记录 ${entry.id}（${entry.kind}，订单 ${entry.platformOrderId}）已重新排队。`)));
+          console.log(
+            say(
+              localized(
+                `entry ${entry.id} (${entry.kind}, order ${entry.platformOrderId}) is queued again.`,
+                `记录 ${entry.id}（${entry.kind}，订单 ${entry.platformOrderId}）已重新排队。`,
+              ),
+            ),
+          );
         });
       }),
     );
@@ -254,7 +371,15 @@ export function register(program: Command): void {
         const store = openStore();
         try {
           await migrateWhenReachable(store, { log: (line) => console.error(line), signal: stop.signal });
-          const stats = await runOutboxWorker(createContext(store), { masterKey, settings, concurrency, clientOptions: { timeoutMs }, stopWhenDrained: options.drain === true, signal: stop.signal, log: (line) => console.error(line) });
+          const stats = await runOutboxWorker(createContext(store), {
+            masterKey,
+            settings,
+            concurrency,
+            clientOptions: { timeoutMs },
+            stopWhenDrained: options.drain === true,
+            signal: stop.signal,
+            log: (line) => console.error(line),
+          });
           console.log(JSON.stringify(stats));
         } finally {
           await store.close();

@@ -20,20 +20,36 @@ export function register(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       action(async (options: { shop?: string; status?: string; limit: string; json?: boolean }) => {
-        const statuses = options.status?.split(',').map((s) => s.trim()).filter(Boolean);
+        const statuses = options.status
+          ?.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         const unknown = statuses?.find((s) => !(ORDER_STATES as readonly string[]).includes(s));
         if (unknown) throw new Error(`--status ${unknown} is not a state; states are: ${ORDER_STATES.join(', ')}`);
         const limit = Number(options.limit);
-        if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new Error('--limit must be a whole number from 1 to 10000');
+        if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
+          throw new Error('--limit must be a whole number from 1 to 10000');
         await withApp(async (ctx) => {
-          const rows = await listOrders(ctx, { shopIds: options.shop ? [options.shop] : undefined, statuses, sort: 'ship_by', limit });
+          const rows = await listOrders(ctx, {
+            shopIds: options.shop ? [options.shop] : undefined,
+            statuses,
+            sort: 'ship_by',
+            limit,
+          });
           if (options.json) return printJson(rows.map(presentOrder));
           const now = ctx.now();
           printTable(
             rows.map((o) => ({
-              id: o.id, shop: o.shop_id, order: o.platform_order_id, status: o.status, buyer: `${o.buyer_name} (${o.buyer_country})`,
-              total: formatMoney({ amount: o.total_amount, currency: o.currency }), ship_by: toIso(o.ship_by_at)?.slice(0, 16).replace('T', ' ') ?? '',
-              left: ['new', 'awaiting_shipment', 'partially_shipped'].includes(o.status) ? countdown(o.ship_by_at === null ? null : o.ship_by_at - now) : '',
+              id: o.id,
+              shop: o.shop_id,
+              order: o.platform_order_id,
+              status: o.status,
+              buyer: `${o.buyer_name} (${o.buyer_country})`,
+              total: formatMoney({ amount: o.total_amount, currency: o.currency }),
+              ship_by: toIso(o.ship_by_at)?.slice(0, 16).replace('T', ' ') ?? '',
+              left: ['new', 'awaiting_shipment', 'partially_shipped'].includes(o.status)
+                ? countdown(o.ship_by_at === null ? null : o.ship_by_at - now)
+                : '',
             })),
             ['id', 'shop', 'order', 'status', 'buyer', 'total', 'ship_by', 'left'],
           );
@@ -69,10 +85,32 @@ export function register(program: Command): void {
           const code = (c: string | null) => (c === null ? '' : zh ? codeZh(c) : c);
           const shipBy = toIso(o.ship_by_at);
           const left = asOf.time_left_ms !== null ? countdown(asOf.time_left_ms) : null;
-          const address = [o.address_line1, o.address_line2, [o.city, o.postcode].filter(Boolean).join(' '), o.state, o.buyer_country].filter(Boolean).join(', ');
+          const address = [
+            o.address_line1,
+            o.address_line2,
+            [o.city, o.postcode].filter(Boolean).join(' '),
+            o.state,
+            o.buyer_country,
+          ]
+            .filter(Boolean)
+            .join(', ');
           const total = formatMoney({ amount: o.total_amount, currency: o.currency });
-          console.log(say(localized(`order ${o.platform_order_id} (#${o.id}) · shop ${o.shop_id} · ${o.platform}`, `订单 ${o.platform_order_id}（#${o.id}）· 店铺 ${o.shop_id} · ${o.platform}`)));
-          console.log(say(localized(`status: ${o.status}${o.platform_status ? ` (platform: ${o.platform_status})` : ''}`, `状态：${code(o.status)}${o.platform_status ? `（平台：${o.platform_status}）` : ''}`)));
+          console.log(
+            say(
+              localized(
+                `order ${o.platform_order_id} (#${o.id}) · shop ${o.shop_id} · ${o.platform}`,
+                `订单 ${o.platform_order_id}（#${o.id}）· 店铺 ${o.shop_id} · ${o.platform}`,
+              ),
+            ),
+          );
+          console.log(
+            say(
+              localized(
+                `status: ${o.status}${o.platform_status ? ` (platform: ${o.platform_status})` : ''}`,
+                `状态：${code(o.status)}${o.platform_status ? `（平台：${o.platform_status}）` : ''}`,
+              ),
+            ),
+          );
           console.log(
             say(
               localized(
@@ -81,17 +119,48 @@ export function register(program: Command): void {
               ),
             ),
           );
-          console.log(say(localized(`buyer: ${o.buyer_name}, ${address}${o.phone ? ', ' + o.phone : ''}`, `买家：${o.buyer_name}，${address}${o.phone ? '，' + o.phone : ''}`)));
+          console.log(
+            say(
+              localized(
+                `buyer: ${o.buyer_name}, ${address}${o.phone ? ', ' + o.phone : ''}`,
+                `买家：${o.buyer_name}，${address}${o.phone ? '，' + o.phone : ''}`,
+              ),
+            ),
+          );
           console.log(say(localized(`total: ${total}\n`, `金额：${total}\n`)));
           for (const warning of detail.warnings) console.log(`! ${say(warning)}\n`);
-          printTable(detail.lines.map((l) => ({ '#': l.line_no, sku: l.sku, qty: l.quantity, unit_price: formatMoney({ amount: l.unit_price, currency: o.currency }) })), ['#', 'sku', 'qty', 'unit_price']);
+          printTable(
+            detail.lines.map((l) => ({
+              '#': l.line_no,
+              sku: l.sku,
+              qty: l.quantity,
+              unit_price: formatMoney({ amount: l.unit_price, currency: o.currency }),
+            })),
+            ['#', 'sku', 'qty', 'unit_price'],
+          );
           console.log('');
           if (detail.parcels.length) {
-            printTable(detail.parcels.map((p) => ({ parcel: p.id, status: p.status, carrier: p.carrier, tracking: p.tracking_number })), ['parcel', 'status', 'carrier', 'tracking']);
+            printTable(
+              detail.parcels.map((p) => ({
+                parcel: p.id,
+                status: p.status,
+                carrier: p.carrier,
+                tracking: p.tracking_number,
+              })),
+              ['parcel', 'status', 'carrier', 'tracking'],
+            );
             console.log('');
           } else console.log(say(localized('parcels: none yet\n', '包裹：暂无\n')));
           printTable(
-            detail.timeline.map((e) => ({ at: toIso(e.at), actor: e.actor, event: e.kind === 'transition' ? `${code(e.action)}: ${code(e.from_state)} → ${code(e.to_state)}` : code(e.kind) + (e.to_state ? ` (${code(e.to_state)})` : ''), reason: e.reason ?? '' })),
+            detail.timeline.map((e) => ({
+              at: toIso(e.at),
+              actor: e.actor,
+              event:
+                e.kind === 'transition'
+                  ? `${code(e.action)}: ${code(e.from_state)} → ${code(e.to_state)}`
+                  : code(e.kind) + (e.to_state ? ` (${code(e.to_state)})` : ''),
+              reason: e.reason ?? '',
+            })),
             ['at', 'actor', 'event', 'reason'],
           );
         });
@@ -113,7 +182,11 @@ export function register(program: Command): void {
         action(async (reference: string, options: { shop?: string; reason?: string; json?: boolean }) => {
           await withApp(async (ctx) => {
             const found = await resolveOrder(ctx, reference, options.shop);
-            const updated = await applyOrderAction(ctx, found.id, { action: name, reason: options.reason, actor: 'cli' });
+            const updated = await applyOrderAction(ctx, found.id, {
+              action: name,
+              reason: options.reason,
+              actor: 'cli',
+            });
             if (options.json) printJson(presentOrder(updated));
             else console.log(`order ${updated.platform_order_id}: ${found.status} → ${updated.status}`);
           });
@@ -135,7 +208,10 @@ export function register(program: Command): void {
           const found = await resolveOrder(ctx, reference, options.shop);
           const updated = await recordWarehouseReceipt(ctx, found.id, at === undefined ? {} : { at }, 'cli');
           if (options.json) printJson(presentOrder(updated));
-          else console.log(`order ${updated.platform_order_id}: received at the platform's warehouse ${toIso(updated.warehouse_received_at)}`);
+          else
+            console.log(
+              `order ${updated.platform_order_id}: received at the platform's warehouse ${toIso(updated.warehouse_received_at)}`,
+            );
         });
       }),
     );

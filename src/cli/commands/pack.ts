@@ -20,8 +20,12 @@ import { formatMoney, minorDigits, parseMajorAmount } from '../../core/money';
 import { action, printJson, printTable, say, withApp } from '../support';
 
 function mm(text: string, option: string): [number, number, number] {
-  const parts = text.toLowerCase().split(/[x×*,]/).map((p) => p.trim());
-  if (parts.length !== 3 || !parts.every((p) => /^\d+$/.test(p))) throw new Error(`${option} must be LxWxH in whole millimetres, e.g. 200x150x100, not "${text}"`);
+  const parts = text
+    .toLowerCase()
+    .split(/[x×*,]/)
+    .map((p) => p.trim());
+  if (parts.length !== 3 || !parts.every((p) => /^\d+$/.test(p)))
+    throw new Error(`${option} must be LxWxH in whole millimetres, e.g. 200x150x100, not "${text}"`);
   return parts.map(Number) as [number, number, number];
 }
 
@@ -38,22 +42,32 @@ export function register(program: Command): void {
     .option('--shop <shop>', 'when the platform order id is in several shops')
     .option('--replan', 'void the planned (unpacked) parcels and plan again')
     .option('--json', 'print JSON')
-    .action(action(async (order: string | undefined, options: { shop?: string; replan?: boolean; json?: boolean }) => {
-      if (!order) {
-        pack.help();
-        return;
-      }
-      await withApp(async (ctx) => {
-        const found = await resolveOrder(ctx, order, options.shop);
-        const outcome = await packOrder(ctx, found.id, 'cli', { replan: options.replan === true });
-        if (options.json) return printJson(outcome);
-        console.log(say(outcome.message));
-        printTable(
-          outcome.parcels.map((p) => ({ parcel: p.parcelId, n: `${p.position}/${p.of}`, status: p.status, box: p.box, contents: p.contents.map((c) => `${c.sku}×${c.quantity}`).join(' '), expected_g: p.expectedGrossG, outer_mm: p.outerMm.join('x') })),
-          ['parcel', 'n', 'status', 'box', 'contents', 'expected_g', 'outer_mm'],
-        );
-      });
-    }));
+    .action(
+      action(async (order: string | undefined, options: { shop?: string; replan?: boolean; json?: boolean }) => {
+        if (!order) {
+          pack.help();
+          return;
+        }
+        await withApp(async (ctx) => {
+          const found = await resolveOrder(ctx, order, options.shop);
+          const outcome = await packOrder(ctx, found.id, 'cli', { replan: options.replan === true });
+          if (options.json) return printJson(outcome);
+          console.log(say(outcome.message));
+          printTable(
+            outcome.parcels.map((p) => ({
+              parcel: p.parcelId,
+              n: `${p.position}/${p.of}`,
+              status: p.status,
+              box: p.box,
+              contents: p.contents.map((c) => `${c.sku}×${c.quantity}`).join(' '),
+              expected_g: p.expectedGrossG,
+              outer_mm: p.outerMm.join('x'),
+            })),
+            ['parcel', 'n', 'status', 'box', 'contents', 'expected_g', 'outer_mm'],
+          );
+        });
+      }),
+    );
 
   pack
     .command('box')
@@ -67,25 +81,63 @@ export function register(program: Command): void {
     .requiredOption('--cost <amount>', 'cost of one box, e.g. 1.50')
     .requiredOption('--currency <code>', 'ISO 4217, e.g. CNY')
     .option('--inactive', 'keep it, but do not offer it')
-    .action(action(async (shop: string, code: string, o: { inner: string; outer?: string; maxWeight: string; tare: string; cost: string; currency: string; inactive?: boolean }) => {
-      const currency = o.currency.toUpperCase();
-      const cost = parseMajorAmount(o.cost, currency);
-      if (cost === undefined) throw new Error(`--cost must be an amount with at most ${minorDigits(currency)} decimals, not "${o.cost}"`);
-      await withApp(async (ctx) => {
-        const row = await defineBox(ctx, shop, { code, innerMm: mm(o.inner, '--inner'), outerMm: o.outer ? mm(o.outer, '--outer') : null, maxWeightG: grams(o.maxWeight, '--max-weight'), tareG: grams(o.tare, '--tare'), cost, currency, active: !o.inactive });
-        printJson(presentBox(row));
-      });
-    }));
+    .action(
+      action(
+        async (
+          shop: string,
+          code: string,
+          o: {
+            inner: string;
+            outer?: string;
+            maxWeight: string;
+            tare: string;
+            cost: string;
+            currency: string;
+            inactive?: boolean;
+          },
+        ) => {
+          const currency = o.currency.toUpperCase();
+          const cost = parseMajorAmount(o.cost, currency);
+          if (cost === undefined)
+            throw new Error(`--cost must be an amount with at most ${minorDigits(currency)} decimals, not "${o.cost}"`);
+          await withApp(async (ctx) => {
+            const row = await defineBox(ctx, shop, {
+              code,
+              innerMm: mm(o.inner, '--inner'),
+              outerMm: o.outer ? mm(o.outer, '--outer') : null,
+              maxWeightG: grams(o.maxWeight, '--max-weight'),
+              tareG: grams(o.tare, '--tare'),
+              cost,
+              currency,
+              active: !o.inactive,
+            });
+            printJson(presentBox(row));
+          });
+        },
+      ),
+    );
 
   pack
     .command('boxes')
     .description("A shop's boxes, cheapest first")
     .argument('<shop>')
-    .action(action(async (shop: string) => {
-      await withApp(async (ctx) => {
-        printTable((await listBoxes(ctx, shop)).map((b) => ({ code: b.code, inner_mm: `${b.inner_length_mm}x${b.inner_width_mm}x${b.inner_height_mm}`, max_g: b.max_weight_g, tare_g: b.tare_g, cost: formatMoney({ amount: b.cost, currency: b.currency }), active: b.active ? 'yes' : 'no' })), ['code', 'inner_mm', 'max_g', 'tare_g', 'cost', 'active']);
-      });
-    }));
+    .action(
+      action(async (shop: string) => {
+        await withApp(async (ctx) => {
+          printTable(
+            (await listBoxes(ctx, shop)).map((b) => ({
+              code: b.code,
+              inner_mm: `${b.inner_length_mm}x${b.inner_width_mm}x${b.inner_height_mm}`,
+              max_g: b.max_weight_g,
+              tare_g: b.tare_g,
+              cost: formatMoney({ amount: b.cost, currency: b.currency }),
+              active: b.active ? 'yes' : 'no',
+            })),
+            ['code', 'inner_mm', 'max_g', 'tare_g', 'cost', 'active'],
+          );
+        });
+      }),
+    );
 
   pack
     .command('sku-dims')
@@ -96,12 +148,28 @@ export function register(program: Command): void {
     .option('--barcode <code>', "the item's own barcode (EAN/UPC); the SKU is always accepted too")
     .option('--batteries <kind>', 'none | contained | standalone', 'none')
     .option('--liquids', 'contains liquids')
-    .action(action(async (sku: string, o: { dims: string; weight: string; barcode?: string; batteries: string; liquids?: boolean }) => {
-      await withApp(async (ctx) => {
-        await setSkuDimensions(ctx, [{ sku, dimsMm: mm(o.dims, '--dims'), weightG: grams(o.weight, '--weight'), barcode: o.barcode ?? null, batteries: o.batteries, liquids: o.liquids === true }]);
-        console.log(`${sku}: ${o.dims} mm, ${o.weight} g${o.barcode ? `, barcode ${o.barcode}` : ''}`);
-      });
-    }));
+    .action(
+      action(
+        async (
+          sku: string,
+          o: { dims: string; weight: string; barcode?: string; batteries: string; liquids?: boolean },
+        ) => {
+          await withApp(async (ctx) => {
+            await setSkuDimensions(ctx, [
+              {
+                sku,
+                dimsMm: mm(o.dims, '--dims'),
+                weightG: grams(o.weight, '--weight'),
+                barcode: o.barcode ?? null,
+                batteries: o.batteries,
+                liquids: o.liquids === true,
+              },
+            ]);
+            console.log(`${sku}: ${o.dims} mm, ${o.weight} g${o.barcode ? `, barcode ${o.barcode}` : ''}`);
+          });
+        },
+      ),
+    );
 
   pack
     .command('sender')
@@ -114,12 +182,37 @@ export function register(program: Command): void {
     .option('--postcode <postcode>')
     .requiredOption('--country <cc>')
     .option('--phone <phone>')
-    .action(action(async (shop: string, o: { name: string; line1: string; line2?: string; city: string; postcode?: string; country: string; phone?: string }) => {
-      await withApp(async (ctx) => {
-        const row = await setSender(ctx, shop, { name: o.name, addressLine1: o.line1, addressLine2: o.line2 ?? null, city: o.city, postcode: o.postcode ?? null, country: o.country, phone: o.phone ?? null });
-        console.log(`${row.shop_id}: ${row.name}, ${row.address_line1}, ${row.city} ${row.postcode ?? ''} ${row.country}`);
-      });
-    }));
+    .action(
+      action(
+        async (
+          shop: string,
+          o: {
+            name: string;
+            line1: string;
+            line2?: string;
+            city: string;
+            postcode?: string;
+            country: string;
+            phone?: string;
+          },
+        ) => {
+          await withApp(async (ctx) => {
+            const row = await setSender(ctx, shop, {
+              name: o.name,
+              addressLine1: o.line1,
+              addressLine2: o.line2 ?? null,
+              city: o.city,
+              postcode: o.postcode ?? null,
+              country: o.country,
+              phone: o.phone ?? null,
+            });
+            console.log(
+              `${row.shop_id}: ${row.name}, ${row.address_line1}, ${row.city} ${row.postcode ?? ''} ${row.country}`,
+            );
+          });
+        },
+      ),
+    );
 
   pack
     .command('note')
@@ -127,13 +220,15 @@ export function register(program: Command): void {
     .argument('<order>')
     .argument('<text>')
     .option('--shop <shop>')
-    .action(action(async (order: string, text: string, o: { shop?: string }) => {
-      await withApp(async (ctx) => {
-        const found = await resolveOrder(ctx, order, o.shop);
-        await setBuyerNote(ctx, found.id, text);
-        console.log(`order ${found.platform_order_id}: note ${text.trim() ? 'set' : 'removed'}`);
-      });
-    }));
+    .action(
+      action(async (order: string, text: string, o: { shop?: string }) => {
+        await withApp(async (ctx) => {
+          const found = await resolveOrder(ctx, order, o.shop);
+          await setBuyerNote(ctx, found.id, text);
+          console.log(`order ${found.platform_order_id}: note ${text.trim() ? 'set' : 'removed'}`);
+        });
+      }),
+    );
 
   pack
     .command('slip')
@@ -142,26 +237,40 @@ export function register(program: Command): void {
     .option('--size <size>', 'A6 or A4', 'A6')
     .requiredOption('-o, --output <file>', 'the PDF to write')
     .option('--shop <shop>')
-    .action(action(async (order: string, o: { size: string; output: string; shop?: string }) => {
-      const size = o.size.toUpperCase();
-      if (size !== 'A6' && size !== 'A4') throw new Error('--size must be A6 or A4');
-      await withApp(async (ctx) => {
-        const found = await resolveOrder(ctx, order, o.shop);
-        fs.writeFileSync(o.output, await packingSlipPdf(ctx, found.id, size));
-        console.log(`packing slip of ${found.platform_order_id} (${size}) → ${o.output}`);
-      });
-    }));
+    .action(
+      action(async (order: string, o: { size: string; output: string; shop?: string }) => {
+        const size = o.size.toUpperCase();
+        if (size !== 'A6' && size !== 'A4') throw new Error('--size must be A6 or A4');
+        await withApp(async (ctx) => {
+          const found = await resolveOrder(ctx, order, o.shop);
+          fs.writeFileSync(o.output, await packingSlipPdf(ctx, found.id, size));
+          console.log(`packing slip of ${found.platform_order_id} (${size}) → ${o.output}`);
+        });
+      }),
+    );
 
   pack
     .command('sessions')
     .description('Pack sessions, newest first (--open: the orders being packed now)')
     .option('--open')
     .option('--json')
-    .action(action(async (o: { open?: boolean; json?: boolean }) => {
-      await withApp(async (ctx) => {
-        const sessions = await listPackSessions(ctx, { open: o.open === true });
-        if (o.json) return printJson(sessions);
-        printTable(sessions.map((s) => ({ id: s.id, order: s.platformOrderId, status: s.status, station: s.station, parcel: s.current ? `${s.current.position}/${s.current.of}` : '', started: s.startedAt })), ['id', 'order', 'status', 'station', 'parcel', 'started']);
-      });
-    }));
+    .action(
+      action(async (o: { open?: boolean; json?: boolean }) => {
+        await withApp(async (ctx) => {
+          const sessions = await listPackSessions(ctx, { open: o.open === true });
+          if (o.json) return printJson(sessions);
+          printTable(
+            sessions.map((s) => ({
+              id: s.id,
+              order: s.platformOrderId,
+              status: s.status,
+              station: s.station,
+              parcel: s.current ? `${s.current.position}/${s.current.of}` : '',
+              started: s.startedAt,
+            })),
+            ['id', 'order', 'status', 'station', 'parcel', 'started'],
+          );
+        });
+      }),
+    );
 }

@@ -13,7 +13,15 @@ import { localized } from '../../core/i18n';
 import { parseWeightedTardiness, totalWeightedTardiness, weightedTardinessPlanInput } from '../../core/orlib';
 import { plan, type PlanOptions } from '../../core/schedule';
 import { DEFAULT_PLAN_SETTINGS } from '../../app/plan';
-import { currentPlan, getStaffing, parseShifts, parseTimes, parseWeekdays, refreshPlans, setStaffing } from '../../app/planning';
+import {
+  currentPlan,
+  getStaffing,
+  parseShifts,
+  parseTimes,
+  parseWeekdays,
+  refreshPlans,
+  setStaffing,
+} from '../../app/planning';
 import { listWorkEstimates, setWorkEstimate } from '../../app/work-estimates';
 import { formatMoney } from '../../core/money';
 import { action, printJson, printTable, say, withApp } from '../support';
@@ -88,30 +96,80 @@ async function planStoreOrders(opts: PlanCliOptions): Promise<void> {
     });
     if (opts.json) return printJson(view);
     const money = (amount: number) => formatMoney({ amount, currency: view.currency });
-    console.log(say(localized(
-      `${view.jobs} orders on ${view.stations.length} stations: expected penalty ${money(view.total_penalty)}, earliest-deadline-first would cost ${money(view.edd_penalty)}${view.optimal ? ' (proven optimal)' : ''}.`,
-      `${view.jobs} 个订单、${view.stations.length} 个工位：预计罚款 ${money(view.total_penalty)}，按最早截止优先则为 ${money(view.edd_penalty)}${view.optimal ? '（已证明最优）' : ''}。`,
-    )));
+    console.log(
+      say(
+        localized(
+          `${view.jobs} orders on ${view.stations.length} stations: expected penalty ${money(view.total_penalty)}, earliest-deadline-first would cost ${money(view.edd_penalty)}${view.optimal ? ' (proven optimal)' : ''}.`,
+          `${view.jobs} 个订单、${view.stations.length} 个工位：预计罚款 ${money(view.total_penalty)}，按最早截止优先则为 ${money(view.edd_penalty)}${view.optimal ? '（已证明最优）' : ''}。`,
+        ),
+      ),
+    );
     const state = view.stored;
     if (state) {
-      console.log(say(state.recomputed
-        ? localized(`Plan v${state.version} of ${state.warehouse_id}: recomputed (${state.method}) in ${state.compute_ms} ms and stored.`, `${state.warehouse_id} 的计划 v${state.version}：已重新计算（${state.method === 'warm' ? '增量' : '全量'}），用时 ${state.compute_ms} 毫秒，并已保存。`)
-        : localized(`Plan v${state.version} of ${state.warehouse_id}, stored at ${state.computed_at}: nothing changed since.`, `${state.warehouse_id} 的计划 v${state.version}（保存于 ${state.computed_at}）：此后输入未变。`)));
+      console.log(
+        say(
+          state.recomputed
+            ? localized(
+                `Plan v${state.version} of ${state.warehouse_id}: recomputed (${state.method}) in ${state.compute_ms} ms and stored.`,
+                `${state.warehouse_id} 的计划 v${state.version}：已重新计算（${state.method === 'warm' ? '增量' : '全量'}），用时 ${state.compute_ms} 毫秒，并已保存。`,
+              )
+            : localized(
+                `Plan v${state.version} of ${state.warehouse_id}, stored at ${state.computed_at}: nothing changed since.`,
+                `${state.warehouse_id} 的计划 v${state.version}（保存于 ${state.computed_at}）：此后输入未变。`,
+              ),
+        ),
+      );
     } else {
-      console.log(say(localized('A what-if: planned afresh with the staffing given, not stored.', '假设方案：按给定的人手重新计算，未保存。')));
+      console.log(
+        say(
+          localized(
+            'A what-if: planned afresh with the staffing given, not stored.',
+            '假设方案：按给定的人手重新计算，未保存。',
+          ),
+        ),
+      );
     }
     for (const fix of view.fixes) {
-      console.log(say(localized(
-        `What if ${fix.fix.replace(/_/g, ' ')}: penalty ${money(fix.penalty)} (${fix.net_saving >= 0 ? 'saves' : 'costs'} ${money(Math.abs(fix.net_saving))} net of its cost), rescues ${fix.rescued_orders.length} order(s).`,
-        `假设 ${fix.fix}：罚款 ${money(fix.penalty)}（扣除其成本后${fix.net_saving >= 0 ? '节省' : '多花'} ${money(Math.abs(fix.net_saving))}），可挽救 ${fix.rescued_orders.length} 个订单。`,
-      )));
+      console.log(
+        say(
+          localized(
+            `What if ${fix.fix.replace(/_/g, ' ')}: penalty ${money(fix.penalty)} (${fix.net_saving >= 0 ? 'saves' : 'costs'} ${money(Math.abs(fix.net_saving))} net of its cost), rescues ${fix.rescued_orders.length} order(s).`,
+            `假设 ${fix.fix}：罚款 ${money(fix.penalty)}（扣除其成本后${fix.net_saving >= 0 ? '节省' : '多花'} ${money(Math.abs(fix.net_saving))}），可挽救 ${fix.rescued_orders.length} 个订单。`,
+          ),
+        ),
+      );
     }
-    if (view.waiting_for_stock) console.log(say(localized(`${view.waiting_for_stock} orders wait for stock and are not planned.`, `${view.waiting_for_stock} 个订单在等待库存，未排入计划。`)));
-    if (view.unassigned) console.log(say(localized(`${view.unassigned} open orders have no stock reserved at any warehouse: in no warehouse's plan.`, `${view.unassigned} 个未完成订单在任何仓库都没有预留库存：未排入任何仓库的计划。`)));
+    if (view.waiting_for_stock)
+      console.log(
+        say(
+          localized(
+            `${view.waiting_for_stock} orders wait for stock and are not planned.`,
+            `${view.waiting_for_stock} 个订单在等待库存，未排入计划。`,
+          ),
+        ),
+      );
+    if (view.unassigned)
+      console.log(
+        say(
+          localized(
+            `${view.unassigned} open orders have no stock reserved at any warehouse: in no warehouse's plan.`,
+            `${view.unassigned} 个未完成订单在任何仓库都没有预留库存：未排入任何仓库的计划。`,
+          ),
+        ),
+      );
     for (const station of view.stations) {
       console.log(`\n${station.station}`);
       printTable(
-        station.queue.slice(0, 20).map((j) => ({ order: j.platform_order_id, start: j.start.slice(0, 16).replace('T', ' '), leaves: j.leaves_at.slice(0, 16).replace('T', ' '), late: j.lateness_minutes > 0 ? say(durationLocalized(j.lateness_minutes * 60_000)) : '', penalty: j.penalty ? money(j.penalty) : '', pinned: j.pinned ? '●' : '' })),
+        station.queue
+          .slice(0, 20)
+          .map((j) => ({
+            order: j.platform_order_id,
+            start: j.start.slice(0, 16).replace('T', ' '),
+            leaves: j.leaves_at.slice(0, 16).replace('T', ' '),
+            late: j.lateness_minutes > 0 ? say(durationLocalized(j.lateness_minutes * 60_000)) : '',
+            penalty: j.penalty ? money(j.penalty) : '',
+            pinned: j.pinned ? '●' : '',
+          })),
         ['order', 'start', 'leaves', 'late', 'penalty', 'pinned'],
       );
       if (station.queue.length > 20) console.log(`… ${station.queue.length - 20} more`);
@@ -121,92 +179,168 @@ async function planStoreOrders(opts: PlanCliOptions): Promise<void> {
 
 function minutes(text: string | undefined, option: string): number {
   const n = Number(text);
-  if (text === undefined || text.trim() === '' || !Number.isFinite(n)) throw new Error(`${option} needs a number of minutes`);
+  if (text === undefined || text.trim() === '' || !Number.isFinite(n))
+    throw new Error(`${option} needs a number of minutes`);
   return n;
 }
 
 function registerPlanSubcommands(plan: Command): void {
   plan
     .command('staffing')
-    .description('Show or set a warehouse\'s staffing: stations, shifts (several a day), carrier pick-ups, time zone, lateness cost per hour')
+    .description(
+      "Show or set a warehouse's staffing: stations, shifts (several a day), carrier pick-ups, time zone, lateness cost per hour",
+    )
     .requiredOption('--warehouse <id>', 'the warehouse')
     .option('--stations <n>', 'packing stations (or packers) working at once', positiveInteger('--stations'))
     .option('--shift <windows>', 'daily working windows, e.g. 09:00-12:00,13:00-18:00')
     .option('--pickups <times>', 'carrier pick-up (cut-off) times, comma-separated, e.g. 11:00,17:00')
-    .option('--zone <zone>', 'IANA time zone of the times (default: the warehouse\'s)')
+    .option('--zone <zone>', "IANA time zone of the times (default: the warehouse's)")
     .option('--hourly-cost <minor>', 'cost of each hour of lateness on top of the fines, minor units')
     .option('--weekdays <days>', 'ISO weekdays worked, e.g. 1-5 or 1,2,3,4,5,6 (default: every day)')
     .option('--json', 'print JSON')
-    .action(action(async (_opts: unknown, cmd: Command) => {
-      const o = cmd.optsWithGlobals<PlanCliOptions & { weekdays?: string }>();
-      const changes = {
-        stations: o.stations,
-        shifts: o.shift !== undefined ? parseShifts(o.shift) : undefined,
-        pickups: o.pickups !== undefined ? parseTimes(o.pickups) : undefined,
-        timeZone: o.zone,
-        hourlyCost: wholeMinor(o.hourlyCost, '--hourly-cost'),
-        weekdays: o.weekdays !== undefined ? parseWeekdays(o.weekdays) : undefined,
-      };
-      const setting = Object.values(changes).some((v) => v !== undefined);
-      const staffing = await withApp((ctx) => (setting ? setStaffing(ctx, o.warehouse!, changes) : getStaffing(ctx, o.warehouse!)));
-      if (o.json) return printJson(staffing);
-      if (!staffing.stored) console.log(say(localized('Nothing stored yet: the defaults (the warehouse\'s zone, its cut-off as the pick-up).', '尚未保存：以下为默认值（仓库时区，截单时间作为揽收时间）。')));
-      printTable([{
-        warehouse: staffing.warehouse_id, stations: staffing.stations, shifts: staffing.shifts.map((w) => `${w.start}-${w.end}`).join(','), pickups: staffing.pickups.join(','),
-        zone: staffing.time_zone, hourly_cost: staffing.hourly_cost, weekdays: staffing.weekdays?.join(',') ?? 'all',
-      }], ['warehouse', 'stations', 'shifts', 'pickups', 'zone', 'hourly_cost', 'weekdays']);
-    }));
+    .action(
+      action(async (_opts: unknown, cmd: Command) => {
+        const o = cmd.optsWithGlobals<PlanCliOptions & { weekdays?: string }>();
+        const changes = {
+          stations: o.stations,
+          shifts: o.shift !== undefined ? parseShifts(o.shift) : undefined,
+          pickups: o.pickups !== undefined ? parseTimes(o.pickups) : undefined,
+          timeZone: o.zone,
+          hourlyCost: wholeMinor(o.hourlyCost, '--hourly-cost'),
+          weekdays: o.weekdays !== undefined ? parseWeekdays(o.weekdays) : undefined,
+        };
+        const setting = Object.values(changes).some((v) => v !== undefined);
+        const staffing = await withApp((ctx) =>
+          setting ? setStaffing(ctx, o.warehouse!, changes) : getStaffing(ctx, o.warehouse!),
+        );
+        if (o.json) return printJson(staffing);
+        if (!staffing.stored)
+          console.log(
+            say(
+              localized(
+                "Nothing stored yet: the defaults (the warehouse's zone, its cut-off as the pick-up).",
+                '尚未保存：以下为默认值（仓库时区，截单时间作为揽收时间）。',
+              ),
+            ),
+          );
+        printTable(
+          [
+            {
+              warehouse: staffing.warehouse_id,
+              stations: staffing.stations,
+              shifts: staffing.shifts.map((w) => `${w.start}-${w.end}`).join(','),
+              pickups: staffing.pickups.join(','),
+              zone: staffing.time_zone,
+              hourly_cost: staffing.hourly_cost,
+              weekdays: staffing.weekdays?.join(',') ?? 'all',
+            },
+          ],
+          ['warehouse', 'stations', 'shifts', 'pickups', 'zone', 'hourly_cost', 'weekdays'],
+        );
+      }),
+    );
 
   const estimates = plan
     .command('estimates')
-    .description('The work estimate in force per shop (learned from measured packing sessions, or set by the seller) and from how many sessions; what each warehouse has set')
+    .description(
+      'The work estimate in force per shop (learned from measured packing sessions, or set by the seller) and from how many sessions; what each warehouse has set',
+    )
     .option('--json', 'print JSON')
-    .action(action(async (_opts: unknown, cmd: Command) => {
-      const o = cmd.optsWithGlobals<{ json?: boolean }>();
-      const rows = await withApp((ctx) => listWorkEstimates(ctx, { minutesPerOrder: DEFAULT_PLAN_SETTINGS.minutesPerOrder, minutesPerLine: DEFAULT_PLAN_SETTINGS.minutesPerLine, minutesPerUnit: DEFAULT_PLAN_SETTINGS.minutesPerUnit }));
-      if (o.json) return printJson(rows);
-      const fig = (e: { minutes_per_order: number; minutes_per_line: number; minutes_per_unit: number } | null | undefined) => (e ? `${e.minutes_per_order} + ${e.minutes_per_line}/line + ${e.minutes_per_unit}/unit` : '');
-      printTable(
-        rows.map((r) => ({ scope: r.scope, id: r.id, set: fig(r.set), in_force: fig(r.in_force), source: r.in_force?.source ?? '', sessions: r.in_force?.sessions ?? '', rmse_min: r.in_force?.rmse_minutes ?? '' })),
-        ['scope', 'id', 'set', 'in_force', 'source', 'sessions', 'rmse_min'],
-      );
-      for (const r of rows) if (r.in_force) console.log(`${r.id}: ${say(r.in_force.explanation)}`);
-    }));
+    .action(
+      action(async (_opts: unknown, cmd: Command) => {
+        const o = cmd.optsWithGlobals<{ json?: boolean }>();
+        const rows = await withApp((ctx) =>
+          listWorkEstimates(ctx, {
+            minutesPerOrder: DEFAULT_PLAN_SETTINGS.minutesPerOrder,
+            minutesPerLine: DEFAULT_PLAN_SETTINGS.minutesPerLine,
+            minutesPerUnit: DEFAULT_PLAN_SETTINGS.minutesPerUnit,
+          }),
+        );
+        if (o.json) return printJson(rows);
+        const fig = (
+          e: { minutes_per_order: number; minutes_per_line: number; minutes_per_unit: number } | null | undefined,
+        ) => (e ? `${e.minutes_per_order} + ${e.minutes_per_line}/line + ${e.minutes_per_unit}/unit` : '');
+        printTable(
+          rows.map((r) => ({
+            scope: r.scope,
+            id: r.id,
+            set: fig(r.set),
+            in_force: fig(r.in_force),
+            source: r.in_force?.source ?? '',
+            sessions: r.in_force?.sessions ?? '',
+            rmse_min: r.in_force?.rmse_minutes ?? '',
+          })),
+          ['scope', 'id', 'set', 'in_force', 'source', 'sessions', 'rmse_min'],
+        );
+        for (const r of rows) if (r.in_force) console.log(`${r.id}: ${say(r.in_force.explanation)}`);
+      }),
+    );
 
   estimates
     .command('set')
-    .description('Set a shop\'s or a warehouse\'s work estimate in minutes (used until enough packing sessions are measured)')
+    .description(
+      "Set a shop's or a warehouse's work estimate in minutes (used until enough packing sessions are measured)",
+    )
     .option('--shop <shop>', 'the shop')
     .option('--warehouse <id>', 'the warehouse')
     .requiredOption('--per-order <min>', 'minutes per order')
     .requiredOption('--per-line <min>', 'minutes per line')
     .requiredOption('--per-unit <min>', 'minutes per unit')
-    .action(action(async (_opts: unknown, cmd: Command) => {
-      const o = cmd.optsWithGlobals<{ shop?: string; warehouse?: string; perOrder?: string; perLine?: string; perUnit?: string; json?: boolean }>();
-      if (!o.shop === !o.warehouse) throw new Error('give either --shop or --warehouse');
-      const saved = await withApp((ctx) => setWorkEstimate(ctx, {
-        scope: o.shop ? 'shop' : 'warehouse', id: (o.shop ?? o.warehouse)!, minutesPerOrder: minutes(o.perOrder, '--per-order'), minutesPerLine: minutes(o.perLine, '--per-line'), minutesPerUnit: minutes(o.perUnit, '--per-unit'),
-      }));
-      if (o.json) return printJson(saved);
-      console.log(say(localized(
-        `Work estimate of ${saved.scope} ${saved.id}: ${saved.set!.minutes_per_order} min per order + ${saved.set!.minutes_per_line} per line + ${saved.set!.minutes_per_unit} per unit.`,
-        `${saved.scope === 'shop' ? '店铺' : '仓库'} ${saved.id} 的工时估计：每单 ${saved.set!.minutes_per_order} 分钟 + 每行 ${saved.set!.minutes_per_line} + 每件 ${saved.set!.minutes_per_unit}。`,
-      )));
-    }));
+    .action(
+      action(async (_opts: unknown, cmd: Command) => {
+        const o = cmd.optsWithGlobals<{
+          shop?: string;
+          warehouse?: string;
+          perOrder?: string;
+          perLine?: string;
+          perUnit?: string;
+          json?: boolean;
+        }>();
+        if (!o.shop === !o.warehouse) throw new Error('give either --shop or --warehouse');
+        const saved = await withApp((ctx) =>
+          setWorkEstimate(ctx, {
+            scope: o.shop ? 'shop' : 'warehouse',
+            id: (o.shop ?? o.warehouse)!,
+            minutesPerOrder: minutes(o.perOrder, '--per-order'),
+            minutesPerLine: minutes(o.perLine, '--per-line'),
+            minutesPerUnit: minutes(o.perUnit, '--per-unit'),
+          }),
+        );
+        if (o.json) return printJson(saved);
+        console.log(
+          say(
+            localized(
+              `Work estimate of ${saved.scope} ${saved.id}: ${saved.set!.minutes_per_order} min per order + ${saved.set!.minutes_per_line} per line + ${saved.set!.minutes_per_unit} per unit.`,
+              `${saved.scope === 'shop' ? '店铺' : '仓库'} ${saved.id} 的工时估计：每单 ${saved.set!.minutes_per_order} 分钟 + 每行 ${saved.set!.minutes_per_line} + 每件 ${saved.set!.minutes_per_unit}。`,
+            ),
+          ),
+        );
+      }),
+    );
 
   plan
     .command('refresh')
-    .description('Bring the stored plans up to date now: recomputed (warm) where their inputs changed (`serve` does it every minute)')
+    .description(
+      'Bring the stored plans up to date now: recomputed (warm) where their inputs changed (`serve` does it every minute)',
+    )
     .option('--warehouse <id>', 'only this warehouse')
     .option('--full', 'recompute from scratch, even when nothing changed')
     .option('--json', 'print JSON')
-    .action(action(async (_opts: unknown, cmd: Command) => {
-      const o = cmd.optsWithGlobals<{ warehouse?: string; full?: boolean; json?: boolean }>();
-      const report = await withApp((ctx) => refreshPlans(ctx, { warehouseId: o.warehouse, refresh: o.full ? 'full' : 'auto' }));
-      if (o.json) return printJson(report);
-      console.log(say(report.message));
-      if (report.plans.length) printTable(report.plans.map((p) => ({ ...p, recomputed: p.recomputed ? p.method : 'unchanged' })), ['warehouse_id', 'version', 'recomputed', 'jobs', 'total_penalty', 'compute_ms']);
-    }));
+    .action(
+      action(async (_opts: unknown, cmd: Command) => {
+        const o = cmd.optsWithGlobals<{ warehouse?: string; full?: boolean; json?: boolean }>();
+        const report = await withApp((ctx) =>
+          refreshPlans(ctx, { warehouseId: o.warehouse, refresh: o.full ? 'full' : 'auto' }),
+        );
+        if (o.json) return printJson(report);
+        console.log(say(report.message));
+        if (report.plans.length)
+          printTable(
+            report.plans.map((p) => ({ ...p, recomputed: p.recomputed ? p.method : 'unchanged' })),
+            ['warehouse_id', 'version', 'recomputed', 'jobs', 'total_penalty', 'compute_ms'],
+          );
+      }),
+    );
 }
 
 function positiveInteger(name: string) {
@@ -220,30 +354,47 @@ function positiveInteger(name: string) {
 export function register(program: Command): void {
   const planCommand = program
     .command('plan')
-    .description('Plan the work queue that keeps penalties lowest (or, with --orlib, plan a weighted tardiness benchmark file).')
+    .description(
+      'Plan the work queue that keeps penalties lowest (or, with --orlib, plan a weighted tardiness benchmark file).',
+    )
     .option('--orlib <file>', 'OR-Library weighted tardiness file: print the total weighted tardiness of each instance')
     .option('--jobs <n>', 'jobs per instance in the --orlib file', positiveInteger('--jobs'))
     .option('--seed <n>', 'seed of the search', positiveInteger('--seed'), 1)
     .option('--budget-ms <ms>', 'search time (per instance with --orlib), ms', positiveInteger('--budget-ms'))
-    .option('--warehouse <id>', 'plan this warehouse\'s orders on its stored staffing (the stored plan while nothing changed)')
+    .option(
+      '--warehouse <id>',
+      "plan this warehouse's orders on its stored staffing (the stored plan while nothing changed)",
+    )
     .option('--shop <shop>', 'plan only this shop (a what-if, not stored)')
-    .option('--stations <n>', `packing stations (what-if; default ${DEFAULT_PLAN_SETTINGS.stations} or the warehouse's)`, positiveInteger('--stations'))
-    .option('--shift <windows>', `daily working windows, e.g. 09:00-12:00,13:00-18:00 (what-if; default ${DEFAULT_PLAN_SETTINGS.shift.start}-${DEFAULT_PLAN_SETTINGS.shift.end})`)
-    .option('--pickups <times>', `carrier pick-up times, comma-separated (what-if; default ${DEFAULT_PLAN_SETTINGS.pickups.join(',')})`)
+    .option(
+      '--stations <n>',
+      `packing stations (what-if; default ${DEFAULT_PLAN_SETTINGS.stations} or the warehouse's)`,
+      positiveInteger('--stations'),
+    )
+    .option(
+      '--shift <windows>',
+      `daily working windows, e.g. 09:00-12:00,13:00-18:00 (what-if; default ${DEFAULT_PLAN_SETTINGS.shift.start}-${DEFAULT_PLAN_SETTINGS.shift.end})`,
+    )
+    .option(
+      '--pickups <times>',
+      `carrier pick-up times, comma-separated (what-if; default ${DEFAULT_PLAN_SETTINGS.pickups.join(',')})`,
+    )
     .option('--zone <zone>', `the time zone of the times (what-if; default ${DEFAULT_PLAN_SETTINGS.zone})`)
     .option('--hourly-cost <minor>', 'cost of each hour of lateness on top of the fines, minor units (what-if)')
     .option('--refresh <mode>', 'auto (default): the stored plan while nothing changed; warm or full: recompute now')
     .option('--json', 'print JSON')
-    .action(action(async (opts: PlanCliOptions) => {
-      if (!opts.orlib) {
-        await planStoreOrders(opts);
-        return;
-      }
-      if (!opts.jobs) throw new Error('--orlib needs --jobs N, the number of jobs per instance.');
-      const text = await readFile(opts.orlib, 'utf8');
-      const totals = planOrlibInstances(text, opts.jobs, { seed: opts.seed, timeBudgetMs: opts.budgetMs ?? 100 });
-      process.stdout.write(totals.map((t) => `${t}\n`).join(''));
-    }));
+    .action(
+      action(async (opts: PlanCliOptions) => {
+        if (!opts.orlib) {
+          await planStoreOrders(opts);
+          return;
+        }
+        if (!opts.jobs) throw new Error('--orlib needs --jobs N, the number of jobs per instance.');
+        const text = await readFile(opts.orlib, 'utf8');
+        const totals = planOrlibInstances(text, opts.jobs, { seed: opts.seed, timeBudgetMs: opts.budgetMs ?? 100 });
+        process.stdout.write(totals.map((t) => `${t}\n`).join(''));
+      }),
+    );
   // `plan staffing --warehouse W`: options after a subcommand are the subcommand's own.
   planCommand.enablePositionalOptions();
   registerPlanSubcommands(planCommand);

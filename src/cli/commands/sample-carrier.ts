@@ -15,11 +15,23 @@ export function register(program: Command): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--customer-code <code>', 'the YunExpress customer code clients must send', SAMPLE_CUSTOMER_CODE)
     .option('--api-key <secret>', 'the YunExpress API secret clients must send', 'sample-carrier-key')
-    .option('--state <file>', 'keep the serial counter here, so a restart never issues a number twice', './data/sample-carrier.json')
+    .option(
+      '--state <file>',
+      'keep the serial counter here, so a restart never issues a number twice',
+      './data/sample-carrier.json',
+    )
     .action(async (o: { port: string; host: string; customerCode: string; apiKey: string; state: string }) => {
-      const server = await startSampleCarrierServer({ port: Number(o.port), host: o.host, customerCode: o.customerCode, apiKey: o.apiKey, stateFile: o.state });
+      const server = await startSampleCarrierServer({
+        port: Number(o.port),
+        host: o.host,
+        customerCode: o.customerCode,
+        apiKey: o.apiKey,
+        stateFile: o.state,
+      });
       console.log(`sample carrier (YunExpress protocol) at ${server.url}; connect it with:`);
-      console.log(`  ./bin/shipby carrier account '*' --protocol yunexpress --url ${server.url} --account-id ${o.customerCode} --api-key ${o.apiKey}`);
+      console.log(
+        `  ./bin/shipby carrier account '*' --protocol yunexpress --url ${server.url} --account-id ${o.customerCode} --api-key ${o.apiKey}`,
+      );
       const stop = () => {
         void server.close().then(() => process.exit(0));
       };

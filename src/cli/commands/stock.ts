@@ -6,8 +6,23 @@ import { parseAsOf } from '../../app/as-of';
 import type { Command } from 'commander';
 import { importStockFile } from '../../app/import-stock';
 import {
-  adjustStock, auditStock, createPurchaseOrder, defineSku, defineWarehouse, getPurchaseOrder, listLedger, listMappings, listPurchaseOrders,
-  listShortages, listSkus, listStock, listStockAlerts, listWarehouses, mapPlatformSku, purchaseOrderAction, replenishment,
+  adjustStock,
+  auditStock,
+  createPurchaseOrder,
+  defineSku,
+  defineWarehouse,
+  getPurchaseOrder,
+  listLedger,
+  listMappings,
+  listPurchaseOrders,
+  listShortages,
+  listSkus,
+  listStock,
+  listStockAlerts,
+  listWarehouses,
+  mapPlatformSku,
+  purchaseOrderAction,
+  replenishment,
 } from '../../app/stock';
 import { settleOpenOrders } from '../../app/stock-reservations';
 import { localized } from '../../core/i18n';
@@ -18,7 +33,8 @@ import { action, printJson, printTable, say, withApp } from '../support';
 
 function whole(text: string | undefined, option: string, min = Number.MIN_SAFE_INTEGER): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^-?\d+$/.test(text.trim()) || Number(text) < min) throw new Error(`${option} must be a whole number${min === 0 ? ' ≥ 0' : min === 1 ? ' ≥ 1' : ''}, not "${text}"`);
+  if (!/^-?\d+$/.test(text.trim()) || Number(text) < min)
+    throw new Error(`${option} must be a whole number${min === 0 ? ' ≥ 0' : min === 1 ? ' ≥ 1' : ''}, not "${text}"`);
   return Number(text);
 }
 
@@ -36,7 +52,9 @@ function day(epochMs: number | null): string {
 }
 
 export function register(program: Command): void {
-  const stock = program.command('stock').description('Stock: warehouses, SKUs, levels, import, adjustments, the ledger');
+  const stock = program
+    .command('stock')
+    .description('Stock: warehouses, SKUs, levels, import, adjustments, the ledger');
 
   stock
     .command('levels', { isDefault: true })
@@ -44,48 +62,98 @@ export function register(program: Command): void {
     .option('--sku <sku>')
     .option('--warehouse <id>')
     .option('--json', 'print JSON')
-    .action(action(async (options: { sku?: string; warehouse?: string; json?: boolean }) => {
-      await withApp(async (ctx) => {
-        const rows = await listStock(ctx, { sku: options.sku, warehouseId: options.warehouse });
-        if (options.json) return printJson(rows.map((r) => ({ ...r, updated_at: toIso(r.updated_at) })));
-        printTable(rows.map((r) => ({ ...r, name: r.name === r.sku ? '' : r.name })), ['sku', 'name', 'warehouse_id', 'on_hand', 'reserved', 'available', 'incoming', 'waiting', 'low_stock_threshold']);
-      });
-    }));
+    .action(
+      action(async (options: { sku?: string; warehouse?: string; json?: boolean }) => {
+        await withApp(async (ctx) => {
+          const rows = await listStock(ctx, { sku: options.sku, warehouseId: options.warehouse });
+          if (options.json) return printJson(rows.map((r) => ({ ...r, updated_at: toIso(r.updated_at) })));
+          printTable(
+            rows.map((r) => ({ ...r, name: r.name === r.sku ? '' : r.name })),
+            [
+              'sku',
+              'name',
+              'warehouse_id',
+              'on_hand',
+              'reserved',
+              'available',
+              'incoming',
+              'waiting',
+              'low_stock_threshold',
+            ],
+          );
+        });
+      }),
+    );
 
   stock
     .command('import')
-    .description('Import a stock count (CSV or XLSX: sku, warehouse, on_hand[, low_stock_threshold]); a file with a bad row is refused whole')
+    .description(
+      'Import a stock count (CSV or XLSX: sku, warehouse, on_hand[, low_stock_threshold]); a file with a bad row is refused whole',
+    )
     .argument('<file>')
     .option('--warehouse <id>', 'the warehouse of every row (the file then needs no warehouse column)')
     .option('--skip-invalid', 'import the good rows and write the refused ones, with reasons, to a rejects file')
     .option('--rejects <file>', 'where --skip-invalid writes refused rows (default: FILE.rejects.csv)')
     .option('--json', 'print the report as JSON')
-    .action(action(async (file: string, options: { warehouse?: string; skipInvalid?: boolean; rejects?: string; json?: boolean }) => {
-      const report = await withApp((ctx) => importStockFile(ctx, { file, warehouseId: options.warehouse, skipInvalid: options.skipInvalid, rejectsFile: options.rejects, actor: 'cli:stock-import' }));
-      if (options.json) printJson(report);
-      else {
-        if (report.committed) {
-          console.log(say(localized(
-            `Imported ${file}: ${report.rows} rows — ${report.changed} changed, ${report.unchanged} unchanged; ${report.servedOrders} waiting order(s) now reserved.`,
-            `已导入 ${file}：${report.rows} 行 —— 变更 ${report.changed}，未变 ${report.unchanged}；${report.servedOrders} 个等待中的订单已预留库存。`,
-          )));
-        } else {
-          console.error(say(localized(
-            `Refused ${file}: ${report.issueCount} problem(s); nothing was imported. Fix the rows below, or use --skip-invalid.`,
-            `已拒绝 ${file}：发现 ${report.issueCount} 个问题，未导入任何内容。请修正以下各行，或使用 --skip-invalid。`,
-          )));
-        }
-        for (const issue of report.issues) console.error(`  row ${issue.row}, ${issue.field}: ${say(issue.message)}`);
-        if (report.rejectsFile && report.rejectedRows) {
-          console.error(say(localized(`${report.rejectedRows} row(s) were skipped; see ${report.rejectsFile}.`, `跳过了 ${report.rejectedRows} 行；详见 ${report.rejectsFile}。`)));
-        }
-      }
-      if (!report.committed) process.exitCode = 1;
-    }));
+    .action(
+      action(
+        async (
+          file: string,
+          options: { warehouse?: string; skipInvalid?: boolean; rejects?: string; json?: boolean },
+        ) => {
+          const report = await withApp((ctx) =>
+            importStockFile(ctx, {
+              file,
+              warehouseId: options.warehouse,
+              skipInvalid: options.skipInvalid,
+              rejectsFile: options.rejects,
+              actor: 'cli:stock-import',
+            }),
+          );
+          if (options.json) printJson(report);
+          else {
+            if (report.committed) {
+              console.log(
+                say(
+                  localized(
+                    `Imported ${file}: ${report.rows} rows — ${report.changed} changed, ${report.unchanged} unchanged; ${report.servedOrders} waiting order(s) now reserved.`,
+                    `已导入 ${file}：${report.rows} 行 —— 变更 ${report.changed}，未变 ${report.unchanged}；${report.servedOrders} 个等待中的订单已预留库存。`,
+                  ),
+                ),
+              );
+            } else {
+              console.error(
+                say(
+                  localized(
+                    `Refused ${file}: ${report.issueCount} problem(s); nothing was imported. Fix the rows below, or use --skip-invalid.`,
+                    `已拒绝 ${file}：发现 ${report.issueCount} 个问题，未导入任何内容。请修正以下各行，或使用 --skip-invalid。`,
+                  ),
+                ),
+              );
+            }
+            for (const issue of report.issues)
+              console.error(`  row ${issue.row}, ${issue.field}: ${say(issue.message)}`);
+            if (report.rejectsFile && report.rejectedRows) {
+              console.error(
+                say(
+                  localized(
+                    `${report.rejectedRows} row(s) were skipped; see ${report.rejectsFile}.`,
+                    `跳过了 ${report.rejectedRows} 行；详见 ${report.rejectsFile}。`,
+                  ),
+                ),
+              );
+            }
+          }
+          if (!report.committed) process.exitCode = 1;
+        },
+      ),
+    );
 
   stock
     .command('adjust')
-    .description(`Adjust stock with a reason (${ADJUSTMENT_REASONS.join(', ')}); refused when it would go below what orders have reserved`)
+    .description(
+      `Adjust stock with a reason (${ADJUSTMENT_REASONS.join(', ')}); refused when it would go below what orders have reserved`,
+    )
     .argument('<sku>')
     .requiredOption('--warehouse <id>')
     .requiredOption('--reason <reason>', ADJUSTMENT_REASONS.join(' | '))
@@ -93,13 +161,37 @@ export function register(program: Command): void {
     .option('--to <n>', 'the counted quantity (a stock-take)')
     .option('--note <text>')
     .option('--json', 'print JSON')
-    .action(action(async (sku: string, options: { warehouse: string; reason: string; by?: string; to?: string; note?: string; json?: boolean }) => {
-      await withApp(async (ctx) => {
-        const result = await adjustStock(ctx, { warehouseId: options.warehouse, sku, reason: options.reason, by: whole(options.by, '--by'), to: whole(options.to, '--to', 0), note: options.note, actor: 'cli' });
-        if (options.json) return printJson({ on_hand: result.onHand, reserved: result.reserved, available: result.onHand - result.reserved, served_orders: result.report.served });
-        console.log(`${sku} @ ${options.warehouse}: on hand ${result.onHand}, reserved ${result.reserved}, available ${result.onHand - result.reserved}` + (result.report.served.length ? `; ${result.report.served.length} waiting order(s) now reserved` : ''));
-      });
-    }));
+    .action(
+      action(
+        async (
+          sku: string,
+          options: { warehouse: string; reason: string; by?: string; to?: string; note?: string; json?: boolean },
+        ) => {
+          await withApp(async (ctx) => {
+            const result = await adjustStock(ctx, {
+              warehouseId: options.warehouse,
+              sku,
+              reason: options.reason,
+              by: whole(options.by, '--by'),
+              to: whole(options.to, '--to', 0),
+              note: options.note,
+              actor: 'cli',
+            });
+            if (options.json)
+              return printJson({
+                on_hand: result.onHand,
+                reserved: result.reserved,
+                available: result.onHand - result.reserved,
+                served_orders: result.report.served,
+              });
+            console.log(
+              `${sku} @ ${options.warehouse}: on hand ${result.onHand}, reserved ${result.reserved}, available ${result.onHand - result.reserved}` +
+                (result.report.served.length ? `; ${result.report.served.length} waiting order(s) now reserved` : ''),
+            );
+          });
+        },
+      ),
+    );
 
   stock
     .command('ledger')
@@ -110,14 +202,39 @@ export function register(program: Command): void {
     .option('--kind <kind>')
     .option('--limit <n>', 'how many', '50')
     .option('--json', 'print JSON')
-    .action(action(async (options: { sku?: string; warehouse?: string; order?: string; kind?: string; limit: string; json?: boolean }) => {
-      await withApp(async (ctx) => {
-        const rows = await listLedger(ctx, { sku: options.sku, warehouseId: options.warehouse, orderId: whole(options.order, '--order', 1), kind: options.kind, limit: whole(options.limit, '--limit', 1)! });
-        if (options.json) return printJson(rows.map((m) => ({ ...m, at: toIso(m.at) })));
-        printTable(rows.map((m) => ({ ...m, at: day(m.at), on_hand: m.on_hand_delta, reserved: m.reserved_delta, ref: m.order_id ? `order ${m.order_id}` : m.purchase_order_id ? `po ${m.purchase_order_id}` : '' })),
-          ['id', 'at', 'warehouse_id', 'sku', 'kind', 'on_hand', 'reserved', 'reason', 'ref', 'actor', 'note']);
-      });
-    }));
+    .action(
+      action(
+        async (options: {
+          sku?: string;
+          warehouse?: string;
+          order?: string;
+          kind?: string;
+          limit: string;
+          json?: boolean;
+        }) => {
+          await withApp(async (ctx) => {
+            const rows = await listLedger(ctx, {
+              sku: options.sku,
+              warehouseId: options.warehouse,
+              orderId: whole(options.order, '--order', 1),
+              kind: options.kind,
+              limit: whole(options.limit, '--limit', 1)!,
+            });
+            if (options.json) return printJson(rows.map((m) => ({ ...m, at: toIso(m.at) })));
+            printTable(
+              rows.map((m) => ({
+                ...m,
+                at: day(m.at),
+                on_hand: m.on_hand_delta,
+                reserved: m.reserved_delta,
+                ref: m.order_id ? `order ${m.order_id}` : m.purchase_order_id ? `po ${m.purchase_order_id}` : '',
+              })),
+              ['id', 'at', 'warehouse_id', 'sku', 'kind', 'on_hand', 'reserved', 'reason', 'ref', 'actor', 'note'],
+            );
+          });
+        },
+      ),
+    );
 
   const warehouse = stock.command('warehouse').description('Warehouses');
   warehouse
@@ -129,20 +246,49 @@ export function register(program: Command): void {
     .requiredOption('--cutoff <HH:MM>', 'daily cut-off in that zone')
     .option('--name <name>')
     .option('--country <CC>', 'where it stands (ISO 3166 alpha-2)')
-    .action(action(async (id: string, options: { kind: string; zone: string; cutoff: string; name?: string; country?: string }) => {
-      await withApp((ctx) => defineWarehouse(ctx, { id, name: options.name, kind: options.kind, country: options.country, timeZone: options.zone, cutoffTime: options.cutoff }));
-      console.log(`warehouse ${id} saved`);
-    }));
+    .action(
+      action(
+        async (
+          id: string,
+          options: { kind: string; zone: string; cutoff: string; name?: string; country?: string },
+        ) => {
+          await withApp((ctx) =>
+            defineWarehouse(ctx, {
+              id,
+              name: options.name,
+              kind: options.kind,
+              country: options.country,
+              timeZone: options.zone,
+              cutoffTime: options.cutoff,
+            }),
+          );
+          console.log(`warehouse ${id} saved`);
+        },
+      ),
+    );
   warehouse
     .command('list')
     .option('--json', 'print JSON')
-    .action(action(async (options: { json?: boolean }) => {
-      await withApp(async (ctx) => {
-        const rows = await listWarehouses(ctx);
-        if (options.json) return printJson(rows.map((w) => ({ ...w, next_cutoff_at: toIso(w.next_cutoff_at), created_at: toIso(w.created_at), updated_at: toIso(w.updated_at) })));
-        printTable(rows.map((w) => ({ ...w, next_cutoff: day(w.next_cutoff_at) + 'Z' })), ['id', 'name', 'kind', 'country', 'time_zone', 'cutoff_time', 'next_cutoff']);
-      });
-    }));
+    .action(
+      action(async (options: { json?: boolean }) => {
+        await withApp(async (ctx) => {
+          const rows = await listWarehouses(ctx);
+          if (options.json)
+            return printJson(
+              rows.map((w) => ({
+                ...w,
+                next_cutoff_at: toIso(w.next_cutoff_at),
+                created_at: toIso(w.created_at),
+                updated_at: toIso(w.updated_at),
+              })),
+            );
+          printTable(
+            rows.map((w) => ({ ...w, next_cutoff: day(w.next_cutoff_at) + 'Z' })),
+            ['id', 'name', 'kind', 'country', 'time_zone', 'cutoff_time', 'next_cutoff'],
+          );
+        });
+      }),
+    );
 
   const sku = stock.command('sku').description('Seller SKUs');
   sku
@@ -154,166 +300,314 @@ export function register(program: Command): void {
     .option('--lead-days <n>', 'supplier lead time')
     .option('--safety-days <n>')
     .option('--cycle-days <n>', 'how often you buy it')
-    .action(action(async (code: string, options: { name?: string; product?: string; leadDays?: string; safetyDays?: string; cycleDays?: string }) => {
-      await withApp((ctx) => defineSku(ctx, {
-        sku: code, name: options.name, productId: options.product,
-        leadDays: whole(options.leadDays, '--lead-days', 0), safetyDays: whole(options.safetyDays, '--safety-days', 0), cycleDays: whole(options.cycleDays, '--cycle-days', 0),
-      }));
-      console.log(`SKU ${code} saved`);
-    }));
+    .action(
+      action(
+        async (
+          code: string,
+          options: { name?: string; product?: string; leadDays?: string; safetyDays?: string; cycleDays?: string },
+        ) => {
+          await withApp((ctx) =>
+            defineSku(ctx, {
+              sku: code,
+              name: options.name,
+              productId: options.product,
+              leadDays: whole(options.leadDays, '--lead-days', 0),
+              safetyDays: whole(options.safetyDays, '--safety-days', 0),
+              cycleDays: whole(options.cycleDays, '--cycle-days', 0),
+            }),
+          );
+          console.log(`SKU ${code} saved`);
+        },
+      ),
+    );
   sku
     .command('list')
     .option('--json', 'print JSON')
-    .action(action(async (options: { json?: boolean }) => {
-      await withApp(async (ctx) => {
-        const rows = await listSkus(ctx);
-        if (options.json) return printJson(rows);
-        printTable(rows, ['sku', 'name', 'product_id', 'lead_days', 'safety_days', 'cycle_days']);
-      });
-    }));
+    .action(
+      action(async (options: { json?: boolean }) => {
+        await withApp(async (ctx) => {
+          const rows = await listSkus(ctx);
+          if (options.json) return printJson(rows);
+          printTable(rows, ['sku', 'name', 'product_id', 'lead_days', 'safety_days', 'cycle_days']);
+        });
+      }),
+    );
 
   stock
     .command('map')
-    .description('Map a marketplace SKU of a shop to seller SKUs: SKU, SKU=UNITS (a multipack), several for a bundle, none to unmap')
+    .description(
+      'Map a marketplace SKU of a shop to seller SKUs: SKU, SKU=UNITS (a multipack), several for a bundle, none to unmap',
+    )
     .argument('<platform-sku>')
     .argument('[components...]', 'SKU or SKU=UNITS')
     .requiredOption('--shop <shop>')
-    .action(action(async (platformSku: string, components: string[], options: { shop: string }) => {
-      const parts = pairs(components, 'UNITS').map((p) => ({ sku: p.sku, units: p.quantity }));
-      await withApp((ctx) => mapPlatformSku(ctx, options.shop, platformSku, parts));
-      console.log(parts.length ? `${options.shop} ${platformSku} = ${parts.map((p) => `${p.units} × ${p.sku}`).join(' + ')}` : `${options.shop} ${platformSku} unmapped`);
-    }));
+    .action(
+      action(async (platformSku: string, components: string[], options: { shop: string }) => {
+        const parts = pairs(components, 'UNITS').map((p) => ({ sku: p.sku, units: p.quantity }));
+        await withApp((ctx) => mapPlatformSku(ctx, options.shop, platformSku, parts));
+        console.log(
+          parts.length
+            ? `${options.shop} ${platformSku} = ${parts.map((p) => `${p.units} × ${p.sku}`).join(' + ')}`
+            : `${options.shop} ${platformSku} unmapped`,
+        );
+      }),
+    );
   stock
     .command('mappings')
     .option('--shop <shop>')
     .option('--json', 'print JSON')
-    .action(action(async (options: { shop?: string; json?: boolean }) => {
-      await withApp(async (ctx) => {
-        const rows = await listMappings(ctx, options.shop);
-        if (options.json) return printJson(rows);
-        printTable(rows, ['shop_id', 'platform_sku', 'sku', 'units']);
-      });
-    }));
+    .action(
+      action(async (options: { shop?: string; json?: boolean }) => {
+        await withApp(async (ctx) => {
+          const rows = await listMappings(ctx, options.shop);
+          if (options.json) return printJson(rows);
+          printTable(rows, ['shop_id', 'platform_sku', 'sku', 'units']);
+        });
+      }),
+    );
 
   stock
     .command('settle')
-    .description('Reserve for open orders that hold nothing (accepted before their SKUs were stocked) and retry the waiting ones')
+    .description(
+      'Reserve for open orders that hold nothing (accepted before their SKUs were stocked) and retry the waiting ones',
+    )
     .option('--json', 'print JSON')
-    .action(action(async (options: { json?: boolean }) => {
-      await withApp(async (ctx) => {
-        const report = await settleOpenOrders(ctx, 'cli:settle');
-        if (options.json) return printJson(report);
-        console.log(`${report.reserved.length} order(s) reserved now (${report.served.length} of them were waiting); ${report.waiting.length} still waiting for stock`);
-      });
-    }));
+    .action(
+      action(async (options: { json?: boolean }) => {
+        await withApp(async (ctx) => {
+          const report = await settleOpenOrders(ctx, 'cli:settle');
+          if (options.json) return printJson(report);
+          console.log(
+            `${report.reserved.length} order(s) reserved now (${report.served.length} of them were waiting); ${report.waiting.length} still waiting for stock`,
+          );
+        });
+      }),
+    );
 
   stock
     .command('check')
     .description('Audit the stock invariants (never oversold, reservations and ledger add up); exit 1 on a problem')
-    .action(action(async () => {
-      await withApp(async (ctx) => {
-        const problems = await auditStock(ctx);
-        for (const p of problems) console.error(`${p.rule}: ${p.detail}`);
-        if (problems.length) process.exitCode = 1;
-        else console.log('stock is consistent: on hand ≥ reserved ≥ 0, reservations and ledger add up');
-      });
-    }));
+    .action(
+      action(async () => {
+        await withApp(async (ctx) => {
+          const problems = await auditStock(ctx);
+          for (const p of problems) console.error(`${p.rule}: ${p.detail}`);
+          if (problems.length) process.exitCode = 1;
+          else console.log('stock is consistent: on hand ≥ reserved ≥ 0, reservations and ledger add up');
+        });
+      }),
+    );
 
   stock
     .command('alerts')
     .description('Low-stock alerts, newest first')
     .option('--json', 'print JSON')
-    .action(action(async (options: { json?: boolean }) => {
-      await withApp(async (ctx) => {
-        const rows = await listStockAlerts(ctx);
-        if (options.json) return printJson(rows.map((a) => ({ ...a, at: toIso(a.at), notified_at: toIso(a.notified_at) })));
-        printTable(rows.map((a) => ({ ...a, at: day(a.at), notified: a.notified_at ? 'yes' : '' })), ['id', 'at', 'kind', 'warehouse_id', 'sku', 'available', 'threshold', 'notified']);
-      });
-    }));
+    .action(
+      action(async (options: { json?: boolean }) => {
+        await withApp(async (ctx) => {
+          const rows = await listStockAlerts(ctx);
+          if (options.json)
+            return printJson(rows.map((a) => ({ ...a, at: toIso(a.at), notified_at: toIso(a.notified_at) })));
+          printTable(
+            rows.map((a) => ({ ...a, at: day(a.at), notified: a.notified_at ? 'yes' : '' })),
+            ['id', 'at', 'kind', 'warehouse_id', 'sku', 'available', 'threshold', 'notified'],
+          );
+        });
+      }),
+    );
 
   program
     .command('shortages')
     .description('Each SKU short, by how much, and the orders it blocks with their deadlines; the earliest first')
     .option('--json', 'print JSON')
-    .action(action(async (options: { json?: boolean }) => {
-      await withApp(async (ctx) => {
-        const rows = await listShortages(ctx);
-        if (options.json) return printJson(rows.map((s) => ({ ...s, earliest_ship_by_at: toIso(s.earliest_ship_by_at), orders: s.orders.map((o) => ({ ...o, ship_by_at: toIso(o.ship_by_at) })) })));
-        if (rows.length === 0) return console.log(say(localized('No order is waiting for stock.', '没有等待库存的订单。')));
-        printTable(rows.map((s) => ({
-          sku: s.sku, warehouse: s.warehouse_id ?? '(none)', short_by: s.short_by, needed: s.needed, available: s.available, incoming: s.incoming,
-          earliest_ship_by: day(s.earliest_ship_by_at), orders: s.orders.slice(0, 5).map((o) => `${o.platform_order_id} (${day(o.ship_by_at)})`).join(', ') + (s.orders.length > 5 ? `, +${s.orders.length - 5}` : ''),
-        })), ['sku', 'warehouse', 'short_by', 'needed', 'available', 'incoming', 'earliest_ship_by', 'orders']);
-      });
-    }));
+    .action(
+      action(async (options: { json?: boolean }) => {
+        await withApp(async (ctx) => {
+          const rows = await listShortages(ctx);
+          if (options.json)
+            return printJson(
+              rows.map((s) => ({
+                ...s,
+                earliest_ship_by_at: toIso(s.earliest_ship_by_at),
+                orders: s.orders.map((o) => ({ ...o, ship_by_at: toIso(o.ship_by_at) })),
+              })),
+            );
+          if (rows.length === 0)
+            return console.log(say(localized('No order is waiting for stock.', '没有等待库存的订单。')));
+          printTable(
+            rows.map((s) => ({
+              sku: s.sku,
+              warehouse: s.warehouse_id ?? '(none)',
+              short_by: s.short_by,
+              needed: s.needed,
+              available: s.available,
+              incoming: s.incoming,
+              earliest_ship_by: day(s.earliest_ship_by_at),
+              orders:
+                s.orders
+                  .slice(0, 5)
+                  .map((o) => `${o.platform_order_id} (${day(o.ship_by_at)})`)
+                  .join(', ') + (s.orders.length > 5 ? `, +${s.orders.length - 5}` : ''),
+            })),
+            ['sku', 'warehouse', 'short_by', 'needed', 'available', 'incoming', 'earliest_ship_by', 'orders'],
+          );
+        });
+      }),
+    );
 
   program
     .command('replenishment')
-    .description('What to reorder per SKU and warehouse: when (lead + safety) × daily sales > available + incoming; the deadlines at risk first')
+    .description(
+      'What to reorder per SKU and warehouse: when (lead + safety) × daily sales > available + incoming; the deadlines at risk first',
+    )
     .option('--window <days>', 'the sales window for the average daily sales', '30')
     .option('--lead-days <n>', "override every SKU's supplier lead days")
     .option('--safety-days <n>')
     .option('--cycle-days <n>')
     .option('--all', 'every SKU and warehouse, not only those to reorder')
     .option('--json', 'print JSON')
-    .action(action(async (options: { window: string; leadDays?: string; safetyDays?: string; cycleDays?: string; all?: boolean; json?: boolean }) => {
-      await withApp(async (ctx) => {
-        const lines = await replenishment(ctx, {
-          windowDays: whole(options.window, '--window', 1), leadDays: whole(options.leadDays, '--lead-days', 0), safetyDays: whole(options.safetyDays, '--safety-days', 0), cycleDays: whole(options.cycleDays, '--cycle-days', 0), all: options.all,
-        });
-        if (options.json) return printJson(lines.map((l) => ({ ...l, earliestBlockedDeadline: toIso(l.earliestBlockedDeadline) })));
-        if (lines.length === 0) return console.log(say(localized('Nothing to reorder.', '暂无需要补货的商品。')));
-        printTable(lines.map((l) => ({
-          sku: l.sku, warehouse: l.warehouseId, order: l.suggest ? l.quantity : '', daily: l.dailySales.toFixed(2), available: l.available, incoming: l.incoming, waiting: l.backlog,
-          cover_days: l.coverDays === null ? '' : l.coverDays.toFixed(1), lead_safety_cycle: `${l.leadDays}+${l.safetyDays}+${l.cycleDays}`, at_risk: l.blockedOrders ? `${l.blockedOrders} by ${day(l.earliestBlockedDeadline)}` : '',
-        })), ['sku', 'warehouse', 'order', 'daily', 'available', 'incoming', 'waiting', 'cover_days', 'lead_safety_cycle', 'at_risk']);
-      });
-    }));
+    .action(
+      action(
+        async (options: {
+          window: string;
+          leadDays?: string;
+          safetyDays?: string;
+          cycleDays?: string;
+          all?: boolean;
+          json?: boolean;
+        }) => {
+          await withApp(async (ctx) => {
+            const lines = await replenishment(ctx, {
+              windowDays: whole(options.window, '--window', 1),
+              leadDays: whole(options.leadDays, '--lead-days', 0),
+              safetyDays: whole(options.safetyDays, '--safety-days', 0),
+              cycleDays: whole(options.cycleDays, '--cycle-days', 0),
+              all: options.all,
+            });
+            if (options.json)
+              return printJson(lines.map((l) => ({ ...l, earliestBlockedDeadline: toIso(l.earliestBlockedDeadline) })));
+            if (lines.length === 0) return console.log(say(localized('Nothing to reorder.', '暂无需要补货的商品。')));
+            printTable(
+              lines.map((l) => ({
+                sku: l.sku,
+                warehouse: l.warehouseId,
+                order: l.suggest ? l.quantity : '',
+                daily: l.dailySales.toFixed(2),
+                available: l.available,
+                incoming: l.incoming,
+                waiting: l.backlog,
+                cover_days: l.coverDays === null ? '' : l.coverDays.toFixed(1),
+                lead_safety_cycle: `${l.leadDays}+${l.safetyDays}+${l.cycleDays}`,
+                at_risk: l.blockedOrders ? `${l.blockedOrders} by ${day(l.earliestBlockedDeadline)}` : '',
+              })),
+              [
+                'sku',
+                'warehouse',
+                'order',
+                'daily',
+                'available',
+                'incoming',
+                'waiting',
+                'cover_days',
+                'lead_safety_cycle',
+                'at_risk',
+              ],
+            );
+          });
+        },
+      ),
+    );
 
-  const po = program.command('po').description('Purchase orders: draft → ordered → received (receiving serves waiting orders)');
-  po
-    .command('create')
+  const po = program
+    .command('po')
+    .description('Purchase orders: draft → ordered → received (receiving serves waiting orders)');
+  po.command('create')
     .description('Create a draft purchase order')
     .argument('<lines...>', 'SKU=QUANTITY')
     .requiredOption('--warehouse <id>')
     .requiredOption('--supplier <name>')
     .option('--reference <ref>')
-    .option('--expected <time>', "when the supplier's goods are expected at the warehouse (ISO 8601 with Z or an offset): the verdict of each order waiting for them says whether that is in time")
-    .action(action(async (lines: string[], options: { warehouse: string; supplier: string; reference?: string; expected?: string }) => {
-      const expectedAt = options.expected === undefined ? undefined : parseAsOf(options.expected, '--expected');
-      const id = await withApp((ctx) => createPurchaseOrder(ctx, { warehouseId: options.warehouse, supplier: options.supplier, reference: options.reference, lines: pairs(lines, 'QUANTITY'), ...(expectedAt !== undefined ? { expectedAt } : {}) }));
-      console.log(`purchase order ${id} created (draft)`);
-    }));
-  po
-    .command('list')
+    .option(
+      '--expected <time>',
+      "when the supplier's goods are expected at the warehouse (ISO 8601 with Z or an offset): the verdict of each order waiting for them says whether that is in time",
+    )
+    .action(
+      action(
+        async (
+          lines: string[],
+          options: { warehouse: string; supplier: string; reference?: string; expected?: string },
+        ) => {
+          const expectedAt = options.expected === undefined ? undefined : parseAsOf(options.expected, '--expected');
+          const id = await withApp((ctx) =>
+            createPurchaseOrder(ctx, {
+              warehouseId: options.warehouse,
+              supplier: options.supplier,
+              reference: options.reference,
+              lines: pairs(lines, 'QUANTITY'),
+              ...(expectedAt !== undefined ? { expectedAt } : {}),
+            }),
+          );
+          console.log(`purchase order ${id} created (draft)`);
+        },
+      ),
+    );
+  po.command('list')
     .option('--status <status>', PURCHASE_ORDER_STATES.join(' | '))
     .option('--json', 'print JSON')
-    .action(action(async (options: { status?: string; json?: boolean }) => {
-      await withApp(async (ctx) => {
-        const rows = await listPurchaseOrders(ctx, { status: options.status });
-        if (options.json) return printJson(rows);
-        printTable(rows.map((p) => ({ ...p, lines: p.lines.map((l) => `${l.sku}=${l.quantity}`).join(' '), created: day(p.created_at) })), ['id', 'status', 'warehouse_id', 'supplier', 'reference', 'lines', 'created']);
-      });
-    }));
-  po
-    .command('show')
+    .action(
+      action(async (options: { status?: string; json?: boolean }) => {
+        await withApp(async (ctx) => {
+          const rows = await listPurchaseOrders(ctx, { status: options.status });
+          if (options.json) return printJson(rows);
+          printTable(
+            rows.map((p) => ({
+              ...p,
+              lines: p.lines.map((l) => `${l.sku}=${l.quantity}`).join(' '),
+              created: day(p.created_at),
+            })),
+            ['id', 'status', 'warehouse_id', 'supplier', 'reference', 'lines', 'created'],
+          );
+        });
+      }),
+    );
+  po.command('show')
     .argument('<id>')
-    .action(action(async (id: string) => {
-      await withApp(async (ctx) => printJson(await getPurchaseOrder(ctx, whole(id, 'id', 1)!)));
-    }));
-  for (const [name, description] of [['place', 'Place a draft purchase order with the supplier (its units count as incoming)'], ['cancel', 'Cancel a purchase order not yet received']] as const) {
-    po.command(name).description(description).argument('<id>').action(action(async (id: string) => {
-      const result = await withApp((ctx) => purchaseOrderAction(ctx, whole(id, 'id', 1)!, name, { actor: 'cli' }));
-      console.log(`purchase order ${id}: ${result.status}`);
-    }));
+    .action(
+      action(async (id: string) => {
+        await withApp(async (ctx) => printJson(await getPurchaseOrder(ctx, whole(id, 'id', 1)!)));
+      }),
+    );
+  for (const [name, description] of [
+    ['place', 'Place a draft purchase order with the supplier (its units count as incoming)'],
+    ['cancel', 'Cancel a purchase order not yet received'],
+  ] as const) {
+    po.command(name)
+      .description(description)
+      .argument('<id>')
+      .action(
+        action(async (id: string) => {
+          const result = await withApp((ctx) => purchaseOrderAction(ctx, whole(id, 'id', 1)!, name, { actor: 'cli' }));
+          console.log(`purchase order ${id}: ${result.status}`);
+        }),
+      );
   }
-  po
-    .command('receive')
-    .description('Receive a purchase order: adds its lines to stock and serves the orders waiting for them, earliest deadline first')
+  po.command('receive')
+    .description(
+      'Receive a purchase order: adds its lines to stock and serves the orders waiting for them, earliest deadline first',
+    )
     .argument('<id>')
     .argument('[received...]', 'SKU=QUANTITY where it differs from what was ordered')
-    .action(action(async (id: string, received: string[]) => {
-      const result = await withApp((ctx) => purchaseOrderAction(ctx, whole(id, 'id', 1)!, 'receive', { actor: 'cli', received: received.length ? pairs(received, 'QUANTITY') : undefined }));
-      console.log(`purchase order ${id}: ${result.status}; ${result.report?.served.length ?? 0} waiting order(s) now reserved`);
-    }));
+    .action(
+      action(async (id: string, received: string[]) => {
+        const result = await withApp((ctx) =>
+          purchaseOrderAction(ctx, whole(id, 'id', 1)!, 'receive', {
+            actor: 'cli',
+            received: received.length ? pairs(received, 'QUANTITY') : undefined,
+          }),
+        );
+        console.log(
+          `purchase order ${id}: ${result.status}; ${result.report?.served.length ?? 0} waiting order(s) now reserved`,
+        );
+      }),
+    );
 }

@@ -22,33 +22,45 @@ export function register(program: Command): void {
     .command('check')
     .description('Check a tracking number before uploading it (exit 0 = valid, 1 = refused)')
     .argument('<number>', 'the tracking number')
-    .option('--carrier <carrier>', "declared carrier, e.g. cainiao, china-post, ems, yunexpress, 4px, yanwen, ups, dhl")
+    .option('--carrier <carrier>', 'declared carrier, e.g. cainiao, china-post, ems, yunexpress, 4px, yanwen, ups, dhl')
     .option('--country <cc>', "order's destination country (ISO 3166-1 alpha-2)")
-    .option('--confirm-unrecognised <reason>', 'accept a number in no known format with no carrier declared, for this reason (as `ship` does)')
+    .option(
+      '--confirm-unrecognised <reason>',
+      'accept a number in no known format with no carrier declared, for this reason (as `ship` does)',
+    )
     .option('--json', 'print the full report as JSON')
     .option('--lang <locale>', 'en or zh-CN', 'en')
-    .action((number: string, opts: { carrier?: string; country?: string; confirmUnrecognised?: string; json?: boolean; lang?: string }) => {
-      const report = checkTrackingNumber(number, {
-        ...(opts.carrier !== undefined ? { carrier: opts.carrier } : {}),
-        ...(opts.confirmUnrecognised !== undefined ? { confirmUnrecognised: { reason: opts.confirmUnrecognised } } : {}),
-        ...(opts.country !== undefined ? { country: opts.country.toUpperCase() } : {}),
-      });
-      if (opts.json) {
-        console.log(JSON.stringify(report, null, 2));
-      } else {
-        const lang = locale(opts.lang);
-        console.log(`${report.number}  ${report.valid ? 'VALID' : 'REFUSED'}`);
-        const width = Math.max(...report.checks.map((c) => render(TRACKING_CHECK_LABELS[c.id], lang).length));
-        for (const check of report.checks) {
-          console.log(`  ${MARKS[check.result]}  ${render(TRACKING_CHECK_LABELS[check.id], lang).padEnd(width)}  ${render(check.message, lang)}`);
+    .action(
+      (
+        number: string,
+        opts: { carrier?: string; country?: string; confirmUnrecognised?: string; json?: boolean; lang?: string },
+      ) => {
+        const report = checkTrackingNumber(number, {
+          ...(opts.carrier !== undefined ? { carrier: opts.carrier } : {}),
+          ...(opts.confirmUnrecognised !== undefined
+            ? { confirmUnrecognised: { reason: opts.confirmUnrecognised } }
+            : {}),
+          ...(opts.country !== undefined ? { country: opts.country.toUpperCase() } : {}),
+        });
+        if (opts.json) {
+          console.log(JSON.stringify(report, null, 2));
+        } else {
+          const lang = locale(opts.lang);
+          console.log(`${report.number}  ${report.valid ? 'VALID' : 'REFUSED'}`);
+          const width = Math.max(...report.checks.map((c) => render(TRACKING_CHECK_LABELS[c.id], lang).length));
+          for (const check of report.checks) {
+            console.log(
+              `  ${MARKS[check.result]}  ${render(TRACKING_CHECK_LABELS[check.id], lang).padEnd(width)}  ${render(check.message, lang)}`,
+            );
+          }
+          if (report.hints.length > 0) {
+            console.log(`  hint: ${report.hints.map((h) => `${h.carrier} (${h.format})`).join(', ')}`);
+          }
+          console.log(render(report.summary, lang));
         }
-        if (report.hints.length > 0) {
-          console.log(`  hint: ${report.hints.map((h) => `${h.carrier} (${h.format})`).join(', ')}`);
-        }
-        console.log(render(report.summary, lang));
-      }
-      process.exitCode = report.valid ? 0 : 1;
-    });
+        process.exitCode = report.valid ? 0 : 1;
+      },
+    );
 
   command
     .command('make')

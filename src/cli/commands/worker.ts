@@ -20,13 +20,23 @@ import { action } from '../support';
 export function register(program: Command): void {
   program
     .command('worker')
-    .description('Run the background jobs (sync, sweeps, tracking polls, outbox and alert delivery, plan refresh) without serving the API')
-    .option('--metrics-port <port>', 'also answer GET /metrics on this port (SHIPBY_METRICS_TOKEN)', process.env.SHIPBY_WORKER_METRICS_PORT)
+    .description(
+      'Run the background jobs (sync, sweeps, tracking polls, outbox and alert delivery, plan refresh) without serving the API',
+    )
+    .option(
+      '--metrics-port <port>',
+      'also answer GET /metrics on this port (SHIPBY_METRICS_TOKEN)',
+      process.env.SHIPBY_WORKER_METRICS_PORT,
+    )
     .option('--metrics-host <host>', 'address for --metrics-port', '127.0.0.1')
     .action(
       action(async (options: { metricsPort?: string; metricsHost: string }) => {
         const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' }).child({ role: 'worker' });
-        const log = { info: (m: string) => logger.info(m), error: (m: string) => logger.error(m), debug: (m: string) => logger.debug(m) };
+        const log = {
+          info: (m: string) => logger.info(m),
+          error: (m: string) => logger.error(m),
+          debug: (m: string) => logger.debug(m),
+        };
         const store = openStore(undefined, { poolSize: 4 });
         const stopping = new AbortController();
         const onSignal = () => stopping.abort();
@@ -42,10 +52,27 @@ export function register(program: Command): void {
         // Plans are searched in planner threads here too, off this process's event loop.
         const pool = new PlanPool();
         ctx.planner = pool.run;
-        const jobs = runJobsWhileOwner(ctx, processOwnerId(), () => startAllJobs(ctx, log, process.env, jobMetrics), log);
-        const metrics = options.metricsPort ? await serveMetrics(ctx, { token: process.env.SHIPBY_METRICS_TOKEN, port: Number(options.metricsPort), host: options.metricsHost }) : undefined;
-        logger.info(`shipby worker on ${describeUrl(store.url)}${metrics ? `, metrics on ${options.metricsHost}:${options.metricsPort}` : ''}`);
-        await new Promise<void>((resolve) => (stopping.signal.aborted ? resolve() : stopping.signal.addEventListener('abort', () => resolve(), { once: true })));
+        const jobs = runJobsWhileOwner(
+          ctx,
+          processOwnerId(),
+          () => startAllJobs(ctx, log, process.env, jobMetrics),
+          log,
+        );
+        const metrics = options.metricsPort
+          ? await serveMetrics(ctx, {
+              token: process.env.SHIPBY_METRICS_TOKEN,
+              port: Number(options.metricsPort),
+              host: options.metricsHost,
+            })
+          : undefined;
+        logger.info(
+          `shipby worker on ${describeUrl(store.url)}${metrics ? `, metrics on ${options.metricsHost}:${options.metricsPort}` : ''}`,
+        );
+        await new Promise<void>((resolve) =>
+          stopping.signal.aborted
+            ? resolve()
+            : stopping.signal.addEventListener('abort', () => resolve(), { once: true }),
+        );
         metrics?.close();
         await jobs.stop();
         await pool.close();

@@ -140,7 +140,9 @@ export function compileServices(services: readonly CarrierService[]): CompiledSe
   const byCode = new Map<string, CompiledService>();
   const compiled = services.map((service) => {
     if (service.currency !== currency) {
-      throw new RangeError(`Service "${service.code}" is priced in ${service.currency}, others in ${currency}: costs would not compare.`);
+      throw new RangeError(
+        `Service "${service.code}" is priced in ${service.currency}, others in ${currency}: costs would not compare.`,
+      );
     }
     if (byCode.has(service.code)) throw new RangeError(`Duplicate service code "${service.code}".`);
     const c = compileService(service);
@@ -211,7 +213,12 @@ function declaredIn(value: Money, currency: string, at: number): Money | undefin
   }
 }
 
-function evaluate(service: CompiledService, parcel: ShipmentParcel, readyAt: number, context: ShippingContext): Evaluation {
+function evaluate(
+  service: CompiledService,
+  parcel: ShipmentParcel,
+  readyAt: number,
+  context: ShippingContext,
+): Evaluation {
   const def = service.def;
   const limits = def.limits;
   const reasons: DropReason[] = [];
@@ -219,7 +226,11 @@ function evaluate(service: CompiledService, parcel: ShipmentParcel, readyAt: num
 
   const zone = service.zoneFor(parcel.destinationCountry);
   if (!zone) {
-    reasons.push(reason('destination-not-served', () => localized(`Does not ship to ${parcel.destinationCountry}.`, `不寄送到 ${parcel.destinationCountry}。`)));
+    reasons.push(
+      reason('destination-not-served', () =>
+        localized(`Does not ship to ${parcel.destinationCountry}.`, `不寄送到 ${parcel.destinationCountry}。`),
+      ),
+    );
   }
   const [a, b, c] = parcel.dimsMm;
   const longest = Math.max(a, b, c);
@@ -281,7 +292,10 @@ function evaluate(service: CompiledService, parcel: ShipmentParcel, readyAt: num
         ),
       );
     } else if (compared.amount > maxValue.amount) {
-      const shown = compared.currency === parcel.declaredValue.currency ? formatMoney(parcel.declaredValue) : `${formatMoney(parcel.declaredValue)} (${formatMoney(compared)})`;
+      const shown =
+        compared.currency === parcel.declaredValue.currency
+          ? formatMoney(parcel.declaredValue)
+          : `${formatMoney(parcel.declaredValue)} (${formatMoney(compared)})`;
       reasons.push(
         reason('value-too-high', () =>
           localized(
@@ -463,12 +477,17 @@ export function chooseService(
       reasons.push(
         reason('costlier', () =>
           diff > 0
-            ? localized(`Costs ${money(diff, currency)} more than ${c.name.en}.`, `比 ${c.name['zh-CN']} 贵 ${money(diff, currency)}。`)
+            ? localized(
+                `Costs ${money(diff, currency)} more than ${c.name.en}.`,
+                `比 ${c.name['zh-CN']} 贵 ${money(diff, currency)}。`,
+              )
             : localized(`Same cost as ${c.name.en} but arrives later.`, `与 ${c.name['zh-CN']} 价格相同但到达更晚。`),
         ),
       );
     } else if (basis === 'fastest-late' && e.fits) {
-      reasons.push(reason('slower', () => localized(`Arrives later than ${c.name.en}.`, `比 ${c.name['zh-CN']} 到达更晚。`)));
+      reasons.push(
+        reason('slower', () => localized(`Arrives later than ${c.name.en}.`, `比 ${c.name['zh-CN']} 到达更晚。`)),
+      );
     }
   }
   const quote = c.quote!;

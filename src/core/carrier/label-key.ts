@@ -15,5 +15,8 @@ export function labelKey(platformOrderId: string, parcelId: number, attempt: num
   const order = platformOrderId.replace(/[^A-Za-z0-9_-]/g, '_');
   const key = `${head}${order}`;
   if (key.length <= LABEL_KEY_MAX && order === platformOrderId) return key;
-  return `${head}h${createHash('sha256').update(platformOrderId, 'utf8').digest('hex').slice(0, LABEL_KEY_MAX - head.length - 1)}`;
+  return `${head}h${createHash('sha256')
+    .update(platformOrderId, 'utf8')
+    .digest('hex')
+    .slice(0, LABEL_KEY_MAX - head.length - 1)}`;
 }

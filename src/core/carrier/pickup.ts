@@ -49,7 +49,11 @@ export class PickupCalendar {
   private cover(at: number): void {
     const from = at - DAY_MS;
     const to = at + WINDOW_DAYS * DAY_MS;
-    if (this.instants.length === 0 || from < this.coveredFrom - MAX_SPAN_DAYS * DAY_MS || to > this.coveredTo + MAX_SPAN_DAYS * DAY_MS) {
+    if (
+      this.instants.length === 0 ||
+      from < this.coveredFrom - MAX_SPAN_DAYS * DAY_MS ||
+      to > this.coveredTo + MAX_SPAN_DAYS * DAY_MS
+    ) {
       this.instants = this.generate(from, to);
       this.coveredFrom = from;
       this.coveredTo = to;

@@ -106,7 +106,10 @@ export function volumetricWeightG(dimsMm: readonly [number, number, number], div
 }
 
 /** Freight (before fuel and handling) and the billed weight for a bracket's pricing. */
-function priceWeight(pricing: WeightPricing, chargeableG: number): { freight: number; billedG: number; handlingFee: number } {
+function priceWeight(
+  pricing: WeightPricing,
+  chargeableG: number,
+): { freight: number; billedG: number; handlingFee: number } {
   if (pricing.kind === 'first-additional') {
     const extraSteps = Math.ceil(Math.max(0, chargeableG - pricing.firstWeightG) / pricing.additionalStepG);
     return {
@@ -135,7 +138,11 @@ export function quote(service: CompiledService, parcel: QuoteInput): RateQuote |
   return quoteInZone(service, zone, parcel);
 }
 
-export function quoteInZone(service: CompiledService, zone: CompiledZone, parcel: QuoteInput): RateQuote | QuoteRefusal {
+export function quoteInZone(
+  service: CompiledService,
+  zone: CompiledZone,
+  parcel: QuoteInput,
+): RateQuote | QuoteRefusal {
   const actualG = parcel.grossWeightG;
   const volumetricG = service.volumetricDivisor ? volumetricWeightG(parcel.dimsMm, service.volumetricDivisor) : 0;
   const chargeableG = Math.max(actualG, volumetricG);

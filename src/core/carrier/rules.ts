@@ -69,13 +69,26 @@ function compileRule(rule: ShippingRule, order: number): CompiledRule {
     matches(parcel) {
       if (parcel.grossWeightG < minG || parcel.grossWeightG > maxG) return false;
       if (excluded && excluded.has(parcel.destinationCountry)) return false;
-      if (minValue && (minValue.currency !== parcel.declaredValue.currency || parcel.declaredValue.amount < minValue.amount)) return false;
-      if (maxValue && (maxValue.currency !== parcel.declaredValue.currency || parcel.declaredValue.amount > maxValue.amount)) return false;
+      if (
+        minValue &&
+        (minValue.currency !== parcel.declaredValue.currency || parcel.declaredValue.amount < minValue.amount)
+      )
+        return false;
+      if (
+        maxValue &&
+        (maxValue.currency !== parcel.declaredValue.currency || parcel.declaredValue.amount > maxValue.amount)
+      )
+        return false;
       if (shops && (parcel.shop === undefined || !shops.has(parcel.shop))) return false;
-      if (classes && (parcel.buyerLogisticsClass === undefined || !classes.has(parcel.buyerLogisticsClass))) return false;
+      if (classes && (parcel.buyerLogisticsClass === undefined || !classes.has(parcel.buyerLogisticsClass)))
+        return false;
       if (skus) {
         let any = false;
-        for (const sku of parcel.skus ?? []) if (skus.has(sku)) { any = true; break; }
+        for (const sku of parcel.skus ?? [])
+          if (skus.has(sku)) {
+            any = true;
+            break;
+          }
         if (!any) return false;
       }
       return true;
@@ -86,7 +99,8 @@ function compileRule(rule: ShippingRule, order: number): CompiledRule {
 export function compileRules(rules: readonly ShippingRule[], serviceCodes: ReadonlySet<string>): CompiledRules {
   const ids = new Set<string>();
   const compiled = rules.map((rule, order) => {
-    if (!serviceCodes.has(rule.service)) throw new RangeError(`Rule "${rule.id}" names unknown service "${rule.service}".`);
+    if (!serviceCodes.has(rule.service))
+      throw new RangeError(`Rule "${rule.id}" names unknown service "${rule.service}".`);
     if (ids.has(rule.id)) throw new RangeError(`Duplicate rule id "${rule.id}".`);
     ids.add(rule.id);
     return compileRule(rule, order);

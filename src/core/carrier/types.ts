@@ -97,14 +97,18 @@ export const carrierServiceSchema = z
     transitByCountry: z.record(z.string(), transitSchema).optional(),
     pickup: pickupScheduleSchema,
     /** For postal services: the S10 service indicators it issues, by first letter (ePacket 'L', EMS 'E'). */
-    s10IndicatorFirstLetters: z.string().regex(/^[A-Z]+$/).optional(),
+    s10IndicatorFirstLetters: z
+      .string()
+      .regex(/^[A-Z]+$/)
+      .optional(),
   })
   .refine((s) => {
     const seen = new Set<string>();
-    for (const zone of s.zones) for (const c of zone.countries) {
-      if (seen.has(c)) return false;
-      seen.add(c);
-    }
+    for (const zone of s.zones)
+      for (const c of zone.countries) {
+        if (seen.has(c)) return false;
+        seen.add(c);
+      }
     return true;
   }, 'a country (or "*") may appear in only one zone');
 export type CarrierService = z.infer<typeof carrierServiceSchema>;

@@ -5,7 +5,36 @@
  */
 export const CUSTOMS_UNIONS: Readonly<Record<string, readonly string[]>> = {
   // The EU customs union (and Monaco, which is in it through France).
-  EU: ['AT', 'BE', 'BG', 'CY', 'CZ', 'DE', 'DK', 'EE', 'ES', 'FI', 'FR', 'GR', 'HR', 'HU', 'IE', 'IT', 'LT', 'LU', 'LV', 'MT', 'NL', 'PL', 'PT', 'RO', 'SE', 'SI', 'SK', 'MC'],
+  EU: [
+    'AT',
+    'BE',
+    'BG',
+    'CY',
+    'CZ',
+    'DE',
+    'DK',
+    'EE',
+    'ES',
+    'FI',
+    'FR',
+    'GR',
+    'HR',
+    'HU',
+    'IE',
+    'IT',
+    'LT',
+    'LU',
+    'LV',
+    'MT',
+    'NL',
+    'PL',
+    'PT',
+    'RO',
+    'SE',
+    'SI',
+    'SK',
+    'MC',
+  ],
   // The Eurasian Economic Union.
   EAEU: ['AM', 'BY', 'KZ', 'KG', 'RU'],
   // The Southern African Customs Union.

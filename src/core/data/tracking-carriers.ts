@@ -32,13 +32,18 @@ const TRACKING_CARRIER_CODES: Readonly<Record<string, ProviderCarrierCodes>> = {
   'royal-mail': { seventeen: 11031, aftership: 'royal-mail' },
 };
 
-const BY_SEVENTEEN = new Map(Object.entries(TRACKING_CARRIER_CODES).map(([name, codes]) => [String(codes.seventeen), name]));
+const BY_SEVENTEEN = new Map(
+  Object.entries(TRACKING_CARRIER_CODES).map(([name, codes]) => [String(codes.seventeen), name]),
+);
 const BY_AFTERSHIP = new Map(Object.entries(TRACKING_CARRIER_CODES).map(([name, codes]) => [codes.aftership, name]));
 
 /** The provider's code for a shipby carrier name, or undefined (the provider detects the carrier). */
 export function providerCarrierCode(provider: 'seventeen', carrier: string | null | undefined): number | undefined;
 export function providerCarrierCode(provider: 'aftership', carrier: string | null | undefined): string | undefined;
-export function providerCarrierCode(provider: keyof ProviderCarrierCodes, carrier: string | null | undefined): number | string | undefined {
+export function providerCarrierCode(
+  provider: keyof ProviderCarrierCodes,
+  carrier: string | null | undefined,
+): number | string | undefined {
   if (!carrier) return undefined;
   return TRACKING_CARRIER_CODES[carrier.trim().toLowerCase()]?.[provider];
 }

@@ -25,7 +25,10 @@ export const aliexpressFullJit = {
       quality: 'ASSUMPTION',
       note: 'The inbound-failure cap (CNY 30 / USD 5 per unit) is not applied to lateness: the source text is truncated, so the uncapped (higher) estimate is kept.',
     },
-    { quality: 'ASSUMPTION', note: 'Due day in Beijing time, fallback clock start + 48 h to the end of that day, give up 96 h after the deadline.' },
+    {
+      quality: 'ASSUMPTION',
+      note: 'Due day in Beijing time, fallback clock start + 48 h to the end of that day, give up 96 h after the deadline.',
+    },
     { quality: 'ASSUMPTION', note: 'The effective date is unknown; set early so older orders resolve.' },
     ALIEXPRESS_FESTIVAL_PAUSE_DATES,
   ],
@@ -39,7 +42,10 @@ export const aliexpressFullJit = {
   handOverLeadHours: 0,
   warningHoursBefore: [48, 24, 6, 2],
   graceHours: 0,
-  closing: { hoursAfterDeadline: 96, note: 'ASSUMPTION: treat 96 h after the deadline as the point the platform gives up.' },
+  closing: {
+    hoursAfterDeadline: 96,
+    note: 'ASSUMPTION: treat 96 h after the deadline as the point the platform gives up.',
+  },
   fine: {
     basis: 'product_price',
     steps: [
@@ -49,7 +55,10 @@ export const aliexpressFullJit = {
     note: 'Late shipment as semi-managed JIT: up to 48 h 0.5x the (supply) price, beyond 48 h 1x.',
   },
   points: { steps: [], note: 'No points deduction documented for full-managed lateness.' },
-  cancellation: { fine: 'last_step', note: 'Short shipment / not shipped is fined like a late shipment (top tier assumed).' },
+  cancellation: {
+    fine: 'last_step',
+    note: 'Short shipment / not shipped is fined like a late shipment (top tier assumed).',
+  },
   effects: {
     late: ['late_shipment_rate'],
     unfulfilled: ['non_fulfilment_rate'],

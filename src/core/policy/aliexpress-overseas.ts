@@ -30,7 +30,11 @@ export const aliexpressOverseas = {
   name: { en: 'AliExpress overseas warehouse', 'zh-CN': '速卖通 海外仓' },
   zone: 'America/Los_Angeles',
   sources: [
-    { url: 'https://ssopdot.com/blog/19377.html', quality: 'SEC', note: 'Overseas-warehouse products: handling time at most 5 days.' },
+    {
+      url: 'https://ssopdot.com/blog/19377.html',
+      quality: 'SEC',
+      note: 'Overseas-warehouse products: handling time at most 5 days.',
+    },
     ALIEXPRESS_ORDER_STATES,
     ALIEXPRESS_PACIFIC_TIME,
     ALIEXPRESS_COUNTDOWN_VERIFIED,
@@ -62,7 +66,10 @@ export const aliexpressOverseas = {
     note: 'Non-fulfilment as POP: USD 1 per order if the order total is below USD 20, else USD 2.',
   },
   points: { steps: [], note: 'No per-order points: non-fulfilment counts toward the monthly review.' },
-  cancellation: { fine: 'first_step', note: 'A seller-caused cancellation before shipment is judged as non-fulfilment.' },
+  cancellation: {
+    fine: 'first_step',
+    note: 'A seller-caused cancellation before shipment is judged as non-fulfilment.',
+  },
   effects: {
     late: ['non_fulfilment_rate'],
     unfulfilled: ['non_fulfilment_rate'],

@@ -54,7 +54,10 @@ export const aliexpressPop = {
       quality: 'WEAK',
       note: 'The buyer can extend the processing time from the order page.',
     },
-    { quality: 'ASSUMPTION', note: 'The ship-by countdown does not skip weekends or festivals (no source says it does).' },
+    {
+      quality: 'ASSUMPTION',
+      note: 'The ship-by countdown does not skip weekends or festivals (no source says it does).',
+    },
     ALIEXPRESS_ONLINE_RATE_THRESHOLD,
     ALIEXPRESS_FESTIVAL_PAUSE_DATES,
     ALIEXPRESS_CANCELLATION_REQUESTS,

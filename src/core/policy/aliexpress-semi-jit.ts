@@ -34,7 +34,10 @@ export const aliexpressSemiJit = {
       quality: 'ASSUMPTION',
       note: 'The platform voids a late order at an unknown point: stop trying 96 h after the deadline (top fine tier) and raise a manual task.',
     },
-    { quality: 'ASSUMPTION', note: 'Not shipping at all ("short shipment / not shipped") costs the top tier, 1x product price.' },
+    {
+      quality: 'ASSUMPTION',
+      note: 'Not shipping at all ("short shipment / not shipped") costs the top tier, 1x product price.',
+    },
     { quality: 'ASSUMPTION', note: 'The effective date is unknown; set early so older orders resolve.' },
     ALIEXPRESS_FESTIVAL_PAUSE_DATES,
     ALIEXPRESS_WEIGHT_MISMATCH_RULE,
@@ -49,7 +52,10 @@ export const aliexpressSemiJit = {
   handOverLeadHours: 0,
   warningHoursBefore: [48, 24, 6, 2],
   graceHours: 0,
-  closing: { hoursAfterDeadline: 96, note: 'ASSUMPTION: treat 96 h after the deadline as the point the platform gives up.' },
+  closing: {
+    hoursAfterDeadline: 96,
+    note: 'ASSUMPTION: treat 96 h after the deadline as the point the platform gives up.',
+  },
   fine: {
     basis: 'product_price',
     steps: [
@@ -59,7 +65,10 @@ export const aliexpressSemiJit = {
     note: 'Late pickup, counted from 24:00 of the due day: up to 48 h 0.5x product price, beyond 48 h 1x.',
   },
   points: { steps: [], note: 'No points deduction documented for semi-managed lateness.' },
-  cancellation: { fine: 'last_step', note: 'Short shipment / not shipped is fined like a late shipment (top tier assumed).' },
+  cancellation: {
+    fine: 'last_step',
+    note: 'Short shipment / not shipped is fined like a late shipment (top tier assumed).',
+  },
   effects: {
     late: ['late_shipment_rate'],
     unfulfilled: ['non_fulfilment_rate'],

@@ -25,13 +25,22 @@ export const aliexpressSemiSelfSend = {
     ALIEXPRESS_FINES,
     ALIEXPRESS_ORDER_STATES,
     ALIEXPRESS_RISK_PASSED_CLOCK,
-    { quality: 'ASSUMPTION', note: 'The due day is a day in Beijing time and lateness counts from 24:00 of it, as for JIT.' },
+    {
+      quality: 'ASSUMPTION',
+      note: 'The due day is a day in Beijing time and lateness counts from 24:00 of it, as for JIT.',
+    },
     {
       quality: 'ASSUMPTION',
       note: 'Lateness is judged when the Cainiao warehouse receives the parcel; allow 24 h of domestic transit after hand-over.',
     },
-    { quality: 'ASSUMPTION', note: 'Fallback when the platform gives no due day: clock start + 48 h, to the end of that day.' },
-    { quality: 'ASSUMPTION', note: 'Stop trying 96 h after the deadline (where the top fine tier starts) and raise a manual task.' },
+    {
+      quality: 'ASSUMPTION',
+      note: 'Fallback when the platform gives no due day: clock start + 48 h, to the end of that day.',
+    },
+    {
+      quality: 'ASSUMPTION',
+      note: 'Stop trying 96 h after the deadline (where the top fine tier starts) and raise a manual task.',
+    },
     { quality: 'ASSUMPTION', note: 'The effective date is unknown; set early so older orders resolve.' },
     ALIEXPRESS_FESTIVAL_PAUSE_DATES,
     ALIEXPRESS_WEIGHT_MISMATCH_RULE,
@@ -46,7 +55,10 @@ export const aliexpressSemiSelfSend = {
   handOverLeadHours: 24,
   warningHoursBefore: [48, 24, 6, 2],
   graceHours: 48,
-  closing: { hoursAfterDeadline: 96, note: 'ASSUMPTION: treat 96 h after the deadline as the point the platform gives up.' },
+  closing: {
+    hoursAfterDeadline: 96,
+    note: 'ASSUMPTION: treat 96 h after the deadline as the point the platform gives up.',
+  },
   fine: {
     basis: 'product_price',
     steps: [

@@ -34,9 +34,15 @@ export const amazonSellerFulfilled = {
     },
     { url: 'https://amazowl.com/?p=8557', quality: 'SEC', note: 'Unconfirmed shipments are cancelled and not paid.' },
     { url: 'https://cajari.com/reports/shipping-performance', quality: 'SEC', note: 'Metric windows and targets.' },
-    { quality: 'ASSUMPTION', note: 'Business days and holidays counted in Pacific time (the marketplace reports in PT).' },
+    {
+      quality: 'ASSUMPTION',
+      note: 'Business days and holidays counted in Pacific time (the marketplace reports in PT).',
+    },
     { quality: 'ASSUMPTION', note: 'Default handling time 2 business days when the listing gives none.' },
-    { quality: 'ASSUMPTION', note: 'The point at which Amazon cancels an unconfirmed order is not published: no closing point.' },
+    {
+      quality: 'ASSUMPTION',
+      note: 'The point at which Amazon cancels an unconfirmed order is not published: no closing point.',
+    },
   ],
   clockStart: 'payment',
   platformDeadline: { wins: true, crossCheckToleranceMinutes: 60 },
@@ -53,8 +59,16 @@ export const amazonSellerFulfilled = {
   handOverLeadHours: 0,
   warningHoursBefore: [48, 24, 6, 2],
   graceHours: 0,
-  closing: { hoursAfterDeadline: null, note: 'Unconfirmed orders are eventually cancelled; the timing is not specified.' },
-  fine: { basis: 'fixed', currency: 'USD', steps: [], note: 'No per-order fine: lateness hurts the late-shipment rate.' },
+  closing: {
+    hoursAfterDeadline: null,
+    note: 'Unconfirmed orders are eventually cancelled; the timing is not specified.',
+  },
+  fine: {
+    basis: 'fixed',
+    currency: 'USD',
+    steps: [],
+    note: 'No per-order fine: lateness hurts the late-shipment rate.',
+  },
   points: { steps: [], note: 'Account health is judged on rates, not per-order points.' },
   cancellation: { fine: 'none', note: 'A seller cancellation counts toward the pre-fulfilment cancel rate.' },
   effects: {
@@ -63,9 +77,27 @@ export const amazonSellerFulfilled = {
     cancelledBySeller: ['non_fulfilment_rate'],
   },
   metricThresholds: [
-    { metric: 'late_shipment_rate', direction: 'at_most', limit: 0.04, assessedOverDays: [10, 30], note: 'Target below 4 %; above it the account may be deactivated.' },
-    { metric: 'non_fulfilment_rate', direction: 'at_most', limit: 0.025, assessedOverDays: [7], note: 'Pre-fulfilment cancel rate below 2.5 %.' },
-    { metric: 'valid_tracking_rate', direction: 'at_least', limit: 0.95, assessedOverDays: [7, 30], note: 'Valid tracking rate at least 95 %.' },
+    {
+      metric: 'late_shipment_rate',
+      direction: 'at_most',
+      limit: 0.04,
+      assessedOverDays: [10, 30],
+      note: 'Target below 4 %; above it the account may be deactivated.',
+    },
+    {
+      metric: 'non_fulfilment_rate',
+      direction: 'at_most',
+      limit: 0.025,
+      assessedOverDays: [7],
+      note: 'Pre-fulfilment cancel rate below 2.5 %.',
+    },
+    {
+      metric: 'valid_tracking_rate',
+      direction: 'at_least',
+      limit: 0.95,
+      assessedOverDays: [7, 30],
+      note: 'Valid tracking rate at least 95 %.',
+    },
   ],
   metricPauses: [],
 } satisfies PolicyInput;

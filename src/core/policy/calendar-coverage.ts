@@ -16,7 +16,8 @@ import type { Policy } from './schema';
 export function calendarDataUntil(policy: Policy, scope: 'deadline' | 'all'): string | null {
   const dates: string[] = policy.clockPauses.map((window) => window.to);
   if (scope === 'all') dates.push(...policy.metricPauses.map((window) => window.to));
-  if (policy.handling.kind === 'business_days') dates.push(...policy.handling.calendar.closedDates, ...policy.handling.calendar.workingDates);
+  if (policy.handling.kind === 'business_days')
+    dates.push(...policy.handling.calendar.closedDates, ...policy.handling.calendar.workingDates);
   if (dates.length === 0) return null;
   const lastYear = dates.reduce((max, date) => (date > max ? date : max)).slice(0, 4);
   return `${lastYear}-12-31`;

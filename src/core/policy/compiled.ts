@@ -213,7 +213,10 @@ function windowsToIntervals(windows: readonly DateWindow[], defaultZone: string)
   const intervals = windows
     .map((window) => {
       const clock = zoneClock(window.zone ?? defaultZone);
-      return { start: clock.startOfDay(dayIndexOfDate(window.from)), end: clock.startOfDay(dayIndexOfDate(window.to) + 1) };
+      return {
+        start: clock.startOfDay(dayIndexOfDate(window.from)),
+        end: clock.startOfDay(dayIndexOfDate(window.to) + 1),
+      };
     })
     .sort((a, b) => a.start - b.start);
   const merged: Interval[] = [];
@@ -251,7 +254,6 @@ export function runningTimeBetween(from: number, to: number, pauses: readonly In
   }
   return elapsed;
 }
-
 
 export interface CompiledPolicy {
   readonly policy: Policy;
@@ -297,18 +299,26 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
     clockPauses,
     clockPauseDays,
     metricPauses: windowsToIntervals(policy.metricPauses, policy.zone),
-    defaultHandlingMs: handling.kind === 'elapsed_hours' ? handling.defaultHours * HOUR_MS : handling.defaultDays * DAY_MS,
+    defaultHandlingMs:
+      handling.kind === 'elapsed_hours' ? handling.defaultHours * HOUR_MS : handling.defaultDays * DAY_MS,
     maxHandlingMs:
       handling.kind === 'elapsed_hours'
-        ? handling.maxHours === undefined ? null : handling.maxHours * HOUR_MS
-        : handling.maxDays === undefined ? null : handling.maxDays * DAY_MS,
+        ? handling.maxHours === undefined
+          ? null
+          : handling.maxHours * HOUR_MS
+        : handling.maxDays === undefined
+          ? null
+          : handling.maxDays * DAY_MS,
     graceMs: policy.graceHours * HOUR_MS,
     leadMs: policy.handOverLeadHours * HOUR_MS,
     closingMs: policy.closing.hoursAfterDeadline === null ? null : policy.closing.hoursAfterDeadline * HOUR_MS,
     toleranceMs: policy.platformDeadline.crossCheckToleranceMinutes * 60_000,
-    extensionCapMs: policy.buyerExtensions.maxTotalHours === null ? null : policy.buyerExtensions.maxTotalHours * HOUR_MS,
+    extensionCapMs:
+      policy.buyerExtensions.maxTotalHours === null ? null : policy.buyerExtensions.maxTotalHours * HOUR_MS,
     warningMs: policy.warningHoursBefore.map((h) => h * HOUR_MS),
-    fineStepStartsMs: (policy.fine.steps as ReadonlyArray<{ afterHours: number }>).map((step) => step.afterHours * HOUR_MS),
+    fineStepStartsMs: (policy.fine.steps as ReadonlyArray<{ afterHours: number }>).map(
+      (step) => step.afterHours * HOUR_MS,
+    ),
     pointStepStartsMs: policy.points.steps.map((step) => step.afterHours * HOUR_MS),
     internalBeforeMs: policy.internalTarget.hoursBeforeDeadline * HOUR_MS,
     internalMaxHandlingMs:

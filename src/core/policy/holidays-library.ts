@@ -15,8 +15,11 @@ let library: typeof HolidaysClass | undefined;
 /** The `Holidays` class of date-holidays. */
 export function holidaysLibrary(): typeof HolidaysClass {
   if (!library) {
-    const loaded = createRequire(import.meta.url)('date-holidays') as typeof HolidaysClass | { default: typeof HolidaysClass };
-    library = 'default' in loaded && typeof loaded.default === 'function' ? loaded.default : (loaded as typeof HolidaysClass);
+    const loaded = createRequire(import.meta.url)('date-holidays') as
+      | typeof HolidaysClass
+      | { default: typeof HolidaysClass };
+    library =
+      'default' in loaded && typeof loaded.default === 'function' ? loaded.default : (loaded as typeof HolidaysClass);
   }
   return library;
 }

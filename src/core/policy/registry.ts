@@ -131,7 +131,10 @@ function checkVersions(id: string, versions: Policy[]): void {
     const previous = versions[i - 1]!;
     const current = versions[i]!;
     if (current.version === previous.version) {
-      throw new PolicyValidationError([{ path: 'version', message: `${id} has version ${current.version} twice` }], 'policy registry');
+      throw new PolicyValidationError(
+        [{ path: 'version', message: `${id} has version ${current.version} twice` }],
+        'policy registry',
+      );
     }
     if (Date.parse(current.effectiveFrom) <= Date.parse(previous.effectiveFrom)) {
       throw new PolicyValidationError(
@@ -165,7 +168,11 @@ export class ShopPolicyResolver {
     private readonly registry: PolicyRegistry,
     private readonly choice: ShopPolicyChoice,
   ) {
-    const ids = [choice.defaultPolicyId, ...Object.values(choice.byOrderType ?? {}), ...Object.keys(choice.overrides ?? {})];
+    const ids = [
+      choice.defaultPolicyId,
+      ...Object.values(choice.byOrderType ?? {}),
+      ...Object.keys(choice.overrides ?? {}),
+    ];
     for (const id of ids) {
       if (registry.versions(id).length === 0) {
         throw new PolicyLookupError(localized(`No policy named ${id}.`, `没有名为 ${id} 的策略。`));

@@ -10,8 +10,14 @@ import { isCurrency } from '../money';
 const currencyCode = z.string().refine((code) => /^[A-Z]{3}$/.test(code) && isCurrency(code), {
   message: 'not an ISO 4217 currency code',
 });
-export const hours = z.number().min(0).max(24 * 366);
-export const positiveHours = z.number().positive({ message: 'must be more than zero' }).max(24 * 366);
+export const hours = z
+  .number()
+  .min(0)
+  .max(24 * 366);
+export const positiveHours = z
+  .number()
+  .positive({ message: 'must be more than zero' })
+  .max(24 * 366);
 export const minorAmount = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
 const percent = z.int().min(0).max(100_000);
 
@@ -62,7 +68,11 @@ export const FineScheduleSchema = z
     const steps = schedule.steps as ReadonlyArray<{ afterHours: number }>;
     for (let i = 1; i < steps.length; i++) {
       if (steps[i]!.afterHours <= steps[i - 1]!.afterHours) {
-        ctx.addIssue({ code: 'custom', message: 'steps go backwards: afterHours must increase', path: ['steps', i, 'afterHours'] });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'steps go backwards: afterHours must increase',
+          path: ['steps', i, 'afterHours'],
+        });
       }
     }
     const currencies = schedule.caps.map((cap) => cap.currency);
@@ -72,20 +82,32 @@ export const FineScheduleSchema = z
     if (schedule.basis === 'fixed') {
       schedule.steps.forEach((step, i) => {
         if (i > 0 && step.amount < schedule.steps[i - 1]!.amount) {
-          ctx.addIssue({ code: 'custom', message: 'steps go backwards: the fine would decrease', path: ['steps', i, 'amount'] });
+          ctx.addIssue({
+            code: 'custom',
+            message: 'steps go backwards: the fine would decrease',
+            path: ['steps', i, 'amount'],
+          });
         }
       });
     } else if (schedule.basis === 'product_price' || schedule.basis === 'order_total') {
       schedule.steps.forEach((step, i) => {
         if (i > 0 && step.percent < schedule.steps[i - 1]!.percent) {
-          ctx.addIssue({ code: 'custom', message: 'steps go backwards: the fine would decrease', path: ['steps', i, 'percent'] });
+          ctx.addIssue({
+            code: 'custom',
+            message: 'steps go backwards: the fine would decrease',
+            path: ['steps', i, 'percent'],
+          });
         }
       });
     } else {
       schedule.steps.forEach((step, i) => {
         step.tiers.forEach((tier, t) => {
           if (t > 0 && tier.orderTotalBelow <= step.tiers[t - 1]!.orderTotalBelow) {
-            ctx.addIssue({ code: 'custom', message: 'tiers must be in increasing order total', path: ['steps', i, 'tiers', t, 'orderTotalBelow'] });
+            ctx.addIssue({
+              code: 'custom',
+              message: 'tiers must be in increasing order total',
+              path: ['steps', i, 'tiers', t, 'orderTotalBelow'],
+            });
           }
         });
         if (i === 0) return;
@@ -94,16 +116,28 @@ export const FineScheduleSchema = z
           previous.tiers.length === step.tiers.length &&
           previous.tiers.every((tier, t) => tier.orderTotalBelow === step.tiers[t]!.orderTotalBelow);
         if (!sameTiers) {
-          ctx.addIssue({ code: 'custom', message: 'every step must use the same order-total tiers', path: ['steps', i, 'tiers'] });
+          ctx.addIssue({
+            code: 'custom',
+            message: 'every step must use the same order-total tiers',
+            path: ['steps', i, 'tiers'],
+          });
           return;
         }
         step.tiers.forEach((tier, t) => {
           if (tier.amount < previous.tiers[t]!.amount) {
-            ctx.addIssue({ code: 'custom', message: 'steps go backwards: the fine would decrease', path: ['steps', i, 'tiers', t, 'amount'] });
+            ctx.addIssue({
+              code: 'custom',
+              message: 'steps go backwards: the fine would decrease',
+              path: ['steps', i, 'tiers', t, 'amount'],
+            });
           }
         });
         if (step.otherwise < previous.otherwise) {
-          ctx.addIssue({ code: 'custom', message: 'steps go backwards: the fine would decrease', path: ['steps', i, 'otherwise'] });
+          ctx.addIssue({
+            code: 'custom',
+            message: 'steps go backwards: the fine would decrease',
+            path: ['steps', i, 'otherwise'],
+          });
         }
       });
     }
@@ -120,10 +154,18 @@ export const PointsSchema = z
       if (i === 0) return;
       const previous = points.steps[i - 1]!;
       if (step.afterHours <= previous.afterHours) {
-        ctx.addIssue({ code: 'custom', message: 'steps go backwards: afterHours must increase', path: ['steps', i, 'afterHours'] });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'steps go backwards: afterHours must increase',
+          path: ['steps', i, 'afterHours'],
+        });
       }
       if (step.points < previous.points) {
-        ctx.addIssue({ code: 'custom', message: 'steps go backwards: points would decrease', path: ['steps', i, 'points'] });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'steps go backwards: points would decrease',
+          path: ['steps', i, 'points'],
+        });
       }
     });
   });
@@ -158,14 +200,26 @@ export const FalseShipmentSchema = z
       if (t === 0) return;
       const previous = rule.tiers[t - 1]!;
       if (tier.orderTotalBelow <= previous.orderTotalBelow) {
-        ctx.addIssue({ code: 'custom', message: 'tiers must be in increasing order total', path: ['tiers', t, 'orderTotalBelow'] });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'tiers must be in increasing order total',
+          path: ['tiers', t, 'orderTotalBelow'],
+        });
       }
       if (tier.amount < previous.amount) {
-        ctx.addIssue({ code: 'custom', message: 'the fine would decrease as the order total grows', path: ['tiers', t, 'amount'] });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'the fine would decrease as the order total grows',
+          path: ['tiers', t, 'amount'],
+        });
       }
     });
     if (rule.otherwise < rule.tiers[rule.tiers.length - 1]!.amount) {
-      ctx.addIssue({ code: 'custom', message: 'the fine would decrease as the order total grows', path: ['otherwise'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'the fine would decrease as the order total grows',
+        path: ['otherwise'],
+      });
     }
   })
   .nullable()
@@ -188,10 +242,18 @@ export const WeightMismatchSchema = z
       if (b === 0) return;
       const previous = rule.bands[b - 1]!;
       if (band.overGrams <= previous.overGrams) {
-        ctx.addIssue({ code: 'custom', message: 'bands must be in increasing overGrams', path: ['bands', b, 'overGrams'] });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'bands must be in increasing overGrams',
+          path: ['bands', b, 'overGrams'],
+        });
       }
       if (band.amount < previous.amount) {
-        ctx.addIssue({ code: 'custom', message: 'bands go backwards: the fine would decrease', path: ['bands', b, 'amount'] });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'bands go backwards: the fine would decrease',
+          path: ['bands', b, 'amount'],
+        });
       }
     });
   })

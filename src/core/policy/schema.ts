@@ -23,7 +23,15 @@ import { z } from 'zod';
 import { IANAZone } from 'luxon';
 import { HOLIDAY_REGIONS } from './holiday-regions';
 import { localized, type Localized } from '../i18n';
-import { BuyerCancellationSchema, FalseShipmentSchema, FineScheduleSchema, hours, PointsSchema, positiveHours, WeightMismatchSchema } from './schema-fines';
+import {
+  BuyerCancellationSchema,
+  FalseShipmentSchema,
+  FineScheduleSchema,
+  hours,
+  PointsSchema,
+  positiveHours,
+  WeightMismatchSchema,
+} from './schema-fines';
 
 const SOURCE_QUALITIES = ['OFF', 'REAL', 'SEC', 'WEAK', 'VERIFIED', 'ASSUMPTION'] as const;
 export type SourceQuality = (typeof SOURCE_QUALITIES)[number];
@@ -118,14 +126,22 @@ const CalendarSchema = z
   })
   .superRefine((calendar, ctx) => {
     if (new Set(calendar.weekendDays).size === 7) {
-      ctx.addIssue({ code: 'custom', message: 'every weekday is a weekend day: no business day left', path: ['weekendDays'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'every weekday is a weekend day: no business day left',
+        path: ['weekendDays'],
+      });
     }
     if (calendar.holidays) {
       const { country, state, region } = calendar.holidays;
       // The library's countries, states and regions as data (holiday-regions.ts): validating does not load it.
       const states = HOLIDAY_REGIONS[country] ?? {};
       if (state && !Object.hasOwn(states, state)) {
-        ctx.addIssue({ code: 'custom', message: `not a state of ${country} in date-holidays`, path: ['holidays', 'state'] });
+        ctx.addIssue({
+          code: 'custom',
+          message: `not a state of ${country} in date-holidays`,
+          path: ['holidays', 'state'],
+        });
       } else if (state && region && !(states[state] ?? []).includes(region)) {
         ctx.addIssue({ code: 'custom', message: `not a region of ${country}/${state}`, path: ['holidays', 'region'] });
       }
@@ -163,7 +179,8 @@ const MetricThresholdSchema = z
   })
   .superRefine((threshold, ctx) => {
     if (threshold.warn === null) return;
-    const ordered = threshold.direction === 'at_most' ? threshold.warn <= threshold.limit : threshold.warn >= threshold.limit;
+    const ordered =
+      threshold.direction === 'at_most' ? threshold.warn <= threshold.limit : threshold.warn >= threshold.limit;
     if (!ordered) {
       ctx.addIssue({ code: 'custom', message: 'the warning level must come before the limit', path: ['warn'] });
     }
@@ -245,24 +262,44 @@ const PolicySchema = z
     const warnings = policy.warningHoursBefore;
     for (let i = 1; i < warnings.length; i++) {
       if (warnings[i]! >= warnings[i - 1]!) {
-        ctx.addIssue({ code: 'custom', message: 'warning thresholds must decrease (e.g. 48, 24, 6, 2)', path: ['warningHoursBefore', i] });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'warning thresholds must decrease (e.g. 48, 24, 6, 2)',
+          path: ['warningHoursBefore', i],
+        });
       }
     }
     const firstStep = (policy.fine.steps as ReadonlyArray<{ afterHours: number }>)[0];
     if (firstStep && firstStep.afterHours < policy.graceHours) {
-      ctx.addIssue({ code: 'custom', message: `a fine step inside the grace period (graceHours = ${policy.graceHours})`, path: ['fine', 'steps', 0, 'afterHours'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: `a fine step inside the grace period (graceHours = ${policy.graceHours})`,
+        path: ['fine', 'steps', 0, 'afterHours'],
+      });
     }
     const handling = policy.handling;
-    if (handling.kind === 'elapsed_hours' && handling.maxHours !== undefined && handling.maxHours < handling.defaultHours) {
+    if (
+      handling.kind === 'elapsed_hours' &&
+      handling.maxHours !== undefined &&
+      handling.maxHours < handling.defaultHours
+    ) {
       ctx.addIssue({ code: 'custom', message: 'maxHours is below defaultHours', path: ['handling', 'maxHours'] });
     }
-    if (handling.kind === 'business_days' && handling.maxDays !== undefined && handling.maxDays < handling.defaultDays) {
+    if (
+      handling.kind === 'business_days' &&
+      handling.maxDays !== undefined &&
+      handling.maxDays < handling.defaultDays
+    ) {
       ctx.addIssue({ code: 'custom', message: 'maxDays is below defaultDays', path: ['handling', 'maxDays'] });
     }
     const metrics = policy.metricThresholds.map((threshold) => threshold.metric);
     metrics.forEach((metric, i) => {
       if (metrics.indexOf(metric) !== i) {
-        ctx.addIssue({ code: 'custom', message: `duplicate threshold for ${metric}`, path: ['metricThresholds', i, 'metric'] });
+        ctx.addIssue({
+          code: 'custom',
+          message: `duplicate threshold for ${metric}`,
+          path: ['metricThresholds', i, 'metric'],
+        });
       }
     });
     if (Number.isNaN(Date.parse(policy.effectiveFrom))) {
@@ -282,11 +319,8 @@ export type PolicyInput = z.input<typeof PolicySchema>;
 export type Policy = DeepReadonly<z.output<typeof PolicySchema>>;
 export type FineSchedule = Policy['fine'];
 
-type DeepPartial<T> = T extends ReadonlyArray<unknown>
-  ? T
-  : T extends object
-    ? { [K in keyof T]?: DeepPartial<T[K]> | undefined }
-    : T;
+type DeepPartial<T> =
+  T extends ReadonlyArray<unknown> ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> | undefined } : T;
 /** A seller's partial document: objects merge, arrays and scalars replace. */
 export type PolicyOverrides = DeepPartial<PolicyInput>;
 
@@ -345,7 +379,8 @@ function deepMerge(base: unknown, patch: unknown): unknown {
     // A discriminated part (handling, fine) switched to another kind starts afresh, so no stale keys leak in.
     const base = merged[key];
     const switchesKind =
-      isPlainObject(base) && isPlainObject(value) &&
+      isPlainObject(base) &&
+      isPlainObject(value) &&
       (('kind' in value && value.kind !== base.kind) || ('basis' in value && value.basis !== base.basis));
     merged[key] = switchesKind ? value : deepMerge(base, value);
   }

@@ -17,14 +17,35 @@ export const shopee = {
     {
       url: 'https://edu.bullmart.com/selling-and-billing-seller-performance-inner/',
       quality: 'SEC',
-      note: 'Days to Ship counted in working days (no weekends, public holidays, logistics partners\' closures); LSR = late orders / orders, past 7 days.',
+      note: "Days to Ship counted in working days (no weekends, public holidays, logistics partners' closures); LSR = late orders / orders, past 7 days.",
     },
-    { url: 'http://sellerby.com/p/1.html', quality: 'SEC', note: 'Since 2024-01-15 ready-stock DTS is 2 working days for all sites; pre-order 5 to 10.' },
-    { url: 'https://59hwq.com/circle/5121.html', quality: 'SEC', note: 'Cross-border LSR penalty threshold moved from 10 % to 20 % on 2024-01-15; NFR threshold 10 %.' },
-    { url: 'https://sellerby.com/p/3101.html', quality: 'SEC', note: 'Singapore lowers the LSR threshold to 5 % from 2026-03-10 (override per shop if selling there).' },
-    { quality: 'ASSUMPTION', note: 'Working days are Chinese working days (the seller and the first-mile warehouse are in China).' },
-    { quality: 'ASSUMPTION', note: 'An order counts as shipped at the logistics partner\'s first scan; allow 12 h after hand-over.' },
-    { quality: 'ASSUMPTION', note: 'Shopee\'s auto-cancel point for unshipped orders is not in the sources: no closing point.' },
+    {
+      url: 'http://sellerby.com/p/1.html',
+      quality: 'SEC',
+      note: 'Since 2024-01-15 ready-stock DTS is 2 working days for all sites; pre-order 5 to 10.',
+    },
+    {
+      url: 'https://59hwq.com/circle/5121.html',
+      quality: 'SEC',
+      note: 'Cross-border LSR penalty threshold moved from 10 % to 20 % on 2024-01-15; NFR threshold 10 %.',
+    },
+    {
+      url: 'https://sellerby.com/p/3101.html',
+      quality: 'SEC',
+      note: 'Singapore lowers the LSR threshold to 5 % from 2026-03-10 (override per shop if selling there).',
+    },
+    {
+      quality: 'ASSUMPTION',
+      note: 'Working days are Chinese working days (the seller and the first-mile warehouse are in China).',
+    },
+    {
+      quality: 'ASSUMPTION',
+      note: "An order counts as shipped at the logistics partner's first scan; allow 12 h after hand-over.",
+    },
+    {
+      quality: 'ASSUMPTION',
+      note: "Shopee's auto-cancel point for unshipped orders is not in the sources: no closing point.",
+    },
   ],
   clockStart: 'payment',
   platformDeadline: { wins: true, crossCheckToleranceMinutes: 60 },
@@ -47,8 +68,16 @@ export const shopee = {
   warningHoursBefore: [48, 24, 6, 2],
   graceHours: 0,
   closing: { hoursAfterDeadline: null, note: 'Unknown: keep shipping late rather than assume a cancellation.' },
-  fine: { basis: 'fixed', currency: 'USD', steps: [], note: 'No per-order fine: penalty points are given on the weekly rates.' },
-  points: { steps: [], note: 'Penalty points follow the rates (older rule: LSR at or above 10 % = 1 point), not single orders.' },
+  fine: {
+    basis: 'fixed',
+    currency: 'USD',
+    steps: [],
+    note: 'No per-order fine: penalty points are given on the weekly rates.',
+  },
+  points: {
+    steps: [],
+    note: 'Penalty points follow the rates (older rule: LSR at or above 10 % = 1 point), not single orders.',
+  },
   cancellation: { fine: 'none', note: 'A seller cancellation counts toward the non-fulfilment rate.' },
   effects: {
     late: ['late_shipment_rate'],
@@ -56,8 +85,21 @@ export const shopee = {
     cancelledBySeller: ['non_fulfilment_rate'],
   },
   metricThresholds: [
-    { metric: 'late_shipment_rate', direction: 'at_most', warn: 0.1, limit: 0.2, assessedOverDays: [7], note: 'Cross-border penalty at 20 % (warning at the former 10 %).' },
-    { metric: 'non_fulfilment_rate', direction: 'at_most', limit: 0.1, assessedOverDays: [7], note: 'Non-fulfilment rate threshold 10 %.' },
+    {
+      metric: 'late_shipment_rate',
+      direction: 'at_most',
+      warn: 0.1,
+      limit: 0.2,
+      assessedOverDays: [7],
+      note: 'Cross-border penalty at 20 % (warning at the former 10 %).',
+    },
+    {
+      metric: 'non_fulfilment_rate',
+      direction: 'at_most',
+      limit: 0.1,
+      assessedOverDays: [7],
+      note: 'Non-fulfilment rate threshold 10 %.',
+    },
   ],
   metricPauses: [],
 } satisfies PolicyInput;

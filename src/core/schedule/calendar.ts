@@ -26,7 +26,13 @@ function daysFrom(from: number, zone: string, days: number): DateTime[] {
 }
 
 /** Working windows on each of `days` days from the day of `from` (local), windows ending before `from` dropped. */
-export function dailyShifts(options: { zone: string; from: number; days: number; windows: readonly LocalWindow[]; weekdays?: readonly number[] }): Shift[] {
+export function dailyShifts(options: {
+  zone: string;
+  from: number;
+  days: number;
+  windows: readonly LocalWindow[];
+  weekdays?: readonly number[];
+}): Shift[] {
   const shifts: Shift[] = [];
   for (const day of daysFrom(options.from, options.zone, options.days)) {
     if (options.weekdays && !options.weekdays.includes(day.weekday)) continue;
@@ -41,7 +47,13 @@ export function dailyShifts(options: { zone: string; from: number; days: number;
 }
 
 /** Instants at the given local times on each of `days` days from the day of `from`, those before `from` dropped. */
-export function dailyInstants(options: { zone: string; from: number; days: number; times: readonly string[]; weekdays?: readonly number[] }): number[] {
+export function dailyInstants(options: {
+  zone: string;
+  from: number;
+  days: number;
+  times: readonly string[];
+  weekdays?: readonly number[];
+}): number[] {
   const instants: number[] = [];
   for (const day of daysFrom(options.from, options.zone, options.days)) {
     if (options.weekdays && !options.weekdays.includes(day.weekday)) continue;

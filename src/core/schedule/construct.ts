@@ -4,7 +4,6 @@
  */
 import { costAt, penaltyOf, startOn, type Model } from './model';
 
-
 // Bound once: some loaders (tsx, vitest) turn imported functions into property getters, too slow for inner loops.
 const costAtFn = costAt;
 const penaltyOfFn = penaltyOf;
@@ -31,7 +30,8 @@ export function eddSequences(model: Model): Sequences {
   for (let dispatched = 0; dispatched < n; dispatched++) {
     let stationTime = soonestOpen(model, free);
     if (available.size === 0) stationTime = Math.max(stationTime, model.release[byRelease[nextRelease]!]!);
-    while (nextRelease < n && model.release[byRelease[nextRelease]!]! <= stationTime) available.push(byRelease[nextRelease++]!);
+    while (nextRelease < n && model.release[byRelease[nextRelease]!]! <= stationTime)
+      available.push(byRelease[nextRelease++]!);
     const job = available.pop();
     placeOnBestStation(model, free, sequences, job);
   }
@@ -247,7 +247,11 @@ export function bestConstruction(model: Model): { sequences: Sequences; cost: nu
   const meanProc = totalProc / n || 1;
   const stationLoad = totalProc / model.stationCount;
   // Fine steps have no slope: weigh them over a few lateness scales (a couple of jobs, a share of a station's load).
-  const references = linearOnly ? [meanProc] : n > 2000 ? [2 * meanProc, stationLoad / 2] : [2 * meanProc, stationLoad / 4, stationLoad];
+  const references = linearOnly
+    ? [meanProc]
+    : n > 2000
+      ? [2 * meanProc, stationLoad / 2]
+      : [2 * meanProc, stationLoad / 4, stationLoad];
   const lookAheads = n > 2000 ? [1, 4, 8] : [0.5, 1, 2, 4, 8];
   for (const reference of references) {
     const weights = latenessWeights(model, reference);
@@ -265,7 +269,10 @@ export function bestConstruction(model: Model): { sequences: Sequences; cost: nu
  * (when that station still takes work); `fresh` lists the movable jobs it does not place, latest start first
  * inserted last (ascending effective due − work, input index on ties).
  */
-export function keptSequences(model: Model, previous: ReadonlyArray<{ stationId: string; jobIds: readonly string[] }>): { sequences: Sequences; kept: number; fresh: number[] } {
+export function keptSequences(
+  model: Model,
+  previous: ReadonlyArray<{ stationId: string; jobIds: readonly string[] }>,
+): { sequences: Sequences; kept: number; fresh: number[] } {
   const sequences: Sequences = Array.from({ length: model.stationCount }, () => []);
   const stationOf = new Map<string, number>();
   for (let s = 0; s < model.stationCount; s++) stationOf.set(model.stationIds[s]!, s);

@@ -147,7 +147,13 @@ function dominatesTimes(a: Float64Array, b: Float64Array): boolean {
 }
 
 /** Rebuilds real station queues from the chain of (job, canonical slot) choices. */
-function replay(model: Model, last: Entry, groupMembers: number[][], groupOf: Int32Array, rankInGroup: Int32Array): Sequences {
+function replay(
+  model: Model,
+  last: Entry,
+  groupMembers: number[][],
+  groupOf: Int32Array,
+  rankInGroup: Int32Array,
+): Sequences {
   const steps: Entry[] = [];
   for (let e: Entry | null = last; e && e.parent; e = e.parent) steps.push(e);
   steps.reverse();

@@ -76,7 +76,8 @@ function isFiniteNumber(x: unknown): x is number {
 
 export function compileModel(input: PlanInput): Model {
   const origin = input.now;
-  if (!isFiniteNumber(origin)) fail('The planning instant `now` must be a finite epoch ms.', '规划时刻 now 必须是有效的毫秒时间戳。');
+  if (!isFiniteNumber(origin))
+    fail('The planning instant `now` must be a finite epoch ms.', '规划时刻 now 必须是有效的毫秒时间戳。');
   if (input.stations.length === 0) fail('A plan needs at least one station.', '规划至少需要一个工位。');
 
   const seenStations = new Set<string>();
@@ -91,7 +92,10 @@ export function compileModel(input: PlanInput): Model {
     const sorted = station.shifts
       .map((w) => {
         if (!isFiniteNumber(w.start) || !isFiniteNumber(w.end) || w.end < w.start)
-          fail(`A shift of station "${station.id}" is not a valid interval.`, `工位 "${station.id}" 的班次时间段无效。`);
+          fail(
+            `A shift of station "${station.id}" is not a valid interval.`,
+            `工位 "${station.id}" 的班次时间段无效。`,
+          );
         return [w.start - origin, w.end - origin] as [number, number];
       })
       .filter(([a, b]) => b > a && b > 0)
@@ -110,7 +114,9 @@ export function compileModel(input: PlanInput): Model {
   const closed = inputOrder.filter((i) => windowsOf[i] !== null && windowsOf[i]!.length === 0);
   if (open.length === 0) fail('No station has a shift left after now.', '当前时刻之后没有任何工位有班次。');
   const stationOrder = [...open, ...closed];
-  const stationIndex = new Map<string, number>(stationOrder.map((inputIndex, s) => [input.stations[inputIndex]!.id, s]));
+  const stationIndex = new Map<string, number>(
+    stationOrder.map((inputIndex, s) => [input.stations[inputIndex]!.id, s]),
+  );
 
   const stationCount = open.length;
   const allStations = stationOrder.length;
@@ -132,7 +138,9 @@ export function compileModel(input: PlanInput): Model {
   const calendarGroup = new Int32Array(stationCount);
   const calendarKeys = new Map<string, number>();
   for (let s = 0; s < stationCount; s++) {
-    const key = windowStart[s] ? `${Array.from(windowStart[s]!).join(',')}|${Array.from(windowEnd[s]!).join(',')}` : 'open';
+    const key = windowStart[s]
+      ? `${Array.from(windowStart[s]!).join(',')}|${Array.from(windowEnd[s]!).join(',')}`
+      : 'open';
     if (!calendarKeys.has(key)) calendarKeys.set(key, calendarKeys.size);
     calendarGroup[s] = calendarKeys.get(key)!;
   }
@@ -140,7 +148,8 @@ export function compileModel(input: PlanInput): Model {
   let pickups: Float64Array | null = null;
   if (input.pickups) {
     for (const t of input.pickups.times)
-      if (!isFiniteNumber(t)) fail('Every pick-up time must be a finite epoch ms.', '每个揽收时间必须是有效的毫秒时间戳。');
+      if (!isFiniteNumber(t))
+        fail('Every pick-up time must be a finite epoch ms.', '每个揽收时间必须是有效的毫秒时间戳。');
     pickups = Float64Array.from(new Set(input.pickups.times.map((t) => t - origin))).sort();
   }
 
@@ -165,7 +174,10 @@ export function compileModel(input: PlanInput): Model {
     if (ids.has(job.id)) fail(`Job "${job.id}" appears twice.`, `作业 "${job.id}" 重复出现。`);
     ids.add(job.id);
     if (!isFiniteNumber(job.processingMs) || job.processingMs < 0)
-      fail(`Job "${job.id}" needs a processing time of zero or more ms.`, `作业 "${job.id}" 的处理时长必须为非负毫秒数。`);
+      fail(
+        `Job "${job.id}" needs a processing time of zero or more ms.`,
+        `作业 "${job.id}" 的处理时长必须为非负毫秒数。`,
+      );
     if (!isFiniteNumber(job.dueAt)) fail(`Job "${job.id}" needs a deadline.`, `作业 "${job.id}" 需要截止时间。`);
     if (job.releaseAt !== undefined && !isFiniteNumber(job.releaseAt))
       fail(`Job "${job.id}" has an invalid release time.`, `作业 "${job.id}" 的可开工时间无效。`);
@@ -178,8 +190,12 @@ export function compileModel(input: PlanInput): Model {
     if (job.inProgress) {
       const s = stationIndex.get(job.inProgress.stationId);
       if (s === undefined)
-        fail(`Job "${job.id}" is in progress on unknown station "${job.inProgress.stationId}".`, `作业 "${job.id}" 所在的工位 "${job.inProgress.stationId}" 不存在。`);
-      if (!isFiniteNumber(job.inProgress.startedAt)) fail(`Job "${job.id}" has an invalid start instant.`, `作业 "${job.id}" 的开工时间无效。`);
+        fail(
+          `Job "${job.id}" is in progress on unknown station "${job.inProgress.stationId}".`,
+          `作业 "${job.id}" 所在的工位 "${job.inProgress.stationId}" 不存在。`,
+        );
+      if (!isFiniteNumber(job.inProgress.startedAt))
+        fail(`Job "${job.id}" has an invalid start instant.`, `作业 "${job.id}" 的开工时间无效。`);
       pinnedByStation[s]!.push(j);
     } else {
       movableList.push(j);
@@ -207,9 +223,15 @@ export function compileModel(input: PlanInput): Model {
       let lastAmount = 0;
       for (const step of penalty.steps) {
         if (!isFiniteNumber(step.overMs) || step.overMs < 0 || step.overMs <= lastOver)
-          fail(`Job "${id}": fine steps need increasing lateness thresholds of zero or more.`, `作业 "${id}"：罚金阶梯的延迟阈值必须非负且递增。`);
+          fail(
+            `Job "${id}": fine steps need increasing lateness thresholds of zero or more.`,
+            `作业 "${id}"：罚金阶梯的延迟阈值必须非负且递增。`,
+          );
         if (!Number.isSafeInteger(step.amount) || step.amount < lastAmount)
-          fail(`Job "${id}": fine steps need whole, non-decreasing amounts.`, `作业 "${id}"：罚金阶梯金额必须为整数且不递减。`);
+          fail(
+            `Job "${id}": fine steps need whole, non-decreasing amounts.`,
+            `作业 "${id}"：罚金阶梯金额必须为整数且不递减。`,
+          );
         lastOver = step.overMs;
         lastAmount = step.amount;
         stepOverList.push(step.overMs);
@@ -255,7 +277,9 @@ export function compileModel(input: PlanInput): Model {
   let pinnedPenalty = 0;
   for (let s = 0; s < allStations; s++) {
     let free = -Infinity;
-    const list = pinnedByStation[s]!.sort((a, b) => input.jobs[a]!.inProgress!.startedAt - input.jobs[b]!.inProgress!.startedAt);
+    const list = pinnedByStation[s]!.sort(
+      (a, b) => input.jobs[a]!.inProgress!.startedAt - input.jobs[b]!.inProgress!.startedAt,
+    );
     for (const j of list) {
       const start = Math.max(input.jobs[j]!.inProgress!.startedAt - origin, free);
       // Work still going on at `now` cannot have finished before it.
@@ -316,7 +340,9 @@ export function penaltyOf(model: Model, j: number, lateness: number): number {
 
 function rateCost(model: Model, j: number, lateness: number): number {
   const per = model.ratePer[j]!;
-  return model.rateStarted[j] ? model.rateAmount[j]! * Math.ceil(lateness / per) : Math.floor((model.rateAmount[j]! * lateness) / per);
+  return model.rateStarted[j]
+    ? model.rateAmount[j]! * Math.ceil(lateness / per)
+    : Math.floor((model.rateAmount[j]! * lateness) / per);
 }
 
 /** What job j costs when its packing ends at `finish` (relative ms). */
@@ -360,7 +386,8 @@ export function describeSchedule(model: Model, sequences: ReadonlyArray<ArrayLik
     const add = (j: number, start: number, finish: number, pinned: boolean) => {
       const leaves = leavesAt(model, finish);
       const lateness = leaves - model.due[j]!;
-      const pastPickups = model.pickups !== null && (model.pickups.length === 0 || finish > model.pickups[model.pickups.length - 1]!);
+      const pastPickups =
+        model.pickups !== null && (model.pickups.length === 0 || finish > model.pickups[model.pickups.length - 1]!);
       queue.push({
         jobId: model.jobIds[j]!,
         stationId: model.stationIds[s]!,

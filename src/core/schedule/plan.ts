@@ -72,8 +72,16 @@ export function plan(input: PlanInput, options: PlanOptions = {}): Plan {
   const warm = options.warmStart ? keptSequences(model, options.warmStart) : undefined;
   // Inserting is dear (each place is re-timed): past a share of new jobs, constructing afresh is cheaper.
   // A station the previous plan did not have would stay empty (long queues try no moves across stations): afresh.
-  const everyStationKnown = warm !== undefined && Array.from({ length: model.stationCount }, (_, s) => model.stationIds[s]!).every((id) => options.warmStart!.some((q) => q.stationId === id));
-  if (warm && everyStationKnown && warm.fresh.length <= Math.max(WARM_START_MIN_FRESH, WARM_START_MAX_FRESH_SHARE * n)) {
+  const everyStationKnown =
+    warm !== undefined &&
+    Array.from({ length: model.stationCount }, (_, s) => model.stationIds[s]!).every((id) =>
+      options.warmStart!.some((q) => q.stationId === id),
+    );
+  if (
+    warm &&
+    everyStationKnown &&
+    warm.fresh.length <= Math.max(WARM_START_MIN_FRESH, WARM_START_MAX_FRESH_SHARE * n)
+  ) {
     search = newSearch();
     start = search.solution(warm.sequences);
     search.insertJobs(start, warm.fresh);
@@ -82,7 +90,8 @@ export function plan(input: PlanInput, options: PlanOptions = {}): Plan {
     method = 'warm-start';
     // The first descent looks at the inserted jobs (marked by the insertion) and at every late one.
     wake = [];
-    for (let s = 0; s < model.stationCount; s++) for (let k = 0; k < start.len[s]!; k++) if (start.cost[s]![k]! > 0) wake.push(start.seq[s]![k]!);
+    for (let s = 0; s < model.stationCount; s++)
+      for (let k = 0; k < start.len[s]!; k++) if (start.cost[s]![k]! > 0) wake.push(start.seq[s]![k]!);
     warmStart = { used: true, kept: warm.kept, inserted: warm.fresh.length, startPenalty: model.pinnedPenalty + cost };
   } else {
     const construction = bestConstruction(model);
@@ -121,7 +130,15 @@ export function plan(input: PlanInput, options: PlanOptions = {}): Plan {
       proof = 'exhaustive';
     } else if (exact.status === 'bound-is-optimal') proof = 'exhaustive';
   }
-  const result = describePlan(model, sequences, { currency: input.currency, eddPenalty, method, iterations, bestIteration, proof, bound });
+  const result = describePlan(model, sequences, {
+    currency: input.currency,
+    eddPenalty,
+    method,
+    iterations,
+    bestIteration,
+    proof,
+    bound,
+  });
   if (clock) result.foundAfterMs = foundAt - startedAt;
   if (warmStart) result.warmStart = warmStart;
   return result;
@@ -139,11 +156,13 @@ const WARM_START_MAX_FRESH_SHARE = 0.1;
 function lowerBound(model: Model): { penalty: number; unavoidablyLate: string[] } {
   let penalty = model.pinnedPenalty;
   const unavoidablyLate: string[] = [];
-  for (const p of model.pinned) if (leavesAt(model, p.finish) > model.due[p.job]!) unavoidablyLate.push(model.jobIds[p.job]!);
+  for (const p of model.pinned)
+    if (leavesAt(model, p.finish) > model.due[p.job]!) unavoidablyLate.push(model.jobIds[p.job]!);
   for (let i = 0; i < model.movable.length; i++) {
     const j = model.movable[i]!;
     let earliest = Infinity;
-    for (let s = 0; s < model.stationCount; s++) earliest = Math.min(earliest, startOn(model, s, model.ready[s]!, j) + model.proc[j]!);
+    for (let s = 0; s < model.stationCount; s++)
+      earliest = Math.min(earliest, startOn(model, s, model.ready[s]!, j) + model.proc[j]!);
     penalty += costAt(model, j, earliest);
     if (leavesAt(model, earliest) > model.due[j]!) unavoidablyLate.push(model.jobIds[j]!);
   }
@@ -184,11 +203,18 @@ function describePlan(
   for (let s = 0; s < model.allStations; s++) stationIdsInInputOrder[model.inputStation[s]!] = model.stationIds[s]!;
   const all = queues.flat();
   const totalPenalty = all.reduce((sum, job) => sum + job.penalty, 0);
-  const lateJobs = all.filter((job) => job.latenessMs > 0).sort((a, b) => b.latenessMs - a.latenessMs || a.jobId.localeCompare(b.jobId));
+  const lateJobs = all
+    .filter((job) => job.latenessMs > 0)
+    .sort((a, b) => b.latenessMs - a.latenessMs || a.jobId.localeCompare(b.jobId));
   const beyondHorizon = all.filter((job) => job.beyondHorizon).map((job) => job.jobId);
   const notes: Localized[] = [];
   if (facts.proof === 'exhaustive')
-    notes.push(localized('Proven optimal: an exhaustive search found no cheaper plan.', '已证明最优：穷举搜索没有找到罚金更低的方案。'));
+    notes.push(
+      localized(
+        'Proven optimal: an exhaustive search found no cheaper plan.',
+        '已证明最优：穷举搜索没有找到罚金更低的方案。',
+      ),
+    );
   if (facts.proof === 'lower-bound')
     notes.push(
       localized(
@@ -197,9 +223,19 @@ function describePlan(
       ),
     );
   if (facts.proof === 'zero-penalty')
-    notes.push(localized('No job the planner can still place costs a penalty: no plan can do better.', '所有尚可安排的作业都没有罚金：不存在更好的方案。'));
+    notes.push(
+      localized(
+        'No job the planner can still place costs a penalty: no plan can do better.',
+        '所有尚可安排的作业都没有罚金：不存在更好的方案。',
+      ),
+    );
   if (lateJobs.length)
-    notes.push(localized(`${lateJobs.length} job(s) are late even in this plan.`, `即使按此方案，仍有 ${lateJobs.length} 个作业会延迟。`));
+    notes.push(
+      localized(
+        `${lateJobs.length} job(s) are late even in this plan.`,
+        `即使按此方案，仍有 ${lateJobs.length} 个作业会延迟。`,
+      ),
+    );
   if (beyondHorizon.length)
     notes.push(
       localized(
@@ -241,7 +277,9 @@ export function whatIf(base: PlanInput, scenarios: readonly Scenario[], options:
   const baseJobs = plannedJobsById(basePlan);
   const outcomes: ScenarioOutcome[] = scenarios.map((scenario) => {
     if (scenario.input.currency !== base.currency)
-      throw new Error(`Scenario "${scenario.name}" is in ${scenario.input.currency}, the base plan in ${base.currency}.`);
+      throw new Error(
+        `Scenario "${scenario.name}" is in ${scenario.input.currency}, the base plan in ${base.currency}.`,
+      );
     const variant = plan(scenario.input, options);
     const variantJobs = plannedJobsById(variant);
     const rescuedJobs: string[] = [];

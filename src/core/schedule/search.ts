@@ -118,7 +118,8 @@ export class Search {
       if (model.penKind[j]! > 1 || model.rateStarted[j]) linear = false;
     }
     this.simple = new Uint8Array(this.m);
-    for (let s = 0; s < this.m; s++) this.simple[s] = model.windowStart[s] === null && latestRelease <= model.ready[s]! ? 1 : 0;
+    for (let s = 0; s < this.m; s++)
+      this.simple[s] = model.windowStart[s] === null && latestRelease <= model.ready[s]! ? 1 : 0;
     this.linear = linear;
     this.checkEvery = this.m === 1 && this.simple[0] ? 63 : 3;
   }
@@ -166,12 +167,30 @@ export class Search {
    * Cost change of replacing positions [a, b) of station s by: `first` (if not NONE), seq[runFrom, runTo), `last`
    * (if not NONE). The rest of the queue follows unchanged in order.
    */
-  private delta(sol: Solution, s: number, a: number, first: number, runFrom: number, runTo: number, last: number, b: number): number {
+  private delta(
+    sol: Solution,
+    s: number,
+    a: number,
+    first: number,
+    runFrom: number,
+    runTo: number,
+    last: number,
+    b: number,
+  ): number {
     return this.retime(sol, s, a, b, this.fill(sol.seq[s]!, first, runFrom, runTo, last), false);
   }
 
   /** Applies the replacement scored by `delta`. */
-  private apply(sol: Solution, s: number, a: number, first: number, runFrom: number, runTo: number, last: number, b: number): void {
+  private apply(
+    sol: Solution,
+    s: number,
+    a: number,
+    first: number,
+    runFrom: number,
+    runTo: number,
+    last: number,
+    b: number,
+  ): void {
     this.retime(sol, s, a, b, this.fill(sol.seq[s]!, first, runFrom, runTo, last), true);
   }
 
@@ -191,7 +210,15 @@ export class Search {
    * windows and the pick-ups (times only grow along a queue), and stops where a job finishes as it did before.
    * `giveUpAt` (scoring only, for moves that never lower a cost): stop once the change reaches it.
    */
-  private retime(sol: Solution, s: number, a: number, b: number, size: number, commit: boolean, giveUpAt = Infinity): number {
+  private retime(
+    sol: Solution,
+    s: number,
+    a: number,
+    b: number,
+    size: number,
+    commit: boolean,
+    giveUpAt = Infinity,
+  ): number {
     const model = this.model;
     const proc = model.proc;
     const release = model.release;
@@ -457,7 +484,8 @@ export class Search {
         }
         if (k < len2) {
           const y = seq2[k]!;
-          const swapDelta = this.delta(sol, s, i, y, i + 1, i + 1, NONE, i + 1) + this.delta(sol, s2, k, x, k + 1, k + 1, NONE, k + 1);
+          const swapDelta =
+            this.delta(sol, s, i, y, i + 1, i + 1, NONE, i + 1) + this.delta(sol, s2, k, x, k + 1, k + 1, NONE, k + 1);
           if (swapDelta < best) {
             best = swapDelta;
             bestStation = s2;
@@ -546,7 +574,8 @@ export class Search {
             if (!active[x]) break;
             if (sol.total <= this.limits.target) return;
             if ((++this.visits & this.checkEvery) === 0 && this.timeUp()) return;
-            if (this.improveAt(sol, s, i)) moved = true; // and look again at whatever is now in place i
+            if (this.improveAt(sol, s, i))
+              moved = true; // and look again at whatever is now in place i
             else {
               active[x] = 0;
               break;
@@ -617,7 +646,12 @@ export class Search {
     if (this.limits.clock) this.lastImprovementAt = this.limits.clock();
     let stall = 0;
     let sinceImprovement = 0;
-    while (best.total > this.limits.target && this.iterations < this.limits.maxIterations && stall < this.limits.maxStallIterations && !this.timeUp()) {
+    while (
+      best.total > this.limits.target &&
+      this.iterations < this.limits.maxIterations &&
+      stall < this.limits.maxStallIterations &&
+      !this.timeUp()
+    ) {
       this.iterations++;
       candidate.copyFrom(current);
       this.perturb(candidate, 3 + this.random.int(3));

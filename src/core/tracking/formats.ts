@@ -109,7 +109,14 @@ const CARRIERS: Record<TrackingCarrier, CarrierEntry> = {
   'china-post': {
     name: localized('China Post', '中国邮政'),
     complete: true,
-    own: [{ format: 'China Post S10 (…CN)', pattern: /^[A-Z]{2}\d{9}CN$/, confidence: 'published', s10: { countries: ['CN'] } }],
+    own: [
+      {
+        format: 'China Post S10 (…CN)',
+        pattern: /^[A-Z]{2}\d{9}CN$/,
+        confidence: 'published',
+        s10: { countries: ['CN'] },
+      },
+    ],
   },
   'china-ems': {
     name: localized('China EMS', '中国邮政 EMS'),
@@ -128,7 +135,14 @@ const CARRIERS: Record<TrackingCarrier, CarrierEntry> = {
     name: localized('USPS', '美国邮政 USPS'),
     complete: true,
     // USPS international items carry S10 numbers ending in US.
-    own: [{ format: 'USPS international S10 (…US)', pattern: /^[A-Z]{2}\d{9}US$/, confidence: 'published', s10: { countries: ['US'] } }],
+    own: [
+      {
+        format: 'USPS international S10 (…US)',
+        pattern: /^[A-Z]{2}\d{9}US$/,
+        confidence: 'published',
+        s10: { countries: ['US'] },
+      },
+    ],
     dataset: uspsData,
   },
   fedex: { name: localized('FedEx', '联邦快递 FedEx'), complete: true, own: [], dataset: fedexData },
@@ -173,7 +187,8 @@ const ALIASES: Record<string, TrackingCarrier> = {
 /** Our carrier code for a declared name, or undefined when we keep no formats for that carrier. */
 export function resolveCarrier(nameOrAlias: string): TrackingCarrier | undefined {
   const key = nameOrAlias.toLowerCase().replace(/[\s_\-()]+/g, '');
-  if ((TRACKING_CARRIERS as readonly string[]).includes(nameOrAlias.toLowerCase())) return nameOrAlias.toLowerCase() as TrackingCarrier;
+  if ((TRACKING_CARRIERS as readonly string[]).includes(nameOrAlias.toLowerCase()))
+    return nameOrAlias.toLowerCase() as TrackingCarrier;
   return ALIASES[key];
 }
 

@@ -18,11 +18,7 @@
  * only where our table is complete or the number is a malformed variant of a published format (e.g. `LP123`).
  */
 import { localized, type Localized } from '../i18n';
-import {
-  LOGISTICS_CLASS_LABELS,
-  meetsLogisticsClass,
-  type LogisticsClass,
-} from '../carrier/logistics-class';
+import { LOGISTICS_CLASS_LABELS, meetsLogisticsClass, type LogisticsClass } from '../carrier/logistics-class';
 import {
   carrierFormatsAreComplete,
   carrierName,
@@ -126,7 +122,12 @@ interface FormatOutcome {
   declaredMatches?: FormatMatch[];
 }
 
-function checkFormat(number: string, declared: TrackingCarrier | undefined, options: TrackingCheckOptions, hints: FormatMatch[]): FormatOutcome {
+function checkFormat(
+  number: string,
+  declared: TrackingCarrier | undefined,
+  options: TrackingCheckOptions,
+  hints: FormatMatch[],
+): FormatOutcome {
   const declaredText = options.carrier;
   const bad = number.match(/[^A-Z0-9]/);
   if (bad) {
@@ -158,7 +159,10 @@ function checkFormat(number: string, declared: TrackingCarrier | undefined, opti
       check: {
         id: 'format',
         result: 'fail',
-        message: localized('Has no digits: every carrier number contains digits.', '不含数字：所有承运商单号都包含数字。'),
+        message: localized(
+          'Has no digits: every carrier number contains digits.',
+          '不含数字：所有承运商单号都包含数字。',
+        ),
       },
     };
   }
@@ -179,7 +183,10 @@ function checkFormat(number: string, declared: TrackingCarrier | undefined, opti
   // A mistyped S10 (a digit missing or extra) is invalid whatever else is declared, unless the declared carrier has a
   // format that explains the shape.
   const s10Problem = s10ShapeProblem(number);
-  const malformedS10 = (): FormatOutcome => ({ declaredMatches: [], check: { id: 'format', result: 'fail', message: s10Problem! } });
+  const malformedS10 = (): FormatOutcome => ({
+    declaredMatches: [],
+    check: { id: 'format', result: 'fail', message: s10Problem! },
+  });
 
   if (declaredText !== undefined && declared === undefined) {
     if (s10Problem) return malformedS10();
@@ -257,7 +264,10 @@ function checkFormat(number: string, declared: TrackingCarrier | undefined, opti
       check: {
         id: 'format',
         result: 'pass',
-        message: localized(`Looks like ${d.en} (a hint; declare the carrier to check it).`, `看起来像 ${d.zh}（仅供参考；请填写承运商以便校验）。`),
+        message: localized(
+          `Looks like ${d.en} (a hint; declare the carrier to check it).`,
+          `看起来像 ${d.zh}（仅供参考；请填写承运商以便校验）。`,
+        ),
       },
     };
   }
@@ -294,7 +304,11 @@ function checkFormat(number: string, declared: TrackingCarrier | undefined, opti
 }
 
 /** Whether the number should be judged as an S10 identifier. */
-function readsAsS10(parts: S10Parts | undefined, declaredMatches: FormatMatch[] | undefined, hints: FormatMatch[]): boolean {
+function readsAsS10(
+  parts: S10Parts | undefined,
+  declaredMatches: FormatMatch[] | undefined,
+  hints: FormatMatch[],
+): boolean {
   if (!parts) return false;
   // A carrier-specific non-S10 format (e.g. Yanwen …YP) explains the shape better than "any post's S10".
   if (declaredMatches && declaredMatches.length > 0) return !declaredMatches.some((m) => !m.s10);
@@ -315,7 +329,11 @@ function reuseCheck(options: TrackingCheckOptions): TrackingCheck {
   const now = options.now;
   const recent = options.usedBy.filter((use) => now === undefined || now - use.usedAt < windowMs);
   if (recent.length === 0) {
-    return { id: 'reuse', result: 'pass', message: localized('No other order uses this number.', '没有其他订单使用此单号。') };
+    return {
+      id: 'reuse',
+      result: 'pass',
+      message: localized('No other order uses this number.', '没有其他订单使用此单号。'),
+    };
   }
   const shown = recent.slice(0, 5).map((use) => use.orderId);
   const more = recent.length > shown.length ? ` (+${recent.length - shown.length})` : '';
@@ -336,7 +354,10 @@ function logisticsClassCheck(options: TrackingCheckOptions): TrackingCheck {
     return {
       id: 'logistics-class',
       result: 'skip',
-      message: localized("No declared service or buyer's logistics choice to compare.", '缺少申报物流服务或买家所选物流方式，无法比对。'),
+      message: localized(
+        "No declared service or buyer's logistics choice to compare.",
+        '缺少申报物流服务或买家所选物流方式，无法比对。',
+      ),
     };
   }
   const serviceClass = LOGISTICS_CLASS_LABELS[service.logisticsClass];
@@ -420,6 +441,8 @@ export function checkTrackingNumber(input: string, options: TrackingCheckOptions
     hints,
     ...(parts ? { s10: parts } : {}),
     summary,
-    needsConfirmation: failed.length === 1 && checks.some((check) => check.id === 'format' && check.result === 'fail' && check.confirmable === true),
+    needsConfirmation:
+      failed.length === 1 &&
+      checks.some((check) => check.id === 'format' && check.result === 'fail' && check.confirmable === true),
   };
 }

@@ -7,7 +7,14 @@
  * Two steps, because whether an order's other parcels must be read depends on the parcels' plan:
  * `planParcelTracking` (parcels; says which orders need their siblings), then `planOrderTracking` (orders).
  */
-import { orderMachine, parcelMachine, type OrderAction, type OrderState, type ParcelAction, type ParcelState } from '../order';
+import {
+  orderMachine,
+  parcelMachine,
+  type OrderAction,
+  type OrderState,
+  type ParcelAction,
+  type ParcelState,
+} from '../order';
 import { decide } from '../state-machine';
 import { toIso } from '../time';
 import { nextPollAt, type PollCadence } from '../tracking-poll';
@@ -127,8 +134,10 @@ function parcelPath(from: ParcelState, milestone: ReturnType<typeof parcelMilest
     path.push('report_in_transit');
     state = 'in_transit';
   }
-  if (milestone === 'delivered' && (state === 'tracking_uploaded' || state === 'in_transit')) path.push('report_delivered');
-  if (milestone === 'returned' && (state === 'tracking_uploaded' || state === 'in_transit' || state === 'delivered')) path.push('report_returned');
+  if (milestone === 'delivered' && (state === 'tracking_uploaded' || state === 'in_transit'))
+    path.push('report_delivered');
+  if (milestone === 'returned' && (state === 'tracking_uploaded' || state === 'in_transit' || state === 'delivered'))
+    path.push('report_returned');
   return path;
 }
 
@@ -148,21 +157,54 @@ export function planFirstScan(
   if (state === 'labelled') {
     const decision = decide(parcelMachine, state, 'hand_over', {});
     if (decision.ok) {
-      events.push(timelineEvent({ orderId: parcel.order_id, parcelId: parcel.id, at: now, actor, kind: 'transition', action: 'hand_over', from: decision.from, to: decision.to, reason: 'first carrier scan' }));
+      events.push(
+        timelineEvent({
+          orderId: parcel.order_id,
+          parcelId: parcel.id,
+          at: now,
+          actor,
+          kind: 'transition',
+          action: 'hand_over',
+          from: decision.from,
+          to: decision.to,
+          reason: 'first carrier scan',
+        }),
+      );
       state = decision.to;
       handedOverAt = scannedAt;
     }
   }
-  events.push(timelineEvent({ orderId: parcel.order_id, parcelId: parcel.id, at: now, actor, kind: 'first_scan', data: JSON.stringify({ scanned_at: scannedAt }) }));
+  events.push(
+    timelineEvent({
+      orderId: parcel.order_id,
+      parcelId: parcel.id,
+      at: now,
+      actor,
+      kind: 'first_scan',
+      data: JSON.stringify({ scanned_at: scannedAt }),
+    }),
+  );
   return { status: state, firstScanAt: parcel.first_scan_at ?? scannedAt, handedOverAt, events };
 }
 
 const labelOf = (state: TrackingState) => (state.status ? TRACKING_STATUS_LABELS[state.status].en : 'no status');
 
 /** Step one: each touched parcel's first scan, its moves through the parcel machine, and what its order must hear. */
-export function planParcelTracking<P extends ParcelFacts>(touched: ReadonlyArray<TouchedParcel<P>>, settings: PlanSettings): ParcelTrackingPlan<P> {
+export function planParcelTracking<P extends ParcelFacts>(
+  touched: ReadonlyArray<TouchedParcel<P>>,
+  settings: PlanSettings,
+): ParcelTrackingPlan<P> {
   const { now, actor } = settings;
-  const plan: ParcelTrackingPlan<P> = { parcels: [], parcelUpdates: [], events: [], releases: [], orderChanges: new Map(), needSiblings: [], firstScans: 0, transitions: 0 };
+  const plan: ParcelTrackingPlan<P> = {
+    parcels: [],
+    parcelUpdates: [],
+    events: [],
+    releases: [],
+    orderChanges: new Map(),
+    needSiblings: [],
+    firstScans: 0,
+    transitions: 0,
+  };
   for (const entry of touched) {
     const { parcel, before, after } = entry;
     let status = parcel.parcel_status as ParcelState;
@@ -173,7 +215,12 @@ export function planParcelTracking<P extends ParcelFacts>(touched: ReadonlyArray
 
     if (!voided && after.firstScanAt !== null) {
       if (firstScanAt === null) {
-        const first = planFirstScan({ id: parcel.parcel_id, order_id: parcel.order_id, status, first_scan_at: null }, after.firstScanAt, now, actor);
+        const first = planFirstScan(
+          { id: parcel.parcel_id, order_id: parcel.order_id, status, first_scan_at: null },
+          after.firstScanAt,
+          now,
+          actor,
+        );
         plan.events.push(...first.events);
         status = first.status;
         firstScanAt = first.firstScanAt;
@@ -182,7 +229,17 @@ export function planParcelTracking<P extends ParcelFacts>(touched: ReadonlyArray
         plan.firstScans++;
       } else if (after.firstScanAt < firstScanAt) {
         // A late event showed an earlier scan: the online clock is measured from the true first scan.
-        plan.events.push(timelineEvent({ orderId: parcel.order_id, parcelId: parcel.parcel_id, at: now, actor, kind: 'first_scan_corrected', reason: 'a late carrier event shows an earlier first scan', data: JSON.stringify({ was: firstScanAt, scanned_at: after.firstScanAt }) }));
+        plan.events.push(
+          timelineEvent({
+            orderId: parcel.order_id,
+            parcelId: parcel.parcel_id,
+            at: now,
+            actor,
+            kind: 'first_scan_corrected',
+            reason: 'a late carrier event shows an earlier first scan',
+            data: JSON.stringify({ was: firstScanAt, scanned_at: after.firstScanAt }),
+          }),
+        );
         firstScanAt = after.firstScanAt;
       }
     }
@@ -193,8 +250,25 @@ export function planParcelTracking<P extends ParcelFacts>(touched: ReadonlyArray
         const decision = decide(parcelMachine, status, action, {});
         if (!decision.ok) break;
         const reason = `carrier: ${labelOf(after)}${after.rawSubstatus ? ` (${after.rawSubstatus})` : ''}`;
-        const data = JSON.stringify({ tracking_number: parcel.tracking_number, tracking_status: after.status, event_at: toIso(after.statusAt) });
-        plan.events.push(timelineEvent({ orderId: parcel.order_id, parcelId: parcel.parcel_id, at: now, actor, kind: 'transition', action, from: decision.from, to: decision.to, reason, data }));
+        const data = JSON.stringify({
+          tracking_number: parcel.tracking_number,
+          tracking_status: after.status,
+          event_at: toIso(after.statusAt),
+        });
+        plan.events.push(
+          timelineEvent({
+            orderId: parcel.order_id,
+            parcelId: parcel.parcel_id,
+            at: now,
+            actor,
+            kind: 'transition',
+            action,
+            from: decision.from,
+            to: decision.to,
+            reason,
+            data,
+          }),
+        );
         status = decision.to;
         if (decision.to === 'delivered') deliveredAt = after.deliveredAt;
         plan.transitions++;
@@ -202,16 +276,53 @@ export function planParcelTracking<P extends ParcelFacts>(touched: ReadonlyArray
     }
     // A parcel delivered (or returned after a delivery) was delivered at the first delivered scan, whichever batch
     // brought it: a late event can show an earlier delivery, or a delivery of a parcel already returned.
-    if ((status === 'delivered' || status === 'returned') && after.deliveredAt !== null && (deliveredAt === null || after.deliveredAt < deliveredAt)) deliveredAt = after.deliveredAt;
-    if (status !== parcel.parcel_status || firstScanAt !== parcel.parcel_first_scan_at || handedOverAt !== parcel.parcel_handed_over_at || deliveredAt !== parcel.parcel_delivered_at) {
-      plan.parcelUpdates.push({ id: parcel.parcel_id, expected_status: parcel.parcel_status, expected_first_scan_at: parcel.parcel_first_scan_at, status, first_scan_at: firstScanAt, handed_over_at: handedOverAt, delivered_at: deliveredAt, updated_at: now });
+    if (
+      (status === 'delivered' || status === 'returned') &&
+      after.deliveredAt !== null &&
+      (deliveredAt === null || after.deliveredAt < deliveredAt)
+    )
+      deliveredAt = after.deliveredAt;
+    if (
+      status !== parcel.parcel_status ||
+      firstScanAt !== parcel.parcel_first_scan_at ||
+      handedOverAt !== parcel.parcel_handed_over_at ||
+      deliveredAt !== parcel.parcel_delivered_at
+    ) {
+      plan.parcelUpdates.push({
+        id: parcel.parcel_id,
+        expected_status: parcel.parcel_status,
+        expected_first_scan_at: parcel.parcel_first_scan_at,
+        status,
+        first_scan_at: firstScanAt,
+        handed_over_at: handedOverAt,
+        delivered_at: deliveredAt,
+        updated_at: now,
+      });
     }
     if (before.status !== after.status && (after.status === 'returning' || after.status === 'returned') && !voided) {
-      plan.events.push(timelineEvent({ orderId: parcel.order_id, parcelId: parcel.parcel_id, at: now, actor, kind: `parcel_${after.status}`, from: before.status, to: after.status, reason: `carrier: ${labelOf(after)}`, data: JSON.stringify({ tracking_number: parcel.tracking_number, event_at: toIso(after.statusAt) }) }));
+      plan.events.push(
+        timelineEvent({
+          orderId: parcel.order_id,
+          parcelId: parcel.parcel_id,
+          at: now,
+          actor,
+          kind: `parcel_${after.status}`,
+          from: before.status,
+          to: after.status,
+          reason: `carrier: ${labelOf(after)}`,
+          data: JSON.stringify({ tracking_number: parcel.tracking_number, event_at: toIso(after.statusAt) }),
+        }),
+      );
     }
     if (!voided && (firstScanAt !== null || milestone !== 'none')) {
-      const change = plan.orderChanges.get(parcel.order_id) ?? { parcel, firstScanAt: null, milestones: new Set<string>(), deliveryChanged: false };
-      if (firstScanAt !== null && (change.firstScanAt === null || firstScanAt < change.firstScanAt)) change.firstScanAt = firstScanAt;
+      const change = plan.orderChanges.get(parcel.order_id) ?? {
+        parcel,
+        firstScanAt: null,
+        milestones: new Set<string>(),
+        deliveryChanged: false,
+      };
+      if (firstScanAt !== null && (change.firstScanAt === null || firstScanAt < change.firstScanAt))
+        change.firstScanAt = firstScanAt;
       change.milestones.add(status);
       if (deliveredAt !== parcel.parcel_delivered_at) change.deliveryChanged = true;
       plan.orderChanges.set(parcel.order_id, change);
@@ -233,7 +344,11 @@ export function planParcelTracking<P extends ParcelFacts>(touched: ReadonlyArray
  * live parcel delivered or returned, one delivered; at the latest of their deliveries). `siblings` holds every
  * parcel of the orders in `needSiblings`, as read.
  */
-export function planOrderTracking<P extends ParcelFacts>(parcels: ParcelTrackingPlan<P>, siblings: ReadonlyMap<number, readonly SiblingFacts[]>, settings: PlanSettings): OrderTrackingPlan {
+export function planOrderTracking<P extends ParcelFacts>(
+  parcels: ParcelTrackingPlan<P>,
+  siblings: ReadonlyMap<number, readonly SiblingFacts[]>,
+  settings: PlanSettings,
+): OrderTrackingPlan {
   const { now } = settings;
   const plan: OrderTrackingPlan = { moves: [], updates: [] };
   const touchedByParcel = new Map(parcels.parcels.map((t) => [t.parcel.parcel_id, t.parcel]));
@@ -242,16 +357,24 @@ export function planOrderTracking<P extends ParcelFacts>(parcels: ParcelTracking
     let status = order.order_status as OrderState;
     let firstScanAt = order.order_first_scan_at;
     let deliveredAt = order.order_delivered_at;
-    if (change.firstScanAt !== null && (firstScanAt === null || change.firstScanAt < firstScanAt)) firstScanAt = change.firstScanAt;
+    if (change.firstScanAt !== null && (firstScanAt === null || change.firstScanAt < firstScanAt))
+      firstScanAt = change.firstScanAt;
     // The siblings as this batch leaves them.
     const all = (siblings.get(orderId) ?? []).map((s) => {
       const mine = touchedByParcel.get(s.id);
       return mine ? { ...s, status: mine.parcel_status, delivered_at: mine.parcel_delivered_at } : s;
     });
     const live = all.filter((s) => s.status !== 'voided');
-    const allDelivered = live.length > 0 && live.every((s) => s.status === 'delivered' || s.status === 'returned') && live.some((s) => s.status === 'delivered');
+    const allDelivered =
+      live.length > 0 &&
+      live.every((s) => s.status === 'delivered' || s.status === 'returned') &&
+      live.some((s) => s.status === 'delivered');
     const wanted: OrderAction[] = [];
-    if (status === 'shipped' && [...change.milestones].some((s) => s === 'in_transit' || s === 'delivered' || s === 'returned')) wanted.push('report_in_transit');
+    if (
+      status === 'shipped' &&
+      [...change.milestones].some((s) => s === 'in_transit' || s === 'delivered' || s === 'returned')
+    )
+      wanted.push('report_in_transit');
     if (allDelivered) wanted.push('report_delivered');
     if (status === 'delivered' && allDelivered) {
       const latest = Math.max(...live.map((s) => s.delivered_at ?? 0));
@@ -261,7 +384,8 @@ export function planOrderTracking<P extends ParcelFacts>(parcels: ParcelTracking
     for (const action of wanted) {
       const decision = decide(orderMachine, status, action, {});
       if (!decision.ok) continue;
-      if (decision.to === 'delivered') deliveredAt = Math.max(...live.filter((s) => s.delivered_at !== null).map((s) => s.delivered_at!), 0) || now;
+      if (decision.to === 'delivered')
+        deliveredAt = Math.max(...live.filter((s) => s.delivered_at !== null).map((s) => s.delivered_at!), 0) || now;
       actions.push(action);
       status = decision.to;
     }
@@ -269,12 +393,22 @@ export function planOrderTracking<P extends ParcelFacts>(parcels: ParcelTracking
       plan.moves.push({
         order: { id: orderId, shop_id: order.shop_id, status: order.order_status, version: order.order_version },
         actions,
-        reasons: { report_in_transit: 'carrier: a parcel is in transit', report_delivered: 'carrier: every parcel delivered' },
+        reasons: {
+          report_in_transit: 'carrier: a parcel is in transit',
+          report_delivered: 'carrier: every parcel delivered',
+        },
         data: JSON.stringify({ first_scan_at: toIso(firstScanAt) }),
         set: { first_scan_at: firstScanAt, delivered_at: deliveredAt },
       });
     } else if (firstScanAt !== order.order_first_scan_at || deliveredAt !== order.order_delivered_at) {
-      plan.updates.push({ id: orderId, version: order.order_version, status, first_scan_at: firstScanAt, delivered_at: deliveredAt, updated_at: now });
+      plan.updates.push({
+        id: orderId,
+        version: order.order_version,
+        status,
+        first_scan_at: firstScanAt,
+        delivered_at: deliveredAt,
+        updated_at: now,
+      });
     }
   }
   return plan;
@@ -283,8 +417,15 @@ export function planOrderTracking<P extends ParcelFacts>(parcels: ParcelTracking
 /** Whether two tracking states would write the same row. */
 function sameTrackingState(a: TrackingState, b: TrackingState): boolean {
   return (
-    a.status === b.status && a.statusAt === b.statusAt && a.statusKey === b.statusKey && a.firstScanAt === b.firstScanAt && a.lastEventAt === b.lastEventAt &&
-    a.deliveredAt === b.deliveredAt && a.returnedAt === b.returnedAt && a.destinationCountry === b.destinationCountry && a.destinationKey === b.destinationKey
+    a.status === b.status &&
+    a.statusAt === b.statusAt &&
+    a.statusKey === b.statusKey &&
+    a.firstScanAt === b.firstScanAt &&
+    a.lastEventAt === b.lastEventAt &&
+    a.deliveredAt === b.deliveredAt &&
+    a.returnedAt === b.returnedAt &&
+    a.destinationCountry === b.destinationCountry &&
+    a.destinationKey === b.destinationKey
   );
 }
 
@@ -334,9 +475,12 @@ export function planTrackingRows<P extends ParcelFacts>(
         tracking_number: t.parcel.tracking_number,
         provider,
         ...trackingColumns(t.after),
-        open_problems: change === 0 ? existing?.open_problems ?? 0 : Math.max(0, (existing?.open_problems ?? 0) + change),
+        open_problems:
+          change === 0 ? (existing?.open_problems ?? 0) : Math.max(0, (existing?.open_problems ?? 0) + change),
         registered_at: registeredAt,
-        next_poll_at: polled ? existing?.next_poll_at ?? nextPollAt(registeredAt, t.after, now, settings.cadence) : null,
+        next_poll_at: polled
+          ? (existing?.next_poll_at ?? nextPollAt(registeredAt, t.after, now, settings.cadence))
+          : null,
         last_polled_at: existing?.last_polled_at ?? null,
         polls: existing?.polls ?? 0,
         updated_at: now,

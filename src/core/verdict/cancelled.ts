@@ -13,7 +13,9 @@ export function cancelledVerdict(input: VerdictInput, cancelledAt: number, lapse
   const fine = bySeller ? cancelFine : fineForStep(policy, order, -1);
   const effects = bySeller ? policy.effects.cancelledBySeller : NO_EFFECTS;
   const who = order.cancelledBy ?? 'platform';
-  const whoText = { buyer: ['the buyer', '买家'], seller: ['the seller', '卖家'], platform: ['the platform', '平台'] }[who];
+  const whoText = { buyer: ['the buyer', '买家'], seller: ['the seller', '卖家'], platform: ['the platform', '平台'] }[
+    who
+  ];
   const cancelledText = zone.describe(cancelledAt);
   const hours = policy.buyerCancellation?.answerHours;
   const headline = lapsedRequest
@@ -21,7 +23,10 @@ export function cancelledVerdict(input: VerdictInput, cancelledAt: number, lapse
         `The buyer's cancellation request went unanswered for ${hours} h: the platform cancelled the order at ${cancelledText}. Nothing to ship; do not hand it over.`,
         `买家的取消申请 ${hours} 小时未答复：平台已于 ${cancelledText} 自动取消订单。无需发货，请勿交接。`,
       )
-    : localized(`Cancelled by ${whoText[0]} at ${cancelledText}: nothing to ship.`, `已由${whoText[1]}于 ${cancelledText} 取消：无需发货。`);
+    : localized(
+        `Cancelled by ${whoText[0]} at ${cancelledText}: nothing to ship.`,
+        `已由${whoText[1]}于 ${cancelledText} 取消：无需发货。`,
+      );
   sentences.push(headline);
   if (bySeller) {
     const fineText = explainFine(policy, order, fine);

@@ -43,7 +43,8 @@ function parcelLeftAt(order: OrderFacts, event: ShippedEvent): number | undefine
 }
 
 export function verdict(order: OrderFacts, policy: Policy, now: number): Verdict {
-  if (!Number.isFinite(now)) throw new DeadlineInputError('now', localized('is not a valid instant (epoch ms)', '不是有效的时间（epoch 毫秒）'));
+  if (!Number.isFinite(now))
+    throw new DeadlineInputError('now', localized('is not a valid instant (epoch ms)', '不是有效的时间（epoch 毫秒）'));
   const compiled = compilePolicy(policy);
   const { zone } = compiled;
   const shipBy = computeShipBy(order, policy);

@@ -2,11 +2,36 @@ import { localized, type Localized } from '../i18n';
 import { HOUR_MS } from '../policy/compiled';
 import { durationText, money } from '../policy/wording';
 import { explainFine, fineAt, fineForStep, pointsAt } from '../penalty';
-import { addMoney, assemble, effectsText, NO_EFFECTS, type Course, type CourseOption, type StepAhead, type Verdict, type VerdictInput, type VerdictStatus } from './types';
+import {
+  addMoney,
+  assemble,
+  effectsText,
+  NO_EFFECTS,
+  type Course,
+  type CourseOption,
+  type StepAhead,
+  type Verdict,
+  type VerdictInput,
+  type VerdictStatus,
+} from './types';
 
 /** Open: what a hand-over now would cost, what comes next, and the options (ship now, ask for an extension, cancel). */
 export function openVerdict(input: VerdictInput): Verdict {
-  const { order, policy, now, compiled, zone, deadline, event, closesAt, latestHandOverAt, internalTargetAt, common, deadlineText, cancelFine } = input;
+  const {
+    order,
+    policy,
+    now,
+    compiled,
+    zone,
+    deadline,
+    event,
+    closesAt,
+    latestHandOverAt,
+    internalTargetAt,
+    common,
+    deadlineText,
+    cancelFine,
+  } = input;
   const sentences: Localized[] = [];
   const countedIfNow = now + compiled.leadMs;
   const latenessMs = Math.max(0, countedIfNow - deadline);
@@ -92,7 +117,12 @@ export function openVerdict(input: VerdictInput): Verdict {
     const startsAt = deadline + startMs;
     if (startsAt < countedIfNow || (closesAt !== null && startsAt >= closesAt)) continue;
     const after = startsAt - deadline + 1;
-    const step = { startsAt, handOverBy: startsAt - compiled.leadMs, fine: fineAt(policy, order, after).money, points: pointsAt(policy, after) };
+    const step = {
+      startsAt,
+      handOverBy: startsAt - compiled.leadMs,
+      fine: fineAt(policy, order, after).money,
+      points: pointsAt(policy, after),
+    };
     stepsAhead.push(step);
     const startsText = zone.describe(startsAt);
     const pointsEn = step.points ? `, ${step.points} points` : '';
@@ -148,7 +178,10 @@ export function openVerdict(input: VerdictInput): Verdict {
       : !extensionAllowed
         ? localized('Ask for an extension: too late, the deadline has passed.', '申请延期：已过截止时间，来不及。')
         : latenessMs === 0
-          ? localized('Ask for an extension: not needed, the order can still ship on time.', '申请延期：无需，仍可按时发货。')
+          ? localized(
+              'Ask for an extension: not needed, the order can still ship on time.',
+              '申请延期：无需，仍可按时发货。',
+            )
           : localized(
               `Ask the buyer to extend by at least ${hoursNeeded} h before ${deadlineText}: no fine if agreed (0); if refused, shipping late costs ${money(fine.money)}.`,
               `请买家在 ${deadlineText} 前延期至少 ${hoursNeeded} 小时：同意则无罚款（0）；若拒绝，延迟发货成本 ${money(fine.money)}。`,

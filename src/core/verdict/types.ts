@@ -76,12 +76,16 @@ export function effectsText(keys: readonly MetricKey[], compiled: CompiledPolicy
   if (keys.length === 0) return null;
   const en = keys.map((key) => {
     const threshold = compiled.metricThreshold.get(key);
-    const limit = threshold ? ` (limit ${threshold.direction === 'at_most' ? '≤' : '≥'} ${percentText(threshold.limit)})` : '';
+    const limit = threshold
+      ? ` (limit ${threshold.direction === 'at_most' ? '≤' : '≥'} ${percentText(threshold.limit)})`
+      : '';
     return `${METRIC_NAMES[key].en}${limit}`;
   });
   const zh = keys.map((key) => {
     const threshold = compiled.metricThreshold.get(key);
-    const limit = threshold ? `（要求 ${threshold.direction === 'at_most' ? '≤' : '≥'} ${percentText(threshold.limit)}）` : '';
+    const limit = threshold
+      ? `（要求 ${threshold.direction === 'at_most' ? '≤' : '≥'} ${percentText(threshold.limit)}）`
+      : '';
     return `${METRIC_NAMES[key].zh}${limit}`;
   });
   return localized(`Counts against: ${en.join(', ')}.`, `计入：${zh.join('、')}。`);
@@ -94,7 +98,10 @@ export function addMoney(a: Money, b: Money | undefined): Money | null {
 
 export const NO_EFFECTS: readonly MetricKey[] = [];
 
-export type VerdictCommon = Pick<Verdict, 'now' | 'shipBy' | 'timeLeftMs' | 'latestHandOverAt' | 'internalTargetAt' | 'closesAt'>;
+export type VerdictCommon = Pick<
+  Verdict,
+  'now' | 'shipBy' | 'timeLeftMs' | 'latestHandOverAt' | 'internalTargetAt' | 'closesAt'
+>;
 export type VerdictPart = Omit<Verdict, keyof VerdictCommon>;
 
 /** What every situation reads: the order, its policy, the instant, and what the deadline makes of them. */

@@ -10,7 +10,20 @@ import { addMoney, assemble, effectsText, type CourseOption, type Verdict, type 
  * against cancelling now.
  */
 export function waitingStockVerdict(input: VerdictInput, stock: StockWait): Verdict {
-  const { order, policy, now, compiled, zone, deadline, closesAt, latestHandOverAt, common, deadlineText, lastStep, cancelFine } = input;
+  const {
+    order,
+    policy,
+    now,
+    compiled,
+    zone,
+    deadline,
+    closesAt,
+    latestHandOverAt,
+    common,
+    deadlineText,
+    lastStep,
+    cancelFine,
+  } = input;
   const sentences: Localized[] = [];
   const skus = stock.skus.join(', ');
   const arrives = stock.expectedAt === null ? null : Math.max(now, stock.expectedAt);
@@ -57,7 +70,10 @@ export function waitingStockVerdict(input: VerdictInput, stock: StockWait): Verd
       metricEffects: missEffects,
       explanation: localized(`Wait and let it close: ${missText.en}`, `等待并任其关闭：${missText['zh-CN']}`),
     };
-    const cheaperToCancel = cancelCost !== null && cancelCost.currency === missFine.money.currency && cancelCost.amount <= missFine.money.amount;
+    const cheaperToCancel =
+      cancelCost !== null &&
+      cancelCost.currency === missFine.money.currency &&
+      cancelCost.amount <= missFine.money.amount;
     const why = cheaperToCancel
       ? localized(
           `Recommended: cancel now (${money(cancelCost!)} ≤ ${money(missFine.money)} for letting it close), and tell the buyer.`,
@@ -111,16 +127,33 @@ export function waitingStockVerdict(input: VerdictInput, stock: StockWait): Verd
     explanation:
       latenessMs === 0
         ? localized('Wait for the stock and ship it on arrival: no fine.', '等待到货后立即发货：无罚款。')
-        : localized(`Wait for the stock and ship late: ${explainFine(policy, order, fine).en}`, `等待到货后延迟发货：${explainFine(policy, order, fine)['zh-CN']}`),
+        : localized(
+            `Wait for the stock and ship late: ${explainFine(policy, order, fine).en}`,
+            `等待到货后延迟发货：${explainFine(policy, order, fine)['zh-CN']}`,
+          ),
   };
   let recommended: Verdict['recommended'] = 'wait_for_stock';
   if (latenessMs > 0) {
-    sentences.push(localized(`Shipping on arrival: ${explainFine(policy, order, fine).en}`, `到货即发：${explainFine(policy, order, fine)['zh-CN']}`));
-    if (cancelCost && order.margin && cancelCost.currency === fine.money.currency && cancelCost.amount < fine.money.amount) recommended = 'cancel';
+    sentences.push(
+      localized(
+        `Shipping on arrival: ${explainFine(policy, order, fine).en}`,
+        `到货即发：${explainFine(policy, order, fine)['zh-CN']}`,
+      ),
+    );
+    if (
+      cancelCost &&
+      order.margin &&
+      cancelCost.currency === fine.money.currency &&
+      cancelCost.amount < fine.money.amount
+    )
+      recommended = 'cancel';
   }
   sentences.push(
     recommended === 'cancel'
-      ? localized(`Recommended: cancel now, ${money(cancelCost!)} < ${money(fine.money)} for shipping late.`, `建议：立即取消，${money(cancelCost!)} < 延迟发货的 ${money(fine.money)}。`)
+      ? localized(
+          `Recommended: cancel now, ${money(cancelCost!)} < ${money(fine.money)} for shipping late.`,
+          `建议：立即取消，${money(cancelCost!)} < 延迟发货的 ${money(fine.money)}。`,
+        )
       : localized('Recommended: ship it as soon as the stock arrives.', '建议：到货后立即发货。'),
   );
   return assemble(common, {

@@ -8,10 +8,23 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { addFileShop, customsOf, listCatalogueSkus, notYours, saveAccountWarehouse, saveCatalogueSkus, warehouseOfAnotherAccount } from '../../app/catalogue';
+import {
+  addFileShop,
+  customsOf,
+  listCatalogueSkus,
+  notYours,
+  saveAccountWarehouse,
+  saveCatalogueSkus,
+  warehouseOfAnotherAccount,
+} from '../../app/catalogue';
 import type { AppContext } from '../../app/context';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../app/errors';
-import { CATALOGUE_TEMPLATES, catalogueTemplate, importSkuFile, type CatalogueTemplate } from '../../app/import-catalogue';
+import {
+  CATALOGUE_TEMPLATES,
+  catalogueTemplate,
+  importSkuFile,
+  type CatalogueTemplate,
+} from '../../app/import-catalogue';
 import { importStockFile } from '../../app/import-stock';
 import { setupStatus } from '../../app/setup-status';
 import { listMappings, listWarehouses, mapPlatformSku } from '../../app/stock';
@@ -24,9 +37,22 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const UPLOAD_MAX_BYTES = 16 * 1024 ** 2;
 
 /** The uploaded bytes in a scratch file the file readers take (named as uploaded, for their messages), removed after. */
-async function withUpload<T>(request: FastifyRequest<{ Querystring: { name?: string } }>, use: (file: string) => Promise<T>): Promise<T> {
+async function withUpload<T>(
+  request: FastifyRequest<{ Querystring: { name?: string } }>,
+  use: (file: string) => Promise<T>,
+): Promise<T> {
   const body = request.body;
-  if (!Buffer.isBuffer(body) || body.length === 0) throw new ValidationError([{ row: 0, field: 'file', message: localized('No file came with the upload: choose the filled-in template.', '上传中没有文件：请选择填好的模板。') }]);
+  if (!Buffer.isBuffer(body) || body.length === 0)
+    throw new ValidationError([
+      {
+        row: 0,
+        field: 'file',
+        message: localized(
+          'No file came with the upload: choose the filled-in template.',
+          '上传中没有文件：请选择填好的模板。',
+        ),
+      },
+    ]);
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'shipby-upload-'));
   const name = path.basename(request.query.name ?? 'upload.xlsx').replace(/[^\w.\-]/g, '_') || 'upload.xlsx';
   const file = path.join(dir, name);
@@ -42,12 +68,27 @@ export function catalogueRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Querystring: { shop?: string } }>('/setup', {
     schema: {
       tags: ['setup'],
-      summary: 'The first-run checklist of a shop (default: your first): each step done or missing, decided from the data, with the screen that sets it',
+      summary:
+        'The first-run checklist of a shop (default: your first): each step done or missing, decided from the data, with the screen that sets it',
       querystring: { type: 'object', additionalProperties: false, properties: { shop: { type: 'string' } } },
     },
     handler: async (request) => {
-      const status = await setupStatus(ctx, { ...(request.query.shop ? { shopId: request.query.shop } : {}), ...(request.access.shops ? { shops: request.access.shops } : {}), ...(request.access.warehouses ? { warehouses: request.access.warehouses } : {}) });
-      return { shop_id: status.shopId, complete: status.complete, steps: status.steps.map((s) => ({ step: s.step, done: s.done, screen: s.screen, blocks: s.blocks, missing: s.missing })) };
+      const status = await setupStatus(ctx, {
+        ...(request.query.shop ? { shopId: request.query.shop } : {}),
+        ...(request.access.shops ? { shops: request.access.shops } : {}),
+        ...(request.access.warehouses ? { warehouses: request.access.warehouses } : {}),
+      });
+      return {
+        shop_id: status.shopId,
+        complete: status.complete,
+        steps: status.steps.map((s) => ({
+          step: s.step,
+          done: s.done,
+          screen: s.screen,
+          blocks: s.blocks,
+          missing: s.missing,
+        })),
+      };
     },
   });
 
@@ -55,70 +96,161 @@ export function catalogueRoutes(app: FastifyInstance, ctx: AppContext): void {
     schema: {
       tags: ['setup'],
       summary: "Add a shop to your account for order files (no marketplace API): the account's owner only",
-      body: { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 64 }, name: { type: 'string', maxLength: 200 } } },
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id'],
+        properties: { id: { type: 'string', minLength: 1, maxLength: 64 }, name: { type: 'string', maxLength: 200 } },
+      },
       response: { 400: errorSchema, 403: errorSchema, 409: errorSchema },
     },
     handler: async (request, reply) => {
       const principal = request.principal;
-      if (principal && !principal.accountOwner) throw new ForbiddenError(localized("Only the account's owner adds shops.", '只有账户所有者可以添加店铺。'));
-      await addFileShop(ctx, principal?.accountId ?? 'default', { id: request.body.id, ...(request.body.name !== undefined ? { name: request.body.name } : {}) });
+      if (principal && !principal.accountOwner)
+        throw new ForbiddenError(localized("Only the account's owner adds shops.", '只有账户所有者可以添加店铺。'));
+      await addFileShop(ctx, principal?.accountId ?? 'default', {
+        id: request.body.id,
+        ...(request.body.name !== undefined ? { name: request.body.name } : {}),
+      });
       return reply.status(201).send({ id: request.body.id.trim() });
     },
   });
 
   app.get('/warehouses', {
-    schema: { tags: ['stock'], summary: "Your account's warehouses: kind, country, time zone, daily cut-off and the next one" },
+    schema: {
+      tags: ['stock'],
+      summary: "Your account's warehouses: kind, country, time zone, daily cut-off and the next one",
+    },
     handler: async (request) => {
       const mine = request.access.warehouses;
-      return { items: (await listWarehouses(ctx)).filter((w) => !mine || mine.includes(w.id)).map((w) => ({ id: w.id, name: w.name, kind: w.kind, country: w.country, time_zone: w.time_zone, cutoff: w.cutoff_time, next_cutoff_at: toIso(w.next_cutoff_at) })) };
+      return {
+        items: (await listWarehouses(ctx))
+          .filter((w) => !mine || mine.includes(w.id))
+          .map((w) => ({
+            id: w.id,
+            name: w.name,
+            kind: w.kind,
+            country: w.country,
+            time_zone: w.time_zone,
+            cutoff: w.cutoff_time,
+            next_cutoff_at: toIso(w.next_cutoff_at),
+          })),
+      };
     },
   });
 
-  app.put<{ Params: { id: string }; Body: { name?: string; kind: string; country?: string | null; time_zone: string; cutoff: string } }>('/warehouses/:id', {
+  app.put<{
+    Params: { id: string };
+    Body: { name?: string; kind: string; country?: string | null; time_zone: string; cutoff: string };
+  }>('/warehouses/:id', {
     // Another account's warehouse is not there for the caller: 404 before the body is even read.
     preValidation: async (request) => {
       const principal = request.principal;
-      if (principal && (await warehouseOfAnotherAccount(ctx, principal.accountId, request.params.id))) throw notYours(request.params.id);
+      if (principal && (await warehouseOfAnotherAccount(ctx, principal.accountId, request.params.id)))
+        throw notYours(request.params.id);
     },
     schema: {
       tags: ['stock'],
-      summary: 'Add or change a warehouse of your account: kind (domestic, overseas), country, time zone and the daily cut-off (HH:MM)',
-      body: { type: 'object', additionalProperties: false, required: ['kind', 'time_zone', 'cutoff'], properties: { name: { type: 'string', maxLength: 200 }, kind: { type: 'string' }, country: { type: ['string', 'null'] }, time_zone: { type: 'string' }, cutoff: { type: 'string' } } },
+      summary:
+        'Add or change a warehouse of your account: kind (domestic, overseas), country, time zone and the daily cut-off (HH:MM)',
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['kind', 'time_zone', 'cutoff'],
+        properties: {
+          name: { type: 'string', maxLength: 200 },
+          kind: { type: 'string' },
+          country: { type: ['string', 'null'] },
+          time_zone: { type: 'string' },
+          cutoff: { type: 'string' },
+        },
+      },
       response: { 400: errorSchema, 404: errorSchema },
     },
     handler: async (request) => {
       const b = request.body;
-      await saveAccountWarehouse(ctx, request.principal?.accountId ?? 'default', { id: request.params.id, ...(b.name !== undefined ? { name: b.name } : {}), kind: b.kind, country: b.country ?? null, timeZone: b.time_zone, cutoffTime: b.cutoff });
+      await saveAccountWarehouse(ctx, request.principal?.accountId ?? 'default', {
+        id: request.params.id,
+        ...(b.name !== undefined ? { name: b.name } : {}),
+        kind: b.kind,
+        country: b.country ?? null,
+        timeZone: b.time_zone,
+        cutoffTime: b.cutoff,
+      });
       return { id: request.params.id };
     },
   });
 
-  app.get('/catalogue/skus', { schema: { tags: ['stock'], summary: 'The seller SKUs with size, weight, barcode and customs (null where not set)' } }, async () => ({ items: await listCatalogueSkus(ctx) }));
+  app.get(
+    '/catalogue/skus',
+    {
+      schema: {
+        tags: ['stock'],
+        summary: 'The seller SKUs with size, weight, barcode and customs (null where not set)',
+      },
+    },
+    async () => ({ items: await listCatalogueSkus(ctx) }),
+  );
 
-  app.put<{ Params: { sku: string }; Body: { name?: string; dims_mm: [number, number, number]; weight_g: number | null; barcode?: string | null; hs_code?: string | null; customs_description?: string | null; customs_value?: number | null; customs_currency?: string | null } }>('/catalogue/skus/:sku', {
+  app.put<{
+    Params: { sku: string };
+    Body: {
+      name?: string;
+      dims_mm: [number, number, number];
+      weight_g: number | null;
+      barcode?: string | null;
+      hs_code?: string | null;
+      customs_description?: string | null;
+      customs_value?: number | null;
+      customs_currency?: string | null;
+    };
+  }>('/catalogue/skus/:sku', {
     schema: {
       tags: ['stock'],
-      summary: 'Add or change a seller SKU whole: name, unit size and weight, item barcode, HS code, customs description and value per unit (minor units)',
+      summary:
+        'Add or change a seller SKU whole: name, unit size and weight, item barcode, HS code, customs description and value per unit (minor units)',
       body: {
         type: 'object',
         additionalProperties: false,
         required: ['dims_mm', 'weight_g'],
         properties: {
-          name: { type: 'string', maxLength: 200 }, dims_mm: dims, weight_g: { type: ['integer', 'null'] }, barcode: { type: ['string', 'null'] },
-          hs_code: { type: ['string', 'null'] }, customs_description: { type: ['string', 'null'] }, customs_value: { type: ['integer', 'null'] }, customs_currency: { type: ['string', 'null'] },
+          name: { type: 'string', maxLength: 200 },
+          dims_mm: dims,
+          weight_g: { type: ['integer', 'null'] },
+          barcode: { type: ['string', 'null'] },
+          hs_code: { type: ['string', 'null'] },
+          customs_description: { type: ['string', 'null'] },
+          customs_value: { type: ['integer', 'null'] },
+          customs_currency: { type: ['string', 'null'] },
         },
       },
       response: { 400: errorSchema },
     },
     handler: async (request) => {
       const b = request.body;
-      await saveCatalogueSkus(ctx, [{ sku: request.params.sku, ...(b.name !== undefined ? { name: b.name } : {}), dimsMm: b.dims_mm, weightG: b.weight_g as number, barcode: b.barcode ?? null, customs: customsOf(b) }], [0]);
+      await saveCatalogueSkus(
+        ctx,
+        [
+          {
+            sku: request.params.sku,
+            ...(b.name !== undefined ? { name: b.name } : {}),
+            dimsMm: b.dims_mm,
+            weightG: b.weight_g as number,
+            barcode: b.barcode ?? null,
+            customs: customsOf(b),
+          },
+        ],
+        [0],
+      );
       return (await listCatalogueSkus(ctx)).find((s) => s.sku === request.params.sku);
     },
   });
 
   app.get<{ Params: { shop: string } }>('/shops/:shop/sku-mappings', {
-    schema: { tags: ['stock'], summary: "The shop's marketplace SKUs paired with seller SKUs (several components: a bundle)" },
+    schema: {
+      tags: ['stock'],
+      summary: "The shop's marketplace SKUs paired with seller SKUs (several components: a bundle)",
+    },
     handler: async (request) => {
       const rows = await listMappings(ctx, request.params.shop);
       const by = new Map<string, Array<{ sku: string; units: number }>>();
@@ -127,11 +259,31 @@ export function catalogueRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
   });
 
-  app.put<{ Params: { shop: string; platform_sku: string }; Body: { components: Array<{ sku: string; units: number }> } }>('/shops/:shop/sku-mappings/:platform_sku', {
+  app.put<{
+    Params: { shop: string; platform_sku: string };
+    Body: { components: Array<{ sku: string; units: number }> };
+  }>('/shops/:shop/sku-mappings/:platform_sku', {
     schema: {
       tags: ['stock'],
-      summary: 'Pair a marketplace SKU with seller SKUs: one component, or several for a bundle; none removes the pairing',
-      body: { type: 'object', additionalProperties: false, required: ['components'], properties: { components: { type: 'array', maxItems: 50, items: { type: 'object', additionalProperties: false, required: ['sku', 'units'], properties: { sku: { type: 'string' }, units: { type: 'integer' } } } } } },
+      summary:
+        'Pair a marketplace SKU with seller SKUs: one component, or several for a bundle; none removes the pairing',
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['components'],
+        properties: {
+          components: {
+            type: 'array',
+            maxItems: 50,
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['sku', 'units'],
+              properties: { sku: { type: 'string' }, units: { type: 'integer' } },
+            },
+          },
+        },
+      },
       response: { 400: errorSchema, 404: errorSchema },
     },
     handler: async (request) => {
@@ -141,22 +293,46 @@ export function catalogueRoutes(app: FastifyInstance, ctx: AppContext): void {
   });
 
   app.get<{ Params: { kind: string } }>('/catalogue/templates/:kind', {
-    schema: { tags: ['stock'], summary: 'The XLSX template of a catalogue file to fill in (skus, stock)', response: { 404: errorSchema } },
+    schema: {
+      tags: ['stock'],
+      summary: 'The XLSX template of a catalogue file to fill in (skus, stock)',
+      response: { 404: errorSchema },
+    },
     handler: async (request, reply) => {
       const kind = request.params.kind;
-      if (!(CATALOGUE_TEMPLATES as readonly string[]).includes(kind)) throw new NotFoundError(localized(`There is no template "${kind}" (skus, stock).`, `没有「${kind}」模板（skus、stock）。`));
-      return reply.header('content-type', XLSX).header('content-disposition', `attachment; filename="shipby-${kind}.xlsx"`).send(await catalogueTemplate(kind as CatalogueTemplate));
+      if (!(CATALOGUE_TEMPLATES as readonly string[]).includes(kind))
+        throw new NotFoundError(
+          localized(`There is no template "${kind}" (skus, stock).`, `没有「${kind}」模板（skus、stock）。`),
+        );
+      return reply
+        .header('content-type', XLSX)
+        .header('content-disposition', `attachment; filename="shipby-${kind}.xlsx"`)
+        .send(await catalogueTemplate(kind as CatalogueTemplate));
     },
   });
 
   // Uploads: the file's bytes as the body, whatever their type; the readers decide what they are.
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: UPLOAD_MAX_BYTES }, (_request, body, done) => done(null, body));
-    const upload = { querystring: { type: 'object', additionalProperties: false, properties: { name: { type: 'string', maxLength: 200 } } }, response: { 400: errorSchema } } as const;
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: UPLOAD_MAX_BYTES }, (_request, body, done) =>
+      done(null, body),
+    );
+    const upload = {
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { name: { type: 'string', maxLength: 200 } },
+      },
+      response: { 400: errorSchema },
+    } as const;
 
     scope.post<{ Querystring: { name?: string } }>('/catalogue/skus/imports', {
-      schema: { tags: ['stock'], summary: 'Upload the SKU template filled in (XLSX or CSV): all rows or none, each problem named with its row and field', ...upload },
+      schema: {
+        tags: ['stock'],
+        summary:
+          'Upload the SKU template filled in (XLSX or CSV): all rows or none, each problem named with its row and field',
+        ...upload,
+      },
       handler: async (request) =>
         withUpload(request, async (file) => {
           const report = await importSkuFile(ctx, file);
@@ -168,16 +344,37 @@ export function catalogueRoutes(app: FastifyInstance, ctx: AppContext): void {
     scope.post<{ Querystring: { name?: string; warehouse?: string } }>('/stock/imports', {
       schema: {
         tags: ['stock'],
-        summary: 'Upload the stock count template filled in (XLSX or CSV): sets on hand per SKU and warehouse, all rows or none',
-        querystring: { type: 'object', additionalProperties: false, properties: { name: { type: 'string', maxLength: 200 }, warehouse: { type: 'string', description: 'the warehouse of every row (then the file needs no warehouse column)' } } },
+        summary:
+          'Upload the stock count template filled in (XLSX or CSV): sets on hand per SKU and warehouse, all rows or none',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            name: { type: 'string', maxLength: 200 },
+            warehouse: {
+              type: 'string',
+              description: 'the warehouse of every row (then the file needs no warehouse column)',
+            },
+          },
+        },
         response: { 400: errorSchema },
       },
       handler: async (request) =>
         withUpload(request, async (file) => {
           const warehouse = request.query.warehouse;
-          const report = await importStockFile(ctx, { file, actor: request.access.actor, ...(warehouse ? { warehouseId: warehouse } : {}), ...(request.access.warehouses ? { warehouseIds: request.access.warehouses } : {}) });
+          const report = await importStockFile(ctx, {
+            file,
+            actor: request.access.actor,
+            ...(warehouse ? { warehouseId: warehouse } : {}),
+            ...(request.access.warehouses ? { warehouseIds: request.access.warehouses } : {}),
+          });
           if (!report.committed) throw new ValidationError(report.issues);
-          return { rows: report.rows, changed: report.changed, unchanged: report.unchanged, served_orders: report.servedOrders };
+          return {
+            rows: report.rows,
+            changed: report.changed,
+            unchanged: report.unchanged,
+            served_orders: report.servedOrders,
+          };
         }),
     });
   });

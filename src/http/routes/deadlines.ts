@@ -13,31 +13,54 @@ import { parseInstant } from '../../core/time';
 const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
 
 /** `at=` of a read route: the view as of that instant (default now); a time that does not parse is a 400 naming `at`. */
-export const AT_PARAM = { type: 'string', description: 'as of this instant, ISO 8601 with Z or an offset (default now)' } as const;
+export const AT_PARAM = {
+  type: 'string',
+  description: 'as of this instant, ISO 8601 with Z or an offset (default now)',
+} as const;
 
 export function deadlineRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Params: { id: number }; Querystring: { at?: string } }>('/orders/:id/verdict', {
     schema: {
       tags: ['deadlines'],
-      summary: 'Can I still ship? Time left and the latest hand-over; after the deadline the fine now and at each next step, the points, and the cheaper course with its arithmetic (English and Chinese)',
+      summary:
+        'Can I still ship? Time left and the latest hand-over; after the deadline the fine now and at each next step, the points, and the cheaper course with its arithmetic (English and Chinese)',
       params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } },
       querystring: { type: 'object', properties: { at: AT_PARAM } },
       response: { 400: errorSchema, 404: errorSchema },
     },
     handler: async (request) => {
-      const { verdict, policy, order, situation } = await explainOrder(contextAsOf(ctx, request.query.at), request.params.id);
-      return { order_id: order.id, platform_order_id: order.platform_order_id, ...presentVerdict(verdict, policy), situation: presentSituation(situation) };
+      const { verdict, policy, order, situation } = await explainOrder(
+        contextAsOf(ctx, request.query.at),
+        request.params.id,
+      );
+      return {
+        order_id: order.id,
+        platform_order_id: order.platform_order_id,
+        ...presentVerdict(verdict, policy),
+        situation: presentSituation(situation),
+      };
     },
   });
 
-  app.post<{ Params: { id: number }; Body: { hours?: number; new_deadline_at?: string; agreed_by: string; agreed_at?: string; note?: string } }>('/orders/:id/extensions', {
+  app.post<{
+    Params: { id: number };
+    Body: { hours?: number; new_deadline_at?: string; agreed_by: string; agreed_at?: string; note?: string };
+  }>('/orders/:id/extensions', {
     schema: {
       tags: ['deadlines'],
       summary: 'Record a deadline extension the buyer agreed to; the deadline is recomputed',
       params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } },
       body: {
-        type: 'object', additionalProperties: false, required: ['agreed_by'],
-        properties: { hours: { type: 'integer', minimum: 1 }, new_deadline_at: { type: 'string' }, agreed_by: { type: 'string', minLength: 1 }, agreed_at: { type: 'string' }, note: { type: 'string', maxLength: 500 } },
+        type: 'object',
+        additionalProperties: false,
+        required: ['agreed_by'],
+        properties: {
+          hours: { type: 'integer', minimum: 1 },
+          new_deadline_at: { type: 'string' },
+          agreed_by: { type: 'string', minLength: 1 },
+          agreed_at: { type: 'string' },
+          note: { type: 'string', maxLength: 500 },
+        },
       },
       response: { 400: errorSchema, 404: errorSchema },
     },
@@ -46,10 +69,31 @@ export function deadlineRoutes(app: FastifyInstance, ctx: AppContext): void {
       const instant = (field: string, value: string | undefined) => {
         if (value === undefined) return undefined;
         const parsed = parseInstant(value);
-        if (parsed === undefined) throw new ValidationError([{ row: 0, field, message: localized(`${field} "${value}" is not a time with a zone or offset.`, `${field}「${value}」不是带时区或偏移量的时间。`) }]);
+        if (parsed === undefined)
+          throw new ValidationError([
+            {
+              row: 0,
+              field,
+              message: localized(
+                `${field} "${value}" is not a time with a zone or offset.`,
+                `${field}「${value}」不是带时区或偏移量的时间。`,
+              ),
+            },
+          ]);
         return parsed;
       };
-      const order = await recordExtension(ctx, request.params.id, { hours: b.hours, newDeadlineAt: instant('new_deadline_at', b.new_deadline_at), agreedBy: b.agreed_by, agreedAt: instant('agreed_at', b.agreed_at), note: b.note }, request.access.actor);
+      const order = await recordExtension(
+        ctx,
+        request.params.id,
+        {
+          hours: b.hours,
+          newDeadlineAt: instant('new_deadline_at', b.new_deadline_at),
+          agreedBy: b.agreed_by,
+          agreedAt: instant('agreed_at', b.agreed_at),
+          note: b.note,
+        },
+        request.access.actor,
+      );
       return presentOrder(order);
     },
   });
@@ -57,16 +101,36 @@ export function deadlineRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post<{ Params: { id: number }; Body: { at?: string } | undefined }>('/orders/:id/warehouse-receipt', {
     schema: {
       tags: ['deadlines'],
-      summary: "Record that the platform's warehouse received the order's parcels (the event a self-send policy counts); `at` defaults to now",
+      summary:
+        "Record that the platform's warehouse received the order's parcels (the event a self-send policy counts); `at` defaults to now",
       params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } },
-      body: { type: ['object', 'null'], additionalProperties: false, properties: { at: { type: 'string', description: 'ISO 8601 with Z or an offset' } } },
+      body: {
+        type: ['object', 'null'],
+        additionalProperties: false,
+        properties: { at: { type: 'string', description: 'ISO 8601 with Z or an offset' } },
+      },
       response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
     },
     handler: async (request) => {
       const raw = request.body?.at;
       const at = raw === undefined ? undefined : parseInstant(raw);
-      if (raw !== undefined && at === undefined) throw new ValidationError([{ row: 0, field: 'at', message: localized(`at "${raw}" is not a time with a zone or offset.`, `at「${raw}」不是带时区或偏移量的时间。`) }]);
-      const order = await recordWarehouseReceipt(ctx, request.params.id, at === undefined ? {} : { at }, request.access.actor);
+      if (raw !== undefined && at === undefined)
+        throw new ValidationError([
+          {
+            row: 0,
+            field: 'at',
+            message: localized(
+              `at "${raw}" is not a time with a zone or offset.`,
+              `at「${raw}」不是带时区或偏移量的时间。`,
+            ),
+          },
+        ]);
+      const order = await recordWarehouseReceipt(
+        ctx,
+        request.params.id,
+        at === undefined ? {} : { at },
+        request.access.actor,
+      );
       return presentOrder(order);
     },
   });
@@ -74,30 +138,54 @@ export function deadlineRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post<{ Params: { id: number }; Body: { parcel_id: number; grams: number } }>('/orders/:id/warehouse-weight', {
     schema: {
       tags: ['deadlines'],
-      summary: "Record the weight the platform's warehouse found for one of the order's parcels (semi-managed): with the shop's weight bands set, the order's situation carries the weight-mismatch fine",
+      summary:
+        "Record the weight the platform's warehouse found for one of the order's parcels (semi-managed): with the shop's weight bands set, the order's situation carries the weight-mismatch fine",
       params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } },
-      body: { type: 'object', required: ['parcel_id', 'grams'], additionalProperties: false, properties: { parcel_id: { type: 'integer', minimum: 1 }, grams: { type: 'integer' } } },
+      body: {
+        type: 'object',
+        required: ['parcel_id', 'grams'],
+        additionalProperties: false,
+        properties: { parcel_id: { type: 'integer', minimum: 1 }, grams: { type: 'integer' } },
+      },
       response: { 400: errorSchema, 404: errorSchema },
     },
     handler: async (request) => {
-      const parcel = await recordWarehouseWeight(ctx, request.params.id, { parcelId: request.body.parcel_id, grams: request.body.grams }, request.access.actor);
+      const parcel = await recordWarehouseWeight(
+        ctx,
+        request.params.id,
+        { parcelId: request.body.parcel_id, grams: request.body.grams },
+        request.access.actor,
+      );
       return presentParcel(parcel);
     },
   });
 
-  app.get('/policies', { schema: { tags: ['deadlines'], summary: 'The platform policies shipby knows, every version' } }, async () => {
-    const registry = builtInRegistry();
-    return registry.ids().flatMap((id) => registry.versions(id));
-  });
+  app.get(
+    '/policies',
+    { schema: { tags: ['deadlines'], summary: 'The platform policies shipby knows, every version' } },
+    async () => {
+      const registry = builtInRegistry();
+      return registry.ids().flatMap((id) => registry.versions(id));
+    },
+  );
 
-  app.put<{ Params: { shop: string }; Body: { policy_id?: string; by_order_type?: Record<string, string>; overrides?: Record<string, never> } }>('/shops/:shop/policy', {
+  app.put<{
+    Params: { shop: string };
+    Body: { policy_id?: string; by_order_type?: Record<string, string>; overrides?: Record<string, never> };
+  }>('/shops/:shop/policy', {
     schema: {
       tags: ['deadlines'],
-      summary: "Set a shop's policy (default, per order type, overrides). A policy that fails validation is refused with the path of the bad field, and the running one stays",
+      summary:
+        "Set a shop's policy (default, per order type, overrides). A policy that fails validation is refused with the path of the bad field, and the running one stays",
       params: { type: 'object', required: ['shop'], properties: { shop: { type: 'string' } } },
       body: {
-        type: 'object', additionalProperties: false,
-        properties: { policy_id: { type: 'string' }, by_order_type: { type: 'object', additionalProperties: { type: 'string' } }, overrides: { type: 'object', additionalProperties: { type: 'object' } } },
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          policy_id: { type: 'string' },
+          by_order_type: { type: 'object', additionalProperties: { type: 'string' } },
+          overrides: { type: 'object', additionalProperties: { type: 'object' } },
+        },
       },
       response: { 400: errorSchema, 404: errorSchema },
     },
@@ -107,14 +195,29 @@ export function deadlineRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Querystring: { shop: string; windows?: string } }>('/metrics/seller', {
     schema: {
       tags: ['deadlines'],
-      summary: "The seller's metrics over rolling windows (default 7 and 30 days), each against its policy threshold with its trend",
-      querystring: { type: 'object', required: ['shop'], additionalProperties: false, properties: { shop: { type: 'string' }, windows: { type: 'string', description: 'comma-separated days, e.g. 7,30' } } },
+      summary:
+        "The seller's metrics over rolling windows (default 7 and 30 days), each against its policy threshold with its trend",
+      querystring: {
+        type: 'object',
+        required: ['shop'],
+        additionalProperties: false,
+        properties: {
+          shop: { type: 'string' },
+          windows: { type: 'string', description: 'comma-separated days, e.g. 7,30' },
+        },
+      },
       response: { 400: errorSchema, 404: errorSchema },
     },
     handler: async (request) => {
       const windows = request.query.windows?.split(',').map(Number);
       if (windows && windows.some((d) => !Number.isInteger(d) || d < 1 || d > 365)) {
-        throw new ValidationError([{ row: 0, field: 'windows', message: localized('windows are whole days from 1 to 365.', 'windows 必须是 1 到 365 的整数天。') }]);
+        throw new ValidationError([
+          {
+            row: 0,
+            field: 'windows',
+            message: localized('windows are whole days from 1 to 365.', 'windows 必须是 1 到 365 的整数天。'),
+          },
+        ]);
       }
       return sellerMetrics(ctx, request.query.shop, windows);
     },
@@ -123,12 +226,22 @@ export function deadlineRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post<{ Body: { url: string; secret: string; shop_id?: string } }>('/webhooks', {
     schema: {
       tags: ['deadlines'],
-      summary: 'Add an alert webhook: JSON POSTs with X-Shipby-Timestamp and X-Shipby-Signature (sha256=HMAC(secret, timestamp.body)), retried with backoff',
-      body: { type: 'object', required: ['url', 'secret'], additionalProperties: false, properties: { url: { type: 'string' }, secret: { type: 'string' }, shop_id: { type: 'string' } } },
+      summary:
+        'Add an alert webhook: JSON POSTs with X-Shipby-Timestamp and X-Shipby-Signature (sha256=HMAC(secret, timestamp.body)), retried with backoff',
+      body: {
+        type: 'object',
+        required: ['url', 'secret'],
+        additionalProperties: false,
+        properties: { url: { type: 'string' }, secret: { type: 'string' }, shop_id: { type: 'string' } },
+      },
       response: { 400: errorSchema },
     },
     handler: async (request, reply) => {
-      const hook = await addWebhook(ctx, { url: request.body.url, secret: request.body.secret, shopId: request.body.shop_id });
+      const hook = await addWebhook(ctx, {
+        url: request.body.url,
+        secret: request.body.secret,
+        shopId: request.body.shop_id,
+      });
       return reply.status(201).send(hook);
     },
   });

@@ -13,7 +13,10 @@ import { orderChangeWatcher } from '../../app/live';
 const HEARTBEAT_MS = 25_000;
 
 export function liveRoutes(app: FastifyInstance, ctx: AppContext, options: { intervalMs?: number } = {}): void {
-  const watcher = orderChangeWatcher(ctx, { intervalMs: options.intervalMs ?? 1000, onError: (error) => app.log.warn({ err: error }, 'live updates: reading the orders version failed') });
+  const watcher = orderChangeWatcher(ctx, {
+    intervalMs: options.intervalMs ?? 1000,
+    onError: (error) => app.log.warn({ err: error }, 'live updates: reading the orders version failed'),
+  });
   const streams = new Set<() => void>();
 
   // Open streams never end by themselves: end them before the server waits for its connections to close.
@@ -25,7 +28,8 @@ export function liveRoutes(app: FastifyInstance, ctx: AppContext, options: { int
   app.get('/events', {
     schema: {
       tags: ['system'],
-      summary: "Live updates (text/event-stream): `changed` with {version} whenever orders of the caller's shops change (version counts this stream's changes); `hello` with version 0 on connect",
+      summary:
+        "Live updates (text/event-stream): `changed` with {version} whenever orders of the caller's shops change (version counts this stream's changes); `hello` with version 0 on connect",
     },
     handler: async (request, reply) => {
       reply.hijack();

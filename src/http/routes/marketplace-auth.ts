@@ -17,7 +17,12 @@ import { ConflictError } from '../../app/errors';
 import { listConnectedShops } from '../../app/marketplace';
 import { syncShopOrders } from '../../app/order-sync';
 import { masterKeyFromEnv } from '../../app/secrets';
-import { AuthorisationError, authorisationViews, beginAuthorisation, completeAuthorisation } from '../../app/shop-authorisation';
+import {
+  AuthorisationError,
+  authorisationViews,
+  beginAuthorisation,
+  completeAuthorisation,
+} from '../../app/shop-authorisation';
 import { localized, type Localized } from '../../core/i18n';
 import { escapeHtml } from '../../core/html';
 import { toIso } from '../../core/time';
@@ -31,15 +36,28 @@ export interface MarketplaceAuthOptions {
   fetch?: typeof fetch;
 }
 
-export function marketplaceAuthRoutes(app: FastifyInstance, ctx: AppContext, options: MarketplaceAuthOptions = {}): void {
+export function marketplaceAuthRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  options: MarketplaceAuthOptions = {},
+): void {
   const env = options.env ?? process.env;
-  const deps = () => ({ app: aliexpressAppFromEnv(env), masterKey: ctx.masterKey ?? masterKeyFromEnv(env), ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const deps = () => ({
+    app: aliexpressAppFromEnv(env),
+    masterKey: ctx.masterKey ?? masterKeyFromEnv(env),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
 
   app.get<{ Params: { shop: string }; Querystring: { format?: 'json' } }>('/shops/:shop/marketplace/authorise', {
     schema: {
       tags: ['system'],
-      summary: "Start authorising the shop at AliExpress: redirects to the platform's consent page (format=json: answers its URL)",
-      querystring: { type: 'object', additionalProperties: false, properties: { format: { type: 'string', enum: ['json'] } } },
+      summary:
+        "Start authorising the shop at AliExpress: redirects to the platform's consent page (format=json: answers its URL)",
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { format: { type: 'string', enum: ['json'] } },
+      },
     },
     handler: async (request, reply) => {
       const { app: aliexpress } = deps();
@@ -62,30 +80,62 @@ export function marketplaceAuthRoutes(app: FastifyInstance, ctx: AppContext, opt
     },
   });
 
-  app.get<{ Querystring: { code?: string; state?: string; error?: string; error_description?: string } }>(CALLBACK_PATH, {
-    schema: { tags: ['system'], summary: 'Where AliExpress sends the seller back after the consent page (code and state)', querystring: { type: 'object', properties: { code: { type: 'string' }, state: { type: 'string' }, error: { type: 'string' }, error_description: { type: 'string' } } } },
-    handler: async (request, reply) => {
-      reply.header('cache-control', 'no-store');
-      reply.clearCookie(AUTHORISE_COOKIE, { path: CALLBACK_PATH });
-      try {
-        const d = deps();
-        const done = await completeAuthorisation(ctx, d, { state: request.query.state, code: request.query.code, error: request.query.error, binding: request.cookies?.[AUTHORISE_COOKIE] });
-        // The first sync starts now, in the background: the dashboard shows it when it lands.
-        void syncShopOrders(ctx, done.shopId, { masterKey: d.masterKey }).then(
-          (report) => request.log.info(`first sync of ${done.shopId} after authorisation: ${report.status}, ${report.created} new`),
-          (error: unknown) => request.log.error(`first sync of ${done.shopId} after authorisation failed: ${error instanceof Error ? error.message : String(error)}`),
-        );
-        return reply.redirect(`/#/settings/shops?for=${encodeURIComponent(done.shopId)}`, 302);
-      } catch (error) {
-        if (error instanceof AuthorisationError) return refusalPage(request, reply, error.status, error.reason, error.localizedMessage);
-        if (error instanceof ConflictError) return refusalPage(request, reply, 409, error.rule, error.localizedMessage);
-        throw error;
-      }
+  app.get<{ Querystring: { code?: string; state?: string; error?: string; error_description?: string } }>(
+    CALLBACK_PATH,
+    {
+      schema: {
+        tags: ['system'],
+        summary: 'Where AliExpress sends the seller back after the consent page (code and state)',
+        querystring: {
+          type: 'object',
+          properties: {
+            code: { type: 'string' },
+            state: { type: 'string' },
+            error: { type: 'string' },
+            error_description: { type: 'string' },
+          },
+        },
+      },
+      handler: async (request, reply) => {
+        reply.header('cache-control', 'no-store');
+        reply.clearCookie(AUTHORISE_COOKIE, { path: CALLBACK_PATH });
+        try {
+          const d = deps();
+          const done = await completeAuthorisation(ctx, d, {
+            state: request.query.state,
+            code: request.query.code,
+            error: request.query.error,
+            binding: request.cookies?.[AUTHORISE_COOKIE],
+          });
+          // The first sync starts now, in the background: the dashboard shows it when it lands.
+          void syncShopOrders(ctx, done.shopId, { masterKey: d.masterKey }).then(
+            (report) =>
+              request.log.info(
+                `first sync of ${done.shopId} after authorisation: ${report.status}, ${report.created} new`,
+              ),
+            (error: unknown) =>
+              request.log.error(
+                `first sync of ${done.shopId} after authorisation failed: ${error instanceof Error ? error.message : String(error)}`,
+              ),
+          );
+          return reply.redirect(`/#/settings/shops?for=${encodeURIComponent(done.shopId)}`, 302);
+        } catch (error) {
+          if (error instanceof AuthorisationError)
+            return refusalPage(request, reply, error.status, error.reason, error.localizedMessage);
+          if (error instanceof ConflictError)
+            return refusalPage(request, reply, 409, error.rule, error.localizedMessage);
+          throw error;
+        }
+      },
     },
-  });
+  );
 
   app.get('/marketplace/authorisations', {
-    schema: { tags: ['system'], summary: "Each of your shops' marketplace authorisation: connected or not, paused and why, token ends (never a secret)" },
+    schema: {
+      tags: ['system'],
+      summary:
+        "Each of your shops' marketplace authorisation: connected or not, paused and why, token ends (never a secret)",
+    },
     handler: async (request) => {
       const shops = request.access.shops ?? (await listConnectedShops(ctx));
       const views = await authorisationViews(ctx, shops);

@@ -15,12 +15,25 @@ export function orderEditRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post<{ Params: { id: number }; Body: { reason: string } }>('/orders/:id/hold', {
     schema: {
       tags: ['orders'],
-      summary: 'Hold an order that is still to ship (with a reason): it keeps its deadline but is not packed or labelled until released; recorded on the timeline',
+      summary:
+        'Hold an order that is still to ship (with a reason): it keeps its deadline but is not packed or labelled until released; recorded on the timeline',
       params: idParams,
-      body: { type: 'object', required: ['reason'], additionalProperties: false, properties: { reason: { type: 'string', maxLength: 500 } } },
+      body: {
+        type: 'object',
+        required: ['reason'],
+        additionalProperties: false,
+        properties: { reason: { type: 'string', maxLength: 500 } },
+      },
       response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
     },
-    handler: async (request) => presentOrder(await setOrderHold(ctx, request.params.id, { action: 'hold', reason: request.body.reason, actor: request.access.actor })),
+    handler: async (request) =>
+      presentOrder(
+        await setOrderHold(ctx, request.params.id, {
+          action: 'hold',
+          reason: request.body.reason,
+          actor: request.access.actor,
+        }),
+      ),
   });
 
   app.post<{ Params: { id: number } }>('/orders/:id/release', {
@@ -30,22 +43,34 @@ export function orderEditRoutes(app: FastifyInstance, ctx: AppContext): void {
       params: idParams,
       response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
     },
-    handler: async (request) => presentOrder(await setOrderHold(ctx, request.params.id, { action: 'release', actor: request.access.actor })),
+    handler: async (request) =>
+      presentOrder(await setOrderHold(ctx, request.params.id, { action: 'release', actor: request.access.actor })),
   });
 
   app.put<{ Params: { id: number }; Body: Partial<Record<AddressField, string | null>> }>('/orders/:id/address', {
     schema: {
       tags: ['orders'],
-      summary: "Change the order's shipping address (the whole address, the import's rules per field) while no label carries it; 409 once a label was bought. The timeline keeps the old and the new values",
+      summary:
+        "Change the order's shipping address (the whole address, the import's rules per field) while no label carries it; 409 once a label was bought. The timeline keeps the old and the new values",
       params: idParams,
       body: {
         type: 'object',
         required: ['buyer_name', 'buyer_country', 'address_line1', 'city'],
         additionalProperties: false,
-        properties: { buyer_name: text(200), buyer_country: text(2), address_line1: text(500), address_line2: text(500), city: text(200), state: text(200), postcode: text(32), phone: text(40) },
+        properties: {
+          buyer_name: text(200),
+          buyer_country: text(2),
+          address_line1: text(500),
+          address_line2: text(500),
+          city: text(200),
+          state: text(200),
+          postcode: text(32),
+          phone: text(40),
+        },
       },
       response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
     },
-    handler: async (request) => presentOrder(await editShippingAddress(ctx, request.params.id, request.body, request.access.actor)),
+    handler: async (request) =>
+      presentOrder(await editShippingAddress(ctx, request.params.id, request.body, request.access.actor)),
   });
 }

@@ -14,12 +14,18 @@ import { errorBody } from '../errors';
 
 const UPLOAD_LIMIT_BYTES = 64 * 1024 * 1024;
 const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
-const list = (value: string | undefined) => value?.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (value: string | undefined) =>
+  value
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 export function orderFileRoutes(app: FastifyInstance, ctx: AppContext): void {
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: UPLOAD_LIMIT_BYTES }, (_request, body, done) => done(null, body));
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: UPLOAD_LIMIT_BYTES }, (_request, body, done) =>
+      done(null, body),
+    );
     scope.post<{ Querystring: { shop: string; filename: string }; Body: Buffer }>('/orders/import', {
       schema: {
         tags: ['orders'],
@@ -29,55 +35,94 @@ export function orderFileRoutes(app: FastifyInstance, ctx: AppContext): void {
           type: 'object',
           required: ['shop', 'filename'],
           additionalProperties: false,
-          properties: { shop: { type: 'string', minLength: 1, maxLength: 64 }, filename: { type: 'string', minLength: 1, maxLength: 255 } },
+          properties: {
+            shop: { type: 'string', minLength: 1, maxLength: 64 },
+            filename: { type: 'string', minLength: 1, maxLength: 255 },
+          },
         },
         response: { 400: errorSchema, 422: errorSchema },
       },
       handler: async (request, reply) => {
         const bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-        const report = await importUploadedOrders(ctx, { shopId: request.query.shop, filename: request.query.filename, bytes, actor: request.access.actor });
+        const report = await importUploadedOrders(ctx, {
+          shopId: request.query.shop,
+          filename: request.query.filename,
+          bytes,
+          actor: request.access.actor,
+        });
         if (report.committed) return report;
         const locale = pickLocale(request.headers['accept-language']);
-        return reply.status(422).send(
-          errorBody(
-            request,
-            'import_refused',
-            localized(
-              `The file was not imported: ${report.issueCount} problem(s) below. Correct those rows and upload the whole file again.`,
-              `文件未导入：共 ${report.issueCount} 个问题（见下）。请改正这些行后重新上传整个文件。`,
+        return reply
+          .status(422)
+          .send(
+            errorBody(
+              request,
+              'import_refused',
+              localized(
+                `The file was not imported: ${report.issueCount} problem(s) below. Correct those rows and upload the whole file again.`,
+                `文件未导入：共 ${report.issueCount} 个问题（见下）。请改正这些行后重新上传整个文件。`,
+              ),
+              {
+                issues: report.issues.map((i) => ({
+                  row: i.row,
+                  path: i.field,
+                  message: i.message[locale],
+                  messages: i.message,
+                })),
+                report,
+              },
             ),
-            { issues: report.issues.map((i) => ({ row: i.row, path: i.field, message: i.message[locale], messages: i.message })), report },
-          ),
-        );
+          );
       },
     });
   });
 
-  app.get<{ Querystring: { shop?: string; status?: string; warehouse?: string; carrier?: string } }>('/orders/export.xlsx', {
-    schema: {
-      tags: ['orders'],
-      summary: 'The order list (the same filters as GET /orders, by deadline) as an XLSX workbook; text cells that a spreadsheet would run as formulas are escaped',
-      querystring: {
-        type: 'object',
-        additionalProperties: false,
-        properties: { shop: { type: 'string' }, status: { type: 'string' }, warehouse: { type: 'string' }, carrier: { type: 'string' } },
+  app.get<{ Querystring: { shop?: string; status?: string; warehouse?: string; carrier?: string } }>(
+    '/orders/export.xlsx',
+    {
+      schema: {
+        tags: ['orders'],
+        summary:
+          'The order list (the same filters as GET /orders, by deadline) as an XLSX workbook; text cells that a spreadsheet would run as formulas are escaped',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            shop: { type: 'string' },
+            status: { type: 'string' },
+            warehouse: { type: 'string' },
+            carrier: { type: 'string' },
+          },
+        },
+        response: { 400: errorSchema },
       },
-      response: { 400: errorSchema },
+      handler: async (request, reply) => {
+        const q = request.query;
+        const statuses = list(q.status);
+        const unknown = statuses?.find((s) => !(ORDER_STATES as readonly string[]).includes(s));
+        if (unknown) {
+          const issue: ImportIssue = {
+            row: 0,
+            field: 'status',
+            message: localized(
+              `"${unknown}" is not a state (${ORDER_STATES.join(', ')}).`,
+              `「${unknown}」不是有效状态（${ORDER_STATES.join('、')}）。`,
+            ),
+          };
+          throw new ValidationError([issue]);
+        }
+        const { bytes, count } = await exportOrders(ctx, {
+          shopIds: shopFilter(request, q.shop),
+          statuses,
+          warehouseIds: list(q.warehouse),
+          carriers: list(q.carrier),
+        });
+        return reply
+          .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+          .header('content-disposition', 'attachment; filename="orders.xlsx"')
+          .header('x-order-count', String(count))
+          .send(bytes);
+      },
     },
-    handler: async (request, reply) => {
-      const q = request.query;
-      const statuses = list(q.status);
-      const unknown = statuses?.find((s) => !(ORDER_STATES as readonly string[]).includes(s));
-      if (unknown) {
-        const issue: ImportIssue = { row: 0, field: 'status', message: localized(`"${unknown}" is not a state (${ORDER_STATES.join(', ')}).`, `「${unknown}」不是有效状态（${ORDER_STATES.join('、')}）。`) };
-        throw new ValidationError([issue]);
-      }
-      const { bytes, count } = await exportOrders(ctx, { shopIds: shopFilter(request, q.shop), statuses, warehouseIds: list(q.warehouse), carriers: list(q.carrier) });
-      return reply
-        .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .header('content-disposition', 'attachment; filename="orders.xlsx"')
-        .header('x-order-count', String(count))
-        .send(bytes);
-    },
-  });
+  );
 }

@@ -6,7 +6,14 @@ import { ValidationError } from '../../app/errors';
 import { applyOrderAction, getOrderPage, listOrders, upsertOrders, type IncomingOrder } from '../../app/orders';
 import { auditOfOrder } from '../../app/accounts';
 import { answerCancellationRequest, recordCancellationRequest } from '../../app/cancellation-requests';
-import { presentAsOf, presentAuditOnTimeline, presentEvent, presentLine, presentOrder, presentParcel } from '../../app/present';
+import {
+  presentAsOf,
+  presentAuditOnTimeline,
+  presentEvent,
+  presentLine,
+  presentOrder,
+  presentParcel,
+} from '../../app/present';
 import { localized } from '../../core/i18n';
 import { ORDER_STATES, orderMachine } from '../../core/order';
 import { IMPORT_COLUMNS, LINE_COLUMNS, type ImportIssue } from '../../core/order-input';
@@ -19,12 +26,21 @@ const MAX_ORDERS_PER_REQUEST = 500;
 
 const orderInputSchema = {
   type: 'object',
-  description: 'An order with its lines: the same fields as the import file. Timestamps carry a zone or offset (bare AliExpress times are US Pacific); unit_price is a decimal in major units.',
+  description:
+    'An order with its lines: the same fields as the import file. Timestamps carry a zone or offset (bare AliExpress times are US Pacific); unit_price is a decimal in major units.',
   properties: {
-    ...Object.fromEntries(IMPORT_COLUMNS.filter((c) => !(LINE_COLUMNS as readonly string[]).includes(c)).map((c) => [c, { type: ['string', 'number', 'null'] }])),
+    ...Object.fromEntries(
+      IMPORT_COLUMNS.filter((c) => !(LINE_COLUMNS as readonly string[]).includes(c)).map((c) => [
+        c,
+        { type: ['string', 'number', 'null'] },
+      ]),
+    ),
     lines: {
       type: 'array',
-      items: { type: 'object', properties: Object.fromEntries(LINE_COLUMNS.map((c) => [c, { type: ['string', 'number'] }])) },
+      items: {
+        type: 'object',
+        properties: Object.fromEntries(LINE_COLUMNS.map((c) => [c, { type: ['string', 'number'] }])),
+      },
     },
   },
 } as const;
@@ -38,7 +54,8 @@ function encodeCursor(shipByAt: number | null, id: number): string {
 function decodeCursor(cursor: string): { shipByAt: number | null; id: number } | undefined {
   try {
     const [shipByAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
-    if ((shipByAt === null || Number.isSafeInteger(shipByAt)) && Number.isSafeInteger(id)) return { shipByAt: shipByAt as number | null, id: id as number };
+    if ((shipByAt === null || Number.isSafeInteger(shipByAt)) && Number.isSafeInteger(id))
+      return { shipByAt: shipByAt as number | null, id: id as number };
   } catch {
     /* fall through */
   }
@@ -46,7 +63,10 @@ function decodeCursor(cursor: string): { shipByAt: number | null; id: number } |
 }
 
 function commaList(value: string | undefined): string[] | undefined {
-  const list = value?.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = value
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return list?.length ? list : undefined;
 }
 
@@ -68,8 +88,13 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
         200: {
           type: 'object',
           properties: {
-            created: { type: 'integer' }, updated: { type: 'integer' }, unchanged: { type: 'integer' },
-            orders: { type: 'array', items: { type: 'object', properties: { platform_order_id: { type: 'string' }, id: { type: 'integer' } } } },
+            created: { type: 'integer' },
+            updated: { type: 'integer' },
+            unchanged: { type: 'integer' },
+            orders: {
+              type: 'array',
+              items: { type: 'object', properties: { platform_order_id: { type: 'string' }, id: { type: 'integer' } } },
+            },
           },
         },
         400: errorSchema,
@@ -84,7 +109,14 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
         const order = parseJsonOrder(value, `orders[${index}]`, index + 1, issues);
         if (!order) return;
         if (seen.has(order.platformOrderId)) {
-          issues.push({ row: index + 1, field: `orders[${index}].order_id`, message: localized(`order ${order.platformOrderId} appears twice in this request.`, `订单 ${order.platformOrderId} 在此请求中出现两次。`) });
+          issues.push({
+            row: index + 1,
+            field: `orders[${index}].order_id`,
+            message: localized(
+              `order ${order.platformOrderId} appears twice in this request.`,
+              `订单 ${order.platformOrderId} 在此请求中出现两次。`,
+            ),
+          });
           return;
         }
         seen.add(order.platformOrderId);
@@ -101,7 +133,18 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
   });
 
-  app.get<{ Querystring: { shop?: string; status?: string; due_within?: string; warehouse?: string; carrier?: string; limit?: number; cursor?: string; at?: string } }>('/orders', {
+  app.get<{
+    Querystring: {
+      shop?: string;
+      status?: string;
+      due_within?: string;
+      warehouse?: string;
+      carrier?: string;
+      limit?: number;
+      cursor?: string;
+      at?: string;
+    };
+  }>('/orders', {
     schema: {
       tags: ['orders'],
       summary: 'List orders by deadline (the most urgent first), with filters and cursor pagination',
@@ -121,10 +164,17 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
             description:
               "carrier code as in GET /carrier/services' `carrier` (comma-separated for several): orders with a parcel (not voided) of that carrier, i.e. packed and labelled with one of its services. The buyer's logistics_service is not matched (it names the marketplace's service class, not who carries the parcel), so orders without a label are not listed",
           },
-          due_within: { type: 'string', description: 'the at-risk view: only orders whose ship-by deadline is within this duration from now, e.g. 24h, 2d (overdue ones included), each with its countdown, the fine if missed now, and why' },
+          due_within: {
+            type: 'string',
+            description:
+              'the at-risk view: only orders whose ship-by deadline is within this duration from now, e.g. 24h, 2d (overdue ones included), each with its countdown, the fine if missed now, and why',
+          },
           limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
           cursor: { type: 'string', description: 'next_cursor of the previous page' },
-          at: { ...AT_PARAM, description: 'the at-risk view (due_within) as of this instant, ISO 8601 with Z or an offset (default now)' },
+          at: {
+            ...AT_PARAM,
+            description: 'the at-risk view (due_within) as of this instant, ISO 8601 with Z or an offset (default now)',
+          },
         },
       },
       response: { 400: errorSchema },
@@ -141,22 +191,53 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
           issues.push(...error.issues);
         }
       }
-      const statuses = q.status?.split(',').map((s) => s.trim()).filter(Boolean);
+      const statuses = q.status
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       const unknown = statuses?.find((s) => !(ORDER_STATES as readonly string[]).includes(s));
-      if (unknown) issues.push({ row: 0, field: 'status', message: localized(`"${unknown}" is not a state (${ORDER_STATES.join(', ')}).`, `「${unknown}」不是有效状态（${ORDER_STATES.join('、')}）。`) });
+      if (unknown)
+        issues.push({
+          row: 0,
+          field: 'status',
+          message: localized(
+            `"${unknown}" is not a state (${ORDER_STATES.join(', ')}).`,
+            `「${unknown}」不是有效状态（${ORDER_STATES.join('、')}）。`,
+          ),
+        });
       let dueBefore: number | undefined;
       if (q.due_within !== undefined) {
         const ms = parseDuration(q.due_within);
-        if (ms === undefined) issues.push({ row: 0, field: 'due_within', message: localized(`"${q.due_within}" is not a duration such as 24h or 2d.`, `「${q.due_within}」不是有效时长（例如 24h 或 2d）。`) });
+        if (ms === undefined)
+          issues.push({
+            row: 0,
+            field: 'due_within',
+            message: localized(
+              `"${q.due_within}" is not a duration such as 24h or 2d.`,
+              `「${q.due_within}」不是有效时长（例如 24h 或 2d）。`,
+            ),
+          });
         else dueBefore = now + ms;
       }
       const after = q.cursor ? decodeCursor(q.cursor) : undefined;
-      if (q.cursor && !after) issues.push({ row: 0, field: 'cursor', message: localized('the cursor is not one this API gave out.', '该游标无效。') });
+      if (q.cursor && !after)
+        issues.push({
+          row: 0,
+          field: 'cursor',
+          message: localized('the cursor is not one this API gave out.', '该游标无效。'),
+        });
       if (issues.length) throw new ValidationError(issues);
       const limit = q.limit ?? 50;
       const warehouseIds = commaList(q.warehouse);
       const carriers = commaList(q.carrier);
-      const filter = { shopIds: shopFilter(request, q.shop), statuses, dueBefore, warehouseIds, carriers, sort: 'ship_by' as const };
+      const filter = {
+        shopIds: shopFilter(request, q.shop),
+        statuses,
+        dueBefore,
+        warehouseIds,
+        carriers,
+        sort: 'ship_by' as const,
+      };
       if (dueBefore === undefined) {
         const rows = await listOrders(ctx, { ...filter, after, limit: limit + 1 });
         const page = rows.slice(0, limit);
@@ -170,15 +251,33 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
       const asOf = contextAt(ctx, now);
       // The first page starts with the orders whose buyer's cancellation request must be answered within the window
       // while their own deadline is later (unanswered, the platform cancels them); the deadline pages follow.
-      const requests = q.cursor || warehouseIds || carriers ? [] : (await requestsDueBy(asOf, { shopIds: shopFilter(request, q.shop), dueBefore, beyondShipBy: dueBefore, now })).filter((r) => !statuses || statuses.includes(r.order.status));
+      const requests =
+        q.cursor || warehouseIds || carriers
+          ? []
+          : (
+              await requestsDueBy(asOf, {
+                shopIds: shopFilter(request, q.shop),
+                dueBefore,
+                beyondShipBy: dueBefore,
+                now,
+              })
+            ).filter((r) => !statuses || statuses.includes(r.order.status));
       const listed = new Set(requests.map((r) => r.order.id));
-      const read = (from: RiskCursor | undefined, size: number) => listOrders(ctx, { ...filter, after: from, limit: size });
+      const read = (from: RiskCursor | undefined, size: number) =>
+        listOrders(ctx, { ...filter, after: from, limit: size });
       const { items: queued, next } = await queuedRisk(asOf, now, limit, read, after);
       const risk = [...requests, ...queued.filter((r) => !listed.has(r.order.id))];
       return {
         items: risk.map((r) => ({
           ...presentOrder(r.order),
-          deadline: { time_left_ms: r.timeLeftMs, fine_if_missed: r.fineIfMissed, status: r.status, situation: r.situation, why: r.why, cancellation_answer_by: toIso(r.cancellationAnswerBy) },
+          deadline: {
+            time_left_ms: r.timeLeftMs,
+            fine_if_missed: r.fineIfMissed,
+            status: r.status,
+            situation: r.situation,
+            why: r.why,
+            cancellation_answer_by: toIso(r.cancellationAnswerBy),
+          },
         })),
         next_cursor: next ? encodeCursor(next.ship_by_at, next.id) : null,
       };
@@ -188,7 +287,8 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Params: { id: number }; Querystring: { at?: string } }>('/orders/:id', {
     schema: {
       tags: ['orders'],
-      summary: 'One order with its lines, parcels and timeline; as_of and the time left to ship at that instant; warnings (English and Chinese), e.g. a deadline past the end of its policy\'s holiday data',
+      summary:
+        "One order with its lines, parcels and timeline; as_of and the time left to ship at that instant; warnings (English and Chinese), e.g. a deadline past the end of its policy's holiday data",
       params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] },
       querystring: { type: 'object', properties: { at: AT_PARAM } },
       response: { 400: errorSchema, 404: errorSchema },
@@ -197,7 +297,9 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
       const detail = await getOrderPage(contextAsOf(ctx, request.query.at), request.params.id);
       // The timeline: the order's events and, interleaved by time, the audit lines of who acted on it and from where.
       const audit = (await auditOfOrder(ctx, request.params.id)).map(presentAuditOnTimeline);
-      const timeline = [...detail.timeline.map(presentEvent), ...audit].sort((x, y) => (x.at ?? '').localeCompare(y.at ?? '') || Math.abs(x.id) - Math.abs(y.id));
+      const timeline = [...detail.timeline.map(presentEvent), ...audit].sort(
+        (x, y) => (x.at ?? '').localeCompare(y.at ?? '') || Math.abs(x.id) - Math.abs(y.id),
+      );
       return {
         ...presentOrder(detail.order),
         ...presentAsOf(detail.order, detail.asOf, detail.situation),
@@ -209,60 +311,103 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
   });
 
-  app.post<{ Params: { id: number; action: string }; Body: { reason?: string } | undefined }>('/orders/:id/actions/:action', {
-    schema: {
-      tags: ['orders'],
-      summary: 'Apply an action to an order; answers the new state, or 409 with the rule that refused it',
-      params: {
-        type: 'object',
-        required: ['id', 'action'],
-        properties: { id: { type: 'integer', minimum: 1 }, action: { type: 'string', enum: ['accept', 'cancel'] } },
+  app.post<{ Params: { id: number; action: string }; Body: { reason?: string } | undefined }>(
+    '/orders/:id/actions/:action',
+    {
+      schema: {
+        tags: ['orders'],
+        summary: 'Apply an action to an order; answers the new state, or 409 with the rule that refused it',
+        params: {
+          type: 'object',
+          required: ['id', 'action'],
+          properties: { id: { type: 'integer', minimum: 1 }, action: { type: 'string', enum: ['accept', 'cancel'] } },
+        },
+        body: {
+          type: ['object', 'null'],
+          additionalProperties: false,
+          properties: { reason: { type: 'string', maxLength: 500 } },
+        },
+        response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
       },
-      body: { type: ['object', 'null'], additionalProperties: false, properties: { reason: { type: 'string', maxLength: 500 } } },
-      response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
+      handler: async (request) => {
+        void orderMachine;
+        const order = await applyOrderAction(ctx, request.params.id, {
+          action: request.params.action,
+          reason: request.body?.reason,
+          actor: request.access.actor,
+        });
+        return presentOrder(order);
+      },
     },
-    handler: async (request) => {
-      void orderMachine;
-      const order = await applyOrderAction(ctx, request.params.id, { action: request.params.action, reason: request.body?.reason, actor: request.access.actor });
-      return presentOrder(order);
-    },
-  });
+  );
 
   app.post<{ Params: { id: number }; Body: { at?: string } | undefined }>('/orders/:id/cancellation-request', {
     schema: {
       tags: ['orders'],
-      summary: "Record a buyer's cancellation request (`at` defaults to now): the order's situation shows it with its answer time, and the at-risk list when the answer time is near",
+      summary:
+        "Record a buyer's cancellation request (`at` defaults to now): the order's situation shows it with its answer time, and the at-risk list when the answer time is near",
       params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } },
-      body: { type: ['object', 'null'], additionalProperties: false, properties: { at: { type: 'string', description: 'ISO 8601 with Z or an offset' } } },
+      body: {
+        type: ['object', 'null'],
+        additionalProperties: false,
+        properties: { at: { type: 'string', description: 'ISO 8601 with Z or an offset' } },
+      },
       response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
     },
     handler: async (request, reply) => {
       const raw = request.body?.at;
       const at = raw === undefined ? undefined : parseInstant(raw);
-      if (raw !== undefined && at === undefined) throw new ValidationError([{ row: 0, field: 'at', message: localized(`at "${raw}" is not a time with a zone or offset.`, `at「${raw}」不是带时区或偏移量的时间。`) }]);
-      const order = await recordCancellationRequest(ctx, request.params.id, at === undefined ? {} : { at }, request.access.actor);
+      if (raw !== undefined && at === undefined)
+        throw new ValidationError([
+          {
+            row: 0,
+            field: 'at',
+            message: localized(
+              `at "${raw}" is not a time with a zone or offset.`,
+              `at「${raw}」不是带时区或偏移量的时间。`,
+            ),
+          },
+        ]);
+      const order = await recordCancellationRequest(
+        ctx,
+        request.params.id,
+        at === undefined ? {} : { at },
+        request.access.actor,
+      );
       reply.code(201);
       return presentOrder(order);
     },
   });
 
-  app.post<{ Params: { id: number }; Body: { answer: 'accept' | 'refuse'; reason?: string } }>('/orders/:id/cancellation-request/answer', {
-    schema: {
-      tags: ['orders'],
-      summary: "Answer the buyer's open cancellation request: `accept` cancels the order (cancelled by the buyer), `refuse` keeps it open; 409 with the rule when there is none or its answer time has passed",
-      params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } },
-      body: {
-        type: 'object',
-        required: ['answer'],
-        additionalProperties: false,
-        properties: { answer: { type: 'string', enum: ['accept', 'refuse'] }, reason: { type: 'string', maxLength: 500 } },
+  app.post<{ Params: { id: number }; Body: { answer: 'accept' | 'refuse'; reason?: string } }>(
+    '/orders/:id/cancellation-request/answer',
+    {
+      schema: {
+        tags: ['orders'],
+        summary:
+          "Answer the buyer's open cancellation request: `accept` cancels the order (cancelled by the buyer), `refuse` keeps it open; 409 with the rule when there is none or its answer time has passed",
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } },
+        body: {
+          type: 'object',
+          required: ['answer'],
+          additionalProperties: false,
+          properties: {
+            answer: { type: 'string', enum: ['accept', 'refuse'] },
+            reason: { type: 'string', maxLength: 500 },
+          },
+        },
+        response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
       },
-      response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
+      handler: async (request) => {
+        const answer = request.body.answer === 'accept' ? 'accepted' : 'refused';
+        const order = await answerCancellationRequest(
+          ctx,
+          request.params.id,
+          { answer, reason: request.body.reason },
+          request.access.actor,
+        );
+        return presentOrder(order);
+      },
     },
-    handler: async (request) => {
-      const answer = request.body.answer === 'accept' ? 'accepted' : 'refused';
-      const order = await answerCancellationRequest(ctx, request.params.id, { answer, reason: request.body.reason }, request.access.actor);
-      return presentOrder(order);
-    },
-  });
+  );
 }

@@ -2,7 +2,14 @@ import { parseAsOf } from '../../app/as-of';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context';
 import {
-  adjustStock, createPurchaseOrder, listLedger, listPurchaseOrders, listShortages, listStock, purchaseOrderAction, replenishment,
+  adjustStock,
+  createPurchaseOrder,
+  listLedger,
+  listPurchaseOrders,
+  listShortages,
+  listStock,
+  purchaseOrderAction,
+  replenishment,
 } from '../../app/stock';
 import { ADJUSTMENT_REASONS } from '../../core/inventory';
 import { toIso } from '../../core/time';
@@ -12,8 +19,15 @@ const errorSchema = { type: 'object', properties: { error: { type: 'object', add
 
 function presentPurchaseOrder(po: Awaited<ReturnType<typeof listPurchaseOrders>>[number]) {
   return {
-    id: po.id, warehouse_id: po.warehouse_id, supplier: po.supplier, reference: po.reference, status: po.status,
-    expected_at: toIso(po.expected_at), ordered_at: toIso(po.ordered_at), received_at: toIso(po.received_at), cancelled_at: toIso(po.cancelled_at),
+    id: po.id,
+    warehouse_id: po.warehouse_id,
+    supplier: po.supplier,
+    reference: po.reference,
+    status: po.status,
+    expected_at: toIso(po.expected_at),
+    ordered_at: toIso(po.ordered_at),
+    received_at: toIso(po.received_at),
+    cancelled_at: toIso(po.cancelled_at),
     lines: po.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, received_quantity: l.received_quantity })),
     created_at: toIso(po.created_at),
   };
@@ -23,17 +37,29 @@ export function stockRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Querystring: { sku?: string; warehouse?: string } }>('/stock', {
     schema: {
       tags: ['stock'],
-      summary: 'Stock per SKU and warehouse: on hand, reserved, available, incoming (purchase orders placed), waiting (orders short of it)',
-      querystring: { type: 'object', additionalProperties: false, properties: { sku: { type: 'string' }, warehouse: { type: 'string' } } },
+      summary:
+        'Stock per SKU and warehouse: on hand, reserved, available, incoming (purchase orders placed), waiting (orders short of it)',
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { sku: { type: 'string' }, warehouse: { type: 'string' } },
+      },
     },
     handler: async (request) => {
-      const rows = inWarehouses(request, await listStock(ctx, { sku: request.query.sku, warehouseId: request.query.warehouse }));
+      const rows = inWarehouses(
+        request,
+        await listStock(ctx, { sku: request.query.sku, warehouseId: request.query.warehouse }),
+      );
       return { items: rows.map((r) => ({ ...r, updated_at: toIso(r.updated_at) })) };
     },
   });
 
   app.get('/stock/shortages', {
-    schema: { tags: ['stock'], summary: 'Each SKU short (per warehouse), by how much, and the orders it blocks with their deadlines; the earliest deadline first' },
+    schema: {
+      tags: ['stock'],
+      summary:
+        'Each SKU short (per warehouse), by how much, and the orders it blocks with their deadlines; the earliest deadline first',
+    },
     handler: async (request) => {
       // A SKU stocked nowhere has no warehouse: its shortage belongs to the shops of the orders it blocks.
       const { shops, warehouses } = request.access;
@@ -51,7 +77,9 @@ export function stockRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
   });
 
-  app.get<{ Querystring: { window_days?: number; lead_days?: number; safety_days?: number; cycle_days?: number; all?: boolean } }>('/stock/replenishment', {
+  app.get<{
+    Querystring: { window_days?: number; lead_days?: number; safety_days?: number; cycle_days?: number; all?: boolean };
+  }>('/stock/replenishment', {
     schema: {
       tags: ['stock'],
       summary: 'What to reorder per SKU and warehouse, the deadlines at risk first',
@@ -59,8 +87,19 @@ export function stockRoutes(app: FastifyInstance, ctx: AppContext): void {
         type: 'object',
         additionalProperties: false,
         properties: {
-          window_days: { type: 'integer', minimum: 1, maximum: 365, default: 30, description: 'the sales window for the average daily sales' },
-          lead_days: { type: 'integer', minimum: 0, maximum: 365, description: "override every SKU's supplier lead days" },
+          window_days: {
+            type: 'integer',
+            minimum: 1,
+            maximum: 365,
+            default: 30,
+            description: 'the sales window for the average daily sales',
+          },
+          lead_days: {
+            type: 'integer',
+            minimum: 0,
+            maximum: 365,
+            description: "override every SKU's supplier lead days",
+          },
           safety_days: { type: 'integer', minimum: 0, maximum: 365 },
           cycle_days: { type: 'integer', minimum: 0, maximum: 365 },
           all: { type: 'boolean', default: false, description: 'every SKU and warehouse, not only those to reorder' },
@@ -71,12 +110,22 @@ export function stockRoutes(app: FastifyInstance, ctx: AppContext): void {
     handler: async (request) => {
       const q = request.query;
       const warehouses = request.access.warehouses;
-      const lines = (await replenishment(ctx, { windowDays: q.window_days, leadDays: q.lead_days, safetyDays: q.safety_days, cycleDays: q.cycle_days, all: q.all })).filter((l) => !warehouses || warehouses.includes(l.warehouseId));
+      const lines = (
+        await replenishment(ctx, {
+          windowDays: q.window_days,
+          leadDays: q.lead_days,
+          safetyDays: q.safety_days,
+          cycleDays: q.cycle_days,
+          all: q.all,
+        })
+      ).filter((l) => !warehouses || warehouses.includes(l.warehouseId));
       return { items: lines.map((l) => ({ ...l, earliestBlockedDeadline: toIso(l.earliestBlockedDeadline) })) };
     },
   });
 
-  app.get<{ Querystring: { sku?: string; warehouse?: string; order?: number; kind?: string; limit?: number; before?: number } }>('/stock/ledger', {
+  app.get<{
+    Querystring: { sku?: string; warehouse?: string; order?: number; kind?: string; limit?: number; before?: number };
+  }>('/stock/ledger', {
     schema: {
       tags: ['stock'],
       summary: 'Stock movements, newest first: import, adjust, reserve, release, ship, receive',
@@ -84,7 +133,10 @@ export function stockRoutes(app: FastifyInstance, ctx: AppContext): void {
         type: 'object',
         additionalProperties: false,
         properties: {
-          sku: { type: 'string' }, warehouse: { type: 'string' }, order: { type: 'integer' }, kind: { type: 'string' },
+          sku: { type: 'string' },
+          warehouse: { type: 'string' },
+          order: { type: 'integer' },
+          kind: { type: 'string' },
           limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
           before: { type: 'integer', description: 'movements with a smaller id (the last id of the previous page)' },
         },
@@ -92,42 +144,91 @@ export function stockRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     handler: async (request) => {
       const q = request.query;
-      const rows = await listLedger(ctx, { sku: q.sku, warehouseId: q.warehouse, ...(request.access.warehouses ? { warehouseIds: request.access.warehouses } : {}), orderId: q.order, kind: q.kind, beforeId: q.before, limit: q.limit ?? 100 });
+      const rows = await listLedger(ctx, {
+        sku: q.sku,
+        warehouseId: q.warehouse,
+        ...(request.access.warehouses ? { warehouseIds: request.access.warehouses } : {}),
+        orderId: q.order,
+        kind: q.kind,
+        beforeId: q.before,
+        limit: q.limit ?? 100,
+      });
       return { items: rows.map((m) => ({ ...m, at: toIso(m.at) })) };
     },
   });
 
-  app.post<{ Body: { warehouse: string; sku: string; reason: string; by?: number; to?: number; note?: string } }>('/stock/adjustments', {
-    schema: {
-      tags: ['stock'],
-      summary: 'Adjust stock with a reason; refused (409) when it would leave less on hand than orders have reserved',
-      body: {
-        type: 'object',
-        required: ['warehouse', 'sku', 'reason'],
-        additionalProperties: false,
-        properties: {
-          warehouse: { type: 'string', minLength: 1 }, sku: { type: 'string', minLength: 1 },
-          reason: { type: 'string', enum: [...ADJUSTMENT_REASONS] },
-          by: { type: 'integer', description: 'the change (+found, −damaged)' },
-          to: { type: 'integer', minimum: 0, description: 'the counted quantity (counted)' },
-          note: { type: 'string', maxLength: 500 },
+  app.post<{ Body: { warehouse: string; sku: string; reason: string; by?: number; to?: number; note?: string } }>(
+    '/stock/adjustments',
+    {
+      schema: {
+        tags: ['stock'],
+        summary: 'Adjust stock with a reason; refused (409) when it would leave less on hand than orders have reserved',
+        body: {
+          type: 'object',
+          required: ['warehouse', 'sku', 'reason'],
+          additionalProperties: false,
+          properties: {
+            warehouse: { type: 'string', minLength: 1 },
+            sku: { type: 'string', minLength: 1 },
+            reason: { type: 'string', enum: [...ADJUSTMENT_REASONS] },
+            by: { type: 'integer', description: 'the change (+found, −damaged)' },
+            to: { type: 'integer', minimum: 0, description: 'the counted quantity (counted)' },
+            note: { type: 'string', maxLength: 500 },
+          },
         },
+        response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
       },
-      response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
+      handler: async (request) => {
+        const b = request.body;
+        const result = await adjustStock(ctx, {
+          warehouseId: b.warehouse,
+          sku: b.sku,
+          reason: b.reason,
+          by: b.by,
+          to: b.to,
+          note: b.note,
+          actor: request.access.actor,
+        });
+        return {
+          on_hand: result.onHand,
+          reserved: result.reserved,
+          available: result.onHand - result.reserved,
+          served_orders: result.report.served,
+        };
+      },
     },
-    handler: async (request) => {
-      const b = request.body;
-      const result = await adjustStock(ctx, { warehouseId: b.warehouse, sku: b.sku, reason: b.reason, by: b.by, to: b.to, note: b.note, actor: request.access.actor });
-      return { on_hand: result.onHand, reserved: result.reserved, available: result.onHand - result.reserved, served_orders: result.report.served };
-    },
-  });
+  );
 
   app.get<{ Querystring: { status?: string; warehouse?: string } }>('/purchase-orders', {
-    schema: { tags: ['stock'], summary: 'Purchase orders, newest first', querystring: { type: 'object', additionalProperties: false, properties: { status: { type: 'string' }, warehouse: { type: 'string' } } } },
-    handler: async (request) => ({ items: (await listPurchaseOrders(ctx, { status: request.query.status, warehouseId: request.query.warehouse, ...(request.access.warehouses ? { warehouseIds: request.access.warehouses } : {}) })).map(presentPurchaseOrder) }),
+    schema: {
+      tags: ['stock'],
+      summary: 'Purchase orders, newest first',
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { status: { type: 'string' }, warehouse: { type: 'string' } },
+      },
+    },
+    handler: async (request) => ({
+      items: (
+        await listPurchaseOrders(ctx, {
+          status: request.query.status,
+          warehouseId: request.query.warehouse,
+          ...(request.access.warehouses ? { warehouseIds: request.access.warehouses } : {}),
+        })
+      ).map(presentPurchaseOrder),
+    }),
   });
 
-  app.post<{ Body: { warehouse: string; supplier: string; reference?: string; expected_at?: string; lines: Array<{ sku: string; quantity: number }> } }>('/purchase-orders', {
+  app.post<{
+    Body: {
+      warehouse: string;
+      supplier: string;
+      reference?: string;
+      expected_at?: string;
+      lines: Array<{ sku: string; quantity: number }>;
+    };
+  }>('/purchase-orders', {
     schema: {
       tags: ['stock'],
       summary: 'Create a draft purchase order',
@@ -136,9 +237,25 @@ export function stockRoutes(app: FastifyInstance, ctx: AppContext): void {
         required: ['warehouse', 'supplier', 'lines'],
         additionalProperties: false,
         properties: {
-          warehouse: { type: 'string', minLength: 1 }, supplier: { type: 'string', minLength: 1 }, reference: { type: 'string' },
-          expected_at: { type: 'string', description: "when the goods are expected at the warehouse, ISO 8601 with Z or an offset: each waiting order's verdict says whether that is in time" },
-          lines: { type: 'array', minItems: 1, maxItems: 1000, items: { type: 'object', required: ['sku', 'quantity'], additionalProperties: false, properties: { sku: { type: 'string' }, quantity: { type: 'integer', minimum: 1 } } } },
+          warehouse: { type: 'string', minLength: 1 },
+          supplier: { type: 'string', minLength: 1 },
+          reference: { type: 'string' },
+          expected_at: {
+            type: 'string',
+            description:
+              "when the goods are expected at the warehouse, ISO 8601 with Z or an offset: each waiting order's verdict says whether that is in time",
+          },
+          lines: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 1000,
+            items: {
+              type: 'object',
+              required: ['sku', 'quantity'],
+              additionalProperties: false,
+              properties: { sku: { type: 'string' }, quantity: { type: 'integer', minimum: 1 } },
+            },
+          },
         },
       },
       response: { 400: errorSchema },
@@ -146,25 +263,53 @@ export function stockRoutes(app: FastifyInstance, ctx: AppContext): void {
     handler: async (request) => {
       const b = request.body;
       const expectedAt = b.expected_at === undefined ? undefined : parseAsOf(b.expected_at, 'expected_at');
-      const id = await createPurchaseOrder(ctx, { warehouseId: b.warehouse, supplier: b.supplier, reference: b.reference, lines: b.lines, ...(expectedAt !== undefined ? { expectedAt } : {}) });
+      const id = await createPurchaseOrder(ctx, {
+        warehouseId: b.warehouse,
+        supplier: b.supplier,
+        reference: b.reference,
+        lines: b.lines,
+        ...(expectedAt !== undefined ? { expectedAt } : {}),
+      });
       return { id, status: 'draft' };
     },
   });
 
-  app.post<{ Params: { id: number; action: string }; Body: { received?: Array<{ sku: string; quantity: number }> } | undefined }>('/purchase-orders/:id/actions/:action', {
+  app.post<{
+    Params: { id: number; action: string };
+    Body: { received?: Array<{ sku: string; quantity: number }> } | undefined;
+  }>('/purchase-orders/:id/actions/:action', {
     schema: {
       tags: ['stock'],
       summary: 'place, receive (adds the stock and serves waiting orders, earliest deadline first) or cancel',
-      params: { type: 'object', required: ['id', 'action'], properties: { id: { type: 'integer', minimum: 1 }, action: { type: 'string', enum: ['place', 'receive', 'cancel'] } } },
+      params: {
+        type: 'object',
+        required: ['id', 'action'],
+        properties: {
+          id: { type: 'integer', minimum: 1 },
+          action: { type: 'string', enum: ['place', 'receive', 'cancel'] },
+        },
+      },
       body: {
         type: ['object', 'null'],
         additionalProperties: false,
-        properties: { received: { type: 'array', items: { type: 'object', required: ['sku', 'quantity'], properties: { sku: { type: 'string' }, quantity: { type: 'integer', minimum: 0 } } } } },
+        properties: {
+          received: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['sku', 'quantity'],
+              properties: { sku: { type: 'string' }, quantity: { type: 'integer', minimum: 0 } },
+            },
+          },
+        },
       },
       response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
     },
     handler: async (request) => {
-      const result = await purchaseOrderAction(ctx, request.params.id, request.params.action, { actor: request.access.actor, received: request.body?.received });
+      const result = await purchaseOrderAction(ctx, request.params.id, request.params.action, {
+        actor: request.access.actor,
+        received: request.body?.received,
+      });
       return { status: result.status, served_orders: result.report?.served ?? [] };
     },
   });

@@ -16,100 +16,237 @@ const errorSchema = { type: 'object', properties: { error: { type: 'object', add
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
 
 export function trackingRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const drainer = deliveryDrainerOf(ctx, (error) => app.log.error({ err: error }, 'tracking deliveries: processing failed; the job retries them'));
+  const drainer = deliveryDrainerOf(ctx, (error) =>
+    app.log.error({ err: error }, 'tracking deliveries: processing failed; the job retries them'),
+  );
 
   // The webhook needs the body exactly as signed: its own scope reads every content type as a string.
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 2 * 1024 * 1024 }, (_request, body, done) => done(null, body));
+    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 2 * 1024 * 1024 }, (_request, body, done) =>
+      done(null, body),
+    );
     scope.post<{ Params: { provider: string }; Body: string }>('/tracking/webhooks/:provider', {
       schema: {
         tags: ['tracking'],
-        summary: "Carrier events from a tracking provider, as the provider sends them: 17TRACK signs with header `sign` (SHA-256 of body + '/' + key), AfterShip with `aftership-hmac-sha256` (base64 HMAC-SHA256 of the body). Stored before the answer (202) and processed behind it; missing or wrong signature 401 (stored nowhere), unknown shape 400 (stored, never applied), a delivery received before 200",
+        summary:
+          "Carrier events from a tracking provider, as the provider sends them: 17TRACK signs with header `sign` (SHA-256 of body + '/' + key), AfterShip with `aftership-hmac-sha256` (base64 HMAC-SHA256 of the body). Stored before the answer (202) and processed behind it; missing or wrong signature 401 (stored nowhere), unknown shape 400 (stored, never applied), a delivery received before 200",
         params: { type: 'object', required: ['provider'], properties: { provider: { type: 'string' } } },
       },
       handler: async (request, reply) => {
         const headers: Record<string, string | undefined> = {};
-        for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = Array.isArray(value) ? value[0] : value;
+        for (const [name, value] of Object.entries(request.headers))
+          headers[name.toLowerCase()] = Array.isArray(value) ? value[0] : value;
         const body = typeof request.body === 'string' ? request.body : '';
         const answer = await receiveWebhook(ctx, request.params.provider, headers, body);
         switch (answer.status) {
           case 202:
             drainer.kick();
-            return reply.status(202).send({ accepted: true, delivery_id: answer.deliveryId, set_aside: answer.setAside });
+            return reply
+              .status(202)
+              .send({ accepted: true, delivery_id: answer.deliveryId, set_aside: answer.setAside });
           case 200:
             return reply.status(200).send({ accepted: true, duplicate: true });
           case 401:
-            return reply.status(401).send(errorBody(request, 'unauthorized', answer.reason === 'missing'
-              ? localized(`The ${answer.header} signature header is missing; nothing was stored.`, `缺少 ${answer.header} 签名请求头；未保存任何内容。`)
-              : localized(`The ${answer.header} signature does not match this provider's webhook secret; nothing was stored. Check the secret under Tracking providers in the dashboard.`, `${answer.header} 签名与该服务商的 webhook 密钥不符；未保存任何内容。请在控制台的物流追踪服务商中核对密钥。`)));
+            return reply
+              .status(401)
+              .send(
+                errorBody(
+                  request,
+                  'unauthorized',
+                  answer.reason === 'missing'
+                    ? localized(
+                        `The ${answer.header} signature header is missing; nothing was stored.`,
+                        `缺少 ${answer.header} 签名请求头；未保存任何内容。`,
+                      )
+                    : localized(
+                        `The ${answer.header} signature does not match this provider's webhook secret; nothing was stored. Check the secret under Tracking providers in the dashboard.`,
+                        `${answer.header} 签名与该服务商的 webhook 密钥不符；未保存任何内容。请在控制台的物流追踪服务商中核对密钥。`,
+                      ),
+                ),
+              );
           case 404:
-            return reply.status(404).send(errorBody(request, 'not_found', localized(`No tracking provider "${request.params.provider}"; add it under Tracking providers in the dashboard.`, `没有名为「${request.params.provider}」的物流追踪服务商；请在控制台的物流追踪服务商中添加。`)));
+            return reply
+              .status(404)
+              .send(
+                errorBody(
+                  request,
+                  'not_found',
+                  localized(
+                    `No tracking provider "${request.params.provider}"; add it under Tracking providers in the dashboard.`,
+                    `没有名为「${request.params.provider}」的物流追踪服务商；请在控制台的物流追踪服务商中添加。`,
+                  ),
+                ),
+              );
           case 400:
-            request.log.warn({ provider: request.params.provider, problem: answer.message }, 'tracking webhook of an unknown shape');
-            return reply.status(400).send(errorBody(request, 'malformed', localized(`The body is not a webhook of this provider: ${answer.message}. It was kept for review and nothing of it was applied.`, `请求体不是该服务商的推送：${answer.message}。已保存待查，未应用任何内容。`)));
+            request.log.warn(
+              { provider: request.params.provider, problem: answer.message },
+              'tracking webhook of an unknown shape',
+            );
+            return reply
+              .status(400)
+              .send(
+                errorBody(
+                  request,
+                  'malformed',
+                  localized(
+                    `The body is not a webhook of this provider: ${answer.message}. It was kept for review and nothing of it was applied.`,
+                    `请求体不是该服务商的推送：${answer.message}。已保存待查，未应用任何内容。`,
+                  ),
+                ),
+              );
         }
       },
     });
   });
 
-  app.get('/tracking/providers', { schema: { tags: ['tracking'], summary: "The tracking providers (never their secrets); their addresses and polling settings to the installation's owners only" } }, async (request) => {
-    const providers = await listProviders(ctx);
-    // A tenant learns which providers track its parcels, not where the installation reaches them.
-    return { items: isInstallationOwner(request) ? providers : providers.map((p) => ({ name: p.name, kind: p.kind, api_version: p.api_version, polls: p.polls })) };
-  });
+  app.get(
+    '/tracking/providers',
+    {
+      schema: {
+        tags: ['tracking'],
+        summary:
+          "The tracking providers (never their secrets); their addresses and polling settings to the installation's owners only",
+      },
+    },
+    async (request) => {
+      const providers = await listProviders(ctx);
+      // A tenant learns which providers track its parcels, not where the installation reaches them.
+      return {
+        items: isInstallationOwner(request)
+          ? providers
+          : providers.map((p) => ({ name: p.name, kind: p.kind, api_version: p.api_version, polls: p.polls })),
+      };
+    },
+  );
 
-  app.put<{ Params: { name: string }; Body: { kind: string; base_url?: string; api_key?: string; api_version?: string; webhook_secret: string; polls?: boolean; cadence?: Record<string, number> } }>('/tracking/providers/:name', {
+  app.put<{
+    Params: { name: string };
+    Body: {
+      kind: string;
+      base_url?: string;
+      api_key?: string;
+      api_version?: string;
+      webhook_secret: string;
+      polls?: boolean;
+      cadence?: Record<string, number>;
+    };
+  }>('/tracking/providers/:name', {
     schema: {
       tags: ['tracking'],
-      summary: 'Add or change a tracking provider (kind seventeen or aftership): its webhook secret, API key and version (17TRACK v2.4 or v2.2; AfterShip 2025-01, 2024-10 or 2024-07), and whether (and how often) it is polled',
+      summary:
+        'Add or change a tracking provider (kind seventeen or aftership): its webhook secret, API key and version (17TRACK v2.4 or v2.2; AfterShip 2025-01, 2024-10 or 2024-07), and whether (and how often) it is polled',
       params: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
       body: {
-        type: 'object', required: ['kind', 'webhook_secret'], additionalProperties: false,
-        properties: { kind: { type: 'string' }, base_url: { type: 'string' }, api_key: { type: 'string' }, api_version: { type: 'string' }, webhook_secret: { type: 'string' }, polls: { type: 'boolean' }, cadence: { type: 'object', additionalProperties: { type: 'number' } } },
+        type: 'object',
+        required: ['kind', 'webhook_secret'],
+        additionalProperties: false,
+        properties: {
+          kind: { type: 'string' },
+          base_url: { type: 'string' },
+          api_key: { type: 'string' },
+          api_version: { type: 'string' },
+          webhook_secret: { type: 'string' },
+          polls: { type: 'boolean' },
+          cadence: { type: 'object', additionalProperties: { type: 'number' } },
+        },
       },
       response: { 400: errorSchema },
     },
     handler: async (request) => {
       const b = request.body;
-      return saveProvider(ctx, { name: request.params.name, kind: b.kind, baseUrl: b.base_url ?? null, apiKey: b.api_key ?? null, apiVersion: b.api_version ?? null, webhookSecret: b.webhook_secret, polls: b.polls ?? false, cadence: b.cadence ?? null });
+      return saveProvider(ctx, {
+        name: request.params.name,
+        kind: b.kind,
+        baseUrl: b.base_url ?? null,
+        apiKey: b.api_key ?? null,
+        apiVersion: b.api_version ?? null,
+        webhookSecret: b.webhook_secret,
+        polls: b.polls ?? false,
+        cadence: b.cadence ?? null,
+      });
     },
   });
 
   app.get<{ Querystring: { problem?: string; shop?: string; limit?: number } }>('/parcels', {
     schema: {
       tags: ['tracking'],
-      summary: 'Parcels with an open problem: not_online, invalid_number, scan_before_payment, wrong_destination (false_shipment = those three), stalled, delivery_failed, returning, returned, lost_damaged, extension_proposed, or any',
-      querystring: { type: 'object', additionalProperties: false, properties: { problem: { type: 'string' }, shop: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 1000 } } },
+      summary:
+        'Parcels with an open problem: not_online, invalid_number, scan_before_payment, wrong_destination (false_shipment = those three), stalled, delivery_failed, returning, returned, lost_damaged, extension_proposed, or any',
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          problem: { type: 'string' },
+          shop: { type: 'string' },
+          limit: { type: 'integer', minimum: 1, maximum: 1000 },
+        },
+      },
       response: { 400: errorSchema },
     },
-    handler: async (request) => ({ items: await listProblems(ctx, { kind: request.query.problem ?? 'any', shopIds: shopFilter(request, request.query.shop), limit: request.query.limit }) }),
+    handler: async (request) => ({
+      items: await listProblems(ctx, {
+        kind: request.query.problem ?? 'any',
+        shopIds: shopFilter(request, request.query.shop),
+        limit: request.query.limit,
+      }),
+    }),
   });
 
   app.get<{ Querystring: { shop?: string; limit?: number; before?: number } }>('/parcels/all', {
     schema: {
       tags: ['tracking'],
-      summary: 'Every parcel (voided ones aside), newest first, with its normalised tracking status and open problem count; `before` = next_before of the previous page',
-      querystring: { type: 'object', additionalProperties: false, properties: { shop: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 500 }, before: { type: 'integer', minimum: 1 } } },
+      summary:
+        'Every parcel (voided ones aside), newest first, with its normalised tracking status and open problem count; `before` = next_before of the previous page',
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          shop: { type: 'string' },
+          limit: { type: 'integer', minimum: 1, maximum: 500 },
+          before: { type: 'integer', minimum: 1 },
+        },
+      },
     },
-    handler: async (request) => listParcels(ctx, { shopIds: shopFilter(request, request.query.shop), limit: request.query.limit, before: request.query.before }),
+    handler: async (request) =>
+      listParcels(ctx, {
+        shopIds: shopFilter(request, request.query.shop),
+        limit: request.query.limit,
+        before: request.query.before,
+      }),
   });
 
   app.get<{ Params: { id: number } }>('/parcels/:id/tracking', {
-    schema: { tags: ['tracking'], summary: "A parcel's tracking: normalised status beside the carrier's raw one, every event, and its problems", params: idParams, response: { 404: errorSchema } },
+    schema: {
+      tags: ['tracking'],
+      summary: "A parcel's tracking: normalised status beside the carrier's raw one, every event, and its problems",
+      params: idParams,
+      response: { 404: errorSchema },
+    },
     handler: async (request) => getParcelTracking(ctx, request.params.id),
   });
 
   // Events kept aside belong to no shop yet: any tenant's number could be among them, so only the installation's
   // owners see them (issue 19, finding 9); they reach a shop's screens once one of its parcels claims them.
-  app.get('/tracking/unmatched', { schema: { tags: ['tracking'], summary: "Carrier events kept aside: no parcel has their number yet (matched when one does); the installation's owners only, others get an empty list" } }, async (request) => ({
-    items: isInstallationOwner(request) ? await listUnmatchedEvents(ctx) : [],
-  }));
+  app.get(
+    '/tracking/unmatched',
+    {
+      schema: {
+        tags: ['tracking'],
+        summary:
+          "Carrier events kept aside: no parcel has their number yet (matched when one does); the installation's owners only, others get an empty list",
+      },
+    },
+    async (request) => ({
+      items: isInstallationOwner(request) ? await listUnmatchedEvents(ctx) : [],
+    }),
+  );
 
   app.get<{ Params: { id: number }; Querystring: { at?: string } }>('/orders/:id/receipt', {
     schema: {
       tags: ['tracking'],
-      summary: "When the order confirms itself: last shipment + promised delivery days (or the class fallback) × 24 h, shown in the policy's zone; as_of and the time left at that instant",
+      summary:
+        "When the order confirms itself: last shipment + promised delivery days (or the class fallback) × 24 h, shown in the policy's zone; as_of and the time left at that instant",
       params: idParams,
       querystring: { type: 'object', properties: { at: AT_PARAM } },
       response: { 400: errorSchema, 404: errorSchema },
@@ -122,10 +259,16 @@ export function trackingRoutes(app: FastifyInstance, ctx: AppContext): void {
       tags: ['tracking'],
       summary: "Set the order's promised delivery days (freight_commit_day); the receipt clock is recomputed",
       params: idParams,
-      body: { type: 'object', required: ['freight_commit_days'], additionalProperties: false, properties: { freight_commit_days: { type: 'integer' } } },
+      body: {
+        type: 'object',
+        required: ['freight_commit_days'],
+        additionalProperties: false,
+        properties: { freight_commit_days: { type: 'integer' } },
+      },
       response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
     },
-    handler: async (request) => setPromisedDeliveryDays(ctx, request.params.id, request.body.freight_commit_days, request.access.actor),
+    handler: async (request) =>
+      setPromisedDeliveryDays(ctx, request.params.id, request.body.freight_commit_days, request.access.actor),
   });
 
   app.post<{ Params: { id: number }; Body: { days: number; note?: string } }>('/orders/:id/receipt/extensions', {
@@ -133,46 +276,123 @@ export function trackingRoutes(app: FastifyInstance, ctx: AppContext): void {
       tags: ['tracking'],
       summary: "Record an extension of the buyer's acceptance time agreed on the platform",
       params: idParams,
-      body: { type: 'object', required: ['days'], additionalProperties: false, properties: { days: { type: 'integer' }, note: { type: 'string', maxLength: 500 } } },
+      body: {
+        type: 'object',
+        required: ['days'],
+        additionalProperties: false,
+        properties: { days: { type: 'integer' }, note: { type: 'string', maxLength: 500 } },
+      },
       response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
     },
-    handler: async (request) => recordAcceptanceExtension(ctx, request.params.id, request.body.days, request.access.actor, request.body.note),
+    handler: async (request) =>
+      recordAcceptanceExtension(ctx, request.params.id, request.body.days, request.access.actor, request.body.note),
   });
 
-  app.post<{ Params: { id: number }; Body: { kind: string; reason: string; platform_case_id?: string } }>('/orders/:id/cases', {
-    schema: {
-      tags: ['tracking'],
-      summary: 'Open an after-sales case (not_received, not_as_described, return_requested, refund); the tracking history is kept as evidence',
-      params: idParams,
-      body: { type: 'object', required: ['kind', 'reason'], additionalProperties: false, properties: { kind: { type: 'string' }, reason: { type: 'string', maxLength: 2000 }, platform_case_id: { type: 'string' } } },
-      response: { 400: errorSchema, 404: errorSchema },
+  app.post<{ Params: { id: number }; Body: { kind: string; reason: string; platform_case_id?: string } }>(
+    '/orders/:id/cases',
+    {
+      schema: {
+        tags: ['tracking'],
+        summary:
+          'Open an after-sales case (not_received, not_as_described, return_requested, refund); the tracking history is kept as evidence',
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['kind', 'reason'],
+          additionalProperties: false,
+          properties: {
+            kind: { type: 'string' },
+            reason: { type: 'string', maxLength: 2000 },
+            platform_case_id: { type: 'string' },
+          },
+        },
+        response: { 400: errorSchema, 404: errorSchema },
+      },
+      handler: async (request, reply) =>
+        reply
+          .status(201)
+          .send(
+            await openCase(
+              ctx,
+              {
+                orderId: request.params.id,
+                kind: request.body.kind,
+                reason: request.body.reason,
+                platformCaseId: request.body.platform_case_id,
+              },
+              request.access.actor,
+            ),
+          ),
     },
-    handler: async (request, reply) => reply.status(201).send(await openCase(ctx, { orderId: request.params.id, kind: request.body.kind, reason: request.body.reason, platformCaseId: request.body.platform_case_id }, request.access.actor)),
-  });
+  );
 
   app.get<{ Querystring: { shop?: string; state?: 'open' | 'closed' | 'all'; order_id?: number } }>('/cases', {
     schema: {
       tags: ['tracking'],
       summary: 'After-sales cases, the most urgent answer first',
-      querystring: { type: 'object', additionalProperties: false, properties: { shop: { type: 'string' }, state: { type: 'string', enum: ['open', 'closed', 'all'] }, order_id: { type: 'integer' } } },
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          shop: { type: 'string' },
+          state: { type: 'string', enum: ['open', 'closed', 'all'] },
+          order_id: { type: 'integer' },
+        },
+      },
     },
-    handler: async (request) => ({ items: await listCases(ctx, { shopIds: shopFilter(request, request.query.shop), state: request.query.state, orderId: request.query.order_id }) }),
+    handler: async (request) => ({
+      items: await listCases(ctx, {
+        shopIds: shopFilter(request, request.query.shop),
+        state: request.query.state,
+        orderId: request.query.order_id,
+      }),
+    }),
   });
 
   app.get<{ Params: { id: number } }>('/cases/:id', {
-    schema: { tags: ['tracking'], summary: 'One case with its evidence', params: idParams, response: { 404: errorSchema } },
+    schema: {
+      tags: ['tracking'],
+      summary: 'One case with its evidence',
+      params: idParams,
+      response: { 404: errorSchema },
+    },
     handler: async (request) => getCase(ctx, request.params.id),
   });
 
-  app.post<{ Params: { id: number }; Body: { action: string; note?: string; outcome?: string; refunded_amount?: number } }>('/cases/:id/steps', {
+  app.post<{
+    Params: { id: number };
+    Body: { action: string; note?: string; outcome?: string; refunded_amount?: number };
+  }>('/cases/:id/steps', {
     schema: {
       tags: ['tracking'],
-      summary: 'Move a case: respond (with a note), escalate, resolve (outcome + refunded_amount in minor units), withdraw',
+      summary:
+        'Move a case: respond (with a note), escalate, resolve (outcome + refunded_amount in minor units), withdraw',
       params: idParams,
-      body: { type: 'object', required: ['action'], additionalProperties: false, properties: { action: { type: 'string' }, note: { type: 'string', maxLength: 4000 }, outcome: { type: 'string' }, refunded_amount: { type: 'integer' } } },
+      body: {
+        type: 'object',
+        required: ['action'],
+        additionalProperties: false,
+        properties: {
+          action: { type: 'string' },
+          note: { type: 'string', maxLength: 4000 },
+          outcome: { type: 'string' },
+          refunded_amount: { type: 'integer' },
+        },
+      },
       response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
     },
-    handler: async (request) => stepCase(ctx, request.params.id, { action: request.body.action, note: request.body.note, outcome: request.body.outcome, refundedAmount: request.body.refunded_amount }, request.access.actor),
+    handler: async (request) =>
+      stepCase(
+        ctx,
+        request.params.id,
+        {
+          action: request.body.action,
+          note: request.body.note,
+          outcome: request.body.outcome,
+          refundedAmount: request.body.refunded_amount,
+        },
+        request.access.actor,
+      ),
   });
 
   app.post<{ Params: { id: number }; Body: { file_name: string; content_base64: string } }>('/cases/:id/evidence', {
@@ -180,12 +400,24 @@ export function trackingRoutes(app: FastifyInstance, ctx: AppContext): void {
       tags: ['tracking'],
       summary: 'Add a photo (or PDF) to a case; stored under the data dir by its SHA-256',
       params: idParams,
-      body: { type: 'object', required: ['file_name', 'content_base64'], additionalProperties: false, properties: { file_name: { type: 'string' }, content_base64: { type: 'string' } } },
+      body: {
+        type: 'object',
+        required: ['file_name', 'content_base64'],
+        additionalProperties: false,
+        properties: { file_name: { type: 'string' }, content_base64: { type: 'string' } },
+      },
       response: { 400: errorSchema, 404: errorSchema },
     },
     handler: async (request) => {
       const content = Buffer.from(request.body.content_base64, 'base64');
-      if (content.length === 0) throw new ValidationError([{ row: 0, field: 'content_base64', message: localized('the file is empty or not base64.', '文件为空或不是 base64。') }]);
+      if (content.length === 0)
+        throw new ValidationError([
+          {
+            row: 0,
+            field: 'content_base64',
+            message: localized('the file is empty or not base64.', '文件为空或不是 base64。'),
+          },
+        ]);
       return addPhotoEvidence(ctx, request.params.id, { name: request.body.file_name, content }, request.access.actor);
     },
   });
@@ -194,7 +426,12 @@ export function trackingRoutes(app: FastifyInstance, ctx: AppContext): void {
     schema: {
       tags: ['tracking'],
       summary: 'The item-not-received dispute rate over a window (default 30 days)',
-      querystring: { type: 'object', required: ['shop'], additionalProperties: false, properties: { shop: { type: 'string' }, days: { type: 'integer', minimum: 1, maximum: 365 } } },
+      querystring: {
+        type: 'object',
+        required: ['shop'],
+        additionalProperties: false,
+        properties: { shop: { type: 'string' }, days: { type: 'integer', minimum: 1, maximum: 365 } },
+      },
     },
     handler: async (request) => inrRate(ctx, request.query.shop, request.query.days ?? 30),
   });

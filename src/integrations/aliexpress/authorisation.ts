@@ -30,10 +30,17 @@ export function authorizeUrl(base: string, input: { appKey: string; redirectUri:
   return url.toString();
 }
 
-export type TokenCall = { api: typeof TOKEN_CREATE; code: string } | { api: typeof TOKEN_REFRESH; refreshToken: string };
+export type TokenCall =
+  | { api: typeof TOKEN_CREATE; code: string }
+  | { api: typeof TOKEN_REFRESH; refreshToken: string };
 
 /** The signed form a token call posts to `<base>/rest<api>`, as the official IOP SDK forms it. */
-export function tokenRequest(base: string, app: { appKey: string; appSecret: string }, call: TokenCall, timestamp: number): { url: string; body: string } {
+export function tokenRequest(
+  base: string,
+  app: { appKey: string; appSecret: string },
+  call: TokenCall,
+  timestamp: number,
+): { url: string; body: string } {
   const params: Record<string, string> = {
     app_key: app.appKey,
     timestamp: String(timestamp),
@@ -41,7 +48,10 @@ export function tokenRequest(base: string, app: { appKey: string; appSecret: str
     ...(call.api === TOKEN_CREATE ? { code: call.code } : { refresh_token: call.refreshToken }),
   };
   params.sign = signIop(app.appSecret, call.api, params);
-  return { url: `${base.replace(/\/+$/, '')}${IOP_REST_PREFIX}${call.api}`, body: new URLSearchParams(params).toString() };
+  return {
+    url: `${base.replace(/\/+$/, '')}${IOP_REST_PREFIX}${call.api}`,
+    body: new URLSearchParams(params).toString(),
+  };
 }
 
 /** The tokens of a successful answer, times in epoch ms. */
@@ -75,9 +85,14 @@ export function readTokenAnswer(httpStatus: number, text: string, now: number): 
   try {
     body = parsePlatformJson(text);
   } catch {
-    return { type: 'unreadable', detail: text.trim() === '' ? `HTTP ${httpStatus}, empty answer` : `HTTP ${httpStatus}, not JSON (${text.length} bytes)` };
+    return {
+      type: 'unreadable',
+      detail:
+        text.trim() === '' ? `HTTP ${httpStatus}, empty answer` : `HTTP ${httpStatus}, not JSON (${text.length} bytes)`,
+    };
   }
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return { type: 'unreadable', detail: `HTTP ${httpStatus}, not a JSON object` };
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    return { type: 'unreadable', detail: `HTTP ${httpStatus}, not a JSON object` };
   const answer = body as Record<string, unknown>;
   const requestId = text_(answer.request_id);
   const code = text_(answer.code);
@@ -90,7 +105,12 @@ export function readTokenAnswer(httpStatus: number, text: string, now: number): 
   const accessExpiresAt = instant(answer.expire_time) ?? plusSeconds(now, answer.expires_in);
   const refreshExpiresAt = instant(answer.refresh_token_valid_time) ?? plusSeconds(now, answer.refresh_expires_in);
   if (!accessToken || !refreshToken || accessExpiresAt === null || refreshExpiresAt === null) {
-    const missing = [!accessToken && 'access_token', !refreshToken && 'refresh_token', accessExpiresAt === null && 'expire_time/expires_in', refreshExpiresAt === null && 'refresh_token_valid_time/refresh_expires_in'].filter(Boolean);
+    const missing = [
+      !accessToken && 'access_token',
+      !refreshToken && 'refresh_token',
+      accessExpiresAt === null && 'expire_time/expires_in',
+      refreshExpiresAt === null && 'refresh_token_valid_time/refresh_expires_in',
+    ].filter(Boolean);
     return { type: 'unreadable', detail: `the answer lacks ${missing.join(', ')}` };
   }
   const refreshable = number_(answer.refresh_expires_in);

@@ -35,7 +35,14 @@ export type ClientEvent =
   | { type: 'attempt'; method: string; attempt: number }
   | { type: 'success'; method: string; attempt: number; durationMs: number }
   | { type: 'retry'; method: string; attempt: number; delayMs: number; code: string; durationMs: number }
-  | { type: 'failure'; method: string; attempt: number; kind: MarketplaceError['kind']; code: string; durationMs: number };
+  | {
+      type: 'failure';
+      method: string;
+      attempt: number;
+      kind: MarketplaceError['kind'];
+      code: string;
+      durationMs: number;
+    };
 
 export interface AliExpressClientConfig {
   credentials: AliExpressCredentials;
@@ -136,7 +143,6 @@ export interface BuyerMessageInput {
   sellerLoginId: string;
   content: string;
 }
-
 
 export interface RawCallResult {
   /** The object inside `<api>_response`. */

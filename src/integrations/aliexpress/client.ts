@@ -85,7 +85,8 @@ export class AliExpressClient {
     const createStart = platformQueryTime(created.from, 'start');
     const createEnd = platformQueryTime(created.to, 'end');
     const createdSpan = (parsePlatformTime(createEnd) ?? created.to) - (parsePlatformTime(createStart) ?? created.from);
-    if (createdSpan > MAX_CREATE_WINDOW_MS) throw new RangeError('the creation window is at most 180 days (walk longer spans with creationWindows)');
+    if (createdSpan > MAX_CREATE_WINDOW_MS)
+      throw new RangeError('the creation window is at most 180 days (walk longer spans with creationWindows)');
     const queryObject: Record<string, unknown> = {
       create_date_start: createStart,
       create_date_end: createEnd,
@@ -150,7 +151,13 @@ export class AliExpressClient {
 
   async declareShipment(input: DeclareShipmentInput, options: CallOptions = {}): Promise<void> {
     const id = requireOrderId(input.orderId);
-    validateShipmentFields(input.serviceName, input.logisticsNo, input.sendType, input.trackingWebsite, input.description);
+    validateShipmentFields(
+      input.serviceName,
+      input.logisticsNo,
+      input.sendType,
+      input.trackingWebsite,
+      input.description,
+    );
     const { response } = await this.call(
       API.fulfill,
       {
@@ -169,7 +176,13 @@ export class AliExpressClient {
 
   async modifyShipment(input: ModifyShipmentInput, options: CallOptions = {}): Promise<void> {
     const id = requireOrderId(input.orderId);
-    validateShipmentFields(input.newServiceName, input.newLogisticsNo, input.sendType, input.trackingWebsite, input.description);
+    validateShipmentFields(
+      input.newServiceName,
+      input.newLogisticsNo,
+      input.sendType,
+      input.trackingWebsite,
+      input.description,
+    );
     if (!input.oldServiceName || !input.oldLogisticsNo) throw new RangeError('the shipment to correct is required');
     const { response } = await this.call(
       API.modifyShipment,
@@ -280,5 +293,6 @@ function validateShipmentFields(
   if (serviceName.toLowerCase() === 'other' && !trackingWebsite) {
     throw new RangeError("tracking_website is required when service_name is 'other'");
   }
-  if (description !== undefined && description.length > 512) throw new RangeError('description is at most 512 characters');
+  if (description !== undefined && description.length > 512)
+    throw new RangeError('description is at most 512 characters');
 }

@@ -86,10 +86,7 @@ export class RetryableMarketplaceError extends MarketplaceError {
   /** How long the platform asked us to wait, when it said so (429 Retry-After or a flow-control ban). */
   readonly retryAfterMs: number | undefined;
 
-  constructor(
-    message: string,
-    details: MarketplaceErrorDetails & { reason: RetryableReason; retryAfterMs?: number },
-  ) {
+  constructor(message: string, details: MarketplaceErrorDetails & { reason: RetryableReason; retryAfterMs?: number }) {
     super(message, details);
     this.reason = details.reason;
     this.retryAfterMs = details.retryAfterMs;
@@ -125,15 +122,9 @@ const PERMANENT_USER_MESSAGES: Record<PermanentReason, Localized> = {
     'AliExpress refused the authorisation: the store needs to be authorised again.',
     '速卖通拒绝了授权：需要重新授权店铺。',
   ),
-  invalid_request: localized(
-    'AliExpress refused the request as invalid.',
-    '速卖通认为该请求无效，已拒绝。',
-  ),
+  invalid_request: localized('AliExpress refused the request as invalid.', '速卖通认为该请求无效，已拒绝。'),
   not_found: localized('AliExpress does not know this order.', '速卖通上找不到该订单。'),
-  business_rule: localized(
-    'AliExpress refused the operation for this order.',
-    '速卖通拒绝了对该订单的此项操作。',
-  ),
+  business_rule: localized('AliExpress refused the operation for this order.', '速卖通拒绝了对该订单的此项操作。'),
   protocol: localized(
     'AliExpress answered in a form shipby does not understand.',
     '速卖通返回了 shipby 无法识别的内容。',
@@ -154,7 +145,10 @@ export class PermanentMarketplaceError extends MarketplaceError {
     const base = PERMANENT_USER_MESSAGES[this.reason];
     if (!this.platformMessage) return base;
     // The platform's own reason, as it wrote it: the seller needs it to fix the order on AliExpress.
-    return localized(`${base.en} AliExpress says: "${this.platformMessage}"`, `${base['zh-CN']} 速卖通的说明：“${this.platformMessage}”`);
+    return localized(
+      `${base.en} AliExpress says: "${this.platformMessage}"`,
+      `${base['zh-CN']} 速卖通的说明：“${this.platformMessage}”`,
+    );
   }
 
   override toJSON(): Record<string, unknown> {
@@ -199,7 +193,7 @@ export class ReauthorisationRequiredError extends MarketplaceError {
 
   get userMessage(): Localized {
     return localized(
-      'AliExpress no longer accepts this shop\'s authorisation: open the shop in the dashboard and connect it to AliExpress again. Uploads wait until then.',
+      "AliExpress no longer accepts this shop's authorisation: open the shop in the dashboard and connect it to AliExpress again. Uploads wait until then.",
       '速卖通不再接受该店铺的授权：请在控制台打开店铺并重新连接速卖通。在此之前上传会暂停等待。',
     );
   }

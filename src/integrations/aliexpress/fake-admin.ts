@@ -38,7 +38,12 @@ export interface AdminContext {
  * POST /__fake/clock                       ← { offset_ms } | { now }
  * POST /__fake/reset                       → clears orders, shipments, messages, stats, faults
  */
-export async function handleAdmin(admin: AdminContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+export async function handleAdmin(
+  admin: AdminContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
   const { marketplace, auth, faults } = admin;
   const path = url.pathname.replace(/\/+$/, '');
   const verb = req.method ?? 'GET';
@@ -47,11 +52,14 @@ export async function handleAdmin(admin: AdminContext, req: IncomingMessage, res
   marketplace.advance(current);
   try {
     if (verb === 'GET' && path === '/__fake/health') return sendJson(res, 200, { ok: true, now: current });
-    if (verb === 'GET' && path === '/__fake/orders') return sendJson(res, 200, { orders: [...marketplace.orders.values()] });
+    if (verb === 'GET' && path === '/__fake/orders')
+      return sendJson(res, 200, { orders: [...marketplace.orders.values()] });
     if (verb === 'POST' && path === '/__fake/orders') {
       const created = isCountRequest(body)
         ? marketplace.seedRandomOrders(body.count, current, body.seed ?? admin.seed ?? 1)
-        : (Array.isArray(body) ? body : [body]).map((seed) => marketplace.addOrder((seed ?? {}) as FakeOrderSeed, current));
+        : (Array.isArray(body) ? body : [body]).map((seed) =>
+            marketplace.addOrder((seed ?? {}) as FakeOrderSeed, current),
+          );
       return sendJson(res, 201, { order_ids: created.map((order) => order.orderId) });
     }
     const orderMatch = /^\/__fake\/orders\/(\d+)(\/status)?$/.exec(path);
@@ -70,7 +78,8 @@ export async function handleAdmin(admin: AdminContext, req: IncomingMessage, res
           : sendJson(res, 404, { error: 'no such order' });
       }
     }
-    if (verb === 'GET' && path === '/__fake/shipments') return sendJson(res, 200, { declarations: marketplace.declarations });
+    if (verb === 'GET' && path === '/__fake/shipments')
+      return sendJson(res, 200, { declarations: marketplace.declarations });
     if (verb === 'GET' && path === '/__fake/messages') return sendJson(res, 200, { messages: marketplace.messages });
     if (verb === 'GET' && path === '/__fake/stats') return sendJson(res, 200, admin.stats());
     if (verb === 'POST' && path === '/__fake/stats/reset') {
@@ -89,17 +98,23 @@ export async function handleAdmin(admin: AdminContext, req: IncomingMessage, res
       else return sendJson(res, 400, { error: 'offset_ms or now (epoch ms) is required' });
       return sendJson(res, 200, { now: admin.now(), offset_ms: admin.clockOffset() });
     }
-    if (verb === 'POST' && path === '/__fake/auth/code') return sendJson(res, 200, { code: auth.issueCode(admin.now()) });
+    if (verb === 'POST' && path === '/__fake/auth/code')
+      return sendJson(res, 200, { code: auth.issueCode(admin.now()) });
     if (verb === 'GET' && path === '/__fake/auth') return sendJson(res, 200, { counts: auth.counts });
     if (verb === 'POST' && path === '/__fake/auth/revoke') {
-      const { refresh_token: token, access_token: access } = (body ?? {}) as { refresh_token?: unknown; access_token?: unknown };
+      const { refresh_token: token, access_token: access } = (body ?? {}) as {
+        refresh_token?: unknown;
+        access_token?: unknown;
+      };
       // { access_token: "<token>" | true }: access tokens (one, or every one); otherwise refresh tokens.
-      if (access !== undefined) return sendJson(res, 200, { revoked: auth.revokeAccessToken(typeof access === 'string' ? access : undefined) });
+      if (access !== undefined)
+        return sendJson(res, 200, { revoked: auth.revokeAccessToken(typeof access === 'string' ? access : undefined) });
       return sendJson(res, 200, { revoked: auth.revokeRefreshToken(typeof token === 'string' ? token : undefined) });
     }
     if (verb === 'POST' && path === '/__fake/auth/fault') {
       const answer = (body as { answer?: unknown } | undefined)?.answer;
-      if (answer !== null && answer !== 'not_json' && answer !== 'truncated') return sendJson(res, 400, { error: "answer must be 'not_json', 'truncated' or null" });
+      if (answer !== null && answer !== 'not_json' && answer !== 'truncated')
+        return sendJson(res, 400, { error: "answer must be 'not_json', 'truncated' or null" });
       auth.answerFault = answer ?? undefined;
       return sendJson(res, 200, { answer });
     }
@@ -115,4 +130,3 @@ export async function handleAdmin(admin: AdminContext, req: IncomingMessage, res
     sendJson(res, 400, { error: error instanceof Error ? error.message : String(error) });
   }
 }
-

@@ -29,9 +29,13 @@ export function handleConsent(context: ConsentContext, url: URL, res: ServerResp
   const q = url.searchParams;
   const redirectUri = q.get('redirect_uri') ?? '';
   const problem =
-    q.get('client_id') !== context.appKey ? 'client_id is not a known app key' :
-    q.get('response_type') !== 'code' ? 'response_type must be code' :
-    !/^https?:\/\/[^\s]+$/.test(redirectUri) ? 'redirect_uri must be an http(s) address' : undefined;
+    q.get('client_id') !== context.appKey
+      ? 'client_id is not a known app key'
+      : q.get('response_type') !== 'code'
+        ? 'response_type must be code'
+        : !/^https?:\/\/[^\s]+$/.test(redirectUri)
+          ? 'redirect_uri must be an http(s) address'
+          : undefined;
   if (problem) {
     page(res, 400, `<h1>Authorisation failed</h1><p data-testid="consent-error">${escapeHtml(problem)}</p>`);
     return true;
@@ -66,7 +70,11 @@ export function handleConsent(context: ConsentContext, url: URL, res: ServerResp
 
 function page(res: ServerResponse, status: number, body: string): void {
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>AliExpress (fake) — authorisation</title></head><body>${body}</body></html>`;
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html), 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': Buffer.byteLength(html),
+    'cache-control': 'no-store',
+  });
   res.end(html);
 }
 
@@ -74,12 +82,16 @@ function page(res: ServerResponse, status: number, body: string): void {
  * What the seller's browser does on the fake's consent page (the demo, tests): Authorise (or Deny), then read the
  * redirect back to the app's callback, without following it. Answers the callback's query (`code`, `state`, `error`).
  */
-export async function answerConsent(consentUrl: string, decision: 'allow' | 'deny' = 'allow'): Promise<{ code?: string; state?: string; error?: string }> {
+export async function answerConsent(
+  consentUrl: string,
+  decision: 'allow' | 'deny' = 'allow',
+): Promise<{ code?: string; state?: string; error?: string }> {
   const approve = new URL(APPROVE_PATH, consentUrl);
   for (const [name, value] of new URL(consentUrl).searchParams) approve.searchParams.set(name, value);
   approve.searchParams.set('decision', decision);
   const answer = await fetch(approve, { redirect: 'manual' });
   const location = answer.headers.get('location');
-  if (answer.status !== 302 || !location) throw new Error(`the fake marketplace's consent page answered ${answer.status} without a redirect`);
+  if (answer.status !== 302 || !location)
+    throw new Error(`the fake marketplace's consent page answered ${answer.status} without a redirect`);
   return Object.fromEntries(new URL(location).searchParams) as { code?: string; state?: string; error?: string };
 }

@@ -20,11 +20,21 @@ export type Answer = { payload: Record<string, unknown>; refused: boolean } | { 
 
 function writeResult(refusal: BusinessRefusal | undefined): Answer {
   return refusal
-    ? { payload: { result: { result_success: false, result_error_code: refusal.code, result_error_desc: refusal.message } }, refused: true }
+    ? {
+        payload: {
+          result: { result_success: false, result_error_code: refusal.code, result_error_desc: refusal.message },
+        },
+        refused: true,
+      }
     : { payload: { result: { result_success: true } }, refused: false };
 }
 
-export function dispatchApi(marketplace: FakeMarketplace, method: string, params: Map<string, string>, requestTime: number): Answer | Promise<Answer> {
+export function dispatchApi(
+  marketplace: FakeMarketplace,
+  method: string,
+  params: Map<string, string>,
+  requestTime: number,
+): Answer | Promise<Answer> {
   marketplace.advance(requestTime);
   switch (method) {
     case API.orderList: {
@@ -53,9 +63,13 @@ export function dispatchApi(marketplace: FakeMarketplace, method: string, params
       // The platform lists only within a creation-date window of at most 180 days.
       if (times.create_date_start === undefined) return missing('create_date_start');
       if (times.create_date_end === undefined) return missing('create_date_end');
-      if (times.create_date_end < times.create_date_start) return invalid('create_date_end', 'must not be before create_date_start');
+      if (times.create_date_end < times.create_date_start)
+        return invalid('create_date_end', 'must not be before create_date_start');
       if (times.create_date_end - times.create_date_start > MAX_CREATE_WINDOW_MS) {
-        return invalid('create_date_start', 'the time range between create_date_start and create_date_end cannot exceed 180 days');
+        return invalid(
+          'create_date_start',
+          'the time range between create_date_start and create_date_end cannot exceed 180 days',
+        );
       }
       // Wall-clock texts have whole seconds: the end of the window covers its whole second.
       const endOf = (ms: number | undefined) => (ms === undefined ? undefined : ms + 999);
@@ -104,15 +118,24 @@ export function dispatchApi(marketplace: FakeMarketplace, method: string, params
         return {
           error: {
             iop: { code: FAKE_BUSINESS_CODES.orderNotFound, type: 'ISV', message: `order ${orderId} not found` },
-            top: { code: TOP_CODES.remoteServiceError, msg: 'Remote service error', sub_code: `isv.${FAKE_BUSINESS_CODES.orderNotFound}`, sub_msg: `order ${orderId} not found` },
+            top: {
+              code: TOP_CODES.remoteServiceError,
+              msg: 'Remote service error',
+              sub_code: `isv.${FAKE_BUSINESS_CODES.orderNotFound}`,
+              sub_msg: `order ${orderId} not found`,
+            },
             outcome: 'gatewayError',
           },
         };
       }
-      return { payload: { target: marketplace.renderDetail(order), time_stamp: formatPlatformTime(requestTime) }, refused: false };
+      return {
+        payload: { target: marketplace.renderDetail(order), time_stamp: formatPlatformTime(requestTime) },
+        refused: false,
+      };
     }
     case API.fulfill: {
-      for (const name of ['service_name', 'out_ref', 'send_type', 'logistics_no']) if (!params.get(name)) return missing(name);
+      for (const name of ['service_name', 'out_ref', 'send_type', 'logistics_no'])
+        if (!params.get(name)) return missing(name);
       return writeResult(
         marketplace.fulfill(
           {
@@ -127,7 +150,14 @@ export function dispatchApi(marketplace: FakeMarketplace, method: string, params
       );
     }
     case API.modifyShipment: {
-      for (const name of ['out_ref', 'old_service_name', 'old_logistics_no', 'new_service_name', 'new_logistics_no', 'send_type']) {
+      for (const name of [
+        'out_ref',
+        'old_service_name',
+        'old_logistics_no',
+        'new_service_name',
+        'new_logistics_no',
+        'send_type',
+      ]) {
         if (!params.get(name)) return missing(name);
       }
       return writeResult(
@@ -170,7 +200,10 @@ export function dispatchApi(marketplace: FakeMarketplace, method: string, params
         requestTime,
       );
       return refusal
-        ? { payload: { result: { is_success: false, error_code: refusal.code, error_msg: refusal.message } }, refused: true }
+        ? {
+            payload: { result: { is_success: false, error_code: refusal.code, error_msg: refusal.message } },
+            refused: true,
+          }
         : { payload: { result: { is_success: true } }, refused: false };
     }
     case API.onlineLogisticsServices:
@@ -181,4 +214,3 @@ export function dispatchApi(marketplace: FakeMarketplace, method: string, params
   }
   return invalid('method', 'unsupported');
 }
-

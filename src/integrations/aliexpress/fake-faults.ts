@@ -93,5 +93,8 @@ export class FaultInjector {
 
 function isInjectedBody(value: Record<string, unknown> | InjectedBody): value is InjectedBody {
   const commit = (value as { commit?: unknown }).commit;
-  return typeof (value as { body?: unknown }).body === 'object' && (commit === 'before' || commit === 'after' || commit === 'random');
+  return (
+    typeof (value as { body?: unknown }).body === 'object' &&
+    (commit === 'before' || commit === 'after' || commit === 'random')
+  );
 }

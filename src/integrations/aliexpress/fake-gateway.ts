@@ -62,61 +62,136 @@ export function gatewayError(
   topMsg: string,
   sub?: { sub_code: string; sub_msg: string },
 ): GatewayError {
-  return { iop: { code: iopCode, type: 'ISV', message: iopMessage }, top: { code: topCode, msg: topMsg, ...sub }, outcome: 'gatewayError' };
+  return {
+    iop: { code: iopCode, type: 'ISV', message: iopMessage },
+    top: { code: topCode, msg: topMsg, ...sub },
+    outcome: 'gatewayError',
+  };
 }
 
 /** Method, app key, timestamp, signature, session and flow control — in that order, like a gateway. */
-export function checkGateway(config: GatewayCheck, gateway: Gateway, url: URL, params: Map<string, string>, requestTime: number): GatewayError | undefined {
+export function checkGateway(
+  config: GatewayCheck,
+  gateway: Gateway,
+  url: URL,
+  params: Map<string, string>,
+  requestTime: number,
+): GatewayError | undefined {
   const { appKey, appSecret, accessTokens, auth } = config;
   const method = params.get('method');
   const apiName = gateway === 'rest' ? restApiName(url, params) : method;
   if (!apiName) {
-    return gatewayError(IOP_CODES.missingParameter, 'The input parameter "method" that is mandatory for processing this request is not supplied', TOP_CODES.missingMethod, 'Missing method');
+    return gatewayError(
+      IOP_CODES.missingParameter,
+      'The input parameter "method" that is mandatory for processing this request is not supplied',
+      TOP_CODES.missingMethod,
+      'Missing method',
+    );
   }
   const key = params.get('app_key');
-  if (!key) return gatewayError(IOP_CODES.missingParameter, 'The input parameter "app_key" that is mandatory for processing this request is not supplied', TOP_CODES.missingAppKey, 'Missing app key');
-  if (key !== appKey) return gatewayError(IOP_CODES.appKey, 'The specified app key is invalid', TOP_CODES.invalidAppKey, 'Invalid app Key');
+  if (!key)
+    return gatewayError(
+      IOP_CODES.missingParameter,
+      'The input parameter "app_key" that is mandatory for processing this request is not supplied',
+      TOP_CODES.missingAppKey,
+      'Missing app key',
+    );
+  if (key !== appKey)
+    return gatewayError(
+      IOP_CODES.appKey,
+      'The specified app key is invalid',
+      TOP_CODES.invalidAppKey,
+      'Invalid app Key',
+    );
 
   const signMethod = params.get('sign_method') ?? (gateway === 'top' ? 'md5' : '');
   const topStyle = gateway === 'top' || isTopSignMethod(signMethod);
   if (!topStyle && signMethod !== IOP_SIGN_METHOD) {
-    return gatewayError(IOP_CODES.invalidParameter, `sign_method ${signMethod || '(missing)'} is not supported`, TOP_CODES.invalidArguments, 'Invalid arguments:sign_method');
+    return gatewayError(
+      IOP_CODES.invalidParameter,
+      `sign_method ${signMethod || '(missing)'} is not supported`,
+      TOP_CODES.invalidArguments,
+      'Invalid arguments:sign_method',
+    );
   }
 
   const timestampText = params.get('timestamp');
-  if (!timestampText) return gatewayError(IOP_CODES.missingParameter, 'The input parameter "timestamp" that is mandatory for processing this request is not supplied', TOP_CODES.missingTimestamp, 'Missing timestamp');
+  if (!timestampText)
+    return gatewayError(
+      IOP_CODES.missingParameter,
+      'The input parameter "timestamp" that is mandatory for processing this request is not supplied',
+      TOP_CODES.missingTimestamp,
+      'Missing timestamp',
+    );
   const timestamp = topStyle
     ? (parseTopTimestamp(timestampText) ?? (gateway === 'top' ? undefined : parseIopTimestamp(timestampText)))
     : parseIopTimestamp(timestampText);
   const maxSkew = gateway === 'top' ? TOP_MAX_SKEW_MS : topStyle ? TOP_MAX_SKEW_MS : IOP_MAX_SKEW_MS;
   if (timestamp === undefined || Math.abs(timestamp - requestTime) > maxSkew) {
-    return gatewayError(IOP_CODES.timestamp, 'The timestamp is invalid or malformed', TOP_CODES.invalidTimestamp, 'Invalid timestamp');
+    return gatewayError(
+      IOP_CODES.timestamp,
+      'The timestamp is invalid or malformed',
+      TOP_CODES.invalidTimestamp,
+      'Invalid timestamp',
+    );
   }
 
   const sign = params.get('sign');
-  if (!sign) return gatewayError(IOP_CODES.signature, 'The request signature does not conform to platform standards', TOP_CODES.missingSignature, 'Missing signature');
+  if (!sign)
+    return gatewayError(
+      IOP_CODES.signature,
+      'The request signature does not conform to platform standards',
+      TOP_CODES.missingSignature,
+      'Missing signature',
+    );
   const signable = Object.fromEntries(params);
   const expected = topStyle
     ? signTop(appSecret, signable, isTopSignMethod(signMethod) ? signMethod : 'md5')
     : signIop(appSecret, apiName, signable);
   if (!signaturesEqual(sign, expected)) {
-    return gatewayError(IOP_CODES.signature, 'The request signature does not conform to platform standards', TOP_CODES.invalidSignature, 'Invalid signature');
+    return gatewayError(
+      IOP_CODES.signature,
+      'The request signature does not conform to platform standards',
+      TOP_CODES.invalidSignature,
+      'Invalid signature',
+    );
   }
 
   if (gateway === 'rest') {
     if (apiName === AUTH_TOKEN_CREATE || apiName === AUTH_TOKEN_REFRESH) return undefined; // no seller token yet
-    return gatewayError(IOP_CODES.api, `The API ${apiName} is not supported by the fake marketplace`, TOP_CODES.invalidMethod, 'Invalid method');
+    return gatewayError(
+      IOP_CODES.api,
+      `The API ${apiName} is not supported by the fake marketplace`,
+      TOP_CODES.invalidMethod,
+      'Invalid method',
+    );
   }
   if (!(Object.values(API) as string[]).includes(apiName)) {
-    return gatewayError(IOP_CODES.api, `The specified API ${apiName} is invalid`, TOP_CODES.invalidMethod, 'Invalid method');
+    return gatewayError(
+      IOP_CODES.api,
+      `The specified API ${apiName} is invalid`,
+      TOP_CODES.invalidMethod,
+      'Invalid method',
+    );
   }
 
   // The official SDKs send the seller token as `session`; the AliExpress docs call it `access_token`.
   const token = params.get('session') ?? params.get('access_token');
-  if (!token) return gatewayError(IOP_CODES.accessToken, 'The access token is missing', TOP_CODES.missingSession, 'Missing session');
+  if (!token)
+    return gatewayError(
+      IOP_CODES.accessToken,
+      'The access token is missing',
+      TOP_CODES.missingSession,
+      'Missing session',
+    );
   const issued = auth.accessTokenValid(token, requestTime);
   if (issued === false || (issued === undefined && accessTokens.size > 0 && !accessTokens.has(token))) {
-    return gatewayError(IOP_CODES.accessToken, 'The specified access token is invalid or expired', TOP_CODES.invalidSession, 'Invalid session');
+    return gatewayError(
+      IOP_CODES.accessToken,
+      'The specified access token is invalid or expired',
+      TOP_CODES.invalidSession,
+      'Invalid session',
+    );
   }
 
   if (config.maxRequestsPerSecond !== undefined) {
@@ -140,10 +215,16 @@ export function missing(name: string): { error: GatewayError } {
 }
 export function invalid(name: string, why: string): { error: GatewayError } {
   return {
-    error: gatewayError(IOP_CODES.invalidParameter, `${name}: ${why}`, TOP_CODES.invalidArguments, `Invalid arguments:${name}`, {
-      sub_code: 'isv.invalid-parameter',
-      sub_msg: `${name}: ${why}`,
-    }),
+    error: gatewayError(
+      IOP_CODES.invalidParameter,
+      `${name}: ${why}`,
+      TOP_CODES.invalidArguments,
+      `Invalid arguments:${name}`,
+      {
+        sub_code: 'isv.invalid-parameter',
+        sub_msg: `${name}: ${why}`,
+      },
+    ),
   };
 }
 export function requestTimestampOf(params: Map<string, string>): number | undefined {
@@ -154,14 +235,16 @@ export function requestTimestampOf(params: Map<string, string>): number | undefi
 
 export function gatewayErrorBody(gateway: Gateway, error: GatewayError, id: string): Record<string, unknown> {
   if (gateway === 'top') return { error_response: { ...error.top, request_id: id } };
-  if (gateway === 'rest') return { type: error.iop.type, code: error.iop.code, message: error.iop.message, request_id: id };
+  if (gateway === 'rest')
+    return { type: error.iop.type, code: error.iop.code, message: error.iop.message, request_id: id };
   return { error_response: { type: error.iop.type, code: error.iop.code, msg: error.iop.message, request_id: id } };
 }
 
 /** An injected documented body with this request's id, wherever the shape keeps it. */
 export function withRequestId(body: Record<string, unknown>, id: string): Record<string, unknown> {
   const wrapped = body.error_response;
-  if (wrapped && typeof wrapped === 'object') return { ...body, error_response: { ...(wrapped as Record<string, unknown>), request_id: id } };
+  if (wrapped && typeof wrapped === 'object')
+    return { ...body, error_response: { ...(wrapped as Record<string, unknown>), request_id: id } };
   return { ...body, request_id: id };
 }
 

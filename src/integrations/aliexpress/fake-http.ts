@@ -8,12 +8,20 @@ const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
 export function isCountRequest(body: unknown): body is { count: number; seed?: number } {
-  return !!body && typeof body === 'object' && !Array.isArray(body) && typeof (body as { count?: unknown }).count === 'number';
+  return (
+    !!body &&
+    typeof body === 'object' &&
+    !Array.isArray(body) &&
+    typeof (body as { count?: unknown }).count === 'number'
+  );
 }
 
 export async function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -69,4 +77,3 @@ export function parseMultipartFields(body: Buffer, boundary: string): Array<[str
   }
   return fields;
 }
-

@@ -13,7 +13,14 @@ import { renderLabels } from '../../documents/label';
 import { invalid, missing } from './fake-gateway';
 import type { Answer } from './fake-dispatch';
 import type { FakeMarketplace } from './fake-marketplace';
-import { API, FAKE_BUSINESS_CODES, SHIPPABLE_STATUSES, TOP_CODES, formatPlatformTime, parsePlatformJson } from './protocol';
+import {
+  API,
+  FAKE_BUSINESS_CODES,
+  SHIPPABLE_STATUSES,
+  TOP_CODES,
+  formatPlatformTime,
+  parsePlatformJson,
+} from './protocol';
 
 export interface FakeLogisticsOrder {
   id: string;
@@ -33,13 +40,35 @@ export interface FakeLogisticsOrder {
 
 /** What the fake offers: `logistics_service_id`, name, timeliness, price per kg and handling (CNY fen). */
 const FAKE_ONLINE_SERVICES = [
-  { id: 'CAINIAO_STANDARD', name: 'AliExpress Standard Shipping', timeliness: '15-35', perKgFen: 7_800, handlingFen: 1_600 },
-  { id: 'CAINIAO_SUPER_ECONOMY', name: 'Cainiao Super Economy Global', timeliness: '20-45', perKgFen: 5_200, handlingFen: 900 },
+  {
+    id: 'CAINIAO_STANDARD',
+    name: 'AliExpress Standard Shipping',
+    timeliness: '15-35',
+    perKgFen: 7_800,
+    handlingFen: 1_600,
+  },
+  {
+    id: 'CAINIAO_SUPER_ECONOMY',
+    name: 'Cainiao Super Economy Global',
+    timeliness: '20-45',
+    perKgFen: 5_200,
+    handlingFen: 900,
+  },
 ] as const;
 
 /** The seller centre's sender addresses the fake knows (`address_id` → what the label prints). */
-const FAKE_SENDER_ADDRESSES: Record<string, { name: string; line1: string; city: string; postcode: string; country: string; phone: string }> = {
-  '1001': { name: 'Fake Seller Co', line1: '1 Keji Road', city: 'Shenzhen', postcode: '518000', country: 'CN', phone: '+86 755 0000 0000' },
+const FAKE_SENDER_ADDRESSES: Record<
+  string,
+  { name: string; line1: string; city: string; postcode: string; country: string; phone: string }
+> = {
+  '1001': {
+    name: 'Fake Seller Co',
+    line1: '1 Keji Road',
+    city: 'Shenzhen',
+    postcode: '518000',
+    country: 'CN',
+    phone: '+86 755 0000 0000',
+  },
 };
 
 const ONLINE_MAX_WEIGHT_G = 2_000;
@@ -58,12 +87,26 @@ export class FakeOnlineLogistics {
   }
 
   /** The services offered for an order and parcel: none for a closed order or an oversize parcel. */
-  offered(orderId: string, weightKg: number, sidesCm: number[]): Array<{ id: string; name: string; timeliness: string; feeFen: number }> {
+  offered(
+    orderId: string,
+    weightKg: number,
+    sidesCm: number[],
+  ): Array<{ id: string; name: string; timeliness: string; feeFen: number }> {
     const order = this.marketplace.orders.get(orderId);
     if (!order || !(SHIPPABLE_STATUSES as readonly string[]).includes(order.status)) return [];
     const weightG = Math.round(weightKg * 1000);
-    if (weightG > ONLINE_MAX_WEIGHT_G || Math.max(...sidesCm) > ONLINE_MAX_SIDE_CM || sidesCm.reduce((a, b) => a + b, 0) > ONLINE_MAX_SUM_CM) return [];
-    return FAKE_ONLINE_SERVICES.map((s) => ({ id: s.id, name: s.name, timeliness: s.timeliness, feeFen: Math.round((Math.max(weightG, 50) / 1000) * s.perKgFen) + s.handlingFen }));
+    if (
+      weightG > ONLINE_MAX_WEIGHT_G ||
+      Math.max(...sidesCm) > ONLINE_MAX_SIDE_CM ||
+      sidesCm.reduce((a, b) => a + b, 0) > ONLINE_MAX_SUM_CM
+    )
+      return [];
+    return FAKE_ONLINE_SERVICES.map((s) => ({
+      id: s.id,
+      name: s.name,
+      timeliness: s.timeliness,
+      feeFen: Math.round((Math.max(weightG, 50) / 1000) * s.perKgFen) + s.handlingFen,
+    }));
   }
 
   dispatch(method: string, params: Map<string, string>, now: number): Answer | Promise<Answer> {
@@ -86,7 +129,8 @@ export class FakeOnlineLogistics {
     if (!/^\d+$/.test(orderId)) return invalid('order_id', 'must be an order id');
     const weight = Number(params.get('goods_weight') ?? '0');
     const sides = ['goods_length', 'goods_width', 'goods_height'].map((name) => Number(params.get(name) ?? '0'));
-    if (!Number.isFinite(weight) || weight < 0 || sides.some((side) => !Number.isFinite(side) || side < 0)) return invalid('goods_weight', 'weight in kg and sides in cm must be numbers');
+    if (!Number.isFinite(weight) || weight < 0 || sides.some((side) => !Number.isFinite(side) || side < 0))
+      return invalid('goods_weight', 'weight in kg and sides in cm must be numbers');
     const result = this.offered(orderId, weight, sides).map((s) => ({
       logistics_service_id: s.id,
       logistics_service_name: s.name,
@@ -101,12 +145,21 @@ export class FakeOnlineLogistics {
   }
 
   #create(params: Map<string, string>, now: number): Answer {
-    for (const name of ['trade_order_id', 'trade_order_from', 'warehouse_carrier_service', 'domestic_logistics_company_id', 'domestic_tracking_no', 'address_d_t_os', 'declare_product_d_t_os']) {
+    for (const name of [
+      'trade_order_id',
+      'trade_order_from',
+      'warehouse_carrier_service',
+      'domestic_logistics_company_id',
+      'domestic_tracking_no',
+      'address_d_t_os',
+      'declare_product_d_t_os',
+    ]) {
       if (!params.get(name)) return missing(name);
     }
     const domestic = params.get('domestic_tracking_no')!;
     if (domestic.length > 32) return invalid('domestic_tracking_no', 'length 1-32');
-    if (params.get('domestic_logistics_company_id') === '-1' && !params.get('domestic_logistics_company')) return missing('domestic_logistics_company');
+    if (params.get('domestic_logistics_company_id') === '-1' && !params.get('domestic_logistics_company'))
+      return missing('domestic_logistics_company');
     let addresses: { sender?: { address_id?: unknown }; receiver?: Record<string, unknown> };
     let products: Array<Record<string, unknown>>;
     try {
@@ -118,14 +171,24 @@ export class FakeOnlineLogistics {
     const senderId = String(addresses.sender?.address_id ?? '');
     if (!senderId) return missing('address_d_t_os.sender.address_id');
     if (!addresses.receiver) return missing('address_d_t_os.receiver');
-    if (!Array.isArray(products) || products.length === 0) return invalid('declare_product_d_t_os', 'a list of at least one product');
+    if (!Array.isArray(products) || products.length === 0)
+      return invalid('declare_product_d_t_os', 'a list of at least one product');
     const tradeOrderId = params.get('trade_order_id')!;
     const service = params.get('warehouse_carrier_service')!;
     const order = this.marketplace.orders.get(tradeOrderId);
-    const refuse = (code: number, desc: string): Answer => ({ payload: { result: { success: false, error_code: code, error_desc: desc, trade_order_id: tradeOrderId }, result_success: true }, refused: true });
+    const refuse = (code: number, desc: string): Answer => ({
+      payload: {
+        result: { success: false, error_code: code, error_desc: desc, trade_order_id: tradeOrderId },
+        result_success: true,
+      },
+      refused: true,
+    });
     if (!order) return refuse(-1, `trade order ${tradeOrderId} not found`);
-    if (!FAKE_SENDER_ADDRESSES[senderId]) return refuse(-2, `sender address ${senderId} is not one of the seller's addresses`);
-    const weightG = Math.round(products.reduce((sum, p) => sum + Number(p.product_weight ?? 0) * Number(p.product_num ?? 1), 0) * 1000);
+    if (!FAKE_SENDER_ADDRESSES[senderId])
+      return refuse(-2, `sender address ${senderId} is not one of the seller's addresses`);
+    const weightG = Math.round(
+      products.reduce((sum, p) => sum + Number(p.product_weight ?? 0) * Number(p.product_num ?? 1), 0) * 1000,
+    );
     const offer = this.offered(tradeOrderId, weightG / 1000, [1, 1, 1]).find((s) => s.id === service);
     if (!offer) return refuse(-3, `warehouse_carrier_service ${service} is not available for this order`);
     const seq = this.#next++;
@@ -168,7 +231,10 @@ export class FakeOnlineLogistics {
     const domestic = params.get('domestic_logistics_num');
     const international = params.get('international_logistics_num');
     const matches = this.orders.filter(
-      (o) => (!tradeOrderId || o.tradeOrderId === tradeOrderId) && (!domestic || o.domesticNumber === domestic) && (!international || o.internationalNumber === international),
+      (o) =>
+        (!tradeOrderId || o.tradeOrderId === tradeOrderId) &&
+        (!domestic || o.domesticNumber === domestic) &&
+        (!international || o.internationalNumber === international),
     );
     const list = matches.map((o) => ({
       logistics_order_id: Number(o.id),
@@ -180,7 +246,17 @@ export class FakeOnlineLogistics {
       gmt_create: formatPlatformTime(o.createdAt),
       logistics_fee: { cent: o.feeFen, currency_code: 'CNY', amount: (o.feeFen / 100).toFixed(2) },
     }));
-    return { payload: { result: { success: true, current_page: 1, total_page: 1, result_list: { aeop_logistics_order_detail_dto: list } } }, refused: false };
+    return {
+      payload: {
+        result: {
+          success: true,
+          current_page: 1,
+          total_page: 1,
+          result_list: { aeop_logistics_order_detail_dto: list },
+        },
+      },
+      refused: false,
+    };
   }
 
   async #label(params: Map<string, string>): Promise<Answer> {
@@ -190,8 +266,17 @@ export class FakeOnlineLogistics {
     if (!order) {
       return {
         error: {
-          iop: { code: FAKE_BUSINESS_CODES.orderNotFound, type: 'ISV', message: `no logistics order with international number ${number}` },
-          top: { code: TOP_CODES.remoteServiceError, msg: 'Remote service error', sub_code: `isv.${FAKE_BUSINESS_CODES.orderNotFound}`, sub_msg: `no logistics order with international number ${number}` },
+          iop: {
+            code: FAKE_BUSINESS_CODES.orderNotFound,
+            type: 'ISV',
+            message: `no logistics order with international number ${number}`,
+          },
+          top: {
+            code: TOP_CODES.remoteServiceError,
+            msg: 'Remote service error',
+            sub_code: `isv.${FAKE_BUSINESS_CODES.orderNotFound}`,
+            sub_msg: `no logistics order with international number ${number}`,
+          },
           outcome: 'gatewayError',
         },
       };
@@ -205,7 +290,14 @@ export class FakeOnlineLogistics {
         serviceName: FAKE_ONLINE_SERVICES.find((s) => s.id === order.service)?.name ?? order.service,
         routingCode: null,
         sender,
-        recipient: { name: String(r.name ?? ''), line1: String(r.street_address ?? ''), city: String(r.city ?? ''), postcode: String(r.post_code ?? ''), country: String(r.country ?? ''), phone: String(r.mobile ?? r.phone ?? '') },
+        recipient: {
+          name: String(r.name ?? ''),
+          line1: String(r.street_address ?? ''),
+          city: String(r.city ?? ''),
+          postcode: String(r.post_code ?? ''),
+          country: String(r.country ?? ''),
+          phone: String(r.mobile ?? r.phone ?? ''),
+        },
         orderReference: order.tradeOrderId,
         parcelPosition: 1,
         parcelCount: 1,

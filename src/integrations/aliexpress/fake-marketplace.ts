@@ -20,10 +20,23 @@
 import { parseMajorAmount } from '../../core/money';
 import { ORDER_STATUSES } from './protocol';
 import type { PlatformOrderDetail, PlatformOrderListItem } from './platform-types';
-import type { BuyerMessageRecord, BusinessRefusal, DeclarationRecord, FakeOrder, FakeOrderSeed } from './fake-order-types';
+import type {
+  BuyerMessageRecord,
+  BusinessRefusal,
+  DeclarationRecord,
+  FakeOrder,
+  FakeOrderSeed,
+} from './fake-order-types';
 import { FakeOnlineLogistics } from './fake-logistics';
 import { seedRandomOrders } from './fake-seed';
-import { addBuyerMessage, fulfil, modifyShipment, type BuyerMessageInput, type FulfilInput, type ModifyInput } from './fake-shipments';
+import {
+  addBuyerMessage,
+  fulfil,
+  modifyShipment,
+  type BuyerMessageInput,
+  type FulfilInput,
+  type ModifyInput,
+} from './fake-shipments';
 import { childId, renderDetail, renderListItem, shipByDeadline, toMillis, transitionAt } from './fake-render';
 
 export * from './fake-order-types';
@@ -84,7 +97,8 @@ export class FakeMarketplace {
     const currency = seed.currency ?? 'USD';
     const paidAt = toMillis(seed.paid_at) ?? now - 2 * HOUR_MS;
     const createdAt = toMillis(seed.created_at) ?? paidAt - 15_000;
-    const riskPassedAt = toMillis(seed.risk_passed_at) ?? (status === 'RISK_CONTROL' ? paidAt + 24 * HOUR_MS : paidAt + HOUR_MS);
+    const riskPassedAt =
+      toMillis(seed.risk_passed_at) ?? (status === 'RISK_CONTROL' ? paidAt + 24 * HOUR_MS : paidAt + HOUR_MS);
     const lines = (seed.lines ?? [{ sku: 'SKU-FAKE-1', quantity: 1, unit_price: '9.99' }]).map((line, index) => {
       const minor = parseMajorAmount(line.unit_price, currency);
       if (minor === undefined || minor < 0) throw new Error(`bad unit_price ${line.unit_price}`);

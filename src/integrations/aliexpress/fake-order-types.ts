@@ -115,12 +115,48 @@ export interface FakeOrderSeed {
 }
 
 export const FAKE_LOGISTICS_SERVICES: readonly PlatformLogisticsService[] = [
-  { service_name: 'CAINIAO_STANDARD', display_name: 'AliExpress Standard Shipping', logistics_company: 'Cainiao', min_process_day: 15, max_process_day: 45 },
-  { service_name: 'CAINIAO_PREMIUM', display_name: 'AliExpress Premium Shipping', logistics_company: 'Cainiao', min_process_day: 7, max_process_day: 15 },
-  { service_name: 'CAINIAO_ECONOMY', display_name: 'AliExpress Saver Shipping', logistics_company: 'Cainiao', min_process_day: 20, max_process_day: 60 },
-  { service_name: 'YANWEN_JYAM', display_name: 'Special Line-YW', logistics_company: 'Yanwen', min_process_day: 10, max_process_day: 35 },
-  { service_name: 'EMS', display_name: 'EMS', logistics_company: 'China Post', min_process_day: 7, max_process_day: 25 },
-  { service_name: 'CPAM', display_name: 'China Post Registered Air Mail', logistics_company: 'China Post', min_process_day: 15, max_process_day: 60 },
+  {
+    service_name: 'CAINIAO_STANDARD',
+    display_name: 'AliExpress Standard Shipping',
+    logistics_company: 'Cainiao',
+    min_process_day: 15,
+    max_process_day: 45,
+  },
+  {
+    service_name: 'CAINIAO_PREMIUM',
+    display_name: 'AliExpress Premium Shipping',
+    logistics_company: 'Cainiao',
+    min_process_day: 7,
+    max_process_day: 15,
+  },
+  {
+    service_name: 'CAINIAO_ECONOMY',
+    display_name: 'AliExpress Saver Shipping',
+    logistics_company: 'Cainiao',
+    min_process_day: 20,
+    max_process_day: 60,
+  },
+  {
+    service_name: 'YANWEN_JYAM',
+    display_name: 'Special Line-YW',
+    logistics_company: 'Yanwen',
+    min_process_day: 10,
+    max_process_day: 35,
+  },
+  {
+    service_name: 'EMS',
+    display_name: 'EMS',
+    logistics_company: 'China Post',
+    min_process_day: 7,
+    max_process_day: 25,
+  },
+  {
+    service_name: 'CPAM',
+    display_name: 'China Post Registered Air Mail',
+    logistics_company: 'China Post',
+    min_process_day: 15,
+    max_process_day: 60,
+  },
   { service_name: 'other', display_name: 'Seller-specified carrier', logistics_company: 'other' },
 ];
 
@@ -135,4 +171,3 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-

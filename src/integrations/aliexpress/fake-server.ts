@@ -36,7 +36,15 @@ import { handleConsent } from './fake-consent';
 import { handleAdmin, type AdminContext } from './fake-admin';
 import { dispatchApi } from './fake-dispatch';
 import { FaultInjector, type FaultConfig } from './fake-faults';
-import { checkGateway, flowControl, gatewayErrorBody, restApiName, withRequestId, type Gateway, type GatewayCheck } from './fake-gateway';
+import {
+  checkGateway,
+  flowControl,
+  gatewayErrorBody,
+  restApiName,
+  withRequestId,
+  type Gateway,
+  type GatewayCheck,
+} from './fake-gateway';
 import { readParams, sendJson } from './fake-http';
 import { FakeMarketplace } from './fake-marketplace';
 
@@ -163,7 +171,14 @@ export async function startFakeAliExpressServer(options: FakeServerOptions = {})
   let requestCounter = 0;
   const requestId = () => `0b${randomBytes(6).toString('hex')}${(++requestCounter).toString(16).padStart(6, '0')}`;
 
-  const gatewayCheck: GatewayCheck = { appKey, appSecret, accessTokens, auth, maxRequestsPerSecond: options.maxRequestsPerSecond, perAppSecond };
+  const gatewayCheck: GatewayCheck = {
+    appKey,
+    appSecret,
+    accessTokens,
+    auth,
+    maxRequestsPerSecond: options.maxRequestsPerSecond,
+    perAppSecond,
+  };
   const admin: AdminContext = {
     marketplace,
     auth,
@@ -259,7 +274,9 @@ export async function startFakeAliExpressServer(options: FakeServerOptions = {})
       return;
     }
     const injected = faults.fires('gatewayError', method) ? faults.pickInjectedError() : undefined;
-    const commitFirst = injected !== undefined && (injected.commit === 'after' || (injected.commit === 'random' && faults.random() < 0.5));
+    const commitFirst =
+      injected !== undefined &&
+      (injected.commit === 'after' || (injected.commit === 'random' && faults.random() < 0.5));
     if (injected && !commitFirst) {
       stats.outcomes.injectedGatewayError++;
       sendJson(res, 200, withRequestId(injected.body, id));
@@ -275,11 +292,17 @@ export async function startFakeAliExpressServer(options: FakeServerOptions = {})
 
     if (gateway === 'rest') {
       const name = restApiName(url, params);
-      const answer = name === AUTH_TOKEN_CREATE ? auth.create(params.get('code'), requestTime) : auth.refresh(params.get('refresh_token'), requestTime);
+      const answer =
+        name === AUTH_TOKEN_CREATE
+          ? auth.create(params.get('code'), requestTime)
+          : auth.refresh(params.get('refresh_token'), requestTime);
       const fault = auth.takeAnswerFault();
       if (fault) {
         // Applied, then answered with something unreadable: a proxy's error page, or the answer cut off.
-        const text = fault === 'not_json' ? '<html><body>502 Bad Gateway</body></html>' : JSON.stringify({ ...answer, code: '0', request_id: id }).slice(0, 40);
+        const text =
+          fault === 'not_json'
+            ? '<html><body>502 Bad Gateway</body></html>'
+            : JSON.stringify({ ...answer, code: '0', request_id: id }).slice(0, 40);
         res.writeHead(200, { 'content-type': fault === 'not_json' ? 'text/html' : 'application/json; charset=utf-8' });
         res.end(text);
         return;

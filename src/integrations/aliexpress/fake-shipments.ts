@@ -6,7 +6,12 @@
  * refused, is recorded on the marketplace so tests can check exactly-once delivery.
  */
 import { FAKE_BUSINESS_CODES, SHIPPABLE_STATUSES } from './protocol';
-import { FAKE_LOGISTICS_SERVICES, type BusinessRefusal, type DeclarationRecord, type FakeOrder } from './fake-order-types';
+import {
+  FAKE_LOGISTICS_SERVICES,
+  type BusinessRefusal,
+  type DeclarationRecord,
+  type FakeOrder,
+} from './fake-order-types';
 import type { FakeMarketplace } from './fake-marketplace';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -65,7 +70,11 @@ export function fulfil(marketplace: FakeMarketplace, input: FulfilInput, now: nu
   return undefined;
 }
 
-export function modifyShipment(marketplace: FakeMarketplace, input: ModifyInput, now: number): BusinessRefusal | undefined {
+export function modifyShipment(
+  marketplace: FakeMarketplace,
+  input: ModifyInput,
+  now: number,
+): BusinessRefusal | undefined {
   marketplace.advance(now);
   const order = marketplace.orders.get(input.orderId);
   let refusal: BusinessRefusal | undefined;
@@ -74,7 +83,10 @@ export function modifyShipment(marketplace: FakeMarketplace, input: ModifyInput,
   );
   if (!order) refusal = { code: FAKE_BUSINESS_CODES.orderNotFound, message: 'order not found' };
   else if (order.status !== 'SELLER_PART_SEND_GOODS' && order.status !== 'WAIT_BUYER_ACCEPT_GOODS') {
-    refusal = { code: FAKE_BUSINESS_CODES.orderStatusNotAllowed, message: `order status ${order.status} does not allow changing a shipment` };
+    refusal = {
+      code: FAKE_BUSINESS_CODES.orderStatusNotAllowed,
+      message: `order status ${order.status} does not allow changing a shipment`,
+    };
   } else if (!shipment) {
     refusal = { code: FAKE_BUSINESS_CODES.shipmentNotFound, message: 'no shipment with that service and number' };
   } else refusal = checkServiceAndType(input.newServiceName, input.sendType, input.trackingWebsite);
@@ -96,22 +108,32 @@ export function modifyShipment(marketplace: FakeMarketplace, input: ModifyInput,
   shipment!.serviceName = input.newServiceName;
   shipment!.logisticsNo = input.newLogisticsNo;
   if (input.trackingWebsite) shipment!.trackingWebsite = input.trackingWebsite;
-  if (order!.status === 'SELLER_PART_SEND_GOODS') applySendType(marketplace, order!, input.sendType as 'part' | 'all', now);
+  if (order!.status === 'SELLER_PART_SEND_GOODS')
+    applySendType(marketplace, order!, input.sendType as 'part' | 'all', now);
   else order!.modifiedAt = now;
   marketplace.touch();
   return undefined;
 }
 
-export function addBuyerMessage(marketplace: FakeMarketplace, input: BuyerMessageInput, now: number): BusinessRefusal | undefined {
+export function addBuyerMessage(
+  marketplace: FakeMarketplace,
+  input: BuyerMessageInput,
+  now: number,
+): BusinessRefusal | undefined {
   const order = marketplace.orders.get(input.orderId);
   if (!order) return { code: FAKE_BUSINESS_CODES.orderNotFound, message: 'order not found' };
-  if (order.buyer.loginId !== input.buyerId) return { code: 'BUYER_NOT_MATCH', message: 'the buyer is not on this order' };
+  if (order.buyer.loginId !== input.buyerId)
+    return { code: 'BUYER_NOT_MATCH', message: 'the buyer is not on this order' };
   if (!input.content.trim()) return { code: 'EMPTY_CONTENT', message: 'the message is empty' };
   marketplace.messages.push({ seq: marketplace.nextSeq(), at: now, ...input });
   return undefined;
 }
 
-function checkDeclaration(marketplace: FakeMarketplace, input: { orderId: string; serviceName: string; sendType: string; trackingWebsite?: string }, now: number): BusinessRefusal | undefined {
+function checkDeclaration(
+  marketplace: FakeMarketplace,
+  input: { orderId: string; serviceName: string; sendType: string; trackingWebsite?: string },
+  now: number,
+): BusinessRefusal | undefined {
   marketplace.advance(now);
   const order = marketplace.orders.get(input.orderId);
   if (!order) return { code: FAKE_BUSINESS_CODES.orderNotFound, message: 'order not found' };
@@ -124,7 +146,11 @@ function checkDeclaration(marketplace: FakeMarketplace, input: { orderId: string
   return checkServiceAndType(input.serviceName, input.sendType, input.trackingWebsite);
 }
 
-function checkServiceAndType(serviceName: string, sendType: string, trackingWebsite?: string): BusinessRefusal | undefined {
+function checkServiceAndType(
+  serviceName: string,
+  sendType: string,
+  trackingWebsite?: string,
+): BusinessRefusal | undefined {
   if (sendType !== 'part' && sendType !== 'all') {
     return { code: FAKE_BUSINESS_CODES.invalidSendType, message: "send_type must be 'part' or 'all'" };
   }

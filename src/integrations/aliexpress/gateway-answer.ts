@@ -23,12 +23,12 @@ export interface AnswerContext {
 }
 
 export function interpretAnswer(
-method: string,
-kind: CallKind,
-response: Response,
-text: string,
-requestTimestamp: number,
-context: AnswerContext,
+  method: string,
+  kind: CallKind,
+  response: Response,
+  text: string,
+  requestTimestamp: number,
+  context: AnswerContext,
 ): RawCallResult | AttemptFailure {
   const httpStatus = response.status;
   let body: unknown;
@@ -130,11 +130,11 @@ context: AnswerContext,
 
 /** An error answer of either gateway, classified once (gateway-errors.ts); undefined when the body is not one. */
 function platformError(
-method: string,
-kind: CallKind,
-body: Record<string, unknown>,
-httpStatus: number,
-clean: (text: string) => string,
+  method: string,
+  kind: CallKind,
+  body: Record<string, unknown>,
+  httpStatus: number,
+  clean: (text: string) => string,
 ): MarketplaceError | undefined {
   const gatewayError = readGatewayError(body);
   if (!gatewayError) return undefined;
@@ -154,7 +154,10 @@ clean: (text: string) => string,
     case 'reauthorise':
       return new ReauthorisationRequiredError(`${text}; the shop must be authorised again`, details);
     case 'read_back':
-      return new AmbiguousOutcomeError(`${text}; read the order back before retrying`, { ...details, reason: verdict.reason });
+      return new AmbiguousOutcomeError(`${text}; read the order back before retrying`, {
+        ...details,
+        reason: verdict.reason,
+      });
     case 'permanent':
       return new PermanentMarketplaceError(text, { ...details, reason: verdict.reason });
   }
@@ -165,7 +168,11 @@ clean: (text: string) => string,
  * `result` carries `result_success`, `error_code` and `error_message` (TOP API metadata; see the fixtures' README);
  * older writes use `result_error_code` / `result_error_desc` or `is_success` / `error_msg`. Their text is kept.
  */
-export function requireWriteSuccess(method: string, response: Record<string, unknown>, clean: (text: string) => string): void {
+export function requireWriteSuccess(
+  method: string,
+  response: Record<string, unknown>,
+  clean: (text: string) => string,
+): void {
   const nested = (response.result && typeof response.result === 'object' ? response.result : {}) as PlatformWriteResult;
   const flat = response as PlatformWriteResult;
   const success = nested.result_success ?? nested.is_success ?? flat.result_success ?? flat.is_success;
@@ -174,14 +181,22 @@ export function requireWriteSuccess(method: string, response: Record<string, unk
     nested.error_code ?? nested.result_error_code ?? flat.error_code ?? flat.result_error_code ?? 'NOT_SUCCESSFUL',
   );
   const said =
-    nested.error_message ?? nested.result_error_desc ?? nested.error_msg ?? flat.error_message ?? flat.result_error_desc ?? flat.error_msg;
+    nested.error_message ??
+    nested.result_error_desc ??
+    nested.error_msg ??
+    flat.error_message ??
+    flat.result_error_desc ??
+    flat.error_msg;
   const platformMessage = said ? clean(said) : undefined;
-  throw new PermanentMarketplaceError(clean(`${method}: refused: ${code}${platformMessage ? ` (${platformMessage})` : ''}`), {
-    method,
-    code,
-    reason: /NOT_FOUND/i.test(code) ? 'not_found' : success === false ? 'business_rule' : 'protocol',
-    ...(platformMessage ? { platformMessage } : {}),
-  });
+  throw new PermanentMarketplaceError(
+    clean(`${method}: refused: ${code}${platformMessage ? ` (${platformMessage})` : ''}`),
+    {
+      method,
+      code,
+      reason: /NOT_FOUND/i.test(code) ? 'not_found' : success === false ? 'business_rule' : 'protocol',
+      ...(platformMessage ? { platformMessage } : {}),
+    },
+  );
 }
 
 /** Retry-After as delta-seconds or an HTTP date. */

@@ -67,7 +67,8 @@ export function readGatewayError(body: unknown): GatewayError | undefined {
 }
 
 function fromFields(fields: Record<string, unknown>, envelope: GatewayError['envelope']): GatewayError {
-  const text = (value: unknown) => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined);
+  const text = (value: unknown) =>
+    typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
   const code = text(fields.code) ?? '';
   const numeric = /^\d+$/.test(code) ? Number(code) : undefined;
   return {
@@ -96,7 +97,11 @@ export function classifyGatewayError(error: GatewayError, kind: CallKind): Gatew
 
   // 1. Call limits: nothing was applied; wait the ban out.
   if (n === TOP.appCallLimited || /CallLimit|call-limited|^accesscontrol\.|FrequencyLimit|flow-?control/i.test(names)) {
-    return { class: 'retry', reason: 'rate_limited', retryAfterMs: banDurationMs(error.msg) ?? DEFAULT_CALL_LIMIT_WAIT_MS };
+    return {
+      class: 'retry',
+      reason: 'rate_limited',
+      retryAfterMs: banDurationMs(error.msg) ?? DEFAULT_CALL_LIMIT_WAIT_MS,
+    };
   }
   // 2. The seller's token: only a new authorisation helps.
   if (
@@ -108,9 +113,16 @@ export function classifyGatewayError(error: GatewayError, kind: CallKind): Gatew
     return { class: 'reauthorise' };
   }
   // 3. The request itself is wrong: the same request will be refused again.
-  if (n === TOP.missingSignature || n === TOP.invalidSignature || /Signature/i.test(code)) return { class: 'permanent', reason: 'signature' };
-  if (n === TOP.missingTimestamp || n === TOP.invalidTimestamp || /Timestamp/i.test(code)) return { class: 'permanent', reason: 'timestamp' };
-  if (n === TOP.missingAppKey || n === TOP.invalidAppKey || n === TOP.insufficientIsvPermissions || /AppKey|AccessDenied|Permission|Unauthori[sz]ed/i.test(code)) {
+  if (n === TOP.missingSignature || n === TOP.invalidSignature || /Signature/i.test(code))
+    return { class: 'permanent', reason: 'signature' };
+  if (n === TOP.missingTimestamp || n === TOP.invalidTimestamp || /Timestamp/i.test(code))
+    return { class: 'permanent', reason: 'timestamp' };
+  if (
+    n === TOP.missingAppKey ||
+    n === TOP.invalidAppKey ||
+    n === TOP.insufficientIsvPermissions ||
+    /AppKey|AccessDenied|Permission|Unauthori[sz]ed/i.test(code)
+  ) {
     return { class: 'permanent', reason: 'auth' };
   }
   if (
@@ -132,7 +144,13 @@ export function classifyGatewayError(error: GatewayError, kind: CallKind): Gatew
   }
   if (type === 'ISV') return { class: 'permanent', reason: /NOT_?FOUND/i.test(code) ? 'not_found' : 'business_rule' };
   // 6. Platform side (isp.*, ISP, SYSTEM, an unknown code): a read is retried; a write may have been applied.
-  const platformSide = /^isp\./i.test(sub) || /^isp\./i.test(code) || type === 'ISP' || type === 'SYSTEM' || n === TOP.remoteServiceError || n === undefined;
+  const platformSide =
+    /^isp\./i.test(sub) ||
+    /^isp\./i.test(code) ||
+    type === 'ISP' ||
+    type === 'SYSTEM' ||
+    n === TOP.remoteServiceError ||
+    n === undefined;
   if (platformSide) {
     if (kind === 'read') return { class: 'retry', reason: 'server_error' };
     return { class: 'read_back', reason: /timeout|time-out/i.test(names) ? 'upstream_timeout' : 'server_error' };

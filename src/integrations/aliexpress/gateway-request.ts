@@ -15,11 +15,11 @@ export interface ResolvedGateway {
 }
 
 export function signedRequest(
-gateway: ResolvedGateway,
-credentials: AliExpressCredentials,
-method: string,
-businessParams: Readonly<Record<string, string | undefined>>,
-timestamp: number,
+  gateway: ResolvedGateway,
+  credentials: AliExpressCredentials,
+  method: string,
+  businessParams: Readonly<Record<string, string | undefined>>,
+  timestamp: number,
 ): { url: string; body: string } {
   const { appKey, appSecret, accessToken } = credentials;
   const params: Record<string, string> = {};

@@ -92,7 +92,11 @@ function finalStatus(status: string, endReason: string | undefined): string {
  * A mapped order split into what the shared order import takes (the JSON order contract) and the two facts beside it
  * that the contract has no column for: the promised delivery days and whether the address came masked.
  */
-export function importInputOf(mapped: OrderInput): { input: Record<string, unknown>; promisedDays: number | undefined; addressMasked: boolean } {
+export function importInputOf(mapped: OrderInput): {
+  input: Record<string, unknown>;
+  promisedDays: number | undefined;
+  addressMasked: boolean;
+} {
   const { freight_commit_days: promisedDays, address_masked: masked, ...input } = mapped;
   return { input: input as unknown as Record<string, unknown>, promisedDays, addressMasked: masked === true };
 }
@@ -185,7 +189,14 @@ function businessModelOf(extendMap: string | undefined): string | undefined {
 
 /** The platform masks personal data with runs of `*` (`Mar*********`, `600****01`). */
 function isMasked(address: NonNullable<PlatformOrderDetail['receipt_address']>): boolean {
-  return [address.contact_person, address.detail_address, address.address2, address.mobile_no, address.phone_number, address.zip].some((field) => typeof field === 'string' && /\*{2,}/.test(field));
+  return [
+    address.contact_person,
+    address.detail_address,
+    address.address2,
+    address.mobile_no,
+    address.phone_number,
+    address.zip,
+  ].some((field) => typeof field === 'string' && /\*{2,}/.test(field));
 }
 
 /**
@@ -252,7 +263,8 @@ function phoneOf(address: PlatformOrderDetail['receipt_address'] & object): stri
   const country = nonEmpty(address.phone_country);
   const prefix = country ? (country.startsWith('+') ? country : `+${country}`) : undefined;
   const mobile = nonEmpty(address.mobile_no);
-  const landline = [nonEmpty(address.phone_area), nonEmpty(address.phone_number)].filter(Boolean).join('-') || undefined;
+  const landline =
+    [nonEmpty(address.phone_area), nonEmpty(address.phone_number)].filter(Boolean).join('-') || undefined;
   const number = mobile ?? landline;
   if (!number) return '';
   return prefix && !number.startsWith('+') ? `${prefix} ${number}` : number;

@@ -19,7 +19,8 @@ export interface TokenClientConfig {
 
 export async function callTokenApi(config: TokenClientConfig, call: TokenCall): Promise<TokenAnswer> {
   const now = config.now ?? Date.now;
-  const send = config.fetch ?? guardedFetch({ field: 'SHIPBY_ALIEXPRESS_GATEWAY_URL', timeoutMs: 60_000, maxBytes: 256 * 1024 });
+  const send =
+    config.fetch ?? guardedFetch({ field: 'SHIPBY_ALIEXPRESS_GATEWAY_URL', timeoutMs: 60_000, maxBytes: 256 * 1024 });
   const { url, body } = tokenRequest(config.baseUrl, config, call, now());
   let response: Response;
   let text: string;
@@ -32,7 +33,12 @@ export async function callTokenApi(config: TokenClientConfig, call: TokenCall): 
     });
     text = await response.text();
   } catch (error) {
-    const detail = error instanceof Error ? (error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message) : String(error);
+    const detail =
+      error instanceof Error
+        ? error.cause instanceof Error
+          ? `${error.message}: ${error.cause.message}`
+          : error.message
+        : String(error);
     // A body cut off mid-way is as unreadable as a broken one; a connection that never came is unavailability.
     return { type: 'unavailable', detail: redact(detail, config.appSecret, call) };
   }

@@ -57,8 +57,9 @@ export class GatewayTransport {
     }
     this.#credentials = { appKey, appSecret, accessToken };
     const gateway = config.gateway ?? { protocol: 'iop' };
-    const baseUrl = (gateway.baseUrl ?? (gateway.protocol === 'iop' ? DEFAULT_IOP_BASE_URL : DEFAULT_TOP_BASE_URL))
-      .replace(/\/+$/, '');
+    const baseUrl = (
+      gateway.baseUrl ?? (gateway.protocol === 'iop' ? DEFAULT_IOP_BASE_URL : DEFAULT_TOP_BASE_URL)
+    ).replace(/\/+$/, '');
     this.#gateway = {
       protocol: gateway.protocol,
       baseUrl,
@@ -74,7 +75,8 @@ export class GatewayTransport {
     this.#now = config.now ?? Date.now;
     this.#sleep = config.sleep ?? abortableSleep;
     this.#random = config.random ?? Math.random;
-    this.#fetch = config.fetch ?? guardedFetch({ field: 'gateway_url', timeoutMs: 120_000, maxBytes: 32 * 1024 * 1024 }); // the outgoing-request guard; the timeout is the client's own
+    this.#fetch =
+      config.fetch ?? guardedFetch({ field: 'gateway_url', timeoutMs: 120_000, maxBytes: 32 * 1024 * 1024 }); // the outgoing-request guard; the timeout is the client's own
     this.#onEvent = config.onEvent;
   }
 
@@ -176,7 +178,10 @@ export class GatewayTransport {
     } catch (error) {
       return this.#transportFailure(method, kind, error, 'body', callerSignal);
     }
-    return interpretAnswer(method, kind, response, text, requestTimestamp, { now: this.#now(), clean: (t) => this.clean(t) });
+    return interpretAnswer(method, kind, response, text, requestTimestamp, {
+      now: this.#now(),
+      clean: (t) => this.clean(t),
+    });
   }
 
   #transportFailure(
@@ -220,7 +225,10 @@ export class GatewayTransport {
 }
 
 function isTimeoutError(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'TimeoutError' || (error.cause instanceof Error && error.cause.name === 'TimeoutError'));
+  return (
+    error instanceof Error &&
+    (error.name === 'TimeoutError' || (error.cause instanceof Error && error.cause.name === 'TimeoutError'))
+  );
 }
 
 /** undici wraps socket errors: `TypeError('fetch failed', { cause: { code } })`. */

@@ -31,12 +31,26 @@ export function isCarrierProtocol(value: string): value is CarrierProtocol {
 export function adapterFor(connection: CarrierConnection): CarrierAdapter {
   switch (connection.protocol) {
     case 'yunexpress':
-      return createYunExpressCarrier({ baseUrl: connection.baseUrl, customerCode: connection.accountId, apiSecret: connection.secret, timeoutMs: connection.timeoutMs });
+      return createYunExpressCarrier({
+        baseUrl: connection.baseUrl,
+        customerCode: connection.accountId,
+        apiSecret: connection.secret,
+        timeoutMs: connection.timeoutMs,
+      });
     case '4px':
-      return createFourPxCarrier({ baseUrl: connection.baseUrl, appKey: connection.accountId, appSecret: connection.secret, timeoutMs: connection.timeoutMs });
+      return createFourPxCarrier({
+        baseUrl: connection.baseUrl,
+        appKey: connection.accountId,
+        appSecret: connection.secret,
+        timeoutMs: connection.timeoutMs,
+      });
     case MARKETPLACE_LOGISTICS_PROTOCOL:
-      throw new RangeError('aliexpress-online buys through the shop\'s marketplace connection: build it with createAliExpressOnlineCarrier');
+      throw new RangeError(
+        "aliexpress-online buys through the shop's marketplace connection: build it with createAliExpressOnlineCarrier",
+      );
     default:
-      throw new RangeError(`unknown carrier protocol "${connection.protocol}" (known: ${CARRIER_PROTOCOLS.join(', ')})`);
+      throw new RangeError(
+        `unknown carrier protocol "${connection.protocol}" (known: ${CARRIER_PROTOCOLS.join(', ')})`,
+      );
   }
 }

@@ -11,7 +11,16 @@ const S10_SECOND_LETTER: Record<string, string> = { R: 'R', L: 'X', E: 'A', C: '
 
 const POST_COUNTRY: Record<string, string> = { 'china-post': 'CN', 'china-ems': 'CN', usps: 'US' };
 
-const SAMPLE_NUMBERED_CARRIERS = ['china-post', 'china-ems', 'usps', 'cainiao', 'yunexpress', '4px', 'yanwen', 'dhl'] as const;
+const SAMPLE_NUMBERED_CARRIERS = [
+  'china-post',
+  'china-ems',
+  'usps',
+  'cainiao',
+  'yunexpress',
+  '4px',
+  'yanwen',
+  'dhl',
+] as const;
 
 export function issuesNumbersFor(carrier: string): boolean {
   return (SAMPLE_NUMBERED_CARRIERS as readonly string[]).includes(carrier);

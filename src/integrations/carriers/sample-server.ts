@@ -104,17 +104,27 @@ const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 
 function addressOf(value: unknown, field: string): LabelAddress {
   const a = (value && typeof value === 'object' ? value : {}) as Json;
-  for (const key of ['CountryCode', 'FirstName', 'Street', 'City']) if (!str(a[key])) throw new Refused(`${field}.${key} is required`);
+  for (const key of ['CountryCode', 'FirstName', 'Street', 'City'])
+    if (!str(a[key])) throw new Refused(`${field}.${key} is required`);
   const country = str(a.CountryCode).toUpperCase();
   if (!/^[A-Z]{2}$/.test(country)) throw new Refused(`${field}.CountryCode must be a 2-letter country code`);
-  return { name: str(a.FirstName), line1: str(a.Street), city: str(a.City), state: str(a.State) || null, postcode: str(a.Zip) || null, country, phone: str(a.Phone) || null };
+  return {
+    name: str(a.FirstName),
+    line1: str(a.Street),
+    city: str(a.City),
+    state: str(a.State) || null,
+    postcode: str(a.Zip) || null,
+    country,
+    phone: str(a.Phone) || null,
+  };
 }
 
 export async function startSampleCarrierServer(options: SampleCarrierOptions): Promise<SampleCarrierServer> {
   const now = options.now ?? Date.now;
   const customerCode = options.customerCode ?? SAMPLE_CUSTOMER_CODE;
   const services = new Map<string, CompiledService>();
-  for (const service of options.services ?? SAMPLE_CARRIER_SERVICES) services.set(service.code, compileService(service));
+  for (const service of options.services ?? SAMPLE_CARRIER_SERVICES)
+    services.set(service.code, compileService(service));
   const labels = new Map<string, SampleLabel>();
   const byOrderNumber = new Map<string, SampleLabel>();
   let nextSerial = options.serialStart ?? randomInt(1_000_000, 90_000_000);
@@ -129,32 +139,61 @@ export async function startSampleCarrierServer(options: SampleCarrierOptions): P
     return serial;
   };
   const find = (number: string) => labels.get(number.toUpperCase()) ?? byOrderNumber.get(number);
-  const envelope = (code: string, message: string, item: unknown) => ({ Item: item, Code: code, Message: message, RequestId: `sample-${randomInt(1e9)}`, TimeStamp: new Date(now()).toISOString() });
+  const envelope = (code: string, message: string, item: unknown) => ({
+    Item: item,
+    Code: code,
+    Message: message,
+    RequestId: `sample-${randomInt(1e9)}`,
+    TimeStamp: new Date(now()).toISOString(),
+  });
 
   function createOne(order: Json): Json {
     const customerOrderNumber = str(order.CustomerOrderNumber);
-    const refuse = (remark: string) => ({ CustomerOrderNumber: customerOrderNumber, Success: 0, TrackType: '', Remark: remark, AgentNumber: null, WayBillNumber: '', RequireSenderAddress: 0, TrackingNumber: null, ShipperBoxs: null });
+    const refuse = (remark: string) => ({
+      CustomerOrderNumber: customerOrderNumber,
+      Success: 0,
+      TrackType: '',
+      Remark: remark,
+      AgentNumber: null,
+      WayBillNumber: '',
+      RequireSenderAddress: 0,
+      TrackingNumber: null,
+      ShipperBoxs: null,
+    });
     try {
       if (!customerOrderNumber) throw new Refused('CustomerOrderNumber is required');
-      if (byOrderNumber.has(customerOrderNumber)) throw new Refused(`客户订单号重复 (duplicate CustomerOrderNumber ${customerOrderNumber})`);
+      if (byOrderNumber.has(customerOrderNumber))
+        throw new Refused(`客户订单号重复 (duplicate CustomerOrderNumber ${customerOrderNumber})`);
       const service = services.get(str(order.ShippingMethodCode));
-      if (!service) throw new Refused(`ShippingMethodCode "${str(order.ShippingMethodCode)}" is not a service (have: ${[...services.keys()].join(', ')})`);
-      if (!issuesNumbersFor(service.def.carrier)) throw new Refused(`this carrier cannot number ${service.def.carrier} parcels`);
+      if (!service)
+        throw new Refused(
+          `ShippingMethodCode "${str(order.ShippingMethodCode)}" is not a service (have: ${[...services.keys()].join(', ')})`,
+        );
+      if (!issuesNumbersFor(service.def.carrier))
+        throw new Refused(`this carrier cannot number ${service.def.carrier} parcels`);
       const recipient = addressOf(order.Receiver, 'Receiver');
       const sender = addressOf(order.Sender, 'Sender');
       const weightKg = Number(order.Weight);
       if (!Number.isFinite(weightKg) || weightKg <= 0) throw new Refused('Weight must be a positive number of kg');
       const weightG = Math.round(weightKg * 1000);
-      const dims = [order.Length, order.Width, order.Height].map((v) => Math.round(Number(v) * 10)) as [number, number, number];
-      if (!dims.every((d) => Number.isInteger(d) && d > 0)) throw new Refused('Length, Width and Height must be positive (cm)');
-      if (!Array.isArray(order.Parcels) || order.Parcels.length === 0) throw new Refused('Parcels (the customs declaration) is required');
+      const dims = [order.Length, order.Width, order.Height].map((v) => Math.round(Number(v) * 10)) as [
+        number,
+        number,
+        number,
+      ];
+      if (!dims.every((d) => Number.isInteger(d) && d > 0))
+        throw new Refused('Length, Width and Height must be positive (cm)');
+      if (!Array.isArray(order.Parcels) || order.Parcels.length === 0)
+        throw new Refused('Parcels (the customs declaration) is required');
       const limits = service.def.limits;
       if (weightG > limits.maxWeightG) throw new Refused(`${weightG} g is over the service's ${limits.maxWeightG} g`);
-      if (Math.max(...dims) > limits.maxLongestSideMm) throw new Refused(`longest side over ${limits.maxLongestSideMm} mm`);
+      if (Math.max(...dims) > limits.maxLongestSideMm)
+        throw new Refused(`longest side over ${limits.maxLongestSideMm} mm`);
       const priced = quote(service, { destinationCountry: recipient.country, grossWeightG: weightG, dimsMm: dims });
       if (isQuoteRefusal(priced)) throw new Refused(`${service.code} cannot take it: ${priced.refused}`);
       let number = issueTrackingNumber(service.def.carrier, takeSerial(), service.def.s10IndicatorFirstLetters);
-      while (labels.has(number)) number = issueTrackingNumber(service.def.carrier, takeSerial(), service.def.s10IndicatorFirstLetters);
+      while (labels.has(number))
+        number = issueTrackingNumber(service.def.carrier, takeSerial(), service.def.s10IndicatorFirstLetters);
       const label: SampleLabel = {
         id: number,
         service: service.code,
@@ -175,7 +214,17 @@ export async function startSampleCarrierServer(options: SampleCarrierOptions): P
       };
       labels.set(number, label);
       byOrderNumber.set(customerOrderNumber, label);
-      return { CustomerOrderNumber: customerOrderNumber, Success: 1, TrackType: '1', Remark: '', AgentNumber: null, WayBillNumber: number, RequireSenderAddress: 0, TrackingNumber: null, ShipperBoxs: null };
+      return {
+        CustomerOrderNumber: customerOrderNumber,
+        Success: 1,
+        TrackType: '1',
+        Remark: '',
+        AgentNumber: null,
+        WayBillNumber: number,
+        RequireSenderAddress: 0,
+        TrackingNumber: null,
+        ShipperBoxs: null,
+      };
     } catch (error) {
       if (error instanceof Refused) return refuse(error.message);
       throw error;
@@ -219,44 +268,110 @@ export async function startSampleCarrierServer(options: SampleCarrierOptions): P
       return;
     }
     const who = credentialsOf(req.headers.authorization);
-    if (!who || who.customerCode !== customerCode || who.apiSecret !== options.apiKey) return send(401, envelope('401', 'Unauthorized: wrong customer code or API secret', null));
+    if (!who || who.customerCode !== customerCode || who.apiSecret !== options.apiKey)
+      return send(401, envelope('401', 'Unauthorized: wrong customer code or API secret', null));
     if (req.method === 'POST' && route === '/api/WayBill/CreateOrder') {
       const body = await readBody(req);
-      if (!Array.isArray(body) || body.length === 0) return send(200, envelope('1001', 'the body must be an array of orders', []));
+      if (!Array.isArray(body) || body.length === 0)
+        return send(200, envelope('1001', 'the body must be an array of orders', []));
       const items = body.map((order) => createOne((order && typeof order === 'object' ? order : {}) as Json));
       const failed = items.some((i) => i.Success !== 1);
-      return send(200, envelope(failed ? '1001' : '0000', failed ? '提交失败 (some orders were refused)' : '提交成功!', items));
+      return send(
+        200,
+        envelope(failed ? '1001' : '0000', failed ? '提交失败 (some orders were refused)' : '提交成功!', items),
+      );
     }
     if (req.method === 'POST' && route === '/api/Label/Print') {
       const body = await readBody(req);
-      if (!Array.isArray(body) || body.length === 0 || !body.every((n) => typeof n === 'string')) return send(200, envelope('1001', 'the body must be an array of order numbers', []));
-      const infos = body.map((n) => ({ CustomerOrderNumber: n, Error: find(n) ? '' : '订单不存在 (no such order)', Code: find(n) ? 100 : 200 }));
+      if (!Array.isArray(body) || body.length === 0 || !body.every((n) => typeof n === 'string'))
+        return send(200, envelope('1001', 'the body must be an array of order numbers', []));
+      const infos = body.map((n) => ({
+        CustomerOrderNumber: n,
+        Error: find(n) ? '' : '订单不存在 (no such order)',
+        Code: find(n) ? 100 : 200,
+      }));
       const first = find(body[0] as string);
-      return send(200, envelope('0000', '提交成功', [{ Url: first ? `${base}/PDF/${first.trackingNumber}.pdf` : '', OrderInfos: infos }]));
+      return send(
+        200,
+        envelope('0000', '提交成功', [
+          { Url: first ? `${base}/PDF/${first.trackingNumber}.pdf` : '', OrderInfos: infos },
+        ]),
+      );
     }
     if (req.method === 'POST' && route === '/api/WayBill/Delete') {
       const body = ((await readBody(req)) ?? {}) as Json;
       const number = str(body.OrderNumber);
       const label = find(number);
-      const item = (status: string, remark: string) => ({ OrderNumber: number, Status: status, Type: Number(body.OrderType) || 1, Remark: remark });
+      const item = (status: string, remark: string) => ({
+        OrderNumber: number,
+        Status: status,
+        Type: Number(body.OrderType) || 1,
+        Remark: remark,
+      });
       if (!label) return send(200, envelope('1001', '提交失败', item('Failure', '订单不存在 (no such order)')));
-      if (label.scannedAt !== null) return send(200, envelope('1001', '提交失败', item('Failure', '已收货，不能删除 (the parcel is already with the carrier: it cannot be deleted)')));
+      if (label.scannedAt !== null)
+        return send(
+          200,
+          envelope(
+            '1001',
+            '提交失败',
+            item('Failure', '已收货，不能删除 (the parcel is already with the carrier: it cannot be deleted)'),
+          ),
+        );
       label.voidedAt ??= now();
       return send(200, envelope('0000', '提交成功!', item('Success', '删除成功!')));
     }
     if (req.method === 'GET' && route === '/api/WayBill/GetOrder') {
       const label = find(url.searchParams.get('OrderNumber') ?? '');
       if (!label) return send(200, envelope('1011', '订单不存在 (no such order)', null));
-      return send(200, envelope('0000', '提交成功', { WayBillNumber: label.trackingNumber, OrderNumber: label.customerOrderNumber, ShippingMethodCode: label.service, TrackingNumber: '', TransactionNumber: label.reference, Weight: label.weightG / 1000, Status: label.voidedAt !== null ? 5 : 3 }));
+      return send(
+        200,
+        envelope('0000', '提交成功', {
+          WayBillNumber: label.trackingNumber,
+          OrderNumber: label.customerOrderNumber,
+          ShippingMethodCode: label.service,
+          TrackingNumber: '',
+          TransactionNumber: label.reference,
+          Weight: label.weightG / 1000,
+          Status: label.voidedAt !== null ? 5 : 3,
+        }),
+      );
     }
     if (req.method === 'GET' && route === '/api/Tracking/GetTrackAllInfo') {
       const label = find(url.searchParams.get('OrderNumber') ?? '');
       if (!label) return send(200, envelope('1011', '订单不存在 (no such order)', null));
       // YunExpress writes scan times in China time without an offset.
       const local = (at: number) => new Date(at + 8 * 3_600_000).toISOString().slice(0, 19);
-      const details: Array<{ ProcessContent: string; ProcessLocation: string | null; ProcessDate: string; TrackingStatus: number }> = [{ ProcessContent: 'Shipment information received', ProcessLocation: null, ProcessDate: local(label.createdAt), TrackingStatus: 0 }];
-      if (label.scannedAt !== null) details.push({ ProcessContent: 'Accepted at the depot', ProcessLocation: 'Shenzhen, CN', ProcessDate: local(label.scannedAt), TrackingStatus: 10 });
-      return send(200, envelope('0000', '提交成功', { CountryCode: label.recipientCountry, WaybillNumber: label.trackingNumber, TrackingNumber: '', PackageState: label.scannedAt !== null ? 1 : 0, OrderTrackingDetails: details }));
+      const details: Array<{
+        ProcessContent: string;
+        ProcessLocation: string | null;
+        ProcessDate: string;
+        TrackingStatus: number;
+      }> = [
+        {
+          ProcessContent: 'Shipment information received',
+          ProcessLocation: null,
+          ProcessDate: local(label.createdAt),
+          TrackingStatus: 0,
+        },
+      ];
+      if (label.scannedAt !== null)
+        details.push({
+          ProcessContent: 'Accepted at the depot',
+          ProcessLocation: 'Shenzhen, CN',
+          ProcessDate: local(label.scannedAt),
+          TrackingStatus: 10,
+        });
+      return send(
+        200,
+        envelope('0000', '提交成功', {
+          CountryCode: label.recipientCountry,
+          WaybillNumber: label.trackingNumber,
+          TrackingNumber: '',
+          PackageState: label.scannedAt !== null ? 1 : 0,
+          OrderTrackingDetails: details,
+        }),
+      );
     }
     return send(404, envelope('404', `${req.method} ${route} is not an endpoint`, null));
   }
@@ -267,7 +382,11 @@ export async function startSampleCarrierServer(options: SampleCarrierOptions): P
       if (res.headersSent) return;
       const refused = error instanceof Refused;
       res.writeHead(refused ? 400 : 500, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify(envelope(refused ? '1001' : '500', error instanceof Error ? error.message : String(error), null)));
+      res.end(
+        JSON.stringify(
+          envelope(refused ? '1001' : '500', error instanceof Error ? error.message : String(error), null),
+        ),
+      );
     });
   });
   await new Promise<void>((resolve, reject) => {

@@ -12,7 +12,12 @@ export function majorAmount(money: Money): number {
 
 /** Minor units from a carrier's decimal amount (`"12.30"` or 12.3), or null when it is not a number. */
 export function minorAmount(value: unknown, currency: string): number | null {
-  const text = typeof value === 'number' && Number.isFinite(value) ? value.toFixed(minorDigits(currency)) : typeof value === 'string' ? value : '';
+  const text =
+    typeof value === 'number' && Number.isFinite(value)
+      ? value.toFixed(minorDigits(currency))
+      : typeof value === 'string'
+        ? value
+        : '';
   return parseMajorAmount(text, currency) ?? null;
 }
 
@@ -38,7 +43,9 @@ const CARRIER_LOCAL_OFFSET = '+08:00';
  * as China time (both carriers' systems run on it); one with an offset or `Z` is taken as written. null if unreadable.
  */
 export function carrierInstant(value: string): number | null {
-  const match = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/.exec(value.trim());
+  const match = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/.exec(
+    value.trim(),
+  );
   if (!match) return null;
   const iso = `${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6] ?? '00'}${match[7] ?? ''}${match[8] ?? CARRIER_LOCAL_OFFSET}`;
   const at = Date.parse(iso);

@@ -26,7 +26,20 @@ export interface ExportedOrder {
 }
 
 const EXPORT_COLUMNS = [
-  'shop', 'order_id', 'status', 'held', 'ship_by', 'paid_at', 'buyer_name', 'buyer_country', 'city', 'address_line1', 'postcode', 'total', 'currency', 'logistics_service',
+  'shop',
+  'order_id',
+  'status',
+  'held',
+  'ship_by',
+  'paid_at',
+  'buyer_name',
+  'buyer_country',
+  'city',
+  'address_line1',
+  'postcode',
+  'total',
+  'currency',
+  'logistics_service',
 ] as const;
 
 const iso = (ms: number | null): string => (ms === null ? '' : new Date(ms).toISOString());
@@ -38,8 +51,20 @@ export function orderExportRows(orders: Iterable<ExportedOrder>): string[][] {
     const total = formatMoney({ amount: o.total_amount, currency: o.currency }).split(' ')[0]!;
     rows.push(
       [
-        o.shop_id, o.platform_order_id, o.status, o.held_at ? 'yes' : '', iso(o.ship_by_at), iso(o.paid_at), o.buyer_name, o.buyer_country, o.city, o.address_line1,
-        o.postcode ?? '', total, o.currency, o.logistics_service ?? '',
+        o.shop_id,
+        o.platform_order_id,
+        o.status,
+        o.held_at ? 'yes' : '',
+        iso(o.ship_by_at),
+        iso(o.paid_at),
+        o.buyer_name,
+        o.buyer_country,
+        o.city,
+        o.address_line1,
+        o.postcode ?? '',
+        total,
+        o.currency,
+        o.logistics_service ?? '',
       ].map(safeCell),
     );
   }

@@ -45,13 +45,31 @@ function detectKind(file: string, head: Buffer): FileKind {
   const ext = path.extname(file).toLowerCase();
   if (head.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
     if (ext === '.xlsx' || ext === '') return 'xlsx';
-    throw fileError('file', `${path.basename(file)} is a zip archive, not a ${ext} file; save it as .xlsx or .csv.`, `${path.basename(file)} 是压缩包而不是 ${ext} 文件；请另存为 .xlsx 或 .csv。`);
+    throw fileError(
+      'file',
+      `${path.basename(file)} is a zip archive, not a ${ext} file; save it as .xlsx or .csv.`,
+      `${path.basename(file)} 是压缩包而不是 ${ext} 文件；请另存为 .xlsx 或 .csv。`,
+    );
   }
-  if (ext === '.xlsx') throw fileError('file', `${path.basename(file)} is not a valid .xlsx workbook.`, `${path.basename(file)} 不是有效的 .xlsx 工作簿。`);
-  if (ext === '.xls') throw fileError('file', 'old .xls workbooks are not supported; save it as .xlsx or .csv.', '不支持旧版 .xls 工作簿；请另存为 .xlsx 或 .csv。');
+  if (ext === '.xlsx')
+    throw fileError(
+      'file',
+      `${path.basename(file)} is not a valid .xlsx workbook.`,
+      `${path.basename(file)} 不是有效的 .xlsx 工作簿。`,
+    );
+  if (ext === '.xls')
+    throw fileError(
+      'file',
+      'old .xls workbooks are not supported; save it as .xlsx or .csv.',
+      '不支持旧版 .xls 工作簿；请另存为 .xlsx 或 .csv。',
+    );
   const nul = head.indexOf(0);
   if (nul !== -1) {
-    throw fileError('file', `${path.basename(file)} looks binary (a NUL byte at offset ${nul}); expected CSV, XLSX or JSON text.`, `${path.basename(file)} 看起来是二进制文件（偏移 ${nul} 处有 NUL 字节）；需要 CSV、XLSX 或 JSON 文本。`);
+    throw fileError(
+      'file',
+      `${path.basename(file)} looks binary (a NUL byte at offset ${nul}); expected CSV, XLSX or JSON text.`,
+      `${path.basename(file)} 看起来是二进制文件（偏移 ${nul} 处有 NUL 字节）；需要 CSV、XLSX 或 JSON 文本。`,
+    );
   }
   if (ext === '.ndjson' || ext === '.jsonl') return 'ndjson';
   if (ext === '.json') return 'json';
@@ -63,7 +81,11 @@ function checkHeader(columns: string[]): string[] {
   const names = columns.map((c) => c.trim().toLowerCase());
   const unknown = names.filter((c) => c && !(IMPORT_COLUMNS as readonly string[]).includes(c));
   if (unknown.length) {
-    throw fileError(unknown[0]!, `unknown column(s): ${unknown.join(', ')}. Expected: ${IMPORT_COLUMNS.join(', ')}.`, `未知列：${unknown.join('、')}。应为：${IMPORT_COLUMNS.join(', ')}。`);
+    throw fileError(
+      unknown[0]!,
+      `unknown column(s): ${unknown.join(', ')}. Expected: ${IMPORT_COLUMNS.join(', ')}.`,
+      `未知列：${unknown.join('、')}。应为：${IMPORT_COLUMNS.join(', ')}。`,
+    );
   }
   const missing = REQUIRED_COLUMNS.filter((c) => !names.includes(c));
   if (missing.length) {
@@ -97,7 +119,11 @@ export async function* readOrderFile(file: string): AsyncGenerator<FileRecord[]>
   if (!stat.isFile()) throw fileError('file', `${file} is not a file.`, `${file} 不是文件。`);
   if (stat.size === 0) throw fileError('file', `${file} is empty.`, `${file} 是空文件。`);
   if (stat.size > IMPORT_LIMITS.maxFileBytes) {
-    throw fileError('file', `${file} is ${(stat.size / 1024 ** 3).toFixed(1)} GiB, over the ${(IMPORT_LIMITS.maxFileBytes / 1024 ** 3).toFixed(1)} GiB limit; split it.`, `${file} 大小为 ${(stat.size / 1024 ** 3).toFixed(1)} GiB，超过 ${(IMPORT_LIMITS.maxFileBytes / 1024 ** 3).toFixed(1)} GiB 的上限，请拆分文件。`);
+    throw fileError(
+      'file',
+      `${file} is ${(stat.size / 1024 ** 3).toFixed(1)} GiB, over the ${(IMPORT_LIMITS.maxFileBytes / 1024 ** 3).toFixed(1)} GiB limit; split it.`,
+      `${file} 大小为 ${(stat.size / 1024 ** 3).toFixed(1)} GiB，超过 ${(IMPORT_LIMITS.maxFileBytes / 1024 ** 3).toFixed(1)} GiB 的上限，请拆分文件。`,
+    );
   }
   const handle = await fs.promises.open(file, 'r');
   const head = Buffer.alloc(Math.min(65536, stat.size));
@@ -105,10 +131,20 @@ export async function* readOrderFile(file: string): AsyncGenerator<FileRecord[]>
   await handle.close();
   const kind = detectKind(file, head);
   if (kind === 'xlsx') {
-    if (stat.size > IMPORT_LIMITS.maxXlsxBytes) throw fileError('file', `the workbook is over ${IMPORT_LIMITS.maxXlsxBytes / 1024 ** 2} MiB; export it as CSV.`, `工作簿超过 ${IMPORT_LIMITS.maxXlsxBytes / 1024 ** 2} MiB，请导出为 CSV。`);
+    if (stat.size > IMPORT_LIMITS.maxXlsxBytes)
+      throw fileError(
+        'file',
+        `the workbook is over ${IMPORT_LIMITS.maxXlsxBytes / 1024 ** 2} MiB; export it as CSV.`,
+        `工作簿超过 ${IMPORT_LIMITS.maxXlsxBytes / 1024 ** 2} MiB，请导出为 CSV。`,
+      );
     yield* batched(readXlsx(file));
   } else if (kind === 'json') {
-    if (stat.size > IMPORT_LIMITS.maxJsonArrayBytes) throw fileError('file', `a JSON array file is limited to ${IMPORT_LIMITS.maxJsonArrayBytes / 1024 ** 2} MiB; use NDJSON (.ndjson, one order per line) for more.`, `JSON 数组文件上限为 ${IMPORT_LIMITS.maxJsonArrayBytes / 1024 ** 2} MiB；更大的文件请使用 NDJSON（.ndjson，每行一个订单）。`);
+    if (stat.size > IMPORT_LIMITS.maxJsonArrayBytes)
+      throw fileError(
+        'file',
+        `a JSON array file is limited to ${IMPORT_LIMITS.maxJsonArrayBytes / 1024 ** 2} MiB; use NDJSON (.ndjson, one order per line) for more.`,
+        `JSON 数组文件上限为 ${IMPORT_LIMITS.maxJsonArrayBytes / 1024 ** 2} MiB；更大的文件请使用 NDJSON（.ndjson，每行一个订单）。`,
+      );
     yield* batched(readJsonArray(file));
   } else if (kind === 'ndjson') {
     yield* batched(readNdjson(file));
@@ -137,9 +173,16 @@ function guardedText(file: string, maxBytes: number): Readable {
       }
       if (sinceNewline <= maxBytes) sinceNewline += chunk.length - from;
       if (sinceNewline > maxBytes) {
-        done(new FileFormatError({ row: 0, field: 'file', message: localized(
-          `${path.basename(file)} has a line longer than ${Math.round(maxBytes / 1024)} KiB: it is not an order CSV.`,
-          `${path.basename(file)} 中有一行超过 ${Math.round(maxBytes / 1024)} KiB：这不是订单 CSV 文件。`) }));
+        done(
+          new FileFormatError({
+            row: 0,
+            field: 'file',
+            message: localized(
+              `${path.basename(file)} has a line longer than ${Math.round(maxBytes / 1024)} KiB: it is not an order CSV.`,
+              `${path.basename(file)} 中有一行超过 ${Math.round(maxBytes / 1024)} KiB：这不是订单 CSV 文件。`,
+            ),
+          }),
+        );
         return;
       }
       done(null, decoder.write(chunk));
@@ -217,9 +260,14 @@ async function* readCsv(file: string, delimiter: string): AsyncGenerator<FileRec
       row++;
       if (cells.length !== header.length) {
         parser?.abort();
-        throw new FileFormatError({ row, field: 'file', message: localized(
-          `row ${row} has ${cells.length} fields; the header has ${header.length}.`,
-          `第 ${row} 行有 ${cells.length} 个字段，表头有 ${header.length} 个。`) });
+        throw new FileFormatError({
+          row,
+          field: 'file',
+          message: localized(
+            `row ${row} has ${cells.length} fields; the header has ${header.length}.`,
+            `第 ${row} 行有 ${cells.length} 个字段，表头有 ${header.length} 个。`,
+          ),
+        });
       }
       const raw: RawRow = {};
       for (let i = 0; i < header.length; i++) raw[header[i]!] = unescapeCell(cells[i]);
@@ -230,8 +278,16 @@ async function* readCsv(file: string, delimiter: string): AsyncGenerator<FileRec
   if (failure !== undefined) {
     parser?.abort();
     if (failure instanceof FileFormatError) throw failure;
-    const message = failure instanceof Error ? failure.message : (failure as { message?: string }).message ?? String(failure);
-    throw new FileFormatError({ row: row + 1, field: 'file', message: localized(`the CSV cannot be read after row ${row}: ${message}`, `第 ${row} 行之后的 CSV 无法读取：${message}`) });
+    const message =
+      failure instanceof Error ? failure.message : ((failure as { message?: string }).message ?? String(failure));
+    throw new FileFormatError({
+      row: row + 1,
+      field: 'file',
+      message: localized(
+        `the CSV cannot be read after row ${row}: ${message}`,
+        `第 ${row} 行之后的 CSV 无法读取：${message}`,
+      ),
+    });
   }
   if (!header) throw fileError('file', 'the file has no header row.', '文件没有表头行。');
 }
@@ -241,7 +297,13 @@ const wallClock = (d: Date) => d.toISOString().slice(0, 19).replace('T', ' ');
 
 async function* readXlsx(file: string): AsyncGenerator<FileRecord> {
   await boundedXlsx(file, (message) => new FileFormatError({ row: 0, field: 'file', message }));
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', worksheets: 'emit', hyperlinks: 'ignore', styles: 'cache', entries: 'emit' });
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+    sharedStrings: 'cache',
+    worksheets: 'emit',
+    hyperlinks: 'ignore',
+    styles: 'cache',
+    entries: 'emit',
+  });
   for await (const sheet of reader) {
     let columns: string[] | undefined;
     for await (const row of sheet) {
@@ -264,10 +326,19 @@ async function* readJsonArray(file: string): AsyncGenerator<FileRecord> {
   try {
     parsed = JSON.parse(await fs.promises.readFile(file, 'utf8'));
   } catch (error) {
-    throw fileError('file', `the JSON cannot be parsed: ${(error as Error).message}`, `JSON 无法解析：${(error as Error).message}`);
+    throw fileError(
+      'file',
+      `the JSON cannot be parsed: ${(error as Error).message}`,
+      `JSON 无法解析：${(error as Error).message}`,
+    );
   }
   const list = Array.isArray(parsed) ? parsed : (parsed as { orders?: unknown })?.orders;
-  if (!Array.isArray(list)) throw fileError('orders', 'a JSON file must hold an array of orders, or { "orders": [...] }.', 'JSON 文件必须是订单数组，或 { "orders": [...] }。');
+  if (!Array.isArray(list))
+    throw fileError(
+      'orders',
+      'a JSON file must hold an array of orders, or { "orders": [...] }.',
+      'JSON 文件必须是订单数组，或 { "orders": [...] }。',
+    );
   const prefix = Array.isArray(parsed) ? '' : 'orders';
   for (let i = 0; i < list.length; i++) yield { kind: 'json', row: i + 1, value: list[i], path: `${prefix}[${i}]` };
 }
@@ -279,12 +350,24 @@ async function* readNdjson(file: string): AsyncGenerator<FileRecord> {
   for await (const line of lines) {
     row++;
     if (!line.trim()) continue;
-    if (line.length > IMPORT_LIMITS.maxRecordBytes * 16) throw new FileFormatError({ row, field: 'line', message: localized(`line ${row} is too long for one order.`, `第 ${row} 行过长，不像一个订单。`) });
+    if (line.length > IMPORT_LIMITS.maxRecordBytes * 16)
+      throw new FileFormatError({
+        row,
+        field: 'line',
+        message: localized(`line ${row} is too long for one order.`, `第 ${row} 行过长，不像一个订单。`),
+      });
     let value: unknown;
     try {
       value = JSON.parse(line);
     } catch (error) {
-      throw new FileFormatError({ row, field: 'line', message: localized(`line ${row} is not valid JSON: ${(error as Error).message}`, `第 ${row} 行不是有效的 JSON：${(error as Error).message}`) });
+      throw new FileFormatError({
+        row,
+        field: 'line',
+        message: localized(
+          `line ${row} is not valid JSON: ${(error as Error).message}`,
+          `第 ${row} 行不是有效的 JSON：${(error as Error).message}`,
+        ),
+      });
     }
     yield { kind: 'json', row, value, path: '' };
   }

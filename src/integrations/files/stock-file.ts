@@ -8,7 +8,13 @@ import { readTableFile, type TableFileRow, type TableSpec } from './table-file';
 export type StockFileRow = TableFileRow;
 
 /** Common header spellings a warehouse system exports, read as ours. */
-const ALIASES: Record<string, string> = { quantity: 'on_hand', qty: 'on_hand', stock: 'on_hand', warehouse_id: 'warehouse', seller_sku: 'sku' };
+const ALIASES: Record<string, string> = {
+  quantity: 'on_hand',
+  qty: 'on_hand',
+  stock: 'on_hand',
+  warehouse_id: 'warehouse',
+  seller_sku: 'sku',
+};
 
 function stockSpec(warehouseGiven: boolean): TableSpec {
   return {
@@ -16,7 +22,8 @@ function stockSpec(warehouseGiven: boolean): TableSpec {
     required: warehouseGiven ? REQUIRED_STOCK_COLUMNS : [...REQUIRED_STOCK_COLUMNS, 'warehouse'],
     aliases: ALIASES,
     noun: { en: 'stock (one row per SKU and warehouse)', zh: '库存（每个 SKU 和仓库一行）' },
-    missingHint: (missing) => (missing.includes('warehouse') ? { en: '(or choose the warehouse)', zh: '（或选择仓库）' } : undefined),
+    missingHint: (missing) =>
+      missing.includes('warehouse') ? { en: '(or choose the warehouse)', zh: '（或选择仓库）' } : undefined,
   };
 }
 

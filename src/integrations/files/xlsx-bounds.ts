@@ -44,7 +44,8 @@ export class XlsxBoundsError extends Error {
   }
 }
 
-const invalid = (name: string) => new XlsxBoundsError(localized(`${name} is not a valid .xlsx workbook.`, `${name} 不是有效的 .xlsx 工作簿。`));
+const invalid = (name: string) =>
+  new XlsxBoundsError(localized(`${name} is not a valid .xlsx workbook.`, `${name} 不是有效的 .xlsx 工作簿。`));
 const mib = (bytes: number) => `${Math.round(bytes / 1024 ** 2)} MiB`;
 
 async function centralDirectory(handle: fs.promises.FileHandle, size: number, name: string): Promise<Entry[]> {
@@ -85,7 +86,13 @@ async function centralDirectory(handle: fs.promises.FileHandle, size: number, na
 }
 
 /** Inflates one entry as a stream, counting bytes and `<si` openings; stops at the first limit passed. */
-async function measureSharedStrings(file: string, handle: fs.promises.FileHandle, entry: Entry, limits: XlsxLimits, name: string): Promise<void> {
+async function measureSharedStrings(
+  file: string,
+  handle: fs.promises.FileHandle,
+  entry: Entry,
+  limits: XlsxLimits,
+  name: string,
+): Promise<void> {
   const local = Buffer.alloc(30);
   await handle.read(local, 0, 30, entry.localHeaderOffset);
   if (local.readUInt32LE(0) !== 0x04034b50) throw invalid(name);

@@ -68,7 +68,10 @@ export interface CallOptions {
 export interface MarketplacePort {
   readonly platform: string;
   /** One page (1-based, newest first) of the orders changed in the window. */
-  changedOrders(query: ChangedOrdersQuery & { page: number; pageSize: number }, options?: CallOptions): Promise<ChangedOrdersPage>;
+  changedOrders(
+    query: ChangedOrdersQuery & { page: number; pageSize: number },
+    options?: CallOptions,
+  ): Promise<ChangedOrdersPage>;
   /** The order as the platform has it now (the sync's detail, the outbox's read-back). */
   pullOrder(orderId: string, options?: CallOptions): Promise<PulledOrder>;
   /** Declares a shipment (uploads its tracking number). A write: an unknown outcome must be read back first. */

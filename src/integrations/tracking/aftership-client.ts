@@ -9,19 +9,32 @@
 import { guardedFetch } from '../outbound';
 import { providerCarrierCode } from '../../core/data/tracking-carriers';
 import { eventsOfTracking } from './aftership';
-import { ProviderCallError, emptyParsedDelivery, isObject, normaliseNumber, type ClientConfig, type FetchResult, type PollingClient, type RegisterResult } from './types';
+import {
+  ProviderCallError,
+  emptyParsedDelivery,
+  isObject,
+  normaliseNumber,
+  type ClientConfig,
+  type FetchResult,
+  type PollingClient,
+  type RegisterResult,
+} from './types';
 
 export const AFTERSHIP_DEFAULT_BASE_URL = 'https://api.aftership.com';
 const ALREADY_EXISTS = 4003;
 
 /** The body of a tracking creation: `{tracking_number, slug?}` with AfterShip's courier slug. */
-function afterShipCreateBody(parcel: { number: string; carrier?: string | null }): { tracking_number: string; slug?: string } {
+function afterShipCreateBody(parcel: { number: string; carrier?: string | null }): {
+  tracking_number: string;
+  slug?: string;
+} {
   const slug = providerCarrierCode('aftership', parcel.carrier);
   return slug === undefined ? { tracking_number: parcel.number } : { tracking_number: parcel.number, slug };
 }
 
 export function parseAfterShipTrackings(json: unknown, asked: string[]): FetchResult {
-  if (!isObject(json) || !isObject(json.data) || !Array.isArray(json.data.trackings)) throw new ProviderCallError('AfterShip', 'trackings', 200, null, 'expected {meta, data: {trackings: [...]}}');
+  if (!isObject(json) || !isObject(json.data) || !Array.isArray(json.data.trackings))
+    throw new ProviderCallError('AfterShip', 'trackings', 200, null, 'expected {meta, data: {trackings: [...]}}');
   const result: FetchResult = { ...emptyParsedDelivery(), unregistered: [], refused: [] };
   json.data.trackings.forEach((tracking, i) => eventsOfTracking(tracking, result, `data.trackings[${i}]`));
   const seen = new Set(result.numbers);
@@ -33,7 +46,12 @@ export function afterShipClient(config: ClientConfig): PollingClient {
   const send = config.fetch ?? guardedFetch({ field: 'base_url', timeoutMs: config.timeoutMs ?? 20_000 });
   const base = config.baseUrl.replace(/\/+$/, '');
   const path = `/tracking/${config.version}/trackings`;
-  async function call(method: 'GET' | 'POST', query: string, body: unknown, signal?: AbortSignal): Promise<{ status: number; metaCode: number | null; json: unknown; message: string }> {
+  async function call(
+    method: 'GET' | 'POST',
+    query: string,
+    body: unknown,
+    signal?: AbortSignal,
+  ): Promise<{ status: number; metaCode: number | null; json: unknown; message: string }> {
     const timeout = AbortSignal.timeout(config.timeoutMs ?? 20_000);
     const response = await send(`${base}${path}${query}`, {
       method,
@@ -43,22 +61,39 @@ export function afterShipClient(config: ClientConfig): PollingClient {
     });
     const json = (await response.json().catch(() => null)) as unknown;
     const meta = isObject(json) && isObject(json.meta) ? json.meta : {};
-    return { status: response.status, metaCode: typeof meta.code === 'number' ? meta.code : null, json, message: String(meta.message ?? `HTTP ${response.status}`) };
+    return {
+      status: response.status,
+      metaCode: typeof meta.code === 'number' ? meta.code : null,
+      json,
+      message: String(meta.message ?? `HTTP ${response.status}`),
+    };
   }
   return {
     batchSize: 50,
     async fetch(numbers, _receivedAt, signal) {
-      const answer = await call('GET', `?tracking_numbers=${encodeURIComponent(numbers.join(','))}&limit=200`, undefined, signal);
-      if (answer.status >= 400) throw new ProviderCallError('AfterShip', path, answer.status, answer.metaCode, answer.message);
+      const answer = await call(
+        'GET',
+        `?tracking_numbers=${encodeURIComponent(numbers.join(','))}&limit=200`,
+        undefined,
+        signal,
+      );
+      if (answer.status >= 400)
+        throw new ProviderCallError('AfterShip', path, answer.status, answer.metaCode, answer.message);
       return parseAfterShipTrackings(answer.json, numbers);
     },
     async register(parcels, signal) {
       const result: RegisterResult = { registered: [], refused: [] };
       for (const parcel of parcels) {
         const answer = await call('POST', '', afterShipCreateBody(parcel), signal);
-        if (answer.status < 300 || answer.metaCode === ALREADY_EXISTS) result.registered.push(normaliseNumber(parcel.number));
-        else if (answer.status >= 500 || answer.status === 401 || answer.status === 429) throw new ProviderCallError('AfterShip', path, answer.status, answer.metaCode, answer.message);
-        else result.refused.push({ number: normaliseNumber(parcel.number), reason: `${answer.metaCode ?? answer.status}: ${answer.message}` });
+        if (answer.status < 300 || answer.metaCode === ALREADY_EXISTS)
+          result.registered.push(normaliseNumber(parcel.number));
+        else if (answer.status >= 500 || answer.status === 401 || answer.status === 429)
+          throw new ProviderCallError('AfterShip', path, answer.status, answer.metaCode, answer.message);
+        else
+          result.refused.push({
+            number: normaliseNumber(parcel.number),
+            reason: `${answer.metaCode ?? answer.status}: ${answer.message}`,
+          });
       }
       return result;
     },

@@ -14,19 +14,93 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { carrierOfProviderCode } from '../../core/data/tracking-carriers';
 import { isGuessedTime, readCheckpointTime } from '../../core/tracking/checkpoint-time';
 import { eventKeyOf, fromAfterShip } from '../../core/tracking-status';
-import { MalformedPayloadError, emptyParsedDelivery, isObject, normaliseNumber, text, type ParsedDelivery, type WebhookAdapter } from './types';
+import {
+  MalformedPayloadError,
+  emptyParsedDelivery,
+  isObject,
+  normaliseNumber,
+  text,
+  type ParsedDelivery,
+  type WebhookAdapter,
+} from './types';
 
 export const AFTERSHIP_SIGNATURE_HEADER = 'aftership-hmac-sha256';
 
 /** Alpha-3 → alpha-2 for the destinations cross-border sellers ship to; an unknown code means "destination unknown". */
 const ALPHA3: Record<string, string> = {
-  ARE: 'AE', ARG: 'AR', AUS: 'AU', AUT: 'AT', BEL: 'BE', BGR: 'BG', BLR: 'BY', BRA: 'BR', CAN: 'CA', CHE: 'CH', CHL: 'CL',
-  CHN: 'CN', COL: 'CO', CYP: 'CY', CZE: 'CZ', DEU: 'DE', DNK: 'DK', EGY: 'EG', ESP: 'ES', EST: 'EE', FIN: 'FI', FRA: 'FR',
-  GBR: 'GB', GRC: 'GR', HKG: 'HK', HRV: 'HR', HUN: 'HU', IDN: 'ID', IND: 'IN', IRL: 'IE', ISL: 'IS', ISR: 'IL', ITA: 'IT',
-  JPN: 'JP', KAZ: 'KZ', KOR: 'KR', KWT: 'KW', LTU: 'LT', LUX: 'LU', LVA: 'LV', MAR: 'MA', MDA: 'MD', MEX: 'MX', MLT: 'MT',
-  MYS: 'MY', NGA: 'NG', NLD: 'NL', NOR: 'NO', NZL: 'NZ', PAK: 'PK', PER: 'PE', PHL: 'PH', POL: 'PL', PRT: 'PT', QAT: 'QA',
-  ROU: 'RO', RUS: 'RU', SAU: 'SA', SGP: 'SG', SRB: 'RS', SVK: 'SK', SVN: 'SI', SWE: 'SE', THA: 'TH', TUR: 'TR', TWN: 'TW',
-  UKR: 'UA', URY: 'UY', USA: 'US', UZB: 'UZ', VNM: 'VN', ZAF: 'ZA', ECU: 'EC',
+  ARE: 'AE',
+  ARG: 'AR',
+  AUS: 'AU',
+  AUT: 'AT',
+  BEL: 'BE',
+  BGR: 'BG',
+  BLR: 'BY',
+  BRA: 'BR',
+  CAN: 'CA',
+  CHE: 'CH',
+  CHL: 'CL',
+  CHN: 'CN',
+  COL: 'CO',
+  CYP: 'CY',
+  CZE: 'CZ',
+  DEU: 'DE',
+  DNK: 'DK',
+  EGY: 'EG',
+  ESP: 'ES',
+  EST: 'EE',
+  FIN: 'FI',
+  FRA: 'FR',
+  GBR: 'GB',
+  GRC: 'GR',
+  HKG: 'HK',
+  HRV: 'HR',
+  HUN: 'HU',
+  IDN: 'ID',
+  IND: 'IN',
+  IRL: 'IE',
+  ISL: 'IS',
+  ISR: 'IL',
+  ITA: 'IT',
+  JPN: 'JP',
+  KAZ: 'KZ',
+  KOR: 'KR',
+  KWT: 'KW',
+  LTU: 'LT',
+  LUX: 'LU',
+  LVA: 'LV',
+  MAR: 'MA',
+  MDA: 'MD',
+  MEX: 'MX',
+  MLT: 'MT',
+  MYS: 'MY',
+  NGA: 'NG',
+  NLD: 'NL',
+  NOR: 'NO',
+  NZL: 'NZ',
+  PAK: 'PK',
+  PER: 'PE',
+  PHL: 'PH',
+  POL: 'PL',
+  PRT: 'PT',
+  QAT: 'QA',
+  ROU: 'RO',
+  RUS: 'RU',
+  SAU: 'SA',
+  SGP: 'SG',
+  SRB: 'RS',
+  SVK: 'SK',
+  SVN: 'SI',
+  SWE: 'SE',
+  THA: 'TH',
+  TUR: 'TR',
+  TWN: 'TW',
+  UKR: 'UA',
+  URY: 'UY',
+  USA: 'US',
+  UZB: 'UZ',
+  VNM: 'VN',
+  ZAF: 'ZA',
+  ECU: 'EC',
 };
 
 function alpha2Of(code: unknown): string | null {
@@ -65,7 +139,11 @@ export function eventsOfTracking(tracking: unknown, into: ParsedDelivery, where 
     const timeText = text(raw.checkpoint_time);
     const time = timeText ? readCheckpointTime(timeText, alpha2Of(raw.country_region ?? raw.country_iso3)) : undefined;
     if (!time) {
-      into.setAside.push({ number, index, reason: timeText ? `checkpoint_time "${timeText}" is not a date-time` : 'checkpoint_time is missing' });
+      into.setAside.push({
+        number,
+        index,
+        reason: timeText ? `checkpoint_time "${timeText}" is not a date-time` : 'checkpoint_time is missing',
+      });
       return;
     }
     const tag = text(raw.tag);
@@ -80,7 +158,16 @@ export function eventsOfTracking(tracking: unknown, into: ParsedDelivery, where 
     into.events.push({
       trackingNumber: number,
       carrier,
-      event: { key, occurredAt: time.at, status, rawStatus: tag, rawSubstatus: subtag, description: text(raw.message), location: text(raw.location) ?? text(raw.city), destinationCountry: destination },
+      event: {
+        key,
+        occurredAt: time.at,
+        status,
+        rawStatus: tag,
+        rawSubstatus: subtag,
+        description: text(raw.message),
+        location: text(raw.location) ?? text(raw.city),
+        destinationCountry: destination,
+      },
     });
   });
   into.numbers.push(number);
@@ -88,7 +175,8 @@ export function eventsOfTracking(tracking: unknown, into: ParsedDelivery, where 
 }
 
 function parseAfterShipWebhook(json: unknown): ParsedDelivery {
-  if (!isObject(json) || !isObject(json.msg)) throw new MalformedPayloadError('expected an AfterShip webhook {event, msg}');
+  if (!isObject(json) || !isObject(json.msg))
+    throw new MalformedPayloadError('expected an AfterShip webhook {event, msg}');
   const result = emptyParsedDelivery();
   if (json.event === undefined || json.event === 'tracking_update') eventsOfTracking(json.msg, result);
   else if (text(json.msg.tracking_number)) result.numbers.push(normaliseNumber(text(json.msg.tracking_number)!));
@@ -99,6 +187,7 @@ export const afterShipWebhook: WebhookAdapter = {
   signatureHeader: AFTERSHIP_SIGNATURE_HEADER,
   verify: verifyAfterShipSignature,
   // AfterShip names each webhook event (UUID); a retry of it carries the same id.
-  identity: (signature, json) => (isObject(json) && text(json.event_id) ? `event:${text(json.event_id)}` : `hmac:${signature.trim()}`),
+  identity: (signature, json) =>
+    isObject(json) && text(json.event_id) ? `event:${text(json.event_id)}` : `hmac:${signature.trim()}`,
   parse: (json) => parseAfterShipWebhook(json),
 };

@@ -8,7 +8,13 @@ import { afterShipWebhook } from './aftership';
 import { AFTERSHIP_DEFAULT_BASE_URL, afterShipClient } from './aftership-client';
 import { seventeenTrackWebhook } from './seventeen-track';
 import { SEVENTEEN_DEFAULT_BASE_URL, seventeenTrackClient } from './seventeen-track-client';
-import { MalformedPayloadError, type ClientConfig, type ParsedDelivery, type PollingClient, type WebhookAdapter } from './types';
+import {
+  MalformedPayloadError,
+  type ClientConfig,
+  type ParsedDelivery,
+  type PollingClient,
+  type WebhookAdapter,
+} from './types';
 
 export * from './types';
 export { parseSeventeenTrackResponse } from './seventeen-track';
@@ -26,7 +32,10 @@ export const API_VERSIONS: Readonly<Record<ProviderKind, readonly string[]>> = {
   aftership: ['2025-01', '2024-10', '2024-07'],
 };
 
-export const DEFAULT_BASE_URLS: Readonly<Record<ProviderKind, string>> = { seventeen: SEVENTEEN_DEFAULT_BASE_URL, aftership: AFTERSHIP_DEFAULT_BASE_URL };
+export const DEFAULT_BASE_URLS: Readonly<Record<ProviderKind, string>> = {
+  seventeen: SEVENTEEN_DEFAULT_BASE_URL,
+  aftership: AFTERSHIP_DEFAULT_BASE_URL,
+};
 
 export function apiVersionOf(kind: ProviderKind, configured: string | null | undefined): string {
   return configured && API_VERSIONS[kind].includes(configured) ? configured : API_VERSIONS[kind][0]!;
@@ -48,7 +57,10 @@ export function parseWebhookBody(kind: ProviderKind, body: string, receivedAt: n
   return webhookAdapterFor(kind).parse(parseJsonBody(body), receivedAt);
 }
 
-export function pollingClientFor(kind: ProviderKind, config: Omit<ClientConfig, 'version'> & { version?: string | null }): PollingClient {
+export function pollingClientFor(
+  kind: ProviderKind,
+  config: Omit<ClientConfig, 'version'> & { version?: string | null },
+): PollingClient {
   const full: ClientConfig = { ...config, version: apiVersionOf(kind, config.version) };
   return kind === 'aftership' ? afterShipClient(full) : seventeenTrackClient(full);
 }

@@ -18,9 +18,22 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { carrierOfProviderCode, providerCarrierCode } from '../../core/data/tracking-carriers';
 import { HOUR_MS } from '../../core/time';
-import { ALREADY_REGISTERED_CODE, NOT_REGISTERED_CODE, SEVENTEEN_SIGNATURE_HEADER, seventeenTrackSign } from './seventeen-track';
+import {
+  ALREADY_REGISTERED_CODE,
+  NOT_REGISTERED_CODE,
+  SEVENTEEN_SIGNATURE_HEADER,
+  seventeenTrackSign,
+} from './seventeen-track';
 
-const SAMPLE_SCENARIOS = ['delivered', 'failed_then_delivered', 'returned', 'stalled', 'lost', 'invalid', 'wrong_country'] as const;
+const SAMPLE_SCENARIOS = [
+  'delivered',
+  'failed_then_delivered',
+  'returned',
+  'stalled',
+  'lost',
+  'invalid',
+  'wrong_country',
+] as const;
 export type SampleScenario = (typeof SAMPLE_SCENARIOS)[number];
 
 interface Step {
@@ -32,43 +45,139 @@ interface Step {
 }
 
 const FIRST_MILE: Step[] = [
-  { afterHours: 0, stage: 'InfoReceived', sub: 'InfoReceived', text: 'Shipment information received by the carrier', where: 'origin' },
+  {
+    afterHours: 0,
+    stage: 'InfoReceived',
+    sub: 'InfoReceived',
+    text: 'Shipment information received by the carrier',
+    where: 'origin',
+  },
   { afterHours: 9, stage: 'InTransit', sub: 'InTransit_PickedUp', text: 'Accepted by the carrier', where: 'origin' },
-  { afterHours: 15, stage: 'InTransit', sub: 'InTransit_Arrival', text: 'Arrived at the sorting centre', where: 'origin' },
-  { afterHours: 22, stage: 'InTransit', sub: 'InTransit_Departure', text: 'Departed from the sorting centre', where: 'origin' },
+  {
+    afterHours: 15,
+    stage: 'InTransit',
+    sub: 'InTransit_Arrival',
+    text: 'Arrived at the sorting centre',
+    where: 'origin',
+  },
+  {
+    afterHours: 22,
+    stage: 'InTransit',
+    sub: 'InTransit_Departure',
+    text: 'Departed from the sorting centre',
+    where: 'origin',
+  },
   { afterHours: 41, stage: 'InTransit', sub: 'InTransit_Other', text: 'Handed over to the airline', where: 'hub' },
 ];
 const LINE_HAUL: Step[] = [
   { afterHours: 70, stage: 'InTransit', sub: 'InTransit_Departure', text: 'Flight departed', where: 'hub' },
-  { afterHours: 92, stage: 'InTransit', sub: 'InTransit_Arrival', text: 'Arrived in the destination country', where: 'destination' },
-  { afterHours: 97, stage: 'InTransit', sub: 'InTransit_CustomsProcessing', text: 'Customs clearance in progress', where: 'destination' },
-  { afterHours: 131, stage: 'InTransit', sub: 'InTransit_CustomsReleased', text: 'Released by customs', where: 'destination' },
-  { afterHours: 160, stage: 'InTransit', sub: 'InTransit_Arrival', text: 'Arrived at the delivery office', where: 'destination' },
-  { afterHours: 198, stage: 'OutForDelivery', sub: 'OutForDelivery_Other', text: 'Out for delivery', where: 'destination' },
+  {
+    afterHours: 92,
+    stage: 'InTransit',
+    sub: 'InTransit_Arrival',
+    text: 'Arrived in the destination country',
+    where: 'destination',
+  },
+  {
+    afterHours: 97,
+    stage: 'InTransit',
+    sub: 'InTransit_CustomsProcessing',
+    text: 'Customs clearance in progress',
+    where: 'destination',
+  },
+  {
+    afterHours: 131,
+    stage: 'InTransit',
+    sub: 'InTransit_CustomsReleased',
+    text: 'Released by customs',
+    where: 'destination',
+  },
+  {
+    afterHours: 160,
+    stage: 'InTransit',
+    sub: 'InTransit_Arrival',
+    text: 'Arrived at the delivery office',
+    where: 'destination',
+  },
+  {
+    afterHours: 198,
+    stage: 'OutForDelivery',
+    sub: 'OutForDelivery_Other',
+    text: 'Out for delivery',
+    where: 'destination',
+  },
 ];
 const SCENARIO_STEPS: Record<SampleScenario, Step[]> = {
-  delivered: [...FIRST_MILE, ...LINE_HAUL, { afterHours: 205, stage: 'Delivered', sub: 'Delivered_Other', text: 'Delivered', where: 'destination' }],
+  delivered: [
+    ...FIRST_MILE,
+    ...LINE_HAUL,
+    { afterHours: 205, stage: 'Delivered', sub: 'Delivered_Other', text: 'Delivered', where: 'destination' },
+  ],
   failed_then_delivered: [
     ...FIRST_MILE,
     ...LINE_HAUL,
-    { afterHours: 204, stage: 'DeliveryFailure', sub: 'DeliveryFailure_NoBody', text: 'Delivery attempted: nobody at home', where: 'destination' },
-    { afterHours: 210, stage: 'AvailableForPickup', sub: 'AvailableForPickup_Other', text: 'Available for pickup at the post office', where: 'destination' },
-    { afterHours: 250, stage: 'Delivered', sub: 'Delivered_Other', text: 'Collected by the addressee', where: 'destination' },
+    {
+      afterHours: 204,
+      stage: 'DeliveryFailure',
+      sub: 'DeliveryFailure_NoBody',
+      text: 'Delivery attempted: nobody at home',
+      where: 'destination',
+    },
+    {
+      afterHours: 210,
+      stage: 'AvailableForPickup',
+      sub: 'AvailableForPickup_Other',
+      text: 'Available for pickup at the post office',
+      where: 'destination',
+    },
+    {
+      afterHours: 250,
+      stage: 'Delivered',
+      sub: 'Delivered_Other',
+      text: 'Collected by the addressee',
+      where: 'destination',
+    },
   ],
   returned: [
     ...FIRST_MILE,
     ...LINE_HAUL,
-    { afterHours: 204, stage: 'DeliveryFailure', sub: 'DeliveryFailure_InvalidAddress', text: 'Address incomplete: delivery failed', where: 'destination' },
-    { afterHours: 380, stage: 'Exception', sub: 'Exception_Returning', text: 'Returning to the sender', where: 'destination' },
+    {
+      afterHours: 204,
+      stage: 'DeliveryFailure',
+      sub: 'DeliveryFailure_InvalidAddress',
+      text: 'Address incomplete: delivery failed',
+      where: 'destination',
+    },
+    {
+      afterHours: 380,
+      stage: 'Exception',
+      sub: 'Exception_Returning',
+      text: 'Returning to the sender',
+      where: 'destination',
+    },
     { afterHours: 700, stage: 'Exception', sub: 'Exception_Returned', text: 'Returned to the sender', where: 'origin' },
   ],
   stalled: FIRST_MILE.slice(0, 4),
-  lost: [...FIRST_MILE, ...LINE_HAUL.slice(0, 3), { afterHours: 400, stage: 'Exception', sub: 'Exception_Lost', text: 'Item reported lost', where: 'destination' }],
+  lost: [
+    ...FIRST_MILE,
+    ...LINE_HAUL.slice(0, 3),
+    { afterHours: 400, stage: 'Exception', sub: 'Exception_Lost', text: 'Item reported lost', where: 'destination' },
+  ],
   invalid: [],
   wrong_country: [...FIRST_MILE, ...LINE_HAUL.slice(0, 2)],
 };
 
-const CITIES: Record<string, string> = { ES: 'Madrid', FR: 'Paris', DE: 'Frankfurt', US: 'Los Angeles', BR: 'Curitiba', GB: 'London', IT: 'Milan', PL: 'Warsaw', NL: 'Amsterdam' };
+const CITIES: Record<string, string> = {
+  ES: 'Madrid',
+  FR: 'Paris',
+  DE: 'Frankfurt',
+  US: 'Los Angeles',
+  BR: 'Curitiba',
+  GB: 'London',
+  IT: 'Milan',
+  PL: 'Warsaw',
+  NL: 'Amsterdam',
+};
 
 export interface SampleParcel {
   number: string;
@@ -109,7 +218,14 @@ export interface SampleEvent {
   sub_status: string;
   description: string;
   location: string;
-  address: { country: string; state: null; city: string; street: null; postal_code: null; coordinates: { longitude: null; latitude: null } };
+  address: {
+    country: string;
+    state: null;
+    city: string;
+    street: null;
+    postal_code: null;
+    coordinates: { longitude: null; latitude: null };
+  };
 }
 
 /** The events of a parcel visible at `now` (the whole script compressed by `speed`). */
@@ -132,7 +248,14 @@ function sampleEvents(parcel: SampleParcel, now: number, speed = 1): SampleEvent
         sub_status: step.sub,
         description: step.text,
         location: `${city}, ${country}`,
-        address: { country, state: null, city, street: null, postal_code: null, coordinates: { longitude: null, latitude: null } },
+        address: {
+          country,
+          state: null,
+          city,
+          street: null,
+          postal_code: null,
+          coordinates: { longitude: null, latitude: null },
+        },
       };
     })
     .filter((e) => e.at <= now);
@@ -141,7 +264,8 @@ function sampleEvents(parcel: SampleParcel, now: number, speed = 1): SampleEvent
 function trackInfoOf(parcel: SampleParcel, now: number, speed = 1) {
   const events = sampleEvents(parcel, now, speed).reverse(); // newest first, as 17TRACK lists them
   const latest = events[0];
-  const destination = parcel.scenario === 'wrong_country' ? (parcel.destination === 'FR' ? 'DE' : 'FR') : parcel.destination;
+  const destination =
+    parcel.scenario === 'wrong_country' ? (parcel.destination === 'FR' ? 'DE' : 'FR') : parcel.destination;
   return {
     shipping_info: { shipper_address: { country: 'CN' }, recipient_address: { country: destination } },
     latest_status:
@@ -151,7 +275,14 @@ function trackInfoOf(parcel: SampleParcel, now: number, speed = 1) {
           ? { status: latest.stage, sub_status: latest.sub_status }
           : { status: 'NotFound', sub_status: 'NotFound_Other' },
     latest_event: latest ?? null,
-    tracking: { providers: [{ provider: { key: providerCarrierCode('seventeen', parcel.carrier) ?? 0, name: parcel.carrier }, events: events.map(({ at: _at, ...rest }) => rest) }] },
+    tracking: {
+      providers: [
+        {
+          provider: { key: providerCarrierCode('seventeen', parcel.carrier) ?? 0, name: parcel.carrier },
+          events: events.map(({ at: _at, ...rest }) => rest),
+        },
+      ],
+    },
   };
 }
 
@@ -183,14 +314,32 @@ export class SampleTrackingProvider {
   }
 
   /** `carrier`: shipby's name or 17TRACK's numeric key. */
-  register(input: { number: string; carrier?: string | number; scenario?: string; start_at?: string | number; destination?: string }): SampleParcel {
+  register(input: {
+    number: string;
+    carrier?: string | number;
+    scenario?: string;
+    start_at?: string | number;
+    destination?: string;
+  }): SampleParcel {
     const number = input.number.replace(/[\s-]+/g, '').toUpperCase();
     const existing = this.parcels.get(number);
     if (existing) return existing;
-    const scenario = (SAMPLE_SCENARIOS as readonly string[]).includes(input.scenario ?? '') ? (input.scenario as SampleScenario) : scenarioOf(number);
-    const startAt = typeof input.start_at === 'number' ? input.start_at : input.start_at ? Date.parse(input.start_at) : this.now();
-    const carrier = input.carrier === undefined || input.carrier === null ? 'china-post' : carrierOfProviderCode('seventeen', input.carrier);
-    const parcel: SampleParcel = { number, carrier, scenario, startAt: Number.isFinite(startAt) ? startAt : this.now(), destination: (input.destination ?? this.options.defaultDestination ?? 'ES').toUpperCase() };
+    const scenario = (SAMPLE_SCENARIOS as readonly string[]).includes(input.scenario ?? '')
+      ? (input.scenario as SampleScenario)
+      : scenarioOf(number);
+    const startAt =
+      typeof input.start_at === 'number' ? input.start_at : input.start_at ? Date.parse(input.start_at) : this.now();
+    const carrier =
+      input.carrier === undefined || input.carrier === null
+        ? 'china-post'
+        : carrierOfProviderCode('seventeen', input.carrier);
+    const parcel: SampleParcel = {
+      number,
+      carrier,
+      scenario,
+      startAt: Number.isFinite(startAt) ? startAt : this.now(),
+      destination: (input.destination ?? this.options.defaultDestination ?? 'ES').toUpperCase(),
+    };
     this.parcels.set(number, parcel);
     return parcel;
   }
@@ -211,11 +360,23 @@ export class SampleTrackingProvider {
       const info = trackInfoOf(parcel, this.now(), this.options.speed ?? 1);
       const count = info.tracking.providers[0]!.events.length + (parcel.scenario === 'invalid' ? 1 : 0);
       if (count === 0 || count <= (this.pushed.get(parcel.number) ?? 0)) continue;
-      const body = JSON.stringify({ event: 'TRACKING_UPDATED', data: { number: parcel.number, carrier: providerCarrierCode('seventeen', parcel.carrier) ?? 0, param: null, tag: null, track_info: info } });
+      const body = JSON.stringify({
+        event: 'TRACKING_UPDATED',
+        data: {
+          number: parcel.number,
+          carrier: providerCarrierCode('seventeen', parcel.carrier) ?? 0,
+          param: null,
+          tag: null,
+          track_info: info,
+        },
+      });
       try {
         const response = await send(webhookUrl, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', [SEVENTEEN_SIGNATURE_HEADER]: seventeenTrackSign(webhookSecret, body) },
+          headers: {
+            'content-type': 'application/json',
+            [SEVENTEEN_SIGNATURE_HEADER]: seventeenTrackSign(webhookSecret, body),
+          },
           body,
           signal: AbortSignal.timeout(10_000),
         });
@@ -249,9 +410,11 @@ export class SampleTrackingProvider {
       response.writeHead(status, { 'content-type': 'application/json' });
       response.end(JSON.stringify(body));
     };
-    if (request.method === 'GET' && request.url === '/health') return reply(200, { ok: true, parcels: this.parcels.size });
+    if (request.method === 'GET' && request.url === '/health')
+      return reply(200, { ok: true, parcels: this.parcels.size });
     if (request.method !== 'POST') return reply(404, { code: -1, message: 'not found' });
-    if (this.options.apiKey && request.headers['17token'] !== this.options.apiKey) return reply(401, { code: -18010002, message: 'Invalid access key' });
+    if (this.options.apiKey && request.headers['17token'] !== this.options.apiKey)
+      return reply(401, { code: -18010002, message: 'Invalid access key' });
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     let body: unknown;
@@ -260,8 +423,12 @@ export class SampleTrackingProvider {
     } catch {
       return reply(400, { code: -18010001, message: 'The request body is not JSON' });
     }
-    if (!Array.isArray(body) || body.length > 40) return reply(400, { code: -18010012, message: 'Send a list of at most 40 items' });
-    const items = body.filter((item): item is { number: string } & Record<string, unknown> => typeof item === 'object' && item !== null && typeof (item as { number?: unknown }).number === 'string');
+    if (!Array.isArray(body) || body.length > 40)
+      return reply(400, { code: -18010012, message: 'Send a list of at most 40 items' });
+    const items = body.filter(
+      (item): item is { number: string } & Record<string, unknown> =>
+        typeof item === 'object' && item !== null && typeof (item as { number?: unknown }).number === 'string',
+    );
     const route = /^\/track\/(v2\.4|v2\.2)\/(register|gettrackinfo)$/.exec(request.url ?? '');
     if (route?.[2] === 'register') {
       const accepted: unknown[] = [];
@@ -269,13 +436,24 @@ export class SampleTrackingProvider {
       for (const item of items) {
         const number = item.number.replace(/[\s-]+/g, '').toUpperCase();
         if (this.parcels.has(number)) {
-          rejected.push({ number, error: { code: ALREADY_REGISTERED_CODE, message: 'The tracking number is already registered' } });
+          rejected.push({
+            number,
+            error: { code: ALREADY_REGISTERED_CODE, message: 'The tracking number is already registered' },
+          });
           continue;
         }
         const tag = typeof item.tag === 'string' ? item.tag : undefined;
         const carrier = typeof item.carrier === 'number' || typeof item.carrier === 'string' ? item.carrier : undefined;
-        const parcel = this.register({ number, ...(carrier !== undefined ? { carrier } : {}), ...(tag ? { scenario: tag } : {}) });
-        accepted.push({ origin: 1, number: parcel.number, carrier: providerCarrierCode('seventeen', parcel.carrier) ?? 0 });
+        const parcel = this.register({
+          number,
+          ...(carrier !== undefined ? { carrier } : {}),
+          ...(tag ? { scenario: tag } : {}),
+        });
+        accepted.push({
+          origin: 1,
+          number: parcel.number,
+          carrier: providerCarrierCode('seventeen', parcel.carrier) ?? 0,
+        });
       }
       return reply(200, { code: 0, data: { accepted, rejected } });
     }
@@ -287,8 +465,19 @@ export class SampleTrackingProvider {
         this.lookups.set(number, (this.lookups.get(number) ?? 0) + 1);
         if (!this.parcels.has(number) && this.options.autoRegister) this.register({ number });
         const parcel = this.parcels.get(number);
-        if (!parcel) rejected.push({ number, error: { code: NOT_REGISTERED_CODE, message: 'The tracking number is not registered' } });
-        else accepted.push({ number, carrier: providerCarrierCode('seventeen', parcel.carrier) ?? 0, param: null, tag: null, track_info: this.trackInfo(number) });
+        if (!parcel)
+          rejected.push({
+            number,
+            error: { code: NOT_REGISTERED_CODE, message: 'The tracking number is not registered' },
+          });
+        else
+          accepted.push({
+            number,
+            carrier: providerCarrierCode('seventeen', parcel.carrier) ?? 0,
+            param: null,
+            tag: null,
+            track_info: this.trackInfo(number),
+          });
       }
       return reply(200, { code: 0, data: { accepted, rejected } });
     }

@@ -7,12 +7,21 @@
 import { guardedFetch } from '../outbound';
 import { providerCarrierCode } from '../../core/data/tracking-carriers';
 import { ALREADY_REGISTERED_CODE, parseSeventeenTrackResponse } from './seventeen-track';
-import { ProviderCallError, isObject, normaliseNumber, type ClientConfig, type PollingClient, type RegisterResult } from './types';
+import {
+  ProviderCallError,
+  isObject,
+  normaliseNumber,
+  type ClientConfig,
+  type PollingClient,
+  type RegisterResult,
+} from './types';
 
 export const SEVENTEEN_DEFAULT_BASE_URL = 'https://api.17track.net';
 
 /** The request body of register / gettrackinfo: `[{number, carrier?}]` with 17TRACK's numeric carrier key. */
-function seventeenTrackItems(parcels: Array<{ number: string; carrier?: string | null }>): Array<{ number: string; carrier?: number }> {
+function seventeenTrackItems(
+  parcels: Array<{ number: string; carrier?: string | null }>,
+): Array<{ number: string; carrier?: number }> {
   return parcels.map((p) => {
     const code = providerCarrierCode('seventeen', p.carrier);
     return code === undefined ? { number: p.number } : { number: p.number, carrier: code };
@@ -36,7 +45,10 @@ export function seventeenTrackClient(config: ClientConfig): PollingClient {
     if (!response.ok || (code !== null && code !== 0)) {
       const data = isObject(json) && isObject(json.data) ? json.data : {};
       const errors = Array.isArray(data.errors) ? data.errors : [];
-      const message = errors.map((e) => (isObject(e) ? String(e.message ?? e.code) : String(e))).join('; ') || (isObject(json) ? String(json.message ?? '') : '') || `HTTP ${response.status}`;
+      const message =
+        errors.map((e) => (isObject(e) ? String(e.message ?? e.code) : String(e))).join('; ') ||
+        (isObject(json) ? String(json.message ?? '') : '') ||
+        `HTTP ${response.status}`;
       throw new ProviderCallError('17TRACK', path, response.status, code, message);
     }
     return json;
@@ -44,18 +56,30 @@ export function seventeenTrackClient(config: ClientConfig): PollingClient {
   return {
     batchSize: 40,
     async fetch(numbers, receivedAt, signal) {
-      return parseSeventeenTrackResponse(await call('gettrackinfo', numbers.map((number) => ({ number })), signal), receivedAt);
+      return parseSeventeenTrackResponse(
+        await call(
+          'gettrackinfo',
+          numbers.map((number) => ({ number })),
+          signal,
+        ),
+        receivedAt,
+      );
     },
     async register(parcels, signal) {
       const json = await call('register', seventeenTrackItems(parcels), signal);
       const result: RegisterResult = { registered: [], refused: [] };
       const data = isObject(json) && isObject(json.data) ? json.data : {};
-      for (const item of Array.isArray(data.accepted) ? data.accepted : []) if (isObject(item) && typeof item.number === 'string') result.registered.push(normaliseNumber(item.number));
+      for (const item of Array.isArray(data.accepted) ? data.accepted : [])
+        if (isObject(item) && typeof item.number === 'string') result.registered.push(normaliseNumber(item.number));
       for (const item of Array.isArray(data.rejected) ? data.rejected : []) {
         if (!isObject(item) || typeof item.number !== 'string') continue;
         const error = isObject(item.error) ? item.error : {};
         if (error.code === ALREADY_REGISTERED_CODE) result.registered.push(normaliseNumber(item.number));
-        else result.refused.push({ number: normaliseNumber(item.number), reason: String(error.message ?? error.code ?? 'refused') });
+        else
+          result.refused.push({
+            number: normaliseNumber(item.number),
+            reason: String(error.message ?? error.code ?? 'refused'),
+          });
       }
       return result;
     },

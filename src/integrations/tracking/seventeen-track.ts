@@ -15,7 +15,16 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { carrierOfProviderCode } from '../../core/data/tracking-carriers';
 import { isGuessedTime, readCheckpointTime, type CheckpointTime } from '../../core/tracking/checkpoint-time';
 import { eventKeyOf, fromSeventeenTrack } from '../../core/tracking-status';
-import { MalformedPayloadError, emptyParsedDelivery, isObject, normaliseNumber, text, type FetchResult, type ParsedDelivery, type WebhookAdapter } from './types';
+import {
+  MalformedPayloadError,
+  emptyParsedDelivery,
+  isObject,
+  normaliseNumber,
+  text,
+  type FetchResult,
+  type ParsedDelivery,
+  type WebhookAdapter,
+} from './types';
 
 /** 17TRACK's "not registered" error code. */
 export const NOT_REGISTERED_CODE = -18019902;
@@ -24,7 +33,10 @@ export const ALREADY_REGISTERED_CODE = -18019901;
 export const SEVENTEEN_SIGNATURE_HEADER = 'sign';
 
 interface TrackInfo {
-  shipping_info?: { shipper_address?: { country?: string | null } | null; recipient_address?: { country?: string | null } | null } | null;
+  shipping_info?: {
+    shipper_address?: { country?: string | null } | null;
+    recipient_address?: { country?: string | null } | null;
+  } | null;
   latest_status?: { status?: string | null; sub_status?: string | null } | null;
   tracking?: { providers?: Array<{ events?: unknown[] | null } | null> | null } | null;
 }
@@ -62,7 +74,10 @@ function eventTime(raw: Record<string, unknown>): CheckpointTime | undefined {
   const date = text(timeRaw?.date);
   if (date) {
     const zone = text(timeRaw?.timezone);
-    return readCheckpointTime(`${date}T${text(timeRaw?.time) ?? '00:00:00'}${zone && /^[+-]\d{2}:?\d{2}$/.test(zone) ? zone : ''}`, where);
+    return readCheckpointTime(
+      `${date}T${text(timeRaw?.time) ?? '00:00:00'}${zone && /^[+-]\d{2}:?\d{2}$/.test(zone) ? zone : ''}`,
+      where,
+    );
   }
   return undefined;
 }
@@ -71,19 +86,23 @@ function eventTime(raw: Record<string, unknown>): CheckpointTime | undefined {
 function eventsOfItem(item: unknown, receivedAt: number, into: ParsedDelivery): string {
   if (!isObject(item)) throw new MalformedPayloadError('an item is not an object {number, carrier, track_info}');
   const rawNumber = item.number;
-  if (typeof rawNumber !== 'string' || !rawNumber.trim()) throw new MalformedPayloadError('an item has no tracking number (data.number)');
+  if (typeof rawNumber !== 'string' || !rawNumber.trim())
+    throw new MalformedPayloadError('an item has no tracking number (data.number)');
   const number = normaliseNumber(rawNumber);
   const carrier = carrierOfProviderCode('seventeen', item.carrier);
   const info = item.track_info;
-  if (info !== undefined && info !== null && !isObject(info)) throw new MalformedPayloadError(`track_info of ${number} is not an object`);
+  if (info !== undefined && info !== null && !isObject(info))
+    throw new MalformedPayloadError(`track_info of ${number} is not an object`);
   const trackInfo = (info ?? {}) as TrackInfo;
   const destination = country(trackInfo.shipping_info?.recipient_address?.country);
   let count = 0;
   const providers = trackInfo.tracking?.providers ?? [];
-  if (!Array.isArray(providers)) throw new MalformedPayloadError(`track_info.tracking.providers of ${number} is not a list`);
+  if (!Array.isArray(providers))
+    throw new MalformedPayloadError(`track_info.tracking.providers of ${number} is not a list`);
   for (const provider of providers) {
     const events = provider?.events ?? [];
-    if (!Array.isArray(events)) throw new MalformedPayloadError(`track_info.tracking.providers[].events of ${number} is not a list`);
+    if (!Array.isArray(events))
+      throw new MalformedPayloadError(`track_info.tracking.providers[].events of ${number} is not a list`);
     events.forEach((raw, index) => {
       if (!isObject(raw)) {
         into.setAside.push({ number, index, reason: 'the event is not an object' });
@@ -91,7 +110,11 @@ function eventsOfItem(item: unknown, receivedAt: number, into: ParsedDelivery): 
       }
       const time = eventTime(raw);
       if (!time) {
-        into.setAside.push({ number, index, reason: 'the event has no readable time (time_iso, time_utc or time_raw)' });
+        into.setAside.push({
+          number,
+          index,
+          reason: 'the event has no readable time (time_iso, time_utc or time_raw)',
+        });
         return;
       }
       const stage = text(raw.stage);
@@ -107,12 +130,25 @@ function eventsOfItem(item: unknown, receivedAt: number, into: ParsedDelivery): 
       into.events.push({
         trackingNumber: number,
         carrier,
-        event: { key, occurredAt: time.at, status, rawStatus: stage, rawSubstatus: subStatus, description: text(raw.description), location: text(raw.location), destinationCountry: destination },
+        event: {
+          key,
+          occurredAt: time.at,
+          status,
+          rawStatus: stage,
+          rawSubstatus: subStatus,
+          description: text(raw.description),
+          location: text(raw.location),
+          destinationCountry: destination,
+        },
       });
     });
   }
   const latest = trackInfo.latest_status;
-  if (count === 0 && latest && (latest.sub_status === 'NotFound_InvalidCode' || latest.sub_status === 'Exception_Cancel')) {
+  if (
+    count === 0 &&
+    latest &&
+    (latest.sub_status === 'NotFound_InvalidCode' || latest.sub_status === 'Exception_Cancel')
+  ) {
     const status = fromSeventeenTrack(latest.status, latest.sub_status)!;
     into.events.push({
       trackingNumber: number,
@@ -134,7 +170,8 @@ function eventsOfItem(item: unknown, receivedAt: number, into: ParsedDelivery): 
 }
 
 function parseSeventeenTrackWebhook(json: unknown, receivedAt: number): ParsedDelivery {
-  if (!isObject(json) || typeof json.event !== 'string') throw new MalformedPayloadError('expected a 17TRACK push {event, data}');
+  if (!isObject(json) || typeof json.event !== 'string')
+    throw new MalformedPayloadError('expected a 17TRACK push {event, data}');
   const result = emptyParsedDelivery();
   if (json.event === 'TRACKING_UPDATED') {
     if (!isObject(json.data)) throw new MalformedPayloadError('data {number, carrier, track_info} is missing');
@@ -146,17 +183,23 @@ function parseSeventeenTrackWebhook(json: unknown, receivedAt: number): ParsedDe
 }
 
 export function parseSeventeenTrackResponse(json: unknown, receivedAt: number): FetchResult {
-  if (!isObject(json) || !isObject(json.data)) throw new MalformedPayloadError('expected {code, data: {accepted, rejected}}');
+  if (!isObject(json) || !isObject(json.data))
+    throw new MalformedPayloadError('expected {code, data: {accepted, rejected}}');
   const accepted = json.data.accepted ?? [];
   const rejected = json.data.rejected ?? [];
-  if (!Array.isArray(accepted) || !Array.isArray(rejected)) throw new MalformedPayloadError('data.accepted and data.rejected must be lists');
+  if (!Array.isArray(accepted) || !Array.isArray(rejected))
+    throw new MalformedPayloadError('data.accepted and data.rejected must be lists');
   const result: FetchResult = { ...emptyParsedDelivery(), unregistered: [], refused: [] };
   for (const item of accepted) eventsOfItem(item, receivedAt, result);
   for (const item of rejected) {
     if (!isObject(item) || typeof item.number !== 'string') continue;
     const error = isObject(item.error) ? item.error : {};
     if (error.code === NOT_REGISTERED_CODE) result.unregistered.push(normaliseNumber(item.number));
-    else result.refused.push({ number: normaliseNumber(item.number), reason: String(error.message ?? error.code ?? 'refused') });
+    else
+      result.refused.push({
+        number: normaliseNumber(item.number),
+        reason: String(error.message ?? error.code ?? 'refused'),
+      });
   }
   return result;
 }

@@ -90,7 +90,11 @@ export function stockMigration(dialect: Dialect): Migration {
         .addColumn('recorded_at', instant, (c) => c.notNull())
         .addPrimaryKeyConstraint('stock_shortfalls_pk', ['order_id', 'sku'])
         .execute();
-      await db.schema.createIndex('stock_shortfalls_sku_idx').on('stock_shortfalls').columns(['sku', 'order_id']).execute();
+      await db.schema
+        .createIndex('stock_shortfalls_sku_idx')
+        .on('stock_shortfalls')
+        .columns(['sku', 'order_id'])
+        .execute();
 
       await db.schema
         .createTable('stock_movements')
@@ -107,7 +111,11 @@ export function stockMigration(dialect: Dialect): Migration {
         .addColumn('actor', 'text', (c) => c.notNull())
         .addColumn('note', 'text')
         .execute();
-      await db.schema.createIndex('stock_movements_kind_at_idx').on('stock_movements').columns(['kind', 'at']).execute();
+      await db.schema
+        .createIndex('stock_movements_kind_at_idx')
+        .on('stock_movements')
+        .columns(['kind', 'at'])
+        .execute();
       await db.schema.createIndex('stock_movements_order_idx').on('stock_movements').column('order_id').execute();
 
       await db.schema
@@ -122,7 +130,11 @@ export function stockMigration(dialect: Dialect): Migration {
         .addColumn('data', 'text')
         .addColumn('notified_at', instant)
         .execute();
-      await db.schema.createIndex('stock_alerts_pending_idx').on('stock_alerts').columns(['notified_at', 'id']).execute();
+      await db.schema
+        .createIndex('stock_alerts_pending_idx')
+        .on('stock_alerts')
+        .columns(['notified_at', 'id'])
+        .execute();
 
       await db.schema
         .createTable('purchase_orders')
@@ -139,7 +151,11 @@ export function stockMigration(dialect: Dialect): Migration {
         .addColumn('created_at', instant, (c) => c.notNull())
         .addColumn('updated_at', instant, (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('purchase_orders_status_idx').on('purchase_orders').columns(['status', 'warehouse_id']).execute();
+      await db.schema
+        .createIndex('purchase_orders_status_idx')
+        .on('purchase_orders')
+        .columns(['status', 'warehouse_id'])
+        .execute();
 
       await db.schema
         .createTable('purchase_order_lines')
@@ -153,8 +169,17 @@ export function stockMigration(dialect: Dialect): Migration {
     },
     async down(db: Kysely<any>) {
       for (const table of [
-        'purchase_order_lines', 'purchase_orders', 'stock_alerts', 'stock_movements', 'stock_shortfalls', 'stock_reservations',
-        'stock_levels', 'sku_mappings', 'skus', 'products', 'warehouses',
+        'purchase_order_lines',
+        'purchase_orders',
+        'stock_alerts',
+        'stock_movements',
+        'stock_shortfalls',
+        'stock_reservations',
+        'stock_levels',
+        'sku_mappings',
+        'skus',
+        'products',
+        'warehouses',
       ]) {
         await db.schema.dropTable(table).ifExists().execute();
       }

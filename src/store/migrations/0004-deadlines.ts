@@ -16,7 +16,12 @@ export function deadlinesMigration(dialect: Dialect): Migration {
       await db.schema.alterTable('orders').addColumn('policy_id', 'text').execute();
       await db.schema.alterTable('orders').addColumn('policy_version', 'integer').execute();
       // The at-risk list: a shop's open orders by deadline, read in index order with no sort.
-      await db.schema.createIndex('orders_open_deadline_idx').on('orders').columns(['shop_id', 'ship_by_at', 'id']).where(openStatusCondition()).execute();
+      await db.schema
+        .createIndex('orders_open_deadline_idx')
+        .on('orders')
+        .columns(['shop_id', 'ship_by_at', 'id'])
+        .where(openStatusCondition())
+        .execute();
 
       await db.schema
         .createTable('order_extensions')
@@ -64,7 +69,11 @@ export function deadlinesMigration(dialect: Dialect): Migration {
         .addColumn('delivered_at', instant)
         .addUniqueConstraint('webhook_deliveries_dedupe_uq', ['webhook_id', 'dedupe_key'])
         .execute();
-      await db.schema.createIndex('webhook_deliveries_due_idx').on('webhook_deliveries').columns(['status', 'next_attempt_at']).execute();
+      await db.schema
+        .createIndex('webhook_deliveries_due_idx')
+        .on('webhook_deliveries')
+        .columns(['status', 'next_attempt_at'])
+        .execute();
     },
     async down(db: Kysely<any>) {
       for (const table of ['webhook_deliveries', 'alert_webhooks', 'order_warnings', 'order_extensions']) {

@@ -39,7 +39,11 @@ export function trackingMigration(dialect: Dialect): Migration {
         // The replay guard: one delivery per (provider, signature).
         .addUniqueConstraint('tracking_deliveries_signature_uq', ['provider', 'signature'])
         .execute();
-      await db.schema.createIndex('tracking_deliveries_status_idx').on('tracking_deliveries').columns(['status', 'id']).execute();
+      await db.schema
+        .createIndex('tracking_deliveries_status_idx')
+        .on('tracking_deliveries')
+        .columns(['status', 'id'])
+        .execute();
 
       await db.schema
         .createTable('tracking_events')
@@ -59,9 +63,18 @@ export function trackingMigration(dialect: Dialect): Migration {
         .addColumn('received_at', instant, (c) => c.notNull())
         .addUniqueConstraint('tracking_events_identity_uq', ['tracking_number', 'carrier', 'event_key'])
         .execute();
-      await db.schema.createIndex('tracking_events_parcel_idx').on('tracking_events').columns(['parcel_id', 'occurred_at']).execute();
+      await db.schema
+        .createIndex('tracking_events_parcel_idx')
+        .on('tracking_events')
+        .columns(['parcel_id', 'occurred_at'])
+        .execute();
       // Events kept aside until their parcel appears.
-      await db.schema.createIndex('tracking_events_unmatched_idx').on('tracking_events').column('tracking_number').where(sql<SqlBool>`parcel_id IS NULL`).execute();
+      await db.schema
+        .createIndex('tracking_events_unmatched_idx')
+        .on('tracking_events')
+        .column('tracking_number')
+        .where(sql<SqlBool>`parcel_id IS NULL`)
+        .execute();
 
       await db.schema
         .createTable('parcel_tracking')
@@ -91,7 +104,12 @@ export function trackingMigration(dialect: Dialect): Migration {
         .addColumn('polls', 'integer', (c) => c.notNull())
         .addColumn('updated_at', instant, (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('parcel_tracking_poll_idx').on('parcel_tracking').column('next_poll_at').where(sql<SqlBool>`next_poll_at IS NOT NULL`).execute();
+      await db.schema
+        .createIndex('parcel_tracking_poll_idx')
+        .on('parcel_tracking')
+        .column('next_poll_at')
+        .where(sql<SqlBool>`next_poll_at IS NOT NULL`)
+        .execute();
       // No index on (phase, last_event_at): it would change with nearly every event; the stalled sweep reads by scan.
 
       await db.schema
@@ -110,7 +128,12 @@ export function trackingMigration(dialect: Dialect): Migration {
         .addColumn('data', 'text')
         .addUniqueConstraint('tracking_problems_key_uq', ['order_id', 'problem_key'])
         .execute();
-      await db.schema.createIndex('tracking_problems_open_idx').on('tracking_problems').columns(['kind', 'shop_id', 'id']).where(sql<SqlBool>`resolved_at IS NULL`).execute();
+      await db.schema
+        .createIndex('tracking_problems_open_idx')
+        .on('tracking_problems')
+        .columns(['kind', 'shop_id', 'id'])
+        .where(sql<SqlBool>`resolved_at IS NULL`)
+        .execute();
       await db.schema.createIndex('tracking_problems_parcel_idx').on('tracking_problems').column('parcel_id').execute();
 
       await db.schema
@@ -146,7 +169,11 @@ export function trackingMigration(dialect: Dialect): Migration {
         .addColumn('updated_at', instant, (c) => c.notNull())
         .execute();
       await db.schema.createIndex('after_sales_cases_order_idx').on('after_sales_cases').column('order_id').execute();
-      await db.schema.createIndex('after_sales_cases_shop_idx').on('after_sales_cases').columns(['shop_id', 'opened_at']).execute();
+      await db.schema
+        .createIndex('after_sales_cases_shop_idx')
+        .on('after_sales_cases')
+        .columns(['shop_id', 'opened_at'])
+        .execute();
 
       await db.schema
         .createTable('after_sales_evidence')
@@ -159,10 +186,23 @@ export function trackingMigration(dialect: Dialect): Migration {
         .addColumn('added_at', instant, (c) => c.notNull())
         .addColumn('added_by', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('after_sales_evidence_case_idx').on('after_sales_evidence').column('case_id').execute();
+      await db.schema
+        .createIndex('after_sales_evidence_case_idx')
+        .on('after_sales_evidence')
+        .column('case_id')
+        .execute();
     },
     async down(db: Kysely<any>) {
-      for (const table of ['after_sales_evidence', 'after_sales_cases', 'order_receipts', 'tracking_problems', 'parcel_tracking', 'tracking_events', 'tracking_deliveries', 'tracking_providers']) {
+      for (const table of [
+        'after_sales_evidence',
+        'after_sales_cases',
+        'order_receipts',
+        'tracking_problems',
+        'parcel_tracking',
+        'tracking_events',
+        'tracking_deliveries',
+        'tracking_providers',
+      ]) {
         await db.schema.dropTable(table).ifExists().execute();
       }
     },

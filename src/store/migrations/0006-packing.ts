@@ -43,7 +43,13 @@ export function packingMigration(dialect: Dialect): Migration {
         .addColumn('liquids', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('updated_at', instant, (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('sku_dimensions_barcode_uq').on('sku_dimensions').column('barcode').unique().where(sql<SqlBool>`barcode IS NOT NULL`).execute();
+      await db.schema
+        .createIndex('sku_dimensions_barcode_uq')
+        .on('sku_dimensions')
+        .column('barcode')
+        .unique()
+        .where(sql<SqlBool>`barcode IS NOT NULL`)
+        .execute();
 
       await db.schema
         .createTable('shop_senders')
@@ -132,7 +138,11 @@ export function packingMigration(dialect: Dialect): Migration {
         .unique()
         .where(sql<SqlBool>`status IN (${sql.raw(open)})`)
         .execute();
-      await db.schema.createIndex('pack_sessions_status_idx').on('pack_sessions').columns(['status', 'shop_id']).execute();
+      await db.schema
+        .createIndex('pack_sessions_status_idx')
+        .on('pack_sessions')
+        .columns(['status', 'shop_id'])
+        .execute();
 
       await db.schema
         .createTable('pack_scans')
@@ -146,7 +156,11 @@ export function packingMigration(dialect: Dialect): Migration {
         .addColumn('refusal', 'text')
         .addColumn('actor', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('pack_scans_session_idx').on('pack_scans').columns(['session_id', 'parcel_id']).execute();
+      await db.schema
+        .createIndex('pack_scans_session_idx')
+        .on('pack_scans')
+        .columns(['session_id', 'parcel_id'])
+        .execute();
 
       await db.schema
         .createTable('parcel_labels')
@@ -167,7 +181,11 @@ export function packingMigration(dialect: Dialect): Migration {
         .addColumn('updated_at', instant, (c) => c.notNull())
         .addColumn('voided_at', instant)
         .execute();
-      await db.schema.createIndex('parcel_labels_parcel_idx').on('parcel_labels').columns(['parcel_id', 'status']).execute();
+      await db.schema
+        .createIndex('parcel_labels_parcel_idx')
+        .on('parcel_labels')
+        .columns(['parcel_id', 'status'])
+        .execute();
       await db.schema.createIndex('parcel_labels_number_idx').on('parcel_labels').column('tracking_number').execute();
 
       await db.schema
@@ -178,7 +196,19 @@ export function packingMigration(dialect: Dialect): Migration {
         .execute();
     },
     async down(db: Kysely<any>) {
-      for (const table of ['order_notes', 'parcel_labels', 'pack_scans', 'pack_sessions', 'parcel_packages', 'carrier_accounts', 'shipping_rules', 'carrier_services', 'shop_senders', 'sku_dimensions', 'boxes']) {
+      for (const table of [
+        'order_notes',
+        'parcel_labels',
+        'pack_scans',
+        'pack_sessions',
+        'parcel_packages',
+        'carrier_accounts',
+        'shipping_rules',
+        'carrier_services',
+        'shop_senders',
+        'sku_dimensions',
+        'boxes',
+      ]) {
         await db.schema.dropTable(table).ifExists().execute();
       }
     },

@@ -44,11 +44,16 @@ export function planningMigration(dialect: Dialect): Migration {
         .addColumn('body', 'text', (c) => c.notNull())
         .execute();
       // Measured packing times: finished sessions of a shop, newest first.
-      await db.schema.createIndex('pack_sessions_shop_finished_idx').on('pack_sessions').columns(['shop_id', 'status', 'finished_at']).execute();
+      await db.schema
+        .createIndex('pack_sessions_shop_finished_idx')
+        .on('pack_sessions')
+        .columns(['shop_id', 'status', 'finished_at'])
+        .execute();
     },
     async down(db: Kysely<any>) {
       await db.schema.dropIndex('pack_sessions_shop_finished_idx').ifExists().execute();
-      for (const table of ['stored_plans', 'work_estimates', 'warehouse_staffing']) await db.schema.dropTable(table).ifExists().execute();
+      for (const table of ['stored_plans', 'work_estimates', 'warehouse_staffing'])
+        await db.schema.dropTable(table).ifExists().execute();
     },
   };
 }

@@ -21,9 +21,18 @@ export function accountsMigration(dialect: Dialect): Migration {
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('created_at', instant, (c) => c.notNull())
         .execute();
-      await db.insertInto('accounts').values({ id: DEFAULT_ACCOUNT_ID, name: 'Default account', created_at: Date.now() }).execute();
-      await db.schema.alterTable('shops').addColumn('account_id', 'text', (c) => c.notNull().defaultTo(DEFAULT_ACCOUNT_ID)).execute();
-      await db.schema.alterTable('warehouses').addColumn('account_id', 'text', (c) => c.notNull().defaultTo(DEFAULT_ACCOUNT_ID)).execute();
+      await db
+        .insertInto('accounts')
+        .values({ id: DEFAULT_ACCOUNT_ID, name: 'Default account', created_at: Date.now() })
+        .execute();
+      await db.schema
+        .alterTable('shops')
+        .addColumn('account_id', 'text', (c) => c.notNull().defaultTo(DEFAULT_ACCOUNT_ID))
+        .execute();
+      await db.schema
+        .alterTable('warehouses')
+        .addColumn('account_id', 'text', (c) => c.notNull().defaultTo(DEFAULT_ACCOUNT_ID))
+        .execute();
 
       await db.schema
         .createTable('users')
@@ -112,7 +121,15 @@ export function accountsMigration(dialect: Dialect): Migration {
       await db.schema.createIndex('audit_log_order_idx').on('audit_log').columns(['order_id', 'id']).execute();
     },
     async down(db: Kysely<any>) {
-      for (const table of ['audit_log', 'api_key_shops', 'api_keys', 'sign_in_links', 'user_sessions', 'memberships', 'users']) {
+      for (const table of [
+        'audit_log',
+        'api_key_shops',
+        'api_keys',
+        'sign_in_links',
+        'user_sessions',
+        'memberships',
+        'users',
+      ]) {
         await db.schema.dropTable(table).ifExists().execute();
       }
       await db.schema.alterTable('warehouses').dropColumn('account_id').execute();

@@ -11,7 +11,9 @@ export const ORDER_LIST_FAR_FUTURE = 8_640_000_000_000_000;
 export function orderListIndexMigration(): Migration {
   return {
     async up(db: Kysely<any>) {
-      await sql`CREATE INDEX orders_shop_list_idx ON orders (shop_id, (coalesce(ship_by_at, ${sql.lit(ORDER_LIST_FAR_FUTURE)})), id)`.execute(db);
+      await sql`CREATE INDEX orders_shop_list_idx ON orders (shop_id, (coalesce(ship_by_at, ${sql.lit(ORDER_LIST_FAR_FUTURE)})), id)`.execute(
+        db,
+      );
     },
     async down(db: Kysely<any>) {
       await db.schema.dropIndex('orders_shop_list_idx').ifExists().execute();

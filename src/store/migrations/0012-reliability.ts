@@ -15,7 +15,9 @@ export function reliabilityMigration(dialect: Dialect): Migration {
   return {
     async up(db: Kysely<any>) {
       await db.schema.alterTable('parcel_labels').addColumn('idempotency_key', 'text').execute();
-      await sql`CREATE UNIQUE INDEX parcel_labels_idempotency_key_uq ON parcel_labels (idempotency_key) WHERE idempotency_key IS NOT NULL`.execute(db);
+      await sql`CREATE UNIQUE INDEX parcel_labels_idempotency_key_uq ON parcel_labels (idempotency_key) WHERE idempotency_key IS NOT NULL`.execute(
+        db,
+      );
 
       await db.schema
         .createTable('idempotency_keys')

@@ -21,7 +21,9 @@ export function marketplaceOutagesMigration(dialect: Dialect): Migration {
         .addColumn('last_error', 'text')
         .addColumn('updated_at', instant, (c) => c.notNull())
         .execute();
-      await sql`CREATE UNIQUE INDEX marketplace_outages_open_uq ON marketplace_outages (platform) WHERE ended_at IS NULL`.execute(db);
+      await sql`CREATE UNIQUE INDEX marketplace_outages_open_uq ON marketplace_outages (platform) WHERE ended_at IS NULL`.execute(
+        db,
+      );
     },
     async down(db: Kysely<any>) {
       await db.schema.dropTable('marketplace_outages').ifExists().execute();

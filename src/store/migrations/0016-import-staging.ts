@@ -11,14 +11,42 @@ export function importStagingMigration(dialect: Dialect): Migration {
   const instant = dialect === 'postgres' ? 'bigint' : 'integer';
   const money = dialect === 'postgres' ? 'bigint' : 'integer';
   const orderColumns: Array<[string, string]> = [
-    ['shop_id', 'text'], ['platform', 'text'], ['platform_order_id', 'text'], ['status', 'text'], ['platform_status', 'text'],
-    ['currency', 'text'], ['total_amount', money], ['buyer_name', 'text'], ['buyer_country', 'text'], ['address_line1', 'text'],
-    ['city', 'text'], ['postcode', 'text'], ['phone', 'text'], ['handling_days', 'integer'], ['logistics_service', 'text'],
-    ['paid_at', instant], ['risk_passed_at', instant], ['ship_by_at', instant], ['ship_by_source', 'text'],
-    ['platform_ship_by_at', instant], ['accepted_at', instant], ['packed_at', instant], ['handed_over_at', instant],
-    ['tracking_uploaded_at', instant], ['first_scan_at', instant], ['delivered_at', instant], ['receipt_confirmed_at', instant],
-    ['cancelled_at', instant], ['closed_at', instant], ['content_hash', 'text'], ['version', 'integer'], ['created_at', instant],
-    ['updated_at', instant], ['policy_id', 'text'], ['policy_version', 'integer'], ['order_type', 'text'],
+    ['shop_id', 'text'],
+    ['platform', 'text'],
+    ['platform_order_id', 'text'],
+    ['status', 'text'],
+    ['platform_status', 'text'],
+    ['currency', 'text'],
+    ['total_amount', money],
+    ['buyer_name', 'text'],
+    ['buyer_country', 'text'],
+    ['address_line1', 'text'],
+    ['city', 'text'],
+    ['postcode', 'text'],
+    ['phone', 'text'],
+    ['handling_days', 'integer'],
+    ['logistics_service', 'text'],
+    ['paid_at', instant],
+    ['risk_passed_at', instant],
+    ['ship_by_at', instant],
+    ['ship_by_source', 'text'],
+    ['platform_ship_by_at', instant],
+    ['accepted_at', instant],
+    ['packed_at', instant],
+    ['handed_over_at', instant],
+    ['tracking_uploaded_at', instant],
+    ['first_scan_at', instant],
+    ['delivered_at', instant],
+    ['receipt_confirmed_at', instant],
+    ['cancelled_at', instant],
+    ['closed_at', instant],
+    ['content_hash', 'text'],
+    ['version', 'integer'],
+    ['created_at', instant],
+    ['updated_at', instant],
+    ['policy_id', 'text'],
+    ['policy_version', 'integer'],
+    ['order_type', 'text'],
     // Migration 0015's column that an order may arrive with.
     ['cancel_requested_at', instant],
   ];
@@ -39,7 +67,11 @@ export function importStagingMigration(dialect: Dialect): Migration {
         .addColumn('seq', 'integer', (c) => c.notNull());
       for (const [name, type] of orderColumns) orders = orders.addColumn(name, type as 'text') as typeof orders;
       await orders.execute();
-      await db.schema.createIndex('import_staged_orders_run').on('import_staged_orders').columns(['import_id', 'seq']).execute();
+      await db.schema
+        .createIndex('import_staged_orders_run')
+        .on('import_staged_orders')
+        .columns(['import_id', 'seq'])
+        .execute();
 
       await db.schema
         .createTable('import_staged_lines')
@@ -51,7 +83,11 @@ export function importStagingMigration(dialect: Dialect): Migration {
         .addColumn('quantity', 'integer', (c) => c.notNull())
         .addColumn('unit_price', money, (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('import_staged_lines_run').on('import_staged_lines').columns(['import_id', 'seq']).execute();
+      await db.schema
+        .createIndex('import_staged_lines_run')
+        .on('import_staged_lines')
+        .columns(['import_id', 'seq'])
+        .execute();
 
       await db.schema
         // Events beyond the "created" one the merge writes itself (an order that arrives shipped).
@@ -67,7 +103,11 @@ export function importStagingMigration(dialect: Dialect): Migration {
         .addColumn('reason', 'text')
         .addColumn('data', 'text')
         .execute();
-      await db.schema.createIndex('import_staged_events_run').on('import_staged_events').columns(['import_id', 'seq']).execute();
+      await db.schema
+        .createIndex('import_staged_events_run')
+        .on('import_staged_events')
+        .columns(['import_id', 'seq'])
+        .execute();
 
       // Orders the file changes (they existed when staged, or appear twice in the file): applied one by one at the merge.
       await db.schema
@@ -79,7 +119,13 @@ export function importStagingMigration(dialect: Dialect): Migration {
         .execute();
     },
     async down(db: Kysely<any>) {
-      for (const table of ['import_staged_changes', 'import_staged_events', 'import_staged_lines', 'import_staged_orders', 'import_runs']) {
+      for (const table of [
+        'import_staged_changes',
+        'import_staged_events',
+        'import_staged_lines',
+        'import_staged_orders',
+        'import_runs',
+      ]) {
         await db.schema.dropTable(table).execute();
       }
     },

@@ -9,12 +9,21 @@ import type { Kysely, Migration } from 'kysely';
 export function carrierSecretsMigration(): Migration {
   return {
     async up(db: Kysely<any>) {
-      await db.schema.alterTable('carrier_accounts').addColumn('account_id', 'text', (c) => c.notNull().defaultTo('')).execute();
-      await db.schema.alterTable('carrier_accounts').addColumn('secret_enc', 'text', (c) => c.notNull().defaultTo('')).execute();
+      await db.schema
+        .alterTable('carrier_accounts')
+        .addColumn('account_id', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
+      await db.schema
+        .alterTable('carrier_accounts')
+        .addColumn('secret_enc', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
       await db.schema.alterTable('carrier_accounts').dropColumn('api_key').execute();
     },
     async down(db: Kysely<any>) {
-      await db.schema.alterTable('carrier_accounts').addColumn('api_key', 'text', (c) => c.notNull().defaultTo('')).execute();
+      await db.schema
+        .alterTable('carrier_accounts')
+        .addColumn('api_key', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
       await db.schema.alterTable('carrier_accounts').dropColumn('secret_enc').execute();
       await db.schema.alterTable('carrier_accounts').dropColumn('account_id').execute();
     },

@@ -12,13 +12,17 @@ export function shopAuthorisationMigration(dialect: Dialect): Migration {
   const instant = dialect === 'postgres' ? 'bigint' : 'integer';
   return {
     async up(db: Kysely<any>) {
-      const add = (name: string, type: 'text' | typeof instant) => db.schema.alterTable('marketplace_connections').addColumn(name, type).execute();
+      const add = (name: string, type: 'text' | typeof instant) =>
+        db.schema.alterTable('marketplace_connections').addColumn(name, type).execute();
       await add('refresh_token_enc', 'text');
       await add('access_expires_at', instant);
       await add('refresh_expires_at', instant);
       await add('token_issued_at', instant);
       await add('seller_account', 'text');
-      await db.schema.alterTable('marketplace_connections').addColumn('auth_state', 'text', (c) => c.notNull().defaultTo('authorised')).execute();
+      await db.schema
+        .alterTable('marketplace_connections')
+        .addColumn('auth_state', 'text', (c) => c.notNull().defaultTo('authorised'))
+        .execute();
       await add('auth_paused_at', instant);
       await add('auth_paused_reason', 'text');
       await db.schema
@@ -36,7 +40,16 @@ export function shopAuthorisationMigration(dialect: Dialect): Migration {
     },
     async down(db: Kysely<any>) {
       await db.schema.dropTable('authorisation_requests').ifExists().execute();
-      for (const column of ['auth_paused_reason', 'auth_paused_at', 'auth_state', 'seller_account', 'token_issued_at', 'refresh_expires_at', 'access_expires_at', 'refresh_token_enc']) {
+      for (const column of [
+        'auth_paused_reason',
+        'auth_paused_at',
+        'auth_state',
+        'seller_account',
+        'token_issued_at',
+        'refresh_expires_at',
+        'access_expires_at',
+        'refresh_token_enc',
+      ]) {
         await db.schema.alterTable('marketplace_connections').dropColumn(column).execute();
       }
     },

@@ -15,7 +15,8 @@ export function skuCustomsMigration(dialect: Dialect): Migration {
       await db.schema.alterTable('skus').addColumn('customs_currency', 'text').execute();
     },
     async down(db: Kysely<any>) {
-      for (const column of ['customs_currency', 'customs_value', 'customs_description', 'hs_code']) await db.schema.alterTable('skus').dropColumn(column).execute();
+      for (const column of ['customs_currency', 'customs_value', 'customs_description', 'hs_code'])
+        await db.schema.alterTable('skus').dropColumn(column).execute();
     },
   };
 }

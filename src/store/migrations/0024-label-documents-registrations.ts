@@ -38,7 +38,11 @@ export function labelDocumentsRegistrationsMigration(dialect: Dialect): Migratio
         .addColumn('updated_at', instant, (c) => c.notNull())
         .addPrimaryKeyConstraint('tracking_registrations_pk', ['provider', 'tracking_number'])
         .execute();
-      await db.schema.createIndex('tracking_registrations_due').on('tracking_registrations').columns(['next_attempt_at']).execute();
+      await db.schema
+        .createIndex('tracking_registrations_due')
+        .on('tracking_registrations')
+        .columns(['next_attempt_at'])
+        .execute();
     },
     async down(db: Kysely<any>) {
       await db.schema.dropTable('tracking_registrations').ifExists().execute();

@@ -84,13 +84,23 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
           .addUniqueConstraint('orders_shop_platform_order_uq', ['shop_id', 'platform_order_id'])
           .execute();
         // The deadline queries: open orders of a shop by time left.
-        await db.schema.createIndex('orders_shop_status_ship_by_idx').on('orders').columns(['shop_id', 'status', 'ship_by_at']).execute();
-        await db.schema.createIndex('orders_status_ship_by_idx').on('orders').columns(['status', 'ship_by_at']).execute();
+        await db.schema
+          .createIndex('orders_shop_status_ship_by_idx')
+          .on('orders')
+          .columns(['shop_id', 'status', 'ship_by_at'])
+          .execute();
+        await db.schema
+          .createIndex('orders_status_ship_by_idx')
+          .on('orders')
+          .columns(['status', 'ship_by_at'])
+          .execute();
 
         await db.schema
           .createTable('order_lines')
           .addColumn('id', idType, (c) => c.primaryKey())
-          .addColumn('order_id', dialect === 'postgres' ? 'bigint' : 'integer', (c) => c.notNull().references('orders.id').onDelete('cascade'))
+          .addColumn('order_id', dialect === 'postgres' ? 'bigint' : 'integer', (c) =>
+            c.notNull().references('orders.id').onDelete('cascade'),
+          )
           .addColumn('line_no', 'integer', (c) => c.notNull())
           .addColumn('sku', 'text', (c) => c.notNull())
           .addColumn('quantity', 'integer', (c) => c.notNull())
@@ -101,7 +111,9 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
         await db.schema
           .createTable('parcels')
           .addColumn('id', idType, (c) => c.primaryKey())
-          .addColumn('order_id', dialect === 'postgres' ? 'bigint' : 'integer', (c) => c.notNull().references('orders.id').onDelete('cascade'))
+          .addColumn('order_id', dialect === 'postgres' ? 'bigint' : 'integer', (c) =>
+            c.notNull().references('orders.id').onDelete('cascade'),
+          )
           .addColumn('shop_id', 'text', (c) => c.notNull())
           .addColumn('status', 'text', (c) => c.notNull())
           .addColumn('carrier', 'text')
@@ -123,7 +135,9 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
         await db.schema
           .createTable('order_events')
           .addColumn('id', idType, (c) => c.primaryKey())
-          .addColumn('order_id', dialect === 'postgres' ? 'bigint' : 'integer', (c) => c.notNull().references('orders.id').onDelete('cascade'))
+          .addColumn('order_id', dialect === 'postgres' ? 'bigint' : 'integer', (c) =>
+            c.notNull().references('orders.id').onDelete('cascade'),
+          )
           .addColumn('parcel_id', dialect === 'postgres' ? 'bigint' : 'integer')
           .addColumn('at', instant, (c) => c.notNull())
           .addColumn('actor', 'text', (c) => c.notNull())
@@ -200,7 +214,11 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('done_at', instant)
           .execute();
         // The claim: due rows of a status, most urgent first.
-        await db.schema.createIndex('outbox_status_priority_idx').on('outbox').columns(['status', 'priority_at', 'id']).execute();
+        await db.schema
+          .createIndex('outbox_status_priority_idx')
+          .on('outbox')
+          .columns(['status', 'priority_at', 'id'])
+          .execute();
         // Siblings of an upload (the part/all rule) and an order's uploads.
         await db.schema.createIndex('outbox_order_idx').on('outbox').columns(['order_id', 'kind']).execute();
       },

@@ -7,7 +7,8 @@ export const catalogueEn = {
   'nav.catalogue': 'Catalogue',
   'nav.setup': 'Setup',
   'setup.title': 'Setup checklist',
-  'setup.intro': 'What this installation still needs before orders can be packed and shipped. Each step is checked against your data: it turns done by itself once the data is there.',
+  'setup.intro':
+    'What this installation still needs before orders can be packed and shipped. Each step is checked against your data: it turns done by itself once the data is there.',
   'setup.allDone': 'Everything is set up.',
   'setup.done': 'Done',
   'setup.missing': 'Missing',
@@ -30,11 +31,15 @@ export const catalogueEn = {
   'setup.separator': ', ',
   'setup.bannerLink': 'Open the setup checklist',
   'setup.fromSettings': 'Open the setup checklist to see what is still missing.',
-  'setup.policy.regular': 'Regular (POP): you ship the order yourself and upload a valid tracking number before the deadline; the upload stops the clock.',
-  'setup.policy.semiJit': 'Semi-managed JIT: the platform picks the parcel up at your warehouse; its pick-up stops the clock.',
-  'setup.policy.selfSend': 'Semi-managed self-send: you send the goods to the platform\'s warehouse; its receipt stops the clock.',
+  'setup.policy.regular':
+    'Regular (POP): you ship the order yourself and upload a valid tracking number before the deadline; the upload stops the clock.',
+  'setup.policy.semiJit':
+    'Semi-managed JIT: the platform picks the parcel up at your warehouse; its pick-up stops the clock.',
+  'setup.policy.selfSend':
+    "Semi-managed self-send: you send the goods to the platform's warehouse; its receipt stops the clock.",
   'shops.title': 'Your shop',
-  'shops.connectHint': 'Connecting the AliExpress shop (store authorisation) lets orders arrive by themselves: add the shop here, then click Connect in Settings → Shops.',
+  'shops.connectHint':
+    'Connecting the AliExpress shop (store authorisation) lets orders arrive by themselves: add the shop here, then click Connect in Settings → Shops.',
   'shops.connectLink': 'Open Settings → Shops to connect',
   'shops.filesTitle': 'No API: I import order files',
   'shops.filesHint': 'Name the shop the order files go into. You can connect it to AliExpress later.',
@@ -53,7 +58,8 @@ export const catalogueEn = {
   'catalogue.row': 'Row {row}',
   'catalogue.file': 'File',
   'warehouses.title': 'Warehouses',
-  'warehouses.hint': 'Stock is counted per warehouse. The cut-off is the time of day after which an order leaves the next working day.',
+  'warehouses.hint':
+    'Stock is counted per warehouse. The cut-off is the time of day after which an order leaves the next working day.',
   'warehouses.none': 'No warehouse yet.',
   'warehouses.id': 'Code',
   'warehouses.idRequired': 'Give the warehouse a code (e.g. SZ).',
@@ -67,7 +73,8 @@ export const catalogueEn = {
   'warehouses.save': 'Save warehouse',
   'warehouses.saved': 'Warehouse {id} saved.',
   'catalogueSkus.title': 'SKUs',
-  'catalogueSkus.hint': 'Each seller SKU: its size and weight as packed, the barcode on the item, and what customs need (HS code, description, value per unit).',
+  'catalogueSkus.hint':
+    'Each seller SKU: its size and weight as packed, the barcode on the item, and what customs need (HS code, description, value per unit).',
   'catalogueSkus.none': 'No SKU yet.',
   'catalogueSkus.name': 'Name',
   'catalogueSkus.hs': 'HS code',
@@ -87,7 +94,8 @@ export const catalogueEn = {
   'pairing.save': 'Save pairing',
   'pairing.saved': 'Pairing of {sku} saved.',
   'counts.title': 'Stock counts',
-  'counts.hint': 'Count what is on the shelf (the count replaces the number), or record units found or damaged. Each change is kept with its reason.',
+  'counts.hint':
+    'Count what is on the shelf (the count replaces the number), or record units found or damaged. Each change is kept with its reason.',
   'counts.none': 'No stock counted yet.',
   'counts.warehouse': 'Warehouse',
   'counts.onHand': 'On hand',

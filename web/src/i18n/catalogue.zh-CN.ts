@@ -65,7 +65,8 @@ export const catalogueZh: Record<keyof typeof catalogueEn, string> = {
   'warehouses.save': '保存仓库',
   'warehouses.saved': '已保存仓库 {id}。',
   'catalogueSkus.title': 'SKU 目录',
-  'catalogueSkus.hint': '每个卖家 SKU：打包时的尺寸和重量、商品上的条码，以及报关所需信息（HS 编码、品名、单件申报价值）。',
+  'catalogueSkus.hint':
+    '每个卖家 SKU：打包时的尺寸和重量、商品上的条码，以及报关所需信息（HS 编码、品名、单件申报价值）。',
   'catalogueSkus.none': '还没有 SKU。',
   'catalogueSkus.name': '名称',
   'catalogueSkus.hs': 'HS 编码',

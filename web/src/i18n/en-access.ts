@@ -4,7 +4,8 @@
  */
 export const enAccess = {
   'keys.title': 'API keys',
-  'keys.hint': 'For a machine (your ERP, a script): it calls the API with one role in the shops you choose, sending the key as "Authorization: Bearer KEY".',
+  'keys.hint':
+    'For a machine (your ERP, a script): it calls the API with one role in the shops you choose, sending the key as "Authorization: Bearer KEY".',
   'keys.name': 'Name',
   'keys.namePlaceholder': 'e.g. ERP sync',
   'keys.prefix': 'Key',

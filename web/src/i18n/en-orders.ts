@@ -5,7 +5,8 @@ export const enOrders = {
   'orderFiles.chooseShop': 'Choose a shop in the filter above to import into.',
   'orderFiles.importing': 'Importing…',
   'orderFiles.imported': '{file}: {created} new, {updated} updated, {unchanged} unchanged.',
-  'orderFiles.refused': '{file} was not imported: nothing was changed. Correct these rows and import the whole file again.',
+  'orderFiles.refused':
+    '{file} was not imported: nothing was changed. Correct these rows and import the whole file again.',
   'orderFiles.row': 'Row',
   'orderFiles.field': 'Column',
   'orderFiles.problem': 'Problem',
@@ -45,7 +46,8 @@ export const enOrders = {
   'labelChoice.picked': 'Chosen: {service}. Press Enter to buy the label.',
   'labelCost.confirmTitle': 'Expensive label',
   'labelCost.confirm': 'Buy it anyway',
-  'labelCost.useButton': 'Check the cost first: Enter does not buy this label. To buy it anyway, press «Buy it anyway»; or choose a cheaper service.',
+  'labelCost.useButton':
+    'Check the cost first: Enter does not buy this label. To buy it anyway, press «Buy it anyway»; or choose a cheaper service.',
   'event.held': 'Held',
   'event.released': 'Released',
   'event.address_changed': 'Shipping address changed',

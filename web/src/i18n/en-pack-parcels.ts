@@ -62,7 +62,7 @@ export const enPackParcels = {
   'parcelsScreen.choose': 'Choose a parcel to see its tracking history.',
   'parcelsScreen.history': 'Tracking of {number}',
   'parcelsScreen.openOrder': 'open the order',
-  'parcelsScreen.rawStatus': 'Carrier\'s status',
+  'parcelsScreen.rawStatus': "Carrier's status",
   'parcelsScreen.delivered': 'Delivered',
   'parcelsScreen.destination': 'Destination',
   'parcelsScreen.events': 'Events, newest first',
@@ -113,8 +113,9 @@ export const enPackParcels = {
   'boxes.saved': 'Box {code} saved.',
   'boxes.codeRequired': 'A box needs a code.',
   'batch.pickingList': 'Picking list',
-  'batch.pickingListHint': 'The next {count} orders of this station\'s plan: what to take from the shelves, per SKU and location',
+  'batch.pickingListHint':
+    "The next {count} orders of this station's plan: what to take from the shelves, per SKU and location",
   'batch.print': 'Print batch',
-  'batch.printHint': 'Labels and packing slips of the next {count} orders, in the plan\'s order, as one PDF',
+  'batch.printHint': "Labels and packing slips of the next {count} orders, in the plan's order, as one PDF",
   'batch.failed': 'Could not print: {reason}',
 };

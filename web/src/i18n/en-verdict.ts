@@ -27,7 +27,7 @@ export const enVerdict = {
   'verdict.late': 'late',
   'verdict.awaiting_count': 'awaiting carrier scan',
   'verdict.waiting_for_stock': 'waiting for stock',
-  'verdict.warehouseReceivedAt': 'Received at the platform\'s warehouse ({zone}; empty = now)',
+  'verdict.warehouseReceivedAt': "Received at the platform's warehouse ({zone}; empty = now)",
   'verdict.recordWarehouseReceipt': 'Record the warehouse receipt',
   'situation.open': 'open',
   'situation.at_risk': 'at risk',

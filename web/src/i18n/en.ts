@@ -40,7 +40,8 @@ export const en = {
   'live.loading': 'Loading…',
   'live.updated': 'Live · updated {seconds} s ago',
   'live.offline': 'Offline: cannot reach shipby, retrying',
-  'live.hint': 'This screen updates by itself when orders change (and every few seconds when the live connection is down).',
+  'live.hint':
+    'This screen updates by itself when orders change (and every few seconds when the live connection is down).',
 
   'error.network': 'Cannot reach shipby; showing the last data. It retries by itself.',
   'error.unexpected': 'Something went wrong; try again.',
@@ -68,7 +69,8 @@ export const en = {
   'filter.dueWithin': 'Due within',
   'filter.warehouse': 'Warehouse',
   'filter.allWarehouses': 'All warehouses',
-  'filter.warehouseHint': 'Orders whose stock is reserved in this warehouse or that wait for stock there (accepted orders)',
+  'filter.warehouseHint':
+    'Orders whose stock is reserved in this warehouse or that wait for stock there (accepted orders)',
   'filter.carrier': 'Carrier',
   'filter.allCarriers': 'All carriers',
   'filter.carrierHint': 'Orders with a parcel labelled with this carrier',
@@ -136,12 +138,15 @@ export const en = {
   'order.warnings': 'Check this order',
   'pack.blockedHint': 'Stop packing it (Esc twice) and put its items back.',
   'ship.title': 'Label and tracking number',
-  'ship.closed': 'This order cannot be labelled or shipped: the platform has closed it. {why} Buying a label or entering a tracking number now would pay postage on a refunded order; nothing is left to do for it here.',
-  'ship.cancelled': 'This order cannot be labelled or shipped: it is cancelled. {why} Put its items back on the shelf if they were picked.',
+  'ship.closed':
+    'This order cannot be labelled or shipped: the platform has closed it. {why} Buying a label or entering a tracking number now would pay postage on a refunded order; nothing is left to do for it here.',
+  'ship.cancelled':
+    'This order cannot be labelled or shipped: it is cancelled. {why} Put its items back on the shelf if they were picked.',
   'ship.notYet': 'Accept the order first (Actions); then pack it at the pack station or enter a tracking number here.',
   'ship.buyLabel': 'Buy label',
   'ship.labelHint': 'Buys a label for each packed parcel from the chosen carrier service.',
-  'ship.packFirst': 'No packed parcel yet: pack the order at the pack station first, or enter a tracking number below for a parcel sent another way.',
+  'ship.packFirst':
+    'No packed parcel yet: pack the order at the pack station first, or enter a tracking number below for a parcel sent another way.',
   'ship.openPack': 'Open the pack station',
   'ship.labelled': 'Label bought: {numbers}',
   'ship.openLabels': 'Open the labels (PDF)',
@@ -179,7 +184,8 @@ export const en = {
   'settings.policyFacts': 'Time zone {zone} · version {version} · warnings {warnings} h before the deadline',
   'settings.byOrderType': 'Per order type (JSON)',
   'settings.overrides': 'Overrides (JSON)',
-  'settings.overridesHint': 'Keyed by policy id, e.g. a longer handling time. A bad value is refused and the running policy stays.',
+  'settings.overridesHint':
+    'Keyed by policy id, e.g. a longer handling time. A bad value is refused and the running policy stays.',
   'settings.notJson': 'Not a JSON object: check the braces, quotes and commas.',
   'settings.save': 'Save policy',
   'settings.saved': 'Saved: {changed} of {recomputed} open deadlines changed.',
@@ -252,7 +258,8 @@ export const en = {
   'event.stock_reserved': 'Stock reserved',
   'event.stock_short': 'Stock short',
   'event.upload_time_from_platform': "Shipped outside shipby: its upload time is the platform's ship time",
-  'event.upload_time_first_seen': 'Shipped outside shipby, no ship time given: its upload time is when shipby first saw it shipped',
+  'event.upload_time_first_seen':
+    'Shipped outside shipby, no ship time given: its upload time is when shipby first saw it shipped',
 
   'actor.api': 'API / dashboard',
   'actor.cli': 'command line',
@@ -351,7 +358,8 @@ export const en = {
   'carriers.sample': 'sample',
   'carriers.none': 'No carrier services.',
   'rules.title': 'Shipping rules',
-  'rules.hint': 'In order: the first rule that matches a parcel chooses its service; without a match the cheapest service that keeps the deadline wins.',
+  'rules.hint':
+    'In order: the first rule that matches a parcel chooses its service; without a match the cheapest service that keeps the deadline wins.',
   'rules.at': 'rule {row}: {path}',
   'rules.none': 'No rules: every parcel goes by rate shopping.',
   'rules.json': 'Rules (JSON array)',

@@ -48,7 +48,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       setLocale: (next) => setStored(next),
       t,
       pick: (text) => (text ? text[locale] || text.en : ''),
-      term: (group, raw) => (raw ? dictionary[`${group}.${raw}`] ?? raw.replace(/_/g, ' ') : '—'),
+      term: (group, raw) => (raw ? (dictionary[`${group}.${raw}`] ?? raw.replace(/_/g, ' ')) : '—'),
       userZone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
     };
   }, [locale, setStored, t]);

@@ -11,16 +11,19 @@ export const setupEn = {
   'fix.settings/carrier-accounts': 'Settings → Carrier accounts',
   'fix.settings/shops': 'Settings → Shops',
   'shopsAuth.title': 'Shops — AliExpress connection',
-  'shopsAuth.hint': 'Connect sends you to AliExpress to authorise shipby for this shop; you come back here. The authorisation is renewed automatically before it ends.',
+  'shopsAuth.hint':
+    'Connect sends you to AliExpress to authorise shipby for this shop; you come back here. The authorisation is renewed automatically before it ends.',
   'shopsAuth.notConnected': 'Not connected: orders are not synced and tracking numbers are not uploaded.',
   'shopsAuth.connected': 'Connected as {account}. Renewed automatically; the current authorisation ends',
-  'shopsAuth.pasted': 'Connected with a pasted access token: it is not renewed automatically. Connect to authorise the shop properly.',
+  'shopsAuth.pasted':
+    'Connected with a pasted access token: it is not renewed automatically. Connect to authorise the shop properly.',
   'shopsAuth.paused': 'Paused:',
   'shopsAuth.lastSync': 'Last sync:',
   'shopsAuth.neverSynced': 'not synced yet',
   'shopsAuth.connect': 'Connect to AliExpress',
   'shopsAuth.reconnect': 'Connect again',
-  'shopsAuth.justConnected': 'Shop {shop} is connected to AliExpress; its orders are synced in the background (last sync below).',
+  'shopsAuth.justConnected':
+    'Shop {shop} is connected to AliExpress; its orders are synced in the background (last sync below).',
   'shopsAuth.ownerOnly': "Only the shop's owner connects it.",
   'fix.askOwner': "Your role cannot change this setting: ask the shop's owner or manager to set it.",
   'sender.title': 'Sender address',
@@ -36,7 +39,8 @@ export const setupEn = {
   'sender.save': 'Save address',
   'sender.saved': 'Sender address saved.',
   'skus.title': 'SKU sizes and weights',
-  'skus.hint': 'Each SKU as packed: its size, its weight and the barcode on the item. Packing plans and labels need them.',
+  'skus.hint':
+    'Each SKU as packed: its size, its weight and the barcode on the item. Packing plans and labels need them.',
   'skus.sku': 'SKU',
   'skus.size': 'Size (mm)',
   'skus.sizeOf': '{l} × {w} × {h} mm',
@@ -58,7 +62,8 @@ export const setupEn = {
   'accounts.protocol.4px': '4PX',
   'accounts.protocol.aliexpress-online': 'AliExpress online logistics (Cainiao)',
   'accounts.senderAddressId': 'Sender address id',
-  'accounts.senderAddressIdHint': "Online logistics buys through the order's shop connection: give the id (digits) of your sender address from the AliExpress seller centre's shipping addresses.",
+  'accounts.senderAddressIdHint':
+    "Online logistics buys through the order's shop connection: give the id (digits) of your sender address from the AliExpress seller centre's shipping addresses.",
   'accounts.secretNotNeeded': "not needed (the shop's connection)",
   'accounts.accountId': 'Account id',
   'accounts.accountIdHint': 'YunExpress: the customer code; 4PX: the app key.',
@@ -75,7 +80,8 @@ export const setupEn = {
   'logisticsClass.premium': 'Premium',
   'logisticsClass.express': 'Express',
   'costShare.title': 'Label cost',
-  'costShare.hint': "A label that costs more than this share of the order's value is bought only after the packer confirms it (at the pack station and on the order page).",
+  'costShare.hint':
+    "A label that costs more than this share of the order's value is bought only after the packer confirms it (at the pack station and on the order page).",
   'costShare.percent': "Share of the order's value (%)",
   'costShare.emptyHint': 'A whole number from 1 to 1000; leave it empty for the default.',
   'costShare.current': 'Labels over {percent} % of the order value ask first.',

@@ -57,7 +57,8 @@ export const setupZh: Record<keyof typeof setupEn, string> = {
   'accounts.protocol.4px': '递四方 4PX',
   'accounts.protocol.aliexpress-online': '速卖通线上发货（菜鸟）',
   'accounts.senderAddressId': '发货地址 ID',
-  'accounts.senderAddressIdHint': '线上发货通过订单所属店铺的连接购买：请填写速卖通卖家后台「发货地址」中发货地址的 ID（数字）。',
+  'accounts.senderAddressIdHint':
+    '线上发货通过订单所属店铺的连接购买：请填写速卖通卖家后台「发货地址」中发货地址的 ID（数字）。',
   'accounts.secretNotNeeded': '无需（使用店铺连接）',
   'accounts.accountId': '账号 ID',
   'accounts.accountIdHint': '云途：客户编号；4PX：开放平台的 AppKey。',

@@ -3,7 +3,8 @@ import type { enAccess } from './en-access';
 
 export const zhCNAccess: Record<keyof typeof enAccess, string> = {
   'keys.title': 'API 密钥',
-  'keys.hint': '供程序使用（您的 ERP、脚本）：以所选店铺中的一个角色调用 API，请求时发送「Authorization: Bearer 密钥」。',
+  'keys.hint':
+    '供程序使用（您的 ERP、脚本）：以所选店铺中的一个角色调用 API，请求时发送「Authorization: Bearer 密钥」。',
   'keys.name': '名称',
   'keys.namePlaceholder': '例如：ERP 同步',
   'keys.prefix': '密钥',

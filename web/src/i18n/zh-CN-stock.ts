@@ -48,7 +48,8 @@ export const zhCNStock: Record<keyof typeof enStock, string> = {
   'stock.reserved': '已预留',
   'stock.waiting': '等待数量',
   'replenish.title': '补货建议',
-  'replenish.hint': '按 SKU 和仓库列出应采购的数量，使库存能撑到下一批到货（交货期 + 安全天数）并覆盖采购周期；有截止时间受影响的排在前面。',
+  'replenish.hint':
+    '按 SKU 和仓库列出应采购的数量，使库存能撑到下一批到货（交货期 + 安全天数）并覆盖采购周期；有截止时间受影响的排在前面。',
   'replenish.none': '目前无需补货。',
   'replenish.quantity': '建议采购',
   'replenish.why': '原因',

@@ -133,7 +133,8 @@ export const zhCN: Record<MessageKey, string> = {
   'order.warnings': '请核对此订单',
   'pack.blockedHint': '请停止打包（按两次 Esc）并将商品放回。',
   'ship.title': '面单与物流单号',
-  'ship.closed': '此订单不能再打印面单或发货：平台已关闭该订单。{why} 现在购买面单或填写物流单号，只会为已退款的订单支付运费；此处无需再操作。',
+  'ship.closed':
+    '此订单不能再打印面单或发货：平台已关闭该订单。{why} 现在购买面单或填写物流单号，只会为已退款的订单支付运费；此处无需再操作。',
   'ship.cancelled': '此订单不能再打印面单或发货：订单已取消。{why} 如已拣货，请将商品放回货架。',
   'ship.notYet': '请先接单（见“操作”）；然后在打包台打包，或在此填写物流单号。',
   'ship.buyLabel': '购买面单',

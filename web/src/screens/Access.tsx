@@ -19,7 +19,10 @@ export function Access() {
         <h1>{t('access.title')}</h1>
       </div>
       <p className="hint">
-        {t('access.keysHint')} <a href="#/settings" data-testid="keys-link">{t('access.keysLink')}</a>
+        {t('access.keysHint')}{' '}
+        <a href="#/settings" data-testid="keys-link">
+          {t('access.keysLink')}
+        </a>
       </p>
       <Users />
       <AuditLog />
@@ -152,7 +155,14 @@ function AuditLog() {
         </label>
         <label>
           {t('audit.orderId')}
-          <input id="audit-order" inputMode="numeric" value={orderText} onChange={(e) => setOrderText(e.target.value)} onBlur={applyOrder} size={8} />
+          <input
+            id="audit-order"
+            inputMode="numeric"
+            value={orderText}
+            onChange={(e) => setOrderText(e.target.value)}
+            onBlur={applyOrder}
+            size={8}
+          />
         </label>
       </form>
       <ErrorText error={first.error} />
@@ -175,12 +185,17 @@ function AuditLog() {
                 <td>
                   <DateTime iso={line.at} />
                 </td>
-                <td data-testid="audit-who">{line.actor_kind === 'key' ? t('audit.byKey', { name: line.actor_name }) : line.actor_name}</td>
+                <td data-testid="audit-who">
+                  {line.actor_kind === 'key' ? t('audit.byKey', { name: line.actor_name }) : line.actor_name}
+                </td>
                 <td>
                   <code data-testid="audit-action">{line.action}</code>
                 </td>
                 <td data-testid="audit-target">
-                  {line.order_id ? <a href={`#/orders/${line.order_id}`}>{t('audit.order', { id: line.order_id })}</a> : null} {line.target ? <span className="muted">{line.target}</span> : null}
+                  {line.order_id ? (
+                    <a href={`#/orders/${line.order_id}`}>{t('audit.order', { id: line.order_id })}</a>
+                  ) : null}{' '}
+                  {line.target ? <span className="muted">{line.target}</span> : null}
                   {line.shop_id ? <span className="muted"> · {line.shop_id}</span> : null}
                 </td>
                 <td>

@@ -5,7 +5,17 @@
  */
 import { useMemo, useState } from 'react';
 import { api, ApiError, type AtRiskOrder, type OrderPage, type StockRow } from '../api';
-import { Countdown, DateTime, ErrorText, FilterSelect, LiveBadge, Money, ShopSelect, StateBadge, UrgencyLegend } from '../components';
+import {
+  Countdown,
+  DateTime,
+  ErrorText,
+  FilterSelect,
+  LiveBadge,
+  Money,
+  ShopSelect,
+  StateBadge,
+  UrgencyLegend,
+} from '../components';
 import { useAuth } from '../auth';
 import { useData } from '../data';
 import { DEFAULT_WARNING_HOURS, sumByCurrency, urgencyOf, type Urgency } from '../format';
@@ -44,15 +54,29 @@ export function AtRisk() {
 
   // The choices: the warehouses the stock lists (GET /stock) and the carriers of the services in use
   // (GET /carrier/services), each asked only by a role that may read it; rarely changed, so not live.
-  const stock = usePoll((signal) => (can('stock:read') ? api<{ items: StockRow[] }>('/stock', { signal }) : Promise.resolve({ items: [] })), [], 300_000, { live: false });
-  const services = usePoll(
-    (signal) => (can('settings:read') ? api<{ services: CarrierService[] }>('/carrier/services', { signal }) : Promise.resolve({ services: [] })),
+  const stock = usePoll(
+    (signal) => (can('stock:read') ? api<{ items: StockRow[] }>('/stock', { signal }) : Promise.resolve({ items: [] })),
     [],
     300_000,
     { live: false },
   );
-  const warehouses = useMemo(() => [...new Set((stock.data?.items ?? []).map((r) => r.warehouse_id))].sort(), [stock.data]);
-  const carriers = useMemo(() => [...new Set((services.data?.services ?? []).map((s) => s.carrier))].sort(), [services.data]);
+  const services = usePoll(
+    (signal) =>
+      can('settings:read')
+        ? api<{ services: CarrierService[] }>('/carrier/services', { signal })
+        : Promise.resolve({ services: [] }),
+    [],
+    300_000,
+    { live: false },
+  );
+  const warehouses = useMemo(
+    () => [...new Set((stock.data?.items ?? []).map((r) => r.warehouse_id))].sort(),
+    [stock.data],
+  );
+  const carriers = useMemo(
+    () => [...new Set((services.data?.services ?? []).map((s) => s.carrier))].sort(),
+    [services.data],
+  );
 
   const shopFilter = shops.some((s) => s.id === shop) ? shop : '';
   // A remembered choice that is no longer offered is not sent (another account's warehouse would be a 404).
@@ -60,7 +84,11 @@ export function AtRisk() {
   const carrierFilter = carriers.includes(carrier) ? carrier : '';
   const polled = usePoll(
     (signal) => {
-      const query = new URLSearchParams({ due_within: window, status: state || OPEN_STATES.join(','), limit: String(PAGE_LIMIT) });
+      const query = new URLSearchParams({
+        due_within: window,
+        status: state || OPEN_STATES.join(','),
+        limit: String(PAGE_LIMIT),
+      });
       if (shopFilter) query.set('shop', shopFilter);
       if (warehouseFilter) query.set('warehouse', warehouseFilter);
       if (carrierFilter) query.set('carrier', carrierFilter);
@@ -79,12 +107,21 @@ export function AtRisk() {
     const all = polled.data?.items ?? [];
     const filtered = country ? all.filter((o) => o.buyer.country === country) : all;
     // Most urgent first: overdue, then the least time left; orders without a deadline last.
-    return [...filtered].sort((a, b) => (a.deadline.time_left_ms ?? Infinity) - (b.deadline.time_left_ms ?? Infinity) || a.id - b.id);
+    return [...filtered].sort(
+      (a, b) => (a.deadline.time_left_ms ?? Infinity) - (b.deadline.time_left_ms ?? Infinity) || a.id - b.id,
+    );
   }, [polled.data, country]);
-  const countries = useMemo(() => [...new Set((polled.data?.items ?? []).map((o) => o.buyer.country).filter(Boolean))].sort(), [polled.data]);
+  const countries = useMemo(
+    () => [...new Set((polled.data?.items ?? []).map((o) => o.buyer.country).filter(Boolean))].sort(),
+    [polled.data],
+  );
 
   const elapsed = Math.max(0, now - polled.receivedAt);
-  const urgencyOfItem = (o: AtRiskOrder): Urgency => urgencyOf(o.deadline.time_left_ms === null ? null : o.deadline.time_left_ms - elapsed, warningHoursOfShop(o.shop_id));
+  const urgencyOfItem = (o: AtRiskOrder): Urgency =>
+    urgencyOf(
+      o.deadline.time_left_ms === null ? null : o.deadline.time_left_ms - elapsed,
+      warningHoursOfShop(o.shop_id),
+    );
   const bandCounts: Partial<Record<Urgency, number>> = {};
   for (const o of items) {
     const band = urgencyOfItem(o);
@@ -107,7 +144,8 @@ export function AtRisk() {
       else next.add(id);
       return next;
     });
-  const toggleAll = () => setSelected(selectedSelectable.length === selectable.length ? new Set() : new Set(selectable.map((o) => o.id)));
+  const toggleAll = () =>
+    setSelected(selectedSelectable.length === selectable.length ? new Set() : new Set(selectable.map((o) => o.id)));
 
   const acceptSelected = async () => {
     setBusy(true);
@@ -141,13 +179,21 @@ export function AtRisk() {
         <div className="summary-item exposure" data-testid="exposure">
           <span className="summary-label">{t('atRisk.exposure')}</span>
           <span className="summary-value">
-            {exposure.length ? exposure.map((m) => <Money key={m.currency} value={m} />) : <Money value={{ amount: 0, currency: 'USD' }} />}
+            {exposure.length ? (
+              exposure.map((m) => <Money key={m.currency} value={m} />)
+            ) : (
+              <Money value={{ amount: 0, currency: 'USD' }} />
+            )}
           </span>
           <span className="summary-hint">{t('atRisk.exposureHint', { count: items.length })}</span>
         </div>
         {(['overdue', 'h2', 'h6', 'h24', 'h48'] as const).map((band) => (
           <div key={band} className={`summary-item band band-${band}`}>
-            <span className="summary-label">{band === 'overdue' ? t('urgency.overdue') : t('urgency.within', { hours: bandHours(band, warningHours) })}</span>
+            <span className="summary-label">
+              {band === 'overdue'
+                ? t('urgency.overdue')
+                : t('urgency.within', { hours: bandHours(band, warningHours) })}
+            </span>
             <span className="summary-value">{bandCounts[band] ?? 0}</span>
           </div>
         ))}
@@ -167,19 +213,44 @@ export function AtRisk() {
         </label>
         <label>
           {t('filter.state')}
-          <FilterSelect name="state" value={state} onChange={setState} allLabel={t('filter.allOpen')} choices={OPEN_STATES} label={(s) => term('state', s)} />
+          <FilterSelect
+            name="state"
+            value={state}
+            onChange={setState}
+            allLabel={t('filter.allOpen')}
+            choices={OPEN_STATES}
+            label={(s) => term('state', s)}
+          />
         </label>
         <label title={t('filter.warehouseHint')}>
           {t('filter.warehouse')}
-          <FilterSelect name="warehouse" value={warehouseFilter} onChange={setWarehouse} allLabel={t('filter.allWarehouses')} choices={warehouses} />
+          <FilterSelect
+            name="warehouse"
+            value={warehouseFilter}
+            onChange={setWarehouse}
+            allLabel={t('filter.allWarehouses')}
+            choices={warehouses}
+          />
         </label>
         <label title={t('filter.carrierHint')}>
           {t('filter.carrier')}
-          <FilterSelect name="carrier" value={carrierFilter} onChange={setCarrier} allLabel={t('filter.allCarriers')} choices={carriers} />
+          <FilterSelect
+            name="carrier"
+            value={carrierFilter}
+            onChange={setCarrier}
+            allLabel={t('filter.allCarriers')}
+            choices={carriers}
+          />
         </label>
         <label>
           {t('filter.country')}
-          <FilterSelect name="country" value={country} onChange={setCountry} allLabel={t('filter.allCountries')} choices={countries} />
+          <FilterSelect
+            name="country"
+            value={country}
+            onChange={setCountry}
+            allLabel={t('filter.allCountries')}
+            choices={countries}
+          />
         </label>
         <label>
           {t('filter.dueWithin')}
@@ -193,7 +264,13 @@ export function AtRisk() {
         </label>
         <span className="spacer" />
         {writes ? (
-          <button type="button" className="primary" disabled={busy || selectedVisible.length === 0} onClick={() => void acceptSelected()} data-testid="bulk-accept">
+          <button
+            type="button"
+            className="primary"
+            disabled={busy || selectedVisible.length === 0}
+            onClick={() => void acceptSelected()}
+            data-testid="bulk-accept"
+          >
             {busy ? t('action.working') : t('atRisk.acceptSelected', { count: selectedVisible.length })}
           </button>
         ) : null}
@@ -232,7 +309,13 @@ export function AtRisk() {
           <thead>
             <tr>
               <th className="check">
-                <input type="checkbox" aria-label={t('bulk.selectAll')} checked={selectable.length > 0 && selectedSelectable.length === selectable.length} disabled={selectable.length === 0} onChange={toggleAll} />
+                <input
+                  type="checkbox"
+                  aria-label={t('bulk.selectAll')}
+                  checked={selectable.length > 0 && selectedSelectable.length === selectable.length}
+                  disabled={selectable.length === 0}
+                  onChange={toggleAll}
+                />
               </th>
               <th>{t('col.timeLeft')}</th>
               <th>{t('col.shipBy')}</th>
@@ -249,10 +332,22 @@ export function AtRisk() {
             {items.map((o) => (
               <tr key={o.id} className={`row-${urgencyOfItem(o)}`} data-order={o.platform_order_id}>
                 <td className="check">
-                  {selectableIds.has(o.id) ? <input type="checkbox" aria-label={t('atRisk.select', { order: o.platform_order_id })} checked={selected.has(o.id)} onChange={() => toggle(o.id)} /> : null}
+                  {selectableIds.has(o.id) ? (
+                    <input
+                      type="checkbox"
+                      aria-label={t('atRisk.select', { order: o.platform_order_id })}
+                      checked={selected.has(o.id)}
+                      onChange={() => toggle(o.id)}
+                    />
+                  ) : null}
                 </td>
                 <td>
-                  <Countdown timeLeftMs={o.deadline.time_left_ms} receivedAt={polled.receivedAt} now={now} warningHours={warningHoursOfShop(o.shop_id)} />
+                  <Countdown
+                    timeLeftMs={o.deadline.time_left_ms}
+                    receivedAt={polled.receivedAt}
+                    now={now}
+                    warningHours={warningHoursOfShop(o.shop_id)}
+                  />
                 </td>
                 <td>
                   <DateTime iso={o.ship_by_at} platformZone={zoneOfShop(o.shop_id)} />

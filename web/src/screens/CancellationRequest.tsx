@@ -17,7 +17,21 @@ export interface CancellationRequestView {
   answered_at: string | null;
 }
 
-export function CancellationRequest({ orderId, request, actionable, platformZone, canWrite, onDone }: { orderId: number; request: CancellationRequestView | null; actionable: boolean; platformZone: string | undefined; canWrite: boolean; onDone: () => Promise<void> }) {
+export function CancellationRequest({
+  orderId,
+  request,
+  actionable,
+  platformZone,
+  canWrite,
+  onDone,
+}: {
+  orderId: number;
+  request: CancellationRequestView | null;
+  actionable: boolean;
+  platformZone: string | undefined;
+  canWrite: boolean;
+  onDone: () => Promise<void>;
+}) {
   const { t, userZone } = useI18n();
   const [at, setAt] = useState('');
   const [busy, setBusy] = useState(false);
@@ -49,7 +63,8 @@ export function CancellationRequest({ orderId, request, actionable, platformZone
         <dl className="facts">
           <dt>{t('request.requestedAt', { zone: userZone })}</dt>
           <dd>
-            <DateTime iso={request.requested_at} platformZone={platformZone} /> · <span className={`badge request-${request.state}`}>{t(`request.state.${request.state}`)}</span>
+            <DateTime iso={request.requested_at} platformZone={platformZone} /> ·{' '}
+            <span className={`badge request-${request.state}`}>{t(`request.state.${request.state}`)}</span>
           </dd>
           <dt>{t('request.answerBy')}</dt>
           <dd>
@@ -61,10 +76,19 @@ export function CancellationRequest({ orderId, request, actionable, platformZone
       )}
       {canWrite && open ? (
         <p className="actions">
-          <button type="button" className="danger" disabled={busy} onClick={() => void run('cancellation-request/answer', { answer: 'accept' })}>
+          <button
+            type="button"
+            className="danger"
+            disabled={busy}
+            onClick={() => void run('cancellation-request/answer', { answer: 'accept' })}
+          >
             {busy ? t('action.working') : t('request.accept')}
           </button>{' '}
-          <button type="button" disabled={busy} onClick={() => void run('cancellation-request/answer', { answer: 'refuse' })}>
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() => void run('cancellation-request/answer', { answer: 'refuse' })}
+          >
             {t('request.refuse')}
           </button>
         </p>
@@ -72,7 +96,13 @@ export function CancellationRequest({ orderId, request, actionable, platformZone
       {canWrite && actionable && !open ? (
         <form onSubmit={record}>
           <label htmlFor="cancel-requested-at">{t('request.requestedAt', { zone: userZone })}</label>
-          <input id="cancel-requested-at" name="at" type="datetime-local" value={at} onChange={(e) => setAt(e.target.value)} />
+          <input
+            id="cancel-requested-at"
+            name="at"
+            type="datetime-local"
+            value={at}
+            onChange={(e) => setAt(e.target.value)}
+          />
           <button type="submit" disabled={busy}>
             {busy ? t('action.working') : t('request.record')}
           </button>

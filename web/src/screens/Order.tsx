@@ -68,7 +68,11 @@ export function Order({ id }: { id: number }) {
         <LiveBadge receivedAt={polled.receivedAt} error={polled.error} now={now} />
       </div>
       <p className="subtitle">
-        {t('order.subtitle', { shop: order.shop_id, platform: order.platform, platformStatus: order.platform_status ?? '—' })}
+        {t('order.subtitle', {
+          shop: order.shop_id,
+          platform: order.platform,
+          platformStatus: order.platform_status ?? '—',
+        })}
         {platformZone ? ` · ${t('order.platformZone', { zone: platformZone })}` : ''}
       </p>
 
@@ -85,7 +89,14 @@ export function Order({ id }: { id: number }) {
 
       <div className="order-grid">
         <div className="order-main">
-          <VerdictCard verdict={verdict} receivedAt={polled.receivedAt} now={now} platformZone={platformZone} canRecord={can('orders:write', order.shop_id)} onRecorded={polled.refresh} />
+          <VerdictCard
+            verdict={verdict}
+            receivedAt={polled.receivedAt}
+            now={now}
+            platformZone={platformZone}
+            canRecord={can('orders:write', order.shop_id)}
+            onRecorded={polled.refresh}
+          />
           {can('pack', order.shop_id) ? <ShippingCard order={order} verdict={verdict} onDone={polled.refresh} /> : null}
           <Card title={t('timeline.title')}>
             <Timeline events={order.timeline} platformZone={platformZone} />
@@ -103,7 +114,9 @@ export function Order({ id }: { id: number }) {
               <dd>
                 {order.buyer.name} · {order.buyer.country}
                 <br />
-                <span className="muted">{[order.buyer.address_line1, order.buyer.postcode, order.buyer.city].filter(Boolean).join(', ')}</span>
+                <span className="muted">
+                  {[order.buyer.address_line1, order.buyer.postcode, order.buyer.city].filter(Boolean).join(', ')}
+                </span>
               </dd>
               <dt>{t('col.total')}</dt>
               <dd>
@@ -111,7 +124,8 @@ export function Order({ id }: { id: number }) {
               </dd>
               <dt>{t('col.shipBy')}</dt>
               <dd>
-                <DateTime iso={order.ship_by_at} platformZone={platformZone} /> <span className="muted">{order.ship_by_source ? term('source', order.ship_by_source) : ''}</span>
+                <DateTime iso={order.ship_by_at} platformZone={platformZone} />{' '}
+                <span className="muted">{order.ship_by_source ? term('source', order.ship_by_source) : ''}</span>
               </dd>
               <dt>{t('order.handling')}</dt>
               <dd>{order.handling_days === null ? '—' : t('order.handlingDays', { days: order.handling_days })}</dd>
@@ -157,34 +171,34 @@ export function Order({ id }: { id: number }) {
               <p className="muted">{t('parcels.none')}</p>
             ) : (
               <div className="table-scroll">
-              <table className="compact order-parcels" data-testid="order-parcels">
-                <thead>
-                  <tr>
-                    <th>{t('parcels.state')}</th>
-                    <th>{t('parcels.carrier')}</th>
-                    <th>{t('parcels.tracking')}</th>
-                    <th className="num">{t('parcels.weight')}</th>
-                    <th>{t('parcels.handedOver')}</th>
-                    <th>{t('parcels.firstScan')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {order.parcels.map((p) => (
-                    <tr key={p.id}>
-                      <td>{term('parcelState', p.status)}</td>
-                      <td>{[p.carrier, p.service].filter(Boolean).join(' · ') || '—'}</td>
-                      <td>{p.tracking_number ?? '—'}</td>
-                      <td className="num">{p.weight_g === null ? '—' : t('parcels.grams', { grams: p.weight_g })}</td>
-                      <td>
-                        <DateTime iso={p.handed_over_at} />
-                      </td>
-                      <td>
-                        <DateTime iso={p.first_scan_at} />
-                      </td>
+                <table className="compact order-parcels" data-testid="order-parcels">
+                  <thead>
+                    <tr>
+                      <th>{t('parcels.state')}</th>
+                      <th>{t('parcels.carrier')}</th>
+                      <th>{t('parcels.tracking')}</th>
+                      <th className="num">{t('parcels.weight')}</th>
+                      <th>{t('parcels.handedOver')}</th>
+                      <th>{t('parcels.firstScan')}</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {order.parcels.map((p) => (
+                      <tr key={p.id}>
+                        <td>{term('parcelState', p.status)}</td>
+                        <td>{[p.carrier, p.service].filter(Boolean).join(' · ') || '—'}</td>
+                        <td>{p.tracking_number ?? '—'}</td>
+                        <td className="num">{p.weight_g === null ? '—' : t('parcels.grams', { grams: p.weight_g })}</td>
+                        <td>
+                          <DateTime iso={p.handed_over_at} />
+                        </td>
+                        <td>
+                          <DateTime iso={p.first_scan_at} />
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
               </div>
             )}
           </Card>

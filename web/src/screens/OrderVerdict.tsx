@@ -10,7 +10,21 @@ import { localInputToIso } from '../format';
 import { useI18n } from '../i18n';
 import { CancellationRequest, type CancellationRequestView } from './CancellationRequest';
 
-export function VerdictCard({ verdict, receivedAt, now, platformZone, canRecord, onRecorded }: { verdict: Verdict | undefined; receivedAt: number; now: number; platformZone: string | undefined; canRecord: boolean; onRecorded: () => Promise<void> }) {
+export function VerdictCard({
+  verdict,
+  receivedAt,
+  now,
+  platformZone,
+  canRecord,
+  onRecorded,
+}: {
+  verdict: Verdict | undefined;
+  receivedAt: number;
+  now: number;
+  platformZone: string | undefined;
+  canRecord: boolean;
+  onRecorded: () => Promise<void>;
+}) {
   const { t, pick, term } = useI18n();
   if (!verdict) {
     return (
@@ -22,14 +36,19 @@ export function VerdictCard({ verdict, receivedAt, now, platformZone, canRecord,
   return (
     <Card title={t('verdict.title')} className={`verdict verdict-card-${verdict.status}`}>
       <p className="headline" data-testid="verdict-headline">
-        <span className={`badge verdict-${verdict.status}`}>{term('verdict', verdict.status)}</span> {pick(verdict.headline)}
+        <span className={`badge verdict-${verdict.status}`}>{term('verdict', verdict.status)}</span>{' '}
+        {pick(verdict.headline)}
       </p>
       {verdict.situation ? (
         <p className="situation" data-testid="situation" data-situation={verdict.situation.kind}>
-          <span className={`badge situation-${verdict.situation.kind}`}>{term('situation', verdict.situation.kind)}</span>
-          {verdict.situation.reasons.filter((r) => r.en !== verdict.headline.en).map((r, i) => (
-            <span key={i}> {pick(r)}</span>
-          ))}
+          <span className={`badge situation-${verdict.situation.kind}`}>
+            {term('situation', verdict.situation.kind)}
+          </span>
+          {verdict.situation.reasons
+            .filter((r) => r.en !== verdict.headline.en)
+            .map((r, i) => (
+              <span key={i}> {pick(r)}</span>
+            ))}
         </p>
       ) : null}
       {verdict.situation?.assumptions.length ? (
@@ -41,11 +60,16 @@ export function VerdictCard({ verdict, receivedAt, now, platformZone, canRecord,
           ))}
         </ul>
       ) : null}
-      {canRecord && verdict.status === 'awaiting_count' && verdict.counted_event === 'warehouse_received' ? <WarehouseReceipt orderId={verdict.order_id} onDone={onRecorded} /> : null}
+      {canRecord && verdict.status === 'awaiting_count' && verdict.counted_event === 'warehouse_received' ? (
+        <WarehouseReceipt orderId={verdict.order_id} onDone={onRecorded} />
+      ) : null}
       {verdict.situation ? (
         <CancellationRequest
           orderId={verdict.order_id}
-          request={(verdict.situation as { cancellation_request?: CancellationRequestView | null }).cancellation_request ?? null}
+          request={
+            (verdict.situation as { cancellation_request?: CancellationRequestView | null }).cancellation_request ??
+            null
+          }
           actionable={verdict.situation.actionable}
           platformZone={platformZone}
           canWrite={canRecord}
@@ -71,7 +95,8 @@ export function VerdictCard({ verdict, receivedAt, now, platformZone, canRecord,
         </dd>
         <dt>{t('verdict.fineNow')}</dt>
         <dd>
-          <Money value={verdict.fine_now} /> {verdict.points_now ? t('verdict.points', { points: verdict.points_now }) : ''}
+          <Money value={verdict.fine_now} />{' '}
+          {verdict.points_now ? t('verdict.points', { points: verdict.points_now }) : ''}
         </dd>
         <dt>{t('verdict.policy')}</dt>
         <dd>{verdict.policy}</dd>
@@ -101,7 +126,10 @@ export function VerdictCard({ verdict, receivedAt, now, platformZone, canRecord,
               {verdict.options.map((o) => (
                 <tr key={o.course} className={o.available ? '' : 'unavailable'}>
                   <td>
-                    {term('course', o.course)} {verdict.recommended === o.course ? <span className="badge recommended">{t('verdict.recommended')}</span> : null}
+                    {term('course', o.course)}{' '}
+                    {verdict.recommended === o.course ? (
+                      <span className="badge recommended">{t('verdict.recommended')}</span>
+                    ) : null}
                     {!o.available ? <span className="badge">{t('verdict.notAvailable')}</span> : null}
                   </td>
                   <td className="num">
@@ -164,7 +192,10 @@ function WarehouseReceipt({ orderId, onDone }: { orderId: number; onDone: () => 
     setBusy(true);
     setError(undefined);
     try {
-      await api(`/orders/${orderId}/warehouse-receipt`, { method: 'POST', body: at ? { at: localInputToIso(at, userZone) ?? at } : {} });
+      await api(`/orders/${orderId}/warehouse-receipt`, {
+        method: 'POST',
+        body: at ? { at: localInputToIso(at, userZone) ?? at } : {},
+      });
       setAt('');
       await onDone();
     } catch (failure) {
@@ -177,7 +208,13 @@ function WarehouseReceipt({ orderId, onDone }: { orderId: number; onDone: () => 
   return (
     <form className="warehouse-receipt" onSubmit={(e) => void submit(e)} data-testid="warehouse-receipt">
       <label htmlFor="warehouse-received-at">{t('verdict.warehouseReceivedAt', { zone: userZone })}</label>
-      <input id="warehouse-received-at" name="at" type="datetime-local" value={at} onChange={(e) => setAt(e.target.value)} />
+      <input
+        id="warehouse-received-at"
+        name="at"
+        type="datetime-local"
+        value={at}
+        onChange={(e) => setAt(e.target.value)}
+      />
       <button type="submit" className="primary" disabled={busy}>
         {busy ? t('action.working') : t('verdict.recordWarehouseReceipt')}
       </button>

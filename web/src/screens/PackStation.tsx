@@ -7,7 +7,18 @@
  * cancelled meanwhile (its situation) says why and offers no label. Its parts are in pack/.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { api, apiBlob, ApiError, type Localized, type OrderQuotes, type PackAnswer, type PackSession, type PlanJob, type Verdict, type WorkPlan } from '../api';
+import {
+  api,
+  apiBlob,
+  ApiError,
+  type Localized,
+  type OrderQuotes,
+  type PackAnswer,
+  type PackSession,
+  type PlanJob,
+  type Verdict,
+  type WorkPlan,
+} from '../api';
 import { Card, DateTime } from '../components';
 import { useData } from '../data';
 import { usePoll, useStored } from '../hooks';
@@ -20,7 +31,6 @@ import { phaseOf, PROMPT } from './pack/phase';
 import { BatchPrint } from './pack/BatchPrint';
 import { QueueCard } from './pack/QueueCard';
 import { beep } from './pack/sound';
-
 
 export function PackStation() {
   const { t, pick, term } = useI18n();
@@ -51,7 +61,9 @@ export function PackStation() {
     async (signal) => {
       const [work, packing] = await Promise.all([
         api<WorkPlan>(`/plan?stations=${stations}&budget_ms=200${shopParam}`, { signal }),
-        api<{ items: Array<{ order_id: number; session_id: number; station: string | null }> }>('/pack/being-packed', { signal }),
+        api<{ items: Array<{ order_id: number; session_id: number; station: string | null }> }>('/pack/being-packed', {
+          signal,
+        }),
       ]);
       return { work, packing: packing.items };
     },
@@ -76,12 +88,15 @@ export function PackStation() {
     focus();
   }, [phase, focus]);
 
-  const loud = useCallback((error: unknown) => {
-    setNotice(noticeOf(error, pick, t));
-    setFlash((f) => ({ tone: 'error', n: (f?.n ?? 0) + 1 }));
-    setSound((s) => ({ kind: 'error', n: s.n + 1 }));
-    beep('error');
-  }, [pick, t]);
+  const loud = useCallback(
+    (error: unknown) => {
+      setNotice(noticeOf(error, pick, t));
+      setFlash((f) => ({ tone: 'error', n: (f?.n ?? 0) + 1 }));
+      setSound((s) => ({ kind: 'error', n: s.n + 1 }));
+      beep('error');
+    },
+    [pick, t],
+  );
 
   const good = useCallback((text: string) => {
     setNotice({ tone: 'ok', text });
@@ -97,12 +112,15 @@ export function PackStation() {
   }, [flash]);
 
   // Blob URLs of printed documents are released when replaced or when the screen goes.
-  useEffect(() => () => {
-    if (printed) {
-      URL.revokeObjectURL(printed.labelUrl);
-      URL.revokeObjectURL(printed.slipUrl);
-    }
-  }, [printed]);
+  useEffect(
+    () => () => {
+      if (printed) {
+        URL.revokeObjectURL(printed.labelUrl);
+        URL.revokeObjectURL(printed.slipUrl);
+      }
+    },
+    [printed],
+  );
 
   // Scans are answered in the order they were made: a scan made while the previous one is on its way waits for it.
   const queue = useRef<Promise<void>>(Promise.resolve());
@@ -125,7 +143,14 @@ export function PackStation() {
 
   const startOrder = (barcode: string) =>
     run(async () => {
-      const answer = await api<PackAnswer & { resumed: boolean }>('/pack/sessions', { method: 'POST', body: { order_barcode: barcode, station: stationId, ...(shops.length > 1 && shopId ? { shop_id: shopId } : {}) } });
+      const answer = await api<PackAnswer & { resumed: boolean }>('/pack/sessions', {
+        method: 'POST',
+        body: {
+          order_barcode: barcode,
+          station: stationId,
+          ...(shops.length > 1 && shopId ? { shop_id: shopId } : {}),
+        },
+      });
       setPrinted(undefined);
       setQuotes(undefined);
       setOverrideReason('');
@@ -136,7 +161,10 @@ export function PackStation() {
 
   const scanItem = (value: string) =>
     run(async () => {
-      const answer = await api<PackAnswer & { parcel_packed: boolean }>(`/pack/sessions/${session!.id}/scans`, { method: 'POST', body: { code: value } });
+      const answer = await api<PackAnswer & { parcel_packed: boolean }>(`/pack/sessions/${session!.id}/scans`, {
+        method: 'POST',
+        body: { code: value },
+      });
       setSession(answer.session);
       good(pick(answer.message));
     });
@@ -149,7 +177,10 @@ export function PackStation() {
         return;
       }
       try {
-        const answer = await api<PackAnswer>(`/pack/sessions/${session!.id}/weight`, { method: 'POST', body: { grams, ...(overrideReason.trim() ? { override_reason: overrideReason.trim() } : {}) } });
+        const answer = await api<PackAnswer>(`/pack/sessions/${session!.id}/weight`, {
+          method: 'POST',
+          body: { grams, ...(overrideReason.trim() ? { override_reason: overrideReason.trim() } : {}) },
+        });
         setSession(answer.session);
         good(pick(answer.message));
       } catch (error) {
@@ -168,7 +199,10 @@ export function PackStation() {
     run(async () => {
       const orderId = session!.order_id;
       const answer = { items: await purchase.buy(confirmed) };
-      const [label, slip] = await Promise.all([apiBlob(`/labels.pdf?order=${orderId}`), apiBlob(`/orders/${orderId}/packing-slip.pdf?size=A6`)]);
+      const [label, slip] = await Promise.all([
+        apiBlob(`/labels.pdf?order=${orderId}`),
+        apiBlob(`/orders/${orderId}/packing-slip.pdf?size=A6`),
+      ]);
       setPrinted({ labels: answer.items, labelUrl: URL.createObjectURL(label), slipUrl: URL.createObjectURL(slip) });
       done.current.add(orderId);
       good(t('pack.printedMessage', { numbers: answer.items.map((l) => l.tracking_number).join(', ') }));
@@ -178,7 +212,11 @@ export function PackStation() {
   const cancel = () =>
     run(async () => {
       if (!session) return;
-      if (session.being_packed) await api(`/pack/sessions/${session.id}/cancel`, { method: 'POST', body: { reason: 'stopped at the pack station' } });
+      if (session.being_packed)
+        await api(`/pack/sessions/${session.id}/cancel`, {
+          method: 'POST',
+          body: { reason: 'stopped at the pack station' },
+        });
       setSession(undefined);
       setPrinted(undefined);
       setQuotes(undefined);
@@ -268,10 +306,25 @@ export function PackStation() {
 
   const current = session?.current_parcel ?? null;
   const zone = session ? zoneOfShop(session.shop_id) : undefined;
-  const className = ['screen', 'pack-station', flash ? `flash-${flash.tone}` : '', notice?.tone === 'error' ? 'alerting' : ''].filter(Boolean).join(' ');
+  const className = [
+    'screen',
+    'pack-station',
+    flash ? `flash-${flash.tone}` : '',
+    notice?.tone === 'error' ? 'alerting' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
 
   return (
-    <div className={className} onKeyDown={onKeyDown} data-phase={phase} data-busy={busy} data-sound={sound.kind} data-sound-count={sound.n} onClick={(e) => (e.target as HTMLElement).closest('a,button,select,input') ? undefined : focus()}>
+    <div
+      className={className}
+      onKeyDown={onKeyDown}
+      data-phase={phase}
+      data-busy={busy}
+      data-sound={sound.kind}
+      data-sound-count={sound.n}
+      onClick={(e) => ((e.target as HTMLElement).closest('a,button,select,input') ? undefined : focus())}
+    >
       <div className="screen-title">
         <h1>{t('pack.title')}</h1>
         <label className="pack-setting">
@@ -286,7 +339,14 @@ export function PackStation() {
         </label>
         <label className="pack-setting">
           {t('pack.stations')}
-          <input type="number" min={1} max={20} value={stations} onChange={(e) => setStationCount(e.target.value)} className="narrow" />
+          <input
+            type="number"
+            min={1}
+            max={20}
+            value={stations}
+            onChange={(e) => setStationCount(e.target.value)}
+            className="narrow"
+          />
         </label>
         <BatchPrint stations={stations} stationId={stationId} shopParam={shopParam} />
       </div>
@@ -306,19 +366,39 @@ export function PackStation() {
             autoCapitalize="off"
             spellCheck={false}
             inputMode={phase === 'weight' ? 'numeric' : 'text'}
-            placeholder={phase === 'weight' ? t('pack.gramsPlaceholder') : phase === 'order' || phase === 'printed' ? (next ? t('pack.enterForNext', { order: next.job.platform_order_id }) : t('pack.scanPlaceholder')) : phase === 'label' ? t('pack.enterToPrint') : t('pack.scanPlaceholder')}
+            placeholder={
+              phase === 'weight'
+                ? t('pack.gramsPlaceholder')
+                : phase === 'order' || phase === 'printed'
+                  ? next
+                    ? t('pack.enterForNext', { order: next.job.platform_order_id })
+                    : t('pack.scanPlaceholder')
+                  : phase === 'label'
+                    ? t('pack.enterToPrint')
+                    : t('pack.scanPlaceholder')
+            }
             aria-invalid={notice?.tone === 'error'}
             aria-busy={busy}
             data-testid="scan-input"
           />
-          <button type="submit" className="primary big" disabled={busy || (phase === 'label' && settled !== undefined)} aria-describedby={settled ? 'pack-blocked' : undefined}>
+          <button
+            type="submit"
+            className="primary big"
+            disabled={busy || (phase === 'label' && settled !== undefined)}
+            aria-describedby={settled ? 'pack-blocked' : undefined}
+          >
             {phase === 'label' ? t('pack.printLabel') : phase === 'weight' ? t('pack.weigh') : t('pack.enter')}
           </button>
         </div>
         {phase === 'weight' && session?.status === 'held' ? (
           <label className="override">
             {t('pack.overrideReason')}
-            <input value={overrideReason} onChange={(e) => setOverrideReason(e.target.value)} data-testid="override-reason" placeholder={t('pack.overridePlaceholder')} />
+            <input
+              value={overrideReason}
+              onChange={(e) => setOverrideReason(e.target.value)}
+              data-testid="override-reason"
+              placeholder={t('pack.overridePlaceholder')}
+            />
           </label>
         ) : null}
         <p className="hint">{t('pack.keys')}</p>
@@ -327,17 +407,27 @@ export function PackStation() {
       <PackAlert notice={notice} />
 
       <div className="pack-grid">
-        <Card title={session ? t('pack.orderTitle', { order: session.platform_order_id }) : t('pack.noOrder')} className="pack-order">
+        <Card
+          title={session ? t('pack.orderTitle', { order: session.platform_order_id }) : t('pack.noOrder')}
+          className="pack-order"
+        >
           {session ? (
             <>
               <p className="pack-facts">
                 <span className={`badge pack-status-${session.status}`} data-testid="pack-status">
                   {term('packStatus', session.status)}
                 </span>{' '}
-                {t('pack.shipBy')} <DateTime iso={session.ship_by_at} platformZone={zone} /> · <a href={`#/orders/${session.order_id}`}>{t('pack.openOrder')}</a>
+                {t('pack.shipBy')} <DateTime iso={session.ship_by_at} platformZone={zone} /> ·{' '}
+                <a href={`#/orders/${session.order_id}`}>{t('pack.openOrder')}</a>
               </p>
               {settledText ? (
-                <p className="blocked" role="alert" id="pack-blocked" data-testid="pack-blocked" data-kind={settled!.kind}>
+                <p
+                  className="blocked"
+                  role="alert"
+                  id="pack-blocked"
+                  data-testid="pack-blocked"
+                  data-kind={settled!.kind}
+                >
                   {settledText}
                 </p>
               ) : null}
@@ -364,7 +454,11 @@ export function PackStation() {
                   </table>
                   {session.status !== 'scanning' ? (
                     <p className="pack-weight" data-testid="weight-range">
-                      {t('pack.weightRange', { expected: current.expected_gross_g, min: current.weight_range.min_g, max: current.weight_range.max_g })}
+                      {t('pack.weightRange', {
+                        expected: current.expected_gross_g,
+                        min: current.weight_range.min_g,
+                        max: current.weight_range.max_g,
+                      })}
                     </p>
                   ) : null}
                 </>
@@ -373,14 +467,17 @@ export function PackStation() {
                 <ul className="pack-parcels">
                   {session.parcels.map((p) => (
                     <li key={p.parcel_id}>
-                      {t('pack.parcelOf', { position: p.position, of: p.of, box: p.box })} · {term('parcelState', p.status)}
+                      {t('pack.parcelOf', { position: p.position, of: p.of, box: p.box })} ·{' '}
+                      {term('parcelState', p.status)}
                       {p.measured_g ? ` · ${t('parcels.grams', { grams: p.measured_g })}` : ''}
                     </li>
                   ))}
                 </ul>
               ) : null}
               <LabelPanel quotes={phase === 'label' && !settled ? quotes : undefined} printed={printed} />
-              {phase === 'label' && !settled ? <LabelChoice purchase={purchase} busy={busy} onConfirm={() => void printLabel(true)} /> : null}
+              {phase === 'label' && !settled ? (
+                <LabelChoice purchase={purchase} busy={busy} onConfirm={() => void printLabel(true)} />
+              ) : null}
               {session.being_packed ? (
                 <button type="button" className="danger" onClick={() => void cancel()} disabled={busy}>
                   {t('pack.cancel')}

@@ -13,7 +13,11 @@ import type { MessageKey } from '../i18n/en';
 /** The problem kinds grouped as a seller thinks of them (the API's false_shipment is three kinds). */
 const GROUPS: Array<{ id: string; label: MessageKey; kinds: string[] }> = [
   { id: 'not_online', label: 'problemGroup.not_online', kinds: ['not_online'] },
-  { id: 'false_shipment', label: 'problemGroup.false_shipment', kinds: ['invalid_number', 'scan_before_payment', 'wrong_destination'] },
+  {
+    id: 'false_shipment',
+    label: 'problemGroup.false_shipment',
+    kinds: ['invalid_number', 'scan_before_payment', 'wrong_destination'],
+  },
   { id: 'stalled', label: 'problemGroup.stalled', kinds: ['stalled'] },
   { id: 'delivery_failed', label: 'problemGroup.delivery_failed', kinds: ['delivery_failed'] },
   { id: 'returns', label: 'problemGroup.returns', kinds: ['returning', 'returned'] },
@@ -41,7 +45,10 @@ export function Parcels({ parcelId }: { parcelId?: number | undefined }) {
     15_000,
   );
   const data = polled.data;
-  const counts = useMemo(() => new Map(GROUPS.map((g) => [g.id, data?.problems.filter((p) => g.kinds.includes(p.kind)).length ?? 0])), [data]);
+  const counts = useMemo(
+    () => new Map(GROUPS.map((g) => [g.id, data?.problems.filter((p) => g.kinds.includes(p.kind)).length ?? 0])),
+    [data],
+  );
   const shown = useMemo(() => {
     const kinds = GROUPS.find((g) => g.id === group)?.kinds;
     return (data?.problems ?? []).filter((p) => !kinds || kinds.includes(p.kind));
@@ -58,11 +65,24 @@ export function Parcels({ parcelId }: { parcelId?: number | undefined }) {
         <div className="parcels-lists">
           <Card title={t('parcelsScreen.problems', { count: data?.problems.length ?? 0 })} className="problems">
             <div className="chips" role="group" aria-label={t('parcelsScreen.problemFilter')}>
-              <button type="button" className={group === '' ? 'chip active' : 'chip'} aria-pressed={group === ''} onClick={() => setGroup('')}>
+              <button
+                type="button"
+                className={group === '' ? 'chip active' : 'chip'}
+                aria-pressed={group === ''}
+                onClick={() => setGroup('')}
+              >
                 {t('problemGroup.all')} ({data?.problems.length ?? 0})
               </button>
               {GROUPS.map((g) => (
-                <button key={g.id} type="button" className={group === g.id ? 'chip active' : 'chip'} aria-pressed={group === g.id} onClick={() => setGroup(g.id)} data-group={g.id} disabled={!counts.get(g.id)}>
+                <button
+                  key={g.id}
+                  type="button"
+                  className={group === g.id ? 'chip active' : 'chip'}
+                  aria-pressed={group === g.id}
+                  onClick={() => setGroup(g.id)}
+                  data-group={g.id}
+                  disabled={!counts.get(g.id)}
+                >
                   {t(g.label)} ({counts.get(g.id) ?? 0})
                 </button>
               ))}
@@ -81,15 +101,26 @@ export function Parcels({ parcelId }: { parcelId?: number | undefined }) {
                 </thead>
                 <tbody>
                   {shown.map((p) => (
-                    <tr key={p.id} className={`level-${p.level} ${p.parcel_id === parcelId ? 'selected' : ''}`} data-kind={p.kind}>
+                    <tr
+                      key={p.id}
+                      className={`level-${p.level} ${p.parcel_id === parcelId ? 'selected' : ''}`}
+                      data-kind={p.kind}
+                    >
                       <td>
-                        <span className={`badge level-${p.level}`}>{term('problemLevel', p.level)}</span> {term('problem', p.kind)}
+                        <span className={`badge level-${p.level}`}>{term('problemLevel', p.level)}</span>{' '}
+                        {term('problem', p.kind)}
                         <div className="muted small">{pick(p.message)}</div>
                       </td>
                       <td>
                         <a href={`#/orders/${p.order_id}`}>{p.platform_order_id}</a>
                       </td>
-                      <td>{p.parcel_id ? <a href={`#/parcels/${p.parcel_id}`}>{p.tracking_number ?? t('parcelsScreen.noNumber')}</a> : '—'}</td>
+                      <td>
+                        {p.parcel_id ? (
+                          <a href={`#/parcels/${p.parcel_id}`}>{p.tracking_number ?? t('parcelsScreen.noNumber')}</a>
+                        ) : (
+                          '—'
+                        )}
+                      </td>
                       <td>
                         <DateTime iso={p.detected_at} />
                       </td>
@@ -117,19 +148,34 @@ export function Parcels({ parcelId }: { parcelId?: number | undefined }) {
                 </thead>
                 <tbody>
                   {data.parcels.map((p) => (
-                    <tr key={p.parcel_id} className={p.parcel_id === parcelId ? 'selected' : ''} data-parcel={p.parcel_id}>
+                    <tr
+                      key={p.parcel_id}
+                      className={p.parcel_id === parcelId ? 'selected' : ''}
+                      data-parcel={p.parcel_id}
+                    >
                       <td>
                         <a href={`#/parcels/${p.parcel_id}`}>{p.tracking_number ?? t('parcelsScreen.noNumber')}</a>
-                        {p.open_problems > 0 ? <span className="badge level-alarm">{t('parcelsScreen.problemCount', { count: p.open_problems })}</span> : null}
+                        {p.open_problems > 0 ? (
+                          <span className="badge level-alarm">
+                            {t('parcelsScreen.problemCount', { count: p.open_problems })}
+                          </span>
+                        ) : null}
                       </td>
                       <td>
-                        <a href={`#/orders/${p.order_id}`}>{p.platform_order_id}</a> <span className="muted">{p.destination}</span>
+                        <a href={`#/orders/${p.order_id}`}>{p.platform_order_id}</a>{' '}
+                        <span className="muted">{p.destination}</span>
                       </td>
                       <td>
                         {p.carrier ?? '—'} <span className="muted">{p.service ?? ''}</span>
                       </td>
                       <td>{term('parcelState', p.parcel_status)}</td>
-                      <td>{p.tracking_label ? pick(p.tracking_label) : <span className="muted">{t('parcelsScreen.noTracking')}</span>}</td>
+                      <td>
+                        {p.tracking_label ? (
+                          pick(p.tracking_label)
+                        ) : (
+                          <span className="muted">{t('parcelsScreen.noTracking')}</span>
+                        )}
+                      </td>
                       <td>
                         <DateTime iso={p.last_event_at} />
                       </td>
@@ -145,7 +191,15 @@ export function Parcels({ parcelId }: { parcelId?: number | undefined }) {
             ) : null}
           </Card>
         </div>
-        <div className="parcels-detail">{parcelId ? <TrackingHistory key={parcelId} parcelId={parcelId} /> : <Card><p className="muted">{t('parcelsScreen.choose')}</p></Card>}</div>
+        <div className="parcels-detail">
+          {parcelId ? (
+            <TrackingHistory key={parcelId} parcelId={parcelId} />
+          ) : (
+            <Card>
+              <p className="muted">{t('parcelsScreen.choose')}</p>
+            </Card>
+          )}
+        </div>
       </div>
     </div>
   );
@@ -153,11 +207,18 @@ export function Parcels({ parcelId }: { parcelId?: number | undefined }) {
 
 function TrackingHistory({ parcelId }: { parcelId: number }) {
   const { t, pick, term } = useI18n();
-  const polled = usePoll((signal) => api<ParcelTracking>(`/parcels/${parcelId}/tracking`, { signal }), [parcelId], 15_000);
+  const polled = usePoll(
+    (signal) => api<ParcelTracking>(`/parcels/${parcelId}/tracking`, { signal }),
+    [parcelId],
+    15_000,
+  );
   const data = polled.data;
   const tracking = data?.tracking;
   return (
-    <Card title={t('parcelsScreen.history', { number: data?.tracking_number ?? String(parcelId) })} className="tracking-history">
+    <Card
+      title={t('parcelsScreen.history', { number: data?.tracking_number ?? String(parcelId) })}
+      className="tracking-history"
+    >
       <ErrorText error={polled.error} />
       {data ? (
         <div data-testid="tracking-history">
@@ -190,7 +251,8 @@ function TrackingHistory({ parcelId }: { parcelId: number }) {
             <ul className="problem-list">
               {data.problems.map((p) => (
                 <li key={p.id}>
-                  <span className={`badge level-${p.level}`}>{term('problemLevel', p.level)}</span> {pick(p.message)} <span className="muted">{pick(p.what_to_do)}</span>
+                  <span className={`badge level-${p.level}`}>{term('problemLevel', p.level)}</span> {pick(p.message)}{' '}
+                  <span className="muted">{pick(p.what_to_do)}</span>
                 </li>
               ))}
             </ul>
@@ -203,7 +265,10 @@ function TrackingHistory({ parcelId }: { parcelId: number }) {
                 <DateTime iso={e.at} /> <strong>{term('trackingStatus', e.status)}</strong>
                 {e.location ? <span className="muted"> · {e.location}</span> : null}
                 <div className="small">
-                  {e.description ?? ''} <span className="muted">({[e.raw_status, e.raw_substatus].filter(Boolean).join(' / ') || '—'} · {e.provider})</span>
+                  {e.description ?? ''}{' '}
+                  <span className="muted">
+                    ({[e.raw_status, e.raw_substatus].filter(Boolean).join(' / ') || '—'} · {e.provider})
+                  </span>
                 </div>
               </li>
             ))}

@@ -4,7 +4,20 @@
  * then day by day over the longest window: each rate as a line, and the fines paid and avoided as bars with their
  * totals (core/metrics.ts `dailySeries` defines both).
  */
-import { BarController, BarElement, CategoryScale, Chart as ChartJS, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartData, type ChartOptions } from 'chart.js';
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart as ChartJS,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+  type ChartData,
+  type ChartOptions,
+} from 'chart.js';
 import { Chart } from 'react-chartjs-2';
 import { api, type Metric, type MetricsReport, type Money as MoneyValue } from '../api';
 import { Card, ErrorText, LiveBadge, Money, ShopSelect } from '../components';
@@ -14,7 +27,17 @@ import { POLL_MS, useNow, usePoll } from '../hooks';
 import { useI18n } from '../i18n';
 
 // Only the parts of Chart.js these charts use, so the bundle stays small.
-ChartJS.register(BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Tooltip, Legend);
+ChartJS.register(
+  BarController,
+  BarElement,
+  LineController,
+  LineElement,
+  PointElement,
+  CategoryScale,
+  LinearScale,
+  Tooltip,
+  Legend,
+);
 
 const STATUS_COLOURS: Record<string, string> = {
   ok: '#2f9e44',
@@ -24,13 +47,21 @@ const STATUS_COLOURS: Record<string, string> = {
   no_data: '#adb5bd',
 };
 
-const percent = (value: number | null | undefined) => (value === null || value === undefined ? null : Math.round(value * 10_000) / 100);
+const percent = (value: number | null | undefined) =>
+  value === null || value === undefined ? null : Math.round(value * 10_000) / 100;
 
 export function Performance() {
   const { t, term, pick, locale } = useI18n();
   const { shopId, setShopId, shops, loaded } = useData();
   const now = useNow(1000);
-  const polled = usePoll((signal) => (shopId ? api<MetricsReport>(`/metrics/seller?shop=${encodeURIComponent(shopId)}&windows=7,30`, { signal }) : Promise.resolve(undefined)), [shopId], POLL_MS * 6);
+  const polled = usePoll(
+    (signal) =>
+      shopId
+        ? api<MetricsReport>(`/metrics/seller?shop=${encodeURIComponent(shopId)}&windows=7,30`, { signal })
+        : Promise.resolve(undefined),
+    [shopId],
+    POLL_MS * 6,
+  );
   const report = polled.data;
 
   return (
@@ -44,7 +75,11 @@ export function Performance() {
           {t('filter.shop')}
           <ShopSelect value={shopId} onChange={setShopId} />
         </label>
-        {report ? <span className="muted">{t('performance.policy', { policy: `${report.policyId}@${report.policyVersion}` })}</span> : null}
+        {report ? (
+          <span className="muted">
+            {t('performance.policy', { policy: `${report.policyId}@${report.policyVersion}` })}
+          </span>
+        ) : null}
       </div>
       {loaded && shops.length === 0 ? <p className="empty">{t('shops.none')}</p> : null}
       <ErrorText error={polled.error} />
@@ -52,7 +87,13 @@ export function Performance() {
         {report?.windows.map((w) => (
           <Card key={w.days} title={t('performance.window', { days: w.days })}>
             <div className="chart-box">
-              <Chart type="bar" data={chartData(w.metrics, pick, t)} options={chartOptions(t, locale)} aria-label={t('performance.chartLabel', { days: w.days })} role="img" />
+              <Chart
+                type="bar"
+                data={chartData(w.metrics, pick, t)}
+                options={chartOptions(t, locale)}
+                aria-label={t('performance.chartLabel', { days: w.days })}
+                role="img"
+              />
             </div>
             <table className="compact metrics" data-testid={`metrics-${w.days}`}>
               <thead>
@@ -68,7 +109,15 @@ export function Performance() {
                 {w.metrics.map((m) => (
                   <tr key={m.metric} title={pick(m.summary)}>
                     <td>{pick(m.label)}</td>
-                    <td className="num">{m.value === null ? '—' : t('performance.ratio', { percent: percent(m.value)!, numerator: m.numerator, denominator: m.denominator })}</td>
+                    <td className="num">
+                      {m.value === null
+                        ? '—'
+                        : t('performance.ratio', {
+                            percent: percent(m.value)!,
+                            numerator: m.numerator,
+                            denominator: m.denominator,
+                          })}
+                    </td>
                     <td className="num">{thresholdText(m, t)}</td>
                     <td>
                       <span className={`badge metric-${m.status}`}>{term('metricStatus', m.status)}</span>
@@ -116,22 +165,39 @@ function DailyCharts({ report }: { report: MetricsReport }) {
   };
   // The chart shows one currency: the one with the most at stake (a shop's fines are nearly always in one).
   const totals = new Map<string, number>();
-  for (const m of [...daily.totals.finesPaid, ...daily.totals.finesAvoided]) totals.set(m.currency, (totals.get(m.currency) ?? 0) + m.amount);
+  for (const m of [...daily.totals.finesPaid, ...daily.totals.finesAvoided])
+    totals.set(m.currency, (totals.get(m.currency) ?? 0) + m.amount);
   const currency = [...totals].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'USD';
-  const major = (list: MoneyValue[]) => (list.find((m) => m.currency === currency)?.amount ?? 0) / 10 ** currencyDigits(currency);
+  const major = (list: MoneyValue[]) =>
+    (list.find((m) => m.currency === currency)?.amount ?? 0) / 10 ** currencyDigits(currency);
   const fineData: ChartData<'bar', number[], string> = {
     labels,
     datasets: [
-      { label: t('performance.finesPaid'), data: daily.points.map((p) => major(p.finesPaid)), backgroundColor: '#e03131' },
-      { label: t('performance.finesAvoided'), data: daily.points.map((p) => major(p.finesAvoided)), backgroundColor: '#2f9e44' },
+      {
+        label: t('performance.finesPaid'),
+        data: daily.points.map((p) => major(p.finesPaid)),
+        backgroundColor: '#e03131',
+      },
+      {
+        label: t('performance.finesAvoided'),
+        data: daily.points.map((p) => major(p.finesAvoided)),
+        backgroundColor: '#2f9e44',
+      },
     ],
   };
-  const moneyList = (list: MoneyValue[]) => (list.length ? list.map((m) => <Money key={m.currency} value={m} />) : <Money value={{ amount: 0, currency }} />);
+  const moneyList = (list: MoneyValue[]) =>
+    list.length ? list.map((m) => <Money key={m.currency} value={m} />) : <Money value={{ amount: 0, currency }} />;
   return (
     <div className="metric-windows">
       <Card title={t('performance.overTime', { days: daily.days })}>
         <div className="chart-box">
-          <Chart type="line" data={rateData} options={dayOptions<'line'>(locale, t('performance.percent'), true)} aria-label={t('performance.overTimeLabel', { days: daily.days })} role="img" />
+          <Chart
+            type="line"
+            data={rateData}
+            options={dayOptions<'line'>(locale, t('performance.percent'), true)}
+            aria-label={t('performance.overTimeLabel', { days: daily.days })}
+            role="img"
+          />
         </div>
         <p className="muted">{t('performance.overTimeHint')}</p>
       </Card>
@@ -153,7 +219,13 @@ function DailyCharts({ report }: { report: MetricsReport }) {
           </div>
         </div>
         <div className="chart-box" data-testid="fines-chart">
-          <Chart type="bar" data={fineData} options={dayOptions<'bar'>(locale, t('performance.finesAmount', { currency }), false)} aria-label={t('performance.finesLabel', { days: daily.days, currency })} role="img" />
+          <Chart
+            type="bar"
+            data={fineData}
+            options={dayOptions<'bar'>(locale, t('performance.finesAmount', { currency }), false)}
+            aria-label={t('performance.finesLabel', { days: daily.days, currency })}
+            role="img"
+          />
         </div>
       </Card>
     </div>
@@ -167,10 +239,28 @@ function dayOptions<T extends 'line' | 'bar'>(locale: string, yTitle: string, pe
     maintainAspectRatio: false,
     animation: false,
     locale,
-    scales: { y: percentScale ? { min: 0, max: 100, ticks: { callback: (v: string | number) => `${v} %` }, title: { display: true, text: yTitle } } : { min: 0, title: { display: true, text: yTitle } } },
+    scales: {
+      y: percentScale
+        ? {
+            min: 0,
+            max: 100,
+            ticks: { callback: (v: string | number) => `${v} %` },
+            title: { display: true, text: yTitle },
+          }
+        : { min: 0, title: { display: true, text: yTitle } },
+    },
     plugins: {
       legend: { position: 'bottom', labels: { boxWidth: 14 } },
-      ...(percentScale ? { tooltip: { callbacks: { label: (item: { dataset: { label?: string }; formattedValue: string }) => `${item.dataset.label}: ${item.formattedValue} %` } } } : {}),
+      ...(percentScale
+        ? {
+            tooltip: {
+              callbacks: {
+                label: (item: { dataset: { label?: string }; formattedValue: string }) =>
+                  `${item.dataset.label}: ${item.formattedValue} %`,
+              },
+            },
+          }
+        : {}),
     },
   } as unknown as ChartOptions<T>;
 }
@@ -179,10 +269,16 @@ function thresholdText(m: Metric, t: ReturnType<typeof useI18n>['t']): string {
   if (!m.threshold) return t('performance.noThreshold');
   const key = m.direction === 'at_most' ? 'performance.atMost' : 'performance.atLeast';
   const limit = t(key, { percent: percent(m.threshold.limit)! });
-  return m.threshold.warn === null ? limit : `${limit} · ${t('performance.warnAt', { percent: percent(m.threshold.warn)! })}`;
+  return m.threshold.warn === null
+    ? limit
+    : `${limit} · ${t('performance.warnAt', { percent: percent(m.threshold.warn)! })}`;
 }
 
-function chartData(metrics: Metric[], pick: ReturnType<typeof useI18n>['pick'], t: ReturnType<typeof useI18n>['t']): ChartData<'bar' | 'line', Array<number | null>, string | string[]> {
+function chartData(
+  metrics: Metric[],
+  pick: ReturnType<typeof useI18n>['pick'],
+  t: ReturnType<typeof useI18n>['t'],
+): ChartData<'bar' | 'line', Array<number | null>, string | string[]> {
   return {
     labels: metrics.map((m) => wrapLabel(pick(m.label))),
     datasets: [
@@ -231,7 +327,12 @@ function chartOptions(t: ReturnType<typeof useI18n>['t'], locale: string): Chart
     animation: false,
     locale,
     scales: {
-      y: { min: 0, max: 100, ticks: { callback: (v) => `${v} %` }, title: { display: true, text: t('performance.percent') } },
+      y: {
+        min: 0,
+        max: 100,
+        ticks: { callback: (v) => `${v} %` },
+        title: { display: true, text: t('performance.percent') },
+      },
       x: { ticks: { autoSkip: false, maxRotation: 0, font: { size: 11 } } },
     },
     plugins: {

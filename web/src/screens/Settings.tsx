@@ -61,7 +61,13 @@ export function Settings({ section, subjects }: { section?: string | undefined; 
       ) : null}
       {readsSettings && loaded && !shop ? <p className="empty">{t('shops.none')}</p> : null}
       <div className="settings-grid">
-        {readsSettings && shop ? <Shops key={`shops-${shop.id}`} shopId={shop.id} justConnected={section === 'shops' && subjects?.includes(shop.id)} /> : null}
+        {readsSettings && shop ? (
+          <Shops
+            key={`shops-${shop.id}`}
+            shopId={shop.id}
+            justConnected={section === 'shops' && subjects?.includes(shop.id)}
+          />
+        ) : null}
         {readsSettings && shop ? <Sender key={`sender-${shop.id}`} shopId={shop.id} /> : null}
         {readsSettings ? <SkuDimensions wanted={section === 'skus' ? subjects : undefined} /> : null}
         {readsSettings && shop ? <Boxes key={`boxes-${shop.id}`} shopId={shop.id} /> : null}
@@ -103,7 +109,9 @@ function PolicyForm({ shop }: { shop: Shop }) {
   const { error, setError, busy, run, invalid } = useApiForm();
   const [saved, setSaved] = useState<{ recomputed: number; changed: number } | undefined>(undefined);
   const chosen = latestPolicy.get(policyId);
-  const policies = [...latestPolicy.values()].sort((a, b) => a.platform.localeCompare(b.platform) || a.id.localeCompare(b.id));
+  const policies = [...latestPolicy.values()].sort(
+    (a, b) => a.platform.localeCompare(b.platform) || a.id.localeCompare(b.id),
+  );
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -117,8 +125,15 @@ function PolicyForm({ shop }: { shop: Shop }) {
       return;
     }
     await run(async () => {
-      const body: Record<string, unknown> = { policy_id: policyId, by_order_type: typeField.value ?? {}, overrides: overridesField.value ?? {} };
-      const result = await api<{ recomputed: number; changed: number }>(`/shops/${encodeURIComponent(shop.id)}/policy`, { method: 'PUT', body });
+      const body: Record<string, unknown> = {
+        policy_id: policyId,
+        by_order_type: typeField.value ?? {},
+        overrides: overridesField.value ?? {},
+      };
+      const result = await api<{ recomputed: number; changed: number }>(
+        `/shops/${encodeURIComponent(shop.id)}/policy`,
+        { method: 'PUT', body },
+      );
       setSaved(result);
       await reloadShops();
     });
@@ -140,23 +155,51 @@ function PolicyForm({ shop }: { shop: Shop }) {
           <FieldError error={error} field="policy_id" />
           {chosen ? (
             <p className="hint">
-              {t('settings.policyFacts', { zone: chosen.zone, version: chosen.version, warnings: (chosen.warningHoursBefore ?? []).join(' / ') || '—' })}
+              {t('settings.policyFacts', {
+                zone: chosen.zone,
+                version: chosen.version,
+                warnings: (chosen.warningHoursBefore ?? []).join(' / ') || '—',
+              })}
             </p>
           ) : null}
         </div>
         <label htmlFor="policy-by-type">{t('settings.byOrderType')}</label>
         <div>
-          <textarea id="policy-by-type" name="by_order_type" rows={2} spellCheck={false} value={byType} onChange={(e) => setByType(e.target.value)} placeholder='{"choice": "aliexpress_full_jit"}' aria-invalid={invalid('by_order_type')} />
+          <textarea
+            id="policy-by-type"
+            name="by_order_type"
+            rows={2}
+            spellCheck={false}
+            value={byType}
+            onChange={(e) => setByType(e.target.value)}
+            placeholder='{"choice": "aliexpress_full_jit"}'
+            aria-invalid={invalid('by_order_type')}
+          />
           <FieldError error={error} field="by_order_type" />
         </div>
         <label htmlFor="policy-overrides">{t('settings.overrides')}</label>
         <div>
-          <textarea id="policy-overrides" name="overrides" rows={7} spellCheck={false} value={overrides} onChange={(e) => setOverrides(e.target.value)} placeholder={`{"${policyId}": {"handling": {"defaultHours": 72}}}`} aria-invalid={invalid('overrides')} />
+          <textarea
+            id="policy-overrides"
+            name="overrides"
+            rows={7}
+            spellCheck={false}
+            value={overrides}
+            onChange={(e) => setOverrides(e.target.value)}
+            placeholder={`{"${policyId}": {"handling": {"defaultHours": 72}}}`}
+            aria-invalid={invalid('overrides')}
+          />
           <FieldError error={error} field="overrides" />
           <p className="hint">{t('settings.overridesHint')}</p>
         </div>
         <div className="form-actions">
-          <button type="submit" className="primary" disabled={busy || !writable} title={writable ? undefined : t('auth.readOnly')} data-testid="save-policy">
+          <button
+            type="submit"
+            className="primary"
+            disabled={busy || !writable}
+            title={writable ? undefined : t('auth.readOnly')}
+            data-testid="save-policy"
+          >
             {busy ? t('action.working') : t('settings.save')}
           </button>
           {!writable ? <span className="muted">{t('auth.readOnly')}</span> : null}
@@ -167,7 +210,11 @@ function PolicyForm({ shop }: { shop: Shop }) {
           ) : null}
         </div>
       </form>
-      {error && !onlyFieldIssues(error, POLICY_FIELDS) ? <ErrorText error={error} /> : error ? <p className="error">{t('settings.refused')}</p> : null}
+      {error && !onlyFieldIssues(error, POLICY_FIELDS) ? (
+        <ErrorText error={error} />
+      ) : error ? (
+        <p className="error">{t('settings.refused')}</p>
+      ) : null}
     </Card>
   );
 }
@@ -236,18 +283,36 @@ function Webhooks({ shopId }: { shopId: string | undefined }) {
         <form className="form-grid" onSubmit={(e) => void submit(e)} noValidate data-testid="webhook-form">
           <label htmlFor="hook-url">{t('webhooks.url')}</label>
           <div>
-            <input id="hook-url" name="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://example.com/shipby-alerts" />
+            <input
+              id="hook-url"
+              name="url"
+              value={url}
+              onChange={(e) => setUrl(e.target.value)}
+              placeholder="https://example.com/shipby-alerts"
+            />
             <FieldError error={error} field="url" />
           </div>
           <label htmlFor="hook-secret">{t('webhooks.secret')}</label>
           <div>
-            <input id="hook-secret" name="secret" type="password" autoComplete="new-password" value={secret} onChange={(e) => setSecret(e.target.value)} />
+            <input
+              id="hook-secret"
+              name="secret"
+              type="password"
+              autoComplete="new-password"
+              value={secret}
+              onChange={(e) => setSecret(e.target.value)}
+            />
             <FieldError error={error} field="secret" />
             <p className="hint">{t('webhooks.secretHint')}</p>
           </div>
           <label htmlFor="hook-scope">{t('webhooks.scope')}</label>
           <div>
-            <select id="hook-scope" name="shop_id" value={scope} onChange={(e) => setScope(e.target.value as 'shop' | 'all')}>
+            <select
+              id="hook-scope"
+              name="shop_id"
+              value={scope}
+              onChange={(e) => setScope(e.target.value as 'shop' | 'all')}
+            >
               {shopId ? <option value="shop">{t('webhooks.thisShop', { shop: shopId })}</option> : null}
               <option value="all">{t('webhooks.allShops')}</option>
             </select>

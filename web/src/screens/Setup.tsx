@@ -17,7 +17,11 @@ import type { SetupStatus, SetupStep } from '../setup-shapes';
 export function Setup({ section }: { section?: string | undefined }) {
   const { t } = useI18n();
   const { shopId, setShopId, shops, loaded } = useData();
-  const status = usePoll((signal) => api<SetupStatus>(`/setup${shopId ? `?shop=${encodeURIComponent(shopId)}` : ''}`, { signal }), [shopId], 60_000);
+  const status = usePoll(
+    (signal) => api<SetupStatus>(`/setup${shopId ? `?shop=${encodeURIComponent(shopId)}` : ''}`, { signal }),
+    [shopId],
+    60_000,
+  );
   useSectionInView('setup', section, Boolean(status.data));
   return (
     <div className="screen setup">
@@ -69,7 +73,11 @@ function StepDetail({ step }: { step: SetupStep }) {
   return (
     <>
       {step.missing ? <p className="muted">{pick(step.missing)}</p> : null}
-      {!step.done && step.blocks.length ? <p className="muted small">{t('setup.blocks', { work: step.blocks.map((w) => t(`setup.work.${w}`)).join(t('setup.separator')) })}</p> : null}
+      {!step.done && step.blocks.length ? (
+        <p className="muted small">
+          {t('setup.blocks', { work: step.blocks.map((w) => t(`setup.work.${w}`)).join(t('setup.separator')) })}
+        </p>
+      ) : null}
       {step.step === 'policy' ? (
         <ul className="policy-modes small" data-testid="policy-modes">
           <li>{t('setup.policy.regular')}</li>
@@ -112,9 +120,18 @@ function ShopStep({ onAdded }: { onAdded: () => Promise<void> }) {
   };
   return (
     <div className="shop-step">
-      {shops.length ? <p data-testid="shops-list">{t('shops.list', { shops: shops.map((s) => s.name || s.id).join(t('setup.separator')) })}</p> : null}
+      {shops.length ? (
+        <p data-testid="shops-list">
+          {t('shops.list', { shops: shops.map((s) => s.name || s.id).join(t('setup.separator')) })}
+        </p>
+      ) : null}
       <p className="muted small">
-        {t('shops.connectHint')} {shops.length ? <a href="#/settings/shops" data-testid="connect-shop-link">{t('shops.connectLink')}</a> : null}
+        {t('shops.connectHint')}{' '}
+        {shops.length ? (
+          <a href="#/settings/shops" data-testid="connect-shop-link">
+            {t('shops.connectLink')}
+          </a>
+        ) : null}
       </p>
       {can('owner') ? (
         <form className="form-grid" onSubmit={(e) => void submit(e)} noValidate data-testid="shop-form">
@@ -123,7 +140,14 @@ function ShopStep({ onAdded }: { onAdded: () => Promise<void> }) {
           </p>
           <label htmlFor="shop-id">{t('shops.id')}</label>
           <div>
-            <input id="shop-id" name="id" value={id} onChange={(e) => setId(e.target.value)} aria-invalid={invalid('id')} placeholder="my-shop" />
+            <input
+              id="shop-id"
+              name="id"
+              value={id}
+              onChange={(e) => setId(e.target.value)}
+              aria-invalid={invalid('id')}
+              placeholder="my-shop"
+            />
             <FieldError error={error} field="id" />
           </div>
           <label htmlFor="shop-name">{t('shops.name')}</label>

@@ -42,15 +42,37 @@ export function SignIn({ unreachable }: { unreachable?: boolean }) {
         <h1>{t('auth.title')}</h1>
         {unreachable && !error ? <p className="error">{t('error.network')}</p> : null}
         <label htmlFor="sign-in-email">{t('auth.email')}</label>
-        <input id="sign-in-email" name="email" type="email" autoComplete="username" autoFocus value={email} onChange={(e) => setEmail(e.target.value)} aria-invalid={error instanceof ApiError && error.issuesAt('email').length > 0} />
+        <input
+          id="sign-in-email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          autoFocus
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          aria-invalid={error instanceof ApiError && error.issuesAt('email').length > 0}
+        />
         <FieldError error={error} field="email" />
         <label htmlFor="sign-in-password">{t('auth.password')}</label>
-        <input id="sign-in-password" name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} aria-invalid={error instanceof ApiError && error.issuesAt('password').length > 0} />
+        <input
+          id="sign-in-password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          aria-invalid={error instanceof ApiError && error.issuesAt('password').length > 0}
+        />
         <FieldError error={error} field="password" />
         <div data-testid="sign-in-error" data-locked={locked ? 'true' : 'false'}>
           {error && !onlyFieldIssues(error, FIELDS) ? <ErrorText error={error} /> : null}
         </div>
-        <button type="submit" className="primary" disabled={busy || !email.trim() || !password} data-testid="sign-in-submit">
+        <button
+          type="submit"
+          className="primary"
+          disabled={busy || !email.trim() || !password}
+          data-testid="sign-in-submit"
+        >
           {busy ? t('action.working') : t('auth.signIn')}
         </button>
         <p className="hint">{t('auth.hint')}</p>

@@ -26,7 +26,12 @@ export function Stock() {
         api<{ items: ReplenishmentItem[] }>('/stock/replenishment', { signal }),
         api<{ items: PurchaseOrder[] }>('/purchase-orders', { signal }),
       ]);
-      return { shortages: shortages.items, levels: levels.items, replenishment: replenishment.items, purchaseOrders: purchaseOrders.items };
+      return {
+        shortages: shortages.items,
+        levels: levels.items,
+        replenishment: replenishment.items,
+        purchaseOrders: purchaseOrders.items,
+      };
     },
     [],
     15_000,
@@ -34,7 +39,8 @@ export function Stock() {
   const [draft, setDraft] = useState<PoDraft | undefined>(undefined);
   // The orders' marketplace ids, remembered from the shortages: a served order has left them when its PO is received.
   const orderIds = useRef(new Map<number, string>());
-  for (const s of polled.data?.shortages ?? []) for (const o of s.orders) orderIds.current.set(o.order_id, o.platform_order_id);
+  for (const s of polled.data?.shortages ?? [])
+    for (const o of s.orders) orderIds.current.set(o.order_id, o.platform_order_id);
   const warehouses = [...new Set((polled.data?.levels ?? []).map((l) => l.warehouse_id))].sort();
   const data = polled.data;
   return (
@@ -88,9 +94,23 @@ export function Stock() {
       </Card>
       <Replenishment
         items={data?.replenishment}
-        onDraft={writable ? (r) => setDraft({ warehouse: r.warehouseId, lines: [{ sku: r.sku, quantity: String(r.quantity) }], nonce: Date.now() }) : undefined}
+        onDraft={
+          writable
+            ? (r) =>
+                setDraft({
+                  warehouse: r.warehouseId,
+                  lines: [{ sku: r.sku, quantity: String(r.quantity) }],
+                  nonce: Date.now(),
+                })
+            : undefined
+        }
       />
-      <PurchaseOrders items={data?.purchaseOrders} writable={writable} onChanged={polled.refresh} orderLabel={(id) => orderIds.current.get(id) ?? `#${id}`} />
+      <PurchaseOrders
+        items={data?.purchaseOrders}
+        writable={writable}
+        onChanged={polled.refresh}
+        orderLabel={(id) => orderIds.current.get(id) ?? `#${id}`}
+      />
       {writable ? <PurchaseOrderForm draft={draft} warehouses={warehouses} onCreated={polled.refresh} /> : null}
       <Card title={t('stock.levels')}>
         {data && data.levels.length === 0 ? <p className="muted">{t('stock.noLevels')}</p> : null}
@@ -109,7 +129,10 @@ export function Stock() {
             </thead>
             <tbody>
               {data.levels.map((l) => (
-                <tr key={`${l.warehouse_id}/${l.sku}`} className={l.low_stock_threshold !== null && l.available <= l.low_stock_threshold ? 'low' : ''}>
+                <tr
+                  key={`${l.warehouse_id}/${l.sku}`}
+                  className={l.low_stock_threshold !== null && l.available <= l.low_stock_threshold ? 'low' : ''}
+                >
                   <td>
                     {l.sku} {l.name ? <span className="muted">{l.name}</span> : null}
                   </td>

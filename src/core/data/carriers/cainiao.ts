@@ -4,7 +4,18 @@
  */
 import { localized } from '../../i18n';
 import type { CarrierService } from '../../carrier/types';
-import { ASIA_PACIFIC, CIS, EASTERN_EUROPE, EVERY_DAY, EVERY_OTHER, LATIN_AMERICA, MIDDLE_EAST, MON_TO_SAT, NORTH_AMERICA, WESTERN_EUROPE } from './zones';
+import {
+  ASIA_PACIFIC,
+  CIS,
+  EASTERN_EUROPE,
+  EVERY_DAY,
+  EVERY_OTHER,
+  LATIN_AMERICA,
+  MIDDLE_EAST,
+  MON_TO_SAT,
+  NORTH_AMERICA,
+  WESTERN_EUROPE,
+} from './zones';
 
 const perKg = (perKgPrice: number, handlingFee: number, minChargeableG = 50) =>
   ({ kind: 'per-kg', perKgPrice, handlingFee, minChargeableG }) as const;
@@ -20,14 +31,54 @@ export const aliexpressStandard: CarrierService = {
   volumetricDivisor: 8000,
   limits: { maxWeightG: 30_000, maxLongestSideMm: 1200, maxSumOfSidesMm: 2700, batteries: 'contained', liquids: false },
   zones: [
-    { id: 'NA', countries: [...NORTH_AMERICA], brackets: [{ upToG: 30_000, pricing: perKg(8_500, 1_700) }], transit: { p50Days: 10, p90Days: 18 } },
-    { id: 'EU-W', countries: [...WESTERN_EUROPE], brackets: [{ upToG: 30_000, pricing: perKg(7_800, 1_600) }], transit: { p50Days: 9, p90Days: 16 } },
-    { id: 'EU-E', countries: [...EASTERN_EUROPE], brackets: [{ upToG: 30_000, pricing: perKg(7_000, 1_500) }], transit: { p50Days: 10, p90Days: 17 } },
-    { id: 'CIS', countries: [...CIS], brackets: [{ upToG: 30_000, pricing: perKg(6_000, 1_200) }], transit: { p50Days: 12, p90Days: 22 } },
-    { id: 'LATAM', countries: [...LATIN_AMERICA], brackets: [{ upToG: 30_000, pricing: perKg(11_000, 2_000) }], transit: { p50Days: 18, p90Days: 32 } },
-    { id: 'APAC', countries: [...ASIA_PACIFIC], brackets: [{ upToG: 30_000, pricing: perKg(6_500, 1_400) }], transit: { p50Days: 7, p90Days: 12 } },
-    { id: 'ME', countries: [...MIDDLE_EAST], brackets: [{ upToG: 30_000, pricing: perKg(8_000, 1_800) }], transit: { p50Days: 10, p90Days: 18 } },
-    { id: 'ROW', countries: [...EVERY_OTHER], brackets: [{ upToG: 30_000, pricing: perKg(10_500, 2_000) }], transit: { p50Days: 15, p90Days: 28 } },
+    {
+      id: 'NA',
+      countries: [...NORTH_AMERICA],
+      brackets: [{ upToG: 30_000, pricing: perKg(8_500, 1_700) }],
+      transit: { p50Days: 10, p90Days: 18 },
+    },
+    {
+      id: 'EU-W',
+      countries: [...WESTERN_EUROPE],
+      brackets: [{ upToG: 30_000, pricing: perKg(7_800, 1_600) }],
+      transit: { p50Days: 9, p90Days: 16 },
+    },
+    {
+      id: 'EU-E',
+      countries: [...EASTERN_EUROPE],
+      brackets: [{ upToG: 30_000, pricing: perKg(7_000, 1_500) }],
+      transit: { p50Days: 10, p90Days: 17 },
+    },
+    {
+      id: 'CIS',
+      countries: [...CIS],
+      brackets: [{ upToG: 30_000, pricing: perKg(6_000, 1_200) }],
+      transit: { p50Days: 12, p90Days: 22 },
+    },
+    {
+      id: 'LATAM',
+      countries: [...LATIN_AMERICA],
+      brackets: [{ upToG: 30_000, pricing: perKg(11_000, 2_000) }],
+      transit: { p50Days: 18, p90Days: 32 },
+    },
+    {
+      id: 'APAC',
+      countries: [...ASIA_PACIFIC],
+      brackets: [{ upToG: 30_000, pricing: perKg(6_500, 1_400) }],
+      transit: { p50Days: 7, p90Days: 12 },
+    },
+    {
+      id: 'ME',
+      countries: [...MIDDLE_EAST],
+      brackets: [{ upToG: 30_000, pricing: perKg(8_000, 1_800) }],
+      transit: { p50Days: 10, p90Days: 18 },
+    },
+    {
+      id: 'ROW',
+      countries: [...EVERY_OTHER],
+      brackets: [{ upToG: 30_000, pricing: perKg(10_500, 2_000) }],
+      transit: { p50Days: 15, p90Days: 28 },
+    },
   ],
   pickup: { timeZone: 'Asia/Shanghai', cutoffs: [{ days: EVERY_DAY, time: '20:00' }] },
 };
@@ -49,10 +100,30 @@ export const cainiaoSuperEconomy: CarrierService = {
     liquids: false,
   },
   zones: [
-    { id: 'NA', countries: [...NORTH_AMERICA], brackets: [{ upToG: 2_000, pricing: perKg(5_800, 700, 30) }], transit: { p50Days: 20, p90Days: 35 } },
-    { id: 'EU', countries: [...WESTERN_EUROPE, ...EASTERN_EUROPE], brackets: [{ upToG: 2_000, pricing: perKg(5_200, 650, 30) }], transit: { p50Days: 18, p90Days: 32 } },
-    { id: 'CIS', countries: [...CIS], brackets: [{ upToG: 2_000, pricing: perKg(4_200, 500, 30) }], transit: { p50Days: 20, p90Days: 38 } },
-    { id: 'ROW', countries: [...EVERY_OTHER], brackets: [{ upToG: 2_000, pricing: perKg(6_800, 800, 30) }], transit: { p50Days: 25, p90Days: 45 } },
+    {
+      id: 'NA',
+      countries: [...NORTH_AMERICA],
+      brackets: [{ upToG: 2_000, pricing: perKg(5_800, 700, 30) }],
+      transit: { p50Days: 20, p90Days: 35 },
+    },
+    {
+      id: 'EU',
+      countries: [...WESTERN_EUROPE, ...EASTERN_EUROPE],
+      brackets: [{ upToG: 2_000, pricing: perKg(5_200, 650, 30) }],
+      transit: { p50Days: 18, p90Days: 32 },
+    },
+    {
+      id: 'CIS',
+      countries: [...CIS],
+      brackets: [{ upToG: 2_000, pricing: perKg(4_200, 500, 30) }],
+      transit: { p50Days: 20, p90Days: 38 },
+    },
+    {
+      id: 'ROW',
+      countries: [...EVERY_OTHER],
+      brackets: [{ upToG: 2_000, pricing: perKg(6_800, 800, 30) }],
+      transit: { p50Days: 25, p90Days: 45 },
+    },
   ],
   pickup: { timeZone: 'Asia/Shanghai', cutoffs: [{ days: MON_TO_SAT, time: '18:00' }] },
 };
@@ -69,10 +140,30 @@ export const cainiaoSpecialLine: CarrierService = {
   // The special lines take what the standard line refuses: standalone batteries, cosmetics with liquids.
   limits: { maxWeightG: 20_000, maxLongestSideMm: 1000, maxSumOfSidesMm: 1800, batteries: 'standalone', liquids: true },
   zones: [
-    { id: 'NA', countries: ['US'], brackets: [{ upToG: 20_000, pricing: perKg(9_500, 2_200) }], transit: { p50Days: 9, p90Days: 15 } },
-    { id: 'EU', countries: ['GB', 'DE', 'FR', 'ES', 'IT', 'NL', 'PL'], brackets: [{ upToG: 20_000, pricing: perKg(8_800, 2_000) }], transit: { p50Days: 10, p90Days: 16 } },
-    { id: 'CIS', countries: ['RU'], brackets: [{ upToG: 20_000, pricing: perKg(6_800, 1_500) }], transit: { p50Days: 12, p90Days: 20 } },
-    { id: 'BR', countries: ['BR'], brackets: [{ upToG: 20_000, pricing: perKg(12_500, 2_500) }], transit: { p50Days: 20, p90Days: 35 } },
+    {
+      id: 'NA',
+      countries: ['US'],
+      brackets: [{ upToG: 20_000, pricing: perKg(9_500, 2_200) }],
+      transit: { p50Days: 9, p90Days: 15 },
+    },
+    {
+      id: 'EU',
+      countries: ['GB', 'DE', 'FR', 'ES', 'IT', 'NL', 'PL'],
+      brackets: [{ upToG: 20_000, pricing: perKg(8_800, 2_000) }],
+      transit: { p50Days: 10, p90Days: 16 },
+    },
+    {
+      id: 'CIS',
+      countries: ['RU'],
+      brackets: [{ upToG: 20_000, pricing: perKg(6_800, 1_500) }],
+      transit: { p50Days: 12, p90Days: 20 },
+    },
+    {
+      id: 'BR',
+      countries: ['BR'],
+      brackets: [{ upToG: 20_000, pricing: perKg(12_500, 2_500) }],
+      transit: { p50Days: 20, p90Days: 35 },
+    },
   ],
   pickup: { timeZone: 'Asia/Shanghai', cutoffs: [{ days: EVERY_DAY, time: '16:00' }] },
 };

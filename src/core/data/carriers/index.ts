@@ -22,4 +22,13 @@ export const SAMPLE_CARRIER_SERVICES: readonly CarrierService[] = [
   expressCourier,
 ];
 
-export { aliexpressStandard, cainiaoSpecialLine, cainiaoSuperEconomy, chinaPostRegistered, ePacket, expressCourier, fourPxStandard, yunExpressDirect };
+export {
+  aliexpressStandard,
+  cainiaoSpecialLine,
+  cainiaoSuperEconomy,
+  chinaPostRegistered,
+  ePacket,
+  expressCourier,
+  fourPxStandard,
+  yunExpressDirect,
+};

@@ -3,7 +3,24 @@
  * sellers import those with their contract rates.
  */
 export const NORTH_AMERICA = ['US', 'CA'] as const;
-export const WESTERN_EUROPE = ['GB', 'DE', 'FR', 'NL', 'BE', 'LU', 'AT', 'IE', 'IT', 'ES', 'PT', 'DK', 'SE', 'FI', 'CH', 'NO'] as const;
+export const WESTERN_EUROPE = [
+  'GB',
+  'DE',
+  'FR',
+  'NL',
+  'BE',
+  'LU',
+  'AT',
+  'IE',
+  'IT',
+  'ES',
+  'PT',
+  'DK',
+  'SE',
+  'FI',
+  'CH',
+  'NO',
+] as const;
 export const EASTERN_EUROPE = ['PL', 'CZ', 'SK', 'HU', 'RO', 'BG', 'GR', 'HR', 'SI', 'LT', 'LV', 'EE'] as const;
 export const CIS = ['RU', 'UA', 'BY', 'KZ', 'UZ'] as const;
 export const LATIN_AMERICA = ['BR', 'MX', 'CL', 'CO', 'PE', 'AR'] as const;

@@ -12,11 +12,21 @@
  * logistics order is cancelled in the seller centre.
  */
 import { MarketplaceError, PermanentMarketplaceError, ReauthorisationRequiredError } from '../../aliexpress/errors';
-import { CarrierRefusedError, CarrierUnavailableError, type CarrierAdapter, type CarrierQuote, type CreatedLabel } from '../types';
+import {
+  CarrierRefusedError,
+  CarrierUnavailableError,
+  type CarrierAdapter,
+  type CarrierQuote,
+  type CreatedLabel,
+} from '../types';
 import * as online from './protocol';
 
 /** One signed call through the shop's marketplace client: the object inside `<api>_response`. */
-export type MarketplaceCall = (method: string, params: online.Params, kind: 'read' | 'write') => Promise<Record<string, unknown>>;
+export type MarketplaceCall = (
+  method: string,
+  params: online.Params,
+  kind: 'read' | 'write',
+) => Promise<Record<string, unknown>>;
 
 export interface OnlineLogisticsOptions extends Partial<Omit<online.CreateOptions, 'senderAddressId'>> {
   call: MarketplaceCall;
@@ -41,49 +51,88 @@ export function createAliExpressOnlineCarrier(options: OnlineLogisticsOptions): 
     }
   };
   const offered = async (orderId: string, grossWeightG: number, dimsMm: readonly [number, number, number]) =>
-    online.parseServices(await call(online.ONLINE_LOGISTICS_CALLS.services, online.servicesParams(orderId, grossWeightG, dimsMm), 'read'));
+    online.parseServices(
+      await call(online.ONLINE_LOGISTICS_CALLS.services, online.servicesParams(orderId, grossWeightG, dimsMm), 'read'),
+    );
   const readBack = async (tradeOrderId: string, domestic?: string) =>
-    online.parseQuery(await call(online.ONLINE_LOGISTICS_CALLS.query, online.queryParams(tradeOrderId, domestic), 'read')).filter(online.isLive);
+    online
+      .parseQuery(await call(online.ONLINE_LOGISTICS_CALLS.query, online.queryParams(tradeOrderId, domestic), 'read'))
+      .filter(online.isLive);
 
   return {
     describe: `aliexpress-online ${options.describe}`,
     numbersIssuedByPlatform: true,
     async quote(request): Promise<CarrierQuote> {
-      if (!request.platformOrderId) throw new CarrierRefusedError(422, 'needs_order', 'AliExpress online logistics quotes per marketplace order: no order was given');
-      const service = online.pickService(await offered(request.platformOrderId, request.grossWeightG, request.dimsMm), request.service);
-      if (!service.cost) throw new CarrierRefusedError(422, 'no_price', `AliExpress online logistics offers ${service.key} without a price estimate (trial_result)`);
+      if (!request.platformOrderId)
+        throw new CarrierRefusedError(
+          422,
+          'needs_order',
+          'AliExpress online logistics quotes per marketplace order: no order was given',
+        );
+      const service = online.pickService(
+        await offered(request.platformOrderId, request.grossWeightG, request.dimsMm),
+        request.service,
+      );
+      if (!service.cost)
+        throw new CarrierRefusedError(
+          422,
+          'no_price',
+          `AliExpress online logistics offers ${service.key} without a price estimate (trial_result)`,
+        );
       return { service: service.key, cost: service.cost, zone: null, transitDays: transitDays(service.timeliness) };
     },
     async createLabel(request): Promise<CreatedLabel> {
       const domestic = online.domesticReference(request.idempotencyKey);
-      const earlier = (await readBack(request.reference, domestic)).find((order) => order.domesticNumber === null || order.domesticNumber === domestic);
+      const earlier = (await readBack(request.reference, domestic)).find(
+        (order) => order.domesticNumber === null || order.domesticNumber === domestic,
+      );
       if (earlier?.internationalNumber) return labelOf(earlier, null);
       let created: online.LogisticsOrder;
       let cost = null;
       if (earlier) created = earlier;
       else {
-        const service = online.pickService(await offered(request.reference, request.grossWeightG, request.dimsMm), request.platformService ?? request.service);
+        const service = online.pickService(
+          await offered(request.reference, request.grossWeightG, request.dimsMm),
+          request.platformService ?? request.service,
+        );
         cost = service.cost;
-        created = online.parseCreated(await call(online.ONLINE_LOGISTICS_CALLS.create, online.createParams(request, service.key, createOptions), 'write'));
+        created = online.parseCreated(
+          await call(
+            online.ONLINE_LOGISTICS_CALLS.create,
+            online.createParams(request, service.key, createOptions),
+            'write',
+          ),
+        );
       }
       if (!created.internationalNumber) {
         const again = (await readBack(request.reference, domestic)).find((order) => order.id === created.id);
         if (!again?.internationalNumber) {
-          throw new CarrierUnavailableError(`AliExpress online logistics created logistics order ${created.id} but has not given its international tracking number yet: try again shortly (the retry resumes that order)`);
+          throw new CarrierUnavailableError(
+            `AliExpress online logistics created logistics order ${created.id} but has not given its international tracking number yet: try again shortly (the retry resumes that order)`,
+          );
         }
         created = again;
       }
       return labelOf(created, cost);
     },
     async void(): Promise<void> {
-      throw new CarrierRefusedError(422, 'void_not_supported', 'AliExpress online logistics orders are cancelled in the seller centre (no cancel call in the documented API)');
+      throw new CarrierRefusedError(
+        422,
+        'void_not_supported',
+        'AliExpress online logistics orders are cancelled in the seller centre (no cancel call in the documented API)',
+      );
     },
     async track() {
-      throw new CarrierRefusedError(422, 'no_tracking', 'AliExpress online logistics parcels are tracked through the tracking provider');
+      throw new CarrierRefusedError(
+        422,
+        'no_tracking',
+        'AliExpress online logistics parcels are tracked through the tracking provider',
+      );
     },
     async labelPdf(label): Promise<Buffer> {
       const number = label.carrierLabelId.split(':')[1];
-      if (!number) throw new CarrierRefusedError(422, 'bad_label_id', `not an online logistics label id: ${label.carrierLabelId}`);
+      if (!number)
+        throw new CarrierRefusedError(422, 'bad_label_id', `not an online logistics label id: ${label.carrierLabelId}`);
       return online.parseLabel(await call(online.ONLINE_LOGISTICS_CALLS.label, online.labelParams(number), 'read'));
     },
   };
@@ -91,7 +140,13 @@ export function createAliExpressOnlineCarrier(options: OnlineLogisticsOptions): 
 
 /** The carrier label id keeps both: the logistics order (`warehouse_order_id`) and the number the label prints. */
 function labelOf(order: online.LogisticsOrder, cost: CreatedLabel['cost']): CreatedLabel {
-  return { trackingNumber: order.internationalNumber!, carrierLabelId: `${order.id}:${order.internationalNumber}`, routingCode: null, cost, labelUrl: null };
+  return {
+    trackingNumber: order.internationalNumber!,
+    carrierLabelId: `${order.id}:${order.internationalNumber}`,
+    routingCode: null,
+    cost,
+    labelUrl: null,
+  };
 }
 
 /** `logistics_timeliness` such as `15-35` or `15-35 days` → p50 the lower, p90 the upper bound. */
@@ -108,7 +163,19 @@ export function transitDays(timeliness: string | null): CarrierQuote['transitDay
  */
 function asCarrierError(error: unknown): Error {
   if (!(error instanceof MarketplaceError)) return error instanceof Error ? error : new Error(String(error));
-  if (error instanceof PermanentMarketplaceError) return new CarrierRefusedError(422, error.code, `AliExpress online logistics refused: ${error.platformMessage ?? error.message}`);
-  if (error instanceof ReauthorisationRequiredError) return new CarrierRefusedError(401, error.code, 'AliExpress no longer accepts the shop\'s authorisation: reconnect the shop, then buy the label again');
-  return new CarrierUnavailableError(`AliExpress online logistics did not answer clearly (${error.kind}, ${error.code}): ${error.message}`);
+  if (error instanceof PermanentMarketplaceError)
+    return new CarrierRefusedError(
+      422,
+      error.code,
+      `AliExpress online logistics refused: ${error.platformMessage ?? error.message}`,
+    );
+  if (error instanceof ReauthorisationRequiredError)
+    return new CarrierRefusedError(
+      401,
+      error.code,
+      "AliExpress no longer accepts the shop's authorisation: reconnect the shop, then buy the label again",
+    );
+  return new CarrierUnavailableError(
+    `AliExpress online logistics did not answer clearly (${error.kind}, ${error.code}): ${error.message}`,
+  );
 }

@@ -48,7 +48,11 @@ export interface LogisticsOrder {
 // ---------------------------------------------------------------------------------------------------------------
 // The services offered for one order and parcel
 
-export function servicesParams(orderId: string, grossWeightG: number, dimsMm: readonly [number, number, number]): Params {
+export function servicesParams(
+  orderId: string,
+  grossWeightG: number,
+  dimsMm: readonly [number, number, number],
+): Params {
   const [length, width, height] = [...dimsMm].sort((a, b) => b - a) as [number, number, number];
   return {
     order_id: digits(orderId, 'order_id'),
@@ -61,18 +65,25 @@ export function servicesParams(orderId: string, grossWeightG: number, dimsMm: re
 
 export function parseServices(response: Record<string, unknown>): OnlineService[] {
   if (response.is_success === false || response.result_success === false) {
-    throw refused('services_refused', text(response.error_desc) ?? text(response.error_message) ?? 'the platform offers no online logistics for this order');
+    throw refused(
+      'services_refused',
+      text(response.error_desc) ??
+        text(response.error_message) ??
+        'the platform offers no online logistics for this order',
+    );
   }
-  return listOf(response.result_list).map((raw) => {
-    const item = raw as Record<string, unknown>;
-    return {
-      key: text(item.logistics_service_id) ?? '',
-      name: text(item.logistics_service_name) ?? text(item.logistics_service_id) ?? '',
-      timeliness: text(item.logistics_timeliness),
-      cost: trialCost(item.trial_result),
-      warehouse: text(item.warehouse_name),
-    };
-  }).filter((service) => service.key);
+  return listOf(response.result_list)
+    .map((raw) => {
+      const item = raw as Record<string, unknown>;
+      return {
+        key: text(item.logistics_service_id) ?? '',
+        name: text(item.logistics_service_name) ?? text(item.logistics_service_id) ?? '',
+        timeliness: text(item.logistics_timeliness),
+        cost: trialCost(item.trial_result),
+        warehouse: text(item.warehouse_name),
+      };
+    })
+    .filter((service) => service.key);
 }
 
 /**
@@ -91,11 +102,20 @@ function trialCost(value: unknown): Money | null {
 
 /** The offered service to create with: the one named, or a refusal listing what is offered. */
 export function pickService(offered: readonly OnlineService[], wanted: string): OnlineService {
-  const norm = (s: string) => s.trim().toUpperCase().replace(/[\s-]+/g, '_');
+  const norm = (s: string) =>
+    s
+      .trim()
+      .toUpperCase()
+      .replace(/[\s-]+/g, '_');
   const found = offered.find((service) => norm(service.key) === norm(wanted));
   if (found) return found;
   const list = offered.map((service) => service.key).join(', ');
-  throw refused('service_not_offered', offered.length ? `online logistics service ${wanted} is not offered for this order and parcel (offered: ${list})` : 'no online logistics service is offered for this order and parcel (online logistics takes parcels of at most 2 kg, 60 cm a side, 90 cm in all)');
+  throw refused(
+    'service_not_offered',
+    offered.length
+      ? `online logistics service ${wanted} is not offered for this order and parcel (offered: ${list})`
+      : 'no online logistics service is offered for this order and parcel (online logistics takes parcels of at most 2 kg, 60 cm a side, 90 cm in all)',
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -131,16 +151,18 @@ export function createParams(request: LabelRequest, service: string, options: Cr
     sender: { address_id: Number(digits(options.senderAddressId, 'sender address id')) },
     receiver: receiver(request.recipient),
   };
-  const products = (request.contents.length ? request.contents : [{ sku: request.reference, quantity: 1 }]).map((line) => ({
-    product_id: 0,
-    category_cn_desc: '商品',
-    category_en_desc: line.sku.slice(0, 60),
-    sku_code: line.sku,
-    product_num: line.quantity,
-    product_declare_amount: unitPrice(request.declaredValue, units).toFixed(2),
-    product_weight: kilograms(perUnitG).toFixed(3),
-    contains_battery: false,
-  }));
+  const products = (request.contents.length ? request.contents : [{ sku: request.reference, quantity: 1 }]).map(
+    (line) => ({
+      product_id: 0,
+      category_cn_desc: '商品',
+      category_en_desc: line.sku.slice(0, 60),
+      sku_code: line.sku,
+      product_num: line.quantity,
+      product_declare_amount: unitPrice(request.declaredValue, units).toFixed(2),
+      product_weight: kilograms(perUnitG).toFixed(3),
+      contains_battery: false,
+    }),
+  );
   return {
     trade_order_id: digits(request.reference, 'trade_order_id'),
     trade_order_from: 'ESCROW',
@@ -172,23 +194,39 @@ export function parseCreated(response: Record<string, unknown>): LogisticsOrder 
   const result = (response.result ?? {}) as Record<string, unknown>;
   // `result_success` says the call ran; `result.success` whether the logistics order was created.
   if (result.success === false || (result.success !== true && response.result_success !== true)) {
-    throw refused(`create_${text(result.error_code) ?? 'refused'}`, text(result.error_desc) ?? 'the platform did not create the logistics order');
+    throw refused(
+      `create_${text(result.error_code) ?? 'refused'}`,
+      text(result.error_desc) ?? 'the platform did not create the logistics order',
+    );
   }
   const id = text(result.warehouse_order_id);
   if (!id) throw refused('create_no_id', 'the platform answered success without a warehouse_order_id');
-  return { id, internationalNumber: text(result.intl_tracking_no), lpNumber: text(result.out_order_code), service: null, status: null, domesticNumber: null };
+  return {
+    id,
+    internationalNumber: text(result.intl_tracking_no),
+    lpNumber: text(result.out_order_code),
+    service: null,
+    status: null,
+    domesticNumber: null,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Read back the logistics orders of a trade order
 
 export function queryParams(tradeOrderId: string, domesticNumber?: string): Params {
-  return { trade_order_id: digits(tradeOrderId, 'trade_order_id'), domestic_logistics_num: domesticNumber, current_page: '1', page_size: '50' };
+  return {
+    trade_order_id: digits(tradeOrderId, 'trade_order_id'),
+    domestic_logistics_num: domesticNumber,
+    current_page: '1',
+    page_size: '50',
+  };
 }
 
 export function parseQuery(response: Record<string, unknown>): LogisticsOrder[] {
   const result = (response.result ?? {}) as Record<string, unknown>;
-  if (result.success === false) throw refused('query_refused', text(result.error_desc) ?? 'the platform refused the logistics order query');
+  if (result.success === false)
+    throw refused('query_refused', text(result.error_desc) ?? 'the platform refused the logistics order query');
   return listOf(result.result_list).map((raw) => {
     const item = raw as Record<string, unknown>;
     return {
@@ -229,7 +267,8 @@ export function parseLabel(response: Record<string, unknown>): Buffer {
     }
   } else if (result && typeof result === 'object') body = (result as Record<string, unknown>).body;
   const pdf = typeof body === 'string' ? Buffer.from(body, 'base64') : Buffer.alloc(0);
-  if (pdf.subarray(0, 5).toString('latin1') !== '%PDF-') throw refused('label_not_pdf', 'the platform answered the label call without a PDF');
+  if (pdf.subarray(0, 5).toString('latin1') !== '%PDF-')
+    throw refused('label_not_pdf', 'the platform answered the label call without a PDF');
   return pdf;
 }
 
@@ -246,7 +285,12 @@ function text(value: unknown): string | null {
 
 function digits(value: string, field: string): string {
   const id = String(value).trim();
-  if (!/^\d{1,20}$/.test(id)) throw new CarrierRefusedError(422, 'bad_request', `AliExpress online logistics: ${field} must be digits (got "${id}")`);
+  if (!/^\d{1,20}$/.test(id))
+    throw new CarrierRefusedError(
+      422,
+      'bad_request',
+      `AliExpress online logistics: ${field} must be digits (got "${id}")`,
+    );
   return id;
 }
 

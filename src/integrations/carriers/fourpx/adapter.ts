@@ -19,8 +19,13 @@ export interface FourPxOptions extends fpx.FourPxCredentials {
 }
 
 export function createFourPxCarrier(options: FourPxOptions): CarrierAdapter {
-  const credentials: fpx.FourPxCredentials = { appKey: options.appKey, appSecret: options.appSecret, accessToken: options.accessToken ?? null };
-  const send = options.transport ?? httpTransport(options.baseUrl, { timeoutMs: options.timeoutMs, carrierName: '4PX' });
+  const credentials: fpx.FourPxCredentials = {
+    appKey: options.appKey,
+    appSecret: options.appSecret,
+    accessToken: options.accessToken ?? null,
+  };
+  const send =
+    options.transport ?? httpTransport(options.baseUrl, { timeoutMs: options.timeoutMs, carrierName: '4PX' });
   const now = options.now ?? Date.now;
   const call = (method: string, body: unknown) => send(fpx.request(credentials, method, body, now()));
 
@@ -43,7 +48,10 @@ export function createFourPxCarrier(options: FourPxOptions): CarrierAdapter {
         created = fpx.parseCreateOrder(await call('ds.xms.order.create', fpx.createOrderBody(request)));
       } catch (error) {
         if (!fpx.isDuplicate(error)) throw error;
-        created = fpx.parseGetOrder(await call('ds.xms.order.get', { request_no: request.idempotencyKey }), request.idempotencyKey);
+        created = fpx.parseGetOrder(
+          await call('ds.xms.order.get', { request_no: request.idempotencyKey }),
+          request.idempotencyKey,
+        );
       }
       if (!created.trackingNumber) {
         let voided = 'cancelled at 4PX';
@@ -52,10 +60,20 @@ export function createFourPxCarrier(options: FourPxOptions): CarrierAdapter {
         } catch (error) {
           voided = `cancelling it at 4PX failed too: ${error instanceof Error ? error.message : String(error)}`;
         }
-        throw new CarrierRefusedError(422, 'no_tracking_number', `4PX created order ${created.consignmentNo || request.idempotencyKey} without a 4px_tracking_no; ${voided}`);
+        throw new CarrierRefusedError(
+          422,
+          'no_tracking_number',
+          `4PX created order ${created.consignmentNo || request.idempotencyKey} without a 4px_tracking_no; ${voided}`,
+        );
       }
       const url = await labelUrl(created.consignmentNo || created.trackingNumber).catch(() => null);
-      return { trackingNumber: created.trackingNumber, carrierLabelId: created.consignmentNo || created.trackingNumber, routingCode: null, cost: null, labelUrl: url };
+      return {
+        trackingNumber: created.trackingNumber,
+        carrierLabelId: created.consignmentNo || created.trackingNumber,
+        routingCode: null,
+        cost: null,
+        labelUrl: url,
+      };
     },
     async void(carrierLabelId: string): Promise<void> {
       await cancel(carrierLabelId, 'label voided by the seller');
@@ -64,7 +82,10 @@ export function createFourPxCarrier(options: FourPxOptions): CarrierAdapter {
       return fpx.parseTracking(await call('tr.order.tracking.get', { deliveryOrderNo: trackingNumber }));
     },
     async labelPdf(label) {
-      return fetchDocument(label.labelUrl ?? (await labelUrl(label.carrierLabelId)), { timeoutMs: options.timeoutMs, carrierName: '4PX' });
+      return fetchDocument(label.labelUrl ?? (await labelUrl(label.carrierLabelId)), {
+        timeoutMs: options.timeoutMs,
+        carrierName: '4PX',
+      });
     },
   };
 }

@@ -20,7 +20,13 @@
  * The idempotency key is the `ref_no` (4PX refuses a repeated one): a retried request reads the order back.
  */
 import { createHash } from 'node:crypto';
-import { CarrierRefusedError, CarrierUnavailableError, type CarrierTrackingEvent, type LabelRequest, type PostalAddress } from '../types';
+import {
+  CarrierRefusedError,
+  CarrierUnavailableError,
+  type CarrierTrackingEvent,
+  type LabelRequest,
+  type PostalAddress,
+} from '../types';
 import { jsonOf, type CarrierHttpAnswer, type CarrierHttpRequest } from '../transport';
 import { carrierInstant, centimetres, majorAmount, unitPrice } from '../wire';
 
@@ -35,21 +41,55 @@ export interface FourPxCredentials {
 }
 
 /** The signature over the system parameters, the body and the secret. */
-export function sign(params: { app_key: string; format: string; method: string; timestamp: string; v: string }, body: string, appSecret: string): string {
-  const signed = (Object.keys(params) as Array<keyof typeof params>).sort().map((k) => `${k}${params[k]}`).join('');
+export function sign(
+  params: { app_key: string; format: string; method: string; timestamp: string; v: string },
+  body: string,
+  appSecret: string,
+): string {
+  const signed = (Object.keys(params) as Array<keyof typeof params>)
+    .sort()
+    .map((k) => `${k}${params[k]}`)
+    .join('');
   return createHash('md5').update(`${signed}${body}${appSecret}`, 'utf8').digest('hex');
 }
 
-export function request(credentials: FourPxCredentials, method: string, business: unknown, timestamp: number): CarrierHttpRequest {
+export function request(
+  credentials: FourPxCredentials,
+  method: string,
+  business: unknown,
+  timestamp: number,
+): CarrierHttpRequest {
   const body = JSON.stringify(business);
-  const params = { app_key: credentials.appKey, format: 'json', method, timestamp: String(timestamp), v: FOURPX_VERSION };
-  const query = new URLSearchParams({ ...params, ...(credentials.accessToken ? { access_token: credentials.accessToken } : {}), language: 'en', sign: sign(params, body, credentials.appSecret) });
-  return { method: 'POST', path: `/router/api/service?${query.toString()}`, headers: { 'content-type': 'application/json', accept: 'application/json' }, body };
+  const params = {
+    app_key: credentials.appKey,
+    format: 'json',
+    method,
+    timestamp: String(timestamp),
+    v: FOURPX_VERSION,
+  };
+  const query = new URLSearchParams({
+    ...params,
+    ...(credentials.accessToken ? { access_token: credentials.accessToken } : {}),
+    language: 'en',
+    sign: sign(params, body, credentials.appSecret),
+  });
+  return {
+    method: 'POST',
+    path: `/router/api/service?${query.toString()}`,
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body,
+  };
 }
 
 /** What the sample side needs to check a signed request: the method, the signature and whether it matches. */
 export function verify(query: URLSearchParams, body: string, appSecret: string): boolean {
-  const params = { app_key: query.get('app_key') ?? '', format: query.get('format') ?? '', method: query.get('method') ?? '', timestamp: query.get('timestamp') ?? '', v: query.get('v') ?? '' };
+  const params = {
+    app_key: query.get('app_key') ?? '',
+    format: query.get('format') ?? '',
+    method: query.get('method') ?? '',
+    timestamp: query.get('timestamp') ?? '',
+    v: query.get('v') ?? '',
+  };
   return sign(params, body, appSecret) === query.get('sign');
 }
 
@@ -65,7 +105,10 @@ function address(a: PostalAddress) {
 }
 
 export function createOrderBody(label: LabelRequest) {
-  const units = Math.max(1, label.contents.reduce((sum, c) => sum + c.quantity, 0));
+  const units = Math.max(
+    1,
+    label.contents.reduce((sum, c) => sum + c.quantity, 0),
+  );
   const lines = label.contents.length ? label.contents : [{ sku: 'GOODS', quantity: 1 }];
   const currency = label.declaredValue.currency;
   return {
@@ -116,12 +159,16 @@ function text(value: unknown): string {
 
 function answerOf(answer: CarrierHttpAnswer): Answer {
   const json = jsonOf(answer, NAME);
-  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new CarrierUnavailableError(`${NAME} answered HTTP ${answer.status} without its {result, msg} envelope`);
+  if (!json || typeof json !== 'object' || Array.isArray(json))
+    throw new CarrierUnavailableError(`${NAME} answered HTTP ${answer.status} without its {result, msg} envelope`);
   return json as Answer;
 }
 
 function errorsOf(a: Answer): Array<{ code: string; message: string }> {
-  return (Array.isArray(a.errors) ? (a.errors as Array<Record<string, unknown>>) : []).map((e) => ({ code: text(e.error_code), message: text(e.error_msg) }));
+  return (Array.isArray(a.errors) ? (a.errors as Array<Record<string, unknown>>) : []).map((e) => ({
+    code: text(e.error_code),
+    message: text(e.error_msg),
+  }));
 }
 
 /** The answer's data when `result` is "1", else the carrier's own words as a refusal. */
@@ -130,8 +177,15 @@ export function dataOf(answer: CarrierHttpAnswer): unknown {
   if (text(a.result) === '1') return a.data;
   const errors = errorsOf(a);
   const code = errors[0]?.code || 'refused';
-  const words = [...errors.map((e) => (e.code ? `${e.message} (${e.code})` : e.message)).filter(Boolean), text(a.msg)].filter(Boolean);
-  throw new CarrierRefusedError(answer.status >= 400 ? answer.status : 422, code, `${NAME}: ${words.join(' — ') || 'refused'}`);
+  const words = [
+    ...errors.map((e) => (e.code ? `${e.message} (${e.code})` : e.message)).filter(Boolean),
+    text(a.msg),
+  ].filter(Boolean);
+  throw new CarrierRefusedError(
+    answer.status >= 400 ? answer.status : 422,
+    code,
+    `${NAME}: ${words.join(' — ') || 'refused'}`,
+  );
 }
 
 const DUPLICATE = /重复|已存在|already exist|duplicate|repeat/i;
@@ -141,9 +195,17 @@ export function isDuplicate(error: unknown): boolean {
   return error instanceof CarrierRefusedError && DUPLICATE.test(error.message);
 }
 
-export function parseCreateOrder(answer: CarrierHttpAnswer): { consignmentNo: string; trackingNumber: string | null; channelNumber: string | null } {
+export function parseCreateOrder(answer: CarrierHttpAnswer): {
+  consignmentNo: string;
+  trackingNumber: string | null;
+  channelNumber: string | null;
+} {
   const data = (dataOf(answer) ?? {}) as Record<string, unknown>;
-  return { consignmentNo: text(data.ds_consignment_no), trackingNumber: text(data['4px_tracking_no']) || null, channelNumber: text(data.logistics_channel_no) || null };
+  return {
+    consignmentNo: text(data.ds_consignment_no),
+    trackingNumber: text(data['4px_tracking_no']) || null,
+    channelNumber: text(data.logistics_channel_no) || null,
+  };
 }
 
 export function parseLabel(answer: CarrierHttpAnswer): string {
@@ -153,12 +215,16 @@ export function parseLabel(answer: CarrierHttpAnswer): string {
   return url;
 }
 
-export function parseGetOrder(answer: CarrierHttpAnswer, refNo: string): { consignmentNo: string; trackingNumber: string | null } {
+export function parseGetOrder(
+  answer: CarrierHttpAnswer,
+  refNo: string,
+): { consignmentNo: string; trackingNumber: string | null } {
   const data = dataOf(answer);
   const orders = (Array.isArray(data) ? data : []) as Array<Record<string, unknown>>;
   const infos = orders.map((o) => (o.consignment_info ?? {}) as Record<string, unknown>);
   const info = infos.find((i) => text(i.ref_no) === refNo) ?? infos[0];
-  if (!info || !text(info.ds_consignment_no)) throw new CarrierRefusedError(404, 'not_found', `${NAME}: no order ${refNo}`);
+  if (!info || !text(info.ds_consignment_no))
+    throw new CarrierRefusedError(404, 'not_found', `${NAME}: no order ${refNo}`);
   return { consignmentNo: text(info.ds_consignment_no), trackingNumber: text(info['4px_tracking_no']) || null };
 }
 
@@ -169,7 +235,12 @@ export function parseTracking(answer: CarrierHttpAnswer): CarrierTrackingEvent[]
   for (const t of list) {
     const at = carrierInstant(text(t.occurDatetime));
     if (at === null) continue;
-    events.push({ at, status: `4px:${text(t.businessLinkCode)}`, description: text(t.trackingContent), location: text(t.occurLocation) || null });
+    events.push({
+      at,
+      status: `4px:${text(t.businessLinkCode)}`,
+      description: text(t.trackingContent),
+      location: text(t.occurLocation) || null,
+    });
   }
   return events.sort((a, b) => a.at - b.at);
 }

@@ -22,7 +22,8 @@ export interface YunExpressOptions extends yun.YunExpressCredentials {
 
 export function createYunExpressCarrier(options: YunExpressOptions): CarrierAdapter {
   const credentials: yun.YunExpressCredentials = { customerCode: options.customerCode, apiSecret: options.apiSecret };
-  const send = options.transport ?? httpTransport(options.baseUrl, { timeoutMs: options.timeoutMs, carrierName: 'YunExpress' });
+  const send =
+    options.transport ?? httpTransport(options.baseUrl, { timeoutMs: options.timeoutMs, carrierName: 'YunExpress' });
 
   async function labelUrl(wayBill: string): Promise<string> {
     return yun.parseLabelPrint(await send(yun.labelPrintRequest(credentials, [wayBill])), wayBill);
@@ -31,10 +32,17 @@ export function createYunExpressCarrier(options: YunExpressOptions): CarrierAdap
   return {
     describe: `yunexpress ${options.baseUrl.replace(/\/+$/, '')}`,
     async quote() {
-      throw new CarrierRefusedError(422, 'no_live_quote', 'YunExpress: live quotes are not used; the contract rates apply');
+      throw new CarrierRefusedError(
+        422,
+        'no_live_quote',
+        'YunExpress: live quotes are not used; the contract rates apply',
+      );
     },
     async createLabel(request: LabelRequest): Promise<CreatedLabel> {
-      const outcome = yun.parseCreateOrder(await send(yun.createOrderRequest(credentials, request)), request.idempotencyKey);
+      const outcome = yun.parseCreateOrder(
+        await send(yun.createOrderRequest(credentials, request)),
+        request.idempotencyKey,
+      );
       let wayBill: string;
       if (outcome.kind === 'no_number') {
         let voided = 'deleted at YunExpress';
@@ -43,16 +51,28 @@ export function createYunExpressCarrier(options: YunExpressOptions): CarrierAdap
         } catch (error) {
           voided = `deleting it at YunExpress failed too: ${error instanceof Error ? error.message : String(error)}`;
         }
-        throw new CarrierRefusedError(422, 'no_tracking_number', `YunExpress created the order without a waybill number (${outcome.message}); ${voided}`);
+        throw new CarrierRefusedError(
+          422,
+          'no_tracking_number',
+          `YunExpress created the order without a waybill number (${outcome.message}); ${voided}`,
+        );
       }
       if (outcome.kind === 'duplicate') {
         const existing = yun.parseGetOrder(await send(yun.getOrderRequest(credentials, request.idempotencyKey)));
         // The same key from another shipby database (a restore, a second install on one account) is not a retry.
         if (existing.transactionNumber && existing.transactionNumber !== request.reference) {
-          throw new CarrierRefusedError(409, 'duplicate_order_number', `YunExpress already has customer order number ${request.idempotencyKey} for order ${existing.transactionNumber}, not ${request.reference} (${outcome.message})`);
+          throw new CarrierRefusedError(
+            409,
+            'duplicate_order_number',
+            `YunExpress already has customer order number ${request.idempotencyKey} for order ${existing.transactionNumber}, not ${request.reference} (${outcome.message})`,
+          );
         }
         if (existing.shippingMethodCode && existing.shippingMethodCode !== request.service) {
-          throw new CarrierRefusedError(409, 'duplicate_order_number', `YunExpress already has customer order number ${request.idempotencyKey} with service ${existing.shippingMethodCode}, not ${request.service} (${outcome.message})`);
+          throw new CarrierRefusedError(
+            409,
+            'duplicate_order_number',
+            `YunExpress already has customer order number ${request.idempotencyKey} with service ${existing.shippingMethodCode}, not ${request.service} (${outcome.message})`,
+          );
         }
         wayBill = existing.wayBillNumber;
       } else wayBill = outcome.wayBillNumber;
@@ -67,7 +87,10 @@ export function createYunExpressCarrier(options: YunExpressOptions): CarrierAdap
       return yun.parseTrack(await send(yun.trackRequest(credentials, trackingNumber)));
     },
     async labelPdf(label) {
-      return fetchDocument(label.labelUrl ?? (await labelUrl(label.carrierLabelId)), { timeoutMs: options.timeoutMs, carrierName: 'YunExpress' });
+      return fetchDocument(label.labelUrl ?? (await labelUrl(label.carrierLabelId)), {
+        timeoutMs: options.timeoutMs,
+        carrierName: 'YunExpress',
+      });
     },
   };
 }

@@ -19,12 +19,21 @@
  * id goes in `TransactionNumber` (平台交易号). The tracking number is the `WayBillNumber` (YT + 16 digits), which
  * YunExpress tracks end to end; the last-mile `TrackingNumber` may come later.
  */
-import { CarrierRefusedError, CarrierUnavailableError, type CarrierTrackingEvent, type LabelRequest, type PostalAddress } from '../types';
+import {
+  CarrierRefusedError,
+  CarrierUnavailableError,
+  type CarrierTrackingEvent,
+  type LabelRequest,
+  type PostalAddress,
+} from '../types';
 import type { CarrierHttpAnswer, CarrierHttpRequest } from '../transport';
 import { jsonOf } from '../transport';
 import { carrierInstant, centimetres, kilograms, unitPrice } from '../wire';
 
-export const YUNEXPRESS_URLS = { production: 'http://oms.api.yunexpress.com', sandbox: 'http://omsapi.uat.yunexpress.com' } as const;
+export const YUNEXPRESS_URLS = {
+  production: 'http://oms.api.yunexpress.com',
+  sandbox: 'http://omsapi.uat.yunexpress.com',
+} as const;
 const NAME = 'YunExpress';
 
 export interface YunExpressCredentials {
@@ -46,7 +55,11 @@ export function credentialsOf(header: string | undefined): YunExpressCredentials
 }
 
 function headers(credentials: YunExpressCredentials, withBody: boolean): Record<string, string> {
-  return { authorization: authorization(credentials), accept: 'application/json', ...(withBody ? { 'content-type': 'application/json;charset=UTF-8' } : {}) };
+  return {
+    authorization: authorization(credentials),
+    accept: 'application/json',
+    ...(withBody ? { 'content-type': 'application/json;charset=UTF-8' } : {}),
+  };
 }
 
 function post(credentials: YunExpressCredentials, path: string, body: unknown): CarrierHttpRequest {
@@ -54,7 +67,11 @@ function post(credentials: YunExpressCredentials, path: string, body: unknown): 
 }
 
 function get(credentials: YunExpressCredentials, path: string, query: Record<string, string>): CarrierHttpRequest {
-  return { method: 'GET', path: `${path}?${new URLSearchParams(query).toString()}`, headers: headers(credentials, false) };
+  return {
+    method: 'GET',
+    path: `${path}?${new URLSearchParams(query).toString()}`,
+    headers: headers(credentials, false),
+  };
 }
 
 function address(a: PostalAddress) {
@@ -111,9 +128,15 @@ interface Envelope {
 }
 
 function envelope(answer: CarrierHttpAnswer): Envelope {
-  if (answer.status === 401 || answer.status === 403) throw new CarrierRefusedError(answer.status, 'unauthorized', `${NAME} refused the customer code or API secret (HTTP ${answer.status})`);
+  if (answer.status === 401 || answer.status === 403)
+    throw new CarrierRefusedError(
+      answer.status,
+      'unauthorized',
+      `${NAME} refused the customer code or API secret (HTTP ${answer.status})`,
+    );
   const json = jsonOf(answer, NAME);
-  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new CarrierUnavailableError(`${NAME} answered HTTP ${answer.status} without its {Code, Message} envelope`);
+  if (!json || typeof json !== 'object' || Array.isArray(json))
+    throw new CarrierUnavailableError(`${NAME} answered HTTP ${answer.status} without its {Code, Message} envelope`);
   return json as Envelope;
 }
 
@@ -151,7 +174,10 @@ export function parseCreateOrder(answer: CarrierHttpAnswer, customerOrderNumber:
   return { kind: 'created', wayBillNumber: wayBill, trackingNumber: text(item.TrackingNumber) || null };
 }
 
-export function labelPrintRequest(credentials: YunExpressCredentials, orderNumbers: readonly string[]): CarrierHttpRequest {
+export function labelPrintRequest(
+  credentials: YunExpressCredentials,
+  orderNumbers: readonly string[],
+): CarrierHttpRequest {
   return post(credentials, '/api/Label/Print', [...orderNumbers]);
 }
 
@@ -161,8 +187,10 @@ export function parseLabelPrint(answer: CarrierHttpAnswer, orderNumber: string):
   const items = Array.isArray(env.Item) ? (env.Item as Array<Record<string, unknown>>) : [];
   for (const item of items) {
     const infos = Array.isArray(item.OrderInfos) ? (item.OrderInfos as Array<Record<string, unknown>>) : [];
-    const info = infos.find((i) => text(i.CustomerOrderNumber) === orderNumber) ?? (infos.length === 1 ? infos[0] : undefined);
-    if (info && Number(info.Code) !== 100) throw refusal(env, text(info.Error) || `label code ${String(info.Code)}`, answer.status);
+    const info =
+      infos.find((i) => text(i.CustomerOrderNumber) === orderNumber) ?? (infos.length === 1 ? infos[0] : undefined);
+    if (info && Number(info.Code) !== 100)
+      throw refusal(env, text(info.Error) || `label code ${String(info.Code)}`, answer.status);
     if (text(item.Url)) return text(item.Url);
   }
   throw refusal(env, `no label for ${orderNumber}`, answer.status);
@@ -170,25 +198,43 @@ export function parseLabelPrint(answer: CarrierHttpAnswer, orderNumber: string):
 
 export type DeleteOrderType = 1 | 2 | 3;
 
-export function deleteRequest(credentials: YunExpressCredentials, orderNumber: string, orderType: DeleteOrderType = 1): CarrierHttpRequest {
+export function deleteRequest(
+  credentials: YunExpressCredentials,
+  orderNumber: string,
+  orderType: DeleteOrderType = 1,
+): CarrierHttpRequest {
   return post(credentials, '/api/WayBill/Delete', { OrderType: String(orderType), OrderNumber: orderNumber });
 }
 
 export function parseDelete(answer: CarrierHttpAnswer): void {
   const env = envelope(answer);
   const item = (env.Item ?? {}) as Record<string, unknown>;
-  if (text(env.Code) !== '0000' || /fail/i.test(text(item.Status))) throw refusal(env, text(item.Remark), answer.status === 200 ? 409 : answer.status);
+  if (text(env.Code) !== '0000' || /fail/i.test(text(item.Status)))
+    throw refusal(env, text(item.Remark), answer.status === 200 ? 409 : answer.status);
 }
 
 export function getOrderRequest(credentials: YunExpressCredentials, orderNumber: string): CarrierHttpRequest {
   return get(credentials, '/api/WayBill/GetOrder', { OrderNumber: orderNumber });
 }
 
-export function parseGetOrder(answer: CarrierHttpAnswer): { wayBillNumber: string; customerOrderNumber: string; trackingNumber: string | null; shippingMethodCode: string; transactionNumber: string | null } {
+export function parseGetOrder(answer: CarrierHttpAnswer): {
+  wayBillNumber: string;
+  customerOrderNumber: string;
+  trackingNumber: string | null;
+  shippingMethodCode: string;
+  transactionNumber: string | null;
+} {
   const env = envelope(answer);
   const item = env.Item as Record<string, unknown> | null | undefined;
-  if (text(env.Code) !== '0000' || !item || !text(item.WayBillNumber)) throw refusal(env, 'order not found', answer.status === 200 ? 404 : answer.status);
-  return { wayBillNumber: text(item.WayBillNumber), customerOrderNumber: text(item.OrderNumber), trackingNumber: text(item.TrackingNumber) || null, shippingMethodCode: text(item.ShippingMethodCode), transactionNumber: text(item.TransactionNumber) || null };
+  if (text(env.Code) !== '0000' || !item || !text(item.WayBillNumber))
+    throw refusal(env, 'order not found', answer.status === 200 ? 404 : answer.status);
+  return {
+    wayBillNumber: text(item.WayBillNumber),
+    customerOrderNumber: text(item.OrderNumber),
+    trackingNumber: text(item.TrackingNumber) || null,
+    shippingMethodCode: text(item.ShippingMethodCode),
+    transactionNumber: text(item.TransactionNumber) || null,
+  };
 }
 
 export function trackRequest(credentials: YunExpressCredentials, number: string): CarrierHttpRequest {
@@ -199,12 +245,19 @@ export function parseTrack(answer: CarrierHttpAnswer): CarrierTrackingEvent[] {
   const env = envelope(answer);
   if (text(env.Code) !== '0000') throw refusal(env, '', answer.status === 200 ? 404 : answer.status);
   const item = (env.Item ?? {}) as Record<string, unknown>;
-  const details = Array.isArray(item.OrderTrackingDetails) ? (item.OrderTrackingDetails as Array<Record<string, unknown>>) : [];
+  const details = Array.isArray(item.OrderTrackingDetails)
+    ? (item.OrderTrackingDetails as Array<Record<string, unknown>>)
+    : [];
   const events: CarrierTrackingEvent[] = [];
   for (const d of details) {
     const at = carrierInstant(text(d.ProcessDate));
     if (at === null) continue;
-    events.push({ at, status: `yunexpress:${String(d.TrackingStatus ?? '')}`, description: text(d.ProcessContent), location: text(d.ProcessLocation) || null });
+    events.push({
+      at,
+      status: `yunexpress:${String(d.TrackingStatus ?? '')}`,
+      description: text(d.ProcessContent),
+      location: text(d.ProcessLocation) || null,
+    });
   }
   return events.sort((a, b) => a.at - b.at);
 }

@@ -23,7 +23,10 @@ export function aliexpressPort(client: AliExpressClient): MarketplacePort {
     platform: 'aliexpress',
     async changedOrders(query, options = {}) {
       const page = await client.listOrdersModified(query, options);
-      return { orders: page.orders.map((o) => ({ orderId: o.orderId, status: o.status, modifiedAt: o.modifiedAt })), totalCount: page.totalCount };
+      return {
+        orders: page.orders.map((o) => ({ orderId: o.orderId, status: o.status, modifiedAt: o.modifiedAt })),
+        totalCount: page.totalCount,
+      };
     },
     async pullOrder(orderId, options = {}): Promise<PulledOrder> {
       const detail = await client.getOrder(orderId, options);
@@ -53,12 +56,24 @@ export function aliexpressPort(client: AliExpressClient): MarketplacePort {
       };
     },
     async declareShipment(input, options = {}) {
-      await client.declareShipment({ orderId: input.orderId, serviceName: input.serviceName, logisticsNo: input.trackingNumber, sendType: input.sendType }, options);
+      await client.declareShipment(
+        {
+          orderId: input.orderId,
+          serviceName: input.serviceName,
+          logisticsNo: input.trackingNumber,
+          sendType: input.sendType,
+        },
+        options,
+      );
     },
     notifyBuyer: null,
     noticeUnavailable: ALIEXPRESS_NOTICE_UNAVAILABLE,
     onlineLogistics(senderAddressId, describe) {
-      return createAliExpressOnlineCarrier({ describe, senderAddressId, call: async (method, params, kind) => (await client.call(method, params, kind)).response });
+      return createAliExpressOnlineCarrier({
+        describe,
+        senderAddressId,
+        call: async (method, params, kind) => (await client.call(method, params, kind)).response,
+      });
     },
   };
 }

@@ -49,7 +49,15 @@ function keepPdf(pdf: Blob): string {
 }
 
 /** The two buttons, for the toolbar. `onResult` receives each run's outcome; `onDone` refreshes the list. */
-export function BulkShippingButtons({ orders, onResult, onDone }: { orders: AtRiskOrder[]; onResult: (outcome: BulkOutcome) => void; onDone: () => Promise<unknown> }) {
+export function BulkShippingButtons({
+  orders,
+  onResult,
+  onDone,
+}: {
+  orders: AtRiskOrder[];
+  onResult: (outcome: BulkOutcome) => void;
+  onDone: () => Promise<unknown>;
+}) {
   const { t } = useI18n();
   const [busy, setBusy] = useState<'print' | 'ship' | undefined>(undefined);
 
@@ -59,7 +67,9 @@ export function BulkShippingButtons({ orders, onResult, onDone }: { orders: AtRi
       const rows: BulkRow[] = [];
       const withLabels: AtRiskOrder[] = [];
       // Which of them carry a label: the order's parcels (a few requests, only for what is selected).
-      const details = await Promise.all(orders.map((o) => api<OrderDetail>(`/orders/${o.id}`).catch((error: unknown) => error)));
+      const details = await Promise.all(
+        orders.map((o) => api<OrderDetail>(`/orders/${o.id}`).catch((error: unknown) => error)),
+      );
       orders.forEach((o, i) => {
         const detail = details[i];
         if (!(detail && typeof detail === 'object' && 'parcels' in detail)) {
@@ -71,11 +81,21 @@ export function BulkShippingButtons({ orders, onResult, onDone }: { orders: AtRi
         const labelled = parcels.filter((p) => p.tracking_number);
         if (labelled.length) {
           withLabels.push(o);
-          rows.push({ orderId: o.id, order: o.platform_order_id, ok: true, note: t('bulk.labelsIncluded', { count: labelled.length }) });
+          rows.push({
+            orderId: o.id,
+            order: o.platform_order_id,
+            ok: true,
+            note: t('bulk.labelsIncluded', { count: labelled.length }),
+          });
         } else if (parcels.length === 0) {
           rows.push({ orderId: o.id, order: o.platform_order_id, ok: false, note: t('bulk.noParcel') });
         } else {
-          rows.push({ orderId: o.id, order: o.platform_order_id, ok: false, note: t('bulk.notLabelled', { count: parcels.length }) });
+          rows.push({
+            orderId: o.id,
+            order: o.platform_order_id,
+            ok: false,
+            note: t('bulk.notLabelled', { count: parcels.length }),
+          });
         }
       });
       const outcome: BulkOutcome = { action: 'print', rows };
@@ -104,7 +124,13 @@ export function BulkShippingButtons({ orders, onResult, onDone }: { orders: AtRi
       for (const o of orders) {
         try {
           const answer = await api<HandOverAnswer>(`/orders/${o.id}/handover`, { method: 'POST', body: {} });
-          rows.push({ orderId: o.id, order: o.platform_order_id, ok: true, state: answer.status, note: answer.message });
+          rows.push({
+            orderId: o.id,
+            order: o.platform_order_id,
+            ok: true,
+            state: answer.status,
+            note: answer.message,
+          });
         } catch (error) {
           if (!isRefusal(error)) throw error;
           rows.push({ orderId: o.id, order: o.platform_order_id, ok: false, error });
@@ -119,10 +145,20 @@ export function BulkShippingButtons({ orders, onResult, onDone }: { orders: AtRi
 
   return (
     <>
-      <button type="button" disabled={busy !== undefined || orders.length === 0} onClick={() => void printLabels()} data-testid="bulk-print">
+      <button
+        type="button"
+        disabled={busy !== undefined || orders.length === 0}
+        onClick={() => void printLabels()}
+        data-testid="bulk-print"
+      >
         {busy === 'print' ? t('action.working') : t('bulk.printSelected', { count: orders.length })}
       </button>
-      <button type="button" disabled={busy !== undefined || orders.length === 0} onClick={() => void markShipped()} data-testid="bulk-ship">
+      <button
+        type="button"
+        disabled={busy !== undefined || orders.length === 0}
+        onClick={() => void markShipped()}
+        data-testid="bulk-ship"
+      >
         {busy === 'ship' ? t('action.working') : t('bulk.shipSelected', { count: orders.length })}
       </button>
     </>
@@ -135,9 +171,18 @@ export function BulkOutcomeView({ outcome, onClose }: { outcome: BulkOutcome; on
   const refused = outcome.rows.filter((r) => !r.ok).length;
   const done = outcome.rows.length - refused;
   return (
-    <div className={refused ? 'notice notice-warn' : 'notice notice-ok'} role="status" data-testid="bulk-outcome" data-action={outcome.action}>
+    <div
+      className={refused ? 'notice notice-warn' : 'notice notice-ok'}
+      role="status"
+      data-testid="bulk-outcome"
+      data-action={outcome.action}
+    >
       <div className="bulk-outcome-head">
-        <strong>{outcome.action === 'print' ? t('bulk.printDone', { done, skipped: refused }) : t('bulk.shipDone', { done, refused })}</strong>
+        <strong>
+          {outcome.action === 'print'
+            ? t('bulk.printDone', { done, skipped: refused })
+            : t('bulk.shipDone', { done, refused })}
+        </strong>
         {outcome.pdfUrl ? (
           <>
             {' '}
@@ -162,7 +207,15 @@ export function BulkOutcomeView({ outcome, onClose }: { outcome: BulkOutcome; on
               </td>
               <td>{r.ok ? t('bulk.done') : outcome.action === 'print' ? t('bulk.skipped') : t('bulk.refused')}</td>
               <td>{r.state ? <StateBadge state={r.state} /> : null}</td>
-              <td>{r.error ? <ErrorText error={r.error} /> : typeof r.note === 'string' ? r.note : r.note ? pick(r.note) : null}</td>
+              <td>
+                {r.error ? (
+                  <ErrorText error={r.error} />
+                ) : typeof r.note === 'string' ? (
+                  r.note
+                ) : r.note ? (
+                  pick(r.note)
+                ) : null}
+              </td>
             </tr>
           ))}
         </tbody>

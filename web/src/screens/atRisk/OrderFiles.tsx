@@ -15,9 +15,22 @@ interface ImportReport {
   unchanged: number;
 }
 
-type Outcome = { kind: 'imported'; report: ImportReport } | { kind: 'refused'; file: string; issues: ApiIssue[] } | { kind: 'failed'; error: unknown };
+type Outcome =
+  | { kind: 'imported'; report: ImportReport }
+  | { kind: 'refused'; file: string; issues: ApiIssue[] }
+  | { kind: 'failed'; error: unknown };
 
-export function OrderFiles({ shop, exportQuery, onImported, canWrite }: { shop: string; exportQuery: URLSearchParams; onImported: () => void; canWrite: boolean }) {
+export function OrderFiles({
+  shop,
+  exportQuery,
+  onImported,
+  canWrite,
+}: {
+  shop: string;
+  exportQuery: URLSearchParams;
+  onImported: () => void;
+  canWrite: boolean;
+}) {
   const { t, pick } = useI18n();
   const [busy, setBusy] = useState<'import' | 'export' | undefined>();
   const [outcome, setOutcome] = useState<Outcome | undefined>();
@@ -30,11 +43,18 @@ export function OrderFiles({ shop, exportQuery, onImported, canWrite }: { shop: 
     setBusy('import');
     setOutcome(undefined);
     try {
-      const report = await api<ImportReport>(`/orders/import?shop=${encodeURIComponent(shop)}&filename=${encodeURIComponent(file.name)}`, { method: 'POST', body: file });
+      const report = await api<ImportReport>(
+        `/orders/import?shop=${encodeURIComponent(shop)}&filename=${encodeURIComponent(file.name)}`,
+        { method: 'POST', body: file },
+      );
       setOutcome({ kind: 'imported', report });
       onImported();
     } catch (error) {
-      setOutcome(error instanceof ApiError && error.status === 422 ? { kind: 'refused', file: file.name, issues: error.issues } : { kind: 'failed', error });
+      setOutcome(
+        error instanceof ApiError && error.status === 422
+          ? { kind: 'refused', file: file.name, issues: error.issues }
+          : { kind: 'failed', error },
+      );
     } finally {
       setBusy(undefined);
     }
@@ -43,7 +63,9 @@ export function OrderFiles({ shop, exportQuery, onImported, canWrite }: { shop: 
   const download = async () => {
     setBusy('export');
     try {
-      const blob = await apiBlob(`/orders/export.xlsx?${exportQuery}`, { accept: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+      const blob = await apiBlob(`/orders/export.xlsx?${exportQuery}`, {
+        accept: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      });
       const url = URL.createObjectURL(blob);
       const link = document.createElement('a');
       link.href = url;
@@ -61,9 +83,20 @@ export function OrderFiles({ shop, exportQuery, onImported, canWrite }: { shop: 
     <section className="order-files" aria-label={t('orderFiles.title')} data-testid="order-files">
       <div className="order-files-actions">
         {canWrite ? (
-          <label className={`button${!shop || busy ? ' disabled' : ''}`} title={shop ? undefined : t('orderFiles.chooseShop')}>
+          <label
+            className={`button${!shop || busy ? ' disabled' : ''}`}
+            title={shop ? undefined : t('orderFiles.chooseShop')}
+          >
             {busy === 'import' ? t('orderFiles.importing') : t('orderFiles.upload')}
-            <input ref={input} type="file" accept=".csv,.tsv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" onChange={(e) => void upload(e)} disabled={!shop || busy !== undefined} data-testid="order-file-input" className="visually-hidden" />
+            <input
+              ref={input}
+              type="file"
+              accept=".csv,.tsv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+              onChange={(e) => void upload(e)}
+              disabled={!shop || busy !== undefined}
+              data-testid="order-file-input"
+              className="visually-hidden"
+            />
           </label>
         ) : null}
         <button type="button" onClick={() => void download()} disabled={busy !== undefined} data-testid="order-export">
@@ -73,7 +106,12 @@ export function OrderFiles({ shop, exportQuery, onImported, canWrite }: { shop: 
       </div>
       {outcome?.kind === 'imported' ? (
         <p className="ok" role="status" data-testid="import-report">
-          {t('orderFiles.imported', { file: outcome.report.file, created: outcome.report.created, updated: outcome.report.updated, unchanged: outcome.report.unchanged })}
+          {t('orderFiles.imported', {
+            file: outcome.report.file,
+            created: outcome.report.created,
+            updated: outcome.report.updated,
+            unchanged: outcome.report.unchanged,
+          })}
         </p>
       ) : null}
       {outcome?.kind === 'refused' ? (

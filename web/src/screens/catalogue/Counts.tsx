@@ -16,7 +16,15 @@ import type { CatalogueSku } from './Skus';
 const REASONS = ['counted', 'found', 'damaged'] as const;
 const FIELDS = ['warehouse', 'sku', 'reason', 'by', 'to', 'note'];
 
-export function StockCounts({ writes, catalogueVersion, onChanged }: { writes: boolean; catalogueVersion: number; onChanged: () => void }) {
+export function StockCounts({
+  writes,
+  catalogueVersion,
+  onChanged,
+}: {
+  writes: boolean;
+  catalogueVersion: number;
+  onChanged: () => void;
+}) {
   const { t } = useI18n();
   const data = usePoll(
     async (signal) => {
@@ -30,7 +38,13 @@ export function StockCounts({ writes, catalogueVersion, onChanged }: { writes: b
     [catalogueVersion],
     30_000,
   );
-  const [draft, setDraft] = useState({ warehouse: '', sku: '', reason: 'counted' as (typeof REASONS)[number], quantity: '', note: '' });
+  const [draft, setDraft] = useState({
+    warehouse: '',
+    sku: '',
+    reason: 'counted' as (typeof REASONS)[number],
+    quantity: '',
+    note: '',
+  });
   const [saved, setSaved] = useState<string | undefined>(undefined);
   const { error, setError, busy, run, invalid } = useApiForm();
   const quantityField = draft.reason === 'counted' ? 'to' : 'by';
@@ -39,9 +53,19 @@ export function StockCounts({ writes, catalogueVersion, onChanged }: { writes: b
     setError(undefined);
     setSaved(undefined);
     const n = Number(draft.quantity);
-    const amount = draft.quantity.trim() === '' || !Number.isInteger(n) ? null : draft.reason === 'damaged' ? -Math.abs(n) : n;
+    const amount =
+      draft.quantity.trim() === '' || !Number.isInteger(n) ? null : draft.reason === 'damaged' ? -Math.abs(n) : n;
     await run(async () => {
-      const answer = await api<{ on_hand: number }>('/stock/adjustments', { method: 'POST', body: { warehouse: draft.warehouse, sku: draft.sku, reason: draft.reason, [quantityField]: amount, ...(draft.note.trim() ? { note: draft.note.trim() } : {}) } });
+      const answer = await api<{ on_hand: number }>('/stock/adjustments', {
+        method: 'POST',
+        body: {
+          warehouse: draft.warehouse,
+          sku: draft.sku,
+          reason: draft.reason,
+          [quantityField]: amount,
+          ...(draft.note.trim() ? { note: draft.note.trim() } : {}),
+        },
+      });
       setSaved(t('counts.saved', { sku: draft.sku, warehouse: draft.warehouse, onHand: answer.on_hand }));
       setDraft((d) => ({ ...d, quantity: '', note: '' }));
       await data.refresh();
@@ -86,7 +110,13 @@ export function StockCounts({ writes, catalogueVersion, onChanged }: { writes: b
           <form className="form-grid" onSubmit={(e) => void submit(e)} noValidate data-testid="count-form">
             <label htmlFor="count-warehouse">{t('counts.warehouse')}</label>
             <div>
-              <select id="count-warehouse" name="warehouse" value={draft.warehouse} onChange={(e) => setDraft({ ...draft, warehouse: e.target.value })} aria-invalid={invalid('warehouse')}>
+              <select
+                id="count-warehouse"
+                name="warehouse"
+                value={draft.warehouse}
+                onChange={(e) => setDraft({ ...draft, warehouse: e.target.value })}
+                aria-invalid={invalid('warehouse')}
+              >
                 <option value="">{t('counts.pick')}</option>
                 {d.warehouses.map((w) => (
                   <option key={w.id} value={w.id}>
@@ -98,7 +128,13 @@ export function StockCounts({ writes, catalogueVersion, onChanged }: { writes: b
             </div>
             <label htmlFor="count-sku">{t('skus.sku')}</label>
             <div>
-              <select id="count-sku" name="sku" value={draft.sku} onChange={(e) => setDraft({ ...draft, sku: e.target.value })} aria-invalid={invalid('sku')}>
+              <select
+                id="count-sku"
+                name="sku"
+                value={draft.sku}
+                onChange={(e) => setDraft({ ...draft, sku: e.target.value })}
+                aria-invalid={invalid('sku')}
+              >
                 <option value="">{t('counts.pick')}</option>
                 {d.skus.map((s) => (
                   <option key={s.sku} value={s.sku}>
@@ -110,7 +146,12 @@ export function StockCounts({ writes, catalogueVersion, onChanged }: { writes: b
             </div>
             <label htmlFor="count-reason">{t('counts.reason')}</label>
             <div>
-              <select id="count-reason" name="reason" value={draft.reason} onChange={(e) => setDraft({ ...draft, reason: e.target.value as (typeof REASONS)[number] })}>
+              <select
+                id="count-reason"
+                name="reason"
+                value={draft.reason}
+                onChange={(e) => setDraft({ ...draft, reason: e.target.value as (typeof REASONS)[number] })}
+              >
                 {REASONS.map((r) => (
                   <option key={r} value={r}>
                     {t(`counts.reason.${r}`)}
@@ -121,11 +162,24 @@ export function StockCounts({ writes, catalogueVersion, onChanged }: { writes: b
             </div>
             <label htmlFor="count-quantity">{t('counts.quantity')}</label>
             <div>
-              <input id="count-quantity" name="quantity" type="number" min={0} value={draft.quantity} onChange={(e) => setDraft({ ...draft, quantity: e.target.value })} aria-invalid={invalid(quantityField)} />
+              <input
+                id="count-quantity"
+                name="quantity"
+                type="number"
+                min={0}
+                value={draft.quantity}
+                onChange={(e) => setDraft({ ...draft, quantity: e.target.value })}
+                aria-invalid={invalid(quantityField)}
+              />
               <FieldError error={error} field={quantityField} />
             </div>
             <label htmlFor="count-note">{t('counts.note')}</label>
-            <input id="count-note" name="note" value={draft.note} onChange={(e) => setDraft({ ...draft, note: e.target.value })} />
+            <input
+              id="count-note"
+              name="note"
+              value={draft.note}
+              onChange={(e) => setDraft({ ...draft, note: e.target.value })}
+            />
             <div className="form-actions">
               <button type="submit" disabled={busy} data-testid="save-count">
                 {busy ? t('action.working') : t('counts.save')}
@@ -138,10 +192,14 @@ export function StockCounts({ writes, catalogueVersion, onChanged }: { writes: b
             </div>
           </form>
           {error && !onlyFieldIssues(error, FIELDS) ? <ErrorText error={error} /> : null}
-          <TemplateUpload kind="stock" uploadPath="/stock/imports" onUploaded={async () => {
+          <TemplateUpload
+            kind="stock"
+            uploadPath="/stock/imports"
+            onUploaded={async () => {
               await data.refresh();
               onChanged();
-            }} />
+            }}
+          />
         </>
       ) : null}
     </Card>

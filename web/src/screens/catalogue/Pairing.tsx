@@ -18,12 +18,18 @@ const EMPTY_LINE = { sku: '', units: '1' };
 
 export function Pairing({ shopId, writes }: { shopId: string; writes: boolean }) {
   const { t } = useI18n();
-  const list = usePoll((signal) => api<{ items: Pair[] }>(`/shops/${encodeURIComponent(shopId)}/sku-mappings`, { signal }), [shopId], 300_000, { live: false });
+  const list = usePoll(
+    (signal) => api<{ items: Pair[] }>(`/shops/${encodeURIComponent(shopId)}/sku-mappings`, { signal }),
+    [shopId],
+    300_000,
+    { live: false },
+  );
   const [platformSku, setPlatformSku] = useState('');
   const [lines, setLines] = useState([EMPTY_LINE]);
   const [saved, setSaved] = useState<string | undefined>(undefined);
   const { error, setError, busy, run } = useApiForm();
-  const setLine = (n: number, field: 'sku' | 'units', value: string) => setLines((ls) => ls.map((l, i) => (i === n ? { ...l, [field]: value } : l)));
+  const setLine = (n: number, field: 'sku' | 'units', value: string) =>
+    setLines((ls) => ls.map((l, i) => (i === n ? { ...l, [field]: value } : l)));
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(undefined);
@@ -31,7 +37,10 @@ export function Pairing({ shopId, writes }: { shopId: string; writes: boolean })
     const components = lines.filter((l) => l.sku.trim()).map((l) => ({ sku: l.sku.trim(), units: Number(l.units) }));
     const code = platformSku.trim();
     await run(async () => {
-      await api(`/shops/${encodeURIComponent(shopId)}/sku-mappings/${encodeURIComponent(code || ' ')}`, { method: 'PUT', body: { components } });
+      await api(`/shops/${encodeURIComponent(shopId)}/sku-mappings/${encodeURIComponent(code || ' ')}`, {
+        method: 'PUT',
+        body: { components },
+      });
       setSaved(code);
       setPlatformSku('');
       setLines([EMPTY_LINE]);
@@ -65,16 +74,39 @@ export function Pairing({ shopId, writes }: { shopId: string; writes: boolean })
       {writes ? (
         <form className="form-grid" onSubmit={(e) => void submit(e)} noValidate data-testid="pairing-form">
           <label htmlFor="pairing-platform-sku">{t('pairing.platformSku')}</label>
-          <input id="pairing-platform-sku" name="platform_sku" value={platformSku} onChange={(e) => setPlatformSku(e.target.value)} />
+          <input
+            id="pairing-platform-sku"
+            name="platform_sku"
+            value={platformSku}
+            onChange={(e) => setPlatformSku(e.target.value)}
+          />
           <label htmlFor="pairing-sku-0">{t('pairing.components')}</label>
           <div>
             {lines.map((l, n) => (
               <div className="bundle-line" key={n}>
-                <input id={`pairing-sku-${n}`} name={`sku-${n}`} value={l.sku} onChange={(e) => setLine(n, 'sku', e.target.value)} placeholder={t('skus.sku')} />
-                <input name={`units-${n}`} type="number" min={1} value={l.units} onChange={(e) => setLine(n, 'units', e.target.value)} aria-label={t('pairing.units')} />
+                <input
+                  id={`pairing-sku-${n}`}
+                  name={`sku-${n}`}
+                  value={l.sku}
+                  onChange={(e) => setLine(n, 'sku', e.target.value)}
+                  placeholder={t('skus.sku')}
+                />
+                <input
+                  name={`units-${n}`}
+                  type="number"
+                  min={1}
+                  value={l.units}
+                  onChange={(e) => setLine(n, 'units', e.target.value)}
+                  aria-label={t('pairing.units')}
+                />
               </div>
             ))}
-            <button type="button" className="link" onClick={() => setLines((ls) => [...ls, EMPTY_LINE])} data-testid="add-bundle-line">
+            <button
+              type="button"
+              className="link"
+              onClick={() => setLines((ls) => [...ls, EMPTY_LINE])}
+              data-testid="add-bundle-line"
+            >
               {t('pairing.addLine')}
             </button>
           </div>

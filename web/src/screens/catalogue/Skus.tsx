@@ -22,11 +22,34 @@ export interface CatalogueSku {
   customs_value: MoneyValue | null;
 }
 
-const FIELDS = ['sku', 'name', 'dims_mm', 'weight_g', 'barcode', 'hs_code', 'customs_description', 'customs_value', 'customs_currency'];
-const EMPTY = { sku: '', name: '', length: '', width: '', height: '', weight: '', barcode: '', hs: '', description: '', value: '', currency: 'USD' };
+const FIELDS = [
+  'sku',
+  'name',
+  'dims_mm',
+  'weight_g',
+  'barcode',
+  'hs_code',
+  'customs_description',
+  'customs_value',
+  'customs_currency',
+];
+const EMPTY = {
+  sku: '',
+  name: '',
+  length: '',
+  width: '',
+  height: '',
+  weight: '',
+  barcode: '',
+  hs: '',
+  description: '',
+  value: '',
+  currency: 'USD',
+};
 type Draft = typeof EMPTY;
 
-const num = (text: string): number | null => (text.trim() === '' || !Number.isFinite(Number(text)) ? null : Number(text));
+const num = (text: string): number | null =>
+  text.trim() === '' || !Number.isFinite(Number(text)) ? null : Number(text);
 
 /** "12.50" in a currency of two minor digits as 1250; undefined when it is no amount. */
 function minorUnits(text: string): number | null | undefined {
@@ -37,11 +60,20 @@ function minorUnits(text: string): number | null | undefined {
 }
 
 /** The API names the one item's fields `items.0.weight_g` (its size check) or `weight_g`: one name here. */
-const atFields = (error: ApiError) => new ApiError(error.status, error.code, error.messages, error.issues.map((i) => ({ ...i, path: i.path.replace(/^(body\.)?(items\.0\.)?/, '') })), error.rule);
+const atFields = (error: ApiError) =>
+  new ApiError(
+    error.status,
+    error.code,
+    error.messages,
+    error.issues.map((i) => ({ ...i, path: i.path.replace(/^(body\.)?(items\.0\.)?/, '') })),
+    error.rule,
+  );
 
 export function CatalogueSkus({ writes, onChanged }: { writes: boolean; onChanged: () => void }) {
   const { t } = useI18n();
-  const list = usePoll((signal) => api<{ items: CatalogueSku[] }>('/catalogue/skus', { signal }), [], 300_000, { live: false });
+  const list = usePoll((signal) => api<{ items: CatalogueSku[] }>('/catalogue/skus', { signal }), [], 300_000, {
+    live: false,
+  });
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [saved, setSaved] = useState<string | undefined>(undefined);
   const { error, setError, busy, run, invalid } = useApiForm();
@@ -74,8 +106,17 @@ export function CatalogueSkus({ writes, onChanged }: { writes: boolean; onChange
   };
   const edit = (s: CatalogueSku) => {
     setDraft({
-      sku: s.sku, name: s.name, length: String(s.dims_mm?.[0] ?? ''), width: String(s.dims_mm?.[1] ?? ''), height: String(s.dims_mm?.[2] ?? ''), weight: String(s.weight_g ?? ''), barcode: s.barcode ?? '',
-      hs: s.hs_code ?? '', description: s.customs_description ?? '', value: s.customs_value ? (s.customs_value.amount / 100).toFixed(2) : '', currency: s.customs_value?.currency ?? 'USD',
+      sku: s.sku,
+      name: s.name,
+      length: String(s.dims_mm?.[0] ?? ''),
+      width: String(s.dims_mm?.[1] ?? ''),
+      height: String(s.dims_mm?.[2] ?? ''),
+      weight: String(s.weight_g ?? ''),
+      barcode: s.barcode ?? '',
+      hs: s.hs_code ?? '',
+      description: s.customs_description ?? '',
+      value: s.customs_value ? (s.customs_value.amount / 100).toFixed(2) : '',
+      currency: s.customs_value?.currency ?? 'USD',
     });
     setError(undefined);
     setSaved(undefined);
@@ -84,7 +125,14 @@ export function CatalogueSkus({ writes, onChanged }: { writes: boolean; onChange
     <>
       <label htmlFor={`catalogue-sku-${name}`}>{label}</label>
       <div>
-        <input id={`catalogue-sku-${name}`} name={name} type={type} value={draft[key]} onChange={(e) => set(key)(e.target.value)} aria-invalid={invalid(name)} />
+        <input
+          id={`catalogue-sku-${name}`}
+          name={name}
+          type={type}
+          value={draft[key]}
+          onChange={(e) => set(key)(e.target.value)}
+          aria-invalid={invalid(name)}
+        />
         <FieldError error={error} field={name} />
       </div>
     </>
@@ -135,7 +183,15 @@ export function CatalogueSkus({ writes, onChanged }: { writes: boolean; onChange
             {input('sku', 'sku', t('skus.sku'))}
             {input('name', 'name', t('catalogueSkus.name'))}
             <label htmlFor="catalogue-sku-length">{t('skus.size')}</label>
-            <SizeFields id="catalogue-sku-length" names={['length', 'width', 'height']} values={draft} onChange={(side, value) => set(side)(value)} field="dims_mm" error={error} invalid={invalid} />
+            <SizeFields
+              id="catalogue-sku-length"
+              names={['length', 'width', 'height']}
+              values={draft}
+              onChange={(side, value) => set(side)(value)}
+              field="dims_mm"
+              error={error}
+              invalid={invalid}
+            />
             {input('weight_g', 'weight', t('skus.weight'), 'number')}
             {input('barcode', 'barcode', t('skus.barcode'))}
             {input('hs_code', 'hs', t('catalogueSkus.hs'))}
@@ -154,10 +210,14 @@ export function CatalogueSkus({ writes, onChanged }: { writes: boolean; onChange
             </div>
           </form>
           {error && !onlyFieldIssues(error, FIELDS) ? <ErrorText error={error} /> : null}
-          <TemplateUpload kind="skus" uploadPath="/catalogue/skus/imports" onUploaded={async () => {
+          <TemplateUpload
+            kind="skus"
+            uploadPath="/catalogue/skus/imports"
+            onUploaded={async () => {
               await list.refresh();
               onChanged();
-            }} />
+            }}
+          />
         </>
       ) : null}
     </Card>

@@ -8,7 +8,15 @@ import { ErrorText } from '../../components';
 import { useApiForm } from '../../forms';
 import { useI18n } from '../../i18n';
 
-export function TemplateUpload({ kind, uploadPath, onUploaded }: { kind: 'skus' | 'stock'; uploadPath: string; onUploaded: () => Promise<void> }) {
+export function TemplateUpload({
+  kind,
+  uploadPath,
+  onUploaded,
+}: {
+  kind: 'skus' | 'stock';
+  uploadPath: string;
+  onUploaded: () => Promise<void>;
+}) {
   const { t, pick } = useI18n();
   const input = useRef<HTMLInputElement>(null);
   const { error, setError, busy, run } = useApiForm();
@@ -20,7 +28,10 @@ export function TemplateUpload({ kind, uploadPath, onUploaded }: { kind: 'skus' 
     const file = input.current?.files?.[0];
     if (!file) return;
     await run(async () => {
-      const answer = await api<{ rows: number }>(`${uploadPath}?name=${encodeURIComponent(file.name)}`, { method: 'POST', body: file });
+      const answer = await api<{ rows: number }>(`${uploadPath}?name=${encodeURIComponent(file.name)}`, {
+        method: 'POST',
+        body: file,
+      });
       setRows(answer.rows);
       if (input.current) input.current.value = '';
       await onUploaded();
@@ -32,7 +43,13 @@ export function TemplateUpload({ kind, uploadPath, onUploaded }: { kind: 'skus' 
       <a href={`/catalogue/templates/${kind}`} download={`shipby-${kind}.xlsx`} data-testid={`template-${kind}`}>
         {t('catalogue.template')}
       </a>
-      <input ref={input} type="file" name="file" accept=".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv" aria-label={t('catalogue.upload')} />
+      <input
+        ref={input}
+        type="file"
+        name="file"
+        accept=".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
+        aria-label={t('catalogue.upload')}
+      />
       <button type="submit" disabled={busy} data-testid={`upload-${kind}-submit`}>
         {busy ? t('catalogue.uploading') : t('catalogue.upload')}
       </button>
@@ -47,7 +64,8 @@ export function TemplateUpload({ kind, uploadPath, onUploaded }: { kind: 'skus' 
           <ul className="upload-report">
             {issues.map((i, n) => (
               <li key={n} data-row={i.row ?? 0} data-field={i.path}>
-                {i.row ? t('catalogue.row', { row: i.row }) : t('catalogue.file')}, {i.path}: {i.messages ? pick(i.messages) : i.message}
+                {i.row ? t('catalogue.row', { row: i.row }) : t('catalogue.file')}, {i.path}:{' '}
+                {i.messages ? pick(i.messages) : i.message}
               </li>
             ))}
           </ul>

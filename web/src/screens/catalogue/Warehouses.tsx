@@ -21,7 +21,9 @@ const EMPTY = { id: '', name: '', kind: 'domestic', country: 'CN', time_zone: 'A
 
 export function Warehouses({ writes, onChanged }: { writes: boolean; onChanged: () => void }) {
   const { t, term } = useI18n();
-  const list = usePoll((signal) => api<{ items: Warehouse[] }>('/warehouses', { signal }), [], 300_000, { live: false });
+  const list = usePoll((signal) => api<{ items: Warehouse[] }>('/warehouses', { signal }), [], 300_000, {
+    live: false,
+  });
   const [draft, setDraft] = useState(EMPTY);
   const [saved, setSaved] = useState<string | undefined>(undefined);
   const { error, setError, busy, run, invalid } = useApiForm();
@@ -36,7 +38,16 @@ export function Warehouses({ writes, onChanged }: { writes: boolean; onChanged: 
       return;
     }
     await run(async () => {
-      await api(`/warehouses/${encodeURIComponent(id)}`, { method: 'PUT', body: { name: draft.name.trim() || id, kind: draft.kind, country: draft.country.trim() || null, time_zone: draft.time_zone.trim(), cutoff: draft.cutoff.trim() } });
+      await api(`/warehouses/${encodeURIComponent(id)}`, {
+        method: 'PUT',
+        body: {
+          name: draft.name.trim() || id,
+          kind: draft.kind,
+          country: draft.country.trim() || null,
+          time_zone: draft.time_zone.trim(),
+          cutoff: draft.cutoff.trim(),
+        },
+      });
       setSaved(id);
       setDraft(EMPTY);
       await list.refresh();
@@ -47,7 +58,13 @@ export function Warehouses({ writes, onChanged }: { writes: boolean; onChanged: 
     <>
       <label htmlFor={`warehouse-${name}`}>{label}</label>
       <div>
-        <input id={`warehouse-${name}`} name={name} value={draft[name]} onChange={(e) => set(name)(e.target.value)} aria-invalid={invalid(name)} />
+        <input
+          id={`warehouse-${name}`}
+          name={name}
+          value={draft[name]}
+          onChange={(e) => set(name)(e.target.value)}
+          aria-invalid={invalid(name)}
+        />
         <FieldError error={error} field={name} />
       </div>
     </>

@@ -20,7 +20,10 @@ export function ActionsCard({ order, onDone }: { order: OrderDetail; onDone: () 
     const setError = action === 'accept' ? setAcceptError : setCancelError;
     setError(undefined);
     try {
-      await api(`/orders/${order.id}/actions/${action}`, { method: 'POST', body: action === 'cancel' ? { reason: reason.trim() || undefined } : {} });
+      await api(`/orders/${order.id}/actions/${action}`, {
+        method: 'POST',
+        body: action === 'cancel' ? { reason: reason.trim() || undefined } : {},
+      });
       if (action === 'cancel') setReason('');
       await onDone();
     } catch (error) {
@@ -39,15 +42,33 @@ export function ActionsCard({ order, onDone }: { order: OrderDetail; onDone: () 
   return (
     <Card title={t('actions.title')}>
       <div className="action-row">
-        <button type="button" className="primary" disabled={!canAccept || busy !== undefined} onClick={() => void act('accept')} data-testid="accept">
+        <button
+          type="button"
+          className="primary"
+          disabled={!canAccept || busy !== undefined}
+          onClick={() => void act('accept')}
+          data-testid="accept"
+        >
           {busy === 'accept' ? t('action.working') : t('actions.accept')}
         </button>
-        <span className="muted">{canAccept ? t('actions.acceptHint') : t('actions.acceptNotNow', { state: term('state', order.status) })}</span>
+        <span className="muted">
+          {canAccept ? t('actions.acceptHint') : t('actions.acceptNotNow', { state: term('state', order.status) })}
+        </span>
       </div>
       <ErrorText error={acceptError} />
       <form className="cancel-form" onSubmit={submitCancel}>
         <label htmlFor="cancel-reason">{t('actions.cancelReason')}</label>
-        <textarea id="cancel-reason" name="reason" rows={2} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} disabled={!canCancel} aria-describedby="cancel-error" placeholder={t('actions.cancelPlaceholder')} />
+        <textarea
+          id="cancel-reason"
+          name="reason"
+          rows={2}
+          maxLength={500}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          disabled={!canCancel}
+          aria-describedby="cancel-error"
+          placeholder={t('actions.cancelPlaceholder')}
+        />
         <div id="cancel-error">
           <ErrorText error={cancelError} />
         </div>
@@ -93,17 +114,37 @@ export function ExtensionCard({ order, onDone }: { order: OrderDetail; onDone: (
       <form className="form-grid" onSubmit={(e) => void submit(e)} noValidate>
         <label htmlFor="ext-hours">{t('extension.hours')}</label>
         <div>
-          <input id="ext-hours" name="hours" type="number" min={1} step={1} value={hours} onChange={(e) => setHours(e.target.value)} />
+          <input
+            id="ext-hours"
+            name="hours"
+            type="number"
+            min={1}
+            step={1}
+            value={hours}
+            onChange={(e) => setHours(e.target.value)}
+          />
           <FieldError error={error} field="hours" />
         </div>
         <label htmlFor="ext-until">{t('extension.until', { zone: userZone })}</label>
         <div>
-          <input id="ext-until" name="new_deadline_at" type="datetime-local" value={until} onChange={(e) => setUntil(e.target.value)} />
+          <input
+            id="ext-until"
+            name="new_deadline_at"
+            type="datetime-local"
+            value={until}
+            onChange={(e) => setUntil(e.target.value)}
+          />
           <FieldError error={error} field="new_deadline_at" />
         </div>
         <label htmlFor="ext-agreed-by">{t('extension.agreedBy')}</label>
         <div>
-          <input id="ext-agreed-by" name="agreed_by" value={agreedBy} onChange={(e) => setAgreedBy(e.target.value)} placeholder={t('extension.agreedByPlaceholder')} />
+          <input
+            id="ext-agreed-by"
+            name="agreed_by"
+            value={agreedBy}
+            onChange={(e) => setAgreedBy(e.target.value)}
+            placeholder={t('extension.agreedByPlaceholder')}
+          />
           <FieldError error={error} field="agreed_by" />
         </div>
         <label htmlFor="ext-note">{t('extension.note')}</label>

@@ -21,7 +21,10 @@ export function HoldCard({ order, onDone }: { order: OrderDetail; onDone: () => 
   const send = (path: 'hold' | 'release') =>
     run(async () => {
       setError(undefined);
-      await api(`/orders/${order.id}/${path}`, { method: 'POST', ...(path === 'hold' ? { body: { reason: reason.trim() } } : {}) });
+      await api(`/orders/${order.id}/${path}`, {
+        method: 'POST',
+        ...(path === 'hold' ? { body: { reason: reason.trim() } } : {}),
+      });
       setReason('');
       await onDone();
     });
@@ -36,7 +39,13 @@ export function HoldCard({ order, onDone }: { order: OrderDetail; onDone: () => 
           <p className="blocked" data-testid="order-held">
             {t('hold.held', { reason: order.hold.reason ?? '' })} · <DateTime iso={order.hold.held_at} />
           </p>
-          <button type="button" className="primary" onClick={() => void send('release')} disabled={busy} data-testid="release-order">
+          <button
+            type="button"
+            className="primary"
+            onClick={() => void send('release')}
+            disabled={busy}
+            data-testid="release-order"
+          >
             {t('hold.release')}
           </button>
         </>
@@ -44,7 +53,13 @@ export function HoldCard({ order, onDone }: { order: OrderDetail; onDone: () => 
         <form onSubmit={submit} className="order-edit-form">
           <label>
             {t('hold.reason')}
-            <input value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('hold.reasonPlaceholder')} maxLength={500} data-testid="hold-reason" />
+            <input
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              placeholder={t('hold.reasonPlaceholder')}
+              maxLength={500}
+              data-testid="hold-reason"
+            />
           </label>
           <button type="submit" disabled={busy || !reason.trim()} data-testid="hold-order">
             {t('hold.hold')}
@@ -57,7 +72,11 @@ export function HoldCard({ order, onDone }: { order: OrderDetail; onDone: () => 
   );
 }
 
-const FIELDS: Array<{ name: 'buyer_name' | 'buyer_country' | 'address_line1' | 'city' | 'postcode' | 'phone'; label: MessageKey; max: number }> = [
+const FIELDS: Array<{
+  name: 'buyer_name' | 'buyer_country' | 'address_line1' | 'city' | 'postcode' | 'phone';
+  label: MessageKey;
+  max: number;
+}> = [
   { name: 'buyer_name', label: 'address.name', max: 200 },
   { name: 'address_line1', label: 'address.line1', max: 500 },
   { name: 'city', label: 'address.city', max: 200 },
@@ -68,7 +87,14 @@ const FIELDS: Array<{ name: 'buyer_name' | 'buyer_country' | 'address_line1' | '
 
 export function AddressCard({ order, onDone }: { order: OrderDetail; onDone: () => Promise<void> }) {
   const { t } = useI18n();
-  const current = { buyer_name: order.buyer.name, buyer_country: order.buyer.country, address_line1: order.buyer.address_line1 ?? '', city: order.buyer.city ?? '', postcode: order.buyer.postcode ?? '', phone: order.buyer.phone ?? '' };
+  const current = {
+    buyer_name: order.buyer.name,
+    buyer_country: order.buyer.country,
+    address_line1: order.buyer.address_line1 ?? '',
+    city: order.buyer.city ?? '',
+    postcode: order.buyer.postcode ?? '',
+    phone: order.buyer.phone ?? '',
+  };
   const [values, setValues] = useState<typeof current | undefined>();
   const [saved, setSaved] = useState(false);
   const { error, setError, busy, run, invalid } = useApiForm();
@@ -78,7 +104,10 @@ export function AddressCard({ order, onDone }: { order: OrderDetail; onDone: () 
     if (!values) return;
     void run(async () => {
       setError(undefined);
-      await api(`/orders/${order.id}/address`, { method: 'PUT', body: { ...values, postcode: values.postcode || null, phone: values.phone || null } });
+      await api(`/orders/${order.id}/address`, {
+        method: 'PUT',
+        body: { ...values, postcode: values.postcode || null, phone: values.phone || null },
+      });
       setValues(undefined);
       setSaved(true);
       await onDone();
@@ -92,7 +121,13 @@ export function AddressCard({ order, onDone }: { order: OrderDetail; onDone: () 
           {FIELDS.map((f) => (
             <label key={f.name}>
               {t(f.label)}
-              <input name={f.name} value={values[f.name]} maxLength={f.max} onChange={(e) => setValues({ ...values, [f.name]: e.target.value })} aria-invalid={invalid(f.name)} />
+              <input
+                name={f.name}
+                value={values[f.name]}
+                maxLength={f.max}
+                onChange={(e) => setValues({ ...values, [f.name]: e.target.value })}
+                aria-invalid={invalid(f.name)}
+              />
               <FieldError error={error} field={f.name} />
             </label>
           ))}
@@ -104,14 +139,30 @@ export function AddressCard({ order, onDone }: { order: OrderDetail; onDone: () 
               {t('address.cancel')}
             </button>
           </span>
-          {onlyFieldIssues(error, FIELDS.map((f) => f.name)) ? null : <ErrorText error={error} />}
+          {onlyFieldIssues(
+            error,
+            FIELDS.map((f) => f.name),
+          ) ? null : (
+            <ErrorText error={error} />
+          )}
         </form>
       ) : !locked ? (
-        <button type="button" onClick={() => { setSaved(false); setValues(current); }} data-testid="edit-address">
+        <button
+          type="button"
+          onClick={() => {
+            setSaved(false);
+            setValues(current);
+          }}
+          data-testid="edit-address"
+        >
           {t('address.edit')}
         </button>
       ) : null}
-      {saved && !values ? <p className="ok" role="status">{t('address.saved')}</p> : null}
+      {saved && !values ? (
+        <p className="ok" role="status">
+          {t('address.saved')}
+        </p>
+      ) : null}
     </Card>
   );
 }

@@ -15,7 +15,15 @@ import { LabelChoice, useLabelPurchase } from '../pack/LabelChoice';
 const SHIPPABLE = ['awaiting_shipment', 'awaiting_stock', 'partially_shipped'];
 const NUMBER_FIELDS = ['tracking_number', 'service', 'carrier', 'confirm_unrecognised.reason'];
 
-export function ShippingCard({ order, verdict, onDone }: { order: OrderDetail; verdict: Verdict | undefined; onDone: () => Promise<void> }) {
+export function ShippingCard({
+  order,
+  verdict,
+  onDone,
+}: {
+  order: OrderDetail;
+  verdict: Verdict | undefined;
+  onDone: () => Promise<void>;
+}) {
   const { t, pick } = useI18n();
   const settled = settledOf(verdict);
   const packed = order.parcels.filter((p) => p.status === 'packed');
@@ -29,13 +37,25 @@ export function ShippingCard({ order, verdict, onDone }: { order: OrderDetail; v
       ) : order.status === 'new' ? (
         <p className="muted">{t('ship.notYet')}</p>
       ) : null}
-      {order.status === 'new' && !settled ? null : <LabelButton orderId={order.id} packed={packed.length} blocked={settled !== undefined} onDone={onDone} />}
+      {order.status === 'new' && !settled ? null : (
+        <LabelButton orderId={order.id} packed={packed.length} blocked={settled !== undefined} onDone={onDone} />
+      )}
       {!settled && SHIPPABLE.includes(order.status) ? <TrackingNumberForm orderId={order.id} onDone={onDone} /> : null}
     </Card>
   );
 }
 
-function LabelButton({ orderId, packed, blocked, onDone }: { orderId: number; packed: number; blocked: boolean; onDone: () => Promise<void> }) {
+function LabelButton({
+  orderId,
+  packed,
+  blocked,
+  onDone,
+}: {
+  orderId: number;
+  packed: number;
+  blocked: boolean;
+  onDone: () => Promise<void>;
+}) {
   const { t } = useI18n();
   const { error, setError, busy, run } = useApiForm();
   const [bought, setBought] = useState<{ labels: IssuedLabel[]; url: string } | undefined>();
@@ -51,7 +71,14 @@ function LabelButton({ orderId, packed, blocked, onDone }: { orderId: number; pa
     });
   return (
     <div className="label-row">
-      <button type="button" className="primary" disabled={blocked || packed === 0 || busy} onClick={() => void buy()} aria-describedby={blocked ? 'ship-blocked' : undefined} data-testid="buy-label">
+      <button
+        type="button"
+        className="primary"
+        disabled={blocked || packed === 0 || busy}
+        onClick={() => void buy()}
+        aria-describedby={blocked ? 'ship-blocked' : undefined}
+        data-testid="buy-label"
+      >
         {busy ? t('action.working') : t('ship.buyLabel')}
       </button>{' '}
       {blocked ? null : packed === 0 ? (
@@ -96,7 +123,9 @@ function TrackingNumberForm({ orderId, onDone }: { orderId: number; onDone: () =
         if (carrier.trim()) body.carrier = carrier.trim();
         if (asked && reason.trim()) body.confirm_unrecognised = { reason: reason.trim() };
         const answer = await api<{ upload_status: string }>(`/orders/${orderId}/shipments`, { method: 'POST', body });
-        setRecorded(t('ship.recorded', { number: number.trim().toUpperCase(), upload: term('upload', answer.upload_status) }));
+        setRecorded(
+          t('ship.recorded', { number: number.trim().toUpperCase(), upload: term('upload', answer.upload_status) }),
+        );
         setNumber('');
         setReason('');
         setAsked(false);
@@ -115,31 +144,59 @@ function TrackingNumberForm({ orderId, onDone }: { orderId: number; onDone: () =
       <h3 className="form-title">{t('ship.manualTitle')}</h3>
       <label htmlFor="ship-service">{t('ship.service')}</label>
       <div>
-        <input id="ship-service" name="service" value={service} onChange={(e) => setService(e.target.value)} aria-invalid={invalid('service')} />
+        <input
+          id="ship-service"
+          name="service"
+          value={service}
+          onChange={(e) => setService(e.target.value)}
+          aria-invalid={invalid('service')}
+        />
         <FieldError error={error} field="service" label={t('ship.field.service')} />
       </div>
       <label htmlFor="ship-carrier">{t('ship.carrier')}</label>
       <div>
-        <input id="ship-carrier" name="carrier" value={carrier} onChange={(e) => setCarrier(e.target.value)} aria-invalid={invalid('carrier')} />
+        <input
+          id="ship-carrier"
+          name="carrier"
+          value={carrier}
+          onChange={(e) => setCarrier(e.target.value)}
+          aria-invalid={invalid('carrier')}
+        />
         <FieldError error={error} field="carrier" label={t('ship.field.carrier')} />
       </div>
       <label htmlFor="ship-number">{t('ship.number')}</label>
       <div>
-        <input id="ship-number" name="tracking_number" value={number} onChange={(e) => setNumber(e.target.value)} autoComplete="off" spellCheck={false} aria-invalid={invalid('tracking_number')} />
+        <input
+          id="ship-number"
+          name="tracking_number"
+          value={number}
+          onChange={(e) => setNumber(e.target.value)}
+          autoComplete="off"
+          spellCheck={false}
+          aria-invalid={invalid('tracking_number')}
+        />
         <FieldError error={error} field="tracking_number" label={t('ship.number')} />
       </div>
       {asked ? (
         <>
           <label htmlFor="ship-reason">{t('ship.reason')}</label>
           <div>
-            <input id="ship-reason" name="confirm_unrecognised.reason" value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} aria-invalid={invalid('confirm_unrecognised.reason')} />
+            <input
+              id="ship-reason"
+              name="confirm_unrecognised.reason"
+              value={reason}
+              maxLength={500}
+              onChange={(e) => setReason(e.target.value)}
+              aria-invalid={invalid('confirm_unrecognised.reason')}
+            />
             <FieldError error={error} field="confirm_unrecognised.reason" label={t('ship.field.reason')} />
           </div>
         </>
       ) : null}
       <span />
       <label className="checkbox">
-        <input type="checkbox" name="last" checked={last} onChange={(e) => setLast(e.target.checked)} /> {t('ship.last')}
+        <input type="checkbox" name="last" checked={last} onChange={(e) => setLast(e.target.checked)} />{' '}
+        {t('ship.last')}
       </label>
       <div className="form-actions">
         <button type="submit" disabled={busy}>

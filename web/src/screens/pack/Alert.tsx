@@ -15,17 +15,30 @@ export class Refusal extends Error {}
 /** What an error says at the station: the API's message and its issues, the station's own refusal, or a failure. */
 export function noticeOf(error: unknown, pick: (text: ApiError['messages']) => string, t: Translate): Notice {
   if (error instanceof ApiError) {
-    const issues = error.issues.length ? ` ${error.issues.map((i) => (i.messages ? pick(i.messages) : i.message)).join(' ')}` : '';
+    const issues = error.issues.length
+      ? ` ${error.issues.map((i) => (i.messages ? pick(i.messages) : i.message)).join(' ')}`
+      : '';
     return { tone: 'error', text: pick(error.messages) + issues, rule: error.rule, error };
   }
-  return { tone: 'error', text: error instanceof Refusal ? error.message : t(error instanceof NetworkError ? 'error.network' : 'error.unexpected') };
+  return {
+    tone: 'error',
+    text:
+      error instanceof Refusal
+        ? error.message
+        : t(error instanceof NetworkError ? 'error.network' : 'error.unexpected'),
+  };
 }
 
 export function PackAlert({ notice }: { notice: Notice }) {
   const { t } = useI18n();
   if (!notice) return null;
   return (
-    <div className={`pack-alert pack-alert-${notice.tone}`} role={notice.tone === 'error' ? 'alert' : 'status'} data-testid="pack-alert" data-tone={notice.tone}>
+    <div
+      className={`pack-alert pack-alert-${notice.tone}`}
+      role={notice.tone === 'error' ? 'alert' : 'status'}
+      data-testid="pack-alert"
+      data-tone={notice.tone}
+    >
       {notice.tone === 'error' ? <strong>{t('pack.wrong')} </strong> : null}
       {notice.text}
       {notice.rule ? <span className="rule"> [{notice.rule}]</span> : null}

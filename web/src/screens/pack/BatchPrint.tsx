@@ -11,7 +11,15 @@ export const BATCH_SIZE = 20;
 
 let lastUrl: string | undefined;
 
-export function BatchPrint({ stations, stationId, shopParam }: { stations: number; stationId: string; shopParam: string }) {
+export function BatchPrint({
+  stations,
+  stationId,
+  shopParam,
+}: {
+  stations: number;
+  stationId: string;
+  shopParam: string;
+}) {
   const { t, pick, locale } = useI18n();
   const [busy, setBusy] = useState<string | undefined>();
   const [failure, setFailure] = useState<string | undefined>();
@@ -32,13 +40,29 @@ export function BatchPrint({ stations, stationId, shopParam }: { stations: numbe
   };
   return (
     <div className="batch-print" data-testid="batch-print">
-      <button type="button" onClick={() => void open('picking-list')} disabled={busy !== undefined} title={t('batch.pickingListHint', { count: BATCH_SIZE })} data-testid="picking-list">
+      <button
+        type="button"
+        onClick={() => void open('picking-list')}
+        disabled={busy !== undefined}
+        title={t('batch.pickingListHint', { count: BATCH_SIZE })}
+        data-testid="picking-list"
+      >
         {t('batch.pickingList')}
       </button>
-      <button type="button" onClick={() => void open('batch')} disabled={busy !== undefined} title={t('batch.printHint', { count: BATCH_SIZE })} data-testid="batch-print-pdf">
+      <button
+        type="button"
+        onClick={() => void open('batch')}
+        disabled={busy !== undefined}
+        title={t('batch.printHint', { count: BATCH_SIZE })}
+        data-testid="batch-print-pdf"
+      >
         {t('batch.print')}
       </button>
-      {failure && <span className="error" role="alert">{failure}</span>}
+      {failure && (
+        <span className="error" role="alert">
+          {failure}
+        </span>
+      )}
     </div>
   );
 }

@@ -33,7 +33,10 @@ export function useLabelPurchase(orderId: number | undefined): LabelPurchase {
   const buy = async (confirmed = false) => {
     if (orderId === undefined) return [];
     try {
-      const answer = await api<{ items: IssuedLabel[] }>(`/orders/${orderId}/labels`, { method: 'POST', body: { ...(picked ? { service: picked } : {}), ...(confirmed ? { confirm_cost: true } : {}) } });
+      const answer = await api<{ items: IssuedLabel[] }>(`/orders/${orderId}/labels`, {
+        method: 'POST',
+        body: { ...(picked ? { service: picked } : {}), ...(confirmed ? { confirm_cost: true } : {}) },
+      });
       reset();
       return answer.items;
     } catch (error) {
@@ -45,10 +48,28 @@ export function useLabelPurchase(orderId: number | undefined): LabelPurchase {
       throw error;
     }
   };
-  return { buy, picked, pick: (service) => { setPicked(service); setCostToConfirm(undefined); }, candidates, costToConfirm, reset };
+  return {
+    buy,
+    picked,
+    pick: (service) => {
+      setPicked(service);
+      setCostToConfirm(undefined);
+    },
+    candidates,
+    costToConfirm,
+    reset,
+  };
 }
 
-export function LabelChoice({ purchase, busy, onConfirm }: { purchase: LabelPurchase; busy: boolean; onConfirm: () => void }) {
+export function LabelChoice({
+  purchase,
+  busy,
+  onConfirm,
+}: {
+  purchase: LabelPurchase;
+  busy: boolean;
+  onConfirm: () => void;
+}) {
   const { t, pick } = useI18n();
   const { candidates, picked, costToConfirm } = purchase;
   return (
@@ -56,7 +77,15 @@ export function LabelChoice({ purchase, busy, onConfirm }: { purchase: LabelPurc
       {candidates?.length ? (
         <div className="label-choice-panel" data-testid="label-choice">
           <h3>{t('labelChoice.title')}</h3>
-          <p className="muted">{picked ? t('labelChoice.picked', { service: candidates.find((c) => c.service === picked)?.name ? pick(candidates.find((c) => c.service === picked)!.name) : picked }) : t('labelChoice.hint')}</p>
+          <p className="muted">
+            {picked
+              ? t('labelChoice.picked', {
+                  service: candidates.find((c) => c.service === picked)?.name
+                    ? pick(candidates.find((c) => c.service === picked)!.name)
+                    : picked,
+                })
+              : t('labelChoice.hint')}
+          </p>
           <table className="label-choice">
             <thead>
               <tr>
@@ -75,7 +104,13 @@ export function LabelChoice({ purchase, busy, onConfirm }: { purchase: LabelPurc
                   <td>{c.arrival_p90_at ? <DateTime iso={c.arrival_p90_at} /> : null}</td>
                   <td className="muted">{c.dropped_because.map((r) => pick(r.message)).join(' ')}</td>
                   <td>
-                    <button type="button" onClick={() => purchase.pick(c.service)} disabled={busy} aria-pressed={picked === c.service} data-testid="pick-service">
+                    <button
+                      type="button"
+                      onClick={() => purchase.pick(c.service)}
+                      disabled={busy}
+                      aria-pressed={picked === c.service}
+                      data-testid="pick-service"
+                    >
                       {t('labelChoice.pick')}
                     </button>
                   </td>

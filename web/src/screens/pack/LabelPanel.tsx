@@ -17,7 +17,8 @@ export function LabelPanel({ quotes, printed }: { quotes: OrderQuotes | undefine
         <div className="pack-quotes" data-testid="pack-quotes">
           {quotes.parcels.map((q) => (
             <p key={q.parcel_id}>
-              <strong>{q.chosen ?? t('pack.noService')}</strong> {q.cost ? <Money value={q.cost} /> : null} <span className="muted">{pick(q.explanation)}</span>
+              <strong>{q.chosen ?? t('pack.noService')}</strong> {q.cost ? <Money value={q.cost} /> : null}{' '}
+              <span className="muted">{pick(q.explanation)}</span>
             </p>
           ))}
         </div>
@@ -26,7 +27,8 @@ export function LabelPanel({ quotes, printed }: { quotes: OrderQuotes | undefine
         <div className="pack-printed" data-testid="pack-printed">
           {printed.labels.map((l) => (
             <p key={l.parcel_id}>
-              {t('pack.labelFor', { number: l.tracking_number, service: l.service })} {l.cost ? <Money value={l.cost} /> : null} · {term('upload', l.upload)}
+              {t('pack.labelFor', { number: l.tracking_number, service: l.service })}{' '}
+              {l.cost ? <Money value={l.cost} /> : null} · {term('upload', l.upload)}
             </p>
           ))}
           <p>

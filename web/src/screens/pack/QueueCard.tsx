@@ -4,18 +4,32 @@ import { Card, DateTime, ErrorText } from '../../components';
 import { useI18n } from '../../i18n';
 
 export interface StationPlan {
-  data: { work: WorkPlan; packing: Array<{ order_id: number; session_id: number; station: string | null }> } | undefined;
+  data:
+    | { work: WorkPlan; packing: Array<{ order_id: number; session_id: number; station: string | null }> }
+    | undefined;
   error: unknown;
 }
 
-export function QueueCard({ station, stationId, plan, next }: { station: number; stationId: string; plan: StationPlan; next: { job: PlanJob; resume: boolean } | undefined }) {
+export function QueueCard({
+  station,
+  stationId,
+  plan,
+  next,
+}: {
+  station: number;
+  stationId: string;
+  plan: StationPlan;
+  next: { job: PlanJob; resume: boolean } | undefined;
+}) {
   const { t } = useI18n();
   return (
     <Card title={t('pack.queueTitle', { station })} className="pack-queue">
       <ErrorText error={plan.error} />
       {next ? (
         <p className="pack-next" data-testid="pack-next" data-order={next.job.platform_order_id}>
-          {next.resume ? t('pack.resumeNext', { order: next.job.platform_order_id }) : t('pack.nextOrder', { order: next.job.platform_order_id })}
+          {next.resume
+            ? t('pack.resumeNext', { order: next.job.platform_order_id })
+            : t('pack.nextOrder', { order: next.job.platform_order_id })}
           <br />
           <span className="muted">
             {t('pack.shipBy')} <DateTime iso={next.job.ship_by_at} />

@@ -7,7 +7,13 @@ export function beep(kind: 'ok' | 'error'): void {
     audio ??= new AudioContext();
     const ctx = audio;
     if (ctx.state === 'suspended') void ctx.resume();
-    const tones = kind === 'ok' ? [{ f: 1320, at: 0, d: 0.07 }] : [{ f: 220, at: 0, d: 0.22 }, { f: 160, at: 0.27, d: 0.32 }];
+    const tones =
+      kind === 'ok'
+        ? [{ f: 1320, at: 0, d: 0.07 }]
+        : [
+            { f: 220, at: 0, d: 0.22 },
+            { f: 160, at: 0.27, d: 0.32 },
+          ];
     for (const tone of tones) {
       const osc = ctx.createOscillator();
       const gain = ctx.createGain();

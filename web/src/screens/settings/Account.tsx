@@ -25,7 +25,10 @@ export function PasswordForm() {
     setError(undefined);
     setChanged(false);
     await run(async () => {
-      await api('/auth/password', { method: 'PUT', body: { ...(current ? { current_password: current } : {}), new_password: next } });
+      await api('/auth/password', {
+        method: 'PUT',
+        body: { ...(current ? { current_password: current } : {}), new_password: next },
+      });
       setChanged(true);
       setCurrent('');
       setNext('');
@@ -37,13 +40,29 @@ export function PasswordForm() {
       <form className="form-grid" onSubmit={(e) => void submit(e)} noValidate data-testid="password-form">
         <label htmlFor="current-password">{t('password.current')}</label>
         <div>
-          <input id="current-password" name="current_password" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} aria-invalid={invalid('current_password')} />
+          <input
+            id="current-password"
+            name="current_password"
+            type="password"
+            autoComplete="current-password"
+            value={current}
+            onChange={(e) => setCurrent(e.target.value)}
+            aria-invalid={invalid('current_password')}
+          />
           <FieldError error={error} field="current_password" />
           <p className="hint">{t('password.currentHint')}</p>
         </div>
         <label htmlFor="new-password">{t('password.new')}</label>
         <div>
-          <input id="new-password" name="new_password" type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} aria-invalid={invalid('new_password')} />
+          <input
+            id="new-password"
+            name="new_password"
+            type="password"
+            autoComplete="new-password"
+            value={next}
+            onChange={(e) => setNext(e.target.value)}
+            aria-invalid={invalid('new_password')}
+          />
           <FieldError error={error} field="new_password" />
           <p className="hint">{t('password.newHint')}</p>
         </div>
@@ -139,7 +158,13 @@ export function ApiKeys() {
                 <td className="url">{k.prefix}…</td>
                 <td>{term('role', k.role)}</td>
                 <td>{k.shops.join(', ')}</td>
-                <td>{k.last_used_at ? <DateTime iso={k.last_used_at} /> : <span className="muted">{t('keys.never')}</span>}</td>
+                <td>
+                  {k.last_used_at ? (
+                    <DateTime iso={k.last_used_at} />
+                  ) : (
+                    <span className="muted">{t('keys.never')}</span>
+                  )}
+                </td>
                 <td>
                   {k.revoked_at ? (
                     <span className="muted">{t('keys.revoked')}</span>
@@ -166,7 +191,13 @@ export function ApiKeys() {
           <p className="warning" role="status">
             {t('keys.created', { prefix: created.prefix })} {pick(created.warning)}
           </p>
-          <input className="new-key" readOnly value={created.key} onFocus={(e) => e.target.select()} aria-label={t('keys.prefix')} />
+          <input
+            className="new-key"
+            readOnly
+            value={created.key}
+            onFocus={(e) => e.target.select()}
+            aria-label={t('keys.prefix')}
+          />
           <button type="button" onClick={() => void copy()}>
             {copied ? t('keys.copied') : t('keys.copy')}
           </button>
@@ -175,7 +206,14 @@ export function ApiKeys() {
       <form className="form-grid" onSubmit={(e) => void create(e)} noValidate data-testid="key-form">
         <label htmlFor="key-name">{t('keys.name')}</label>
         <div>
-          <input id="key-name" name="name" value={name} onChange={(e) => setName(e.target.value)} placeholder={t('keys.namePlaceholder')} aria-invalid={invalid('name')} />
+          <input
+            id="key-name"
+            name="name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder={t('keys.namePlaceholder')}
+            aria-invalid={invalid('name')}
+          />
           <FieldError error={error} field="name" />
         </div>
         <label htmlFor="key-role">{t('keys.role')}</label>
@@ -193,7 +231,14 @@ export function ApiKeys() {
         <div>
           {owned.map((id) => (
             <label key={id} className="check">
-              <input type="checkbox" name="shops" value={id} checked={shops.includes(id)} onChange={(e) => setShops((s) => (e.target.checked ? [...s, id] : s.filter((x) => x !== id)))} /> {id}
+              <input
+                type="checkbox"
+                name="shops"
+                value={id}
+                checked={shops.includes(id)}
+                onChange={(e) => setShops((s) => (e.target.checked ? [...s, id] : s.filter((x) => x !== id)))}
+              />{' '}
+              {id}
             </label>
           ))}
           <FieldError error={error} field="shops" />

@@ -37,10 +37,21 @@ interface Draft {
   active: boolean;
 }
 
-const EMPTY: Draft = { code: '', length: '', width: '', height: '', maxWeight: '', tare: '', cost: '', currency: '', active: true };
+const EMPTY: Draft = {
+  code: '',
+  length: '',
+  width: '',
+  height: '',
+  maxWeight: '',
+  tare: '',
+  cost: '',
+  currency: '',
+  active: true,
+};
 
 /** A number field's value: an empty or unreadable one goes as null, so the API names the field. */
-const num = (text: string): number | null => (text.trim() === '' || !Number.isFinite(Number(text)) ? null : Number(text));
+const num = (text: string): number | null =>
+  text.trim() === '' || !Number.isFinite(Number(text)) ? null : Number(text);
 
 function draftOf(box: Box): Draft {
   const digits = currencyDigits(box.cost.currency);
@@ -61,7 +72,12 @@ export function Boxes({ shopId }: { shopId: string }) {
   const { t } = useI18n();
   const { can } = useAuth();
   const writes = can('settings:write', shopId);
-  const boxes = usePoll((signal) => api<{ items: Box[] }>(`/shops/${encodeURIComponent(shopId)}/boxes`, { signal }), [shopId], 60_000, { live: false });
+  const boxes = usePoll(
+    (signal) => api<{ items: Box[] }>(`/shops/${encodeURIComponent(shopId)}/boxes`, { signal }),
+    [shopId],
+    60_000,
+    { live: false },
+  );
   const items = boxes.data?.items ?? [];
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const { error, setError, busy, run, invalid } = useApiForm();
@@ -90,7 +106,10 @@ export function Boxes({ shopId }: { shopId: string }) {
       active: draft.active,
     };
     await run(async () => {
-      const box = await api<Box>(`/shops/${encodeURIComponent(shopId)}/boxes/${encodeURIComponent(code)}`, { method: 'PUT', body });
+      const box = await api<Box>(`/shops/${encodeURIComponent(shopId)}/boxes/${encodeURIComponent(code)}`, {
+        method: 'PUT',
+        body,
+      });
       setSaved(box.code);
       setDraft(EMPTY);
       await boxes.refresh();
@@ -128,11 +147,15 @@ export function Boxes({ shopId }: { shopId: string }) {
                 <td>{b.active ? t('boxes.yes') : t('boxes.no')}</td>
                 {writes ? (
                   <td>
-                    <button type="button" className="link" onClick={() => {
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() => {
                         setDraft(draftOf(b));
                         setError(undefined);
                         setSaved(undefined);
-                      }}>
+                      }}
+                    >
                       {t('boxes.edit')}
                     </button>
                   </td>
@@ -148,33 +171,87 @@ export function Boxes({ shopId }: { shopId: string }) {
         <form className="form-grid" onSubmit={(e) => void submit(e)} noValidate data-testid="box-form">
           <label htmlFor="box-code">{t('boxes.code')}</label>
           <div>
-            <input id="box-code" name="code" value={draft.code} onChange={(e) => set('code')(e.target.value)} placeholder="M-30" aria-invalid={invalid('code')} />
+            <input
+              id="box-code"
+              name="code"
+              value={draft.code}
+              onChange={(e) => set('code')(e.target.value)}
+              placeholder="M-30"
+              aria-invalid={invalid('code')}
+            />
             <FieldError error={error} field="code" />
           </div>
           <label htmlFor="box-length">{t('boxes.innerMm')}</label>
-          <SizeFields id="box-length" names={['inner_length', 'inner_width', 'inner_height']} values={draft} onChange={(side, value) => set(side)(value)} field="inner_mm" error={error} invalid={invalid} />
+          <SizeFields
+            id="box-length"
+            names={['inner_length', 'inner_width', 'inner_height']}
+            values={draft}
+            onChange={(side, value) => set(side)(value)}
+            field="inner_mm"
+            error={error}
+            invalid={invalid}
+          />
           <label htmlFor="box-max-weight">{t('boxes.maxWeight')}</label>
           <div>
-            <input id="box-max-weight" name="max_weight_g" type="number" min={1} value={draft.maxWeight} onChange={(e) => set('maxWeight')(e.target.value)} aria-invalid={invalid('max_weight_g')} />
+            <input
+              id="box-max-weight"
+              name="max_weight_g"
+              type="number"
+              min={1}
+              value={draft.maxWeight}
+              onChange={(e) => set('maxWeight')(e.target.value)}
+              aria-invalid={invalid('max_weight_g')}
+            />
             <FieldError error={error} field="max_weight_g" />
           </div>
           <label htmlFor="box-tare">{t('boxes.tare')}</label>
           <div>
-            <input id="box-tare" name="tare_g" type="number" min={0} value={draft.tare} onChange={(e) => set('tare')(e.target.value)} aria-invalid={invalid('tare_g')} />
+            <input
+              id="box-tare"
+              name="tare_g"
+              type="number"
+              min={0}
+              value={draft.tare}
+              onChange={(e) => set('tare')(e.target.value)}
+              aria-invalid={invalid('tare_g')}
+            />
             <FieldError error={error} field="tare_g" />
           </div>
           <label htmlFor="box-cost">{t('boxes.costIn', { currency })}</label>
           <div>
             <div className="inline-fields">
-              <input id="box-cost" name="cost" type="number" min={0} step="any" value={draft.cost} onChange={(e) => set('cost')(e.target.value)} aria-invalid={invalid('cost')} />
-              <input name="currency" value={draft.currency} onChange={(e) => set('currency')(e.target.value)} placeholder={currency} aria-label={t('boxes.currency')} maxLength={3} aria-invalid={invalid('currency')} />
+              <input
+                id="box-cost"
+                name="cost"
+                type="number"
+                min={0}
+                step="any"
+                value={draft.cost}
+                onChange={(e) => set('cost')(e.target.value)}
+                aria-invalid={invalid('cost')}
+              />
+              <input
+                name="currency"
+                value={draft.currency}
+                onChange={(e) => set('currency')(e.target.value)}
+                placeholder={currency}
+                aria-label={t('boxes.currency')}
+                maxLength={3}
+                aria-invalid={invalid('currency')}
+              />
             </div>
             <FieldError error={error} field="cost" />
             <FieldError error={error} field="currency" />
           </div>
           <label htmlFor="box-active">{t('boxes.active')}</label>
           <div>
-            <input id="box-active" name="active" type="checkbox" checked={draft.active} onChange={(e) => set('active')(e.target.checked)} />
+            <input
+              id="box-active"
+              name="active"
+              type="checkbox"
+              checked={draft.active}
+              onChange={(e) => set('active')(e.target.checked)}
+            />
           </div>
           <div className="form-actions">
             <button type="submit" disabled={busy} data-testid="save-box">
@@ -188,7 +265,11 @@ export function Boxes({ shopId }: { shopId: string }) {
           </div>
         </form>
       ) : null}
-      {error && !onlyFieldIssues(error, FIELDS) ? <ErrorText error={error} /> : error ? <p className="error">{t('settings.refused')}</p> : null}
+      {error && !onlyFieldIssues(error, FIELDS) ? (
+        <ErrorText error={error} />
+      ) : error ? (
+        <p className="error">{t('settings.refused')}</p>
+      ) : null}
     </Card>
   );
 }

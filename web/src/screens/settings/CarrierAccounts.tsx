@@ -32,7 +32,9 @@ export function CarrierAccounts() {
   const { t } = useI18n();
   const { can } = useAuth();
   const writes = can('owner');
-  const accounts = usePoll((signal) => api<{ items: CarrierAccount[] }>('/carrier/accounts', { signal }), [], 300_000, { live: false });
+  const accounts = usePoll((signal) => api<{ items: CarrierAccount[] }>('/carrier/accounts', { signal }), [], 300_000, {
+    live: false,
+  });
   const items = accounts.data?.items ?? [];
   const [carrier, setCarrier] = useState('');
   const [url, setUrl] = useState('');
@@ -53,7 +55,10 @@ export function CarrierAccounts() {
       return;
     }
     await run(async () => {
-      const body = protocol === ONLINE ? { protocol, account_id: accountId.trim() } : { protocol, url: url.trim(), account_id: accountId.trim(), api_key: apiKey };
+      const body =
+        protocol === ONLINE
+          ? { protocol, account_id: accountId.trim() }
+          : { protocol, url: url.trim(), account_id: accountId.trim(), api_key: apiKey };
       await api(`/carrier/accounts/${encodeURIComponent(code)}`, { method: 'PUT', body });
       setSaved(code);
       setCarrier('');
@@ -87,7 +92,13 @@ export function CarrierAccounts() {
                 <td>{a.protocol}</td>
                 <td className="url">{a.base_url}</td>
                 <td>{a.account_id}</td>
-                <td>{a.secret === 'encrypted' ? t('accounts.secretStored') : a.secret === 'not needed' ? t('accounts.secretNotNeeded') : t('accounts.secretMissing')}</td>
+                <td>
+                  {a.secret === 'encrypted'
+                    ? t('accounts.secretStored')
+                    : a.secret === 'not needed'
+                      ? t('accounts.secretNotNeeded')
+                      : t('accounts.secretMissing')}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -99,12 +110,25 @@ export function CarrierAccounts() {
         <form className="form-grid" onSubmit={(e) => void submit(e)} noValidate data-testid="carrier-account-form">
           <label htmlFor="account-carrier">{t('accounts.carrier')}</label>
           <div>
-            <input id="account-carrier" name="carrier" value={carrier} onChange={(e) => setCarrier(e.target.value)} placeholder="china-post, *" aria-invalid={invalid('carrier')} />
+            <input
+              id="account-carrier"
+              name="carrier"
+              value={carrier}
+              onChange={(e) => setCarrier(e.target.value)}
+              placeholder="china-post, *"
+              aria-invalid={invalid('carrier')}
+            />
             <FieldError error={error} field="carrier" />
           </div>
           <label htmlFor="account-protocol">{t('accounts.protocol')}</label>
           <div>
-            <select id="account-protocol" name="protocol" value={protocol} onChange={(e) => setProtocol(e.target.value)} aria-invalid={invalid('protocol')}>
+            <select
+              id="account-protocol"
+              name="protocol"
+              value={protocol}
+              onChange={(e) => setProtocol(e.target.value)}
+              aria-invalid={invalid('protocol')}
+            >
               {PROTOCOLS.map((p) => (
                 <option key={p} value={p}>
                   {t(`accounts.protocol.${p}`)}
@@ -117,14 +141,29 @@ export function CarrierAccounts() {
             <>
               <label htmlFor="account-url">{t('accounts.url')}</label>
               <div>
-                <input id="account-url" name="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://" aria-invalid={invalid('url')} />
+                <input
+                  id="account-url"
+                  name="url"
+                  value={url}
+                  onChange={(e) => setUrl(e.target.value)}
+                  placeholder="https://"
+                  aria-invalid={invalid('url')}
+                />
                 <FieldError error={error} field="url" />
               </div>
             </>
           )}
           <label htmlFor="account-id">{online ? t('accounts.senderAddressId') : t('accounts.accountId')}</label>
           <div>
-            <input id="account-id" name="account_id" autoComplete="off" inputMode={online ? 'numeric' : undefined} value={accountId} onChange={(e) => setAccountId(e.target.value)} aria-invalid={invalid('account_id')} />
+            <input
+              id="account-id"
+              name="account_id"
+              autoComplete="off"
+              inputMode={online ? 'numeric' : undefined}
+              value={accountId}
+              onChange={(e) => setAccountId(e.target.value)}
+              aria-invalid={invalid('account_id')}
+            />
             <small className="hint">{online ? t('accounts.senderAddressIdHint') : t('accounts.accountIdHint')}</small>
             <FieldError error={error} field="account_id" />
           </div>
@@ -132,7 +171,15 @@ export function CarrierAccounts() {
             <>
               <label htmlFor="account-key">{t('accounts.apiKey')}</label>
               <div>
-                <input id="account-key" name="api_key" type="password" autoComplete="off" value={apiKey} onChange={(e) => setApiKey(e.target.value)} aria-invalid={invalid('api_key')} />
+                <input
+                  id="account-key"
+                  name="api_key"
+                  type="password"
+                  autoComplete="off"
+                  value={apiKey}
+                  onChange={(e) => setApiKey(e.target.value)}
+                  aria-invalid={invalid('api_key')}
+                />
                 <FieldError error={error} field="api_key" />
               </div>
             </>

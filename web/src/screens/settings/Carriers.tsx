@@ -25,11 +25,20 @@ export interface CarrierService {
 
 export function CarrierServices() {
   const { t, pick, term } = useI18n();
-  const services = usePoll((signal) => api<{ source: string; services: CarrierService[] }>('/carrier/services', { signal }), [], 300_000, { live: false });
+  const services = usePoll(
+    (signal) => api<{ source: string; services: CarrierService[] }>('/carrier/services', { signal }),
+    [],
+    300_000,
+    { live: false },
+  );
   const items = services.data?.services ?? [];
   return (
     <Card id="settings-carriers" title={t('carriers.title')}>
-      <p className="hint">{services.data ? t('carriers.source', { source: term('carrierSource', services.data.source) }) : t('live.loading')}</p>
+      <p className="hint">
+        {services.data
+          ? t('carriers.source', { source: term('carrierSource', services.data.source) })
+          : t('live.loading')}
+      </p>
       {services.error ? <ErrorText error={services.error} /> : null}
       {items.length ? (
         <table className="compact" data-testid="carrier-services">
@@ -81,7 +90,8 @@ function RuleIssues({ error }: { error: ApiError }) {
     <ul className="field-error rule-issues" role="alert" data-field="rules">
       {error.issues.map((i: ApiIssue & { row?: number }, index) => (
         <li key={index}>
-          <code>{i.row ? t('rules.at', { row: i.row, path: i.path }) : i.path}</code> {i.messages ? pick(i.messages) : i.message}
+          <code>{i.row ? t('rules.at', { row: i.row, path: i.path }) : i.path}</code>{' '}
+          {i.messages ? pick(i.messages) : i.message}
         </li>
       ))}
     </ul>
@@ -92,7 +102,12 @@ export function ShippingRules() {
   const { t } = useI18n();
   const { can } = useAuth();
   const writes = can('settings:write');
-  const rules = usePoll((signal) => api<{ items: Array<Record<string, unknown>> }>('/carrier/rules', { signal }), [], 300_000, { live: false });
+  const rules = usePoll(
+    (signal) => api<{ items: Array<Record<string, unknown>> }>('/carrier/rules', { signal }),
+    [],
+    300_000,
+    { live: false },
+  );
   const items = rules.data?.items ?? [];
   const [text, setText] = useState<string | undefined>(undefined);
   const { error, setError, busy, run } = useApiForm();
@@ -139,8 +154,21 @@ export function ShippingRules() {
         ) : null
       ) : (
         <form onSubmit={(e) => void submit(e)} noValidate data-testid="rules-form">
-          <textarea name="rules" rows={12} spellCheck={false} value={text} onChange={(e) => setText(e.target.value)} aria-label={t('rules.json')} aria-invalid={error instanceof ApiError} className="json" />
-          {error instanceof ApiError && error.issues.length ? <RuleIssues error={error} /> : error ? <ErrorText error={error} /> : null}
+          <textarea
+            name="rules"
+            rows={12}
+            spellCheck={false}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            aria-label={t('rules.json')}
+            aria-invalid={error instanceof ApiError}
+            className="json"
+          />
+          {error instanceof ApiError && error.issues.length ? (
+            <RuleIssues error={error} />
+          ) : error ? (
+            <ErrorText error={error} />
+          ) : null}
           <div className="form-actions">
             <button type="submit" className="primary" disabled={busy} data-testid="save-rules">
               {busy ? t('action.working') : t('rules.save')}

@@ -54,7 +54,9 @@ export function LabelCostShare({ shopId }: { shopId: string }) {
       {stored.error ? <ErrorText error={stored.error} /> : null}
       {current ? (
         <p data-testid="cost-share-current" data-percent={current.percent}>
-          {current.default ? t('costShare.currentDefault', { percent: current.percent }) : t('costShare.current', { percent: current.percent })}
+          {current.default
+            ? t('costShare.currentDefault', { percent: current.percent })
+            : t('costShare.current', { percent: current.percent })}
         </p>
       ) : null}
       <form className="form-grid" onSubmit={(e) => void submit(e)} noValidate data-testid="cost-share-form">
@@ -81,7 +83,13 @@ export function LabelCostShare({ shopId }: { shopId: string }) {
           <p className="hint">{t('costShare.emptyHint')}</p>
         </div>
         <div className="form-actions">
-          <button type="submit" className="primary" disabled={busy || !writes} title={writes ? undefined : t('auth.readOnly')} data-testid="save-cost-share">
+          <button
+            type="submit"
+            className="primary"
+            disabled={busy || !writes}
+            title={writes ? undefined : t('auth.readOnly')}
+            data-testid="save-cost-share"
+          >
             {busy ? t('action.working') : t('costShare.save')}
           </button>
           {!writes ? <span className="muted">{t('auth.readOnly')}</span> : null}

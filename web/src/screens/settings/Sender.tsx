@@ -25,23 +25,37 @@ interface SenderAddress {
 
 type Field = keyof SenderAddress;
 
-const FIELDS: Array<{ field: Field; label: MessageKey; required?: boolean; autoComplete: string; maxLength?: number }> = [
-  { field: 'name', label: 'sender.name', required: true, autoComplete: 'organization' },
-  { field: 'address_line1', label: 'sender.line1', required: true, autoComplete: 'address-line1' },
-  { field: 'address_line2', label: 'sender.line2', autoComplete: 'address-line2' },
-  { field: 'city', label: 'sender.city', required: true, autoComplete: 'address-level2' },
-  { field: 'postcode', label: 'sender.postcode', autoComplete: 'postal-code' },
-  { field: 'country', label: 'sender.country', required: true, autoComplete: 'country', maxLength: 2 },
-  { field: 'phone', label: 'sender.phone', autoComplete: 'tel' },
-];
+const FIELDS: Array<{ field: Field; label: MessageKey; required?: boolean; autoComplete: string; maxLength?: number }> =
+  [
+    { field: 'name', label: 'sender.name', required: true, autoComplete: 'organization' },
+    { field: 'address_line1', label: 'sender.line1', required: true, autoComplete: 'address-line1' },
+    { field: 'address_line2', label: 'sender.line2', autoComplete: 'address-line2' },
+    { field: 'city', label: 'sender.city', required: true, autoComplete: 'address-level2' },
+    { field: 'postcode', label: 'sender.postcode', autoComplete: 'postal-code' },
+    { field: 'country', label: 'sender.country', required: true, autoComplete: 'country', maxLength: 2 },
+    { field: 'phone', label: 'sender.phone', autoComplete: 'tel' },
+  ];
 
-const EMPTY: Record<Field, string> = { name: '', address_line1: '', address_line2: '', city: '', postcode: '', country: '', phone: '' };
+const EMPTY: Record<Field, string> = {
+  name: '',
+  address_line1: '',
+  address_line2: '',
+  city: '',
+  postcode: '',
+  country: '',
+  phone: '',
+};
 
 export function Sender({ shopId }: { shopId: string }) {
   const { t } = useI18n();
   const { can } = useAuth();
   const writes = can('settings:write', shopId);
-  const stored = usePoll((signal) => api<{ sender: SenderAddress | null }>(`/shops/${encodeURIComponent(shopId)}/sender`, { signal }), [shopId], 300_000, { live: false });
+  const stored = usePoll(
+    (signal) => api<{ sender: SenderAddress | null }>(`/shops/${encodeURIComponent(shopId)}/sender`, { signal }),
+    [shopId],
+    300_000,
+    { live: false },
+  );
   const [draft, setDraft] = useState<Record<Field, string>>(EMPTY);
   const [touched, setTouched] = useState(false);
   const { error, setError, busy, run, invalid } = useApiForm();
@@ -51,7 +65,15 @@ export function Sender({ shopId }: { shopId: string }) {
   const current = stored.data?.sender;
   useEffect(() => {
     if (!current || touched) return;
-    setDraft({ name: current.name, address_line1: current.address_line1, address_line2: current.address_line2 ?? '', city: current.city, postcode: current.postcode ?? '', country: current.country, phone: current.phone ?? '' });
+    setDraft({
+      name: current.name,
+      address_line1: current.address_line1,
+      address_line2: current.address_line2 ?? '',
+      city: current.city,
+      postcode: current.postcode ?? '',
+      country: current.country,
+      phone: current.phone ?? '',
+    });
   }, [current, touched]);
 
   const submit = async (event: FormEvent) => {
@@ -59,7 +81,15 @@ export function Sender({ shopId }: { shopId: string }) {
     setError(undefined);
     setSaved(false);
     const optional = (text: string) => (text.trim() ? text.trim() : null);
-    const body = { name: draft.name.trim(), address_line1: draft.address_line1.trim(), address_line2: optional(draft.address_line2), city: draft.city.trim(), postcode: optional(draft.postcode), country: draft.country.trim().toUpperCase(), phone: optional(draft.phone) };
+    const body = {
+      name: draft.name.trim(),
+      address_line1: draft.address_line1.trim(),
+      address_line2: optional(draft.address_line2),
+      city: draft.city.trim(),
+      postcode: optional(draft.postcode),
+      country: draft.country.trim().toUpperCase(),
+      phone: optional(draft.phone),
+    };
     await run(async () => {
       await api(`/shops/${encodeURIComponent(shopId)}/sender`, { method: 'PUT', body });
       setSaved(true);
@@ -98,7 +128,13 @@ export function Sender({ shopId }: { shopId: string }) {
           </Row>
         ))}
         <div className="form-actions">
-          <button type="submit" className="primary" disabled={busy || !writes} title={writes ? undefined : t('auth.readOnly')} data-testid="save-sender">
+          <button
+            type="submit"
+            className="primary"
+            disabled={busy || !writes}
+            title={writes ? undefined : t('auth.readOnly')}
+            data-testid="save-sender"
+          >
             {busy ? t('action.working') : t('sender.save')}
           </button>
           {!writes ? <span className="muted">{t('auth.readOnly')}</span> : null}
@@ -109,12 +145,28 @@ export function Sender({ shopId }: { shopId: string }) {
           ) : null}
         </div>
       </form>
-      {error && !onlyFieldIssues(error, FIELDS.map((f) => f.field)) ? <ErrorText error={error} /> : null}
+      {error &&
+      !onlyFieldIssues(
+        error,
+        FIELDS.map((f) => f.field),
+      ) ? (
+        <ErrorText error={error} />
+      ) : null}
     </Card>
   );
 }
 
-function Row({ field, label, required, children }: { field: string; label: string; required?: boolean | undefined; children: ReactNode }) {
+function Row({
+  field,
+  label,
+  required,
+  children,
+}: {
+  field: string;
+  label: string;
+  required?: boolean | undefined;
+  children: ReactNode;
+}) {
   return (
     <>
       <label htmlFor={`sender-${field}`}>

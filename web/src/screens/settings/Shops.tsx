@@ -27,7 +27,12 @@ export function Shops({ shopId, justConnected }: { shopId: string; justConnected
   const { can } = useAuth();
   const owner = can('owner', shopId);
   // Every few seconds: the first sync lands in the background after Connect.
-  const { data, error } = usePoll((signal) => api<{ items: Authorisation[] }>('/marketplace/authorisations', { signal }), [shopId], 5_000, { live: false });
+  const { data, error } = usePoll(
+    (signal) => api<{ items: Authorisation[] }>('/marketplace/authorisations', { signal }),
+    [shopId],
+    5_000,
+    { live: false },
+  );
   const view = data?.items.find((a) => a.shop_id === shopId);
   return (
     <Card id="settings-shops" title={t('shopsAuth.title')}>
@@ -48,21 +53,31 @@ export function Shops({ shopId, justConnected }: { shopId: string; justConnected
           ) : null}
           {view.state === 'authorised' && view.source === 'platform' ? (
             <p data-testid="shop-connected">
-              {t('shopsAuth.connected', { account: view.account ?? '—' })}{' '}
-              <DateTime iso={view.access_expires_at} />
+              {t('shopsAuth.connected', { account: view.account ?? '—' })} <DateTime iso={view.access_expires_at} />
             </p>
           ) : null}
-          {view.state === 'authorised' && view.source === 'pasted' ? <p className="warning">{t('shopsAuth.pasted')}</p> : null}
+          {view.state === 'authorised' && view.source === 'pasted' ? (
+            <p className="warning">{t('shopsAuth.pasted')}</p>
+          ) : null}
           {view.connected ? (
             <p data-testid="shop-last-sync" data-synced={view.last_sync_at ? 'yes' : 'no'}>
-              {t('shopsAuth.lastSync')} {view.last_sync_at ? <DateTime iso={view.last_sync_at} /> : <span className="muted">{t('shopsAuth.neverSynced')}</span>}
+              {t('shopsAuth.lastSync')}{' '}
+              {view.last_sync_at ? (
+                <DateTime iso={view.last_sync_at} />
+              ) : (
+                <span className="muted">{t('shopsAuth.neverSynced')}</span>
+              )}
             </p>
           ) : null}
         </div>
       ) : null}
       <div className="form-actions">
         {owner ? (
-          <a className="button primary" href={`/shops/${encodeURIComponent(shopId)}/marketplace/authorise`} data-testid="connect-shop">
+          <a
+            className="button primary"
+            href={`/shops/${encodeURIComponent(shopId)}/marketplace/authorise`}
+            data-testid="connect-shop"
+          >
             {view?.connected ? t('shopsAuth.reconnect') : t('shopsAuth.connect')}
           </a>
         ) : (

@@ -37,7 +37,8 @@ interface Draft {
 const EMPTY: Draft = { sku: '', length: '', width: '', height: '', weight: '', barcode: '' };
 
 /** A number field's value: an empty or unreadable one goes as null, so the API names the field. */
-const num = (text: string): number | null => (text.trim() === '' || !Number.isFinite(Number(text)) ? null : Number(text));
+const num = (text: string): number | null =>
+  text.trim() === '' || !Number.isFinite(Number(text)) ? null : Number(text);
 
 /** The API names a field of the one item sent as `items.0.weight_g` (its schema) or `weight_g` (its rules): one name here. */
 function atItemFields(error: ApiError): ApiError {
@@ -50,14 +51,18 @@ export function SkuDimensions({ wanted: linked }: { wanted?: string[] | undefine
   const { t } = useI18n();
   const { can } = useAuth();
   const writes = can('settings:write');
-  const skus = usePoll((signal) => api<{ items: SkuSize[] }>('/skus/dimensions', { signal }), [], 300_000, { live: false });
+  const skus = usePoll((signal) => api<{ items: SkuSize[] }>('/skus/dimensions', { signal }), [], 300_000, {
+    live: false,
+  });
   const [filter, setFilter] = useState('');
   const [draft, setDraft] = useState<Draft>(() => ({ ...EMPTY, sku: linked?.[0] ?? '' }));
   const { error, setError, busy, run, invalid } = useApiForm();
   const [saved, setSaved] = useState<string | undefined>(undefined);
   const set = (field: keyof Draft) => (value: string) => setDraft((d) => ({ ...d, [field]: value }));
   const wanted = filter.trim().toLowerCase();
-  const matching = (skus.data?.items ?? []).filter((s) => !wanted || s.sku.toLowerCase().includes(wanted) || (s.barcode ?? '').toLowerCase().includes(wanted));
+  const matching = (skus.data?.items ?? []).filter(
+    (s) => !wanted || s.sku.toLowerCase().includes(wanted) || (s.barcode ?? '').toLowerCase().includes(wanted),
+  );
   const shown = matching.slice(0, SHOWN);
 
   const submit = async (event: FormEvent) => {
@@ -71,7 +76,13 @@ export function SkuDimensions({ wanted: linked }: { wanted?: string[] | undefine
     }
     // The form does not edit batteries and liquids: a changed SKU keeps what it has.
     const existing = skus.data?.items.find((s) => s.sku === sku);
-    const item = { ...(existing ? { batteries: existing.batteries, liquids: existing.liquids } : {}), sku, dims_mm: [num(draft.length), num(draft.width), num(draft.height)], weight_g: num(draft.weight), barcode: draft.barcode.trim() || null };
+    const item = {
+      ...(existing ? { batteries: existing.batteries, liquids: existing.liquids } : {}),
+      sku,
+      dims_mm: [num(draft.length), num(draft.width), num(draft.height)],
+      weight_g: num(draft.weight),
+      barcode: draft.barcode.trim() || null,
+    };
     await run(async () => {
       await api('/skus/dimensions', { method: 'PUT', body: { items: [item] } });
       setSaved(sku);
@@ -86,7 +97,14 @@ export function SkuDimensions({ wanted: linked }: { wanted?: string[] | undefine
       {skus.error ? <ErrorText error={skus.error} /> : null}
       {skus.data?.items.length ? (
         <>
-          <input className="filter" type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder={t('skus.filter')} aria-label={t('skus.filter')} />
+          <input
+            className="filter"
+            type="search"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+            placeholder={t('skus.filter')}
+            aria-label={t('skus.filter')}
+          />
           <table className="compact" data-testid="sku-sizes">
             <thead>
               <tr>
@@ -106,11 +124,22 @@ export function SkuDimensions({ wanted: linked }: { wanted?: string[] | undefine
                   <td>{s.barcode ?? '—'}</td>
                   {writes ? (
                     <td>
-                      <button type="button" className="link" onClick={() => {
-                          setDraft({ sku: s.sku, length: String(s.dims_mm[0]), width: String(s.dims_mm[1]), height: String(s.dims_mm[2]), weight: String(s.weight_g), barcode: s.barcode ?? '' });
+                      <button
+                        type="button"
+                        className="link"
+                        onClick={() => {
+                          setDraft({
+                            sku: s.sku,
+                            length: String(s.dims_mm[0]),
+                            width: String(s.dims_mm[1]),
+                            height: String(s.dims_mm[2]),
+                            weight: String(s.weight_g),
+                            barcode: s.barcode ?? '',
+                          });
                           setError(undefined);
                           setSaved(undefined);
-                        }}>
+                        }}
+                      >
                         {t('skus.edit')}
                       </button>
                     </td>
@@ -119,7 +148,9 @@ export function SkuDimensions({ wanted: linked }: { wanted?: string[] | undefine
               ))}
             </tbody>
           </table>
-          {matching.length > SHOWN ? <p className="muted">{t('skus.more', { count: matching.length - SHOWN })}</p> : null}
+          {matching.length > SHOWN ? (
+            <p className="muted">{t('skus.more', { count: matching.length - SHOWN })}</p>
+          ) : null}
         </>
       ) : skus.data ? (
         <p className="muted">{t('skus.none')}</p>
@@ -128,19 +159,46 @@ export function SkuDimensions({ wanted: linked }: { wanted?: string[] | undefine
         <form className="form-grid" onSubmit={(e) => void submit(e)} noValidate data-testid="sku-form">
           <label htmlFor="sku-code">{t('skus.sku')}</label>
           <div>
-            <input id="sku-code" name="sku" value={draft.sku} onChange={(e) => set('sku')(e.target.value)} aria-invalid={invalid('sku')} />
+            <input
+              id="sku-code"
+              name="sku"
+              value={draft.sku}
+              onChange={(e) => set('sku')(e.target.value)}
+              aria-invalid={invalid('sku')}
+            />
             <FieldError error={error} field="sku" />
           </div>
           <label htmlFor="sku-length">{t('skus.size')}</label>
-          <SizeFields id="sku-length" names={['length', 'width', 'height']} values={draft} onChange={(side, value) => set(side)(value)} field="dims_mm" error={error} invalid={invalid} />
+          <SizeFields
+            id="sku-length"
+            names={['length', 'width', 'height']}
+            values={draft}
+            onChange={(side, value) => set(side)(value)}
+            field="dims_mm"
+            error={error}
+            invalid={invalid}
+          />
           <label htmlFor="sku-weight">{t('skus.weight')}</label>
           <div>
-            <input id="sku-weight" name="weight_g" type="number" value={draft.weight} onChange={(e) => set('weight')(e.target.value)} aria-invalid={invalid('weight_g')} />
+            <input
+              id="sku-weight"
+              name="weight_g"
+              type="number"
+              value={draft.weight}
+              onChange={(e) => set('weight')(e.target.value)}
+              aria-invalid={invalid('weight_g')}
+            />
             <FieldError error={error} field="weight_g" />
           </div>
           <label htmlFor="sku-barcode">{t('skus.barcode')}</label>
           <div>
-            <input id="sku-barcode" name="barcode" value={draft.barcode} onChange={(e) => set('barcode')(e.target.value)} aria-invalid={invalid('barcode')} />
+            <input
+              id="sku-barcode"
+              name="barcode"
+              value={draft.barcode}
+              onChange={(e) => set('barcode')(e.target.value)}
+              aria-invalid={invalid('barcode')}
+            />
             <FieldError error={error} field="barcode" />
           </div>
           <div className="form-actions">
@@ -155,7 +213,11 @@ export function SkuDimensions({ wanted: linked }: { wanted?: string[] | undefine
           </div>
         </form>
       ) : null}
-      {error && !onlyFieldIssues(error, FIELDS) ? <ErrorText error={error} /> : error ? <p className="error">{t('settings.refused')}</p> : null}
+      {error && !onlyFieldIssues(error, FIELDS) ? (
+        <ErrorText error={error} />
+      ) : error ? (
+        <p className="error">{t('settings.refused')}</p>
+      ) : null}
     </Card>
   );
 }

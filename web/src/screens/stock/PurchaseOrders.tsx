@@ -17,7 +17,17 @@ interface RowNote {
   served?: number[];
 }
 
-export function PurchaseOrders({ items, writable, onChanged, orderLabel }: { items: PurchaseOrder[] | undefined; writable: boolean; onChanged: () => Promise<void>; orderLabel: (id: number) => string }) {
+export function PurchaseOrders({
+  items,
+  writable,
+  onChanged,
+  orderLabel,
+}: {
+  items: PurchaseOrder[] | undefined;
+  writable: boolean;
+  onChanged: () => Promise<void>;
+  orderLabel: (id: number) => string;
+}) {
   const { t, term } = useI18n();
   const [notes, setNotes] = useState<Record<number, RowNote>>({});
   const [received, setReceived] = useState<Record<string, string>>({});
@@ -28,11 +38,17 @@ export function PurchaseOrders({ items, writable, onChanged, orderLabel }: { ite
     setNotes((n) => ({ ...n, [po.id]: {} }));
     let body: unknown = {};
     if (action === 'receive') {
-      const lines = po.lines.map((l) => ({ sku: l.sku, quantity: Number(received[`${po.id}/${l.sku}`] ?? l.quantity) }));
+      const lines = po.lines.map((l) => ({
+        sku: l.sku,
+        quantity: Number(received[`${po.id}/${l.sku}`] ?? l.quantity),
+      }));
       if (lines.some((l, i) => l.quantity !== po.lines[i]!.quantity)) body = { received: lines };
     }
     try {
-      const answer = await api<{ status: string; served_orders: number[] }>(`/purchase-orders/${po.id}/actions/${action}`, { method: 'POST', body });
+      const answer = await api<{ status: string; served_orders: number[] }>(
+        `/purchase-orders/${po.id}/actions/${action}`,
+        { method: 'POST', body },
+      );
       setNotes((n) => ({ ...n, [po.id]: { served: answer.served_orders } }));
       await onChanged();
     } catch (e) {
@@ -103,17 +119,35 @@ export function PurchaseOrders({ items, writable, onChanged, orderLabel }: { ite
                   {writable ? (
                     <td className="po-actions">
                       {po.status === 'draft' ? (
-                        <button type="button" className="primary" disabled={busy === po.id} onClick={() => void act(po, 'place')} data-testid="po-place">
+                        <button
+                          type="button"
+                          className="primary"
+                          disabled={busy === po.id}
+                          onClick={() => void act(po, 'place')}
+                          data-testid="po-place"
+                        >
                           {t('po.place')}
                         </button>
                       ) : null}
                       {po.status === 'ordered' ? (
-                        <button type="button" className="primary" disabled={busy === po.id} onClick={() => void act(po, 'receive')} data-testid="po-receive">
+                        <button
+                          type="button"
+                          className="primary"
+                          disabled={busy === po.id}
+                          onClick={() => void act(po, 'receive')}
+                          data-testid="po-receive"
+                        >
                           {t('po.receive')}
                         </button>
                       ) : null}
                       {po.status === 'draft' || po.status === 'ordered' ? (
-                        <button type="button" className="danger" disabled={busy === po.id} onClick={() => void act(po, 'cancel')} data-testid="po-cancel">
+                        <button
+                          type="button"
+                          className="danger"
+                          disabled={busy === po.id}
+                          onClick={() => void act(po, 'cancel')}
+                          data-testid="po-cancel"
+                        >
                           {t('po.cancel')}
                         </button>
                       ) : null}
@@ -153,13 +187,19 @@ function lineIssues(error: unknown, index: number, field: 'sku' | 'quantity'): A
   if (!(error instanceof ApiError)) return [];
   return error.issues.filter((i) => {
     const path = i.path.replace(/^(body|querystring|params)\./, '');
-    return path === `lines.${index}.${field}` || path === `lines[${index}].${field}` || (path === field && i.row === index + 1);
+    return (
+      path === `lines.${index}.${field}` ||
+      path === `lines[${index}].${field}` ||
+      (path === field && i.row === index + 1)
+    );
   });
 }
 
 /** The API's issues about the lines as a whole (none given). */
 function wholeLinesIssues(error: unknown): ApiIssue[] {
-  return error instanceof ApiError ? error.issues.filter((i) => i.path.replace(/^(body|querystring|params)\./, '') === 'lines') : [];
+  return error instanceof ApiError
+    ? error.issues.filter((i) => i.path.replace(/^(body|querystring|params)\./, '') === 'lines')
+    : [];
 }
 
 function Issues({ issues, field }: { issues: ApiIssue[]; field: string }) {
@@ -174,7 +214,15 @@ function Issues({ issues, field }: { issues: ApiIssue[]; field: string }) {
 
 const emptyLine = () => ({ sku: '', quantity: '' });
 
-export function PurchaseOrderForm({ draft, warehouses, onCreated }: { draft: PoDraft | undefined; warehouses: string[]; onCreated: () => Promise<void> }) {
+export function PurchaseOrderForm({
+  draft,
+  warehouses,
+  onCreated,
+}: {
+  draft: PoDraft | undefined;
+  warehouses: string[];
+  onCreated: () => Promise<void>;
+}) {
   const { t } = useI18n();
   const [warehouse, setWarehouse] = useState('');
   const [supplier, setSupplier] = useState('');
@@ -195,7 +243,8 @@ export function PurchaseOrderForm({ draft, warehouses, onCreated }: { draft: PoD
     supplierField.current?.focus();
   }, [draft]);
 
-  const setLine = (index: number, field: 'sku' | 'quantity', value: string) => setLines((ls) => ls.map((l, i) => (i === index ? { ...l, [field]: value } : l)));
+  const setLine = (index: number, field: 'sku' | 'quantity', value: string) =>
+    setLines((ls) => ls.map((l, i) => (i === index ? { ...l, [field]: value } : l)));
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -218,7 +267,10 @@ export function PurchaseOrderForm({ draft, warehouses, onCreated }: { draft: PoD
         await onCreated();
       },
       // The only thing the route looks up before its checks is the warehouse: a 404 is about that field.
-      (e) => (e.status === 404 ? new ApiError(404, e.code, e.messages, [{ path: 'warehouse', message: e.messages.en, messages: e.messages }]) : e),
+      (e) =>
+        e.status === 404
+          ? new ApiError(404, e.code, e.messages, [{ path: 'warehouse', message: e.messages.en, messages: e.messages }])
+          : e,
     );
   };
 
@@ -227,7 +279,14 @@ export function PurchaseOrderForm({ draft, warehouses, onCreated }: { draft: PoD
       <form className="form-grid" onSubmit={(e) => void submit(e)} noValidate data-testid="po-form">
         <label htmlFor="po-warehouse">{t('stock.warehouse')}</label>
         <div>
-          <input id="po-warehouse" name="warehouse" list="po-warehouses" value={warehouse} onChange={(e) => setWarehouse(e.target.value)} aria-invalid={invalid('warehouse')} />
+          <input
+            id="po-warehouse"
+            name="warehouse"
+            list="po-warehouses"
+            value={warehouse}
+            onChange={(e) => setWarehouse(e.target.value)}
+            aria-invalid={invalid('warehouse')}
+          />
           <datalist id="po-warehouses">
             {warehouses.map((w) => (
               <option key={w} value={w} />
@@ -237,12 +296,26 @@ export function PurchaseOrderForm({ draft, warehouses, onCreated }: { draft: PoD
         </div>
         <label htmlFor="po-supplier">{t('po.supplier')}</label>
         <div>
-          <input id="po-supplier" name="supplier" ref={supplierField} value={supplier} onChange={(e) => setSupplier(e.target.value)} placeholder={t('po.supplierPlaceholder')} aria-invalid={invalid('supplier')} />
+          <input
+            id="po-supplier"
+            name="supplier"
+            ref={supplierField}
+            value={supplier}
+            onChange={(e) => setSupplier(e.target.value)}
+            placeholder={t('po.supplierPlaceholder')}
+            aria-invalid={invalid('supplier')}
+          />
           <FieldError error={error} field="supplier" />
         </div>
         <label htmlFor="po-reference">{t('po.reference')}</label>
         <div>
-          <input id="po-reference" name="reference" value={reference} onChange={(e) => setReference(e.target.value)} aria-invalid={invalid('reference')} />
+          <input
+            id="po-reference"
+            name="reference"
+            value={reference}
+            onChange={(e) => setReference(e.target.value)}
+            aria-invalid={invalid('reference')}
+          />
           <FieldError error={error} field="reference" />
         </div>
         <label htmlFor="po-sku-0">{t('po.lines')}</label>
@@ -250,8 +323,25 @@ export function PurchaseOrderForm({ draft, warehouses, onCreated }: { draft: PoD
           {lines.map((l, i) => (
             <div key={i} className="po-form-line" data-line={i}>
               <div className="inline-fields">
-                <input id={`po-sku-${i}`} name={`lines.${i}.sku`} value={l.sku} onChange={(e) => setLine(i, 'sku', e.target.value)} placeholder={t('lines.sku')} aria-label={t('lines.sku')} aria-invalid={lineIssues(error, i, 'sku').length > 0} />
-                <input name={`lines.${i}.quantity`} type="number" min={1} value={l.quantity} onChange={(e) => setLine(i, 'quantity', e.target.value)} placeholder={t('po.quantity')} aria-label={t('po.quantity')} aria-invalid={lineIssues(error, i, 'quantity').length > 0} />
+                <input
+                  id={`po-sku-${i}`}
+                  name={`lines.${i}.sku`}
+                  value={l.sku}
+                  onChange={(e) => setLine(i, 'sku', e.target.value)}
+                  placeholder={t('lines.sku')}
+                  aria-label={t('lines.sku')}
+                  aria-invalid={lineIssues(error, i, 'sku').length > 0}
+                />
+                <input
+                  name={`lines.${i}.quantity`}
+                  type="number"
+                  min={1}
+                  value={l.quantity}
+                  onChange={(e) => setLine(i, 'quantity', e.target.value)}
+                  placeholder={t('po.quantity')}
+                  aria-label={t('po.quantity')}
+                  aria-invalid={lineIssues(error, i, 'quantity').length > 0}
+                />
                 {lines.length > 1 ? (
                   <button type="button" className="link" onClick={() => setLines((ls) => ls.filter((_, j) => j !== i))}>
                     {t('po.removeLine')}

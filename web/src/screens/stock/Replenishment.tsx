@@ -13,7 +13,13 @@ export interface PoDraft {
   nonce: number;
 }
 
-export function Replenishment({ items, onDraft }: { items: ReplenishmentItem[] | undefined; onDraft?: (item: ReplenishmentItem) => void }) {
+export function Replenishment({
+  items,
+  onDraft,
+}: {
+  items: ReplenishmentItem[] | undefined;
+  onDraft?: (item: ReplenishmentItem) => void;
+}) {
   const { t } = useI18n();
   return (
     <Card title={t('replenish.title')}>
@@ -41,15 +47,26 @@ export function Replenishment({ items, onDraft }: { items: ReplenishmentItem[] |
                   {r.quantity}
                 </td>
                 <td data-testid="replenish-why">
-                  {r.blockedOrders > 0 ? <span className="strong">{t('replenish.whyBlocked', { orders: r.blockedOrders, units: r.backlog })} </span> : null}
+                  {r.blockedOrders > 0 ? (
+                    <span className="strong">
+                      {t('replenish.whyBlocked', { orders: r.blockedOrders, units: r.backlog })}{' '}
+                    </span>
+                  ) : null}
                   <span className="muted">
-                    {t('replenish.whyRate', { rate: r.dailySales.toFixed(1), need: r.demandUntilArrival, days: r.leadDays + r.safetyDays, position: r.position })}
+                    {t('replenish.whyRate', {
+                      rate: r.dailySales.toFixed(1),
+                      need: r.demandUntilArrival,
+                      days: r.leadDays + r.safetyDays,
+                      position: r.position,
+                    })}
                   </span>
                 </td>
                 <td>
                   <DateTime iso={r.earliestBlockedDeadline} />
                 </td>
-                <td className="num">{r.coverDays === null ? '—' : t('replenish.days', { days: Math.floor(r.coverDays) })}</td>
+                <td className="num">
+                  {r.coverDays === null ? '—' : t('replenish.days', { days: Math.floor(r.coverDays) })}
+                </td>
                 {onDraft ? (
                   <td>
                     <button type="button" onClick={() => onDraft(r)} data-testid="draft-po">
