@@ -156,7 +156,7 @@ await sqliteStore.close();
 for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
 
 const scratch = await createScratchDatabase('shipby_bench');
-let postgres;
+let postgres: Awaited<ReturnType<typeof measure>> | undefined;
 try {
   const pgStore = openStore(scratch.url, { poolSize: 2 });
   postgres = await measure('PostgreSQL', pgStore);

@@ -239,7 +239,8 @@ const pgFile = path.join(OUT, `orders-${PG_ORDERS}.csv`);
 generate(pgFile, PG_ORDERS);
 const pgImportDb = await createScratchDatabase('shipby_bench');
 const pgBareDb = await createScratchDatabase('shipby_bench');
-let pgImport, pgBare;
+let pgImport: Awaited<ReturnType<typeof timedImport>> | undefined;
+let pgBare: number | undefined;
 try {
   const pgStore = openStore(pgImportDb.url);
   pgImport = await timedImport(pgStore, pgFile);

@@ -64,19 +64,17 @@ export async function setCarrierAccount(
       );
     if (issues.length) throw new ValidationError(issues);
     const now = ctx.now();
-    await ctx.store.db
-      .transaction()
-      .execute((trx) =>
-        packing.upsertCarrierAccount(trx, {
-          carrier: input.carrier,
-          protocol: input.protocol,
-          base_url: '',
-          account_id: addressId,
-          secret_enc: '',
-          created_at: now,
-          updated_at: now,
-        }),
-      );
+    await ctx.store.db.transaction().execute((trx) =>
+      packing.upsertCarrierAccount(trx, {
+        carrier: input.carrier,
+        protocol: input.protocol,
+        base_url: '',
+        account_id: addressId,
+        secret_enc: '',
+        created_at: now,
+        updated_at: now,
+      }),
+    );
     return;
   }
   try {
@@ -103,19 +101,17 @@ export async function setCarrierAccount(
     secretContext(input.carrier),
   );
   const now = ctx.now();
-  await ctx.store.db
-    .transaction()
-    .execute((trx) =>
-      packing.upsertCarrierAccount(trx, {
-        carrier: input.carrier,
-        protocol: input.protocol,
-        base_url: input.baseUrl,
-        account_id: accountId,
-        secret_enc: secret,
-        created_at: now,
-        updated_at: now,
-      }),
-    );
+  await ctx.store.db.transaction().execute((trx) =>
+    packing.upsertCarrierAccount(trx, {
+      carrier: input.carrier,
+      protocol: input.protocol,
+      base_url: input.baseUrl,
+      account_id: accountId,
+      secret_enc: secret,
+      created_at: now,
+      updated_at: now,
+    }),
+  );
 }
 
 export async function listCarrierAccounts(ctx: AppContext) {

@@ -62,22 +62,20 @@ export async function defineWarehouse(ctx: AppContext, input: WarehouseInput): P
       issue('country', `country "${country}" must be ISO 3166 alpha-2.`, `国家「${country}」须为 ISO 3166 两位代码。`),
     );
   if (issues.length) throw new ValidationError(issues);
-  await ctx.store.db
-    .transaction()
-    .execute((trx) =>
-      stock.upsertWarehouse(
-        trx,
-        {
-          id: input.id,
-          name: input.name?.trim() || input.id,
-          kind: input.kind,
-          country,
-          time_zone: input.timeZone,
-          cutoff_time: input.cutoffTime,
-        },
-        ctx.now(),
-      ),
-    );
+  await ctx.store.db.transaction().execute((trx) =>
+    stock.upsertWarehouse(
+      trx,
+      {
+        id: input.id,
+        name: input.name?.trim() || input.id,
+        kind: input.kind,
+        country,
+        time_zone: input.timeZone,
+        cutoff_time: input.cutoffTime,
+      },
+      ctx.now(),
+    ),
+  );
 }
 
 export async function listWarehouses(ctx: AppContext) {

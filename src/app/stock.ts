@@ -343,21 +343,19 @@ export async function createPurchaseOrder(ctx: AppContext, input: PurchaseOrderI
     issues.push(issue('warehouse', `warehouse ${input.warehouseId} not found.`, `未找到仓库 ${input.warehouseId}。`));
   }
   if (issues.length) throw new ValidationError(issues);
-  return ctx.store.db
-    .transaction()
-    .execute((trx) =>
-      purchaseOrders.insertPurchaseOrder(
-        trx,
-        {
-          warehouse_id: input.warehouseId,
-          supplier: input.supplier.trim(),
-          reference: input.reference?.trim() || null,
-          expected_at: input.expectedAt ?? null,
-        },
-        input.lines,
-        ctx.now(),
-      ),
-    );
+  return ctx.store.db.transaction().execute((trx) =>
+    purchaseOrders.insertPurchaseOrder(
+      trx,
+      {
+        warehouse_id: input.warehouseId,
+        supplier: input.supplier.trim(),
+        reference: input.reference?.trim() || null,
+        expected_at: input.expectedAt ?? null,
+      },
+      input.lines,
+      ctx.now(),
+    ),
+  );
 }
 
 export async function getPurchaseOrder(ctx: AppContext, id: number) {

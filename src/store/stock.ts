@@ -43,16 +43,14 @@ export async function upsertWarehouse(
     .insertInto('warehouses')
     .values({ ...w, created_at: now, updated_at: now })
     .onConflict((oc) =>
-      oc
-        .column('id')
-        .doUpdateSet({
-          name: w.name,
-          kind: w.kind,
-          country: w.country,
-          time_zone: w.time_zone,
-          cutoff_time: w.cutoff_time,
-          updated_at: now,
-        }),
+      oc.column('id').doUpdateSet({
+        name: w.name,
+        kind: w.kind,
+        country: w.country,
+        time_zone: w.time_zone,
+        cutoff_time: w.cutoff_time,
+        updated_at: now,
+      }),
     )
     .execute();
 }
@@ -85,16 +83,14 @@ export async function upsertSku(
     .insertInto('skus')
     .values({ ...s, created_at: now, updated_at: now })
     .onConflict((oc) =>
-      oc
-        .column('sku')
-        .doUpdateSet({
-          product_id: s.product_id,
-          name: s.name,
-          lead_days: s.lead_days,
-          safety_days: s.safety_days,
-          cycle_days: s.cycle_days,
-          updated_at: now,
-        }),
+      oc.column('sku').doUpdateSet({
+        product_id: s.product_id,
+        name: s.name,
+        lead_days: s.lead_days,
+        safety_days: s.safety_days,
+        cycle_days: s.cycle_days,
+        updated_at: now,
+      }),
     )
     .execute();
 }

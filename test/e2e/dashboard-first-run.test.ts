@@ -158,13 +158,11 @@ describe('a fresh installation, from the one-time link to stock, in the browser'
     const template = Buffer.from(await (await page.request.get(`${base}/catalogue/templates/skus`)).body());
 
     world.console.expectRefusal({ path: '/catalogue/skus/imports', status: 400 });
-    await skuUpload
-      .locator('input[type="file"]')
-      .setInputFiles({
-        name: 'photo.xlsx',
-        mimeType: XLSX,
-        buffer: Buffer.from('\x89PNG\r\n\x1a\n\0\0\0 not a workbook'),
-      });
+    await skuUpload.locator('input[type="file"]').setInputFiles({
+      name: 'photo.xlsx',
+      mimeType: XLSX,
+      buffer: Buffer.from('\x89PNG\r\n\x1a\n\0\0\0 not a workbook'),
+    });
     await page.getByTestId('upload-skus-submit').click();
     const refused = page.getByTestId('upload-skus-refused');
     await expect.poll(() => refused.innerText()).toContain('不是有效的 .xlsx 工作簿');

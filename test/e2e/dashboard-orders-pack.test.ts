@@ -102,13 +102,11 @@ describe('orders in the browser', () => {
     world.console.expectRefusal({ path: '/orders/import', status: 422 });
     // The file input opens once the screen knows the shop to import into (the shops load after the page).
     await expect.poll(() => page.getByTestId('order-file-input').isEnabled()).toBe(true);
-    await page
-      .getByTestId('order-file-input')
-      .setInputFiles({
-        name: 'orders.csv',
-        mimeType: 'text/csv',
-        buffer: csv([good[0]!, { ...good[1]!, quantity: '0' }]),
-      });
+    await page.getByTestId('order-file-input').setInputFiles({
+      name: 'orders.csv',
+      mimeType: 'text/csv',
+      buffer: csv([good[0]!, { ...good[1]!, quantity: '0' }]),
+    });
     const report = page.getByTestId('import-report');
     await expect.poll(() => report.getAttribute('data-refused')).toBe('true');
     expect(await report.locator('tr[data-row="3"]').textContent()).toMatch(/quantity/);

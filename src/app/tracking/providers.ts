@@ -122,18 +122,16 @@ export async function saveProvider(ctx: AppContext, input: ProviderInput): Promi
     .insertInto('tracking_providers')
     .values(row)
     .onConflict((oc) =>
-      oc
-        .column('name')
-        .doUpdateSet({
-          kind: row.kind,
-          base_url: row.base_url,
-          api_key: row.api_key,
-          webhook_secret: row.webhook_secret,
-          polls: row.polls,
-          cadence: row.cadence,
-          api_version: row.api_version,
-          updated_at: now,
-        }),
+      oc.column('name').doUpdateSet({
+        kind: row.kind,
+        base_url: row.base_url,
+        api_key: row.api_key,
+        webhook_secret: row.webhook_secret,
+        polls: row.polls,
+        cadence: row.cadence,
+        api_version: row.api_version,
+        updated_at: now,
+      }),
     )
     .execute();
   return providerView((await getProviderRow(ctx.store.db, input.name))!);

@@ -123,19 +123,17 @@ async function queueRegistrations(
       await ctx.store.db
         .insertInto('tracking_registrations')
         .values(
-          parcels
-            .slice(i, i + 1000)
-            .map((p) => ({
-              provider: provider.name,
-              tracking_number: p.number,
-              carrier: p.carrier,
-              status: 'pending',
-              attempts: 0,
-              next_attempt_at: now,
-              last_error: null,
-              created_at: now,
-              updated_at: now,
-            })),
+          parcels.slice(i, i + 1000).map((p) => ({
+            provider: provider.name,
+            tracking_number: p.number,
+            carrier: p.carrier,
+            status: 'pending',
+            attempts: 0,
+            next_attempt_at: now,
+            last_error: null,
+            created_at: now,
+            updated_at: now,
+          })),
         )
         .onConflict((oc) => oc.columns(['provider', 'tracking_number']).doNothing())
         .execute();

@@ -144,19 +144,15 @@ export function register(program: Command): void {
     .action(
       action(async (options: { json?: boolean }) => {
         const registry = builtInRegistry();
-        const rows = registry
-          .ids()
-          .flatMap((id) =>
-            registry
-              .versions(id)
-              .map((p) => ({
-                id: p.id,
-                version: p.version,
-                effective_from: p.effectiveFrom,
-                platform: p.platform,
-                mode: p.mode,
-              })),
-          );
+        const rows = registry.ids().flatMap((id) =>
+          registry.versions(id).map((p) => ({
+            id: p.id,
+            version: p.version,
+            effective_from: p.effectiveFrom,
+            platform: p.platform,
+            mode: p.mode,
+          })),
+        );
         if (options.json) printJson(rows);
         else printTable(rows, ['id', 'version', 'effective_from', 'platform', 'mode']);
       }),

@@ -160,16 +160,14 @@ async function planStoreOrders(opts: PlanCliOptions): Promise<void> {
     for (const station of view.stations) {
       console.log(`\n${station.station}`);
       printTable(
-        station.queue
-          .slice(0, 20)
-          .map((j) => ({
-            order: j.platform_order_id,
-            start: j.start.slice(0, 16).replace('T', ' '),
-            leaves: j.leaves_at.slice(0, 16).replace('T', ' '),
-            late: j.lateness_minutes > 0 ? say(durationLocalized(j.lateness_minutes * 60_000)) : '',
-            penalty: j.penalty ? money(j.penalty) : '',
-            pinned: j.pinned ? '●' : '',
-          })),
+        station.queue.slice(0, 20).map((j) => ({
+          order: j.platform_order_id,
+          start: j.start.slice(0, 16).replace('T', ' '),
+          leaves: j.leaves_at.slice(0, 16).replace('T', ' '),
+          late: j.lateness_minutes > 0 ? say(durationLocalized(j.lateness_minutes * 60_000)) : '',
+          penalty: j.penalty ? money(j.penalty) : '',
+          pinned: j.pinned ? '●' : '',
+        })),
         ['order', 'start', 'leaves', 'late', 'penalty', 'pinned'],
       );
       if (station.queue.length > 20) console.log(`… ${station.queue.length - 20} more`);

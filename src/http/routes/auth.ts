@@ -277,14 +277,12 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, options: AuthR
         createdBy: principal.name,
         madeBy: principal,
       });
-      return reply
-        .status(201)
-        .send({
-          id: key.id,
-          key: key.token,
-          prefix: key.prefix,
-          warning: localized('Copy the key now: it is not shown again.', '请立即复制密钥：之后不会再显示。'),
-        });
+      return reply.status(201).send({
+        id: key.id,
+        key: key.token,
+        prefix: key.prefix,
+        warning: localized('Copy the key now: it is not shown again.', '请立即复制密钥：之后不会再显示。'),
+      });
     },
   });
 

@@ -52,27 +52,25 @@ export function orderFileRoutes(app: FastifyInstance, ctx: AppContext): void {
         });
         if (report.committed) return report;
         const locale = pickLocale(request.headers['accept-language']);
-        return reply
-          .status(422)
-          .send(
-            errorBody(
-              request,
-              'import_refused',
-              localized(
-                `The file was not imported: ${report.issueCount} problem(s) below. Correct those rows and upload the whole file again.`,
-                `文件未导入：共 ${report.issueCount} 个问题（见下）。请改正这些行后重新上传整个文件。`,
-              ),
-              {
-                issues: report.issues.map((i) => ({
-                  row: i.row,
-                  path: i.field,
-                  message: i.message[locale],
-                  messages: i.message,
-                })),
-                report,
-              },
+        return reply.status(422).send(
+          errorBody(
+            request,
+            'import_refused',
+            localized(
+              `The file was not imported: ${report.issueCount} problem(s) below. Correct those rows and upload the whole file again.`,
+              `文件未导入：共 ${report.issueCount} 个问题（见下）。请改正这些行后重新上传整个文件。`,
             ),
-          );
+            {
+              issues: report.issues.map((i) => ({
+                row: i.row,
+                path: i.field,
+                message: i.message[locale],
+                messages: i.message,
+              })),
+              report,
+            },
+          ),
+        );
       },
     });
   });

@@ -92,15 +92,13 @@ async function station<T>(
     return await run();
   } catch (error) {
     if (error instanceof PackStationRefusal) {
-      return reply
-        .status(409)
-        .send(
-          errorBody(request, 'conflict', error.localizedMessage, {
-            rule: error.rule,
-            state: error.state,
-            ...error.details,
-          }),
-        );
+      return reply.status(409).send(
+        errorBody(request, 'conflict', error.localizedMessage, {
+          rule: error.rule,
+          state: error.state,
+          ...error.details,
+        }),
+      );
     }
     throw error;
   }

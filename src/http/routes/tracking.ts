@@ -309,20 +309,18 @@ export function trackingRoutes(app: FastifyInstance, ctx: AppContext): void {
         response: { 400: errorSchema, 404: errorSchema },
       },
       handler: async (request, reply) =>
-        reply
-          .status(201)
-          .send(
-            await openCase(
-              ctx,
-              {
-                orderId: request.params.id,
-                kind: request.body.kind,
-                reason: request.body.reason,
-                platformCaseId: request.body.platform_case_id,
-              },
-              request.access.actor,
-            ),
+        reply.status(201).send(
+          await openCase(
+            ctx,
+            {
+              orderId: request.params.id,
+              kind: request.body.kind,
+              reason: request.body.reason,
+              platformCaseId: request.body.platform_case_id,
+            },
+            request.access.actor,
           ),
+        ),
     },
   );
 
