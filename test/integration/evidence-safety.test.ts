@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addPhotoEvidence } from '../../src/app/after-sales';
+import { addPhotoEvidence } from '../../src/app/after-sales-evidence';
 import { createContext } from '../../src/app/context';
 import { contentMatchesExtension, sniffEvidenceType } from '../../src/core/file-type';
 import { openStore } from '../../src/store/database';

@@ -6,16 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import {
-  addPhotoEvidence,
-  getCase,
-  inrRate,
-  listCases,
-  openCase,
-  stepCase,
-  type CaseView,
-} from '../../app/after-sales';
-import { openCasesFromSync } from '../../app/after-sales';
+import { openCase, openCasesFromSync, stepCase } from '../../app/after-sales';
+import { addPhotoEvidence } from '../../app/after-sales-evidence';
+import { getCase, inrRate, listCases, type CaseView } from '../../app/after-sales-views';
 import { contextAt } from '../../app/as-of';
 import { resolveOrder } from '../../app/orders';
 import { receiptOf, recordAcceptanceExtension, runReceiptSweep, setPromisedDeliveryDays } from '../../app/receipt';

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { addPhotoEvidence, getCase, inrRate, listCases, openCase, stepCase } from '../../app/after-sales';
+import { openCase, stepCase } from '../../app/after-sales';
+import { addPhotoEvidence } from '../../app/after-sales-evidence';
+import { getCase, inrRate, listCases } from '../../app/after-sales-views';
 import type { AppContext } from '../../app/context';
 import { ValidationError } from '../../app/errors';
 import { receiptOf, recordAcceptanceExtension, setPromisedDeliveryDays } from '../../app/receipt';
