@@ -28,17 +28,19 @@ export { auditOfOrder, listAudit, recordAudit, type AuditEntry, type AuditQuery 
 export { API_KEY_PREFIX, createApiKey, listApiKeys, principalOfApiKey, revokeApiKey, type NewApiKey } from './api-keys';
 export {
   changePassword,
+  keysOnPasswordChange,
+  resetPassword,
+  type KeysOnPasswordChange,
+} from './password-changes';
+export {
   createSignInLink,
   ensureFirstOwner,
-  keysOnPasswordChange,
   login,
   logout,
   principalOfSession,
   redeemSignInLink,
-  resetPassword,
   SESSION_TTL_MS,
   SIGN_IN_LINK_TTL_MS,
-  type KeysOnPasswordChange,
   type SignedIn,
 } from './sign-in';
 

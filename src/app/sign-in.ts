@@ -1,45 +1,32 @@
 /**
  * Signing in (issue 10, hardened by issue 19 findings 4 and 7): password sign-in with a lockout that answers alike
  * for known and unknown e-mails, proven devices that still sign in while an account is locked, browser sessions,
- * one-time links, and password changes and resets that end the user's other sessions (and, as configured, the
- * API keys made under them).
+ * one-time links. Password changes and resets (which end the user's other sessions and, as configured, the API keys
+ * made under them) are password-changes.ts.
  */
-import { FAILED_LOGINS_BEFORE_LOCK, lockoutAfter, MAX_LOCK_MS, passwordProblem } from '../core/access';
+import { FAILED_LOGINS_BEFORE_LOCK, lockoutAfter, MAX_LOCK_MS } from '../core/access';
 import { localized } from '../core/i18n';
 import * as store from '../store/accounts';
 import { DEFAULT_ACCOUNT_ID } from '../store/migrations/0009-accounts';
 import type { Executor } from '../store/orders';
-import { revokeKeysInTransaction } from './api-keys';
 import { auditRow, recordAudit } from './audit';
 import type { AppContext } from './context';
-import { AuthenticationError, NotFoundError, TooManyAttemptsError, ValidationError } from './errors';
-import { generatedPassword, hashPassword, randomToken, tokenHash, verifyPassword } from './passwords';
+import { AuthenticationError, NotFoundError, TooManyAttemptsError } from './errors';
+import { randomToken, tokenHash, verifyPassword } from './passwords';
 import {
   cachedPrincipal,
   forgetPrincipal,
-  forgetPrincipals,
   rememberPrincipal,
   rolesOf,
   TOUCH_EVERY_MS,
   type Origin,
   type Principal,
 } from './principals';
-import { setting } from '../core/config';
 
 export const SESSION_TTL_MS = 12 * 3_600_000;
 export const SIGN_IN_LINK_TTL_MS = 15 * 60_000;
 /** A proven device stays proven this long after its last sign-in. */
 export const DEVICE_TTL_MS = 180 * 24 * 3_600_000;
-
-/**
- * What a password change or reset does to the API keys the user made while signed in (and the keys those made):
- * `revoke` (default) ends them with the sessions; `keep` leaves machines running. SHIPBY_PASSWORD_CHANGE_KEYS.
- */
-export type KeysOnPasswordChange = 'revoke' | 'keep';
-
-export function keysOnPasswordChange(env: NodeJS.ProcessEnv = process.env): KeysOnPasswordChange {
-  return setting(env, 'SHIPBY_PASSWORD_CHANGE_KEYS') ?? 'revoke';
-}
 
 export interface SignedIn {
   token: string;
@@ -52,9 +39,9 @@ export interface SignedIn {
 
 type UserRow = NonNullable<Awaited<ReturnType<typeof store.findUser>>>;
 
-const WRONG_CREDENTIALS = localized('The e-mail or the password is wrong.', '邮箱或密码错误。');
+export const WRONG_CREDENTIALS = localized('The e-mail or the password is wrong.', '邮箱或密码错误。');
 
-function lockedError(ms: number): TooManyAttemptsError {
+export function lockedError(ms: number): TooManyAttemptsError {
   const seconds = Math.max(1, Math.ceil(ms / 1000));
   return new TooManyAttemptsError(
     localized(
@@ -315,149 +302,6 @@ export async function logout(ctx: AppContext, token: string, origin: Origin = {}
 }
 
 /** What a password change or reset ended. */
-export interface SessionsEnded {
-  sessions: number;
-  keys: number[];
-}
-
-/** Ends the user's sessions (but `keepSession`) and, when so configured, the keys made under them. */
-async function endSessionsOf(
-  trx: Executor,
-  userId: number,
-  now: number,
-  keys: KeysOnPasswordChange,
-  keepSession?: string,
-): Promise<SessionsEnded> {
-  let sessions = trx.deleteFrom('user_sessions').where('user_id', '=', userId);
-  if (keepSession) sessions = sessions.where('token_hash', '!=', keepSession);
-  const ended = await sessions.executeTakeFirst();
-  let revoked: number[] = [];
-  if (keys === 'revoke') {
-    const made = await trx
-      .selectFrom('api_keys')
-      .select('id')
-      .where('created_by_user_id', '=', userId)
-      .where('revoked_at', 'is', null)
-      .execute();
-    revoked = await revokeKeysInTransaction(
-      trx,
-      made.map((k) => k.id),
-      now,
-    );
-  }
-  forgetPrincipals((p) => p.kind === 'user' && p.id === userId && p.sessionHash !== keepSession);
-  return { sessions: Number(ended.numDeletedRows), keys: revoked };
-}
-
-/**
- * One's own password. A wrong current password counts toward the lockout like a wrong sign-in (and a locked user
- * cannot change it); a change ends every other session of the user and, as configured, the keys made under them.
- */
-export async function changePassword(
-  ctx: AppContext,
-  principal: Principal,
-  current: string,
-  next: string,
-  origin: Origin = {},
-  keys: KeysOnPasswordChange = keysOnPasswordChange(),
-): Promise<SessionsEnded> {
-  const user = principal.kind === 'user' ? await store.findUser(ctx.store.db, principal.id) : undefined;
-  if (!user) throw new AuthenticationError(WRONG_CREDENTIALS);
-  const now = ctx.now();
-  if (user.locked_until !== null && user.locked_until > now) throw lockedError(user.locked_until - now);
-  // A user signed in through a link has no password yet; one who has must give it.
-  if (user.password_hash !== null && !(await verifyPassword(current, user.password_hash))) {
-    const failed = user.failed_logins + 1;
-    const lockMs = lockoutAfter(failed);
-    await ctx.store.db
-      .updateTable('users')
-      .set({ failed_logins: failed, locked_until: lockMs ? now + lockMs : null })
-      .where('id', '=', user.id)
-      .execute();
-    await recordAudit(ctx, {
-      accountId: user.account_id,
-      actorKind: 'user',
-      actorId: String(user.id),
-      actorName: user.email,
-      action: 'password.change',
-      outcome: 'failed',
-      ip: origin.ip,
-      detail: { failed_logins: failed, locked: lockMs > 0 },
-    });
-    if (lockMs > 0) throw lockedError(lockMs);
-    throw new ValidationError([
-      { row: 0, field: 'current_password', message: localized('The current password is wrong.', '当前密码错误。') },
-    ]);
-  }
-  const problem = passwordProblem(next);
-  if (problem) throw new ValidationError([{ row: 0, field: 'new_password', message: problem }]);
-  const hash = await hashPassword(next);
-  return ctx.store.db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('users')
-      .set({ password_hash: hash, failed_logins: 0, locked_until: null, updated_at: now })
-      .where('id', '=', user.id)
-      .execute();
-    const ended = await endSessionsOf(trx, user.id, now, keys, principal.sessionHash);
-    await store.insertAudit(trx, [
-      auditRow(now, {
-        accountId: user.account_id,
-        actorKind: 'user',
-        actorId: String(user.id),
-        actorName: user.email,
-        action: 'password.change',
-        outcome: 'ok',
-        ip: origin.ip,
-        detail: { sessions_ended: ended.sessions, keys_revoked: ended.keys },
-      }),
-    ]);
-    return ended;
-  });
-}
-
-export async function requireUser(db: Executor, email: string) {
-  const user = await store.findUserByEmail(db, email);
-  if (!user)
-    throw new NotFoundError(localized(`There is no user with e-mail ${email}.`, `不存在邮箱为 ${email} 的用户。`));
-  return user;
-}
-
-/** A new password (generated when none is given), the lockout cleared, every session of the user ended and, as configured, their keys. */
-export async function resetPassword(
-  ctx: AppContext,
-  email: string,
-  password = generatedPassword(),
-  keys: KeysOnPasswordChange = keysOnPasswordChange(),
-): Promise<string> {
-  const problem = passwordProblem(password);
-  if (problem) throw new ValidationError([{ row: 0, field: 'password', message: problem }]);
-  const hash = await hashPassword(password);
-  const now = ctx.now();
-  await ctx.store.db.transaction().execute(async (trx) => {
-    const user = await requireUser(trx, email);
-    await trx
-      .updateTable('users')
-      .set({ password_hash: hash, failed_logins: 0, locked_until: null, updated_at: now })
-      .where('id', '=', user.id)
-      .execute();
-    const ended = await endSessionsOf(trx, user.id, now, keys);
-    await store.insertAudit(trx, [
-      auditRow(now, {
-        accountId: user.account_id,
-        actorKind: 'cli',
-        actorName: 'cli',
-        action: 'user.reset-password',
-        target: user.email,
-        outcome: 'ok',
-        detail: { sessions_ended: ended.sessions, keys_revoked: ended.keys },
-      }),
-    ]);
-  });
-  return password;
-}
-
-// --- One-time sign-in links (the first start, the demo, a forgotten password, a locked account) ------------------
-
 export async function createSignInLink(ctx: AppContext, email: string, ttlMs = SIGN_IN_LINK_TTL_MS): Promise<string> {
   const user = await requireUser(ctx.store.db, email);
   const token = randomToken();
@@ -529,4 +373,11 @@ export async function ensureFirstOwner(
     return undefined; // another process created it first
   }
   return { email, token: await createSignInLink(ctx, email, 24 * 3_600_000) };
+}
+
+export async function requireUser(db: Executor, email: string) {
+  const user = await store.findUserByEmail(db, email);
+  if (!user)
+    throw new NotFoundError(localized(`There is no user with e-mail ${email}.`, `不存在邮箱为 ${email} 的用户。`));
+  return user;
 }
