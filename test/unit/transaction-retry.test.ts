@@ -5,6 +5,7 @@ import {
   retryTransaction,
   shouldRetryTransaction,
   TRANSACTION_ATTEMPTS,
+  transactionRetryBaseMs,
   transactionRetryPauseMs,
 } from '../../src/store/transaction-retry';
 
@@ -53,7 +54,7 @@ describe('the transaction-retry policy', () => {
     );
   });
 
-  it('pauses longer for a later attempt, within 5·n and 5·n + 20 ms (property)', () => {
+  it('pauses at least as long for a later attempt, between its base and twice it (property)', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 50 }),
@@ -61,9 +62,12 @@ describe('the transaction-retry policy', () => {
         (attempt, random) => {
           const ms = transactionRetryPauseMs(attempt, random);
           expect(Number.isInteger(ms)).toBe(true);
-          expect(ms).toBeGreaterThanOrEqual(5 * attempt);
-          expect(ms).toBeLessThan(5 * attempt + 20);
-          expect(transactionRetryPauseMs(attempt + 4, random)).toBeGreaterThan(ms);
+          const base = transactionRetryBaseMs(attempt);
+          expect(ms).toBeGreaterThanOrEqual(base);
+          expect(ms).toBeLessThan(Math.max(2 * base, base + 1));
+          expect(base).toBeLessThanOrEqual(400);
+          expect(transactionRetryBaseMs(attempt + 1)).toBeGreaterThanOrEqual(base);
+          expect(transactionRetryPauseMs(attempt + 1, random)).toBeGreaterThanOrEqual(ms);
         },
       ),
       { seed: 21 },
