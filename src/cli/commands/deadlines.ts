@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { builtInRegistry } from '../../core/policy/registry';
+import { builtInRegistry } from '../../core/policy/built-in';
 import { formatMoney } from '../../core/money';
 import { parseDuration, parseInstant, toIso } from '../../core/time';
 import { localized } from '../../core/i18n';
@@ -144,19 +144,15 @@ export function register(program: Command): void {
     .action(
       action(async (options: { json?: boolean }) => {
         const registry = builtInRegistry();
-        const rows = registry
-          .ids()
-          .flatMap((id) =>
-            registry
-              .versions(id)
-              .map((p) => ({
-                id: p.id,
-                version: p.version,
-                effective_from: p.effectiveFrom,
-                platform: p.platform,
-                mode: p.mode,
-              })),
-          );
+        const rows = registry.ids().flatMap((id) =>
+          registry.versions(id).map((p) => ({
+            id: p.id,
+            version: p.version,
+            effective_from: p.effectiveFrom,
+            platform: p.platform,
+            mode: p.mode,
+          })),
+        );
         if (options.json) printJson(rows);
         else printTable(rows, ['id', 'version', 'effective_from', 'platform', 'mode']);
       }),
