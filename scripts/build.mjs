@@ -136,6 +136,10 @@ export async function buildApp() {
       js: "import { createRequire as __shipbyCreateRequire } from 'node:module'; const require = __shipbyCreateRequire(import.meta.url);",
     },
     sourcemap: 'linked',
+    // Less text for V8 to parse at each start (~8 % of an `order ID`'s CPU); names are kept, so stack traces still
+    // name the functions, and the linked source maps give the lines.
+    minifyWhitespace: true,
+    minifySyntax: true,
     logLevel: 'warning',
   });
   // The stamp is written last (its time is the build's): touch it after everything else is there.
