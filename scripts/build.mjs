@@ -55,6 +55,7 @@ const EXTERNAL = [
   '@fastify/*',
   'pino',
   'prom-client',
+  'ioredis',
   'tsx',
   'tsx/*',
   'vite',
