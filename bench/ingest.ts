@@ -47,17 +47,18 @@ async function writeCsv(file: string, count: number): Promise<number> {
 }
 
 /** Order, line and event rows exactly as the import writes them, built outside the timed part. */
+const resolver = await resolverFor({
+  id: 'bench',
+  platform: 'aliexpress',
+  policy_id: null,
+  policy_by_type: null,
+  policy_overrides: null,
+});
+
 function* bareChunks(count: number, chunk: number) {
   let orders: unknown[][] = [];
   let lines: Array<[string, number, string, number, number]> = [];
   const now = Date.now();
-  const resolver = resolverFor({
-    id: 'bench',
-    platform: 'aliexpress',
-    policy_id: null,
-    policy_by_type: null,
-    policy_overrides: null,
-  });
   for (const group of generateOrderRows(count)) {
     const issues: ImportIssue[] = [];
     const fields = parseOrderFields(group[0]!, 2, issues)!;

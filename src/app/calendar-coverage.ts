@@ -5,7 +5,8 @@
 import { localized, type Localized } from '../core/i18n';
 import { OPEN_ORDER_STATES } from '../core/order';
 import { calendarDataUntil, calendarWarning } from '../core/policy/calendar-coverage';
-import { builtInRegistry, PolicyLookupError } from '../core/policy/registry';
+import { builtInRegistry } from '../core/policy/built-in';
+import { PolicyLookupError } from '../core/policy/registry';
 import type { Policy } from '../core/policy/schema';
 import type { Executor } from '../store/orders';
 import type { OrderRow } from '../store/schema';

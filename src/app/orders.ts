@@ -1,11 +1,5 @@
-/**
- * Order use cases: upsert (import, API, marketplace sync), actions (accept, cancel, …), and reads.
- * Each public function runs in one transaction; a transition and its event are written together.
- */
-import type { Situation } from '../core/situation';
-import { situationsOf } from './order-situation';
 import type { Transaction } from 'kysely';
-import { localized, type Localized } from '../core/i18n';
+import { localized } from '../core/i18n';
 import { ORDER_MILESTONE, ORDER_PROGRESS, orderMachine, type OrderAction, type OrderState } from '../core/order';
 import { orderContentHash, platformStatusChange } from '../core/order-facts';
 import type { ShopPolicyResolver } from '../core/policy/registry';
@@ -15,7 +9,6 @@ import type { Store } from '../store/database';
 import { orderBulkWriter } from '../store/order-bulk';
 import * as orders from '../store/orders';
 import type { Database, NewOrderEventRow, NewOrderRow, OrderRow, OrderUpdate } from '../store/schema';
-import { orderCalendarWarnings } from './calendar-coverage';
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
 import { deadlineFactsOf, deadlineFor, extensionFromRow, loadShopResolver, type OrderDeadline } from './policies';
@@ -446,60 +439,5 @@ export async function applyOrderAction(ctx: AppContext, orderId: number, request
   });
 }
 
-export interface OrderDetail {
-  order: OrderRow;
-  lines: Awaited<ReturnType<typeof orders.getOrderLines>>;
-  parcels: Awaited<ReturnType<typeof orders.getParcels>>;
-  timeline: Awaited<ReturnType<typeof orders.getEvents>>;
-  /** The instant the detail is read for (now, or the `at` asked for). */
-  asOf: number;
-  /** What to look at on this order (e.g. its deadline past its policy's holiday data), in English and Chinese. */
-  warnings: Localized[];
-}
-
-export async function getOrderDetail(ctx: AppContext, orderId: number, shopIds?: string[]): Promise<OrderDetail> {
-  const db = ctx.store.db;
-  const order = await orders.getOrder(db, undefined, orderId);
-  if (!order || (shopIds && !shopIds.includes(order.shop_id))) {
-    throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
-  }
-  const [lines, parcels, timeline, warnings] = await Promise.all([
-    orders.getOrderLines(db, orderId),
-    orders.getParcels(db, orderId),
-    orders.getEvents(db, orderId),
-    orderCalendarWarnings(db, order),
-  ]);
-  return { order, lines, parcels, timeline, asOf: ctx.now(), warnings };
-}
-
-/** The order page (`GET /orders/:id`, `order`): the detail and the order's situation at its instant. */
-export async function getOrderPage(
-  ctx: AppContext,
-  orderId: number,
-  shopIds?: string[],
-): Promise<OrderDetail & { situation: Situation | null }> {
-  const detail = await getOrderDetail(ctx, orderId, shopIds);
-  const [read] = await situationsOf(ctx, [detail.order], detail.asOf);
-  return { ...detail, situation: read?.situation ?? null };
-}
-
-/** Resolves an order reference (shipby id or platform order id) to one order. */
-export async function resolveOrder(ctx: AppContext, reference: string, shopId?: string): Promise<OrderRow> {
-  const found = await orders.findOrdersByReference(ctx.store.db, reference, shopId);
-  if (found.length === 0)
-    throw new NotFoundError(localized(`order ${reference} not found.`, `未找到订单 ${reference}。`));
-  if (found.length > 1) {
-    throw new ConflictError(
-      'order.ambiguous',
-      localized(
-        `"${reference}" matches orders in several shops; add --shop.`,
-        `「${reference}」匹配多个店铺的订单，请加上 --shop。`,
-      ),
-    );
-  }
-  return found[0]!;
-}
-
-export async function listOrders(ctx: AppContext, filter: orders.OrderListFilter) {
-  return orders.listOrders(ctx.store.db, filter);
-}
+// The reads live in order-reads.ts (a read command loads none of the writes above); kept importable from here.
+export { getOrderDetail, getOrderPage, listOrders, type OrderDetail, resolveOrder } from './order-reads';

@@ -4,7 +4,7 @@
  * `closingPoints`, which reads the failed uploads' orders.
  */
 import { outboxMachine, type OutboxAction } from '../core/outbox-row';
-import { builtInRegistry } from '../core/policy/registry';
+import { builtInRegistry } from '../core/policy/built-in';
 import { decide } from '../core/state-machine';
 import {
   afterFailure,

@@ -11,8 +11,9 @@ import { computeShipBy, DeadlineInputError, type BuyerExtension, type ShipBy } f
 import { localized } from '../core/i18n';
 import { OPEN_ORDER_STATES } from '../core/order';
 import type { OrderInput } from '../core/order-input';
-import { builtInRegistry, PolicyLookupError, ShopPolicyResolver, type ShopPolicyChoice } from '../core/policy/registry';
-import { PolicyValidationError, type Policy, type PolicyOverrides } from '../core/policy/schema';
+import { builtInRegistry } from '../core/policy/built-in';
+import { type Policy, type PolicyOverrides, PolicyValidationError } from '../core/policy/policy-types';
+import { PolicyLookupError, ShopPolicyResolver, type ShopPolicyChoice } from '../core/policy/registry';
 import type { Executor } from '../store/orders';
 import type { Database, OrderRow } from '../store/schema';
 import type { AppContext } from './context';
@@ -46,12 +47,18 @@ function shopPolicyChoice(shop: ShopPolicyColumns): ShopPolicyChoice {
 
 const resolverCache = new Map<string, ShopPolicyResolver>();
 
-/** The resolver for a shop's current choice (cached by the choice itself, so a change is seen at once). */
-export function resolverFor(shop: ShopPolicyColumns): ShopPolicyResolver {
+/**
+ * The resolver for a shop's current choice (cached by the choice itself, so a change is seen at once). The schema
+ * (zod), which validates overrides, is loaded only for a shop that has some.
+ */
+export async function resolverFor(shop: ShopPolicyColumns): Promise<ShopPolicyResolver> {
   const key = `${shop.platform}|${shop.policy_id}|${shop.policy_by_type}|${shop.policy_overrides}`;
   let resolver = resolverCache.get(key);
   if (!resolver) {
-    resolver = new ShopPolicyResolver(builtInRegistry(), shopPolicyChoice(shop));
+    const choice = shopPolicyChoice(shop);
+    const hasOverrides = Object.keys(choice.overrides ?? {}).length > 0;
+    const applyOverrides = hasOverrides ? (await import('../core/policy/schema')).applyOverrides : undefined;
+    resolver = new ShopPolicyResolver(builtInRegistry(), choice, applyOverrides);
     if (resolverCache.size > 1000) resolverCache.clear();
     resolverCache.set(key, resolver);
   }
@@ -170,7 +177,7 @@ export async function setShopPolicy(
       policy_overrides: input.overrides ? JSON.stringify(input.overrides) : shop.policy_overrides,
     };
     try {
-      resolverFor(next);
+      await resolverFor(next);
     } catch (error) {
       if (error instanceof PolicyValidationError) {
         throw new ValidationError(

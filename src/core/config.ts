@@ -70,6 +70,23 @@ const databaseUrl: Kind<string> = {
   ),
 };
 
+/** `redis://[USER:PASSWORD@]HOST[:PORT][/DB]`, or `rediss://` for TLS. */
+const redisUrl: Kind<string> = {
+  parse: (value) => {
+    if (!/^rediss?:\/\/[^\s]+$/.test(value)) return undefined;
+    try {
+      const url = new URL(value);
+      return url.hostname !== '' && /^(\/\d*)?$/.test(url.pathname) ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  },
+  expected: localized(
+    'redis://HOST:PORT (optionally redis://:PASSWORD@HOST:PORT/DB; rediss:// for TLS)',
+    'redis://主机:端口（可写作 redis://:密码@主机:端口/库号；TLS 用 rediss://）',
+  ),
+};
+
 const ms = localized('milliseconds', '毫秒');
 const count = localized('a count', '数量');
 
@@ -180,8 +197,8 @@ export const SETTINGS = {
     fallback: 600_000,
   }),
   SHIPBY_RATE_LIMIT_STORE: variable(
-    oneOf(['database', 'memory']),
-    'where rate-limit counters live (default: database on PostgreSQL, memory on SQLite); redis is not built yet',
+    oneOf(['database', 'redis', 'memory']),
+    'where rate-limit counters live: database, redis (SHIPBY_REDIS_URL) or memory (default: database on PostgreSQL, memory on SQLite)',
   ),
   SHIPBY_TRUST_PROXY: variable(
     text,
@@ -194,7 +211,9 @@ export const SETTINGS = {
     wholeNumber(localized('a TCP port', 'TCP 端口')),
     '`worker` also answers GET /metrics on this port',
   ),
-  SHIPBY_REDIS_URL: variable(text, 'reserved for a Redis rate-limit store (not built yet)', { url: true }),
+  SHIPBY_REDIS_URL: variable(redisUrl, 'the Redis holding the rate-limit counters when SHIPBY_RATE_LIMIT_STORE=redis', {
+    url: true,
+  }),
   SHIPBY_JOB_LEASE_MS: variable(
     positiveNumber(ms),
     "how long a process's claim to run the background jobs lasts unrenewed",
@@ -299,12 +318,41 @@ export function setting<N extends SettingName>(env: Env, name: N): Fallback<N> {
   return result.value as Fallback<N>;
 }
 
-/** Every variable that is set to a value it does not accept; empty when the configuration is good. */
+/** Variables that another one's value needs: unset, they are a problem like a bad value. */
+const NEEDED: ReadonlyArray<{ name: SettingName; when: (env: Env) => boolean; because: Localized }> = [
+  {
+    name: 'SHIPBY_REDIS_URL',
+    when: (env) => raw(env, 'SHIPBY_RATE_LIMIT_STORE') === 'redis',
+    because: localized(
+      'SHIPBY_REDIS_URL is not set: SHIPBY_RATE_LIMIT_STORE=redis needs the address of Redis (redis://HOST:PORT).',
+      'SHIPBY_REDIS_URL 未设置：SHIPBY_RATE_LIMIT_STORE=redis 需要 Redis 的地址（redis://主机:端口）。',
+    ),
+  },
+];
+
+function missing(env: Env, only?: SettingName): ConfigProblem[] {
+  return NEEDED.filter((need) => (only === undefined || need.name === only) && need.when(env))
+    .filter((need) => raw(env, need.name) === undefined)
+    .map((need) => ({ name: need.name, value: '', message: need.because }));
+}
+
+/** A variable that must be set given the others (SHIPBY_REDIS_URL with the redis store); unset or bad throws ConfigError. */
+export function neededSetting<N extends SettingName>(env: Env, name: N): NonNullable<Fallback<N>> {
+  const value = setting(env, name);
+  if (value !== undefined && value !== null) return value as NonNullable<Fallback<N>>;
+  const problems = missing(env, name);
+  throw new ConfigError(
+    problems.length ? problems : [{ name, value: '', message: localized(`${name} is not set.`, `${name} 未设置。`) }],
+  );
+}
+
+/** Every variable that is set to a value it does not accept, or needed and unset; empty when the configuration is good. */
 export function configProblems(env: Env): ConfigProblem[] {
-  return (Object.keys(SETTINGS) as SettingName[]).flatMap((name) => {
+  const bad = (Object.keys(SETTINGS) as SettingName[]).flatMap((name) => {
     const result = parse(env, name);
     return result.ok ? [] : [result.problem];
   });
+  return [...bad, ...missing(env)];
 }
 
 /** Throws ConfigError listing every bad variable. What each start does first. */
@@ -324,7 +372,7 @@ export type EffectiveSetting = {
 function mask(name: SettingName, value: string): string {
   const declared: Setting<unknown> = SETTINGS[name];
   if (declared.secret) return '********';
-  if (declared.url) return value.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
+  if (declared.url) return value.replace(/\/\/([^:@/]*):([^@/]+)@/, '//$1:***@');
   return value;
 }
 

@@ -130,7 +130,14 @@ const ORDER_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 const PLATFORM = /^[a-z][a-z0-9_-]{0,31}$/;
 const POSITIVE_INT = /^\d+$/;
 
-const COUNTRIES: ReadonlySet<string> = (() => {
+/** The ISO 3166 country codes ICU names, listed on first use (676 look-ups: not worth paying for a read command). */
+let countries: ReadonlySet<string> | undefined;
+function isCountry(code: string): boolean {
+  countries ??= listCountries();
+  return countries.has(code);
+}
+
+function listCountries(): ReadonlySet<string> {
   const names = new Intl.DisplayNames(['en'], { type: 'region' });
   const set = new Set<string>();
   for (let a = 65; a <= 90; a++) {
@@ -142,7 +149,7 @@ const COUNTRIES: ReadonlySet<string> = (() => {
   }
   for (const notACountry of ['EU', 'EZ', 'UN', 'QO', 'XA', 'XB', 'ZZ']) set.delete(notACountry);
   return set;
-})();
+}
 
 /** Maps a column to the name shown to the user (a JSON path for JSON input). */
 export type FieldNamer = (column: ImportColumn) => string;
@@ -220,7 +227,7 @@ class RowReader {
 function readBuyer(r: RowReader): BuyerInput {
   const name = r.need('buyer_name', 200);
   const country = r.need('buyer_country', 2).toUpperCase();
-  if (country && !COUNTRIES.has(country))
+  if (country && !isCountry(country))
     r.fail(
       'buyer_country',
       localized(

@@ -1,38 +1,42 @@
 /**
- * The request limits' settings: where counters live (SHIPBY_RATE_LIMIT_STORE: `database` — every process on the
- * store sees them, the default on PostgreSQL; `redis` — SHIPBY_REDIS_URL; `memory` — this process only, the default
- * on SQLite, where one machine usually runs one server and a write per request would queue behind every import for
- * the file's one write lock — set `database` there to share them between several servers), whom a request counts
- * against (a verified caller — a valid session or API key — else the client address; an unknown cookie or key is
- * no one), and which proxies are trusted to say the client address (SHIPBY_TRUST_PROXY).
+ * The request limits' settings: where counters live (SHIPBY_RATE_LIMIT_STORE, read through core/config.ts:
+ * `database` — every process on the store sees them, the default on PostgreSQL; `redis` — every process using the
+ * Redis at SHIPBY_REDIS_URL sees them, without a write to the store per request; `memory` — this process only, the
+ * default on SQLite, where one machine usually runs one server and a write per request would queue behind every
+ * import for the file's one write lock — set `database` or `redis` there to share them between several servers),
+ * whom a request counts against (a verified caller — a valid session or API key — else the client address; an
+ * unknown cookie or key is no one), and which proxies are trusted to say the client address (SHIPBY_TRUST_PROXY).
+ *
+ * The Redis store is @fastify/rate-limit's own (an atomic INCR and PEXPIRE per hit, in Lua) over an ioredis client,
+ * loaded only when chosen. A start whose Redis does not answer stops with a ConfigError naming SHIPBY_REDIS_URL;
+ * once started, a Redis that goes away skips the limit (`skipOnError`) and is logged, and the client reconnects.
  */
-import type { FastifyRequest } from 'fastify';
-import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor, RateLimitPluginOptions } from '@fastify/rate-limit';
+import type { Redis } from 'ioredis';
 import type { AppContext } from '../app/context';
 import { databaseCounter, type RateCounter } from '../app/rate-limits';
+import { ConfigError, neededSetting, setting } from '../core/config';
+import { localized } from '../core/i18n';
 import { callerKey } from './access';
 
 /** Fastify's `trustProxy`: off, all, a list of addresses and ranges, or the first `n` hops (a function). */
 export type TrustProxy = boolean | string[] | ((address: string, hop: number) => boolean);
 
-const RATE_LIMIT_STORES = ['database', 'redis', 'memory'] as const;
-export type RateLimitStore = (typeof RATE_LIMIT_STORES)[number];
+export type RateLimitStore = 'database' | 'redis' | 'memory';
 
-/** SHIPBY_RATE_LIMIT_STORE: `database`, `redis` or `memory` (default: `database` on PostgreSQL, `memory` on SQLite); anything else stops the start. */
+/**
+ * SHIPBY_RATE_LIMIT_STORE: `database`, `redis` or `memory` (default: `database` on PostgreSQL, `memory` on SQLite);
+ * `redis` needs SHIPBY_REDIS_URL. A bad or missing value throws ConfigError naming the variable.
+ */
 export function rateLimitStoreFromEnv(
   env: NodeJS.ProcessEnv = process.env,
   dialect: 'sqlite' | 'postgres' = 'postgres',
 ): RateLimitStore {
-  const value =
-    (env.SHIPBY_RATE_LIMIT_STORE ?? '').trim().toLowerCase() || (dialect === 'postgres' ? 'database' : 'memory');
-  if (!(RATE_LIMIT_STORES as readonly string[]).includes(value)) {
-    throw new Error(
-      `SHIPBY_RATE_LIMIT_STORE="${env.SHIPBY_RATE_LIMIT_STORE}": use one of ${RATE_LIMIT_STORES.join(', ')}`,
-    );
-  }
-  if (value === 'redis' && !env.SHIPBY_REDIS_URL)
-    throw new Error('SHIPBY_RATE_LIMIT_STORE=redis needs SHIPBY_REDIS_URL (redis://host:port)');
-  return value as RateLimitStore;
+  const store = setting(env, 'SHIPBY_RATE_LIMIT_STORE') ?? (dialect === 'postgres' ? 'database' : 'memory');
+  if (store === 'redis') neededSetting(env, 'SHIPBY_REDIS_URL');
+  return store;
 }
 
 /**
@@ -94,9 +98,68 @@ export function sharedStore(counter: RateCounter): FastifyRateLimitStoreCtor {
   };
 }
 
-/** The counter for `store`, or undefined for `memory` (the plugin's own per-process store). */
-export function rateCounterFor(ctx: AppContext, store: RateLimitStore): RateCounter | undefined {
-  if (store === 'memory') return undefined;
-  if (store === 'database') return databaseCounter(ctx);
-  throw new Error('redis: not built yet');
+/** The key a caller's counter has in Redis: hashed, as in the store, so Redis holds no address nor user id. */
+function hashedKey(request: FastifyRequest): string {
+  return createHash('sha256').update(rateLimitKey(request)).digest('base64url').slice(0, 27);
+}
+
+/** Redis answers, or this throws the ConfigError naming SHIPBY_REDIS_URL; `onError` hears of later outages. */
+export async function connectRedis(url: string, onError: (error: Error) => void): Promise<Redis> {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 2000,
+    // While Redis is away a hit fails at once (and the limit is skipped) instead of waiting in a queue.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+  });
+  let lastError: Error | undefined;
+  const collect = (error: Error) => {
+    lastError = error;
+  };
+  redis.on('error', collect);
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (error) {
+    redis.disconnect();
+    const reason = (lastError ?? (error as Error)).message;
+    const shown = url.replace(/\/\/([^:@/]*):([^@/]+)@/, '//$1:***@');
+    throw new ConfigError([
+      {
+        name: 'SHIPBY_REDIS_URL',
+        value: shown,
+        message: localized(
+          `SHIPBY_REDIS_URL is "${shown}": Redis did not answer there (${reason}).`,
+          `SHIPBY_REDIS_URL 的值为 "${shown}"：该地址的 Redis 没有响应（${reason}）。`,
+        ),
+      },
+    ]);
+  }
+  redis.off('error', collect);
+  redis.on('error', onError);
+  return redis;
+}
+
+/**
+ * The rate-limit plugin's options for `store`: none for `memory` (the plugin's own), a shared store over the
+ * database, or Redis (`redisUrl`, default SHIPBY_REDIS_URL), connected now and closed with the server.
+ */
+export async function rateLimitStoreOptions(
+  app: FastifyInstance,
+  ctx: AppContext,
+  store: RateLimitStore,
+  redisUrl?: string,
+): Promise<Partial<RateLimitPluginOptions>> {
+  if (store === 'memory') return {};
+  if (store === 'database') return { store: sharedStore(databaseCounter(ctx)) };
+  const redis = await connectRedis(redisUrl ?? neededSetting(process.env, 'SHIPBY_REDIS_URL'), (error) =>
+    app.log.warn({ err: error }, 'rate limits: Redis is not answering; requests are not limited meanwhile'),
+  );
+  app.addHook('onClose', async () => {
+    await redis.quit().catch(() => redis.disconnect());
+  });
+  // Counters per installation (its store): processes on one store share them, another store sharing the Redis does not.
+  const installation = createHash('sha256').update(ctx.store.url).digest('base64url').slice(0, 16);
+  return { redis, nameSpace: `shipby:rate-limit:${installation}:`, keyGenerator: hashedKey };
 }

@@ -21,10 +21,9 @@ import { toIso } from '../core/time';
 import { isInstallationOwner, registerAccess, SESSION_COOKIE } from './access';
 import {
   parseTrustProxy,
-  rateCounterFor,
   rateLimitKey,
   rateLimitStoreFromEnv,
-  sharedStore,
+  rateLimitStoreOptions,
   type RateLimitStore,
   type TrustProxy,
 } from './rate-limit';
@@ -64,9 +63,10 @@ export interface ServerOptions {
   authentication?: boolean;
   /**
    * Requests per minute per verified caller (API key or session) else client address (SHIPBY_RATE_LIMIT, default
-   * 1200), sign-ins per minute per address, and where the counters live (SHIPBY_RATE_LIMIT_STORE; http/rate-limit.ts).
+   * 1200), sign-ins per minute per address, and where the counters live (SHIPBY_RATE_LIMIT_STORE, and for `redis`
+   * SHIPBY_REDIS_URL; http/rate-limit.ts).
    */
-  rateLimit?: { perMinute?: number; loginPerMinute?: number; store?: RateLimitStore };
+  rateLimit?: { perMinute?: number; loginPerMinute?: number; store?: RateLimitStore; redisUrl?: string };
   /** Proxies trusted to give the client address (SHIPBY_TRUST_PROXY; http/rate-limit.ts parseTrustProxy). */
   trustProxy?: TrustProxy;
   /** How long a caller may take to send a request, and idle connections live (defaults: `serverTimeouts()`). */
@@ -189,9 +189,12 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   });
   await app.register(fastifyCookie);
   const perMinute = options.rateLimit?.perMinute ?? setting(process.env, 'SHIPBY_RATE_LIMIT');
-  const counter = rateCounterFor(
+  // Counters every process sees (the store, or Redis); `memory` keeps the plugin's own, for one process.
+  const storeOptions = await rateLimitStoreOptions(
+    app,
     ctx,
     options.rateLimit?.store ?? rateLimitStoreFromEnv(process.env, ctx.store.dialect),
+    options.rateLimit?.redisUrl,
   );
   await app.register(rateLimit, {
     max: perMinute,
@@ -200,8 +203,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     // per client address. An unknown cookie is no one, so a fresh random cookie per request is still one address.
     hook: 'preParsing',
     keyGenerator: rateLimitKey,
-    // Counters every process sees (the store, or Redis); `memory` keeps the plugin's own, for one process.
-    ...(counter ? { store: sharedStore(counter) } : {}),
+    ...storeOptions,
     // The counters' store being down is not the caller's fault: the request goes on (and answers 503 if it needs it).
     skipOnError: true,
     // Thrown by the plugin and answered by handleError: 429, Retry-After, the message in both languages.

@@ -92,4 +92,20 @@ describe('configuration', () => {
     expect(unknown).toEqual(['SHIPBY_RATELIMIT']);
     expect(settings.map((s) => s.name)).toEqual(Object.keys(SETTINGS));
   });
+
+  it('SHIPBY_RATE_LIMIT_STORE=redis needs SHIPBY_REDIS_URL: unset or not a redis:// address stops the start naming it', () => {
+    expect(configProblems({ SHIPBY_RATE_LIMIT_STORE: 'redis', SHIPBY_REDIS_URL: 'redis://127.0.0.1:6379/2' })).toEqual(
+      [],
+    );
+    const unset = configProblems({ SHIPBY_RATE_LIMIT_STORE: 'redis' });
+    expect(unset.map((p) => p.name)).toEqual(['SHIPBY_REDIS_URL']);
+    expect(unset[0]!.message['zh-CN']).toContain('SHIPBY_REDIS_URL');
+    expect(() => checkConfig({ SHIPBY_RATE_LIMIT_STORE: 'redis', SHIPBY_REDIS_URL: 'localhost:6379' })).toThrow(
+      /SHIPBY_REDIS_URL is "localhost:6379": expected redis:\/\/HOST:PORT/,
+    );
+    // Without the redis store the address is not needed (and, when set, still checked).
+    expect(configProblems({ SHIPBY_RATE_LIMIT_STORE: 'database' })).toEqual([]);
+    const { settings } = effectiveConfig({ SHIPBY_REDIS_URL: 'redis://:s3cret@cache:6379' });
+    expect(settings.find((s) => s.name === 'SHIPBY_REDIS_URL')?.value).toBe('redis://:***@cache:6379');
+  });
 });

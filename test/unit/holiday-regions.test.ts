@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { HOLIDAY_REGIONS, HOLIDAY_REGIONS_VERSION } from '../../src/core/policy/holiday-regions';
 import { parsePolicy, PolicyValidationError } from '../../src/core/policy/schema';
-import { builtInRegistry } from '../../src/core/policy/registry';
+import { builtInRegistry } from '../../src/core/policy/built-in';
 
 const require = createRequire(import.meta.url);
 

@@ -1,13 +1,16 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   applyOverrides,
   BUILT_IN_POLICY_DOCUMENTS,
+  builtInPoliciesModule,
   builtInRegistry,
   parsePolicy,
   PLATFORM_MODES,
   PolicyLookupError,
   PolicyRegistry,
   PolicyValidationError,
+  policyRegistryFromDocuments,
   ShopPolicyResolver,
   type Policy,
   type PolicyOverrides,
@@ -228,33 +231,25 @@ describe('registry: the policy in force when the order was paid', () => {
   });
 });
 
-describe('registry: validated on first use (PolicyRegistry.lazy)', () => {
-  it('gives the same ids and versions as validating everything up front', () => {
-    const eager = PolicyRegistry.fromDocuments(BUILT_IN_POLICY_DOCUMENTS);
-    const lazy = PolicyRegistry.lazy(BUILT_IN_POLICY_DOCUMENTS);
-    expect(lazy.ids()).toEqual(eager.ids());
-    for (const id of eager.ids()) expect(lazy.versions(id)).toEqual(eager.versions(id));
-    expect(lazy.select('tiktok_shop', NOW)).toEqual(eager.select('tiktok_shop', NOW));
+describe('built-in policies: validated by the build', () => {
+  it('the generated module is current: the documents validated now give the same text, hence the same policies', () => {
+    const generated = readFileSync(new URL('../../src/core/policy/built-in-policies.generated.ts', import.meta.url));
+    expect(generated.toString('utf8'), 'run `npm run build:server` to regenerate it').toBe(builtInPoliciesModule());
+    const validated = policyRegistryFromDocuments(BUILT_IN_POLICY_DOCUMENTS);
+    expect(registry.ids()).toEqual(validated.ids());
+    for (const id of validated.ids()) expect(registry.versions(id)).toEqual(validated.versions(id));
   });
 
-  it('refuses a bad document when its id is first used, with the same field paths, and leaves the others usable', () => {
+  it('a registry from raw documents refuses a bad one with the same field paths as parsing it', () => {
     const v1 = policy('aliexpress_pop');
     const bad = {
       ...structuredClone(v1),
       id: 'broken',
       fine: { ...structuredClone(v1.fine), steps: [{ afterHours: -1 }] },
     };
+    expect(pathsOf(() => policyRegistryFromDocuments([v1, bad]))).toEqual(pathsOf(() => parsePolicy(bad)));
     const outOfOrder = { ...structuredClone(v1), version: 2, effectiveFrom: '2019-01-01T00:00:00Z' };
-    const lazy = PolicyRegistry.lazy([v1, outOfOrder, bad, policy('temu')]);
-    expect(lazy.ids()).toEqual(['aliexpress_pop', 'broken', 'temu']);
-    expect(pathsOf(() => lazy.versions('broken'))).toEqual(pathsOf(() => parsePolicy(bad)));
-    expect(pathsOf(() => lazy.select('aliexpress_pop', NOW))).toEqual(['effectiveFrom']);
-    expect(lazy.select('temu', NOW).id).toBe('temu');
-    expect(() => lazy.select('ebay', NOW)).toThrow(PolicyLookupError);
-    // A document that names no id is refused at once, as fromDocuments would.
-    expect(pathsOf(() => PolicyRegistry.lazy([{ ...structuredClone(v1), id: 7 }]))).toEqual(
-      pathsOf(() => parsePolicy({ ...structuredClone(v1), id: 7 })),
-    );
+    expect(pathsOf(() => policyRegistryFromDocuments([v1, outOfOrder]))).toEqual(['effectiveFrom']);
   });
 });
 
@@ -395,11 +390,15 @@ describe('overrides and validation', () => {
 
 describe('a shop picks its policies', () => {
   it('one per order type, with its overrides applied to every version', () => {
-    const resolver = new ShopPolicyResolver(registry, {
-      defaultPolicyId: 'aliexpress_pop',
-      byOrderType: { jit: 'aliexpress_semi_jit' },
-      overrides: { aliexpress_pop: { internalTarget: { hoursBeforeDeadline: 12 } } },
-    });
+    const resolver = new ShopPolicyResolver(
+      registry,
+      {
+        defaultPolicyId: 'aliexpress_pop',
+        byOrderType: { jit: 'aliexpress_semi_jit' },
+        overrides: { aliexpress_pop: { internalTarget: { hoursBeforeDeadline: 12 } } },
+      },
+      applyOverrides,
+    );
     expect(resolver.forOrder(NOW).id).toBe('aliexpress_pop');
     expect(resolver.forOrder(NOW).internalTarget.hoursBeforeDeadline).toBe(12);
     expect(resolver.forOrder(NOW, 'jit').id).toBe('aliexpress_semi_jit');
@@ -410,10 +409,11 @@ describe('a shop picks its policies', () => {
   it('refuses a bad override when the shop is configured, not when an order arrives', () => {
     const error = refusal(
       () =>
-        new ShopPolicyResolver(registry, {
-          defaultPolicyId: 'aliexpress_pop',
-          overrides: { aliexpress_pop: { graceHours: -5 } },
-        }),
+        new ShopPolicyResolver(
+          registry,
+          { defaultPolicyId: 'aliexpress_pop', overrides: { aliexpress_pop: { graceHours: -5 } } },
+          applyOverrides,
+        ),
     );
     expect(error.issues[0]!.path).toBe('graceHours');
     expect(() => new ShopPolicyResolver(registry, { defaultPolicyId: 'nope' })).toThrow(PolicyLookupError);

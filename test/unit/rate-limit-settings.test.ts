@@ -1,5 +1,6 @@
 /** SHIPBY_TRUST_PROXY and SHIPBY_RATE_LIMIT_STORE (http/rate-limit.ts): each accepted form, and a bad value named. */
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/core/config';
 import { parseTrustProxy, rateLimitStoreFromEnv } from '../../src/http/rate-limit';
 
 describe('SHIPBY_TRUST_PROXY', () => {
@@ -27,10 +28,23 @@ describe('SHIPBY_RATE_LIMIT_STORE', () => {
     expect(rateLimitStoreFromEnv({}, 'postgres')).toBe('database');
     expect(rateLimitStoreFromEnv({}, 'sqlite')).toBe('memory');
     expect(rateLimitStoreFromEnv({ SHIPBY_RATE_LIMIT_STORE: 'database' }, 'sqlite')).toBe('database');
-    expect(rateLimitStoreFromEnv({ SHIPBY_RATE_LIMIT_STORE: 'Memory' })).toBe('memory');
+    expect(rateLimitStoreFromEnv({ SHIPBY_RATE_LIMIT_STORE: 'memory' })).toBe('memory');
+    // Read through core/config.ts like every variable: the same message as the start's check.
     expect(() => rateLimitStoreFromEnv({ SHIPBY_RATE_LIMIT_STORE: 'disk' })).toThrow(
-      /SHIPBY_RATE_LIMIT_STORE="disk": use one of database, redis, memory/,
+      /SHIPBY_RATE_LIMIT_STORE is "disk": expected one of: database, redis, memory/,
     );
-    expect(() => rateLimitStoreFromEnv({ SHIPBY_RATE_LIMIT_STORE: 'redis' })).toThrow(/needs SHIPBY_REDIS_URL/);
+    expect(() => rateLimitStoreFromEnv({ SHIPBY_RATE_LIMIT_STORE: 'Memory' })).toThrow(ConfigError);
+  });
+
+  it('redis needs SHIPBY_REDIS_URL, a redis:// or rediss:// address', () => {
+    expect(
+      rateLimitStoreFromEnv({ SHIPBY_RATE_LIMIT_STORE: 'redis', SHIPBY_REDIS_URL: 'redis://127.0.0.1:6379' }),
+    ).toBe('redis');
+    expect(() => rateLimitStoreFromEnv({ SHIPBY_RATE_LIMIT_STORE: 'redis' })).toThrow(/SHIPBY_REDIS_URL is not set/);
+    for (const bad of ['http://127.0.0.1:6379', '127.0.0.1:6379', 'redis://', 'redis://host:6379/db0']) {
+      expect(() => rateLimitStoreFromEnv({ SHIPBY_RATE_LIMIT_STORE: 'redis', SHIPBY_REDIS_URL: bad })).toThrow(
+        /SHIPBY_REDIS_URL is ".*": expected redis:\/\/HOST:PORT/,
+      );
+    }
   });
 });

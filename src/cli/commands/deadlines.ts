@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { builtInRegistry } from '../../core/policy/registry';
+import { builtInRegistry } from '../../core/policy/built-in';
 import { formatMoney } from '../../core/money';
 import { parseDuration, parseInstant, toIso } from '../../core/time';
 import { localized } from '../../core/i18n';

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { applyOrderAction, getOrderPage, listOrders, resolveOrder } from '../../app/orders';
+// Reads only: the writes (accept, cancel, warehouse-received) import theirs when they run, so `order ID` and
+// `orders` load no stock, transition or hand-over code.
+import { getOrderPage, listOrders, resolveOrder } from '../../app/order-reads';
 import { contextAt } from '../../app/as-of';
-import { recordWarehouseReceipt } from '../../app/handover';
 import { presentAsOf, presentEvent, presentLine, presentOrder, presentParcel } from '../../app/present';
 import { formatMoney } from '../../core/money';
 import { ORDER_STATES } from '../../core/order';
@@ -182,6 +183,7 @@ export function register(program: Command): void {
         action(async (reference: string, options: { shop?: string; reason?: string; json?: boolean }) => {
           await withApp(async (ctx) => {
             const found = await resolveOrder(ctx, reference, options.shop);
+            const { applyOrderAction } = await import('../../app/orders');
             const updated = await applyOrderAction(ctx, found.id, {
               action: name,
               reason: options.reason,
@@ -206,6 +208,7 @@ export function register(program: Command): void {
         const at = atOption(options.at);
         await withApp(async (ctx) => {
           const found = await resolveOrder(ctx, reference, options.shop);
+          const { recordWarehouseReceipt } = await import('../../app/handover');
           const updated = await recordWarehouseReceipt(ctx, found.id, at === undefined ? {} : { at }, 'cli');
           if (options.json) printJson(presentOrder(updated));
           else

@@ -1,39 +1,19 @@
 /**
- * The policy registry: every version of every policy, and the choice of a policy for an order.
+ * The policy registry: every version of every policy, and the choice of a policy for an order. No zod here: the
+ * read path (an order's deadline, `policy list`) only reads validated policies.
  *
- * - `PolicyRegistry.fromDocuments(docs)`: validates every document (refusing with the bad field's path).
+ * - `new PolicyRegistry(policies)`: validated policies (schema.ts `policyRegistryFromDocuments` validates raw
+ *   documents first), checking that the versions of an id are distinct and take effect in order.
  * - `registry.select(id, paidAt)`: the newest version whose `effectiveFrom` is at or before `paidAt`;
  *   a newer version never changes the policy of an order paid before it took effect.
- * - `PolicyRegistry.lazy(docs)`: the same, validating a policy id's documents when that id is first asked for.
- * - `builtInRegistry()`: the shipped policies (one data file per platform mode in this folder), lazily validated.
+ * - `builtInRegistry()` (built-in.ts): the shipped policies, validated by the build.
  * - `ShopPolicyResolver`: a shop's choice (a default policy, optionally one per order type) plus the
- *   shop's overrides per policy id; overrides are validated against every version up front.
+ *   shop's overrides per policy id; overrides are validated against every version up front, by the
+ *   `applyOverrides` of schema.ts, which the caller passes only when the shop has overrides.
  */
 import { localized, type Localized } from '../i18n';
-import { applyOverrides, parsePolicy, PolicyValidationError, type Policy, type PolicyOverrides } from './schema';
 import { compilePolicy } from './compiled';
-import { aliexpressPop } from './aliexpress-pop';
-import { aliexpressSemiJit } from './aliexpress-semi-jit';
-import { aliexpressSemiSelfSend } from './aliexpress-semi-self-send';
-import { aliexpressFullJit } from './aliexpress-full-jit';
-import { aliexpressOverseas } from './aliexpress-overseas';
-import { amazonSellerFulfilled } from './amazon-seller-fulfilled';
-import { shopee } from './shopee';
-import { tiktokShopV1, tiktokShopV2 } from './tiktok-shop';
-import { temu } from './temu';
-
-export const BUILT_IN_POLICY_DOCUMENTS: readonly unknown[] = [
-  aliexpressPop,
-  aliexpressSemiJit,
-  aliexpressSemiSelfSend,
-  aliexpressFullJit,
-  aliexpressOverseas,
-  amazonSellerFulfilled,
-  shopee,
-  tiktokShopV1,
-  tiktokShopV2,
-  temu,
-];
+import { type Policy, type PolicyOverrides, PolicyValidationError } from './policy-types';
 
 export class PolicyLookupError extends Error {
   readonly localized: Localized;
@@ -47,8 +27,6 @@ export class PolicyLookupError extends Error {
 export class PolicyRegistry {
   /** Versions per policy id, oldest first (validated). */
   private readonly versionsById = new Map<string, Policy[]>();
-  /** Documents not validated yet, per the id they name (`PolicyRegistry.lazy`): validated on first use of the id. */
-  private readonly pendingById = new Map<string, unknown[]>();
 
   constructor(policies: readonly Policy[]) {
     for (const policy of policies) {
@@ -59,45 +37,12 @@ export class PolicyRegistry {
     for (const [id, versions] of this.versionsById) checkVersions(id, versions);
   }
 
-  /** Validates raw documents (e.g. loaded from JSON) and builds a registry. */
-  static fromDocuments(documents: readonly unknown[]): PolicyRegistry {
-    return new PolicyRegistry(documents.map((document) => parsePolicy(document)));
-  }
-
-  /**
-   * A registry that validates the documents of a policy id the first time that id is asked for (`versions`,
-   * `get`, `select`), so a command that uses one policy does not validate and compile them all. The same
-   * checks and errors as `fromDocuments`, only later; a document without a string `id` is validated at once.
-   */
-  static lazy(documents: readonly unknown[]): PolicyRegistry {
-    const registry = new PolicyRegistry([]);
-    for (const document of documents) {
-      const id = (document as { id?: unknown } | null)?.id;
-      const key = typeof id === 'string' ? id : parsePolicy(document).id;
-      const pending = registry.pendingById.get(key) ?? [];
-      pending.push(document);
-      registry.pendingById.set(key, pending);
-    }
-    return registry;
-  }
-
-  private validated(id: string): Policy[] | undefined {
-    const pending = this.pendingById.get(id);
-    if (pending) {
-      const versions = pending.map((document) => parsePolicy(document));
-      checkVersions(id, versions);
-      this.versionsById.set(id, versions);
-      this.pendingById.delete(id);
-    }
-    return this.versionsById.get(id);
-  }
-
   ids(): string[] {
-    return [...new Set([...this.versionsById.keys(), ...this.pendingById.keys()])].sort();
+    return [...this.versionsById.keys()].sort();
   }
 
   versions(id: string): readonly Policy[] {
-    return this.validated(id) ?? [];
+    return this.versionsById.get(id) ?? [];
   }
 
   get(id: string, version: number): Policy | undefined {
@@ -106,7 +51,7 @@ export class PolicyRegistry {
 
   /** The version in force for an order of policy `id` paid at `paidAt` (epoch ms). */
   select(id: string, paidAt: number): Policy {
-    const versions = this.validated(id);
+    const versions = this.versionsById.get(id);
     if (!versions) {
       throw new PolicyLookupError(localized(`No policy named ${id}.`, `没有名为 ${id} 的策略。`));
     }
@@ -145,12 +90,8 @@ function checkVersions(id: string, versions: Policy[]): void {
   }
 }
 
-/** The shipped policies, each validated on first use (`PolicyRegistry.lazy`); test/unit tests validate them all. */
-let builtIn: PolicyRegistry | undefined;
-export function builtInRegistry(): PolicyRegistry {
-  builtIn ??= PolicyRegistry.lazy(BUILT_IN_POLICY_DOCUMENTS);
-  return builtIn;
-}
+/** Applies a shop's overrides to a policy, re-validated (schema.ts `applyOverrides`). */
+export type OverrideApplier = (policy: Policy, overrides: PolicyOverrides) => Policy;
 
 /** A shop's choice of policies: one default, optionally one per order type, and its own overrides. */
 export interface ShopPolicyChoice {
@@ -167,6 +108,7 @@ export class ShopPolicyResolver {
   constructor(
     private readonly registry: PolicyRegistry,
     private readonly choice: ShopPolicyChoice,
+    applyOverrides?: OverrideApplier,
   ) {
     const ids = [
       choice.defaultPolicyId,
@@ -180,6 +122,7 @@ export class ShopPolicyResolver {
     }
     // Validate every override against every version now, so a bad override fails at configuration time.
     for (const [id, overrides] of Object.entries(choice.overrides ?? {})) {
+      if (!applyOverrides) throw new Error('a shop with overrides needs applyOverrides (core/policy/schema.ts)');
       for (const policy of registry.versions(id)) this.overridden.set(policy, applyOverrides(policy, overrides));
     }
   }

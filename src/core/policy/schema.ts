@@ -8,7 +8,8 @@
  *
  * API
  * - `PolicySchema` (zod v4): the document schema. `PolicyInput` is what a data file writes (defaults may be
- *   omitted), `Policy` is the validated, deeply frozen result.
+ *   omitted), `Policy` is the validated, deeply frozen result (both in policy-types.ts, with the lists and the
+ *   error, which the read path imports from there so that it never loads zod).
  * - `parsePolicy(input)`: validates and freezes, or throws `PolicyValidationError` whose `issues` name the
  *   path of each bad field (`fine.steps.1.afterHours`).
  * - `applyOverrides(policy, overrides)`: deep-merges a seller's partial document (objects merge, arrays
@@ -20,9 +21,23 @@
  * window's (or the policy's) IANA zone, both ends inclusive.
  */
 import { z } from 'zod';
-import { IANAZone } from 'luxon';
+import { BUILT_IN_POLICY_DOCUMENTS } from './documents';
 import { HOLIDAY_REGIONS } from './holiday-regions';
-import { localized, type Localized } from '../i18n';
+import {
+  deepFreeze,
+  HOLIDAY_TYPES,
+  isValidZone,
+  METRIC_KEYS,
+  PLATFORM_MODES,
+  PLATFORMS,
+  type Policy,
+  type PolicyIssue,
+  type PolicyOverrides,
+  PolicyValidationError,
+  SHIPPED_EVENTS,
+  SOURCE_QUALITIES,
+} from './policy-types';
+import { PolicyRegistry } from './registry';
 import {
   BuyerCancellationSchema,
   FalseShipmentSchema,
@@ -32,47 +47,6 @@ import {
   positiveHours,
   WeightMismatchSchema,
 } from './schema-fines';
-
-const SOURCE_QUALITIES = ['OFF', 'REAL', 'SEC', 'WEAK', 'VERIFIED', 'ASSUMPTION'] as const;
-export type SourceQuality = (typeof SOURCE_QUALITIES)[number];
-
-const PLATFORMS = ['aliexpress', 'amazon', 'shopee', 'tiktok', 'temu'] as const;
-export type Platform = (typeof PLATFORMS)[number];
-
-export const PLATFORM_MODES = [
-  'aliexpress_pop',
-  'aliexpress_semi_jit',
-  'aliexpress_semi_self_send',
-  'aliexpress_full_jit',
-  'aliexpress_overseas',
-  'amazon_seller_fulfilled',
-  'shopee',
-  'tiktok_shop',
-  'temu',
-] as const;
-export type PlatformMode = (typeof PLATFORM_MODES)[number];
-
-export const METRIC_KEYS = [
-  'late_shipment_rate',
-  'non_fulfilment_rate',
-  'valid_tracking_rate',
-  'online_rate_48h',
-  'online_rate_72h',
-  'online_rate_5d',
-  'online_rate_7d',
-] as const;
-export type MetricKey = (typeof METRIC_KEYS)[number];
-
-/** The order event that counts as "shipped" for the platform's deadline. */
-const SHIPPED_EVENTS = ['tracking_uploaded', 'handed_over', 'carrier_scan', 'warehouse_received'] as const;
-export type ShippedEvent = (typeof SHIPPED_EVENTS)[number];
-
-const HOLIDAY_TYPES = ['public', 'bank', 'school', 'optional', 'observance'] as const;
-
-export function isValidZone(name: string): boolean {
-  // Only IANA names: fixed offsets ("UTC+8") would silently ignore daylight saving.
-  return /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(name) && IANAZone.isValidZone(name);
-}
 
 const zoneName = z.string().refine(isValidZone, { message: 'not an IANA time zone' });
 const rate = z.number().min(0).max(1);
@@ -306,42 +280,10 @@ const PolicySchema = z
       ctx.addIssue({ code: 'custom', message: 'not a valid instant', path: ['effectiveFrom'] });
     }
   });
+/** The schema's type, for `Policy` and `PolicyInput` (policy-types.ts). */
+export type PolicySchemaType = typeof PolicySchema;
 
-type DeepReadonly<T> = T extends (infer E)[]
-  ? ReadonlyArray<DeepReadonly<E>>
-  : T extends object
-    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
-    : T;
-
-/** What a policy data file writes: defaults may be left out. */
-export type PolicyInput = z.input<typeof PolicySchema>;
-/** A validated, frozen policy. */
-export type Policy = DeepReadonly<z.output<typeof PolicySchema>>;
-export type FineSchedule = Policy['fine'];
-
-type DeepPartial<T> =
-  T extends ReadonlyArray<unknown> ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> | undefined } : T;
-/** A seller's partial document: objects merge, arrays and scalars replace. */
-export type PolicyOverrides = DeepPartial<PolicyInput>;
-
-export interface PolicyIssue {
-  /** Dotted path of the bad field, e.g. `fine.steps.1.afterHours`. */
-  path: string;
-  message: string;
-}
-
-export class PolicyValidationError extends Error {
-  readonly issues: readonly PolicyIssue[];
-  readonly localized: Localized;
-
-  constructor(issues: readonly PolicyIssue[], what = 'policy') {
-    const list = issues.map((issue) => `${issue.path || '(root)'}: ${issue.message}`).join('; ');
-    super(`invalid ${what}: ${list}`);
-    this.name = 'PolicyValidationError';
-    this.issues = issues;
-    this.localized = localized(`The ${what} was refused: ${list}`, `策略被拒绝（${what}）：${list}`);
-  }
-}
+export * from './policy-types';
 
 function toIssues(error: z.ZodError): PolicyIssue[] {
   return error.issues.map((issue) => {
@@ -350,14 +292,6 @@ function toIssues(error: z.ZodError): PolicyIssue[] {
     if (issue.code === 'unrecognized_keys' && issue.keys.length === 1) path.push(issue.keys[0]!);
     return { path: path.join('.'), message: issue.message };
   });
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }
 
 /** Validates a policy document; throws `PolicyValidationError` naming each bad field's path. */
@@ -398,4 +332,31 @@ export function applyOverrides(policy: Policy, overrides: PolicyOverrides): Poli
   const result = PolicySchema.safeParse(deepMerge(policy, overrides));
   if (!result.success) throw new PolicyValidationError(toIssues(result.error), 'policy override');
   return deepFreeze(result.data) as Policy;
+}
+
+/** Validates raw documents (e.g. loaded from JSON) and builds a registry. */
+export function policyRegistryFromDocuments(documents: readonly unknown[]): PolicyRegistry {
+  return new PolicyRegistry(documents.map((document) => parsePolicy(document)));
+}
+
+/**
+ * The text of built-in-policies.generated.ts: the shipped documents validated (defaults filled in, versions
+ * checked), as JSON parsed once at load. Written by the build (scripts/build.mjs); a unit test checks that the
+ * file in the tree is this text, so a document edited without a build is caught.
+ */
+export function builtInPoliciesModule(): string {
+  const policies = BUILT_IN_POLICY_DOCUMENTS.map((document) => parsePolicy(document));
+  new PolicyRegistry(policies); // refuses a repeated version or versions taking effect out of order
+  // One single-quoted literal (as Biome formats it): JSON.parse of a string loads faster than an object literal.
+  const literal = `'${JSON.stringify(policies).replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+  return [
+    '// Generated by scripts/build.mjs from documents.ts, validated by schema.ts: do not edit (edit the documents).',
+    "import type { Policy } from './policy-types';",
+    '',
+    '/** The shipped policies, validated at build time, in documents.ts order. */',
+    'export const BUILT_IN_POLICIES: readonly Policy[] = JSON.parse(',
+    `  ${literal},`,
+    ');',
+    '',
+  ].join('\n');
 }

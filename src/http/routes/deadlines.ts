@@ -7,7 +7,7 @@ import { recordExtension, setShopPolicy } from '../../app/policies';
 import { presentOrder, presentParcel, presentSituation, presentVerdict } from '../../app/present';
 import { ValidationError } from '../../app/errors';
 import { localized } from '../../core/i18n';
-import { builtInRegistry } from '../../core/policy/registry';
+import { builtInRegistry } from '../../core/policy/built-in';
 import { parseInstant } from '../../core/time';
 
 const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
