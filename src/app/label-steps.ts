@@ -25,7 +25,7 @@ import type { ShippingCatalog } from './carrier-contracts';
 import type { AppContext } from './context';
 import { ConflictError } from './errors';
 import { keepCarrierLabel } from './label-documents';
-import { obtainLabel, voidQuietly, voidUnlessInUse } from './label-purchase';
+import { numberInUse, obtainLabel, voidQuietly } from './label-purchase';
 import type { PlannedParcel } from './pack';
 import { markParcelsShipped } from './shipments';
 import { step, type UndoFailure } from './steps';
@@ -104,23 +104,25 @@ const buyLabel = step<ParcelLabelling, BoughtLabel>({
     s.bought = { created, resumed, key, service, marketplaceService, number };
     return s.bought;
   },
+  // Undo: the label's row says voided first (so the next attempt takes a new key: the carrier would hand a key it
+  // knows its voided label again), then the carrier voids it. A number in use stays: the label is real.
   undo: async (s, bought, cause) => {
     if (cause instanceof LabelRefused) return voidRefused(s, bought);
-    // Void it, unless its number is on a parcel or queued for upload: then the label is real, and stays.
-    const voidProblem = await voidUnlessInUse(
-      s.ctx,
-      s.order.id,
-      bought.number,
-      s.adapter,
-      bought.created.carrierLabelId,
-    );
-    const labelId = s.labelId ?? bought.resumed?.id;
-    if (voidProblem === 'in_use' || labelId === undefined) return;
+    if (await numberInUse(s.ctx, s.order.id, bought.number)) return;
     const why = cause instanceof Error ? cause.message : String(cause);
-    const problem = voidProblem ? `${why} Void failed: ${voidProblem}` : why;
-    await s.ctx.store.db
-      .transaction()
-      .execute((trx) => packing.setLabelStatus(trx, labelId, 'voided', problem, s.ctx.now()));
+    const db = s.ctx.store.db;
+    const voidedRow = async (problem: string) => {
+      const labelId = s.labelId ?? bought.resumed?.id;
+      if (labelId !== undefined)
+        await db.transaction().execute((trx) => packing.setLabelStatus(trx, labelId, 'voided', problem, s.ctx.now()));
+      else
+        s.labelId = await db
+          .transaction()
+          .execute((trx) => packing.insertLabel(trx, labelRow(s, bought, 'voided', problem, s.ctx.now())));
+    };
+    await voidedRow(why);
+    const voidProblem = await voidQuietly(s.adapter, bought.created.carrierLabelId);
+    if (voidProblem) await voidedRow(`${why} Void failed: ${voidProblem}`);
   },
 });
 
@@ -156,7 +158,8 @@ const checkNumber = step<ParcelLabelling, void>({
   },
 });
 
-/** The label row, `issued` (bought, checked, not yet on the parcel): a dead process's successor resumes it. */
+/** The label row, `issued` (bought, checked, not yet on the parcel): a dead process's successor resumes it. Its undo
+ * is the purchase's: the row is kept as voided. */
 const recordLabel = step<ParcelLabelling, void>({
   name: 'record the label',
   run: async (s) => {
@@ -167,7 +170,6 @@ const recordLabel = step<ParcelLabelling, void>({
         .transaction()
         .execute((trx) => packing.insertLabel(trx, labelRow(s, label, 'issued', null, s.ctx.now()))));
   },
-  // Undo: the purchase's undo keeps this row as voided (or leaves it, when its number is in use).
 });
 
 /**
