@@ -27,6 +27,7 @@ import {
 } from '../core/inventory';
 import {
   emptySettleReport,
+  group,
   needsDemand,
   sortSettlingOrders,
   type Demand,
@@ -221,17 +222,6 @@ function cutoffAfter(memo: StoreMemo, now: number, timeZone: string, cutoffTime:
   const at = nextCutoffAt(now, timeZone, cutoffTime);
   memo.cutoffs.set(key, { from: now, at });
   return at;
-}
-
-function group<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
-  const map = new Map<K, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = map.get(k);
-    if (list) list.push(item);
-    else map.set(k, [item]);
-  }
-  return map;
 }
 
 // ---------------------------------------------------------------------------------------------------------

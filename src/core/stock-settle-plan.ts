@@ -19,6 +19,7 @@ import { orderMachine, type OrderAction, type OrderState } from './order';
 import { decide } from './state-machine';
 import {
   emptySettleReport,
+  group,
   type Demand,
   type LevelRow,
   type RecordedShortfall,
@@ -101,17 +102,6 @@ export interface SettlementPlan {
   transitions: Array<{ from: string; to: string; ids: number[] }>;
   /** Net change per stock row (and a new low-stock threshold). */
   deltas: Array<{ warehouse_id: string; sku: string; on_hand: number; reserved: number; low_stock_threshold?: number }>;
-}
-
-function group<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
-  const map = new Map<K, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = map.get(k);
-    if (list) list.push(item);
-    else map.set(k, [item]);
-  }
-  return map;
 }
 
 function sameShortfalls(a: readonly RecordedShortfall[], b: readonly RecordedShortfall[]): boolean {

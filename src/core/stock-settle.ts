@@ -180,3 +180,15 @@ export function sortSettlingOrders(
   }
   return sorted;
 }
+
+/** Items by a key, in their order. */
+export function group<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const map = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = map.get(k);
+    if (list) list.push(item);
+    else map.set(k, [item]);
+  }
+  return map;
+}

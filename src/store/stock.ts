@@ -12,6 +12,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema';
 import type { StockLevelRow, StockReservationRow } from './schema-stock';
+import type { NewMovementRow } from '../core/stock-settle-plan';
 
 export type Executor = Kysely<Database> | Transaction<Database>;
 export type LockMode = 'wait' | 'skip' | 'none';
@@ -43,16 +44,14 @@ export async function upsertWarehouse(
     .insertInto('warehouses')
     .values({ ...w, created_at: now, updated_at: now })
     .onConflict((oc) =>
-      oc
-        .column('id')
-        .doUpdateSet({
-          name: w.name,
-          kind: w.kind,
-          country: w.country,
-          time_zone: w.time_zone,
-          cutoff_time: w.cutoff_time,
-          updated_at: now,
-        }),
+      oc.column('id').doUpdateSet({
+        name: w.name,
+        kind: w.kind,
+        country: w.country,
+        time_zone: w.time_zone,
+        cutoff_time: w.cutoff_time,
+        updated_at: now,
+      }),
     )
     .execute();
 }
@@ -85,16 +84,14 @@ export async function upsertSku(
     .insertInto('skus')
     .values({ ...s, created_at: now, updated_at: now })
     .onConflict((oc) =>
-      oc
-        .column('sku')
-        .doUpdateSet({
-          product_id: s.product_id,
-          name: s.name,
-          lead_days: s.lead_days,
-          safety_days: s.safety_days,
-          cycle_days: s.cycle_days,
-          updated_at: now,
-        }),
+      oc.column('sku').doUpdateSet({
+        product_id: s.product_id,
+        name: s.name,
+        lead_days: s.lead_days,
+        safety_days: s.safety_days,
+        cycle_days: s.cycle_days,
+        updated_at: now,
+      }),
     )
     .execute();
 }
@@ -535,19 +532,8 @@ export async function insertShortfalls(
   for (const part of chunks(rows, ROW_CHUNK)) await db.insertInto('stock_shortfalls').values(part).execute();
 }
 
-export interface NewMovement {
-  at: number;
-  warehouse_id: string;
-  sku: string;
-  kind: string;
-  on_hand_delta: number;
-  reserved_delta: number;
-  reason: string | null;
-  order_id: number | null;
-  purchase_order_id: number | null;
-  actor: string;
-  note: string | null;
-}
+/** A ledger row to write: the stock settle plans them (core/stock-settle-plan.ts). */
+export type NewMovement = NewMovementRow;
 
 export async function insertMovements(db: Executor, rows: readonly NewMovement[]): Promise<void> {
   for (const part of chunks(rows, ROW_CHUNK)) await db.insertInto('stock_movements').values(part).execute();
