@@ -21,7 +21,7 @@ import {
   DEFAULT_OUTBOX_SETTINGS,
 } from '../../src/app/upload-outbox';
 import { startFakeAliExpressServer } from '../../src/integrations/aliexpress/fake-server';
-import { migrateToLatest, type Store } from '../../src/store/database';
+import { migrateToLatest, newStoreMemo, type Store } from '../../src/store/database';
 import { createScratchDatabase } from '../../src/store/pg-admin';
 import {
   FAKE_APP_KEY,
@@ -67,7 +67,7 @@ async function main() {
     drop = scratch.drop;
     const pool = new pg.Pool({ connectionString: scratch.url, max: 4 });
     const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }), log });
-    store = { db, dialect: 'postgres', url: scratch.url, close: () => db.destroy() } as Store;
+    store = { db, dialect: 'postgres', url: scratch.url, memo: newStoreMemo(), close: () => db.destroy() } as Store;
   } else {
     const file = path.join(os.tmpdir(), `shipby-outbox-profile-${process.pid}.db`);
     drop = async () => {
@@ -78,7 +78,14 @@ async function main() {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     const db = new Kysely<any>({ dialect: new SqliteDialect({ database: sqlite }), log });
-    store = { db, dialect: 'sqlite', url: 'sqlite:' + file, sqlite, close: () => db.destroy() } as Store;
+    store = {
+      db,
+      dialect: 'sqlite',
+      url: 'sqlite:' + file,
+      sqlite,
+      memo: newStoreMemo(),
+      close: () => db.destroy(),
+    } as Store;
   }
   await migrateToLatest(store);
   const ctx = createContext(store);

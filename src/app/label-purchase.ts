@@ -1,7 +1,7 @@
 /**
- * The label flow's carrier side (labels.ts steps 2 and the voids): buy the parcel's label with the key of its next
- * attempt, or resume the one a dead process bought; void a label quietly, or not at all when its number is in use;
- * and the carrier's refusal or silence as the seller reads it.
+ * The label flow's carrier side (label-steps.ts `buy the label` and its undo): buy the parcel's label with the key of
+ * its next attempt, or resume the one a dead process bought; void a label quietly; whether its number is in use (then
+ * it is never voided); and the carrier's refusal or silence as the seller reads it.
  */
 import { labelKey } from '../core/carrier/label-key';
 import type { CarrierService } from '../core/carrier/types';
@@ -53,7 +53,7 @@ export async function voidQuietly(adapter: CarrierAdapter, labelId: string): Pro
 }
 
 /**
- * Step 2: the parcel's label from the carrier. A row left `issued` (bought, checked, not yet on the parcel: the
+ * The parcel's label from the carrier. A row left `issued` (bought, checked, not yet on the parcel: the
  * process died) is resumed as it is; otherwise the carrier is called with the key of the next attempt — the same
  * key as an attempt whose answer was lost, so the carrier returns that label rather than selling a second one.
  */
@@ -119,16 +119,10 @@ export async function obtainLabel(
 }
 
 /**
- * Voids a label after a failed step 4, unless its number is on a parcel or queued for upload (then voiding it would
- * make that number a false shipment): `in_use` then, else null or the carrier's reason the void failed.
+ * Whether a label's number is on a parcel or queued for upload for the order: then the label is real, and voiding it
+ * would make that number a false shipment.
  */
-export async function voidUnlessInUse(
-  ctx: AppContext,
-  orderId: number,
-  number: string,
-  adapter: CarrierAdapter,
-  carrierLabelId: string,
-): Promise<string | null | 'in_use'> {
+export async function numberInUse(ctx: AppContext, orderId: number, number: string): Promise<boolean> {
   const db = ctx.store.db;
   const onParcel = await db
     .selectFrom('parcels')
@@ -136,9 +130,8 @@ export async function voidUnlessInUse(
     .where('tracking_number', '=', number)
     .where('status', '!=', 'voided')
     .executeTakeFirst();
-  const queued = (await outbox.uploadsOfOrders(db, [orderId])).some(
+  if (onParcel) return true;
+  return (await outbox.uploadsOfOrders(db, [orderId])).some(
     (u) => (JSON.parse(u.payload) as UploadPayload).trackingNumber === number,
   );
-  if (onParcel || queued) return 'in_use';
-  return voidQuietly(adapter, carrierLabelId);
 }

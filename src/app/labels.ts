@@ -4,49 +4,46 @@
  * `labelParcels` holds the order's label lease (store/leases.ts) for its whole run, so two requests for one order (a
  * double click, a client retrying a slow request, two stations) never buy or use labels at once: the second waits
  * for the first, then finds the parcels labelled and answers with the first's labels (`repeatedAnswer`). Under
- * the lease, a saga of steps that know how to undo themselves:
- *   1. the service: the one asked for, else the quote's choice (rules, then rate shopping); a service below the
- *      buyer's logistics class is refused before anything is bought, unless overridden with a reason;
- *   2. the carrier adapter's `createLabel`, keyed `shipby-<parcel>-<n>-<order>` (core/carrier/label-key.ts) where n counts the parcel's label
- *      rows (`obtainLabel`): a retry after a lost answer (no row yet) sends the same key and gets the same label; a
- *      label row left `issued` by a process that died is resumed, not bought again; only a really new attempt (the
- *      last label voided) gets a new key;
- *   3. the number is checked (core/tracking `checkTrackingNumber`: the carrier's format, the S10 check digit, not
- *      used by another order within 12 months — parcels and labels in the database — and the buyer's logistics
- *      class with the override's reason); a refused number is voided at the carrier and the label kept as voided;
- *   4. the label row is written (`issued`), then the parcel takes the `label` transition and its number is handed
- *      to the existing upload path (`markParcelsShipped`: one transaction with the outbox row). A shop without a
- *      marketplace connection gets the transition alone (upload by hand). If this step fails the label is voided,
- *      unless its number is on a parcel or queued for upload (`voidUnlessInUse`): a number in use is never voided.
- *   5. the carrier's own label PDF is fetched and kept (label-documents.ts) for re-printing.
+ * the lease:
+ *   1. the request is checked (the order not settled nor held, a sender, packed and weighed parcels) and each
+ *      parcel's service chosen: the one asked for, else the quote's choice (rules, then rate shopping); a service
+ *      below the buyer's logistics class is refused before anything is bought, unless overridden with a reason
+ *      (label-service.ts);
+ *   2. each parcel runs its named steps (label-steps.ts, run by app/steps.ts), each write with its undo beside it:
+ *      buy the label (the carrier adapter's `createLabel`, keyed `shipby-<parcel>-<n>-<order>`, or the label a dead
+ *      process bought, resumed; label-purchase.ts) — check the number (core/tracking) — record the label (`issued`)
+ *      — move the parcel and queue the upload (`markParcelsShipped`: one transaction with the outbox row) — activate
+ *      the label — keep the carrier's PDF. A failure after the purchase voids the label at the carrier (unless its
+ *      number is in use) and keeps its row as voided; a refused number is voided and the refusal on the timeline.
  * Printing is in label-printing.ts; buying from the carrier and voiding in label-purchase.ts.
  */
 import { heldRefusal } from '../core/order-hold';
-import { labelKey } from '../core/carrier/label-key';
-import type { CarrierService } from '../core/carrier/types';
 import { missingSetting } from '../core/fix';
-import { localized, type Localized } from '../core/i18n';
-import { parcelMachine, type ParcelState } from '../core/order';
+import { localized } from '../core/i18n';
 import { buyerLogisticsClassOf } from '../core/shipping-facts';
-import { decide } from '../core/state-machine';
-import { checkTrackingNumber, type TrackingCheck } from '../core/tracking/number-check';
+import { checkTrackingNumber } from '../core/tracking/number-check';
 import { LeaseBusy, withLease } from '../store/leases';
 import * as marketplace from '../store/marketplace';
 import * as orderStore from '../store/orders';
 import * as outbox from '../store/outbox';
 import * as packing from '../store/packing';
 import type { OrderRow } from '../store/schema';
-import type { ParcelLabelRow } from '../store/schema-packing';
 import { loadShippingCatalog, storedCarrierResolver, type CarrierResolver } from './carrier-contracts';
-import { keepCarrierLabel } from './label-documents';
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
-import { obtainLabel, voidQuietly, voidUnlessInUse } from './label-purchase';
+import {
+  labelledParcel,
+  PARCEL_LABEL_STEPS,
+  recordUndoFailure,
+  serviceToCheck,
+  type LabelledParcel,
+  type ParcelLabelling,
+} from './label-steps';
 import { refuseSettledOrders } from './order-situation';
 import { planView, previewPacking, type PlannedParcel } from './pack';
 import { servicesForLabels } from './label-service';
-import { markParcelsShipped, type UploadPayload } from './shipments';
-import { timelineEvent } from '../core/timeline';
+import type { UploadPayload } from './shipments';
+import { runSteps, type StepOptions } from './steps';
 
 export interface LabelRequestInput {
   orderId: number;
@@ -60,22 +57,7 @@ export interface LabelRequestInput {
   confirmCost?: boolean;
 }
 
-export interface LabelledParcel {
-  parcelId: number;
-  trackingNumber: string;
-  carrier: string;
-  service: string;
-  marketplaceService: string;
-  routingCode: string | null;
-  cost: { amount: number; currency: string } | null;
-  /** `pending` / `held` when queued for upload, `uploaded` once the marketplace has it; `not_connected` when the shop has no marketplace connection. */
-  upload: 'pending' | 'held' | 'uploaded' | 'not_connected';
-  checks: TrackingCheck[];
-  warnings: Localized[];
-}
-
-/** The carrier answered but the label could not be used: voided at the carrier, refused here. */
-class LabelRefused extends ConflictError {}
+export type { LabelledParcel } from './label-steps';
 
 /** True when, after `labelling` are labelled, nothing of the order is left unlabelled (the upload is then `all`). */
 async function isLastOf(ctx: AppContext, order: OrderRow, labelling: Set<number>): Promise<boolean> {
@@ -98,12 +80,14 @@ export async function labelParcels(
   input: LabelRequestInput,
   actor: string,
   resolver: CarrierResolver = storedCarrierResolver(ctx),
+  /** `beforeStep`: called before each parcel step by name (a test makes a named step fail). */
+  options: Pick<StepOptions, 'beforeStep'> = {},
 ): Promise<LabelledParcel[]> {
   const order = await orderStore.getOrder(ctx.store.db, undefined, input.orderId);
   if (!order) throw new NotFoundError(localized(`order ${input.orderId} not found.`, `未找到订单 ${input.orderId}。`));
   try {
     return await withLease(ctx.store.db, `label:order:${order.id}`, LABEL_LEASE, () =>
-      labelUnderLease(ctx, order.id, input, actor, resolver),
+      labelUnderLease(ctx, order.id, input, actor, resolver, options),
     );
   } catch (error) {
     if (!(error instanceof LeaseBusy)) throw error;
@@ -125,6 +109,7 @@ async function labelUnderLease(
   input: LabelRequestInput,
   actor: string,
   resolver: CarrierResolver,
+  options: Pick<StepOptions, 'beforeStep'>,
 ): Promise<LabelledParcel[]> {
   const db = ctx.store.db;
   const order = (await orderStore.getOrder(db, undefined, orderId))!;
@@ -225,196 +210,31 @@ async function labelUnderLease(
         ),
       ]);
     }
-    // 2. Buy the label, or resume the one a dead process bought.
-    const { created, resumed, key } = await obtainLabel(
+    // 2. The parcel's steps (label-steps.ts): a failure undoes the ones done, voiding a label bought.
+    const s: ParcelLabelling = {
       ctx,
       order,
       parcel,
+      actor,
       wanted,
       adapter,
       sender,
-      catalog.marketplaceServices.get(wanted.code),
-    );
-    const service = (resumed && servicesByCode.get(resumed.service)) || wanted;
-    const marketplaceService = catalog.marketplaceServices.get(service.code) ?? service.code.toUpperCase();
-    const now = ctx.now();
-    // 3. Check the number it gave.
-    const number = created.trackingNumber.replace(/[\s-]+/g, '').toUpperCase();
-    const usedBy = (await packing.numberUses(db, [number]))
-      .filter((u) => u.order_id !== order.id)
-      .map((u) => ({ orderId: u.platform_order_id, usedAt: u.used_at }));
-    const report = checkTrackingNumber(number, {
-      carrier: service.carrier,
-      country: order.buyer_country,
-      service: serviceToCheck(service),
-      ...(buyerClass ? { buyerLogisticsClass: buyerClass } : {}),
-      usedBy,
-      now,
-      reuseWindowDays: 365,
-      ...(adapter.numbersIssuedByPlatform ? { issuedByPlatform: true } : {}),
-      ...(override ? { override: { reason: override } } : {}),
-    });
-    const labelRow: Omit<ParcelLabelRow, 'id'> = {
-      parcel_id: parcel.parcelId,
-      order_id: order.id,
-      carrier: service.carrier,
-      service: service.code,
-      marketplace_service: marketplaceService,
-      tracking_number: number,
-      carrier_label_id: created.carrierLabelId,
-      routing_code: created.routingCode,
-      cost: created.cost?.amount ?? null,
-      currency: created.cost?.currency ?? null,
-      status: report.valid ? 'issued' : 'voided',
-      problem: report.valid ? null : report.summary.en,
-      created_at: now,
-      updated_at: now,
-      voided_at: report.valid ? null : now,
-      idempotency_key: key,
+      catalog,
+      servicesByCode,
+      buyerClass,
+      override,
+      connected: connection !== undefined,
+      lastParcel: last && index === targets.length - 1,
+      upload: 'not_connected',
+      warnings: [],
     };
-    if (!report.valid) {
-      const voidProblem = await voidQuietly(adapter, created.carrierLabelId);
-      const problem = voidProblem ? `${report.summary.en} Void failed: ${voidProblem}` : report.summary.en;
-      await db.transaction().execute(async (trx) => {
-        if (resumed) await packing.setLabelStatus(trx, resumed.id, 'voided', problem, now);
-        else await packing.insertLabel(trx, { ...labelRow, problem });
-        await orderStore.appendEvents(trx, [
-          timelineEvent({
-            orderId: order.id,
-            parcelId: parcel.parcelId,
-            at: now,
-            actor,
-            kind: 'label_refused',
-            reason: report.summary.en,
-            data: JSON.stringify({
-              tracking_number: number,
-              service: service.code,
-              failed: report.failed,
-              voided: voidProblem === null,
-            }),
-          }),
-        ]);
-      });
-      throw new LabelRefused(
-        'label.number_refused',
-        localized(
-          `${report.summary.en} The label was voided at the carrier.`,
-          `${report.summary['zh-CN']} 已在承运商处作废该面单。`,
-        ),
-        order.status,
-      );
-    }
-    // 4. Keep the label, then the parcel: label transition + the upload path.
-    const labelId = resumed ? resumed.id : await db.transaction().execute((trx) => packing.insertLabel(trx, labelRow));
-    const lastParcel = last && index === targets.length - 1;
-    let upload: LabelledParcel['upload'] = 'not_connected';
-    const warnings: Localized[] = report.checks.filter((c) => c.result === 'warn').map((c) => c.message);
-    try {
-      if (connection) {
-        const [shipped] = await markParcelsShipped(
-          ctx,
-          [
-            {
-              orderId: order.id,
-              parcelId: parcel.parcelId,
-              trackingNumber: number,
-              serviceName: marketplaceService,
-              carrier: service.carrier,
-              lastParcel,
-            },
-          ],
-          actor,
-        );
-        upload = shipped!.uploadStatus;
-        warnings.push(...shipped!.warnings);
-      } else {
-        await labelWithoutUpload(ctx, order, parcel.parcelId, number, service, actor);
-        warnings.push(
-          localized(
-            'The shop has no marketplace connection: upload this number on the marketplace yourself.',
-            '该店铺未连接平台：请自行在平台上传此单号。',
-          ),
-        );
-      }
-    } catch (error) {
-      const why = error instanceof Error ? error.message : String(error);
-      const voidProblem = await voidUnlessInUse(ctx, order.id, number, adapter, created.carrierLabelId);
-      if (voidProblem !== 'in_use')
-        await db
-          .transaction()
-          .execute((trx) =>
-            packing.setLabelStatus(
-              trx,
-              labelId,
-              'voided',
-              voidProblem ? `${why} Void failed: ${voidProblem}` : why,
-              ctx.now(),
-            ),
-          );
-      throw error;
-    }
-    const done = ctx.now();
-    await db.transaction().execute(async (trx) => {
-      await packing.setLabelStatus(trx, labelId, 'active', null, done);
-      await orderStore.appendEvents(trx, [
-        timelineEvent({
-          orderId: order.id,
-          parcelId: parcel.parcelId,
-          at: done,
-          actor,
-          kind: 'label_created',
-          reason:
-            override && report.checks.some((c) => c.id === 'logistics-class' && c.result === 'warn')
-              ? `override: ${override}`
-              : null,
-          data: JSON.stringify({
-            tracking_number: number,
-            carrier: service.carrier,
-            service: service.code,
-            marketplace_service: marketplaceService,
-            routing_code: created.routingCode,
-            cost: created.cost,
-            label_id: labelId,
-          }),
-        }),
-      ]);
+    await runSteps(s, PARCEL_LABEL_STEPS, {
+      ...(options.beforeStep ? { beforeStep: options.beforeStep } : {}),
+      onUndoFailure: (failure) => recordUndoFailure(s, failure),
     });
-    // 5. Keep the carrier's own label PDF, for re-printing (a failure is a warning: fetched again on re-print).
-    const kept = await keepCarrierLabel(
-      ctx,
-      {
-        id: labelId,
-        parcel_id: parcel.parcelId,
-        carrierLabelId: created.carrierLabelId,
-        labelUrl: created.labelUrl ?? null,
-      },
-      adapter,
-    );
-    if (kept) warnings.push(kept);
-    results.push({
-      parcelId: parcel.parcelId,
-      trackingNumber: number,
-      carrier: service.carrier,
-      service: service.code,
-      marketplaceService,
-      routingCode: created.routingCode,
-      cost: created.cost,
-      upload,
-      checks: report.checks,
-      warnings,
-    });
+    results.push(labelledParcel(s));
   }
   return results;
-}
-
-/** What the number check needs of a carrier service (its format, class and S10 indicator). */
-function serviceToCheck(service: CarrierService) {
-  return {
-    code: service.code,
-    name: service.name,
-    logisticsClass: service.logisticsClass,
-    ...(service.s10IndicatorFirstLetters ? { s10IndicatorFirstLetters: service.s10IndicatorFirstLetters } : {}),
-  };
 }
 
 /**
@@ -494,49 +314,4 @@ async function repeatedAnswer(ctx: AppContext, order: OrderRow, asked: PlannedPa
     });
   }
   return results;
-}
-
-/** For shops without a marketplace connection: the `label` transition and the number on the parcel, no upload. */
-async function labelWithoutUpload(
-  ctx: AppContext,
-  order: OrderRow,
-  parcelId: number,
-  number: string,
-  service: CarrierService,
-  actor: string,
-): Promise<void> {
-  const now = ctx.now();
-  await ctx.store.db.transaction().execute(async (trx) => {
-    let query = trx.selectFrom('parcels').selectAll().where('id', '=', parcelId);
-    if (ctx.store.dialect === 'postgres') query = query.forUpdate();
-    const parcel = (await query.executeTakeFirst())!;
-    const decision = decide(parcelMachine, parcel.status as ParcelState, 'label', {});
-    if (!decision.ok) throw new ConflictError(decision.rule, decision.message, parcel.status);
-    await trx
-      .updateTable('parcels')
-      .set({
-        status: decision.to,
-        tracking_number: number,
-        carrier: service.carrier,
-        service: service.code,
-        labelled_at: now,
-        updated_at: now,
-      })
-      .where('id', '=', parcelId)
-      .execute();
-    await orderStore.appendEvents(trx, [
-      timelineEvent({
-        orderId: order.id,
-        parcelId,
-        at: now,
-        actor,
-        kind: 'transition',
-        action: 'label',
-        from: decision.from,
-        to: decision.to,
-        reason: `tracking number ${number}`,
-        data: JSON.stringify({ message: localized(`tracking number ${number}`, `运单号 ${number}`) }),
-      }),
-    ]);
-  });
 }

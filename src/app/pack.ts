@@ -1,16 +1,12 @@
 /**
- * Packing an order: choosing boxes (core/packing.ts `chooseBoxes`) and creating the parcels. Scan-to-pack (the
- * pack station's sessions) is pack-sessions.ts.
+ * The box plan: choosing boxes (core/packing.ts `chooseBoxes`) and creating the parcels. The scan session at the pack
+ * station is pack-sessions.ts (its view pack-session-view.ts, its hooks pack-session-hooks.ts); this file keeps what
+ * both use: the order's lock, whether it may be packed, a parcel's contents and the station's refusal.
  *
  * - `packOrder`: the order's lines as seller SKUs (bundles expanded), less what is already in its parcels, packed
  *   into the cheapest boxes of the shop's catalogue; one parcel (state `created`) per box, each with what it holds
  *   and its expected gross weight (`parcel_packages`). A split is said in the answer and on the timeline.
- * - A pack session (`startPackSession`, by scanning the order's barcode = its platform order id) marks the order as
- *   being packed (one open session per order, enforced by a unique index) and walks its planned parcels one by
- *   one: `scanItem` accepts an item only when the current parcel still needs it (a wrong item or one too many is
- *   refused on the spot, 409, with what is expected); when every line is complete the parcel takes the `pack`
- *   transition; `recordWeight` then compares the scale with the expected gross weight: outside the tolerance the
- *   parcel is held for a check (409) until it is re-weighed within range or accepted with a reason.
+ * - `planView`: the order's planned parcels as the station and the label flow see them.
  * Every state change goes through `decide` and writes its `order_events` row in the same transaction.
  */
 import { heldRefusal } from '../core/order-hold';
@@ -19,27 +15,13 @@ import { missingSetting } from '../core/fix';
 import { localized, type Localized } from '../core/i18n';
 import { parcelMachine, type ParcelState } from '../core/order';
 import type { ImportIssue } from '../core/order-input';
-import {
-  DEFAULT_WEIGHT_TOLERANCE,
-  describeRemaining,
-  isWeightTolerance,
-  judgeScan,
-  judgeWeight,
-  progressOf,
-  sellerUnits,
-  subtractItems,
-  weightRange,
-  type ExpectedItem,
-  type ItemProgress,
-  type WeightTolerance,
-} from '../core/pack-station';
+import { sellerUnits, subtractItems, type ExpectedItem } from '../core/pack-station';
 import { decide } from '../core/state-machine';
-import { toIso } from '../core/time';
 import * as orderStore from '../store/orders';
 import type { Executor } from '../store/orders';
 import * as packing from '../store/packing';
 import type { NewOrderEventRow, OrderRow } from '../store/schema';
-import type { BoxRow, PackSessionRow, ParcelPackageRow } from '../store/schema-packing';
+import type { BoxRow, ParcelPackageRow } from '../store/schema-packing';
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
 import { timelineEvent } from '../core/timeline';

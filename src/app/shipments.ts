@@ -3,24 +3,17 @@
  * the marketplace is written to the outbox in the SAME transaction (so it can be neither lost nor sent without the
  * parcel change). The shop's upload timing decides whether the upload is due at once (`label`, `early`) or held
  * until the carrier's first scan (`first_scan`).
+ *
+ * As a use case of named steps (app/steps.ts) this is ONE step with no undo: one transaction makes it atomic, so a
+ * failure anywhere writes nothing. Inside it, four phases: 1. the orders locked and what the checks read; 2. each
+ * input checked and planned (shipment-checks.ts); 3. the new parcels created; 4. the parcels moved, the uploads
+ * queued and the timeline written. The label flow runs it as its step `move the parcel and queue the upload`.
  */
 import { timelineEvent } from '../core/timeline';
 import { localized, type Localized } from '../core/i18n';
-import { orderMachine, parcelMachine, type OrderState, type ParcelAction, type ParcelState } from '../core/order';
-import type { ImportIssue } from '../core/order-input';
+import { parcelMachine, type ParcelState } from '../core/order';
 import { decide } from '../core/state-machine';
-import { checkTrackingNumber } from '../core/tracking/number-check';
-import {
-  EARLY_UPLOAD_WARNING,
-  isClosedForUpload,
-  isUploadTiming,
-  refuseNewUpload,
-  sendTypeFor,
-  uploadPriority,
-  type QueuedUpload,
-  type SendType,
-  type UploadTiming,
-} from '../core/upload-rules';
+import { sendTypeFor, uploadPriority, type QueuedUpload, type SendType, type UploadTiming } from '../core/upload-rules';
 import type { Executor } from '../store/orders';
 import * as orders from '../store/orders';
 import * as marketplace from '../store/marketplace';
@@ -29,7 +22,8 @@ import type { NewOrderEventRow, NewOutboxRow, OrderRow, ParcelRow } from '../sto
 import type { AppContext } from './context';
 import { planFirstScan, uploadReleasedEvent } from './first-scan';
 import { refuseSettledOrders } from './order-situation';
-import { ConflictError, NotFoundError, ValidationError } from './errors';
+import { carrierForService, checkShipments } from './shipment-checks';
+import { ConflictError, NotFoundError } from './errors';
 
 export interface ShipParcelInput {
   orderId: number;
@@ -66,47 +60,6 @@ export interface UploadPayload {
   timing: UploadTiming;
 }
 
-/** The one place a number is checked before it is queued (core/tracking). */
-function validateTrackingNumber(input: {
-  trackingNumber: string;
-  carrier: string | undefined;
-  country: string;
-  usedBy: Array<{ orderId: string; usedAt: number }>;
-  now: number;
-  /** An unrecognised format with no carrier is refused unless confirmed with a reason (then recorded). */
-  confirmUnrecognised?: { reason: string } | undefined;
-}): { number: string; refusal?: Localized; needsConfirmation?: boolean; confirmedUnrecognised?: string } {
-  const report = checkTrackingNumber(input.trackingNumber, {
-    ...(input.carrier ? { carrier: input.carrier } : {}),
-    country: input.country,
-    usedBy: input.usedBy,
-    now: input.now,
-    ...(input.confirmUnrecognised ? { confirmUnrecognised: input.confirmUnrecognised } : {}),
-  });
-  if (!report.valid)
-    return { number: report.number, refusal: report.summary, needsConfirmation: report.needsConfirmation };
-  // The confirmation counts only when it was needed: the format check passed on the seller's word.
-  const format = report.checks.find((check) => check.id === 'format');
-  const reason = input.confirmUnrecognised?.reason.trim();
-  return format?.result === 'warn' && reason && !input.carrier
-    ? { number: report.number, confirmedUnrecognised: reason }
-    : { number: report.number };
-}
-
-/** The carrier behind an AliExpress logistics service key, for the number's format checks. */
-function carrierForService(serviceName: string): string | undefined {
-  const key = serviceName.trim().toUpperCase();
-  if (key.startsWith('CAINIAO') || key.startsWith('AE_')) return 'cainiao';
-  if (key.startsWith('YANWEN')) return 'yanwen';
-  if (key === 'EMS' || key.startsWith('EMS_')) return 'ems';
-  if (key === 'CPAM' || key.startsWith('CHINA_POST') || key === 'EPACKET') return 'china-post';
-  if (key.startsWith('YUN')) return 'yunexpress';
-  if (key.startsWith('4PX') || key.startsWith('FOURPX')) return '4px';
-  return undefined;
-}
-
-const UPLOADABLE_STATES: readonly ParcelState[] = ['created', 'packed', 'labelled', 'handed_over'];
-
 /**
  * Marks parcels shipped, all or none, in ONE transaction: checks each number (format, check digit, re-use, not twice
  * on the order), that the order may still ship (through the order machine) and is not closed, moves the parcel to
@@ -123,6 +76,7 @@ export async function markParcelsShipped(
   // takes no tracking number — the seller would pay postage on a refunded order.
   await refuseSettledOrders(ctx, [...new Set(inputs.map((input) => input.orderId))], { en: 'shipping it', zh: '发货' });
   return ctx.store.db.transaction().execute(async (trx) => {
+    // 1. The orders locked (two requests for one order queue), and what the checks read.
     const orderIds = [...new Set(inputs.map((input) => input.orderId))].sort((a, b) => a - b);
     const orderRows = await lockOrders(ctx, trx, orderIds);
     const byId = new Map(orderRows.map((order) => [order.id, order]));
@@ -144,166 +98,10 @@ export async function markParcelsShipped(
     const parcelIds = inputs.map((input) => input.parcelId).filter((id): id is number => id !== undefined);
     const parcels = new Map((await parcelsById(trx, parcelIds)).map((parcel) => [parcel.id, parcel]));
 
-    const issues: ImportIssue[] = [];
-    const numberInBatch = new Map<string, number>();
-    const conflicts: Array<{ rule: string; message: Localized; state: string }> = [];
-    const plans: Array<{
-      input: ShipParcelInput;
-      order: OrderRow;
-      number: string;
-      timing: UploadTiming;
-      parcel: ParcelRow | undefined;
-      path: ParcelAction[];
-      warnings: Localized[];
-      confirmedUnrecognised: string | undefined;
-    }> = [];
-    inputs.forEach((input, index) => {
-      const row = index + 1;
-      const order = byId.get(input.orderId);
-      if (!order) {
-        issues.push({
-          row,
-          field: 'order',
-          message: localized(`order ${input.orderId} not found.`, `未找到订单 ${input.orderId}。`),
-        });
-        return;
-      }
-      const connection = connections.get(order.shop_id);
-      if (!connection) {
-        issues.push({
-          row,
-          field: 'shop',
-          message: localized(
-            `shop ${order.shop_id} is not connected to its marketplace, so shipby cannot upload this number: enter it in the marketplace's seller centre yourself, or have the account's owner connect the shop first.`,
-            `店铺 ${order.shop_id} 未连接平台，shipby 无法上传此单号：请自行在平台卖家后台填写，或请账户所有者先连接店铺。`,
-          ),
-        });
-        return;
-      }
-      if (!input.serviceName.trim()) {
-        issues.push({
-          row,
-          field: 'service',
-          message: localized('the carrier service is required.', '必须填写物流服务。'),
-        });
-        return;
-      }
-      const state = order.status as OrderState;
-      if (isClosedForUpload(state)) {
-        conflicts.push({
-          rule: 'upload.order_closed',
-          state,
-          message: localized(
-            `order ${order.platform_order_id} is ${state}: a tracking number is never uploaded after the order was closed.`,
-            `订单 ${order.platform_order_id} 已${state === 'cancelled' ? '取消' : '关闭'}：订单关闭后不再上传物流单号。`,
-          ),
-        });
-        return;
-      }
-      const sendType = sendTypeFor(input.lastParcel);
-      const decision = decide(orderMachine, state, sendType === 'all' ? 'ship_all' : 'ship_part', {});
-      if (!decision.ok) {
-        conflicts.push({ rule: decision.rule, message: decision.message, state });
-        return;
-      }
-      const number = numbers[index]!;
-      const batchUse = numberInBatch.get(number);
-      if (batchUse !== undefined && batchUse !== order.id) {
-        issues.push({
-          row,
-          field: 'tracking_number',
-          message: localized(
-            `tracking number ${number} appears on two orders in this request.`,
-            `物流单号 ${number} 在本次请求中出现在两个订单上。`,
-          ),
-        });
-        return;
-      }
-      numberInBatch.set(number, order.id);
-      const usedBy = (uses.get(number) ?? [])
-        .filter((use) => use.order_id !== order.id)
-        .map((use) => ({ orderId: use.platform_order_id, usedAt: use.used_at }));
-      const carrier = input.carrier ?? carrierForService(input.serviceName);
-      const check = validateTrackingNumber({
-        trackingNumber: number,
-        carrier,
-        country: order.buyer_country,
-        usedBy,
-        now,
-        confirmUnrecognised: input.confirmUnrecognised,
-      });
-      if (check.refusal) {
-        // Refused only for want of the seller's word: the issue names the field that would pass it, so a form can ask.
-        issues.push({
-          row,
-          field: check.needsConfirmation ? 'confirm_unrecognised.reason' : 'tracking_number',
-          message: check.refusal,
-        });
-        return;
-      }
-      const already = queued.get(order.id) ?? [];
-      const refusal = refuseNewUpload(already, number);
-      if (refusal) {
-        conflicts.push({ rule: 'upload.order_parcels', message: refusal, state });
-        return;
-      }
-      const timing: UploadTiming = isUploadTiming(connection.upload_timing) ? connection.upload_timing : 'label';
-      let parcel: ParcelRow | undefined;
-      if (input.parcelId !== undefined) {
-        parcel = parcels.get(input.parcelId);
-        if (!parcel || parcel.order_id !== order.id) {
-          issues.push({
-            row,
-            field: 'parcel',
-            message: localized(
-              `parcel ${input.parcelId} is not a parcel of this order.`,
-              `包裹 ${input.parcelId} 不属于该订单。`,
-            ),
-          });
-          return;
-        }
-      }
-      const from = (parcel?.status ?? 'created') as ParcelState;
-      if (!UPLOADABLE_STATES.includes(from)) {
-        conflicts.push({
-          rule: 'parcel.upload_tracking.from',
-          state: from,
-          message: localized(
-            `parcel ${parcel?.id} is ${from}; its number cannot be queued for upload.`,
-            `包裹 ${parcel?.id} 状态为「${from}」，不能排队上传单号。`,
-          ),
-        });
-        return;
-      }
-      // At label creation (and for a first scan later) the parcel carries its label; early uploads leave it as it is.
-      const path: ParcelAction[] =
-        timing === 'early' ? [] : from === 'created' ? ['pack', 'label'] : from === 'packed' ? ['label'] : [];
-      const warnings = timing === 'early' ? [EARLY_UPLOAD_WARNING] : [];
-      already.push({ trackingNumber: number, sendType, status: 'pending' });
-      queued.set(order.id, already);
-      plans.push({
-        input,
-        order,
-        number,
-        timing,
-        parcel,
-        path,
-        warnings,
-        confirmedUnrecognised: check.confirmedUnrecognised,
-      });
-    });
-    if (issues.length) throw new ValidationError(issues);
-    if (conflicts.length) {
-      const first = conflicts[0]!;
-      const more = conflicts.length > 1 ? ` (+${conflicts.length - 1})` : '';
-      throw new ConflictError(
-        first.rule,
-        localized(first.message.en + more, first.message['zh-CN'] + more),
-        first.state,
-      );
-    }
+    // 2. Each input checked and its plan decided, nothing written (shipment-checks.ts).
+    const plans = checkShipments(inputs, { now, byId, connections, queued, numbers, uses, parcels });
 
-    // New parcels first, so every plan has a parcel id.
+    // 3. New parcels first, so every plan has a parcel id.
     const fresh = plans.filter((plan) => !plan.parcel);
     if (fresh.length) {
       for (let i = 0; i < fresh.length; i += 500) {
@@ -336,6 +134,7 @@ export async function markParcelsShipped(
       }
     }
 
+    // 4. Each parcel moved along its path with its number, its upload queued, and the timeline.
     const events: NewOrderEventRow[] = [];
     const rows: NewOutboxRow[] = [];
     const results: ShippedParcel[] = [];

@@ -1,45 +1,13 @@
 /**
- * What a stock settlement (app/stock-reservations.ts) is asked and answers: the intents per order, the stock
+ * What a stock settlement (app/stock-settle.ts) is asked and answers: the intents per order, the stock
  * changes, the report; and the refusal of a change that would leave stock below zero or below what is reserved.
  */
 import { localized, type Localized } from '../core/i18n';
+import type { WarehouseStrategy } from '../core/inventory';
+import type { SettleIntent, StockChange } from '../core/stock-settle';
 
-export interface ConsumeItem {
-  lineId: number;
-  quantity: number;
-}
-
-/** What a partially shipped order held before its lines were replaced. */
-export interface HeldUnits {
-  platformSku: string;
-  sku: string;
-  warehouseId: string;
-  quantity: number;
-}
-
-export type SettleIntent =
-  /** Make the stock agree with the order's state (the default). */
-  | { kind: 'settle' }
-  | { kind: 'release'; reason: string }
-  /** Shipping: all that is reserved, or the given units of some lines. */
-  | { kind: 'consume'; items?: ConsumeItem[] }
-  | { kind: 'carry'; held: HeldUnits[] };
-
-export interface StockChange {
-  warehouseId: string;
-  sku: string;
-  /** The counted quantity (stock import, stock-take) … */
-  set?: number;
-  /** … or a change (receipt, damage, found). */
-  delta?: number;
-  lowStockThreshold?: number;
-  kind: 'import' | 'adjust' | 'receive';
-  reason: string | null;
-  note: string | null;
-  purchaseOrderId: number | null;
-  /** The file row, for the refusal. */
-  row?: number;
-}
+// The intents, the changes and the report are the core's (core/stock-settle.ts: the plan is pure).
+export type { ConsumeItem, HeldUnits, SettleIntent, SettleReport, StockChange } from '../core/stock-settle';
 
 export interface SettleRequest {
   orders?: Array<{ orderId: number; intent?: SettleIntent }>;
@@ -48,18 +16,8 @@ export interface SettleRequest {
   serveWaiting?: boolean;
   /** SKUs whose free stock grew earlier in this transaction (e.g. lines replaced): serve their waiters too. */
   alsoServe?: string[];
-}
-
-export interface SettleReport {
-  /** Orders that now hold their whole demand (targets and served waiters). */
-  reserved: number[];
-  /** Orders that wait for stock. */
-  waiting: number[];
-  /** Waiting orders this settlement served (a subset of `reserved`). */
-  served: number[];
-  releasedUnits: number;
-  consumedUnits: number;
-  alerts: number;
+  /** Which warehouse serves an order (default: the deadline-first strategy, core/inventory.ts). */
+  strategy?: WarehouseStrategy;
 }
 
 export interface StockRefusal {

@@ -3,7 +3,8 @@
  * `upload_tracking`, the order `ship_part` / `ship_all` through the one order transition (order-transition.ts, which
  * stamps the milestone, writes at the version read under lock, and runs the order's own hooks: the stock of the
  * orders now shipped is consumed), and the buyer's notice is queued. Set-based: decided row by row in memory (two
- * parcels of one order see each other's move), then written with one statement per distinct change.
+ * parcels of one order see each other's move), then written with one statement per distinct change. It runs inside
+ * the transaction that records the outcome (upload-outbox.ts `recordOutboxOutcomes`): atomic with it, so no undo.
  */
 import { localized } from '../core/i18n';
 import { parcelMachine, ORDER_PROGRESS, type OrderAction, type OrderState, type ParcelState } from '../core/order';

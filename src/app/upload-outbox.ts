@@ -124,6 +124,9 @@ export async function claimOutboxRows(
  * then the actions' declared hooks run (outbox-hooks.ts: an accepted upload moves its parcel and order through the
  * one transition and queues the buyer's notice; a dead letter is alerted), and the events are inserted in bulk. The
  * statements per batch do not grow with its size, so a bigger batch costs little more.
+ * As a use case of named steps (app/steps.ts) this is ONE step with no undo: the one transaction makes the row's
+ * settle, its hooks (the parcel's and order's moves, the buyer's notice) and the timeline atomic; a failure writes
+ * nothing and the claim expires, so the outcome is recorded again.
  */
 export async function recordOutboxOutcomes(
   ctx: AppContext,

@@ -23,7 +23,20 @@ export interface Store {
   url: string;
   /** The raw better-sqlite3 handle (SQLite only), for the bulk paths that skip query building. */
   sqlite?: SqliteDatabase.Database;
+  /** What the stock settle remembers of this store between calls (app/stock-settle.ts), kept here, not in modules. */
+  memo: StoreMemo;
   close(): Promise<void>;
+}
+
+export interface StoreMemo {
+  /** The stock catalogue has a SKU. SKUs are never deleted: once true, it stays true. */
+  catalogueHasSkus: boolean;
+  /** Each warehouse clock's next cut-off ("time zone|cut-off time"), until it has passed (luxon is slow). */
+  cutoffs: Map<string, { from: number; at: number }>;
+}
+
+export function newStoreMemo(): StoreMemo {
+  return { catalogueHasSkus: false, cutoffs: new Map() };
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/shipby.db';
@@ -63,7 +76,7 @@ export function openStore(
     const waitMs = busyWaitMs();
     sqlite.pragma(`busy_timeout = ${Math.min(5000, waitMs)}`);
     const db = new Kysely<Database>({ dialect: new ShipbySqliteDialect(sqlite, waitMs) });
-    return { db, dialect: 'sqlite', url, sqlite, close: () => db.destroy() };
+    return { db, dialect: 'sqlite', url, sqlite, memo: newStoreMemo(), close: () => db.destroy() };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     // A connection attempt (waiting for a pool slot included) gives up after 10 s, so a request during an outage
@@ -83,7 +96,7 @@ export function openStore(
       console.error(`PostgreSQL connection lost: ${error.message}`);
     };
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: resilientPool(pool, onConnectionError) }) });
-    return { db, dialect: 'postgres', url, close: () => db.destroy() };
+    return { db, dialect: 'postgres', url, memo: newStoreMemo(), close: () => db.destroy() };
   }
   throw new Error(`DATABASE_URL "${describeUrl(url)}" is neither sqlite:PATH nor postgres://…`);
 }

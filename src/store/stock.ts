@@ -12,6 +12,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema';
 import type { StockLevelRow, StockReservationRow } from './schema-stock';
+import type { NewMovementRow } from '../core/stock-settle-plan';
 
 export type Executor = Kysely<Database> | Transaction<Database>;
 export type LockMode = 'wait' | 'skip' | 'none';
@@ -531,19 +532,8 @@ export async function insertShortfalls(
   for (const part of chunks(rows, ROW_CHUNK)) await db.insertInto('stock_shortfalls').values(part).execute();
 }
 
-export interface NewMovement {
-  at: number;
-  warehouse_id: string;
-  sku: string;
-  kind: string;
-  on_hand_delta: number;
-  reserved_delta: number;
-  reason: string | null;
-  order_id: number | null;
-  purchase_order_id: number | null;
-  actor: string;
-  note: string | null;
-}
+/** A ledger row to write: the stock settle plans them (core/stock-settle-plan.ts). */
+export type NewMovement = NewMovementRow;
 
 export async function insertMovements(db: Executor, rows: readonly NewMovement[]): Promise<void> {
   for (const part of chunks(rows, ROW_CHUNK)) await db.insertInto('stock_movements').values(part).execute();
