@@ -22,6 +22,7 @@
 import { localized, type Localized } from '../i18n';
 import { formatMoney, type Money } from '../money';
 import { DeadlineInputError } from '../deadline';
+import { DAY_MS } from '../time';
 import { convertMoney } from '../exchange';
 import { LOGISTICS_CLASS_LABELS, meetsLogisticsClass } from './logistics-class';
 import { compileService, quoteInZone, type CompiledService, type RateQuote } from './rate-card';
@@ -45,6 +46,17 @@ export interface ShippingContext {
    */
   countedAt?: 'pickup' | 'upload';
   promisedDeliveryAt?: number; // the delivery date promised to the buyer
+  /**
+   * The carriers' own prices for this parcel (their freight trial), by service code, already in the service's
+   * currency: such a service is priced (and its transit taken, when given) from here instead of its rate card.
+   */
+  livePrices?: ReadonlyMap<string, LivePrice>;
+}
+
+export interface LivePrice {
+  total: number; // minor units of the service's currency
+  chargeableG?: number;
+  transitDays?: { p50: number; p90: number } | null;
 }
 
 export type DropReasonCode =
@@ -333,7 +345,27 @@ function evaluate(
     );
   }
   let transit: { p50Ms: number; p90Ms: number } | undefined;
-  if (zone) {
+  const live = context.livePrices?.get(def.code);
+  if (zone && live) {
+    const chargeableG = live.chargeableG ?? parcel.grossWeightG;
+    candidate.quote = {
+      service: def.code,
+      zone: zone.id,
+      currency: def.currency,
+      actualG: parcel.grossWeightG,
+      volumetricG: 0,
+      chargeableG,
+      billedG: chargeableG,
+      freight: live.total,
+      fuelSurcharge: 0,
+      handlingFee: 0,
+      total: live.total,
+      source: 'live',
+    };
+    transit = live.transitDays
+      ? { p50Ms: live.transitDays.p50 * DAY_MS, p90Ms: live.transitDays.p90 * DAY_MS }
+      : service.transitFor(parcel.destinationCountry, zone);
+  } else if (zone) {
     const quoted = quoteInZone(service, zone, parcel);
     if ('refused' in quoted) {
       if (quoted.refused === 'no-rate-for-weight') {

@@ -58,6 +58,8 @@ export interface RateQuote {
   fuelSurcharge: number;
   handlingFee: number;
   total: number; // freight + fuelSurcharge + handlingFee, minor units
+  /** `live`: the carrier's own price for this parcel (its freight trial), in place of the rate card's. */
+  source?: 'live';
 }
 
 export type QuoteRefusal = { refused: 'destination-not-served' } | { refused: 'no-rate-for-weight'; maxG: number };
