@@ -1,0 +1,153 @@
+/**
+ * labels.pdf prints the carrier's own label, on SQLite AND PostgreSQL: a label bought through a carrier adapter (a
+ * local stand-in speaking YunExpress's API, whose label PDF is its own document of two pages) prints as that
+ * document, page for page, with none of shipby's drawing; a number typed in with no carrier label behind it is the
+ * only kind shipby draws itself; a batch mixing both keeps the print order. A carrier whose PDF cannot be had gives a
+ * page saying so (never shipby's drawing in its place), and the next print fetches and keeps the document.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { setCarrierAccount } from '../../src/app/carrier-contracts';
+import type { AppContext } from '../../src/app/context';
+import { labelsPdf } from '../../src/app/label-printing';
+import { labelParcels } from '../../src/app/labels';
+import { defineBox, setSender, setSkuDimensions } from '../../src/app/packing-catalog';
+import { connectShop } from '../../src/app/marketplace';
+import { markParcelShipped } from '../../src/app/shipments';
+import { issueTrackingNumber } from '../../src/integrations/carriers/sample-numbers';
+import type { Store } from '../../src/store/database';
+import { backends, contextFor, manualClock, tempDir } from '../support/backends';
+import { TEST_MASTER_KEY } from '../support/outbox-fixtures';
+import { addAwaitingOrder, packAndWeighAll } from '../support/pack';
+import { carrierLabelDocument, startYunExpressStandIn, type StandIn } from '../support/yunexpress-stand-in';
+
+const START = Date.UTC(2026, 10, 25, 2);
+
+function pdfFile(pdf: Buffer): string {
+  const file = path.join(tempDir(), 'labels.pdf');
+  fs.writeFileSync(file, pdf);
+  return file;
+}
+const pdfText = (pdf: Buffer) => execFileSync('pdftotext', [pdfFile(pdf), '-'], { encoding: 'utf8' });
+const pageCount = (pdf: Buffer) =>
+  Number(/^Pages:\s+(\d+)/m.exec(execFileSync('pdfinfo', [pdfFile(pdf)], { encoding: 'utf8' }))![1]);
+
+describe.each(backends)("labels.pdf prints the carrier's own label on $name", (backend) => {
+  let store: Store;
+  let dispose: () => Promise<void>;
+  let ctx: AppContext;
+  let standIn: StandIn;
+
+  beforeEach(async () => {
+    ({ store, dispose } = await backend.open());
+    ctx = contextFor(store, manualClock(START));
+    standIn = await startYunExpressStandIn({ pages: 2 });
+    await setSkuDimensions(ctx, [{ sku: 'SKU-A', dimsMm: [100, 80, 50], weightG: 200, barcode: '6901234567892' }]);
+    await addAwaitingOrder(ctx, 'shop', 'FIRST-0', { now: START, shipInHours: 96, sku: 'SKU-A' }); // makes the shop
+    await defineBox(ctx, 'shop', {
+      code: 'S',
+      innerMm: [200, 150, 100],
+      maxWeightG: 3_000,
+      tareG: 80,
+      cost: 120,
+      currency: 'CNY',
+    });
+    await setSender(ctx, 'shop', {
+      name: 'Shenzhen Example Co',
+      addressLine1: '1 Keji Road',
+      city: 'Shenzhen',
+      postcode: '518000',
+      country: 'CN',
+      phone: '+86 755 0000 0000',
+    });
+    await setCarrierAccount(ctx, {
+      carrier: '*',
+      protocol: 'yunexpress',
+      baseUrl: standIn.url,
+      accountId: standIn.customerCode,
+      apiKey: 'stand-in-secret',
+    });
+  });
+  afterEach(async () => {
+    await standIn.close();
+    await dispose();
+  });
+
+  /** An order due in `hours`, packed, its label bought from the carrier: its number. */
+  const boughtFromCarrier = async (id: string, hours: number) => {
+    const orderId = await addAwaitingOrder(ctx, 'shop', id, { now: START, shipInHours: hours, sku: 'SKU-A' });
+    await packAndWeighAll(ctx, id);
+    const [label] = await labelParcels(ctx, { orderId, service: 'yunexpress-direct', confirmCost: true }, 'packer');
+    return { orderId, number: label!.trackingNumber };
+  };
+
+  it("prints the carrier's document as it is: its text, its two pages, none of shipby's drawing", async () => {
+    const { orderId, number } = await boughtFromCarrier('YT-PRINT-1', 48);
+    expect(number).toMatch(/^YT\d{16}$/);
+    const printed = await labelsPdf(ctx, { orderBy: 'deadline', orderIds: [orderId] });
+    expect(printed.count).toBe(1);
+    expect(pageCount(printed.pdf)).toBe(2);
+    const text = pdfText(printed.pdf);
+    expect(text).toContain(`YUNEXPRESS OWN LABEL ${number}`);
+    expect(text).toContain(`YUNEXPRESS CUSTOMS FORM ${number} PAGE 2`);
+    expect(text).toBe(pdfText(await carrierLabelDocument(number, 2)));
+    expect(text).not.toContain('Buyer YT-PRINT-1'); // shipby's drawing prints the recipient
+    expect(text).not.toMatch(/sample rates|示例运价/i);
+  });
+
+  it('a batch mixing a carrier label and a number typed in: the carrier’s pages, then shipby’s drawing, in deadline order', async () => {
+    // A number typed in, in a shop connected to its marketplace (its upload is queued): no carrier label behind it.
+    await connectShop(ctx, TEST_MASTER_KEY, {
+      shopId: 'connected',
+      appKey: 'k',
+      appSecret: 's',
+      accessToken: 't',
+      gatewayUrl: 'http://127.0.0.1:9',
+    });
+    const typedIn = await addAwaitingOrder(ctx, 'connected', 'TYPED-1', { now: START, shipInHours: 24, sku: 'SKU-A' });
+    const typedNumber = issueTrackingNumber('china-post', 4_711);
+    await markParcelShipped(
+      ctx,
+      { orderId: typedIn, trackingNumber: typedNumber, serviceName: 'CPAM', lastParcel: true },
+      'seller',
+    );
+    const { orderId, number } = await boughtFromCarrier('YT-PRINT-2', 48);
+    const printed = await labelsPdf(ctx, { orderBy: 'deadline', orderIds: [orderId, typedIn] });
+    expect(printed.count).toBe(2);
+    expect(printed.order.map((o) => o.trackingNumber)).toEqual([typedNumber, number]);
+    // shipby's label of the typed-in number and its CN22 (Shenzhen to Madrid), then the carrier's two pages.
+    expect(pageCount(printed.pdf)).toBe(4);
+    const text = pdfText(printed.pdf);
+    expect(text).toContain('Order TYPED-1');
+    expect(text).toContain('CUSTOMS DECLARATION');
+    expect(text.indexOf(typedNumber)).toBeLessThan(text.indexOf(`YUNEXPRESS OWN LABEL ${number}`));
+    expect(text).toContain('Buyer TYPED-1');
+    expect(text).not.toContain('Buyer YT-PRINT-2');
+  });
+
+  it('a carrier PDF that cannot be had prints a page saying so, then is fetched and kept on the next print', async () => {
+    standIn.servePdf = false;
+    const { orderId, number } = await boughtFromCarrier('YT-PRINT-3', 48);
+    expect(await store.db.selectFrom('label_documents').select('label_id').execute()).toEqual([]);
+
+    const missing = await labelsPdf(ctx, { orderBy: 'deadline', orderIds: [orderId] });
+    expect(pageCount(missing.pdf)).toBe(1);
+    const said = pdfText(missing.pdf);
+    expect(said).toContain('CARRIER LABEL MISSING');
+    expect(said).toContain(number);
+    expect(said).toContain('answered 500');
+    expect(said).not.toContain('Buyer YT-PRINT-3'); // shipby's drawing would print the recipient
+
+    standIn.servePdf = true;
+    const fetched = await labelsPdf(ctx, { orderBy: 'deadline', orderIds: [orderId] });
+    expect(pdfText(fetched.pdf)).toContain(`YUNEXPRESS OWN LABEL ${number}`);
+    const kept = await store.db.selectFrom('label_documents').select(['parcel_id', 'bytes']).execute();
+    expect(kept).toHaveLength(1);
+    standIn.servePdf = false; // kept: printing again needs the carrier no more
+    expect(pdfText((await labelsPdf(ctx, { orderBy: 'deadline', orderIds: [orderId] })).pdf)).toContain(
+      `YUNEXPRESS OWN LABEL ${number}`,
+    );
+  });
+});
