@@ -9,18 +9,16 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { setCarrierAccount } from '../../src/app/carrier-contracts';
 import type { AppContext } from '../../src/app/context';
 import { labelsPdf } from '../../src/app/label-printing';
 import { labelParcels } from '../../src/app/labels';
-import { defineBox, setSender, setSkuDimensions } from '../../src/app/packing-catalog';
 import { connectShop } from '../../src/app/marketplace';
 import { markParcelShipped } from '../../src/app/shipments';
 import { issueTrackingNumber } from '../../src/integrations/carriers/sample-numbers';
 import type { Store } from '../../src/store/database';
 import { backends, contextFor, manualClock, tempDir } from '../support/backends';
 import { TEST_MASTER_KEY } from '../support/outbox-fixtures';
-import { addAwaitingOrder, packAndWeighAll } from '../support/pack';
+import { addAwaitingOrder, packAndWeighAll, setUpYunExpressShop } from '../support/pack';
 import { carrierLabelDocument, startYunExpressStandIn, type StandIn } from '../support/yunexpress-stand-in';
 
 const START = Date.UTC(2026, 10, 25, 2);
@@ -44,31 +42,12 @@ describe.each(backends)("labels.pdf prints the carrier's own label on $name", (b
     ({ store, dispose } = await backend.open());
     ctx = contextFor(store, manualClock(START));
     standIn = await startYunExpressStandIn({ pages: 2 });
-    await setSkuDimensions(ctx, [{ sku: 'SKU-A', dimsMm: [100, 80, 50], weightG: 200, barcode: '6901234567892' }]);
-    await addAwaitingOrder(ctx, 'shop', 'FIRST-0', { now: START, shipInHours: 96, sku: 'SKU-A' }); // makes the shop
-    await defineBox(ctx, 'shop', {
-      code: 'S',
-      innerMm: [200, 150, 100],
-      maxWeightG: 3_000,
-      tareG: 80,
-      cost: 120,
-      currency: 'CNY',
-    });
-    await setSender(ctx, 'shop', {
-      name: 'Shenzhen Example Co',
-      addressLine1: '1 Keji Road',
-      city: 'Shenzhen',
-      postcode: '518000',
-      country: 'CN',
-      phone: '+86 755 0000 0000',
-    });
-    await setCarrierAccount(ctx, {
-      carrier: '*',
-      protocol: 'yunexpress',
-      baseUrl: standIn.url,
-      accountId: standIn.customerCode,
-      apiKey: 'stand-in-secret',
-    });
+    await setUpYunExpressShop(
+      ctx,
+      'shop',
+      { url: standIn.url, customerCode: standIn.customerCode, apiKey: 'stand-in-secret' },
+      START,
+    );
   });
   afterEach(async () => {
     await standIn.close();

@@ -25,7 +25,14 @@ import { DeadlineInputError } from '../deadline';
 import { DAY_MS } from '../time';
 import { convertMoney } from '../exchange';
 import { LOGISTICS_CLASS_LABELS, meetsLogisticsClass } from './logistics-class';
-import { compileService, quoteInZone, type CompiledService, type RateQuote } from './rate-card';
+import {
+  compileService,
+  liveRateQuote,
+  quoteInZone,
+  type CompiledService,
+  type LivePrice,
+  type RateQuote,
+} from './rate-card';
 import { compileRules, type CompiledRules, type RuleParcelFacts, type ShippingRule } from './rules';
 import type { BatteryKind, CarrierService } from './types';
 
@@ -51,12 +58,6 @@ export interface ShippingContext {
    * currency: such a service is priced (and its transit taken, when given) from here instead of its rate card.
    */
   livePrices?: ReadonlyMap<string, LivePrice>;
-}
-
-export interface LivePrice {
-  total: number; // minor units of the service's currency
-  chargeableG?: number;
-  transitDays?: { p50: number; p90: number } | null;
 }
 
 export type DropReasonCode =
@@ -347,21 +348,7 @@ function evaluate(
   let transit: { p50Ms: number; p90Ms: number } | undefined;
   const live = context.livePrices?.get(def.code);
   if (zone && live) {
-    const chargeableG = live.chargeableG ?? parcel.grossWeightG;
-    candidate.quote = {
-      service: def.code,
-      zone: zone.id,
-      currency: def.currency,
-      actualG: parcel.grossWeightG,
-      volumetricG: 0,
-      chargeableG,
-      billedG: chargeableG,
-      freight: live.total,
-      fuelSurcharge: 0,
-      handlingFee: 0,
-      total: live.total,
-      source: 'live',
-    };
+    candidate.quote = liveRateQuote(service, zone, parcel, live);
     transit = live.transitDays
       ? { p50Ms: live.transitDays.p50 * DAY_MS, p90Ms: live.transitDays.p90 * DAY_MS }
       : service.transitFor(parcel.destinationCountry, zone);
