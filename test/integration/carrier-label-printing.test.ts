@@ -10,13 +10,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context';
-import { labelsPdf } from '../../src/app/label-printing';
+import { addLabelSheets, labelsOfOrders, labelsPdf, packingSlipData } from '../../src/app/label-printing';
+import { drawPackingSlip } from '../../src/documents/packing-slip';
+import { PdfSequence } from '../../src/documents/sequence';
 import { labelParcels } from '../../src/app/labels';
 import { connectShop } from '../../src/app/marketplace';
 import { markParcelShipped } from '../../src/app/shipments';
 import { issueTrackingNumber } from '../../src/integrations/carriers/sample-numbers';
 import type { Store } from '../../src/store/database';
 import { backends, contextFor, manualClock, tempDir } from '../support/backends';
+import { pdfPages } from '../support/pdf-render';
 import { TEST_MASTER_KEY } from '../support/outbox-fixtures';
 import { addAwaitingOrder, packAndWeighAll, setUpYunExpressShop } from '../support/pack';
 import { carrierLabelDocument, startYunExpressStandIn, type StandIn } from '../support/yunexpress-stand-in';
@@ -104,6 +107,29 @@ describe.each(backends)("labels.pdf prints the carrier's own label on $name", (b
     expect(text.indexOf(typedNumber)).toBeLessThan(text.indexOf(`YUNEXPRESS OWN LABEL ${number}`));
     expect(text).toContain('Buyer TYPED-1');
     expect(text).not.toContain('Buyer YT-PRINT-2');
+
+    // The batch print (app/picking.ts batchDocumentsPdf): per order its labels, then its packing slip.
+    const sheets = await labelsOfOrders(ctx, [orderId, typedIn]);
+    const batch = new PdfSequence();
+    for (const id of [orderId, typedIn]) {
+      await addLabelSheets(batch, sheets.get(id) ?? []);
+      await drawPackingSlip(batch.drawing(), await packingSlipData(ctx, id), 'A6');
+    }
+    const pages = pdfPages(await batch.finish());
+    const kinds = pages.map((p) =>
+      p.includes('YUNEXPRESS OWN LABEL')
+        ? 'carrier label'
+        : p.includes('YUNEXPRESS CUSTOMS FORM')
+          ? 'carrier form'
+          : /Packing slip/i.test(p)
+            ? `slip ${/Order (\S+)/.exec(p)?.[1]}`
+            : p.includes('CUSTOMS DECLARATION')
+              ? 'CN22'
+              : p.includes(typedNumber)
+                ? 'drawn label'
+                : 'other',
+    );
+    expect(kinds).toEqual(['carrier label', 'carrier form', 'slip YT-PRINT-2', 'drawn label', 'CN22', 'slip TYPED-1']);
   });
 
   it('a carrier PDF that cannot be had prints a page saying so, then is fetched and kept on the next print', async () => {
