@@ -5,9 +5,10 @@
  * label: the bytes are fetched on the next re-print and kept then.
  */
 import { createHash } from 'node:crypto';
-import { localized, type Localized } from '../core/i18n';
+import { localized, LocalizedError, type Localized } from '../core/i18n';
 import type { CarrierAdapter } from '../integrations/carriers/types';
 import type { Executor } from '../store/orders';
+import type { ParcelLabelRow } from '../store/schema-packing';
 import type { AppContext } from './context';
 import { NotFoundError } from './errors';
 import { storedCarrierResolver, type CarrierResolver } from './carrier-contracts';
@@ -87,7 +88,20 @@ export async function carrierLabelPdf(
     .executeTakeFirst();
   if (kept)
     return { pdf: Buffer.from(kept.bytes), labelId: label.id, trackingNumber: label.tracking_number, stored: true };
-  const adapter = await resolver(label.carrier);
+  const pdf = await fetchAndKeep(ctx, label, resolver);
+  return { pdf, labelId: label.id, trackingNumber: label.tracking_number, stored: false };
+}
+
+type LabelOfParcel = Pick<ParcelLabelRow, 'id' | 'parcel_id' | 'carrier' | 'carrier_label_id'>;
+
+/** Fetches a label's PDF from its carrier and keeps it; NotFoundError when no account can speak to the carrier. */
+async function fetchAndKeep(
+  ctx: AppContext,
+  label: LabelOfParcel,
+  resolver: CarrierResolver,
+  scope?: { shopId: string },
+): Promise<Buffer> {
+  const adapter = await resolver(label.carrier, scope);
   if (!adapter)
     throw new NotFoundError(
       localized(
@@ -96,6 +110,54 @@ export async function carrierLabelPdf(
       ),
     );
   const pdf = await fetchPdf(adapter, { carrierLabelId: label.carrier_label_id });
-  await storeDocument(db, { id: label.id, parcel_id: label.parcel_id }, pdf, ctx.now());
-  return { pdf, labelId: label.id, trackingNumber: label.tracking_number, stored: false };
+  await storeDocument(ctx.store.db, { id: label.id, parcel_id: label.parcel_id }, pdf, ctx.now());
+  return pdf;
+}
+
+/** A label's carrier document to print, or why it cannot be printed now (the carrier did not give it). */
+export type CarrierDocument = { pdf: Buffer } | { problem: Localized };
+
+/**
+ * The carrier's own documents of these labels, for printing: the kept bytes, else fetched from the carrier now and
+ * kept. A carrier that fails (or no account for it any more) gives the label's reason instead, never an exception:
+ * one missing document does not stop a batch.
+ */
+export async function carrierDocuments(
+  ctx: AppContext,
+  labels: ReadonlyArray<LabelOfParcel & { shopId: string }>,
+  resolver: CarrierResolver = storedCarrierResolver(ctx),
+): Promise<Map<number, CarrierDocument>> {
+  const found = new Map<number, CarrierDocument>();
+  if (!labels.length) return found;
+  const kept = await ctx.store.db
+    .selectFrom('label_documents')
+    .select(['label_id', 'bytes'])
+    .where(
+      'label_id',
+      'in',
+      labels.map((l) => l.id),
+    )
+    .execute();
+  for (const row of kept) found.set(row.label_id, { pdf: Buffer.from(row.bytes) });
+  for (const label of labels) {
+    if (found.has(label.id)) continue;
+    try {
+      found.set(label.id, { pdf: await fetchAndKeep(ctx, label, resolver, { shopId: label.shopId }) });
+    } catch (error) {
+      const why =
+        error instanceof LocalizedError
+          ? error.localizedMessage
+          : localized(
+              error instanceof Error ? error.message : String(error),
+              error instanceof Error ? error.message : String(error),
+            );
+      found.set(label.id, {
+        problem: localized(
+          `The carrier's label could not be fetched (${why.en.replace(/[.。]$/, '')}). Print it again later.`,
+          `无法获取承运商面单（${why['zh-CN'].replace(/[.。]$/, '')}）。请稍后重新打印。`,
+        ),
+      });
+    }
+  }
+  return found;
 }

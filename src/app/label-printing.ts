@@ -8,13 +8,15 @@ import { carrierName, resolveCarrier } from '../core/tracking/formats';
 import { customsDeclaration, needsCustomsDeclaration } from '../core/customs';
 import { localized } from '../core/i18n';
 import { toIso } from '../core/time';
-import { renderLabels, type LabelData } from '../documents/label';
+import { drawLabels, drawMissingCarrierLabel, type LabelData } from '../documents/label';
+import { PdfSequence } from '../documents/sequence';
 import { renderPackingSlip, type SlipData, type SlipItem, type SlipSize } from '../documents/packing-slip';
 import * as orderStore from '../store/orders';
 import * as packing from '../store/packing';
 import type { OrderRow, ParcelRow } from '../store/schema';
 import type { ShopSenderRow } from '../store/schema-packing';
-import { loadShippingCatalog } from './carrier-contracts';
+import { loadShippingCatalog, storedCarrierResolver, type CarrierResolver } from './carrier-contracts';
+import { carrierDocuments, type CarrierDocument } from './label-documents';
 import type { AppContext } from './context';
 import { NotFoundError } from './errors';
 import { planView } from './pack';
@@ -48,6 +50,7 @@ export interface LabelsPdfFilter {
 export async function labelsPdf(
   ctx: AppContext,
   filter: LabelsPdfFilter,
+  resolver: CarrierResolver = storedCarrierResolver(ctx),
 ): Promise<{
   pdf: Buffer;
   count: number;
@@ -70,8 +73,10 @@ export async function labelsPdf(
     .execute();
   const data = await labelDataFor(ctx, rows);
   const sorted = sortForPrinting(data, filter.orderBy);
+  const sequence = new PdfSequence();
+  await addLabelSheets(sequence, await labelSheets(ctx, sorted, resolver));
   return {
-    pdf: await renderLabels(sorted.map((d) => d.label)),
+    pdf: await sequence.finish(),
     count: sorted.length,
     order: sorted.map((d) => ({
       parcelId: d.parcelId,
@@ -183,6 +188,11 @@ async function labelDataFor(
     };
     return {
       parcelId: row.id,
+      /** The label bought from a carrier (its own document is printed), or null: a number shipby labels itself. */
+      carrierLabel: label
+        ? { id: label.id, parcel_id: label.parcel_id, carrier: label.carrier, carrier_label_id: label.carrier_label_id }
+        : null,
+      shopId: row.shop_id,
       shipByAt: order.ship_by_at,
       carrier: row.carrier ?? '',
       service: row.service ?? '',
@@ -196,9 +206,13 @@ export async function packingSlipPdf(ctx: AppContext, orderId: number, size: Sli
   return renderPackingSlip(await packingSlipData(ctx, orderId), size);
 }
 
-/** The labels bought for these orders (voided ones left out), per order, in parcel order. */
-export async function labelsOfOrders(ctx: AppContext, orderIds: readonly number[]): Promise<Map<number, LabelData[]>> {
-  const byOrder = new Map<number, LabelData[]>();
+/** The labels bought for these orders (voided ones left out), per order, in parcel order, each as it prints. */
+export async function labelsOfOrders(
+  ctx: AppContext,
+  orderIds: readonly number[],
+  resolver: CarrierResolver = storedCarrierResolver(ctx),
+): Promise<Map<number, LabelSheet[]>> {
+  const byOrder = new Map<number, LabelSheet[]>();
   if (!orderIds.length) return byOrder;
   const rows = await ctx.store.db
     .selectFrom('parcels as p')
@@ -210,11 +224,59 @@ export async function labelsOfOrders(ctx: AppContext, orderIds: readonly number[
     .where('p.status', '!=', 'voided')
     .orderBy('p.id')
     .execute();
-  for (const d of await labelDataFor(ctx, rows)) {
+  const data = await labelDataFor(ctx, rows);
+  const sheets = await labelSheets(ctx, data, resolver);
+  data.forEach((d, i) => {
     const orderId = rows.find((r) => r.id === d.parcelId)!.order_id;
-    byOrder.set(orderId, [...(byOrder.get(orderId) ?? []), d.label]);
-  }
+    byOrder.set(orderId, [...(byOrder.get(orderId) ?? []), sheets[i]!]);
+  });
   return byOrder;
+}
+
+/** One parcel's label as it prints: the carrier's own document when the label was bought from one, else drawn. */
+export interface LabelSheet {
+  label: LabelData;
+  /** null: shipby draws the label (a number with no carrier label behind it, e.g. typed in for a contract carrier). */
+  document: CarrierDocument | null;
+}
+
+async function labelSheets(
+  ctx: AppContext,
+  data: ReadonlyArray<{ label: LabelData; carrierLabel: CarrierLabelRef | null; shopId: string }>,
+  resolver: CarrierResolver,
+): Promise<LabelSheet[]> {
+  const documents = await carrierDocuments(
+    ctx,
+    data.flatMap((d) => (d.carrierLabel ? [{ ...d.carrierLabel, shopId: d.shopId }] : [])),
+    resolver,
+  );
+  return data.map((d) => ({ label: d.label, document: d.carrierLabel ? documents.get(d.carrierLabel.id)! : null }));
+}
+
+type CarrierLabelRef = { id: number; parcel_id: number; carrier: string; carrier_label_id: string };
+
+/** Adds the sheets' pages in order: a carrier's document as it is, shipby's drawing for the others. */
+export async function addLabelSheets(sequence: PdfSequence, sheets: readonly LabelSheet[]): Promise<void> {
+  let drawn: LabelData[] = [];
+  const drawPending = async () => {
+    if (drawn.length) await drawLabels(sequence.drawing(), drawn);
+    drawn = [];
+  };
+  for (const sheet of sheets) {
+    if (!sheet.document) {
+      drawn.push(sheet.label);
+      continue;
+    }
+    await drawPending();
+    if ('pdf' in sheet.document) await sequence.append(sheet.document.pdf);
+    else
+      drawMissingCarrierLabel(sequence.drawing(), {
+        trackingNumber: sheet.label.trackingNumber,
+        orderReference: sheet.label.orderReference,
+        reason: sheet.document.problem,
+      });
+  }
+  await drawPending();
 }
 
 /** What the order's packing slip shows. */

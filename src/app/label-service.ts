@@ -15,7 +15,7 @@ import type { Money } from '../core/money';
 import { buyerLogisticsClassOf } from '../core/shipping-facts';
 import * as orderStore from '../store/orders';
 import type { OrderRow } from '../store/schema';
-import { loadShippingCatalog, type ShippingCatalog } from './carrier-contracts';
+import { loadShippingCatalog, type CarrierResolver, type ShippingCatalog } from './carrier-contracts';
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
 import type { PlannedParcel } from './pack';
@@ -38,10 +38,12 @@ export async function servicesForLabels(
   order: OrderRow,
   targets: readonly PlannedParcel[],
   input: LabelServiceRequest,
+  resolver?: CarrierResolver,
 ): Promise<ChosenServices> {
   const catalog = await loadShippingCatalog(ctx);
   const servicesByCode = new Map(catalog.services.map((s) => [s.code, s]));
-  const quotes = await quoteOrder(ctx, order.id, { parcelIds: targets.map((t) => t.parcelId) });
+  // The carriers' live prices where they quote (the cost check below reads them), else the contract's.
+  const quotes = await quoteOrder(ctx, order.id, { parcelIds: targets.map((t) => t.parcelId) }, resolver);
 
   // The service per parcel.
   const chosen = new Map<number, CarrierService>();

@@ -188,7 +188,7 @@ async function labelUnderLease(
     }
   }
   // 1. The service per parcel (asked for, else the quote's), its class and its cost checked (label-service.ts).
-  const { chosen, catalog, servicesByCode } = await servicesForLabels(ctx, order, targets, input);
+  const { chosen, catalog, servicesByCode } = await servicesForLabels(ctx, order, targets, input, resolver);
   const buyerClass = buyerLogisticsClassOf(order.logistics_service);
   const override = input.overrideReason?.trim();
 

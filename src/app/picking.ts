@@ -8,15 +8,15 @@ import type { Locale } from '../core/i18n';
 import { localized } from '../core/i18n';
 import { sellerUnits } from '../core/pack-station';
 import { pickingList, planOrder, type BatchOrderUnits } from '../core/picking';
-import { drawLabels } from '../documents/label';
 import { drawPackingSlip, SLIP_SIZES } from '../documents/packing-slip';
 import { renderPickingList } from '../documents/picking-list';
-import { collect, newDocument, write, type Doc } from '../documents/pdf';
+import { write, type Doc } from '../documents/pdf';
+import { PdfSequence } from '../documents/sequence';
 import * as orderStore from '../store/orders';
 import * as packing from '../store/packing';
 import type { AppContext } from './context';
 import { ValidationError } from './errors';
-import { labelsOfOrders, packingSlipData } from './label-printing';
+import { addLabelSheets, labelsOfOrders, packingSlipData } from './label-printing';
 import { planVisibleTo } from './plan-visibility';
 import { currentPlan } from './planning';
 
@@ -158,16 +158,15 @@ export async function batchDocumentsPdf(
     ctx,
     batch.orders.map((o) => o.orderId),
   );
-  const doc = newDocument(SLIP_SIZES.A6, 0);
+  const sequence = new PdfSequence();
   let labelCount = 0;
   for (const o of batch.orders) {
     const own = labels.get(o.orderId) ?? [];
     labelCount += own.length;
-    await drawLabels(doc, own);
-    await drawPackingSlip(doc, await packingSlipData(ctx, o.orderId), 'A6');
+    await addLabelSheets(sequence, own);
+    await drawPackingSlip(sequence.drawing(), await packingSlipData(ctx, o.orderId), 'A6');
   }
-  if (!batch.orders.length) drawPickingEmpty(doc);
-  return { pdf: await collect(doc), batch, labels: labelCount, slips: batch.orders.length };
+  return { pdf: await sequence.finish(drawPickingEmpty), batch, labels: labelCount, slips: batch.orders.length };
 }
 
 /** A PDF needs a page: an empty batch prints one saying so. */

@@ -21,7 +21,13 @@ import * as orderStore from '../store/orders';
 import type { Executor } from '../store/orders';
 import * as packing from '../store/packing';
 import type { OrderRow } from '../store/schema';
-import { loadShippingCatalog, type ShippingCatalog } from './carrier-contracts';
+import {
+  loadShippingCatalog,
+  storedCarrierResolver,
+  type CarrierResolver,
+  type ShippingCatalog,
+} from './carrier-contracts';
+import { cachedResolver, livePricesFor, pricingExplanation } from './live-quotes';
 import type { AppContext } from './context';
 import { NotFoundError } from './errors';
 import { loadShopResolver } from './policies';
@@ -42,6 +48,8 @@ export interface ParcelToQuote {
 export interface QuotedParcel extends ParcelToQuote {
   choice: ServiceChoice;
   marketplaceService: string | null;
+  /** Which prices the choice used: the carriers' live quotes or the contract rates, and why (live-quotes.ts). */
+  pricing: Localized;
 }
 
 export interface OrderQuotes {
@@ -136,9 +144,16 @@ export interface QuoteOptions {
   remainingWorkMinutes?: number;
   /** Quote only these parcels. */
   parcelIds?: number[];
+  /** How long a carrier's live quote may take before its contract rates are used (default LIVE_QUOTE_TIMEOUT_MS). */
+  liveQuoteTimeoutMs?: number;
 }
 
-export async function quoteOrder(ctx: AppContext, orderId: number, options: QuoteOptions = {}): Promise<OrderQuotes> {
+export async function quoteOrder(
+  ctx: AppContext,
+  orderId: number,
+  options: QuoteOptions = {},
+  resolver: CarrierResolver = storedCarrierResolver(ctx),
+): Promise<OrderQuotes> {
   const db = ctx.store.db;
   const now = ctx.now();
   const order = await orderStore.getOrder(db, undefined, orderId);
@@ -154,44 +169,65 @@ export async function quoteOrder(ctx: AppContext, orderId: number, options: Quot
   const units = parcels.map((p) => p.contents.reduce((n, c) => n + c.quantity, 0));
   const values = prorate(order.total_amount, units);
   const buyerClass = buyerLogisticsClassOf(order.logistics_service);
-  const quoted = parcels.map((parcel, i) => {
-    let batteries: BatteryKind = 'none';
-    let liquids = false;
-    for (const c of parcel.contents) {
-      const d = dims.get(c.sku);
-      if (d && BATTERY_RANK[d.batteries as BatteryKind] > BATTERY_RANK[batteries])
-        batteries = d.batteries as BatteryKind;
-      liquids ||= d?.liquids === 1;
-    }
-    const packed = parcel.status === 'packed';
-    const choice = chooseService(
-      {
-        destinationCountry: order.buyer_country,
-        grossWeightG: parcel.grossWeightG,
-        declaredValue: { amount: values[i]!, currency: order.currency },
-        skus: parcel.contents.map((c) => c.sku),
-        shop: order.shop_id,
-        ...(buyerClass ? { buyerLogisticsClass: buyerClass } : {}),
-        dimsMm: parcel.outerMm,
-        batteries,
-        liquids,
-      },
-      catalog.services,
-      catalog.rules,
-      {
-        now,
-        remainingWorkMs: packed ? 0 : (options.remainingWorkMinutes ?? DEFAULT_PACKING_MINUTES) * 60_000,
-        ...(order.ship_by_at !== null ? { shipByAt: order.ship_by_at } : {}),
-        countedAt: counted.at,
-        promisedDeliveryAt: promise.at,
-      },
-    );
-    return {
-      ...parcel,
-      choice,
-      marketplaceService: choice.service ? (catalog.marketplaceServices.get(choice.service) ?? null) : null,
-    };
-  });
+  const adapterOf = cachedResolver(resolver, { shopId: order.shop_id });
+  const quoted = await Promise.all(
+    parcels.map(async (parcel, i) => {
+      let batteries: BatteryKind = 'none';
+      let liquids = false;
+      for (const c of parcel.contents) {
+        const d = dims.get(c.sku);
+        if (d && BATTERY_RANK[d.batteries as BatteryKind] > BATTERY_RANK[batteries])
+          batteries = d.batteries as BatteryKind;
+        liquids ||= d?.liquids === 1;
+      }
+      const packed = parcel.status === 'packed';
+      const pricing = await livePricesFor(
+        catalog.services,
+        {
+          destinationCountry: order.buyer_country,
+          grossWeightG: parcel.grossWeightG,
+          dimsMm: parcel.outerMm,
+          platformOrderId: order.platform_order_id,
+          postcode: order.postcode,
+          batteries: batteries !== 'none',
+        },
+        adapterOf,
+        { now, ...(options.liveQuoteTimeoutMs !== undefined ? { timeoutMs: options.liveQuoteTimeoutMs } : {}) },
+      );
+      const choice = chooseService(
+        {
+          destinationCountry: order.buyer_country,
+          grossWeightG: parcel.grossWeightG,
+          declaredValue: { amount: values[i]!, currency: order.currency },
+          skus: parcel.contents.map((c) => c.sku),
+          shop: order.shop_id,
+          ...(buyerClass ? { buyerLogisticsClass: buyerClass } : {}),
+          dimsMm: parcel.outerMm,
+          batteries,
+          liquids,
+        },
+        catalog.services,
+        catalog.rules,
+        {
+          now,
+          remainingWorkMs: packed ? 0 : (options.remainingWorkMinutes ?? DEFAULT_PACKING_MINUTES) * 60_000,
+          ...(order.ship_by_at !== null ? { shipByAt: order.ship_by_at } : {}),
+          countedAt: counted.at,
+          promisedDeliveryAt: promise.at,
+          ...(pricing.prices.size ? { livePrices: pricing.prices } : {}),
+        },
+      );
+      return {
+        ...parcel,
+        choice,
+        marketplaceService: choice.service ? (catalog.marketplaceServices.get(choice.service) ?? null) : null,
+        pricing: pricingExplanation(
+          pricing,
+          choice.service && choice.quote ? { service: choice.service, currency: choice.quote.currency } : null,
+        ),
+      };
+    }),
+  );
   const sample =
     catalog.source === 'sample'
       ? localized(
@@ -246,12 +282,19 @@ export function presentQuotes(q: OrderQuotes) {
       pickup_at: toIso(p.choice.pickupAt),
       arrival_p90_at: toIso(p.choice.arrivalP90At),
       promise_kept: p.choice.promiseKept ?? null,
-      explanation: p.choice.explanation,
+      explanation: p.pricing.en
+        ? localized(
+            `${p.choice.explanation.en} ${p.pricing.en}`,
+            `${p.choice.explanation['zh-CN']}${p.pricing['zh-CN']}`,
+          )
+        : p.choice.explanation,
+      pricing: p.pricing,
       candidates: p.choice.candidates.map((c) => ({
         service: c.service,
         name: c.name,
         chosen: c.chosen,
         cost: c.quote ? { amount: c.quote.total, currency: c.quote.currency } : null,
+        cost_source: c.quote ? (c.quote.source ?? 'contract') : null,
         chargeable_g: c.quote?.chargeableG ?? null,
         pickup_at: toIso(c.pickupAt),
         arrival_p50_at: toIso(c.arrivalP50At),

@@ -278,3 +278,20 @@ function drawCn22(doc: Doc, label: LabelData, customs: CustomsDeclaration, margi
   write(doc, label.labelledOn, margin + width * 0.65, y - 9, { size: 7.5, width: width * 0.35, align: 'right' });
   write(doc, `Date and sender's signature (${label.sender.name})`, margin, y + 2, { size: 6, width });
 }
+
+/**
+ * The page standing in for a carrier's own label that could not be had (the carrier did not give its PDF): the
+ * number, the order and why, in both languages — never a label of shipby's drawing for a carrier that makes its own.
+ */
+export function drawMissingCarrierLabel(
+  doc: Doc,
+  label: { trackingNumber: string; orderReference: string; reason: { en: string; 'zh-CN': string } },
+): void {
+  const margin = 6 * MM;
+  const width = LABEL_SIZE[0] - 2 * margin;
+  doc.addPage({ size: LABEL_SIZE, margin: 0 });
+  let y = write(doc, 'CARRIER LABEL MISSING\n承运商面单缺失', margin, margin, { size: 14, width, bold: true });
+  y = write(doc, `${label.trackingNumber}\nOrder ${label.orderReference}`, margin, y + 4 * MM, { size: 11, width });
+  y = write(doc, label.reason.en, margin, y + 4 * MM, { size: 9, width });
+  write(doc, label.reason['zh-CN'], margin, y + 2 * MM, { size: 9, width });
+}

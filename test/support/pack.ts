@@ -8,7 +8,7 @@ import type { AppContext } from '../../src/app/context';
 import { labelParcels } from '../../src/app/labels';
 import { upsertOrders } from '../../src/app/orders';
 import { recordWeight, scanItem, startPackSession } from '../../src/app/pack-sessions';
-import { defineBox, setSender } from '../../src/app/packing-catalog';
+import { defineBox, setSender, setSkuDimensions } from '../../src/app/packing-catalog';
 import { startSampleCarrierServer, type SampleCarrierServer } from '../../src/integrations/carriers/sample-server';
 
 const HOUR = 3_600_000;
@@ -106,4 +106,41 @@ export async function setUpSampleShipping(ctx: AppContext, shop: string): Promis
     throw error;
   }
   return carrier;
+}
+
+/**
+ * A shop that can pack one SKU and ship from Shenzhen to a carrier account of YunExpress's protocol at `carrierUrl`:
+ * SKU-A's size and weight, box S, the sender, and the shop itself (it exists once it has an order: `FIRST-0`).
+ */
+export async function setUpYunExpressShop(
+  ctx: AppContext,
+  shop: string,
+  account: { url: string; customerCode: string; apiKey: string },
+  now: number,
+): Promise<void> {
+  await setSkuDimensions(ctx, [{ sku: 'SKU-A', dimsMm: [100, 80, 50], weightG: 200, barcode: '6901234567892' }]);
+  await addAwaitingOrder(ctx, shop, 'FIRST-0', { now, shipInHours: 96, sku: 'SKU-A' });
+  await defineBox(ctx, shop, {
+    code: 'S',
+    innerMm: [200, 150, 100],
+    maxWeightG: 3_000,
+    tareG: 80,
+    cost: 120,
+    currency: 'CNY',
+  });
+  await setSender(ctx, shop, {
+    name: 'Shenzhen Example Co',
+    addressLine1: '1 Keji Road',
+    city: 'Shenzhen',
+    postcode: '518000',
+    country: 'CN',
+    phone: '+86 755 0000 0000',
+  });
+  await setCarrierAccount(ctx, {
+    carrier: '*',
+    protocol: 'yunexpress',
+    baseUrl: account.url,
+    accountId: account.customerCode,
+    apiKey: account.apiKey,
+  });
 }

@@ -239,3 +239,53 @@ describe('4PX: cancel, tracking', () => {
     ]);
   });
 });
+
+describe('4PX: the estimated cost (live quote)', () => {
+  const QUOTE = { service: 'F3', destinationCountry: 'es', grossWeightG: 780, dimsMm: [205, 155, 41] as const };
+
+  it('signs ds.xms.estimated_cost.get with the documented fields (g, cm, one product) and reads lump_sum_fee in CNY', async () => {
+    const { sent, adapter } = scripted({
+      'ds.xms.estimated_cost.get': [answer(fixture('estimated-cost.response.json'))],
+    });
+    expect(adapter.quotesLive).toBe(true);
+    const quote = await adapter.quote({ ...QUOTE, postcode: '28014' });
+    expect(JSON.parse(sent[0]!.body!)).toEqual({
+      country_code: 'ES',
+      weight: '780',
+      length: '21',
+      width: '16',
+      height: '5',
+      cargocode: 'P',
+      logistics_product_code: ['F3'],
+      recipient_post_code: '28014',
+    });
+    expect(fpx.verify(new URLSearchParams(sent[0]!.path.split('?')[1]), sent[0]!.body!, 'fop-sample-secret')).toBe(
+      true,
+    );
+    expect(quote).toEqual({
+      service: 'F3',
+      cost: { amount: 6435, currency: 'CNY' },
+      zone: null,
+      transitDays: { p50: 8, p90: 15 },
+    });
+  });
+
+  it('reads data sent as JSON text too; a product not in the answer or a refusal is an error with 4PX’s words', async () => {
+    const doc = JSON.parse(fixture('estimated-cost.response.json')) as { data: unknown };
+    const asText = JSON.stringify({ ...doc, data: JSON.stringify(doc.data) });
+    const { adapter } = scripted({
+      'ds.xms.estimated_cost.get': [
+        answer(asText),
+        answer(fixture('estimated-cost.response.json')),
+        answer(fixture('order-create.refused.response.json')),
+      ],
+    });
+    expect((await adapter.quote(QUOTE)).cost).toEqual({ amount: 6435, currency: 'CNY' });
+    await expect(adapter.quote({ ...QUOTE, service: 'A1' })).rejects.toThrow(
+      '4PX: the estimate has no price for A1 (it priced F3)',
+    );
+    const refused = await adapter.quote(QUOTE).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(CarrierRefusedError);
+    expect((refused as CarrierRefusedError).code).toBe('DS000012');
+  });
+});

@@ -270,3 +270,60 @@ describe('YunExpress: delete, tracking', () => {
     ]);
   });
 });
+
+describe('YunExpress: the freight trial (live quote)', () => {
+  const QUOTE = {
+    service: 'THPHR',
+    destinationCountry: 'es',
+    grossWeightG: 780,
+    dimsMm: [205, 155, 41] as const,
+    postcode: '28014',
+  };
+
+  it('asks Freight/GetPriceTrial as documented (kg, whole cm, general goods) and takes the service’s TotalFee in CNY', async () => {
+    const { sent, adapter } = scripted({ '/api/Freight/GetPriceTrial': answer(fixture('price-trial.response.json')) });
+    expect(adapter.quotesLive).toBe(true);
+    const quote = await adapter.quote(QUOTE);
+    const [route, query] = sent[0]!.path.split('?');
+    expect(sent[0]).toMatchObject({
+      method: 'GET',
+      headers: { authorization: yun.authorization(fields.testCredentials) },
+    });
+    expect(route).toBe('/api/Freight/GetPriceTrial');
+    expect(Object.fromEntries(new URLSearchParams(query))).toEqual({
+      CountryCode: 'ES',
+      Weight: '0.78',
+      Length: '21',
+      Width: '16',
+      Height: '5',
+      PackageType: '0',
+      PostCode: '28014',
+    });
+    expect(quote).toEqual({
+      service: 'THPHR',
+      cost: { amount: 7620, currency: 'CNY' },
+      zone: null,
+      transitDays: { p50: 7, p90: 12 },
+    });
+    await adapter.quote({ ...QUOTE, batteries: true });
+    expect(new URLSearchParams(sent[1]!.path.split('?')[1]).get('PackageType')).toBe('1');
+  });
+
+  it('a service the trial does not price, the recorded answer with no items, or a refusal is an error naming why', async () => {
+    const other = scripted({ '/api/Freight/GetPriceTrial': answer(fixture('price-trial.response.json')) });
+    await expect(other.adapter.quote({ ...QUOTE, service: 'DHL-X' })).rejects.toThrow(
+      'YunExpress: the freight trial has no price for DHL-X (it priced THPHR, PK0008)',
+    );
+    const empty = scripted({ '/api/Freight/GetPriceTrial': answer(fixture('price-trial.empty.response.json')) });
+    await expect(empty.adapter.quote(QUOTE)).rejects.toThrow('no product takes the parcel');
+    const refused = scripted({
+      '/api/Freight/GetPriceTrial': answer(
+        JSON.stringify({ Items: null, Code: '2010', Message: '产品不支持该目的地' }),
+      ),
+    });
+    const error = await refused.adapter.quote(QUOTE).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CarrierRefusedError);
+    expect((error as CarrierRefusedError).code).toBe('2010');
+    expect((error as Error).message).toContain('产品不支持该目的地');
+  });
+});

@@ -177,6 +177,7 @@ export function register(program: Command): void {
               `parcel ${parcel.parcelId ?? `(plan ${i + 1})`}: box ${parcel.box}, ${parcel.grossWeightG} g, ${parcel.outerMm.join('x')} mm`,
             );
             console.log(`  ${render(parcel.choice.explanation, locale)}`);
+            if (parcel.pricing.en) console.log(`  ${render(parcel.pricing, locale)}`);
             printTable(
               parcel.choice.candidates.map((c) => ({
                 '': c.chosen ? '→' : '',

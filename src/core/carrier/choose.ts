@@ -22,9 +22,17 @@
 import { localized, type Localized } from '../i18n';
 import { formatMoney, type Money } from '../money';
 import { DeadlineInputError } from '../deadline';
+import { DAY_MS } from '../time';
 import { convertMoney } from '../exchange';
 import { LOGISTICS_CLASS_LABELS, meetsLogisticsClass } from './logistics-class';
-import { compileService, quoteInZone, type CompiledService, type RateQuote } from './rate-card';
+import {
+  compileService,
+  liveRateQuote,
+  quoteInZone,
+  type CompiledService,
+  type LivePrice,
+  type RateQuote,
+} from './rate-card';
 import { compileRules, type CompiledRules, type RuleParcelFacts, type ShippingRule } from './rules';
 import type { BatteryKind, CarrierService } from './types';
 
@@ -45,6 +53,11 @@ export interface ShippingContext {
    */
   countedAt?: 'pickup' | 'upload';
   promisedDeliveryAt?: number; // the delivery date promised to the buyer
+  /**
+   * The carriers' own prices for this parcel (their freight trial), by service code, already in the service's
+   * currency: such a service is priced (and its transit taken, when given) from here instead of its rate card.
+   */
+  livePrices?: ReadonlyMap<string, LivePrice>;
 }
 
 export type DropReasonCode =
@@ -333,7 +346,13 @@ function evaluate(
     );
   }
   let transit: { p50Ms: number; p90Ms: number } | undefined;
-  if (zone) {
+  const live = context.livePrices?.get(def.code);
+  if (zone && live) {
+    candidate.quote = liveRateQuote(service, zone, parcel, live);
+    transit = live.transitDays
+      ? { p50Ms: live.transitDays.p50 * DAY_MS, p90Ms: live.transitDays.p90 * DAY_MS }
+      : service.transitFor(parcel.destinationCountry, zone);
+  } else if (zone) {
     const quoted = quoteInZone(service, zone, parcel);
     if ('refused' in quoted) {
       if (quoted.refused === 'no-rate-for-weight') {

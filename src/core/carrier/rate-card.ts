@@ -58,6 +58,8 @@ export interface RateQuote {
   fuelSurcharge: number;
   handlingFee: number;
   total: number; // freight + fuelSurcharge + handlingFee, minor units
+  /** `live`: the carrier's own price for this parcel (its freight trial), in place of the rate card's. */
+  source?: 'live';
 }
 
 export type QuoteRefusal = { refused: 'destination-not-served' } | { refused: 'no-rate-for-weight'; maxG: number };
@@ -169,4 +171,37 @@ export function quoteInZone(
 
 export function isQuoteRefusal(value: RateQuote | QuoteRefusal): value is QuoteRefusal {
   return 'refused' in value;
+}
+
+/** A carrier's own price for a parcel (its freight trial), in minor units of the service's currency. */
+export interface LivePrice {
+  total: number;
+  chargeableG?: number;
+  transitDays?: { p50: number; p90: number } | null;
+}
+
+/** The carrier's live price as a quote: the weights as the rate card reads them (when it has a rate), its price. */
+export function liveRateQuote(
+  service: CompiledService,
+  zone: CompiledZone,
+  parcel: QuoteInput,
+  live: LivePrice,
+): RateQuote {
+  const card = quoteInZone(service, zone, parcel);
+  const weights =
+    'refused' in card
+      ? { actualG: parcel.grossWeightG, volumetricG: 0, chargeableG: parcel.grossWeightG, billedG: parcel.grossWeightG }
+      : { actualG: card.actualG, volumetricG: card.volumetricG, chargeableG: card.chargeableG, billedG: card.billedG };
+  if (live.chargeableG !== undefined) weights.chargeableG = weights.billedG = live.chargeableG;
+  return {
+    service: service.code,
+    zone: zone.id,
+    currency: service.currency,
+    ...weights,
+    freight: live.total,
+    fuelSurcharge: 0,
+    handlingFee: 0,
+    total: live.total,
+    source: 'live',
+  };
 }

@@ -14,6 +14,9 @@
  * - `POST /api/WayBill/Delete` {OrderType, OrderNumber} → {Item: {OrderNumber, Status, Type, Remark}}; refused once
  *   the parcel was scanned (`scan`, below)
  * - `GET  /api/WayBill/GetOrder?OrderNumber=` and `GET /api/Tracking/GetTrackAllInfo?OrderNumber=`
+ * - `GET  /api/Freight/GetPriceTrial?CountryCode=&Weight=&Length=&Width=&Height=` → {Items: [{Code, CName, EName,
+ *   ShippingFee, RegistrationFee, FuelFee, SundryFee, TotalFee, Currency, DeliveryDays, Remark}]}: every service
+ *   that takes the parcel, priced from its rate card (null when none does, as YunExpress answers)
  * `scan(number)` (in process, for tests and the demo) records the carrier's acceptance scan.
  *
  * Serials: from `serialStart` (default: random), kept in `stateFile` when given so a restarted carrier never
@@ -27,6 +30,7 @@ import { compileService, isQuoteRefusal, quote, type CompiledService } from '../
 import type { CarrierService } from '../../core/carrier/types';
 import { SAMPLE_CARRIER_SERVICES } from '../../core/data/carriers/index';
 import { renderLabels, type LabelAddress } from '../../documents/label';
+import { priceTrial } from './sample-price-trial';
 import { issueTrackingNumber, issuesNumbersFor } from './sample-numbers';
 import { credentialsOf } from './yunexpress/protocol';
 
@@ -320,6 +324,11 @@ export async function startSampleCarrierServer(options: SampleCarrierOptions): P
         );
       label.voidedAt ??= now();
       return send(200, envelope('0000', '提交成功!', item('Success', '删除成功!')));
+    }
+    if (req.method === 'GET' && route === '/api/Freight/GetPriceTrial') {
+      const trial = priceTrial(services.values(), url.searchParams);
+      if ('refused' in trial) return send(200, envelope('1004', trial.refused, null));
+      return send(200, { ...envelope('0000', '提交成功!', undefined), Items: trial.items });
     }
     if (req.method === 'GET' && route === '/api/WayBill/GetOrder') {
       const label = find(url.searchParams.get('OrderNumber') ?? '');

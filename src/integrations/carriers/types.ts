@@ -24,6 +24,10 @@ export interface CarrierQuoteRequest {
   dimsMm: readonly [number, number, number];
   /** The marketplace order the parcel ships (the platform's online logistics quotes per order). */
   platformOrderId?: string;
+  /** The recipient's postcode (a remote-area surcharge depends on it). */
+  postcode?: string | null;
+  /** The parcel holds batteries (YunExpress prices battery goods apart). */
+  batteries?: boolean;
 }
 
 export interface CarrierQuote {
@@ -71,6 +75,12 @@ export interface CarrierAdapter {
   readonly describe: string;
   /** The numbers come from the marketplace itself for the order (its online logistics): no format guess applies. */
   readonly numbersIssuedByPlatform?: boolean;
+  /**
+   * The carrier prices a parcel live (a freight trial call, free of charge): the quotes ask it for each of its
+   * services, the contract rates being the fallback. Without it `quote` is not called by the quotes.
+   */
+  readonly quotesLive?: boolean;
+  /** The carrier's price for one service and parcel; refuses (CarrierRefusedError) when it does not price it. */
   quote(request: CarrierQuoteRequest): Promise<CarrierQuote>;
   createLabel(request: LabelRequest): Promise<CreatedLabel>;
   void(carrierLabelId: string): Promise<void>;

@@ -51,3 +51,11 @@ export function carrierInstant(value: string): number | null {
   const at = Date.parse(iso);
   return Number.isFinite(at) ? at : null;
 }
+
+/** A carrier's delivery time in days (`15-35`, `15~35 days`, `7`) → p50 the lower, p90 the upper bound; else null. */
+export function transitRange(text: string | null | undefined): { p50: number; p90: number } | null {
+  const range = /(\d+)\s*(?:-|~|to)\s*(\d+)/.exec(text ?? '');
+  if (range) return { p50: Number(range[1]), p90: Number(range[2]) };
+  const single = /^\s*(\d+)\s*(?:days?|天)?\s*$/i.exec(text ?? '');
+  return single ? { p50: Number(single[1]), p90: Number(single[1]) } : null;
+}

@@ -11,6 +11,7 @@
  * `labelPdf`: `getprintinfo` with the international number → the PDF. There is no void call in our sources: a
  * logistics order is cancelled in the seller centre.
  */
+import { transitRange } from '../wire';
 import { MarketplaceError, PermanentMarketplaceError, ReauthorisationRequiredError } from '../../aliexpress/errors';
 import {
   CarrierRefusedError,
@@ -151,8 +152,7 @@ function labelOf(order: online.LogisticsOrder, cost: CreatedLabel['cost']): Crea
 
 /** `logistics_timeliness` such as `15-35` or `15-35 days` → p50 the lower, p90 the upper bound. */
 export function transitDays(timeliness: string | null): CarrierQuote['transitDays'] {
-  const match = /(\d+)\s*(?:-|~|to)\s*(\d+)/.exec(timeliness ?? '');
-  return match ? { p50: Number(match[1]), p90: Number(match[2]) } : null;
+  return transitRange(timeliness);
 }
 
 /**

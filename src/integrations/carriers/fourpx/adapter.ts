@@ -5,6 +5,7 @@
  * lost answer) is refused by 4PX, so the adapter reads the order back (`ds.xms.order.get`) — one key, one label.
  * An order created without a `4px_tracking_no` is an error: it is cancelled at 4PX (`ds.xms.order.cancel`, the void
  * attempt) and the carrier's words are in the error. Then `ds.xms.label.get` gives the label PDF's link.
+ * `quote`: `ds.xms.estimated_cost.get` for the parcel and the one product (the quotes fall back to the contract).
  */
 import { CarrierRefusedError, type CarrierAdapter, type CreatedLabel, type LabelRequest } from '../types';
 import { fetchDocument, httpTransport, type CarrierTransport } from '../transport';
@@ -39,8 +40,12 @@ export function createFourPxCarrier(options: FourPxOptions): CarrierAdapter {
 
   return {
     describe: `4px ${options.baseUrl.replace(/\/+$/, '')}`,
-    async quote() {
-      throw new CarrierRefusedError(422, 'no_live_quote', '4PX: live quotes are not used; the contract rates apply');
+    quotesLive: true,
+    async quote(request) {
+      return fpx.parseEstimatedCost(
+        await call('ds.xms.estimated_cost.get', fpx.estimatedCostBody(request)),
+        request.service,
+      );
     },
     async createLabel(request: LabelRequest): Promise<CreatedLabel> {
       let created: { consignmentNo: string; trackingNumber: string | null };

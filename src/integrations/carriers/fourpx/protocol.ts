@@ -17,18 +17,24 @@
  * - `ds.xms.order.get`     {request_no} → data [{consignment_info: {ds_consignment_no, 4px_tracking_no, ref_no, …}}]
  * - `tr.order.tracking.get` {deliveryOrderNo} → data {deliveryOrderNo, trackingList: [{businessLinkCode,
  *   occurDatetime, occurLocation, trackingContent}]}
+ * - `ds.xms.estimated_cost.get` {country_code, weight (g), length, width, height (cm), cargocode: "P",
+ *   logistics_product_code: [codes], recipient_post_code} → data [{logistics_product_code, lump_sum_fee (CNY),
+ *   estimated_time (days), charge_weight, is_volume_cargo, remarks}] (预估费用查询/运费试算; `data` may come as a
+ *   JSON string and is read either way)
  * The idempotency key is the `ref_no` (4PX refuses a repeated one): a retried request reads the order back.
  */
 import { createHash } from 'node:crypto';
 import {
   CarrierRefusedError,
   CarrierUnavailableError,
+  type CarrierQuote,
+  type CarrierQuoteRequest,
   type CarrierTrackingEvent,
   type LabelRequest,
   type PostalAddress,
 } from '../types';
 import { jsonOf, type CarrierHttpAnswer, type CarrierHttpRequest } from '../transport';
-import { carrierInstant, centimetres, majorAmount, unitPrice } from '../wire';
+import { carrierInstant, centimetres, majorAmount, minorAmount, transitRange, unitPrice } from '../wire';
 
 export const FOURPX_URLS = { production: 'https://open.4px.com', sandbox: 'https://open-test.4px.com' } as const;
 const FOURPX_VERSION = '1.0.0';
@@ -243,4 +249,50 @@ export function parseTracking(answer: CarrierHttpAnswer): CarrierTrackingEvent[]
     });
   }
   return events.sort((a, b) => a.at - b.at);
+}
+
+/** The business parameters of `ds.xms.estimated_cost.get` for one parcel and product. */
+export function estimatedCostBody(q: CarrierQuoteRequest) {
+  return {
+    country_code: q.destinationCountry.toUpperCase(),
+    weight: String(q.grossWeightG),
+    length: String(centimetres(q.dimsMm[0])),
+    width: String(centimetres(q.dimsMm[1])),
+    height: String(centimetres(q.dimsMm[2])),
+    cargocode: 'P',
+    logistics_product_code: [q.service],
+    ...(q.postcode ? { recipient_post_code: q.postcode } : {}),
+  };
+}
+
+/** `lump_sum_fee` is documented in yuan (总费用(CNY)). */
+const ESTIMATE_CURRENCY = 'CNY';
+
+/** The estimate for `service` (a 4PX logistics product code), or the reason there is none. */
+export function parseEstimatedCost(answer: CarrierHttpAnswer, service: string): CarrierQuote {
+  let data = dataOf(answer);
+  if (typeof data === 'string') {
+    try {
+      data = JSON.parse(data) as unknown;
+    } catch {
+      throw new CarrierUnavailableError(`${NAME}: the estimate's data is neither a list nor JSON text`);
+    }
+  }
+  const items = (Array.isArray(data) ? data : []) as Array<Record<string, unknown>>;
+  const item = items.find((i) => text(i.logistics_product_code).toUpperCase() === service.toUpperCase());
+  if (!item)
+    throw new CarrierRefusedError(
+      422,
+      'not_priced',
+      `${NAME}: the estimate has no price for ${service}${items.length ? ` (it priced ${items.map((i) => text(i.logistics_product_code)).join(', ')})` : ''}`,
+    );
+  const amount = minorAmount(text(item.lump_sum_fee), ESTIMATE_CURRENCY);
+  if (amount === null || amount <= 0)
+    throw new CarrierRefusedError(422, 'no_price', `${NAME}: the estimate gives ${service} no lump_sum_fee`);
+  return {
+    service: text(item.logistics_product_code),
+    cost: { amount, currency: ESTIMATE_CURRENCY },
+    zone: null,
+    transitDays: transitRange(text(item.estimated_time)),
+  };
 }

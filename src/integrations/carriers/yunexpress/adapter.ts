@@ -7,7 +7,8 @@
  * order id in `TransactionNumber`, and service): a key met again from another database is refused, not reused. An answer that creates the order but
  * carries no waybill number is an error: the order is deleted at YunExpress (a void attempt, so no charge is left
  * behind) and the carrier's words are in the error. Then `Label/Print` gives the label PDF's link.
- * Quotes: YunExpress's `Freight/GetPriceTrial` documents no answer example, so rates come from the contract.
+ * `quote`: `Freight/GetPriceTrial` for the parcel, the service's item of its answer (the quotes fall back to the
+ * contract rates when it fails or has none).
  */
 import { CarrierRefusedError, type CarrierAdapter, type CreatedLabel, type LabelRequest } from '../types';
 import { fetchDocument, httpTransport, type CarrierTransport } from '../transport';
@@ -31,12 +32,9 @@ export function createYunExpressCarrier(options: YunExpressOptions): CarrierAdap
 
   return {
     describe: `yunexpress ${options.baseUrl.replace(/\/+$/, '')}`,
-    async quote() {
-      throw new CarrierRefusedError(
-        422,
-        'no_live_quote',
-        'YunExpress: live quotes are not used; the contract rates apply',
-      );
+    quotesLive: true,
+    async quote(request) {
+      return yun.parsePriceTrial(await send(yun.priceTrialRequest(credentials, request)), request.service);
     },
     async createLabel(request: LabelRequest): Promise<CreatedLabel> {
       const outcome = yun.parseCreateOrder(

@@ -13,6 +13,10 @@
  * - `GET  /api/WayBill/GetOrder?OrderNumber=` → `{Item: {WayBillNumber, OrderNumber, TrackingNumber, …}}`.
  * - `GET  /api/Tracking/GetTrackAllInfo?OrderNumber=` → `{Item: {WaybillNumber, OrderTrackingDetails: [{ProcessDate,
  *   ProcessContent, ProcessLocation, TrackingStatus}]}}`; `ProcessDate` has no offset (read as China time, UTC+8).
+ * - `GET  /api/Freight/GetPriceTrial?CountryCode=&Weight=&Length=&Width=&Height=&PackageType=` (kg, whole cm;
+ *   PackageType 0 general goods, 1 with batteries) → `{Items: [{Code, CName, EName, ShippingFee, RegistrationFee,
+ *   FuelFee, SundryFee, TariffPrepayFee, TotalFee, DeliveryDays, Remark}]}`, one item per product that takes the
+ *   parcel; `TotalFee` in CNY (the account's currency) unless the item names its `Currency`.
  * Every answer is the envelope `{Code, Message, RequestId, TimeStamp}` with `Item` or `Items`; "0000" is success.
  *
  * shipby's idempotency key is the `CustomerOrderNumber` (YunExpress refuses a repeated one), and the platform order
@@ -22,13 +26,15 @@
 import {
   CarrierRefusedError,
   CarrierUnavailableError,
+  type CarrierQuote,
+  type CarrierQuoteRequest,
   type CarrierTrackingEvent,
   type LabelRequest,
   type PostalAddress,
 } from '../types';
 import type { CarrierHttpAnswer, CarrierHttpRequest } from '../transport';
 import { jsonOf } from '../transport';
-import { carrierInstant, centimetres, kilograms, unitPrice } from '../wire';
+import { carrierInstant, centimetres, kilograms, minorAmount, transitRange, unitPrice } from '../wire';
 
 export const YUNEXPRESS_URLS = {
   production: 'http://oms.api.yunexpress.com',
@@ -260,4 +266,45 @@ export function parseTrack(answer: CarrierHttpAnswer): CarrierTrackingEvent[] {
     });
   }
   return events.sort((a, b) => a.at - b.at);
+}
+
+export function priceTrialRequest(credentials: YunExpressCredentials, q: CarrierQuoteRequest): CarrierHttpRequest {
+  return get(credentials, '/api/Freight/GetPriceTrial', {
+    CountryCode: q.destinationCountry.toUpperCase(),
+    Weight: String(kilograms(q.grossWeightG)),
+    Length: String(centimetres(q.dimsMm[0])),
+    Width: String(centimetres(q.dimsMm[1])),
+    Height: String(centimetres(q.dimsMm[2])),
+    PackageType: q.batteries ? '1' : '0',
+    ...(q.postcode ? { PostCode: q.postcode } : {}),
+  });
+}
+
+/** YunExpress bills its customers in yuan: an item that names no `Currency` is in CNY. */
+const PRICE_CURRENCY = 'CNY';
+
+/** The price of `service` (a YunExpress product code) in the trial's answer, or the reason there is none. */
+export function parsePriceTrial(answer: CarrierHttpAnswer, service: string): CarrierQuote {
+  const env = envelope(answer);
+  if (text(env.Code) !== '0000') throw refusal(env, 'no price', answer.status === 200 ? 422 : answer.status);
+  const items = Array.isArray(env.Items) ? (env.Items as Array<Record<string, unknown>>) : [];
+  const item = items.find((i) => text(i.Code).toUpperCase() === service.toUpperCase());
+  if (!item)
+    throw new CarrierRefusedError(
+      422,
+      'not_priced',
+      `${NAME}: the freight trial has no price for ${service}${items.length ? ` (it priced ${items.map((i) => text(i.Code)).join(', ')})` : ' (no product takes the parcel)'}`,
+    );
+  const currency = text(item.Currency).toUpperCase() || PRICE_CURRENCY;
+  const amount = minorAmount(item.TotalFee, currency);
+  if (amount === null || amount <= 0)
+    throw new CarrierRefusedError(422, 'no_price', `${NAME}: the freight trial gives ${service} no TotalFee`);
+  return {
+    service: text(item.Code),
+    cost: { amount, currency },
+    zone: null,
+    transitDays: transitRange(
+      typeof item.DeliveryDays === 'number' ? String(item.DeliveryDays) : text(item.DeliveryDays),
+    ),
+  };
 }
