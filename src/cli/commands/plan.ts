@@ -160,16 +160,14 @@ async function planStoreOrders(opts: PlanCliOptions): Promise<void> {
     for (const station of view.stations) {
       console.log(`\n${station.station}`);
       printTable(
-        station.queue
-          .slice(0, 20)
-          .map((j) => ({
-            order: j.platform_order_id,
-            start: j.start.slice(0, 16).replace('T', ' '),
-            leaves: j.leaves_at.slice(0, 16).replace('T', ' '),
-            late: j.lateness_minutes > 0 ? say(durationLocalized(j.lateness_minutes * 60_000)) : '',
-            penalty: j.penalty ? money(j.penalty) : '',
-            pinned: j.pinned ? '●' : '',
-          })),
+        station.queue.slice(0, 20).map((j) => ({
+          order: j.platform_order_id,
+          start: j.start.slice(0, 16).replace('T', ' '),
+          leaves: j.leaves_at.slice(0, 16).replace('T', ' '),
+          late: j.lateness_minutes > 0 ? say(durationLocalized(j.lateness_minutes * 60_000)) : '',
+          penalty: j.penalty ? money(j.penalty) : '',
+          pinned: j.pinned ? '●' : '',
+        })),
         ['order', 'start', 'leaves', 'late', 'penalty', 'pinned'],
       );
       if (station.queue.length > 20) console.log(`… ${station.queue.length - 20} more`);
@@ -232,7 +230,7 @@ function registerPlanSubcommands(plan: Command): void {
               pickups: staffing.pickups.join(','),
               zone: staffing.time_zone,
               hourly_cost: staffing.hourly_cost,
-              weekdays: staffing.weekdays?.join(',') ?? 'all',
+              weekdays: staffing.weekdays?.join(',') ?? say(localized('all', '每天')),
             },
           ],
           ['warehouse', 'stations', 'shifts', 'pickups', 'zone', 'hourly_cost', 'weekdays'],
@@ -259,7 +257,15 @@ function registerPlanSubcommands(plan: Command): void {
         if (o.json) return printJson(rows);
         const fig = (
           e: { minutes_per_order: number; minutes_per_line: number; minutes_per_unit: number } | null | undefined,
-        ) => (e ? `${e.minutes_per_order} + ${e.minutes_per_line}/line + ${e.minutes_per_unit}/unit` : '');
+        ) =>
+          e
+            ? say(
+                localized(
+                  `${e.minutes_per_order} + ${e.minutes_per_line}/line + ${e.minutes_per_unit}/unit`,
+                  `${e.minutes_per_order} + 每行 ${e.minutes_per_line} + 每件 ${e.minutes_per_unit}`,
+                ),
+              )
+            : '';
         printTable(
           rows.map((r) => ({
             scope: r.scope,
