@@ -128,7 +128,7 @@ describe('the batch-print buttons give PDFs that open and name their orders', ()
     // packer's choice): changing it on the screen while its first plan computes asks for a second plan, which the
     // planner refuses to the same caller meanwhile (one computation per caller).
     await page.goto(`${base}/#/settings`);
-    await page.evaluate(() => window.localStorage.setItem('shipby.pack.stations', '1'));
+    await page.evaluate("window.localStorage.setItem('shipby.pack.stations', '1')");
     await page.goto(`${base}/#/pack`);
     await page.getByTestId('batch-print').waitFor();
     await expect.poll(() => page.getByTestId('pack-station-no').locator('option').count()).toBe(1);
