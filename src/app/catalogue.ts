@@ -6,6 +6,7 @@
  */
 import { localized } from '../core/i18n';
 import type { ImportIssue } from '../core/order-input';
+import { checkBin } from '../core/bin-location';
 import { checkSkuCustoms, normaliseHsCode, type SkuCustoms } from '../core/sku-customs';
 import * as packing from '../store/packing';
 import * as stock from '../store/stock';
@@ -18,6 +19,8 @@ import { defineWarehouse, SKU_DEFAULTS, type WarehouseInput } from './stock';
 export interface CatalogueSkuInput extends SkuDimensionsInput {
   name?: string;
   customs: SkuCustoms;
+  /** Its bin location (normalised, null: none); undefined leaves the SKU's bin as it is. */
+  bin?: string | null;
 }
 
 /** The customs fields as typed: blanks are "not set", the HS code without its dots, the currency upper-case. */
@@ -48,7 +51,10 @@ export async function saveCatalogueSkus(
   items: CatalogueSkuInput[],
   rows: number[] = items.map((_, i) => i + 1),
 ): Promise<void> {
-  const issues: ImportIssue[] = items.flatMap((item, i) => checkSkuCustoms(item.customs, rows[i]));
+  const issues: ImportIssue[] = items.flatMap((item, i) => [
+    ...checkSkuCustoms(item.customs, rows[i]),
+    ...checkBin(item.bin ?? null, rows[i] ?? 0),
+  ]);
   if (issues.length) throw new ValidationError(issues);
   const skus = items.map((i) => i.sku);
   const before = await packing.getSkuDimensions(ctx.store.db, skus);
@@ -87,6 +93,7 @@ export async function saveCatalogueSkus(
             customs_description: item.customs.description,
             customs_value: item.customs.value,
             customs_currency: item.customs.currency,
+            ...(item.bin !== undefined ? { bin_location: item.bin } : {}),
           })
           .where('sku', '=', item.sku)
           .execute();
@@ -116,6 +123,7 @@ export async function listCatalogueSkus(ctx: AppContext) {
       weight_g: d?.weight_g ?? null,
       barcode: d?.barcode ?? null,
       hs_code: s.hs_code,
+      bin_location: s.bin_location,
       customs_description: s.customs_description,
       customs_value:
         s.customs_value === null ? null : { amount: Number(s.customs_value), currency: s.customs_currency },

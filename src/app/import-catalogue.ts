@@ -32,6 +32,7 @@ export async function catalogueTemplate(kind: CatalogueTemplate): Promise<Buffer
         customs_description: 'LED desk lamp',
         customs_value: '12.50',
         customs_currency: 'USD',
+        bin_location: 'A-03-2',
       },
     ]);
   }
@@ -94,6 +95,7 @@ export async function importSkuFile(ctx: AppContext, file: string): Promise<SkuI
         weightG: p.weightG,
         barcode: p.barcode,
         customs: p.customs,
+        ...(p.bin !== undefined ? { bin: p.bin } : {}),
       })),
       parsed.map((p) => p.row),
     );

@@ -1,6 +1,7 @@
 /**
  * How a pack session reads at the station and in the dashboard: its state, whether the order is being packed, the
- * current parcel with its items still to scan and its weight range, and the order's planned parcels.
+ * current parcel with its items still to scan (each with its bin location, where the packer fetches a missing
+ * one) and its weight range, and the order's planned parcels.
  */
 import type { Localized } from '../core/i18n';
 import {
@@ -14,6 +15,7 @@ import { toIso } from '../core/time';
 import * as orderStore from '../store/orders';
 import type { Executor } from '../store/orders';
 import * as packing from '../store/packing';
+import * as stock from '../store/stock';
 import type { PackSessionRow } from '../store/schema-packing';
 import { planView, type PlannedParcel } from './pack';
 
@@ -35,7 +37,7 @@ export interface PackSessionView {
     position: number;
     of: number;
     box: string;
-    items: ItemProgress[];
+    items: Array<ItemProgress & { bin: string | null }>;
     remaining: Localized;
     expectedGrossG: number;
     weightRange: { minG: number; maxG: number };
@@ -55,12 +57,14 @@ export async function sessionView(trx: Executor, session: PackSessionRow): Promi
       session.status === 'scanning'
         ? progressOf(parcel.contents, counts)
         : parcel.contents.map((c) => ({ sku: c.sku, expected: c.quantity, scanned: c.quantity, remaining: 0 }));
+    const skus = items.map((i) => i.sku);
+    const bins = new Map((await stock.getSkus(trx, skus)).map((s) => [s.sku, s.bin_location] as const));
     current = {
       parcelId: parcel.parcelId,
       position: parcel.position,
       of: parcel.of,
       box: parcel.box,
-      items,
+      items: items.map((i) => ({ ...i, bin: bins.get(i.sku) ?? null })),
       remaining: describeRemaining(items),
       expectedGrossG: parcel.expectedGrossG,
       weightRange: weightRange(parcel.expectedGrossG, tolerance),

@@ -14,6 +14,7 @@ import { write, type Doc } from '../documents/pdf';
 import { PdfSequence } from '../documents/sequence';
 import * as orderStore from '../store/orders';
 import * as packing from '../store/packing';
+import * as stock from '../store/stock';
 import type { AppContext } from './context';
 import { ValidationError } from './errors';
 import { addLabelSheets, labelsOfOrders, packingSlipData } from './label-printing';
@@ -126,7 +127,10 @@ export async function pickingListPdf(
   locale: Locale,
 ): Promise<{ pdf: Buffer; batch: Batch }> {
   const batch = await planBatch(ctx, request);
-  const rows = pickingList(await batchUnits(ctx, batch));
+  const units = await batchUnits(ctx, batch);
+  const skus = [...new Set(units.flatMap((o) => o.units.map((u) => u.sku)))];
+  const bins = new Map((await stock.getSkus(ctx.store.db, skus)).map((s) => [s.sku, s.bin_location] as const));
+  const rows = pickingList(units, bins);
   const warehouse = batch.warehouseId
     ? ((
         await ctx.store.db

@@ -12,7 +12,22 @@ export function say(message: Localized): string {
 }
 
 /** Columns whose cells are codes the CLI names in its language (states, situations). */
-const CODE_COLUMNS = new Set(['status', 'state', 'situation', 'outcome', 'kind', 'actor', 'upload', 'active']);
+const CODE_COLUMNS = new Set([
+  'status',
+  'state',
+  'situation',
+  'outcome',
+  'kind',
+  'actor',
+  'upload',
+  'active',
+  'trend',
+  'reason',
+  'scope',
+  'source',
+  'class',
+  'notified',
+]);
 
 /** Terminal columns a text takes: CJK characters take two. */
 function displayWidth(text: string): number {

@@ -139,6 +139,10 @@ export const COLUMN_ZH: Readonly<Record<string, string>> = {
   zones: '区',
   fine: '罚金',
   why: '原因',
+  metric: '指标',
+  value: '数值',
+  limit: '限值',
+  trend: '趋势',
 };
 
 const ORDER_STATE_ZH: Record<(typeof ORDER_STATES)[number], string> = {
@@ -226,6 +230,39 @@ export const CODE_ZH: Readonly<Record<string, string>> = {
   false: '否',
   yes: '是',
   no: '否',
+  // metrics: status and trend
+  ok: '正常',
+  warning: '预警',
+  breach: '超限',
+  no_data: '无数据',
+  no_threshold: '无限值',
+  better: '变好',
+  worse: '变差',
+  same: '持平',
+  unknown: '无法比较',
+  // stock ledger: movement kinds and adjustment reasons
+  adjust: '调整',
+  reserve: '预留',
+  release: '释放预留',
+  receive: '入库',
+  consume: '出库',
+  carry: '结转',
+  settle: '结算',
+  low_stock: '低库存',
+  out_of_stock: '缺货',
+  counted: '盘点',
+  damaged: '损坏',
+  found: '盘盈',
+  // warehouses, work estimates (scope and source), carrier service classes
+  domestic: '国内仓',
+  overseas: '海外仓',
+  shop: '店铺',
+  warehouse: '仓库',
+  default: '默认',
+  learned: '实测学习',
+  standard: '标准',
+  economy: '经济',
+  express: '快速',
 };
 
 /** A code in the CLI's language: its Chinese name, else the code itself. */

@@ -1,8 +1,10 @@
 /**
  * One row of the SKU catalogue file (the template the dashboard hands out): the seller SKU, its name, unit size and
- * weight, item barcode, and customs (HS code, description, value per unit in major units and its currency). Pure:
+ * weight, item barcode, customs (HS code, description, value per unit in major units and its currency) and its bin
+ * location in the warehouse (optional column: a file without it leaves the bins as they are). Pure:
  * each problem is named with its row and field; the use case checks the rest against the store.
  */
+import { checkBin, normaliseBin } from './bin-location';
 import { localized } from './i18n';
 import { parseMajorAmount, isCurrency } from './money';
 import type { ImportIssue, RawRow } from './order-input';
@@ -20,6 +22,7 @@ export const SKU_COLUMNS = [
   'customs_description',
   'customs_value',
   'customs_currency',
+  'bin_location',
 ] as const;
 export const REQUIRED_SKU_COLUMNS: readonly string[] = ['sku', 'length_mm', 'width_mm', 'height_mm', 'weight_g'];
 
@@ -31,6 +34,8 @@ export interface SkuRowInput {
   weightG: number;
   barcode: string | null;
   customs: SkuCustoms;
+  /** The bin location; undefined when the file has no such column (the SKU's bin stays as it is). */
+  bin?: string | null;
 }
 
 function whole(raw: RawRow, field: string, row: number, issues: ImportIssue[]): number {
@@ -102,6 +107,8 @@ export function parseSkuRow(raw: RawRow, row: number, issues: ImportIssue[]): Sk
     value,
     currency,
   };
+  const bin = raw.bin_location === undefined ? undefined : normaliseBin(raw.bin_location);
+  if (bin !== undefined) issues.push(...checkBin(bin, row));
   const known = new Set(issues.slice(before).map((i) => i.field));
   for (const i of checkSkuCustoms(customs, row)) if (!known.has(i.field)) issues.push(i);
   if (issues.length > before) return undefined;
@@ -113,5 +120,6 @@ export function parseSkuRow(raw: RawRow, row: number, issues: ImportIssue[]): Sk
     weightG,
     barcode: (raw.barcode ?? '').trim() || null,
     customs,
+    ...(bin !== undefined ? { bin } : {}),
   };
 }

@@ -127,6 +127,8 @@ export function estimateInForce(options: {
 }): EstimateInForce {
   const min = options.minSessions ?? MIN_SESSIONS_TO_LEARN;
   const figures = (e: WorkEstimate) => `${e.minutesPerOrder} + ${e.minutesPerLine}/line + ${e.minutesPerUnit}/unit min`;
+  const figuresZh = (e: WorkEstimate) =>
+    `每单 ${e.minutesPerOrder} 分钟 + 每行 ${e.minutesPerLine} 分钟 + 每件 ${e.minutesPerUnit} 分钟`;
   if (options.learned) {
     const l = options.learned;
     return {
@@ -138,7 +140,7 @@ export function estimateInForce(options: {
       rmseMinutes: l.rmseMinutes,
       explanation: localized(
         `Learned from ${l.sessions} measured packing sessions: ${figures(l)} (typical error ${l.rmseMinutes} min).`,
-        `根据 ${l.sessions} 次实测打包学习得出：${figures(l)}（典型误差 ${l.rmseMinutes} 分钟）。`,
+        `根据 ${l.sessions} 次实测打包学习得出：${figuresZh(l)}（典型误差 ${l.rmseMinutes} 分钟）。`,
       ),
     };
   }
@@ -158,7 +160,7 @@ export function estimateInForce(options: {
     sessions: options.sessions,
     explanation: localized(
       `Set by ${whose[0]}: ${figures(set)}; ${options.sessions} of the ${min} measured sessions needed to learn it.`,
-      `由${whose[1]}设定：${figures(set)}；已实测 ${options.sessions} 次，需 ${min} 次才能自动学习。`,
+      `由${whose[1]}设定：${figuresZh(set)}；已实测 ${options.sessions} 次，需 ${min} 次才能自动学习。`,
     ),
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The picking list, A4, in the reader's language: the batch (warehouse, orders, units, when printed) and one row
- * per SKU and location in the plan's order, with the quantity to take, the orders it serves, and a box to tick.
+ * per SKU and location, sorted by bin location (then the plan's order), with the quantity to take, the orders it serves, and a box to tick.
  * Chinese is written with the CJK font when installed (see pdf.ts).
  */
 import type { Locale } from '../core/i18n';
@@ -93,7 +93,14 @@ export async function renderPickingList(list: PickingListData, locale: Locale): 
   if (!list.rows.length) y = write(doc, w.none, margin, y, { size: 10, width });
   for (const row of list.rows) {
     const servesText = row.orders.map((o) => `${o.reference} ×${o.quantity}`).join(', ');
-    const height = Math.max(doc.fontSize(8).heightOfString(servesText, { width: serves }), 12) + 6;
+    // The bin first (where to walk), the warehouse under it.
+    const place = row.bin ? `${row.bin}\n${row.location ?? w.unreserved}` : (row.location ?? w.unreserved);
+    const height =
+      Math.max(
+        doc.fontSize(8).heightOfString(servesText, { width: serves }),
+        doc.fontSize(9).heightOfString(place, { width: cols.location - 4 }),
+        12,
+      ) + 6;
     if (y + height > A4[1] - margin - 14) {
       doc.addPage({ size: A4, margin: 0 });
       y = margin;
@@ -104,10 +111,10 @@ export async function renderPickingList(list: PickingListData, locale: Locale): 
       .lineWidth(0.6)
       .stroke();
     write(doc, row.sku, x.sku, y, { size: 10, width: cols.sku - 4, bold: true });
-    write(doc, row.location ?? w.unreserved, x.location, y + 1, { size: 9, width: cols.location - 4 });
+    const placeEnd = write(doc, place, x.location, y + 1, { size: 9, width: cols.location - 4 });
     write(doc, String(row.quantity), x.qty, y, { size: 11, width: cols.qty - 6, bold: true, align: 'right' });
     const end = write(doc, servesText, x.serves, y + 1, { size: 8, width: serves });
-    y = Math.max(end, y + 12) + 3;
+    y = Math.max(end, placeEnd, y + 12) + 3;
     doc
       .moveTo(margin, y)
       .lineTo(margin + width, y)

@@ -42,6 +42,8 @@ export interface SkusTable {
   customs_description: Generated<string | null>;
   customs_value: Generated<number | null>;
   customs_currency: Generated<string | null>;
+  /** Migration 0027: where the SKU is kept in the warehouse (a bin, e.g. A-03-2); null until set. */
+  bin_location: Generated<string | null>;
 }
 
 /** A marketplace SKU of a shop = `units` of a seller SKU; a bundle is several rows for one platform SKU. */

@@ -4,7 +4,7 @@
  * receipt recorded from the verdict's form; a tracking number typed in for a parcel sent another way (a mistyped
  * S10 refused at its field, a valid number recorded, an unrecognised one asked for a reason, then recorded); a
  * closed order's page and the pack station saying why it gets no label; the calendar warning of an order due past
- * the holiday data; a packed order's label bought from its page. English and Chinese. Screenshots in test-results/; any console error but an expected refusal fails.
+ * the holiday data; a packed order's label bought from its page, then its parcel handed over from there. English and Chinese. Screenshots in test-results/; any console error but an expected refusal fails.
  */
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -196,6 +196,25 @@ describe('the order page does what the situation says', () => {
     expect(await bought.locator('a').getAttribute('href')).toMatch(/^blob:/);
     // Labelled: nothing is packed any more, so the button waits for the next packed parcel.
     await expect.poll(() => buy.isDisabled()).toBe(true);
+  });
+
+  it('hands the labelled parcel over to the carrier from its page, and says so', async () => {
+    const id = ids['LABEL-1']!;
+    await page.goto(`${base}/#/orders/${id}`);
+    const [parcel] = (await getOrderDetail(ctx, id)).parcels;
+    expect(parcel).toMatchObject({ status: 'labelled', handed_over_at: null });
+    const card = page.locator('.card.handover');
+    await expect.poll(() => card.textContent()).toContain(parcel!.tracking_number!);
+    await page.getByTestId('hand-over').click();
+    const done = page.getByTestId('handed-over');
+    await expect.poll(() => done.textContent()).toMatch(/^order LABEL-1: 1 parcel\(s\) handed over to the carrier/);
+    const after = (await getOrderDetail(ctx, id)).parcels;
+    expect(after.map((p) => p.status)).toEqual(['handed_over']);
+    expect(after[0]!.handed_over_at).not.toBeNull();
+    // Nothing is left to hand over: the button is gone, the result stays, and the timeline has the hand-over.
+    await expect.poll(() => page.getByTestId('hand-over').count()).toBe(0);
+    expect(await done.count()).toBe(1);
+    await screenshot('handed-over');
   });
 
   it('says in Chinese why a closed order cannot be labelled, on its page and at the pack station, with no usable label button', async () => {

@@ -203,6 +203,7 @@ describe.each(backends)('first run and catalogue on $name', (backend) => {
       hs_code: '940511',
       customs_description: 'LED desk lamp',
       customs_value: { amount: 1250, currency: 'USD' },
+      bin_location: null,
     });
 
     // A bundle: a marketplace SKU of two seller SKUs (an unknown one refused first).

@@ -20,15 +20,70 @@ describe('picking list', () => {
       {
         sku: 'A',
         location: 'SZ',
+        bin: null,
         quantity: 3,
         orders: [
           { reference: 'P2', quantity: 2 },
           { reference: 'P1', quantity: 1 },
         ],
       },
-      { sku: 'B', location: 'SZ', quantity: 2, orders: [{ reference: 'P1', quantity: 2 }] },
-      { sku: 'A', location: null, quantity: 1, orders: [{ reference: 'P1', quantity: 1 }] },
+      { sku: 'B', location: 'SZ', bin: null, quantity: 2, orders: [{ reference: 'P1', quantity: 2 }] },
+      { sku: 'A', location: null, bin: null, quantity: 1, orders: [{ reference: 'P1', quantity: 1 }] },
     ]);
+  });
+
+  it("walks the bins in natural order (A-2 before A-10), SKUs without a bin last in the batch's order", () => {
+    const rows = pickingList(
+      [
+        { orderId: 1, reference: 'P1', units: [{ sku: 'NONE-1', quantity: 1, location: 'SZ' }] },
+        {
+          orderId: 2,
+          reference: 'P2',
+          units: [
+            { sku: 'FAR', quantity: 1, location: 'SZ' },
+            { sku: 'NONE-2', quantity: 1, location: 'SZ' },
+            { sku: 'NEAR', quantity: 2, location: 'SZ' },
+          ],
+        },
+      ],
+      new Map([
+        ['FAR', 'A-10'],
+        ['NEAR', 'A-2'],
+      ]),
+    );
+    expect(rows.map((r) => [r.sku, r.bin])).toEqual([
+      ['NEAR', 'A-2'],
+      ['FAR', 'A-10'],
+      ['NONE-1', null],
+      ['NONE-2', null],
+    ]);
+  });
+
+  it('lists the rows by bin whatever the batch: the same rows as without bins, reordered', () => {
+    const unit = fc.record({
+      sku: fc.constantFrom('A', 'B', 'C', 'D'),
+      quantity: fc.integer({ min: 1, max: 3 }),
+      location: fc.constantFrom('SZ', null),
+    });
+    const bin = fc.option(fc.constantFrom('A-1', 'A-2', 'A-10', 'B-1'), { nil: null });
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(unit, { maxLength: 4 }), { maxLength: 6 }),
+        fc.tuple(bin, bin, bin, bin),
+        (orders, b) => {
+          const bins = new Map(['A', 'B', 'C', 'D'].map((sku, i) => [sku, b[i]!] as const));
+          const batch = orders.map((units, i) => ({ orderId: i, reference: `O${i}`, units }));
+          const rows = pickingList(batch, bins);
+          const rank = (x: string | null) => (x === null ? 99 : ['A-1', 'A-2', 'A-10', 'B-1'].indexOf(x));
+          for (let i = 1; i < rows.length; i++) expect(rank(rows[i - 1]!.bin)).toBeLessThanOrEqual(rank(rows[i]!.bin));
+          for (const r of rows) expect(r.bin).toBe(bins.get(r.sku));
+          // Same rows as without bins, only reordered.
+          expect(new Set(rows.map((r) => `${r.sku}/${r.location}`))).toEqual(
+            new Set(pickingList(batch).map((r) => `${r.sku}/${r.location}`)),
+          );
+        },
+      ),
+    );
   });
 
   it('keeps every unit: per SKU the rows add up to what the orders need, and each row to its orders', () => {

@@ -55,6 +55,8 @@ export interface PackItemProgress {
   expected: number;
   scanned: number;
   remaining: number;
+  /** Where the SKU is kept in the warehouse (null: no bin set). */
+  bin: string | null;
 }
 
 export interface PlannedParcel {

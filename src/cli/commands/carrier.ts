@@ -26,7 +26,7 @@ import { YUNEXPRESS_URLS } from '../../integrations/carriers/yunexpress/protocol
 import { labelParcels } from '../../app/labels';
 import { resolveOrder } from '../../app/orders';
 import { presentQuotes, quoteOrder } from '../../app/quotes';
-import { render } from '../../core/i18n';
+import { localized, render } from '../../core/i18n';
 import { formatMoney } from '../../core/money';
 import { isPrintOrder, PRINT_ORDERS } from '../../core/shipping-facts';
 import { toIso } from '../../core/time';
@@ -71,7 +71,14 @@ export function register(program: Command): void {
           const list = await listCarrierServices(ctx);
           if (o.json) return printJson(list);
           if (list.source === 'sample')
-            console.log('SAMPLE services (illustrative rates): import your contract with shipby carrier import FILE.');
+            console.log(
+              say(
+                localized(
+                  'SAMPLE services (illustrative rates): import your contract with shipby carrier import FILE.',
+                  '示例物流服务（费率仅作演示）：请用 `shipby carrier import 文件` 导入您的合同。',
+                ),
+              ),
+            );
           printTable(
             list.services.map((s) => ({
               code: s.code,

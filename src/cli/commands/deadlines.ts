@@ -5,6 +5,7 @@ import { parseDuration, parseInstant, toIso } from '../../core/time';
 import { localized } from '../../core/i18n';
 import { calendarDataUntil } from '../../core/policy/calendar-coverage';
 import { action, atOption, cliLocale, countdown, printJson, printTable, say, withApp } from '../support';
+import { codeZh } from '../words';
 
 /**
  * The use cases these commands call, imported when one runs: `policy list` reads only the built-in policies, and
@@ -89,7 +90,8 @@ export function register(program: Command): void {
           if (options.json)
             return printJson({ ...presentVerdict(verdict, policy), situation: presentSituation(situation) });
           const locale = cliLocale();
-          console.log(`${found.platform_order_id} · ${policy.id}@${policy.version} · ${situation.kind}`);
+          const kind = locale === 'zh-CN' ? codeZh(situation.kind) : situation.kind;
+          console.log(`${found.platform_order_id} · ${policy.id}@${policy.version} · ${kind}`);
           console.log(verdict.headline[locale]);
           for (const reason of situation.reasons.filter((r) => r.en !== verdict.headline.en))
             console.log(`  ${reason[locale]}`);
@@ -116,7 +118,8 @@ export function register(program: Command): void {
           const report = await sellerMetrics(ctx, options.shop);
           if (options.json) return printJson(report);
           for (const window of report.windows) {
-            console.log(`${window.days} days (${report.policyId}@${report.policyVersion})`);
+            const days = say(localized(`${window.days} days`, `${window.days} 天`));
+            console.log(`${days} (${report.policyId}@${report.policyVersion})`);
             printTable(
               window.metrics.map((m) => ({
                 metric: say(m.label),

@@ -230,7 +230,7 @@ function registerPlanSubcommands(plan: Command): void {
               pickups: staffing.pickups.join(','),
               zone: staffing.time_zone,
               hourly_cost: staffing.hourly_cost,
-              weekdays: staffing.weekdays?.join(',') ?? 'all',
+              weekdays: staffing.weekdays?.join(',') ?? say(localized('all', '每天')),
             },
           ],
           ['warehouse', 'stations', 'shifts', 'pickups', 'zone', 'hourly_cost', 'weekdays'],
@@ -257,7 +257,15 @@ function registerPlanSubcommands(plan: Command): void {
         if (o.json) return printJson(rows);
         const fig = (
           e: { minutes_per_order: number; minutes_per_line: number; minutes_per_unit: number } | null | undefined,
-        ) => (e ? `${e.minutes_per_order} + ${e.minutes_per_line}/line + ${e.minutes_per_unit}/unit` : '');
+        ) =>
+          e
+            ? say(
+                localized(
+                  `${e.minutes_per_order} + ${e.minutes_per_line}/line + ${e.minutes_per_unit}/unit`,
+                  `${e.minutes_per_order} + 每行 ${e.minutes_per_line} + 每件 ${e.minutes_per_unit}`,
+                ),
+              )
+            : '';
         printTable(
           rows.map((r) => ({
             scope: r.scope,

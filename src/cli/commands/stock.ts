@@ -227,7 +227,11 @@ export function register(program: Command): void {
                 at: day(m.at),
                 on_hand: m.on_hand_delta,
                 reserved: m.reserved_delta,
-                ref: m.order_id ? `order ${m.order_id}` : m.purchase_order_id ? `po ${m.purchase_order_id}` : '',
+                ref: m.order_id
+                  ? say(localized(`order ${m.order_id}`, `订单 ${m.order_id}`))
+                  : m.purchase_order_id
+                    ? say(localized(`po ${m.purchase_order_id}`, `采购单 ${m.purchase_order_id}`))
+                    : '',
               })),
               ['id', 'at', 'warehouse_id', 'sku', 'kind', 'on_hand', 'reserved', 'reason', 'ref', 'actor', 'note'],
             );
@@ -393,7 +397,15 @@ export function register(program: Command): void {
           const problems = await auditStock(ctx);
           for (const p of problems) console.error(`${p.rule}: ${p.detail}`);
           if (problems.length) process.exitCode = 1;
-          else console.log('stock is consistent: on hand ≥ reserved ≥ 0, reservations and ledger add up');
+          else
+            console.log(
+              say(
+                localized(
+                  'stock is consistent: on hand ≥ reserved ≥ 0, reservations and ledger add up',
+                  '库存一致：在库 ≥ 已预留 ≥ 0，预留与流水账相符',
+                ),
+              ),
+            );
         });
       }),
     );

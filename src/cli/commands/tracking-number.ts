@@ -5,13 +5,21 @@
  *   Prints a UPU S10 number with its check digit (what the sample carrier issues).
  */
 import type { Command } from 'commander';
-import { render, type Locale } from '../../core/i18n';
+import { localized, render, type Locale, type Localized } from '../../core/i18n';
+import { cliLocale } from '../locale';
 import { checkTrackingNumber, TRACKING_CHECK_LABELS, type TrackingCheckResult } from '../../core/tracking/number-check';
 import { makeS10 } from '../../core/tracking/s10';
 
-const MARKS: Record<TrackingCheckResult, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'skip' };
+const MARKS: Record<TrackingCheckResult, Localized> = {
+  pass: localized('PASS', '通过'),
+  warn: localized('WARN', '警告'),
+  fail: localized('FAIL', '失败'),
+  skip: localized('skip', '跳过'),
+};
 
+/** `--lang` when given, else the CLI's language (SHIPBY_LANG, the system's). */
 function locale(value: string | undefined): Locale {
+  if (value === undefined) return cliLocale();
   return value === 'zh-CN' || value === 'zh' ? 'zh-CN' : 'en';
 }
 
@@ -29,7 +37,7 @@ export function register(program: Command): void {
       'accept a number in no known format with no carrier declared, for this reason (as `ship` does)',
     )
     .option('--json', 'print the full report as JSON')
-    .option('--lang <locale>', 'en or zh-CN', 'en')
+    .option('--lang <locale>', "en or zh-CN (default: the CLI's language)")
     .action(
       (
         number: string,
@@ -46,15 +54,18 @@ export function register(program: Command): void {
           console.log(JSON.stringify(report, null, 2));
         } else {
           const lang = locale(opts.lang);
-          console.log(`${report.number}  ${report.valid ? 'VALID' : 'REFUSED'}`);
+          const verdict = report.valid ? localized('VALID', '有效') : localized('REFUSED', '拒绝');
+          console.log(`${report.number}  ${render(verdict, lang)}`);
           const width = Math.max(...report.checks.map((c) => render(TRACKING_CHECK_LABELS[c.id], lang).length));
           for (const check of report.checks) {
             console.log(
-              `  ${MARKS[check.result]}  ${render(TRACKING_CHECK_LABELS[check.id], lang).padEnd(width)}  ${render(check.message, lang)}`,
+              `  ${render(MARKS[check.result], lang)}  ${render(TRACKING_CHECK_LABELS[check.id], lang).padEnd(width)}  ${render(check.message, lang)}`,
             );
           }
           if (report.hints.length > 0) {
-            console.log(`  hint: ${report.hints.map((h) => `${h.carrier} (${h.format})`).join(', ')}`);
+            console.log(
+              `  ${render(localized('hint', '提示'), lang)}: ${report.hints.map((h) => `${h.carrier} (${h.format})`).join(', ')}`,
+            );
           }
           console.log(render(report.summary, lang));
         }

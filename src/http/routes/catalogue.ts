@@ -28,6 +28,7 @@ import {
 import { importStockFile } from '../../app/import-stock';
 import { setupStatus } from '../../app/setup-status';
 import { listMappings, listWarehouses, mapPlatformSku } from '../../app/stock';
+import { normaliseBin } from '../../core/bin-location';
 import { localized } from '../../core/i18n';
 import { toIso } from '../../core/time';
 
@@ -203,12 +204,13 @@ export function catalogueRoutes(app: FastifyInstance, ctx: AppContext): void {
       customs_description?: string | null;
       customs_value?: number | null;
       customs_currency?: string | null;
+      bin_location?: string | null;
     };
   }>('/catalogue/skus/:sku', {
     schema: {
       tags: ['stock'],
       summary:
-        'Add or change a seller SKU whole: name, unit size and weight, item barcode, HS code, customs description and value per unit (minor units)',
+        'Add or change a seller SKU whole: name, unit size and weight, item barcode, HS code, customs description and value per unit (minor units), bin location',
       body: {
         type: 'object',
         additionalProperties: false,
@@ -222,6 +224,11 @@ export function catalogueRoutes(app: FastifyInstance, ctx: AppContext): void {
           customs_description: { type: ['string', 'null'] },
           customs_value: { type: ['integer', 'null'] },
           customs_currency: { type: ['string', 'null'] },
+          bin_location: {
+            type: ['string', 'null'],
+            maxLength: 200,
+            description: 'where the SKU is kept (e.g. A-03-2); null or blank: none; absent: unchanged',
+          },
         },
       },
       response: { 400: errorSchema },
@@ -238,6 +245,7 @@ export function catalogueRoutes(app: FastifyInstance, ctx: AppContext): void {
             weightG: b.weight_g as number,
             barcode: b.barcode ?? null,
             customs: customsOf(b),
+            ...(b.bin_location !== undefined ? { bin: normaliseBin(b.bin_location) } : {}),
           },
         ],
         [0],

@@ -35,6 +35,15 @@ const defaults = () => ({
 
 export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
   const inFlight = new Map<string, Promise<PresentedPlan>>();
+  /**
+   * The pool runs one plan per caller and refuses another meanwhile (429), but the pack station asks twice by design:
+   * its screen polls GET /plan while the packer prints the batch. A batch print waits for the caller's running
+   * GET /plan computations (at most one each, shared by URL) instead of being refused for the screen's own poll.
+   */
+  const afterCallersPlans = async (caller: string) => {
+    const mine = [...inFlight].filter(([key]) => key.startsWith(`${caller}\u0000`)).map(([, plan]) => plan);
+    await Promise.allSettled(mine);
+  };
   app.get<{
     Querystring: {
       warehouse?: string;
@@ -181,6 +190,7 @@ export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     handler: async (request, reply) => {
       const locale = request.query.lang ?? pickLocale(request.headers['accept-language']);
+      await afterCallersPlans(callerKey(request));
       const { pdf, batch } = await pickingListPdf(ctx, batchOf(request), locale);
       return batchHeaders(reply, 'picking-list.pdf', batch).send(pdf);
     },
@@ -194,6 +204,7 @@ export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
       querystring: batchQuery,
     },
     handler: async (request, reply) => {
+      await afterCallersPlans(callerKey(request));
       const { pdf, batch, labels, slips } = await batchDocumentsPdf(ctx, batchOf(request));
       return batchHeaders(reply, 'batch.pdf', batch)
         .header('x-shipby-label-count', String(labels))

@@ -78,6 +78,7 @@ export const catalogueEn = {
   'catalogueSkus.none': 'No SKU yet.',
   'catalogueSkus.name': 'Name',
   'catalogueSkus.hs': 'HS code',
+  'catalogueSkus.bin': 'Bin location',
   'catalogueSkus.customsDescription': 'Customs description',
   'catalogueSkus.customsValue': 'Customs value per unit',
   'catalogueSkus.currency': 'Currency',

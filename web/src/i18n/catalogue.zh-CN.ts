@@ -70,6 +70,7 @@ export const catalogueZh: Record<keyof typeof catalogueEn, string> = {
   'catalogueSkus.none': '还没有 SKU。',
   'catalogueSkus.name': '名称',
   'catalogueSkus.hs': 'HS 编码',
+  'catalogueSkus.bin': '库位',
   'catalogueSkus.customsDescription': '报关品名',
   'catalogueSkus.customsValue': '单件申报价值',
   'catalogueSkus.currency': '币种',

@@ -51,4 +51,8 @@ export const enOrders = {
   'event.held': 'Held',
   'event.released': 'Released',
   'event.address_changed': 'Shipping address changed',
+  'handover.title': 'Hand over to the carrier',
+  'handover.waiting': '{count} labelled parcel(s) not handed over yet: {numbers}',
+  'handover.button': 'Hand over',
+  'handover.hint': 'Press when the carrier has collected the parcels (or they were dropped off).',
 } as const;

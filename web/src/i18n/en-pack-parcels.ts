@@ -30,6 +30,7 @@ export const enPackParcels = {
   'pack.openOrder': 'open the order',
   'pack.parcelOf': 'Parcel {position} of {of} · box {box}',
   'pack.expected': 'Expected',
+  'pack.bin': 'Bin',
   'pack.scanned': 'Scanned',
   'pack.weightRange': 'Expected {expected} g; accepted from {min} to {max} g.',
   'pack.noService': 'No service found',

@@ -51,4 +51,8 @@ export const zhCNOrders: Record<keyof typeof enOrders, string> = {
   'event.held': '已暂停',
   'event.released': '已取消暂停',
   'event.address_changed': '收货地址已修改',
+  'handover.title': '交给承运商',
+  'handover.waiting': '{count} 个已出面单的包裹尚未交接：{numbers}',
+  'handover.button': '交接',
+  'handover.hint': '承运商已揽收（或包裹已送到网点）后点击。',
 };

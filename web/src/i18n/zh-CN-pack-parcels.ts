@@ -32,6 +32,7 @@ export const zhCNPackParcels: Record<keyof typeof enPackParcels, string> = {
   'pack.openOrder': '查看订单',
   'pack.parcelOf': '第 {position}/{of} 个包裹 · 箱子 {box}',
   'pack.expected': '应装',
+  'pack.bin': '库位',
   'pack.scanned': '已扫',
   'pack.weightRange': '预计 {expected} 克；可接受 {min}–{max} 克。',
   'pack.noService': '没有可用的物流服务',

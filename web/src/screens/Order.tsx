@@ -12,6 +12,7 @@ import { useNow, usePoll } from '../hooks';
 import { useI18n } from '../i18n';
 import { ActionsCard, ExtensionCard } from './order/Actions';
 import { AddressCard, HoldCard } from './order/HoldAddress';
+import { HandOverCard } from './order/HandOver';
 import { ShippingCard } from './order/Shipping';
 import { FactRow, Timeline } from './order/Timeline';
 import { VerdictCard } from './OrderVerdict';
@@ -98,6 +99,7 @@ export function Order({ id }: { id: number }) {
             onRecorded={polled.refresh}
           />
           {can('pack', order.shop_id) ? <ShippingCard order={order} verdict={verdict} onDone={polled.refresh} /> : null}
+          {can('pack', order.shop_id) ? <HandOverCard order={order} onDone={polled.refresh} /> : null}
           <Card title={t('timeline.title')}>
             <Timeline events={order.timeline} platformZone={platformZone} />
           </Card>

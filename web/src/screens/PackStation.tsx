@@ -438,6 +438,7 @@ export function PackStation() {
                     <thead>
                       <tr>
                         <th>{t('lines.sku')}</th>
+                        <th>{t('pack.bin')}</th>
                         <th className="num">{t('pack.expected')}</th>
                         <th className="num">{t('pack.scanned')}</th>
                       </tr>
@@ -446,6 +447,7 @@ export function PackStation() {
                       {current.items.map((item) => (
                         <tr key={item.sku} className={item.remaining === 0 ? 'complete' : ''} data-sku={item.sku}>
                           <td>{item.sku}</td>
+                          <td data-testid="pack-bin">{item.bin ?? '—'}</td>
                           <td className="num">{item.expected}</td>
                           <td className="num strong">{item.scanned}</td>
                         </tr>

@@ -1,6 +1,7 @@
 /**
  * Catalogue → SKUs: each seller SKU with its size and weight as packed, the item barcode and what customs need (HS
- * code, description, value per unit); a form for one SKU and the XLSX template for many. A refusal shows at its
+ * code, description, value per unit) and its bin location in the warehouse; a form for one SKU and the XLSX
+ * template for many. A refusal shows at its
  * field (a negative weight at the weight); nothing is stored.
  */
 import { useState, type FormEvent } from 'react';
@@ -20,6 +21,7 @@ export interface CatalogueSku {
   hs_code: string | null;
   customs_description: string | null;
   customs_value: MoneyValue | null;
+  bin_location: string | null;
 }
 
 const FIELDS = [
@@ -32,6 +34,7 @@ const FIELDS = [
   'customs_description',
   'customs_value',
   'customs_currency',
+  'bin_location',
 ];
 const EMPTY = {
   sku: '',
@@ -45,6 +48,7 @@ const EMPTY = {
   description: '',
   value: '',
   currency: 'USD',
+  bin: '',
 };
 type Draft = typeof EMPTY;
 
@@ -95,6 +99,7 @@ export function CatalogueSkus({ writes, onChanged }: { writes: boolean; onChange
       customs_description: draft.description.trim() || null,
       customs_value: value,
       customs_currency: value === null ? null : draft.currency.trim() || null,
+      bin_location: draft.bin.trim() || null,
     };
     await run(async () => {
       await api(`/catalogue/skus/${encodeURIComponent(sku)}`, { method: 'PUT', body });
@@ -117,6 +122,7 @@ export function CatalogueSkus({ writes, onChanged }: { writes: boolean; onChange
       description: s.customs_description ?? '',
       value: s.customs_value ? (s.customs_value.amount / 100).toFixed(2) : '',
       currency: s.customs_value?.currency ?? 'USD',
+      bin: s.bin_location ?? '',
     });
     setError(undefined);
     setSaved(undefined);
@@ -149,6 +155,7 @@ export function CatalogueSkus({ writes, onChanged }: { writes: boolean; onChange
                 <th>{t('skus.sku')}</th>
                 <th>{t('skus.size')}</th>
                 <th className="num">{t('skus.weight')}</th>
+                <th>{t('catalogueSkus.bin')}</th>
                 <th>{t('catalogueSkus.hs')}</th>
                 <th className="num">{t('catalogueSkus.customs')}</th>
                 {writes ? <th /> : null}
@@ -160,6 +167,7 @@ export function CatalogueSkus({ writes, onChanged }: { writes: boolean; onChange
                   <td title={s.name}>{s.sku}</td>
                   <td>{s.dims_mm ? t('skus.sizeOf', { l: s.dims_mm[0], w: s.dims_mm[1], h: s.dims_mm[2] }) : '—'}</td>
                   <td className="num">{s.weight_g ?? '—'}</td>
+                  <td data-testid="sku-bin">{s.bin_location ?? '—'}</td>
                   <td>{s.hs_code ?? '—'}</td>
                   <td className="num">{s.customs_value ? <Money value={s.customs_value} /> : '—'}</td>
                   {writes ? (
@@ -194,6 +202,7 @@ export function CatalogueSkus({ writes, onChanged }: { writes: boolean; onChange
             />
             {input('weight_g', 'weight', t('skus.weight'), 'number')}
             {input('barcode', 'barcode', t('skus.barcode'))}
+            {input('bin_location', 'bin', t('catalogueSkus.bin'))}
             {input('hs_code', 'hs', t('catalogueSkus.hs'))}
             {input('customs_description', 'description', t('catalogueSkus.customsDescription'))}
             {input('customs_value', 'value', t('catalogueSkus.customsValue'))}
