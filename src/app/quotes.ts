@@ -6,6 +6,9 @@
  * rate shopping (the cheapest service whose 9-in-10 arrival keeps the delivery promise, picked up before the ship-by
  * deadline), and explains every candidate: cost, pick-up, arrival, and why each one was dropped.
  *
+ * A service bought through the marketplace's online logistics is priced by the platform's own estimate for the order
+ * and parcel, said as its `cost_source` (`platform`), else by the rate card (quote-platform-prices.ts).
+ *
  * The promise: shipping now + the order's promised delivery days (`freight_commit_day`, kept by the sync in
  * `order_receipts`), else the receipt policy's fallback for the order's logistics class (core/receipt.ts).
  */
@@ -26,6 +29,7 @@ import type { AppContext } from './context';
 import { NotFoundError } from './errors';
 import { loadShopResolver } from './policies';
 import { planView, previewPacking } from './pack';
+import { platformPrices } from './quote-platform-prices';
 
 /** ASSUMPTION: minutes of packing still ahead of a parcel that is not packed yet (it shifts the first pick-up). */
 const DEFAULT_PACKING_MINUTES = 20;
@@ -154,6 +158,8 @@ export async function quoteOrder(ctx: AppContext, orderId: number, options: Quot
   const units = parcels.map((p) => p.contents.reduce((n, c) => n + c.quantity, 0));
   const values = prorate(order.total_amount, units);
   const buyerClass = buyerLogisticsClassOf(order.logistics_service);
+  // The platform's own estimate for its online-logistics services, per parcel (quote-platform-prices.ts).
+  const platform = await platformPrices(ctx, order, catalog, parcels);
   const quoted = parcels.map((parcel, i) => {
     let batteries: BatteryKind = 'none';
     let liquids = false;
@@ -184,6 +190,7 @@ export async function quoteOrder(ctx: AppContext, orderId: number, options: Quot
         ...(order.ship_by_at !== null ? { shipByAt: order.ship_by_at } : {}),
         countedAt: counted.at,
         promisedDeliveryAt: promise.at,
+        quotedPrices: platform.byParcel[i]!,
       },
     );
     return {
@@ -199,6 +206,14 @@ export async function quoteOrder(ctx: AppContext, orderId: number, options: Quot
           ' 价格为示例运价，并非您的合同运价（在「设置 → 物流服务」中可查看当前使用的服务）。',
         )
       : localized('', '');
+  const platformNote = platform.byParcel.some((prices) => prices.size > 0)
+    ? localized(
+        " Online-logistics prices are the platform's own estimate for this order and parcel.",
+        ' 线上发货价格为平台针对该订单和包裹的运费试算。',
+      )
+    : localized('', '');
+  const notes = [platformNote, ...platform.notes.map((n) => localized(` ${n.en}`, n['zh-CN']))];
+  const extra = localized(notes.map((n) => n.en).join(''), notes.map((n) => n['zh-CN']).join(''));
   const message =
     quoted.length === 0
       ? localized(
@@ -206,8 +221,8 @@ export async function quoteOrder(ctx: AppContext, orderId: number, options: Quot
           '无需报价：该订单的所有包裹都已打印面单。',
         )
       : localized(
-          `${quoted.length} parcel${quoted.length > 1 ? 's' : ''}; ${promise.explanation.en}.${counted.note ? ` ${counted.note.en}` : ''}${sample.en}`,
-          `${quoted.length} 个包裹；${promise.explanation['zh-CN']}。${counted.note ? counted.note['zh-CN'] : ''}${sample['zh-CN']}`,
+          `${quoted.length} parcel${quoted.length > 1 ? 's' : ''}; ${promise.explanation.en}.${counted.note ? ` ${counted.note.en}` : ''}${sample.en}${extra.en}`,
+          `${quoted.length} 个包裹；${promise.explanation['zh-CN']}。${counted.note ? counted.note['zh-CN'] : ''}${sample['zh-CN']}${extra['zh-CN']}`,
         );
   return { order, source: catalog.source, promise, buyerLogisticsClass: buyerClass ?? null, parcels: quoted, message };
 }
@@ -243,6 +258,12 @@ export function presentQuotes(q: OrderQuotes) {
       basis: p.choice.basis,
       rule: p.choice.rule ?? null,
       cost: p.choice.cost ?? null,
+      cost_source: p.choice.service
+        ? costSource(
+            q,
+            p.choice.candidates.find((c) => c.chosen),
+          )
+        : null,
       pickup_at: toIso(p.choice.pickupAt),
       arrival_p90_at: toIso(p.choice.arrivalP90At),
       promise_kept: p.choice.promiseKept ?? null,
@@ -252,6 +273,9 @@ export function presentQuotes(q: OrderQuotes) {
         name: c.name,
         chosen: c.chosen,
         cost: c.quote ? { amount: c.quote.total, currency: c.quote.currency } : null,
+        // `platform`: the marketplace's own estimate for this order and parcel; else the rate card's (`contract`
+        // or `sample`).
+        cost_source: c.quote ? costSource(q, c) : null,
         chargeable_g: c.quote?.chargeableG ?? null,
         pickup_at: toIso(c.pickupAt),
         arrival_p50_at: toIso(c.arrivalP50At),
@@ -266,4 +290,8 @@ export function presentQuotes(q: OrderQuotes) {
       })),
     })),
   };
+}
+
+function costSource(q: OrderQuotes, candidate: { priceSource?: 'rate_card' | 'carrier' } | undefined) {
+  return candidate?.priceSource === 'carrier' ? 'platform' : q.source;
 }

@@ -45,6 +45,11 @@ export interface ShippingContext {
    */
   countedAt?: 'pickup' | 'upload';
   promisedDeliveryAt?: number; // the delivery date promised to the buyer
+  /**
+   * A price the carrier itself gave for this parcel (e.g. the marketplace's online-logistics estimate), by service
+   * code, in minor units: it replaces the rate card's total when in the rate card's currency.
+   */
+  quotedPrices?: ReadonlyMap<string, { total: number; currency: string }>;
 }
 
 export type DropReasonCode =
@@ -100,6 +105,8 @@ export interface ServiceCandidate {
   service: string;
   name: Localized;
   quote?: RateQuote;
+  /** Where `quote.total` comes from: the rate card, or the carrier's own price (`ShippingContext.quotedPrices`). */
+  priceSource?: 'rate_card' | 'carrier';
   pickupAt?: number;
   arrivalP50At?: number;
   arrivalP90At?: number;
@@ -347,7 +354,13 @@ function evaluate(
         );
       }
     } else {
-      candidate.quote = quoted;
+      const given = context.quotedPrices?.get(def.code);
+      const carrierPrice = given && given.currency === quoted.currency ? given.total : undefined;
+      candidate.quote =
+        carrierPrice === undefined
+          ? quoted
+          : { ...quoted, freight: carrierPrice, fuelSurcharge: 0, handlingFee: 0, total: carrierPrice };
+      candidate.priceSource = carrierPrice === undefined ? 'rate_card' : 'carrier';
     }
     transit = service.transitFor(parcel.destinationCountry, zone);
   }
