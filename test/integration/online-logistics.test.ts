@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listCarrierAccounts, setCarrierAccount, storedCarrierResolver } from '../../src/app/carrier-contracts';
 import { createContext, type AppContext } from '../../src/app/context';
 import { labelParcels } from '../../src/app/labels';
@@ -18,33 +18,16 @@ import { recordWeight, scanItem, startPackSession } from '../../src/app/pack-ses
 import { defineBox, setSender, setSkuDimensions } from '../../src/app/packing-catalog';
 import { presentQuotes, quoteOrder } from '../../src/app/quotes';
 import { DEFAULT_RETRY_POLICY } from '../../src/core/upload-rules';
-import { startFakeAliExpressServer, type FakeAliExpressServer } from '../../src/integrations/aliexpress/fake-server';
 import { API } from '../../src/integrations/aliexpress/protocol';
 import { domesticReference } from '../../src/integrations/carriers/aliexpress-online/protocol';
 import { runOutboxWorker } from '../../src/jobs/outbox-worker';
 import type { Store } from '../../src/store/database';
 import { backends } from '../support/backends';
-import {
-  FAKE_APP_KEY,
-  FAKE_APP_SECRET,
-  FAKE_TOKEN,
-  TEST_MASTER_KEY,
-  connectFakeShop,
-} from '../support/outbox-fixtures';
+import { useFakeAliExpress } from '../support/fake-aliexpress';
+import { TEST_MASTER_KEY, connectFakeShop } from '../support/outbox-fixtures';
 import { addAwaitingOrder } from '../support/pack';
 
-let fake: FakeAliExpressServer;
-beforeAll(async () => {
-  fake = await startFakeAliExpressServer({
-    appKey: FAKE_APP_KEY,
-    appSecret: FAKE_APP_SECRET,
-    accessTokens: [FAKE_TOKEN],
-    seed: 11,
-  });
-});
-afterAll(async () => {
-  await fake.close();
-});
+const fake = useFakeAliExpress({ seed: 11 });
 afterEach(() => {
   fake.marketplace.reset();
   fake.clearFaults();

@@ -6,36 +6,19 @@
  * shipping (`findorderreceiptinfo`), or, when the platform refuses that call, kept as given with one note on the order.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createContext, type AppContext } from '../../src/app/context';
 import { getOrderDetail, resolveOrder } from '../../src/app/orders';
 import { MASKED_ADDRESS_NOTE, syncShopOrders } from '../../src/app/order-sync';
 import { setShopPolicy } from '../../src/app/policies';
-import { startFakeAliExpressServer, type FakeAliExpressServer } from '../../src/integrations/aliexpress/fake-server';
 import { API } from '../../src/integrations/aliexpress/protocol';
 import type { Store } from '../../src/store/database';
 import { backends } from '../support/backends';
-import {
-  FAKE_APP_KEY,
-  FAKE_APP_SECRET,
-  FAKE_TOKEN,
-  TEST_MASTER_KEY,
-  connectFakeShop,
-} from '../support/outbox-fixtures';
+import { useFakeAliExpress } from '../support/fake-aliexpress';
+import { TEST_MASTER_KEY, connectFakeShop } from '../support/outbox-fixtures';
 
 const HOUR = 3_600_000;
-let fake: FakeAliExpressServer;
-beforeAll(async () => {
-  fake = await startFakeAliExpressServer({
-    appKey: FAKE_APP_KEY,
-    appSecret: FAKE_APP_SECRET,
-    accessTokens: [FAKE_TOKEN],
-    seed: 7,
-  });
-});
-afterAll(async () => {
-  await fake.close();
-});
+const fake = useFakeAliExpress({ seed: 7 });
 afterEach(() => {
   fake.marketplace.reset();
   fake.resetStats();
