@@ -47,9 +47,6 @@ export interface ConnectionView {
   warnings: Localized[];
 }
 
-/** What a shop's ciphertext is bound to (app/secrets.ts): its shop and column. */
-export const secretContext = SECRET_CONTEXTS.marketplace;
-
 export async function connectShop(
   ctx: AppContext,
   masterKey: Buffer,
@@ -83,8 +80,16 @@ export async function connectShop(
       shop_id: input.shopId,
       platform,
       app_key: input.appKey.trim(),
-      app_secret_enc: encryptSecret(masterKey, input.appSecret.trim(), secretContext(input.shopId, 'app_secret')),
-      access_token_enc: encryptSecret(masterKey, input.accessToken.trim(), secretContext(input.shopId, 'access_token')),
+      app_secret_enc: encryptSecret(
+        masterKey,
+        input.appSecret.trim(),
+        SECRET_CONTEXTS.marketplace(input.shopId, 'app_secret'),
+      ),
+      access_token_enc: encryptSecret(
+        masterKey,
+        input.accessToken.trim(),
+        SECRET_CONTEXTS.marketplace(input.shopId, 'access_token'),
+      ),
       gateway_protocol: input.protocol ?? 'iop',
       gateway_url: input.gatewayUrl ?? null,
       upload_timing: input.uploadTiming ?? (existing?.upload_timing as UploadTiming | undefined) ?? 'label',
@@ -108,8 +113,12 @@ export async function describeConnection(ctx: AppContext, masterKey: Buffer, sho
     shopId: row.shop_id,
     platform: row.platform,
     appKey: row.app_key,
-    appSecret: maskSecret(decryptSecret(masterKey, row.app_secret_enc, secretContext(shopId, 'app_secret'))),
-    accessToken: maskSecret(decryptSecret(masterKey, row.access_token_enc, secretContext(shopId, 'access_token'))),
+    appSecret: maskSecret(
+      decryptSecret(masterKey, row.app_secret_enc, SECRET_CONTEXTS.marketplace(shopId, 'app_secret')),
+    ),
+    accessToken: maskSecret(
+      decryptSecret(masterKey, row.access_token_enc, SECRET_CONTEXTS.marketplace(shopId, 'access_token')),
+    ),
     gateway: `${row.gateway_protocol} ${row.gateway_url ?? '(platform default)'}`,
     uploadTiming: timing,
     syncCursorAt: row.sync_cursor_at,
@@ -211,8 +220,12 @@ export function clientFromConnection(
     },
     credentials: {
       appKey: row.app_key,
-      appSecret: decryptSecret(masterKey, row.app_secret_enc, secretContext(row.shop_id, 'app_secret')),
-      accessToken: decryptSecret(masterKey, row.access_token_enc, secretContext(row.shop_id, 'access_token')),
+      appSecret: decryptSecret(masterKey, row.app_secret_enc, SECRET_CONTEXTS.marketplace(row.shop_id, 'app_secret')),
+      accessToken: decryptSecret(
+        masterKey,
+        row.access_token_enc,
+        SECRET_CONTEXTS.marketplace(row.shop_id, 'access_token'),
+      ),
     },
     gateway: row.gateway_url ? { protocol, baseUrl: row.gateway_url } : { protocol },
   });

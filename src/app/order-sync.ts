@@ -31,6 +31,7 @@ import { setPromisedDeliveryDays } from './receipt';
 import { renewAfterTokenRefusal } from './shop-authorisation-upkeep';
 import { clientFromConnection, notConnected, type ClientOptions } from './marketplace';
 import { upsertOrdersInTransaction, type IncomingOrder } from './orders';
+import { pullWithFullAddress, type AddressCounts } from './order-sync-address';
 import { timelineEvent } from '../core/timeline';
 
 export interface SyncOptions {
@@ -70,6 +71,8 @@ export interface SyncReport {
   created: number;
   updated: number;
   unchanged: number;
+  /** Masked addresses replaced by the platform's full one, and those kept masked (order-sync-address.ts). */
+  addresses: AddressCounts;
   /** Orders not written, each with the reason (mapping or state rule), in both languages. */
   skipped: Array<{ orderId: string; reason: { en: string; 'zh-CN': string } }>;
   error?: string;
@@ -87,6 +90,7 @@ export async function syncShopOrders(ctx: AppContext, shopId: string, options: S
     created: 0,
     updated: 0,
     unchanged: 0,
+    addresses: { unmasked: 0, keptMasked: 0 },
     skipped: [],
   };
   if (connection.auth_state === 'paused')
@@ -132,7 +136,9 @@ export async function syncShopOrders(ctx: AppContext, shopId: string, options: S
     const batchSize = options.batchSize ?? 50;
     for (let i = 0; i < toFetch.length; i += batchSize) {
       const chunk = toFetch.slice(i, i + batchSize);
-      const details = await mapWithConcurrency(chunk, options.detailConcurrency ?? 4, (id) => port.pullOrder(id));
+      const details = await mapWithConcurrency(chunk, options.detailConcurrency ?? 4, (id) =>
+        pullWithFullAddress(port, id, report.addresses),
+      );
       report.fetched += chunk.length;
       const incoming: IncomingOrder[] = [];
       const refs = new Map<string, { buyer: string | null; seller: string | null; modifiedAt: number | null }>();
@@ -352,6 +358,8 @@ function summaryOf(report: SyncReport) {
     created: report.created,
     updated: report.updated,
     unchanged: report.unchanged,
+    addresses_unmasked: report.addresses.unmasked,
+    addresses_kept_masked: report.addresses.keptMasked,
     skipped: report.skipped.length,
     first_skipped: report.skipped.slice(0, 5),
     ...(report.error ? { error: report.error } : {}),

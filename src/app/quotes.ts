@@ -6,10 +6,14 @@
  * rate shopping (the cheapest service whose 9-in-10 arrival keeps the delivery promise, picked up before the ship-by
  * deadline), and explains every candidate: cost, pick-up, arrival, and why each one was dropped.
  *
+ * A service bought through the marketplace's online logistics is priced by the platform's own estimate for the order
+ * and parcel, said as its `cost_source` (`platform`), else by the rate card (quote-platform-prices.ts).
+ *
  * The promise: shipping now + the order's promised delivery days (`freight_commit_day`, kept by the sync in
  * `order_receipts`), else the receipt policy's fallback for the order's logistics class (core/receipt.ts).
  */
 import { chooseService, type ServiceChoice } from '../core/carrier/choose';
+import type { LivePrice, RateQuote } from '../core/carrier/rate-card';
 import type { BatteryKind } from '../core/carrier/types';
 import { localized, type Localized } from '../core/i18n';
 import type { ExpectedItem } from '../core/pack-station';
@@ -32,6 +36,7 @@ import type { AppContext } from './context';
 import { NotFoundError } from './errors';
 import { loadShopResolver } from './policies';
 import { planView, previewPacking } from './pack';
+import { platformPrices } from './quote-platform-prices';
 
 /** ASSUMPTION: minutes of packing still ahead of a parcel that is not packed yet (it shifts the first pick-up). */
 const DEFAULT_PACKING_MINUTES = 20;
@@ -170,6 +175,8 @@ export async function quoteOrder(
   const values = prorate(order.total_amount, units);
   const buyerClass = buyerLogisticsClassOf(order.logistics_service);
   const adapterOf = cachedResolver(resolver, { shopId: order.shop_id });
+  // The platform's own estimate for its online-logistics services, per parcel (quote-platform-prices.ts).
+  const platform = await platformPrices(ctx, order, catalog, parcels);
   const quoted = await Promise.all(
     parcels.map(async (parcel, i) => {
       let batteries: BatteryKind = 'none';
@@ -214,7 +221,9 @@ export async function quoteOrder(
           ...(order.ship_by_at !== null ? { shipByAt: order.ship_by_at } : {}),
           countedAt: counted.at,
           promisedDeliveryAt: promise.at,
-          ...(pricing.prices.size ? { livePrices: pricing.prices } : {}),
+          ...(pricing.prices.size || platform.byParcel[i]!.size
+            ? { livePrices: withPlatformPrices(pricing.prices, platform.byParcel[i]!) }
+            : {}),
         },
       );
       return {
@@ -235,6 +244,14 @@ export async function quoteOrder(
           ' 价格为示例运价，并非您的合同运价（在「设置 → 物流服务」中可查看当前使用的服务）。',
         )
       : localized('', '');
+  const platformNote = platform.byParcel.some((prices) => prices.size > 0)
+    ? localized(
+        " Online-logistics prices are the platform's own estimate for this order and parcel.",
+        ' 线上发货价格为平台针对该订单和包裹的运费试算。',
+      )
+    : localized('', '');
+  const notes = [platformNote, ...platform.notes.map((n) => localized(` ${n.en}`, n['zh-CN']))];
+  const extra = localized(notes.map((n) => n.en).join(''), notes.map((n) => n['zh-CN']).join(''));
   const message =
     quoted.length === 0
       ? localized(
@@ -242,8 +259,8 @@ export async function quoteOrder(
           '无需报价：该订单的所有包裹都已打印面单。',
         )
       : localized(
-          `${quoted.length} parcel${quoted.length > 1 ? 's' : ''}; ${promise.explanation.en}.${counted.note ? ` ${counted.note.en}` : ''}${sample.en}`,
-          `${quoted.length} 个包裹；${promise.explanation['zh-CN']}。${counted.note ? counted.note['zh-CN'] : ''}${sample['zh-CN']}`,
+          `${quoted.length} parcel${quoted.length > 1 ? 's' : ''}; ${promise.explanation.en}.${counted.note ? ` ${counted.note.en}` : ''}${sample.en}${extra.en}`,
+          `${quoted.length} 个包裹；${promise.explanation['zh-CN']}。${counted.note ? counted.note['zh-CN'] : ''}${sample['zh-CN']}${extra['zh-CN']}`,
         );
   return { order, source: catalog.source, promise, buyerLogisticsClass: buyerClass ?? null, parcels: quoted, message };
 }
@@ -279,6 +296,7 @@ export function presentQuotes(q: OrderQuotes) {
       basis: p.choice.basis,
       rule: p.choice.rule ?? null,
       cost: p.choice.cost ?? null,
+      cost_source: p.choice.service ? costSource(q, p.choice.candidates.find((c) => c.chosen)?.quote) : null,
       pickup_at: toIso(p.choice.pickupAt),
       arrival_p90_at: toIso(p.choice.arrivalP90At),
       promise_kept: p.choice.promiseKept ?? null,
@@ -294,7 +312,7 @@ export function presentQuotes(q: OrderQuotes) {
         name: c.name,
         chosen: c.chosen,
         cost: c.quote ? { amount: c.quote.total, currency: c.quote.currency } : null,
-        cost_source: c.quote ? (c.quote.source ?? 'contract') : null,
+        cost_source: c.quote ? costSource(q, c.quote) : null,
         chargeable_g: c.quote?.chargeableG ?? null,
         pickup_at: toIso(c.pickupAt),
         arrival_p50_at: toIso(c.arrivalP50At),
@@ -309,4 +327,23 @@ export function presentQuotes(q: OrderQuotes) {
       })),
     })),
   };
+}
+
+/**
+ * Where a price comes from: `live` (the carrier's freight trial), `platform` (the marketplace's online-logistics
+ * estimate), else the rate card's: `contract` or `sample`.
+ */
+function costSource(q: OrderQuotes, quote: RateQuote | undefined) {
+  return quote?.source ?? q.source;
+}
+
+/** The carriers' live prices of a parcel with the platform's estimates added (`platform`); a live price wins. */
+function withPlatformPrices(
+  live: ReadonlyMap<string, LivePrice>,
+  platform: ReadonlyMap<string, { total: number }>,
+): Map<string, LivePrice> {
+  const prices = new Map(live);
+  for (const [code, price] of platform)
+    if (!prices.has(code)) prices.set(code, { total: price.total, source: 'platform' });
+  return prices;
 }

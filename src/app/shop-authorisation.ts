@@ -51,8 +51,7 @@ import type { AliExpressApp } from './aliexpress-app';
 import type { AppContext } from './context';
 import { queueAlert } from './deadlines';
 import { LocalizedError } from './errors';
-import { secretContext } from './marketplace';
-import { decryptSecret, encryptSecret } from './secrets';
+import { decryptSecret, encryptSecret, SECRET_CONTEXTS } from './secrets';
 
 const PLATFORM = 'aliexpress';
 const TOKEN_REFRESH_LEASE = 'token-refresh';
@@ -169,9 +168,21 @@ export async function completeAuthorisation(
       shop_id: shopId,
       platform: PLATFORM,
       app_key: deps.app.appKey,
-      app_secret_enc: encryptSecret(deps.masterKey, deps.app.appSecret, secretContext(shopId, 'app_secret')),
-      access_token_enc: encryptSecret(deps.masterKey, tokens.accessToken, secretContext(shopId, 'access_token')),
-      refresh_token_enc: encryptSecret(deps.masterKey, tokens.refreshToken, secretContext(shopId, 'refresh_token')),
+      app_secret_enc: encryptSecret(
+        deps.masterKey,
+        deps.app.appSecret,
+        SECRET_CONTEXTS.marketplace(shopId, 'app_secret'),
+      ),
+      access_token_enc: encryptSecret(
+        deps.masterKey,
+        tokens.accessToken,
+        SECRET_CONTEXTS.marketplace(shopId, 'access_token'),
+      ),
+      refresh_token_enc: encryptSecret(
+        deps.masterKey,
+        tokens.refreshToken,
+        SECRET_CONTEXTS.marketplace(shopId, 'refresh_token'),
+      ),
       access_expires_at: tokens.accessExpiresAt,
       refresh_expires_at: tokens.refreshExpiresAt,
       token_issued_at: now,
@@ -305,7 +316,11 @@ export async function refreshConnection(
               // The shop's own app and gateway, as it was authorised with.
               baseUrl: row.gateway_url ?? DEFAULT_IOP_BASE_URL,
               appKey: row.app_key,
-              appSecret: decryptSecret(deps.masterKey, row.app_secret_enc, secretContext(shopId, 'app_secret')),
+              appSecret: decryptSecret(
+                deps.masterKey,
+                row.app_secret_enc,
+                SECRET_CONTEXTS.marketplace(shopId, 'app_secret'),
+              ),
               now: ctx.now,
               ...(deps.fetch ? { fetch: deps.fetch } : {}),
             },
@@ -314,7 +329,7 @@ export async function refreshConnection(
               refreshToken: decryptSecret(
                 deps.masterKey,
                 row.refresh_token_enc,
-                secretContext(shopId, 'refresh_token'),
+                SECRET_CONTEXTS.marketplace(shopId, 'refresh_token'),
               ),
             },
           );
@@ -328,8 +343,16 @@ export async function refreshConnection(
         shopId,
         row.access_token_enc,
         {
-          access_token_enc: encryptSecret(deps.masterKey, t.accessToken, secretContext(shopId, 'access_token')),
-          refresh_token_enc: encryptSecret(deps.masterKey, t.refreshToken, secretContext(shopId, 'refresh_token')),
+          access_token_enc: encryptSecret(
+            deps.masterKey,
+            t.accessToken,
+            SECRET_CONTEXTS.marketplace(shopId, 'access_token'),
+          ),
+          refresh_token_enc: encryptSecret(
+            deps.masterKey,
+            t.refreshToken,
+            SECRET_CONTEXTS.marketplace(shopId, 'refresh_token'),
+          ),
           access_expires_at: t.accessExpiresAt,
           refresh_expires_at: t.refreshExpiresAt,
           token_issued_at: now,

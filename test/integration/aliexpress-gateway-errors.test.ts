@@ -18,10 +18,10 @@ import {
   isMarketplaceError,
   type MarketplaceError,
 } from '../../src/integrations/aliexpress/errors';
-import { startFakeAliExpressServer, type FakeAliExpressServer } from '../../src/integrations/aliexpress/fake-server';
 import { API } from '../../src/integrations/aliexpress/protocol';
 import type { Store } from '../../src/store/database';
 import { backends, contextFor, manualClock } from '../support/backends';
+import { useFakeAliExpress } from '../support/fake-aliexpress';
 import {
   FAKE_APP_KEY,
   FAKE_APP_SECRET,
@@ -154,18 +154,7 @@ const CASES: Case[] = [
   },
 ];
 
-let fake: FakeAliExpressServer;
-beforeAll(async () => {
-  fake = await startFakeAliExpressServer({
-    appKey: FAKE_APP_KEY,
-    appSecret: FAKE_APP_SECRET,
-    accessTokens: [FAKE_TOKEN],
-    seed: 11,
-  });
-});
-afterAll(async () => {
-  await fake.close();
-});
+const fake = useFakeAliExpress({ seed: 11 });
 afterEach(() => {
   fake.marketplace.reset();
   fake.clearFaults();

@@ -9,42 +9,25 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listCarrierAccounts, setCarrierAccount, storedCarrierResolver } from '../../src/app/carrier-contracts';
 import { createContext, type AppContext } from '../../src/app/context';
 import { labelParcels } from '../../src/app/labels';
 import { getOrderDetail } from '../../src/app/orders';
 import { recordWeight, scanItem, startPackSession } from '../../src/app/pack-sessions';
 import { defineBox, setSender, setSkuDimensions } from '../../src/app/packing-catalog';
-import { quoteOrder } from '../../src/app/quotes';
+import { presentQuotes, quoteOrder } from '../../src/app/quotes';
 import { DEFAULT_RETRY_POLICY } from '../../src/core/upload-rules';
-import { startFakeAliExpressServer, type FakeAliExpressServer } from '../../src/integrations/aliexpress/fake-server';
 import { API } from '../../src/integrations/aliexpress/protocol';
 import { domesticReference } from '../../src/integrations/carriers/aliexpress-online/protocol';
 import { runOutboxWorker } from '../../src/jobs/outbox-worker';
 import type { Store } from '../../src/store/database';
 import { backends } from '../support/backends';
-import {
-  FAKE_APP_KEY,
-  FAKE_APP_SECRET,
-  FAKE_TOKEN,
-  TEST_MASTER_KEY,
-  connectFakeShop,
-} from '../support/outbox-fixtures';
+import { useFakeAliExpress } from '../support/fake-aliexpress';
+import { TEST_MASTER_KEY, connectFakeShop } from '../support/outbox-fixtures';
 import { addAwaitingOrder } from '../support/pack';
 
-let fake: FakeAliExpressServer;
-beforeAll(async () => {
-  fake = await startFakeAliExpressServer({
-    appKey: FAKE_APP_KEY,
-    appSecret: FAKE_APP_SECRET,
-    accessTokens: [FAKE_TOKEN],
-    seed: 11,
-  });
-});
-afterAll(async () => {
-  await fake.close();
-});
+const fake = useFakeAliExpress({ seed: 11 });
 afterEach(() => {
   fake.marketplace.reset();
   fake.clearFaults();
@@ -157,6 +140,17 @@ describe.each(backends)('online logistics from the pack station on $name', (back
       transitDays: { p50: 15, p90: 35 },
     });
     expect(estimate.cost.amount).toBeGreaterThan(0);
+    // The quote's candidate shows the platform's figure, saying so; the other carriers' stay the rate card's.
+    expect(parcel.choice.candidates.find((c) => c.service === 'aliexpress-standard')).toMatchObject({
+      quote: { total: estimate.cost.amount, currency: 'CNY', source: 'platform' },
+    });
+    const shown = presentQuotes(quotes).parcels[0]!.candidates;
+    expect(shown.find((c) => c.service === 'aliexpress-standard')).toMatchObject({
+      cost_source: 'platform',
+      cost: estimate.cost,
+    });
+    expect(shown.find((c) => c.service === 'china-post-registered')?.cost_source).toBe('sample');
+    expect(quotes.message.en).toContain("the platform's own estimate");
 
     const [labelled] = await labelParcels(
       ctx,
@@ -235,6 +229,29 @@ describe.each(backends)('online logistics from the pack station on $name', (back
     expect(fake.marketplace.logistics.orders).toHaveLength(1);
     expect(labelled!.trackingNumber).toBe(fake.marketplace.logistics.orders[0]!.internationalNumber);
     expect(fake.stats().byMethod[API.createLogisticsOrder]).toBe(1);
+  });
+
+  it("the platform's estimate unavailable: the rate card's price stays, and the quote says why", async () => {
+    const orderId = await packed('8190000000300040');
+    fake.setFaults({
+      gatewayError: {
+        probability: 1,
+        methods: [API.onlineLogisticsServices],
+        bodies: [{ error_response: { type: 'ISP', code: 'isp.unknown-error', msg: 'Remote service error' } }],
+      },
+    });
+    try {
+      const quotes = await quoteOrder(ctx, orderId);
+      const standard = quotes.parcels[0]!.choice.candidates.find((c) => c.service === 'aliexpress-standard')!;
+      expect(standard.quote?.source).toBeUndefined(); // the rate card's
+      expect(
+        presentQuotes(quotes).parcels[0]!.candidates.find((c) => c.service === 'aliexpress-standard'),
+      ).toMatchObject({ cost_source: 'sample' });
+      expect(quotes.message.en).toContain("aliexpress-standard: the platform's estimate could not be read");
+      expect(quotes.message['zh-CN']).toContain('无法读取平台的运费试算');
+    } finally {
+      fake.clearFaults();
+    }
   });
 
   it('a parcel over the online limits: refused naming them, nothing created at the platform, nothing labelled', async () => {

@@ -2,39 +2,26 @@
  * What the sync reads from the order detail besides lines and times, on SQLite AND PostgreSQL, against the fake
  * gateway: the semi-managed business model (`extend_map.orderBusinessModel`) as the order's type, which the shop's
  * policy choice maps to its semi-managed policy (no documented field tells JIT from self-send: the shop chooses);
- * the promised delivery days (`freight_commit_day`); a masked address kept as given, with one note on the order.
+ * the promised delivery days (`freight_commit_day`); a masked address replaced by the full one the platform gives for
+ * shipping (`findorderreceiptinfo`), or, when the platform refuses that call, kept as given with one note on the order.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createContext, type AppContext } from '../../src/app/context';
 import { getOrderDetail, resolveOrder } from '../../src/app/orders';
 import { MASKED_ADDRESS_NOTE, syncShopOrders } from '../../src/app/order-sync';
 import { setShopPolicy } from '../../src/app/policies';
-import { startFakeAliExpressServer, type FakeAliExpressServer } from '../../src/integrations/aliexpress/fake-server';
+import { API } from '../../src/integrations/aliexpress/protocol';
 import type { Store } from '../../src/store/database';
 import { backends } from '../support/backends';
-import {
-  FAKE_APP_KEY,
-  FAKE_APP_SECRET,
-  FAKE_TOKEN,
-  TEST_MASTER_KEY,
-  connectFakeShop,
-} from '../support/outbox-fixtures';
+import { useFakeAliExpress } from '../support/fake-aliexpress';
+import { TEST_MASTER_KEY, connectFakeShop } from '../support/outbox-fixtures';
 
 const HOUR = 3_600_000;
-let fake: FakeAliExpressServer;
-beforeAll(async () => {
-  fake = await startFakeAliExpressServer({
-    appKey: FAKE_APP_KEY,
-    appSecret: FAKE_APP_SECRET,
-    accessTokens: [FAKE_TOKEN],
-    seed: 7,
-  });
-});
-afterAll(async () => {
-  await fake.close();
-});
+const fake = useFakeAliExpress({ seed: 7 });
 afterEach(() => {
   fake.marketplace.reset();
+  fake.resetStats();
 });
 
 describe.each(backends)('order detail fields on $name', (backend) => {
@@ -50,7 +37,7 @@ describe.each(backends)('order detail fields on $name', (backend) => {
     await dispose();
   });
 
-  it('a semi-managed order takes the policy the shop chose for its type; the promised days and the masked address are kept, noted once', async () => {
+  it('a semi-managed order takes the policy the shop chose for its type; the promised days kept; a masked address read in full', async () => {
     await setShopPolicy(ctx, 'shop', { by_order_type: { semi_choice_self: 'aliexpress_semi_self_send' } }, 'owner');
     const now = Date.now();
     const semi = fake.marketplace.addOrder(
@@ -90,7 +77,14 @@ describe.each(backends)('order detail fields on $name', (backend) => {
 
     const semiRow = await resolveOrder(ctx, semi.orderId, 'shop');
     expect(semiRow).toMatchObject({ order_type: 'semi_choice_self', policy_id: 'aliexpress_semi_self_send' });
-    expect(semiRow.address_line1).toContain('****');
+    // The detail's address came masked: the platform's call for the shipping address gave it in full.
+    expect(semiRow).toMatchObject({
+      address_line1: 'Calle Ejemplo 12, 3º B',
+      buyer_name: 'María Ejemplo',
+      phone: '+34 600123401',
+    });
+    expect(report.addresses).toEqual({ unmasked: 1, keptMasked: 0 });
+    expect(fake.stats().byMethod[API.receiptInfo]).toBe(1); // the plain order's address was not masked
     const receipt = await store.db
       .selectFrom('order_receipts')
       .select('freight_commit_days')
@@ -100,13 +94,50 @@ describe.each(backends)('order detail fields on $name', (backend) => {
     const plainRow = await resolveOrder(ctx, plain.orderId, 'shop');
     expect(plainRow.order_type).toBeNull();
     expect(plainRow.policy_id).not.toBe('aliexpress_semi_self_send');
+    expect(plainRow.address_line1).toBe('Calle Mayor 12');
+    for (const row of [semiRow, plainRow])
+      expect((await getOrderDetail(ctx, row.id)).timeline.filter((e) => e.kind === 'address_masked')).toEqual([]);
+  });
 
-    // A second sync of the changed order adds no second note.
-    fake.marketplace.setStatus(semi.orderId, 'WAIT_SELLER_SEND_GOODS', Date.now());
-    await syncShopOrders(ctx, 'shop', { masterKey: TEST_MASTER_KEY, overlapMs: 10 * 60_000 });
-    const notes = (await getOrderDetail(ctx, semiRow.id)).timeline.filter((e) => e.kind === 'address_masked');
-    expect(notes).toHaveLength(1);
-    expect(JSON.parse(notes[0]!.data!)).toEqual({ message: MASKED_ADDRESS_NOTE });
-    expect((await getOrderDetail(ctx, plainRow.id)).timeline.filter((e) => e.kind === 'address_masked')).toEqual([]);
+  it('a masked address the platform will not give in full is kept as given, noted once', async () => {
+    const now = Date.now();
+    const order = fake.marketplace.addOrder(
+      {
+        order_id: '8190000000400030',
+        paid_at: now - 5 * HOUR,
+        risk_passed_at: now - 4 * HOUR,
+        modified_at: now - 3 * HOUR,
+      },
+      now,
+    );
+    fake.marketplace.invalidate();
+    // The platform refuses the shipping-address call (a business refusal, e.g. an app without the permission).
+    const refusal = JSON.parse(
+      readFileSync(
+        new URL('../fixtures/aliexpress/gateway-errors/sync-isv-business-refusal.json', import.meta.url),
+        'utf8',
+      ),
+    ) as Record<string, unknown>;
+    fake.setFaults({ gatewayError: { probability: 1, methods: [API.receiptInfo], bodies: [refusal] } });
+    try {
+      const report = await syncShopOrders(ctx, 'shop', { masterKey: TEST_MASTER_KEY, overlapMs: 10 * 60_000 });
+      expect(report).toMatchObject({
+        status: 'ok',
+        created: 1,
+        skipped: [],
+        addresses: { unmasked: 0, keptMasked: 1 },
+      });
+      const row = await resolveOrder(ctx, order.orderId, 'shop');
+      expect(row.address_line1).toContain('****');
+
+      // A second sync of the changed order adds no second note.
+      fake.marketplace.setStatus(order.orderId, 'WAIT_SELLER_SEND_GOODS', Date.now());
+      await syncShopOrders(ctx, 'shop', { masterKey: TEST_MASTER_KEY, overlapMs: 10 * 60_000 });
+      const notes = (await getOrderDetail(ctx, row.id)).timeline.filter((e) => e.kind === 'address_masked');
+      expect(notes).toHaveLength(1);
+      expect(JSON.parse(notes[0]!.data!)).toEqual({ message: MASKED_ADDRESS_NOTE });
+    } finally {
+      fake.clearFaults();
+    }
   });
 });

@@ -2,37 +2,20 @@
  * The order sync against the fake marketplace, on SQLite AND PostgreSQL: several pages, statuses walked through the
  * order machine, countdowns as ship-by deadlines, the cursor with its overlap, unchanged orders not fetched again.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createContext, type AppContext } from '../../src/app/context';
 import { describeConnection } from '../../src/app/marketplace';
 import { getOrderDetail, resolveOrder } from '../../src/app/orders';
 import { situationOfOrder } from '../../src/app/order-situation';
 import { syncShopOrders } from '../../src/app/order-sync';
-import { startFakeAliExpressServer, type FakeAliExpressServer } from '../../src/integrations/aliexpress/fake-server';
 import { shipByDeadline } from '../../src/integrations/aliexpress/fake-marketplace';
 import type { Store } from '../../src/store/database';
 import { backends } from '../support/backends';
-import {
-  FAKE_APP_KEY,
-  FAKE_APP_SECRET,
-  FAKE_TOKEN,
-  TEST_MASTER_KEY,
-  connectFakeShop,
-} from '../support/outbox-fixtures';
+import { useFakeAliExpress } from '../support/fake-aliexpress';
+import { TEST_MASTER_KEY, connectFakeShop } from '../support/outbox-fixtures';
 
 const HOUR = 3_600_000;
-let fake: FakeAliExpressServer;
-beforeAll(async () => {
-  fake = await startFakeAliExpressServer({
-    appKey: FAKE_APP_KEY,
-    appSecret: FAKE_APP_SECRET,
-    accessTokens: [FAKE_TOKEN],
-    seed: 5,
-  });
-});
-afterAll(async () => {
-  await fake.close();
-});
+const fake = useFakeAliExpress({ seed: 5 });
 afterEach(() => {
   fake.marketplace.reset();
   fake.clearFaults();

@@ -5,26 +5,18 @@
  * once (not per upload), shown as a dashboard notice, and its end alerted once; once the platform answers, every
  * number is declared exactly once, the most urgent first.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context';
 import { addWebhook } from '../../src/app/deadlines';
 import { marketplaceNotices } from '../../src/app/marketplace-outage';
 import { DEFAULT_OUTBOX_SETTINGS } from '../../src/app/upload-outbox';
-import { startFakeAliExpressServer, type FakeAliExpressServer } from '../../src/integrations/aliexpress/fake-server';
 import { runOutboxWorker } from '../../src/jobs/outbox-worker';
 import { buildServer } from '../../src/http/server';
 import type { Store } from '../../src/store/database';
 import { UPLOAD_KIND } from '../../src/store/outbox';
 import { backends, contextFor, manualClock } from '../support/backends';
-import {
-  FAKE_APP_KEY,
-  FAKE_APP_SECRET,
-  FAKE_TOKEN,
-  TEST_MASTER_KEY,
-  connectFakeShop,
-  seedOrders,
-  shipAll,
-} from '../support/outbox-fixtures';
+import { useFakeAliExpress } from '../support/fake-aliexpress';
+import { TEST_MASTER_KEY, connectFakeShop, seedOrders, shipAll } from '../support/outbox-fixtures';
 
 const MINUTE = 60_000;
 
@@ -36,18 +28,7 @@ async function until(what: string, condition: () => Promise<boolean>, timeoutMs 
   }
 }
 
-let fake: FakeAliExpressServer;
-beforeAll(async () => {
-  fake = await startFakeAliExpressServer({
-    appKey: FAKE_APP_KEY,
-    appSecret: FAKE_APP_SECRET,
-    accessTokens: [FAKE_TOKEN],
-    seed: 11,
-  });
-});
-afterAll(async () => {
-  await fake.close();
-});
+const fake = useFakeAliExpress({ seed: 11 });
 
 describe.each(backends)('a marketplace outage on $name', (backend) => {
   let store: Store;

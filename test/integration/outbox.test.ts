@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context';
 import { addWebhook } from '../../src/app/deadlines';
 import { ConflictError, ValidationError } from '../../src/app/errors';
@@ -13,35 +13,15 @@ import { applyOrderAction, getOrderDetail } from '../../src/app/orders';
 import { markParcelShipped, markParcelsShipped, recordFirstScan } from '../../src/app/shipments';
 import { claimOutboxRows, listOutboxEntries, recordOutboxOutcomes, retryOutboxRow } from '../../src/app/upload-outbox';
 import { DEFAULT_RETRY_POLICY } from '../../src/core/upload-rules';
-import { startFakeAliExpressServer, type FakeAliExpressServer } from '../../src/integrations/aliexpress/fake-server';
 import { runOutboxWorker } from '../../src/jobs/outbox-worker';
 import { backends, contextFor, manualClock } from '../support/backends';
-import {
-  FAKE_APP_KEY,
-  FAKE_APP_SECRET,
-  FAKE_TOKEN,
-  TEST_MASTER_KEY,
-  connectFakeShop,
-  s10For,
-  seedOrders,
-  type SeededOrder,
-} from '../support/outbox-fixtures';
+import { useFakeAliExpress } from '../support/fake-aliexpress';
+import { TEST_MASTER_KEY, connectFakeShop, s10For, seedOrders, type SeededOrder } from '../support/outbox-fixtures';
 import { createContext } from '../../src/app/context';
 import { buildServer } from '../../src/http/server';
 import type { Store } from '../../src/store/database';
 
-let fake: FakeAliExpressServer;
-beforeAll(async () => {
-  fake = await startFakeAliExpressServer({
-    appKey: FAKE_APP_KEY,
-    appSecret: FAKE_APP_SECRET,
-    accessTokens: [FAKE_TOKEN],
-    seed: 3,
-  });
-});
-afterAll(async () => {
-  await fake.close();
-});
+const fake = useFakeAliExpress({ seed: 3 });
 afterEach(() => {
   fake.marketplace.reset();
   fake.clearFaults();

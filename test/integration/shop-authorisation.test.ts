@@ -10,9 +10,9 @@ import type { AliExpressApp } from '../../src/app/aliexpress-app';
 import { aliexpressAppFromEnv, APP_KEY_ENV, APP_SECRET_ENV } from '../../src/app/aliexpress-app';
 import { createContext, type AppContext } from '../../src/app/context';
 import { addWebhook } from '../../src/app/deadlines';
-import { openShopClient, secretContext } from '../../src/app/marketplace';
+import { openShopClient } from '../../src/app/marketplace';
 import { syncShopOrders } from '../../src/app/order-sync';
-import { decryptSecret } from '../../src/app/secrets';
+import { decryptSecret, SECRET_CONTEXTS } from '../../src/app/secrets';
 import {
   authorisationNotices,
   authorisationViews,
@@ -141,7 +141,11 @@ describe.each(backends)('shop authorisation on $name', (backend) => {
     const row = (await getConnection(store.db, 'demo'))!;
     expect(row).toMatchObject({ app_key: FAKE_APP_KEY, auth_state: 'authorised', gateway_url: fake.url });
     expect(Number(row.refresh_expires_at)).toBe(clock.now() + 20 * DAY);
-    const access = decryptSecret(TEST_MASTER_KEY, row.access_token_enc, secretContext('demo', 'access_token'));
+    const access = decryptSecret(
+      TEST_MASTER_KEY,
+      row.access_token_enc,
+      SECRET_CONTEXTS.marketplace('demo', 'access_token'),
+    );
     expect(row.access_token_enc).not.toContain(access);
     expect(fake.auth.accessTokenValid(access, clock.now())).toBe(true);
     fake.marketplace.addOrder(
@@ -309,8 +313,16 @@ describe.each(backends)('shop authorisation on $name', (backend) => {
     expect(Number(after.access_expires_at)).toBe(clock.now() + 10 * DAY);
     expect(Number(after.refresh_expires_at)).toBe(Number(before.refresh_expires_at));
     clock.advance(3 * DAY); // past the first token's end
-    const oldToken = decryptSecret(TEST_MASTER_KEY, before.access_token_enc, secretContext('demo', 'access_token'));
-    const newToken = decryptSecret(TEST_MASTER_KEY, after.access_token_enc, secretContext('demo', 'access_token'));
+    const oldToken = decryptSecret(
+      TEST_MASTER_KEY,
+      before.access_token_enc,
+      SECRET_CONTEXTS.marketplace('demo', 'access_token'),
+    );
+    const newToken = decryptSecret(
+      TEST_MASTER_KEY,
+      after.access_token_enc,
+      SECRET_CONTEXTS.marketplace('demo', 'access_token'),
+    );
     expect(fake.auth.accessTokenValid(oldToken, clock.now())).toBe(false);
     expect(fake.auth.accessTokenValid(newToken, clock.now())).toBe(true);
     expect(fake.auth.counts.refresh).toBe(1);

@@ -4,41 +4,21 @@
  * refusal with a bilingual reason and the label flagged to void; a cancellation settles the order's waiting uploads
  * at once (the order machine's `cancel` hook). An open order's upload in the same batch goes out.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context';
 import { applyOrderAction, getOrderDetail } from '../../src/app/orders';
 import { markParcelShipped } from '../../src/app/shipments';
 import { listOutboxEntries } from '../../src/app/upload-outbox';
 import { DEFAULT_RETRY_POLICY } from '../../src/core/upload-rules';
-import { startFakeAliExpressServer, type FakeAliExpressServer } from '../../src/integrations/aliexpress/fake-server';
 import { runOutboxWorker } from '../../src/jobs/outbox-worker';
 import type { Store } from '../../src/store/database';
 import { backends, contextFor, manualClock } from '../support/backends';
-import {
-  FAKE_APP_KEY,
-  FAKE_APP_SECRET,
-  FAKE_TOKEN,
-  TEST_MASTER_KEY,
-  connectFakeShop,
-  s10For,
-  seedOrders,
-  type SeededOrder,
-} from '../support/outbox-fixtures';
+import { useFakeAliExpress } from '../support/fake-aliexpress';
+import { TEST_MASTER_KEY, connectFakeShop, s10For, seedOrders, type SeededOrder } from '../support/outbox-fixtures';
 
 const DAY = 86_400_000;
 
-let fake: FakeAliExpressServer;
-beforeAll(async () => {
-  fake = await startFakeAliExpressServer({
-    appKey: FAKE_APP_KEY,
-    appSecret: FAKE_APP_SECRET,
-    accessTokens: [FAKE_TOKEN],
-    seed: 5,
-  });
-});
-afterAll(async () => {
-  await fake.close();
-});
+const fake = useFakeAliExpress({ seed: 5 });
 afterEach(() => {
   fake.marketplace.reset();
   fake.clearFaults();

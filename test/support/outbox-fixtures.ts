@@ -4,7 +4,11 @@
  */
 import { createHash } from 'node:crypto';
 import { createContext, type AppContext } from '../../src/app/context';
+import { aliexpressAppFromEnv, APP_KEY_ENV, APP_SECRET_ENV } from '../../src/app/aliexpress-app';
 import { connectShop } from '../../src/app/marketplace';
+import { beginAuthorisation, completeAuthorisation } from '../../src/app/shop-authorisation';
+import { answerConsent } from '../../src/integrations/aliexpress/fake-consent';
+import { allowOutbound } from '../../src/integrations/outbound';
 import { upsertOrders, type IncomingOrder } from '../../src/app/orders';
 import { markParcelsShipped, type ShipParcelInput } from '../../src/app/shipments';
 import type { OrderInput } from '../../src/core/order-input';
@@ -119,6 +123,43 @@ export async function connectFakeShop(
     gatewayUrl: fake.url,
     ...(uploadTiming ? { uploadTiming } : {}),
   });
+}
+
+/**
+ * Connects `shop` the way a seller does (Connect → the fake's consent page → the callback): its tokens come from
+ * the fake's `/auth/token/create`, with a refresh token, so a token the platform refuses in use can be refreshed.
+ * `issuedAgoMs` (default 1 hour) dates the access token back: a token issued minutes ago is not refreshed again
+ * after a refusal (core/shop-authorisation.ts RECENTLY_ISSUED_MS), and a real shop's token is seldom that new.
+ */
+export async function authoriseFakeShop(
+  ctx: AppContext,
+  fake: FakeAliExpressServer,
+  shop: string,
+  options: { issuedAgoMs?: number } = {},
+): Promise<void> {
+  allowOutbound(fake.url);
+  const app = aliexpressAppFromEnv({
+    [APP_KEY_ENV]: FAKE_APP_KEY,
+    [APP_SECRET_ENV]: FAKE_APP_SECRET,
+    SHIPBY_ALIEXPRESS_GATEWAY_URL: fake.url,
+  });
+  const started = await beginAuthorisation(ctx, app, {
+    shopId: shop,
+    redirectUri: 'http://127.0.0.1:9/marketplace/aliexpress/callback',
+    actor: 'owner@test',
+    bindToBrowser: true,
+  });
+  const back = await answerConsent(started.url);
+  await completeAuthorisation(
+    ctx,
+    { app, masterKey: TEST_MASTER_KEY },
+    { state: back.state, code: back.code, binding: started.binding },
+  );
+  await ctx.store.db
+    .updateTable('marketplace_connections')
+    .set({ token_issued_at: ctx.now() - (options.issuedAgoMs ?? HOUR) })
+    .where('shop_id', '=', shop)
+    .execute();
 }
 
 /** A valid China Post S10 number for serial `n`. */

@@ -130,6 +130,8 @@ export interface QuoteCandidate {
   name: Localized;
   chosen: boolean;
   cost: Money | null;
+  /** `platform`: the marketplace's own estimate (online logistics); `contract` / `sample`: the rate card's. */
+  cost_source?: 'platform' | 'contract' | 'sample' | null;
   arrival_p90_at: string | null;
   dropped_because: Array<{ code: string; message: Localized }>;
 }

@@ -54,8 +54,9 @@ export interface ShippingContext {
   countedAt?: 'pickup' | 'upload';
   promisedDeliveryAt?: number; // the delivery date promised to the buyer
   /**
-   * The carriers' own prices for this parcel (their freight trial), by service code, already in the service's
-   * currency: such a service is priced (and its transit taken, when given) from here instead of its rate card.
+   * The carriers' own prices for this parcel, by service code, already in the service's currency: a carrier's
+   * freight trial (`live`) or the marketplace's online-logistics estimate (`platform`). Such a service is priced (and
+   * its transit taken, when given) from here instead of its rate card.
    */
   livePrices?: ReadonlyMap<string, LivePrice>;
 }

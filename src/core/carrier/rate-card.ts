@@ -58,8 +58,11 @@ export interface RateQuote {
   fuelSurcharge: number;
   handlingFee: number;
   total: number; // freight + fuelSurcharge + handlingFee, minor units
-  /** `live`: the carrier's own price for this parcel (its freight trial), in place of the rate card's. */
-  source?: 'live';
+  /**
+   * Where the price comes from when not the rate card: `live`, the carrier's own freight trial for this parcel;
+   * `platform`, the marketplace's online-logistics estimate for this order and parcel.
+   */
+  source?: LivePriceSource;
 }
 
 export type QuoteRefusal = { refused: 'destination-not-served' } | { refused: 'no-rate-for-weight'; maxG: number };
@@ -173,9 +176,15 @@ export function isQuoteRefusal(value: RateQuote | QuoteRefusal): value is QuoteR
   return 'refused' in value;
 }
 
-/** A carrier's own price for a parcel (its freight trial), in minor units of the service's currency. */
+export type LivePriceSource = 'live' | 'platform';
+
+/**
+ * A price given for this very parcel, in minor units of the service's currency: the carrier's freight trial (`live`,
+ * the default) or the marketplace's online-logistics estimate (`platform`).
+ */
 export interface LivePrice {
   total: number;
+  source?: LivePriceSource;
   chargeableG?: number;
   transitDays?: { p50: number; p90: number } | null;
 }
@@ -202,6 +211,6 @@ export function liveRateQuote(
     fuelSurcharge: 0,
     handlingFee: 0,
     total: live.total,
-    source: 'live',
+    source: live.source ?? 'live',
   };
 }

@@ -52,6 +52,7 @@ import type {
   PlatformOrderDetailResponse,
   PlatformOrderListItem,
   PlatformOrderListResult,
+  PlatformReceiptInfo,
 } from './platform-types';
 
 export * from './client-types';
@@ -147,6 +148,23 @@ export class AliExpressClient {
       });
     }
     return target;
+  }
+
+  /**
+   * The order's receipt address in full (`findorderreceiptinfo` `result`), for an order whose detail gave it masked;
+   * map it with `mapReceiptAddress` (mapping.ts). A read: the gateway's errors are classified as for the detail.
+   */
+  async getReceiptInfo(orderId: string, options: CallOptions = {}): Promise<PlatformReceiptInfo> {
+    const { response } = await this.call(API.receiptInfo, receiptInfoParams(orderId), 'read', options);
+    const result = (response as { result?: unknown }).result;
+    if (!result || typeof result !== 'object') {
+      throw new PermanentMarketplaceError(`${API.receiptInfo}: no address in the answer`, {
+        method: API.receiptInfo,
+        code: 'NO_RESULT',
+        reason: 'not_found',
+      });
+    }
+    return result as PlatformReceiptInfo;
   }
 
   async declareShipment(input: DeclareShipmentInput, options: CallOptions = {}): Promise<void> {
@@ -295,4 +313,12 @@ function validateShipmentFields(
   }
   if (description !== undefined && description.length > 512)
     throw new RangeError('description is at most 512 characters');
+}
+
+/**
+ * `findorderreceiptinfo`'s parameters: `param1`, the SDK's `TpOpenSingleOrderQuery` as JSON, with only `order_id`
+ * (its other fields say "invalid, do not set"). Raw digits, not a JS number: ids can exceed 2^53.
+ */
+export function receiptInfoParams(orderId: string): Record<string, string> {
+  return { param1: `{"order_id":${requireOrderId(orderId)}}` };
 }

@@ -1,10 +1,12 @@
 /**
- * The fake's business APIs behind the gateway: the order list and detail, declare and correct a shipment, the
- * logistics services, the buyer message, online logistics (fake-logistics.ts); each reads its parameters as the platform names them and answers the
+ * The fake's business APIs behind the gateway: the order list and detail, the full receipt address
+ * (`findorderreceiptinfo`), declare and correct a shipment, the logistics services, the buyer message, online
+ * logistics (fake-logistics.ts); each reads its parameters as the platform names them and answers the
  * `<api>_response` payload (or a parameter error, or a business refusal in the API's own result fields).
  */
 import { FAKE_LOGISTICS_SERVICES, type BusinessRefusal, type FakeMarketplace } from './fake-marketplace';
 import { invalid, missing, requestTimestampOf, type GatewayError } from './fake-gateway';
+import { renderReceiptInfo } from './fake-render';
 import {
   API,
   FAKE_BUSINESS_CODES,
@@ -103,6 +105,7 @@ export function dispatchApi(
         refused: false,
       };
     }
+    case API.receiptInfo:
     case API.orderDetail: {
       const raw = params.get('param1');
       if (!raw) return missing('param1');
@@ -128,6 +131,7 @@ export function dispatchApi(
           },
         };
       }
+      if (method === API.receiptInfo) return { payload: { result: renderReceiptInfo(order) }, refused: false };
       return {
         payload: { target: marketplace.renderDetail(order), time_stamp: formatPlatformTime(requestTime) },
         refused: false,

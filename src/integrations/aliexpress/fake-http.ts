@@ -15,6 +15,15 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
+/** An answer given as text (e.g. an injected unreadable one), with its status and content type. */
+export function sendText(res: ServerResponse, answer: { status: number; contentType: string; text: string }): void {
+  res.writeHead(answer.status, {
+    'content-type': answer.contentType,
+    'content-length': Buffer.byteLength(answer.text),
+  });
+  res.end(answer.text);
+}
+
 export function isCountRequest(body: unknown): body is { count: number; seed?: number } {
   return (
     !!body &&

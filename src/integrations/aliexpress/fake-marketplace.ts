@@ -24,8 +24,10 @@ import type {
   BuyerMessageRecord,
   BusinessRefusal,
   DeclarationRecord,
+  FakeAddress,
   FakeOrder,
   FakeOrderSeed,
+  FakeSeedAddress,
 } from './fake-order-types';
 import { FakeOnlineLogistics } from './fake-logistics';
 import { seedRandomOrders } from './fake-seed';
@@ -130,17 +132,9 @@ export class FakeMarketplace {
         lastName: seed.buyer?.last_name ?? 'Example',
         country,
       },
-      address: {
-        contactPerson: seed.address?.contact_person ?? 'Mar*********',
-        line1: seed.address?.line1 ?? 'Calle Ejem****',
-        line2: seed.address?.line2 ?? '',
-        city: seed.address?.city ?? 'Madrid',
-        province: seed.address?.province ?? 'Madrid',
-        postcode: seed.address?.postcode ?? '28013',
-        country,
-        phoneCountry: seed.address?.phone_country ?? '+34',
-        mobile: seed.address?.mobile ?? '600****01',
-      },
+      address: seedAddress(seed.address, MASKED_DEFAULTS, country),
+      // What findorderreceiptinfo gives: the seeded full address, else the detail's with the masked defaults whole.
+      fullAddress: seedAddress(seed.full_address ?? seed.address, FULL_DEFAULTS, country),
       currency,
       logisticsService: seed.logistics_service ?? 'CAINIAO_STANDARD',
       ...(seed.business_model ? { businessModel: seed.business_model } : {}),
@@ -276,3 +270,35 @@ export class FakeMarketplace {
     return renderListItem(order, requestTimestamp);
   }
 }
+
+/** A seeded order's address: the default for each field not given (the detail's masked, or the full one). */
+function seedAddress(given: FakeSeedAddress | undefined, defaults: Omit<FakeAddress, 'country'>, country: string) {
+  return {
+    contactPerson: given?.contact_person ?? defaults.contactPerson,
+    line1: given?.line1 ?? defaults.line1,
+    line2: given?.line2 ?? defaults.line2,
+    city: given?.city ?? defaults.city,
+    province: given?.province ?? defaults.province,
+    postcode: given?.postcode ?? defaults.postcode,
+    country,
+    phoneCountry: given?.phone_country ?? defaults.phoneCountry,
+    mobile: given?.mobile ?? defaults.mobile,
+  };
+}
+
+const MASKED_DEFAULTS: Omit<FakeAddress, 'country'> = {
+  contactPerson: 'Mar*********',
+  line1: 'Calle Ejem****',
+  line2: '',
+  city: 'Madrid',
+  province: 'Madrid',
+  postcode: '28013',
+  phoneCountry: '+34',
+  mobile: '600****01',
+};
+const FULL_DEFAULTS: Omit<FakeAddress, 'country'> = {
+  ...MASKED_DEFAULTS,
+  contactPerson: 'María Ejemplo',
+  line1: 'Calle Ejemplo 12, 3º B',
+  mobile: '600123401',
+};

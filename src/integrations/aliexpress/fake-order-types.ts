@@ -34,17 +34,10 @@ export interface FakeOrder {
   handlingDays: number;
   freightCommitDays: number;
   buyer: { loginId: string; firstName: string; lastName: string; country: string };
-  address: {
-    contactPerson: string;
-    line1: string;
-    line2: string;
-    city: string;
-    province: string;
-    postcode: string;
-    country: string;
-    phoneCountry: string;
-    mobile: string;
-  };
+  /** The address as the order detail renders it: masked (`Mar*********`) unless seeded otherwise. */
+  address: FakeAddress;
+  /** The same address in full, as `findorderreceiptinfo` answers it. */
+  fullAddress: FakeAddress;
   currency: string;
   logisticsService: string;
   /** `orderBusinessModel` in the lines' `extend_map` (e.g. `SEMI_CHOICE_SELF`, semi-managed), when the order has one. */
@@ -100,18 +93,34 @@ export interface FakeOrderSeed {
   /** The order's business model as the detail's `extend_map.orderBusinessModel` writes it (e.g. `SEMI_CHOICE_SELF`). */
   business_model?: string;
   buyer?: { login_id?: string; first_name?: string; last_name?: string; country?: string };
-  address?: {
-    contact_person?: string;
-    line1?: string;
-    line2?: string;
-    city?: string;
-    province?: string;
-    postcode?: string;
-    country?: string;
-    phone_country?: string;
-    mobile?: string;
-  };
+  /** The full address `findorderreceiptinfo` answers; by default the detail's, unmasked (fake-marketplace.ts). */
+  full_address?: FakeSeedAddress;
+  address?: FakeSeedAddress;
   lines?: Array<{ sku: string; quantity: number; unit_price: string; product_id?: string; product_name?: string }>;
+}
+
+export interface FakeAddress {
+  contactPerson: string;
+  line1: string;
+  line2: string;
+  city: string;
+  province: string;
+  postcode: string;
+  country: string;
+  phoneCountry: string;
+  mobile: string;
+}
+
+export interface FakeSeedAddress {
+  contact_person?: string;
+  line1?: string;
+  line2?: string;
+  city?: string;
+  province?: string;
+  postcode?: string;
+  country?: string;
+  phone_country?: string;
+  mobile?: string;
 }
 
 export const FAKE_LOGISTICS_SERVICES: readonly PlatformLogisticsService[] = [

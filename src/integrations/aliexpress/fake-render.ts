@@ -4,11 +4,54 @@
  */
 import { minorDigits } from '../../core/money';
 import { SHIPPABLE_STATUSES, formatPlatformTime, parsePlatformTime } from './protocol';
-import type { PlatformChildOrder, PlatformMoney, PlatformOrderDetail, PlatformOrderListItem } from './platform-types';
+import type {
+  PlatformChildOrder,
+  PlatformMoney,
+  PlatformOrderDetail,
+  PlatformOrderListItem,
+  PlatformReceiptInfo,
+} from './platform-types';
 import { FAKE_LOGISTICS_SERVICES, type FakeOrder } from './fake-order-types';
 
 const HOUR_MS = 3600 * 1000;
 const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * `findorderreceiptinfo`'s `result` (the IOP SDK's `AeopTpAddressDTO`): the order's full address, with the DTO's
+ * field names; `address` repeats the first line, `country_name` is the country's English name where the fake knows it.
+ */
+export function renderReceiptInfo(order: FakeOrder): PlatformReceiptInfo {
+  const a = order.fullAddress;
+  return {
+    country: a.country,
+    country_name: COUNTRY_NAMES[a.country] ?? a.country,
+    province: a.province,
+    city: a.city,
+    zip: a.postcode,
+    detail_address: a.line1,
+    address: a.line1,
+    address2: a.line2,
+    contact_person: a.contactPerson,
+    mobile_no: a.mobile,
+    phone_country: a.phoneCountry,
+    phone_area: '',
+    phone_number: '',
+    fax_country: '',
+    fax_area: '',
+    fax_number: '',
+  };
+}
+
+const COUNTRY_NAMES: Record<string, string> = {
+  ES: 'Spain',
+  FR: 'France',
+  DE: 'Germany',
+  US: 'United States',
+  BR: 'Brazil',
+  PL: 'Poland',
+  NL: 'Netherlands',
+  IT: 'Italy',
+};
 
 export function renderDetail(order: FakeOrder, sellerLoginId: string): PlatformOrderDetail {
   const money = (minor: number): PlatformMoney => platformMoney(minor, order.currency);

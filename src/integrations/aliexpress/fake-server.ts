@@ -35,17 +35,16 @@ import { AUTH_TOKEN_CREATE, FakeAuth } from './fake-auth';
 import { handleConsent } from './fake-consent';
 import { handleAdmin, type AdminContext } from './fake-admin';
 import { dispatchApi } from './fake-dispatch';
-import { FaultInjector, type FaultConfig } from './fake-faults';
+import { FaultInjector, injectedAnswer, type FaultConfig } from './fake-faults';
 import {
   checkGateway,
   flowControl,
   gatewayErrorBody,
   restApiName,
-  withRequestId,
   type Gateway,
   type GatewayCheck,
 } from './fake-gateway';
-import { readParams, sendJson } from './fake-http';
+import { readParams, sendJson, sendText } from './fake-http';
 import { FakeMarketplace } from './fake-marketplace';
 
 export type { FaultConfig, FaultRule } from './fake-faults';
@@ -277,9 +276,10 @@ export async function startFakeAliExpressServer(options: FakeServerOptions = {})
     const commitFirst =
       injected !== undefined &&
       (injected.commit === 'after' || (injected.commit === 'random' && faults.random() < 0.5));
+    const unapplied = () => JSON.stringify(gatewayErrorBody(gateway, flowControl(1), id));
     if (injected && !commitFirst) {
       stats.outcomes.injectedGatewayError++;
-      sendJson(res, 200, withRequestId(injected.body, id));
+      sendText(res, injectedAnswer(injected, id, { unapplied }));
       return;
     }
 
@@ -324,11 +324,12 @@ export async function startFakeAliExpressServer(options: FakeServerOptions = {})
     }
     if (answer.refused) stats.outcomes.businessRefusal++;
     else stats.outcomes.ok++;
+    const body = { [responseKey(method)]: { ...answer.payload, request_id: id } };
     if (injected) {
-      // Applied, then answered with the platform-side error: the caller cannot tell.
+      // Applied, then answered with the platform-side error (or an unreadable answer): the caller cannot tell.
       stats.outcomes.injectedGatewayError++;
       stats.outcomes.injectedGatewayErrorAfterCommit++;
-      sendJson(res, 200, withRequestId(injected.body, id));
+      sendText(res, injectedAnswer(injected, id, { answered: JSON.stringify(body), unapplied }));
       return;
     }
 
@@ -338,7 +339,7 @@ export async function startFakeAliExpressServer(options: FakeServerOptions = {})
       req.socket.destroy();
       return;
     }
-    sendJson(res, 200, { [responseKey(method)]: { ...answer.payload, request_id: id } });
+    sendJson(res, 200, body);
   }
 
   function countRequest(gateway: Gateway, method: string, at: number): void {

@@ -8,7 +8,13 @@
  */
 import { minorDigits, parseMajorAmount } from '../../core/money';
 import { PLATFORM_ZONE, SHIPPABLE_STATUSES, formatPlatformIso, parsePlatformTime } from './protocol';
-import type { PlatformChildOrder, PlatformId, PlatformLogisticInfo, PlatformOrderDetail } from './platform-types';
+import type {
+  PlatformChildOrder,
+  PlatformId,
+  PlatformLogisticInfo,
+  PlatformOrderDetail,
+  PlatformReceiptAddress,
+} from './platform-types';
 
 export interface OrderInputLine {
   sku: string;
@@ -143,10 +149,7 @@ export function mapOrderDetail(target: PlatformOrderDetail): OrderInput {
     paid_at: paidAt!,
     buyer_name: buyerName!,
     buyer_country: buyerCountry!.toUpperCase(),
-    address_line1: nonEmpty(address.detail_address) ?? nonEmpty(address.address2) ?? '',
-    city: address.city?.trim() ?? '',
-    postcode: address.zip?.trim() ?? '',
-    phone: phoneOf(address),
+    ...streetFields(address),
     currency: currency!,
     lines,
   };
@@ -161,11 +164,9 @@ export function mapOrderDetail(target: PlatformOrderDetail): OrderInput {
   if (handling.length > 0) input.handling_days = Math.min(...handling);
   const service = children.map((child) => nonEmpty(child.logistics_type)).find(Boolean);
   if (service) input.logistics_service = service;
-  // The second line and the province as their own fields: the label and the carrier's request print them apart.
-  const line2 = nonEmpty(address.detail_address) ? nonEmpty(address.address2) : undefined;
+  const { address_line2: line2, state } = mapReceiptAddress(address).address;
   if (line2) input.address_line2 = line2;
-  const province = nonEmpty(address.province);
-  if (province) input.state = province;
+  if (state) input.state = state;
   const commit = children.map((child) => Number(child.freight_commit_day)).filter(isPositiveInteger);
   if (commit.length > 0) input.freight_commit_days = Math.max(...commit);
   const shippedAt = earliestSend(target);
@@ -187,11 +188,53 @@ function businessModelOf(extendMap: string | undefined): string | undefined {
   }
 }
 
+/** The import's address fields of one platform address. */
+export interface MappedAddress {
+  /** The receiver (`contact_person`), when the address names one. */
+  buyer_name?: string;
+  address_line1: string;
+  address_line2?: string;
+  city: string;
+  state?: string;
+  postcode: string;
+  phone: string;
+}
+
+/**
+ * One platform address (the detail's `receipt_address`, or `findorderreceiptinfo`'s `result`, the same DTO) → the
+ * import's address fields, and whether any of them came masked. The street detail is the first line, else `address`,
+ * else `address2`; the second line and the province are their own fields (the label and the carrier's request print
+ * them apart).
+ */
+export function mapReceiptAddress(address: PlatformReceiptAddress): { address: MappedAddress; masked: boolean } {
+  const first = nonEmpty(address.detail_address) ?? nonEmpty(address.address);
+  const line2 = first ? nonEmpty(address.address2) : undefined;
+  const mapped: MappedAddress = { ...streetFields(address) };
+  const name = nonEmpty(address.contact_person);
+  if (name) mapped.buyer_name = name;
+  if (line2) mapped.address_line2 = line2;
+  const province = nonEmpty(address.province);
+  if (province) mapped.state = province;
+  return { address: mapped, masked: isMasked(address) };
+}
+
+function streetFields(
+  address: PlatformReceiptAddress,
+): Pick<MappedAddress, 'address_line1' | 'city' | 'postcode' | 'phone'> {
+  return {
+    address_line1: nonEmpty(address.detail_address) ?? nonEmpty(address.address) ?? nonEmpty(address.address2) ?? '',
+    city: address.city?.trim() ?? '',
+    postcode: address.zip?.trim() ?? '',
+    phone: phoneOf(address),
+  };
+}
+
 /** The platform masks personal data with runs of `*` (`Mar*********`, `600****01`). */
-function isMasked(address: NonNullable<PlatformOrderDetail['receipt_address']>): boolean {
+function isMasked(address: PlatformReceiptAddress): boolean {
   return [
     address.contact_person,
     address.detail_address,
+    address.address,
     address.address2,
     address.mobile_no,
     address.phone_number,
@@ -259,7 +302,7 @@ function formatMinorAsMajor(minor: number, currency: string): string {
   return `${minor < 0 ? '-' : ''}${text.slice(0, -digits)}.${text.slice(-digits)}`;
 }
 
-function phoneOf(address: PlatformOrderDetail['receipt_address'] & object): string {
+function phoneOf(address: PlatformReceiptAddress): string {
   const country = nonEmpty(address.phone_country);
   const prefix = country ? (country.startsWith('+') ? country : `+${country}`) : undefined;
   const mobile = nonEmpty(address.mobile_no);

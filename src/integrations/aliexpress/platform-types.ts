@@ -61,13 +61,31 @@ export interface PlatformReceiptAddress {
   province?: string;
   city?: string;
   zip?: string;
+  /** Street detail (the line shipby prints first). */
   detail_address?: string;
+  /** Address line 1 (`findorderreceiptinfo`'s DTO; the detail's own copy may leave it out). */
+  address?: string;
   address2?: string;
   contact_person?: string;
   mobile_no?: string;
   phone_country?: string;
   phone_area?: string;
   phone_number?: string;
+}
+
+/**
+ * `aliexpress.trade.redefining.findorderreceiptinfo` → `…_response.result` (`AeopTpAddressDTO` in the IOP Java SDK):
+ * the address fields above, unmasked, and these beside them (not used by shipby).
+ */
+export interface PlatformReceiptInfo extends PlatformReceiptAddress {
+  /** The encrypted OAID (加密OAID). */
+  oaid?: string;
+  country_name?: string;
+  fax_country?: string;
+  fax_area?: string;
+  fax_number?: string;
+  /** The buyer's personal tax number (Brazil's CPF). */
+  cpf_no?: string;
 }
 
 /** `aliexpress.trade.new.redefining.findorderbyid` → `…_response.target`. */

@@ -11,6 +11,15 @@ export const API = {
   orderList: 'aliexpress.trade.seller.orderlist.get',
   /** Order detail (`param1` = `{order_id, ext_info_bit_flag}`). */
   orderDetail: 'aliexpress.trade.new.redefining.findorderbyid',
+  /**
+   * The order's receipt (shipping) address in full, where the detail gives it masked (`param1` = `{order_id}`, the
+   * answer's `result` an `AeopTpAddressDTO`). Source: the IOP Java SDK's generated classes
+   * `AliexpressTradeRedefiningFindorderreceiptinfo{Request,Response,TpOpenSingleOrderQuery,AeopTpAddressDTO}`
+   * (github.com/emsaniey20/java @2e278202) and the platform's page
+   * https://open.aliexpress.com/doc/api.htm#/api?cid=20905&path=aliexpress.trade.redefining.findorderreceiptinfo&methodType=GET/POST
+   * (fixtures: test/fixtures/aliexpress/receipt-info/).
+   */
+  receiptInfo: 'aliexpress.trade.redefining.findorderreceiptinfo',
   /** Declare a shipment (upload a tracking number). */
   fulfill: 'aliexpress.solution.order.fulfill',
   /** Correct a declared shipment (wrong number or service). */

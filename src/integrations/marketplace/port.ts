@@ -47,6 +47,21 @@ export interface PulledOrder {
   declarable: boolean;
 }
 
+/** An order's shipping address as the platform gives it for shipping, in the import's field names. */
+export interface ReceiptAddress {
+  fields: {
+    buyer_name?: string;
+    address_line1: string;
+    address_line2?: string;
+    city: string;
+    state?: string;
+    postcode: string;
+    phone: string;
+  };
+  /** Still masked: the platform gave no more than the detail did. */
+  masked: boolean;
+}
+
 export interface ShipmentDeclaration {
   orderId: string;
   serviceName: string;
@@ -74,6 +89,11 @@ export interface MarketplacePort {
   ): Promise<ChangedOrdersPage>;
   /** The order as the platform has it now (the sync's detail, the outbox's read-back). */
   pullOrder(orderId: string, options?: CallOptions): Promise<PulledOrder>;
+  /**
+   * The full shipping address of an order whose detail gave it masked (the platform's call for shipping), or absent
+   * when the platform has none.
+   */
+  receiptAddress?(orderId: string, options?: CallOptions): Promise<ReceiptAddress>;
   /** Declares a shipment (uploads its tracking number). A write: an unknown outcome must be read back first. */
   declareShipment(input: ShipmentDeclaration, options?: CallOptions): Promise<void>;
   /**

@@ -40,6 +40,7 @@ export const enOrders = {
   'labelChoice.hint': 'No service was chosen automatically: pick one, then buy the label.',
   'labelChoice.service': 'Service',
   'labelChoice.cost': 'Cost',
+  'labelChoice.platformEstimate': "(the platform's estimate)",
   'labelChoice.arrival': 'Arrives by (9 in 10)',
   'labelChoice.why': 'Why not chosen',
   'labelChoice.pick': 'Use this service',

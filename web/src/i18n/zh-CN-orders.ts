@@ -41,6 +41,7 @@ export const zhCNOrders: Record<keyof typeof enOrders, string> = {
   'labelChoice.hint': '没有自动选中的服务：请选择一个，然后购买面单。',
   'labelChoice.service': '服务',
   'labelChoice.cost': '费用',
+  'labelChoice.platformEstimate': '（平台试算）',
   'labelChoice.arrival': '送达时间（九成）',
   'labelChoice.why': '未选原因',
   'labelChoice.pick': '使用此服务',

@@ -1,6 +1,7 @@
 /**
  * AliExpress behind the marketplace port: the signed client (integrations/aliexpress/client.ts, its error classes
- * unchanged), the order detail mapped by mapping.ts, and the platform's online logistics as a carrier.
+ * unchanged), the order detail mapped by mapping.ts, the full shipping address of a masked order
+ * (`findorderreceiptinfo`), and the platform's online logistics as a carrier.
  *
  * Buyer notice: none. The call shipby used, `aliexpress.message.redefining.versiontwo.addmsg`, is not in the current
  * official IOP SDK (the Java SDK's generated classes, 2024: no `addmsg`); its messaging successor there,
@@ -10,7 +11,13 @@
  * declared tracking number on the order in AliExpress.
  */
 import type { AliExpressClient } from '../../aliexpress/client';
-import { mapDeclaredShipments, mapOrderDetail, importInputOf, OrderMappingError } from '../../aliexpress/mapping';
+import {
+  importInputOf,
+  mapDeclaredShipments,
+  mapOrderDetail,
+  mapReceiptAddress,
+  OrderMappingError,
+} from '../../aliexpress/mapping';
 import { parsePlatformTime, SHIPPABLE_STATUSES } from '../../aliexpress/protocol';
 import { createAliExpressOnlineCarrier } from '../../carriers/aliexpress-online/adapter';
 import type { MarketplacePort, PulledOrder } from '../port';
@@ -54,6 +61,10 @@ export function aliexpressPort(client: AliExpressClient): MarketplacePort {
         declaredNumbers: mapDeclaredShipments(detail).map((shipment) => shipment.logistics_no),
         declarable: (SHIPPABLE_STATUSES as readonly string[]).includes(status),
       };
+    },
+    async receiptAddress(orderId, options = {}) {
+      const { address, masked } = mapReceiptAddress(await client.getReceiptInfo(orderId, options));
+      return { fields: address, masked };
     },
     async declareShipment(input, options = {}) {
       await client.declareShipment(

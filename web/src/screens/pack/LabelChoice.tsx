@@ -100,7 +100,15 @@ export function LabelChoice({
               {candidates.map((c) => (
                 <tr key={c.service} className={picked === c.service ? 'picked' : ''} data-service={c.service}>
                   <td>{pick(c.name)}</td>
-                  <td className="num">{c.cost ? <Money value={c.cost} /> : null}</td>
+                  <td className="num">
+                    {c.cost ? <Money value={c.cost} /> : null}
+                    {c.cost && c.cost_source === 'platform' ? (
+                      <span className="muted" data-testid="cost-source">
+                        {' '}
+                        {t('labelChoice.platformEstimate')}
+                      </span>
+                    ) : null}
+                  </td>
                   <td>{c.arrival_p90_at ? <DateTime iso={c.arrival_p90_at} /> : null}</td>
                   <td className="muted">{c.dropped_because.map((r) => pick(r.message)).join(' ')}</td>
                   <td>
