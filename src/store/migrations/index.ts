@@ -28,6 +28,7 @@ import { rateLimitsMigration } from './0022-rate-limits';
 import { orderHoldMigration } from './0023-order-hold';
 import { labelDocumentsRegistrationsMigration } from './0024-label-documents-registrations';
 import { addressDetailMigration } from './0025-address-detail';
+import { queueLeaseOwnerMigration } from './0026-queue-lease-owner';
 
 export function buildMigrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -251,5 +252,6 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     '0023_order_hold': orderHoldMigration(dialect),
     '0024_label_documents_registrations': labelDocumentsRegistrationsMigration(dialect),
     '0025_address_detail': addressDetailMigration(),
+    '0026_queue_lease_owner': queueLeaseOwnerMigration(),
   };
 }
