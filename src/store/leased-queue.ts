@@ -296,7 +296,8 @@ export function defineLeasedQueue<Row>(spec: LeasedQueueSpec): LeasedQueue<Row> 
           return { id, status: spec.statuses.dead, set: failure };
         }
         const due = now + backoffMs(spec.backoff, attempts, random());
-        return { id, status: ready, set: { ...failure, [c.due ?? c.leaseUntil]: due } };
+        // Without a due column the row waits under a lease of no one, which holds up to and including its end.
+        return { id, status: ready, set: { ...failure, ...(c.due ? { [c.due]: due } : { [c.leaseUntil]: due - 1 }) } };
       });
       const settled = await settle(db, owner, now, plan);
       const retried = new Set([...settled].filter((id) => !dead.has(id)));
