@@ -26,23 +26,35 @@ import type { Executor } from './orders';
 
 type ColumnType = 'text' | 'bigint' | 'integer';
 
+export interface QueueColumns {
+  id: string;
+  status: string;
+  attempts: string;
+  leaseOwner: string;
+  leaseUntil: string;
+  /** When a ready row is due (`<= now`); none: due once its lease is free (`retry` writes `leaseUntil`). */
+  due?: string;
+  /** The last failure's text (cleared by `done`). */
+  error?: string;
+  /** When the row was done. */
+  doneAt?: string;
+  /** Touched by every claim and settle. */
+  updatedAt?: string;
+}
+
+/** The columns every queue table has under these names unless its declaration says otherwise. */
+const USUAL_COLUMNS = {
+  id: 'id',
+  status: 'status',
+  attempts: 'attempts',
+  leaseOwner: 'lease_owner',
+  leaseUntil: 'lease_until',
+} as const;
+
 export interface LeasedQueueSpec {
   table: string;
-  columns: {
-    id: string;
-    status: string;
-    attempts: string;
-    leaseOwner: string;
-    leaseUntil: string;
-    /** When a ready row is due (`<= now`); none: due once its lease is free (`retry` writes `leaseUntil`). */
-    due?: string;
-    /** The last failure's text (cleared by `done`). */
-    error?: string;
-    /** When the row was done. */
-    doneAt?: string;
-    /** Touched by every claim and settle. */
-    updatedAt?: string;
-  };
+  /** Its columns; `id`, `status`, `attempts`, `lease_owner` and `lease_until` unless named here. */
+  columns: Partial<QueueColumns>;
   statuses: { ready: string; leased: string; done: string; dead: string };
   /** Claims take rows in this order (most urgent first); the last column must be unique (the id). */
   order: readonly string[];
@@ -113,7 +125,7 @@ export interface LeasedQueue<Row> {
 const SETTLE_CHUNK = 500;
 
 export function defineLeasedQueue<Row>(spec: LeasedQueueSpec): LeasedQueue<Row> {
-  const c = spec.columns;
+  const c: QueueColumns = { ...USUAL_COLUMNS, ...spec.columns };
   const { ready, leased } = spec.statuses;
   const ownStatus = leased !== ready;
   const settleColumns: Array<[string, ColumnType]> = Object.entries({

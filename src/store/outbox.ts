@@ -97,11 +97,6 @@ export interface ClaimRequest {
 export const outboxQueue = defineLeasedQueue<OutboxRow>({
   table: 'outbox',
   columns: {
-    id: 'id',
-    status: 'status',
-    attempts: 'attempts',
-    leaseOwner: 'lease_owner',
-    leaseUntil: 'lease_until',
     due: 'next_attempt_at',
     error: 'last_error',
     doneAt: 'done_at',

@@ -13,11 +13,6 @@ export const DELIVERY_MAX_ATTEMPTS = 8;
 export const trackingDeliveryQueue = defineLeasedQueue<Selectable<TrackingDeliveriesTable>>({
   table: 'tracking_deliveries',
   columns: {
-    id: 'id',
-    status: 'status',
-    attempts: 'attempts',
-    leaseOwner: 'lease_owner',
-    leaseUntil: 'lease_until',
     error: 'error',
     doneAt: 'processed_at',
   },

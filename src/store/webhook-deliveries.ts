@@ -16,11 +16,6 @@ export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
 export const webhookDeliveryQueue = defineLeasedQueue<WebhookDeliveryRow>({
   table: 'webhook_deliveries',
   columns: {
-    id: 'id',
-    status: 'status',
-    attempts: 'attempts',
-    leaseOwner: 'lease_owner',
-    leaseUntil: 'lease_until',
     due: 'next_attempt_at',
     error: 'last_error',
     doneAt: 'delivered_at',

@@ -29,46 +29,25 @@ interface JobRow {
 const BACKOFF: BackoffPolicy = { firstMs: 1_000, maxMs: 8_000, jitter: 'none' };
 const T0 = 1_000_000;
 
+const LIKE_THE_OUTBOX: LeasedQueueSpec = {
+  table: 'lq_jobs',
+  columns: { due: 'next_attempt_at', error: 'last_error', doneAt: 'done_at' },
+  statuses: { ready: 'pending', leased: 'in_flight', done: 'done', dead: 'dead' },
+  order: ['priority', 'id'],
+  leaseMs: 1_000,
+  maxAttempts: 3,
+  backoff: BACKOFF,
+};
+
 const shapes: Array<{ name: string; spec: LeasedQueueSpec }> = [
-  {
-    name: 'a leased status and a due column',
-    spec: {
-      table: 'lq_jobs',
-      columns: {
-        id: 'id',
-        status: 'status',
-        attempts: 'attempts',
-        leaseOwner: 'lease_owner',
-        leaseUntil: 'lease_until',
-        due: 'next_attempt_at',
-        error: 'last_error',
-        doneAt: 'done_at',
-      },
-      statuses: { ready: 'pending', leased: 'in_flight', done: 'done', dead: 'dead' },
-      order: ['priority', 'id'],
-      leaseMs: 1_000,
-      maxAttempts: 3,
-      backoff: BACKOFF,
-    },
-  },
+  { name: 'a leased status and a due column', spec: LIKE_THE_OUTBOX },
   {
     name: 'the ready status under a lease, no due column',
     spec: {
-      table: 'lq_jobs',
-      columns: {
-        id: 'id',
-        status: 'status',
-        attempts: 'attempts',
-        leaseOwner: 'lease_owner',
-        leaseUntil: 'lease_until',
-        error: 'last_error',
-        doneAt: 'done_at',
-      },
-      statuses: { ready: 'pending', leased: 'pending', done: 'done', dead: 'dead' },
+      ...LIKE_THE_OUTBOX,
+      columns: { error: 'last_error', doneAt: 'done_at' },
+      statuses: { ...LIKE_THE_OUTBOX.statuses, leased: 'pending' },
       order: ['id'],
-      leaseMs: 1_000,
-      maxAttempts: 3,
-      backoff: BACKOFF,
     },
   },
 ];
@@ -121,7 +100,7 @@ describe.each(backends)('the leased queue on $name', (backend) => {
   }
 
   const job = async (id: number): Promise<JobRow> =>
-    db().selectFrom('lq_jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    (await db().selectFrom('lq_jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow()) as JobRow;
 
   function claimer(queue: LeasedQueue<JobRow>) {
     return (owner: string, now: number, limit: number, goneOwners?: string[]) =>
