@@ -6,6 +6,9 @@
 import { createHmac } from 'node:crypto';
 import { localized } from '../core/i18n';
 import { guardedFetch } from '../integrations/outbound';
+import { ownerIsGone, processOwnerId } from '../store/leases';
+import { inRetriedTransaction } from '../store/transaction-retry';
+import { claimWebhookDeliveries, webhookDeliveryQueue } from '../store/webhook-deliveries';
 import type { AppContext } from './context';
 import { ValidationError } from './errors';
 import { outboundUrlOrIssue } from './outbound-settings';
@@ -15,12 +18,12 @@ export function signWebhook(secret: string, timestamp: string, body: string): st
   return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
 }
 
-export const WEBHOOK_MAX_ATTEMPTS = 8;
+export { WEBHOOK_MAX_ATTEMPTS } from '../store/webhook-deliveries';
 
 /**
  * Delivers due alerts: POST JSON with `X-Shipby-Timestamp` and `X-Shipby-Signature: sha256=HMAC(secret,
- * timestamp.body)`. A failure is retried with exponential backoff; after WEBHOOK_MAX_ATTEMPTS it is dead.
- * Each delivery is leased first, so two workers never send the same one at once.
+ * timestamp.body)`. The deliveries are a leased queue (store/webhook-deliveries.ts): claimed under a lease first, so
+ * two workers never send the same one at once; a failure is retried with backoff; after WEBHOOK_MAX_ATTEMPTS it is dead.
  */
 export async function deliverWebhooks(
   ctx: AppContext,
@@ -30,35 +33,14 @@ export async function deliverWebhooks(
   const send =
     options.fetch ?? guardedFetch({ field: 'url', timeoutMs: options.timeoutMs ?? 10_000, maxBytes: 64 * 1024 });
   const now = ctx.now();
+  const owner = processOwnerId();
   const result = { delivered: 0, failed: 0, dead: 0 };
-  const due = await db
-    .selectFrom('webhook_deliveries')
-    .innerJoin('alert_webhooks', 'alert_webhooks.id', 'webhook_deliveries.webhook_id')
-    .select([
-      'webhook_deliveries.id',
-      'webhook_deliveries.payload',
-      'webhook_deliveries.attempts',
-      'webhook_deliveries.webhook_id',
-      'alert_webhooks.url',
-      'alert_webhooks.secret',
-    ])
-    .where('webhook_deliveries.status', '=', 'pending')
-    .where('webhook_deliveries.next_attempt_at', '<=', now)
-    .where((eb) =>
-      eb.or([eb('webhook_deliveries.lease_until', 'is', null), eb('webhook_deliveries.lease_until', '<', now)]),
-    )
-    .orderBy('webhook_deliveries.next_attempt_at')
-    .limit(options.limit ?? 50)
-    .execute();
+  // Leases of processes gone from this host are free now, not when they run out.
+  const goneOwners = (await webhookDeliveryQueue.holders(db, now)).filter(ownerIsGone);
+  const due = await inRetriedTransaction(db, (trx) =>
+    claimWebhookDeliveries(trx, { dialect: ctx.store.dialect, owner, now, limit: options.limit ?? 50, goneOwners }),
+  );
   for (const delivery of due) {
-    const lease = await db
-      .updateTable('webhook_deliveries')
-      .set({ lease_until: now + 60_000 })
-      .where('id', '=', delivery.id)
-      .where('status', '=', 'pending')
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
-      .executeTakeFirst();
-    if (Number(lease.numUpdatedRows) !== 1) continue; // another worker has it
     const timestamp = String(Math.floor(now / 1000));
     let error: string | null = null;
     try {
@@ -81,29 +63,14 @@ export async function deliverWebhooks(
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
     }
-    const attempts = delivery.attempts + 1;
     if (!error) {
-      await db
-        .updateTable('webhook_deliveries')
-        .set({ status: 'delivered', attempts, delivered_at: ctx.now(), lease_until: null, last_error: null })
-        .where('id', '=', delivery.id)
-        .execute();
-      result.delivered++;
-    } else if (attempts >= WEBHOOK_MAX_ATTEMPTS) {
-      await db
-        .updateTable('webhook_deliveries')
-        .set({ status: 'dead', attempts, lease_until: null, last_error: error })
-        .where('id', '=', delivery.id)
-        .execute();
-      result.dead++;
+      if ((await webhookDeliveryQueue.done(db, owner, ctx.now(), [{ id: delivery.id }])).size) result.delivered++;
     } else {
-      const backoff = Math.min(60 * 60_000, 30_000 * 2 ** (attempts - 1));
-      await db
-        .updateTable('webhook_deliveries')
-        .set({ attempts, next_attempt_at: now + backoff, lease_until: null, last_error: error })
-        .where('id', '=', delivery.id)
-        .execute();
-      result.failed++;
+      const settled = await webhookDeliveryQueue.retry(db, owner, now, [
+        { id: delivery.id, attempts: delivery.attempts, error },
+      ]);
+      result.failed += settled.retried.size;
+      result.dead += settled.dead.size;
     }
   }
   return result;

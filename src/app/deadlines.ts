@@ -334,6 +334,7 @@ export async function queueAlert(
         attempts: 0,
         next_attempt_at: now,
         lease_until: null,
+        lease_owner: null,
         last_error: null,
         created_at: now,
         delivered_at: null,

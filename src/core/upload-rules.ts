@@ -3,6 +3,7 @@
  * part/all rule, what a read-back of the platform's order means, and when a failed upload is retried or given up.
  * The outbox (app/upload-outbox.ts) applies them; nothing here does I/O or reads a clock.
  */
+import { backoffMs } from './backoff';
 import { localized, type Localized } from './i18n';
 import { ORDER_PROGRESS, TERMINAL_ORDER_STATES, type OrderState } from './order';
 import { HOUR_MS } from './time';
@@ -150,8 +151,7 @@ export function nextAttemptAt(input: {
   const { policy } = input;
   const urgent = input.deadlineAt !== null && input.deadlineAt - input.now <= policy.urgentWithinMs;
   const cap = urgent ? Math.min(policy.maxDelayMs, policy.urgentMaxDelayMs) : policy.maxDelayMs;
-  const step = Math.min(cap, policy.baseDelayMs * 2 ** Math.max(0, input.attempt - 1));
-  const delay = Math.floor(step / 2 + input.random * (step / 2));
+  const delay = backoffMs({ firstMs: policy.baseDelayMs, maxMs: cap, jitter: 'equal' }, input.attempt, input.random);
   const next = input.alignMs
     ? alignedAttemptAt(input.now, delay, input.retryAfterMs ?? 0, input.alignMs)
     : input.now + Math.max(delay, input.retryAfterMs ?? 0);

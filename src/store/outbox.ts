@@ -1,17 +1,15 @@
 /**
- * The outbox table: insert, claim, settle. The claim differs by backend:
- * - PostgreSQL: one statement, `WITH … SELECT … ORDER BY priority_at, id LIMIT n FOR UPDATE SKIP LOCKED` feeding an
- *   `UPDATE … FROM` that marks the rows in flight under a lease; any number of worker processes claim disjoint rows,
- *   and a row whose lease ran out (its worker died) is claimed again;
- * - SQLite: one process; the same select, then an `UPDATE … WHERE status = 'pending' …` that only takes rows still
- *   claimable (the guard), so a claim never takes a row twice even when two claims interleave in one process.
- * An `all` upload is not claimable while another upload of its order is undelivered (the part/all rule).
- * Settling is set-based too: one fenced `UPDATE … FROM (VALUES …)` for a whole batch of outcomes.
+ * The outbox table: insert, claim, settle. Claiming and settling are the leased queue's (store/leased-queue.ts:
+ * SKIP LOCKED on PostgreSQL, a guarded UPDATE on SQLite; one fenced `UPDATE … FROM (VALUES …)` per batch of outcomes),
+ * with the outbox's own rule on top: an `all` upload is not claimable while another upload of its order is
+ * undelivered (the part/all rule).
  */
 import { sql } from 'kysely';
 import type { Dialect } from './database';
 import type { Executor } from './orders';
 import { outboxMachine } from '../core/outbox-row';
+import { DEFAULT_RETRY_POLICY } from '../core/upload-rules';
+import { type Claimed, defineLeasedQueue } from './leased-queue';
 import type { NewOutboxRow, OutboxRow } from './schema';
 
 export const UPLOAD_KIND = 'upload_tracking';
@@ -74,12 +72,8 @@ export async function releaseWaitingUploads(db: Executor, now: number, shopId?: 
   return Number(result.numUpdatedRows);
 }
 
-export interface ClaimedRow extends OutboxRow {
-  /** The status before the claim: `in_flight` means the previous worker's lease ran out. */
-  claimed_from: string;
-  /** The worker that held it before, for a takeover. */
-  previous_owner: string | null;
-}
+/** A claimed row; `claimed_from` (the status before) `in_flight` means the previous worker's lease ran out. */
+export type ClaimedRow = Claimed<OutboxRow>;
 
 export interface ClaimRequest {
   dialect: Dialect;
@@ -94,21 +88,42 @@ export interface ClaimRequest {
   goneOwners?: readonly string[];
 }
 
+/**
+ * The outbox as a leased queue (store/leased-queue.ts): `in_flight` under a lease, most urgent first
+ * (`priority_at`, then id); a takeover of a row whose worker's lease ran out reads the order back before sending
+ * (`needs_readback`). Retries and dead letters are decided by the outbox outcomes (app/outbox-outcomes.ts: closing
+ * points, urgency, outages) and written through `settle`.
+ */
+export const outboxQueue = defineLeasedQueue<OutboxRow>({
+  table: 'outbox',
+  columns: {
+    due: 'next_attempt_at',
+    error: 'last_error',
+    doneAt: 'done_at',
+    updatedAt: 'updated_at',
+  },
+  statuses: {
+    ready: outboxMachine.transitions.retry.to,
+    leased: outboxMachine.transitions.claim.to,
+    done: outboxMachine.transitions.accept.to,
+    dead: outboxMachine.transitions.dead_letter.to,
+  },
+  order: ['priority_at', 'id'],
+  leaseMs: 120_000,
+  maxAttempts: DEFAULT_RETRY_POLICY.maxAttempts,
+  backoff: { firstMs: DEFAULT_RETRY_POLICY.baseDelayMs, maxMs: DEFAULT_RETRY_POLICY.maxDelayMs, jitter: 'equal' },
+  settleColumns: { needs_readback: 'integer' },
+  // A takeover does not know what the lost attempt did: read back before sending.
+  onTakeover: { needs_readback: 1 },
+});
+
 /** The workers holding rows in flight under a lease not yet run out. */
-export async function inFlightOwners(db: Executor, now: number): Promise<string[]> {
-  const rows = await db
-    .selectFrom('outbox')
-    .select('lease_owner')
-    .distinct()
-    .where('status', '=', 'in_flight')
-    .where('lease_until', '>=', now)
-    .where('lease_owner', 'is not', null)
-    .execute();
-  return rows.map((r) => r.lease_owner!);
+export function inFlightOwners(db: Executor, now: number): Promise<string[]> {
+  return outboxQueue.holders(db, now);
 }
 
 /**
- * Claims up to `limit` due rows, most urgent first. Run it inside a transaction.
+ * Claims up to `limit` due rows, most urgent first (the leased queue's claim). Run it inside a transaction.
  *
  * The due rows are read in two parts, each walking `outbox_status_priority_idx` in urgency order and stopping after
  * `limit` rows: pending rows that are due, and rows in flight whose lease ran out (few: at most what the workers
@@ -117,110 +132,37 @@ export async function inFlightOwners(db: Executor, now: number): Promise<string[
  * index once its statistics know the rows are there: right after a burst of new rows, until autovacuum's next
  * ANALYZE (about a minute), it may still read every pending row through a bitmap scan and a sort, as before.
  */
-export async function claimDueRows(db: Executor, request: ClaimRequest): Promise<ClaimedRow[]> {
-  const { now } = request;
-  const gone = request.goneOwners?.length ? [...request.goneOwners] : null;
-  const candidates = (part: 'pending' | 'in_flight') => {
-    let query = db
-      .selectFrom('outbox as o')
-      .select(['o.id', 'o.status', 'o.lease_owner', 'o.priority_at'])
-      .where('o.status', '=', part)
-      .where((eb) =>
-        part === 'pending'
-          ? eb('o.next_attempt_at', '<=', now)
-          : gone
-            ? eb.or([eb('o.lease_until', '<', now), eb('o.lease_owner', 'in', gone)])
-            : eb('o.lease_until', '<', now),
-      )
-      .where((eb) =>
+export function claimDueRows(db: Executor, request: ClaimRequest): Promise<ClaimedRow[]> {
+  const { kinds, shopIds } = request;
+  return outboxQueue.claim(db, {
+    dialect: request.dialect,
+    owner: request.worker,
+    now: request.now,
+    limit: request.limit,
+    leaseMs: request.leaseMs,
+    ...(request.goneOwners ? { goneOwners: request.goneOwners } : {}),
+    where: (eb) =>
+      eb.and([
+        // The part/all rule: an `all` waits until every other upload of its order is delivered.
         eb.or([
-          eb('o.send_type', 'is', null),
-          eb('o.send_type', '<>', 'all'),
+          eb('q.send_type', 'is', null),
+          eb('q.send_type', '<>', 'all'),
           eb.not(
             eb.exists(
               eb
                 .selectFrom('outbox as s')
                 .select(sql`1`.as('one'))
-                .whereRef('s.order_id', '=', 'o.order_id')
+                .whereRef('s.order_id', '=', 'q.order_id')
                 .where('s.kind', '=', UPLOAD_KIND)
-                .whereRef('s.id', '<>', 'o.id')
+                .whereRef('s.id', '<>', 'q.id')
                 .where('s.status', 'in', [...UNDELIVERED_UPLOAD_STATUSES]),
             ),
           ),
         ]),
-      )
-      .orderBy('o.priority_at')
-      .orderBy('o.id')
-      .limit(request.limit);
-    if (request.kinds?.length) query = query.where('o.kind', 'in', [...request.kinds]);
-    if (request.shopIds)
-      query = request.shopIds.length
-        ? query.where('o.shop_id', 'in', [...request.shopIds])
-        : query.where(sql<boolean>`false`);
-    return request.dialect === 'postgres' ? query.forUpdate().skipLocked() : query;
-  };
-  if (request.dialect === 'postgres') {
-    // One statement: lock the due rows other workers have not locked (SKIP LOCKED), keep the most urgent `limit`
-    // of both parts, mark them in flight, and return them with the status they had (a takeover): one round trip.
-    // The rows locked but not kept are released at commit.
-    const { rows } = await sql<OutboxRow & { claimed_from: string; previous_owner: string | null }>`
-      WITH expired AS (${candidates('in_flight')}),
-           due AS (${candidates('pending')}),
-           picked AS (SELECT * FROM expired UNION ALL SELECT * FROM due ORDER BY priority_at, id LIMIT ${request.limit})
-      UPDATE outbox
-         SET status = 'in_flight',
-             lease_owner = ${request.worker},
-             lease_until = ${now + request.leaseMs},
-             attempts = outbox.attempts + 1,
-             needs_readback = CASE WHEN outbox.status = 'in_flight' THEN 1 ELSE outbox.needs_readback END,
-             updated_at = ${now}
-        FROM picked
-       WHERE outbox.id = picked.id
-      RETURNING outbox.*, picked.status AS claimed_from, picked.lease_owner AS previous_owner`.execute(db);
-    return rows.sort((a, b) => a.priority_at - b.priority_at || a.id - b.id);
-  }
-  const picked = [...(await candidates('in_flight').execute()), ...(await candidates('pending').execute())]
-    .sort((a, b) => a.priority_at - b.priority_at || a.id - b.id)
-    .slice(0, request.limit);
-  if (picked.length === 0) return [];
-
-  const before = new Map(picked.map((row) => [row.id, row]));
-  const claimed = await db
-    .updateTable('outbox')
-    .set((eb) => ({
-      status: 'in_flight',
-      lease_owner: request.worker,
-      lease_until: now + request.leaseMs,
-      attempts: eb('attempts', '+', 1),
-      // A takeover does not know what the lost attempt did: read back before sending.
-      needs_readback: sql<number>`case when status = 'in_flight' then 1 else needs_readback end`,
-      updated_at: now,
-    }))
-    .where(
-      'id',
-      'in',
-      picked.map((row) => row.id),
-    )
-    // The guard: only rows that are still claimable (SQLite has no row locks to rely on). SQLite's RETURNING cannot
-    // name the FROM side of an UPDATE, hence the separate select for the statuses before.
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', now)]),
-        eb.and([
-          eb('status', '=', 'in_flight'),
-          gone ? eb.or([eb('lease_until', '<', now), eb('lease_owner', 'in', gone)]) : eb('lease_until', '<', now),
-        ]),
+        ...(kinds?.length ? [eb('q.kind', 'in', [...kinds])] : []),
+        ...(shopIds ? [shopIds.length ? eb('q.shop_id', 'in', [...shopIds]) : sql<boolean>`false`] : []),
       ]),
-    )
-    .returningAll()
-    .execute();
-  return claimed
-    .map((row) => ({
-      ...row,
-      claimed_from: before.get(row.id)!.status,
-      previous_owner: before.get(row.id)!.lease_owner,
-    }))
-    .sort((a, b) => a.priority_at - b.priority_at || a.id - b.id);
+  });
 }
 
 export interface SettleChanges {
@@ -233,54 +175,28 @@ export interface SettleChanges {
   attempts_delta?: number;
 }
 
-/** Rows settled per statement (8 parameters each). */
-const SETTLE_CHUNK = 500;
-
 /**
- * Settles claimed rows in one statement per SETTLE_CHUNK rows, each only if this worker still holds it (fenced by
- * `lease_owner` and `in_flight`); returns the ids settled; a missing id is a lost claim (the lease ran out and
- * another worker took the row over). An id given twice is settled once, by its first entry.
+ * Settles claimed rows (the leased queue's fenced settle: only rows this worker still holds in flight); returns the
+ * ids settled; a missing id is a lost claim (the lease ran out and another worker took the row over). An id given
+ * twice is settled once, by its first entry.
  */
-export async function settleClaimedRows(
+export function settleClaimedRows(
   db: Executor,
   worker: string,
   now: number,
   settles: ReadonlyArray<{ id: number; changes: SettleChanges }>,
 ): Promise<Set<number>> {
-  const settled = new Set<number>();
-  const seen = new Set<number>();
-  const unique = settles.filter(({ id }) => !seen.has(id) && seen.add(id));
-  for (let i = 0; i < unique.length; i += SETTLE_CHUNK) {
-    // Absent fields keep the row's value: next_attempt_at and needs_readback are NOT NULL (null = keep); last_error
-    // and done_at may be set to null, so a flag says whether they are set.
-    const values = sql.join(
-      unique.slice(i, i + SETTLE_CHUNK).map(
-        ({
-          id,
-          changes: c,
-        }) => sql`(CAST(${id} AS bigint), CAST(${c.status} AS text), CAST(${c.next_attempt_at ?? null} AS bigint),
-        CAST(${c.needs_readback ?? null} AS integer), CAST(${c.last_error === undefined ? 0 : 1} AS integer), CAST(${c.last_error ?? null} AS text),
-        CAST(${c.done_at === undefined ? 0 : 1} AS integer), CAST(${c.done_at ?? null} AS bigint), CAST(${c.attempts_delta ?? 0} AS integer))`,
-      ),
-    );
-    const result = await sql<{ id: number }>`
-      WITH v(id, status, next_attempt_at, needs_readback, set_error, last_error, set_done, done_at, attempts_delta) AS (VALUES ${values})
-      UPDATE outbox
-         SET status = v.status,
-             next_attempt_at = COALESCE(v.next_attempt_at, outbox.next_attempt_at),
-             needs_readback = COALESCE(v.needs_readback, outbox.needs_readback),
-             last_error = CASE WHEN v.set_error = 1 THEN v.last_error ELSE outbox.last_error END,
-             done_at = CASE WHEN v.set_done = 1 THEN v.done_at ELSE outbox.done_at END,
-             attempts = outbox.attempts + v.attempts_delta,
-             lease_owner = NULL,
-             lease_until = NULL,
-             updated_at = ${now}
-        FROM v
-       WHERE outbox.id = v.id AND outbox.lease_owner = ${worker} AND outbox.status = 'in_flight'
-      RETURNING outbox.id`.execute(db);
-    for (const row of result.rows) settled.add(Number(row.id));
-  }
-  return settled;
+  return outboxQueue.settle(
+    db,
+    worker,
+    now,
+    settles.map(({ id, changes: { status, attempts_delta, ...set } }) => ({
+      id,
+      status,
+      set,
+      ...(attempts_delta ? { attemptsDelta: attempts_delta } : {}),
+    })),
+  );
 }
 
 export async function getOutboxRow(db: Executor, id: number): Promise<OutboxRow | undefined> {

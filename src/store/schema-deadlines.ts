@@ -38,6 +38,8 @@ export interface WebhookDeliveriesTable {
   attempts: number;
   next_attempt_at: number;
   lease_until: number | null;
+  /** The process holding the lease (store/leases.ts owner id); null when not leased. Migration 0026. */
+  lease_owner: string | null;
   last_error: string | null;
   created_at: number;
   delivered_at: number | null;

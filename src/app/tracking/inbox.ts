@@ -15,6 +15,8 @@ import {
   type ProviderEvent,
 } from '../../integrations/tracking/provider';
 import { ownerIsGone, processOwnerId } from '../../store/leases';
+import { trackingDeliveryQueue } from '../../store/tracking-deliveries';
+import { inRetriedTransaction } from '../../store/transaction-retry';
 import type { AppContext } from '../context';
 import { IngestReport, emptyIngestReport, ingestTrackingEvents, mergeReports } from './ingest';
 import { getProviderRow } from './providers';
@@ -101,23 +103,36 @@ export interface ProcessReport {
   ingest: IngestReport;
 }
 
-const DELIVERY_MAX_ATTEMPTS = 8;
-
-/** Processes stored deliveries (oldest first); a failure is retried later, dead after DELIVERY_MAX_ATTEMPTS. */
+/**
+ * Processes stored deliveries (oldest first, claimed from the leased queue store/tracking-deliveries.ts); a failure
+ * is retried later with backoff, dead after DELIVERY_MAX_ATTEMPTS.
+ */
 export async function processDeliveries(
   ctx: AppContext,
   options: { limit?: number; leaseMs?: number } = {},
 ): Promise<ProcessReport> {
   const report: ProcessReport = { deliveries: 0, failed: 0, ingest: emptyIngestReport() };
+  const db = ctx.store.db;
   const now = ctx.now();
-  const claimed = await claimDeliveries(ctx, now, options.limit ?? 200, options.leaseMs ?? 120_000);
-  if (claimed.length === 0) return report;
-  const providers = new Map(
-    (await ctx.store.db.selectFrom('tracking_providers').selectAll().execute()).map((p) => [p.name, p]),
+  const owner = processOwnerId();
+  // Leases of processes that are gone from this host are free now, not when they run out.
+  const goneOwners = (await trackingDeliveryQueue.holders(db, now)).filter(ownerIsGone);
+  const claimed = await inRetriedTransaction(db, (trx) =>
+    trackingDeliveryQueue.claim(trx, {
+      dialect: ctx.store.dialect,
+      owner,
+      now,
+      limit: options.limit ?? 200,
+      ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
+      goneOwners,
+    }),
   );
+  if (claimed.length === 0) return report;
+  const providers = new Map((await db.selectFrom('tracking_providers').selectAll().execute()).map((p) => [p.name, p]));
   // One ingestion per provider (its name is recorded on every event).
   const byProvider = new Map<string, ProviderEvent[]>();
-  const parsed: Array<{ id: number; events: number; notes: string | null }> = [];
+  const parsed: Array<{ id: number; set: { events: number; notes: string | null } }> = [];
+  const failed: Array<{ id: number; attempts: number; error: string }> = [];
   for (const delivery of claimed) {
     const provider = providers.get(delivery.provider);
     try {
@@ -127,80 +142,20 @@ export async function processDeliveries(
       const list = byProvider.get(delivery.provider) ?? [];
       for (const e of result.events) list.push(e);
       byProvider.set(delivery.provider, list);
-      parsed.push({ id: delivery.id, events: result.events.length, notes: deliveryNotes(result) });
+      parsed.push({ id: delivery.id, set: { events: result.events.length, notes: deliveryNotes(result) } });
     } catch (error) {
-      report.failed++;
-      await ctx.store.db
-        .updateTable('tracking_deliveries')
-        .set({
-          status: delivery.attempts >= DELIVERY_MAX_ATTEMPTS ? 'dead' : 'pending',
-          lease_until: now + 60_000 * delivery.attempts,
-          lease_owner: null,
-          error: (error as Error).message.slice(0, 1000),
-        })
-        .where('id', '=', delivery.id)
-        .execute();
+      failed.push({ id: delivery.id, attempts: delivery.attempts, error: (error as Error).message.slice(0, 1000) });
     }
   }
+  report.failed = failed.length;
+  if (failed.length) await trackingDeliveryQueue.retry(db, owner, now, failed);
   for (const [provider, list] of byProvider) {
     if (list.length) mergeReports(report.ingest, await ingestTrackingEvents(ctx, list, { provider }));
   }
   // Marked only after their events are in: a crash before this leaves them pending, and a replay changes nothing.
-  for (const delivery of parsed) {
-    await ctx.store.db
-      .updateTable('tracking_deliveries')
-      .set({
-        status: 'processed',
-        processed_at: ctx.now(),
-        lease_until: null,
-        lease_owner: null,
-        events: delivery.events,
-        error: null,
-        notes: delivery.notes,
-      })
-      .where('id', '=', delivery.id)
-      .execute();
-  }
+  if (parsed.length) await trackingDeliveryQueue.done(db, owner, ctx.now(), parsed);
   report.deliveries = parsed.length;
   return report;
-}
-
-async function claimDeliveries(ctx: AppContext, now: number, limit: number, leaseMs: number) {
-  const db = ctx.store.db;
-  return db.transaction().execute(async (trx) => {
-    // Leases of processes that are gone from this host are free now, not when they run out.
-    const holders = await trx
-      .selectFrom('tracking_deliveries')
-      .select('lease_owner')
-      .distinct()
-      .where('status', '=', 'pending')
-      .where('lease_owner', 'is not', null)
-      .where('lease_until', '>=', now)
-      .execute();
-    const gone = holders.map((h) => h.lease_owner!).filter(ownerIsGone);
-    let query = trx
-      .selectFrom('tracking_deliveries')
-      .select('id')
-      .where('status', '=', 'pending')
-      .where((eb) =>
-        eb.or([
-          eb('lease_until', 'is', null),
-          eb('lease_until', '<', now),
-          ...(gone.length ? [eb('lease_owner', 'in', gone)] : []),
-        ]),
-      )
-      .orderBy('id')
-      .limit(limit);
-    if (ctx.store.dialect === 'postgres') query = query.forUpdate().skipLocked();
-    const ids = (await query.execute()).map((r) => r.id);
-    if (ids.length === 0) return [];
-    return trx
-      .updateTable('tracking_deliveries')
-      .set((eb) => ({ lease_until: now + leaseMs, lease_owner: processOwnerId(), attempts: eb('attempts', '+', 1) }))
-      .where('id', 'in', ids)
-      .returningAll()
-      .execute();
-  });
 }
 
 /**

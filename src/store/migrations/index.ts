@@ -28,6 +28,7 @@ import { rateLimitsMigration } from './0022-rate-limits';
 import { orderHoldMigration } from './0023-order-hold';
 import { labelDocumentsRegistrationsMigration } from './0024-label-documents-registrations';
 import { addressDetailMigration } from './0025-address-detail';
+import { queueLeaseOwnerMigration } from './0026-queue-lease-owner';
 import { binLocationsMigration } from './0027-bin-locations';
 
 export function buildMigrations(dialect: Dialect): Record<string, Migration> {
@@ -252,6 +253,7 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     '0023_order_hold': orderHoldMigration(dialect),
     '0024_label_documents_registrations': labelDocumentsRegistrationsMigration(dialect),
     '0025_address_detail': addressDetailMigration(),
+    '0026_queue_lease_owner': queueLeaseOwnerMigration(),
     '0027_bin_locations': binLocationsMigration(),
   };
 }
