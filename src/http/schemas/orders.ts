@@ -1,0 +1,106 @@
+/** The orders' answers: an order (app/present.ts presentOrder), the at-risk list, one order's page, the verdict. */
+import { anyValue, list, num, numOrNull, object, orNull, record, ref, str, strOrNull, type Schema } from './common';
+
+const money = ref('Money');
+const moneyOrNull = orNull(money);
+const localized = ref('Localized');
+
+export const Order = object({
+  id: num,
+  shop_id: str,
+  platform: str,
+  platform_order_id: str,
+  status: str,
+  platform_status: strOrNull,
+  total: money,
+  buyer: object({
+    name: str,
+    country: str,
+    address_line1: strOrNull,
+    city: strOrNull,
+    postcode: strOrNull,
+    phone: strOrNull,
+  }),
+  handling_days: numOrNull,
+  logistics_service: strOrNull,
+  ship_by_at: strOrNull,
+  ship_by_source: strOrNull,
+  /** paid_at, accepted_at, packed_at, …: each milestone's time, or null while it has not happened. */
+  milestones: record(strOrNull),
+  cancelled_by: strOrNull,
+  cancellation_request: orNull(object({ requested_at: strOrNull, answer: strOrNull, answered_at: strOrNull })),
+  /** Held by the seller (not packed or labelled until released), or null. */
+  hold: orNull(object({ held_at: strOrNull, reason: strOrNull })),
+  version: num,
+  created_at: str,
+  updated_at: str,
+});
+
+const orderFields = Order.properties as Record<string, Schema>;
+
+/**
+ * An order in the list (GET /orders); in the at-risk view (`due_within`) with its deadline: the countdown, the
+ * fine if missed now, and why.
+ */
+export const OrderListItem = object(
+  {
+    ...orderFields,
+    deadline: object({
+      time_left_ms: numOrNull,
+      fine_if_missed: moneyOrNull,
+      status: str,
+      /** The order's situation (open, at_risk, will_miss; no_deadline when it has none yet). */
+      situation: str,
+      why: localized,
+      cancellation_answer_by: strOrNull,
+    }),
+  },
+  ['deadline'],
+);
+
+export const OrderPage = object({ items: list(ref('OrderListItem')), next_cursor: strOrNull });
+
+export const OrderLine = object({ line_no: num, sku: str, quantity: num, unit_price: money });
+
+export const Parcel = object({
+  id: num,
+  status: str,
+  carrier: strOrNull,
+  service: strOrNull,
+  tracking_number: strOrNull,
+  weight_g: numOrNull,
+  warehouse_weight_g: numOrNull,
+  packed_at: strOrNull,
+  handed_over_at: strOrNull,
+  tracking_uploaded_at: strOrNull,
+  first_scan_at: strOrNull,
+  delivered_at: strOrNull,
+});
+
+/** A timeline row: an order event, or (negative id) an audit line of who acted on the order. */
+export const TimelineEvent = object({
+  id: num,
+  at: strOrNull,
+  actor: str,
+  kind: str,
+  action: strOrNull,
+  from: strOrNull,
+  to: strOrNull,
+  reason: strOrNull,
+  parcel_id: numOrNull,
+  data: anyValue,
+});
+
+export const OrderDetail = object({
+  ...orderFields,
+  as_of: strOrNull,
+  situation: strOrNull,
+  time_left_ms: numOrNull,
+  /** What to check on this order, e.g. a deadline past the end of its policy's holiday and festival data. */
+  warnings: list(localized),
+  lines: list(ref('OrderLine')),
+  parcels: list(ref('Parcel')),
+  timeline: list(ref('TimelineEvent')),
+});
+
+export const ORDER_SCHEMAS = { Order, OrderListItem, OrderPage, OrderLine, Parcel, TimelineEvent, OrderDetail };
