@@ -532,6 +532,12 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Verdict"];
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
@@ -3613,6 +3619,66 @@ export type components = {
       lines: components["schemas"]["OrderLine"][];
       parcels: components["schemas"]["Parcel"][];
       timeline: components["schemas"]["TimelineEvent"][];
+    };
+    Situation: {
+      kind: string;
+      reasons: components["schemas"]["Localized"][];
+      actionable: boolean;
+      in_queues: boolean;
+      exposure: components["schemas"]["Money"] | null;
+      assumptions: components["schemas"]["Localized"][];
+      cancellation_request: ({
+        state: string;
+        requested_at: string | null;
+        answer_by: string | null;
+        answered_at: string | null;
+      }) | null;
+      violations: ({
+          kind: string;
+          fine: components["schemas"]["Money"] | null;
+          points: number;
+          priced: boolean;
+          explanation: components["schemas"]["Localized"];
+          [key: string]: unknown;
+        })[];
+      [key: string]: unknown;
+    };
+    Verdict: {
+      order_id: number;
+      platform_order_id: string;
+      policy: string;
+      counted_event: string | null;
+      status: string;
+      can_still_ship: boolean;
+      closed_by_platform: boolean;
+      ship_by_at: string | null;
+      ship_by_source: string | null;
+      time_left_ms: number | null;
+      latest_hand_over_at: string | null;
+      closes_at: string | null;
+      lateness_ms: number | null;
+      fine_now: components["schemas"]["Money"] | null;
+      points_now: number;
+      steps_ahead: ({
+          starts_at: string | null;
+          hand_over_by: string | null;
+          fine: components["schemas"]["Money"] | null;
+          points: number;
+        })[];
+      metric_effects: string[];
+      options: ({
+          course: string;
+          available: boolean;
+          cost: components["schemas"]["Money"] | null;
+          points: number;
+          explanation: components["schemas"]["Localized"];
+        })[];
+      recommended: string | null;
+      headline: components["schemas"]["Localized"];
+      sentences: components["schemas"]["Localized"][];
+      reasons: components["schemas"]["Localized"][];
+      situation: components["schemas"]["Situation"];
+      [key: string]: unknown;
     };
     ParcelProblem: {
       id: number;

@@ -158,46 +158,10 @@ export type Parcel = Schemas['Parcel'];
 export type TimelineEvent = Schemas['TimelineEvent'];
 export type OrderDetail = Schemas['OrderDetail'];
 
-export interface VerdictOption {
-  course: string;
-  available: boolean;
-  cost: Money | null;
-  points: number;
-  explanation: Localized;
-}
-
-export interface Verdict {
-  order_id: number;
-  policy: string;
-  status: string;
-  can_still_ship: boolean;
-  closed_by_platform: boolean;
-  ship_by_at: string | null;
-  time_left_ms: number | null;
-  latest_hand_over_at: string | null;
-  closes_at: string | null;
-  fine_now: Money | null;
-  points_now: number;
-  steps_ahead: Array<{ starts_at: string | null; hand_over_by: string | null; fine: Money | null; points: number }>;
-  options: VerdictOption[];
-  recommended: string | null;
-  headline: Localized;
-  sentences: Localized[];
-  reasons: Localized[];
-  /** The event the policy counts as shipped (`tracking_uploaded`, `handed_over`, `carrier_scan`, `warehouse_received`). */
-  counted_event?: string;
-  situation?: Situation;
-}
-
+export type Verdict = Schemas['Verdict'];
+export type VerdictOption = Verdict['options'][number];
 /** The order's situation (one truth per order: core/situation.ts). */
-export interface Situation {
-  kind: string;
-  reasons: Localized[];
-  actionable: boolean;
-  in_queues: boolean;
-  exposure: Money | null;
-  assumptions: Localized[];
-}
+export type Situation = Schemas['Situation'];
 
 export interface Policy {
   id: string;

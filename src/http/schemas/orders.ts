@@ -1,5 +1,19 @@
 /** The orders' answers: an order (app/present.ts presentOrder), the at-risk list, one order's page, the verdict. */
-import { anyValue, list, num, numOrNull, object, orNull, record, ref, str, strOrNull, type Schema } from './common';
+import {
+  anyValue,
+  bool,
+  list,
+  num,
+  numOrNull,
+  object,
+  open,
+  orNull,
+  record,
+  ref,
+  str,
+  strOrNull,
+  type Schema,
+} from './common';
 
 const money = ref('Money');
 const moneyOrNull = orNull(money);
@@ -103,4 +117,56 @@ export const OrderDetail = object({
   timeline: list(ref('TimelineEvent')),
 });
 
-export const ORDER_SCHEMAS = { Order, OrderListItem, OrderPage, OrderLine, Parcel, TimelineEvent, OrderDetail };
+/** The order's situation (core/situation.ts; app/present.ts presentSituation). */
+export const Situation = open({
+  kind: str,
+  reasons: list(localized),
+  actionable: bool,
+  in_queues: bool,
+  exposure: moneyOrNull,
+  assumptions: list(localized),
+  cancellation_request: orNull(
+    object({ state: str, requested_at: strOrNull, answer_by: strOrNull, answered_at: strOrNull }),
+  ),
+  violations: list(open({ kind: str, fine: moneyOrNull, points: num, priced: bool, explanation: localized })),
+});
+
+/** Can I still ship? (GET /orders/:id/verdict; app/present.ts presentVerdict), with the order's situation. */
+export const Verdict = open({
+  order_id: num,
+  platform_order_id: str,
+  policy: str,
+  /** The event the policy counts as shipped (`tracking_uploaded`, `handed_over`, `carrier_scan`, `warehouse_received`). */
+  counted_event: strOrNull,
+  status: str,
+  can_still_ship: bool,
+  closed_by_platform: bool,
+  ship_by_at: strOrNull,
+  ship_by_source: strOrNull,
+  time_left_ms: numOrNull,
+  latest_hand_over_at: strOrNull,
+  closes_at: strOrNull,
+  lateness_ms: numOrNull,
+  fine_now: moneyOrNull,
+  points_now: num,
+  steps_ahead: list(object({ starts_at: strOrNull, hand_over_by: strOrNull, fine: moneyOrNull, points: num })),
+  metric_effects: list(str),
+  options: list(object({ course: str, available: bool, cost: moneyOrNull, points: num, explanation: localized })),
+  recommended: strOrNull,
+  headline: localized,
+  sentences: list(localized),
+  reasons: list(localized),
+  situation: ref('Situation'),
+});
+
+export const ORDER_SCHEMAS = {
+  Order,
+  OrderListItem,
+  OrderPage,
+  OrderLine,
+  Parcel,
+  TimelineEvent,
+  OrderDetail,
+  Situation,
+  Verdict,
+};
