@@ -4,7 +4,7 @@ import { bool, enumOf, items, list, mm3, num, numOrNull, object, orNull, ref, st
 
 const BLOCKED_WORK = ['orders', 'stock', 'packing', 'labels'] as const satisfies readonly BlockedWork[];
 
-export const SetupStatus = object({
+const SetupStatus = object({
   shop_id: strOrNull,
   complete: bool,
   steps: list(
@@ -19,7 +19,7 @@ export const SetupStatus = object({
   ),
 });
 
-export const Warehouse = object({
+const Warehouse = object({
   id: str,
   name: str,
   kind: str,
@@ -29,7 +29,7 @@ export const Warehouse = object({
   next_cutoff_at: strOrNull,
 });
 
-export const CatalogueSku = object({
+const CatalogueSku = object({
   sku: str,
   name: str,
   dims_mm: orNull(mm3),
@@ -40,7 +40,7 @@ export const CatalogueSku = object({
   customs_value: orNull(ref('Money')),
 });
 
-export const StockRow = object({
+const StockRow = object({
   warehouse_id: str,
   sku: str,
   name: strOrNull,
@@ -53,7 +53,7 @@ export const StockRow = object({
   updated_at: strOrNull,
 });
 
-export const Shortage = object({
+const Shortage = object({
   sku: str,
   /** Where the orders wait; null when no warehouse stocks the SKU at all. */
   warehouse_id: strOrNull,

@@ -19,7 +19,7 @@ const money = ref('Money');
 const moneyOrNull = orNull(money);
 const localized = ref('Localized');
 
-export const Order = object({
+const Order = object({
   id: num,
   shop_id: str,
   platform: str,
@@ -56,7 +56,7 @@ const orderFields = Order.properties as Record<string, Schema>;
  * An order in the list (GET /orders); in the at-risk view (`due_within`) with its deadline: the countdown, the
  * fine if missed now, and why.
  */
-export const OrderListItem = object(
+const OrderListItem = object(
   {
     ...orderFields,
     deadline: object({
@@ -72,11 +72,11 @@ export const OrderListItem = object(
   ['deadline'],
 );
 
-export const OrderPage = object({ items: list(ref('OrderListItem')), next_cursor: strOrNull });
+const OrderPage = object({ items: list(ref('OrderListItem')), next_cursor: strOrNull });
 
-export const OrderLine = object({ line_no: num, sku: str, quantity: num, unit_price: money });
+const OrderLine = object({ line_no: num, sku: str, quantity: num, unit_price: money });
 
-export const Parcel = object({
+const Parcel = object({
   id: num,
   status: str,
   carrier: strOrNull,
@@ -92,7 +92,7 @@ export const Parcel = object({
 });
 
 /** A timeline row: an order event, or (negative id) an audit line of who acted on the order. */
-export const TimelineEvent = object({
+const TimelineEvent = object({
   id: num,
   at: strOrNull,
   actor: str,
@@ -105,7 +105,7 @@ export const TimelineEvent = object({
   data: anyValue,
 });
 
-export const OrderDetail = object({
+const OrderDetail = object({
   ...orderFields,
   as_of: strOrNull,
   situation: strOrNull,
@@ -118,7 +118,7 @@ export const OrderDetail = object({
 });
 
 /** The order's situation (core/situation.ts; app/present.ts presentSituation). */
-export const Situation = open({
+const Situation = open({
   kind: str,
   reasons: list(localized),
   actionable: bool,
@@ -132,7 +132,7 @@ export const Situation = open({
 });
 
 /** Can I still ship? (GET /orders/:id/verdict; app/present.ts presentVerdict), with the order's situation. */
-export const Verdict = open({
+const Verdict = open({
   order_id: num,
   platform_order_id: str,
   policy: str,

@@ -3,7 +3,7 @@ import { bool, items, list, num, numOrNull, object, open, orNull, ref, str, strO
 
 const localized = ref('Localized');
 
-export const PlannedParcel = object({
+const PlannedParcel = object({
   parcel_id: num,
   position: num,
   of: num,
@@ -18,7 +18,7 @@ export const PlannedParcel = object({
   weight_status: strOrNull,
 });
 
-export const PackSession = object({
+const PackSession = object({
   id: num,
   order_id: num,
   platform_order_id: str,
@@ -49,7 +49,7 @@ export const PackSession = object({
 const session = ref('PackSession');
 
 /** A session with every scan (GET /pack/sessions/:id). */
-export const PackSessionDetail = object({
+const PackSessionDetail = object({
   ...(PackSession.properties as Record<string, Schema>),
   scans: list(
     object({ at: strOrNull, code: str, sku: strOrNull, accepted: bool, refusal: strOrNull, parcel_id: numOrNull }),
@@ -63,7 +63,7 @@ export const packSessions = items(session);
 export const beingPacked = items(object({ order_id: num, session_id: num, station: strOrNull, started_at: strOrNull }));
 
 /** The work queue (GET /plan): the fields the pack station reads are declared; the rest passes as it is. */
-export const WorkPlan = open({
+const WorkPlan = open({
   jobs: num,
   stations: list(
     open({

@@ -3,7 +3,7 @@ import { anyValue, items, list, num, numOrNull, object, orNull, ref, str, strOrN
 
 const localized = ref('Localized');
 
-export const ParcelProblem = object({
+const ParcelProblem = object({
   id: num,
   order_id: num,
   platform_order_id: str,
@@ -19,7 +19,7 @@ export const ParcelProblem = object({
   data: anyValue,
 });
 
-export const ParcelListItem = object({
+const ParcelListItem = object({
   parcel_id: num,
   order_id: num,
   platform_order_id: str,
@@ -38,7 +38,7 @@ export const ParcelListItem = object({
   created_at: strOrNull,
 });
 
-export const ParcelTracking = object({
+const ParcelTracking = object({
   parcel_id: num,
   order_id: num,
   tracking_number: strOrNull,

@@ -1,7 +1,7 @@
 /** The settings screens' answers: boxes, SKU sizes and the sender address (app/packing-catalog.ts), carrier services. */
 import { bool, items, list, mm3, num, object, orNull, ref, str, strOrNull } from './common';
 
-export const Box = object({
+const Box = object({
   code: str,
   inner_mm: mm3,
   outer_mm: orNull(mm3),
@@ -11,7 +11,7 @@ export const Box = object({
   active: bool,
 });
 
-export const SkuSize = object({
+const SkuSize = object({
   sku: str,
   dims_mm: mm3,
   weight_g: num,
@@ -20,7 +20,7 @@ export const SkuSize = object({
   liquids: bool,
 });
 
-export const SenderAddress = object({
+const SenderAddress = object({
   shop_id: str,
   name: str,
   address_line1: str,
@@ -31,7 +31,7 @@ export const SenderAddress = object({
   phone: strOrNull,
 });
 
-export const CarrierService = object({
+const CarrierService = object({
   code: str,
   carrier: str,
   name: ref('Localized'),

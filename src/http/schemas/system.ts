@@ -1,7 +1,7 @@
 /** What the dashboard reads beside the resources (http/server.ts): the shops, the notices, the alert webhooks. */
 import { items, num, object, record, ref, str, strOrNull, orNull, anyValue } from './common';
 
-export const Shop = object({
+const Shop = object({
   id: str,
   name: str,
   platform: str,
@@ -14,7 +14,7 @@ export const Shop = object({
 });
 
 /** A marketplace outage in progress (with its failure count), or a shop of yours paused until authorised again. */
-export const Notice = object(
+const Notice = object(
   {
     kind: str,
     level: str,
@@ -28,7 +28,7 @@ export const Notice = object(
   ['shop_id', 'failures'],
 );
 
-export const Webhook = object({ id: num, shop_id: strOrNull, url: str, created_at: strOrNull });
+const Webhook = object({ id: num, shop_id: strOrNull, url: str, created_at: strOrNull });
 
 export const SYSTEM_SCHEMAS = { Shop, Notice, Webhook };
 
