@@ -32,6 +32,8 @@ import { registerInputGuards } from './input-guards';
 import { registerMetrics } from './metrics';
 import { AccessLogController, loggerOptions, registerRequestIdHeader, REQUEST_ID_HEADER } from './access-log';
 import { registerIdempotency } from './idempotency';
+import { registerResponseSchemas } from './schemas';
+import { noticeList, shopList, webhookList } from './schemas/system';
 import { databaseHealth } from '../app/health';
 import { TooManyAttemptsError, ValidationError } from '../app/errors';
 import { authRoutes } from './routes/auth';
@@ -186,7 +188,12 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       },
       tags: [{ name: 'orders' }, { name: 'deadlines' }, { name: 'stock' }, { name: 'tracking' }, { name: 'system' }],
     },
+    // The named response schemas (http/schemas) keep their names in components.schemas: the dashboard's types do.
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string | undefined) ?? `def-${i}`,
+    },
   });
+  registerResponseSchemas(app);
   await app.register(fastifyCookie);
   const perMinute = options.rateLimit?.perMinute ?? setting(process.env, 'SHIPBY_RATE_LIMIT');
   // Counters every process sees (the store, or Redis); `memory` keeps the plugin's own, for one process.
@@ -301,6 +308,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       schema: {
         tags: ['system'],
         summary: 'Your shops, each with its policy choice (default policy, per order type, overrides)',
+        response: { 200: shopList },
       },
     },
     async (request) => {
@@ -328,6 +336,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
         tags: ['system'],
         summary:
           'Notices for every screen: each marketplace outage in progress, and each of your shops paused until it is authorised again (since when, what to do), in English and Chinese',
+        response: { 200: noticeList },
       },
     },
     async (request) => {
@@ -366,6 +375,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
         tags: ['deadlines'],
         summary:
           "The alert webhooks of your shops (URL and scope; the secret is never returned); the installation-wide ones to the installation's owners only",
+        response: { 200: webhookList },
       },
     },
     async (request) => {

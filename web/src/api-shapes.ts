@@ -1,8 +1,12 @@
 /**
  * The shapes the API answers for accounts, the pack station, parcels, purchase orders and the audit log (see /docs);
- * api.ts re-exports them, so screens import every shape from there.
+ * api.ts re-exports them, so screens import every shape from there. Those with a response schema on the server are
+ * aliases of the generated types (api-types.gen.ts); the others are written here.
  */
 import type { Localized, Money } from './api';
+import type { components } from './api-types.gen';
+
+type Schemas = components['schemas'];
 
 // ---- Accounts and access ----
 
@@ -50,70 +54,18 @@ export interface NewApiKey {
 
 // ---- Pack station ----
 
-export interface PackItemProgress {
-  sku: string;
-  expected: number;
-  scanned: number;
-  remaining: number;
-  /** Where the SKU is kept in the warehouse (null: no bin set). */
-  bin: string | null;
-}
-
-export interface PlannedParcel {
-  parcel_id: number;
-  position: number;
-  of: number;
-  status: string;
-  box: string;
-  contents: Array<{ sku: string; quantity: number }>;
-  expected_gross_g: number;
-  measured_g: number | null;
-  weight_status: string | null;
-}
-
-export interface PackSession {
-  id: number;
-  order_id: number;
-  platform_order_id: string;
-  shop_id: string;
-  ship_by_at: string | null;
-  status: string;
-  being_packed: boolean;
-  station: string | null;
-  packer: string | null;
-  tolerance: { percent: number; min_g: number };
-  current_parcel: null | {
-    parcel_id: number;
-    position: number;
-    of: number;
-    box: string;
-    items: PackItemProgress[];
-    remaining: Localized;
-    expected_gross_g: number;
-    weight_range: { min_g: number; max_g: number };
-  };
-  parcels: PlannedParcel[];
-}
+export type PackSession = Schemas['PackSession'];
+export type PackItemProgress = NonNullable<PackSession['current_parcel']>['items'][number];
+export type PlannedParcel = Schemas['PlannedParcel'];
 
 export interface PackAnswer {
   message: Localized;
   session: PackSession;
 }
 
-export interface PlanJob {
-  order_id: number;
-  platform_order_id: string;
-  shop_id: string;
-  position: number;
-  start: string;
-  ship_by_at: string;
-  lateness_minutes: number;
-}
-
-export interface WorkPlan {
-  jobs: number;
-  stations: Array<{ station: string; queue: PlanJob[] }>;
-}
+/** The work queue (GET /plan): the fields the pack station reads. */
+export type WorkPlan = Schemas['WorkPlan'];
+export type PlanJob = WorkPlan['stations'][number]['queue'][number];
 
 export interface ParcelQuote {
   parcel_id: number;
@@ -153,67 +105,9 @@ export interface IssuedLabel {
 
 // ---- Parcels and tracking ----
 
-export interface ParcelProblem {
-  id: number;
-  order_id: number;
-  platform_order_id: string;
-  shop_id: string;
-  parcel_id: number | null;
-  tracking_number: string | null;
-  tracking_status: string | null;
-  kind: string;
-  level: string;
-  detected_at: string | null;
-  message: Localized;
-  what_to_do: Localized;
-}
-
-export interface ParcelListItem {
-  parcel_id: number;
-  order_id: number;
-  platform_order_id: string;
-  shop_id: string;
-  destination: string;
-  parcel_status: string;
-  carrier: string | null;
-  service: string | null;
-  tracking_number: string | null;
-  tracking_status: string | null;
-  tracking_label: Localized | null;
-  last_event_at: string | null;
-  first_scan_at: string | null;
-  delivered_at: string | null;
-  open_problems: number;
-}
-
-export interface ParcelTracking {
-  parcel_id: number;
-  order_id: number;
-  tracking_number: string | null;
-  parcel_status: string;
-  tracking: null | {
-    status: string | null;
-    label: Localized | null;
-    raw_status: string | null;
-    raw_substatus: string | null;
-    description: string | null;
-    status_at: string | null;
-    first_scan_at: string | null;
-    last_event_at: string | null;
-    delivered_at: string | null;
-    destination_country: string | null;
-  };
-  events: Array<{
-    at: string | null;
-    status: string;
-    raw_status: string | null;
-    raw_substatus: string | null;
-    description: string | null;
-    location: string | null;
-    provider: string;
-  }>;
-  problems: ParcelProblem[];
-}
+export type ParcelProblem = Schemas['ParcelProblem'];
+export type ParcelListItem = Schemas['ParcelListItem'];
+export type ParcelTracking = Schemas['ParcelTracking'];
 
 // ---- Replenishment and purchase orders ----
 

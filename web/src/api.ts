@@ -2,17 +2,15 @@
  * The API client: every call sends the chosen language, and every refusal becomes an ApiError that keeps
  * the API's messages in both languages, its rule and its field issues (so a form can show each at its field).
  */
+import type { components } from './api-types.gen';
+
 export type Locale = 'en' | 'zh-CN';
 
-export interface Localized {
-  en: string;
-  'zh-CN': string;
-}
+/** Generated from the server's OpenAPI document (scripts/openapi.mjs): the response schemas of src/http. */
+type Schemas = components['schemas'];
 
-export interface Money {
-  amount: number;
-  currency: string;
-}
+export type Localized = Schemas['Localized'];
+export type Money = Schemas['Money'];
 
 export interface ApiIssue {
   path: string;
@@ -143,134 +141,27 @@ function safeJson(text: string): unknown {
 
 // ---- The shapes the API answers (see /docs) ----
 
-export interface Buyer {
-  name: string;
-  country: string;
-  address_line1: string | null;
-  city: string | null;
-  postcode: string | null;
-  phone: string | null;
-}
+// The shapes below are the server's response schemas (web/src/api-types.gen.ts); those without one are written here.
 
-export interface Order {
-  id: number;
-  shop_id: string;
-  platform: string;
-  platform_order_id: string;
-  status: string;
-  platform_status: string | null;
-  total: Money;
-  buyer: Buyer;
-  handling_days: number | null;
-  logistics_service: string | null;
-  ship_by_at: string | null;
-  ship_by_source: string | null;
-  milestones: Record<string, string | null>;
-  /** Held by the seller (not packed or labelled until released), or null. */
-  hold?: { held_at: string; reason: string | null } | null;
-  version: number;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface AtRiskOrder extends Order {
-  /** `situation`: the order's situation (open, at_risk, will_miss; no_deadline when it has none yet). */
-  deadline: {
-    time_left_ms: number | null;
-    fine_if_missed: Money | null;
-    status: string;
-    situation?: string;
-    why: Localized;
-  };
-}
+export type Order = Schemas['Order'];
+export type Buyer = Order['buyer'];
+/** An order of the at-risk view (GET /orders?due_within=): with its deadline. */
+export type AtRiskOrder = Schemas['OrderListItem'] & { deadline: NonNullable<Schemas['OrderListItem']['deadline']> };
 
 export interface OrderPage<T> {
   items: T[];
   next_cursor: string | null;
 }
 
-export interface OrderLine {
-  line_no: number;
-  sku: string;
-  quantity: number;
-  unit_price: Money;
-}
+export type OrderLine = Schemas['OrderLine'];
+export type Parcel = Schemas['Parcel'];
+export type TimelineEvent = Schemas['TimelineEvent'];
+export type OrderDetail = Schemas['OrderDetail'];
 
-export interface Parcel {
-  id: number;
-  status: string;
-  carrier: string | null;
-  service: string | null;
-  tracking_number: string | null;
-  weight_g: number | null;
-  packed_at: string | null;
-  handed_over_at: string | null;
-  tracking_uploaded_at: string | null;
-  first_scan_at: string | null;
-  delivered_at: string | null;
-}
-
-export interface TimelineEvent {
-  id: number;
-  at: string;
-  actor: string;
-  kind: string;
-  action: string | null;
-  from: string | null;
-  to: string | null;
-  reason: string | null;
-  parcel_id: number | null;
-  data: unknown;
-}
-
-export interface OrderDetail extends Order {
-  /** What to check on this order, e.g. a deadline past the end of its policy's holiday and festival data. */
-  warnings: Localized[];
-  lines: OrderLine[];
-  parcels: Parcel[];
-  timeline: TimelineEvent[];
-}
-
-export interface VerdictOption {
-  course: string;
-  available: boolean;
-  cost: Money | null;
-  points: number;
-  explanation: Localized;
-}
-
-export interface Verdict {
-  order_id: number;
-  policy: string;
-  status: string;
-  can_still_ship: boolean;
-  closed_by_platform: boolean;
-  ship_by_at: string | null;
-  time_left_ms: number | null;
-  latest_hand_over_at: string | null;
-  closes_at: string | null;
-  fine_now: Money | null;
-  points_now: number;
-  steps_ahead: Array<{ starts_at: string | null; hand_over_by: string | null; fine: Money | null; points: number }>;
-  options: VerdictOption[];
-  recommended: string | null;
-  headline: Localized;
-  sentences: Localized[];
-  reasons: Localized[];
-  /** The event the policy counts as shipped (`tracking_uploaded`, `handed_over`, `carrier_scan`, `warehouse_received`). */
-  counted_event?: string;
-  situation?: Situation;
-}
-
+export type Verdict = Schemas['Verdict'];
+export type VerdictOption = Verdict['options'][number];
 /** The order's situation (one truth per order: core/situation.ts). */
-export interface Situation {
-  kind: string;
-  reasons: Localized[];
-  actionable: boolean;
-  in_queues: boolean;
-  exposure: Money | null;
-  assumptions: Localized[];
-}
+export type Situation = Schemas['Situation'];
 
 export interface Policy {
   id: string;
@@ -281,25 +172,11 @@ export interface Policy {
   warningHoursBefore?: number[];
 }
 
-export interface ShopPolicyChoice {
-  policy_id: string;
-  by_order_type: Record<string, string> | null;
-  overrides: Record<string, unknown> | null;
-}
-
-export interface Shop {
-  id: string;
-  name: string;
-  platform: string;
-  policy: ShopPolicyChoice;
-}
-
-export interface Webhook {
-  id: number;
-  shop_id: string | null;
-  url: string;
-  created_at: string;
-}
+export type Shop = Schemas['Shop'];
+export type ShopPolicyChoice = Shop['policy'];
+export type Webhook = Schemas['Webhook'];
+/** A notice above every screen (GET /notices): a marketplace outage, or a shop paused until authorised again. */
+export type Notice = Schemas['Notice'];
 
 export interface Metric {
   metric: string;
@@ -337,35 +214,14 @@ export interface MetricsReport {
   };
 }
 
-export interface StockRow {
-  sku: string;
-  warehouse_id: string;
-  name: string | null;
-  on_hand: number;
-  reserved: number;
-  available: number;
-  incoming: number;
-  waiting: number;
-  low_stock_threshold: number | null;
-}
-
-export interface Shortage {
-  sku: string;
-  warehouse_id: string | null;
-  short_by: number;
-  needed: number;
-  available: number;
-  incoming: number;
-  earliest_ship_by_at: string | null;
-  orders: Array<{
-    order_id: number;
-    platform_order_id: string;
-    shop_id: string;
-    ship_by_at: string | null;
-    needed: number;
-    missing: number;
-  }>;
-}
+export type StockRow = Schemas['StockRow'];
+export type Shortage = Schemas['Shortage'];
+export type Warehouse = Schemas['Warehouse'];
+export type CatalogueSku = Schemas['CatalogueSku'];
+export type Box = Schemas['Box'];
+export type SkuSize = Schemas['SkuSize'];
+export type SenderAddress = Schemas['SenderAddress'];
+export type CarrierService = Schemas['CarrierService'];
 
 /**
  * A document (label or packing-slip PDF) as a Blob, through the same door as every other call (the language,

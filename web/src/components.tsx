@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { ApiError, NetworkError, api, type Money as MoneyValue } from './api';
+import { ApiError, NetworkError, api, type Money as MoneyValue, type Notice } from './api';
 import { usePoll } from './hooks';
 import { useData } from './data';
 import { durationParts, formatDateTime, formatMoney, urgencyOf, zoneAbbreviation, type Urgency } from './format';
@@ -306,16 +306,6 @@ export function LanguageSwitch() {
   );
 }
 
-interface NoticeItem {
-  kind: string;
-  level: string;
-  platform: string;
-  /** A shop's own notice (its authorisation paused). */
-  shop_id?: string;
-  since: string;
-  messages: Record<string, string>;
-}
-
 /**
  * Notices above every screen (GET /notices): a marketplace outage while it lasts, a shop paused until it is
  * authorised again, in the reader's language, with
@@ -323,7 +313,7 @@ interface NoticeItem {
  */
 export function Notices() {
   const { locale } = useI18n();
-  const { data } = usePoll((signal) => api<{ items: NoticeItem[] }>('/notices', { signal }), [], 30_000, {
+  const { data } = usePoll((signal) => api<{ items: Notice[] }>('/notices', { signal }), [], 30_000, {
     live: false,
   });
   if (!data?.items.length) return null;

@@ -1,19 +1,6 @@
-/** The first run's API shapes (GET /setup), shared by the banner and the checklist. */
-import type { Localized } from './api';
+/** The first run's API shapes (GET /setup), shared by the banner and the checklist: the server's response schema. */
+import type { components } from './api-types.gen';
 
-export type SetupStepName = 'shop' | 'policy' | 'warehouses' | 'skus' | 'stock' | 'sender' | 'boxes' | 'carriers';
-
-export interface SetupStep {
-  step: SetupStepName;
-  done: boolean;
-  /** The dashboard route that sets it (`#/` + screen). */
-  screen: string;
-  blocks: Array<'orders' | 'stock' | 'packing' | 'labels'>;
-  missing: Localized | null;
-}
-
-export interface SetupStatus {
-  shop_id: string | null;
-  complete: boolean;
-  steps: SetupStep[];
-}
+export type SetupStatus = components['schemas']['SetupStatus'];
+export type SetupStep = SetupStatus['steps'][number];
+export type SetupStepName = SetupStep['step'];

@@ -31,6 +31,8 @@ import { listMappings, listWarehouses, mapPlatformSku } from '../../app/stock';
 import { normaliseBin } from '../../core/bin-location';
 import { localized } from '../../core/i18n';
 import { toIso } from '../../core/time';
+import { ref } from '../schemas/common';
+import { catalogueSkus, warehouseList } from '../schemas/catalogue';
 
 const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
 const dims = { type: 'array', items: { type: ['integer', 'null'] }, minItems: 3, maxItems: 3 } as const;
@@ -72,6 +74,7 @@ export function catalogueRoutes(app: FastifyInstance, ctx: AppContext): void {
       summary:
         'The first-run checklist of a shop (default: your first): each step done or missing, decided from the data, with the screen that sets it',
       querystring: { type: 'object', additionalProperties: false, properties: { shop: { type: 'string' } } },
+      response: { 200: ref('SetupStatus') },
     },
     handler: async (request) => {
       const status = await setupStatus(ctx, {
@@ -121,6 +124,7 @@ export function catalogueRoutes(app: FastifyInstance, ctx: AppContext): void {
     schema: {
       tags: ['stock'],
       summary: "Your account's warehouses: kind, country, time zone, daily cut-off and the next one",
+      response: { 200: warehouseList },
     },
     handler: async (request) => {
       const mine = request.access.warehouses;
@@ -188,6 +192,7 @@ export function catalogueRoutes(app: FastifyInstance, ctx: AppContext): void {
       schema: {
         tags: ['stock'],
         summary: 'The seller SKUs with size, weight, barcode and customs (null where not set)',
+        response: { 200: catalogueSkus },
       },
     },
     async () => ({ items: await listCatalogueSkus(ctx) }),

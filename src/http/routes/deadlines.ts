@@ -9,6 +9,7 @@ import { ValidationError } from '../../app/errors';
 import { localized } from '../../core/i18n';
 import { builtInRegistry } from '../../core/policy/built-in';
 import { parseInstant } from '../../core/time';
+import { ref } from '../schemas/common';
 
 const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
 
@@ -26,7 +27,7 @@ export function deadlineRoutes(app: FastifyInstance, ctx: AppContext): void {
         'Can I still ship? Time left and the latest hand-over; after the deadline the fine now and at each next step, the points, and the cheaper course with its arithmetic (English and Chinese)',
       params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } },
       querystring: { type: 'object', properties: { at: AT_PARAM } },
-      response: { 400: errorSchema, 404: errorSchema },
+      response: { 200: ref('Verdict'), 400: errorSchema, 404: errorSchema },
     },
     handler: async (request) => {
       const { verdict, policy, order, situation } = await explainOrder(

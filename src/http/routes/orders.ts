@@ -21,6 +21,7 @@ import { parseJsonOrder } from '../../core/order-input-json';
 import { parseDuration, parseInstant, toIso } from '../../core/time';
 import { shopFilter } from '../access';
 import { AT_PARAM } from './deadlines';
+import { ref } from '../schemas/common';
 
 const MAX_ORDERS_PER_REQUEST = 500;
 
@@ -177,7 +178,7 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
           },
         },
       },
-      response: { 400: errorSchema },
+      response: { 200: ref('OrderPage'), 400: errorSchema },
     },
     handler: async (request) => {
       const q = request.query;
@@ -291,7 +292,7 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
         "One order with its lines, parcels and timeline; as_of and the time left to ship at that instant; warnings (English and Chinese), e.g. a deadline past the end of its policy's holiday data",
       params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] },
       querystring: { type: 'object', properties: { at: AT_PARAM } },
-      response: { 400: errorSchema, 404: errorSchema },
+      response: { 200: ref('OrderDetail'), 400: errorSchema, 404: errorSchema },
     },
     handler: async (request) => {
       const detail = await getOrderPage(contextAsOf(ctx, request.query.at), request.params.id);
@@ -327,7 +328,7 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
           additionalProperties: false,
           properties: { reason: { type: 'string', maxLength: 500 } },
         },
-        response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
+        response: { 200: ref('Order'), 400: errorSchema, 404: errorSchema, 409: errorSchema },
       },
       handler: async (request) => {
         void orderMachine;
@@ -352,7 +353,7 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
         additionalProperties: false,
         properties: { at: { type: 'string', description: 'ISO 8601 with Z or an offset' } },
       },
-      response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
+      response: { 201: ref('Order'), 400: errorSchema, 404: errorSchema, 409: errorSchema },
     },
     handler: async (request, reply) => {
       const raw = request.body?.at;
@@ -396,7 +397,7 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
             reason: { type: 'string', maxLength: 500 },
           },
         },
-        response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
+        response: { 200: ref('Order'), 400: errorSchema, 404: errorSchema, 409: errorSchema },
       },
       handler: async (request) => {
         const answer = request.body.answer === 'accept' ? 'accepted' : 'refused';

@@ -31,6 +31,8 @@ import { isPrintOrder, PRINT_ORDERS } from '../../core/shipping-facts';
 import { toIso } from '../../core/time';
 import { actorOf, shopFilter } from '../access';
 import { errorBody } from '../errors';
+import { ref } from '../schemas/common';
+import { beingPacked, packScanned, packSessions, packStarted, packWeighed } from '../schemas/pack';
 
 const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
 const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] } as const;
@@ -230,7 +232,7 @@ export function packRoutes(app: FastifyInstance, ctx: AppContext): void {
           tolerance_min_g: { type: 'integer', minimum: 0, maximum: 10000 },
         },
       },
-      response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
+      response: { 200: packStarted, 201: packStarted, 400: errorSchema, 404: errorSchema, 409: errorSchema },
     },
     handler: async (request, reply) => {
       const b = request.body;
@@ -268,6 +270,7 @@ export function packRoutes(app: FastifyInstance, ctx: AppContext): void {
           limit: { type: 'integer', minimum: 1, maximum: 500 },
         },
       },
+      response: { 200: packSessions },
     },
     handler: async (request) => {
       const q = request.query;
@@ -285,6 +288,7 @@ export function packRoutes(app: FastifyInstance, ctx: AppContext): void {
       tags: ['pack'],
       summary: 'Orders a station is packing right now (one open session each): the planner pins them',
       querystring: { type: 'object', additionalProperties: false, properties: { shop: { type: 'string' } } },
+      response: { 200: beingPacked },
     },
     handler: async (request) => ({
       items: (await ordersBeingPacked(ctx, shopFilter(request, request.query.shop))).map((r) => ({
@@ -301,7 +305,7 @@ export function packRoutes(app: FastifyInstance, ctx: AppContext): void {
       tags: ['pack'],
       summary: 'A pack session with its progress and every scan',
       params: idParams,
-      response: { 404: errorSchema },
+      response: { 200: ref('PackSessionDetail'), 404: errorSchema },
     },
     handler: async (request) => {
       const s = await getPackSession(ctx, request.params.id);
@@ -321,7 +325,7 @@ export function packRoutes(app: FastifyInstance, ctx: AppContext): void {
         required: ['code'],
         properties: { code: { type: 'string', minLength: 1, maxLength: 128 } },
       },
-      response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
+      response: { 200: packScanned, 400: errorSchema, 404: errorSchema, 409: errorSchema },
     },
     handler: async (request, reply) =>
       station(request, reply, async () => {
@@ -348,7 +352,7 @@ export function packRoutes(app: FastifyInstance, ctx: AppContext): void {
         required: ['grams'],
         properties: { grams: { type: 'integer', minimum: 1 }, override_reason: { type: 'string', maxLength: 500 } },
       },
-      response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
+      response: { 200: packWeighed, 400: errorSchema, 404: errorSchema, 409: errorSchema },
     },
     handler: async (request, reply) =>
       station(request, reply, async () => {

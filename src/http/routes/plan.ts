@@ -8,6 +8,7 @@ import { planWhatIf } from './plan-query';
 import { listWorkEstimates, setWorkEstimate } from '../../app/work-estimates';
 import { callerKey, shopFilter } from '../access';
 import { planVisibleTo } from '../../app/plan-visibility';
+import { ref } from '../schemas/common';
 
 const HHMM = '^\\d{1,2}:\\d{2}$';
 const window = {
@@ -84,6 +85,7 @@ export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
           },
         },
       },
+      response: { 200: ref('WorkPlan') },
     },
     handler: async (request) => {
       const q = request.query;

@@ -22,6 +22,8 @@ import {
   setSender,
   setSkuDimensions,
 } from '../../app/packing-catalog';
+import { ref } from '../schemas/common';
+import { boxList, carrierServices, senderAnswer, skuSizes } from '../schemas/settings';
 
 const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
 const dims = { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 3, maxItems: 3 } as const;
@@ -59,7 +61,7 @@ export function setupRoutes(app: FastifyInstance, ctx: AppContext): void {
           active: { type: 'boolean' },
         },
       },
-      response: { 400: errorSchema, 404: errorSchema },
+      response: { 200: ref('Box'), 400: errorSchema, 404: errorSchema },
     },
     handler: async (request) => {
       const b = request.body;
@@ -79,7 +81,7 @@ export function setupRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get<{ Params: { shop: string } }>(
     '/shops/:shop/boxes',
-    { schema: { tags: ['pack'], summary: "The shop's boxes, cheapest first" } },
+    { schema: { tags: ['pack'], summary: "The shop's boxes, cheapest first", response: { 200: boxList } } },
     async (request) => ({ items: (await listBoxes(ctx, request.params.shop)).map(presentBox) }),
   );
 
@@ -148,6 +150,7 @@ export function setupRoutes(app: FastifyInstance, ctx: AppContext): void {
         type: 'object',
         properties: { sku: { type: 'string', description: 'comma-separated SKUs (default: all)' } },
       },
+      response: { 200: skuSizes },
     },
     handler: async (request) => ({
       items: (
@@ -191,7 +194,7 @@ export function setupRoutes(app: FastifyInstance, ctx: AppContext): void {
           phone: { type: ['string', 'null'] },
         },
       },
-      response: { 400: errorSchema, 404: errorSchema },
+      response: { 200: ref('SenderAddress'), 400: errorSchema, 404: errorSchema },
     },
     handler: async (request) => {
       const b = request.body;
@@ -212,7 +215,7 @@ export function setupRoutes(app: FastifyInstance, ctx: AppContext): void {
     schema: {
       tags: ['pack'],
       summary: "The shop's sender (return) address printed on labels (null until it is set)",
-      response: { 404: errorSchema },
+      response: { 200: senderAnswer, 404: errorSchema },
     },
     handler: async (request) => {
       const row = await getSender(ctx, request.params.shop);
@@ -224,7 +227,11 @@ export function setupRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     '/carrier/services',
     {
-      schema: { tags: ['pack'], summary: 'The carrier services in use (imported contract, else the SAMPLE services)' },
+      schema: {
+        tags: ['pack'],
+        summary: 'The carrier services in use (imported contract, else the SAMPLE services)',
+        response: { 200: carrierServices },
+      },
     },
     async () => listCarrierServices(ctx),
   );

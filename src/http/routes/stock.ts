@@ -14,6 +14,7 @@ import {
 import { ADJUSTMENT_REASONS } from '../../core/inventory';
 import { toIso } from '../../core/time';
 import { inWarehouses } from '../access';
+import { shortageList, stockRows } from '../schemas/catalogue';
 
 const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
 
@@ -44,6 +45,7 @@ export function stockRoutes(app: FastifyInstance, ctx: AppContext): void {
         additionalProperties: false,
         properties: { sku: { type: 'string' }, warehouse: { type: 'string' } },
       },
+      response: { 200: stockRows },
     },
     handler: async (request) => {
       const rows = inWarehouses(
@@ -59,6 +61,7 @@ export function stockRoutes(app: FastifyInstance, ctx: AppContext): void {
       tags: ['stock'],
       summary:
         'Each SKU short (per warehouse), by how much, and the orders it blocks with their deadlines; the earliest deadline first',
+      response: { 200: shortageList },
     },
     handler: async (request) => {
       // A SKU stocked nowhere has no warehouse: its shortage belongs to the shops of the orders it blocks.

@@ -13,6 +13,8 @@ import { isInstallationOwner, shopFilter } from '../access';
 import { errorBody } from '../errors';
 import { contextAsOf } from '../../app/as-of';
 import { AT_PARAM } from './deadlines';
+import { ref } from '../schemas/common';
+import { parcelPage, parcelProblems } from '../schemas/parcels';
 
 const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
@@ -184,7 +186,7 @@ export function trackingRoutes(app: FastifyInstance, ctx: AppContext): void {
           limit: { type: 'integer', minimum: 1, maximum: 1000 },
         },
       },
-      response: { 400: errorSchema },
+      response: { 200: parcelProblems, 400: errorSchema },
     },
     handler: async (request) => ({
       items: await listProblems(ctx, {
@@ -209,6 +211,7 @@ export function trackingRoutes(app: FastifyInstance, ctx: AppContext): void {
           before: { type: 'integer', minimum: 1 },
         },
       },
+      response: { 200: parcelPage },
     },
     handler: async (request) =>
       listParcels(ctx, {
@@ -223,7 +226,7 @@ export function trackingRoutes(app: FastifyInstance, ctx: AppContext): void {
       tags: ['tracking'],
       summary: "A parcel's tracking: normalised status beside the carrier's raw one, every event, and its problems",
       params: idParams,
-      response: { 404: errorSchema },
+      response: { 200: ref('ParcelTracking'), 404: errorSchema },
     },
     handler: async (request) => getParcelTracking(ctx, request.params.id),
   });

@@ -4,7 +4,7 @@
  * total penalty exposure at the top.
  */
 import { useMemo, useState } from 'react';
-import { api, ApiError, type AtRiskOrder, type OrderPage, type StockRow } from '../api';
+import { api, ApiError, type AtRiskOrder, type CarrierService, type OrderPage, type StockRow } from '../api';
 import {
   Countdown,
   DateTime,
@@ -23,7 +23,6 @@ import { useNow, usePoll, useStored } from '../hooks';
 import { useI18n } from '../i18n';
 import { BulkOutcomeView, BulkShippingButtons, type BulkOutcome } from './atRisk/BulkShipping';
 import { OrderFiles } from './atRisk/OrderFiles';
-import type { CarrierService } from './settings/Carriers';
 
 const OPEN_STATES = ['new', 'awaiting_shipment', 'awaiting_stock', 'partially_shipped'] as const;
 const WINDOWS = ['6h', '24h', '48h', '7d', '30d', '365d'] as const;

@@ -4,14 +4,12 @@
  * the stock template for many counts at once.
  */
 import { useState, type FormEvent } from 'react';
-import { api, type StockRow } from '../../api';
+import { api, type CatalogueSku, type StockRow, type Warehouse } from '../../api';
 import { Card, ErrorText, FieldError, onlyFieldIssues } from '../../components';
 import { useApiForm } from '../../forms';
 import { usePoll } from '../../hooks';
 import { useI18n } from '../../i18n';
 import { TemplateUpload } from './Upload';
-import type { Warehouse } from './Warehouses';
-import type { CatalogueSku } from './Skus';
 
 const REASONS = ['counted', 'found', 'damaged'] as const;
 const FIELDS = ['warehouse', 'sku', 'reason', 'by', 'to', 'note'];

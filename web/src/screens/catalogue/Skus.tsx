@@ -5,24 +5,12 @@
  * field (a negative weight at the weight); nothing is stored.
  */
 import { useState, type FormEvent } from 'react';
-import { api, ApiError, type Money as MoneyValue } from '../../api';
+import { api, ApiError, type CatalogueSku } from '../../api';
 import { Card, ErrorText, FieldError, Money, onlyFieldIssues, SizeFields } from '../../components';
 import { clientError, useApiForm } from '../../forms';
 import { usePoll } from '../../hooks';
 import { useI18n } from '../../i18n';
 import { TemplateUpload } from './Upload';
-
-export interface CatalogueSku {
-  sku: string;
-  name: string;
-  dims_mm: [number, number, number] | null;
-  weight_g: number | null;
-  barcode: string | null;
-  hs_code: string | null;
-  customs_description: string | null;
-  customs_value: MoneyValue | null;
-  bin_location: string | null;
-}
 
 const FIELDS = [
   'sku',

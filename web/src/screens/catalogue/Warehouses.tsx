@@ -1,20 +1,10 @@
 /** Catalogue → Warehouses: the account's warehouses (kind, country, time zone, daily cut-off) and a form to add or change one. */
 import { useState, type FormEvent } from 'react';
-import { api } from '../../api';
+import { api, type Warehouse } from '../../api';
 import { Card, DateTime, ErrorText, FieldError, onlyFieldIssues } from '../../components';
 import { clientError, useApiForm } from '../../forms';
 import { usePoll } from '../../hooks';
 import { useI18n } from '../../i18n';
-
-export interface Warehouse {
-  id: string;
-  name: string;
-  kind: string;
-  country: string | null;
-  time_zone: string;
-  cutoff: string;
-  next_cutoff_at: string | null;
-}
 
 const FIELDS = ['id', 'name', 'kind', 'country', 'time_zone', 'cutoff'];
 const EMPTY = { id: '', name: '', kind: 'domestic', country: 'CN', time_zone: 'Asia/Shanghai', cutoff: '16:00' };

@@ -4,7 +4,7 @@
  * the field it names; nothing changes.
  */
 import { useState, type FormEvent } from 'react';
-import { api, type Money as MoneyValue } from '../../api';
+import { api, type Box } from '../../api';
 import { useAuth } from '../../auth';
 import { Card, ErrorText, FieldError, Money, onlyFieldIssues, SizeFields } from '../../components';
 import { currencyDigits } from '../../format';
@@ -12,16 +12,6 @@ import { clientError, useApiForm } from '../../forms';
 import { usePoll } from '../../hooks';
 import { useI18n } from '../../i18n';
 import { setupChanged } from '../../SetupBanner';
-
-export interface Box {
-  code: string;
-  inner_mm: [number, number, number];
-  outer_mm: [number, number, number] | null;
-  max_weight_g: number;
-  tare_g: number;
-  cost: MoneyValue;
-  active: boolean;
-}
 
 const FIELDS = ['code', 'inner_mm', 'max_weight_g', 'tare_g', 'cost', 'currency', 'active'];
 

@@ -5,23 +5,12 @@
  * rule's number and the field in it). Both are shared by the whole installation.
  */
 import { useState, type FormEvent } from 'react';
-import { api, ApiError, type ApiIssue, type Localized } from '../../api';
+import { api, ApiError, type ApiIssue, type CarrierService } from '../../api';
 import { useAuth } from '../../auth';
 import { Card, ErrorText } from '../../components';
 import { clientError, useApiForm } from '../../forms';
 import { usePoll } from '../../hooks';
 import { useI18n } from '../../i18n';
-
-export interface CarrierService {
-  code: string;
-  carrier: string;
-  name: Localized;
-  logistics_class: string;
-  currency: string;
-  sample: boolean;
-  marketplace_service: string | null;
-  zones: string[];
-}
 
 export function CarrierServices() {
   const { t, pick, term } = useI18n();

@@ -4,7 +4,7 @@
  * field it names; nothing changes.
  */
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import { api } from '../../api';
+import { api, type SenderAddress } from '../../api';
 import { useAuth } from '../../auth';
 import { Card, ErrorText, FieldError, onlyFieldIssues } from '../../components';
 import { useApiForm } from '../../forms';
@@ -13,17 +13,8 @@ import { useI18n } from '../../i18n';
 import type { MessageKey } from '../../i18n/en';
 import { setupChanged } from '../../SetupBanner';
 
-interface SenderAddress {
-  name: string;
-  address_line1: string;
-  address_line2: string | null;
-  city: string;
-  postcode: string | null;
-  country: string;
-  phone: string | null;
-}
-
-type Field = keyof SenderAddress;
+/** The fields the seller edits (the shop is the one chosen). */
+type Field = Exclude<keyof SenderAddress, 'shop_id'>;
 
 const FIELDS: Array<{ field: Field; label: MessageKey; required?: boolean; autoComplete: string; maxLength?: number }> =
   [

@@ -5,21 +5,12 @@
  * item's fields, `items.0.weight_g` or `weight_g`); nothing is stored.
  */
 import { useState, type FormEvent } from 'react';
-import { api, ApiError } from '../../api';
+import { api, ApiError, type SkuSize } from '../../api';
 import { useAuth } from '../../auth';
 import { Card, ErrorText, FieldError, onlyFieldIssues, SizeFields } from '../../components';
 import { clientError, useApiForm } from '../../forms';
 import { usePoll } from '../../hooks';
 import { useI18n } from '../../i18n';
-
-interface SkuSize {
-  sku: string;
-  dims_mm: [number, number, number];
-  weight_g: number;
-  barcode: string | null;
-  batteries: string;
-  liquids: boolean;
-}
 
 const FIELDS = ['sku', 'dims_mm', 'weight_g', 'barcode'];
 /** How many SKUs the table shows before asking to find one. */

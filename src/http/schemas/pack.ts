@@ -1,0 +1,86 @@
+/** The pack station's answers (http/routes/pack.ts presentSession) and the work queue (app/plan.ts presentWorkPlan). */
+import { bool, items, list, num, numOrNull, object, open, orNull, ref, str, strOrNull, type Schema } from './common';
+
+const localized = ref('Localized');
+
+const PlannedParcel = object({
+  parcel_id: num,
+  position: num,
+  of: num,
+  status: str,
+  box: str,
+  outer_mm: list(num),
+  contents: list(object({ sku: str, quantity: num })),
+  content_weight_g: num,
+  expected_gross_g: num,
+  box_cost: ref('Money'),
+  measured_g: numOrNull,
+  weight_status: strOrNull,
+});
+
+const PackSession = object({
+  id: num,
+  order_id: num,
+  platform_order_id: str,
+  shop_id: str,
+  ship_by_at: strOrNull,
+  status: str,
+  being_packed: bool,
+  station: strOrNull,
+  packer: strOrNull,
+  tolerance: object({ percent: num, min_g: num }),
+  started_at: strOrNull,
+  finished_at: strOrNull,
+  current_parcel: orNull(
+    object({
+      parcel_id: num,
+      position: num,
+      of: num,
+      box: str,
+      items: list(object({ sku: str, expected: num, scanned: num, remaining: num, bin: strOrNull })),
+      remaining: localized,
+      expected_gross_g: num,
+      weight_range: object({ min_g: num, max_g: num }),
+    }),
+  ),
+  parcels: list(ref('PlannedParcel')),
+});
+
+const session = ref('PackSession');
+
+/** A session with every scan (GET /pack/sessions/:id). */
+const PackSessionDetail = object({
+  ...(PackSession.properties as Record<string, Schema>),
+  scans: list(
+    object({ at: strOrNull, code: str, sku: strOrNull, accepted: bool, refusal: strOrNull, parcel_id: numOrNull }),
+  ),
+});
+
+export const packStarted = object({ resumed: bool, message: localized, session });
+export const packScanned = object({ accepted: bool, sku: strOrNull, parcel_packed: bool, message: localized, session });
+export const packWeighed = object({ ok: bool, overridden: bool, message: localized, session });
+export const packSessions = items(session);
+export const beingPacked = items(object({ order_id: num, session_id: num, station: strOrNull, started_at: strOrNull }));
+
+/** The work queue (GET /plan): the fields the pack station reads are declared; the rest passes as it is. */
+const WorkPlan = open({
+  jobs: num,
+  stations: list(
+    open({
+      station: str,
+      queue: list(
+        open({
+          order_id: num,
+          platform_order_id: str,
+          shop_id: str,
+          position: num,
+          start: str,
+          ship_by_at: str,
+          lateness_minutes: num,
+        }),
+      ),
+    }),
+  ),
+});
+
+export const PACK_SCHEMAS = { PlannedParcel, PackSession, PackSessionDetail, WorkPlan };

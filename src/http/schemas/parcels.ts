@@ -1,0 +1,78 @@
+/** Parcels and their tracking (app/tracking/views.ts): open problems, every parcel, one parcel's tracking. */
+import { anyValue, items, list, num, numOrNull, object, orNull, ref, str, strOrNull } from './common';
+
+const localized = ref('Localized');
+
+const ParcelProblem = object({
+  id: num,
+  order_id: num,
+  platform_order_id: str,
+  shop_id: str,
+  parcel_id: numOrNull,
+  tracking_number: strOrNull,
+  tracking_status: strOrNull,
+  kind: str,
+  level: str,
+  detected_at: strOrNull,
+  message: localized,
+  what_to_do: localized,
+  data: anyValue,
+});
+
+const ParcelListItem = object({
+  parcel_id: num,
+  order_id: num,
+  platform_order_id: str,
+  shop_id: str,
+  destination: str,
+  parcel_status: str,
+  carrier: strOrNull,
+  service: strOrNull,
+  tracking_number: strOrNull,
+  tracking_status: strOrNull,
+  tracking_label: orNull(localized),
+  last_event_at: strOrNull,
+  first_scan_at: strOrNull,
+  delivered_at: strOrNull,
+  open_problems: num,
+  created_at: strOrNull,
+});
+
+const ParcelTracking = object({
+  parcel_id: num,
+  order_id: num,
+  tracking_number: strOrNull,
+  parcel_status: str,
+  tracking: orNull(
+    object({
+      status: strOrNull,
+      label: orNull(localized),
+      raw_status: strOrNull,
+      raw_substatus: strOrNull,
+      description: strOrNull,
+      status_at: strOrNull,
+      first_scan_at: strOrNull,
+      last_event_at: strOrNull,
+      delivered_at: strOrNull,
+      destination_country: strOrNull,
+      next_poll_at: strOrNull,
+    }),
+  ),
+  events: list(
+    object({
+      at: strOrNull,
+      status: str,
+      raw_status: strOrNull,
+      raw_substatus: strOrNull,
+      description: strOrNull,
+      location: strOrNull,
+      provider: str,
+    }),
+  ),
+  problems: list(ref('ParcelProblem')),
+});
+
+export const PARCEL_SCHEMAS = { ParcelProblem, ParcelListItem, ParcelTracking };
+
+export const parcelProblems = items(ref('ParcelProblem'));
+export const parcelPage = items(ref('ParcelListItem'), { next_before: numOrNull });
