@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { contentMatchesExtension, EVIDENCE_EXTENSIONS, evidenceQuotaBytes, sniffEvidenceType } from '../core/file-type';
 import { localized } from '../core/i18n';
-import * as orders from '../store/orders';
+import * as orderStore from '../store/orders';
 import type { Executor } from '../store/orders';
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
@@ -104,7 +104,7 @@ export async function addPhotoEvidence(
         size_bytes: file.content.length,
       })
       .execute();
-    await orders.appendEvents(trx, [
+    await orderStore.appendEvents(trx, [
       timelineEvent({
         orderId: row.order_id,
         at: now,

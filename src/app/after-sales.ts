@@ -10,7 +10,7 @@ import {
 import { localized } from '../core/i18n';
 import { decide, isAction } from '../core/state-machine';
 import { toIso } from '../core/time';
-import * as orders from '../store/orders';
+import * as orderStore from '../store/orders';
 import type { Executor } from '../store/orders';
 import type { AfterSalesCaseRow } from '../store/schema-tracking';
 import type { AppContext } from './context';
@@ -53,7 +53,7 @@ export async function openCase(ctx: AppContext, input: OpenCaseInput, actor: str
   const now = ctx.now();
   const openedAt = input.openedAt ?? now;
   const id = await ctx.store.db.transaction().execute(async (trx) => {
-    const order = await orders.getOrder(trx, undefined, input.orderId);
+    const order = await orderStore.getOrder(trx, undefined, input.orderId);
     if (!order)
       throw new NotFoundError(localized(`order ${input.orderId} not found.`, `未找到订单 ${input.orderId}。`));
     if (input.platformCaseId) {
@@ -103,7 +103,7 @@ export async function openCase(ctx: AppContext, input: OpenCaseInput, actor: str
       })
       .execute();
     const label = CASE_KIND_LABELS[kind];
-    await orders.appendEvents(trx, [
+    await orderStore.appendEvents(trx, [
       timelineEvent({
         orderId: order.id,
         at: now,
@@ -231,7 +231,7 @@ export async function stepCase(
   await ctx.store.db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('after_sales_cases').selectAll().where('id', '=', caseId).executeTakeFirst();
     if (!row) throw new NotFoundError(localized(`case ${caseId} not found.`, `未找到纠纷 ${caseId}。`));
-    const order = await orders.getOrder(trx, undefined, row.order_id);
+    const order = await orderStore.getOrder(trx, undefined, row.order_id);
     const decision = decide(caseMachine, row.state as CaseState, action, {
       note: input.note,
       outcome: input.outcome,
@@ -281,7 +281,7 @@ export async function stepCase(
         })
         .execute();
     }
-    await orders.appendEvents(trx, [
+    await orderStore.appendEvents(trx, [
       timelineEvent({
         orderId: row.order_id,
         at: now,

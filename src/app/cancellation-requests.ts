@@ -7,7 +7,7 @@
 import { localized } from '../core/i18n';
 import { OPEN_ORDER_STATES, type OrderState } from '../core/order';
 import type { CancellationAnswer } from '../core/cancellation-request';
-import * as orders from '../store/orders';
+import * as orderStore from '../store/orders';
 import type { OrderRow, OrderUpdate } from '../store/schema';
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
@@ -30,7 +30,7 @@ export async function recordCancellationRequest(
   const now = ctx.now();
   const at = input.at ?? now;
   return ctx.store.db.transaction().execute(async (trx) => {
-    const order = await orders.getOrder(trx, undefined, orderId);
+    const order = await orderStore.getOrder(trx, undefined, orderId);
     if (!order || (shopIds && !shopIds.includes(order.shop_id))) throw notFound(orderId);
     const ref = order.platform_order_id;
     if (at < order.paid_at) {
@@ -81,14 +81,14 @@ export async function recordCancellationRequest(
       cancel_answered_at: null,
       updated_at: now,
     };
-    if (!(await orders.updateOrder(trx, order.id, order.version, update))) {
+    if (!(await orderStore.updateOrder(trx, order.id, order.version, update))) {
       throw new ConflictError(
         'order.version',
         localized('the order changed meanwhile; try again.', '订单已被修改，请重试。'),
         order.status,
       );
     }
-    await orders.appendEvents(trx, [
+    await orderStore.appendEvents(trx, [
       timelineEvent({
         orderId: order.id,
         at: now,
@@ -136,7 +136,7 @@ export async function answerCancellationRequest(
   }
   const note = input.reason?.trim();
   return ctx.store.db.transaction().execute(async (trx) => {
-    const order = await orders.getOrder(trx, undefined, orderId);
+    const order = await orderStore.getOrder(trx, undefined, orderId);
     if (!order) throw notFound(orderId);
     if (order.version !== read.version)
       throw new ConflictError(
@@ -152,17 +152,17 @@ export async function answerCancellationRequest(
         { order, actions: ['cancel'], reason, guard: { reason }, set: { ...answered, cancelled_by: 'buyer' } },
         { store: ctx.store, now, actor },
       );
-      return (await orders.getOrder(trx, undefined, order.id))!;
+      return (await orderStore.getOrder(trx, undefined, order.id))!;
     }
     const update: OrderUpdate = { ...answered, updated_at: now };
-    if (!(await orders.updateOrder(trx, order.id, order.version, update))) {
+    if (!(await orderStore.updateOrder(trx, order.id, order.version, update))) {
       throw new ConflictError(
         'order.version',
         localized('the order changed meanwhile; try again.', '订单已被修改，请重试。'),
         order.status,
       );
     }
-    await orders.appendEvents(trx, [
+    await orderStore.appendEvents(trx, [
       timelineEvent({
         orderId: order.id,
         at: now,

@@ -19,7 +19,7 @@ import { localized, type Localized } from '../core/i18n';
 import { ORDER_PROGRESS, parcelMachine, type OrderState, type ParcelState } from '../core/order';
 import { decide } from '../core/state-machine';
 import * as marketplace from '../store/marketplace';
-import * as orders from '../store/orders';
+import * as orderStore from '../store/orders';
 import type { NewOrderEventRow, OrderRow, OrderUpdate, ParcelRow } from '../store/schema';
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
@@ -170,7 +170,7 @@ export async function handOverOrder(ctx: AppContext, orderId: number, actor: str
     const connected = (await marketplace.getConnection(trx, order.shop_id)) !== undefined;
     const target: OrderState = complete ? 'shipped' : 'partially_shipped';
     if (!connected && ORDER_PROGRESS[state] < ORDER_PROGRESS[target]) {
-      await orders.appendEvents(trx, events);
+      await orderStore.appendEvents(trx, events);
       const moved = await transitionOrder(
         trx,
         {
@@ -194,7 +194,7 @@ export async function handOverOrder(ctx: AppContext, orderId: number, actor: str
     } else {
       if (
         !(
-          await orders.updateOrdersAtVersions(trx, [{ id: order.id, version: order.version }], {
+          await orderStore.updateOrdersAtVersions(trx, [{ id: order.id, version: order.version }], {
             set: { updated_at: now },
             setIfNull: stamp,
           })
@@ -206,7 +206,7 @@ export async function handOverOrder(ctx: AppContext, orderId: number, actor: str
           state,
         );
       }
-      await orders.appendEvents(trx, events);
+      await orderStore.appendEvents(trx, events);
     }
 
     const n = handedOver.length;
@@ -280,14 +280,14 @@ export async function recordWarehouseReceipt(
       ]);
     if (order.warehouse_received_at === at) return order;
     const update: OrderUpdate = { warehouse_received_at: at, updated_at: now };
-    if (!(await orders.updateOrder(trx, order.id, order.version, update))) {
+    if (!(await orderStore.updateOrder(trx, order.id, order.version, update))) {
       throw new ConflictError(
         'order.version',
         localized('the order changed meanwhile; try again.', '订单已被修改，请重试。'),
         order.status,
       );
     }
-    await orders.appendEvents(trx, [
+    await orderStore.appendEvents(trx, [
       timelineEvent({
         orderId: order.id,
         at: now,
@@ -327,7 +327,7 @@ export async function recordWarehouseWeight(
     ]);
   }
   return ctx.store.db.transaction().execute(async (trx) => {
-    const order = await orders.getOrder(trx, undefined, orderId);
+    const order = await orderStore.getOrder(trx, undefined, orderId);
     if (!order) throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
     const parcel = await trx
       .selectFrom('parcels')
@@ -365,7 +365,7 @@ export async function recordWarehouseWeight(
       .set({ warehouse_weight_g: input.grams, updated_at: now })
       .where('id', '=', parcel.id)
       .execute();
-    await orders.appendEvents(trx, [
+    await orderStore.appendEvents(trx, [
       timelineEvent({
         orderId: order.id,
         parcelId: parcel.id,

@@ -18,7 +18,7 @@ import type { ShopPolicyResolver } from '../core/policy/registry';
 import { FileFormatError } from '../integrations/files/order-file';
 import * as staging from '../store/import-staging';
 import { newLeaseOwner } from '../store/leases';
-import * as orders from '../store/orders';
+import * as orderStore from '../store/orders';
 import type { Executor } from '../store/orders';
 import type { AppContext } from './context';
 import { ConflictError } from './errors';
@@ -172,7 +172,7 @@ async function importOnce(ctx: AppContext, options: ImportOptions): Promise<Impo
     // 4. Merge, all at once.
     if (platform) {
       await write(async (trx) => {
-        await orders.ensureShop(trx, { id: options.shopId, platform: platform! }, meta.now);
+        await orderStore.ensureShop(trx, { id: options.shopId, platform: platform! }, meta.now);
         // Rare: the sync created some of the file's new orders meanwhile. Staging again sees them as changes.
         if ((await staging.conflictsWithOrders(trx, importId, options.shopId)) > 0) throw new CreatedMeanwhile();
         const merged = await staging.mergeStagedOrders(ctx.store, trx, importId, options.shopId, {
@@ -219,7 +219,7 @@ async function importOnce(ctx: AppContext, options: ImportOptions): Promise<Impo
 
 /** The shop's policy resolver; a shop the import will create gets the platform's defaults, as `ensureShop` makes it. */
 async function shopResolver(ctx: AppContext, shopId: string, platform: string): Promise<ShopPolicyResolver> {
-  const shop = await orders.findShop(ctx.store.db, shopId);
+  const shop = await orderStore.findShop(ctx.store.db, shopId);
   if (shop) return loadShopResolver(ctx.store.db, shopId);
   return resolverFor({ id: shopId, platform, policy_id: null, policy_by_type: null, policy_overrides: null });
 }
@@ -240,7 +240,7 @@ async function stageBatch(
 ): Promise<number> {
   const known = new Map(
     (
-      await orders.findOrderKeys(
+      await orderStore.findOrderKeys(
         trx,
         shopId,
         batch.map((b) => b.item.order.platformOrderId),

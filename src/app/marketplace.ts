@@ -12,7 +12,7 @@ import {
 } from '../integrations/aliexpress/client';
 import { ReauthorisationRequiredError } from '../integrations/aliexpress/errors';
 import * as marketplace from '../store/marketplace';
-import * as orders from '../store/orders';
+import * as orderStore from '../store/orders';
 import * as outbox from '../store/outbox';
 import type { MarketplaceConnectionRow } from '../store/schema';
 import type { AppContext } from './context';
@@ -74,7 +74,7 @@ export async function connectShop(
   const now = ctx.now();
   const platform = input.platform ?? 'aliexpress';
   await ctx.store.db.transaction().execute(async (trx) => {
-    await orders.ensureShop(trx, { id: input.shopId, platform }, now);
+    await orderStore.ensureShop(trx, { id: input.shopId, platform }, now);
     const existing = await marketplace.getConnection(trx, input.shopId);
     await marketplace.upsertConnection(trx, {
       shop_id: input.shopId,

@@ -7,7 +7,7 @@ import { decide } from '../core/state-machine';
 import { localized } from '../core/i18n';
 import { addressEditRefusal, holdMachine, holdState, type HoldAction } from '../core/order-hold';
 import { parseBuyerFields, type ImportIssue, type RawRow } from '../core/order-input';
-import * as orders from '../store/orders';
+import * as orderStore from '../store/orders';
 import type { NewOrderEventRow, OrderRow } from '../store/schema';
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
@@ -31,7 +31,7 @@ export async function setOrderHold(
 ): Promise<OrderRow> {
   return ctx.store.db.transaction().execute(async (trx) => {
     // 1. Read.
-    const order = await orders.getOrder(trx, undefined, orderId);
+    const order = await orderStore.getOrder(trx, undefined, orderId);
     if (!order) throw notFound(orderId);
     // 2. Decide.
     const reason = request.reason?.trim() || null;
@@ -46,9 +46,9 @@ export async function setOrderHold(
       request.action === 'hold'
         ? { held_at: now, hold_reason: reason, updated_at: now }
         : { held_at: null, hold_reason: null, updated_at: now };
-    if (!(await orders.updateOrder(trx, order.id, order.version, set))) throw changedMeanwhile();
+    if (!(await orderStore.updateOrder(trx, order.id, order.version, set))) throw changedMeanwhile();
     // 4. The timeline.
-    await orders.appendEvents(trx, [
+    await orderStore.appendEvents(trx, [
       timelineEvent({
         orderId: order.id,
         at: now,
@@ -57,7 +57,7 @@ export async function setOrderHold(
         reason: reason ?? order.hold_reason,
       }),
     ]);
-    return (await orders.getOrder(trx, undefined, orderId))!;
+    return (await orderStore.getOrder(trx, undefined, orderId))!;
   });
 }
 
@@ -87,9 +87,9 @@ export async function editShippingAddress(
   if (!buyer) throw new ValidationError(issues);
   return ctx.store.db.transaction().execute(async (trx) => {
     // 2. Read the order and its parcels; decide.
-    const order = await orders.getOrder(trx, undefined, orderId);
+    const order = await orderStore.getOrder(trx, undefined, orderId);
     if (!order) throw notFound(orderId);
-    const refusal = addressEditRefusal(order, await orders.getParcels(trx, orderId));
+    const refusal = addressEditRefusal(order, await orderStore.getParcels(trx, orderId));
     if (refusal) throw new ConflictError('order.address.labelled', refusal, order.status);
     const before = Object.fromEntries(ADDRESS_FIELDS.map((f) => [f, order[f]]));
     // The second line and the state change only when the edit names them (a form without them keeps the order's).
@@ -106,11 +106,11 @@ export async function editShippingAddress(
     if (ADDRESS_FIELDS.every((f) => before[f] === after[f])) return order;
     // 3. Write the order at the version read (undo: the transaction rolls back).
     const now = ctx.now();
-    if (!(await orders.updateOrder(trx, order.id, order.version, { ...after, updated_at: now })))
+    if (!(await orderStore.updateOrder(trx, order.id, order.version, { ...after, updated_at: now })))
       throw changedMeanwhile();
     // 4. The timeline: what changed, from what to what.
     const changed = ADDRESS_FIELDS.filter((f) => before[f] !== after[f]);
-    await orders.appendEvents(trx, [
+    await orderStore.appendEvents(trx, [
       timelineEvent({
         orderId: order.id,
         at: now,
@@ -120,7 +120,7 @@ export async function editShippingAddress(
         data: JSON.stringify({ before: pick(before, changed), after: pick(after, changed) }),
       }),
     ]);
-    return (await orders.getOrder(trx, undefined, orderId))!;
+    return (await orderStore.getOrder(trx, undefined, orderId))!;
   });
 }
 

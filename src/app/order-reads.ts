@@ -6,7 +6,7 @@
 import type { Localized } from '../core/i18n';
 import { localized } from '../core/i18n';
 import type { Situation } from '../core/situation';
-import * as orders from '../store/orders';
+import * as orderStore from '../store/orders';
 import type { OrderRow } from '../store/schema';
 import { orderCalendarWarnings } from './calendar-coverage';
 import type { AppContext } from './context';
@@ -15,9 +15,9 @@ import { situationsOf } from './order-situation';
 
 export interface OrderDetail {
   order: OrderRow;
-  lines: Awaited<ReturnType<typeof orders.getOrderLines>>;
-  parcels: Awaited<ReturnType<typeof orders.getParcels>>;
-  timeline: Awaited<ReturnType<typeof orders.getEvents>>;
+  lines: Awaited<ReturnType<typeof orderStore.getOrderLines>>;
+  parcels: Awaited<ReturnType<typeof orderStore.getParcels>>;
+  timeline: Awaited<ReturnType<typeof orderStore.getEvents>>;
   /** The instant the detail is read for (now, or the `at` asked for). */
   asOf: number;
   /** What to look at on this order (e.g. its deadline past its policy's holiday data), in English and Chinese. */
@@ -26,14 +26,14 @@ export interface OrderDetail {
 
 export async function getOrderDetail(ctx: AppContext, orderId: number, shopIds?: string[]): Promise<OrderDetail> {
   const db = ctx.store.db;
-  const order = await orders.getOrder(db, undefined, orderId);
+  const order = await orderStore.getOrder(db, undefined, orderId);
   if (!order || (shopIds && !shopIds.includes(order.shop_id))) {
     throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
   }
   const [lines, parcels, timeline, warnings] = await Promise.all([
-    orders.getOrderLines(db, orderId),
-    orders.getParcels(db, orderId),
-    orders.getEvents(db, orderId),
+    orderStore.getOrderLines(db, orderId),
+    orderStore.getParcels(db, orderId),
+    orderStore.getEvents(db, orderId),
     orderCalendarWarnings(db, order),
   ]);
   return { order, lines, parcels, timeline, asOf: ctx.now(), warnings };
@@ -52,7 +52,7 @@ export async function getOrderPage(
 
 /** Resolves an order reference (shipby id or platform order id) to one order. */
 export async function resolveOrder(ctx: AppContext, reference: string, shopId?: string): Promise<OrderRow> {
-  const found = await orders.findOrdersByReference(ctx.store.db, reference, shopId);
+  const found = await orderStore.findOrdersByReference(ctx.store.db, reference, shopId);
   if (found.length === 0)
     throw new NotFoundError(localized(`order ${reference} not found.`, `未找到订单 ${reference}。`));
   if (found.length > 1) {
@@ -67,6 +67,6 @@ export async function resolveOrder(ctx: AppContext, reference: string, shopId?: 
   return found[0]!;
 }
 
-export async function listOrders(ctx: AppContext, filter: orders.OrderListFilter) {
-  return orders.listOrders(ctx.store.db, filter);
+export async function listOrders(ctx: AppContext, filter: orderStore.OrderListFilter) {
+  return orderStore.listOrders(ctx.store.db, filter);
 }

@@ -24,7 +24,7 @@ import { creationWindows } from '../integrations/aliexpress/protocol';
 import { aliexpressPort } from '../integrations/marketplace/aliexpress/adapter';
 import type { ChangedOrder, MarketplacePort } from '../integrations/marketplace/port';
 import * as marketplace from '../store/marketplace';
-import * as orders from '../store/orders';
+import * as orderStore from '../store/orders';
 import type { AppContext } from './context';
 import { ConflictError } from './errors';
 import { setPromisedDeliveryDays } from './receipt';
@@ -184,7 +184,7 @@ export async function syncShopOrders(ctx: AppContext, shopId: string, options: S
       const now = ctx.now();
       const written = new Map<string, number>();
       await db.transaction().execute(async (trx) => {
-        await orders.ensureShop(trx, { id: shopId, platform: connection.platform }, now);
+        await orderStore.ensureShop(trx, { id: shopId, platform: connection.platform }, now);
         const result = await upsertOrdersInTransaction(ctx.store, trx, shopId, incoming, {
           now,
           actor: options.actor ?? 'sync',
@@ -290,7 +290,7 @@ export const MASKED_ADDRESS_NOTE = localized(
 );
 
 /** An `address_masked` event on each order that has none yet (a re-sync adds no second note). */
-async function noteMaskedAddresses(db: orders.Executor, orderIds: number[], now: number): Promise<void> {
+async function noteMaskedAddresses(db: orderStore.Executor, orderIds: number[], now: number): Promise<void> {
   if (orderIds.length === 0) return;
   const noted = new Set(
     (
@@ -302,7 +302,7 @@ async function noteMaskedAddresses(db: orders.Executor, orderIds: number[], now:
         .execute()
     ).map((row) => row.order_id),
   );
-  await orders.appendEvents(
+  await orderStore.appendEvents(
     db,
     orderIds
       .filter((id) => !noted.has(id))

@@ -20,7 +20,7 @@ import {
 } from '../core/order';
 import { decide } from '../core/state-machine';
 import type { Store } from '../store/database';
-import * as orders from '../store/orders';
+import * as orderStore from '../store/orders';
 import type { NewOrderEventRow, OrderRow, OrderUpdate } from '../store/schema';
 import { ConflictError } from './errors';
 import { afterOrderTransition, type OrderHookContext, type OrderMove } from './order-hooks';
@@ -67,13 +67,13 @@ export interface TransitionMeta {
  * changed since it was read.
  */
 export async function transitionOrders<O extends OrderRef = OrderRow>(
-  trx: orders.Executor,
+  trx: orderStore.Executor,
   requests: readonly OrderTransitionRequest<O>[],
   meta: TransitionMeta,
 ): Promise<OrderTransitionOutcome<O>[]> {
   const outcomes: OrderTransitionOutcome<O>[] = [];
   const events: NewOrderEventRow[] = [];
-  const writes: orders.OrderWrite[] = [];
+  const writes: orderStore.OrderWrite[] = [];
   const moves: OrderMove[] = [];
   for (const request of requests) {
     const planned = plan(request, meta);
@@ -99,21 +99,21 @@ export async function transitionOrders<O extends OrderRef = OrderRow>(
       actions: planned.actions,
     });
   }
-  if ((await orders.writeOrdersAtVersions(trx, writes, meta.store)) !== writes.length) {
+  if ((await orderStore.writeOrdersAtVersions(trx, writes, meta.store)) !== writes.length) {
     throw new ConflictError(
       'order.version',
       localized('the order changed meanwhile; try again.', '订单已被修改，请重试。'),
     );
   }
   if (meta.events) meta.events.push(...events);
-  else await orders.appendEvents(trx, events);
+  else await orderStore.appendEvents(trx, events);
   if (moves.length) await runHooks(trx, moves, meta);
   return outcomes;
 }
 
 /** One order, one path: the refusal is thrown as a 409 naming its rule. */
 export async function transitionOrder<O extends OrderRef = OrderRow>(
-  trx: orders.Executor,
+  trx: orderStore.Executor,
   request: OrderTransitionRequest<O>,
   meta: TransitionMeta,
 ): Promise<Extract<OrderTransitionOutcome<O>, { ok: true }>> {
@@ -165,7 +165,7 @@ function plan<O extends OrderRef>(request: OrderTransitionRequest<O>, meta: Tran
 }
 
 /** Each hook once, for every order that took an action declaring it (in the order the table declares them). */
-async function runHooks(trx: orders.Executor, moves: readonly OrderMove[], meta: TransitionMeta): Promise<void> {
+async function runHooks(trx: orderStore.Executor, moves: readonly OrderMove[], meta: TransitionMeta): Promise<void> {
   const byHook = new Map<string, { hook: (typeof afterOrderTransition)[OrderAction][number]; moves: OrderMove[] }>();
   for (const move of moves) {
     for (const action of move.actions) {

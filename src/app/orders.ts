@@ -7,7 +7,7 @@ import { orderTotal, type ImportIssue, type OrderInput } from '../core/order-inp
 import { decide, isAction } from '../core/state-machine';
 import type { Store } from '../store/database';
 import { orderBulkWriter } from '../store/order-bulk';
-import * as orders from '../store/orders';
+import * as orderStore from '../store/orders';
 import type { Database, NewOrderEventRow, NewOrderRow, OrderRow, OrderUpdate } from '../store/schema';
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
@@ -200,7 +200,7 @@ export async function upsertOrdersInTransaction(
     ).map((e) => [e.platform_order_id, e]),
   );
   const fresh: Array<{ incoming: IncomingOrder; hash: string }> = [];
-  const changed: Array<{ incoming: IncomingOrder; hash: string; key: orders.ExistingOrderKey }> = [];
+  const changed: Array<{ incoming: IncomingOrder; hash: string; key: orderStore.ExistingOrderKey }> = [];
   for (const incoming of batch) {
     const hash = orderContentHash(incoming.order);
     const key = existing.get(incoming.order.platformOrderId);
@@ -255,7 +255,7 @@ async function applyOrderChange(
   resolver: ShopPolicyResolver,
 ): Promise<ImportIssue | undefined> {
   const order = incoming.order;
-  const current = (await orders.getOrder(trx, undefined, orderId))!;
+  const current = (await orderStore.getOrder(trx, undefined, orderId))!;
   const currentState = current.status as OrderState;
   // The platform cannot tell awaiting_stock from awaiting_shipment: stock decides between those two, not the platform.
   const stockStates: readonly OrderState[] = ['awaiting_shipment', 'awaiting_stock'];
@@ -278,7 +278,7 @@ async function applyOrderChange(
     const next = read(order);
     if (current[column] !== next) diff[column] = [current[column], next];
   }
-  const oldLines = await orders.getOrderLines(trx, orderId);
+  const oldLines = await orderStore.getOrderLines(trx, orderId);
   const linesText = (ls: Array<{ sku: string; quantity: number; unit_price?: number; unitPrice?: number }>) =>
     ls.map((l) => `${l.sku}×${l.quantity}@${l.unit_price ?? l.unitPrice}`).join(', ');
   const newLinesText = linesText(order.lines);
@@ -337,7 +337,7 @@ async function applyOrderChange(
   // New lines replace the old ones first (their reservations given back), so the transition's stock hook settles the new.
   const held = diff.lines ? await releaseBeforeLineChange(store, trx, orderId, meta) : [];
   if (diff.lines) {
-    await orders.replaceOrderLines(
+    await orderStore.replaceOrderLines(
       trx,
       orderId,
       order.lines.map((l, i) => ({
@@ -352,7 +352,7 @@ async function applyOrderChange(
   if (path.length) {
     // The platform's steps through the one transition: state, milestones (first time only), one event per step, and
     // the declared hooks (the stock settles as the new state says).
-    await orders.appendEvents(trx, events);
+    await orderStore.appendEvents(trx, events);
     const reason = `reported by ${order.platform}: ${order.platformStatus}`;
     await transitionOrder(
       trx,
@@ -360,7 +360,7 @@ async function applyOrderChange(
       { store, now: meta.now, actor: meta.actor },
     );
   } else {
-    if (!(await orders.updateOrder(trx, orderId, current.version, update))) {
+    if (!(await orderStore.updateOrder(trx, orderId, current.version, update))) {
       throw new ConflictError(
         'order.version',
         localized(
@@ -369,9 +369,9 @@ async function applyOrderChange(
         ),
       );
     }
-    await orders.appendEvents(trx, events);
+    await orderStore.appendEvents(trx, events);
   }
-  if (shippedOutside) await orders.appendEvents(trx, [shippedOutside]);
+  if (shippedOutside) await orderStore.appendEvents(trx, [shippedOutside]);
   if (diff.lines) await settleAfterLineChange(store, trx, orderId, held, meta);
   return undefined;
 }
@@ -396,7 +396,7 @@ export async function upsertOrders(
 ): Promise<UpsertResult> {
   const platform = batch[0]?.order.platform ?? 'aliexpress';
   return ctx.store.db.transaction().execute(async (trx) => {
-    await orders.ensureShop(trx, { id: shopId, platform }, ctx.now());
+    await orderStore.ensureShop(trx, { id: shopId, platform }, ctx.now());
     const result = await upsertOrdersInTransaction(ctx.store, trx, shopId, batch, { now: ctx.now(), actor });
     if (result.issues.length) throw new ValidationError(result.issues);
     return result;
@@ -423,7 +423,7 @@ export async function applyOrderAction(ctx: AppContext, orderId: number, request
   }
   const action: OrderAction = request.action;
   return ctx.store.db.transaction().execute(async (trx) => {
-    const current = await orders.getOrder(trx, undefined, orderId);
+    const current = await orderStore.getOrder(trx, undefined, orderId);
     if (!current || (request.shopIds && !request.shopIds.includes(current.shop_id))) {
       throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
     }
@@ -435,7 +435,7 @@ export async function applyOrderAction(ctx: AppContext, orderId: number, request
       { order: current, actions: [action], reason, guard: { reason: request.reason }, set },
       { store: ctx.store, now: ctx.now(), actor: request.actor },
     );
-    return (await orders.getOrder(trx, undefined, orderId))!;
+    return (await orderStore.getOrder(trx, undefined, orderId))!;
   });
 }
 

@@ -5,7 +5,7 @@
 import { localized } from '../core/i18n';
 import { outboxMachine, type OutboxState } from '../core/outbox-row';
 import { decide } from '../core/state-machine';
-import * as orders from '../store/orders';
+import * as orderStore from '../store/orders';
 import * as outbox from '../store/outbox';
 import type { OutboxRow } from '../store/schema';
 import type { AppContext } from './context';
@@ -95,7 +95,7 @@ export async function retryOutboxRow(ctx: AppContext, id: number, actor: string)
         localized('the entry changed meanwhile; try again.', '记录已被修改，请重试。'),
         row.status,
       );
-    await orders.appendEvents(trx, [
+    await orderStore.appendEvents(trx, [
       timelineEvent({
         orderId: row.order_id,
         parcelId: row.parcel_id,

@@ -10,7 +10,7 @@
  * The other moves (claim, retry, interrupt, refuse, release, requeue) write only their row and its event.
  */
 import type { OutboxAction } from '../core/outbox-row';
-import * as orders from '../store/orders';
+import * as orderStore from '../store/orders';
 import * as outbox from '../store/outbox';
 import type { NewOrderEventRow, OutboxRow } from '../store/schema';
 import type { AppContext } from './context';
@@ -33,7 +33,7 @@ export interface OutboxHookContext {
 
 export interface OutboxHook {
   name: string;
-  run: (trx: orders.Executor, moves: readonly OutboxMove[], context: OutboxHookContext) => Promise<void>;
+  run: (trx: orderStore.Executor, moves: readonly OutboxMove[], context: OutboxHookContext) => Promise<void>;
 }
 
 const applyAccepted: OutboxHook = {
@@ -81,7 +81,7 @@ export const afterOutboxTransition: Record<OutboxAction, readonly OutboxHook[]> 
 
 /** Runs the hooks of the moves taken, each action's in the table's order. */
 export async function runOutboxHooks(
-  trx: orders.Executor,
+  trx: orderStore.Executor,
   taken: ReadonlyArray<OutboxMove & { action: OutboxAction }>,
   context: OutboxHookContext,
 ): Promise<void> {

@@ -20,7 +20,7 @@ import {
 } from '../core/receipt';
 import { DAY_MS, toIso } from '../core/time';
 import { isTrackingStatus, type TrackingStatus } from '../core/tracking-status';
-import * as orders from '../store/orders';
+import * as orderStore from '../store/orders';
 import type { Executor } from '../store/orders';
 import type { NewOrderEventRow, OrderRow } from '../store/schema';
 import type { AppContext } from './context';
@@ -114,7 +114,7 @@ export async function receiptOf(
 ): Promise<ReceiptView> {
   const db = ctx.store.db;
   const now = ctx.now();
-  const order = await orders.getOrder(db, undefined, orderId);
+  const order = await orderStore.getOrder(db, undefined, orderId);
   if (!order) throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
   const terms = await db.selectFrom('order_receipts').selectAll().where('order_id', '=', orderId).executeTakeFirst();
   const computed = await computeReceipt(db, order, terms, rules);
@@ -215,7 +215,7 @@ async function changeTerms(
 ): Promise<void> {
   const now = ctx.now();
   await ctx.store.db.transaction().execute(async (trx) => {
-    const order = await orders.getOrder(trx, undefined, orderId);
+    const order = await orderStore.getOrder(trx, undefined, orderId);
     if (!order) throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
     if (order.status === 'completed' || order.status === 'cancelled' || order.status === 'closed_unfulfilled') {
       throw new ConflictError(
@@ -249,7 +249,7 @@ async function changeTerms(
       },
       now,
     );
-    await orders.appendEvents(trx, [
+    await orderStore.appendEvents(trx, [
       timelineEvent({
         orderId,
         at: now,
@@ -376,7 +376,7 @@ export async function runReceiptSweep(
         'sweep',
         events,
       );
-      await orders.appendEvents(trx, events);
+      await orderStore.appendEvents(trx, events);
       return count;
     });
     report.extensionsProposed += raised;
@@ -391,7 +391,7 @@ async function autoConfirm(
   rules: ReceiptRules,
 ): Promise<'confirmed' | 'held' | 'skipped'> {
   return ctx.store.db.transaction().execute(async (trx) => {
-    const order = await orders.getOrder(trx, undefined, orderId);
+    const order = await orderStore.getOrder(trx, undefined, orderId);
     if (!order || !AWAITING_RECEIPT.includes(order.status as OrderState)) return 'skipped';
     const open = await trx
       .selectFrom('after_sales_cases')

@@ -5,7 +5,7 @@
 import { setupChecklist, type SetupStepState } from '../core/setup-checklist';
 import * as packing from '../store/packing';
 import * as marketplace from '../store/marketplace';
-import * as orders from '../store/orders';
+import * as orderStore from '../store/orders';
 import type { AppContext } from './context';
 
 export interface SetupStatus {
@@ -20,7 +20,7 @@ export async function setupStatus(
   input: { shopId?: string; shops?: readonly string[]; warehouses?: readonly string[] },
 ): Promise<SetupStatus> {
   const db = ctx.store.db;
-  const visible = (await orders.listShops(db)).filter((s) => !input.shops || input.shops.includes(s.id));
+  const visible = (await orderStore.listShops(db)).filter((s) => !input.shops || input.shops.includes(s.id));
   const shop = visible.find((s) => s.id === input.shopId) ?? (input.shopId === undefined ? visible[0] : undefined);
   const [warehouses, skus, sized, levels, accounts] = await Promise.all([
     db.selectFrom('warehouses').select('id').execute(),

@@ -15,7 +15,7 @@ import { parcelMachine, type ParcelState } from '../core/order';
 import { decide } from '../core/state-machine';
 import { sendTypeFor, uploadPriority, type QueuedUpload, type SendType, type UploadTiming } from '../core/upload-rules';
 import type { Executor } from '../store/orders';
-import * as orders from '../store/orders';
+import * as orderStore from '../store/orders';
 import * as marketplace from '../store/marketplace';
 import * as outbox from '../store/outbox';
 import type { NewOrderEventRow, NewOutboxRow, OrderRow, ParcelRow } from '../store/schema';
@@ -253,7 +253,7 @@ export async function markParcelsShipped(
         }),
       );
     });
-    await orders.appendEvents(trx, events);
+    await orderStore.appendEvents(trx, events);
     return results;
   });
 }
@@ -296,7 +296,7 @@ export async function recordFirstScan(
       .execute();
     const released = await outbox.releaseHeldUploads(trx, parcel.id, now);
     for (const row of released) events.push(uploadReleasedEvent(parcel.order_id, parcel.id, row.id, now, actor));
-    await orders.appendEvents(trx, events);
+    await orderStore.appendEvents(trx, events);
     return { released: released.length };
   });
 }

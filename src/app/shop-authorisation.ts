@@ -43,7 +43,7 @@ import { DEFAULT_IOP_BASE_URL } from '../integrations/aliexpress/protocol';
 import { callTokenApi } from '../integrations/aliexpress/token-client';
 import { releaseLease, takeLease, newLeaseOwner } from '../store/leases';
 import * as marketplace from '../store/marketplace';
-import * as orders from '../store/orders';
+import * as orderStore from '../store/orders';
 import * as outbox from '../store/outbox';
 import type { MarketplaceConnectionRow } from '../store/schema';
 import * as store from '../store/shop-authorisation';
@@ -162,7 +162,7 @@ export async function completeAuthorisation(
   const answer = await callTokenApi(tokenConfig(ctx, deps), { api: TOKEN_CREATE, code: input.code });
   const tokens = tokensOrThrow(answer, name);
   await ctx.store.db.transaction().execute(async (trx) => {
-    await orders.ensureShop(trx, { id: shopId, platform: PLATFORM }, now);
+    await orderStore.ensureShop(trx, { id: shopId, platform: PLATFORM }, now);
     const existing = await marketplace.getConnection(trx, shopId);
     await marketplace.upsertConnection(trx, {
       shop_id: shopId,

@@ -12,7 +12,7 @@ import { decide } from '../core/state-machine';
 import { buyerNoticeText, NO_DEADLINE_PRIORITY } from '../core/upload-rules';
 import { sendsBuyerNotices } from '../integrations/marketplace/index';
 import * as marketplace from '../store/marketplace';
-import * as orders from '../store/orders';
+import * as orderStore from '../store/orders';
 import * as outbox from '../store/outbox';
 import type { NewOrderEventRow, NewOutboxRow, OrderRow, OutboxRow, ParcelRow } from '../store/schema';
 import type { AppContext } from './context';
@@ -24,7 +24,7 @@ import type { NoticePayload } from './upload-delivery';
 
 export async function applyAcceptedUploads(
   ctx: AppContext,
-  trx: orders.Executor,
+  trx: orderStore.Executor,
   rows: readonly OutboxRow[],
   now: number,
   worker: string,
@@ -111,7 +111,11 @@ export async function applyAcceptedUploads(
   }
 
   for (const [to, ids] of parcelMoves) {
-    await orders.updateParcels(trx, ids, { ...(to ? { status: to } : {}), tracking_uploaded_at: now, updated_at: now });
+    await orderStore.updateParcels(trx, ids, {
+      ...(to ? { status: to } : {}),
+      tracking_uploaded_at: now,
+      updated_at: now,
+    });
   }
   // Every touched order is written at the version read under its lock: the upload time stamped (first time only),
   // and its move, if any, through the one transition. Orders grouped by their path, so a batch is a few statements.
@@ -146,7 +150,7 @@ export async function applyAcceptedUploads(
     }
   }
   if (unmoved.length) {
-    const updated = await orders.updateOrdersAtVersions(
+    const updated = await orderStore.updateOrdersAtVersions(
       trx,
       unmoved.map((o) => ({ id: o.id, version: o.version })),
       { set: { updated_at: now }, setIfNull: { tracking_uploaded_at: now } },

@@ -20,7 +20,7 @@
  */
 import type { OutboxAction } from '../core/outbox-row';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../core/upload-rules';
-import * as orders from '../store/orders';
+import * as orderStore from '../store/orders';
 import * as outbox from '../store/outbox';
 import { ownerIsGone } from '../store/leases';
 import { inRetriedTransaction } from '../store/transaction-retry';
@@ -89,7 +89,7 @@ export async function claimOutboxRows(
       });
       const lost = rows.filter((row) => row.claimed_from === 'in_flight');
       if (lost.length) {
-        await orders.appendEvents(
+        await orderStore.appendEvents(
           trx,
           lost.map((row) =>
             timelineEvent({
@@ -187,7 +187,7 @@ export async function recordOutboxOutcomes(
       }
       // 3. The hooks declared for the actions taken, then the timeline.
       await runOutboxHooks(trx, taken, { ctx, now, worker, events });
-      await orders.appendEvents(trx, events);
+      await orderStore.appendEvents(trx, events);
       return summary;
     },
     { alsoRetry: isOrderVersionConflict },

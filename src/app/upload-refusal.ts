@@ -9,7 +9,7 @@ import { localized, type Localized } from '../core/i18n';
 import type { OrderState } from '../core/order';
 import { outboxMachine } from '../core/outbox-row';
 import { decide } from '../core/state-machine';
-import * as orders from '../store/orders';
+import * as orderStore from '../store/orders';
 import * as outbox from '../store/outbox';
 import type { NewOrderEventRow } from '../store/schema';
 import { timelineEvent } from '../core/timeline';
@@ -57,7 +57,7 @@ export function closedOrderRefusalEvent(
  * is left to its worker, which reads the order's situation before sending (and the platform refuses a closed order).
  */
 export async function refuseQueuedUploadsOf(
-  db: orders.Executor,
+  db: orderStore.Executor,
   settled: ReadonlyArray<{ orderId: number; state: OrderState }>,
   now: number,
   actor: string,
@@ -90,6 +90,6 @@ export async function refuseQueuedUploadsOf(
       events.push(closedOrderRefusalEvent(row, message, now, actor, { was: row.status }));
     }
   }
-  await orders.appendEvents(db, events);
+  await orderStore.appendEvents(db, events);
   return refused.length;
 }
