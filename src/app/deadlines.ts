@@ -1,9 +1,3 @@
-/**
- * Deadline use cases: the verdict for one order ("can I still ship?"), the at-risk list, the warning
- * sweep (each threshold once per order, even with several sweepers), queueing alerts, and seller metrics.
- * The webhooks alerts go to are app/alert-webhooks.ts (re-exported here for their callers).
- */
-import { sql } from 'kysely';
 import { durationText } from '../core/duration';
 import { warningsDue } from '../core/deadline';
 import { localized, type Localized } from '../core/i18n';
@@ -14,7 +8,6 @@ import { OPEN_ORDER_STATES } from '../core/order';
 import { situationOf, type Situation, type SituationKind } from '../core/situation';
 import type { Verdict } from '../core/verdict';
 import type { Policy } from '../core/policy/schema';
-import type { ShopPolicyResolver } from '../core/policy/registry';
 import { HOUR_MS, toIso } from '../core/time';
 import { openStatusCondition } from '../store/open-orders';
 import type { Executor } from '../store/orders';

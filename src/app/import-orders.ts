@@ -19,7 +19,6 @@ import { FileFormatError } from '../integrations/files/order-file';
 import * as staging from '../store/import-staging';
 import { newLeaseOwner } from '../store/leases';
 import * as orderStore from '../store/orders';
-import type { Executor } from '../store/orders';
 import type { AppContext } from './context';
 import { ConflictError } from './errors';
 import { validatedOrders, type SourceRows, type ValidOrder } from './order-stream';

@@ -45,7 +45,7 @@ export interface LabelledParcel {
 }
 
 /** The carrier answered but the label could not be used: voided at the carrier, refused here. */
-export class LabelRefused extends ConflictError {}
+class LabelRefused extends ConflictError {}
 
 /** One parcel's labelling: what the request settled, then what the steps learn. */
 export interface ParcelLabelling {

@@ -8,7 +8,7 @@ import { localized } from '../core/i18n';
 import { addressEditRefusal, holdMachine, holdState, type HoldAction } from '../core/order-hold';
 import { parseBuyerFields, type ImportIssue, type RawRow } from '../core/order-input';
 import * as orderStore from '../store/orders';
-import type { NewOrderEventRow, OrderRow } from '../store/schema';
+import type { OrderRow } from '../store/schema';
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
 import { timelineEvent } from '../core/timeline';

@@ -16,7 +16,6 @@ import { localized, type Localized } from '../core/i18n';
 import { OPEN_ORDER_STATES, type OrderState } from '../core/order';
 import type { Executor } from '../store/orders';
 import type { OrderRow } from '../store/schema';
-import * as stock from '../store/stock';
 import * as stockReads from '../store/stock-reads';
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError } from './errors';

@@ -182,7 +182,7 @@ const SITUATION_ZH: Record<(typeof SITUATION_KINDS)[number], string> = {
 };
 
 /** Codes that appear in state and event cells: states, situations, order actions and event kinds. */
-export const CODE_ZH: Readonly<Record<string, string>> = {
+const CODE_ZH: Readonly<Record<string, string>> = {
   ...PARCEL_STATE_ZH,
   ...ORDER_STATE_ZH,
   ...SITUATION_ZH,

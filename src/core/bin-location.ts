@@ -6,7 +6,7 @@
 import { localized } from './i18n';
 import type { ImportIssue } from './order-input';
 
-export const BIN_MAX_LENGTH = 32;
+const BIN_MAX_LENGTH = 32;
 
 /** The bin as stored: trimmed, upper-case, null when blank. */
 export function normaliseBin(text: string | null | undefined): string | null {

@@ -7,7 +7,7 @@
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-export const EXAMPLE_ORDER_COLUMNS = [
+const EXAMPLE_ORDER_COLUMNS = [
   'order_id',
   'platform',
   'status',
@@ -126,7 +126,7 @@ const iso = (t: number) => new Date(t).toISOString().slice(0, 19) + 'Z';
 const cell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 /** The sample rows (one per order line) for `now`; order ids carry the day so a later run adds new orders. */
-export function exampleOrderRows(now: number): string[][] {
+function exampleOrderRows(now: number): string[][] {
   const day = new Date(now).toISOString().slice(2, 10).replace(/-/g, '');
   return SAMPLES.flatMap((s) => {
     const paid = now - s.paidAgo;

@@ -21,13 +21,13 @@ const DEMO_TRACKING_PROVIDER = 'sample-17track';
  * The carrier's journey (about nine days to delivery, a month for a return) compressed this many times, so a demo
  * day sees parcels through to delivery.
  */
-export const DEMO_TRACKING_SPEED = 60;
+const DEMO_TRACKING_SPEED = 60;
 
 /**
  * The histories the demo's parcels take in turn: mostly delivered, with a failed first attempt, a lost parcel, a
  * return and one that stalls, problems first so the day's earliest parcels show them before it ends.
  */
-export const DEMO_SCENARIOS: readonly SampleScenario[] = [
+const DEMO_SCENARIOS: readonly SampleScenario[] = [
   'failed_then_delivered',
   'delivered',
   'lost',

@@ -47,7 +47,7 @@ export class PdfSequence {
 }
 
 /** The pages of every PDF, in order, in one document. A part that is not a readable PDF throws. */
-export async function mergePdfs(parts: readonly Buffer[]): Promise<Buffer> {
+async function mergePdfs(parts: readonly Buffer[]): Promise<Buffer> {
   const out = await PDFDocument.create();
   out.setProducer('shipby');
   out.setCreator('shipby');

@@ -75,7 +75,7 @@ export function rateLimitKey(request: FastifyRequest): string {
 type StoreParams = { routeInfo?: { url?: string; method?: string | string[] } };
 
 /** A store for @fastify/rate-limit over a shared counter; a route's own limit counts apart (its method and path). */
-export function sharedStore(counter: RateCounter): FastifyRateLimitStoreCtor {
+function sharedStore(counter: RateCounter): FastifyRateLimitStoreCtor {
   return class SharedRateLimitStore implements FastifyRateLimitStore {
     private readonly prefix: string;
     constructor(params: StoreParams = {}) {
@@ -104,7 +104,7 @@ function hashedKey(request: FastifyRequest): string {
 }
 
 /** Redis answers, or this throws the ConfigError naming SHIPBY_REDIS_URL; `onError` hears of later outages. */
-export async function connectRedis(url: string, onError: (error: Error) => void): Promise<Redis> {
+async function connectRedis(url: string, onError: (error: Error) => void): Promise<Redis> {
   const { Redis } = await import('ioredis');
   const redis = new Redis(url, {
     lazyConnect: true,

@@ -18,7 +18,7 @@ import { listShopsWithPolicy } from '../app/policies';
 import { localized, pickLocale } from '../core/i18n';
 import { marketplaceNotices } from '../app/marketplace-outage';
 import { toIso } from '../core/time';
-import { isInstallationOwner, registerAccess, SESSION_COOKIE } from './access';
+import { isInstallationOwner, registerAccess } from './access';
 import {
   parseTrustProxy,
   rateLimitKey,

@@ -94,7 +94,7 @@ export interface ClaimRequest {
  * (`needs_readback`). Retries and dead letters are decided by the outbox outcomes (app/outbox-outcomes.ts: closing
  * points, urgency, outages) and written through `settle`.
  */
-export const outboxQueue = defineLeasedQueue<OutboxRow>({
+const outboxQueue = defineLeasedQueue<OutboxRow>({
   table: 'outbox',
   columns: {
     due: 'next_attempt_at',

@@ -19,7 +19,7 @@ const ARRAY_QUOTES = /[\\"]/g;
  * path (each value prepared, quoted and escaped with regular expressions), several times slower; a JSON parameter
  * (`json_to_recordset`) was cheap to build but costs the server more to parse than an array literal.
  */
-export function arrayLiteral(rows: readonly object[], key: string, type: PgArrayType): string {
+function arrayLiteral(rows: readonly object[], key: string, type: PgArrayType): string {
   // Pieces joined once: numbers stay numbers (join writes them), a text is its quotes around it (no string per value).
   const parts: unknown[] = ['{'];
   for (let i = 0; i < rows.length; i++) {

@@ -1,8 +1,3 @@
-/**
- * Reads of the stock: levels, what is on order (with dates) and what waiting orders need, the ledger, and the sums
- * the invariant audit compares. Split from store/stock.ts (its writes and locks) along its "Reads" section.
- */
-import { sql } from 'kysely';
 import type { Executor } from './orders';
 
 export interface LevelFilter {

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context';
-import { addWebhook, deliverWebhooks } from '../../src/app/deadlines';
+import { deliverWebhooks } from '../../src/app/deadlines';
 import { setCarrierAccount } from '../../src/app/carrier-accounts';
 import { saveProvider } from '../../src/app/tracking';
 import { connectShop } from '../../src/app/marketplace';

@@ -7,7 +7,7 @@ import { type BackoffPolicy, backoffMs } from '../backoff';
  */
 export const REGISTRATION_FIRST_RETRY_MS = 60_000;
 export const REGISTRATION_MAX_RETRY_MS = 6 * 3_600_000;
-export const REGISTRATION_BACKOFF: BackoffPolicy = {
+const REGISTRATION_BACKOFF: BackoffPolicy = {
   firstMs: REGISTRATION_FIRST_RETRY_MS,
   maxMs: REGISTRATION_MAX_RETRY_MS,
   jitter: 'none',
