@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import os from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -11,6 +12,9 @@ export default defineConfig({
     expect: { poll: { timeout: 10_000 } },
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest runs cores − 1 files at a time: one on a 2-core machine, which then idles while a file waits on
+    // PostgreSQL, Chromium or a child process. The files are independent (own databases, ports, folders): two at once.
+    maxWorkers: Math.max(2, os.availableParallelism() - 1),
     // Stored secrets (marketplace credentials, carrier accounts) are encrypted with SHIPBY_MASTER_KEY; the tests and
     // the processes they start use this one (test/support/outbox-fixtures.ts TEST_MASTER_KEY: a weak key such as
     // 32 × 0x07 is refused, so it is the SHA-256 of a label).

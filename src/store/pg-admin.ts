@@ -11,15 +11,20 @@ export function pgAdminUrl(): string {
   return process.env.PG_ADMIN_URL || DEFAULT_PG_ADMIN_URL;
 }
 
+/**
+ * A new database named `<prefix>_…`: empty, or a copy of `options.template` (a database nobody is connected to,
+ * e.g. one already migrated: copying it costs a fraction of running the migrations again).
+ */
 export async function createScratchDatabase(
   prefix: string,
   adminUrl = pgAdminUrl(),
+  options: { template?: string } = {},
 ): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE "${name}"`);
+    await admin.query(`CREATE DATABASE "${name}"${options.template ? ` TEMPLATE "${options.template}"` : ''}`);
   } finally {
     await admin.end();
   }

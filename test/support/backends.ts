@@ -1,5 +1,6 @@
 /**
- * Each store/app test runs once per backend: a fresh SQLite file and a fresh PostgreSQL database.
+ * Each store/app test runs once per backend: a fresh SQLite file and a fresh PostgreSQL database, each a copy of the
+ * store test/global-setup.ts migrated once for the run (the migration check on open then finds it current).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,7 +20,7 @@ export const backends: TestBackend[] = [
     name: 'sqlite',
     async open() {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipby-test-'));
-      const store = openStore(`sqlite:${path.join(dir, 'test.db')}`);
+      const store = openStore(`sqlite:${copyMigratedSqlite(path.join(dir, 'test.db'))}`);
       await migrateToLatest(store);
       return {
         store,
@@ -33,7 +34,9 @@ export const backends: TestBackend[] = [
   {
     name: 'postgres',
     async open() {
-      const scratch = await createScratchDatabase(inject('pgDatabasePrefix'), inject('pgAdminUrl'));
+      const scratch = await createScratchDatabase(inject('pgDatabasePrefix'), inject('pgAdminUrl'), {
+        template: inject('pgTemplate'),
+      });
       const store = openStore(scratch.url, { poolSize: 4 });
       await migrateToLatest(store);
       return {
@@ -46,6 +49,12 @@ export const backends: TestBackend[] = [
     },
   },
 ];
+
+/** Writes a SQLite store migrated to the latest schema at `file` (a copy of the run's) and returns `file`. */
+export function copyMigratedSqlite(file: string): string {
+  fs.copyFileSync(inject('sqliteTemplate'), file);
+  return file;
+}
 
 /** A clock the test moves by hand. */
 export function manualClock(start = Date.UTC(2026, 10, 25, 12)): {

@@ -1,7 +1,8 @@
 /**
  * The dashboard in a real browser, for the e2e tests: Debian's Chromium driven by playwright-core against the real
  * server (buildServer on a fresh SQLite file in a scratch folder, an ephemeral port), the dashboard built from the
- * current source into that folder (a test never sees a stale build). The page's console is watched: a test fails on
+ * current source once per run, by the first file that needs it, into the run's scratch folder (a test never sees a
+ * stale build; test/global-setup.ts). The page's console is watched: a test fails on
  * any console error but the refusals it says it expects (Chromium logs each refused request as a console error).
  *
  * In a test file: `BrowserWorld.open` in beforeAll (then seed its `ctx`) and `start`; `browserHooks` does the rest.
@@ -13,16 +14,61 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeEach, expect } from 'vitest';
+import { afterAll, afterEach, beforeEach, expect, inject, vi } from 'vitest';
 import { createContext, type AppContext } from '../../src/app/context';
 import { buildServer, type ServerOptions } from '../../src/http/server';
 import { migrateToLatest, openStore, type Store } from '../../src/store/database';
+import { copyMigratedSqlite } from './backends';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = path.resolve('test-results');
 export const VIEWPORT = { width: 1366, height: 768 };
 
 const run = promisify(execFile);
+
+/**
+ * The dashboard built from the current source into the run's scratch folder, once: the first file to ask builds it
+ * (`vite build`, seconds of CPU), the others (in other workers) wait for its outcome. Returns the built folder.
+ */
+async function dashboardBuild(): Promise<string> {
+  const root = path.join(inject('runDir'), 'dashboard');
+  const dist = path.join(root, 'dist');
+  const built = path.join(root, 'built');
+  const failed = path.join(root, 'failed');
+  try {
+    fs.mkdirSync(root);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // Another file is building it.
+    const outcome = await vi.waitFor(
+      () => {
+        if (fs.existsSync(built)) return undefined;
+        if (fs.existsSync(failed)) return fs.readFileSync(failed, 'utf8');
+        throw new Error('the dashboard is still being built');
+      },
+      { timeout: 120_000, interval: 100 },
+    );
+    if (outcome !== undefined) throw new Error(`The dashboard build failed in another test file: ${outcome}`);
+    return dist;
+  }
+  try {
+    await run(path.resolve('node_modules/.bin/vite'), [
+      'build',
+      '--config',
+      'web/vite.config.ts',
+      '--outDir',
+      dist,
+      '--emptyOutDir',
+      '--logLevel',
+      'error',
+    ]);
+  } catch (error) {
+    fs.writeFileSync(failed, String((error as Error).message));
+    throw error;
+  }
+  fs.writeFileSync(built, '');
+  return dist;
+}
 
 /** A request a test expects the API to refuse, by a part of its URL and the status. */
 export interface Refusal {
@@ -78,7 +124,7 @@ export class BrowserWorld {
   ) {}
 
   /**
-   * The scratch folder, the dashboard built into it, and a migrated SQLite store whose clock starts at `clockStart`
+   * The scratch folder, the run's dashboard build, and a migrated SQLite store whose clock starts at `clockStart`
    * and runs on with the real one. Seed `ctx`, then `start`.
    */
   static async open(
@@ -93,18 +139,8 @@ export class BrowserWorld {
     let store: Store | undefined;
     try {
       fs.mkdirSync(SCREENSHOTS, { recursive: true });
-      const dashboardDir = path.join(workDir, 'dist');
-      await run(path.resolve('node_modules/.bin/vite'), [
-        'build',
-        '--config',
-        'web/vite.config.ts',
-        '--outDir',
-        dashboardDir,
-        '--emptyOutDir',
-        '--logLevel',
-        'error',
-      ]);
-      store = openStore(`sqlite:${path.join(workDir, 'e2e.db')}`);
+      const dashboardDir = await dashboardBuild();
+      store = openStore(`sqlite:${copyMigratedSqlite(path.join(workDir, 'e2e.db'))}`);
       await migrateToLatest(store);
       const startedAt = Date.now();
       const ctx = createContext(store, () => options.clockStart + (Date.now() - startedAt));
