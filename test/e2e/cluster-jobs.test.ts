@@ -174,9 +174,10 @@ describe('jobs once per cluster on PostgreSQL', () => {
         ...writes
       } = fake.stats().byMethod;
       expect(writes).toEqual({ 'aliexpress.solution.order.fulfill': PARCELS });
-      // The sync ran before the uploads (2 listing calls, no detail) or after them (3, and each order's detail once).
+      // The sync ran before the uploads (2 listing calls, no detail) or after some of them (3, and each order it
+      // found changed read once: all of them when it ran after every upload, fewer when it ran amid them).
       expect([2, 3]).toContain(listings);
-      const syncDetails = listings === 3 ? PARCELS : 0;
+      const syncDetailsAtMost = listings === 3 ? PARCELS : 0;
       // Any other detail read is an upload's read-back before it was sent again, after an answer that came too late
       // (a busy machine): at most one per repeated attempt, and never a second fulfilment (above, and per order below).
       const repeats = await store.db
@@ -184,10 +185,9 @@ describe('jobs once per cluster on PostgreSQL', () => {
         .select((eb) => eb.fn.sum<number | string | null>(eb('attempts', '-', 1)).as('n'))
         .where('attempts', '>', 1)
         .executeTakeFirst();
-      expect(details).toBeGreaterThanOrEqual(syncDetails);
-      expect(details - syncDetails).toBeLessThanOrEqual(Number(repeats?.n ?? 0));
+      expect(details).toBeLessThanOrEqual(syncDetailsAtMost + Number(repeats?.n ?? 0));
       // A masked address read in full only by the sync, after its order's detail, once.
-      expect(receipts).toBeLessThanOrEqual(syncDetails);
+      expect(receipts).toBeLessThanOrEqual(Math.min(details, syncDetailsAtMost));
       // Each order declared once, whichever process's worker claimed it.
       const perOrder = new Map<string, number>();
       for (const d of fake.marketplace.declarations) perOrder.set(d.orderId, (perOrder.get(d.orderId) ?? 0) + 1);
