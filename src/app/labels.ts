@@ -27,6 +27,7 @@ import * as marketplace from '../store/marketplace';
 import * as orderStore from '../store/orders';
 import * as outbox from '../store/outbox';
 import * as packing from '../store/packing';
+import * as packSessions from '../store/pack-sessions';
 import type { OrderRow } from '../store/schema';
 import { loadShippingCatalog, storedCarrierResolver, type CarrierResolver } from './carrier-contracts';
 import type { AppContext } from './context';
@@ -164,7 +165,7 @@ async function labelUnderLease(
       order.status,
     );
   }
-  const open = await packing.openSessionOfOrder(db, order.id);
+  const open = await packSessions.openSessionOfOrder(db, order.id);
   for (const parcel of targets) {
     if (parcel.weightStatus === 'held') {
       throw new ConflictError(

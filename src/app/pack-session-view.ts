@@ -14,7 +14,7 @@ import {
 import { toIso } from '../core/time';
 import * as orderStore from '../store/orders';
 import type { Executor } from '../store/orders';
-import * as packing from '../store/packing';
+import * as packSessions from '../store/pack-sessions';
 import * as stock from '../store/stock';
 import type { PackSessionRow } from '../store/schema-packing';
 import { planView, type PlannedParcel } from './pack';
@@ -52,7 +52,7 @@ export async function sessionView(trx: Executor, session: PackSessionRow): Promi
   let current: PackSessionView['current'] = null;
   const parcel = parcels.find((p) => p.parcelId === session.current_parcel_id);
   if (parcel && (session.status === 'scanning' || session.status === 'weighing' || session.status === 'held')) {
-    const counts = await packing.scannedCounts(trx, session.id, parcel.parcelId);
+    const counts = await packSessions.scannedCounts(trx, session.id, parcel.parcelId);
     const items =
       session.status === 'scanning'
         ? progressOf(parcel.contents, counts)
@@ -77,7 +77,7 @@ export async function sessionView(trx: Executor, session: PackSessionRow): Promi
     shopId: order.shop_id,
     shipByAt: toIso(order.ship_by_at),
     status: session.status,
-    beingPacked: (packing.OPEN_PACK_SESSION_STATES as readonly string[]).includes(session.status),
+    beingPacked: (packSessions.OPEN_PACK_SESSION_STATES as readonly string[]).includes(session.status),
     station: session.station,
     packer: session.packer,
     tolerance,

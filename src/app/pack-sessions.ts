@@ -25,6 +25,7 @@ import { toIso } from '../core/time';
 import * as orderStore from '../store/orders';
 import type { Executor } from '../store/orders';
 import * as packing from '../store/packing';
+import * as packSessions from '../store/pack-sessions';
 import type { NewOrderEventRow, OrderRow } from '../store/schema';
 import type { PackSessionRow } from '../store/schema-packing';
 import type { AppContext } from './context';
@@ -95,7 +96,7 @@ export async function startPackSession(
   const now = ctx.now();
   return ctx.store.db.transaction().execute(async (trx) => {
     const order = await lockOrder(ctx, trx, found.id);
-    const open = await packing.openSessionOfOrder(trx, order.id);
+    const open = await packSessions.openSessionOfOrder(trx, order.id);
     if (open) {
       const view = await sessionView(trx, open);
       return {
@@ -115,7 +116,7 @@ export async function startPackSession(
     // at the label step with the session that packed it.
     const finished =
       !first && parcels.some((p) => p.status === 'packed')
-        ? await packing.lastDoneSessionOfOrder(trx, order.id)
+        ? await packSessions.lastDoneSessionOfOrder(trx, order.id)
         : undefined;
     if (finished) {
       return {
@@ -137,7 +138,7 @@ export async function startPackSession(
         order.status,
       );
     }
-    const id = await packing.insertSession(trx, {
+    const id = await packSessions.insertSession(trx, {
       order_id: order.id,
       shop_id: order.shop_id,
       status: 'scanning',
@@ -166,7 +167,7 @@ export async function startPackSession(
         }),
       }),
     ]);
-    const session = (await packing.getSession(trx, id, false))!;
+    const session = (await packSessions.getSession(trx, id, false))!;
     const view = await sessionView(trx, session);
     const pending = parcels.filter((p) => p.status === 'created');
     const head = planned ?? describePlan(pending);
@@ -183,7 +184,7 @@ export async function startPackSession(
 }
 
 async function lockSession(ctx: AppContext, trx: Executor, id: number): Promise<PackSessionRow> {
-  const session = await packing.getSession(trx, id, ctx.store.dialect === 'postgres');
+  const session = await packSessions.getSession(trx, id, ctx.store.dialect === 'postgres');
   if (!session) throw new NotFoundError(localized(`pack session ${id} not found.`, `未找到打包会话 ${id}。`));
   return session;
 }
@@ -242,7 +243,7 @@ async function saveSession(
   session: PackSessionRow,
   changes: Partial<Omit<PackSessionRow, 'id' | 'version'>>,
 ): Promise<PackSessionRow> {
-  if (!(await packing.updateSession(trx, session.id, session.version, changes))) {
+  if (!(await packSessions.updateSession(trx, session.id, session.version, changes))) {
     throw new ConflictError(
       'pack.session_changed',
       localized(
@@ -282,7 +283,7 @@ export async function scanItem(ctx: AppContext, sessionId: number, code: string,
     const packages = await packing.packagesOfOrder(trx, session.order_id);
     const pkg = packages.find((p) => p.parcel_id === parcelId)!;
     const expected = contentsOf(pkg);
-    const counts = await packing.scannedCounts(trx, session.id, parcelId);
+    const counts = await packSessions.scannedCounts(trx, session.id, parcelId);
     const sku = (await packing.skuForCode(trx, scanned)) ?? (await packing.isCatalogueSku(trx, scanned));
     const parcels = (await orderStore.getParcels(trx, session.order_id)).filter(
       (p) => p.status !== 'voided' && packages.some((k) => k.parcel_id === p.id),
@@ -301,7 +302,7 @@ export async function scanItem(ctx: AppContext, sessionId: number, code: string,
       ...(sku !== undefined ? { sku } : {}),
       ...(other !== undefined && other >= 0 ? { inOtherParcel: other + 1 } : {}),
     });
-    await packing.insertScan(trx, {
+    await packSessions.insertScan(trx, {
       session_id: session.id,
       parcel_id: parcelId,
       at: now,
@@ -535,7 +536,7 @@ async function repeatedWeighing(trx: Executor, session: PackSessionRow, grams: n
   if (
     session.status === 'scanning' &&
     session.current_parcel_id !== null &&
-    (await packing.scannedCounts(trx, session.id, session.current_parcel_id)).size > 0
+    (await packSessions.scannedCounts(trx, session.id, session.current_parcel_id)).size > 0
   )
     return undefined;
   const pkg = (await packing.packagesOf(trx, [last.parcel_id]))[0]!;
@@ -598,11 +599,11 @@ export async function getPackSession(
     }>;
   }
 > {
-  const session = await packing.getSession(ctx.store.db, sessionId, false);
+  const session = await packSessions.getSession(ctx.store.db, sessionId, false);
   if (!session)
     throw new NotFoundError(localized(`pack session ${sessionId} not found.`, `未找到打包会话 ${sessionId}。`));
   const view = await sessionView(ctx.store.db, session);
-  const scans = (await packing.scansOfSession(ctx.store.db, sessionId)).map((s) => ({
+  const scans = (await packSessions.scansOfSession(ctx.store.db, sessionId)).map((s) => ({
     at: toIso(s.at),
     code: s.code,
     sku: s.sku,
@@ -617,7 +618,7 @@ export async function listPackSessions(
   ctx: AppContext,
   filter: { open?: boolean; shopIds?: string[]; limit?: number },
 ): Promise<PackSessionView[]> {
-  const rows = await packing.listSessions(ctx.store.db, filter);
+  const rows = await packSessions.listSessions(ctx.store.db, filter);
   const views: PackSessionView[] = [];
   for (const row of rows) views.push(await sessionView(ctx.store.db, row));
   return views;
@@ -625,7 +626,7 @@ export async function listPackSessions(
 
 /** The orders being packed right now (an open pack session each): what the planner pins at the head of its queue. */
 export async function ordersBeingPacked(ctx: AppContext, shopIds?: string[]) {
-  return packing.ordersBeingPacked(ctx.store.db, shopIds);
+  return packSessions.ordersBeingPacked(ctx.store.db, shopIds);
 }
 
 /** The order's planned parcels (boxes, contents, weights) and its pack sessions. */
@@ -633,7 +634,7 @@ export async function orderPacking(ctx: AppContext, orderId: number) {
   const order = await orderStore.getOrder(ctx.store.db, undefined, orderId);
   if (!order) throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
   const parcels = await planView(ctx.store.db, orderId);
-  const open = await packing.openSessionOfOrder(ctx.store.db, orderId);
+  const open = await packSessions.openSessionOfOrder(ctx.store.db, orderId);
   return {
     orderId,
     platformOrderId: order.platform_order_id,

@@ -20,6 +20,7 @@ import { decide } from '../core/state-machine';
 import * as orderStore from '../store/orders';
 import type { Executor } from '../store/orders';
 import * as packing from '../store/packing';
+import * as packSessions from '../store/pack-sessions';
 import type { NewOrderEventRow, OrderRow } from '../store/schema';
 import type { BoxRow, ParcelPackageRow } from '../store/schema-packing';
 import type { AppContext } from './context';
@@ -369,7 +370,7 @@ export async function ensurePlan(
   let packages = await packing.packagesOfOrder(trx, order.id);
   const packaged = new Set(packages.map((p) => p.parcel_id));
   if (replan) {
-    if (await packing.openSessionOfOrder(trx, order.id)) {
+    if (await packSessions.openSessionOfOrder(trx, order.id)) {
       throw new ConflictError(
         'pack.session_open',
         localized(

@@ -31,7 +31,7 @@ import {
 } from '../core/schedule';
 import { workMinutes, type EstimateInForce } from '../core/work-estimate';
 import { HOUR_MS } from '../core/time';
-import * as packing from '../store/packing';
+import * as packSessions from '../store/pack-sessions';
 import * as planning from '../store/planning';
 import type { AppContext } from './context';
 import { situationsOf, type OrderSituation } from './order-situation';
@@ -217,7 +217,7 @@ export async function loadPlanProblem(ctx: AppContext, settings: PlanSettings): 
   const inProgress = new Map<number, { stationId: string; startedAt: number }>();
   const freeStations = [...stationIds];
   const openIds = new Set(open.map((o) => o.id));
-  for (const session of await packing.ordersBeingPacked(db, settings.shopIds)) {
+  for (const session of await packSessions.ordersBeingPacked(db, settings.shopIds)) {
     if (!openIds.has(session.order_id)) continue;
     const named = session.station && freeStations.includes(session.station) ? session.station : freeStations[0];
     if (!named || inProgress.has(session.order_id)) continue;

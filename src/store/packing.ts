@@ -1,9 +1,9 @@
 /**
- * Reads and writes of pack and ship (tables in schema-packing.ts). The app opens the transactions.
+ * Reads and writes of pack and ship (tables in schema-packing.ts): the catalogue, carrier contracts, parcel packages
+ * and labels; the pack sessions and their scans are pack-sessions.ts. The app opens the transactions.
  */
 import { sql } from 'kysely';
 import type { Insertable } from 'kysely';
-import { OPEN_PACK_SESSION_STATES } from './migrations/0006-packing';
 import type { Executor } from './orders';
 import type {
   BoxesTable,
@@ -12,13 +12,10 @@ import type {
   CarrierServiceRow,
   ParcelLabelRow,
   ParcelPackageRow,
-  PackSessionRow,
   ShopSenderRow,
   SkuDimensionsRow,
   SkuDimensionsTable,
 } from './schema-packing';
-
-export { OPEN_PACK_SESSION_STATES };
 
 // ---------------------------------------------------------------------------------------------------------
 // Catalogue: boxes, SKU sizes, senders, notes
@@ -237,115 +234,6 @@ export async function updatePackageWeight(
     .set({ measured_g: measuredG, weight_status: status, weight_note: note, updated_at: now })
     .where('parcel_id', '=', parcelId)
     .execute();
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Pack sessions
-
-export async function insertSession(db: Executor, row: Omit<PackSessionRow, 'id'>): Promise<number> {
-  const inserted = await db.insertInto('pack_sessions').values(row).returning('id').executeTakeFirstOrThrow();
-  return Number(inserted.id);
-}
-
-export async function getSession(db: Executor, id: number, lock: boolean): Promise<PackSessionRow | undefined> {
-  let query = db.selectFrom('pack_sessions').selectAll().where('id', '=', id);
-  if (lock) query = query.forUpdate();
-  return query.executeTakeFirst();
-}
-
-export async function openSessionOfOrder(db: Executor, orderId: number): Promise<PackSessionRow | undefined> {
-  return db
-    .selectFrom('pack_sessions')
-    .selectAll()
-    .where('order_id', '=', orderId)
-    .where('status', 'in', [...OPEN_PACK_SESSION_STATES])
-    .executeTakeFirst();
-}
-
-/** The order's last finished session (`done`), the one a rescan continues at the label step. */
-export async function lastDoneSessionOfOrder(db: Executor, orderId: number): Promise<PackSessionRow | undefined> {
-  return db
-    .selectFrom('pack_sessions')
-    .selectAll()
-    .where('order_id', '=', orderId)
-    .where('status', '=', 'done')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-}
-
-export async function updateSession(
-  db: Executor,
-  id: number,
-  expectedVersion: number,
-  changes: Partial<Omit<PackSessionRow, 'id' | 'version'>>,
-): Promise<boolean> {
-  const result = await db
-    .updateTable('pack_sessions')
-    .set({ ...changes, version: expectedVersion + 1 })
-    .where('id', '=', id)
-    .where('version', '=', expectedVersion)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
-}
-
-export async function listSessions(
-  db: Executor,
-  filter: { open?: boolean; shopIds?: string[]; limit?: number },
-): Promise<PackSessionRow[]> {
-  let query = db.selectFrom('pack_sessions').selectAll();
-  if (filter.open) query = query.where('status', 'in', [...OPEN_PACK_SESSION_STATES]);
-  if (filter.shopIds?.length) query = query.where('shop_id', 'in', filter.shopIds);
-  return query
-    .orderBy('id', 'desc')
-    .limit(filter.limit ?? 100)
-    .execute();
-}
-
-/** Orders a station is packing right now (an open session): the planner pins them. */
-export async function ordersBeingPacked(
-  db: Executor,
-  shopIds?: string[],
-): Promise<Array<{ order_id: number; session_id: number; station: string | null; started_at: number }>> {
-  let query = db
-    .selectFrom('pack_sessions')
-    .select(['order_id', 'id as session_id', 'station', 'started_at'])
-    .where('status', 'in', [...OPEN_PACK_SESSION_STATES]);
-  if (shopIds?.length) query = query.where('shop_id', 'in', shopIds);
-  return (await query.orderBy('started_at').execute()).map((r) => ({ ...r, session_id: Number(r.session_id) }));
-}
-
-export async function insertScan(
-  db: Executor,
-  row: {
-    session_id: number;
-    parcel_id: number | null;
-    at: number;
-    code: string;
-    sku: string | null;
-    accepted: number;
-    refusal: string | null;
-    actor: string;
-  },
-): Promise<void> {
-  await db.insertInto('pack_scans').values(row).execute();
-}
-
-/** Accepted scans per SKU for a parcel of a session. */
-export async function scannedCounts(db: Executor, sessionId: number, parcelId: number): Promise<Map<string, number>> {
-  const rows = await db
-    .selectFrom('pack_scans')
-    .select(['sku', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('session_id', '=', sessionId)
-    .where('parcel_id', '=', parcelId)
-    .where('accepted', '=', 1)
-    .groupBy('sku')
-    .execute();
-  return new Map(rows.map((r) => [r.sku!, Number(r.n)]));
-}
-
-export async function scansOfSession(db: Executor, sessionId: number) {
-  return db.selectFrom('pack_scans').selectAll().where('session_id', '=', sessionId).orderBy('id').execute();
 }
 
 // ---------------------------------------------------------------------------------------------------------
