@@ -1,7 +1,7 @@
 /**
  * What follows each move of a pack session (core/pack-station.ts `packSessionMachine`), declared in one table keyed
  * by every action, as the order's (order-hooks.ts) and the outbox row's (outbox-hooks.ts) are. `moveSession`
- * (pack-sessions.ts) runs them after the session is written, in its transaction.
+ * (pack-session-moves.ts) runs them after the session is written, in its transaction.
  *
  * - `finish` → `record_packing_finished`: the order's timeline says packing is done, with its parcels.
  * - `cancel` → `record_packing_cancelled`: the timeline says the session stopped, and why.

@@ -223,7 +223,7 @@ export function isWeightTolerance(value: { basisPoints: number; minG: number }):
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The pack session's lifecycle: one declared table (state-machine.ts), checked by `decide` in app/pack-sessions.ts.
+// The pack session's lifecycle: one declared table (state-machine.ts), moved by `decide` in app/pack-session-moves.ts.
 
 export const PACK_SESSION_STATES = ['scanning', 'weighing', 'held', 'done', 'cancelled'] as const;
 export type PackSessionState = (typeof PACK_SESSION_STATES)[number];
