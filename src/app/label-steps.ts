@@ -7,83 +7,28 @@
  *
  * A bought label is voided at the carrier when a later step fails — unless its number is on a parcel or queued for
  * upload (a number in use is never voided: it would make that number a false shipment) — and its row kept as voided,
- * saying why. A refused number is voided as it is, and the refusal is on the timeline.
+ * saying why. A refused number is voided as it is, and the refusal is on the timeline. What the steps share (the
+ * parcel's `ParcelLabelling`), the label row and the answer are label-parcel.ts.
  */
 import type { CarrierService } from '../core/carrier/types';
-import { localized, type Localized } from '../core/i18n';
+import { localized } from '../core/i18n';
 import { parcelMachine, type ParcelState } from '../core/order';
-import type { buyerLogisticsClassOf } from '../core/shipping-facts';
 import { decide } from '../core/state-machine';
 import { timelineEvent } from '../core/timeline';
-import { checkTrackingNumber, type TrackingCheck, type TrackingNumberReport } from '../core/tracking/number-check';
-import type { CarrierAdapter, CreatedLabel } from '../integrations/carriers/types';
+import { checkTrackingNumber } from '../core/tracking/number-check';
 import * as orderStore from '../store/orders';
 import * as packing from '../store/packing';
 import type { OrderRow } from '../store/schema';
-import type { ParcelLabelRow, ShopSenderRow } from '../store/schema-packing';
-import type { ShippingCatalog } from './carrier-contracts';
 import type { AppContext } from './context';
 import { ConflictError } from './errors';
 import { keepCarrierLabel } from './label-documents';
+import { labelRow, serviceToCheck, type BoughtLabel, type ParcelLabelling } from './label-parcel';
 import { numberInUse, obtainLabel, voidQuietly } from './label-purchase';
-import type { PlannedParcel } from './pack';
 import { markParcelsShipped } from './shipments';
 import { step, type UndoFailure } from './steps';
 
-export interface LabelledParcel {
-  parcelId: number;
-  trackingNumber: string;
-  carrier: string;
-  service: string;
-  marketplaceService: string;
-  routingCode: string | null;
-  cost: { amount: number; currency: string } | null;
-  /** `pending` / `held` when queued for upload, `uploaded` once the marketplace has it; `not_connected` when the shop has no marketplace connection. */
-  upload: 'pending' | 'held' | 'uploaded' | 'not_connected';
-  checks: TrackingCheck[];
-  warnings: Localized[];
-}
-
 /** The carrier answered but the label could not be used: voided at the carrier, refused here. */
 class LabelRefused extends ConflictError {}
-
-/** One parcel's labelling: what the request settled, then what the steps learn. */
-export interface ParcelLabelling {
-  ctx: AppContext;
-  order: OrderRow;
-  parcel: PlannedParcel;
-  actor: string;
-  /** The service chosen for the parcel (label-service.ts), its carrier's adapter and the shop's sender. */
-  wanted: CarrierService;
-  adapter: CarrierAdapter;
-  sender: ShopSenderRow;
-  catalog: ShippingCatalog;
-  servicesByCode: ReadonlyMap<string, CarrierService>;
-  buyerClass: ReturnType<typeof buyerLogisticsClassOf>;
-  override: string | undefined;
-  /** The shop has a marketplace connection (else the number is not uploaded: the seller does it by hand). */
-  connected: boolean;
-  /** The order's last parcel: its upload is declared `all`. */
-  lastParcel: boolean;
-  // What the steps learn.
-  bought?: BoughtLabel;
-  report?: TrackingNumberReport;
-  labelId?: number;
-  upload: LabelledParcel['upload'];
-  warnings: Localized[];
-}
-
-/** What `buy the label` got: the carrier's label (or the one a dead process bought) and its service. */
-export interface BoughtLabel {
-  created: CreatedLabel;
-  /** The row of a label bought by a process that died before it was used. */
-  resumed: ParcelLabelRow | null;
-  key: string;
-  service: CarrierService;
-  marketplaceService: string;
-  /** The tracking number, normalised. */
-  number: string;
-}
 
 const buyLabel = step<ParcelLabelling, BoughtLabel>({
   name: 'buy the label',
@@ -265,23 +210,6 @@ const keepPdf = step<ParcelLabelling, void>({
 /** The steps of one parcel, in order. */
 export const PARCEL_LABEL_STEPS = [buyLabel, checkNumber, recordLabel, moveParcel, activateLabel, keepPdf] as const;
 
-/** The answer for one labelled parcel, once every step went through. */
-export function labelledParcel(s: ParcelLabelling): LabelledParcel {
-  const bought = s.bought!;
-  return {
-    parcelId: s.parcel.parcelId,
-    trackingNumber: bought.number,
-    carrier: bought.service.carrier,
-    service: bought.service.code,
-    marketplaceService: bought.marketplaceService,
-    routingCode: bought.created.routingCode,
-    cost: bought.created.cost,
-    upload: s.upload,
-    checks: s.report!.checks,
-    warnings: s.warnings,
-  };
-}
-
 /** An undo that failed (e.g. the database was gone while voiding): on the order's timeline, for the seller to see. */
 export async function recordUndoFailure(s: ParcelLabelling, failure: UndoFailure): Promise<void> {
   const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -324,44 +252,6 @@ async function voidRefused(s: ParcelLabelling, bought: BoughtLabel): Promise<voi
       }),
     ]);
   });
-}
-
-function labelRow(
-  s: ParcelLabelling,
-  bought: BoughtLabel,
-  status: 'issued' | 'voided',
-  problem: string | null,
-  now: number,
-): Omit<ParcelLabelRow, 'id'> {
-  const { created, service } = bought;
-  return {
-    parcel_id: s.parcel.parcelId,
-    order_id: s.order.id,
-    carrier: service.carrier,
-    service: service.code,
-    marketplace_service: bought.marketplaceService,
-    tracking_number: bought.number,
-    carrier_label_id: created.carrierLabelId,
-    routing_code: created.routingCode,
-    cost: created.cost?.amount ?? null,
-    currency: created.cost?.currency ?? null,
-    status,
-    problem,
-    created_at: now,
-    updated_at: now,
-    voided_at: status === 'voided' ? now : null,
-    idempotency_key: bought.key,
-  };
-}
-
-/** What the number check needs of a carrier service (its format, class and S10 indicator). */
-export function serviceToCheck(service: CarrierService) {
-  return {
-    code: service.code,
-    name: service.name,
-    logisticsClass: service.logisticsClass,
-    ...(service.s10IndicatorFirstLetters ? { s10IndicatorFirstLetters: service.s10IndicatorFirstLetters } : {}),
-  };
 }
 
 /** For shops without a marketplace connection: the `label` transition and the number on the parcel, no upload. */

@@ -32,14 +32,8 @@ import type { OrderRow } from '../store/schema';
 import { loadShippingCatalog, storedCarrierResolver, type CarrierResolver } from './carrier-contracts';
 import type { AppContext } from './context';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
-import {
-  labelledParcel,
-  PARCEL_LABEL_STEPS,
-  recordUndoFailure,
-  serviceToCheck,
-  type LabelledParcel,
-  type ParcelLabelling,
-} from './label-steps';
+import { labelledParcel, serviceToCheck, type LabelledParcel, type ParcelLabelling } from './label-parcel';
+import { PARCEL_LABEL_STEPS, recordUndoFailure } from './label-steps';
 import { refuseSettledOrders } from './order-situation';
 import { planView, previewPacking, type PlannedParcel } from './pack';
 import { servicesForLabels } from './label-service';
@@ -58,7 +52,7 @@ export interface LabelRequestInput {
   confirmCost?: boolean;
 }
 
-export type { LabelledParcel } from './label-steps';
+export type { LabelledParcel } from './label-parcel';
 
 /** True when, after `labelling` are labelled, nothing of the order is left unlabelled (the upload is then `all`). */
 async function isLastOf(ctx: AppContext, order: OrderRow, labelling: Set<number>): Promise<boolean> {
