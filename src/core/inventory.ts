@@ -1,12 +1,14 @@
 /**
  * Stock rules, pure: low-stock crossings and adjustments here; the rest of the inventory's rules in their own
  * modules, re-exported so `core/inventory` names them all: warehouses and their cut-off (warehouse.ts), what an
- * order needs and where it is served from (stock-placement.ts), replenishment (replenishment.ts).
+ * order needs and where it is served from (stock-placement.ts), replenishment (replenishment.ts), shortages
+ * (shortages.ts).
  * No I/O and no clock: `now` is passed in as epoch ms.
  */
 import { localized, type Localized } from './i18n';
 
 export * from './replenishment';
+export * from './shortages';
 export * from './stock-placement';
 export * from './warehouse';
 

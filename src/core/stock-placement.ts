@@ -68,7 +68,7 @@ export function sameNeeds(a: readonly LineNeed[], b: readonly LineNeed[]): boole
 // ---------------------------------------------------------------------------------------------------------
 // Availability and the warehouse strategy
 
-export function stockKey(warehouseId: string, sku: string): string {
+export function stockKey(warehouseId: string | null, sku: string): string {
   return `${warehouseId}\u0001${sku}`;
 }
 
