@@ -1,4 +1,7 @@
-/** Bound parameters per statement: SQLite allows 32766, PostgreSQL 65535. A list of ids goes IN_CHUNK at a time, rows ROW_CHUNK. */
+/**
+ * Bound parameters per statement: SQLite allows 32766, PostgreSQL 65535. A list of ids goes IN_CHUNK at a time,
+ * rows ROW_CHUNK at a time.
+ */
 export const IN_CHUNK = 5000;
 export const ROW_CHUNK = 2000;
 
