@@ -8,269 +8,22 @@
  * alert), once per auto-confirmation time.
  */
 import { OPEN_CASE_STATES } from '../core/after-sales';
-import { localized, type Localized } from '../core/i18n';
 import type { OrderState } from '../core/order';
-import {
-  DEFAULT_RECEIPT_RULES,
-  autoConfirmationOf,
-  extensionProposal,
-  receiptClassOf,
-  type AutoConfirmation,
-  type ReceiptRules,
-} from '../core/receipt';
+import { DEFAULT_RECEIPT_RULES, extensionProposal, type ReceiptRules } from '../core/receipt';
 import { DAY_MS, toIso } from '../core/time';
 import { isTrackingStatus, type TrackingStatus } from '../core/tracking-status';
 import * as orderStore from '../store/orders';
-import type { Executor } from '../store/orders';
-import type { NewOrderEventRow, OrderRow } from '../store/schema';
+import type { NewOrderEventRow } from '../store/schema';
 import type { AppContext } from './context';
-import { ConflictError, NotFoundError, ValidationError } from './errors';
+import { ConflictError } from './errors';
 import { transitionOrder } from './order-transition';
-import { loadShopResolver } from './policies';
+import { AWAITING_RECEIPT, computeReceipt, resolveExtensionProposals, upsertReceipt } from './receipt-clock';
 import { raiseProblems } from './tracking/problems';
-import { timelineEvent } from '../core/timeline';
 
-const AWAITING_RECEIPT: readonly OrderState[] = ['shipped', 'in_transit', 'delivered'];
-
-interface ReceiptComputation {
-  lastShippedAt: number;
-  confirmation: AutoConfirmation;
-  zone: string;
-}
-
-async function computeReceipt(
-  db: Executor,
-  order: OrderRow,
-  terms: { freight_commit_days: number | null; extension_days: number } | undefined,
-  rules: ReceiptRules,
-): Promise<ReceiptComputation | undefined> {
-  const parcels = await db
-    .selectFrom('parcels')
-    .select(['status', 'tracking_uploaded_at', 'handed_over_at'])
-    .where('order_id', '=', order.id)
-    .execute();
-  const shippedTimes = parcels
-    .filter((p) => p.status !== 'voided')
-    .map((p) => p.tracking_uploaded_at ?? p.handed_over_at)
-    .filter((t): t is number => t !== null);
-  const lastShippedAt = shippedTimes.length
-    ? Math.max(...shippedTimes)
-    : (order.handed_over_at ?? order.tracking_uploaded_at);
-  if (lastShippedAt === null) return undefined;
-  const policy = (await loadShopResolver(db, order.shop_id)).forOrder(order.paid_at, order.order_type ?? undefined);
-  const confirmation = autoConfirmationOf(
-    {
-      lastShippedAt,
-      freightCommitDays: terms?.freight_commit_days ?? null,
-      receiptClass: receiptClassOf(order.logistics_service, policy.mode),
-      extensionDays: terms?.extension_days ?? 0,
-      zone: policy.zone,
-    },
-    rules,
-  );
-  return { lastShippedAt, confirmation, zone: policy.zone };
-}
-
-async function upsertReceipt(
-  db: Executor,
-  orderId: number,
-  values: {
-    freight_commit_days: number | null;
-    extension_days: number;
-    last_shipped_at: number | null;
-    auto_confirm_at: number | null;
-  },
-  now: number,
-) {
-  await db
-    .insertInto('order_receipts')
-    .values({ order_id: orderId, ...values, updated_at: now })
-    .onConflict((oc) => oc.column('order_id').doUpdateSet({ ...values, updated_at: now }))
-    .execute();
-}
-
-export interface ReceiptView {
-  order_id: number;
-  status: string;
-  receipt_confirmed_at: string | null;
-  last_shipped_at: string | null;
-  auto_confirm_at: string | null;
-  days: number | null;
-  source: 'order' | 'fallback' | null;
-  zone: string | null;
-  explanation: Localized | null;
-  extension_days: number;
-  open_cases: number;
-  /** The instant the view is for (now, or the `at` asked for). */
-  as_of: string;
-  /** Until the automatic confirmation, from `as_of` (negative: past it); null when there is no clock or it is done. */
-  time_left_ms: number | null;
-}
-
-export async function receiptOf(
-  ctx: AppContext,
-  orderId: number,
-  rules: ReceiptRules = DEFAULT_RECEIPT_RULES,
-): Promise<ReceiptView> {
-  const db = ctx.store.db;
-  const now = ctx.now();
-  const order = await orderStore.getOrder(db, undefined, orderId);
-  if (!order) throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
-  const terms = await db.selectFrom('order_receipts').selectAll().where('order_id', '=', orderId).executeTakeFirst();
-  const computed = await computeReceipt(db, order, terms, rules);
-  const open = await db
-    .selectFrom('after_sales_cases')
-    .select('id')
-    .where('order_id', '=', orderId)
-    .where('state', 'in', [...OPEN_CASE_STATES])
-    .execute();
-  return {
-    order_id: order.id,
-    status: order.status,
-    receipt_confirmed_at: toIso(order.receipt_confirmed_at),
-    last_shipped_at: toIso(computed?.lastShippedAt),
-    auto_confirm_at: toIso(computed?.confirmation.at),
-    days: computed?.confirmation.days ?? null,
-    source: computed?.confirmation.source ?? null,
-    zone: computed?.zone ?? null,
-    explanation: computed?.confirmation.explanation ?? null,
-    extension_days: terms?.extension_days ?? 0,
-    open_cases: open.length,
-    as_of: toIso(now)!,
-    time_left_ms: computed && order.receipt_confirmed_at === null ? computed.confirmation.at - now : null,
-  };
-}
-
-/**
- * The promised delivery days of an order (`freight_commit_day`), from the platform or typed in; the receipt clock
- * is recomputed.
- */
-export async function setPromisedDeliveryDays(
-  ctx: AppContext,
-  orderId: number,
-  days: number,
-  actor: string,
-): Promise<ReceiptView> {
-  if (!Number.isInteger(days) || days < 1 || days > 365) {
-    throw new ValidationError([
-      {
-        row: 0,
-        field: 'freight_commit_days',
-        message: localized(
-          'the promised delivery time is 1 to 365 whole days.',
-          '承诺运达时间必须是 1 到 365 的整数天。',
-        ),
-      },
-    ]);
-  }
-  await changeTerms(
-    ctx,
-    orderId,
-    actor,
-    (terms) => ({ ...terms, freight_commit_days: days }),
-    'receipt_terms_set',
-    `promised delivery time ${days} days`,
-  );
-  return receiptOf(ctx, orderId);
-}
-
-/** Records an extension of the buyer's acceptance time (agreed on the platform); the receipt clock moves. */
-export async function recordAcceptanceExtension(
-  ctx: AppContext,
-  orderId: number,
-  days: number,
-  actor: string,
-  note?: string,
-): Promise<ReceiptView> {
-  if (!Number.isInteger(days) || days < 1 || days > 90) {
-    throw new ValidationError([
-      {
-        row: 0,
-        field: 'days',
-        message: localized('an extension is 1 to 90 whole days.', '延长时间必须是 1 到 90 的整数天。'),
-      },
-    ]);
-  }
-  await changeTerms(
-    ctx,
-    orderId,
-    actor,
-    (terms) => ({ ...terms, extension_days: terms.extension_days + days }),
-    'acceptance_extended',
-    note?.trim() || `buyer acceptance time extended by ${days} days`,
-  );
-  return receiptOf(ctx, orderId);
-}
-
-async function changeTerms(
-  ctx: AppContext,
-  orderId: number,
-  actor: string,
-  change: (terms: { freight_commit_days: number | null; extension_days: number }) => {
-    freight_commit_days: number | null;
-    extension_days: number;
-  },
-  kind: string,
-  reason: string,
-): Promise<void> {
-  const now = ctx.now();
-  await ctx.store.db.transaction().execute(async (trx) => {
-    const order = await orderStore.getOrder(trx, undefined, orderId);
-    if (!order) throw new NotFoundError(localized(`order ${orderId} not found.`, `未找到订单 ${orderId}。`));
-    if (order.status === 'completed' || order.status === 'cancelled' || order.status === 'closed_unfulfilled') {
-      throw new ConflictError(
-        'receipt.closed',
-        localized(
-          `order ${order.platform_order_id} is ${order.status}: its receipt clock has ended.`,
-          `订单 ${order.platform_order_id} 状态为「${order.status}」：确认收货计时已结束。`,
-        ),
-        order.status,
-      );
-    }
-    const current = await trx
-      .selectFrom('order_receipts')
-      .selectAll()
-      .where('order_id', '=', orderId)
-      .executeTakeFirst();
-    const terms = change({
-      freight_commit_days: current?.freight_commit_days ?? null,
-      extension_days: current?.extension_days ?? 0,
-    });
-    const computed = AWAITING_RECEIPT.includes(order.status as OrderState)
-      ? await computeReceipt(trx, order, terms, DEFAULT_RECEIPT_RULES)
-      : undefined;
-    await upsertReceipt(
-      trx,
-      orderId,
-      {
-        ...terms,
-        last_shipped_at: computed?.lastShippedAt ?? null,
-        auto_confirm_at: computed?.confirmation.at ?? null,
-      },
-      now,
-    );
-    await orderStore.appendEvents(trx, [
-      timelineEvent({
-        orderId,
-        at: now,
-        actor,
-        kind,
-        reason,
-        data: JSON.stringify({ ...terms, auto_confirm_at: toIso(computed?.confirmation.at) }),
-      }),
-    ]);
-    // The proposal is answered: a new one may come for the new time.
-    if (kind === 'acceptance_extended') {
-      await trx
-        .updateTable('tracking_problems')
-        .set({ resolved_at: now })
-        .where('order_id', '=', orderId)
-        .where('kind', '=', 'extension_proposed')
-        .where('resolved_at', 'is', null)
-        .execute();
-    }
-  });
-}
+// The clock is receipt-clock.ts; the order page's view (receipt-view.ts) and the terms (receipt-terms.ts) are
+// re-exported, so `app/receipt` names them all.
+export { receiptOf, type ReceiptView } from './receipt-view';
+export { recordAcceptanceExtension, setPromisedDeliveryDays } from './receipt-terms';
 
 export interface ReceiptSweepReport {
   scheduled: number;
@@ -287,13 +40,28 @@ export async function runReceiptSweep(
   ctx: AppContext,
   options: { rules?: ReceiptRules; limit?: number } = {},
 ): Promise<ReceiptSweepReport> {
-  const db = ctx.store.db;
   const now = ctx.now();
   const rules = options.rules ?? DEFAULT_RECEIPT_RULES;
   const limit = options.limit ?? 1000;
   const report: ReceiptSweepReport = { scheduled: 0, confirmed: 0, heldByCase: 0, extensionsProposed: 0 };
+  await scheduleClocks(ctx, now, rules, limit, report);
+  await confirmDue(ctx, now, rules, limit, report);
+  await proposeExtensions(ctx, now, rules, limit, report);
+  return report;
+}
 
-  // 1. Orders awaiting receipt with no clock yet (shipped since the last sweep).
+/** One step of the sweep, counting what it did in `report`. */
+type SweepStep = (
+  ctx: AppContext,
+  now: number,
+  rules: ReceiptRules,
+  limit: number,
+  report: ReceiptSweepReport,
+) => Promise<void>;
+
+/** 1. Orders awaiting receipt with no clock yet (shipped since the last sweep) get one. */
+const scheduleClocks: SweepStep = async (ctx, now, rules, limit, report) => {
+  const db = ctx.store.db;
   const unscheduled = await db
     .selectFrom('orders as o')
     .leftJoin('order_receipts as r', 'r.order_id', 'o.id')
@@ -315,9 +83,11 @@ export async function runReceiptSweep(
     );
     report.scheduled++;
   }
+};
 
-  // 2. Due: complete them (unless a case is open).
-  const due = await db
+/** 2. Due: complete them (unless a case is open). */
+const confirmDue: SweepStep = async (ctx, now, rules, limit, report) => {
+  const due = await ctx.store.db
     .selectFrom('order_receipts as r')
     .innerJoin('orders as o', 'o.id', 'r.order_id')
     .select(['o.id', 'r.auto_confirm_at'])
@@ -331,8 +101,11 @@ export async function runReceiptSweep(
     if (outcome === 'confirmed') report.confirmed++;
     if (outcome === 'held') report.heldByCase++;
   }
+};
 
-  // 3. Close to the time while a parcel still moves: propose extending the buyer's acceptance time.
+/** 3. Close to the time while a parcel still moves: propose extending the buyer's acceptance time. */
+const proposeExtensions: SweepStep = async (ctx, now, rules, limit, report) => {
+  const db = ctx.store.db;
   const soon = await db
     .selectFrom('order_receipts as r')
     .innerJoin('orders as o', 'o.id', 'r.order_id')
@@ -381,8 +154,7 @@ export async function runReceiptSweep(
     });
     report.extensionsProposed += raised;
   }
-  return report;
-}
+};
 
 async function autoConfirm(
   ctx: AppContext,
@@ -429,13 +201,7 @@ async function autoConfirm(
       if (error instanceof ConflictError) return 'skipped';
       throw error;
     }
-    await trx
-      .updateTable('tracking_problems')
-      .set({ resolved_at: now })
-      .where('order_id', '=', orderId)
-      .where('kind', '=', 'extension_proposed')
-      .where('resolved_at', 'is', null)
-      .execute();
+    await resolveExtensionProposals(trx, orderId, now);
     return 'confirmed';
   });
 }

@@ -12,49 +12,51 @@
  *    the ones they came from (a conditional update). A refused refresh pauses the shop (once), which raises the
  *    dashboard's notice and one alert through the alert webhooks; the sync and the outbox wait while it is paused.
  *    An unreadable or missing answer changes nothing: the next tick tries again.
+ *
+ * Step 3 is shop-authorisation-refresh.ts and the dashboard's notices and views shop-authorisation-views.ts, both
+ * re-exported here.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { localized, type Localized } from '../core/i18n';
 import { platformName } from '../core/marketplace-outage';
 import {
-  authorisationEnding,
-  authorisationMachine,
   codeRefusedMessage,
-  DEFAULT_ENDING_WARN_MS,
-  DEFAULT_REFRESH_AHEAD_MS,
-  endingNotice,
-  pausedNotice,
-  refreshDue,
   STATE_TTL_MS,
   stateProblem,
   stateProblemMessage,
   unreadableAnswerMessage,
-  type AuthorisationState,
 } from '../core/shop-authorisation';
-import { decide } from '../core/state-machine';
 import {
   authorizeUrl,
   TOKEN_CREATE,
-  TOKEN_REFRESH,
   type PlatformTokens,
   type TokenAnswer,
 } from '../integrations/aliexpress/authorisation';
 import { DEFAULT_IOP_BASE_URL } from '../integrations/aliexpress/protocol';
 import { callTokenApi } from '../integrations/aliexpress/token-client';
-import { releaseLease, takeLease, newLeaseOwner } from '../store/leases';
 import * as marketplace from '../store/marketplace';
 import * as orderStore from '../store/orders';
 import * as outbox from '../store/outbox';
-import type { MarketplaceConnectionRow } from '../store/schema';
 import * as store from '../store/shop-authorisation';
 import type { AliExpressApp } from './aliexpress-app';
 import type { AppContext } from './context';
-import { queueAlert } from './deadlines';
 import { LocalizedError } from './errors';
-import { decryptSecret, encryptSecret, SECRET_CONTEXTS } from './secrets';
+import { encryptSecret, SECRET_CONTEXTS } from './secrets';
+
+export {
+  refreshConnection,
+  refreshExpiringTokens,
+  type RefreshOutcome,
+  type RefreshReport,
+} from './shop-authorisation-refresh';
+export {
+  authorisationNotices,
+  authorisationViews,
+  type AuthorisationNotice,
+  type AuthorisationView,
+} from './shop-authorisation-views';
 
 const PLATFORM = 'aliexpress';
-const TOKEN_REFRESH_LEASE = 'token-refresh';
 
 /** An authorisation that did not complete: the HTTP status to answer and a reason code, in both languages. */
 export class AuthorisationError extends LocalizedError {
@@ -228,266 +230,4 @@ function tokensOrThrow(answer: TokenAnswer, name: Localized): PlatformTokens {
     case 'unavailable':
       throw new AuthorisationError(502, 'answer_unreadable', unreadableAnswerMessage(name, answer.detail));
   }
-}
-
-export interface RefreshReport {
-  /** False when another worker holds the refresh lease (this tick did nothing). */
-  ran: boolean;
-  refreshed: string[];
-  paused: string[];
-  /** Left for the next tick: the platform did not answer readably. */
-  failed: Array<{ shopId: string; detail: string }>;
-}
-
-/**
- * Step 3: refreshes the tokens that end within the window, one worker at a time. `aheadMs` is how long before the
- * access token's end a refresh happens (never more than half its life; core/shop-authorisation.ts).
- */
-export async function refreshExpiringTokens(
-  ctx: AppContext,
-  deps: Omit<AuthorisationDeps, 'app'>,
-  options: { aheadMs?: number; leaseMs?: number } = {},
-): Promise<RefreshReport> {
-  const report: RefreshReport = { ran: false, refreshed: [], paused: [], failed: [] };
-  const owner = newLeaseOwner();
-  const leaseMs = options.leaseMs ?? 5 * 60_000;
-  // Leases are about processes: wall-clock time, not the (possibly simulated) business clock.
-  if (!(await takeLease(ctx.store.db, TOKEN_REFRESH_LEASE, owner, Date.now(), leaseMs))) return report;
-  report.ran = true;
-  try {
-    const aheadMs = options.aheadMs ?? DEFAULT_REFRESH_AHEAD_MS;
-    const now = ctx.now();
-    const candidates = await store.connectionsExpiringBefore(ctx.store.db, now + aheadMs);
-    for (const row of candidates) {
-      const times = {
-        accessExpiresAt: num(row.access_expires_at),
-        issuedAt: num(row.token_issued_at),
-        refreshExpiresAt: num(row.refresh_expires_at),
-      };
-      if (!refreshDue(times, now, aheadMs)) continue;
-      await refreshOne(ctx, deps, row, report);
-    }
-  } finally {
-    await releaseLease(ctx.store.db, TOKEN_REFRESH_LEASE, owner).catch(() => undefined);
-  }
-  return report;
-}
-
-/** What one refresh did: renewed, paused (the platform refused it), failed (no readable answer), or nothing (changed meanwhile). */
-export type RefreshOutcome =
-  | { type: 'refreshed' }
-  | { type: 'paused' }
-  | { type: 'failed'; detail: string }
-  | { type: 'unchanged' };
-
-async function refreshOne(
-  ctx: AppContext,
-  deps: Omit<AuthorisationDeps, 'app'>,
-  row: MarketplaceConnectionRow,
-  report: RefreshReport,
-): Promise<void> {
-  const outcome = await refreshConnection(ctx, deps, row);
-  if (outcome.type === 'refreshed') report.refreshed.push(row.shop_id);
-  else if (outcome.type === 'paused') report.paused.push(row.shop_id);
-  else if (outcome.type === 'failed') report.failed.push({ shopId: row.shop_id, detail: outcome.detail });
-}
-
-/**
- * Refreshes one shop's tokens from the row as read: the new tokens replace exactly the ones in `row`; a refusal
- * pauses the shop (once) with a notice and one alert, `refusal` naming what was refused before that if anything
- * (a token refused in use). Also used after the platform refused a token in use (shop-authorisation-upkeep.ts).
- */
-export async function refreshConnection(
-  ctx: AppContext,
-  deps: Omit<AuthorisationDeps, 'app'>,
-  row: MarketplaceConnectionRow,
-  options: { refusedFirst?: string; skipRefresh?: boolean } = {},
-): Promise<RefreshOutcome> {
-  const shopId = row.shop_id;
-  const refreshEnd = num(row.refresh_expires_at);
-  const now = ctx.now();
-  const answer: TokenAnswer =
-    options.skipRefresh || !row.refresh_token_enc
-      ? { type: 'refused', code: options.refusedFirst ?? 'NoRefreshToken', message: '', requestId: null }
-      : refreshEnd !== null && refreshEnd <= now
-        ? { type: 'refused', code: 'RefreshTokenExpired', message: 'the refresh token has expired', requestId: null }
-        : await callTokenApi(
-            {
-              // The shop's own app and gateway, as it was authorised with.
-              baseUrl: row.gateway_url ?? DEFAULT_IOP_BASE_URL,
-              appKey: row.app_key,
-              appSecret: decryptSecret(
-                deps.masterKey,
-                row.app_secret_enc,
-                SECRET_CONTEXTS.marketplace(shopId, 'app_secret'),
-              ),
-              now: ctx.now,
-              ...(deps.fetch ? { fetch: deps.fetch } : {}),
-            },
-            {
-              api: TOKEN_REFRESH,
-              refreshToken: decryptSecret(
-                deps.masterKey,
-                row.refresh_token_enc,
-                SECRET_CONTEXTS.marketplace(shopId, 'refresh_token'),
-              ),
-            },
-          );
-  const state: AuthorisationState = row.auth_state === 'paused' ? 'paused' : 'authorised';
-  if (answer.type === 'tokens') {
-    if (!decide(authorisationMachine, state, 'refreshed', {}).ok) return { type: 'unchanged' };
-    const t = answer.tokens;
-    const stored = await ctx.store.db.transaction().execute((trx) =>
-      store.replaceTokens(
-        trx,
-        shopId,
-        row.access_token_enc,
-        {
-          access_token_enc: encryptSecret(
-            deps.masterKey,
-            t.accessToken,
-            SECRET_CONTEXTS.marketplace(shopId, 'access_token'),
-          ),
-          refresh_token_enc: encryptSecret(
-            deps.masterKey,
-            t.refreshToken,
-            SECRET_CONTEXTS.marketplace(shopId, 'refresh_token'),
-          ),
-          access_expires_at: t.accessExpiresAt,
-          refresh_expires_at: t.refreshExpiresAt,
-          token_issued_at: now,
-        },
-        now,
-      ),
-    );
-    return stored ? { type: 'refreshed' } : { type: 'unchanged' };
-  }
-  if (answer.type !== 'refused') return { type: 'failed', detail: answer.detail };
-  if (!decide(authorisationMachine, state, 'refresh_refused', {}).ok) return { type: 'unchanged' };
-  const refused = `${answer.code}${answer.message ? `: ${answer.message}` : ''}`;
-  const detail =
-    options.refusedFirst && options.refusedFirst !== answer.code ? `${options.refusedFirst}, then ${refused}` : refused;
-  const expiresAt = num(row.access_expires_at);
-  const message = pausedNotice(
-    shopId,
-    platformName(row.platform),
-    expiresAt === null ? null : new Date(expiresAt).toISOString(),
-    detail,
-  );
-  const paused = await ctx.store.db.transaction().execute(async (trx) => {
-    if (!(await store.pauseConnection(trx, shopId, row.access_token_enc, JSON.stringify(message), now))) return false;
-    await queueAlert(
-      trx,
-      shopId,
-      `shop_authorisation_paused:${shopId}:${row.token_issued_at ?? 0}`,
-      {
-        kind: 'shop_authorisation_paused',
-        shop_id: shopId,
-        platform: row.platform,
-        access_expires_at: expiresAt === null ? null : new Date(expiresAt).toISOString(),
-        platform_code: answer.code,
-        message,
-      },
-      now,
-    );
-    return true;
-  });
-  return paused ? { type: 'paused' } : { type: 'unchanged' };
-}
-
-const num = (value: number | string | null | undefined): number | null =>
-  value === null || value === undefined ? null : Number(value);
-
-export interface AuthorisationNotice {
-  /** `paused`: the platform refused to renew it; `ending`: its refresh token ends within the warning window. */
-  kind: 'shop_authorisation_paused' | 'shop_authorisation_ending';
-  level: 'error' | 'warn';
-  shopId: string;
-  platform: string;
-  since: number;
-  message: Localized;
-}
-
-/**
- * The dashboard's notices about the shops given: each paused shop, and each shop whose authorisation ends within
- * `warnMs` (the owner must click Connect again before then), with what to do.
- */
-export async function authorisationNotices(
-  ctx: AppContext,
-  shopIds?: readonly string[],
-  warnMs = DEFAULT_ENDING_WARN_MS,
-): Promise<AuthorisationNotice[]> {
-  const rows = await store.pausedConnections(ctx.store.db, shopIds);
-  const paused: AuthorisationNotice[] = rows.map((row) => ({
-    kind: 'shop_authorisation_paused',
-    level: 'error',
-    shopId: row.shop_id,
-    platform: row.platform,
-    since: Number(row.auth_paused_at ?? row.updated_at),
-    message: row.auth_paused_reason
-      ? (JSON.parse(row.auth_paused_reason) as Localized)
-      : pausedNotice(row.shop_id, platformName(row.platform), null, null),
-  }));
-  const now = ctx.now();
-  const ending = await store.connectionsEndingBefore(ctx.store.db, now + warnMs + 1, shopIds);
-  return [
-    ...paused,
-    ...ending
-      .filter((row) => authorisationEnding({ refreshExpiresAt: num(row.refresh_expires_at) }, now, warnMs))
-      .map((row): AuthorisationNotice => {
-        const endsAt = Number(row.refresh_expires_at);
-        return {
-          kind: 'shop_authorisation_ending',
-          level: 'warn',
-          shopId: row.shop_id,
-          platform: row.platform,
-          since: endsAt - warnMs,
-          message: endingNotice(row.shop_id, platformName(row.platform), new Date(endsAt).toISOString()),
-        };
-      }),
-  ];
-}
-
-/** What the dashboard shows about a shop's authorisation (never a secret). */
-export interface AuthorisationView {
-  shopId: string;
-  connected: boolean;
-  state: AuthorisationState | null;
-  /** `platform` when authorised through the consent page (refreshable), `pasted` for a pasted access token. */
-  source: 'platform' | 'pasted' | null;
-  account: string | null;
-  accessExpiresAt: number | null;
-  refreshExpiresAt: number | null;
-  pausedReason: Localized | null;
-  lastSyncAt: number | null;
-}
-
-export async function authorisationViews(ctx: AppContext, shopIds: readonly string[]): Promise<AuthorisationView[]> {
-  const rows = new Map((await marketplace.getConnections(ctx.store.db, [...shopIds])).map((r) => [r.shop_id, r]));
-  return shopIds.map((shopId) => {
-    const row = rows.get(shopId);
-    if (!row)
-      return {
-        shopId,
-        connected: false,
-        state: null,
-        source: null,
-        account: null,
-        accessExpiresAt: null,
-        refreshExpiresAt: null,
-        pausedReason: null,
-        lastSyncAt: null,
-      };
-    return {
-      shopId,
-      connected: true,
-      state: row.auth_state === 'paused' ? 'paused' : 'authorised',
-      source: row.refresh_token_enc ? 'platform' : 'pasted',
-      account: row.seller_account,
-      accessExpiresAt: num(row.access_expires_at),
-      refreshExpiresAt: num(row.refresh_expires_at),
-      pausedReason: row.auth_paused_reason ? (JSON.parse(row.auth_paused_reason) as Localized) : null,
-      lastSyncAt: num(row.last_sync_at),
-    };
-  });
 }

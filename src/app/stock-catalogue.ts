@@ -4,7 +4,7 @@
  */
 import { localized } from '../core/i18n';
 import { isCutoffTime, nextCutoffAt, WAREHOUSE_KINDS } from '../core/inventory';
-import type { ImportIssue } from '../core/order-input';
+import { fieldIssue, type ImportIssue } from '../core/order-input';
 import { isValidTimeZone } from '../core/time';
 import * as orderStore from '../store/orders';
 import * as stock from '../store/stock';
@@ -12,10 +12,6 @@ import type { AppContext } from './context';
 import { NotFoundError, ValidationError } from './errors';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:\-/]{0,63}$/;
-
-function issue(field: string, en: string, zh: string): ImportIssue {
-  return { row: 0, field, message: localized(en, zh) };
-}
 
 export interface WarehouseInput {
   id: string;
@@ -30,7 +26,7 @@ export async function defineWarehouse(ctx: AppContext, input: WarehouseInput): P
   const issues: ImportIssue[] = [];
   if (!ID.test(input.id))
     issues.push(
-      issue(
+      fieldIssue(
         'id',
         `warehouse id "${input.id}" must be 1–64 letters, digits or . _ : - /.`,
         `仓库编号「${input.id}」须为 1–64 个字母、数字或 . _ : - /。`,
@@ -38,11 +34,15 @@ export async function defineWarehouse(ctx: AppContext, input: WarehouseInput): P
     );
   if (!(WAREHOUSE_KINDS as readonly string[]).includes(input.kind))
     issues.push(
-      issue('kind', `kind must be ${WAREHOUSE_KINDS.join(' or ')}.`, `类型必须是 ${WAREHOUSE_KINDS.join(' 或 ')}。`),
+      fieldIssue(
+        'kind',
+        `kind must be ${WAREHOUSE_KINDS.join(' or ')}.`,
+        `类型必须是 ${WAREHOUSE_KINDS.join(' 或 ')}。`,
+      ),
     );
   if (!isValidTimeZone(input.timeZone))
     issues.push(
-      issue(
+      fieldIssue(
         'time_zone',
         `"${input.timeZone}" is not an IANA time zone (e.g. Asia/Shanghai).`,
         `「${input.timeZone}」不是 IANA 时区（例如 Asia/Shanghai）。`,
@@ -50,7 +50,7 @@ export async function defineWarehouse(ctx: AppContext, input: WarehouseInput): P
     );
   if (!isCutoffTime(input.cutoffTime))
     issues.push(
-      issue(
+      fieldIssue(
         'cutoff',
         `cut-off "${input.cutoffTime}" must be HH:MM (24 h).`,
         `截单时间「${input.cutoffTime}」须为 HH:MM（24 小时制）。`,
@@ -59,7 +59,11 @@ export async function defineWarehouse(ctx: AppContext, input: WarehouseInput): P
   const country = input.country?.trim().toUpperCase() || null;
   if (country !== null && !/^[A-Z]{2}$/.test(country))
     issues.push(
-      issue('country', `country "${country}" must be ISO 3166 alpha-2.`, `国家「${country}」须为 ISO 3166 两位代码。`),
+      fieldIssue(
+        'country',
+        `country "${country}" must be ISO 3166 alpha-2.`,
+        `国家「${country}」须为 ISO 3166 两位代码。`,
+      ),
     );
   if (issues.length) throw new ValidationError(issues);
   await ctx.store.db.transaction().execute((trx) =>
@@ -103,7 +107,7 @@ export async function defineSku(ctx: AppContext, input: SkuInput): Promise<void>
   const issues: ImportIssue[] = [];
   if (!ID.test(input.sku))
     issues.push(
-      issue(
+      fieldIssue(
         'sku',
         `SKU "${input.sku}" must be 1–64 letters, digits or . _ : - /.`,
         `SKU「${input.sku}」须为 1–64 个字母、数字或 . _ : - /。`,
@@ -111,7 +115,7 @@ export async function defineSku(ctx: AppContext, input: SkuInput): Promise<void>
     );
   if (input.productId && !ID.test(input.productId))
     issues.push(
-      issue(
+      fieldIssue(
         'product',
         `product id "${input.productId}" must be 1–64 letters, digits or . _ : - /.`,
         `商品编号「${input.productId}」格式无效。`,
@@ -124,7 +128,7 @@ export async function defineSku(ctx: AppContext, input: SkuInput): Promise<void>
   ] as const) {
     if (value !== undefined && !(Number.isInteger(value) && value >= 0 && value <= 365))
       issues.push(
-        issue(field, `${field} must be a whole number of days from 0 to 365.`, `${field} 须为 0–365 的整数天数。`),
+        fieldIssue(field, `${field} must be a whole number of days from 0 to 365.`, `${field} 须为 0–365 的整数天数。`),
       );
   }
   if (issues.length) throw new ValidationError(issues);
@@ -164,12 +168,12 @@ export async function mapPlatformSku(
   components: Array<{ sku: string; units: number }>,
 ): Promise<void> {
   const issues: ImportIssue[] = [];
-  if (!platformSku.trim()) issues.push(issue('platform_sku', 'the marketplace SKU is empty.', '平台 SKU 为空。'));
+  if (!platformSku.trim()) issues.push(fieldIssue('platform_sku', 'the marketplace SKU is empty.', '平台 SKU 为空。'));
   const seen = new Set<string>();
   for (const c of components) {
     if (!(Number.isInteger(c.units) && c.units >= 1 && c.units <= 10_000))
       issues.push(
-        issue(
+        fieldIssue(
           'units',
           `${c.sku}: units must be a whole number from 1 to 10000.`,
           `${c.sku}：件数须为 1–10000 的整数。`,
@@ -177,7 +181,11 @@ export async function mapPlatformSku(
       );
     if (seen.has(c.sku))
       issues.push(
-        issue('sku', `${c.sku} is listed twice; give its units once.`, `${c.sku} 重复出现；请只写一次并注明件数。`),
+        fieldIssue(
+          'sku',
+          `${c.sku} is listed twice; give its units once.`,
+          `${c.sku} 重复出现；请只写一次并注明件数。`,
+        ),
       );
     seen.add(c.sku);
   }
@@ -188,7 +196,7 @@ export async function mapPlatformSku(
   for (const c of components)
     if (!known.has(c.sku))
       issues.push(
-        issue(
+        fieldIssue(
           'sku',
           `${c.sku} is not a seller SKU; add it first under Catalogue → SKUs.`,
           `${c.sku} 不是卖家 SKU；请先在「目录 → SKU」中添加。`,

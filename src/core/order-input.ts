@@ -4,270 +4,33 @@
  * One row per order line; rows with the same order_id form one order and must stand next to each other.
  * Validation is per field, with a message in English and Chinese naming the field and the row.
  * The same rules serve JSON (files and the HTTP API): a JSON order is flattened into rows first.
+ *
+ * The format's columns and shapes are order-input-format.ts, the row reader and the buyer's fields
+ * order-input-reader.ts; both are re-exported here, so `core/order-input` names the whole format.
  */
-import type { Fix } from './fix';
-import { localized, type Localized } from './i18n';
+import { localized } from './i18n';
 import { isCurrency, parseMajorAmount } from './money';
-import type { OrderState } from './order';
+import {
+  BUYER_COLUMNS,
+  ORDER_COLUMNS,
+  type ImportIssue,
+  type OrderFields,
+  type OrderInput,
+  type OrderLineInput,
+  type RawRow,
+} from './order-input-format';
+import { plainName, readBuyer, RowReader, type FieldNamer } from './order-input-reader';
 import { mapPlatformStatus, PLATFORM_TIME_ZONES } from './platform-status';
-import { parseInstant } from './time';
 
-export const ORDER_COLUMNS = [
-  'order_id',
-  'platform',
-  'status',
-  'paid_at',
-  'risk_passed_at',
-  'ship_by',
-  'buyer_name',
-  'buyer_country',
-  'address_line1',
-  'address_line2',
-  'city',
-  'state',
-  'postcode',
-  'phone',
-  'currency',
-  'handling_days',
-  'logistics_service',
-  'shipped_at',
-  'order_type',
-  'cancel_requested_at',
-] as const;
-export const LINE_COLUMNS = ['sku', 'quantity', 'unit_price'] as const;
-export const IMPORT_COLUMNS = [...ORDER_COLUMNS, ...LINE_COLUMNS] as const;
-export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
-const OPTIONAL_COLUMNS = new Set<ImportColumn>([
-  'risk_passed_at',
-  'ship_by',
-  'address_line2',
-  'state',
-  'postcode',
-  'phone',
-  'handling_days',
-  'logistics_service',
-  'shipped_at',
-  'order_type',
-  'cancel_requested_at',
-]);
-export const REQUIRED_COLUMNS = IMPORT_COLUMNS.filter((c) => !OPTIONAL_COLUMNS.has(c));
-const BUYER_COLUMNS: readonly ImportColumn[] = [
-  'buyer_name',
-  'buyer_country',
-  'address_line1',
-  'address_line2',
-  'city',
-  'state',
-  'postcode',
-  'phone',
-];
-
-export type RawRow = Partial<Record<string, string | undefined>>;
-
-export interface ImportIssue {
-  /** 1-based data row (CSV: the header is row 0); for JSON, the order's index + 1. */
-  row: number;
-  /** The field name (CSV column) or JSON path such as `orders[2].lines[0].quantity`. */
-  field: string;
-  message: Localized;
-  /** The dashboard screen where the seller fixes this (a setting the action needs), when there is one. */
-  fix?: Fix;
-}
-
-export interface OrderLineInput {
-  sku: string;
-  quantity: number;
-  unitPrice: number; // minor units
-}
-
-export interface BuyerInput {
-  name: string;
-  country: string;
-  addressLine1: string;
-  /** The second address line (building, floor, flat), when given. */
-  addressLine2?: string | null;
-  city: string;
-  /** State, province or region, when given. */
-  state?: string | null;
-  postcode: string | null;
-  phone: string | null;
-}
-
-/** An order as the import, the API and the marketplace sync hand it to the app layer. */
-export interface OrderInput {
-  platformOrderId: string;
-  platform: string;
-  status: OrderState;
-  platformStatus: string;
-  paidAt: number;
-  riskPassedAt: number | null;
-  platformShipByAt: number | null;
-  buyer: BuyerInput;
-  currency: string;
-  handlingDays: number | null;
-  logisticsService: string | null;
-  /**
-   * When the platform says the order was shipped (import `shipped_at`, AliExpress `gmt_send`), for an order that
-   * arrives shipped outside shipby: it stands in for the upload time shipby never saw (app/orders.ts).
-   */
-  shippedAt?: number | null;
-  /**
-   * The order's type on the platform, when one shop mixes them (e.g. `jit`, `self_send` for semi-managed): the
-   * shop's policy for that type applies (set per type in the shop's policy choice). Import column `order_type`.
-   */
-  orderType?: string | null;
-  /**
-   * When the buyer asked to cancel (import column `cancel_requested_at`), for the seller to answer within the
-   * policy's answer time (app/cancellation-requests.ts). Only when given: an update without it keeps the request.
-   */
-  cancelRequestedAt?: number | null;
-  lines: OrderLineInput[];
-}
-
-export type OrderFields = Omit<OrderInput, 'lines'>;
+export * from './order-input-format';
+export { parseBuyerFields, type FieldNamer } from './order-input-reader';
 
 const ORDER_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 const PLATFORM = /^[a-z][a-z0-9_-]{0,31}$/;
 const POSITIVE_INT = /^\d+$/;
 
-/** The ISO 3166 country codes ICU names, listed on first use (676 look-ups: not worth paying for a read command). */
-let countries: ReadonlySet<string> | undefined;
-function isCountry(code: string): boolean {
-  countries ??= listCountries();
-  return countries.has(code);
-}
-
-function listCountries(): ReadonlySet<string> {
-  const names = new Intl.DisplayNames(['en'], { type: 'region' });
-  const set = new Set<string>();
-  for (let a = 65; a <= 90; a++) {
-    for (let b = 65; b <= 90; b++) {
-      const code = String.fromCharCode(a, b);
-      const name = names.of(code);
-      if (name && name !== code && name !== 'Unknown Region') set.add(code);
-    }
-  }
-  for (const notACountry of ['EU', 'EZ', 'UN', 'QO', 'XA', 'XB', 'ZZ']) set.delete(notACountry);
-  return set;
-}
-
-/** Maps a column to the name shown to the user (a JSON path for JSON input). */
-export type FieldNamer = (column: ImportColumn) => string;
-const plainName: FieldNamer = (c) => c;
-
-/**
- * Reads the fields of one row and collects issues. A class rather than closures: this runs for every
- * row of a million-order file.
- */
-class RowReader {
-  private readonly start: number;
-  constructor(
-    private readonly raw: RawRow,
-    private readonly row: number,
-    private readonly issues: ImportIssue[],
-    private readonly name: FieldNamer,
-  ) {
-    this.start = issues.length;
-  }
-  get failed(): boolean {
-    return this.issues.length > this.start;
-  }
-  fail(column: ImportColumn, message: Localized): void {
-    this.issues.push({ row: this.row, field: this.name(column), message });
-  }
-  text(column: ImportColumn): string {
-    const value = this.raw[column];
-    return value === undefined ? '' : value.trim();
-  }
-  need(column: ImportColumn, max: number): string {
-    const value = this.text(column);
-    if (!value) this.fail(column, localized(`${this.name(column)} is required.`, `${this.name(column)} 为必填项。`));
-    else this.limit(column, value, max);
-    return value;
-  }
-  optional(column: ImportColumn, max: number): string {
-    const value = this.text(column);
-    this.limit(column, value, max);
-    return value;
-  }
-  limit(column: ImportColumn, value: string, max: number): void {
-    if (value.length > max) {
-      this.fail(
-        column,
-        localized(
-          `${this.name(column)} is longer than ${max} characters.`,
-          `${this.name(column)} 超过 ${max} 个字符。`,
-        ),
-      );
-    }
-  }
-  instant(column: ImportColumn, mandatory: boolean, bareZone: string | undefined): number | null {
-    const value = mandatory ? this.need(column, 64) : this.text(column);
-    if (!value) return null;
-    const parsed = parseInstant(value, bareZone);
-    if (parsed !== undefined) return parsed;
-    const name = this.name(column);
-    this.fail(
-      column,
-      bareZone
-        ? localized(
-            `${name} "${value}" is not a valid date and time (e.g. 2026-11-20T10:00:00+08:00).`,
-            `${name}「${value}」不是有效的日期时间（例如 2026-11-20T10:00:00+08:00）。`,
-          )
-        : localized(
-            `${name} "${value}" is not a valid date and time with a zone or offset (e.g. 2026-11-20T10:00:00Z).`,
-            `${name}「${value}」不是带时区或偏移量的有效日期时间（例如 2026-11-20T10:00:00Z）。`,
-          ),
-    );
-    return null;
-  }
-}
-
-/** The buyer's name and address of a row (the columns of BUYER_COLUMNS). */
-function readBuyer(r: RowReader): BuyerInput {
-  const name = r.need('buyer_name', 200);
-  const country = r.need('buyer_country', 2).toUpperCase();
-  if (country && !isCountry(country))
-    r.fail(
-      'buyer_country',
-      localized(
-        `buyer_country "${country}" is not an ISO 3166 country code.`,
-        `buyer_country「${country}」不是 ISO 3166 国家代码。`,
-      ),
-    );
-  const addressLine1 = r.need('address_line1', 500);
-  const addressLine2 = r.optional('address_line2', 500);
-  const city = r.need('city', 200);
-  const state = r.optional('state', 200);
-  const postcode = r.optional('postcode', 32);
-  const phone = r.optional('phone', 40);
-  return {
-    name,
-    country,
-    addressLine1,
-    addressLine2: addressLine2 || null,
-    city,
-    state: state || null,
-    postcode: postcode || null,
-    phone: phone || null,
-  };
-}
-
-/** A shipping address on its own (the order page's address edit): the import's rules for the buyer's columns. */
-export function parseBuyerFields(raw: RawRow, issues: ImportIssue[]): BuyerInput | undefined {
-  const r = new RowReader(raw, 0, issues, plainName);
-  const buyer = readBuyer(r);
-  return r.failed ? undefined : buyer;
-}
-
-/** Validates the order-level fields of a row (everything but sku, quantity and unit_price). */
-export function parseOrderFields(
-  raw: RawRow,
-  row: number,
-  issues: ImportIssue[],
-  name: FieldNamer = plainName,
-): OrderFields | undefined {
-  const r = new RowReader(raw, row, issues, name);
+/** The order's identity: its id, its platform, and the platform's status with the shipby state it maps to. */
+function readIdentity(r: RowReader) {
   const orderId = r.need('order_id', 64);
   if (orderId && !ORDER_ID.test(orderId)) {
     r.fail(
@@ -284,8 +47,6 @@ export function parseOrderFields(
       'platform',
       localized(`platform "${platform}" is not a platform name.`, `platform「${platform}」不是有效的平台名称。`),
     );
-  const bareZone = PLATFORM_TIME_ZONES[platform];
-
   const statusText = r.need('status', 64);
   const status = statusText && platform ? mapPlatformStatus(platform, statusText) : undefined;
   if (statusText && platform && !status) {
@@ -297,6 +58,11 @@ export function parseOrderFields(
       ),
     );
   }
+  return { orderId, platform, statusText, status };
+}
+
+/** The order's times (bare ones read in the platform's zone), each checked against the payment. */
+function readTimes(r: RowReader, bareZone: string | undefined, name: FieldNamer) {
   const paidAt = r.instant('paid_at', true, bareZone);
   const riskPassedAt = r.instant('risk_passed_at', false, bareZone);
   const shipBy = r.instant('ship_by', false, bareZone);
@@ -327,9 +93,11 @@ export function parseOrderFields(
       ),
     );
   }
+  return { paidAt, riskPassedAt, shipBy, shippedAt, cancelRequestedAt };
+}
 
-  const buyer = readBuyer(r);
-
+/** The order's currency, handling time, logistics service and type. */
+function readTerms(r: RowReader) {
   const currency = r.need('currency', 3).toUpperCase();
   if (currency && !isCurrency(currency))
     r.fail(
@@ -365,6 +133,25 @@ export function parseOrderFields(
       ),
     );
   }
+  return { currency, handlingDays, logisticsService, orderType };
+}
+
+/** Validates the order-level fields of a row (everything but sku, quantity and unit_price). */
+export function parseOrderFields(
+  raw: RawRow,
+  row: number,
+  issues: ImportIssue[],
+  name: FieldNamer = plainName,
+): OrderFields | undefined {
+  const r = new RowReader(raw, row, issues, name);
+  const { orderId, platform, statusText, status } = readIdentity(r);
+  const { paidAt, riskPassedAt, shipBy, shippedAt, cancelRequestedAt } = readTimes(
+    r,
+    PLATFORM_TIME_ZONES[platform],
+    name,
+  );
+  const buyer = readBuyer(r);
+  const { currency, handlingDays, logisticsService, orderType } = readTerms(r);
   if (r.failed) return undefined;
   return {
     platformOrderId: orderId,
