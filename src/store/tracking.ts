@@ -5,7 +5,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
-import type { PlannedOrderUpdate, PlannedParcelUpdate } from '../core/tracking/plan';
+import type { PlannedOrderUpdate, PlannedParcelUpdate } from '../core/tracking/plan-types';
 import type { Store } from './database';
 import { orderBulkWriter, type OrderBulkWriter } from './order-bulk';
 import { recordset, type RecordColumns } from './pg-recordset';

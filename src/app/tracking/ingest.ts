@@ -17,7 +17,10 @@ import {
   type TrackingEvent,
   type TrackingState,
 } from '../../core/tracking-status';
-import { planOrderTracking, planParcelTracking, planTrackingRows, type TouchedParcel } from '../../core/tracking/plan';
+import { planParcelTracking } from '../../core/tracking/plan';
+import { planOrderTracking } from '../../core/tracking/plan-orders';
+import type { TouchedParcel } from '../../core/tracking/plan-types';
+import { planTrackingRows } from '../../core/tracking/tracking-rows';
 import { normaliseNumber, type ProviderEvent } from '../../integrations/tracking/provider';
 import type { Executor } from '../../store/orders';
 import type { ParcelTrackingRow, TrackingEventRow, TrackingProviderRow } from '../../store/schema-tracking';

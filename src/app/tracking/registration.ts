@@ -10,7 +10,7 @@
  */
 import { EMPTY_TRACKING_STATE } from '../../core/tracking-status';
 import type { AppContext } from '../context';
-import { trackingColumns } from '../../core/tracking/plan';
+import { trackingColumns } from '../../core/tracking/tracking-rows';
 import { clientOfProvider, pollingProvider } from './providers';
 import type { PollingClient } from '../../integrations/tracking/provider';
 import type { TrackingProviderRow } from '../../store/schema-tracking';
