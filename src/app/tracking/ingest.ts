@@ -24,13 +24,8 @@ import { planTrackingRows } from '../../core/tracking/tracking-rows';
 import { normaliseNumber, type ProviderEvent } from '../../integrations/tracking/provider';
 import type { Executor } from '../../store/orders';
 import type { ParcelTrackingRow, TrackingEventRow, TrackingProviderRow } from '../../store/schema-tracking';
-import {
-  releaseHeldUploadsOf,
-  trackingBulkWriter,
-  type ParcelContext,
-  type SiblingParcel,
-  type TrackingBulkWriter,
-} from '../../store/tracking';
+import { releaseHeldUploadsOf, trackingBulkWriter } from '../../store/tracking';
+import type { ParcelContext, SiblingParcel, TrackingBulkWriter } from '../../store/tracking-bulk';
 import { inRetriedTransaction } from '../../store/transaction-retry';
 import { localized } from '../../core/i18n';
 import type { NewOrderEventRow } from '../../store/schema';
