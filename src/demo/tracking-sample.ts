@@ -11,7 +11,8 @@ import { localized } from '../core/i18n';
 import { registerParcels } from '../app/tracking';
 import { pollDueParcels } from '../app/tracking';
 import { saveProvider } from '../app/tracking';
-import { SampleTrackingProvider, type SampleScenario } from '../integrations/tracking/sample-provider';
+import { SampleTrackingProvider } from '../integrations/tracking/sample-provider';
+import type { SampleScenario } from '../integrations/tracking/sample-scripts';
 import type { TrackingHook } from './hooks';
 import { allowOutbound } from '../integrations/outbound';
 

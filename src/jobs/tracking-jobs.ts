@@ -6,6 +6,7 @@
  * (SHIPBY_RECEIPT_INTERVAL, default 10 min). Alerts go out with the deadline job's webhook delivery.
  */
 import { openCasesFromSync } from '../app/after-sales';
+import { REGISTRATION_MAX_ATTEMPTS } from '../core/tracking/registration-retry';
 import type { AppContext } from '../app/context';
 import { runReceiptSweep } from '../app/receipt';
 import { matchUnmatchedEvents, registerParcels } from '../app/tracking';
@@ -43,6 +44,10 @@ export function startTrackingJobs(
                 if (r.error)
                   log.error(
                     `tracking: registering numbers with ${r.provider} failed (${r.error}); asked again with backoff`,
+                  );
+                if (r.dead)
+                  log.error(
+                    `tracking: ${r.dead} number(s) given up with ${r.provider} after ${REGISTRATION_MAX_ATTEMPTS} failed attempts; check the provider in the settings`,
                   );
                 if (r.refused.length)
                   log.error(

@@ -173,14 +173,23 @@ export interface AfterSalesEvidenceTable {
 
 /** A number to register with a provider, kept until the provider took or refused it (retried with backoff). */
 export interface TrackingRegistrationsTable {
+  /** The queue's key (migration 0028); provider and number are unique too. */
+  id: Generated<number>;
   provider: string;
   tracking_number: string;
   carrier: string | null;
-  /** pending (to send, or to send again at next_attempt_at), registered, refused (the provider's reason in last_error). */
+  /**
+   * pending (to send, or to send again at next_attempt_at; leased while lease_until is ahead), registered, refused
+   * (the provider's reason in last_error), dead (failed REGISTRATION_MAX_ATTEMPTS times; the last failure in last_error).
+   */
   status: string;
+  /** Claims so far (each claim counts one). */
   attempts: number;
   next_attempt_at: number | null;
   last_error: string | null;
+  /** The process holding the row (migration 0028); null: not leased. */
+  lease_owner: string | null;
+  lease_until: number | null;
   created_at: number;
   updated_at: number;
 }

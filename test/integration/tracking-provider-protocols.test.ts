@@ -137,6 +137,16 @@ describe.each(backends)('tracking providers in their own protocols on $name', (b
       payload: body,
     });
   }
+  /** AfterShip at a stand-in, polled or webhook-only (it then learns a number from its registration alone). */
+  const saveAfterShip = (baseUrl: string, options: { polls: boolean }) =>
+    saveProvider(ctx, {
+      name: 'aftership',
+      kind: 'aftership',
+      baseUrl,
+      apiKey: 'as-key-1',
+      webhookSecret: SECRET,
+      polls: options.polls,
+    });
   const stopPolling = async () =>
     store.db.updateTable('tracking_providers').set({ polls: 0, api_key: null, base_url: null }).execute();
 
@@ -285,14 +295,7 @@ describe.each(backends)('tracking providers in their own protocols on $name', (b
       return { status: 200, body: documented };
     });
     try {
-      await saveProvider(ctx, {
-        name: 'aftership',
-        kind: 'aftership',
-        baseUrl: server.url,
-        apiKey: 'as-key-1',
-        webhookSecret: SECRET,
-        polls: true,
-      });
+      await saveAfterShip(server.url, { polls: true });
       const parcelId = await ship('A1', number);
       let outcome: unknown;
       await registerParcels(ctx, { onRegistered: (r) => (outcome = r) });
@@ -352,23 +355,19 @@ describe.each(backends)('tracking providers in their own protocols on $name', (b
         .executeTakeFirstOrThrow();
     try {
       // Webhook-only: it never polls, so it learns the number from the registration alone.
-      await saveProvider(ctx, {
-        name: 'aftership',
-        kind: 'aftership',
-        baseUrl: server.url,
-        apiKey: 'as-key-1',
-        webhookSecret: SECRET,
-        polls: false,
-      });
+      await saveAfterShip(server.url, { polls: false });
       await ship('R1', number);
       let outcome: Array<{ error: string | null }> = [];
       await registerParcels(ctx, { onRegistered: (r) => (outcome = r) });
       expect(outcome).toHaveLength(1);
       expect(outcome[0]!.error).not.toBeNull();
+      // Settled back to the queue: no one holds it while it waits out its backoff.
       expect(await registration()).toMatchObject({
         status: 'pending',
         attempts: 1,
         next_attempt_at: clock.now() + 60_000,
+        lease_owner: null,
+        lease_until: null,
       });
       // Not due yet: nothing is sent.
       expect(await retryRegistrations(ctx)).toEqual([]);
@@ -385,7 +384,13 @@ describe.each(backends)('tracking providers in their own protocols on $name', (b
       expect(await retryRegistrations(ctx)).toEqual([
         { provider: 'aftership', registered: 1, refused: [], error: null },
       ]);
-      expect(await registration()).toMatchObject({ status: 'registered', next_attempt_at: null, last_error: null });
+      expect(await registration()).toMatchObject({
+        status: 'registered',
+        attempts: 3,
+        next_attempt_at: null,
+        last_error: null,
+        lease_owner: null,
+      });
       expect(server.seen.map((r) => JSON.parse(r.body))).toEqual(
         Array(3).fill({ tracking_number: number, slug: 'china-post' }),
       );
@@ -393,6 +398,56 @@ describe.each(backends)('tracking providers in their own protocols on $name', (b
       clock.advance(24 * HOUR_MS);
       expect(await retryRegistrations(ctx)).toEqual([]);
     } finally {
+      await server.close();
+      await stopPolling();
+    }
+  });
+
+  it('takes over at once a registration leased by a process that died; a lease held elsewhere is left to its holder', async () => {
+    clock.set(Date.UTC(2026, 10, 6, 0));
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!; // a process of this host that has ended
+    const server = await standIn((req) =>
+      req.method === 'POST'
+        ? { status: 201, body: JSON.parse(fixture('aftership-2025-01-create-tracking-response')) }
+        : { status: 404, body: {} },
+    );
+    const leased = (number: string, owner: string) => ({
+      provider: 'aftership',
+      tracking_number: number,
+      carrier: 'china-post',
+      status: 'pending',
+      attempts: 1,
+      next_attempt_at: clock.now() - 1,
+      last_error: null,
+      lease_owner: owner,
+      lease_until: clock.now() + 60_000,
+      created_at: clock.now(),
+      updated_at: clock.now(),
+    });
+    const orphan = makeS10(30_000_022, 'RR', 'CN');
+    const held = makeS10(30_000_023, 'RR', 'CN');
+    try {
+      await saveAfterShip(server.url, { polls: false });
+      await store.db
+        .insertInto('tracking_registrations')
+        .values([leased(orphan, `${hostname()}:${dead}:abcdef`), leased(held, 'another-host:4242:abcdef')])
+        .execute();
+      expect(await retryRegistrations(ctx)).toEqual([
+        { provider: 'aftership', registered: 1, refused: [], error: null },
+      ]);
+      expect(server.seen.map((r) => JSON.parse(r.body).tracking_number)).toEqual([orphan]);
+      const after = await store.db
+        .selectFrom('tracking_registrations')
+        .select(['tracking_number', 'status', 'attempts', 'lease_owner'])
+        .where('tracking_number', 'in', [orphan, held])
+        .orderBy('tracking_number')
+        .execute();
+      expect(after).toEqual([
+        { tracking_number: orphan, status: 'registered', attempts: 2, lease_owner: null },
+        { tracking_number: held, status: 'pending', attempts: 1, lease_owner: 'another-host:4242:abcdef' },
+      ]);
+    } finally {
+      await store.db.deleteFrom('tracking_registrations').where('tracking_number', 'in', [orphan, held]).execute();
       await server.close();
       await stopPolling();
     }

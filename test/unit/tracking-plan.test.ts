@@ -1,5 +1,5 @@
 /**
- * The pure planner of tracking ingestion (core/tracking/plan.ts): for any order with up to three parcels in any
+ * The pure planner of tracking ingestion (core/tracking/plan.ts, plan-orders.ts): for any order with up to three parcels in any
  * state and any carrier events, every planned move is legal in its machine, an order is planned delivered only when
  * every live parcel is, applying a plan and planning again plans nothing, and two batches end where one does.
  */
@@ -7,13 +7,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { orderMachine, parcelMachine, type OrderAction, type ParcelAction } from '../../src/core/order';
 import { decide } from '../../src/core/state-machine';
-import {
-  planOrderTracking,
-  planParcelTracking,
-  type ParcelFacts,
-  type SiblingFacts,
-  type TouchedParcel,
-} from '../../src/core/tracking/plan';
+import { planParcelTracking } from '../../src/core/tracking/plan';
+import { planOrderTracking } from '../../src/core/tracking/plan-orders';
+import type { ParcelFacts, SiblingFacts, TouchedParcel } from '../../src/core/tracking/plan-types';
 import {
   EMPTY_TRACKING_STATE,
   TRACKING_STATUSES,

@@ -14,10 +14,9 @@ import {
   type ParsedDelivery,
   type ProviderEvent,
 } from '../../integrations/tracking/provider';
-import { ownerIsGone, processOwnerId } from '../../store/leases';
 import { trackingDeliveryQueue } from '../../store/tracking-deliveries';
-import { inRetriedTransaction } from '../../store/transaction-retry';
 import type { AppContext } from '../context';
+import { claimForThisProcess } from '../leased-claims';
 import { IngestReport, emptyIngestReport, ingestTrackingEvents, mergeReports } from './ingest';
 import { getProviderRow } from './providers';
 import { masterKeyOf, openStoredSecret, SECRET_CONTEXTS } from '../secrets';
@@ -114,19 +113,11 @@ export async function processDeliveries(
   const report: ProcessReport = { deliveries: 0, failed: 0, ingest: emptyIngestReport() };
   const db = ctx.store.db;
   const now = ctx.now();
-  const owner = processOwnerId();
-  // Leases of processes that are gone from this host are free now, not when they run out.
-  const goneOwners = (await trackingDeliveryQueue.holders(db, now)).filter(ownerIsGone);
-  const claimed = await inRetriedTransaction(db, (trx) =>
-    trackingDeliveryQueue.claim(trx, {
-      dialect: ctx.store.dialect,
-      owner,
-      now,
-      limit: options.limit ?? 200,
-      ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
-      goneOwners,
-    }),
-  );
+  const { owner, claimed } = await claimForThisProcess(ctx, trackingDeliveryQueue, {
+    now,
+    limit: options.limit ?? 200,
+    ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
+  });
   if (claimed.length === 0) return report;
   const providers = new Map((await db.selectFrom('tracking_providers').selectAll().execute()).map((p) => [p.name, p]));
   // One ingestion per provider (its name is recorded on every event).

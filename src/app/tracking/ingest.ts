@@ -17,17 +17,15 @@ import {
   type TrackingEvent,
   type TrackingState,
 } from '../../core/tracking-status';
-import { planOrderTracking, planParcelTracking, planTrackingRows, type TouchedParcel } from '../../core/tracking/plan';
+import { planParcelTracking } from '../../core/tracking/plan';
+import { planOrderTracking } from '../../core/tracking/plan-orders';
+import type { TouchedParcel } from '../../core/tracking/plan-types';
+import { planTrackingRows } from '../../core/tracking/tracking-rows';
 import { normaliseNumber, type ProviderEvent } from '../../integrations/tracking/provider';
 import type { Executor } from '../../store/orders';
 import type { ParcelTrackingRow, TrackingEventRow, TrackingProviderRow } from '../../store/schema-tracking';
-import {
-  releaseHeldUploadsOf,
-  trackingBulkWriter,
-  type ParcelContext,
-  type SiblingParcel,
-  type TrackingBulkWriter,
-} from '../../store/tracking';
+import { releaseHeldUploadsOf, trackingBulkWriter } from '../../store/tracking';
+import type { ParcelContext, SiblingParcel, TrackingBulkWriter } from '../../store/tracking-bulk';
 import { inRetriedTransaction } from '../../store/transaction-retry';
 import { localized } from '../../core/i18n';
 import type { NewOrderEventRow } from '../../store/schema';

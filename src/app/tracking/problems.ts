@@ -7,7 +7,7 @@ import { detectParcelProblems, type DetectedProblem, type ProblemRules } from '.
 import { type TrackingState } from '../../core/tracking-status';
 import type { Executor } from '../../store/orders';
 import type { NewOrderEventRow } from '../../store/schema';
-import { type ParcelContext } from '../../store/tracking';
+import type { ParcelContext } from '../../store/tracking-bulk';
 import type { AppContext } from '../context';
 import { queueAlert } from '../deadlines';
 import type { IngestReport } from './ingest';

@@ -5,15 +5,17 @@
  * the tracking job right after labels are bought. Each (provider, number) is a row of `tracking_registrations`
  * until the provider took or refused it: a provider that failed (unreachable, an error answer) is asked again with
  * backoff (core/tracking/registration-retry.ts), so a webhook-only provider, which never polls, still learns every
- * number. Due rows are claimed by a conditional update (one caller sends each), whatever the processes.
+ * number; dead after REGISTRATION_MAX_ATTEMPTS. The rows are a leased queue (store/tracking-registrations.ts): a due
+ * row is claimed under a lease by one process, which alone may settle it, whatever the processes.
  */
-import { registrationBackoff } from '../../core/tracking/registration-retry';
 import { EMPTY_TRACKING_STATE } from '../../core/tracking-status';
 import type { AppContext } from '../context';
-import { trackingColumns } from '../../core/tracking/plan';
+import { trackingColumns } from '../../core/tracking/tracking-rows';
 import { clientOfProvider, pollingProvider } from './providers';
 import type { PollingClient } from '../../integrations/tracking/provider';
 import type { TrackingProviderRow } from '../../store/schema-tracking';
+import { REGISTRATION_REFUSED, trackingRegistrationQueue } from '../../store/tracking-registrations';
+import { claimForThisProcess } from '../leased-claims';
 
 export interface ProviderRegistration {
   provider: string;
@@ -21,6 +23,8 @@ export interface ProviderRegistration {
   refused: Array<{ number: string; reason: string }>;
   /** The provider could not be reached or answered an error (its own words). */
   error: string | null;
+  /** Numbers given up this run: they failed REGISTRATION_MAX_ATTEMPTS times (absent: none). */
+  dead?: number;
 }
 
 /** Registers these parcels' numbers with every callable provider; never throws (a failure is reported). */
@@ -141,12 +145,10 @@ async function queueRegistrations(
   }
 }
 
-/** How long a claimed registration is left to its caller before another may send it. */
-const REGISTRATION_LEASE_MS = 5 * 60_000;
-
 /**
- * Sends the due registrations (new, or failed before and due again) to their providers: taken or refused rows are
- * settled, a failure is retried later with backoff. Reports per provider; never throws for a provider's failure.
+ * Sends the due registrations (new, or failed before and due again) to their providers, claimed from the leased
+ * queue (store/tracking-registrations.ts): taken or refused rows are settled, a failure is retried later with
+ * backoff and dead after REGISTRATION_MAX_ATTEMPTS. Reports per provider; never throws for a provider's failure.
  */
 export async function retryRegistrations(
   ctx: AppContext,
@@ -159,34 +161,16 @@ export async function retryRegistrations(
 ): Promise<ProviderRegistration[]> {
   const db = ctx.store.db;
   const now = ctx.now();
+  const queue = trackingRegistrationQueue;
   const results: ProviderRegistration[] = [];
   for (const provider of await db.selectFrom('tracking_providers').selectAll().orderBy('name').execute()) {
     const client = options.clientFor ? options.clientFor(provider) : clientOfProvider(provider, ctx);
     if (!client) continue;
-    const due = await db
-      .selectFrom('tracking_registrations')
-      .select('tracking_number')
-      .where('provider', '=', provider.name)
-      .where('status', '=', 'pending')
-      .where('next_attempt_at', '<=', now)
-      .orderBy('next_attempt_at')
-      .limit(options.limit ?? 2000)
-      .execute();
-    if (due.length === 0) continue;
-    // The claim: only rows still due are moved on, so two callers never send the same row.
-    const claimed = await db
-      .updateTable('tracking_registrations')
-      .set({ next_attempt_at: now + REGISTRATION_LEASE_MS, updated_at: now })
-      .where('provider', '=', provider.name)
-      .where(
-        'tracking_number',
-        'in',
-        due.map((d) => d.tracking_number),
-      )
-      .where('status', '=', 'pending')
-      .where('next_attempt_at', '<=', now)
-      .returning(['tracking_number', 'carrier', 'attempts'])
-      .execute();
+    const { owner, claimed } = await claimForThisProcess(ctx, queue, {
+      now,
+      limit: options.limit ?? 2000,
+      where: (eb) => eb('q.provider', '=', provider.name),
+    });
     if (claimed.length === 0) continue;
     const outcome: ProviderRegistration = { provider: provider.name, registered: 0, refused: [], error: null };
     for (let i = 0; i < claimed.length; i += client.batchSize) {
@@ -199,39 +183,30 @@ export async function retryRegistrations(
         outcome.registered += answer.registered.length;
         outcome.refused.push(...answer.refused);
         const refused = new Map(answer.refused.map((r) => [r.number, r.reason]));
-        const taken = batch.filter((r) => !refused.has(r.tracking_number)).map((r) => r.tracking_number);
-        if (taken.length)
-          await db
-            .updateTable('tracking_registrations')
-            .set({ status: 'registered', next_attempt_at: null, last_error: null, updated_at: now })
-            .where('provider', '=', provider.name)
-            .where('tracking_number', 'in', taken)
-            .execute();
-        for (const [number, reason] of refused) {
-          await db
-            .updateTable('tracking_registrations')
-            .set({ status: 'refused', next_attempt_at: null, last_error: reason, updated_at: now })
-            .where('provider', '=', provider.name)
-            .where('tracking_number', '=', number)
-            .execute();
-        }
+        await queue.settle(
+          db,
+          owner,
+          now,
+          batch.map((r) =>
+            refused.has(r.tracking_number)
+              ? {
+                  id: r.id,
+                  status: REGISTRATION_REFUSED,
+                  set: { last_error: refused.get(r.tracking_number), next_attempt_at: null },
+                }
+              : { id: r.id, status: queue.spec.statuses.done, set: { last_error: null, next_attempt_at: null } },
+          ),
+        );
       } catch (error) {
         outcome.error = (error as Error).message;
-        // Asked again later, each row after its own number of failures.
-        for (const row of batch) {
-          const attempts = row.attempts + 1;
-          await db
-            .updateTable('tracking_registrations')
-            .set({
-              attempts,
-              next_attempt_at: now + registrationBackoff(attempts),
-              last_error: outcome.error,
-              updated_at: now,
-            })
-            .where('provider', '=', provider.name)
-            .where('tracking_number', '=', row.tracking_number)
-            .execute();
-        }
+        // Asked again later, each row after its own number of attempts; dead once they are spent.
+        const { dead } = await queue.retry(
+          db,
+          owner,
+          now,
+          batch.map((r) => ({ id: r.id, attempts: r.attempts, error: outcome.error })),
+        );
+        if (dead.size) outcome.dead = (outcome.dead ?? 0) + dead.size;
       }
     }
     results.push(outcome);

@@ -14,7 +14,7 @@ import type { AppContext } from '../context';
 import { ConflictError, isOrderVersionConflict } from '../errors';
 import { inRetriedTransaction } from '../../store/transaction-retry';
 import { IngestReport, applyEffects, emptyIngestReport, ingestTrackingEvents, stateOfRow } from './ingest';
-import { trackingColumns } from '../../core/tracking/plan';
+import { trackingColumns } from '../../core/tracking/tracking-rows';
 import { reconcileProblems } from './problems';
 import { pollingProvider } from './providers';
 

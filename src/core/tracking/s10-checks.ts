@@ -6,7 +6,7 @@
  */
 import { localized, type Localized } from '../i18n';
 import { isIsoCountry, s10PostFor } from './countries';
-import type { TrackingCheck, TrackingCheckOptions } from './number-check';
+import type { TrackingCheck, TrackingCheckOptions } from './check-types';
 import { classifyS10Indicator, s10CheckDigit, type S10Parts } from './s10';
 
 const S10_LIKE = /^([A-Z]{2})(\d+)([A-Z]{2})$/;

@@ -30,6 +30,7 @@ import { labelDocumentsRegistrationsMigration } from './0024-label-documents-reg
 import { addressDetailMigration } from './0025-address-detail';
 import { queueLeaseOwnerMigration } from './0026-queue-lease-owner';
 import { binLocationsMigration } from './0027-bin-locations';
+import { registrationQueueMigration } from './0028-registration-queue';
 
 export function buildMigrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -255,5 +256,6 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     '0025_address_detail': addressDetailMigration(),
     '0026_queue_lease_owner': queueLeaseOwnerMigration(),
     '0027_bin_locations': binLocationsMigration(),
+    '0028_registration_queue': registrationQueueMigration(dialect),
   };
 }
