@@ -62,6 +62,23 @@ const EXTERNAL = [
   'vitest',
 ];
 
+/**
+ * commander requires node:child_process at load (~7 ms of CPU at each start) for the one thing shipby never does,
+ * running a subcommand as its own executable: in the bundle its `spawn` loads the module when called.
+ */
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(build) {
+    build.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      /[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'shipby-lazy' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'shipby-lazy' }, () => ({
+      contents: "module.exports = { spawn: (...args) => require('node:child_process').spawn(...args) };",
+      loader: 'js',
+    }));
+  },
+};
+
 function newestSourceMs() {
   let newest = 0;
   const visit = (file) => {
@@ -131,6 +148,7 @@ export async function buildApp() {
     platform: 'node',
     target: 'node20',
     external: EXTERNAL,
+    plugins: [lazyChildProcess],
     outExtension: { '.js': '.mjs' },
     // Bundled CommonJS packages call require(): give each chunk one.
     banner: {
