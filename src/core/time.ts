@@ -9,6 +9,7 @@
  * that occurs twice (a daylight-saving fall-back) depends on the offset in force *now*; here it is always the
  * earlier instant. test/unit/time-zone.test.ts compares both with luxon over random instants and zones.
  */
+import { isTabledZone, tabledZoneOffset } from './intl-data';
 
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|z|[+-]\d{2}:?\d{2})?$/;
 
@@ -43,15 +44,21 @@ function zoneFormatter(zone: string): Intl.DateTimeFormat | null {
 
 /** Whether the runtime knows the IANA zone (luxon's `IANAZone.isValidZone`). */
 export function isValidTimeZone(zone: string): boolean {
-  return Boolean(zone) && zoneFormatter(zone) !== null;
+  return isTabledZone(zone) || (Boolean(zone) && zoneFormatter(zone) !== null);
 }
 
 /**
- * The offset (minutes east of UTC) that `zone` applies at the instant; NaN for an unknown zone. Not cached: the
- * callers memoise (ZoneClock per UTC hour, parseInstant per local hour).
+ * The offset (minutes east of UTC) that `zone` applies at the instant; NaN for an unknown zone. From the data the
+ * build wrote down when it has the answer (intl-data.ts), else from Intl. Not cached: the callers memoise
+ * (ZoneClock per UTC hour, parseInstant per local hour).
  */
 export function zoneOffsetAt(zone: string, ms: number): number {
   if (zone === 'UTC') return Number.isFinite(ms) ? 0 : Number.NaN;
+  return tabledZoneOffset(zone, ms) ?? intlOffsetAt(zone, ms);
+}
+
+/** The offset as Intl gives it (luxon's `IANAZone.offset`). */
+export function intlOffsetAt(zone: string, ms: number): number {
   const formatter = zoneFormatter(zone);
   if (formatter === null || !Number.isFinite(ms)) return Number.NaN;
   let year = 0;
