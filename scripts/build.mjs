@@ -18,7 +18,9 @@
  * First the shipped policies: the documents under src/core/policy are validated with their zod schema and written,
  * defaults filled in, to src/core/policy/built-in-policies.generated.ts (only when that changes), which is what the
  * registry reads, so no command parses policies with zod at start. A document that does not validate stops the
- * build with the schema's message.
+ * build with the schema's message. With them, src/core/intl-data.generated.ts: the offsets of the policies' zones
+ * and the currencies' digits as this runtime's Intl gives them, so no read command builds an Intl formatter
+ * (src/core/intl-data.ts).
  *
  * The build is written beside build/app and swapped in, so a command starting meanwhile finds the old or the new
  * build, whole. `isFresh()` tells whether build/app is newer than every source file (bin/shipby and
@@ -62,6 +64,23 @@ const EXTERNAL = [
   'vitest',
 ];
 
+/**
+ * commander requires node:child_process at load (~7 ms of CPU at each start) for the one thing shipby never does,
+ * running a subcommand as its own executable: in the bundle its `spawn` loads the module when called.
+ */
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(build) {
+    build.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      /[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'shipby-lazy' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'shipby-lazy' }, () => ({
+      contents: "module.exports = { spawn: (...args) => require('node:child_process').spawn(...args) };",
+      loader: 'js',
+    }));
+  },
+};
+
 function newestSourceMs() {
   let newest = 0;
   const visit = (file) => {
@@ -79,14 +98,30 @@ export function isFresh() {
 }
 
 export const GENERATED_POLICIES = path.join(ROOT, 'src/core/policy/built-in-policies.generated.ts');
+export const GENERATED_INTL_DATA = path.join(ROOT, 'src/core/intl-data.generated.ts');
 
-/** Validates the shipped policy documents and writes them to GENERATED_POLICIES (when that changes). */
+/** Writes the text to the file, whole, when it differs (a rewrite would make the build stale). */
+function writeIfChanged(file, text) {
+  const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  if (text === current) return;
+  const staging = `${file}.${process.pid}.new`;
+  fs.writeFileSync(staging, text);
+  fs.renameSync(staging, file);
+}
+
+/**
+ * Validates the shipped policy documents and writes them to GENERATED_POLICIES, and this runtime's zone offsets
+ * and currency digits to GENERATED_INTL_DATA (each only when it changes).
+ */
 export async function generatePolicies() {
   const { build } = await import('esbuild');
   const result = await build({
     absWorkingDir: ROOT,
     stdin: {
-      contents: "export { builtInPoliciesModule } from './src/core/policy/schema.ts';",
+      contents: [
+        "export { builtInPoliciesModule } from './src/core/policy/schema.ts';",
+        "export { intlDataModule } from './src/core/intl-data-source.ts';",
+      ].join('\n'),
       resolveDir: ROOT,
       loader: 'ts',
     },
@@ -102,18 +137,14 @@ export async function generatePolicies() {
   const script = path.join(ROOT, `build/policies.${process.pid}.mjs`);
   fs.mkdirSync(path.dirname(script), { recursive: true });
   fs.writeFileSync(script, result.outputFiles[0].text);
-  let text;
+  let generated;
   try {
-    text = (await import(pathToFileURL(script).href)).builtInPoliciesModule();
+    generated = await import(pathToFileURL(script).href);
   } finally {
     fs.rmSync(script, { force: true });
   }
-  const current = fs.existsSync(GENERATED_POLICIES) ? fs.readFileSync(GENERATED_POLICIES, 'utf8') : '';
-  if (text !== current) {
-    const staging = `${GENERATED_POLICIES}.${process.pid}.new`;
-    fs.writeFileSync(staging, text);
-    fs.renameSync(staging, GENERATED_POLICIES);
-  }
+  writeIfChanged(GENERATED_POLICIES, generated.builtInPoliciesModule());
+  writeIfChanged(GENERATED_INTL_DATA, generated.intlDataModule());
 }
 
 export async function buildApp() {
@@ -131,6 +162,7 @@ export async function buildApp() {
     platform: 'node',
     target: 'node20',
     external: EXTERNAL,
+    plugins: [lazyChildProcess],
     outExtension: { '.js': '.mjs' },
     // Bundled CommonJS packages call require(): give each chunk one.
     banner: {

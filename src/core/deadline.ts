@@ -15,33 +15,24 @@
  *
  * Guarantees (property-tested): a later payment never gives an earlier deadline; an extension never
  * shortens one; the order in which extensions are listed does not matter.
+ *
+ * The facts and their checks are in deadline-input.ts, the two steps (our deadline, then the extensions) in
+ * deadline-rules.ts; this file puts them together with the clock start and the platform's deadline.
  */
+import { applyExtensions, computeBaseDeadline } from './deadline-rules';
+import { DeadlineInputError, requireInstant, validateExtension, type ShipByFacts } from './deadline-input';
 import { localized, type Localized } from './i18n';
 import type { Policy } from './policy/schema';
-import { addRunningTime, compilePolicy, dateOfDayIndex, HOUR_MS, type CompiledPolicy } from './policy/compiled';
+import { compilePolicy, HOUR_MS } from './policy/compiled';
 import { durationText } from './policy/wording';
 
-/** A deadline extension the buyer (or the platform) agreed to: extra hours, or a new deadline. */
-export type BuyerExtension = (
-  | { hours: number; newDeadlineAt?: undefined }
-  | { newDeadlineAt: number; hours?: undefined }
-) & {
-  /** Who agreed: the buyer's login, "platform", a staff member. */
-  agreedBy: string;
-  agreedAt: number;
-  note?: string;
-};
-
-export interface ShipByFacts {
-  paidAt: number;
-  /** When the platform's risk review passed (AliExpress: entered WAIT_SELLER_SEND_GOODS). */
-  riskPassedAt?: number;
-  /** The platform's own deadline (AliExpress over_time_left / countdown), when the API gave one. */
-  platformShipByAt?: number;
-  /** The order's handling time (AliExpress goods_prepare_time); replaces the policy's default. */
-  handlingDays?: number;
-  extensions: readonly BuyerExtension[];
-}
+export {
+  DeadlineInputError,
+  extensionKey,
+  sortExtensions,
+  type BuyerExtension,
+  type ShipByFacts,
+} from './deadline-input';
 
 export type CrossCheck = 'not_applicable' | 'match' | 'platform_earlier' | 'platform_later';
 
@@ -57,214 +48,6 @@ export interface ShipBy {
   /** How our computation compares with the platform's deadline. */
   crossCheck: CrossCheck;
   reasons: Localized[];
-}
-
-export class DeadlineInputError extends Error {
-  readonly field: string;
-  readonly localized: Localized;
-  constructor(field: string, message: Localized) {
-    super(`${field}: ${message.en}`);
-    this.name = 'DeadlineInputError';
-    this.field = field;
-    this.localized = message;
-  }
-}
-
-function requireInstant(value: number, field: string): void {
-  if (!Number.isFinite(value)) {
-    throw new DeadlineInputError(field, localized('is not a valid instant (epoch ms)', '不是有效的时间（epoch 毫秒）'));
-  }
-}
-
-/** A canonical text form of an extension: equal keys mean the same agreement (a replay). */
-export function extensionKey(extension: BuyerExtension): string {
-  return `${extension.agreedAt}|${extension.hours ?? ''}|${extension.newDeadlineAt ?? ''}|${extension.agreedBy}|${extension.note ?? ''}`;
-}
-
-/** Extensions in a canonical order (time of agreement, then content), so listing order never matters. */
-export function sortExtensions(extensions: readonly BuyerExtension[]): BuyerExtension[] {
-  return [...extensions].sort((a, b) => {
-    if (a.agreedAt !== b.agreedAt) return a.agreedAt - b.agreedAt;
-    const keyA = extensionKey(a);
-    const keyB = extensionKey(b);
-    return keyA < keyB ? -1 : keyA > keyB ? 1 : 0;
-  });
-}
-
-function validateExtension(extension: BuyerExtension, index: number): void {
-  const field = `extensions.${index}`;
-  requireInstant(extension.agreedAt, `${field}.agreedAt`);
-  if (typeof extension.agreedBy !== 'string' || extension.agreedBy.trim() === '') {
-    throw new DeadlineInputError(
-      `${field}.agreedBy`,
-      localized('an extension must say who agreed to it', '延期必须注明由谁同意'),
-    );
-  }
-  if (extension.hours !== undefined) {
-    if (!Number.isFinite(extension.hours) || extension.hours <= 0) {
-      throw new DeadlineInputError(
-        `${field}.hours`,
-        localized('extension hours must be more than zero', '延期小时数必须大于零'),
-      );
-    }
-  } else if (extension.newDeadlineAt !== undefined) {
-    requireInstant(extension.newDeadlineAt, `${field}.newDeadlineAt`);
-  } else {
-    throw new DeadlineInputError(
-      field,
-      localized('an extension needs hours or a new deadline', '延期需要小时数或新的截止时间'),
-    );
-  }
-}
-
-function handlingText(compiled: CompiledPolicy, handlingDays: number | undefined): { en: string; zh: string } {
-  const handling = compiled.policy.handling;
-  if (handling.kind === 'elapsed_hours') {
-    const hours = handlingDays !== undefined ? handlingDays * 24 : handling.defaultHours;
-    return { en: `${hours} h`, zh: `${hours}小时` };
-  }
-  const days = handlingDays ?? handling.defaultDays;
-  return { en: `${days} business day${days === 1 ? '' : 's'}`, zh: `${days}个工作日` };
-}
-
-/** The deadline from our own rules, before extensions. Appends its reasons. */
-function computeBaseDeadline(
-  compiled: CompiledPolicy,
-  clockStartAt: number,
-  handlingDays: number | undefined,
-  reasons: Localized[],
-): number {
-  const { policy, zone } = compiled;
-  const handling = policy.handling;
-  let deadline: number;
-  if (handling.kind === 'elapsed_hours') {
-    const handlingMs = handlingDays !== undefined ? handlingDays * 24 * HOUR_MS : compiled.defaultHandlingMs;
-    deadline = addRunningTime(clockStartAt, handlingMs, compiled.clockPauses);
-    const text = handlingText(compiled, handlingDays);
-    reasons.push(
-      localized(
-        `Handling time ${text.en} of continuous time (weekends and daylight-saving switches included): ${zone.describe(deadline)}.`,
-        `备货期 ${text.zh}，按连续时间计算（含周末与夏令时切换）：${zone.describe(deadline)}。`,
-      ),
-    );
-    const pausedMs = deadline - clockStartAt - handlingMs;
-    if (pausedMs > 0) {
-      const paused = durationText(pausedMs);
-      reasons.push(
-        localized(
-          `The platform's announced pause windows stopped the clock for ${paused.en}.`,
-          `平台公布的暂停期使计时暂停了 ${paused.zh}。`,
-        ),
-      );
-    }
-  } else {
-    const days = handlingDays ?? handling.defaultDays;
-    const calendar = compiled.calendar!;
-    let day = zone.localDay(clockStartAt);
-    let remaining = days;
-    const skipped: number[] = [];
-    for (let guard = 0; remaining > 0; guard++) {
-      if (guard > 3660) {
-        throw new DeadlineInputError(
-          'policy.handling.calendar',
-          localized('no business day within ten years', '十年内没有工作日'),
-        );
-      }
-      day++;
-      if (calendar.isBusinessDay(day)) remaining--;
-      else skipped.push(day);
-    }
-    deadline = zone.startOfDay(day + 1);
-    const text = handlingText(compiled, handlingDays);
-    reasons.push(
-      localized(
-        `Handling time ${text.en} in ${zone.name}, counted from the day after the clock start: ends at 24:00 of ${dateOfDayIndex(day)}.`,
-        `备货期 ${text.zh}（${zone.name}），从计时开始的次日算起：截至 ${dateOfDayIndex(day)} 24:00。`,
-      ),
-    );
-    if (skipped.length > 0) {
-      const list = skipped.map(dateOfDayIndex).join(', ');
-      reasons.push(localized(`Non-working days skipped: ${list}.`, `跳过的非工作日：${list}。`));
-    }
-  }
-  if (policy.deadlineAt === 'end_of_local_day') {
-    const endOfDay = zone.endOfDayContaining(deadline);
-    if (endOfDay !== deadline) {
-      deadline = endOfDay;
-      reasons.push(
-        localized(
-          `The deadline is a whole day: 24:00 of that day in ${zone.name}, ${zone.describe(deadline)}.`,
-          `截止时间按整天计算：${zone.name} 当天 24:00，即 ${zone.describe(deadline)}。`,
-        ),
-      );
-    }
-  }
-  return deadline;
-}
-
-/** Applies buyer extensions in canonical order; returns the extended deadline and appends reasons. */
-function applyExtensions(
-  compiled: CompiledPolicy,
-  baseDeadline: number,
-  extensions: readonly BuyerExtension[],
-  reasons: Localized[],
-): number {
-  if (extensions.length === 0) return baseDeadline;
-  const { policy, zone } = compiled;
-  if (!policy.buyerExtensions.allowed) {
-    reasons.push(
-      localized(
-        `${extensions.length} recorded extension(s) ignored: this policy does not allow buyer extensions.`,
-        `已记录的 ${extensions.length} 个延期被忽略：该策略不允许买家延期。`,
-      ),
-    );
-    return baseDeadline;
-  }
-  const capAt = compiled.extensionCapMs === null ? Number.POSITIVE_INFINITY : baseDeadline + compiled.extensionCapMs;
-  let deadline = baseDeadline;
-  for (const extension of extensions.length === 1 ? extensions : sortExtensions(extensions)) {
-    const who = extension.agreedBy;
-    const when = zone.describe(extension.agreedAt);
-    if (extension.agreedAt > deadline) {
-      reasons.push(
-        localized(
-          `Extension agreed by ${who} at ${when} ignored: it came after the deadline ${zone.describe(deadline)}.`,
-          `${who} 于 ${when} 同意的延期被忽略：晚于截止时间 ${zone.describe(deadline)}。`,
-        ),
-      );
-      continue;
-    }
-    const wanted = extension.hours !== undefined ? deadline + extension.hours * HOUR_MS : extension.newDeadlineAt!;
-    if (wanted <= deadline) {
-      reasons.push(
-        localized(
-          `Extension agreed by ${who} at ${when} ignored: it would not make the deadline later.`,
-          `${who} 于 ${when} 同意的延期被忽略：不会推迟截止时间。`,
-        ),
-      );
-      continue;
-    }
-    const extended = Math.min(wanted, capAt);
-    if (extended <= deadline) {
-      reasons.push(
-        localized(
-          `Extension agreed by ${who} at ${when} ignored: the ${policy.buyerExtensions.maxTotalHours} h extension limit is used up.`,
-          `${who} 于 ${when} 同意的延期被忽略：${policy.buyerExtensions.maxTotalHours} 小时的延期上限已用完。`,
-        ),
-      );
-      continue;
-    }
-    const limited = extended < wanted ? ` (limited to ${policy.buyerExtensions.maxTotalHours} h in total)` : '';
-    const limitedZh = extended < wanted ? `（累计上限 ${policy.buyerExtensions.maxTotalHours} 小时）` : '';
-    reasons.push(
-      localized(
-        `Extension agreed by ${who} at ${when}: ${zone.describe(deadline)} → ${zone.describe(extended)}${limited}.`,
-        `${who} 于 ${when} 同意延期：${zone.describe(deadline)} → ${zone.describe(extended)}${limitedZh}。`,
-      ),
-    );
-    deadline = extended;
-  }
-  return deadline;
 }
 
 /** The ship-by deadline of an order under a policy, with the reasons in English and Chinese. */

@@ -1,7 +1,10 @@
 /**
  * Money is integer minor units plus an ISO 4217 code, never floats.
- * The currency list and each currency's minor-unit digits come from the runtime's ICU data.
+ * The currency list and each currency's minor-unit digits come from the runtime's ICU data (the digits as the build
+ * wrote them down, intl-data.ts, when it ran on the same ICU: no Intl formatter at start).
  */
+import { tabledCurrencyDigits } from './intl-data';
+
 const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 const digitsCache = new Map<string, number>();
 
@@ -17,7 +20,10 @@ export function isCurrency(code: string): boolean {
 export function minorDigits(currency: string): number {
   let digits = digitsCache.get(currency);
   if (digits === undefined) {
-    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    digits =
+      (isCurrency(currency) ? tabledCurrencyDigits(currency) : undefined) ??
+      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ??
+      2;
     digitsCache.set(currency, digits);
   }
   return digits;

@@ -10,7 +10,7 @@
  *   after the deadline data: holidays there are not known, so a deadline counted over them may be wrong.
  */
 import { localized, type Localized } from '../i18n';
-import { dateOfDayIndex, zoneClock } from './compiled';
+import { dateOfDayIndex, zoneClock } from '../zone-clock';
 import type { Policy } from './schema';
 
 export function calendarDataUntil(policy: Policy, scope: 'deadline' | 'all'): string | null {

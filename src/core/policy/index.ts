@@ -3,4 +3,5 @@ export * from './schema';
 export * from './registry';
 export { builtInRegistry } from './built-in';
 export { BUILT_IN_POLICY_DOCUMENTS } from './documents';
-export { compilePolicy, zoneClock, HOUR_MS, DAY_MS, type CompiledPolicy } from './compiled';
+export { compilePolicy, HOUR_MS, DAY_MS, type CompiledPolicy } from './compiled';
+export { zoneClock } from '../zone-clock';

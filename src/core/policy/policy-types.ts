@@ -5,9 +5,9 @@
  * and seller overrides, at build time for the shipped policies (built-in-policies.generated.ts) and when a shop
  * sets its overrides.
  */
-import { IANAZone } from 'luxon';
 import type { z } from 'zod';
 import { localized, type Localized } from '../i18n';
+import { isValidTimeZone } from '../time';
 import type { PolicySchemaType } from './schema';
 
 export const SOURCE_QUALITIES = ['OFF', 'REAL', 'SEC', 'WEAK', 'VERIFIED', 'ASSUMPTION'] as const;
@@ -48,7 +48,7 @@ export const HOLIDAY_TYPES = ['public', 'bank', 'school', 'optional', 'observanc
 
 export function isValidZone(name: string): boolean {
   // Only IANA names: fixed offsets ("UTC+8") would silently ignore daylight saving.
-  return /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(name) && IANAZone.isValidZone(name);
+  return /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(name) && isValidTimeZone(name);
 }
 
 type DeepReadonly<T> = T extends (infer E)[]
