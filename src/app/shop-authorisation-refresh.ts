@@ -155,33 +155,35 @@ async function storeRefreshedTokens(
   ctx: AppContext,
   deps: Omit<AuthorisationDeps, 'app'>,
   row: MarketplaceConnectionRow,
-  t: PlatformTokens,
+  tokens: PlatformTokens,
   now: number,
 ): Promise<boolean> {
-  const shopId = row.shop_id;
-  return ctx.store.db.transaction().execute((trx) =>
-    store.replaceTokens(
-      trx,
-      shopId,
-      row.access_token_enc,
-      {
-        access_token_enc: encryptSecret(
-          deps.masterKey,
-          t.accessToken,
-          SECRET_CONTEXTS.marketplace(shopId, 'access_token'),
-        ),
-        refresh_token_enc: encryptSecret(
-          deps.masterKey,
-          t.refreshToken,
-          SECRET_CONTEXTS.marketplace(shopId, 'refresh_token'),
-        ),
-        access_expires_at: t.accessExpiresAt,
-        refresh_expires_at: t.refreshExpiresAt,
-        token_issued_at: now,
-      },
-      now,
+  return ctx.store.db
+    .transaction()
+    .execute((trx) =>
+      store.replaceTokens(
+        trx,
+        row.shop_id,
+        row.access_token_enc,
+        sealedTokens(deps.masterKey, row.shop_id, tokens, now),
+        now,
+      ),
+    );
+}
+
+/** A shop's tokens as stored: each encrypted (bound to the shop and the field), with their ends and when issued. */
+export function sealedTokens(masterKey: Buffer, shopId: string, tokens: PlatformTokens, issuedAt: number) {
+  return {
+    access_token_enc: encryptSecret(masterKey, tokens.accessToken, SECRET_CONTEXTS.marketplace(shopId, 'access_token')),
+    refresh_token_enc: encryptSecret(
+      masterKey,
+      tokens.refreshToken,
+      SECRET_CONTEXTS.marketplace(shopId, 'refresh_token'),
     ),
-  );
+    access_expires_at: tokens.accessExpiresAt,
+    refresh_expires_at: tokens.refreshExpiresAt,
+    token_issued_at: issuedAt,
+  };
 }
 
 /**

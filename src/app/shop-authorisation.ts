@@ -42,6 +42,7 @@ import type { AliExpressApp } from './aliexpress-app';
 import type { AppContext } from './context';
 import { LocalizedError } from './errors';
 import { encryptSecret, SECRET_CONTEXTS } from './secrets';
+import { sealedTokens } from './shop-authorisation-refresh';
 
 export {
   refreshConnection,
@@ -175,19 +176,7 @@ export async function completeAuthorisation(
         deps.app.appSecret,
         SECRET_CONTEXTS.marketplace(shopId, 'app_secret'),
       ),
-      access_token_enc: encryptSecret(
-        deps.masterKey,
-        tokens.accessToken,
-        SECRET_CONTEXTS.marketplace(shopId, 'access_token'),
-      ),
-      refresh_token_enc: encryptSecret(
-        deps.masterKey,
-        tokens.refreshToken,
-        SECRET_CONTEXTS.marketplace(shopId, 'refresh_token'),
-      ),
-      access_expires_at: tokens.accessExpiresAt,
-      refresh_expires_at: tokens.refreshExpiresAt,
-      token_issued_at: now,
+      ...sealedTokens(deps.masterKey, shopId, tokens, now),
       seller_account: tokens.account,
       auth_state: 'authorised',
       gateway_protocol: 'iop',

@@ -1,6 +1,6 @@
 /**
- * Stock persistence: the catalogue, stock levels and their ledger, reservations, shortfalls, alerts and
- * purchase orders. Every function takes the transaction it runs in (only the app layer opens them).
+ * Stock persistence: stock levels and their ledger, reservations, shortfalls and alerts (purchase orders are
+ * purchase-orders.ts). Every function takes the transaction it runs in (only the app layer opens them).
  *
  * Locking (PostgreSQL): a writer locks the order rows it settles first (by id), then every stock row it will
  * touch in ONE statement ordered by (warehouse_id, sku), so two writers never wait on each other in a cycle.
