@@ -43,7 +43,7 @@ const noHorizontalScroll = async (where: string) => {
 };
 const stored = async (sku: string) => (await listCatalogueSkus(ctx)).find((s) => s.sku === sku);
 const listedBin = (sku: string) =>
-  page.locator(`[data-testid="catalogue-skus"] tr[data-sku="${sku}"] [data-testid="sku-bin"]`).innerText();
+  page.locator(`[data-testid="catalogue-skus"] tr[data-sku="${sku}"] [data-testid="sku-bin"]`).textContent();
 
 /**
  * Edits `sku` from its row of the catalogue list: its size and weight, and `bin`; saves. A refused bin is
@@ -124,7 +124,7 @@ describe('bin locations, from the catalogue to the pack station', () => {
     await saveSku('A', [90, 90, 100, 300], 'A-03#2');
     const form = page.getByTestId('catalogue-sku-form');
     const binError = form.locator('.field-error[data-field="bin_location"]');
-    await expect.poll(() => binError.innerText()).toMatch(/bin location "A-03#2" may hold only letters, digits/);
+    await expect.poll(() => binError.textContent()).toMatch(/bin location "A-03#2" may hold only letters, digits/);
     expect(await form.locator('input[name="bin_location"]').getAttribute('aria-invalid')).toBe('true');
     // Nothing stored: neither the bin nor the size that came with it.
     expect(await stored('A')).toMatchObject({ bin_location: null, dims_mm: null, weight_g: null });
@@ -134,7 +134,7 @@ describe('bin locations, from the catalogue to the pack station', () => {
     // Typed loosely: stored trimmed and upper-case, and listed so.
     await form.locator('input[name="bin_location"]').fill(' a-03-2 ');
     await page.getByTestId('save-catalogue-sku').click();
-    await expect.poll(() => page.getByTestId('catalogue-sku-saved').innerText()).toContain('A');
+    await expect.poll(() => page.getByTestId('catalogue-sku-saved').textContent()).toContain('A');
     await expect.poll(() => listedBin('A')).toBe('A-03-2');
     expect(await stored('A')).toMatchObject({ bin_location: 'A-03-2', dims_mm: [90, 90, 100], weight_g: 300 });
     await noHorizontalScroll('catalogue');
@@ -147,7 +147,7 @@ describe('bin locations, from the catalogue to the pack station', () => {
     await saveSku('B', [60, 60, 60, 150], tooLong);
     const form = page.getByTestId('catalogue-sku-form');
     await expect
-      .poll(() => form.locator('.field-error[data-field="bin_location"]').innerText())
+      .poll(() => form.locator('.field-error[data-field="bin_location"]').textContent())
       .toContain(`库位「${tooLong}」超过 32 个字符`);
     expect(await stored('B')).toMatchObject({ bin_location: null, dims_mm: null });
     await world.screenshot('bin-refused-zh');
@@ -158,7 +158,7 @@ describe('bin locations, from the catalogue to the pack station', () => {
     await expect.poll(() => listedBin('B')).toBe('B-10');
     expect(await listedBin('A')).toBe('A-03-2');
     expect(await stored('B')).toMatchObject({ bin_location: 'B-10', dims_mm: [60, 60, 60], weight_g: 150 });
-    expect(await page.locator('[data-testid="catalogue-skus"] thead').innerText()).toContain('库位');
+    expect(await page.locator('[data-testid="catalogue-skus"] thead').textContent()).toContain('库位');
     await noHorizontalScroll('catalogue-zh');
     await world.screenshot('catalogue-bin-zh');
   });
@@ -190,15 +190,15 @@ describe('bin locations, from the catalogue to the pack station', () => {
     await input.press('Enter');
     await expect.poll(() => page.locator('.screen.pack-station').getAttribute('data-phase')).toBe('items');
     const items = page.getByTestId('pack-items');
-    const binAt = (sku: string) => items.locator(`tr[data-sku="${sku}"] [data-testid="pack-bin"]`).innerText();
+    const binAt = (sku: string) => items.locator(`tr[data-sku="${sku}"] [data-testid="pack-bin"]`).textContent();
     await expect.poll(() => binAt('A')).toBe('A-03-2');
     expect(await binAt('B')).toBe('B-10');
-    expect(await items.locator('thead').innerText()).toContain('Bin');
+    expect(await items.locator('thead').textContent()).toContain('Bin');
     await noHorizontalScroll('pack station');
     await world.screenshot('pack-bins-en');
 
     await switchTo('zh-CN');
-    await expect.poll(() => items.locator('thead').innerText()).toContain('库位');
+    await expect.poll(() => items.locator('thead').textContent()).toContain('库位');
     expect(await binAt('A')).toBe('A-03-2');
     await noHorizontalScroll('pack station zh');
     await world.screenshot('pack-bins-zh');
