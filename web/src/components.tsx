@@ -79,7 +79,7 @@ export function UrgencyLegend({ warningHours }: { warningHours: readonly number[
     ['calm', t('urgency.calm')],
   ];
   return (
-    <div className="legend" aria-label={t('urgency.legend')}>
+    <div className="legend" role="note" aria-label={t('urgency.legend')}>
       {bands.map(([band, label]) => (
         <span key={band} className={`urgency urgency-${band}`}>
           {label}
@@ -288,6 +288,7 @@ export function FilterSelect({
 export function LanguageSwitch() {
   const { t, locale, setLocale } = useI18n();
   return (
+    // biome-ignore lint/a11y/useSemanticElements: a fieldset's own box (border, padding, min-width) would change the header's layout; role=group names the buttons alike
     <div className="lang" role="group" aria-label={t('lang.label')}>
       {LOCALES.map((l) => (
         <button

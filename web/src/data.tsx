@@ -44,18 +44,22 @@ export function DataProvider({ children }: { children: ReactNode }) {
     setShops(answer.items.filter((shop) => !sessionShops || sessionShops.some((s) => s.id === shop.id)));
   }, [sessionShops]);
 
+  // The shops and policies are set as soon as they come: the screens showing one shop wait for them. The API's paths
+  // (its whole OpenAPI document, the largest answer) come with `loaded`, as before.
   useEffect(() => {
     let cancelled = false;
     const load = async () => {
-      const [shopAnswer, policyAnswer, spec] = await Promise.all([
+      const spec = api<{ paths?: Record<string, unknown> }>('/docs/json').catch(() => ({ paths: undefined }));
+      const [shopAnswer, policyAnswer] = await Promise.all([
         api<{ items: Shop[] }>('/shops').catch(() => ({ items: [] as Shop[] })),
         readsPolicies ? api<Policy[]>('/policies').catch(() => [] as Policy[]) : Promise.resolve([] as Policy[]),
-        api<{ paths?: Record<string, unknown> }>('/docs/json').catch(() => ({ paths: undefined })),
       ]);
       if (cancelled) return;
       setShops(shopAnswer.items.filter((shop) => !sessionShops || sessionShops.some((s) => s.id === shop.id)));
       setPolicies(policyAnswer);
-      setApiPaths(spec.paths ? new Set(Object.keys(spec.paths)) : undefined);
+      const { paths } = await spec;
+      if (cancelled) return;
+      setApiPaths(paths ? new Set(Object.keys(paths)) : undefined);
       setLoaded(true);
     };
     void load();

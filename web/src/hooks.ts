@@ -109,6 +109,7 @@ export function usePoll<T>(
   }>({ data: undefined, receivedAt: 0, error: undefined, loading: true });
   const sequence = useRef(0);
   const controller = useRef<AbortController | undefined>(undefined);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller names what `load` depends on (`deps`)
   const run = useCallback(load, deps);
 
   const refresh = useCallback(async () => {

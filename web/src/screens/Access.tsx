@@ -108,6 +108,7 @@ function AuditLog() {
   };
   const first = usePoll((signal) => api<{ items: AuditLine[] }>(query(), { signal }), [shop, orderId], 15_000);
   // A new filter starts from the newest page again.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the filter (shop, order) is the trigger, not an input
   useEffect(() => {
     setOlder([]);
     setEnd(false);

@@ -5,9 +5,10 @@
  * opens the screen at that part (the checklist's links).
  */
 import { useState } from 'react';
+import { api, type CatalogueSku, type Warehouse } from '../api';
 import { useAuth } from '../auth';
 import { useData } from '../data';
-import { useSectionInView } from '../hooks';
+import { usePoll, useSectionInView } from '../hooks';
 import { setupChanged } from '../SetupBanner';
 import { useI18n } from '../i18n';
 import { CatalogueSkus } from './catalogue/Skus';
@@ -22,6 +23,13 @@ export function Catalogue({ section }: { section?: string | undefined }) {
   useSectionInView('catalogue', section, loaded);
   // A warehouse or SKU saved in one card is there to count in the other at once.
   const [version, setVersion] = useState(0);
+  // The warehouses and the SKUs, read once for their cards and the counts' form (not once per card), both at once.
+  const warehouses = usePoll((signal) => api<{ items: Warehouse[] }>('/warehouses', { signal }), [], 300_000, {
+    live: false,
+  });
+  const skus = usePoll((signal) => api<{ items: CatalogueSku[] }>('/catalogue/skus', { signal }), [], 300_000, {
+    live: false,
+  });
   const changed = () => {
     setVersion((v) => v + 1);
     setupChanged();
@@ -32,9 +40,15 @@ export function Catalogue({ section }: { section?: string | undefined }) {
         <h1>{t('catalogue.title')}</h1>
       </div>
       <div className="catalogue-grid">
-        <Warehouses writes={can('stock:write')} onChanged={changed} />
-        <StockCounts writes={can('stock:write')} catalogueVersion={version} onChanged={setupChanged} />
-        <CatalogueSkus writes={can('settings:write')} onChanged={changed} />
+        <Warehouses list={warehouses} writes={can('stock:write')} onChanged={changed} />
+        <StockCounts
+          writes={can('stock:write')}
+          warehouses={warehouses.data?.items}
+          skus={skus.data?.items}
+          catalogueVersion={version}
+          onChanged={setupChanged}
+        />
+        <CatalogueSkus list={skus} writes={can('settings:write')} onChanged={changed} />
         {shopId ? <Pairing key={shopId} shopId={shopId} writes={can('settings:write', shopId)} /> : null}
       </div>
     </div>

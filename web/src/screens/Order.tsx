@@ -10,6 +10,7 @@ import { useAuth } from '../auth';
 import { useData } from '../data';
 import { useNow, usePoll } from '../hooks';
 import { useI18n } from '../i18n';
+import { keyedByContent } from '../keys';
 import { ActionsCard, ExtensionCard } from './order/Actions';
 import { AddressCard, HoldCard } from './order/HoldAddress';
 import { HandOverCard } from './order/HandOver';
@@ -81,8 +82,8 @@ export function Order({ id }: { id: number }) {
         <div className="order-warnings" role="note" data-testid="order-warnings">
           <strong>{t('order.warnings')}</strong>
           <ul>
-            {order.warnings.map((w, i) => (
-              <li key={i}>{pick(w)}</li>
+            {keyedByContent(order.warnings).map(([key, w]) => (
+              <li key={key}>{pick(w)}</li>
             ))}
           </ul>
         </div>

@@ -8,6 +8,7 @@ import { api, ApiError, type Verdict } from '../api';
 import { Card, Countdown, DateTime, ErrorText, Money } from '../components';
 import { localInputToIso } from '../format';
 import { useI18n } from '../i18n';
+import { keyedByContent } from '../keys';
 import { CancellationRequest, type CancellationRequestView } from './CancellationRequest';
 
 export function VerdictCard({
@@ -44,17 +45,15 @@ export function VerdictCard({
           <span className={`badge situation-${verdict.situation.kind}`}>
             {term('situation', verdict.situation.kind)}
           </span>
-          {verdict.situation.reasons
-            .filter((r) => r.en !== verdict.headline.en)
-            .map((r, i) => (
-              <span key={i}> {pick(r)}</span>
-            ))}
+          {keyedByContent(verdict.situation.reasons.filter((r) => r.en !== verdict.headline.en)).map(([key, r]) => (
+            <span key={key}> {pick(r)}</span>
+          ))}
         </p>
       ) : null}
       {verdict.situation?.assumptions.length ? (
         <ul className="assumptions" data-testid="assumptions">
-          {verdict.situation.assumptions.map((a, i) => (
-            <li key={i} className="muted">
+          {keyedByContent(verdict.situation.assumptions).map(([key, a]) => (
+            <li key={key} className="muted">
               {pick(a)}
             </li>
           ))}
@@ -105,8 +104,8 @@ export function VerdictCard({
         <>
           <h3>{t('verdict.why')}</h3>
           <ul className="sentences">
-            {verdict.sentences.map((s, i) => (
-              <li key={i}>{pick(s)}</li>
+            {keyedByContent(verdict.sentences).map(([key, s]) => (
+              <li key={key}>{pick(s)}</li>
             ))}
           </ul>
         </>
@@ -154,8 +153,8 @@ export function VerdictCard({
               </tr>
             </thead>
             <tbody>
-              {verdict.steps_ahead.map((s, i) => (
-                <tr key={i}>
+              {keyedByContent(verdict.steps_ahead).map(([key, s]) => (
+                <tr key={key}>
                   <td>
                     <DateTime iso={s.starts_at} platformZone={platformZone} />
                   </td>
@@ -172,8 +171,8 @@ export function VerdictCard({
         <details className="reasons">
           <summary>{t('verdict.reasons')}</summary>
           <ul>
-            {verdict.reasons.map((r, i) => (
-              <li key={i}>{pick(r)}</li>
+            {keyedByContent(verdict.reasons).map(([key, r]) => (
+              <li key={key}>{pick(r)}</li>
             ))}
           </ul>
         </details>

@@ -6,34 +6,25 @@
  * low double beep (Web Audio) and the API's message. Esc twice stops packing the order. An order closed or
  * cancelled meanwhile (its situation) says why and offers no label. Its parts are in pack/.
  */
-import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import {
-  api,
-  apiBlob,
-  ApiError,
-  type Localized,
-  type OrderQuotes,
-  type PackAnswer,
-  type PackSession,
-  type PlanJob,
-  type Verdict,
-  type WorkPlan,
-} from '../api';
-import { Card, DateTime } from '../components';
+import { useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { api, apiBlob, ApiError, type PackAnswer, type PackSession } from '../api';
 import { useData } from '../data';
-import { usePoll, useStored } from '../hooks';
+import { useStored } from '../hooks';
 import { useI18n } from '../i18n';
-import { settledOf, type Settled } from '../settled';
-import { noticeOf, PackAlert, Refusal, type Notice } from './pack/Alert';
-import { LabelChoice, useLabelPurchase } from './pack/LabelChoice';
-import { LabelPanel, type Printed } from './pack/LabelPanel';
-import { phaseOf, PROMPT } from './pack/phase';
-import { BatchPrint } from './pack/BatchPrint';
+import { PackAlert, Refusal } from './pack/Alert';
+import { useLabelPurchase } from './pack/LabelChoice';
+import type { Printed } from './pack/LabelPanel';
+import { OrderCard } from './pack/OrderCard';
+import { phaseOf } from './pack/phase';
 import { QueueCard } from './pack/QueueCard';
-import { beep } from './pack/sound';
+import { ScanForm } from './pack/ScanForm';
+import { StationHeader } from './pack/StationHeader';
+import { useLabelQuotes, useSettled } from './pack/useOrderChecks';
+import { useSignals } from './pack/useSignals';
+import { useWorkQueue } from './pack/useWorkQueue';
 
 export function PackStation() {
-  const { t, pick, term } = useI18n();
+  const { t, pick } = useI18n();
   const { shopId, shops, zoneOfShop } = useData();
   const [stationNo, setStationNo] = useStored('shipby.pack.station', '1');
   const [stationCount, setStationCount] = useStored('shipby.pack.stations', '2');
@@ -43,10 +34,7 @@ export function PackStation() {
 
   const [session, setSession] = useState<PackSession | undefined>();
   const [printed, setPrinted] = useState<Printed | undefined>();
-  const [quotes, setQuotes] = useState<OrderQuotes | undefined>();
-  const [notice, setNotice] = useState<Notice>();
-  const [flash, setFlash] = useState<{ tone: 'ok' | 'error'; n: number } | undefined>();
-  const [sound, setSound] = useState<{ kind: string; n: number }>({ kind: '', n: 0 });
+  const { notice, setNotice, flash, sound, loud, good } = useSignals();
   const [busy, setBusy] = useState(false);
   const [code, setCode] = useState('');
   const [overrideReason, setOverrideReason] = useState('');
@@ -54,62 +42,16 @@ export function PackStation() {
   const input = useRef<HTMLInputElement>(null);
   const phase = phaseOf(session, printed);
   const purchase = useLabelPurchase(session?.order_id);
+  const [quotes, setQuotes] = useLabelQuotes(phase, session);
 
-  // The work queue: re-planned every 30 s and after each order (not on every order change: planning costs).
   const shopParam = shops.length > 1 && shopId ? `&shop=${encodeURIComponent(shopId)}` : '';
-  const plan = usePoll(
-    async (signal) => {
-      const [work, packing] = await Promise.all([
-        api<WorkPlan>(`/plan?stations=${stations}&budget_ms=200${shopParam}`, { signal }),
-        api<{ items: Array<{ order_id: number; session_id: number; station: string | null }> }>('/pack/being-packed', {
-          signal,
-        }),
-      ]);
-      return { work, packing: packing.items };
-    },
-    [stations, shopParam],
-    30_000,
-    { live: false },
-  );
-  const done = useRef(new Set<number>());
-  const next: { job: PlanJob; resume: boolean } | undefined = useMemo(() => {
-    const queue = plan.data?.work.stations.find((s) => s.station === stationId)?.queue ?? [];
-    for (const job of queue) {
-      if (done.current.has(job.order_id) || job.order_id === session?.order_id) continue;
-      const packing = plan.data!.packing.find((p) => p.order_id === job.order_id);
-      if (!packing) return { job, resume: false };
-      if (packing.station === stationId) return { job, resume: true };
-    }
-    return undefined;
-  }, [plan.data, stationId, session?.order_id]);
+  const { plan, next, done } = useWorkQueue(stations, stationId, shopParam, session?.order_id);
 
   const focus = useCallback(() => input.current?.focus(), []);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the field takes the focus again at each phase
   useEffect(() => {
     focus();
   }, [phase, focus]);
-
-  const loud = useCallback(
-    (error: unknown) => {
-      setNotice(noticeOf(error, pick, t));
-      setFlash((f) => ({ tone: 'error', n: (f?.n ?? 0) + 1 }));
-      setSound((s) => ({ kind: 'error', n: s.n + 1 }));
-      beep('error');
-    },
-    [pick, t],
-  );
-
-  const good = useCallback((text: string) => {
-    setNotice({ tone: 'ok', text });
-    setFlash((f) => ({ tone: 'ok', n: (f?.n ?? 0) + 1 }));
-    setSound((s) => ({ kind: 'ok', n: s.n + 1 }));
-    beep('ok');
-  }, []);
-
-  useEffect(() => {
-    if (!flash) return;
-    const timer = setTimeout(() => setFlash(undefined), flash.tone === 'error' ? 1500 : 400);
-    return () => clearTimeout(timer);
-  }, [flash]);
 
   // Blob URLs of printed documents are released when replaced or when the screen goes.
   useEffect(
@@ -204,7 +146,7 @@ export function PackStation() {
         apiBlob(`/orders/${orderId}/packing-slip.pdf?size=A6`),
       ]);
       setPrinted({ labels: answer.items, labelUrl: URL.createObjectURL(label), slipUrl: URL.createObjectURL(slip) });
-      done.current.add(orderId);
+      done.add(orderId);
       good(t('pack.printedMessage', { numbers: answer.items.map((l) => l.tracking_number).join(', ') }));
       void plan.refresh();
     });
@@ -224,39 +166,9 @@ export function PackStation() {
       void plan.refresh();
     });
 
-  // A closed or cancelled order (its situation, read again when the label is due) cannot be labelled: say why
-  // instead of offering a label the API would refuse with 409 order.closed.
-  const [settled, setSettled] = useState<(Settled & { why: Localized }) | undefined>();
-  const sessionOrder = session?.order_id;
-  useEffect(() => {
-    setSettled(undefined);
-    if (sessionOrder === undefined) return;
-    let cancelled = false;
-    api<Verdict>(`/orders/${sessionOrder}/verdict`)
-      .then((verdict) => {
-        const found = settledOf(verdict);
-        if (!cancelled) setSettled(found ? { ...found, why: verdict.headline } : undefined);
-      })
-      .catch(() => undefined);
-    return () => {
-      cancelled = true;
-    };
-  }, [sessionOrder, phase === 'label']);
+  // A closed or cancelled order cannot be labelled: say why (pack/useOrderChecks.ts).
+  const settled = useSettled(session?.order_id, phase);
   const settledText = settled ? `${t(settled.key, { why: pick(settled.why) })} ${t('pack.blockedHint')}` : undefined;
-
-  // The carrier choice is shown before the label is bought.
-  useEffect(() => {
-    if (phase !== 'label' || !session) return;
-    let cancelled = false;
-    api<OrderQuotes>(`/orders/${session.order_id}/quotes`)
-      .then((q) => {
-        if (!cancelled) setQuotes(q);
-      })
-      .catch(() => undefined);
-    return () => {
-      cancelled = true;
-    };
-  }, [phase, session]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -304,8 +216,6 @@ export function PackStation() {
     }
   };
 
-  const current = session?.current_parcel ?? null;
-  const zone = session ? zoneOfShop(session.shop_id) : undefined;
   const className = [
     'screen',
     'pack-station',
@@ -316,6 +226,7 @@ export function PackStation() {
     .join(' ');
 
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: the station's keys (Esc, F2, F4) bubble up from its controls, and a click anywhere else gives the scan field its focus back
     <div
       className={className}
       onKeyDown={onKeyDown}
@@ -325,172 +236,42 @@ export function PackStation() {
       data-sound-count={sound.n}
       onClick={(e) => ((e.target as HTMLElement).closest('a,button,select,input') ? undefined : focus())}
     >
-      <div className="screen-title">
-        <h1>{t('pack.title')}</h1>
-        <label className="pack-setting">
-          {t('pack.station')}
-          <select value={String(station)} onChange={(e) => setStationNo(e.target.value)} data-testid="pack-station-no">
-            {Array.from({ length: stations }, (_, i) => (
-              <option key={i + 1} value={String(i + 1)}>
-                {i + 1}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="pack-setting">
-          {t('pack.stations')}
-          <input
-            type="number"
-            min={1}
-            max={20}
-            value={stations}
-            onChange={(e) => setStationCount(e.target.value)}
-            className="narrow"
-          />
-        </label>
-        <BatchPrint stations={stations} stationId={stationId} shopParam={shopParam} />
-      </div>
-
-      <form className="scan-form" onSubmit={submit} data-testid="scan-form">
-        <label htmlFor="scan-input" className="scan-prompt" data-testid="scan-prompt">
-          {t(PROMPT[phase])}
-        </label>
-        <div className="scan-row">
-          <input
-            id="scan-input"
-            ref={input}
-            className="scan-input"
-            value={code}
-            onChange={(e) => setCode(e.target.value)}
-            autoComplete="off"
-            autoCapitalize="off"
-            spellCheck={false}
-            inputMode={phase === 'weight' ? 'numeric' : 'text'}
-            placeholder={
-              phase === 'weight'
-                ? t('pack.gramsPlaceholder')
-                : phase === 'order' || phase === 'printed'
-                  ? next
-                    ? t('pack.enterForNext', { order: next.job.platform_order_id })
-                    : t('pack.scanPlaceholder')
-                  : phase === 'label'
-                    ? t('pack.enterToPrint')
-                    : t('pack.scanPlaceholder')
-            }
-            aria-invalid={notice?.tone === 'error'}
-            aria-busy={busy}
-            data-testid="scan-input"
-          />
-          <button
-            type="submit"
-            className="primary big"
-            disabled={busy || (phase === 'label' && settled !== undefined)}
-            aria-describedby={settled ? 'pack-blocked' : undefined}
-          >
-            {phase === 'label' ? t('pack.printLabel') : phase === 'weight' ? t('pack.weigh') : t('pack.enter')}
-          </button>
-        </div>
-        {phase === 'weight' && session?.status === 'held' ? (
-          <label className="override">
-            {t('pack.overrideReason')}
-            <input
-              value={overrideReason}
-              onChange={(e) => setOverrideReason(e.target.value)}
-              data-testid="override-reason"
-              placeholder={t('pack.overridePlaceholder')}
-            />
-          </label>
-        ) : null}
-        <p className="hint">{t('pack.keys')}</p>
-      </form>
-
+      <StationHeader
+        station={station}
+        stations={stations}
+        stationId={stationId}
+        shopParam={shopParam}
+        onStation={setStationNo}
+        onStations={setStationCount}
+      />
+      <ScanForm
+        phase={phase}
+        inputRef={input}
+        code={code}
+        onCode={setCode}
+        onSubmit={submit}
+        next={next}
+        alerting={notice?.tone === 'error'}
+        busy={busy}
+        blocked={settled !== undefined}
+        held={session?.status === 'held'}
+        overrideReason={overrideReason}
+        onOverrideReason={setOverrideReason}
+      />
       <PackAlert notice={notice} />
-
       <div className="pack-grid">
-        <Card
-          title={session ? t('pack.orderTitle', { order: session.platform_order_id }) : t('pack.noOrder')}
-          className="pack-order"
-        >
-          {session ? (
-            <>
-              <p className="pack-facts">
-                <span className={`badge pack-status-${session.status}`} data-testid="pack-status">
-                  {term('packStatus', session.status)}
-                </span>{' '}
-                {t('pack.shipBy')} <DateTime iso={session.ship_by_at} platformZone={zone} /> ·{' '}
-                <a href={`#/orders/${session.order_id}`}>{t('pack.openOrder')}</a>
-              </p>
-              {settledText ? (
-                <p
-                  className="blocked"
-                  role="alert"
-                  id="pack-blocked"
-                  data-testid="pack-blocked"
-                  data-kind={settled!.kind}
-                >
-                  {settledText}
-                </p>
-              ) : null}
-              {current ? (
-                <>
-                  <h3>{t('pack.parcelOf', { position: current.position, of: current.of, box: current.box })}</h3>
-                  <table className="pack-items" data-testid="pack-items">
-                    <thead>
-                      <tr>
-                        <th>{t('lines.sku')}</th>
-                        <th>{t('pack.bin')}</th>
-                        <th className="num">{t('pack.expected')}</th>
-                        <th className="num">{t('pack.scanned')}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {current.items.map((item) => (
-                        <tr key={item.sku} className={item.remaining === 0 ? 'complete' : ''} data-sku={item.sku}>
-                          <td>{item.sku}</td>
-                          <td data-testid="pack-bin">{item.bin ?? '—'}</td>
-                          <td className="num">{item.expected}</td>
-                          <td className="num strong">{item.scanned}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                  {session.status !== 'scanning' ? (
-                    <p className="pack-weight" data-testid="weight-range">
-                      {t('pack.weightRange', {
-                        expected: current.expected_gross_g,
-                        min: current.weight_range.min_g,
-                        max: current.weight_range.max_g,
-                      })}
-                    </p>
-                  ) : null}
-                </>
-              ) : null}
-              {session.parcels.length > 1 || !current ? (
-                <ul className="pack-parcels">
-                  {session.parcels.map((p) => (
-                    <li key={p.parcel_id}>
-                      {t('pack.parcelOf', { position: p.position, of: p.of, box: p.box })} ·{' '}
-                      {term('parcelState', p.status)}
-                      {p.measured_g ? ` · ${t('parcels.grams', { grams: p.measured_g })}` : ''}
-                    </li>
-                  ))}
-                </ul>
-              ) : null}
-              <LabelPanel quotes={phase === 'label' && !settled ? quotes : undefined} printed={printed} />
-              {phase === 'label' && !settled ? (
-                <LabelChoice purchase={purchase} busy={busy} onConfirm={() => void printLabel(true)} />
-              ) : null}
-              {session.being_packed ? (
-                <button type="button" className="danger" onClick={() => void cancel()} disabled={busy}>
-                  {t('pack.cancel')}
-                </button>
-              ) : null}
-            </>
-          ) : (
-            <p className="muted">{t('pack.scanToStart')}</p>
-          )}
-        </Card>
-
+        <OrderCard
+          session={session}
+          zone={session ? zoneOfShop(session.shop_id) : undefined}
+          phase={phase}
+          blocked={settled && settledText ? { text: settledText, kind: settled.kind } : undefined}
+          quotes={quotes}
+          printed={printed}
+          purchase={purchase}
+          busy={busy}
+          onConfirm={() => void printLabel(true)}
+          onCancel={() => void cancel()}
+        />
         <QueueCard station={station} stationId={stationId} plan={plan} next={next} />
       </div>
     </div>

@@ -100,6 +100,7 @@ function ShopStep({ onAdded }: { onAdded: () => Promise<void> }) {
   const [id, setId] = useState('');
   const [name, setName] = useState('');
   const [added, setAdded] = useState<string | undefined>(undefined);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the shops changing (count) clears the last "added" line
   useEffect(() => setAdded(undefined), [shops.length]);
   const submit = async (event: FormEvent) => {
     event.preventDefault();

@@ -7,6 +7,7 @@ import { useRef, useState, type ChangeEvent } from 'react';
 import { api, apiBlob, ApiError, type ApiIssue } from '../../api';
 import { ErrorText } from '../../components';
 import { useI18n } from '../../i18n';
+import { keyedByContent } from '../../keys';
 
 interface ImportReport {
   file: string;
@@ -126,8 +127,8 @@ export function OrderFiles({
               </tr>
             </thead>
             <tbody>
-              {outcome.issues.map((issue, i) => (
-                <tr key={i} data-row={issue.row}>
+              {keyedByContent(outcome.issues).map(([key, issue]) => (
+                <tr key={key} data-row={issue.row}>
                   <td className="num">{issue.row ? issue.row : t('orderFiles.wholeFile')}</td>
                   <td>{issue.path}</td>
                   <td>{issue.messages ? pick(issue.messages) : issue.message}</td>

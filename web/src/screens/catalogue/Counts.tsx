@@ -16,23 +16,21 @@ const FIELDS = ['warehouse', 'sku', 'reason', 'by', 'to', 'note'];
 
 export function StockCounts({
   writes,
+  warehouses = [],
+  skus = [],
   catalogueVersion,
   onChanged,
 }: {
   writes: boolean;
+  /** The warehouses and SKUs to count, as the screen's other cards read them (none while they load). */
+  warehouses: Warehouse[] | undefined;
+  skus: CatalogueSku[] | undefined;
   catalogueVersion: number;
   onChanged: () => void;
 }) {
   const { t } = useI18n();
   const data = usePoll(
-    async (signal) => {
-      const [levels, warehouses, skus] = await Promise.all([
-        api<{ items: StockRow[] }>('/stock', { signal }),
-        api<{ items: Warehouse[] }>('/warehouses', { signal }),
-        api<{ items: CatalogueSku[] }>('/catalogue/skus', { signal }).catch(() => ({ items: [] as CatalogueSku[] })),
-      ]);
-      return { levels: levels.items, warehouses: warehouses.items, skus: skus.items };
-    },
+    async (signal) => ({ levels: (await api<{ items: StockRow[] }>('/stock', { signal })).items }),
     [catalogueVersion],
     30_000,
   );
@@ -70,7 +68,7 @@ export function StockCounts({
       onChanged();
     });
   };
-  const d = data.data;
+  const d = data.data && { ...data.data, warehouses, skus };
   return (
     <Card id="catalogue-stock" title={t('counts.title')}>
       <p className="hint">{t('counts.hint')}</p>

@@ -8,13 +8,14 @@ import { Card, ErrorText } from '../../components';
 import { useApiForm } from '../../forms';
 import { usePoll } from '../../hooks';
 import { useI18n } from '../../i18n';
+import { newLineId } from '../../keys';
 
 interface Pair {
   platform_sku: string;
   components: Array<{ sku: string; units: number }>;
 }
 
-const EMPTY_LINE = { sku: '', units: '1' };
+const newLine = () => ({ id: newLineId(), sku: '', units: '1' });
 
 export function Pairing({ shopId, writes }: { shopId: string; writes: boolean }) {
   const { t } = useI18n();
@@ -25,7 +26,7 @@ export function Pairing({ shopId, writes }: { shopId: string; writes: boolean })
     { live: false },
   );
   const [platformSku, setPlatformSku] = useState('');
-  const [lines, setLines] = useState([EMPTY_LINE]);
+  const [lines, setLines] = useState(() => [newLine()]);
   const [saved, setSaved] = useState<string | undefined>(undefined);
   const { error, setError, busy, run } = useApiForm();
   const setLine = (n: number, field: 'sku' | 'units', value: string) =>
@@ -43,7 +44,7 @@ export function Pairing({ shopId, writes }: { shopId: string; writes: boolean })
       });
       setSaved(code);
       setPlatformSku('');
-      setLines([EMPTY_LINE]);
+      setLines([newLine()]);
       await list.refresh();
     });
   };
@@ -83,7 +84,7 @@ export function Pairing({ shopId, writes }: { shopId: string; writes: boolean })
           <label htmlFor="pairing-sku-0">{t('pairing.components')}</label>
           <div>
             {lines.map((l, n) => (
-              <div className="bundle-line" key={n}>
+              <div className="bundle-line" key={l.id}>
                 <input
                   id={`pairing-sku-${n}`}
                   name={`sku-${n}`}
@@ -104,7 +105,7 @@ export function Pairing({ shopId, writes }: { shopId: string; writes: boolean })
             <button
               type="button"
               className="link"
-              onClick={() => setLines((ls) => [...ls, EMPTY_LINE])}
+              onClick={() => setLines((ls) => [...ls, newLine()])}
               data-testid="add-bundle-line"
             >
               {t('pairing.addLine')}

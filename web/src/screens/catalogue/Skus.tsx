@@ -8,7 +8,7 @@ import { useState, type FormEvent } from 'react';
 import { api, ApiError, type CatalogueSku } from '../../api';
 import { Card, ErrorText, FieldError, Money, onlyFieldIssues, SizeFields } from '../../components';
 import { clientError, useApiForm } from '../../forms';
-import { usePoll } from '../../hooks';
+import type { Polled } from '../../hooks';
 import { useI18n } from '../../i18n';
 import { TemplateUpload } from './Upload';
 
@@ -61,11 +61,17 @@ const atFields = (error: ApiError) =>
     error.rule,
   );
 
-export function CatalogueSkus({ writes, onChanged }: { writes: boolean; onChanged: () => void }) {
+export function CatalogueSkus({
+  list,
+  writes,
+  onChanged,
+}: {
+  /** The seller SKUs, read once for the whole screen (Catalogue.tsx). */
+  list: Polled<{ items: CatalogueSku[] }>;
+  writes: boolean;
+  onChanged: () => void;
+}) {
   const { t } = useI18n();
-  const list = usePoll((signal) => api<{ items: CatalogueSku[] }>('/catalogue/skus', { signal }), [], 300_000, {
-    live: false,
-  });
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [saved, setSaved] = useState<string | undefined>(undefined);
   const { error, setError, busy, run, invalid } = useApiForm();

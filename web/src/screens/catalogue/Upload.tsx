@@ -7,6 +7,7 @@ import { api, ApiError } from '../../api';
 import { ErrorText } from '../../components';
 import { useApiForm } from '../../forms';
 import { useI18n } from '../../i18n';
+import { keyedByContent } from '../../keys';
 
 export function TemplateUpload({
   kind,
@@ -62,8 +63,8 @@ export function TemplateUpload({
         <div className="error" role="alert" data-testid={`upload-${kind}-refused`}>
           {t('catalogue.refused')}
           <ul className="upload-report">
-            {issues.map((i, n) => (
-              <li key={n} data-row={i.row ?? 0} data-field={i.path}>
+            {keyedByContent(issues).map(([key, i]) => (
+              <li key={key} data-row={i.row ?? 0} data-field={i.path}>
                 {i.row ? t('catalogue.row', { row: i.row }) : t('catalogue.file')}, {i.path}:{' '}
                 {i.messages ? pick(i.messages) : i.message}
               </li>

@@ -3,17 +3,23 @@ import { useState, type FormEvent } from 'react';
 import { api, type Warehouse } from '../../api';
 import { Card, DateTime, ErrorText, FieldError, onlyFieldIssues } from '../../components';
 import { clientError, useApiForm } from '../../forms';
-import { usePoll } from '../../hooks';
+import type { Polled } from '../../hooks';
 import { useI18n } from '../../i18n';
 
 const FIELDS = ['id', 'name', 'kind', 'country', 'time_zone', 'cutoff'];
 const EMPTY = { id: '', name: '', kind: 'domestic', country: 'CN', time_zone: 'Asia/Shanghai', cutoff: '16:00' };
 
-export function Warehouses({ writes, onChanged }: { writes: boolean; onChanged: () => void }) {
+export function Warehouses({
+  list,
+  writes,
+  onChanged,
+}: {
+  /** The account's warehouses, read once for the whole screen (Catalogue.tsx). */
+  list: Polled<{ items: Warehouse[] }>;
+  writes: boolean;
+  onChanged: () => void;
+}) {
   const { t, term } = useI18n();
-  const list = usePoll((signal) => api<{ items: Warehouse[] }>('/warehouses', { signal }), [], 300_000, {
-    live: false,
-  });
   const [draft, setDraft] = useState(EMPTY);
   const [saved, setSaved] = useState<string | undefined>(undefined);
   const { error, setError, busy, run, invalid } = useApiForm();

@@ -11,6 +11,7 @@ import { Card, ErrorText } from '../../components';
 import { clientError, useApiForm } from '../../forms';
 import { usePoll } from '../../hooks';
 import { useI18n } from '../../i18n';
+import { keyedByContent } from '../../keys';
 
 export function CarrierServices() {
   const { t, pick, term } = useI18n();
@@ -77,8 +78,8 @@ function RuleIssues({ error }: { error: ApiError }) {
   const { t, pick } = useI18n();
   return (
     <ul className="field-error rule-issues" role="alert" data-field="rules">
-      {error.issues.map((i: ApiIssue & { row?: number }, index) => (
-        <li key={index}>
+      {keyedByContent(error.issues as Array<ApiIssue & { row?: number }>).map(([key, i]) => (
+        <li key={key}>
           <code>{i.row ? t('rules.at', { row: i.row, path: i.path }) : i.path}</code>{' '}
           {i.messages ? pick(i.messages) : i.message}
         </li>
@@ -132,8 +133,8 @@ export function ShippingRules() {
       {!editing ? (
         items.length ? (
           <ol className="rules" data-testid="carrier-rules">
-            {items.map((rule, index) => (
-              <li key={index}>
+            {keyedByContent(items).map(([key, rule]) => (
+              <li key={key}>
                 <code>{JSON.stringify(rule)}</code>
               </li>
             ))}

@@ -8,6 +8,7 @@ import { api, ApiError, type ApiIssue, type PurchaseOrder } from '../../api';
 import { Card, DateTime, ErrorText, FieldError, onlyFieldIssues } from '../../components';
 import { useApiForm } from '../../forms';
 import { useI18n } from '../../i18n';
+import { newLineId } from '../../keys';
 import type { PoDraft } from './Replenishment';
 
 type Action = 'place' | 'receive' | 'cancel';
@@ -212,7 +213,7 @@ function Issues({ issues, field }: { issues: ApiIssue[]; field: string }) {
   );
 }
 
-const emptyLine = () => ({ sku: '', quantity: '' });
+const emptyLine = () => ({ id: newLineId(), sku: '', quantity: '' });
 
 export function PurchaseOrderForm({
   draft,
@@ -227,7 +228,7 @@ export function PurchaseOrderForm({
   const [warehouse, setWarehouse] = useState('');
   const [supplier, setSupplier] = useState('');
   const [reference, setReference] = useState('');
-  const [lines, setLines] = useState([emptyLine()]);
+  const [lines, setLines] = useState(() => [emptyLine()]);
   const { error, setError, busy, run, invalid } = useApiForm();
   const [created, setCreated] = useState<number | undefined>(undefined);
   const supplierField = useRef<HTMLInputElement>(null);
@@ -236,12 +237,12 @@ export function PurchaseOrderForm({
   useEffect(() => {
     if (!draft) return;
     setWarehouse(draft.warehouse);
-    setLines(draft.lines.map((l) => ({ ...l })));
+    setLines(draft.lines.map((l) => ({ ...l, id: newLineId() })));
     setError(undefined);
     setCreated(undefined);
     supplierField.current?.scrollIntoView({ block: 'center' });
     supplierField.current?.focus();
-  }, [draft]);
+  }, [draft, setError]);
 
   const setLine = (index: number, field: 'sku' | 'quantity', value: string) =>
     setLines((ls) => ls.map((l, i) => (i === index ? { ...l, [field]: value } : l)));
@@ -321,7 +322,7 @@ export function PurchaseOrderForm({
         <label htmlFor="po-sku-0">{t('po.lines')}</label>
         <div>
           {lines.map((l, i) => (
-            <div key={i} className="po-form-line" data-line={i}>
+            <div key={l.id} className="po-form-line" data-line={i}>
               <div className="inline-fields">
                 <input
                   id={`po-sku-${i}`}
