@@ -6,7 +6,6 @@ import { LanguageSwitch, Notices } from './components';
 import { SetupBanner } from './SetupBanner';
 import { I18nProvider, useI18n } from './i18n';
 import { AtRisk } from './screens/AtRisk';
-import { ComingSoon } from './screens/ComingSoon';
 import { Order } from './screens/Order';
 import { Settings } from './screens/Settings';
 import { SignIn } from './screens/SignIn';
@@ -173,9 +172,6 @@ function Shell() {
 
 function Screen({ route }: { route: Route }) {
   const { t } = useI18n();
-  const { apiPaths } = useData();
-  const offers = (prefix: string) =>
-    apiPaths ? [...apiPaths].some((p) => p === prefix || p.startsWith(`${prefix}/`)) : false;
   switch (route.screen) {
     case 'order':
       return <Order key={route.id} id={route.id} />;
@@ -188,23 +184,15 @@ function Screen({ route }: { route: Route }) {
     case 'settings':
       return <Settings section={route.section} subjects={route.subjects} />;
     case 'stock':
-      return apiPaths && !offers('/stock') ? (
-        <ComingSoon title={t('nav.stock')} waitsFor={t('soon.stock')} apiReady={false} />
-      ) : (
-        <Stock />
-      );
+      return <Stock />;
     case 'pack':
-      return apiPaths && !offers('/pack') ? (
-        <ComingSoon title={t('nav.pack')} waitsFor={t('soon.pack')} apiReady={false} />
-      ) : (
+      return (
         <Suspense fallback={<p className="empty">{t('live.loading')}</p>}>
           <PackStation />
         </Suspense>
       );
     case 'parcels':
-      return apiPaths && !offers('/parcels') ? (
-        <ComingSoon title={t('nav.parcels')} waitsFor={t('soon.parcels')} apiReady={false} />
-      ) : (
+      return (
         <Suspense fallback={<p className="empty">{t('live.loading')}</p>}>
           <Parcels parcelId={route.parcel} />
         </Suspense>

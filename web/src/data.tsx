@@ -13,8 +13,6 @@ interface SharedData {
   policies: Policy[];
   /** The newest version of each policy, by id. */
   latestPolicy: Map<string, Policy>;
-  /** Paths the API offers (from its OpenAPI document): screens of features not built yet say so. */
-  apiPaths: Set<string> | undefined;
   /** The shop the single-shop screens (performance, settings) show. */
   shopId: string;
   setShopId: (id: string) => void;
@@ -30,7 +28,6 @@ const DataContext = createContext<SharedData | undefined>(undefined);
 export function DataProvider({ children }: { children: ReactNode }) {
   const [shops, setShops] = useState<Shop[]>([]);
   const [policies, setPolicies] = useState<Policy[]>([]);
-  const [apiPaths, setApiPaths] = useState<Set<string> | undefined>(undefined);
   const [loaded, setLoaded] = useState(false);
   const [storedShop, setShopId] = useStored('shipby.shop', '');
   // Only what the session reaches: the shops it holds a role in, and the policies when its roles read settings
@@ -44,12 +41,10 @@ export function DataProvider({ children }: { children: ReactNode }) {
     setShops(answer.items.filter((shop) => !sessionShops || sessionShops.some((s) => s.id === shop.id)));
   }, [sessionShops]);
 
-  // The shops and policies are set as soon as they come: the screens showing one shop wait for them. The API's paths
-  // (its whole OpenAPI document, the largest answer) come with `loaded`, as before.
+  // The shops and policies, read together; the screens showing one shop wait for them (`loaded`).
   useEffect(() => {
     let cancelled = false;
     const load = async () => {
-      const spec = api<{ paths?: Record<string, unknown> }>('/docs/json').catch(() => ({ paths: undefined }));
       const [shopAnswer, policyAnswer] = await Promise.all([
         api<{ items: Shop[] }>('/shops').catch(() => ({ items: [] as Shop[] })),
         readsPolicies ? api<Policy[]>('/policies').catch(() => [] as Policy[]) : Promise.resolve([] as Policy[]),
@@ -57,9 +52,6 @@ export function DataProvider({ children }: { children: ReactNode }) {
       if (cancelled) return;
       setShops(shopAnswer.items.filter((shop) => !sessionShops || sessionShops.some((s) => s.id === shop.id)));
       setPolicies(policyAnswer);
-      const { paths } = await spec;
-      if (cancelled) return;
-      setApiPaths(paths ? new Set(Object.keys(paths)) : undefined);
       setLoaded(true);
     };
     void load();
@@ -80,7 +72,6 @@ export function DataProvider({ children }: { children: ReactNode }) {
       shops,
       policies,
       latestPolicy,
-      apiPaths,
       shopId,
       setShopId,
       reloadShops,
@@ -88,7 +79,7 @@ export function DataProvider({ children }: { children: ReactNode }) {
       warningHoursOfShop: (id) => policyOf(id)?.warningHoursBefore ?? DEFAULT_WARNING_HOURS,
       loaded,
     };
-  }, [shops, policies, apiPaths, storedShop, setShopId, reloadShops, loaded]);
+  }, [shops, policies, storedShop, setShopId, reloadShops, loaded]);
   return <DataContext.Provider value={value}>{children}</DataContext.Provider>;
 }
 

@@ -206,14 +206,6 @@ export const en = {
 
   'shops.none': 'No shop yet: the setup checklist connects one or adds one for order files.',
 
-  'soon.label': 'Coming soon',
-  'soon.waiting': 'This screen waits for the {feature} API, which is being built.',
-  'soon.apiReady': 'The {feature} API is ready; its screen comes next.',
-  'soon.meanwhile': 'Meanwhile the API is described at',
-  'soon.stock': 'stock',
-  'soon.pack': 'pack station',
-  'soon.parcels': 'parcels and tracking',
-
   'state.new': 'new (risk review)',
   'state.awaiting_shipment': 'awaiting shipment',
   'state.awaiting_stock': 'awaiting stock',

@@ -198,14 +198,6 @@ export const zhCN: Record<MessageKey, string> = {
 
   'shops.none': '暂无店铺：请在设置清单中连接店铺，或为订单文件添加一个店铺。',
 
-  'soon.label': '即将上线',
-  'soon.waiting': '此页面需要{feature}接口，该接口正在开发中。',
-  'soon.apiReady': '{feature}接口已就绪；页面即将上线。',
-  'soon.meanwhile': '在此期间，API 文档见',
-  'soon.stock': '库存',
-  'soon.pack': '打包台',
-  'soon.parcels': '包裹与物流追踪',
-
   'state.new': '新订单（风控审核中）',
   'state.awaiting_shipment': '待发货',
   'state.awaiting_stock': '等待库存',

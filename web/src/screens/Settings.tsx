@@ -221,10 +221,8 @@ function PolicyForm({ shop }: { shop: Shop }) {
 
 function Webhooks({ shopId }: { shopId: string | undefined }) {
   const { t } = useI18n();
-  const { apiPaths } = useData();
   const { can } = useAuth();
   const writable = shopId ? can('owner', shopId) : can('owner');
-  const listed = apiPaths?.has('/webhooks') ?? true;
   const hooks = usePoll((signal) => api<{ items: Webhook[] }>('/webhooks', { signal }), [], 30_000);
   const [url, setUrl] = useState('');
   const [secret, setSecret] = useState('');
@@ -253,32 +251,30 @@ function Webhooks({ shopId }: { shopId: string | undefined }) {
   return (
     <Card title={t('webhooks.title')}>
       <p className="hint">{t('webhooks.hint')}</p>
-      {listed ? (
-        visible.length ? (
-          <table className="compact" data-testid="webhooks">
-            <thead>
-              <tr>
-                <th>{t('webhooks.url')}</th>
-                <th>{t('webhooks.scope')}</th>
-                <th>{t('webhooks.added')}</th>
+      {visible.length ? (
+        <table className="compact" data-testid="webhooks">
+          <thead>
+            <tr>
+              <th>{t('webhooks.url')}</th>
+              <th>{t('webhooks.scope')}</th>
+              <th>{t('webhooks.added')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {visible.map((h) => (
+              <tr key={h.id}>
+                <td className="url">{h.url}</td>
+                <td>{h.shop_id ? t('webhooks.thisShop', { shop: h.shop_id }) : t('webhooks.allShops')}</td>
+                <td>
+                  <DateTime iso={h.created_at} />
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {visible.map((h) => (
-                <tr key={h.id}>
-                  <td className="url">{h.url}</td>
-                  <td>{h.shop_id ? t('webhooks.thisShop', { shop: h.shop_id }) : t('webhooks.allShops')}</td>
-                  <td>
-                    <DateTime iso={h.created_at} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : (
-          <p className="muted">{t('webhooks.none')}</p>
-        )
-      ) : null}
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p className="muted">{t('webhooks.none')}</p>
+      )}
       {!writable ? <p className="muted">{t('auth.readOnly')}</p> : null}
       {writable ? (
         <form className="form-grid" onSubmit={(e) => void submit(e)} noValidate data-testid="webhook-form">
