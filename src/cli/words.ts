@@ -253,6 +253,22 @@ const CODE_ZH: Readonly<Record<string, string>> = {
   counted: '盘点',
   damaged: '损坏',
   found: '盘盈',
+  // after-sales cases: states, outcomes, sources and evidence
+  responded: '已回复',
+  escalated: '平台仲裁中',
+  resolved: '已解决',
+  withdrawn: '已撤回',
+  no_refund: '不退款',
+  partial_refund: '部分退款',
+  full_refund: '全额退款',
+  reshipped: '已补发',
+  returned_and_refunded: '退货退款',
+  manual: '手动',
+  photo: '照片',
+  // purchase orders
+  draft: '草稿',
+  ordered: '已下单',
+  received: '已收货',
   // warehouses, work estimates (scope and source), carrier service classes
   domestic: '国内仓',
   overseas: '海外仓',
