@@ -11,10 +11,10 @@ export function say(message: Localized): string {
   return message[cliLocale()];
 }
 
-/** A refused row of a file or input, indented: "  row 3, sku: …" ("  第 3 行，SKU：…"). */
+/** A refused row of a file or input, indented: "  row 3, sku: …" ("  第 3 行 `sku`：…", the field as written). */
 export function issueLine(issue: { row: number; field: string; message: Localized }): string {
   return cliLocale() === 'zh-CN'
-    ? `  第 ${issue.row} 行，${COLUMN_ZH[issue.field] ?? issue.field}：${issue.message['zh-CN']}`
+    ? `  第 ${issue.row} 行 \`${issue.field}\`：${issue.message['zh-CN']}`
     : `  row ${issue.row}, ${issue.field}: ${issue.message.en}`;
 }
 

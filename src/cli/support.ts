@@ -6,7 +6,7 @@ import { parseAsOf } from '../app/as-of';
 import type { AppContext } from '../app/context';
 import { ConflictError, LocalizedError, sellerError, ValidationError } from '../app/errors';
 import type { FixScreen } from '../core/fix';
-import { localized } from '../core/i18n';
+import { localized, type Localized } from '../core/i18n';
 import { toIso } from '../core/time';
 import { cliLocale } from './locale';
 import { countdown, issueLine, printJson, printTable, say } from './output';
@@ -94,6 +94,10 @@ const CLI_FIX: Record<FixScreen, string> = {
   'settings/carrier-accounts': 'carrier account',
 };
 
+function isLocalized(value: unknown): value is Localized {
+  return typeof value === 'object' && value !== null && typeof (value as Localized)['zh-CN'] === 'string';
+}
+
 /** Prints an error the way a seller can act on it, and sets the exit code. */
 export function reportError(thrown: unknown): void {
   const locale = cliLocale();
@@ -118,6 +122,9 @@ export function reportError(thrown: unknown): void {
     console.error(`${error.localizedMessage[locale]} [${error.rule}]`);
   } else if (error instanceof LocalizedError) {
     console.error(error.localizedMessage[locale]);
+  } else if (error instanceof Error && isLocalized((error as { localizedMessage?: unknown }).localizedMessage)) {
+    // An error of its own kind that still carries both languages (SecretsError).
+    console.error((error as unknown as { localizedMessage: Localized }).localizedMessage[locale]);
   } else {
     console.error(error instanceof Error ? error.message : String(error));
   }

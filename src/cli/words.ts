@@ -265,6 +265,14 @@ const CODE_ZH: Readonly<Record<string, string>> = {
   returned_and_refunded: '退货退款',
   manual: '手动',
   photo: '照片',
+  // order sync
+  busy: '忙碌（另一同步进行中）',
+  paused: '已暂停',
+  // roles
+  owner: '所有者',
+  manager: '经理',
+  packer: '打包员',
+  viewer: '查看者',
   // purchase orders
   draft: '草稿',
   ordered: '已下单',

@@ -65,7 +65,7 @@ interface PlanCliOptions {
 async function planStoreOrders(opts: PlanCliOptions): Promise<void> {
   const refresh = opts.refresh ?? 'auto';
   if (!['auto', 'warm', 'full'].includes(refresh))
-    throw refuse('--refresh must be auto, warm or full', '--refresh 须为 auto、warm 或 full');
+    throw refuse('--refresh must be auto, warm or full', '--refresh 须为 `auto`、`warm` 或 `full`');
   await withApp(async (ctx) => {
     const view = await currentPlan(ctx, {
       warehouseId: opts.warehouse,
