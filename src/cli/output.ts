@@ -14,7 +14,7 @@ export function say(message: Localized): string {
 /** A refused row of a file or input, indented: "  row 3, sku: …" ("  第 3 行 `sku`：…", the field as written). */
 export function issueLine(issue: { row: number; field: string; message: Localized }): string {
   return cliLocale() === 'zh-CN'
-    ? `  第 ${issue.row} 行 \`${issue.field}\`：${issue.message['zh-CN']}`
+    ? `  ${issue.row ? `第 ${issue.row} 行 ` : ''}\`${issue.field}\`：${issue.message['zh-CN']}`
     : `  row ${issue.row}, ${issue.field}: ${issue.message.en}`;
 }
 

@@ -77,7 +77,7 @@ export function register(program: Command): void {
               say(
                 localized(
                   `shop ${view.shopId} connected (${view.platform}, ${view.gateway}); app key ${view.appKey}, secret ${view.appSecret}, token ${view.accessToken}`,
-                  `店铺 ${view.shopId} 已连接（${view.platform}，${view.gateway}）；App Key ${view.appKey}，密钥 ${view.appSecret}，令牌 ${view.accessToken}`,
+                  `店铺 ${view.shopId} 已连接（${view.platform}，${view.gateway.replace(/^(iop|top) /, (p) => p.toUpperCase())}）；App Key ${view.appKey}，密钥 ${view.appSecret}，令牌 ${view.accessToken}`,
                 ),
               ),
             );
