@@ -31,6 +31,9 @@ import { formatMoney } from '../../core/money';
 import { isPrintOrder, PRINT_ORDERS } from '../../core/shipping-facts';
 import { action, cliLocale, minute, printJson, printTable, refuse, say, withApp } from '../support';
 
+/** What a carrier account's secret is, in Chinese. */
+const SECRET_ZH: Readonly<Record<string, string>> = { encrypted: '已加密', missing: '缺失', 'not needed': '无需' };
+
 /** How a print run is ordered, in Chinese. */
 const ORDER_BY_ZH: Record<(typeof PRINT_ORDERS)[number], string> = {
   deadline: '发货期限',
@@ -169,7 +172,11 @@ export function register(program: Command): void {
                 '设置账户需要同时给出 --account-id 和 --api-key',
               );
             }
-            printTable(await listCarrierAccounts(ctx), ['carrier', 'protocol', 'base_url', 'account_id', 'secret']);
+            const accounts = await listCarrierAccounts(ctx);
+            printTable(
+              accounts.map((a) => ({ ...a, secret: say(localized(a.secret, SECRET_ZH[a.secret] ?? a.secret)) })),
+              ['carrier', 'protocol', 'base_url', 'account_id', 'secret'],
+            );
           });
         },
       ),
