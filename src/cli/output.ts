@@ -11,6 +11,13 @@ export function say(message: Localized): string {
   return message[cliLocale()];
 }
 
+/** A refused row of a file or input, indented: "  row 3, sku: …" ("  第 3 行 `sku`：…", the field as written). */
+export function issueLine(issue: { row: number; field: string; message: Localized }): string {
+  return cliLocale() === 'zh-CN'
+    ? `  ${issue.row ? `第 ${issue.row} 行 ` : ''}\`${issue.field}\`：${issue.message['zh-CN']}`
+    : `  row ${issue.row}, ${issue.field}: ${issue.message.en}`;
+}
+
 /** Columns whose cells are codes the CLI names in its language (states, situations). */
 const CODE_COLUMNS = new Set([
   'status',

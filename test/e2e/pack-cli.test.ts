@@ -82,7 +82,7 @@ describe('the pack and carrier commands', { timeout: 300_000 }, () => {
       '--currency',
       'CNY',
     );
-    expect(badBox.code).toBe(1);
+    expect(badBox.code).toBe(2);
     expect(badBox.stderr).toContain('--inner must be LxWxH');
 
     const packed = await shipby('pack', '8190000000000001');

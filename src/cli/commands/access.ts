@@ -21,6 +21,7 @@ import {
 import type { Role } from '../../core/access';
 import { localized } from '../../core/i18n';
 import { toIso } from '../../core/time';
+import { codeZh } from '../words';
 import { action, printTable, say, withApp } from '../support';
 
 /** `shop:role` pairs, e.g. `--shop ae-1:manager --shop ae-2:viewer`. */
@@ -148,7 +149,7 @@ export function register(program: Command): void {
             say(
               localized(
                 `${email} is ${grant!.role} of ${grant!.shopId}.`,
-                `${email} 现为 ${grant!.shopId} 的 ${grant!.role}。`,
+                `${email} 现为 ${grant!.shopId} 的${codeZh(grant!.role)}。`,
               ),
             ),
           );

@@ -29,12 +29,17 @@ import { presentQuotes, quoteOrder } from '../../app/quotes';
 import { localized, render } from '../../core/i18n';
 import { formatMoney } from '../../core/money';
 import { isPrintOrder, PRINT_ORDERS } from '../../core/shipping-facts';
-import { toIso } from '../../core/time';
-import { action, cliLocale, printJson, printTable, say, withApp } from '../support';
+import { action, cliLocale, minute, printJson, printTable, refuse, say, withApp } from '../support';
 
-function when(ms: number | undefined): string {
-  return ms === undefined ? '' : (toIso(ms) ?? '').slice(0, 16).replace('T', ' ');
-}
+/** What a carrier account's secret is, in Chinese. */
+const SECRET_ZH: Readonly<Record<string, string>> = { encrypted: '已加密', missing: '缺失', 'not needed': '无需' };
+
+/** How a print run is ordered, in Chinese. */
+const ORDER_BY_ZH: Record<(typeof PRINT_ORDERS)[number], string> = {
+  deadline: '发货期限',
+  carrier: '承运商',
+  sku: 'SKU',
+};
 
 export function register(program: Command): void {
   const carrier = program.command('carrier').description('Carrier contracts, shipping rules and carrier accounts');
@@ -55,7 +60,12 @@ export function register(program: Command): void {
             ['service', 'carrier', 'zones', 'rows'],
           );
           console.log(
-            `${result.services.length} service(s) imported${result.replacedAll ? ' (the catalogue was replaced)' : ''}.`,
+            say(
+              localized(
+                `${result.services.length} service(s) imported${result.replacedAll ? ' (the catalogue was replaced)' : ''}.`,
+                `已导入 ${result.services.length} 个物流服务${result.replacedAll ? '（已替换整个目录）' : ''}。`,
+              ),
+            ),
           );
         });
       }),
@@ -105,7 +115,14 @@ export function register(program: Command): void {
         const json = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
         await withApp(async (ctx) => {
           const rules = await setShippingRules(ctx, json);
-          console.log(`${rules.length} rule(s) set, first match wins.`);
+          console.log(
+            say(
+              localized(
+                `${rules.length} rule(s) set, first match wins.`,
+                `已设置 ${rules.length} 条规则，按顺序第一条匹配的生效。`,
+              ),
+            ),
+          );
         });
       }),
     );
@@ -150,9 +167,16 @@ export function register(program: Command): void {
                 masterKeyFromEnv(),
               );
             } else if (code) {
-              throw new Error('give --account-id and --api-key to set an account');
+              throw refuse(
+                'give --account-id and --api-key to set an account',
+                '设置账户需要同时给出 --account-id 和 --api-key',
+              );
             }
-            printTable(await listCarrierAccounts(ctx), ['carrier', 'protocol', 'base_url', 'account_id', 'secret']);
+            const accounts = await listCarrierAccounts(ctx);
+            printTable(
+              accounts.map((a) => ({ ...a, secret: say(localized(a.secret, SECRET_ZH[a.secret] ?? a.secret)) })),
+              ['carrier', 'protocol', 'base_url', 'account_id', 'secret'],
+            );
           });
         },
       ),
@@ -174,14 +198,26 @@ export function register(program: Command): void {
           });
           if (o.json) return printJson(presentQuotes(quotes));
           const locale = cliLocale();
+          const shipBy = minute(found.ship_by_at);
           console.log(
-            `order ${found.platform_order_id} → ${found.buyer_country}, ship by ${when(found.ship_by_at ?? undefined)} UTC`,
+            say(
+              localized(
+                `order ${found.platform_order_id} → ${found.buyer_country}, ship by ${shipBy} UTC`,
+                `订单 ${found.platform_order_id} → ${found.buyer_country}，发货期限 ${shipBy} UTC`,
+              ),
+            ),
           );
           console.log(say(quotes.message));
           quotes.parcels.forEach((parcel, i) => {
             console.log('');
+            const size = `${parcel.grossWeightG} g, ${parcel.outerMm.join('x')} mm`;
             console.log(
-              `parcel ${parcel.parcelId ?? `(plan ${i + 1})`}: box ${parcel.box}, ${parcel.grossWeightG} g, ${parcel.outerMm.join('x')} mm`,
+              say(
+                localized(
+                  `parcel ${parcel.parcelId ?? `(plan ${i + 1})`}: box ${parcel.box}, ${size}`,
+                  `包裹 ${parcel.parcelId ?? `（方案 ${i + 1}）`}：箱型 ${parcel.box}，${size}`,
+                ),
+              ),
             );
             console.log(`  ${render(parcel.choice.explanation, locale)}`);
             if (parcel.pricing.en) console.log(`  ${render(parcel.pricing, locale)}`);
@@ -190,8 +226,8 @@ export function register(program: Command): void {
                 '': c.chosen ? '→' : '',
                 service: c.service,
                 cost: c.quote ? formatMoney({ amount: c.quote.total, currency: c.quote.currency }) : '',
-                pickup: when(c.pickupAt),
-                arrival_p90: when(c.arrivalP90At),
+                pickup: minute(c.pickupAt),
+                arrival_p90: minute(c.arrivalP90At),
                 why_not: c.reasons.map((r) => render(r.message, locale)).join(' '),
               })),
               ['', 'service', 'cost', 'pickup', 'arrival_p90', 'why_not'],
@@ -244,7 +280,12 @@ export function register(program: Command): void {
               ['parcel', 'tracking_number', 'service', 'marketplace', 'upload'],
             );
             for (const l of labelled)
-              for (const w of l.warnings) console.log(`warning (parcel ${l.parcelId}): ${say(w)}`);
+              for (const w of l.warnings)
+                console.log(
+                  say(
+                    localized(`warning (parcel ${l.parcelId}): ${w.en}`, `提醒（包裹 ${l.parcelId}）：${w['zh-CN']}`),
+                  ),
+                );
           });
         },
       ),
@@ -259,7 +300,11 @@ export function register(program: Command): void {
     .requiredOption('-o, --output <file>', 'the PDF to write')
     .action(
       action(async (o: { orderBy: string; order?: string[]; shop?: string; output: string }) => {
-        if (!isPrintOrder(o.orderBy)) throw new Error(`--order-by must be ${PRINT_ORDERS.join(', ')}`);
+        if (!isPrintOrder(o.orderBy))
+          throw refuse(
+            `--order-by must be ${PRINT_ORDERS.join(', ')}`,
+            `--order-by 须为 ${PRINT_ORDERS.map((o) => `\`${o}\``).join('、')}`,
+          );
         const orderBy = o.orderBy;
         await withApp(async (ctx) => {
           const orderIds = o.order?.map(Number).filter((n) => Number.isSafeInteger(n) && n > 0);
@@ -269,9 +314,23 @@ export function register(program: Command): void {
             ...(o.shop ? { shopIds: [o.shop] } : {}),
           });
           fs.writeFileSync(o.output, result.pdf);
-          console.log(`${result.count} label(s), by ${orderBy} → ${o.output}`);
+          console.log(
+            say(
+              localized(
+                `${result.count} label(s), by ${orderBy} → ${o.output}`,
+                `${result.count} 张面单，按${ORDER_BY_ZH[orderBy]}排序 → ${o.output}`,
+              ),
+            ),
+          );
           for (const [i, l] of result.order.entries())
-            console.log(`  ${i + 1}. ${l.trackingNumber}  order ${l.orderReference}`);
+            console.log(
+              say(
+                localized(
+                  `  ${i + 1}. ${l.trackingNumber}  order ${l.orderReference}`,
+                  `  ${i + 1}. ${l.trackingNumber}  订单 ${l.orderReference}`,
+                ),
+              ),
+            );
         });
       }),
     );

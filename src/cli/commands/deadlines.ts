@@ -4,7 +4,7 @@ import { formatMoney } from '../../core/money';
 import { parseDuration, parseInstant, toIso } from '../../core/time';
 import { localized } from '../../core/i18n';
 import { calendarDataUntil } from '../../core/policy/calendar-coverage';
-import { action, atOption, cliLocale, countdown, printJson, printTable, say, withApp } from '../support';
+import { action, atOption, cliLocale, countdown, printJson, printTable, refuse, say, withApp } from '../support';
 import { codeZh } from '../words';
 
 /**
@@ -38,7 +38,10 @@ export function register(program: Command): void {
         const at = atOption(options.at);
         const withinMs = options.within === undefined ? undefined : parseDuration(options.within);
         if (options.within !== undefined && withinMs === undefined)
-          throw new Error(`--within ${options.within} is not a duration such as 24h or 2d`);
+          throw refuse(
+            `--within ${options.within} is not a duration such as 24h or 2d`,
+            `--within ${options.within} 不是时长，应如 24h 或 2d`,
+          );
         await withApp(async (ctx) => {
           const items = await atRisk(contextAt(ctx, at), {
             shopIds: options.shop ? [options.shop] : undefined,
@@ -170,7 +173,11 @@ export function register(program: Command): void {
       action(async (id: string) => {
         const { ordersPastCalendarData } = await useCases();
         const versions = builtInRegistry().versions(id);
-        if (!versions.length) throw new Error(`no policy named ${id}; see shipby policy list`);
+        if (!versions.length)
+          throw refuse(
+            `no policy named ${id}; see shipby policy list`,
+            `没有名为 ${id} 的规则；见 \`shipby policy list\``,
+          );
         const newest = versions[versions.length - 1]!;
         printJson(newest);
         const until = calendarDataUntil(newest, 'all');
@@ -208,7 +215,7 @@ export function register(program: Command): void {
           try {
             overrides = JSON.parse(options.overrides);
           } catch (error) {
-            throw new Error(`--overrides is not JSON: ${(error as Error).message}`);
+            throw refuse(`--overrides is not JSON: ${(error as Error).message}`, '--overrides 不是有效的 JSON');
           }
         }
         const byType = options.type
@@ -222,7 +229,12 @@ export function register(program: Command): void {
             'cli',
           );
           console.log(
-            `shop ${options.shop}: ${result.recomputed} open orders recomputed, ${result.changed} deadlines changed`,
+            say(
+              localized(
+                `shop ${options.shop}: ${result.recomputed} open orders recomputed, ${result.changed} deadlines changed`,
+                `店铺 ${options.shop}：已重算 ${result.recomputed} 个未完成订单，${result.changed} 个期限有变`,
+              ),
+            ),
           );
         });
       }),
@@ -246,7 +258,10 @@ export function register(program: Command): void {
           const { resolveOrder, recordExtension } = await useCases();
           const newDeadlineAt = options.until === undefined ? undefined : parseInstant(options.until);
           if (options.until !== undefined && newDeadlineAt === undefined)
-            throw new Error(`--until ${options.until} is not a time with a zone or offset`);
+            throw refuse(
+              `--until ${options.until} is not a time with a zone or offset`,
+              `--until ${options.until} 不是带时区或偏移的时间`,
+            );
           await withApp(async (ctx) => {
             const found = await resolveOrder(ctx, reference, options.shop);
             const updated = await recordExtension(
@@ -261,7 +276,12 @@ export function register(program: Command): void {
               'cli',
             );
             console.log(
-              `order ${updated.platform_order_id}: ship by ${toIso(found.ship_by_at)} → ${toIso(updated.ship_by_at)}`,
+              say(
+                localized(
+                  `order ${updated.platform_order_id}: ship by ${toIso(found.ship_by_at)} → ${toIso(updated.ship_by_at)}`,
+                  `订单 ${updated.platform_order_id}：发货期限 ${toIso(found.ship_by_at)} → ${toIso(updated.ship_by_at)}`,
+                ),
+              ),
             );
           });
         },
@@ -277,10 +297,16 @@ export function register(program: Command): void {
       action(async () => {
         const { deliverWebhooks, runWarningSweep } = await useCases();
         await withApp(async (ctx) => {
-          const sweep = await runWarningSweep(ctx, (line) => console.log(line));
+          // The sweep logs each warning in English only: in Chinese the counts below say what it did.
+          const sweep = await runWarningSweep(ctx, cliLocale() === 'en' ? (line) => console.log(line) : undefined);
           const delivery = await deliverWebhooks(ctx);
           console.log(
-            `examined ${sweep.examined}, warned ${sweep.warned}, alerts queued ${sweep.deliveriesQueued}; delivered ${delivery.delivered}, failed ${delivery.failed}, dead ${delivery.dead}`,
+            say(
+              localized(
+                `examined ${sweep.examined}, warned ${sweep.warned}, alerts queued ${sweep.deliveriesQueued}; delivered ${delivery.delivered}, failed ${delivery.failed}, dead ${delivery.dead}`,
+                `检查 ${sweep.examined}，提醒 ${sweep.warned}，告警排队 ${sweep.deliveriesQueued}；已送达 ${delivery.delivered}，失败 ${delivery.failed}，放弃 ${delivery.dead}`,
+              ),
+            ),
           );
         });
       }),
@@ -297,7 +323,14 @@ export function register(program: Command): void {
         const { addWebhook } = await useCases();
         await withApp(async (ctx) => {
           const hook = await addWebhook(ctx, { url: options.url, secret: options.secret, shopId: options.shop });
-          console.log(`webhook ${hook.id} → ${hook.url}${hook.shop_id ? ` (shop ${hook.shop_id})` : ' (all shops)'}`);
+          console.log(
+            say(
+              localized(
+                `webhook ${hook.id} → ${hook.url}${hook.shop_id ? ` (shop ${hook.shop_id})` : ' (all shops)'}`,
+                `Webhook ${hook.id} → ${hook.url}${hook.shop_id ? `（店铺 ${hook.shop_id}）` : '（所有店铺）'}`,
+              ),
+            ),
+          );
         });
       }),
     );

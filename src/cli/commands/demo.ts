@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { localized } from '../../core/i18n';
 import { startDemo } from '../../demo/run';
 import { DEFAULT_DASHBOARD_DIR } from '../../http/server';
-import { action, say } from '../support';
+import { action, refuse, say } from '../support';
 
 interface DemoFlags {
   speed: string;
@@ -24,7 +24,8 @@ interface DemoFlags {
 
 function positive(name: string, text: string): number {
   const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number, got "${text}"`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw refuse(`--${name} must be a positive number, got "${text}"`, `--${name} 须为正数，而不是“${text}”`);
   return value;
 }
 
@@ -50,10 +51,14 @@ export function register(program: Command): void {
     .action(
       action(async (flags: DemoFlags) => {
         const speed = positive('speed', flags.speed);
-        if (!/^\d{1,9}$/.test(flags.seed)) throw new Error(`--seed must be a whole number, got "${flags.seed}"`);
+        if (!/^\d{1,9}$/.test(flags.seed))
+          throw refuse(`--seed must be a whole number, got "${flags.seed}"`, `--seed 须为整数，而不是“${flags.seed}”`);
         const startAt = flags.start === undefined ? undefined : Date.parse(flags.start);
         if (startAt !== undefined && Number.isNaN(startAt))
-          throw new Error(`--start "${flags.start}" is not an ISO 8601 time`);
+          throw refuse(
+            `--start "${flags.start}" is not an ISO 8601 time`,
+            `--start “${flags.start}”不是 ISO 8601 时间`,
+          );
         if (!fs.existsSync(path.join(DEFAULT_DASHBOARD_DIR, 'index.html'))) {
           console.log(
             say(

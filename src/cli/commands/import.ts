@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { importOrderFile } from '../../app/import-orders';
 import { localized } from '../../core/i18n';
-import { action, printJson, say, withApp } from '../support';
+import { action, issueLine, printJson, say, withApp } from '../support';
 
 export function register(program: Command): void {
   program
@@ -25,7 +25,10 @@ export function register(program: Command): void {
               rejectsFile: options.rejects,
               actor: 'cli:import',
               onProgress: process.stderr.isTTY
-                ? (rows) => process.stderr.write(`\r${rows.toLocaleString()} rows…`)
+                ? (rows) =>
+                    process.stderr.write(
+                      say(localized(`\r${rows.toLocaleString()} rows…`, `\r${rows.toLocaleString()} 行…`)),
+                    )
                 : undefined,
             }),
           );
@@ -51,10 +54,9 @@ export function register(program: Command): void {
                 ),
               );
             }
-            for (const issue of report.issues)
-              console.error(`  row ${issue.row}, ${issue.field}: ${say(issue.message)}`);
-            if (report.issueCount > report.issues.length)
-              console.error(`  … ${report.issueCount - report.issues.length} more`);
+            for (const issue of report.issues) console.error(issueLine(issue));
+            const more = report.issueCount - report.issues.length;
+            if (more > 0) console.error(say(localized(`  … ${more} more`, `  … 另有 ${more} 个`)));
             if (report.rejectsFile && report.rejectedRows) {
               console.error(
                 say(

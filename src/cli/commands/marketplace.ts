@@ -2,7 +2,7 @@
  * Marketplace commands: `shop connect|authorize|show|upload-timing`, `sync`, `ship`, `first-scan`, `outbox dead|retry|status|work`.
  * Secrets are never printed (only masked), and never taken from anywhere but the command line or the store.
  */
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { createContext } from '../../app/context';
 import { migrateWhenReachable } from '../../app/health';
 import { aliexpressAppFromEnv, callbackUrl } from '../../app/aliexpress-app';
@@ -13,28 +13,21 @@ import { resolveOrder } from '../../app/orders';
 import { masterKeyFromEnv as readMasterKey, SecretsError } from '../../app/secrets';
 import { markParcelShipped, recordFirstScan } from '../../app/shipments';
 import { listOutboxEntries, outboxCounts, retryOutboxRow } from '../../app/upload-outbox';
-import { localized } from '../../core/i18n';
+import { LocalizedError, localized } from '../../core/i18n';
 import { parseInstant, toIso } from '../../core/time';
 import { UPLOAD_TIMINGS, UPLOAD_TIMING_LABELS, isUploadTiming } from '../../core/upload-rules';
 import { outboxSettingsFromEnv, runOutboxWorker } from '../../jobs/outbox-worker';
 import { openStore } from '../../store/database';
-import { action, printJson, printTable, say, withApp } from '../support';
+import { codeZh } from '../words';
+import { action, positiveInteger, printJson, printTable, refuse, say, withApp } from '../support';
 
 /** The master key, or the missing-key message in the seller's language. */
 function masterKeyFromEnv(): Buffer {
   try {
     return readMasterKey();
   } catch (error) {
-    throw error instanceof SecretsError ? new Error(say(error.localizedMessage)) : error;
+    throw error instanceof SecretsError ? new LocalizedError(error.localizedMessage) : error;
   }
-}
-
-function positiveInteger(name: string) {
-  return (value: string): number => {
-    const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError(`${name} must be a whole number ≥ 1`);
-    return parsed;
-  };
 }
 
 export function register(program: Command): void {
@@ -60,9 +53,13 @@ export function register(program: Command): void {
           protocol: string;
           uploadTiming?: string;
         }) => {
-          if (options.protocol !== 'iop' && options.protocol !== 'top') throw new Error('--protocol is iop or top');
+          if (options.protocol !== 'iop' && options.protocol !== 'top')
+            throw refuse('--protocol is iop or top', '--protocol 须为 `iop` 或 `top`');
           if (options.uploadTiming !== undefined && !isUploadTiming(options.uploadTiming))
-            throw new Error(`--upload-timing is one of ${UPLOAD_TIMINGS.join(', ')}`);
+            throw refuse(
+              `--upload-timing is one of ${UPLOAD_TIMINGS.join(', ')}`,
+              `--upload-timing 须为 ${UPLOAD_TIMINGS.map((t) => `\`${t}\``).join('、')} 之一`,
+            );
           const masterKey = masterKeyFromEnv();
           await withApp(async (ctx) => {
             const view = await connectShop(ctx, masterKey, {
@@ -80,7 +77,7 @@ export function register(program: Command): void {
               say(
                 localized(
                   `shop ${view.shopId} connected (${view.platform}, ${view.gateway}); app key ${view.appKey}, secret ${view.appSecret}, token ${view.accessToken}`,
-                  `店铺 ${view.shopId} 已连接（${view.platform}，${view.gateway}）；App Key ${view.appKey}，密钥 ${view.appSecret}，令牌 ${view.accessToken}`,
+                  `店铺 ${view.shopId} 已连接（${view.platform}，${view.gateway.replace(/^(iop|top) /, (p) => p.toUpperCase())}）；App Key ${view.appKey}，密钥 ${view.appSecret}，令牌 ${view.accessToken}`,
                 ),
               ),
             );
@@ -186,9 +183,14 @@ export function register(program: Command): void {
           if (options.json) printJson(reports);
           else {
             for (const report of reports) {
+              const window = report.window ? `  (${toIso(report.window.from)} … ${toIso(report.window.to)})` : '';
               console.log(
-                `${report.shopId}: ${report.status}  listed ${report.listed}, fetched ${report.fetched}, new ${report.created}, updated ${report.updated}, unchanged ${report.unchanged}, skipped ${report.skipped.length}` +
-                  (report.window ? `  (${toIso(report.window.from)} … ${toIso(report.window.to)})` : ''),
+                say(
+                  localized(
+                    `${report.shopId}: ${report.status}  listed ${report.listed}, fetched ${report.fetched}, new ${report.created}, updated ${report.updated}, unchanged ${report.unchanged}, skipped ${report.skipped.length}${window}`,
+                    `${report.shopId}：${codeZh(report.status)}  列出 ${report.listed}，读取 ${report.fetched}，新增 ${report.created}，更新 ${report.updated}，未变 ${report.unchanged}，跳过 ${report.skipped.length}${window}`,
+                  ),
+                ),
               );
               for (const skipped of report.skipped.slice(0, 20))
                 console.log(`  ${skipped.orderId}: ${say(skipped.reason)}`);
@@ -197,7 +199,10 @@ export function register(program: Command): void {
             if (reports.length === 0)
               console.log(
                 say(
-                  localized('no shop is connected (shipby shop connect).', '尚无已连接的店铺（shipby shop connect）。'),
+                  localized(
+                    'no shop is connected (shipby shop connect).',
+                    '尚无已连接的店铺（`shipby shop connect`）。',
+                  ),
                 ),
               );
           }
@@ -257,7 +262,7 @@ export function register(program: Command): void {
               say(
                 localized(
                   `parcel ${shipped.parcelId} of order ${order.platform_order_id}: upload ${shipped.outboxId} queued (send_type=${shipped.sendType}, ${shipped.uploadStatus === 'held' ? "held until the carrier's first scan" : 'due now'})`,
-                  `订单 ${order.platform_order_id} 的包裹 ${shipped.parcelId}：上传任务 ${shipped.outboxId} 已排队（send_type=${shipped.sendType}，${shipped.uploadStatus === 'held' ? '等待承运商首次扫描' : '立即上传'}）`,
+                  `订单 ${order.platform_order_id} 的包裹 ${shipped.parcelId}：上传任务 ${shipped.outboxId} 已排队（${shipped.sendType === 'all' ? '全部发货' : '部分发货'}，${shipped.uploadStatus === 'held' ? '等待承运商首次扫描' : '立即上传'}）`,
                 ),
               ),
             );
@@ -276,7 +281,8 @@ export function register(program: Command): void {
       action(async (parcelId: number, options: { at?: string }) => {
         await withApp(async (ctx) => {
           const at = options.at ? parseInstant(options.at) : ctx.now();
-          if (at === undefined) throw new Error('--at must be an ISO time with Z or an offset');
+          if (at === undefined)
+            throw refuse('--at must be an ISO time with Z or an offset', '--at 须为带 Z 或时区偏移的 ISO 时间');
           const result = await recordFirstScan(ctx, parcelId, at, 'cli');
           console.log(
             say(
@@ -320,7 +326,7 @@ export function register(program: Command): void {
             })),
             ['id', 'kind', 'shop', 'order', 'parcel', 'tracking', 'send', 'attempts', 'error'],
           );
-          console.log(say(localized('retry one with: shipby outbox retry ID', '重试：shipby outbox retry ID')));
+          console.log(say(localized('retry one with: shipby outbox retry ID', '重试：`shipby outbox retry ID`')));
         });
       }),
     );

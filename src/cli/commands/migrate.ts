@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { describeUrl, migrateToLatest, openStore } from '../../store/database';
-import { action } from '../support';
+import { localized } from '../../core/i18n';
+import { action, say } from '../support';
 
 export function register(program: Command): void {
   program
@@ -12,7 +13,14 @@ export function register(program: Command): void {
         try {
           const result = await migrateToLatest(store);
           const applied = result.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? [];
-          console.log(`${describeUrl(store.url)}: ${applied.length ? `applied ${applied.join(', ')}` : 'up to date'}`);
+          const where = describeUrl(store.url);
+          console.log(
+            say(
+              applied.length
+                ? localized(`${where}: applied ${applied.join(', ')}`, `${where}：已应用 ${applied.join('、')}`)
+                : localized(`${where}: up to date`, `${where}：已是最新`),
+            ),
+          );
         } finally {
           await store.close();
         }

@@ -8,7 +8,7 @@ import { formatMoney } from '../../core/money';
 import { ORDER_STATES } from '../../core/order';
 import { toIso } from '../../core/time';
 import { localized } from '../../core/i18n';
-import { action, atOption, cliLocale, countdown, printJson, printTable, say, withApp } from '../support';
+import { action, atOption, cliLocale, countdown, printJson, printTable, refuse, say, withApp } from '../support';
 import { codeZh } from '../words';
 
 export function register(program: Command): void {
@@ -26,10 +26,14 @@ export function register(program: Command): void {
           .map((s) => s.trim())
           .filter(Boolean);
         const unknown = statuses?.find((s) => !(ORDER_STATES as readonly string[]).includes(s));
-        if (unknown) throw new Error(`--status ${unknown} is not a state; states are: ${ORDER_STATES.join(', ')}`);
+        if (unknown)
+          throw refuse(
+            `--status ${unknown} is not a state; states are: ${ORDER_STATES.join(', ')}`,
+            `--status ${unknown} 不是订单状态；可用状态：${ORDER_STATES.map((s) => `\`${s}\``).join('、')}`,
+          );
         const limit = Number(options.limit);
         if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
-          throw new Error('--limit must be a whole number from 1 to 10000');
+          throw refuse('--limit must be a whole number from 1 to 10000', '--limit 须为 1 到 10000 的整数');
         await withApp(async (ctx) => {
           const rows = await listOrders(ctx, {
             shopIds: options.shop ? [options.shop] : undefined,
@@ -190,7 +194,15 @@ export function register(program: Command): void {
               actor: 'cli',
             });
             if (options.json) printJson(presentOrder(updated));
-            else console.log(`order ${updated.platform_order_id}: ${found.status} → ${updated.status}`);
+            else
+              console.log(
+                say(
+                  localized(
+                    `order ${updated.platform_order_id}: ${found.status} → ${updated.status}`,
+                    `订单 ${updated.platform_order_id}：${codeZh(found.status)} → ${codeZh(updated.status)}`,
+                  ),
+                ),
+              );
           });
         }),
       );
@@ -213,7 +225,12 @@ export function register(program: Command): void {
           if (options.json) printJson(presentOrder(updated));
           else
             console.log(
-              `order ${updated.platform_order_id}: received at the platform's warehouse ${toIso(updated.warehouse_received_at)}`,
+              say(
+                localized(
+                  `order ${updated.platform_order_id}: received at the platform's warehouse ${toIso(updated.warehouse_received_at)}`,
+                  `订单 ${updated.platform_order_id}：平台仓库已于 ${toIso(updated.warehouse_received_at)} 签收`,
+                ),
+              ),
             );
         });
       }),

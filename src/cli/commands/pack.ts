@@ -17,7 +17,8 @@ import { listPackSessions } from '../../app/pack-sessions';
 import { defineBox, listBoxes, presentBox, setBuyerNote, setSender, setSkuDimensions } from '../../app/packing-catalog';
 import { resolveOrder } from '../../app/orders';
 import { formatMoney, minorDigits, parseMajorAmount } from '../../core/money';
-import { action, printJson, printTable, say, withApp } from '../support';
+import { localized } from '../../core/i18n';
+import { action, printJson, printTable, refuse, say, withApp } from '../support';
 
 function mm(text: string, option: string): [number, number, number] {
   const parts = text
@@ -25,12 +26,16 @@ function mm(text: string, option: string): [number, number, number] {
     .split(/[x×*,]/)
     .map((p) => p.trim());
   if (parts.length !== 3 || !parts.every((p) => /^\d+$/.test(p)))
-    throw new Error(`${option} must be LxWxH in whole millimetres, e.g. 200x150x100, not "${text}"`);
+    throw refuse(
+      `${option} must be LxWxH in whole millimetres, e.g. 200x150x100, not "${text}"`,
+      `${option} 须为 长x宽x高（整毫米），如 \`200x150x100\`，而不是“${text}”`,
+    );
   return parts.map(Number) as [number, number, number];
 }
 
 function grams(text: string, option: string): number {
-  if (!/^\d+$/.test(text.trim())) throw new Error(`${option} must be whole grams, not "${text}"`);
+  if (!/^\d+$/.test(text.trim()))
+    throw refuse(`${option} must be whole grams, not "${text}"`, `${option} 须为整克数，而不是“${text}”`);
   return Number(text);
 }
 
@@ -99,7 +104,10 @@ export function register(program: Command): void {
           const currency = o.currency.toUpperCase();
           const cost = parseMajorAmount(o.cost, currency);
           if (cost === undefined)
-            throw new Error(`--cost must be an amount with at most ${minorDigits(currency)} decimals, not "${o.cost}"`);
+            throw refuse(
+              `--cost must be an amount with at most ${minorDigits(currency)} decimals, not "${o.cost}"`,
+              `--cost 须为最多 ${minorDigits(currency)} 位小数的金额，而不是“${o.cost}”`,
+            );
           await withApp(async (ctx) => {
             const row = await defineBox(ctx, shop, {
               code,
@@ -165,7 +173,14 @@ export function register(program: Command): void {
                 liquids: o.liquids === true,
               },
             ]);
-            console.log(`${sku}: ${o.dims} mm, ${o.weight} g${o.barcode ? `, barcode ${o.barcode}` : ''}`);
+            console.log(
+              say(
+                localized(
+                  `${sku}: ${o.dims} mm, ${o.weight} g${o.barcode ? `, barcode ${o.barcode}` : ''}`,
+                  `${sku}：${o.dims} 毫米，${o.weight} 克${o.barcode ? `，条码 ${o.barcode}` : ''}`,
+                ),
+              ),
+            );
           });
         },
       ),
@@ -225,7 +240,16 @@ export function register(program: Command): void {
         await withApp(async (ctx) => {
           const found = await resolveOrder(ctx, order, o.shop);
           await setBuyerNote(ctx, found.id, text);
-          console.log(`order ${found.platform_order_id}: note ${text.trim() ? 'set' : 'removed'}`);
+          console.log(
+            say(
+              text.trim()
+                ? localized(`order ${found.platform_order_id}: note set`, `订单 ${found.platform_order_id}：备注已设置`)
+                : localized(
+                    `order ${found.platform_order_id}: note removed`,
+                    `订单 ${found.platform_order_id}：备注已删除`,
+                  ),
+            ),
+          );
         });
       }),
     );
@@ -240,11 +264,18 @@ export function register(program: Command): void {
     .action(
       action(async (order: string, o: { size: string; output: string; shop?: string }) => {
         const size = o.size.toUpperCase();
-        if (size !== 'A6' && size !== 'A4') throw new Error('--size must be A6 or A4');
+        if (size !== 'A6' && size !== 'A4') throw refuse('--size must be A6 or A4', '--size 须为 A6 或 A4');
         await withApp(async (ctx) => {
           const found = await resolveOrder(ctx, order, o.shop);
           fs.writeFileSync(o.output, await packingSlipPdf(ctx, found.id, size));
-          console.log(`packing slip of ${found.platform_order_id} (${size}) → ${o.output}`);
+          console.log(
+            say(
+              localized(
+                `packing slip of ${found.platform_order_id} (${size}) → ${o.output}`,
+                `${found.platform_order_id} 的装箱单（${size}）→ ${o.output}`,
+              ),
+            ),
+          );
         });
       }),
     );

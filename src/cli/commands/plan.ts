@@ -2,8 +2,8 @@
  * `shipby plan`: the penalty-minimising work queue.
  *
  * With `--orlib FILE --jobs N` it plans every instance of an OR-Library weighted tardiness file (the planner's
- * benchmark format) and prints each plan's total weighted tardiness, one per line. Subcommands: `plan staffing`,
- * `plan estimates [set]`, `plan refresh`.
+ * benchmark format) and prints each plan's total weighted tardiness, one per line. Subcommands (plan/settings.ts):
+ * `plan staffing`, `plan estimates [set]`, `plan refresh`.
  */
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
@@ -13,18 +13,10 @@ import { localized } from '../../core/i18n';
 import { parseWeightedTardiness, totalWeightedTardiness, weightedTardinessPlanInput } from '../../core/orlib';
 import { plan, type PlanOptions } from '../../core/schedule';
 import { DEFAULT_PLAN_SETTINGS } from '../../app/plan';
-import {
-  currentPlan,
-  getStaffing,
-  parseShifts,
-  parseTimes,
-  parseWeekdays,
-  refreshPlans,
-  setStaffing,
-} from '../../app/planning';
-import { listWorkEstimates, setWorkEstimate } from '../../app/work-estimates';
+import { currentPlan, parseShifts, parseTimes } from '../../app/planning';
 import { formatMoney } from '../../core/money';
-import { action, printJson, printTable, say, withApp } from '../support';
+import { action, positiveInteger, printJson, printTable, refuse, say, withApp } from '../support';
+import { registerPlanSubcommands, wholeMinor } from './plan/settings';
 
 export interface OrlibPlanOptions {
   seed?: number;
@@ -65,12 +57,6 @@ interface PlanCliOptions {
   json?: boolean;
 }
 
-function wholeMinor(text: string | undefined, option: string): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text.trim())) throw new Error(`${option} must be whole minor units ≥ 0, not "${text}"`);
-  return Number(text);
-}
-
 /**
  * Plans the open orders in the database (a warehouse's on its stored staffing, the stored plan while nothing
  * changed) and prints the queue per station, the late orders and the cost against EDD. Staffing flags make it a
@@ -78,7 +64,8 @@ function wholeMinor(text: string | undefined, option: string): number | undefine
  */
 async function planStoreOrders(opts: PlanCliOptions): Promise<void> {
   const refresh = opts.refresh ?? 'auto';
-  if (!['auto', 'warm', 'full'].includes(refresh)) throw new Error('--refresh must be auto, warm or full');
+  if (!['auto', 'warm', 'full'].includes(refresh))
+    throw refuse('--refresh must be auto, warm or full', '--refresh 须为 `auto`、`warm` 或 `full`');
   await withApp(async (ctx) => {
     const view = await currentPlan(ctx, {
       warehouseId: opts.warehouse,
@@ -170,191 +157,10 @@ async function planStoreOrders(opts: PlanCliOptions): Promise<void> {
         })),
         ['order', 'start', 'leaves', 'late', 'penalty', 'pinned'],
       );
-      if (station.queue.length > 20) console.log(`… ${station.queue.length - 20} more`);
+      const more = station.queue.length - 20;
+      if (more > 0) console.log(say(localized(`… ${more} more`, `… 另有 ${more} 个`)));
     }
   });
-}
-
-function minutes(text: string | undefined, option: string): number {
-  const n = Number(text);
-  if (text === undefined || text.trim() === '' || !Number.isFinite(n))
-    throw new Error(`${option} needs a number of minutes`);
-  return n;
-}
-
-function registerPlanSubcommands(plan: Command): void {
-  plan
-    .command('staffing')
-    .description(
-      "Show or set a warehouse's staffing: stations, shifts (several a day), carrier pick-ups, time zone, lateness cost per hour",
-    )
-    .requiredOption('--warehouse <id>', 'the warehouse')
-    .option('--stations <n>', 'packing stations (or packers) working at once', positiveInteger('--stations'))
-    .option('--shift <windows>', 'daily working windows, e.g. 09:00-12:00,13:00-18:00')
-    .option('--pickups <times>', 'carrier pick-up (cut-off) times, comma-separated, e.g. 11:00,17:00')
-    .option('--zone <zone>', "IANA time zone of the times (default: the warehouse's)")
-    .option('--hourly-cost <minor>', 'cost of each hour of lateness on top of the fines, minor units')
-    .option('--weekdays <days>', 'ISO weekdays worked, e.g. 1-5 or 1,2,3,4,5,6 (default: every day)')
-    .option('--json', 'print JSON')
-    .action(
-      action(async (_opts: unknown, cmd: Command) => {
-        const o = cmd.optsWithGlobals<PlanCliOptions & { weekdays?: string }>();
-        const changes = {
-          stations: o.stations,
-          shifts: o.shift !== undefined ? parseShifts(o.shift) : undefined,
-          pickups: o.pickups !== undefined ? parseTimes(o.pickups) : undefined,
-          timeZone: o.zone,
-          hourlyCost: wholeMinor(o.hourlyCost, '--hourly-cost'),
-          weekdays: o.weekdays !== undefined ? parseWeekdays(o.weekdays) : undefined,
-        };
-        const setting = Object.values(changes).some((v) => v !== undefined);
-        const staffing = await withApp((ctx) =>
-          setting ? setStaffing(ctx, o.warehouse!, changes) : getStaffing(ctx, o.warehouse!),
-        );
-        if (o.json) return printJson(staffing);
-        if (!staffing.stored)
-          console.log(
-            say(
-              localized(
-                "Nothing stored yet: the defaults (the warehouse's zone, its cut-off as the pick-up).",
-                '尚未保存：以下为默认值（仓库时区，截单时间作为揽收时间）。',
-              ),
-            ),
-          );
-        printTable(
-          [
-            {
-              warehouse: staffing.warehouse_id,
-              stations: staffing.stations,
-              shifts: staffing.shifts.map((w) => `${w.start}-${w.end}`).join(','),
-              pickups: staffing.pickups.join(','),
-              zone: staffing.time_zone,
-              hourly_cost: staffing.hourly_cost,
-              weekdays: staffing.weekdays?.join(',') ?? say(localized('all', '每天')),
-            },
-          ],
-          ['warehouse', 'stations', 'shifts', 'pickups', 'zone', 'hourly_cost', 'weekdays'],
-        );
-      }),
-    );
-
-  const estimates = plan
-    .command('estimates')
-    .description(
-      'The work estimate in force per shop (learned from measured packing sessions, or set by the seller) and from how many sessions; what each warehouse has set',
-    )
-    .option('--json', 'print JSON')
-    .action(
-      action(async (_opts: unknown, cmd: Command) => {
-        const o = cmd.optsWithGlobals<{ json?: boolean }>();
-        const rows = await withApp((ctx) =>
-          listWorkEstimates(ctx, {
-            minutesPerOrder: DEFAULT_PLAN_SETTINGS.minutesPerOrder,
-            minutesPerLine: DEFAULT_PLAN_SETTINGS.minutesPerLine,
-            minutesPerUnit: DEFAULT_PLAN_SETTINGS.minutesPerUnit,
-          }),
-        );
-        if (o.json) return printJson(rows);
-        const fig = (
-          e: { minutes_per_order: number; minutes_per_line: number; minutes_per_unit: number } | null | undefined,
-        ) =>
-          e
-            ? say(
-                localized(
-                  `${e.minutes_per_order} + ${e.minutes_per_line}/line + ${e.minutes_per_unit}/unit`,
-                  `${e.minutes_per_order} + 每行 ${e.minutes_per_line} + 每件 ${e.minutes_per_unit}`,
-                ),
-              )
-            : '';
-        printTable(
-          rows.map((r) => ({
-            scope: r.scope,
-            id: r.id,
-            set: fig(r.set),
-            in_force: fig(r.in_force),
-            source: r.in_force?.source ?? '',
-            sessions: r.in_force?.sessions ?? '',
-            rmse_min: r.in_force?.rmse_minutes ?? '',
-          })),
-          ['scope', 'id', 'set', 'in_force', 'source', 'sessions', 'rmse_min'],
-        );
-        for (const r of rows) if (r.in_force) console.log(`${r.id}: ${say(r.in_force.explanation)}`);
-      }),
-    );
-
-  estimates
-    .command('set')
-    .description(
-      "Set a shop's or a warehouse's work estimate in minutes (used until enough packing sessions are measured)",
-    )
-    .option('--shop <shop>', 'the shop')
-    .option('--warehouse <id>', 'the warehouse')
-    .requiredOption('--per-order <min>', 'minutes per order')
-    .requiredOption('--per-line <min>', 'minutes per line')
-    .requiredOption('--per-unit <min>', 'minutes per unit')
-    .action(
-      action(async (_opts: unknown, cmd: Command) => {
-        const o = cmd.optsWithGlobals<{
-          shop?: string;
-          warehouse?: string;
-          perOrder?: string;
-          perLine?: string;
-          perUnit?: string;
-          json?: boolean;
-        }>();
-        if (!o.shop === !o.warehouse) throw new Error('give either --shop or --warehouse');
-        const saved = await withApp((ctx) =>
-          setWorkEstimate(ctx, {
-            scope: o.shop ? 'shop' : 'warehouse',
-            id: (o.shop ?? o.warehouse)!,
-            minutesPerOrder: minutes(o.perOrder, '--per-order'),
-            minutesPerLine: minutes(o.perLine, '--per-line'),
-            minutesPerUnit: minutes(o.perUnit, '--per-unit'),
-          }),
-        );
-        if (o.json) return printJson(saved);
-        console.log(
-          say(
-            localized(
-              `Work estimate of ${saved.scope} ${saved.id}: ${saved.set!.minutes_per_order} min per order + ${saved.set!.minutes_per_line} per line + ${saved.set!.minutes_per_unit} per unit.`,
-              `${saved.scope === 'shop' ? '店铺' : '仓库'} ${saved.id} 的工时估计：每单 ${saved.set!.minutes_per_order} 分钟 + 每行 ${saved.set!.minutes_per_line} + 每件 ${saved.set!.minutes_per_unit}。`,
-            ),
-          ),
-        );
-      }),
-    );
-
-  plan
-    .command('refresh')
-    .description(
-      'Bring the stored plans up to date now: recomputed (warm) where their inputs changed (`serve` does it every minute)',
-    )
-    .option('--warehouse <id>', 'only this warehouse')
-    .option('--full', 'recompute from scratch, even when nothing changed')
-    .option('--json', 'print JSON')
-    .action(
-      action(async (_opts: unknown, cmd: Command) => {
-        const o = cmd.optsWithGlobals<{ warehouse?: string; full?: boolean; json?: boolean }>();
-        const report = await withApp((ctx) =>
-          refreshPlans(ctx, { warehouseId: o.warehouse, refresh: o.full ? 'full' : 'auto' }),
-        );
-        if (o.json) return printJson(report);
-        console.log(say(report.message));
-        if (report.plans.length)
-          printTable(
-            report.plans.map((p) => ({ ...p, recomputed: p.recomputed ? p.method : 'unchanged' })),
-            ['warehouse_id', 'version', 'recomputed', 'jobs', 'total_penalty', 'compute_ms'],
-          );
-      }),
-    );
-}
-
-function positiveInteger(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${value}".`);
-    return n;
-  };
 }
 
 export function register(program: Command): void {
@@ -395,7 +201,11 @@ export function register(program: Command): void {
           await planStoreOrders(opts);
           return;
         }
-        if (!opts.jobs) throw new Error('--orlib needs --jobs N, the number of jobs per instance.');
+        if (!opts.jobs)
+          throw refuse(
+            '--orlib needs --jobs N, the number of jobs per instance.',
+            '--orlib 需要 --jobs N（每个实例的任务数）。',
+          );
         const text = await readFile(opts.orlib, 'utf8');
         const totals = planOrlibInstances(text, opts.jobs, { seed: opts.seed, timeBudgetMs: opts.budgetMs ?? 100 });
         process.stdout.write(totals.map((t) => `${t}\n`).join(''));

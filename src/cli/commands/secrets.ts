@@ -33,7 +33,7 @@ export function register(program: Command): void {
           say(
             localized(
               `Re-encrypted ${total} secrets (marketplace ${report.marketplace}, carriers ${report.carriers}, webhooks ${report.webhooks}, tracking providers ${report.providers}; ${report.wasClear} were in clear).`,
-              `已重新加密 ${total} 个密钥（平台 ${report.marketplace}，承运商 ${report.carriers}，webhook ${report.webhooks}，追踪服务商 ${report.providers}；其中 ${report.wasClear} 个原为明文）。`,
+              `已重新加密 ${total} 个密钥（平台 ${report.marketplace}，承运商 ${report.carriers}，Webhook ${report.webhooks}，追踪服务商 ${report.providers}；其中 ${report.wasClear} 个原为明文）。`,
             ),
           ),
         );

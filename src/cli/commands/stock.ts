@@ -1,55 +1,27 @@
 /**
- * Stock commands: `stock …` (catalogue, levels, import, adjust, ledger, sweep, audit), `shortages`,
- * `replenishment` and `po …` (purchase orders).
+ * Stock commands: `stock …` (catalogue, levels, import, adjust, ledger, settle, audit). What is short and what to
+ * reorder (`shortages`, `replenishment`) are in replenishment.ts, purchase orders (`po …`) in purchase-orders.ts.
  */
-import { parseAsOf } from '../../app/as-of';
 import type { Command } from 'commander';
 import { importStockFile } from '../../app/import-stock';
 import {
   adjustStock,
   auditStock,
-  createPurchaseOrder,
   defineSku,
   defineWarehouse,
-  getPurchaseOrder,
   listLedger,
   listMappings,
-  listPurchaseOrders,
-  listShortages,
   listSkus,
   listStock,
   listStockAlerts,
   listWarehouses,
   mapPlatformSku,
-  purchaseOrderAction,
-  replenishment,
 } from '../../app/stock';
 import { settleOpenOrders } from '../../app/stock-reservations';
 import { localized } from '../../core/i18n';
 import { ADJUSTMENT_REASONS, WAREHOUSE_KINDS } from '../../core/inventory';
-import { PURCHASE_ORDER_STATES } from '../../core/purchase-order';
 import { toIso } from '../../core/time';
-import { action, printJson, printTable, say, withApp } from '../support';
-
-function whole(text: string | undefined, option: string, min = Number.MIN_SAFE_INTEGER): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^-?\d+$/.test(text.trim()) || Number(text) < min)
-    throw new Error(`${option} must be a whole number${min === 0 ? ' ≥ 0' : min === 1 ? ' ≥ 1' : ''}, not "${text}"`);
-  return Number(text);
-}
-
-/** "SKU=N" pairs (purchase order lines, bundle components); a bare SKU means 1. */
-function pairs(items: string[], what: string): Array<{ sku: string; quantity: number }> {
-  return items.map((item) => {
-    const m = /^(.+?)(?:=(\d+))?$/.exec(item.trim());
-    if (!m) throw new Error(`"${item}" is not SKU=${what}`);
-    return { sku: m[1]!, quantity: m[2] === undefined ? 1 : Number(m[2]) };
-  });
-}
-
-function day(epochMs: number | null): string {
-  return toIso(epochMs)?.slice(0, 16).replace('T', ' ') ?? '';
-}
+import { action, issueLine, minute, pairs, printJson, printTable, say, whole, withApp } from '../support';
 
 export function register(program: Command): void {
   const stock = program
@@ -131,8 +103,7 @@ export function register(program: Command): void {
                 ),
               );
             }
-            for (const issue of report.issues)
-              console.error(`  row ${issue.row}, ${issue.field}: ${say(issue.message)}`);
+            for (const issue of report.issues) console.error(issueLine(issue));
             if (report.rejectsFile && report.rejectedRows) {
               console.error(
                 say(
@@ -184,9 +155,17 @@ export function register(program: Command): void {
                 available: result.onHand - result.reserved,
                 served_orders: result.report.served,
               });
+            const available = result.onHand - result.reserved;
+            const served = result.report.served.length;
             console.log(
-              `${sku} @ ${options.warehouse}: on hand ${result.onHand}, reserved ${result.reserved}, available ${result.onHand - result.reserved}` +
-                (result.report.served.length ? `; ${result.report.served.length} waiting order(s) now reserved` : ''),
+              say(
+                localized(
+                  `${sku} @ ${options.warehouse}: on hand ${result.onHand}, reserved ${result.reserved}, available ${available}` +
+                    (served ? `; ${served} waiting order(s) now reserved` : ''),
+                  `${sku} @ ${options.warehouse}：在库 ${result.onHand}，已预留 ${result.reserved}，可用 ${available}` +
+                    (served ? `；${served} 个等待中的订单已预留库存` : ''),
+                ),
+              ),
             );
           });
         },
@@ -224,7 +203,7 @@ export function register(program: Command): void {
             printTable(
               rows.map((m) => ({
                 ...m,
-                at: day(m.at),
+                at: minute(m.at),
                 on_hand: m.on_hand_delta,
                 reserved: m.reserved_delta,
                 ref: m.order_id
@@ -266,7 +245,7 @@ export function register(program: Command): void {
               cutoffTime: options.cutoff,
             }),
           );
-          console.log(`warehouse ${id} saved`);
+          console.log(say(localized(`warehouse ${id} saved`, `仓库 ${id} 已保存`)));
         },
       ),
     );
@@ -287,7 +266,7 @@ export function register(program: Command): void {
               })),
             );
           printTable(
-            rows.map((w) => ({ ...w, next_cutoff: day(w.next_cutoff_at) + 'Z' })),
+            rows.map((w) => ({ ...w, next_cutoff: minute(w.next_cutoff_at) + 'Z' })),
             ['id', 'name', 'kind', 'country', 'time_zone', 'cutoff_time', 'next_cutoff'],
           );
         });
@@ -320,7 +299,7 @@ export function register(program: Command): void {
               cycleDays: whole(options.cycleDays, '--cycle-days', 0),
             }),
           );
-          console.log(`SKU ${code} saved`);
+          console.log(say(localized(`SKU ${code} saved`, `SKU ${code} 已保存`)));
         },
       ),
     );
@@ -352,7 +331,7 @@ export function register(program: Command): void {
         console.log(
           parts.length
             ? `${options.shop} ${platformSku} = ${parts.map((p) => `${p.units} × ${p.sku}`).join(' + ')}`
-            : `${options.shop} ${platformSku} unmapped`,
+            : say(localized(`${options.shop} ${platformSku} unmapped`, `${options.shop} ${platformSku} 已取消对应`)),
         );
       }),
     );
@@ -382,7 +361,12 @@ export function register(program: Command): void {
           const report = await settleOpenOrders(ctx, 'cli:settle');
           if (options.json) return printJson(report);
           console.log(
-            `${report.reserved.length} order(s) reserved now (${report.served.length} of them were waiting); ${report.waiting.length} still waiting for stock`,
+            say(
+              localized(
+                `${report.reserved.length} order(s) reserved now (${report.served.length} of them were waiting); ${report.waiting.length} still waiting for stock`,
+                `${report.reserved.length} 个订单已预留库存（其中 ${report.served.length} 个原在等待）；${report.waiting.length} 个仍在等待库存`,
+              ),
+            ),
           );
         });
       }),
@@ -421,205 +405,10 @@ export function register(program: Command): void {
           if (options.json)
             return printJson(rows.map((a) => ({ ...a, at: toIso(a.at), notified_at: toIso(a.notified_at) })));
           printTable(
-            rows.map((a) => ({ ...a, at: day(a.at), notified: a.notified_at ? 'yes' : '' })),
+            rows.map((a) => ({ ...a, at: minute(a.at), notified: a.notified_at ? 'yes' : '' })),
             ['id', 'at', 'kind', 'warehouse_id', 'sku', 'available', 'threshold', 'notified'],
           );
         });
-      }),
-    );
-
-  program
-    .command('shortages')
-    .description('Each SKU short, by how much, and the orders it blocks with their deadlines; the earliest first')
-    .option('--json', 'print JSON')
-    .action(
-      action(async (options: { json?: boolean }) => {
-        await withApp(async (ctx) => {
-          const rows = await listShortages(ctx);
-          if (options.json)
-            return printJson(
-              rows.map((s) => ({
-                ...s,
-                earliest_ship_by_at: toIso(s.earliest_ship_by_at),
-                orders: s.orders.map((o) => ({ ...o, ship_by_at: toIso(o.ship_by_at) })),
-              })),
-            );
-          if (rows.length === 0)
-            return console.log(say(localized('No order is waiting for stock.', '没有等待库存的订单。')));
-          printTable(
-            rows.map((s) => ({
-              sku: s.sku,
-              warehouse: s.warehouse_id ?? '(none)',
-              short_by: s.short_by,
-              needed: s.needed,
-              available: s.available,
-              incoming: s.incoming,
-              earliest_ship_by: day(s.earliest_ship_by_at),
-              orders:
-                s.orders
-                  .slice(0, 5)
-                  .map((o) => `${o.platform_order_id} (${day(o.ship_by_at)})`)
-                  .join(', ') + (s.orders.length > 5 ? `, +${s.orders.length - 5}` : ''),
-            })),
-            ['sku', 'warehouse', 'short_by', 'needed', 'available', 'incoming', 'earliest_ship_by', 'orders'],
-          );
-        });
-      }),
-    );
-
-  program
-    .command('replenishment')
-    .description(
-      'What to reorder per SKU and warehouse: when (lead + safety) × daily sales > available + incoming; the deadlines at risk first',
-    )
-    .option('--window <days>', 'the sales window for the average daily sales', '30')
-    .option('--lead-days <n>', "override every SKU's supplier lead days")
-    .option('--safety-days <n>')
-    .option('--cycle-days <n>')
-    .option('--all', 'every SKU and warehouse, not only those to reorder')
-    .option('--json', 'print JSON')
-    .action(
-      action(
-        async (options: {
-          window: string;
-          leadDays?: string;
-          safetyDays?: string;
-          cycleDays?: string;
-          all?: boolean;
-          json?: boolean;
-        }) => {
-          await withApp(async (ctx) => {
-            const lines = await replenishment(ctx, {
-              windowDays: whole(options.window, '--window', 1),
-              leadDays: whole(options.leadDays, '--lead-days', 0),
-              safetyDays: whole(options.safetyDays, '--safety-days', 0),
-              cycleDays: whole(options.cycleDays, '--cycle-days', 0),
-              all: options.all,
-            });
-            if (options.json)
-              return printJson(lines.map((l) => ({ ...l, earliestBlockedDeadline: toIso(l.earliestBlockedDeadline) })));
-            if (lines.length === 0) return console.log(say(localized('Nothing to reorder.', '暂无需要补货的商品。')));
-            printTable(
-              lines.map((l) => ({
-                sku: l.sku,
-                warehouse: l.warehouseId,
-                order: l.suggest ? l.quantity : '',
-                daily: l.dailySales.toFixed(2),
-                available: l.available,
-                incoming: l.incoming,
-                waiting: l.backlog,
-                cover_days: l.coverDays === null ? '' : l.coverDays.toFixed(1),
-                lead_safety_cycle: `${l.leadDays}+${l.safetyDays}+${l.cycleDays}`,
-                at_risk: l.blockedOrders ? `${l.blockedOrders} by ${day(l.earliestBlockedDeadline)}` : '',
-              })),
-              [
-                'sku',
-                'warehouse',
-                'order',
-                'daily',
-                'available',
-                'incoming',
-                'waiting',
-                'cover_days',
-                'lead_safety_cycle',
-                'at_risk',
-              ],
-            );
-          });
-        },
-      ),
-    );
-
-  const po = program
-    .command('po')
-    .description('Purchase orders: draft → ordered → received (receiving serves waiting orders)');
-  po.command('create')
-    .description('Create a draft purchase order')
-    .argument('<lines...>', 'SKU=QUANTITY')
-    .requiredOption('--warehouse <id>')
-    .requiredOption('--supplier <name>')
-    .option('--reference <ref>')
-    .option(
-      '--expected <time>',
-      "when the supplier's goods are expected at the warehouse (ISO 8601 with Z or an offset): the verdict of each order waiting for them says whether that is in time",
-    )
-    .action(
-      action(
-        async (
-          lines: string[],
-          options: { warehouse: string; supplier: string; reference?: string; expected?: string },
-        ) => {
-          const expectedAt = options.expected === undefined ? undefined : parseAsOf(options.expected, '--expected');
-          const id = await withApp((ctx) =>
-            createPurchaseOrder(ctx, {
-              warehouseId: options.warehouse,
-              supplier: options.supplier,
-              reference: options.reference,
-              lines: pairs(lines, 'QUANTITY'),
-              ...(expectedAt !== undefined ? { expectedAt } : {}),
-            }),
-          );
-          console.log(`purchase order ${id} created (draft)`);
-        },
-      ),
-    );
-  po.command('list')
-    .option('--status <status>', PURCHASE_ORDER_STATES.join(' | '))
-    .option('--json', 'print JSON')
-    .action(
-      action(async (options: { status?: string; json?: boolean }) => {
-        await withApp(async (ctx) => {
-          const rows = await listPurchaseOrders(ctx, { status: options.status });
-          if (options.json) return printJson(rows);
-          printTable(
-            rows.map((p) => ({
-              ...p,
-              lines: p.lines.map((l) => `${l.sku}=${l.quantity}`).join(' '),
-              created: day(p.created_at),
-            })),
-            ['id', 'status', 'warehouse_id', 'supplier', 'reference', 'lines', 'created'],
-          );
-        });
-      }),
-    );
-  po.command('show')
-    .argument('<id>')
-    .action(
-      action(async (id: string) => {
-        await withApp(async (ctx) => printJson(await getPurchaseOrder(ctx, whole(id, 'id', 1)!)));
-      }),
-    );
-  for (const [name, description] of [
-    ['place', 'Place a draft purchase order with the supplier (its units count as incoming)'],
-    ['cancel', 'Cancel a purchase order not yet received'],
-  ] as const) {
-    po.command(name)
-      .description(description)
-      .argument('<id>')
-      .action(
-        action(async (id: string) => {
-          const result = await withApp((ctx) => purchaseOrderAction(ctx, whole(id, 'id', 1)!, name, { actor: 'cli' }));
-          console.log(`purchase order ${id}: ${result.status}`);
-        }),
-      );
-  }
-  po.command('receive')
-    .description(
-      'Receive a purchase order: adds its lines to stock and serves the orders waiting for them, earliest deadline first',
-    )
-    .argument('<id>')
-    .argument('[received...]', 'SKU=QUANTITY where it differs from what was ordered')
-    .action(
-      action(async (id: string, received: string[]) => {
-        const result = await withApp((ctx) =>
-          purchaseOrderAction(ctx, whole(id, 'id', 1)!, 'receive', {
-            actor: 'cli',
-            received: received.length ? pairs(received, 'QUANTITY') : undefined,
-          }),
-        );
-        console.log(
-          `purchase order ${id}: ${result.status}; ${result.report?.served.length ?? 0} waiting order(s) now reserved`,
-        );
       }),
     );
 }

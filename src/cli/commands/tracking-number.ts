@@ -80,7 +80,13 @@ export function register(program: Command): void {
     .requiredOption('--indicator <xx>', 'two-letter service indicator, e.g. RR, LX, EA')
     .requiredOption('--country <cc>', 'issuing country, e.g. CN')
     .action((serial: string, opts: { indicator: string; country: string }) => {
-      if (!/^\d{1,8}$/.test(serial)) throw new Error(`Serial must be up to 8 digits, got "${serial}".`);
+      if (!/^\d{1,8}$/.test(serial))
+        throw new Error(
+          render(
+            localized(`Serial must be up to 8 digits, got "${serial}".`, `序号须为最多 8 位数字，而不是“${serial}”。`),
+            cliLocale(),
+          ),
+        );
       console.log(makeS10(serial.padStart(8, '0'), opts.indicator.toUpperCase(), opts.country.toUpperCase()));
     });
 }

@@ -1,64 +1,32 @@
 /**
- * Tracking to receipt: `parcels --problem`, `tracking provider|providers|show|ingest|process|poll|sweep|unmatched`,
- * `sample-tracking` (the local sample provider), `receipt show|promised-days|extend`, and after-sales
- * `case open|list|show|respond|escalate|resolve|withdraw|evidence|rate`.
+ * Carrier tracking: `parcels --problem`, `tracking provider|providers|show|ingest|process|poll|sweep|unmatched` and
+ * `sample-tracking` (the local sample provider). Receipts and after-sales cases are in cases.ts.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { openCase, openCasesFromSync, stepCase } from '../../app/after-sales';
-import { addPhotoEvidence } from '../../app/after-sales-evidence';
-import { getCase, inrRate, listCases, type CaseView } from '../../app/after-sales-views';
-import { contextAt } from '../../app/as-of';
-import { resolveOrder } from '../../app/orders';
-import { receiptOf, recordAcceptanceExtension, runReceiptSweep, setPromisedDeliveryDays } from '../../app/receipt';
+import { openCasesFromSync } from '../../app/after-sales';
+import { runReceiptSweep } from '../../app/receipt';
 import { ingestTrackingEvents, matchUnmatchedEvents, registerParcels } from '../../app/tracking';
 import { processDeliveries } from '../../app/tracking';
 import { pollDueParcels, runTrackingSweep } from '../../app/tracking';
 import { listProviders, saveProvider } from '../../app/tracking';
 import { getParcelTracking, listProblems, listUnmatchedEvents } from '../../app/tracking';
 import { localized } from '../../core/i18n';
-import { parseMajorAmount } from '../../core/money';
 import { parseDuration } from '../../core/time';
 import { parseAfterShipTrackings } from '../../integrations/tracking/aftership-client';
 import { isProviderKind, parseSeventeenTrackResponse, parseWebhookBody } from '../../integrations/tracking/provider';
 import { SampleTrackingProvider } from '../../integrations/tracking/sample-provider';
-import { action, atOption, cliLocale, countdown, printJson, printTable, say, withApp } from '../support';
-
-function positiveInteger(name: string) {
-  return (value: string): number => {
-    const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError(`${name} must be a whole number ≥ 1`);
-    return parsed;
-  };
-}
+import { action, positiveInteger, printJson, printTable, refuse, say, withApp } from '../support';
 
 function hours(name: string) {
   return (value: string): number => {
     const ms = parseDuration(value);
-    if (ms === undefined || ms <= 0) throw new InvalidArgumentError(`${name} must be a duration such as 6h or 1d`);
+    if (ms === undefined || ms <= 0)
+      throw new InvalidArgumentError(
+        say(localized(`${name} must be a duration such as 6h or 1d`, `${name} 须为时长，如 6h 或 1d`)),
+      );
     return ms / 3_600_000;
   };
-}
-
-function printCase(found: CaseView): void {
-  const locale = cliLocale();
-  console.log(`case ${found.id} · ${found.label[locale]} · ${found.state}${found.overdue ? ' · OVERDUE' : ''}`);
-  console.log(
-    `order ${found.platform_order_id} (${found.order_id}), opened ${found.opened_at} (${found.source}), answer by ${found.respond_by}`,
-  );
-  console.log(`reason: ${found.reason}`);
-  if (found.outcome)
-    console.log(
-      `outcome: ${found.outcome}${found.refunded ? `, refunded ${found.refunded.amount} (${found.refunded.currency} minor units)` : ''}`,
-    );
-  for (const e of found.evidence) {
-    const what =
-      e.kind === 'tracking_snapshot'
-        ? `${(e.content as { parcels: unknown[] }).parcels.length} parcel(s)`
-        : (e.file_path ?? String(e.content));
-    console.log(`  evidence ${e.id} ${e.kind}: ${what} (${e.added_at}, ${e.added_by})`);
-  }
 }
 
 export function register(program: Command): void {
@@ -232,7 +200,10 @@ export function register(program: Command): void {
           const providers = await listProviders(ctx);
           const provider = providers.find((p) => p.name === options.provider);
           if (!provider || !isProviderKind(provider.kind))
-            throw new Error(`no tracking provider "${options.provider}" (shipby tracking provider …)`);
+            throw refuse(
+              `no tracking provider "${options.provider}" (shipby tracking provider …)`,
+              `没有名为“${options.provider}”的追踪服务商（\`shipby tracking provider …\`）`,
+            );
           const text = fs.readFileSync(file, 'utf8');
           const json = JSON.parse(text) as { data?: { accepted?: unknown; trackings?: unknown } };
           const parsed =
@@ -353,235 +324,6 @@ export function register(program: Command): void {
           process.once('SIGINT', stop);
           process.once('SIGTERM', stop);
         },
-      ),
-    );
-
-  const receipt = program
-    .command('receipt')
-    .description("Receipt confirmation: when an order confirms itself, the buyer's acceptance time");
-  receipt
-    .command('show')
-    .argument('<order>', 'shipby id or platform order id')
-    .option('--shop <shop>', 'the shop, when the platform order id is in several')
-    .option('--at <time>', 'as of this time (ISO 8601 with Z or an offset; default now)')
-    .option('--json', 'print JSON')
-    .action(
-      action(async (reference: string, options: { shop?: string; at?: string; json?: boolean }) => {
-        const at = atOption(options.at);
-        await withApp(async (ctx) => {
-          const order = await resolveOrder(ctx, reference, options.shop);
-          const view = await receiptOf(contextAt(ctx, at), order.id);
-          if (options.json) return printJson(view);
-          console.log(
-            `${order.platform_order_id} · ${view.status}${view.receipt_confirmed_at ? ` · confirmed ${view.receipt_confirmed_at}` : ''}`,
-          );
-          console.log(
-            view.auto_confirm_at
-              ? `${say(localized('confirms itself at', '自动确认收货时间'))} ${view.auto_confirm_at}: ${view.explanation ? say(view.explanation) : ''}`
-              : say(localized('not shipped yet: no receipt clock.', '尚未发货：无确认收货计时。')),
-          );
-          if (view.time_left_ms !== null)
-            console.log(
-              say(
-                localized(
-                  `${countdown(view.time_left_ms)} left at ${view.as_of}`,
-                  `截至 ${view.as_of} 剩余 ${countdown(view.time_left_ms)}`,
-                ),
-              ),
-            );
-          if (view.open_cases)
-            console.log(
-              say(
-                localized(
-                  `${view.open_cases} open case(s): no automatic confirmation while a case is open.`,
-                  `有 ${view.open_cases} 个未结纠纷：纠纷期间不会自动确认收货。`,
-                ),
-              ),
-            );
-        });
-      }),
-    );
-  receipt
-    .command('promised-days')
-    .description("Set the order's promised delivery days (freight_commit_day)")
-    .argument('<order>', 'shipby id or platform order id')
-    .argument('<days>', 'days', positiveInteger('days'))
-    .option('--shop <shop>', 'the shop')
-    .action(
-      action(async (reference: string, days: number, options: { shop?: string }) => {
-        await withApp(async (ctx) =>
-          printJson(
-            await setPromisedDeliveryDays(ctx, (await resolveOrder(ctx, reference, options.shop)).id, days, 'cli'),
-          ),
-        );
-      }),
-    );
-  receipt
-    .command('extend')
-    .description("Record an extension of the buyer's acceptance time agreed on the platform")
-    .argument('<order>', 'shipby id or platform order id')
-    .argument('<days>', 'days', positiveInteger('days'))
-    .option('--shop <shop>', 'the shop')
-    .option('--note <text>', 'why')
-    .action(
-      action(async (reference: string, days: number, options: { shop?: string; note?: string }) => {
-        await withApp(async (ctx) =>
-          printJson(
-            await recordAcceptanceExtension(
-              ctx,
-              (await resolveOrder(ctx, reference, options.shop)).id,
-              days,
-              'cli',
-              options.note,
-            ),
-          ),
-        );
-      }),
-    );
-
-  const cases = program
-    .command('case')
-    .description('After-sales cases: not received, not as described, return requested, refund');
-  cases
-    .command('open')
-    .argument('<order>', 'shipby id or platform order id')
-    .requiredOption('--kind <kind>', 'not_received, not_as_described, return_requested, refund')
-    .requiredOption('--reason <text>', "the buyer's reason")
-    .option('--shop <shop>', 'the shop')
-    .option('--platform-case <id>', "the platform's case id")
-    .action(
-      action(
-        async (reference: string, options: { kind: string; reason: string; shop?: string; platformCase?: string }) => {
-          await withApp(async (ctx) =>
-            printCase(
-              await openCase(
-                ctx,
-                {
-                  orderId: (await resolveOrder(ctx, reference, options.shop)).id,
-                  kind: options.kind,
-                  reason: options.reason,
-                  ...(options.platformCase ? { platformCaseId: options.platformCase } : {}),
-                },
-                'cli',
-              ),
-            ),
-          );
-        },
-      ),
-    );
-  cases
-    .command('list')
-    .option('--shop <shop>', 'only this shop')
-    .option('--state <state>', 'open, closed or all', 'open')
-    .option('--json', 'print JSON')
-    .action(
-      action(async (options: { shop?: string; state: 'open' | 'closed' | 'all'; json?: boolean }) => {
-        await withApp(async (ctx) => {
-          const items = await listCases(ctx, {
-            shopIds: options.shop ? [options.shop] : undefined,
-            state: options.state,
-          });
-          if (options.json) return printJson(items);
-          printTable(
-            items.map((c) => ({
-              id: c.id,
-              order: c.platform_order_id,
-              kind: say(c.label),
-              state: c.state,
-              answer_by: c.respond_by,
-              overdue: c.overdue ? '!' : '',
-              outcome: c.outcome ?? '',
-            })),
-            ['id', 'order', 'kind', 'state', 'answer_by', 'overdue', 'outcome'],
-          );
-        });
-      }),
-    );
-  cases
-    .command('show')
-    .argument('<case>', 'case id', positiveInteger('case'))
-    .option('--json', 'print JSON')
-    .action(
-      action(async (caseId: number, options: { json?: boolean }) => {
-        await withApp(async (ctx) => {
-          const found = await getCase(ctx, caseId);
-          if (options.json) return printJson(found);
-          printCase(found);
-        });
-      }),
-    );
-  for (const [name, describe] of [
-    ['respond', 'Answer the buyer (the note is kept as evidence)'],
-    ['escalate', 'The platform arbitrates'],
-    ['withdraw', 'The buyer withdrew the case'],
-  ] as const) {
-    cases
-      .command(name)
-      .description(describe)
-      .argument('<case>', 'case id', positiveInteger('case'))
-      .option('--note <text>', 'what was said or done')
-      .action(
-        action(async (caseId: number, options: { note?: string }) => {
-          await withApp(async (ctx) =>
-            printCase(
-              await stepCase(ctx, caseId, { action: name, ...(options.note ? { note: options.note } : {}) }, 'cli'),
-            ),
-          );
-        }),
-      );
-  }
-  cases
-    .command('resolve')
-    .description('Close the case with its outcome and the amount refunded')
-    .argument('<case>', 'case id', positiveInteger('case'))
-    .requiredOption('--outcome <outcome>', 'no_refund, partial_refund, full_refund, reshipped, returned_and_refunded')
-    .option('--refunded <amount>', 'amount refunded in the order currency, e.g. 12.50', '0')
-    .option('--note <text>', 'what was agreed')
-    .action(
-      action(async (caseId: number, options: { outcome: string; refunded: string; note?: string }) => {
-        await withApp(async (ctx) => {
-          const current = await getCase(ctx, caseId);
-          const currency = (await resolveOrder(ctx, String(current.order_id))).currency;
-          const amount = parseMajorAmount(options.refunded, currency);
-          if (amount === undefined) throw new Error(`--refunded ${options.refunded} is not an amount in ${currency}`);
-          printCase(
-            await stepCase(
-              ctx,
-              caseId,
-              {
-                action: 'resolve',
-                outcome: options.outcome,
-                refundedAmount: amount,
-                ...(options.note ? { note: options.note } : {}),
-              },
-              'cli',
-            ),
-          );
-        });
-      }),
-    );
-  cases
-    .command('evidence')
-    .description('Add a photo (jpg, png, webp, gif, heic) or PDF; stored under SHIPBY_DATA_DIR (default ./data)')
-    .argument('<case>', 'case id', positiveInteger('case'))
-    .argument('<file>', 'the file')
-    .action(
-      action(async (caseId: number, file: string) => {
-        await withApp(async (ctx) =>
-          printCase(
-            await addPhotoEvidence(ctx, caseId, { name: path.basename(file), content: fs.readFileSync(file) }, 'cli'),
-          ),
-        );
-      }),
-    );
-  cases
-    .command('rate')
-    .description('The item-not-received dispute rate of a shop')
-    .requiredOption('--shop <shop>', 'the shop')
-    .option('--days <days>', 'window', positiveInteger('days'), 30)
-    .action(
-      action(async (options: { shop: string; days: number }) =>
-        withApp(async (ctx) => printJson(await inrRate(ctx, options.shop, options.days))),
       ),
     );
 }
