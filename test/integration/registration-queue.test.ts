@@ -14,7 +14,6 @@ import { connectShop } from '../../src/app/marketplace';
 import { getOrderDetail, upsertOrders } from '../../src/app/orders';
 import { markParcelsShipped } from '../../src/app/shipments';
 import { retryRegistrations, saveProvider } from '../../src/app/tracking';
-import type { OrderInput } from '../../src/core/order-input';
 import { registrationBackoff } from '../../src/core/tracking/registration-retry';
 import { makeS10 } from '../../src/core/tracking/s10';
 import type { PollingClient } from '../../src/integrations/tracking/types';
@@ -24,6 +23,7 @@ import { trackingRegistrationQueue } from '../../src/store/tracking-registration
 import { inRetriedTransaction } from '../../src/store/transaction-retry';
 import { backends, contextFor, manualClock } from '../support/backends';
 import { TEST_MASTER_KEY } from '../support/outbox-fixtures';
+import { jsonOrder } from '../support/stock';
 
 const T0 = Date.UTC(2026, 10, 5, 0);
 const PROVIDERS = ['alpha', 'beta'] as const;
@@ -277,7 +277,13 @@ describe.each(backends)('tracking registrations on the leased queue on $name', (
     const { ids } = await upsertOrders(
       ctx,
       'rq',
-      ['RQ1', 'RQ2'].map((id, i) => ({ order: order(id), row: i + 1 })),
+      ['RQ1', 'RQ2'].map((id, i) => ({
+        order: jsonOrder(id, 'WAIT_SELLER_SEND_GOODS', [{ sku: 'A', quantity: 1 }], {
+          paid_at: new Date(T0 - 3_600_000).toISOString(),
+          logistics_service: 'CPAM',
+        }),
+        row: i + 1,
+      })),
       'test',
     );
     const [two, one] = ['RQ1', 'RQ2'].map((id) => ids.get(id)!);
@@ -360,32 +366,6 @@ describe.each(backends)('tracking registrations on the leased queue on $name', (
     await check();
   });
 });
-
-/** An order of shop `rq`, awaiting shipment. */
-function order(platformOrderId: string): OrderInput {
-  const paidAt = T0 - 2 * 3_600_000;
-  return {
-    platformOrderId,
-    platform: 'aliexpress',
-    status: 'awaiting_shipment',
-    platformStatus: 'WAIT_SELLER_SEND_GOODS',
-    paidAt,
-    riskPassedAt: paidAt,
-    platformShipByAt: paidAt + 5 * 86_400_000,
-    buyer: {
-      name: 'M. Example',
-      country: 'ES',
-      addressLine1: 'Calle Ejemplo 1',
-      city: 'Madrid',
-      postcode: '28013',
-      phone: null,
-    },
-    currency: 'USD',
-    handlingDays: 5,
-    logisticsService: 'CPAM',
-    lines: [{ sku: 'SKU-1', quantity: 1, unitPrice: 999 }],
-  };
-}
 
 /** A valid S10 number (a shipment checks its digit). */
 function s10(n: number): string {
