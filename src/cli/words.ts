@@ -210,6 +210,7 @@ const CODE_ZH: Readonly<Record<string, string>> = {
   cancel_requested: '买家申请取消',
   tracking_problem: '物流异常',
   tracking_problem_resolved: '物流异常已解决',
+  tracking_registration_dead: '物流服务商登记失败',
   tracking_snapshot: '物流更新',
   upload_refused: '上传被拒',
   upload_dead_lettered: '上传失败',

@@ -47,7 +47,7 @@ export function startTrackingJobs(
                   );
                 if (r.dead)
                   log.error(
-                    `tracking: ${r.dead} number(s) given up with ${r.provider} after ${REGISTRATION_MAX_ATTEMPTS} failed attempts; check the provider in the settings`,
+                    `tracking: ${r.dead} number(s) given up with ${r.provider} after ${REGISTRATION_MAX_ATTEMPTS} failed attempts; each order's page and the alert webhooks say so`,
                   );
                 if (r.refused.length)
                   log.error(

@@ -2,20 +2,28 @@
  * The tracking registrations on the one leased queue (store/tracking-registrations.ts, migration 0028), on SQLite
  * and PostgreSQL: migration 0028 keeps the rows already queued and numbers them; two concurrent claimers never take
  * the same registration and lose none; two concurrent senders (`retryRegistrations`, a provider failing some batches)
- * never send one number to one provider twice, settle what was taken, and back off what failed.
+ * never send one number to one provider twice, settle what was taken, and back off what failed; a registration given
+ * up reaches the seller: one timeline event and one alert per order, never repeated.
  */
 import fc from 'fast-check';
 import { Migrator } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context';
+import { addWebhook } from '../../src/app/deadlines';
+import { connectShop } from '../../src/app/marketplace';
+import { getOrderDetail, upsertOrders } from '../../src/app/orders';
+import { markParcelsShipped } from '../../src/app/shipments';
 import { retryRegistrations, saveProvider } from '../../src/app/tracking';
 import { registrationBackoff } from '../../src/core/tracking/registration-retry';
+import { makeS10 } from '../../src/core/tracking/s10';
 import type { PollingClient } from '../../src/integrations/tracking/types';
 import { migrateToLatest, type Store } from '../../src/store/database';
 import { buildMigrations } from '../../src/store/migrations/index';
 import { trackingRegistrationQueue } from '../../src/store/tracking-registrations';
 import { inRetriedTransaction } from '../../src/store/transaction-retry';
 import { backends, contextFor, manualClock } from '../support/backends';
+import { TEST_MASTER_KEY } from '../support/outbox-fixtures';
+import { jsonOrder } from '../support/stock';
 
 const T0 = Date.UTC(2026, 10, 5, 0);
 const PROVIDERS = ['alpha', 'beta'] as const;
@@ -256,7 +264,113 @@ describe.each(backends)('tracking registrations on the leased queue on $name', (
     clock.advance(30 * 86_400_000);
     expect(await retryRegistrations(ctx, { clientFor: alphaOnly })).toEqual([]);
   });
+
+  it('a registration failing its every attempt ends dead, and each of its orders gets one timeline event and one alert, never repeated', async () => {
+    await connectShop(ctx, TEST_MASTER_KEY, {
+      shopId: 'rq',
+      appKey: 'k',
+      appSecret: 's',
+      accessToken: 't',
+      gatewayUrl: 'http://127.0.0.1:9',
+    });
+    await addWebhook(ctx, { shopId: 'rq', url: 'http://127.0.0.1:9/alerts', secret: 'registration-alerts-01' });
+    const { ids } = await upsertOrders(
+      ctx,
+      'rq',
+      ['RQ1', 'RQ2'].map((id, i) => ({
+        order: jsonOrder(id, 'WAIT_SELLER_SEND_GOODS', [{ sku: 'A', quantity: 1 }], {
+          paid_at: new Date(T0 - 3_600_000).toISOString(),
+          logistics_service: 'CPAM',
+        }),
+        row: i + 1,
+      })),
+      'test',
+    );
+    const [two, one] = ['RQ1', 'RQ2'].map((id) => ids.get(id)!);
+    // RQ1 has three parcels, RQ2 one; alpha, two numbers a call, fails them all: RQ1's first two die in one batch,
+    // its third with RQ2's in the next one.
+    await markParcelsShipped(
+      ctx,
+      [
+        { orderId: two!, trackingNumber: s10(1), serviceName: 'CPAM', lastParcel: false },
+        { orderId: two!, trackingNumber: s10(2), serviceName: 'CPAM', lastParcel: false },
+        { orderId: two!, trackingNumber: s10(4), serviceName: 'CPAM', lastParcel: true },
+        { orderId: one!, trackingNumber: s10(3), serviceName: 'CPAM', lastParcel: true },
+      ],
+      'test',
+    );
+    await queue('alpha', [s10(1), s10(2), s10(3), s10(4)]);
+    const clientFor = (p: { name: string }): PollingClient | undefined =>
+      p.name === 'alpha'
+        ? {
+            batchSize: 2,
+            fetch: async () => {
+              throw new Error('not polled here');
+            },
+            async register() {
+              throw new Error('alpha answered 401: key revoked');
+            },
+          }
+        : undefined;
+    const deadEvents = async (orderId: number) =>
+      (await getOrderDetail(ctx, orderId)).timeline.filter((e) => e.kind === 'tracking_registration_dead');
+    const alerts = () =>
+      store.db
+        .selectFrom('webhook_deliveries')
+        .selectAll()
+        .where('kind', '=', 'tracking_registration_dead')
+        .orderBy('id')
+        .execute();
+    const { maxAttempts } = trackingRegistrationQueue.spec;
+    let dead = 0;
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      const outcomes = await retryRegistrations(ctx, { clientFor });
+      dead += outcomes.reduce((n, o) => n + (o.dead ?? 0), 0);
+      if (attempt < maxAttempts) {
+        // Nothing said while it is still asked.
+        expect(await deadEvents(two!)).toEqual([]);
+        expect(await alerts()).toEqual([]);
+        clock.advance(registrationBackoff(attempt));
+      }
+    }
+    expect(dead).toBe(4);
+    expect((await rows()).map((r) => r.status)).toEqual(['dead', 'dead', 'dead', 'dead']);
+    const check = async () => {
+      const [twoEvents, oneEvents] = [await deadEvents(two!), await deadEvents(one!)];
+      expect(twoEvents).toHaveLength(1);
+      expect(oneEvents).toHaveLength(1);
+      expect(JSON.parse(oneEvents[0]!.data!)).toMatchObject({ provider: 'alpha', tracking_numbers: [s10(3)] });
+      const data = JSON.parse(twoEvents[0]!.data!) as {
+        tracking_numbers: string[];
+        message: { en: string; 'zh-CN': string };
+      };
+      expect(data.tracking_numbers).toEqual([s10(1), s10(2)]);
+      expect(data.message.en).toContain('alpha');
+      expect(data.message.en).toContain("carrier's website");
+      expect(data.message['zh-CN']).toContain('承运商官网');
+      expect(`${data.message.en}${data.message['zh-CN']}`).not.toMatch(/`|\/api\/|--[a-z]/);
+      expect(oneEvents[0]).toMatchObject({ actor: 'tracking' });
+      const queued = await alerts();
+      expect(queued.map((a) => Number(JSON.parse(a.payload).order_id)).sort()).toEqual([two!, one!].sort());
+      expect(JSON.parse(queued[0]!.payload)).toMatchObject({
+        kind: 'tracking_registration_dead',
+        shop_id: 'rq',
+        provider: 'alpha',
+        what_to_do: { en: expect.any(String), 'zh-CN': expect.any(String) },
+      });
+    };
+    await check();
+    // Later runs: the dead rows are never asked again, and nothing is said twice.
+    clock.advance(30 * 86_400_000);
+    expect(await retryRegistrations(ctx, { clientFor })).toEqual([]);
+    await check();
+  });
 });
+
+/** A valid S10 number (a shipment checks its digit). */
+function s10(n: number): string {
+  return makeS10(30_000_000 + n, 'RR', 'CN');
+}
 
 function label(n: number): string {
   return `LP${String(n).padStart(9, '0')}CN`;

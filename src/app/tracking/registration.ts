@@ -16,6 +16,11 @@ import type { PollingClient } from '../../integrations/tracking/provider';
 import type { TrackingProviderRow } from '../../store/schema-tracking';
 import { REGISTRATION_REFUSED, trackingRegistrationQueue } from '../../store/tracking-registrations';
 import { claimForThisProcess } from '../leased-claims';
+import { inRetriedTransaction } from '../../store/transaction-retry';
+import { reportDeadRegistrations } from './registration-dead';
+
+/** Who the timeline says gave a registration up. */
+const REGISTRATION_ACTOR = 'tracking';
 
 export interface ProviderRegistration {
   provider: string;
@@ -199,13 +204,20 @@ export async function retryRegistrations(
         );
       } catch (error) {
         outcome.error = (error as Error).message;
-        // Asked again later, each row after its own number of attempts; dead once they are spent.
-        const { dead } = await queue.retry(
-          db,
-          owner,
-          now,
-          batch.map((r) => ({ id: r.id, attempts: r.attempts, error: outcome.error })),
-        );
+        // Asked again later, each row after its own number of attempts; dead once they are spent — and then the
+        // seller is told, per order, in the same transaction (registration-dead.ts).
+        const failure = outcome.error;
+        const dead = await inRetriedTransaction(db, async (trx) => {
+          const settled = await queue.retry(
+            trx,
+            owner,
+            now,
+            batch.map((r) => ({ id: r.id, attempts: r.attempts, error: failure })),
+          );
+          const numbers = batch.filter((r) => settled.dead.has(r.id)).map((r) => r.tracking_number);
+          await reportDeadRegistrations(trx, provider.name, numbers, now, REGISTRATION_ACTOR);
+          return settled.dead;
+        });
         if (dead.size) outcome.dead = (outcome.dead ?? 0) + dead.size;
       }
     }

@@ -23,6 +23,7 @@ export const enTimeline = {
   'event.cancel_request_refused': 'Cancellation request refused',
   'event.warehouse_received': "Received at the platform's warehouse",
   'event.warehouse_weighed': "Weighed at the platform's warehouse",
+  'event.tracking_registration_dead': 'Tracking provider gave up on the number',
   'auditOutcome.ok': 'done',
   'action.pack': 'Packed',
   'action.label': 'Label bought',

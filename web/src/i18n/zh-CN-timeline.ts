@@ -21,6 +21,7 @@ export const zhCNTimeline: Record<keyof typeof enTimeline, string> = {
   'event.cancel_request_refused': '已拒绝取消申请',
   'event.warehouse_received': '平台仓库已收货',
   'event.warehouse_weighed': '平台仓库已称重',
+  'event.tracking_registration_dead': '物流服务商登记运单失败',
   'auditOutcome.ok': '成功',
   'action.pack': '已打包',
   'action.label': '已购面单',
