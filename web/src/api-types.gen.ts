@@ -20,6 +20,130 @@ export type paths = {
       };
     };
   };
+  "/shops": {
+    /** Your shops, each with its policy choice (default policy, per order type, overrides) */
+    get: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: components["schemas"]["Shop"][];
+            };
+          };
+        };
+      };
+    };
+    /** Add a shop to your account for order files (no marketplace API): the account's owner only */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            id: string;
+            name?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+  };
+  "/notices": {
+    /** Notices for every screen: each marketplace outage in progress, and each of your shops paused until it is authorised again (since when, what to do), in English and Chinese */
+    get: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: components["schemas"]["Notice"][];
+            };
+          };
+        };
+      };
+    };
+  };
+  "/webhooks": {
+    /** The alert webhooks of your shops (URL and scope; the secret is never returned); the installation-wide ones to the installation's owners only */
+    get: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: components["schemas"]["Webhook"][];
+            };
+          };
+        };
+      };
+    };
+    /** Add an alert webhook: JSON POSTs with X-Shipby-Timestamp and X-Shipby-Signature (sha256=HMAC(secret, timestamp.body)), retried with backoff */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            url: string;
+            secret: string;
+            shop_id?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+  };
   "/orders": {
     /** List orders by deadline (the most urgent first), with filters and cursor pagination */
     get: {
@@ -54,6 +178,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -117,6 +244,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -127,6 +257,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -159,6 +292,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -169,6 +305,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -205,6 +344,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -215,6 +357,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -225,6 +370,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -261,6 +409,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -271,6 +422,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -281,6 +435,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -318,6 +475,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -328,6 +488,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -338,6 +501,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -363,6 +529,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -392,6 +561,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -402,6 +574,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -412,6 +587,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -434,6 +612,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -444,6 +625,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -454,6 +638,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -490,6 +677,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -500,6 +690,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -510,6 +703,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -542,6 +738,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -552,6 +751,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -585,6 +787,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -595,6 +800,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -625,6 +833,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -635,6 +846,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -645,6 +859,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -675,6 +892,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -685,6 +905,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -731,6 +954,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -741,6 +967,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -765,6 +994,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -775,45 +1007,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-      };
-    };
-  };
-  "/webhooks": {
-    /** The alert webhooks of your shops (URL and scope; the secret is never returned); the installation-wide ones to the installation's owners only */
-    get: {
-      responses: {
-        /** @description Default Response */
-        200: {
-          content: {
-            "application/json": {
-              items: components["schemas"]["Webhook"][];
-            };
-          };
-        };
-      };
-    };
-    /** Add an alert webhook: JSON POSTs with X-Shipby-Timestamp and X-Shipby-Signature (sha256=HMAC(secret, timestamp.body)), retried with backoff */
-    post: {
-      requestBody: {
-        content: {
-          "application/json": {
-            url: string;
-            secret: string;
-            shop_id?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        400: {
-          content: {
-            "application/json": {
-              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1084,6 +1280,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1138,6 +1337,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1148,6 +1350,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1158,6 +1363,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1205,6 +1413,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1238,6 +1449,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1248,6 +1462,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1258,6 +1475,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1306,6 +1526,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1338,6 +1561,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1389,6 +1615,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1426,6 +1655,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1436,6 +1668,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1463,6 +1698,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1473,6 +1711,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1483,6 +1724,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1513,6 +1757,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1523,6 +1770,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1533,6 +1783,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1564,6 +1817,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1574,6 +1830,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1614,6 +1873,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1646,6 +1908,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1656,6 +1921,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1666,6 +1934,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1696,6 +1967,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1706,6 +1980,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1731,65 +2008,6 @@ export type paths = {
       };
     };
   };
-  "/shops/{shop}/label-cost-share": {
-    /** The share of an order's value (percent) above which its label asks the packer to confirm (default 30) */
-    get: {
-      parameters: {
-        path: {
-          shop: string;
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        404: {
-          content: {
-            "application/json": {
-              error?: {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-      };
-    };
-    /** Set the share of an order's value (whole percent, 1–1000; null for the default 30) above which its label asks the packer to confirm */
-    put: {
-      parameters: {
-        path: {
-          shop: string;
-        };
-      };
-      requestBody: {
-        content: {
-          "application/json": {
-            percent: number | null;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        400: {
-          content: {
-            "application/json": {
-              error?: {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          content: {
-            "application/json": {
-              error?: {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-      };
-    };
-  };
   "/orders/{id}/note": {
     /** The buyer's note (printed on the packing slip); empty removes it */
     put: {
@@ -1811,6 +2029,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1821,6 +2042,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1850,6 +2074,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1860,6 +2087,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1870,6 +2100,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1892,6 +2125,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1961,6 +2197,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1971,6 +2210,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1981,6 +2223,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2034,6 +2279,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2075,6 +2323,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2085,6 +2336,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2095,6 +2349,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2136,6 +2393,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2146,6 +2406,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2156,6 +2419,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2185,6 +2451,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2195,6 +2464,77 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+  };
+  "/shops/{shop}/label-cost-share": {
+    /** The share of an order's value (percent) above which its label asks the packer to confirm (default 30) */
+    get: {
+      parameters: {
+        path: {
+          shop: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        404: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    /** Set the share of an order's value (whole percent, 1–1000; null for the default 30) above which its label asks the packer to confirm */
+    put: {
+      parameters: {
+        path: {
+          shop: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            percent: number | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2221,6 +2561,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2231,6 +2574,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2263,6 +2609,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2273,6 +2622,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2283,6 +2635,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2321,6 +2676,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2331,6 +2689,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2341,6 +2702,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2368,6 +2732,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2378,6 +2745,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2420,6 +2790,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2445,6 +2818,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2489,6 +2865,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2499,6 +2878,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2569,6 +2951,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2599,6 +2984,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2638,6 +3026,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2648,6 +3039,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2697,6 +3091,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2740,6 +3137,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2761,64 +3161,6 @@ export type paths = {
         200: {
           content: {
             "application/json": components["schemas"]["SetupStatus"];
-          };
-        };
-      };
-    };
-  };
-  "/shops": {
-    /** Your shops, each with its policy choice (default policy, per order type, overrides) */
-    get: {
-      responses: {
-        /** @description Default Response */
-        200: {
-          content: {
-            "application/json": {
-              items: components["schemas"]["Shop"][];
-            };
-          };
-        };
-      };
-    };
-    /** Add a shop to your account for order files (no marketplace API): the account's owner only */
-    post: {
-      requestBody: {
-        content: {
-          "application/json": {
-            id: string;
-            name?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        400: {
-          content: {
-            "application/json": {
-              error?: {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          content: {
-            "application/json": {
-              error?: {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          content: {
-            "application/json": {
-              error?: {
-                [key: string]: unknown;
-              };
-            };
           };
         };
       };
@@ -2864,6 +3206,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2874,6 +3219,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2927,6 +3275,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2976,6 +3327,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2986,6 +3340,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -3008,6 +3365,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -3093,6 +3453,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -3103,6 +3466,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -3166,6 +3532,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -3176,6 +3545,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -3223,6 +3595,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -3233,6 +3608,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -3255,6 +3633,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -3299,6 +3680,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -3328,23 +3712,11 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
-            };
-          };
-        };
-      };
-    };
-  };
-  "/notices": {
-    /** Notices for every screen: each marketplace outage in progress, and each of your shops paused until it is authorised again (since when, what to do), in English and Chinese */
-    get: {
-      responses: {
-        /** @description Default Response */
-        200: {
-          content: {
-            "application/json": {
-              items: components["schemas"]["Notice"][];
             };
           };
         };
@@ -3366,6 +3738,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -3376,6 +3751,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -3414,6 +3792,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -3438,6 +3819,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };

@@ -25,8 +25,7 @@ import { localized } from '../../core/i18n';
 import { toIso } from '../../core/time';
 import { DEVICE_COOKIE, SESSION_COOKIE } from '../access';
 import { setting } from '../../core/config';
-
-const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
+import { errorSchema } from '../schemas/common';
 
 export interface AuthRouteOptions {
   /** Sign-ins per minute per IP (beside the per-user lockout). */

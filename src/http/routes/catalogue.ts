@@ -31,10 +31,9 @@ import { listMappings, listWarehouses, mapPlatformSku } from '../../app/stock';
 import { normaliseBin } from '../../core/bin-location';
 import { localized } from '../../core/i18n';
 import { toIso } from '../../core/time';
-import { ref } from '../schemas/common';
+import { errorSchema, ref } from '../schemas/common';
 import { catalogueSkus, warehouseList } from '../schemas/catalogue';
 
-const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
 const dims = { type: 'array', items: { type: ['integer', 'null'] }, minItems: 3, maxItems: 3 } as const;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const UPLOAD_MAX_BYTES = 16 * 1024 ** 2;

@@ -9,9 +9,7 @@ import { ValidationError } from '../../app/errors';
 import { localized } from '../../core/i18n';
 import { builtInRegistry } from '../../core/policy/built-in';
 import { parseInstant } from '../../core/time';
-import { ref } from '../schemas/common';
-
-const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
+import { errorSchema, ref } from '../schemas/common';
 
 /** `at=` of a read route: the view as of that instant (default now); a time that does not parse is a 400 naming `at`. */
 export const AT_PARAM = {

@@ -6,8 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context';
 import { editShippingAddress, setOrderHold, type AddressField } from '../../app/order-hold';
 import { presentOrder } from '../../app/present';
+import { errorSchema } from '../schemas/common';
 
-const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
 const text = (max: number) => ({ type: ['string', 'null'], maxLength: max }) as const;
 

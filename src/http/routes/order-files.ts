@@ -11,9 +11,9 @@ import type { ImportIssue } from '../../core/order-input';
 import { ORDER_STATES } from '../../core/order';
 import { shopFilter } from '../access';
 import { errorBody } from '../errors';
+import { errorSchema } from '../schemas/common';
 
 const UPLOAD_LIMIT_BYTES = 64 * 1024 * 1024;
-const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
 const list = (value: string | undefined) =>
   value
     ?.split(',')

@@ -22,10 +22,9 @@ import {
   setSender,
   setSkuDimensions,
 } from '../../app/packing-catalog';
-import { ref } from '../schemas/common';
+import { errorSchema, ref } from '../schemas/common';
 import { boxList, carrierServices, senderAnswer, skuSizes } from '../schemas/settings';
 
-const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
 const dims = { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 3, maxItems: 3 } as const;
 
 export function setupRoutes(app: FastifyInstance, ctx: AppContext): void {

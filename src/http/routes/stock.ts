@@ -15,8 +15,7 @@ import { ADJUSTMENT_REASONS } from '../../core/inventory';
 import { toIso } from '../../core/time';
 import { inWarehouses } from '../access';
 import { shortageList, stockRows } from '../schemas/catalogue';
-
-const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
+import { errorSchema } from '../schemas/common';
 
 function presentPurchaseOrder(po: Awaited<ReturnType<typeof listPurchaseOrders>>[number]) {
   return {
