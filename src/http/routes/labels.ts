@@ -16,7 +16,8 @@ import { markParcelShipped } from '../../app/shipments';
 import { localized } from '../../core/i18n';
 import { isPrintOrder, PRINT_ORDERS } from '../../core/shipping-facts';
 import { actorOf, shopFilter } from '../access';
-import { errorSchema } from '../schemas/common';
+import { errorSchema, ref } from '../schemas/common';
+import { costShare, handedOver, issuedLabels, shipmentRecorded } from '../schemas/labels';
 
 const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] } as const;
 
@@ -35,7 +36,7 @@ export function labelRoutes(app: FastifyInstance, ctx: AppContext): void {
       tags: ['pack'],
       summary: "The share of an order's value (percent) above which its label asks the packer to confirm (default 30)",
       params: shopParams,
-      response: { 404: errorSchema },
+      response: { 200: costShare, 404: errorSchema },
     },
     handler: async (request) => presentShare(await labelCostShareOf(ctx, request.params.shop)),
   });
@@ -51,7 +52,7 @@ export function labelRoutes(app: FastifyInstance, ctx: AppContext): void {
         additionalProperties: false,
         properties: { percent: { type: ['integer', 'null'] } },
       },
-      response: { 400: errorSchema, 404: errorSchema },
+      response: { 200: costShare, 400: errorSchema, 404: errorSchema },
     },
     handler: async (request) => presentShare(await setLabelCostShare(ctx, request.params.shop, request.body.percent)),
   });
@@ -73,7 +74,7 @@ export function labelRoutes(app: FastifyInstance, ctx: AppContext): void {
             remaining_work_minutes: { type: 'integer', minimum: 0, maximum: 10080 },
           },
         },
-        response: { 400: errorSchema, 404: errorSchema },
+        response: { 200: ref('OrderQuotes'), 400: errorSchema, 404: errorSchema },
       },
       handler: async (request) => {
         const q = request.query;
@@ -106,7 +107,7 @@ export function labelRoutes(app: FastifyInstance, ctx: AppContext): void {
           confirm_cost: { type: 'boolean' },
         },
       },
-      response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
+      response: { 201: issuedLabels, 400: errorSchema, 404: errorSchema, 409: errorSchema },
     },
     handler: async (request, reply) => {
       const b = request.body ?? {};
@@ -178,7 +179,7 @@ export function labelRoutes(app: FastifyInstance, ctx: AppContext): void {
           },
         },
       },
-      response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
+      response: { 201: shipmentRecorded, 400: errorSchema, 404: errorSchema, 409: errorSchema },
     },
     handler: async (request, reply) => {
       const b = request.body;
@@ -214,7 +215,7 @@ export function labelRoutes(app: FastifyInstance, ctx: AppContext): void {
         "Hand the order's labelled parcels to the carrier (mark shipped); 409 with the rule when there is nothing to hand over",
       params: idParams,
       body: { type: ['object', 'null'], additionalProperties: false, properties: {} },
-      response: { 404: errorSchema, 409: errorSchema },
+      response: { 200: handedOver, 404: errorSchema, 409: errorSchema },
     },
     handler: async (request) => {
       const r = await handOverOrder(ctx, request.params.id, actorOf(request, 'api'));

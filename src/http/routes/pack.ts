@@ -22,7 +22,17 @@ import { toIso } from '../../core/time';
 import { actorOf, shopFilter } from '../access';
 import { errorBody } from '../errors';
 import { errorSchema, ref } from '../schemas/common';
-import { beingPacked, packScanned, packSessions, packStarted, packWeighed } from '../schemas/pack';
+import {
+  beingPacked,
+  buyerNote,
+  orderPackingAnswer,
+  packCancelled,
+  packPlanned,
+  packScanned,
+  packSessions,
+  packStarted,
+  packWeighed,
+} from '../schemas/pack';
 
 const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] } as const;
 
@@ -107,7 +117,7 @@ export function packRoutes(app: FastifyInstance, ctx: AppContext): void {
         required: ['note'],
         properties: { note: { type: 'string' } },
       },
-      response: { 400: errorSchema, 404: errorSchema },
+      response: { 200: buyerNote, 400: errorSchema, 404: errorSchema },
     },
     handler: async (request) => {
       await setBuyerNote(ctx, request.params.id, request.body.note);
@@ -122,7 +132,7 @@ export function packRoutes(app: FastifyInstance, ctx: AppContext): void {
       summary: 'Choose boxes and create the parcels (split when no single box holds the order, and say so)',
       params: idParams,
       body: { type: ['object', 'null'], additionalProperties: false, properties: { replan: { type: 'boolean' } } },
-      response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
+      response: { 200: packPlanned, 400: errorSchema, 404: errorSchema, 409: errorSchema },
     },
     handler: async (request) => {
       const outcome = await packOrder(ctx, request.params.id, actorOf(request, 'api'), {
@@ -144,7 +154,7 @@ export function packRoutes(app: FastifyInstance, ctx: AppContext): void {
       tags: ['pack'],
       summary: "The order's planned parcels (box, contents, weights) and whether it is being packed",
       params: idParams,
-      response: { 404: errorSchema },
+      response: { 200: orderPackingAnswer, 404: errorSchema },
     },
     handler: async (request) => {
       const p = await orderPacking(ctx, request.params.id);
@@ -338,7 +348,7 @@ export function packRoutes(app: FastifyInstance, ctx: AppContext): void {
         additionalProperties: false,
         properties: { reason: { type: 'string', maxLength: 500 } },
       },
-      response: { 404: errorSchema, 409: errorSchema },
+      response: { 200: packCancelled, 404: errorSchema, 409: errorSchema },
     },
     handler: async (request) => ({
       session: presentSession(

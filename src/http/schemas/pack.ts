@@ -84,3 +84,22 @@ const WorkPlan = open({
 });
 
 export const PACK_SCHEMAS = { PlannedParcel, PackSession, PackSessionDetail, WorkPlan };
+
+const plannedParcels = list(ref('PlannedParcel'));
+export const buyerNote = object({ order_id: num, note: strOrNull });
+export const packPlanned = object({
+  order_id: num,
+  platform_order_id: str,
+  created: bool,
+  split: bool,
+  message: localized,
+  parcels: plannedParcels,
+});
+export const orderPackingAnswer = object({
+  order_id: num,
+  platform_order_id: str,
+  being_packed: bool,
+  open_session_id: numOrNull,
+  parcels: plannedParcels,
+});
+export const packCancelled = object({ session });
