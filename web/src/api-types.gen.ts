@@ -15,7 +15,31 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              ok: boolean;
+              database: string;
+              dependencies: {
+                [key: string]: string;
+              };
+              error?: unknown;
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        503: {
+          content: {
+            "application/json": {
+              ok: boolean;
+              database: string;
+              dependencies: {
+                [key: string]: string;
+              };
+              error?: unknown;
+              [key: string]: unknown;
+            };
+          };
         };
       };
     };
@@ -45,6 +69,14 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              id: string;
+            };
+          };
+        };
         /** @description Default Response */
         400: {
           content: {
@@ -128,6 +160,17 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              id: number;
+              shop_id: string | null;
+              url: string;
+              created_at: number;
+            };
+          };
+        };
         /** @description Default Response */
         400: {
           content: {
@@ -557,6 +600,12 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Order"];
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
@@ -607,6 +656,12 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Order"];
+          };
+        };
         /** @description Default Response */
         400: {
           content: {
@@ -672,6 +727,12 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Order"];
+          };
+        };
         /** @description Default Response */
         400: {
           content: {
@@ -783,6 +844,12 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Order"];
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
@@ -828,6 +895,12 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Order"];
+          };
+        };
         /** @description Default Response */
         400: {
           content: {
@@ -888,6 +961,12 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Parcel"];
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
@@ -922,7 +1001,13 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+                id: string;
+                version: number;
+                [key: string]: unknown;
+              }[];
+          };
         };
       };
     };
@@ -949,6 +1034,15 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              recomputed: number;
+              changed: number;
+            };
+          };
+        };
         /** @description Default Response */
         400: {
           content: {
@@ -989,6 +1083,12 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["MetricsReport"];
+          };
+        };
         /** @description Default Response */
         400: {
           content: {
@@ -1112,7 +1212,34 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              plans: {
+                  warehouse_id: string;
+                  recomputed: boolean;
+                  method: string;
+                  version: number;
+                  jobs: number;
+                  total_penalty: number;
+                  compute_ms: number;
+                }[];
+              message: components["schemas"]["Localized"];
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
         };
       };
     };
@@ -1128,7 +1255,22 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": components["schemas"]["Staffing"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
         };
       };
     };
@@ -1157,7 +1299,35 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": components["schemas"]["Staffing"];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
         };
       };
     };
@@ -1168,7 +1338,11 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              items: components["schemas"]["WorkEstimate"][];
+            };
+          };
         };
       };
     };
@@ -1193,7 +1367,22 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": components["schemas"]["WorkEstimate"];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
         };
       };
     };
@@ -1218,7 +1407,22 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": components["schemas"]["WorkEstimate"];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
         };
       };
     };
@@ -1276,6 +1480,14 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: components["schemas"]["ReplenishmentItem"][];
+            };
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
@@ -1308,7 +1520,11 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              items: components["schemas"]["StockMovement"][];
+            };
+          };
         };
       };
     };
@@ -1332,6 +1548,17 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              on_hand: number;
+              reserved: number;
+              available: number;
+              served_orders: unknown[];
+            };
+          };
+        };
         /** @description Default Response */
         400: {
           content: {
@@ -1386,7 +1613,11 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              items: components["schemas"]["PurchaseOrder"][];
+            };
+          };
         };
       };
     };
@@ -1408,6 +1639,15 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              id: number;
+              status: string;
+            };
+          };
+        };
         /** @description Default Response */
         400: {
           content: {
@@ -1444,6 +1684,15 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              status: string;
+              served_orders: unknown[];
+            };
+          };
+        };
         /** @description Default Response */
         400: {
           content: {
@@ -1492,7 +1741,11 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              items: components["schemas"]["TrackingProvider"][];
+            };
+          };
         };
       };
     };
@@ -1521,6 +1774,12 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["TrackingProvider"];
+          };
+        };
         /** @description Default Response */
         400: {
           content: {
@@ -1632,7 +1891,11 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              items: components["schemas"]["UnmatchedEvent"][];
+            };
+          };
         };
       };
     };
@@ -1650,6 +1913,12 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Receipt"];
+          };
+        };
         /** @description Default Response */
         400: {
           content: {
@@ -1693,6 +1962,12 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Receipt"];
+          };
+        };
         /** @description Default Response */
         400: {
           content: {
@@ -1752,6 +2027,12 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Receipt"];
+          };
+        };
         /** @description Default Response */
         400: {
           content: {
@@ -1813,6 +2094,12 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        201: {
+          content: {
+            "application/json": components["schemas"]["Case"];
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
@@ -1854,7 +2141,11 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              items: components["schemas"]["Case"][];
+            };
+          };
         };
       };
     };
@@ -1868,6 +2159,12 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Case"];
+          };
+        };
         /** @description Default Response */
         404: {
           content: {
@@ -1903,6 +2200,12 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Case"];
+          };
+        };
         /** @description Default Response */
         400: {
           content: {
@@ -1963,6 +2266,12 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Case"];
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
@@ -2003,7 +2312,22 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": components["schemas"]["InrRate"];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
         };
       };
     };
@@ -2024,6 +2348,15 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              order_id: number;
+              note: string | null;
+            };
+          };
+        };
         /** @description Default Response */
         400: {
           content: {
@@ -2069,6 +2402,19 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              order_id: number;
+              platform_order_id: string;
+              created: boolean;
+              split: boolean;
+              message: components["schemas"]["Localized"];
+              parcels: components["schemas"]["PlannedParcel"][];
+            };
+          };
+        };
         /** @description Default Response */
         400: {
           content: {
@@ -2120,6 +2466,18 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              order_id: number;
+              platform_order_id: string;
+              being_packed: boolean;
+              open_session_id: number | null;
+              parcels: components["schemas"]["PlannedParcel"][];
+            };
+          };
+        };
         /** @description Default Response */
         404: {
           content: {
@@ -2447,6 +2805,14 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              session: components["schemas"]["PackSession"];
+            };
+          };
+        };
+        /** @description Default Response */
         404: {
           content: {
             "application/json": {
@@ -2485,6 +2851,15 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              percent: number;
+              default: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
         404: {
           content: {
             "application/json": {
@@ -2514,6 +2889,15 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              percent: number;
+              default: boolean;
+            };
+          };
+        };
         /** @description Default Response */
         400: {
           content: {
@@ -2556,6 +2940,12 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["OrderQuotes"];
+          };
+        };
         /** @description Default Response */
         400: {
           content: {
@@ -2604,6 +2994,14 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              items: components["schemas"]["IssuedLabel"][];
+            };
+          };
+        };
         /** @description Default Response */
         400: {
           content: {
@@ -2672,6 +3070,19 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              order_id: number;
+              parcel_id: number;
+              outbox_id: number;
+              send_type: string;
+              upload_status: string;
+              warnings: components["schemas"]["Localized"][];
+            };
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
@@ -2727,6 +3138,22 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              order_id: number;
+              platform_order_id: string;
+              status: string;
+              complete: boolean;
+              parcels: ({
+                  parcel_id: number;
+                  tracking_number: string | null;
+                })[];
+              message: components["schemas"]["Localized"];
+            };
+          };
+        };
         /** @description Default Response */
         404: {
           content: {
@@ -2947,6 +3374,14 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              updated: number;
+            };
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
@@ -3072,7 +3507,11 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              items: components["schemas"]["ShippingRule"][];
+            };
+          };
         };
       };
     };
@@ -3086,6 +3525,14 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: components["schemas"]["ShippingRule"][];
+            };
+          };
+        };
         /** @description Default Response */
         400: {
           content: {
@@ -3108,7 +3555,11 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              items: components["schemas"]["CarrierAccount"][];
+            };
+          };
         };
       };
     };
@@ -3132,6 +3583,12 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["CarrierAccount"];
+          };
+        };
         /** @description Default Response */
         400: {
           content: {
@@ -3202,6 +3659,14 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              id: string;
+            };
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
@@ -3271,6 +3736,12 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["CatalogueSku"];
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
@@ -3297,7 +3768,11 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              items: components["schemas"]["SkuMapping"][];
+            };
+          };
         };
       };
     };
@@ -3322,6 +3797,12 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["SkuMapping"];
+          };
+        };
         /** @description Default Response */
         400: {
           content: {
@@ -3401,7 +3882,12 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              url: string;
+              expires_at: string | null;
+            };
+          };
         };
       };
     };
@@ -3431,7 +3917,11 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              items: components["schemas"]["Authorisation"][];
+            };
+          };
         };
       };
     };
@@ -3448,6 +3938,25 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** @enum {string} */
+              kind: "user" | "key";
+              name: string;
+              account_id: string;
+              account_owner: boolean;
+              shops: {
+                  id: string;
+                  role: string;
+                  permissions: string[];
+                }[];
+              csrf_token: string | null;
+              expires_at: string | null;
+            };
+          };
+        };
         /** @description Default Response */
         401: {
           content: {
@@ -3499,7 +4008,11 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              signed_out: boolean;
+            };
+          };
         };
       };
     };
@@ -3510,7 +4023,22 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": components["schemas"]["Session"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
         };
       };
     };
@@ -3527,6 +4055,16 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              changed: boolean;
+              other_sessions_ended: number;
+              keys_revoked: number[];
+            };
+          };
+        };
         /** @description Default Response */
         400: {
           content: {
@@ -3562,7 +4100,11 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              items: components["schemas"]["AccountUser"][];
+            };
+          };
         };
       };
     };
@@ -3573,7 +4115,11 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              items: components["schemas"]["ApiKey"][];
+            };
+          };
         };
       };
     };
@@ -3590,6 +4136,17 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              id: number;
+              key: string;
+              prefix: string;
+              warning: components["schemas"]["Localized"];
+            };
+          };
+        };
         /** @description Default Response */
         400: {
           content: {
@@ -3629,6 +4186,15 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              revoked: boolean;
+              keys: number[];
+            };
+          };
+        };
+        /** @description Default Response */
         404: {
           content: {
             "application/json": {
@@ -3658,7 +4224,11 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              items: components["schemas"]["AuditLine"][];
+            };
+          };
         };
       };
     };
@@ -3675,6 +4245,17 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              shop_id: string;
+              buyer: string;
+              exported_at: string;
+              orders: unknown[];
+            };
+          };
+        };
         /** @description Default Response */
         404: {
           content: {
@@ -3708,6 +4289,14 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              orders: number;
+            };
+          };
+        };
+        /** @description Default Response */
         404: {
           content: {
             "application/json": {
@@ -3733,6 +4322,26 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              file: string;
+              shopId: string;
+              rows: number;
+              orders: number;
+              created: number;
+              updated: number;
+              unchanged: number;
+              rejectedOrders: number;
+              rejectedRows: number;
+              issueCount: number;
+              issues: unknown[];
+              committed: boolean;
+              [key: string]: unknown;
+            };
+          };
+        };
         /** @description Default Response */
         400: {
           content: {
@@ -3773,7 +4382,64 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              accepted: boolean;
+              delivery_id?: number;
+              set_aside?: number;
+              duplicate?: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        202: {
+          content: {
+            "application/json": {
+              accepted: boolean;
+              delivery_id?: number;
+              set_aside?: number;
+              duplicate?: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
         };
       };
     };
@@ -3787,6 +4453,14 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              rows: number;
+            };
+          };
+        };
         /** @description Default Response */
         400: {
           content: {
@@ -3814,6 +4488,17 @@ export type paths = {
         };
       };
       responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              rows: number;
+              changed: number;
+              unchanged: number;
+              served_orders: number;
+            };
+          };
+        };
         /** @description Default Response */
         400: {
           content: {
@@ -4066,6 +4751,71 @@ export type components = {
       situation: components["schemas"]["Situation"];
       [key: string]: unknown;
     };
+    Metric: {
+      metric: string;
+      label: components["schemas"]["Localized"];
+      from: number;
+      to: number;
+      numerator: number;
+      denominator: number;
+      value: number | null;
+      direction: string;
+      threshold: ({
+        warn: number | null;
+        limit: number;
+      }) | null;
+      status: string;
+      previous: {
+        from: number;
+        to: number;
+        numerator: number;
+        denominator: number;
+        value: number | null;
+      };
+      delta: number | null;
+      trend: string;
+      summary: components["schemas"]["Localized"];
+    };
+    MetricsReport: {
+      now: number;
+      policyId: string;
+      policyVersion: number;
+      windows: {
+          days: number;
+          metrics: components["schemas"]["Metric"][];
+        }[];
+      daily: {
+        days: number;
+        zone: string;
+        points: ({
+            day: string;
+            from: number;
+            to: number;
+            partial: boolean;
+            rates: {
+              [key: string]: number | null;
+            };
+            finesPaid: components["schemas"]["Money"][];
+            finesAvoided: components["schemas"]["Money"][];
+            lateOrders: number;
+            savedOrders: number;
+          })[];
+        totals: {
+          finesPaid: components["schemas"]["Money"][];
+          finesAvoided: components["schemas"]["Money"][];
+          lateOrders: number;
+          savedOrders: number;
+        };
+      };
+      violations: {
+          kind: string;
+          orders: number;
+          points: number;
+          fines: components["schemas"]["Money"][];
+          unpriced: number;
+        }[];
+      [key: string]: unknown;
+    };
     ParcelProblem: {
       id: number;
       order_id: number;
@@ -4127,6 +4877,80 @@ export type components = {
           provider: string;
         })[];
       problems: components["schemas"]["ParcelProblem"][];
+    };
+    TrackingProvider: {
+      name: string;
+      kind: string;
+      base_url?: string | null;
+      api_version: string | null;
+      polls: boolean;
+      cadence?: {
+        [key: string]: number;
+      };
+      webhook_path?: string;
+    };
+    UnmatchedEvent: {
+      id: number;
+      tracking_number: string;
+      carrier: string | null;
+      provider: string | null;
+      status: string | null;
+      raw_substatus: string | null;
+      occurred_at: string | null;
+      received_at: string | null;
+    };
+    Receipt: {
+      order_id: number;
+      status: string;
+      receipt_confirmed_at: string | null;
+      last_shipped_at: string | null;
+      auto_confirm_at: string | null;
+      days: number | null;
+      source: string | null;
+      zone: string | null;
+      explanation: components["schemas"]["Localized"] | null;
+      extension_days: number;
+      open_cases: number;
+      as_of: string;
+      time_left_ms: number | null;
+    };
+    Case: {
+      id: number;
+      order_id: number;
+      platform_order_id: string;
+      shop_id: string;
+      kind: string;
+      label: components["schemas"]["Localized"];
+      state: string;
+      source: string;
+      platform_case_id: string | null;
+      reason: string;
+      opened_at: string | null;
+      respond_by: string | null;
+      overdue: boolean;
+      responded_at: string | null;
+      outcome: string | null;
+      refunded: components["schemas"]["Money"] | null;
+      resolved_at: string | null;
+      evidence: ({
+          id: number;
+          kind: string;
+          file_path: string | null;
+          sha256: string | null;
+          content: unknown;
+          added_at: string | null;
+          added_by: string;
+        })[];
+    };
+    InrRate: {
+      shop_id: string;
+      window_days: number;
+      inr_cases: number;
+      inr_withdrawn: number;
+      confirmed_orders: number;
+      refund_requested_orders: number;
+      rate: number | null;
+      definition: components["schemas"]["Localized"];
     };
     PlannedParcel: {
       parcel_id: number;
@@ -4245,6 +5069,121 @@ export type components = {
         }[];
       [key: string]: unknown;
     };
+    Staffing: {
+      warehouse_id: string;
+      stations: number;
+      shifts: {
+          start: string;
+          end: string;
+        }[];
+      pickups: string[];
+      time_zone: string;
+      hourly_cost: number;
+      weekdays: number[] | null;
+      stored: boolean;
+      updated_at: string | null;
+    };
+    WorkEstimate: {
+      scope: string;
+      id: string;
+      set: {
+        minutes_per_order: number;
+        minutes_per_line: number;
+        minutes_per_unit: number;
+      } | null;
+      in_force?: {
+        source: string;
+        minutes_per_order: number;
+        minutes_per_line: number;
+        minutes_per_unit: number;
+        sessions: number;
+        rmse_minutes: number | null;
+        explanation: components["schemas"]["Localized"];
+      };
+    };
+    QuoteCandidate: {
+      service: string;
+      name: components["schemas"]["Localized"];
+      chosen: boolean;
+      cost: components["schemas"]["Money"] | null;
+      cost_source: string | null;
+      chargeable_g: number | null;
+      pickup_at: string | null;
+      arrival_p50_at: string | null;
+      arrival_p90_at: string | null;
+      dropped_because: {
+          code: string;
+          message: components["schemas"]["Localized"];
+        }[];
+    };
+    ParcelQuote: {
+      parcel_id: number;
+      status: string;
+      box: string | null;
+      outer_mm: number[] | null;
+      gross_weight_g: number | null;
+      contents: {
+          sku: string;
+          quantity: number;
+        }[];
+      chosen: string | null;
+      marketplace_service: string | null;
+      basis: string | null;
+      rule: unknown;
+      cost: components["schemas"]["Money"] | null;
+      cost_source: string | null;
+      pickup_at: string | null;
+      arrival_p90_at: string | null;
+      promise_kept: boolean | null;
+      explanation: components["schemas"]["Localized"];
+      pricing: components["schemas"]["Localized"];
+      candidates: components["schemas"]["QuoteCandidate"][];
+      skipped_rules: ({
+          id: unknown;
+          name: string | null;
+          service: string;
+          reasons: {
+              code: string;
+              message: components["schemas"]["Localized"];
+            }[];
+        })[];
+    };
+    OrderQuotes: {
+      order: {
+        id: number;
+        platform_order_id: string;
+        destination: string | null;
+        ship_by_at: string | null;
+        logistics_service: string | null;
+      };
+      source: string;
+      buyer_logistics_class: string | null;
+      promise: {
+        at: string | null;
+        days: number | null;
+        source: string | null;
+        explanation: components["schemas"]["Localized"];
+      };
+      message: components["schemas"]["Localized"];
+      parcels: components["schemas"]["ParcelQuote"][];
+    };
+    IssuedLabel: {
+      parcel_id: number;
+      tracking_number: string;
+      carrier: string;
+      service: string;
+      marketplace_service: string;
+      routing_code: string | null;
+      cost: components["schemas"]["Money"] | null;
+      upload: string;
+      checks: {
+          id: string;
+          result: string;
+          message: components["schemas"]["Localized"];
+          confirmable?: boolean;
+        }[];
+      warnings: components["schemas"]["Localized"][];
+    };
     Box: {
       code: string;
       inner_mm: [number, number, number];
@@ -4281,6 +5220,30 @@ export type components = {
       sample: boolean;
       marketplace_service: string | null;
       zones: string[];
+    };
+    ShippingRule: {
+      id: string;
+      name?: string;
+      when: {
+        countries?: string[];
+        excludeCountries?: string[];
+        minWeightG?: number;
+        maxWeightG?: number;
+        minValue?: components["schemas"]["Money"];
+        maxValue?: components["schemas"]["Money"];
+        skus?: string[];
+        shops?: string[];
+        buyerLogisticsClasses?: string[];
+        [key: string]: unknown;
+      };
+      service: string;
+    };
+    CarrierAccount: {
+      carrier: string;
+      protocol: string;
+      base_url: string | null;
+      account_id: string;
+      secret: string;
     };
     SetupStatus: {
       shop_id: string | null;
@@ -4343,6 +5306,66 @@ export type components = {
           missing: number;
         })[];
     };
+    SkuMapping: {
+      platform_sku: string;
+      components: {
+          sku: string;
+          units: number;
+        }[];
+    };
+    StockMovement: {
+      id: number;
+      at: string | null;
+      warehouse_id: string;
+      sku: string;
+      kind: string;
+      on_hand_delta: number;
+      reserved_delta: number;
+      reason: string | null;
+      order_id: number | null;
+      purchase_order_id: number | null;
+      actor: string;
+      note: string | null;
+    };
+    ReplenishmentItem: {
+      sku: string;
+      warehouseId: string;
+      unitsSold: number;
+      windowDays: number;
+      leadDays: number;
+      safetyDays: number;
+      cycleDays: number;
+      onHand: number;
+      reserved: number;
+      incoming: number;
+      backlog: number;
+      earliestBlockedDeadline: string | null;
+      blockedOrders: number;
+      dailySales: number;
+      available: number;
+      position: number;
+      demandUntilArrival: number;
+      suggest: boolean;
+      quantity: number;
+      coverDays: number | null;
+    };
+    PurchaseOrder: {
+      id: number;
+      warehouse_id: string;
+      supplier: string;
+      reference: string | null;
+      status: string;
+      expected_at: string | null;
+      ordered_at: string | null;
+      received_at: string | null;
+      cancelled_at: string | null;
+      lines: ({
+          sku: string;
+          quantity: number;
+          received_quantity: number | null;
+        })[];
+      created_at: string | null;
+    };
     Shop: {
       id: string;
       name: string;
@@ -4373,6 +5396,70 @@ export type components = {
       shop_id: string | null;
       url: string;
       created_at: string | null;
+    };
+    Authorisation: {
+      shop_id: string;
+      connected: boolean;
+      state: string | null;
+      source: string | null;
+      account: string | null;
+      access_expires_at: string | null;
+      refresh_expires_at: string | null;
+      paused_reason: components["schemas"]["Localized"] | null;
+      last_sync_at: string | null;
+    };
+    Session: {
+      /** @enum {string} */
+      kind: "user" | "key";
+      name: string;
+      account_id: string;
+      account_owner: boolean;
+      shops: {
+          id: string;
+          role: string;
+          permissions: string[];
+        }[];
+      csrf_token: string | null;
+    };
+    AccountUser: {
+      id: number;
+      email: string;
+      name: string;
+      account_owner: boolean;
+      locked_until: string | null;
+      disabled_at: string | null;
+      created_at: string | null;
+      shops: {
+          shop_id: string;
+          role: string;
+        }[];
+    };
+    ApiKey: {
+      id: number;
+      name: string;
+      prefix: string;
+      role: string;
+      shops: string[];
+      created_by: string;
+      created_at: string | null;
+      last_used_at: string | null;
+      last_used_ip: string | null;
+      revoked_at: string | null;
+    };
+    AuditLine: {
+      id: number;
+      at: string | null;
+      account_id: string | null;
+      shop_id: string | null;
+      order_id: number | null;
+      actor_kind: string;
+      actor_id: string | null;
+      actor_name: string;
+      action: string;
+      target: string | null;
+      outcome: string;
+      ip: string | null;
+      detail: unknown;
     };
   };
   responses: never;

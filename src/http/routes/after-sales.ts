@@ -13,7 +13,8 @@ import { localized } from '../../core/i18n';
 import { shopFilter } from '../access';
 import { contextAsOf } from '../../app/as-of';
 import { AT_PARAM } from './deadlines';
-import { errorSchema } from '../schemas/common';
+import { errorSchema, ref } from '../schemas/common';
+import { caseList } from '../schemas/after-sales';
 
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
 
@@ -25,7 +26,7 @@ export function afterSalesRoutes(app: FastifyInstance, ctx: AppContext): void {
         "When the order confirms itself: last shipment + promised delivery days (or the class fallback) × 24 h, shown in the policy's zone; as_of and the time left at that instant",
       params: idParams,
       querystring: { type: 'object', properties: { at: AT_PARAM } },
-      response: { 400: errorSchema, 404: errorSchema },
+      response: { 200: ref('Receipt'), 400: errorSchema, 404: errorSchema },
     },
     handler: async (request) => receiptOf(contextAsOf(ctx, request.query.at), request.params.id),
   });
@@ -41,7 +42,7 @@ export function afterSalesRoutes(app: FastifyInstance, ctx: AppContext): void {
         additionalProperties: false,
         properties: { freight_commit_days: { type: 'integer' } },
       },
-      response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
+      response: { 200: ref('Receipt'), 400: errorSchema, 404: errorSchema, 409: errorSchema },
     },
     handler: async (request) =>
       setPromisedDeliveryDays(ctx, request.params.id, request.body.freight_commit_days, request.access.actor),
@@ -58,7 +59,7 @@ export function afterSalesRoutes(app: FastifyInstance, ctx: AppContext): void {
         additionalProperties: false,
         properties: { days: { type: 'integer' }, note: { type: 'string', maxLength: 500 } },
       },
-      response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
+      response: { 200: ref('Receipt'), 400: errorSchema, 404: errorSchema, 409: errorSchema },
     },
     handler: async (request) =>
       recordAcceptanceExtension(ctx, request.params.id, request.body.days, request.access.actor, request.body.note),
@@ -82,7 +83,7 @@ export function afterSalesRoutes(app: FastifyInstance, ctx: AppContext): void {
             platform_case_id: { type: 'string' },
           },
         },
-        response: { 400: errorSchema, 404: errorSchema },
+        response: { 201: ref('Case'), 400: errorSchema, 404: errorSchema },
       },
       handler: async (request, reply) =>
         reply.status(201).send(
@@ -102,6 +103,7 @@ export function afterSalesRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get<{ Querystring: { shop?: string; state?: 'open' | 'closed' | 'all'; order_id?: number } }>('/cases', {
     schema: {
+      response: { 200: caseList },
       tags: ['tracking'],
       summary: 'After-sales cases, the most urgent answer first',
       querystring: {
@@ -128,7 +130,7 @@ export function afterSalesRoutes(app: FastifyInstance, ctx: AppContext): void {
       tags: ['tracking'],
       summary: 'One case with its evidence',
       params: idParams,
-      response: { 404: errorSchema },
+      response: { 200: ref('Case'), 404: errorSchema },
     },
     handler: async (request) => getCase(ctx, request.params.id),
   });
@@ -153,7 +155,7 @@ export function afterSalesRoutes(app: FastifyInstance, ctx: AppContext): void {
           refunded_amount: { type: 'integer' },
         },
       },
-      response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
+      response: { 200: ref('Case'), 400: errorSchema, 404: errorSchema, 409: errorSchema },
     },
     handler: async (request) =>
       stepCase(
@@ -180,7 +182,7 @@ export function afterSalesRoutes(app: FastifyInstance, ctx: AppContext): void {
         additionalProperties: false,
         properties: { file_name: { type: 'string' }, content_base64: { type: 'string' } },
       },
-      response: { 400: errorSchema, 404: errorSchema },
+      response: { 200: ref('Case'), 400: errorSchema, 404: errorSchema },
     },
     handler: async (request) => {
       const content = Buffer.from(request.body.content_base64, 'base64');
@@ -198,6 +200,7 @@ export function afterSalesRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get<{ Querystring: { shop: string; days?: number } }>('/metrics/inr', {
     schema: {
+      response: { 200: ref('InrRate'), 400: errorSchema },
       tags: ['tracking'],
       summary: 'The item-not-received dispute rate over a window (default 30 days)',
       querystring: {

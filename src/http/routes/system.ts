@@ -13,7 +13,7 @@ import { localized, pickLocale } from '../../core/i18n';
 import { toIso } from '../../core/time';
 import { isInstallationOwner } from '../access';
 import { DATABASE_RETRY_AFTER_SECONDS, errorBody } from '../errors';
-import { noticeList, shopList, webhookList } from '../schemas/system';
+import { health, noticeList, shopList, webhookList } from '../schemas/system';
 
 export function systemRoutes(app: FastifyInstance, ctx: AppContext): void {
   // Which dependency is down, if any: 200 when the database answers, 503 (with Retry-After) when it does not.
@@ -22,6 +22,7 @@ export function systemRoutes(app: FastifyInstance, ctx: AppContext): void {
     {
       config: { rateLimit: false },
       schema: {
+        response: { 200: health, 503: health },
         tags: ['system'],
         summary: 'Liveness, the database in use, and whether each dependency is up (503 when one is down)',
       },

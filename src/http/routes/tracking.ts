@@ -7,7 +7,7 @@ import { localized } from '../../core/i18n';
 import { isInstallationOwner, shopFilter } from '../access';
 import { errorBody } from '../errors';
 import { errorSchema, ref } from '../schemas/common';
-import { parcelPage, parcelProblems } from '../schemas/parcels';
+import { parcelPage, parcelProblems, trackingProviders, unmatchedEvents, webhookReceived } from '../schemas/parcels';
 
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
 
@@ -24,6 +24,7 @@ export function trackingRoutes(app: FastifyInstance, ctx: AppContext): void {
     );
     scope.post<{ Params: { provider: string }; Body: string }>('/tracking/webhooks/:provider', {
       schema: {
+        response: { 200: webhookReceived, 202: webhookReceived, 400: errorSchema, 401: errorSchema, 404: errorSchema },
         tags: ['tracking'],
         summary:
           "Carrier events from a tracking provider, as the provider sends them: 17TRACK signs with header `sign` (SHA-256 of body + '/' + key), AfterShip with `aftership-hmac-sha256` (base64 HMAC-SHA256 of the body). Stored before the answer (202) and processed behind it; missing or wrong signature 401 (stored nowhere), unknown shape 400 (stored, never applied), a delivery received before 200",
@@ -100,6 +101,7 @@ export function trackingRoutes(app: FastifyInstance, ctx: AppContext): void {
     '/tracking/providers',
     {
       schema: {
+        response: { 200: trackingProviders },
         tags: ['tracking'],
         summary:
           "The tracking providers (never their secrets); their addresses and polling settings to the installation's owners only",
@@ -147,7 +149,7 @@ export function trackingRoutes(app: FastifyInstance, ctx: AppContext): void {
           cadence: { type: 'object', additionalProperties: { type: 'number' } },
         },
       },
-      response: { 400: errorSchema },
+      response: { 200: ref('TrackingProvider'), 400: errorSchema },
     },
     handler: async (request) => {
       const b = request.body;
@@ -229,6 +231,7 @@ export function trackingRoutes(app: FastifyInstance, ctx: AppContext): void {
     '/tracking/unmatched',
     {
       schema: {
+        response: { 200: unmatchedEvents },
         tags: ['tracking'],
         summary:
           "Carrier events kept aside: no parcel has their number yet (matched when one does); the installation's owners only, others get an empty list",

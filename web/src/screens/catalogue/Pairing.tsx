@@ -3,16 +3,11 @@
  * from stock; several lines make a bundle. An empty pairing means the marketplace SKU is the seller SKU itself.
  */
 import { useState, type FormEvent } from 'react';
-import { api } from '../../api';
+import { api, type SkuMapping as Pair } from '../../api';
 import { Card, ErrorText } from '../../components';
 import { useApiForm } from '../../forms';
 import { usePoll } from '../../hooks';
 import { useI18n } from '../../i18n';
-
-interface Pair {
-  platform_sku: string;
-  components: Array<{ sku: string; units: number }>;
-}
 
 const EMPTY_LINE = { sku: '', units: '1' };
 
