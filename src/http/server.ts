@@ -12,13 +12,9 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from '../app/context';
-import { listWebhooks } from '../app/deadlines';
 import { PlanPool, type PlanPoolOptions } from '../app/plan-pool';
-import { listShopsWithPolicy } from '../app/policies';
-import { localized, pickLocale } from '../core/i18n';
-import { marketplaceNotices } from '../app/marketplace-outage';
-import { toIso } from '../core/time';
-import { isInstallationOwner, registerAccess } from './access';
+import { localized } from '../core/i18n';
+import { registerAccess } from './access';
 import {
   parseTrustProxy,
   rateLimitKey,
@@ -27,29 +23,30 @@ import {
   type RateLimitStore,
   type TrustProxy,
 } from './rate-limit';
-import { DATABASE_RETRY_AFTER_SECONDS, errorBody, handleError } from './errors';
+import { handleError } from './errors';
 import { registerInputGuards } from './input-guards';
 import { registerMetrics } from './metrics';
 import { AccessLogController, loggerOptions, registerRequestIdHeader, REQUEST_ID_HEADER } from './access-log';
 import { registerIdempotency } from './idempotency';
 import { registerResponseSchemas } from './schemas';
-import { noticeList, shopList, webhookList } from './schemas/system';
-import { databaseHealth } from '../app/health';
 import { TooManyAttemptsError, ValidationError } from '../app/errors';
 import { authRoutes } from './routes/auth';
 import { deadlineRoutes } from './routes/deadlines';
 import { liveRoutes } from './routes/live';
 import { marketplaceAuthRoutes, type MarketplaceAuthOptions } from './routes/marketplace-auth';
-import { authorisationNotices } from '../app/shop-authorisation';
 import { planRoutes } from './routes/plan';
 import { orderRoutes } from './routes/orders';
+import { systemRoutes } from './routes/system';
 import { orderFileRoutes } from './routes/order-files';
 import { orderEditRoutes } from './routes/order-edits';
+import { labelRoutes } from './routes/labels';
 import { packRoutes } from './routes/pack';
 import { catalogueRoutes } from './routes/catalogue';
 import { setupRoutes } from './routes/setup';
 import { stockRoutes } from './routes/stock';
 import { trackingRoutes } from './routes/tracking';
+import { afterSalesRoutes } from './routes/after-sales';
+import { orderPageRoutes } from './routes/order-page';
 import { setting } from '../core/config';
 
 export interface ServerOptions {
@@ -249,47 +246,18 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
 
   registerMetrics(app, ctx, { token: options.metricsToken ?? process.env.SHIPBY_METRICS_TOKEN });
 
-  // Which dependency is down, if any: 200 when the database answers, 503 (with Retry-After) when it does not.
-  app.get(
-    '/health',
-    {
-      config: { rateLimit: false },
-      schema: {
-        tags: ['system'],
-        summary: 'Liveness, the database in use, and whether each dependency is up (503 when one is down)',
-      },
-    },
-    async (request, reply) => {
-      const database = await databaseHealth(ctx);
-      if (database.up) return { ok: true, database: ctx.store.dialect, dependencies: { database: 'up' } };
-      request.log.warn(`health: database down (${database.error})`);
-      return reply
-        .status(503)
-        .header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
-        .send({
-          ok: false,
-          database: ctx.store.dialect,
-          dependencies: { database: 'down' },
-          ...errorBody(
-            request,
-            'database_unavailable',
-            localized(
-              'The database is unavailable; shipby reconnects by itself when it is back.',
-              '数据库不可用；恢复后 shipby 会自动重新连接。',
-            ),
-          ),
-        });
-    },
-  );
-
+  systemRoutes(app, ctx);
   orderRoutes(app, ctx);
+  orderPageRoutes(app, ctx);
   orderFileRoutes(app, ctx);
   orderEditRoutes(app, ctx);
   deadlineRoutes(app, ctx);
   planRoutes(app, ctx);
   stockRoutes(app, ctx);
   trackingRoutes(app, ctx);
+  afterSalesRoutes(app, ctx);
   packRoutes(app, ctx);
+  labelRoutes(app, ctx);
   setupRoutes(app, ctx);
   catalogueRoutes(app, ctx);
   liveRoutes(app, ctx);
@@ -299,90 +267,6 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     loginPerMinute: options.rateLimit?.loginPerMinute ?? 20,
     ...(options.passwordChangeKeys ? { keysOnPasswordChange: options.passwordChangeKeys } : {}),
   });
-
-  // What the dashboard needs besides the resource routes: the caller's shops with their policy choice, and
-  // the alert webhooks (never their secrets).
-  app.get(
-    '/shops',
-    {
-      schema: {
-        tags: ['system'],
-        summary: 'Your shops, each with its policy choice (default policy, per order type, overrides)',
-        response: { 200: shopList },
-      },
-    },
-    async (request) => {
-      const shops = await listShopsWithPolicy(ctx, request.access.shops);
-      return {
-        items: shops.map(({ shop, choice }) => ({
-          id: shop.id,
-          name: shop.name,
-          platform: shop.platform,
-          created_at: toIso(shop.created_at),
-          policy: {
-            policy_id: choice.defaultPolicyId,
-            by_order_type: choice.byOrderType ?? null,
-            overrides: choice.overrides ?? null,
-          },
-        })),
-      };
-    },
-  );
-  // What the dashboard shows above every screen: an outage of a marketplace while it lasts, with what to do.
-  app.get(
-    '/notices',
-    {
-      schema: {
-        tags: ['system'],
-        summary:
-          'Notices for every screen: each marketplace outage in progress, and each of your shops paused until it is authorised again (since when, what to do), in English and Chinese',
-        response: { 200: noticeList },
-      },
-    },
-    async (request) => {
-      const locale = pickLocale(request.headers['accept-language']);
-      const notices = await marketplaceNotices(ctx);
-      // A shop paused until it is authorised again: to its own users only.
-      const paused = await authorisationNotices(ctx, request.access.shops);
-      return {
-        items: [
-          ...notices.map((n) => ({
-            kind: n.kind,
-            level: n.level,
-            platform: n.platform,
-            since: toIso(n.since),
-            failures: n.failures,
-            message: n.message[locale],
-            messages: n.message,
-          })),
-          ...paused.map((n) => ({
-            kind: n.kind,
-            level: n.level,
-            platform: n.platform,
-            shop_id: n.shopId,
-            since: toIso(n.since),
-            message: n.message[locale],
-            messages: n.message,
-          })),
-        ],
-      };
-    },
-  );
-  app.get(
-    '/webhooks',
-    {
-      schema: {
-        tags: ['deadlines'],
-        summary:
-          "The alert webhooks of your shops (URL and scope; the secret is never returned); the installation-wide ones to the installation's owners only",
-        response: { 200: webhookList },
-      },
-    },
-    async (request) => {
-      const rows = await listWebhooks(ctx, request.access.shops, { installationWide: isInstallationOwner(request) });
-      return { items: rows.map((r) => ({ ...r, created_at: toIso(r.created_at) })) };
-    },
-  );
 
   const dashboardDir = options.dashboardDir ?? DEFAULT_DASHBOARD_DIR;
   if (fs.existsSync(path.join(dashboardDir, 'index.html'))) {

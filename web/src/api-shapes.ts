@@ -3,8 +3,8 @@
  * api.ts re-exports them, so screens import every shape from there. Those with a response schema on the server are
  * aliases of the generated types (api-types.gen.ts); the others are written here.
  */
-import type { Localized, Money } from './api';
-import type { components } from './api-types.gen';
+import type { Localized } from './api';
+import type { components, paths } from './api-types.gen';
 
 type Schemas = components['schemas'];
 
@@ -23,27 +23,12 @@ export type Permission =
 export type Role = 'owner' | 'manager' | 'packer' | 'viewer';
 
 /** Who is signed in (GET /auth/session, POST /auth/login): the shops, with the role and permissions in each. */
-export interface Session {
-  kind: 'user' | 'key';
-  name: string;
-  account_id: string;
-  account_owner: boolean;
+/** Who is signed in (GET /auth/session, POST /auth/login): the shops, with the role and permissions in each. */
+export type Session = Omit<Schemas['Session'], 'shops'> & {
   shops: Array<{ id: string; role: Role; permissions: Permission[] }>;
-  csrf_token: string | null;
-}
+};
 
-export interface ApiKey {
-  id: number;
-  name: string;
-  prefix: string;
-  role: Role;
-  shops: string[];
-  created_by: string;
-  created_at: string;
-  last_used_at: string | null;
-  last_used_ip: string | null;
-  revoked_at: string | null;
-}
+export type ApiKey = Omit<Schemas['ApiKey'], 'role'> & { role: Role };
 
 export interface NewApiKey {
   id: number;
@@ -67,41 +52,13 @@ export interface PackAnswer {
 export type WorkPlan = Schemas['WorkPlan'];
 export type PlanJob = WorkPlan['stations'][number]['queue'][number];
 
-export interface ParcelQuote {
-  parcel_id: number;
-  chosen: string | null;
-  marketplace_service: string | null;
-  cost: Money | null;
-  explanation: Localized | null;
-  /** Every service looked at, with its cost and arrival, and why it was not chosen. */
-  candidates?: QuoteCandidate[];
-}
+export type ParcelQuote = Schemas['ParcelQuote'];
 
-export interface QuoteCandidate {
-  service: string;
-  name: Localized;
-  chosen: boolean;
-  cost: Money | null;
-  /** `platform`: the marketplace's own estimate (online logistics); `contract` / `sample`: the rate card's. */
-  cost_source?: 'platform' | 'contract' | 'sample' | null;
-  arrival_p90_at: string | null;
-  dropped_because: Array<{ code: string; message: Localized }>;
-}
+export type QuoteCandidate = Schemas['QuoteCandidate'];
 
-export interface OrderQuotes {
-  message: Localized | null;
-  parcels: ParcelQuote[];
-}
+export type OrderQuotes = Schemas['OrderQuotes'];
 
-export interface IssuedLabel {
-  parcel_id: number;
-  tracking_number: string;
-  carrier: string;
-  service: string;
-  cost: Money | null;
-  upload: string;
-  warnings: Localized[];
-}
+export type IssuedLabel = Schemas['IssuedLabel'];
 
 // ---- Parcels and tracking ----
 
@@ -112,67 +69,36 @@ export type ParcelTracking = Schemas['ParcelTracking'];
 // ---- Replenishment and purchase orders ----
 
 /** GET /stock/replenishment: what to reorder per SKU and warehouse (core/inventory.ts ReplenishmentLine). */
-export interface ReplenishmentItem {
-  sku: string;
-  warehouseId: string;
-  unitsSold: number;
-  windowDays: number;
-  leadDays: number;
-  safetyDays: number;
-  cycleDays: number;
-  onHand: number;
-  reserved: number;
-  incoming: number;
-  backlog: number;
-  earliestBlockedDeadline: string | null;
-  blockedOrders: number;
-  dailySales: number;
-  available: number;
-  position: number;
-  demandUntilArrival: number;
-  suggest: boolean;
-  quantity: number;
-  coverDays: number | null;
-}
+/** GET /stock/replenishment: what to reorder per SKU and warehouse (core/inventory.ts ReplenishmentLine). */
+export type ReplenishmentItem = Schemas['ReplenishmentItem'];
 
-export interface PurchaseOrder {
-  id: number;
-  warehouse_id: string;
-  supplier: string;
-  reference: string | null;
-  status: 'draft' | 'ordered' | 'received' | 'cancelled' | string;
-  expected_at: string | null;
-  ordered_at: string | null;
-  received_at: string | null;
-  cancelled_at: string | null;
-  lines: Array<{ sku: string; quantity: number; received_quantity: number | null }>;
-  created_at: string;
-}
+export type PurchaseOrder = Schemas['PurchaseOrder'];
 
 // ---- Users and the audit log (owners) ----
 
-export interface AccountUser {
-  id: number;
-  email: string;
-  name: string;
-  account_owner: boolean;
-  locked_until: string | null;
-  disabled_at: string | null;
-  created_at: string;
-  shops: Array<{ shop_id: string; role: Role }>;
-}
+export type AccountUser = Omit<Schemas['AccountUser'], 'shops'> & { shops: Array<{ shop_id: string; role: Role }> };
 
-export interface AuditLine {
-  id: number;
-  at: string;
-  shop_id: string | null;
-  order_id: number | null;
-  /** user | key | cli | system | anonymous */
-  actor_kind: string;
-  actor_name: string;
-  action: string;
-  target: string | null;
-  /** ok | denied | failed */
-  outcome: string;
-  ip: string | null;
+export type AuditLine = Schemas['AuditLine'];
+
+// ---- Settings: carrier accounts, shop authorisations, SKU pairings ----
+
+/** The account a carrier's labels are bought with: `secret` is `encrypted`, `missing` or `not needed`, never the secret. */
+export type CarrierAccount = Schemas['CarrierAccount'];
+/** A shop's marketplace authorisation (GET /marketplace/authorisations). */
+export type Authorisation = Schemas['Authorisation'];
+/** A marketplace SKU paired with seller SKUs (one, or several for a bundle). */
+export type SkuMapping = Schemas['SkuMapping'];
+
+/** The JSON answer of a route with a response schema but no named shape: `Answer<'/orders/{id}/handover', 'post'>`. */
+type Answer<P extends keyof paths, M extends keyof paths[P], S extends number = 200> = paths[P][M] extends {
+  responses: { [K in S]: { content: { 'application/json': infer T } } };
 }
+  ? T
+  : never;
+
+/** The order's labelled parcels handed to the carrier (POST /orders/:id/handover). */
+export type HandOverAnswer = Answer<'/orders/{id}/handover', 'post'>;
+/** The share of an order's value above which a label asks first (GET/PUT /shops/:shop/label-cost-share). */
+export type CostShare = Answer<'/shops/{shop}/label-cost-share', 'get'>;
+/** An order file imported (POST /orders/import). */
+export type OrderImportReport = Answer<'/orders/import', 'post'>;

@@ -15,7 +15,174 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              ok: boolean;
+              database: string;
+              dependencies: {
+                [key: string]: string;
+              };
+              error?: unknown;
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        503: {
+          content: {
+            "application/json": {
+              ok: boolean;
+              database: string;
+              dependencies: {
+                [key: string]: string;
+              };
+              error?: unknown;
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/shops": {
+    /** Your shops, each with its policy choice (default policy, per order type, overrides) */
+    get: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: components["schemas"]["Shop"][];
+            };
+          };
+        };
+      };
+    };
+    /** Add a shop to your account for order files (no marketplace API): the account's owner only */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            id: string;
+            name?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              id: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+  };
+  "/notices": {
+    /** Notices for every screen: each marketplace outage in progress, and each of your shops paused until it is authorised again (since when, what to do), in English and Chinese */
+    get: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: components["schemas"]["Notice"][];
+            };
+          };
+        };
+      };
+    };
+  };
+  "/webhooks": {
+    /** The alert webhooks of your shops (URL and scope; the secret is never returned); the installation-wide ones to the installation's owners only */
+    get: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: components["schemas"]["Webhook"][];
+            };
+          };
+        };
+      };
+    };
+    /** Add an alert webhook: JSON POSTs with X-Shipby-Timestamp and X-Shipby-Signature (sha256=HMAC(secret, timestamp.body)), retried with backoff */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            url: string;
+            secret: string;
+            shop_id?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              id: number;
+              shop_id: string | null;
+              url: string;
+              created_at: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
         };
       };
     };
@@ -54,6 +221,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -117,6 +287,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -127,6 +300,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -159,6 +335,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -169,6 +348,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -205,6 +387,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -215,6 +400,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -225,6 +413,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -261,6 +452,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -271,6 +465,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -281,6 +478,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -318,6 +518,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -328,6 +531,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -338,6 +544,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -363,6 +572,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -388,10 +600,19 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Order"];
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -402,6 +623,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -412,6 +636,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -430,10 +657,19 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Order"];
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -444,6 +680,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -454,6 +693,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -486,10 +728,19 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Order"];
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -500,6 +751,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -510,6 +764,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -542,6 +799,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -552,6 +812,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -581,10 +844,19 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Order"];
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -595,6 +867,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -621,10 +896,19 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Order"];
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -635,6 +919,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -645,6 +932,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -671,10 +961,19 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Parcel"];
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -685,6 +984,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -699,7 +1001,13 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+                id: string;
+                version: number;
+                [key: string]: unknown;
+              }[];
+          };
         };
       };
     };
@@ -727,10 +1035,22 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              recomputed: number;
+              changed: number;
+            };
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -741,6 +1061,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -761,10 +1084,19 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["MetricsReport"];
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -775,45 +1107,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-      };
-    };
-  };
-  "/webhooks": {
-    /** The alert webhooks of your shops (URL and scope; the secret is never returned); the installation-wide ones to the installation's owners only */
-    get: {
-      responses: {
-        /** @description Default Response */
-        200: {
-          content: {
-            "application/json": {
-              items: components["schemas"]["Webhook"][];
-            };
-          };
-        };
-      };
-    };
-    /** Add an alert webhook: JSON POSTs with X-Shipby-Timestamp and X-Shipby-Signature (sha256=HMAC(secret, timestamp.body)), retried with backoff */
-    post: {
-      requestBody: {
-        content: {
-          "application/json": {
-            url: string;
-            secret: string;
-            shop_id?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        400: {
-          content: {
-            "application/json": {
-              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -916,7 +1212,34 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              plans: {
+                  warehouse_id: string;
+                  recomputed: boolean;
+                  method: string;
+                  version: number;
+                  jobs: number;
+                  total_penalty: number;
+                  compute_ms: number;
+                }[];
+              message: components["schemas"]["Localized"];
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
         };
       };
     };
@@ -932,7 +1255,22 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": components["schemas"]["Staffing"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
         };
       };
     };
@@ -961,7 +1299,35 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": components["schemas"]["Staffing"];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
         };
       };
     };
@@ -972,7 +1338,11 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              items: components["schemas"]["WorkEstimate"][];
+            };
+          };
         };
       };
     };
@@ -997,7 +1367,22 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": components["schemas"]["WorkEstimate"];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
         };
       };
     };
@@ -1022,7 +1407,22 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": components["schemas"]["WorkEstimate"];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
         };
       };
     };
@@ -1080,10 +1480,21 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: components["schemas"]["ReplenishmentItem"][];
+            };
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1109,7 +1520,11 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              items: components["schemas"]["StockMovement"][];
+            };
+          };
         };
       };
     };
@@ -1134,10 +1549,24 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              on_hand: number;
+              reserved: number;
+              available: number;
+              served_orders: unknown[];
+            };
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1148,6 +1577,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1158,6 +1590,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1178,7 +1613,11 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              items: components["schemas"]["PurchaseOrder"][];
+            };
+          };
         };
       };
     };
@@ -1201,10 +1640,22 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              id: number;
+              status: string;
+            };
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1234,10 +1685,22 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              status: string;
+              served_orders: unknown[];
+            };
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1248,6 +1711,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1258,6 +1724,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1272,7 +1741,11 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              items: components["schemas"]["TrackingProvider"][];
+            };
+          };
         };
       };
     };
@@ -1302,10 +1775,19 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["TrackingProvider"];
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1338,6 +1820,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1389,6 +1874,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1403,7 +1891,11 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              items: components["schemas"]["UnmatchedEvent"][];
+            };
+          };
         };
       };
     };
@@ -1422,10 +1914,19 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Receipt"];
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1436,6 +1937,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1459,10 +1963,19 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Receipt"];
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1473,6 +1986,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1483,6 +1999,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1509,10 +2028,19 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Receipt"];
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1523,6 +2051,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1533,6 +2064,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1560,10 +2094,19 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        201: {
+          content: {
+            "application/json": components["schemas"]["Case"];
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1574,6 +2117,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1595,7 +2141,11 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              items: components["schemas"]["Case"][];
+            };
+          };
         };
       };
     };
@@ -1610,10 +2160,19 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Case"];
+          };
+        };
+        /** @description Default Response */
         404: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1642,10 +2201,19 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Case"];
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1656,6 +2224,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1666,6 +2237,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1692,10 +2266,19 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Case"];
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1706,6 +2289,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1726,62 +2312,18 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
-        };
-      };
-    };
-  };
-  "/shops/{shop}/label-cost-share": {
-    /** The share of an order's value (percent) above which its label asks the packer to confirm (default 30) */
-    get: {
-      parameters: {
-        path: {
-          shop: string;
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        404: {
           content: {
-            "application/json": {
-              error?: {
-                [key: string]: unknown;
-              };
-            };
+            "application/json": components["schemas"]["InrRate"];
           };
         };
-      };
-    };
-    /** Set the share of an order's value (whole percent, 1–1000; null for the default 30) above which its label asks the packer to confirm */
-    put: {
-      parameters: {
-        path: {
-          shop: string;
-        };
-      };
-      requestBody: {
-        content: {
-          "application/json": {
-            percent: number | null;
-          };
-        };
-      };
-      responses: {
         /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-        /** @description Default Response */
-        404: {
-          content: {
-            "application/json": {
-              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1807,10 +2349,22 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              order_id: number;
+              note: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1821,6 +2375,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1846,10 +2403,26 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              order_id: number;
+              platform_order_id: string;
+              created: boolean;
+              split: boolean;
+              message: components["schemas"]["Localized"];
+              parcels: components["schemas"]["PlannedParcel"][];
+            };
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1860,6 +2433,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1870,6 +2446,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1888,10 +2467,25 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              order_id: number;
+              platform_order_id: string;
+              being_packed: boolean;
+              open_session_id: number | null;
+              parcels: components["schemas"]["PlannedParcel"][];
+            };
+          };
+        };
+        /** @description Default Response */
         404: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1961,6 +2555,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1971,6 +2568,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -1981,6 +2581,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2034,6 +2637,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2075,6 +2681,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2085,6 +2694,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2095,6 +2707,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2136,6 +2751,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2146,6 +2764,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2156,6 +2777,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2181,10 +2805,21 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              session: components["schemas"]["PackSession"];
+            };
+          };
+        };
+        /** @description Default Response */
         404: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2195,6 +2830,95 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+  };
+  "/shops/{shop}/label-cost-share": {
+    /** The share of an order's value (percent) above which its label asks the packer to confirm (default 30) */
+    get: {
+      parameters: {
+        path: {
+          shop: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              percent: number;
+              default: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    /** Set the share of an order's value (whole percent, 1–1000; null for the default 30) above which its label asks the packer to confirm */
+    put: {
+      parameters: {
+        path: {
+          shop: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            percent: number | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              percent: number;
+              default: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2217,10 +2941,19 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["OrderQuotes"];
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2231,6 +2964,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2259,10 +2995,21 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              items: components["schemas"]["IssuedLabel"][];
+            };
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2273,6 +3020,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2283,6 +3033,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2317,10 +3070,26 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              order_id: number;
+              parcel_id: number;
+              outbox_id: number;
+              send_type: string;
+              upload_status: string;
+              warnings: components["schemas"]["Localized"][];
+            };
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2331,6 +3100,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2341,6 +3113,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2364,10 +3139,29 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              order_id: number;
+              platform_order_id: string;
+              status: string;
+              complete: boolean;
+              parcels: ({
+                  parcel_id: number;
+                  tracking_number: string | null;
+                })[];
+              message: components["schemas"]["Localized"];
+            };
+          };
+        };
+        /** @description Default Response */
         404: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2378,6 +3172,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2420,6 +3217,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2445,6 +3245,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2489,6 +3292,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2499,6 +3305,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2565,10 +3374,21 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              updated: number;
+            };
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2599,6 +3419,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2638,6 +3461,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2648,6 +3474,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2678,7 +3507,11 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              items: components["schemas"]["ShippingRule"][];
+            };
+          };
         };
       };
     };
@@ -2693,10 +3526,21 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: components["schemas"]["ShippingRule"][];
+            };
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2711,7 +3555,11 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              items: components["schemas"]["CarrierAccount"][];
+            };
+          };
         };
       };
     };
@@ -2736,10 +3584,19 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["CarrierAccount"];
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2761,64 +3618,6 @@ export type paths = {
         200: {
           content: {
             "application/json": components["schemas"]["SetupStatus"];
-          };
-        };
-      };
-    };
-  };
-  "/shops": {
-    /** Your shops, each with its policy choice (default policy, per order type, overrides) */
-    get: {
-      responses: {
-        /** @description Default Response */
-        200: {
-          content: {
-            "application/json": {
-              items: components["schemas"]["Shop"][];
-            };
-          };
-        };
-      };
-    };
-    /** Add a shop to your account for order files (no marketplace API): the account's owner only */
-    post: {
-      requestBody: {
-        content: {
-          "application/json": {
-            id: string;
-            name?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        400: {
-          content: {
-            "application/json": {
-              error?: {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-        /** @description Default Response */
-        403: {
-          content: {
-            "application/json": {
-              error?: {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-        /** @description Default Response */
-        409: {
-          content: {
-            "application/json": {
-              error?: {
-                [key: string]: unknown;
-              };
-            };
           };
         };
       };
@@ -2860,10 +3659,21 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              id: string;
+            };
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2874,6 +3684,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2923,10 +3736,19 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["CatalogueSku"];
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2946,7 +3768,11 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              items: components["schemas"]["SkuMapping"][];
+            };
+          };
         };
       };
     };
@@ -2972,10 +3798,19 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["SkuMapping"];
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -2986,6 +3821,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -3008,6 +3846,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -3041,7 +3882,12 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              url: string;
+              expires_at: string | null;
+            };
+          };
         };
       };
     };
@@ -3071,7 +3917,11 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              items: components["schemas"]["Authorisation"][];
+            };
+          };
         };
       };
     };
@@ -3089,10 +3939,32 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** @enum {string} */
+              kind: "user" | "key";
+              name: string;
+              account_id: string;
+              account_owner: boolean;
+              shops: {
+                  id: string;
+                  role: string;
+                  permissions: string[];
+                }[];
+              csrf_token: string | null;
+              expires_at: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
         401: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -3103,6 +3975,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -3133,7 +4008,11 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              signed_out: boolean;
+            };
+          };
         };
       };
     };
@@ -3144,7 +4023,22 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": components["schemas"]["Session"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
         };
       };
     };
@@ -3162,10 +4056,23 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              changed: boolean;
+              other_sessions_ended: number;
+              keys_revoked: number[];
+            };
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -3176,6 +4083,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -3190,7 +4100,11 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              items: components["schemas"]["AccountUser"][];
+            };
+          };
         };
       };
     };
@@ -3201,7 +4115,11 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              items: components["schemas"]["ApiKey"][];
+            };
+          };
         };
       };
     };
@@ -3219,10 +4137,24 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              id: number;
+              key: string;
+              prefix: string;
+              warning: components["schemas"]["Localized"];
+            };
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -3233,6 +4165,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -3251,10 +4186,22 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              revoked: boolean;
+              keys: number[];
+            };
+          };
+        };
+        /** @description Default Response */
         404: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -3277,7 +4224,11 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              items: components["schemas"]["AuditLine"][];
+            };
+          };
         };
       };
     };
@@ -3295,10 +4246,24 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              shop_id: string;
+              buyer: string;
+              exported_at: string;
+              orders: unknown[];
+            };
+          };
+        };
+        /** @description Default Response */
         404: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -3324,27 +4289,23 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              orders: number;
+            };
+          };
+        };
+        /** @description Default Response */
         404: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
-            };
-          };
-        };
-      };
-    };
-  };
-  "/notices": {
-    /** Notices for every screen: each marketplace outage in progress, and each of your shops paused until it is authorised again (since when, what to do), in English and Chinese */
-    get: {
-      responses: {
-        /** @description Default Response */
-        200: {
-          content: {
-            "application/json": {
-              items: components["schemas"]["Notice"][];
             };
           };
         };
@@ -3362,10 +4323,33 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              file: string;
+              shopId: string;
+              rows: number;
+              orders: number;
+              created: number;
+              updated: number;
+              unchanged: number;
+              rejectedOrders: number;
+              rejectedRows: number;
+              issueCount: number;
+              issues: unknown[];
+              committed: boolean;
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -3376,6 +4360,9 @@ export type paths = {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -3395,7 +4382,64 @@ export type paths = {
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              accepted: boolean;
+              delivery_id?: number;
+              set_aside?: number;
+              duplicate?: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        202: {
+          content: {
+            "application/json": {
+              accepted: boolean;
+              delivery_id?: number;
+              set_aside?: number;
+              duplicate?: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
         };
       };
     };
@@ -3410,10 +4454,21 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              rows: number;
+            };
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -3434,10 +4489,24 @@ export type paths = {
       };
       responses: {
         /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              rows: number;
+              changed: number;
+              unchanged: number;
+              served_orders: number;
+            };
+          };
+        };
+        /** @description Default Response */
         400: {
           content: {
             "application/json": {
               error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
                 [key: string]: unknown;
               };
             };
@@ -3682,6 +4751,71 @@ export type components = {
       situation: components["schemas"]["Situation"];
       [key: string]: unknown;
     };
+    Metric: {
+      metric: string;
+      label: components["schemas"]["Localized"];
+      from: number;
+      to: number;
+      numerator: number;
+      denominator: number;
+      value: number | null;
+      direction: string;
+      threshold: ({
+        warn: number | null;
+        limit: number;
+      }) | null;
+      status: string;
+      previous: {
+        from: number;
+        to: number;
+        numerator: number;
+        denominator: number;
+        value: number | null;
+      };
+      delta: number | null;
+      trend: string;
+      summary: components["schemas"]["Localized"];
+    };
+    MetricsReport: {
+      now: number;
+      policyId: string;
+      policyVersion: number;
+      windows: {
+          days: number;
+          metrics: components["schemas"]["Metric"][];
+        }[];
+      daily: {
+        days: number;
+        zone: string;
+        points: ({
+            day: string;
+            from: number;
+            to: number;
+            partial: boolean;
+            rates: {
+              [key: string]: number | null;
+            };
+            finesPaid: components["schemas"]["Money"][];
+            finesAvoided: components["schemas"]["Money"][];
+            lateOrders: number;
+            savedOrders: number;
+          })[];
+        totals: {
+          finesPaid: components["schemas"]["Money"][];
+          finesAvoided: components["schemas"]["Money"][];
+          lateOrders: number;
+          savedOrders: number;
+        };
+      };
+      violations: {
+          kind: string;
+          orders: number;
+          points: number;
+          fines: components["schemas"]["Money"][];
+          unpriced: number;
+        }[];
+      [key: string]: unknown;
+    };
     ParcelProblem: {
       id: number;
       order_id: number;
@@ -3743,6 +4877,80 @@ export type components = {
           provider: string;
         })[];
       problems: components["schemas"]["ParcelProblem"][];
+    };
+    TrackingProvider: {
+      name: string;
+      kind: string;
+      base_url?: string | null;
+      api_version: string | null;
+      polls: boolean;
+      cadence?: {
+        [key: string]: number;
+      };
+      webhook_path?: string;
+    };
+    UnmatchedEvent: {
+      id: number;
+      tracking_number: string;
+      carrier: string | null;
+      provider: string | null;
+      status: string | null;
+      raw_substatus: string | null;
+      occurred_at: string | null;
+      received_at: string | null;
+    };
+    Receipt: {
+      order_id: number;
+      status: string;
+      receipt_confirmed_at: string | null;
+      last_shipped_at: string | null;
+      auto_confirm_at: string | null;
+      days: number | null;
+      source: string | null;
+      zone: string | null;
+      explanation: components["schemas"]["Localized"] | null;
+      extension_days: number;
+      open_cases: number;
+      as_of: string;
+      time_left_ms: number | null;
+    };
+    Case: {
+      id: number;
+      order_id: number;
+      platform_order_id: string;
+      shop_id: string;
+      kind: string;
+      label: components["schemas"]["Localized"];
+      state: string;
+      source: string;
+      platform_case_id: string | null;
+      reason: string;
+      opened_at: string | null;
+      respond_by: string | null;
+      overdue: boolean;
+      responded_at: string | null;
+      outcome: string | null;
+      refunded: components["schemas"]["Money"] | null;
+      resolved_at: string | null;
+      evidence: ({
+          id: number;
+          kind: string;
+          file_path: string | null;
+          sha256: string | null;
+          content: unknown;
+          added_at: string | null;
+          added_by: string;
+        })[];
+    };
+    InrRate: {
+      shop_id: string;
+      window_days: number;
+      inr_cases: number;
+      inr_withdrawn: number;
+      confirmed_orders: number;
+      refund_requested_orders: number;
+      rate: number | null;
+      definition: components["schemas"]["Localized"];
     };
     PlannedParcel: {
       parcel_id: number;
@@ -3861,6 +5069,121 @@ export type components = {
         }[];
       [key: string]: unknown;
     };
+    Staffing: {
+      warehouse_id: string;
+      stations: number;
+      shifts: {
+          start: string;
+          end: string;
+        }[];
+      pickups: string[];
+      time_zone: string;
+      hourly_cost: number;
+      weekdays: number[] | null;
+      stored: boolean;
+      updated_at: string | null;
+    };
+    WorkEstimate: {
+      scope: string;
+      id: string;
+      set: {
+        minutes_per_order: number;
+        minutes_per_line: number;
+        minutes_per_unit: number;
+      } | null;
+      in_force?: {
+        source: string;
+        minutes_per_order: number;
+        minutes_per_line: number;
+        minutes_per_unit: number;
+        sessions: number;
+        rmse_minutes: number | null;
+        explanation: components["schemas"]["Localized"];
+      };
+    };
+    QuoteCandidate: {
+      service: string;
+      name: components["schemas"]["Localized"];
+      chosen: boolean;
+      cost: components["schemas"]["Money"] | null;
+      cost_source: string | null;
+      chargeable_g: number | null;
+      pickup_at: string | null;
+      arrival_p50_at: string | null;
+      arrival_p90_at: string | null;
+      dropped_because: {
+          code: string;
+          message: components["schemas"]["Localized"];
+        }[];
+    };
+    ParcelQuote: {
+      parcel_id: number;
+      status: string;
+      box: string | null;
+      outer_mm: number[] | null;
+      gross_weight_g: number | null;
+      contents: {
+          sku: string;
+          quantity: number;
+        }[];
+      chosen: string | null;
+      marketplace_service: string | null;
+      basis: string | null;
+      rule: unknown;
+      cost: components["schemas"]["Money"] | null;
+      cost_source: string | null;
+      pickup_at: string | null;
+      arrival_p90_at: string | null;
+      promise_kept: boolean | null;
+      explanation: components["schemas"]["Localized"];
+      pricing: components["schemas"]["Localized"];
+      candidates: components["schemas"]["QuoteCandidate"][];
+      skipped_rules: ({
+          id: unknown;
+          name: string | null;
+          service: string;
+          reasons: {
+              code: string;
+              message: components["schemas"]["Localized"];
+            }[];
+        })[];
+    };
+    OrderQuotes: {
+      order: {
+        id: number;
+        platform_order_id: string;
+        destination: string | null;
+        ship_by_at: string | null;
+        logistics_service: string | null;
+      };
+      source: string;
+      buyer_logistics_class: string | null;
+      promise: {
+        at: string | null;
+        days: number | null;
+        source: string | null;
+        explanation: components["schemas"]["Localized"];
+      };
+      message: components["schemas"]["Localized"];
+      parcels: components["schemas"]["ParcelQuote"][];
+    };
+    IssuedLabel: {
+      parcel_id: number;
+      tracking_number: string;
+      carrier: string;
+      service: string;
+      marketplace_service: string;
+      routing_code: string | null;
+      cost: components["schemas"]["Money"] | null;
+      upload: string;
+      checks: {
+          id: string;
+          result: string;
+          message: components["schemas"]["Localized"];
+          confirmable?: boolean;
+        }[];
+      warnings: components["schemas"]["Localized"][];
+    };
     Box: {
       code: string;
       inner_mm: [number, number, number];
@@ -3897,6 +5220,30 @@ export type components = {
       sample: boolean;
       marketplace_service: string | null;
       zones: string[];
+    };
+    ShippingRule: {
+      id: string;
+      name?: string;
+      when: {
+        countries?: string[];
+        excludeCountries?: string[];
+        minWeightG?: number;
+        maxWeightG?: number;
+        minValue?: components["schemas"]["Money"];
+        maxValue?: components["schemas"]["Money"];
+        skus?: string[];
+        shops?: string[];
+        buyerLogisticsClasses?: string[];
+        [key: string]: unknown;
+      };
+      service: string;
+    };
+    CarrierAccount: {
+      carrier: string;
+      protocol: string;
+      base_url: string | null;
+      account_id: string;
+      secret: string;
     };
     SetupStatus: {
       shop_id: string | null;
@@ -3959,6 +5306,66 @@ export type components = {
           missing: number;
         })[];
     };
+    SkuMapping: {
+      platform_sku: string;
+      components: {
+          sku: string;
+          units: number;
+        }[];
+    };
+    StockMovement: {
+      id: number;
+      at: string | null;
+      warehouse_id: string;
+      sku: string;
+      kind: string;
+      on_hand_delta: number;
+      reserved_delta: number;
+      reason: string | null;
+      order_id: number | null;
+      purchase_order_id: number | null;
+      actor: string;
+      note: string | null;
+    };
+    ReplenishmentItem: {
+      sku: string;
+      warehouseId: string;
+      unitsSold: number;
+      windowDays: number;
+      leadDays: number;
+      safetyDays: number;
+      cycleDays: number;
+      onHand: number;
+      reserved: number;
+      incoming: number;
+      backlog: number;
+      earliestBlockedDeadline: string | null;
+      blockedOrders: number;
+      dailySales: number;
+      available: number;
+      position: number;
+      demandUntilArrival: number;
+      suggest: boolean;
+      quantity: number;
+      coverDays: number | null;
+    };
+    PurchaseOrder: {
+      id: number;
+      warehouse_id: string;
+      supplier: string;
+      reference: string | null;
+      status: string;
+      expected_at: string | null;
+      ordered_at: string | null;
+      received_at: string | null;
+      cancelled_at: string | null;
+      lines: ({
+          sku: string;
+          quantity: number;
+          received_quantity: number | null;
+        })[];
+      created_at: string | null;
+    };
     Shop: {
       id: string;
       name: string;
@@ -3989,6 +5396,70 @@ export type components = {
       shop_id: string | null;
       url: string;
       created_at: string | null;
+    };
+    Authorisation: {
+      shop_id: string;
+      connected: boolean;
+      state: string | null;
+      source: string | null;
+      account: string | null;
+      access_expires_at: string | null;
+      refresh_expires_at: string | null;
+      paused_reason: components["schemas"]["Localized"] | null;
+      last_sync_at: string | null;
+    };
+    Session: {
+      /** @enum {string} */
+      kind: "user" | "key";
+      name: string;
+      account_id: string;
+      account_owner: boolean;
+      shops: {
+          id: string;
+          role: string;
+          permissions: string[];
+        }[];
+      csrf_token: string | null;
+    };
+    AccountUser: {
+      id: number;
+      email: string;
+      name: string;
+      account_owner: boolean;
+      locked_until: string | null;
+      disabled_at: string | null;
+      created_at: string | null;
+      shops: {
+          shop_id: string;
+          role: string;
+        }[];
+    };
+    ApiKey: {
+      id: number;
+      name: string;
+      prefix: string;
+      role: string;
+      shops: string[];
+      created_by: string;
+      created_at: string | null;
+      last_used_at: string | null;
+      last_used_ip: string | null;
+      revoked_at: string | null;
+    };
+    AuditLine: {
+      id: number;
+      at: string | null;
+      account_id: string | null;
+      shop_id: string | null;
+      order_id: number | null;
+      actor_kind: string;
+      actor_id: string | null;
+      actor_name: string;
+      action: string;
+      target: string | null;
+      outcome: string;
+      ip: string | null;
+      detail: unknown;
     };
   };
   responses: never;

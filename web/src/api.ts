@@ -178,41 +178,9 @@ export type Webhook = Schemas['Webhook'];
 /** A notice above every screen (GET /notices): a marketplace outage, or a shop paused until authorised again. */
 export type Notice = Schemas['Notice'];
 
-export interface Metric {
-  metric: string;
-  label: Localized;
-  value: number | null;
-  numerator: number;
-  denominator: number;
-  direction: 'at_most' | 'at_least';
-  threshold: { limit: number; warn: number | null } | null;
-  status: string;
-  trend: string;
-  delta: number | null;
-  summary: Localized;
-}
-
-export interface MetricsReport {
-  now: number;
-  policyId: string;
-  policyVersion: number;
-  windows: Array<{ days: number; metrics: Metric[] }>;
-  /** Each day of the longest window (policy zone), today so far last: the rates and the fines paid and avoided. */
-  daily: {
-    days: number;
-    zone: string;
-    points: Array<{
-      day: string;
-      partial: boolean;
-      rates: Record<string, number | null>;
-      finesPaid: Money[];
-      finesAvoided: Money[];
-      lateOrders: number;
-      savedOrders: number;
-    }>;
-    totals: { finesPaid: Money[]; finesAvoided: Money[]; lateOrders: number; savedOrders: number };
-  };
-}
+export type Metric = Schemas['Metric'];
+/** The seller's metrics (GET /metrics/seller): each window, each day of the longest, the violations' totals. */
+export type MetricsReport = Schemas['MetricsReport'];
 
 export type StockRow = Schemas['StockRow'];
 export type Shortage = Schemas['Shortage'];

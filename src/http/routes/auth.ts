@@ -25,8 +25,19 @@ import { localized } from '../../core/i18n';
 import { toIso } from '../../core/time';
 import { DEVICE_COOKIE, SESSION_COOKIE } from '../access';
 import { setting } from '../../core/config';
-
-const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
+import { errorSchema, ref } from '../schemas/common';
+import {
+  auditLines,
+  buyerErased,
+  buyerExport,
+  keyCreated,
+  keyList,
+  keyRevoked,
+  passwordChanged,
+  signedIn,
+  signedOut,
+  userList,
+} from '../schemas/access';
 
 export interface AuthRouteOptions {
   /** Sign-ins per minute per IP (beside the per-user lockout). */
@@ -106,7 +117,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, options: AuthR
           password: { type: 'string', minLength: 1, maxLength: 200 },
         },
       },
-      response: { 401: errorSchema, 429: errorSchema },
+      response: { 200: signedIn, 401: errorSchema, 429: errorSchema },
     },
     handler: async (request, reply) => {
       const signedIn = await login(
@@ -148,7 +159,13 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, options: AuthR
 
   app.post(
     '/auth/logout',
-    { schema: { tags: ['access'], summary: 'Sign out: ends the session and clears its cookie' } },
+    {
+      schema: {
+        response: { 200: signedOut },
+        tags: ['access'],
+        summary: 'Sign out: ends the session and clears its cookie',
+      },
+    },
     async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
       if (token) await logout(ctx, token, origin(request));
@@ -161,6 +178,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, options: AuthR
     '/auth/session',
     {
       schema: {
+        response: { 200: ref('Session'), 401: errorSchema },
         tags: ['access'],
         summary: 'Who is signed in: shops with the role and permissions in each, and the CSRF token',
       },
@@ -185,7 +203,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, options: AuthR
           new_password: { type: 'string', maxLength: 200 },
         },
       },
-      response: { 400: errorSchema, 429: errorSchema },
+      response: { 200: passwordChanged, 400: errorSchema, 429: errorSchema },
     },
     handler: async (request) => {
       const ended = await changePassword(
@@ -204,6 +222,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, options: AuthR
     '/users',
     {
       schema: {
+        response: { 200: userList },
         tags: ['access'],
         summary:
           'The users an owner manages and their roles per shop: the whole account for an account owner, else those of the shops they own',
@@ -231,6 +250,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, options: AuthR
     '/keys',
     {
       schema: {
+        response: { 200: keyList },
         tags: ['access'],
         summary:
           "The API keys an owner manages (the account's, or those of the shops they own): name, prefix, role, shops, last use (never the key)",
@@ -265,7 +285,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, options: AuthR
           shops: { type: 'array', minItems: 1, maxItems: 100, items: { type: 'string', minLength: 1 } },
         },
       },
-      response: { 400: errorSchema, 404: errorSchema },
+      response: { 201: keyCreated, 400: errorSchema, 404: errorSchema },
     },
     handler: async (request, reply) => {
       const principal = requirePrincipal(request);
@@ -291,7 +311,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, options: AuthR
       tags: ['access'],
       summary: 'Revoke an API key (of the shops one owns) and the keys it made: their next request is refused',
       params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } },
-      response: { 404: errorSchema },
+      response: { 200: keyRevoked, 404: errorSchema },
     },
     handler: async (request) => {
       const principal = requirePrincipal(request);
@@ -308,6 +328,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, options: AuthR
 
   app.get<{ Querystring: { shop?: string; order_id?: number; before?: number; limit?: number } }>('/audit', {
     schema: {
+      response: { 200: auditLines },
       tags: ['access'],
       summary:
         'The audit log: who did what, when and from where (logins, key use, settings changes, order actions), newest first',
@@ -349,7 +370,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, options: AuthR
         additionalProperties: false,
         properties: { buyer: { type: 'string', minLength: 1, maxLength: 200 } },
       },
-      response: { 404: errorSchema },
+      response: { 200: buyerExport, 404: errorSchema },
     },
     handler: async (request) => exportBuyer(ctx, request.params.shop, request.query.buyer),
   });
@@ -365,7 +386,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, options: AuthR
         additionalProperties: false,
         properties: { buyer: { type: 'string', minLength: 1, maxLength: 200 } },
       },
-      response: { 404: errorSchema },
+      response: { 200: buyerErased, 404: errorSchema },
     },
     handler: async (request) => eraseBuyer(ctx, request.params.shop, request.body.buyer, request.access.actor),
   });

@@ -31,10 +31,17 @@ import { listMappings, listWarehouses, mapPlatformSku } from '../../app/stock';
 import { normaliseBin } from '../../core/bin-location';
 import { localized } from '../../core/i18n';
 import { toIso } from '../../core/time';
-import { ref } from '../schemas/common';
-import { catalogueSkus, warehouseList } from '../schemas/catalogue';
+import { errorSchema, ref } from '../schemas/common';
+import {
+  catalogueSkus,
+  shopCreated,
+  skuMappings,
+  skusImported,
+  stockImported,
+  warehouseList,
+  warehouseSaved,
+} from '../schemas/catalogue';
 
-const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
 const dims = { type: 'array', items: { type: ['integer', 'null'] }, minItems: 3, maxItems: 3 } as const;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const UPLOAD_MAX_BYTES = 16 * 1024 ** 2;
@@ -106,7 +113,7 @@ export function catalogueRoutes(app: FastifyInstance, ctx: AppContext): void {
         required: ['id'],
         properties: { id: { type: 'string', minLength: 1, maxLength: 64 }, name: { type: 'string', maxLength: 200 } },
       },
-      response: { 400: errorSchema, 403: errorSchema, 409: errorSchema },
+      response: { 201: shopCreated, 400: errorSchema, 403: errorSchema, 409: errorSchema },
     },
     handler: async (request, reply) => {
       const principal = request.principal;
@@ -170,7 +177,7 @@ export function catalogueRoutes(app: FastifyInstance, ctx: AppContext): void {
           cutoff: { type: 'string' },
         },
       },
-      response: { 400: errorSchema, 404: errorSchema },
+      response: { 200: warehouseSaved, 400: errorSchema, 404: errorSchema },
     },
     handler: async (request) => {
       const b = request.body;
@@ -236,7 +243,7 @@ export function catalogueRoutes(app: FastifyInstance, ctx: AppContext): void {
           },
         },
       },
-      response: { 400: errorSchema },
+      response: { 200: ref('CatalogueSku'), 400: errorSchema },
     },
     handler: async (request) => {
       const b = request.body;
@@ -261,6 +268,7 @@ export function catalogueRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get<{ Params: { shop: string } }>('/shops/:shop/sku-mappings', {
     schema: {
+      response: { 200: skuMappings },
       tags: ['stock'],
       summary: "The shop's marketplace SKUs paired with seller SKUs (several components: a bundle)",
     },
@@ -297,7 +305,7 @@ export function catalogueRoutes(app: FastifyInstance, ctx: AppContext): void {
           },
         },
       },
-      response: { 400: errorSchema, 404: errorSchema },
+      response: { 200: ref('SkuMapping'), 400: errorSchema, 404: errorSchema },
     },
     handler: async (request) => {
       await mapPlatformSku(ctx, request.params.shop, request.params.platform_sku, request.body.components);
@@ -345,6 +353,7 @@ export function catalogueRoutes(app: FastifyInstance, ctx: AppContext): void {
         summary:
           'Upload the SKU template filled in (XLSX or CSV): all rows or none, each problem named with its row and field',
         ...upload,
+        response: { 200: skusImported, 400: errorSchema },
       },
       handler: async (request) =>
         withUpload(request, async (file) => {
@@ -370,7 +379,7 @@ export function catalogueRoutes(app: FastifyInstance, ctx: AppContext): void {
             },
           },
         },
-        response: { 400: errorSchema },
+        response: { 200: stockImported, 400: errorSchema },
       },
       handler: async (request) =>
         withUpload(request, async (file) => {

@@ -9,9 +9,8 @@ import { ValidationError } from '../../app/errors';
 import { localized } from '../../core/i18n';
 import { builtInRegistry } from '../../core/policy/built-in';
 import { parseInstant } from '../../core/time';
-import { ref } from '../schemas/common';
-
-const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
+import { errorSchema, ref } from '../schemas/common';
+import { policyList, shopPolicy, webhookAdded } from '../schemas/deadlines';
 
 /** `at=` of a read route: the view as of that instant (default now); a time that does not parse is a 400 naming `at`. */
 export const AT_PARAM = {
@@ -63,7 +62,7 @@ export function deadlineRoutes(app: FastifyInstance, ctx: AppContext): void {
           note: { type: 'string', maxLength: 500 },
         },
       },
-      response: { 400: errorSchema, 404: errorSchema },
+      response: { 200: ref('Order'), 400: errorSchema, 404: errorSchema },
     },
     handler: async (request) => {
       const b = request.body;
@@ -110,7 +109,7 @@ export function deadlineRoutes(app: FastifyInstance, ctx: AppContext): void {
         additionalProperties: false,
         properties: { at: { type: 'string', description: 'ISO 8601 with Z or an offset' } },
       },
-      response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
+      response: { 200: ref('Order'), 400: errorSchema, 404: errorSchema, 409: errorSchema },
     },
     handler: async (request) => {
       const raw = request.body?.at;
@@ -148,7 +147,7 @@ export function deadlineRoutes(app: FastifyInstance, ctx: AppContext): void {
         additionalProperties: false,
         properties: { parcel_id: { type: 'integer', minimum: 1 }, grams: { type: 'integer' } },
       },
-      response: { 400: errorSchema, 404: errorSchema },
+      response: { 200: ref('Parcel'), 400: errorSchema, 404: errorSchema },
     },
     handler: async (request) => {
       const parcel = await recordWarehouseWeight(
@@ -163,7 +162,13 @@ export function deadlineRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get(
     '/policies',
-    { schema: { tags: ['deadlines'], summary: 'The platform policies shipby knows, every version' } },
+    {
+      schema: {
+        response: { 200: policyList },
+        tags: ['deadlines'],
+        summary: 'The platform policies shipby knows, every version',
+      },
+    },
     async () => {
       const registry = builtInRegistry();
       return registry.ids().flatMap((id) => registry.versions(id));
@@ -188,7 +193,7 @@ export function deadlineRoutes(app: FastifyInstance, ctx: AppContext): void {
           overrides: { type: 'object', additionalProperties: { type: 'object' } },
         },
       },
-      response: { 400: errorSchema, 404: errorSchema },
+      response: { 200: shopPolicy, 400: errorSchema, 404: errorSchema },
     },
     handler: async (request) => setShopPolicy(ctx, request.params.shop, request.body, request.access.actor),
   });
@@ -207,7 +212,7 @@ export function deadlineRoutes(app: FastifyInstance, ctx: AppContext): void {
           windows: { type: 'string', description: 'comma-separated days, e.g. 7,30' },
         },
       },
-      response: { 400: errorSchema, 404: errorSchema },
+      response: { 200: ref('MetricsReport'), 400: errorSchema, 404: errorSchema },
     },
     handler: async (request) => {
       const windows = request.query.windows?.split(',').map(Number);
@@ -235,7 +240,7 @@ export function deadlineRoutes(app: FastifyInstance, ctx: AppContext): void {
         additionalProperties: false,
         properties: { url: { type: 'string' }, secret: { type: 'string' }, shop_id: { type: 'string' } },
       },
-      response: { 400: errorSchema },
+      response: { 201: webhookAdded, 400: errorSchema },
     },
     handler: async (request, reply) => {
       const hook = await addWebhook(ctx, {

@@ -14,6 +14,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { aliexpressAppFromEnv, callbackUrl, CALLBACK_PATH } from '../../app/aliexpress-app';
 import type { AppContext } from '../../app/context';
 import { ConflictError } from '../../app/errors';
+import { authorisationList, authoriseLink } from '../schemas/system';
 import { listConnectedShops } from '../../app/marketplace';
 import { syncShopOrders } from '../../app/order-sync';
 import { masterKeyFromEnv } from '../../app/secrets';
@@ -50,6 +51,7 @@ export function marketplaceAuthRoutes(
 
   app.get<{ Params: { shop: string }; Querystring: { format?: 'json' } }>('/shops/:shop/marketplace/authorise', {
     schema: {
+      response: { 200: authoriseLink },
       tags: ['system'],
       summary:
         "Start authorising the shop at AliExpress: redirects to the platform's consent page (format=json: answers its URL)",
@@ -132,6 +134,7 @@ export function marketplaceAuthRoutes(
 
   app.get('/marketplace/authorisations', {
     schema: {
+      response: { 200: authorisationList },
       tags: ['system'],
       summary:
         "Each of your shops' marketplace authorisation: connected or not, paused and why, token ends (never a secret)",

@@ -6,8 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context';
 import { editShippingAddress, setOrderHold, type AddressField } from '../../app/order-hold';
 import { presentOrder } from '../../app/present';
+import { errorSchema, ref } from '../schemas/common';
 
-const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
 const text = (max: number) => ({ type: ['string', 'null'], maxLength: max }) as const;
 
@@ -24,7 +24,7 @@ export function orderEditRoutes(app: FastifyInstance, ctx: AppContext): void {
         additionalProperties: false,
         properties: { reason: { type: 'string', maxLength: 500 } },
       },
-      response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
+      response: { 200: ref('Order'), 400: errorSchema, 404: errorSchema, 409: errorSchema },
     },
     handler: async (request) =>
       presentOrder(
@@ -41,7 +41,7 @@ export function orderEditRoutes(app: FastifyInstance, ctx: AppContext): void {
       tags: ['orders'],
       summary: 'Release a held order: it can be packed and labelled again; recorded on the timeline',
       params: idParams,
-      response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
+      response: { 200: ref('Order'), 400: errorSchema, 404: errorSchema, 409: errorSchema },
     },
     handler: async (request) =>
       presentOrder(await setOrderHold(ctx, request.params.id, { action: 'release', actor: request.access.actor })),
@@ -68,7 +68,7 @@ export function orderEditRoutes(app: FastifyInstance, ctx: AppContext): void {
           phone: text(40),
         },
       },
-      response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
+      response: { 200: ref('Order'), 400: errorSchema, 404: errorSchema, 409: errorSchema },
     },
     handler: async (request) =>
       presentOrder(await editShippingAddress(ctx, request.params.id, request.body, request.access.actor)),

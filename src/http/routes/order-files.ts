@@ -11,9 +11,10 @@ import type { ImportIssue } from '../../core/order-input';
 import { ORDER_STATES } from '../../core/order';
 import { shopFilter } from '../access';
 import { errorBody } from '../errors';
+import { errorSchema } from '../schemas/common';
+import { orderFileImported } from '../schemas/system';
 
 const UPLOAD_LIMIT_BYTES = 64 * 1024 * 1024;
-const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
 const list = (value: string | undefined) =>
   value
     ?.split(',')
@@ -40,7 +41,7 @@ export function orderFileRoutes(app: FastifyInstance, ctx: AppContext): void {
             filename: { type: 'string', minLength: 1, maxLength: 255 },
           },
         },
-        response: { 400: errorSchema, 422: errorSchema },
+        response: { 200: orderFileImported, 400: errorSchema, 422: errorSchema },
       },
       handler: async (request, reply) => {
         const bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);

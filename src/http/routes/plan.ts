@@ -8,7 +8,8 @@ import { planWhatIf } from './plan-query';
 import { listWorkEstimates, setWorkEstimate } from '../../app/work-estimates';
 import { callerKey, shopFilter } from '../access';
 import { planVisibleTo } from '../../app/plan-visibility';
-import { ref } from '../schemas/common';
+import { errorSchema, ref } from '../schemas/common';
+import { plansRefreshed, workEstimates } from '../schemas/pack';
 
 const HHMM = '^\\d{1,2}:\\d{2}$';
 const window = {
@@ -217,6 +218,7 @@ export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.post<{ Body: { warehouse?: string; mode?: 'auto' | 'warm' | 'full' } | undefined }>('/plan/refresh', {
     schema: {
+      response: { 200: plansRefreshed, 400: errorSchema },
       tags: ['plan'],
       summary:
         'Bring the stored plans up to date now (every warehouse with staffing or a stored plan, or the one given): recomputed where their inputs changed',
@@ -238,6 +240,7 @@ export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get<{ Params: { id: string } }>('/warehouses/:id/staffing', {
     schema: {
+      response: { 200: ref('Staffing'), 404: errorSchema },
       tags: ['plan'],
       summary:
         "A warehouse's staffing: stations, shifts, carrier pick-ups, time zone, lateness cost per hour (the defaults when none is stored)",
@@ -259,6 +262,7 @@ export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
     '/warehouses/:id/staffing',
     {
       schema: {
+        response: { 200: ref('Staffing'), 400: errorSchema, 404: errorSchema },
         tags: ['plan'],
         summary:
           "Set a warehouse's staffing (the fields given; the others stay). Its plan is recomputed when next asked for",
@@ -291,6 +295,7 @@ export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get('/plan/estimates', {
     schema: {
+      response: { 200: workEstimates },
       tags: ['plan'],
       summary:
         'Work estimates: per shop the one in force (learned from measured packing sessions, or set), with its source and session count; per warehouse what is set',
@@ -308,6 +313,7 @@ export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.put<{ Params: { shop: string }; Body: EstimateBody }>('/shops/:shop/work-estimate', {
     schema: {
+      response: { 200: ref('WorkEstimate'), 400: errorSchema },
       tags: ['plan'],
       summary:
         "Set a shop's work estimate, minutes per order + per line + per unit (used until enough packing sessions are measured)",
@@ -325,6 +331,7 @@ export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.put<{ Params: { id: string }; Body: EstimateBody }>('/warehouses/:id/work-estimate', {
     schema: {
+      response: { 200: ref('WorkEstimate'), 400: errorSchema },
       tags: ['plan'],
       summary:
         "Set a warehouse's work estimate (for shops with neither their own figures nor enough measured sessions)",

@@ -22,10 +22,17 @@ import {
   setSender,
   setSkuDimensions,
 } from '../../app/packing-catalog';
-import { ref } from '../schemas/common';
-import { boxList, carrierServices, senderAnswer, skuSizes } from '../schemas/settings';
+import { errorSchema, ref } from '../schemas/common';
+import {
+  boxList,
+  carrierAccounts,
+  carrierServices,
+  senderAnswer,
+  shippingRules,
+  skuSizes,
+  skuSizesSaved,
+} from '../schemas/settings';
 
-const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
 const dims = { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 3, maxItems: 3 } as const;
 
 export function setupRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -125,7 +132,7 @@ export function setupRoutes(app: FastifyInstance, ctx: AppContext): void {
           },
         },
       },
-      response: { 400: errorSchema },
+      response: { 200: skuSizesSaved, 400: errorSchema },
     },
     handler: async (request) => ({
       updated: await setSkuDimensions(
@@ -237,7 +244,13 @@ export function setupRoutes(app: FastifyInstance, ctx: AppContext): void {
   );
   app.get(
     '/carrier/rules',
-    { schema: { tags: ['pack'], summary: "The seller's shipping rules, in order (first match wins)" } },
+    {
+      schema: {
+        tags: ['pack'],
+        summary: "The seller's shipping rules, in order (first match wins)",
+        response: { 200: shippingRules },
+      },
+    },
     async () => ({ items: await listShippingRules(ctx) }),
   );
   app.put<{ Body: unknown[] }>('/carrier/rules', {
@@ -245,13 +258,19 @@ export function setupRoutes(app: FastifyInstance, ctx: AppContext): void {
       tags: ['pack'],
       summary: "Replace the seller's shipping rules (validated whole)",
       body: { type: 'array', items: { type: 'object', additionalProperties: true } },
-      response: { 400: errorSchema },
+      response: { 200: shippingRules, 400: errorSchema },
     },
     handler: async (request) => ({ items: await setShippingRules(ctx, request.body) }),
   });
   app.get(
     '/carrier/accounts',
-    { schema: { tags: ['pack'], summary: 'The carrier accounts labels are bought with (keys shown masked)' } },
+    {
+      schema: {
+        tags: ['pack'],
+        summary: 'The carrier accounts labels are bought with (keys shown masked)',
+        response: { 200: carrierAccounts },
+      },
+    },
     async () => ({ items: await listCarrierAccounts(ctx) }),
   );
   app.put<{
@@ -274,7 +293,7 @@ export function setupRoutes(app: FastifyInstance, ctx: AppContext): void {
           api_key: { type: 'string' },
         },
       },
-      response: { 400: errorSchema },
+      response: { 200: ref('CarrierAccount'), 400: errorSchema },
     },
     handler: async (request) => {
       const b = request.body;

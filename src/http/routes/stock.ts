@@ -15,8 +15,15 @@ import { ADJUSTMENT_REASONS } from '../../core/inventory';
 import { toIso } from '../../core/time';
 import { inWarehouses } from '../access';
 import { shortageList, stockRows } from '../schemas/catalogue';
-
-const errorSchema = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
+import { errorSchema } from '../schemas/common';
+import {
+  purchaseOrderCreated,
+  purchaseOrderMoved,
+  purchaseOrders,
+  replenishmentList,
+  stockAdjusted,
+  stockLedger,
+} from '../schemas/stock';
 
 function presentPurchaseOrder(po: Awaited<ReturnType<typeof listPurchaseOrders>>[number]) {
   return {
@@ -108,7 +115,7 @@ export function stockRoutes(app: FastifyInstance, ctx: AppContext): void {
           all: { type: 'boolean', default: false, description: 'every SKU and warehouse, not only those to reorder' },
         },
       },
-      response: { 400: errorSchema },
+      response: { 200: replenishmentList, 400: errorSchema },
     },
     handler: async (request) => {
       const q = request.query;
@@ -130,6 +137,7 @@ export function stockRoutes(app: FastifyInstance, ctx: AppContext): void {
     Querystring: { sku?: string; warehouse?: string; order?: number; kind?: string; limit?: number; before?: number };
   }>('/stock/ledger', {
     schema: {
+      response: { 200: stockLedger },
       tags: ['stock'],
       summary: 'Stock movements, newest first: import, adjust, reserve, release, ship, receive',
       querystring: {
@@ -179,7 +187,7 @@ export function stockRoutes(app: FastifyInstance, ctx: AppContext): void {
             note: { type: 'string', maxLength: 500 },
           },
         },
-        response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
+        response: { 200: stockAdjusted, 400: errorSchema, 404: errorSchema, 409: errorSchema },
       },
       handler: async (request) => {
         const b = request.body;
@@ -204,6 +212,7 @@ export function stockRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get<{ Querystring: { status?: string; warehouse?: string } }>('/purchase-orders', {
     schema: {
+      response: { 200: purchaseOrders },
       tags: ['stock'],
       summary: 'Purchase orders, newest first',
       querystring: {
@@ -261,7 +270,7 @@ export function stockRoutes(app: FastifyInstance, ctx: AppContext): void {
           },
         },
       },
-      response: { 400: errorSchema },
+      response: { 200: purchaseOrderCreated, 400: errorSchema },
     },
     handler: async (request) => {
       const b = request.body;
@@ -306,7 +315,7 @@ export function stockRoutes(app: FastifyInstance, ctx: AppContext): void {
           },
         },
       },
-      response: { 400: errorSchema, 404: errorSchema, 409: errorSchema },
+      response: { 200: purchaseOrderMoved, 400: errorSchema, 404: errorSchema, 409: errorSchema },
     },
     handler: async (request) => {
       const result = await purchaseOrderAction(ctx, request.params.id, request.params.action, {

@@ -81,3 +81,14 @@ export const warehouseList = items(ref('Warehouse'));
 export const catalogueSkus = items(ref('CatalogueSku'));
 export const stockRows = items(ref('StockRow'));
 export const shortageList = items(ref('Shortage'));
+
+/** A marketplace SKU paired with seller SKUs: one component, or several for a bundle. */
+const SkuMapping = object({ platform_sku: str, components: list(object({ sku: str, units: num })) });
+
+export const CATALOGUE_EDIT_SCHEMAS = { SkuMapping };
+
+export const shopCreated = object({ id: str });
+export const warehouseSaved = object({ id: str });
+export const skuMappings = items(ref('SkuMapping'));
+export const skusImported = object({ rows: num });
+export const stockImported = object({ rows: num, changed: num, unchanged: num, served_orders: num });

@@ -63,3 +63,18 @@ export const Money = object({ amount: num, currency: str });
 
 /** Length, width and height in mm. */
 export const mm3: Schema = { type: 'array', items: [num, num, num], minItems: 3, maxItems: 3 };
+
+/**
+ * Every error answer (http/errors.ts errorBody): `{ error: { code, message, messages, ... } }`, the extra fields
+ * of each kind (issues, rule, state, retry_after_seconds, a station refusal's details) passed as they are.
+ */
+export const errorSchema: Schema = {
+  type: 'object',
+  properties: {
+    error: {
+      type: 'object',
+      additionalProperties: true,
+      properties: { code: str, message: str, messages: ref('Localized') },
+    },
+  },
+};

@@ -84,3 +84,72 @@ const WorkPlan = open({
 });
 
 export const PACK_SCHEMAS = { PlannedParcel, PackSession, PackSessionDetail, WorkPlan };
+
+const plannedParcels = list(ref('PlannedParcel'));
+export const buyerNote = object({ order_id: num, note: strOrNull });
+export const packPlanned = object({
+  order_id: num,
+  platform_order_id: str,
+  created: bool,
+  split: bool,
+  message: localized,
+  parcels: plannedParcels,
+});
+export const orderPackingAnswer = object({
+  order_id: num,
+  platform_order_id: str,
+  being_packed: bool,
+  open_session_id: numOrNull,
+  parcels: plannedParcels,
+});
+export const packCancelled = object({ session });
+
+/** A warehouse's staffing (app/planning.ts StaffingView): the defaults while nothing is stored. */
+const Staffing = object({
+  warehouse_id: str,
+  stations: num,
+  shifts: list(object({ start: str, end: str })),
+  pickups: list(str),
+  time_zone: str,
+  hourly_cost: num,
+  weekdays: orNull(list(num)),
+  stored: bool,
+  updated_at: strOrNull,
+});
+
+const minutes = { minutes_per_order: num, minutes_per_line: num, minutes_per_unit: num };
+
+/** A shop's or a warehouse's work estimate (app/work-estimates.ts EstimateView); shops with the one in force. */
+const WorkEstimate = object(
+  {
+    scope: str,
+    id: str,
+    set: orNull(object(minutes)),
+    in_force: object({
+      source: str,
+      ...minutes,
+      sessions: num,
+      rmse_minutes: numOrNull,
+      explanation: localized,
+    }),
+  },
+  ['in_force'],
+);
+
+export const PLAN_SCHEMAS = { Staffing, WorkEstimate };
+
+export const workEstimates = items(ref('WorkEstimate'));
+export const plansRefreshed = open({
+  plans: list(
+    object({
+      warehouse_id: str,
+      recomputed: bool,
+      method: str,
+      version: num,
+      jobs: num,
+      total_penalty: num,
+      compute_ms: num,
+    }),
+  ),
+  message: localized,
+});

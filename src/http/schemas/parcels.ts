@@ -1,5 +1,5 @@
 /** Parcels and their tracking (app/tracking/views.ts): open problems, every parcel, one parcel's tracking. */
-import { anyValue, items, list, num, numOrNull, object, orNull, ref, str, strOrNull } from './common';
+import { anyValue, bool, items, list, num, numOrNull, object, orNull, record, ref, str, strOrNull } from './common';
 
 const localized = ref('Localized');
 
@@ -76,3 +76,40 @@ export const PARCEL_SCHEMAS = { ParcelProblem, ParcelListItem, ParcelTracking };
 
 export const parcelProblems = items(ref('ParcelProblem'));
 export const parcelPage = items(ref('ParcelListItem'), { next_before: numOrNull });
+
+/** A tracking provider (app/tracking/providers.ts; never its secrets): address, cadence and webhook path to owners only. */
+const TrackingProvider = object(
+  {
+    name: str,
+    kind: str,
+    base_url: strOrNull,
+    api_version: strOrNull,
+    polls: bool,
+    cadence: record(num),
+    webhook_path: str,
+  },
+  ['base_url', 'cadence', 'webhook_path'],
+);
+
+/** A carrier event kept aside: no parcel has its number yet. */
+const UnmatchedEvent = object({
+  id: num,
+  tracking_number: str,
+  carrier: strOrNull,
+  provider: strOrNull,
+  status: strOrNull,
+  raw_substatus: strOrNull,
+  occurred_at: strOrNull,
+  received_at: strOrNull,
+});
+
+export const TRACKING_SCHEMAS = { TrackingProvider, UnmatchedEvent };
+
+export const trackingProviders = items(ref('TrackingProvider'));
+export const unmatchedEvents = items(ref('UnmatchedEvent'));
+/** A provider's delivery: stored and processed behind the answer (202), or one received before (200). */
+export const webhookReceived = object({ accepted: bool, delivery_id: num, set_aside: num, duplicate: bool }, [
+  'delivery_id',
+  'set_aside',
+  'duplicate',
+]);

@@ -6,7 +6,16 @@
  *   time; each order's outcome is listed (done with its new state, or refused with the API's message and rule).
  */
 import { useState } from 'react';
-import { api, apiBlob, ApiError, NetworkError, type AtRiskOrder, type Localized, type OrderDetail } from '../../api';
+import {
+  api,
+  apiBlob,
+  ApiError,
+  NetworkError,
+  type AtRiskOrder,
+  type Localized,
+  type OrderDetail,
+  type HandOverAnswer,
+} from '../../api';
 import { ErrorText, StateBadge } from '../../components';
 import { useI18n } from '../../i18n';
 
@@ -27,15 +36,6 @@ export interface BulkOutcome {
   /** The labels PDF (an object URL), when some selected order had labels. */
   pdfUrl?: string;
   labelCount?: number;
-}
-
-interface HandOverAnswer {
-  order_id: number;
-  platform_order_id: string;
-  status: string;
-  complete: boolean;
-  parcels: Array<{ parcel_id: number; tracking_number: string | null }>;
-  message: Localized;
 }
 
 const isRefusal = (error: unknown) => error instanceof ApiError || error instanceof NetworkError;

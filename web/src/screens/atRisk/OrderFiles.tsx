@@ -4,17 +4,10 @@
  * as filtered on screen to XLSX.
  */
 import { useRef, useState, type ChangeEvent } from 'react';
-import { api, apiBlob, ApiError, type ApiIssue } from '../../api';
+import { api, apiBlob, ApiError, type ApiIssue, type OrderImportReport as ImportReport } from '../../api';
 import { ErrorText } from '../../components';
 import { useI18n } from '../../i18n';
 import { keyedByContent } from '../../keys';
-
-interface ImportReport {
-  file: string;
-  created: number;
-  updated: number;
-  unchanged: number;
-}
 
 type Outcome =
   | { kind: 'imported'; report: ImportReport }

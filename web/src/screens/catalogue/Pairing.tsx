@@ -3,17 +3,12 @@
  * from stock; several lines make a bundle. An empty pairing means the marketplace SKU is the seller SKU itself.
  */
 import { useState, type FormEvent } from 'react';
-import { api } from '../../api';
+import { api, type SkuMapping as Pair } from '../../api';
 import { Card, ErrorText } from '../../components';
 import { useApiForm } from '../../forms';
 import { usePoll } from '../../hooks';
 import { useI18n } from '../../i18n';
 import { newLineId } from '../../keys';
-
-interface Pair {
-  platform_sku: string;
-  components: Array<{ sku: string; units: number }>;
-}
 
 const newLine = () => ({ id: newLineId(), sku: '', units: '1' });
 

@@ -4,7 +4,7 @@
  * answer's message shows under the button; a refusal (closed order, nothing to hand over) shows its rule.
  */
 import { useState } from 'react';
-import { api, type Localized, type OrderDetail, type Parcel } from '../../api';
+import { api, type Localized, type OrderDetail, type Parcel, type HandOverAnswer } from '../../api';
 import { Card, ErrorText } from '../../components';
 import { useApiForm } from '../../forms';
 import { useI18n } from '../../i18n';
@@ -12,12 +12,6 @@ import { useI18n } from '../../i18n';
 /** Parcel states that are with the carrier already: a number uploaded before the hand-over still records one. */
 const UPLOADED = ['tracking_uploaded'];
 const CLOSED = ['cancelled', 'closed_unfulfilled'];
-
-interface HandOverAnswer {
-  complete: boolean;
-  parcels: Array<{ parcel_id: number; tracking_number: string | null }>;
-  message: Localized;
-}
 
 /** The parcels a hand-over would move: labelled, or uploaded before anyone handed them over. */
 export function awaitingHandOver(order: OrderDetail): Parcel[] {

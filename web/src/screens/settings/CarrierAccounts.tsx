@@ -5,22 +5,13 @@
  * (AliExpress 线上发货) buys through the order's shop connection: its form asks only the sender address id.
  */
 import { useState, type FormEvent } from 'react';
-import { api } from '../../api';
+import { api, type CarrierAccount } from '../../api';
 import { useAuth } from '../../auth';
 import { Card, ErrorText, FieldError, onlyFieldIssues } from '../../components';
 import { clientError, useApiForm } from '../../forms';
 import { usePoll } from '../../hooks';
 import { useI18n } from '../../i18n';
 import { setupChanged } from '../../SetupBanner';
-
-interface CarrierAccount {
-  carrier: string;
-  protocol: string;
-  base_url: string;
-  account_id: string;
-  /** `encrypted` (never the secret itself), `missing`, or `not needed` (online logistics). */
-  secret: string;
-}
 
 /** The carrier APIs shipby speaks (integrations/carriers). */
 const PROTOCOLS = ['yunexpress', '4px', 'aliexpress-online'] as const;

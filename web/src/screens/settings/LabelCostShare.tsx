@@ -4,17 +4,12 @@
  * The API's 400 shows at the field; nothing changes.
  */
 import { useEffect, useState, type FormEvent } from 'react';
-import { api } from '../../api';
+import { api, type CostShare } from '../../api';
 import { useAuth } from '../../auth';
 import { Card, ErrorText, FieldError, onlyFieldIssues } from '../../components';
 import { clientError, useApiForm } from '../../forms';
 import { usePoll } from '../../hooks';
 import { useI18n } from '../../i18n';
-
-interface CostShare {
-  percent: number;
-  default: boolean;
-}
 
 export function LabelCostShare({ shopId }: { shopId: string }) {
   const { t } = useI18n();

@@ -5,22 +5,11 @@
  * plain navigation to the authorisation start, which sends the browser to AliExpress's consent page and back here
  * (`#/settings/shops?for=<shop>` once connected).
  */
-import { api } from '../../api';
+import { api, type Authorisation } from '../../api';
 import { useAuth } from '../../auth';
 import { Card, DateTime, ErrorText } from '../../components';
 import { usePoll } from '../../hooks';
 import { useI18n } from '../../i18n';
-
-interface Authorisation {
-  shop_id: string;
-  connected: boolean;
-  state: 'authorised' | 'paused' | null;
-  source: 'platform' | 'pasted' | null;
-  account: string | null;
-  access_expires_at: string | null;
-  paused_reason: Record<string, string> | null;
-  last_sync_at: string | null;
-}
 
 export function Shops({ shopId, justConnected }: { shopId: string; justConnected?: boolean }) {
   const { t, locale } = useI18n();
