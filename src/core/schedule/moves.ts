@@ -302,4 +302,47 @@ export class Moves {
     }
     return lo;
   }
+
+  /**
+   * Cheapest insertion of each job (in the given order) into the solution: on every station, the places within
+   * `window` of where its latest start falls, and the end of the queue. Ties go to the place nearest its latest
+   * start, then to the station that is free soonest. An insertion only delays what follows it, and costs never fall
+   * when a job finishes later, so scoring a place stops as soon as it costs as much as the best one found.
+   */
+  insertJobs(sol: Solution, jobs: readonly number[], window = 8): void {
+    const model = this.model;
+    const order = Array.from({ length: this.m }, (_, s) => s);
+    const centre = new Int32Array(this.m);
+    const free = new Float64Array(this.m);
+    for (const x of jobs) {
+      const latestStart = model.effectiveDue[x]! - model.proc[x]!;
+      for (let s = 0; s < this.m; s++) {
+        const len = sol.len[s]!;
+        free[s] = len > 0 ? sol.end[s]![len - 1]! : model.ready[s]!;
+        centre[s] = this.positionAt(sol, s, latestStart);
+      }
+      order.sort((a, b) => free[a]! - free[b]! || a - b);
+      let best = Infinity;
+      let bestStation = -1;
+      let bestAt = 0;
+      const consider = (s: number, k: number) => {
+        const d = this.retime(sol, s, k, k, this.fill(sol.seq[s]!, x, k, k, NONE), false, best);
+        if (d < best) {
+          best = d;
+          bestStation = s;
+          bestAt = k;
+        }
+      };
+      for (let distance = 0; distance <= window && best > 0; distance++) {
+        for (const s of order) {
+          const len = sol.len[s]!;
+          const c = centre[s]!;
+          if (c - distance >= 0 && c - distance <= len) consider(s, c - distance);
+          if (distance > 0 && c + distance <= len) consider(s, c + distance);
+        }
+      }
+      for (const s of order) if (best > 0 && centre[s]! + window < sol.len[s]!) consider(s, sol.len[s]!);
+      this.apply(sol, bestStation, bestAt, x, bestAt, bestAt, NONE, bestAt);
+    }
+  }
 }

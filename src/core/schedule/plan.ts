@@ -6,7 +6,8 @@
 import { localized, type Localized } from '../i18n';
 import { bestConstruction, eddSequences, keptSequences, movableCost, type Sequences } from './construct';
 import { solveExactly } from './exact';
-import { compileModel, costAt, describeSchedule, leavesAt, startOn, type Model } from './model';
+import { compileModel } from './compile';
+import { costAt, describeSchedule, leavesAt, startOn, type Model } from './model';
 import type { Solution } from './moves';
 import { Search } from './search';
 import type {
