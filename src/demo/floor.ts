@@ -81,7 +81,10 @@ export class PackingFloor {
     }
   }
 
-  /** The next order of the planner's queue that can still be packed (re-planned every half hour, or when the queue runs dry). */
+  /**
+   * The next order of the planner's queue that can still be packed (re-planned every half hour, or when the queue
+   * runs dry).
+   */
   async #nextJob(now: number): Promise<Job | undefined> {
     if (now >= this.#nextPlanAt || (this.#queue.length === 0 && now >= this.#lastPlanAt + 5 * MINUTE_MS)) {
       await this.#plan(now);

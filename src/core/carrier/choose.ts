@@ -3,7 +3,8 @@
  *
  * `chooseService(parcel, services, rules, context)`:
  *   1. Every service is evaluated (evaluate.ts): destination served, limits (weight, longest side, sum of sides,
- *      length + girth, declared value, batteries, liquids), a rate for the chargeable weight, at least the buyer's logistics class,
+ *      length + girth, declared value, batteries, liquids), a rate for the chargeable weight, at least the buyer's
+ *      logistics class,
  *      next pick-up cut-off at or after `readyAt = now + remainingWorkMs` and no later than the ship-by deadline
  *      (when the platform counts the tracking upload instead, `countedAt: 'upload'`, only `readyAt` must be),
  *      p50/p90 arrival = pick-up + transit days.

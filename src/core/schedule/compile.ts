@@ -146,7 +146,7 @@ interface PenaltyArrays {
   stepAmountList: number[];
 }
 
-/** The jobs: times relative to now, penalties as flat arrays, the movable ones, and the in-progress ones per station. */
+/** The jobs: times relative to now, penalties as flat arrays, the movable ones, the ones in progress per station. */
 function compileJobs(
   input: PlanInput,
   origin: number,

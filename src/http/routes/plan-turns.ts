@@ -25,7 +25,8 @@ const superseded = () =>
   new ConflictError(
     'plan.superseded',
     localized(
-      'A newer plan was asked for meanwhile (the number of stations changed): this one was not computed, the newer one is shown.',
+      'A newer plan was asked for meanwhile (the number of stations changed): ' +
+        'this one was not computed, the newer one is shown.',
       '其间已请求更新的计划（工作台数量已更改）：此计划未计算，显示的是更新的计划。',
     ),
   );
@@ -44,7 +45,8 @@ export function callerTurns(): CallerTurns {
         for (const turn of line.turns)
           if (turn !== shared && !turn.started && turn.supersedable) turn.superseded = true;
       if (shared) return shared.computing as Promise<T>;
-      const mine: Turn = { superseded: false, supersedable, started: false };
+      // With nothing of the caller's running or waiting, this one is under way at once: nothing can supersede it.
+      const mine: Turn = { superseded: false, supersedable, started: line.turns.length === 0 };
       const computing = line.tail
         .catch(() => undefined)
         .then(() => {
