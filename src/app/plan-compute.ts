@@ -5,14 +5,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Job } from '../core/schedule';
-import {
-  computeWorkPlan,
-  latenessPenalty,
-  presentWorkPlan,
-  queuesOf,
-  type PlanProblem,
-  type PlanSettings,
-} from './plan';
+import { computeWorkPlan, presentWorkPlan, queuesOf, type PlanProblem, type PlanSettings } from './plan';
+import { latenessPenalty } from './plan-problem';
 
 export type WarmStart = { queues: Array<{ stationId: string; jobIds: string[] }>; timeBudgetMs: number };
 

@@ -16,7 +16,8 @@ import * as planning from '../store/planning';
 import type { WarehouseStaffingRow } from '../store/schema-planning';
 import type { AppContext } from './context';
 import { NotFoundError, ValidationError } from './errors';
-import { DEFAULT_PLAN_SETTINGS, loadPlanProblem, presentWorkPlan, type PlanSettings } from './plan';
+import { DEFAULT_PLAN_SETTINGS, type presentWorkPlan, type PlanSettings } from './plan';
+import { loadPlanProblem } from './plan-problem';
 import { inProcessPlanner, planTask } from './plan-compute';
 
 /** The key of the plan of every open order under the default settings (no warehouse named). */

@@ -7,13 +7,14 @@
  * deadline), and explains every candidate: cost, pick-up, arrival, and why each one was dropped.
  *
  * A service bought through the marketplace's online logistics is priced by the platform's own estimate for the order
- * and parcel, said as its `cost_source` (`platform`), else by the rate card (quote-platform-prices.ts).
+ * and parcel, said as its `cost_source` (`platform`), a carrier with a freight trial by its live price (`live`), else
+ * by the rate card (quote-prices.ts gathers both).
  *
  * The promise: shipping now + the order's promised delivery days (`freight_commit_day`, kept by the sync in
  * `order_receipts`), else the receipt policy's fallback for the order's logistics class (core/receipt.ts).
  */
 import { chooseService, type ServiceChoice } from '../core/carrier/choose';
-import type { LivePrice, RateQuote } from '../core/carrier/rate-card';
+import type { RateQuote } from '../core/carrier/rate-card';
 import type { BatteryKind } from '../core/carrier/types';
 import { localized, type Localized } from '../core/i18n';
 import type { ExpectedItem } from '../core/pack-station';
@@ -31,12 +32,11 @@ import {
   type CarrierResolver,
   type ShippingCatalog,
 } from './carrier-contracts';
-import { cachedResolver, livePricesFor, pricingExplanation } from './live-quotes';
 import type { AppContext } from './context';
 import { NotFoundError } from './errors';
 import { loadShopResolver } from './policies';
 import { planView, previewPacking } from './pack';
-import { platformPrices } from './quote-platform-prices';
+import { pricingExplanation, quotePrices } from './quote-prices';
 
 /** ASSUMPTION: minutes of packing still ahead of a parcel that is not packed yet (it shifts the first pick-up). */
 const DEFAULT_PACKING_MINUTES = 20;
@@ -53,7 +53,7 @@ export interface ParcelToQuote {
 export interface QuotedParcel extends ParcelToQuote {
   choice: ServiceChoice;
   marketplaceService: string | null;
-  /** Which prices the choice used: the carriers' live quotes or the contract rates, and why (live-quotes.ts). */
+  /** Which prices the choice used: the carriers' live quotes or the contract rates, and why (quote-prices.ts). */
   pricing: Localized;
 }
 
@@ -174,69 +174,63 @@ export async function quoteOrder(
   const units = parcels.map((p) => p.contents.reduce((n, c) => n + c.quantity, 0));
   const values = prorate(order.total_amount, units);
   const buyerClass = buyerLogisticsClassOf(order.logistics_service);
-  const adapterOf = cachedResolver(resolver, { shopId: order.shop_id });
-  // The platform's own estimate for its online-logistics services, per parcel (quote-platform-prices.ts).
-  const platform = await platformPrices(ctx, order, catalog, parcels);
-  const quoted = await Promise.all(
-    parcels.map(async (parcel, i) => {
-      let batteries: BatteryKind = 'none';
-      let liquids = false;
-      for (const c of parcel.contents) {
-        const d = dims.get(c.sku);
-        if (d && BATTERY_RANK[d.batteries as BatteryKind] > BATTERY_RANK[batteries])
-          batteries = d.batteries as BatteryKind;
-        liquids ||= d?.liquids === 1;
-      }
-      const packed = parcel.status === 'packed';
-      const pricing = await livePricesFor(
-        catalog.services,
-        {
-          destinationCountry: order.buyer_country,
-          grossWeightG: parcel.grossWeightG,
-          dimsMm: parcel.outerMm,
-          platformOrderId: order.platform_order_id,
-          postcode: order.postcode,
-          batteries: batteries !== 'none',
-        },
-        adapterOf,
-        { now, ...(options.liveQuoteTimeoutMs !== undefined ? { timeoutMs: options.liveQuoteTimeoutMs } : {}) },
-      );
-      const choice = chooseService(
-        {
-          destinationCountry: order.buyer_country,
-          grossWeightG: parcel.grossWeightG,
-          declaredValue: { amount: values[i]!, currency: order.currency },
-          skus: parcel.contents.map((c) => c.sku),
-          shop: order.shop_id,
-          ...(buyerClass ? { buyerLogisticsClass: buyerClass } : {}),
-          dimsMm: parcel.outerMm,
-          batteries,
-          liquids,
-        },
-        catalog.services,
-        catalog.rules,
-        {
-          now,
-          remainingWorkMs: packed ? 0 : (options.remainingWorkMinutes ?? DEFAULT_PACKING_MINUTES) * 60_000,
-          ...(order.ship_by_at !== null ? { shipByAt: order.ship_by_at } : {}),
-          countedAt: counted.at,
-          promisedDeliveryAt: promise.at,
-          ...(pricing.prices.size || platform.byParcel[i]!.size
-            ? { livePrices: withPlatformPrices(pricing.prices, platform.byParcel[i]!) }
-            : {}),
-        },
-      );
-      return {
-        ...parcel,
-        choice,
-        marketplaceService: choice.service ? (catalog.marketplaceServices.get(choice.service) ?? null) : null,
-        pricing: pricingExplanation(
-          pricing,
-          choice.service && choice.quote ? { service: choice.service, currency: choice.quote.currency } : null,
-        ),
-      };
-    }),
+  const goods = parcels.map((parcel) => {
+    let batteries: BatteryKind = 'none';
+    let liquids = false;
+    for (const c of parcel.contents) {
+      const d = dims.get(c.sku);
+      if (d && BATTERY_RANK[d.batteries as BatteryKind] > BATTERY_RANK[batteries])
+        batteries = d.batteries as BatteryKind;
+      liquids ||= d?.liquids === 1;
+    }
+    return { batteries, liquids };
+  });
+  // The platform's estimates and the carriers' freight trials, per parcel (quote-prices.ts).
+  const prices = await quotePrices(
+    ctx,
+    order,
+    catalog,
+    parcels.map((parcel, i) => ({ ...parcel, batteries: goods[i]!.batteries !== 'none' })),
+    resolver,
+    { now, ...(options.liveQuoteTimeoutMs !== undefined ? { timeoutMs: options.liveQuoteTimeoutMs } : {}) },
   );
+  const quoted = parcels.map((parcel, i) => {
+    const { batteries, liquids } = goods[i]!;
+    const { livePrices, live } = prices.byParcel[i]!;
+    const packed = parcel.status === 'packed';
+    const choice = chooseService(
+      {
+        destinationCountry: order.buyer_country,
+        grossWeightG: parcel.grossWeightG,
+        declaredValue: { amount: values[i]!, currency: order.currency },
+        skus: parcel.contents.map((c) => c.sku),
+        shop: order.shop_id,
+        ...(buyerClass ? { buyerLogisticsClass: buyerClass } : {}),
+        dimsMm: parcel.outerMm,
+        batteries,
+        liquids,
+      },
+      catalog.services,
+      catalog.rules,
+      {
+        now,
+        remainingWorkMs: packed ? 0 : (options.remainingWorkMinutes ?? DEFAULT_PACKING_MINUTES) * 60_000,
+        ...(order.ship_by_at !== null ? { shipByAt: order.ship_by_at } : {}),
+        countedAt: counted.at,
+        promisedDeliveryAt: promise.at,
+        ...(livePrices.size ? { livePrices } : {}),
+      },
+    );
+    return {
+      ...parcel,
+      choice,
+      marketplaceService: choice.service ? (catalog.marketplaceServices.get(choice.service) ?? null) : null,
+      pricing: pricingExplanation(
+        live,
+        choice.service && choice.quote ? { service: choice.service, currency: choice.quote.currency } : null,
+      ),
+    };
+  });
   const sample =
     catalog.source === 'sample'
       ? localized(
@@ -244,13 +238,13 @@ export async function quoteOrder(
           ' 价格为示例运价，并非您的合同运价（在「设置 → 物流服务」中可查看当前使用的服务）。',
         )
       : localized('', '');
-  const platformNote = platform.byParcel.some((prices) => prices.size > 0)
+  const platformNote = prices.platformPriced
     ? localized(
         " Online-logistics prices are the platform's own estimate for this order and parcel.",
         ' 线上发货价格为平台针对该订单和包裹的运费试算。',
       )
     : localized('', '');
-  const notes = [platformNote, ...platform.notes.map((n) => localized(` ${n.en}`, n['zh-CN']))];
+  const notes = [platformNote, ...prices.platformNotes.map((n) => localized(` ${n.en}`, n['zh-CN']))];
   const extra = localized(notes.map((n) => n.en).join(''), notes.map((n) => n['zh-CN']).join(''));
   const message =
     quoted.length === 0
@@ -335,15 +329,4 @@ export function presentQuotes(q: OrderQuotes) {
  */
 function costSource(q: OrderQuotes, quote: RateQuote | undefined) {
   return quote?.source ?? q.source;
-}
-
-/** The carriers' live prices of a parcel with the platform's estimates added (`platform`); a live price wins. */
-function withPlatformPrices(
-  live: ReadonlyMap<string, LivePrice>,
-  platform: ReadonlyMap<string, { total: number }>,
-): Map<string, LivePrice> {
-  const prices = new Map(live);
-  for (const [code, price] of platform)
-    if (!prices.has(code)) prices.set(code, { total: price.total, source: 'platform' });
-  return prices;
 }

@@ -2,48 +2,29 @@
  * The simulated day: buyers order on the fake marketplace, the real sync pulls the orders in, stock is reserved
  * (or runs short and a purchase order brings more), packers work the planner's queue, labels are printed, tracking
  * numbers go out through the upload outbox, the carrier collects twice a day, and the deadline sweep warns.
- * Everything goes through the app's use cases with the simulated clock; the driver itself writes no SQL.
+ * Everything goes through the app's use cases with the simulated clock; the driver itself writes no SQL. The
+ * driver keeps the day's rhythm; the buyers (buyers.ts), purchasing (purchasing.ts) and the packing floor (floor.ts)
+ * are its parts.
  */
 import { DateTime } from 'luxon';
 import type { AppContext } from '../app/context';
 import { runWarningSweep } from '../app/deadlines';
-import { ConflictError } from '../app/errors';
-import { getOrderDetail, listOrders } from '../app/orders';
+import { listOrders } from '../app/orders';
 import { syncShopOrders } from '../app/order-sync';
-import { DEFAULT_PLAN_SETTINGS, planOpenOrders } from '../app/plan';
-import { markParcelShipped } from '../app/shipments';
-import {
-  adjustStock,
-  createPurchaseOrder,
-  defineSku,
-  defineWarehouse,
-  listPurchaseOrders,
-  listShortages,
-  purchaseOrderAction,
-} from '../app/stock';
-import { consumeOrderStock } from '../app/stock-reservations';
+import { adjustStock, defineSku, defineWarehouse, listPurchaseOrders } from '../app/stock';
 import { outboxCounts } from '../app/upload-outbox';
 import { localized, type Localized } from '../core/i18n';
 import { OPEN_ORDER_STATES } from '../core/order';
 import { HOUR_MS } from '../core/time';
-import type { FakeOrderSeed } from '../integrations/aliexpress/fake-marketplace';
 import type { FakeAliExpressServer } from '../integrations/aliexpress/fake-server';
-import { BUYER_MARKETS, drawArrivals, type BuyerMarket } from './arrivals';
-import {
-  DEMO_HANDLING_DAYS,
-  DEMO_PICKUPS,
-  DEMO_SERVICES,
-  DEMO_SHIFT,
-  DEMO_SHOP_ID,
-  DEMO_SKUS,
-  DEMO_STATIONS,
-  DEMO_SUPPLIER,
-  DEMO_WAREHOUSE,
-  type DemoSku,
-} from './catalogue';
+import { DemoBuyers } from './buyers';
+import { DEMO_PICKUPS, DEMO_SHOP_ID, DEMO_SKUS, DEMO_WAREHOUSE } from './catalogue';
 import type { SimClock } from './clock';
 import { connectDemoShop } from './connect';
-import type { CollectedParcel, LabelHook, TrackingHook } from './hooks';
+import { PackingFloor } from './floor';
+import type { LabelHook, TrackingHook } from './hooks';
+import { nextLocalTime } from './local-time';
+import { DemoPurchasing } from './purchasing';
 
 export interface DriverOptions {
   ctx: AppContext;
@@ -101,18 +82,6 @@ export interface DemoSnapshot {
   purchaseOrdersReceived: number;
 }
 
-interface Job {
-  orderId: number;
-  processingMs: number;
-}
-
-interface Station {
-  id: string;
-  /** When the station last became free (simulated). */
-  freeAt: number;
-  job?: Job & { finishAt: number };
-}
-
 const OPEN: readonly string[] = OPEN_ORDER_STATES;
 const MINUTE_MS = 60_000;
 
@@ -137,28 +106,23 @@ export class DemoDriver {
   readonly #o: DriverOptions;
   readonly #ctx: AppContext;
   readonly #zone = DEMO_WAREHOUSE.timeZone;
-  readonly #stations: Station[];
-  #queue: Job[] = [];
-  #lastArrivalMinute = 0;
+  readonly #buyers: DemoBuyers;
+  readonly #purchasing: DemoPurchasing;
+  readonly #floor: PackingFloor;
   #nextSyncAt = 0;
-  #nextPlanAt = 0;
-  #lastPlanAt = Number.NEGATIVE_INFINITY;
   #nextStockCheckAt = 0;
   #nextSweepAt = 0;
   #nextCollectionAt = 0;
   #nextReportAt = 0;
   #lastReportAt = Number.NaN;
   #ordersAtLastReport = 0;
-  #awaitingCollection: CollectedParcel[] = [];
-  /** Purchase orders placed by the demo, with when the supplier delivers them. */
-  #deliveries = new Map<number, number>();
-  #unavailableNoted = new Set<string>();
 
   constructor(options: DriverOptions) {
     this.#o = options;
     this.#ctx = options.ctx;
-    const now = options.clock.now();
-    this.#stations = Array.from({ length: DEMO_STATIONS }, (_, i) => ({ id: `station-${i + 1}`, freeAt: now }));
+    this.#buyers = new DemoBuyers(options, this.counters);
+    this.#purchasing = new DemoPurchasing(options, this.counters);
+    this.#floor = new PackingFloor(options, this.counters);
   }
 
   /** The shop, its marketplace connection (to the fake), the warehouse, the catalogue and its opening stock, and the backlog. */
@@ -180,14 +144,14 @@ export class DemoDriver {
         actor: 'demo',
       });
     }
-    this.#seedBacklog();
+    this.#buyers.seedBacklog();
     const now = this.#o.clock.now();
-    this.#lastArrivalMinute = Math.floor(now / MINUTE_MS);
+    this.#buyers.startAt(now);
     this.#nextSyncAt = now;
-    this.#nextPlanAt = now;
+    this.#floor.planFrom(now);
     this.#nextStockCheckAt = now;
     this.#nextSweepAt = now;
-    this.#nextCollectionAt = this.#nextLocalTime(now, DEMO_PICKUPS);
+    this.#nextCollectionAt = nextLocalTime(now, DEMO_PICKUPS);
     this.#nextReportAt = now;
   }
 
@@ -208,21 +172,21 @@ export class DemoDriver {
 
   /** One pass: everything that is due by `now`, in the order it happens in a warehouse. */
   async step(now: number): Promise<void> {
-    await this.#guard('arrivals', () => this.#arrivals(now));
+    await this.#guard('arrivals', () => this.#buyers.arrivals(now));
     if (now >= this.#nextSyncAt) {
       this.#nextSyncAt = now + (this.#o.syncEveryMs ?? 5 * MINUTE_MS);
       await this.#guard('sync', () => this.#sync());
     }
     if (now >= this.#nextStockCheckAt) {
       this.#nextStockCheckAt = now + 15 * MINUTE_MS;
-      await this.#guard('stock', () => this.#stock(now));
+      await this.#guard('stock', () => this.#purchasing.run(now));
     }
-    await this.#guard('packing', () => this.#pack(now));
+    await this.#guard('packing', () => this.#floor.pack(now));
     if (now >= this.#nextCollectionAt) {
-      const parcels = this.#awaitingCollection.splice(0);
+      const parcels = this.#floor.collect();
       this.#o.tracking.collected(parcels, this.#nextCollectionAt);
       this.counters.collected += parcels.length;
-      this.#nextCollectionAt = this.#nextLocalTime(now, DEMO_PICKUPS);
+      this.#nextCollectionAt = nextLocalTime(now, DEMO_PICKUPS);
     }
     await this.#guard('tracking', async () => {
       this.counters.carrierEvents += await this.#o.tracking.flush(this.#ctx, now);
@@ -300,114 +264,6 @@ export class DemoDriver {
     );
   }
 
-  // ---- arrivals ---------------------------------------------------------------------------------------------
-
-  /** Orders already waiting when the day starts, paid over the last days; a few are due within hours. */
-  #seedBacklog(): void {
-    const now = this.#o.clock.now();
-    const random = this.#o.random;
-    const count = Math.max(12, Math.round(this.#o.ordersPerDay * 0.2));
-    const unavailable = DEMO_SKUS.filter((s) => s.unavailable);
-    const thin = DEMO_SKUS.filter((s) => !s.unavailable && s.openingStock < 20);
-    for (let i = 0; i < count; i++) {
-      // The first few are the day's trouble on purpose: goods nobody can supply, and thin stock, due soon.
-      const forced: DemoSku[] | undefined =
-        i < 3 && unavailable.length
-          ? [unavailable[i % unavailable.length]!]
-          : i < 7 && thin.length
-            ? [thin[i % thin.length]!]
-            : undefined;
-      const dueAt = forced ? now + (1.5 + i * 1.25) * HOUR_MS : now + (0.75 + random() * 60) * HOUR_MS;
-      const handlingDays = this.#pick(DEMO_HANDLING_DAYS);
-      const riskPassedAt = dueAt - handlingDays * 24 * HOUR_MS;
-      const paidAt = riskPassedAt - Math.round((5 + random() * 40) * MINUTE_MS);
-      const market = this.#pickMarket();
-      this.#addOrder(market, {
-        paidAt,
-        riskPassedAt,
-        handlingDays,
-        status: 'WAIT_SELLER_SEND_GOODS',
-        modifiedAt: riskPassedAt,
-        skus: forced,
-        units: forced ? 2 : undefined,
-      });
-      this.counters.backlogOrders++;
-    }
-  }
-
-  #arrivals(now: number): void {
-    const lastMinute = Math.floor(now / MINUTE_MS) - 1; // the minute that has fully passed
-    for (let minute = this.#lastArrivalMinute + 1; minute <= lastMinute; minute++) {
-      const start = minute * MINUTE_MS;
-      for (const market of drawArrivals(start, this.#o.ordersPerDay, this.#o.random)) {
-        const paidAt = start + Math.floor(this.#o.random() * MINUTE_MS);
-        // Most orders pass the risk review within half an hour; some are held for hours.
-        const review =
-          this.#o.random() < 0.88 ? (3 + this.#o.random() * 27) * MINUTE_MS : (1 + this.#o.random() * 3) * HOUR_MS;
-        // Never in the past of the platform's clock: the sync's window must see the change when it happens.
-        const riskPassedAt = Math.max(paidAt + Math.round(review), now + 30_000);
-        this.#addOrder(market, {
-          paidAt,
-          riskPassedAt,
-          handlingDays: this.#pick(DEMO_HANDLING_DAYS),
-          status: 'RISK_CONTROL',
-          modifiedAt: now,
-        });
-        this.counters.arrivedOrders++;
-      }
-    }
-    this.#lastArrivalMinute = Math.max(this.#lastArrivalMinute, lastMinute);
-  }
-
-  #addOrder(
-    market: BuyerMarket,
-    o: {
-      paidAt: number;
-      riskPassedAt: number;
-      handlingDays: number;
-      status: string;
-      modifiedAt: number;
-      skus?: DemoSku[];
-      units?: number;
-    },
-  ): void {
-    const random = this.#o.random;
-    const lineCount = o.skus ? o.skus.length : random() < 0.7 ? 1 : random() < 0.85 ? 2 : 3;
-    const skus = o.skus ?? [];
-    while (skus.length < lineCount) {
-      const sku = this.#pickSku();
-      if (!skus.includes(sku)) skus.push(sku);
-    }
-    const seed: FakeOrderSeed = {
-      status: o.status,
-      created_at: o.paidAt - 20_000,
-      paid_at: o.paidAt,
-      risk_passed_at: o.riskPassedAt,
-      modified_at: o.modifiedAt,
-      handling_days: o.handlingDays,
-      freight_commit_days: 45,
-      currency: 'USD',
-      logistics_service: this.#pick(DEMO_SERVICES),
-      buyer: { country: market.country },
-      address: {
-        country: market.country,
-        city: market.city,
-        province: market.province,
-        postcode: market.postcode,
-        phone_country: market.phoneCountry,
-      },
-      lines: skus.map((sku) => ({
-        sku: sku.sku,
-        quantity: o.units ?? (random() < 0.8 ? 1 : random() < 0.75 ? 2 : 3),
-        unit_price: sku.unitPrice,
-        product_name: sku.name,
-      })),
-    };
-    this.#o.fake.marketplace.addOrder(seed, this.#o.fake.now());
-  }
-
-  // ---- sync, stock ------------------------------------------------------------------------------------------
-
   async #sync(): Promise<void> {
     const report = await syncShopOrders(this.#ctx, DEMO_SHOP_ID, {
       masterKey: this.#o.masterKey,
@@ -432,235 +288,9 @@ export class DemoDriver {
       this.counters.errors.push(`sync skipped ${skipped.orderId}: ${skipped.reason.en}`);
   }
 
-  /** Purchase orders the supplier delivers now; a purchase order for every SKU short without enough on the way. */
-  async #stock(now: number): Promise<void> {
-    for (const [id, deliverAt] of this.#deliveries) {
-      if (deliverAt > now) continue;
-      this.#deliveries.delete(id);
-      const { report } = await purchaseOrderAction(this.#ctx, id, 'receive', { actor: 'warehouse' });
-      this.counters.purchaseOrdersReceived++;
-      this.counters.ordersServedByReceipts += report?.served.length ?? 0;
-      this.#o.say(
-        localized(
-          `purchase order ${id} received: ${report?.served.length ?? 0} waiting orders now have their goods`,
-          `采购单 ${id} 已收货：${report?.served.length ?? 0} 个缺货订单已备齐`,
-        ),
-      );
-    }
-    for (const shortage of await listShortages(this.#ctx)) {
-      const sku = DEMO_SKUS.find((s) => s.sku === shortage.sku);
-      if (!sku || shortage.warehouse_id !== DEMO_WAREHOUSE.id) continue;
-      if (sku.unavailable) {
-        if (!this.#unavailableNoted.has(sku.sku)) {
-          this.#unavailableNoted.add(sku.sku);
-          this.#o.say(
-            localized(
-              `${sku.sku} is short by ${shortage.short_by} and the supplier has none: its orders wait, and will miss their deadlines`,
-              `${sku.sku} 缺货 ${shortage.short_by} 件，供应商也无货：相关订单只能等待，将会逾期`,
-            ),
-          );
-        }
-        continue;
-      }
-      const missing = shortage.short_by - shortage.incoming;
-      if (missing <= 0) continue;
-      // What the waiting orders need, plus a day's worth more, in cartons of 10.
-      const dayOfSales = Math.ceil(
-        (this.#o.ordersPerDay * sku.weight) / DEMO_SKUS.reduce((sum, s) => sum + s.weight, 0),
-      );
-      const quantity = Math.ceil((missing + dayOfSales) / 10) * 10;
-      const deliverAt = now + this.#o.supplierLeadMs;
-      const id = await createPurchaseOrder(this.#ctx, {
-        warehouseId: DEMO_WAREHOUSE.id,
-        supplier: DEMO_SUPPLIER,
-        reference: `demo ${sku.sku}`,
-        expectedAt: deliverAt,
-        lines: [{ sku: sku.sku, quantity }],
-      });
-      await purchaseOrderAction(this.#ctx, id, 'place', { actor: 'buyer (purchasing)' });
-      // The supplier's lead time runs from the moment the order was placed.
-      this.#deliveries.set(id, Math.max(deliverAt, this.#ctx.now() + this.#o.supplierLeadMs));
-      this.counters.purchaseOrdersPlaced++;
-      this.#o.say(
-        localized(
-          `${sku.sku} is short by ${shortage.short_by} (${shortage.orders.length} orders wait): purchase order ${id} for ${quantity} placed, due ${this.#localTime(deliverAt, 'en')}`,
-          `${sku.sku} 缺货 ${shortage.short_by} 件（${shortage.orders.length} 个订单等待）：已下采购单 ${id}，数量 ${quantity}，预计 ${this.#localTime(deliverAt, 'zh-CN')} 到货`,
-        ),
-      );
-    }
-  }
-
   // ---- packing ----------------------------------------------------------------------------------------------
 
-  async #pack(now: number): Promise<void> {
-    const shiftStart = this.#shiftStartOf(now);
-    for (const station of this.#stations) {
-      for (;;) {
-        if (station.job) {
-          if (station.job.finishAt > now) break;
-          const done = station.job;
-          station.job = undefined;
-          station.freeAt = done.finishAt;
-          await this.#ship(station, done.orderId);
-          continue;
-        }
-        if (shiftStart === undefined) {
-          station.freeAt = now;
-          break;
-        }
-        const job = await this.#nextJob(now);
-        if (!job) {
-          station.freeAt = now;
-          break;
-        }
-        const startAt = Math.max(station.freeAt, shiftStart);
-        station.job = { ...job, finishAt: startAt + job.processingMs };
-      }
-    }
-  }
-
-  /** The next order of the planner's queue that can still be packed (re-planned every half hour, or when the queue runs dry). */
-  async #nextJob(now: number): Promise<Job | undefined> {
-    if (now >= this.#nextPlanAt || (this.#queue.length === 0 && now >= this.#lastPlanAt + 5 * MINUTE_MS)) {
-      await this.#plan(now);
-    }
-    while (this.#queue.length) {
-      const job = this.#queue.shift()!;
-      if (this.#stations.some((s) => s.job?.orderId === job.orderId)) continue;
-      if (await this.#packable(job.orderId)) return job;
-    }
-    return undefined;
-  }
-
-  async #plan(now: number): Promise<void> {
-    this.#lastPlanAt = now;
-    this.#nextPlanAt = now + 30 * MINUTE_MS;
-    const work = await planOpenOrders(this.#ctx, {
-      ...DEFAULT_PLAN_SETTINGS,
-      shopIds: [DEMO_SHOP_ID],
-      stations: DEMO_STATIONS,
-      zone: this.#zone,
-      shift: DEMO_SHIFT,
-      pickups: DEMO_PICKUPS,
-      horizonDays: 7,
-      timeBudgetMs: 150,
-    });
-    this.#queue = work.plan.stations
-      .flatMap((station) => station.queue)
-      .sort((a, b) => a.start - b.start || a.position - b.position)
-      .map((job) => ({ orderId: work.orders.get(job.jobId)!.id, processingMs: job.finish - job.start }));
-  }
-
-  /** The packer is done: a label, the parcel marked shipped (its upload queued), the goods leave the shelf. */
-  /**
-   * Still to pack: accepted with its goods reserved, and no parcel yet. (A packed order stays awaiting_shipment until
-   * the platform accepts its number, so the planner still lists it meanwhile.)
-   */
-  async #packable(orderId: number): Promise<boolean> {
-    const { order, parcels } = await getOrderDetail(this.#ctx, orderId);
-    return order.status === 'awaiting_shipment' && parcels.length === 0;
-  }
-
-  async #ship(station: Station, orderId: number): Promise<void> {
-    const { order, parcels, lines } = await getOrderDetail(this.#ctx, orderId);
-    if (order.status !== 'awaiting_shipment' || parcels.length > 0) {
-      this.counters.notShipped++;
-      return;
-    }
-    const label = await this.#o.labels.createLabel(
-      {
-        orderId,
-        platformOrderId: order.platform_order_id,
-        buyerCountry: order.buyer_country,
-        logisticsService: order.logistics_service,
-        recipient: { name: order.buyer_name, line1: order.address_line1, city: order.city, postcode: order.postcode },
-        units: lines.reduce((sum, line) => sum + line.quantity, 0),
-        declaredValue: { amount: order.total_amount, currency: order.currency },
-      },
-      this.#ctx.now(),
-    );
-    const actor = `packer ${station.id}`;
-    try {
-      const shipped = await markParcelShipped(
-        this.#ctx,
-        {
-          orderId,
-          trackingNumber: label.trackingNumber,
-          serviceName: label.serviceName,
-          carrier: label.carrier,
-          lastParcel: true,
-        },
-        actor,
-      );
-      await consumeOrderStock(this.#ctx, orderId, undefined, actor);
-      const parcel = {
-        parcelId: shipped.parcelId,
-        trackingNumber: label.trackingNumber,
-        carrier: label.carrier,
-        destination: order.buyer_country,
-      };
-      this.#o.tracking.labelled(parcel, this.#ctx.now());
-      this.#awaitingCollection.push(parcel);
-      this.counters.packed++;
-    } catch (error) {
-      // The platform closed or changed the order while it was on the bench (the sync brought it): nothing to ship.
-      if (!(error instanceof ConflictError)) throw error;
-      this.counters.notShipped++;
-    }
-  }
-
   // ---- time helpers -----------------------------------------------------------------------------------------
-
-  /** The start of the packing shift `now` falls in, or undefined outside the shift. */
-  #shiftStartOf(now: number): number | undefined {
-    const local = DateTime.fromMillis(now, { zone: this.#zone });
-    const at = (hhmm: string) => {
-      const [hour, minute] = hhmm.split(':').map(Number);
-      return local.set({ hour: hour!, minute: minute!, second: 0, millisecond: 0 }).toMillis();
-    };
-    const start = at(DEMO_SHIFT.start);
-    return now >= start && now < at(DEMO_SHIFT.end) ? start : undefined;
-  }
-
-  /** The first of the local times (HH:MM) strictly after `now`. */
-  #nextLocalTime(now: number, times: readonly string[]): number {
-    const local = DateTime.fromMillis(now, { zone: this.#zone }).startOf('day');
-    const candidates: number[] = [];
-    for (const day of [0, 1]) {
-      for (const hhmm of times) {
-        const [hour, minute] = hhmm.split(':').map(Number);
-        candidates.push(local.plus({ days: day }).set({ hour: hour!, minute: minute! }).toMillis());
-      }
-    }
-    return Math.min(...candidates.filter((t) => t > now));
-  }
-
-  #localTime(at: number, locale: 'en' | 'zh-CN'): string {
-    return DateTime.fromMillis(at, { zone: this.#zone }).setLocale(locale).toFormat('ccc HH:mm');
-  }
-
-  #pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.#o.random() * items.length)]!;
-  }
-
-  #pickMarket(): BuyerMarket {
-    let roll = this.#o.random();
-    for (const market of BUYER_MARKETS) {
-      roll -= market.share;
-      if (roll < 0) return market;
-    }
-    return BUYER_MARKETS[0]!;
-  }
-
-  #pickSku(): DemoSku {
-    const total = DEMO_SKUS.reduce((sum, s) => sum + s.weight, 0);
-    let roll = this.#o.random() * total;
-    for (const sku of DEMO_SKUS) {
-      roll -= sku.weight;
-      if (roll < 0) return sku;
-    }
-    return DEMO_SKUS[0]!;
-  }
 
   async #guard(step: string, run: () => Promise<void> | void): Promise<void> {
     try {

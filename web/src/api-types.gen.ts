@@ -1144,6 +1144,32 @@ export type paths = {
             "application/json": components["schemas"]["WorkPlan"];
           };
         };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        409: {
+          content: {
+            "application/json": {
+              error?: {
+                code?: string;
+                message?: string;
+                messages?: components["schemas"]["Localized"];
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
       };
     };
   };

@@ -6,8 +6,10 @@
 import { localized, type Localized } from '../i18n';
 import { bestConstruction, eddSequences, keptSequences, movableCost, type Sequences } from './construct';
 import { solveExactly } from './exact';
-import { compileModel, costAt, describeSchedule, leavesAt, startOn, type Model } from './model';
-import { Search, type Solution } from './search';
+import { compileModel } from './compile';
+import { costAt, describeSchedule, leavesAt, startOn, type Model } from './model';
+import type { Solution } from './moves';
+import { Search } from './search';
 import type {
   Job,
   OptimalityProof,

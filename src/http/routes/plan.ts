@@ -3,8 +3,9 @@ import { pickLocale } from '../../core/i18n';
 import { batchDocumentsPdf, DEFAULT_BATCH_SIZE, pickingListPdf, type Batch } from '../../app/picking';
 import type { AppContext } from '../../app/context';
 import { DEFAULT_PLAN_SETTINGS } from '../../app/plan';
-import { currentPlan, getStaffing, type PresentedPlan, refreshPlans, setStaffing } from '../../app/planning';
+import { currentPlan, getStaffing, refreshPlans, setStaffing } from '../../app/planning';
 import { planWhatIf } from './plan-query';
+import { callerTurns } from './plan-turns';
 import { listWorkEstimates, setWorkEstimate } from '../../app/work-estimates';
 import { callerKey, shopFilter } from '../access';
 import { planVisibleTo } from '../../app/plan-visibility';
@@ -36,16 +37,12 @@ const defaults = () => ({
 });
 
 export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const inFlight = new Map<string, Promise<PresentedPlan>>();
   /**
-   * The pool runs one plan per caller and refuses another meanwhile (429), but the pack station asks twice by design:
-   * its screen polls GET /plan while the packer prints the batch. A batch print waits for the caller's running
-   * GET /plan computations (at most one each, shared by URL) instead of being refused for the screen's own poll.
+   * One computation per caller at a time in the planner threads: a request waits for the caller's running plan
+   * instead of being refused (the dashboard asks again when the seller changes the stations), the newest wins, and
+   * a batch print waits for the screen's own poll (plan-turns.ts).
    */
-  const afterCallersPlans = async (caller: string) => {
-    const mine = [...inFlight].filter(([key]) => key.startsWith(`${caller}\u0000`)).map(([, plan]) => plan);
-    await Promise.allSettled(mine);
-  };
+  const turns = callerTurns();
   app.get<{
     Querystring: {
       warehouse?: string;
@@ -86,7 +83,7 @@ export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
           },
         },
       },
-      response: { 200: ref('WorkPlan') },
+      response: { 200: ref('WorkPlan'), 400: errorSchema, 409: errorSchema },
     },
     handler: async (request) => {
       const q = request.query;
@@ -100,27 +97,27 @@ export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
             .filter(Boolean)
         : shopFilter(request, q.shop);
       // The same request again while the caller's first is computing (a screen that re-polls, a reload) shares its
-      // answer: one computation per caller, and no 429 for asking twice.
+      // answer; another waits for it (plan-turns.ts): no 429 for asking while a plan computes.
       const caller = callerKey(request);
-      const key = `${caller}\u0000${request.url}`;
-      const running = inFlight.get(key);
-      if (running) return planVisibleTo(await running, request.access.shops);
-      const computing = currentPlan(ctx, {
-        warehouseId: q.warehouse,
-        shopIds,
-        overrides: {
-          stations: q.stations,
-          shifts: whatIf.shifts,
-          pickups: whatIf.pickups,
-          zone: whatIf.zone,
-          hourlyCost: q.hourly_cost,
-        },
-        timeBudgetMs: q.budget_ms,
-        refresh: q.refresh,
+      const plan = await turns.inTurn(
         caller,
-      });
-      inFlight.set(key, computing);
-      const plan = await computing.finally(() => inFlight.delete(key));
+        () =>
+          currentPlan(ctx, {
+            warehouseId: q.warehouse,
+            shopIds,
+            overrides: {
+              stations: q.stations,
+              shifts: whatIf.shifts,
+              pickups: whatIf.pickups,
+              zone: whatIf.zone,
+              hourlyCost: q.hourly_cost,
+            },
+            timeBudgetMs: q.budget_ms,
+            refresh: q.refresh,
+            caller,
+          }),
+        { key: request.url },
+      );
       // The warehouse's queue holds the orders of every shop it serves: the caller sees only their shops' orders.
       return planVisibleTo(plan, request.access.shops);
     },
@@ -193,8 +190,13 @@ export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     handler: async (request, reply) => {
       const locale = request.query.lang ?? pickLocale(request.headers['accept-language']);
-      await afterCallersPlans(callerKey(request));
-      const { pdf, batch } = await pickingListPdf(ctx, batchOf(request), locale);
+      const { pdf, batch } = await turns.inTurn(
+        callerKey(request),
+        () => pickingListPdf(ctx, batchOf(request), locale),
+        {
+          supersedable: false,
+        },
+      );
       return batchHeaders(reply, 'picking-list.pdf', batch).send(pdf);
     },
   });
@@ -207,8 +209,11 @@ export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
       querystring: batchQuery,
     },
     handler: async (request, reply) => {
-      await afterCallersPlans(callerKey(request));
-      const { pdf, batch, labels, slips } = await batchDocumentsPdf(ctx, batchOf(request));
+      const { pdf, batch, labels, slips } = await turns.inTurn(
+        callerKey(request),
+        () => batchDocumentsPdf(ctx, batchOf(request)),
+        { supersedable: false },
+      );
       return batchHeaders(reply, 'batch.pdf', batch)
         .header('x-shipby-label-count', String(labels))
         .header('x-shipby-slip-count', String(slips))

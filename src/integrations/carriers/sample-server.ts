@@ -22,17 +22,14 @@
  * Serials: from `serialStart` (default: random), kept in `stateFile` when given so a restarted carrier never
  * issues a number twice (shipby refuses a number another order used within 12 months).
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomInt } from 'node:crypto';
-import { compileService, isQuoteRefusal, quote, type CompiledService } from '../../core/carrier/rate-card';
 import type { CarrierService } from '../../core/carrier/types';
-import { SAMPLE_CARRIER_SERVICES } from '../../core/data/carriers/index';
-import { renderLabels, type LabelAddress } from '../../documents/label';
+import { Refused, sampleCarrierBook, str, trackAllInfo, type Json, type SampleLabel } from './sample-carrier-book';
 import { priceTrial } from './sample-price-trial';
-import { issueTrackingNumber, issuesNumbersFor } from './sample-numbers';
 import { credentialsOf } from './yunexpress/protocol';
+
+export type { SampleLabel } from './sample-carrier-book';
 
 export const SAMPLE_CUSTOMER_CODE = 'SAMPLE0001';
 
@@ -48,25 +45,6 @@ export interface SampleCarrierOptions {
   now?: () => number;
 }
 
-export interface SampleLabel {
-  id: string;
-  service: string;
-  carrier: string;
-  trackingNumber: string;
-  customerOrderNumber: string;
-  reference: string;
-  routingCode: string;
-  amount: number;
-  currency: string;
-  createdAt: number;
-  voidedAt: number | null;
-  scannedAt: number | null;
-  recipientCountry: string;
-  weightG: number;
-  sender: LabelAddress;
-  recipient: LabelAddress;
-}
-
 export interface SampleCarrierServer {
   url: string;
   customerCode: string;
@@ -75,10 +53,6 @@ export interface SampleCarrierServer {
   scan(trackingNumber: string): void;
   close(): Promise<void>;
 }
-
-type Json = Record<string, unknown>;
-
-class Refused extends Error {}
 
 function readBody(req: IncomingMessage): Promise<unknown> {
   return new Promise((resolve, reject) => {
@@ -104,45 +78,10 @@ function readBody(req: IncomingMessage): Promise<unknown> {
   });
 }
 
-const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
-
-function addressOf(value: unknown, field: string): LabelAddress {
-  const a = (value && typeof value === 'object' ? value : {}) as Json;
-  for (const key of ['CountryCode', 'FirstName', 'Street', 'City'])
-    if (!str(a[key])) throw new Refused(`${field}.${key} is required`);
-  const country = str(a.CountryCode).toUpperCase();
-  if (!/^[A-Z]{2}$/.test(country)) throw new Refused(`${field}.CountryCode must be a 2-letter country code`);
-  return {
-    name: str(a.FirstName),
-    line1: str(a.Street),
-    city: str(a.City),
-    state: str(a.State) || null,
-    postcode: str(a.Zip) || null,
-    country,
-    phone: str(a.Phone) || null,
-  };
-}
-
 export async function startSampleCarrierServer(options: SampleCarrierOptions): Promise<SampleCarrierServer> {
   const now = options.now ?? Date.now;
   const customerCode = options.customerCode ?? SAMPLE_CUSTOMER_CODE;
-  const services = new Map<string, CompiledService>();
-  for (const service of options.services ?? SAMPLE_CARRIER_SERVICES)
-    services.set(service.code, compileService(service));
-  const labels = new Map<string, SampleLabel>();
-  const byOrderNumber = new Map<string, SampleLabel>();
-  let nextSerial = options.serialStart ?? randomInt(1_000_000, 90_000_000);
-  if (options.stateFile) fs.mkdirSync(path.dirname(path.resolve(options.stateFile)), { recursive: true });
-  if (options.stateFile && fs.existsSync(options.stateFile)) {
-    const saved = JSON.parse(fs.readFileSync(options.stateFile, 'utf8')) as { nextSerial?: number };
-    if (Number.isSafeInteger(saved.nextSerial)) nextSerial = Math.max(nextSerial, saved.nextSerial!);
-  }
-  const takeSerial = () => {
-    const serial = nextSerial++;
-    if (options.stateFile) fs.writeFileSync(options.stateFile, JSON.stringify({ nextSerial }));
-    return serial;
-  };
-  const find = (number: string) => labels.get(number.toUpperCase()) ?? byOrderNumber.get(number);
+  const { services, labels, find, createOne, pdfOf } = sampleCarrierBook(options, now);
   const envelope = (code: string, message: string, item: unknown) => ({
     Item: item,
     Code: code,
@@ -150,110 +89,6 @@ export async function startSampleCarrierServer(options: SampleCarrierOptions): P
     RequestId: `sample-${randomInt(1e9)}`,
     TimeStamp: new Date(now()).toISOString(),
   });
-
-  function createOne(order: Json): Json {
-    const customerOrderNumber = str(order.CustomerOrderNumber);
-    const refuse = (remark: string) => ({
-      CustomerOrderNumber: customerOrderNumber,
-      Success: 0,
-      TrackType: '',
-      Remark: remark,
-      AgentNumber: null,
-      WayBillNumber: '',
-      RequireSenderAddress: 0,
-      TrackingNumber: null,
-      ShipperBoxs: null,
-    });
-    try {
-      if (!customerOrderNumber) throw new Refused('CustomerOrderNumber is required');
-      if (byOrderNumber.has(customerOrderNumber))
-        throw new Refused(`客户订单号重复 (duplicate CustomerOrderNumber ${customerOrderNumber})`);
-      const service = services.get(str(order.ShippingMethodCode));
-      if (!service)
-        throw new Refused(
-          `ShippingMethodCode "${str(order.ShippingMethodCode)}" is not a service (have: ${[...services.keys()].join(', ')})`,
-        );
-      if (!issuesNumbersFor(service.def.carrier))
-        throw new Refused(`this carrier cannot number ${service.def.carrier} parcels`);
-      const recipient = addressOf(order.Receiver, 'Receiver');
-      const sender = addressOf(order.Sender, 'Sender');
-      const weightKg = Number(order.Weight);
-      if (!Number.isFinite(weightKg) || weightKg <= 0) throw new Refused('Weight must be a positive number of kg');
-      const weightG = Math.round(weightKg * 1000);
-      const dims = [order.Length, order.Width, order.Height].map((v) => Math.round(Number(v) * 10)) as [
-        number,
-        number,
-        number,
-      ];
-      if (!dims.every((d) => Number.isInteger(d) && d > 0))
-        throw new Refused('Length, Width and Height must be positive (cm)');
-      if (!Array.isArray(order.Parcels) || order.Parcels.length === 0)
-        throw new Refused('Parcels (the customs declaration) is required');
-      const limits = service.def.limits;
-      if (weightG > limits.maxWeightG) throw new Refused(`${weightG} g is over the service's ${limits.maxWeightG} g`);
-      if (Math.max(...dims) > limits.maxLongestSideMm)
-        throw new Refused(`longest side over ${limits.maxLongestSideMm} mm`);
-      const priced = quote(service, { destinationCountry: recipient.country, grossWeightG: weightG, dimsMm: dims });
-      if (isQuoteRefusal(priced)) throw new Refused(`${service.code} cannot take it: ${priced.refused}`);
-      let number = issueTrackingNumber(service.def.carrier, takeSerial(), service.def.s10IndicatorFirstLetters);
-      while (labels.has(number))
-        number = issueTrackingNumber(service.def.carrier, takeSerial(), service.def.s10IndicatorFirstLetters);
-      const label: SampleLabel = {
-        id: number,
-        service: service.code,
-        carrier: service.def.carrier,
-        trackingNumber: number,
-        customerOrderNumber,
-        reference: str(order.TransactionNumber) || customerOrderNumber,
-        routingCode: `${recipient.country}-${(recipient.postcode || recipient.city).replace(/\s+/g, '').slice(0, 3).toUpperCase()}-${priced.zone}`,
-        amount: priced.total,
-        currency: priced.currency,
-        createdAt: now(),
-        voidedAt: null,
-        scannedAt: null,
-        recipientCountry: recipient.country,
-        weightG,
-        sender,
-        recipient,
-      };
-      labels.set(number, label);
-      byOrderNumber.set(customerOrderNumber, label);
-      return {
-        CustomerOrderNumber: customerOrderNumber,
-        Success: 1,
-        TrackType: '1',
-        Remark: '',
-        AgentNumber: null,
-        WayBillNumber: number,
-        RequireSenderAddress: 0,
-        TrackingNumber: null,
-        ShipperBoxs: null,
-      };
-    } catch (error) {
-      if (error instanceof Refused) return refuse(error.message);
-      throw error;
-    }
-  }
-
-  async function pdfOf(label: SampleLabel): Promise<Buffer> {
-    const service = services.get(label.service);
-    return renderLabels([
-      {
-        trackingNumber: label.trackingNumber,
-        carrierName: service?.def.carrier ?? label.carrier,
-        serviceName: service?.def.name.en ?? label.service,
-        routingCode: label.routingCode,
-        sender: label.sender,
-        recipient: label.recipient,
-        orderReference: label.reference,
-        parcelPosition: 1,
-        parcelCount: 1,
-        weightG: label.weightG,
-        box: null,
-        labelledOn: new Date(label.createdAt).toISOString().slice(0, 10),
-      },
-    ]);
-  }
 
   async function handle(req: IncomingMessage, res: ServerResponse, base: string): Promise<void> {
     const send = (status: number, body: unknown) => {
@@ -349,38 +184,7 @@ export async function startSampleCarrierServer(options: SampleCarrierOptions): P
     if (req.method === 'GET' && route === '/api/Tracking/GetTrackAllInfo') {
       const label = find(url.searchParams.get('OrderNumber') ?? '');
       if (!label) return send(200, envelope('1011', '订单不存在 (no such order)', null));
-      // YunExpress writes scan times in China time without an offset.
-      const local = (at: number) => new Date(at + 8 * 3_600_000).toISOString().slice(0, 19);
-      const details: Array<{
-        ProcessContent: string;
-        ProcessLocation: string | null;
-        ProcessDate: string;
-        TrackingStatus: number;
-      }> = [
-        {
-          ProcessContent: 'Shipment information received',
-          ProcessLocation: null,
-          ProcessDate: local(label.createdAt),
-          TrackingStatus: 0,
-        },
-      ];
-      if (label.scannedAt !== null)
-        details.push({
-          ProcessContent: 'Accepted at the depot',
-          ProcessLocation: 'Shenzhen, CN',
-          ProcessDate: local(label.scannedAt),
-          TrackingStatus: 10,
-        });
-      return send(
-        200,
-        envelope('0000', '提交成功', {
-          CountryCode: label.recipientCountry,
-          WaybillNumber: label.trackingNumber,
-          TrackingNumber: '',
-          PackageState: label.scannedAt !== null ? 1 : 0,
-          OrderTrackingDetails: details,
-        }),
-      );
+      return send(200, envelope('0000', '提交成功', trackAllInfo(label)));
     }
     return send(404, envelope('404', `${req.method} ${route} is not an endpoint`, null));
   }
