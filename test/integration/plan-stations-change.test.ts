@@ -115,6 +115,30 @@ describe.each(backends)('changing the stations while a plan computes, on $name',
     expect(held.map((h) => h.stations)).toEqual([2, 4]);
   });
 
+  it("a refresh of the stored plans waits for the caller's running plan instead of a 429", async () => {
+    // A stored plan to refresh: the caller's plan without a what-if (a what-if is not stored).
+    const first = ask('/plan?budget_ms=50');
+    await waitUntil(() => expect(held).toHaveLength(1));
+    held[0]!.release();
+    expect((await first).statusCode).toBe(200);
+    const three = ask(plan(3));
+    await waitUntil(() => expect(held).toHaveLength(2));
+    const refresh = app.inject({
+      method: 'POST',
+      url: '/plan/refresh',
+      payload: { mode: 'full' },
+      remoteAddress: '10.0.7.1',
+    });
+    await waitUntil(() => expect(arrived).toContain('/plan/refresh'));
+    expect(held).toHaveLength(2);
+    held[1]!.release();
+    await waitUntil(() => expect(held).toHaveLength(3));
+    held[2]!.release();
+    const answers = await Promise.all([three, refresh]);
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200]);
+    expect(answers[1]!.json().plans.length).toBeGreaterThan(0);
+  });
+
   it("a batch print waits for the screen's running poll and does not supersede the one waiting after it", async () => {
     const two = ask(plan(2));
     await waitUntil(() => expect(held).toHaveLength(1));

@@ -233,14 +233,22 @@ export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
         properties: { warehouse: { type: 'string' }, mode: { type: 'string', enum: ['auto', 'warm', 'full'] } },
       },
     },
-    // Without a warehouse: the caller's account's warehouses only (every warehouse when access is off).
-    handler: async (request) =>
-      refreshPlans(ctx, {
-        warehouseId: request.body?.warehouse,
-        refresh: request.body?.mode,
-        caller: callerKey(request),
-        ...(request.access.warehouses ? { warehouseIds: request.access.warehouses } : {}),
-      }),
+    // Without a warehouse: the caller's account's warehouses only (every warehouse when access is off). It takes its
+    // turn among the caller's plan requests (plan-turns.ts), as the prints do: it waits, it is not refused.
+    handler: async (request) => {
+      const caller = callerKey(request);
+      return turns.inTurn(
+        caller,
+        () =>
+          refreshPlans(ctx, {
+            warehouseId: request.body?.warehouse,
+            refresh: request.body?.mode,
+            caller,
+            ...(request.access.warehouses ? { warehouseIds: request.access.warehouses } : {}),
+          }),
+        { supersedable: false },
+      );
+    },
   });
 
   app.get<{ Params: { id: string } }>('/warehouses/:id/staffing', {
