@@ -358,6 +358,13 @@ describe('the dashboard', () => {
     expect(await station.getAttribute('class')).toMatch(/flash-error/);
     expect(await station.getAttribute('data-sound')).toBe('error');
     await screenshot('pack-station-wrong-scan');
+    // The message line is said in the language of the moment: switching to Chinese re-says it, and back.
+    await page.locator('button[data-locale="zh-CN"]').click();
+    await expect.poll(() => alert.innerText()).toMatch(/USB-C-CABLE-1M[\s\S]*[\u4e00-\u9fff]/);
+    expect(await alert.innerText()).not.toMatch(/Wrong item/);
+    await page.locator('button[data-locale="en"]').click();
+    await expect.poll(() => alert.innerText()).toMatch(/Wrong item: USB-C-CABLE-1M is not in this parcel/);
+    await input.focus();
     // The flash passes; the message stays red until the next good scan.
     await expect.poll(() => station.getAttribute('class'), { timeout: 4000 }).not.toMatch(/flash-error/);
     const background = (el: unknown) =>

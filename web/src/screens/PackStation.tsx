@@ -98,7 +98,7 @@ export function PackStation() {
       setOverrideReason('');
       purchase.reset();
       setSession(answer.session);
-      good(pick(answer.message));
+      good((_, pick) => pick(answer.message));
     });
 
   const scanItem = (value: string) =>
@@ -108,7 +108,7 @@ export function PackStation() {
         body: { code: value },
       });
       setSession(answer.session);
-      good(pick(answer.message));
+      good((_, pick) => pick(answer.message));
     });
 
   const weigh = (value: string) =>
@@ -124,7 +124,7 @@ export function PackStation() {
           body: { grams, ...(overrideReason.trim() ? { override_reason: overrideReason.trim() } : {}) },
         });
         setSession(answer.session);
-        good(pick(answer.message));
+        good((_, pick) => pick(answer.message));
       } catch (error) {
         // Out of tolerance: the parcel is held; show the session as it is now (held) with the message.
         if (error instanceof ApiError && error.status === 409) {
@@ -147,7 +147,8 @@ export function PackStation() {
       ]);
       setPrinted({ labels: answer.items, labelUrl: URL.createObjectURL(label), slipUrl: URL.createObjectURL(slip) });
       done.add(orderId);
-      good(t('pack.printedMessage', { numbers: answer.items.map((l) => l.tracking_number).join(', ') }));
+      const numbers = answer.items.map((l) => l.tracking_number).join(', ');
+      good((t) => t('pack.printedMessage', { numbers }));
       void plan.refresh();
     });
 
@@ -162,7 +163,7 @@ export function PackStation() {
       setSession(undefined);
       setPrinted(undefined);
       setQuotes(undefined);
-      setNotice({ tone: 'info', text: t('pack.cancelled') });
+      setNotice({ tone: 'info', say: (t) => t('pack.cancelled') });
       void plan.refresh();
     });
 
@@ -208,7 +209,7 @@ export function PackStation() {
         void cancel();
       } else {
         setEscArmed(true);
-        setNotice({ tone: 'info', text: t('pack.escAgain') });
+        setNotice({ tone: 'info', say: (t) => t('pack.escAgain') });
       }
     } else if ((event.key === 'F2' || event.key === 'F4') && printed) {
       event.preventDefault();

@@ -7,30 +7,27 @@ import { FixLinks } from '../../components';
 import { useI18n, type Translate } from '../../i18n';
 
 type Tone = 'ok' | 'error' | 'info';
-export type Notice = { tone: Tone; text: string; rule?: string | undefined; error?: ApiError | undefined } | undefined;
+/** A text said in the language chosen when it shows, not when it came: switching language re-says the line. */
+export type Say = (t: Translate, pick: (text: ApiError['messages']) => string) => string;
+export type Notice = { tone: Tone; say: Say; rule?: string | undefined; error?: ApiError | undefined } | undefined;
 
 /** A refusal the station makes itself (already in the user's language), shown as loud as the API's. */
 export class Refusal extends Error {}
 
 /** What an error says at the station: the API's message and its issues, the station's own refusal, or a failure. */
-export function noticeOf(error: unknown, pick: (text: ApiError['messages']) => string, t: Translate): Notice {
+export function noticeOf(error: unknown): Notice {
   if (error instanceof ApiError) {
-    const issues = error.issues.length
-      ? ` ${error.issues.map((i) => (i.messages ? pick(i.messages) : i.message)).join(' ')}`
-      : '';
-    return { tone: 'error', text: pick(error.messages) + issues, rule: error.rule, error };
+    const say: Say = (_, pick) =>
+      pick(error.messages) +
+      (error.issues.length ? ` ${error.issues.map((i) => (i.messages ? pick(i.messages) : i.message)).join(' ')}` : '');
+    return { tone: 'error', say, rule: error.rule, error };
   }
-  return {
-    tone: 'error',
-    text:
-      error instanceof Refusal
-        ? error.message
-        : t(error instanceof NetworkError ? 'error.network' : 'error.unexpected'),
-  };
+  if (error instanceof Refusal) return { tone: 'error', say: () => error.message };
+  return { tone: 'error', say: (t) => t(error instanceof NetworkError ? 'error.network' : 'error.unexpected') };
 }
 
 export function PackAlert({ notice }: { notice: Notice }) {
-  const { t } = useI18n();
+  const { t, pick } = useI18n();
   if (!notice) return null;
   return (
     <div
@@ -40,7 +37,7 @@ export function PackAlert({ notice }: { notice: Notice }) {
       data-tone={notice.tone}
     >
       {notice.tone === 'error' ? <strong>{t('pack.wrong')} </strong> : null}
-      {notice.text}
+      {notice.say(t, pick)}
       {notice.rule ? <span className="rule"> [{notice.rule}]</span> : null}
       <FixLinks error={notice.error} />
     </div>
