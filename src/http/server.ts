@@ -42,6 +42,7 @@ import { orderEditRoutes } from './routes/order-edits';
 import { labelRoutes } from './routes/labels';
 import { packRoutes } from './routes/pack';
 import { catalogueRoutes } from './routes/catalogue';
+import { catalogueFileRoutes } from './routes/catalogue-files';
 import { setupRoutes } from './routes/setup';
 import { stockRoutes } from './routes/stock';
 import { trackingRoutes } from './routes/tracking';
@@ -260,6 +261,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   labelRoutes(app, ctx);
   setupRoutes(app, ctx);
   catalogueRoutes(app, ctx);
+  catalogueFileRoutes(app, ctx);
   liveRoutes(app, ctx);
   marketplaceAuthRoutes(app, ctx, options.marketplaceAuth);
 
