@@ -2,7 +2,9 @@
  * The `shipby` program: commander with the command modules a command line needs (commands/index.ts).
  */
 import { Command } from 'commander';
+import { localizeCommanderErrors } from './commander-zh';
 import { commandModules, type CommandModule } from './commands/index';
+import { cliLocale } from './locale';
 
 /** The first word of a command line that is not an option: the top-level command, if any. */
 export function commandWord(args: readonly string[]): string | undefined {
@@ -28,6 +30,7 @@ export async function buildProgram(args?: readonly string[], prepare?: (program:
     .description('Ship every order before its deadline.')
     .showHelpAfterError()
     .enablePositionalOptions();
+  localizeCommanderErrors(program, cliLocale());
   prepare?.(program);
   const modules = await Promise.all((args ? modulesFor(args) : commandModules).map((module) => module.load()));
   for (const module of modules) module.register(program);
