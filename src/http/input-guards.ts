@@ -12,6 +12,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ValidationError } from '../app/errors';
 import { localized } from '../core/i18n';
+import { parseInstant } from '../core/time';
 
 const NUL = '\u0000';
 
@@ -122,4 +123,25 @@ export function dataErrorIssue(error: unknown, request: FastifyRequest): Validat
     `${field} holds a value the database cannot store or compare (${message.slice(0, 120)}); correct it and send again.`,
     `${field} 的值无法被数据库存储或比较（${message.slice(0, 120)}）；请更正后重新提交。`,
   );
+}
+
+/**
+ * A body's time field (ISO 8601 with Z or an offset) as an instant; undefined when the field is absent. A text that
+ * is not such a time is a 400 naming the field, with nothing changed.
+ */
+export function bodyInstant(field: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = parseInstant(value);
+  if (parsed === undefined)
+    throw new ValidationError([
+      {
+        row: 0,
+        field,
+        message: localized(
+          `${field} "${value}" is not a time with a zone or offset.`,
+          `${field}「${value}」不是带时区或偏移量的时间。`,
+        ),
+      },
+    ]);
+  return parsed;
 }

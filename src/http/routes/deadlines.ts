@@ -8,7 +8,7 @@ import { presentOrder, presentParcel, presentSituation, presentVerdict } from '.
 import { ValidationError } from '../../app/errors';
 import { localized } from '../../core/i18n';
 import { builtInRegistry } from '../../core/policy/built-in';
-import { parseInstant } from '../../core/time';
+import { bodyInstant } from '../input-guards';
 import { errorSchema, ref } from '../schemas/common';
 import { policyList, shopPolicy, webhookAdded } from '../schemas/deadlines';
 
@@ -66,30 +66,14 @@ export function deadlineRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     handler: async (request) => {
       const b = request.body;
-      const instant = (field: string, value: string | undefined) => {
-        if (value === undefined) return undefined;
-        const parsed = parseInstant(value);
-        if (parsed === undefined)
-          throw new ValidationError([
-            {
-              row: 0,
-              field,
-              message: localized(
-                `${field} "${value}" is not a time with a zone or offset.`,
-                `${field}「${value}」不是带时区或偏移量的时间。`,
-              ),
-            },
-          ]);
-        return parsed;
-      };
       const order = await recordExtension(
         ctx,
         request.params.id,
         {
           hours: b.hours,
-          newDeadlineAt: instant('new_deadline_at', b.new_deadline_at),
+          newDeadlineAt: bodyInstant('new_deadline_at', b.new_deadline_at),
           agreedBy: b.agreed_by,
-          agreedAt: instant('agreed_at', b.agreed_at),
+          agreedAt: bodyInstant('agreed_at', b.agreed_at),
           note: b.note,
         },
         request.access.actor,
@@ -112,19 +96,7 @@ export function deadlineRoutes(app: FastifyInstance, ctx: AppContext): void {
       response: { 200: ref('Order'), 400: errorSchema, 404: errorSchema, 409: errorSchema },
     },
     handler: async (request) => {
-      const raw = request.body?.at;
-      const at = raw === undefined ? undefined : parseInstant(raw);
-      if (raw !== undefined && at === undefined)
-        throw new ValidationError([
-          {
-            row: 0,
-            field: 'at',
-            message: localized(
-              `at "${raw}" is not a time with a zone or offset.`,
-              `at「${raw}」不是带时区或偏移量的时间。`,
-            ),
-          },
-        ]);
+      const at = bodyInstant('at', request.body?.at);
       const order = await recordWarehouseReceipt(
         ctx,
         request.params.id,

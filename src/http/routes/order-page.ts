@@ -5,7 +5,6 @@
 import type { FastifyInstance } from 'fastify';
 import { contextAsOf } from '../../app/as-of';
 import type { AppContext } from '../../app/context';
-import { ValidationError } from '../../app/errors';
 import { applyOrderAction, getOrderPage } from '../../app/orders';
 import { auditOfOrder } from '../../app/accounts';
 import { answerCancellationRequest, recordCancellationRequest } from '../../app/cancellation-requests';
@@ -17,10 +16,9 @@ import {
   presentOrder,
   presentParcel,
 } from '../../app/present';
-import { localized } from '../../core/i18n';
 import { orderMachine } from '../../core/order';
-import { parseInstant } from '../../core/time';
 import { AT_PARAM } from './deadlines';
+import { bodyInstant } from '../input-guards';
 import { errorSchema, ref } from '../schemas/common';
 
 export function orderPageRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -95,19 +93,7 @@ export function orderPageRoutes(app: FastifyInstance, ctx: AppContext): void {
       response: { 201: ref('Order'), 400: errorSchema, 404: errorSchema, 409: errorSchema },
     },
     handler: async (request, reply) => {
-      const raw = request.body?.at;
-      const at = raw === undefined ? undefined : parseInstant(raw);
-      if (raw !== undefined && at === undefined)
-        throw new ValidationError([
-          {
-            row: 0,
-            field: 'at',
-            message: localized(
-              `at "${raw}" is not a time with a zone or offset.`,
-              `at「${raw}」不是带时区或偏移量的时间。`,
-            ),
-          },
-        ]);
+      const at = bodyInstant('at', request.body?.at);
       const order = await recordCancellationRequest(
         ctx,
         request.params.id,
