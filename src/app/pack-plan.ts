@@ -112,25 +112,7 @@ async function createPlannedParcels(
   const { result, currency } = plan;
   const inserted = await trx
     .insertInto('parcels')
-    .values(
-      result.parcels.map(() => ({
-        order_id: order.id,
-        shop_id: order.shop_id,
-        status: 'created',
-        carrier: null,
-        service: null,
-        tracking_number: null,
-        weight_g: null,
-        packed_at: null,
-        labelled_at: null,
-        handed_over_at: null,
-        tracking_uploaded_at: null,
-        first_scan_at: null,
-        delivered_at: null,
-        created_at: now,
-        updated_at: now,
-      })),
-    )
+    .values(result.parcels.map(() => packing.newParcelRow(order, now)))
     .returning('id')
     .execute();
   // Ids are drawn in VALUES order within one statement; RETURNING's row order is not promised.

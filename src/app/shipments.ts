@@ -18,6 +18,7 @@ import type { Executor } from '../store/orders';
 import * as orderStore from '../store/orders';
 import * as marketplace from '../store/marketplace';
 import * as outbox from '../store/outbox';
+import { newParcelRow } from '../store/packing';
 import type { NewOrderEventRow, NewOutboxRow, OrderRow, ParcelRow } from '../store/schema';
 import type { AppContext } from './context';
 import { planFirstScan, uploadReleasedEvent } from './first-scan';
@@ -108,25 +109,7 @@ export async function markParcelsShipped(
         const chunk = fresh.slice(i, i + 500);
         const inserted = await trx
           .insertInto('parcels')
-          .values(
-            chunk.map((plan) => ({
-              order_id: plan.order.id,
-              shop_id: plan.order.shop_id,
-              status: 'created',
-              carrier: null,
-              service: null,
-              tracking_number: null,
-              weight_g: null,
-              packed_at: null,
-              labelled_at: null,
-              handed_over_at: null,
-              tracking_uploaded_at: null,
-              first_scan_at: null,
-              delivered_at: null,
-              created_at: now,
-              updated_at: now,
-            })),
-          )
+          .values(chunk.map((plan) => newParcelRow(plan.order, now)))
           .returningAll()
           .execute();
         // Ids are drawn in VALUES order within one statement; RETURNING's row order is not promised, so sort by id.

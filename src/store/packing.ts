@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import type { Insertable } from 'kysely';
 import type { Executor } from './orders';
+import type { ParcelsTable } from './schema';
 import type {
   BoxesTable,
   BoxRow,
@@ -16,6 +17,27 @@ import type {
   SkuDimensionsRow,
   SkuDimensionsTable,
 } from './schema-packing';
+
+/** A new parcel of an order, not yet packed: created, with no carrier, number, weight or milestone yet. */
+export function newParcelRow(order: { id: number; shop_id: string }, now: number): Insertable<ParcelsTable> {
+  return {
+    order_id: order.id,
+    shop_id: order.shop_id,
+    status: 'created',
+    carrier: null,
+    service: null,
+    tracking_number: null,
+    weight_g: null,
+    packed_at: null,
+    labelled_at: null,
+    handed_over_at: null,
+    tracking_uploaded_at: null,
+    first_scan_at: null,
+    delivered_at: null,
+    created_at: now,
+    updated_at: now,
+  };
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // Catalogue: boxes, SKU sizes, senders, notes
