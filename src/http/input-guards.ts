@@ -12,6 +12,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ValidationError } from '../app/errors';
 import { localized } from '../core/i18n';
+import { fieldIssue } from '../core/order-input';
 import { parseInstant } from '../core/time';
 
 const NUL = '\u0000';
@@ -134,14 +135,11 @@ export function bodyInstant(field: string, value: string | undefined): number | 
   const parsed = parseInstant(value);
   if (parsed === undefined)
     throw new ValidationError([
-      {
-        row: 0,
+      fieldIssue(
         field,
-        message: localized(
-          `${field} "${value}" is not a time with a zone or offset.`,
-          `${field}「${value}」不是带时区或偏移量的时间。`,
-        ),
-      },
+        `${field} "${value}" is not a time with a zone or offset.`,
+        `${field}「${value}」不是带时区或偏移量的时间。`,
+      ),
     ]);
   return parsed;
 }
