@@ -106,6 +106,21 @@ describe.each(backends)('outgoing-request guard on $name', (backend) => {
     expect(hidden.connections()).toBe(0);
   });
 
+  it('answers an added webhook as GET /webhooks lists it (created_at in ISO 8601, no secret)', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/webhooks',
+      payload: { url: 'http://127.0.0.1:9/hook', secret: 'a-secret-of-16-chars' },
+    });
+    expect(res.statusCode).toBe(201);
+    const added = res.json();
+    expect(added.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(JSON.stringify(added)).not.toContain('a-secret-of-16-chars');
+    const listed = (await app.inject({ method: 'GET', url: '/webhooks' })).json().items;
+    expect(listed.find((h: { id: number }) => h.id === added.id)).toEqual(added);
+    await store.db.deleteFrom('alert_webhooks').execute();
+  });
+
   it('refuses carrier accounts, tracking providers and marketplace gateways at internal addresses, naming their field', async () => {
     for (const url of spellings(hidden.port)) {
       const carrier = await setCarrierAccount(ctx, {

@@ -163,12 +163,7 @@ export type paths = {
         /** @description Default Response */
         201: {
           content: {
-            "application/json": {
-              id: number;
-              shop_id: string | null;
-              url: string;
-              created_at: number;
-            };
+            "application/json": components["schemas"]["Webhook"];
           };
         };
         /** @description Default Response */

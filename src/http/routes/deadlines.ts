@@ -10,6 +10,7 @@ import { localized } from '../../core/i18n';
 import { builtInRegistry } from '../../core/policy/built-in';
 import { bodyInstant } from '../input-guards';
 import { errorSchema, ref } from '../schemas/common';
+import { toIso } from '../../core/time';
 import { policyList, shopPolicy, webhookAdded } from '../schemas/deadlines';
 
 /** `at=` of a read route: the view as of that instant (default now); a time that does not parse is a 400 naming `at`. */
@@ -220,7 +221,7 @@ export function deadlineRoutes(app: FastifyInstance, ctx: AppContext): void {
         secret: request.body.secret,
         shopId: request.body.shop_id,
       });
-      return reply.status(201).send(hook);
+      return reply.status(201).send({ ...hook, created_at: toIso(hook.created_at) });
     },
   });
 }

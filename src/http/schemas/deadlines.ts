@@ -53,5 +53,5 @@ export const DEADLINE_SCHEMAS = { Metric, MetricsReport };
 export const policyList = list(open({ id: str, version: num }));
 /** The shop's policy set: how many of its orders' deadlines were recomputed, and how many changed. */
 export const shopPolicy = object({ recomputed: num, changed: num });
-/** The webhook added (its secret is never returned); created_at in epoch ms, as stored. */
-export const webhookAdded = object({ id: num, shop_id: strOrNull, url: str, created_at: num });
+/** The webhook added (its secret is never returned), as GET /webhooks lists it (created_at in ISO 8601). */
+export const webhookAdded = ref('Webhook');
