@@ -11,7 +11,7 @@ export const WAREHOUSE_HELP_ZH: Readonly<Record<string, string>> = {
     'OR-Library 加权延迟问题文件：输出每个实例的加权总延迟',
   'jobs per instance in the --orlib file': '--orlib 文件中每个实例的作业数',
   'seed of the search': '搜索的随机种子',
-  'search time (per instance with --orlib), ms': '搜索时间，单位 ms（用 --orlib 时按每个实例计）',
+  'search time (per instance with --orlib), ms': '搜索时间，以毫秒计（用 --orlib 时按每个实例计）',
   "plan this warehouse's orders on its stored staffing (the stored plan while nothing changed)":
     '按此仓库已保存的人手安排计划其订单（没有变化时使用已保存的计划）',
   'plan only this shop (a what-if, not stored)': '只计划此店铺（假设推演，不保存）',
@@ -115,8 +115,8 @@ export const WAREHOUSE_HELP_ZH: Readonly<Record<string, string>> = {
   'when the platform order id is in several shops': '店铺（平台订单号在多个店铺中出现时）',
   'void the planned (unpacked) parcels and plan again': '作废已计划（未打包）的包裹并重新计划',
   "Add or change a box of a shop's catalogue": '添加或修改店铺的箱子',
-  'inner size in mm': '内尺寸（mm）',
-  'outer size in mm (default: the inner size)': '外尺寸（mm；默认：同内尺寸）',
+  'inner size in mm': '内尺寸（毫米）',
+  'outer size in mm (default: the inner size)': '外尺寸（毫米；默认：同内尺寸）',
   'max gross weight in grams': '最大毛重（克）',
   'empty box weight in grams': '空箱重量（克）',
   'cost of one box, e.g. 1.50': '每个箱子的成本，例如 1.50',
@@ -124,7 +124,7 @@ export const WAREHOUSE_HELP_ZH: Readonly<Record<string, string>> = {
   'keep it, but do not offer it': '保留但不再使用',
   "A shop's boxes, cheapest first": '店铺的箱子，最便宜的在前',
   "Set a seller SKU's unit size, weight and item barcode": '设置卖家 SKU 的单件尺寸、重量和商品条码',
-  'size in mm': '尺寸（mm）',
+  'size in mm': '尺寸（毫米）',
   'weight in grams': '重量（克）',
   "the item's own barcode (EAN/UPC); the SKU is always accepted too": '商品自带的条码（EAN/UPC）；扫描 SKU 也始终可以',
   'none | contained | standalone': '`none`（无电池）、`contained`（内置电池）或 `standalone`（纯电池）',
@@ -165,7 +165,7 @@ export const WAREHOUSE_HELP_ZH: Readonly<Record<string, string>> = {
   "buy it even when it costs more than the shop's share of the order's value (default 30 %)":
     '即使面单费用超过店铺设定的订单金额比例（默认 30 %）也购买',
   'Print labels (100 × 150 mm) into one PDF: the print queue, or the given orders':
-    '把面单（100 × 150 mm）打印到一个 PDF：打印队列，或指定的订单',
+    '把面单（100 × 150 毫米）打印到一个 PDF：打印队列，或指定的订单',
   'deadline | carrier | sku': '`deadline`（截止时间）、`carrier`（承运商）或 `sku`（SKU）',
   'only these orders (shipby ids)': '仅限这些订单（shipby 编号）',
 };
