@@ -2,7 +2,7 @@
  * Commander's own refusals (a missing required option, an unknown option or command, an argument too many, a value
  * its parser refused) in Chinese when the CLI speaks Chinese: commander writes them in English, from a fixed set of
  * sentences (commander 14, lib/command.js), so each is matched and said again; a sentence not known stays as it is.
- * After the refusal, the Chinese CLI points to `--help` instead of printing the (English) help text.
+ * After the refusal, the Chinese CLI points to `--help` (in Chinese too: help-zh.ts) instead of printing the whole help.
  */
 import type { Command } from 'commander';
 import type { Locale } from '../core/i18n';

@@ -30,9 +30,12 @@ export async function buildProgram(args?: readonly string[], prepare?: (program:
     .description('Ship every order before its deadline.')
     .showHelpAfterError()
     .enablePositionalOptions();
-  localizeCommanderErrors(program, cliLocale());
+  const locale = cliLocale();
+  localizeCommanderErrors(program, locale);
   prepare?.(program);
   const modules = await Promise.all((args ? modulesFor(args) : commandModules).map((module) => module.load()));
   for (const module of modules) module.register(program);
+  // The help in Chinese: its tables are loaded only by a Chinese command line.
+  if (locale === 'zh-CN') (await import('./help-zh')).localizeHelp(program);
   return program;
 }

@@ -18,8 +18,12 @@ const BRANDS_AND_UNITS = new Set(
     'Shopee',
     'Temu',
     'TikTok',
+    'AfterShip',
     'AppKey',
     'Webhook',
+    // databases
+    'SQLite',
+    'PostgreSQL',
     'English',
     // HTTP and time-zone codes, keys on the keyboard
     'Bearer',
@@ -43,8 +47,8 @@ const BRANDS_AND_UNITS = new Set(
   ].map((w) => w.toLowerCase()),
 );
 
-/** Brand names of more than one word. */
-const BRAND_PHRASES = ['TikTok Shop', 'e 邮宝', 'e邮宝'];
+/** Brand names of more than one word, and the platforms' field names (App Key, App Secret). */
+const BRAND_PHRASES = ['TikTok Shop', 'e 邮宝', 'e邮宝', 'App Key', 'App Secret'];
 
 export function englishWords(text: string, names: readonly string[] = []): string[] {
   let rest = text;
