@@ -8,7 +8,8 @@
  * five transit scans, out for delivery, delivered. They arrive in the providers' real payload shapes (issue 16): each
  * batch as a 17TRACK `gettrackinfo` answer (even parcels) and an AfterShip `GET trackings` answer (odd parcels), as
  * bytes; the ingestion's time includes JSON.parse and the adapters' mapping (building the bytes, the provider's work,
- * does not count). The limit inserts the same rows, already mapped.
+ * does not count). The limit inserts the same rows, already mapped. The two run batch by batch, alternately, each into
+ * its own database: a load on the machine or the database's background work falls on both alike.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -269,16 +270,41 @@ async function seed(store: Store, parcels: number): Promise<void> {
   }
 }
 
-async function runIngest(
+/** The limit's step for one batch: the same event rows (parcel ids included), through the same insert statement. */
+async function bareBatch(store: Store, batch: Uint32Array, now: number): Promise<void> {
+  const events: ProviderEvent[] = [];
+  const parcelIds: number[] = [];
+  for (const u of batch) {
+    events.push(eventOf(u));
+    parcelIds.push(Math.floor(u / HISTORY.length) + 1);
+  }
+  await store.db.transaction().execute(async (trx) => {
+    await trackingBulkWriter(store, trx).insertEvents(events, parcelIds, 'bench', now);
+  });
+}
+
+type Report = Awaited<ReturnType<typeof ingestTrackingEvents>>;
+
+/**
+ * Both sides batch by batch, alternately: the ingestion's batch into `store` (timed from the providers' bytes:
+ * JSON.parse, the adapters' mapping, ingestTrackingEvents), then the limit's same batch into `bare` — the same
+ * events, already mapped, through the same insert (trackingBulkWriter.insertEvents), and nothing else: no lookup, no
+ * fold, no transition, no timeline. Interleaved, the two sides share whatever the machine and the database's
+ * background work (checkpoints, autovacuum) do during the run, so their ratio does not depend on which ran first.
+ */
+async function runBoth(
   store: Store,
+  bare: Store,
   order: Uint32Array,
-): Promise<{ ms: number; report: Awaited<ReturnType<typeof ingestTrackingEvents>> }> {
+): Promise<{ ms: number; bareMs: number; report: Report }> {
   const ctx = createContext(store);
   let ms = 0;
-  let report: Awaited<ReturnType<typeof ingestTrackingEvents>> | undefined;
+  let bareMs = 0;
+  let report: Report | undefined;
   for (let i = 0; i < order.length; i += BATCH) {
-    const bodies = providerBodies(order.subarray(i, Math.min(order.length, i + BATCH)));
-    const started = performance.now();
+    const slice = order.subarray(i, Math.min(order.length, i + BATCH));
+    const bodies = providerBodies(slice);
+    let started = performance.now();
     const now = ctx.now();
     const batch: ProviderEvent[] = [
       ...parseSeventeenTrackResponse(JSON.parse(bodies.seventeen), now).events,
@@ -286,33 +312,17 @@ async function runIngest(
     ];
     const part = await ingestTrackingEvents(ctx, batch, { provider: 'bench', batchSize: BATCH });
     ms += performance.now() - started;
+    started = performance.now();
+    await bareBatch(bare, slice, now);
+    bareMs += performance.now() - started;
     if (!report) report = part;
     else for (const key of Object.keys(report) as Array<keyof typeof report>) report[key] += part[key];
     if ((i / BATCH) % 100 === 99)
-      process.stderr.write(`  ${i + BATCH} events, ${Math.round((i + BATCH) / (ms / 1000))}/s\n`);
+      process.stderr.write(
+        `  ${i + BATCH} events: ingestion ${Math.round((i + BATCH) / (ms / 1000))}/s, limit ${Math.round((i + BATCH) / (bareMs / 1000))}/s\n`,
+      );
   }
-  return { ms, report: report! };
-}
-
-/**
- * The limit: the same event rows (parcel ids included), in the same batches, through the same insert statement
- * (trackingBulkWriter.insertEvents) — and nothing else: no lookup, no fold, no transition, no timeline.
- */
-async function runBare(store: Store, order: Uint32Array): Promise<number> {
-  const now = Date.now();
-  const started = performance.now();
-  for (let i = 0; i < order.length; i += BATCH) {
-    const events: ProviderEvent[] = [];
-    const parcelIds: number[] = [];
-    for (let j = i; j < Math.min(order.length, i + BATCH); j++) {
-      events.push(eventOf(order[j]!));
-      parcelIds.push(Math.floor(order[j]! / HISTORY.length) + 1);
-    }
-    await store.db.transaction().execute(async (trx) => {
-      await trackingBulkWriter(store, trx).insertEvents(events, parcelIds, 'bench', now);
-    });
-  }
-  return performance.now() - started;
+  return { ms, bareMs, report: report! };
 }
 
 async function verify(store: Store, parcels: number) {
@@ -350,12 +360,11 @@ async function benchSqlite() {
   const store = openStore(`sqlite:${file}`);
   await migrateToLatest(store);
   await seed(store, PARCELS);
-  const ingest = await runIngest(store, order);
-  const check = await verify(store, PARCELS);
-  await store.close();
   const bare = openStore(`sqlite:${bareFile}`);
   await migrateToLatest(bare);
-  const bareMs = await runBare(bare, order);
+  const { bareMs, ...ingest } = await runBoth(store, bare, order);
+  const check = await verify(store, PARCELS);
+  await store.close();
   await bare.close();
   for (const f of [file, bareFile]) for (const suffix of ['', '-wal', '-shm']) fs.rmSync(f + suffix, { force: true });
   return summarise('sqlite', EVENTS, ingest, bareMs, check);
@@ -372,12 +381,11 @@ async function benchPostgres() {
     const store = openStore(scratch.url, { poolSize: 2 });
     await migrateToLatest(store);
     await seed(store, PG_PARCELS);
-    const ingest = await runIngest(store, order);
-    const check = await verify(store, PG_PARCELS);
-    await store.close();
     const bare = openStore(bareScratch.url, { poolSize: 2 });
     await migrateToLatest(bare);
-    const bareMs = await runBare(bare, order);
+    const { bareMs, ...ingest } = await runBoth(store, bare, order);
+    const check = await verify(store, PG_PARCELS);
+    await store.close();
     await bare.close();
     return summarise('postgres', PG_EVENTS, ingest, bareMs, check);
   } finally {
@@ -389,7 +397,7 @@ async function benchPostgres() {
 function summarise(
   name: string,
   events: number,
-  ingest: { ms: number; report: Awaited<ReturnType<typeof ingestTrackingEvents>> },
+  ingest: { ms: number; report: Report },
   bareMs: number,
   check: Awaited<ReturnType<typeof verify>>,
 ) {
