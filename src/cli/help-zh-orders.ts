@@ -179,6 +179,7 @@ export const ORDERS_HELP_ZH: Readonly<Record<string, string>> = {
   // receipt confirmation and after-sales cases
   "Receipt confirmation: when an order confirms itself, the buyer's acceptance time":
     '确认收货：订单何时自动确认收货，买家的确认收货期限',
+  'When an order confirms its receipt by itself, why, and the time left': '订单何时自动确认收货、原因及剩余时间',
   "Set the order's promised delivery days (freight_commit_day)": '设置订单的承诺运达天数（freight_commit_day）',
   days: '天数',
   "Record an extension of the buyer's acceptance time agreed on the platform": '记录在平台上约定的买家确认收货期限延长',
@@ -187,8 +188,12 @@ export const ORDERS_HELP_ZH: Readonly<Record<string, string>> = {
     '售后纠纷：未收到货、货不对板、申请退货、退款',
   'not_received, not_as_described, return_requested, refund':
     '`not_received`（未收到货）、`not_as_described`（货不对板）、`return_requested`（申请退货）或 `refund`（退款）',
+  "Open a case on an order: the time to answer starts and the parcels' tracking is kept as evidence":
+    '为订单建立纠纷：开始计算答复期限，包裹的物流追踪记录作为证据保存',
   "the buyer's reason": '买家的理由',
   "the platform's case id": '平台上的纠纷编号',
+  'Cases, the earliest answer-by time first': '纠纷列表，答复期限最早的在前',
+  'One case: its state, answer-by time, outcome and evidence': '查看一个纠纷：状态、答复期限、结果和证据',
   'open, closed or all': '`open`（未结）、`closed`（已结）或 `all`（全部）',
   'case id': '纠纷编号',
   'Answer the buyer (the note is kept as evidence)': '答复买家（备注作为证据保存）',

@@ -25,6 +25,8 @@ export const SETUP_HELP_ZH: Readonly<Record<string, string>> = {
   'the tracking number': '物流单号',
   'parcel id': '包裹编号',
   'the PDF to write': '要写入的 PDF 文件',
+  'warehouse id': '仓库编号',
+  'seller SKU': '卖家 SKU',
 
   // serve, migrate, config, backup and restore
   'Serve the API and dashboard (PORT, default 3000; DATABASE_URL, default sqlite:./data/shipby.db)':
@@ -39,10 +41,14 @@ export const SETUP_HELP_ZH: Readonly<Record<string, string>> = {
   'machine-readable output': '输出机器可读的格式',
   'Replace the SQLite store (DATABASE_URL) with a backup FILE; stop every server on it first':
     '用备份文件 FILE 替换 SQLite 数据库（DATABASE_URL）；请先停止使用它的所有服务',
+  'where to write the backup': '备份写入的文件',
+  'the backup to restore': '要恢复的备份文件',
 
   // accounts, users and API keys
   'Accounts: who owns which shops and warehouses': '账户：谁拥有哪些店铺和仓库',
   'Create an account': '创建账户',
+  'account id': '账户编号',
+  'display name (default: the id)': '显示名称（默认：同编号）',
   'Create a shop in an account': '在账户中创建店铺',
   'the account that owns it': '所属账户',
   'display name': '显示名称',
@@ -52,6 +58,10 @@ export const SETUP_HELP_ZH: Readonly<Record<string, string>> = {
   'Add a user: owner of the whole account (--owner) or with roles per shop (--shop SHOP:ROLE, roles owner|manager|packer|viewer). Prints a generated password once unless --password-stdin':
     '添加用户：整个账户的店主（--owner），或按店铺分配角色（--shop SHOP:ROLE，角色为 `owner`、`manager`、`packer` 或 `viewer`）。除非使用 --password-stdin，否则生成密码并只显示一次',
   account: '账户',
+  "the user's e-mail, which they sign in with": '用户的电子邮箱（用于登录）',
+  "the user's e-mail": '用户的电子邮箱',
+  'SHOP:ROLE, e.g. ae-1:manager (roles owner|manager|packer|viewer)':
+    'SHOP:ROLE，例如 `ae-1:manager`（角色为 `owner`、`manager`、`packer` 或 `viewer`）',
   'owner of every shop of the account, present and future': '账户中所有店铺（现有及以后新增）的店主',
   'a role in one shop (repeatable)': '在一个店铺中的角色（可重复）',
   'read the password from standard input': '从标准输入读取密码',
@@ -66,6 +76,8 @@ export const SETUP_HELP_ZH: Readonly<Record<string, string>> = {
   'API keys for machines: scoped to shops and a role, shown once, stored hashed, revocable':
     '供程序使用的 API 密钥：限定店铺和角色，只显示一次，以哈希保存，可撤销',
   'Create a key (printed once)': '创建密钥（只显示一次）',
+  'a name to tell the key by, e.g. the machine that uses it': '用于区分密钥的名称，例如使用它的程序',
+  'key id': '密钥编号',
   'owner | manager | packer | viewer': '`owner`（店主）、`manager`（经理）、`packer`（打包员）或 `viewer`（只读）',
   'a shop the key may reach (repeatable)': '此密钥可访问的店铺（可重复）',
   'Keys with their shops, role and last use (never the key)': '密钥的店铺、角色和最近使用时间（不显示密钥本身）',

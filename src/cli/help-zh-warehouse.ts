@@ -52,8 +52,10 @@ export const WAREHOUSE_HELP_ZH: Readonly<Record<string, string>> = {
   'Stock: warehouses, SKUs, levels, import, adjustments, the ledger': '库存：仓库、SKU、库存水平、导入、调整、库存流水',
   'Stock per SKU and warehouse: on hand, reserved, available, incoming, waiting':
     '按 SKU 和仓库列出库存：在库、已预留、可用、在途、等待',
+  'only this SKU': '仅限此 SKU',
   'Import a stock count (CSV or XLSX: sku, warehouse, on_hand[, low_stock_threshold]); a file with a bad row is refused whole':
     '导入库存盘点（CSV 或 XLSX，列为 `sku`、`warehouse`、`on_hand`[、`low_stock_threshold`]）；文件中有一行错误则整个文件被拒绝',
+  'the stock count (CSV or XLSX)': '库存盘点文件（CSV 或 XLSX）',
   'the warehouse of every row (the file then needs no warehouse column)': '所有行的仓库（文件就不需要 `warehouse` 列）',
   'import the good rows and write the refused ones, with reasons, to a rejects file':
     '导入正确的行，把被拒的行及原因写入拒收文件',
@@ -66,19 +68,27 @@ export const WAREHOUSE_HELP_ZH: Readonly<Record<string, string>> = {
   'Stock movements, newest first (import, adjust, reserve, release, ship, receive)':
     '库存流水，最新的在前（导入、调整、预留、释放预留、发货、收货）',
   'shipby order id': 'shipby 订单编号',
+  'only this kind: import | adjust | reserve | release | ship | receive':
+    '只看此类：`import`（导入）、`adjust`（调整）、`reserve`（预留）、`release`（释放预留）、`ship`（发货）或 `receive`（收货）',
   Warehouses: '仓库',
   'Add or update a warehouse': '添加或更新仓库',
   'domestic | overseas': '`domestic`（国内仓）或 `overseas`（海外仓）',
   'IANA time zone, e.g. Asia/Shanghai': 'IANA 时区，例如 Asia/Shanghai',
   'daily cut-off in that zone': '该时区内每天的截单时间',
   'where it stands (ISO 3166 alpha-2)': '所在国家（ISO 3166 alpha-2）',
+  'Warehouses with their time zone, cut-off and next cut-off': '仓库及其时区、截单时间和下次截单时间',
   'Seller SKUs': '卖家 SKU',
   'Add or update a seller SKU and its planning days': '添加或更新卖家 SKU 及其计划天数',
+  'the product it belongs to (its id)': '所属商品（其编号）',
   'supplier lead time': '供应商交货天数',
+  'days of sales kept in stock on top of the lead time': '在交货天数之外多备的销售天数',
   'how often you buy it': '采购周期（天）',
+  'Seller SKUs with their planning days': '卖家 SKU 及其计划天数',
   'Map a marketplace SKU of a shop to seller SKUs: SKU, SKU=UNITS (a multipack), several for a bundle, none to unmap':
     '把店铺的平台 SKU 对应到卖家 SKU：SKU、SKU=UNITS（多件装），多个表示组合装，不给则取消对应',
+  "the shop's SKU on the marketplace": '店铺在平台上的 SKU',
   'SKU or SKU=UNITS': 'SKU 或 SKU=UNITS',
+  'Marketplace SKUs and the seller SKUs they are made of (units each)': '平台 SKU 及其对应的卖家 SKU（各自的件数）',
   'Reserve for open orders that hold nothing (accepted before their SKUs were stocked) and retry the waiting ones':
     '为尚未预留任何库存的未完成订单（在其 SKU 入库前已接受）预留库存，并重试等待中的订单',
   'Audit the stock invariants (never oversold, reservations and ledger add up); exit 1 on a problem':
@@ -92,15 +102,23 @@ export const WAREHOUSE_HELP_ZH: Readonly<Record<string, string>> = {
     '按 SKU 和仓库列出应补货的数量：当（交货天数 + 安全天数）× 日销量 > 可用 + 在途时补货；有截止时间受影响的在前',
   'the sales window for the average daily sales': '计算平均日销量的天数',
   "override every SKU's supplier lead days": '覆盖所有 SKU 的供应商交货天数',
+  "override every SKU's safety days": '覆盖所有 SKU 的安全天数',
+  "override every SKU's purchase cycle days": '覆盖所有 SKU 的采购周期天数',
   'every SKU and warehouse, not only those to reorder': '所有 SKU 和仓库，而不只是需要补货的',
   'Purchase orders: draft → ordered → received (receiving serves waiting orders)':
     '采购单：草稿 → 已下单 → 已收货（收货后分配给等待中的订单）',
   'Create a draft purchase order': '创建采购单草稿',
   'SKU=QUANTITY': 'SKU=数量',
+  'the warehouse that receives the goods': '收货的仓库',
+  'the supplier': '供应商',
+  "your reference, e.g. the supplier's order number": '您的参考号，例如供应商的订单号',
   "when the supplier's goods are expected at the warehouse (ISO 8601 with Z or an offset): the verdict of each order waiting for them says whether that is in time":
     '供应商的货预计到达仓库的时间（ISO 8601，带 Z 或时区偏移）：每个等待这批货的订单的判断会说明是否来得及',
   'draft | ordered | received | cancelled':
     '`draft`（草稿）、`ordered`（已下单）、`received`（已收货）或 `cancelled`（已取消）',
+  'Purchase orders with their lines, newest first': '采购单及其明细，最新的在前',
+  'One purchase order with its lines, as JSON': '查看一张采购单及其明细（JSON 格式）',
+  'purchase order id': '采购单编号',
   'Place a draft purchase order with the supplier (its units count as incoming)':
     '向供应商下达采购单草稿（其数量计入在途）',
   'Cancel a purchase order not yet received': '取消尚未收货的采购单',
@@ -115,6 +133,7 @@ export const WAREHOUSE_HELP_ZH: Readonly<Record<string, string>> = {
   'when the platform order id is in several shops': '店铺（平台订单号在多个店铺中出现时）',
   'void the planned (unpacked) parcels and plan again': '作废已计划（未打包）的包裹并重新计划',
   "Add or change a box of a shop's catalogue": '添加或修改店铺的箱子',
+  'box code': '箱子编号',
   'inner size in mm': '内尺寸（毫米）',
   'outer size in mm (default: the inner size)': '外尺寸（毫米；默认：同内尺寸）',
   'max gross weight in grams': '最大毛重（克）',
@@ -130,23 +149,35 @@ export const WAREHOUSE_HELP_ZH: Readonly<Record<string, string>> = {
   'none | contained | standalone': '`none`（无电池）、`contained`（内置电池）或 `standalone`（纯电池）',
   'contains liquids': '含液体',
   "The shop's sender (return) address printed on its labels": '印在店铺面单上的寄件人（退件）地址',
+  "the sender's name": '寄件人姓名',
+  'address line 1': '地址第 1 行',
+  'address line 2': '地址第 2 行',
+  city: '城市',
+  postcode: '邮编',
+  'country (ISO 3166 alpha-2, e.g. CN)': '国家（ISO 3166 alpha-2，例如 CN）',
+  phone: '电话',
   "Set the buyer's note printed on the packing slip (empty text removes it)":
     '设置印在装箱单上的买家留言（空文本即删除）',
+  "the buyer's note": '买家留言',
   'Write the packing slip PDF of an order': '生成订单的装箱单 PDF',
   'A6 or A4': 'A6 或 A4',
   'Pack sessions, newest first (--open: the orders being packed now)': '打包记录，最新的在前（--open：正在打包的订单）',
+  'only the orders being packed now': '只看正在打包的订单',
 
   // carriers and labels
   'Carrier contracts, shipping rules and carrier accounts': '承运商合同、发货规则和承运商账号',
   'Import contract rates (CSV/XLSX, one row per service, zone and weight bracket); a bad row refuses the file whole':
     '导入合同运价（CSV/XLSX，每个物流服务、分区和重量段一行）；有一行错误则整个文件被拒绝',
+  'the contract rates (CSV or XLSX)': '合同运价文件（CSV 或 XLSX）',
   'the file becomes the whole catalogue (otherwise it replaces the services it names)':
     '文件成为完整的服务目录（否则只替换文件中列出的物流服务）',
   'The carrier services in use': '正在使用的物流服务',
   'Replace the shipping rules with a JSON file: [{id, name?, service, when: {countries?, maxWeightG?, …}}]':
     '用 JSON 文件替换发货规则：`[{id, name?, service, when: {countries?, maxWeightG?, …}}]`',
+  'the rules (JSON file)': '发货规则（JSON 文件）',
   "Where a carrier's labels are bought (carrier code, or * for every carrier); the secret is encrypted with SHIPBY_MASTER_KEY":
     '购买某承运商面单所用的账号（承运商代码，或 * 表示所有承运商）；密钥以 SHIPBY_MASTER_KEY 加密',
+  'carrier code, or * for every carrier; none lists the accounts': '承运商代码，或 * 表示所有承运商；不给则列出账号',
   'yunexpress | 4px | aliexpress-online':
     '`yunexpress`（云途）、`4px`（递四方）或 `aliexpress-online`（速卖通线上发货）',
   "the API's base URL (default: the carrier's production URL)": 'API 的基础 URL（默认：承运商的正式环境地址）',

@@ -5,7 +5,8 @@
  * the other Chinese tests (test/support/english-words.ts): codes, brand names, units; and the help's own codes: the
  * usage line's command and argument names, each item's term (flags, argument names, a subcommand's usage), a default
  * value, a value quoted in backticks. A description added in English without its Chinese (src/cli/help-zh-*.ts)
- * fails here, naming the command. The English help stays commander's own.
+ * fails here, naming the command. The English help stays commander's own. And no command, option or argument goes
+ * without a description: its help line would be blank, in English and in Chinese.
  */
 import type { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -65,6 +66,20 @@ function englishLeft(root: Command): Array<{ path: string; english: string[] }> 
     .filter(({ english }) => english.length > 0);
 }
 
+/** What has no description, by command path: the command itself, its options (by flags), its arguments (by name). */
+function blanks(root: Command): Array<{ path: string; blank: string[] }> {
+  return everyCommand(root)
+    .map(({ path, command }) => ({
+      path,
+      blank: [
+        ...(command.description().trim() ? [] : ['(the command)']),
+        ...command.options.filter((o) => !o.description.trim()).map((o) => o.flags),
+        ...command.registeredArguments.filter((a) => !a.description.trim()).map((a) => a.name()),
+      ],
+    }))
+    .filter(({ blank }) => blank.length > 0);
+}
+
 /** Columns a terminal gives the text: CJK and full-width characters take two. */
 const columns = (line: string) =>
   line.length +
@@ -112,6 +127,30 @@ describe('the CLI help in Chinese', () => {
         .filter((line) => columns(line) > 80);
       expect({ path, wide }).toEqual({ path, wide: [] });
     }
+  });
+
+  it('describes every command, option and argument', async () => {
+    const root = await program('en');
+    expect(everyCommand(root).length).toBeGreaterThan(120);
+    expect(blanks(root)).toEqual([]);
+    // what `po show --help` now says of its argument and `pack sender --help` of an option, in both languages
+    const po = root.commands.find((c) => c.name() === 'po')!;
+    const poShow = po.commands.find((c) => c.name() === 'show')!;
+    expect(poShow.helpInformation()).toMatch(/\nArguments:\n +id +purchase order id\n/);
+    const chinese = await program('zh-CN');
+    const sender = chinese.commands.find((c) => c.name() === 'pack')!.commands.find((c) => c.name() === 'sender')!;
+    expect(sender.helpInformation()).toMatch(/--postcode <postcode> +邮编\n/);
+  });
+
+  it('names what a new command, option or argument left without a description', async () => {
+    const root = await program('en');
+    const stock = root.commands.find((c) => c.name() === 'stock')!;
+    stock.command('shelves').argument('[shelf]').option('--json', 'print JSON').option('--empty');
+    stock.commands.find((c) => c.name() === 'levels')!.option('--shelf <id>');
+    expect(blanks(root)).toEqual([
+      { path: 'stock levels', blank: ['--shelf <id>'] },
+      { path: 'stock shelves', blank: ['(the command)', '--empty', 'shelf'] },
+    ]);
   });
 
   it('leaves the English help as commander writes it', async () => {

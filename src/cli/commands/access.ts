@@ -49,8 +49,10 @@ export function signInUrl(baseUrl: string, token: string): string {
 export function register(program: Command): void {
   const account = program.command('account').description('Accounts: who owns which shops and warehouses');
   account
-    .command('add <id> [name]')
+    .command('add')
     .description('Create an account')
+    .argument('<id>', 'account id')
+    .argument('[name]', 'display name (default: the id)')
     .action(
       action(async (id: string, name: string | undefined) =>
         withApp(async (ctx) => {
@@ -60,8 +62,9 @@ export function register(program: Command): void {
       ),
     );
   account
-    .command('shop <shop>')
+    .command('shop')
     .description('Create a shop in an account')
+    .argument('<shop>', 'shop id')
     .requiredOption('--account <account>', 'the account that owns it')
     .option('--name <name>', 'display name')
     .option('--platform <platform>', 'marketplace', 'aliexpress')
@@ -83,8 +86,9 @@ export function register(program: Command): void {
       ),
     );
   account
-    .command('warehouse <warehouse>')
+    .command('warehouse')
     .description('Give a warehouse (its stock and purchase orders) to an account')
+    .argument('<warehouse>', 'warehouse id')
     .requiredOption('--account <account>', 'the account that owns it')
     .action(
       action(async (warehouse: string, o: { account: string }) =>
@@ -104,10 +108,11 @@ export function register(program: Command): void {
 
   const user = program.command('user').description('Users, their roles per shop, passwords and sign-in links');
   user
-    .command('add <email>')
+    .command('add')
     .description(
       'Add a user: owner of the whole account (--owner) or with roles per shop (--shop SHOP:ROLE, roles owner|manager|packer|viewer). Prints a generated password once unless --password-stdin',
     )
+    .argument('<email>', "the user's e-mail, which they sign in with")
     .option('--name <name>', 'display name')
     .option('--account <account>', 'account', DEFAULT_ACCOUNT_ID)
     .option('--owner', 'owner of every shop of the account, present and future')
@@ -138,8 +143,10 @@ export function register(program: Command): void {
       ),
     );
   user
-    .command('grant <email> <shopRole>')
+    .command('grant')
     .description('Give a user a role in a shop (SHOP:ROLE); an existing role in that shop is replaced')
+    .argument('<email>', "the user's e-mail")
+    .argument('<shopRole>', 'SHOP:ROLE, e.g. ae-1:manager (roles owner|manager|packer|viewer)')
     .action(
       action(async (email: string, shopRole: string) =>
         withApp(async (ctx) => {
@@ -157,10 +164,11 @@ export function register(program: Command): void {
       ),
     );
   user
-    .command('reset-password <email>')
+    .command('reset-password')
     .description(
       'Set a new password (generated and printed once unless --password-stdin), clear a lockout and end every session of the user',
     )
+    .argument('<email>', "the user's e-mail")
     .option('--password-stdin', 'read the password from standard input')
     .action(
       action(async (email: string, o: { passwordStdin?: boolean }) =>
@@ -181,8 +189,9 @@ export function register(program: Command): void {
       ),
     );
   user
-    .command('link <email>')
+    .command('link')
     .description('Print a one-time sign-in link (valid 15 minutes)')
+    .argument('<email>', "the user's e-mail")
     .option('--base-url <url>', 'where shipby is served', `http://localhost:${process.env.PORT ?? '3000'}`)
     .action(
       action(async (email: string, o: { baseUrl: string }) =>
@@ -217,8 +226,9 @@ export function register(program: Command): void {
     .command('key')
     .description('API keys for machines: scoped to shops and a role, shown once, stored hashed, revocable');
   key
-    .command('create <name>')
+    .command('create')
     .description('Create a key (printed once)')
+    .argument('<name>', 'a name to tell the key by, e.g. the machine that uses it')
     .requiredOption('--role <role>', 'owner | manager | packer | viewer')
     .option('--shop <shop>', 'a shop the key may reach (repeatable)', collect, [])
     .option('--account <account>', 'account', DEFAULT_ACCOUNT_ID)
@@ -268,8 +278,9 @@ export function register(program: Command): void {
       ),
     );
   key
-    .command('revoke <id>')
+    .command('revoke')
     .description('Revoke a key: its next request is refused')
+    .argument('<id>', 'key id')
     .option('--account <account>', 'account', DEFAULT_ACCOUNT_ID)
     .action(
       action(async (id: string, o: { account: string }) =>

@@ -14,7 +14,7 @@ export function register(program: Command): void {
     .description(
       'Copy the SQLite store to FILE while it is in use: consistent, checked (PostgreSQL: prints the pg_dump command)',
     )
-    .argument('<file>')
+    .argument('<file>', 'where to write the backup')
     .option('--json', 'machine-readable output')
     .action(
       action(async (file: string, o: { json?: boolean }) => {
@@ -33,7 +33,7 @@ export function register(program: Command): void {
   program
     .command('restore')
     .description('Replace the SQLite store (DATABASE_URL) with a backup FILE; stop every server on it first')
-    .argument('<file>')
+    .argument('<file>', 'the backup to restore')
     .option('--json', 'machine-readable output')
     .action(
       action(async (file: string, o: { json?: boolean }) => {

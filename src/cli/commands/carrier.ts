@@ -49,7 +49,7 @@ export function register(program: Command): void {
     .description(
       'Import contract rates (CSV/XLSX, one row per service, zone and weight bracket); a bad row refuses the file whole',
     )
-    .argument('<file>')
+    .argument('<file>', 'the contract rates (CSV or XLSX)')
     .option('--replace', 'the file becomes the whole catalogue (otherwise it replaces the services it names)')
     .action(
       action(async (file: string, o: { replace?: boolean }) => {
@@ -74,7 +74,7 @@ export function register(program: Command): void {
   carrier
     .command('services')
     .description('The carrier services in use')
-    .option('--json')
+    .option('--json', 'print JSON')
     .action(
       action(async (o: { json?: boolean }) => {
         await withApp(async (ctx) => {
@@ -109,7 +109,7 @@ export function register(program: Command): void {
     .description(
       'Replace the shipping rules with a JSON file: [{id, name?, service, when: {countries?, maxWeightG?, …}}]',
     )
-    .argument('<file>')
+    .argument('<file>', 'the rules (JSON file)')
     .action(
       action(async (file: string) => {
         const json = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
@@ -132,7 +132,7 @@ export function register(program: Command): void {
     .description(
       "Where a carrier's labels are bought (carrier code, or * for every carrier); the secret is encrypted with SHIPBY_MASTER_KEY",
     )
-    .argument('[carrier]')
+    .argument('[carrier]', 'carrier code, or * for every carrier; none lists the accounts')
     .option('--protocol <protocol>', CARRIER_PROTOCOLS.join(' | '), 'yunexpress')
     .option('--url <url>', "the API's base URL (default: the carrier's production URL)")
     .option(
@@ -186,9 +186,9 @@ export function register(program: Command): void {
     .command('quote')
     .description('Which carrier service each parcel of an order takes, and why (rules first, else rate shopping)')
     .argument('<order>', 'shipby id or platform order id')
-    .option('--shop <shop>')
+    .option('--shop <shop>', 'the shop, when the platform order id is in several')
     .option('--promised-days <days>', 'override the promised delivery days')
-    .option('--json')
+    .option('--json', 'print JSON')
     .action(
       action(async (order: string, o: { shop?: string; promisedDays?: string; json?: boolean }) => {
         await withApp(async (ctx) => {
@@ -240,8 +240,8 @@ export function register(program: Command): void {
   program
     .command('label')
     .description("Buy labels for an order's packed parcels (number checked, then queued for upload)")
-    .argument('<order>')
-    .option('--shop <shop>')
+    .argument('<order>', 'shipby id or platform order id')
+    .option('--shop <shop>', 'the shop, when the platform order id is in several')
     .option('--service <code>', "a service of the catalogue (default: the quote's choice)")
     .option(
       '--override-reason <text>',
@@ -296,7 +296,7 @@ export function register(program: Command): void {
     .description('Print labels (100 × 150 mm) into one PDF: the print queue, or the given orders')
     .option('--order-by <order>', PRINT_ORDERS.join(' | '), 'deadline')
     .option('--order <id...>', 'only these orders (shipby ids)')
-    .option('--shop <shop>')
+    .option('--shop <shop>', 'only this shop')
     .requiredOption('-o, --output <file>', 'the PDF to write')
     .action(
       action(async (o: { orderBy: string; order?: string[]; shop?: string; output: string }) => {

@@ -64,6 +64,7 @@ export function register(program: Command): void {
     .description("Receipt confirmation: when an order confirms itself, the buyer's acceptance time");
   receipt
     .command('show')
+    .description('When an order confirms its receipt by itself, why, and the time left')
     .argument('<order>', 'shipby id or platform order id')
     .option('--shop <shop>', 'the shop, when the platform order id is in several')
     .option('--at <time>', 'as of this time (ISO 8601 with Z or an offset; default now)')
@@ -152,6 +153,7 @@ export function register(program: Command): void {
     .description('After-sales cases: not received, not as described, return requested, refund');
   cases
     .command('open')
+    .description("Open a case on an order: the time to answer starts and the parcels' tracking is kept as evidence")
     .argument('<order>', 'shipby id or platform order id')
     .requiredOption('--kind <kind>', 'not_received, not_as_described, return_requested, refund')
     .requiredOption('--reason <text>', "the buyer's reason")
@@ -179,6 +181,7 @@ export function register(program: Command): void {
     );
   cases
     .command('list')
+    .description('Cases, the earliest answer-by time first')
     .option('--shop <shop>', 'only this shop')
     .option('--state <state>', 'open, closed or all', 'open')
     .option('--json', 'print JSON')
@@ -207,6 +210,7 @@ export function register(program: Command): void {
     );
   cases
     .command('show')
+    .description('One case: its state, answer-by time, outcome and evidence')
     .argument('<case>', 'case id', positiveInteger('case'))
     .option('--json', 'print JSON')
     .action(

@@ -77,8 +77,8 @@ export function register(program: Command): void {
   pack
     .command('box')
     .description("Add or change a box of a shop's catalogue")
-    .argument('<shop>')
-    .argument('<code>')
+    .argument('<shop>', 'the shop')
+    .argument('<code>', 'box code')
     .requiredOption('--inner <LxWxH>', 'inner size in mm')
     .option('--outer <LxWxH>', 'outer size in mm (default: the inner size)')
     .requiredOption('--max-weight <g>', 'max gross weight in grams')
@@ -128,7 +128,7 @@ export function register(program: Command): void {
   pack
     .command('boxes')
     .description("A shop's boxes, cheapest first")
-    .argument('<shop>')
+    .argument('<shop>', 'the shop')
     .action(
       action(async (shop: string) => {
         await withApp(async (ctx) => {
@@ -150,7 +150,7 @@ export function register(program: Command): void {
   pack
     .command('sku-dims')
     .description("Set a seller SKU's unit size, weight and item barcode")
-    .argument('<sku>')
+    .argument('<sku>', 'seller SKU')
     .requiredOption('--dims <LxWxH>', 'size in mm')
     .requiredOption('--weight <g>', 'weight in grams')
     .option('--barcode <code>', "the item's own barcode (EAN/UPC); the SKU is always accepted too")
@@ -189,14 +189,14 @@ export function register(program: Command): void {
   pack
     .command('sender')
     .description("The shop's sender (return) address printed on its labels")
-    .argument('<shop>')
-    .requiredOption('--name <name>')
-    .requiredOption('--line1 <address>')
-    .option('--line2 <address>')
-    .requiredOption('--city <city>')
-    .option('--postcode <postcode>')
-    .requiredOption('--country <cc>')
-    .option('--phone <phone>')
+    .argument('<shop>', 'the shop')
+    .requiredOption('--name <name>', "the sender's name")
+    .requiredOption('--line1 <address>', 'address line 1')
+    .option('--line2 <address>', 'address line 2')
+    .requiredOption('--city <city>', 'city')
+    .option('--postcode <postcode>', 'postcode')
+    .requiredOption('--country <cc>', 'country (ISO 3166 alpha-2, e.g. CN)')
+    .option('--phone <phone>', 'phone')
     .action(
       action(
         async (
@@ -232,9 +232,9 @@ export function register(program: Command): void {
   pack
     .command('note')
     .description("Set the buyer's note printed on the packing slip (empty text removes it)")
-    .argument('<order>')
-    .argument('<text>')
-    .option('--shop <shop>')
+    .argument('<order>', 'shipby id or platform order id')
+    .argument('<text>', "the buyer's note")
+    .option('--shop <shop>', 'the shop, when the platform order id is in several')
     .action(
       action(async (order: string, text: string, o: { shop?: string }) => {
         await withApp(async (ctx) => {
@@ -257,10 +257,10 @@ export function register(program: Command): void {
   pack
     .command('slip')
     .description('Write the packing slip PDF of an order')
-    .argument('<order>')
+    .argument('<order>', 'shipby id or platform order id')
     .option('--size <size>', 'A6 or A4', 'A6')
     .requiredOption('-o, --output <file>', 'the PDF to write')
-    .option('--shop <shop>')
+    .option('--shop <shop>', 'the shop, when the platform order id is in several')
     .action(
       action(async (order: string, o: { size: string; output: string; shop?: string }) => {
         const size = o.size.toUpperCase();
@@ -283,8 +283,8 @@ export function register(program: Command): void {
   pack
     .command('sessions')
     .description('Pack sessions, newest first (--open: the orders being packed now)')
-    .option('--open')
-    .option('--json')
+    .option('--open', 'only the orders being packed now')
+    .option('--json', 'print JSON')
     .action(
       action(async (o: { open?: boolean; json?: boolean }) => {
         await withApp(async (ctx) => {

@@ -17,9 +17,9 @@ export function register(program: Command): void {
   po.command('create')
     .description('Create a draft purchase order')
     .argument('<lines...>', 'SKU=QUANTITY')
-    .requiredOption('--warehouse <id>')
-    .requiredOption('--supplier <name>')
-    .option('--reference <ref>')
+    .requiredOption('--warehouse <id>', 'the warehouse that receives the goods')
+    .requiredOption('--supplier <name>', 'the supplier')
+    .option('--reference <ref>', "your reference, e.g. the supplier's order number")
     .option(
       '--expected <time>',
       "when the supplier's goods are expected at the warehouse (ISO 8601 with Z or an offset): the verdict of each order waiting for them says whether that is in time",
@@ -45,6 +45,7 @@ export function register(program: Command): void {
       ),
     );
   po.command('list')
+    .description('Purchase orders with their lines, newest first')
     .option('--status <status>', PURCHASE_ORDER_STATES.join(' | '))
     .option('--json', 'print JSON')
     .action(
@@ -64,7 +65,8 @@ export function register(program: Command): void {
       }),
     );
   po.command('show')
-    .argument('<id>')
+    .description('One purchase order with its lines, as JSON')
+    .argument('<id>', 'purchase order id')
     .action(
       action(async (id: string) => {
         await withApp(async (ctx) => printJson(await getPurchaseOrder(ctx, whole(id, 'id', 1)!)));
@@ -76,7 +78,7 @@ export function register(program: Command): void {
   ] as const) {
     po.command(name)
       .description(description)
-      .argument('<id>')
+      .argument('<id>', 'purchase order id')
       .action(
         action(async (id: string) => {
           const result = await withApp((ctx) => purchaseOrderAction(ctx, whole(id, 'id', 1)!, name, { actor: 'cli' }));
@@ -90,7 +92,7 @@ export function register(program: Command): void {
     .description(
       'Receive a purchase order: adds its lines to stock and serves the orders waiting for them, earliest deadline first',
     )
-    .argument('<id>')
+    .argument('<id>', 'purchase order id')
     .argument('[received...]', 'SKU=QUANTITY where it differs from what was ordered')
     .action(
       action(async (id: string, received: string[]) => {

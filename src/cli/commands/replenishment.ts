@@ -55,8 +55,8 @@ export function register(program: Command): void {
     )
     .option('--window <days>', 'the sales window for the average daily sales', '30')
     .option('--lead-days <n>', "override every SKU's supplier lead days")
-    .option('--safety-days <n>')
-    .option('--cycle-days <n>')
+    .option('--safety-days <n>', "override every SKU's safety days")
+    .option('--cycle-days <n>', "override every SKU's purchase cycle days")
     .option('--all', 'every SKU and warehouse, not only those to reorder')
     .option('--json', 'print JSON')
     .action(

@@ -21,8 +21,8 @@ export function register(program: Command): void {
   stock
     .command('levels', { isDefault: true })
     .description('Stock per SKU and warehouse: on hand, reserved, available, incoming, waiting')
-    .option('--sku <sku>')
-    .option('--warehouse <id>')
+    .option('--sku <sku>', 'only this SKU')
+    .option('--warehouse <id>', 'only this warehouse')
     .option('--json', 'print JSON')
     .action(
       action(async (options: { sku?: string; warehouse?: string; json?: boolean }) => {
@@ -52,7 +52,7 @@ export function register(program: Command): void {
     .description(
       'Import a stock count (CSV or XLSX: sku, warehouse, on_hand[, low_stock_threshold]); a file with a bad row is refused whole',
     )
-    .argument('<file>')
+    .argument('<file>', 'the stock count (CSV or XLSX)')
     .option('--warehouse <id>', 'the warehouse of every row (the file then needs no warehouse column)')
     .option('--skip-invalid', 'import the good rows and write the refused ones, with reasons, to a rejects file')
     .option('--rejects <file>', 'where --skip-invalid writes refused rows (default: FILE.rejects.csv)')
@@ -115,12 +115,12 @@ export function register(program: Command): void {
     .description(
       `Adjust stock with a reason (${ADJUSTMENT_REASONS.join(', ')}); refused when it would go below what orders have reserved`,
     )
-    .argument('<sku>')
-    .requiredOption('--warehouse <id>')
+    .argument('<sku>', 'seller SKU')
+    .requiredOption('--warehouse <id>', 'the warehouse')
     .requiredOption('--reason <reason>', ADJUSTMENT_REASONS.join(' | '))
     .option('--by <n>', 'the change: +found, −damaged (use --by=-2 for a negative number)')
     .option('--to <n>', 'the counted quantity (a stock-take)')
-    .option('--note <text>')
+    .option('--note <text>', 'a note')
     .option('--json', 'print JSON')
     .action(
       action(
@@ -165,10 +165,10 @@ export function register(program: Command): void {
   stock
     .command('ledger')
     .description('Stock movements, newest first (import, adjust, reserve, release, ship, receive)')
-    .option('--sku <sku>')
-    .option('--warehouse <id>')
+    .option('--sku <sku>', 'only this SKU')
+    .option('--warehouse <id>', 'only this warehouse')
     .option('--order <id>', 'shipby order id')
-    .option('--kind <kind>')
+    .option('--kind <kind>', 'only this kind: import | adjust | reserve | release | ship | receive')
     .option('--limit <n>', 'how many', '50')
     .option('--json', 'print JSON')
     .action(

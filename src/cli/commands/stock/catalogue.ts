@@ -14,11 +14,11 @@ export function registerCatalogueCommands(stock: Command): void {
   warehouse
     .command('add')
     .description('Add or update a warehouse')
-    .argument('<id>')
+    .argument('<id>', 'warehouse id')
     .requiredOption('--kind <kind>', WAREHOUSE_KINDS.join(' | '))
     .requiredOption('--zone <zone>', 'IANA time zone, e.g. Asia/Shanghai')
     .requiredOption('--cutoff <HH:MM>', 'daily cut-off in that zone')
-    .option('--name <name>')
+    .option('--name <name>', 'display name')
     .option('--country <CC>', 'where it stands (ISO 3166 alpha-2)')
     .action(
       action(
@@ -42,6 +42,7 @@ export function registerCatalogueCommands(stock: Command): void {
     );
   warehouse
     .command('list')
+    .description('Warehouses with their time zone, cut-off and next cut-off')
     .option('--json', 'print JSON')
     .action(
       action(async (options: { json?: boolean }) => {
@@ -68,11 +69,11 @@ export function registerCatalogueCommands(stock: Command): void {
   sku
     .command('add')
     .description('Add or update a seller SKU and its planning days')
-    .argument('<sku>')
-    .option('--name <name>')
-    .option('--product <id>')
+    .argument('<sku>', 'seller SKU')
+    .option('--name <name>', 'display name')
+    .option('--product <id>', 'the product it belongs to (its id)')
     .option('--lead-days <n>', 'supplier lead time')
-    .option('--safety-days <n>')
+    .option('--safety-days <n>', 'days of sales kept in stock on top of the lead time')
     .option('--cycle-days <n>', 'how often you buy it')
     .action(
       action(
@@ -96,6 +97,7 @@ export function registerCatalogueCommands(stock: Command): void {
     );
   sku
     .command('list')
+    .description('Seller SKUs with their planning days')
     .option('--json', 'print JSON')
     .action(
       action(async (options: { json?: boolean }) => {
@@ -112,9 +114,9 @@ export function registerCatalogueCommands(stock: Command): void {
     .description(
       'Map a marketplace SKU of a shop to seller SKUs: SKU, SKU=UNITS (a multipack), several for a bundle, none to unmap',
     )
-    .argument('<platform-sku>')
+    .argument('<platform-sku>', "the shop's SKU on the marketplace")
     .argument('[components...]', 'SKU or SKU=UNITS')
-    .requiredOption('--shop <shop>')
+    .requiredOption('--shop <shop>', 'the shop')
     .action(
       action(async (platformSku: string, components: string[], options: { shop: string }) => {
         const parts = pairs(components, 'UNITS').map((p) => ({ sku: p.sku, units: p.quantity }));
@@ -128,7 +130,8 @@ export function registerCatalogueCommands(stock: Command): void {
     );
   stock
     .command('mappings')
-    .option('--shop <shop>')
+    .description('Marketplace SKUs and the seller SKUs they are made of (units each)')
+    .option('--shop <shop>', 'only this shop')
     .option('--json', 'print JSON')
     .action(
       action(async (options: { shop?: string; json?: boolean }) => {
