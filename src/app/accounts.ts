@@ -20,6 +20,7 @@ export {
   actorLabel,
   forgetPrincipals,
   managedShops,
+  ownsInstallation,
   PRINCIPAL_CACHE_MS,
   type Origin,
   type Principal,

@@ -4,6 +4,7 @@
  */
 import { isRole, shopsAllowing, type Role } from '../core/access';
 import * as store from '../store/accounts';
+import { DEFAULT_ACCOUNT_ID } from '../store/migrations/0009-accounts';
 import type { Executor } from '../store/orders';
 
 /** Writes that only keep a timestamp fresh are throttled: a busy key would otherwise write on every request. */
@@ -40,6 +41,14 @@ export function actorLabel(principal: Principal): string {
  */
 export function managedShops(principal: Principal): 'account' | string[] {
   return principal.accountOwner ? 'account' : shopsAllowing(principal.roles, 'owner');
+}
+
+/**
+ * An owner of the installation: the default account's owner, who alone changes what every account shares (policies,
+ * carrier contracts, tracking providers) and sees what belongs to no shop.
+ */
+export function ownsInstallation(principal: Principal): boolean {
+  return principal.accountOwner && principal.accountId === DEFAULT_ACCOUNT_ID;
 }
 
 export async function rolesOf(

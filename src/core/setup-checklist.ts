@@ -5,7 +5,17 @@
  */
 import { localized, type Localized } from './i18n';
 
-export const SETUP_STEPS = ['shop', 'policy', 'warehouses', 'skus', 'stock', 'sender', 'boxes', 'carriers'] as const;
+export const SETUP_STEPS = [
+  'shop',
+  'policy',
+  'warehouses',
+  'skus',
+  'stock',
+  'sender',
+  'boxes',
+  'carriers',
+  'tracking',
+] as const;
 export type SetupStep = (typeof SETUP_STEPS)[number];
 
 /** What work a missing step blocks: orders arriving, stock being reserved, packing, labels. */
@@ -21,6 +31,11 @@ export interface SetupFacts {
   /** Stock levels with something on hand. */
   stockedLevels: number;
   carrierAccounts: number;
+  /**
+   * Tracking providers configured; null when the caller cannot set one (only the installation's owner does): the
+   * step is then left out.
+   */
+  trackingProviders: number | null;
 }
 
 export interface SetupStepState {
@@ -29,6 +44,8 @@ export interface SetupStepState {
   /** The dashboard route that sets it (`#/` + screen). */
   screen: string;
   blocks: BlockedWork[];
+  /** An optional step: the setup is complete without it. */
+  optional: boolean;
   /** When missing: what exactly, in both languages. */
   missing: Localized | null;
 }
@@ -42,6 +59,7 @@ const SCREENS: Record<SetupStep, string> = {
   sender: 'settings/sender',
   boxes: 'settings/boxes',
   carriers: 'settings/carrier-accounts',
+  tracking: 'settings/tracking',
 };
 
 const BLOCKS: Record<SetupStep, BlockedWork[]> = {
@@ -53,7 +71,10 @@ const BLOCKS: Record<SetupStep, BlockedWork[]> = {
   sender: ['labels'],
   boxes: ['packing'],
   carriers: ['labels'],
+  tracking: [],
 };
+
+const OPTIONAL: ReadonlySet<SetupStep> = new Set(['tracking']);
 
 export function setupChecklist(facts: SetupFacts): SetupStepState[] {
   const shop = facts.shop;
@@ -62,6 +83,7 @@ export function setupChecklist(facts: SetupFacts): SetupStepState[] {
     done,
     screen: SCREENS[step],
     blocks: BLOCKS[step],
+    optional: OPTIONAL.has(step),
     missing: done ? null : missing,
   });
   const shown = facts.unsizedSkus.slice(0, 5).join(', ') + (facts.unsizedSkus.length > 5 ? ' …' : '');
@@ -113,5 +135,22 @@ export function setupChecklist(facts: SetupFacts): SetupStepState[] {
       facts.carrierAccounts > 0,
       localized('No carrier account to buy labels with.', '没有用于购买面单的承运商账号。'),
     ),
+    ...(facts.trackingProviders === null
+      ? []
+      : [
+          state(
+            'tracking',
+            facts.trackingProviders > 0,
+            localized(
+              "No tracking provider (17TRACK or AfterShip) yet: add one to follow your parcels' carrier events and see stalled or returned parcels. Labels do not need it.",
+              '尚未设置物流跟踪服务商（17TRACK 或 AfterShip）：添加后可跟踪包裹的承运商事件，及时发现停滞或退回的包裹。购买面单不需要它。',
+            ),
+          ),
+        ]),
   ];
+}
+
+/** Whether every step the setup needs is done (an optional one may be missing). */
+export function setupComplete(steps: readonly SetupStepState[]): boolean {
+  return steps.every((s) => s.done || s.optional);
 }

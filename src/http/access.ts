@@ -13,7 +13,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   actorLabel,
-  DEFAULT_ACCOUNT_ID,
+  ownsInstallation,
   principalOfApiKey,
   principalOfSession,
   recordAudit,
@@ -262,7 +262,7 @@ export function registerAccess(app: FastifyInstance, ctx: AppContext, options: A
       }
       case 'installation': {
         // Shared by every account: only the installation's own owners change them.
-        if (UNSAFE.has(request.method) && !(principal.accountOwner && principal.accountId === DEFAULT_ACCOUNT_ID)) {
+        if (UNSAFE.has(request.method) && !ownsInstallation(principal)) {
           throw new ForbiddenError(
             localized(
               'Only an owner of the installation (default account) changes shared settings.',
@@ -350,7 +350,7 @@ export function shopFilter(request: FastifyRequest, named: string | undefined): 
 export function isInstallationOwner(request: FastifyRequest): boolean {
   const p = request.principal;
   if (!p) return request.access.shops === undefined;
-  return p.accountOwner && p.accountId === DEFAULT_ACCOUNT_ID;
+  return ownsInstallation(p);
 }
 
 /** Keeps the rows of the caller's warehouses (all rows when access is off). */

@@ -68,7 +68,9 @@ describe('a fresh installation, from the one-time link to stock, in the browser'
     await switchTo('en');
     const checklist = page.getByTestId('checklist');
     await checklist.waitFor();
-    expect(await checklist.locator('li[data-step]').count()).toBe(8);
+    // Eight steps and, for the installation's owner, the optional tracking provider.
+    expect(await checklist.locator('li[data-step]').count()).toBe(9);
+    expect(await checklist.locator('li[data-optional="true"]').getAttribute('data-step')).toBe('tracking');
     expect(await stepDone('shop')).toBe('false');
     // The owner's menus: the seller's screens, the catalogue, settings and access.
     const nav = await page.locator('.topbar nav a').allInnerTexts();

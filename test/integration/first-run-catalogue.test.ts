@@ -20,6 +20,7 @@ interface Step {
   step: string;
   done: boolean;
   screen: string;
+  optional: boolean;
   missing: { en: string; 'zh-CN': string } | null;
 }
 interface Issue {
@@ -110,9 +111,13 @@ describe.each(backends)('first run and catalogue on $name', (backend) => {
       'sender',
       'boxes',
       'carriers',
+      'tracking',
     ]);
     expect(Object.values(checklist).every((s) => !s.done && s.missing !== null)).toBe(true);
     expect(checklist.warehouses!.screen).toBe('catalogue/warehouses');
+    // The installation's owner may add a tracking provider: optional, it blocks nothing.
+    expect(checklist.tracking).toMatchObject({ screen: 'settings/tracking', optional: true, blocks: [] });
+    expect(Object.values(checklist).filter((s) => s.optional)).toHaveLength(1);
 
     // "No API, I import files": a shop of the account.
     expect((await app.inject({ method: 'POST', url: '/shops', headers, payload: { id: 'my shop!' } })).statusCode).toBe(
@@ -277,6 +282,7 @@ describe.each(backends)('first run and catalogue on $name', (backend) => {
       sender: false,
       boxes: false,
       carriers: false,
+      tracking: false,
     });
   });
 

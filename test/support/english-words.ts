@@ -7,7 +7,7 @@
  */
 const BRANDS_AND_UNITS = new Set(
   [
-    // the product, platforms, carriers and vendor field names (AppKey), the language switch's own name
+    // the product, platforms, carriers, tracking providers and vendor field names (AppKey), the language switch's own name
     'shipby',
     'AliExpress',
     'aliexpress',
@@ -18,6 +18,7 @@ const BRANDS_AND_UNITS = new Set(
     'Shopee',
     'Temu',
     'TikTok',
+    // tracking providers (17TRACK passes as a code)
     'AfterShip',
     'AppKey',
     'Webhook',

@@ -9,8 +9,8 @@ import { placeholders } from '../../web/src/format';
 import { en } from '../../web/src/i18n/en';
 import { zhCN } from '../../web/src/i18n/zh-CN';
 
-/** Keys whose text is the same in both languages on purpose (a code, an abbreviation). */
-const SAME_IN_BOTH = new Set(['lines.sku', 'skus.sku']);
+/** Keys whose text is the same in both languages on purpose (a code, an abbreviation, a brand). */
+const SAME_IN_BOTH = new Set(['lines.sku', 'skus.sku', 'provider.kind.seventeen', 'provider.kind.aftership']);
 const HAN = /[\u3400-\u9fff]/;
 
 describe('the dashboard dictionaries', () => {

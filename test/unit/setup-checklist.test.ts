@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseSkuRow } from '../../src/core/catalogue-input';
 import type { ImportIssue } from '../../src/core/order-input';
-import { SETUP_STEPS, setupChecklist, type SetupFacts } from '../../src/core/setup-checklist';
+import { SETUP_STEPS, setupChecklist, setupComplete, type SetupFacts } from '../../src/core/setup-checklist';
 
 const facts: fc.Arbitrary<SetupFacts> = fc.record({
   shop: fc.option(
@@ -25,6 +25,7 @@ const facts: fc.Arbitrary<SetupFacts> = fc.record({
   unsizedSkus: fc.array(fc.constantFrom('A', 'B', 'C', 'D', 'E', 'F', 'G'), { maxLength: 7 }),
   stockedLevels: fc.nat(3),
   carrierAccounts: fc.nat(2),
+  trackingProviders: fc.option(fc.nat(2), { nil: null }),
 });
 
 describe('the setup checklist', () => {
@@ -32,7 +33,10 @@ describe('the setup checklist', () => {
     fc.assert(
       fc.property(facts, (f) => {
         const steps = setupChecklist(f);
-        expect(steps.map((s) => s.step)).toEqual([...SETUP_STEPS]);
+        // The tracking provider's step only for whoever may set one (the installation's owner).
+        expect(steps.map((s) => s.step)).toEqual(
+          SETUP_STEPS.filter((s) => s !== 'tracking' || f.trackingProviders !== null),
+        );
         const done = Object.fromEntries(steps.map((s) => [s.step, s.done]));
         expect(done).toEqual({
           shop: f.shop !== null,
@@ -43,7 +47,14 @@ describe('the setup checklist', () => {
           sender: f.shop?.hasSender ?? false,
           boxes: (f.shop?.activeBoxes ?? 0) > 0,
           carriers: f.carrierAccounts > 0,
+          ...(f.trackingProviders === null ? {} : { tracking: f.trackingProviders > 0 }),
         });
+        // Optional, it blocks nothing and the setup is complete without it.
+        expect(steps.filter((s) => s.optional).map((s) => s.step)).toEqual(
+          f.trackingProviders === null ? [] : ['tracking'],
+        );
+        for (const s of steps) if (s.optional) expect(s.blocks).toEqual([]);
+        expect(setupComplete(steps)).toBe(steps.filter((s) => s.step !== 'tracking').every((s) => s.done));
         for (const s of steps) {
           expect(s.missing === null).toBe(s.done);
           if (s.missing) expect(s.missing['zh-CN']).toMatch(/[\u3400-\u9fff]/);
@@ -61,6 +72,7 @@ describe('the setup checklist', () => {
       unsizedSkus: ['A', 'B', 'C', 'D', 'E', 'F'],
       stockedLevels: 0,
       carrierAccounts: 0,
+      trackingProviders: null,
     });
     expect(skus!.missing!.en).toBe('6 SKU(s) lack a size and weight: A, B, C, D, E ….');
   });

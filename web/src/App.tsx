@@ -21,6 +21,10 @@ const Setup = lazy(() => import('./screens/Setup').then((m) => ({ default: m.Set
 const Catalogue = lazy(() => import('./screens/Catalogue').then((m) => ({ default: m.Catalogue })));
 // Only owners open the access screen (users and the audit log).
 const Access = lazy(() => import('./screens/Access').then((m) => ({ default: m.Access })));
+// Settings → Tracking provider (#/settings/tracking): set once, by the installation's owner.
+const TrackingProvider = lazy(() =>
+  import('./screens/settings/TrackingProvider').then((m) => ({ default: m.TrackingProvider })),
+);
 
 export function App() {
   return (
@@ -172,6 +176,7 @@ function Shell() {
 
 function Screen({ route }: { route: Route }) {
   const { t } = useI18n();
+  const { can } = useAuth();
   switch (route.screen) {
     case 'order':
       return <Order key={route.id} id={route.id} />;
@@ -182,7 +187,14 @@ function Screen({ route }: { route: Route }) {
         </Suspense>
       );
     case 'settings':
-      return <Settings section={route.section} subjects={route.subjects} />;
+      // The tracking provider is for the roles that read the settings; anyone else gets Settings (own password).
+      return route.section === 'tracking' && can('settings:read') ? (
+        <Suspense fallback={<p className="empty">{t('live.loading')}</p>}>
+          <TrackingProvider />
+        </Suspense>
+      ) : (
+        <Settings section={route.section} subjects={route.subjects} />
+      );
     case 'stock':
       return <Stock />;
     case 'pack':

@@ -96,6 +96,10 @@ type Answer<P extends keyof paths, M extends keyof paths[P], S extends number = 
   ? T
   : never;
 
+/** A tracking provider (17TRACK, AfterShip), never its secrets: to the installation's owner with its webhook path. */
+export type TrackingProvider = Schemas['TrackingProvider'];
+/** The tracking providers and the kinds of provider with the API versions each speaks (GET /tracking/providers). */
+export type TrackingProviders = Answer<'/tracking/providers', 'get'>;
 /** The order's labelled parcels handed to the carrier (POST /orders/:id/handover). */
 export type HandOverAnswer = Answer<'/orders/{id}/handover', 'post'>;
 /** The share of an order's value above which a label asks first (GET/PUT /shops/:shop/label-cost-share). */

@@ -1757,7 +1757,7 @@ export type paths = {
     };
   };
   "/tracking/providers": {
-    /** The tracking providers (never their secrets); their addresses and polling settings to the installation's owners only */
+    /** The tracking providers (never their secrets); their addresses, polling settings and whether an API key is stored to the installation's owners only; and the kinds of provider with the API versions each speaks */
     get: {
       responses: {
         /** @description Default Response */
@@ -1765,6 +1765,10 @@ export type paths = {
           content: {
             "application/json": {
               items: components["schemas"]["TrackingProvider"][];
+              kinds: {
+                  kind: string;
+                  api_versions: string[];
+                }[];
             };
           };
         };
@@ -1772,7 +1776,7 @@ export type paths = {
     };
   };
   "/tracking/providers/{name}": {
-    /** Add or change a tracking provider (kind seventeen or aftership): its webhook secret, API key and version (17TRACK v2.4 or v2.2; AfterShip 2025-01, 2024-10 or 2024-07), and whether (and how often) it is polled */
+    /** Add or change a tracking provider (kind seventeen or aftership): its webhook secret, API key and version (17TRACK v2.4 or v2.2; AfterShip 2025-01, 2024-10 or 2024-07), and whether (and how often) it is polled. A change may leave out the webhook secret and the API key: the stored ones are kept (an empty api_key removes it) */
     put: {
       parameters: {
         path: {
@@ -1786,7 +1790,7 @@ export type paths = {
             base_url?: string;
             api_key?: string;
             api_version?: string;
-            webhook_secret: string;
+            webhook_secret?: string;
             polls?: boolean;
             cadence?: {
               [key: string]: number;
@@ -3627,7 +3631,7 @@ export type paths = {
     };
   };
   "/setup": {
-    /** The first-run checklist of a shop (default: your first): each step done or missing, decided from the data, with the screen that sets it */
+    /** The first-run checklist of a shop (default: your first): each step done or missing, decided from the data, with the screen that sets it; the installation's owner also gets the optional tracking provider step */
     get: {
       parameters: {
         query?: {
@@ -3968,6 +3972,7 @@ export type paths = {
               name: string;
               account_id: string;
               account_owner: boolean;
+              installation_owner: boolean;
               shops: {
                   id: string;
                   role: string;
@@ -4909,6 +4914,7 @@ export type components = {
         [key: string]: number;
       };
       webhook_path?: string;
+      api_key_stored?: boolean;
     };
     UnmatchedEvent: {
       id: number;
@@ -5271,10 +5277,11 @@ export type components = {
       complete: boolean;
       steps: ({
           /** @enum {string} */
-          step: "shop" | "policy" | "warehouses" | "skus" | "stock" | "sender" | "boxes" | "carriers";
+          step: "shop" | "policy" | "warehouses" | "skus" | "stock" | "sender" | "boxes" | "carriers" | "tracking";
           done: boolean;
           screen: string;
           blocks: ("orders" | "stock" | "packing" | "labels")[];
+          optional: boolean;
           missing: components["schemas"]["Localized"] | null;
         })[];
     };
@@ -5435,6 +5442,7 @@ export type components = {
       name: string;
       account_id: string;
       account_owner: boolean;
+      installation_owner: boolean;
       shops: {
           id: string;
           role: string;

@@ -27,14 +27,20 @@ export interface ProviderInput {
   name: string;
   kind: string;
   baseUrl?: string | null;
+  /** The API key; left out, the stored one is kept (a new provider has none); null or empty removes it. */
   apiKey?: string | null;
-  webhookSecret: string;
+  /** The webhook secret; left out, the stored one is kept (a new provider needs one). */
+  webhookSecret?: string;
   apiVersion?: string | null;
   polls?: boolean;
   cadence?: Partial<PollCadence> | null;
 }
 
 export async function saveProvider(ctx: AppContext, input: ProviderInput): Promise<TrackingProviderView> {
+  const stored = await getProviderRow(ctx.store.db, input.name);
+  // A secret left out keeps the stored one (an edit in the dashboard, which never reads secrets back).
+  const keepsSecret = input.webhookSecret === undefined && stored !== undefined;
+  const keepsApiKey = input.apiKey === undefined && stored?.api_key != null;
   const issues = [];
   if (!/^[a-z0-9][a-z0-9_-]{0,39}$/.test(input.name))
     issues.push({
@@ -51,7 +57,7 @@ export async function saveProvider(ctx: AppContext, input: ProviderInput): Promi
       field: 'kind',
       message: localized('kind is seventeen or aftership.', 'kind 必须是 seventeen 或 aftership。'),
     });
-  if (!input.webhookSecret || input.webhookSecret.length < 16)
+  if (!keepsSecret && (!input.webhookSecret || input.webhookSecret.length < 16))
     issues.push({
       row: 0,
       field: 'webhook_secret',
@@ -75,7 +81,7 @@ export async function saveProvider(ctx: AppContext, input: ProviderInput): Promi
       ),
     });
   }
-  if (input.polls && !input.baseUrl && !input.apiKey)
+  if (input.polls && !input.baseUrl && !input.apiKey && !keepsApiKey)
     issues.push({
       row: 0,
       field: 'polls',
@@ -104,14 +110,18 @@ export async function saveProvider(ctx: AppContext, input: ProviderInput): Promi
     kind: input.kind,
     base_url: input.baseUrl ?? null,
     // Both secrets stored encrypted, bound to the provider and field (issue 19, finding 9).
-    api_key: input.apiKey
-      ? encryptSecret(masterKeyOf(ctx), input.apiKey, SECRET_CONTEXTS.trackingProvider(input.name, 'api_key'))
-      : null,
-    webhook_secret: encryptSecret(
-      masterKeyOf(ctx),
-      input.webhookSecret,
-      SECRET_CONTEXTS.trackingProvider(input.name, 'webhook_secret'),
-    ),
+    api_key: keepsApiKey
+      ? stored!.api_key
+      : input.apiKey
+        ? encryptSecret(masterKeyOf(ctx), input.apiKey, SECRET_CONTEXTS.trackingProvider(input.name, 'api_key'))
+        : null,
+    webhook_secret: keepsSecret
+      ? stored!.webhook_secret
+      : encryptSecret(
+          masterKeyOf(ctx),
+          input.webhookSecret!,
+          SECRET_CONTEXTS.trackingProvider(input.name, 'webhook_secret'),
+        ),
     polls: input.polls ? 1 : 0,
     cadence: cadence ? JSON.stringify(cadence) : null,
     api_version: input.apiVersion ?? null,
@@ -145,6 +155,8 @@ export interface TrackingProviderView {
   polls: boolean;
   cadence: PollCadence;
   webhook_path: string;
+  /** Whether an API key is stored (never the key). */
+  api_key_stored: boolean;
 }
 
 function providerView(row: TrackingProviderRow): TrackingProviderView {
@@ -156,11 +168,17 @@ function providerView(row: TrackingProviderRow): TrackingProviderView {
     polls: row.polls === 1,
     cadence: cadenceOf(row),
     webhook_path: `/tracking/webhooks/${row.name}`,
+    api_key_stored: row.api_key !== null,
   };
 }
 
 export function cadenceOf(row: TrackingProviderRow | undefined): PollCadence {
   return row?.cadence ? parsePollCadence(JSON.parse(row.cadence)) : DEFAULT_POLL_CADENCE;
+}
+
+/** The kinds of provider shipby speaks and the API versions of each, the default first. */
+export function providerKinds(): Array<{ kind: string; api_versions: string[] }> {
+  return Object.entries(API_VERSIONS).map(([kind, versions]) => ({ kind, api_versions: [...versions] }));
 }
 
 export async function listProviders(ctx: AppContext): Promise<TrackingProviderView[]> {

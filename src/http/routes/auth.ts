@@ -9,6 +9,7 @@ import {
   login,
   logout,
   managedShops,
+  ownsInstallation,
   parseRole,
   redeemSignInLink,
   revokeApiKey,
@@ -61,6 +62,7 @@ function presentPrincipal(principal: Principal) {
     name: principal.name,
     account_id: principal.accountId,
     account_owner: principal.accountOwner,
+    installation_owner: ownsInstallation(principal),
     shops,
   };
 }

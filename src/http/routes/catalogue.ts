@@ -20,6 +20,7 @@ import { listMappings, listWarehouses, mapPlatformSku } from '../../app/stock';
 import { normaliseBin } from '../../core/bin-location';
 import { localized } from '../../core/i18n';
 import { toIso } from '../../core/time';
+import { isInstallationOwner } from '../access';
 import { errorSchema, ref } from '../schemas/common';
 import { catalogueSkus, shopCreated, skuMappings, warehouseList, warehouseSaved } from '../schemas/catalogue';
 
@@ -29,7 +30,7 @@ export function catalogueRoutes(app: FastifyInstance, ctx: AppContext): void {
     schema: {
       tags: ['setup'],
       summary:
-        'The first-run checklist of a shop (default: your first): each step done or missing, decided from the data, with the screen that sets it',
+        "The first-run checklist of a shop (default: your first): each step done or missing, decided from the data, with the screen that sets it; the installation's owner also gets the optional tracking provider step",
       querystring: { type: 'object', additionalProperties: false, properties: { shop: { type: 'string' } } },
       response: { 200: ref('SetupStatus') },
     },
@@ -38,6 +39,7 @@ export function catalogueRoutes(app: FastifyInstance, ctx: AppContext): void {
         ...(request.query.shop ? { shopId: request.query.shop } : {}),
         ...(request.access.shops ? { shops: request.access.shops } : {}),
         ...(request.access.warehouses ? { warehouses: request.access.warehouses } : {}),
+        installationOwner: isInstallationOwner(request),
       });
       return {
         shop_id: status.shopId,
@@ -47,6 +49,7 @@ export function catalogueRoutes(app: FastifyInstance, ctx: AppContext): void {
           done: s.done,
           screen: s.screen,
           blocks: s.blocks,
+          optional: s.optional,
           missing: s.missing,
         })),
       };

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context';
 import { deliveryDrainerOf, receiveWebhook } from '../../app/tracking';
-import { listProviders, saveProvider } from '../../app/tracking';
+import { listProviders, providerKinds, saveProvider } from '../../app/tracking';
 import { getParcelTracking, listParcels, listProblems, listUnmatchedEvents } from '../../app/tracking';
 import { localized } from '../../core/i18n';
 import { isInstallationOwner, shopFilter } from '../access';
@@ -104,7 +104,7 @@ export function trackingRoutes(app: FastifyInstance, ctx: AppContext): void {
         response: { 200: trackingProviders },
         tags: ['tracking'],
         summary:
-          "The tracking providers (never their secrets); their addresses and polling settings to the installation's owners only",
+          "The tracking providers (never their secrets); their addresses, polling settings and whether an API key is stored to the installation's owners only; and the kinds of provider with the API versions each speaks",
       },
     },
     async (request) => {
@@ -114,6 +114,7 @@ export function trackingRoutes(app: FastifyInstance, ctx: AppContext): void {
         items: isInstallationOwner(request)
           ? providers
           : providers.map((p) => ({ name: p.name, kind: p.kind, api_version: p.api_version, polls: p.polls })),
+        kinds: providerKinds(),
       };
     },
   );
@@ -125,7 +126,7 @@ export function trackingRoutes(app: FastifyInstance, ctx: AppContext): void {
       base_url?: string;
       api_key?: string;
       api_version?: string;
-      webhook_secret: string;
+      webhook_secret?: string;
       polls?: boolean;
       cadence?: Record<string, number>;
     };
@@ -133,11 +134,11 @@ export function trackingRoutes(app: FastifyInstance, ctx: AppContext): void {
     schema: {
       tags: ['tracking'],
       summary:
-        'Add or change a tracking provider (kind seventeen or aftership): its webhook secret, API key and version (17TRACK v2.4 or v2.2; AfterShip 2025-01, 2024-10 or 2024-07), and whether (and how often) it is polled',
+        'Add or change a tracking provider (kind seventeen or aftership): its webhook secret, API key and version (17TRACK v2.4 or v2.2; AfterShip 2025-01, 2024-10 or 2024-07), and whether (and how often) it is polled. A change may leave out the webhook secret and the API key: the stored ones are kept (an empty api_key removes it)',
       params: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
       body: {
         type: 'object',
-        required: ['kind', 'webhook_secret'],
+        required: ['kind'],
         additionalProperties: false,
         properties: {
           kind: { type: 'string' },
@@ -157,9 +158,9 @@ export function trackingRoutes(app: FastifyInstance, ctx: AppContext): void {
         name: request.params.name,
         kind: b.kind,
         baseUrl: b.base_url ?? null,
-        apiKey: b.api_key ?? null,
+        ...(b.api_key !== undefined ? { apiKey: b.api_key } : {}),
         apiVersion: b.api_version ?? null,
-        webhookSecret: b.webhook_secret,
+        ...(b.webhook_secret !== undefined ? { webhookSecret: b.webhook_secret } : {}),
         polls: b.polls ?? false,
         cadence: b.cadence ?? null,
       });

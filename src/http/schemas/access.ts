@@ -7,6 +7,8 @@ const principal = {
   name: str,
   account_id: str,
   account_owner: bool,
+  /** The default account's owner: changes what every account shares (tracking providers, carrier contracts). */
+  installation_owner: bool,
   shops: shopRoles,
 };
 

@@ -14,6 +14,8 @@ const SetupStatus = object({
       /** The dashboard route that sets it (`#/` + screen). */
       screen: str,
       blocks: list(enumOf(BLOCKED_WORK)),
+      /** Optional: the setup is complete without it (the tracking provider). */
+      optional: bool,
       missing: orNull(ref('Localized')),
     }),
   ),

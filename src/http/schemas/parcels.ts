@@ -77,7 +77,10 @@ export const PARCEL_SCHEMAS = { ParcelProblem, ParcelListItem, ParcelTracking };
 export const parcelProblems = items(ref('ParcelProblem'));
 export const parcelPage = items(ref('ParcelListItem'), { next_before: numOrNull });
 
-/** A tracking provider (app/tracking/providers.ts; never its secrets): address, cadence and webhook path to owners only. */
+/**
+ * A tracking provider (app/tracking/providers.ts; never its secrets): address, cadence, webhook path and whether an
+ * API key is stored to owners only.
+ */
 const TrackingProvider = object(
   {
     name: str,
@@ -87,8 +90,10 @@ const TrackingProvider = object(
     polls: bool,
     cadence: record(num),
     webhook_path: str,
+    /** Whether an API key is stored (never the key itself). */
+    api_key_stored: bool,
   },
-  ['base_url', 'cadence', 'webhook_path'],
+  ['base_url', 'cadence', 'webhook_path', 'api_key_stored'],
 );
 
 /** A carrier event kept aside: no parcel has its number yet. */
@@ -105,7 +110,10 @@ const UnmatchedEvent = object({
 
 export const TRACKING_SCHEMAS = { TrackingProvider, UnmatchedEvent };
 
-export const trackingProviders = items(ref('TrackingProvider'));
+/** The providers, and the kinds one may be with the API versions each speaks (the default first). */
+export const trackingProviders = items(ref('TrackingProvider'), {
+  kinds: list(object({ kind: str, api_versions: list(str) })),
+});
 export const unmatchedEvents = items(ref('UnmatchedEvent'));
 /** A provider's delivery: stored and processed behind the answer (202), or one received before (200). */
 export const webhookReceived = object({ accepted: bool, delivery_id: num, set_aside: num, duplicate: bool }, [

@@ -22,6 +22,8 @@ export const catalogueEn = {
   'setup.step.sender': 'Sender address',
   'setup.step.boxes': 'Boxes',
   'setup.step.carriers': 'Carrier accounts',
+  'setup.step.tracking': 'Tracking provider (optional)',
+  'setup.optional': 'Optional',
   'setup.blocks': 'Blocks: {work}',
   'setup.work.orders': 'orders',
   'setup.work.stock': 'stock',

@@ -19,6 +19,8 @@ export const catalogueZh: Record<keyof typeof catalogueEn, string> = {
   'setup.step.sender': '寄件人地址',
   'setup.step.boxes': '包装箱',
   'setup.step.carriers': '承运商账号',
+  'setup.step.tracking': '物流跟踪服务商（可选）',
+  'setup.optional': '可选',
   'setup.blocks': '影响：{work}',
   'setup.work.orders': '订单',
   'setup.work.stock': '库存',

@@ -11,6 +11,7 @@ import { enVerdict } from './en-verdict';
 import { catalogueEn } from './catalogue.en';
 import { enAccess } from './en-access';
 import { setupEn } from './setup.en';
+import { trackingEn } from './tracking.en';
 
 export const en = {
   ...enStock,
@@ -21,6 +22,7 @@ export const en = {
   ...catalogueEn,
   ...enAccess,
   ...enTimeline,
+  ...trackingEn,
   'app.title': 'shipby — ship every order on time',
   'lang.name': 'English',
   'lang.label': 'Language',

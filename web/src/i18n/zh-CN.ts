@@ -8,6 +8,7 @@ import { zhCNVerdict } from './zh-CN-verdict';
 import { catalogueZh } from './catalogue.zh-CN';
 import { zhCNAccess } from './zh-CN-access';
 import { setupZh } from './setup.zh-CN';
+import { trackingZh } from './tracking.zh-CN';
 
 export const zhCN: Record<MessageKey, string> = {
   ...zhCNStock,
@@ -18,6 +19,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...catalogueZh,
   ...zhCNAccess,
   ...zhCNTimeline,
+  ...trackingZh,
   'app.title': 'shipby — 每个订单按时发货',
   'lang.name': '中文',
   'lang.label': '语言',

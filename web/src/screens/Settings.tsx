@@ -2,9 +2,10 @@
  * Settings: the shop's policy (which platform policy, per order type, overrides as JSON) and the alert
  * webhooks (changed by the shop's owner; read by the roles that read settings), what the first label needs (the
  * sender address, SKU sizes and weights, boxes, carrier services and accounts, the label cost share that asks the
- * packer first), one's own password, and the
- * account's API keys (owners). A setting the API refuses shows the API's message at the field it is about;
- * nothing changes. An error's link (#/settings/sender) opens this screen at that part, highlighted.
+ * packer first), one's own password, and the account's API keys (owners). Its menu leads to the checklist and, for
+ * the installation's owner, the tracking provider (a screen of its own, loaded when opened). A setting the API
+ * refuses shows the API's message at the field it is about; nothing changes. An error's link (#/settings/sender)
+ * opens this screen at that part, highlighted.
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, type ApiError, type Shop, type Webhook } from '../api';
@@ -29,7 +30,7 @@ const WEBHOOK_FIELDS = ['url', 'secret', 'shop_id'];
 export function Settings({ section, subjects }: { section?: string | undefined; subjects?: string[] | undefined }) {
   const { t } = useI18n();
   const { shopId, setShopId, shops, loaded } = useData();
-  const { can } = useAuth();
+  const { can, session } = useAuth();
   const shop = shops.find((s) => s.id === shopId);
   const readsSettings = can('settings:read');
   const ready = loaded && (!readsSettings || Boolean(shop));
@@ -45,11 +46,17 @@ export function Settings({ section, subjects }: { section?: string | undefined; 
         </p>
       ) : null}
       {readsSettings ? (
-        <p className="hint">
+        <nav className="settings-menu hint" aria-label={t('settings.menu')} data-testid="settings-menu">
           <a href="#/setup" data-testid="open-setup">
             {t('setup.fromSettings')}
           </a>
-        </p>
+          {/* Changed by the installation's owner only (PUT /tracking/providers/:name): shown to no one else. */}
+          {session?.installation_owner ? (
+            <a href="#/settings/tracking" data-testid="open-tracking-provider">
+              {t('provider.menu')}
+            </a>
+          ) : null}
+        </nav>
       ) : null}
       {readsSettings ? (
         <div className="toolbar">

@@ -1,7 +1,8 @@
 /**
  * The setup checklist (issue 17): for an owner on a fresh installation, each step of the first day — the shop
  * (connected, or one for order files), the fulfilment mode (explained), warehouses, SKUs, stock, the sender address,
- * boxes, carrier accounts — done or missing as GET /setup decides it from the data, each linking to its screen.
+ * boxes, carrier accounts; for the installation's owner the optional tracking provider — done or missing as GET /setup
+ * decides it from the data, each linking to its screen.
  * `#/shops` opens it at the shop step; the AliExpress authorisation itself (Connect) is in Settings → Shops.
  */
 import { useEffect, useState, type FormEvent } from 'react';
@@ -46,8 +47,16 @@ export function Setup({ section }: { section?: string | undefined }) {
       <Card>
         <ol className="checklist" data-testid="checklist">
           {(status.data?.steps ?? []).map((step) => (
-            <li key={step.step} data-step={step.step} data-done={String(step.done)} id={`setup-${step.step}`}>
-              <span className="step-state">{step.done ? t('setup.done') : t('setup.missing')}</span>
+            <li
+              key={step.step}
+              data-step={step.step}
+              data-done={String(step.done)}
+              data-optional={String(step.optional)}
+              id={`setup-${step.step}`}
+            >
+              <span className="step-state">
+                {step.done ? t('setup.done') : step.optional ? t('setup.optional') : t('setup.missing')}
+              </span>
               <div>
                 <h3>{t(`setup.step.${step.step}`)}</h3>
                 <StepDetail step={step} />
