@@ -17,7 +17,7 @@ import {
 } from '../app/errors';
 import { localized, pickLocale, type Localized } from '../core/i18n';
 import { dataErrorIssue } from './input-guards';
-import { schemaRefusal } from './schema-refusals';
+import { requestRefusal, schemaRefusal } from './schema-refusals';
 
 export function errorBody(
   request: FastifyRequest,
@@ -101,9 +101,7 @@ export function handleError(thrown: FastifyError | Error, request: FastifyReques
   if (fastifyError.statusCode && fastifyError.statusCode < 500) {
     return reply
       .status(fastifyError.statusCode)
-      .send(
-        errorBody(request, fastifyError.code ?? 'bad_request', localized(fastifyError.message, fastifyError.message)),
-      );
+      .send(errorBody(request, fastifyError.code ?? 'bad_request', requestRefusal(fastifyError)));
   }
   const dataError = dataErrorIssue(error, request);
   if (dataError) return handleError(dataError, request, reply);

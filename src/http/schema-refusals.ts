@@ -1,7 +1,8 @@
 /**
- * A request field the route's JSON schema refused (Fastify's checker), said in both languages. The checker's own
- * message is English ("must be >= 1"): the English answer keeps it, the Chinese one says the same rule through
- * core/field-refusals.ts, with the value the request sent.
+ * A request Fastify refused before a route ran, said in both languages: a field the route's JSON schema refused
+ * (the checker's own message is English, "must be >= 1": the English answer keeps it, the Chinese one says the same
+ * rule through core/field-refusals.ts, with the value the request sent), and a body it could not read (not JSON,
+ * empty, too large, of a type no route takes), whose English is Fastify's.
  */
 import type { FastifyRequest } from 'fastify';
 import {
@@ -94,4 +95,20 @@ export function schemaRefusal(
     ? fieldRefusal(path, requirement, valueAt(request, context, error.instancePath))['zh-CN']
     : `${path} 无效。`;
   return { path, message: localized(`${path} ${error.message ?? 'is invalid'}.`, zh) };
+}
+
+/** What Fastify's refusals of a body or an address say, in Chinese (the English is Fastify's own message). */
+const REQUEST_REFUSALS_ZH: Readonly<Record<string, string>> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: '请求体不是有效的 JSON：请检查括号、引号和逗号。',
+  FST_ERR_CTP_EMPTY_JSON_BODY: '请求声明内容为 JSON，但请求体为空。',
+  FST_ERR_CTP_BODY_TOO_LARGE: '请求体过大，未处理。',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: '不支持该请求的内容类型（Content-Type）。',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: '请求体的长度与 Content-Length 不符。',
+  FST_ERR_BAD_URL: '请求的网址无效。',
+};
+
+/** A refusal of Fastify's own (a body it could not read, a bad address) in both languages; its English kept. */
+export function requestRefusal(error: { code?: string; message: string }): Localized {
+  const zh = error.code ? REQUEST_REFUSALS_ZH[error.code] : undefined;
+  return localized(error.message, zh ?? `请求被拒绝：${error.message}`);
 }

@@ -2,7 +2,7 @@
  * zod's refusals said in both languages (core/field-refusals.ts): each kind of issue names the field and the value,
  * says what the value must be, and its Chinese has no English word but the codes it names as they are typed. Then
  * the places zod's issues reach a seller: a carrier contract sheet (the row and the column), a policy's overrides, a
- * tracking provider's cadence, and the HTTP schema checker's errors.
+ * tracking provider's cadence, the HTTP schema checker's errors and Fastify's refusals of a body.
  */
 import type { FastifyRequest } from 'fastify';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { parseContractRows, type ContractRow } from '../../src/core/carrier-cont
 import { schemaRule, zodFieldIssues, zodIssueMessage } from '../../src/core/field-refusals';
 import { applyOverrides, builtInRegistry, PolicyValidationError } from '../../src/core/policy';
 import { pollCadenceIssues } from '../../src/core/tracking-poll';
-import { schemaRefusal } from '../../src/http/schema-refusals';
+import { requestRefusal, schemaRefusal } from '../../src/http/schema-refusals';
 import { englishWords } from '../support/english-words';
 
 /** English words of a Chinese text, its fields and the codes it names (as typed) left out. */
@@ -303,5 +303,24 @@ describe('where zod reaches a seller', () => {
         message: 'x',
       }).message,
     ).toEqual({ en: 'unknown field "colour".', 'zh-CN': '未知字段「colour」。' });
+  });
+
+  it("Fastify's refusals of a body: its English kept, said in Chinese", () => {
+    const notJson = {
+      code: 'FST_ERR_CTP_INVALID_JSON_BODY',
+      message: "Body is not valid JSON but content-type is set to 'application/json'",
+    };
+    expect(requestRefusal(notJson)).toEqual({
+      en: notJson.message,
+      'zh-CN': '请求体不是有效的 JSON：请检查括号、引号和逗号。',
+    });
+    expect(requestRefusal({ code: 'FST_ERR_CTP_BODY_TOO_LARGE', message: 'Request body is too large' })['zh-CN']).toBe(
+      '请求体过大，未处理。',
+    );
+    // One of no known kind keeps its text, introduced in Chinese.
+    expect(requestRefusal({ code: 'FST_ERR_SOMETHING', message: 'odd' })).toEqual({
+      en: 'odd',
+      'zh-CN': '请求被拒绝：odd',
+    });
   });
 });
