@@ -6,12 +6,13 @@
  */
 import { z } from 'zod';
 import { parseContractRows } from '../core/carrier-contract';
-import { compileRules } from '../core/carrier/rules';
 import type { ShippingRule } from '../core/carrier/rules';
 import { type CarrierService } from '../core/carrier/types';
 import { LOGISTICS_CLASSES } from '../core/carrier/logistics-class';
 import { SAMPLE_CARRIER_SERVICES } from '../core/data/carriers/index';
+import { zodFieldIssues } from '../core/field-refusals';
 import { localized } from '../core/i18n';
+import type { ImportIssue } from '../core/order-input';
 import { readCarrierFile } from '../integrations/files/carrier-file';
 import * as packing from '../store/packing';
 import type { AppContext } from './context';
@@ -193,37 +194,47 @@ const ruleSchema = z
 
 /** Replaces the seller's shipping rules (in the order given: the first match wins), validated whole. */
 export async function setShippingRules(ctx: AppContext, input: unknown): Promise<ShippingRule[]> {
-  const parsed = z.array(ruleSchema).max(1_000).safeParse(input);
+  const parsed = z.array(ruleSchema).max(1_000).safeParse(input, { reportInput: true });
   if (!parsed.success) {
+    const issues = zodFieldIssues(parsed.error.issues, (path) => ({
+      row: /^\d+$/.test(path[0] ?? '') ? Number(path[0]) + 1 : 0,
+      field: (/^\d+$/.test(path[0] ?? '') ? path.slice(1) : path).join('.') || 'rules',
+    }));
     throw new ValidationError(
-      parsed.error.issues.map((i) => {
-        const row = typeof i.path[0] === 'number' ? i.path[0] + 1 : 0;
-        const field = i.path.slice(1).map(String).join('.') || 'rules';
-        return {
-          row,
-          field,
-          message: localized(`rule ${row}: ${field} ${i.message}`, `第 ${row} 条规则：${field} 无效（${i.message}）`),
-        };
-      }),
+      issues.map((i) =>
+        i.row
+          ? { ...i, message: localized(`rule ${i.row}: ${i.message.en}`, `第 ${i.row} 条规则：${i.message['zh-CN']}`) }
+          : i,
+      ),
     );
   }
   const rules = parsed.data as ShippingRule[];
   const catalog = await loadShippingCatalog(ctx);
-  try {
-    compileRules(rules, new Set(catalog.services.map((s) => s.code)));
-  } catch (error) {
-    const text = error instanceof Error ? error.message : String(error);
-    throw new ValidationError([
-      {
-        row: 0,
+  // What compileRules would refuse, said per rule: a service not in the catalogue, an id given twice.
+  const known = catalog.services.map((s) => s.code);
+  const refused: ImportIssue[] = [];
+  rules.forEach((rule, i) => {
+    const row = i + 1;
+    if (!known.includes(rule.service))
+      refused.push({
+        row,
         field: 'service',
         message: localized(
-          `${text} Known services: ${catalog.services.map((s) => s.code).join(', ')}.`,
-          `${text} 可用服务：${catalog.services.map((s) => s.code).join('、')}。`,
+          `rule ${row}: service "${rule.service}" is not in the catalogue. Known services: ${known.join(', ')}.`,
+          `第 ${row} 条规则：服务「${rule.service}」不在目录中。可用服务：${known.join('、')}。`,
         ),
-      },
-    ]);
-  }
+      });
+    if (rules.findIndex((r) => r.id === rule.id) < i)
+      refused.push({
+        row,
+        field: 'id',
+        message: localized(
+          `rule ${row}: the id "${rule.id}" is used by an earlier rule; give each rule its own id.`,
+          `第 ${row} 条规则：id「${rule.id}」已被前面的规则使用；每条规则的 id 须各不相同。`,
+        ),
+      });
+  });
+  if (refused.length) throw new ValidationError(refused);
   await ctx.store.db.transaction().execute((trx) =>
     packing.replaceShippingRules(
       trx,

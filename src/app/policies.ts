@@ -181,7 +181,7 @@ export async function setShopPolicy(
     } catch (error) {
       if (error instanceof PolicyValidationError) {
         throw new ValidationError(
-          error.issues.map((i) => ({ row: 0, field: `overrides.${i.path}`, message: localized(i.message, i.message) })),
+          error.issues.map((i) => ({ row: 0, field: `overrides.${i.path}`, message: i.message })),
         );
       }
       if (error instanceof PolicyLookupError)

@@ -1,3 +1,4 @@
+import { unexpectedError } from '../app/system-errors';
 import { checkConfig, ConfigError } from '../core/config';
 import { cliLocale } from './locale';
 import { buildProgram, commandWord } from './program';
@@ -18,7 +19,7 @@ try {
     console.error(error.localizedMessage[cliLocale()]);
     process.exitCode = 2;
   } else {
-    console.error(error instanceof Error ? error.message : String(error));
+    console.error(unexpectedError(error)[cliLocale()]);
     process.exitCode = process.exitCode || 1;
   }
 }

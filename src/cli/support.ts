@@ -1,12 +1,14 @@
 /**
  * What every CLI command shares: the database from DATABASE_URL (migrated on open), the locale, and output.
  */
+import fs from 'node:fs';
 import { InvalidArgumentError } from 'commander';
 import { parseAsOf } from '../app/as-of';
 import type { AppContext } from '../app/context';
 import { ConflictError, LocalizedError, sellerError, ValidationError } from '../app/errors';
 import type { FixScreen } from '../core/fix';
 import { localized, type Localized } from '../core/i18n';
+import { systemErrorMessage, unexpectedError } from '../app/system-errors';
 import { toIso } from '../core/time';
 import { cliLocale } from './locale';
 import { countdown, issueLine, printJson, printTable, say } from './output';
@@ -35,6 +37,32 @@ class UsageError extends LocalizedError {}
 /** The refusal of a bad option or argument, in both languages: `throw refuse(en, zh)`; nothing ran, exit code 2. */
 export function refuse(en: string, zh: string): UsageError {
   return new UsageError(localized(en, zh));
+}
+
+/**
+ * The text of a file the command was given, and its JSON: a file that cannot be read, or is not JSON (named by the
+ * line and column where it stops parsing), is refused in both languages; nothing ran.
+ */
+export function readJsonFile(file: string): { text: string; json: unknown } {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const said = systemErrorMessage(error, file);
+    if (said) throw new UsageError(said);
+    throw error;
+  }
+  try {
+    return { text, json: JSON.parse(text) };
+  } catch (error) {
+    const at = /position (\d+)/.exec((error as Error).message);
+    const before = at ? text.slice(0, Number(at[1])).split('\n') : undefined;
+    const where = before ? { line: before.length, column: before.at(-1)!.length + 1 } : undefined;
+    throw refuse(
+      `${file} is not valid JSON${where ? ` (line ${where.line}, column ${where.column})` : ''}: check its brackets, quotes and commas.`,
+      `${file} 不是有效的 JSON${where ? `（第 ${where.line} 行第 ${where.column} 列）` : ''}：请检查括号、引号和逗号。`,
+    );
+  }
 }
 
 /** A whole number given as `option` (at least `min`), undefined when not given; anything else is refused. */
@@ -101,6 +129,13 @@ function isLocalized(value: unknown): value is Localized {
 /** Prints an error the way a seller can act on it, and sets the exit code. */
 export function reportError(thrown: unknown): void {
   const locale = cliLocale();
+  // A file's error (it carries the path) is about that file, even a full disk: not about the database.
+  const fileError = (thrown as { path?: unknown } | null)?.path ? systemErrorMessage(thrown) : undefined;
+  if (fileError) {
+    console.error(fileError[locale]);
+    process.exitCode = 1;
+    return;
+  }
   const error = sellerError(thrown);
   if (error instanceof UsageError) {
     console.error(error.localizedMessage[locale]);
@@ -126,7 +161,7 @@ export function reportError(thrown: unknown): void {
     // An error of its own kind that still carries both languages (SecretsError).
     console.error((error as unknown as { localizedMessage: Localized }).localizedMessage[locale]);
   } else {
-    console.error(error instanceof Error ? error.message : String(error));
+    console.error(unexpectedError(error)[locale]);
   }
   process.exitCode = 1;
 }

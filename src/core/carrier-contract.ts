@@ -7,93 +7,24 @@
  * `carrierServiceSchema`, and each problem is reported against the row it came from, so a sheet is accepted whole
  * or refused whole with every bad row named.
  *
- * Columns (`CONTRACT_COLUMNS`): service, carrier, name_en, name_zh, class, currency, fuel_percent,
+ * Columns (`CONTRACT_COLUMNS`, carrier-contract-columns.ts): service, carrier, name_en, name_zh, class, currency, fuel_percent,
  * volumetric_divisor, max_weight_g, max_longest_side_mm, max_sum_of_sides_mm, max_length_girth_mm, batteries,
  * liquids, pickup_zone, pickup_days ("1-5", "1,3,5"), pickup_times ("11:00 17:00"), marketplace_service,
  * s10_letters, zone, countries ("US CA" or "*"), up_to_g, pricing (per-kg | first-additional), per_kg_price,
  * first_g, first_price, step_g, step_price, handling_fee, min_chargeable_g, transit_p50_days, transit_p90_days.
  */
+import { zodFieldIssues } from './field-refusals';
 import { localized } from './i18n';
 import { parseMajorAmount, isCurrency } from './money';
 import type { ImportIssue } from './order-input';
+import {
+  contractColumnOf,
+  contractIssue as issue,
+  SERVICE_COLUMNS,
+  ZONE_COLUMNS,
+  type ContractColumn,
+} from './carrier-contract-columns';
 import { carrierServiceSchema, type CarrierService, type WeightPricing } from './carrier/types';
-
-const CONTRACT_COLUMNS = [
-  'service',
-  'carrier',
-  'name_en',
-  'name_zh',
-  'class',
-  'currency',
-  'fuel_percent',
-  'volumetric_divisor',
-  'max_weight_g',
-  'max_longest_side_mm',
-  'max_sum_of_sides_mm',
-  'max_length_girth_mm',
-  'batteries',
-  'liquids',
-  'pickup_zone',
-  'pickup_days',
-  'pickup_times',
-  'marketplace_service',
-  's10_letters',
-  'zone',
-  'countries',
-  'up_to_g',
-  'pricing',
-  'per_kg_price',
-  'first_g',
-  'first_price',
-  'step_g',
-  'step_price',
-  'handling_fee',
-  'min_chargeable_g',
-  'transit_p50_days',
-  'transit_p90_days',
-] as const;
-export type ContractColumn = (typeof CONTRACT_COLUMNS)[number];
-
-const REQUIRED_CONTRACT_COLUMNS: readonly ContractColumn[] = [
-  'service',
-  'carrier',
-  'name_en',
-  'class',
-  'currency',
-  'max_weight_g',
-  'max_longest_side_mm',
-  'pickup_zone',
-  'pickup_days',
-  'pickup_times',
-  'zone',
-  'countries',
-  'up_to_g',
-  'pricing',
-  'transit_p50_days',
-  'transit_p90_days',
-];
-
-const SERVICE_COLUMNS: readonly ContractColumn[] = [
-  'carrier',
-  'name_en',
-  'name_zh',
-  'class',
-  'currency',
-  'fuel_percent',
-  'volumetric_divisor',
-  'max_weight_g',
-  'max_longest_side_mm',
-  'max_sum_of_sides_mm',
-  'max_length_girth_mm',
-  'batteries',
-  'liquids',
-  'pickup_zone',
-  'pickup_days',
-  'pickup_times',
-  'marketplace_service',
-  's10_letters',
-];
-const ZONE_COLUMNS: readonly ContractColumn[] = ['countries', 'transit_p50_days', 'transit_p90_days'];
 
 export interface ContractRow {
   row: number; // as the spreadsheet shows it (header = 1)
@@ -111,31 +42,8 @@ export interface ContractParse {
   issues: ImportIssue[];
 }
 
-function issue(row: number, field: string, en: string, zh: string): ImportIssue {
-  return { row, field, message: localized(en, zh) };
-}
-
 function text(row: ContractRow, column: ContractColumn): string {
   return (row.cells[column] ?? '').trim();
-}
-
-/** Column check for a header: unknown and missing columns are refused before any row is read. */
-export function checkContractHeader(names: readonly string[]): ImportIssue[] {
-  const issues: ImportIssue[] = [];
-  const unknown = names.filter((n) => n && !(CONTRACT_COLUMNS as readonly string[]).includes(n));
-  if (unknown.length)
-    issues.push(
-      issue(
-        1,
-        unknown[0]!,
-        `unknown column(s): ${unknown.join(', ')}. Expected: ${CONTRACT_COLUMNS.join(', ')}.`,
-        `未知列：${unknown.join('、')}。应为：${CONTRACT_COLUMNS.join(', ')}。`,
-      ),
-    );
-  const missing = REQUIRED_CONTRACT_COLUMNS.filter((c) => !names.includes(c));
-  if (missing.length)
-    issues.push(issue(1, missing[0]!, `missing column(s): ${missing.join(', ')}.`, `缺少列：${missing.join('、')}。`));
-  return issues;
 }
 
 function parseDays(value: string): number[] | undefined {
@@ -362,10 +270,9 @@ export function parseContractRows(rows: readonly ContractRow[]): ContractParse {
       ...(text(first, 's10_letters') ? { s10IndicatorFirstLetters: text(first, 's10_letters').toUpperCase() } : {}),
     };
     if (issues.length > before) continue; // the cell problems say it better than the schema would
-    const result = carrierServiceSchema.safeParse(candidate);
+    const result = carrierServiceSchema.safeParse(candidate, { reportInput: true });
     if (!result.success) {
-      for (const problem of result.error.issues) {
-        const path = problem.path.map(String);
+      const refused = zodFieldIssues(result.error.issues, (path) => {
         let row = first.row;
         for (let n = path.length; n > 0; n--) {
           const found = rowOfPath.get(path.slice(0, n).join('.'));
@@ -374,16 +281,13 @@ export function parseContractRows(rows: readonly ContractRow[]): ContractParse {
             break;
           }
         }
-        const field = path.length ? path.join('.') : 'service';
-        issues.push(
-          issue(
-            row,
-            field,
-            `service ${code}: ${field} ${problem.message}`,
-            `服务 ${code}：${field} 无效（${problem.message}）`,
-          ),
-        );
-      }
+        return { row, field: contractColumnOf(path) };
+      });
+      for (const refusal of refused)
+        issues.push({
+          ...refusal,
+          message: localized(`service ${code}: ${refusal.message.en}`, `服务 ${code}：${refusal.message['zh-CN']}`),
+        });
       continue;
     }
     services.push({

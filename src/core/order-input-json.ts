@@ -4,6 +4,7 @@
  * (core/order-input.ts), with every issue at its JSON path (`orders[1].lines[0].quantity`). Split from
  * order-input.ts along its seam.
  */
+import { unknownField } from './field-refusals';
 import { localized } from './i18n';
 import {
   checkDuplicateLines,
@@ -36,7 +37,7 @@ function flattenJsonOrder(value: unknown, path: string, issues: ImportIssue[], r
       issues.push({
         row,
         field: join(path, key),
-        message: localized(`unknown field "${key}".`, `未知字段「${key}」。`),
+        message: unknownField(key),
       });
   }
   const lines = record.lines;
@@ -77,7 +78,7 @@ function flattenJsonOrder(value: unknown, path: string, issues: ImportIssue[], r
         issues.push({
           row,
           field: `${linePath}.${key}`,
-          message: localized(`unknown field "${key}".`, `未知字段「${key}」。`),
+          message: unknownField(key),
         });
       }
     }

@@ -4,6 +4,8 @@
  * 30 days after delivery (or return). A parcel that never arrives is given up after `giveUpAfterDays`.
  */
 import { z } from 'zod';
+import { zodFieldIssues } from './field-refusals';
+import type { ImportIssue } from './order-input';
 import { DAY_MS, HOUR_MS } from './time';
 import type { TrackingState } from './tracking-status';
 
@@ -40,7 +42,14 @@ const PollCadenceSchema = z.strictObject({
   giveUpAfterDays: z.number().positive().max(730).optional(),
 });
 
-/** A provider's settings over the defaults; throws a ZodError naming the bad field. */
+/** The refusals of a provider's cadence in both languages, one per bad field (`cadence.dailyHours`); none if sound. */
+export function pollCadenceIssues(input: unknown): ImportIssue[] {
+  const result = PollCadenceSchema.safeParse(input ?? {}, { reportInput: true });
+  if (result.success) return [];
+  return zodFieldIssues(result.error.issues, (path) => ({ row: 0, field: ['cadence', ...path].join('.') }));
+}
+
+/** A provider's settings over the defaults; throws a ZodError naming the bad field (`pollCadenceIssues` says it). */
 export function parsePollCadence(input: unknown): PollCadence {
   return { ...DEFAULT_POLL_CADENCE, ...PollCadenceSchema.parse(input ?? {}) } as PollCadence;
 }

@@ -17,6 +17,7 @@ import {
 } from '../app/errors';
 import { localized, pickLocale, type Localized } from '../core/i18n';
 import { dataErrorIssue } from './input-guards';
+import { requestRefusal, schemaRefusal } from './schema-refusals';
 
 export function errorBody(
   request: FastifyRequest,
@@ -90,19 +91,8 @@ export function handleError(thrown: FastifyError | Error, request: FastifyReques
         localized('The request has invalid fields; nothing was changed.', '请求中有无效字段；未做任何更改。'),
         {
           issues: fastifyError.validation.map((v) => {
-            const missing = (v.params as { missingProperty?: string })?.missingProperty;
-            const extraField = (v.params as { additionalProperty?: string })?.additionalProperty;
-            const path = [
-              fastifyError.validationContext,
-              ...v.instancePath.split('/').filter(Boolean),
-              missing ?? extraField,
-            ]
-              .filter(Boolean)
-              .join('.');
-            const text = extraField
-              ? localized(`unknown field "${extraField}".`, `未知字段「${extraField}」。`)
-              : localized(`${path} ${v.message ?? 'is invalid'}.`, `${path} 无效（${v.message ?? ''}）。`);
-            return { path, message: text[locale], messages: text };
+            const { path, message } = schemaRefusal(request, fastifyError.validationContext, v);
+            return { path, message: message[locale], messages: message };
           }),
         },
       ),
@@ -111,9 +101,7 @@ export function handleError(thrown: FastifyError | Error, request: FastifyReques
   if (fastifyError.statusCode && fastifyError.statusCode < 500) {
     return reply
       .status(fastifyError.statusCode)
-      .send(
-        errorBody(request, fastifyError.code ?? 'bad_request', localized(fastifyError.message, fastifyError.message)),
-      );
+      .send(errorBody(request, fastifyError.code ?? 'bad_request', requestRefusal(fastifyError)));
   }
   const dataError = dataErrorIssue(error, request);
   if (dataError) return handleError(dataError, request, reply);

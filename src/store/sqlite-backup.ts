@@ -29,6 +29,8 @@ export interface FileCheck {
   /** The migrations recorded in it (a shipby store has at least one). */
   migrations: number;
   orders: number;
+  /** The error that kept the file from being read as a database at all (SQLite's or the file system's). */
+  failure?: unknown;
 }
 
 /** Opens `file` read-only and checks it: integrity, and that it is a shipby store. */
@@ -49,7 +51,13 @@ export function checkDatabaseFile(file: string): FileCheck {
       : 0;
     return { ok: problems.length === 0 && migrations > 0, problems, migrations, orders };
   } catch (error) {
-    return { ok: false, problems: [error instanceof Error ? error.message : String(error)], migrations: 0, orders: 0 };
+    return {
+      ok: false,
+      problems: [error instanceof Error ? error.message : String(error)],
+      migrations: 0,
+      orders: 0,
+      failure: error,
+    };
   } finally {
     db?.close();
   }

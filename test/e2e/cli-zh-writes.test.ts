@@ -10,9 +10,9 @@
  * sample-tracking, sample-carrier, fake-aliexpress), those that need a marketplace or carrier reachable (sync, label,
  * shop authorize, outbox retry of a real dead letter), and the success output of the commands that print a JSON
  * document (pack box, tracking provider, receipt promised-days and extend), whose refusals are checked. Also left
- * out, as their Chinese still carries English from outside the CLI (follow-ups for src/app): the refusals of
- * `carrier import` and `carrier rules` (the schema checker's own English detail), `backup` and `restore` (the file
- * system's and SQLite's), and the warning lines `sweep` logs (English only; in Chinese it prints its counts).
+ * out, as its Chinese still carries English from outside the CLI (a follow-up for src/app): the warning lines
+ * `sweep` logs (English only; in Chinese it prints its counts). The refusals of a rate sheet, of shipping rules and
+ * of a backup file are also read for what they name: the row and the column, the rule's field, the file.
  */
 import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -65,6 +65,7 @@ const CODES_FROM_APP = new Set([
   ...['new', 'accept', 'draft', 'ordered', 'received', 'receive', 'cancel', 'responded', 'respond'],
   ...['owner', 'manager', 'packer', 'viewer', 'refund', 'label', 'early'],
   'quantity', // the order file's column, named in its refusal
+  'countries', // the rate sheet's column, named in its refusal
   'webhook', // "webhook secret 至少需要 16 个字符" (tracking providers)
 ]);
 
@@ -215,8 +216,12 @@ const STEPS: ReadonlyArray<readonly [string, Args, Args]> = [
     ['pack', 'slip', ORDER, '-o', file('slip.pdf')],
     ['pack', 'slip', ORDER, '--size', 'A5', '-o', file('slip.pdf')],
   ],
-  ['carrier import', ['carrier', 'import', path.resolve('examples/carrier-contract.csv')], null],
-  ['carrier rules', ['carrier', 'rules', file('rules.json')], null],
+  [
+    'carrier import',
+    ['carrier', 'import', path.resolve('examples/carrier-contract.csv')],
+    ['carrier', 'import', file('bad-contract.csv')],
+  ],
+  ['carrier rules', ['carrier', 'rules', file('rules.json')], ['carrier', 'rules', file('bad-rules.json')]],
   [
     'carrier account',
     ['carrier', 'account', 'cainiao', '--protocol', 'yunexpress', '--account-id', 'C1', '--api-key', 'k'],
@@ -294,8 +299,8 @@ const STEPS: ReadonlyArray<readonly [string, Args, Args]> = [
     ['tracking-number', 'make', '123', '--indicator', 'RR', '--country', 'CN'],
     ['tracking-number', 'make', 'abc', '--indicator', 'RR', '--country', 'CN'],
   ],
-  ['backup', ['backup', file('backup.db')], null],
-  ['restore', ['restore', file('backup.db')], null],
+  ['backup', ['backup', file('backup.db')], ['backup', dir]],
+  ['restore', ['restore', file('backup.db')], ['restore', file('notes.txt')]],
   [
     'secrets rotate',
     ['secrets', 'rotate', '--new-key-file', file('new.key')],
@@ -315,6 +320,15 @@ describe('the CLI write commands in Chinese', { timeout: 900_000 }, () => {
     fs.writeFileSync(
       file('rules.json'),
       JSON.stringify([{ id: 'es', service: 'example-registered', when: { countries: ['ES'] } }]),
+    );
+    // The sample rate sheet with a three-letter country (row 3) and a p90 shorter than the p50 (row 7).
+    const sheet = fs.readFileSync(path.resolve('examples/carrier-contract.csv'), 'utf8').split('\n');
+    sheet[2] = sheet[2]!.replace(',US CA,', ',USA CA,');
+    sheet[6] = sheet[6]!.replace(/,9,16$/, ',9,5');
+    fs.writeFileSync(file('bad-contract.csv'), sheet.join('\n'));
+    fs.writeFileSync(
+      file('bad-rules.json'),
+      JSON.stringify([{ id: 'es', service: 'example-registered', when: { countries: ['ESP'], maxWeightG: '500' } }]),
     );
     fs.writeFileSync(file('notes.txt'), 'not a key, a backup or a photo\n');
     fs.writeFileSync(file('new.key'), `${crypto.randomBytes(32).toString('base64')}\n`);
@@ -349,5 +363,27 @@ describe('the CLI write commands in Chinese', { timeout: 900_000 }, () => {
       expect(ran.code, ran.out).not.toBe(0);
       expect(englishWords(ran.out, refusal), ran.out).toEqual([]);
     }
+  });
+
+  it('names the row and column of a rate sheet, the field of a rule, and the file of a backup', async () => {
+    const sheet = await shipby(['carrier', 'import', file('bad-contract.csv')]);
+    expect(sheet.out).toContain('第 3 行 `countries`：服务 example-registered：countries 须为两个大写字母的国家代码');
+    expect(sheet.out).toContain('而不是「USA」');
+    expect(sheet.out).toContain(
+      '第 7 行 `transit_p90_days`：服务 example-line：transit_p90_days：p90 天数不能少于 p50 天数。',
+    );
+    const rules = await shipby(['carrier', 'rules', file('bad-rules.json')]);
+    expect(rules.out).toContain('第 1 条规则：when.countries.0 须为两个大写字母的国家代码（例如 US），而不是「ESP」。');
+    expect(rules.out).toContain('第 1 条规则：when.maxWeightG 须为数字，而不是「500」。');
+    const restore = await shipby(['restore', file('notes.txt')]);
+    expect(restore.code).toBe(1);
+    expect(restore.out.trim()).toBe(
+      `${file('notes.txt')} 不是完好的 shipby 备份（不是数据库文件）；未恢复任何内容。请改用另一份备份文件。`,
+    );
+    const backup = await shipby(['backup', dir]);
+    expect(backup.out.trim()).toBe(`${dir} 是文件夹：请给出文件的路径。未写入备份。`);
+    const missing = await shipby(['carrier', 'rules', file('none.json')]);
+    expect(missing.out.trim()).toBe(`${file('none.json')}：文件或文件夹不存在。请检查路径后重试。`);
+    for (const ran of [sheet, rules, restore, backup, missing]) expect(englishWords(ran.out), ran.out).toEqual([]);
   });
 });

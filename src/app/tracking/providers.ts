@@ -4,7 +4,7 @@
  * it when their label is bought, and the polling one is polled.
  */
 import { localized } from '../../core/i18n';
-import { DEFAULT_POLL_CADENCE, parsePollCadence, type PollCadence } from '../../core/tracking-poll';
+import { DEFAULT_POLL_CADENCE, parsePollCadence, pollCadenceIssues, type PollCadence } from '../../core/tracking-poll';
 import {
   API_VERSIONS,
   DEFAULT_BASE_URLS,
@@ -90,19 +90,9 @@ export async function saveProvider(ctx: AppContext, input: ProviderInput): Promi
         '轮询需要服务商的 API 密钥：请填写 api_key（或 base_url）。',
       ),
     });
-  let cadence: PollCadence | null = null;
-  try {
-    cadence = input.cadence ? parsePollCadence(input.cadence) : null;
-  } catch (error) {
-    issues.push({
-      row: 0,
-      field: 'cadence',
-      message: localized(
-        `the cadence is not valid: ${(error as Error).message}`,
-        `轮询频率无效：${(error as Error).message}`,
-      ),
-    });
-  }
+  const cadenceIssues = input.cadence ? pollCadenceIssues(input.cadence) : [];
+  issues.push(...cadenceIssues);
+  const cadence = input.cadence && !cadenceIssues.length ? parsePollCadence(input.cadence) : null;
   if (issues.length) throw new ValidationError(issues);
   const now = ctx.now();
   const row = {

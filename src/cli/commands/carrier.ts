@@ -29,7 +29,7 @@ import { presentQuotes, quoteOrder } from '../../app/quotes';
 import { localized, render } from '../../core/i18n';
 import { formatMoney } from '../../core/money';
 import { isPrintOrder, PRINT_ORDERS } from '../../core/shipping-facts';
-import { action, cliLocale, minute, printJson, printTable, refuse, say, withApp } from '../support';
+import { action, cliLocale, minute, printJson, printTable, readJsonFile, refuse, say, withApp } from '../support';
 
 /** What a carrier account's secret is, in Chinese. */
 const SECRET_ZH: Readonly<Record<string, string>> = { encrypted: '已加密', missing: '缺失', 'not needed': '无需' };
@@ -112,7 +112,7 @@ export function register(program: Command): void {
     .argument('<file>', 'the rules (JSON file)')
     .action(
       action(async (file: string) => {
-        const json = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+        const { json } = readJsonFile(file);
         await withApp(async (ctx) => {
           const rules = await setShippingRules(ctx, json);
           console.log(

@@ -2,7 +2,6 @@
  * Carrier tracking: `parcels --problem`, `tracking provider|providers|show|ingest|process|poll|sweep|unmatched` and
  * `sample-tracking` (the local sample provider). Receipts and after-sales cases are in cases.ts.
  */
-import fs from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { openCasesFromSync } from '../../app/after-sales';
 import { runReceiptSweep } from '../../app/receipt';
@@ -16,7 +15,7 @@ import { parseDuration } from '../../core/time';
 import { parseAfterShipTrackings } from '../../integrations/tracking/aftership-client';
 import { isProviderKind, parseSeventeenTrackResponse, parseWebhookBody } from '../../integrations/tracking/provider';
 import { SampleTrackingProvider } from '../../integrations/tracking/sample-provider';
-import { action, positiveInteger, printJson, printTable, refuse, say, withApp } from '../support';
+import { action, positiveInteger, printJson, printTable, readJsonFile, refuse, say, withApp } from '../support';
 
 function hours(name: string) {
   return (value: string): number => {
@@ -204,8 +203,9 @@ export function register(program: Command): void {
               `no tracking provider "${options.provider}" (shipby tracking provider …)`,
               `没有名为“${options.provider}”的追踪服务商（\`shipby tracking provider …\`）`,
             );
-          const text = fs.readFileSync(file, 'utf8');
-          const json = JSON.parse(text) as { data?: { accepted?: unknown; trackings?: unknown } };
+          const read = readJsonFile(file);
+          const text = read.text;
+          const json = read.json as { data?: { accepted?: unknown; trackings?: unknown } };
           const parsed =
             json.data && 'accepted' in json.data
               ? parseSeventeenTrackResponse(json, ctx.now())

@@ -47,7 +47,10 @@ export type WeightPricing = z.infer<typeof weightPricingSchema>;
 
 const transitSchema = z
   .object({ p50Days: z.number().positive(), p90Days: z.number().positive() })
-  .refine((t) => t.p90Days >= t.p50Days, 'p90Days must be at least p50Days');
+  .refine((t) => t.p90Days >= t.p50Days, {
+    message: 'p90Days must be at least p50Days',
+    params: { zh: 'p90 天数不能少于 p50 天数' },
+  });
 export type TransitDays = z.infer<typeof transitSchema>;
 
 const rateZoneSchema = z.object({
@@ -58,7 +61,10 @@ const rateZoneSchema = z.object({
   brackets: z
     .array(z.object({ upToG: positiveInt, pricing: weightPricingSchema }))
     .min(1)
-    .refine((b) => b.every((x, i) => i === 0 || x.upToG > b[i - 1]!.upToG), 'brackets must be in increasing upToG'),
+    .refine((b) => b.every((x, i) => i === 0 || x.upToG > b[i - 1]!.upToG), {
+      message: 'brackets must be in increasing upToG',
+      params: { zh: '各重量段的上限须逐行递增' },
+    }),
   transit: transitSchema,
 });
 export type RateZone = z.infer<typeof rateZoneSchema>;
@@ -102,15 +108,21 @@ export const carrierServiceSchema = z
       .regex(/^[A-Z]+$/)
       .optional(),
   })
-  .refine((s) => {
-    const seen = new Set<string>();
-    for (const zone of s.zones)
-      for (const c of zone.countries) {
-        if (seen.has(c)) return false;
-        seen.add(c);
-      }
-    return true;
-  }, 'a country (or "*") may appear in only one zone');
+  .refine(
+    (s) => {
+      const seen = new Set<string>();
+      for (const zone of s.zones)
+        for (const c of zone.countries) {
+          if (seen.has(c)) return false;
+          seen.add(c);
+        }
+      return true;
+    },
+    {
+      message: 'a country (or "*") may appear in only one zone',
+      params: { zh: '同一国家（或 *）只能出现在一个分区中' },
+    },
+  );
 export type CarrierService = z.infer<typeof carrierServiceSchema>;
 
 /** Validates imported service data (e.g. a seller's contract rates); throws a ZodError listing every problem. */

@@ -71,19 +71,26 @@ export type PolicyOverrides = DeepPartial<PolicyInput>;
 export interface PolicyIssue {
   /** Dotted path of the bad field, e.g. `fine.steps.1.afterHours`. */
   path: string;
-  message: string;
+  /** What is wrong, naming the field (zod's issues are said by field-refusals.ts). */
+  message: Localized;
 }
+
+/** What was refused, in Chinese. */
+const REFUSED_ZH = { policy: '策略', 'policy override': '策略覆盖设置', 'policy registry': '策略登记表' } as const;
 
 export class PolicyValidationError extends Error {
   readonly issues: readonly PolicyIssue[];
   readonly localized: Localized;
 
-  constructor(issues: readonly PolicyIssue[], what = 'policy') {
-    const list = issues.map((issue) => `${issue.path || '(root)'}: ${issue.message}`).join('; ');
-    super(`invalid ${what}: ${list}`);
+  constructor(issues: readonly PolicyIssue[], what: keyof typeof REFUSED_ZH = 'policy') {
+    const en = issues.map((issue) => issue.message.en).join(' ');
+    super(`invalid ${what}: ${en}`);
     this.name = 'PolicyValidationError';
     this.issues = issues;
-    this.localized = localized(`The ${what} was refused: ${list}`, `策略被拒绝（${what}）：${list}`);
+    this.localized = localized(
+      `The ${what} was refused: ${en}`,
+      `${REFUSED_ZH[what]}被拒绝：${issues.map((issue) => issue.message['zh-CN']).join('')}`,
+    );
   }
 }
 

@@ -77,13 +77,29 @@ function checkVersions(id: string, versions: Policy[]): void {
     const current = versions[i]!;
     if (current.version === previous.version) {
       throw new PolicyValidationError(
-        [{ path: 'version', message: `${id} has version ${current.version} twice` }],
+        [
+          {
+            path: 'version',
+            message: localized(
+              `version: ${id} has version ${current.version} twice.`,
+              `version：${id} 的版本 ${current.version} 出现了两次。`,
+            ),
+          },
+        ],
         'policy registry',
       );
     }
     if (Date.parse(current.effectiveFrom) <= Date.parse(previous.effectiveFrom)) {
       throw new PolicyValidationError(
-        [{ path: 'effectiveFrom', message: `${id} v${current.version} must take effect after v${previous.version}` }],
+        [
+          {
+            path: 'effectiveFrom',
+            message: localized(
+              `effectiveFrom: ${id} v${current.version} must take effect after v${previous.version}.`,
+              `effectiveFrom：${id} v${current.version} 的生效时间须晚于 v${previous.version}。`,
+            ),
+          },
+        ],
         'policy registry',
       );
     }

@@ -5,10 +5,11 @@
  * Units as in schema.ts: hours, integer minor units of the named currency, integer percentages, grams.
  */
 import { z } from 'zod';
+import { schemaRule } from '../field-refusals';
 import { isCurrency } from '../money';
 
 const currencyCode = z.string().refine((code) => /^[A-Z]{3}$/.test(code) && isCurrency(code), {
-  message: 'not an ISO 4217 currency code',
+  ...schemaRule('not an ISO 4217 currency code', '不是 ISO 4217 币种代码'),
 });
 export const hours = z
   .number()
@@ -70,21 +71,21 @@ export const FineScheduleSchema = z
       if (steps[i]!.afterHours <= steps[i - 1]!.afterHours) {
         ctx.addIssue({
           code: 'custom',
-          message: 'steps go backwards: afterHours must increase',
+          ...schemaRule('steps go backwards: afterHours must increase', '阶梯顺序颠倒：afterHours 须逐级递增'),
           path: ['steps', i, 'afterHours'],
         });
       }
     }
     const currencies = schedule.caps.map((cap) => cap.currency);
     if (new Set(currencies).size !== currencies.length) {
-      ctx.addIssue({ code: 'custom', message: 'one cap per currency', path: ['caps'] });
+      ctx.addIssue({ code: 'custom', ...schemaRule('one cap per currency', '每种币种只能有一个上限'), path: ['caps'] });
     }
     if (schedule.basis === 'fixed') {
       schedule.steps.forEach((step, i) => {
         if (i > 0 && step.amount < schedule.steps[i - 1]!.amount) {
           ctx.addIssue({
             code: 'custom',
-            message: 'steps go backwards: the fine would decrease',
+            ...schemaRule('steps go backwards: the fine would decrease', '阶梯顺序颠倒：罚款会变少'),
             path: ['steps', i, 'amount'],
           });
         }
@@ -94,7 +95,7 @@ export const FineScheduleSchema = z
         if (i > 0 && step.percent < schedule.steps[i - 1]!.percent) {
           ctx.addIssue({
             code: 'custom',
-            message: 'steps go backwards: the fine would decrease',
+            ...schemaRule('steps go backwards: the fine would decrease', '阶梯顺序颠倒：罚款会变少'),
             path: ['steps', i, 'percent'],
           });
         }
@@ -105,7 +106,7 @@ export const FineScheduleSchema = z
           if (t > 0 && tier.orderTotalBelow <= step.tiers[t - 1]!.orderTotalBelow) {
             ctx.addIssue({
               code: 'custom',
-              message: 'tiers must be in increasing order total',
+              ...schemaRule('tiers must be in increasing order total', '订单金额档位须逐级递增'),
               path: ['steps', i, 'tiers', t, 'orderTotalBelow'],
             });
           }
@@ -118,7 +119,7 @@ export const FineScheduleSchema = z
         if (!sameTiers) {
           ctx.addIssue({
             code: 'custom',
-            message: 'every step must use the same order-total tiers',
+            ...schemaRule('every step must use the same order-total tiers', '每一级阶梯须使用相同的订单金额档位'),
             path: ['steps', i, 'tiers'],
           });
           return;
@@ -127,7 +128,7 @@ export const FineScheduleSchema = z
           if (tier.amount < previous.tiers[t]!.amount) {
             ctx.addIssue({
               code: 'custom',
-              message: 'steps go backwards: the fine would decrease',
+              ...schemaRule('steps go backwards: the fine would decrease', '阶梯顺序颠倒：罚款会变少'),
               path: ['steps', i, 'tiers', t, 'amount'],
             });
           }
@@ -135,7 +136,7 @@ export const FineScheduleSchema = z
         if (step.otherwise < previous.otherwise) {
           ctx.addIssue({
             code: 'custom',
-            message: 'steps go backwards: the fine would decrease',
+            ...schemaRule('steps go backwards: the fine would decrease', '阶梯顺序颠倒：罚款会变少'),
             path: ['steps', i, 'otherwise'],
           });
         }
@@ -156,14 +157,14 @@ export const PointsSchema = z
       if (step.afterHours <= previous.afterHours) {
         ctx.addIssue({
           code: 'custom',
-          message: 'steps go backwards: afterHours must increase',
+          ...schemaRule('steps go backwards: afterHours must increase', '阶梯顺序颠倒：afterHours 须逐级递增'),
           path: ['steps', i, 'afterHours'],
         });
       }
       if (step.points < previous.points) {
         ctx.addIssue({
           code: 'custom',
-          message: 'steps go backwards: points would decrease',
+          ...schemaRule('steps go backwards: points would decrease', '阶梯顺序颠倒：扣分会变少'),
           path: ['steps', i, 'points'],
         });
       }
@@ -202,14 +203,14 @@ export const FalseShipmentSchema = z
       if (tier.orderTotalBelow <= previous.orderTotalBelow) {
         ctx.addIssue({
           code: 'custom',
-          message: 'tiers must be in increasing order total',
+          ...schemaRule('tiers must be in increasing order total', '订单金额档位须逐级递增'),
           path: ['tiers', t, 'orderTotalBelow'],
         });
       }
       if (tier.amount < previous.amount) {
         ctx.addIssue({
           code: 'custom',
-          message: 'the fine would decrease as the order total grows',
+          ...schemaRule('the fine would decrease as the order total grows', '订单金额越高，罚款反而越少'),
           path: ['tiers', t, 'amount'],
         });
       }
@@ -217,7 +218,7 @@ export const FalseShipmentSchema = z
     if (rule.otherwise < rule.tiers[rule.tiers.length - 1]!.amount) {
       ctx.addIssue({
         code: 'custom',
-        message: 'the fine would decrease as the order total grows',
+        ...schemaRule('the fine would decrease as the order total grows', '订单金额越高，罚款反而越少'),
         path: ['otherwise'],
       });
     }
@@ -244,14 +245,14 @@ export const WeightMismatchSchema = z
       if (band.overGrams <= previous.overGrams) {
         ctx.addIssue({
           code: 'custom',
-          message: 'bands must be in increasing overGrams',
+          ...schemaRule('bands must be in increasing overGrams', '重量区间须按 overGrams 逐级递增'),
           path: ['bands', b, 'overGrams'],
         });
       }
       if (band.amount < previous.amount) {
         ctx.addIssue({
           code: 'custom',
-          message: 'bands go backwards: the fine would decrease',
+          ...schemaRule('bands go backwards: the fine would decrease', '重量区间顺序颠倒：罚款会变少'),
           path: ['bands', b, 'amount'],
         });
       }

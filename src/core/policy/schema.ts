@@ -21,6 +21,7 @@
  * window's (or the policy's) IANA zone, both ends inclusive.
  */
 import { z } from 'zod';
+import { fieldRefusal, mustBeKind, schemaRule, zodIssueMessage, zodIssuePath } from '../field-refusals';
 import { BUILT_IN_POLICY_DOCUMENTS } from './documents';
 import { HOLIDAY_REGIONS } from './holiday-regions';
 import {
@@ -48,7 +49,9 @@ import {
   WeightMismatchSchema,
 } from './schema-fines';
 
-const zoneName = z.string().refine(isValidZone, { message: 'not an IANA time zone' });
+const zoneName = z
+  .string()
+  .refine(isValidZone, { ...schemaRule('not an IANA time zone', '不是 IANA 时区（例如 Asia/Shanghai）') });
 const rate = z.number().min(0).max(1);
 const localDate = z.iso.date();
 
@@ -61,7 +64,7 @@ const SourceSchema = z
     note: z.string().min(1),
   })
   .refine((source) => source.url !== undefined || source.quality === 'ASSUMPTION', {
-    message: 'a source needs a url unless it is an ASSUMPTION',
+    ...schemaRule('a source needs a url unless it is an ASSUMPTION', '来源须有网址，除非其可信度为 ASSUMPTION'),
     path: ['url'],
   });
 
@@ -73,7 +76,10 @@ const DateWindowSchema = z
     to: localDate,
     zone: zoneName.optional(),
   })
-  .refine((window) => window.from <= window.to, { message: 'ends before it starts', path: ['to'] });
+  .refine((window) => window.from <= window.to, {
+    ...schemaRule('ends before it starts', '结束日期早于开始日期'),
+    path: ['to'],
+  });
 
 const CalendarSchema = z
   .strictObject({
@@ -83,7 +89,7 @@ const CalendarSchema = z
     holidays: z
       .strictObject({
         country: z.string().refine((code) => Object.hasOwn(HOLIDAY_REGIONS, code), {
-          message: 'not a country known to date-holidays',
+          ...schemaRule('not a country known to date-holidays', '不是节假日数据中已知的国家'),
         }),
         state: z.string().optional(),
         region: z.string().optional(),
@@ -102,7 +108,7 @@ const CalendarSchema = z
     if (new Set(calendar.weekendDays).size === 7) {
       ctx.addIssue({
         code: 'custom',
-        message: 'every weekday is a weekend day: no business day left',
+        ...schemaRule('every weekday is a weekend day: no business day left', '每一天都被设为周末：没有工作日了'),
         path: ['weekendDays'],
       });
     }
@@ -113,11 +119,15 @@ const CalendarSchema = z
       if (state && !Object.hasOwn(states, state)) {
         ctx.addIssue({
           code: 'custom',
-          message: `not a state of ${country} in date-holidays`,
+          ...schemaRule(`not a state of ${country} in date-holidays`, `节假日数据中没有 ${country} 的这个州或省`),
           path: ['holidays', 'state'],
         });
       } else if (state && region && !(states[state] ?? []).includes(region)) {
-        ctx.addIssue({ code: 'custom', message: `not a region of ${country}/${state}`, path: ['holidays', 'region'] });
+        ctx.addIssue({
+          code: 'custom',
+          ...schemaRule(`not a region of ${country}/${state}`, `不是 ${country}/${state} 的地区`),
+          path: ['holidays', 'region'],
+        });
       }
     }
   });
@@ -156,7 +166,11 @@ const MetricThresholdSchema = z
     const ordered =
       threshold.direction === 'at_most' ? threshold.warn <= threshold.limit : threshold.warn >= threshold.limit;
     if (!ordered) {
-      ctx.addIssue({ code: 'custom', message: 'the warning level must come before the limit', path: ['warn'] });
+      ctx.addIssue({
+        code: 'custom',
+        ...schemaRule('the warning level must come before the limit', '提醒值须在限值之前达到'),
+        path: ['warn'],
+      });
     }
   });
 
@@ -238,7 +252,10 @@ const PolicySchema = z
       if (warnings[i]! >= warnings[i - 1]!) {
         ctx.addIssue({
           code: 'custom',
-          message: 'warning thresholds must decrease (e.g. 48, 24, 6, 2)',
+          ...schemaRule(
+            'warning thresholds must decrease (e.g. 48, 24, 6, 2)',
+            '提醒时间须逐个递减（例如 48, 24, 6, 2）',
+          ),
           path: ['warningHoursBefore', i],
         });
       }
@@ -247,7 +264,10 @@ const PolicySchema = z
     if (firstStep && firstStep.afterHours < policy.graceHours) {
       ctx.addIssue({
         code: 'custom',
-        message: `a fine step inside the grace period (graceHours = ${policy.graceHours})`,
+        ...schemaRule(
+          `a fine step inside the grace period (graceHours = ${policy.graceHours})`,
+          `罚款阶梯落在宽限期内（graceHours = ${policy.graceHours}）`,
+        ),
         path: ['fine', 'steps', 0, 'afterHours'],
       });
     }
@@ -257,27 +277,35 @@ const PolicySchema = z
       handling.maxHours !== undefined &&
       handling.maxHours < handling.defaultHours
     ) {
-      ctx.addIssue({ code: 'custom', message: 'maxHours is below defaultHours', path: ['handling', 'maxHours'] });
+      ctx.addIssue({
+        code: 'custom',
+        ...schemaRule('maxHours is below defaultHours', 'maxHours 小于 defaultHours'),
+        path: ['handling', 'maxHours'],
+      });
     }
     if (
       handling.kind === 'business_days' &&
       handling.maxDays !== undefined &&
       handling.maxDays < handling.defaultDays
     ) {
-      ctx.addIssue({ code: 'custom', message: 'maxDays is below defaultDays', path: ['handling', 'maxDays'] });
+      ctx.addIssue({
+        code: 'custom',
+        ...schemaRule('maxDays is below defaultDays', 'maxDays 小于 defaultDays'),
+        path: ['handling', 'maxDays'],
+      });
     }
     const metrics = policy.metricThresholds.map((threshold) => threshold.metric);
     metrics.forEach((metric, i) => {
       if (metrics.indexOf(metric) !== i) {
         ctx.addIssue({
           code: 'custom',
-          message: `duplicate threshold for ${metric}`,
+          ...schemaRule(`duplicate threshold for ${metric}`, `${metric} 的阈值重复`),
           path: ['metricThresholds', i, 'metric'],
         });
       }
     });
     if (Number.isNaN(Date.parse(policy.effectiveFrom))) {
-      ctx.addIssue({ code: 'custom', message: 'not a valid instant', path: ['effectiveFrom'] });
+      ctx.addIssue({ code: 'custom', ...schemaRule('not a valid instant', '不是有效的时间'), path: ['effectiveFrom'] });
     }
   });
 /** The schema's type, for `Policy` and `PolicyInput` (policy-types.ts). */
@@ -287,16 +315,15 @@ export * from './policy-types';
 
 function toIssues(error: z.ZodError): PolicyIssue[] {
   return error.issues.map((issue) => {
-    const path = issue.path.map(String);
-    // zod reports unknown keys at the parent; name the key itself so the path points at the typo.
-    if (issue.code === 'unrecognized_keys' && issue.keys.length === 1) path.push(issue.keys[0]!);
-    return { path: path.join('.'), message: issue.message };
+    // zod reports unknown keys at the parent; the path names the key itself so it points at the typo.
+    const path = zodIssuePath(issue).join('.');
+    return { path, message: zodIssueMessage(issue, path) };
   });
 }
 
 /** Validates a policy document; throws `PolicyValidationError` naming each bad field's path. */
 export function parsePolicy(input: unknown): Policy {
-  const result = PolicySchema.safeParse(input);
+  const result = PolicySchema.safeParse(input, { reportInput: true });
   if (!result.success) throw new PolicyValidationError(toIssues(result.error));
   return deepFreeze(result.data) as Policy;
 }
@@ -327,9 +354,12 @@ function deepMerge(base: unknown, patch: unknown): unknown {
  */
 export function applyOverrides(policy: Policy, overrides: PolicyOverrides): Policy {
   if (!isPlainObject(overrides)) {
-    throw new PolicyValidationError([{ path: '', message: 'overrides must be an object' }], 'policy override');
+    throw new PolicyValidationError(
+      [{ path: '', message: fieldRefusal('overrides', mustBeKind('object'), overrides) }],
+      'policy override',
+    );
   }
-  const result = PolicySchema.safeParse(deepMerge(policy, overrides));
+  const result = PolicySchema.safeParse(deepMerge(policy, overrides), { reportInput: true });
   if (!result.success) throw new PolicyValidationError(toIssues(result.error), 'policy override');
   return deepFreeze(result.data) as Policy;
 }
