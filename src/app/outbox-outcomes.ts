@@ -83,13 +83,15 @@ export function planOutcome(
             at: now,
             actor: worker,
             kind,
-            reason:
-              outcome.via === 'readback'
+            reason: outcome.unclear
+              ? `attempt ${row.attempts}: the answer was unclear (${outcome.unclear.code}); the order read back at once carries the number: accepted`
+              : outcome.via === 'readback'
                 ? `attempt ${row.attempts}: the number is already on the platform's order (read back); not sent again`
                 : `attempt ${row.attempts}: accepted`,
             data: JSON.stringify({
               ...base,
               outcome: outcome.via === 'readback' ? 'confirmed_by_readback' : 'accepted',
+              ...(outcome.unclear ? { unclear: outcome.unclear.code } : {}),
               ...(outcome.readback ? { readback: outcome.readback } : {}),
             }),
           }),

@@ -4,7 +4,9 @@
  *
  * - An attempt whose outcome is unknown (AmbiguousOutcomeError, or a worker that died holding the row) marks the row
  *   `needs_readback`; the next attempt first reads the order back from the platform and sends nothing if the number
- *   is already declared there. A number is therefore never declared twice.
+ *   is already declared there. A number is therefore never declared twice. When the platform did answer, only
+ *   unclearly (an `isp.*` error, an HTML page, a cut-off answer), the order is read back at once in the same attempt
+ *   (upload-delivery.ts): the number found there is done without waiting for a retry.
  * - An `all` upload is not claimable until every other upload of its order is delivered (store/outbox.ts), so `all`
  *   is never declared before the last parcel.
  * - Nothing is sent for an order that is closed or cancelled, here or on the platform.

@@ -160,8 +160,11 @@ afterEach(() => {
   fake.clearFaults();
 });
 
-function inject(c: Case, method: string, commit: 'before' | 'after' = 'before') {
-  fake.setFaults({ gatewayError: { probability: 1, count: 1, methods: [method], bodies: [fixture(c.file)], commit } });
+function inject(c: Case, methods: string | string[], commit: 'before' | 'after' = 'before') {
+  const list = typeof methods === 'string' ? [methods] : methods;
+  fake.setFaults({
+    gatewayError: { probability: 1, count: list.length, methods: list, bodies: [fixture(c.file)], commit },
+  });
 }
 
 function expectClass(error: unknown, expected: Expected, c: Case) {
@@ -303,8 +306,10 @@ describe.each(backends)('what the upload outbox does with each documented error,
       { orderId: order.orderId, trackingNumber: number, serviceName: 'CPAM', lastParcel: true },
       't',
     );
-    // A platform-side failure of a write may come after the change was applied: the worst case for doubling.
-    inject(c, API.fulfill, c.outbox === 'read_back' ? 'after' : 'before');
+    // A platform-side failure of a write may come after the change was applied: the worst case for doubling. The
+    // order read back at once after it fails too here (outbox-unclear-answer.test.ts has the read-back that answers).
+    if (c.outbox === 'read_back') inject(c, [API.fulfill, API.orderDetail], 'after');
+    else inject(c, API.fulfill);
     const before = clock.now();
     await step();
     const row = await rowOf(shipped.outboxId!);
