@@ -28,6 +28,8 @@ export interface RecordSummary {
   notices: number;
   /** Outcomes dropped because the claim had expired and another worker holds the row now. */
   lostClaims: number;
+  /** How long after the recording each row retried comes due (ms): the worker wakes for them, not a poll later. */
+  retriesDueInMs: number[];
 }
 
 export interface PlannedOutcome {
@@ -36,8 +38,10 @@ export interface PlannedOutcome {
   changes: outbox.SettleChanges;
   /** The timeline events written when the row is settled (the dead letter's included). */
   events: NewOrderEventRow[];
-  counts?: Exclude<keyof RecordSummary, 'lostClaims'>;
+  counts?: Exclude<keyof RecordSummary, 'lostClaims' | 'retriesDueInMs'>;
   deadLetter?: NewOrderEventRow;
+  /** A retry's `next_attempt_at`. */
+  retryAt?: number;
 }
 
 /** The state a claimed row goes to by `action` (the machine's table, checked by `decide`). */
@@ -172,7 +176,7 @@ export function planOutcome(
         needs_readback: outcome.needsReadback ? 1 : 0,
         last_error: `${outcome.code}: ${outcome.message}`.slice(0, 1000),
       };
-      if (verdict === 'retry') return { action, changes, counts: 'retried', events: [attempt] };
+      if (verdict === 'retry') return { action, changes, counts: 'retried', events: [attempt], retryAt: next };
       const dead = deadLetterEvent(
         row,
         now,
