@@ -8,9 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context';
-import { openShopClient } from '../../src/app/marketplace';
 import { markParcelShipped } from '../../src/app/shipments';
-import { claimOutboxRows, deliverOutboxRow, recordOutboxOutcomes } from '../../src/app/upload-outbox';
 import { DEFAULT_RETRY_POLICY } from '../../src/core/upload-rules';
 import { createAliExpressClient } from '../../src/integrations/aliexpress/client';
 import {
@@ -26,13 +24,12 @@ import {
   FAKE_APP_KEY,
   FAKE_APP_SECRET,
   FAKE_TOKEN,
-  TEST_MASTER_KEY,
   connectFakeShop,
+  outboxAttempt,
   s10For,
   seedOrders,
   type SeededOrder,
 } from '../support/outbox-fixtures';
-import { aliexpressPort } from '../../src/integrations/marketplace/index';
 
 const FIXTURES = path.join(__dirname, '../fixtures/aliexpress/gateway-errors');
 const fixture = (name: string) =>
@@ -273,16 +270,7 @@ describe.each(backends)('what the upload outbox does with each documented error,
     });
   });
 
-  /** One claim, delivery and record, as the worker does it (one attempt per claim). */
-  async function step() {
-    const claimed = await claimOutboxRows(ctx, 'w', { limit: 10, leaseMs: settings.leaseMs });
-    const client = await openShopClient(ctx, TEST_MASTER_KEY, 'shop', { timeoutMs: 2_000, retry: { maxAttempts: 1 } });
-    const results = [];
-    for (const row of claimed)
-      results.push({ row, outcome: await deliverOutboxRow(row, aliexpressPort(client), { settled: undefined }) });
-    await recordOutboxOutcomes(ctx, 'w', results, settings, () => 0.5);
-    return results;
-  }
+  const step = () => outboxAttempt(ctx, settings);
   const rowOf = (id: number) =>
     store.db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 

@@ -9,17 +9,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context';
-import { openShopClient } from '../../src/app/marketplace';
 import { markParcelShipped } from '../../src/app/shipments';
-import { claimOutboxRows, deliverOutboxRow, recordOutboxOutcomes } from '../../src/app/upload-outbox';
 import { DEFAULT_RETRY_POLICY } from '../../src/core/upload-rules';
 import type { FaultConfig } from '../../src/integrations/aliexpress/fake-server';
 import { API } from '../../src/integrations/aliexpress/protocol';
-import { aliexpressPort } from '../../src/integrations/marketplace/index';
 import type { Store } from '../../src/store/database';
 import { backends, contextFor, manualClock } from '../support/backends';
 import { useFakeAliExpress } from '../support/fake-aliexpress';
-import { TEST_MASTER_KEY, connectFakeShop, s10For, seedOrders, type SeededOrder } from '../support/outbox-fixtures';
+import { connectFakeShop, outboxAttempt, s10For, seedOrders, type SeededOrder } from '../support/outbox-fixtures';
 
 const isp = JSON.parse(
   fs.readFileSync(path.join(__dirname, '../fixtures/aliexpress/gateway-errors/sync-isp-failure.json'), 'utf8'),
@@ -83,12 +80,7 @@ describe.each(backends)('a declaration answered unclearly, on $name', (backend) 
     const due = await store.db.selectFrom('outbox').selectAll().where('id', '=', outboxId).executeTakeFirstOrThrow();
     clock.set(Math.max(clock.now(), due.next_attempt_at) + 1);
     const before = fake.stats().byMethod;
-    const claimed = await claimOutboxRows(ctx, 'w', { limit: 10, leaseMs: settings.leaseMs });
-    const client = await openShopClient(ctx, TEST_MASTER_KEY, 'shop', { timeoutMs: 2_000, retry: { maxAttempts: 1 } });
-    const results = [];
-    for (const row of claimed)
-      results.push({ row, outcome: await deliverOutboxRow(row, aliexpressPort(client), { settled: undefined }) });
-    await recordOutboxOutcomes(ctx, 'w', results, settings, () => 0.5);
+    await outboxAttempt(ctx, settings);
     const after = fake.stats().byMethod;
     const calls = (method: string) => (after[method] ?? 0) - (before[method] ?? 0);
     return { fulfil: calls(API.fulfill), readBack: calls(API.orderDetail) };
