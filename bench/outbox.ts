@@ -20,6 +20,9 @@
  *   doubled      — accepted more than once by the fake;
  *   mismatched   — accepted by the fake but not delivered in shipby.
  * It exits non-zero when any run has lost, doubled or mismatched orders.
+ * Per run it prints where the time went (bench/lib/outbox-tail.ts): the time to 50, 95, 99 and 100 % delivered, the
+ * uploads by the tries they took, and for the last 5 %, the last 1 % and the last upload, the mean wait per upload
+ * queued before its first try, in backoff (the retry policy), due before a worker took it, and in flight.
  *   PARCELS (default 10,000) per run; WORKER_CONCURRENCY (default 24) deliveries in flight per worker;
  *   RUN_TIMEOUT_MS (default 900,000): the workers are stopped then, and what is left counts as lost.
  */
@@ -43,6 +46,7 @@ import {
   seedOrders,
   shipAll,
 } from '../test/support/outbox-fixtures';
+import { newCallLog, tailBreakdown, tailLines, type CallLog } from './lib/outbox-tail';
 
 const PARCELS = Number(process.env.PARCELS ?? 10_000);
 const CONCURRENCY = Number(process.env.WORKER_CONCURRENCY ?? 24);
@@ -78,6 +82,7 @@ async function outboxRun(
   shop: string,
   firstId: number,
   firstSerial: number,
+  calls: CallLog,
 ) {
   await authoriseFakeShop(ctx, fake, shop);
   const seeded = await seedOrders(ctx, fake, { shop, count: PARCELS, parcelsOf: () => 1, firstId });
@@ -127,6 +132,7 @@ async function outboxRun(
     select percentile_disc(0.95) within group (order by done_at) as p95
     from outbox where shop_id = ${shop} and kind = 'upload_tracking' and status = 'delivered'`.execute(ctx.store.db);
   const p95Ms = Number(p95Rows[0]!.p95) - Number(row.first_at);
+  const tail = await tailBreakdown(ctx.store.db, shop, Number(row.first_at), calls);
   const injected = fake.stats().outcomes.injectedGatewayError;
   fake.clearFaults();
   const requestsPerSecond = stats.total / ((Number(row.last_any) - Number(row.first_at)) / 1000);
@@ -148,6 +154,7 @@ async function outboxRun(
     // `/rest` calls in the run: the token refreshes after the injected IllegalAccessToken.
     refreshes: stats.byGateway.rest,
     p95Ms,
+    tail,
     uploadsPerSecondTo95: (0.95 * delivered) / (p95Ms / 1000),
     activeMs,
     wallMs,
@@ -254,11 +261,13 @@ function cpuLine(run: Awaited<ReturnType<typeof outboxRun>>): string {
 }
 
 async function main(): Promise<void> {
+  const calls = newCallLog();
   const fake = await startFakeAliExpressServer({
     appKey: FAKE_APP_KEY,
     appSecret: FAKE_APP_SECRET,
     accessTokens: [FAKE_TOKEN],
     seed: 1,
+    onCall: (call) => calls.onCall(call),
   });
   const scratch = await createScratchDatabase('shipby_bench');
   const store = openStore(scratch.url, { poolSize: 4 });
@@ -269,12 +278,12 @@ async function main(): Promise<void> {
       `outbox benchmark: ${PARCELS} parcels per run, PostgreSQL, fake marketplace in this process, ${CONCURRENCY} in flight per worker${ERROR_RATE > 0 ? `, real gateway errors injected on ${(ERROR_RATE * 100).toFixed(0)} % of fulfil and detail calls` : ''}`,
     );
 
-    const one = await outboxRun(ctx, fake, scratch.url, 1, 'bench1', 8100000000000000, 0);
+    const one = await outboxRun(ctx, fake, scratch.url, 1, 'bench1', 8100000000000000, 0, calls);
     console.log(
       `1 worker : ${one.delivered} uploads in ${(one.activeMs / 1000).toFixed(1)} s = ${one.uploadsPerSecond.toFixed(0)} uploads/s (${one.requests} requests incl. retries and read-backs; wall ${(one.wallMs / 1000).toFixed(1)} s)`,
     );
     console.log(cpuLine(one));
-    const three = await outboxRun(ctx, fake, scratch.url, 3, 'bench3', 8200000000000000, 1_000_000);
+    const three = await outboxRun(ctx, fake, scratch.url, 3, 'bench3', 8200000000000000, 1_000_000, calls);
     console.log(
       `3 workers: ${three.delivered} uploads in ${(three.activeMs / 1000).toFixed(1)} s = ${three.uploadsPerSecond.toFixed(0)} uploads/s (${three.requests} requests incl. retries and read-backs; wall ${(three.wallMs / 1000).toFixed(1)} s)`,
     );
@@ -290,6 +299,7 @@ async function main(): Promise<void> {
             : ''
         }; lost ${c.lost}, doubled ${c.doubled}, mismatched ${c.mismatched}; 95 % delivered in ${(r.p95Ms / 1000).toFixed(1)} s = ${r.uploadsPerSecondTo95.toFixed(0)} uploads/s`,
       );
+      for (const line of tailLines(r.workers, r.tail)) console.log(line);
     }
 
     // The fake's own limit: the same fulfil call from 3 load processes, no database, no outbox.
@@ -363,6 +373,12 @@ async function main(): Promise<void> {
         error_rate: ERROR_RATE,
         uploads_per_s_to_95pct_1_worker: Math.round(one.uploadsPerSecondTo95),
         uploads_per_s_to_95pct_3_workers: Math.round(three.uploadsPerSecondTo95),
+        seconds_to_50_95_99_100pct_1_worker: Object.values(one.tail.toPercent).map((ms) =>
+          Number((ms / 1000).toFixed(1)),
+        ),
+        seconds_to_50_95_99_100pct_3_workers: Object.values(three.tail.toPercent).map((ms) =>
+          Number((ms / 1000).toFixed(1)),
+        ),
         errors_injected_1_worker: one.injected,
         errors_injected_3_workers: three.injected,
         exactly_once: one.counts.exactlyOnce + three.counts.exactlyOnce,

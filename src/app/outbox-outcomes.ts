@@ -28,6 +28,8 @@ export interface RecordSummary {
   notices: number;
   /** Outcomes dropped because the claim had expired and another worker holds the row now. */
   lostClaims: number;
+  /** How long after the recording each row retried comes due (ms): the worker wakes for them, not a poll later. */
+  retriesDueInMs: number[];
 }
 
 export interface PlannedOutcome {
@@ -36,8 +38,10 @@ export interface PlannedOutcome {
   changes: outbox.SettleChanges;
   /** The timeline events written when the row is settled (the dead letter's included). */
   events: NewOrderEventRow[];
-  counts?: Exclude<keyof RecordSummary, 'lostClaims'>;
+  counts?: Exclude<keyof RecordSummary, 'lostClaims' | 'retriesDueInMs'>;
   deadLetter?: NewOrderEventRow;
+  /** A retry's `next_attempt_at`. */
+  retryAt?: number;
 }
 
 /** The state a claimed row goes to by `action` (the machine's table, checked by `decide`). */
@@ -83,13 +87,15 @@ export function planOutcome(
             at: now,
             actor: worker,
             kind,
-            reason:
-              outcome.via === 'readback'
+            reason: outcome.unclear
+              ? `attempt ${row.attempts}: the answer was unclear (${outcome.unclear.code}); the order read back at once carries the number: accepted`
+              : outcome.via === 'readback'
                 ? `attempt ${row.attempts}: the number is already on the platform's order (read back); not sent again`
                 : `attempt ${row.attempts}: accepted`,
             data: JSON.stringify({
               ...base,
               outcome: outcome.via === 'readback' ? 'confirmed_by_readback' : 'accepted',
+              ...(outcome.unclear ? { unclear: outcome.unclear.code } : {}),
               ...(outcome.readback ? { readback: outcome.readback } : {}),
             }),
           }),
@@ -170,7 +176,7 @@ export function planOutcome(
         needs_readback: outcome.needsReadback ? 1 : 0,
         last_error: `${outcome.code}: ${outcome.message}`.slice(0, 1000),
       };
-      if (verdict === 'retry') return { action, changes, counts: 'retried', events: [attempt] };
+      if (verdict === 'retry') return { action, changes, counts: 'retried', events: [attempt], retryAt: next };
       const dead = deadLetterEvent(
         row,
         now,

@@ -38,7 +38,13 @@ export interface ReadbackSummary {
 }
 
 export type DeliveryOutcome =
-  | { type: 'accepted'; via: 'declared' | 'readback'; readback?: ReadbackSummary }
+  | {
+      type: 'accepted';
+      via: 'declared' | 'readback';
+      readback?: ReadbackSummary;
+      /** The declaration's unclear answer that the read-back right after it explained. */
+      unclear?: { code: string; message: string };
+    }
   | { type: 'notice_sent' }
   /** The message may or may not have gone; it is not sent again (a buyer gets at most one notice per parcel). */
   | { type: 'notice_unconfirmed'; code: string; message: string }
@@ -139,8 +145,47 @@ async function deliverUpload(
         return failure(readError, false, readback);
       }
     }
+    if (error instanceof AmbiguousOutcomeError && ANSWERED_UNCLEARLY.has(error.reason))
+      return readBackUnclear(error, port, payload, options);
     return failure(error, false, readback);
   }
+}
+
+/**
+ * Unclear answers the platform did give (an `isp.*` or 5xx error, an HTML page, an answer cut off): it is there, so
+ * the order is read back at once (a different call, order detail) instead of after a backoff step. No answer at all
+ * (a timeout, a dropped connection) may be an outage or a write still travelling: that read-back waits for the retry.
+ */
+const ANSWERED_UNCLEARLY: ReadonlySet<AmbiguousOutcomeError['reason']> = new Set([
+  'server_error',
+  'upstream_timeout',
+  'bad_response',
+]);
+
+/**
+ * After a declaration's unclear answer: the order read back at once. The number on the order: done. The order closed
+ * or fully shipped: refused, as any read-back. Anything else (not there yet, the read failed) is the unclear outcome
+ * it was: the row keeps `needs_readback`, so the next try reads the order back again before it sends anything, and a
+ * declaration the platform applies late is still found; nothing is ever sent twice on this read alone.
+ */
+async function readBackUnclear(
+  error: AmbiguousOutcomeError,
+  port: MarketplacePort,
+  payload: UploadPayload,
+  options: { signal?: AbortSignal },
+): Promise<DeliveryOutcome> {
+  let readback: ReadbackSummary;
+  try {
+    readback = await readBack(port, payload, options);
+  } catch {
+    return failure(error, true, undefined);
+  }
+  const unclear = { code: error.code, message: error.message };
+  if (readback.verdict === 'already_declared') return { type: 'accepted', via: 'readback', readback, unclear };
+  // `wait` and `send` stay unclear: the declaration may still be applied (`verdictOutcome`'s `wait` would drop the
+  // read-back the next try needs).
+  const settled = readback.verdict === 'wait' ? undefined : verdictOutcome(readback, payload);
+  return settled ?? failure(error, true, readback);
 }
 
 async function readBack(

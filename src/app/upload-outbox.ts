@@ -4,7 +4,9 @@
  *
  * - An attempt whose outcome is unknown (AmbiguousOutcomeError, or a worker that died holding the row) marks the row
  *   `needs_readback`; the next attempt first reads the order back from the platform and sends nothing if the number
- *   is already declared there. A number is therefore never declared twice.
+ *   is already declared there. A number is therefore never declared twice. When the platform did answer, only
+ *   unclearly (an `isp.*` error, an HTML page, a cut-off answer), the order is read back at once in the same attempt
+ *   (upload-delivery.ts): the number found there is done without waiting for a retry.
  * - An `all` upload is not claimable until every other upload of its order is delivered (store/outbox.ts), so `all`
  *   is never declared before the last parcel.
  * - Nothing is sent for an order that is closed or cancelled, here or on the platform.
@@ -137,12 +139,21 @@ export async function recordOutboxOutcomes(
   /** A marketplace outage is open (app/marketplace-outage.ts): retries come due together, on a grid. */
   context: { outageOpen?: boolean } = {},
 ): Promise<RecordSummary> {
-  if (results.length === 0) return { accepted: 0, retried: 0, dead: 0, refused: 0, notices: 0, lostClaims: 0 };
+  const none = (): RecordSummary => ({
+    accepted: 0,
+    retried: 0,
+    dead: 0,
+    refused: 0,
+    notices: 0,
+    lostClaims: 0,
+    retriesDueInMs: [],
+  });
+  if (results.length === 0) return none();
   return inRetriedTransaction(
     ctx.store.db,
     async (trx) => {
       const now = ctx.now();
-      const summary: RecordSummary = { accepted: 0, retried: 0, dead: 0, refused: 0, notices: 0, lostClaims: 0 };
+      const summary = none();
       // 1. What each outcome writes, decided before anything is written; a failed upload needs its order's closing point.
       const closing = await closingPoints(
         trx,
@@ -182,6 +193,7 @@ export async function recordOutboxOutcomes(
         }
         counted.add(p.row.id);
         if (p.counts) summary[p.counts]++;
+        if (p.retryAt !== undefined) summary.retriesDueInMs.push(p.retryAt - now);
         events.push(...p.events);
         taken.push({ row: p.row, action: p.action, ...(p.deadLetter ? { deadLetter: p.deadLetter } : {}) });
       }

@@ -113,7 +113,7 @@ export interface RetryPolicy {
    * transient failures, however many (`afterFailure`).
    */
   maxAttempts: number;
-  /** First backoff step; doubles per failed attempt. */
+  /** First backoff step (a wait in its upper half, equal jitter); doubles per failed attempt. */
   baseDelayMs: number;
   /** Cap of one step. */
   maxDelayMs: number;
@@ -122,9 +122,24 @@ export interface RetryPolicy {
   urgentMaxDelayMs: number;
 }
 
+/**
+ * The steps, for a real shop:
+ * - A transient failure that is not a call limit (`ServiceUnavailable`, an `isp.*` error, an HTML page or a cut-off
+ *   answer, a timeout) is almost always one request's bad luck: the platform answers the calls around it. The first
+ *   retry comes after 0.5–1 s (a 1 s step, equal jitter), soon enough that an isolated failure costs a seller nothing,
+ *   late enough that the uploads which failed together do not come back together. Each further failure of the same
+ *   upload doubles the step (1–2 s, 2–4 s, …), so an upload the platform keeps failing costs it little; a failure
+ *   the platform shares with every call is an outage, which marketplace-outage.ts puts on a grid instead.
+ * - A call limit (`ApiCallLimit`: "this ban will last N seconds") is the platform saying when it takes calls again:
+ *   the retry is never before the stated ban (`retryAfterMs`, gateway-errors.ts `banDurationMs`), and comes at a
+ *   random point of the half step after it so the uploads banned together do not meet the next ban together;
+ *   later failures wait the longer of the ban and the doubled step.
+ * - The step is capped at 10 min, and at 30 s within 6 h of the ship-by deadline; no wait passes the order's closing
+ *   point, which is its last chance to be saved (`nextAttemptAt`).
+ */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxAttempts: 10,
-  baseDelayMs: 2_000,
+  baseDelayMs: 1_000,
   maxDelayMs: 10 * 60_000,
   urgentWithinMs: 6 * HOUR_MS,
   urgentMaxDelayMs: 30_000,
@@ -132,10 +147,11 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 
 /**
  * When to try again after the `attempt`-th attempt failed: exponential backoff with "equal jitter" (at least half the
- * step), at least as long as the platform asked (`retryAfterMs`), and short when the ship-by deadline is near so an
- * urgent upload is not parked behind a long backoff. Never later than the closing point (`closesAt`), so the last
- * chance to save the order is tried. During a marketplace outage (`alignMs`) it is a point of a grid: the waiting
- * uploads come due together, so the claim (most urgent first) probes with the most urgent one.
+ * step), never before the platform's stated wait (`retryAfterMs`, then spread over half the first step), and short
+ * when the ship-by deadline is near so an urgent upload is not parked behind a long backoff. Never later than the
+ * closing point (`closesAt`), so the last chance to save the order is tried, even inside a ban that outlasts it.
+ * During a marketplace outage (`alignMs`) it is a point of a grid: the waiting uploads come due together, so the
+ * claim (most urgent first) probes with the most urgent one. DEFAULT_RETRY_POLICY says why the steps are what they are.
  */
 export function nextAttemptAt(input: {
   now: number;
@@ -152,9 +168,11 @@ export function nextAttemptAt(input: {
   const urgent = input.deadlineAt !== null && input.deadlineAt - input.now <= policy.urgentWithinMs;
   const cap = urgent ? Math.min(policy.maxDelayMs, policy.urgentMaxDelayMs) : policy.maxDelayMs;
   const delay = backoffMs({ firstMs: policy.baseDelayMs, maxMs: cap, jitter: 'equal' }, input.attempt, input.random);
+  const banned =
+    input.retryAfterMs === undefined ? 0 : input.retryAfterMs + Math.floor((input.random * policy.baseDelayMs) / 2);
   const next = input.alignMs
     ? alignedAttemptAt(input.now, delay, input.retryAfterMs ?? 0, input.alignMs)
-    : input.now + Math.max(delay, input.retryAfterMs ?? 0);
+    : input.now + Math.max(delay, banned);
   return input.closesAt != null && input.closesAt > input.now ? Math.min(next, input.closesAt) : next;
 }
 

@@ -40,7 +40,7 @@ export interface OutboxWorkerOptions {
   settings?: OutboxSettings;
   /** Client settings (per-request timeout). The client's own retries are always off here. */
   clientOptions?: ClientOptions;
-  /** Sleep between polls when nothing is due. Default 1 s. */
+  /** Sleep between polls when nothing is due, at most: a retry this worker recorded wakes it when due. Default 1 s. */
   idlePollMs?: number;
   /** Outcomes are written at most this long after they happen. Default 25 ms. */
   flushMs?: number;
@@ -134,6 +134,19 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
   const finished: Array<{ row: ClaimedRow; outcome: DeliveryOutcome }> = [];
   let oldestFinishedAt = 0;
   let nothingDue = false;
+  // When the retries this worker recorded come due (wall clock, rounded up to 50 ms so rows retried together are one
+  // entry): an idle worker sleeps until the first of them rather than a whole idle poll, so a retry goes when its
+  // backoff says and not up to a poll later. Rows others retried or queued are found at the idle poll, as before.
+  const retriesDue = new Set<number>();
+  /** The first retry still to come; the ones already due are forgotten. */
+  const nextRetryDue = (now: number) => {
+    let soonest = Number.POSITIVE_INFINITY;
+    for (const at of retriesDue) {
+      if (at <= now) retriesDue.delete(at);
+      else if (at < soonest) soonest = at;
+    }
+    return soonest;
+  };
   // While the database is away nothing is claimed or recorded: outcomes wait in memory (their rows stay leased to
   // us) and the database is tried again every `idlePollMs`; said once when it goes, once when it is back.
   let databaseAwayUntil = 0;
@@ -203,6 +216,10 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
         outageOpen: outage.state === 'down',
       });
       databaseAnswered();
+      const recordedAt = Date.now();
+      for (const inMs of summary.retriesDueInMs) retriesDue.add(Math.ceil((recordedAt + inMs) / 50) * 50);
+      // A worker that is never idle forgets them here.
+      if (retriesDue.size > 256) nextRetryDue(recordedAt);
       stats.transactions++;
       stats.accepted += summary.accepted;
       stats.retried += summary.retried;
@@ -278,7 +295,8 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
       if (stopping) break;
       if (nothingDue) {
         if (options.stopWhenDrained && (await openOutboxCount(ctx, options.kinds).catch(() => 1)) === 0) break;
-        await sleep(idlePollMs, options.signal);
+        const now = Date.now();
+        await sleep(Math.min(idlePollMs, nextRetryDue(now) - now), options.signal);
         continue;
       }
       continue;

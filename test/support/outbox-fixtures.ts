@@ -5,7 +5,14 @@
 import { createHash } from 'node:crypto';
 import { createContext, type AppContext } from '../../src/app/context';
 import { aliexpressAppFromEnv, APP_KEY_ENV, APP_SECRET_ENV } from '../../src/app/aliexpress-app';
-import { connectShop } from '../../src/app/marketplace';
+import { connectShop, openShopClient } from '../../src/app/marketplace';
+import {
+  claimOutboxRows,
+  deliverOutboxRow,
+  recordOutboxOutcomes,
+  type OutboxSettings,
+} from '../../src/app/upload-outbox';
+import { aliexpressPort } from '../../src/integrations/marketplace/index';
 import { beginAuthorisation, completeAuthorisation } from '../../src/app/shop-authorisation';
 import { answerConsent } from '../../src/integrations/aliexpress/fake-consent';
 import { allowOutbound } from '../../src/integrations/outbound';
@@ -190,4 +197,18 @@ export async function shipAll(
 
 export function contextOf(store: Store): AppContext {
   return createContext(store);
+}
+
+/**
+ * One attempt at every due upload of shop `shop`, as the worker makes it (claim, deliver with the client's own retries
+ * off, record), with the jitter at its middle.
+ */
+export async function outboxAttempt(ctx: AppContext, settings: OutboxSettings) {
+  const claimed = await claimOutboxRows(ctx, 'w', { limit: 10, leaseMs: settings.leaseMs });
+  const client = await openShopClient(ctx, TEST_MASTER_KEY, 'shop', { timeoutMs: 2_000, retry: { maxAttempts: 1 } });
+  const results = [];
+  for (const row of claimed)
+    results.push({ row, outcome: await deliverOutboxRow(row, aliexpressPort(client), { settled: undefined }) });
+  await recordOutboxOutcomes(ctx, 'w', results, settings, () => 0.5);
+  return results;
 }

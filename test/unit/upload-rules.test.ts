@@ -61,12 +61,36 @@ describe('upload rules', () => {
   });
 
   it('backs off exponentially, honours Retry-After, and stays short near the deadline', () => {
+    const { baseDelayMs } = DEFAULT_RETRY_POLICY;
+    // A first transient failure (not a call limit) is retried after 0.5–1 s; a call limit after its ban, spread over
+    // the next half step; the step doubles per failure.
+    expect(
+      [0, 0.5, 0.999].map((random) =>
+        nextAttemptAt({ now: 0, attempt: 1, policy: DEFAULT_RETRY_POLICY, deadlineAt: null, random }),
+      ),
+    ).toEqual([500, 750, 999]);
+    expect(
+      [0, 0.5, 0.999].map((random) =>
+        nextAttemptAt({
+          now: 0,
+          attempt: 1,
+          policy: DEFAULT_RETRY_POLICY,
+          deadlineAt: null,
+          random,
+          retryAfterMs: 1000,
+        }),
+      ),
+    ).toEqual([1000, 1250, 1499]);
+    expect(nextAttemptAt({ now: 0, attempt: 3, policy: DEFAULT_RETRY_POLICY, deadlineAt: null, random: 0 })).toBe(2000);
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 30 }),
         fc.double({ min: 0, max: 0.999, noNaN: true }),
-        fc.integer({ min: 0, max: 120_000 }),
-        (attempt, random, retryAfterMs) => {
+        fc.option(fc.integer({ min: 0, max: 120_000 }), { nil: undefined }),
+        (attempt, random, retryAfter) => {
+          const retryAfterMs = retryAfter ?? 0;
+          // The spread after a stated wait: less than half a first step.
+          const spread = retryAfter === undefined ? 0 : baseDelayMs / 2;
           const now = 1_000_000;
           const far = nextAttemptAt({
             now,
@@ -74,7 +98,7 @@ describe('upload rules', () => {
             policy: DEFAULT_RETRY_POLICY,
             deadlineAt: now + 30 * 86_400_000,
             random,
-            retryAfterMs,
+            retryAfterMs: retryAfter,
           });
           const near = nextAttemptAt({
             now,
@@ -82,12 +106,13 @@ describe('upload rules', () => {
             policy: DEFAULT_RETRY_POLICY,
             deadlineAt: now + 3_600_000,
             random,
-            retryAfterMs,
+            retryAfterMs: retryAfter,
           });
-          const step = Math.min(DEFAULT_RETRY_POLICY.maxDelayMs, DEFAULT_RETRY_POLICY.baseDelayMs * 2 ** (attempt - 1));
+          const step = Math.min(DEFAULT_RETRY_POLICY.maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
           expect(far - now).toBeGreaterThanOrEqual(Math.max(Math.floor(step / 2), retryAfterMs));
-          expect(far - now).toBeLessThanOrEqual(Math.max(step, retryAfterMs));
-          expect(near - now).toBeLessThanOrEqual(Math.max(DEFAULT_RETRY_POLICY.urgentMaxDelayMs, retryAfterMs));
+          expect(far - now).toBeLessThan(Math.max(step, retryAfterMs + spread) + 1);
+          expect(near - now).toBeGreaterThanOrEqual(retryAfterMs);
+          expect(near - now).toBeLessThan(Math.max(DEFAULT_RETRY_POLICY.urgentMaxDelayMs, retryAfterMs + spread) + 1);
           expect(near).toBeLessThanOrEqual(far);
         },
       ),
@@ -225,8 +250,43 @@ describe('an upload is never abandoned while its order can still be saved', () =
             expect(next).toBeLessThanOrEqual(closesAt);
             // Near the deadline the next try stays near (unless the platform asked for longer).
             if (deadline - now <= policy.urgentWithinMs)
-              expect(next - now).toBeLessThanOrEqual(Math.max(policy.urgentMaxDelayMs, failure.retryAfterMs ?? 0));
+              expect(next - now).toBeLessThanOrEqual(
+                Math.max(policy.urgentMaxDelayMs, (failure.retryAfterMs ?? 0) + policy.baseDelayMs / 2),
+              );
           }
+        },
+      ),
+    );
+  });
+
+  it("never tries before the platform's stated wait, and never after the closing point", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.double({ min: 0, max: 0.999, noNaN: true }),
+        fc.integer({ min: 0, max: 24 * HOUR }),
+        fc.option(fc.integer({ min: 1, max: 48 * HOUR }), { nil: null }),
+        fc.option(fc.integer({ min: 0, max: 2 * HOUR }), { nil: undefined }),
+        fc.boolean(),
+        (attempt, random, deadlineIn, closesIn, retryAfterMs, outage) => {
+          const now = 1_700_000_000_000;
+          const closesAt = closesIn === null ? null : now + closesIn;
+          const next = nextAttemptAt({
+            now,
+            attempt,
+            policy,
+            deadlineAt: now + deadlineIn,
+            closesAt,
+            retryAfterMs,
+            random,
+            alignMs: outage ? policy.urgentMaxDelayMs : undefined,
+          });
+          // The platform's stated wait (a call limit's ban) is honoured, unless the closing point comes first: then
+          // the last chance to save the order is tried at it.
+          const stated = now + (retryAfterMs ?? 0);
+          expect(next).toBeGreaterThanOrEqual(closesAt === null ? stated : Math.min(stated, closesAt));
+          if (closesAt !== null) expect(next).toBeLessThanOrEqual(closesAt);
+          expect(next).toBeGreaterThan(now);
         },
       ),
     );
