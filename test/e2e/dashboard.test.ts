@@ -533,7 +533,9 @@ describe('the dashboard', () => {
     world.console.expectRefusal({ path: '/shops/demo/policy', status: 400 });
     await overrides.fill('{"aliexpress_pop": {"handling": {"defaultHours": -5}}}');
     await page.getByTestId('save-policy').click();
-    await expect.poll(() => page.locator('[data-field="overrides"]').innerText()).toMatch(/more than zero/);
+    await expect
+      .poll(() => page.locator('[data-field="overrides"]').innerText())
+      .toMatch(/handling\.defaultHours.*more than 0\b/);
     expect(await overrides.getAttribute('aria-invalid')).toBe('true');
     await screenshot('settings-refused');
     expect(await api('/shops')).toMatchObject({ items: [{ id: 'demo', policy: { overrides: null } }] });
