@@ -284,71 +284,58 @@ function openRecommendation(
     };
   }
   if (extensionAvailable) {
-    return {
-      recommended: 'ask_extension',
-      why: localized(
-        `Recommended: ask the buyer for an extension now (0 if agreed, at most ${money(fine.money)} if refused and shipped late).`,
-        `建议：立即请买家延期（同意则为 0，若拒绝并延迟发货最多 ${money(fine.money)}）。`,
-      ),
-    };
+    const why = localized(
+      `Recommended: ask the buyer for an extension now (0 if agreed, at most ${money(fine.money)} if refused and shipped late).`,
+      `建议：立即请买家延期（同意则为 0，若拒绝并延迟发货最多 ${money(fine.money)}）。`,
+    );
+    return { recommended: 'ask_extension', why };
   }
   if (handOver.countedAfterClosing) {
-    return {
-      recommended: 'cancel',
-      why: localized(
-        `Recommended: cancel now (${cancelCost ? money(cancelCost) : money(cancelFine.money)}); a hand-over now is counted only after the platform closes the order.`,
-        `建议：立即取消（${cancelCost ? money(cancelCost) : money(cancelFine.money)}）；现在交接也要在平台关单后才计入。`,
-      ),
-    };
+    const why = localized(
+      `Recommended: cancel now (${cancelCost ? money(cancelCost) : money(cancelFine.money)}); a hand-over now is counted only after the platform closes the order.`,
+      `建议：立即取消（${cancelCost ? money(cancelCost) : money(cancelFine.money)}）；现在交接也要在平台关单后才计入。`,
+    );
+    return { recommended: 'cancel', why };
   }
   if (fine.money.amount === 0) {
-    return {
-      recommended: 'ship_now',
-      why: localized(
-        'Recommended: ship late now: it costs no fine, while cancelling gives up the sale.',
-        '建议：现在延迟发货：不产生罚款，而取消会失去这笔销售。',
-      ),
-    };
+    const why = localized(
+      'Recommended: ship late now: it costs no fine, while cancelling gives up the sale.',
+      '建议：现在延迟发货：不产生罚款，而取消会失去这笔销售。',
+    );
+    return { recommended: 'ship_now', why };
   }
   if (cancelCost && cancelCost.currency === fine.money.currency && order.margin) {
-    return cancelCost.amount < fine.money.amount
-      ? {
-          recommended: 'cancel',
-          why: localized(
+    const recommended = cancelCost.amount < fine.money.amount ? 'cancel' : 'ship_now';
+    const why =
+      recommended === 'cancel'
+        ? localized(
             `Recommended: cancel, ${money(cancelCost)} < ${money(fine.money)} for shipping late.`,
             `建议：取消，${money(cancelCost)} < 延迟发货的 ${money(fine.money)}。`,
-          ),
-        }
-      : {
-          recommended: 'ship_now',
-          why: localized(
+          )
+        : localized(
             `Recommended: ship late now, ${money(fine.money)} ≤ ${money(cancelCost)} for cancelling.`,
             `建议：现在延迟发货，${money(fine.money)} ≤ 取消的 ${money(cancelCost)}。`,
-          ),
-        };
+          );
+    return { recommended, why };
   }
   if (cancelCost && cancelCost.currency === fine.money.currency) {
     // Without the margin, cancelling only looks cheaper: it also gives up the sale.
     const difference = fine.money.amount - cancelFine.money.amount;
-    return {
-      recommended: 'ship_now',
-      why:
-        difference > 0
-          ? localized(
-              `Recommended: ship late now (${money(fine.money)}); cancelling (${money(cancelFine.money)}) is cheaper only if this order earns you less than ${money({ amount: difference, currency: fine.money.currency })}.`,
-              `建议：现在延迟发货（${money(fine.money)}）；只有当该订单利润低于 ${money({ amount: difference, currency: fine.money.currency })} 时，取消（${money(cancelFine.money)}）才更划算。`,
-            )
-          : localized(
-              `Recommended: ship late now, ${money(fine.money)} ≤ ${money(cancelFine.money)} for cancelling, which also gives up the sale.`,
-              `建议：现在延迟发货，${money(fine.money)} ≤ 取消的 ${money(cancelFine.money)}，且取消还会失去这笔销售。`,
-            ),
-    };
+    const why =
+      difference > 0
+        ? localized(
+            `Recommended: ship late now (${money(fine.money)}); cancelling (${money(cancelFine.money)}) is cheaper only if this order earns you less than ${money({ amount: difference, currency: fine.money.currency })}.`,
+            `建议：现在延迟发货（${money(fine.money)}）；只有当该订单利润低于 ${money({ amount: difference, currency: fine.money.currency })} 时，取消（${money(cancelFine.money)}）才更划算。`,
+          )
+        : localized(
+            `Recommended: ship late now, ${money(fine.money)} ≤ ${money(cancelFine.money)} for cancelling, which also gives up the sale.`,
+            `建议：现在延迟发货，${money(fine.money)} ≤ 取消的 ${money(cancelFine.money)}，且取消还会失去这笔销售。`,
+          );
+    return { recommended: 'ship_now', why };
   }
-  return {
-    recommended: 'ship_now',
-    why: localized(
-      'Recommended: ship late now; the costs are in different currencies, so compare them by hand before cancelling.',
-      '建议：现在延迟发货；各项成本币种不同，取消前请人工比较。',
-    ),
-  };
+  const why = localized(
+    'Recommended: ship late now; the costs are in different currencies, so compare them by hand before cancelling.',
+    '建议：现在延迟发货；各项成本币种不同，取消前请人工比较。',
+  );
+  return { recommended: 'ship_now', why };
 }

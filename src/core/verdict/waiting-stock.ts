@@ -54,7 +54,7 @@ function cancelNowOption(input: VerdictInput, cancelCost: Money | null): CourseO
 
 /** It will miss: nothing arrives in time to be counted before the platform gives up on the order. */
 function stockTooLateVerdict(input: VerdictInput, facts: StockWaitFacts): Verdict {
-  const { order, policy, compiled, closesAt, common, lastStep } = input;
+  const { order, policy, compiled, closesAt, common, lastStep, cancelFine } = input;
   const { arrives, cancelCost } = facts;
   const sentences: Localized[] = [];
   const missFine = lastStep < 0 ? fineForStep(policy, order, -1) : fineForStep(policy, order, lastStep);
@@ -82,8 +82,8 @@ function stockTooLateVerdict(input: VerdictInput, facts: StockWaitFacts): Verdic
         `建议：立即取消（${money(cancelCost!)} ≤ 任其关闭的 ${money(missFine.money)}），并告知买家。`,
       )
     : localized(
-        `Recommended: find the stock sooner; otherwise cancelling now (${cancelCost ? money(cancelCost) : money(input.cancelFine.money)}) and letting it close (${money(missFine.money)}) cost about the same.`,
-        `建议：尽快找到库存；否则立即取消（${cancelCost ? money(cancelCost) : money(input.cancelFine.money)}）与任其关闭（${money(missFine.money)}）成本相近。`,
+        `Recommended: find the stock sooner; otherwise cancelling now (${cancelCost ? money(cancelCost) : money(cancelFine.money)}) and letting it close (${money(missFine.money)}) cost about the same.`,
+        `建议：尽快找到库存；否则立即取消（${cancelCost ? money(cancelCost) : money(cancelFine.money)}）与任其关闭（${money(missFine.money)}）成本相近。`,
       );
   const effectsSentence = effectsText(missEffects, compiled);
   if (effectsSentence) sentences.push(effectsSentence);
