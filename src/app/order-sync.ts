@@ -139,7 +139,7 @@ export async function syncShopOrders(ctx: AppContext, shopId: string, options: S
   }
 }
 
-/** The listed orders whose platform modified time changed since the last sync (or that are new); the rest count unchanged. */
+/** The listed orders changed on the platform since the last sync (or new); the others count as unchanged. */
 async function ordersToFetch(
   ctx: AppContext,
   shopId: string,

@@ -105,7 +105,8 @@ export function computeShipBy(facts: ShipByFacts, policy: Policy): ShipBy {
 }
 
 /**
- * Bad facts throw `DeadlineInputError` naming the field: a bad instant, a handling time not above zero, a bad extension.
+ * Bad facts throw `DeadlineInputError` naming the field: a bad instant, a handling time not above zero, a bad
+ * extension.
  */
 function requireShipByFacts(facts: ShipByFacts, policy: Policy): void {
   requireInstant(facts.paidAt, 'paidAt');

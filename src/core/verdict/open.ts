@@ -119,7 +119,7 @@ function openHeadline(input: VerdictInput, handOver: HandOverNow): Localized {
   );
 }
 
-/** After the headline: what the platform counts, the seller's own target, the closing point, a late hand-over's fine. */
+/** After the headline: what the platform counts, the shop's own target, the closing point, a late hand-over's fine. */
 function addContextSentences(input: VerdictInput, handOver: HandOverNow, sentences: Localized[]): void {
   const { compiled, zone, event, closesAt, internalTargetAt } = input;
   const { status, fineText } = handOver;
