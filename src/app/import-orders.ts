@@ -87,8 +87,20 @@ export async function importOrderFile(ctx: AppContext, options: ImportOptions): 
   }
 }
 
+/** One attempt's run: its options, report and staging id, and how it notes issues, rejects orders and writes. */
+interface ImportRun {
+  ctx: AppContext;
+  options: ImportOptions;
+  meta: WriteMeta;
+  batchSize: number;
+  importId: string;
+  report: ImportReport;
+  note: (issues: ImportIssue[]) => void;
+  reject: (raws: SourceRows, issues: ImportIssue[]) => void;
+  write: (work: (trx: Transaction<Database>) => Promise<void>) => Promise<void>;
+}
+
 async function importOnce(ctx: AppContext, options: ImportOptions): Promise<ImportReport> {
-  const batchSize = options.batchSize ?? 500;
   const maxIssues = options.maxIssuesReported ?? 200;
   const meta: WriteMeta = { now: ctx.now(), actor: options.actor ?? 'import', source: options.file };
   const report: ImportReport = {
@@ -112,16 +124,25 @@ async function importOnce(ctx: AppContext, options: ImportOptions): Promise<Impo
     report.issueCount += issues.length;
     for (const issue of issues) if (report.issues.length < maxIssues) report.issues.push(issue);
   };
-  const reject = (raws: SourceRows, issues: ImportIssue[]) => {
-    note(issues);
-    report.rejectedOrders++;
-    report.rejectedRows += raws.length;
-    rejects?.write(raws, issues);
+  const run: ImportRun = {
+    ctx,
+    options,
+    meta,
+    batchSize: options.batchSize ?? 500,
+    importId: `imp-${randomUUID()}`,
+    report,
+    note,
+    reject: (raws, issues) => {
+      note(issues);
+      report.rejectedOrders++;
+      report.rejectedRows += raws.length;
+      rejects?.write(raws, issues);
+    },
+    write: (work) => ctx.store.db.transaction().execute(work),
   };
-  const write = (work: (trx: Transaction<Database>) => Promise<void>) => ctx.store.db.transaction().execute(work);
+  const { importId, write } = run;
 
   // 1. Open a run (and drop what runs killed earlier left behind).
-  const importId = `imp-${randomUUID()}`;
   activeRuns.add(importId);
   for (const abandoned of await staging.abandonedRuns(ctx.store.db, meta.now, activeRuns))
     await staging.dropImportRun(write, ctx.store.db, abandoned);
@@ -137,31 +158,7 @@ async function importOnce(ctx: AppContext, options: ImportOptions): Promise<Impo
 
   try {
     // 2. Stage, one short transaction per batch.
-    const keepRaws = Boolean(options.skipInvalid);
-    const batches = shouldUseWorker()
-      ? validatedOrdersInWorker(options.file, { keepRaws, batchSize })
-      : validatedOrders(options.file, { keepRaws, batchSize });
-    let platform: string | undefined;
-    let resolver: ShopPolicyResolver | undefined;
-    let seq = 0;
-    for await (const batch of batches) {
-      report.rows += batch.rowsRead;
-      for (const refused of batch.refused) reject(refused.raws, refused.issues);
-      report.orders += batch.valid.length;
-      // Without --skip-invalid, the first issue dooms the file: keep validating, stop writing.
-      if (batch.valid.length && (options.skipInvalid || report.issueCount === 0)) {
-        platform ??= batch.valid[0]!.order.platform;
-        resolver ??= await shopResolver(ctx, options.shopId, platform);
-        // One short transaction per `batchSize` orders, however much the reader handed over at once.
-        for (let i = 0; i < batch.valid.length; i += batchSize) {
-          const numbered = batch.valid.slice(i, i + batchSize).map((item) => ({ item, seq: ++seq }));
-          await write(async (trx) => {
-            report.unchanged += await stageBatch(ctx, trx, importId, options.shopId, numbered, meta, resolver!);
-          });
-        }
-      }
-      options.onProgress?.(report.rows);
-    }
+    const platform = await stageFile(run);
     if (report.rows === 0)
       note([{ row: 0, field: 'file', message: localized('the file has no order rows.', '文件中没有订单行。') }]);
 
@@ -169,32 +166,7 @@ async function importOnce(ctx: AppContext, options: ImportOptions): Promise<Impo
     if (!options.skipInvalid && report.issueCount > 0) throw new RejectWholeFile();
 
     // 4. Merge, all at once.
-    if (platform) {
-      await write(async (trx) => {
-        await orderStore.ensureShop(trx, { id: options.shopId, platform: platform! }, meta.now);
-        // Rare: the sync created some of the file's new orders meanwhile. Staging again sees them as changes.
-        if ((await staging.conflictsWithOrders(trx, importId, options.shopId)) > 0) throw new CreatedMeanwhile();
-        const merged = await staging.mergeStagedOrders(ctx.store, trx, importId, options.shopId, {
-          at: meta.now,
-          actor: meta.actor,
-          data: meta.source ? JSON.stringify({ source: meta.source }) : null,
-        });
-        report.created = merged.count;
-        await settleArrivals(ctx, trx, merged, meta);
-        for (let after = 0; ; ) {
-          const changes = await staging.stagedChanges(trx, importId, after, batchSize);
-          if (changes.length === 0) break;
-          after = changes[changes.length - 1]!.seq;
-          const items = changes.map((c) => JSON.parse(c.payload) as ValidOrder);
-          const result = await upsertOrdersInTransaction(ctx.store, trx, options.shopId, items, meta);
-          report.created += result.created;
-          report.updated += result.updated;
-          report.unchanged += result.unchanged;
-          for (const issue of result.issues) reject(items.find((p) => p.row === issue.row)?.raws ?? [], [issue]);
-        }
-        if (!options.skipInvalid && report.issueCount > 0) throw new RejectWholeFile();
-      });
-    }
+    if (platform) await write((trx) => mergeRun(run, trx, platform));
     report.committed = true;
   } catch (error) {
     if (error instanceof FileFormatError) {
@@ -214,6 +186,71 @@ async function importOnce(ctx: AppContext, options: ImportOptions): Promise<Impo
   activeRuns.delete(importId);
   await rejects?.close();
   return report;
+}
+
+/**
+ * Streams and validates the file, staging its valid orders in one short transaction per batch (without
+ * `skipInvalid`, the first issue dooms the file: validating goes on, writing stops). Returns the file's platform,
+ * undefined when no order was staged.
+ */
+async function stageFile(run: ImportRun): Promise<string | undefined> {
+  const { ctx, options, meta, batchSize, importId, report, reject, write } = run;
+  const keepRaws = Boolean(options.skipInvalid);
+  const batches = shouldUseWorker()
+    ? validatedOrdersInWorker(options.file, { keepRaws, batchSize })
+    : validatedOrders(options.file, { keepRaws, batchSize });
+  let platform: string | undefined;
+  let resolver: ShopPolicyResolver | undefined;
+  let seq = 0;
+  for await (const batch of batches) {
+    report.rows += batch.rowsRead;
+    for (const refused of batch.refused) reject(refused.raws, refused.issues);
+    report.orders += batch.valid.length;
+    // Without --skip-invalid, the first issue dooms the file: keep validating, stop writing.
+    if (batch.valid.length && (options.skipInvalid || report.issueCount === 0)) {
+      platform ??= batch.valid[0]!.order.platform;
+      resolver ??= await shopResolver(ctx, options.shopId, platform);
+      // One short transaction per `batchSize` orders, however much the reader handed over at once.
+      for (let i = 0; i < batch.valid.length; i += batchSize) {
+        const numbered = batch.valid.slice(i, i + batchSize).map((item) => ({ item, seq: ++seq }));
+        await write(async (trx) => {
+          report.unchanged += await stageBatch(ctx, trx, importId, options.shopId, numbered, meta, resolver!);
+        });
+      }
+    }
+    options.onProgress?.(report.rows);
+  }
+  return platform;
+}
+
+/**
+ * The merge, in the one transaction: the staged new orders moved into `orders` (their stock settled), then the staged
+ * changes applied; a refused change without `skipInvalid` rolls the whole file back.
+ */
+async function mergeRun(run: ImportRun, trx: Transaction<Database>, platform: string): Promise<void> {
+  const { ctx, options, meta, batchSize, importId, report, reject } = run;
+  await orderStore.ensureShop(trx, { id: options.shopId, platform }, meta.now);
+  // Rare: the sync created some of the file's new orders meanwhile. Staging again sees them as changes.
+  if ((await staging.conflictsWithOrders(trx, importId, options.shopId)) > 0) throw new CreatedMeanwhile();
+  const merged = await staging.mergeStagedOrders(ctx.store, trx, importId, options.shopId, {
+    at: meta.now,
+    actor: meta.actor,
+    data: meta.source ? JSON.stringify({ source: meta.source }) : null,
+  });
+  report.created = merged.count;
+  await settleArrivals(ctx, trx, merged, meta);
+  for (let after = 0; ; ) {
+    const changes = await staging.stagedChanges(trx, importId, after, batchSize);
+    if (changes.length === 0) break;
+    after = changes[changes.length - 1]!.seq;
+    const items = changes.map((c) => JSON.parse(c.payload) as ValidOrder);
+    const result = await upsertOrdersInTransaction(ctx.store, trx, options.shopId, items, meta);
+    report.created += result.created;
+    report.updated += result.updated;
+    report.unchanged += result.unchanged;
+    for (const issue of result.issues) reject(items.find((p) => p.row === issue.row)?.raws ?? [], [issue]);
+  }
+  if (!options.skipInvalid && report.issueCount > 0) throw new RejectWholeFile();
 }
 
 /** The shop's policy resolver; a shop the import will create gets the platform's defaults, as `ensureShop` makes it. */

@@ -82,7 +82,38 @@ export async function importStockFile(ctx: AppContext, options: StockImportOptio
     return report;
   }
 
-  // Each row on its own, then against the catalogue and the rest of the file.
+  const { parsed, issuesByRow, levels } = await checkStockRows(ctx, records, options);
+  const bad = new Set(issuesByRow.keys());
+  note([...issuesByRow.values()].flat().sort((a, b) => a.row - b.row));
+  if (bad.size && !options.skipInvalid) return report;
+  const rejectsPath = options.skipInvalid ? (options.rejectsFile ?? `${options.file}.rejects.csv`) : undefined;
+  if (rejectsPath) {
+    report.rejectsFile = rejectsPath;
+    await writeRejects(
+      rejectsPath,
+      records.filter((r) => bad.has(r.row)),
+      issuesByRow,
+    );
+    report.rejectedRows = bad.size;
+  }
+  await writeCounts(
+    ctx,
+    parsed.filter((p) => !bad.has(p.row)),
+    levels,
+    options,
+    report,
+    note,
+  );
+  return report;
+}
+
+type StockLevel = Awaited<ReturnType<typeof stockReads.listStockLevels>>[number];
+
+/**
+ * Each row on its own, then against the catalogue and the rest of the file, then against what orders reserved:
+ * the rows parsed, the issues by row, and the stock levels as they were.
+ */
+async function checkStockRows(ctx: AppContext, records: StockFileRow[], options: StockImportOptions) {
   const issuesByRow = new Map<number, ImportIssue[]>();
   const add = (i: ImportIssue) => issuesByRow.set(i.row, [...(issuesByRow.get(i.row) ?? []), i]);
   const parsed: StockRowInput[] = [];
@@ -102,6 +133,40 @@ export async function importStockFile(ctx: AppContext, options: StockImportOptio
       .map((w) => w.id)
       .filter((id) => !options.warehouseIds || options.warehouseIds.includes(id)),
   );
+  checkAgainstCatalogue(parsed, skus, warehouses, issuesByRow, add);
+  // A count below what is reserved would oversell orders already promised: name them.
+  const levels = new Map((await stockReads.listStockLevels(db)).map((l) => [`${l.warehouse_id}\u0001${l.sku}`, l]));
+  for (const p of parsed) {
+    const level = levels.get(`${p.warehouseId}\u0001${p.sku}`);
+    if (level && p.onHand < level.reserved && !issuesByRow.has(p.row)) {
+      const holders = (await stock.holdersOf(db, p.warehouseId, p.sku)).map((h) => ({
+        ...h,
+        quantity: Number(h.quantity),
+      }));
+      add({
+        row: p.row,
+        field: 'on_hand',
+        message: refusalMessage({
+          warehouseId: p.warehouseId,
+          sku: p.sku,
+          onHandAfter: p.onHand,
+          reserved: level.reserved,
+          holders,
+        }),
+      });
+    }
+  }
+  return { parsed, issuesByRow, levels };
+}
+
+/** An unknown SKU or warehouse, and a SKU counted twice in one warehouse (both rows named). */
+function checkAgainstCatalogue(
+  parsed: StockRowInput[],
+  skus: ReadonlySet<string>,
+  warehouses: ReadonlySet<string>,
+  issuesByRow: ReadonlyMap<number, ImportIssue[]>,
+  add: (issue: ImportIssue) => void,
+): void {
   const firstRow = new Map<string, number>();
   for (const p of parsed) {
     if (!skus.has(p.sku))
@@ -142,44 +207,17 @@ export async function importStockFile(ctx: AppContext, options: StockImportOptio
       }
     } else firstRow.set(key, p.row);
   }
-  // A count below what is reserved would oversell orders already promised: name them.
-  const levels = new Map((await stockReads.listStockLevels(db)).map((l) => [`${l.warehouse_id}\u0001${l.sku}`, l]));
-  for (const p of parsed) {
-    const level = levels.get(`${p.warehouseId}\u0001${p.sku}`);
-    if (level && p.onHand < level.reserved && !issuesByRow.has(p.row)) {
-      const holders = (await stock.holdersOf(db, p.warehouseId, p.sku)).map((h) => ({
-        ...h,
-        quantity: Number(h.quantity),
-      }));
-      add({
-        row: p.row,
-        field: 'on_hand',
-        message: refusalMessage({
-          warehouseId: p.warehouseId,
-          sku: p.sku,
-          onHandAfter: p.onHand,
-          reserved: level.reserved,
-          holders,
-        }),
-      });
-    }
-  }
+}
 
-  const bad = new Set(issuesByRow.keys());
-  note([...issuesByRow.values()].flat().sort((a, b) => a.row - b.row));
-  if (bad.size && !options.skipInvalid) return report;
-  const rejectsPath = options.skipInvalid ? (options.rejectsFile ?? `${options.file}.rejects.csv`) : undefined;
-  if (rejectsPath) {
-    report.rejectsFile = rejectsPath;
-    await writeRejects(
-      rejectsPath,
-      records.filter((r) => bad.has(r.row)),
-      issuesByRow,
-    );
-    report.rejectedRows = bad.size;
-  }
-
-  const good = parsed.filter((p) => !bad.has(p.row));
+/** The good rows' counts settled in one transaction (serving the orders waiting for stock), counted in the report. */
+async function writeCounts(
+  ctx: AppContext,
+  good: StockRowInput[],
+  levels: ReadonlyMap<string, StockLevel>,
+  options: StockImportOptions,
+  report: StockImportReport,
+  note: (issues: ImportIssue[]) => void,
+): Promise<void> {
   try {
     const result = await inRetriedTransaction(ctx.store.db, (trx) =>
       settleStockInTransaction(
@@ -218,7 +256,6 @@ export async function importStockFile(ctx: AppContext, options: StockImportOptio
     if (!(error instanceof StockChangeRefused)) throw error;
     note(error.refusals.map((r) => ({ row: r.row ?? 0, field: 'on_hand', message: refusalMessage(r) })));
   }
-  return report;
 }
 
 async function writeRejects(path: string, rows: StockFileRow[], issues: Map<number, ImportIssue[]>): Promise<void> {

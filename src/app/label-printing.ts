@@ -90,6 +90,12 @@ async function labelDataFor(
   ctx: AppContext,
   rows: Array<ParcelRow & { platform_order_id: string; ship_by_at: number | null }>,
 ) {
+  const facts = await labelFacts(ctx, rows);
+  return rows.map((row) => printableLabel(row, facts));
+}
+
+/** What the labels of these parcels read: their orders, senders, labels, plans and lines, and the SKUs' customs. */
+async function labelFacts(ctx: AppContext, rows: ParcelRow[]) {
   const db = ctx.store.db;
   const orderIds = [...new Set(rows.map((r) => r.order_id))];
   const orders = new Map<number, OrderRow>();
@@ -127,79 +133,83 @@ async function labelDataFor(
       : []
     ).map((s) => [s.sku, s]),
   );
-  return rows.map((row) => {
-    const order = orders.get(row.order_id)!;
-    const sender = senders.get(row.shop_id);
-    const label = labels.find((l) => l.parcel_id === row.id && l.tracking_number === row.tracking_number);
-    const plan = plans.get(row.order_id)!;
-    const planned = plan.find((p) => p.parcelId === row.id);
-    const all = plan.length || 1;
-    const senderAddr = sender ? senderAddress(sender) : { name: row.shop_id, line1: '', city: '', country: 'CN' };
-    const weightG = row.weight_g ?? planned?.expectedGrossG ?? 0;
-    const orderLines = lines.get(row.order_id) ?? [];
-    // The parcel's own contents when the order ships in several, each at its order line's price; else the order.
-    // The SKU's declared value when it is in the order's currency, else the price paid for the line.
-    const customsLine = (sku: string, quantity: number, paid: number) => {
-      const c = skuCustoms.get(sku);
-      return {
-        sku,
-        quantity,
-        unitValue: c?.customs_value != null && c.customs_currency === order.currency ? c.customs_value : paid,
-        hsCode: c?.hs_code ?? null,
-        description: c?.customs_description ?? null,
-      };
-    };
-    const contents =
-      planned && all > 1
-        ? planned.contents.map((c) =>
-            customsLine(c.sku, c.quantity, orderLines.find((l) => l.sku === c.sku)?.unit_price ?? 0),
-          )
-        : orderLines.map((l) => customsLine(l.sku, l.quantity, l.unit_price));
-    const data: LabelData = {
-      trackingNumber: row.tracking_number!,
-      carrierName: displayCarrier(row.carrier),
-      serviceName:
-        (label && names.get(label.service)) ||
-        (row.service && names.get(row.service)) ||
-        label?.marketplace_service ||
-        row.service ||
-        '',
-      routingCode: label?.routing_code ?? null,
-      sender: senderAddr,
-      recipient: {
-        name: order.buyer_name,
-        line1: order.address_line1,
-        line2: order.address_line2,
-        state: order.state,
-        city: order.city,
-        postcode: order.postcode,
-        country: order.buyer_country,
-        phone: order.phone,
-      },
-      customs: needsCustomsDeclaration(senderAddr.country, order.buyer_country)
-        ? customsDeclaration(contents, weightG, order.currency)
-        : null,
-      orderReference: order.platform_order_id,
-      parcelPosition: planned?.position ?? 1,
-      parcelCount: planned ? all : 1,
-      weightG,
-      box: planned?.box ?? null,
-      labelledOn: new Date(row.labelled_at ?? row.updated_at).toISOString().slice(0, 10),
-    };
+  return { orders, senders, labels, names, plans, lines, skuCustoms };
+}
+
+/** One parcel's label as it prints, with what sorting and the carrier's document need. */
+function printableLabel(row: ParcelRow, facts: Awaited<ReturnType<typeof labelFacts>>) {
+  const { names } = facts;
+  const order = facts.orders.get(row.order_id)!;
+  const sender = facts.senders.get(row.shop_id);
+  const label = facts.labels.find((l) => l.parcel_id === row.id && l.tracking_number === row.tracking_number);
+  const plan = facts.plans.get(row.order_id)!;
+  const planned = plan.find((p) => p.parcelId === row.id);
+  const all = plan.length || 1;
+  const senderAddr = sender ? senderAddress(sender) : { name: row.shop_id, line1: '', city: '', country: 'CN' };
+  const weightG = row.weight_g ?? planned?.expectedGrossG ?? 0;
+  const orderLines = facts.lines.get(row.order_id) ?? [];
+  // The parcel's own contents when the order ships in several, each at its order line's price; else the order.
+  // The SKU's declared value when it is in the order's currency, else the price paid for the line.
+  const customsLine = (sku: string, quantity: number, paid: number) => {
+    const c = facts.skuCustoms.get(sku);
     return {
-      parcelId: row.id,
-      /** The label bought from a carrier (its own document is printed), or null: a number shipby labels itself. */
-      carrierLabel: label
-        ? { id: label.id, parcel_id: label.parcel_id, carrier: label.carrier, carrier_label_id: label.carrier_label_id }
-        : null,
-      shopId: row.shop_id,
-      shipByAt: order.ship_by_at,
-      carrier: row.carrier ?? '',
-      service: row.service ?? '',
-      skus: planned?.contents.map((c) => c.sku) ?? [],
-      label: data,
+      sku,
+      quantity,
+      unitValue: c?.customs_value != null && c.customs_currency === order.currency ? c.customs_value : paid,
+      hsCode: c?.hs_code ?? null,
+      description: c?.customs_description ?? null,
     };
-  });
+  };
+  const contents =
+    planned && all > 1
+      ? planned.contents.map((c) =>
+          customsLine(c.sku, c.quantity, orderLines.find((l) => l.sku === c.sku)?.unit_price ?? 0),
+        )
+      : orderLines.map((l) => customsLine(l.sku, l.quantity, l.unit_price));
+  const data: LabelData = {
+    trackingNumber: row.tracking_number!,
+    carrierName: displayCarrier(row.carrier),
+    serviceName:
+      (label && names.get(label.service)) ||
+      (row.service && names.get(row.service)) ||
+      label?.marketplace_service ||
+      row.service ||
+      '',
+    routingCode: label?.routing_code ?? null,
+    sender: senderAddr,
+    recipient: {
+      name: order.buyer_name,
+      line1: order.address_line1,
+      line2: order.address_line2,
+      state: order.state,
+      city: order.city,
+      postcode: order.postcode,
+      country: order.buyer_country,
+      phone: order.phone,
+    },
+    customs: needsCustomsDeclaration(senderAddr.country, order.buyer_country)
+      ? customsDeclaration(contents, weightG, order.currency)
+      : null,
+    orderReference: order.platform_order_id,
+    parcelPosition: planned?.position ?? 1,
+    parcelCount: planned ? all : 1,
+    weightG,
+    box: planned?.box ?? null,
+    labelledOn: new Date(row.labelled_at ?? row.updated_at).toISOString().slice(0, 10),
+  };
+  return {
+    parcelId: row.id,
+    /** The label bought from a carrier (its own document is printed), or null: a number shipby labels itself. */
+    carrierLabel: label
+      ? { id: label.id, parcel_id: label.parcel_id, carrier: label.carrier, carrier_label_id: label.carrier_label_id }
+      : null,
+    shopId: row.shop_id,
+    shipByAt: order.ship_by_at,
+    carrier: row.carrier ?? '',
+    service: row.service ?? '',
+    skus: planned?.contents.map((c) => c.sku) ?? [],
+    label: data,
+  };
 }
 
 export async function packingSlipPdf(ctx: AppContext, orderId: number, size: SlipSize): Promise<Buffer> {

@@ -108,80 +108,10 @@ async function labelUnderLease(
 ): Promise<LabelledParcel[]> {
   const db = ctx.store.db;
   const order = (await orderStore.getOrder(db, undefined, orderId))!;
-  await refuseSettledOrders(ctx, [order.id], { en: 'buying a label', zh: '购买面单' });
-  const held = heldRefusal(order);
-  if (held) throw new ConflictError('order.held', held, order.status);
-  const sender = await packing.getSender(db, order.shop_id);
-  if (!sender) {
-    throw new ValidationError([
-      missingSetting(
-        'sender',
-        'settings/sender',
-        localized(
-          `Shop ${order.shop_id} has no sender address to print on its labels`,
-          `店铺 ${order.shop_id} 没有印在面单上的寄件人地址`,
-        ),
-      ),
-    ]);
-  }
-  const planned = await planView(db, order.id);
-  if (input.parcelIds) {
-    const unknown = input.parcelIds.filter((id) => !planned.some((p) => p.parcelId === id));
-    if (unknown.length)
-      throw new ValidationError([
-        {
-          row: 0,
-          field: 'parcel',
-          message: localized(
-            `parcel ${unknown.join(', ')} is not a packed parcel of this order.`,
-            `包裹 ${unknown.join('、')} 不是该订单已打包的包裹。`,
-          ),
-        },
-      ]);
-  }
-  const asked = input.parcelIds ? planned.filter((p) => input.parcelIds!.includes(p.parcelId)) : planned;
-  const targets = asked.filter((p) => p.status === 'packed');
-  if (targets.length === 0) {
-    const repeat = await repeatedAnswer(ctx, order, asked);
-    if (repeat.length) return repeat;
-    const waiting = planned.some((p) => p.status === 'created');
-    throw new ConflictError(
-      'label.nothing_packed',
-      waiting
-        ? localized(
-            'No packed parcel to label: scan-pack the planned parcels first.',
-            '没有已打包的包裹可打印面单：请先扫描装箱。',
-          )
-        : localized(
-            'No packed parcel to label (run pack, then scan-pack).',
-            '没有已打包的包裹可打印面单（请先装箱计划并扫描装箱）。',
-          ),
-      order.status,
-    );
-  }
-  const open = await packSessions.openSessionOfOrder(db, order.id);
-  for (const parcel of targets) {
-    if (parcel.weightStatus === 'held') {
-      throw new ConflictError(
-        'label.weight_held',
-        localized(
-          `parcel ${parcel.parcelId} is held for a weight check (${parcel.measuredG} g, expected ${parcel.expectedGrossG} g): re-weigh it or accept it with a reason first.`,
-          `包裹 ${parcel.parcelId} 因重量异常暂停（${parcel.measuredG} 克，应为 ${parcel.expectedGrossG} 克）：请先重新称重或填写理由放行。`,
-        ),
-        'held',
-      );
-    }
-    if (open && open.current_parcel_id === parcel.parcelId && parcel.weightStatus === 'pending') {
-      throw new ConflictError(
-        'label.not_weighed',
-        localized(
-          `parcel ${parcel.parcelId} is packed but not weighed yet: weigh it at the station first.`,
-          `包裹 ${parcel.parcelId} 已装好但尚未称重：请先在工位称重。`,
-        ),
-        open.status,
-      );
-    }
-  }
+  const sender = await senderOfLabellableOrder(ctx, order);
+  const asked = await parcelsToLabel(ctx, order, input);
+  if ('repeat' in asked) return asked.repeat;
+  const { targets } = asked;
   // 1. The service per parcel (asked for, else the quote's), its class and its cost checked (label-service.ts).
   const { chosen, catalog, servicesByCode } = await servicesForLabels(ctx, order, targets, input, resolver);
   const buyerClass = buyerLogisticsClassOf(order.logistics_service);
@@ -230,6 +160,98 @@ async function labelUnderLease(
     results.push(labelledParcel(s));
   }
   return results;
+}
+
+/** The shop's sender address, once the order is known to take a label: not settled, not held, a sender on file. */
+async function senderOfLabellableOrder(ctx: AppContext, order: OrderRow) {
+  await refuseSettledOrders(ctx, [order.id], { en: 'buying a label', zh: '购买面单' });
+  const held = heldRefusal(order);
+  if (held) throw new ConflictError('order.held', held, order.status);
+  const sender = await packing.getSender(ctx.store.db, order.shop_id);
+  if (!sender) {
+    throw new ValidationError([
+      missingSetting(
+        'sender',
+        'settings/sender',
+        localized(
+          `Shop ${order.shop_id} has no sender address to print on its labels`,
+          `店铺 ${order.shop_id} 没有印在面单上的寄件人地址`,
+        ),
+      ),
+    ]);
+  }
+  return sender;
+}
+
+/**
+ * The packed parcels the request labels, each weighed and not held; when none is left to label, the answer of the
+ * request that labelled them (`repeat`), else a refusal.
+ */
+async function parcelsToLabel(
+  ctx: AppContext,
+  order: OrderRow,
+  input: LabelRequestInput,
+): Promise<{ targets: PlannedParcel[] } | { repeat: LabelledParcel[] }> {
+  const db = ctx.store.db;
+  const planned = await planView(db, order.id);
+  if (input.parcelIds) {
+    const unknown = input.parcelIds.filter((id) => !planned.some((p) => p.parcelId === id));
+    if (unknown.length)
+      throw new ValidationError([
+        {
+          row: 0,
+          field: 'parcel',
+          message: localized(
+            `parcel ${unknown.join(', ')} is not a packed parcel of this order.`,
+            `包裹 ${unknown.join('、')} 不是该订单已打包的包裹。`,
+          ),
+        },
+      ]);
+  }
+  const asked = input.parcelIds ? planned.filter((p) => input.parcelIds!.includes(p.parcelId)) : planned;
+  const targets = asked.filter((p) => p.status === 'packed');
+  if (targets.length === 0) {
+    const repeat = await repeatedAnswer(ctx, order, asked);
+    if (repeat.length) return { repeat };
+    const waiting = planned.some((p) => p.status === 'created');
+    throw new ConflictError(
+      'label.nothing_packed',
+      waiting
+        ? localized(
+            'No packed parcel to label: scan-pack the planned parcels first.',
+            '没有已打包的包裹可打印面单：请先扫描装箱。',
+          )
+        : localized(
+            'No packed parcel to label (run pack, then scan-pack).',
+            '没有已打包的包裹可打印面单（请先装箱计划并扫描装箱）。',
+          ),
+      order.status,
+    );
+  }
+  const open = await packSessions.openSessionOfOrder(db, order.id);
+  for (const parcel of targets) {
+    if (parcel.weightStatus === 'held') {
+      throw new ConflictError(
+        'label.weight_held',
+        localized(
+          `parcel ${parcel.parcelId} is held for a weight check (${parcel.measuredG} g, expected ${parcel.expectedGrossG} g): re-weigh it or accept it with a reason first.`,
+          `包裹 ${parcel.parcelId} 因重量异常暂停（${parcel.measuredG} 克，应为 ${parcel.expectedGrossG} 克）：请先重新称重或填写理由放行。`,
+        ),
+        'held',
+      );
+    }
+    if (open && open.current_parcel_id === parcel.parcelId && parcel.weightStatus === 'pending') {
+      throw new ConflictError(
+        'label.not_weighed',
+        localized(
+          `parcel ${parcel.parcelId} is packed but not weighed yet: weigh it at the station first.`,
+          `包裹 ${parcel.parcelId} 已装好但尚未称重：请先在工位称重。`,
+        ),
+        open.status,
+      );
+    }
+  }
+  return { targets };
 }
 
 /**

@@ -3,7 +3,7 @@
  * shipping address (AliExpress: `findorderreceiptinfo`, integrations/marketplace/aliexpress/adapter.ts) replaces the
  * masked fields, so the order, its label and the carrier's request carry the address the parcel must reach.
  * When the platform refuses the call (e.g. the app lacks the permission) or gives it masked too, the masked address
- * is kept and the sync notes it on the order (order-sync.ts MASKED_ADDRESS_NOTE). Errors that are not a refusal
+ * is kept and the sync notes it on the order (order-sync-batch.ts MASKED_ADDRESS_NOTE). Errors that are not a refusal
  * (call limits, the gateway away, a refused token) stop the run as a failed detail read does: the next run reads the
  * order again.
  */

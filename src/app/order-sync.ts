@@ -13,26 +13,21 @@
  *   with the modified-date window inside it; an order listed in two windows (created on a seam) is read once;
  * - the cursor moves to the window's end only after every page and every order of the run was written.
  * Orders whose platform modified time is unchanged since the last sync are not fetched again, so the overlap is cheap.
- * A run holds the shop's sync lease, so two processes never sync one shop at once.
+ * A run holds the shop's sync lease, so two processes never sync one shop at once. One batch of pulled orders is
+ * parsed and written by order-sync-batch.ts.
  */
-import { localized } from '../core/i18n';
-import type { ImportIssue } from '../core/order-input';
-import { parseJsonOrder } from '../core/order-input-json';
 import { DAY_MS } from '../core/time';
 import { ReauthorisationRequiredError } from '../integrations/aliexpress/errors';
 import { creationWindows } from '../integrations/aliexpress/protocol';
 import { aliexpressPort } from '../integrations/marketplace/aliexpress/adapter';
 import type { ChangedOrder, MarketplacePort } from '../integrations/marketplace/port';
 import * as marketplace from '../store/marketplace';
-import * as orderStore from '../store/orders';
+import type { MarketplaceConnectionRow } from '../store/schema';
 import type { AppContext } from './context';
-import { ConflictError } from './errors';
-import { setPromisedDeliveryDays } from './receipt';
 import { renewAfterTokenRefusal } from './shop-authorisation-upkeep';
 import { clientFromConnection, notConnected, type ClientOptions } from './marketplace';
-import { upsertOrdersInTransaction, type IncomingOrder } from './orders';
+import { parsePulledOrders, setPromisedDays, writeSyncedOrders } from './order-sync-batch';
 import { pullWithFullAddress, type AddressCounts } from './order-sync-address';
-import { timelineEvent } from '../core/timeline';
 
 export interface SyncOptions {
   masterKey: Buffer;
@@ -120,19 +115,7 @@ export async function syncShopOrders(ctx: AppContext, shopId: string, options: S
       for (const [id, summary] of await listChangedOrders(port, { from, to, created })) changed.set(id, summary);
     }
     report.listed = changed.size;
-
-    const known = new Map<string, number | null>();
-    const ids = [...changed.keys()];
-    for (let i = 0; i < ids.length; i += 1000) {
-      for (const [id, at] of await marketplace.knownModifiedTimes(db, shopId, ids.slice(i, i + 1000)))
-        known.set(id, at);
-    }
-    const toFetch = ids.filter((id) => {
-      const modifiedAt = changed.get(id)!.modifiedAt;
-      return !(modifiedAt !== undefined && known.has(id) && known.get(id) === modifiedAt);
-    });
-    report.unchanged += ids.length - toFetch.length;
-
+    const toFetch = await ordersToFetch(ctx, shopId, changed, report);
     const batchSize = options.batchSize ?? 50;
     for (let i = 0; i < toFetch.length; i += batchSize) {
       const chunk = toFetch.slice(i, i + batchSize);
@@ -140,102 +123,10 @@ export async function syncShopOrders(ctx: AppContext, shopId: string, options: S
         pullWithFullAddress(port, id, report.addresses),
       );
       report.fetched += chunk.length;
-      const incoming: IncomingOrder[] = [];
-      const refs = new Map<string, { buyer: string | null; seller: string | null; modifiedAt: number | null }>();
-      // The platform's promised delivery days (freight_commit_day) drive the receipt clock; set after the upsert.
-      const promised = new Map<string, number>();
-      // Orders whose address came masked: kept as given, with a note on the order (once).
-      const masked = new Set<string>();
-      details.forEach((pulled, index) => {
-        const orderId = chunk[index]!;
-        const issues: ImportIssue[] = [];
-        if (!pulled.input) {
-          const problem = pulled.problem!;
-          report.skipped.push({
-            orderId,
-            reason: localized(problem.message, `速卖通订单 ${orderId} 无法导入：${problem.problems.join('；')}`),
-          });
-          return;
-        }
-        // The import shape does not carry the promised delivery days: kept aside for the receipt terms.
-        const order = parseJsonOrder(pulled.input, '', i + index + 1, issues);
-        if (order && typeof pulled.promisedDays === 'number' && Number.isInteger(pulled.promisedDays))
-          promised.set(order.platformOrderId, pulled.promisedDays);
-        if (order && pulled.addressMasked) masked.add(order.platformOrderId);
-        if (!order) {
-          const first = issues[0];
-          report.skipped.push({
-            orderId,
-            reason: first
-              ? localized(`${first.field}: ${first.message.en}`, `${first.field}：${first.message['zh-CN']}`)
-              : localized('the order is not valid.', '订单无效。'),
-          });
-          return;
-        }
-        incoming.push({ order, row: i + index + 1 });
-        const modifiedAt = changed.get(orderId)?.modifiedAt ?? pulled.modifiedAt;
-        refs.set(order.platformOrderId, {
-          buyer: pulled.buyerLoginId,
-          seller: pulled.sellerLoginId,
-          modifiedAt: modifiedAt ?? null,
-        });
-      });
-      if (incoming.length === 0) continue;
-      const now = ctx.now();
-      const written = new Map<string, number>();
-      await db.transaction().execute(async (trx) => {
-        await orderStore.ensureShop(trx, { id: shopId, platform: connection.platform }, now);
-        const result = await upsertOrdersInTransaction(ctx.store, trx, shopId, incoming, {
-          now,
-          actor: options.actor ?? 'sync',
-          source: `${connection.platform} sync`,
-        });
-        report.created += result.created;
-        report.updated += result.updated;
-        report.unchanged += result.unchanged;
-        for (const [platformOrderId, id] of result.ids) written.set(platformOrderId, id);
-        for (const issue of result.issues) {
-          const refused = incoming.find((entry) => entry.row === issue.row);
-          report.skipped.push({ orderId: refused?.order.platformOrderId ?? `row ${issue.row}`, reason: issue.message });
-        }
-        await noteMaskedAddresses(
-          trx,
-          [...masked]
-            .map((platformOrderId) => result.ids.get(platformOrderId))
-            .filter((id): id is number => id !== undefined),
-          now,
-        );
-        await marketplace.upsertOrderRefs(
-          trx,
-          [...result.ids].map(([platformOrderId, id]) => {
-            const ref = refs.get(platformOrderId)!;
-            return {
-              order_id: id,
-              shop_id: shopId,
-              buyer_login_id: ref.buyer,
-              seller_login_id: ref.seller,
-              platform_modified_at: ref.modifiedAt,
-              synced_at: now,
-            };
-          }),
-        );
-      });
-      for (const [platformOrderId, days] of promised) {
-        const id = written.get(platformOrderId);
-        if (id === undefined) continue;
-        const current = await db
-          .selectFrom('order_receipts')
-          .select('freight_commit_days')
-          .where('order_id', '=', id)
-          .executeTakeFirst();
-        if (current?.freight_commit_days === days) continue;
-        try {
-          await setPromisedDeliveryDays(ctx, id, days, options.actor ?? 'sync');
-        } catch (error) {
-          // A finished order's receipt clock has ended: nothing to set.
-          if (!(error instanceof ConflictError)) throw error;
-        }
-      }
+      const batch = parsePulledOrders(chunk, details, i, changed, report);
+      if (batch.incoming.length === 0) continue;
+      const written = await writeSyncedOrders(ctx, connection, batch, options, report);
+      await setPromisedDays(ctx, written, batch.promised, options.actor ?? 'sync');
     }
     await marketplace.finishSync(db, shopId, {
       cursorAt: to,
@@ -244,27 +135,61 @@ export async function syncShopOrders(ctx: AppContext, shopId: string, options: S
     });
     return report;
   } catch (error) {
-    report.status = 'failed';
-    report.error = error instanceof Error ? error.message : String(error);
-    // The cursor stays: the next run covers this window again.
-    await marketplace
-      .finishSync(db, shopId, { at: ctx.now(), report: JSON.stringify(summaryOf(report)) })
-      .catch(() => undefined);
-    // The platform refused the shop's token: renewed once (and the sync run again with it), or the shop paused.
-    // (A token refused minutes after it was issued is not renewed again: core/shop-authorisation.ts.)
-    if (error instanceof ReauthorisationRequiredError) {
-      const renewal = await renewAfterTokenRefusal(
-        ctx,
-        { masterKey: options.masterKey },
-        shopId,
-        connection.access_token_enc,
-        error.code,
-      );
-      if (renewal === 'renewed' && !options.renewed) return syncShopOrders(ctx, shopId, { ...options, renewed: true });
-      if (renewal === 'paused') return { ...report, status: 'paused' };
-    }
-    return report;
+    return failedSync(ctx, connection, options, report, error);
   }
+}
+
+/** The listed orders changed on the platform since the last sync (or new); the others count as unchanged. */
+async function ordersToFetch(
+  ctx: AppContext,
+  shopId: string,
+  changed: ReadonlyMap<string, ChangedOrder>,
+  report: SyncReport,
+): Promise<string[]> {
+  const known = new Map<string, number | null>();
+  const ids = [...changed.keys()];
+  for (let i = 0; i < ids.length; i += 1000) {
+    for (const [id, at] of await marketplace.knownModifiedTimes(ctx.store.db, shopId, ids.slice(i, i + 1000)))
+      known.set(id, at);
+  }
+  const toFetch = ids.filter((id) => {
+    const modifiedAt = changed.get(id)!.modifiedAt;
+    return !(modifiedAt !== undefined && known.has(id) && known.get(id) === modifiedAt);
+  });
+  report.unchanged += ids.length - toFetch.length;
+  return toFetch;
+}
+
+/**
+ * A failed run: recorded with the cursor left where it was (the next run covers this window again). A token the
+ * platform refused is renewed once (and the sync run again with it), or the shop paused.
+ */
+async function failedSync(
+  ctx: AppContext,
+  connection: MarketplaceConnectionRow,
+  options: SyncOptions,
+  report: SyncReport,
+  error: unknown,
+): Promise<SyncReport> {
+  const shopId = connection.shop_id;
+  report.status = 'failed';
+  report.error = error instanceof Error ? error.message : String(error);
+  await marketplace
+    .finishSync(ctx.store.db, shopId, { at: ctx.now(), report: JSON.stringify(summaryOf(report)) })
+    .catch(() => undefined);
+  // (A token refused minutes after it was issued is not renewed again: core/shop-authorisation.ts.)
+  if (error instanceof ReauthorisationRequiredError) {
+    const renewal = await renewAfterTokenRefusal(
+      ctx,
+      { masterKey: options.masterKey },
+      shopId,
+      connection.access_token_enc,
+      error.code,
+    );
+    if (renewal === 'renewed' && !options.renewed) return syncShopOrders(ctx, shopId, { ...options, renewed: true });
+    if (renewal === 'paused') return { ...report, status: 'paused' };
+  }
+  return report;
 }
 
 /** Every connected shop, one after the other; a failing shop does not stop the others. */
@@ -282,42 +207,6 @@ export async function syncAllShops(
 }
 
 const DEFAULT_ORDER_AGE_MS = 180 * DAY_MS;
-
-/** The note on an order whose address the platform gave masked. */
-export const MASKED_ADDRESS_NOTE = localized(
-  'The marketplace gave this address partly masked (****): it is kept as given. Check the full address in the seller centre before printing the label.',
-  '平台提供的收货地址部分被隐藏（****）：已按原样保存。打印面单前请在卖家后台核对完整地址。',
-);
-
-/** An `address_masked` event on each order that has none yet (a re-sync adds no second note). */
-async function noteMaskedAddresses(db: orderStore.Executor, orderIds: number[], now: number): Promise<void> {
-  if (orderIds.length === 0) return;
-  const noted = new Set(
-    (
-      await db
-        .selectFrom('order_events')
-        .select('order_id')
-        .where('order_id', 'in', orderIds)
-        .where('kind', '=', 'address_masked')
-        .execute()
-    ).map((row) => row.order_id),
-  );
-  await orderStore.appendEvents(
-    db,
-    orderIds
-      .filter((id) => !noted.has(id))
-      .map((id) =>
-        timelineEvent({
-          orderId: id,
-          at: now,
-          actor: 'sync',
-          kind: 'address_masked',
-          reason: MASKED_ADDRESS_NOTE.en,
-          data: JSON.stringify({ message: MASKED_ADDRESS_NOTE }),
-        }),
-      ),
-  );
-}
 
 /** The orders changed in [from, to] and created in one creation window, by id, paging backwards (see the top of the file). */
 async function listChangedOrders(

@@ -55,6 +55,17 @@ export function attemptKind(row: OutboxRow): string {
   return row.kind === outbox.UPLOAD_KIND ? 'upload_attempt' : 'buyer_notice_attempt';
 }
 
+/** What every outcome's plan reads: the row, the instant, the worker, and the attempt's event kind and data. */
+interface AttemptContext {
+  row: OutboxRow;
+  now: number;
+  worker: string;
+  kind: string;
+  base: { outbox_id: number; attempt: number; worker: string };
+}
+
+type OutcomeOf<T extends DeliveryOutcome['type']> = Extract<DeliveryOutcome, { type: T }>;
+
 /** What recording one outcome writes: the row's new state, its events, and what it counts as. */
 export function planOutcome(
   row: OutboxRow,
@@ -66,8 +77,13 @@ export function planOutcome(
   closesAt: number | null,
   outageOpen: boolean,
 ): PlannedOutcome {
-  const kind = attemptKind(row);
-  const base = { outbox_id: row.id, attempt: row.attempts, worker };
+  const at: AttemptContext = {
+    row,
+    now,
+    worker,
+    kind: attemptKind(row),
+    base: { outbox_id: row.id, attempt: row.attempts, worker },
+  };
   switch (outcome.type) {
     case 'interrupted':
       return {
@@ -76,175 +92,204 @@ export function planOutcome(
         events: [],
       };
     case 'accepted':
-      return {
-        action: 'accept',
-        changes: { status: toState('accept'), needs_readback: 0, done_at: now, last_error: null },
-        counts: 'accepted',
-        events: [
-          timelineEvent({
-            orderId: row.order_id,
-            parcelId: row.parcel_id,
-            at: now,
-            actor: worker,
-            kind,
-            reason: outcome.unclear
-              ? `attempt ${row.attempts}: the answer was unclear (${outcome.unclear.code}); the order read back at once carries the number: accepted`
-              : outcome.via === 'readback'
-                ? `attempt ${row.attempts}: the number is already on the platform's order (read back); not sent again`
-                : `attempt ${row.attempts}: accepted`,
-            data: JSON.stringify({
-              ...base,
-              outcome: outcome.via === 'readback' ? 'confirmed_by_readback' : 'accepted',
-              ...(outcome.unclear ? { unclear: outcome.unclear.code } : {}),
-              ...(outcome.readback ? { readback: outcome.readback } : {}),
-            }),
-          }),
-        ],
-      };
+      return acceptedOutcome(at, outcome);
     case 'notice_sent':
-    case 'notice_unconfirmed': {
-      const payload = JSON.parse(row.payload) as NoticePayload;
-      return {
-        action: 'accept',
-        changes: {
-          status: toState('accept'),
-          needs_readback: 0,
-          done_at: now,
-          last_error: outcome.type === 'notice_unconfirmed' ? `${outcome.code}: ${outcome.message}` : null,
-        },
-        counts: 'notices',
-        events: [
-          timelineEvent({
-            orderId: row.order_id,
-            parcelId: row.parcel_id,
-            at: now,
-            actor: worker,
-            kind,
-            reason:
-              outcome.type === 'notice_sent'
-                ? `attempt ${row.attempts}: the buyer was sent the tracking number`
-                : `attempt ${row.attempts}: the answer was lost; the message may have reached the buyer and is not sent again`,
-            data: JSON.stringify({
-              ...base,
-              outcome: outcome.type === 'notice_sent' ? 'sent' : 'unconfirmed',
-              tracking_number: payload.trackingNumber,
-              content: payload.content,
-            }),
-          }),
-        ],
-      };
-    }
-    case 'retry': {
-      // Transient: retried until the order's closing point (an upload is never abandoned while its order can be saved).
-      const verdict = afterFailure({
-        attempts: row.attempts,
-        permanent: false,
-        now,
-        closesAt,
-        policy: retryPolicy,
-        duringOutage: outageOpen && outcome.outage === true,
-      });
-      const next = nextAttemptAt({
-        now,
-        attempt: row.attempts,
-        policy: retryPolicy,
-        deadlineAt: row.priority_at >= NO_DEADLINE_PRIORITY ? null : row.priority_at,
-        closesAt,
-        retryAfterMs: outcome.retryAfterMs,
-        random: random(),
-        alignMs: outageOpen && outcome.outage ? retryPolicy.urgentMaxDelayMs : undefined,
-      });
-      const attempt = timelineEvent({
+    case 'notice_unconfirmed':
+      return noticeOutcome(at, outcome);
+    case 'retry':
+      return retryOutcome(at, outcome, retryPolicy, random, closesAt, outageOpen);
+    case 'failed':
+      return failedOutcome(at, outcome);
+    case 'refused':
+      return refusedOutcome(at, outcome);
+  }
+}
+
+function acceptedOutcome(
+  { row, now, worker, kind, base }: AttemptContext,
+  outcome: OutcomeOf<'accepted'>,
+): PlannedOutcome {
+  return {
+    action: 'accept',
+    changes: { status: toState('accept'), needs_readback: 0, done_at: now, last_error: null },
+    counts: 'accepted',
+    events: [
+      timelineEvent({
         orderId: row.order_id,
         parcelId: row.parcel_id,
         at: now,
         actor: worker,
         kind,
-        reason: `attempt ${row.attempts}: ${outcome.needsReadback ? 'outcome unknown' : 'failed'} (${outcome.code})${verdict === 'retry' ? `; next try in ${Math.round((next - now) / 1000)} s${outcome.needsReadback ? ', after reading the order back' : ''}` : ''}`,
+        reason: outcome.unclear
+          ? `attempt ${row.attempts}: the answer was unclear (${outcome.unclear.code}); the order read back at once carries the number: accepted`
+          : outcome.via === 'readback'
+            ? `attempt ${row.attempts}: the number is already on the platform's order (read back); not sent again`
+            : `attempt ${row.attempts}: accepted`,
         data: JSON.stringify({
           ...base,
-          outcome: outcome.needsReadback ? 'ambiguous' : 'retryable',
-          code: outcome.code,
-          ...(verdict === 'retry' ? { next_attempt_at: next } : {}),
+          outcome: outcome.via === 'readback' ? 'confirmed_by_readback' : 'accepted',
+          ...(outcome.unclear ? { unclear: outcome.unclear.code } : {}),
           ...(outcome.readback ? { readback: outcome.readback } : {}),
         }),
-      });
-      const action: OutboxAction = verdict === 'retry' ? 'retry' : 'dead_letter';
-      const changes = {
-        status: toState(action),
-        next_attempt_at: next,
-        needs_readback: outcome.needsReadback ? 1 : 0,
-        last_error: `${outcome.code}: ${outcome.message}`.slice(0, 1000),
-      };
-      if (verdict === 'retry') return { action, changes, counts: 'retried', events: [attempt], retryAt: next };
-      const dead = deadLetterEvent(
-        row,
-        now,
-        worker,
-        closesAt !== null
-          ? `${row.attempts} attempts failed (the last: ${outcome.code}) and the order's closing point (${new Date(closesAt).toISOString()}) has passed: the platform no longer takes a number for it`
-          : `${row.attempts} attempts failed; the last: ${outcome.code}`,
-      );
-      return { action, changes, counts: 'dead', events: [attempt, dead], deadLetter: dead };
-    }
-    case 'failed': {
-      const dead = deadLetterEvent(
-        row,
-        now,
-        worker,
-        `the platform refused the request (${outcome.code}); it will not pass by retrying alone`,
-      );
-      return {
-        action: 'dead_letter',
-        changes: {
-          status: toState('dead_letter'),
-          needs_readback: 1,
-          last_error: `${outcome.code}: ${outcome.message}`.slice(0, 1000),
-        },
-        counts: 'dead',
-        events: [
-          timelineEvent({
+      }),
+    ],
+  };
+}
+
+function noticeOutcome(
+  { row, now, worker, kind, base }: AttemptContext,
+  outcome: OutcomeOf<'notice_sent' | 'notice_unconfirmed'>,
+): PlannedOutcome {
+  const payload = JSON.parse(row.payload) as NoticePayload;
+  return {
+    action: 'accept',
+    changes: {
+      status: toState('accept'),
+      needs_readback: 0,
+      done_at: now,
+      last_error: outcome.type === 'notice_unconfirmed' ? `${outcome.code}: ${outcome.message}` : null,
+    },
+    counts: 'notices',
+    events: [
+      timelineEvent({
+        orderId: row.order_id,
+        parcelId: row.parcel_id,
+        at: now,
+        actor: worker,
+        kind,
+        reason:
+          outcome.type === 'notice_sent'
+            ? `attempt ${row.attempts}: the buyer was sent the tracking number`
+            : `attempt ${row.attempts}: the answer was lost; the message may have reached the buyer and is not sent again`,
+        data: JSON.stringify({
+          ...base,
+          outcome: outcome.type === 'notice_sent' ? 'sent' : 'unconfirmed',
+          tracking_number: payload.trackingNumber,
+          content: payload.content,
+        }),
+      }),
+    ],
+  };
+}
+
+/** Transient: retried until the order's closing point (an upload is never abandoned while its order can be saved). */
+function retryOutcome(
+  { row, now, worker, kind, base }: AttemptContext,
+  outcome: OutcomeOf<'retry'>,
+  retryPolicy: RetryPolicy,
+  random: () => number,
+  closesAt: number | null,
+  outageOpen: boolean,
+): PlannedOutcome {
+  const verdict = afterFailure({
+    attempts: row.attempts,
+    permanent: false,
+    now,
+    closesAt,
+    policy: retryPolicy,
+    duringOutage: outageOpen && outcome.outage === true,
+  });
+  const next = nextAttemptAt({
+    now,
+    attempt: row.attempts,
+    policy: retryPolicy,
+    deadlineAt: row.priority_at >= NO_DEADLINE_PRIORITY ? null : row.priority_at,
+    closesAt,
+    retryAfterMs: outcome.retryAfterMs,
+    random: random(),
+    alignMs: outageOpen && outcome.outage ? retryPolicy.urgentMaxDelayMs : undefined,
+  });
+  const attempt = timelineEvent({
+    orderId: row.order_id,
+    parcelId: row.parcel_id,
+    at: now,
+    actor: worker,
+    kind,
+    reason: `attempt ${row.attempts}: ${outcome.needsReadback ? 'outcome unknown' : 'failed'} (${outcome.code})${verdict === 'retry' ? `; next try in ${Math.round((next - now) / 1000)} s${outcome.needsReadback ? ', after reading the order back' : ''}` : ''}`,
+    data: JSON.stringify({
+      ...base,
+      outcome: outcome.needsReadback ? 'ambiguous' : 'retryable',
+      code: outcome.code,
+      ...(verdict === 'retry' ? { next_attempt_at: next } : {}),
+      ...(outcome.readback ? { readback: outcome.readback } : {}),
+    }),
+  });
+  const action: OutboxAction = verdict === 'retry' ? 'retry' : 'dead_letter';
+  const changes = {
+    status: toState(action),
+    next_attempt_at: next,
+    needs_readback: outcome.needsReadback ? 1 : 0,
+    last_error: `${outcome.code}: ${outcome.message}`.slice(0, 1000),
+  };
+  if (verdict === 'retry') return { action, changes, counts: 'retried', events: [attempt], retryAt: next };
+  const dead = deadLetterEvent(
+    row,
+    now,
+    worker,
+    closesAt !== null
+      ? `${row.attempts} attempts failed (the last: ${outcome.code}) and the order's closing point (${new Date(closesAt).toISOString()}) has passed: the platform no longer takes a number for it`
+      : `${row.attempts} attempts failed; the last: ${outcome.code}`,
+  );
+  return { action, changes, counts: 'dead', events: [attempt, dead], deadLetter: dead };
+}
+
+function failedOutcome({ row, now, worker, kind, base }: AttemptContext, outcome: OutcomeOf<'failed'>): PlannedOutcome {
+  const dead = deadLetterEvent(
+    row,
+    now,
+    worker,
+    `the platform refused the request (${outcome.code}); it will not pass by retrying alone`,
+  );
+  return {
+    action: 'dead_letter',
+    changes: {
+      status: toState('dead_letter'),
+      needs_readback: 1,
+      last_error: `${outcome.code}: ${outcome.message}`.slice(0, 1000),
+    },
+    counts: 'dead',
+    events: [
+      timelineEvent({
+        orderId: row.order_id,
+        parcelId: row.parcel_id,
+        at: now,
+        actor: worker,
+        kind,
+        reason: `attempt ${row.attempts}: refused by the platform (${outcome.code})`,
+        data: JSON.stringify({
+          ...base,
+          outcome: 'failed',
+          code: outcome.code,
+          message: outcome.message,
+          ...(outcome.readback ? { readback: outcome.readback } : {}),
+        }),
+      }),
+      dead,
+    ],
+    deadLetter: dead,
+  };
+}
+
+function refusedOutcome({ row, now, worker, base }: AttemptContext, outcome: OutcomeOf<'refused'>): PlannedOutcome {
+  const extra = { ...base, ...(outcome.readback ? { readback: outcome.readback } : {}) };
+  return {
+    action: 'refuse',
+    changes: { status: toState('refuse'), needs_readback: 0, done_at: now, last_error: outcome.message.en },
+    counts: 'refused',
+    events: [
+      outcome.reason === 'order_closed'
+        ? closedOrderRefusalEvent(row, outcome.message, now, worker, extra)
+        : timelineEvent({
             orderId: row.order_id,
             parcelId: row.parcel_id,
             at: now,
             actor: worker,
-            kind,
-            reason: `attempt ${row.attempts}: refused by the platform (${outcome.code})`,
-            data: JSON.stringify({
-              ...base,
-              outcome: 'failed',
-              code: outcome.code,
-              message: outcome.message,
-              ...(outcome.readback ? { readback: outcome.readback } : {}),
-            }),
+            kind: 'upload_refused',
+            reason: outcome.message.en,
+            data: JSON.stringify({ ...extra, outbox_id: row.id, reason: outcome.reason, message: outcome.message }),
           }),
-          dead,
-        ],
-        deadLetter: dead,
-      };
-    }
-    case 'refused': {
-      const extra = { ...base, ...(outcome.readback ? { readback: outcome.readback } : {}) };
-      return {
-        action: 'refuse',
-        changes: { status: toState('refuse'), needs_readback: 0, done_at: now, last_error: outcome.message.en },
-        counts: 'refused',
-        events: [
-          outcome.reason === 'order_closed'
-            ? closedOrderRefusalEvent(row, outcome.message, now, worker, extra)
-            : timelineEvent({
-                orderId: row.order_id,
-                parcelId: row.parcel_id,
-                at: now,
-                actor: worker,
-                kind: 'upload_refused',
-                reason: outcome.message.en,
-                data: JSON.stringify({ ...extra, outbox_id: row.id, reason: outcome.reason, message: outcome.message }),
-              }),
-        ],
-      };
-    }
-  }
+    ],
+  };
 }
 
 /**

@@ -23,7 +23,7 @@ import type { NewOrderEventRow, NewOutboxRow, OrderRow, ParcelRow } from '../sto
 import type { AppContext } from './context';
 import { planFirstScan, uploadReleasedEvent } from './first-scan';
 import { refuseSettledOrders } from './order-situation';
-import { carrierForService, checkShipments } from './shipment-checks';
+import { carrierForService, checkShipments, type ShipmentFacts, type ShipmentPlan } from './shipment-checks';
 import { ConflictError, NotFoundError } from './errors';
 
 export interface ShipParcelInput {
@@ -78,166 +78,206 @@ export async function markParcelsShipped(
   await refuseSettledOrders(ctx, [...new Set(inputs.map((input) => input.orderId))], { en: 'shipping it', zh: '发货' });
   return ctx.store.db.transaction().execute(async (trx) => {
     // 1. The orders locked (two requests for one order queue), and what the checks read.
-    const orderIds = [...new Set(inputs.map((input) => input.orderId))].sort((a, b) => a - b);
-    const orderRows = await lockOrders(ctx, trx, orderIds);
-    const byId = new Map(orderRows.map((order) => [order.id, order]));
-    const connections = new Map(
-      (await marketplace.getConnections(trx, [...new Set(orderRows.map((order) => order.shop_id))])).map((c) => [
-        c.shop_id,
-        c,
-      ]),
-    );
-    const queued = new Map<number, QueuedUpload[]>();
-    for (const row of await outbox.uploadsOfOrders(trx, orderIds)) {
-      const payload = JSON.parse(row.payload) as UploadPayload;
-      const list = queued.get(row.order_id) ?? [];
-      list.push({ trackingNumber: payload.trackingNumber, sendType: row.send_type as SendType, status: row.status });
-      queued.set(row.order_id, list);
-    }
-    const numbers = inputs.map((input) => input.trackingNumber.replace(/[\s-]+/g, '').toUpperCase());
-    const uses = await numberUses(trx, numbers);
-    const parcelIds = inputs.map((input) => input.parcelId).filter((id): id is number => id !== undefined);
-    const parcels = new Map((await parcelsById(trx, parcelIds)).map((parcel) => [parcel.id, parcel]));
-
+    const facts = await readShipmentFacts(ctx, trx, inputs, now);
     // 2. Each input checked and its plan decided, nothing written (shipment-checks.ts).
-    const plans = checkShipments(inputs, { now, byId, connections, queued, numbers, uses, parcels });
-
+    const plans = checkShipments(inputs, facts);
     // 3. New parcels first, so every plan has a parcel id.
-    const fresh = plans.filter((plan) => !plan.parcel);
-    if (fresh.length) {
-      for (let i = 0; i < fresh.length; i += 500) {
-        const chunk = fresh.slice(i, i + 500);
-        const inserted = await trx
-          .insertInto('parcels')
-          .values(chunk.map((plan) => newParcelRow(plan.order, now)))
-          .returningAll()
-          .execute();
-        // Ids are drawn in VALUES order within one statement; RETURNING's row order is not promised, so sort by id.
-        inserted.sort((a, b) => a.id - b.id).forEach((parcel, j) => (chunk[j]!.parcel = parcel));
-      }
-    }
-
+    const fresh = await createParcels(trx, plans, now);
     // 4. Each parcel moved along its path with its number, its upload queued, and the timeline.
     const events: NewOrderEventRow[] = [];
     const rows: NewOutboxRow[] = [];
     const results: ShippedParcel[] = [];
     for (const plan of plans) {
-      const parcel = plan.parcel!;
-      const isNew = fresh.includes(plan);
-      if (isNew)
-        events.push(
-          timelineEvent({
-            orderId: plan.order.id,
-            parcelId: parcel.id,
-            at: now,
-            actor,
-            kind: 'parcel_created',
-            to: 'created',
-          }),
-        );
-      let state = parcel.status as ParcelState;
-      for (const action of plan.path) {
-        const decision = decide(parcelMachine, state, action, {});
-        if (!decision.ok) throw new ConflictError(decision.rule, decision.message, state);
-        events.push(
-          timelineEvent({
-            orderId: plan.order.id,
-            parcelId: parcel.id,
-            at: now,
-            actor,
-            kind: 'transition',
-            action,
-            from: decision.from,
-            to: decision.to,
-            reason: `tracking number ${plan.number}`,
-          }),
-        );
-        state = decision.to;
-      }
-      const carrier = plan.input.carrier ?? carrierForService(plan.input.serviceName) ?? null;
-      await trx
-        .updateTable('parcels')
-        .set({
-          status: state,
-          tracking_number: plan.number,
-          carrier,
-          service: plan.input.serviceName.trim(),
-          ...(plan.path.includes('pack') ? { packed_at: now } : {}),
-          ...(plan.path.includes('label') ? { labelled_at: now } : {}),
-          updated_at: now,
-        })
-        .where('id', '=', parcel.id)
-        .execute();
-      const sendType = sendTypeFor(plan.input.lastParcel);
-      const held = plan.timing === 'first_scan' && parcel.first_scan_at === null;
-      const payload: UploadPayload = {
-        platformOrderId: plan.order.platform_order_id,
-        trackingNumber: plan.number,
-        serviceName: plan.input.serviceName.trim(),
-        carrier,
-        sendType,
-        timing: plan.timing,
-      };
-      rows.push(
-        outbox.newOutboxRow(
-          {
-            kind: outbox.UPLOAD_KIND,
-            shop_id: plan.order.shop_id,
-            order_id: plan.order.id,
-            parcel_id: parcel.id,
-            dedupe_key: `upload:${parcel.id}:${plan.number}`,
-            payload: JSON.stringify(payload),
-            send_type: sendType,
-            status: held ? 'held' : 'pending',
-            priority_at: uploadPriority(plan.order.ship_by_at),
-          },
-          now,
-        ),
-      );
-      results.push({
-        orderId: plan.order.id,
-        parcelId: parcel.id,
-        outboxId: 0,
-        sendType,
-        uploadStatus: held ? 'held' : 'pending',
-        warnings: plan.warnings,
-      });
+      const shipped = await shipParcel(trx, plan, fresh.includes(plan), now, actor, events);
+      rows.push(shipped.row);
+      results.push(shipped.result);
     }
-    const ids = await outbox.insertOutboxRows(trx, rows);
-    rows.forEach((row, i) => {
-      const id = ids.get(row.dedupe_key);
-      if (id === undefined) {
-        throw new ConflictError('upload.duplicate', localized('this upload is already queued.', '该上传已在队列中。'));
-      }
-      results[i]!.outboxId = id;
-      const plan = plans[i]!;
-      events.push(
-        timelineEvent({
-          orderId: plan.order.id,
-          parcelId: row.parcel_id!,
-          at: now,
-          actor,
-          kind: 'upload_queued',
-          reason:
-            results[i]!.uploadStatus === 'held'
-              ? "held until the carrier's first scan"
-              : plan.timing === 'early'
-                ? 'early upload (virtual shipment)'
-                : null,
-          data: JSON.stringify({
-            outbox_id: id,
-            tracking_number: plan.number,
-            service: plan.input.serviceName.trim(),
-            send_type: row.send_type,
-            timing: plan.timing,
-            ...(plan.warnings.length ? { warning: plan.warnings[0] } : {}),
-            ...(plan.confirmedUnrecognised ? { unrecognised_format_confirmed: plan.confirmedUnrecognised } : {}),
-          }),
-        }),
-      );
-    });
+    await queueUploads(trx, plans, rows, results, now, actor, events);
     await orderStore.appendEvents(trx, events);
     return results;
+  });
+}
+
+/** What the checks read under the orders' locks: the orders, their shops' connections and queued uploads, the uses. */
+async function readShipmentFacts(
+  ctx: AppContext,
+  trx: Executor,
+  inputs: ShipParcelInput[],
+  now: number,
+): Promise<ShipmentFacts> {
+  const orderIds = [...new Set(inputs.map((input) => input.orderId))].sort((a, b) => a - b);
+  const orderRows = await lockOrders(ctx, trx, orderIds);
+  const byId = new Map(orderRows.map((order) => [order.id, order]));
+  const connections = new Map(
+    (await marketplace.getConnections(trx, [...new Set(orderRows.map((order) => order.shop_id))])).map((c) => [
+      c.shop_id,
+      c,
+    ]),
+  );
+  const queued = new Map<number, QueuedUpload[]>();
+  for (const row of await outbox.uploadsOfOrders(trx, orderIds)) {
+    const payload = JSON.parse(row.payload) as UploadPayload;
+    const list = queued.get(row.order_id) ?? [];
+    list.push({ trackingNumber: payload.trackingNumber, sendType: row.send_type as SendType, status: row.status });
+    queued.set(row.order_id, list);
+  }
+  const numbers = inputs.map((input) => input.trackingNumber.replace(/[\s-]+/g, '').toUpperCase());
+  const uses = await numberUses(trx, numbers);
+  const parcelIds = inputs.map((input) => input.parcelId).filter((id): id is number => id !== undefined);
+  const parcels = new Map((await parcelsById(trx, parcelIds)).map((parcel) => [parcel.id, parcel]));
+  return { now, byId, connections, queued, numbers, uses, parcels };
+}
+
+/** Creates the parcels of the plans that have none, and sets them on their plans; returns those plans. */
+async function createParcels(trx: Executor, plans: ShipmentPlan[], now: number): Promise<ShipmentPlan[]> {
+  const fresh = plans.filter((plan) => !plan.parcel);
+  for (let i = 0; i < fresh.length; i += 500) {
+    const chunk = fresh.slice(i, i + 500);
+    const inserted = await trx
+      .insertInto('parcels')
+      .values(chunk.map((plan) => newParcelRow(plan.order, now)))
+      .returningAll()
+      .execute();
+    // Ids are drawn in VALUES order within one statement; RETURNING's row order is not promised, so sort by id.
+    inserted.sort((a, b) => a.id - b.id).forEach((parcel, j) => (chunk[j]!.parcel = parcel));
+  }
+  return fresh;
+}
+
+/**
+ * One plan's parcel moved along its path and given its number (the moves on the timeline, in `events`); returns its
+ * upload row, not yet inserted, and its result, without the upload's id.
+ */
+async function shipParcel(
+  trx: Executor,
+  plan: ShipmentPlan,
+  isNew: boolean,
+  now: number,
+  actor: string,
+  events: NewOrderEventRow[],
+): Promise<{ row: NewOutboxRow; result: ShippedParcel }> {
+  const parcel = plan.parcel!;
+  if (isNew)
+    events.push(
+      timelineEvent({
+        orderId: plan.order.id,
+        parcelId: parcel.id,
+        at: now,
+        actor,
+        kind: 'parcel_created',
+        to: 'created',
+      }),
+    );
+  let state = parcel.status as ParcelState;
+  for (const action of plan.path) {
+    const decision = decide(parcelMachine, state, action, {});
+    if (!decision.ok) throw new ConflictError(decision.rule, decision.message, state);
+    events.push(
+      timelineEvent({
+        orderId: plan.order.id,
+        parcelId: parcel.id,
+        at: now,
+        actor,
+        kind: 'transition',
+        action,
+        from: decision.from,
+        to: decision.to,
+        reason: `tracking number ${plan.number}`,
+      }),
+    );
+    state = decision.to;
+  }
+  const carrier = plan.input.carrier ?? carrierForService(plan.input.serviceName) ?? null;
+  await trx
+    .updateTable('parcels')
+    .set({
+      status: state,
+      tracking_number: plan.number,
+      carrier,
+      service: plan.input.serviceName.trim(),
+      ...(plan.path.includes('pack') ? { packed_at: now } : {}),
+      ...(plan.path.includes('label') ? { labelled_at: now } : {}),
+      updated_at: now,
+    })
+    .where('id', '=', parcel.id)
+    .execute();
+  const sendType = sendTypeFor(plan.input.lastParcel);
+  const held = plan.timing === 'first_scan' && parcel.first_scan_at === null;
+  const payload: UploadPayload = {
+    platformOrderId: plan.order.platform_order_id,
+    trackingNumber: plan.number,
+    serviceName: plan.input.serviceName.trim(),
+    carrier,
+    sendType,
+    timing: plan.timing,
+  };
+  const row = outbox.newOutboxRow(
+    {
+      kind: outbox.UPLOAD_KIND,
+      shop_id: plan.order.shop_id,
+      order_id: plan.order.id,
+      parcel_id: parcel.id,
+      dedupe_key: `upload:${parcel.id}:${plan.number}`,
+      payload: JSON.stringify(payload),
+      send_type: sendType,
+      status: held ? 'held' : 'pending',
+      priority_at: uploadPriority(plan.order.ship_by_at),
+    },
+    now,
+  );
+  const result: ShippedParcel = {
+    orderId: plan.order.id,
+    parcelId: parcel.id,
+    outboxId: 0,
+    sendType,
+    uploadStatus: held ? 'held' : 'pending',
+    warnings: plan.warnings,
+  };
+  return { row, result };
+}
+
+/** Inserts the uploads (one already queued refuses the whole request), their ids into the results, on the timeline. */
+async function queueUploads(
+  trx: Executor,
+  plans: ShipmentPlan[],
+  rows: NewOutboxRow[],
+  results: ShippedParcel[],
+  now: number,
+  actor: string,
+  events: NewOrderEventRow[],
+): Promise<void> {
+  const ids = await outbox.insertOutboxRows(trx, rows);
+  rows.forEach((row, i) => {
+    const id = ids.get(row.dedupe_key);
+    if (id === undefined) {
+      throw new ConflictError('upload.duplicate', localized('this upload is already queued.', '该上传已在队列中。'));
+    }
+    results[i]!.outboxId = id;
+    const plan = plans[i]!;
+    events.push(
+      timelineEvent({
+        orderId: plan.order.id,
+        parcelId: row.parcel_id!,
+        at: now,
+        actor,
+        kind: 'upload_queued',
+        reason:
+          results[i]!.uploadStatus === 'held'
+            ? "held until the carrier's first scan"
+            : plan.timing === 'early'
+              ? 'early upload (virtual shipment)'
+              : null,
+        data: JSON.stringify({
+          outbox_id: id,
+          tracking_number: plan.number,
+          service: plan.input.serviceName.trim(),
+          send_type: row.send_type,
+          timing: plan.timing,
+          ...(plan.warnings.length ? { warning: plan.warnings[0] } : {}),
+          ...(plan.confirmedUnrecognised ? { unrecognised_format_confirmed: plan.confirmedUnrecognised } : {}),
+        }),
+      }),
+    );
   });
 }
 

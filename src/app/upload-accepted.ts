@@ -22,6 +22,14 @@ import { type UploadPayload } from './shipments';
 import { timelineEvent } from '../core/timeline';
 import type { NoticePayload } from './upload-delivery';
 
+/** The moves asked of one order by its accepted uploads, in row order, and the state they reach. */
+interface AskedMove {
+  actions: OrderAction[];
+  parcelId: number | null;
+  reason: string;
+  reached: OrderState;
+}
+
 export async function applyAcceptedUploads(
   ctx: AppContext,
   trx: orderStore.Executor,
@@ -44,68 +52,18 @@ export async function applyAcceptedUploads(
   const notices: NewOutboxRow[] = [];
   // Parcel ids by their new state ('' = the state stays); the moves asked of each order, in row order.
   const parcelMoves = new Map<string, number[]>();
-  const asked = new Map<
-    number,
-    { actions: OrderAction[]; parcelId: number | null; reason: string; reached: OrderState }
-  >();
+  const asked = new Map<number, AskedMove>();
 
   for (const row of rows) {
     const payload = JSON.parse(row.payload) as UploadPayload;
     const parcel = row.parcel_id !== null ? parcels.get(row.parcel_id) : undefined;
     if (parcel) {
-      const decision = decide(parcelMachine, parcel.status as ParcelState, 'upload_tracking', {});
-      if (decision.ok) {
-        events.push(
-          timelineEvent({
-            orderId: row.order_id,
-            parcelId: parcel.id,
-            at: now,
-            actor: worker,
-            kind: 'transition',
-            action: 'upload_tracking',
-            from: decision.from,
-            to: decision.to,
-            reason: 'accepted by the marketplace',
-            data: JSON.stringify({ message: localized('accepted by the marketplace', '平台已受理') }),
-          }),
-        );
-        parcels.set(parcel.id, { ...parcel, status: decision.to });
-      } else {
-        // e.g. an early upload for a parcel not labelled yet: the platform has the number; the parcel keeps its state.
-        events.push(
-          timelineEvent({
-            orderId: row.order_id,
-            parcelId: parcel.id,
-            at: now,
-            actor: worker,
-            kind: 'upload_accepted_parcel_unchanged',
-            reason: decision.message.en,
-            data: JSON.stringify({ rule: decision.rule, parcel_state: parcel.status }),
-          }),
-        );
-      }
-      const to = decision.ok ? decision.to : '';
+      const to = moveParcelOnAcceptance(row, parcel, now, worker, events);
+      if (to) parcels.set(parcel.id, { ...parcel, status: to });
       parcelMoves.set(to, [...(parcelMoves.get(to) ?? []), parcel.id]);
     }
-
     const order = orderRows.get(row.order_id);
-    if (order) {
-      const target: OrderState = payload.sendType === 'all' ? 'shipped' : 'partially_shipped';
-      const move = asked.get(order.id) ?? {
-        actions: [],
-        parcelId: row.parcel_id,
-        reason: '',
-        reached: order.status as OrderState,
-      };
-      // The sync may have brought the platform's new status first; then there is nothing left to move.
-      if (ORDER_PROGRESS[move.reached] < ORDER_PROGRESS[target]) {
-        move.actions.push(payload.sendType === 'all' ? 'ship_all' : 'ship_part');
-        move.reached = target;
-        move.parcelId = row.parcel_id;
-        move.reason = `tracking number ${payload.trackingNumber} accepted (send_type=${payload.sendType})`;
-      }
-      asked.set(order.id, move);
-    }
+    if (order) askOrderMove(asked, order, row, payload);
     // A notice only where the platform has a message call shipby can use (integrations/marketplace/index.ts).
     if (order && sendsBuyerNotices(order.platform)) notices.push(noticeRow(row, payload, refs.get(row.order_id), now));
   }
@@ -117,8 +75,85 @@ export async function applyAcceptedUploads(
       updated_at: now,
     });
   }
-  // Every touched order is written at the version read under its lock: the upload time stamped (first time only),
-  // and its move, if any, through the one transition. Orders grouped by their path, so a batch is a few statements.
+  await writeOrderMoves(ctx, trx, asked, orderRows, now, worker, events);
+  await outbox.insertOutboxRows(trx, notices);
+}
+
+/**
+ * The parcel takes `upload_tracking`, on the timeline; returns its new state, or '' when it keeps its state (e.g. an
+ * early upload for a parcel not labelled yet: the platform has the number).
+ */
+function moveParcelOnAcceptance(
+  row: OutboxRow,
+  parcel: ParcelRow,
+  now: number,
+  worker: string,
+  events: NewOrderEventRow[],
+): ParcelState | '' {
+  const decision = decide(parcelMachine, parcel.status as ParcelState, 'upload_tracking', {});
+  if (decision.ok) {
+    events.push(
+      timelineEvent({
+        orderId: row.order_id,
+        parcelId: parcel.id,
+        at: now,
+        actor: worker,
+        kind: 'transition',
+        action: 'upload_tracking',
+        from: decision.from,
+        to: decision.to,
+        reason: 'accepted by the marketplace',
+        data: JSON.stringify({ message: localized('accepted by the marketplace', '平台已受理') }),
+      }),
+    );
+    return decision.to;
+  }
+  events.push(
+    timelineEvent({
+      orderId: row.order_id,
+      parcelId: parcel.id,
+      at: now,
+      actor: worker,
+      kind: 'upload_accepted_parcel_unchanged',
+      reason: decision.message.en,
+      data: JSON.stringify({ rule: decision.rule, parcel_state: parcel.status }),
+    }),
+  );
+  return '';
+}
+
+/** Adds the order's `ship_part` / `ship_all` for one accepted upload, unless the order is there already. */
+function askOrderMove(asked: Map<number, AskedMove>, order: OrderRow, row: OutboxRow, payload: UploadPayload): void {
+  const target: OrderState = payload.sendType === 'all' ? 'shipped' : 'partially_shipped';
+  const move = asked.get(order.id) ?? {
+    actions: [],
+    parcelId: row.parcel_id,
+    reason: '',
+    reached: order.status as OrderState,
+  };
+  // The sync may have brought the platform's new status first; then there is nothing left to move.
+  if (ORDER_PROGRESS[move.reached] < ORDER_PROGRESS[target]) {
+    move.actions.push(payload.sendType === 'all' ? 'ship_all' : 'ship_part');
+    move.reached = target;
+    move.parcelId = row.parcel_id;
+    move.reason = `tracking number ${payload.trackingNumber} accepted (send_type=${payload.sendType})`;
+  }
+  asked.set(order.id, move);
+}
+
+/**
+ * Every touched order is written at the version read under its lock: the upload time stamped (first time only), and
+ * its move, if any, through the one transition. Orders grouped by their path, so a batch is a few statements.
+ */
+async function writeOrderMoves(
+  ctx: AppContext,
+  trx: orderStore.Executor,
+  asked: ReadonlyMap<number, AskedMove>,
+  orderRows: ReadonlyMap<number, OrderRow>,
+  now: number,
+  worker: string,
+  events: NewOrderEventRow[],
+): Promise<void> {
   const requests: OrderTransitionRequest[] = [];
   const unmoved: OrderRow[] = [];
   for (const [id, move] of asked) {
@@ -162,7 +197,6 @@ export async function applyAcceptedUploads(
       );
     }
   }
-  await outbox.insertOutboxRows(trx, notices);
 }
 
 function noticeRow(

@@ -23,7 +23,7 @@ import { applyExtensions, computeBaseDeadline } from './deadline-rules';
 import { DeadlineInputError, requireInstant, validateExtension, type ShipByFacts } from './deadline-input';
 import { localized, type Localized } from './i18n';
 import type { Policy } from './policy/schema';
-import { compilePolicy, HOUR_MS } from './policy/compiled';
+import { compilePolicy, HOUR_MS, type CompiledPolicy } from './policy/compiled';
 import { durationText } from './policy/wording';
 
 export {
@@ -53,65 +53,11 @@ export interface ShipBy {
 /** The ship-by deadline of an order under a policy, with the reasons in English and Chinese. */
 export function computeShipBy(facts: ShipByFacts, policy: Policy): ShipBy {
   const compiled = compilePolicy(policy);
-  const { zone } = compiled;
-  requireInstant(facts.paidAt, 'paidAt');
-  if (facts.riskPassedAt !== undefined) requireInstant(facts.riskPassedAt, 'riskPassedAt');
-  if (facts.platformShipByAt !== undefined) requireInstant(facts.platformShipByAt, 'platformShipByAt');
+  requireShipByFacts(facts, policy);
   const handlingDays = facts.handlingDays;
-  if (handlingDays !== undefined) {
-    if (!Number.isFinite(handlingDays) || handlingDays <= 0) {
-      throw new DeadlineInputError(
-        'handlingDays',
-        localized('a handling time must be more than zero', '备货期必须大于零'),
-      );
-    }
-    if (policy.handling.kind === 'business_days' && !Number.isInteger(handlingDays)) {
-      throw new DeadlineInputError(
-        'handlingDays',
-        localized('business days must be a whole number', '工作日数必须是整数'),
-      );
-    }
-  }
   const extensions = facts.extensions ?? [];
-  extensions.forEach(validateExtension);
-
   const reasons: Localized[] = [];
-  let clockStartAt = facts.paidAt;
-  let clockStartSource: ShipBy['clockStartSource'] = 'payment';
-  if (policy.clockStart === 'risk_passed_else_payment') {
-    if (facts.riskPassedAt === undefined) {
-      reasons.push(
-        localized(
-          `The clock starts at payment, ${zone.describe(clockStartAt)}: the risk-review time is not known (an earlier, conservative start).`,
-          `计时从付款时间 ${zone.describe(clockStartAt)} 开始：风控审核通过时间未知（更早、更保守的起点）。`,
-        ),
-      );
-    } else if (facts.riskPassedAt < facts.paidAt) {
-      reasons.push(
-        localized(
-          `The risk review cannot pass before payment: the clock starts at payment, ${zone.describe(clockStartAt)}.`,
-          `风控审核不可能早于付款：计时从付款时间 ${zone.describe(clockStartAt)} 开始。`,
-        ),
-      );
-    } else {
-      clockStartAt = facts.riskPassedAt;
-      clockStartSource = 'risk_passed';
-      reasons.push(
-        localized(
-          `The clock starts when the risk review passed, ${zone.describe(clockStartAt)}.`,
-          `计时从风控审核通过时开始：${zone.describe(clockStartAt)}。`,
-        ),
-      );
-    }
-  } else {
-    reasons.push(
-      localized(
-        `The clock starts at payment, ${zone.describe(clockStartAt)}.`,
-        `计时从付款时间开始：${zone.describe(clockStartAt)}。`,
-      ),
-    );
-  }
-
+  const { clockStartAt, clockStartSource } = clockStart(facts, policy, compiled.zone, reasons);
   if (
     handlingDays !== undefined &&
     compiled.maxHandlingMs !== null &&
@@ -133,8 +79,8 @@ export function computeShipBy(facts: ShipByFacts, policy: Policy): ShipBy {
     if (facts.platformShipByAt !== undefined) {
       reasons.push(
         localized(
-          `The platform's deadline ${zone.describe(facts.platformShipByAt)} is recorded but this policy computes its own.`,
-          `已记录平台截止时间 ${zone.describe(facts.platformShipByAt)}，但本策略使用自行计算的结果。`,
+          `The platform's deadline ${compiled.zone.describe(facts.platformShipByAt)} is recorded but this policy computes its own.`,
+          `已记录平台截止时间 ${compiled.zone.describe(facts.platformShipByAt)}，但本策略使用自行计算的结果。`,
         ),
       );
     }
@@ -149,8 +95,92 @@ export function computeShipBy(facts: ShipByFacts, policy: Policy): ShipBy {
       reasons,
     };
   }
+  return platformShipBy(compiled, policy, facts.platformShipByAt, extensions.length > 0, {
+    computedAt,
+    clockStartAt,
+    clockStartSource,
+    baseDeadlineAt,
+    reasons,
+  });
+}
 
-  let platformAt = facts.platformShipByAt;
+/**
+ * Bad facts throw `DeadlineInputError` naming the field: a bad instant, a handling time not above zero, a bad
+ * extension.
+ */
+function requireShipByFacts(facts: ShipByFacts, policy: Policy): void {
+  requireInstant(facts.paidAt, 'paidAt');
+  if (facts.riskPassedAt !== undefined) requireInstant(facts.riskPassedAt, 'riskPassedAt');
+  if (facts.platformShipByAt !== undefined) requireInstant(facts.platformShipByAt, 'platformShipByAt');
+  const handlingDays = facts.handlingDays;
+  if (handlingDays !== undefined) {
+    if (!Number.isFinite(handlingDays) || handlingDays <= 0) {
+      throw new DeadlineInputError(
+        'handlingDays',
+        localized('a handling time must be more than zero', '备货期必须大于零'),
+      );
+    }
+    if (policy.handling.kind === 'business_days' && !Number.isInteger(handlingDays)) {
+      throw new DeadlineInputError(
+        'handlingDays',
+        localized('business days must be a whole number', '工作日数必须是整数'),
+      );
+    }
+  }
+  (facts.extensions ?? []).forEach(validateExtension);
+}
+
+/** When the clock starts: the risk review's pass where the policy says so and it is known, else the payment. */
+function clockStart(
+  facts: ShipByFacts,
+  policy: Policy,
+  zone: CompiledPolicy['zone'],
+  reasons: Localized[],
+): Pick<ShipBy, 'clockStartAt' | 'clockStartSource'> {
+  const paidText = zone.describe(facts.paidAt);
+  if (policy.clockStart !== 'risk_passed_else_payment') {
+    reasons.push(localized(`The clock starts at payment, ${paidText}.`, `计时从付款时间开始：${paidText}。`));
+    return { clockStartAt: facts.paidAt, clockStartSource: 'payment' };
+  }
+  if (facts.riskPassedAt === undefined) {
+    reasons.push(
+      localized(
+        `The clock starts at payment, ${paidText}: the risk-review time is not known (an earlier, conservative start).`,
+        `计时从付款时间 ${paidText} 开始：风控审核通过时间未知（更早、更保守的起点）。`,
+      ),
+    );
+    return { clockStartAt: facts.paidAt, clockStartSource: 'payment' };
+  }
+  if (facts.riskPassedAt < facts.paidAt) {
+    reasons.push(
+      localized(
+        `The risk review cannot pass before payment: the clock starts at payment, ${paidText}.`,
+        `风控审核不可能早于付款：计时从付款时间 ${paidText} 开始。`,
+      ),
+    );
+    return { clockStartAt: facts.paidAt, clockStartSource: 'payment' };
+  }
+  const riskText = zone.describe(facts.riskPassedAt);
+  reasons.push(
+    localized(`The clock starts when the risk review passed, ${riskText}.`, `计时从风控审核通过时开始：${riskText}。`),
+  );
+  return { clockStartAt: facts.riskPassedAt, clockStartSource: 'risk_passed' };
+}
+
+/**
+ * The platform's own deadline wins (on the end of its local day where the policy says so); ours, with the
+ * extensions, is only its cross-check.
+ */
+function platformShipBy(
+  compiled: CompiledPolicy,
+  policy: Policy,
+  platformShipByAt: number,
+  hasExtensions: boolean,
+  ours: Pick<ShipBy, 'computedAt' | 'clockStartAt' | 'clockStartSource' | 'baseDeadlineAt' | 'reasons'>,
+): ShipBy {
+  const { zone } = compiled;
+  const { computedAt, reasons } = ours;
+  let platformAt = platformShipByAt;
   if (policy.deadlineAt === 'end_of_local_day') platformAt = zone.endOfDayContaining(platformAt);
   reasons.push(
     localized(
@@ -175,7 +205,7 @@ export function computeShipBy(facts: ShipByFacts, policy: Policy): ShipBy {
           ),
     );
   }
-  if (extensions.length > 0) {
+  if (hasExtensions) {
     reasons.push(
       localized(
         'Recorded extensions are not added to the platform deadline: the platform applies an agreed extension to its own countdown.',
@@ -187,9 +217,9 @@ export function computeShipBy(facts: ShipByFacts, policy: Policy): ShipBy {
     shipByAt: platformAt,
     source: 'platform',
     computedAt,
-    clockStartAt,
-    clockStartSource,
-    baseDeadlineAt,
+    clockStartAt: ours.clockStartAt,
+    clockStartSource: ours.clockStartSource,
+    baseDeadlineAt: ours.baseDeadlineAt,
     crossCheck,
     reasons,
   };

@@ -94,10 +94,18 @@ export function detectParcelProblems(
   rules: ProblemRules = DEFAULT_PROBLEM_RULES,
 ): DetectedProblem[] {
   const problems: DetectedProblem[] = [];
+  addNotOnline(facts, now, rules, problems);
+  addFalseShipmentSigns(facts, rules, problems);
+  addStalled(facts, now, rules, problems);
+  addCarrierReported(facts, problems);
+  return problems;
+}
+
+/** No carrier scan yet, one problem per threshold passed since the parcel was declared shipped. */
+function addNotOnline(facts: ParcelProblemFacts, now: number, rules: ProblemRules, problems: DetectedProblem[]): void {
   const { state } = facts;
   const tag = `p${facts.parcelId}`;
   const number = facts.trackingNumber;
-
   if (state.firstScanAt === null && facts.declaredAt !== null && state.phase < 2) {
     const hours = (now - facts.declaredAt) / HOUR_MS;
     for (const threshold of rules.notOnline) {
@@ -124,7 +132,13 @@ export function detectParcelProblems(
       });
     }
   }
+}
 
+/** The three signs of a false shipment (§1.8): an unknown number, a scan before payment, another country. */
+function addFalseShipmentSigns(facts: ParcelProblemFacts, rules: ProblemRules, problems: DetectedProblem[]): void {
+  const { state } = facts;
+  const tag = `p${facts.parcelId}`;
+  const number = facts.trackingNumber;
   if (state.status === 'invalid_number') {
     problems.push({
       key: `${tag}:invalid_number`,
@@ -175,13 +189,18 @@ export function detectParcelProblems(
       data: { destination_country: state.destinationCountry, buyer_country: facts.buyerCountry },
     });
   }
+}
 
+/** No carrier news for longer than the carrier's limit (express or postal), or the tracking says stalled. */
+function addStalled(facts: ParcelProblemFacts, now: number, rules: ProblemRules, problems: DetectedProblem[]): void {
+  const { state } = facts;
   if (state.status === 'stalled' || (state.lastEventAt !== null && state.phase === 1)) {
     const limitDays = isExpressCarrier(facts.carrier) ? rules.stalledDays.express : rules.stalledDays.postal;
     const since = state.lastEventAt;
     if (since !== null && (state.status === 'stalled' || now - since >= limitDays * DAY_MS)) {
+      const number = facts.trackingNumber;
       problems.push({
-        key: `${tag}:stalled:${since}`,
+        key: `p${facts.parcelId}:stalled:${since}`,
         kind: 'stalled',
         level: 'alarm',
         message: localized(
@@ -196,7 +215,13 @@ export function detectParcelProblems(
       });
     }
   }
+}
 
+/** What the carrier reports gone wrong: a failed delivery, a parcel on its way back or returned, lost or damaged. */
+function addCarrierReported(facts: ParcelProblemFacts, problems: DetectedProblem[]): void {
+  const { state } = facts;
+  const tag = `p${facts.parcelId}`;
+  const number = facts.trackingNumber;
   if (state.status === 'delivery_failed' && state.statusAt !== null) {
     problems.push({
       key: `${tag}:delivery_failed:${state.statusAt}`,
@@ -255,5 +280,4 @@ export function detectParcelProblems(
       data: { at: state.statusAt, raw_substatus: state.rawSubstatus },
     });
   }
-  return problems;
 }

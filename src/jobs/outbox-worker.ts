@@ -69,6 +69,8 @@ function newWorkerId(): string {
   return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 }
 
+type Finished = { row: ClaimedRow; outcome: DeliveryOutcome };
+
 export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOptions): Promise<OutboxWorkerStats> {
   const workerId = options.workerId ?? newWorkerId();
   const settings = options.settings ?? DEFAULT_OUTBOX_SETTINGS;
@@ -76,131 +78,23 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
   const flushMs = options.flushMs ?? 25;
   const idlePollMs = options.idlePollMs ?? 1000;
   const log = options.log ?? (() => undefined);
-  const timeoutMs = options.clientOptions?.timeoutMs ?? 15_000;
-  // A delivery makes at most three requests; it is cut short before its lease can run out, so no other worker
-  // takes over a row whose request is still travelling.
-  const deliveryBudgetMs = Math.max(1000, settings.leaseMs - Math.max(2000, Math.floor(settings.leaseMs / 10)));
-  if (deliveryBudgetMs < timeoutMs)
-    log(`warning: lease ${settings.leaseMs} ms leaves less than one request timeout (${timeoutMs} ms) per delivery`);
-
+  const deliveryBudgetMs = deliveryBudget(settings, options, log);
   // The marketplace's availability as this worker sees it: an outage is recorded and alerted once, and its end too.
   const outage = newOutageTracker();
-  const stats: OutboxWorkerStats = {
-    workerId,
-    claimed: 0,
-    takenOver: 0,
-    accepted: 0,
-    retried: 0,
-    dead: 0,
-    refused: 0,
-    notices: 0,
-    lostClaims: 0,
-    transactions: 0,
-  };
-  const ports = new Map<string, { port: MarketplacePort; tokenRef: string }>();
-  const portFor = async (shopId: string): Promise<{ port: MarketplacePort; tokenRef: string }> => {
-    let session = ports.get(shopId);
-    if (!session) {
-      const opened = await openShopSession(ctx, options.masterKey, shopId, {
-        ...options.clientOptions,
-        retry: { ...options.clientOptions?.retry, maxAttempts: 1 },
-      });
-      session = { port: aliexpressPort(opened.client), tokenRef: opened.tokenRef };
-      ports.set(shopId, session);
-    }
-    return session;
-  };
-  // A token the platform refused: renewed once (or the shop paused) however many deliveries met the refusal.
-  const renewals = new Map<string, Promise<RenewalOutcome>>();
-  const renew = (shopId: string, tokenRef: string, code: string): Promise<RenewalOutcome> => {
-    let renewal = renewals.get(tokenRef);
-    if (!renewal) {
-      renewal = renewAfterTokenRefusal(ctx, { masterKey: options.masterKey }, shopId, tokenRef, code).catch(
-        (error: unknown) => {
-          log(`renewing shop ${shopId}'s authorisation: ${error instanceof Error ? error.message : String(error)}`);
-          return 'undecided' as const;
-        },
-      );
-      renewals.set(tokenRef, renewal);
-      // An undecided renewal may be tried at the next refusal; a decided one is not tried again for that token.
-      void renewal.then((result) => {
-        if (result === 'undecided') renewals.delete(tokenRef);
-      });
-    }
-    return renewal;
-  };
-
+  const stats = newStats(workerId);
+  const sessions = shopSessions(ctx, options, log);
+  const database = databaseWatch(idlePollMs, log);
   const inFlight = new Set<Promise<void>>();
-  const finished: Array<{ row: ClaimedRow; outcome: DeliveryOutcome }> = [];
+  const finished: Finished[] = [];
+  const wakeups = retryWakeups();
   let oldestFinishedAt = 0;
   let nothingDue = false;
-  // When the retries this worker recorded come due (wall clock, rounded up to 50 ms so rows retried together are one
-  // entry): an idle worker sleeps until the first of them rather than a whole idle poll, so a retry goes when its
-  // backoff says and not up to a poll later. Rows others retried or queued are found at the idle poll, as before.
-  const retriesDue = new Set<number>();
-  /** The first retry still to come; the ones already due are forgotten. */
-  const nextRetryDue = (now: number) => {
-    let soonest = Number.POSITIVE_INFINITY;
-    for (const at of retriesDue) {
-      if (at <= now) retriesDue.delete(at);
-      else if (at < soonest) soonest = at;
-    }
-    return soonest;
-  };
-  // While the database is away nothing is claimed or recorded: outcomes wait in memory (their rows stay leased to
-  // us) and the database is tried again every `idlePollMs`; said once when it goes, once when it is back.
-  let databaseAwayUntil = 0;
-  let databaseAway = false;
-  const databaseError = (what: string, error: unknown): boolean => {
-    if (!isDatabaseUnavailable(error)) return false;
-    databaseAwayUntil = Date.now() + idlePollMs;
-    if (!databaseAway)
-      log(
-        `${what}: ${error instanceof Error ? error.message : String(error)}; paused, trying again every ${idlePollMs} ms`,
-      );
-    databaseAway = true;
-    return true;
-  };
-  const databaseAnswered = () => {
-    if (databaseAway) log('the database is back; claiming and recording again');
-    databaseAway = false;
-  };
 
   const start = (row: ClaimedRow, settled: Parameters<typeof deliverOutboxRow>[2]['settled']) => {
-    const task = (async () => {
-      let outcome: DeliveryOutcome;
-      try {
-        const session = await portFor(row.shop_id);
-        outcome = await deliverOutboxRow(row, session.port, { settled, signal: AbortSignal.timeout(deliveryBudgetMs) });
-        if (outcome.type === 'retry' && outcome.reauthorise) {
-          const renewal = await renew(row.shop_id, session.tokenRef, outcome.code);
-          if (ports.get(row.shop_id) === session) ports.delete(row.shop_id);
-          // Renewed: the upload goes again at its usual backoff with the new token, not an hour later.
-          if (renewal === 'renewed') {
-            const { retryAfterMs: _wait, ...rest } = outcome;
-            outcome = rest;
-          }
-        }
-      } catch (error) {
-        // Not a marketplace answer: nothing was sent. The database away (reading the shop's credentials) hands the
-        // claim back; anything else (e.g. the credentials do not decrypt) will not pass by retrying.
-        // A shop paused until it is authorised again: the row waits, as it would for the platform's own token refusal.
-        outcome = isDatabaseUnavailable(error)
-          ? { type: 'interrupted' }
-          : error instanceof ReauthorisationRequiredError
-            ? {
-                type: 'retry',
-                needsReadback: Boolean(row.needs_readback),
-                code: error.code,
-                message: error.message,
-                retryAfterMs: error.retryAfterMs,
-                outage: false,
-              }
-            : { type: 'failed', code: 'WORKER', message: error instanceof Error ? error.message : String(error) };
-      }
+    const task = deliver(row, settled, sessions, deliveryBudgetMs).then((outcome) => {
       if (finished.length === 0) oldestFinishedAt = Date.now();
       finished.push({ row, outcome });
-    })();
+    });
     inFlight.add(task);
     void task.finally(() => inFlight.delete(task));
   };
@@ -215,38 +109,15 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
       const summary = await recordOutboxOutcomes(ctx, workerId, batch, settings, Math.random, {
         outageOpen: outage.state === 'down',
       });
-      databaseAnswered();
-      const recordedAt = Date.now();
-      for (const inMs of summary.retriesDueInMs) retriesDue.add(Math.ceil((recordedAt + inMs) / 50) * 50);
-      // A worker that is never idle forgets them here.
-      if (retriesDue.size > 256) nextRetryDue(recordedAt);
-      stats.transactions++;
-      stats.accepted += summary.accepted;
-      stats.retried += summary.retried;
-      stats.dead += summary.dead;
-      stats.refused += summary.refused;
-      stats.notices += summary.notices;
-      stats.lostClaims += summary.lostClaims;
-      const signals = batch.map(({ outcome }) => ({
-        signal: availabilitySignal(outcome),
-        ...('code' in outcome ? { error: `${outcome.code}: ${outcome.message}`.slice(0, 300) } : {}),
-      }));
-      // Apart from the recording: the outcomes are written whatever happens here.
-      const change = await noteMarketplaceSignals(ctx, outage, signals).catch((error: unknown) => {
-        log(`marketplace availability not recorded: ${error instanceof Error ? error.message : String(error)}`);
-        return undefined;
-      });
-      if (change?.change === 'began')
-        log(
-          `the marketplace is not answering (${outage.lastError ?? 'no answer'}); uploads keep retrying until their orders' closing points${change.recorded ? '; outage alerted' : ''}`,
-        );
-      if (change?.change === 'ended')
-        log(`the marketplace answers again; ${change.released ?? 0} waiting uploads released, most urgent first`);
+      database.answered();
+      wakeups.add(Date.now(), summary.retriesDueInMs);
+      addSummary(stats, summary);
+      await noteAvailability(ctx, outage, batch, log);
     } catch (error) {
       // The database is away: keep the outcomes and record them when it is back (the settle is fenced by our
       // lease owner, so a row another worker took over meanwhile is not touched). When stopping, or on any other
       // error, the rows stay leased to us; when the lease runs out they are taken over and read back first.
-      if (databaseError('recording', error) && !options.signal?.aborted) {
+      if (database.failed('recording', error) && !options.signal?.aborted) {
         finished.unshift(...batch);
         return;
       }
@@ -257,7 +128,7 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
   while (true) {
     const stopping = options.signal?.aborted === true;
     const free = concurrency - inFlight.size;
-    const databaseWait = databaseAwayUntil - Date.now();
+    const databaseWait = database.awayUntil() - Date.now();
     if (!stopping && databaseWait <= 0 && free > 0 && (inFlight.size === 0 || free >= Math.ceil(concurrency / 4))) {
       try {
         const rows = await claimOutboxRows(ctx, workerId, {
@@ -265,7 +136,7 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
           leaseMs: settings.leaseMs,
           ...(options.kinds ? { kinds: options.kinds } : {}),
         });
-        databaseAnswered();
+        database.answered();
         nothingDue = rows.length === 0;
         if (rows.length) {
           stats.claimed += rows.length;
@@ -274,7 +145,7 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
           for (const row of rows) start(row, settled.get(row.order_id));
         }
       } catch (error) {
-        if (!databaseError('claim', error))
+        if (!database.failed('claim', error))
           log(`claim failed: ${error instanceof Error ? error.message : String(error)}`);
         nothingDue = true;
       }
@@ -295,8 +166,7 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
       if (stopping) break;
       if (nothingDue) {
         if (options.stopWhenDrained && (await openOutboxCount(ctx, options.kinds).catch(() => 1)) === 0) break;
-        const now = Date.now();
-        await sleep(Math.min(idlePollMs, nextRetryDue(now) - now), options.signal);
+        await sleep(wakeups.idleSleepMs(Date.now(), idlePollMs), options.signal);
         continue;
       }
       continue;
@@ -306,10 +176,212 @@ export async function runOutboxWorker(ctx: AppContext, options: OutboxWorkerOpti
     await Promise.race([
       ...inFlight,
       ...(flushing ? [flushing] : []),
-      sleep(Math.max(flushMs, databaseAwayUntil - Date.now())),
+      sleep(Math.max(flushMs, database.awayUntil() - Date.now())),
     ]);
   }
   return stats;
+}
+
+/**
+ * How long one delivery may take: it makes at most three requests, and is cut short before its lease can run out, so
+ * no other worker takes over a row whose request is still travelling.
+ */
+function deliveryBudget(settings: OutboxSettings, options: OutboxWorkerOptions, log: (line: string) => void): number {
+  const timeoutMs = options.clientOptions?.timeoutMs ?? 15_000;
+  const deliveryBudgetMs = Math.max(1000, settings.leaseMs - Math.max(2000, Math.floor(settings.leaseMs / 10)));
+  if (deliveryBudgetMs < timeoutMs)
+    log(`warning: lease ${settings.leaseMs} ms leaves less than one request timeout (${timeoutMs} ms) per delivery`);
+  return deliveryBudgetMs;
+}
+
+type ShopSession = { port: MarketplacePort; tokenRef: string };
+
+/**
+ * The shops' marketplace sessions, opened once (the client's own retries off), and the renewal of a token the
+ * platform refused: renewed once (or the shop paused) however many deliveries met the refusal.
+ */
+function shopSessions(ctx: AppContext, options: OutboxWorkerOptions, log: (line: string) => void) {
+  const ports = new Map<string, ShopSession>();
+  const renewals = new Map<string, Promise<RenewalOutcome>>();
+  return {
+    async portFor(shopId: string): Promise<ShopSession> {
+      let session = ports.get(shopId);
+      if (!session) {
+        const opened = await openShopSession(ctx, options.masterKey, shopId, {
+          ...options.clientOptions,
+          retry: { ...options.clientOptions?.retry, maxAttempts: 1 },
+        });
+        session = { port: aliexpressPort(opened.client), tokenRef: opened.tokenRef };
+        ports.set(shopId, session);
+      }
+      return session;
+    },
+    renew(shopId: string, tokenRef: string, code: string): Promise<RenewalOutcome> {
+      let renewal = renewals.get(tokenRef);
+      if (!renewal) {
+        renewal = renewAfterTokenRefusal(ctx, { masterKey: options.masterKey }, shopId, tokenRef, code).catch(
+          (error: unknown) => {
+            log(`renewing shop ${shopId}'s authorisation: ${error instanceof Error ? error.message : String(error)}`);
+            return 'undecided' as const;
+          },
+        );
+        renewals.set(tokenRef, renewal);
+        // An undecided renewal may be tried at the next refusal; a decided one is not tried again for that token.
+        void renewal.then((result) => {
+          if (result === 'undecided') renewals.delete(tokenRef);
+        });
+      }
+      return renewal;
+    },
+    /** The session is opened again at the shop's next delivery (its token was refused). */
+    forget(shopId: string, session: ShopSession): void {
+      if (ports.get(shopId) === session) ports.delete(shopId);
+    },
+  };
+}
+
+/**
+ * While the database is away nothing is claimed or recorded: outcomes wait in memory (their rows stay leased to us)
+ * and the database is tried again every `idlePollMs`; said once when it goes, once when it is back.
+ */
+/**
+ * When the retries this worker recorded come due (wall clock, rounded up to 50 ms so rows retried together are one
+ * entry): an idle worker sleeps until the first of them rather than a whole idle poll, so a retry goes when its
+ * backoff says and not up to a poll later. Rows others retried or queued are found at the idle poll, as before.
+ */
+function retryWakeups() {
+  const due = new Set<number>();
+  /** The first retry still to come; the ones already due are forgotten. */
+  const next = (now: number) => {
+    let soonest = Number.POSITIVE_INFINITY;
+    for (const at of due) {
+      if (at <= now) due.delete(at);
+      else if (at < soonest) soonest = at;
+    }
+    return soonest;
+  };
+  return {
+    add(recordedAt: number, inMs: readonly number[]) {
+      for (const ms of inMs) due.add(Math.ceil((recordedAt + ms) / 50) * 50);
+      // A worker that is never idle forgets them here.
+      if (due.size > 256) next(recordedAt);
+    },
+    idleSleepMs: (now: number, idlePollMs: number) => Math.min(idlePollMs, next(now) - now),
+  };
+}
+
+function databaseWatch(idlePollMs: number, log: (line: string) => void) {
+  let awayUntil = 0;
+  let away = false;
+  return {
+    awayUntil: () => awayUntil,
+    /** True when `error` says the database is away (noted); false for any other error. */
+    failed(what: string, error: unknown): boolean {
+      if (!isDatabaseUnavailable(error)) return false;
+      awayUntil = Date.now() + idlePollMs;
+      if (!away)
+        log(
+          `${what}: ${error instanceof Error ? error.message : String(error)}; paused, trying again every ${idlePollMs} ms`,
+        );
+      away = true;
+      return true;
+    },
+    answered(): void {
+      if (away) log('the database is back; claiming and recording again');
+      away = false;
+    },
+  };
+}
+
+/** One row delivered through its shop's session; never throws: what went wrong is its outcome. */
+async function deliver(
+  row: ClaimedRow,
+  settled: Parameters<typeof deliverOutboxRow>[2]['settled'],
+  sessions: ReturnType<typeof shopSessions>,
+  deliveryBudgetMs: number,
+): Promise<DeliveryOutcome> {
+  try {
+    const session = await sessions.portFor(row.shop_id);
+    const outcome = await deliverOutboxRow(row, session.port, {
+      settled,
+      signal: AbortSignal.timeout(deliveryBudgetMs),
+    });
+    if (outcome.type === 'retry' && outcome.reauthorise) {
+      const renewal = await sessions.renew(row.shop_id, session.tokenRef, outcome.code);
+      sessions.forget(row.shop_id, session);
+      // Renewed: the upload goes again at its usual backoff with the new token, not an hour later.
+      if (renewal === 'renewed') {
+        const { retryAfterMs: _wait, ...rest } = outcome;
+        return rest;
+      }
+    }
+    return outcome;
+  } catch (error) {
+    // Not a marketplace answer: nothing was sent. The database away (reading the shop's credentials) hands the
+    // claim back; anything else (e.g. the credentials do not decrypt) will not pass by retrying.
+    // A shop paused until it is authorised again: the row waits, as it would for the platform's own token refusal.
+    return isDatabaseUnavailable(error)
+      ? { type: 'interrupted' }
+      : error instanceof ReauthorisationRequiredError
+        ? {
+            type: 'retry',
+            needsReadback: Boolean(row.needs_readback),
+            code: error.code,
+            message: error.message,
+            retryAfterMs: error.retryAfterMs,
+            outage: false,
+          }
+        : { type: 'failed', code: 'WORKER', message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function newStats(workerId: string): OutboxWorkerStats {
+  return {
+    workerId,
+    claimed: 0,
+    takenOver: 0,
+    accepted: 0,
+    retried: 0,
+    dead: 0,
+    refused: 0,
+    notices: 0,
+    lostClaims: 0,
+    transactions: 0,
+  };
+}
+
+function addSummary(stats: OutboxWorkerStats, summary: Awaited<ReturnType<typeof recordOutboxOutcomes>>): void {
+  stats.transactions++;
+  stats.accepted += summary.accepted;
+  stats.retried += summary.retried;
+  stats.dead += summary.dead;
+  stats.refused += summary.refused;
+  stats.notices += summary.notices;
+  stats.lostClaims += summary.lostClaims;
+}
+
+/** The batch's outcomes as signals of the marketplace's availability; an outage's start and end are logged. */
+async function noteAvailability(
+  ctx: AppContext,
+  outage: ReturnType<typeof newOutageTracker>,
+  batch: Finished[],
+  log: (line: string) => void,
+): Promise<void> {
+  const signals = batch.map(({ outcome }) => ({
+    signal: availabilitySignal(outcome),
+    ...('code' in outcome ? { error: `${outcome.code}: ${outcome.message}`.slice(0, 300) } : {}),
+  }));
+  // Apart from the recording: the outcomes are written whatever happens here.
+  const change = await noteMarketplaceSignals(ctx, outage, signals).catch((error: unknown) => {
+    log(`marketplace availability not recorded: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  });
+  if (change?.change === 'began')
+    log(
+      `the marketplace is not answering (${outage.lastError ?? 'no answer'}); uploads keep retrying until their orders' closing points${change.recorded ? '; outage alerted' : ''}`,
+    );
+  if (change?.change === 'ended')
+    log(`the marketplace answers again; ${change.released ?? 0} waiting uploads released, most urgent first`);
 }
 
 /** Worker settings from the environment (the `serve` process, `outbox work`, the worker entrypoint). */

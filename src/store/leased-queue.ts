@@ -17,11 +17,13 @@
  * `ready` status kept while `lease_until` is in the future (`leased` equal to `ready`). A table without a due column
  * uses `lease_until` as the not-before time of a retry too.
  *
- * Run `claim` inside a transaction (the lock and the update are one unit).
+ * Run `claim` inside a transaction (the lock and the update are one unit). Its statements are in
+ * leased-queue-claim.ts.
  */
-import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import { type BackoffPolicy, backoffMs } from '../core/backoff';
 import type { Dialect } from './database';
+import { claimRows, untyped } from './leased-queue-claim';
 import type { Executor } from './orders';
 
 type ColumnType = 'text' | 'bigint' | 'integer';
@@ -124,168 +126,47 @@ export interface LeasedQueue<Row> {
 /** Rows settled per statement at most (PostgreSQL binds 65,535 parameters, SQLite 32,766). */
 const SETTLE_CHUNK = 500;
 
-export function defineLeasedQueue<Row>(spec: LeasedQueueSpec): LeasedQueue<Row> {
+/** What a queue's statements are built from: its declaration and what follows from it. */
+export type QueueShape = ReturnType<typeof queueShape>;
+
+function queueShape(spec: LeasedQueueSpec) {
   const c: QueueColumns = { ...USUAL_COLUMNS, ...spec.columns };
   const { ready, leased } = spec.statuses;
-  const ownStatus = leased !== ready;
   const settleColumns: Array<[string, ColumnType]> = Object.entries({
     ...(c.due ? { [c.due]: 'bigint' } : { [c.leaseUntil]: 'bigint' }),
     ...(c.error ? { [c.error]: 'text' } : {}),
     ...(c.doneAt ? { [c.doneAt]: 'bigint' } : {}),
     ...spec.settleColumns,
   } as Record<string, ColumnType>);
-  const picked = [...new Set([c.id, c.status, c.leaseOwner, ...spec.order])];
-  const compare = (a: Record<string, any>, b: Record<string, any>) => {
-    for (const column of spec.order) {
-      if (a[column] < b[column]) return -1;
-      if (a[column] > b[column]) return 1;
-    }
-    return 0;
-  };
-
-  /** What makes a row claimable, as one condition per part (each part is read on its own index walk). */
-  function claimable(eb: ExpressionBuilder<any, any>, at: string, now: number, gone: string[] | null) {
-    const col = (name: string) => `${at}${name}`;
-    const leaseOver = eb.or([
-      eb(col(c.leaseUntil), '<', now),
-      ...(gone ? [eb(col(c.leaseOwner), 'in', gone)] : []),
-      ...(ownStatus ? [] : [eb(col(c.leaseUntil), 'is', null)]),
-    ]);
-    const due = c.due ? [eb(col(c.due), '<=', now)] : [];
-    if (!ownStatus) return [eb.and([eb(col(c.status), '=', ready), ...due, leaseOver])];
-    return [eb.and([eb(col(c.status), '=', ready), ...due]), eb.and([eb(col(c.status), '=', leased), leaseOver])];
-  }
-
-  async function claim(db: Executor, options: ClaimOptions): Promise<Array<Claimed<Row>>> {
-    const { now, limit, owner } = options;
-    const leaseUntil = now + (options.leaseMs ?? spec.leaseMs);
-    const gone = options.goneOwners?.length ? [...options.goneOwners] : null;
-    const k = db as unknown as Kysely<any>;
-    const parts = ownStatus ? 2 : 1;
-    const candidates = (part: number) => {
-      let query = k
-        .selectFrom(`${spec.table} as q`)
-        .select(picked.map((column) => `q.${column}`))
-        .where((eb) => claimable(eb, 'q.', now, gone)[part]!);
-      if (options.where) query = query.where(options.where);
-      for (const column of spec.order) query = query.orderBy(`q.${column}`);
-      query = query.limit(limit);
-      return options.dialect === 'postgres' ? query.forUpdate().skipLocked() : query;
-    };
-    const takeover = Object.entries(spec.onTakeover ?? {});
-
-    if (options.dialect === 'postgres') {
-      // One statement: lock the claimable rows no one else has locked, keep the most urgent `limit` of all parts,
-      // lease them, and return them with their status and owner before. Rows locked but not kept are freed at commit.
-      const ctes = Array.from({ length: parts }, (_, i) => sql`${sql.id(`p${i}`)} AS (${candidates(i)})`);
-      const union = sql.join(
-        Array.from({ length: parts }, (_, i) => sql`SELECT * FROM ${sql.id(`p${i}`)}`),
-        sql` UNION ALL `,
-      );
-      const sets = [
-        sql`${sql.id(c.status)} = ${leased}`,
-        sql`${sql.id(c.leaseOwner)} = ${owner}`,
-        sql`${sql.id(c.leaseUntil)} = ${leaseUntil}`,
-        sql`${sql.id(c.attempts)} = t.${sql.id(c.attempts)} + 1`,
-        ...(c.updatedAt ? [sql`${sql.id(c.updatedAt)} = ${now}`] : []),
-        ...takeover.map(
-          ([column, value]) =>
-            sql`${sql.id(column)} = CASE WHEN t.${sql.id(c.status)} = ${leased} THEN ${value} ELSE t.${sql.id(column)} END`,
-        ),
-      ];
-      const { rows } = await sql<Claimed<Row>>`
-        WITH ${sql.join(ctes)},
-             picked AS (${union} ORDER BY ${sql.join(spec.order.map((o) => sql.id(o)))} LIMIT ${limit})
-        UPDATE ${sql.table(spec.table)} AS t SET ${sql.join(sets)}
-          FROM picked
-         WHERE t.${sql.id(c.id)} = picked.${sql.id(c.id)}
-        RETURNING t.*, picked.${sql.id(c.status)} AS claimed_from, picked.${sql.id(c.leaseOwner)} AS previous_owner`.execute(
-        db,
-      );
-      return rows.sort(compare);
-    }
-
-    const chosen: Array<Record<string, any>> = [];
-    for (let part = 0; part < parts; part++) chosen.push(...(await candidates(part).execute()));
-    chosen.sort(compare).splice(limit);
-    if (chosen.length === 0) return [];
-    const before = new Map(chosen.map((row) => [row[c.id], row]));
-    const claimed = await k
-      .updateTable(spec.table)
-      .set((eb) => ({
-        [c.status]: leased,
-        [c.leaseOwner]: owner,
-        [c.leaseUntil]: leaseUntil,
-        [c.attempts]: eb(c.attempts, '+', 1),
-        ...(c.updatedAt ? { [c.updatedAt]: now } : {}),
-        ...Object.fromEntries(
-          takeover.map(([column, value]) => [
-            column,
-            sql`case when ${sql.ref(c.status)} = ${leased} then ${value} else ${sql.ref(column)} end`,
-          ]),
-        ),
-      }))
-      .where(c.id, 'in', [...before.keys()])
-      // The guard: only rows still claimable (SQLite has no row locks; RETURNING cannot name another table).
-      .where((eb) => eb.or(claimable(eb, '', now, gone)))
-      .returningAll()
-      .execute();
-    return claimed
-      .map((row) => {
-        const was = before.get(row[c.id])!;
-        return { ...row, claimed_from: was[c.status], previous_owner: was[c.leaseOwner] } as Claimed<Row>;
-      })
-      .sort(compare);
-  }
-
-  async function settle(db: Executor, owner: string, now: number, entries: readonly SettleEntry[]) {
-    const settled = new Set<number>();
-    const seen = new Set<number>();
-    const unique = entries.filter(({ id }) => !seen.has(id) && seen.add(id));
-    // Each declared column travels as a flag (written or kept) and a value, so one statement settles rows whose
-    // outcomes write different columns.
-    const names = ['v_id', 'v_status', ...settleColumns.flatMap((_, i) => [`f${i}`, `c${i}`]), 'v_delta'].map((n) =>
-      sql.id(n),
-    );
-    const sets = [
-      sql`${sql.id(c.status)} = v.v_status`,
-      sql`${sql.id(c.attempts)} = t.${sql.id(c.attempts)} + v.v_delta`,
-      sql`${sql.id(c.leaseOwner)} = NULL`,
-      ...settleColumns.map(([column], i) =>
-        column === c.leaseUntil
-          ? sql`${sql.id(column)} = CASE WHEN v.${sql.id(`f${i}`)} = 1 THEN v.${sql.id(`c${i}`)} ELSE NULL END`
-          : sql`${sql.id(column)} = CASE WHEN v.${sql.id(`f${i}`)} = 1 THEN v.${sql.id(`c${i}`)} ELSE t.${sql.id(column)} END`,
-      ),
-      ...(settleColumns.some(([column]) => column === c.leaseUntil) ? [] : [sql`${sql.id(c.leaseUntil)} = NULL`]),
-      ...(c.updatedAt ? [sql`${sql.id(c.updatedAt)} = ${now}`] : []),
-    ];
-    for (let i = 0; i < unique.length; i += SETTLE_CHUNK) {
-      const values = sql.join(
-        unique.slice(i, i + SETTLE_CHUNK).map((entry) => {
-          const fields = settleColumns.flatMap(([column, type]) => {
-            const value = entry.set?.[column];
-            return [
-              sql`CAST(${value === undefined ? 0 : 1} AS integer)`,
-              sql`CAST(${value ?? null} AS ${sql.raw(type)})`,
-            ];
-          });
-          return sql`(CAST(${entry.id} AS bigint), CAST(${entry.status} AS text), ${sql.join(fields)}, CAST(${entry.attemptsDelta ?? 0} AS integer))`;
-        }),
-      );
-      const result = await sql<{ id: number }>`
-        WITH v(${sql.join(names)}) AS (VALUES ${values})
-        UPDATE ${sql.table(spec.table)} AS t SET ${sql.join(sets)}
-          FROM v
-         WHERE t.${sql.id(c.id)} = v.v_id AND t.${sql.id(c.leaseOwner)} = ${owner} AND t.${sql.id(c.status)} = ${leased}
-        RETURNING ${sql.id(c.id)} AS id`.execute(db); // unqualified: SQLite's RETURNING names no alias
-      for (const row of result.rows) settled.add(Number(row.id));
-    }
-    return settled;
-  }
-
   return {
     spec,
-    claim,
+    c,
+    ready,
+    leased,
+    /** The queue marks a leased row by a status of its own (else by `lease_until` in the future). */
+    ownStatus: leased !== ready,
+    settleColumns,
+    /** The columns a claim reads of its candidates. */
+    picked: [...new Set([c.id, c.status, c.leaseOwner, ...spec.order])],
+    /** Claim order (most urgent first). */
+    compare: (a: Record<string, any>, b: Record<string, any>) => {
+      for (const column of spec.order) {
+        if (a[column] < b[column]) return -1;
+        if (a[column] > b[column]) return 1;
+      }
+      return 0;
+    },
+  };
+}
+
+export function defineLeasedQueue<Row>(spec: LeasedQueueSpec): LeasedQueue<Row> {
+  const shape = queueShape(spec);
+  const { c, ready } = shape;
+  const settle = (db: Executor, owner: string, now: number, entries: readonly SettleEntry[]) =>
+    settleRows(shape, db, owner, now, entries);
+  return {
+    spec,
+    claim: (db, options) => claimRows<Row>(shape, db, options),
     settle,
     done(db, owner, now, entries) {
       return settle(
@@ -328,15 +209,66 @@ export function defineLeasedQueue<Row>(spec: LeasedQueueSpec): LeasedQueue<Row> 
       );
     },
     async holders(db, now) {
-      const rows = await (db as unknown as Kysely<any>)
+      const rows = await untyped(db)
         .selectFrom(spec.table)
         .select(c.leaseOwner)
         .distinct()
-        .where(c.status, '=', leased)
+        .where(c.status, '=', shape.leased)
         .where(c.leaseUntil, '>=', now)
         .where(c.leaseOwner, 'is not', null)
         .execute();
       return rows.map((row) => row[c.leaseOwner] as string);
     },
   };
+}
+
+async function settleRows(
+  { spec, c, leased, settleColumns }: QueueShape,
+  db: Executor,
+  owner: string,
+  now: number,
+  entries: readonly SettleEntry[],
+): Promise<Set<number>> {
+  const settled = new Set<number>();
+  const seen = new Set<number>();
+  const unique = entries.filter(({ id }) => !seen.has(id) && seen.add(id));
+  // Each declared column travels as a flag (written or kept) and a value, so one statement settles rows whose
+  // outcomes write different columns.
+  const names = ['v_id', 'v_status', ...settleColumns.flatMap((_, i) => [`f${i}`, `c${i}`]), 'v_delta'].map((n) =>
+    sql.id(n),
+  );
+  const sets = [
+    sql`${sql.id(c.status)} = v.v_status`,
+    sql`${sql.id(c.attempts)} = t.${sql.id(c.attempts)} + v.v_delta`,
+    sql`${sql.id(c.leaseOwner)} = NULL`,
+    ...settleColumns.map(([column], i) =>
+      column === c.leaseUntil
+        ? sql`${sql.id(column)} = CASE WHEN v.${sql.id(`f${i}`)} = 1 THEN v.${sql.id(`c${i}`)} ELSE NULL END`
+        : sql`${sql.id(column)} = CASE WHEN v.${sql.id(`f${i}`)} = 1 THEN v.${sql.id(`c${i}`)} ELSE t.${sql.id(column)} END`,
+    ),
+    ...(settleColumns.some(([column]) => column === c.leaseUntil) ? [] : [sql`${sql.id(c.leaseUntil)} = NULL`]),
+    ...(c.updatedAt ? [sql`${sql.id(c.updatedAt)} = ${now}`] : []),
+  ];
+  for (let i = 0; i < unique.length; i += SETTLE_CHUNK) {
+    const values = sql.join(
+      unique.slice(i, i + SETTLE_CHUNK).map((entry) => {
+        const fields = settleColumns.flatMap(([column, type]) => {
+          const value = entry.set?.[column];
+          return [
+            sql`CAST(${value === undefined ? 0 : 1} AS integer)`,
+            sql`CAST(${value ?? null} AS ${sql.raw(type)})`,
+          ];
+        });
+        return sql`(CAST(${entry.id} AS bigint), CAST(${entry.status} AS text), ${sql.join(fields)}, CAST(${entry.attemptsDelta ?? 0} AS integer))`;
+      }),
+    );
+    const result = await sql<{ id: number }>`
+      WITH v(${sql.join(names)}) AS (VALUES ${values})
+      UPDATE ${sql.table(spec.table)} AS t SET ${sql.join(sets)}
+        FROM v
+       WHERE t.${sql.id(c.id)} = v.v_id AND t.${sql.id(c.leaseOwner)} = ${owner} AND t.${sql.id(c.status)} = ${leased}
+      RETURNING ${sql.id(c.id)} AS id`.execute(db); // unqualified: SQLite's RETURNING names no alias
+    for (const row of result.rows) settled.add(Number(row.id));
+  }
+  return settled;
 }

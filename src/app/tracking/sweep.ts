@@ -43,8 +43,23 @@ export async function runTrackingSweep(
     stalledMarked: 0,
     ordersReconciled: 0,
   };
-  const firstNotOnline = Math.min(...rules.notOnline.map((t) => t.afterHours)) * 3_600_000;
   const since = now - (options.lookbackDays ?? 120) * DAY_MS;
+  const { notOnline, stalled } = await sweepCandidates(ctx, now, rules, since);
+  const numbers = [...new Set([...notOnline, ...stalled].map((r) => r.tracking_number!))];
+  report.examined = numbers.length;
+  for (let i = 0; i < numbers.length; i += 1000) {
+    await reconcileProblemsOf(ctx, numbers.slice(i, i + 1000), now, rules, report);
+  }
+  const marks = await stalledMarks(ctx, stalled, now, rules);
+  if (marks.length)
+    report.stalledMarked = (await ingestTrackingEvents(ctx, marks, { provider: 'shipby', actor: 'sweep' })).stored;
+  report.ordersReconciled = (await reconcileShippedOrders(ctx)).transitions;
+  return report;
+}
+
+/** The parcels the sweep examines: not online (declared long enough ago, no scan) and stalled (no carrier news). */
+async function sweepCandidates(ctx: AppContext, now: number, rules: ProblemRules, since: number) {
+  const firstNotOnline = Math.min(...rules.notOnline.map((t) => t.afterHours)) * 3_600_000;
   // Not online: declared shipped long enough ago, no first scan.
   const notOnline = await ctx.store.db
     .selectFrom('parcels as p')
@@ -63,73 +78,100 @@ export async function runTrackingSweep(
     .where('last_event_at', '<=', now - Math.min(rules.stalledDays.express, rules.stalledDays.postal) * DAY_MS)
     .where('last_event_at', '>=', since)
     .execute();
-  const numbers = [...new Set([...notOnline, ...stalled].map((r) => r.tracking_number!))];
-  report.examined = numbers.length;
-  for (let i = 0; i < numbers.length; i += 1000) {
-    const chunk = numbers.slice(i, i + 1000);
-    await inRetriedTransaction(
-      ctx.store.db,
-      async (trx) => {
-        const writer = trackingBulkWriter(ctx.store, trx);
-        await writer.beginBatch();
-        const parcels = await writer.findParcels(chunk);
-        const events: NewOrderEventRow[] = [];
-        const ingest = emptyIngestReport();
-        const rows: ParcelTrackingRow[] = [];
-        const list = [...parcels.values()].filter((p) => p.parcel_status !== 'voided');
-        const delta = await reconcileProblems(
-          ctx,
-          trx,
-          list.map((p) => ({ parcel: p, state: stateOfRow(p.tracking) })),
-          now,
-          'sweep',
-          rules,
-          events,
-          ingest,
+  return { notOnline, stalled };
+}
+
+/**
+ * One chunk of numbers in one transaction: their problems raised and resolved (counted in `report`), their
+ * open-problem counts kept.
+ */
+async function reconcileProblemsOf(
+  ctx: AppContext,
+  chunk: string[],
+  now: number,
+  rules: ProblemRules,
+  report: TrackingSweepReport,
+): Promise<void> {
+  await inRetriedTransaction(
+    ctx.store.db,
+    async (trx) => {
+      const writer = trackingBulkWriter(ctx.store, trx);
+      await writer.beginBatch();
+      const parcels = await writer.findParcels(chunk);
+      const events: NewOrderEventRow[] = [];
+      const ingest = emptyIngestReport();
+      const list = [...parcels.values()].filter((p) => p.parcel_status !== 'voided');
+      const delta = await reconcileProblems(
+        ctx,
+        trx,
+        list.map((p) => ({ parcel: p, state: stateOfRow(p.tracking) })),
+        now,
+        'sweep',
+        rules,
+        events,
+        ingest,
+      );
+      const rows = openProblemRows(list, delta, now);
+      if (
+        (await writer.upsertTracking(
+          rows.map((row) => ({ row, base: parcels.get(row.tracking_number)?.tracking ?? null })),
+        )) !== rows.length
+      ) {
+        throw new ConflictError(
+          'order.version',
+          localized("a parcel's tracking changed meanwhile; sweeping again.", '包裹轨迹已被修改；正在重新检查。'),
         );
-        for (const parcel of list) {
-          const change = delta.get(parcel.parcel_id) ?? 0;
-          if (!parcel.tracking) {
-            if (change !== 0)
-              rows.push({
-                ...trackingColumns(EMPTY_TRACKING_STATE),
-                parcel_id: parcel.parcel_id,
-                tracking_number: parcel.tracking_number,
-                provider: null,
-                open_problems: Math.max(0, change),
-                registered_at: now,
-                next_poll_at: null,
-                last_polled_at: null,
-                polls: 0,
-                updated_at: now,
-                version: 1,
-              });
-          } else if (change !== 0) {
-            rows.push({
-              ...parcel.tracking,
-              open_problems: Math.max(0, parcel.tracking.open_problems + change),
-              updated_at: now,
-            });
-          }
-        }
-        if (
-          (await writer.upsertTracking(
-            rows.map((row) => ({ row, base: parcels.get(row.tracking_number)?.tracking ?? null })),
-          )) !== rows.length
-        ) {
-          throw new ConflictError(
-            'order.version',
-            localized("a parcel's tracking changed meanwhile; sweeping again.", '包裹轨迹已被修改；正在重新检查。'),
-          );
-        }
-        await writer.appendOrderEvents(events);
-        report.problemsRaised += ingest.problemsRaised;
-        report.problemsResolved += ingest.problemsResolved;
-      },
-      { alsoRetry: isOrderVersionConflict },
-    );
+      }
+      await writer.appendOrderEvents(events);
+      report.problemsRaised += ingest.problemsRaised;
+      report.problemsResolved += ingest.problemsResolved;
+    },
+    { alsoRetry: isOrderVersionConflict },
+  );
+}
+
+/** The tracking rows whose open-problem count changed by `delta` (a parcel without a row gets a fresh one). */
+function openProblemRows(
+  list: ReadonlyArray<{ parcel_id: number; tracking_number: string; tracking: ParcelTrackingRow | null }>,
+  delta: ReadonlyMap<number, number>,
+  now: number,
+): ParcelTrackingRow[] {
+  const rows: ParcelTrackingRow[] = [];
+  for (const parcel of list) {
+    const change = delta.get(parcel.parcel_id) ?? 0;
+    if (!parcel.tracking) {
+      if (change !== 0)
+        rows.push({
+          ...trackingColumns(EMPTY_TRACKING_STATE),
+          parcel_id: parcel.parcel_id,
+          tracking_number: parcel.tracking_number,
+          provider: null,
+          open_problems: Math.max(0, change),
+          registered_at: now,
+          next_poll_at: null,
+          last_polled_at: null,
+          polls: 0,
+          updated_at: now,
+          version: 1,
+        });
+    } else if (change !== 0) {
+      rows.push({
+        ...parcel.tracking,
+        open_problems: Math.max(0, parcel.tracking.open_problems + change),
+        updated_at: now,
+      });
+    }
   }
-  // A stalled parcel also gets shipby's own "stalled" event, so its status says so until the carrier speaks again.
+  return rows;
+}
+
+/** A stalled parcel also gets shipby's own "stalled" event, so its status says so until the carrier speaks again. */
+async function stalledMarks(
+  ctx: AppContext,
+  stalled: ReadonlyArray<{ tracking_number: string }>,
+  now: number,
+  rules: ProblemRules,
+): Promise<ProviderEvent[]> {
   const marks: ProviderEvent[] = [];
   for (const row of stalled) {
     const tracking = await ctx.store.db
@@ -161,10 +203,7 @@ export async function runTrackingSweep(
       },
     });
   }
-  if (marks.length)
-    report.stalledMarked = (await ingestTrackingEvents(ctx, marks, { provider: 'shipby', actor: 'sweep' })).stored;
-  report.ordersReconciled = (await reconcileShippedOrders(ctx)).transitions;
-  return report;
+  return marks;
 }
 
 /**

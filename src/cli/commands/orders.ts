@@ -220,7 +220,7 @@ export function register(program: Command): void {
         const at = atOption(options.at);
         await withApp(async (ctx) => {
           const found = await resolveOrder(ctx, reference, options.shop);
-          const { recordWarehouseReceipt } = await import('../../app/handover');
+          const { recordWarehouseReceipt } = await import('../../app/warehouse-records');
           const updated = await recordWarehouseReceipt(ctx, found.id, at === undefined ? {} : { at }, 'cli');
           if (options.json) printJson(presentOrder(updated));
           else

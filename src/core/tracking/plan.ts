@@ -82,12 +82,19 @@ export function planFirstScan(
 
 const labelOf = (state: TrackingState) => (state.status ? TRACKING_STATUS_LABELS[state.status].en : 'no status');
 
+/** Where one touched parcel stands while its plan is made: read from the parcel, moved by the batch's events. */
+interface ParcelProgress {
+  status: ParcelState;
+  firstScanAt: number | null;
+  handedOverAt: number | null;
+  deliveredAt: number | null;
+}
+
 /** Step one: each touched parcel's first scan, its moves through the parcel machine, and what its order must hear. */
 export function planParcelTracking<P extends ParcelFacts>(
   touched: ReadonlyArray<TouchedParcel<P>>,
   settings: PlanSettings,
 ): ParcelTrackingPlan<P> {
-  const { now, actor } = settings;
   const plan: ParcelTrackingPlan<P> = {
     parcels: [],
     parcelUpdates: [],
@@ -98,130 +105,7 @@ export function planParcelTracking<P extends ParcelFacts>(
     firstScans: 0,
     transitions: 0,
   };
-  for (const entry of touched) {
-    const { parcel, before, after } = entry;
-    let status = parcel.parcel_status as ParcelState;
-    let firstScanAt = parcel.parcel_first_scan_at;
-    let handedOverAt = parcel.parcel_handed_over_at;
-    let deliveredAt = parcel.parcel_delivered_at;
-    const voided = status === 'voided';
-
-    if (!voided && after.firstScanAt !== null) {
-      if (firstScanAt === null) {
-        const first = planFirstScan(
-          { id: parcel.parcel_id, order_id: parcel.order_id, status, first_scan_at: null },
-          after.firstScanAt,
-          now,
-          actor,
-        );
-        plan.events.push(...first.events);
-        status = first.status;
-        firstScanAt = first.firstScanAt;
-        if (first.handedOverAt !== null) handedOverAt = first.handedOverAt;
-        plan.releases.push({ parcelId: parcel.parcel_id, orderId: parcel.order_id });
-        plan.firstScans++;
-      } else if (after.firstScanAt < firstScanAt) {
-        // A late event showed an earlier scan: the online clock is measured from the true first scan.
-        plan.events.push(
-          timelineEvent({
-            orderId: parcel.order_id,
-            parcelId: parcel.parcel_id,
-            at: now,
-            actor,
-            kind: 'first_scan_corrected',
-            reason: 'a late carrier event shows an earlier first scan',
-            data: JSON.stringify({ was: firstScanAt, scanned_at: after.firstScanAt }),
-          }),
-        );
-        firstScanAt = after.firstScanAt;
-      }
-    }
-
-    const milestone = parcelMilestoneOf(after);
-    if (!voided) {
-      for (const action of parcelPath(status, milestone)) {
-        const decision = decide(parcelMachine, status, action, {});
-        if (!decision.ok) break;
-        const reason = `carrier: ${labelOf(after)}${after.rawSubstatus ? ` (${after.rawSubstatus})` : ''}`;
-        const data = JSON.stringify({
-          tracking_number: parcel.tracking_number,
-          tracking_status: after.status,
-          event_at: toIso(after.statusAt),
-        });
-        plan.events.push(
-          timelineEvent({
-            orderId: parcel.order_id,
-            parcelId: parcel.parcel_id,
-            at: now,
-            actor,
-            kind: 'transition',
-            action,
-            from: decision.from,
-            to: decision.to,
-            reason,
-            data,
-          }),
-        );
-        status = decision.to;
-        if (decision.to === 'delivered') deliveredAt = after.deliveredAt;
-        plan.transitions++;
-      }
-    }
-    // A parcel delivered (or returned after a delivery) was delivered at the first delivered scan, whichever batch
-    // brought it: a late event can show an earlier delivery, or a delivery of a parcel already returned.
-    if (
-      (status === 'delivered' || status === 'returned') &&
-      after.deliveredAt !== null &&
-      (deliveredAt === null || after.deliveredAt < deliveredAt)
-    )
-      deliveredAt = after.deliveredAt;
-    if (
-      status !== parcel.parcel_status ||
-      firstScanAt !== parcel.parcel_first_scan_at ||
-      handedOverAt !== parcel.parcel_handed_over_at ||
-      deliveredAt !== parcel.parcel_delivered_at
-    ) {
-      plan.parcelUpdates.push({
-        id: parcel.parcel_id,
-        expected_status: parcel.parcel_status,
-        expected_first_scan_at: parcel.parcel_first_scan_at,
-        status,
-        first_scan_at: firstScanAt,
-        handed_over_at: handedOverAt,
-        delivered_at: deliveredAt,
-        updated_at: now,
-      });
-    }
-    if (before.status !== after.status && (after.status === 'returning' || after.status === 'returned') && !voided) {
-      plan.events.push(
-        timelineEvent({
-          orderId: parcel.order_id,
-          parcelId: parcel.parcel_id,
-          at: now,
-          actor,
-          kind: `parcel_${after.status}`,
-          from: before.status,
-          to: after.status,
-          reason: `carrier: ${labelOf(after)}`,
-          data: JSON.stringify({ tracking_number: parcel.tracking_number, event_at: toIso(after.statusAt) }),
-        }),
-      );
-    }
-    if (!voided && (firstScanAt !== null || milestone !== 'none')) {
-      const change = plan.orderChanges.get(parcel.order_id) ?? {
-        parcel,
-        firstScanAt: null,
-        milestones: new Set<string>(),
-        deliveryChanged: false,
-      };
-      if (firstScanAt !== null && (change.firstScanAt === null || firstScanAt < change.firstScanAt))
-        change.firstScanAt = firstScanAt;
-      change.milestones.add(status);
-      if (deliveredAt !== parcel.parcel_delivered_at) change.deliveryChanged = true;
-      plan.orderChanges.set(parcel.order_id, change);
-    }
-    plan.parcels.push({ ...entry, parcel: { ...parcel, parcel_status: status, parcel_delivered_at: deliveredAt } });
-  }
+  for (const entry of touched) planTouchedParcel(entry, settings, plan);
   // The siblings decide whether every parcel is delivered, and the order's delivery time (the latest of theirs). An
   // order already delivered needs them only when this batch moved a parcel's delivery time: otherwise (a late scan
   // of a delivered parcel, the common case) nothing they could change did change.
@@ -230,4 +114,161 @@ export function planParcelTracking<P extends ParcelFacts>(
     if ([...change.milestones].some((s) => s === 'delivered' || s === 'returned')) plan.needSiblings.push(orderId);
   }
   return plan;
+}
+
+function planTouchedParcel<P extends ParcelFacts>(
+  entry: TouchedParcel<P>,
+  settings: PlanSettings,
+  plan: ParcelTrackingPlan<P>,
+): void {
+  const { parcel, before, after } = entry;
+  const progress: ParcelProgress = {
+    status: parcel.parcel_status as ParcelState,
+    firstScanAt: parcel.parcel_first_scan_at,
+    handedOverAt: parcel.parcel_handed_over_at,
+    deliveredAt: parcel.parcel_delivered_at,
+  };
+  const voided = progress.status === 'voided';
+  if (!voided && after.firstScanAt !== null) planFirstScanFact(entry, after.firstScanAt, progress, settings, plan);
+  const milestone = parcelMilestoneOf(after);
+  if (!voided) planMovesToMilestone(entry, milestone, progress, settings, plan);
+  const { status, firstScanAt, handedOverAt } = progress;
+  // A parcel delivered (or returned after a delivery) was delivered at the first delivered scan, whichever batch
+  // brought it: a late event can show an earlier delivery, or a delivery of a parcel already returned.
+  if (
+    (status === 'delivered' || status === 'returned') &&
+    after.deliveredAt !== null &&
+    (progress.deliveredAt === null || after.deliveredAt < progress.deliveredAt)
+  )
+    progress.deliveredAt = after.deliveredAt;
+  const { deliveredAt } = progress;
+  if (
+    status !== parcel.parcel_status ||
+    firstScanAt !== parcel.parcel_first_scan_at ||
+    handedOverAt !== parcel.parcel_handed_over_at ||
+    deliveredAt !== parcel.parcel_delivered_at
+  ) {
+    plan.parcelUpdates.push({
+      id: parcel.parcel_id,
+      expected_status: parcel.parcel_status,
+      expected_first_scan_at: parcel.parcel_first_scan_at,
+      status,
+      first_scan_at: firstScanAt,
+      handed_over_at: handedOverAt,
+      delivered_at: deliveredAt,
+      updated_at: settings.now,
+    });
+  }
+  if (before.status !== after.status && (after.status === 'returning' || after.status === 'returned') && !voided) {
+    plan.events.push(
+      timelineEvent({
+        orderId: parcel.order_id,
+        parcelId: parcel.parcel_id,
+        at: settings.now,
+        actor: settings.actor,
+        kind: `parcel_${after.status}`,
+        from: before.status,
+        to: after.status,
+        reason: `carrier: ${labelOf(after)}`,
+        data: JSON.stringify({ tracking_number: parcel.tracking_number, event_at: toIso(after.statusAt) }),
+      }),
+    );
+  }
+  if (!voided && (firstScanAt !== null || milestone !== 'none')) noteOrderChange(parcel, progress, plan);
+  plan.parcels.push({ ...entry, parcel: { ...parcel, parcel_status: status, parcel_delivered_at: deliveredAt } });
+}
+
+/** The carrier's first scan of the parcel: the parcel's first (it is handed over), or an earlier one than known. */
+function planFirstScanFact<P extends ParcelFacts>(
+  { parcel }: TouchedParcel<P>,
+  scannedAt: number,
+  progress: ParcelProgress,
+  { now, actor }: PlanSettings,
+  plan: ParcelTrackingPlan<P>,
+): void {
+  if (progress.firstScanAt === null) {
+    const first = planFirstScan(
+      { id: parcel.parcel_id, order_id: parcel.order_id, status: progress.status, first_scan_at: null },
+      scannedAt,
+      now,
+      actor,
+    );
+    plan.events.push(...first.events);
+    progress.status = first.status;
+    progress.firstScanAt = first.firstScanAt;
+    if (first.handedOverAt !== null) progress.handedOverAt = first.handedOverAt;
+    plan.releases.push({ parcelId: parcel.parcel_id, orderId: parcel.order_id });
+    plan.firstScans++;
+  } else if (scannedAt < progress.firstScanAt) {
+    // A late event showed an earlier scan: the online clock is measured from the true first scan.
+    plan.events.push(
+      timelineEvent({
+        orderId: parcel.order_id,
+        parcelId: parcel.parcel_id,
+        at: now,
+        actor,
+        kind: 'first_scan_corrected',
+        reason: 'a late carrier event shows an earlier first scan',
+        data: JSON.stringify({ was: progress.firstScanAt, scanned_at: scannedAt }),
+      }),
+    );
+    progress.firstScanAt = scannedAt;
+  }
+}
+
+/** The parcel machine's moves to the milestone the tracking state asks for, each one on the timeline. */
+function planMovesToMilestone<P extends ParcelFacts>(
+  { parcel, after }: TouchedParcel<P>,
+  milestone: ReturnType<typeof parcelMilestoneOf>,
+  progress: ParcelProgress,
+  { now, actor }: PlanSettings,
+  plan: ParcelTrackingPlan<P>,
+): void {
+  for (const action of parcelPath(progress.status, milestone)) {
+    const decision = decide(parcelMachine, progress.status, action, {});
+    if (!decision.ok) break;
+    const reason = `carrier: ${labelOf(after)}${after.rawSubstatus ? ` (${after.rawSubstatus})` : ''}`;
+    const data = JSON.stringify({
+      tracking_number: parcel.tracking_number,
+      tracking_status: after.status,
+      event_at: toIso(after.statusAt),
+    });
+    plan.events.push(
+      timelineEvent({
+        orderId: parcel.order_id,
+        parcelId: parcel.parcel_id,
+        at: now,
+        actor,
+        kind: 'transition',
+        action,
+        from: decision.from,
+        to: decision.to,
+        reason,
+        data,
+      }),
+    );
+    progress.status = decision.to;
+    if (decision.to === 'delivered') progress.deliveredAt = after.deliveredAt;
+    plan.transitions++;
+  }
+}
+
+/** What the parcel's order must hear: its earliest first scan, the parcels' milestones, a moved delivery time. */
+function noteOrderChange<P extends ParcelFacts>(
+  parcel: P,
+  progress: ParcelProgress,
+  plan: ParcelTrackingPlan<P>,
+): void {
+  const { firstScanAt } = progress;
+  const change = plan.orderChanges.get(parcel.order_id) ?? {
+    parcel,
+    firstScanAt: null,
+    milestones: new Set<string>(),
+    deliveryChanged: false,
+  };
+  if (firstScanAt !== null && (change.firstScanAt === null || firstScanAt < change.firstScanAt))
+    change.firstScanAt = firstScanAt;
+  change.milestones.add(progress.status);
+  if (progress.deliveredAt !== parcel.parcel_delivered_at) change.deliveryChanged = true;
+  plan.orderChanges.set(parcel.order_id, change);
 }

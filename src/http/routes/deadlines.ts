@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { contextAsOf } from '../../app/as-of';
 import type { AppContext } from '../../app/context';
 import { addWebhook, explainOrder, sellerMetrics } from '../../app/deadlines';
-import { recordWarehouseReceipt, recordWarehouseWeight } from '../../app/handover';
+import { recordWarehouseReceipt, recordWarehouseWeight } from '../../app/warehouse-records';
 import { recordExtension, setShopPolicy } from '../../app/policies';
 import { presentOrder, presentParcel, presentSituation, presentVerdict } from '../../app/present';
 import { ValidationError } from '../../app/errors';

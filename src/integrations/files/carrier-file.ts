@@ -9,7 +9,7 @@ import ExcelJS from 'exceljs';
 import { checkXlsxBounds, XlsxBoundsError } from './xlsx-bounds';
 import { cellText } from './cell-text';
 import Papa from 'papaparse';
-import { type ContractRow } from '../../core/carrier-contract';
+import type { ContractRow } from '../../core/carrier-contract-cells';
 import { checkContractHeader } from '../../core/carrier-contract-columns';
 import { localized } from '../../core/i18n';
 import type { ImportIssue } from '../../core/order-input';
