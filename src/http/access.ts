@@ -364,3 +364,9 @@ export function callerKey(request: FastifyRequest): string {
   const p = request.principal;
   return p ? `${p.kind}:${p.id}` : `ip:${request.ip}`;
 }
+
+/** The signed-in caller (a user or an API key); nobody is a 401. */
+export function requirePrincipal(request: FastifyRequest): Principal {
+  if (!request.principal) throw new AuthenticationError(localized('Sign in first.', '请先登录。'));
+  return request.principal;
+}
