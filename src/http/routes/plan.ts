@@ -69,14 +69,21 @@ type BatchQuery = {
   limit?: number;
   lang?: 'en' | 'zh-CN';
 };
-const batchOf = (request: FastifyRequest<{ Querystring: BatchQuery }>) => {
-  const q = request.query;
-  const shopIds = q.warehouse
+/**
+ * The shops of a plan: with a warehouse, the orders it serves (narrowed to the shops named; the access table checks
+ * the caller may see the warehouse); without one, the caller's shops.
+ */
+function planShops(request: FastifyRequest, q: { warehouse?: string; shop?: string }): string[] | undefined {
+  return q.warehouse
     ? q.shop
         ?.split(',')
         .map((s) => s.trim())
         .filter(Boolean)
     : shopFilter(request, q.shop);
+}
+const batchOf = (request: FastifyRequest<{ Querystring: BatchQuery }>) => {
+  const q = request.query;
+  const shopIds = planShops(request, q);
   return {
     warehouseId: q.warehouse,
     shopIds,
@@ -154,15 +161,8 @@ function planRoute(app: FastifyInstance, ctx: AppContext, turns: CallerTurns): v
     },
     handler: async (request) => {
       const q = request.query;
-      // A warehouse's plan covers the orders it serves (the access table checks the caller may see the warehouse);
-      // without one, the caller's shops.
       const whatIf = planWhatIf(q);
-      const shopIds = q.warehouse
-        ? q.shop
-            ?.split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : shopFilter(request, q.shop);
+      const shopIds = planShops(request, q);
       // The same request again while the caller's first is computing (a screen that re-polls, a reload) shares its
       // answer; another waits for it (plan-turns.ts): no 429 for asking while a plan computes.
       const caller = callerKey(request);
