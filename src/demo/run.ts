@@ -117,49 +117,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     const ctx = createContext(store, clock.now, { masterKey });
     const random = demoRandom(seed);
 
-    const fake = await startFakeAliExpressServer({
-      appKey: DEMO_APP_KEY,
-      appSecret: DEMO_APP_SECRET,
-      now: clock.now,
-      seed,
-      ...(options.faults === false
-        ? {}
-        : {
-            faults: {
-              seed,
-              serverError: { probability: 0.03, methods: [API.fulfill] },
-              dropAfterCommit: { probability: 0.03, methods: [API.fulfill] },
-            },
-          }),
-    });
+    const fake = await startDemoFake(options, clock, seed);
     cleanups.push(() => fake.close());
     allowOutbound(fake.url); // the marketplace gateway of the demo is local too
 
-    let tracking: TrackingHook = scheduledFirstScans(demoRandom(seed + 1));
-    if (options.sampleTracking !== false) {
-      const sample = await startSampleTracking(ctx, { now: clock.now });
-      cleanups.push(() => sample.close());
-      tracking = sample;
-    }
-    let labels: LabelHook = localCainiaoLabels(seed);
-    if (options.sampleCarrier !== false) {
-      const apiKey = randomBytes(16).toString('hex');
-      const carrier = await startSampleCarrierServer({ apiKey, now: clock.now });
-      cleanups.push(() => carrier.close());
-      allowOutbound(carrier.url); // the guard on outgoing requests refuses loopback addresses it is not told about
-      await setCarrierAccount(ctx, {
-        carrier: '*',
-        protocol: 'yunexpress',
-        baseUrl: carrier.url,
-        accountId: carrier.customerCode,
-        apiKey,
-      });
-      labels = sampleCarrierLabels(
-        createYunExpressCarrier({ baseUrl: carrier.url, customerCode: carrier.customerCode, apiSecret: apiKey }),
-        DEMO_SENDER,
-      );
-    }
-    const driverHooks = { labels, tracking };
+    const driverHooks = await startHooks(options, ctx, clock, seed, cleanups);
     const driver = new DemoDriver({
       ctx,
       clock,
@@ -181,64 +143,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     const dashboardUrl = `http://localhost:${port}/`;
 
     const stopping = new AbortController();
-    // The worker reads the simulated clock for claims and backoff; a lease covers ~20 real seconds at any speed, so a
-    // slow request is never taken over by the same worker while it is still travelling.
-    const worker: Promise<OutboxWorkerStats | undefined> = runOutboxWorker(ctx, {
-      masterKey,
-      workerId: 'demo-outbox',
-      concurrency: 4,
-      idlePollMs: Math.max(20, Math.min(1000, Math.round(60_000 / speed))),
-      settings: {
-        ...DEFAULT_OUTBOX_SETTINGS,
-        leaseMs: Math.max(DEFAULT_OUTBOX_SETTINGS.leaseMs, Math.round(20_000 * speed)),
-      },
-      clientOptions: { now: clock.now, timeoutMs: 10_000 },
-      signal: stopping.signal,
-      log: (line) => say(localized(`outbox: ${line}`, `上传队列：${line}`)),
-    }).catch((error: unknown) => {
-      say(localized(`the outbox worker stopped: ${String(error)}`, `上传队列进程已停止：${String(error)}`));
-      return undefined;
-    });
+    const worker = startWorker(ctx, masterKey, clock, speed, stopping.signal, say);
 
     // Sign-in is on, as in production: the dashboard's address carries a one-time link for the demo's owner.
     const signInUrl = await signInLink(ctx, dashboardUrl, (hours + 24) * HOUR_MS);
-    say(
-      localized(
-        `shipby demo: a simulated day at ${speed}× (one real second is ${simulatedSecond(speed).en} simulated)`,
-        `shipby 演示：以 ${speed} 倍速模拟一天（现实 1 秒 = 模拟 ${simulatedSecond(speed).zh}）`,
-      ),
-    );
-    say(
-      localized(`  dashboard        ${signInUrl ?? dashboardUrl}`, `  仪表板           ${signInUrl ?? dashboardUrl}`),
-    );
-    if (signInUrl) {
-      say(
-        localized(
-          `                   (a one-time sign-in link for ${DEMO_OWNER_EMAIL}: opening it signs the browser in; then ${dashboardUrl}, and Settings sets a password)`,
-          `                   （${DEMO_OWNER_EMAIL} 的一次性登录链接：打开即登录；之后访问 ${dashboardUrl}，可在“设置”中设置密码）`,
-        ),
-      );
-    }
-    say(localized(`  API docs         ${dashboardUrl}docs`, `  API 文档         ${dashboardUrl}docs`));
-    say(
-      localized(
-        `  fake AliExpress  ${fake.url}/__fake/orders (declared shipments: /__fake/shipments)`,
-        `  模拟速卖通       ${fake.url}/__fake/orders（已申报发货：/__fake/shipments）`,
-      ),
-    );
-    say(localized(`  database         ${databaseFile}`, `  数据库           ${databaseFile}`));
-    say(
-      localized(
-        `  labels           ${driverHooks.labels.name.en}`,
-        `  面单             ${driverHooks.labels.name['zh-CN']}`,
-      ),
-    );
-    say(
-      localized(
-        `  carrier events   ${driverHooks.tracking.name.en}`,
-        `  物流轨迹         ${driverHooks.tracking.name['zh-CN']}`,
-      ),
-    );
+    sayWhereItRuns(say, { speed, signInUrl, dashboardUrl, fakeUrl: fake.url, databaseFile, hooks: driverHooks });
 
     const endAt = clock.startAt + hours * HOUR_MS;
     const dayOver = driver.run(endAt, stopping.signal).then(async () => {
@@ -278,6 +187,143 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     await closeAll();
     throw error;
   }
+}
+
+/** The fake marketplace, with occasional failures on uploads unless `faults` is false. */
+function startDemoFake(options: DemoOptions, clock: SimClock, seed: number): Promise<FakeAliExpressServer> {
+  return startFakeAliExpressServer({
+    appKey: DEMO_APP_KEY,
+    appSecret: DEMO_APP_SECRET,
+    now: clock.now,
+    seed,
+    ...(options.faults === false
+      ? {}
+      : {
+          faults: {
+            seed,
+            serverError: { probability: 0.03, methods: [API.fulfill] },
+            dropAfterCommit: { probability: 0.03, methods: [API.fulfill] },
+          },
+        }),
+  });
+}
+
+/**
+ * Where the driver's carrier events and labels come from: the sample tracking provider and the sample carrier (also
+ * shipby's carrier account), each a local HTTP server closed with the demo; or local stand-ins.
+ */
+async function startHooks(
+  options: DemoOptions,
+  ctx: AppContext,
+  clock: SimClock,
+  seed: number,
+  cleanups: Array<() => Promise<unknown>>,
+): Promise<{ labels: LabelHook; tracking: TrackingHook }> {
+  let tracking: TrackingHook = scheduledFirstScans(demoRandom(seed + 1));
+  if (options.sampleTracking !== false) {
+    const sample = await startSampleTracking(ctx, { now: clock.now });
+    cleanups.push(() => sample.close());
+    tracking = sample;
+  }
+  let labels: LabelHook = localCainiaoLabels(seed);
+  if (options.sampleCarrier !== false) {
+    const apiKey = randomBytes(16).toString('hex');
+    const carrier = await startSampleCarrierServer({ apiKey, now: clock.now });
+    cleanups.push(() => carrier.close());
+    allowOutbound(carrier.url); // the guard on outgoing requests refuses loopback addresses it is not told about
+    await setCarrierAccount(ctx, {
+      carrier: '*',
+      protocol: 'yunexpress',
+      baseUrl: carrier.url,
+      accountId: carrier.customerCode,
+      apiKey,
+    });
+    labels = sampleCarrierLabels(
+      createYunExpressCarrier({ baseUrl: carrier.url, customerCode: carrier.customerCode, apiSecret: apiKey }),
+      DEMO_SENDER,
+    );
+  }
+  return { labels, tracking };
+}
+
+/**
+ * The upload outbox worker, until `signal`. It reads the simulated clock for claims and backoff; a lease covers ~20
+ * real seconds at any speed, so a slow request is never taken over by the same worker while it is still travelling.
+ */
+function startWorker(
+  ctx: AppContext,
+  masterKey: Buffer,
+  clock: SimClock,
+  speed: number,
+  signal: AbortSignal,
+  say: (line: Localized) => void,
+): Promise<OutboxWorkerStats | undefined> {
+  return runOutboxWorker(ctx, {
+    masterKey,
+    workerId: 'demo-outbox',
+    concurrency: 4,
+    idlePollMs: Math.max(20, Math.min(1000, Math.round(60_000 / speed))),
+    settings: {
+      ...DEFAULT_OUTBOX_SETTINGS,
+      leaseMs: Math.max(DEFAULT_OUTBOX_SETTINGS.leaseMs, Math.round(20_000 * speed)),
+    },
+    clientOptions: { now: clock.now, timeoutMs: 10_000 },
+    signal,
+    log: (line) => say(localized(`outbox: ${line}`, `上传队列：${line}`)),
+  }).catch((error: unknown) => {
+    say(localized(`the outbox worker stopped: ${String(error)}`, `上传队列进程已停止：${String(error)}`));
+    return undefined;
+  });
+}
+
+/** The demo's addresses and sources, said once it runs. */
+function sayWhereItRuns(
+  say: (line: Localized) => void,
+  where: {
+    speed: number;
+    signInUrl: string | undefined;
+    dashboardUrl: string;
+    fakeUrl: string;
+    databaseFile: string;
+    hooks: { labels: LabelHook; tracking: TrackingHook };
+  },
+): void {
+  const { speed, signInUrl, dashboardUrl, databaseFile } = where;
+  say(
+    localized(
+      `shipby demo: a simulated day at ${speed}× (one real second is ${simulatedSecond(speed).en} simulated)`,
+      `shipby 演示：以 ${speed} 倍速模拟一天（现实 1 秒 = 模拟 ${simulatedSecond(speed).zh}）`,
+    ),
+  );
+  say(localized(`  dashboard        ${signInUrl ?? dashboardUrl}`, `  仪表板           ${signInUrl ?? dashboardUrl}`));
+  if (signInUrl) {
+    say(
+      localized(
+        `                   (a one-time sign-in link for ${DEMO_OWNER_EMAIL}: opening it signs the browser in; then ${dashboardUrl}, and Settings sets a password)`,
+        `                   （${DEMO_OWNER_EMAIL} 的一次性登录链接：打开即登录；之后访问 ${dashboardUrl}，可在“设置”中设置密码）`,
+      ),
+    );
+  }
+  say(localized(`  API docs         ${dashboardUrl}docs`, `  API 文档         ${dashboardUrl}docs`));
+  say(
+    localized(
+      `  fake AliExpress  ${where.fakeUrl}/__fake/orders (declared shipments: /__fake/shipments)`,
+      `  模拟速卖通       ${where.fakeUrl}/__fake/orders（已申报发货：/__fake/shipments）`,
+    ),
+  );
+  say(localized(`  database         ${databaseFile}`, `  数据库           ${databaseFile}`));
+  say(
+    localized(
+      `  labels           ${where.hooks.labels.name.en}`,
+      `  面单             ${where.hooks.labels.name['zh-CN']}`,
+    ),
+  );
+  say(
+    localized(
+      `  carrier events   ${where.hooks.tracking.name.en}`,
+      `  物流轨迹         ${where.hooks.tracking.name['zh-CN']}`,
+    ),
+  );
 }
 
 /** What one real second stands for: seconds under a minute, else the house duration ("1 h", "2 d 4 h"). */

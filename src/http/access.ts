@@ -137,6 +137,13 @@ export function registerAccess(app: FastifyInstance, ctx: AppContext, options: A
     }
   });
 
+  identifyCallers(app, ctx, options);
+  checkAccess(app, ctx, options);
+  auditUnsafeRequests(app, ctx);
+}
+
+/** `onRequest`: the caller, from an API key or a session cookie; unknown keys counted per IP. */
+function identifyCallers(app: FastifyInstance, ctx: AppContext, options: AccessOptions): void {
   const badCredentials = new BadCredentialCounter(options.badCredentialsPerMinute ?? 30);
   app.addHook('onRequest', async (request, reply) => {
     request.access = { actor: 'api' };
@@ -175,7 +182,10 @@ export function registerAccess(app: FastifyInstance, ctx: AppContext, options: A
     // An ended session is ordinary: the browser is told to drop the cookie, and the caller is no one.
     if (!request.principal) reply.clearCookie(SESSION_COOKIE, { path: '/' });
   });
+}
 
+/** `preValidation`: the route's declaration applied before its body is validated or its handler runs. */
+function checkAccess(app: FastifyInstance, ctx: AppContext, options: AccessOptions): void {
   app.addHook('preValidation', async (request) => {
     const access = request.routeOptions.config.access;
     if (!access) return;
@@ -211,71 +221,86 @@ export function registerAccess(app: FastifyInstance, ctx: AppContext, options: A
       const ours = await warehousesOfAccount(ctx, principal.accountId);
       if (!namedWarehouses.every((w) => ours.includes(w))) throw notFound();
     }
-    switch (access.scope) {
-      case 'shops': {
-        const named = access.shop ? valuesAt(request, access.shop) : undefined;
-        if (!named) {
-          if (access.required && access.shop) {
-            throw new ValidationError([
-              {
-                row: 0,
-                field: access.shop.field,
-                message: localized(
-                  `${access.shop.field} is required: name the shop.`,
-                  `${access.shop.field} 为必填项：请指定店铺。`,
-                ),
-              },
-            ]);
-          }
-          request.access.shops = allowed;
-          return;
-        }
-        for (const shop of named) {
-          if (!principal.roles.has(shop)) throw notFound();
-          if (!allowed.includes(shop)) throw forbidden(access.permission);
-        }
-        request.access.shops = named;
-        return;
-      }
-      case 'order':
-      case 'parcel':
-      case 'case':
-      case 'pack-session': {
-        const id = idParam(request);
-        if (id === undefined) return; // validation answers 400; there is nothing to see
-        const shop = await shopOfObject(ctx, access.scope, id);
-        if (!shop || !principal.roles.has(shop)) throw notFound();
-        if (!allowed.includes(shop)) throw forbidden(access.permission);
-        request.access.shops = [shop];
-        return;
-      }
-      case 'account': {
-        request.access.shops = allowed;
-        request.access.warehouses = namedWarehouses ?? (await warehousesOfAccount(ctx, principal.accountId));
-        return;
-      }
-      case 'purchase-order': {
-        const id = idParam(request);
-        if (id !== undefined && (await accountOfPurchaseOrder(ctx, id)) !== principal.accountId) throw notFound();
-        request.access.shops = allowed;
-        return;
-      }
-      case 'installation': {
-        // Shared by every account: only the installation's own owners change them.
-        if (UNSAFE.has(request.method) && !ownsInstallation(principal)) {
-          throw new ForbiddenError(
-            localized(
-              'Only an owner of the installation (default account) changes shared settings.',
-              '只有本系统（默认账户）的店主可以修改共享设置。',
-            ),
-          );
-        }
-        request.access.shops = allowed;
-        return;
-      }
-    }
+    await grantScope(ctx, request, principal, access, allowed, namedWarehouses);
   });
+}
 
+/** A route declared with a permission: what its scope lets the caller see (another's object is a 404). */
+async function grantScope(
+  ctx: AppContext,
+  request: FastifyRequest,
+  principal: Principal,
+  access: Exclude<RouteAccess, { scope: 'public' | 'own-token' | 'signed-in' }>,
+  allowed: string[],
+  namedWarehouses: string[] | undefined,
+): Promise<void> {
+  switch (access.scope) {
+    case 'shops': {
+      const named = access.shop ? valuesAt(request, access.shop) : undefined;
+      if (!named) {
+        if (access.required && access.shop) {
+          throw new ValidationError([
+            {
+              row: 0,
+              field: access.shop.field,
+              message: localized(
+                `${access.shop.field} is required: name the shop.`,
+                `${access.shop.field} 为必填项：请指定店铺。`,
+              ),
+            },
+          ]);
+        }
+        request.access.shops = allowed;
+        return;
+      }
+      for (const shop of named) {
+        if (!principal.roles.has(shop)) throw notFound();
+        if (!allowed.includes(shop)) throw forbidden(access.permission);
+      }
+      request.access.shops = named;
+      return;
+    }
+    case 'order':
+    case 'parcel':
+    case 'case':
+    case 'pack-session': {
+      const id = idParam(request);
+      if (id === undefined) return; // validation answers 400; there is nothing to see
+      const shop = await shopOfObject(ctx, access.scope, id);
+      if (!shop || !principal.roles.has(shop)) throw notFound();
+      if (!allowed.includes(shop)) throw forbidden(access.permission);
+      request.access.shops = [shop];
+      return;
+    }
+    case 'account': {
+      request.access.shops = allowed;
+      request.access.warehouses = namedWarehouses ?? (await warehousesOfAccount(ctx, principal.accountId));
+      return;
+    }
+    case 'purchase-order': {
+      const id = idParam(request);
+      if (id !== undefined && (await accountOfPurchaseOrder(ctx, id)) !== principal.accountId) throw notFound();
+      request.access.shops = allowed;
+      return;
+    }
+    case 'installation': {
+      // Shared by every account: only the installation's own owners change them.
+      if (UNSAFE.has(request.method) && !ownsInstallation(principal)) {
+        throw new ForbiddenError(
+          localized(
+            'Only an owner of the installation (default account) changes shared settings.',
+            '只有本系统（默认账户）的店主可以修改共享设置。',
+          ),
+        );
+      }
+      request.access.shops = allowed;
+      return;
+    }
+  }
+}
+
+/** `onSend`: every unsafe request of a known caller goes to the audit log with its outcome. */
+function auditUnsafeRequests(app: FastifyInstance, ctx: AppContext): void {
   // Who did what, when and from where: every unsafe request of a known caller, with its outcome.
   // Written before the answer leaves (onSend), so a client that reads the log next finds its own request there.
   app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
@@ -363,4 +388,10 @@ export function inWarehouses<T extends { warehouse_id: string | null }>(request:
 export function callerKey(request: FastifyRequest): string {
   const p = request.principal;
   return p ? `${p.kind}:${p.id}` : `ip:${request.ip}`;
+}
+
+/** The signed-in caller (a user or an API key); nobody is a 401. */
+export function requirePrincipal(request: FastifyRequest): Principal {
+  if (!request.principal) throw new AuthenticationError(localized('Sign in first.', '请先登录。'));
+  return request.principal;
 }

@@ -141,6 +141,21 @@ const SECURITY_HEADERS: Record<string, string> = {
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 export async function buildServer(ctx: AppContext, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const app = newServer(options);
+  usePlannerThreads(app, ctx, options);
+  await registerPlugins(app, ctx, options);
+  registerGuards(app, ctx, options);
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  registerMetrics(app, ctx, { token: options.metricsToken ?? process.env.SHIPBY_METRICS_TOKEN });
+
+  registerRoutes(app, ctx, options);
+  await serveDashboard(app, ctx, options);
+  return app;
+}
+
+/** Fastify with the server's timeouts, log, error answers and security headers. */
+function newServer(options: ServerOptions): FastifyInstance {
   const timeouts = serverTimeouts(options.timeouts);
   const app = Fastify({
     // Behind a reverse proxy, the client's address is the one the trusted proxy gives (X-Forwarded-For).
@@ -165,6 +180,11 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
     return payload;
   });
+  return app;
+}
+
+/** The planner threads the plans are searched in (unless the context has them already). */
+function usePlannerThreads(app: FastifyInstance, ctx: AppContext, options: ServerOptions): void {
   // Plans are searched in planner threads, never on the event loop; the jobs sharing this context use them too.
   if (!ctx.planner) {
     const pool = new PlanPool(options.planner);
@@ -176,6 +196,10 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       await pool.close();
     });
   }
+}
+
+/** OpenAPI, the named response schemas, cookies, and the rate limit. */
+async function registerPlugins(app: FastifyInstance, ctx: AppContext, options: ServerOptions): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -224,6 +248,10 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       );
     },
   });
+}
+
+/** What every request passes before its handler: input guards, access, idempotency, object bodies. */
+function registerGuards(app: FastifyInstance, ctx: AppContext, options: ServerOptions): void {
   registerInputGuards(app); // before access: its scoping reads the same fields (a NUL would reach the database)
   registerAccess(app, ctx, { required: options.authentication !== false });
   registerIdempotency(app, ctx);
@@ -243,10 +271,10 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       ]);
     }
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+}
 
-  registerMetrics(app, ctx, { token: options.metricsToken ?? process.env.SHIPBY_METRICS_TOKEN });
-
+/** The API's routes, in their order. */
+function registerRoutes(app: FastifyInstance, ctx: AppContext, options: ServerOptions): void {
   systemRoutes(app, ctx);
   orderRoutes(app, ctx);
   orderPageRoutes(app, ctx);
@@ -269,7 +297,10 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     loginPerMinute: options.rateLimit?.loginPerMinute ?? 20,
     ...(options.passwordChangeKeys ? { keysOnPasswordChange: options.passwordChangeKeys } : {}),
   });
+}
 
+/** The built dashboard at `/`; without it, a page that says how to build it. */
+async function serveDashboard(app: FastifyInstance, ctx: AppContext, options: ServerOptions): Promise<void> {
   const dashboardDir = options.dashboardDir ?? DEFAULT_DASHBOARD_DIR;
   if (fs.existsSync(path.join(dashboardDir, 'index.html'))) {
     await app.register(fastifyStatic, {
@@ -308,5 +339,4 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
 <p>The dashboard is not built: run <code>npm run build:web</code> (npm start does it first). 仪表板尚未构建：请运行 <code>npm run build:web</code>。</p></body></html>`;
     });
   }
-  return app;
 }

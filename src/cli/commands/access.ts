@@ -48,6 +48,19 @@ export function signInUrl(baseUrl: string, token: string): string {
 
 export function register(program: Command): void {
   const account = program.command('account').description('Accounts: who owns which shops and warehouses');
+  accountCommands(account);
+  const user = program.command('user').description('Users, their roles per shop, passwords and sign-in links');
+  userCommands(user);
+  userSignInCommands(user);
+  userListCommand(user);
+  const key = program
+    .command('key')
+    .description('API keys for machines: scoped to shops and a role, shown once, stored hashed, revocable');
+  keyCommands(key);
+}
+
+/** `account add|shop|warehouse`: an account, and the shops and warehouses it owns. */
+function accountCommands(account: Command): void {
   account
     .command('add')
     .description('Create an account')
@@ -105,8 +118,10 @@ export function register(program: Command): void {
         }),
       ),
     );
+}
 
-  const user = program.command('user').description('Users, their roles per shop, passwords and sign-in links');
+/** `user add|grant`: a user with roles per shop, and a role granted. */
+function userCommands(user: Command): void {
   user
     .command('add')
     .description(
@@ -163,6 +178,10 @@ export function register(program: Command): void {
         }),
       ),
     );
+}
+
+/** `user reset-password|link`: a new password, or a one-time sign-in link. */
+function userSignInCommands(user: Command): void {
   user
     .command('reset-password')
     .description(
@@ -200,6 +219,10 @@ export function register(program: Command): void {
         }),
       ),
     );
+}
+
+/** `user list`: the users and their roles. */
+function userListCommand(user: Command): void {
   user
     .command('list')
     .description('Users with their roles per shop')
@@ -221,10 +244,10 @@ export function register(program: Command): void {
         }),
       ),
     );
+}
 
-  const key = program
-    .command('key')
-    .description('API keys for machines: scoped to shops and a role, shown once, stored hashed, revocable');
+/** `key create|list|revoke`: API keys for machines. */
+function keyCommands(key: Command): void {
   key
     .command('create')
     .description('Create a key (printed once)')

@@ -43,7 +43,17 @@ const ORDER_BY_ZH: Record<(typeof PRINT_ORDERS)[number], string> = {
 
 export function register(program: Command): void {
   const carrier = program.command('carrier').description('Carrier contracts, shipping rules and carrier accounts');
+  importCommand(carrier);
+  servicesCommand(carrier);
+  rulesCommand(carrier);
+  accountCommand(carrier);
+  quoteCommand(program);
+  labelCommand(program);
+  labelsCommand(program);
+}
 
+/** `carrier import FILE`: contract rates, refused whole with the bad rows named. */
+function importCommand(carrier: Command): void {
   carrier
     .command('import')
     .description(
@@ -70,7 +80,10 @@ export function register(program: Command): void {
         });
       }),
     );
+}
 
+/** `carrier services`: the services in use. */
+function servicesCommand(carrier: Command): void {
   carrier
     .command('services')
     .description('The carrier services in use')
@@ -103,7 +116,10 @@ export function register(program: Command): void {
         });
       }),
     );
+}
 
+/** `carrier rules FILE.json`: the shipping rules replaced. */
+function rulesCommand(carrier: Command): void {
   carrier
     .command('rules')
     .description(
@@ -126,7 +142,10 @@ export function register(program: Command): void {
         });
       }),
     );
+}
 
+/** `carrier account [CARRIER]`: where a carrier's labels are bought (set when given), then the accounts. */
+function accountCommand(carrier: Command): void {
   carrier
     .command('account')
     .description(
@@ -181,7 +200,10 @@ export function register(program: Command): void {
         },
       ),
     );
+}
 
+/** `quote ORDER`: the service for each parcel, with the explanation. */
+function quoteCommand(program: Command): void {
   program
     .command('quote')
     .description('Which carrier service each parcel of an order takes, and why (rules first, else rate shopping)')
@@ -236,7 +258,10 @@ export function register(program: Command): void {
         });
       }),
     );
+}
 
+/** `label ORDER`: labels bought for the packed parcels. */
+function labelCommand(program: Command): void {
   program
     .command('label')
     .description("Buy labels for an order's packed parcels (number checked, then queued for upload)")
@@ -290,7 +315,10 @@ export function register(program: Command): void {
         },
       ),
     );
+}
 
+/** `labels -o FILE`: labels printed into one PDF. */
+function labelsCommand(program: Command): void {
   program
     .command('labels')
     .description('Print labels (100 × 150 mm) into one PDF: the print queue, or the given orders')

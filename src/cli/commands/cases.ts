@@ -62,6 +62,19 @@ export function register(program: Command): void {
   const receipt = program
     .command('receipt')
     .description("Receipt confirmation: when an order confirms itself, the buyer's acceptance time");
+  receiptShowCommand(receipt);
+  receiptChangeCommands(receipt);
+
+  const cases = program
+    .command('case')
+    .description('After-sales cases: not received, not as described, return requested, refund');
+  caseCommands(cases);
+  caseStepCommands(cases);
+  caseRateCommand(cases);
+}
+
+/** `receipt show ORDER`: when the order confirms itself. */
+function receiptShowCommand(receipt: Command): void {
   receipt
     .command('show')
     .description('When an order confirms its receipt by itself, why, and the time left')
@@ -110,6 +123,10 @@ export function register(program: Command): void {
         });
       }),
     );
+}
+
+/** `receipt promised-days|extend`: the order's promised delivery days, an acceptance extension. */
+function receiptChangeCommands(receipt: Command): void {
   receipt
     .command('promised-days')
     .description("Set the order's promised delivery days (freight_commit_day)")
@@ -147,10 +164,10 @@ export function register(program: Command): void {
         );
       }),
     );
+}
 
-  const cases = program
-    .command('case')
-    .description('After-sales cases: not received, not as described, return requested, refund');
+/** `case open|list|show`. */
+function caseCommands(cases: Command): void {
   cases
     .command('open')
     .description("Open a case on an order: the time to answer starts and the parcels' tracking is kept as evidence")
@@ -222,6 +239,10 @@ export function register(program: Command): void {
         });
       }),
     );
+}
+
+/** `case respond|escalate|withdraw|resolve|evidence`: a case moved on, or its evidence added. */
+function caseStepCommands(cases: Command): void {
   for (const [name, describe] of [
     ['respond', 'Answer the buyer (the note is kept as evidence)'],
     ['escalate', 'The platform arbitrates'],
@@ -290,6 +311,10 @@ export function register(program: Command): void {
         );
       }),
     );
+}
+
+/** `case rate`: the item-not-received dispute rate of a shop. */
+function caseRateCommand(cases: Command): void {
   cases
     .command('rate')
     .description('The item-not-received dispute rate of a shop')

@@ -24,6 +24,17 @@ async function useCases() {
 }
 
 export function register(program: Command): void {
+  atRiskCommand(program);
+  explainCommand(program);
+  metricsCommand(program);
+  policyCommands(program);
+  extendCommand(program);
+  sweepCommand(program);
+  webhookCommand(program);
+}
+
+/** `at-risk`: open orders by time left, each with its countdown, fine and why. */
+function atRiskCommand(program: Command): void {
   program
     .command('at-risk')
     .description('Open orders by time left, with the countdown, the fine if each is missed now, and why')
@@ -75,7 +86,10 @@ export function register(program: Command): void {
         });
       }),
     );
+}
 
+/** `explain ORDER`: can it still ship, and what missing it costs. */
+function explainCommand(program: Command): void {
   program
     .command('explain')
     .description('Can I still ship? The deadline, the fine now and at each next step, and the cheaper course')
@@ -108,7 +122,10 @@ export function register(program: Command): void {
         });
       }),
     );
+}
 
+/** `metrics`: the seller's metrics against the policy's thresholds. */
+function metricsCommand(program: Command): void {
   program
     .command('metrics')
     .description("The seller's metrics over 7 and 30 days against the policy's thresholds")
@@ -141,7 +158,10 @@ export function register(program: Command): void {
         });
       }),
     );
+}
 
+/** `policy list|show|set`: the platform policies, and a shop's choice of them. */
+function policyCommands(program: Command): void {
   const policy = program.command('policy').description("Platform policies and a shop's choice of them");
   policy
     .command('list')
@@ -239,7 +259,10 @@ export function register(program: Command): void {
         });
       }),
     );
+}
 
+/** `extend ORDER`: a deadline extension the buyer agreed to. */
+function extendCommand(program: Command): void {
   program
     .command('extend')
     .description('Record a deadline extension the buyer agreed to')
@@ -287,7 +310,10 @@ export function register(program: Command): void {
         },
       ),
     );
+}
 
+/** `sweep`: the deadline warning sweep and the pending alert webhooks, once. */
+function sweepCommand(program: Command): void {
   program
     .command('sweep')
     .description(
@@ -311,7 +337,10 @@ export function register(program: Command): void {
         });
       }),
     );
+}
 
+/** `webhook`: an alert webhook added. */
+function webhookCommand(program: Command): void {
   program
     .command('webhook')
     .description('Add an alert webhook (JSON POSTs signed with HMAC-SHA256)')

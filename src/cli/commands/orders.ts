@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 // Reads only: the writes (accept, cancel, warehouse-received) import theirs when they run, so `order ID` and
 // `orders` load no stock, transition or hand-over code.
-import { getOrderPage, listOrders, resolveOrder } from '../../app/order-reads';
+import { getOrderPage, listOrders, type OrderDetail, resolveOrder } from '../../app/order-reads';
 import { contextAt } from '../../app/as-of';
 import { presentAsOf, presentEvent, presentLine, presentOrder, presentParcel } from '../../app/present';
 import { formatMoney } from '../../core/money';
@@ -12,6 +12,14 @@ import { action, atOption, cliLocale, countdown, printJson, printTable, refuse, 
 import { codeZh } from '../words';
 
 export function register(program: Command): void {
+  ordersCommand(program);
+  orderCommand(program);
+  orderActionCommands(program);
+  warehouseReceivedCommand(program);
+}
+
+/** `orders`: the list, the most urgent first. */
+function ordersCommand(program: Command): void {
   program
     .command('orders')
     .description('List orders, the most urgent first')
@@ -61,7 +69,10 @@ export function register(program: Command): void {
         });
       }),
     );
+}
 
+/** `order ORDER`: one order with its lines, parcels and timeline. */
+function orderCommand(program: Command): void {
   program
     .command('order')
     .description('Show one order: its lines, parcels and timeline')
@@ -86,92 +97,14 @@ export function register(program: Command): void {
             timeline: detail.timeline.map(presentEvent),
           };
           if (options.json) return printJson(view);
-          const zh = cliLocale() === 'zh-CN';
-          const code = (c: string | null) => (c === null ? '' : zh ? codeZh(c) : c);
-          const shipBy = toIso(o.ship_by_at);
-          const left = asOf.time_left_ms !== null ? countdown(asOf.time_left_ms) : null;
-          const address = [
-            o.address_line1,
-            o.address_line2,
-            [o.city, o.postcode].filter(Boolean).join(' '),
-            o.state,
-            o.buyer_country,
-          ]
-            .filter(Boolean)
-            .join(', ');
-          const total = formatMoney({ amount: o.total_amount, currency: o.currency });
-          console.log(
-            say(
-              localized(
-                `order ${o.platform_order_id} (#${o.id}) · shop ${o.shop_id} · ${o.platform}`,
-                `订单 ${o.platform_order_id}（#${o.id}）· 店铺 ${o.shop_id} · ${o.platform}`,
-              ),
-            ),
-          );
-          console.log(
-            say(
-              localized(
-                `status: ${o.status}${o.platform_status ? ` (platform: ${o.platform_status})` : ''}`,
-                `状态：${code(o.status)}${o.platform_status ? `（平台：${o.platform_status}）` : ''}`,
-              ),
-            ),
-          );
-          console.log(
-            say(
-              localized(
-                `ship by: ${shipBy ?? 'unknown'}${o.ship_by_source ? ` (${o.ship_by_source})` : ''}${left !== null ? ` · ${left} left at ${asOf.as_of}` : ''}${asOf.situation ? ` · ${asOf.situation.replace(/_/g, ' ')}` : ''}`,
-                `发货期限：${shipBy ?? '未知'}${o.ship_by_source ? `（${code(o.ship_by_source)}）` : ''}${left !== null ? ` · 截至 ${asOf.as_of} 剩余 ${left}` : ''}${asOf.situation ? ` · ${code(asOf.situation)}` : ''}`,
-              ),
-            ),
-          );
-          console.log(
-            say(
-              localized(
-                `buyer: ${o.buyer_name}, ${address}${o.phone ? ', ' + o.phone : ''}`,
-                `买家：${o.buyer_name}，${address}${o.phone ? '，' + o.phone : ''}`,
-              ),
-            ),
-          );
-          console.log(say(localized(`total: ${total}\n`, `金额：${total}\n`)));
-          for (const warning of detail.warnings) console.log(`! ${say(warning)}\n`);
-          printTable(
-            detail.lines.map((l) => ({
-              '#': l.line_no,
-              sku: l.sku,
-              qty: l.quantity,
-              unit_price: formatMoney({ amount: l.unit_price, currency: o.currency }),
-            })),
-            ['#', 'sku', 'qty', 'unit_price'],
-          );
-          console.log('');
-          if (detail.parcels.length) {
-            printTable(
-              detail.parcels.map((p) => ({
-                parcel: p.id,
-                status: p.status,
-                carrier: p.carrier,
-                tracking: p.tracking_number,
-              })),
-              ['parcel', 'status', 'carrier', 'tracking'],
-            );
-            console.log('');
-          } else console.log(say(localized('parcels: none yet\n', '包裹：暂无\n')));
-          printTable(
-            detail.timeline.map((e) => ({
-              at: toIso(e.at),
-              actor: e.actor,
-              event:
-                e.kind === 'transition'
-                  ? `${code(e.action)}: ${code(e.from_state)} → ${code(e.to_state)}`
-                  : code(e.kind) + (e.to_state ? ` (${code(e.to_state)})` : ''),
-              reason: e.reason ?? '',
-            })),
-            ['at', 'actor', 'event', 'reason'],
-          );
+          printOrderPage(detail, asOf);
         });
       }),
     );
+}
 
+/** `accept ORDER` and `cancel ORDER`. */
+function orderActionCommands(program: Command): void {
   for (const [name, description] of [
     ['accept', 'Accept an order that passed the risk review (new → awaiting_shipment)'],
     ['cancel', 'Cancel an order, with a reason'],
@@ -207,7 +140,10 @@ export function register(program: Command): void {
         }),
       );
   }
+}
 
+/** `warehouse-received ORDER`: the platform's warehouse received a self-send order. */
+function warehouseReceivedCommand(program: Command): void {
   program
     .command('warehouse-received')
     .description("Record that the platform's warehouse received a self-send order (the event its policy counts)")
@@ -235,4 +171,91 @@ export function register(program: Command): void {
         });
       }),
     );
+}
+
+/** One order as text, in the command line's language: its heading lines, lines, parcels and timeline. */
+function printOrderPage(detail: OrderDetail, asOf: ReturnType<typeof presentAsOf>): void {
+  const o = detail.order;
+  const zh = cliLocale() === 'zh-CN';
+  const code = (c: string | null) => (c === null ? '' : zh ? codeZh(c) : c);
+  const shipBy = toIso(o.ship_by_at);
+  const left = asOf.time_left_ms !== null ? countdown(asOf.time_left_ms) : null;
+  const address = [
+    o.address_line1,
+    o.address_line2,
+    [o.city, o.postcode].filter(Boolean).join(' '),
+    o.state,
+    o.buyer_country,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const total = formatMoney({ amount: o.total_amount, currency: o.currency });
+  console.log(
+    say(
+      localized(
+        `order ${o.platform_order_id} (#${o.id}) · shop ${o.shop_id} · ${o.platform}`,
+        `订单 ${o.platform_order_id}（#${o.id}）· 店铺 ${o.shop_id} · ${o.platform}`,
+      ),
+    ),
+  );
+  console.log(
+    say(
+      localized(
+        `status: ${o.status}${o.platform_status ? ` (platform: ${o.platform_status})` : ''}`,
+        `状态：${code(o.status)}${o.platform_status ? `（平台：${o.platform_status}）` : ''}`,
+      ),
+    ),
+  );
+  console.log(
+    say(
+      localized(
+        `ship by: ${shipBy ?? 'unknown'}${o.ship_by_source ? ` (${o.ship_by_source})` : ''}${left !== null ? ` · ${left} left at ${asOf.as_of}` : ''}${asOf.situation ? ` · ${asOf.situation.replace(/_/g, ' ')}` : ''}`,
+        `发货期限：${shipBy ?? '未知'}${o.ship_by_source ? `（${code(o.ship_by_source)}）` : ''}${left !== null ? ` · 截至 ${asOf.as_of} 剩余 ${left}` : ''}${asOf.situation ? ` · ${code(asOf.situation)}` : ''}`,
+      ),
+    ),
+  );
+  console.log(
+    say(
+      localized(
+        `buyer: ${o.buyer_name}, ${address}${o.phone ? ', ' + o.phone : ''}`,
+        `买家：${o.buyer_name}，${address}${o.phone ? '，' + o.phone : ''}`,
+      ),
+    ),
+  );
+  console.log(say(localized(`total: ${total}\n`, `金额：${total}\n`)));
+  for (const warning of detail.warnings) console.log(`! ${say(warning)}\n`);
+  printTable(
+    detail.lines.map((l) => ({
+      '#': l.line_no,
+      sku: l.sku,
+      qty: l.quantity,
+      unit_price: formatMoney({ amount: l.unit_price, currency: o.currency }),
+    })),
+    ['#', 'sku', 'qty', 'unit_price'],
+  );
+  console.log('');
+  if (detail.parcels.length) {
+    printTable(
+      detail.parcels.map((p) => ({
+        parcel: p.id,
+        status: p.status,
+        carrier: p.carrier,
+        tracking: p.tracking_number,
+      })),
+      ['parcel', 'status', 'carrier', 'tracking'],
+    );
+    console.log('');
+  } else console.log(say(localized('parcels: none yet\n', '包裹：暂无\n')));
+  printTable(
+    detail.timeline.map((e) => ({
+      at: toIso(e.at),
+      actor: e.actor,
+      event:
+        e.kind === 'transition'
+          ? `${code(e.action)}: ${code(e.from_state)} → ${code(e.to_state)}`
+          : code(e.kind) + (e.to_state ? ` (${code(e.to_state)})` : ''),
+      reason: e.reason ?? '',
+    })),
+    ['at', 'actor', 'event', 'reason'],
+  );
 }

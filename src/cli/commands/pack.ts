@@ -74,6 +74,17 @@ export function register(program: Command): void {
       }),
     );
 
+  boxCommand(pack);
+  boxesCommand(pack);
+  skuDimsCommand(pack);
+  senderCommand(pack);
+  noteCommand(pack);
+  slipCommand(pack);
+  sessionsCommand(pack);
+}
+
+/** `pack box SHOP CODE`: add or change a box of the shop's catalogue. */
+function boxCommand(pack: Command): void {
   pack
     .command('box')
     .description("Add or change a box of a shop's catalogue")
@@ -124,7 +135,10 @@ export function register(program: Command): void {
         },
       ),
     );
+}
 
+/** `pack boxes SHOP`: the shop's boxes. */
+function boxesCommand(pack: Command): void {
   pack
     .command('boxes')
     .description("A shop's boxes, cheapest first")
@@ -146,7 +160,10 @@ export function register(program: Command): void {
         });
       }),
     );
+}
 
+/** `pack sku-dims SKU`: a seller SKU's unit size, weight, barcode, batteries and liquids. */
+function skuDimsCommand(pack: Command): void {
   pack
     .command('sku-dims')
     .description("Set a seller SKU's unit size, weight and item barcode")
@@ -185,7 +202,10 @@ export function register(program: Command): void {
         },
       ),
     );
+}
 
+/** `pack sender SHOP`: the shop's sender (return) address. */
+function senderCommand(pack: Command): void {
   pack
     .command('sender')
     .description("The shop's sender (return) address printed on its labels")
@@ -228,7 +248,10 @@ export function register(program: Command): void {
         },
       ),
     );
+}
 
+/** `pack note ORDER TEXT`: the buyer's note. */
+function noteCommand(pack: Command): void {
   pack
     .command('note')
     .description("Set the buyer's note printed on the packing slip (empty text removes it)")
@@ -253,7 +276,10 @@ export function register(program: Command): void {
         });
       }),
     );
+}
 
+/** `pack slip ORDER`: the packing slip PDF. */
+function slipCommand(pack: Command): void {
   pack
     .command('slip')
     .description('Write the packing slip PDF of an order')
@@ -279,7 +305,10 @@ export function register(program: Command): void {
         });
       }),
     );
+}
 
+/** `pack sessions`: the pack sessions (open: the orders being packed now). */
+function sessionsCommand(pack: Command): void {
   pack
     .command('sessions')
     .description('Pack sessions, newest first (--open: the orders being packed now)')

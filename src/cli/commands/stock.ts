@@ -18,6 +18,18 @@ export function register(program: Command): void {
     .command('stock')
     .description('Stock: warehouses, SKUs, levels, import, adjustments, the ledger');
 
+  levelsCommand(stock);
+  importCommand(stock);
+  adjustCommand(stock);
+  ledgerCommand(stock);
+  registerCatalogueCommands(stock);
+  settleCommand(stock);
+  checkCommand(stock);
+  alertsCommand(stock);
+}
+
+/** `stock levels` (the default): stock per SKU and warehouse. */
+function levelsCommand(stock: Command): void {
   stock
     .command('levels', { isDefault: true })
     .description('Stock per SKU and warehouse: on hand, reserved, available, incoming, waiting')
@@ -46,7 +58,10 @@ export function register(program: Command): void {
         });
       }),
     );
+}
 
+/** `stock import FILE`: a stock count, refused whole when a row is bad (unless --skip-invalid). */
+function importCommand(stock: Command): void {
   stock
     .command('import')
     .description(
@@ -109,7 +124,10 @@ export function register(program: Command): void {
         },
       ),
     );
+}
 
+/** `stock adjust SKU`: a change with its reason. */
+function adjustCommand(stock: Command): void {
   stock
     .command('adjust')
     .description(
@@ -161,7 +179,10 @@ export function register(program: Command): void {
         },
       ),
     );
+}
 
+/** `stock ledger`: the movements, newest first. */
+function ledgerCommand(stock: Command): void {
   stock
     .command('ledger')
     .description('Stock movements, newest first (import, adjust, reserve, release, ship, receive)')
@@ -208,9 +229,10 @@ export function register(program: Command): void {
         },
       ),
     );
+}
 
-  registerCatalogueCommands(stock);
-
+/** `stock settle`: reserve for the open orders that hold nothing. */
+function settleCommand(stock: Command): void {
   stock
     .command('settle')
     .description(
@@ -233,7 +255,10 @@ export function register(program: Command): void {
         });
       }),
     );
+}
 
+/** `stock check`: the stock invariants audited. */
+function checkCommand(stock: Command): void {
   stock
     .command('check')
     .description('Audit the stock invariants (never oversold, reservations and ledger add up); exit 1 on a problem')
@@ -255,7 +280,10 @@ export function register(program: Command): void {
         });
       }),
     );
+}
 
+/** `stock alerts`: the low-stock alerts. */
+function alertsCommand(stock: Command): void {
   stock
     .command('alerts')
     .description('Low-stock alerts, newest first')

@@ -29,6 +29,16 @@ function hours(name: string) {
 }
 
 export function register(program: Command): void {
+  parcelsCommand(program);
+  const tracking = program.command('tracking').description('Carrier tracking: providers, events, polling and sweeps');
+  providerCommands(tracking);
+  parcelEventCommands(tracking);
+  trackingJobCommands(tracking);
+  sampleTrackingCommand(program);
+}
+
+/** `parcels`: the parcels with an open problem, each with what to do. */
+function parcelsCommand(program: Command): void {
   program
     .command('parcels')
     .description(
@@ -71,8 +81,10 @@ export function register(program: Command): void {
         });
       }),
     );
+}
 
-  const tracking = program.command('tracking').description('Carrier tracking: providers, events, polling and sweeps');
+/** `tracking provider NAME` (add or change one) and `tracking providers`. */
+function providerCommands(tracking: Command): void {
   tracking
     .command('provider')
     .description('Add or change a tracking provider (webhooks at POST /tracking/webhooks/NAME)')
@@ -153,6 +165,10 @@ export function register(program: Command): void {
     .command('providers')
     .description('The tracking providers (never their secrets)')
     .action(action(async () => withApp(async (ctx) => printJson(await listProviders(ctx)))));
+}
+
+/** `tracking show PARCEL` and `tracking ingest FILE`: a parcel's tracking, and events as a provider sent them. */
+function parcelEventCommands(tracking: Command): void {
   tracking
     .command('show')
     .description("A parcel's tracking: status (normalised and raw), events, problems")
@@ -218,6 +234,10 @@ export function register(program: Command): void {
         });
       }),
     );
+}
+
+/** `tracking process|poll|sweep|unmatched`: the tracking jobs run by hand, and the events kept aside. */
+function trackingJobCommands(tracking: Command): void {
   tracking
     .command('process')
     .description('Process stored webhook deliveries, match kept-aside events, register new parcels for polling')
@@ -261,7 +281,10 @@ export function register(program: Command): void {
     .command('unmatched')
     .description('Carrier events kept aside: no parcel has their number yet')
     .action(action(async () => withApp(async (ctx) => printJson(await listUnmatchedEvents(ctx)))));
+}
 
+/** `sample-tracking`: the sample tracking provider (17TRACK API v2.4) on this machine. */
+function sampleTrackingCommand(program: Command): void {
   program
     .command('sample-tracking')
     .description(

@@ -19,6 +19,14 @@ import { caseList } from '../schemas/after-sales';
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
 
 export function afterSalesRoutes(app: FastifyInstance, ctx: AppContext): void {
+  receiptRoutes(app, ctx);
+  caseRoutes(app, ctx);
+  caseStepRoutes(app, ctx);
+  inrRateRoute(app, ctx);
+}
+
+/** When the order confirms itself: the receipt clock, the promised delivery days, an acceptance extension. */
+function receiptRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Params: { id: number }; Querystring: { at?: string } }>('/orders/:id/receipt', {
     schema: {
       tags: ['tracking'],
@@ -64,7 +72,10 @@ export function afterSalesRoutes(app: FastifyInstance, ctx: AppContext): void {
     handler: async (request) =>
       recordAcceptanceExtension(ctx, request.params.id, request.body.days, request.access.actor, request.body.note),
   });
+}
 
+/** After-sales cases: opened, listed, looked up. */
+function caseRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post<{ Params: { id: number }; Body: { kind: string; reason: string; platform_case_id?: string } }>(
     '/orders/:id/cases',
     {
@@ -134,7 +145,10 @@ export function afterSalesRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     handler: async (request) => getCase(ctx, request.params.id),
   });
+}
 
+/** A case moved on, and its evidence added. */
+function caseStepRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post<{
     Params: { id: number };
     Body: { action: string; note?: string; outcome?: string; refunded_amount?: number };
@@ -197,7 +211,10 @@ export function afterSalesRoutes(app: FastifyInstance, ctx: AppContext): void {
       return addPhotoEvidence(ctx, request.params.id, { name: request.body.file_name, content }, request.access.actor);
     },
   });
+}
 
+/** The item-not-received dispute rate. */
+function inrRateRoute(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Querystring: { shop: string; days?: number } }>('/metrics/inr', {
     schema: {
       response: { 200: ref('InrRate'), 400: errorSchema },

@@ -26,6 +26,14 @@ import { catalogueSkus, shopCreated, skuMappings, warehouseList, warehouseSaved 
 
 const dims = { type: 'array', items: { type: ['integer', 'null'] }, minItems: 3, maxItems: 3 } as const;
 export function catalogueRoutes(app: FastifyInstance, ctx: AppContext): void {
+  firstRunRoutes(app, ctx);
+  warehouseRoutes(app, ctx);
+  catalogueSkuRoutes(app, ctx);
+  skuMappingRoutes(app, ctx);
+}
+
+/** The first run: the setup checklist, and a shop added for order files. */
+function firstRunRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Querystring: { shop?: string } }>('/setup', {
     schema: {
       tags: ['setup'],
@@ -79,7 +87,10 @@ export function catalogueRoutes(app: FastifyInstance, ctx: AppContext): void {
       return reply.status(201).send({ id: request.body.id.trim() });
     },
   });
+}
 
+/** The account's warehouses: listed, added or changed. */
+function warehouseRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get('/warehouses', {
     schema: {
       tags: ['stock'],
@@ -145,7 +156,10 @@ export function catalogueRoutes(app: FastifyInstance, ctx: AppContext): void {
       return { id: request.params.id };
     },
   });
+}
 
+/** The seller SKUs whole: listed, added or changed. */
+function catalogueSkuRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     '/catalogue/skus',
     {
@@ -218,7 +232,10 @@ export function catalogueRoutes(app: FastifyInstance, ctx: AppContext): void {
       return (await listCatalogueSkus(ctx)).find((s) => s.sku === request.params.sku);
     },
   });
+}
 
+/** A shop's marketplace SKUs paired with seller SKUs (bundles too). */
+function skuMappingRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Params: { shop: string } }>('/shops/:shop/sku-mappings', {
     schema: {
       response: { 200: skuMappings },

@@ -20,6 +20,14 @@ export const AT_PARAM = {
 } as const;
 
 export function deadlineRoutes(app: FastifyInstance, ctx: AppContext): void {
+  orderDeadlineRoutes(app, ctx);
+  warehouseEventRoutes(app, ctx);
+  policyRoutes(app, ctx);
+  sellerRoutes(app, ctx);
+}
+
+/** An order's deadline: its verdict, and an extension the buyer agreed to. */
+function orderDeadlineRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Params: { id: number }; Querystring: { at?: string } }>('/orders/:id/verdict', {
     schema: {
       tags: ['deadlines'],
@@ -82,7 +90,10 @@ export function deadlineRoutes(app: FastifyInstance, ctx: AppContext): void {
       return presentOrder(order);
     },
   });
+}
 
+/** What the platform's warehouse reports of an order: its parcels received, and their weight. */
+function warehouseEventRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post<{ Params: { id: number }; Body: { at?: string } | undefined }>('/orders/:id/warehouse-receipt', {
     schema: {
       tags: ['deadlines'],
@@ -132,7 +143,10 @@ export function deadlineRoutes(app: FastifyInstance, ctx: AppContext): void {
       return presentParcel(parcel);
     },
   });
+}
 
+/** The platform policies known, and a shop's own. */
+function policyRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     '/policies',
     {
@@ -170,7 +184,10 @@ export function deadlineRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     handler: async (request) => setShopPolicy(ctx, request.params.shop, request.body, request.access.actor),
   });
+}
 
+/** The seller's metrics against the policy's thresholds, and the alert webhooks. */
+function sellerRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Querystring: { shop: string; windows?: string } }>('/metrics/seller', {
     schema: {
       tags: ['deadlines'],

@@ -22,6 +22,14 @@ import { costShare, handedOver, issuedLabels, shipmentRecorded } from '../schema
 const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] } as const;
 
 export function labelRoutes(app: FastifyInstance, ctx: AppContext): void {
+  labelCostShareRoutes(app, ctx);
+  labelBuyingRoutes(app, ctx);
+  shipmentRoutes(app, ctx);
+  printRoutes(app, ctx);
+}
+
+/** The share of an order's value above which its label asks the packer to confirm. */
+function labelCostShareRoutes(app: FastifyInstance, ctx: AppContext): void {
   const shopParams = {
     type: 'object',
     required: ['shop'],
@@ -56,8 +64,10 @@ export function labelRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     handler: async (request) => presentShare(await setLabelCostShare(ctx, request.params.shop, request.body.percent)),
   });
+}
 
-  // --- Carrier choice and labels ------------------------------------------------------------------------------
+/** Carrier choice and labels: the quotes with their explanation, and labels bought. */
+function labelBuyingRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Params: { id: number }; Querystring: { promised_days?: number; remaining_work_minutes?: number } }>(
     '/orders/:id/quotes',
     {
@@ -139,7 +149,10 @@ export function labelRoutes(app: FastifyInstance, ctx: AppContext): void {
       };
     },
   });
+}
 
+/** A tracking number typed in, and the hand-over to the carrier. */
+function shipmentRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post<{
     Params: { id: number };
     Body: {
@@ -229,7 +242,10 @@ export function labelRoutes(app: FastifyInstance, ctx: AppContext): void {
       };
     },
   });
+}
 
+/** The PDFs: batch labels, the carrier's own label, a packing slip. */
+function printRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Querystring: { order_by?: string; order?: string; shop?: string; limit?: number } }>('/labels.pdf', {
     schema: {
       tags: ['pack'],

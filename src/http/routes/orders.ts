@@ -60,7 +60,106 @@ function commaList(value: string | undefined): string[] | undefined {
   return list?.length ? list : undefined;
 }
 
+/** The list's query: filters, the page, and the at-risk view's window and instant. */
+type OrderListQuery = {
+  shop?: string;
+  status?: string;
+  due_within?: string;
+  warehouse?: string;
+  carrier?: string;
+  limit?: number;
+  cursor?: string;
+  at?: string;
+};
+
+const orderListQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    shop: { type: 'string', description: 'shop id; comma-separated for several' },
+    status: { type: 'string', description: `state; comma-separated for several (${ORDER_STATES.join(', ')})` },
+    warehouse: {
+      type: 'string',
+      description:
+        "warehouse id (comma-separated for several, each one of the caller's account): orders whose stock is reserved in that warehouse or that wait for stock there (stock_reservations, stock_shortfalls). An order is reserved when accepted, so orders not yet accepted, and shipped orders whose stock was consumed, have no warehouse and are not listed; an order is not split across warehouses, so this is the warehouse the work queue (GET /plan?warehouse=) serves it from",
+    },
+    carrier: {
+      type: 'string',
+      description:
+        "carrier code as in GET /carrier/services' `carrier` (comma-separated for several): orders with a parcel (not voided) of that carrier, i.e. packed and labelled with one of its services. The buyer's logistics_service is not matched (it names the marketplace's service class, not who carries the parcel), so orders without a label are not listed",
+    },
+    due_within: {
+      type: 'string',
+      description:
+        'the at-risk view: only orders whose ship-by deadline is within this duration from now, e.g. 24h, 2d (overdue ones included), each with its countdown, the fine if missed now, and why',
+    },
+    limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+    cursor: { type: 'string', description: 'next_cursor of the previous page' },
+    at: {
+      ...AT_PARAM,
+      description: 'the at-risk view (due_within) as of this instant, ISO 8601 with Z or an offset (default now)',
+    },
+  },
+} as const;
+
+/** The list's filters read from its query; every one refused is named at once (400). */
+function readOrderListQuery(ctx: AppContext, q: OrderListQuery) {
+  const issues: ImportIssue[] = [];
+  let now = ctx.now();
+  if (q.at !== undefined) {
+    try {
+      now = parseAsOf(q.at, 'at');
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      issues.push(...error.issues);
+    }
+  }
+  const statuses = q.status
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = statuses?.find((s) => !(ORDER_STATES as readonly string[]).includes(s));
+  if (unknown)
+    issues.push({
+      row: 0,
+      field: 'status',
+      message: localized(
+        `"${unknown}" is not a state (${ORDER_STATES.join(', ')}).`,
+        `「${unknown}」不是有效状态（${ORDER_STATES.join('、')}）。`,
+      ),
+    });
+  let dueBefore: number | undefined;
+  if (q.due_within !== undefined) {
+    const ms = parseDuration(q.due_within);
+    if (ms === undefined)
+      issues.push({
+        row: 0,
+        field: 'due_within',
+        message: localized(
+          `"${q.due_within}" is not a duration such as 24h or 2d.`,
+          `「${q.due_within}」不是有效时长（例如 24h 或 2d）。`,
+        ),
+      });
+    else dueBefore = now + ms;
+  }
+  const after = q.cursor ? decodeCursor(q.cursor) : undefined;
+  if (q.cursor && !after)
+    issues.push({
+      row: 0,
+      field: 'cursor',
+      message: localized('the cursor is not one this API gave out.', '该游标无效。'),
+    });
+  if (issues.length) throw new ValidationError(issues);
+  return { now, statuses, dueBefore, after };
+}
+
 export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
+  upsertOrdersRoute(app, ctx);
+  listOrdersRoute(app, ctx);
+}
+
+/** Orders created or updated through the API. */
+function upsertOrdersRoute(app: FastifyInstance, ctx: AppContext): void {
   app.post<{ Body: { shop_id: string; orders: unknown[] } }>('/orders', {
     schema: {
       tags: ['orders'],
@@ -122,101 +221,20 @@ export function orderRoutes(app: FastifyInstance, ctx: AppContext): void {
       };
     },
   });
+}
 
-  app.get<{
-    Querystring: {
-      shop?: string;
-      status?: string;
-      due_within?: string;
-      warehouse?: string;
-      carrier?: string;
-      limit?: number;
-      cursor?: string;
-      at?: string;
-    };
-  }>('/orders', {
+/** Orders by deadline, a page at a time; with due_within, the at-risk view. */
+function listOrdersRoute(app: FastifyInstance, ctx: AppContext): void {
+  app.get<{ Querystring: OrderListQuery }>('/orders', {
     schema: {
       tags: ['orders'],
       summary: 'List orders by deadline (the most urgent first), with filters and cursor pagination',
-      querystring: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          shop: { type: 'string', description: 'shop id; comma-separated for several' },
-          status: { type: 'string', description: `state; comma-separated for several (${ORDER_STATES.join(', ')})` },
-          warehouse: {
-            type: 'string',
-            description:
-              "warehouse id (comma-separated for several, each one of the caller's account): orders whose stock is reserved in that warehouse or that wait for stock there (stock_reservations, stock_shortfalls). An order is reserved when accepted, so orders not yet accepted, and shipped orders whose stock was consumed, have no warehouse and are not listed; an order is not split across warehouses, so this is the warehouse the work queue (GET /plan?warehouse=) serves it from",
-          },
-          carrier: {
-            type: 'string',
-            description:
-              "carrier code as in GET /carrier/services' `carrier` (comma-separated for several): orders with a parcel (not voided) of that carrier, i.e. packed and labelled with one of its services. The buyer's logistics_service is not matched (it names the marketplace's service class, not who carries the parcel), so orders without a label are not listed",
-          },
-          due_within: {
-            type: 'string',
-            description:
-              'the at-risk view: only orders whose ship-by deadline is within this duration from now, e.g. 24h, 2d (overdue ones included), each with its countdown, the fine if missed now, and why',
-          },
-          limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
-          cursor: { type: 'string', description: 'next_cursor of the previous page' },
-          at: {
-            ...AT_PARAM,
-            description: 'the at-risk view (due_within) as of this instant, ISO 8601 with Z or an offset (default now)',
-          },
-        },
-      },
+      querystring: orderListQuery,
       response: { 200: ref('OrderPage'), 400: errorSchema },
     },
     handler: async (request) => {
       const q = request.query;
-      const issues: ImportIssue[] = [];
-      let now = ctx.now();
-      if (q.at !== undefined) {
-        try {
-          now = parseAsOf(q.at, 'at');
-        } catch (error) {
-          if (!(error instanceof ValidationError)) throw error;
-          issues.push(...error.issues);
-        }
-      }
-      const statuses = q.status
-        ?.split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-      const unknown = statuses?.find((s) => !(ORDER_STATES as readonly string[]).includes(s));
-      if (unknown)
-        issues.push({
-          row: 0,
-          field: 'status',
-          message: localized(
-            `"${unknown}" is not a state (${ORDER_STATES.join(', ')}).`,
-            `「${unknown}」不是有效状态（${ORDER_STATES.join('、')}）。`,
-          ),
-        });
-      let dueBefore: number | undefined;
-      if (q.due_within !== undefined) {
-        const ms = parseDuration(q.due_within);
-        if (ms === undefined)
-          issues.push({
-            row: 0,
-            field: 'due_within',
-            message: localized(
-              `"${q.due_within}" is not a duration such as 24h or 2d.`,
-              `「${q.due_within}」不是有效时长（例如 24h 或 2d）。`,
-            ),
-          });
-        else dueBefore = now + ms;
-      }
-      const after = q.cursor ? decodeCursor(q.cursor) : undefined;
-      if (q.cursor && !after)
-        issues.push({
-          row: 0,
-          field: 'cursor',
-          message: localized('the cursor is not one this API gave out.', '该游标无效。'),
-        });
-      if (issues.length) throw new ValidationError(issues);
+      const { now, statuses, dueBefore, after } = readOrderListQuery(ctx, q);
       const limit = q.limit ?? 50;
       const warehouseIds = commaList(q.warehouse);
       const carriers = commaList(q.carrier);

@@ -106,6 +106,13 @@ async function station<T>(
 }
 
 export function packRoutes(app: FastifyInstance, ctx: AppContext): void {
+  orderPackingRoutes(app, ctx);
+  packSessionRoutes(app, ctx);
+  packStepRoutes(app, ctx);
+}
+
+/** An order's buyer note and its packing plan (the boxes chosen, the parcels created). */
+function orderPackingRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.put<{ Params: { id: number }; Body: { note: string } }>('/orders/:id/note', {
     schema: {
       tags: ['pack'],
@@ -125,7 +132,6 @@ export function packRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
   });
 
-  // --- Packing plan ------------------------------------------------------------------------------------------
   app.post<{ Params: { id: number }; Body: { replan?: boolean } | undefined }>('/orders/:id/pack', {
     schema: {
       tags: ['pack'],
@@ -167,8 +173,10 @@ export function packRoutes(app: FastifyInstance, ctx: AppContext): void {
       };
     },
   });
+}
 
-  // --- Scan-to-pack ------------------------------------------------------------------------------------------
+/** Scan-to-pack sessions: started (or resumed) by the order's barcode, listed, looked up. */
+function packSessionRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post<{
     Body: {
       order_barcode: string;
@@ -276,7 +284,10 @@ export function packRoutes(app: FastifyInstance, ctx: AppContext): void {
       return { ...presentSession(s), scans: s.scans };
     },
   });
+}
 
+/** A session's steps: an item scanned, the parcel weighed, the session stopped. */
+function packStepRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post<{ Params: { id: number }; Body: { code: string } }>('/pack/sessions/:id/scans', {
     schema: {
       tags: ['pack'],

@@ -5,7 +5,7 @@ import type { AppContext } from '../../app/context';
 import { DEFAULT_PLAN_SETTINGS } from '../../app/plan';
 import { currentPlan, getStaffing, refreshPlans, setStaffing } from '../../app/planning';
 import { planWhatIf } from './plan-query';
-import { callerTurns } from './plan-turns';
+import { type CallerTurns, callerTurns } from './plan-turns';
 import { listWorkEstimates, setWorkEstimate } from '../../app/work-estimates';
 import { callerKey, shopFilter } from '../access';
 import { planVisibleTo } from '../../app/plan-visibility';
@@ -36,6 +36,71 @@ const defaults = () => ({
   minutesPerUnit: DEFAULT_PLAN_SETTINGS.minutesPerUnit,
 });
 
+const batchQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    warehouse: { type: 'string' },
+    shop: { type: 'string' },
+    stations: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 500,
+      description: 'what-if staffing, as GET /plan takes it (the pack station plans its stations on shift)',
+    },
+    station: {
+      type: 'string',
+      description: "one station's queue (e.g. station-1); default: every station by planned start",
+    },
+    limit: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 500,
+      description: `the plan's first orders (default ${DEFAULT_BATCH_SIZE})`,
+    },
+    lang: { type: 'string', enum: ['en', 'zh-CN'], description: 'the language of the PDF; default: Accept-Language' },
+  },
+};
+type BatchQuery = {
+  warehouse?: string;
+  shop?: string;
+  stations?: number;
+  station?: string;
+  limit?: number;
+  lang?: 'en' | 'zh-CN';
+};
+/**
+ * The shops of a plan: with a warehouse, the orders it serves (narrowed to the shops named; the access table checks
+ * the caller may see the warehouse); without one, the caller's shops.
+ */
+function planShops(request: FastifyRequest, q: { warehouse?: string; shop?: string }): string[] | undefined {
+  return q.warehouse
+    ? q.shop
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : shopFilter(request, q.shop);
+}
+const batchOf = (request: FastifyRequest<{ Querystring: BatchQuery }>) => {
+  const q = request.query;
+  const shopIds = planShops(request, q);
+  return {
+    warehouseId: q.warehouse,
+    shopIds,
+    visibleShops: request.access.shops,
+    stations: q.stations,
+    station: q.station,
+    limit: q.limit,
+    caller: callerKey(request),
+  };
+};
+const batchHeaders = (reply: FastifyReply, name: string, batch: Batch) =>
+  reply
+    .type('application/pdf')
+    .header('content-disposition', `inline; filename="${name}"`)
+    .header('x-shipby-order-count', String(batch.orders.length))
+    .header('x-shipby-orders', batch.orders.map((o) => o.orderId).join(','));
+
 export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
   /**
    * One computation per caller at a time in the planner threads: a request waits for the caller's running plan
@@ -43,6 +108,15 @@ export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
    * a batch print waits for the screen's own poll (plan-turns.ts).
    */
   const turns = callerTurns();
+  planRoute(app, ctx, turns);
+  batchPrintRoutes(app, ctx, turns);
+  planRefreshRoute(app, ctx, turns);
+  staffingRoutes(app, ctx);
+  workEstimateRoutes(app, ctx);
+}
+
+/** The work queue per station: a warehouse's stored plan, or a what-if. */
+function planRoute(app: FastifyInstance, ctx: AppContext, turns: CallerTurns): void {
   app.get<{
     Querystring: {
       warehouse?: string;
@@ -87,15 +161,8 @@ export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     handler: async (request) => {
       const q = request.query;
-      // A warehouse's plan covers the orders it serves (the access table checks the caller may see the warehouse);
-      // without one, the caller's shops.
       const whatIf = planWhatIf(q);
-      const shopIds = q.warehouse
-        ? q.shop
-            ?.split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : shopFilter(request, q.shop);
+      const shopIds = planShops(request, q);
       // The same request again while the caller's first is computing (a screen that re-polls, a reload) shares its
       // answer; another waits for it (plan-turns.ts): no 429 for asking while a plan computes.
       const caller = callerKey(request);
@@ -122,65 +189,10 @@ export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
       return planVisibleTo(plan, request.access.shops);
     },
   });
+}
 
-  const batchQuery = {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      warehouse: { type: 'string' },
-      shop: { type: 'string' },
-      stations: {
-        type: 'integer',
-        minimum: 1,
-        maximum: 500,
-        description: 'what-if staffing, as GET /plan takes it (the pack station plans its stations on shift)',
-      },
-      station: {
-        type: 'string',
-        description: "one station's queue (e.g. station-1); default: every station by planned start",
-      },
-      limit: {
-        type: 'integer',
-        minimum: 1,
-        maximum: 500,
-        description: `the plan's first orders (default ${DEFAULT_BATCH_SIZE})`,
-      },
-      lang: { type: 'string', enum: ['en', 'zh-CN'], description: 'the language of the PDF; default: Accept-Language' },
-    },
-  };
-  type BatchQuery = {
-    warehouse?: string;
-    shop?: string;
-    stations?: number;
-    station?: string;
-    limit?: number;
-    lang?: 'en' | 'zh-CN';
-  };
-  const batchOf = (request: FastifyRequest<{ Querystring: BatchQuery }>) => {
-    const q = request.query;
-    const shopIds = q.warehouse
-      ? q.shop
-          ?.split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : shopFilter(request, q.shop);
-    return {
-      warehouseId: q.warehouse,
-      shopIds,
-      visibleShops: request.access.shops,
-      stations: q.stations,
-      station: q.station,
-      limit: q.limit,
-      caller: callerKey(request),
-    };
-  };
-  const batchHeaders = (reply: FastifyReply, name: string, batch: Batch) =>
-    reply
-      .type('application/pdf')
-      .header('content-disposition', `inline; filename="${name}"`)
-      .header('x-shipby-order-count', String(batch.orders.length))
-      .header('x-shipby-orders', batch.orders.map((o) => o.orderId).join(','));
-
+/** The plan's next orders printed: the picking list, and the batch of labels and packing slips. */
+function batchPrintRoutes(app: FastifyInstance, ctx: AppContext, turns: CallerTurns): void {
   app.get<{ Querystring: BatchQuery }>('/plan/picking-list.pdf', {
     schema: {
       tags: ['plan'],
@@ -220,7 +232,10 @@ export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
         .send(pdf);
     },
   });
+}
 
+/** The stored plans brought up to date now. */
+function planRefreshRoute(app: FastifyInstance, ctx: AppContext, turns: CallerTurns): void {
   app.post<{ Body: { warehouse?: string; mode?: 'auto' | 'warm' | 'full' } | undefined }>('/plan/refresh', {
     schema: {
       response: { 200: plansRefreshed, 400: errorSchema },
@@ -250,7 +265,10 @@ export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
       );
     },
   });
+}
 
+/** A warehouse's staffing: read, and set field by field. */
+function staffingRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Params: { id: string } }>('/warehouses/:id/staffing', {
     schema: {
       response: { 200: ref('Staffing'), 404: errorSchema },
@@ -305,7 +323,10 @@ export function planRoutes(app: FastifyInstance, ctx: AppContext): void {
       });
     },
   );
+}
 
+/** Work estimates: those in force, and a shop's or a warehouse's set. */
+function workEstimateRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get('/plan/estimates', {
     schema: {
       response: { 200: workEstimates },

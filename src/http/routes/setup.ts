@@ -36,7 +36,14 @@ import {
 const dims = { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 3, maxItems: 3 } as const;
 
 export function setupRoutes(app: FastifyInstance, ctx: AppContext): void {
-  // --- Boxes, SKU sizes, sender ---------------------------------------------------------------------------------------------
+  boxRoutes(app, ctx);
+  skuSizeRoutes(app, ctx);
+  senderRoutes(app, ctx);
+  carrierRoutes(app, ctx);
+}
+
+/** A shop's boxes: added or changed, listed. */
+function boxRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.put<{
     Params: { shop: string; code: string };
     Body: {
@@ -91,7 +98,10 @@ export function setupRoutes(app: FastifyInstance, ctx: AppContext): void {
     { schema: { tags: ['pack'], summary: "The shop's boxes, cheapest first", response: { 200: boxList } } },
     async (request) => ({ items: (await listBoxes(ctx, request.params.shop)).map(presentBox) }),
   );
+}
 
+/** Seller SKUs' unit sizes, weights and barcodes. */
+function skuSizeRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.put<{
     Body: {
       items: Array<{
@@ -171,7 +181,10 @@ export function setupRoutes(app: FastifyInstance, ctx: AppContext): void {
       ).map(presentSkuDimensions),
     }),
   });
+}
 
+/** A shop's sender (return) address. */
+function senderRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.put<{
     Params: { shop: string };
     Body: {
@@ -229,8 +242,10 @@ export function setupRoutes(app: FastifyInstance, ctx: AppContext): void {
       return { sender: row ? presentSender(row) : null };
     },
   });
+}
 
-  // --- Carriers -----------------------------------------------------------------------------------------------
+/** The carrier services, the seller's shipping rules, and the carrier accounts labels are bought with. */
+function carrierRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     '/carrier/services',
     {

@@ -42,6 +42,13 @@ function presentPurchaseOrder(po: Awaited<ReturnType<typeof listPurchaseOrders>>
 }
 
 export function stockRoutes(app: FastifyInstance, ctx: AppContext): void {
+  stockLevelRoutes(app, ctx);
+  stockMovementRoutes(app, ctx);
+  purchaseOrderRoutes(app, ctx);
+}
+
+/** What there is: stock levels, what is short, what to reorder. */
+function stockLevelRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Querystring: { sku?: string; warehouse?: string } }>('/stock', {
     schema: {
       tags: ['stock'],
@@ -132,7 +139,10 @@ export function stockRoutes(app: FastifyInstance, ctx: AppContext): void {
       return { items: lines.map((l) => ({ ...l, earliestBlockedDeadline: toIso(l.earliestBlockedDeadline) })) };
     },
   });
+}
 
+/** How stock moved: the ledger, and an adjustment with its reason. */
+function stockMovementRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{
     Querystring: { sku?: string; warehouse?: string; order?: number; kind?: string; limit?: number; before?: number };
   }>('/stock/ledger', {
@@ -209,7 +219,10 @@ export function stockRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
   );
+}
 
+/** Purchase orders: listed, created as drafts, then placed, received or cancelled. */
+function purchaseOrderRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Querystring: { status?: string; warehouse?: string } }>('/purchase-orders', {
     schema: {
       response: { 200: purchaseOrders },

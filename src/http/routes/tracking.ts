@@ -12,6 +12,13 @@ import { parcelPage, parcelProblems, trackingProviders, unmatchedEvents, webhook
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
 
 export function trackingRoutes(app: FastifyInstance, ctx: AppContext): void {
+  webhookRoute(app, ctx);
+  providerRoutes(app, ctx);
+  parcelRoutes(app, ctx);
+}
+
+/** A provider's webhook: stored before the answer, processed behind it. */
+function webhookRoute(app: FastifyInstance, ctx: AppContext): void {
   const drainer = deliveryDrainerOf(ctx, (error) =>
     app.log.error({ err: error }, 'tracking deliveries: processing failed; the job retries them'),
   );
@@ -96,7 +103,10 @@ export function trackingRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     });
   });
+}
 
+/** The tracking providers: listed, added or changed. */
+function providerRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     '/tracking/providers',
     {
@@ -166,7 +176,10 @@ export function trackingRoutes(app: FastifyInstance, ctx: AppContext): void {
       });
     },
   });
+}
 
+/** Parcels: those with a problem, every one, one's tracking, and the events no parcel claims yet. */
+function parcelRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Querystring: { problem?: string; shop?: string; limit?: number } }>('/parcels', {
     schema: {
       tags: ['tracking'],

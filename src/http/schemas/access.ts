@@ -1,4 +1,7 @@
-/** Accounts and access (http/routes/auth.ts): who is signed in, users, API keys, the audit log, a buyer's data. */
+/**
+ * Accounts and access (http/routes/auth.ts, auth-admin.ts): who is signed in, users, API keys, the audit log, a
+ * buyer's data.
+ */
 import { anyValue, bool, enumOf, items, list, num, object, ref, str, strOrNull } from './common';
 
 const shopRoles = list(object({ id: str, role: str, permissions: list(str) }));

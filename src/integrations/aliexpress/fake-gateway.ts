@@ -77,7 +77,7 @@ export function checkGateway(
   params: Map<string, string>,
   requestTime: number,
 ): GatewayError | undefined {
-  const { appKey, appSecret, accessTokens, auth } = config;
+  const { appKey, appSecret } = config;
   const method = params.get('method');
   const apiName = gateway === 'rest' ? restApiName(url, params) : method;
   if (!apiName) {
@@ -104,6 +104,38 @@ export function checkGateway(
       'Invalid app Key',
     );
 
+  const refused = checkSignature(appSecret, gateway, apiName, params, requestTime);
+  if (refused) return refused;
+
+  if (gateway === 'rest') {
+    if (apiName === AUTH_TOKEN_CREATE || apiName === AUTH_TOKEN_REFRESH) return undefined; // no seller token yet
+    return gatewayError(
+      IOP_CODES.api,
+      `The API ${apiName} is not supported by the fake marketplace`,
+      TOP_CODES.invalidMethod,
+      'Invalid method',
+    );
+  }
+  if (!(Object.values(API) as string[]).includes(apiName)) {
+    return gatewayError(
+      IOP_CODES.api,
+      `The specified API ${apiName} is invalid`,
+      TOP_CODES.invalidMethod,
+      'Invalid method',
+    );
+  }
+
+  return checkSession(config, key, params, requestTime);
+}
+
+/** Sign method, timestamp (within the gateway's skew) and signature. */
+function checkSignature(
+  appSecret: string,
+  gateway: Gateway,
+  apiName: string,
+  params: Map<string, string>,
+  requestTime: number,
+): GatewayError | undefined {
   const signMethod = params.get('sign_method') ?? (gateway === 'top' ? 'md5' : '');
   const topStyle = gateway === 'top' || isTopSignMethod(signMethod);
   if (!topStyle && signMethod !== IOP_SIGN_METHOD) {
@@ -156,25 +188,17 @@ export function checkGateway(
       'Invalid signature',
     );
   }
+  return undefined;
+}
 
-  if (gateway === 'rest') {
-    if (apiName === AUTH_TOKEN_CREATE || apiName === AUTH_TOKEN_REFRESH) return undefined; // no seller token yet
-    return gatewayError(
-      IOP_CODES.api,
-      `The API ${apiName} is not supported by the fake marketplace`,
-      TOP_CODES.invalidMethod,
-      'Invalid method',
-    );
-  }
-  if (!(Object.values(API) as string[]).includes(apiName)) {
-    return gatewayError(
-      IOP_CODES.api,
-      `The specified API ${apiName} is invalid`,
-      TOP_CODES.invalidMethod,
-      'Invalid method',
-    );
-  }
-
+/** The seller's token (a pasted one, or one `auth` issued and not expired), then flow control per app key. */
+function checkSession(
+  config: GatewayCheck,
+  key: string,
+  params: Map<string, string>,
+  requestTime: number,
+): GatewayError | undefined {
+  const { accessTokens, auth } = config;
   // The official SDKs send the seller token as `session`; the AliExpress docs call it `access_token`.
   const token = params.get('session') ?? params.get('access_token');
   if (!token)

@@ -17,9 +17,10 @@
  * Test/admin API, separate from the protocol: everything under `/__fake/` (seed orders, read state and declared
  * shipments, set faults, read request counts, move the clock, mint an authorisation code): fake-admin.ts.
  *
- * Files: this one wires the HTTP server, the request flow and the stats; fake-gateway.ts the gateway checks and
- * error shapes; fake-dispatch.ts the business APIs; fake-faults.ts the fault injection; fake-auth.ts the seller
- * authorisation; fake-marketplace.ts the platform's state; fake-http.ts the HTTP plumbing.
+ * Files: this one wires the HTTP server, its routes and the stats; fake-flow.ts the protocol request flow;
+ * fake-gateway.ts the gateway checks and error shapes; fake-dispatch.ts the business APIs; fake-faults.ts the fault
+ * injection; fake-auth.ts the seller authorisation; fake-marketplace.ts the platform's state; fake-http.ts the HTTP
+ * plumbing.
  *
  * Faults, settable at runtime, each with a probability drawn from a seeded RNG, an optional `count` (at most that
  * many times) and an optional `methods` filter: `serverError` (5xx before processing), `timeout` (hold the request
@@ -30,21 +31,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { IOP_REST_PREFIX, IOP_SYNC_PATH, TOP_PATH, responseKey } from './protocol';
-import { AUTH_TOKEN_CREATE, FakeAuth } from './fake-auth';
+import { IOP_REST_PREFIX, IOP_SYNC_PATH, TOP_PATH } from './protocol';
+import { FakeAuth } from './fake-auth';
 import { handleConsent } from './fake-consent';
 import { handleAdmin, type AdminContext } from './fake-admin';
-import { dispatchApi } from './fake-dispatch';
-import { FaultInjector, injectedAnswer, type FaultConfig } from './fake-faults';
-import {
-  checkGateway,
-  flowControl,
-  gatewayErrorBody,
-  restApiName,
-  type Gateway,
-  type GatewayCheck,
-} from './fake-gateway';
-import { readParams, sendJson, sendText } from './fake-http';
+import { FaultInjector, type FaultConfig } from './fake-faults';
+import { handleProtocol, type ProtocolFlow } from './fake-flow';
+import type { Gateway } from './fake-gateway';
+import { readParams, sendJson } from './fake-http';
 import { FakeMarketplace } from './fake-marketplace';
 
 export type { FaultConfig, FaultRule } from './fake-faults';
@@ -121,7 +115,6 @@ export interface FakeAliExpressServer {
 
 export const DEFAULT_FAKE_APP_KEY = 'fake-app-key';
 export const DEFAULT_FAKE_APP_SECRET = 'fake-app-secret';
-const DEFAULT_HOLD_MS = 30_000;
 
 function emptyStats(): FakeServerStats {
   return {
@@ -147,6 +140,68 @@ function emptyStats(): FakeServerStats {
 // ---------------------------------------------------------------------------------------------------------------
 // Server
 
+/** Counts each protocol request (per gateway, per API) and the busiest clock second. */
+function requestCounter(stats: () => FakeServerStats): ProtocolFlow['countRequest'] {
+  let secondBucket = -1;
+  let countInSecond = 0;
+  return (gateway, method, at) => {
+    const current = stats();
+    current.total++;
+    current.byGateway[gateway]++;
+    if (method) current.byMethod[method] = (current.byMethod[method] ?? 0) + 1;
+    const second = Math.floor(at / 1000);
+    if (second !== secondBucket) {
+      secondBucket = second;
+      countInSecond = 0;
+    }
+    countInSecond++;
+    current.peakPerSecond = Math.max(current.peakPerSecond, countInSecond);
+  };
+}
+
+/** The admin API under `/__fake/`, the consent page, else the gateway the path names (404 for any other path). */
+async function route(
+  flow: ProtocolFlow,
+  admin: AdminContext,
+  appKey: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const { marketplace, auth, now } = flow;
+  const url = new URL(req.url ?? '/', 'http://fake.invalid');
+  if (url.pathname.startsWith('/__fake/') || url.pathname === '/__fake') {
+    await handleAdmin(admin, req, res, url);
+    return;
+  }
+  if (handleConsent({ appKey, sellerLoginId: marketplace.sellerLoginId, auth, now }, url, res)) return;
+  let gateway: Gateway;
+  if (url.pathname === IOP_SYNC_PATH) gateway = 'iop';
+  else if (url.pathname === TOP_PATH) gateway = 'top';
+  // The official IOP SDKs post to `<base>/rest` with the API path in `method` (Python) or to `<base>/rest<path>`.
+  else if (url.pathname === IOP_REST_PREFIX || url.pathname.startsWith(IOP_REST_PREFIX + '/')) gateway = 'rest';
+  else {
+    sendJson(res, 404, { error: 'not found' });
+    return;
+  }
+  const params = await readParams(req, url);
+  await handleProtocol(flow, gateway, url, params, req, res);
+}
+
+/** Listens (an ephemeral port by default) and answers the server's address. */
+async function listenOn(server: Server, options: FakeServerOptions): Promise<{ url: string; port: number }> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('the fake server has no TCP address');
+  const host = options.host ?? '127.0.0.1';
+  return { url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`, port: address.port };
+}
+
 export async function startFakeAliExpressServer(options: FakeServerOptions = {}): Promise<FakeAliExpressServer> {
   const appKey = options.appKey ?? DEFAULT_FAKE_APP_KEY;
   const appSecret = options.appSecret ?? DEFAULT_FAKE_APP_SECRET;
@@ -166,19 +221,26 @@ export async function startFakeAliExpressServer(options: FakeServerOptions = {})
   const faults = new FaultInjector(options.seed ?? 1);
   if (options.faults) faults.set(options.faults);
   let stats = emptyStats();
-  let secondBucket = -1;
-  let countInSecond = 0;
-  const perAppSecond = new Map<string, { second: number; count: number }>();
-  let requestCounter = 0;
-  const requestId = () => `0b${randomBytes(6).toString('hex')}${(++requestCounter).toString(16).padStart(6, '0')}`;
-
-  const gatewayCheck: GatewayCheck = {
-    appKey,
-    appSecret,
-    accessTokens,
+  let requestCount = 0;
+  const heldTimers = new Set<NodeJS.Timeout>();
+  const flow: ProtocolFlow = {
+    marketplace,
     auth,
-    maxRequestsPerSecond: options.maxRequestsPerSecond,
-    perAppSecond,
+    faults,
+    gatewayCheck: {
+      appKey,
+      appSecret,
+      accessTokens,
+      auth,
+      maxRequestsPerSecond: options.maxRequestsPerSecond,
+      perAppSecond: new Map<string, { second: number; count: number }>(),
+    },
+    now,
+    requestId: () => `0b${randomBytes(6).toString('hex')}${(++requestCount).toString(16).padStart(6, '0')}`,
+    stats: () => stats,
+    countRequest: requestCounter(() => stats),
+    onCall: options.onCall,
+    heldTimers,
   };
   const admin: AdminContext = {
     marketplace,
@@ -198,10 +260,8 @@ export async function startFakeAliExpressServer(options: FakeServerOptions = {})
   };
 
   const sockets = new Set<Socket>();
-  const heldTimers = new Set<NodeJS.Timeout>();
-
   const server: Server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
+    route(flow, admin, appKey, req, res).catch((error: unknown) => {
       if (!res.headersSent) {
         sendJson(res, 500, { error: error instanceof Error ? error.message : String(error) });
       } else res.destroy();
@@ -211,168 +271,11 @@ export async function startFakeAliExpressServer(options: FakeServerOptions = {})
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://fake.invalid');
-    if (url.pathname.startsWith('/__fake/') || url.pathname === '/__fake') {
-      await handleAdmin(admin, req, res, url);
-      return;
-    }
-    if (handleConsent({ appKey, sellerLoginId: marketplace.sellerLoginId, auth, now }, url, res)) return;
-    let gateway: Gateway;
-    if (url.pathname === IOP_SYNC_PATH) gateway = 'iop';
-    else if (url.pathname === TOP_PATH) gateway = 'top';
-    // The official IOP SDKs post to `<base>/rest` with the API path in `method` (Python) or to `<base>/rest<path>`.
-    else if (url.pathname === IOP_REST_PREFIX || url.pathname.startsWith(IOP_REST_PREFIX + '/')) gateway = 'rest';
-    else {
-      sendJson(res, 404, { error: 'not found' });
-      return;
-    }
-    const params = await readParams(req, url);
-    await handleProtocol(gateway, url, params, req, res);
-  }
-
-  async function handleProtocol(
-    gateway: Gateway,
-    url: URL,
-    params: Map<string, string>,
-    req: IncomingMessage,
-    res: ServerResponse,
-  ): Promise<void> {
-    const method = params.get('method') ?? '';
-    const requestTime = now();
-    countRequest(gateway, method, requestTime);
-    options.onCall?.({ method, params, at: requestTime });
-    const id = requestId();
-
-    // Faults that happen before the platform looks at the request.
-    if (faults.fires('timeout', method)) {
-      stats.outcomes.injectedTimeout++;
-      const holdMs = faults.config.timeout?.holdMs ?? DEFAULT_HOLD_MS;
-      const timer = setTimeout(() => {
-        heldTimers.delete(timer);
-        req.socket.destroy();
-      }, holdMs);
-      heldTimers.add(timer);
-      return;
-    }
-    if (faults.fires('serverError', method)) {
-      stats.outcomes.injectedServerError++;
-      const status = faults.config.serverError?.status ?? 503;
-      res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(`<html><body><h1>${status}</h1>fake gateway error</body></html>`);
-      return;
-    }
-    if (faults.fires('rateLimit', method)) {
-      stats.outcomes.injectedRateLimit++;
-      const seconds = faults.config.rateLimit?.retryAfterSeconds ?? 1;
-      if ((faults.config.rateLimit?.style ?? 'http') === 'http') {
-        const body = gatewayErrorBody(gateway, flowControl(seconds), id);
-        res.writeHead(429, { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(seconds) });
-        res.end(JSON.stringify(body));
-        return;
-      }
-      sendJson(res, 200, gatewayErrorBody(gateway, flowControl(seconds), id));
-      return;
-    }
-    const injected = faults.fires('gatewayError', method) ? faults.pickInjectedError() : undefined;
-    const commitFirst =
-      injected !== undefined &&
-      (injected.commit === 'after' || (injected.commit === 'random' && faults.random() < 0.5));
-    const unapplied = () => JSON.stringify(gatewayErrorBody(gateway, flowControl(1), id));
-    if (injected && !commitFirst) {
-      stats.outcomes.injectedGatewayError++;
-      sendText(res, injectedAnswer(injected, id, { unapplied }));
-      return;
-    }
-
-    const gatewayError = checkGateway(gatewayCheck, gateway, url, params, requestTime);
-    if (gatewayError) {
-      stats.outcomes[gatewayError.outcome]++;
-      sendJson(res, 200, gatewayErrorBody(gateway, gatewayError, id));
-      return;
-    }
-
-    if (gateway === 'rest') {
-      const name = restApiName(url, params);
-      const answer =
-        name === AUTH_TOKEN_CREATE
-          ? auth.create(params.get('code'), requestTime)
-          : auth.refresh(params.get('refresh_token'), requestTime);
-      const fault = auth.takeAnswerFault();
-      if (fault) {
-        // Applied, then answered with something unreadable: a proxy's error page, or the answer cut off.
-        const text =
-          fault === 'not_json'
-            ? '<html><body>502 Bad Gateway</body></html>'
-            : JSON.stringify({ ...answer, code: '0', request_id: id }).slice(0, 40);
-        res.writeHead(200, { 'content-type': fault === 'not_json' ? 'text/html' : 'application/json; charset=utf-8' });
-        res.end(text);
-        return;
-      }
-      if ('message' in answer) {
-        stats.outcomes.businessRefusal++;
-        sendJson(res, 200, { type: 'ISV', code: answer.code, message: answer.message, request_id: id });
-      } else {
-        stats.outcomes.ok++;
-        sendJson(res, 200, { ...answer, code: '0', request_id: id });
-      }
-      return;
-    }
-    const answer = await dispatchApi(marketplace, method, params, requestTime);
-    if ('error' in answer) {
-      stats.outcomes.gatewayError++;
-      sendJson(res, 200, gatewayErrorBody(gateway, answer.error, id));
-      return;
-    }
-    if (answer.refused) stats.outcomes.businessRefusal++;
-    else stats.outcomes.ok++;
-    const body = { [responseKey(method)]: { ...answer.payload, request_id: id } };
-    if (injected) {
-      // Applied, then answered with the platform-side error (or an unreadable answer): the caller cannot tell.
-      stats.outcomes.injectedGatewayError++;
-      stats.outcomes.injectedGatewayErrorAfterCommit++;
-      sendText(res, injectedAnswer(injected, id, { answered: JSON.stringify(body), unapplied }));
-      return;
-    }
-
-    // The change is committed; now maybe lose the answer.
-    if (faults.fires('dropAfterCommit', method)) {
-      stats.outcomes.droppedAfterCommit++;
-      req.socket.destroy();
-      return;
-    }
-    sendJson(res, 200, body);
-  }
-
-  function countRequest(gateway: Gateway, method: string, at: number): void {
-    stats.total++;
-    stats.byGateway[gateway]++;
-    if (method) stats.byMethod[method] = (stats.byMethod[method] ?? 0) + 1;
-    const second = Math.floor(at / 1000);
-    if (second !== secondBucket) {
-      secondBucket = second;
-      countInSecond = 0;
-    }
-    countInSecond++;
-    stats.peakPerSecond = Math.max(stats.peakPerSecond, countInSecond);
-  }
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('the fake server has no TCP address');
-  const host = options.host ?? '127.0.0.1';
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  const { url, port } = await listenOn(server, options);
 
   return {
     url,
-    port: address.port,
+    port,
     marketplace,
     auth,
     appKey,

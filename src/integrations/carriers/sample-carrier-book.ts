@@ -55,6 +55,76 @@ function addressOf(value: unknown, field: string): LabelAddress {
   };
 }
 
+/** The next serial to number a label from: kept in `stateFile` when given, so a restarted carrier reuses none. */
+function serials(options: SampleCarrierOptions): () => number {
+  let nextSerial = options.serialStart ?? randomInt(1_000_000, 90_000_000);
+  if (options.stateFile) fs.mkdirSync(path.dirname(path.resolve(options.stateFile)), { recursive: true });
+  if (options.stateFile && fs.existsSync(options.stateFile)) {
+    const saved = JSON.parse(fs.readFileSync(options.stateFile, 'utf8')) as { nextSerial?: number };
+    if (Number.isSafeInteger(saved.nextSerial)) nextSerial = Math.max(nextSerial, saved.nextSerial!);
+  }
+  return () => {
+    const serial = nextSerial++;
+    if (options.stateFile) fs.writeFileSync(options.stateFile, JSON.stringify({ nextSerial }));
+    return serial;
+  };
+}
+
+/**
+ * What CreateOrder needs of an order, checked in YunExpress's order: its service, addresses, weight, size and customs
+ * lines, and its price from the rate card; the first thing wrong is thrown as Refused with the reason.
+ */
+function checkedOrder(order: Json, services: Map<string, CompiledService>) {
+  const service = services.get(str(order.ShippingMethodCode));
+  if (!service)
+    throw new Refused(
+      `ShippingMethodCode "${str(order.ShippingMethodCode)}" is not a service (have: ${[...services.keys()].join(', ')})`,
+    );
+  if (!issuesNumbersFor(service.def.carrier))
+    throw new Refused(`this carrier cannot number ${service.def.carrier} parcels`);
+  const recipient = addressOf(order.Receiver, 'Receiver');
+  const sender = addressOf(order.Sender, 'Sender');
+  const weightKg = Number(order.Weight);
+  if (!Number.isFinite(weightKg) || weightKg <= 0) throw new Refused('Weight must be a positive number of kg');
+  const weightG = Math.round(weightKg * 1000);
+  const dims = [order.Length, order.Width, order.Height].map((v) => Math.round(Number(v) * 10)) as [
+    number,
+    number,
+    number,
+  ];
+  if (!dims.every((d) => Number.isInteger(d) && d > 0))
+    throw new Refused('Length, Width and Height must be positive (cm)');
+  if (!Array.isArray(order.Parcels) || order.Parcels.length === 0)
+    throw new Refused('Parcels (the customs declaration) is required');
+  const limits = service.def.limits;
+  if (weightG > limits.maxWeightG) throw new Refused(`${weightG} g is over the service's ${limits.maxWeightG} g`);
+  if (Math.max(...dims) > limits.maxLongestSideMm) throw new Refused(`longest side over ${limits.maxLongestSideMm} mm`);
+  const priced = quote(service, { destinationCountry: recipient.country, grossWeightG: weightG, dimsMm: dims });
+  if (isQuoteRefusal(priced)) throw new Refused(`${service.code} cannot take it: ${priced.refused}`);
+  return { service, recipient, sender, weightG, priced };
+}
+
+/** A label's PDF (100 × 150 mm), as the carrier prints it. */
+function labelPdf(services: Map<string, CompiledService>, label: SampleLabel): Promise<Buffer> {
+  const service = services.get(label.service);
+  return renderLabels([
+    {
+      trackingNumber: label.trackingNumber,
+      carrierName: service?.def.carrier ?? label.carrier,
+      serviceName: service?.def.name.en ?? label.service,
+      routingCode: label.routingCode,
+      sender: label.sender,
+      recipient: label.recipient,
+      orderReference: label.reference,
+      parcelPosition: 1,
+      parcelCount: 1,
+      weightG: label.weightG,
+      box: null,
+      labelledOn: new Date(label.createdAt).toISOString().slice(0, 10),
+    },
+  ]);
+}
+
 /** The carrier's labels, how it issues one (CreateOrder), finds one and prints one. */
 export function sampleCarrierBook(options: SampleCarrierOptions, now: () => number) {
   const services = new Map<string, CompiledService>();
@@ -62,17 +132,7 @@ export function sampleCarrierBook(options: SampleCarrierOptions, now: () => numb
     services.set(service.code, compileService(service));
   const labels = new Map<string, SampleLabel>();
   const byOrderNumber = new Map<string, SampleLabel>();
-  let nextSerial = options.serialStart ?? randomInt(1_000_000, 90_000_000);
-  if (options.stateFile) fs.mkdirSync(path.dirname(path.resolve(options.stateFile)), { recursive: true });
-  if (options.stateFile && fs.existsSync(options.stateFile)) {
-    const saved = JSON.parse(fs.readFileSync(options.stateFile, 'utf8')) as { nextSerial?: number };
-    if (Number.isSafeInteger(saved.nextSerial)) nextSerial = Math.max(nextSerial, saved.nextSerial!);
-  }
-  const takeSerial = () => {
-    const serial = nextSerial++;
-    if (options.stateFile) fs.writeFileSync(options.stateFile, JSON.stringify({ nextSerial }));
-    return serial;
-  };
+  const takeSerial = serials(options);
   const find = (number: string) => labels.get(number.toUpperCase()) ?? byOrderNumber.get(number);
   /** One order of CreateOrder: its label, or YunExpress's refusal item with the reason. */
   function createOne(order: Json): Json {
@@ -92,33 +152,7 @@ export function sampleCarrierBook(options: SampleCarrierOptions, now: () => numb
       if (!customerOrderNumber) throw new Refused('CustomerOrderNumber is required');
       if (byOrderNumber.has(customerOrderNumber))
         throw new Refused(`客户订单号重复 (duplicate CustomerOrderNumber ${customerOrderNumber})`);
-      const service = services.get(str(order.ShippingMethodCode));
-      if (!service)
-        throw new Refused(
-          `ShippingMethodCode "${str(order.ShippingMethodCode)}" is not a service (have: ${[...services.keys()].join(', ')})`,
-        );
-      if (!issuesNumbersFor(service.def.carrier))
-        throw new Refused(`this carrier cannot number ${service.def.carrier} parcels`);
-      const recipient = addressOf(order.Receiver, 'Receiver');
-      const sender = addressOf(order.Sender, 'Sender');
-      const weightKg = Number(order.Weight);
-      if (!Number.isFinite(weightKg) || weightKg <= 0) throw new Refused('Weight must be a positive number of kg');
-      const weightG = Math.round(weightKg * 1000);
-      const dims = [order.Length, order.Width, order.Height].map((v) => Math.round(Number(v) * 10)) as [
-        number,
-        number,
-        number,
-      ];
-      if (!dims.every((d) => Number.isInteger(d) && d > 0))
-        throw new Refused('Length, Width and Height must be positive (cm)');
-      if (!Array.isArray(order.Parcels) || order.Parcels.length === 0)
-        throw new Refused('Parcels (the customs declaration) is required');
-      const limits = service.def.limits;
-      if (weightG > limits.maxWeightG) throw new Refused(`${weightG} g is over the service's ${limits.maxWeightG} g`);
-      if (Math.max(...dims) > limits.maxLongestSideMm)
-        throw new Refused(`longest side over ${limits.maxLongestSideMm} mm`);
-      const priced = quote(service, { destinationCountry: recipient.country, grossWeightG: weightG, dimsMm: dims });
-      if (isQuoteRefusal(priced)) throw new Refused(`${service.code} cannot take it: ${priced.refused}`);
+      const { service, recipient, sender, weightG, priced } = checkedOrder(order, services);
       let number = issueTrackingNumber(service.def.carrier, takeSerial(), service.def.s10IndicatorFirstLetters);
       while (labels.has(number))
         number = issueTrackingNumber(service.def.carrier, takeSerial(), service.def.s10IndicatorFirstLetters);
@@ -159,25 +193,7 @@ export function sampleCarrierBook(options: SampleCarrierOptions, now: () => numb
     }
   }
 
-  async function pdfOf(label: SampleLabel): Promise<Buffer> {
-    const service = services.get(label.service);
-    return renderLabels([
-      {
-        trackingNumber: label.trackingNumber,
-        carrierName: service?.def.carrier ?? label.carrier,
-        serviceName: service?.def.name.en ?? label.service,
-        routingCode: label.routingCode,
-        sender: label.sender,
-        recipient: label.recipient,
-        orderReference: label.reference,
-        parcelPosition: 1,
-        parcelCount: 1,
-        weightG: label.weightG,
-        box: null,
-        labelledOn: new Date(label.createdAt).toISOString().slice(0, 10),
-      },
-    ]);
-  }
+  const pdfOf = async (label: SampleLabel): Promise<Buffer> => labelPdf(services, label);
 
   return { services, labels, find, createOne, pdfOf };
 }

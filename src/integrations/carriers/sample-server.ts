@@ -78,10 +78,120 @@ function readBody(req: IncomingMessage): Promise<unknown> {
   });
 }
 
+/** One request to the sample carrier, with what its endpoints answer with. */
+interface Exchange {
+  req: IncomingMessage;
+  url: URL;
+  /** The server's own address (for the label links). */
+  base: string;
+  book: ReturnType<typeof sampleCarrierBook>;
+  now: () => number;
+  send: (status: number, body: unknown) => void;
+  envelope: (code: string, message: string, item: unknown) => object;
+}
+
+/** `POST /api/WayBill/CreateOrder`: a label per order (each refused with its reason, as YunExpress does). */
+async function createOrders({ req, send, envelope, book: { createOne } }: Exchange): Promise<void> {
+  const body = await readBody(req);
+  if (!Array.isArray(body) || body.length === 0)
+    return send(200, envelope('1001', 'the body must be an array of orders', []));
+  const items = body.map((order) => createOne((order && typeof order === 'object' ? order : {}) as Json));
+  const failed = items.some((i) => i.Success !== 1);
+  return send(
+    200,
+    envelope(failed ? '1001' : '0000', failed ? '提交失败 (some orders were refused)' : '提交成功!', items),
+  );
+}
+
+/** `POST /api/Label/Print`: the link to the first number's label PDF, and each number found or not. */
+async function printLabels({ req, send, envelope, base, book: { find } }: Exchange): Promise<void> {
+  const body = await readBody(req);
+  if (!Array.isArray(body) || body.length === 0 || !body.every((n) => typeof n === 'string'))
+    return send(200, envelope('1001', 'the body must be an array of order numbers', []));
+  const infos = body.map((n) => ({
+    CustomerOrderNumber: n,
+    Error: find(n) ? '' : '订单不存在 (no such order)',
+    Code: find(n) ? 100 : 200,
+  }));
+  const first = find(body[0] as string);
+  return send(
+    200,
+    envelope('0000', '提交成功', [{ Url: first ? `${base}/PDF/${first.trackingNumber}.pdf` : '', OrderInfos: infos }]),
+  );
+}
+
+/** `POST /api/WayBill/Delete`: a label voided, refused once the parcel was scanned. */
+async function deleteLabel({ req, send, envelope, now, book: { find } }: Exchange): Promise<void> {
+  const body = ((await readBody(req)) ?? {}) as Json;
+  const number = str(body.OrderNumber);
+  const label = find(number);
+  const item = (status: string, remark: string) => ({
+    OrderNumber: number,
+    Status: status,
+    Type: Number(body.OrderType) || 1,
+    Remark: remark,
+  });
+  if (!label) return send(200, envelope('1001', '提交失败', item('Failure', '订单不存在 (no such order)')));
+  if (label.scannedAt !== null)
+    return send(
+      200,
+      envelope(
+        '1001',
+        '提交失败',
+        item('Failure', '已收货，不能删除 (the parcel is already with the carrier: it cannot be deleted)'),
+      ),
+    );
+  label.voidedAt ??= now();
+  return send(200, envelope('0000', '提交成功!', item('Success', '删除成功!')));
+}
+
+/** `GET /api/Freight/GetPriceTrial`: every service that takes the parcel, priced from its rate card. */
+function priceTrialOf({ url, send, envelope, book: { services } }: Exchange) {
+  const trial = priceTrial(services.values(), url.searchParams);
+  if ('refused' in trial) return send(200, envelope('1004', trial.refused, null));
+  return send(200, { ...envelope('0000', '提交成功!', undefined), Items: trial.items });
+}
+
+/** `GET /api/WayBill/GetOrder`: one label's order. */
+function getOrder({ url, send, envelope, book: { find } }: Exchange) {
+  const label = find(url.searchParams.get('OrderNumber') ?? '');
+  if (!label) return send(200, envelope('1011', '订单不存在 (no such order)', null));
+  return send(
+    200,
+    envelope('0000', '提交成功', {
+      WayBillNumber: label.trackingNumber,
+      OrderNumber: label.customerOrderNumber,
+      ShippingMethodCode: label.service,
+      TrackingNumber: '',
+      TransactionNumber: label.reference,
+      Weight: label.weightG / 1000,
+      Status: label.voidedAt !== null ? 5 : 3,
+    }),
+  );
+}
+
+/** `GET /api/Tracking/GetTrackAllInfo`: one label's tracking. */
+function trackingOf({ url, send, envelope, book: { find } }: Exchange) {
+  const label = find(url.searchParams.get('OrderNumber') ?? '');
+  if (!label) return send(200, envelope('1011', '订单不存在 (no such order)', null));
+  return send(200, envelope('0000', '提交成功', trackAllInfo(label)));
+}
+
+/** The endpoints behind the credentials, by method and path. */
+const ENDPOINTS: Readonly<Record<string, (exchange: Exchange) => Promise<void> | void>> = {
+  'POST /api/WayBill/CreateOrder': createOrders,
+  'POST /api/Label/Print': printLabels,
+  'POST /api/WayBill/Delete': deleteLabel,
+  'GET /api/Freight/GetPriceTrial': priceTrialOf,
+  'GET /api/WayBill/GetOrder': getOrder,
+  'GET /api/Tracking/GetTrackAllInfo': trackingOf,
+};
+
 export async function startSampleCarrierServer(options: SampleCarrierOptions): Promise<SampleCarrierServer> {
   const now = options.now ?? Date.now;
   const customerCode = options.customerCode ?? SAMPLE_CUSTOMER_CODE;
-  const { services, labels, find, createOne, pdfOf } = sampleCarrierBook(options, now);
+  const book = sampleCarrierBook(options, now);
+  const { labels, find, pdfOf } = book;
   const envelope = (code: string, message: string, item: unknown) => ({
     Item: item,
     Code: code,
@@ -109,83 +219,8 @@ export async function startSampleCarrierServer(options: SampleCarrierOptions): P
     const who = credentialsOf(req.headers.authorization);
     if (!who || who.customerCode !== customerCode || who.apiSecret !== options.apiKey)
       return send(401, envelope('401', 'Unauthorized: wrong customer code or API secret', null));
-    if (req.method === 'POST' && route === '/api/WayBill/CreateOrder') {
-      const body = await readBody(req);
-      if (!Array.isArray(body) || body.length === 0)
-        return send(200, envelope('1001', 'the body must be an array of orders', []));
-      const items = body.map((order) => createOne((order && typeof order === 'object' ? order : {}) as Json));
-      const failed = items.some((i) => i.Success !== 1);
-      return send(
-        200,
-        envelope(failed ? '1001' : '0000', failed ? '提交失败 (some orders were refused)' : '提交成功!', items),
-      );
-    }
-    if (req.method === 'POST' && route === '/api/Label/Print') {
-      const body = await readBody(req);
-      if (!Array.isArray(body) || body.length === 0 || !body.every((n) => typeof n === 'string'))
-        return send(200, envelope('1001', 'the body must be an array of order numbers', []));
-      const infos = body.map((n) => ({
-        CustomerOrderNumber: n,
-        Error: find(n) ? '' : '订单不存在 (no such order)',
-        Code: find(n) ? 100 : 200,
-      }));
-      const first = find(body[0] as string);
-      return send(
-        200,
-        envelope('0000', '提交成功', [
-          { Url: first ? `${base}/PDF/${first.trackingNumber}.pdf` : '', OrderInfos: infos },
-        ]),
-      );
-    }
-    if (req.method === 'POST' && route === '/api/WayBill/Delete') {
-      const body = ((await readBody(req)) ?? {}) as Json;
-      const number = str(body.OrderNumber);
-      const label = find(number);
-      const item = (status: string, remark: string) => ({
-        OrderNumber: number,
-        Status: status,
-        Type: Number(body.OrderType) || 1,
-        Remark: remark,
-      });
-      if (!label) return send(200, envelope('1001', '提交失败', item('Failure', '订单不存在 (no such order)')));
-      if (label.scannedAt !== null)
-        return send(
-          200,
-          envelope(
-            '1001',
-            '提交失败',
-            item('Failure', '已收货，不能删除 (the parcel is already with the carrier: it cannot be deleted)'),
-          ),
-        );
-      label.voidedAt ??= now();
-      return send(200, envelope('0000', '提交成功!', item('Success', '删除成功!')));
-    }
-    if (req.method === 'GET' && route === '/api/Freight/GetPriceTrial') {
-      const trial = priceTrial(services.values(), url.searchParams);
-      if ('refused' in trial) return send(200, envelope('1004', trial.refused, null));
-      return send(200, { ...envelope('0000', '提交成功!', undefined), Items: trial.items });
-    }
-    if (req.method === 'GET' && route === '/api/WayBill/GetOrder') {
-      const label = find(url.searchParams.get('OrderNumber') ?? '');
-      if (!label) return send(200, envelope('1011', '订单不存在 (no such order)', null));
-      return send(
-        200,
-        envelope('0000', '提交成功', {
-          WayBillNumber: label.trackingNumber,
-          OrderNumber: label.customerOrderNumber,
-          ShippingMethodCode: label.service,
-          TrackingNumber: '',
-          TransactionNumber: label.reference,
-          Weight: label.weightG / 1000,
-          Status: label.voidedAt !== null ? 5 : 3,
-        }),
-      );
-    }
-    if (req.method === 'GET' && route === '/api/Tracking/GetTrackAllInfo') {
-      const label = find(url.searchParams.get('OrderNumber') ?? '');
-      if (!label) return send(200, envelope('1011', '订单不存在 (no such order)', null));
-      return send(200, envelope('0000', '提交成功', trackAllInfo(label)));
-    }
+    const endpoint = ENDPOINTS[`${req.method} ${route}`];
+    if (endpoint) return endpoint({ req, url, base, book, now, send, envelope });
     return send(404, envelope('404', `${req.method} ${route} is not an endpoint`, null));
   }
 

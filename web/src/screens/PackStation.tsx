@@ -6,22 +6,26 @@
  * low double beep (Web Audio) and the API's message. Esc twice stops packing the order. An order closed or
  * cancelled meanwhile (its situation) says why and offers no label. Its parts are in pack/.
  */
-import { useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { api, apiBlob, ApiError, type PackAnswer, type PackSession } from '../api';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useData } from '../data';
 import { useStored } from '../hooks';
 import { useI18n } from '../i18n';
-import { PackAlert, Refusal } from './pack/Alert';
-import { useLabelPurchase } from './pack/LabelChoice';
-import type { Printed } from './pack/LabelPanel';
+import { type Notice, PackAlert, Refusal } from './pack/Alert';
 import { OrderCard } from './pack/OrderCard';
-import { phaseOf } from './pack/phase';
 import { QueueCard } from './pack/QueueCard';
 import { ScanForm } from './pack/ScanForm';
 import { StationHeader } from './pack/StationHeader';
-import { useLabelQuotes, useSettled } from './pack/useOrderChecks';
+import { useSettled } from './pack/useOrderChecks';
+import { usePackSession } from './pack/usePackSession';
 import { useSignals } from './pack/useSignals';
-import { useWorkQueue } from './pack/useWorkQueue';
+import { useStationKeys } from './pack/useStationKeys';
+
+/** The screen's classes: a flash after a scan (green, or red for longer), and the alerting look while it is red. */
+function stationClassName(flash: { tone: 'ok' | 'error' } | undefined, notice: Notice): string {
+  return ['screen', 'pack-station', flash ? `flash-${flash.tone}` : '', notice?.tone === 'error' ? 'alerting' : '']
+    .filter(Boolean)
+    .join(' ');
+}
 
 export function PackStation() {
   const { t, pick } = useI18n();
@@ -32,140 +36,21 @@ export function PackStation() {
   const station = Math.max(1, Math.min(stations, Number(stationNo) || 1));
   const stationId = `station-${station}`;
 
-  const [session, setSession] = useState<PackSession | undefined>();
-  const [printed, setPrinted] = useState<Printed | undefined>();
-  const { notice, setNotice, flash, sound, loud, good } = useSignals();
-  const [busy, setBusy] = useState(false);
+  const signals = useSignals();
+  const { notice, setNotice, flash, sound, loud } = signals;
   const [code, setCode] = useState('');
-  const [overrideReason, setOverrideReason] = useState('');
-  const [escArmed, setEscArmed] = useState(false);
   const input = useRef<HTMLInputElement>(null);
-  const phase = phaseOf(session, printed);
-  const purchase = useLabelPurchase(session?.order_id);
-  const [quotes, setQuotes] = useLabelQuotes(phase, session);
-
-  const shopParam = shops.length > 1 && shopId ? `&shop=${encodeURIComponent(shopId)}` : '';
-  const { plan, next, done } = useWorkQueue(stations, stationId, shopParam, session?.order_id);
-
   const focus = useCallback(() => input.current?.focus(), []);
+  const shopParam = shops.length > 1 && shopId ? `&shop=${encodeURIComponent(shopId)}` : '';
+  const pack = usePackSession({ stations, stationId, shopParam }, signals, focus);
+  const { session, printed, phase, busy, purchase, quotes, plan, next, overrideReason, setOverrideReason } = pack;
+  const { startOrder, scanItem, weigh, printLabel, cancel } = pack;
+  const { onKeyDown, disarm } = useStationKeys({ session, phase, printed, cancel, setNotice });
+
   // biome-ignore lint/correctness/useExhaustiveDependencies: the field takes the focus again at each phase
   useEffect(() => {
     focus();
   }, [phase, focus]);
-
-  // Blob URLs of printed documents are released when replaced or when the screen goes.
-  useEffect(
-    () => () => {
-      if (printed) {
-        URL.revokeObjectURL(printed.labelUrl);
-        URL.revokeObjectURL(printed.slipUrl);
-      }
-    },
-    [printed],
-  );
-
-  // Scans are answered in the order they were made: a scan made while the previous one is on its way waits for it.
-  const queue = useRef<Promise<void>>(Promise.resolve());
-  const pendingCount = useRef(0);
-  const run = (work: () => Promise<void>) => {
-    pendingCount.current++;
-    setBusy(true);
-    queue.current = queue.current.then(async () => {
-      try {
-        await work();
-      } catch (error) {
-        loud(error);
-      } finally {
-        if (--pendingCount.current === 0) setBusy(false);
-        focus();
-      }
-    });
-    return queue.current;
-  };
-
-  const startOrder = (barcode: string) =>
-    run(async () => {
-      const answer = await api<PackAnswer & { resumed: boolean }>('/pack/sessions', {
-        method: 'POST',
-        body: {
-          order_barcode: barcode,
-          station: stationId,
-          ...(shops.length > 1 && shopId ? { shop_id: shopId } : {}),
-        },
-      });
-      setPrinted(undefined);
-      setQuotes(undefined);
-      setOverrideReason('');
-      purchase.reset();
-      setSession(answer.session);
-      good((_, pick) => pick(answer.message));
-    });
-
-  const scanItem = (value: string) =>
-    run(async () => {
-      const answer = await api<PackAnswer & { parcel_packed: boolean }>(`/pack/sessions/${session!.id}/scans`, {
-        method: 'POST',
-        body: { code: value },
-      });
-      setSession(answer.session);
-      good((_, pick) => pick(answer.message));
-    });
-
-  const weigh = (value: string) =>
-    run(async () => {
-      const grams = Math.round(Number(value.replace(',', '.')));
-      if (!Number.isFinite(grams) || grams < 1) {
-        loud(new ApiError(400, 'weight', { en: t('pack.weightNotNumber'), 'zh-CN': t('pack.weightNotNumber') }));
-        return;
-      }
-      try {
-        const answer = await api<PackAnswer>(`/pack/sessions/${session!.id}/weight`, {
-          method: 'POST',
-          body: { grams, ...(overrideReason.trim() ? { override_reason: overrideReason.trim() } : {}) },
-        });
-        setSession(answer.session);
-        good((_, pick) => pick(answer.message));
-      } catch (error) {
-        // Out of tolerance: the parcel is held; show the session as it is now (held) with the message.
-        if (error instanceof ApiError && error.status === 409) {
-          const now = await api<PackSession>(`/pack/sessions/${session!.id}`).catch(() => undefined);
-          if (now) setSession(now);
-        }
-        throw error;
-      }
-    });
-
-  // Enter buys with the service chosen (automatically, or picked from the candidates); an expensive label only with
-  // the confirmation button (pack/LabelChoice.tsx).
-  const printLabel = (confirmed = false) =>
-    run(async () => {
-      const orderId = session!.order_id;
-      const answer = { items: await purchase.buy(confirmed) };
-      const [label, slip] = await Promise.all([
-        apiBlob(`/labels.pdf?order=${orderId}`),
-        apiBlob(`/orders/${orderId}/packing-slip.pdf?size=A6`),
-      ]);
-      setPrinted({ labels: answer.items, labelUrl: URL.createObjectURL(label), slipUrl: URL.createObjectURL(slip) });
-      done.add(orderId);
-      const numbers = answer.items.map((l) => l.tracking_number).join(', ');
-      good((t) => t('pack.printedMessage', { numbers }));
-      void plan.refresh();
-    });
-
-  const cancel = () =>
-    run(async () => {
-      if (!session) return;
-      if (session.being_packed)
-        await api(`/pack/sessions/${session.id}/cancel`, {
-          method: 'POST',
-          body: { reason: 'stopped at the pack station' },
-        });
-      setSession(undefined);
-      setPrinted(undefined);
-      setQuotes(undefined);
-      setNotice({ tone: 'info', say: (t) => t('pack.cancelled') });
-      void plan.refresh();
-    });
 
   // A closed or cancelled order cannot be labelled: say why (pack/useOrderChecks.ts).
   const settled = useSettled(session?.order_id, phase);
@@ -177,7 +62,7 @@ export function PackStation() {
     if (busy && phase !== 'items') return;
     const value = code.trim();
     setCode('');
-    setEscArmed(false);
+    disarm();
     switch (phase) {
       case 'order':
         if (value) void startOrder(value);
@@ -201,35 +86,10 @@ export function PackStation() {
     }
   };
 
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === 'Escape' && session && phase !== 'printed') {
-      event.preventDefault();
-      if (escArmed) {
-        setEscArmed(false);
-        void cancel();
-      } else {
-        setEscArmed(true);
-        setNotice({ tone: 'info', say: (t) => t('pack.escAgain') });
-      }
-    } else if ((event.key === 'F2' || event.key === 'F4') && printed) {
-      event.preventDefault();
-      window.open(event.key === 'F2' ? printed.labelUrl : printed.slipUrl, '_blank', 'noopener');
-    }
-  };
-
-  const className = [
-    'screen',
-    'pack-station',
-    flash ? `flash-${flash.tone}` : '',
-    notice?.tone === 'error' ? 'alerting' : '',
-  ]
-    .filter(Boolean)
-    .join(' ');
-
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: the station's keys (Esc, F2, F4) bubble up from its controls, and a click anywhere else gives the scan field its focus back
     <div
-      className={className}
+      className={stationClassName(flash, notice)}
       onKeyDown={onKeyDown}
       data-phase={phase}
       data-busy={busy}

@@ -29,6 +29,13 @@ function minutes(text: string | undefined, option: string): number {
 }
 
 export function registerPlanSubcommands(plan: Command): void {
+  staffingCommand(plan);
+  estimateCommands(plan);
+  refreshCommand(plan);
+}
+
+/** `plan staffing`: show or set a warehouse's staffing. */
+function staffingCommand(plan: Command): void {
   plan
     .command('staffing')
     .description(
@@ -92,7 +99,10 @@ export function registerPlanSubcommands(plan: Command): void {
         );
       }),
     );
+}
 
+/** `plan estimates [set]`: the work estimates in force, and one set. */
+function estimateCommands(plan: Command): void {
   const estimates = plan
     .command('estimates')
     .description(
@@ -179,7 +189,10 @@ export function registerPlanSubcommands(plan: Command): void {
         );
       }),
     );
+}
 
+/** `plan refresh`: the stored plans brought up to date now. */
+function refreshCommand(plan: Command): void {
   plan
     .command('refresh')
     .description(

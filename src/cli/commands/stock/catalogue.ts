@@ -10,6 +10,13 @@ import { toIso } from '../../../core/time';
 import { action, minute, pairs, printJson, printTable, say, whole, withApp } from '../../support';
 
 export function registerCatalogueCommands(stock: Command): void {
+  warehouseCommands(stock);
+  skuCommands(stock);
+  mappingCommands(stock);
+}
+
+/** `stock warehouse add|list` */
+function warehouseCommands(stock: Command): void {
   const warehouse = stock.command('warehouse').description('Warehouses');
   warehouse
     .command('add')
@@ -64,7 +71,10 @@ export function registerCatalogueCommands(stock: Command): void {
         });
       }),
     );
+}
 
+/** `stock sku add|list` */
+function skuCommands(stock: Command): void {
   const sku = stock.command('sku').description('Seller SKUs');
   sku
     .command('add')
@@ -108,7 +118,10 @@ export function registerCatalogueCommands(stock: Command): void {
         });
       }),
     );
+}
 
+/** `stock map` and `stock mappings`: a marketplace SKU paired with seller SKUs. */
+function mappingCommands(stock: Command): void {
   stock
     .command('map')
     .description(

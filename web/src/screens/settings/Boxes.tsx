@@ -8,7 +8,7 @@ import { api, type Box } from '../../api';
 import { useAuth } from '../../auth';
 import { Card, ErrorText, FieldError, Money, onlyFieldIssues, SizeFields } from '../../components';
 import { currencyDigits } from '../../format';
-import { clientError, useApiForm } from '../../forms';
+import { type ApiForm, clientError, useApiForm } from '../../forms';
 import { usePoll } from '../../hooks';
 import { useI18n } from '../../i18n';
 import { setupChanged } from '../../SetupBanner';
@@ -70,10 +70,17 @@ export function Boxes({ shopId }: { shopId: string }) {
   );
   const items = boxes.data?.items ?? [];
   const [draft, setDraft] = useState<Draft>(EMPTY);
-  const { error, setError, busy, run, invalid } = useApiForm();
+  const form = useApiForm();
+  const { error, setError, run } = form;
   const [saved, setSaved] = useState<string | undefined>(undefined);
   const currency = draft.currency.trim().toUpperCase() || items[0]?.cost.currency || 'CNY';
   const set = (field: keyof Draft) => (value: string | boolean) => setDraft((d) => ({ ...d, [field]: value }));
+
+  const edit = (b: Box) => {
+    setDraft(draftOf(b));
+    setError(undefined);
+    setSaved(undefined);
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -112,148 +119,12 @@ export function Boxes({ shopId }: { shopId: string }) {
       <p className="hint">{t('boxes.hint')}</p>
       {boxes.error ? <ErrorText error={boxes.error} /> : null}
       {items.length ? (
-        <table className="compact" data-testid="boxes">
-          <thead>
-            <tr>
-              <th>{t('boxes.code')}</th>
-              <th>{t('boxes.inner')}</th>
-              <th className="num">{t('boxes.maxWeight')}</th>
-              <th className="num">{t('boxes.tare')}</th>
-              <th className="num">{t('boxes.cost')}</th>
-              <th>{t('boxes.active')}</th>
-              {writes ? <th /> : null}
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((b) => (
-              <tr key={b.code} data-box={b.code}>
-                <td>{b.code}</td>
-                <td>{t('boxes.size', { l: b.inner_mm[0], w: b.inner_mm[1], h: b.inner_mm[2] })}</td>
-                <td className="num">{b.max_weight_g}</td>
-                <td className="num">{b.tare_g}</td>
-                <td className="num">
-                  <Money value={b.cost} />
-                </td>
-                <td>{b.active ? t('boxes.yes') : t('boxes.no')}</td>
-                {writes ? (
-                  <td>
-                    <button
-                      type="button"
-                      className="link"
-                      onClick={() => {
-                        setDraft(draftOf(b));
-                        setError(undefined);
-                        setSaved(undefined);
-                      }}
-                    >
-                      {t('boxes.edit')}
-                    </button>
-                  </td>
-                ) : null}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <BoxTable items={items} onEdit={writes ? edit : undefined} />
       ) : boxes.data ? (
         <p className="muted">{t('boxes.none')}</p>
       ) : null}
       {writes ? (
-        <form className="form-grid" onSubmit={(e) => void submit(e)} noValidate data-testid="box-form">
-          <label htmlFor="box-code">{t('boxes.code')}</label>
-          <div>
-            <input
-              id="box-code"
-              name="code"
-              value={draft.code}
-              onChange={(e) => set('code')(e.target.value)}
-              placeholder="M-30"
-              aria-invalid={invalid('code')}
-            />
-            <FieldError error={error} field="code" />
-          </div>
-          <label htmlFor="box-length">{t('boxes.innerMm')}</label>
-          <SizeFields
-            id="box-length"
-            names={['inner_length', 'inner_width', 'inner_height']}
-            values={draft}
-            onChange={(side, value) => set(side)(value)}
-            field="inner_mm"
-            error={error}
-            invalid={invalid}
-          />
-          <label htmlFor="box-max-weight">{t('boxes.maxWeight')}</label>
-          <div>
-            <input
-              id="box-max-weight"
-              name="max_weight_g"
-              type="number"
-              min={1}
-              value={draft.maxWeight}
-              onChange={(e) => set('maxWeight')(e.target.value)}
-              aria-invalid={invalid('max_weight_g')}
-            />
-            <FieldError error={error} field="max_weight_g" />
-          </div>
-          <label htmlFor="box-tare">{t('boxes.tare')}</label>
-          <div>
-            <input
-              id="box-tare"
-              name="tare_g"
-              type="number"
-              min={0}
-              value={draft.tare}
-              onChange={(e) => set('tare')(e.target.value)}
-              aria-invalid={invalid('tare_g')}
-            />
-            <FieldError error={error} field="tare_g" />
-          </div>
-          <label htmlFor="box-cost">{t('boxes.costIn', { currency })}</label>
-          <div>
-            <div className="inline-fields">
-              <input
-                id="box-cost"
-                name="cost"
-                type="number"
-                min={0}
-                step="any"
-                value={draft.cost}
-                onChange={(e) => set('cost')(e.target.value)}
-                aria-invalid={invalid('cost')}
-              />
-              <input
-                name="currency"
-                value={draft.currency}
-                onChange={(e) => set('currency')(e.target.value)}
-                placeholder={currency}
-                aria-label={t('boxes.currency')}
-                maxLength={3}
-                aria-invalid={invalid('currency')}
-              />
-            </div>
-            <FieldError error={error} field="cost" />
-            <FieldError error={error} field="currency" />
-          </div>
-          <label htmlFor="box-active">{t('boxes.active')}</label>
-          <div>
-            <input
-              id="box-active"
-              name="active"
-              type="checkbox"
-              checked={draft.active}
-              onChange={(e) => set('active')(e.target.checked)}
-            />
-          </div>
-          <div className="form-actions">
-            <button type="submit" disabled={busy} data-testid="save-box">
-              {busy ? t('action.working') : t('boxes.save')}
-            </button>
-            {saved ? (
-              <span className="ok" role="status">
-                {t('boxes.saved', { code: saved })}
-              </span>
-            ) : null}
-          </div>
-        </form>
+        <BoxForm draft={draft} set={set} currency={currency} form={form} saved={saved} onSubmit={submit} />
       ) : null}
       {error && !onlyFieldIssues(error, FIELDS) ? (
         <ErrorText error={error} />
@@ -261,5 +132,164 @@ export function Boxes({ shopId }: { shopId: string }) {
         <p className="error">{t('settings.refused')}</p>
       ) : null}
     </Card>
+  );
+}
+
+/** The shop's boxes, cheapest first; `onEdit` (when the caller may change them) puts one in the form. */
+function BoxTable({ items, onEdit }: { items: Box[]; onEdit: ((box: Box) => void) | undefined }) {
+  const { t } = useI18n();
+  return (
+    <table className="compact" data-testid="boxes">
+      <thead>
+        <tr>
+          <th>{t('boxes.code')}</th>
+          <th>{t('boxes.inner')}</th>
+          <th className="num">{t('boxes.maxWeight')}</th>
+          <th className="num">{t('boxes.tare')}</th>
+          <th className="num">{t('boxes.cost')}</th>
+          <th>{t('boxes.active')}</th>
+          {onEdit ? <th /> : null}
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((b) => (
+          <tr key={b.code} data-box={b.code}>
+            <td>{b.code}</td>
+            <td>{t('boxes.size', { l: b.inner_mm[0], w: b.inner_mm[1], h: b.inner_mm[2] })}</td>
+            <td className="num">{b.max_weight_g}</td>
+            <td className="num">{b.tare_g}</td>
+            <td className="num">
+              <Money value={b.cost} />
+            </td>
+            <td>{b.active ? t('boxes.yes') : t('boxes.no')}</td>
+            {onEdit ? (
+              <td>
+                <button type="button" className="link" onClick={() => onEdit(b)}>
+                  {t('boxes.edit')}
+                </button>
+              </td>
+            ) : null}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The form that adds a box or changes one: each refused field shows its issue. */
+function BoxForm({
+  draft,
+  set,
+  currency,
+  form: { error, busy, invalid },
+  saved,
+  onSubmit,
+}: {
+  draft: Draft;
+  set: (field: keyof Draft) => (value: string | boolean) => void;
+  /** The currency the cost is in: the one typed, else the catalogue's. */
+  currency: string;
+  form: ApiForm;
+  saved: string | undefined;
+  onSubmit: (event: FormEvent) => Promise<void>;
+}) {
+  const { t } = useI18n();
+  return (
+    <form className="form-grid" onSubmit={(e) => void onSubmit(e)} noValidate data-testid="box-form">
+      <label htmlFor="box-code">{t('boxes.code')}</label>
+      <div>
+        <input
+          id="box-code"
+          name="code"
+          value={draft.code}
+          onChange={(e) => set('code')(e.target.value)}
+          placeholder="M-30"
+          aria-invalid={invalid('code')}
+        />
+        <FieldError error={error} field="code" />
+      </div>
+      <label htmlFor="box-length">{t('boxes.innerMm')}</label>
+      <SizeFields
+        id="box-length"
+        names={['inner_length', 'inner_width', 'inner_height']}
+        values={draft}
+        onChange={(side, value) => set(side)(value)}
+        field="inner_mm"
+        error={error}
+        invalid={invalid}
+      />
+      <label htmlFor="box-max-weight">{t('boxes.maxWeight')}</label>
+      <div>
+        <input
+          id="box-max-weight"
+          name="max_weight_g"
+          type="number"
+          min={1}
+          value={draft.maxWeight}
+          onChange={(e) => set('maxWeight')(e.target.value)}
+          aria-invalid={invalid('max_weight_g')}
+        />
+        <FieldError error={error} field="max_weight_g" />
+      </div>
+      <label htmlFor="box-tare">{t('boxes.tare')}</label>
+      <div>
+        <input
+          id="box-tare"
+          name="tare_g"
+          type="number"
+          min={0}
+          value={draft.tare}
+          onChange={(e) => set('tare')(e.target.value)}
+          aria-invalid={invalid('tare_g')}
+        />
+        <FieldError error={error} field="tare_g" />
+      </div>
+      <label htmlFor="box-cost">{t('boxes.costIn', { currency })}</label>
+      <div>
+        <div className="inline-fields">
+          <input
+            id="box-cost"
+            name="cost"
+            type="number"
+            min={0}
+            step="any"
+            value={draft.cost}
+            onChange={(e) => set('cost')(e.target.value)}
+            aria-invalid={invalid('cost')}
+          />
+          <input
+            name="currency"
+            value={draft.currency}
+            onChange={(e) => set('currency')(e.target.value)}
+            placeholder={currency}
+            aria-label={t('boxes.currency')}
+            maxLength={3}
+            aria-invalid={invalid('currency')}
+          />
+        </div>
+        <FieldError error={error} field="cost" />
+        <FieldError error={error} field="currency" />
+      </div>
+      <label htmlFor="box-active">{t('boxes.active')}</label>
+      <div>
+        <input
+          id="box-active"
+          name="active"
+          type="checkbox"
+          checked={draft.active}
+          onChange={(e) => set('active')(e.target.checked)}
+        />
+      </div>
+      <div className="form-actions">
+        <button type="submit" disabled={busy} data-testid="save-box">
+          {busy ? t('action.working') : t('boxes.save')}
+        </button>
+        {saved ? (
+          <span className="ok" role="status">
+            {t('boxes.saved', { code: saved })}
+          </span>
+        ) : null}
+      </div>
+    </form>
   );
 }

@@ -8,7 +8,7 @@ import { useState, type FormEvent } from 'react';
 import { api, ApiError, type SkuSize } from '../../api';
 import { useAuth } from '../../auth';
 import { Card, ErrorText, FieldError, onlyFieldIssues, SizeFields } from '../../components';
-import { clientError, useApiForm } from '../../forms';
+import { type ApiForm, clientError, useApiForm } from '../../forms';
 import { usePoll } from '../../hooks';
 import { useI18n } from '../../i18n';
 
@@ -45,16 +45,24 @@ export function SkuDimensions({ wanted: linked }: { wanted?: string[] | undefine
   const skus = usePoll((signal) => api<{ items: SkuSize[] }>('/skus/dimensions', { signal }), [], 300_000, {
     live: false,
   });
-  const [filter, setFilter] = useState('');
   const [draft, setDraft] = useState<Draft>(() => ({ ...EMPTY, sku: linked?.[0] ?? '' }));
-  const { error, setError, busy, run, invalid } = useApiForm();
+  const form = useApiForm();
+  const { error, setError, run } = form;
   const [saved, setSaved] = useState<string | undefined>(undefined);
   const set = (field: keyof Draft) => (value: string) => setDraft((d) => ({ ...d, [field]: value }));
-  const wanted = filter.trim().toLowerCase();
-  const matching = (skus.data?.items ?? []).filter(
-    (s) => !wanted || s.sku.toLowerCase().includes(wanted) || (s.barcode ?? '').toLowerCase().includes(wanted),
-  );
-  const shown = matching.slice(0, SHOWN);
+
+  const edit = (s: SkuSize) => {
+    setDraft({
+      sku: s.sku,
+      length: String(s.dims_mm[0]),
+      width: String(s.dims_mm[1]),
+      height: String(s.dims_mm[2]),
+      weight: String(s.weight_g),
+      barcode: s.barcode ?? '',
+    });
+    setError(undefined);
+    setSaved(undefined);
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -87,128 +95,143 @@ export function SkuDimensions({ wanted: linked }: { wanted?: string[] | undefine
       <p className="hint">{t('skus.hint')}</p>
       {skus.error ? <ErrorText error={skus.error} /> : null}
       {skus.data?.items.length ? (
-        <>
-          <input
-            className="filter"
-            type="search"
-            value={filter}
-            onChange={(e) => setFilter(e.target.value)}
-            placeholder={t('skus.filter')}
-            aria-label={t('skus.filter')}
-          />
-          <table className="compact" data-testid="sku-sizes">
-            <thead>
-              <tr>
-                <th>{t('skus.sku')}</th>
-                <th>{t('skus.size')}</th>
-                <th className="num">{t('skus.weight')}</th>
-                <th>{t('skus.barcode')}</th>
-                {writes ? <th /> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((s) => (
-                <tr key={s.sku} data-sku={s.sku}>
-                  <td>{s.sku}</td>
-                  <td>{t('skus.sizeOf', { l: s.dims_mm[0], w: s.dims_mm[1], h: s.dims_mm[2] })}</td>
-                  <td className="num">{s.weight_g}</td>
-                  <td>{s.barcode ?? '—'}</td>
-                  {writes ? (
-                    <td>
-                      <button
-                        type="button"
-                        className="link"
-                        onClick={() => {
-                          setDraft({
-                            sku: s.sku,
-                            length: String(s.dims_mm[0]),
-                            width: String(s.dims_mm[1]),
-                            height: String(s.dims_mm[2]),
-                            weight: String(s.weight_g),
-                            barcode: s.barcode ?? '',
-                          });
-                          setError(undefined);
-                          setSaved(undefined);
-                        }}
-                      >
-                        {t('skus.edit')}
-                      </button>
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {matching.length > SHOWN ? (
-            <p className="muted">{t('skus.more', { count: matching.length - SHOWN })}</p>
-          ) : null}
-        </>
+        <SkuTable items={skus.data.items} onEdit={writes ? edit : undefined} />
       ) : skus.data ? (
         <p className="muted">{t('skus.none')}</p>
       ) : null}
-      {writes ? (
-        <form className="form-grid" onSubmit={(e) => void submit(e)} noValidate data-testid="sku-form">
-          <label htmlFor="sku-code">{t('skus.sku')}</label>
-          <div>
-            <input
-              id="sku-code"
-              name="sku"
-              value={draft.sku}
-              onChange={(e) => set('sku')(e.target.value)}
-              aria-invalid={invalid('sku')}
-            />
-            <FieldError error={error} field="sku" />
-          </div>
-          <label htmlFor="sku-length">{t('skus.size')}</label>
-          <SizeFields
-            id="sku-length"
-            names={['length', 'width', 'height']}
-            values={draft}
-            onChange={(side, value) => set(side)(value)}
-            field="dims_mm"
-            error={error}
-            invalid={invalid}
-          />
-          <label htmlFor="sku-weight">{t('skus.weight')}</label>
-          <div>
-            <input
-              id="sku-weight"
-              name="weight_g"
-              type="number"
-              value={draft.weight}
-              onChange={(e) => set('weight')(e.target.value)}
-              aria-invalid={invalid('weight_g')}
-            />
-            <FieldError error={error} field="weight_g" />
-          </div>
-          <label htmlFor="sku-barcode">{t('skus.barcode')}</label>
-          <div>
-            <input
-              id="sku-barcode"
-              name="barcode"
-              value={draft.barcode}
-              onChange={(e) => set('barcode')(e.target.value)}
-              aria-invalid={invalid('barcode')}
-            />
-            <FieldError error={error} field="barcode" />
-          </div>
-          <div className="form-actions">
-            <button type="submit" disabled={busy} data-testid="save-sku">
-              {busy ? t('action.working') : t('skus.save')}
-            </button>
-            {saved ? (
-              <span className="ok" role="status" data-testid="sku-saved">
-                {t('skus.saved', { sku: saved })}
-              </span>
-            ) : null}
-          </div>
-        </form>
-      ) : null}
+      {writes ? <SkuForm draft={draft} set={set} form={form} saved={saved} onSubmit={submit} /> : null}
       {error && !onlyFieldIssues(error, FIELDS) ? (
         <ErrorText error={error} />
       ) : error ? (
         <p className="error">{t('settings.refused')}</p>
       ) : null}
     </Card>
+  );
+}
+
+/** The SKUs as packed, found by SKU or barcode (the first few shown); `onEdit` puts one in the form. */
+function SkuTable({ items, onEdit }: { items: SkuSize[]; onEdit: ((sku: SkuSize) => void) | undefined }) {
+  const { t } = useI18n();
+  const [filter, setFilter] = useState('');
+  const wanted = filter.trim().toLowerCase();
+  const matching = items.filter(
+    (s) => !wanted || s.sku.toLowerCase().includes(wanted) || (s.barcode ?? '').toLowerCase().includes(wanted),
+  );
+  const shown = matching.slice(0, SHOWN);
+  return (
+    <>
+      <input
+        className="filter"
+        type="search"
+        value={filter}
+        onChange={(e) => setFilter(e.target.value)}
+        placeholder={t('skus.filter')}
+        aria-label={t('skus.filter')}
+      />
+      <table className="compact" data-testid="sku-sizes">
+        <thead>
+          <tr>
+            <th>{t('skus.sku')}</th>
+            <th>{t('skus.size')}</th>
+            <th className="num">{t('skus.weight')}</th>
+            <th>{t('skus.barcode')}</th>
+            {onEdit ? <th /> : null}
+          </tr>
+        </thead>
+        <tbody>
+          {shown.map((s) => (
+            <tr key={s.sku} data-sku={s.sku}>
+              <td>{s.sku}</td>
+              <td>{t('skus.sizeOf', { l: s.dims_mm[0], w: s.dims_mm[1], h: s.dims_mm[2] })}</td>
+              <td className="num">{s.weight_g}</td>
+              <td>{s.barcode ?? '—'}</td>
+              {onEdit ? (
+                <td>
+                  <button type="button" className="link" onClick={() => onEdit(s)}>
+                    {t('skus.edit')}
+                  </button>
+                </td>
+              ) : null}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {matching.length > SHOWN ? <p className="muted">{t('skus.more', { count: matching.length - SHOWN })}</p> : null}
+    </>
+  );
+}
+
+/** The form that adds a SKU's size, weight and barcode or changes them: each refused field shows its issue. */
+function SkuForm({
+  draft,
+  set,
+  form: { error, busy, invalid },
+  saved,
+  onSubmit,
+}: {
+  draft: Draft;
+  set: (field: keyof Draft) => (value: string) => void;
+  form: ApiForm;
+  saved: string | undefined;
+  onSubmit: (event: FormEvent) => Promise<void>;
+}) {
+  const { t } = useI18n();
+  return (
+    <form className="form-grid" onSubmit={(e) => void onSubmit(e)} noValidate data-testid="sku-form">
+      <label htmlFor="sku-code">{t('skus.sku')}</label>
+      <div>
+        <input
+          id="sku-code"
+          name="sku"
+          value={draft.sku}
+          onChange={(e) => set('sku')(e.target.value)}
+          aria-invalid={invalid('sku')}
+        />
+        <FieldError error={error} field="sku" />
+      </div>
+      <label htmlFor="sku-length">{t('skus.size')}</label>
+      <SizeFields
+        id="sku-length"
+        names={['length', 'width', 'height']}
+        values={draft}
+        onChange={(side, value) => set(side)(value)}
+        field="dims_mm"
+        error={error}
+        invalid={invalid}
+      />
+      <label htmlFor="sku-weight">{t('skus.weight')}</label>
+      <div>
+        <input
+          id="sku-weight"
+          name="weight_g"
+          type="number"
+          value={draft.weight}
+          onChange={(e) => set('weight')(e.target.value)}
+          aria-invalid={invalid('weight_g')}
+        />
+        <FieldError error={error} field="weight_g" />
+      </div>
+      <label htmlFor="sku-barcode">{t('skus.barcode')}</label>
+      <div>
+        <input
+          id="sku-barcode"
+          name="barcode"
+          value={draft.barcode}
+          onChange={(e) => set('barcode')(e.target.value)}
+          aria-invalid={invalid('barcode')}
+        />
+        <FieldError error={error} field="barcode" />
+      </div>
+      <div className="form-actions">
+        <button type="submit" disabled={busy} data-testid="save-sku">
+          {busy ? t('action.working') : t('skus.save')}
+        </button>
+        {saved ? (
+          <span className="ok" role="status" data-testid="sku-saved">
+            {t('skus.saved', { sku: saved })}
+          </span>
+        ) : null}
+      </div>
+    </form>
   );
 }
