@@ -56,8 +56,8 @@ const ROW_VALUE_TYPES = new Set(['number', 'string']);
  * Writes each order at the version read; returns how many were written (fewer: some changed meanwhile).
  * SQLite (`store.sqlite`, the transaction's one connection): one cached prepared statement per shape of change, run
  * per order — a multi-row statement built through Kysely and prepared again each batch cost more than the writes.
- * PostgreSQL: orders taking the same values share one statement (`updateOrdersAtVersions`); orders taking different
- * values of the same columns (a delivery time each) share one too, their values as one array per column.
+ * PostgreSQL: one statement per shape of change — `updateOrdersAtVersions` when every order of the shape takes the
+ * same values, else the values as one array per column (a delivery time each).
  */
 export async function writeOrdersAtVersions(
   db: Executor,
@@ -73,30 +73,24 @@ export async function writeOrdersAtVersions(
     }
     return written;
   }
-  const sameValues = new Map<
-    string,
-    { set: OrderUpdate; setIfNull: OrderUpdate; targets: Array<{ id: number; version: number }> }
-  >();
+  // One statement per shape of change (the columns set and their kinds): the same values for all its orders, or a
+  // value of its own for each (arrays). Grouping by equal values first made one statement per group, and orders
+  // sharing a value by chance (two parcels scanned in the same second) made thousands of small statements per batch.
+  const byShape = new Map<string, OrderWrite[]>();
+  const unshaped = new Map<string, OrderWrite[]>();
   for (const write of writes) {
-    const key = JSON.stringify([write.set, write.setIfNull]);
-    const group = sameValues.get(key) ?? { set: write.set, setIfNull: write.setIfNull, targets: [] };
-    group.targets.push({ id: write.id, version: write.version });
-    sameValues.set(key, group);
+    const shape = shapeOf(write.set, write.setIfNull);
+    const [groups, key] = shape === null ? [unshaped, JSON.stringify([write.set, write.setIfNull])] : [byShape, shape];
+    const group = groups.get(key);
+    if (group) group.push(write);
+    else groups.set(key, [write]);
   }
-  const sameShape = new Map<string, OrderWrite[]>();
-  for (const group of sameValues.values()) {
-    const shape = shapeOf(group.set, group.setIfNull);
-    if (group.targets.length > 1 || shape === null) {
-      written += (await updateOrdersAtVersions(db, group.targets, group)).size;
-      continue;
-    }
-    sameShape.set(shape, [
-      ...(sameShape.get(shape) ?? []),
-      { ...group.targets[0]!, set: group.set, setIfNull: group.setIfNull },
-    ]);
-  }
-  for (const rows of sameShape.values()) {
-    if (rows.length === 1) written += (await updateOrdersAtVersions(db, [rows[0]!], rows[0]!)).size;
+  // Values neither a number, a string nor null: orders taking the same ones share a statement.
+  for (const rows of unshaped.values()) written += (await updateOrdersAtVersions(db, rows, rows[0]!)).size;
+  for (const rows of byShape.values()) {
+    const first = JSON.stringify([rows[0]!.set, rows[0]!.setIfNull]);
+    if (rows.every((row) => JSON.stringify([row.set, row.setIfNull]) === first))
+      written += (await updateOrdersAtVersions(db, rows, rows[0]!)).size;
     else written += await updateOrdersRowByRow(db, rows);
   }
   return written;
