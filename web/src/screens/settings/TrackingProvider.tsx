@@ -6,7 +6,7 @@
  * dashboard's origin and the route that takes the provider's pushes — is shown with a copy button and where it goes in
  * the provider's own console. A refused field shows the API's message at that field.
  */
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, type TrackingProvider as Provider, type TrackingProviders } from '../../api';
 import { useAuth } from '../../auth';
 import { Card, ErrorText, FieldError, onlyFieldIssues } from '../../components';
@@ -177,7 +177,6 @@ function ProviderForm({
   const [apiVersion, setApiVersion] = useState(editing?.api_version ?? '');
   const [apiKey, setApiKey] = useState('');
   const [secret, setSecret] = useState('');
-  const [showSecret, setShowSecret] = useState(false);
   const [polls, setPolls] = useState(editing?.polls ?? false);
   const versions = kinds.find((k) => k.kind === kind)?.api_versions ?? [];
   const version = versions.includes(apiVersion) ? apiVersion : (versions[0] ?? '');
@@ -268,36 +267,14 @@ function ProviderForm({
             {hint('apiKeyHint')}
             <FieldError error={error} field="api_key" />
           </div>
-          <label htmlFor="provider-secret">{t('provider.secret')}</label>
-          <div>
-            <div className="input-with-button">
-              <input
-                id="provider-secret"
-                name="webhook_secret"
-                type={showSecret ? 'text' : 'password'}
-                autoComplete="new-password"
-                spellCheck={false}
-                value={secret}
-                onChange={(e) => setSecret(e.target.value)}
-                aria-invalid={invalid('webhook_secret')}
-              />
-              <button
-                type="button"
-                onClick={() => {
-                  setSecret(randomSecret());
-                  // The seller copies a generated secret into the provider: it is shown.
-                  setShowSecret(true);
-                }}
-                data-testid="generate-secret"
-              >
-                {t('provider.generate')}
-              </button>
-            </div>
-            {editing ? <p className="hint">{t('provider.secretKeep')}</p> : null}
-            {hint('secretHint')}
-            <p className="hint">{t('provider.generateHint')}</p>
-            <FieldError error={error} field="webhook_secret" />
-          </div>
+          <SecretField
+            secret={secret}
+            onChange={setSecret}
+            keeps={editing !== undefined}
+            kindHint={hint('secretHint')}
+            error={error}
+            invalid={invalid('webhook_secret')}
+          />
           <label htmlFor="provider-version">{t('provider.apiVersion')}</label>
           <div>
             <select
@@ -354,5 +331,60 @@ function ProviderForm({
         <WebhookUrl url={url} kind={shown?.kind ?? kind} />
       </Card>
     </div>
+  );
+}
+
+/** The webhook secret: typed (hidden), or generated and shown so it can be pasted into a provider that takes one. */
+function SecretField({
+  secret,
+  onChange,
+  keeps,
+  kindHint,
+  error,
+  invalid,
+}: {
+  secret: string;
+  onChange: (secret: string) => void;
+  /** A change: left empty, the stored secret is kept. */
+  keeps: boolean;
+  kindHint: ReactNode;
+  error: Parameters<typeof FieldError>[0]['error'];
+  invalid: boolean;
+}) {
+  const { t } = useI18n();
+  const [showSecret, setShowSecret] = useState(false);
+  return (
+    <>
+      <label htmlFor="provider-secret">{t('provider.secret')}</label>
+      <div>
+        <div className="input-with-button">
+          <input
+            id="provider-secret"
+            name="webhook_secret"
+            type={showSecret ? 'text' : 'password'}
+            autoComplete="new-password"
+            spellCheck={false}
+            value={secret}
+            onChange={(e) => onChange(e.target.value)}
+            aria-invalid={invalid}
+          />
+          <button
+            type="button"
+            onClick={() => {
+              onChange(randomSecret());
+              // The seller copies a generated secret into the provider: it is shown.
+              setShowSecret(true);
+            }}
+            data-testid="generate-secret"
+          >
+            {t('provider.generate')}
+          </button>
+        </div>
+        {keeps ? <p className="hint">{t('provider.secretKeep')}</p> : null}
+        {kindHint}
+        <p className="hint">{t('provider.generateHint')}</p>
+        <FieldError error={error} field="webhook_secret" />
+      </div>
+    </>
   );
 }
