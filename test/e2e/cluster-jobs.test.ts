@@ -43,7 +43,9 @@ describe('jobs once per cluster on PostgreSQL', () => {
   const numbers: string[] = [];
 
   beforeAll(async () => {
-    scratch = await createScratchDatabase(inject('pgDatabasePrefix'), inject('pgAdminUrl'));
+    scratch = await createScratchDatabase(inject('pgDatabasePrefix'), inject('pgAdminUrl'), {
+      template: inject('pgTemplate'),
+    });
     store = openStore(scratch.url, { poolSize: 4 });
     await migrateToLatest(store);
     ctx = createContext(store);

@@ -41,7 +41,9 @@ beforeAll(async () => {
     accessTokens: [FAKE_TOKEN],
     seed: 42,
   });
-  const scratch = await createScratchDatabase(inject('pgDatabasePrefix'), inject('pgAdminUrl'));
+  const scratch = await createScratchDatabase(inject('pgDatabasePrefix'), inject('pgAdminUrl'), {
+    template: inject('pgTemplate'),
+  });
   drop = scratch.drop;
   store = openStore(scratch.url, { poolSize: 4 });
   await migrateToLatest(store);
