@@ -10,12 +10,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { createContext } from '../../src/app/context';
 import { buildServer } from '../../src/http/server';
 import { openStore, type Store } from '../../src/store/database';
-import { createScratchDatabase } from '../../src/store/pg-admin';
-import { copyMigratedSqlite, tempDir } from '../support/backends';
+import { copyMigratedSqlite, pgTemplateCopy, tempDir } from '../support/backends';
 import { shipbyInProcess } from '../support/cli-in-process';
 import { orderRow, writeCsv } from '../support/files';
 
@@ -37,9 +35,7 @@ const databases: Array<{ name: string; open: () => Promise<{ url: string; drop: 
   {
     name: 'postgres',
     open: async () => {
-      const scratch = await createScratchDatabase(inject('pgDatabasePrefix'), inject('pgAdminUrl'), {
-        template: inject('pgTemplate'),
-      });
+      const scratch = await pgTemplateCopy();
       return { url: scratch.url, drop: () => scratch.drop() };
     },
   },
