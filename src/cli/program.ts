@@ -1,7 +1,9 @@
 /**
  * The `shipby` program: commander with the command modules a command line needs (commands/index.ts).
  */
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
+import { unexpectedError } from '../app/system-errors';
+import { checkConfig, ConfigError } from '../core/config';
 import { localizeCommanderErrors } from './commander-zh';
 import { commandModules, type CommandModule } from './commands/index';
 import { cliLocale } from './locale';
@@ -38,4 +40,28 @@ export async function buildProgram(args?: readonly string[], prepare?: (program:
   // The help in Chinese: its tables are loaded only by a Chinese command line.
   if (locale === 'zh-CN') (await import('./help-zh')).localizeHelp(program);
   return program;
+}
+
+/**
+ * Runs one command line (without `node shipby`) to its end, as `shipby` does (main.ts), and leaves its exit code in
+ * process.exitCode. `prepare` as for buildProgram: a program prepared with `exitOverride` (the tests run command lines
+ * in their own process) gets commander's refusals thrown instead of exiting; they are already printed, and only their
+ * exit code is kept.
+ */
+export async function runCommandLine(args: readonly string[], prepare?: (program: Command) => void): Promise<void> {
+  try {
+    // Every start checks the whole configuration first (core/config.ts), except `config`, which shows what is wrong.
+    if (commandWord(args) !== 'config') checkConfig(process.env);
+    await (await buildProgram(args, prepare)).parseAsync([...args], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode;
+    } else if (error instanceof ConfigError) {
+      console.error(error.localizedMessage[cliLocale()]);
+      process.exitCode = 2;
+    } else {
+      console.error(unexpectedError(error)[cliLocale()]);
+      process.exitCode = process.exitCode || 1;
+    }
+  }
 }

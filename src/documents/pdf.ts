@@ -4,7 +4,6 @@
  * used when installed, else the built-in Helvetica), and Code 128 barcodes drawn by bwip-js.
  */
 import fs from 'node:fs';
-import bwipjs from 'bwip-js/node';
 import PDFDocument from 'pdfkit';
 
 export const MM = 72 / 25.4; // points per millimetre
@@ -96,6 +95,8 @@ export function fitOnOneLine(
 
 /** A Code 128 barcode as PNG (bwip-js), drawn into the box (x, y, width, height). */
 export async function code128(text: string): Promise<Buffer> {
+  // bwip-js is loaded when a barcode is first drawn: most processes never draw one.
+  const { default: bwipjs } = await import('bwip-js/node');
   return bwipjs.toBuffer({
     bcid: 'code128',
     text,

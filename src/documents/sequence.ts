@@ -4,7 +4,6 @@
  * document closes it, and `finish` copies every part's pages into one file with pdf-lib. With nothing but drawn
  * pages the pdfkit document is returned unchanged (no copy).
  */
-import { PDFDocument } from 'pdf-lib';
 import { collect, newDocument, type Doc } from './pdf';
 
 export class PdfSequence {
@@ -48,6 +47,8 @@ export class PdfSequence {
 
 /** The pages of every PDF, in order, in one document. A part that is not a readable PDF throws. */
 async function mergePdfs(parts: readonly Buffer[]): Promise<Buffer> {
+  // pdf-lib is loaded when documents are first merged (about 0.1 s; most processes never merge one).
+  const { PDFDocument } = await import('pdf-lib');
   const out = await PDFDocument.create();
   out.setProducer('shipby');
   out.setCreator('shipby');

@@ -29,6 +29,7 @@ import { registerMetrics } from './metrics';
 import { AccessLogController, loggerOptions, registerRequestIdHeader, REQUEST_ID_HEADER } from './access-log';
 import { registerIdempotency } from './idempotency';
 import { registerResponseSchemas } from './schemas';
+import { sharedSchemaCompilers } from './schema-compilers';
 import { TooManyAttemptsError, ValidationError } from '../app/errors';
 import { authRoutes } from './routes/auth';
 import { deadlineRoutes } from './routes/deadlines';
@@ -172,6 +173,8 @@ function newServer(options: ServerOptions): FastifyInstance {
     // Bodies over the limit are refused (413) from their Content-Length, before a byte is parsed.
     bodyLimit: 5 * 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true, allowUnionTypes: true } },
+    // Validators and serializers compiled once per process, not once per server (http/schema-compilers.ts).
+    schemaController: { compilersFactory: sharedSchemaCompilers },
   });
   app.setErrorHandler(handleError);
   registerRequestIdHeader(app);

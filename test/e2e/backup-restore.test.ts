@@ -13,6 +13,7 @@ import { LocalizedError } from '../../src/app/errors';
 import { announceServer, releaseProcessLeases } from '../../src/app/store-leases';
 import { migrateToLatest, openStore } from '../../src/store/database';
 import { backends, tempDir } from '../support/backends';
+import { shipbyInProcess } from '../support/cli-in-process';
 import { CHILD_PROCESS_TIMEOUT, shipby, startChild, stop, waitUntil, type Child } from '../support/processes';
 
 const dir = tempDir();
@@ -87,16 +88,18 @@ describe('backup and restore of a SQLite store', () => {
   it(
     'refuses to restore while a server runs on the store, and a corrupt backup; the store is left as it was',
     async () => {
+      // The corrupt backup is refused by `./bin/shipby`; the other refusals come from the same command line code run in
+      // this process (support/cli-in-process.ts), without a Node process to start for each.
       const backup = path.join(dir, 'backup.db');
       const ordersBefore = orderIds(live);
       const store = openStore(env.DATABASE_URL);
       const ctx = createContext(store);
       try {
         await announceServer(ctx, 'test-server', 60_000);
-        const refused = await shipby(['restore', backup], env);
+        const refused = await shipbyInProcess(['restore', backup], env);
         expect(refused.code).toBe(1);
         expect(refused.stderr).toMatch(/A shipby server is running on .*live\.db \(test-server\); stop it first/);
-        const zh = await shipby(['restore', backup], { ...env, SHIPBY_LANG: 'zh-CN' });
+        const zh = await shipbyInProcess(['restore', backup], { ...env, SHIPBY_LANG: 'zh-CN' });
         expect(zh.stderr).toMatch(/有 shipby 服务器正在使用/);
       } finally {
         await releaseProcessLeases(ctx, 'test-server');
@@ -113,7 +116,7 @@ describe('backup and restore of a SQLite store', () => {
       expect(bad.stderr).toMatch(/corrupt\.db is not a sound backup of shipby .*nothing was restored/);
       const notADatabase = path.join(dir, 'notes.txt');
       fs.writeFileSync(notADatabase, 'not a database at all, but long enough to have a header of sorts\n'.repeat(100));
-      expect((await shipby(['restore', notADatabase], env)).stderr).toMatch(/is not a sound backup of shipby/);
+      expect((await shipbyInProcess(['restore', notADatabase], env)).stderr).toMatch(/is not a sound backup of shipby/);
       expect(orderIds(live)).toEqual(ordersBefore);
     },
     CHILD_PROCESS_TIMEOUT,

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/backends';
+import { shipbyInProcess } from '../support/cli-in-process';
 import { TEST_MASTER_KEY_TEXT } from '../support/outbox-fixtures';
 import { shipby } from '../support/processes';
 
@@ -14,6 +15,8 @@ const dir = tempDir();
 const db = path.join(dir, 'carriers.db');
 const env = { DATABASE_URL: `sqlite:${db}`, SHIPBY_MASTER_KEY: TEST_MASTER_KEY_TEXT };
 
+// The first command runs `./bin/shipby`; the others the same command line code in this process
+// (support/cli-in-process.ts), without a Node process to start for each.
 describe('shipby carrier account', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -35,7 +38,7 @@ describe('shipby carrier account', () => {
     expect(yun.code).toBe(0);
     expect(yun.stdout).toMatch(/yunexpress\s+yunexpress\s+http:\/\/oms\.api\.yunexpress\.com\s+C0001\s+encrypted/);
 
-    const fpx = await shipby(
+    const fpx = await shipbyInProcess(
       [
         'carrier',
         'account',
@@ -55,7 +58,7 @@ describe('shipby carrier account', () => {
     expect(fpx.stdout).toMatch(/4px\s+4px\s+https:\/\/open-test\.4px\.com\s+app-key-9\s+encrypted/);
     expect(fpx.stdout).not.toContain('SECRET');
 
-    const unknown = await shipby(
+    const unknown = await shipbyInProcess(
       [
         'carrier',
         'account',
@@ -74,14 +77,14 @@ describe('shipby carrier account', () => {
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toContain('protocol must be yunexpress or 4px');
 
-    const noKey = await shipby(
+    const noKey = await shipbyInProcess(
       ['carrier', 'account', 'cainiao', '--protocol', 'yunexpress', '--account-id', 'C2', '--api-key', 'z'],
       { ...env, SHIPBY_MASTER_KEY: '' },
     );
     expect(noKey.code).not.toBe(0);
     expect(noKey.stderr).toMatch(/SHIPBY_MASTER_KEY is not set/);
 
-    const listed = await shipby(['carrier', 'account'], env);
+    const listed = await shipbyInProcess(['carrier', 'account'], env);
     expect(
       listed.stdout
         .trim()

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/backends';
+import { shipbyInProcess } from '../support/cli-in-process';
 import { orderRow, writeCsv } from '../support/files';
 
 const run = promisify(execFile);
@@ -21,7 +22,13 @@ async function shipby(...args: string[]): Promise<{ code: number; stdout: string
   }
 }
 
-// Each test starts the command many times (about 1 s each on an idle machine, 6 s under heavy load): a generous limit.
+/**
+ * The same command line run in this process (support/cli-in-process.ts: the same code without a Node process to
+ * start), for the tests about what the commands read and print; the others run `./bin/shipby`.
+ */
+const inProcess = (...args: string[]) => shipbyInProcess(args, { DATABASE_URL: env.DATABASE_URL });
+
+// Two tests start the command many times (about 1 s each on an idle machine, 6 s under heavy load): a generous limit.
 describe('the shipby command', { timeout: 300_000 }, () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -64,35 +71,35 @@ describe('the shipby command', { timeout: 300_000 }, () => {
   it('reads explain, order, at-risk and receipt show as of --at; a bad --at is exit 2 naming --at, nothing changed', async () => {
     // 8190000000000003: EUR 29.00, risk passed 2026-11-22 03:00 Z, 3 handling days → ship by 2026-11-25 03:00 Z.
     const explained = JSON.parse(
-      (await shipby('explain', '8190000000000003', '--at', '2026-11-26T00:00:00Z', '--json')).stdout,
+      (await inProcess('explain', '8190000000000003', '--at', '2026-11-26T00:00:00Z', '--json')).stdout,
     );
     expect(explained).toMatchObject({ status: 'closed', fine_now: { amount: 200, currency: 'USD' } });
     expect(JSON.stringify(explained)).toContain('29.00 EUR ≈ 33.64 USD at 1.16 (rate of 2026-11-01)');
     const shown = JSON.parse(
-      (await shipby('order', '8190000000000003', '--at', '2026-11-24T03:00:00+00:00', '--json')).stdout,
+      (await inProcess('order', '8190000000000003', '--at', '2026-11-24T03:00:00+00:00', '--json')).stdout,
     );
     expect(shown).toMatchObject({ as_of: '2026-11-24T03:00:00.000Z', time_left_ms: 86_400_000 });
     const atRisk = JSON.parse(
-      (await shipby('at-risk', '--shop', 'demo', '--within', '1h', '--at', '2026-11-25T02:30:00Z', '--json')).stdout,
+      (await inProcess('at-risk', '--shop', 'demo', '--within', '1h', '--at', '2026-11-25T02:30:00Z', '--json')).stdout,
     );
     expect(atRisk.map((i: { platform_order_id: string }) => i.platform_order_id)).toContain('8190000000000003');
     const receipt = JSON.parse(
-      (await shipby('receipt', 'show', '8190000000000003', '--at', '2026-11-24T00:00:00Z', '--json')).stdout,
+      (await inProcess('receipt', 'show', '8190000000000003', '--at', '2026-11-24T00:00:00Z', '--json')).stdout,
     );
     expect(receipt).toMatchObject({ as_of: '2026-11-24T00:00:00.000Z', auto_confirm_at: null, time_left_ms: null });
-    const before = (await shipby('order', '8190000000000003', '--json')).stdout;
+    const before = (await inProcess('order', '8190000000000003', '--json')).stdout;
     for (const command of [
       ['explain', '8190000000000003'],
       ['order', '8190000000000003'],
       ['at-risk'],
       ['receipt', 'show', '8190000000000003'],
     ]) {
-      const bad = await shipby(...command, '--at', 'tomorrow');
+      const bad = await inProcess(...command, '--at', 'tomorrow');
       expect(bad.code, command.join(' ')).toBe(2);
       expect(bad.stderr).toMatch(/--at "tomorrow" is not a time/);
       expect(bad.stdout).toBe('');
     }
-    expect(JSON.parse((await shipby('order', '8190000000000003', '--json')).stdout).timeline).toEqual(
+    expect(JSON.parse((await inProcess('order', '8190000000000003', '--json')).stdout).timeline).toEqual(
       JSON.parse(before).timeline,
     );
   });
@@ -106,20 +113,20 @@ describe('the shipby command', { timeout: 300_000 }, () => {
         handling_days: '7',
       }),
     ]);
-    expect((await shipby('import', file, '--shop', 'far')).code).toBe(0);
-    expect((await shipby('policy', 'set', '--shop', 'far', '--policy', 'shopee')).code).toBe(0);
-    const shown = JSON.parse((await shipby('order', '9900', '--json')).stdout);
+    expect((await inProcess('import', file, '--shop', 'far')).code).toBe(0);
+    expect((await inProcess('policy', 'set', '--shop', 'far', '--policy', 'shopee')).code).toBe(0);
+    const shown = JSON.parse((await inProcess('order', '9900', '--json')).stdout);
     expect(shown.warnings[0].en).toContain(
       'falls after the end of the holiday and festival data of policy shopee (2027-12-31)',
     );
-    expect((await shipby('order', '9900')).stdout).toMatch(/^! The deadline \(2028-01-10\) falls after/m);
-    const policy = await shipby('policy', 'show', 'shopee');
+    expect((await inProcess('order', '9900')).stdout).toMatch(/^! The deadline \(2028-01-10\) falls after/m);
+    const policy = await inProcess('policy', 'show', 'shopee');
     expect(JSON.parse(policy.stdout)).toMatchObject({ id: 'shopee' });
     expect(policy.stderr).toMatch(/holiday and festival data: until 2027-12-31/);
     expect(policy.stderr).toMatch(
       /1 open order\(s\) under policy shopee have a deadline after the end of its holiday and festival data \(2027-12-31\), e\.g\. 9900/,
     );
-    expect((await shipby('policy', 'show', 'aliexpress_pop')).stderr).toMatch(
+    expect((await inProcess('policy', 'show', 'aliexpress_pop')).stderr).toMatch(
       /until 2027-12-31 \(statistics pauses only/,
     );
   });

@@ -17,6 +17,7 @@ import { startFakeAliExpressServer, type FakeAliExpressServer } from '../../src/
 import { SampleTrackingProvider } from '../../src/integrations/tracking/sample-provider';
 import { migrateToLatest, openStore, type Store } from '../../src/store/database';
 import { createScratchDatabase } from '../../src/store/pg-admin';
+import { pgTemplateCopy } from '../support/backends';
 import {
   FAKE_APP_KEY,
   FAKE_APP_SECRET,
@@ -43,7 +44,7 @@ describe('jobs once per cluster on PostgreSQL', () => {
   const numbers: string[] = [];
 
   beforeAll(async () => {
-    scratch = await createScratchDatabase(inject('pgDatabasePrefix'), inject('pgAdminUrl'));
+    scratch = await pgTemplateCopy();
     store = openStore(scratch.url, { poolSize: 4 });
     await migrateToLatest(store);
     ctx = createContext(store);

@@ -2,34 +2,31 @@
  * The pack-and-ship commands end to end: set up boxes, SKU sizes and the sender, plan the boxes, quote with the
  * explanation, import a contract (a bad sheet refused with its rows named), write a packing slip PDF.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/backends';
+import { shipbyInProcess } from '../support/cli-in-process';
+import { shipby as shipbyProcess } from '../support/processes';
 
-const run = promisify(execFile);
-const bin = path.resolve('bin/shipby');
 const dir = tempDir();
-const env = { ...process.env, DATABASE_URL: `sqlite:${path.join(dir, 'pack.db')}`, SHIPBY_LANG: 'en' };
+const env = { DATABASE_URL: `sqlite:${path.join(dir, 'pack.db')}` };
 
+/**
+ * Runs a command line in this process (support/cli-in-process.ts: the same command line code, without a Node process
+ * to start per command); the import and the packing slip run `./bin/shipby` itself.
+ */
 async function shipby(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(bin, args, { env, cwd: dir });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+  return shipbyInProcess(args, env);
 }
 
-// Each test starts the command many times (about 1 s each on an idle machine, 6 s under heavy load): a generous limit.
+// Two commands start a Node process (about 1 s each on an idle machine, 6 s under heavy load): a generous limit.
 describe('the pack and carrier commands', { timeout: 300_000 }, () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('plans boxes, quotes with reasons, imports contracts and writes a packing slip', async () => {
-    expect((await shipby('import', path.resolve('examples/orders.csv'), '--shop', 'demo')).code).toBe(0);
+    expect((await shipbyProcess(['import', path.resolve('examples/orders.csv'), '--shop', 'demo'], env)).code).toBe(0);
     expect(
       (
         await shipby(
@@ -113,7 +110,7 @@ describe('the pack and carrier commands', { timeout: 300_000 }, () => {
 
     expect((await shipby('pack', 'note', '8190000000000001', 'Gift: no price tags please')).code).toBe(0);
     const slip = path.join(dir, 'slip.pdf');
-    expect((await shipby('pack', 'slip', '8190000000000001', '--size', 'A4', '-o', slip)).code).toBe(0);
+    expect((await shipbyProcess(['pack', 'slip', '8190000000000001', '--size', 'A4', '-o', slip], env)).code).toBe(0);
     const text = execFileSync('pdftotext', [slip, '-'], { encoding: 'utf8' });
     expect(text).toContain('Order 8190000000000001');
     expect(text).toContain('PHONE-CASE-BLK');

@@ -9,11 +9,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { createContext, type AppContext } from '../../src/app/context';
 import { startFakeAliExpressServer, type FakeAliExpressServer } from '../../src/integrations/aliexpress/fake-server';
 import { migrateToLatest, openStore, type Store } from '../../src/store/database';
-import { createScratchDatabase } from '../../src/store/pg-admin';
+import { pgTemplateCopy } from '../support/backends';
 import {
   FAKE_APP_KEY,
   FAKE_APP_SECRET,
@@ -41,7 +40,7 @@ beforeAll(async () => {
     accessTokens: [FAKE_TOKEN],
     seed: 42,
   });
-  const scratch = await createScratchDatabase(inject('pgDatabasePrefix'), inject('pgAdminUrl'));
+  const scratch = await pgTemplateCopy();
   drop = scratch.drop;
   store = openStore(scratch.url, { poolSize: 4 });
   await migrateToLatest(store);

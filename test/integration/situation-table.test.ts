@@ -9,14 +9,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext } from '../../src/app/context';
-import { buildProgram } from '../../src/cli/program';
 import { buildServer } from '../../src/http/server';
 import { openStore, type Store } from '../../src/store/database';
-import { createScratchDatabase } from '../../src/store/pg-admin';
-import { tempDir } from '../support/backends';
+import { copyMigratedSqlite, pgTemplateCopy, tempDir } from '../support/backends';
+import { shipbyInProcess } from '../support/cli-in-process';
 import { orderRow, writeCsv } from '../support/files';
 
 const H = 3_600_000;
@@ -29,7 +27,7 @@ const databases: Array<{ name: string; open: () => Promise<{ url: string; drop: 
     open: async () => {
       const dir = tempDir();
       return {
-        url: `sqlite:${path.join(dir, 'table.db')}`,
+        url: `sqlite:${copyMigratedSqlite(path.join(dir, 'table.db'))}`,
         drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
       };
     },
@@ -37,36 +35,14 @@ const databases: Array<{ name: string; open: () => Promise<{ url: string; drop: 
   {
     name: 'postgres',
     open: async () => {
-      const scratch = await createScratchDatabase(inject('pgDatabasePrefix'), inject('pgAdminUrl'));
+      const scratch = await pgTemplateCopy();
       return { url: scratch.url, drop: () => scratch.drop() };
     },
   },
 ];
 
-/** Runs one `shipby …` command line in this process: its output, its error output and its exit code. */
-async function shipby(url: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const program = await buildProgram(undefined, (p) => p.exitOverride());
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void out.push(parts.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void err.push(parts.join(' ')));
-  const before = { url: process.env.DATABASE_URL, lang: process.env.SHIPBY_LANG };
-  process.env.DATABASE_URL = url;
-  process.env.SHIPBY_LANG = 'en';
-  process.exitCode = undefined;
-  try {
-    await program.parseAsync(['node', 'shipby', ...args]);
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-    process.env.DATABASE_URL = before.url;
-    if (before.lang === undefined) delete process.env.SHIPBY_LANG;
-    else process.env.SHIPBY_LANG = before.lang;
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = undefined;
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
+/** Runs one `shipby …` command line in this process on the backend: its output, its error output and its exit code. */
+const shipby = (url: string, ...args: string[]) => shipbyInProcess(args, { DATABASE_URL: url });
 
 /**
  * The table. Each order is an import row of support/files.ts (paid 2026-11-20 09:00, risk passed 10:00 US Pacific,

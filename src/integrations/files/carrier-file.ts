@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { checkXlsxBounds, XlsxBoundsError } from './xlsx-bounds';
 import { cellText } from './cell-text';
 import Papa from 'papaparse';
@@ -13,6 +13,7 @@ import type { ContractRow } from '../../core/carrier-contract-cells';
 import { checkContractHeader } from '../../core/carrier-contract-columns';
 import { localized } from '../../core/i18n';
 import type { ImportIssue } from '../../core/order-input';
+import { excel } from './excel';
 
 const CARRIER_FILE_MAX_BYTES = 16 * 1024 ** 2;
 
@@ -80,7 +81,7 @@ export async function readCarrierFile(file: string): Promise<CarrierFileRead> {
         return { rows: [], issues: [{ row: 0, field: 'file', message: error.localizedMessage }] };
       throw error;
     }
-    const workbook = new ExcelJS.Workbook();
+    const workbook = new (await excel()).Workbook();
     try {
       await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
     } catch {

@@ -3,7 +3,7 @@
  * and sorts on in Excel. Building the rows is pure (`orderExportRows`); writing the workbook is apart. Every text cell
  * passes through `safeCell`, so a buyer name such as `=HYPERLINK(...)` opens as text, never as a formula.
  */
-import ExcelJS from 'exceljs';
+import { excel } from './excel';
 import { safeCell } from '../../core/spreadsheet-cell';
 import { formatMoney } from '../../core/money';
 
@@ -73,7 +73,7 @@ export function orderExportRows(orders: Iterable<ExportedOrder>): string[][] {
 
 /** The workbook's bytes: one sheet "orders" holding the rows as text cells. */
 export async function ordersWorkbook(rows: string[][]): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await excel()).Workbook();
   const sheet = workbook.addWorksheet('orders');
   for (const row of rows) sheet.addRow(row);
   sheet.getRow(1).font = { bold: true };

@@ -7,13 +7,14 @@ import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import Papa from 'papaparse';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { boundedXlsx } from './xlsx-bounds';
 import { unescapeCell } from '../../core/spreadsheet-cell';
 import { localized } from '../../core/i18n';
 import { IMPORT_COLUMNS, REQUIRED_COLUMNS, type ImportIssue, type RawRow } from '../../core/order-input';
 import { cellText } from './cell-text';
 import { setting } from '../../core/config';
+import { excel } from './excel';
 
 export type FileRecord =
   | { kind: 'row'; row: number; raw: RawRow }
@@ -297,7 +298,7 @@ const wallClock = (d: Date) => d.toISOString().slice(0, 19).replace('T', ' ');
 
 async function* readXlsx(file: string): AsyncGenerator<FileRecord> {
   await boundedXlsx(file, (message) => new FileFormatError({ row: 0, field: 'file', message }));
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+  const reader = new (await excel()).stream.xlsx.WorkbookReader(file, {
     sharedStrings: 'cache',
     worksheets: 'emit',
     hyperlinks: 'ignore',

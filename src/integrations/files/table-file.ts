@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { localized } from '../../core/i18n';
 import type { RawRow } from '../../core/order-input';
@@ -13,6 +13,7 @@ import { unescapeCell } from '../../core/spreadsheet-cell';
 import { FileFormatError } from './order-file';
 import { cellText } from './cell-text';
 import { boundedXlsx } from './xlsx-bounds';
+import { excel } from './excel';
 
 const TABLE_FILE_MAX_BYTES = 64 * 1024 ** 2;
 
@@ -146,7 +147,7 @@ export async function readTableFile(file: string, spec: TableSpec): Promise<Tabl
 
 async function readXlsx(file: string, spec: TableSpec): Promise<TableFileRow[]> {
   await boundedXlsx(file, (message) => new FileFormatError({ row: 0, field: 'file', message }));
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+  const reader = new (await excel()).stream.xlsx.WorkbookReader(file, {
     sharedStrings: 'cache',
     worksheets: 'emit',
     hyperlinks: 'ignore',
@@ -182,7 +183,7 @@ export async function tableTemplate(
   columns: readonly string[],
   examples: ReadonlyArray<Record<string, string | number>>,
 ): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
+  const book = new (await excel()).Workbook();
   const sheet = book.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = columns.map((c) => ({ header: c, key: c, width: Math.max(12, c.length + 4) }));
   sheet.getRow(1).font = { bold: true };
