@@ -10,7 +10,7 @@ import type { CancellationAnswer } from '../core/cancellation-request';
 import * as orderStore from '../store/orders';
 import type { OrderRow, OrderUpdate } from '../store/schema';
 import type { AppContext } from './context';
-import { ConflictError, NotFoundError, ValidationError } from './errors';
+import { ConflictError, orderChangedMeanwhile, NotFoundError, ValidationError } from './errors';
 import { situationOfOrder } from './order-situation';
 import { transitionOrder } from './order-transition';
 import { timelineEvent } from '../core/timeline';
@@ -82,11 +82,7 @@ export async function recordCancellationRequest(
       updated_at: now,
     };
     if (!(await orderStore.updateOrder(trx, order.id, order.version, update))) {
-      throw new ConflictError(
-        'order.version',
-        localized('the order changed meanwhile; try again.', '订单已被修改，请重试。'),
-        order.status,
-      );
+      throw orderChangedMeanwhile(order.status);
     }
     await orderStore.appendEvents(trx, [
       timelineEvent({
@@ -138,12 +134,7 @@ export async function answerCancellationRequest(
   return ctx.store.db.transaction().execute(async (trx) => {
     const order = await orderStore.getOrder(trx, undefined, orderId);
     if (!order) throw notFound(orderId);
-    if (order.version !== read.version)
-      throw new ConflictError(
-        'order.version',
-        localized('the order changed meanwhile; try again.', '订单已被修改，请重试。'),
-        order.status,
-      );
+    if (order.version !== read.version) throw orderChangedMeanwhile(order.status);
     const answered: OrderUpdate = { cancel_answer: input.answer, cancel_answered_at: now };
     if (input.answer === 'accepted') {
       const reason = `accepted the buyer's cancellation request${note ? `: ${note}` : ''}`;
@@ -156,11 +147,7 @@ export async function answerCancellationRequest(
     }
     const update: OrderUpdate = { ...answered, updated_at: now };
     if (!(await orderStore.updateOrder(trx, order.id, order.version, update))) {
-      throw new ConflictError(
-        'order.version',
-        localized('the order changed meanwhile; try again.', '订单已被修改，请重试。'),
-        order.status,
-      );
+      throw orderChangedMeanwhile(order.status);
     }
     await orderStore.appendEvents(trx, [
       timelineEvent({

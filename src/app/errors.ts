@@ -34,6 +34,15 @@ export class ConflictError extends LocalizedError {
   }
 }
 
+/** The optimistic lock's refusal: the order was written by someone else since it was read (`state`: as read). */
+export function orderChangedMeanwhile(state?: string): ConflictError {
+  return new ConflictError(
+    'order.version',
+    localized('the order changed meanwhile; try again.', '订单已被修改，请重试。'),
+    state,
+  );
+}
+
 /** An order's optimistic version check lost to another writer: a use case that re-reads the order retries it. */
 export function isOrderVersionConflict(error: unknown): boolean {
   return error instanceof ConflictError && error.rule === 'order.version';

@@ -24,7 +24,7 @@ import * as orderStore from '../store/orders';
 import type { Executor } from '../store/orders';
 import type { NewOrderEventRow, OrderRow, OrderUpdate, ParcelRow } from '../store/schema';
 import type { AppContext } from './context';
-import { ConflictError, NotFoundError } from './errors';
+import { ConflictError, orderChangedMeanwhile, NotFoundError } from './errors';
 import { refuseSettledOrders } from './order-situation';
 import { previewPacking } from './pack';
 import { transitionOrder } from './order-transition';
@@ -261,11 +261,7 @@ async function recordOrderHandOver(
       })
     ).size
   ) {
-    throw new ConflictError(
-      'order.version',
-      localized('the order changed meanwhile; try again.', '订单已被修改，请重试。'),
-      state,
-    );
+    throw orderChangedMeanwhile(state);
   }
   await orderStore.appendEvents(trx, events);
   return state;

@@ -22,7 +22,7 @@ import { decide } from '../core/state-machine';
 import type { Store } from '../store/database';
 import * as orderStore from '../store/orders';
 import type { NewOrderEventRow, OrderRow, OrderUpdate } from '../store/schema';
-import { ConflictError } from './errors';
+import { ConflictError, orderChangedMeanwhile } from './errors';
 import { afterOrderTransition, type OrderHookContext, type OrderMove } from './order-hooks';
 import { timelineEvent } from '../core/timeline';
 
@@ -100,10 +100,7 @@ export async function transitionOrders<O extends OrderRef = OrderRow>(
     });
   }
   if ((await orderStore.writeOrdersAtVersions(trx, writes, meta.store)) !== writes.length) {
-    throw new ConflictError(
-      'order.version',
-      localized('the order changed meanwhile; try again.', '订单已被修改，请重试。'),
-    );
+    throw orderChangedMeanwhile();
   }
   if (meta.events) meta.events.push(...events);
   else await orderStore.appendEvents(trx, events);

@@ -7,7 +7,7 @@ import { timelineEvent } from '../core/timeline';
 import * as orderStore from '../store/orders';
 import type { OrderRow, OrderUpdate, ParcelRow } from '../store/schema';
 import type { AppContext } from './context';
-import { ConflictError, NotFoundError, ValidationError } from './errors';
+import { ConflictError, orderChangedMeanwhile, NotFoundError, ValidationError } from './errors';
 
 /**
  * The parcel's receipt at the platform's warehouse (the event a self-send order's policy counts), recorded by hand
@@ -61,11 +61,7 @@ export async function recordWarehouseReceipt(
     if (order.warehouse_received_at === at) return order;
     const update: OrderUpdate = { warehouse_received_at: at, updated_at: now };
     if (!(await orderStore.updateOrder(trx, order.id, order.version, update))) {
-      throw new ConflictError(
-        'order.version',
-        localized('the order changed meanwhile; try again.', '订单已被修改，请重试。'),
-        order.status,
-      );
+      throw orderChangedMeanwhile(order.status);
     }
     await orderStore.appendEvents(trx, [
       timelineEvent({
