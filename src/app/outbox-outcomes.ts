@@ -105,41 +105,32 @@ export function planOutcome(
   }
 }
 
-function acceptedOutcome(
-  { row, now, worker, kind, base }: AttemptContext,
-  outcome: OutcomeOf<'accepted'>,
-): PlannedOutcome {
+function acceptedOutcome(at: AttemptContext, outcome: OutcomeOf<'accepted'>): PlannedOutcome {
+  const { row, now } = at;
   return {
     action: 'accept',
     changes: { status: toState('accept'), needs_readback: 0, done_at: now, last_error: null },
     counts: 'accepted',
     events: [
-      timelineEvent({
-        orderId: row.order_id,
-        parcelId: row.parcel_id,
-        at: now,
-        actor: worker,
-        kind,
-        reason: outcome.unclear
+      attemptEvent(
+        at,
+        outcome.unclear
           ? `attempt ${row.attempts}: the answer was unclear (${outcome.unclear.code}); the order read back at once carries the number: accepted`
           : outcome.via === 'readback'
             ? `attempt ${row.attempts}: the number is already on the platform's order (read back); not sent again`
             : `attempt ${row.attempts}: accepted`,
-        data: JSON.stringify({
-          ...base,
+        {
           outcome: outcome.via === 'readback' ? 'confirmed_by_readback' : 'accepted',
           ...(outcome.unclear ? { unclear: outcome.unclear.code } : {}),
           ...(outcome.readback ? { readback: outcome.readback } : {}),
-        }),
-      }),
+        },
+      ),
     ],
   };
 }
 
-function noticeOutcome(
-  { row, now, worker, kind, base }: AttemptContext,
-  outcome: OutcomeOf<'notice_sent' | 'notice_unconfirmed'>,
-): PlannedOutcome {
+function noticeOutcome(at: AttemptContext, outcome: OutcomeOf<'notice_sent' | 'notice_unconfirmed'>): PlannedOutcome {
+  const { row, now } = at;
   const payload = JSON.parse(row.payload) as NoticePayload;
   return {
     action: 'accept',
@@ -151,36 +142,31 @@ function noticeOutcome(
     },
     counts: 'notices',
     events: [
-      timelineEvent({
-        orderId: row.order_id,
-        parcelId: row.parcel_id,
-        at: now,
-        actor: worker,
-        kind,
-        reason:
-          outcome.type === 'notice_sent'
-            ? `attempt ${row.attempts}: the buyer was sent the tracking number`
-            : `attempt ${row.attempts}: the answer was lost; the message may have reached the buyer and is not sent again`,
-        data: JSON.stringify({
-          ...base,
+      attemptEvent(
+        at,
+        outcome.type === 'notice_sent'
+          ? `attempt ${row.attempts}: the buyer was sent the tracking number`
+          : `attempt ${row.attempts}: the answer was lost; the message may have reached the buyer and is not sent again`,
+        {
           outcome: outcome.type === 'notice_sent' ? 'sent' : 'unconfirmed',
           tracking_number: payload.trackingNumber,
           content: payload.content,
-        }),
-      }),
+        },
+      ),
     ],
   };
 }
 
 /** Transient: retried until the order's closing point (an upload is never abandoned while its order can be saved). */
 function retryOutcome(
-  { row, now, worker, kind, base }: AttemptContext,
+  at: AttemptContext,
   outcome: OutcomeOf<'retry'>,
   retryPolicy: RetryPolicy,
   random: () => number,
   closesAt: number | null,
   outageOpen: boolean,
 ): PlannedOutcome {
+  const { row, now, worker } = at;
   const verdict = afterFailure({
     attempts: row.attempts,
     permanent: false,
@@ -199,21 +185,16 @@ function retryOutcome(
     random: random(),
     alignMs: outageOpen && outcome.outage ? retryPolicy.urgentMaxDelayMs : undefined,
   });
-  const attempt = timelineEvent({
-    orderId: row.order_id,
-    parcelId: row.parcel_id,
-    at: now,
-    actor: worker,
-    kind,
-    reason: `attempt ${row.attempts}: ${outcome.needsReadback ? 'outcome unknown' : 'failed'} (${outcome.code})${verdict === 'retry' ? `; next try in ${Math.round((next - now) / 1000)} s${outcome.needsReadback ? ', after reading the order back' : ''}` : ''}`,
-    data: JSON.stringify({
-      ...base,
+  const attempt = attemptEvent(
+    at,
+    `attempt ${row.attempts}: ${outcome.needsReadback ? 'outcome unknown' : 'failed'} (${outcome.code})${verdict === 'retry' ? `; next try in ${Math.round((next - now) / 1000)} s${outcome.needsReadback ? ', after reading the order back' : ''}` : ''}`,
+    {
       outcome: outcome.needsReadback ? 'ambiguous' : 'retryable',
       code: outcome.code,
       ...(verdict === 'retry' ? { next_attempt_at: next } : {}),
       ...(outcome.readback ? { readback: outcome.readback } : {}),
-    }),
-  });
+    },
+  );
   const action: OutboxAction = verdict === 'retry' ? 'retry' : 'dead_letter';
   const changes = {
     status: toState(action),
@@ -233,7 +214,8 @@ function retryOutcome(
   return { action, changes, counts: 'dead', events: [attempt, dead], deadLetter: dead };
 }
 
-function failedOutcome({ row, now, worker, kind, base }: AttemptContext, outcome: OutcomeOf<'failed'>): PlannedOutcome {
+function failedOutcome(at: AttemptContext, outcome: OutcomeOf<'failed'>): PlannedOutcome {
+  const { row, now, worker } = at;
   const dead = deadLetterEvent(
     row,
     now,
@@ -249,20 +231,11 @@ function failedOutcome({ row, now, worker, kind, base }: AttemptContext, outcome
     },
     counts: 'dead',
     events: [
-      timelineEvent({
-        orderId: row.order_id,
-        parcelId: row.parcel_id,
-        at: now,
-        actor: worker,
-        kind,
-        reason: `attempt ${row.attempts}: refused by the platform (${outcome.code})`,
-        data: JSON.stringify({
-          ...base,
-          outcome: 'failed',
-          code: outcome.code,
-          message: outcome.message,
-          ...(outcome.readback ? { readback: outcome.readback } : {}),
-        }),
+      attemptEvent(at, `attempt ${row.attempts}: refused by the platform (${outcome.code})`, {
+        outcome: 'failed',
+        code: outcome.code,
+        message: outcome.message,
+        ...(outcome.readback ? { readback: outcome.readback } : {}),
       }),
       dead,
     ],
@@ -328,6 +301,23 @@ export async function closingPoints(trx: orders.Executor, rows: OutboxRow[]): Pr
     );
   }
   return result;
+}
+
+/** One attempt's timeline event: the row's order and parcel, now, the worker, the row's kind, and the attempt's data. */
+function attemptEvent(
+  { row, now, worker, kind, base }: AttemptContext,
+  reason: string,
+  data: object,
+): NewOrderEventRow {
+  return timelineEvent({
+    orderId: row.order_id,
+    parcelId: row.parcel_id,
+    at: now,
+    actor: worker,
+    kind,
+    reason,
+    data: JSON.stringify({ ...base, ...data }),
+  });
 }
 
 function deadLetterEvent(row: OutboxRow, now: number, worker: string, why: string): NewOrderEventRow {
