@@ -16,6 +16,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { createContext } from '../src/app/context';
 import { ingestTrackingEvents } from '../src/app/tracking';
+import { emptyIngestReport, mergeReports } from '../src/app/tracking/ingest';
 import { eventKeyOf, type TrackingStatus } from '../src/core/tracking-status';
 import { parseAfterShipTrackings } from '../src/integrations/tracking/aftership-client';
 import { parseSeventeenTrackResponse, type ProviderEvent } from '../src/integrations/tracking/provider';
@@ -300,7 +301,7 @@ async function runBoth(
   const ctx = createContext(store);
   let ms = 0;
   let bareMs = 0;
-  let report: Report | undefined;
+  const report = emptyIngestReport();
   for (let i = 0; i < order.length; i += BATCH) {
     const slice = order.subarray(i, Math.min(order.length, i + BATCH));
     const bodies = providerBodies(slice);
@@ -315,14 +316,13 @@ async function runBoth(
     started = performance.now();
     await bareBatch(bare, slice, now);
     bareMs += performance.now() - started;
-    if (!report) report = part;
-    else for (const key of Object.keys(report) as Array<keyof typeof report>) report[key] += part[key];
+    mergeReports(report, part);
     if ((i / BATCH) % 100 === 99)
       process.stderr.write(
         `  ${i + BATCH} events: ingestion ${Math.round((i + BATCH) / (ms / 1000))}/s, limit ${Math.round((i + BATCH) / (bareMs / 1000))}/s\n`,
       );
   }
-  return { ms, bareMs, report: report! };
+  return { ms, bareMs, report };
 }
 
 async function verify(store: Store, parcels: number) {
