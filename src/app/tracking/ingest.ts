@@ -26,6 +26,7 @@ import type { Executor } from '../../store/orders';
 import type { ParcelTrackingRow, TrackingEventRow, TrackingProviderRow } from '../../store/schema-tracking';
 import { releaseHeldUploadsOf, trackingBulkWriter } from '../../store/tracking';
 import type { ParcelContext, SiblingParcel, TrackingBulkWriter } from '../../store/tracking-bulk';
+import { QueuedWrites } from '../../store/queued-writes';
 import { inRetriedTransaction } from '../../store/transaction-retry';
 import { localized } from '../../core/i18n';
 import type { NewOrderEventRow } from '../../store/schema';
@@ -268,24 +269,27 @@ export async function applyEffects(
   const settings = { now, actor };
   report.parcelsUpdated += touched.length;
   const parcels = planParcelTracking(touched, settings);
+  // The writes are queued, not awaited one by one (store/queued-writes.ts): the next step is planned and its statement
+  // built while the database runs the previous one; every write's count is checked at the end. The orders' other
+  // parcels are read first (as they were before this batch), then the parcels written while the orders are planned.
+  const writes = new QueuedWrites();
+  const siblingRows = writer.parcelsOfOrders(parcels.needSiblings);
+  // Parcels are not locked: one changed since it was read (a first scan from another batch, an upload accepted)
+  // fails the batch, which runs again from fresh reads — so no first scan or transition is recorded twice.
+  writes.add(writer.updateParcels(parcels.parcelUpdates), (n) =>
+    changedMeanwhile(
+      n,
+      parcels.parcelUpdates.length,
+      'a parcel changed while its tracking was applied; applying again.',
+      '应用物流信息时包裹已被修改；正在重新应用。',
+    ),
+  );
   const siblings = new Map<number, SiblingParcel[]>();
-  for (const s of await writer.parcelsOfOrders(parcels.needSiblings))
-    siblings.set(s.order_id, [...(siblings.get(s.order_id) ?? []), s]);
+  for (const s of await siblingRows) siblings.set(s.order_id, [...(siblings.get(s.order_id) ?? []), s]);
   const orders = planOrderTracking(parcels, siblings, settings);
   report.firstScans += parcels.firstScans;
   const events: NewOrderEventRow[] = parcels.events;
 
-  // Parcels are not locked: one changed since it was read (a first scan from another batch, an upload accepted)
-  // fails the batch, which runs again from fresh reads — so no first scan or transition is recorded twice.
-  if ((await writer.updateParcels(parcels.parcelUpdates)) !== parcels.parcelUpdates.length) {
-    throw new ConflictError(
-      'order.version',
-      localized(
-        'a parcel changed while its tracking was applied; applying again.',
-        '应用物流信息时包裹已被修改；正在重新应用。',
-      ),
-    );
-  }
   // Orders are not locked either: one changed since it was read (a sync, an upload) fails the batch the same way.
   const moved = await transitionOrders(
     trx,
@@ -301,15 +305,14 @@ export async function applyEffects(
   );
   report.transitions +=
     parcels.transitions + moved.reduce((n, outcome) => n + (outcome.ok ? outcome.actions.length : 0), 0);
-  if ((await writer.updateOrders(orders.updates)) !== orders.updates.length) {
-    throw new ConflictError(
-      'order.version',
-      localized(
-        'an order changed while its tracking was applied; applying again.',
-        '应用物流信息时订单已被修改；正在重新应用。',
-      ),
-    );
-  }
+  writes.add(writer.updateOrders(orders.updates), (n) =>
+    changedMeanwhile(
+      n,
+      orders.updates.length,
+      'an order changed while its tracking was applied; applying again.',
+      '应用物流信息时订单已被修改；正在重新应用。',
+    ),
+  );
 
   // Problems: raised once (and alerted), resolved when their condition is gone.
   const problemChange = await reconcileProblems(
@@ -327,20 +330,27 @@ export async function applyEffects(
     poller: poller?.name ?? null,
     cadence: cadenceOf(poller),
   });
-  if ((await writer.upsertTracking(rows)) !== rows.length) {
-    throw new ConflictError(
-      'order.version',
-      localized(
-        "a parcel's tracking changed while it was applied; applying again.",
-        '应用物流信息时包裹轨迹已被修改；正在重新应用。',
-      ),
-    );
-  }
+  writes.add(writer.upsertTracking(rows), (n) =>
+    changedMeanwhile(
+      n,
+      rows.length,
+      "a parcel's tracking changed while it was applied; applying again.",
+      '应用物流信息时包裹轨迹已被修改；正在重新应用。',
+    ),
+  );
+  writes.add(writer.appendOrderEvents(events));
+  const released: NewOrderEventRow[] = [];
   for (const row of await releaseHeldUploadsOf(trx, parcels.releases, now)) {
-    events.push(uploadReleasedEvent(row.order_id, row.parcel_id!, row.id, now, actor));
+    released.push(uploadReleasedEvent(row.order_id, row.parcel_id!, row.id, now, actor));
     report.uploadsReleased++;
   }
-  await writer.appendOrderEvents(events);
+  if (released.length) writes.add(writer.appendOrderEvents(released));
+  await writes.settle();
+}
+
+/** An optimistic write that changed fewer rows than given: something changed meanwhile, and the batch runs again. */
+function changedMeanwhile(written: number, given: number, english: string, chinese: string): ConflictError | undefined {
+  return written === given ? undefined : new ConflictError('order.version', localized(english, chinese));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
