@@ -157,11 +157,6 @@ async function updateOrdersRowByRow(db: Executor, rows: readonly OrderWrite[]): 
     }
   }
   const valued = columns.filter((c) => c.kind !== 'null');
-  const record: RecordColumns = [
-    ['id', 'bigint'],
-    ['version', 'bigint'],
-    ...valued.map((c, i) => [`c${i}`, c.kind === 'number' ? 'numeric' : 'text'] as const),
-  ];
   const assignments = sql.join([
     sql`version = orders.version + 1`,
     ...columns.map((c) => {
@@ -179,6 +174,18 @@ async function updateOrdersRowByRow(db: Executor, rows: readonly OrderWrite[]): 
       valued.forEach((c, j) => (cells[`c${j}`] = (c.ifNull ? row.setIfNull : row.set)[c.column as keyof OrderUpdate]));
       return cells;
     });
+    // Numbers go as bigint when every one is a whole number (times, amounts in minor units), else as numeric: a
+    // numeric array cast back to each bigint column cost the server a conversion per value.
+    const record: RecordColumns = [
+      ['id', 'bigint'],
+      ['version', 'bigint'],
+      ...valued.map((c, j) => {
+        const key = `c${j}`;
+        if (c.kind !== 'number') return [key, 'text'] as const;
+        const whole = values.every((cells) => cells[key] === null || Number.isSafeInteger(cells[key]));
+        return [key, whole ? 'bigint' : 'numeric'] as const;
+      }),
+    ];
     const result = await sql<{
       id: number;
     }>`UPDATE orders SET ${assignments} FROM ${recordset(values, record)} WHERE orders.id = v.id AND orders.version = v.version RETURNING orders.id`.execute(
