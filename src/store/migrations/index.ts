@@ -31,6 +31,7 @@ import { addressDetailMigration } from './0025-address-detail';
 import { queueLeaseOwnerMigration } from './0026-queue-lease-owner';
 import { binLocationsMigration } from './0027-bin-locations';
 import { registrationQueueMigration } from './0028-registration-queue';
+import { openCancelRequestsIndexMigration } from './0029-open-cancel-requests-index';
 
 export function buildMigrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -257,5 +258,6 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     '0026_queue_lease_owner': queueLeaseOwnerMigration(),
     '0027_bin_locations': binLocationsMigration(),
     '0028_registration_queue': registrationQueueMigration(dialect),
+    '0029_open_cancel_requests_index': openCancelRequestsIndexMigration(),
   };
 }
