@@ -98,7 +98,6 @@ export async function ingestTrackingEvents(
 ): Promise<IngestReport> {
   const report = emptyIngestReport();
   const batchSize = options.batchSize ?? 2000;
-  const poller = await pollingProvider(ctx.store.db);
   for (let i = 0; i < events.length; i += batchSize) {
     // Sorted by number: the lookups and inserts of a batch walk the indexes in order (far fewer page misses).
     const batch = events
@@ -113,14 +112,7 @@ export async function ingestTrackingEvents(
       ctx.store.db,
       async (trx) => {
         const partReport = emptyIngestReport();
-        await applyBatch(
-          ctx,
-          trx,
-          { kind: 'ingest', events: batch, provider: options.provider },
-          poller,
-          options,
-          partReport,
-        );
+        await applyBatch(ctx, trx, { kind: 'ingest', events: batch, provider: options.provider }, options, partReport);
         return partReport;
       },
       { alsoRetry: isOrderVersionConflict },
@@ -178,13 +170,15 @@ async function applyBatch(
   ctx: AppContext,
   trx: Executor,
   input: BatchInput,
-  poller: TrackingProviderRow | undefined,
   options: { actor?: string; problemRules?: ProblemRules },
   report: IngestReport,
 ): Promise<void> {
   const now = ctx.now();
   const writer = trackingBulkWriter(ctx.store, trx);
   await writer.beginBatch();
+  // Read in the batch's transaction, on its connection: a read of its own from the pool cost a connection's round
+  // trip per batch, several times this one.
+  const poller = await pollingProvider(trx);
   const items =
     input.kind === 'ingest'
       ? input.events.map((e) => ({ number: e.trackingNumber, event: e.event }))
@@ -369,11 +363,10 @@ export async function matchUnmatchedEvents(ctx: AppContext, options: { limit?: n
     .execute();
   if (rows.length === 0) return report;
   const unique = [...new Map(rows.map((r) => [r.id, r])).values()];
-  const poller = await pollingProvider(ctx.store.db);
   await inRetriedTransaction(
     ctx.store.db,
     async (trx) => {
-      await applyBatch(ctx, trx, { kind: 'match', rows: unique }, poller, {}, report);
+      await applyBatch(ctx, trx, { kind: 'match', rows: unique }, {}, report);
     },
     { alsoRetry: isOrderVersionConflict },
   );
