@@ -32,6 +32,7 @@ import { queueLeaseOwnerMigration } from './0026-queue-lease-owner';
 import { binLocationsMigration } from './0027-bin-locations';
 import { registrationQueueMigration } from './0028-registration-queue';
 import { openCancelRequestsIndexMigration } from './0029-open-cancel-requests-index';
+import { dropEventKindIndexMigration } from './0030-drop-event-kind-index';
 
 export function buildMigrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -259,5 +260,6 @@ export function buildMigrations(dialect: Dialect): Record<string, Migration> {
     '0027_bin_locations': binLocationsMigration(),
     '0028_registration_queue': registrationQueueMigration(dialect),
     '0029_open_cancel_requests_index': openCancelRequestsIndexMigration(),
+    '0030_drop_event_kind_index': dropEventKindIndexMigration(),
   };
 }
