@@ -34,3 +34,13 @@ export class QueuedWrites {
     for (const outcome of outcomes) if (!outcome.ok) throw outcome.error;
   }
 }
+
+/**
+ * Waits until the statements just issued have reached the connection. Kysely hands a statement to the driver only
+ * after several awaits of its own, so a caller that issues one and goes straight on with a long synchronous step
+ * (planning the next write while the database runs this one) would hold it back until that step ends: one turn of
+ * the event loop lets those awaits run, and the statement goes out first.
+ */
+export function untilSent(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

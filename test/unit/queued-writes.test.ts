@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { QueuedWrites } from '../../src/store/queued-writes';
+import { QueuedWrites, untilSent } from '../../src/store/queued-writes';
 
 /** A write that settles when told to, as a statement queued on a busy connection does. */
 function pendingWrite<T>() {
@@ -57,5 +57,18 @@ describe('queued writes', () => {
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }
+  });
+
+  it('lets a statement issued behind several awaits reach the connection before the caller goes on', async () => {
+    const sent: string[] = [];
+    // As Kysely does: the driver is called only after awaits of its own (compile, connection, runner).
+    const issue = async (name: string) => {
+      for (let hop = 0; hop < 6; hop++) await Promise.resolve();
+      sent.push(name);
+    };
+    void issue('update orders');
+    expect(sent).toEqual([]);
+    await untilSent();
+    expect(sent).toEqual(['update orders']);
   });
 });

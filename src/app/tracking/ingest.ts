@@ -26,7 +26,7 @@ import type { Executor } from '../../store/orders';
 import type { ParcelTrackingRow, TrackingEventRow, TrackingProviderRow } from '../../store/schema-tracking';
 import { releaseHeldUploadsOf, trackingBulkWriter } from '../../store/tracking';
 import type { ParcelContext, SiblingParcel, TrackingBulkWriter } from '../../store/tracking-bulk';
-import { QueuedWrites } from '../../store/queued-writes';
+import { QueuedWrites, untilSent } from '../../store/queued-writes';
 import { inRetriedTransaction } from '../../store/transaction-retry';
 import { localized } from '../../core/i18n';
 import type { NewOrderEventRow } from '../../store/schema';
@@ -263,11 +263,13 @@ export async function applyEffects(
   const settings = { now, actor };
   report.parcelsUpdated += touched.length;
   const parcels = planParcelTracking(touched, settings);
-  // The writes are queued, not awaited one by one (store/queued-writes.ts): the next step is planned and its statement
-  // built while the database runs the previous one; every write's count is checked at the end. The orders' other
-  // parcels are read first (as they were before this batch), then the parcels written while the orders are planned.
+  // The writes are queued, not awaited one by one (store/queued-writes.ts): each statement is sent (`untilSent`), then
+  // the next step planned and its statement built while the database runs it; every write's count is checked at the
+  // end. The orders' other parcels are read first (as they were before this batch), then the parcels written while
+  // the orders are planned.
   const writes = new QueuedWrites();
   const siblingRows = writer.parcelsOfOrders(parcels.needSiblings);
+  await untilSent();
   // Parcels are not locked: one changed since it was read (a first scan from another batch, an upload accepted)
   // fails the batch, which runs again from fresh reads — so no first scan or transition is recorded twice.
   writes.add(writer.updateParcels(parcels.parcelUpdates), (n) =>
@@ -307,6 +309,7 @@ export async function applyEffects(
       '应用物流信息时订单已被修改；正在重新应用。',
     ),
   );
+  await untilSent();
 
   // Problems: raised once (and alerted), resolved when their condition is gone.
   const problemChange = await reconcileProblems(
@@ -332,6 +335,7 @@ export async function applyEffects(
       '应用物流信息时包裹轨迹已被修改；正在重新应用。',
     ),
   );
+  await untilSent();
   writes.add(writer.appendOrderEvents(events));
   const released: NewOrderEventRow[] = [];
   for (const row of await releaseHeldUploadsOf(trx, parcels.releases, now)) {
