@@ -14,8 +14,11 @@ type Outcome = { ok: true } | { ok: false; error: unknown };
 export class QueuedWrites {
   private readonly outcomes: Array<Promise<Outcome>> = [];
 
-  /** Issues `write` now; `check` sees its result at `settle()` and returns the error to throw, if any. */
-  add<T>(write: Promise<T>, check?: (result: T) => Error | undefined): void {
+  /**
+   * Queues `write` (already issued) and waits until it has gone out to the connection (`untilSent`), so the caller's
+   * next synchronous step runs beside it; `check` sees its result at `settle()` and returns the error to throw, if any.
+   */
+  async add<T>(write: Promise<T>, check?: (result: T) => Error | undefined): Promise<void> {
     this.outcomes.push(
       write.then(
         (result): Outcome => {
@@ -25,6 +28,7 @@ export class QueuedWrites {
         (error: unknown): Outcome => ({ ok: false, error }),
       ),
     );
+    await untilSent();
   }
 
   /** Waits for every queued write; throws the first failure in the order they were added. */

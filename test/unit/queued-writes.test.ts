@@ -71,4 +71,17 @@ describe('queued writes', () => {
     await untilSent();
     expect(sent).toEqual(['update orders']);
   });
+
+  it('adds a write and returns once it has gone out, so the next step runs beside it', async () => {
+    const sent: string[] = [];
+    const issue = async (name: string) => {
+      for (let hop = 0; hop < 6; hop++) await Promise.resolve();
+      sent.push(name);
+      return 1;
+    };
+    const writes = new QueuedWrites();
+    await writes.add(issue('update parcels'));
+    expect(sent).toEqual(['update parcels']);
+    await writes.settle();
+  });
 });

@@ -176,8 +176,8 @@ async function applyBatch(
   const now = ctx.now();
   const writer = trackingBulkWriter(ctx.store, trx);
   await writer.beginBatch();
-  // Read in the batch's transaction, on its connection: a read of its own from the pool cost a connection's round
-  // trip per batch, several times this one.
+  // Read in the batch's transaction, on its connection: read on a pool connection of its own (once per call, before
+  // the transaction) it cost a round trip several times this one.
   const poller = await pollingProvider(trx);
   const items =
     input.kind === 'ingest'
@@ -263,16 +263,16 @@ export async function applyEffects(
   const settings = { now, actor };
   report.parcelsUpdated += touched.length;
   const parcels = planParcelTracking(touched, settings);
-  // The writes are queued, not awaited one by one (store/queued-writes.ts): each statement is sent (`untilSent`), then
-  // the next step planned and its statement built while the database runs it; every write's count is checked at the
-  // end. The orders' other parcels are read first (as they were before this batch), then the parcels written while
-  // the orders are planned.
+  // The writes are queued, not awaited one by one (store/queued-writes.ts): each is sent, then the next step planned
+  // and its statement built while the database runs it; every write's count is checked at the end. The orders' other
+  // parcels are read first (as they were before this batch; sent the same way), then the parcels written while the
+  // orders are planned.
   const writes = new QueuedWrites();
   const siblingRows = writer.parcelsOfOrders(parcels.needSiblings);
   await untilSent();
   // Parcels are not locked: one changed since it was read (a first scan from another batch, an upload accepted)
   // fails the batch, which runs again from fresh reads — so no first scan or transition is recorded twice.
-  writes.add(writer.updateParcels(parcels.parcelUpdates), (n) =>
+  await writes.add(writer.updateParcels(parcels.parcelUpdates), (n) =>
     changedMeanwhile(
       n,
       parcels.parcelUpdates.length,
@@ -301,7 +301,7 @@ export async function applyEffects(
   );
   report.transitions +=
     parcels.transitions + moved.reduce((n, outcome) => n + (outcome.ok ? outcome.actions.length : 0), 0);
-  writes.add(writer.updateOrders(orders.updates), (n) =>
+  await writes.add(writer.updateOrders(orders.updates), (n) =>
     changedMeanwhile(
       n,
       orders.updates.length,
@@ -309,7 +309,6 @@ export async function applyEffects(
       '应用物流信息时订单已被修改；正在重新应用。',
     ),
   );
-  await untilSent();
 
   // Problems: raised once (and alerted), resolved when their condition is gone.
   const problemChange = await reconcileProblems(
@@ -327,7 +326,7 @@ export async function applyEffects(
     poller: poller?.name ?? null,
     cadence: cadenceOf(poller),
   });
-  writes.add(writer.upsertTracking(rows), (n) =>
+  await writes.add(writer.upsertTracking(rows), (n) =>
     changedMeanwhile(
       n,
       rows.length,
@@ -335,14 +334,13 @@ export async function applyEffects(
       '应用物流信息时包裹轨迹已被修改；正在重新应用。',
     ),
   );
-  await untilSent();
-  writes.add(writer.appendOrderEvents(events));
+  await writes.add(writer.appendOrderEvents(events));
   const released: NewOrderEventRow[] = [];
   for (const row of await releaseHeldUploadsOf(trx, parcels.releases, now)) {
     released.push(uploadReleasedEvent(row.order_id, row.parcel_id!, row.id, now, actor));
     report.uploadsReleased++;
   }
-  if (released.length) writes.add(writer.appendOrderEvents(released));
+  if (released.length) await writes.add(writer.appendOrderEvents(released));
   await writes.settle();
 }
 
