@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { openCasesFromSync } from '../../src/app/after-sales';
 import { inrRate } from '../../src/app/after-sales-views';
 import type { AppContext } from '../../src/app/context';
@@ -602,7 +602,13 @@ describe.each(backends)('tracking to receipt on $name', (backend) => {
   });
 
   it('runs after-sales cases with evidence and outcome, on the timeline, from the sync too, feeding the INR rate', async () => {
+    // Restored at the end: the files of a worker share its process (vitest.config.ts, isolate: false).
+    const savedDataDir = process.env.SHIPBY_DATA_DIR;
     process.env.SHIPBY_DATA_DIR = dataDir;
+    onTestFinished(() => {
+      if (savedDataDir === undefined) delete process.env.SHIPBY_DATA_DIR;
+      else process.env.SHIPBY_DATA_DIR = savedDataDir;
+    });
     clock.set(Date.UTC(2027, 2, 2));
     const t2 = ids.get('T2')!;
     const opened = await app.inject({
