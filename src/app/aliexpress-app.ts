@@ -14,12 +14,12 @@ import { localized } from '../core/i18n';
 import { missingSettingMessage } from '../core/shop-authorisation';
 import { DEFAULT_IOP_BASE_URL } from '../integrations/aliexpress/protocol';
 import { ConflictError } from './errors';
+import { PUBLIC_URL_ENV, publicUrlFromEnv } from './public-url';
 
 export const APP_KEY_ENV = 'SHIPBY_ALIEXPRESS_APP_KEY';
 export const APP_SECRET_ENV = 'SHIPBY_ALIEXPRESS_APP_SECRET';
 const GATEWAY_URL_ENV = 'SHIPBY_ALIEXPRESS_GATEWAY_URL';
 const AUTH_URL_ENV = 'SHIPBY_ALIEXPRESS_AUTH_URL';
-const PUBLIC_URL_ENV = 'SHIPBY_PUBLIC_URL';
 export const CALLBACK_PATH = '/marketplace/aliexpress/callback';
 
 export interface AliExpressApp {
@@ -59,7 +59,7 @@ export function aliexpressAppFromEnv(env: NodeJS.ProcessEnv = process.env): AliE
     appSecret: env[APP_SECRET_ENV]!.trim(),
     gatewayUrl,
     authUrl: (env[AUTH_URL_ENV]?.trim() || gatewayUrl).replace(/\/+$/, ''),
-    publicUrl: env[PUBLIC_URL_ENV]?.trim().replace(/\/+$/, '') || undefined,
+    publicUrl: publicUrlFromEnv(env),
   };
 }
 

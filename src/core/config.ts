@@ -191,7 +191,7 @@ export const SETTINGS = {
   SHIPBY_ALIEXPRESS_AUTH_URL: variable(text, "the AliExpress consent page's origin, when not the gateway's"),
   SHIPBY_PUBLIC_URL: variable(
     text,
-    "this server as the seller's browser reaches it (the authorisation callback's base)",
+    "this server as the seller's browser and the tracking providers reach it (the base of the authorisation callback and of the providers' webhook addresses)",
   ),
   SHIPBY_HOUSEKEEPING_INTERVAL: variable(interval, 'how often ended rate-limit windows are deleted', {
     fallback: 600_000,

@@ -8,7 +8,7 @@
  * shop's manager finds no menu entry for it. No console error but the expected refusals; no horizontal scroll.
  */
 import type { Page } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { addShop, addUser } from '../../src/app/accounts';
 import { decryptSecret, isSealed, masterKeyOf, SECRET_CONTEXTS } from '../../src/app/secrets';
 import { browserHooks, BrowserWorld } from '../support/browser';
@@ -108,6 +108,10 @@ describe('Settings → Tracking provider', () => {
     expect(await webhook.locator('input').inputValue()).toBe(url);
     expect(await webhook.getByTestId('webhook-where').innerText()).toBe(
       "In 17TRACK's console, open Settings → Webhook, paste this URL and save.",
+    );
+    // No public address is set: the URL is this page's own, and the screen says so and what to do.
+    expect(await webhook.getByTestId('webhook-origin').innerText()).toContain(
+      `the address this page was opened at (${base})`,
     );
     await webhook.getByTestId('copy').click();
     await expect.poll(() => webhook.getByTestId('copy').innerText()).toBe('Copied');
@@ -216,6 +220,24 @@ describe('Settings → Tracking provider', () => {
     await page.goto(`${base}/#/settings`);
     await page.getByTestId('open-tracking-provider').click();
     await page.getByTestId('tracking-providers').waitFor();
+  });
+
+  it("gives the server's public address as the webhook URLs' base once it is set, not the page's own", async () => {
+    const saved = process.env.SHIPBY_PUBLIC_URL;
+    process.env.SHIPBY_PUBLIC_URL = 'https://ship.example.com/';
+    onTestFinished(() => {
+      if (saved === undefined) delete process.env.SHIPBY_PUBLIC_URL;
+      else process.env.SHIPBY_PUBLIC_URL = saved;
+    });
+    await page.reload();
+    const row = page.getByTestId('tracking-providers').locator('tr[data-provider="17track"]');
+    await expect
+      .poll(() => row.locator('input').inputValue())
+      .toBe('https://ship.example.com/tracking/webhooks/17track');
+    await page.getByTestId('provider-form').locator('input[name="name"]').fill('backup');
+    const webhook = page.getByTestId('webhook-url');
+    expect(await webhook.locator('input').inputValue()).toBe('https://ship.example.com/tracking/webhooks/backup');
+    expect(await webhook.getByTestId('webhook-origin').count()).toBe(0);
   });
 
   it("shows a shop's manager no menu entry and no form: only the installation's owner sets it up", async () => {

@@ -4,7 +4,7 @@
  * ones are kept, still encrypted); the list says whether an API key is stored, never the key, and which API versions
  * each kind speaks; the setup checklist has an optional step for it, the installation's owner's only.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { openAccessServer, signIn, type AccessServer, type Caller } from '../support/access-world';
 import { backends } from '../support/backends';
 
@@ -97,7 +97,19 @@ describe.each(backends)('the tracking provider settings over HTTP on $name', (ba
     expect(list.json().items).toEqual([
       expect.objectContaining({ name: 'edited', api_key_stored: false, webhook_path: '/tracking/webhooks/edited' }),
     ]);
+    // The webhook addresses' base: the configured public address, else null (the dashboard uses its own origin).
+    expect(list.json().webhook_base).toBeNull();
+    const saved = process.env.SHIPBY_PUBLIC_URL;
+    process.env.SHIPBY_PUBLIC_URL = 'https://ship.example.com/';
+    onTestFinished(() => {
+      if (saved === undefined) delete process.env.SHIPBY_PUBLIC_URL;
+      else process.env.SHIPBY_PUBLIC_URL = saved;
+    });
+    expect((await call(server.boss, 'GET', '/tracking/providers')).json().webhook_base).toBe(
+      'https://ship.example.com',
+    );
     const tenant = (await call(rival, 'GET', '/tracking/providers')).json();
+    expect(tenant).not.toHaveProperty('webhook_base');
     // The last change left out the version and polling: a change sets them whole (the defaults).
     expect(tenant.items).toEqual([{ name: 'edited', kind: 'seventeen', api_version: 'v2.4', polls: false }]);
     expect((await call(rival, 'PUT', '/tracking/providers/edited', { kind: 'seventeen' })).statusCode).toBe(403);

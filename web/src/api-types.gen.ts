@@ -1757,7 +1757,7 @@ export type paths = {
     };
   };
   "/tracking/providers": {
-    /** The tracking providers (never their secrets); their addresses, polling settings and whether an API key is stored to the installation's owners only; and the kinds of provider with the API versions each speaks */
+    /** The tracking providers (never their secrets); their addresses, polling settings and whether an API key is stored, and the webhook addresses' base (the configured public address), to the installation's owners only; and the kinds of provider with the API versions each speaks */
     get: {
       responses: {
         /** @description Default Response */
@@ -1769,6 +1769,7 @@ export type paths = {
                   kind: string;
                   api_versions: string[];
                 }[];
+              webhook_base?: string | null;
             };
           };
         };

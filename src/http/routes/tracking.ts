@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/context';
+import { publicUrlFromEnv } from '../../app/public-url';
 import { deliveryDrainerOf, receiveWebhook } from '../../app/tracking';
 import { listProviders, providerKinds, saveProvider } from '../../app/tracking';
 import { getParcelTracking, listParcels, listProblems, listUnmatchedEvents } from '../../app/tracking';
@@ -114,18 +115,18 @@ function providerRoutes(app: FastifyInstance, ctx: AppContext): void {
         response: { 200: trackingProviders },
         tags: ['tracking'],
         summary:
-          "The tracking providers (never their secrets); their addresses, polling settings and whether an API key is stored to the installation's owners only; and the kinds of provider with the API versions each speaks",
+          "The tracking providers (never their secrets); their addresses, polling settings and whether an API key is stored, and the webhook addresses' base (the configured public address), to the installation's owners only; and the kinds of provider with the API versions each speaks",
       },
     },
     async (request) => {
       const providers = await listProviders(ctx);
       // A tenant learns which providers track its parcels, not where the installation reaches them.
-      return {
-        items: isInstallationOwner(request)
-          ? providers
-          : providers.map((p) => ({ name: p.name, kind: p.kind, api_version: p.api_version, polls: p.polls })),
-        kinds: providerKinds(),
-      };
+      if (!isInstallationOwner(request))
+        return {
+          items: providers.map((p) => ({ name: p.name, kind: p.kind, api_version: p.api_version, polls: p.polls })),
+          kinds: providerKinds(),
+        };
+      return { items: providers, kinds: providerKinds(), webhook_base: publicUrlFromEnv() ?? null };
     },
   );
 

@@ -110,10 +110,18 @@ const UnmatchedEvent = object({
 
 export const TRACKING_SCHEMAS = { TrackingProvider, UnmatchedEvent };
 
-/** The providers, and the kinds one may be with the API versions each speaks (the default first). */
-export const trackingProviders = items(ref('TrackingProvider'), {
-  kinds: list(object({ kind: str, api_versions: list(str) })),
-});
+/**
+ * The providers, and the kinds one may be with the API versions each speaks (the default first); to the installation's
+ * owners, the base of the webhook addresses (SHIPBY_PUBLIC_URL; null: the address the dashboard was opened at).
+ */
+export const trackingProviders = object(
+  {
+    items: list(ref('TrackingProvider')),
+    kinds: list(object({ kind: str, api_versions: list(str) })),
+    webhook_base: strOrNull,
+  },
+  ['webhook_base'],
+);
 export const unmatchedEvents = items(ref('UnmatchedEvent'));
 /** A provider's delivery: stored and processed behind the answer (202), or one received before (200). */
 export const webhookReceived = object({ accepted: bool, delivery_id: num, set_aside: num, duplicate: bool }, [

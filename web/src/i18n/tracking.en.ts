@@ -54,6 +54,8 @@ export const trackingEn = {
   'provider.webhookWhere.seventeen': "In 17TRACK's console, open Settings → Webhook, paste this URL and save.",
   'provider.webhookWhere.aftership': 'In AfterShip, open Notifications → Webhooks, add this URL and save.',
   'provider.webhookPublic': 'The provider must reach this address from the internet.',
+  'provider.webhookOrigin':
+    'This is the address this page was opened at ({origin}): no public address is set for the server. If the provider cannot reach it from the internet, ask whoever runs the shipby server to set its public address (SHIPBY_PUBLIC_URL), then copy the URL again here.',
   'provider.copy': 'Copy',
   'provider.copied': 'Copied',
 };

@@ -51,6 +51,8 @@ export const trackingZh: Record<keyof typeof trackingEn, string> = {
   'provider.webhookWhere.seventeen': '在 17TRACK 控制台打开「设置 → Webhook」，粘贴此地址并保存。',
   'provider.webhookWhere.aftership': '在 AfterShip 中打开「通知 → Webhook」设置页，添加此地址并保存。',
   'provider.webhookPublic': '服务商须能从互联网访问此地址。',
+  'provider.webhookOrigin':
+    '这是打开本页面所用的地址（{origin}）：服务器尚未设置公网地址。若服务商无法从互联网访问它，请让运行 shipby 服务器的人设置公网地址（SHIPBY_PUBLIC_URL），然后在此重新复制地址。',
   'provider.copy': '复制',
   'provider.copied': '已复制',
 };

@@ -1,6 +1,6 @@
 /**
- * Settings → Tracking provider: a provider's webhook URL (this dashboard's origin and the route that takes the
- * provider's pushes) with a copy button, and what is said of one kind of provider only (where its URL, key and secret
+ * Settings → Tracking provider: a provider's webhook URL (the server's public address when one is configured, else
+ * this dashboard's origin, and the route that takes the provider's pushes) with a copy button, and what is said of one kind of provider only (where its URL, key and secret
  * are found in its own console).
  */
 import { useState } from 'react';
@@ -16,18 +16,33 @@ export function kindKey(what: 'apiKeyHint' | 'secretHint' | 'webhookWhere', kind
   return kind === 'seventeen' || kind === 'aftership' ? `provider.${what}.${kind}` : undefined;
 }
 
-/** The address a provider pushes to: this dashboard's origin and the provider's webhook path. */
-export function webhookUrl(path: string): string {
-  return `${window.location.origin}${path}`;
+/**
+ * The address a provider pushes to: the server's public address (`base`, GET /tracking/providers `webhook_base`) or,
+ * when none is configured, this dashboard's origin; then the provider's webhook path.
+ */
+export function webhookUrl(path: string, base: string | null | undefined): string {
+  return `${base ?? window.location.origin}${path}`;
 }
 
 /** The address of a provider not saved yet, by the name it will have. */
-export function newProviderUrl(name: string): string {
-  return webhookUrl(WEBHOOK_ROUTE.replace('{provider}', encodeURIComponent(name)));
+export function newProviderUrl(name: string, base: string | null | undefined): string {
+  return webhookUrl(WEBHOOK_ROUTE.replace('{provider}', encodeURIComponent(name)), base);
 }
 
-/** The webhook URL to paste into the provider, with a copy button and where it goes in that provider's console. */
-export function WebhookUrl({ url, kind }: { url: string | undefined; kind: string }) {
+/**
+ * The webhook URL to paste into the provider, with a copy button and where it goes in that provider's console; when
+ * no public address is configured, that the URL is this page's own address and what to do if the provider cannot
+ * reach it.
+ */
+export function WebhookUrl({
+  url,
+  kind,
+  base,
+}: {
+  url: string | undefined;
+  kind: string;
+  base: string | null | undefined;
+}) {
   const { t } = useI18n();
   const where = kindKey('webhookWhere', kind);
   return (
@@ -35,6 +50,11 @@ export function WebhookUrl({ url, kind }: { url: string | undefined; kind: strin
       {url ? <CopyText text={url} /> : null}
       {where ? <p data-testid="webhook-where">{t(where)}</p> : null}
       <p className="hint">{t('provider.webhookPublic')}</p>
+      {base ? null : (
+        <p className="hint" data-testid="webhook-origin">
+          {t('provider.webhookOrigin', { origin: window.location.origin })}
+        </p>
+      )}
     </div>
   );
 }

@@ -3,7 +3,7 @@
  * (17TRACK, AfterShip) without their secrets (GET /tracking/providers) and, for the installation's owner (the only
  * one PUT /tracking/providers/:name lets through), a form to add or change one: its API key and webhook secret (a
  * change may leave them empty: the stored ones are kept), API version and polling. Each provider's webhook URL — the
- * dashboard's origin and the route that takes the provider's pushes — is shown with a copy button and where it goes in
+ * server's public address (else the dashboard's origin) and the route that takes the provider's pushes — is shown with a copy button and where it goes in
  * the provider's own console. A refused field shows the API's message at that field.
  */
 import { useState, type FormEvent, type ReactNode } from 'react';
@@ -71,6 +71,7 @@ export function TrackingProvider() {
           editing={editing}
           saved={saved}
           kinds={providers.data.kinds}
+          base={providers.data.webhook_base}
           onSaved={onSaved}
           onAddInstead={() => setEditing(undefined)}
         />
@@ -129,7 +130,7 @@ function ProviderList({
                 {owner ? <td>{p.api_key_stored ? t('provider.keyStored') : t('provider.keyNone')}</td> : null}
                 {owner ? (
                   <td className="provider-url">
-                    {p.webhook_path ? <CopyText text={webhookUrl(p.webhook_path)} /> : null}
+                    {p.webhook_path ? <CopyText text={webhookUrl(p.webhook_path, data?.webhook_base)} /> : null}
                   </td>
                 ) : null}
                 {owner ? (
@@ -161,12 +162,14 @@ function ProviderForm({
   editing,
   saved,
   kinds,
+  base,
   onSaved,
   onAddInstead,
 }: {
   editing: Provider | undefined;
   saved: Provider | undefined;
   kinds: Kind[];
+  base: string | null | undefined;
   onSaved: (provider: Provider) => Promise<void>;
   onAddInstead: () => void;
 }) {
@@ -212,9 +215,9 @@ function ProviderForm({
   // The provider changed or just saved; typing a new name shows that one's address instead.
   const shown = editing ?? (name.trim() ? undefined : saved);
   const url = shown?.webhook_path
-    ? webhookUrl(shown.webhook_path)
+    ? webhookUrl(shown.webhook_path, base)
     : name.trim()
-      ? newProviderUrl(name.trim())
+      ? newProviderUrl(name.trim(), base)
       : undefined;
   return (
     <div className="provider-grid">
@@ -328,7 +331,7 @@ function ProviderForm({
         ) : !shown ? (
           <p className="hint">{t('provider.webhookPreview')}</p>
         ) : null}
-        <WebhookUrl url={url} kind={shown?.kind ?? kind} />
+        <WebhookUrl url={url} kind={shown?.kind ?? kind} base={base} />
       </Card>
     </div>
   );
