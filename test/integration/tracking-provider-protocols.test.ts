@@ -24,20 +24,17 @@ import { registerWithProviders, retryRegistrations } from '../../src/app/trackin
 import { deliveryDrainerOf, processDeliveries } from '../../src/app/tracking';
 import { claimPolls, pollDueParcels } from '../../src/app/tracking';
 import { saveProvider } from '../../src/app/tracking';
-import type { ImportIssue } from '../../src/core/order-input';
-import { parseJsonOrder } from '../../src/core/order-input-json';
 import { DAY_MS, HOUR_MS } from '../../src/core/time';
 import { makeS10 } from '../../src/core/tracking/s10';
 import { buildServer } from '../../src/http/server';
 import { AFTERSHIP_SIGNATURE_HEADER, afterShipSignature } from '../../src/integrations/tracking/aftership';
-import { SEVENTEEN_SIGNATURE_HEADER, seventeenTrackSign } from '../../src/integrations/tracking/seventeen-track';
 import type { Store } from '../../src/store/database';
+import { order, postSeventeen } from '../support/tracking-world';
 import { backends, contextFor, manualClock } from '../support/backends';
 import { CN_ES_EVENTS, cnEsWebhook } from '../support/tracking-history-cn-es';
 
 const fixture = (name: string) => fs.readFileSync(path.join(__dirname, '../fixtures/tracking', `${name}.json`), 'utf8');
 const SECRET = 'aftership-webhook-secret-0001';
-const PAID = Date.UTC(2026, 10, 1, 10);
 
 interface Seen {
   method: string;
@@ -73,33 +70,6 @@ async function standIn(answer: (request: Seen) => { status: number; body: unknow
   };
 }
 
-function order(id: string) {
-  const issues: ImportIssue[] = [];
-  const o = parseJsonOrder(
-    {
-      order_id: id,
-      platform: 'aliexpress',
-      status: 'WAIT_SELLER_SEND_GOODS',
-      paid_at: new Date(PAID).toISOString(),
-      risk_passed_at: new Date(PAID + HOUR_MS).toISOString(),
-      buyer_name: 'Lucía',
-      buyer_country: 'ES',
-      address_line1: 'Calle Mayor 1',
-      city: 'Madrid',
-      postcode: '28013',
-      currency: 'EUR',
-      handling_days: 20,
-      logistics_service: 'CPAM',
-      lines: [{ sku: 'A', quantity: 1, unit_price: '20.00' }],
-    },
-    '',
-    1,
-    issues,
-  );
-  if (!o) throw new Error(JSON.stringify(issues));
-  return { order: o, row: 1 };
-}
-
 describe.each(backends)('tracking providers in their own protocols on $name', (backend) => {
   let store: Store;
   let dispose: () => Promise<void>;
@@ -126,17 +96,8 @@ describe.each(backends)('tracking providers in their own protocols on $name', (b
   const trackingOf = (parcelId: number) =>
     store.db.selectFrom('parcel_tracking').selectAll().where('parcel_id', '=', parcelId).executeTakeFirstOrThrow();
   /** A delivery signed as 17TRACK signs it, to the webhooks-only provider `sample`. */
-  function post17(body: string, options: { provider?: string; secret?: string; signature?: string } = {}) {
-    return app.inject({
-      method: 'POST',
-      url: `/tracking/webhooks/${options.provider ?? 'sample'}`,
-      headers: {
-        'content-type': 'application/json',
-        [SEVENTEEN_SIGNATURE_HEADER]: options.signature ?? seventeenTrackSign(options.secret ?? SECRET, body),
-      },
-      payload: body,
-    });
-  }
+  const post17 = (body: string, options?: { provider?: string; secret?: string; signature?: string }) =>
+    postSeventeen(app, body, { ...options, secret: options?.secret ?? SECRET });
   /** AfterShip at a stand-in, polled or webhook-only (it then learns a number from its registration alone). */
   const saveAfterShip = (baseUrl: string, options: { polls: boolean }) =>
     saveProvider(ctx, {
@@ -162,7 +123,12 @@ describe.each(backends)('tracking providers in their own protocols on $name', (b
       accessToken: 't',
       gatewayUrl: 'http://127.0.0.1:9',
     });
-    const result = await upsertOrders(ctx, 'ae', ['S1', 'S2', 'A1', 'A2', 'C1', 'C2', 'C3', 'R1'].map(order), 'test');
+    const result = await upsertOrders(
+      ctx,
+      'ae',
+      ['S1', 'S2', 'A1', 'A2', 'C1', 'C2', 'C3', 'R1'].map((id) => order(id)),
+      'test',
+    );
     for (const [k, v] of result.ids) ids.set(k, v);
     await saveProvider(ctx, { name: 'sample', kind: 'seventeen', webhookSecret: SECRET });
   });

@@ -1,72 +1,27 @@
 /**
- * Tracking to receipt on SQLite AND PostgreSQL: webhooks signed as 17TRACK signs them (stored raw, processed behind the answer), the
- * 60-event China → Spain history replayed out of order and twice, kept-aside events matched later, problems with
- * alerts, polling against the sample provider, receipt auto-confirmation, and after-sales cases.
+ * Tracking on SQLite AND PostgreSQL: webhooks signed as 17TRACK signs them (stored raw, processed behind the answer),
+ * the 60-event China → Spain history replayed out of order and twice, kept-aside events matched later, problems with
+ * alerts, and polling against the sample provider. What follows delivery (receipt, after-sales):
+ * tracking-receipt.test.ts, in the same world (test/support/tracking-world.ts).
  */
-import { TEST_MASTER_KEY } from '../support/outbox-fixtures';
-import fs from 'node:fs';
-import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { openCasesFromSync } from '../../src/app/after-sales';
-import { inrRate } from '../../src/app/after-sales-views';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context';
-import { addWebhook } from '../../src/app/deadlines';
-import { connectShop } from '../../src/app/marketplace';
 import { getOrderDetail, upsertOrders } from '../../src/app/orders';
-import { receiptOf, runReceiptSweep, setPromisedDeliveryDays } from '../../src/app/receipt';
 import { markParcelShipped } from '../../src/app/shipments';
 import { ingestTrackingEvents, matchUnmatchedEvents, registerParcels } from '../../src/app/tracking';
 import { deliveryDrainerOf } from '../../src/app/tracking';
 import { pollDueParcels, runTrackingSweep } from '../../src/app/tracking';
-import { saveProvider } from '../../src/app/tracking';
 import { getParcelTracking, listUnmatchedEvents } from '../../src/app/tracking';
-import { claimOutboxRows, recordOutboxOutcomes } from '../../src/app/upload-outbox';
-import { type ImportIssue } from '../../src/core/order-input';
-import { parseJsonOrder } from '../../src/core/order-input-json';
+import { saveProvider } from '../../src/app/tracking';
 import { DAY_MS, HOUR_MS } from '../../src/core/time';
-import { makeS10 } from '../../src/core/tracking/s10';
-import { buildServer } from '../../src/http/server';
 import { parseWebhookBody } from '../../src/integrations/tracking/provider';
-import { SEVENTEEN_SIGNATURE_HEADER, seventeenTrackSign } from '../../src/integrations/tracking/seventeen-track';
 import { SampleTrackingProvider } from '../../src/integrations/tracking/sample-provider';
 import type { Store } from '../../src/store/database';
-import { backends, contextFor, manualClock, tempDir } from '../support/backends';
+import type { FastifyInstance } from 'fastify';
+import { backends } from '../support/backends';
 import { CN_ES_DELIVERED, CN_ES_EVENTS, CN_ES_FIRST_SCAN, cnEsWebhook } from '../support/tracking-history-cn-es';
-
-const SECRET = 'sample-webhook-secret-0001';
-const MASTER_KEY = TEST_MASTER_KEY;
-const PAID = Date.UTC(2026, 10, 1, 10);
-const number = (n: number) => makeS10(20_000_000 + n, 'RR', 'CN');
-
-function order(id: string, extra: Record<string, unknown> = {}) {
-  const issues: ImportIssue[] = [];
-  const o = parseJsonOrder(
-    {
-      order_id: id,
-      platform: 'aliexpress',
-      status: 'WAIT_SELLER_SEND_GOODS',
-      paid_at: new Date(PAID).toISOString(),
-      risk_passed_at: new Date(PAID + HOUR_MS).toISOString(),
-      buyer_name: 'Lucía',
-      buyer_country: 'ES',
-      address_line1: 'Calle Mayor 1',
-      city: 'Madrid',
-      postcode: '28013',
-      currency: 'EUR',
-      handling_days: 20,
-      logistics_service: 'CPAM',
-      lines: [{ sku: 'A', quantity: 1, unit_price: '20.00' }],
-      ...extra,
-    },
-    '',
-    1,
-    issues,
-  );
-  if (!o) throw new Error(JSON.stringify(issues));
-  return { order: o, row: 1 };
-}
+import { SECRET, number, order, useTrackingWorld } from '../support/tracking-world';
 
 function shuffle<T>(items: T[], seed: number): T[] {
   const out = [...items];
@@ -79,91 +34,15 @@ function shuffle<T>(items: T[], seed: number): T[] {
   return out;
 }
 
-describe.each(backends)('tracking to receipt on $name', (backend) => {
+describe.each(backends)('tracking on $name', (backend) => {
+  const world = useTrackingWorld(backend);
+  const { clock, ids, ship, post, orderRow, parcelRow } = world;
   let store: Store;
-  let dispose: () => Promise<void>;
   let ctx: AppContext;
   let app: FastifyInstance;
-  const clock = manualClock(Date.UTC(2026, 10, 2, 0));
-  const ids = new Map<string, number>();
-  const dataDir = tempDir();
-
-  async function ship(platformId: string, n: number, accept = true) {
-    const shipped = await markParcelShipped(
-      ctx,
-      { orderId: ids.get(platformId)!, trackingNumber: number(n), serviceName: 'CPAM', lastParcel: true },
-      'test',
-    );
-    if (accept) {
-      const rows = (await claimOutboxRows(ctx, 'w', { limit: 50, leaseMs: 60_000 })).filter(
-        (r) => r.kind === 'upload_tracking',
-      );
-      await recordOutboxOutcomes(
-        ctx,
-        'w',
-        rows.map((row) => ({ row, outcome: { type: 'accepted' as const, via: 'declared' as const } })),
-      );
-    }
-    return shipped.parcelId;
-  }
-
-  function post(body: string, options: { provider?: string; secret?: string; signature?: string } = {}) {
-    return app.inject({
-      method: 'POST',
-      url: `/tracking/webhooks/${options.provider ?? 'sample'}`,
-      headers: {
-        'content-type': 'application/json',
-        [SEVENTEEN_SIGNATURE_HEADER]: options.signature ?? seventeenTrackSign(options.secret ?? SECRET, body),
-      },
-      payload: body,
-    });
-  }
-
-  const orderRow = async (platformId: string) =>
-    store.db.selectFrom('orders').selectAll().where('platform_order_id', '=', platformId).executeTakeFirstOrThrow();
-  const parcelRow = async (id: number) =>
-    store.db.selectFrom('parcels').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-
-  beforeAll(async () => {
-    ({ store, dispose } = await backend.open());
-    ctx = contextFor(store, clock);
-    app = await buildServer(ctx, { authentication: false });
-    await app.ready();
-    await connectShop(ctx, MASTER_KEY, {
-      shopId: 'ae',
-      appKey: 'k',
-      appSecret: 's',
-      accessToken: 't',
-      gatewayUrl: 'http://127.0.0.1:9',
-    });
-    await connectShop(ctx, MASTER_KEY, {
-      shopId: 'fs',
-      appKey: 'k',
-      appSecret: 's',
-      accessToken: 't',
-      gatewayUrl: 'http://127.0.0.1:9',
-      uploadTiming: 'first_scan',
-    });
-    // T7 ships a month after the others (the poller's registration test): the platform gave it a later deadline.
-    const result = await upsertOrders(
-      ctx,
-      'ae',
-      ['T1', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'T8', 'T9'].map((id) =>
-        order(id, id === 'T7' ? { ship_by: '2027-01-31T00:00:00Z' } : {}),
-      ),
-      'test',
-    );
-    for (const [k, v] of result.ids) ids.set(k, v);
-    for (const [k, v] of (await upsertOrders(ctx, 'fs', [order('F1')], 'test')).ids) ids.set(k, v);
-    await saveProvider(ctx, { name: 'sample', kind: 'seventeen', webhookSecret: SECRET });
-    await addWebhook(ctx, { url: 'http://127.0.0.1:9/alerts', secret: 'alert-secret-0000001' });
+  beforeAll(() => {
+    ({ store, ctx, app } = world);
   });
-  afterAll(async () => {
-    await app.close();
-    await dispose();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
-
   it('replays the 60-event China → Spain history through signed webhooks, out of order and twice, to one result', async () => {
     const parcelId = await ship('T1', 1);
     clock.set(Date.UTC(2026, 10, 20));
@@ -549,153 +428,5 @@ describe.each(backends)('tracking to receipt on $name', (backend) => {
     const view = await getParcelTracking(ctx, parcelId);
     expect(view.events.map((e) => e.raw_substatus)).toContain('DeliveryFailure_NoBody');
     expect(await provider.pushWebhooks()).toEqual({ sent: 0, failed: 0 });
-  });
-
-  it('confirms receipt automatically at last shipment + promised days × 24 h, once, and not while a case is open', async () => {
-    clock.set(Date.UTC(2026, 9, 20, 17)); // 10:00 Pacific daylight time
-    await ship('T8', 8);
-    const t8 = ids.get('T8')!;
-    await setPromisedDeliveryDays(ctx, t8, 27, 'test');
-    const view = await receiptOf(ctx, t8);
-    // The platform's countdown is elapsed time: across the DST change 27 days are still 27 × 24 h (§1.3).
-    const expected = Date.UTC(2026, 9, 20, 17) + 27 * DAY_MS;
-    expect(view).toMatchObject({
-      auto_confirm_at: new Date(expected).toISOString(),
-      days: 27,
-      source: 'order',
-      zone: 'America/Los_Angeles',
-    });
-
-    clock.set(expected - 5 * DAY_MS);
-    const soon = await runReceiptSweep(ctx);
-    expect(soon.confirmed).toBe(0);
-    expect(soon.extensionsProposed).toBe(1);
-    expect((await runReceiptSweep(ctx)).extensionsProposed).toBe(0);
-    expect((await app.inject({ method: 'GET', url: '/parcels?problem=extension_proposed' })).json().items).toHaveLength(
-      1,
-    );
-
-    clock.set(expected - 1);
-    expect((await runReceiptSweep(ctx)).confirmed).toBe(0);
-    clock.set(expected);
-    const [a, b] = await Promise.all([runReceiptSweep(ctx), runReceiptSweep(ctx)]);
-    expect(a.confirmed + b.confirmed).toBeGreaterThanOrEqual(1);
-    const confirmed = await orderRow('T8');
-    expect(confirmed).toMatchObject({ status: 'completed', receipt_confirmed_at: expected });
-    const confirmations = (await getOrderDetail(ctx, t8)).timeline.filter((e) => e.action === 'confirm_receipt');
-    expect(confirmations).toHaveLength(1);
-    expect(confirmations[0]!.actor).toBe('auto-confirm');
-    expect((await runReceiptSweep(ctx)).confirmed).toBe(0);
-
-    // T1 (delivered in the first test) has an open case: the clock does not confirm it.
-    const t1 = ids.get('T1')!;
-    const opened = await app.inject({
-      method: 'POST',
-      url: `/orders/${t1}/cases`,
-      payload: { kind: 'not_as_described', reason: 'wrong colour' },
-    });
-    expect(opened.statusCode).toBe(201);
-    clock.set(Date.UTC(2027, 2, 1));
-    const held = await runReceiptSweep(ctx);
-    expect(held.heldByCase).toBeGreaterThanOrEqual(1);
-    expect((await orderRow('T1')).status).toBe('delivered');
-  });
-
-  it('runs after-sales cases with evidence and outcome, on the timeline, from the sync too, feeding the INR rate', async () => {
-    // Restored at the end: the files of a worker share its process (vitest.config.ts, isolate: false).
-    const savedDataDir = process.env.SHIPBY_DATA_DIR;
-    process.env.SHIPBY_DATA_DIR = dataDir;
-    onTestFinished(() => {
-      if (savedDataDir === undefined) delete process.env.SHIPBY_DATA_DIR;
-      else process.env.SHIPBY_DATA_DIR = savedDataDir;
-    });
-    clock.set(Date.UTC(2027, 2, 2));
-    const t2 = ids.get('T2')!;
-    const opened = await app.inject({
-      method: 'POST',
-      url: `/orders/${t2}/cases`,
-      payload: { kind: 'not_received', reason: 'nothing arrived' },
-    });
-    expect(opened.statusCode).toBe(201);
-    const created = opened.json();
-    expect(created).toMatchObject({
-      state: 'open',
-      kind: 'not_received',
-      source: 'manual',
-      respond_by: new Date(clock.now() + 5 * DAY_MS).toISOString(),
-    });
-    expect(created.evidence[0].kind).toBe('tracking_snapshot');
-    expect(created.evidence[0].content.parcels[0].events.length).toBeGreaterThan(0);
-
-    const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
-    const withPhoto = (
-      await app.inject({
-        method: 'POST',
-        url: `/cases/${created.id}/evidence`,
-        payload: { file_name: 'label.png', content_base64: png.toString('base64') },
-      })
-    ).json();
-    const photo = withPhoto.evidence.find((e: { kind: string }) => e.kind === 'photo');
-    expect(fs.readFileSync(path.join(dataDir, photo.file_path))).toEqual(png);
-
-    expect(
-      (await app.inject({ method: 'POST', url: `/cases/${created.id}/steps`, payload: { action: 'respond' } }))
-        .statusCode,
-    ).toBe(409);
-    expect(
-      (
-        await app.inject({
-          method: 'POST',
-          url: `/cases/${created.id}/steps`,
-          payload: { action: 'respond', note: 'tracking shows it at the post office' },
-        })
-      ).json().state,
-    ).toBe('responded');
-    expect(
-      (
-        await app.inject({
-          method: 'POST',
-          url: `/cases/${created.id}/steps`,
-          payload: { action: 'resolve', outcome: 'partial_refund', refunded_amount: 5000 },
-        })
-      ).statusCode,
-    ).toBe(409);
-    const resolved = (
-      await app.inject({
-        method: 'POST',
-        url: `/cases/${created.id}/steps`,
-        payload: { action: 'resolve', outcome: 'partial_refund', refunded_amount: 500 },
-      })
-    ).json();
-    expect(resolved).toMatchObject({
-      state: 'resolved',
-      outcome: 'partial_refund',
-      refunded: { amount: 500, currency: 'EUR' },
-    });
-    expect(
-      (await app.inject({ method: 'POST', url: `/cases/${created.id}/steps`, payload: { action: 'withdraw' } }))
-        .statusCode,
-    ).toBe(409);
-
-    const kinds = (await getOrderDetail(ctx, t2)).timeline.map((e) => e.kind);
-    expect(kinds).toEqual(
-      expect.arrayContaining(['after_sales_opened', 'after_sales_evidence', 'after_sales_transition']),
-    );
-
-    // The sync saw a dispute on T5: one case, once.
-    await store.db
-      .updateTable('orders')
-      .set({ platform_status: 'IN_ISSUE' })
-      .where('id', '=', ids.get('T5')!)
-      .execute();
-    expect(await openCasesFromSync(ctx)).toBe(1);
-    expect(await openCasesFromSync(ctx)).toBe(0);
-    const fromSync = (await app.inject({ method: 'GET', url: `/cases?order_id=${ids.get('T5')}` })).json().items;
-    expect(fromSync).toMatchObject([{ kind: 'not_received', source: 'sync' }]);
-
-    const rate = await inrRate(ctx, 'ae', 30);
-    expect(rate).toMatchObject({ inr_cases: 2, inr_withdrawn: 0 });
-    expect(rate.rate).toBe(2 / (rate.confirmed_orders + rate.refund_requested_orders));
-    expect((await app.inject({ method: 'GET', url: '/metrics/inr?shop=ae' })).json().inr_cases).toBe(2);
   });
 });
