@@ -184,6 +184,35 @@ export function FieldError({
   );
 }
 
+/**
+ * One row of a form laid out as `form-grid`: its name (a label for the control `id`; without an id, the name of a row
+ * whose control labels itself, such as a checkbox), then the control and its hints, then the API's message for the
+ * field.
+ */
+export function FormRow({
+  id,
+  label,
+  field,
+  error,
+  children,
+}: {
+  id?: string;
+  label: ReactNode;
+  field: string;
+  error: unknown;
+  children: ReactNode;
+}) {
+  return (
+    <>
+      {id ? <label htmlFor={id}>{label}</label> : <span>{label}</span>}
+      <div>
+        {children}
+        <FieldError error={error} field={field} />
+      </div>
+    </>
+  );
+}
+
 /** Whether the API's refusal is about fields the form shows (then the form shows each at its field, not at the top). */
 export function onlyFieldIssues(error: unknown, fields: string[]): boolean {
   return (

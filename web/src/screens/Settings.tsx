@@ -10,7 +10,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, type ApiError, type Shop, type Webhook } from '../api';
 import { useAuth } from '../auth';
-import { Card, DateTime, ErrorText, FieldError, onlyFieldIssues, ShopSelect } from '../components';
+import { Card, DateTime, ErrorText, FieldError, FormRow, onlyFieldIssues, ShopSelect } from '../components';
 import { useData } from '../data';
 import { clientError, useApiForm } from '../forms';
 import { usePoll, useSectionInView } from '../hooks';
@@ -170,8 +170,7 @@ function PolicyForm({ shop }: { shop: Shop }) {
             </p>
           ) : null}
         </div>
-        <label htmlFor="policy-by-type">{t('settings.byOrderType')}</label>
-        <div>
+        <FormRow id="policy-by-type" label={t('settings.byOrderType')} field="by_order_type" error={error}>
           <textarea
             id="policy-by-type"
             name="by_order_type"
@@ -182,8 +181,7 @@ function PolicyForm({ shop }: { shop: Shop }) {
             placeholder='{"choice": "aliexpress_full_jit"}'
             aria-invalid={invalid('by_order_type')}
           />
-          <FieldError error={error} field="by_order_type" />
-        </div>
+        </FormRow>
         <label htmlFor="policy-overrides">{t('settings.overrides')}</label>
         <div>
           <textarea
@@ -285,8 +283,7 @@ function Webhooks({ shopId }: { shopId: string | undefined }) {
       {!writable ? <p className="muted">{t('auth.readOnly')}</p> : null}
       {writable ? (
         <form className="form-grid" onSubmit={(e) => void submit(e)} noValidate data-testid="webhook-form">
-          <label htmlFor="hook-url">{t('webhooks.url')}</label>
-          <div>
+          <FormRow id="hook-url" label={t('webhooks.url')} field="url" error={error}>
             <input
               id="hook-url"
               name="url"
@@ -294,8 +291,7 @@ function Webhooks({ shopId }: { shopId: string | undefined }) {
               onChange={(e) => setUrl(e.target.value)}
               placeholder="https://example.com/shipby-alerts"
             />
-            <FieldError error={error} field="url" />
-          </div>
+          </FormRow>
           <label htmlFor="hook-secret">{t('webhooks.secret')}</label>
           <div>
             <input
@@ -309,8 +305,7 @@ function Webhooks({ shopId }: { shopId: string | undefined }) {
             <FieldError error={error} field="secret" />
             <p className="hint">{t('webhooks.secretHint')}</p>
           </div>
-          <label htmlFor="hook-scope">{t('webhooks.scope')}</label>
-          <div>
+          <FormRow id="hook-scope" label={t('webhooks.scope')} field="shop_id" error={error}>
             <select
               id="hook-scope"
               name="shop_id"
@@ -320,8 +315,7 @@ function Webhooks({ shopId }: { shopId: string | undefined }) {
               {shopId ? <option value="shop">{t('webhooks.thisShop', { shop: shopId })}</option> : null}
               <option value="all">{t('webhooks.allShops')}</option>
             </select>
-            <FieldError error={error} field="shop_id" />
-          </div>
+          </FormRow>
           <div className="form-actions">
             <button type="submit" disabled={busy} data-testid="add-webhook">
               {busy ? t('action.working') : t('webhooks.add')}

@@ -8,7 +8,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../api';
 import { useAuth } from '../auth';
-import { Card, ErrorText, FieldError, onlyFieldIssues, ShopSelect } from '../components';
+import { Card, ErrorText, FormRow, onlyFieldIssues, ShopSelect } from '../components';
 import { useData } from '../data';
 import { clientError, useApiForm } from '../forms';
 import { usePoll, useSectionInView } from '../hooks';
@@ -148,8 +148,7 @@ function ShopStep({ onAdded }: { onAdded: () => Promise<void> }) {
           <p className="hint wide">
             <strong>{t('shops.filesTitle')}</strong> {t('shops.filesHint')}
           </p>
-          <label htmlFor="shop-id">{t('shops.id')}</label>
-          <div>
+          <FormRow id="shop-id" label={t('shops.id')} field="id" error={error}>
             <input
               id="shop-id"
               name="id"
@@ -158,8 +157,7 @@ function ShopStep({ onAdded }: { onAdded: () => Promise<void> }) {
               aria-invalid={invalid('id')}
               placeholder="my-shop"
             />
-            <FieldError error={error} field="id" />
-          </div>
+          </FormRow>
           <label htmlFor="shop-name">{t('shops.name')}</label>
           <div>
             <input id="shop-name" name="name" value={name} onChange={(e) => setName(e.target.value)} />

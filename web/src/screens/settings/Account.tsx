@@ -5,7 +5,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, type ApiKey, type NewApiKey, type Role } from '../../api';
 import { useAuth } from '../../auth';
-import { Card, DateTime, ErrorText, FieldError, onlyFieldIssues } from '../../components';
+import { Card, DateTime, ErrorText, FieldError, FormRow, onlyFieldIssues } from '../../components';
 import { useApiForm } from '../../forms';
 import { usePoll } from '../../hooks';
 import { useI18n } from '../../i18n';
@@ -204,8 +204,7 @@ export function ApiKeys() {
         </div>
       ) : null}
       <form className="form-grid" onSubmit={(e) => void create(e)} noValidate data-testid="key-form">
-        <label htmlFor="key-name">{t('keys.name')}</label>
-        <div>
+        <FormRow id="key-name" label={t('keys.name')} field="name" error={error}>
           <input
             id="key-name"
             name="name"
@@ -214,10 +213,8 @@ export function ApiKeys() {
             placeholder={t('keys.namePlaceholder')}
             aria-invalid={invalid('name')}
           />
-          <FieldError error={error} field="name" />
-        </div>
-        <label htmlFor="key-role">{t('keys.role')}</label>
-        <div>
+        </FormRow>
+        <FormRow id="key-role" label={t('keys.role')} field="role" error={error}>
           <select id="key-role" name="role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
             {KEY_ROLES.map((r) => (
               <option key={r} value={r}>
@@ -225,10 +222,8 @@ export function ApiKeys() {
               </option>
             ))}
           </select>
-          <FieldError error={error} field="role" />
-        </div>
-        <span>{t('keys.shops')}</span>
-        <div>
+        </FormRow>
+        <FormRow label={t('keys.shops')} field="shops" error={error}>
           {owned.map((id) => (
             <label key={id} className="check">
               <input
@@ -241,8 +236,7 @@ export function ApiKeys() {
               {id}
             </label>
           ))}
-          <FieldError error={error} field="shops" />
-        </div>
+        </FormRow>
         <div className="form-actions">
           <button type="submit" disabled={busy || !name.trim() || shops.length === 0} data-testid="create-key">
             {busy ? t('action.working') : t('keys.create')}

@@ -6,7 +6,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, type Box } from '../../api';
 import { useAuth } from '../../auth';
-import { Card, ErrorText, FieldError, Money, onlyFieldIssues, SizeFields } from '../../components';
+import { Card, ErrorText, FieldError, FormRow, Money, onlyFieldIssues, SizeFields } from '../../components';
 import { currencyDigits } from '../../format';
 import { type ApiForm, clientError, useApiForm } from '../../forms';
 import { usePoll } from '../../hooks';
@@ -196,8 +196,7 @@ function BoxForm({
   const { t } = useI18n();
   return (
     <form className="form-grid" onSubmit={(e) => void onSubmit(e)} noValidate data-testid="box-form">
-      <label htmlFor="box-code">{t('boxes.code')}</label>
-      <div>
+      <FormRow id="box-code" label={t('boxes.code')} field="code" error={error}>
         <input
           id="box-code"
           name="code"
@@ -206,8 +205,7 @@ function BoxForm({
           placeholder="M-30"
           aria-invalid={invalid('code')}
         />
-        <FieldError error={error} field="code" />
-      </div>
+      </FormRow>
       <label htmlFor="box-length">{t('boxes.innerMm')}</label>
       <SizeFields
         id="box-length"
@@ -218,8 +216,7 @@ function BoxForm({
         error={error}
         invalid={invalid}
       />
-      <label htmlFor="box-max-weight">{t('boxes.maxWeight')}</label>
-      <div>
+      <FormRow id="box-max-weight" label={t('boxes.maxWeight')} field="max_weight_g" error={error}>
         <input
           id="box-max-weight"
           name="max_weight_g"
@@ -229,10 +226,8 @@ function BoxForm({
           onChange={(e) => set('maxWeight')(e.target.value)}
           aria-invalid={invalid('max_weight_g')}
         />
-        <FieldError error={error} field="max_weight_g" />
-      </div>
-      <label htmlFor="box-tare">{t('boxes.tare')}</label>
-      <div>
+      </FormRow>
+      <FormRow id="box-tare" label={t('boxes.tare')} field="tare_g" error={error}>
         <input
           id="box-tare"
           name="tare_g"
@@ -242,8 +237,7 @@ function BoxForm({
           onChange={(e) => set('tare')(e.target.value)}
           aria-invalid={invalid('tare_g')}
         />
-        <FieldError error={error} field="tare_g" />
-      </div>
+      </FormRow>
       <label htmlFor="box-cost">{t('boxes.costIn', { currency })}</label>
       <div>
         <div className="inline-fields">

@@ -7,7 +7,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, type CarrierAccount } from '../../api';
 import { useAuth } from '../../auth';
-import { Card, ErrorText, FieldError, onlyFieldIssues } from '../../components';
+import { Card, ErrorText, FormRow, onlyFieldIssues } from '../../components';
 import { clientError, useApiForm } from '../../forms';
 import { usePoll } from '../../hooks';
 import { useI18n } from '../../i18n';
@@ -99,8 +99,7 @@ export function CarrierAccounts() {
       ) : null}
       {writes ? (
         <form className="form-grid" onSubmit={(e) => void submit(e)} noValidate data-testid="carrier-account-form">
-          <label htmlFor="account-carrier">{t('accounts.carrier')}</label>
-          <div>
+          <FormRow id="account-carrier" label={t('accounts.carrier')} field="carrier" error={error}>
             <input
               id="account-carrier"
               name="carrier"
@@ -109,10 +108,8 @@ export function CarrierAccounts() {
               placeholder="china-post, *"
               aria-invalid={invalid('carrier')}
             />
-            <FieldError error={error} field="carrier" />
-          </div>
-          <label htmlFor="account-protocol">{t('accounts.protocol')}</label>
-          <div>
+          </FormRow>
+          <FormRow id="account-protocol" label={t('accounts.protocol')} field="protocol" error={error}>
             <select
               id="account-protocol"
               name="protocol"
@@ -126,12 +123,10 @@ export function CarrierAccounts() {
                 </option>
               ))}
             </select>
-            <FieldError error={error} field="protocol" />
-          </div>
+          </FormRow>
           {online ? null : (
             <>
-              <label htmlFor="account-url">{t('accounts.url')}</label>
-              <div>
+              <FormRow id="account-url" label={t('accounts.url')} field="url" error={error}>
                 <input
                   id="account-url"
                   name="url"
@@ -140,12 +135,15 @@ export function CarrierAccounts() {
                   placeholder="https://"
                   aria-invalid={invalid('url')}
                 />
-                <FieldError error={error} field="url" />
-              </div>
+              </FormRow>
             </>
           )}
-          <label htmlFor="account-id">{online ? t('accounts.senderAddressId') : t('accounts.accountId')}</label>
-          <div>
+          <FormRow
+            id="account-id"
+            label={online ? t('accounts.senderAddressId') : t('accounts.accountId')}
+            field="account_id"
+            error={error}
+          >
             <input
               id="account-id"
               name="account_id"
@@ -156,12 +154,10 @@ export function CarrierAccounts() {
               aria-invalid={invalid('account_id')}
             />
             <small className="hint">{online ? t('accounts.senderAddressIdHint') : t('accounts.accountIdHint')}</small>
-            <FieldError error={error} field="account_id" />
-          </div>
+          </FormRow>
           {online ? null : (
             <>
-              <label htmlFor="account-key">{t('accounts.apiKey')}</label>
-              <div>
+              <FormRow id="account-key" label={t('accounts.apiKey')} field="api_key" error={error}>
                 <input
                   id="account-key"
                   name="api_key"
@@ -171,8 +167,7 @@ export function CarrierAccounts() {
                   onChange={(e) => setApiKey(e.target.value)}
                   aria-invalid={invalid('api_key')}
                 />
-                <FieldError error={error} field="api_key" />
-              </div>
+              </FormRow>
             </>
           )}
           <div className="form-actions">

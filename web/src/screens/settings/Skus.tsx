@@ -7,7 +7,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, type SkuSize } from '../../api';
 import { useAuth } from '../../auth';
-import { Card, ErrorText, FieldError, onlyFieldIssues, SizeFields } from '../../components';
+import { Card, ErrorText, FormRow, onlyFieldIssues, SizeFields } from '../../components';
 import { type ApiForm, clientError, useApiForm } from '../../forms';
 import { usePoll } from '../../hooks';
 import { useI18n } from '../../i18n';
@@ -178,8 +178,7 @@ function SkuForm({
   const { t } = useI18n();
   return (
     <form className="form-grid" onSubmit={(e) => void onSubmit(e)} noValidate data-testid="sku-form">
-      <label htmlFor="sku-code">{t('skus.sku')}</label>
-      <div>
+      <FormRow id="sku-code" label={t('skus.sku')} field="sku" error={error}>
         <input
           id="sku-code"
           name="sku"
@@ -187,8 +186,7 @@ function SkuForm({
           onChange={(e) => set('sku')(e.target.value)}
           aria-invalid={invalid('sku')}
         />
-        <FieldError error={error} field="sku" />
-      </div>
+      </FormRow>
       <label htmlFor="sku-length">{t('skus.size')}</label>
       <SizeFields
         id="sku-length"
@@ -199,8 +197,7 @@ function SkuForm({
         error={error}
         invalid={invalid}
       />
-      <label htmlFor="sku-weight">{t('skus.weight')}</label>
-      <div>
+      <FormRow id="sku-weight" label={t('skus.weight')} field="weight_g" error={error}>
         <input
           id="sku-weight"
           name="weight_g"
@@ -209,10 +206,8 @@ function SkuForm({
           onChange={(e) => set('weight')(e.target.value)}
           aria-invalid={invalid('weight_g')}
         />
-        <FieldError error={error} field="weight_g" />
-      </div>
-      <label htmlFor="sku-barcode">{t('skus.barcode')}</label>
-      <div>
+      </FormRow>
+      <FormRow id="sku-barcode" label={t('skus.barcode')} field="barcode" error={error}>
         <input
           id="sku-barcode"
           name="barcode"
@@ -220,8 +215,7 @@ function SkuForm({
           onChange={(e) => set('barcode')(e.target.value)}
           aria-invalid={invalid('barcode')}
         />
-        <FieldError error={error} field="barcode" />
-      </div>
+      </FormRow>
       <div className="form-actions">
         <button type="submit" disabled={busy} data-testid="save-sku">
           {busy ? t('action.working') : t('skus.save')}

@@ -9,7 +9,7 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, type TrackingProvider as Provider, type TrackingProviders } from '../../api';
 import { useAuth } from '../../auth';
-import { Card, ErrorText, FieldError, onlyFieldIssues } from '../../components';
+import { Card, ErrorText, FieldError, FormRow, onlyFieldIssues } from '../../components';
 import { clientError, useApiForm } from '../../forms';
 import { usePoll } from '../../hooks';
 import { useI18n } from '../../i18n';
@@ -223,8 +223,7 @@ function ProviderForm({
     <div className="provider-grid">
       <Card title={editing ? t('provider.editTitle', { name: editing.name }) : t('provider.addTitle')}>
         <form className="form-grid" onSubmit={(e) => void submit(e)} noValidate data-testid="provider-form">
-          <label htmlFor="provider-name">{t('provider.name')}</label>
-          <div>
+          <FormRow id="provider-name" label={t('provider.name')} field="name" error={error}>
             <input
               id="provider-name"
               name="name"
@@ -236,10 +235,8 @@ function ProviderForm({
               aria-invalid={invalid('name')}
             />
             <p className="hint">{t('provider.nameHint')}</p>
-            <FieldError error={error} field="name" />
-          </div>
-          <label htmlFor="provider-kind">{t('provider.kind')}</label>
-          <div>
+          </FormRow>
+          <FormRow id="provider-kind" label={t('provider.kind')} field="kind" error={error}>
             <select
               id="provider-kind"
               name="kind"
@@ -253,10 +250,8 @@ function ProviderForm({
                 </option>
               ))}
             </select>
-            <FieldError error={error} field="kind" />
-          </div>
-          <label htmlFor="provider-key">{t('provider.apiKey')}</label>
-          <div>
+          </FormRow>
+          <FormRow id="provider-key" label={t('provider.apiKey')} field="api_key" error={error}>
             <input
               id="provider-key"
               name="api_key"
@@ -268,8 +263,7 @@ function ProviderForm({
             />
             {editing?.api_key_stored ? <p className="hint">{t('provider.apiKeyKeep')}</p> : null}
             {hint('apiKeyHint')}
-            <FieldError error={error} field="api_key" />
-          </div>
+          </FormRow>
           <SecretField
             secret={secret}
             onChange={setSecret}
@@ -278,8 +272,7 @@ function ProviderForm({
             error={error}
             invalid={invalid('webhook_secret')}
           />
-          <label htmlFor="provider-version">{t('provider.apiVersion')}</label>
-          <div>
+          <FormRow id="provider-version" label={t('provider.apiVersion')} field="api_version" error={error}>
             <select
               id="provider-version"
               name="api_version"
@@ -293,10 +286,8 @@ function ProviderForm({
                 </option>
               ))}
             </select>
-            <FieldError error={error} field="api_version" />
-          </div>
-          <span>{t('provider.polling')}</span>
-          <div>
+          </FormRow>
+          <FormRow label={t('provider.polling')} field="polls" error={error}>
             <label className="check">
               <input
                 type="checkbox"
@@ -308,8 +299,7 @@ function ProviderForm({
               {t('provider.polls')}
             </label>
             <p className="hint">{t('provider.pollsHint')}</p>
-            <FieldError error={error} field="polls" />
-          </div>
+          </FormRow>
           <div className="form-actions">
             <button type="submit" className="primary" disabled={busy} data-testid="save-provider">
               {busy ? t('action.working') : t('provider.save')}
@@ -358,8 +348,7 @@ function SecretField({
   const [showSecret, setShowSecret] = useState(false);
   return (
     <>
-      <label htmlFor="provider-secret">{t('provider.secret')}</label>
-      <div>
+      <FormRow id="provider-secret" label={t('provider.secret')} field="webhook_secret" error={error}>
         <div className="input-with-button">
           <input
             id="provider-secret"
@@ -386,8 +375,7 @@ function SecretField({
         {keeps ? <p className="hint">{t('provider.secretKeep')}</p> : null}
         {kindHint}
         <p className="hint">{t('provider.generateHint')}</p>
-        <FieldError error={error} field="webhook_secret" />
-      </div>
+      </FormRow>
     </>
   );
 }
