@@ -14,7 +14,7 @@ import { localized } from '../core/i18n';
 import { missingSettingMessage } from '../core/shop-authorisation';
 import { DEFAULT_IOP_BASE_URL } from '../integrations/aliexpress/protocol';
 import { ConflictError } from './errors';
-import { PUBLIC_URL_ENV, publicUrlFromEnv } from './public-url';
+import { isHttpAddress, PUBLIC_URL_ENV, publicUrlFromEnv } from './public-url';
 
 export const APP_KEY_ENV = 'SHIPBY_ALIEXPRESS_APP_KEY';
 export const APP_SECRET_ENV = 'SHIPBY_ALIEXPRESS_APP_SECRET';
@@ -44,7 +44,7 @@ export function aliexpressAppFromEnv(env: NodeJS.ProcessEnv = process.env): AliE
     [AUTH_URL_ENV, env[AUTH_URL_ENV]?.trim()],
     [PUBLIC_URL_ENV, env[PUBLIC_URL_ENV]?.trim()],
   ] as const) {
-    if (value && !/^https?:\/\/[^\s/]+/.test(value)) {
+    if (value && !isHttpAddress(value)) {
       throw new ConflictError(
         'installation_setting_invalid',
         localized(

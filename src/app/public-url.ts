@@ -6,8 +6,13 @@
  */
 export const PUBLIC_URL_ENV = 'SHIPBY_PUBLIC_URL';
 
+/** Whether a configured address is an http(s) one (SHIPBY_PUBLIC_URL here; the AliExpress addresses too). */
+export function isHttpAddress(value: string): boolean {
+  return /^https?:\/\/[^\s/]+/.test(value);
+}
+
 /** The configured public origin without a trailing slash; undefined when unset or not an http(s) address. */
 export function publicUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const value = env[PUBLIC_URL_ENV]?.trim().replace(/\/+$/, '');
-  return value && /^https?:\/\/[^\s/]+/.test(value) ? value : undefined;
+  return value && isHttpAddress(value) ? value : undefined;
 }
