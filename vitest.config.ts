@@ -14,7 +14,7 @@ export default defineConfig({
     pool: 'forks',
     // A worker runs its files one after another in one process, sharing its module cache (isolate: false): loading
     // and transpiling the app's modules again for each file cost ~3 s a file, 500 of the suite's 1,350 worker-seconds
-    // (npm test: 676 s isolated, 457 s shared, same machine). So a file restores what it changes of the process
+    // (npm test: 676 s isolated, 458 s shared, same machine). So a file restores what it changes of the process
     // (environment variables, spies, process.exitCode) when it ends.
     isolate: false,
     // Vitest runs cores − 1 files at a time: one on a 2-core machine, which then idles while a file waits on

@@ -29,7 +29,7 @@ import { makeS10 } from '../../src/core/tracking/s10';
 import { buildServer } from '../../src/http/server';
 import { AFTERSHIP_SIGNATURE_HEADER, afterShipSignature } from '../../src/integrations/tracking/aftership';
 import type { Store } from '../../src/store/database';
-import { order, postSeventeen } from '../support/tracking-world';
+import { order, type PostOptions, postSeventeen } from '../support/tracking-world';
 import { backends, contextFor, manualClock } from '../support/backends';
 import { CN_ES_EVENTS, cnEsWebhook } from '../support/tracking-history-cn-es';
 
@@ -96,7 +96,7 @@ describe.each(backends)('tracking providers in their own protocols on $name', (b
   const trackingOf = (parcelId: number) =>
     store.db.selectFrom('parcel_tracking').selectAll().where('parcel_id', '=', parcelId).executeTakeFirstOrThrow();
   /** A delivery signed as 17TRACK signs it, to the webhooks-only provider `sample`. */
-  const post17 = (body: string, options?: { provider?: string; secret?: string; signature?: string }) =>
+  const post17 = (body: string, options?: PostOptions) =>
     postSeventeen(app, body, { ...options, secret: options?.secret ?? SECRET });
   /** AfterShip at a stand-in, polled or webhook-only (it then learns a number from its registration alone). */
   const saveAfterShip = (baseUrl: string, options: { polls: boolean }) =>

@@ -58,11 +58,17 @@ export function order(id: string, extra: Record<string, unknown> = {}) {
   return { order: o, row: 1 };
 }
 
-/** A webhook body to the provider (default `sample`) as 17TRACK sends it: signed with the secret unless a signature is given. */
+/** Where a webhook body goes and how it is signed (postSeventeen). */
+export type PostOptions = { provider?: string; secret?: string; signature?: string };
+
+/**
+ * A webhook body to the provider (default `sample`) as 17TRACK sends it: signed with the secret (default SECRET)
+ * unless a signature is given.
+ */
 export function postSeventeen(
   app: FastifyInstance,
   body: string,
-  options: { provider?: string; secret?: string; signature?: string } = {},
+  options: PostOptions = {},
 ): Promise<LightMyRequestResponse> {
   return app.inject({
     method: 'POST',
@@ -88,10 +94,7 @@ export interface TrackingWorld {
   /** Ships the order's one parcel as number(n); with `accept`, the platform accepts the upload. Its parcel id. */
   ship(platformId: string, n: number, accept?: boolean): Promise<number>;
   /** A webhook body to the provider (default `sample`), signed with its secret unless a signature is given. */
-  post(
-    body: string,
-    options?: { provider?: string; secret?: string; signature?: string },
-  ): Promise<LightMyRequestResponse>;
+  post(body: string, options?: PostOptions): Promise<LightMyRequestResponse>;
   orderRow(platformId: string): Promise<Record<string, any>>;
   parcelRow(id: number): Promise<Record<string, any>>;
 }

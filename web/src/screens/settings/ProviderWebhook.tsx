@@ -1,7 +1,7 @@
 /**
  * Settings → Tracking provider: a provider's webhook URL (the server's public address when one is configured, else
- * this dashboard's origin, and the route that takes the provider's pushes) with a copy button, and what is said of one kind of provider only (where its URL, key and secret
- * are found in its own console).
+ * this dashboard's origin, and the route that takes the provider's pushes) with a copy button, and what is said of
+ * one kind of provider only (where its URL, key and secret are found in its own console).
  */
 import { useState } from 'react';
 import type { paths } from '../../api-types.gen';

@@ -3,13 +3,14 @@
  * (17TRACK, AfterShip) without their secrets (GET /tracking/providers) and, for the installation's owner (the only
  * one PUT /tracking/providers/:name lets through), a form to add or change one: its API key and webhook secret (a
  * change may leave them empty: the stored ones are kept), API version and polling. Each provider's webhook URL — the
- * server's public address (else the dashboard's origin) and the route that takes the provider's pushes — is shown with a copy button and where it goes in
- * the provider's own console. A refused field shows the API's message at that field.
+ * server's public address (else the dashboard's origin) and the route that takes the provider's pushes — is shown
+ * with a copy button and where it goes in the provider's own console. A refused field shows the API's message at that
+ * field.
  */
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, type TrackingProvider as Provider, type TrackingProviders } from '../../api';
 import { useAuth } from '../../auth';
-import { Card, ErrorText, FieldError, FormRow, onlyFieldIssues } from '../../components';
+import { Card, ErrorText, FormRow, onlyFieldIssues } from '../../components';
 import { clientError, useApiForm } from '../../forms';
 import { usePoll } from '../../hooks';
 import { useI18n } from '../../i18n';
@@ -341,41 +342,39 @@ function SecretField({
   /** A change: left empty, the stored secret is kept. */
   keeps: boolean;
   kindHint: ReactNode;
-  error: Parameters<typeof FieldError>[0]['error'];
+  error: unknown;
   invalid: boolean;
 }) {
   const { t } = useI18n();
   const [showSecret, setShowSecret] = useState(false);
   return (
-    <>
-      <FormRow id="provider-secret" label={t('provider.secret')} field="webhook_secret" error={error}>
-        <div className="input-with-button">
-          <input
-            id="provider-secret"
-            name="webhook_secret"
-            type={showSecret ? 'text' : 'password'}
-            autoComplete="new-password"
-            spellCheck={false}
-            value={secret}
-            onChange={(e) => onChange(e.target.value)}
-            aria-invalid={invalid}
-          />
-          <button
-            type="button"
-            onClick={() => {
-              onChange(randomSecret());
-              // The seller copies a generated secret into the provider: it is shown.
-              setShowSecret(true);
-            }}
-            data-testid="generate-secret"
-          >
-            {t('provider.generate')}
-          </button>
-        </div>
-        {keeps ? <p className="hint">{t('provider.secretKeep')}</p> : null}
-        {kindHint}
-        <p className="hint">{t('provider.generateHint')}</p>
-      </FormRow>
-    </>
+    <FormRow id="provider-secret" label={t('provider.secret')} field="webhook_secret" error={error}>
+      <div className="input-with-button">
+        <input
+          id="provider-secret"
+          name="webhook_secret"
+          type={showSecret ? 'text' : 'password'}
+          autoComplete="new-password"
+          spellCheck={false}
+          value={secret}
+          onChange={(e) => onChange(e.target.value)}
+          aria-invalid={invalid}
+        />
+        <button
+          type="button"
+          onClick={() => {
+            onChange(randomSecret());
+            // The seller copies a generated secret into the provider: it is shown.
+            setShowSecret(true);
+          }}
+          data-testid="generate-secret"
+        >
+          {t('provider.generate')}
+        </button>
+      </div>
+      {keeps ? <p className="hint">{t('provider.secretKeep')}</p> : null}
+      {kindHint}
+      <p className="hint">{t('provider.generateHint')}</p>
+    </FormRow>
   );
 }
